@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+import { main } from './main.js';
+
+const controller = new AbortController();
+let signals = 0;
+const onSignal = (name: NodeJS.Signals) => {
+  signals++;
+  // A second signal means "stop now"; the first lets in-flight work finish.
+  if (signals > 1) process.exit(130);
+  process.stderr.write(`\nreceived ${name}: finishing work in flight…\n`);
+  controller.abort(name);
+};
+process.on('SIGINT', () => onSignal('SIGINT'));
+process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+const code = await main(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  signal: controller.signal,
+});
+process.exitCode = code;
+// Let stdout drain; servers (preview, serve) keep the process alive on their own until closed.

@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+import { EXIT, RolecastError } from '../errors.js';
+import { type CommandContext, type ParsedArgs, print } from './_command.js';
+import { printProblems } from './_shared.js';
+import { COMMANDS } from './commands/index.js';
+
+export const VERSION = '0.1.0';
+
+/** Runs one command line and returns the exit code; the only catch in the CLI lives here. */
+export async function main(argv: string[], ctx: CommandContext): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    print(ctx.stdout, helpText());
+    return name ? EXIT.ok : EXIT.invalidInput;
+  }
+  if (name === '--version' || name === '-v') {
+    print(ctx.stdout, VERSION);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    print(ctx.stderr, `rolecast: unknown command "${name}"`);
+    print(ctx.stderr, `run "rolecast --help" to see the commands`);
+    return EXIT.invalidInput;
+  }
+  try {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      print(ctx.stdout, `usage: ${command.usage}\n\n${command.summary}`);
+      return EXIT.ok;
+    }
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new RolecastError('E_USAGE', (error as Error).message, { hint: `usage: ${command.usage}` });
+    }
+    return await command.run({ positionals: parsed.positionals, values: parsed.values as ParsedArgs['values'] }, ctx);
+  } catch (error) {
+    if (error instanceof RolecastError) {
+      printProblems(ctx.stderr, error.problems);
+      print(ctx.stderr, `rolecast ${command.name}: ${error.message}`);
+      if (error.hint) print(ctx.stderr, `  ${error.hint}`);
+      return error.exitCode;
+    }
+    print(
+      ctx.stderr,
+      `rolecast ${command.name}: unexpected error — this is a bug, please report it with the output below.`,
+    );
+    print(ctx.stderr, error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return EXIT.bug;
+  }
+}
+
+function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `rolecast ${VERSION} — role-targeted email digests\n\nusage: rolecast <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun "rolecast <command> --help" for a command's options.`;
+}

@@ -1,0 +1,36 @@
+/**
+ * The one place that reads process.env. Secrets stay here and in the objects returned: nothing
+ * prints them, and `redactUrl` is what any log of the SMTP URL must go through.
+ */
+export interface Environment {
+  smtpUrl: string | undefined;
+  secret: string | undefined;
+  dkim: { keyFile: string; domain: string; selector: string } | undefined;
+  isCI: boolean;
+  isTTY: boolean;
+}
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const keyFile = env.ROLECAST_DKIM_KEY_FILE;
+  return {
+    smtpUrl: env.SMTP_URL || undefined,
+    secret: env.ROLECAST_SECRET || undefined,
+    dkim:
+      keyFile && env.ROLECAST_DKIM_DOMAIN && env.ROLECAST_DKIM_SELECTOR
+        ? { keyFile, domain: env.ROLECAST_DKIM_DOMAIN, selector: env.ROLECAST_DKIM_SELECTOR }
+        : undefined,
+    isCI: env.CI === 'true' || env.CI === '1',
+    isTTY: Boolean(process.stdout.isTTY),
+  };
+}
+
+/** smtp://user:secret@host → smtp://user:***@host, for messages a human will read. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  }
+}

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { RolecastError } from '../errors.js';
+import { displayPath } from '../load/_display.js';
+import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
+import { zodProblems } from '../load/_validate.js';
+import { ConfigSchema, type ResolvedConfig } from './schema.js';
+
+export const CONFIG_FILE = 'rolecast.config.json';
+
+/**
+ * Finds the config: an explicit path, else `rolecast.config.json` in the working folder or any
+ * folder above the issue. Paths inside it are resolved against the config file's folder.
+ */
+export async function loadConfig(
+  options: { file?: string; cwd?: string; near?: string } = {},
+): Promise<ResolvedConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file ? resolve(cwd, options.file) : findConfig(cwd, options.near);
+  if (!file) {
+    throw new RolecastError('E_NOT_FOUND', `no ${CONFIG_FILE} found`, {
+      hint: `create ${CONFIG_FILE} in the project folder (see README), or pass --config FILE`,
+    });
+  }
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new RolecastError('E_NOT_FOUND', `config file ${displayPath(file)} could not be read`, {
+      hint: 'check the --config path',
+      cause,
+    });
+  }
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file: string): ResolvedConfig {
+  const shown = displayPath(file);
+  let parsed: ReturnType<typeof parseJsonWithLines>;
+  try {
+    parsed = parseJsonWithLines(text);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    throw new RolecastError('E_INVALID', `config ${shown} is not valid JSON`, {
+      problems: [
+        {
+          severity: 'error',
+          file: shown,
+          line: error.line,
+          field: 'json',
+          message: error.message,
+          hint: 'fix the JSON syntax',
+        },
+      ],
+    });
+  }
+  const result = ConfigSchema.safeParse(parsed.value);
+  if (!result.success) {
+    throw new RolecastError('E_INVALID', `config ${shown} is invalid`, {
+      problems: zodProblems(result.error, shown, parsed.lineOf),
+      hint: 'fix the fields listed above',
+    });
+  }
+  const base = dirname(file);
+  return {
+    ...result.data,
+    file,
+    templatesDir: resolve(base, result.data.templates),
+    rolesFile: resolve(base, result.data.roles),
+    stateDirAbs: resolve(base, result.data.stateDir),
+  };
+}
+
+function findConfig(cwd: string, near: string | undefined): string | undefined {
+  const inCwd = join(cwd, CONFIG_FILE);
+  if (existsSync(inCwd)) return inCwd;
+  if (!near) return undefined;
+  // Walk up from the issue folder only, so a stray config above the working folder is never picked up by accident.
+  let dir = resolve(cwd, near);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { email, headerSafe, httpUrl, ianaZone } from '../model/_fields.js';
+
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written as #rrggbb');
+
+export const ConfigSchema = z.object({
+  $schema: z.string().optional(),
+  sender: z.object({
+    name: headerSafe.pipe(z.string().trim().min(1)),
+    email,
+  }),
+  replyTo: email.optional(),
+  /** RFC 2919 list identifier, e.g. `weekly.rolecast.example`. */
+  listId: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-zA-Z0-9-]+$/, 'must look like a domain name, e.g. weekly.example.com'),
+  brand: z
+    .object({
+      name: z.string().trim().min(1),
+      primaryColor: colour.default('#1f3a5f'),
+      accentColor: colour.default('#e8590c'),
+      backgroundColor: colour.default('#f3f4f6'),
+      logoUrl: httpUrl.optional(),
+      logoAlt: z.string().trim().optional(),
+    })
+    .default({ name: 'Rolecast', primaryColor: '#1f3a5f', accentColor: '#e8590c', backgroundColor: '#f3f4f6' }),
+  /** Postal address and legal line: anti-spam laws (CAN-SPAM, CASL) require a postal address. */
+  footer: z.object({
+    postalAddress: z.string().trim().min(1, 'is required by anti-spam law in most countries'),
+    legal: z.string().trim().optional(),
+  }),
+  urls: z
+    .object({
+      unsubscribe: httpUrl.optional(),
+      preferences: httpUrl.optional(),
+      archive: httpUrl.optional(),
+    })
+    .default({}),
+  /** Mailbox that receives `mailto:` unsubscribe requests from List-Unsubscribe. */
+  unsubscribeMailto: email.optional(),
+  timezone: ianaZone.default('UTC'),
+  locale: z.string().default('en-GB'),
+  roleOrder: z.array(z.string().trim().min(1)).default([]),
+  /** Folders and files, relative to the config file. */
+  templates: z.string().default('templates'),
+  roles: z.string().default('roles.yaml'),
+  /** Where send state (ledger, suppression list) lives, relative to the config file. */
+  stateDir: z.string().default('.rolecast'),
+  send: z
+    .object({
+      concurrency: z.number().int().min(1).max(50).default(5),
+      ratePerSecond: z.number().positive().default(50),
+      retries: z.number().int().min(0).max(20).default(4),
+      retryBaseMs: z.number().int().min(1).default(1000),
+      graceHours: z.number().min(0).default(2),
+    })
+    .default({ concurrency: 5, ratePerSecond: 50, retries: 4, retryBaseMs: 1000, graceHours: 2 }),
+  /** Size gate for one message as encoded for sending. Gmail clips above ~102 KB. */
+  sizeLimitKb: z.number().positive().default(100),
+  sizeWarnKb: z.number().positive().default(80),
+});
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Resolved config: paths made absolute against the folder the config came from. */
+export interface ResolvedConfig extends Config {
+  /** Absolute path of the config file, or undefined when built-in defaults were used. */
+  file: string | undefined;
+  templatesDir: string;
+  rolesFile: string;
+  stateDirAbs: string;
+}

@@ -1,0 +1,146 @@
+import type { Subscriber } from '../model/subscriber.js';
+import type { Summary } from '../model/summary.js';
+
+/**
+ * Who gets what, as pure functions of (summaries, role order, subscribers): no I/O, no clock.
+ *
+ * The rule: a reader gets the sections of the roles they hold, in the issue's role order. A summary
+ * appears once per email, under the first of its own roles (in the summary's "Best for" order) that
+ * the reader holds. The editor edition holds every summary under its first role.
+ */
+
+export interface Section {
+  role: string;
+  summaries: Summary[];
+}
+
+export interface Variant {
+  /** Stable, file-name-safe id: `editor`, or role slugs joined by `+`. */
+  id: string;
+  /** The roles that select this variant's content, in section order; empty for the editor edition. */
+  roles: string[];
+  isEditorEdition: boolean;
+  sections: Section[];
+  summaryIds: string[];
+}
+
+export const EDITOR_VARIANT_ID = 'editor';
+
+/** Issue role order, then roles not listed there in order of first appearance among the summaries. */
+export function effectiveRoleOrder(summaries: readonly Summary[], preferred: readonly string[] = []): string[] {
+  const present = new Set(summaries.flatMap((s) => s.roles));
+  const order = preferred.filter((role, index) => present.has(role) && preferred.indexOf(role) === index);
+  for (const summary of summaries) for (const role of summary.roles) if (!order.includes(role)) order.push(role);
+  return order;
+}
+
+/** Sections for a reader holding `readerRoles`; `undefined` means the editor edition (every role). */
+export function sectionsFor(
+  summaries: readonly Summary[],
+  roleOrder: readonly string[],
+  readerRoles: ReadonlySet<string> | undefined,
+): Section[] {
+  const byRole = new Map<string, Summary[]>();
+  for (const summary of summaries) {
+    const home = summary.roles.find((role) => readerRoles === undefined || readerRoles.has(role));
+    if (home === undefined) continue;
+    const list = byRole.get(home) ?? [];
+    list.push(summary);
+    byRole.set(home, list);
+  }
+  return roleOrder.filter((role) => byRole.has(role)).map((role) => ({ role, summaries: byRole.get(role)! }));
+}
+
+/** The roles of a reader that matter for this issue, in section order: the variant key. */
+export function variantRoles(readerRoles: readonly string[], roleOrder: readonly string[]): string[] {
+  const held = new Set(readerRoles);
+  return roleOrder.filter((role) => held.has(role));
+}
+
+export function variantId(roles: readonly string[]): string {
+  if (roles.length === 0) return EDITOR_VARIANT_ID;
+  return roles.map(roleSlug).join('+');
+}
+
+export function roleSlug(role: string): string {
+  return (
+    role
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'role'
+  );
+}
+
+export function buildVariant(
+  summaries: readonly Summary[],
+  roleOrder: readonly string[],
+  roles: readonly string[] | undefined,
+): Variant {
+  const sections = sectionsFor(summaries, roleOrder, roles === undefined ? undefined : new Set(roles));
+  return {
+    id: roles === undefined ? EDITOR_VARIANT_ID : variantId(roles),
+    roles: roles === undefined ? [] : [...roles],
+    isEditorEdition: roles === undefined,
+    sections,
+    summaryIds: sections.flatMap((s) => s.summaries.map((summary) => summary.id)),
+  };
+}
+
+export type SkipReason = 'unsubscribed' | 'suppressed' | 'no-content';
+
+export interface AudiencePlan {
+  roleOrder: string[];
+  editor: Variant;
+  /** One variant per distinct set of relevant roles among recipients, in first-seen order. */
+  variants: Variant[];
+  /** Each eligible subscriber with the id of the variant they receive. */
+  recipients: { subscriber: Subscriber; variantId: string }[];
+  skipped: { subscriber: Subscriber; reason: SkipReason }[];
+}
+
+/**
+ * Plans the audience: which variant each subscriber gets, and who is skipped and why. Pure, so it
+ * can be tested as a table and run on 100k subscribers without touching disk.
+ */
+export function planAudience(
+  summaries: readonly Summary[],
+  preferredOrder: readonly string[],
+  subscribers: readonly Subscriber[],
+  isSuppressed: (email: string) => boolean = () => false,
+): AudiencePlan {
+  const roleOrder = effectiveRoleOrder(summaries, preferredOrder);
+  const variants = new Map<string, Variant>();
+  const recipients: AudiencePlan['recipients'] = [];
+  const skipped: AudiencePlan['skipped'] = [];
+  for (const subscriber of subscribers) {
+    if (subscriber.status === 'unsubscribed') {
+      skipped.push({ subscriber, reason: 'unsubscribed' });
+      continue;
+    }
+    if (isSuppressed(subscriber.email)) {
+      skipped.push({ subscriber, reason: 'suppressed' });
+      continue;
+    }
+    const roles = variantRoles(subscriber.roles, roleOrder);
+    if (roles.length === 0) {
+      skipped.push({ subscriber, reason: 'no-content' });
+      continue;
+    }
+    const id = variantId(roles);
+    if (!variants.has(id)) variants.set(id, buildVariant(summaries, roleOrder, roles));
+    recipients.push({ subscriber, variantId: id });
+  }
+  return {
+    roleOrder,
+    editor: buildVariant(summaries, roleOrder, undefined),
+    variants: [...variants.values()],
+    recipients,
+    skipped,
+  };
+}
+
+/** Without a subscriber list: the editor edition plus one variant per single role. */
+export function planSingleRoleVariants(summaries: readonly Summary[], preferredOrder: readonly string[]): Variant[] {
+  const roleOrder = effectiveRoleOrder(summaries, preferredOrder);
+  return roleOrder.map((role) => buildVariant(summaries, roleOrder, [role]));
+}

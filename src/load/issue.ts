@@ -1,0 +1,141 @@
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { Problem } from '../errors.js';
+import { type IssueManifest, IssueManifestSchema } from '../model/issue.js';
+import type { Summary } from '../model/summary.js';
+import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import { displayPath } from './_display.js';
+import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
+import { zodProblems } from './_validate.js';
+import { loadSummaryFile } from './summary.js';
+
+export interface LoadedIssue {
+  /** The issue folder's name, e.g. `2026-W48`. */
+  id: string;
+  dir: string;
+  manifest: IssueManifest;
+  /** Selected summaries in reading order. */
+  summaries: Summary[];
+  /** Source file of each summary id, for messages and live reload. */
+  files: Map<string, string>;
+}
+
+export interface IssueLoadResult {
+  issue: LoadedIssue | undefined;
+  problems: Problem[];
+}
+
+export const MANIFEST_FILE = 'issue.json';
+
+export async function loadIssue(dir: string, taxonomy: RoleTaxonomy): Promise<IssueLoadResult> {
+  const issueDir = resolve(dir);
+  const manifestFile = join(issueDir, MANIFEST_FILE);
+  const shown = displayPath(manifestFile);
+  let text: string;
+  try {
+    text = await readFile(manifestFile, 'utf8');
+  } catch {
+    return {
+      issue: undefined,
+      problems: [
+        {
+          severity: 'error',
+          file: shown,
+          field: 'file',
+          message: 'not found',
+          hint: `an issue folder needs an ${MANIFEST_FILE}; check the folder name or create one (see README)`,
+        },
+      ],
+    };
+  }
+
+  let parsed: ReturnType<typeof parseJsonWithLines>;
+  try {
+    parsed = parseJsonWithLines(text);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    return {
+      issue: undefined,
+      problems: [
+        {
+          severity: 'error',
+          file: shown,
+          line: error.line,
+          field: 'json',
+          message: `invalid JSON: ${error.message}`,
+          hint: 'fix the JSON syntax',
+        },
+      ],
+    };
+  }
+  const result = IssueManifestSchema.safeParse(parsed.value);
+  if (!result.success) return { issue: undefined, problems: zodProblems(result.error, shown, parsed.lineOf) };
+  const manifest = result.data;
+
+  const problems: Problem[] = [];
+  const loaded = await Promise.all(
+    manifest.summaries.map(async (entry, index) => {
+      const file = resolve(issueDir, entry);
+      const outcome = await loadSummaryFile(file, taxonomy, displayPath(file));
+      // An unreadable file is the manifest's problem: point at the manifest line that names it.
+      if (outcome.problems.some((p) => p.field === 'file' && p.message.startsWith('could not be read'))) {
+        return {
+          file,
+          summary: undefined,
+          problems: [
+            {
+              severity: 'error' as const,
+              file: shown,
+              line: parsed.lineOf(['summaries', index]),
+              field: `summaries[${index}]`,
+              message: `names "${entry}", which does not exist`,
+              hint: `create ${displayPath(file)} or fix the path (paths are relative to the issue folder)`,
+            },
+          ],
+        };
+      }
+      return { file, ...outcome };
+    }),
+  );
+
+  const summaries: Summary[] = [];
+  const files = new Map<string, string>();
+  loaded.forEach(({ file, summary, problems: found }, index) => {
+    problems.push(...found);
+    if (!summary) return;
+    const previous = files.get(summary.id);
+    if (previous) {
+      problems.push({
+        severity: 'error',
+        file: shown,
+        line: parsed.lineOf(['summaries', index]),
+        field: `summaries[${index}]`,
+        message: `summary id "${summary.id}" is used twice (also ${displayPath(previous)})`,
+        hint: 'list each summary once, or rename one of the files',
+      });
+      return;
+    }
+    files.set(summary.id, file);
+    summaries.push(summary);
+  });
+
+  const roleOrder = (manifest.roleOrder ?? []).map((role, index) => {
+    if (taxonomy.lookup(role) === undefined) {
+      const closest = taxonomy.closest(role);
+      problems.push({
+        severity: 'warning',
+        file: shown,
+        line: parsed.lineOf(['roleOrder', index]),
+        field: `roleOrder[${index}]`,
+        message: `unknown role "${role}"`,
+        hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',
+      });
+    }
+    return taxonomy.normalise(role);
+  });
+
+  return {
+    issue: { id: basename(issueDir), dir: issueDir, manifest: { ...manifest, roleOrder }, summaries, files },
+    problems,
+  };
+}

@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import type { Problem } from '../errors.js';
+import { type Subscriber, SubscriberSchema, SubscribersFileSchema } from '../model/subscriber.js';
+import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import { displayPath } from './_display.js';
+import { JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
+import { zodProblems } from './_validate.js';
+
+export interface SubscribersLoadResult {
+  subscribers: Subscriber[];
+  problems: Problem[];
+}
+
+export async function loadSubscribers(file: string, taxonomy: RoleTaxonomy): Promise<SubscribersLoadResult> {
+  const shown = displayPath(file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return {
+      subscribers: [],
+      problems: [
+        { severity: 'error', file: shown, field: 'file', message: 'not found', hint: 'check the --subscribers path' },
+      ],
+    };
+  }
+  return parseSubscribers(text, shown, taxonomy);
+}
+
+/**
+ * Validates every entry and reports each bad one (index, field, why). Large lists take the fast
+ * path (JSON.parse); line numbers are worked out only when there is something to report.
+ */
+export function parseSubscribers(text: string, file: string, taxonomy: RoleTaxonomy): SubscribersLoadResult {
+  const source = text.replace(/^\uFEFF/, '');
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch {
+    try {
+      parseJsonWithLines(source);
+    } catch (error) {
+      if (!(error instanceof JsonSyntaxError)) throw error;
+      return {
+        subscribers: [],
+        problems: [
+          {
+            severity: 'error',
+            file,
+            line: error.line,
+            field: 'json',
+            message: `invalid JSON: ${error.message}`,
+            hint: 'fix the JSON syntax',
+          },
+        ],
+      };
+    }
+    return {
+      subscribers: [],
+      problems: [
+        { severity: 'error', file, line: 1, field: 'json', message: 'invalid JSON', hint: 'fix the JSON syntax' },
+      ],
+    };
+  }
+
+  let withLines: JsonWithLines | undefined;
+  const lineOf = (path: readonly PropertyKey[]) => {
+    withLines ??= parseJsonWithLines(source);
+    return withLines.lineOf(path as (string | number)[]);
+  };
+
+  const shape = SubscribersFileSchema.safeParse(value);
+  if (!shape.success) {
+    return {
+      subscribers: [],
+      problems: [
+        {
+          severity: 'error',
+          file,
+          line: 1,
+          field: '(root)',
+          message: 'must be a JSON array of subscribers, or { "subscribers": [ … ] }',
+          hint: 'see subscribers.example.json',
+        },
+      ],
+    };
+  }
+  const entries = Array.isArray(shape.data) ? shape.data : shape.data.subscribers;
+  const prefix: (string | number)[] = Array.isArray(shape.data) ? [] : ['subscribers'];
+
+  const problems: Problem[] = [];
+  const subscribers: Subscriber[] = [];
+  const seen = new Map<string, number>();
+  entries.forEach((entry, index) => {
+    const result = SubscriberSchema.safeParse(entry);
+    if (!result.success) {
+      problems.push(...zodProblems(result.error, file, lineOf, undefined, [...prefix, index]));
+      return;
+    }
+    const subscriber = result.data;
+    const key = subscriber.email.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push({
+        severity: 'warning',
+        file,
+        line: lineOf([...prefix, index]),
+        field: `[${index}].email`,
+        message: `duplicate of entry [${first}]; only the first is used`,
+        hint: 'remove one of the two entries',
+      });
+      return;
+    }
+    seen.set(key, index);
+    const roles: string[] = [];
+    subscriber.roles.forEach((role, roleIndex) => {
+      if (taxonomy.lookup(role) === undefined) {
+        const closest = taxonomy.closest(role);
+        problems.push({
+          severity: 'warning',
+          file,
+          line: lineOf([...prefix, index, 'roles', roleIndex]),
+          field: `[${index}].roles[${roleIndex}]`,
+          message: `unknown role "${role}"`,
+          hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',
+        });
+      }
+      const name = taxonomy.normalise(role);
+      if (!roles.includes(name)) roles.push(name);
+    });
+    subscribers.push({ ...subscriber, roles });
+  });
+  return { subscribers, problems };
+}

@@ -1,0 +1,247 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Problem } from '../errors.js';
+import { type Summary, SummarySchema } from '../model/summary.js';
+import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
+import { zodProblems } from './_validate.js';
+import { type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
+
+export interface LoadedSummary {
+  summary: Summary | undefined;
+  problems: Problem[];
+}
+
+export const SUMMARY_EXTENSIONS = ['.txt', '.json', '.md', '.markdown'] as const;
+
+const FIELD_HINTS: Record<string, string> = {
+  title: 'put the article title on the first line',
+  summary: 'add a "Summary" heading followed by a paragraph',
+  roles: 'add a line "Best for: Role, Role, …" naming the audience roles',
+  url: 'use a full http:// or https:// link',
+  id: 'rename the file to lower-case letters, digits and dashes, e.g. open-source-ai.txt',
+};
+
+/** The summary id is the file name without extension, made into a slug. */
+export function summaryIdFromFile(file: string): string {
+  return basename(file, extname(file))
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+export async function loadSummaryFile(
+  file: string,
+  taxonomy: RoleTaxonomy,
+  displayName = file,
+): Promise<LoadedSummary> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return fail(displayName, 'file', 'could not be read (does the file exist?)', 'check the path');
+  }
+  return parseSummary(text, displayName, taxonomy, summaryIdFromFile(file));
+}
+
+/** Parses one summary from text in any supported format, chosen by the file's extension. */
+export function parseSummary(
+  text: string,
+  file: string,
+  taxonomy: RoleTaxonomy,
+  id = summaryIdFromFile(file),
+): LoadedSummary {
+  if (text.replace(/^\uFEFF/, '').trim() === '')
+    return fail(file, 'file', 'is empty', 'write a summary in it, or remove it from the issue');
+  const ext = extname(file).toLowerCase();
+  let parsed: ParsedText;
+  if (ext === '.json') {
+    const json = parseJsonFields(text, file);
+    if ('problem' in json) return { summary: undefined, problems: [json.problem] };
+    parsed = json;
+  } else if (ext === '.md' || ext === '.markdown') {
+    parsed = parseMarkdown(text, file);
+  } else if (ext === '.txt' || ext === '') {
+    parsed = parseSummaryText(text, file);
+  } else {
+    return fail(file, 'file', `has an unsupported extension "${ext}"`, `use one of ${SUMMARY_EXTENSIONS.join(', ')}`);
+  }
+  return finish(parsed, file, id, taxonomy);
+}
+
+function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxonomy): LoadedSummary {
+  const problems = [...parsed.problems];
+  const raw = { ...parsed.raw, id };
+  const lastLine = Math.max(1, ...Object.values(parsed.lines));
+  const lineOf = (path: readonly PropertyKey[]) => {
+    const field = String(path[0] ?? '');
+    return parsed.lines[field] ?? (field === 'roles' ? lastLine : field === 'title' ? 1 : (parsed.lines.title ?? 1));
+  };
+  // A missing title is already reported with its own message; don't report it twice.
+  const result = SummarySchema.safeParse(raw);
+  if (!result.success) {
+    const titleReported = problems.some((p) => p.field === 'title' && p.severity === 'error');
+    const zodFound = zodProblems(result.error, file, lineOf, (field) => FIELD_HINTS[field]).filter(
+      (p) => !(titleReported && p.field === 'title'),
+    );
+    problems.push(...zodFound.map((p) => withMissingMessage(p)));
+    return { summary: undefined, problems };
+  }
+  if (problems.some((p) => p.severity === 'error')) return { summary: undefined, problems };
+
+  const summary = result.data;
+  const canonical: string[] = [];
+  for (const role of summary.roles) {
+    const name = taxonomy.normalise(role);
+    if (taxonomy.lookup(role) === undefined) {
+      const closest = taxonomy.closest(role);
+      problems.push({
+        severity: 'warning',
+        file,
+        line: lineOf(['roles']),
+        field: 'roles',
+        message: `unknown role "${role}"`,
+        hint: closest ? `did you mean ${closest}? Or add it to the role taxonomy` : 'add it to the role taxonomy',
+      });
+    }
+    if (!canonical.includes(name)) canonical.push(name);
+  }
+  return { summary: { ...summary, roles: canonical }, problems };
+}
+
+/** "summary: is required" reads badly for a section; name the section the editor has to add. */
+function withMissingMessage(problem: Problem): Problem {
+  if (problem.message !== 'is required' && !problem.message.startsWith('needs at least one')) return problem;
+  const section: Record<string, string> = {
+    summary: 'the "Summary" section is missing',
+    roles: 'the "Best for:" line is missing',
+    title: 'the title is missing',
+  };
+  const message = section[problem.field ?? ''];
+  return message ? { ...problem, message } : problem;
+}
+
+function parseJsonFields(text: string, file: string): ParsedText | { problem: Problem } {
+  try {
+    const { value, lineOf } = parseJsonWithLines(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return {
+        problem: {
+          severity: 'error',
+          file,
+          line: 1,
+          field: '(root)',
+          message: 'must be a JSON object',
+          hint: 'wrap the fields in { … }',
+        },
+      };
+    }
+    const raw = { ...(value as Record<string, unknown>) };
+    delete raw.$schema;
+    delete raw.id;
+    if (typeof raw.roles === 'string') raw.roles = splitRoles(raw.roles);
+    const lines: Record<string, number> = {};
+    for (const key of Object.keys(raw)) lines[key] = lineOf([key]);
+    return { raw, lines, problems: [] };
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    return {
+      problem: {
+        severity: 'error',
+        file,
+        line: error.line,
+        field: 'json',
+        message: `invalid JSON: ${error.message} (column ${error.column})`,
+        hint: 'fix the JSON syntax; a JSON-aware editor shows where',
+      },
+    };
+  }
+}
+
+function parseMarkdown(text: string, file: string): ParsedText {
+  const lines = splitLines(text);
+  const problems: Problem[] = [];
+  if (lines[0]?.trim() !== '---') {
+    // No frontmatter: treat the file as the text format with Markdown headings.
+    return parseSummaryText(lines.map((l) => l.replace(/^#{1,6}\s+/, '')).join('\n'), file);
+  }
+  const end = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
+  if (end < 0) {
+    problems.push({
+      severity: 'error',
+      file,
+      line: 1,
+      field: 'frontmatter',
+      message: 'is not closed',
+      hint: 'end the frontmatter with a line "---"',
+    });
+    return { raw: {}, lines: {}, problems };
+  }
+  const lineOfKey: Record<string, number> = {};
+  lines.slice(1, end).forEach((line, index) => {
+    const key = /^([A-Za-z_$][\w$]*)\s*:/.exec(line)?.[1];
+    if (key && lineOfKey[key] === undefined) lineOfKey[key] = index + 2;
+  });
+  let front: unknown;
+  try {
+    front = parseYaml(lines.slice(1, end).join('\n')) ?? {};
+  } catch (error) {
+    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    problems.push({
+      severity: 'error',
+      file,
+      line: (line ?? 0) + 1,
+      field: 'frontmatter',
+      message: `invalid YAML: ${(error as Error).message.split('\n')[0]}`,
+      hint: 'fix the YAML between the --- lines',
+    });
+    return { raw: {}, lines: {}, problems };
+  }
+  if (typeof front !== 'object' || front === null || Array.isArray(front)) {
+    problems.push({
+      severity: 'error',
+      file,
+      line: 2,
+      field: 'frontmatter',
+      message: 'must be a set of "field: value" lines',
+      hint: 'see the README for the fields',
+    });
+    return { raw: {}, lines: {}, problems };
+  }
+  const raw: Record<string, unknown> = { ...(front as Record<string, unknown>) };
+  delete raw.id;
+  if (typeof raw.roles === 'string') raw.roles = splitRoles(raw.roles);
+  if (raw.bestFor !== undefined && raw.roles === undefined) {
+    raw.roles = typeof raw.bestFor === 'string' ? splitRoles(raw.bestFor) : raw.bestFor;
+    lineOfKey.roles = lineOfKey.bestFor ?? 2;
+    delete raw.bestFor;
+  }
+  const body = lines.slice(end + 1);
+  const bodyText = body.join('\n').trim();
+  const bodyHasSections = body.some((line) => /^#{1,6}\s+\S/.test(line.trim()) || /^summary\s*:?$/i.test(line.trim()));
+  const bodyLine = end + 2 + body.findIndex((line) => line.trim() !== '');
+  if (bodyHasSections) {
+    const sections = parseSummaryText(body.join('\n'), file, { hasTitle: false });
+    for (const [field, value] of Object.entries(sections.raw)) {
+      if (raw[field] === undefined) {
+        raw[field] = value;
+        lineOfKey[field] = end + 1 + (sections.lines[field] ?? 1);
+      }
+    }
+    problems.push(
+      ...sections.problems.map((p) => ({ ...p, ...(p.line === undefined ? {} : { line: p.line + end + 1 }) })),
+    );
+  } else if (bodyText && raw.summary === undefined) {
+    raw.summary = bodyText
+      .split(/\n\s*\n/)
+      .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
+      .join('\n\n');
+    lineOfKey.summary = bodyLine;
+  }
+  return { raw, lines: lineOfKey, problems };
+}
+
+function fail(file: string, field: string, message: string, hint: string): LoadedSummary {
+  return { summary: undefined, problems: [{ severity: 'error', file, line: 1, field, message, hint }] };
+}

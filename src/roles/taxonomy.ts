@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { type Problem, RolecastError } from '../errors.js';
+
+const TaxonomyFileSchema = z.object({
+  roles: z.array(
+    z.object({
+      name: z.string().trim().min(1),
+      aliases: z.array(z.string().trim().min(1)).default([]),
+      heading: z.string().trim().optional(),
+    }),
+  ),
+});
+
+export interface CanonicalRole {
+  name: string;
+  aliases: string[];
+  heading?: string | undefined;
+}
+
+export interface RoleTaxonomy {
+  roles: CanonicalRole[];
+  /** Canonical name for a role as written, or undefined when it is not in the taxonomy. */
+  lookup(role: string): string | undefined;
+  /** Canonical name when known, otherwise the role as written (trimmed, spaces collapsed). */
+  normalise(role: string): string;
+  /** The known role (or alias) closest to an unknown one, for "did you mean" hints. */
+  closest(role: string): string | undefined;
+  heading(role: string): string;
+}
+
+/** Matching ignores case and all white space: "Chief  technology officer" = "ChiefTechnologyOfficer". */
+export function roleKey(role: string): string {
+  return role.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+}
+
+export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
+  const byKey = new Map<string, string>();
+  for (const role of roles) {
+    byKey.set(roleKey(role.name), role.name);
+    for (const alias of role.aliases) if (!byKey.has(roleKey(alias))) byKey.set(roleKey(alias), role.name);
+  }
+  const headings = new Map(roles.map((r) => [r.name, r.heading]));
+  const candidates = [...roles.flatMap((r) => [r.name, ...r.aliases])];
+
+  return {
+    roles,
+    lookup: (role) => byKey.get(roleKey(role)),
+    normalise: (role) => byKey.get(roleKey(role)) ?? role.trim().replace(/\s+/g, ' '),
+    closest(role) {
+      const key = roleKey(role);
+      let best: string | undefined;
+      let bestDistance = Number.POSITIVE_INFINITY;
+      for (const candidate of candidates) {
+        const distance = levenshtein(key, roleKey(candidate));
+        if (distance < bestDistance) {
+          bestDistance = distance;
+          best = candidate;
+        }
+      }
+      if (best === undefined || bestDistance > Math.max(3, key.length / 2)) return undefined;
+      const canonical = byKey.get(roleKey(best)) ?? best;
+      return canonical === best ? best : `${canonical} (alias "${best}")`;
+    },
+    heading: (role) => headings.get(role) ?? `For ${role}`,
+  };
+}
+
+export async function loadTaxonomy(file: string): Promise<RoleTaxonomy> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new RolecastError('E_NOT_FOUND', `role taxonomy ${file} could not be read`, {
+      hint: 'create it (see roles.yaml in the rolecast repository) or set "roles" in rolecast.config.json',
+      cause,
+    });
+  }
+  return parseTaxonomy(text, file);
+}
+
+export function parseTaxonomy(text: string, file: string): RoleTaxonomy {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (cause) {
+    const line = (cause as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw invalid(file, line, 'roles', `is not valid YAML: ${(cause as Error).message.split('\n')[0]}`);
+  }
+  const result = TaxonomyFileSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw invalid(file, undefined, issue?.path.join('.') || 'roles', issue?.message ?? 'is invalid');
+  }
+  return createTaxonomy(result.data.roles);
+}
+
+function invalid(file: string, line: number | undefined, field: string, message: string): RolecastError {
+  const problem: Problem = {
+    severity: 'error',
+    file,
+    ...(line === undefined ? {} : { line }),
+    field,
+    message,
+    hint: 'each entry needs a name and may list aliases',
+  };
+  return new RolecastError('E_INVALID', `role taxonomy ${file} is invalid`, { problems: [problem] });
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
