@@ -1,0 +1,34 @@
+import type { Problem } from '../errors.js';
+import type { Variant } from '../group/index.js';
+
+/** What changes per subscriber; filled into an already-compiled variant by a cheap string pass. */
+export interface PersonalFields {
+  email: string;
+  name?: string | undefined;
+  locale?: string | undefined;
+  timezone?: string | undefined;
+  unsubscribeUrl: string;
+  preferencesUrl?: string | undefined;
+  viewOnlineUrl?: string | undefined;
+}
+
+export interface PersonalisedMessage {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** One audience variant, compiled through MJML once, ready to personalise many times. */
+export interface CompiledVariant {
+  variant: Variant;
+  /** The variant's subject (already rendered: it may name the variant's roles). */
+  subject: string;
+  /** Size in bytes of the HTML and text with placeholders filled by typical values. */
+  htmlBytes: number;
+  textBytes: number;
+  /** Size of the whole message as encoded for sending (MIME, transfer encoding), for the clip gate. */
+  encodedBytes: number;
+  /** Warnings and errors from the quality gates (size, links, MJML). */
+  problems: Problem[];
+  personalise(fields: PersonalFields): PersonalisedMessage;
+}

@@ -1,0 +1,41 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Unsubscribe tokens: `base64url(payload).base64url(hmac)`, where the payload binds the address
+ * to the list. Stateless, so the endpoint needs no database lookup to verify a click, and a token
+ * for one list cannot unsubscribe the same address from another.
+ */
+
+export interface TokenClaims {
+  email: string;
+  listId: string;
+}
+
+const VERSION = 'v1';
+
+export function signToken(claims: TokenClaims, secret: string): string {
+  const payload = Buffer.from(JSON.stringify([VERSION, claims.listId, claims.email.toLowerCase()])).toString('base64url');
+  return `${payload}.${mac(payload, secret)}`;
+}
+
+/** The claims when the token is intact and signed with `secret`; undefined for anything else. */
+export function verifyToken(token: string, secret: string): TokenClaims | undefined {
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined) return undefined;
+  const expected = Buffer.from(mac(payload, secret));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  try {
+    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(decoded) || decoded[0] !== VERSION) return undefined;
+    const [, listId, email] = decoded;
+    if (typeof listId !== 'string' || typeof email !== 'string') return undefined;
+    return { email, listId };
+  } catch {
+    return undefined;
+  }
+}
+
+function mac(payload: string, secret: string): string {
+  return createHmac('sha256', secret).update(payload).digest('base64url');
+}
