@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { EXIT, RolecastError } from '../errors.js';
-import { type CommandContext, type ParsedArgs, print } from './_command.js';
+import { type Command, type CommandContext, type ParsedArgs, print } from './_command.js';
 import { printProblems } from './_shared.js';
 import { COMMANDS } from './commands/index.js';
 
 export const VERSION = '0.1.0';
 
 /** Runs one command line and returns the exit code; the only catch in the CLI lives here. */
-export async function main(argv: string[], ctx: CommandContext): Promise<number> {
+export async function main(argv: string[], ctx: CommandContext, commands: readonly Command[] = COMMANDS): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     print(ctx.stdout, helpText());
@@ -17,7 +17,7 @@ export async function main(argv: string[], ctx: CommandContext): Promise<number>
     print(ctx.stdout, VERSION);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name);
   if (!command) {
     print(ctx.stderr, `rolecast: unknown command "${name}"`);
     print(ctx.stderr, `run "rolecast --help" to see the commands`);

@@ -73,10 +73,11 @@ export function parseSummary(
 function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxonomy): LoadedSummary {
   const problems = [...parsed.problems];
   const raw = { ...parsed.raw, id };
-  const lastLine = Math.max(1, ...Object.values(parsed.lines));
   const lineOf = (path: readonly PropertyKey[]) => {
     const field = String(path[0] ?? '');
-    return parsed.lines[field] ?? (field === 'roles' ? lastLine : field === 'title' ? 1 : (parsed.lines.title ?? 1));
+    if (parsed.lines[field] !== undefined) return parsed.lines[field];
+    if (field === 'roles') return parsed.missingLine ?? 1;
+    return field === 'title' ? 1 : (parsed.lines.title ?? 1);
   };
   // A missing title is already reported with its own message; don't report it twice.
   const result = SummarySchema.safeParse(raw);
@@ -239,7 +240,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
       .join('\n\n');
     lineOfKey.summary = bodyLine;
   }
-  return { raw, lines: lineOfKey, problems };
+  return { raw, lines: lineOfKey, problems, missingLine: 1 };
 }
 
 function fail(file: string, field: string, message: string, hint: string): LoadedSummary {

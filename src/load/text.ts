@@ -13,6 +13,8 @@ export interface ParsedText {
   /** Line of each field, for pointing validation errors at the right place. */
   lines: Record<string, number>;
   problems: Problem[];
+  /** Where a missing field should be added: the end of a text file, the frontmatter of Markdown. */
+  missingLine?: number;
 }
 
 type SectionKind = 'paragraph' | 'bullets';
@@ -163,6 +165,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       HEADING_LIKE.test(trimmed) &&
       trimmed.split(/\s+/).length <= 4 &&
       !BULLET.test(trimmed) &&
+      previousEndsBlock(lines, index) &&
       isHeadingPosition(lines, index)
     ) {
       flush();
@@ -202,7 +205,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
   flush();
 
   if (Array.isArray(raw.roles)) raw.roles = (raw.roles as string[]).flatMap((r) => splitRoles(r));
-  return { raw, lines: at, problems };
+  return { raw, lines: at, problems, missingLine: lastNonBlank(lines) };
 }
 
 /** Roles are split on commas only: "VP of Engineering/Data" is one role. */
@@ -227,4 +230,21 @@ function headingOf(trimmed: string): { name: string; text: string; inline: strin
 function isHeadingPosition(lines: string[], index: number): boolean {
   for (let next = index + 1; next < lines.length; next++) if (lines[next]!.trim() !== '') return true;
   return false;
+}
+
+/**
+ * A short capitalised line is an (unknown) heading only where a heading can stand: after a blank
+ * line, a bullet or a finished sentence, and not right under a known heading (there it is content).
+ */
+function previousEndsBlock(lines: string[], index: number): boolean {
+  const previous = lines[index - 1]?.trim() ?? '';
+  if (previous === '') return true;
+  if (headingOf(previous)) return false;
+  if (BEST_FOR.test(previous)) return true;
+  return BULLET.test(previous) || /[.!?:"')\]]$/.test(previous);
+}
+
+function lastNonBlank(lines: string[]): number {
+  for (let index = lines.length - 1; index >= 0; index--) if (lines[index]!.trim() !== '') return index + 1;
+  return 1;
 }

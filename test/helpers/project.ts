@@ -1,0 +1,68 @@
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SEED_FILE = resolve(REPO_ROOT, '../shared/seed/editorial-summary-example.txt');
+export const EXAMPLE_ISSUE = join(REPO_ROOT, 'issues/2026-W48');
+
+export interface TempProject {
+  dir: string;
+  path(...parts: string[]): string;
+  write(relative: string, content: string): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A throwaway project folder. `withExample` copies the example issue, config, taxonomy, templates
+ * and subscribers so tests can edit them freely; `files` adds or overrides files from literals.
+ */
+export async function tempProject(options: { withExample?: boolean; files?: Record<string, string> } = {}): Promise<TempProject> {
+  const dir = await mkdtemp(join(tmpdir(), 'rolecast-test-'));
+  if (options.withExample) {
+    await cp(join(REPO_ROOT, 'issues/2026-W48'), join(dir, 'issues/2026-W48'), { recursive: true });
+    await cp(join(REPO_ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
+    for (const file of ['rolecast.config.json', 'roles.yaml', 'subscribers.example.json']) await cp(join(REPO_ROOT, file), join(dir, file));
+  }
+  const project: TempProject = {
+    dir,
+    path: (...parts) => join(dir, ...parts),
+    async write(relative, content) {
+      const file = join(dir, relative);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, content);
+      return file;
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+  for (const [relative, content] of Object.entries(options.files ?? {})) await project.write(relative, content);
+  return project;
+}
+
+/** Captures what a command prints, for the library-level CLI tests. */
+export function captureStreams() {
+  let out = '';
+  let err = '';
+  const stream = (append: (s: string) => void) =>
+    ({
+      write(chunk: string | Uint8Array) {
+        append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+        return true;
+      },
+    }) as unknown as NodeJS.WritableStream;
+  return {
+    stdout: stream((s) => {
+      out += s;
+    }),
+    stderr: stream((s) => {
+      err += s;
+    }),
+    get out() {
+      return out;
+    },
+    get err() {
+      return err;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { formatProblem, type Problem, RolecastError } from '../../src/errors.js';
+import { loadIssue } from '../../src/load/issue.js';
+import { parseSubscribers } from '../../src/load/subscribers.js';
+import { parseSummary } from '../../src/load/summary.js';
+import { createTaxonomy } from '../../src/roles/taxonomy.js';
+import { type TempProject, tempProject } from '../helpers/project.js';
+
+const taxonomy = createTaxonomy([{ name: 'CTO', aliases: ['Chief Technology Officer'] }]);
+const errorsOf = (problems: Problem[]) => problems.filter((p) => p.severity === 'error').map(formatProblem);
+
+describe('bad summaries name the file, the line and the fix', () => {
+  it.each([
+    { name: 'an empty file', file: 'e.txt', text: '  \n\n', error: 'e.txt:1: file: is empty' },
+    { name: 'a missing title', file: 't.txt', text: 'Summary\nText.\nBest for: CTO', error: 't.txt:1: title: is missing' },
+    { name: 'a missing Summary', file: 's.txt', text: 'Title\nKey takeaway\nx\nBest for: CTO', error: 's.txt:1: summary: the "Summary" section is missing' },
+    { name: 'a missing Best for', file: 'b.txt', text: 'Title\nSummary\nText.\nTopics\n- a', error: 'b.txt:5: roles: the "Best for:" line is missing' },
+    { name: 'invalid JSON', file: 'j.json', text: '{\n  "title": "x",\n  "summary": "y"\n  "roles": ["CTO"]\n}', error: 'j.json:4: json: invalid JSON' },
+    { name: 'a javascript: URL', file: 'u.json', text: '{"title":"x","summary":"y","roles":["CTO"],\n"url":"javascript:alert(1)"}', error: 'u.json:2: url: must be an http(s):// or mailto: link' },
+    { name: 'a javascript: link line', file: 'l.txt', text: 'T\nSummary\nx\nBest for: CTO\nLink: javascript:alert(1)', error: 'l.txt:5: url: must be an http(s):// or mailto: link' },
+    { name: 'Markdown without roles', file: 'm.md', text: '---\ntitle: Hello\n---\nBody text.', error: 'm.md:1: roles: the "Best for:" line is missing' },
+  ])('$name', ({ file, text, error }) => {
+    const { summary, problems } = parseSummary(text, file, taxonomy);
+    expect(summary).toBeUndefined();
+    expect(errorsOf(problems).join('\n')).toContain(error);
+    for (const problem of problems.filter((p) => p.severity === 'error')) expect(problem.hint, formatProblem(problem)).toBeTruthy();
+  });
+
+  it('reads Markdown with frontmatter', () => {
+    const text = '---\ntitle: Hello\nroles: [Chief Technology Officer]\ntopics:\n  - one\nurl: https://example.com/x\n---\n\nFirst para\nwraps.\n\nSecond.';
+    const { summary, problems } = parseSummary(text, 'hello.md', taxonomy);
+    expect(problems).toEqual([]);
+    expect(summary).toMatchObject({ id: 'hello', title: 'Hello', summary: 'First para wraps.\n\nSecond.', roles: ['CTO'], topics: ['one'] });
+  });
+});
+
+describe('bad subscribers are each reported with index and field', () => {
+  it('reports a bad email, an unknown time zone and a bad status in one pass', () => {
+    const text = JSON.stringify(
+      [
+        { email: 'ok@example.com', roles: ['CTO'] },
+        { email: 'not-an-email', roles: ['CTO'] },
+        { email: 'tz@example.com', roles: ['CTO'], timezone: 'Mars/Olympus' },
+        { email: 'st@example.com', status: 'paused' },
+      ],
+      null,
+      2,
+    );
+    const { subscribers, problems } = parseSubscribers(text, 'subs.json', taxonomy);
+    expect(subscribers.map((s) => s.email)).toEqual(['ok@example.com']);
+    const errors = errorsOf(problems);
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/^subs\.json:\d+: \[1\]\.email: is not a valid email address/);
+    expect(errors[1]).toMatch(/^subs\.json:\d+: \[2\]\.timezone: is not a known IANA time zone/);
+    expect(errors[2]).toMatch(/^subs\.json:\d+: \[3\]\.status: .* — use one of: "active", "unsubscribed"/);
+    expect(errors[0]).toContain('subs.json:9:');
+  });
+
+  it('rejects CR/LF in a name that would reach a header', () => {
+    const { problems } = parseSubscribers('[{"email":"a@example.com","name":"Eve\\r\\nBcc: x@evil.example"}]', 's.json', taxonomy);
+    expect(errorsOf(problems)[0]).toContain('[0].name: must not contain line breaks');
+  });
+
+  it('warns about duplicates and alias roles are normalised', () => {
+    const text = '{"subscribers":[{"email":"a@example.com","roles":["chief technology officer"]},{"email":"A@example.com"}]}';
+    const { subscribers, problems } = parseSubscribers(text, 's.json', taxonomy);
+    expect(subscribers).toEqual([expect.objectContaining({ email: 'a@example.com', roles: ['CTO'] })]);
+    expect(problems).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringContaining('duplicate of entry [0]') })]);
+  });
+});
+
+describe('issue manifests', () => {
+  let project: TempProject;
+  afterEach(() => project?.cleanup());
+
+  it('points at the manifest line naming a file that does not exist', async () => {
+    project = await tempProject({
+      files: {
+        'issues/x/issue.json': '{\n  "subject": "S",\n  "date": "2026-11-26",\n  "summaries": [\n    "a.txt",\n    "missing.txt"\n  ]\n}\n',
+        'issues/x/a.txt': 'T\nSummary\nx\nBest for: CTO\n',
+      },
+    });
+    const { problems } = await loadIssue(project.path('issues/x'), taxonomy);
+    expect(errorsOf(problems)).toEqual([expect.stringMatching(/issue\.json:6: summaries\[1\]: names "missing\.txt", which does not exist — create .*missing\.txt/)]);
+  });
+
+  it('reports every problem at once: bad date and bad summary', async () => {
+    project = await tempProject({
+      files: {
+        'issues/x/issue.json': '{"subject": "S", "date": "26/11/2026", "summaries": ["a.txt"]}',
+        'issues/x/a.txt': 'T\nSummary\nx\n',
+      },
+    });
+    const { problems } = await loadIssue(project.path('issues/x'), taxonomy);
+    expect(errorsOf(problems)).toEqual([expect.stringContaining('date: must be a date written as YYYY-MM-DD')]);
+  });
+
+  it('rejects a subject with a line break', async () => {
+    project = await tempProject({ files: { 'issues/x/issue.json': '{"subject": "S\\nBcc: a@b.c", "date": "2026-11-26", "summaries": ["a.txt"]}' } });
+    const { problems } = await loadIssue(project.path('issues/x'), taxonomy);
+    expect(errorsOf(problems)).toEqual([expect.stringContaining('subject: must not contain line breaks')]);
+  });
+});
+
+describe('config', () => {
+  it('names the field and line of a missing or invalid value', () => {
+    const text = '{\n  "sender": { "name": "N", "email": "bad" },\n  "listId": "list.example.com",\n  "footer": {}\n}';
+    try {
+      parseConfig(text, '/tmp/rolecast.config.json');
+      expect.unreachable('config should be rejected');
+    } catch (error) {
+      expect(error).toBeInstanceOf(RolecastError);
+      const lines = (error as RolecastError).problems.map(formatProblem);
+      expect(lines).toEqual([
+        expect.stringMatching(/rolecast\.config\.json:2: sender\.email: is not a valid email address/),
+        expect.stringMatching(/rolecast\.config\.json:4: footer\.postalAddress: is required/),
+      ]);
+    }
+  });
+});
