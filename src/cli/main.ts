@@ -7,7 +7,11 @@ import { COMMANDS } from './commands/index.js';
 export const VERSION = '0.1.0';
 
 /** Runs one command line and returns the exit code; the only catch in the CLI lives here. */
-export async function main(argv: string[], ctx: CommandContext, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function main(
+  argv: string[],
+  ctx: CommandContext,
+  commands: readonly Command[] = COMMANDS,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     print(ctx.stdout, helpText());

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Problem } from '../errors.js';
 import { type Subscriber, SubscriberSchema, SubscribersFileSchema } from '../model/subscriber.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import { parseCsv } from './_csv.js';
 import { displayPath } from './_display.js';
 import { JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
 import { zodProblems } from './_validate.js';
@@ -13,6 +14,18 @@ export interface SubscribersLoadResult {
 
 export async function loadSubscribers(file: string, taxonomy: RoleTaxonomy): Promise<SubscribersLoadResult> {
   const shown = displayPath(file);
+  if (file.toLowerCase().endsWith('.csv')) {
+    try {
+      return parseSubscribersCsv(await readFile(file, 'utf8'), shown, taxonomy);
+    } catch {
+      return {
+        subscribers: [],
+        problems: [
+          { severity: 'error', file: shown, field: 'file', message: 'not found', hint: 'check the --subscribers path' },
+        ],
+      };
+    }
+  }
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -31,6 +44,47 @@ export async function loadSubscribers(file: string, taxonomy: RoleTaxonomy): Pro
  * Validates every entry and reports each bad one (index, field, why). Large lists take the fast
  * path (JSON.parse); line numbers are worked out only when there is something to report.
  */
+/**
+ * CSV lists as exported by sign-up forms: a header row with `email` and optionally `name`, `roles`
+ * (separated by `|`), `timezone`, `locale`, `status`. Converted to entries and validated as JSON is.
+ */
+export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTaxonomy): SubscribersLoadResult {
+  const [header, ...rows] = parseCsv(text);
+  const columns = (header?.cells ?? []).map((c) => c.toLowerCase());
+  if (!columns.includes('email')) {
+    return {
+      subscribers: [],
+      problems: [
+        {
+          severity: 'error',
+          file,
+          line: 1,
+          field: 'email',
+          message: 'the header row has no "email" column',
+          hint: 'start the file with a header such as: email,name,roles,timezone',
+        },
+      ],
+    };
+  }
+  const entries = rows.map(({ cells }) => {
+    const entry: Record<string, unknown> = {};
+    columns.forEach((column, index) => {
+      const value = cells[index];
+      if (value === undefined || value === '') return;
+      entry[column] =
+        column === 'roles'
+          ? value
+              .split('|')
+              .map((r) => r.trim())
+              .filter(Boolean)
+          : value;
+    });
+    return entry;
+  });
+  const lines = rows.map((row) => row.line);
+  return validateEntries(entries, file, taxonomy, (path) => lines[Number(path[0])] ?? 1, []);
+}
+
 export function parseSubscribers(text: string, file: string, taxonomy: RoleTaxonomy): SubscribersLoadResult {
   const source = text.replace(/^\uFEFF/, '');
   let value: unknown;
@@ -88,6 +142,16 @@ export function parseSubscribers(text: string, file: string, taxonomy: RoleTaxon
   const entries = Array.isArray(shape.data) ? shape.data : shape.data.subscribers;
   const prefix: (string | number)[] = Array.isArray(shape.data) ? [] : ['subscribers'];
 
+  return validateEntries(entries, file, taxonomy, lineOf, prefix);
+}
+
+function validateEntries(
+  entries: unknown[],
+  file: string,
+  taxonomy: RoleTaxonomy,
+  lineOf: (path: readonly PropertyKey[]) => number,
+  prefix: (string | number)[],
+): SubscribersLoadResult {
   const problems: Problem[] = [];
   const subscribers: Subscriber[] = [];
   const seen = new Map<string, number>();

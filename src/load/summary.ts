@@ -92,6 +92,18 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
   if (problems.some((p) => p.severity === 'error')) return { summary: undefined, problems };
 
   const summary = result.data;
+  const known = new Set(Object.keys(SummarySchema.shape));
+  for (const key of Object.keys(parsed.raw)) {
+    if (known.has(key) || key === '$schema') continue;
+    problems.push({
+      severity: 'warning',
+      file,
+      line: parsed.lines[key] ?? 1,
+      field: key,
+      message: 'is not a summary field and is ignored',
+      hint: `use one of: ${[...known].filter((k) => k !== 'id').join(', ')}`,
+    });
+  }
   const canonical: string[] = [];
   for (const role of summary.roles) {
     const name = taxonomy.normalise(role);

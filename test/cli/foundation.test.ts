@@ -6,19 +6,41 @@ import { runCli } from '../helpers/cli.js';
 import { captureStreams, SEED_FILE, type TempProject, tempProject } from '../helpers/project.js';
 
 describe('rolecast parse', () => {
-  it.skipIf(!existsSync(SEED_FILE) && process.env.CI !== 'true')('prints the seed summary as normalised JSON', async () => {
-    const result = await runCli(['parse', SEED_FILE, '--json']);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout);
-    expect(summary.title).toBe('Open Source, After Mythos');
-    expect(summary.roles).toEqual(['VP of Engineering/Data', 'Executive', 'AI Architect', 'Director of AI/ML', 'CTO', 'Consultant']);
-    expect([summary.principles.length, summary.practice.length, summary.topics.length]).toEqual([3, 2, 5]);
-    expect(summary.source).toBe('IBM - Announcements (Artificial intelligence)');
-    expect(Object.keys(summary)).toEqual(
-      expect.arrayContaining(['id', 'title', 'summary', 'takeaway', 'insights', 'principles', 'practice', 'topics', 'roles', 'source', 'attribution']),
-    );
-  });
+  it.skipIf(!existsSync(SEED_FILE) && process.env.CI !== 'true')(
+    'prints the seed summary as normalised JSON',
+    async () => {
+      const result = await runCli(['parse', SEED_FILE, '--json']);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const summary = JSON.parse(result.stdout);
+      expect(summary.title).toBe('Open Source, After Mythos');
+      expect(summary.roles).toEqual([
+        'VP of Engineering/Data',
+        'Executive',
+        'AI Architect',
+        'Director of AI/ML',
+        'CTO',
+        'Consultant',
+      ]);
+      expect([summary.principles.length, summary.practice.length, summary.topics.length]).toEqual([3, 2, 5]);
+      expect(summary.source).toBe('IBM - Announcements (Artificial intelligence)');
+      expect(Object.keys(summary)).toEqual(
+        expect.arrayContaining([
+          'id',
+          'title',
+          'summary',
+          'takeaway',
+          'insights',
+          'principles',
+          'practice',
+          'topics',
+          'roles',
+          'source',
+          'attribution',
+        ]),
+      );
+    },
+  );
 
   it('exits 2 naming file and line for a malformed summary', async () => {
     const project = await tempProject({ files: { 'bad.txt': 'Title\nKey takeaway\nx\nBest for: CTO\n' } });
@@ -51,10 +73,14 @@ describe('rolecast check', () => {
     subs.subscribers[1].email = 'broken';
     subs.subscribers[2].timezone = 'Nowhere/City';
     await project.write('subscribers.example.json', JSON.stringify(subs, null, 2));
-    const result = await runCli(['check', 'issues/2026-W48', '--subscribers', 'subscribers.example.json'], { cwd: project.dir });
+    const result = await runCli(['check', 'issues/2026-W48', '--subscribers', 'subscribers.example.json'], {
+      cwd: project.dir,
+    });
     expect(result.code).toBe(2);
     const out = result.stdout;
-    expect(out).toMatch(/issues\/2026-W48\/summaries\/secrets-in-prompt-logs\.txt:1: summary: the "Summary" section is missing/);
+    expect(out).toMatch(
+      /issues\/2026-W48\/summaries\/secrets-in-prompt-logs\.txt:1: summary: the "Summary" section is missing/,
+    );
     expect(out).toMatch(/secrets-in-prompt-logs\.txt:3: roles: the "Best for:" line is missing/);
     expect(out).toMatch(/subscribers\.example\.json:\d+: subscribers\[1\]\.email: is not a valid email address/);
     expect(out).toMatch(/subscribers\.example\.json:\d+: subscribers\[2\]\.timezone: is not a known IANA time zone/);
@@ -68,7 +94,9 @@ describe('rolecast check', () => {
     await project.write(file, text);
     const result = await runCli(['check', 'issues/2026-W48'], { cwd: project.dir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/page-budget-for-on-call\.txt:\d+: warning: roles: unknown role "Engineering Manger" — did you mean Engineering Manager/);
+    expect(result.stdout).toMatch(
+      /page-budget-for-on-call\.txt:\d+: warning: roles: unknown role "Engineering Manger" — did you mean Engineering Manager/,
+    );
   });
 });
 

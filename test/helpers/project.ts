@@ -18,12 +18,15 @@ export interface TempProject {
  * A throwaway project folder. `withExample` copies the example issue, config, taxonomy, templates
  * and subscribers so tests can edit them freely; `files` adds or overrides files from literals.
  */
-export async function tempProject(options: { withExample?: boolean; files?: Record<string, string> } = {}): Promise<TempProject> {
+export async function tempProject(
+  options: { withExample?: boolean; files?: Record<string, string> } = {},
+): Promise<TempProject> {
   const dir = await mkdtemp(join(tmpdir(), 'rolecast-test-'));
   if (options.withExample) {
     await cp(join(REPO_ROOT, 'issues/2026-W48'), join(dir, 'issues/2026-W48'), { recursive: true });
     await cp(join(REPO_ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
-    for (const file of ['rolecast.config.json', 'roles.yaml', 'subscribers.example.json']) await cp(join(REPO_ROOT, file), join(dir, file));
+    for (const file of ['rolecast.config.json', 'roles.yaml', 'subscribers.example.json'])
+      await cp(join(REPO_ROOT, file), join(dir, file));
   }
   const project: TempProject = {
     dir,

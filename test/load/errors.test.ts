@@ -13,25 +13,68 @@ const errorsOf = (problems: Problem[]) => problems.filter((p) => p.severity === 
 describe('bad summaries name the file, the line and the fix', () => {
   it.each([
     { name: 'an empty file', file: 'e.txt', text: '  \n\n', error: 'e.txt:1: file: is empty' },
-    { name: 'a missing title', file: 't.txt', text: 'Summary\nText.\nBest for: CTO', error: 't.txt:1: title: is missing' },
-    { name: 'a missing Summary', file: 's.txt', text: 'Title\nKey takeaway\nx\nBest for: CTO', error: 's.txt:1: summary: the "Summary" section is missing' },
-    { name: 'a missing Best for', file: 'b.txt', text: 'Title\nSummary\nText.\nTopics\n- a', error: 'b.txt:5: roles: the "Best for:" line is missing' },
-    { name: 'invalid JSON', file: 'j.json', text: '{\n  "title": "x",\n  "summary": "y"\n  "roles": ["CTO"]\n}', error: 'j.json:4: json: invalid JSON' },
-    { name: 'a javascript: URL', file: 'u.json', text: '{"title":"x","summary":"y","roles":["CTO"],\n"url":"javascript:alert(1)"}', error: 'u.json:2: url: must be an http(s):// or mailto: link' },
-    { name: 'a javascript: link line', file: 'l.txt', text: 'T\nSummary\nx\nBest for: CTO\nLink: javascript:alert(1)', error: 'l.txt:5: url: must be an http(s):// or mailto: link' },
-    { name: 'Markdown without roles', file: 'm.md', text: '---\ntitle: Hello\n---\nBody text.', error: 'm.md:1: roles: the "Best for:" line is missing' },
+    {
+      name: 'a missing title',
+      file: 't.txt',
+      text: 'Summary\nText.\nBest for: CTO',
+      error: 't.txt:1: title: is missing',
+    },
+    {
+      name: 'a missing Summary',
+      file: 's.txt',
+      text: 'Title\nKey takeaway\nx\nBest for: CTO',
+      error: 's.txt:1: summary: the "Summary" section is missing',
+    },
+    {
+      name: 'a missing Best for',
+      file: 'b.txt',
+      text: 'Title\nSummary\nText.\nTopics\n- a',
+      error: 'b.txt:5: roles: the "Best for:" line is missing',
+    },
+    {
+      name: 'invalid JSON',
+      file: 'j.json',
+      text: '{\n  "title": "x",\n  "summary": "y"\n  "roles": ["CTO"]\n}',
+      error: 'j.json:4: json: invalid JSON',
+    },
+    {
+      name: 'a javascript: URL',
+      file: 'u.json',
+      text: '{"title":"x","summary":"y","roles":["CTO"],\n"url":"javascript:alert(1)"}',
+      error: 'u.json:2: url: must be an http(s):// or mailto: link',
+    },
+    {
+      name: 'a javascript: link line',
+      file: 'l.txt',
+      text: 'T\nSummary\nx\nBest for: CTO\nLink: javascript:alert(1)',
+      error: 'l.txt:5: url: must be an http(s):// or mailto: link',
+    },
+    {
+      name: 'Markdown without roles',
+      file: 'm.md',
+      text: '---\ntitle: Hello\n---\nBody text.',
+      error: 'm.md:1: roles: the "Best for:" line is missing',
+    },
   ])('$name', ({ file, text, error }) => {
     const { summary, problems } = parseSummary(text, file, taxonomy);
     expect(summary).toBeUndefined();
     expect(errorsOf(problems).join('\n')).toContain(error);
-    for (const problem of problems.filter((p) => p.severity === 'error')) expect(problem.hint, formatProblem(problem)).toBeTruthy();
+    for (const problem of problems.filter((p) => p.severity === 'error'))
+      expect(problem.hint, formatProblem(problem)).toBeTruthy();
   });
 
   it('reads Markdown with frontmatter', () => {
-    const text = '---\ntitle: Hello\nroles: [Chief Technology Officer]\ntopics:\n  - one\nurl: https://example.com/x\n---\n\nFirst para\nwraps.\n\nSecond.';
+    const text =
+      '---\ntitle: Hello\nroles: [Chief Technology Officer]\ntopics:\n  - one\nurl: https://example.com/x\n---\n\nFirst para\nwraps.\n\nSecond.';
     const { summary, problems } = parseSummary(text, 'hello.md', taxonomy);
     expect(problems).toEqual([]);
-    expect(summary).toMatchObject({ id: 'hello', title: 'Hello', summary: 'First para wraps.\n\nSecond.', roles: ['CTO'], topics: ['one'] });
+    expect(summary).toMatchObject({
+      id: 'hello',
+      title: 'Hello',
+      summary: 'First para wraps.\n\nSecond.',
+      roles: ['CTO'],
+      topics: ['one'],
+    });
   });
 });
 
@@ -58,15 +101,22 @@ describe('bad subscribers are each reported with index and field', () => {
   });
 
   it('rejects CR/LF in a name that would reach a header', () => {
-    const { problems } = parseSubscribers('[{"email":"a@example.com","name":"Eve\\r\\nBcc: x@evil.example"}]', 's.json', taxonomy);
+    const { problems } = parseSubscribers(
+      '[{"email":"a@example.com","name":"Eve\\r\\nBcc: x@evil.example"}]',
+      's.json',
+      taxonomy,
+    );
     expect(errorsOf(problems)[0]).toContain('[0].name: must not contain line breaks');
   });
 
   it('warns about duplicates and alias roles are normalised', () => {
-    const text = '{"subscribers":[{"email":"a@example.com","roles":["chief technology officer"]},{"email":"A@example.com"}]}';
+    const text =
+      '{"subscribers":[{"email":"a@example.com","roles":["chief technology officer"]},{"email":"A@example.com"}]}';
     const { subscribers, problems } = parseSubscribers(text, 's.json', taxonomy);
     expect(subscribers).toEqual([expect.objectContaining({ email: 'a@example.com', roles: ['CTO'] })]);
-    expect(problems).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringContaining('duplicate of entry [0]') })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('duplicate of entry [0]') }),
+    ]);
   });
 });
 
@@ -77,12 +127,17 @@ describe('issue manifests', () => {
   it('points at the manifest line naming a file that does not exist', async () => {
     project = await tempProject({
       files: {
-        'issues/x/issue.json': '{\n  "subject": "S",\n  "date": "2026-11-26",\n  "summaries": [\n    "a.txt",\n    "missing.txt"\n  ]\n}\n',
+        'issues/x/issue.json':
+          '{\n  "subject": "S",\n  "date": "2026-11-26",\n  "summaries": [\n    "a.txt",\n    "missing.txt"\n  ]\n}\n',
         'issues/x/a.txt': 'T\nSummary\nx\nBest for: CTO\n',
       },
     });
     const { problems } = await loadIssue(project.path('issues/x'), taxonomy);
-    expect(errorsOf(problems)).toEqual([expect.stringMatching(/issue\.json:6: summaries\[1\]: names "missing\.txt", which does not exist — create .*missing\.txt/)]);
+    expect(errorsOf(problems)).toEqual([
+      expect.stringMatching(
+        /issue\.json:6: summaries\[1\]: names "missing\.txt", which does not exist — create .*missing\.txt/,
+      ),
+    ]);
   });
 
   it('reports every problem at once: bad date and bad summary', async () => {
@@ -97,7 +152,9 @@ describe('issue manifests', () => {
   });
 
   it('rejects a subject with a line break', async () => {
-    project = await tempProject({ files: { 'issues/x/issue.json': '{"subject": "S\\nBcc: a@b.c", "date": "2026-11-26", "summaries": ["a.txt"]}' } });
+    project = await tempProject({
+      files: { 'issues/x/issue.json': '{"subject": "S\\nBcc: a@b.c", "date": "2026-11-26", "summaries": ["a.txt"]}' },
+    });
     const { problems } = await loadIssue(project.path('issues/x'), taxonomy);
     expect(errorsOf(problems)).toEqual([expect.stringContaining('subject: must not contain line breaks')]);
   });
@@ -117,5 +174,18 @@ describe('config', () => {
         expect.stringMatching(/rolecast\.config\.json:4: footer\.postalAddress: is required/),
       ]);
     }
+  });
+});
+
+describe('CSV subscriber lists', () => {
+  it('reads a header row, quoted cells, CRLF and | separated roles', async () => {
+    const { parseSubscribersCsv } = await import('../../src/load/subscribers.js');
+    const csv =
+      'Email,Name,Roles,Timezone\r\na@example.com,"Doe, Jane",CTO|Chief Technology Officer,Europe/Berlin\r\nbad,,CTO,\r\n';
+    const { subscribers, problems } = parseSubscribersCsv(csv, 'list.csv', taxonomy);
+    expect(subscribers).toEqual([
+      expect.objectContaining({ email: 'a@example.com', name: 'Doe, Jane', roles: ['CTO'], timezone: 'Europe/Berlin' }),
+    ]);
+    expect(errorsOf(problems)).toEqual(['list.csv:3: [1].email: is not a valid email address']);
   });
 });

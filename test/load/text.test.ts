@@ -21,12 +21,34 @@ describe('editorial summary text format', () => {
   it.each([
     {
       name: 'paragraph sections',
-      text: doc('Title', 'Summary', 'First line', 'wrapped on two lines.', 'Key takeaway', 'Do the thing.', 'Key insights', 'One insight.', 'Best for: CTO'),
+      text: doc(
+        'Title',
+        'Summary',
+        'First line',
+        'wrapped on two lines.',
+        'Key takeaway',
+        'Do the thing.',
+        'Key insights',
+        'One insight.',
+        'Best for: CTO',
+      ),
       expect: { summary: 'First line wrapped on two lines.', takeaway: 'Do the thing.', insights: 'One insight.' },
     },
     {
       name: 'bullet sections with every bullet marker',
-      text: doc(...MINIMAL, 'Principles', '- one', '* two', '• three', 'In practice', '1. first', '2) second', 'Topics', '- A', '- B'),
+      text: doc(
+        ...MINIMAL,
+        'Principles',
+        '- one',
+        '* two',
+        '• three',
+        'In practice',
+        '1. first',
+        '2) second',
+        'Topics',
+        '- A',
+        '- B',
+      ),
       expect: { principles: ['one', 'two', 'three'], practice: ['first', 'second'], topics: ['A', 'B'] },
     },
     {
@@ -57,7 +79,10 @@ describe('editorial summary text format', () => {
     {
       name: 'attribution with source',
       text: doc(...MINIMAL, 'Related on Example', 'Summary by us. Original article published by Some Blog (Ops).'),
-      expect: { source: 'Some Blog (Ops)', attribution: 'Summary by us. Original article published by Some Blog (Ops).' },
+      expect: {
+        source: 'Some Blog (Ops)',
+        attribution: 'Summary by us. Original article published by Some Blog (Ops).',
+      },
     },
     {
       name: 'a link line',
@@ -80,19 +105,32 @@ describe('editorial summary text format', () => {
     const plain = doc('My Title', 'Summary', 'Text here.', 'Principles', '- p1', 'Best for: CTO, Executive');
     const { summary, problems } = parseSummary(mangle(plain), 'a.txt', taxonomy);
     expect(problems).toEqual([]);
-    expect(summary).toMatchObject({ title: 'My Title', summary: 'Text here.', principles: ['p1'], roles: ['CTO', 'Executive'] });
+    expect(summary).toMatchObject({
+      title: 'My Title',
+      summary: 'Text here.',
+      principles: ['p1'],
+      roles: ['CTO', 'Executive'],
+    });
   });
 
   it('warns about an unknown heading with its line, and ignores its content', () => {
     const { raw, problems } = parseSummaryText(doc(...MINIMAL, 'Further Reading', 'something'), 'x.txt');
     expect(problems).toEqual([
-      expect.objectContaining({ severity: 'warning', line: 5, message: expect.stringContaining('unknown heading "Further Reading"') }),
+      expect.objectContaining({
+        severity: 'warning',
+        line: 5,
+        message: expect.stringContaining('unknown heading "Further Reading"'),
+      }),
     ]);
     expect(JSON.stringify(raw)).not.toContain('something');
   });
 
   it('normalises alias roles and drops duplicates', () => {
-    const { summary } = parseSummary(doc('T', 'Summary', 'x', 'Best for: Chief Technology Officer, cto, CEO'), 'a.txt', taxonomy);
+    const { summary } = parseSummary(
+      doc('T', 'Summary', 'x', 'Best for: Chief Technology Officer, cto, CEO'),
+      'a.txt',
+      taxonomy,
+    );
     expect(summary?.roles).toEqual(['CTO', 'Executive']);
   });
 
@@ -100,12 +138,20 @@ describe('editorial summary text format', () => {
     const { summary, problems } = parseSummary(doc('T', 'Summary', 'x', 'Best for: Consultent'), 'a.txt', taxonomy);
     expect(summary?.roles).toEqual(['Consultent']);
     expect(problems).toEqual([
-      expect.objectContaining({ severity: 'warning', line: 4, message: 'unknown role "Consultent"', hint: expect.stringContaining('Consultant') }),
+      expect.objectContaining({
+        severity: 'warning',
+        line: 4,
+        message: 'unknown role "Consultent"',
+        hint: expect.stringContaining('Consultant'),
+      }),
     ]);
   });
 
   it('splitRoles keeps slashes inside a role', () => {
-    expect(splitRoles('VP of Engineering/Data, Director of AI/ML')).toEqual(['VP of Engineering/Data', 'Director of AI/ML']);
+    expect(splitRoles('VP of Engineering/Data, Director of AI/ML')).toEqual([
+      'VP of Engineering/Data',
+      'Director of AI/ML',
+    ]);
   });
 });
 
@@ -117,10 +163,21 @@ describe('the seed example', () => {
   });
 
   it.skipIf(!present && process.env.CI !== 'true')('parses into the normalised summary', () => {
-    const { summary, problems } = parseSummary(readFileSync(SEED_FILE, 'utf8'), 'editorial-summary-example.txt', taxonomy);
+    const { summary, problems } = parseSummary(
+      readFileSync(SEED_FILE, 'utf8'),
+      'editorial-summary-example.txt',
+      taxonomy,
+    );
     expect(problems).toEqual([]);
     expect(summary?.title).toBe('Open Source, After Mythos');
-    expect(summary?.roles).toEqual(['VP of Engineering/Data', 'Executive', 'AI Architect', 'Director of AI/ML', 'CTO', 'Consultant']);
+    expect(summary?.roles).toEqual([
+      'VP of Engineering/Data',
+      'Executive',
+      'AI Architect',
+      'Director of AI/ML',
+      'CTO',
+      'Consultant',
+    ]);
     expect(summary?.principles).toHaveLength(3);
     expect(summary?.practice).toHaveLength(2);
     expect(summary?.topics).toHaveLength(5);
