@@ -34,7 +34,9 @@ export function personalLinks(
   } else if (config.urls.preferences) {
     preferencesUrl = config.urls.preferences;
   }
-  const viewOnlineUrl = config.urls.archive ? `${config.urls.archive.replace(/\/+$/, '')}/${encodeURIComponent(issueId)}/` : undefined;
+  const viewOnlineUrl = config.urls.archive
+    ? `${config.urls.archive.replace(/\/+$/, '')}/${encodeURIComponent(issueId)}/`
+    : undefined;
   return {
     unsubscribeUrl: httpsUrl ?? mailto,
     preferencesUrl,

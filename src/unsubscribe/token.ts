@@ -14,7 +14,9 @@ export interface TokenClaims {
 const VERSION = 'v1';
 
 export function signToken(claims: TokenClaims, secret: string): string {
-  const payload = Buffer.from(JSON.stringify([VERSION, claims.listId, claims.email.toLowerCase()])).toString('base64url');
+  const payload = Buffer.from(JSON.stringify([VERSION, claims.listId, claims.email.toLowerCase()])).toString(
+    'base64url',
+  );
   return `${payload}.${mac(payload, secret)}`;
 }
 
