@@ -1,10 +1,11 @@
 import type { Problem } from '../errors.js';
 import type { Project } from '../load/project.js';
+import { renderProblems } from '../render/index.js';
 
 /**
- * Quality gates that need a render (size, links, MJML errors). Filled in by the render stage;
- * `check` and `build` both call this so the gates are enforced in one place.
+ * Quality gates that need a render (size, links, MJML errors). `check` and `build` both rely on
+ * the render stage's gates, so they are enforced in one place.
  */
-export async function runQualityGates(_project: Project): Promise<Problem[]> {
-  return [];
+export async function runQualityGates(project: Project): Promise<Problem[]> {
+  return renderProblems(project);
 }

@@ -28,6 +28,8 @@ export interface CompiledVariant {
   textBytes: number;
   /** Size of the whole message as encoded for sending (MIME, transfer encoding), for the clip gate. */
   encodedBytes: number;
+  /** Size of the HTML part's body alone as encoded for sending: what the clip gate measures. */
+  encodedHtmlBytes: number;
   /** Warnings and errors from the quality gates (size, links, MJML). */
   problems: Problem[];
   personalise(fields: PersonalFields): PersonalisedMessage;

@@ -1,0 +1,96 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { formatProblem, hasErrors, RolecastError } from '../../errors.js';
+import { loadProject } from '../../load/project.js';
+import { type BuildEntry, renderAudience, renderBuildIndex, sampleFields } from '../../render/index.js';
+import { CONFIG_OPTION, type Command, print } from '../_command.js';
+import { requirePositional, stringOption } from '../_shared.js';
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'Render every audience variant to HTML and text files, with an index and a manifest',
+  usage: 'rolecast build ISSUE_DIR --out DIR [--subscribers FILE] [--config FILE]',
+  options: { ...CONFIG_OPTION, out: { type: 'string' }, subscribers: { type: 'string' } },
+  async run(args, ctx) {
+    const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
+    const out = resolve(ctx.cwd, requireOut(stringOption(args, 'out'), this.usage));
+    const project = await loadProject({
+      issueDir,
+      subscribersFile: stringOption(args, 'subscribers'),
+      configFile: stringOption(args, 'config'),
+      cwd: ctx.cwd,
+    });
+    const rendered = await renderAudience(project);
+    const problems = [...project.problems, ...rendered.problems];
+
+    // Sample output: a placeholder reader, and no signing key, so nothing secret is written.
+    const fields = sampleFields(project.config, project.issue.id, undefined);
+    await mkdir(out, { recursive: true });
+    const entries: BuildEntry[] = [];
+    for (const compiled of rendered.compiled) {
+      const { variant } = compiled;
+      const message = compiled.personalise(fields);
+      await writeAtomic(join(out, `${variant.id}.html`), message.html);
+      await writeAtomic(join(out, `${variant.id}.txt`), message.text);
+      const recipients = rendered.recipients?.get(variant.id);
+      entries.push({
+        id: variant.id,
+        roles: variant.roles,
+        isEditorEdition: variant.isEditorEdition,
+        subject: compiled.subject,
+        summaryIds: variant.summaryIds,
+        htmlBytes: Buffer.byteLength(message.html),
+        textBytes: Buffer.byteLength(message.text),
+        encodedHtmlBytes: compiled.encodedHtmlBytes,
+        ...(rendered.recipients ? { recipients: recipients ?? 0 } : {}),
+      });
+    }
+    const manifest = {
+      issue: project.issue.id,
+      variants: entries,
+      ...(rendered.plan
+        ? {
+            recipients: rendered.plan.recipients.length,
+            skipped: countBy(rendered.plan.skipped.map((s) => s.reason)),
+          }
+        : {}),
+    };
+    await writeAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const title = `${project.issue.manifest.title ?? project.config.brand.name} · ${project.issue.id}`;
+    await writeAtomic(join(out, 'index.html'), renderBuildIndex(title, entries));
+
+    for (const problem of problems) print(ctx.stdout, formatProblem(problem));
+    for (const entry of entries) {
+      const who = entry.isEditorEdition ? 'editor edition' : entry.roles.join(', ');
+      const count = entry.recipients === undefined ? '' : `, ${entry.recipients} recipient(s)`;
+      print(
+        ctx.stdout,
+        `  ${entry.id}.html  ${(entry.encodedHtmlBytes / 1024).toFixed(1)} KB encoded — ${who}${count}`,
+      );
+    }
+    if (hasErrors(problems)) {
+      print(ctx.stderr, `✗ ${problems.filter((p) => p.severity === 'error').length} error(s); files written to ${out}`);
+      return 2;
+    }
+    print(ctx.stdout, `✓ ${entries.length} variant(s) written to ${out}`);
+    return 0;
+  },
+};
+
+function requireOut(value: string | undefined, usage: string): string {
+  if (value === undefined) throw new RolecastError('E_USAGE', 'missing --out DIR', { hint: `usage: ${usage}` });
+  return value;
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+/** Temp file beside the target, then rename: a reader never sees a half-written file. */
+async function writeAtomic(file: string, content: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, file);
+}

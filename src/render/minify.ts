@@ -1,0 +1,40 @@
+/**
+ * A conservative HTML minifier for compiled MJML: collapses white space and drops it around
+ * block and table tags, where it never renders. Text inside paragraphs keeps single spaces, and
+ * the placeholder tokens (letters, digits, underscores) pass through untouched. MJML's own
+ * `minify` needs cssnano, which does not run on Node 20.
+ */
+
+const BLOCK_TAGS =
+  'html|head|body|meta|title|style|link|table|thead|tbody|tfoot|tr|td|th|div|p|h[1-6]|ul|ol|li|center|br|hr|img|o:[a-z]+|v:[a-z]+|xml';
+const AROUND_BLOCK = new RegExp(`\\s*(</?(?:${BLOCK_TAGS})(?:\\s[^>]*)?/?>)\\s*`, 'gi');
+
+export function minifyHtml(html: string): string {
+  const kept: string[] = [];
+  // <pre>/<textarea> keep their white space; set them aside first.
+  const shielded = html.replace(/<(pre|textarea)\b[\s\S]*?<\/\1>/gi, (match) => {
+    kept.push(match);
+    return `\u0000${kept.length - 1}\u0000`;
+  });
+  const out = shielded
+    // Plain comments go; Outlook's conditional comments (<!--[if mso]>, <!-->, <!--<![endif]-->) stay.
+    .replace(/<!--(?!\[if)(?!<!)(?!>)[\s\S]*?-->/g, '')
+    .replace(
+      /<style([^>]*)>([\s\S]*?)<\/style>/gi,
+      (_, attrs: string, css: string) => `<style${attrs}>${minifyCss(css)}</style>`,
+    )
+    .replace(/\s+/g, ' ')
+    .replace(AROUND_BLOCK, '$1')
+    .replace(/>\s+<!/g, '><!')
+    .trim();
+  return out.replace(/\u0000(\d+)\u0000/g, (_, index: string) => kept[Number(index)]!);
+}
+
+function minifyCss(css: string): string {
+  return css
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{}:;,>])\s*/g, '$1')
+    .replace(/;}/g, '}')
+    .trim();
+}

@@ -1,0 +1,184 @@
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import type { DateTime } from 'luxon';
+import type { ResolvedConfig } from '../config/schema.js';
+import { type Problem, RolecastError } from '../errors.js';
+import { buildVariant, effectiveRoleOrder, type Variant } from '../group/index.js';
+import { displayPath } from '../load/_display.js';
+import { MANIFEST_FILE } from '../load/issue.js';
+import type { Project } from '../load/project.js';
+import { personalLinks } from '../unsubscribe/links.js';
+import { asIs, escapeHtml, type FieldValues, joinParts, splitParts } from './_personal.js';
+import { createWeekLineCache, issueWeek } from './dates.js';
+import { encodedSizes, linkProblems, sizeProblems } from './gates.js';
+import { minifyHtml } from './minify.js';
+import { compileMjml, mapMjmlErrors } from './mjml.js';
+import { loadTemplates } from './templates.js';
+import type { CompiledVariant, PersonalFields } from './types.js';
+import { buildView } from './view.js';
+
+export interface RendererOptions {
+  /** Reserved for time-relative wording; rendering never reads the clock, so output is reproducible. */
+  now?: DateTime;
+  /** Collapse white space in the compiled HTML (default true). */
+  minify?: boolean;
+}
+
+export interface Renderer {
+  compile(variant: Variant): Promise<CompiledVariant>;
+}
+
+const SIZE_ESTIMATE_KEY = 'size-estimate-only';
+
+/** The reader used to measure sizes and for sample output: a long-ish name and a signed-length link. */
+export const SAMPLE_READER = { email: 'reader.name@example.com', name: 'Reader' } as const;
+
+/** Loads the templates once; each `compile` then runs Handlebars and MJML once for one audience variant. */
+export async function createRenderer(project: Project, options: RendererOptions = {}): Promise<Renderer> {
+  const { config, taxonomy, issue } = project;
+  const templates = await loadTemplates(config.templatesDir);
+  const minify = options.minify ?? true;
+  const dateLine = createWeekLineCache(issue.manifest.date);
+  const fillers = fieldFiller(config, issue.id, dateLine);
+  const subject = subjectRenderer(project);
+  const issueFile = displayPath(join(issue.dir, MANIFEST_FILE));
+
+  return {
+    async compile(variant) {
+      const view = buildView(config, taxonomy, issue, variant);
+      const source = templates.renderHtml(view);
+      const result = await compileMjml(source, templates);
+      if (result.errors.length) {
+        const problems = mapMjmlErrors(result.errors, templates, view);
+        throw new RolecastError('E_TEMPLATE', `MJML rejected the templates (${problems.length} error(s))`, {
+          problems,
+          hint: 'fix the template lines listed above',
+        });
+      }
+      const htmlParts = splitParts(minify ? minifyHtml(result.html) : result.html);
+      const textParts = splitParts(normaliseText(templates.renderText(view)));
+      const variantSubject = subject(variant);
+
+      const personalise = (fields: PersonalFields) => {
+        const values = fillers(fields);
+        return {
+          subject: variantSubject,
+          html: joinParts(htmlParts, values, escapeHtml),
+          text: joinParts(textParts, values, asIs),
+        };
+      };
+
+      // Gates run on a sample reader's message, with links as long as real signed ones.
+      const sample = personalise(sampleFields(config, issue.id, SIZE_ESTIMATE_KEY));
+      const sizes = await encodedSizes(sample);
+      const where = { file: issueFile, variantId: variant.id };
+      const problems: Problem[] = [
+        ...sizeProblems(sizes.htmlBytes, config, where),
+        ...linkProblems(sample.html, where),
+      ];
+      return {
+        variant,
+        subject: variantSubject,
+        htmlBytes: Buffer.byteLength(sample.html),
+        textBytes: Buffer.byteLength(sample.text),
+        encodedBytes: sizes.messageBytes,
+        encodedHtmlBytes: sizes.htmlBytes,
+        problems,
+        personalise,
+      };
+    },
+  };
+}
+
+/** Compiles the editor edition and every given variant; keyed by variant id. */
+export async function compileAudience(
+  project: Project,
+  variants: Variant[],
+  options: RendererOptions = {},
+): Promise<Map<string, CompiledVariant>> {
+  const renderer = await createRenderer(project, options);
+  const { summaries, manifest } = project.issue;
+  const editor = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder ?? []), undefined);
+  const compiled = new Map<string, CompiledVariant>();
+  for (const variant of [editor, ...variants]) {
+    if (!compiled.has(variant.id)) compiled.set(variant.id, await renderer.compile(variant));
+  }
+  return compiled;
+}
+
+/**
+ * Fields for a sample reader: the `build` output passes no secret (a mailto unsubscribe link); the
+ * size gate passes a throwaway key so links are as long as real signed ones.
+ */
+export function sampleFields(config: ResolvedConfig, issueId: string, secret: string | undefined): PersonalFields {
+  const links = personalLinks(config, secret, issueId, SAMPLE_READER.email);
+  return {
+    email: SAMPLE_READER.email,
+    name: SAMPLE_READER.name,
+    unsubscribeUrl: links.unsubscribeUrl,
+    preferencesUrl: links.preferencesUrl,
+    viewOnlineUrl: links.viewOnlineUrl,
+  };
+}
+
+function fieldFiller(
+  config: ResolvedConfig,
+  issueId: string,
+  dateLine: (locale: string, zone: string) => string,
+): (fields: PersonalFields) => FieldValues {
+  const fallback = personalLinks(config, undefined, issueId, config.sender.email);
+  return (fields) => ({
+    greetingName: fields.name?.trim() || 'there',
+    dateLine: safeDateLine(dateLine, fields.locale ?? config.locale, fields.timezone ?? config.timezone, config),
+    unsubscribe: fields.unsubscribeUrl,
+    // The template shows these links whenever the config can build them; a caller that passes none gets the shared page.
+    preferences: fields.preferencesUrl ?? config.urls.preferences ?? fields.unsubscribeUrl,
+    viewOnline: fields.viewOnlineUrl ?? fallback.viewOnlineUrl ?? config.urls.archive ?? '',
+  });
+}
+
+function safeDateLine(
+  dateLine: (locale: string, zone: string) => string,
+  locale: string,
+  zone: string,
+  config: ResolvedConfig,
+): string {
+  try {
+    return dateLine(locale, zone);
+  } catch {
+    // An unusable locale or zone from a subscriber record falls back to the list's defaults.
+    return dateLine(config.locale, config.timezone);
+  }
+}
+
+/** Subject per variant from the issue's Handlebars template; plain text, one line. */
+function subjectRenderer(project: Project): (variant: Variant) => string {
+  const { config, issue } = project;
+  let template: Handlebars.TemplateDelegate;
+  try {
+    template = Handlebars.create().compile(issue.manifest.subject, { noEscape: true, strict: false });
+  } catch (cause) {
+    throw new RolecastError('E_TEMPLATE', `the issue subject is not a valid template: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  const { week } = issueWeek(issue.manifest.date, config.timezone);
+  const date = createWeekLineCache(issue.manifest.date)(config.locale, config.timezone);
+  return (variant) => {
+    const roles = variant.isEditorEdition ? 'All roles' : variant.roles.join(', ');
+    const title = issue.manifest.title ?? config.brand.name;
+    const rendered = template({ week, roles, date, title, brand: config.brand.name });
+    return rendered
+      .replace(/[\r\n]+/g, ' ')
+      .replace(/\s{2,}/g, ' ')
+      .trim();
+  };
+}
+
+/** Text templates are written for readability; trim trailing spaces and runs of blank lines. */
+function normaliseText(text: string): string {
+  return `${text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{4,}/g, '\n\n\n')
+    .trim()}\n`;
+}

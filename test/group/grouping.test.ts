@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildVariant,
+  effectiveRoleOrder,
+  planAudience,
+  planSingleRoleVariants,
+  sectionsFor,
+} from '../../src/group/index.js';
+import type { Subscriber } from '../../src/model/subscriber.js';
+import { type Summary, SummarySchema } from '../../src/model/summary.js';
+import { createTaxonomy } from '../../src/roles/taxonomy.js';
+
+const taxonomy = createTaxonomy([
+  { name: 'CTO', aliases: ['Chief Technology Officer'] },
+  { name: 'Executive', aliases: ['CEO'] },
+  { name: 'ML Engineer', aliases: ['MLE'] },
+  { name: 'Security Lead', aliases: ['CISO'] },
+  { name: 'Designer', aliases: [] },
+]);
+
+/** Summaries and readers are written with aliases, then normalised as the loaders do. */
+function summary(id: string, roles: string[]): Summary {
+  return SummarySchema.parse({ id, title: id, summary: `About ${id}.`, roles: roles.map(taxonomy.normalise) });
+}
+
+function reader(email: string, roles: string[], status: Subscriber['status'] = 'active'): Subscriber {
+  return { email, roles: roles.map(taxonomy.normalise), status };
+}
+
+const summaries = [
+  summary('a', ['Executive', 'Chief Technology Officer']),
+  summary('b', ['CISO', 'CTO']),
+  summary('c', ['MLE']),
+  summary('d', ['CTO', 'MLE', 'CEO']),
+];
+
+/** Sections as `role: ids`, the shape the tables below are written in. */
+function shape(sections: ReturnType<typeof sectionsFor>): string[] {
+  return sections.map((s) => `${s.role}: ${s.summaries.map((x) => x.id).join(' ')}`);
+}
+
+describe('effectiveRoleOrder', () => {
+  it.each([
+    { preferred: [], expected: ['Executive', 'CTO', 'Security Lead', 'ML Engineer'] },
+    { preferred: ['ML Engineer', 'CTO'], expected: ['ML Engineer', 'CTO', 'Executive', 'Security Lead'] },
+    // Roles no summary targets are dropped; duplicates count once.
+    { preferred: ['Designer', 'CTO', 'CTO'], expected: ['CTO', 'Executive', 'Security Lead', 'ML Engineer'] },
+  ])('issue order $preferred, then first appearance', ({ preferred, expected }) => {
+    expect(effectiveRoleOrder(summaries, preferred)).toEqual(expected);
+  });
+});
+
+describe('sectionsFor: a summary appears once, under the first of its roles the reader holds', () => {
+  const order = effectiveRoleOrder(summaries, ['CTO', 'ML Engineer']);
+  it.each([
+    { name: 'single role', roles: ['CTO'], expected: ['CTO: a b d'] },
+    // d's first role is CTO, so it sits there even for a reader who also holds ML Engineer.
+    { name: 'multi-role reader', roles: ['MLE', 'CTO'], expected: ['CTO: a b d', 'ML Engineer: c'] },
+    { name: 'summary for several roles, reader holds a later one', roles: ['CEO'], expected: ['Executive: a d'] },
+    { name: 'alias roles', roles: ['Chief Technology Officer', 'CISO'], expected: ['CTO: a d', 'Security Lead: b'] },
+    { name: 'executive and CTO', roles: ['CTO', 'Executive'], expected: ['CTO: b d', 'Executive: a'] },
+    { name: 'no matching role', roles: ['Designer'], expected: [] },
+  ])('$name', ({ roles, expected }) => {
+    const sections = sectionsFor(summaries, order, new Set(roles.map(taxonomy.normalise)));
+    expect(shape(sections)).toEqual(expected);
+    const ids = sections.flatMap((s) => s.summaries.map((x) => x.id));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('keeps all of a summary’s roles on its card, not just the reader’s', () => {
+    const sections = sectionsFor(summaries, order, new Set(['ML Engineer']));
+    expect(shape(sections)).toEqual(['ML Engineer: c d']);
+    expect(sections[0]?.summaries.map((s) => s.roles)).toEqual([['ML Engineer'], ['CTO', 'ML Engineer', 'Executive']]);
+  });
+
+  it('editor edition holds every summary under its own first role', () => {
+    const editor = buildVariant(summaries, order, undefined);
+    expect(editor.id).toBe('editor');
+    expect(editor.isEditorEdition).toBe(true);
+    expect(shape(editor.sections)).toEqual(['CTO: d', 'ML Engineer: c', 'Executive: a', 'Security Lead: b']);
+    expect(editor.summaryIds).toEqual(['d', 'c', 'a', 'b']);
+  });
+});
+
+describe('planAudience', () => {
+  const subscribers = [
+    reader('one@example.com', ['CTO']),
+    reader('two@example.com', ['Chief Technology Officer', 'CEO']),
+    reader('three@example.com', ['CEO', 'CTO']),
+    reader('four@example.com', ['Designer']),
+    reader('five@example.com', []),
+    reader('six@example.com', ['CTO'], 'unsubscribed'),
+    reader('seven@example.com', ['MLE']),
+    reader('eight@example.com', ['CISO']),
+  ];
+  const plan = planAudience(summaries, ['CTO'], subscribers, (email) => email === 'eight@example.com');
+
+  it('compiles one variant per distinct set of relevant roles, whatever order readers list them in', () => {
+    expect(plan.variants.map((v) => v.id)).toEqual(['cto', 'cto+executive', 'ml-engineer']);
+  });
+
+  it.each([
+    ['one@example.com', 'cto'],
+    ['two@example.com', 'cto+executive'],
+    ['three@example.com', 'cto+executive'],
+    ['seven@example.com', 'ml-engineer'],
+  ])('%s receives %s', (email, variantId) => {
+    expect(plan.recipients.find((r) => r.subscriber.email === email)?.variantId).toBe(variantId);
+  });
+
+  it.each([
+    ['four@example.com', 'no-content'],
+    ['five@example.com', 'no-content'],
+    ['six@example.com', 'unsubscribed'],
+    ['eight@example.com', 'suppressed'],
+  ])('%s is skipped as %s', (email, reason) => {
+    expect(plan.skipped.find((s) => s.subscriber.email === email)?.reason).toBe(reason);
+    expect(plan.recipients.some((r) => r.subscriber.email === email)).toBe(false);
+  });
+
+  it('variant content follows the rule', () => {
+    const byId = new Map(plan.variants.map((v) => [v.id, v]));
+    expect(byId.get('cto+executive')?.summaryIds).toEqual(['b', 'd', 'a']);
+    expect(byId.get('ml-engineer')?.summaryIds).toEqual(['c', 'd']);
+    expect(plan.editor.summaryIds.slice().sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('planSingleRoleVariants', () => {
+  it('gives one variant per role in section order', () => {
+    const variants = planSingleRoleVariants(summaries, ['Security Lead']);
+    expect(variants.map((v) => [v.id, v.summaryIds.join(' ')])).toEqual([
+      ['security-lead', 'b'],
+      ['executive', 'a d'],
+      ['cto', 'a b d'],
+      ['ml-engineer', 'c d'],
+    ]);
+  });
+});

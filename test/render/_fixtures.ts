@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { parseConfig } from '../../src/config/load.js';
+import type { ConfigInput } from '../../src/config/schema.js';
+import type { Project } from '../../src/load/project.js';
+import type { IssueManifest } from '../../src/model/issue.js';
+import { SummarySchema } from '../../src/model/summary.js';
+import { createTaxonomy } from '../../src/roles/taxonomy.js';
+import { REPO_ROOT } from '../helpers/project.js';
+
+export const BASE_CONFIG: ConfigInput = {
+  sender: { name: 'Test Weekly', email: 'digest@test.example' },
+  listId: 'weekly.test.example',
+  brand: { name: 'Test Weekly', primaryColor: '#1f3a5f', accentColor: '#e8590c', backgroundColor: '#f3f4f6' },
+  footer: { postalAddress: '1 Test Street · Berlin' },
+  urls: {
+    unsubscribe: 'https://test.example/unsubscribe',
+    preferences: 'https://test.example/preferences',
+    archive: 'https://test.example/archive',
+  },
+  timezone: 'Europe/Berlin',
+  locale: 'en-GB',
+};
+
+export interface SummaryInput {
+  id: string;
+  roles: string[];
+  title?: string;
+  summary?: string;
+  takeaway?: string;
+  url?: string;
+  principles?: string[];
+}
+
+/** An in-memory project: no files except the templates (the built-in ones unless `templatesDir`). */
+export function fixtureProject(
+  options: {
+    summaries?: SummaryInput[];
+    config?: Partial<ConfigInput>;
+    manifest?: Partial<IssueManifest>;
+    templatesDir?: string;
+  } = {},
+): Project {
+  const config = parseConfig(
+    JSON.stringify({ ...BASE_CONFIG, ...options.config }),
+    join(REPO_ROOT, 'rolecast.config.json'),
+  );
+  if (options.templatesDir) config.templatesDir = options.templatesDir;
+  const summaries = (
+    options.summaries ?? [
+      { id: 'one', roles: ['CTO', 'Executive'], url: 'https://example.com/one' },
+      { id: 'two', roles: ['Executive'] },
+    ]
+  ).map((s) =>
+    SummarySchema.parse({ title: `Title ${s.id}`, summary: `Summary of ${s.id}.`, takeaway: `Takeaway ${s.id}`, ...s }),
+  );
+  const manifest: IssueManifest = {
+    subject: 'Test Weekly · Week {{week}}: {{roles}}',
+    date: '2026-11-26',
+    title: 'Test Weekly',
+    summaries: summaries.map((s) => `${s.id}.txt`),
+    roleOrder: [],
+    ...options.manifest,
+  };
+  return {
+    config,
+    taxonomy: createTaxonomy([
+      { name: 'CTO', aliases: [] },
+      { name: 'Executive', aliases: [] },
+    ]),
+    issue: { id: '2026-W48', dir: join(REPO_ROOT, 'issues/2026-W48'), manifest, summaries, files: new Map() },
+    subscribers: undefined,
+    problems: [],
+  };
+}

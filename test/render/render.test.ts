@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { buildVariant, effectiveRoleOrder, planSingleRoleVariants } from '../../src/group/index.js';
+import { compileAudience, createRenderer, type PersonalFields, weekLine } from '../../src/render/index.js';
+import { fixtureProject } from './_fixtures.js';
+
+const reader = (overrides: Partial<PersonalFields> = {}): PersonalFields => ({
+  email: 'reader@example.com',
+  name: 'Ada',
+  unsubscribeUrl: 'https://test.example/unsubscribe?token=abc',
+  preferencesUrl: 'https://test.example/preferences?token=abc',
+  viewOnlineUrl: 'https://test.example/archive/2026-W48/',
+  ...overrides,
+});
+
+async function editorEdition(project = fixtureProject()) {
+  const { summaries, manifest } = project.issue;
+  const renderer = await createRenderer(project);
+  return renderer.compile(buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), undefined));
+}
+
+describe('escaping', () => {
+  it('shows markup in content as text, never as markup', async () => {
+    const project = fixtureProject({
+      summaries: [
+        {
+          id: 'xss',
+          roles: ['CTO'],
+          title: '<script>alert("title")</script>',
+          summary: 'Tom & Jerry\'s <Bakery> <img src=x onerror="alert(1)">',
+          takeaway: '<b>bold?</b>',
+        },
+      ],
+    });
+    const message = (await editorEdition(project)).personalise(reader());
+    expect(message.html).not.toMatch(/<script/i);
+    expect(message.html).not.toContain('<img src=x');
+    expect(message.html).not.toContain('<b>bold?</b>');
+    expect(message.html).toContain('&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;');
+    expect(message.html).toContain('Tom &amp; Jerry&#x27;s &lt;Bakery&gt;');
+    // The text part is text/plain: it carries the characters as written.
+    expect(message.text).toContain('<script>alert("title")</script>');
+  });
+
+  it('escapes personal values in HTML and keeps them raw in text', async () => {
+    const compiled = await editorEdition();
+    const message = compiled.personalise(
+      reader({ name: '<i>Ada</i> & co', unsubscribeUrl: 'https://test.example/u?token=a&list=b' }),
+    );
+    expect(message.html).toContain('Hi &lt;i&gt;Ada&lt;/i&gt; &amp; co,');
+    expect(message.html).toContain('href="https://test.example/u?token=a&amp;list=b"');
+    expect(message.text).toContain('Hi <i>Ada</i> & co,');
+    expect(message.text).toContain('https://test.example/u?token=a&list=b');
+  });
+});
+
+describe('personalisation', () => {
+  it('fills every placeholder and never carries one reader into another’s message', async () => {
+    const compiled = await editorEdition();
+    const first = compiled.personalise(reader({ name: 'First', unsubscribeUrl: 'https://test.example/u?t=first' }));
+    const second = compiled.personalise(
+      reader({ email: 'b@example.com', name: 'Second', unsubscribeUrl: 'https://test.example/u?t=second' }),
+    );
+    for (const message of [first, second]) expect(message.html + message.text).not.toMatch(/__rcf7q_/);
+    expect(second.html).toContain('Hi Second,');
+    expect(second.html + second.text).not.toMatch(/first/i);
+    expect(first.html).toContain('https://test.example/u?t=first');
+  });
+
+  it('greets a reader without a name and falls back to shared links', async () => {
+    const compiled = await editorEdition();
+    const message = compiled.personalise({ email: 'x@example.com', unsubscribeUrl: 'mailto:u@test.example' });
+    expect(message.html).toContain('Hi there,');
+    expect(message.html).toContain('href="https://test.example/preferences"');
+    expect(message.html).toContain('href="mailto:u@test.example"');
+  });
+
+  it.each([
+    ['en-GB', 'Europe/London', /Week 48 · 23\s?–\s?29 November 2026/],
+    ['en-US', 'America/Los_Angeles', /Week 48 · November 23\s?–\s?29, 2026/],
+    ['de-DE', 'Europe/Berlin', /KW 48 · 23\.\s?–\s?29\. November 2026/],
+  ])('dates the issue in the reader’s locale %s', async (locale, timezone, expected) => {
+    const compiled = await editorEdition();
+    const message = compiled.personalise(reader({ locale, timezone }));
+    expect(message.html).toMatch(expected);
+    expect(message.text).toMatch(expected);
+  });
+
+  it('computes the ISO week Monday to Sunday, across a year boundary', () => {
+    expect(weekLine('2026-12-31', 'en-GB', 'UTC')).toMatch(/^Week 53 · 28 December 2026\s?–\s?3 January 2027$/);
+    expect(weekLine('2026-11-23', 'en-GB', 'Pacific/Auckland')).toMatch(/^Week 48 · 23\s?–\s?29 November 2026$/);
+  });
+});
+
+describe('variants', () => {
+  it('renders a subject per variant naming its roles, on one line', async () => {
+    const project = fixtureProject({ manifest: { subject: '{{title}} · Week {{week}}: {{roles}}' } });
+    const variants = planSingleRoleVariants(project.issue.summaries, []);
+    const compiled = await compileAudience(project, variants);
+    expect([...compiled.keys()]).toEqual(['editor', 'cto', 'executive']);
+    expect(compiled.get('editor')?.subject).toBe('Test Weekly · Week 48: All roles');
+    expect(compiled.get('cto')?.subject).toBe('Test Weekly · Week 48: CTO');
+    for (const variant of compiled.values()) expect(variant.subject).not.toMatch(/[\r\n]/);
+  });
+
+  it('shows each summary once, all of its roles as chips, and a button only when it has a link', async () => {
+    const project = fixtureProject();
+    const [cto] = planSingleRoleVariants(project.issue.summaries, ['CTO']);
+    const compiled = await (await createRenderer(project)).compile(cto!);
+    const { html, text } = compiled.personalise(reader());
+    expect(html.match(/Title one/g)).toHaveLength(1);
+    expect(html).not.toContain('Title two');
+    expect(html).toMatch(/rc-role">CTO<\/span>.*rc-role">Executive<\/span>/s);
+    expect(html.match(/Read the article/g)).toHaveLength(1);
+    expect(html).toContain('href="https://example.com/one"');
+    expect(text).toContain('Read the article: https://example.com/one');
+  });
+
+  it('has lang, colour-scheme support, no remote fonts and alt text on images', async () => {
+    const project = fixtureProject({
+      config: {
+        brand: {
+          name: 'Test Weekly',
+          primaryColor: '#1f3a5f',
+          accentColor: '#e8590c',
+          backgroundColor: '#f3f4f6',
+          logoUrl: 'https://test.example/logo.png',
+        },
+      },
+    });
+    const { html } = (await editorEdition(project)).personalise(reader());
+    expect(html).toMatch(/<html[^>]* lang="en-GB"/);
+    expect(html).toContain('<meta name="color-scheme" content="light dark">');
+    expect(html).toContain('prefers-color-scheme:dark');
+    expect(html).not.toMatch(/fonts\.googleapis|@import|<link[^>]+stylesheet/);
+    const images = html.match(/<img\b[^>]*>/g) ?? [];
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) expect(image).toMatch(/\balt="[^"]+"/);
+  });
+});
+
+describe('placeholder tokens in content', () => {
+  it('are never filled with a reader’s values', async () => {
+    const project = fixtureProject({
+      summaries: [{ id: 'tricky', roles: ['CTO'], summary: 'Token: __rcf7q_unsubscribe_7q__ end.' }],
+    });
+    const { html, text } = (await editorEdition(project)).personalise(
+      reader({ unsubscribeUrl: 'https://secret.example/u' }),
+    );
+    expect(html.match(/secret\.example/g)).toHaveLength(1);
+    expect(text.match(/secret\.example/g)).toHaveLength(1);
+  });
+});
