@@ -1,8 +1,25 @@
 import type { Command } from '../_command.js';
+import { archiveCommand } from './archive.js';
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { parseCommand } from './parse.js';
+import { previewCommand } from './preview.js';
 import { schemaCommand } from './schema.js';
+import { sendCommand } from './send.js';
+import { serveCommand } from './serve.js';
+import { statusCommand } from './status.js';
+import { suppressCommand } from './suppress.js';
 
 /** Every command, in the order `rolecast --help` lists them. */
-export const COMMANDS: Command[] = [parseCommand, checkCommand, buildCommand, schemaCommand];
+export const COMMANDS: Command[] = [
+  parseCommand,
+  checkCommand,
+  buildCommand,
+  sendCommand,
+  statusCommand,
+  schemaCommand,
+  previewCommand,
+  serveCommand,
+  suppressCommand,
+  archiveCommand,
+];

@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { DateTime } from 'luxon';
+import { loadConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import { type Problem, RolecastError, throwIfErrors } from '../errors.js';
+import { buildVariant, effectiveRoleOrder } from '../group/index.js';
+import { MANIFEST_FILE } from '../load/issue.js';
+import { inspectProject, type Project } from '../load/project.js';
+import { weekLine } from '../render/dates.js';
+import { createRenderer } from '../render/index.js';
+import type { PersonalFields } from '../render/types.js';
+import { type ArchiveEntry, type ArchiveSite, renderAtomFeed, renderIndexPage } from './pages.js';
+
+/**
+ * `rolecast archive`: every issue's editor edition as a static page, an index newest first and an
+ * Atom feed. Pages are rendered for nobody: the personal fields get neutral values, so the output
+ * can never hold a subscriber's name, address or unsubscribe token.
+ */
+
+export interface ArchiveOptions {
+  /** The folder holding one folder per issue. */
+  issuesDir: string;
+  outDir: string;
+  configFile?: string | undefined;
+  cwd: string;
+}
+
+export interface ArchiveResult {
+  entries: ArchiveEntry[];
+  problems: Problem[];
+  files: string[];
+}
+
+export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResult> {
+  const issuesDir = resolve(options.cwd, options.issuesDir);
+  const outDir = resolve(options.cwd, options.outDir);
+  const config = await loadConfig({ file: options.configFile, cwd: options.cwd, near: issuesDir });
+  const issueDirs = await findIssueDirs(issuesDir);
+  if (issueDirs.length === 0) {
+    throw new RolecastError('E_NOT_FOUND', `no issues found in ${options.issuesDir}`, {
+      hint: `each issue is a folder with an ${MANIFEST_FILE}; pass the folder holding them with --issues`,
+    });
+  }
+  const site = siteFor(config);
+  const problems: Problem[] = [];
+  const projects: Project[] = [];
+  for (const dir of issueDirs) {
+    const loaded = await inspectProject({ issueDir: dir, configFile: config.file, cwd: options.cwd });
+    problems.push(...loaded.problems);
+    if (loaded.project) projects.push(loaded.project);
+  }
+  throwIfErrors(problems, 'the archive was not built');
+
+  const pages: { entry: ArchiveEntry; html: string }[] = [];
+  for (const project of projects) pages.push(await renderIssuePage(project, site));
+  pages.sort((a, b) => b.entry.date.localeCompare(a.entry.date) || b.entry.id.localeCompare(a.entry.id));
+  const entries = pages.map((p) => p.entry);
+
+  const files: string[] = [];
+  for (const { entry, html } of pages) files.push(await writeAtomic(join(outDir, entry.id, 'index.html'), html));
+  files.push(await writeAtomic(join(outDir, 'index.html'), renderIndexPage(site, entries)));
+  files.push(await writeAtomic(join(outDir, 'feed.xml'), renderAtomFeed(site, entries)));
+  return { entries, problems, files };
+}
+
+async function findIssueDirs(issuesDir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await readdir(issuesDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch (cause) {
+    throw new RolecastError('E_NOT_FOUND', `the issues folder ${issuesDir} could not be read`, {
+      hint: 'pass the folder holding the issue folders with --issues',
+      cause,
+    });
+  }
+  return names
+    .sort()
+    .map((name) => join(issuesDir, name))
+    .filter((dir) => existsSync(join(dir, MANIFEST_FILE)));
+}
+
+export function siteFor(config: ResolvedConfig): ArchiveSite {
+  const baseUrl = config.urls.archive ? `${config.urls.archive.replace(/\/+$/, '')}/` : undefined;
+  return {
+    title: config.brand.name,
+    lang: config.locale,
+    baseUrl,
+    atomId: baseUrl ?? `tag:${config.listId},2026:archive`,
+    author: config.sender.name,
+    primaryColor: config.brand.primaryColor,
+  };
+}
+
+/**
+ * Neutral personal fields: no address, no name (the greeting falls back to its generic form),
+ * and an unsubscribe link to the preferences page or the archive itself instead of a signed one.
+ */
+export function neutralFields(config: ResolvedConfig, issueUrl: string, indexUrl: string): PersonalFields {
+  return {
+    email: '',
+    name: undefined,
+    unsubscribeUrl: config.urls.preferences ?? indexUrl,
+    preferencesUrl: config.urls.preferences,
+    viewOnlineUrl: issueUrl,
+  };
+}
+
+async function renderIssuePage(project: Project, site: ArchiveSite): Promise<{ entry: ArchiveEntry; html: string }> {
+  const { config, issue } = project;
+  const manifest = issue.manifest;
+  const renderer = await createRenderer(project);
+  const editor = buildVariant(
+    issue.summaries,
+    effectiveRoleOrder(issue.summaries, manifest.roleOrder ?? []),
+    undefined,
+  );
+  const compiled = await renderer.compile(editor);
+  const path = `${encodeURIComponent(issue.id)}/`;
+  const href = site.baseUrl ? `${site.baseUrl}${path}` : path;
+  const indexUrl = site.baseUrl ?? '../';
+  const message = compiled.personalise(neutralFields(config, href, indexUrl));
+  const title = manifest.title ? `${manifest.title} · ${issue.id}` : compiled.subject;
+  const entry: ArchiveEntry = {
+    id: issue.id,
+    title,
+    date: manifest.date,
+    dateLine: weekLine(manifest.date, config.locale, config.timezone),
+    updated: DateTime.fromISO(manifest.date, { zone: config.timezone }).toUTC().toISO({ suppressMilliseconds: true })!,
+    summary: manifest.preheader ?? manifest.intro ?? issue.summaries.map((s) => s.title).join(' · '),
+    href,
+    atomId: site.baseUrl ? href : `tag:${config.listId},${manifest.date}:${issue.id}`,
+  };
+  return { entry, html: message.html };
+}
+
+/** Temp file beside the target, then rename: a reader of the site never sees half a page. */
+async function writeAtomic(file: string, content: string): Promise<string> {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, file);
+  return file;
+}

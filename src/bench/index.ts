@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: prints the figures the speed and memory targets are judged by. Benchmarks
+ * print; tests never assert timings.
+ */
+import { benchRender } from './render.js';
+import { benchSend } from './send.js';
+
+const only = process.argv[2];
+console.log(`rolecast bench — node ${process.version}, ${new Date().toISOString()}`);
+if (!only || only === 'render') {
+  console.log('\n## render');
+  await benchRender();
+}
+if (!only || only === 'send') {
+  console.log('\n## send');
+  await benchSend();
+}

@@ -1,0 +1,30 @@
+import { resolve } from 'node:path';
+import { buildArchive } from '../../archive/index.js';
+import { RolecastError } from '../../errors.js';
+import { displayPath } from '../../load/_display.js';
+import { CONFIG_OPTION, type Command, print } from '../_command.js';
+import { printProblems, stringOption } from '../_shared.js';
+
+export const archiveCommand: Command = {
+  name: 'archive',
+  summary: 'Build the static web archive: every issue, an index newest first and an Atom feed',
+  usage: 'rolecast archive --out DIR [--issues DIR (default issues)] [--config FILE]',
+  options: { ...CONFIG_OPTION, out: { type: 'string' }, issues: { type: 'string' } },
+  async run(args, ctx) {
+    const out = stringOption(args, 'out');
+    if (!out) throw new RolecastError('E_USAGE', 'missing --out DIR', { hint: `usage: ${this.usage}` });
+    const result = await buildArchive({
+      issuesDir: stringOption(args, 'issues') ?? 'issues',
+      outDir: out,
+      configFile: stringOption(args, 'config'),
+      cwd: ctx.cwd,
+    });
+    printProblems(ctx.stderr, result.problems);
+    for (const entry of result.entries) print(ctx.stdout, `  ${entry.date}  ${entry.id}  ${entry.title}`);
+    print(
+      ctx.stdout,
+      `✓ archive of ${result.entries.length} issue(s) written to ${displayPath(resolve(ctx.cwd, out), ctx.cwd)} (index.html, feed.xml)`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,32 @@
+import { readEnvironment } from '../../config/env.js';
+import { startPreview } from '../../preview/index.js';
+import { CONFIG_OPTION, type Command, print } from '../_command.js';
+import { integerOption, requirePositional, stringOption } from '../_shared.js';
+
+export const previewCommand: Command = {
+  name: 'preview',
+  summary: 'Serve a live-reloading preview of every variant and subscriber',
+  usage: 'rolecast preview ISSUE_DIR [--subscribers FILE] [--port N] [--host H] [--config FILE]',
+  options: { ...CONFIG_OPTION, subscribers: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+  async run(args, ctx) {
+    const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
+    const preview = await startPreview({
+      issueDir,
+      subscribersFile: stringOption(args, 'subscribers'),
+      configFile: stringOption(args, 'config'),
+      cwd: ctx.cwd,
+      host: stringOption(args, 'host'),
+      port: integerOption(args, 'port'),
+      secret: readEnvironment(ctx.env).secret,
+      log: (line) => print(ctx.stderr, line),
+    });
+    print(ctx.stdout, `Preview running at ${preview.url}`);
+    print(ctx.stdout, 'Edits to the issue, templates, roles and subscribers reload the page. Press Ctrl+C to stop.');
+    await new Promise<void>((done) => {
+      if (ctx.signal.aborted) done();
+      else ctx.signal.addEventListener('abort', () => done(), { once: true });
+    });
+    await preview.close();
+    return 0;
+  },
+};

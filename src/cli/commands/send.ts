@@ -1,0 +1,111 @@
+import { EXIT, RolecastError } from '../../errors.js';
+import { displayPath } from '../../load/_display.js';
+import { runScheduledSendCommand } from '../../schedule/command.js';
+import { formatReport, type SendOptions, type SendReport, sendIssue } from '../../send/index.js';
+import { CONFIG_OPTION, type Command, print } from '../_command.js';
+import { flag, integerOption, requirePositional, stringOption, stringsOption } from '../_shared.js';
+
+export const sendCommand: Command = {
+  name: 'send',
+  summary: 'Send an issue: one message per subscriber, only their sections (outbox folder without SMTP_URL)',
+  usage:
+    'rolecast send ISSUE_DIR --subscribers FILE [--segment ROLE]… [--dry-run] [--outbox DIR] [--test EMAIL [--as SUBSCRIBER]] [--concurrency N] [--rate N/s] [--state FILE] [--resend] [--retry-failed] [--json] [--at TIME [--local] [--send-missed]] [--config FILE]',
+  options: {
+    ...CONFIG_OPTION,
+    subscribers: { type: 'string' },
+    segment: { type: 'string', multiple: true },
+    'dry-run': { type: 'boolean' },
+    outbox: { type: 'string' },
+    test: { type: 'string' },
+    as: { type: 'string' },
+    concurrency: { type: 'string' },
+    rate: { type: 'string' },
+    state: { type: 'string' },
+    resend: { type: 'boolean' },
+    'retry-failed': { type: 'boolean' },
+    json: { type: 'boolean' },
+    at: { type: 'string' },
+    local: { type: 'boolean' },
+    'send-missed': { type: 'boolean' },
+  },
+  async run(args, ctx) {
+    const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
+    const subscribersFile = stringOption(args, 'subscribers');
+    if (!subscribersFile)
+      throw new RolecastError('E_USAGE', 'missing --subscribers FILE', { hint: `usage: ${this.usage}` });
+    const testTo = stringOption(args, 'test');
+    const as = stringOption(args, 'as');
+    if (as && !testTo) throw new RolecastError('E_USAGE', '--as needs --test EMAIL', { hint: `usage: ${this.usage}` });
+    const concurrency = integerOption(args, 'concurrency');
+    if (concurrency === 0) throw new RolecastError('E_USAGE', '--concurrency must be at least 1');
+    const json = flag(args, 'json');
+    const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
+
+    const sendOptions: SendOptions = {
+      issueDir,
+      subscribersFile,
+      configFile: stringOption(args, 'config'),
+      cwd: ctx.cwd,
+      env: ctx.env,
+      segments: stringsOption(args, 'segment'),
+      dryRun: flag(args, 'dry-run'),
+      outbox: stringOption(args, 'outbox'),
+      test: testTo ? { to: testTo, as } : undefined,
+      concurrency,
+      ratePerSecond: parseRate(stringOption(args, 'rate')),
+      stateFile: stringOption(args, 'state'),
+      resend: flag(args, 'resend'),
+      retryFailed: flag(args, 'retry-failed'),
+      signal: ctx.signal,
+      progress: { stream: ctx.stderr, isTTY: Boolean(stderr.isTTY) },
+      log: (line) => print(ctx.stderr, line),
+    };
+
+    // Scheduled sending (--at, --local, --send-missed) lives in src/schedule/command.ts.
+    if (args.values.at !== undefined || flag(args, 'local') || flag(args, 'send-missed')) {
+      return runScheduledSendCommand({
+        send: sendOptions,
+        at: stringOption(args, 'at') ?? '',
+        local: flag(args, 'local'),
+        sendMissed: flag(args, 'send-missed'),
+        dryRun: flag(args, 'dry-run'),
+        stdout: ctx.stdout,
+        printReport: (r) =>
+          print(ctx.stdout, json ? JSON.stringify(r, null, 2) : formatReport(withShortPaths(r, ctx.cwd))),
+      });
+    }
+
+    const report = await sendIssue(sendOptions);
+
+    if (json) print(ctx.stdout, JSON.stringify(report, null, 2));
+    else print(ctx.stdout, formatReport(withShortPaths(report, ctx.cwd)));
+    return outcome(report, ctx.stderr);
+  },
+};
+
+/** `--rate 20`, `--rate 20/s`; 0 means no limit. */
+export function parseRate(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*s)?\s*$/.exec(raw);
+  if (!match) throw new RolecastError('E_USAGE', `--rate must be messages per second, e.g. 20/s, got "${raw}"`);
+  return Number(match[1]);
+}
+
+function withShortPaths(report: SendReport, cwd: string): SendReport {
+  if (report.mode !== 'outbox' || !report.destination) return report;
+  return { ...report, destination: displayPath(report.destination, cwd) };
+}
+
+function outcome(report: SendReport, stderr: NodeJS.WritableStream): number {
+  if (report.interrupted) {
+    print(stderr, 'interrupted — run the same command to resume');
+    return EXIT.interrupted;
+  }
+  const failed = report.total.failed + report.total.deferred;
+  if (failed > 0) {
+    print(stderr, `${failed} message(s) not delivered — see the failures above; "rolecast status" lists them again`);
+    if (report.total.deferred > 0) print(stderr, 'temporary failures are retried when you run the same command again');
+    return EXIT.sendFailed;
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { RolecastError, throwIfErrors } from '../../errors.js';
+import { displayPath } from '../../load/_display.js';
+import { email as emailSchema } from '../../model/_fields.js';
+import { openStateDb, stateFilePath } from '../../send/store.js';
+import { addSuppressions, listSuppressions, parseSuppressionFile } from '../../serve/index.js';
+import { CONFIG_OPTION, type Command, print } from '../_command.js';
+import { flag, printProblems, requirePositional, stringOption } from '../_shared.js';
+
+const USAGE =
+  'rolecast suppress add EMAIL [--reason R] | import FILE [--reason R] | list [--json]  [--state FILE] [--config FILE]';
+
+export const suppressCommand: Command = {
+  name: 'suppress',
+  summary: 'Add, import (bounces, complaints) or list addresses that are never sent to',
+  usage: USAGE,
+  options: { ...CONFIG_OPTION, reason: { type: 'string' }, json: { type: 'boolean' }, state: { type: 'string' } },
+  async run(args, ctx) {
+    const action = requirePositional(args, 0, 'an action (add, import or list)', USAGE);
+    if (!['add', 'import', 'list'].includes(action)) {
+      throw new RolecastError('E_USAGE', `unknown action "${action}"`, { hint: `usage: ${USAGE}` });
+    }
+    const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
+    const db = openStateDb(stateFilePath(config, ctx.cwd, stringOption(args, 'state')));
+    try {
+      if (action === 'list') {
+        const entries = listSuppressions(db);
+        if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(entries, null, 2));
+        else {
+          for (const e of entries)
+            print(ctx.stdout, [e.email, e.reason ?? '-', e.source ?? '-', e.createdAt].join('\t'));
+          print(ctx.stderr, `${entries.length} suppressed address(es)`);
+        }
+        return 0;
+      }
+      if (action === 'add') {
+        const raw = requirePositional(args, 1, 'EMAIL', USAGE);
+        const parsed = emailSchema.safeParse(raw);
+        if (!parsed.success) throw new RolecastError('E_USAGE', `"${raw}" is not a valid email address`);
+        const { added } = addSuppressions(
+          db,
+          [{ email: parsed.data, reason: stringOption(args, 'reason') ?? 'manual' }],
+          'cli',
+        );
+        print(ctx.stdout, added ? `suppressed ${parsed.data}` : `${parsed.data} was already suppressed`);
+        return 0;
+      }
+      const file = resolve(ctx.cwd, requirePositional(args, 1, 'FILE', USAGE));
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (cause) {
+        throw new RolecastError('E_NOT_FOUND', `${displayPath(file)} could not be read`, { cause });
+      }
+      const { entries, problems } = parseSuppressionFile(
+        text,
+        displayPath(file),
+        stringOption(args, 'reason') ?? 'import',
+      );
+      if (entries.length === 0) throwIfErrors(problems, `nothing imported from ${displayPath(file)}`);
+      const { added, already } = addSuppressions(db, entries, `import:${displayPath(file)}`);
+      printProblems(ctx.stderr, problems);
+      print(
+        ctx.stdout,
+        `imported ${added} new address(es); ${already} already suppressed; ${problems.length} row(s) not read`,
+      );
+      return problems.length ? 2 : 0;
+    } finally {
+      db.close();
+    }
+  },
+};

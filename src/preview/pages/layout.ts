@@ -1,0 +1,49 @@
+import { formatProblem, type Problem } from '../../errors.js';
+import { html, type SafeHtml } from '../_html.js';
+
+/** What every page needs besides its content: the version it shows and, when the latest edit broke the build, why. */
+export interface PageState {
+  /** The latest snapshot's version; the client reloads when the server announces a newer one. */
+  version: number;
+  /** Problems of the latest build when it failed; the page then shows the last good render beneath them. */
+  failure?: readonly Problem[] | undefined;
+}
+
+/**
+ * The shell of every preview page. Scripts and styles come from the server's own two assets, so
+ * the page's CSP can forbid inline script entirely.
+ */
+export function layout(options: { title: string; state: PageState; body: SafeHtml; page: string }): string {
+  const { state } = options;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title} · rolecast preview</title>
+<link rel="stylesheet" href="/__assets/preview.css">
+<script src="/__assets/preview.js" defer></script>
+</head>
+<body data-version="${state.version}" data-page="${options.page}">
+<header class="bar"><a href="/" class="brand">rolecast preview</a><span class="live" id="live" title="Live reload connection">live</span></header>
+${state.failure ? html`<div class="backdrop">${errorOverlay(state.failure, true)}</div>` : ''}
+<main>
+${options.body}
+</main>
+</body>
+</html>
+`.value;
+}
+
+/** The problems that stop a render, one `file:line: field: message` per line. */
+export function errorOverlay(problems: readonly Problem[], stale: boolean): SafeHtml {
+  const errors = problems.filter((p) => p.severity === 'error');
+  const warnings = problems.length - errors.length;
+  return html`<section class="overlay" id="error-overlay" role="alert">
+<h1>The issue cannot be rendered</h1>
+<p>${errors.length} error(s)${warnings ? `, ${warnings} warning(s)` : ''}. Fix the files below and save: this page updates by itself.${stale ? ' Underneath: the last version that rendered.' : ''}</p>
+<ul class="problems">
+${problems.map((p) => html`<li class="${p.severity}"><code>${formatProblem(p)}</code></li>`)}
+</ul>
+</section>`;
+}

@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { resolve } from 'node:path';
+import { RolecastError } from '../errors.js';
+import { createEventHub } from './events.js';
+import { startLiveProject } from './live.js';
+import { handleRequest } from './routes.js';
+
+export interface PreviewOptions {
+  issueDir: string;
+  subscribersFile?: string | undefined;
+  configFile?: string | undefined;
+  cwd?: string | undefined;
+  /** Defaults to 127.0.0.1: the preview shows subscriber addresses and must not be public by accident. */
+  host?: string | undefined;
+  /** A port to use exactly (0: any free one). Left out: the first free port from 4300 up. */
+  port?: number | undefined;
+  /** ROLECAST_SECRET, so unsubscribe links look like the ones sent. */
+  secret?: string | undefined;
+  debounceMs?: number | undefined;
+  log?: ((line: string) => void) | undefined;
+}
+
+export interface PreviewServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const FIRST_PORT = 4300;
+const PORT_ATTEMPTS = 20;
+
+/** Renders the project, watches it, and serves the preview until `close()`. */
+export async function startPreview(options: PreviewOptions): Promise<PreviewServer> {
+  const cwd = options.cwd ?? process.cwd();
+  const host = options.host ?? DEFAULT_HOST;
+  const log = options.log ?? (() => {});
+  if (!existsSync(resolve(cwd, options.issueDir))) {
+    throw new RolecastError('E_NOT_FOUND', `issue folder ${options.issueDir} does not exist`, {
+      hint: 'pass the folder that holds issue.json, e.g. issues/2026-W48',
+    });
+  }
+  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) {
+    throw new RolecastError('E_USAGE', `--port must be between 0 and 65535, got ${options.port}`);
+  }
+  const hub = createEventHub();
+  const live = await startLiveProject(
+    { issueDir: options.issueDir, subscribersFile: options.subscribersFile, configFile: options.configFile, cwd },
+    { debounceMs: options.debounceMs ?? 150, log, onRebuilt: (snapshot) => hub.broadcast(snapshot.version) },
+  );
+  const server = createServer((request, response) => {
+    handleRequest(request, response, { live, hub, secret: options.secret, boundHost: host, log }).catch((error) => {
+      log(`${request.method} ${request.url} failed — this is a bug: ${(error as Error).stack ?? error}`);
+      if (!response.headersSent)
+        response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      response.end('internal error: see the preview log');
+    });
+  });
+  let port: number;
+  try {
+    port = await listen(server, host, options.port);
+  } catch (error) {
+    hub.close();
+    await live.close();
+    throw error;
+  }
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  log(`preview at ${url}`);
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    close() {
+      closing ??= (async () => {
+        hub.close();
+        await live.close();
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
+    },
+  };
+}
+
+async function listen(server: Server, host: string, port: number | undefined): Promise<number> {
+  if (port !== undefined) {
+    try {
+      return await listenOnce(server, host, port);
+    } catch (error) {
+      throw portError(error, host, port);
+    }
+  }
+  for (let candidate = FIRST_PORT; candidate < FIRST_PORT + PORT_ATTEMPTS; candidate++) {
+    try {
+      return await listenOnce(server, host, candidate);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw portError(error, host, candidate);
+    }
+  }
+  return listenOnce(server, host, 0);
+}
+
+function listenOnce(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolvePort(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+function portError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new RolecastError('E_PORT_IN_USE', `port ${port} on ${host} is already in use`, {
+      hint: 'stop the program using it, pass another --port, or leave --port out to pick a free one',
+      cause: error,
+    });
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new RolecastError('E_USAGE', `cannot listen on ${host}:${port} (${code})`, {
+      hint: code === 'EACCES' ? 'ports below 1024 need privileges: pick a higher --port' : 'check the --host value',
+      cause: error,
+    });
+  }
+  return error;
+}

@@ -1,0 +1,116 @@
+import { dirname, resolve } from 'node:path';
+import { CONFIG_FILE } from '../config/load.js';
+import { hasErrors, type Problem, RolecastError } from '../errors.js';
+import { type AudiencePlan, planAudience, planSingleRoleVariants, type Variant } from '../group/index.js';
+import { inspectProject, type Project, type ProjectOptions } from '../load/project.js';
+import { compileAudience } from '../render/index.js';
+import type { CompiledVariant } from '../render/types.js';
+import type { WatchTarget } from './watch.js';
+
+/**
+ * One render of the whole project, cached until a file changes. A snapshot is either ready (every
+ * variant compiled) or failed (the problems to show in the overlay); it never throws for content.
+ */
+export type Snapshot = ReadySnapshot | FailedSnapshot;
+
+interface SnapshotBase {
+  version: number;
+  /** What to watch for the next change: derived from the config, so a new templates folder is picked up. */
+  watch: WatchTarget[];
+  renderMs: number;
+}
+
+export interface ReadySnapshot extends SnapshotBase {
+  ok: true;
+  project: Project;
+  /** Undefined without a subscribers file. */
+  plan: AudiencePlan | undefined;
+  /** Editor edition first, then one per audience. */
+  variants: Variant[];
+  compiled: Map<string, CompiledVariant>;
+  recipientCount: Map<string, number>;
+  /** Load warnings plus every variant's quality-gate problems. */
+  problems: Problem[];
+}
+
+export interface FailedSnapshot extends SnapshotBase {
+  ok: false;
+  problems: Problem[];
+}
+
+export async function buildSnapshot(options: ProjectOptions, version: number): Promise<Snapshot> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const baseWatch = baseTargets(options);
+  let project: Project | undefined;
+  let problems: Problem[];
+  try {
+    ({ project, problems } = await inspectProject(options));
+  } catch (error) {
+    return { ok: false, version, watch: baseWatch, renderMs: elapsed(), problems: problemsOf(error) };
+  }
+  const watch = project ? [...baseWatch, ...projectTargets(project)] : baseWatch;
+  if (!project || hasErrors(problems)) return { ok: false, version, watch, renderMs: elapsed(), problems };
+
+  const { summaries, manifest } = project.issue;
+  const roleOrder = manifest.roleOrder ?? [];
+  const plan = project.subscribers ? planAudience(summaries, roleOrder, project.subscribers) : undefined;
+  let compiled: Map<string, CompiledVariant>;
+  try {
+    compiled = await compileAudience(project, plan ? plan.variants : planSingleRoleVariants(summaries, roleOrder));
+  } catch (error) {
+    return { ok: false, version, watch, renderMs: elapsed(), problems: [...problems, ...problemsOf(error)] };
+  }
+  const recipientCount = new Map<string, number>();
+  for (const { variantId } of plan?.recipients ?? [])
+    recipientCount.set(variantId, (recipientCount.get(variantId) ?? 0) + 1);
+  const variants = [...compiled.values()].map((c) => c.variant);
+  return {
+    ok: true,
+    version,
+    watch,
+    renderMs: elapsed(),
+    project,
+    plan,
+    variants,
+    compiled,
+    recipientCount,
+    problems: [...problems, ...[...compiled.values()].flatMap((c) => c.problems)],
+  };
+}
+
+/** A RolecastError carries the problems to show; anything else is a bug, shown with its message. */
+function problemsOf(error: unknown): Problem[] {
+  if (error instanceof RolecastError) {
+    if (error.problems.length) return error.problems;
+    return [{ severity: 'error', file: '(project)', message: error.message, hint: error.hint }];
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return [{ severity: 'error', file: '(preview)', message: `unexpected error — this is a bug: ${message}` }];
+}
+
+/** Watched even when nothing loads: the issue folder, the subscribers file and the config. */
+function baseTargets(options: ProjectOptions): WatchTarget[] {
+  const cwd = options.cwd ?? process.cwd();
+  const targets: WatchTarget[] = [{ path: resolve(cwd, options.issueDir), recursive: true }];
+  if (options.subscribersFile) targets.push(fileTarget(resolve(cwd, options.subscribersFile)));
+  targets.push(fileTarget(resolve(cwd, options.configFile ?? CONFIG_FILE)));
+  return targets;
+}
+
+function projectTargets(project: Project): WatchTarget[] {
+  const { config, issue } = project;
+  const targets: WatchTarget[] = [
+    { path: config.templatesDir, recursive: true },
+    fileTarget(config.rolesFile),
+    // Summaries may live outside the issue folder (paths in issue.json are relative).
+    ...[...issue.files.values()].map(fileTarget),
+  ];
+  if (config.file) targets.push(fileTarget(config.file));
+  return targets;
+}
+
+/** Files are watched through their folder: editors that save by rename replace the file's inode. */
+function fileTarget(file: string): WatchTarget {
+  return { path: dirname(file), recursive: false, files: [file] };
+}

@@ -1,0 +1,129 @@
+import { RolecastError } from '../errors.js';
+import { planAudience } from '../group/index.js';
+import type { Project } from '../load/project.js';
+import type { Subscriber } from '../model/subscriber.js';
+import { emailKey, type StateDb, suppressionChecker } from '../send/store.js';
+import { formatPlan, planWaves, type Wave } from './plan.js';
+import { sleep as realSleep, runSchedule, type ScheduleEvent, type ScheduleReport } from './runner.js';
+import { openWaveStore } from './store.js';
+
+/**
+ * `rolecast send … --at TIME [--local] [--send-missed] [--dry-run]`: prints the plan, then waits
+ * for each wave and hands its subscribers to `sendTo` (the ordinary send, restricted to them). The
+ * send ledger still guards each address, so a wave re-run after a crash sends nobody twice.
+ */
+
+export interface ScheduledSendOptions {
+  project: Project;
+  /** Ledger channel the waves belong to (`smtp` or `outbox`), so a trial run never marks real waves sent. */
+  channel: string;
+  at: string;
+  local: boolean;
+  sendMissed?: boolean;
+  dryRun?: boolean;
+  stdout: NodeJS.WritableStream;
+  signal?: AbortSignal;
+}
+
+export interface ScheduledSendDeps {
+  db: StateDb;
+  /** Sends the issue to exactly these subscribers (the ordinary `sendIssue`). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a sender with nothing to report returns nothing
+  sendTo: (subscribers: Subscriber[], wave: Wave) => Promise<void | { complete: boolean; detail?: string }>;
+  now?: () => Date;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface ScheduledSendResult {
+  waves: Wave[];
+  /** Undefined for a dry run. */
+  report: ScheduleReport | undefined;
+}
+
+export async function scheduledSend(
+  options: ScheduledSendOptions,
+  deps: ScheduledSendDeps,
+): Promise<ScheduledSendResult> {
+  const { project, stdout } = options;
+  const subscribers = project.subscribers;
+  if (!subscribers) {
+    throw new RolecastError('E_USAGE', 'a scheduled send needs a subscribers file', {
+      hint: 'pass --subscribers FILE',
+    });
+  }
+  const config = project.config;
+  const audience = planAudience(
+    project.issue.summaries,
+    project.issue.manifest.roleOrder ?? [],
+    subscribers,
+    suppressionChecker(deps.db),
+  );
+  const waves = planWaves({
+    recipients: audience.recipients.map(({ subscriber }) => ({
+      email: subscriber.email,
+      timezone: subscriber.timezone,
+    })),
+    at: options.at,
+    local: options.local,
+    defaultZone: config.timezone,
+  });
+  write(stdout, `Schedule for ${project.issue.id}, ${options.local ? 'local time' : 'one instant'} ${options.at}`);
+  write(stdout, formatPlan(waves));
+  if (options.dryRun) return { waves, report: undefined };
+
+  const byEmail = new Map(subscribers.map((s) => [emailKey(s.email), s]));
+  const now = deps.now ?? (() => new Date());
+  const report = await runSchedule({
+    waves,
+    store: openWaveStore(deps.db, project.issue.id, options.channel, now),
+    now,
+    sleep: deps.sleep ?? realSleep,
+    graceMs: config.send.graceHours * 3_600_000,
+    sendMissed: options.sendMissed ?? false,
+    ...(options.signal ? { signal: options.signal } : {}),
+    sendWave: (wave) =>
+      deps.sendTo(
+        wave.emails.map((email) => byEmail.get(emailKey(email))!),
+        wave,
+      ),
+    onEvent: (event) => write(stdout, describe(event)),
+  });
+  if (report.missed > 0) {
+    write(
+      stdout,
+      `${report.missed} wave(s) missed by more than ${config.send.graceHours} h and not sent; run again with --send-missed to send them now`,
+    );
+  }
+  return { waves, report };
+}
+
+function describe(event: ScheduleEvent): string {
+  const when = event.wave.utc.replace(/:00\.000Z$/, 'Z');
+  const who = `${event.wave.count} recipient(s)`;
+  switch (event.type) {
+    case 'waiting':
+      return `waiting ${formatDuration(event.waitMs)} for the wave at ${when} (${who})`;
+    case 'sending':
+      return `sending the wave at ${when} (${who})${event.lateMs > 60_000 ? `, ${formatDuration(event.lateMs)} late` : ''}`;
+    case 'sent':
+      return `✓ wave at ${when} done`;
+    case 'incomplete':
+      return `! wave at ${when} done, but ${event.detail}; run the same command again to retry them`;
+    case 'already-sent':
+      return `✓ wave at ${when} was already sent`;
+    case 'missed':
+      return `✗ wave at ${when} missed by ${formatDuration(event.lateMs)}: not sent (${who})`;
+  }
+}
+
+export function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours >= 48) return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+function write(stream: NodeJS.WritableStream, line: string): void {
+  stream.write(`${line}\n`);
+}

@@ -1,0 +1,141 @@
+import { emailKey, type StateDb } from './store.js';
+
+/**
+ * The delivery ledger, keyed by (issue id, channel, address). The channel keeps a trial run to
+ * the outbox from marking real subscribers as sent over SMTP.
+ */
+export type Channel = 'smtp' | 'outbox';
+
+/** sent: the server accepted it. failed: a permanent (5xx) refusal. deferred: retries ran out on a temporary error. */
+export type DeliveryStatus = 'sent' | 'failed' | 'deferred';
+
+export interface DeliveryRecord {
+  email: string;
+  variantId: string;
+  status: DeliveryStatus;
+  messageId: string | null;
+  responseCode: number | null;
+  response: string | null;
+  attempts: number;
+  updatedAt: string;
+}
+
+export interface Ledger {
+  /** Status of every address already recorded for this issue and channel. */
+  recorded(): Map<string, DeliveryStatus>;
+  record(entry: Omit<DeliveryRecord, 'updatedAt'>): void;
+  startRun(planned: number): void;
+  finishRun(outcome: 'complete' | 'interrupted' | 'failed'): void;
+}
+
+interface Row {
+  email: string;
+  variant_id: string;
+  status: DeliveryStatus;
+  message_id: string | null;
+  response_code: number | null;
+  response: string | null;
+  attempts: number;
+  updated_at: string;
+}
+
+export function openLedger(db: StateDb, issueId: string, channel: Channel, now: () => Date = () => new Date()): Ledger {
+  // Prepared once: a send writes one row per accepted message, so the statement cost matters.
+  const upsert = db.prepare(
+    `INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
+     VALUES (@issueId, @channel, @email, @variantId, @status, @messageId, @responseCode, @response, @attempts, @updatedAt)
+     ON CONFLICT (issue_id, channel, email) DO UPDATE SET
+       variant_id = excluded.variant_id, status = excluded.status, message_id = excluded.message_id,
+       response_code = excluded.response_code, response = excluded.response,
+       attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at`,
+  );
+  const selectAll = db.prepare('SELECT email, status FROM deliveries WHERE issue_id = ? AND channel = ?');
+  const runStart = db.prepare(
+    `INSERT INTO runs (issue_id, channel, planned, started_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (issue_id, channel) DO UPDATE SET planned = excluded.planned, started_at = excluded.started_at,
+       finished_at = NULL, outcome = NULL`,
+  );
+  const runFinish = db.prepare('UPDATE runs SET finished_at = ?, outcome = ? WHERE issue_id = ? AND channel = ?');
+  return {
+    recorded() {
+      const rows = selectAll.all(issueId, channel) as { email: string; status: DeliveryStatus }[];
+      return new Map(rows.map((r) => [r.email, r.status]));
+    },
+    record(entry) {
+      upsert.run({
+        ...entry,
+        issueId,
+        channel,
+        email: emailKey(entry.email),
+        updatedAt: now().toISOString(),
+      });
+    },
+    startRun: (planned) => runStart.run(issueId, channel, planned, now().toISOString()),
+    finishRun: (outcome) => runFinish.run(now().toISOString(), outcome, issueId, channel),
+  };
+}
+
+export interface ChannelStatus {
+  channel: Channel;
+  planned: number | undefined;
+  sent: number;
+  failed: number;
+  deferred: number;
+  /** Planned in the last run and neither accepted nor permanently refused yet. */
+  pending: number | undefined;
+  lastRun: { startedAt: string; finishedAt: string | null; outcome: string | null } | undefined;
+  failures: DeliveryRecord[];
+}
+
+/** What `rolecast status` shows: counts per channel and every failure with the server's reply. */
+export function readStatus(db: StateDb, issueId: string): ChannelStatus[] {
+  const channels = db
+    .prepare(
+      `SELECT channel FROM deliveries WHERE issue_id = ? UNION SELECT channel FROM runs WHERE issue_id = ? ORDER BY channel DESC`,
+    )
+    .pluck()
+    .all(issueId, issueId) as Channel[];
+  return channels.map((channel) => {
+    const counts = db
+      .prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE issue_id = ? AND channel = ? GROUP BY status')
+      .all(issueId, channel) as { status: DeliveryStatus; n: number }[];
+    const count = (status: DeliveryStatus) => counts.find((c) => c.status === status)?.n ?? 0;
+    const run = db
+      .prepare('SELECT planned, started_at, finished_at, outcome FROM runs WHERE issue_id = ? AND channel = ?')
+      .get(issueId, channel) as
+      | { planned: number; started_at: string; finished_at: string | null; outcome: string | null }
+      | undefined;
+    const failures = (
+      db
+        .prepare(
+          `SELECT * FROM deliveries WHERE issue_id = ? AND channel = ? AND status != 'sent' ORDER BY status, email`,
+        )
+        .all(issueId, channel) as Row[]
+    ).map(fromRow);
+    const sent = count('sent');
+    const failed = count('failed');
+    return {
+      channel,
+      planned: run?.planned,
+      sent,
+      failed,
+      deferred: count('deferred'),
+      pending: run === undefined ? undefined : Math.max(0, run.planned - sent - failed),
+      lastRun: run && { startedAt: run.started_at, finishedAt: run.finished_at, outcome: run.outcome },
+      failures,
+    };
+  });
+}
+
+function fromRow(row: Row): DeliveryRecord {
+  return {
+    email: row.email,
+    variantId: row.variant_id,
+    status: row.status,
+    messageId: row.message_id,
+    responseCode: row.response_code,
+    response: row.response,
+    attempts: row.attempts,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,88 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { SendMailOptions } from 'nodemailer';
+import type { ResolvedConfig } from '../config/schema.js';
+import { RolecastError } from '../errors.js';
+import type { PersonalisedMessage } from '../render/types.js';
+import type { PersonalLinks } from '../unsubscribe/links.js';
+import { buildMime, formatPhrase } from './mime.js';
+
+/** Everything one outgoing message is made of; one recipient, always. */
+export interface OutgoingMessage {
+  to: { address: string; name?: string | undefined };
+  content: PersonalisedMessage;
+  links: PersonalLinks;
+  messageId: string;
+  date: Date;
+}
+
+/**
+ * Stable per (issue, address): a message re-sent after a crash carries the same Message-ID, so
+ * mailbox providers that deduplicate on it drop the copy. `salt` makes a fresh one for --resend
+ * and test sends, which must not be mistaken for the original.
+ */
+export function messageIdFor(config: ResolvedConfig, issueId: string, email: string, salt = ''): string {
+  const hash = createHash('sha256').update(`${issueId}\0${email.toLowerCase()}\0${salt}`).digest('base64url');
+  const domain = config.sender.email.split('@')[1] ?? 'localhost';
+  const slug = issueId.replace(/[^A-Za-z0-9.-]+/g, '-');
+  return `<${slug}.${hash.slice(0, 22)}@${domain}>`;
+}
+
+export function randomSalt(): string {
+  return randomBytes(6).toString('base64url');
+}
+
+/**
+ * nodemailer options for one message, as a ready-made MIME buffer (see mime.ts). List-Unsubscribe
+ * is written as given, never through nodemailer's `list` option, which rewrites mailto values as
+ * `<http://…>`. One-click (RFC 8058) is only offered with an https URL to post to.
+ */
+export function buildMailOptions(config: ResolvedConfig, message: OutgoingMessage): SendMailOptions {
+  const headers: Record<string, string> = {
+    'List-Id': `${formatPhrase(config.brand.name)} <${config.listId}>`,
+    'List-Unsubscribe': message.links.listUnsubscribe,
+  };
+  if (message.links.oneClick) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  const replyTo = config.replyTo;
+  assertHeaderSafe({
+    ...headers,
+    Subject: message.content.subject,
+    'Message-ID': message.messageId,
+    'From name': config.sender.name,
+    From: config.sender.email,
+    'Reply-To': replyTo ?? '',
+    'To name': message.to.name ?? '',
+    To: message.to.address,
+  });
+  // The envelope names the one recipient explicitly: nothing in the headers can add another.
+  // `raw` is what goes out; subject, date and headers repeat parts of it for readers such as the
+  // preview, and nodemailer ignores them when `raw` is set.
+  return {
+    envelope: { from: config.sender.email, to: [message.to.address] },
+    messageId: message.messageId,
+    subject: message.content.subject,
+    date: message.date,
+    headers,
+    raw: buildMime({
+      from: { name: config.sender.name, address: config.sender.email },
+      to: message.to,
+      replyTo,
+      subject: message.content.subject,
+      messageId: message.messageId,
+      date: message.date,
+      headers,
+      text: message.content.text,
+      html: message.content.html,
+    }),
+  };
+}
+
+/** A CR or LF in a header value would let content add headers (or recipients): refuse it. */
+export function assertHeaderSafe(values: Record<string, string>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (/[\r\n]/.test(value)) {
+      throw new RolecastError('E_INVALID', `the ${name} header value contains a line break`, {
+        hint: 'remove line breaks from the subject, names and addresses in the issue, config and subscribers',
+      });
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { RolecastError } from '../errors.js';
+import { type AudiencePlan, planAudience } from '../group/index.js';
+import type { Project } from '../load/project.js';
+import type { Subscriber } from '../model/subscriber.js';
+import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import type { DeliveryStatus } from './ledger.js';
+import { createReport, type ReportBuilder, type SendMode } from './report.js';
+import { emailKey } from './store.js';
+
+/**
+ * Pure planning for a send: who is in the chosen segments, who gets which variant, and who is
+ * skipped — including those the ledger says were already delivered. No I/O.
+ */
+
+export interface DeliveryPlan {
+  audience: AudiencePlan;
+  /** Recipients to deliver to in this run, in subscriber-file order. */
+  toSend: { subscriber: Subscriber; variantId: string }[];
+  report: ReportBuilder;
+}
+
+export interface PlanOptions {
+  segments: readonly string[];
+  isSuppressed: (email: string) => boolean;
+  recorded: ReadonlyMap<string, DeliveryStatus>;
+  resend: boolean;
+  retryFailed: boolean;
+  mode: SendMode;
+  destination: string | undefined;
+}
+
+/** Canonical names for `--segment` values; an unknown role is a usage error with a suggestion. */
+export function normaliseSegments(taxonomy: RoleTaxonomy, segments: readonly string[]): string[] {
+  return segments.map((segment) => {
+    const canonical = taxonomy.lookup(segment);
+    if (canonical) return canonical;
+    const closest = taxonomy.closest(segment);
+    throw new RolecastError('E_USAGE', `--segment "${segment}" is not a known role`, {
+      hint: closest ? `did you mean ${closest}?` : 'use a role name or alias from the role taxonomy (roles.yaml)',
+    });
+  });
+}
+
+export function inSegments(subscriber: Subscriber, segments: readonly string[]): boolean {
+  return segments.length === 0 || subscriber.roles.some((role) => segments.includes(role));
+}
+
+export function planDelivery(project: Project, subscribers: readonly Subscriber[], options: PlanOptions): DeliveryPlan {
+  const chosen = options.segments.length ? subscribers.filter((s) => inSegments(s, options.segments)) : subscribers;
+  const audience = planAudience(
+    project.issue.summaries,
+    project.issue.manifest.roleOrder ?? [],
+    chosen,
+    options.isSuppressed,
+  );
+  const report = createReport(project.issue.id, options.mode, options.destination);
+  for (const variant of audience.variants) report.variant(variant.id, variant.roles, variant.summaryIds.length);
+  const segmentRoles = (s: Subscriber) =>
+    options.segments.length ? s.roles.filter((role) => options.segments.includes(role)) : s.roles;
+  for (const { subscriber, reason } of audience.skipped) {
+    const kind = reason === 'no-content' ? 'noContent' : reason;
+    report.skip(segmentRoles(subscriber), undefined, kind);
+  }
+  const toSend: DeliveryPlan['toSend'] = [];
+  for (const recipient of audience.recipients) {
+    const status = options.recorded.get(emailKey(recipient.subscriber.email));
+    const roles = segmentRoles(recipient.subscriber);
+    if (status === 'sent' && !options.resend) {
+      report.skip(roles, recipient.variantId, 'alreadySent');
+      continue;
+    }
+    if (status === 'failed' && !options.retryFailed && !options.resend) {
+      report.skip(roles, recipient.variantId, 'previouslyFailed');
+      continue;
+    }
+    report.plan(roles, recipient.variantId);
+    toSend.push(recipient);
+  }
+  return { audience, toSend, report };
+}

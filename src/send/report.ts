@@ -1,0 +1,202 @@
+/**
+ * The send report: counts in total, per segment (each role a subscriber holds) and per audience
+ * variant, plus every failure with the server's reply. Built incrementally as outcomes arrive.
+ */
+
+export type SendMode = 'smtp' | 'outbox' | 'dry-run' | 'test';
+
+export interface Skipped {
+  unsubscribed: number;
+  suppressed: number;
+  noContent: number;
+  alreadySent: number;
+  /** Refused permanently by an earlier run; retried only with --retry-failed. */
+  previouslyFailed: number;
+}
+
+export interface Tally {
+  /** Messages this run set out to deliver (or would, in a dry run). */
+  planned: number;
+  sent: number;
+  failed: number;
+  /** Temporary failures whose retries ran out, or cut short by an interrupt: the next run retries them. */
+  deferred: number;
+  /** Planned but not attempted (interrupted), or everything planned in a dry run. */
+  pending: number;
+  skipped: Skipped;
+}
+
+export interface FailureLine {
+  email: string;
+  variantId: string;
+  status: 'failed' | 'deferred';
+  responseCode: number | null;
+  response: string;
+  attempts: number;
+}
+
+export interface SendReport {
+  issueId: string;
+  mode: SendMode;
+  /** Outbox folder or SMTP URL with the password masked. */
+  destination: string | undefined;
+  interrupted: boolean;
+  elapsedMs: number;
+  /** Accepted messages per second over the run. */
+  ratePerSecond: number;
+  total: Tally;
+  segments: ({ segment: string } & Tally)[];
+  variants: ({ variantId: string; roles: string[]; summaries: number } & Tally)[];
+  failures: FailureLine[];
+}
+
+export type SkipKind = keyof Skipped;
+export const NO_ROLE_SEGMENT = '(no role)';
+
+function emptyTally(): Tally {
+  return {
+    planned: 0,
+    sent: 0,
+    failed: 0,
+    deferred: 0,
+    pending: 0,
+    skipped: { unsubscribed: 0, suppressed: 0, noContent: 0, alreadySent: 0, previouslyFailed: 0 },
+  };
+}
+
+export interface ReportBuilder {
+  variant(variantId: string, roles: string[], summaries: number): void;
+  skip(roles: readonly string[], variantId: string | undefined, kind: SkipKind): void;
+  plan(roles: readonly string[], variantId: string): void;
+  outcome(roles: readonly string[], variantId: string, status: 'sent' | 'failed' | 'deferred'): void;
+  failure(line: FailureLine): void;
+  finish(details: { interrupted: boolean; elapsedMs: number }): SendReport;
+  /** Live totals, for progress display. */
+  readonly total: Readonly<Tally>;
+}
+
+export function createReport(issueId: string, mode: SendMode, destination: string | undefined): ReportBuilder {
+  const total = emptyTally();
+  const segments = new Map<string, Tally>();
+  const variants = new Map<string, { roles: string[]; summaries: number; tally: Tally }>();
+  const failures: FailureLine[] = [];
+
+  const tallies = (roles: readonly string[], variantId: string | undefined): Tally[] => {
+    const list = [total];
+    for (const role of roles.length ? roles : [NO_ROLE_SEGMENT]) {
+      let tally = segments.get(role);
+      if (!tally) {
+        tally = emptyTally();
+        segments.set(role, tally);
+      }
+      list.push(tally);
+    }
+    const variant = variantId === undefined ? undefined : variants.get(variantId);
+    if (variant) list.push(variant.tally);
+    return list;
+  };
+
+  return {
+    total,
+    variant(variantId, roles, summaries) {
+      if (!variants.has(variantId)) variants.set(variantId, { roles, summaries, tally: emptyTally() });
+    },
+    skip(roles, variantId, kind) {
+      for (const t of tallies(roles, variantId)) t.skipped[kind]++;
+    },
+    plan(roles, variantId) {
+      for (const t of tallies(roles, variantId)) {
+        t.planned++;
+        t.pending++;
+      }
+    },
+    outcome(roles, variantId, status) {
+      for (const t of tallies(roles, variantId)) {
+        t.pending--;
+        t[status]++;
+      }
+    },
+    failure(line) {
+      failures.push(line);
+    },
+    finish({ interrupted, elapsedMs }) {
+      return {
+        issueId,
+        mode,
+        destination,
+        interrupted,
+        elapsedMs: Math.round(elapsedMs),
+        ratePerSecond: elapsedMs > 0 ? Math.round((total.sent / elapsedMs) * 10_000) / 10 : 0,
+        total,
+        segments: [...segments].map(([segment, tally]) => ({ segment, ...tally })),
+        variants: [...variants].map(([variantId, v]) => ({
+          variantId,
+          roles: v.roles,
+          summaries: v.summaries,
+          ...v.tally,
+        })),
+        failures,
+      };
+    },
+  };
+}
+
+/** Human-readable report: one table per breakdown, then each failure with the server's reply. */
+export function formatReport(report: SendReport): string {
+  const lines: string[] = [];
+  const where = report.destination ? ` → ${report.destination}` : '';
+  const title = report.mode === 'dry-run' ? `dry run of ${report.issueId} (nothing sent)` : `${report.issueId}${where}`;
+  lines.push(title, '');
+  const header = [
+    '',
+    'planned',
+    'sent',
+    'failed',
+    'deferred',
+    'pending',
+    'unsub',
+    'suppr',
+    'no content',
+    'already sent',
+  ];
+  const row = (name: string, t: Tally) => [
+    name,
+    t.planned,
+    t.sent,
+    t.failed,
+    t.deferred,
+    t.pending,
+    t.skipped.unsubscribed,
+    t.skipped.suppressed,
+    t.skipped.noContent,
+    t.skipped.alreadySent + t.skipped.previouslyFailed,
+  ];
+  const table = (label: string, rows: (string | number)[][]) => {
+    const all = [[label, ...header.slice(1)], ...rows];
+    const widths = header.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
+    for (const r of all)
+      lines.push(
+        r.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]!) : String(cell).padStart(widths[i]!))).join('  '),
+      );
+    lines.push('');
+  };
+  table(
+    'variant',
+    report.variants.map((v) => row(v.variantId, v)),
+  );
+  table(
+    'segment',
+    report.segments.map((s) => row(s.segment, s)),
+  );
+  table('', [row('total', report.total)]);
+  for (const f of report.failures) {
+    lines.push(`${f.status === 'failed' ? '✗' : '…'} ${f.email}: ${f.response} (${f.attempts} attempt(s))`);
+  }
+  if (report.mode === 'dry-run')
+    lines.push(
+      `would send ${report.total.planned} message(s) in ${report.variants.length} variant(s); nothing sent, no state written`,
+    );
+  if (report.mode !== 'dry-run' && report.ratePerSecond > 0)
+    lines.push(`${report.total.sent} sent in ${(report.elapsedMs / 1000).toFixed(1)} s (${report.ratePerSecond}/s)`);
+  return lines.join('\n').trimEnd();
+}

@@ -1,0 +1,119 @@
+import type { SendMailOptions } from 'nodemailer';
+import type { Ledger } from './ledger.js';
+import { type Clock, type RateLimiter, systemClock } from './rate-limit.js';
+import { backoffDelay, classifyFailure, type DeliveryFailure } from './retry.js';
+import type { MailTransport } from './transport.js';
+
+/** One message to deliver; built only when a worker picks it up, so 100k jobs cost little memory. */
+export interface SendJob {
+  email: string;
+  variantId: string;
+  messageId: string;
+  build(): SendMailOptions;
+}
+
+export type JobOutcome =
+  | { status: 'sent'; attempts: number; response: string }
+  | { status: 'failed' | 'deferred'; attempts: number; failure: DeliveryFailure };
+
+export interface RunOptions {
+  transport: MailTransport;
+  ledger: Ledger | undefined;
+  limiter: RateLimiter;
+  concurrency: number;
+  retries: number;
+  retryBaseMs: number;
+  signal?: AbortSignal | undefined;
+  clock?: Clock;
+  random?: () => number;
+  onOutcome?: (job: SendJob, outcome: JobOutcome) => void;
+}
+
+/**
+ * Delivers jobs with `concurrency` workers sharing one rate limiter. The ledger row is written
+ * only after the server accepted the message, so a crash at any point leaves every unrecorded
+ * message to be sent by the next run, and no recorded one is sent twice. On abort, workers take no
+ * new job and stop retrying; messages already on the wire finish and are recorded.
+ */
+export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions): Promise<void> {
+  const iterator = jobs[Symbol.iterator]();
+  const next = (): SendJob | undefined => {
+    if (options.signal?.aborted) return undefined;
+    const item = iterator.next();
+    return item.done ? undefined : item.value;
+  };
+  // Two workers per connection: while one waits for the server's reply, the other builds and
+  // encodes the next message, so no connection idles. Only `concurrency` are ever on the wire.
+  const workers = Array.from({ length: Math.max(1, options.concurrency) * 2 }, async () => {
+    for (let job = next(); job; job = next()) {
+      const outcome = await deliver(job, options);
+      if (!outcome) return;
+      record(job, outcome, options.ledger);
+      options.onOutcome?.(job, outcome);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** One job with its retries; undefined when the run was aborted before it started. */
+async function deliver(job: SendJob, options: RunOptions): Promise<JobOutcome | undefined> {
+  const clock = options.clock ?? systemClock;
+  let mail: SendMailOptions;
+  try {
+    mail = job.build();
+  } catch (error) {
+    return { status: 'failed', attempts: 0, failure: classifyFailure(error) };
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await options.limiter.take(options.signal);
+    } catch {
+      // Aborted while waiting for a token: not started, so nothing to record for a first attempt.
+      if (attempt === 1) return undefined;
+      return { status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() };
+    }
+    try {
+      const { response } = await options.transport.send(mail);
+      return { status: 'sent', attempts: attempt, response };
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (failure.kind === 'permanent') return { status: 'failed', attempts: attempt, failure };
+      if (attempt > options.retries || options.signal?.aborted)
+        return { status: 'deferred', attempts: attempt, failure };
+      try {
+        await clock.sleep(backoffDelay(attempt, options.retryBaseMs, options.random), options.signal);
+      } catch {
+        return { status: 'deferred', attempts: attempt, failure };
+      }
+    }
+  }
+}
+
+function record(job: SendJob, outcome: JobOutcome, ledger: Ledger | undefined): void {
+  if (!ledger) return;
+  if (outcome.status === 'sent') {
+    ledger.record({
+      email: job.email,
+      variantId: job.variantId,
+      status: 'sent',
+      messageId: job.messageId,
+      responseCode: Number.parseInt(outcome.response, 10) || 250,
+      response: outcome.response.slice(0, 500),
+      attempts: outcome.attempts,
+    });
+    return;
+  }
+  ledger.record({
+    email: job.email,
+    variantId: job.variantId,
+    status: outcome.status,
+    messageId: job.messageId,
+    responseCode: outcome.failure.responseCode ?? null,
+    response: outcome.failure.response,
+    attempts: outcome.attempts,
+  });
+}
+
+function interruptedFailure(): DeliveryFailure {
+  return { kind: 'temporary', responseCode: undefined, response: 'interrupted before the retry' };
+}

@@ -1,0 +1,130 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ResolvedConfig } from '../config/schema.js';
+import { RolecastError } from '../errors.js';
+
+/**
+ * The send state: one SQLite file holding the delivery ledger, the suppression list and the send
+ * locks. WAL with synchronous=NORMAL: a commit is durable once it reaches the WAL, which survives a
+ * killed process (only a power cut or OS crash can lose the last few commits — then those messages
+ * would be sent again, never lost). Full fsync per message would cost more than the send itself.
+ */
+export type StateDb = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS deliveries (
+  issue_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  email TEXT NOT NULL,
+  variant_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('sent', 'failed', 'deferred')),
+  message_id TEXT,
+  response_code INTEGER,
+  response TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (issue_id, channel, email)
+);
+CREATE TABLE IF NOT EXISTS runs (
+  issue_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  planned INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  outcome TEXT,
+  PRIMARY KEY (issue_id, channel)
+);
+CREATE TABLE IF NOT EXISTS suppressions (
+  email TEXT PRIMARY KEY,
+  reason TEXT,
+  source TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS locks (
+  issue_id TEXT PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  token TEXT NOT NULL,
+  started_at TEXT NOT NULL
+);
+`;
+
+/** The state file a send uses: `--state FILE`, else `state.db` in the config's stateDir. */
+export function stateFilePath(config: ResolvedConfig, cwd: string, stateFile?: string): string {
+  return stateFile ? resolve(cwd, stateFile) : join(config.stateDirAbs, 'state.db');
+}
+
+/** Opens (creating when needed) the state database. `readonly` never creates anything. */
+export function openStateDb(file: string, options: { readonly?: boolean } = {}): StateDb {
+  if (options.readonly) {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    return db;
+  }
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    // Checkpoints (which fsync) every ~40 MB of WAL instead of every ~4 MB: a third off each ledger write.
+    db.pragma('wal_autocheckpoint = 10000');
+    db.exec(SCHEMA);
+    return db;
+  } catch (cause) {
+    throw new RolecastError('E_INVALID', `the send state file ${file} could not be opened`, {
+      hint: 'check the path given with --state (or stateDir in rolecast.config.json) and its permissions',
+      cause,
+    });
+  }
+}
+
+/** Opens the state read-only when it exists; undefined when nothing was ever recorded. */
+export function openExistingStateDb(file: string): StateDb | undefined {
+  if (!existsSync(file)) return undefined;
+  const db = openStateDb(file, { readonly: true });
+  const hasTables = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'").get();
+  if (hasTables) return db;
+  db.close();
+  return undefined;
+}
+
+/** Addresses are compared case-insensitively everywhere, as the subscribers loader does. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export interface Suppression {
+  email: string;
+  reason: string | null;
+  source: string | null;
+  createdAt: string;
+}
+
+/** Adds (or refreshes) a suppressed address: a bounce, a complaint or an unsubscribe click. */
+export function addSuppression(
+  db: StateDb,
+  email: string,
+  details: { reason?: string; source?: string; now?: Date } = {},
+): void {
+  db.prepare(
+    `INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (email) DO UPDATE SET reason = excluded.reason, source = excluded.source`,
+  ).run(emailKey(email), details.reason ?? null, details.source ?? null, (details.now ?? new Date()).toISOString());
+}
+
+export function isSuppressed(db: StateDb, email: string): boolean {
+  return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(emailKey(email)) !== undefined;
+}
+
+/**
+ * A fast `isSuppressed` for planning a whole list: one query, then set lookups, so 100k
+ * subscribers cost one round trip rather than 100k.
+ */
+export function suppressionChecker(db: StateDb | undefined): (email: string) => boolean {
+  if (!db) return () => false;
+  const rows = db.prepare('SELECT email FROM suppressions').pluck().all() as string[];
+  if (rows.length === 0) return () => false;
+  const set = new Set(rows);
+  return (email) => set.has(emailKey(email));
+}

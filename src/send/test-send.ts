@@ -1,0 +1,107 @@
+import type { Environment } from '../config/env.js';
+import { RolecastError } from '../errors.js';
+import { EDITOR_VARIANT_ID, planAudience, type Variant } from '../group/index.js';
+import type { Project } from '../load/project.js';
+import { email as emailSchema } from '../model/_fields.js';
+import type { Subscriber } from '../model/subscriber.js';
+import { personalLinks } from '../unsubscribe/links.js';
+import { buildMailOptions, messageIdFor, randomSalt } from './message.js';
+import { createReport, type SendReport } from './report.js';
+import { classifyFailure } from './retry.js';
+import type { Compile } from './send-issue.js';
+import type { MailTransport } from './transport.js';
+
+export interface TestSendInput {
+  project: Project;
+  subscribers: readonly Subscriber[];
+  env: Environment;
+  transport: MailTransport;
+  compile: Compile;
+  test: { to: string; as?: string | undefined };
+  now: () => Date;
+  started: number;
+}
+
+/**
+ * One message to a tester's address, showing what a subscriber gets (their variant, their name).
+ * Links and the recipient are the tester's own: the subscriber's address never leaves the list,
+ * and a click on the test message's unsubscribe link cannot unsubscribe them. No ledger, no lock.
+ */
+export async function sendTestMessage(input: TestSendInput): Promise<SendReport> {
+  const { project, transport, test } = input;
+  const to = emailSchema.safeParse(test.to);
+  if (!to.success) throw new RolecastError('E_USAGE', `--test "${test.to}" is not a valid email address`);
+  const subscriber = test.as === undefined ? undefined : findSubscriber(input.subscribers, test.as);
+  const variant = subscriber ? variantFor(project, subscriber) : undefined;
+  const compiled = await input.compile(project, variant ? [variant] : []);
+  const variantId = variant?.id ?? EDITOR_VARIANT_ID;
+  const chosen = compiled.get(variantId);
+  if (!chosen) throw new Error(`variant ${variantId} was not compiled`);
+  const address = to.data;
+  const links = personalLinks(project.config, input.env.secret, project.issue.id, address);
+  const content = chosen.personalise({
+    email: address,
+    name: subscriber?.name,
+    locale: subscriber?.locale,
+    timezone: subscriber?.timezone,
+    unsubscribeUrl: links.unsubscribeUrl,
+    preferencesUrl: links.preferencesUrl,
+    viewOnlineUrl: links.viewOnlineUrl,
+  });
+  const who = subscriber ? `as ${variantId}` : 'editor edition';
+  const mail = buildMailOptions(project.config, {
+    to: { address },
+    content: { ...content, subject: `[test ${who}] ${content.subject}` },
+    links,
+    messageId: messageIdFor(project.config, project.issue.id, address, randomSalt()),
+    date: input.now(),
+  });
+  const report = createReport(project.issue.id, 'test', transport.destination);
+  report.variant(variantId, chosen.variant.roles, chosen.variant.summaryIds.length);
+  report.plan([], variantId);
+  try {
+    await transport.verify();
+    try {
+      await transport.send(mail);
+      report.outcome([], variantId, 'sent');
+    } catch (error) {
+      const failure = classifyFailure(error);
+      report.outcome([], variantId, 'failed');
+      report.failure({
+        email: address,
+        variantId,
+        status: 'failed',
+        responseCode: failure.responseCode ?? null,
+        response: failure.response,
+        attempts: 1,
+      });
+    }
+  } finally {
+    await transport.close();
+  }
+  return report.finish({ interrupted: false, elapsedMs: performance.now() - input.started });
+}
+
+function findSubscriber(subscribers: readonly Subscriber[], address: string): Subscriber {
+  const key = address.trim().toLowerCase();
+  const found = subscribers.find((s) => s.email.toLowerCase() === key);
+  if (!found) {
+    throw new RolecastError('E_USAGE', `--as ${address} is not in the subscribers file`, {
+      hint: 'give the address of a subscriber listed in --subscribers',
+    });
+  }
+  return found;
+}
+
+function variantFor(project: Project, subscriber: Subscriber): Variant {
+  const { issue } = project;
+  // Status is ignored here: a test may show what an unsubscribed reader would have received.
+  const plan = planAudience(issue.summaries, issue.manifest.roleOrder ?? [], [{ ...subscriber, status: 'active' }]);
+  const variant = plan.variants[0];
+  if (!variant) {
+    throw new RolecastError('E_USAGE', `${subscriber.email} holds no role with content in ${issue.id}`, {
+      hint: 'pick a subscriber whose roles match at least one summary, or leave out --as for the editor edition',
+    });
+  }
+  return variant;
+}

@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import type { Environment } from '../config/env.js';
+import { redactUrl } from '../config/env.js';
+import { RolecastError } from '../errors.js';
+
+/** Where messages go: an SMTP server through a connection pool, or `.eml` files in a folder. */
+export interface MailTransport {
+  kind: 'smtp' | 'outbox';
+  /** For people: the SMTP URL with its password masked, or the outbox folder. */
+  destination: string;
+  /** Checks the connection and credentials; throws E_SMTP_AUTH / E_SMTP_CONNECT. */
+  verify(): Promise<void>;
+  /** Resolves once the server accepted the message (2xx), rejects with its error otherwise. */
+  send(options: SendMailOptions): Promise<{ response: string }>;
+  close(): Promise<void>;
+}
+
+export interface DkimSettings {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
+}
+
+export async function readDkim(env: Environment): Promise<DkimSettings | undefined> {
+  if (!env.dkim) return undefined;
+  let privateKey: string;
+  try {
+    privateKey = await readFile(env.dkim.keyFile, 'utf8');
+  } catch (cause) {
+    throw new RolecastError('E_NOT_FOUND', `the DKIM key file ${env.dkim.keyFile} could not be read`, {
+      hint: 'check ROLECAST_DKIM_KEY_FILE, or unset it to send without DKIM signing',
+      cause,
+    });
+  }
+  return { domainName: env.dkim.domain, keySelector: env.dkim.selector, privateKey };
+}
+
+export interface SmtpSettings {
+  url: string;
+  concurrency: number;
+  dkim?: DkimSettings | undefined;
+}
+
+/**
+ * A pooled SMTP transport from `smtp://user:pass@host:587` (STARTTLS when offered) or
+ * `smtps://…:465` (implicit TLS). Retries are ours, not the pool's (`maxRequeues: 0`), so every
+ * attempt is counted and backed off; rate limiting is ours too.
+ */
+export function createSmtpTransport(settings: SmtpSettings): MailTransport {
+  const parsed = parseSmtpUrl(settings.url);
+  const shown = redactUrl(settings.url);
+  const transporter: Transporter = nodemailer.createTransport({
+    pool: true,
+    host: parsed.host,
+    port: parsed.port,
+    secure: parsed.secure,
+    ...(parsed.auth ? { auth: parsed.auth } : {}),
+    // smtp:// upgrades with STARTTLS; a password never crosses the network in clear text, so
+    // insist on the upgrade unless the server is on this machine.
+    requireTLS: !parsed.secure && parsed.auth !== undefined && !isLoopback(parsed.host),
+    maxConnections: settings.concurrency,
+    maxMessages: Number.POSITIVE_INFINITY,
+    maxRequeues: 0,
+    ...(settings.dkim ? { dkim: settings.dkim } : {}),
+    logger: false,
+  });
+  return {
+    kind: 'smtp',
+    destination: shown,
+    async verify() {
+      try {
+        await transporter.verify();
+      } catch (error) {
+        throw verifyError(error, `${parsed.host}:${parsed.port}`, parsed.auth?.user);
+      }
+    },
+    async send(options) {
+      const info = (await transporter.sendMail(options)) as { response?: string };
+      return { response: String(info.response ?? '250 OK') };
+    },
+    async close() {
+      transporter.close();
+    },
+  };
+}
+
+interface ParsedSmtpUrl {
+  host: string;
+  port: number;
+  secure: boolean;
+  auth: { user: string; pass: string } | undefined;
+}
+
+export function parseSmtpUrl(url: string): ParsedSmtpUrl {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RolecastError('E_USAGE', `SMTP_URL is not a valid URL: ${redactUrl(url)}`, {
+      hint: 'write it as smtp://user:password@host:587 or smtps://user:password@host:465',
+    });
+  }
+  const secure = parsed.protocol === 'smtps:';
+  if (!secure && parsed.protocol !== 'smtp:') {
+    throw new RolecastError('E_USAGE', `SMTP_URL must start with smtp:// or smtps://, got ${parsed.protocol}//`, {
+      hint: 'write it as smtp://user:password@host:587 or smtps://user:password@host:465',
+    });
+  }
+  const user = decodeURIComponent(parsed.username);
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
+    secure,
+    auth: user ? { user, pass: decodeURIComponent(parsed.password) } : undefined,
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function verifyError(error: unknown, where: string, user: string | undefined): RolecastError {
+  const e = error as { code?: string; response?: string; responseCode?: number; message?: string };
+  const reply = e.response ?? e.message ?? String(error);
+  if (e.code === 'EAUTH' || e.code === 'ENOAUTH' || e.responseCode === 535 || e.responseCode === 530) {
+    return new RolecastError(
+      'E_SMTP_AUTH',
+      `the SMTP server ${where} refused the login${user ? ` for ${user}` : ''}: ${reply}`,
+      {
+        hint: 'check the user name and password in SMTP_URL; nothing was sent',
+      },
+    );
+  }
+  return new RolecastError('E_SMTP_CONNECT', `could not connect to the SMTP server ${where}: ${reply}`, {
+    hint: 'check the host and port in SMTP_URL and that the server is running; nothing was sent',
+  });
+}
+
+/**
+ * Writes each message as a `.eml` file: the built-in default, so everything can be tried without a
+ * mail server. Temp file then rename: a crash never leaves half a message under the final name.
+ */
+export function createOutboxTransport(
+  folder: string,
+  options: { dkim?: DkimSettings | undefined } = {},
+): MailTransport {
+  const builder = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'windows',
+    ...(options.dkim ? { dkim: options.dkim } : {}),
+  });
+  let counter = 0;
+  return {
+    kind: 'outbox',
+    destination: folder,
+    async verify() {
+      await mkdir(folder, { recursive: true });
+    },
+    async send(mail) {
+      const info = (await builder.sendMail(mail)) as { message: Buffer };
+      const to = mail.envelope && typeof mail.envelope === 'object' ? String(mail.envelope.to) : String(mail.to);
+      const file = join(folder, `${fileNameFor(to)}.eml`);
+      const temp = `${file}.${process.pid}.${++counter}.tmp`;
+      await writeFile(temp, info.message);
+      await rename(temp, file);
+      return { response: `250 written to ${file}` };
+    },
+    async close() {
+      builder.close();
+    },
+  };
+}
+
+/** A file name from an address, with a short hash when characters had to be replaced. */
+export function fileNameFor(address: string): string {
+  const lower = address.toLowerCase();
+  const safe = lower.replace(/[^a-z0-9@._+-]/g, '_');
+  if (safe === lower) return safe;
+  return `${safe}-${createHash('sha256').update(lower).digest('hex').slice(0, 8)}`;
+}

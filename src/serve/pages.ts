@@ -1,0 +1,65 @@
+/**
+ * The few pages the unsubscribe endpoint shows. Everything interpolated is escaped; the pages load
+ * nothing from anywhere (the CSP allows only inline styles), so they work behind any proxy.
+ */
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** `priya.raman@example.com` → `p••••@example.com`: enough for the owner to recognise, little for anyone else. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '••••';
+  return `${email[0]}••••${email.slice(at)}`;
+}
+
+function page(brand: string, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)} · ${escapeHtml(brand)}</title>
+<style>
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2937;background:#f3f4f6;margin:0;padding:2rem 1rem}
+main{max-width:32rem;margin:0 auto;background:#fff;border-radius:8px;padding:2rem}
+h1{font-size:1.4rem;margin-top:0}
+button{font:inherit;background:#1f3a5f;color:#fff;border:0;border-radius:6px;padding:.7rem 1.4rem;cursor:pointer}
+</style>
+</head>
+<body><main>
+<h1>${escapeHtml(title)}</h1>
+${body}
+</main></body>
+</html>
+`;
+}
+
+/** GET: asks, never acts, because mail scanners and link previews follow every GET. */
+export function confirmPage(brand: string, email: string, action: string): string {
+  return page(
+    brand,
+    'Unsubscribe?',
+    `<p>Stop sending ${escapeHtml(brand)} to <strong>${escapeHtml(maskEmail(email))}</strong>?</p>
+<form method="post" action="${escapeHtml(action)}">
+<input type="hidden" name="List-Unsubscribe" value="One-Click">
+<button type="submit">Unsubscribe</button>
+</form>`,
+  );
+}
+
+export function donePage(brand: string, email: string): string {
+  return page(
+    brand,
+    'You are unsubscribed',
+    `<p><strong>${escapeHtml(maskEmail(email))}</strong> will receive no more issues of ${escapeHtml(brand)}.</p>`,
+  );
+}
+
+export function errorPage(brand: string, title: string, message: string): string {
+  return page(brand, title, `<p>${escapeHtml(message)}</p>`);
+}

@@ -1,0 +1,181 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ResolvedConfig } from '../config/schema.js';
+import { RolecastError } from '../errors.js';
+import { type TokenClaims, verifyToken } from '../unsubscribe/token.js';
+import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
+import { confirmPage, donePage, errorPage, maskEmail } from './pages.js';
+import type { SuppressionList } from './suppressions.js';
+
+/**
+ * The unsubscribe endpoint (RFC 8058): POST with `List-Unsubscribe=One-Click` unsubscribes at once;
+ * GET only shows a page with a button, because link scanners follow GETs. The token is stateless
+ * (HMAC over address + list), so a click needs no lookup; the suppression list is the one write.
+ */
+
+export interface UnsubscribeServerOptions {
+  config: Pick<ResolvedConfig, 'listId' | 'urls' | 'brand'>;
+  secret: string;
+  suppressions: SuppressionList;
+  port?: number;
+  /** 127.0.0.1 unless told otherwise: a reverse proxy in front is the way to the internet. */
+  host?: string;
+  maxBodyBytes?: number;
+  log?: (line: string) => void;
+  now?: () => Date;
+}
+
+export interface UnsubscribeServer {
+  url: string;
+  port: number;
+  /** The path the endpoint answers on, from `urls.unsubscribe`. */
+  path: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024;
+const DEFAULT_PATH = '/unsubscribe';
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  // The token is in the URL: never hand it to another site in a Referer.
+  'Referrer-Policy': 'no-referrer',
+};
+
+/** The path part of `urls.unsubscribe`, without a trailing slash; `/unsubscribe` when not configured. */
+export function endpointPath(unsubscribeUrl: string | undefined): string {
+  if (!unsubscribeUrl) return DEFAULT_PATH;
+  const path = new URL(unsubscribeUrl).pathname.replace(/\/+$/, '');
+  return path || '/';
+}
+
+export async function startUnsubscribeServer(options: UnsubscribeServerOptions): Promise<UnsubscribeServer> {
+  const path = endpointPath(options.config.urls.unsubscribe);
+  const handler = createHandler({ ...options, path });
+  const server = createServer((request, response) => {
+    handler(request, response).catch((error: unknown) => {
+      options.log?.(`unsubscribe endpoint error: ${error instanceof Error ? error.message : String(error)}`);
+      if (!response.headersSent)
+        send(response, 500, errorPage(options.config.brand.name, 'Something went wrong', 'Please try again later.'));
+      else response.destroy();
+    });
+  });
+  // Slow clients cannot hold connections open for long.
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new RolecastError('E_PORT_IN_USE', `port ${options.port ?? DEFAULT_PORT} on ${host} is already in use`, {
+            hint: 'pass another --port, or stop the process using it',
+          }),
+        );
+      } else reject(error);
+    });
+    server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}${path}`,
+    port,
+    path,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+function createHandler(options: UnsubscribeServerOptions & { path: string }): Handler {
+  const brand = options.config.brand.name;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const now = options.now ?? (() => new Date());
+  const invalid = (response: ServerResponse) =>
+    send(
+      response,
+      400,
+      errorPage(
+        brand,
+        'This link is not valid',
+        'The unsubscribe link is incomplete or damaged. Use the link from the latest issue, or reply to the email.',
+      ),
+    );
+
+  return async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = request.method ?? 'GET';
+    const pathname = url.pathname.replace(/\/+$/, '') || '/';
+
+    if (pathname === '/healthz') {
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET, HEAD');
+      return send(response, 200, '{"status":"ok"}\n', 'application/json; charset=utf-8');
+    }
+    if (pathname !== options.path) return send(response, 404, errorPage(brand, 'Not found', 'There is nothing here.'));
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST')
+      return methodNotAllowed(response, 'GET, HEAD, POST');
+
+    const claims = readClaims(url, options.secret, options.config.listId);
+    if (method !== 'POST') {
+      if (!claims) return invalid(response);
+      const action = `${options.path}?${new URLSearchParams({ token: url.searchParams.get('token')! })}`;
+      return send(response, 200, confirmPage(brand, claims.email, action));
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBoundedBody(request, maxBody);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      response.setHeader('Connection', 'close');
+      return send(
+        response,
+        413,
+        errorPage(brand, 'Request too large', `Request bodies are limited to ${maxBody} bytes.`),
+      );
+    }
+    if (!claims) return invalid(response);
+    if (!isOneClickBody(request.headers['content-type'], body)) {
+      return send(
+        response,
+        400,
+        errorPage(brand, 'Missing confirmation', 'The request must carry List-Unsubscribe=One-Click (RFC 8058).'),
+      );
+    }
+    // A replay, or an address already suppressed for a bounce, keeps its first record.
+    if (!options.suppressions.isSuppressed(claims.email)) {
+      options.suppressions.add(claims.email, { reason: 'unsubscribe', source: 'one-click', now: now() });
+      options.log?.(`unsubscribed ${maskEmail(claims.email)}`);
+    }
+    return send(response, 200, donePage(brand, claims.email));
+  };
+}
+
+/** Claims of a token that is intact, signed with our secret and issued for this list. */
+function readClaims(url: URL, secret: string, listId: string): TokenClaims | undefined {
+  const tokens = url.searchParams.getAll('token');
+  if (tokens.length !== 1 || !tokens[0]) return undefined;
+  const claims = verifyToken(tokens[0], secret);
+  return claims && claims.listId === listId ? claims : undefined;
+}
+
+function methodNotAllowed(response: ServerResponse, allow: string): void {
+  response.setHeader('Allow', allow);
+  send(response, 405, 'method not allowed\n', 'text/plain; charset=utf-8');
+}
+
+function send(response: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8'): void {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+  response.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  response.end(response.req.method === 'HEAD' ? undefined : body);
+}

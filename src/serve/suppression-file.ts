@@ -1,0 +1,226 @@
+import type { Problem } from '../errors.js';
+import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
+import { email as emailSchema } from '../model/_fields.js';
+
+/**
+ * Reads bounce and complaint exports from email providers: a CSV with an address column, or JSON
+ * (an array of addresses or of records, possibly wrapped in an object, or one record per line).
+ * Every row that cannot be read is reported with its line, never silently dropped.
+ */
+
+export interface ImportedAddress {
+  email: string;
+  reason: string;
+  line: number;
+}
+
+export interface SuppressionFileResult {
+  entries: ImportedAddress[];
+  problems: Problem[];
+}
+
+/** Column or key names that hold the address, compared lower-case without `_`, `-` or spaces. */
+const ADDRESS_KEYS = ['email', 'emailaddress', 'address', 'recipient', 'mail'];
+const REASON_KEYS = ['reason', 'type', 'event', 'bouncetype', 'error'];
+
+export function parseSuppressionFile(text: string, file: string, defaultReason: string): SuppressionFileResult {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const trimmed = source.trimStart();
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) return parseJson(source, file, defaultReason);
+  return parseCsv(source, file, defaultReason);
+}
+
+const normaliseKey = (key: string) => key.toLowerCase().replace(/[\s_-]/g, '');
+
+function pick(record: Record<string, unknown>, keys: readonly string[]): unknown {
+  for (const [key, value] of Object.entries(record)) if (keys.includes(normaliseKey(key))) return value;
+  return undefined;
+}
+
+function accept(
+  raw: unknown,
+  reason: unknown,
+  line: number,
+  file: string,
+  defaultReason: string,
+  out: SuppressionFileResult,
+): void {
+  const parsed = typeof raw === 'string' ? emailSchema.safeParse(raw) : undefined;
+  if (!parsed?.success) {
+    out.problems.push({
+      severity: 'error',
+      file,
+      line,
+      field: 'email',
+      message:
+        raw === undefined || raw === ''
+          ? 'no address found in this row'
+          : `"${String(raw)}" is not a valid email address`,
+      hint: 'fix or remove the row; the other rows were read',
+    });
+    return;
+  }
+  const why = typeof reason === 'string' && reason.trim() ? reason.trim() : defaultReason;
+  out.entries.push({ email: parsed.data, reason: why, line });
+}
+
+function parseJson(text: string, file: string, defaultReason: string): SuppressionFileResult {
+  const out: SuppressionFileResult = { entries: [], problems: [] };
+  let parsed: ReturnType<typeof parseJsonWithLines>;
+  try {
+    parsed = parseJsonWithLines(text);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    // Not one JSON document: maybe one record per line (JSON Lines).
+    const lines = parseJsonLines(text, file, defaultReason);
+    if (lines) return lines;
+    out.problems.push({ severity: 'error', file, line: error.line, field: 'json', message: error.message });
+    return out;
+  }
+  const { items, path } = findArray(parsed.value);
+  if (!items) {
+    out.problems.push({
+      severity: 'error',
+      file,
+      line: 1,
+      message: 'no list of addresses found',
+      hint: 'expected an array of addresses, or of objects with an "email", "address" or "recipient" field',
+    });
+    return out;
+  }
+  items.forEach((item, index) => {
+    const line = parsed.lineOf([...path, index]);
+    const record = isRecord(item) ? item : undefined;
+    accept(
+      record ? pick(record, ADDRESS_KEYS) : item,
+      record && pick(record, REASON_KEYS),
+      line,
+      file,
+      defaultReason,
+      out,
+    );
+  });
+  return out;
+}
+
+function parseJsonLines(text: string, file: string, defaultReason: string): SuppressionFileResult | undefined {
+  const out: SuppressionFileResult = { entries: [], problems: [] };
+  const lines = text.split(/\r?\n/);
+  let records = 0;
+  lines.forEach((raw, index) => {
+    if (!raw.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      out.problems.push({ severity: 'error', file, line: index + 1, field: 'json', message: 'not valid JSON' });
+      return;
+    }
+    records++;
+    const record = isRecord(value) ? value : undefined;
+    accept(
+      record ? pick(record, ADDRESS_KEYS) : value,
+      record && pick(record, REASON_KEYS),
+      index + 1,
+      file,
+      defaultReason,
+      out,
+    );
+  });
+  return records > 0 ? out : undefined;
+}
+
+/** The array itself, or the first array-valued field of a wrapper object (`{"items": […]}`). */
+function findArray(value: unknown): { items: unknown[] | undefined; path: PropertyKey[] } {
+  if (Array.isArray(value)) return { items: value, path: [] };
+  if (isRecord(value)) {
+    for (const [key, field] of Object.entries(value)) if (Array.isArray(field)) return { items: field, path: [key] };
+  }
+  return { items: undefined, path: [] };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseCsv(text: string, file: string, defaultReason: string): SuppressionFileResult {
+  const out: SuppressionFileResult = { entries: [], problems: [] };
+  const rows = csvRows(text).filter((row) => row.cells.some((cell) => cell.trim() !== ''));
+  const header = rows[0];
+  if (!header) return out;
+  const names = header.cells.map((cell) => normaliseKey(cell.trim()));
+  let addressColumn = names.findIndex((name) => ADDRESS_KEYS.includes(name));
+  const reasonColumn = names.findIndex((name) => REASON_KEYS.includes(name));
+  let body = rows.slice(1);
+  if (addressColumn < 0) {
+    // No header: a plain list of addresses, one per line.
+    if (!emailSchema.safeParse(header.cells[0]?.trim() ?? '').success) {
+      out.problems.push({
+        severity: 'error',
+        file,
+        line: header.line,
+        message: 'no address column found',
+        hint: 'name the column "email", "address" or "recipient", or list one address per line',
+      });
+      return out;
+    }
+    addressColumn = 0;
+    body = rows;
+  }
+  for (const row of body) {
+    const reason = reasonColumn >= 0 ? row.cells[reasonColumn] : undefined;
+    accept(row.cells[addressColumn]?.trim(), reason, row.line, file, defaultReason, out);
+  }
+  return out;
+}
+
+/** RFC 4180 rows (quoted fields may hold commas, quotes and line breaks), each with its first line. */
+export function csvRows(text: string): { cells: string[]; line: number }[] {
+  const rows: { cells: string[]; line: number }[] = [];
+  const delimiter = detectDelimiter(text);
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
+      continue;
+    }
+    if (ch === '"' && cell === '') quoted = true;
+    else if (ch === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      cells.push(cell);
+      rows.push({ cells, line: rowLine });
+      cells = [];
+      cell = '';
+      line++;
+      rowLine = line;
+    } else cell += ch;
+  }
+  if (cell !== '' || cells.length) {
+    cells.push(cell);
+    rows.push({ cells, line: rowLine });
+  }
+  return rows;
+}
+
+/** Some providers export with semicolons or tabs; the first line tells which. */
+function detectDelimiter(text: string): string {
+  const first = text.slice(0, text.search(/\r?\n|$/));
+  const counts = [',', ';', '\t'].map((d) => [d, first.split(d).length - 1] as const);
+  counts.sort((a, b) => b[1] - a[1]);
+  return counts[0]![1] > 0 ? counts[0]![0] : ',';
+}

@@ -1,0 +1,150 @@
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+
+/**
+ * A real SMTP server on 127.0.0.1, port 0, for send tests. It keeps every accepted message (raw
+ * and parsed with mailparser) and can misbehave on cue: 4xx on the Nth RCPT or DATA, 5xx for given
+ * addresses, a connection dropped in the middle of DATA, a login requirement.
+ */
+export interface SmtpFaults {
+  /** 1-based RCPT TO numbers answered with 451 (temporary). */
+  tempFailRcpt?: number[];
+  /** 1-based DATA numbers answered with 451 after the message was read. */
+  tempFailData?: number[];
+  /** Addresses answered with 550 at RCPT TO (permanent). */
+  rejectAddresses?: string[];
+  /** 1-based DATA numbers during which the socket is destroyed. */
+  dropOnData?: number[];
+  /** Delay before accepting each message, to keep messages in flight for a while. */
+  dataDelayMs?: number;
+}
+
+export interface ReceivedMessage {
+  envelope: { from: string; to: string[] };
+  raw: string;
+  parsed: ParsedMail;
+}
+
+export interface TestSmtpServer {
+  port: number;
+  /** `smtp://…@127.0.0.1:port`, with the given credentials when present. */
+  url(credentials?: { user: string; pass: string }): string;
+  /** Every message accepted so far, parsed. */
+  messages(): Promise<ReceivedMessage[]>;
+  readonly counts: { rcpt: number; data: number; accepted: number; authFailures: number; connections: number };
+  close(): Promise<void>;
+}
+
+export interface SmtpServerOptions {
+  auth?: { user: string; pass: string };
+  faults?: SmtpFaults;
+  /** Discard messages instead of keeping them (benchmark sink). */
+  discard?: boolean;
+}
+
+export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
+  const faults = options.faults ?? {};
+  const counts = { rcpt: 0, data: 0, accepted: 0, authFailures: 0, connections: 0 };
+  const received: Promise<ReceivedMessage>[] = [];
+  const rejected = new Set((faults.rejectAddresses ?? []).map((a) => a.toLowerCase()));
+
+  const server: SMTPServer = new SMTPServer({
+    disableReverseLookup: true,
+    disabledCommands: options.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    authOptional: !options.auth,
+    allowInsecureAuth: true,
+    logger: false,
+    size: 10 * 1024 * 1024,
+    onConnect(_session, callback) {
+      counts.connections++;
+      callback();
+    },
+    onAuth(auth, _session, callback) {
+      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) {
+        callback(null, { user: auth.username });
+        return;
+      }
+      counts.authFailures++;
+      callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, callback) {
+      counts.rcpt++;
+      if (faults.tempFailRcpt?.includes(counts.rcpt)) return callback(smtpError(451, 'Try again later'));
+      if (rejected.has(address.address.toLowerCase())) return callback(smtpError(550, 'No such user here'));
+      callback();
+    },
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
+      counts.data++;
+      const number = counts.data;
+      if (faults.dropOnData?.includes(number)) {
+        stream.once('data', () => dropConnection(server, session));
+        stream.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => {
+        if (!options.discard) chunks.push(chunk);
+      });
+      stream.on('end', () => {
+        const finish = () => {
+          if (faults.tempFailData?.includes(number)) return callback(smtpError(451, 'Temporary local problem'));
+          counts.accepted++;
+          if (!options.discard) {
+            const raw = Buffer.concat(chunks).toString('utf8');
+            const envelope = {
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+            };
+            received.push(simpleParser(raw).then((parsed) => ({ envelope, raw, parsed })));
+          }
+          callback(null, 'Message queued');
+        };
+        if (faults.dataDelayMs) setTimeout(finish, faults.dataDelayMs);
+        else finish();
+      });
+    },
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  server.on('error', () => {});
+  const port = (server.server.address() as AddressInfo).port;
+
+  return {
+    port,
+    url: (credentials) =>
+      credentials
+        ? `smtp://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.pass)}@127.0.0.1:${port}`
+        : `smtp://127.0.0.1:${port}`,
+    messages: () => Promise.all(received),
+    counts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // Open pooled client connections would otherwise hold close() for its 30 s grace period.
+        for (const connection of connectionsOf(server)) connection._socket?.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function smtpError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode: code });
+}
+
+interface ConnectionInternals {
+  session?: { id?: string };
+  _socket?: { destroy(): void };
+}
+
+function connectionsOf(server: SMTPServer): ConnectionInternals[] {
+  return [...((server as unknown as { connections?: Set<ConnectionInternals> }).connections ?? [])];
+}
+
+function dropConnection(server: SMTPServer, session: SMTPServerSession): void {
+  for (const connection of connectionsOf(server)) {
+    if (connection.session?.id === session.id) connection._socket?.destroy();
+  }
+}

@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadProject, type Project } from '../../src/load/project.js';
+import type { Subscriber } from '../../src/model/subscriber.js';
+import { openWaveStore, scheduledSend } from '../../src/schedule/index.js';
+import { addSuppression, openStateDb, type StateDb } from '../../src/send/store.js';
+import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
+
+let project: TempProject;
+let loaded: Project;
+let db: StateDb;
+beforeEach(async () => {
+  project = await tempProject({ withExample: true });
+  loaded = await loadProject({
+    issueDir: 'issues/2026-W48',
+    subscribersFile: 'subscribers.example.json',
+    cwd: project.dir,
+  });
+  db = openStateDb(project.path('.rolecast/state.db'));
+});
+afterEach(async () => {
+  db.close();
+  await project.cleanup();
+});
+
+describe('scheduledSend on the example project (default zone Europe/Berlin)', () => {
+  it('--dry-run prints one wave per distinct instant and sends nothing', async () => {
+    const streams = captureStreams();
+    const sent: Subscriber[][] = [];
+    const result = await scheduledSend(
+      { project: loaded, channel: 'outbox', at: '2026-11-30T08:00', local: true, dryRun: true, stdout: streams.stdout },
+      { db, sendTo: async (subscribers) => void sent.push(subscribers) },
+    );
+    expect(sent).toEqual([]);
+    expect(result.report).toBeUndefined();
+    // The unsubscribed reader and the one with no matching sections are not planned.
+    expect(result.waves.map((w) => [w.utc.slice(0, 16), w.zones.map((z) => z.zone).join('+'), w.count])).toEqual([
+      ['2026-11-29T21:00', 'Australia/Sydney', 1],
+      ['2026-11-30T02:30', 'Asia/Kolkata', 2],
+      ['2026-11-30T07:00', 'Europe/Berlin', 3],
+      ['2026-11-30T08:00', 'Europe/London', 1],
+      ['2026-11-30T13:00', 'America/New_York', 1],
+      ['2026-11-30T16:00', 'America/Los_Angeles', 2],
+    ]);
+    expect(streams.out).toContain('6 wave(s), 10 recipient(s)');
+    expect(streams.out).toContain('2026-11-30 02:30 UTC');
+    expect(openWaveStore(db, '2026-W48', 'outbox').list()).toEqual([]);
+  });
+
+  it('sends each wave to exactly its readers, skipping suppressed ones, and resumes', async () => {
+    addSuppression(db, 'marcus.oyelaran@example.com', { reason: 'bounce' });
+    let t = Date.parse('2026-11-30T00:00:00Z');
+    const now = () => new Date(t);
+    const sleep = async (ms: number) => {
+      t += ms;
+    };
+    const calls: { at: string; emails: string[] }[] = [];
+    const streams = captureStreams();
+    const sendTo = async (subscribers: Subscriber[]) => {
+      calls.push({ at: now().toISOString(), emails: subscribers.map((s) => s.email) });
+    };
+    const options = { project: loaded, channel: 'outbox', at: '2026-11-30T08:00', local: true, stdout: streams.stdout };
+    // Started at midnight UTC: Sydney's 08:00 (21:00 UTC the day before) is 3 h gone — missed.
+    const first = await scheduledSend(options, { db, now, sleep, sendTo });
+    expect(first.report!.missed).toBe(1);
+    expect(calls.map((c) => c.at)).toEqual([
+      '2026-11-30T02:30:00.000Z',
+      '2026-11-30T07:00:00.000Z',
+      '2026-11-30T08:00:00.000Z',
+      '2026-11-30T13:00:00.000Z',
+      '2026-11-30T16:00:00.000Z',
+    ]);
+    expect(calls[0]!.emails).toEqual(['priya.raman@example.com', 'deepak.iyer@example.net']);
+    expect(calls[3]!.emails).toEqual(['grace.whitfield@example.net']);
+    expect(calls[4]!.emails).toEqual(['ellen.park@example.com']);
+    expect(calls.flatMap((c) => c.emails)).not.toContain('tomasz.nowak@example.org');
+    expect(streams.out).toContain('missed by 3 h 0 min: not sent');
+    expect(streams.out).toContain('--send-missed');
+
+    // A rerun sends nothing again; with --send-missed it sends only the missed wave.
+    calls.length = 0;
+    await scheduledSend(options, { db, now, sleep, sendTo });
+    expect(calls).toEqual([]);
+    await scheduledSend({ ...options, sendMissed: true }, { db, now, sleep, sendTo });
+    expect(calls.map((c) => c.emails)).toEqual([['lucy.tran@example.com']]);
+  });
+});

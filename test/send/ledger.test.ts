@@ -1,0 +1,130 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RolecastError } from '../../src/errors.js';
+import { openLedger, readStatus } from '../../src/send/ledger.js';
+import { acquireSendLock } from '../../src/send/lock.js';
+import {
+  addSuppression,
+  isSuppressed,
+  openExistingStateDb,
+  openStateDb,
+  type StateDb,
+  suppressionChecker,
+} from '../../src/send/store.js';
+
+let dir: string;
+let db: StateDb;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rolecast-ledger-'));
+  db = openStateDb(join(dir, 'state', 'state.db'));
+});
+
+afterEach(async () => {
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('state store', () => {
+  it('uses WAL so a killed process keeps its commits', () => {
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+  });
+
+  it('keeps suppressions case-insensitively', () => {
+    addSuppression(db, 'Ada@Example.com', { reason: 'complaint', source: 'feedback-loop' });
+    expect(isSuppressed(db, 'ada@example.com')).toBe(true);
+    expect(isSuppressed(db, 'bob@example.com')).toBe(false);
+    const check = suppressionChecker(db);
+    expect(check('ADA@example.com')).toBe(true);
+    expect(check('bob@example.com')).toBe(false);
+  });
+
+  it('opens nothing when no state exists yet', () => {
+    expect(openExistingStateDb(join(dir, 'missing.db'))).toBeUndefined();
+  });
+});
+
+describe('ledger', () => {
+  it('records outcomes per issue and channel, counting attempts across runs', () => {
+    const smtp = openLedger(db, '2026-W48', 'smtp');
+    smtp.startRun(3);
+    smtp.record({
+      email: 'Ada@example.com',
+      variantId: 'cto',
+      status: 'deferred',
+      messageId: '<x@y>',
+      responseCode: 451,
+      response: '451 later',
+      attempts: 4,
+    });
+    smtp.record({
+      email: 'ada@example.com',
+      variantId: 'cto',
+      status: 'sent',
+      messageId: '<x@y>',
+      responseCode: 250,
+      response: '250 ok',
+      attempts: 1,
+    });
+    smtp.record({
+      email: 'bob@example.com',
+      variantId: 'cto',
+      status: 'failed',
+      messageId: '<z@y>',
+      responseCode: 550,
+      response: '550 no such user',
+      attempts: 1,
+    });
+    smtp.finishRun('failed');
+    expect(smtp.recorded()).toEqual(
+      new Map([
+        ['ada@example.com', 'sent'],
+        ['bob@example.com', 'failed'],
+      ]),
+    );
+    expect(openLedger(db, '2026-W48', 'outbox').recorded().size).toBe(0);
+    expect(openLedger(db, '2026-W49', 'smtp').recorded().size).toBe(0);
+
+    const [status] = readStatus(db, '2026-W48');
+    expect(status).toMatchObject({ channel: 'smtp', planned: 3, sent: 1, failed: 1, deferred: 0, pending: 1 });
+    expect(status!.lastRun?.outcome).toBe('failed');
+    expect(status!.failures).toEqual([expect.objectContaining({ email: 'bob@example.com', responseCode: 550 })]);
+    const attempts = db.prepare("SELECT attempts FROM deliveries WHERE email = 'ada@example.com'").pluck().get();
+    expect(attempts).toBe(5);
+  });
+});
+
+describe('send lock', () => {
+  it('stops a second send while the first holds the lock, and frees it on release', () => {
+    const lock = acquireSendLock(db, '2026-W48');
+    const error = (() => {
+      try {
+        acquireSendLock(db, '2026-W48');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(RolecastError);
+    expect((error as RolecastError).code).toBe('E_LOCKED');
+    // Other issues are not blocked.
+    acquireSendLock(db, '2026-W49').release();
+    lock.release();
+    acquireSendLock(db, '2026-W48').release();
+  });
+
+  it('takes over a lock left by a process that no longer exists', () => {
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    const deadPid = Number(gone.stdout.toString());
+    expect(deadPid).toBeGreaterThan(0);
+    db.prepare(
+      "INSERT INTO locks (issue_id, pid, host, token, started_at) VALUES ('2026-W48', ?, ?, 'old', '2026-01-01')",
+    ).run(deadPid, hostname());
+    const lock = acquireSendLock(db, '2026-W48');
+    expect(db.prepare("SELECT pid FROM locks WHERE issue_id = '2026-W48'").pluck().get()).toBe(process.pid);
+    lock.release();
+  });
+});

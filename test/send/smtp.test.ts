@@ -1,0 +1,271 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RolecastError } from '../../src/errors.js';
+import { planAudience } from '../../src/group/index.js';
+import { openStateDb, readStatus, sendIssue } from '../../src/send/index.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+
+let server: TestSmtpServer | undefined;
+let fixture: SendFixture | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  await fixture?.cleanup();
+  server = undefined;
+  fixture = undefined;
+});
+
+function send(f: SendFixture, url: string | undefined, extra: Partial<Parameters<typeof sendIssue>[0]> = {}) {
+  return sendIssue({
+    issueDir: f.issueDir,
+    subscribersFile: f.subscribersFile,
+    cwd: f.dir,
+    env: sendEnv(url),
+    ...extra,
+  });
+}
+
+describe('sending over SMTP', () => {
+  it('sends each active subscriber exactly their summaries, once, to them alone', async () => {
+    fixture = await sendFixture(30);
+    server = await startSmtpServer();
+    const report = await send(fixture, server.url());
+    const project = await fixture.load();
+    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+    const variants = new Map(plan.variants.map((v) => [v.id, v]));
+    const messages = await server.messages();
+
+    expect(report.total.sent).toBe(plan.recipients.length);
+    expect(report.total.failed).toBe(0);
+    expect(report.total.skipped.unsubscribed).toBe(plan.skipped.filter((s) => s.reason === 'unsubscribed').length);
+    expect(report.total.skipped.noContent).toBeGreaterThan(0);
+    expect(messages).toHaveLength(plan.recipients.length);
+
+    const allTitles = project.issue.summaries.map((s) => ({ id: s.id, title: s.title }));
+    const others = project.subscribers!.map((s) => s.email);
+    for (const { subscriber, variantId } of plan.recipients) {
+      const received = messages.filter((m) => m.envelope.to.includes(subscriber.email));
+      expect(received, subscriber.email).toHaveLength(1);
+      const message = received[0]!;
+      expect(message.envelope.to).toEqual([subscriber.email]);
+      const expected = new Set(variants.get(variantId)!.summaryIds);
+      for (const { id, title } of allTitles) {
+        expect(message.parsed.text?.includes(title), `${subscriber.email}: ${id}`).toBe(expected.has(id));
+      }
+      // No other subscriber's address anywhere in the raw message.
+      for (const other of others) if (other !== subscriber.email) expect(message.raw).not.toContain(other);
+    }
+  });
+
+  it('sets the list headers, a unique Message-ID and multipart/alternative', async () => {
+    fixture = await sendFixture(12);
+    server = await startSmtpServer();
+    await send(fixture, server.url());
+    const messages = await server.messages();
+    expect(messages.length).toBeGreaterThan(5);
+    const ids = new Set<string>();
+    for (const { parsed, raw, envelope } of messages) {
+      expect(parsed.from?.value).toEqual([{ name: 'Rolecast Weekly', address: 'digest@rolecast.example' }]);
+      expect(parsed.replyTo?.value[0]?.address).toBe('editors@rolecast.example');
+      expect(raw).toMatch(/^List-Id: Rolecast Weekly <weekly\.rolecast\.example>\r?$/im);
+      const unsubscribe = String(raw.match(/^List-Unsubscribe:((?:.*\r?\n[ \t].*)*.*)$/m)?.[1]).replace(/\s+/g, '');
+      expect(unsubscribe).toMatch(
+        /^<https:\/\/rolecast\.example\/unsubscribe\?token=[\w.-]+>,<mailto:unsubscribe@rolecast\.example\?subject=/,
+      );
+      expect(raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
+      expect(raw).toMatch(/^Content-Type: multipart\/alternative;/m);
+      expect(parsed.text).toBeTruthy();
+      expect(parsed.html).toBeTruthy();
+      expect(parsed.date).toBeInstanceOf(Date);
+      expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value.map((a) => a.address) : []).toEqual(envelope.to);
+      expect(parsed.cc).toBeUndefined();
+      expect(parsed.bcc).toBeUndefined();
+      // The personal unsubscribe link is in the body.
+      expect(parsed.html).toContain('https://rolecast.example/unsubscribe?token=');
+      expect(parsed.messageId).toMatch(/^<2026-W48\.[\w-]+@rolecast\.example>$/);
+      ids.add(parsed.messageId!);
+    }
+    expect(ids.size).toBe(messages.length);
+  });
+
+  it('retries a 4xx reply and then succeeds', async () => {
+    fixture = await sendFixture(8, { concurrency: 1 });
+    server = await startSmtpServer({ faults: { tempFailRcpt: [2], tempFailData: [4] } });
+    const report = await send(fixture, server.url());
+    expect(report.total.failed + report.total.deferred).toBe(0);
+    const messages = await server.messages();
+    expect(messages).toHaveLength(report.total.sent);
+    expect(new Set(messages.map((m) => m.envelope.to[0])).size).toBe(messages.length);
+    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const attempts = db.prepare('SELECT SUM(attempts) FROM deliveries').pluck().get();
+    db.close();
+    // Two faults, two extra attempts.
+    expect(attempts).toBe(report.total.sent + 2);
+  });
+
+  it('records a 5xx as permanent, and does not retry it on resume unless asked', async () => {
+    fixture = await sendFixture(10);
+    const refused = fixture.subscribers[0]!.email;
+    server = await startSmtpServer({ faults: { rejectAddresses: [refused] } });
+    const first = await send(fixture, server.url());
+    expect(first.total.failed).toBe(1);
+    expect(first.failures).toEqual([
+      expect.objectContaining({ email: refused, status: 'failed', responseCode: 550, attempts: 1 }),
+    ]);
+    expect(first.failures[0]!.response).toContain('No such user here');
+    const rcptAfterFirst = server.counts.rcpt;
+
+    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const [status] = readStatus(db, '2026-W48');
+    db.close();
+    expect(status).toMatchObject({ channel: 'smtp', failed: 1, sent: first.total.sent, pending: 0 });
+    expect(status!.failures[0]).toMatchObject({ email: refused, responseCode: 550 });
+
+    const second = await send(fixture, server.url());
+    expect(second.total.planned).toBe(0);
+    expect(second.total.skipped.previouslyFailed).toBe(1);
+    expect(second.total.skipped.alreadySent).toBe(first.total.sent);
+    expect(server.counts.rcpt).toBe(rcptAfterFirst);
+
+    const third = await send(fixture, server.url(), { retryFailed: true });
+    expect(third.total.planned).toBe(1);
+    expect(third.total.failed).toBe(1);
+  });
+
+  it('survives a connection dropped mid-DATA: the message is retried, nothing lost or doubled', async () => {
+    fixture = await sendFixture(20, { concurrency: 2 });
+    server = await startSmtpServer({ faults: { dropOnData: [3, 9] } });
+    const report = await send(fixture, server.url());
+    expect(report.total.failed + report.total.deferred).toBe(0);
+    expect(server.counts.data).toBe(server.counts.accepted + 2);
+    const project = await fixture.load();
+    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+    const got = (await server.messages()).map((m) => m.envelope.to[0]);
+    expect(got.sort()).toEqual(plan.recipients.map((r) => r.subscriber.email).sort());
+  });
+
+  it('aborts before sending anything when the login is refused, without printing the password', async () => {
+    fixture = await sendFixture(5);
+    server = await startSmtpServer({ auth: { user: 'mailer', pass: 'right-secret' } });
+    const password = 'wrong-pa55word';
+    const error = await send(fixture, server.url({ user: 'mailer', pass: password })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RolecastError);
+    expect((error as RolecastError).code).toBe('E_SMTP_AUTH');
+    expect((error as RolecastError).exitCode).toBe(2);
+    expect((error as RolecastError).message).toContain(`127.0.0.1:${server.port}`);
+    expect(JSON.stringify(error) + String((error as Error).message) + (error as RolecastError).hint).not.toContain(
+      password,
+    );
+    expect(server.counts.data).toBe(0);
+    expect(server.counts.authFailures).toBeGreaterThan(0);
+
+    const ok = await send(fixture, server.url({ user: 'mailer', pass: 'right-secret' }));
+    expect(ok.total.sent).toBeGreaterThan(0);
+    expect(ok.destination).not.toContain('right-secret');
+  });
+
+  it('aborts with E_SMTP_CONNECT when nothing listens', async () => {
+    fixture = await sendFixture(3);
+    server = await startSmtpServer();
+    const port = server.port;
+    await server.close();
+    server = undefined;
+    const error = await send(fixture, `smtp://127.0.0.1:${port}`).catch((e: unknown) => e);
+    expect((error as RolecastError).code).toBe('E_SMTP_CONNECT');
+  });
+
+  it('refuses a second send of the same issue while one is running', async () => {
+    fixture = await sendFixture(6);
+    server = await startSmtpServer({ faults: { dataDelayMs: 100 } });
+    const first = send(fixture, server.url());
+    // Once a recipient reached the server, the first run holds the lock and is mid-send.
+    while (server.counts.rcpt === 0) await new Promise((r) => setTimeout(r, 10));
+    const second = await send(fixture, server.url()).catch((e: unknown) => e);
+    expect((second as RolecastError).code).toBe('E_LOCKED');
+    const report = await first;
+    expect(server.counts.accepted).toBe(report.total.sent);
+    // Released at the end: the next run goes ahead (with nothing left to send).
+    const third = await send(fixture, server.url());
+    expect(third.total.planned).toBe(0);
+  });
+
+  it('skips suppressed addresses and counts them', async () => {
+    fixture = await sendFixture(5);
+    const { addSuppression } = await import('../../src/send/index.js');
+    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    addSuppression(db, fixture.subscribers[0]!.email.toUpperCase(), { reason: 'bounce', source: 'test' });
+    db.close();
+    server = await startSmtpServer();
+    const report = await send(fixture, server.url());
+    expect(report.total.skipped.suppressed).toBe(1);
+    const got = (await server.messages()).map((m) => m.envelope.to[0]);
+    expect(got).not.toContain(fixture.subscribers[0]!.email);
+  });
+
+  it('sends only the chosen segments', async () => {
+    fixture = await sendFixture(20);
+    server = await startSmtpServer();
+    const report = await send(fixture, server.url(), { segments: ['chief technology officer'] });
+    const expected = fixture.subscribers.filter((s) => s.status === 'active' && s.roles.includes('CTO'));
+    expect(report.total.sent).toBe(expected.length);
+    expect(report.segments.map((s) => s.segment)).toEqual(['CTO']);
+    const got = (await server.messages()).map((m) => m.envelope.to[0]).sort();
+    expect(got).toEqual(expected.map((s) => s.email).sort());
+  });
+
+  it('sends a test message to another address, as a subscriber would get it, without recording it', async () => {
+    fixture = await sendFixture(5);
+    server = await startSmtpServer();
+    const as = fixture.subscribers[0]!;
+    const report = await send(fixture, server.url(), { test: { to: 'editor@example.org', as: as.email } });
+    expect(report.total.sent).toBe(1);
+    const [message] = await server.messages();
+    expect(message!.envelope.to).toEqual(['editor@example.org']);
+    expect(message!.raw).not.toContain(as.email);
+    expect(message!.parsed.text).toContain(as.name);
+    expect(existsSync(`${fixture.dir}/.rolecast/state.db`)).toBe(false);
+  });
+
+  it('stops before sending anything when a subscriber entry is invalid, listing every bad entry', async () => {
+    const subscribers = [
+      { email: 'good@example.com', roles: ['CTO'] },
+      { email: 'not-an-address', roles: ['CTO'] },
+      { email: 'also@example.com', roles: ['CTO'], status: 'maybe' },
+    ];
+    fixture = await sendFixture(0, {}, subscribers as never);
+    server = await startSmtpServer();
+    const error = (await send(fixture, server.url()).catch((e: unknown) => e)) as RolecastError;
+    expect(error.code).toBe('E_INVALID');
+    const fields = error.problems.filter((p) => p.severity === 'error').map((p) => p.field);
+    expect(fields).toEqual(expect.arrayContaining([expect.stringContaining('[1]'), expect.stringContaining('[2]')]));
+    expect(server.counts.connections).toBe(0);
+  });
+
+  it('signs with DKIM when a key file is named in the environment', async () => {
+    fixture = await sendFixture(3);
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const keyFile = await fixture.temp.write(
+      'dkim.pem',
+      privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    );
+    server = await startSmtpServer();
+    await sendIssue({
+      issueDir: fixture.issueDir,
+      subscribersFile: fixture.subscribersFile,
+      cwd: fixture.dir,
+      env: {
+        ...sendEnv(server.url()),
+        ROLECAST_DKIM_KEY_FILE: keyFile,
+        ROLECAST_DKIM_DOMAIN: 'rolecast.example',
+        ROLECAST_DKIM_SELECTOR: 'rc1',
+      },
+    });
+    const messages = await server.messages();
+    expect(messages.length).toBeGreaterThan(0);
+    for (const { raw } of messages)
+      expect(raw).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=rolecast\.example;/m);
+    expect(messages[0]!.raw).toMatch(/h=[^;]*List-Unsubscribe-Post/i);
+  });
+});

@@ -1,0 +1,238 @@
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { parseRate } from '../../src/cli/commands/send.js';
+import type { ResolvedConfig } from '../../src/config/schema.js';
+import { RolecastError } from '../../src/errors.js';
+import { assertHeaderSafe, buildMailOptions, messageIdFor } from '../../src/send/message.js';
+import { createProgress } from '../../src/send/progress.js';
+import { type Clock, createRateLimiter } from '../../src/send/rate-limit.js';
+import { backoffDelay, classifyFailure } from '../../src/send/retry.js';
+import { fileNameFor, parseSmtpUrl } from '../../src/send/transport.js';
+import { personalLinks } from '../../src/unsubscribe/links.js';
+
+/** A clock that only moves when a waiter sleeps, so rate tests measure tokens, not the machine. */
+function fakeClock(): Clock & { starts: number[] } {
+  let time = 0;
+  return {
+    starts: [],
+    now: () => time,
+    async sleep(ms) {
+      time += ms;
+    },
+  };
+}
+
+describe('token bucket', () => {
+  it('never starts more than burst + rate × t messages in t seconds', async () => {
+    const clock = fakeClock();
+    const limiter = createRateLimiter(20, { burst: 2, clock });
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        for (let i = 0; i < 20; i++) {
+          await limiter.take();
+          starts.push(clock.now());
+        }
+      }),
+    );
+    expect(starts).toHaveLength(100);
+    for (const start of starts) {
+      const upTo = starts.filter((s) => s <= start).length;
+      expect(upTo).toBeLessThanOrEqual(2 + Math.floor((start / 1000) * 20) + 1);
+    }
+    // And it keeps the pace: 100 messages at 20/s take about 5 s of (fake) time.
+    expect(Math.max(...starts)).toBeGreaterThanOrEqual(4800);
+    expect(Math.max(...starts)).toBeLessThanOrEqual(5100);
+  });
+
+  it('has no limit at rate 0 and gives up when aborted', async () => {
+    await createRateLimiter(0).take();
+    const limiter = createRateLimiter(1, { burst: 1 });
+    await limiter.take();
+    const controller = new AbortController();
+    const waiting = limiter.take(controller.signal);
+    controller.abort(new Error('stop'));
+    await expect(waiting).rejects.toThrow('stop');
+  });
+});
+
+describe('failure classification', () => {
+  it.each([
+    [{ responseCode: 451, response: '451 try later' }, 'temporary'],
+    [{ responseCode: 421, response: '421 closing' }, 'temporary'],
+    [{ responseCode: 550, response: '550 no such user' }, 'permanent'],
+    [{ responseCode: 552, response: '552 too big' }, 'permanent'],
+    [{ responseCode: 503, response: '503 bad sequence' }, 'temporary'],
+    [{ code: 'ECONNECTION', message: 'Connection closed' }, 'temporary'],
+    [{ code: 'ETIMEDOUT', message: 'Timeout' }, 'temporary'],
+    [new TypeError('bug building message'), 'permanent'],
+  ])('%o is %s', (error, kind) => {
+    expect(classifyFailure(error).kind).toBe(kind);
+  });
+
+  it('backs off exponentially with jitter, within bounds', () => {
+    expect(backoffDelay(1, 100, () => 0)).toBe(50);
+    expect(backoffDelay(1, 100, () => 1)).toBe(100);
+    expect(backoffDelay(3, 100, () => 0.5)).toBe(300);
+    expect(backoffDelay(40, 1000, () => 1)).toBe(300_000);
+  });
+});
+
+const config = {
+  sender: { name: 'Rolecast Weekly', email: 'digest@rolecast.example' },
+  replyTo: 'editors@rolecast.example',
+  listId: 'weekly.rolecast.example',
+  brand: { name: 'Rolecast Weekly' },
+  urls: { unsubscribe: 'https://rolecast.example/unsubscribe' },
+  unsubscribeMailto: 'unsubscribe@rolecast.example',
+} as unknown as ResolvedConfig;
+
+describe('message options', () => {
+  const message = (subject: string, secret?: string) => ({
+    to: { address: 'ada@example.com', name: 'Ada' },
+    content: { subject, html: '<p>hi</p>', text: 'hi' },
+    links: personalLinks(config, secret, '2026-W48', 'ada@example.com'),
+    messageId: messageIdFor(config, '2026-W48', 'ada@example.com'),
+    date: new Date('2026-11-26T08:00:00Z'),
+  });
+
+  it('writes the list headers, one-click only with an https URL, and one recipient', async () => {
+    const withUrl = buildMailOptions(config, message('Week 48', 'secret'));
+    expect(withUrl.envelope).toEqual({ from: 'digest@rolecast.example', to: ['ada@example.com'] });
+    expect(withUrl).not.toHaveProperty('list');
+    const raw = String(withUrl.raw);
+    expect(raw).toMatch(/^List-Id: Rolecast Weekly <weekly\.rolecast\.example>\r$/m);
+    expect(raw).toMatch(/^List-Unsubscribe: <https:\/\/rolecast\.example\/unsubscribe\?token=[\w.-]+>,\r\n <mailto:/m);
+    expect(raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r$/m);
+    expect(raw).not.toMatch(/^(Cc|Bcc):/im);
+    const mailtoOnly = String(buildMailOptions(config, message('Week 48')).raw);
+    expect(mailtoOnly).not.toContain('List-Unsubscribe-Post');
+    expect(mailtoOnly).toMatch(/^List-Unsubscribe: <mailto:/m);
+  });
+
+  it('writes MIME that a mail parser reads back intact, non-ASCII names and subjects included', async () => {
+    const subject = 'Semaine 48 · Zoë’s “picks” — a rather long subject line that has to be folded somewhere';
+    const options = buildMailOptions(config, {
+      ...message(subject, 'secret'),
+      to: { address: 'zoe@example.com', name: 'Zoë "Z" Hartmann' },
+      content: { subject, html: `<p>${'Grüße '.repeat(200)}</p>`, text: 'Grüße\nzweite Zeile\n' },
+    });
+    const raw = options.raw as Buffer;
+    for (const line of raw.toString().split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+    expect(raw.toString()).not.toMatch(/[^\r]\n/);
+    const parsed = await simpleParser(raw);
+    expect(parsed.subject).toBe(subject);
+    expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : []).toEqual([
+      { address: 'zoe@example.com', name: 'Zoë "Z" Hartmann' },
+    ]);
+    expect(parsed.from?.value).toEqual([{ address: 'digest@rolecast.example', name: 'Rolecast Weekly' }]);
+    expect(parsed.replyTo?.value).toEqual([{ address: 'editors@rolecast.example', name: '' }]);
+    expect(parsed.text).toBe('Grüße\nzweite Zeile\n');
+    expect(parsed.html).toBe(`<p>${'Grüße '.repeat(200)}</p>`);
+    expect(parsed.date?.toISOString()).toBe('2026-11-26T08:00:00.000Z');
+    expect(parsed.messageId).toBe(messageIdFor(config, '2026-W48', 'ada@example.com'));
+    expect(parsed.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
+  });
+
+  it.each(['Week 48\r\nBcc: victim@example.com', 'Week\n48', 'Week\r48'])('rejects a line break in %j', (subject) => {
+    expect(() => buildMailOptions(config, message(subject))).toThrow(RolecastError);
+  });
+
+  it('rejects CR/LF in any header value', () => {
+    expect(() => assertHeaderSafe({ To: 'a@b.c\r\nCc: x@y.z' })).toThrow(/To header/);
+    expect(() => assertHeaderSafe({ To: 'a@b.c' })).not.toThrow();
+  });
+
+  it('makes Message-IDs stable per (issue, address), distinct across addresses and salts', () => {
+    const a = messageIdFor(config, '2026-W48', 'Ada@Example.com');
+    expect(a).toBe(messageIdFor(config, '2026-W48', 'ada@example.com'));
+    expect(a).toMatch(/^<2026-W48\.[\w-]{22}@rolecast\.example>$/);
+    expect(a).not.toBe(messageIdFor(config, '2026-W48', 'bob@example.com'));
+    expect(a).not.toBe(messageIdFor(config, '2026-W48', 'ada@example.com', 'resend'));
+  });
+});
+
+describe('small parsers', () => {
+  it('reads SMTP URLs', () => {
+    expect(parseSmtpUrl('smtp://user%40x:p%3Ass@mail.example:2525')).toEqual({
+      host: 'mail.example',
+      port: 2525,
+      secure: false,
+      auth: { user: 'user@x', pass: 'p:ss' },
+    });
+    expect(parseSmtpUrl('smtps://mail.example')).toMatchObject({ port: 465, secure: true, auth: undefined });
+    expect(() => parseSmtpUrl('http://mail.example')).toThrow(RolecastError);
+    const error = (() => {
+      try {
+        parseSmtpUrl('smtp://u:hunter2@[bad');
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['20', 20],
+    ['20/s', 20],
+    ['2.5 / s', 2.5],
+    ['0', 0],
+  ])('--rate %s is %d per second', (raw, rate) => {
+    expect(parseRate(raw)).toBe(rate);
+  });
+
+  it('refuses a rate it cannot read', () => {
+    expect(() => parseRate('fast')).toThrow(RolecastError);
+  });
+
+  it('names outbox files after the address, safely', () => {
+    expect(fileNameFor('Ada@Example.com')).toBe('ada@example.com');
+    expect(fileNameFor('a/b@example.com')).toMatch(/^a_b@example\.com-[0-9a-f]{8}$/);
+    expect(fileNameFor('../x@example.com')).not.toContain('/');
+  });
+});
+
+describe('progress', () => {
+  const tally = (sent: number, failed = 0) => ({
+    planned: 20,
+    sent,
+    failed,
+    deferred: 0,
+    pending: 20 - sent - failed,
+    skipped: { unsubscribed: 0, suppressed: 0, noContent: 0, alreadySent: 0, previouslyFailed: 0 },
+  });
+  const sink = () => {
+    let text = '';
+    const stream = {
+      write(chunk: string) {
+        text += chunk;
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream;
+    return { stream, text: () => text };
+  };
+
+  it('prints a plain line at every tenth when not on a terminal', () => {
+    const out = sink();
+    let time = 0;
+    const progress = createProgress({ stream: out.stream, isTTY: false, planned: 20, now: () => (time += 100) });
+    for (let sent = 1; sent <= 19; sent++) progress.update(tally(sent));
+    progress.update(tally(19, 1));
+    progress.done();
+    const lines = out.text().trim().split('\n');
+    expect(lines).toHaveLength(10);
+    expect(lines.at(-1)).toMatch(/^20\/20: sent 19 {2}failed 1 {2}remaining 0 {2}[\d.]+\/s {2}ETA 0s$/);
+    expect(out.text()).not.toContain('\r');
+  });
+
+  it('redraws one line with a bar, rate and ETA on a terminal', () => {
+    const out = sink();
+    let time = 0;
+    const progress = createProgress({ stream: out.stream, isTTY: true, planned: 20, now: () => (time += 500) });
+    progress.update(tally(10));
+    progress.done();
+    expect(out.text()).toMatch(
+      /^\r\x1b\[2K\[#{12}-{12}\] sent 10 {2}failed 0 {2}remaining 10 {2}[\d.]+\/s {2}ETA \d+s\n$/,
+    );
+  });
+});

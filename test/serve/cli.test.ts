@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { signToken } from '../../src/unsubscribe/token.js';
+import { CLI, runCli } from '../helpers/cli.js';
+import { type TempProject, tempProject } from '../helpers/project.js';
+
+const SECRET = 'cli-test-secret';
+let project: TempProject;
+beforeEach(async () => {
+  project = await tempProject({ withExample: true });
+});
+afterEach(async () => {
+  await project.cleanup();
+});
+
+const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: { ROLECAST_SECRET: SECRET } });
+
+describe('rolecast suppress', () => {
+  it('adds, imports and lists addresses in the send state', async () => {
+    const added = await cli('suppress', 'add', 'Hannah.Cole@example.org', '--reason', 'asked by phone');
+    expect(added.stdout).toContain('suppressed Hannah.Cole@example.org');
+    expect(added.code).toBe(0);
+    expect((await cli('suppress', 'add', 'hannah.cole@example.org')).stdout).toContain('already suppressed');
+
+    await project.write(
+      'bounces.csv',
+      'Email,Type\nsam.okafor@example.org,HardBounce\nbroken-row,HardBounce\nlucy.tran@example.com,SpamComplaint\n',
+    );
+    const imported = await cli('suppress', 'import', 'bounces.csv');
+    expect(imported.stdout).toContain('imported 2 new address(es); 0 already suppressed; 1 row(s) not read');
+    expect(imported.stderr).toContain('bounces.csv:3: email: "broken-row" is not a valid email address');
+    expect(imported.code).toBe(2);
+
+    const listed = await cli('suppress', 'list', '--json');
+    expect(listed.code).toBe(0);
+    const entries = JSON.parse(listed.stdout) as { email: string; reason: string; source: string }[];
+    expect(entries.map((e) => [e.email, e.reason, e.source]).sort()).toEqual([
+      ['hannah.cole@example.org', 'asked by phone', 'cli'],
+      ['lucy.tran@example.com', 'SpamComplaint', 'import:bounces.csv'],
+      ['sam.okafor@example.org', 'HardBounce', 'import:bounces.csv'],
+    ]);
+  });
+
+  it('refuses a bad address and an unknown action', async () => {
+    expect((await cli('suppress', 'add', 'nope')).code).toBe(2);
+    const unknown = await cli('suppress', 'remove', 'a@example.com');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown action "remove"');
+  });
+
+  it('imports nothing and fails when no row can be read', async () => {
+    await project.write('empty.json', '{"items": [{"name": "x"}]}');
+    const result = await cli('suppress', 'import', 'empty.json');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('empty.json:1: email: no address found in this row');
+  });
+});
+
+describe('rolecast serve', () => {
+  it('refuses to start without ROLECAST_SECRET', async () => {
+    const result = await runCli(['serve', '--port', '0'], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('ROLECAST_SECRET is not set');
+  });
+
+  it('serves on 127.0.0.1, records a one-click unsubscribe, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
+      cwd: project.dir,
+      env: { ...process.env, ROLECAST_SECRET: SECRET, SMTP_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/unsubscribe)/.exec(stdout);
+          if (match) resolve(match[1]!);
+        });
+        child.on('close', () => reject(new Error(`serve exited early:\n${stdout}\n${stderr}`)));
+      });
+      const token = signToken({ email: 'ellen.park@example.com', listId: 'weekly.rolecast.example' }, SECRET);
+      const response = await fetch(`${url}?token=${token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      expect(response.status).toBe(200);
+      expect((await fetch(url.replace('/unsubscribe', '/healthz'))).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited, stderr).toBe(0);
+    expect(stderr).not.toContain(SECRET);
+    const listed = await cli('suppress', 'list');
+    expect(listed.stdout).toContain('ellen.park@example.com\tunsubscribe\tone-click');
+  });
+});

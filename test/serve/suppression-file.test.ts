@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { csvRows, parseSuppressionFile } from '../../src/serve/index.js';
+
+const read = (text: string) => parseSuppressionFile(text, 'bounces', 'import');
+const emails = (text: string) => read(text).entries.map((e) => e.email);
+
+describe('parseSuppressionFile: the shapes providers export', () => {
+  const cases = [
+    { name: 'CSV with an email column', text: 'email,reason\na@example.com,hard bounce\nb@example.com,\n' },
+    {
+      name: 'CSV with an Email column and CRLF',
+      text: 'Created,Email\r\n2026-11-01,a@example.com\r\n2026-11-02,b@example.com\r\n',
+    },
+    {
+      name: 'CSV with an address column, quoted',
+      text: '"address","code"\n"a@example.com","550"\n"b@example.com","550"\n',
+    },
+    { name: 'semicolon-separated CSV', text: 'recipient;type\na@example.com;complaint\nb@example.com;bounce\n' },
+    { name: 'a plain list of addresses', text: 'a@example.com\nb@example.com\n' },
+    { name: 'JSON array of strings', text: '["a@example.com", "b@example.com"]' },
+    {
+      name: 'JSON array of objects with email',
+      text: '[{"email":"a@example.com","reason":"bounce"},{"email":"b@example.com"}]',
+    },
+    {
+      name: 'JSON wrapped in an object (address)',
+      text: '{"items":[{"address":"a@example.com"},{"address":"b@example.com"}],"paging":{}}',
+    },
+    { name: 'JSON with recipient', text: '[{"recipient":"a@example.com"},{"Recipient":"b@example.com"}]' },
+    {
+      name: 'JSON with EmailAddress',
+      text: '{"SuppressedDestinationSummaries":[{"EmailAddress":"a@example.com","Reason":"BOUNCE"},{"EmailAddress":"b@example.com","Reason":"COMPLAINT"}]}',
+    },
+    { name: 'JSON Lines', text: '{"email":"a@example.com"}\n{"email":"b@example.com"}\n' },
+  ];
+  it.each(cases)('$name', ({ text }) => {
+    const result = read(text);
+    expect(result.problems).toEqual([]);
+    expect(result.entries.map((e) => e.email)).toEqual(['a@example.com', 'b@example.com']);
+  });
+
+  it('keeps the reason a row gives, else the default', () => {
+    expect(read('email,reason\na@example.com,hard bounce\nb@example.com,\n').entries.map((e) => e.reason)).toEqual([
+      'hard bounce',
+      'import',
+    ]);
+    expect(read('[{"email":"a@example.com","type":"complaint"}]').entries[0]!.reason).toBe('complaint');
+  });
+
+  it('reports unreadable CSV rows with their line numbers and keeps the rest', () => {
+    const result = read('email,reason\na@example.com,x\nnot-an-address,x\n\n"multi\nline",x\n,x\nb@example.com,y\n');
+    expect(result.entries.map((e) => [e.email, e.line])).toEqual([
+      ['a@example.com', 2],
+      ['b@example.com', 8],
+    ]);
+    expect(result.problems.map((p) => [p.line, p.message])).toEqual([
+      [3, '"not-an-address" is not a valid email address'],
+      [5, '"multi\nline" is not a valid email address'],
+      [7, 'no address found in this row'],
+    ]);
+  });
+
+  it('reports unreadable JSON items with their line numbers', () => {
+    const text = '[\n  "a@example.com",\n  {"name": "no address"},\n  42,\n  {"email": "b@example.com"}\n]';
+    const result = read(text);
+    expect(emails(text)).toEqual(['a@example.com', 'b@example.com']);
+    expect(result.problems.map((p) => p.line)).toEqual([3, 4]);
+  });
+
+  it('reports a CSV without an address column, and JSON that is broken', () => {
+    expect(read('name,code\nAda,550\n').problems[0]).toMatchObject({ line: 1, message: 'no address column found' });
+    expect(read('{"items": [}').problems[0]).toMatchObject({ field: 'json' });
+    expect(read('{"count": 2}').problems[0]).toMatchObject({ message: 'no list of addresses found' });
+  });
+});
+
+describe('csvRows', () => {
+  it('handles quotes, doubled quotes and commas inside fields', () => {
+    expect(csvRows('a,"b,c","d ""e"""\n')).toEqual([{ cells: ['a', 'b,c', 'd "e"'], line: 1 }]);
+    expect(csvRows('x\n"y\nz"\nw')).toEqual([
+      { cells: ['x'], line: 1 },
+      { cells: ['y\nz'], line: 2 },
+      { cells: ['w'], line: 4 },
+    ]);
+  });
+});
