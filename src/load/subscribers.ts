@@ -5,7 +5,7 @@ import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { parseCsv } from './_csv.js';
 import { displayPath } from './_display.js';
 import { JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
-import { zodProblems } from './_validate.js';
+import { formatPath, zodProblems } from './_validate.js';
 
 export interface SubscribersLoadResult {
   subscribers: Subscriber[];
@@ -155,11 +155,15 @@ function validateEntries(
   const problems: Problem[] = [];
   const subscribers: Subscriber[] = [];
   const seen = new Map<string, number>();
-  entries.forEach((entry, index) => {
-    const result = SubscriberSchema.safeParse(entry);
+  // Lists are large and role sets repeat: share one roles array per distinct set written.
+  const roleSets = new Map<string, string[]>();
+  const unknownRoles = new Map<string, { count: number; path: (string | number)[] }>();
+  for (let index = 0; index < entries.length; index++) {
+    const result = SubscriberSchema.safeParse(entries[index]);
+    entries[index] = undefined; // let the raw entry be collected as we go
     if (!result.success) {
       problems.push(...zodProblems(result.error, file, lineOf, undefined, [...prefix, index]));
-      return;
+      continue;
     }
     const subscriber = result.data;
     const key = subscriber.email.toLowerCase();
@@ -169,30 +173,43 @@ function validateEntries(
         severity: 'warning',
         file,
         line: lineOf([...prefix, index]),
-        field: `[${index}].email`,
+        field: formatPath([...prefix, index, 'email']),
         message: `duplicate of entry [${first}]; only the first is used`,
         hint: 'remove one of the two entries',
       });
-      return;
+      continue;
     }
     seen.set(key, index);
-    const roles: string[] = [];
-    subscriber.roles.forEach((role, roleIndex) => {
-      if (taxonomy.lookup(role) === undefined) {
-        const closest = taxonomy.closest(role);
-        problems.push({
-          severity: 'warning',
-          file,
-          line: lineOf([...prefix, index, 'roles', roleIndex]),
-          field: `[${index}].roles[${roleIndex}]`,
-          message: `unknown role "${role}"`,
-          hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',
-        });
+    const written = subscriber.roles.join('\u0000');
+    let roles = roleSets.get(written);
+    if (!roles) {
+      roles = [];
+      for (const role of subscriber.roles) {
+        const name = taxonomy.normalise(role);
+        if (!roles.includes(name)) roles.push(name);
       }
-      const name = taxonomy.normalise(role);
-      if (!roles.includes(name)) roles.push(name);
+      roleSets.set(written, roles);
+    }
+    subscriber.roles.forEach((role, roleIndex) => {
+      if (taxonomy.lookup(role) !== undefined) return;
+      const known = unknownRoles.get(role);
+      if (known) known.count++;
+      else unknownRoles.set(role, { count: 1, path: [...prefix, index, 'roles', roleIndex] });
     });
-    subscribers.push({ ...subscriber, roles });
-  });
+    subscriber.roles = roles;
+    subscribers.push(subscriber);
+  }
+  // One warning per unknown role, not per subscriber: a 100k list with one typo stays readable.
+  for (const [role, { count, path }] of unknownRoles) {
+    const closest = taxonomy.closest(role);
+    problems.push({
+      severity: 'warning',
+      file,
+      line: lineOf(path),
+      field: formatPath(path),
+      message: `unknown role "${role}"${count > 1 ? ` (${count} subscribers)` : ''}`,
+      hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',
+    });
+  }
   return { subscribers, problems };
 }

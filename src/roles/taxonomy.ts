@@ -59,7 +59,8 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
           best = candidate;
         }
       }
-      if (best === undefined || bestDistance > Math.max(3, key.length / 2)) return undefined;
+      // Suggest only near misses (typos), not any short role that happens to be a few edits away.
+      if (best === undefined || bestDistance > Math.max(1, Math.floor(key.length / 4))) return undefined;
       const canonical = byKey.get(roleKey(best)) ?? best;
       return canonical === best ? best : `${canonical} (alias "${best}")`;
     },

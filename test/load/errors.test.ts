@@ -189,3 +189,19 @@ describe('CSV subscriber lists', () => {
     expect(errorsOf(problems)).toEqual(['list.csv:3: [1].email: is not a valid email address']);
   });
 });
+
+describe('large subscriber lists', () => {
+  it('reports an unknown role once, with how many subscribers use it', () => {
+    const entries = Array.from({ length: 500 }, (_, i) => ({
+      email: `r${i}@example.com`,
+      roles: i % 2 ? ['CTO'] : ['Chef'],
+    }));
+    const { subscribers, problems } = parseSubscribers(JSON.stringify(entries), 'big.json', taxonomy);
+    expect(subscribers).toHaveLength(500);
+    expect(problems.map(formatProblem)).toEqual([
+      'big.json:1: warning: [0].roles[0]: unknown role "Chef" (250 subscribers) — add it to the role taxonomy',
+    ]);
+    // Readers holding the same roles share one normalised array.
+    expect(subscribers[1]!.roles).toBe(subscribers[3]!.roles);
+  });
+});
