@@ -50,7 +50,7 @@ export async function loadSubscribers(file: string, taxonomy: RoleTaxonomy): Pro
  */
 export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTaxonomy): SubscribersLoadResult {
   const [header, ...rows] = parseCsv(text);
-  const columns = (header?.cells ?? []).map((c) => c.toLowerCase());
+  const columns = (header?.cells ?? []).map((c) => c.trim().toLowerCase());
   if (!columns.includes('email')) {
     return {
       subscribers: [],
@@ -69,7 +69,7 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
   const entries = rows.map(({ cells }) => {
     const entry: Record<string, unknown> = {};
     columns.forEach((column, index) => {
-      const value = cells[index];
+      const value = cells[index]?.trim();
       if (value === undefined || value === '') return;
       entry[column] =
         column === 'roles'

@@ -9,7 +9,7 @@ export {
   type UnsubscribeServer,
   type UnsubscribeServerOptions,
 } from './server.js';
-export { csvRows, type ImportedAddress, parseSuppressionFile, type SuppressionFileResult } from './suppression-file.js';
+export { type ImportedAddress, parseSuppressionFile, type SuppressionFileResult } from './suppression-file.js';
 export {
   addSuppressions,
   listSuppressions,

@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.js';
+import { parseCsv as csvRows } from '../load/_csv.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
 import { email as emailSchema } from '../model/_fields.js';
 
@@ -145,7 +146,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function parseCsv(text: string, file: string, defaultReason: string): SuppressionFileResult {
   const out: SuppressionFileResult = { entries: [], problems: [] };
-  const rows = csvRows(text).filter((row) => row.cells.some((cell) => cell.trim() !== ''));
+  const rows = csvRows(text);
   const header = rows[0];
   if (!header) return out;
   const names = header.cells.map((cell) => normaliseKey(cell.trim()));
@@ -172,55 +173,4 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
     accept(row.cells[addressColumn]?.trim(), reason, row.line, file, defaultReason, out);
   }
   return out;
-}
-
-/** RFC 4180 rows (quoted fields may hold commas, quotes and line breaks), each with its first line. */
-export function csvRows(text: string): { cells: string[]; line: number }[] {
-  const rows: { cells: string[]; line: number }[] = [];
-  const delimiter = detectDelimiter(text);
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && cell === '') quoted = true;
-    else if (ch === delimiter) {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      rows.push({ cells, line: rowLine });
-      cells = [];
-      cell = '';
-      line++;
-      rowLine = line;
-    } else cell += ch;
-  }
-  if (cell !== '' || cells.length) {
-    cells.push(cell);
-    rows.push({ cells, line: rowLine });
-  }
-  return rows;
-}
-
-/** Some providers export with semicolons or tabs; the first line tells which. */
-function detectDelimiter(text: string): string {
-  const first = text.slice(0, text.search(/\r?\n|$/));
-  const counts = [',', ';', '\t'].map((d) => [d, first.split(d).length - 1] as const);
-  counts.sort((a, b) => b[1] - a[1]);
-  return counts[0]![1] > 0 ? counts[0]![0] : ',';
 }

@@ -181,12 +181,12 @@ describe('CSV subscriber lists', () => {
   it('reads a header row, quoted cells, CRLF and | separated roles', async () => {
     const { parseSubscribersCsv } = await import('../../src/load/subscribers.js');
     const csv =
-      'Email,Name,Roles,Timezone\r\na@example.com,"Doe, Jane",CTO|Chief Technology Officer,Europe/Berlin\r\nbad,,CTO,\r\n';
+      'Email,Name,Roles,Timezone\r\na@example.com,"Doe, Jane", CTO|Chief Technology Officer ,Europe/Berlin\r\n\r\nbad,,CTO,\r\n';
     const { subscribers, problems } = parseSubscribersCsv(csv, 'list.csv', taxonomy);
     expect(subscribers).toEqual([
       expect.objectContaining({ email: 'a@example.com', name: 'Doe, Jane', roles: ['CTO'], timezone: 'Europe/Berlin' }),
     ]);
-    expect(errorsOf(problems)).toEqual(['list.csv:3: [1].email: is not a valid email address']);
+    expect(errorsOf(problems)).toEqual(['list.csv:4: [1].email: is not a valid email address']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvRows, parseSuppressionFile } from '../../src/serve/index.js';
+import { parseCsv as csvRows } from '../../src/load/_csv.js';
+import { parseSuppressionFile } from '../../src/serve/index.js';
 
 const read = (text: string) => parseSuppressionFile(text, 'bounces', 'import');
 const emails = (text: string) => read(text).entries.map((e) => e.email);
