@@ -24,13 +24,17 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   };
 }
 
-/** smtp://user:secret@host → smtp://user:***@host, for messages a human will read. */
+/**
+ * smtp://user:secret@host → smtp://user:***@host, for messages a human will read. A URL that does
+ * not parse (a password with "/" or "#") is masked from "://" to the last "@", never echoed.
+ */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-  }
+  const at = url.lastIndexOf('@');
+  const scheme = url.indexOf('://');
+  if (at < 0) return url;
+  const userinfo = url.slice(scheme < 0 ? 0 : scheme + 3, at);
+  const colon = userinfo.indexOf(':');
+  const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
+  const prefix = scheme < 0 ? '' : url.slice(0, scheme + 3);
+  return `${prefix}${user.includes('/') ? '***' : user}${colon < 0 ? '' : ':***'}@${url.slice(at + 1)}`;
 }

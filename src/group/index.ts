@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Subscriber } from '../model/subscriber.js';
 import type { Summary } from '../model/summary.js';
 
@@ -62,6 +63,27 @@ export function variantId(roles: readonly string[]): string {
   return roles.map(roleSlug).join('+');
 }
 
+const MAX_ID_LENGTH = 80;
+
+/**
+ * Hands out variant ids that are unique per role set. Slugs can collide ("C#" and "C++" both
+ * become "c", non-Latin names become "role") and long role sets make long file names, so such ids
+ * get a short hash of the exact role list.
+ */
+export function createVariantIds(): (roles: readonly string[]) => string {
+  const owners = new Map<string, string>();
+  return (roles) => {
+    const key = JSON.stringify(roles);
+    let id = variantId(roles);
+    const lossy = roles.some((role) => roleSlug(role) === 'role' || !/^[A-Za-z0-9 /&.,+()-]+$/.test(role));
+    if (lossy || id.length > MAX_ID_LENGTH || (owners.has(id) && owners.get(id) !== key)) {
+      id = `${id.slice(0, MAX_ID_LENGTH)}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+    }
+    owners.set(id, key);
+    return id;
+  };
+}
+
 export function roleSlug(role: string): string {
   return (
     role
@@ -75,10 +97,11 @@ export function buildVariant(
   summaries: readonly Summary[],
   roleOrder: readonly string[],
   roles: readonly string[] | undefined,
+  id: string = roles === undefined ? EDITOR_VARIANT_ID : variantId(roles),
 ): Variant {
   const sections = sectionsFor(summaries, roleOrder, roles === undefined ? undefined : new Set(roles));
   return {
-    id: roles === undefined ? EDITOR_VARIANT_ID : variantId(roles),
+    id,
     roles: roles === undefined ? [] : [...roles],
     isEditorEdition: roles === undefined,
     sections,
@@ -110,6 +133,7 @@ export function planAudience(
 ): AudiencePlan {
   const roleOrder = effectiveRoleOrder(summaries, preferredOrder);
   const variants = new Map<string, Variant>();
+  const idFor = createVariantIds();
   const recipients: AudiencePlan['recipients'] = [];
   const skipped: AudiencePlan['skipped'] = [];
   for (const subscriber of subscribers) {
@@ -126,9 +150,14 @@ export function planAudience(
       skipped.push({ subscriber, reason: 'no-content' });
       continue;
     }
-    const id = variantId(roles);
-    if (!variants.has(id)) variants.set(id, buildVariant(summaries, roleOrder, roles));
-    recipients.push({ subscriber, variantId: id });
+    // Keyed by the exact role list; the id is only a name for it.
+    const key = roles.join('\u0000');
+    let variant = variants.get(key);
+    if (!variant) {
+      variant = buildVariant(summaries, roleOrder, roles, idFor(roles));
+      variants.set(key, variant);
+    }
+    recipients.push({ subscriber, variantId: variant.id });
   }
   return {
     roleOrder,
@@ -142,5 +171,6 @@ export function planAudience(
 /** Without a subscriber list: the editor edition plus one variant per single role. */
 export function planSingleRoleVariants(summaries: readonly Summary[], preferredOrder: readonly string[]): Variant[] {
   const roleOrder = effectiveRoleOrder(summaries, preferredOrder);
-  return roleOrder.map((role) => buildVariant(summaries, roleOrder, [role]));
+  const idFor = createVariantIds();
+  return roleOrder.map((role) => buildVariant(summaries, roleOrder, [role], idFor([role])));
 }

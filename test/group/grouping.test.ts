@@ -137,3 +137,44 @@ describe('planSingleRoleVariants', () => {
     ]);
   });
 });
+
+describe('variant ids', () => {
+  const summary = (id: string, roles: string[]) =>
+    ({
+      id,
+      title: id,
+      summary: 's',
+      takeaway: '',
+      insights: '',
+      principles: [],
+      practice: [],
+      topics: [],
+      roles,
+    }) as Summary;
+
+  it('never lets two role sets share a variant, even when their slugs collide', () => {
+    const summaries = [
+      summary('cpp', ['C++ Engineer']),
+      summary('cs', ['C# Engineer']),
+      summary('ja', ['エンジニア']),
+      summary('ru', ['Директор']),
+    ];
+    const readers = ['C++ Engineer', 'C# Engineer', 'エンジニア', 'Директор'].map((role, i) => ({
+      email: `r${i}@example.com`,
+      roles: [role],
+      status: 'active' as const,
+    }));
+    const plan = planAudience(summaries, [], readers);
+    const ids = plan.variants.map((v) => v.id);
+    expect(new Set(ids).size).toBe(4);
+    const received = plan.recipients.map((r) => plan.variants.find((v) => v.id === r.variantId)!.summaryIds);
+    expect(received).toEqual([['cpp'], ['cs'], ['ja'], ['ru']]);
+    for (const id of ids) expect(id).toMatch(/^[a-z0-9+-]+$/);
+  });
+
+  it('keeps ids short enough for file names', () => {
+    const roles = Array.from({ length: 12 }, (_, i) => `A Rather Long Role Name Number ${i}`);
+    const plan = planAudience([summary('x', roles)], [], [{ email: 'a@example.com', roles, status: 'active' }]);
+    expect(plan.variants[0]!.id.length).toBeLessThanOrEqual(89);
+  });
+});
