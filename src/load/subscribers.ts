@@ -46,7 +46,7 @@ export async function loadSubscribers(file: string, taxonomy: RoleTaxonomy): Pro
  */
 /**
  * CSV lists as exported by sign-up forms: a header row with `email` and optionally `name`, `roles`
- * (separated by `|`), `timezone`, `locale`, `status`. Converted to entries and validated as JSON is.
+ * (separated by `|`, `;` or `,`), `timezone`, `locale`, `status`. Converted to entries and validated as JSON is.
  */
 export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTaxonomy): SubscribersLoadResult {
   const [header, ...rows] = parseCsv(text);
@@ -71,13 +71,7 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
     columns.forEach((column, index) => {
       const value = cells[index]?.trim();
       if (value === undefined || value === '') return;
-      entry[column] =
-        column === 'roles'
-          ? value
-              .split('|')
-              .map((r) => r.trim())
-              .filter(Boolean)
-          : value;
+      entry[column] = value; // a roles cell is split by the same rule as a roles string in JSON
     });
     return entry;
   });
@@ -145,6 +139,28 @@ export function parseSubscribers(text: string, file: string, taxonomy: RoleTaxon
   return validateEntries(entries, file, taxonomy, lineOf, prefix);
 }
 
+const KNOWN_FIELDS = new Set(Object.keys(SubscriberSchema.shape));
+
+/**
+ * Forgiving where the meaning is unambiguous: `"roles": "CTO, Executive"` (or `|`/`;` separated)
+ * is a list, and `"Active"` is `active`. Anything else is left for the schema to judge.
+ */
+function lenient(entry: unknown): Record<string, unknown> | undefined {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
+  const record = entry as Record<string, unknown>;
+  const roles = typeof record.roles === 'string' ? splitList(record.roles) : record.roles;
+  const status = typeof record.status === 'string' ? record.status.trim().toLowerCase() : record.status;
+  if (roles === record.roles && status === record.status) return record;
+  return { ...record, roles, status };
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(/[|;,]/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
 function validateEntries(
   entries: unknown[],
   file: string,
@@ -158,8 +174,18 @@ function validateEntries(
   // Lists are large and role sets repeat: share one roles array per distinct set written.
   const roleSets = new Map<string, string[]>();
   const unknownRoles = new Map<string, { count: number; path: (string | number)[] }>();
+  const unknownFields = new Map<string, { count: number; path: (string | number)[] }>();
   for (let index = 0; index < entries.length; index++) {
-    const result = SubscriberSchema.safeParse(entries[index]);
+    const entry = lenient(entries[index]);
+    if (entry) {
+      for (const field of Object.keys(entry)) {
+        if (KNOWN_FIELDS.has(field)) continue;
+        const seenField = unknownFields.get(field);
+        if (seenField) seenField.count++;
+        else unknownFields.set(field, { count: 1, path: [...prefix, index, field] });
+      }
+    }
+    const result = SubscriberSchema.safeParse(entry ?? entries[index]);
     entries[index] = undefined; // let the raw entry be collected as we go
     if (!result.success) {
       problems.push(...zodProblems(result.error, file, lineOf, undefined, [...prefix, index]));
@@ -198,6 +224,16 @@ function validateEntries(
     });
     subscriber.roles = roles;
     subscribers.push(subscriber);
+  }
+  for (const [field, { count, path }] of unknownFields) {
+    problems.push({
+      severity: 'warning',
+      file,
+      line: lineOf(path),
+      field: formatPath(path),
+      message: `is not a subscriber field and is ignored${count > 1 ? ` (${count} subscribers)` : ''}`,
+      hint: `use one of: ${[...KNOWN_FIELDS].join(', ')}`,
+    });
   }
   // One warning per unknown role, not per subscriber: a 100k list with one typo stays readable.
   for (const [role, { count, path }] of unknownRoles) {

@@ -23,6 +23,24 @@ const FIELD_HINTS: Record<string, string> = {
   id: 'rename the file to lower-case letters, digits and dashes, e.g. open-source-ai.txt',
 };
 
+/**
+ * Summaries exported from word processors on Windows arrive as Windows-1252; decoding them as
+ * UTF-8 would turn every curly quote into U+FFFD. UTF-8 is tried strictly first.
+ */
+export function decodeText(bytes: Uint8Array): { text: string; legacyEncoding: boolean } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), legacyEncoding: false };
+  } catch {
+    let text = '';
+    for (const byte of bytes)
+      text += byte >= 0x80 && byte <= 0x9f ? (CP1252_HIGH[byte - 0x80] ?? '') : String.fromCharCode(byte);
+    return { text, legacyEncoding: true };
+  }
+}
+
+/** Windows-1252's 0x80–0x9F (Node's decoder treats them as Latin-1 control characters). */
+const CP1252_HIGH = [...'€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ'];
+
 /** The summary id is the file name without extension, made into a slug. */
 export function summaryIdFromFile(file: string): string {
   return basename(file, extname(file))
@@ -36,13 +54,25 @@ export async function loadSummaryFile(
   taxonomy: RoleTaxonomy,
   displayName = file,
 ): Promise<LoadedSummary> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch {
     return fail(displayName, 'file', 'could not be read (does the file exist?)', 'check the path');
   }
-  return parseSummary(text, displayName, taxonomy, summaryIdFromFile(file));
+  const { text, legacyEncoding } = decodeText(bytes);
+  const loaded = parseSummary(text, displayName, taxonomy, summaryIdFromFile(file));
+  if (legacyEncoding) {
+    loaded.problems.unshift({
+      severity: 'warning',
+      file: displayName,
+      line: 1,
+      field: 'file',
+      message: 'is not UTF-8; read as Windows-1252',
+      hint: 'save the file as UTF-8 so quotes and accents survive every tool',
+    });
+  }
+  return loaded;
 }
 
 /** Parses one summary from text in any supported format, chosen by the file's extension. */

@@ -33,7 +33,7 @@ const SECTIONS: Record<string, { field: string; kind: SectionKind }> = {
   topics: { field: 'topics', kind: 'bullets' },
 };
 
-const BULLET = /^\s*(?:[-*•–]|\d+[.)])\s+(.*)$/;
+const BULLET = /^\s*(?:[-*+•–—·▪◦‣]|\d+[.)])\s+(.*)$/;
 const BEST_FOR = /^best\s+for\s*:\s*(.*)$/i;
 const LINK = /^(?:link|url|read more|original|article)\s*:\s*(\S+)\s*$/i;
 const RELATED = /^related\s+on\b/i;
@@ -121,6 +121,8 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
         at[known.field] ??= lineNo;
         if (heading.inline) {
           if (known.kind === 'paragraph') paragraph.push(heading.inline);
+          // "Topics: AI, Security" on one line is a list of labels.
+          else if (known.field === 'topics') bullets.push(...splitRoles(heading.inline.replace(/;/g, ',')));
           else bullets.push(heading.inline);
         }
       }
@@ -196,8 +198,10 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       if (bullet) bullets.push((bullet[1] ?? '').trim());
       else if (bullets.length) bullets[bullets.length - 1] += ` ${trimmed}`;
       else bullets.push(trimmed);
-    } else if (bullet && paragraph.length === 0 && paragraphs.length === 0) {
-      paragraph.push(trimmed);
+    } else if (bullet) {
+      // Bullets under a paragraph section (e.g. several key insights): one paragraph each, no markers.
+      if (paragraph.length) paragraphs.push(paragraph.join(' '));
+      paragraph = [(bullet[1] ?? '').trim()];
     } else {
       paragraph.push(trimmed);
     }
@@ -241,7 +245,10 @@ function previousEndsBlock(lines: string[], index: number): boolean {
   if (previous === '') return true;
   if (headingOf(previous)) return false;
   if (BEST_FOR.test(previous)) return true;
-  return BULLET.test(previous) || /[.!?:"')\]]$/.test(previous);
+  if (!BULLET.test(previous) && !/[.!?:"')\]]$/.test(previous)) return false;
+  // A hard-wrapped sentence goes on in lower case on the next line; a heading's content does not.
+  const next = lines.slice(index + 1).find((line) => line.trim() !== '');
+  return next === undefined || !/^[a-z]/.test(next.trim());
 }
 
 function lastNonBlank(lines: string[]): number {

@@ -205,3 +205,20 @@ describe('large subscriber lists', () => {
     expect(subscribers[1]!.roles).toBe(subscribers[3]!.roles);
   });
 });
+
+describe('forgiving subscriber entries', () => {
+  it('accepts roles written as one string and status in any case, and warns about unknown fields once', () => {
+    const text = JSON.stringify([
+      { email: 'a@example.com', roles: 'CTO, Chief Technology Officer', status: 'Active', firstName: 'A' },
+      { email: 'b@example.com', roles: 'CTO|cto', status: 'UNSUBSCRIBED', firstName: 'B' },
+    ]);
+    const { subscribers, problems } = parseSubscribers(text, 's.json', taxonomy);
+    expect(subscribers.map((s) => [s.roles, s.status])).toEqual([
+      [['CTO'], 'active'],
+      [['CTO'], 'unsubscribed'],
+    ]);
+    expect(problems.map(formatProblem)).toEqual([
+      's.json:1: warning: [0].firstName: is not a subscriber field and is ignored (2 subscribers) — use one of: email, name, roles, timezone, locale, status',
+    ]);
+  });
+});

@@ -187,3 +187,45 @@ describe('the seed example', () => {
     expect(summary?.attribution).toMatch(/^Editorial summary.*Original article published by IBM/);
   });
 });
+
+describe('other ways editors write the same thing', () => {
+  it('reads bullets under a paragraph section as separate paragraphs', () => {
+    const { raw } = parseSummaryText(doc(...MINIMAL, 'Key insights', '- one insight', '- two insight'), 'x.txt');
+    expect(raw.insights).toBe('one insight\n\ntwo insight');
+  });
+
+  it('splits inline topics on commas', () => {
+    const { raw } = parseSummaryText(doc(...MINIMAL, 'Topics: AI, Open source; Governance'), 'x.txt');
+    expect(raw.topics).toEqual(['AI', 'Open source', 'Governance']);
+  });
+
+  it('recognises dash, dot and plus bullets', () => {
+    const { raw } = parseSummaryText(doc(...MINIMAL, 'Principles', '— one', '· two', '+ three', '◦ four'), 'x.txt');
+    expect(raw.principles).toEqual(['one', 'two', 'three', 'four']);
+  });
+
+  it('does not take a hard-wrapped short line for a heading', () => {
+    const { raw, problems } = parseSummaryText(
+      doc(
+        'T',
+        'Summary',
+        'Others kept their work in the open.',
+        'Meta and IBM',
+        'followed suit quickly.',
+        'Best for: CTO',
+      ),
+      'x.txt',
+    );
+    expect(problems).toEqual([]);
+    expect(raw.summary).toBe('Others kept their work in the open. Meta and IBM followed suit quickly.');
+  });
+});
+
+describe('file encodings', () => {
+  it('falls back to Windows-1252 with a warning when a file is not UTF-8', async () => {
+    const { decodeText } = await import('../../src/load/summary.js');
+    const bytes = Buffer.from([0x93, 0x51, 0x75, 0x6f, 0x74, 0x65, 0x94, 0x20, 0x43, 0x61, 0x66, 0xe9]);
+    expect(decodeText(bytes)).toEqual({ text: '\u201cQuote\u201d Café', legacyEncoding: true });
+    expect(decodeText(Buffer.from('Café ✓', 'utf8'))).toEqual({ text: 'Café ✓', legacyEncoding: false });
+  });
+});
