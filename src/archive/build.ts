@@ -54,7 +54,8 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
   throwIfErrors(problems, 'the archive was not built');
 
   const pages: { entry: ArchiveEntry; html: string }[] = [];
-  for (const project of projects) pages.push(await renderIssuePage(project, site));
+  // Drafts (`"draft": true` in issue.json) stay out of the public archive.
+  for (const project of projects) if (!project.issue.manifest.draft) pages.push(await renderIssuePage(project, site));
   pages.sort((a, b) => b.entry.date.localeCompare(a.entry.date) || b.entry.id.localeCompare(a.entry.id));
   const entries = pages.map((p) => p.entry);
 

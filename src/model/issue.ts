@@ -11,6 +11,8 @@ export const IssueManifestSchema = z.object({
   intro: z.string().trim().optional(),
   preheader: z.string().trim().max(200, 'should stay under 200 characters; inboxes show about 90').optional(),
   editorNote: z.string().trim().optional(),
+  /** A draft is previewed and sent like any issue but left out of the public archive. */
+  draft: z.boolean().optional(),
   /** Section order for this issue; roles not listed follow in order of first appearance. */
   roleOrder: z.array(z.string().trim().min(1)).optional(),
   /** Summary files relative to the issue folder, in reading order. */

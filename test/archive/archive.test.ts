@@ -38,6 +38,16 @@ beforeAll(async () => {
     }),
   );
   await project.write('issues/drafts/notes.md', 'not an issue');
+  // A draft issue, which must stay out of the public archive.
+  await project.write(
+    'issues/2026-W50/issue.json',
+    JSON.stringify({
+      ...manifest,
+      date: '2026-12-10',
+      draft: true,
+      summaries: manifest.summaries.map((s: string) => `../2026-W48/${s}`),
+    }),
+  );
   subscribers = JSON.parse(await readFile(project.path('subscribers.example.json'), 'utf8')).subscribers;
   result = await buildArchive({ issuesDir: 'issues', outDir: 'site', cwd: project.dir });
 });

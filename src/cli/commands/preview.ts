@@ -21,6 +21,13 @@ export const previewCommand: Command = {
       log: (line) => print(ctx.stderr, line),
     });
     print(ctx.stdout, `Preview running at ${preview.url}`);
+    const host = stringOption(args, 'host');
+    if (host && !/^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/.test(host)) {
+      print(
+        ctx.stderr,
+        `warning: listening on ${host}: anyone who can reach it sees every subscriber's name, address and message.`,
+      );
+    }
     print(ctx.stdout, 'Edits to the issue, templates, roles and subscribers reload the page. Press Ctrl+C to stop.');
     await new Promise<void>((done) => {
       if (ctx.signal.aborted) done();
