@@ -31,10 +31,25 @@ const SECTIONS: Record<string, { field: string; kind: SectionKind }> = {
   principles: { field: 'principles', kind: 'bullets' },
   'in practice': { field: 'practice', kind: 'bullets' },
   topics: { field: 'topics', kind: 'bullets' },
+  // Other wordings editors and tools use for the same sections.
+  overview: { field: 'summary', kind: 'paragraph' },
+  abstract: { field: 'summary', kind: 'paragraph' },
+  'why it matters': { field: 'takeaway', kind: 'paragraph' },
+  'the takeaway': { field: 'takeaway', kind: 'paragraph' },
+  'key points': { field: 'insights', kind: 'paragraph' },
+  principle: { field: 'principles', kind: 'bullets' },
+  'guiding principles': { field: 'principles', kind: 'bullets' },
+  practice: { field: 'practice', kind: 'bullets' },
+  'in practise': { field: 'practice', kind: 'bullets' },
+  'action items': { field: 'practice', kind: 'bullets' },
+  'next steps': { field: 'practice', kind: 'bullets' },
+  tags: { field: 'topics', kind: 'bullets' },
+  keywords: { field: 'topics', kind: 'bullets' },
+  topic: { field: 'topics', kind: 'bullets' },
 };
 
 const BULLET = /^\s*(?:[-*+•–—·▪◦‣]|\d+[.)])\s+(.*)$/;
-const BEST_FOR = /^best\s+for\s*:\s*(.*)$/i;
+const BEST_FOR = /^(?:best\s+for|audience|for\s+roles|roles)\s*:\s*(.*)$/i;
 const LINK = /^(?:link|url|read more|original|article)\s*:\s*(\S+)\s*$/i;
 const RELATED = /^related\s+on\b/i;
 const PUBLISHED_BY = /original article published by\s+(.+?)\s*\.?\s*$/i;
@@ -209,6 +224,8 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
   flush();
 
   if (Array.isArray(raw.roles)) raw.roles = (raw.roles as string[]).flatMap((r) => splitRoles(r));
+  if (Array.isArray(raw.topics) && raw.topics.length === 1)
+    raw.topics = splitRoles(String(raw.topics[0]).replace(/;/g, ','));
   return { raw, lines: at, problems, missingLine: lastNonBlank(lines) };
 }
 

@@ -229,3 +229,29 @@ describe('file encodings', () => {
     expect(decodeText(Buffer.from('Café ✓', 'utf8'))).toEqual({ text: 'Café ✓', legacyEncoding: false });
   });
 });
+
+describe('other section names', () => {
+  it.each([
+    ['Overview', 'summary'],
+    ['Why it matters', 'takeaway'],
+    ['Key points', 'insights'],
+  ])('reads "%s" as %s', (heading, field) => {
+    const { raw, problems } = parseSummaryText(
+      doc('T', 'Summary', 'x', heading, 'Text under it.', 'Best for: CTO').replace(
+        'Summary\nx\n',
+        heading === 'Overview' ? '' : 'Summary\nx\n',
+      ),
+      'x.txt',
+    );
+    expect(problems).toEqual([]);
+    expect(raw[field]).toBe('Text under it.');
+  });
+
+  it('reads list sections under other names and "Audience:" as the roles line', () => {
+    const { raw } = parseSummaryText(
+      doc('T', 'Summary', 'x', 'Action items', '- act', 'Tags', '- t1', 'Audience: CTO, Executive'),
+      'x.txt',
+    );
+    expect(raw).toMatchObject({ practice: ['act'], topics: ['t1'], roles: ['CTO', 'Executive'] });
+  });
+});
