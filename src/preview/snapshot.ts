@@ -5,6 +5,7 @@ import { type AudiencePlan, planAudience, planSingleRoleVariants, type Variant }
 import { inspectProject, type Project, type ProjectOptions } from '../load/project.js';
 import { compileAudience } from '../render/index.js';
 import type { CompiledVariant } from '../render/types.js';
+import { readSuppressionChecker } from '../send/store.js';
 import type { WatchTarget } from './watch.js';
 
 /**
@@ -54,9 +55,13 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
 
   const { summaries, manifest } = project.issue;
   const roleOrder = manifest.roleOrder ?? [];
-  const plan = project.subscribers ? planAudience(summaries, roleOrder, project.subscribers) : undefined;
+  let plan: AudiencePlan | undefined;
   let compiled: Map<string, CompiledVariant>;
   try {
+    // Suppressed addresses are skipped as a send would skip them; the state file is only read.
+    plan = project.subscribers
+      ? planAudience(summaries, roleOrder, project.subscribers, readSuppressionChecker(project.config))
+      : undefined;
     compiled = await compileAudience(project, plan ? plan.variants : planSingleRoleVariants(summaries, roleOrder));
   } catch (error) {
     return { ok: false, version, watch, renderMs: elapsed(), problems: [...problems, ...problemsOf(error)] };

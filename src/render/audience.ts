@@ -14,18 +14,26 @@ export interface RenderedAudience {
   problems: Problem[];
 }
 
+export interface AudienceOptions {
+  /** Addresses on the suppression list are counted as skipped, as a send would skip them. */
+  isSuppressed?: ((email: string) => boolean) | undefined;
+}
+
 /**
  * With subscribers: one variant per distinct role set among them. Without: one per single role,
  * so an editor can look at every section as a reader of that role would.
  */
-export async function renderAudience(project: Project, options: RendererOptions = {}): Promise<RenderedAudience> {
+export async function renderAudience(
+  project: Project,
+  options: RendererOptions & AudienceOptions = {},
+): Promise<RenderedAudience> {
   const { summaries, manifest } = project.issue;
   const order = manifest.roleOrder ?? [];
   let variants: Variant[];
   let plan: AudiencePlan | undefined;
   let recipients: Map<string, number> | undefined;
   if (project.subscribers) {
-    plan = planAudience(summaries, order, project.subscribers);
+    plan = planAudience(summaries, order, project.subscribers, options.isSuppressed);
     variants = plan.variants;
     recipients = new Map();
     for (const { variantId } of plan.recipients) recipients.set(variantId, (recipients.get(variantId) ?? 0) + 1);

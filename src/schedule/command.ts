@@ -1,22 +1,20 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { readEnvironment } from '../config/env.js';
 import { EXIT, RolecastError } from '../errors.js';
 import { loadProject } from '../load/project.js';
-import type { Subscriber } from '../model/subscriber.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
-import { openStateDb, stateFilePath } from '../send/store.js';
+import { type Channel, openLedger } from '../send/ledger.js';
+import { openExistingStateDb, openStateDb, type StateDb, stateFilePath } from '../send/store.js';
 import { scheduledSend } from './scheduled-send.js';
 
 /**
  * `rolecast send … --at TIME [--local] [--send-missed]`: the scheduled form of `send`. Each wave is
- * an ordinary `sendIssue` run restricted to the wave's subscribers, so locking, the ledger,
- * suppressions, retries and the report all behave exactly as in an immediate send.
+ * an ordinary `sendIssue` run restricted to the wave's addresses (`onlyEmails`), so locking, the
+ * ledger, suppressions, segments, retries and the report all behave exactly as in an immediate
+ * send. The ledger's run record covers the whole schedule, not one wave.
  */
 
 export interface ScheduledSendCommandOptions {
-  /** What an immediate send would be given; `subscribersFile` is replaced per wave. */
+  /** What an immediate send would be given; each wave adds its addresses. */
   send: SendOptions;
   at: string;
   local: boolean;
@@ -44,11 +42,14 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
   });
   const env = readEnvironment(send.env);
   // The same rule sendIssue uses, so waves of a trial run to the outbox never count as sent over SMTP.
-  const channel = send.outbox || !env.smtpUrl ? 'outbox' : 'smtp';
-  const db = openStateDb(stateFilePath(project.config, send.cwd, send.stateFile));
-  const waveDir = options.dryRun ? undefined : await mkdtemp(join(tmpdir(), 'rolecast-wave-'));
+  const channel: Channel = send.outbox || !env.smtpUrl ? 'outbox' : 'smtp';
+  const stateFile = stateFilePath(project.config, send.cwd, send.stateFile);
+  // A dry run reads the suppressions when there is a state file, and never creates one.
+  const db: StateDb | undefined = options.dryRun ? openExistingStateDb(stateFile) : openStateDb(stateFile);
+  const ledger = db && !options.dryRun ? openLedger(db, project.issue.id, channel, send.now) : undefined;
+  let started = false;
   let interrupted = false;
-  let failedMessages = 0;
+  let undelivered = 0;
   try {
     const result = await scheduledSend(
       {
@@ -56,6 +57,7 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
         channel,
         at: options.at,
         local: options.local,
+        segments: send.segments ?? [],
         sendMissed: options.sendMissed,
         dryRun: options.dryRun,
         stdout: options.stdout,
@@ -64,45 +66,42 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
       {
         db,
         ...(send.now ? { now: send.now } : {}),
-        sendTo: async (subscribers, wave) => {
-          const file = await writeWaveFile(waveDir!, wave.utc, subscribers);
-          const report = await sendIssue({ ...send, subscribersFile: file, dryRun: false });
+        onStart: (waves) => {
+          ledger?.startRun(waves.reduce((sum, wave) => sum + wave.count, 0));
+          started = true;
+        },
+        sendTo: async (subscribers) => {
+          const onlyEmails = new Set(subscribers.map((s) => s.email));
+          const report = await sendIssue({ ...send, onlyEmails, partOfRun: true, dryRun: false });
           options.printReport(report);
-          failedMessages += report.total.failed + report.total.deferred;
+          const left = report.total.failed + report.total.deferred + report.total.pending;
+          undelivered += left;
           if (report.interrupted) {
             interrupted = true;
             throw new RolecastError('E_INTERRUPTED', 'the scheduled send was interrupted', {
               hint: 'run the same command again to resume: waves and messages already sent are not sent again',
             });
           }
-          // Deferred messages keep the wave open, so running the command again retries them.
-          if (report.total.deferred > 0)
-            return { complete: false, detail: `${report.total.deferred} message(s) deferred` };
+          // Deferred or unattempted messages keep the wave open, so running the command again retries them.
+          if (left - report.total.failed > 0)
+            return { complete: false, detail: `${left - report.total.failed} message(s) not delivered yet` };
           return { complete: true };
         },
       },
     );
     if (!result.report) return EXIT.ok;
-    if (result.report.missed > 0 || failedMessages > 0) return EXIT.sendFailed;
-    return EXIT.ok;
+    const incomplete = result.report.missed > 0 || undelivered > 0;
+    ledger?.finishRun(incomplete ? 'failed' : 'complete');
+    return incomplete ? EXIT.sendFailed : EXIT.ok;
   } catch (error) {
-    if (interrupted || (error instanceof RolecastError && error.code === 'E_INTERRUPTED')) {
+    const wasInterrupted = interrupted || (error instanceof RolecastError && error.code === 'E_INTERRUPTED');
+    if (started) ledger?.finishRun(wasInterrupted ? 'interrupted' : 'failed');
+    if (wasInterrupted) {
       options.stdout.write('interrupted — run the same command to resume\n');
       return EXIT.interrupted;
     }
     throw error;
   } finally {
-    db.close();
-    if (waveDir) await rm(waveDir, { recursive: true, force: true });
+    db?.close();
   }
-}
-
-/**
- * The wave's subscribers as a subscribers file for `sendIssue`, private to this process and
- * deleted when the run ends.
- */
-async function writeWaveFile(dir: string, waveUtc: string, subscribers: Subscriber[]): Promise<string> {
-  const file = join(dir, `wave-${waveUtc.replace(/[^0-9TZ]/g, '')}.json`);
-  await writeFile(file, JSON.stringify({ subscribers }), { mode: 0o600 });
-  return file;
 }

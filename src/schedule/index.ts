@@ -23,4 +23,11 @@ export {
   type ScheduledSendResult,
   scheduledSend,
 } from './scheduled-send.js';
-export { ensureScheduleSchema, openWaveStore, type StoredWave, type WaveStatus, type WaveStore } from './store.js';
+export {
+  ensureScheduleSchema,
+  openWaveStore,
+  type StoredWave,
+  scheduledChannels,
+  type WaveStatus,
+  type WaveStore,
+} from './store.js';

@@ -1,7 +1,7 @@
 import { RolecastError } from '../errors.js';
-import { planAudience } from '../group/index.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
+import { normaliseSegments, planRecipients } from '../send/plan.js';
 import { emailKey, type StateDb, suppressionChecker } from '../send/store.js';
 import { formatPlan, planWaves, type Wave } from './plan.js';
 import { sleep as realSleep, runSchedule, type ScheduleEvent, type ScheduleReport } from './runner.js';
@@ -19,6 +19,8 @@ export interface ScheduledSendOptions {
   channel: string;
   at: string;
   local: boolean;
+  /** `--segment` values as given; the plan counts only these readers, as the send does. */
+  segments?: readonly string[];
   sendMissed?: boolean;
   dryRun?: boolean;
   stdout: NodeJS.WritableStream;
@@ -26,10 +28,13 @@ export interface ScheduledSendOptions {
 }
 
 export interface ScheduledSendDeps {
-  db: StateDb;
+  /** The state file; may be missing for a dry run, which reads suppressions from it and writes nothing. */
+  db: StateDb | undefined;
   /** Sends the issue to exactly these subscribers (the ordinary `sendIssue`). */
   // biome-ignore lint/suspicious/noConfusingVoidType: a sender with nothing to report returns nothing
   sendTo: (subscribers: Subscriber[], wave: Wave) => Promise<void | { complete: boolean; detail?: string }>;
+  /** Called once the plan is final, before the first wait: the caller records the run it starts. */
+  onStart?: (waves: readonly Wave[]) => void;
   now?: () => Date;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -52,12 +57,10 @@ export async function scheduledSend(
     });
   }
   const config = project.config;
-  const audience = planAudience(
-    project.issue.summaries,
-    project.issue.manifest.roleOrder ?? [],
-    subscribers,
-    suppressionChecker(deps.db),
-  );
+  const audience = planRecipients(project, subscribers, {
+    segments: normaliseSegments(project.taxonomy, options.segments ?? []),
+    isSuppressed: suppressionChecker(deps.db),
+  });
   const waves = planWaves({
     recipients: audience.recipients.map(({ subscriber }) => ({
       email: subscriber.email,
@@ -70,6 +73,8 @@ export async function scheduledSend(
   write(stdout, `Schedule for ${project.issue.id}, ${options.local ? 'local time' : 'one instant'} ${options.at}`);
   write(stdout, formatPlan(waves));
   if (options.dryRun) return { waves, report: undefined };
+  if (!deps.db) throw new Error('a scheduled send needs the state database');
+  deps.onStart?.(waves);
 
   const byEmail = new Map(subscribers.map((s) => [emailKey(s.email), s]));
   const now = deps.now ?? (() => new Date());

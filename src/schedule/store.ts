@@ -44,6 +44,16 @@ export function ensureScheduleSchema(db: StateDb): void {
   db.exec(SCHEMA);
 }
 
+/** Channels holding a stored schedule for the issue; none when nothing was ever scheduled. Writes nothing. */
+export function scheduledChannels(db: StateDb, issueId: string): string[] {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schedule_waves'").get();
+  if (!table) return [];
+  return db
+    .prepare('SELECT DISTINCT channel FROM schedule_waves WHERE issue_id = ? ORDER BY channel DESC')
+    .pluck()
+    .all(issueId) as string[];
+}
+
 interface Row {
   wave_utc: string;
   status: WaveStatus;
@@ -59,7 +69,8 @@ export function openWaveStore(
   channel: string,
   now: () => Date = () => new Date(),
 ): WaveStore {
-  ensureScheduleSchema(db);
+  // A read-only connection (status) only lists, and only after `scheduledChannels` found the table.
+  if (!db.readonly) ensureScheduleSchema(db);
   const insert = db.prepare(
     `INSERT INTO schedule_waves (issue_id, channel, wave_utc, status, recipients, zones, updated_at)
      VALUES (?, ?, ?, 'pending', ?, ?, ?)

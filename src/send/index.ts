@@ -11,6 +11,7 @@ export {
   isSuppressed,
   openExistingStateDb,
   openStateDb,
+  readSuppressionChecker,
   type StateDb,
   stateFilePath,
   suppressionChecker,

@@ -19,9 +19,15 @@ export interface DeliveryPlan {
   report: ReportBuilder;
 }
 
-export interface PlanOptions {
+export interface AudienceFilter {
+  /** Canonical role names (see `normaliseSegments`); empty for everyone. */
   segments: readonly string[];
   isSuppressed: (email: string) => boolean;
+  /** Only these addresses, compared case-insensitively (one wave of a scheduled send). */
+  onlyEmails?: ReadonlySet<string> | undefined;
+}
+
+export interface PlanOptions extends AudienceFilter {
   recorded: ReadonlyMap<string, DeliveryStatus>;
   resend: boolean;
   retryFailed: boolean;
@@ -45,14 +51,25 @@ export function inSegments(subscriber: Subscriber, segments: readonly string[]):
   return segments.length === 0 || subscriber.roles.some((role) => segments.includes(role));
 }
 
+/**
+ * Who a send is for: the chosen segments and addresses, then unsubscribed, suppressed and no-content
+ * readers set aside. A send and the plan a scheduled send prints both count from this.
+ */
+export function planRecipients(
+  project: Project,
+  subscribers: readonly Subscriber[],
+  filter: AudienceFilter,
+): AudiencePlan {
+  const only = filter.onlyEmails && new Set([...filter.onlyEmails].map(emailKey));
+  const chosen =
+    filter.segments.length || only
+      ? subscribers.filter((s) => inSegments(s, filter.segments) && (!only || only.has(emailKey(s.email))))
+      : subscribers;
+  return planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], chosen, filter.isSuppressed);
+}
+
 export function planDelivery(project: Project, subscribers: readonly Subscriber[], options: PlanOptions): DeliveryPlan {
-  const chosen = options.segments.length ? subscribers.filter((s) => inSegments(s, options.segments)) : subscribers;
-  const audience = planAudience(
-    project.issue.summaries,
-    project.issue.manifest.roleOrder ?? [],
-    chosen,
-    options.isSuppressed,
-  );
+  const audience = planRecipients(project, subscribers, options);
   const report = createReport(project.issue.id, options.mode, options.destination);
   for (const variant of audience.variants) report.variant(variant.id, variant.roles, variant.summaryIds.length);
   const segmentRoles = (s: Subscriber) =>

@@ -41,6 +41,8 @@ export interface SendReport {
   /** Outbox folder or SMTP URL with the password masked. */
   destination: string | undefined;
   interrupted: boolean;
+  /** Why the run stopped early on its own (the server could not be reached); the rest is pending. */
+  stopped?: string | undefined;
   elapsedMs: number;
   /** Accepted messages per second over the run. */
   ratePerSecond: number;
@@ -70,7 +72,7 @@ export interface ReportBuilder {
   plan(roles: readonly string[], variantId: string): void;
   outcome(roles: readonly string[], variantId: string, status: 'sent' | 'failed' | 'deferred'): void;
   failure(line: FailureLine): void;
-  finish(details: { interrupted: boolean; elapsedMs: number }): SendReport;
+  finish(details: { interrupted: boolean; stopped?: string | undefined; elapsedMs: number }): SendReport;
   /** Live totals, for progress display. */
   readonly total: Readonly<Tally>;
 }
@@ -119,12 +121,13 @@ export function createReport(issueId: string, mode: SendMode, destination: strin
     failure(line) {
       failures.push(line);
     },
-    finish({ interrupted, elapsedMs }) {
+    finish({ interrupted, stopped, elapsedMs }) {
       return {
         issueId,
         mode,
         destination,
         interrupted,
+        ...(stopped === undefined ? {} : { stopped }),
         elapsedMs: Math.round(elapsedMs),
         ratePerSecond: elapsedMs > 0 ? Math.round((total.sent / elapsedMs) * 10_000) / 10 : 0,
         total,
@@ -192,6 +195,10 @@ export function formatReport(report: SendReport): string {
   for (const f of report.failures) {
     lines.push(`${f.status === 'failed' ? '✗' : '…'} ${f.email}: ${f.response} (${f.attempts} attempt(s))`);
   }
+  if (report.stopped !== undefined)
+    lines.push(
+      `stopped: the server could not be reached (${report.stopped}); ${report.total.pending} message(s) not attempted`,
+    );
   if (report.mode === 'dry-run')
     lines.push(
       `would send ${report.total.planned} message(s) in ${report.variants.length} variant(s); nothing sent, no state written`,

@@ -11,6 +11,8 @@ export interface DeliveryFailure {
   responseCode: number | undefined;
   /** The server's reply, or the error's message when there was no reply. Never holds credentials. */
   response: string;
+  /** No reply at all: the connection could not be made or broke off. Says nothing about the recipient. */
+  noReply: boolean;
 }
 
 const TEMPORARY_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
@@ -30,10 +32,11 @@ export function classifyFailure(error: unknown): DeliveryFailure {
   );
   if (responseCode !== undefined) {
     const permanent = responseCode >= 500 && responseCode < 600 && responseCode !== 503;
-    return { kind: permanent ? 'permanent' : 'temporary', responseCode, response };
+    return { kind: permanent ? 'permanent' : 'temporary', responseCode, response, noReply: false };
   }
   const code = typeof e.code === 'string' ? e.code : '';
-  return { kind: TEMPORARY_CODES.has(code) ? 'temporary' : 'permanent', responseCode: undefined, response };
+  const temporary = TEMPORARY_CODES.has(code);
+  return { kind: temporary ? 'temporary' : 'permanent', responseCode: undefined, response, noReply: temporary };
 }
 
 /**

@@ -29,30 +29,59 @@ export interface RunOptions {
   onOutcome?: (job: SendJob, outcome: JobOutcome) => void;
 }
 
+export interface RunResult {
+  /**
+   * Why the run stopped before the end: the server could not be reached even after a message's
+   * retries ran out. Jobs not yet started are left unrecorded, so the next run sends them.
+   */
+  stopped: string | undefined;
+}
+
 /**
  * Delivers jobs with `concurrency` workers sharing one rate limiter. The ledger row is written
  * only after the server accepted the message, so a crash at any point leaves every unrecorded
  * message to be sent by the next run, and no recorded one is sent twice. On abort, workers take no
  * new job and stop retrying; messages already on the wire finish and are recorded.
+ *
+ * A server that gave no reply at all through one message's every retry is gone (down, unreachable):
+ * the run stops as if aborted instead of spending the retries of every remaining message on it.
  */
-export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions): Promise<void> {
+export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions): Promise<RunResult> {
+  const halt = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, halt.signal]) : halt.signal;
+  const inner: RunOptions = { ...options, signal };
+  let stopped: string | undefined;
+  let crash: { error: unknown } | undefined;
   const iterator = jobs[Symbol.iterator]();
   const next = (): SendJob | undefined => {
-    if (options.signal?.aborted) return undefined;
+    if (signal.aborted) return undefined;
     const item = iterator.next();
     return item.done ? undefined : item.value;
   };
   // Two workers per connection: while one waits for the server's reply, the other builds and
   // encodes the next message, so no connection idles. Only `concurrency` are ever on the wire.
   const workers = Array.from({ length: Math.max(1, options.concurrency) * 2 }, async () => {
-    for (let job = next(); job; job = next()) {
-      const outcome = await deliver(job, options);
-      if (!outcome) return;
-      record(job, outcome, options.ledger);
-      options.onOutcome?.(job, outcome);
+    try {
+      for (let job = next(); job; job = next()) {
+        const outcome = await deliver(job, inner);
+        if (!outcome) return;
+        record(job, outcome, options.ledger);
+        options.onOutcome?.(job, outcome);
+        if (outcome.status === 'deferred' && outcome.failure.noReply && !halt.signal.aborted) {
+          stopped = outcome.failure.response;
+          halt.abort();
+        }
+      }
+    } catch (error) {
+      // A failed ledger write: stop the others too, and only then report it, so no message goes
+      // out after this point without its row (the caller closes the database next).
+      crash ??= { error };
+      halt.abort();
     }
   });
   await Promise.all(workers);
+  if (crash) throw crash.error;
+  return { stopped };
 }
 
 /** One job with its retries; undefined when the run was aborted before it started. */
@@ -115,5 +144,5 @@ function record(job: SendJob, outcome: JobOutcome, ledger: Ledger | undefined): 
 }
 
 function interruptedFailure(): DeliveryFailure {
-  return { kind: 'temporary', responseCode: undefined, response: 'interrupted before the retry' };
+  return { kind: 'temporary', responseCode: undefined, response: 'interrupted before the retry', noReply: false };
 }

@@ -28,6 +28,13 @@ export interface SendOptions {
   /** The process environment (SMTP_URL, ROLECAST_SECRET, DKIM); read only through readEnvironment. */
   env: NodeJS.ProcessEnv;
   segments?: string[] | undefined;
+  /** Only these addresses, compared case-insensitively: one wave of a scheduled send. */
+  onlyEmails?: ReadonlySet<string> | undefined;
+  /**
+   * This send is one part of a larger run whose caller keeps the ledger's run record (a scheduled
+   * send: one record for all its waves), so it neither starts nor finishes one itself.
+   */
+  partOfRun?: boolean | undefined;
   dryRun?: boolean | undefined;
   /** Write `.eml` files here instead of sending, even when SMTP_URL is set. */
   outbox?: string | undefined;
@@ -82,6 +89,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     try {
       const plan = planDelivery(project, subscribers, {
         segments,
+        onlyEmails: options.onlyEmails,
         isSuppressed: suppressionChecker(db),
         recorded: db ? openLedger(db, issue.id, channel).recorded() : new Map(),
         resend: Boolean(options.resend),
@@ -105,6 +113,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     transport = await createTransport(project, env, options, concurrency, log);
     const plan = planDelivery(project, subscribers, {
       segments,
+      onlyEmails: options.onlyEmails,
       isSuppressed: suppressionChecker(db),
       recorded: ledger.recorded(),
       resend: Boolean(options.resend),
@@ -115,7 +124,8 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     const compiled = await renderChecked(compile, project, plan.audience.variants, log);
     // Connection and credentials are checked before the first message, so a typo sends nothing.
     await transport.verify();
-    ledger.startRun(plan.toSend.length);
+    // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.
+    if (!options.partOfRun) ledger.startRun(plan.audience.recipients.length);
 
     const salt = options.resend ? randomSalt() : '';
     const roleOf = new Map<string, readonly string[]>();
@@ -132,7 +142,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       }
     };
     const progress = options.progress && createProgress({ ...options.progress, planned: plan.toSend.length });
-    await runDeliveries(jobs(), {
+    const { stopped } = await runDeliveries(jobs(), {
       transport,
       ledger,
       limiter: createRateLimiter(transport.kind === 'smtp' ? (options.ratePerSecond ?? config.send.ratePerSecond) : 0),
@@ -159,9 +169,9 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     });
     progress?.done();
     const interrupted = Boolean(options.signal?.aborted);
-    const report = plan.report.finish({ interrupted, elapsedMs: performance.now() - started });
-    const failed = report.total.failed + report.total.deferred > 0;
-    ledger.finishRun(interrupted ? 'interrupted' : failed ? 'failed' : 'complete');
+    const report = plan.report.finish({ interrupted, stopped, elapsedMs: performance.now() - started });
+    const failed = report.total.failed + report.total.deferred + report.total.pending > 0;
+    if (!options.partOfRun) ledger.finishRun(interrupted ? 'interrupted' : failed ? 'failed' : 'complete');
     return report;
   } finally {
     await transport?.close();

@@ -128,3 +128,24 @@ export function suppressionChecker(db: StateDb | undefined): (email: string) => 
   const set = new Set(rows);
   return (email) => set.has(emailKey(email));
 }
+
+/**
+ * The suppression list as `build`, the preview and a scheduled dry run see it: read from the state
+ * file when one exists, opened read-only and closed again at once; nothing is ever created. With
+ * no state file nobody is suppressed. `stateFile` is a resolved path (see `stateFilePath`).
+ */
+export function readSuppressionChecker(config: ResolvedConfig, stateFile?: string): (email: string) => boolean {
+  const file = stateFile ?? join(config.stateDirAbs, 'state.db');
+  let db: StateDb | undefined;
+  try {
+    db = openExistingStateDb(file);
+    return suppressionChecker(db);
+  } catch (cause) {
+    throw new RolecastError('E_INVALID', `the suppression list in ${file} could not be read`, {
+      hint: 'check that the file is a rolecast state file and readable (stateDir in rolecast.config.json, or --state)',
+      cause,
+    });
+  } finally {
+    db?.close();
+  }
+}

@@ -18,6 +18,12 @@ export interface SmtpFaults {
   dropOnData?: number[];
   /** Delay before accepting each message, to keep messages in flight for a while. */
   dataDelayMs?: number;
+  /** 1-based RCPT TO numbers answered with the given reply code, e.g. 452 (too many recipients). */
+  rcptReplies?: Record<number, number>;
+  /** 1-based DATA numbers answered with the given code once read; a 421 also closes the connection. */
+  dataReplies?: Record<number, number>;
+  /** 1-based DATA number during which the whole server goes away: listener closed, every socket destroyed. */
+  vanishOnData?: number;
 }
 
 export interface ReceivedMessage {
@@ -37,6 +43,8 @@ export interface TestSmtpServer {
 }
 
 export interface SmtpServerOptions {
+  /** A port this harness had before, to bring a vanished server back where it was; default a free one. */
+  port?: number;
   auth?: { user: string; pass: string };
   faults?: SmtpFaults;
   /** Discard messages instead of keeping them (benchmark sink). */
@@ -71,6 +79,8 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     onRcptTo(address, _session, callback) {
       counts.rcpt++;
       if (faults.tempFailRcpt?.includes(counts.rcpt)) return callback(smtpError(451, 'Try again later'));
+      const reply = faults.rcptReplies?.[counts.rcpt];
+      if (reply) return callback(smtpError(reply, `Reply ${reply} on cue`));
       if (rejected.has(address.address.toLowerCase())) return callback(smtpError(550, 'No such user here'));
       callback();
     },
@@ -82,6 +92,11 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
         stream.resume();
         return;
       }
+      if (faults.vanishOnData === number) {
+        stream.once('data', () => void shutdown());
+        stream.resume();
+        return;
+      }
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => {
         if (!options.discard) chunks.push(chunk);
@@ -89,6 +104,8 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       stream.on('end', () => {
         const finish = () => {
           if (faults.tempFailData?.includes(number)) return callback(smtpError(451, 'Temporary local problem'));
+          const reply = faults.dataReplies?.[number];
+          if (reply) return callback(smtpError(reply, `Reply ${reply} on cue`));
           counts.accepted++;
           if (!options.discard) {
             const raw = Buffer.concat(chunks).toString('utf8');
@@ -108,10 +125,19 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   server.on('error', () => {});
   const port = (server.server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  // Open pooled client connections would otherwise hold close() for its 30 s grace period.
+  const shutdown = () => {
+    closing ??= new Promise<void>((resolve) => {
+      for (const connection of connectionsOf(server)) connection._socket?.destroy();
+      server.close(() => resolve());
+    });
+    return closing;
+  };
 
   return {
     port,
@@ -121,12 +147,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
         : `smtp://127.0.0.1:${port}`,
     messages: () => Promise.all(received),
     counts,
-    close: () =>
-      new Promise<void>((resolve) => {
-        // Open pooled client connections would otherwise hold close() for its 30 s grace period.
-        for (const connection of connectionsOf(server)) connection._socket?.destroy();
-        server.close(() => resolve());
-      }),
+    close: shutdown,
   };
 }
 

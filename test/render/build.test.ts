@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { addSuppression, openStateDb } from '../../src/send/index.js';
 import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
 
 /** `rolecast build` run in-process against a copy of the example project. */
@@ -65,6 +67,35 @@ describe('rolecast build', () => {
       // Sample output carries no signed token: the build never needs the secret.
       expect(html).not.toContain('token=');
     }
+  });
+
+  it('counts suppressed addresses as skipped, reading the state file without creating one', async () => {
+    project = await tempProject({ withExample: true });
+    const stateFile = project.path('.rolecast/state.db');
+    expect((await build(project, ['--subscribers', 'subscribers.example.json'])).code).toBe(0);
+    expect(existsSync(stateFile)).toBe(false);
+
+    const db = openStateDb(stateFile);
+    addSuppression(db, 'PRIYA.RAMAN@example.com', { reason: 'complaint' });
+    db.close();
+    const result = await build(project, ['--subscribers', 'subscribers.example.json']);
+    expect(result.code, result.err).toBe(0);
+    const manifest = JSON.parse(await readFile(project.path('out/manifest.json'), 'utf8')) as {
+      variants: ManifestEntry[];
+      recipients: number;
+      skipped: Record<string, number>;
+    };
+    expect(manifest.recipients).toBe(9);
+    expect(manifest.skipped).toEqual({ 'no-content': 1, unsubscribed: 1, suppressed: 1 });
+    expect(manifest.variants.reduce((sum, v) => sum + (v.recipients ?? 0), 0)).toBe(9);
+    // Priya was the only CTO-only reader: her variant is no longer needed.
+    expect(manifest.variants.map((v) => v.id)).not.toContain('cto');
+
+    // --state names another state file; one that does not exist suppresses nobody and is not created.
+    const other = await build(project, ['--subscribers', 'subscribers.example.json', '--state', 'other.db']);
+    expect(other.code).toBe(0);
+    expect(JSON.parse(await readFile(project.path('out/manifest.json'), 'utf8')).recipients).toBe(10);
+    expect(existsSync(project.path('other.db'))).toBe(false);
   });
 
   it('without subscribers renders the editor edition and one variant per role', async () => {

@@ -215,6 +215,20 @@ describe('sending over SMTP', () => {
     expect(got).toEqual(expected.map((s) => s.email).sort());
   });
 
+  it('sends only the given addresses, whatever their case, and counts no one else', async () => {
+    fixture = await sendFixture(20);
+    server = await startSmtpServer();
+    const chosen = [fixture.subscribers[0]!, fixture.subscribers[3]!, fixture.subscribers[6]!];
+    // reader 6 is unsubscribed: restricting to an address never overrides that.
+    const report = await send(fixture, server.url(), {
+      onlyEmails: new Set([...chosen.map((s) => s.email.toUpperCase()), 'stranger@example.test']),
+    });
+    expect(report.total).toMatchObject({ planned: 2, sent: 2 });
+    expect(report.total.skipped).toMatchObject({ unsubscribed: 1, noContent: 0 });
+    const got = (await server.messages()).map((m) => m.envelope.to[0]).sort();
+    expect(got).toEqual([chosen[0]!.email, chosen[1]!.email]);
+  });
+
   it('sends a test message to another address, as a subscriber would get it, without recording it', async () => {
     fixture = await sendFixture(5);
     server = await startSmtpServer();

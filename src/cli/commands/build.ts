@@ -3,14 +3,15 @@ import { join, resolve } from 'node:path';
 import { formatProblem, hasErrors, RolecastError } from '../../errors.js';
 import { loadProject } from '../../load/project.js';
 import { type BuildEntry, renderAudience, renderBuildIndex, sampleFields } from '../../render/index.js';
+import { readSuppressionChecker, stateFilePath } from '../../send/store.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { requirePositional, stringOption } from '../_shared.js';
 
 export const buildCommand: Command = {
   name: 'build',
   summary: 'Render every audience variant to HTML and text files, with an index and a manifest',
-  usage: 'rolecast build ISSUE_DIR --out DIR [--subscribers FILE] [--config FILE]',
-  options: { ...CONFIG_OPTION, out: { type: 'string' }, subscribers: { type: 'string' } },
+  usage: 'rolecast build ISSUE_DIR --out DIR [--subscribers FILE] [--state FILE] [--config FILE]',
+  options: { ...CONFIG_OPTION, out: { type: 'string' }, subscribers: { type: 'string' }, state: { type: 'string' } },
   async run(args, ctx) {
     const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
     const out = resolve(ctx.cwd, requireOut(stringOption(args, 'out'), this.usage));
@@ -20,7 +21,11 @@ export const buildCommand: Command = {
       configFile: stringOption(args, 'config'),
       cwd: ctx.cwd,
     });
-    const rendered = await renderAudience(project);
+    // Recipient counts skip suppressed addresses as a send would; the state file is only read.
+    const isSuppressed = project.subscribers
+      ? readSuppressionChecker(project.config, stateFilePath(project.config, ctx.cwd, stringOption(args, 'state')))
+      : undefined;
+    const rendered = await renderAudience(project, { isSuppressed });
     const problems = [...project.problems, ...rendered.problems];
 
     // Sample output: a placeholder reader, and no signing key, so nothing secret is written.

@@ -105,7 +105,11 @@ function outcome(report: SendReport, stderr: NodeJS.WritableStream): number {
   if (failed > 0) {
     print(stderr, `${failed} message(s) not delivered — see the failures above; "rolecast status" lists them again`);
     if (report.total.deferred > 0) print(stderr, 'temporary failures are retried when you run the same command again');
-    return EXIT.sendFailed;
   }
+  if (report.stopped !== undefined)
+    print(stderr, 'the SMTP server could not be reached; run the same command again to send the remaining messages');
+  // A dry run plans everything and attempts nothing: its pending count is the plan, not a shortfall.
+  const notAttempted = report.mode === 'dry-run' ? 0 : report.total.pending;
+  if (failed + notAttempted > 0) return EXIT.sendFailed;
   return EXIT.ok;
 }

@@ -1,13 +1,19 @@
 import { basename, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { displayPath } from '../../load/_display.js';
-import { openExistingStateDb, readStatus, stateFilePath } from '../../send/index.js';
+import { openWaveStore, type StoredWave, scheduledChannels } from '../../schedule/store.js';
+import { type ChannelStatus, openExistingStateDb, readStatus, stateFilePath } from '../../send/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, requirePositional, stringOption } from '../_shared.js';
 
+interface ScheduleStatus {
+  channel: string;
+  waves: StoredWave[];
+}
+
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'Show how far a send got: sent, failed and pending counts, and each failure',
+  summary: 'Show how far a send got: sent, failed and pending counts, each failure, and any scheduled waves',
   usage: 'rolecast status ISSUE_DIR [--state FILE] [--json] [--config FILE]',
   options: { ...CONFIG_OPTION, state: { type: 'string' }, json: { type: 'boolean' } },
   async run(args, ctx) {
@@ -17,34 +23,52 @@ export const statusCommand: Command = {
     const issueId = basename(resolve(ctx.cwd, issueDir));
     const file = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
     const db = openExistingStateDb(file);
-    const channels = db ? readStatus(db, issueId) : [];
-    db?.close();
+    let channels: ChannelStatus[] = [];
+    let schedules: ScheduleStatus[] = [];
+    try {
+      channels = db ? readStatus(db, issueId) : [];
+      schedules = db
+        ? scheduledChannels(db, issueId).map((channel) => ({
+            channel,
+            waves: openWaveStore(db, issueId, channel).list(),
+          }))
+        : [];
+    } finally {
+      db?.close();
+    }
     if (flag(args, 'json')) {
-      print(ctx.stdout, JSON.stringify({ issueId, stateFile: file, channels }, null, 2));
+      print(ctx.stdout, JSON.stringify({ issueId, stateFile: file, channels, schedules }, null, 2));
       return 0;
     }
-    if (channels.length === 0) {
+    if (channels.length === 0)
       print(ctx.stdout, `${issueId}: nothing sent yet (no record in ${displayPath(file, ctx.cwd)})`);
-      return 0;
-    }
-    for (const c of channels) {
-      const pending = c.pending === undefined ? '' : `, ${c.pending} pending`;
-      const run = c.lastRun
-        ? ` — last run ${c.lastRun.outcome ?? 'did not finish'} (started ${c.lastRun.startedAt})`
-        : '';
-      print(
-        ctx.stdout,
-        `${issueId} via ${c.channel}: ${c.sent} sent, ${c.failed} failed, ${c.deferred} deferred${pending}${run}`,
-      );
-      for (const f of c.failures) {
-        const code = f.responseCode === null ? '' : `${f.responseCode} `;
-        const reply = f.response?.startsWith(String(f.responseCode)) ? f.response : `${code}${f.response ?? ''}`;
-        print(
-          ctx.stdout,
-          `  ${f.status === 'failed' ? '✗' : '…'} ${f.email} [${f.status}, ${f.attempts} attempt(s)]: ${reply}`,
-        );
-      }
-    }
+    for (const c of channels) printChannel(ctx.stdout, issueId, c);
+    for (const s of schedules) printSchedule(ctx.stdout, issueId, s);
     return 0;
   },
 };
+
+function printChannel(out: NodeJS.WritableStream, issueId: string, c: ChannelStatus): void {
+  const pending = c.pending === undefined ? '' : `, ${c.pending} pending`;
+  const run = c.lastRun ? ` — last run ${c.lastRun.outcome ?? 'did not finish'} (started ${c.lastRun.startedAt})` : '';
+  print(out, `${issueId} via ${c.channel}: ${c.sent} sent, ${c.failed} failed, ${c.deferred} deferred${pending}${run}`);
+  for (const f of c.failures) {
+    const code = f.responseCode === null ? '' : `${f.responseCode} `;
+    const reply = f.response?.startsWith(String(f.responseCode)) ? f.response : `${code}${f.response ?? ''}`;
+    print(out, `  ${f.status === 'failed' ? '✗' : '…'} ${f.email} [${f.status}, ${f.attempts} attempt(s)]: ${reply}`);
+  }
+}
+
+/** One line per wave: when (UTC), how many, which zones, and where it stands. */
+function printSchedule(out: NodeJS.WritableStream, issueId: string, s: ScheduleStatus): void {
+  const total = s.waves.reduce((sum, w) => sum + w.recipients, 0);
+  print(out, `${issueId} scheduled via ${s.channel}: ${s.waves.length} wave(s), ${total} recipient(s)`);
+  for (const w of s.waves) {
+    const when = `${w.waveUtc.slice(0, 10)} ${w.waveUtc.slice(11, 16)} UTC`;
+    const detail = w.detail ? ` (${w.detail})` : '';
+    print(
+      out,
+      `  ${when}  ${String(w.recipients).padStart(5)} recipient(s)  ${w.status}${detail}  ${w.zones.join(', ')}`,
+    );
+  }
+}

@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { planAudience } from '../../src/group/index.js';
+import { openStateDb, readStatus, sendIssue } from '../../src/send/index.js';
+import { captureStreams } from '../helpers/project.js';
+import { type SmtpFaults, startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+
+/**
+ * A real SMTP server misbehaving the ways real ones do. Whatever it does, each reader ends up with
+ * exactly one message, and the ledger says "sent" only for what the server accepted.
+ */
+
+const servers: TestSmtpServer[] = [];
+let fixture: SendFixture | undefined;
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+  await fixture?.cleanup();
+  fixture = undefined;
+});
+
+async function serve(options: Parameters<typeof startSmtpServer>[0] = {}): Promise<TestSmtpServer> {
+  const server = await startSmtpServer(options);
+  servers.push(server);
+  return server;
+}
+
+async function eligible(f: SendFixture): Promise<string[]> {
+  const project = await f.load();
+  const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+  return plan.recipients.map((r) => r.subscriber.email).sort();
+}
+
+interface Row {
+  email: string;
+  status: string;
+  attempts: number;
+  response_code: number | null;
+}
+
+function ledgerRows(f: SendFixture): Row[] {
+  const db = openStateDb(`${f.dir}/.rolecast/state.db`);
+  try {
+    return db.prepare('SELECT email, status, attempts, response_code FROM deliveries ORDER BY email').all() as Row[];
+  } finally {
+    db.close();
+  }
+}
+
+async function receivedBy(...list: TestSmtpServer[]): Promise<string[]> {
+  const all = await Promise.all(list.map((s) => s.messages()));
+  return all.flat().map((m) => m.envelope.to[0]!);
+}
+
+/** `rolecast send --json` in-process, so the exit code is tested too. */
+async function sendCommand(f: SendFixture, url: string) {
+  const streams = captureStreams();
+  const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
+    cwd: f.dir,
+    env: sendEnv(url),
+    stdout: streams.stdout,
+    stderr: streams.stderr,
+    signal: new AbortController().signal,
+  });
+  return { code, report: JSON.parse(streams.out), err: streams.err };
+}
+
+describe('SMTP replies that ask to try again', () => {
+  it.each<[string, SmtpFaults]>([
+    ['421 to DATA, closing the connection', { dataReplies: { 3: 421, 7: 421 } }],
+    ['451 to DATA', { dataReplies: { 3: 451, 7: 451 } }],
+    ['452 too many recipients / rate limited, to RCPT', { rcptReplies: { 3: 452, 7: 452 } }],
+  ])('%s: retried, none lost, none doubled', async (_name, faults) => {
+    fixture = await sendFixture(16, { concurrency: 2 });
+    const server = await serve({ faults });
+    const report = await sendIssue({
+      issueDir: fixture.issueDir,
+      subscribersFile: fixture.subscribersFile,
+      cwd: fixture.dir,
+      env: sendEnv(server.url()),
+    });
+    expect(report.total).toMatchObject({ failed: 0, deferred: 0, pending: 0 });
+    const expected = await eligible(fixture);
+    expect((await receivedBy(server)).sort()).toEqual(expected);
+    const rows = ledgerRows(fixture);
+    expect(rows.map((r) => r.email)).toEqual(expected);
+    expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    // Each refused attempt was made again (a retry may itself be the next one refused).
+    expect(rows.reduce((sum, r) => sum + r.attempts, 0)).toBe(expected.length + 2);
+    expect(server.counts.accepted).toBe(expected.length);
+    // A 421 closes the connection: the retries went out on new ones (verify, at least one pooled, two more).
+    if (faults.dataReplies?.[3] === 421) expect(server.counts.connections).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('SMTP replies that refuse for good', () => {
+  it('554 to DATA is recorded as a permanent failure, never retried', async () => {
+    fixture = await sendFixture(12, { concurrency: 1 });
+    const server = await serve({ faults: { dataReplies: { 3: 554 } } });
+    const { code, report } = await sendCommand(fixture, server.url());
+    expect(code).toBe(3);
+    expect(report.total).toMatchObject({ failed: 1, deferred: 0, pending: 0 });
+    const [failure] = report.failures;
+    expect(failure).toMatchObject({ status: 'failed', responseCode: 554, attempts: 1 });
+    expect(server.counts.data).toBe(server.counts.accepted + 1);
+    const received = await receivedBy(server);
+    expect(received).not.toContain(failure.email);
+    expect([...received, failure.email].sort()).toEqual(await eligible(fixture));
+    expect(ledgerRows(fixture).find((r) => r.email === failure.email)).toMatchObject({
+      status: 'failed',
+      response_code: 554,
+    });
+  });
+});
+
+describe('an SMTP server that goes away in the middle of a run', () => {
+  it('stops, records only accepted messages as sent, exits 3, and a re-run delivers the rest once', async () => {
+    fixture = await sendFixture(40, { concurrency: 1 });
+    const first = await serve({ faults: { vanishOnData: 5 } });
+    const port = first.port;
+    const expected = await eligible(fixture);
+
+    const broken = await sendCommand(fixture, first.url());
+    expect(broken.code).toBe(3);
+    expect(broken.err).toContain('could not be reached');
+    const accepted = await receivedBy(first);
+    expect(accepted).toHaveLength(4);
+    const { total } = broken.report;
+    expect(broken.report.stopped).toMatch(/ECONNREFUSED|closed/i);
+    expect(total.sent).toBe(4);
+    expect(total.failed).toBe(0);
+    // At most the messages already handed to the pool are recorded deferred; the rest were not tried.
+    expect(total.deferred).toBeGreaterThanOrEqual(1);
+    expect(total.deferred).toBeLessThanOrEqual(2);
+    expect(total.pending).toBe(expected.length - 4 - total.deferred);
+
+    const rows = ledgerRows(fixture);
+    expect(
+      rows
+        .filter((r) => r.status === 'sent')
+        .map((r) => r.email)
+        .sort(),
+    ).toEqual([...accepted].sort());
+    expect(rows.filter((r) => r.status === 'deferred')).toHaveLength(total.deferred);
+    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const [status] = readStatus(db, '2026-W48');
+    db.close();
+    expect(status).toMatchObject({ sent: 4, failed: 0, pending: expected.length - 4 });
+
+    // It comes back where it was, and goes away again after two more: status still counts from the whole list.
+    const flaky = await serve({ port, faults: { vanishOnData: 3 } });
+    expect((await sendCommand(fixture, flaky.url())).code).toBe(3);
+    expect(await receivedBy(flaky)).toHaveLength(2);
+    const db2 = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const [second] = readStatus(db2, '2026-W48');
+    db2.close();
+    expect(second).toMatchObject({ planned: expected.length, sent: 6, pending: expected.length - 6 });
+
+    // Back for good: the same command finishes the job.
+    const again = await serve({ port });
+    const resumed = await sendCommand(fixture, again.url());
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.report.total).toMatchObject({ sent: expected.length - 6, deferred: 0, pending: 0 });
+    expect(resumed.report.total.skipped.alreadySent).toBe(6);
+    const all = await receivedBy(first, flaky, again);
+    expect(all).toHaveLength(expected.length);
+    expect([...all].sort()).toEqual(expected);
+  });
+});

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import type { DeliveryRecord, Ledger } from '../../src/send/ledger.js';
+import { type Clock, createRateLimiter } from '../../src/send/rate-limit.js';
+import { backoffDelay, classifyFailure } from '../../src/send/retry.js';
+import { type RunOptions, runDeliveries, type SendJob } from '../../src/send/run.js';
+import type { MailTransport } from '../../src/send/transport.js';
+
+/** The delivery loop against a scripted transport and a clock that only moves when someone sleeps. */
+
+type Recorded = Omit<DeliveryRecord, 'updatedAt'>;
+
+function memoryLedger(options: { failOnWrite?: number } = {}): Ledger & { rows: Recorded[] } {
+  const rows: Recorded[] = [];
+  let writes = 0;
+  return {
+    rows,
+    recorded: () => new Map(),
+    record(entry) {
+      // One failed write (a full disk for a moment); the writes after it would succeed.
+      if (++writes === options.failOnWrite) throw new Error('disk full');
+      rows.push(entry);
+    },
+    startRun() {},
+    finishRun() {},
+  };
+}
+
+/** Each call to send gets the next scripted answer (an error to throw, or acceptance); then acceptance. */
+function scriptedTransport(script: (call: number, to: string) => Error | undefined) {
+  const calls: string[] = [];
+  const transport: MailTransport = {
+    kind: 'smtp',
+    destination: 'smtp://test',
+    verify: async () => {},
+    async send(mail) {
+      const to = String((mail.envelope as { to: string[] }).to[0]);
+      calls.push(to);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      const error = script(calls.length, to);
+      if (error) throw error;
+      return { response: '250 OK' };
+    },
+    close: async () => {},
+  };
+  return { transport, calls };
+}
+
+function smtpError(responseCode: number, response: string): Error {
+  return Object.assign(new Error(response), { responseCode, response });
+}
+
+function noReply(): Error {
+  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2525'), { code: 'ESOCKET' });
+}
+
+function jobs(count: number): SendJob[] {
+  return Array.from({ length: count }, (_, i) => {
+    const email = `r${i}@example.test`;
+    return {
+      email,
+      variantId: 'cto',
+      messageId: `<${i}@example.test>`,
+      build: () => ({ envelope: { from: 'digest@example.test', to: [email] }, raw: 'x' }),
+    };
+  });
+}
+
+function sleepyClock(): Clock & { sleeps: number[] } {
+  let time = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => time,
+    async sleep(ms, signal) {
+      signal?.throwIfAborted();
+      sleeps.push(ms);
+      time += ms;
+    },
+  };
+}
+
+function options(transport: MailTransport, ledger: Ledger, extra: Partial<RunOptions> = {}): RunOptions {
+  return {
+    transport,
+    ledger,
+    limiter: createRateLimiter(0),
+    concurrency: 1,
+    retries: 3,
+    retryBaseMs: 1000,
+    clock: sleepyClock(),
+    random: () => 0.5,
+    ...extra,
+  };
+}
+
+describe('delivery loop', () => {
+  it('backs off before retrying a 452 (too many recipients, rate limited), then delivers', async () => {
+    const ledger = memoryLedger();
+    const clock = sleepyClock();
+    const { transport, calls } = scriptedTransport((call) =>
+      call <= 2 ? smtpError(452, '452 4.5.3 Too many recipients, slow down') : undefined,
+    );
+    const result = await runDeliveries(jobs(1), options(transport, ledger, { clock }));
+    expect(result.stopped).toBeUndefined();
+    expect(calls).toEqual(['r0@example.test', 'r0@example.test', 'r0@example.test']);
+    expect(clock.sleeps).toEqual([backoffDelay(1, 1000, () => 0.5), backoffDelay(2, 1000, () => 0.5)]);
+    expect(clock.sleeps[1]!).toBeGreaterThan(clock.sleeps[0]!);
+    expect(ledger.rows).toEqual([expect.objectContaining({ email: 'r0@example.test', status: 'sent', attempts: 3 })]);
+  });
+
+  it('keeps going when the server replies 4xx to every message: it is up, the readers are deferred', async () => {
+    const ledger = memoryLedger();
+    const { transport } = scriptedTransport(() => smtpError(451, '451 4.7.1 Greylisted'));
+    const result = await runDeliveries(jobs(5), options(transport, ledger, { retries: 1 }));
+    expect(result.stopped).toBeUndefined();
+    expect(ledger.rows.map((r) => r.status)).toEqual(Array(5).fill('deferred'));
+  });
+
+  it('stops taking messages once one ran out of retries with no reply at all (the server is gone)', async () => {
+    const ledger = memoryLedger();
+    const { transport, calls } = scriptedTransport((_call, to) => (to === 'r0@example.test' ? undefined : noReply()));
+    const result = await runDeliveries(jobs(50), options(transport, ledger, { concurrency: 2, retries: 2 }));
+    expect(result.stopped).toContain('ECONNREFUSED');
+    expect(ledger.rows[0]).toMatchObject({ email: 'r0@example.test', status: 'sent' });
+    const deferred = ledger.rows.filter((r) => r.status === 'deferred');
+    // Only the messages already started (two per connection) are recorded; the rest stay for the next run.
+    expect(deferred.length).toBeGreaterThanOrEqual(1);
+    expect(deferred.length).toBeLessThanOrEqual(4);
+    expect(ledger.rows).toHaveLength(1 + deferred.length);
+    expect(calls.length).toBeLessThanOrEqual(1 + 4 * 3);
+  });
+
+  it('when the ledger cannot be written, stops every worker before it reports the error', async () => {
+    const ledger = memoryLedger({ failOnWrite: 3 });
+    const { transport, calls } = scriptedTransport(() => undefined);
+    await expect(runDeliveries(jobs(40), options(transport, ledger, { concurrency: 3 }))).rejects.toThrow('disk full');
+    const sendsAtFailure = calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Nothing goes out after the run gave up: the caller closes the database next.
+    expect(calls.length).toBe(sendsAtFailure);
+    expect(sendsAtFailure).toBeLessThan(40);
+  });
+});
+
+describe('no-reply failures', () => {
+  it.each([
+    [{ code: 'ECONNECTION', message: 'Connection closed unexpectedly' }, true],
+    [{ code: 'ESOCKET', message: 'connect ECONNREFUSED' }, true],
+    [{ code: 'ETIMEDOUT', message: 'Timeout' }, true],
+    [{ responseCode: 421, response: '421 closing' }, false],
+    [{ responseCode: 452, response: '452 too many recipients' }, false],
+    [new TypeError('bug building message'), false],
+  ])('%o: no reply is %s', (error, expected) => {
+    expect(classifyFailure(error).noReply).toBe(expected);
+  });
+});
