@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Browser and SMTP integration tests start real servers; keep them from starving each other on 2 cores.
     maxWorkers: 2,
+    // A machine-readable summary beside the usual output, for CI's closing line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-artifacts/vitest-report.json' },
   },
 });
