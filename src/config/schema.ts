@@ -53,8 +53,21 @@ export const ConfigSchema = z.object({
       retries: z.number().int().min(0).max(20).default(4),
       retryBaseMs: z.number().int().min(1).default(1000),
       graceHours: z.number().min(0).default(2),
+      /** A stalled server must not hold a connection for minutes; a timeout is retried. */
+      connectionTimeoutMs: z.number().int().positive().default(30_000),
+      greetingTimeoutMs: z.number().int().positive().default(30_000),
+      socketTimeoutMs: z.number().int().positive().default(60_000),
     })
-    .default({ concurrency: 5, ratePerSecond: 50, retries: 4, retryBaseMs: 1000, graceHours: 2 }),
+    .default({
+      concurrency: 5,
+      ratePerSecond: 50,
+      retries: 4,
+      retryBaseMs: 1000,
+      graceHours: 2,
+      connectionTimeoutMs: 30_000,
+      greetingTimeoutMs: 30_000,
+      socketTimeoutMs: 60_000,
+    }),
   /** Size gate for one message as encoded for sending. Gmail clips above ~102 KB. */
   sizeLimitKb: z.number().positive().default(100),
   sizeWarnKb: z.number().positive().default(80),

@@ -225,7 +225,7 @@ function validateEntries(
     subscriber.roles = roles;
     subscribers.push(subscriber);
   }
-  for (const [field, { count, path }] of unknownFields) {
+  for (const { count, path } of unknownFields.values()) {
     problems.push({
       severity: 'warning',
       file,

@@ -1,16 +1,20 @@
 import { readEnvironment } from '../config/env.js';
-import { EXIT, RolecastError } from '../errors.js';
+import { EXIT, formatProblem, RolecastError } from '../errors.js';
 import { loadProject } from '../load/project.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
 import { type Channel, openLedger } from '../send/ledger.js';
+import { acquireSendLock, type SendLock } from '../send/lock.js';
+import { ACCOUNT_REFUSED_HINT } from '../send/report.js';
 import { openExistingStateDb, openStateDb, type StateDb, stateFilePath } from '../send/store.js';
+import type { WaveResult } from './runner.js';
 import { scheduledSend } from './scheduled-send.js';
 
 /**
  * `rolecast send … --at TIME [--local] [--send-missed]`: the scheduled form of `send`. Each wave is
- * an ordinary `sendIssue` run restricted to the wave's addresses (`onlyEmails`), so locking, the
- * ledger, suppressions, segments, retries and the report all behave exactly as in an immediate
- * send. The ledger's run record covers the whole schedule, not one wave.
+ * an ordinary `sendIssue` run restricted to the wave's addresses (`onlyEmails`), so the ledger,
+ * suppressions, segments, retries and the report all behave exactly as in an immediate send. The
+ * send lock and the ledger's run record cover the whole schedule, not one wave: between waves no
+ * other send of the issue can start.
  */
 
 export interface ScheduledSendCommandOptions {
@@ -22,6 +26,8 @@ export interface ScheduledSendCommandOptions {
   dryRun: boolean;
   stdout: NodeJS.WritableStream;
   printReport: (report: SendReport) => void;
+  /** The wait between waves; replaceable in tests. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export async function runScheduledSendCommand(options: ScheduledSendCommandOptions): Promise<number> {
@@ -40,6 +46,8 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
     configFile: send.configFile,
     cwd: send.cwd,
   });
+  // Once for the whole schedule; the waves are told not to repeat them.
+  for (const problem of project.problems) send.log?.(formatProblem(problem));
   const env = readEnvironment(send.env);
   // The same rule sendIssue uses, so waves of a trial run to the outbox never count as sent over SMTP.
   const channel: Channel = send.outbox || !env.smtpUrl ? 'outbox' : 'smtp';
@@ -47,10 +55,17 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
   // A dry run reads the suppressions when there is a state file, and never creates one.
   const db: StateDb | undefined = options.dryRun ? openExistingStateDb(stateFile) : openStateDb(stateFile);
   const ledger = db && !options.dryRun ? openLedger(db, project.issue.id, channel, send.now) : undefined;
+  let lock: SendLock | undefined;
   let started = false;
   let interrupted = false;
   let undelivered = 0;
+  let resendSince: string | undefined;
   try {
+    if (db && !options.dryRun) {
+      lock = acquireSendLock(db, project.issue.id, { now: send.now, breakLock: send.breakLock });
+      const holder = lock.tookOverFrom;
+      if (holder) send.log?.(`--break-lock: took over the send lock of pid ${holder.pid} on ${holder.host}`);
+    }
     const result = await scheduledSend(
       {
         project,
@@ -61,30 +76,48 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
         sendMissed: options.sendMissed,
         dryRun: options.dryRun,
         stdout: options.stdout,
+        cwd: send.cwd,
+        ...(send.log ? { log: send.log } : {}),
         ...(send.signal ? { signal: send.signal } : {}),
       },
       {
         db,
         ...(send.now ? { now: send.now } : {}),
+        ...(options.sleep ? { sleep: options.sleep } : {}),
         onStart: (waves) => {
-          ledger?.startRun(waves.reduce((sum, wave) => sum + wave.count, 0));
+          // A --resend resumes an unfinished one, so its readers are not sent it twice.
+          if (send.resend && ledger)
+            resendSince = ledger.unfinishedResend() ?? (send.now?.() ?? new Date()).toISOString();
+          ledger?.startRun(
+            waves.reduce((sum, wave) => sum + wave.count, 0),
+            resendSince,
+          );
           started = true;
         },
-        sendTo: async (subscribers) => {
+        sendTo: async (subscribers): Promise<WaveResult> => {
           const onlyEmails = new Set(subscribers.map((s) => s.email));
-          const report = await sendIssue({ ...send, onlyEmails, partOfRun: true, dryRun: false });
+          const report = await sendIssue({ ...send, onlyEmails, partOfRun: true, dryRun: false, resendSince });
           options.printReport(report);
           const left = report.total.failed + report.total.deferred + report.total.pending;
           undelivered += left;
+          const open = left - report.total.failed;
           if (report.interrupted) {
             interrupted = true;
-            throw new RolecastError('E_INTERRUPTED', 'the scheduled send was interrupted', {
+            const stop = new RolecastError('E_INTERRUPTED', 'the scheduled send was interrupted', {
               hint: 'run the same command again to resume: waves and messages already sent are not sent again',
             });
+            return { complete: false, detail: `interrupted, ${open} message(s) not delivered yet`, stop };
+          }
+          if (report.aborted !== undefined) {
+            const stop = new RolecastError(
+              'E_SEND_FAILED',
+              `the SMTP server refuses this sender or account: ${report.aborted}`,
+              { hint: ACCOUNT_REFUSED_HINT },
+            );
+            return { complete: false, detail: `aborted, ${open} message(s) not delivered yet`, stop };
           }
           // Deferred or unattempted messages keep the wave open, so running the command again retries them.
-          if (left - report.total.failed > 0)
-            return { complete: false, detail: `${left - report.total.failed} message(s) not delivered yet` };
+          if (open > 0) return { complete: false, detail: `${open} message(s) not delivered yet` };
           return { complete: true };
         },
       },
@@ -95,13 +128,15 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
     return incomplete ? EXIT.sendFailed : EXIT.ok;
   } catch (error) {
     const wasInterrupted = interrupted || (error instanceof RolecastError && error.code === 'E_INTERRUPTED');
-    if (started) ledger?.finishRun(wasInterrupted ? 'interrupted' : 'failed');
+    const aborted = error instanceof RolecastError && error.code === 'E_SEND_FAILED';
+    if (started) ledger?.finishRun(wasInterrupted ? 'interrupted' : aborted ? 'aborted' : 'failed');
     if (wasInterrupted) {
       options.stdout.write('interrupted — run the same command to resume\n');
       return EXIT.interrupted;
     }
     throw error;
   } finally {
+    lock?.release();
     db?.close();
   }
 }

@@ -16,6 +16,7 @@ export {
   type ScheduleReport,
   sleep,
   type WaveOutcome,
+  type WaveResult,
 } from './runner.js';
 export {
   type ScheduledSendDeps,

@@ -9,7 +9,9 @@ import type { WaveStore } from './store.js';
  * Lateness rule: a wave whose time passed while nothing was running (the process was down, or the
  * machine asleep) is sent at once only within the grace window; beyond it the wave is reported as
  * missed and left unsent, unless `sendMissed`. Time this run spent sending earlier waves does not
- * count as lateness: a wave that fell due during a long send goes out right after it.
+ * count as lateness: a wave that fell due during a long send goes out right after it. A wave that
+ * already started (cut short, or left with deferred messages) is finished whatever the time: part
+ * of its readers have it, and the grace window is about whether to start, not whether to finish.
  */
 
 /** `incomplete`: sent, but some messages were deferred; the wave stays open so a rerun retries them. */
@@ -17,11 +19,18 @@ export type WaveOutcome = 'sent' | 'incomplete' | 'already-sent' | 'missed';
 
 export type ScheduleEvent =
   | { type: 'waiting'; wave: Wave; waitMs: number }
-  | { type: 'sending'; wave: Wave; lateMs: number }
+  | { type: 'sending'; wave: Wave; lateMs: number; resumed: boolean }
   | { type: 'sent'; wave: Wave }
   | { type: 'incomplete'; wave: Wave; detail: string }
   | { type: 'already-sent'; wave: Wave }
   | { type: 'missed'; wave: Wave; lateMs: number };
+
+export interface WaveResult {
+  complete: boolean;
+  detail?: string;
+  /** The wave was cut short and the schedule ends with this error; the wave stays open for a rerun. */
+  stop?: Error;
+}
 
 export interface RunScheduleOptions {
   waves: readonly Wave[];
@@ -29,9 +38,13 @@ export interface RunScheduleOptions {
   now: () => Date;
   /** Resolves after `ms` or as soon as `signal` aborts. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Resolve with `{ complete: false }` when some messages are left for a rerun (e.g. deferred). */
+  /**
+   * Resolve with `{ complete: false }` when some messages are left for a rerun (e.g. deferred), and
+   * add `stop` when the schedule must end there (interrupted, account refused). Throw only when
+   * nothing of the wave went out (config, connection, lock): the wave then counts as not started.
+   */
   // biome-ignore lint/suspicious/noConfusingVoidType: a sender with nothing to report returns nothing
-  sendWave: (wave: Wave) => Promise<void | { complete: boolean; detail?: string }>;
+  sendWave: (wave: Wave) => Promise<void | WaveResult>;
   graceMs: number;
   sendMissed?: boolean;
   signal?: AbortSignal;
@@ -55,8 +68,8 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
   const waves = [...options.waves].sort((a, b) => a.utcMs - b.utcMs);
   const statuses = store.register(waves);
   const report: ScheduleReport = { waves: [], sent: 0, missed: 0 };
-  // When this run last finished sending; lateness is measured from here for waves that fell due meanwhile.
-  let busyUntil: number | undefined;
+  // When this run was busy sending: time spent there is not lateness, time before it (down) is.
+  const busy: { from: number; to: number }[] = [];
 
   for (const wave of waves) {
     if (statuses.get(wave.utc) === 'sent') {
@@ -74,34 +87,39 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
       await options.sleep(Math.min(waitMs, maxSleep), signal);
       throwIfAborted(signal);
       current = now().getTime();
-      // Woken on time: whatever lateness follows is not the process being down.
-      busyUntil = undefined;
     }
     throwIfAborted(signal);
-    const lateMs = Math.max(0, current - Math.max(wave.utcMs, busyUntil ?? Number.NEGATIVE_INFINITY));
-    if (lateMs > options.graceMs && !options.sendMissed) {
+    const lateMs = lateness(wave.utcMs, current, busy);
+    const status = statuses.get(wave.utc);
+    const resumed = status === 'sending' || status === 'failed';
+    if (lateMs > options.graceMs && !options.sendMissed && !resumed) {
       store.mark(wave.utc, 'missed', `${Math.round(lateMs / 60_000)} min late`);
       emit({ type: 'missed', wave, lateMs });
       report.waves.push({ wave, outcome: 'missed', lateMs });
       report.missed++;
       continue;
     }
-    emit({ type: 'sending', wave, lateMs });
+    emit({ type: 'sending', wave, lateMs, resumed });
     store.mark(wave.utc, 'sending');
     let result: Awaited<ReturnType<RunScheduleOptions['sendWave']>>;
+    const sendingFrom = now().getTime();
     try {
       result = await options.sendWave(wave);
     } catch (error) {
-      store.mark(wave.utc, 'failed', error instanceof Error ? error.message : String(error));
+      // Nothing of it went out this time: it is as started as it was before (so the grace window
+      // still applies to a wave that never got going).
+      store.mark(wave.utc, resumed ? 'failed' : 'pending', error instanceof Error ? error.message : String(error));
       throw error;
     }
-    busyUntil = now().getTime();
+    busy.push({ from: sendingFrom, to: now().getTime() });
     report.sent++;
     if (result && !result.complete) {
       const detail = result.detail ?? 'some messages were not delivered';
+      // `failed` marks a wave started and not finished: a later run finishes it whatever the time.
       store.mark(wave.utc, 'failed', detail);
       emit({ type: 'incomplete', wave, detail });
       report.waves.push({ wave, outcome: 'incomplete', lateMs });
+      if (result.stop) throw result.stop;
       continue;
     }
     store.mark(wave.utc, 'sent');
@@ -109,6 +127,13 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
     report.waves.push({ wave, outcome: 'sent', lateMs });
   }
   return report;
+}
+
+/** How late a wave is at `current`, not counting the time this run spent sending other waves. */
+function lateness(dueMs: number, current: number, busy: readonly { from: number; to: number }[]): number {
+  let late = Math.max(0, current - dueMs);
+  for (const { from, to } of busy) late -= Math.max(0, Math.min(to, current) - Math.max(from, dueMs));
+  return Math.max(0, late);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

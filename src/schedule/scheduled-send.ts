@@ -1,10 +1,10 @@
 import { RolecastError } from '../errors.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
-import { normaliseSegments, planRecipients } from '../send/plan.js';
+import { normaliseSegments, orphanWarnings, planRecipients } from '../send/plan.js';
 import { emailKey, type StateDb, suppressionChecker } from '../send/store.js';
 import { formatPlan, planWaves, type Wave } from './plan.js';
-import { sleep as realSleep, runSchedule, type ScheduleEvent, type ScheduleReport } from './runner.js';
+import { sleep as realSleep, runSchedule, type ScheduleEvent, type ScheduleReport, type WaveResult } from './runner.js';
 import { openWaveStore } from './store.js';
 
 /**
@@ -24,6 +24,10 @@ export interface ScheduledSendOptions {
   sendMissed?: boolean;
   dryRun?: boolean;
   stdout: NodeJS.WritableStream;
+  /** Warnings for the person running the command (stderr), e.g. summaries that reach nobody. */
+  log?: (line: string) => void;
+  /** For paths in warnings. */
+  cwd?: string;
   signal?: AbortSignal;
 }
 
@@ -32,7 +36,7 @@ export interface ScheduledSendDeps {
   db: StateDb | undefined;
   /** Sends the issue to exactly these subscribers (the ordinary `sendIssue`). */
   // biome-ignore lint/suspicious/noConfusingVoidType: a sender with nothing to report returns nothing
-  sendTo: (subscribers: Subscriber[], wave: Wave) => Promise<void | { complete: boolean; detail?: string }>;
+  sendTo: (subscribers: Subscriber[], wave: Wave) => Promise<void | WaveResult>;
   /** Called once the plan is final, before the first wait: the caller records the run it starts. */
   onStart?: (waves: readonly Wave[]) => void;
   now?: () => Date;
@@ -57,10 +61,16 @@ export async function scheduledSend(
     });
   }
   const config = project.config;
+  const isSuppressed = suppressionChecker(deps.db);
   const audience = planRecipients(project, subscribers, {
     segments: normaliseSegments(project.taxonomy, options.segments ?? []),
-    isSuppressed: suppressionChecker(deps.db),
+    isSuppressed,
   });
+  // Judged on the whole list, once for the plan; the waves themselves stay quiet about it.
+  const everyone = options.segments?.length
+    ? planRecipients(project, subscribers, { segments: [], isSuppressed })
+    : audience;
+  for (const line of orphanWarnings(project, everyone, options.cwd)) options.log?.(line);
   const waves = planWaves({
     recipients: audience.recipients.map(({ subscriber }) => ({
       email: subscriber.email,
@@ -108,8 +118,11 @@ function describe(event: ScheduleEvent): string {
   switch (event.type) {
     case 'waiting':
       return `waiting ${formatDuration(event.waitMs)} for the wave at ${when} (${who})`;
-    case 'sending':
-      return `sending the wave at ${when} (${who})${event.lateMs > 60_000 ? `, ${formatDuration(event.lateMs)} late` : ''}`;
+    case 'sending': {
+      const late = event.lateMs > 60_000 ? `, ${formatDuration(event.lateMs)} late` : '';
+      const verb = event.resumed ? 'resuming the wave already started' : 'sending the wave';
+      return `${verb} at ${when} (${who})${late}`;
+    }
     case 'sent':
       return `✓ wave at ${when} done`;
     case 'incomplete':

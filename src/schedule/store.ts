@@ -4,7 +4,9 @@ import type { Wave } from './plan.js';
 /**
  * The stored plan: one row per wave in the same SQLite state file as the delivery ledger, so a
  * restarted `send --at` knows which waves already went out. Only `sent` is final: a `missed` or
- * `failed` wave can still be sent by a later run (for `missed`, with --send-missed).
+ * `failed` wave can still be sent by a later run (for `missed`, with --send-missed). `sending` (the
+ * process died during the wave) and `failed` (cut short, or messages deferred) mean the wave has
+ * started; `pending` and `missed` mean it has not.
  */
 
 export type WaveStatus = 'pending' | 'sending' | 'sent' | 'missed' | 'failed';

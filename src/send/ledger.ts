@@ -20,12 +20,19 @@ export interface DeliveryRecord {
   updatedAt: string;
 }
 
+export type RunOutcome = 'complete' | 'interrupted' | 'failed' | 'aborted';
+
 export interface Ledger {
   /** Status of every address already recorded for this issue and channel. */
   recorded(): Map<string, DeliveryStatus>;
+  /** Addresses accepted at or after `since` (ISO time): those a resend started then already reached. */
+  sentSince(since: string): Set<string>;
+  /** When the last run was a `--resend` that did not complete: its start, which a new `--resend` resumes. */
+  unfinishedResend(): string | undefined;
   record(entry: Omit<DeliveryRecord, 'updatedAt'>): void;
-  startRun(planned: number): void;
-  finishRun(outcome: 'complete' | 'interrupted' | 'failed'): void;
+  /** `resendSince`: this run is a resend of everything sent before that time. */
+  startRun(planned: number, resendSince?: string): void;
+  finishRun(outcome: RunOutcome): void;
 }
 
 interface Row {
@@ -50,16 +57,34 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
        attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at`,
   );
   const selectAll = db.prepare('SELECT email, status FROM deliveries WHERE issue_id = ? AND channel = ?');
-  const runStart = db.prepare(
-    `INSERT INTO runs (issue_id, channel, planned, started_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (issue_id, channel) DO UPDATE SET planned = excluded.planned, started_at = excluded.started_at,
-       finished_at = NULL, outcome = NULL`,
-  );
+  const selectSentSince = db
+    .prepare(`SELECT email FROM deliveries WHERE issue_id = ? AND channel = ? AND status = 'sent' AND updated_at >= ?`)
+    .pluck();
+  // SELECT * and a lazily prepared INSERT: a dry run may open a state file written before
+  // resend_started_at existed, read-only, so it cannot be migrated and that column may be missing.
+  const selectRun = db.prepare('SELECT * FROM runs WHERE issue_id = ? AND channel = ?');
+  const prepareRunStart = () =>
+    db.prepare(
+      `INSERT INTO runs (issue_id, channel, planned, started_at, resend_started_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (issue_id, channel) DO UPDATE SET planned = excluded.planned, started_at = excluded.started_at,
+         finished_at = NULL, outcome = NULL, resend_started_at = excluded.resend_started_at`,
+    );
+  let runStart: ReturnType<typeof prepareRunStart> | undefined;
   const runFinish = db.prepare('UPDATE runs SET finished_at = ?, outcome = ? WHERE issue_id = ? AND channel = ?');
   return {
     recorded() {
       const rows = selectAll.all(issueId, channel) as { email: string; status: DeliveryStatus }[];
       return new Map(rows.map((r) => [r.email, r.status]));
+    },
+    sentSince(since) {
+      return new Set(selectSentSince.all(issueId, channel, since) as string[]);
+    },
+    unfinishedResend() {
+      const run = selectRun.get(issueId, channel) as
+        | { outcome: string | null; resend_started_at?: string | null }
+        | undefined;
+      if (!run?.resend_started_at || run.outcome === 'complete') return undefined;
+      return run.resend_started_at;
     },
     record(entry) {
       upsert.run({
@@ -70,7 +95,10 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
         updatedAt: now().toISOString(),
       });
     },
-    startRun: (planned) => runStart.run(issueId, channel, planned, now().toISOString()),
+    startRun(planned, resendSince) {
+      runStart ??= prepareRunStart();
+      runStart.run(issueId, channel, planned, now().toISOString(), resendSince ?? null);
+    },
     finishRun: (outcome) => runFinish.run(now().toISOString(), outcome, issueId, channel),
   };
 }
@@ -83,7 +111,9 @@ export interface ChannelStatus {
   deferred: number;
   /** Planned in the last run and neither accepted nor permanently refused yet. */
   pending: number | undefined;
-  lastRun: { startedAt: string; finishedAt: string | null; outcome: string | null } | undefined;
+  lastRun:
+    | { startedAt: string; finishedAt: string | null; outcome: string | null; resendStartedAt: string | null }
+    | undefined;
   failures: DeliveryRecord[];
 }
 
@@ -100,10 +130,15 @@ export function readStatus(db: StateDb, issueId: string): ChannelStatus[] {
       .prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE issue_id = ? AND channel = ? GROUP BY status')
       .all(issueId, channel) as { status: DeliveryStatus; n: number }[];
     const count = (status: DeliveryStatus) => counts.find((c) => c.status === status)?.n ?? 0;
-    const run = db
-      .prepare('SELECT planned, started_at, finished_at, outcome FROM runs WHERE issue_id = ? AND channel = ?')
-      .get(issueId, channel) as
-      | { planned: number; started_at: string; finished_at: string | null; outcome: string | null }
+    // SELECT *: a state file from before resend_started_at existed may be open read-only here.
+    const run = db.prepare('SELECT * FROM runs WHERE issue_id = ? AND channel = ?').get(issueId, channel) as
+      | {
+          planned: number;
+          started_at: string;
+          finished_at: string | null;
+          outcome: string | null;
+          resend_started_at?: string | null;
+        }
       | undefined;
     const failures = (
       db
@@ -121,7 +156,12 @@ export function readStatus(db: StateDb, issueId: string): ChannelStatus[] {
       failed,
       deferred: count('deferred'),
       pending: run === undefined ? undefined : Math.max(0, run.planned - sent - failed),
-      lastRun: run && { startedAt: run.started_at, finishedAt: run.finished_at, outcome: run.outcome },
+      lastRun: run && {
+        startedAt: run.started_at,
+        finishedAt: run.finished_at,
+        outcome: run.outcome,
+        resendStartedAt: run.resend_started_at ?? null,
+      },
       failures,
     };
   });

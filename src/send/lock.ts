@@ -1,10 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { RolecastError } from '../errors.js';
 import type { StateDb } from './store.js';
 
+export interface LockHolder {
+  pid: number;
+  host: string;
+  startedAt: string;
+}
+
 export interface SendLock {
+  /** The holder whose lock `breakLock` took over, for the person running the command. */
+  readonly tookOverFrom: LockHolder | undefined;
   release(): void;
+}
+
+export interface LockOptions {
+  now?: () => Date;
+  /** Take the lock whoever holds it: for a holder on another host, whose process cannot be checked. */
+  breakLock?: boolean;
 }
 
 interface LockRow {
@@ -12,48 +27,74 @@ interface LockRow {
   host: string;
   token: string;
   started_at: string;
+  proc_start: string | null;
 }
 
 /**
- * Takes the send lock for an issue: a row holding our pid. A row left by a process that no longer
- * exists (killed with SIGKILL, machine rebooted) is stale and taken over; a live holder on this
- * host stops us with E_LOCKED. Holders on another host cannot be checked, so they count as live.
+ * Tokens of the locks this process holds right now. A row with our own pid but a token not in here
+ * was left by an earlier process that had the same pid — the usual case in a container restarted
+ * after SIGKILL, where every run is pid 1 on the same host name.
  */
-export function acquireSendLock(db: StateDb, issueId: string, now: () => Date = () => new Date()): SendLock {
+const heldHere = new Set<string>();
+
+/**
+ * Takes the send lock for an issue: a row naming our pid, host and process start time. A row left by
+ * a process that no longer exists (killed with SIGKILL, machine rebooted, pid reused by another
+ * process) is stale and taken over; a live holder on this host stops us with E_LOCKED. Holders on
+ * another host cannot be checked, so they count as live unless `breakLock`.
+ */
+export function acquireSendLock(db: StateDb, issueId: string, options: LockOptions = {}): SendLock {
+  const now = options.now ?? (() => new Date());
   const token = randomUUID();
   const host = hostname();
-  const take = db.transaction(() => {
-    const existing = db.prepare('SELECT pid, host, token, started_at FROM locks WHERE issue_id = ?').get(issueId) as
-      | LockRow
-      | undefined;
-    if (existing && isHeld(existing, host)) return existing;
+  const take = db.transaction((): { refusedBy?: LockRow; tookOver?: LockRow } => {
+    const existing = db
+      .prepare('SELECT pid, host, token, started_at, proc_start FROM locks WHERE issue_id = ?')
+      .get(issueId) as LockRow | undefined;
+    const state = existing ? holderState(existing, host) : 'stale';
+    if (existing && (state === 'ours' || (state !== 'stale' && !options.breakLock))) return { refusedBy: existing };
     db.prepare(
-      `INSERT INTO locks (issue_id, pid, host, token, started_at) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO locks (issue_id, pid, host, token, started_at, proc_start) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (issue_id) DO UPDATE SET pid = excluded.pid, host = excluded.host, token = excluded.token,
-         started_at = excluded.started_at`,
-    ).run(issueId, process.pid, host, token, now().toISOString());
-    return undefined;
+         started_at = excluded.started_at, proc_start = excluded.proc_start`,
+    ).run(issueId, process.pid, host, token, now().toISOString(), processStartId(process.pid) ?? null);
+    return existing && state !== 'stale' ? { tookOver: existing } : {};
   });
   // IMMEDIATE: two processes racing for the lock serialise on the write lock, not after reading.
-  const holder = take.immediate();
-  if (holder) {
-    throw new RolecastError('E_LOCKED', `another send of ${issueId} is running (pid ${holder.pid} on ${holder.host})`, {
-      hint: `wait for it to finish; it started at ${holder.started_at}. If that process is gone, run the command again`,
-    });
-  }
+  const result = take.immediate();
+  if (result.refusedBy) throw lockedError(issueId, result.refusedBy, host);
+  heldHere.add(token);
+  const { tookOver } = result;
   let released = false;
   return {
+    tookOverFrom: tookOver && { pid: tookOver.pid, host: tookOver.host, startedAt: tookOver.started_at },
     release() {
       if (released) return;
       released = true;
+      heldHere.delete(token);
       db.prepare('DELETE FROM locks WHERE issue_id = ? AND token = ?').run(issueId, token);
     },
   };
 }
 
-function isHeld(row: LockRow, host: string): boolean {
-  if (row.host !== host) return true;
-  return isAlive(row.pid);
+function lockedError(issueId: string, holder: LockRow, host: string): RolecastError {
+  const where = `pid ${holder.pid} on ${holder.host}`;
+  const hint =
+    holder.host === host
+      ? `wait for it to finish (it started at ${holder.started_at}); if pid ${holder.pid} is not a rolecast send, run the command again with --break-lock`
+      : `wait for it to finish (it started at ${holder.started_at}); a process on another host cannot be checked from here, so if that send is no longer running, run the command again with --break-lock`;
+  return new RolecastError('E_LOCKED', `another send of ${issueId} is running (${where})`, { hint });
+}
+
+/** ours: held by this very process; live: another process that exists; stale: gone; remote: cannot tell. */
+function holderState(row: LockRow, host: string): 'ours' | 'live' | 'stale' | 'remote' {
+  if (row.host !== host) return 'remote';
+  if (row.pid === process.pid) return heldHere.has(row.token) ? 'ours' : 'stale';
+  if (!isAlive(row.pid)) return 'stale';
+  // The pid exists, but a different start time means it now belongs to another process.
+  const current = row.proc_start === null ? undefined : processStartId(row.pid);
+  if (current !== undefined && current !== row.proc_start) return 'stale';
+  return 'live';
 }
 
 function isAlive(pid: number): boolean {
@@ -64,4 +105,28 @@ function isAlive(pid: number): boolean {
     // EPERM: the process exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * One process life on Linux: the boot id and the start time in clock ticks since boot (field 22 of
+ * /proc/<pid>/stat). Undefined where /proc is not available; the pid check alone applies there.
+ */
+export function processStartId(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Field 2, the command name, is in parentheses and may hold spaces: count from the last ")".
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const startTicks = fields[22 - 3];
+  if (!startTicks || !/^\d+$/.test(startTicks)) return undefined;
+  let boot = '';
+  try {
+    boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    // Without a boot id the start time alone still tells two lives of a pid apart.
+  }
+  return boot ? `${boot}:${startTicks}` : startTicks;
 }

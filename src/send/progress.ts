@@ -12,17 +12,20 @@ export interface ProgressOptions {
   now?: () => number;
 }
 
+/** Plain lines (logs, pipes) at most this often, plus the final one: a 100k-message run stays readable. */
+export const PLAIN_LINE_INTERVAL_MS = 2000;
+
 /**
  * On a terminal: one redrawn line with a bar, counts, rate and ETA, at most ten times a second.
- * Elsewhere (CI logs, pipes): a plain line at every tenth of the way, so logs stay short.
+ * Elsewhere (CI logs, pipes): a plain line at most every two seconds and one at the end.
  */
 export function createProgress(options: ProgressOptions): Progress {
   const now = options.now ?? (() => performance.now());
   const started = now();
   let lastDraw = 0;
-  let lastStep = 0;
+  let lastLine = started;
+  let finalWritten = false;
   let drawn = false;
-  const step = Math.max(1, Math.ceil(options.planned / 10));
 
   const describe = (t: Readonly<Tally>): string => {
     const finished = t.sent + t.failed + t.deferred;
@@ -47,12 +50,12 @@ export function createProgress(options: ProgressOptions): Progress {
         drawn = true;
         return;
       }
-      const reached = Math.floor(finished / step);
-      if (reached > lastStep || finished === options.planned) {
-        if (finished === options.planned && lastStep === Number.POSITIVE_INFINITY) return;
-        lastStep = finished === options.planned ? Number.POSITIVE_INFINITY : reached;
-        options.stream.write(`${finished}/${options.planned}: ${describe(t)}\n`);
-      }
+      const final = finished >= options.planned;
+      const time = now();
+      if (final ? finalWritten : time - lastLine < PLAIN_LINE_INTERVAL_MS) return;
+      lastLine = time;
+      finalWritten = final;
+      options.stream.write(`${finished}/${options.planned}: ${describe(t)}\n`);
     },
     done() {
       if (drawn) options.stream.write('\n');

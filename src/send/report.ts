@@ -43,6 +43,8 @@ export interface SendReport {
   interrupted: boolean;
   /** Why the run stopped early on its own (the server could not be reached); the rest is pending. */
   stopped?: string | undefined;
+  /** Why the run was aborted: the server refused the sender or the account. Nothing was marked failed for it. */
+  aborted?: string | undefined;
   elapsedMs: number;
   /** Accepted messages per second over the run. */
   ratePerSecond: number;
@@ -53,6 +55,10 @@ export interface SendReport {
 }
 
 export type SkipKind = keyof Skipped;
+
+/** What to do when a run was aborted because the server refuses the sender or the account. */
+export const ACCOUNT_REFUSED_HINT =
+  'check the sending account with your mail provider (suspended or over quota, sender address not verified, wrong credentials); nothing was marked failed, so run the same command again once it is fixed';
 export const NO_ROLE_SEGMENT = '(no role)';
 
 function emptyTally(): Tally {
@@ -72,7 +78,12 @@ export interface ReportBuilder {
   plan(roles: readonly string[], variantId: string): void;
   outcome(roles: readonly string[], variantId: string, status: 'sent' | 'failed' | 'deferred'): void;
   failure(line: FailureLine): void;
-  finish(details: { interrupted: boolean; stopped?: string | undefined; elapsedMs: number }): SendReport;
+  finish(details: {
+    interrupted: boolean;
+    stopped?: string | undefined;
+    aborted?: string | undefined;
+    elapsedMs: number;
+  }): SendReport;
   /** Live totals, for progress display. */
   readonly total: Readonly<Tally>;
 }
@@ -121,13 +132,14 @@ export function createReport(issueId: string, mode: SendMode, destination: strin
     failure(line) {
       failures.push(line);
     },
-    finish({ interrupted, stopped, elapsedMs }) {
+    finish({ interrupted, stopped, aborted, elapsedMs }) {
       return {
         issueId,
         mode,
         destination,
         interrupted,
         ...(stopped === undefined ? {} : { stopped }),
+        ...(aborted === undefined ? {} : { aborted }),
         elapsedMs: Math.round(elapsedMs),
         ratePerSecond: elapsedMs > 0 ? Math.round((total.sent / elapsedMs) * 10_000) / 10 : 0,
         total,
@@ -198,6 +210,10 @@ export function formatReport(report: SendReport): string {
   if (report.stopped !== undefined)
     lines.push(
       `stopped: the server could not be reached (${report.stopped}); ${report.total.pending} message(s) not attempted`,
+    );
+  if (report.aborted !== undefined)
+    lines.push(
+      `aborted: the server refuses this sender or account, not single readers (${report.aborted}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
     );
   if (report.mode === 'dry-run')
     lines.push(

@@ -1,8 +1,12 @@
 /**
  * What to do with a failed delivery. SMTP says it in the reply code: 4xx is "try again later",
  * 5xx is "never" (except 503, a session out of step, which a new connection fixes). A dropped or
- * timed-out connection is temporary too. Anything else (a bug building the message) is permanent:
- * retrying would fail the same way.
+ * timed-out connection, a failed TLS handshake and a garbled reply are temporary too. Anything else
+ * (a bug building the message) is permanent: retrying would fail the same way.
+ *
+ * Where the refusal came in says whom it is about: a 5xx to RCPT TO or DATA is about this message
+ * or reader; a 5xx to MAIL FROM, to the login or to the connection itself is about the sender or
+ * the account, and every other message would get it too.
  */
 export type FailureKind = 'temporary' | 'permanent';
 
@@ -13,12 +17,29 @@ export interface DeliveryFailure {
   response: string;
   /** No reply at all: the connection could not be made or broke off. Says nothing about the recipient. */
   noReply: boolean;
+  /** A permanent refusal of the sender or account (MAIL FROM, login, connection): stop the run. */
+  accountLevel: boolean;
 }
 
-const TEMPORARY_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+const TEMPORARY_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  // A TLS handshake that failed, or a reply nodemailer could not read: the next connection may do better.
+  'ETLS',
+  'EPROTOCOL',
+]);
+
+/** nodemailer's `err.command` for the session steps before any recipient is named. */
+const SESSION_COMMANDS = new Set(['CONN', 'GREETING', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'MAIL FROM']);
 
 interface MailError {
   code?: unknown;
+  command?: unknown;
   responseCode?: unknown;
   response?: unknown;
   message?: unknown;
@@ -30,13 +51,29 @@ export function classifyFailure(error: unknown): DeliveryFailure {
   const response = oneLine(
     typeof e.response === 'string' ? e.response : typeof e.message === 'string' ? e.message : String(error),
   );
+  const code = typeof e.code === 'string' ? e.code : '';
+  const command = typeof e.command === 'string' ? e.command : '';
+  const aboutAccount =
+    code === 'EAUTH' || code === 'ENOAUTH' || command.startsWith('AUTH') || SESSION_COMMANDS.has(command);
   if (responseCode !== undefined) {
     const permanent = responseCode >= 500 && responseCode < 600 && responseCode !== 503;
-    return { kind: permanent ? 'permanent' : 'temporary', responseCode, response, noReply: false };
+    return {
+      kind: permanent ? 'permanent' : 'temporary',
+      responseCode,
+      response,
+      noReply: false,
+      accountLevel: permanent && aboutAccount,
+    };
   }
-  const code = typeof e.code === 'string' ? e.code : '';
   const temporary = TEMPORARY_CODES.has(code);
-  return { kind: temporary ? 'temporary' : 'permanent', responseCode: undefined, response, noReply: temporary };
+  return {
+    kind: temporary ? 'temporary' : 'permanent',
+    responseCode: undefined,
+    response,
+    noReply: temporary,
+    // A login nodemailer could not even attempt (no credentials) fails every message alike.
+    accountLevel: !temporary && (code === 'EAUTH' || code === 'ENOAUTH'),
+  };
 }
 
 /**
@@ -51,4 +88,22 @@ export function backoffDelay(attempt: number, baseMs: number, random: () => numb
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 500);
+}
+
+/**
+ * What makes two permanent refusals "the same reply" when looking for a run of them: the reply with
+ * any address taken out. Undefined for replies whose enhanced status code (RFC 3463) says they are
+ * about the reader's mailbox — X.1.x addressing (bar X.1.7/X.1.8, the sender's address) and X.2.x
+ * mailbox status — so a list with several dead addresses in a row is never mistaken for a refused
+ * account.
+ */
+export function refusalKey(failure: DeliveryFailure): string | undefined {
+  const enhanced = /\b5\.(\d{1,3})\.(\d{1,3})\b/.exec(failure.response);
+  if (enhanced) {
+    const subject = Number(enhanced[1]);
+    const detail = Number(enhanced[2]);
+    if (subject === 2 || (subject === 1 && detail !== 7 && detail !== 8)) return undefined;
+  }
+  const text = failure.response.replace(/<[^<>]*>|[^\s<>]+@[^\s<>]+/g, '<address>').toLowerCase();
+  return `${failure.responseCode ?? ''} ${text}`;
 }

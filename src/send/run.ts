@@ -1,7 +1,7 @@
 import type { SendMailOptions } from 'nodemailer';
 import type { Ledger } from './ledger.js';
 import { type Clock, type RateLimiter, systemClock } from './rate-limit.js';
-import { backoffDelay, classifyFailure, type DeliveryFailure } from './retry.js';
+import { backoffDelay, classifyFailure, type DeliveryFailure, refusalKey } from './retry.js';
 import type { MailTransport } from './transport.js';
 
 /** One message to deliver; built only when a worker picks it up, so 100k jobs cost little memory. */
@@ -26,6 +26,8 @@ export interface RunOptions {
   signal?: AbortSignal | undefined;
   clock?: Clock;
   random?: () => number;
+  /** This many identical permanent refusals in a row, with nothing accepted between, abort the run. */
+  sameRefusalLimit?: number;
   onOutcome?: (job: SendJob, outcome: JobOutcome) => void;
 }
 
@@ -35,7 +37,14 @@ export interface RunResult {
    * retries ran out. Jobs not yet started are left unrecorded, so the next run sends them.
    */
   stopped: string | undefined;
+  /**
+   * Why the run was aborted: the server refused the sender or the account, not a reader. The
+   * refused messages are recorded deferred and the rest left unrecorded, so a later run sends them.
+   */
+  aborted: string | undefined;
 }
+
+export const SAME_REFUSAL_LIMIT = 5;
 
 /**
  * Delivers jobs with `concurrency` workers sharing one rate limiter. The ledger row is written
@@ -43,15 +52,43 @@ export interface RunResult {
  * message to be sent by the next run, and no recorded one is sent twice. On abort, workers take no
  * new job and stop retrying; messages already on the wire finish and are recorded.
  *
+ * Delivery is at least once, not exactly once: if the connection drops after the server has taken
+ * the whole message but before its "250" reaches us, the message counts as not sent and goes out
+ * again (a retry, or the next run). The Message-ID is stable per issue and reader, so many mailbox
+ * providers drop that copy; at most one message per connection in flight can be doubled this way.
+ *
  * A server that gave no reply at all through one message's every retry is gone (down, unreachable):
  * the run stops as if aborted instead of spending the retries of every remaining message on it.
+ * A permanent refusal of the sender or account (5xx to MAIL FROM, the login or the connection), or
+ * `sameRefusalLimit` identical permanent refusals in a row, aborts the run: marking every reader
+ * failed at full speed would lose the whole list to one suspended account.
  */
 export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions): Promise<RunResult> {
   const halt = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, halt.signal]) : halt.signal;
   const inner: RunOptions = { ...options, signal };
+  const limit = Math.max(1, options.sameRefusalLimit ?? SAME_REFUSAL_LIMIT);
   let stopped: string | undefined;
+  let aborted: string | undefined;
   let crash: { error: unknown } | undefined;
+  // Permanent refusals with the same reply, held back until an acceptance or another reply shows
+  // they were about their readers after all (then: failed), or the run is aborted (then: deferred).
+  let streak: { key: string; items: { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[] } | undefined;
+
+  const settle = (job: SendJob, outcome: JobOutcome) => {
+    record(job, outcome, options.ledger);
+    options.onOutcome?.(job, outcome);
+  };
+  const releaseStreak = (as: 'failed' | 'deferred') => {
+    const items = streak?.items ?? [];
+    streak = undefined;
+    for (const { job, outcome } of items) settle(job, as === 'failed' ? outcome : { ...outcome, status: 'deferred' });
+  };
+  const abortRun = (reason: string) => {
+    aborted ??= reason;
+    halt.abort();
+    releaseStreak('deferred');
+  };
   const iterator = jobs[Symbol.iterator]();
   const next = (): SendJob | undefined => {
     if (signal.aborted) return undefined;
@@ -63,10 +100,30 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   const workers = Array.from({ length: Math.max(1, options.concurrency) * 2 }, async () => {
     try {
       for (let job = next(); job; job = next()) {
-        const outcome = await deliver(job, inner);
+        let outcome = await deliver(job, inner);
         if (!outcome) return;
-        record(job, outcome, options.ledger);
-        options.onOutcome?.(job, outcome);
+        if (outcome.status === 'failed' && (aborted !== undefined || outcome.failure.accountLevel)) {
+          // About the account, not this reader: left for a later run.
+          outcome = { ...outcome, status: 'deferred' };
+          settle(job, outcome);
+          abortRun(outcome.failure.response);
+          continue;
+        }
+        if (outcome.status === 'failed') {
+          const key = refusalKey(outcome.failure);
+          if (key === undefined || key !== streak?.key) releaseStreak('failed');
+          if (key === undefined) {
+            settle(job, outcome);
+            continue;
+          }
+          streak ??= { key, items: [] };
+          streak.items.push({ job, outcome: { ...outcome, status: 'failed' } });
+          if (streak.items.length >= limit)
+            abortRun(`${limit} messages in a row refused with the same reply: ${outcome.failure.response}`);
+          continue;
+        }
+        if (outcome.status === 'sent') releaseStreak('failed');
+        settle(job, outcome);
         if (outcome.status === 'deferred' && outcome.failure.noReply && !halt.signal.aborted) {
           stopped = outcome.failure.response;
           halt.abort();
@@ -81,7 +138,8 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   });
   await Promise.all(workers);
   if (crash) throw crash.error;
-  return { stopped };
+  releaseStreak('failed');
+  return { stopped, aborted };
 }
 
 /** One job with its retries; undefined when the run was aborted before it started. */
@@ -144,5 +202,11 @@ function record(job: SendJob, outcome: JobOutcome, ledger: Ledger | undefined): 
 }
 
 function interruptedFailure(): DeliveryFailure {
-  return { kind: 'temporary', responseCode: undefined, response: 'interrupted before the retry', noReply: false };
+  return {
+    kind: 'temporary',
+    responseCode: undefined,
+    response: 'interrupted before the retry',
+    noReply: false,
+    accountLevel: false,
+  };
 }

@@ -1,24 +1,28 @@
 import { dirname, join, resolve } from 'node:path';
 import { type Environment, readEnvironment } from '../config/env.js';
-import { RolecastError, throwIfErrors } from '../errors.js';
-import type { Variant } from '../group/index.js';
+import { formatProblem, RolecastError } from '../errors.js';
 import { loadProject, type Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
-import type { CompiledVariant } from '../render/types.js';
-import { personalLinks } from '../unsubscribe/links.js';
+import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
 import { type Channel, openLedger } from './ledger.js';
 import { acquireSendLock } from './lock.js';
-import { buildMailOptions, messageIdFor, randomSalt } from './message.js';
-import { normaliseSegments, planDelivery } from './plan.js';
+import { messageIdFor } from './message.js';
+import { type DeliveryPlan, normaliseSegments, orphanWarnings, planDelivery, planRecipients } from './plan.js';
 import { createProgress } from './progress.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { SendReport } from './report.js';
 import { runDeliveries, type SendJob } from './run.js';
 import { openExistingStateDb, openStateDb, stateFilePath, suppressionChecker } from './store.js';
 import { sendTestMessage } from './test-send.js';
-import { createOutboxTransport, createSmtpTransport, type MailTransport, readDkim } from './transport.js';
+import {
+  createOutboxTransport,
+  createSmtpTransport,
+  type MailTransport,
+  readDkim,
+  type SmtpTimeouts,
+} from './transport.js';
 
-export type Compile = (project: Project, variants: Variant[]) => Promise<Map<string, CompiledVariant>>;
+export { buildFor, type Compile } from './compose.js';
 
 export interface SendOptions {
   issueDir: string;
@@ -31,10 +35,17 @@ export interface SendOptions {
   /** Only these addresses, compared case-insensitively: one wave of a scheduled send. */
   onlyEmails?: ReadonlySet<string> | undefined;
   /**
-   * This send is one part of a larger run whose caller keeps the ledger's run record (a scheduled
-   * send: one record for all its waves), so it neither starts nor finishes one itself.
+   * This send is one part of a larger run whose caller holds the send lock and keeps the ledger's
+   * run record (a scheduled send: one lock and one record for all its waves), so it neither takes
+   * the lock nor starts or finishes a record itself, and leaves load warnings to the caller.
    */
   partOfRun?: boolean | undefined;
+  /** With `resend` and `partOfRun`: the start of the caller's resend, whose readers are not sent again. */
+  resendSince?: string | undefined;
+  /** Take the send lock even from a holder that cannot be checked (another host). */
+  breakLock?: boolean | undefined;
+  /** SMTP timeouts; the defaults suit real servers, tests shorten them. */
+  smtpTimeouts?: Partial<SmtpTimeouts> | undefined;
   dryRun?: boolean | undefined;
   /** Write `.eml` files here instead of sending, even when SMTP_URL is set. */
   outbox?: string | undefined;
@@ -74,6 +85,8 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
   const segments = normaliseSegments(project.taxonomy, options.segments ?? []);
   const compile = options.compile ?? defaultCompile;
   const concurrency = options.concurrency ?? config.send.concurrency;
+  // Printed before anything is sent: an unknown role is only a warning, but it changes who gets what.
+  if (!options.partOfRun) for (const problem of project.problems) log(formatProblem(problem));
 
   if (options.test) {
     const transport = await createTransport(project, env, options, concurrency, log);
@@ -87,16 +100,20 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     // Reads the state when there is one, to show what a real run would skip; writes nothing.
     const db = openExistingStateDb(stateFile);
     try {
+      const ledger = db ? openLedger(db, issue.id, channel) : undefined;
+      const resumed = options.resend ? (options.resendSince ?? ledger?.unfinishedResend()) : undefined;
       const plan = planDelivery(project, subscribers, {
         segments,
         onlyEmails: options.onlyEmails,
         isSuppressed: suppressionChecker(db),
-        recorded: db ? openLedger(db, issue.id, channel).recorded() : new Map(),
+        recorded: ledger ? ledger.recorded() : new Map(),
         resend: Boolean(options.resend),
+        alreadyResent: resumed && ledger ? ledger.sentSince(resumed) : undefined,
         retryFailed: Boolean(options.retryFailed),
         mode: 'dry-run',
         destination: undefined,
       });
+      warnOrphans(project, plan, { segments, options, isSuppressed: suppressionChecker(db), log });
       // No render: a dry run answers "who would get what" and stays light on 100k-subscriber lists.
       return plan.report.finish({ interrupted: false, elapsedMs: performance.now() - started });
     } finally {
@@ -108,26 +125,40 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
   let transport: MailTransport | undefined;
   let lock: ReturnType<typeof acquireSendLock> | undefined;
   try {
-    lock = acquireSendLock(db, issue.id, now);
+    if (!options.partOfRun) {
+      lock = acquireSendLock(db, issue.id, { now, breakLock: options.breakLock });
+      const holder = lock.tookOverFrom;
+      if (holder)
+        log(`--break-lock: took over the send lock of pid ${holder.pid} on ${holder.host} (since ${holder.startedAt})`);
+    }
     const ledger = openLedger(db, issue.id, channel, now);
     transport = await createTransport(project, env, options, concurrency, log);
+    // A resend is one generation: resumed after an interruption, it skips the readers it already reached.
+    const resumed = options.resend ? (options.resendSince ?? ledger.unfinishedResend()) : undefined;
+    const resendSince = options.resend ? (resumed ?? now().toISOString()) : undefined;
+    if (resumed && !options.partOfRun)
+      log(`resuming the --resend started at ${resumed}: readers it already reached are not sent it again`);
+    const isSuppressed = suppressionChecker(db);
     const plan = planDelivery(project, subscribers, {
       segments,
       onlyEmails: options.onlyEmails,
-      isSuppressed: suppressionChecker(db),
+      isSuppressed,
       recorded: ledger.recorded(),
       resend: Boolean(options.resend),
+      alreadyResent: resumed ? ledger.sentSince(resumed) : undefined,
       retryFailed: Boolean(options.retryFailed),
       mode: transport.kind,
       destination: transport.destination,
     });
+    warnOrphans(project, plan, { segments, options, isSuppressed, log });
     const compiled = await renderChecked(compile, project, plan.audience.variants, log);
     // Connection and credentials are checked before the first message, so a typo sends nothing.
     await transport.verify();
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.
-    if (!options.partOfRun) ledger.startRun(plan.audience.recipients.length);
+    if (!options.partOfRun) ledger.startRun(plan.audience.recipients.length, resendSince);
 
-    const salt = options.resend ? randomSalt() : '';
+    // One Message-ID per resend generation: a resumed resend repeats it, so a provider can drop a copy.
+    const salt = resendSince ? `resend:${resendSince}` : '';
     const roleOf = new Map<string, readonly string[]>();
     const jobs = function* (): Generator<SendJob> {
       for (const { subscriber, variantId } of plan.toSend) {
@@ -142,7 +173,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       }
     };
     const progress = options.progress && createProgress({ ...options.progress, planned: plan.toSend.length });
-    const { stopped } = await runDeliveries(jobs(), {
+    const { stopped, aborted } = await runDeliveries(jobs(), {
       transport,
       ledger,
       limiter: createRateLimiter(transport.kind === 'smtp' ? (options.ratePerSecond ?? config.send.ratePerSecond) : 0),
@@ -168,10 +199,13 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       },
     });
     progress?.done();
-    const interrupted = Boolean(options.signal?.aborted);
-    const report = plan.report.finish({ interrupted, stopped, elapsedMs: performance.now() - started });
-    const failed = report.total.failed + report.total.deferred + report.total.pending > 0;
-    if (!options.partOfRun) ledger.finishRun(interrupted ? 'interrupted' : failed ? 'failed' : 'complete');
+    const left = plan.report.total.pending + plan.report.total.deferred;
+    // A Ctrl-C after the last message finished interrupted nothing: the run is simply done.
+    const interrupted = Boolean(options.signal?.aborted) && left > 0;
+    const report = plan.report.finish({ interrupted, stopped, aborted, elapsedMs: performance.now() - started });
+    const failed = report.total.failed + left > 0;
+    if (!options.partOfRun)
+      ledger.finishRun(interrupted ? 'interrupted' : aborted ? 'aborted' : failed ? 'failed' : 'complete');
     return report;
   } finally {
     await transport?.close();
@@ -180,59 +214,30 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
   }
 }
 
-/** Loaded on first use: MJML is heavy, and a dry run never renders. */
-const defaultCompile: Compile = async (project, variants) => {
-  const { compileAudience } = await import('../render/index.js');
-  return compileAudience(project, variants);
-};
+/**
+ * Warns about summaries that reach nobody, judged on the whole list (not a segment or one wave, where
+ * it is expected): once per command, so not for a wave (`onlyEmails`), whose caller warns for the plan.
+ */
+function warnOrphans(
+  project: Project,
+  plan: DeliveryPlan,
+  context: {
+    segments: readonly string[];
+    options: SendOptions;
+    isSuppressed: (email: string) => boolean;
+    log: (line: string) => void;
+  },
+): void {
+  const { segments, options, isSuppressed, log } = context;
+  if (options.partOfRun || options.onlyEmails || !project.subscribers) return;
+  const audience = segments.length
+    ? planRecipients(project, project.subscribers, { segments: [], isSuppressed })
+    : plan.audience;
+  for (const line of orphanWarnings(project, audience, options.cwd)) log(line);
+}
 
 function segmentRoles(subscriber: Subscriber, segments: readonly string[]): readonly string[] {
   return segments.length ? subscriber.roles.filter((r) => segments.includes(r)) : subscriber.roles;
-}
-
-/** One subscriber's message: their variant, their links, their address and no other. */
-export function buildFor(
-  project: Project,
-  env: Environment,
-  compiled: ReadonlyMap<string, CompiledVariant>,
-  subscriber: Subscriber,
-  variantId: string,
-  messageId: string,
-  date: Date,
-) {
-  const variant = compiled.get(variantId);
-  if (!variant) throw new Error(`variant ${variantId} was not compiled`);
-  const links = personalLinks(project.config, env.secret, project.issue.id, subscriber.email);
-  const content = variant.personalise({
-    email: subscriber.email,
-    name: subscriber.name,
-    locale: subscriber.locale,
-    timezone: subscriber.timezone,
-    unsubscribeUrl: links.unsubscribeUrl,
-    preferencesUrl: links.preferencesUrl,
-    viewOnlineUrl: links.viewOnlineUrl,
-  });
-  return buildMailOptions(project.config, {
-    to: { address: subscriber.email, name: subscriber.name },
-    content,
-    links,
-    messageId,
-    date,
-  });
-}
-
-/** Renders every variant; stops on error-level gate problems, passes warnings on. */
-export async function renderChecked(
-  compile: Compile,
-  project: Project,
-  variants: Variant[],
-  log: (line: string) => void,
-): Promise<Map<string, CompiledVariant>> {
-  const compiled = await compile(project, variants);
-  const problems = [...compiled.values()].flatMap((c) => c.problems);
-  throwIfErrors(problems, 'the rendered issue');
-  for (const p of problems) log(`warning: ${p.file}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
-  return compiled;
 }
 
 async function createTransport(
@@ -243,7 +248,19 @@ async function createTransport(
   log: (line: string) => void,
 ): Promise<MailTransport> {
   const dkim = await readDkim(env);
-  if (env.smtpUrl && !options.outbox) return createSmtpTransport({ url: env.smtpUrl, concurrency, dkim });
+  if (env.smtpUrl && !options.outbox)
+    return createSmtpTransport({
+      url: env.smtpUrl,
+      concurrency,
+      dkim,
+      // Config first, then what the caller (tests, embedding code) overrides.
+      timeouts: {
+        connectionMs: project.config.send.connectionTimeoutMs,
+        greetingMs: project.config.send.greetingTimeoutMs,
+        socketMs: project.config.send.socketTimeoutMs,
+        ...options.smtpTimeouts,
+      },
+    });
   const base = project.config.file ? dirname(project.config.file) : options.cwd;
   const folder = options.outbox ? resolve(options.cwd, options.outbox) : join(base, 'outbox', project.issue.id);
   if (!options.outbox) log(`SMTP_URL is not set: writing messages as .eml files to ${folder} (set SMTP_URL to send)`);

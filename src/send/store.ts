@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS runs (
   started_at TEXT NOT NULL,
   finished_at TEXT,
   outcome TEXT,
+  resend_started_at TEXT,
   PRIMARY KEY (issue_id, channel)
 );
 CREATE TABLE IF NOT EXISTS suppressions (
@@ -46,9 +47,23 @@ CREATE TABLE IF NOT EXISTS locks (
   pid INTEGER NOT NULL,
   host TEXT NOT NULL,
   token TEXT NOT NULL,
-  started_at TEXT NOT NULL
+  started_at TEXT NOT NULL,
+  proc_start TEXT
 );
 `;
+
+/** Columns added after the first release: state files written before them get them on open. */
+const ADDED_COLUMNS: [table: string, column: string, type: string][] = [
+  ['runs', 'resend_started_at', 'TEXT'],
+  ['locks', 'proc_start', 'TEXT'],
+];
+
+function addMissingColumns(db: StateDb): void {
+  for (const [table, column, type] of ADDED_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+}
 
 /** The state file a send uses: `--state FILE`, else `state.db` in the config's stateDir. */
 export function stateFilePath(config: ResolvedConfig, cwd: string, stateFile?: string): string {
@@ -70,6 +85,7 @@ export function openStateDb(file: string, options: { readonly?: boolean } = {}):
     // Checkpoints (which fsync) every ~40 MB of WAL instead of every ~4 MB: a third off each ledger write.
     db.pragma('wal_autocheckpoint = 10000');
     db.exec(SCHEMA);
+    addMissingColumns(db);
     return db;
   } catch (cause) {
     throw new RolecastError('E_INVALID', `the send state file ${file} could not be opened`, {

@@ -38,10 +38,23 @@ export async function readDkim(env: Environment): Promise<DkimSettings | undefin
   return { domainName: env.dkim.domain, keySelector: env.dkim.selector, privateKey };
 }
 
+/** How long a stalled server may hold a connection; nodemailer's own defaults run to minutes. */
+export interface SmtpTimeouts {
+  /** To open the TCP connection (and TLS on smtps://). */
+  connectionMs: number;
+  /** From connecting to the server's greeting. */
+  greetingMs: number;
+  /** Silence on an open connection, e.g. no reply to DATA; a timeout is a temporary failure. */
+  socketMs: number;
+}
+
+export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = { connectionMs: 30_000, greetingMs: 30_000, socketMs: 60_000 };
+
 export interface SmtpSettings {
   url: string;
   concurrency: number;
   dkim?: DkimSettings | undefined;
+  timeouts?: Partial<SmtpTimeouts> | undefined;
 }
 
 /**
@@ -52,21 +65,7 @@ export interface SmtpSettings {
 export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   const parsed = parseSmtpUrl(settings.url);
   const shown = redactUrl(settings.url);
-  const transporter: Transporter = nodemailer.createTransport({
-    pool: true,
-    host: parsed.host,
-    port: parsed.port,
-    secure: parsed.secure,
-    ...(parsed.auth ? { auth: parsed.auth } : {}),
-    // smtp:// upgrades with STARTTLS; a password never crosses the network in clear text, so
-    // insist on the upgrade unless the server is on this machine.
-    requireTLS: !parsed.secure && parsed.auth !== undefined && !isLoopback(parsed.host),
-    maxConnections: settings.concurrency,
-    maxMessages: Number.POSITIVE_INFINITY,
-    maxRequeues: 0,
-    ...(settings.dkim ? { dkim: settings.dkim } : {}),
-    logger: false,
-  });
+  const transporter: Transporter = nodemailer.createTransport(smtpPoolOptions(parsed, settings));
   return {
     kind: 'smtp',
     destination: shown,
@@ -87,7 +86,30 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   };
 }
 
-interface ParsedSmtpUrl {
+/** The nodemailer pool options for a parsed SMTP URL: pure, so the settings can be checked in tests. */
+export function smtpPoolOptions(parsed: ParsedSmtpUrl, settings: Omit<SmtpSettings, 'url'>) {
+  const timeouts = { ...DEFAULT_SMTP_TIMEOUTS, ...settings.timeouts };
+  return {
+    pool: true as const,
+    host: parsed.host,
+    port: parsed.port,
+    secure: parsed.secure,
+    ...(parsed.auth ? { auth: parsed.auth } : {}),
+    // smtp:// upgrades with STARTTLS; a password never crosses the network in clear text, so
+    // insist on the upgrade unless the server is on this machine.
+    requireTLS: !parsed.secure && parsed.auth !== undefined && !isLoopback(parsed.host),
+    maxConnections: settings.concurrency,
+    maxMessages: Number.POSITIVE_INFINITY,
+    maxRequeues: 0,
+    connectionTimeout: timeouts.connectionMs,
+    greetingTimeout: timeouts.greetingMs,
+    socketTimeout: timeouts.socketMs,
+    ...(settings.dkim ? { dkim: settings.dkim } : {}),
+    logger: false,
+  };
+}
+
+export interface ParsedSmtpUrl {
   host: string;
   port: number;
   secure: boolean;
@@ -109,13 +131,24 @@ export function parseSmtpUrl(url: string): ParsedSmtpUrl {
       hint: 'write it as smtp://user:password@host:587 or smtps://user:password@host:465',
     });
   }
-  const user = decodeURIComponent(parsed.username);
+  const user = decodeCredential(parsed.username, url);
   return {
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
     secure,
-    auth: user ? { user, pass: decodeURIComponent(parsed.password) } : undefined,
+    auth: user ? { user, pass: decodeCredential(parsed.password, url) } : undefined,
   };
+}
+
+/** A "%" not followed by two hex digits (a password such as `100%`) cannot be decoded: say how to write it. */
+function decodeCredential(value: string, url: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new RolecastError('E_USAGE', `SMTP_URL has a "%" that is not part of an escape: ${redactUrl(url)}`, {
+      hint: 'percent-encode special characters in the SMTP user name and password (e.g. %25 for %, %40 for @, %2F for /)',
+    });
+  }
 }
 
 function isLoopback(host: string): boolean {

@@ -5,15 +5,20 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 /**
  * A real SMTP server on 127.0.0.1, port 0, for send tests. It keeps every accepted message (raw
  * and parsed with mailparser) and can misbehave on cue: 4xx on the Nth RCPT or DATA, 5xx for given
- * addresses, a connection dropped in the middle of DATA, a login requirement.
+ * addresses, a refused sender account, a connection dropped in the middle of DATA or left without a
+ * reply, a login requirement.
  */
 export interface SmtpFaults {
   /** 1-based RCPT TO numbers answered with 451 (temporary). */
   tempFailRcpt?: number[];
   /** 1-based DATA numbers answered with 451 after the message was read. */
   tempFailData?: number[];
-  /** Addresses answered with 550 at RCPT TO (permanent). */
+  /** Addresses answered with `550 5.1.1 <address>: No such user here` at RCPT TO (permanent). */
   rejectAddresses?: string[];
+  /** Every MAIL FROM after the first `after` answered with this reply, e.g. 554 "Sender account suspended". */
+  mailFromReply?: { after: number; code: number; message: string };
+  /** 1-based DATA numbers the server reads and then never answers (a stalled server). */
+  stallOnData?: number[];
   /** 1-based DATA numbers during which the socket is destroyed. */
   dropOnData?: number[];
   /** Delay before accepting each message, to keep messages in flight for a while. */
@@ -38,7 +43,14 @@ export interface TestSmtpServer {
   url(credentials?: { user: string; pass: string }): string;
   /** Every message accepted so far, parsed. */
   messages(): Promise<ReceivedMessage[]>;
-  readonly counts: { rcpt: number; data: number; accepted: number; authFailures: number; connections: number };
+  readonly counts: {
+    mailFrom: number;
+    rcpt: number;
+    data: number;
+    accepted: number;
+    authFailures: number;
+    connections: number;
+  };
   close(): Promise<void>;
 }
 
@@ -53,7 +65,7 @@ export interface SmtpServerOptions {
 
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const faults = options.faults ?? {};
-  const counts = { rcpt: 0, data: 0, accepted: 0, authFailures: 0, connections: 0 };
+  const counts = { mailFrom: 0, rcpt: 0, data: 0, accepted: 0, authFailures: 0, connections: 0 };
   const received: Promise<ReceivedMessage>[] = [];
   const rejected = new Set((faults.rejectAddresses ?? []).map((a) => a.toLowerCase()));
 
@@ -76,12 +88,19 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       counts.authFailures++;
       callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
     },
+    onMailFrom(_address, _session, callback) {
+      counts.mailFrom++;
+      const refusal = faults.mailFromReply;
+      if (refusal && counts.mailFrom > refusal.after) return callback(smtpError(refusal.code, refusal.message));
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       counts.rcpt++;
       if (faults.tempFailRcpt?.includes(counts.rcpt)) return callback(smtpError(451, 'Try again later'));
       const reply = faults.rcptReplies?.[counts.rcpt];
       if (reply) return callback(smtpError(reply, `Reply ${reply} on cue`));
-      if (rejected.has(address.address.toLowerCase())) return callback(smtpError(550, 'No such user here'));
+      if (rejected.has(address.address.toLowerCase()))
+        return callback(smtpError(550, `5.1.1 <${address.address}>: No such user here`));
       callback();
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
@@ -89,6 +108,10 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       const number = counts.data;
       if (faults.dropOnData?.includes(number)) {
         stream.once('data', () => dropConnection(server, session));
+        stream.resume();
+        return;
+      }
+      if (faults.stallOnData?.includes(number)) {
         stream.resume();
         return;
       }

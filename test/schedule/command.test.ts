@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { compileAudience } from '../../src/render/index.js';
 import { runScheduledSendCommand } from '../../src/schedule/index.js';
-import { addSuppression, openStateDb, type SendReport } from '../../src/send/index.js';
+import { addSuppression, openStateDb, type SendReport, sendIssue } from '../../src/send/index.js';
 import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
 
 /** `rolecast send` and `status` in-process, on a copy of the example project, with the outbox as transport. */
@@ -143,5 +143,37 @@ describe('scheduled send command', () => {
     const status = await run('status', 'issues/2026-W48');
     expect(status.out).toContain('via outbox: 10 sent');
     expect(status.out).not.toContain('scheduled');
+  });
+
+  it('holds the send lock for the whole schedule: a send of the same issue is refused between waves', async () => {
+    const controller = new AbortController();
+    const base = {
+      issueDir: 'issues/2026-W48',
+      subscribersFile: 'subscribers.example.json',
+      cwd: project.dir,
+      env: { ROLECAST_SECRET: 'schedule-command-secret' },
+      outbox: 'outbox',
+    };
+    let between: unknown;
+    const streams = captureStreams();
+    const code = await runScheduledSendCommand({
+      send: { ...base, signal: controller.signal },
+      at: '2099-01-05T08:00Z',
+      local: false,
+      sendMissed: false,
+      dryRun: false,
+      stdout: streams.stdout,
+      printReport: () => {},
+      // While the schedule waits for its wave, someone starts an immediate send; then Ctrl-C.
+      sleep: async () => {
+        between = await sendIssue(base).catch((error: unknown) => error);
+        controller.abort();
+      },
+    });
+    expect(code).toBe(130);
+    expect(between).toMatchObject({ code: 'E_LOCKED' });
+    expect(existsSync(project.path('outbox'))).toBe(false);
+    // Released when the schedule ends.
+    expect((await send()).code).toBe(0);
   });
 });

@@ -165,7 +165,7 @@ describe('runSchedule with an injected clock', () => {
     expect(report.waves.map((w) => w.outcome)).toEqual(['missed']);
   });
 
-  it('marks a wave failed when sending throws, and a later run sends it', async () => {
+  it('puts a wave back to pending when sending throws before anything went out, and a later run sends it', async () => {
     const clock = fakeClock('2026-10-25T07:00:00Z');
     const failing = runSchedule({
       waves: waves.slice(1, 2),
@@ -178,11 +178,74 @@ describe('runSchedule with an injected clock', () => {
       },
     });
     await expect(failing).rejects.toMatchObject({ code: 'E_SMTP_CONNECT' });
-    expect(statuses()).toEqual([['2026-10-25T07:00:00.000Z', 'failed']]);
+    expect(openWaveStore(db, '2026-W48', 'smtp').list()).toEqual([
+      expect.objectContaining({ waveUtc: '2026-10-25T07:00:00.000Z', status: 'pending', detail: 'connection refused' }),
+    ]);
     clock.advance(HOUR);
     const { sent, promise } = run(clock);
     await promise;
     expect(sent.map((s) => s.utc)).toContain('2026-10-25T07:00:00.000Z');
+  });
+
+  it('still applies the grace window to a wave whose only attempt sent nothing', async () => {
+    const clock = fakeClock('2026-10-25T07:00:00Z');
+    const failing = runSchedule({
+      waves: waves.slice(1, 2),
+      store: openWaveStore(db, '2026-W48', 'smtp', clock.now),
+      now: clock.now,
+      sleep: clock.sleep,
+      graceMs: 2 * HOUR,
+      sendWave: async () => {
+        throw new RolecastError('E_SMTP_CONNECT', 'connection refused');
+      },
+    });
+    await expect(failing).rejects.toMatchObject({ code: 'E_SMTP_CONNECT' });
+    restart();
+    clock.set('2026-10-25T10:00:00Z'); // three hours late, and nobody has it yet
+    const later = run(clock);
+    const report = await later.promise;
+    expect(report.waves.find((w) => w.wave.utc === '2026-10-25T07:00:00.000Z')?.outcome).toBe('missed');
+  });
+
+  it.each<['sending' | 'failed', string]>([
+    ['sending', 'the process died during the wave'],
+    ['failed', 'messages were deferred, or the wave was cut short'],
+  ])('finishes a wave left %s (%s) however late the restart', async (status) => {
+    const store = openWaveStore(db, '2026-W48', 'smtp');
+    store.register(waves);
+    store.mark('2026-10-25T02:30:00.000Z', 'sent');
+    store.mark('2026-10-25T07:00:00.000Z', status, 'cut short');
+    restart();
+    // Ten hours after Berlin's wave, far outside the two-hour grace window.
+    const clock = fakeClock('2026-10-25T17:00:00Z');
+    const { sent, promise } = run(clock);
+    const report = await promise;
+    expect(sent.map((s) => s.utc)).toEqual(['2026-10-25T07:00:00.000Z']);
+    expect(report.waves.map((w) => w.outcome)).toEqual(['already-sent', 'sent', 'missed']);
+    expect(statuses()).toEqual([
+      ['2026-10-25T02:30:00.000Z', 'sent'],
+      ['2026-10-25T07:00:00.000Z', 'sent'],
+      ['2026-10-25T12:00:00.000Z', 'missed'],
+    ]);
+  });
+
+  it('marks a wave cut short as started, and ends the schedule with the reason given', async () => {
+    const clock = fakeClock('2026-10-25T02:30:00Z');
+    const stop = new RolecastError('E_SEND_FAILED', 'the SMTP server refuses this sender or account');
+    const running = runSchedule({
+      waves,
+      store: openWaveStore(db, '2026-W48', 'smtp', clock.now),
+      now: clock.now,
+      sleep: clock.sleep,
+      graceMs: 2 * HOUR,
+      sendWave: async () => ({ complete: false, detail: 'aborted, 1 message(s) not delivered yet', stop }),
+    });
+    await expect(running).rejects.toBe(stop);
+    expect(statuses()).toEqual([
+      ['2026-10-25T02:30:00.000Z', 'failed'],
+      ['2026-10-25T07:00:00.000Z', 'pending'],
+      ['2026-10-25T12:00:00.000Z', 'pending'],
+    ]);
   });
 
   it('keeps a wave with deferred messages open, and carries on with the next wave', async () => {

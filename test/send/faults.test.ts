@@ -168,3 +168,139 @@ describe('an SMTP server that goes away in the middle of a run', () => {
     expect([...all].sort()).toEqual(expected);
   });
 });
+
+describe('refusals of the sender or account, not of a reader', () => {
+  it('a 554 to MAIL FROM aborts the run, marks nobody failed, and a re-run sends the rest once', async () => {
+    fixture = await sendFixture(40, { concurrency: 1 });
+    const expected = await eligible(fixture);
+    const suspended = await serve({
+      faults: { mailFromReply: { after: 3, code: 554, message: 'Sender account suspended' } },
+    });
+    const { code, report, err } = await sendCommand(fixture, suspended.url());
+    expect(code).toBe(3);
+    expect(report.aborted).toContain('554 Sender account suspended');
+    expect(err).toContain('aborted — the SMTP server refuses this sender or account');
+    expect(report.total).toMatchObject({ sent: 3, failed: 0 });
+    expect(report.total.deferred).toBeGreaterThanOrEqual(1);
+    expect(report.total.deferred + report.total.pending).toBe(expected.length - 3);
+    // It stopped at the first refusal instead of running through the list.
+    expect(suspended.counts.mailFrom).toBeLessThanOrEqual(3 + 2);
+    expect(ledgerRows(fixture).filter((r) => r.status === 'failed')).toEqual([]);
+
+    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const [status] = readStatus(db, '2026-W48');
+    db.close();
+    expect(status).toMatchObject({ sent: 3, failed: 0, pending: expected.length - 3 });
+    expect(status!.lastRun?.outcome).toBe('aborted');
+
+    const healthy = await serve();
+    const resumed = await sendCommand(fixture, healthy.url());
+    expect(resumed.code, resumed.err).toBe(0);
+    const all = await receivedBy(suspended, healthy);
+    expect([...all].sort()).toEqual(expected);
+  });
+
+  it('five identical permanent refusals in a row abort the run and leave those readers deferred', async () => {
+    fixture = await sendFixture(30, { concurrency: 1 });
+    const dataReplies = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [i + 3, 554]));
+    const server = await serve({ faults: { dataReplies } });
+    const { code, report } = await sendCommand(fixture, server.url());
+    expect(code).toBe(3);
+    expect(report.aborted).toMatch(/5 messages in a row refused with the same reply: 554 Reply 554 on cue/);
+    expect(report.total).toMatchObject({ sent: 2, failed: 0 });
+    // The five, plus at most the one already on the wire when the run stopped.
+    const { deferred } = report.total;
+    expect(deferred).toBeGreaterThanOrEqual(5);
+    expect(deferred).toBeLessThanOrEqual(6);
+    expect(server.counts.data).toBe(2 + deferred);
+    const rows = ledgerRows(fixture);
+    expect(rows.filter((r) => r.status === 'failed')).toEqual([]);
+    expect(rows.filter((r) => r.status === 'deferred')).toHaveLength(deferred);
+  });
+
+  it('a 5xx to RCPT TO stays a failure of that reader alone, however many in a row', async () => {
+    fixture = await sendFixture(30, { concurrency: 1 });
+    const expected = await eligible(fixture);
+    const refused = expected.slice(2, 9);
+    const server = await serve({ faults: { rejectAddresses: refused } });
+    const { code, report } = await sendCommand(fixture, server.url());
+    expect(code).toBe(3);
+    expect(report.aborted).toBeUndefined();
+    expect(report.total).toMatchObject({ failed: refused.length, deferred: 0, pending: 0 });
+    expect(report.total.sent).toBe(expected.length - refused.length);
+    expect(
+      ledgerRows(fixture)
+        .filter((r) => r.status === 'failed')
+        .map((r) => r.email),
+    ).toEqual([...refused].sort());
+  });
+});
+
+describe('a server that stops answering', () => {
+  it('times out a connection left without a reply, and retries the message on a new one', async () => {
+    fixture = await sendFixture(6, { concurrency: 1 });
+    const server = await serve({ faults: { stallOnData: [2] } });
+    const report = await sendIssue({
+      issueDir: fixture.issueDir,
+      subscribersFile: fixture.subscribersFile,
+      cwd: fixture.dir,
+      env: sendEnv(server.url()),
+      smtpTimeouts: { socketMs: 400 },
+    });
+    expect(report.total).toMatchObject({ failed: 0, deferred: 0, pending: 0 });
+    expect([...(await receivedBy(server))].sort()).toEqual(await eligible(fixture));
+    expect(server.counts.data).toBe(server.counts.accepted + 1);
+    expect(ledgerRows(fixture).reduce((sum, r) => sum + r.attempts, 0)).toBe(server.counts.accepted + 1);
+  }, 15_000);
+});
+
+describe('Ctrl-C', () => {
+  it('after the last message finished reports the run complete, not interrupted', async () => {
+    fixture = await sendFixture(8, { concurrency: 1 });
+    const server = await serve();
+    const controller = new AbortController();
+    // The final progress line is written once every outcome is in: press Ctrl-C right then.
+    const progress = {
+      isTTY: false,
+      stream: {
+        write(chunk: string) {
+          if (/^(\d+)\/\1:/.test(chunk)) controller.abort();
+          return true;
+        },
+      } as unknown as NodeJS.WritableStream,
+    };
+    const report = await sendIssue({
+      issueDir: fixture.issueDir,
+      subscribersFile: fixture.subscribersFile,
+      cwd: fixture.dir,
+      env: sendEnv(server.url()),
+      signal: controller.signal,
+      progress,
+    });
+    expect(controller.signal.aborted).toBe(true);
+    expect(report.interrupted).toBe(false);
+    expect(report.total).toMatchObject({ sent: (await eligible(fixture)).length, pending: 0 });
+    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const [status] = readStatus(db, '2026-W48');
+    db.close();
+    expect(status!.lastRun?.outcome).toBe('complete');
+  });
+});
+
+describe('SMTP_URL with a bare "%" in the password', () => {
+  it('is a usage error that says how to write it, never a crash, and never shows the password', async () => {
+    fixture = await sendFixture(3);
+    const streams = captureStreams();
+    const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
+      cwd: fixture.dir,
+      env: sendEnv('smtp://mailer:100%sure@127.0.0.1:2525'),
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      signal: new AbortController().signal,
+    });
+    expect(code).toBe(2);
+    expect(streams.err).toContain('percent-encode special characters in the SMTP');
+    expect(streams.err).not.toContain('this is a bug');
+    expect(streams.out + streams.err).not.toContain('100%sure');
+  });
+});

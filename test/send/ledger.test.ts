@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
 import { openLedger, readStatus } from '../../src/send/ledger.js';
-import { acquireSendLock } from '../../src/send/lock.js';
+import { acquireSendLock, processStartId } from '../../src/send/lock.js';
 import {
   addSuppression,
   isSuppressed,
@@ -127,4 +127,94 @@ describe('send lock', () => {
     expect(db.prepare("SELECT pid FROM locks WHERE issue_id = '2026-W48'").pluck().get()).toBe(process.pid);
     lock.release();
   });
+
+  it('takes over a lock left by an earlier process that had our pid (a container restarted after SIGKILL)', () => {
+    // Same pid, same host, a token this process never issued: the holder was a previous life.
+    insertLock(process.pid, hostname(), null);
+    const lock = acquireSendLock(db, '2026-W48');
+    expect(lockRow()).toMatchObject({ pid: process.pid, token: expect.not.stringMatching(/^old$/) });
+    // While we hold it, a second acquire in this same process is still refused.
+    expect(lockError(() => acquireSendLock(db, '2026-W48'))?.code).toBe('E_LOCKED');
+    lock.release();
+  });
+
+  it('records the holder start time, and takes over when the pid now belongs to another process', async () => {
+    const lock = acquireSendLock(db, '2026-W48');
+    expect(lockRow()?.proc_start).toBe(processStartId(process.pid));
+    expect(processStartId(process.pid)).toMatch(/\d+$/);
+    lock.release();
+
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => other.once('spawn', resolve));
+      const pid = other.pid!;
+      // A live process that started when the lock says: a real holder.
+      insertLock(pid, hostname(), processStartId(pid)!);
+      expect(lockError(() => acquireSendLock(db, '2026-W48'))?.code).toBe('E_LOCKED');
+      // The same pid with another start time: the holder died and the pid was reused.
+      insertLock(pid, hostname(), 'another-boot:12345');
+      acquireSendLock(db, '2026-W48').release();
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('leaves a lock held on another host alone unless --break-lock, and names that option', () => {
+    insertLock(4242, 'some-other-host', null);
+    const error = lockError(() => acquireSendLock(db, '2026-W48'));
+    expect(error?.code).toBe('E_LOCKED');
+    expect(error?.message).toContain('pid 4242 on some-other-host');
+    expect(error?.hint).toContain('--break-lock');
+    const lock = acquireSendLock(db, '2026-W48', { breakLock: true });
+    expect(lock.tookOverFrom).toMatchObject({ pid: 4242, host: 'some-other-host' });
+    expect(lockRow()).toMatchObject({ pid: process.pid, host: hostname() });
+    lock.release();
+  });
 });
+
+describe('state files from before the lock start time and the resend generation', () => {
+  it('gain the new columns when opened', () => {
+    const file = join(dir, 'old.db');
+    const old = openStateDb(file);
+    old.exec('DROP TABLE locks; DROP TABLE runs;');
+    old.exec(`CREATE TABLE runs (issue_id TEXT NOT NULL, channel TEXT NOT NULL, planned INTEGER NOT NULL,
+      started_at TEXT NOT NULL, finished_at TEXT, outcome TEXT, PRIMARY KEY (issue_id, channel));
+      CREATE TABLE locks (issue_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, token TEXT NOT NULL,
+      started_at TEXT NOT NULL);`);
+    old.close();
+    const reopened = openStateDb(file);
+    try {
+      const columns = (table: string) =>
+        (reopened.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+      expect(columns('locks')).toContain('proc_start');
+      expect(columns('runs')).toContain('resend_started_at');
+      acquireSendLock(reopened, '2026-W48').release();
+    } finally {
+      reopened.close();
+    }
+  });
+});
+
+function insertLock(pid: number, host: string, procStart: string | null): void {
+  db.prepare(
+    `INSERT INTO locks (issue_id, pid, host, token, started_at, proc_start) VALUES ('2026-W48', ?, ?, 'old', '2026-01-01', ?)
+     ON CONFLICT (issue_id) DO UPDATE SET pid = excluded.pid, host = excluded.host, token = excluded.token,
+       proc_start = excluded.proc_start`,
+  ).run(pid, host, procStart);
+}
+
+function lockRow() {
+  return db.prepare("SELECT pid, host, token, proc_start FROM locks WHERE issue_id = '2026-W48'").get() as
+    | { pid: number; host: string; token: string; proc_start: string | null }
+    | undefined;
+}
+
+function lockError(take: () => unknown): RolecastError | undefined {
+  try {
+    take();
+  } catch (error) {
+    if (error instanceof RolecastError) return error;
+    throw error;
+  }
+  return undefined;
+}

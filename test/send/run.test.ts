@@ -15,6 +15,8 @@ function memoryLedger(options: { failOnWrite?: number } = {}): Ledger & { rows: 
   return {
     rows,
     recorded: () => new Map(),
+    sentSince: () => new Set(),
+    unfinishedResend: () => undefined,
     record(entry) {
       // One failed write (a full disk for a moment); the writes after it would succeed.
       if (++writes === options.failOnWrite) throw new Error('disk full');

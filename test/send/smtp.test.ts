@@ -282,4 +282,36 @@ describe('sending over SMTP', () => {
       expect(raw).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=rolecast\.example;/m);
     expect(messages[0]!.raw).toMatch(/h=[^;]*List-Unsubscribe-Post/i);
   });
+
+  it('resumes an interrupted --resend: a second --resend skips the readers the first one reached', async () => {
+    fixture = await sendFixture(24, { concurrency: 1 });
+    server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
+    const first = await send(fixture, server.url());
+    const everyone = first.total.sent;
+    expect(everyone).toBeGreaterThan(10);
+
+    const controller = new AbortController();
+    const resending = send(fixture, server.url(), { resend: true, signal: controller.signal });
+    while (server.counts.accepted < everyone + 4) await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    const cut = await resending;
+    expect(cut.interrupted).toBe(true);
+    const reachedByCut = cut.total.sent;
+
+    const resumed = await send(fixture, server.url(), { resend: true });
+    expect(resumed.interrupted).toBe(false);
+    expect(resumed.total.skipped.alreadySent).toBe(reachedByCut);
+    expect(resumed.total.sent).toBe(everyone - reachedByCut);
+    // Each reader has the original and exactly one resent copy, under another Message-ID.
+    const messages = await server.messages();
+    const perReader = new Map<string, string[]>();
+    for (const m of messages)
+      perReader.set(m.envelope.to[0]!, [...(perReader.get(m.envelope.to[0]!) ?? []), m.parsed.messageId!]);
+    expect(perReader.size).toBe(everyone);
+    for (const ids of perReader.values()) expect(new Set(ids).size).toBe(2);
+
+    // Once that resend is complete, --resend starts a new one.
+    const again = await send(fixture, server.url(), { resend: true });
+    expect(again.total.sent).toBe(everyone);
+  });
 });

@@ -4,10 +4,10 @@ import { parseRate } from '../../src/cli/commands/send.js';
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import { RolecastError } from '../../src/errors.js';
 import { assertHeaderSafe, buildMailOptions, messageIdFor } from '../../src/send/message.js';
-import { createProgress } from '../../src/send/progress.js';
+import { createProgress, PLAIN_LINE_INTERVAL_MS } from '../../src/send/progress.js';
 import { type Clock, createRateLimiter } from '../../src/send/rate-limit.js';
-import { backoffDelay, classifyFailure } from '../../src/send/retry.js';
-import { fileNameFor, parseSmtpUrl } from '../../src/send/transport.js';
+import { backoffDelay, classifyFailure, refusalKey } from '../../src/send/retry.js';
+import { fileNameFor, parseSmtpUrl, smtpPoolOptions } from '../../src/send/transport.js';
 import { personalLinks } from '../../src/unsubscribe/links.js';
 
 /** A clock that only moves when a waiter sleeps, so rate tests measure tokens, not the machine. */
@@ -65,9 +65,33 @@ describe('failure classification', () => {
     [{ responseCode: 503, response: '503 bad sequence' }, 'temporary'],
     [{ code: 'ECONNECTION', message: 'Connection closed' }, 'temporary'],
     [{ code: 'ETIMEDOUT', message: 'Timeout' }, 'temporary'],
+    [{ code: 'ETLS', command: 'CONN', message: 'Error initiating TLS' }, 'temporary'],
+    [{ code: 'EPROTOCOL', command: 'CONN', message: 'Unexpected Response' }, 'temporary'],
     [new TypeError('bug building message'), 'permanent'],
   ])('%o is %s', (error, kind) => {
     expect(classifyFailure(error).kind).toBe(kind);
+  });
+
+  it.each([
+    [{ responseCode: 554, command: 'MAIL FROM', response: '554 Sender account suspended' }, true],
+    [{ responseCode: 535, code: 'EAUTH', command: 'AUTH PLAIN', response: '535 Authentication failed' }, true],
+    [{ code: 'EAUTH', command: 'API', message: 'Missing credentials for "PLAIN"' }, true],
+    [{ responseCode: 554, command: 'CONN', response: '554 No SMTP service here' }, true],
+    [{ responseCode: 550, command: 'RCPT TO', response: '550 5.1.1 <a@b.c>: No such user' }, false],
+    [{ responseCode: 554, command: 'DATA', response: '554 Message rejected' }, false],
+    [{ responseCode: 451, command: 'MAIL FROM', response: '451 Try later' }, false],
+  ])('%o is about the sender or account: %s', (error, expected) => {
+    expect(classifyFailure(error).accountLevel).toBe(expected);
+  });
+
+  it('compares refusals without the address, and leaves mailbox replies out of a run of them', () => {
+    const key = (response: string) =>
+      refusalKey({ kind: 'permanent', responseCode: 554, response, noReply: false, accountLevel: false });
+    expect(key('554 5.7.1 <a@x.test>: Relay access denied')).toBe(key('554 5.7.1 <b@y.test>: Relay access denied'));
+    expect(key('554 Message rejected')).not.toBe(key('554 Spam detected'));
+    expect(key('550 5.1.1 The email account that you tried to reach does not exist')).toBeUndefined();
+    expect(key('552 5.2.2 Mailbox full')).toBeUndefined();
+    expect(key('553 5.1.7 Bad sender address')).toBeDefined();
   });
 
   it('backs off exponentially with jitter, within bounds', () => {
@@ -172,6 +196,34 @@ describe('small parsers', () => {
     expect(error?.message).not.toContain('hunter2');
   });
 
+  it('explains a password with a bare "%", without showing it', () => {
+    let error: RolecastError | undefined;
+    try {
+      parseSmtpUrl('smtp://mailer:100%sure@mail.example:587');
+    } catch (e) {
+      error = e as RolecastError;
+    }
+    expect(error).toBeInstanceOf(RolecastError);
+    expect(error?.code).toBe('E_USAGE');
+    expect(error?.hint).toContain('percent-encode special characters in the SMTP');
+    expect(error?.hint).toContain('%25 for %');
+    expect(`${error?.message} ${error?.hint}`).not.toContain('100%sure');
+    expect(error?.message).toContain('smtp://mailer:***@mail.example:587');
+  });
+
+  it('gives the SMTP pool timeouts, so a stalled server cannot hold a connection for minutes', () => {
+    const parsed = parseSmtpUrl('smtp://mail.example:587');
+    expect(smtpPoolOptions(parsed, { concurrency: 2 })).toMatchObject({
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+    });
+    expect(smtpPoolOptions(parsed, { concurrency: 2, timeouts: { socketMs: 500 } })).toMatchObject({
+      connectionTimeout: 30_000,
+      socketTimeout: 500,
+    });
+  });
+
   it.each([
     ['20', 20],
     ['20/s', 20],
@@ -212,17 +264,37 @@ describe('progress', () => {
     return { stream, text: () => text };
   };
 
-  it('prints a plain line at every tenth when not on a terminal', () => {
+  it('prints a plain line at most every two seconds, and the last one, when not on a terminal', () => {
     const out = sink();
     let time = 0;
-    const progress = createProgress({ stream: out.stream, isTTY: false, planned: 20, now: () => (time += 100) });
-    for (let sent = 1; sent <= 19; sent++) progress.update(tally(sent));
+    // 20 outcomes, 500 ms apart: ten seconds in all.
+    const progress = createProgress({ stream: out.stream, isTTY: false, planned: 20, now: () => time });
+    for (let sent = 1; sent <= 19; sent++) {
+      time += 500;
+      progress.update(tally(sent));
+    }
+    time += 500;
+    progress.update(tally(19, 1));
     progress.update(tally(19, 1));
     progress.done();
     const lines = out.text().trim().split('\n');
-    expect(lines).toHaveLength(10);
+    // One every two seconds (at 2, 4, 6 and 8 s), then the last one at 10 s.
+    expect(PLAIN_LINE_INTERVAL_MS).toBe(2000);
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['4/20', '8/20', '12/20', '16/20', '20/20']);
     expect(lines.at(-1)).toMatch(/^20\/20: sent 19 {2}failed 1 {2}remaining 0 {2}[\d.]+\/s {2}ETA 0s$/);
     expect(out.text()).not.toContain('\r');
+  });
+
+  it('prints one line, not one per message, for a fast run to a log', () => {
+    const out = sink();
+    let time = 0;
+    const total = { ...tally(0), planned: 1000 };
+    const progress = createProgress({ stream: out.stream, isTTY: false, planned: 1000, now: () => time });
+    for (let sent = 1; sent <= 1000; sent++) {
+      time += 1;
+      progress.update({ ...total, sent, pending: 1000 - sent });
+    }
+    expect(out.text().trim().split('\n')).toEqual([expect.stringMatching(/^1000\/1000: sent 1000 /)]);
   });
 
   it('redraws one line with a bar, rate and ETA on a terminal', () => {

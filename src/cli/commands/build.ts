@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { formatProblem, hasErrors, RolecastError } from '../../errors.js';
 import { loadProject } from '../../load/project.js';
 import { type BuildEntry, renderAudience, renderBuildIndex, sampleFields } from '../../render/index.js';
+import { orphanWarnings } from '../../send/plan.js';
 import { readSuppressionChecker, stateFilePath } from '../../send/store.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { requirePositional, stringOption } from '../_shared.js';
@@ -21,12 +22,15 @@ export const buildCommand: Command = {
       configFile: stringOption(args, 'config'),
       cwd: ctx.cwd,
     });
+    // Load warnings (unknown roles and the like) change who gets what: shown first, on stderr.
+    for (const problem of project.problems) print(ctx.stderr, formatProblem(problem));
     // Recipient counts skip suppressed addresses as a send would; the state file is only read.
     const isSuppressed = project.subscribers
       ? readSuppressionChecker(project.config, stateFilePath(project.config, ctx.cwd, stringOption(args, 'state')))
       : undefined;
     const rendered = await renderAudience(project, { isSuppressed });
     const problems = [...project.problems, ...rendered.problems];
+    if (rendered.plan) for (const line of orphanWarnings(project, rendered.plan, ctx.cwd)) print(ctx.stderr, line);
 
     // Sample output: a placeholder reader, and no signing key, so nothing secret is written.
     const fields = sampleFields(project.config, project.issue.id, undefined);
@@ -64,7 +68,7 @@ export const buildCommand: Command = {
     const title = `${project.issue.manifest.title ?? project.config.brand.name} · ${project.issue.id}`;
     await writeAtomic(join(out, 'index.html'), renderBuildIndex(title, entries));
 
-    for (const problem of problems) print(ctx.stdout, formatProblem(problem));
+    for (const problem of rendered.problems) print(ctx.stdout, formatProblem(problem));
     for (const entry of entries) {
       const who = entry.isEditorEdition ? 'editor edition' : entry.roles.join(', ');
       const count = entry.recipients === undefined ? '' : `, ${entry.recipients} recipient(s)`;

@@ -2,6 +2,7 @@ import { EXIT, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { runScheduledSendCommand } from '../../schedule/command.js';
 import { formatReport, type SendOptions, type SendReport, sendIssue } from '../../send/index.js';
+import { ACCOUNT_REFUSED_HINT } from '../../send/report.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, requirePositional, stringOption, stringsOption } from '../_shared.js';
 
@@ -9,7 +10,7 @@ export const sendCommand: Command = {
   name: 'send',
   summary: 'Send an issue: one message per subscriber, only their sections (outbox folder without SMTP_URL)',
   usage:
-    'rolecast send ISSUE_DIR --subscribers FILE [--segment ROLE]… [--dry-run] [--outbox DIR] [--test EMAIL [--as SUBSCRIBER]] [--concurrency N] [--rate N/s] [--state FILE] [--resend] [--retry-failed] [--json] [--at TIME [--local] [--send-missed]] [--config FILE]',
+    'rolecast send ISSUE_DIR --subscribers FILE [--segment ROLE]… [--dry-run] [--outbox DIR] [--test EMAIL [--as SUBSCRIBER]] [--concurrency N] [--rate N/s] [--state FILE] [--resend] [--retry-failed] [--break-lock] [--json] [--at TIME [--local] [--send-missed]] [--config FILE]',
   options: {
     ...CONFIG_OPTION,
     subscribers: { type: 'string' },
@@ -23,6 +24,7 @@ export const sendCommand: Command = {
     state: { type: 'string' },
     resend: { type: 'boolean' },
     'retry-failed': { type: 'boolean' },
+    'break-lock': { type: 'boolean' },
     json: { type: 'boolean' },
     at: { type: 'string' },
     local: { type: 'boolean' },
@@ -56,6 +58,7 @@ export const sendCommand: Command = {
       stateFile: stringOption(args, 'state'),
       resend: flag(args, 'resend'),
       retryFailed: flag(args, 'retry-failed'),
+      breakLock: flag(args, 'break-lock'),
       signal: ctx.signal,
       progress: { stream: ctx.stderr, isTTY: Boolean(stderr.isTTY) },
       log: (line) => print(ctx.stderr, line),
@@ -100,6 +103,11 @@ function outcome(report: SendReport, stderr: NodeJS.WritableStream): number {
   if (report.interrupted) {
     print(stderr, 'interrupted — run the same command to resume');
     return EXIT.interrupted;
+  }
+  if (report.aborted !== undefined) {
+    print(stderr, `rolecast send: aborted — the SMTP server refuses this sender or account: ${report.aborted}`);
+    print(stderr, `  ${ACCOUNT_REFUSED_HINT}`);
+    return EXIT.sendFailed;
   }
   const failed = report.total.failed + report.total.deferred;
   if (failed > 0) {

@@ -52,6 +52,9 @@ function printChannel(out: NodeJS.WritableStream, issueId: string, c: ChannelSta
   const pending = c.pending === undefined ? '' : `, ${c.pending} pending`;
   const run = c.lastRun ? ` — last run ${c.lastRun.outcome ?? 'did not finish'} (started ${c.lastRun.startedAt})` : '';
   print(out, `${issueId} via ${c.channel}: ${c.sent} sent, ${c.failed} failed, ${c.deferred} deferred${pending}${run}`);
+  const resend = c.lastRun?.resendStartedAt;
+  if (resend && c.lastRun?.outcome !== 'complete')
+    print(out, `  a --resend started at ${resend} is not finished: run it again with --resend to resume it`);
   for (const f of c.failures) {
     const code = f.responseCode === null ? '' : `${f.responseCode} `;
     const reply = f.response?.startsWith(String(f.responseCode)) ? f.response : `${code}${f.response ?? ''}`;

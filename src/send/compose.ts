@@ -1,0 +1,62 @@
+import type { Environment } from '../config/env.js';
+import { throwIfErrors } from '../errors.js';
+import type { Variant } from '../group/index.js';
+import type { Project } from '../load/project.js';
+import type { Subscriber } from '../model/subscriber.js';
+import type { CompiledVariant } from '../render/types.js';
+import { personalLinks } from '../unsubscribe/links.js';
+import { buildMailOptions } from './message.js';
+
+/** The render stage as the send sees it: compiled variants by id. Replaceable in tests. */
+export type Compile = (project: Project, variants: Variant[]) => Promise<Map<string, CompiledVariant>>;
+
+/** Loaded on first use: MJML is heavy, and a dry run never renders. */
+export const defaultCompile: Compile = async (project, variants) => {
+  const { compileAudience } = await import('../render/index.js');
+  return compileAudience(project, variants);
+};
+
+/** One subscriber's message: their variant, their links, their address and no other. */
+export function buildFor(
+  project: Project,
+  env: Environment,
+  compiled: ReadonlyMap<string, CompiledVariant>,
+  subscriber: Subscriber,
+  variantId: string,
+  messageId: string,
+  date: Date,
+) {
+  const variant = compiled.get(variantId);
+  if (!variant) throw new Error(`variant ${variantId} was not compiled`);
+  const links = personalLinks(project.config, env.secret, project.issue.id, subscriber.email);
+  const content = variant.personalise({
+    email: subscriber.email,
+    name: subscriber.name,
+    locale: subscriber.locale,
+    timezone: subscriber.timezone,
+    unsubscribeUrl: links.unsubscribeUrl,
+    preferencesUrl: links.preferencesUrl,
+    viewOnlineUrl: links.viewOnlineUrl,
+  });
+  return buildMailOptions(project.config, {
+    to: { address: subscriber.email, name: subscriber.name },
+    content,
+    links,
+    messageId,
+    date,
+  });
+}
+
+/** Renders every variant; stops on error-level gate problems, passes warnings on. */
+export async function renderChecked(
+  compile: Compile,
+  project: Project,
+  variants: Variant[],
+  log: (line: string) => void,
+): Promise<Map<string, CompiledVariant>> {
+  const compiled = await compile(project, variants);
+  const problems = [...compiled.values()].flatMap((c) => c.problems);
+  throwIfErrors(problems, 'the rendered issue');
+  for (const p of problems) log(`warning: ${p.file}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
+  return compiled;
+}
