@@ -2,6 +2,7 @@ import type { SendMailOptions } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Subscriber } from '../model/subscriber.js';
+import { readerFields } from '../render/fields.js';
 import { SAMPLE_READER, sampleFields } from '../render/index.js';
 import type { CompiledVariant, PersonalFields, PersonalisedMessage } from '../render/types.js';
 import { buildMailOptions, messageIdFor } from '../send/message.js';
@@ -61,16 +62,7 @@ function subscriberFields(
   issueId: string,
   subscriber: Subscriber,
 ): PersonalFields {
-  const links = personalLinks(config, secret, issueId, subscriber.email);
-  return {
-    email: subscriber.email,
-    name: subscriber.name,
-    locale: subscriber.locale,
-    timezone: subscriber.timezone,
-    unsubscribeUrl: links.unsubscribeUrl,
-    preferencesUrl: links.preferencesUrl,
-    viewOnlineUrl: links.viewOnlineUrl,
-  };
+  return readerFields(personalLinks(config, secret, issueId, subscriber.email), subscriber);
 }
 
 function mainHeaders(

@@ -10,6 +10,7 @@ import type { Project } from '../load/project.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { asIs, escapeHtml, type FieldValues, joinParts, splitParts } from './_personal.js';
 import { createWeekLineCache, issueWeek } from './dates.js';
+import { readerFields } from './fields.js';
 import { encodedSizes, linkProblems, sizeProblems } from './gates.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, mapMjmlErrors } from './mjml.js';
@@ -111,14 +112,7 @@ export async function compileAudience(
  * size gate passes a throwaway key so links are as long as real signed ones.
  */
 export function sampleFields(config: ResolvedConfig, issueId: string, secret: string | undefined): PersonalFields {
-  const links = personalLinks(config, secret, issueId, SAMPLE_READER.email);
-  return {
-    email: SAMPLE_READER.email,
-    name: SAMPLE_READER.name,
-    unsubscribeUrl: links.unsubscribeUrl,
-    preferencesUrl: links.preferencesUrl,
-    viewOnlineUrl: links.viewOnlineUrl,
-  };
+  return readerFields(personalLinks(config, secret, issueId, SAMPLE_READER.email), SAMPLE_READER);
 }
 
 function fieldFiller(

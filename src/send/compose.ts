@@ -3,6 +3,7 @@ import { throwIfErrors } from '../errors.js';
 import type { Variant } from '../group/index.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
+import { readerFields } from '../render/fields.js';
 import type { CompiledVariant } from '../render/types.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { buildMailOptions } from './message.js';
@@ -29,15 +30,7 @@ export function buildFor(
   const variant = compiled.get(variantId);
   if (!variant) throw new Error(`variant ${variantId} was not compiled`);
   const links = personalLinks(project.config, env.secret, project.issue.id, subscriber.email);
-  const content = variant.personalise({
-    email: subscriber.email,
-    name: subscriber.name,
-    locale: subscriber.locale,
-    timezone: subscriber.timezone,
-    unsubscribeUrl: links.unsubscribeUrl,
-    preferencesUrl: links.preferencesUrl,
-    viewOnlineUrl: links.viewOnlineUrl,
-  });
+  const content = variant.personalise(readerFields(links, subscriber));
   return buildMailOptions(project.config, {
     to: { address: subscriber.email, name: subscriber.name },
     content,
