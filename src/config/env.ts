@@ -1,3 +1,5 @@
+import { RolecastError } from '../errors.js';
+
 /**
  * The one place that reads process.env. Secrets stay here and in the objects returned: nothing
  * prints them, and `redactUrl` is what any log of the SMTP URL must go through.
@@ -22,6 +24,17 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     isCI: env.CI === 'true' || env.CI === '1',
     isTTY: Boolean(process.stdout.isTTY),
   };
+}
+
+/** Tokens never expire and their payload is guessable, so the key must resist offline guessing. */
+export const MIN_SECRET_LENGTH = 32;
+
+/** Throws when ROLECAST_SECRET is set but too short to sign unsubscribe tokens safely. */
+export function assertStrongSecret(secret: string | undefined): void {
+  if (secret === undefined || secret.length >= MIN_SECRET_LENGTH) return;
+  throw new RolecastError('E_USAGE', `ROLECAST_SECRET is too short (${secret.length} characters)`, {
+    hint: `use at least ${MIN_SECRET_LENGTH} random characters, e.g. the output of: openssl rand -base64 32`,
+  });
 }
 
 /**

@@ -31,7 +31,15 @@ export const ConfigSchema = z.object({
   }),
   urls: z
     .object({
-      unsubscribe: httpUrl.optional(),
+      /** RFC 8058 one-click needs https; plain http is accepted only on loopback, for local trials. */
+      unsubscribe: httpUrl
+        .refine(
+          (url) => /^https:\/\//i.test(url) || /^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?\//i.test(url),
+          {
+            message: 'must be an https:// URL (one-click unsubscribe requires https)',
+          },
+        )
+        .optional(),
       preferences: httpUrl.optional(),
       archive: httpUrl.optional(),
     })

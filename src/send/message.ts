@@ -21,7 +21,10 @@ export interface OutgoingMessage {
  * and test sends, which must not be mistaken for the original.
  */
 export function messageIdFor(config: ResolvedConfig, issueId: string, email: string, salt = ''): string {
-  const hash = createHash('sha256').update(`${issueId}\0${email.toLowerCase()}\0${salt}`).digest('base64url');
+  // The list id keeps two lists on one sending domain from minting the same id for different messages.
+  const hash = createHash('sha256')
+    .update(`${config.listId}\0${issueId}\0${email.toLowerCase()}\0${salt}`)
+    .digest('base64url');
   const domain = config.sender.email.split('@')[1] ?? 'localhost';
   const slug = issueId.replace(/[^A-Za-z0-9.-]+/g, '-');
   return `<${slug}.${hash.slice(0, 22)}@${domain}>`;

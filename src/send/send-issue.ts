@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
-import { type Environment, readEnvironment } from '../config/env.js';
+import { assertStrongSecret, type Environment, readEnvironment } from '../config/env.js';
+import type { ResolvedConfig } from '../config/schema.js';
 import { formatProblem, RolecastError } from '../errors.js';
 import { loadProject, type Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
@@ -95,6 +96,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
 
   const stateFile = stateFilePath(config, options.cwd, options.stateFile);
   const channel: Channel = options.outbox || !env.smtpUrl ? 'outbox' : 'smtp';
+  checkUnsubscribeSetup(config, env, channel, log);
 
   if (options.dryRun) {
     // Reads the state when there is one, to show what a real run would skip; writes nothing.
@@ -265,4 +267,26 @@ async function createTransport(
   const folder = options.outbox ? resolve(options.cwd, options.outbox) : join(base, 'outbox', project.issue.id);
   if (!options.outbox) log(`SMTP_URL is not set: writing messages as .eml files to ${folder} (set SMTP_URL to send)`);
   return createOutboxTransport(folder, { dkim });
+}
+
+/**
+ * Gmail and Yahoo require one-click unsubscribe from bulk senders: real sends with an unsubscribe
+ * URL configured but no signing key would silently offer only the mailto, so they are refused.
+ */
+function checkUnsubscribeSetup(
+  config: ResolvedConfig,
+  env: Environment,
+  channel: Channel,
+  log: (line: string) => void,
+): void {
+  assertStrongSecret(env.secret);
+  if (!config.urls.unsubscribe || env.secret) return;
+  const message =
+    'urls.unsubscribe is set but ROLECAST_SECRET is not: messages would carry no one-click unsubscribe link';
+  if (channel === 'smtp') {
+    throw new RolecastError('E_USAGE', message, {
+      hint: 'set ROLECAST_SECRET (at least 32 random characters, the same value `rolecast serve` uses); nothing was sent',
+    });
+  }
+  log(`warning: ${message} (allowed for the outbox; a real send would stop here)`);
 }

@@ -167,8 +167,11 @@ function verifyError(error: unknown, where: string, user: string | undefined): R
       },
     );
   }
+  const tls = e.code === 'ETLS' || /certificate|self[- ]signed|TLS|SSL/i.test(reply);
   return new RolecastError('E_SMTP_CONNECT', `could not connect to the SMTP server ${where}: ${reply}`, {
-    hint: 'check the host and port in SMTP_URL and that the server is running; nothing was sent',
+    hint: tls
+      ? "the TLS handshake failed: check the server's certificate (name, expiry, issuer) and whether the port expects smtps:// (implicit TLS) or smtp:// (STARTTLS); nothing was sent"
+      : 'check the host and port in SMTP_URL and that the server is running; nothing was sent',
   });
 }
 

@@ -131,7 +131,7 @@ describe('rolecast archive', () => {
   it('runs from the CLI, and reports a missing --out', async () => {
     const ok = await runCli(['archive', '--out', 'cli-site'], {
       cwd: project.dir,
-      env: { ROLECAST_SECRET: 'not-used' },
+      env: { ROLECAST_SECRET: 'not-used-0123456789abcdefghijklmnop' },
     });
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('archive of 2 issue(s)');

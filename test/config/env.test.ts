@@ -32,3 +32,31 @@ describe('readEnvironment', () => {
     expect(readEnvironment({}).smtpUrl).toBeUndefined();
   });
 });
+
+describe('assertStrongSecret', () => {
+  it('accepts no key or a long one, and refuses a short one with a way to make a good one', async () => {
+    const { assertStrongSecret } = await import('../../src/config/env.js');
+    expect(() => assertStrongSecret(undefined)).not.toThrow();
+    expect(() => assertStrongSecret('x'.repeat(32))).not.toThrow();
+    expect(() => assertStrongSecret('x'.repeat(31))).toThrow(/too short \(31 characters\)/);
+  });
+});
+
+describe('config', () => {
+  it('requires https for the one-click unsubscribe URL, except on loopback', async () => {
+    const { parseConfig } = await import('../../src/config/load.js');
+    const base = {
+      sender: { name: 'N', email: 'n@example.com' },
+      listId: 'l.example.com',
+      footer: { postalAddress: 'P' },
+    };
+    const withUrl = (unsubscribe: string) => JSON.stringify({ ...base, urls: { unsubscribe } });
+    expect(() => parseConfig(withUrl('http://news.example.com/u'), '/tmp/c.json')).toThrow(/invalid/);
+    expect(parseConfig(withUrl('https://news.example.com/u'), '/tmp/c.json').urls.unsubscribe).toBe(
+      'https://news.example.com/u',
+    );
+    expect(parseConfig(withUrl('http://127.0.0.1:8787/u'), '/tmp/c.json').urls.unsubscribe).toBe(
+      'http://127.0.0.1:8787/u',
+    );
+  });
+});

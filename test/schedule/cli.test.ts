@@ -15,7 +15,7 @@ afterEach(async () => {
 const send = (...extra: string[]) =>
   runCli(['send', 'issues/2026-W48', '--subscribers', 'subscribers.example.json', '--outbox', 'outbox', ...extra], {
     cwd: project.dir,
-    env: { ROLECAST_SECRET: 'schedule-cli-secret' },
+    env: { ROLECAST_SECRET: 'schedule-cli-secret-0123456789abcdef' },
   });
 
 /** A UTC time `minutes` from now, as `--at` takes it. */

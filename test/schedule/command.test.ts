@@ -22,7 +22,7 @@ async function run(...argv: string[]) {
   const streams = captureStreams();
   const code = await main(argv, {
     cwd: project.dir,
-    env: { ROLECAST_SECRET: 'schedule-command-secret' },
+    env: { ROLECAST_SECRET: 'schedule-command-secret-0123456789ab' },
     stdout: streams.stdout,
     stderr: streams.stderr,
     signal: new AbortController().signal,
@@ -55,7 +55,7 @@ describe('scheduled send command', () => {
           issueDir: 'issues/2026-W48',
           subscribersFile: 'subscribers.example.json',
           cwd: project.dir,
-          env: { ROLECAST_SECRET: 'schedule-command-secret' },
+          env: { ROLECAST_SECRET: 'schedule-command-secret-0123456789ab' },
           outbox: 'outbox',
           compile: async (p, variants) => {
             seen.push(await readdir(scratch, { recursive: true }));
@@ -151,7 +151,7 @@ describe('scheduled send command', () => {
       issueDir: 'issues/2026-W48',
       subscribersFile: 'subscribers.example.json',
       cwd: project.dir,
-      env: { ROLECAST_SECRET: 'schedule-command-secret' },
+      env: { ROLECAST_SECRET: 'schedule-command-secret-0123456789ab' },
       outbox: 'outbox',
     };
     let between: unknown;

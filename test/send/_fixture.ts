@@ -69,5 +69,5 @@ export async function sendFixture(
 
 /** Environment for a send: the given SMTP URL and signing secret, nothing from the real process. */
 export function sendEnv(smtpUrl?: string): NodeJS.ProcessEnv {
-  return { ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ROLECAST_SECRET: 'test-signing-secret-0123456789' };
+  return { ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ROLECAST_SECRET: 'test-signing-secret-0123456789abcdef' };
 }

@@ -30,7 +30,7 @@ async function run(...argv: string[]) {
   const streams = captureStreams();
   const code = await main(argv, {
     cwd: project.dir,
-    env: { ROLECAST_SECRET: 'warnings-secret' },
+    env: { ROLECAST_SECRET: 'warnings-secret-0123456789abcdefghij' },
     stdout: streams.stdout,
     stderr: streams.stderr,
     signal: new AbortController().signal,

@@ -4,7 +4,7 @@ import { signToken } from '../../src/unsubscribe/token.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
-const SECRET = 'cli-test-secret';
+const SECRET = 'cli-test-secret-0123456789abcdefghijk';
 let project: TempProject;
 beforeEach(async () => {
   project = await tempProject({ withExample: true });

@@ -15,7 +15,7 @@ import { personalLinks } from '../../src/unsubscribe/links.js';
 import { signToken } from '../../src/unsubscribe/token.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
-const SECRET = 'endpoint-test-secret';
+const SECRET = 'endpoint-test-secret-0123456789abcdef';
 const READER = 'priya.raman@example.com';
 
 let project: TempProject;

@@ -1,4 +1,4 @@
-import { readEnvironment } from '../../config/env.js';
+import { assertStrongSecret, readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
 import { openStateDb, stateFilePath } from '../../send/store.js';
@@ -19,6 +19,7 @@ export const serveCommand: Command = {
         hint: 'set ROLECAST_SECRET to the same signing key `rolecast send` uses, so the links in sent messages verify',
       });
     }
+    assertStrongSecret(secret);
     if (!config.urls.unsubscribe) {
       print(
         ctx.stderr,
