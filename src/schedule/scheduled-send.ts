@@ -82,7 +82,25 @@ export async function scheduledSend(
   });
   write(stdout, `Schedule for ${project.issue.id}, ${options.local ? 'local time' : 'one instant'} ${options.at}`);
   write(stdout, formatPlan(waves));
-  if (options.dryRun) return { waves, report: undefined };
+  if (options.dryRun) {
+    // Say now what a real run would do with waves whose time has already passed.
+    const nowMs = (deps.now ?? (() => new Date()))().getTime();
+    const graceMs = config.send.graceHours * 3_600_000;
+    for (const wave of waves) {
+      const lateMs = nowMs - wave.utcMs;
+      if (lateMs <= 0) continue;
+      const late = `${(lateMs / 3_600_000).toFixed(1)} h ago`;
+      if (lateMs <= graceMs)
+        write(stdout, `  ${wave.utc}: due ${late}, within the grace window — would be sent at once`);
+      else if (options.sendMissed) write(stdout, `  ${wave.utc}: due ${late} — would be sent at once (--send-missed)`);
+      else
+        write(
+          stdout,
+          `  ${wave.utc}: due ${late}, past the ${config.send.graceHours} h grace window — would be reported missed and not sent`,
+        );
+    }
+    return { waves, report: undefined };
+  }
   if (!deps.db) throw new Error('a scheduled send needs the state database');
   deps.onStart?.(waves);
 

@@ -32,6 +32,14 @@ describe('rolecast send --at', () => {
     expect(existsSync(project.path('outbox'))).toBe(false);
   });
 
+  it('--dry-run says what a real run would do with waves already due', async () => {
+    const recent = await send('--at', minutesFromNow(-5), '--dry-run');
+    expect(recent.stdout).toMatch(/within the grace window — would be sent at once/);
+    const old = await send('--at', minutesFromNow(-600), '--dry-run');
+    expect(old.stdout).toMatch(/past the 2 h grace window — would be reported missed and not sent/);
+    expect(existsSync(project.path('outbox'))).toBe(false);
+  });
+
   it('a wave due a few minutes ago goes out at once; running again sends nothing twice', async () => {
     const at = minutesFromNow(-5);
     const first = await send('--at', at);
