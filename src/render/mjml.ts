@@ -81,15 +81,22 @@ function locate(lines: string[], errorLine: number, templates: TemplateSet): { f
   return { file, line: closestMatch(sourceLines, wanted, offset) };
 }
 
-/** The source line whose text matches the output line, nearest the expected offset; else the offset. */
+/**
+ * The source line whose text matches the output line, nearest the expected offset; else the offset.
+ * A line equal to the output wins over one that only opens the same tag.
+ */
 function closestMatch(sourceLines: string[], wanted: string, offset: number): number {
-  let best: number | undefined;
   const tag = /^<\/?[\w-]+/.exec(wanted)?.[0];
-  sourceLines.forEach((text, index) => {
-    const trimmed = text.trim();
-    const matches = trimmed === wanted || (tag !== undefined && trimmed.startsWith(tag));
-    if (matches && (best === undefined || Math.abs(index - offset) < Math.abs(best - offset))) best = index;
-  });
+  const trimmed = sourceLines.map((text) => text.trim());
+  const nearest = (matches: (text: string) => boolean): number | undefined => {
+    let best: number | undefined;
+    trimmed.forEach((text, index) => {
+      if (matches(text) && (best === undefined || Math.abs(index - offset) < Math.abs(best - offset))) best = index;
+    });
+    return best;
+  };
+  const best =
+    nearest((text) => text === wanted) ?? (tag === undefined ? undefined : nearest((text) => text.startsWith(tag)));
   return (best ?? Math.min(Math.max(offset, 0), sourceLines.length - 1)) + 1;
 }
 

@@ -17,6 +17,7 @@ import { compileMjml, mapMjmlErrors } from './mjml.js';
 import { loadTemplates } from './templates.js';
 import type { CompiledVariant, PersonalFields } from './types.js';
 import { buildView } from './view.js';
+import { wrapText } from './wrap.js';
 
 export interface RendererOptions {
   /** Reserved for time-relative wording; rendering never reads the clock, so output is reproducible. */
@@ -57,7 +58,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
         });
       }
       const htmlParts = splitParts(minify ? minifyHtml(result.html) : result.html);
-      const textParts = splitParts(normaliseText(templates.renderText(view)));
+      const textParts = splitParts(wrapText(normaliseText(templates.renderText(view))));
       const variantSubject = subject(variant);
 
       const personalise = (fields: PersonalFields) => {
@@ -65,7 +66,8 @@ export async function createRenderer(project: Project, options: RendererOptions 
         return {
           subject: variantSubject,
           html: joinParts(htmlParts, values, escapeHtml),
-          text: joinParts(textParts, values, asIs),
+          // Only once filled is the length of a line with a reader's link known; wrapped lines are left as they are.
+          text: wrapText(joinParts(textParts, values, asIs)),
         };
       };
 

@@ -77,6 +77,7 @@ export const TRACE_END = '<!--rc-end-->';
 function createEnv(partials: Map<string, TemplateFile>, trace: boolean): typeof Handlebars {
   const env = Handlebars.create();
   env.registerHelper('join', (list: unknown) => (Array.isArray(list) ? list.join(', ') : ''));
+  env.registerHelper('repeat', repeatBlock);
   for (const [name, file] of partials) {
     if (!trace) {
       env.registerPartial(name, file.source);
@@ -90,6 +91,12 @@ function createEnv(partials: Map<string, TemplateFile>, trace: boolean): typeof 
     );
   }
   return env;
+}
+
+/** `{{#repeat 90}}…{{/repeat}}`: the block's own template text, repeated (for fixed markup such as filler). */
+function repeatBlock(this: unknown, count: unknown, options: Handlebars.HelperOptions): string {
+  const times = Math.min(Math.max(Math.trunc(Number(count)) || 0, 0), 1000);
+  return options.fn(this).repeat(times);
 }
 
 function run(template: Handlebars.TemplateDelegate, view: unknown, file: TemplateFile): string {

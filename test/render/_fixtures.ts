@@ -29,6 +29,8 @@ export interface SummaryInput {
   takeaway?: string;
   url?: string;
   principles?: string[];
+  topics?: string[];
+  source?: string;
 }
 
 /** An in-memory project: no files except the templates (the built-in ones unless `templatesDir`). */

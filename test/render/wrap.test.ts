@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { SENTINEL } from '../../src/render/_personal.js';
+import { TEXT_WIDTH, wrapLine, wrapText } from '../../src/render/wrap.js';
+
+const LONG_URL = `https://example.com/articles/${'a-very-long-slug-'.repeat(5)}end?utm_source=digest`;
+
+describe('wrapLine', () => {
+  it.each([
+    {
+      name: 'a short line stays as it is',
+      width: 30,
+      line: 'Short  line,  spaces.',
+      expected: ['Short  line,  spaces.'],
+    },
+    { name: 'a line exactly at the width stays', width: 10, line: 'abcde fghi', expected: ['abcde fghi'] },
+    {
+      name: 'prose breaks at spaces',
+      width: 20,
+      line: 'one two three four five six seven eight',
+      expected: ['one two three four', 'five six seven eight'],
+    },
+    {
+      name: 'runs of spaces in a wrapped line collapse',
+      width: 10,
+      line: 'alpha   beta   gamma',
+      expected: ['alpha beta', 'gamma'],
+    },
+    {
+      name: 'a word longer than the width gets its own line',
+      width: 10,
+      line: 'a supercalifragilistic b',
+      expected: ['a', 'supercalifragilistic', 'b'],
+    },
+    {
+      name: 'a long URL after a label moves to its own line',
+      width: 40,
+      line: `Read the article: ${LONG_URL}`,
+      expected: ['Read the article:', LONG_URL],
+    },
+    {
+      name: 'text after a long URL starts a new line',
+      width: 40,
+      line: `See ${LONG_URL} for more`,
+      expected: ['See', LONG_URL, 'for more'],
+    },
+    { name: 'a line holding only a URL is never broken', width: 40, line: LONG_URL, expected: [LONG_URL] },
+    { name: 'an indented URL is never broken', width: 40, line: `    ${LONG_URL}`, expected: [`    ${LONG_URL}`] },
+    {
+      name: 'bullet continuations hang under the text',
+      width: 24,
+      line: '  * Cap prompt log retention at thirty days',
+      expected: ['  * Cap prompt log', '    retention at thirty', '    days'],
+    },
+    {
+      name: 'dash and numbered bullets hang too',
+      width: 16,
+      line: '12. alpha beta gamma delta',
+      expected: ['12. alpha beta', '    gamma delta'],
+    },
+    {
+      name: 'indented prose keeps its indent',
+      width: 14,
+      line: '  one two three four',
+      expected: ['  one two', '  three four'],
+    },
+    {
+      name: 'a no-break space joins words',
+      width: 12,
+      line: 'see page\u00a012 of the notes',
+      expected: ['see page\u00a012', 'of the notes'],
+    },
+    {
+      name: 'width counts characters, not UTF-16 units',
+      width: 10,
+      line: '😀😀😀😀 😀😀😀😀😀',
+      expected: ['😀😀😀😀 😀😀😀😀😀'],
+    },
+    {
+      name: 'per-reader tokens are single words',
+      width: 30,
+      line: `Unsubscribe from this list: ${SENTINEL.unsubscribe}`,
+      expected: ['Unsubscribe from this list:', SENTINEL.unsubscribe],
+    },
+  ])('$name', ({ width, line, expected }) => {
+    expect(wrapLine(line, width).split('\n')).toEqual(expected);
+  });
+});
+
+describe('wrapText', () => {
+  it('wraps every line of a text, keeps blank lines, and leaves no line over the width but lone long words', () => {
+    const text = [
+      'Hi Reader,',
+      '',
+      'word '.repeat(40).trim(),
+      '',
+      'Principles:',
+      `  * ${'item '.repeat(30).trim()}`,
+      `Unsubscribe: ${LONG_URL}`,
+    ].join('\n');
+    const wrapped = wrapText(text);
+    for (const line of wrapped.split('\n')) {
+      if (line.length > TEXT_WIDTH) expect(line).toBe(LONG_URL);
+    }
+    expect(wrapped.split('\n').slice(0, 2)).toEqual(['Hi Reader,', '']);
+    expect(wrapped).toContain(`Unsubscribe:\n${LONG_URL}`);
+    expect(wrapped).toMatch(/\n {2}\* item[^\n]*\n {4}item/);
+    expect(wrapped.replace(/\s+/g, ' ')).toBe(text.replace(/\s+/g, ' '));
+  });
+
+  it('is idempotent, so filled-in messages can be wrapped again', () => {
+    const once = wrapText(`${'lorem ipsum '.repeat(30)}\n  - ${'dolor sit '.repeat(20)}\nLink: ${LONG_URL}`);
+    expect(wrapText(once)).toBe(once);
+  });
+});
