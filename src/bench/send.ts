@@ -43,7 +43,7 @@ export async function benchSend(): Promise<void> {
     await writeSubscribers(join(dir, 'warmup.json'), 500);
     await writeSubscribers(join(dir, 'subscribers.json'), SEND_COUNT);
     const url = `smtp://127.0.0.1:${sink.port}`;
-    const env = { SMTP_URL: url, ROLECAST_SECRET: 'bench-signing-secret' };
+    const env = { SMTP_URL: url, ROLECAST_SECRET: 'bench-signing-secret-0123456789abcdef' };
     const issueDir = join(dir, 'issues/2026-W48');
     print(
       `send bench — ${SEND_COUNT} subscribers, ${CONCURRENCY} connections, loopback sink in a child process, best of ${ROUNDS} interleaved rounds`,

@@ -8,7 +8,7 @@ import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { personalLinks } from '../unsubscribe/links.js';
-import { asIs, escapeHtml, type FieldValues, joinParts, splitParts } from './_personal.js';
+import { asIs, escapeHtml, type FieldValues, joinParts, type Parts, splitParts } from './_personal.js';
 import { createWeekLineCache, issueWeek } from './dates.js';
 import { readerFields } from './fields.js';
 import { encodedSizes, linkProblems, sizeProblems } from './gates.js';
@@ -17,7 +17,7 @@ import { compileMjml, mapMjmlErrors } from './mjml.js';
 import { loadTemplates } from './templates.js';
 import type { CompiledVariant, PersonalFields } from './types.js';
 import { buildView } from './view.js';
-import { wrapText } from './wrap.js';
+import { wrapLine, wrapText } from './wrap.js';
 
 export interface RendererOptions {
   /** Reserved for time-relative wording; rendering never reads the clock, so output is reproducible. */
@@ -58,7 +58,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
         });
       }
       const htmlParts = splitParts(minify ? minifyHtml(result.html) : result.html);
-      const textParts = splitParts(wrapText(normaliseText(templates.renderText(view))));
+      const text = splitTextForFill(wrapText(normaliseText(templates.renderText(view))));
       const variantSubject = subject(variant);
 
       const personalise = (fields: PersonalFields) => {
@@ -66,8 +66,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
         return {
           subject: variantSubject,
           html: joinParts(htmlParts, values, escapeHtml),
-          // Only once filled is the length of a line with a reader's link known; wrapped lines are left as they are.
-          text: wrapText(joinParts(textParts, values, asIs)),
+          text: fillText(text, values),
         };
       };
 
@@ -177,4 +176,38 @@ function normaliseText(text: string): string {
     .replace(/[ \t]+$/gm, '')
     .replace(/\n{4,}/g, '\n\n\n')
     .trim()}\n`;
+}
+
+/** Runs of lines without reader fields stay as one wrapped string; lines with fields keep their parts. */
+type TextTemplate = (string | Parts)[];
+
+function splitTextForFill(wrapped: string): TextTemplate {
+  const template: TextTemplate = [];
+  let fixed: string[] = [];
+  for (const line of wrapped.split('\n')) {
+    const parts = splitParts(line);
+    if (parts.length === 1) {
+      fixed.push(line);
+      continue;
+    }
+    if (fixed.length) template.push(fixed.join('\n'));
+    fixed = [];
+    template.push(parts);
+  }
+  if (fixed.length) template.push(fixed.join('\n'));
+  return template;
+}
+
+/**
+ * Only once filled is the length of a line holding a reader's link known, so only those lines are
+ * wrapped per reader; everything else was wrapped once per variant.
+ */
+function fillText(template: TextTemplate, values: FieldValues): string {
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const piece = template[i]!;
+    if (i > 0) out += '\n';
+    out += typeof piece === 'string' ? piece : wrapLine(joinParts(piece, values, asIs));
+  }
+  return out;
 }
