@@ -3,6 +3,8 @@
  * escaping tag: subscriber names, subjects and problems are content, never markup.
  */
 
+import { escapeHtml } from '../escape.js';
+
 /** Markup that is already safe to place in a page. */
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -13,14 +15,7 @@ export class SafeHtml {
 
 type Interpolation = SafeHtml | string | number | boolean | undefined | null | readonly Interpolation[];
 
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export { escapeHtml };
 
 function render(value: Interpolation): string {
   if (value === undefined || value === null || value === false) return '';

@@ -41,11 +41,7 @@ export function joinParts(parts: Parts, values: FieldValues, encode: (value: str
   return out;
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
+export { escapeHtml } from '../escape.js';
 
 export function asIs(value: string): string {
   return value;

@@ -3,11 +3,9 @@
  * nothing from anywhere (the CSP allows only inline styles), so they work behind any proxy.
  */
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+import { escapeHtml } from '../escape.js';
 
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
+export { escapeHtml };
 
 /** `priya.raman@example.com` → `p••••@example.com`: enough for the owner to recognise, little for anyone else. */
 export function maskEmail(email: string): string {
