@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost } from '../_loopback.js';
 import { email, headerSafe, httpUrl, ianaZone } from '../model/_fields.js';
 
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written as #rrggbb');
@@ -33,12 +34,9 @@ export const ConfigSchema = z.object({
     .object({
       /** RFC 8058 one-click needs https; plain http is accepted only on loopback, for local trials. */
       unsubscribe: httpUrl
-        .refine(
-          (url) => /^https:\/\//i.test(url) || /^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?\//i.test(url),
-          {
-            message: 'must be an https:// URL (one-click unsubscribe requires https)',
-          },
-        )
+        .refine((url) => /^https:\/\//i.test(url) || isLoopbackHost(hostOf(url)), {
+          message: 'must be an https:// URL (one-click unsubscribe requires https)',
+        })
         .optional(),
       preferences: httpUrl.optional(),
       archive: httpUrl.optional(),
@@ -91,4 +89,13 @@ export interface ResolvedConfig extends Config {
   templatesDir: string;
   rolesFile: string;
   stateDirAbs: string;
+}
+
+/** The host of a URL, or '' when it does not parse (the URL check beside it reports that). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }

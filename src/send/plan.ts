@@ -54,6 +54,11 @@ export function inSegments(subscriber: Subscriber, segments: readonly string[]):
   return segments.length === 0 || subscriber.roles.some((role) => segments.includes(role));
 }
 
+/** The roles a reader is counted under in the report: those in the chosen segments, or all of them. */
+export function segmentRoles(subscriber: Subscriber, segments: readonly string[]): readonly string[] {
+  return segments.length ? subscriber.roles.filter((role) => segments.includes(role)) : subscriber.roles;
+}
+
 /**
  * Who a send is for: the chosen segments and addresses, then unsubscribed, suppressed and no-content
  * readers set aside. A send and the plan a scheduled send prints both count from this.
@@ -75,17 +80,15 @@ export function planDelivery(project: Project, subscribers: readonly Subscriber[
   const audience = planRecipients(project, subscribers, options);
   const report = createReport(project.issue.id, options.mode, options.destination);
   for (const variant of audience.variants) report.variant(variant.id, variant.roles, variant.summaryIds.length);
-  const segmentRoles = (s: Subscriber) =>
-    options.segments.length ? s.roles.filter((role) => options.segments.includes(role)) : s.roles;
   for (const { subscriber, reason } of audience.skipped) {
     const kind = reason === 'no-content' ? 'noContent' : reason;
-    report.skip(segmentRoles(subscriber), undefined, kind);
+    report.skip(segmentRoles(subscriber, options.segments), undefined, kind);
   }
   const toSend: DeliveryPlan['toSend'] = [];
   for (const recipient of audience.recipients) {
     const key = emailKey(recipient.subscriber.email);
     const status = options.recorded.get(key);
-    const roles = segmentRoles(recipient.subscriber);
+    const roles = segmentRoles(recipient.subscriber, options.segments);
     if (status === 'sent' && (!options.resend || options.alreadyResent?.has(key))) {
       report.skip(roles, recipient.variantId, 'alreadySent');
       continue;

@@ -3,12 +3,18 @@ import { assertStrongSecret, type Environment, readEnvironment } from '../config
 import type { ResolvedConfig } from '../config/schema.js';
 import { formatProblem, RolecastError } from '../errors.js';
 import { loadProject, type Project } from '../load/project.js';
-import type { Subscriber } from '../model/subscriber.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
 import { type Channel, openLedger } from './ledger.js';
 import { acquireSendLock } from './lock.js';
 import { messageIdFor } from './message.js';
-import { type DeliveryPlan, normaliseSegments, orphanWarnings, planDelivery, planRecipients } from './plan.js';
+import {
+  type DeliveryPlan,
+  normaliseSegments,
+  orphanWarnings,
+  planDelivery,
+  planRecipients,
+  segmentRoles,
+} from './plan.js';
 import { createProgress } from './progress.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { SendReport } from './report.js';
@@ -236,10 +242,6 @@ function warnOrphans(
     ? planRecipients(project, project.subscribers, { segments: [], isSuppressed })
     : plan.audience;
   for (const line of orphanWarnings(project, audience, options.cwd)) log(line);
-}
-
-function segmentRoles(subscriber: Subscriber, segments: readonly string[]): readonly string[] {
-  return segments.length ? subscriber.roles.filter((r) => segments.includes(r)) : subscriber.roles;
 }
 
 async function createTransport(

@@ -9,6 +9,7 @@ import { buildMailOptions, messageIdFor, randomSalt } from './message.js';
 import { createReport, type SendReport } from './report.js';
 import { classifyFailure } from './retry.js';
 import type { Compile } from './send-issue.js';
+import { emailKey } from './store.js';
 import type { MailTransport } from './transport.js';
 
 export interface TestSendInput {
@@ -83,8 +84,8 @@ export async function sendTestMessage(input: TestSendInput): Promise<SendReport>
 }
 
 function findSubscriber(subscribers: readonly Subscriber[], address: string): Subscriber {
-  const key = address.trim().toLowerCase();
-  const found = subscribers.find((s) => s.email.toLowerCase() === key);
+  const key = emailKey(address);
+  const found = subscribers.find((s) => emailKey(s.email) === key);
   if (!found) {
     throw new RolecastError('E_USAGE', `--as ${address} is not in the subscribers file`, {
       hint: 'give the address of a subscriber listed in --subscribers',

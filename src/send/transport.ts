@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import { isLoopbackHost } from '../_loopback.js';
 import type { Environment } from '../config/env.js';
 import { redactUrl } from '../config/env.js';
 import { RolecastError } from '../errors.js';
@@ -97,7 +98,7 @@ export function smtpPoolOptions(parsed: ParsedSmtpUrl, settings: Omit<SmtpSettin
     ...(parsed.auth ? { auth: parsed.auth } : {}),
     // smtp:// upgrades with STARTTLS; a password never crosses the network in clear text, so
     // insist on the upgrade unless the server is on this machine.
-    requireTLS: !parsed.secure && parsed.auth !== undefined && !isLoopback(parsed.host),
+    requireTLS: !parsed.secure && parsed.auth !== undefined && !isLoopbackHost(parsed.host),
     maxConnections: settings.concurrency,
     maxMessages: Number.POSITIVE_INFINITY,
     maxRequeues: 0,
@@ -149,10 +150,6 @@ function decodeCredential(value: string, url: string): string {
       hint: 'percent-encode special characters in the SMTP user name and password (e.g. %25 for %, %40 for @, %2F for /)',
     });
   }
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 function verifyError(error: unknown, where: string, user: string | undefined): RolecastError {

@@ -60,3 +60,19 @@ describe('config', () => {
     );
   });
 });
+
+describe('isLoopbackHost', () => {
+  it.each([
+    ['localhost', true],
+    ['127.0.0.1', true],
+    ['127.10.0.3', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['0.0.0.0', false],
+    ['127.example.com', false],
+    ['news.example.com', false],
+  ])('%s → %s', async (host, loopback) => {
+    const { isLoopbackHost } = await import('../../src/_loopback.js');
+    expect(isLoopbackHost(host)).toBe(loopback);
+  });
+});

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../../_loopback.js';
 import { readEnvironment } from '../../config/env.js';
 import { startPreview } from '../../preview/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
@@ -22,7 +23,7 @@ export const previewCommand: Command = {
     });
     print(ctx.stdout, `Preview running at ${preview.url}`);
     const host = stringOption(args, 'host');
-    if (host && !/^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/.test(host)) {
+    if (host && !isLoopbackHost(host)) {
       print(
         ctx.stderr,
         `warning: listening on ${host}: anyone who can reach it sees every subscriber's name, address and message.`,
