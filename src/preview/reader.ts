@@ -3,8 +3,8 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { readerFields } from '../render/fields.js';
-import { SAMPLE_READER, sampleFields } from '../render/index.js';
-import type { CompiledVariant, PersonalFields, PersonalisedMessage } from '../render/types.js';
+import { SAMPLE_READER } from '../render/index.js';
+import type { CompiledVariant, PersonalisedMessage } from '../render/types.js';
 import { buildMailOptions, messageIdFor } from '../send/message.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import type { ReadySnapshot } from './snapshot.js';
@@ -36,33 +36,23 @@ export function readerMessage(
   const { config, issue } = snapshot.project;
   let compiled: CompiledVariant | undefined;
   let subscriber: Subscriber | undefined;
-  let fields: PersonalFields;
   if (kind === 'variant') {
     compiled = snapshot.compiled.get(key);
-    fields = sampleFields(config, issue.id, options.secret);
   } else {
     const recipient = snapshot.plan?.recipients.find((r) => r.subscriber.email.toLowerCase() === key.toLowerCase());
     if (!recipient) return undefined;
     subscriber = recipient.subscriber;
     compiled = snapshot.compiled.get(recipient.variantId);
-    fields = subscriberFields(config, options.secret, issue.id, subscriber);
   }
   if (!compiled) return undefined;
-  const message = compiled.personalise(fields);
-  const links = personalLinks(config, options.secret, issue.id, fields.email);
-  const to = { address: fields.email, name: subscriber ? subscriber.name : SAMPLE_READER.name };
-  const messageId = messageIdFor(config, issue.id, fields.email);
+  // A variant view is shown as the sample reader gets it; a subscriber view as that subscriber does.
+  const reader = subscriber ?? SAMPLE_READER;
+  const links = personalLinks(config, options.secret, issue.id, reader.email);
+  const message = compiled.personalise(readerFields(links, reader));
+  const to = { address: reader.email, name: reader.name };
+  const messageId = messageIdFor(config, issue.id, reader.email);
   const mail = buildMailOptions(config, { to, content: message, links, messageId, date: options.now });
   return { kind, key, compiled, subscriber, message, mail, headers: mainHeaders(config, mail, to, messageId) };
-}
-
-function subscriberFields(
-  config: ResolvedConfig,
-  secret: string | undefined,
-  issueId: string,
-  subscriber: Subscriber,
-): PersonalFields {
-  return readerFields(personalLinks(config, secret, issueId, subscriber.email), subscriber);
 }
 
 function mainHeaders(
