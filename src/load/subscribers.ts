@@ -14,36 +14,31 @@ export interface SubscribersLoadResult {
 
 export async function loadSubscribers(file: string, taxonomy: RoleTaxonomy): Promise<SubscribersLoadResult> {
   const shown = displayPath(file);
-  if (file.toLowerCase().endsWith('.csv')) {
-    try {
-      return parseSubscribersCsv(await readFile(file, 'utf8'), shown, taxonomy);
-    } catch {
-      return {
-        subscribers: [],
-        problems: [
-          { severity: 'error', file: shown, field: 'file', message: 'not found', hint: 'check the --subscribers path' },
-        ],
-      };
-    }
-  }
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    return {
-      subscribers: [],
-      problems: [
-        { severity: 'error', file: shown, field: 'file', message: 'not found', hint: 'check the --subscribers path' },
-      ],
-    };
+    return rejected(shown, undefined, 'file', 'not found', 'check the --subscribers path');
   }
-  return parseSubscribers(text, shown, taxonomy);
+  return file.toLowerCase().endsWith('.csv')
+    ? parseSubscribersCsv(text, shown, taxonomy)
+    : parseSubscribers(text, shown, taxonomy);
 }
 
-/**
- * Validates every entry and reports each bad one (index, field, why). Large lists take the fast
- * path (JSON.parse); line numbers are worked out only when there is something to report.
- */
+/** A file that cannot be read as a list at all: one error, no subscribers. */
+function rejected(
+  file: string,
+  line: number | undefined,
+  field: string,
+  message: string,
+  hint: string,
+): SubscribersLoadResult {
+  return {
+    subscribers: [],
+    problems: [{ severity: 'error', file, ...(line === undefined ? {} : { line }), field, message, hint }],
+  };
+}
+
 /**
  * CSV lists as exported by sign-up forms: a header row with `email` and optionally `name`, `roles`
  * (separated by `|`, `;` or `,`), `timezone`, `locale`, `status`. Converted to entries and validated as JSON is.
@@ -52,19 +47,13 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
   const [header, ...rows] = parseCsv(text);
   const columns = (header?.cells ?? []).map((c) => c.trim().toLowerCase());
   if (!columns.includes('email')) {
-    return {
-      subscribers: [],
-      problems: [
-        {
-          severity: 'error',
-          file,
-          line: 1,
-          field: 'email',
-          message: 'the header row has no "email" column',
-          hint: 'start the file with a header such as: email,name,roles,timezone',
-        },
-      ],
-    };
+    return rejected(
+      file,
+      1,
+      'email',
+      'the header row has no "email" column',
+      'start the file with a header such as: email,name,roles,timezone',
+    );
   }
   const entries = rows.map(({ cells }) => {
     const entry: Record<string, unknown> = {};
@@ -79,6 +68,10 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
   return validateEntries(entries, file, taxonomy, (path) => lines[Number(path[0])] ?? 1, []);
 }
 
+/**
+ * Validates every entry and reports each bad one (index, field, why). Large lists take the fast
+ * path (JSON.parse); line numbers are worked out only when there is something to report.
+ */
 export function parseSubscribers(text: string, file: string, taxonomy: RoleTaxonomy): SubscribersLoadResult {
   const source = text.replace(/^\uFEFF/, '');
   let value: unknown;
@@ -89,26 +82,9 @@ export function parseSubscribers(text: string, file: string, taxonomy: RoleTaxon
       parseJsonWithLines(source);
     } catch (error) {
       if (!(error instanceof JsonSyntaxError)) throw error;
-      return {
-        subscribers: [],
-        problems: [
-          {
-            severity: 'error',
-            file,
-            line: error.line,
-            field: 'json',
-            message: `invalid JSON: ${error.message}`,
-            hint: 'fix the JSON syntax',
-          },
-        ],
-      };
+      return rejected(file, error.line, 'json', `invalid JSON: ${error.message}`, 'fix the JSON syntax');
     }
-    return {
-      subscribers: [],
-      problems: [
-        { severity: 'error', file, line: 1, field: 'json', message: 'invalid JSON', hint: 'fix the JSON syntax' },
-      ],
-    };
+    return rejected(file, 1, 'json', 'invalid JSON', 'fix the JSON syntax');
   }
 
   let withLines: JsonWithLines | undefined;
@@ -119,19 +95,13 @@ export function parseSubscribers(text: string, file: string, taxonomy: RoleTaxon
 
   const shape = SubscribersFileSchema.safeParse(value);
   if (!shape.success) {
-    return {
-      subscribers: [],
-      problems: [
-        {
-          severity: 'error',
-          file,
-          line: 1,
-          field: '(root)',
-          message: 'must be a JSON array of subscribers, or { "subscribers": [ … ] }',
-          hint: 'see subscribers.example.json',
-        },
-      ],
-    };
+    return rejected(
+      file,
+      1,
+      '(root)',
+      'must be a JSON array of subscribers, or { "subscribers": [ … ] }',
+      'see subscribers.example.json',
+    );
   }
   const entries = Array.isArray(shape.data) ? shape.data : shape.data.subscribers;
   const prefix: (string | number)[] = Array.isArray(shape.data) ? [] : ['subscribers'];

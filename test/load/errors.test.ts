@@ -222,3 +222,23 @@ describe('forgiving subscriber entries', () => {
     ]);
   });
 });
+
+describe('loadSubscribers', () => {
+  it('reads a .csv file by its extension, and names a missing file', async () => {
+    const { loadSubscribers } = await import('../../src/load/subscribers.js');
+    const project = await tempProject({ files: { 'list.csv': 'email,roles\nnot-an-email,CTO\nb@example.com,CTO\n' } });
+    try {
+      const loaded = await loadSubscribers(project.path('list.csv'), taxonomy);
+      expect(loaded.subscribers.map((s) => s.email)).toEqual(['b@example.com']);
+      expect(errorsOf(loaded.problems)).toEqual([
+        expect.stringMatching(/list\.csv:2: \[0\]\.email: is not a valid email address/),
+      ]);
+      const missing = await loadSubscribers(project.path('nope.json'), taxonomy);
+      expect(errorsOf(missing.problems)).toEqual([
+        expect.stringMatching(/nope\.json: file: not found — check the --subscribers path/),
+      ]);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
