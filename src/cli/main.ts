@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { EXIT, RolecastError } from '../errors.js';
+import { closestWord } from '../suggest.js';
 import { type Command, type CommandContext, type ParsedArgs, print } from './_command.js';
 import { printProblems } from './_shared.js';
 import { COMMANDS } from './commands/index.js';
@@ -36,7 +37,7 @@ export async function main(
     try {
       parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
     } catch (error) {
-      throw new RolecastError('E_USAGE', (error as Error).message, { hint: `usage: ${command.usage}` });
+      throw new RolecastError('E_USAGE', usageMessage(error, command), { hint: `usage: ${command.usage}` });
     }
     return await command.run({ positionals: parsed.positionals, values: parsed.values as ParsedArgs['values'] }, ctx);
   } catch (error) {
@@ -53,6 +54,23 @@ export async function main(
     print(ctx.stderr, error instanceof Error ? (error.stack ?? error.message) : String(error));
     return EXIT.bug;
   }
+}
+
+/**
+ * node's parseArgs explains an unknown option in two sentences about positionals; say instead
+ * which option was meant, in one line.
+ */
+function usageMessage(error: unknown, command: Command): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  const option = /'(-{1,2}[^']*)'/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+    const known = [...Object.keys(command.options), 'help'];
+    const meant = closestWord(option.replace(/^-+/, '').split('=')[0] ?? '', known);
+    return `unknown option ${option}${meant ? ` — did you mean --${meant}?` : ''}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `too many arguments: ${message.split('.')[0]}`;
+  return message;
 }
 
 function helpText(): string {

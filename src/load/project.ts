@@ -6,6 +6,7 @@ import type { Subscriber } from '../model/subscriber.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
 import { type LoadedIssue, loadIssue } from './issue.js';
 import { loadSubscribers } from './subscribers.js';
+import { unlistedSummaryFiles } from './unlisted.js';
 
 export interface Project {
   config: ResolvedConfig;
@@ -48,6 +49,8 @@ export async function inspectProject(
   }
   if (!loaded.issue) return { project: undefined, problems };
   const issue = loaded.issue;
+  const listed = new Set(issue.manifest.summaries.map((entry) => resolve(issue.dir, entry)));
+  problems.push(...(await unlistedSummaryFiles(issue.dir, listed)));
   // The issue's role order wins; the config's applies to roles the issue does not order.
   const roleOrder = [...(issue.manifest.roleOrder ?? []), ...config.roleOrder.map((r) => taxonomy.normalise(r))];
   return {

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Problem } from '../errors.js';
 import { type Summary, SummarySchema } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import { closestWord } from '../suggest.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { zodProblems } from './_validate.js';
 import { type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
@@ -15,13 +16,37 @@ export interface LoadedSummary {
 
 export const SUMMARY_EXTENSIONS = ['.txt', '.json', '.md', '.markdown'] as const;
 
-const FIELD_HINTS: Record<string, string> = {
+type Format = 'text' | 'json' | 'markdown';
+
+const TEXT_HINTS: Record<string, string> = {
   title: 'put the article title on the first line',
   summary: 'add a "Summary" heading followed by a paragraph',
   roles: 'add a line "Best for: Role, Role, …" naming the audience roles',
   url: 'use a full http:// or https:// link',
   id: 'rename the file to lower-case letters, digits and dashes, e.g. open-source-ai.txt',
 };
+
+/** JSON and Markdown editors think in fields, not in the text format's headings. */
+const FIELD_HINTS: Record<Exclude<Format, 'text'>, Record<string, string>> = {
+  json: {
+    title: 'add "title": "…" with the article title',
+    summary: 'add "summary": "…" with a paragraph saying what the article argues',
+    roles: 'add "roles": ["Role", …] naming the audience roles',
+    url: 'use a full http:// or https:// link in "url"',
+    id: TEXT_HINTS.id!,
+  },
+  markdown: {
+    title: 'add a line "title: …" to the frontmatter',
+    summary: 'write the summary under the frontmatter, or add "summary: …" to it',
+    roles: 'add a line "roles: [Role, …]" to the frontmatter',
+    url: 'use a full http:// or https:// link in "url"',
+    id: TEXT_HINTS.id!,
+  },
+};
+
+function hintsFor(format: Format): Record<string, string> {
+  return format === 'text' ? TEXT_HINTS : FIELD_HINTS[format];
+}
 
 /**
  * Summaries exported from word processors on Windows arrive as Windows-1252; decoding them as
@@ -86,22 +111,29 @@ export function parseSummary(
     return fail(file, 'file', 'is empty', 'write a summary in it, or remove it from the issue');
   const ext = extname(file).toLowerCase();
   let parsed: ParsedText;
+  let format: Format;
   if (ext === '.json') {
     const json = parseJsonFields(text, file);
     if ('problem' in json) return { summary: undefined, problems: [json.problem] };
     parsed = json;
+    format = 'json';
   } else if (ext === '.md' || ext === '.markdown') {
     parsed = parseMarkdown(text, file);
+    // Frontmatter that cannot be read is one problem; "title is missing" after it would be noise.
+    if (parsed.fatal) return { summary: undefined, problems: parsed.problems };
+    format = parsed.frontmatter ? 'markdown' : 'text';
   } else if (ext === '.txt' || ext === '') {
     parsed = parseSummaryText(text, file);
+    format = 'text';
   } else {
     return fail(file, 'file', `has an unsupported extension "${ext}"`, `use one of ${SUMMARY_EXTENSIONS.join(', ')}`);
   }
-  return finish(parsed, file, id, taxonomy);
+  return finish(parsed, file, id, taxonomy, format);
 }
 
-function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxonomy): LoadedSummary {
+function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxonomy, format: Format): LoadedSummary {
   const problems = [...parsed.problems];
+  if (format !== 'text') problems.push(...unknownFieldWarnings(parsed, file));
   const raw = { ...parsed.raw, id };
   const lineOf = (path: readonly PropertyKey[]) => {
     const field = String(path[0] ?? '');
@@ -113,44 +145,72 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
   const result = SummarySchema.safeParse(raw);
   if (!result.success) {
     const titleReported = problems.some((p) => p.field === 'title' && p.severity === 'error');
-    const zodFound = zodProblems(result.error, file, lineOf, (field) => FIELD_HINTS[field]).filter(
+    const zodFound = zodProblems(result.error, file, lineOf, (field) => hintsFor(format)[field]).filter(
       (p) => !(titleReported && p.field === 'title'),
     );
-    problems.push(...zodFound.map((p) => withMissingMessage(p)));
+    problems.push(...zodFound.map((p) => (format === 'text' ? withMissingMessage(p) : p)));
     return { summary: undefined, problems };
   }
   if (problems.some((p) => p.severity === 'error')) return { summary: undefined, problems };
 
   const summary = result.data;
-  const known = new Set(Object.keys(SummarySchema.shape));
-  for (const key of Object.keys(parsed.raw)) {
-    if (known.has(key) || key === '$schema') continue;
-    problems.push({
-      severity: 'warning',
-      file,
-      line: parsed.lines[key] ?? 1,
-      field: key,
-      message: 'is not a summary field and is ignored',
-      hint: `use one of: ${[...known].filter((k) => k !== 'id').join(', ')}`,
-    });
-  }
   const canonical: string[] = [];
   for (const role of summary.roles) {
     const name = taxonomy.normalise(role);
     if (taxonomy.lookup(role) === undefined) {
-      const closest = taxonomy.closest(role);
+      const split = splitSuggestion(role, taxonomy);
+      const closest = split ? undefined : taxonomy.closest(role);
       problems.push({
         severity: 'warning',
         file,
         line: lineOf(['roles']),
         field: 'roles',
         message: `unknown role "${role}"`,
-        hint: closest ? `did you mean ${closest}? Or add it to the role taxonomy` : 'add it to the role taxonomy',
+        hint: split
+          ? `roles are separated by commas only: write "${split.join(', ')}"`
+          : closest
+            ? `did you mean ${closest}? Or add it to the role taxonomy`
+            : 'add it to the role taxonomy',
       });
     }
     if (!canonical.includes(name)) canonical.push(name);
   }
   return { summary: { ...summary, roles: canonical }, problems };
+}
+
+/**
+ * "CTO; Executive" or "CTO / Engineering Manager" written as one role: when splitting on `;` or a
+ * slash with a space beside it gives known roles, suggest the comma-separated form.
+ */
+function splitSuggestion(role: string, taxonomy: RoleTaxonomy): string[] | undefined {
+  if (role.length > 1_000 || !/;|\s\/|\/\s/.test(role)) return undefined;
+  const parts = role
+    .split(/;|\s+\/\s*|\s*\/\s+/)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+  if (parts.length < 2 || !parts.every((part) => taxonomy.lookup(part) !== undefined)) return undefined;
+  return parts.map((part) => taxonomy.normalise(part));
+}
+
+/** Keys a JSON or frontmatter author may mean, beyond the schema's own ("bestFor" is read as roles). */
+const SUMMARY_FIELDS = Object.keys(SummarySchema.shape).filter((key) => key !== 'id');
+
+/** `Title`, `role`, `takeaways`: a field the loader would ignore, named with the one it probably is. */
+function unknownFieldWarnings(parsed: ParsedText, file: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const key of Object.keys(parsed.raw)) {
+    if (SUMMARY_FIELDS.includes(key) || key === '$schema') continue;
+    const meant = closestWord(key, SUMMARY_FIELDS);
+    problems.push({
+      severity: 'warning',
+      file,
+      line: parsed.lines[key] ?? 1,
+      field: key,
+      message: 'is not a summary field and is ignored',
+      hint: meant ? `did you mean "${meant}"?` : `use one of: ${SUMMARY_FIELDS.join(', ')}`,
+    });
+  }
+  return problems;
 }
 
 /** "summary: is required" reads badly for a section; name the section the editor has to add. */
@@ -219,7 +279,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
       message: 'is not closed',
       hint: 'end the frontmatter with a line "---"',
     });
-    return { raw: {}, lines: {}, problems };
+    return { raw: {}, lines: {}, problems, fatal: true };
   }
   const lineOfKey: Record<string, number> = {};
   lines.slice(1, end).forEach((line, index) => {
@@ -239,7 +299,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
       message: `invalid YAML: ${(error as Error).message.split('\n')[0]}`,
       hint: 'fix the YAML between the --- lines',
     });
-    return { raw: {}, lines: {}, problems };
+    return { raw: {}, lines: {}, problems, fatal: true };
   }
   if (typeof front !== 'object' || front === null || Array.isArray(front)) {
     problems.push({
@@ -250,7 +310,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
       message: 'must be a set of "field: value" lines',
       hint: 'see the README for the fields',
     });
-    return { raw: {}, lines: {}, problems };
+    return { raw: {}, lines: {}, problems, fatal: true };
   }
   const raw: Record<string, unknown> = { ...(front as Record<string, unknown>) };
   delete raw.id;
@@ -282,7 +342,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
       .join('\n\n');
     lineOfKey.summary = bodyLine;
   }
-  return { raw, lines: lineOfKey, problems, missingLine: 1 };
+  return { raw, lines: lineOfKey, problems, missingLine: 1, frontmatter: true };
 }
 
 function fail(file: string, field: string, message: string, hint: string): LoadedSummary {

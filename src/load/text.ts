@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.js';
+import { closestWord } from '../suggest.js';
 
 /**
  * Reads the editorial-summary text format: a title line, then headed sections, a `Best for:` line,
@@ -15,6 +16,10 @@ export interface ParsedText {
   problems: Problem[];
   /** Where a missing field should be added: the end of a text file, the frontmatter of Markdown. */
   missingLine?: number;
+  /** The file could not be read as its format at all: report `problems` alone, with no "missing" cascade. */
+  fatal?: boolean;
+  /** Fields came from Markdown frontmatter (hints then speak of fields, not headings). */
+  frontmatter?: boolean;
 }
 
 type SectionKind = 'paragraph' | 'bullets';
@@ -186,12 +191,30 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       isHeadingPosition(lines, index)
     ) {
       flush();
+      const written = trimmed.replace(/:$/, '');
+      const meant = closestWord(written, Object.keys(SECTIONS));
+      const known = meant === undefined ? undefined : SECTIONS[meant];
+      if (meant !== undefined && known !== undefined && at[known.field] === undefined) {
+        // A misspelt heading ("Key takeway") keeps its content, read as the section it was meant to be.
+        warn(
+          lineNo,
+          'heading',
+          `unknown heading "${written}", read as "${headingTitle(meant)}"`,
+          'correct its spelling',
+        );
+        section = { ...known, line: lineNo };
+        at[known.field] = lineNo;
+        ignoring = false;
+        continue;
+      }
       ignoring = true;
       warn(
         lineNo,
         'heading',
-        `unknown heading "${trimmed.replace(/:$/, '')}"; its content is ignored`,
-        `use one of: Summary, Key takeaway, Key insights, Principles, In practice, Topics`,
+        `unknown heading "${written}"; its content is ignored`,
+        meant === undefined
+          ? 'use one of: Summary, Key takeaway, Key insights, Principles, In practice, Topics'
+          : `did you mean "${headingTitle(meant)}"? (that section already appears above)`,
       );
       continue;
     }
@@ -266,6 +289,10 @@ function previousEndsBlock(lines: string[], index: number): boolean {
   // A hard-wrapped sentence goes on in lower case on the next line; a heading's content does not.
   const next = lines.slice(index + 1).find((line) => line.trim() !== '');
   return next === undefined || !/^[a-z]/.test(next.trim());
+}
+
+function headingTitle(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 function lastNonBlank(lines: string[]): number {

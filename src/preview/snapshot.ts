@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { CONFIG_FILE } from '../config/load.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
+import { auditProject } from '../group/audit.js';
 import { type AudiencePlan, planAudience, planSingleRoleVariants, type Variant } from '../group/index.js';
 import { inspectProject, type Project, type ProjectOptions } from '../load/project.js';
 import { compileAudience } from '../render/index.js';
@@ -80,7 +81,12 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
     variants,
     compiled,
     recipientCount,
-    problems: [...problems, ...[...compiled.values()].flatMap((c) => c.problems)],
+    // Content that would silently drop out shows beside the render gates, as `check` prints it.
+    problems: [
+      ...problems,
+      ...auditProject(project, plan, { subscribersFile: options.subscribersFile, cwd: options.cwd }),
+      ...[...compiled.values()].flatMap((c) => c.problems),
+    ],
   };
 }
 

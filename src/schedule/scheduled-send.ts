@@ -1,7 +1,7 @@
-import { RolecastError } from '../errors.js';
+import { formatProblem, RolecastError } from '../errors.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
-import { normaliseSegments, orphanWarnings, planRecipients } from '../send/plan.js';
+import { audienceWarnings, normaliseSegments, planRecipients } from '../send/plan.js';
 import { emailKey, type StateDb, suppressionChecker } from '../send/store.js';
 import { formatPlan, planWaves, type Wave } from './plan.js';
 import { sleep as realSleep, runSchedule, type ScheduleEvent, type ScheduleReport, type WaveResult } from './runner.js';
@@ -70,7 +70,8 @@ export async function scheduledSend(
   const everyone = options.segments?.length
     ? planRecipients(project, subscribers, { segments: [], isSuppressed })
     : audience;
-  for (const line of orphanWarnings(project, everyone, options.cwd)) options.log?.(line);
+  for (const problem of audienceWarnings(project, everyone, { cwd: options.cwd }))
+    options.log?.(formatProblem(problem));
   const waves = planWaves({
     recipients: audience.recipients.map(({ subscriber }) => ({
       email: subscriber.email,

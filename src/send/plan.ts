@@ -1,6 +1,6 @@
-import { RolecastError } from '../errors.js';
+import { type Problem, RolecastError } from '../errors.js';
+import { auditProject } from '../group/audit.js';
 import { type AudiencePlan, planAudience } from '../group/index.js';
-import { displayPath } from '../load/_display.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
@@ -103,36 +103,15 @@ export function planDelivery(project: Project, subscribers: readonly Subscriber[
   return { audience, toSend, report };
 }
 
-export interface OrphanSummary {
-  id: string;
-  file: string;
-  roles: string[];
-}
-
 /**
- * Summaries no recipient gets: none of their roles is held by anyone in the audience (often an
- * unknown or misspelt role). Not an error — a role may simply have no readers this week — but it
- * must not pass unnoticed. Nothing to say when there are no recipients at all.
+ * What would silently drop out of this send, judged on the whole list: summaries nobody gets, roles
+ * whose readers get nothing, readers with no section, a week label that disagrees with the folder.
+ * One formatted line each, printed before anything is sent.
  */
-export function orphanSummaries(project: Project, audience: AudiencePlan): OrphanSummary[] {
-  if (audience.recipients.length === 0) return [];
-  const reached = new Set(audience.recipients.map((r) => r.variantId));
-  const used = new Set(audience.variants.filter((v) => reached.has(v.id)).flatMap((v) => v.summaryIds));
-  return project.issue.summaries
-    .filter((summary) => !used.has(summary.id))
-    .map((summary) => ({
-      id: summary.id,
-      file: project.issue.files.get(summary.id) ?? summary.id,
-      roles: summary.roles,
-    }));
-}
-
-export function formatOrphan(orphan: OrphanSummary, recipients: number, cwd?: string): string {
-  const file = displayPath(orphan.file, cwd);
-  return `warning: summary ${orphan.id} (${file}) reaches none of the ${recipients} recipient(s) — its roles: ${orphan.roles.join(', ')}`;
-}
-
-/** The warnings to print before a send or build: each orphan summary, one line each. */
-export function orphanWarnings(project: Project, audience: AudiencePlan, cwd?: string): string[] {
-  return orphanSummaries(project, audience).map((o) => formatOrphan(o, audience.recipients.length, cwd));
+export function audienceWarnings(
+  project: Project,
+  audience: AudiencePlan | undefined,
+  options: { cwd?: string | undefined; subscribersFile?: string | undefined } = {},
+): Problem[] {
+  return auditProject(project, audience, options);
 }

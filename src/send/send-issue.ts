@@ -1,16 +1,16 @@
 import { dirname, join, resolve } from 'node:path';
 import { assertStrongSecret, type Environment, readEnvironment } from '../config/env.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import { formatProblem, RolecastError } from '../errors.js';
+import { formatProblem, type Problem, RolecastError } from '../errors.js';
 import { loadProject, type Project } from '../load/project.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
 import { type Channel, openLedger } from './ledger.js';
 import { acquireSendLock } from './lock.js';
 import { messageIdFor } from './message.js';
 import {
+  audienceWarnings,
   type DeliveryPlan,
   normaliseSegments,
-  orphanWarnings,
   planDelivery,
   planRecipients,
   segmentRoles,
@@ -69,6 +69,8 @@ export interface SendOptions {
   progress?: { stream: NodeJS.WritableStream; isTTY: boolean } | undefined;
   /** Notices for the person running the command (where messages go, render warnings). */
   log?: ((line: string) => void) | undefined;
+  /** Refuse to send (exit 2, nothing sent) when loading or the audience audit found any warning. */
+  strict?: boolean | undefined;
   /** The render stage; replaceable in tests. */
   compile?: Compile | undefined;
 }
@@ -121,7 +123,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
         mode: 'dry-run',
         destination: undefined,
       });
-      warnOrphans(project, plan, { segments, options, isSuppressed: suppressionChecker(db), log });
+      warnAudience(project, plan, { segments, options, isSuppressed: suppressionChecker(db), log });
       // No render: a dry run answers "who would get what" and stays light on 100k-subscriber lists.
       return plan.report.finish({ interrupted: false, elapsedMs: performance.now() - started });
     } finally {
@@ -158,7 +160,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       mode: transport.kind,
       destination: transport.destination,
     });
-    warnOrphans(project, plan, { segments, options, isSuppressed, log });
+    warnAudience(project, plan, { segments, options, isSuppressed, log });
     const compiled = await renderChecked(compile, project, plan.audience.variants, log);
     // Connection and credentials are checked before the first message, so a typo sends nothing.
     await transport.verify();
@@ -223,10 +225,12 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
 }
 
 /**
- * Warns about summaries that reach nobody, judged on the whole list (not a segment or one wave, where
- * it is expected): once per command, so not for a wave (`onlyEmails`), whose caller warns for the plan.
+ * Warns about content that would silently drop out (summaries nobody gets, readers who get nothing),
+ * judged on the whole list (not a segment or one wave, where it is expected): once per command, so
+ * not for a wave (`onlyEmails`), whose caller warns for the plan. With `strict`, any warning — these
+ * or the load warnings — stops the send before anything goes out.
  */
-function warnOrphans(
+function warnAudience(
   project: Project,
   plan: DeliveryPlan,
   context: {
@@ -241,7 +245,18 @@ function warnOrphans(
   const audience = segments.length
     ? planRecipients(project, project.subscribers, { segments: [], isSuppressed })
     : plan.audience;
-  for (const line of orphanWarnings(project, audience, options.cwd)) log(line);
+  const found = audienceWarnings(project, audience, { cwd: options.cwd, subscribersFile: options.subscribersFile });
+  for (const problem of found) log(formatProblem(problem));
+  if (options.strict) refuseWarnings([...project.problems, ...found]);
+}
+
+/** `--strict`: a warning is as good as an error, and nothing is sent. */
+export function refuseWarnings(problems: readonly Problem[]): void {
+  const warnings = problems.filter((p) => p.severity === 'warning').length;
+  if (warnings === 0) return;
+  throw new RolecastError('E_INVALID', `--strict: ${warnings} warning(s) found; nothing was sent`, {
+    hint: 'fix the warnings listed above, or run without --strict',
+  });
 }
 
 async function createTransport(

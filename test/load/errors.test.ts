@@ -53,7 +53,7 @@ describe('bad summaries name the file, the line and the fix', () => {
       name: 'Markdown without roles',
       file: 'm.md',
       text: '---\ntitle: Hello\n---\nBody text.',
-      error: 'm.md:1: roles: the "Best for:" line is missing',
+      error: 'm.md:1: roles: is required — add a line "roles: [Role, …]" to the frontmatter',
     },
   ])('$name', ({ file, text, error }) => {
     const { summary, problems } = parseSummary(text, file, taxonomy);

@@ -35,7 +35,11 @@ describe('rolecast build', () => {
   it('writes one variant per role set among subscribers, with index and manifest', async () => {
     project = await tempProject({ withExample: true });
     const result = await build(project, ['--subscribers', 'subscribers.example.json']);
-    expect(result.err).toBe('');
+    // The example's one designer reads nothing this week: a warning, never an error.
+    expect(result.err.trim().split('\n')).toEqual([
+      expect.stringContaining('role "Designer" has 1 reader(s) but no summary this week'),
+      expect.stringContaining('1 reader(s) get nothing this issue: sam.okafor@example.org (Designer)'),
+    ]);
     expect(result.code).toBe(0);
     const manifest = JSON.parse(await readFile(project.path('out/manifest.json'), 'utf8')) as {
       variants: ManifestEntry[];

@@ -39,7 +39,7 @@ async function run(...argv: string[]) {
 }
 
 const ORPHAN =
-  'summary orphan-notes (issues/2026-W48/summaries/orphan-notes.json) reaches none of the 10 recipient(s) — its roles: Underwater Basket Weaver';
+  'issues/2026-W48/summaries/orphan-notes.json: warning: roles: summary orphan-notes reaches none of the 10 recipient(s) — its roles: Underwater Basket Weaver';
 
 describe('summaries that reach nobody', () => {
   it('send warns about them and prints the load warnings on stderr, and still sends the rest', async () => {

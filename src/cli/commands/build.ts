@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { formatProblem, hasErrors, RolecastError } from '../../errors.js';
 import { loadProject } from '../../load/project.js';
 import { type BuildEntry, renderAudience, renderBuildIndex, sampleFields } from '../../render/index.js';
-import { orphanWarnings } from '../../send/plan.js';
+import { audienceWarnings } from '../../send/plan.js';
 import { readSuppressionChecker, stateFilePath } from '../../send/store.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { requirePositional, stringOption } from '../_shared.js';
@@ -30,7 +30,14 @@ export const buildCommand: Command = {
       : undefined;
     const rendered = await renderAudience(project, { isSuppressed });
     const problems = [...project.problems, ...rendered.problems];
-    if (rendered.plan) for (const line of orphanWarnings(project, rendered.plan, ctx.cwd)) print(ctx.stderr, line);
+    if (rendered.plan) {
+      const found = audienceWarnings(project, rendered.plan, {
+        cwd: ctx.cwd,
+        subscribersFile: stringOption(args, 'subscribers'),
+      });
+      for (const problem of found) print(ctx.stderr, formatProblem(problem));
+      problems.push(...found);
+    }
 
     // Sample output: a placeholder reader, and no signing key, so nothing secret is written.
     const fields = sampleFields(project.config, project.issue.id, undefined);

@@ -1,29 +1,43 @@
 import { formatProblem } from '../../errors.js';
 import { inspectProject } from '../../load/project.js';
+import { audienceWarnings, planRecipients } from '../../send/plan.js';
+import { readSuppressionChecker } from '../../send/store.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
-import { requirePositional, stringOption } from '../_shared.js';
+import { flag, requirePositional, stringOption } from '../_shared.js';
 import { runQualityGates } from '../quality.js';
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Validate an issue, its summaries, the config and a subscribers file',
-  usage: 'rolecast check ISSUE_DIR [--subscribers FILE] [--config FILE]',
-  options: { ...CONFIG_OPTION, subscribers: { type: 'string' } },
+  usage: 'rolecast check ISSUE_DIR [--subscribers FILE] [--strict] [--config FILE]',
+  options: { ...CONFIG_OPTION, subscribers: { type: 'string' }, strict: { type: 'boolean' } },
   async run(args, ctx) {
     const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
+    const subscribersFile = stringOption(args, 'subscribers');
+    const strict = flag(args, 'strict');
     const { project, problems } = await inspectProject({
       issueDir,
-      subscribersFile: stringOption(args, 'subscribers'),
+      subscribersFile,
       configFile: stringOption(args, 'config'),
       cwd: ctx.cwd,
     });
-    if (project && !problems.some((p) => p.severity === 'error')) problems.push(...(await runQualityGates(project)));
-    for (const problem of problems)
-      print(problem.severity === 'error' ? ctx.stdout : ctx.stdout, formatProblem(problem));
+    if (project && !problems.some((p) => p.severity === 'error')) {
+      // Who would get nothing, and what nobody would get: judged as a send would, suppressions included.
+      const plan = project.subscribers
+        ? planRecipients(project, project.subscribers, {
+            segments: [],
+            isSuppressed: readSuppressionChecker(project.config),
+          })
+        : undefined;
+      problems.push(...audienceWarnings(project, plan, { cwd: ctx.cwd, subscribersFile }));
+      problems.push(...(await runQualityGates(project)));
+    }
+    for (const problem of problems) print(ctx.stdout, formatProblem(problem));
     const errors = problems.filter((p) => p.severity === 'error').length;
     const warnings = problems.length - errors;
-    if (errors) {
-      print(ctx.stderr, `✗ ${errors} error(s), ${warnings} warning(s)`);
+    if (errors || (strict && warnings)) {
+      const why = errors ? '' : ' (--strict: warnings count as errors)';
+      print(ctx.stderr, `✗ ${errors} error(s), ${warnings} warning(s)${why}`);
       return 2;
     }
     const count = project?.issue.summaries.length ?? 0;

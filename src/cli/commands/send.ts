@@ -10,7 +10,7 @@ export const sendCommand: Command = {
   name: 'send',
   summary: 'Send an issue: one message per subscriber, only their sections (outbox folder without SMTP_URL)',
   usage:
-    'rolecast send ISSUE_DIR --subscribers FILE [--segment ROLE]… [--dry-run] [--outbox DIR] [--test EMAIL [--as SUBSCRIBER]] [--concurrency N] [--rate N/s] [--state FILE] [--resend] [--retry-failed] [--break-lock] [--json] [--at TIME [--local] [--send-missed]] [--config FILE]',
+    'rolecast send ISSUE_DIR --subscribers FILE [--segment ROLE]… [--dry-run] [--outbox DIR] [--test EMAIL [--as SUBSCRIBER]] [--concurrency N] [--rate N/s] [--state FILE] [--resend] [--retry-failed] [--break-lock] [--strict] [--json] [--at TIME [--local] [--send-missed]] [--config FILE]',
   options: {
     ...CONFIG_OPTION,
     subscribers: { type: 'string' },
@@ -29,6 +29,7 @@ export const sendCommand: Command = {
     at: { type: 'string' },
     local: { type: 'boolean' },
     'send-missed': { type: 'boolean' },
+    strict: { type: 'boolean' },
   },
   async run(args, ctx) {
     const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
@@ -59,6 +60,7 @@ export const sendCommand: Command = {
       resend: flag(args, 'resend'),
       retryFailed: flag(args, 'retry-failed'),
       breakLock: flag(args, 'break-lock'),
+      strict: flag(args, 'strict'),
       signal: ctx.signal,
       progress: { stream: ctx.stderr, isTTY: Boolean(stderr.isTTY) },
       log: (line) => print(ctx.stderr, line),

@@ -1,0 +1,136 @@
+import { resolve } from 'node:path';
+import { DateTime } from 'luxon';
+import type { Problem } from '../errors.js';
+import { displayPath } from '../load/_display.js';
+import type { Project } from '../load/project.js';
+import type { Summary } from '../model/summary.js';
+import type { AudiencePlan } from './index.js';
+
+/**
+ * Content that would silently drop out of an issue: a summary nobody gets, a role whose readers get
+ * nothing this week, readers left without any section, a week label that disagrees with the folder.
+ * Pure: the caller loads the project and plans the audience; this only compares. Every finding is a
+ * warning; `check --strict` and `send --strict` turn warnings into a failing exit.
+ */
+export interface AuditInput {
+  issueId: string;
+  /** Shown path of issue.json, for findings about the issue itself. */
+  manifestFile: string;
+  date: string;
+  timezone: string;
+  summaries: readonly Summary[];
+  /** Shown path of each summary's file. */
+  summaryFile: (id: string) => string;
+  /** The audience plan with subscribers; undefined when no list was given. */
+  plan: AudiencePlan | undefined;
+  /** Shown path of the subscribers file, when one was given. */
+  subscribersFile?: string | undefined;
+}
+
+/** How many addresses a "gets nothing" warning names before it says "and N more". */
+export const LISTED_READERS = 10;
+
+/** The audit of a loaded project, with paths shown relative to `cwd`. */
+export function auditProject(
+  project: Project,
+  plan: AudiencePlan | undefined,
+  options: { subscribersFile?: string | undefined; cwd?: string | undefined } = {},
+): Problem[] {
+  const { issue, config } = project;
+  return auditIssue({
+    issueId: issue.id,
+    manifestFile: displayPath(`${issue.dir}/issue.json`, options.cwd),
+    date: issue.manifest.date,
+    timezone: config.timezone,
+    summaries: issue.summaries,
+    summaryFile: (id) => displayPath(issue.files.get(id) ?? id, options.cwd),
+    plan,
+    subscribersFile:
+      options.subscribersFile === undefined
+        ? undefined
+        : displayPath(resolve(options.cwd ?? process.cwd(), options.subscribersFile), options.cwd),
+  });
+}
+
+export function auditIssue(input: AuditInput): Problem[] {
+  return [...weekProblems(input), ...(input.plan ? audienceProblems(input, input.plan) : [])];
+}
+
+/** A folder named like `2026-W48` promises that week; `{{week}}` in the subject comes from `date`. */
+function weekProblems(input: AuditInput): Problem[] {
+  const match = /^(\d{4})-W(\d{2})$/.exec(input.issueId);
+  if (!match) return [];
+  const day = DateTime.fromISO(input.date, { zone: input.timezone });
+  if (!day.isValid) return [];
+  const [folderYear, folderWeek] = [Number(match[1]), Number(match[2])];
+  if (day.weekYear === folderYear && day.weekNumber === folderWeek) return [];
+  const actual = `${day.weekYear}-W${String(day.weekNumber).padStart(2, '0')}`;
+  return [
+    {
+      severity: 'warning',
+      file: input.manifestFile,
+      field: 'date',
+      message: `${input.date} falls in ${actual}, but the issue folder is ${input.issueId}: {{week}} will say ${day.weekNumber}`,
+      hint: `set "date" to a day of ${input.issueId}, or rename the folder to ${actual}`,
+    },
+  ];
+}
+
+function audienceProblems(input: AuditInput, plan: AudiencePlan): Problem[] {
+  const problems: Problem[] = [];
+  const readers = plan.recipients.length;
+  const listFile = input.subscribersFile ?? '(subscribers)';
+
+  // Summaries no recipient gets (often a misspelt role).
+  if (readers > 0) {
+    const reached = new Set(plan.recipients.map((r) => r.variantId));
+    const used = new Set(plan.variants.filter((v) => reached.has(v.id)).flatMap((v) => v.summaryIds));
+    for (const summary of input.summaries) {
+      if (used.has(summary.id)) continue;
+      problems.push({
+        severity: 'warning',
+        file: input.summaryFile(summary.id),
+        field: 'roles',
+        message: `summary ${summary.id} reaches none of the ${readers} recipient(s) — its roles: ${summary.roles.join(', ')}`,
+        hint: 'check the spelling of its "Best for" roles, or give it a role your readers hold',
+      });
+    }
+  }
+
+  // Roles held by readers who are mailed, but with no summary this week.
+  const covered = new Set(input.summaries.flatMap((s) => s.roles));
+  const readersPerRole = new Map<string, number>();
+  const active = [
+    ...plan.recipients.map((r) => r.subscriber),
+    ...plan.skipped.filter((s) => s.reason === 'no-content').map((s) => s.subscriber),
+  ];
+  for (const subscriber of active)
+    for (const role of new Set(subscriber.roles)) readersPerRole.set(role, (readersPerRole.get(role) ?? 0) + 1);
+  for (const [role, count] of readersPerRole) {
+    if (covered.has(role)) continue;
+    problems.push({
+      severity: 'warning',
+      file: listFile,
+      field: 'roles',
+      message: `role "${role}" has ${count} reader(s) but no summary this week`,
+      hint: `add a summary for ${role}, or accept that its readers get only their other roles' sections`,
+    });
+  }
+
+  // Readers whose roles match nothing: they get no email at all.
+  const empty = plan.skipped.filter((s) => s.reason === 'no-content').map((s) => s.subscriber);
+  if (empty.length > 0) {
+    const named = empty
+      .slice(0, LISTED_READERS)
+      .map((s) => `${s.email} (${s.roles.length ? s.roles.join(', ') : 'no roles'})`);
+    const more = empty.length > LISTED_READERS ? ` and ${empty.length - LISTED_READERS} more` : '';
+    problems.push({
+      severity: 'warning',
+      file: listFile,
+      field: 'roles',
+      message: `${empty.length} reader(s) get nothing this issue: ${named.join('; ')}${more}`,
+      hint: 'give them roles that this issue covers, or add summaries for their roles',
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,171 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
+
+/**
+ * Nothing drops out of an issue without a warning in check, build, send and preview data, and
+ * `--strict` turns those warnings into exit 2 with nothing sent.
+ */
+
+let project: TempProject;
+beforeEach(async () => {
+  project = await tempProject({ withExample: true });
+});
+afterEach(() => project.cleanup());
+
+async function run(...argv: string[]) {
+  const streams = captureStreams();
+  const code = await main(argv, {
+    cwd: project.dir,
+    env: { ROLECAST_SECRET: 'silent-drops-secret-0123456789abcdefgh' },
+    stdout: streams.stdout,
+    stderr: streams.stderr,
+    signal: new AbortController().signal,
+  });
+  return { code, out: streams.out, err: streams.err, all: streams.out + streams.err };
+}
+
+async function editManifest(edit: (manifest: Record<string, unknown> & { summaries: string[] }) => void) {
+  const file = project.path('issues/2026-W48/issue.json');
+  const manifest = JSON.parse(await readFile(file, 'utf8'));
+  edit(manifest);
+  await writeFile(file, JSON.stringify(manifest, null, 2));
+}
+
+/** A subscribers file whose readers all hold covered roles, so the example starts clean. */
+async function cleanList(extra: object[] = []) {
+  const list = [
+    { email: 'cto@example.com', name: 'Casey', roles: ['CTO'] },
+    { email: 'exec@example.com', name: 'Eli', roles: ['Executive'] },
+    ...extra,
+  ];
+  await project.write('readers.json', JSON.stringify(list));
+}
+
+describe('check warns about everything that would silently drop out', () => {
+  it('a misspelt role: the summary reaches no subscriber', async () => {
+    await cleanList();
+    await project.write(
+      'issues/2026-W48/summaries/lost.json',
+      JSON.stringify({ title: 'Lost', summary: 'Nobody gets this.', roles: ['Chief Tehnology Officer'] }),
+    );
+    await editManifest((m) => m.summaries.push('summaries/lost.json'));
+    const loose = await run('check', 'issues/2026-W48', '--subscribers', 'readers.json');
+    expect(loose.code).toBe(0);
+    expect(loose.out).toMatch(/lost\.json: warning: roles: summary lost reaches none of the 2 recipient\(s\)/);
+    const strict = await run('check', 'issues/2026-W48', '--subscribers', 'readers.json', '--strict');
+    expect(strict.code).toBe(2);
+    expect(strict.err).toContain('--strict');
+  });
+
+  it('a summary file in the issue folder that issue.json does not list', async () => {
+    await project.write(
+      'issues/2026-W48/summaries/forgotten.txt',
+      'Forgotten\nSummary\nWritten and never listed.\nBest for: CTO\n',
+    );
+    const result = await run('check', 'issues/2026-W48');
+    expect(result.out).toContain(
+      'issues/2026-W48/summaries/forgotten.txt: warning: is in the issue folder but not listed in issue.json',
+    );
+    expect(result.out).toContain('add "summaries/forgotten.txt" to "summaries"');
+    expect((await run('check', 'issues/2026-W48', '--strict')).code).toBe(2);
+  });
+
+  it('a role with readers but no summaries, and the readers who get nothing, with counts', async () => {
+    await cleanList([
+      { email: 'ux1@example.com', roles: ['Designer'] },
+      { email: 'ux2@example.com', roles: ['Designer', 'CTO'] },
+    ]);
+    const result = await run('check', 'issues/2026-W48', '--subscribers', 'readers.json');
+    expect(result.out).toContain('role "Designer" has 2 reader(s) but no summary this week');
+    expect(result.out).toContain('1 reader(s) get nothing this issue: ux1@example.com (Designer)');
+    expect(result.out).not.toContain('ux2@example.com (');
+  });
+
+  it('a date outside the ISO week the folder names', async () => {
+    await editManifest((m) => {
+      m.date = '2026-12-09';
+    });
+    const result = await run('check', 'issues/2026-W48');
+    expect(result.out).toMatch(
+      /issue\.json: warning: date: 2026-12-09 falls in 2026-W50, but the issue folder is 2026-W48/,
+    );
+  });
+
+  it('an unknown heading gets a did-you-mean and its content is kept', async () => {
+    await project.write(
+      'issues/2026-W48/summaries/typo.txt',
+      'Typo Heading\nSummary\nA summary.\nKey takeway\nDo the thing.\nPrincipals\n- One\nBest for: CTO\n',
+    );
+    await editManifest((m) => m.summaries.push('summaries/typo.txt'));
+    const result = await run('parse', 'issues/2026-W48/summaries/typo.txt', '--json');
+    expect(result.all).toContain('unknown heading "Key takeway", read as "Key takeaway"');
+    expect(result.all).toContain('unknown heading "Principals", read as "Principles"');
+    const parsed = JSON.parse(result.out.slice(result.out.indexOf('{')));
+    expect(parsed.takeaway).toBe('Do the thing.');
+    expect(parsed.principles).toEqual(['One']);
+    expect((await run('check', 'issues/2026-W48', '--strict')).code).toBe(2);
+  });
+
+  it('Best for with ";" or " / " separators suggests the comma-separated split', async () => {
+    await project.write(
+      'issues/2026-W48/summaries/semi.txt',
+      'Semicolons\nSummary\nA summary.\nBest for: CTO; Executive\n',
+    );
+    await project.write(
+      'issues/2026-W48/summaries/slash.txt',
+      'Slashes\nSummary\nA summary.\nBest for: CTO / Executive\n',
+    );
+    await editManifest((m) => m.summaries.push('summaries/semi.txt', 'summaries/slash.txt'));
+    const result = await run('check', 'issues/2026-W48');
+    expect(result.out).toContain(
+      'unknown role "CTO; Executive" — roles are separated by commas only: write "CTO, Executive"',
+    );
+    expect(result.out).toContain(
+      'unknown role "CTO / Executive" — roles are separated by commas only: write "CTO, Executive"',
+    );
+  });
+});
+
+describe('build, send and the preview data carry the same warnings', () => {
+  beforeEach(async () => {
+    await cleanList([{ email: 'ux1@example.com', roles: ['Designer'] }]);
+  });
+
+  it('build prints them on stderr', async () => {
+    const result = await run('build', 'issues/2026-W48', '--out', 'site', '--subscribers', 'readers.json');
+    expect(result.code, result.err).toBe(0);
+    expect(result.err).toContain('1 reader(s) get nothing this issue: ux1@example.com (Designer)');
+  });
+
+  it('send warns and sends; send --strict sends nothing and exits 2', async () => {
+    const strict = await run('send', 'issues/2026-W48', '--subscribers', 'readers.json', '--outbox', 'out', '--strict');
+    expect(strict.code).toBe(2);
+    expect(strict.err).toContain('role "Designer" has 1 reader(s) but no summary this week');
+    expect(strict.err).toContain('nothing was sent');
+    const { readdir } = await import('node:fs/promises');
+    await expect(readdir(project.path('out'))).rejects.toThrow();
+    const loose = await run('send', 'issues/2026-W48', '--subscribers', 'readers.json', '--outbox', 'out');
+    expect(loose.code, loose.err).toBe(0);
+    expect(loose.err).toContain('role "Designer" has 1 reader(s) but no summary this week');
+  });
+
+  it('the preview snapshot lists them beside the render gates', async () => {
+    const { buildSnapshot } = await import('../../src/preview/snapshot.js');
+    const snapshot = await buildSnapshot(
+      { issueDir: 'issues/2026-W48', subscribersFile: 'readers.json', cwd: project.dir },
+      1,
+    );
+    expect(snapshot.ok).toBe(true);
+    expect(snapshot.problems.map((p) => p.message).join('\n')).toContain('role "Designer" has 1 reader(s)');
+  });
+});
+
+describe('unknown command-line options', () => {
+  it('say which option was meant, in one line', async () => {
+    const result = await run('check', 'issues/2026-W48', '--subscriber', 'readers.json');
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0]).toBe('rolecast check: unknown option --subscriber — did you mean --subscribers?');
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from '../../src/errors.js';
+import { parseSummary } from '../../src/load/summary.js';
+import { createTaxonomy } from '../../src/roles/taxonomy.js';
+
+/** JSON and Markdown authors get errors in terms of fields; the text format's in terms of headings. */
+const taxonomy = createTaxonomy([
+  { name: 'CTO', aliases: ['Chief Technology Officer'] },
+  { name: 'Executive', aliases: [] },
+]);
+
+function lines(text: string, file: string): string[] {
+  return parseSummary(text, file, taxonomy).problems.map(formatProblem);
+}
+
+describe('errors speak the format of the file', () => {
+  it('JSON: a missing field is fixed by adding the field', () => {
+    const found = lines(JSON.stringify({ summary: 'S', roles: ['CTO'] }), 'a.json').join('\n');
+    expect(found).toContain('title: is required — add "title": "…" with the article title');
+    expect(found).not.toMatch(/first line|heading/);
+  });
+
+  it('Markdown: a missing field is fixed in the frontmatter', () => {
+    const found = lines('---\ntitle: T\n---\nBody.', 'a.md').join('\n');
+    expect(found).toContain('roles: is required — add a line "roles: [Role, …]" to the frontmatter');
+    expect(found).not.toContain('Best for');
+  });
+
+  it('text: a missing section is fixed by adding the heading', () => {
+    expect(lines('Title only\nBest for: CTO\n', 'a.txt').join('\n')).toContain('the "Summary" section is missing');
+  });
+
+  it.each([
+    ['a.json', JSON.stringify({ Title: 'T', title: 'T', summary: 'S', roles: ['CTO'] }), 'Title', 'title'],
+    ['a.json', JSON.stringify({ title: 'T', summary: 'S', roles: ['CTO'], takeaways: 'x' }), 'takeaways', 'takeaway'],
+    ['a.md', '---\ntitle: T\nroles: [CTO]\nrole: CTO\n---\nBody.', 'role', 'roles'],
+  ])('%s: unknown key %s gets a did-you-mean', (file, text, key, meant) => {
+    const found = lines(text, file);
+    expect(found.join('\n')).toContain(
+      `warning: ${key}: is not a summary field and is ignored — did you mean "${meant}"?`,
+    );
+  });
+
+  it('a misspelt key is warned about even when a required field is missing too', () => {
+    const found = lines(JSON.stringify({ Title: 'T', summary: 'S', roles: ['CTO'] }), 'a.json').join('\n');
+    expect(found).toContain('title: is required');
+    expect(found).toContain('Title: is not a summary field and is ignored — did you mean "title"?');
+  });
+
+  it('a YAML error is reported once, with its line, and nothing else', () => {
+    const problems = parseSummary('---\ntitle: T\nroles: [CTO\nsummary: x\n---\nBody.', 'a.md', taxonomy).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.field).toBe('frontmatter');
+    expect(problems[0]?.line).toBeGreaterThan(1);
+  });
+
+  it('frontmatter that is never closed is one error', () => {
+    const problems = parseSummary('---\ntitle: T\nBody.', 'a.md', taxonomy).problems;
+    expect(problems.map(formatProblem)).toEqual([
+      'a.md:1: frontmatter: is not closed — end the frontmatter with a line "---"',
+    ]);
+  });
+});
