@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import { type Problem, RolecastError, throwIfErrors } from '../errors.js';
+import { hasErrors, type Problem, RolecastError, throwIfErrors } from '../errors.js';
 import { buildVariant, effectiveRoleOrder } from '../group/index.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import { inspectProject, type Project } from '../load/project.js';
@@ -25,12 +25,16 @@ export interface ArchiveOptions {
   outDir: string;
   configFile?: string | undefined;
   cwd: string;
+  /** Build the other issues when one is broken: its problems are reported and it is left out. */
+  keepGoing?: boolean | undefined;
 }
 
 export interface ArchiveResult {
   entries: ArchiveEntry[];
   problems: Problem[];
   files: string[];
+  /** Issue folders left out: drafts, and (with keepGoing) broken issues. */
+  skipped: { dir: string; reason: 'draft' | 'broken' }[];
 }
 
 export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResult> {
@@ -46,16 +50,22 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
   const site = siteFor(config);
   const problems: Problem[] = [];
   const projects: Project[] = [];
+  const skipped: ArchiveResult['skipped'] = [];
   for (const dir of issueDirs) {
+    // A draft stays out of the public archive, so a half-written one must not stop the build.
+    if (await isDraft(dir)) {
+      skipped.push({ dir, reason: 'draft' });
+      continue;
+    }
     const loaded = await inspectProject({ issueDir: dir, configFile: config.file, cwd: options.cwd });
     problems.push(...loaded.problems);
-    if (loaded.project) projects.push(loaded.project);
+    if (loaded.project && !hasErrors(loaded.problems)) projects.push(loaded.project);
+    else if (options.keepGoing) skipped.push({ dir, reason: 'broken' });
   }
-  throwIfErrors(problems, 'the archive was not built');
+  if (!options.keepGoing) throwIfErrors(problems, 'the archive was not built');
 
   const pages: { entry: ArchiveEntry; html: string }[] = [];
-  // Drafts (`"draft": true` in issue.json) stay out of the public archive.
-  for (const project of projects) if (!project.issue.manifest.draft) pages.push(await renderIssuePage(project, site));
+  for (const project of projects) pages.push(await renderIssuePage(project, site));
   pages.sort((a, b) => b.entry.date.localeCompare(a.entry.date) || b.entry.id.localeCompare(a.entry.id));
   const entries = pages.map((p) => p.entry);
 
@@ -63,7 +73,17 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
   for (const { entry, html } of pages) files.push(await writeAtomic(join(outDir, entry.id, 'index.html'), html));
   files.push(await writeAtomic(join(outDir, 'index.html'), renderIndexPage(site, entries)));
   files.push(await writeAtomic(join(outDir, 'feed.xml'), renderAtomFeed(site, entries)));
-  return { entries, problems, files };
+  return { entries, problems, files, skipped };
+}
+
+/** `"draft": true` in issue.json, read before (and without) validating the issue. */
+async function isDraft(dir: string): Promise<boolean> {
+  try {
+    const manifest: unknown = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
+    return typeof manifest === 'object' && manifest !== null && (manifest as { draft?: unknown }).draft === true;
+  } catch {
+    return false;
+  }
 }
 
 async function findIssueDirs(issuesDir: string): Promise<string[]> {

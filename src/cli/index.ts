@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+// Signal handling is set up before the commands load (mjml alone takes a while to import).
 
 const controller = new AbortController();
 let signals = 0;
@@ -13,6 +13,19 @@ const onSignal = (name: NodeJS.Signals) => {
 process.on('SIGINT', () => onSignal('SIGINT'));
 process.on('SIGTERM', () => onSignal('SIGTERM'));
 
+// Started through `npx`, the CLI runs under `npm exec`; a signal that kills npm never reaches it.
+// When the parent goes away (this process is re-parented), stop as if signalled.
+const parent = process.ppid;
+const orphanCheck = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphanCheck);
+  onSignal('SIGHUP');
+  // Work in flight (a send's open messages) gets a bounded time to finish and be recorded.
+  setTimeout(() => process.exit(130), 30_000).unref();
+}, 1_000);
+orphanCheck.unref();
+
+const { main } = await import('./main.js');
 const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,

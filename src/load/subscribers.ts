@@ -20,9 +20,21 @@ export async function loadSubscribers(file: string, taxonomy: RoleTaxonomy): Pro
   } catch {
     return rejected(shown, undefined, 'file', 'not found', 'check the --subscribers path');
   }
-  return file.toLowerCase().endsWith('.csv')
+  return file.toLowerCase().endsWith('.csv') || looksLikeCsv(text)
     ? parseSubscribersCsv(text, shown, taxonomy)
     : parseSubscribers(text, shown, taxonomy);
+}
+
+/**
+ * A CSV export saved as `.txt` (or with no extension): not JSON, and a first line that is a header
+ * naming an email column. Decided by content, so the extension does not have to be right.
+ */
+export function looksLikeCsv(text: string): boolean {
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const end = text.indexOf('\n', start);
+  const header = text.slice(start, end < 0 ? Math.min(text.length, 4096) : Math.min(end, start + 4096)).trim();
+  if (header.startsWith('[') || header.startsWith('{')) return false;
+  return header.split(/[,;\t]/).some((cell) => cell.trim().replace(/^"|"$/g, '').toLowerCase() === 'email');
 }
 
 /** A file that cannot be read as a list at all: one error, no subscribers. */
@@ -131,6 +143,37 @@ function splitList(value: string): string[] {
     .filter(Boolean);
 }
 
+/** What to write instead, per subscriber field. */
+const SUBSCRIBER_HINTS: Record<string, string> = {
+  email: 'write one address such as name@example.com',
+  name: 'write the name on one line',
+  roles: 'list roles as ["CTO", "Executive"] (or "CTO|Executive" in CSV)',
+  timezone: 'use an IANA time zone such as Europe/Berlin or America/New_York',
+  locale: 'use a BCP 47 tag such as en-GB or de',
+  status: 'use "active" or "unsubscribed"',
+};
+
+function subscriberHint(field: string): string | undefined {
+  return SUBSCRIBER_HINTS[field];
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** The bad value beside the message, quoted and shortened, so the entry can be found and fixed. */
+function withBadValue(problem: Problem, value: unknown): Problem {
+  if (value === undefined || (typeof value === 'object' && value !== null)) return problem;
+  const quoted = JSON.stringify(value) ?? String(value);
+  const shown = quoted.length > 60 ? `${quoted.slice(0, 57)}…` : quoted;
+  return { ...problem, message: `${problem.message} (got ${shown})` };
+}
+
 function validateEntries(
   entries: unknown[],
   file: string,
@@ -158,7 +201,14 @@ function validateEntries(
     const result = SubscriberSchema.safeParse(entry ?? entries[index]);
     entries[index] = undefined; // let the raw entry be collected as we go
     if (!result.success) {
-      problems.push(...zodProblems(result.error, file, lineOf, undefined, [...prefix, index]));
+      const raw = entry ?? entries[index];
+      problems.push(
+        ...result.error.issues.flatMap((issue) =>
+          zodProblems({ issues: [issue] } as typeof result.error, file, lineOf, subscriberHint, [...prefix, index]).map(
+            (problem) => withBadValue(problem, valueAt(raw, issue.path)),
+          ),
+        ),
+      );
       continue;
     }
     const subscriber = result.data;

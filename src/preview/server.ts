@@ -66,7 +66,6 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     throw error;
   }
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
-  log(`preview at ${url}`);
   let closing: Promise<void> | undefined;
   return {
     url,

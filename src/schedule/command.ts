@@ -1,8 +1,9 @@
 import { readEnvironment } from '../config/env.js';
 import { EXIT, formatProblem, RolecastError } from '../errors.js';
 import { loadProject } from '../load/project.js';
+import { deliveryChannel } from '../send/channel.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
-import { type Channel, openLedger } from '../send/ledger.js';
+import { openLedger } from '../send/ledger.js';
 import { acquireSendLock, type SendLock } from '../send/lock.js';
 import { ACCOUNT_REFUSED_HINT } from '../send/report.js';
 import { openExistingStateDb, openStateDb, type StateDb, stateFilePath } from '../send/store.js';
@@ -50,7 +51,13 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
   for (const problem of project.problems) send.log?.(formatProblem(problem));
   const env = readEnvironment(send.env);
   // The same rule sendIssue uses, so waves of a trial run to the outbox never count as sent over SMTP.
-  const channel: Channel = send.outbox || !env.smtpUrl ? 'outbox' : 'smtp';
+  const channel = deliveryChannel({
+    config: project.config,
+    issueId: project.issue.id,
+    cwd: send.cwd,
+    outbox: send.outbox,
+    smtpUrl: env.smtpUrl,
+  });
   const stateFile = stateFilePath(project.config, send.cwd, send.stateFile);
   // A dry run reads the suppressions when there is a state file, and never creates one.
   const db: StateDb | undefined = options.dryRun ? openExistingStateDb(stateFile) : openStateDb(stateFile);

@@ -1,10 +1,11 @@
-import { emailKey, type StateDb } from './store.js';
-
 /**
  * The delivery ledger, keyed by (issue id, channel, address). The channel keeps a trial run to
  * the outbox from marking real subscribers as sent over SMTP.
  */
-export type Channel = 'smtp' | 'outbox';
+import type { Channel } from './channel.js';
+import { emailKey, type StateDb } from './store.js';
+
+export type { Channel } from './channel.js';
 
 /** sent: the server accepted it. failed: a permanent (5xx) refusal. deferred: retries ran out on a temporary error. */
 export type DeliveryStatus = 'sent' | 'failed' | 'deferred';

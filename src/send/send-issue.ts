@@ -1,10 +1,11 @@
-import { dirname, join, resolve } from 'node:path';
 import { assertStrongSecret, type Environment, readEnvironment } from '../config/env.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { formatProblem, type Problem, RolecastError } from '../errors.js';
+import { displayPath } from '../load/_display.js';
 import { loadProject, type Project } from '../load/project.js';
+import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
-import { type Channel, openLedger } from './ledger.js';
+import { openLedger } from './ledger.js';
 import { acquireSendLock } from './lock.js';
 import { messageIdFor } from './message.js';
 import {
@@ -25,6 +26,7 @@ import {
   createOutboxTransport,
   createSmtpTransport,
   type MailTransport,
+  parseSmtpUrl,
   readDkim,
   type SmtpTimeouts,
 } from './transport.js';
@@ -103,10 +105,18 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
   }
 
   const stateFile = stateFilePath(config, options.cwd, options.stateFile);
-  const channel: Channel = options.outbox || !env.smtpUrl ? 'outbox' : 'smtp';
+  const channel = deliveryChannel({
+    config,
+    issueId: issue.id,
+    cwd: options.cwd,
+    outbox: options.outbox,
+    smtpUrl: env.smtpUrl,
+  });
   checkUnsubscribeSetup(config, env, channel, log);
 
   if (options.dryRun) {
+    // The real run's transport, checked and named: a typo in SMTP_URL shows now, not at send time.
+    log(`dry run: nothing is sent; a real run would ${describeTransport(project, env, options)}`);
     // Reads the state when there is one, to show what a real run would skip; writes nothing.
     const db = openExistingStateDb(stateFile);
     try {
@@ -280,10 +290,20 @@ async function createTransport(
         ...options.smtpTimeouts,
       },
     });
-  const base = project.config.file ? dirname(project.config.file) : options.cwd;
-  const folder = options.outbox ? resolve(options.cwd, options.outbox) : join(base, 'outbox', project.issue.id);
+  const folder = outboxFolder(project.config, project.issue.id, options.cwd, options.outbox);
   if (!options.outbox) log(`SMTP_URL is not set: writing messages as .eml files to ${folder} (set SMTP_URL to send)`);
   return createOutboxTransport(folder, { dkim });
+}
+
+/** What a real run would deliver through, with the password masked; throws on an invalid SMTP_URL. */
+function describeTransport(project: Project, env: Environment, options: SendOptions): string {
+  if (env.smtpUrl && !options.outbox) {
+    const parsed = parseSmtpUrl(env.smtpUrl);
+    const tls = parsed.secure ? 'TLS' : 'STARTTLS when offered';
+    return `send over SMTP to ${parsed.host}:${parsed.port} (${tls}${parsed.auth ? `, as ${parsed.auth.user}` : ''})`;
+  }
+  const folder = outboxFolder(project.config, project.issue.id, options.cwd, options.outbox);
+  return `write .eml files to ${displayPath(folder, options.cwd)}${env.smtpUrl ? '' : ' (SMTP_URL is not set)'}`;
 }
 
 /**

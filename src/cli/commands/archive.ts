@@ -3,13 +3,13 @@ import { buildArchive } from '../../archive/index.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
-import { printProblems, stringOption } from '../_shared.js';
+import { flag, printProblems, stringOption } from '../_shared.js';
 
 export const archiveCommand: Command = {
   name: 'archive',
   summary: 'Build the static web archive: every issue, an index newest first and an Atom feed',
-  usage: 'rolecast archive --out DIR [--issues DIR (default issues)] [--config FILE]',
-  options: { ...CONFIG_OPTION, out: { type: 'string' }, issues: { type: 'string' } },
+  usage: 'rolecast archive --out DIR [--issues DIR (default issues)] [--keep-going] [--config FILE]',
+  options: { ...CONFIG_OPTION, out: { type: 'string' }, issues: { type: 'string' }, 'keep-going': { type: 'boolean' } },
   async run(args, ctx) {
     const out = stringOption(args, 'out');
     if (!out) throw new RolecastError('E_USAGE', 'missing --out DIR', { hint: `usage: ${this.usage}` });
@@ -18,6 +18,7 @@ export const archiveCommand: Command = {
       outDir: out,
       configFile: stringOption(args, 'config'),
       cwd: ctx.cwd,
+      keepGoing: flag(args, 'keep-going'),
     });
     printProblems(ctx.stderr, result.problems);
     for (const entry of result.entries) print(ctx.stdout, `  ${entry.date}  ${entry.id}  ${entry.title}`);
@@ -25,6 +26,9 @@ export const archiveCommand: Command = {
       ctx.stdout,
       `✓ archive of ${result.entries.length} issue(s) written to ${displayPath(resolve(ctx.cwd, out), ctx.cwd)} (index.html, feed.xml)`,
     );
+    const broken = result.skipped.filter((s) => s.reason === 'broken');
+    for (const { dir } of broken)
+      print(ctx.stderr, `✗ ${displayPath(dir, ctx.cwd)} left out of the archive: fix the problems listed above`);
     return 0;
   },
 };

@@ -1,6 +1,9 @@
-import { basename, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
+import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
+import { MANIFEST_FILE } from '../../load/issue.js';
 import { openWaveStore, type StoredWave, scheduledChannels } from '../../schedule/store.js';
 import { type ChannelStatus, openExistingStateDb, readStatus, stateFilePath } from '../../send/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
@@ -21,6 +24,7 @@ export const statusCommand: Command = {
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd, near: issueDir });
     // The issue id is the folder name, as the loader defines it.
     const issueId = basename(resolve(ctx.cwd, issueDir));
+    assertIssueFolder(resolve(ctx.cwd, issueDir));
     const file = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
     const db = openExistingStateDb(file);
     let channels: ChannelStatus[] = [];
@@ -74,4 +78,12 @@ function printSchedule(out: NodeJS.WritableStream, issueId: string, s: ScheduleS
       `  ${when}  ${String(w.recipients).padStart(5)} recipient(s)  ${w.status}${detail}  ${w.zones.join(', ')}`,
     );
   }
+}
+
+/** A typo in the folder name would otherwise read as "nothing sent yet" — a reassuring wrong answer. */
+function assertIssueFolder(dir: string): void {
+  if (existsSync(join(dir, MANIFEST_FILE))) return;
+  throw new RolecastError('E_NOT_FOUND', `${displayPath(dir)} is not an issue folder (it has no ${MANIFEST_FILE})`, {
+    hint: 'pass the issue folder that was sent, e.g. issues/2026-W48',
+  });
 }
