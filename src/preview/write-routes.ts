@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { isLoopbackHost } from '../_loopback.js';
 import type { Environment } from '../config/env.js';
 import { RolecastError } from '../errors.js';
 import { EDITOR_VARIANT_ID } from '../group/index.js';
@@ -36,6 +37,9 @@ const TestSendSchema = z.object({
 export async function handleWrite(request: IncomingMessage, response: ServerResponse, ctx: WriteContext) {
   const path = (request.url ?? '/').split('?')[0];
   if (path !== '/__edit' && path !== '/__test-send') return reply(response, 404, { error: 'not found' });
+  // With --host the pages may be visible to other machines; changing the issue or sending mail is not.
+  if (!fromThisMachine(request.socket.remoteAddress))
+    return reply(response, 403, { error: 'refused: edits and test sends are accepted only from this machine' });
   const crossSite = crossSiteReason(request);
   if (crossSite) return reply(response, 403, { error: `refused: ${crossSite}` });
   if (!tokenMatches(request.headers[TOKEN_HEADER], ctx.token))
@@ -139,6 +143,10 @@ export function crossSiteReason(request: IncomingMessage): string | undefined {
   return host.toLowerCase() === (request.headers.host ?? '').toLowerCase()
     ? undefined
     : `a request from another origin (${origin})`;
+}
+
+export function fromThisMachine(address: string | undefined): boolean {
+  return address !== undefined && isLoopbackHost(address.replace(/^::ffff:/i, ''));
 }
 
 function tokenMatches(given: string | string[] | undefined, token: string): boolean {

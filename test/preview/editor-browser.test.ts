@@ -191,6 +191,15 @@ describe('editor panel in headless Chromium', () => {
     expect((await post(body, { ...json, Origin: 'http://evil.example' })).status).toBe(403);
     expect((await post(body, { ...json, 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
     expect((await post(body, { ...json, Host: 'evil.example' })).status).toBe(403);
+    // With the token, an edit that would break issue.json is refused with the reason.
+    const invalid = await post(JSON.stringify({ version, edit: { op: 'set', fields: { subject: ' ' } } }), json);
+    expect(invalid.status).toBe(422);
+    expect(JSON.parse(invalid.body).error).toMatch(/subject: is required/);
+    const notCandidate = await post(
+      JSON.stringify({ version, edit: { op: 'include', path: '../../roles.yaml' } }),
+      json,
+    );
+    expect(notCandidate.status).toBe(422);
     expect(await readFile(project!.path(MANIFEST), 'utf8')).toBe(original);
     // The same request from the preview's own origin goes through: the refusals above are the checks.
     expect((await post(body, { ...json, Origin: `http://${host}`, 'Sec-Fetch-Site': 'same-origin' })).status).toBe(200);

@@ -5,6 +5,7 @@ import type { ResolvedConfig } from '../../src/config/schema.js';
 import { listCandidates } from '../../src/preview/candidates.js';
 import { applyEdit, type EditContext, type IssueEdit, issueVersion } from '../../src/preview/editor.js';
 import { createIssueWriter } from '../../src/preview/issue-file.js';
+import { fromThisMachine } from '../../src/preview/write-routes.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 const ISSUE = `{
@@ -253,5 +254,19 @@ describe('listCandidates', () => {
       { path: '../../shared/p.md', source: 'pool' },
     ]);
     expect(await listCandidates(configAt(project.dir, 'missing'), issueDir, [], project.dir)).toEqual([]);
+  });
+});
+
+describe('fromThisMachine', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['192.168.1.20', false],
+    ['::ffff:10.0.0.5', false],
+    ['fe80::1', false],
+    [undefined, false],
+  ])('%s → %s', (address, expected) => {
+    expect(fromThisMachine(address)).toBe(expected);
   });
 });
