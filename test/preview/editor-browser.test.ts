@@ -212,7 +212,6 @@ describe('editor panel in headless Chromium', () => {
     await p.goto(new URL('/subscriber/priya.raman%40example.com', preview!.url).toString());
     await p.fill('#test-to', 'editor@example.net');
     await p.click('#test-send-button');
-    await expect(p.locator('#test-status').textContent()).resolves.toBeDefined();
     await p.waitForFunction(() => document.getElementById('test-status')?.dataset.kind === 'ok', undefined, {
       timeout: 30_000,
     });
@@ -223,6 +222,16 @@ describe('editor panel in headless Chromium', () => {
     expect(messages[0]!.parsed.subject).toMatch(/^\[test as [a-z0-9+-]+\] /);
     expect(messages[0]!.parsed.html || '').toContain('Priya Raman');
     expect(messages[0]!.raw).not.toContain('priya.raman@example.com');
+
+    // A variant view sends that variant; the address is remembered from the last test.
+    await p.goto(new URL('/variant/cto', preview!.url).toString());
+    expect(await p.inputValue('#test-to')).toBe('editor@example.net');
+    await p.click('#test-send-button');
+    await p.waitForFunction(() => document.getElementById('test-status')?.dataset.kind === 'ok', undefined, {
+      timeout: 30_000,
+    });
+    const [, cto] = await smtp.messages();
+    expect(cto?.parsed.subject).toBe('[test as cto] Rolecast Weekly · Week 48: CTO');
   });
 
   it('sends the editor edition as a test into the outbox without SMTP_URL', async () => {
