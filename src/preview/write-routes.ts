@@ -5,6 +5,7 @@ import { isLoopbackHost } from '../_loopback.js';
 import type { Environment } from '../config/env.js';
 import { RolecastError } from '../errors.js';
 import { EDITOR_VARIANT_ID } from '../group/index.js';
+import { email as emailSchema } from '../model/_fields.js';
 import { defaultCompile } from '../send/compose.js';
 import { sendTestMessage, testTransport } from '../send/test-send.js';
 import { listCandidates } from './candidates.js';
@@ -90,6 +91,8 @@ async function testSend(response: ServerResponse, body: unknown, ctx: WriteConte
   if (!snapshot.ok)
     return reply(response, 409, { error: 'the issue cannot be rendered: fix the problems shown first' });
   const { kind, key, to } = request.data;
+  if (!emailSchema.safeParse(to).success)
+    return reply(response, 400, { error: `"${to}" is not a valid email address` });
   const { project } = snapshot;
   const variant =
     kind === 'variant' && key !== EDITOR_VARIANT_ID ? snapshot.variants.find((v) => v.id === key) : undefined;

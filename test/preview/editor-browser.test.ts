@@ -236,6 +236,14 @@ describe('editor panel in headless Chromium', () => {
 
   it('sends the editor edition as a test into the outbox without SMTP_URL', async () => {
     const p = await start({});
+    const headers = { 'Content-Type': 'application/json', 'X-Rolecast-Token': preview!.token };
+    const bad = await post(
+      JSON.stringify({ to: 'not-an-address', kind: 'variant', key: 'editor' }),
+      headers,
+      '/__test-send',
+    );
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error).toBe('"not-an-address" is not a valid email address');
     await p.fill('#test-to', 'editor@example.net');
     await p.press('#test-to', 'Enter');
     await p.waitForFunction(() => document.getElementById('test-status')?.dataset.kind === 'ok', undefined, {
@@ -250,10 +258,14 @@ describe('editor panel in headless Chromium', () => {
   });
 });
 
-function post(body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function post(
+  body: string,
+  headers: Record<string, string>,
+  path = '/__edit',
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: preview!.port, path: '/__edit', method: 'POST', headers, setHost: false },
+      { host: '127.0.0.1', port: preview!.port, path, method: 'POST', headers, setHost: !headers.Host },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
