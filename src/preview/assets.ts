@@ -57,7 +57,12 @@ export const PREVIEW_JS = `'use strict';
   events.addEventListener('error', () => live && live.classList.remove('on'));
   events.addEventListener('message', (event) => {
     const next = JSON.parse(event.data).version;
-    if (next !== version) location.reload();
+    if (next === version) return;
+    // The editor panel holds the reload while it has unsaved text, and is told instead.
+    if (document.body.dataset.hold === 'true') {
+      document.body.dataset.stale = 'true';
+      document.dispatchEvent(new CustomEvent('rolecast:stale'));
+    } else location.reload();
   });
 
   const filter = document.getElementById('subscriber-filter');

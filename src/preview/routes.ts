@@ -2,18 +2,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { PREVIEW_CSS, PREVIEW_JS } from './assets.js';
 import { emulateDarkMode } from './dark.js';
+import { EDITOR_CSS, EDITOR_JS } from './editor-assets.js';
 import type { EventHub } from './events.js';
 import type { LiveProject } from './live.js';
 import { indexPage } from './pages/index-page.js';
 import { overlayPage } from './pages/overlay.js';
 import { readControls, viewPage } from './pages/view-page.js';
 import { buildEml, readerMessage, type ViewKind } from './reader.js';
+import { handleWrite, type WriteContext } from './write-routes.js';
 
 /**
  * The preview answers only from what it renders: no route reads a file, so no path can reach the
- * project folder. Anything that looks like traversal is refused before routing.
+ * project folder. Anything that looks like traversal is refused before routing. The only writes
+ * (POST) are the editor panel's, handled in write-routes.ts behind the Host check.
  */
-export interface RouteContext {
+export interface RouteContext extends WriteContext {
   live: LiveProject;
   hub: EventHub;
   secret: string | undefined;
@@ -35,8 +38,9 @@ export async function handleRequest(
 ): Promise<void> {
   const raw = request.url ?? '/';
   const rawPath = raw.split('?')[0] ?? '/';
-  if (request.method !== 'GET' && request.method !== 'HEAD')
-    return send(response, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+  const write = request.method === 'POST';
+  if (request.method !== 'GET' && request.method !== 'HEAD' && !write)
+    return send(response, 405, 'method not allowed', { Allow: 'GET, HEAD, POST' });
   if (!hostAllowed(request.headers.host, ctx.boundHost))
     return send(
       response,
@@ -44,6 +48,7 @@ export async function handleRequest(
       'unexpected Host header: open the preview through 127.0.0.1, localhost or the --host name',
     );
   if (looksLikeTraversal(rawPath)) return send(response, 400, 'bad path');
+  if (write) return handleWrite(request, response, ctx);
   const url = new URL(raw, 'http://preview.invalid');
   let segments: string[];
   try {
@@ -58,6 +63,10 @@ export async function handleRequest(
     return send(response, 200, PREVIEW_CSS, { 'Content-Type': 'text/css; charset=utf-8' });
   if (first === '__assets' && !third && second === 'preview.js')
     return send(response, 200, PREVIEW_JS, { 'Content-Type': 'text/javascript; charset=utf-8' });
+  if (first === '__assets' && !third && second === 'editor.css')
+    return send(response, 200, EDITOR_CSS, { 'Content-Type': 'text/css; charset=utf-8' });
+  if (first === '__assets' && !third && second === 'editor.js')
+    return send(response, 200, EDITOR_JS, { 'Content-Type': 'text/javascript; charset=utf-8' });
   if (first === 'favicon.ico') return send(response, 204, '');
 
   const isPage = first === undefined || ((first === 'variant' || first === 'subscriber') && second && !third);
@@ -67,7 +76,7 @@ export async function handleRequest(
 
   const latest = ctx.live.current();
   const snapshot = latest.ok ? latest : ctx.live.lastReady();
-  const state = { version: latest.version, failure: latest.ok ? undefined : latest.problems };
+  const state = { version: latest.version, failure: latest.ok ? undefined : latest.problems, token: ctx.token };
   if (!snapshot) {
     if (isMessage) return send(response, 503, 'the issue cannot be rendered: see the preview page');
     return sendPage(response, 200, overlayPage(state.failure ?? [], latest.version));

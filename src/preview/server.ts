@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { readEnvironment } from '../config/env.js';
 import { RolecastError } from '../errors.js';
+import { MANIFEST_FILE } from '../load/issue.js';
 import { createEventHub } from './events.js';
+import { createIssueWriter } from './issue-file.js';
 import { startLiveProject } from './live.js';
 import { handleRequest } from './routes.js';
 
@@ -15,8 +19,10 @@ export interface PreviewOptions {
   host?: string | undefined;
   /** A port to use exactly (0: any free one). Left out: the first free port from 4300 up. */
   port?: number | undefined;
-  /** ROLECAST_SECRET, so unsubscribe links look like the ones sent. */
+  /** ROLECAST_SECRET, so unsubscribe links look like the ones sent; defaults to the one in `env`. */
   secret?: string | undefined;
+  /** The environment a test message is sent with (SMTP_URL, DKIM); defaults to the process's. */
+  env?: NodeJS.ProcessEnv | undefined;
   debounceMs?: number | undefined;
   log?: ((line: string) => void) | undefined;
 }
@@ -24,6 +30,8 @@ export interface PreviewOptions {
 export interface PreviewServer {
   url: string;
   port: number;
+  /** This run's write token: the editor panel sends it with every change. */
+  token: string;
   close(): Promise<void>;
 }
 
@@ -44,13 +52,18 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) {
     throw new RolecastError('E_USAGE', `--port must be between 0 and 65535, got ${options.port}`);
   }
+  const env = readEnvironment(options.env);
+  // Per run, never written anywhere: only a page this server rendered can know it.
+  const token = randomBytes(32).toString('base64url');
+  const writer = createIssueWriter(join(resolve(cwd, options.issueDir), MANIFEST_FILE));
   const hub = createEventHub();
   const live = await startLiveProject(
     { issueDir: options.issueDir, subscribersFile: options.subscribersFile, configFile: options.configFile, cwd },
     { debounceMs: options.debounceMs ?? 150, log, onRebuilt: (snapshot) => hub.broadcast(snapshot.version) },
   );
   const server = createServer((request, response) => {
-    handleRequest(request, response, { live, hub, secret: options.secret, boundHost: host, log }).catch((error) => {
+    const ctx = { live, hub, secret: options.secret ?? env.secret, boundHost: host, log, token, writer, env, cwd };
+    handleRequest(request, response, ctx).catch((error) => {
       log(`${request.method} ${request.url} failed — this is a bug: ${(error as Error).stack ?? error}`);
       if (!response.headersSent)
         response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
@@ -70,6 +83,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   return {
     url,
     port,
+    token,
     close() {
       closing ??= (async () => {
         hub.close();

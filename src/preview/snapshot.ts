@@ -1,12 +1,16 @@
-import { dirname, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { CONFIG_FILE } from '../config/load.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import { auditProject } from '../group/audit.js';
 import { type AudiencePlan, planAudience, planSingleRoleVariants, type Variant } from '../group/index.js';
+import { MANIFEST_FILE } from '../load/issue.js';
 import { inspectProject, type Project, type ProjectOptions } from '../load/project.js';
 import { compileAudience } from '../render/index.js';
 import type { CompiledVariant } from '../render/types.js';
 import { readSuppressionChecker } from '../send/store.js';
+import { type Candidate, listCandidates, poolFolder } from './candidates.js';
+import { issueVersion } from './editor.js';
 import type { WatchTarget } from './watch.js';
 
 /**
@@ -33,6 +37,17 @@ export interface ReadySnapshot extends SnapshotBase {
   recipientCount: Map<string, number>;
   /** Load warnings plus every variant's quality-gate problems. */
   problems: Problem[];
+  /** What the editor panel edits; undefined when `issue.json` could not be read as an object. */
+  editor: EditorState | undefined;
+}
+
+/** `issue.json` as this render read it, and the files the panel offers to include. */
+export interface EditorState {
+  /** Hash of the bytes: a write from a page names it, and is refused if the file has changed since. */
+  version: string;
+  /** The file's own fields, as written (not normalised by the loader). */
+  manifest: Record<string, unknown>;
+  candidates: Candidate[];
 }
 
 export interface FailedSnapshot extends SnapshotBase {
@@ -44,6 +59,11 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const baseWatch = baseTargets(options);
+  // Read before the project loads: an edit landing in between makes this version older than the
+  // render, so a write from the page is refused as a conflict rather than overwriting the edit.
+  const manifestBytes = await readFile(
+    join(resolve(options.cwd ?? process.cwd(), options.issueDir), MANIFEST_FILE),
+  ).catch(() => undefined);
   let project: Project | undefined;
   let problems: Problem[];
   try {
@@ -51,7 +71,7 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
   } catch (error) {
     return { ok: false, version, watch: baseWatch, renderMs: elapsed(), problems: problemsOf(error) };
   }
-  const watch = project ? [...baseWatch, ...projectTargets(project)] : baseWatch;
+  const watch = project ? [...baseWatch, ...projectTargets(project, options.cwd ?? process.cwd())] : baseWatch;
   if (!project || hasErrors(problems)) return { ok: false, version, watch, renderMs: elapsed(), problems };
 
   const { summaries, manifest } = project.issue;
@@ -71,6 +91,7 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
   for (const { variantId } of plan?.recipients ?? [])
     recipientCount.set(variantId, (recipientCount.get(variantId) ?? 0) + 1);
   const variants = [...compiled.values()].map((c) => c.variant);
+  const editor = manifestBytes ? await editorState(manifestBytes, project, options) : undefined;
   return {
     ok: true,
     version,
@@ -87,7 +108,23 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
       ...auditProject(project, plan, { subscribersFile: options.subscribersFile, cwd: options.cwd }),
       ...[...compiled.values()].flatMap((c) => c.problems),
     ],
+    editor,
   };
+}
+
+async function editorState(bytes: Buffer, project: Project, options: ProjectOptions): Promise<EditorState | undefined> {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+  } catch {
+    return undefined;
+  }
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) return undefined;
+  const fields = manifest as Record<string, unknown>;
+  const listed = Array.isArray(fields.summaries) ? fields.summaries.filter((e) => typeof e === 'string') : [];
+  const cwd = options.cwd ?? process.cwd();
+  const candidates = await listCandidates(project.config, project.issue.dir, listed, cwd);
+  return { version: issueVersion(bytes), manifest: fields, candidates };
 }
 
 /** A RolecastError carries the problems to show; anything else is a bug, shown with its message. */
@@ -109,8 +146,9 @@ function baseTargets(options: ProjectOptions): WatchTarget[] {
   return targets;
 }
 
-function projectTargets(project: Project): WatchTarget[] {
+function projectTargets(project: Project, cwd: string): WatchTarget[] {
   const { config, issue } = project;
+  const pool = poolFolder(config, cwd);
   const targets: WatchTarget[] = [
     { path: config.templatesDir, recursive: true },
     fileTarget(config.rolesFile),
@@ -118,6 +156,8 @@ function projectTargets(project: Project): WatchTarget[] {
     ...[...issue.files.values()].map(fileTarget),
   ];
   if (config.file) targets.push(fileTarget(config.file));
+  // The editor panel lists the pool's files: a new one should appear without a restart.
+  if (pool) targets.push({ path: pool, recursive: true });
   return targets;
 }
 

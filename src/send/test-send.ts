@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { Environment } from '../config/env.js';
 import { RolecastError } from '../errors.js';
 import { EDITOR_VARIANT_ID, planAudience, type Variant } from '../group/index.js';
@@ -10,7 +11,7 @@ import { createReport, type SendReport } from './report.js';
 import { classifyFailure } from './retry.js';
 import type { Compile } from './send-issue.js';
 import { emailKey } from './store.js';
-import type { MailTransport } from './transport.js';
+import { createOutboxTransport, createSmtpTransport, type MailTransport, readDkim } from './transport.js';
 
 export interface TestSendInput {
   project: Project;
@@ -18,7 +19,8 @@ export interface TestSendInput {
   env: Environment;
   transport: MailTransport;
   compile: Compile;
-  test: { to: string; as?: string | undefined };
+  /** `as`: a subscriber's address, rendered as they get it; `variant`: one variant, as the sample reader. */
+  test: { to: string; as?: string | undefined; variant?: Variant | undefined };
   now: () => Date;
   started: number;
 }
@@ -33,7 +35,7 @@ export async function sendTestMessage(input: TestSendInput): Promise<SendReport>
   const to = emailSchema.safeParse(test.to);
   if (!to.success) throw new RolecastError('E_USAGE', `--test "${test.to}" is not a valid email address`);
   const subscriber = test.as === undefined ? undefined : findSubscriber(input.subscribers, test.as);
-  const variant = subscriber ? variantFor(project, subscriber) : undefined;
+  const variant = subscriber ? variantFor(project, subscriber) : test.variant;
   const compiled = await input.compile(project, variant ? [variant] : []);
   const variantId = variant?.id ?? EDITOR_VARIANT_ID;
   const chosen = compiled.get(variantId);
@@ -49,7 +51,7 @@ export async function sendTestMessage(input: TestSendInput): Promise<SendReport>
     preferencesUrl: links.preferencesUrl,
     viewOnlineUrl: links.viewOnlineUrl,
   });
-  const who = subscriber ? `as ${variantId}` : 'editor edition';
+  const who = variant ? `as ${variantId}` : 'editor edition';
   const mail = buildMailOptions(project.config, {
     to: { address },
     content: { ...content, subject: `[test ${who}] ${content.subject}` },
@@ -81,6 +83,29 @@ export async function sendTestMessage(input: TestSendInput): Promise<SendReport>
     await transport.close();
   }
   return report.finish({ interrupted: false, elapsedMs: performance.now() - input.started });
+}
+
+/**
+ * Where a test goes when no `--outbox` is given: SMTP with `SMTP_URL`, else the issue's outbox
+ * folder beside the config, as `send` chooses. Used by the preview's "send me a test".
+ */
+export async function testTransport(project: Project, env: Environment, cwd: string): Promise<MailTransport> {
+  const dkim = await readDkim(env);
+  const { config, issue } = project;
+  if (env.smtpUrl) {
+    return createSmtpTransport({
+      url: env.smtpUrl,
+      concurrency: 1,
+      dkim,
+      timeouts: {
+        connectionMs: config.send.connectionTimeoutMs,
+        greetingMs: config.send.greetingTimeoutMs,
+        socketMs: config.send.socketTimeoutMs,
+      },
+    });
+  }
+  const base = config.file ? dirname(config.file) : cwd;
+  return createOutboxTransport(join(base, 'outbox', issue.id), { dkim });
 }
 
 function findSubscriber(subscribers: readonly Subscriber[], address: string): Subscriber {

@@ -19,6 +19,7 @@ export const previewCommand: Command = {
       host: stringOption(args, 'host'),
       port: integerOption(args, 'port'),
       secret: readEnvironment(ctx.env).secret,
+      env: ctx.env,
       log: (line) => print(ctx.stderr, line),
     });
     print(ctx.stdout, `Preview running at ${preview.url}`);

@@ -2,6 +2,7 @@ import type { Variant } from '../../group/index.js';
 import { html, pathOf, type SafeHtml } from '../_html.js';
 import type { ReadySnapshot } from '../snapshot.js';
 import { checksPanel } from './checks.js';
+import { editorPanel } from './editor-panel.js';
 import { layout, type PageState } from './layout.js';
 
 /** The issue at a glance: subject, preheader, every variant and every subscriber, and the checks. */
@@ -22,6 +23,7 @@ export function indexPage(snapshot: ReadySnapshot, state: PageState): string {
 </dl>
 ${editor ? html`<p><a class="button" id="editor-link" href="${pathOf('variant', editor.id)}">Open the editor edition</a></p>` : ''}
 </section>
+${editorPanel(snapshot)}
 ${variantTable(snapshot)}
 ${subscriberTable(snapshot)}
 ${checksPanel(snapshot)}`;

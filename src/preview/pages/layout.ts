@@ -7,6 +7,8 @@ export interface PageState {
   version: number;
   /** Problems of the latest build when it failed; the page then shows the last good render beneath them. */
   failure?: readonly Problem[] | undefined;
+  /** This preview session's write token, for the editor panel and "send me a test". */
+  token?: string | undefined;
 }
 
 /**
@@ -22,7 +24,10 @@ export function layout(options: { title: string; state: PageState; body: SafeHtm
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · rolecast preview</title>
 <link rel="stylesheet" href="/__assets/preview.css">
+<link rel="stylesheet" href="/__assets/editor.css">
+${state.token ? html`<meta name="rolecast-token" content="${state.token}">` : ''}
 <script src="/__assets/preview.js" defer></script>
+<script src="/__assets/editor.js" defer></script>
 </head>
 <body data-version="${state.version}" data-page="${options.page}">
 <header class="bar"><a href="/" class="brand">rolecast preview</a><span class="live" id="live" title="Live reload connection">live</span></header>

@@ -2,6 +2,7 @@ import { html, pathOf } from '../_html.js';
 import type { ReaderMessage } from '../reader.js';
 import type { ReadySnapshot } from '../snapshot.js';
 import { checksPanel } from './checks.js';
+import { testSendForm } from './editor-panel.js';
 import { layout, type PageState } from './layout.js';
 
 /** View controls, read from the query string so a live reload keeps the editor's choices. */
@@ -69,6 +70,7 @@ ${reader.headers.map(([name, value]) => html`<tr><th>${name}</th><td>${value}</t
 <div class="panel" data-panel="text" ${controls.tab === 'text' ? '' : html`hidden`}><pre id="message-text">${reader.message.text}</pre></div>
 <div class="panel" data-panel="source" ${controls.tab === 'source' ? '' : html`hidden`}><pre id="message-source">${eml}</pre></div>
 </section>
+${testSendForm(reader.kind, reader.key, reader.kind === 'subscriber' ? `this subscriber's message (${variantId})` : `this variant, as the sample reader`)}
 ${checksPanel(snapshot, variantId)}`;
   return layout({ title, state, body, page: 'view' });
 }

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { z } from 'zod';
+import { IssueManifestSchema } from '../model/issue.js';
+import { roleKey } from '../roles/taxonomy.js';
+
+/**
+ * The editor panel's changes to `issue.json`, as a pure function from the file's text to its new
+ * text. Unknown fields and key order are kept; the result is checked against the issue schema, so
+ * an edit can never leave an `issue.json` that does not load.
+ */
+
+export const TEXT_FIELDS = ['subject', 'preheader', 'intro', 'editorNote'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
+
+const path = z.string().trim().min(1).max(1000);
+
+export const IssueEditSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('set'), fields: z.partialRecord(z.enum(TEXT_FIELDS), z.string().max(20_000)) }),
+  z.object({ op: z.literal('include'), path }),
+  z.object({ op: z.literal('exclude'), path }),
+  z.object({ op: z.literal('order'), list: z.enum(['summaries', 'roleOrder']), value: z.array(path).max(1000) }),
+]);
+export type IssueEdit = z.infer<typeof IssueEditSchema>;
+
+/** A write names the version of `issue.json` its page was rendered from. */
+export const EditRequestSchema = z.object({ version: z.string().min(1).max(100), edit: IssueEditSchema });
+
+export interface EditContext {
+  /** Summary files that may be included, as paths relative to the issue folder. */
+  candidates: readonly string[];
+  /** Role names that may be added to `roleOrder` (the taxonomy's and this issue's). */
+  roles: readonly string[];
+}
+
+export type EditResult = { ok: true; text: string; changed: boolean } | { ok: false; message: string };
+
+/** The version of an `issue.json`: a hash of its bytes, so any outside change is a new version. */
+export function issueVersion(bytes: string | Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 24);
+}
+
+/** How the file is written: 2-space JSON and a trailing newline. */
+export function formatIssue(manifest: Record<string, unknown>): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** Where a field goes when it is added: the order the schema lists them in. */
+const KEY_ORDER = Object.keys(IssueManifestSchema.shape);
+
+type Manifest = Record<string, unknown>;
+
+export function applyEdit(text: string, edit: IssueEdit, context: EditContext): EditResult {
+  let manifest: Manifest;
+  try {
+    const parsed: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    manifest = parsed as Manifest;
+  } catch {
+    return fail('issue.json is not a valid JSON object: fix it in your editor first');
+  }
+  const next = change(manifest, edit, context);
+  if (typeof next === 'string') return fail(next);
+  const checked = IssueManifestSchema.safeParse(next);
+  if (!checked.success) {
+    const issues = checked.error.issues.map((i) => `${i.path.join('.') || 'issue.json'}: ${i.message}`);
+    return fail(`not saved: issue.json would become invalid (${issues.join('; ')})`);
+  }
+  const out = formatIssue(next);
+  return { ok: true, text: out, changed: out !== text };
+}
+
+function fail(message: string): EditResult {
+  return { ok: false, message };
+}
+
+/** The edited manifest, or why the edit cannot be made. */
+function change(manifest: Manifest, edit: IssueEdit, context: EditContext): Manifest | string {
+  switch (edit.op) {
+    case 'set': {
+      let next = manifest;
+      for (const field of TEXT_FIELDS) {
+        const value = edit.fields[field];
+        if (value === undefined) continue;
+        // Line breaks cannot go into a header: subject and preheader are single lines.
+        const cleaned = field === 'intro' || field === 'editorNote' ? value.trim() : value.replace(/\s+/g, ' ').trim();
+        next = cleaned === '' && field !== 'subject' ? withoutKey(next, field) : withKey(next, field, cleaned);
+      }
+      return next;
+    }
+    case 'include': {
+      const list = summariesOf(manifest);
+      if (typeof list === 'string') return list;
+      const wanted = normalisePath(edit.path);
+      if (!context.candidates.some((c) => normalisePath(c) === wanted))
+        return `"${edit.path}" is not a summary file this issue can include`;
+      if (list.some((entry) => normalisePath(entry) === wanted)) return `"${edit.path}" is already in this issue`;
+      return withKey(manifest, 'summaries', [...list, edit.path]);
+    }
+    case 'exclude': {
+      const list = summariesOf(manifest);
+      if (typeof list === 'string') return list;
+      if (!list.includes(edit.path)) return `"${edit.path}" is not listed in issue.json`;
+      return withKey(
+        manifest,
+        'summaries',
+        list.filter((entry) => entry !== edit.path),
+      );
+    }
+    case 'order':
+      return edit.list === 'summaries'
+        ? reorderSummaries(manifest, edit.value)
+        : reorderRoles(manifest, edit.value, context);
+  }
+}
+
+/** A new order is the same entries, moved: include and exclude are edits of their own. */
+function reorderSummaries(manifest: Manifest, order: readonly string[]): Manifest | string {
+  const list = summariesOf(manifest);
+  if (typeof list === 'string') return list;
+  const sorted = (values: readonly string[]) => [...values].sort().join('\n');
+  if (order.length !== list.length || sorted(order) !== sorted(list))
+    return 'the new order does not list the same summaries as issue.json';
+  return withKey(manifest, 'summaries', [...order]);
+}
+
+/**
+ * Roles listed in `issue.json` but left out of the new order (roles with no summary this week) keep
+ * their place after it: reordering never drops a role silently.
+ */
+function reorderRoles(manifest: Manifest, order: readonly string[], context: EditContext): Manifest | string {
+  const current = manifest.roleOrder === undefined ? [] : manifest.roleOrder;
+  if (!Array.isArray(current) || current.some((r) => typeof r !== 'string'))
+    return 'roleOrder in issue.json is not a list of role names';
+  const known = new Set([...current, ...context.roles].map(roleKey));
+  const seen = new Set<string>();
+  for (const role of order) {
+    const key = roleKey(role);
+    if (seen.has(key)) return `role "${role}" is listed twice`;
+    if (!known.has(key)) return `"${role}" is not a known role`;
+    seen.add(key);
+  }
+  const rest = (current as string[]).filter((role) => !seen.has(roleKey(role)));
+  return withKey(manifest, 'roleOrder', [...order, ...rest]);
+}
+
+function summariesOf(manifest: Manifest): string[] | string {
+  const list = manifest.summaries;
+  if (!Array.isArray(list) || list.some((entry) => typeof entry !== 'string'))
+    return 'summaries in issue.json is not a list of file paths';
+  return list as string[];
+}
+
+function normalisePath(entry: string): string {
+  return posix.normalize(entry.trim().replace(/\\/g, '/'));
+}
+
+/** Sets a field in place when present; a new field goes where the schema lists it. */
+function withKey(manifest: Manifest, key: string, value: unknown): Manifest {
+  if (Object.hasOwn(manifest, key)) return { ...manifest, [key]: value };
+  const rank = KEY_ORDER.indexOf(key);
+  const entries = Object.entries(manifest);
+  const before = entries.findIndex(([other]) => {
+    const otherRank = KEY_ORDER.indexOf(other);
+    return otherRank > rank;
+  });
+  const at = before < 0 ? entries.length : before;
+  entries.splice(at, 0, [key, value]);
+  return Object.fromEntries(entries);
+}
+
+function withoutKey(manifest: Manifest, key: string): Manifest {
+  const { [key]: _removed, ...rest } = manifest;
+  return rest;
+}
