@@ -1,14 +1,19 @@
+import { join } from 'node:path';
 import { formatProblem } from '../../errors.js';
+import { computeCoverage } from '../../group/coverage.js';
+import { displayPath } from '../../load/_display.js';
+import { MANIFEST_FILE } from '../../load/issue.js';
 import { inspectProject } from '../../load/project.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
-import { requirePositional, stringOption } from '../_shared.js';
+import { flag, requirePositional, stringOption } from '../_shared.js';
+import { coverageProblems, coverageTable } from '../coverage-table.js';
 import { runQualityGates } from '../quality.js';
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Validate an issue, its summaries, the config and a subscribers file',
-  usage: 'rolecast check ISSUE_DIR [--subscribers FILE] [--config FILE]',
-  options: { ...CONFIG_OPTION, subscribers: { type: 'string' } },
+  usage: 'rolecast check ISSUE_DIR [--subscribers FILE] [--json] [--config FILE]',
+  options: { ...CONFIG_OPTION, subscribers: { type: 'string' }, json: { type: 'boolean' } },
   async run(args, ctx) {
     const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
     const { project, problems } = await inspectProject({
@@ -18,6 +23,22 @@ export const checkCommand: Command = {
       cwd: ctx.cwd,
     });
     if (project && !problems.some((p) => p.severity === 'error')) problems.push(...(await runQualityGates(project)));
+    const coverage = project
+      ? computeCoverage({
+          summaries: project.issue.summaries,
+          roleOrder: project.issue.manifest.roleOrder,
+          taxonomyRoles: project.taxonomy.roles.map((r) => r.name),
+          subscribers: project.subscribers,
+        })
+      : undefined;
+    if (project && coverage)
+      problems.push(...coverageProblems(coverage, displayPath(join(project.issue.dir, MANIFEST_FILE))));
+    if (flag(args, 'json')) {
+      const errorCount = problems.filter((p) => p.severity === 'error').length;
+      const report = { ok: errorCount === 0, issue: project?.issue.id, problems, coverage };
+      print(ctx.stdout, JSON.stringify(report, null, 2));
+      return errorCount ? 2 : 0;
+    }
     for (const problem of problems)
       print(problem.severity === 'error' ? ctx.stdout : ctx.stdout, formatProblem(problem));
     const errors = problems.filter((p) => p.severity === 'error').length;
@@ -26,6 +47,7 @@ export const checkCommand: Command = {
       print(ctx.stderr, `✗ ${errors} error(s), ${warnings} warning(s)`);
       return 2;
     }
+    if (coverage) print(ctx.stdout, coverageTable(coverage));
     const count = project?.issue.summaries.length ?? 0;
     const subs = project?.subscribers ? `, ${project.subscribers.length} subscriber(s)` : '';
     print(ctx.stdout, `✓ ${project?.issue.id}: ${count} summaries${subs}; ${warnings} warning(s)`);
