@@ -42,7 +42,7 @@ describe('rolecast new and rolecast pool', () => {
     expect(result.stdout).toMatch(/roles with none .*: Director of AI\/ML, .*Security Lead, Designer/);
 
     // The new issue is valid as written: pool references resolve.
-    const check = await runCli(['check', 'issues/2026-W49'], { cwd: project.dir });
+    const check = await inProcess(['check', 'issues/2026-W49']);
     expect(check.stdout).toContain('✓ 2026-W49: 4 summaries');
     expect(check.code).toBe(0);
 
@@ -70,20 +70,20 @@ describe('rolecast new and rolecast pool', () => {
     const next = await inProcess(['new']);
     expect(next.code).toBe(2);
     expect(next.stderr).toContain('has no ready summary that an earlier issue has not used');
-  });
+  }, 180_000);
 
   it('refuses to overwrite an existing issue (exit 2) and leaves it untouched', async () => {
     const first = await runCli(['new', '--week', '2026-W50'], { cwd: project.dir });
     expect(first.code).toBe(0);
     const before = await stat(project.path('issues/2026-W50/issue.json'));
-    const again = await runCli(['new', '--week', '2026-W50'], { cwd: project.dir });
+    const again = await inProcess(['new', '--week', '2026-W50']);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('issues/2026-W50/issue.json already exists');
     expect((await stat(project.path('issues/2026-W50/issue.json'))).mtimeMs).toBe(before.mtimeMs);
     const example = await inProcess(['new', '--week', '2026-W48']);
     expect(example.code).toBe(2);
     expect(example.stderr).toContain('issues/2026-W48/issue.json already exists');
-  });
+  }, 120_000);
 
   it('rejects a week that is not an ISO week', async () => {
     const result = await inProcess(['new', '--week', '2026-W54']);

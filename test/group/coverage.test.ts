@@ -139,7 +139,7 @@ describe('coverage in check and the preview', () => {
     });
     expect(report.coverage.audience).toMatchObject({ readers: 11, variantCount: 10 });
     expect(report.coverage.audience.getNothing).toEqual([{ email: 'sam.okafor@example.org', roles: ['Designer'] }]);
-  });
+  }, 150_000);
 
   it("the preview's checks panel shows the same matrix and readers", async () => {
     const fixture = await startFixture();

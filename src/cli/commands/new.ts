@@ -49,5 +49,8 @@ function coverageLines(coverage: readonly RoleCount[], perRole: number): string 
   const covered = coverage.filter((c) => c.count > 0);
   const width = Math.max(0, ...covered.map((c) => c.role.length));
   const rows = covered.map((c) => `  ${c.role.padEnd(width)}  ${c.count}`);
-  return [`role coverage (${covered.length} of ${coverage.length} roles; up to ${perRole} each):`, ...rows].join('\n');
+  return [
+    `role coverage (${covered.length} of ${coverage.length} roles; picking up to ${perRole} per role):`,
+    ...rows,
+  ].join('\n');
 }
