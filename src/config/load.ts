@@ -68,6 +68,7 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
     file,
     templatesDir: resolve(base, result.data.templates),
     rolesFile: resolve(base, result.data.roles),
+    poolDir: resolve(base, result.data.pool),
     stateDirAbs: resolve(base, result.data.stateDir),
   };
 }

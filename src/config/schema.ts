@@ -50,6 +50,10 @@ export const ConfigSchema = z.object({
   /** Folders and files, relative to the config file. */
   templates: z.string().default('templates'),
   roles: z.string().default('roles.yaml'),
+  /** The content pool: summaries shared across issues, picked by `rolecast new`. */
+  pool: z.string().default('summaries'),
+  /** How many pool summaries `rolecast new` picks for each role at most. */
+  perRole: z.number().int().min(1).max(50).default(3),
   /** Where send state (ledger, suppression list) lives, relative to the config file. */
   stateDir: z.string().default('.rolecast'),
   send: z
@@ -88,6 +92,7 @@ export interface ResolvedConfig extends Config {
   file: string | undefined;
   templatesDir: string;
   rolesFile: string;
+  poolDir: string;
   stateDirAbs: string;
 }
 

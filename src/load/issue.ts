@@ -3,11 +3,12 @@ import { basename, join, resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { type IssueManifest, IssueManifestSchema } from '../model/issue.js';
 import type { Summary } from '../model/summary.js';
+import { indexPool, isPoolRef, type PoolIndex, resolvePoolRef } from '../pool/refs.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { displayPath } from './_display.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { zodProblems } from './_validate.js';
-import { loadSummaryFile } from './summary.js';
+import { loadSummaryFile, summaryIdFromFile } from './summary.js';
 
 export interface LoadedIssue {
   /** The issue folder's name, e.g. `2026-W48`. */
@@ -27,7 +28,16 @@ export interface IssueLoadResult {
 
 export const MANIFEST_FILE = 'issue.json';
 
-export async function loadIssue(dir: string, taxonomy: RoleTaxonomy): Promise<IssueLoadResult> {
+export interface IssueLoadOptions {
+  /** The content pool folder, for entries written `pool:<id>`. */
+  poolDir?: string | undefined;
+}
+
+export async function loadIssue(
+  dir: string,
+  taxonomy: RoleTaxonomy,
+  options: IssueLoadOptions = {},
+): Promise<IssueLoadResult> {
   const issueDir = resolve(dir);
   const manifestFile = join(issueDir, MANIFEST_FILE);
   const shown = displayPath(manifestFile);
@@ -73,12 +83,28 @@ export async function loadIssue(dir: string, taxonomy: RoleTaxonomy): Promise<Is
   const manifest = result.data;
 
   const problems: Problem[] = [];
+  // The pool is listed once, and only when an entry may need it. Without a config, it is the
+  // default `summaries/` beside the `issues/` folder.
+  let pool: Promise<PoolIndex> | undefined;
+  const poolIndex = () => {
+    pool ??= indexPool(resolve(options.poolDir ?? join(issueDir, '..', '..', 'summaries')));
+    return pool;
+  };
   const loaded = await Promise.all(
     manifest.summaries.map(async (entry, index) => {
-      const file = resolve(issueDir, entry);
+      const at = { file: shown, line: parsed.lineOf(['summaries', index]), field: `summaries[${index}]` };
+      let file = resolve(issueDir, entry);
+      if (isPoolRef(entry)) {
+        const index = await poolIndex();
+        const found = resolvePoolRef(entry, index, displayPath(index.dir));
+        if ('message' in found)
+          return { file, summary: undefined, problems: [{ severity: 'error' as const, ...at, ...found }] };
+        file = found.file;
+      }
       const outcome = await loadSummaryFile(file, taxonomy, displayPath(file));
       // An unreadable file is the manifest's problem: point at the manifest line that names it.
       if (outcome.problems.some((p) => p.field === 'file' && p.message.startsWith('could not be read'))) {
+        const inPool = !isPoolRef(entry) && (await poolIndex()).byId.has(summaryIdFromFile(entry));
         return {
           file,
           summary: undefined,
@@ -89,7 +115,9 @@ export async function loadIssue(dir: string, taxonomy: RoleTaxonomy): Promise<Is
               line: parsed.lineOf(['summaries', index]),
               field: `summaries[${index}]`,
               message: `names "${entry}", which does not exist`,
-              hint: `create ${displayPath(file)} or fix the path (paths are relative to the issue folder)`,
+              hint: inPool
+                ? `did you mean "pool:${summaryIdFromFile(entry)}"? (pool summaries are named pool:<id>)`
+                : `create ${displayPath(file)} or fix the path (paths are relative to the issue folder)`,
             },
           ],
         };

@@ -39,7 +39,7 @@ export async function inspectProject(
   }
   const taxonomy = await loadTaxonomy(config.rolesFile);
   const problems: Problem[] = [];
-  const loaded = await loadIssue(resolve(cwd, options.issueDir), taxonomy);
+  const loaded = await loadIssue(resolve(cwd, options.issueDir), taxonomy, { poolDir: config.poolDir });
   problems.push(...loaded.problems);
   let subscribers: Subscriber[] | undefined;
   if (options.subscribersFile) {

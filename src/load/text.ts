@@ -59,6 +59,8 @@ const LINK = /^(?:link|url|read more|original|article)\s*:\s*(\S+)\s*$/i;
 const RELATED = /^related\s+on\b/i;
 const PUBLISHED_BY = /original article published by\s+(.+?)\s*\.?\s*$/i;
 const SOURCE_LINE = /^source\s*:\s*(.+)$/i;
+/** `Date: 2026-11-20` and `Status: draft`, for summaries kept in the content pool. */
+const POOL_FIELD = /^(date|status)\s*:\s*(\S+)$/i;
 /** Looks like a heading: short, capitalised, no sentence punctuation. */
 const HEADING_LIKE = /^[A-Z][A-Za-z&/' -]{1,38}:?$/;
 
@@ -164,6 +166,15 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       flush();
       raw.url = link[1];
       at.url = lineNo;
+      continue;
+    }
+
+    const poolField = POOL_FIELD.exec(trimmed);
+    if (poolField) {
+      flush();
+      const field = (poolField[1] ?? '').toLowerCase();
+      raw[field] = field === 'status' ? (poolField[2] ?? '').toLowerCase() : poolField[2];
+      at[field] = lineNo;
       continue;
     }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { safeLink } from './_fields.js';
+import { isoDate, safeLink } from './_fields.js';
 
 const text = z.string().trim();
 const bullets = z.array(text.min(1, 'must not be empty')).default([]);
@@ -17,6 +17,10 @@ export const SummarySchema = z.object({
   source: text.optional(),
   attribution: text.optional(),
   url: safeLink.optional(),
+  /** When the summary was written: orders the content pool, newest first. */
+  date: isoDate.optional(),
+  /** Pool summaries marked `draft` are listed but never picked for a new issue. */
+  status: z.enum(['draft', 'ready']).optional(),
 });
 
 export type Summary = z.infer<typeof SummarySchema>;

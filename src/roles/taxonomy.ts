@@ -109,7 +109,7 @@ function invalid(file: string, line: number | undefined, field: string, message:
   return new RolecastError('E_INVALID', `role taxonomy ${file} is invalid`, { problems: [problem] });
 }
 
-function levenshtein(a: string, b: string): number {
+export function levenshtein(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0]!;

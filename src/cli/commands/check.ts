@@ -1,16 +1,26 @@
+import { join } from 'node:path';
 import { formatProblem } from '../../errors.js';
+import { computeCoverage } from '../../group/coverage.js';
+import { displayPath } from '../../load/_display.js';
+import { MANIFEST_FILE } from '../../load/issue.js';
 import { inspectProject } from '../../load/project.js';
 import { audienceWarnings, planRecipients } from '../../send/plan.js';
 import { readSuppressionChecker } from '../../send/store.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, requirePositional, stringOption } from '../_shared.js';
+import { coverageProblems, coverageTable } from '../coverage-table.js';
 import { runQualityGates } from '../quality.js';
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Validate an issue, its summaries, the config and a subscribers file',
-  usage: 'rolecast check ISSUE_DIR [--subscribers FILE] [--strict] [--config FILE]',
-  options: { ...CONFIG_OPTION, subscribers: { type: 'string' }, strict: { type: 'boolean' } },
+  usage: 'rolecast check ISSUE_DIR [--subscribers FILE] [--strict] [--json] [--config FILE]',
+  options: {
+    ...CONFIG_OPTION,
+    subscribers: { type: 'string' },
+    strict: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
   async run(args, ctx) {
     const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
     const subscribersFile = stringOption(args, 'subscribers');
@@ -32,14 +42,31 @@ export const checkCommand: Command = {
       problems.push(...audienceWarnings(project, plan, { cwd: ctx.cwd, subscribersFile }));
       problems.push(...(await runQualityGates(project)));
     }
-    for (const problem of problems) print(ctx.stdout, formatProblem(problem));
+    const coverage = project
+      ? computeCoverage({
+          summaries: project.issue.summaries,
+          roleOrder: project.issue.manifest.roleOrder,
+          taxonomyRoles: project.taxonomy.roles.map((r) => r.name),
+          subscribers: project.subscribers,
+        })
+      : undefined;
+    if (project && coverage)
+      problems.push(...coverageProblems(coverage, displayPath(join(project.issue.dir, MANIFEST_FILE))));
     const errors = problems.filter((p) => p.severity === 'error').length;
     const warnings = problems.length - errors;
-    if (errors || (strict && warnings)) {
+    const failed = errors > 0 || (strict && warnings > 0);
+    if (flag(args, 'json')) {
+      const report = { ok: !failed, issue: project?.issue.id, problems, coverage };
+      print(ctx.stdout, JSON.stringify(report, null, 2));
+      return failed ? 2 : 0;
+    }
+    for (const problem of problems) print(ctx.stdout, formatProblem(problem));
+    if (failed) {
       const why = errors ? '' : ' (--strict: warnings count as errors)';
       print(ctx.stderr, `✗ ${errors} error(s), ${warnings} warning(s)${why}`);
       return 2;
     }
+    if (coverage) print(ctx.stdout, coverageTable(coverage));
     const count = project?.issue.summaries.length ?? 0;
     const subs = project?.subscribers ? `, ${project.subscribers.length} subscriber(s)` : '';
     print(ctx.stdout, `✓ ${project?.issue.id}: ${count} summaries${subs}; ${warnings} warning(s)`);

@@ -2,7 +2,9 @@ import type { Command } from '../_command.js';
 import { archiveCommand } from './archive.js';
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
+import { newCommand } from './new.js';
 import { parseCommand } from './parse.js';
+import { poolCommand } from './pool.js';
 import { previewCommand } from './preview.js';
 import { schemaCommand } from './schema.js';
 import { sendCommand } from './send.js';
@@ -12,6 +14,8 @@ import { suppressCommand } from './suppress.js';
 
 /** Every command, in the order `rolecast --help` lists them. */
 export const COMMANDS: Command[] = [
+  newCommand,
+  poolCommand,
   parseCommand,
   checkCommand,
   buildCommand,

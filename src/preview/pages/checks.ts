@@ -1,4 +1,5 @@
 import { formatProblem, type Problem } from '../../errors.js';
+import { type Coverage, computeCoverage, MAX_VARIANTS } from '../../group/coverage.js';
 import type { CompiledVariant } from '../../render/types.js';
 import { formatBytes, html, pathOf, type SafeHtml } from '../_html.js';
 import type { ReadySnapshot } from '../snapshot.js';
@@ -45,8 +46,61 @@ ${rows.map((c) => {
 })}
 </tbody>
 </table>
+${only === undefined ? coveragePanel(coverageOf(snapshot)) : ''}
 ${problemList(problems)}
 </section>`;
+}
+
+/** A large list's readers who get nothing are cut here; `check --json` lists them all. */
+const LIST_LIMIT = 100;
+
+/** A snapshot never changes once built, so its coverage is computed once, not on every page view. */
+const coverageCache = new WeakMap<ReadySnapshot, Coverage>();
+
+export function coverageOf(snapshot: ReadySnapshot): Coverage {
+  let coverage = coverageCache.get(snapshot);
+  if (!coverage) {
+    const { issue, taxonomy, subscribers } = snapshot.project;
+    coverage = computeCoverage({
+      summaries: issue.summaries,
+      roleOrder: issue.manifest.roleOrder,
+      taxonomyRoles: taxonomy.roles.map((r) => r.name),
+      subscribers,
+    });
+    coverageCache.set(snapshot, coverage);
+  }
+  return coverage;
+}
+
+/** The same role × summary matrix `rolecast check` prints, with readers per role and per variant. */
+function coveragePanel(coverage: Coverage): SafeHtml {
+  const { summaries, rows, audience } = coverage;
+  return html`<h3>Coverage</h3>
+<table class="coverage">
+<thead><tr><th>Role</th>${summaries.map((s, i) => html`<th class="num" title="${s.title}">${i + 1}</th>`)}<th class="num">Summaries</th>${audience ? html`<th class="num">Readers</th>` : ''}</tr></thead>
+<tbody>
+${rows.map(
+  (row) =>
+    html`<tr data-role="${row.role}"${row.summaries === 0 ? html` class="none"` : ''}><td>${row.role}</td>${row.cells.map(
+      (on, i) => html`<td class="num" title="${summaries[i]?.id}">${on ? '●' : '·'}</td>`,
+    )}<td class="num">${row.summaries === 0 ? html`<span class="badge warn">none</span>` : row.summaries}</td>${
+      row.readers === undefined ? '' : html`<td class="num">${row.readers}</td>`
+    }</tr>`,
+)}
+</tbody>
+</table>
+<ol class="coverage-summaries">${summaries.map((s) => html`<li><code>${s.id}</code> ${s.title}</li>`)}</ol>
+${audience ? audiencePanel(audience) : ''}`;
+}
+
+function audiencePanel(audience: NonNullable<Coverage['audience']>): SafeHtml {
+  return html`<p class="variants">${audience.readers} active reader(s) in ${audience.variantCount} variant(s)${
+    audience.tooManyVariants ? html` <span class="badge over">more than ${MAX_VARIANTS}</span>` : ''
+  }</p>
+<table class="coverage-variants"><thead><tr><th>Variant</th><th class="num">Readers</th></tr></thead>
+<tbody>${audience.variants.map((v) => html`<tr><td>${v.id}</td><td class="num">${v.readers}</td></tr>`)}</tbody></table>
+<p class="get-nothing">${audience.getNothing.length} reader(s) get nothing</p>
+${audience.getNothing.length ? html`<ul class="get-nothing">${audience.getNothing.slice(0, LIST_LIMIT).map((r) => html`<li>${r.email} (${r.roles.join(', ') || 'no roles'})</li>`)}${audience.getNothing.length > LIST_LIMIT ? html`<li>… and ${audience.getNothing.length - LIST_LIMIT} more (rolecast check --json lists all)</li>` : ''}</ul>` : ''}`;
 }
 
 function problemsFor(snapshot: ReadySnapshot, variantId: string): Problem[] {

@@ -1,0 +1,101 @@
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { DateTime } from 'luxon';
+import type { ResolvedConfig } from '../config/schema.js';
+import type { Problem } from '../errors.js';
+import { displayPath } from '../load/_display.js';
+import { loadSummaryFile } from '../load/summary.js';
+import type { Summary } from '../model/summary.js';
+import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
+import { indexPool, poolRef } from './refs.js';
+import { type IssueFolder, scanPoolUsage } from './usage.js';
+
+export { closestId, indexPool, isPoolRef, POOL_PREFIX, type PoolIndex, poolRef, resolvePoolRef } from './refs.js';
+export { type IssueFolder, listIssueFolders, scanPoolUsage } from './usage.js';
+
+export type PoolStatus = 'draft' | 'ready';
+
+export interface PoolEntry {
+  id: string;
+  /** What `issue.json` lists to use this entry: `pool:<id>`. */
+  ref: string;
+  /** Absolute path of the summary file. */
+  path: string;
+  title: string;
+  /** When it was written, YYYY-MM-DD. */
+  date: string;
+  /** `field` when the file says so; `mtime` when it does not and the file's modification time stands in. */
+  dateFrom: 'field' | 'mtime';
+  status: PoolStatus;
+  roles: string[];
+  /** Issue folders (e.g. `2026-W48`) whose `issue.json` uses this entry. */
+  usedIn: string[];
+  summary: Summary;
+}
+
+export interface Pool {
+  dir: string;
+  exists: boolean;
+  /** Valid entries, newest first. Files that fail to load are in `problems` instead. */
+  entries: PoolEntry[];
+  /** Issue folders found while looking for uses, sorted by name. */
+  issues: IssueFolder[];
+  problems: Problem[];
+}
+
+export interface PoolOptions {
+  /** The folder holding one folder per issue; default `issues` beside the config file. */
+  issuesDir?: string;
+  taxonomy?: RoleTaxonomy;
+}
+
+/** Reads the content pool named by the config, with each entry's date, status, roles and uses. */
+export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}): Promise<Pool> {
+  const issuesDir = options.issuesDir ?? join(config.file ? dirname(config.file) : process.cwd(), 'issues');
+  const taxonomy = options.taxonomy ?? (await loadTaxonomy(config.rolesFile));
+  const index = await indexPool(config.poolDir);
+  const usage = await scanPoolUsage(issuesDir, config.poolDir);
+  const problems: Problem[] = [...usage.problems];
+  const entries: PoolEntry[] = [];
+  for (const [id, files] of index.byId) {
+    if (files.length > 1) {
+      problems.push({
+        severity: 'error',
+        file: displayPath(files[1]!),
+        field: 'id',
+        message: `pool id "${id}" is also used by ${displayPath(files[0]!)}`,
+        hint: 'rename or remove one of them so each pool id names one file',
+      });
+      continue;
+    }
+    const path = files[0]!;
+    const loaded = await loadSummaryFile(path, taxonomy, displayPath(path));
+    problems.push(...loaded.problems);
+    if (!loaded.summary) continue;
+    const summary = loaded.summary;
+    const date = summary.date ?? (await fileDate(path, config.timezone));
+    entries.push({
+      id,
+      ref: poolRef(id),
+      path,
+      title: summary.title,
+      date,
+      dateFrom: summary.date ? 'field' : 'mtime',
+      status: summary.status ?? 'ready',
+      roles: summary.roles,
+      usedIn: usage.usedIn.get(id) ?? [],
+      summary,
+    });
+  }
+  return { dir: config.poolDir, exists: index.exists, entries: newestFirst(entries), issues: usage.issues, problems };
+}
+
+/** Newest first; ties by id, so the order never depends on the file system. */
+export function newestFirst<T extends { date: string; id: string }>(entries: readonly T[]): T[] {
+  return [...entries].sort((a, b) => b.date.localeCompare(a.date) || a.id.localeCompare(b.id));
+}
+
+async function fileDate(path: string, zone: string): Promise<string> {
+  const { mtime } = await stat(path);
+  return DateTime.fromJSDate(mtime, { zone }).toISODate() ?? DateTime.fromJSDate(mtime).toISODate()!;
+}

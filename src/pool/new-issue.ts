@@ -1,0 +1,83 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import type { ResolvedConfig } from '../config/schema.js';
+import { RolecastError } from '../errors.js';
+import { displayPath } from '../load/_display.js';
+import { MANIFEST_FILE } from '../load/issue.js';
+import type { Pool } from './index.js';
+import { type Selection, selectFromPool } from './select.js';
+import { dateInWeek, nextWeek, weekStart } from './week.js';
+
+export interface NewIssuePlan {
+  week: string;
+  dir: string;
+  manifest: Record<string, unknown>;
+  selection: Selection;
+}
+
+/**
+ * Plans `issues/<week>/issue.json` from the pool. Subject, title, role order and weekday carry over
+ * from the newest existing issue, since they rarely change from week to week. Pure given the pool.
+ */
+export function planNewIssue(input: {
+  pool: Pool;
+  config: ResolvedConfig;
+  taxonomyRoles: readonly string[];
+  issuesDir: string;
+  week?: string | undefined;
+  now: Date;
+}): NewIssuePlan {
+  const { pool, config } = input;
+  const week =
+    input.week ??
+    nextWeek(
+      pool.issues.map((i) => i.id),
+      input.now,
+      config.timezone,
+    );
+  if (!weekStart(week))
+    throw new RolecastError('E_USAGE', `--week "${week}" is not an ISO week`, {
+      hint: 'write it as YYYY-Www, e.g. 2026-W50',
+    });
+  if (pool.issues.some((issue) => issue.id === week)) throw refuseExisting(join(input.issuesDir, week, MANIFEST_FILE));
+  const selection = selectFromPool(pool.entries, input.taxonomyRoles, config.perRole);
+  if (selection.picked.length === 0) {
+    const why = pool.exists ? 'has no ready summary that an earlier issue has not used' : 'does not exist';
+    throw new RolecastError('E_INVALID', `the pool ${displayPath(pool.dir)} ${why}`, {
+      hint: 'add summaries to the pool (or mark drafts "status: ready"), or set "pool" in rolecast.config.json',
+    });
+  }
+  const latest = [...pool.issues].reverse().find((i) => weekStart(i.id) && i.manifest)?.manifest;
+  const carried = (key: string) => (latest?.[key] === undefined ? {} : { [key]: latest[key] });
+  const latestDate = typeof latest?.date === 'string' ? DateTime.fromISO(latest.date) : undefined;
+  const manifest: Record<string, unknown> = {
+    ...carried('$schema'),
+    subject: typeof latest?.subject === 'string' ? latest.subject : `${config.brand.name} · Week {{week}}: {{roles}}`,
+    date: dateInWeek(week, latestDate?.isValid ? latestDate.weekday : 1),
+    ...carried('title'),
+    ...carried('roleOrder'),
+    summaries: selection.picked.map((entry) => entry.ref),
+  };
+  return { week, dir: join(input.issuesDir, week), manifest, selection };
+}
+
+/** Writes the planned `issue.json`; never replaces an existing one. */
+export async function writeNewIssue(plan: NewIssuePlan): Promise<string> {
+  const file = join(plan.dir, MANIFEST_FILE);
+  await mkdir(plan.dir, { recursive: true });
+  try {
+    // `wx` creates the file only if it is not there, so two runs cannot both write it.
+    await writeFile(file, `${JSON.stringify(plan.manifest, null, 2)}\n`, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw refuseExisting(file);
+    throw error;
+  }
+  return file;
+}
+
+function refuseExisting(file: string): RolecastError {
+  return new RolecastError('E_USAGE', `${displayPath(file)} already exists`, {
+    hint: 'edit that issue, or pick another week with --week',
+  });
+}

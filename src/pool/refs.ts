@@ -1,0 +1,81 @@
+import { readdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { SUMMARY_EXTENSIONS, summaryIdFromFile } from '../load/summary.js';
+import { levenshtein } from '../roles/taxonomy.js';
+
+/**
+ * How `issue.json` names a pool summary: `"pool:<id>"`. Anything without the prefix is a path
+ * relative to the issue folder, so a file and a pool entry can never be confused.
+ */
+export const POOL_PREFIX = 'pool:';
+
+export function poolRef(id: string): string {
+  return `${POOL_PREFIX}${id}`;
+}
+
+export function isPoolRef(entry: string): boolean {
+  return entry.startsWith(POOL_PREFIX);
+}
+
+/** The pool's files by summary id (the file name made into a slug), read once per load. */
+export interface PoolIndex {
+  dir: string;
+  exists: boolean;
+  byId: Map<string, string[]>;
+}
+
+/** Lists the summary files directly in the pool folder; a missing folder is an empty pool. */
+export async function indexPool(dir: string): Promise<PoolIndex> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name);
+  } catch {
+    return { dir, exists: false, byId: new Map() };
+  }
+  const byId = new Map<string, string[]>();
+  const extensions: readonly string[] = SUMMARY_EXTENSIONS;
+  for (const name of names.sort()) {
+    if (name.startsWith('.') || !extensions.includes(extname(name).toLowerCase())) continue;
+    const id = summaryIdFromFile(name);
+    byId.set(id, [...(byId.get(id) ?? []), join(dir, name)]);
+  }
+  return { dir, exists: true, byId };
+}
+
+export type RefResolution = { file: string } | { message: string; hint: string };
+
+/** Resolves `pool:<id>` to its file, or says why not (unknown id with a did-you-mean, or an id two files share). */
+export function resolvePoolRef(ref: string, index: PoolIndex, shownDir: string): RefResolution {
+  const id = ref.slice(POOL_PREFIX.length).trim();
+  const files = index.byId.get(id);
+  if (files?.length === 1) return { file: files[0]! };
+  if (files && files.length > 1)
+    return {
+      message: `pool id "${id}" is ambiguous: ${files.length} files in ${shownDir} share it`,
+      hint: 'rename or remove one of them so each pool id names one file',
+    };
+  if (!index.exists)
+    return {
+      message: `names pool summary "${id}", but the pool folder ${shownDir} does not exist`,
+      hint: 'create it or set "pool" in rolecast.config.json',
+    };
+  const closest = closestId(id, [...index.byId.keys()]);
+  return {
+    message: `names pool summary "${id}", which is not in ${shownDir}`,
+    hint: closest ? `did you mean "${poolRef(closest)}"?` : 'run "rolecast pool" to list the pool',
+  };
+}
+
+/** The nearest id by edit distance, when it is a plausible typo. */
+export function closestId(id: string, ids: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of ids) {
+    const distance = levenshtein(id, candidate);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(id.length / 3)) ? best : undefined;
+}
