@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { buildArchive } from '../../archive/index.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
+import { printable } from '../../printable.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { printProblems, stringOption } from '../_shared.js';
 
@@ -20,7 +21,8 @@ export const archiveCommand: Command = {
       cwd: ctx.cwd,
     });
     printProblems(ctx.stderr, result.problems);
-    for (const entry of result.entries) print(ctx.stdout, `  ${entry.date}  ${entry.id}  ${entry.title}`);
+    for (const entry of result.entries)
+      print(ctx.stdout, `  ${printable(entry.date)}  ${printable(entry.id)}  ${printable(entry.title)}`);
     print(
       ctx.stdout,
       `✓ archive of ${result.entries.length} issue(s) written to ${displayPath(resolve(ctx.cwd, out), ctx.cwd)} (index.html, feed.xml)`,
