@@ -16,7 +16,8 @@ export async function main(
 ): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    print(ctx.stdout, helpText());
+    // Asked for, help is the output; without a command it is the error message, on stderr.
+    print(name ? ctx.stdout : ctx.stderr, helpText());
     return name ? EXIT.ok : EXIT.invalidInput;
   }
   if (name === '--version' || name === '-v') {
