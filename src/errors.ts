@@ -1,3 +1,5 @@
+import { printable } from './printable.js';
+
 /**
  * One error type for everything rolecast reports to a human: a stable code, the exit code the CLI
  * should use, and a hint that says what to do. Validation problems are collected, never thrown one
@@ -69,11 +71,13 @@ function defaultExitCode(code: ErrorCode): number {
 
 /** `file:line: field: message — hint`, the one format every problem is printed in. */
 export function formatProblem(problem: Problem): string {
-  const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
-  const field = problem.field ? ` ${problem.field}:` : '';
+  // Every part can quote content (a file name, a role, a value): control characters are made visible.
+  const file = printable(problem.file);
+  const where = problem.line === undefined ? file : `${file}:${problem.line}`;
+  const field = problem.field ? ` ${printable(problem.field)}:` : '';
   const prefix = problem.severity === 'warning' ? ' warning:' : '';
-  const hint = problem.hint ? ` — ${problem.hint}` : '';
-  return `${where}:${prefix}${field} ${problem.message}${hint}`;
+  const hint = problem.hint ? ` — ${printable(problem.hint)}` : '';
+  return `${where}:${prefix}${field} ${printable(problem.message)}${hint}`;
 }
 
 export function hasErrors(problems: readonly Problem[]): boolean {

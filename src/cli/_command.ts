@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { printableLines } from '../printable.js';
 
 /** What every command sees: where to print, and the process environment, injectable for tests. */
 export interface CommandContext {
@@ -26,8 +27,9 @@ export interface Command {
   run(args: ParsedArgs, ctx: CommandContext): Promise<number>;
 }
 
+/** Writes a line; control characters that slipped into it are shown as escapes, never obeyed by the terminal. */
 export function print(stream: NodeJS.WritableStream, line = ''): void {
-  stream.write(`${line}\n`);
+  stream.write(`${printableLines(line)}\n`);
 }
 
 /** Common options: every command accepts --config. */

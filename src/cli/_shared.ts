@@ -23,13 +23,20 @@ export function requirePositional(args: ParsedArgs, index: number, what: string,
   return value;
 }
 
-export function integerOption(args: ParsedArgs, name: string): number | undefined {
+/** A whole number written in digits (no `1e3`, `0x10` or `-1`), at most `max`. */
+export function integerOption(args: ParsedArgs, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const raw = stringOption(args, name);
   if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0)
+  const value = Number(raw.trim());
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value))
     throw new RolecastError('E_USAGE', `--${name} must be a whole number, got "${raw}"`);
+  if (value > max) throw new RolecastError('E_USAGE', `--${name} must be at most ${max}, got ${value}`);
   return value;
+}
+
+/** A TCP port; 0 asks the system for a free one. */
+export function portOption(args: ParsedArgs): number | undefined {
+  return integerOption(args, 'port', 65_535);
 }
 
 /** Prints every problem, errors and warnings, one line each. */

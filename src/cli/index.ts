@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 // Signal handling is set up before the commands load (mjml alone takes a while to import).
 
+// A reader that stops early (`rolecast status | head -1`) closes the pipe: stop writing and finish
+// the command as usual, without a stack. A send keeps recording what it sends either way.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 const controller = new AbortController();
 let signals = 0;
 const onSignal = (name: NodeJS.Signals) => {

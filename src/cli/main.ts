@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { EXIT, RolecastError } from '../errors.js';
+import { printable } from '../printable.js';
 import { closestWord } from '../suggest.js';
 import { type Command, type CommandContext, type ParsedArgs, print } from './_command.js';
 import { printProblems } from './_shared.js';
+import { inputErrorFrom } from './_system-errors.js';
 import { COMMANDS } from './commands/index.js';
 
 export const VERSION = '0.1.0';
@@ -15,7 +17,8 @@ export async function main(
 ): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    print(ctx.stdout, helpText());
+    // Asked for, help is the output; without a command it is the error message, on stderr.
+    print(name ? ctx.stdout : ctx.stderr, helpText());
     return name ? EXIT.ok : EXIT.invalidInput;
   }
   if (name === '--version' || name === '-v') {
@@ -24,7 +27,7 @@ export async function main(
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    print(ctx.stderr, `rolecast: unknown command "${name}"`);
+    print(ctx.stderr, `rolecast: unknown command "${printable(name)}"`);
     print(ctx.stderr, `run "rolecast --help" to see the commands`);
     return EXIT.invalidInput;
   }
@@ -40,11 +43,12 @@ export async function main(
       throw new RolecastError('E_USAGE', usageMessage(error, command), { hint: `usage: ${command.usage}` });
     }
     return await command.run({ positionals: parsed.positionals, values: parsed.values as ParsedArgs['values'] }, ctx);
-  } catch (error) {
+  } catch (caught) {
+    const error = inputErrorFrom(caught) ?? caught;
     if (error instanceof RolecastError) {
       printProblems(ctx.stderr, error.problems);
-      print(ctx.stderr, `rolecast ${command.name}: ${error.message}`);
-      if (error.hint) print(ctx.stderr, `  ${error.hint}`);
+      print(ctx.stderr, `rolecast ${command.name}: ${printable(error.message)}`);
+      if (error.hint) print(ctx.stderr, `  ${printable(error.hint)}`);
       return error.exitCode;
     }
     print(

@@ -1,5 +1,6 @@
 import { formatProblem } from '../errors.js';
 import type { ProjectOptions } from '../load/project.js';
+import { printable } from '../printable.js';
 import { buildSnapshot, type ReadySnapshot, type Snapshot } from './snapshot.js';
 import { createWatcher } from './watch.js';
 
@@ -56,7 +57,7 @@ export async function startLiveProject(project: ProjectOptions, options: LiveOpt
   }
 
   function rebuild(): void {
-    if (changed.size) options.log(`changed: ${[...changed].join(', ')}`);
+    if (changed.size) options.log(`changed: ${[...changed].map(printable).join(', ')}`);
     changed.clear();
     if (running) {
       dirty = true;

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * Per-reader fields travel through Handlebars and MJML as sentinel tokens, then a compiled variant
  * is split at them once. Filling a reader in is a join of a few dozen strings: microseconds,
@@ -11,27 +13,25 @@ export const FIELD_NAMES = ['greetingName', 'dateLine', 'unsubscribe', 'preferen
 export type FieldName = (typeof FIELD_NAMES)[number];
 export type FieldValues = Record<FieldName, string>;
 
-const PREFIX = '__rcf7q_';
-const SUFFIX = '_7q__';
+/** The tokens of one render, and how to split its compiled output at them. */
+export interface FieldTokens {
+  sentinel: Readonly<Record<FieldName, string>>;
+  split(compiled: string): Parts;
+}
 
-export const SENTINEL: Readonly<Record<FieldName, string>> = Object.fromEntries(
-  FIELD_NAMES.map((name) => [name, `${PREFIX}${name}${SUFFIX}`]),
-) as Record<FieldName, string>;
-
-const SPLITTER = new RegExp(`${PREFIX}(${FIELD_NAMES.join('|')})${SUFFIX}`);
-const SPLITTER_GLOBAL = new RegExp(SPLITTER.source, 'g');
+/**
+ * Each render draws its own random nonce, so no summary, name or config value can spell a token:
+ * content that happens to contain one from another render, or the token shape, stays literal text.
+ */
+export function createFieldTokens(nonce = randomBytes(8).toString('hex')): FieldTokens {
+  const token = (name: FieldName) => `__rc${nonce}_${name}__`;
+  const sentinel = Object.fromEntries(FIELD_NAMES.map((name) => [name, token(name)])) as Record<FieldName, string>;
+  const splitter = new RegExp(`__rc${nonce}_(${FIELD_NAMES.join('|')})__`, 'g');
+  return { sentinel, split: (compiled) => compiled.split(splitter) };
+}
 
 /** Even indexes are literal text, odd indexes are field names. */
 export type Parts = readonly string[];
-
-export function splitParts(compiled: string): Parts {
-  return compiled.split(SPLITTER_GLOBAL);
-}
-
-/** Content that happens to contain a token must not be filled with a reader's values. */
-export function defuse(text: string): string {
-  return text.includes(PREFIX) ? text.replaceAll(PREFIX, '__rcf7q\u200b_') : text;
-}
 
 export function joinParts(parts: Parts, values: FieldValues, encode: (value: string) => string): string {
   let out = parts[0] ?? '';

@@ -8,7 +8,7 @@ import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { personalLinks } from '../unsubscribe/links.js';
-import { asIs, escapeHtml, type FieldValues, joinParts, type Parts, splitParts } from './_personal.js';
+import { asIs, createFieldTokens, escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
 import { createWeekLineCache, issueWeek } from './dates.js';
 import { readerFields } from './fields.js';
 import { encodedSizes, linkProblems, sizeProblems } from './gates.js';
@@ -44,10 +44,11 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const fillers = fieldFiller(config, issue.id, dateLine);
   const subject = subjectRenderer(project);
   const issueFile = displayPath(join(issue.dir, MANIFEST_FILE));
+  const tokens = createFieldTokens();
 
   return {
     async compile(variant) {
-      const view = buildView(config, taxonomy, issue, variant);
+      const view = buildView(config, taxonomy, issue, variant, tokens.sentinel);
       const source = templates.renderHtml(view);
       const result = await compileMjml(source, templates);
       if (result.errors.length) {
@@ -57,8 +58,8 @@ export async function createRenderer(project: Project, options: RendererOptions 
           hint: 'fix the template lines listed above',
         });
       }
-      const htmlParts = splitParts(minify ? minifyHtml(result.html) : result.html);
-      const text = splitTextForFill(wrapText(normaliseText(templates.renderText(view))));
+      const htmlParts = tokens.split(minify ? minifyHtml(result.html) : result.html);
+      const text = splitTextForFill(wrapText(normaliseText(templates.renderText(view))), tokens.split);
       const variantSubject = subject(variant);
 
       const personalise = (fields: PersonalFields) => {
@@ -181,7 +182,7 @@ function normaliseText(text: string): string {
 /** Runs of lines without reader fields stay as one wrapped string; lines with fields keep their parts. */
 type TextTemplate = (string | Parts)[];
 
-function splitTextForFill(wrapped: string): TextTemplate {
+function splitTextForFill(wrapped: string, splitParts: (line: string) => Parts): TextTemplate {
   const template: TextTemplate = [];
   let fixed: string[] = [];
   for (const line of wrapped.split('\n')) {

@@ -4,12 +4,12 @@ import type { LoadedIssue } from '../load/issue.js';
 import type { Summary } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { contrast, mix, textOn, withContrast } from './_colour.js';
-import { defuse, SENTINEL } from './_personal.js';
+import { createFieldTokens, type FieldTokens } from './_personal.js';
 import { issueWeek } from './dates.js';
 
 /**
  * The data a template sees for one variant: pure, built from config, issue and variant. Per-reader
- * values are sentinels here and are filled in after compiling (see _personal.ts).
+ * values are this render's sentinel tokens here and are filled in after compiling (see _personal.ts).
  */
 
 export interface CardView {
@@ -76,6 +76,7 @@ export function buildView(
   taxonomy: RoleTaxonomy,
   issue: LoadedIssue,
   variant: Variant,
+  sentinel: FieldTokens['sentinel'] = createFieldTokens().sentinel,
 ): DigestView {
   const manifest = issue.manifest;
   const { week } = issueWeek(manifest.date, config.timezone);
@@ -95,14 +96,14 @@ export function buildView(
       id: issue.id,
       title,
       weekLabel: `Week ${week}`,
-      dateLine: SENTINEL.dateLine,
-      intro: optional(manifest.intro),
-      preheader: optional(manifest.preheader),
-      editorNote: optional(manifest.editorNote),
+      dateLine: sentinel.dateLine,
+      intro: manifest.intro,
+      preheader: manifest.preheader,
+      editorNote: manifest.editorNote,
     },
     audience: variant.isEditorEdition ? LABELS.editorEdition : `${LABELS.forRoles} ${variant.roles.join(', ')}`,
     isEditorEdition: variant.isEditorEdition,
-    greeting: `Hi ${SENTINEL.greetingName},`,
+    greeting: `Hi ${sentinel.greetingName},`,
     sections: variant.sections.map((section) => ({
       role: section.role,
       heading: taxonomy.heading(section.role),
@@ -110,33 +111,29 @@ export function buildView(
     })),
     sender: { name: config.sender.name, email: config.sender.email },
     footer: { postalAddress: config.footer.postalAddress, legal: config.footer.legal },
-    unsubscribe: SENTINEL.unsubscribe,
+    unsubscribe: sentinel.unsubscribe,
     // Links the config can produce for every reader are in the template; the rest are left out.
-    preferences: config.urls.preferences ? SENTINEL.preferences : undefined,
-    viewOnline: config.urls.archive ? SENTINEL.viewOnline : undefined,
+    preferences: config.urls.preferences ? sentinel.preferences : undefined,
+    viewOnline: config.urls.archive ? sentinel.viewOnline : undefined,
   };
 }
 
 function cardView(summary: Summary): CardView {
   return {
     id: summary.id,
-    title: defuse(summary.title),
+    title: summary.title,
     paragraphs: summary.summary
       .split(/\n\s*\n/)
-      .map((p) => defuse(p.replace(/\s+/g, ' ').trim()))
+      .map((p) => p.replace(/\s+/g, ' ').trim())
       .filter(Boolean),
-    takeaway: defuse(summary.takeaway),
-    principles: summary.principles.map(defuse),
-    practice: summary.practice.map(defuse),
-    topics: summary.topics.map(defuse),
+    takeaway: summary.takeaway,
+    principles: summary.principles,
+    practice: summary.practice,
+    topics: summary.topics,
     roles: summary.roles,
-    source: summary.source === undefined ? undefined : defuse(summary.source),
+    source: summary.source,
     url: summary.url,
   };
-}
-
-function optional(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : defuse(text);
 }
 
 /** Brand colours adjusted so every text/background pair meets WCAG AA (4.5:1). */

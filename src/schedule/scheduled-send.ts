@@ -1,6 +1,7 @@
 import { formatProblem, RolecastError } from '../errors.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
+import { printableLines } from '../printable.js';
 import { audienceWarnings, normaliseSegments, planRecipients } from '../send/plan.js';
 import { emailKey, type StateDb, suppressionChecker } from '../send/store.js';
 import { formatPlan, planWaves, type Wave } from './plan.js';
@@ -162,5 +163,6 @@ export function formatDuration(ms: number): string {
 }
 
 function write(stream: NodeJS.WritableStream, line: string): void {
-  stream.write(`${line}\n`);
+  // Zones and readers come from subscriber files: control characters are shown, not obeyed.
+  stream.write(`${printableLines(line)}\n`);
 }

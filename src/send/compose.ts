@@ -3,6 +3,7 @@ import { throwIfErrors } from '../errors.js';
 import type { Variant } from '../group/index.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
+import { printable } from '../printable.js';
 import { readerFields } from '../render/fields.js';
 import type { CompiledVariant } from '../render/types.js';
 import { personalLinks } from '../unsubscribe/links.js';
@@ -50,6 +51,7 @@ export async function renderChecked(
   const compiled = await compile(project, variants);
   const problems = [...compiled.values()].flatMap((c) => c.problems);
   throwIfErrors(problems, 'the rendered issue');
-  for (const p of problems) log(`warning: ${p.file}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
+  for (const p of problems)
+    log(`warning: ${printable(p.file)}${p.field ? ` ${printable(p.field)}` : ''}: ${printable(p.message)}`);
   return compiled;
 }

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { RolecastError } from '../errors.js';
 
 /**
  * A small MIME writer for the one shape rolecast sends: multipart/alternative with a UTF-8 text
  * and HTML part, both base64. Writing it directly, as one buffer, costs about half the CPU of
  * nodemailer's general-purpose composer and streams, which is what bounds sending on loopback.
- * Header values must already be free of CR/LF (see assertHeaderSafe).
+ * Header values must already be free of CR/LF (see assertHeaderSafe); every header line is folded
+ * to 78 characters where it can be, and never exceeds 998.
  */
 
 export interface MimeAddress {
@@ -29,16 +31,19 @@ const CRLF = '\r\n';
 
 export function buildMime(message: MimeMessage): Buffer {
   const boundary = `--_rc_${randomBytes(12).toString('base64url')}`;
+  const headers: [string, string][] = [
+    ['From', formatAddress(message.from)],
+    ['To', formatAddress(message.to)],
+    ...(message.replyTo ? [['Reply-To', message.replyTo] as [string, string]] : []),
+    ['Subject', encodeText(message.subject)],
+    ['Message-ID', message.messageId],
+    ['Date', formatDate(message.date)],
+    ['MIME-Version', '1.0'],
+    ...Object.entries(message.headers).map(([name, value]): [string, string] => [name, listValue(value)]),
+    ['Content-Type', `multipart/alternative; boundary="${boundary}"`],
+  ];
   const lines = [
-    `From: ${formatAddress(message.from)}`,
-    `To: ${formatAddress(message.to)}`,
-    ...(message.replyTo ? [`Reply-To: ${message.replyTo}`] : []),
-    `Subject: ${encodeText(message.subject)}`,
-    `Message-ID: ${message.messageId}`,
-    `Date: ${formatDate(message.date)}`,
-    'MIME-Version: 1.0',
-    ...Object.entries(message.headers).map(([name, value]) => `${name}: ${foldList(value)}`),
-    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    ...headers.map(([name, value]) => foldHeader(name, value)),
     '',
     `--${boundary}`,
     'Content-Type: text/plain; charset=utf-8',
@@ -56,25 +61,67 @@ export function buildMime(message: MimeMessage): Buffer {
   return Buffer.from(lines.join(CRLF));
 }
 
+/** Display names longer than this are cut in headers (the greeting in the body keeps the whole name). */
+export const MAX_DISPLAY_NAME = 100;
+/** RFC 5322 §2.1.1: lines SHOULD stay within 78 characters and MUST stay within 998. */
+const FOLD_WIDTH = 78;
+const MAX_LINE = 998;
+/** A word longer than this in a name or subject is written as encoded words, which can be split anywhere. */
+const MAX_WORD = 60;
+
 /** `Name <address>`, the name as an atom list, a quoted string, or encoded words. */
 export function formatAddress({ address, name }: MimeAddress): string {
   if (!name) return address;
   return `${formatPhrase(name)} <${address}>`;
 }
 
+/**
+ * A display name as a header phrase. Text that looks like an encoded word (`=?utf-8?B?…?=`) is
+ * itself encoded, so a mail client shows it as written instead of decoding it.
+ */
 export function formatPhrase(name: string): string {
-  if (/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$/.test(name)) return name;
-  if (/^[\x20-\x7e]+$/.test(name)) return `"${name.replace(/["\\]/g, '\\$&')}"`;
-  return encodeWords(name);
+  const short = truncateName(name);
+  if (short.includes('=?') || hasLongWord(short)) return encodeWords(short);
+  if (/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$/.test(short)) return short;
+  if (/^[\x20-\x7e]+$/.test(short)) return `"${short.replace(/["\\]/g, '\\$&')}"`;
+  return encodeWords(short);
 }
 
-/** Unstructured text (Subject): as is when printable ASCII, else RFC 2047 encoded words; folded. */
+/** At most MAX_DISPLAY_NAME code points with the ellipsis, cut between whole characters (graphemes). */
+export function truncateName(name: string, max = MAX_DISPLAY_NAME): string {
+  if (codePoints(name, max + 1) <= max) return name;
+  let kept = '';
+  let count = 0;
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(name)) {
+    const points = Array.from(segment);
+    if (count + points.length > max - 1) {
+      // One grapheme longer than the limit (a letter with thousands of marks) is cut between code points.
+      return `${(kept || points.slice(0, max - 1).join('')).trimEnd()}…`;
+    }
+    kept += segment;
+    count += points.length;
+  }
+  return name;
+}
+
+/** The number of code points in `text`, counting no further than `limit`. */
+function codePoints(text: string, limit: number): number {
+  let count = 0;
+  for (const _ of text) if (++count >= limit) break;
+  return count;
+}
+
+/** Unstructured text (Subject): as is when printable ASCII, else RFC 2047 encoded words. */
 export function encodeText(value: string): string {
-  if (/^[\x20-\x7e]*$/.test(value) && !value.includes('=?')) return foldAtSpaces(value);
+  if (/^[\x20-\x7e]*$/.test(value) && !value.includes('=?') && !hasLongWord(value)) return value;
   return encodeWords(value);
 }
 
-/** RFC 2047 B-encoded words of at most 75 characters, split on whole characters, one per line. */
+function hasLongWord(value: string): boolean {
+  return value.split(' ').some((word) => word.length > MAX_WORD);
+}
+
+/** RFC 2047 B-encoded words of at most 75 characters, split on whole characters, separated by spaces to fold at. */
 function encodeWords(value: string): string {
   const words: string[] = [];
   let chunk = '';
@@ -86,26 +133,37 @@ function encodeWords(value: string): string {
     chunk += char;
   }
   if (chunk) words.push(chunk);
-  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join(`${CRLF} `);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join(' ');
 }
 
-function foldAtSpaces(value: string, width = 76): string {
-  if (value.length <= width) return value;
-  const out: string[] = [];
-  let line = '';
+/** `<a>, <b>` lists (List-Unsubscribe): a space after each comma so a fold keeps every URL whole. */
+function listValue(value: string): string {
+  return value.replace(/>,\s*</g, '>, <');
+}
+
+/**
+ * `Name: value`, folded at spaces to 78 characters where the value allows it. A line that still
+ * exceeds 998 octets (one unbreakable token, such as a very long URL) is refused rather than sent.
+ */
+export function foldHeader(name: string, value: string): string {
+  const lines: string[] = [];
+  let line = `${name}:`;
+  let started = false;
   for (const word of value.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
+    // An empty word is one of several spaces in a row: it stays on the line, so no line is only white space.
+    if (word && started && line.length + 1 + word.length > FOLD_WIDTH) {
+      lines.push(line);
+      line = ` ${word}`;
+    } else line += ` ${word}`;
+    if (word) started = true;
   }
-  out.push(line);
-  return out.join(`${CRLF} `);
-}
-
-/** `<a>, <b>` lists (List-Unsubscribe) break after each comma, keeping every URL whole. */
-function foldList(value: string): string {
-  return value.replace(/>,\s*</g, `>,${CRLF} <`);
+  lines.push(line);
+  if (lines.some((l) => Buffer.byteLength(l) > MAX_LINE)) {
+    throw new RolecastError('E_INVALID', `the ${name} header has a part too long for a mail header line`, {
+      hint: `keep every word of the ${name} header under ${MAX_LINE - name.length - 2} characters`,
+    });
+  }
+  return lines.join(CRLF);
 }
 
 /** RFC 5322 date in UTC: `Thu, 26 Nov 2026 08:00:00 +0000`. */

@@ -1,3 +1,5 @@
+import { printable } from '../printable.js';
+
 /**
  * The send report: counts in total, per segment (each role a subscriber holds) and per audience
  * variant, plus every failure with the server's reply. Built incrementally as outcomes arrive.
@@ -159,8 +161,9 @@ export function createReport(issueId: string, mode: SendMode, destination: strin
 /** Human-readable report: one table per breakdown, then each failure with the server's reply. */
 export function formatReport(report: SendReport): string {
   const lines: string[] = [];
-  const where = report.destination ? ` → ${report.destination}` : '';
-  const title = report.mode === 'dry-run' ? `dry run of ${report.issueId} (nothing sent)` : `${report.issueId}${where}`;
+  const where = report.destination ? ` → ${printable(report.destination)}` : '';
+  const issue = printable(report.issueId);
+  const title = report.mode === 'dry-run' ? `dry run of ${issue} (nothing sent)` : `${issue}${where}`;
   lines.push(title, '');
   const header = [
     '',
@@ -197,23 +200,25 @@ export function formatReport(report: SendReport): string {
   };
   table(
     'variant',
-    report.variants.map((v) => row(v.variantId, v)),
+    report.variants.map((v) => row(printable(v.variantId), v)),
   );
   table(
     'segment',
-    report.segments.map((s) => row(s.segment, s)),
+    report.segments.map((s) => row(printable(s.segment), s)),
   );
   table('', [row('total', report.total)]);
   for (const f of report.failures) {
-    lines.push(`${f.status === 'failed' ? '✗' : '…'} ${f.email}: ${f.response} (${f.attempts} attempt(s))`);
+    lines.push(
+      `${f.status === 'failed' ? '✗' : '…'} ${printable(f.email)}: ${printable(f.response)} (${f.attempts} attempt(s))`,
+    );
   }
   if (report.stopped !== undefined)
     lines.push(
-      `stopped: the server could not be reached (${report.stopped}); ${report.total.pending} message(s) not attempted`,
+      `stopped: the server could not be reached (${printable(report.stopped)}); ${report.total.pending} message(s) not attempted`,
     );
   if (report.aborted !== undefined)
     lines.push(
-      `aborted: the server refuses this sender or account, not single readers (${report.aborted}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
+      `aborted: the server refuses this sender or account, not single readers (${printable(report.aborted)}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
     );
   if (report.mode === 'dry-run')
     lines.push(

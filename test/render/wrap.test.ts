@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SENTINEL } from '../../src/render/_personal.js';
+import { createFieldTokens } from '../../src/render/_personal.js';
+
+const SENTINEL = createFieldTokens().sentinel;
+
 import { TEXT_WIDTH, wrapLine, wrapText } from '../../src/render/wrap.js';
 
 const LONG_URL = `https://example.com/articles/${'a-very-long-slug-'.repeat(5)}end?utm_source=digest`;

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { buildArchive } from '../../archive/index.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
+import { printable } from '../../printable.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, printProblems, stringOption } from '../_shared.js';
 
@@ -21,7 +22,8 @@ export const archiveCommand: Command = {
       keepGoing: flag(args, 'keep-going'),
     });
     printProblems(ctx.stderr, result.problems);
-    for (const entry of result.entries) print(ctx.stdout, `  ${entry.date}  ${entry.id}  ${entry.title}`);
+    for (const entry of result.entries)
+      print(ctx.stdout, `  ${printable(entry.date)}  ${printable(entry.id)}  ${printable(entry.title)}`);
     print(
       ctx.stdout,
       `✓ archive of ${result.entries.length} issue(s) written to ${displayPath(resolve(ctx.cwd, out), ctx.cwd)} (index.html, feed.xml)`,

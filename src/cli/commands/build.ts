@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { formatProblem, hasErrors, RolecastError } from '../../errors.js';
 import { loadProject } from '../../load/project.js';
+import { printable } from '../../printable.js';
 import { type BuildEntry, renderAudience, renderBuildIndex, sampleFields } from '../../render/index.js';
 import { audienceWarnings } from '../../send/plan.js';
 import { readSuppressionChecker, stateFilePath } from '../../send/store.js';
@@ -77,7 +78,7 @@ export const buildCommand: Command = {
 
     for (const problem of rendered.problems) print(ctx.stdout, formatProblem(problem));
     for (const entry of entries) {
-      const who = entry.isEditorEdition ? 'editor edition' : entry.roles.join(', ');
+      const who = entry.isEditorEdition ? 'editor edition' : printable(entry.roles.join(', '));
       const count = entry.recipients === undefined ? '' : `, ${entry.recipients} recipient(s)`;
       print(
         ctx.stdout,

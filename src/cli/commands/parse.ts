@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load.js';
 import { hasErrors, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { loadSummaryFile } from '../../load/summary.js';
+import { printable } from '../../printable.js';
 import { loadTaxonomy } from '../../roles/taxonomy.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, printProblems, requirePositional, stringOption } from '../_shared.js';
@@ -31,13 +32,13 @@ export const parseCommand: Command = {
     if (!summary || hasErrors(problems)) return 2;
     if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(summary, null, 2));
     else {
-      print(ctx.stdout, summary.title);
-      print(ctx.stdout, `  roles: ${summary.roles.join(', ')}`);
+      print(ctx.stdout, printable(summary.title));
+      print(ctx.stdout, `  roles: ${summary.roles.map(printable).join(', ')}`);
       print(
         ctx.stdout,
         `  principles: ${summary.principles.length}, in practice: ${summary.practice.length}, topics: ${summary.topics.length}`,
       );
-      if (summary.source) print(ctx.stdout, `  source: ${summary.source}`);
+      if (summary.source) print(ctx.stdout, `  source: ${printable(summary.source)}`);
     }
     return 0;
   },

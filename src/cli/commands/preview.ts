@@ -2,7 +2,7 @@ import { isLoopbackHost } from '../../_loopback.js';
 import { readEnvironment } from '../../config/env.js';
 import { startPreview } from '../../preview/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
-import { integerOption, requirePositional, stringOption } from '../_shared.js';
+import { portOption, requirePositional, stringOption } from '../_shared.js';
 
 export const previewCommand: Command = {
   name: 'preview',
@@ -17,7 +17,7 @@ export const previewCommand: Command = {
       configFile: stringOption(args, 'config'),
       cwd: ctx.cwd,
       host: stringOption(args, 'host'),
-      port: integerOption(args, 'port'),
+      port: portOption(args),
       secret: readEnvironment(ctx.env).secret,
       env: ctx.env,
       log: (line) => print(ctx.stderr, line),

@@ -4,7 +4,7 @@ import { RolecastError } from '../../errors.js';
 import { openStateDb, stateFilePath } from '../../send/store.js';
 import { DEFAULT_PORT, startUnsubscribeServer, stateSuppressionList } from '../../serve/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
-import { integerOption, stringOption } from '../_shared.js';
+import { portOption, stringOption } from '../_shared.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -32,7 +32,7 @@ export const serveCommand: Command = {
         config,
         secret,
         suppressions: stateSuppressionList(db),
-        port: integerOption(args, 'port') ?? DEFAULT_PORT,
+        port: portOption(args) ?? DEFAULT_PORT,
         host: stringOption(args, 'host') ?? '127.0.0.1',
         log: (line) => print(ctx.stderr, line),
       });

@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { MANIFEST_FILE } from '../../load/issue.js';
+import { printable } from '../../printable.js';
 import { openWaveStore, type StoredWave, scheduledChannels } from '../../schedule/store.js';
 import { type ChannelStatus, openExistingStateDb, readStatus, stateFilePath } from '../../send/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
@@ -45,7 +46,10 @@ export const statusCommand: Command = {
       return 0;
     }
     if (channels.length === 0)
-      print(ctx.stdout, `${issueId}: nothing sent yet (no record in ${displayPath(file, ctx.cwd)})`);
+      print(
+        ctx.stdout,
+        `${printable(issueId)}: nothing sent yet (no record in ${printable(displayPath(file, ctx.cwd))})`,
+      );
     for (const c of channels) printChannel(ctx.stdout, issueId, c);
     for (const s of schedules) printSchedule(ctx.stdout, issueId, s);
     return 0;
@@ -55,27 +59,34 @@ export const statusCommand: Command = {
 function printChannel(out: NodeJS.WritableStream, issueId: string, c: ChannelStatus): void {
   const pending = c.pending === undefined ? '' : `, ${c.pending} pending`;
   const run = c.lastRun ? ` — last run ${c.lastRun.outcome ?? 'did not finish'} (started ${c.lastRun.startedAt})` : '';
-  print(out, `${issueId} via ${c.channel}: ${c.sent} sent, ${c.failed} failed, ${c.deferred} deferred${pending}${run}`);
+  print(
+    out,
+    `${printable(issueId)} via ${printable(c.channel)}: ${c.sent} sent, ${c.failed} failed, ${c.deferred} deferred${pending}${run}`,
+  );
   const resend = c.lastRun?.resendStartedAt;
   if (resend && c.lastRun?.outcome !== 'complete')
     print(out, `  a --resend started at ${resend} is not finished: run it again with --resend to resume it`);
   for (const f of c.failures) {
     const code = f.responseCode === null ? '' : `${f.responseCode} `;
     const reply = f.response?.startsWith(String(f.responseCode)) ? f.response : `${code}${f.response ?? ''}`;
-    print(out, `  ${f.status === 'failed' ? '✗' : '…'} ${f.email} [${f.status}, ${f.attempts} attempt(s)]: ${reply}`);
+    const mark = f.status === 'failed' ? '✗' : '…';
+    print(out, `  ${mark} ${printable(f.email)} [${f.status}, ${f.attempts} attempt(s)]: ${printable(reply)}`);
   }
 }
 
 /** One line per wave: when (UTC), how many, which zones, and where it stands. */
 function printSchedule(out: NodeJS.WritableStream, issueId: string, s: ScheduleStatus): void {
   const total = s.waves.reduce((sum, w) => sum + w.recipients, 0);
-  print(out, `${issueId} scheduled via ${s.channel}: ${s.waves.length} wave(s), ${total} recipient(s)`);
+  print(
+    out,
+    `${printable(issueId)} scheduled via ${printable(s.channel)}: ${s.waves.length} wave(s), ${total} recipient(s)`,
+  );
   for (const w of s.waves) {
     const when = `${w.waveUtc.slice(0, 10)} ${w.waveUtc.slice(11, 16)} UTC`;
-    const detail = w.detail ? ` (${w.detail})` : '';
+    const detail = w.detail ? ` (${printable(w.detail)})` : '';
     print(
       out,
-      `  ${when}  ${String(w.recipients).padStart(5)} recipient(s)  ${w.status}${detail}  ${w.zones.join(', ')}`,
+      `  ${when}  ${String(w.recipients).padStart(5)} recipient(s)  ${w.status}${detail}  ${printable(w.zones.join(', '))}`,
     );
   }
 }

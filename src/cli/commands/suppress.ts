@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load.js';
 import { RolecastError, throwIfErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { email as emailSchema } from '../../model/_fields.js';
+import { printable } from '../../printable.js';
 import { openStateDb, stateFilePath } from '../../send/store.js';
 import { addSuppressions, listSuppressions, parseSuppressionFile } from '../../serve/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
@@ -30,7 +31,7 @@ export const suppressCommand: Command = {
         if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(entries, null, 2));
         else {
           for (const e of entries)
-            print(ctx.stdout, [e.email, e.reason ?? '-', e.source ?? '-', e.createdAt].join('\t'));
+            print(ctx.stdout, [e.email, e.reason ?? '-', e.source ?? '-', e.createdAt].map(printable).join('\t'));
           print(ctx.stderr, `${entries.length} suppressed address(es)`);
         }
         return 0;
@@ -38,13 +39,14 @@ export const suppressCommand: Command = {
       if (action === 'add') {
         const raw = requirePositional(args, 1, 'EMAIL', USAGE);
         const parsed = emailSchema.safeParse(raw);
-        if (!parsed.success) throw new RolecastError('E_USAGE', `"${raw}" is not a valid email address`);
+        if (!parsed.success) throw new RolecastError('E_USAGE', `"${printable(raw)}" is not a valid email address`);
         const { added } = addSuppressions(
           db,
           [{ email: parsed.data, reason: stringOption(args, 'reason') ?? 'manual' }],
           'cli',
         );
-        print(ctx.stdout, added ? `suppressed ${parsed.data}` : `${parsed.data} was already suppressed`);
+        const shown = printable(parsed.data);
+        print(ctx.stdout, added ? `suppressed ${shown}` : `${shown} was already suppressed`);
         return 0;
       }
       const file = resolve(ctx.cwd, requirePositional(args, 1, 'FILE', USAGE));
