@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { canonicalAddress } from '../address.js';
 import type { Problem } from '../errors.js';
 import { type Subscriber, SubscriberSchema, SubscribersFileSchema } from '../model/subscriber.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
@@ -162,7 +163,7 @@ function validateEntries(
       continue;
     }
     const subscriber = result.data;
-    const key = subscriber.email.toLowerCase();
+    const key = canonicalAddress(subscriber.email);
     const first = seen.get(key);
     if (first !== undefined) {
       problems.push({

@@ -9,7 +9,7 @@ import { buildMailOptions, messageIdFor, randomSalt } from './message.js';
 import { createReport, type SendReport } from './report.js';
 import { classifyFailure } from './retry.js';
 import type { Compile } from './send-issue.js';
-import { emailKey } from './store.js';
+import { canonicalAddress } from '../address.js';
 import type { MailTransport } from './transport.js';
 
 export interface TestSendInput {
@@ -84,8 +84,8 @@ export async function sendTestMessage(input: TestSendInput): Promise<SendReport>
 }
 
 function findSubscriber(subscribers: readonly Subscriber[], address: string): Subscriber {
-  const key = emailKey(address);
-  const found = subscribers.find((s) => emailKey(s.email) === key);
+  const key = canonicalAddress(address);
+  const found = subscribers.find((s) => canonicalAddress(s.email) === key);
   if (!found) {
     throw new RolecastError('E_USAGE', `--as ${address} is not in the subscribers file`, {
       hint: 'give the address of a subscriber listed in --subscribers',
