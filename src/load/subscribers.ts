@@ -59,9 +59,11 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
   const entries = rows.map(({ cells }) => {
     const entry: Record<string, unknown> = {};
     columns.forEach((column, index) => {
-      const value = cells[index]?.trim();
-      if (value === undefined || value === '') return;
-      entry[column] = value; // a roles cell is split by the same rule as a roles string in JSON
+      const value = cells[index];
+      if (value === undefined || value.trim() === '') return;
+      // The address is checked as written: a control character at its edge is refused, not trimmed off.
+      // A roles cell is split by the same rule as a roles string in JSON.
+      entry[column] = column === 'email' ? value : value.trim();
     });
     return entry;
   });

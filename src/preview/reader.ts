@@ -40,7 +40,9 @@ export function readerMessage(
   if (kind === 'variant') {
     compiled = snapshot.compiled.get(key);
   } else {
-    const recipient = snapshot.plan?.recipients.find((r) => canonicalAddress(r.subscriber.email) === canonicalAddress(key));
+    const recipient = snapshot.plan?.recipients.find(
+      (r) => canonicalAddress(r.subscriber.email) === canonicalAddress(key),
+    );
     if (!recipient) return undefined;
     subscriber = recipient.subscriber;
     compiled = snapshot.compiled.get(recipient.variantId);

@@ -1,8 +1,8 @@
+import { canonicalAddress } from '../address.js';
 import { RolecastError } from '../errors.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { normaliseSegments, orphanWarnings, planRecipients } from '../send/plan.js';
-import { canonicalAddress } from '../address.js';
 import { type StateDb, suppressionChecker } from '../send/store.js';
 import { formatPlan, planWaves, type Wave } from './plan.js';
 import { sleep as realSleep, runSchedule, type ScheduleEvent, type ScheduleReport, type WaveResult } from './runner.js';

@@ -1,3 +1,4 @@
+import { canonicalAddress } from '../address.js';
 import { RolecastError } from '../errors.js';
 import { type AudiencePlan, planAudience } from '../group/index.js';
 import { displayPath } from '../load/_display.js';
@@ -6,7 +7,6 @@ import type { Subscriber } from '../model/subscriber.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import type { DeliveryStatus } from './ledger.js';
 import { createReport, type ReportBuilder, type SendMode } from './report.js';
-import { canonicalAddress } from '../address.js';
 
 /**
  * Pure planning for a send: who is in the chosen segments, who gets which variant, and who is

@@ -121,16 +121,32 @@ const STATUS_RANK: Record<string, number> = { sent: 2, failed: 1, deferred: 0 };
 function migrateAddressKeys(db: StateDb): void {
   if ((db.pragma('user_version', { simple: true }) as number) >= ADDRESS_KEYS_VERSION) return;
   db.transaction(() => {
-    const suppressions = db.prepare('SELECT rowid AS id, email FROM suppressions').all() as { id: number; email: string }[];
+    const suppressions = db.prepare('SELECT rowid AS id, email FROM suppressions').all() as {
+      id: number;
+      email: string;
+    }[];
     for (const row of suppressions) {
       const key = canonicalAddress(row.email);
       if (key === row.email) continue;
-      db.prepare('INSERT OR IGNORE INTO suppressions (email, reason, source, created_at) SELECT ?, reason, source, created_at FROM suppressions WHERE rowid = ?').run(key, row.id);
+      db.prepare(
+        'INSERT OR IGNORE INTO suppressions (email, reason, source, created_at) SELECT ?, reason, source, created_at FROM suppressions WHERE rowid = ?',
+      ).run(key, row.id);
       db.prepare('DELETE FROM suppressions WHERE rowid = ?').run(row.id);
     }
-    type Delivery = { id: number; issue_id: string; channel: string; email: string; status: string; updated_at: string };
-    const deliveries = db.prepare('SELECT rowid AS id, issue_id, channel, email, status, updated_at FROM deliveries').all() as Delivery[];
-    const find = db.prepare('SELECT rowid AS id, issue_id, channel, email, status, updated_at FROM deliveries WHERE issue_id = ? AND channel = ? AND email = ?');
+    type Delivery = {
+      id: number;
+      issue_id: string;
+      channel: string;
+      email: string;
+      status: string;
+      updated_at: string;
+    };
+    const deliveries = db
+      .prepare('SELECT rowid AS id, issue_id, channel, email, status, updated_at FROM deliveries')
+      .all() as Delivery[];
+    const find = db.prepare(
+      'SELECT rowid AS id, issue_id, channel, email, status, updated_at FROM deliveries WHERE issue_id = ? AND channel = ? AND email = ?',
+    );
     for (const row of deliveries) {
       const key = canonicalAddress(row.email);
       if (key === row.email) continue;
@@ -168,7 +184,12 @@ export function addSuppression(
   db.prepare(
     `INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (email) DO UPDATE SET reason = excluded.reason, source = excluded.source`,
-  ).run(canonicalAddress(email), details.reason ?? null, details.source ?? null, (details.now ?? new Date()).toISOString());
+  ).run(
+    canonicalAddress(email),
+    details.reason ?? null,
+    details.source ?? null,
+    (details.now ?? new Date()).toISOString(),
+  );
 }
 
 export function isSuppressed(db: StateDb, email: string): boolean {

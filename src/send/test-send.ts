@@ -1,3 +1,4 @@
+import { canonicalAddress } from '../address.js';
 import type { Environment } from '../config/env.js';
 import { RolecastError } from '../errors.js';
 import { EDITOR_VARIANT_ID, planAudience, type Variant } from '../group/index.js';
@@ -9,7 +10,6 @@ import { buildMailOptions, messageIdFor, randomSalt } from './message.js';
 import { createReport, type SendReport } from './report.js';
 import { classifyFailure } from './retry.js';
 import type { Compile } from './send-issue.js';
-import { canonicalAddress } from '../address.js';
 import type { MailTransport } from './transport.js';
 
 export interface TestSendInput {
