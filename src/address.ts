@@ -61,7 +61,6 @@ export function envelopeAddress(value: string): string {
 
 /** A non-ASCII local part can only travel to a server that offers SMTPUTF8 (RFC 6531). */
 export function needsSmtpUtf8(value: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
   return /[^\x00-\x7f]/.test(splitAddress(value.trim()).local);
 }
 
