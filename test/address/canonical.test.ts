@@ -92,6 +92,7 @@ describe('addressProblem: domains', () => {
     'ann@a..b',
     'ann@example.com.',
     'ann@1.2.3.4',
+    'ann@example.0x1f',
     'ann@xn--zz.com',
     'ann@exa_mple.com',
     'ann@exa mple.com',
