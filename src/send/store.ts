@@ -120,7 +120,9 @@ const STATUS_RANK: Record<string, number> = { sent: 2, failed: 1, deferred: 0 };
  */
 function migrateAddressKeys(db: StateDb): void {
   if ((db.pragma('user_version', { simple: true }) as number) >= ADDRESS_KEYS_VERSION) return;
+  // IMMEDIATE: two processes opening an old file at once migrate it one after the other.
   db.transaction(() => {
+    if ((db.pragma('user_version', { simple: true }) as number) >= ADDRESS_KEYS_VERSION) return;
     const suppressions = db.prepare('SELECT rowid AS id, email FROM suppressions').all() as {
       id: number;
       email: string;
@@ -159,7 +161,7 @@ function migrateAddressKeys(db: StateDb): void {
       db.prepare('UPDATE deliveries SET email = ? WHERE rowid = ?').run(key, row.id);
     }
     db.pragma(`user_version = ${ADDRESS_KEYS_VERSION}`);
-  })();
+  }).immediate();
 }
 
 /** Of two deliveries to one mailbox, "sent" always wins; otherwise the later record. */

@@ -146,11 +146,12 @@ describe('an address with a control character is refused before anything is sent
 });
 
 describe('a state file from before canonical addresses', () => {
-  it('is migrated once, keeping every suppression and every "sent"', async () => {
-    const f = await setup(['ann@xn--bcher-kva.de', 'bob@xn--bcher-kva.de', 'cy@xn--bcher-kva.de', 'dee@example.com']);
+  const LIST = ['ann@xn--bcher-kva.de', 'bob@xn--bcher-kva.de', 'cy@xn--bcher-kva.de', 'dee@example.com'];
+
+  /** Keys as the old code wrote them: trimmed and lower-cased, Unicode domains left Unicode. */
+  async function writeOldState(f: SendFixture): Promise<string> {
     const file = await statePath(f);
     const old = openStateDb(file);
-    // Keys as the old code wrote them: trimmed and lower-cased, Unicode domains left Unicode.
     const at = '2026-11-20T10:00:00.000Z';
     old
       .prepare('INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?)')
@@ -165,6 +166,27 @@ describe('a state file from before canonical addresses', () => {
     delivery.run('cy@bücher.de', 'sent', at);
     old.pragma('user_version = 0');
     old.close();
+    return file;
+  }
+
+  it('read without migrating (a dry run opens it read-only): old keys still match', async () => {
+    const f = await setup(LIST);
+    await writeOldState(f);
+    const report = await sendIssue({
+      issueDir: f.issueDir,
+      subscribersFile: f.subscribersFile,
+      cwd: f.dir,
+      env: sendEnv(server!.url()),
+      dryRun: true,
+    });
+    expect(report.total.planned).toBe(1);
+    expect(report.total.skipped.suppressed).toBe(1);
+    expect(report.total.skipped.alreadySent).toBe(2);
+  });
+
+  it('is migrated once, keeping every suppression and every "sent"', async () => {
+    const f = await setup(LIST);
+    const file = await writeOldState(f);
 
     const report = await send(f);
     expect(await recipients()).toEqual(['dee@example.com']);
