@@ -42,6 +42,7 @@ function messageOf(issue: z.core.$ZodIssue): string {
 }
 
 function defaultHint(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code === 'custom' && typeof issue.params?.hint === 'string') return issue.params.hint;
   if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) return 'add this field';
   if (issue.code === 'invalid_type') return `write it as a ${issue.expected}`;
   if (issue.code === 'invalid_value') return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;

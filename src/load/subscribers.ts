@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { canonicalAddress } from '../address.js';
 import type { Problem } from '../errors.js';
 import { type Subscriber, SubscriberSchema, SubscribersFileSchema } from '../model/subscriber.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
@@ -70,9 +71,11 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
   const entries = rows.map(({ cells }) => {
     const entry: Record<string, unknown> = {};
     columns.forEach((column, index) => {
-      const value = cells[index]?.trim();
-      if (value === undefined || value === '') return;
-      entry[column] = value; // a roles cell is split by the same rule as a roles string in JSON
+      const value = cells[index];
+      if (value === undefined || value.trim() === '') return;
+      // The address is checked as written: a control character at its edge is refused, not trimmed off.
+      // A roles cell is split by the same rule as a roles string in JSON.
+      entry[column] = column === 'email' ? value : value.trim();
     });
     return entry;
   });
@@ -212,7 +215,7 @@ function validateEntries(
       continue;
     }
     const subscriber = result.data;
-    const key = subscriber.email.toLowerCase();
+    const key = canonicalAddress(subscriber.email);
     const first = seen.get(key);
     if (first !== undefined) {
       problems.push({

@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { addressProblem } from '../address.js';
 
 /** Links in content may only be http(s) or mailto: anything else (javascript:, data:) is refused. */
 export const safeLink = z
@@ -43,12 +44,17 @@ export const headerSafe = z.string().refine((value) => !/[\r\n]/.test(value), {
   message: 'must not contain line breaks',
 });
 
+/**
+ * An address as the SMTP envelope will say it: checked as written (a control or invisible
+ * character anywhere is refused, never trimmed away), then trimmed. See src/address.ts.
+ */
 export const email = z
   .string()
-  .trim()
-  .refine((value) => /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\]+$/.test(value), {
-    message: 'is not a valid email address',
-  });
+  .superRefine((value, ctx) => {
+    const problem = addressProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { hint: problem.hint } });
+  })
+  .overwrite((value) => value.trim());
 
 function parsesAsUrl(value: string): boolean {
   try {

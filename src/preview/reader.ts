@@ -1,5 +1,6 @@
 import type { SendMailOptions } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { canonicalAddress } from '../address.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { readerFields } from '../render/fields.js';
@@ -39,7 +40,9 @@ export function readerMessage(
   if (kind === 'variant') {
     compiled = snapshot.compiled.get(key);
   } else {
-    const recipient = snapshot.plan?.recipients.find((r) => r.subscriber.email.toLowerCase() === key.toLowerCase());
+    const recipient = snapshot.plan?.recipients.find(
+      (r) => canonicalAddress(r.subscriber.email) === canonicalAddress(key),
+    );
     if (!recipient) return undefined;
     subscriber = recipient.subscriber;
     compiled = snapshot.compiled.get(recipient.variantId);

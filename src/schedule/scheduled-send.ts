@@ -1,9 +1,10 @@
+import { canonicalAddress } from '../address.js';
 import { formatProblem, RolecastError } from '../errors.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { printableLines } from '../printable.js';
 import { audienceWarnings, normaliseSegments, planRecipients } from '../send/plan.js';
-import { emailKey, type StateDb, suppressionChecker } from '../send/store.js';
+import { type StateDb, suppressionChecker } from '../send/store.js';
 import { formatPlan, planWaves, type Wave } from './plan.js';
 import { sleep as realSleep, runSchedule, type ScheduleEvent, type ScheduleReport, type WaveResult } from './runner.js';
 import { openWaveStore } from './store.js';
@@ -106,7 +107,7 @@ export async function scheduledSend(
   if (!deps.db) throw new Error('a scheduled send needs the state database');
   deps.onStart?.(waves);
 
-  const byEmail = new Map(subscribers.map((s) => [emailKey(s.email), s]));
+  const byEmail = new Map(subscribers.map((s) => [canonicalAddress(s.email), s]));
   const now = deps.now ?? (() => new Date());
   const report = await runSchedule({
     waves,
@@ -118,7 +119,7 @@ export async function scheduledSend(
     ...(options.signal ? { signal: options.signal } : {}),
     sendWave: (wave) =>
       deps.sendTo(
-        wave.emails.map((email) => byEmail.get(emailKey(email))!),
+        wave.emails.map((email) => byEmail.get(canonicalAddress(email))!),
         wave,
       ),
     onEvent: (event) => write(stdout, describe(event)),

@@ -2,8 +2,9 @@
  * The delivery ledger, keyed by (issue id, channel, address). The channel keeps a trial run to
  * the outbox from marking real subscribers as sent over SMTP.
  */
+import { canonicalAddress } from '../address.js';
 import type { Channel } from './channel.js';
-import { emailKey, type StateDb } from './store.js';
+import type { StateDb } from './store.js';
 
 export type { Channel } from './channel.js';
 
@@ -75,10 +76,16 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
   return {
     recorded() {
       const rows = selectAll.all(issueId, channel) as { email: string; status: DeliveryStatus }[];
-      return new Map(rows.map((r) => [r.email, r.status]));
+      // Keys canonicalised again, "sent" winning: a dry run may read an unmigrated state file read-only.
+      const recorded = new Map<string, DeliveryStatus>();
+      for (const row of rows) {
+        const key = canonicalAddress(row.email);
+        if (recorded.get(key) !== 'sent') recorded.set(key, row.status);
+      }
+      return recorded;
     },
     sentSince(since) {
-      return new Set(selectSentSince.all(issueId, channel, since) as string[]);
+      return new Set((selectSentSince.all(issueId, channel, since) as string[]).map(canonicalAddress));
     },
     unfinishedResend() {
       const run = selectRun.get(issueId, channel) as
@@ -92,7 +99,7 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
         ...entry,
         issueId,
         channel,
-        email: emailKey(entry.email),
+        email: canonicalAddress(entry.email),
         updatedAt: now().toISOString(),
       });
     },

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
+import { canonicalAddress, envelopeAddress } from '../address.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import type { PersonalisedMessage } from '../render/types.js';
@@ -23,7 +24,7 @@ export interface OutgoingMessage {
 export function messageIdFor(config: ResolvedConfig, issueId: string, email: string, salt = ''): string {
   // The list id keeps two lists on one sending domain from minting the same id for different messages.
   const hash = createHash('sha256')
-    .update(`${config.listId}\0${issueId}\0${email.toLowerCase()}\0${salt}`)
+    .update(`${config.listId}\0${issueId}\0${canonicalAddress(email)}\0${salt}`)
     .digest('base64url');
   const domain = config.sender.email.split('@')[1] ?? 'localhost';
   const slug = issueId.replace(/[^A-Za-z0-9.-]+/g, '-');
@@ -46,6 +47,8 @@ export function buildMailOptions(config: ResolvedConfig, message: OutgoingMessag
   };
   if (message.links.oneClick) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   const replyTo = config.replyTo;
+  // As written, with the domain in ASCII: what RCPT TO says and what the To header shows.
+  const to = { ...message.to, address: envelopeAddress(message.to.address) };
   assertHeaderSafe({
     ...headers,
     Subject: message.content.subject,
@@ -60,14 +63,14 @@ export function buildMailOptions(config: ResolvedConfig, message: OutgoingMessag
   // `raw` is what goes out; subject, date and headers repeat parts of it for readers such as the
   // preview, and nodemailer ignores them when `raw` is set.
   return {
-    envelope: { from: config.sender.email, to: [message.to.address] },
+    envelope: { from: config.sender.email, to: [to.address] },
     messageId: message.messageId,
     subject: message.content.subject,
     date: message.date,
     headers,
     raw: buildMime({
       from: { name: config.sender.name, address: config.sender.email },
-      to: message.to,
+      to,
       replyTo,
       subject: message.content.subject,
       messageId: message.messageId,

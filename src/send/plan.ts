@@ -1,3 +1,4 @@
+import { canonicalAddress } from '../address.js';
 import { type Problem, RolecastError } from '../errors.js';
 import { auditProject } from '../group/audit.js';
 import { type AudiencePlan, planAudience } from '../group/index.js';
@@ -6,7 +7,6 @@ import type { Subscriber } from '../model/subscriber.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import type { DeliveryStatus } from './ledger.js';
 import { createReport, type ReportBuilder, type SendMode } from './report.js';
-import { emailKey } from './store.js';
 
 /**
  * Pure planning for a send: who is in the chosen segments, who gets which variant, and who is
@@ -31,7 +31,7 @@ export interface AudienceFilter {
 export interface PlanOptions extends AudienceFilter {
   recorded: ReadonlyMap<string, DeliveryStatus>;
   resend: boolean;
-  /** With `resend`: addresses the unfinished resend being resumed already reached (emailKey form). */
+  /** With `resend`: addresses the unfinished resend being resumed already reached (canonicalAddress form). */
   alreadyResent?: ReadonlySet<string> | undefined;
   retryFailed: boolean;
   mode: SendMode;
@@ -68,10 +68,10 @@ export function planRecipients(
   subscribers: readonly Subscriber[],
   filter: AudienceFilter,
 ): AudiencePlan {
-  const only = filter.onlyEmails && new Set([...filter.onlyEmails].map(emailKey));
+  const only = filter.onlyEmails && new Set([...filter.onlyEmails].map(canonicalAddress));
   const chosen =
     filter.segments.length || only
-      ? subscribers.filter((s) => inSegments(s, filter.segments) && (!only || only.has(emailKey(s.email))))
+      ? subscribers.filter((s) => inSegments(s, filter.segments) && (!only || only.has(canonicalAddress(s.email))))
       : subscribers;
   return planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], chosen, filter.isSuppressed);
 }
@@ -86,7 +86,7 @@ export function planDelivery(project: Project, subscribers: readonly Subscriber[
   }
   const toSend: DeliveryPlan['toSend'] = [];
   for (const recipient of audience.recipients) {
-    const key = emailKey(recipient.subscriber.email);
+    const key = canonicalAddress(recipient.subscriber.email);
     const status = options.recorded.get(key);
     const roles = segmentRoles(recipient.subscriber, options.segments);
     if (status === 'sent' && (!options.resend || options.alreadyResent?.has(key))) {

@@ -93,8 +93,8 @@ function oneLine(text: string): string {
 /**
  * What makes two permanent refusals "the same reply" when looking for a run of them: the reply with
  * any address taken out. Undefined for replies whose enhanced status code (RFC 3463) says they are
- * about the reader's mailbox — X.1.x addressing (bar X.1.7/X.1.8, the sender's address) and X.2.x
- * mailbox status — so a list with several dead addresses in a row is never mistaken for a refused
+ * about the reader's mailbox — X.1.x addressing (bar X.1.7/X.1.8, the sender's address), X.2.x
+ * mailbox status and X.6.7 (a non-ASCII address the path cannot carry) — so a list with several dead addresses in a row is never mistaken for a refused
  * account.
  */
 export function refusalKey(failure: DeliveryFailure): string | undefined {
@@ -103,6 +103,7 @@ export function refusalKey(failure: DeliveryFailure): string | undefined {
     const subject = Number(enhanced[1]);
     const detail = Number(enhanced[2]);
     if (subject === 2 || (subject === 1 && detail !== 7 && detail !== 8)) return undefined;
+    if (subject === 6 && detail === 7) return undefined; // a non-ASCII recipient address (RFC 6531)
   }
   const text = failure.response.replace(/<[^<>]*>|[^\s<>]+@[^\s<>]+/g, '<address>').toLowerCase();
   return `${failure.responseCode ?? ''} ${text}`;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { canonicalAddress } from '../address.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 
@@ -86,6 +87,7 @@ export function openStateDb(file: string, options: { readonly?: boolean } = {}):
     db.pragma('wal_autocheckpoint = 10000');
     db.exec(SCHEMA);
     addMissingColumns(db);
+    migrateAddressKeys(db);
     return db;
   } catch (cause) {
     throw new RolecastError('E_INVALID', `the send state file ${file} could not be opened`, {
@@ -105,9 +107,67 @@ export function openExistingStateDb(file: string): StateDb | undefined {
   return undefined;
 }
 
-/** Addresses are compared case-insensitively everywhere, as the subscribers loader does. */
-export function emailKey(email: string): string {
-  return email.trim().toLowerCase();
+/** Schema version: 1 = suppression and delivery keys are in `canonicalAddress` form. */
+const ADDRESS_KEYS_VERSION = 1;
+
+const STATUS_RANK: Record<string, number> = { sent: 2, failed: 1, deferred: 0 };
+
+/**
+ * State files written before addresses had one canonical form hold keys that were only trimmed and
+ * lower-cased: a Unicode domain stays Unicode there, so the punycode spelling of the same mailbox
+ * would miss its suppression or its "sent" row. Rewrites those keys once; where two old keys become
+ * one, the suppression is kept, and of two deliveries the "sent" one (else the latest) wins.
+ */
+function migrateAddressKeys(db: StateDb): void {
+  if ((db.pragma('user_version', { simple: true }) as number) >= ADDRESS_KEYS_VERSION) return;
+  // IMMEDIATE: two processes opening an old file at once migrate it one after the other.
+  db.transaction(() => {
+    if ((db.pragma('user_version', { simple: true }) as number) >= ADDRESS_KEYS_VERSION) return;
+    const suppressions = db.prepare('SELECT rowid AS id, email FROM suppressions').all() as {
+      id: number;
+      email: string;
+    }[];
+    for (const row of suppressions) {
+      const key = canonicalAddress(row.email);
+      if (key === row.email) continue;
+      db.prepare(
+        'INSERT OR IGNORE INTO suppressions (email, reason, source, created_at) SELECT ?, reason, source, created_at FROM suppressions WHERE rowid = ?',
+      ).run(key, row.id);
+      db.prepare('DELETE FROM suppressions WHERE rowid = ?').run(row.id);
+    }
+    type Delivery = {
+      id: number;
+      issue_id: string;
+      channel: string;
+      email: string;
+      status: string;
+      updated_at: string;
+    };
+    const deliveries = db
+      .prepare('SELECT rowid AS id, issue_id, channel, email, status, updated_at FROM deliveries')
+      .all() as Delivery[];
+    const find = db.prepare(
+      'SELECT rowid AS id, issue_id, channel, email, status, updated_at FROM deliveries WHERE issue_id = ? AND channel = ? AND email = ?',
+    );
+    for (const row of deliveries) {
+      const key = canonicalAddress(row.email);
+      if (key === row.email) continue;
+      const other = find.get(row.issue_id, row.channel, key) as Delivery | undefined;
+      if (other && !outranks(row, other)) {
+        db.prepare('DELETE FROM deliveries WHERE rowid = ?').run(row.id);
+        continue;
+      }
+      if (other) db.prepare('DELETE FROM deliveries WHERE rowid = ?').run(other.id);
+      db.prepare('UPDATE deliveries SET email = ? WHERE rowid = ?').run(key, row.id);
+    }
+    db.pragma(`user_version = ${ADDRESS_KEYS_VERSION}`);
+  }).immediate();
+}
+
+/** Of two deliveries to one mailbox, "sent" always wins; otherwise the later record. */
+function outranks(a: { status: string; updated_at: string }, b: { status: string; updated_at: string }): boolean {
+  const rank = (STATUS_RANK[a.status] ?? 0) - (STATUS_RANK[b.status] ?? 0);
+  return rank !== 0 ? rank > 0 : a.updated_at > b.updated_at;
 }
 
 export interface Suppression {
@@ -126,11 +186,16 @@ export function addSuppression(
   db.prepare(
     `INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (email) DO UPDATE SET reason = excluded.reason, source = excluded.source`,
-  ).run(emailKey(email), details.reason ?? null, details.source ?? null, (details.now ?? new Date()).toISOString());
+  ).run(
+    canonicalAddress(email),
+    details.reason ?? null,
+    details.source ?? null,
+    (details.now ?? new Date()).toISOString(),
+  );
 }
 
 export function isSuppressed(db: StateDb, email: string): boolean {
-  return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(emailKey(email)) !== undefined;
+  return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(canonicalAddress(email)) !== undefined;
 }
 
 /**
@@ -141,8 +206,9 @@ export function suppressionChecker(db: StateDb | undefined): (email: string) => 
   if (!db) return () => false;
   const rows = db.prepare('SELECT email FROM suppressions').pluck().all() as string[];
   if (rows.length === 0) return () => false;
-  const set = new Set(rows);
-  return (email) => set.has(emailKey(email));
+  // Canonicalised again: a read-only state file written before the key migration may hold old keys.
+  const set = new Set(rows.map(canonicalAddress));
+  return (email) => set.has(canonicalAddress(email));
 }
 
 /**

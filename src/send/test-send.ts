@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { canonicalAddress } from '../address.js';
 import type { Environment } from '../config/env.js';
 import { RolecastError } from '../errors.js';
 import { EDITOR_VARIANT_ID, planAudience, type Variant } from '../group/index.js';
@@ -10,7 +11,6 @@ import { buildMailOptions, messageIdFor, randomSalt } from './message.js';
 import { createReport, type SendReport } from './report.js';
 import { classifyFailure } from './retry.js';
 import type { Compile } from './send-issue.js';
-import { emailKey } from './store.js';
 import { createOutboxTransport, createSmtpTransport, type MailTransport, readDkim } from './transport.js';
 
 export interface TestSendInput {
@@ -109,8 +109,8 @@ export async function testTransport(project: Project, env: Environment, cwd: str
 }
 
 function findSubscriber(subscribers: readonly Subscriber[], address: string): Subscriber {
-  const key = emailKey(address);
-  const found = subscribers.find((s) => emailKey(s.email) === key);
+  const key = canonicalAddress(address);
+  const found = subscribers.find((s) => canonicalAddress(s.email) === key);
   if (!found) {
     throw new RolecastError('E_USAGE', `--as ${address} is not in the subscribers file`, {
       hint: 'give the address of a subscriber listed in --subscribers',

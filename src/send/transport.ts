@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { isLoopbackHost } from '../_loopback.js';
+import { canonicalAddress, needsSmtpUtf8 } from '../address.js';
 import type { Environment } from '../config/env.js';
 import { redactUrl } from '../config/env.js';
 import { RolecastError } from '../errors.js';
@@ -66,7 +68,16 @@ export interface SmtpSettings {
 export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   const parsed = parseSmtpUrl(settings.url);
   const shown = redactUrl(settings.url);
-  const transporter: Transporter = nodemailer.createTransport(smtpPoolOptions(parsed, settings));
+  const options = smtpPoolOptions(parsed, settings);
+  const transporter: Transporter = nodemailer.createTransport(options);
+  let smtpUtf8: Promise<boolean> | undefined;
+  const offersSmtpUtf8 = () => {
+    smtpUtf8 ??= probeSmtpUtf8(options).catch((error: unknown) => {
+      smtpUtf8 = undefined; // a failed probe is retried with the message, like any connection error
+      throw error;
+    });
+    return smtpUtf8;
+  };
   return {
     kind: 'smtp',
     destination: shown,
@@ -77,14 +88,50 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
         throw verifyError(error, `${parsed.host}:${parsed.port}`, parsed.auth?.user);
       }
     },
-    async send(options) {
-      const info = (await transporter.sendMail(options)) as { response?: string };
+    async send(mail) {
+      // nodemailer would put a non-ASCII local part into RCPT TO as raw 8-bit bytes whether or
+      // not the server offers SMTPUTF8; refuse that reader instead, before anything is sent.
+      if (envelopeRecipients(mail).some(needsSmtpUtf8) && !(await offersSmtpUtf8())) throw smtpUtf8Refusal();
+      const info = (await transporter.sendMail(mail)) as { response?: string };
       return { response: String(info.response ?? '250 OK') };
     },
     async close() {
       transporter.close();
     },
   };
+}
+
+function envelopeRecipients(mail: SendMailOptions): string[] {
+  const to = mail.envelope && typeof mail.envelope === 'object' ? mail.envelope.to : mail.to;
+  const list: unknown[] = [to ?? []].flat(2);
+  return list.map((entry) =>
+    typeof entry === 'object' && entry !== null && 'address' in entry ? String(entry.address) : String(entry),
+  );
+}
+
+/** Whether the server's EHLO reply (after STARTTLS, when offered) lists SMTPUTF8: one short connection. */
+function probeSmtpUtf8(options: ReturnType<typeof smtpPoolOptions>): Promise<boolean> {
+  const connection = new SMTPConnection(options);
+  return new Promise((resolve, reject) => {
+    connection.once('error', reject);
+    connection.once('end', () => reject(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' })));
+    connection.connect((error) => {
+      if (error) return reject(error);
+      const ehlo = typeof connection.lastServerResponse === 'string' ? connection.lastServerResponse : '';
+      resolve(/[ -]SMTPUTF8\b/im.test(ehlo));
+      connection.quit();
+    });
+  });
+}
+
+/** A per-reader permanent failure; 5.6.7 is RFC 6531's status for "non-ASCII address not permitted". */
+function smtpUtf8Refusal(): Error {
+  return Object.assign(
+    new Error(
+      'not sent (5.6.7): the address has non-ASCII characters before the @ and the SMTP server does not offer SMTPUTF8 — send through a server that supports SMTPUTF8, or ask the reader for an ASCII address',
+    ),
+    { code: 'ESMTPUTF8' },
+  );
 }
 
 /** The nodemailer pool options for a parsed SMTP URL: pure, so the settings can be checked in tests. */
@@ -210,7 +257,7 @@ export function createOutboxTransport(
 
 /** A file name from an address, with a short hash when characters had to be replaced. */
 export function fileNameFor(address: string): string {
-  const lower = address.toLowerCase();
+  const lower = canonicalAddress(address);
   const safe = lower.replace(/[^a-z0-9@._+-]/g, '_');
   if (safe === lower) return safe;
   return `${safe}-${createHash('sha256').update(lower).digest('hex').slice(0, 8)}`;

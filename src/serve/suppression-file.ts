@@ -1,3 +1,4 @@
+import { addressProblem } from '../address.js';
 import type { Problem } from '../errors.js';
 import { parseCsv as csvRows } from '../load/_csv.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
@@ -48,6 +49,8 @@ function accept(
 ): void {
   const parsed = typeof raw === 'string' ? emailSchema.safeParse(raw) : undefined;
   if (!parsed?.success) {
+    // A control or invisible character is named by code point, never echoed.
+    const problem = typeof raw === 'string' ? addressProblem(raw) : undefined;
     out.problems.push({
       severity: 'error',
       file,
@@ -56,7 +59,9 @@ function accept(
       message:
         raw === undefined || raw === ''
           ? 'no address found in this row'
-          : `"${String(raw)}" is not a valid email address`,
+          : problem?.hint
+            ? `the address ${problem.message}`
+            : `"${String(raw)}" is not a valid email address`,
       hint: 'fix or remove the row; the other rows were read',
     });
     return;
@@ -155,7 +160,7 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
   let body = rows.slice(1);
   if (addressColumn < 0) {
     // No header: a plain list of addresses, one per line.
-    if (!emailSchema.safeParse(header.cells[0]?.trim() ?? '').success) {
+    if (!emailSchema.safeParse(header.cells[0] ?? '').success) {
       out.problems.push({
         severity: 'error',
         file,
@@ -170,7 +175,9 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
   }
   for (const row of body) {
     const reason = reasonColumn >= 0 ? row.cells[reasonColumn] : undefined;
-    accept(row.cells[addressColumn]?.trim(), reason, row.line, file, defaultReason, out);
+    // Not trimmed here: the address is checked as written, so an invisible character at its edge is reported.
+    const cell = row.cells[addressColumn];
+    accept(cell?.trim() === '' ? '' : cell, reason, row.line, file, defaultReason, out);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { canonicalAddress } from '../address.js';
 
 /**
  * Unsubscribe tokens: `base64url(payload).base64url(hmac)`, where the payload binds the address
@@ -14,7 +15,7 @@ export interface TokenClaims {
 const VERSION = 'v1';
 
 export function signToken(claims: TokenClaims, secret: string): string {
-  const payload = Buffer.from(JSON.stringify([VERSION, claims.listId, claims.email.toLowerCase()])).toString(
+  const payload = Buffer.from(JSON.stringify([VERSION, claims.listId, canonicalAddress(claims.email)])).toString(
     'base64url',
   );
   return `${payload}.${mac(payload, secret)}`;

@@ -61,6 +61,8 @@ export interface SmtpServerOptions {
   faults?: SmtpFaults;
   /** Discard messages instead of keeping them (benchmark sink). */
   discard?: boolean;
+  /** false: leave SMTPUTF8 out of the EHLO reply, as a server without RFC 6531 support does. */
+  smtpUtf8?: boolean;
 }
 
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
@@ -76,6 +78,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     allowInsecureAuth: true,
     logger: false,
     size: 10 * 1024 * 1024,
+    hideSMTPUTF8: options.smtpUtf8 === false,
     onConnect(_session, callback) {
       counts.connections++;
       callback();

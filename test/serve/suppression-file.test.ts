@@ -56,7 +56,7 @@ describe('parseSuppressionFile: the shapes providers export', () => {
     ]);
     expect(result.problems.map((p) => [p.line, p.message])).toEqual([
       [3, '"not-an-address" is not a valid email address'],
-      [5, '"multi\nline" is not a valid email address'],
+      [5, 'the address contains the invisible or control character U+000A at position 6'],
       [7, 'no address found in this row'],
     ]);
   });
