@@ -2,6 +2,7 @@ import { readEnvironment } from '../config/env.js';
 import { EXIT, formatProblem, RolecastError } from '../errors.js';
 import { loadProject } from '../load/project.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
+import { applyUnsubscribeJournal } from '../send/journal.js';
 import { type Channel, openLedger } from '../send/ledger.js';
 import { acquireSendLock, type SendLock } from '../send/lock.js';
 import { ACCOUNT_REFUSED_HINT } from '../send/report.js';
@@ -62,6 +63,8 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
   let resendSince: string | undefined;
   try {
     if (db && !options.dryRun) {
+      // Journaled unsubscribes count before the waves are planned (each wave applies later ones).
+      applyUnsubscribeJournal(db);
       lock = acquireSendLock(db, project.issue.id, { now: send.now, breakLock: send.breakLock });
       const holder = lock.tookOverFrom;
       if (holder) send.log?.(`--break-lock: took over the send lock of pid ${holder.pid} on ${holder.host}`);

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { formatProblem, RolecastError } from '../errors.js';
 import { loadProject, type Project } from '../load/project.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
+import { applyUnsubscribeJournal } from './journal.js';
 import { type Channel, openLedger } from './ledger.js';
 import { acquireSendLock } from './lock.js';
 import { messageIdFor } from './message.js';
@@ -133,6 +134,8 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
   let transport: MailTransport | undefined;
   let lock: ReturnType<typeof acquireSendLock> | undefined;
   try {
+    // Unsubscribes the endpoint could only journal (database busy) count before anyone is planned.
+    applyUnsubscribeJournal(db);
     if (!options.partOfRun) {
       lock = acquireSendLock(db, issue.id, { now, breakLock: options.breakLock });
       const holder = lock.tookOverFrom;
