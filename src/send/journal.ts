@@ -66,7 +66,8 @@ export function appendToJournal(file: string, entry: JournalEntry): void {
 }
 
 function appendLine(file: string, line: string): { dev: number; ino: number } {
-  const fd = openSync(file, 'a+');
+  // Addresses are personal data: the journal is readable by its owner only.
+  const fd = openSync(file, 'a+', 0o600);
   try {
     const { size, dev, ino } = fstatSync(fd);
     // A line cut short by a crash must not swallow this one: start on a fresh line.

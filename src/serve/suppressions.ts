@@ -21,7 +21,7 @@ export type AddOutcome = 'added' | 'already' | 'journaled';
 export interface SuppressionList {
   isSuppressed(email: string): boolean;
   /** Records the address, keeping an existing record. Throws only when it was recorded nowhere. */
-  add(email: string, details: SuppressionDetails): void | AddOutcome | Promise<AddOutcome>;
+  add(email: string, details: SuppressionDetails): AddOutcome | undefined | Promise<AddOutcome>;
   /** Applies journaled unsubscribes once the database takes writes; undefined while it still does not. */
   replayPending?(): ReplayResult | undefined;
   /** Where unsubscribes go when the database cannot take them. */

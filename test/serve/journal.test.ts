@@ -103,7 +103,7 @@ const journalLines = () =>
 
 describe('one-click POST while the state database is locked', () => {
   it('waits without blocking other requests, then journals the address and answers 200', async () => {
-    await start({ writeWaitMs: 1_500 });
+    await start({ writeWaitMs: 3_000 });
     lock();
     let answered = false;
     const pending = oneClick(READER).then((response) => {
@@ -139,7 +139,7 @@ describe('one-click POST while the state database is locked', () => {
     expect((await oneClick(READER)).status).toBe(200);
     expect(journalFiles()).not.toEqual([]);
     unlock();
-    for (let i = 0; i < 200 && !suppressed().includes(READER); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400 && !suppressed().includes(READER); i++) await new Promise((r) => setTimeout(r, 25));
     expect(suppressed()).toEqual([READER]);
     expect(journalFiles()).toEqual([]);
   });
