@@ -169,6 +169,25 @@ describe('one-click POST while the state database is locked', () => {
     expect(existsSync(journal)).toBe(false);
   });
 
+  it('journals at once, without waiting, when the database is read-only', async () => {
+    const readonly = openStateDb(stateFile, { readonly: true });
+    try {
+      // A wait this long would outlast the test's own timeout: only an immediate fallback passes.
+      server = await startUnsubscribeServer({
+        config,
+        secret: SECRET,
+        suppressions: stateSuppressionList(readonly, { writeWaitMs: 120_000 }),
+        port: 0,
+      });
+      expect((await oneClick(READER)).status).toBe(200);
+      expect(journalLines().map((line) => line.email)).toEqual([READER]);
+    } finally {
+      await server?.close();
+      server = undefined;
+      readonly.close();
+    }
+  });
+
   it('answers 503 with Retry-After, never a false 200, when the journal cannot be written either', async () => {
     await start();
     mkdirSync(journal); // a directory where the journal file should be: nothing can be appended
