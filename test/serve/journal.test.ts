@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { ResolvedConfig } from '../../src/config/schema.js';
+import { runScheduledSendCommand } from '../../src/schedule/index.js';
 import { sendIssue } from '../../src/send/index.js';
 import { appendToJournal } from '../../src/send/journal.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
@@ -19,7 +20,7 @@ import {
 } from '../../src/serve/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
 import { runCli } from '../helpers/cli.js';
-import { type TempProject, tempProject } from '../helpers/project.js';
+import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
 
 /**
  * An unsubscribe is never lost: when the state database is locked by another program, the
@@ -186,6 +187,38 @@ describe('one-click POST while the state database is locked', () => {
       server = undefined;
       readonly.close();
     }
+  });
+
+  it('a scheduled send applies the journal before it plans its waves', async () => {
+    appendToJournal(journal, {
+      email: READER,
+      reason: 'unsubscribe',
+      source: 'one-click',
+      at: new Date().toISOString(),
+    });
+    const streams = captureStreams();
+    const code = await runScheduledSendCommand({
+      send: {
+        issueDir: 'issues/2026-W48',
+        subscribersFile: 'subscribers.example.json',
+        cwd: project.dir,
+        env: { ROLECAST_SECRET: SECRET },
+        outbox: 'outbox',
+      },
+      at: '2026-01-05T08:00Z',
+      local: false,
+      sendMissed: true,
+      dryRun: false,
+      stdout: streams.stdout,
+      printReport: () => {},
+    });
+    expect(code, streams.out).toBe(0);
+    const files = await readdir(project.path('outbox'));
+    expect(files).not.toContain(`${READER}.eml`);
+    // The whole schedule was planned without the address: everyone planned got the issue.
+    const run = db.prepare("SELECT planned FROM runs WHERE channel = 'outbox'").get() as { planned: number };
+    expect(run.planned).toBe(files.filter((name) => name.endsWith('.eml')).length);
+    expect(suppressed()).toEqual([READER]);
   });
 
   it('answers 503 with Retry-After, never a false 200, when the journal cannot be written either', async () => {
