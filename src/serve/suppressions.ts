@@ -24,8 +24,6 @@ export interface SuppressionList {
   add(email: string, details: SuppressionDetails): AddOutcome | undefined | Promise<AddOutcome>;
   /** Applies journaled unsubscribes once the database takes writes; undefined while it still does not. */
   replayPending?(): ReplayResult | undefined;
-  /** Where unsubscribes go when the database cannot take them. */
-  journal?: string;
 }
 
 export interface SuppressionEntry {
@@ -65,7 +63,6 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
     }
   };
   return {
-    journal,
     isSuppressed: (email) => isSuppressed(db, email),
     replayPending,
     async add(email, details) {
