@@ -3,6 +3,7 @@ import { EXIT, formatProblem, RolecastError } from '../errors.js';
 import { loadProject } from '../load/project.js';
 import { deliveryChannel } from '../send/channel.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
+import { applyUnsubscribeJournal } from '../send/journal.js';
 import { openLedger } from '../send/ledger.js';
 import { acquireSendLock, type SendLock } from '../send/lock.js';
 import { ACCOUNT_REFUSED_HINT } from '../send/report.js';
@@ -69,6 +70,8 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
   let resendSince: string | undefined;
   try {
     if (db && !options.dryRun) {
+      // Journaled unsubscribes count before the waves are planned (each wave applies later ones).
+      applyUnsubscribeJournal(db);
       lock = acquireSendLock(db, project.issue.id, { now: send.now, breakLock: send.breakLock });
       const holder = lock.tookOverFrom;
       if (holder) send.log?.(`--break-lock: took over the send lock of pid ${holder.pid} on ${holder.host}`);

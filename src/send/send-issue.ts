@@ -5,6 +5,7 @@ import { displayPath } from '../load/_display.js';
 import { loadProject, type Project } from '../load/project.js';
 import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
+import { applyUnsubscribeJournal } from './journal.js';
 import { openLedger } from './ledger.js';
 import { acquireSendLock } from './lock.js';
 import { messageIdFor } from './message.js';
@@ -145,6 +146,8 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
   let transport: MailTransport | undefined;
   let lock: ReturnType<typeof acquireSendLock> | undefined;
   try {
+    // Unsubscribes the endpoint could only journal (database busy) count before anyone is planned.
+    applyUnsubscribeJournal(db);
     if (!options.partOfRun) {
       lock = acquireSendLock(db, issue.id, { now, breakLock: options.breakLock });
       const holder = lock.tookOverFrom;

@@ -1,18 +1,28 @@
 /** The unsubscribe endpoint and the suppression list it writes to. */
+
+export { applyUnsubscribeJournal, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
 export { isOneClickBody, readBoundedBody } from './body.js';
+export { type ConnectionCap, capConnections } from './connections.js';
 export { escapeHtml, maskEmail } from './pages.js';
 export {
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_CONNECTIONS,
   DEFAULT_PORT,
+  DEFAULT_REPLAY_INTERVAL_MS,
+  DEFAULT_TIMEOUTS,
   endpointPath,
+  type ServerTimeouts,
   startUnsubscribeServer,
   type UnsubscribeServer,
   type UnsubscribeServerOptions,
 } from './server.js';
 export { type ImportedAddress, parseSuppressionFile, type SuppressionFileResult } from './suppression-file.js';
 export {
+  type AddOutcome,
   addSuppressions,
+  DEFAULT_WRITE_WAIT_MS,
   listSuppressions,
+  type StateSuppressionOptions,
   type SuppressionDetails,
   type SuppressionEntry,
   type SuppressionList,

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import { type TokenClaims, verifyToken } from '../unsubscribe/token.js';
 import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
+import { capConnections } from './connections.js';
 import { confirmPage, donePage, errorPage, maskEmail } from './pages.js';
 import type { SuppressionList } from './suppressions.js';
 
@@ -23,6 +24,23 @@ export interface UnsubscribeServerOptions {
   maxBodyBytes?: number;
   log?: (line: string) => void;
   now?: () => Date;
+  /** Connection timeouts; the defaults suit a public endpoint, tests shorten them. */
+  timeouts?: Partial<ServerTimeouts>;
+  /** Open connections at most; at the cap the longest-idle ones are closed to make room. */
+  maxConnections?: number;
+  /** How often journaled unsubscribes are retried into the database, ms. */
+  replayIntervalMs?: number;
+}
+
+export interface ServerTimeouts {
+  /** From connecting to the end of the request headers: cuts off clients that trickle them. */
+  headersMs: number;
+  /** From connecting to the end of the request body. */
+  requestMs: number;
+  /** How long an idle keep-alive connection stays open after a response. */
+  keepAliveMs: number;
+  /** A connection with no traffic at all for this long is closed. */
+  idleMs: number;
 }
 
 export interface UnsubscribeServer {
@@ -35,6 +53,16 @@ export interface UnsubscribeServer {
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024;
+export const DEFAULT_TIMEOUTS: ServerTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+  idleMs: 15_000,
+};
+export const DEFAULT_MAX_CONNECTIONS = 256;
+export const DEFAULT_REPLAY_INTERVAL_MS = 30_000;
+/** Seconds a client is asked to wait when an unsubscribe could be recorded nowhere. */
+const RETRY_AFTER_SECONDS = 60;
 const DEFAULT_PATH = '/unsubscribe';
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -57,17 +85,27 @@ export function endpointPath(unsubscribeUrl: string | undefined): string {
 export async function startUnsubscribeServer(options: UnsubscribeServerOptions): Promise<UnsubscribeServer> {
   const path = endpointPath(options.config.urls.unsubscribe);
   const handler = createHandler({ ...options, path });
-  const server = createServer((request, response) => {
-    handler(request, response).catch((error: unknown) => {
-      options.log?.(`unsubscribe endpoint error: ${error instanceof Error ? error.message : String(error)}`);
-      if (!response.headersSent)
-        send(response, 500, errorPage(options.config.brand.name, 'Something went wrong', 'Please try again later.'));
-      else response.destroy();
-    });
-  });
-  // Slow clients cannot hold connections open for long.
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 5_000;
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: Math.max(timeouts.requestMs, timeouts.headersMs),
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // Node checks the headers and request timeouts only this often (30 s by default).
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(timeouts.headersMs / 4))),
+    },
+    (request, response) => {
+      handler(request, response).catch((error: unknown) => {
+        options.log?.(`unsubscribe endpoint error: ${errorMessage(error)}`);
+        if (!response.headersSent)
+          send(response, 500, errorPage(options.config.brand.name, 'Something went wrong', 'Please try again later.'));
+        else response.destroy();
+      });
+    },
+  );
+  // No callback: a connection silent for this long is destroyed.
+  server.setTimeout(timeouts.idleMs);
+  capConnections(server, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -83,16 +121,37 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
   });
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  const replay = () => replayPending(options);
+  replay();
+  const timer = setInterval(replay, options.replayIntervalMs ?? DEFAULT_REPLAY_INTERVAL_MS);
+  timer.unref();
   return {
     url: `http://${shownHost}:${port}${path}`,
     port,
     path,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        clearInterval(timer);
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
   };
+}
+
+/** Moves journaled unsubscribes into the database when it takes writes again; quiet while it does not. */
+function replayPending(options: UnsubscribeServerOptions): void {
+  try {
+    const result = options.suppressions.replayPending?.();
+    if (result?.read) options.log?.(`applied ${result.read} journaled unsubscribe(s) (${result.added} new)`);
+    if (result?.unreadable)
+      options.log?.(`skipped ${result.unreadable} unreadable journal line(s), left by an interrupted write`);
+  } catch (error) {
+    options.log?.(`the unsubscribe journal could not be applied yet: ${errorMessage(error)}`);
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -153,10 +212,32 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
       );
     }
     // A replay, or an address already suppressed for a bounce, keeps its first record.
-    if (!options.suppressions.isSuppressed(claims.email)) {
-      options.suppressions.add(claims.email, { reason: 'unsubscribe', source: 'one-click', now: now() });
-      options.log?.(`unsubscribed ${maskEmail(claims.email)}`);
+    let outcome: Awaited<ReturnType<SuppressionList['add']>>;
+    try {
+      outcome = await options.suppressions.add(claims.email, {
+        reason: 'unsubscribe',
+        source: 'one-click',
+        now: now(),
+      });
+    } catch (error) {
+      // Recorded nowhere: never claim success, so the reader or provider tries again.
+      options.log?.(`could not record the unsubscribe of ${maskEmail(claims.email)}: ${errorMessage(error)}`);
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      return send(
+        response,
+        503,
+        errorPage(
+          brand,
+          'Please try again',
+          'Your request could not be recorded just now. Please try again in a minute.',
+        ),
+      );
     }
+    if (outcome === 'journaled')
+      options.log?.(
+        `the state database is busy: unsubscribed ${maskEmail(claims.email)} in the journal, applied later`,
+      );
+    else if (outcome !== 'already') options.log?.(`unsubscribed ${maskEmail(claims.email)}`);
     return send(response, 200, donePage(brand, claims.email));
   };
 }

@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
+import { canonicalAddress } from '../address.js';
+import { appendToJournal, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
 import { addSuppression, isSuppressed, type StateDb } from '../send/store.js';
 
 /**
  * The suppression list as the endpoint and `rolecast suppress` see it: the `suppressions` table
  * of the send state file, through the send stage's own helpers, so `send` skips every address
- * added here.
+ * added here. When the database cannot be written (another program holds it locked, or it is
+ * read-only), an unsubscribe goes to the journal beside it and is applied later.
  */
 
 export interface SuppressionDetails {
@@ -12,9 +16,15 @@ export interface SuppressionDetails {
   now?: Date;
 }
 
+/** `added`: newly suppressed; `already`: it was; `journaled`: recorded in the journal, applied later. */
+export type AddOutcome = 'added' | 'already' | 'journaled';
+
 export interface SuppressionList {
   isSuppressed(email: string): boolean;
-  add(email: string, details: SuppressionDetails): void;
+  /** Records the address, keeping an existing record. Throws only when it was recorded nowhere. */
+  add(email: string, details: SuppressionDetails): AddOutcome | undefined | Promise<AddOutcome>;
+  /** Applies journaled unsubscribes once the database takes writes; undefined while it still does not. */
+  replayPending?(): ReplayResult | undefined;
 }
 
 export interface SuppressionEntry {
@@ -24,11 +34,78 @@ export interface SuppressionEntry {
   createdAt: string;
 }
 
-export function stateSuppressionList(db: StateDb): SuppressionList {
+export interface StateSuppressionOptions {
+  /** How long a write keeps retrying a locked or busy database before it journals, ms. */
+  writeWaitMs?: number;
+  /** The journal file; beside the database by default. */
+  journal?: string;
+}
+
+export const DEFAULT_WRITE_WAIT_MS = 5_000;
+
+/**
+ * The endpoint's list. It sets the connection's busy timeout to zero and waits for a busy
+ * database between attempts instead, so a lock held elsewhere never freezes the event loop (and
+ * with it `/healthz` and every other request).
+ */
+export function stateSuppressionList(db: StateDb, options: StateSuppressionOptions = {}): SuppressionList {
+  const journal = options.journal ?? (db.memory ? undefined : journalPath(db.name));
+  const writeWait = options.writeWaitMs ?? DEFAULT_WRITE_WAIT_MS;
+  db.pragma('busy_timeout = 0');
+  const insert = db.prepare(
+    'INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
+  );
+  const replayPending = (): ReplayResult | undefined => {
+    try {
+      return replayJournal(db);
+    } catch (error) {
+      if (isBusy(error)) return undefined;
+      throw error;
+    }
+  };
   return {
     isSuppressed: (email) => isSuppressed(db, email),
-    add: (email, details) => addSuppression(db, email, details),
+    replayPending,
+    async add(email, details) {
+      const reason = details.reason ?? 'unsubscribe';
+      const source = details.source ?? 'one-click';
+      const at = (details.now ?? new Date()).toISOString();
+      const deadline = Date.now() + writeWait;
+      let pause = 25;
+      let failure: unknown;
+      for (;;) {
+        try {
+          const added = insert.run(canonicalAddress(email), reason, source, at).changes > 0;
+          // The database takes writes again: whatever waits in the journal can go in now.
+          if (journal && existsSync(journal)) ignoreErrors(replayPending);
+          return added ? 'added' : 'already';
+        } catch (error) {
+          failure = error;
+          // Locked or busy: try again shortly. Anything else (read-only, disk full, damaged) goes
+          // straight to the journal, since waiting would not help.
+          if (!isBusy(error) || Date.now() >= deadline) break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(pause, deadline - Date.now()))));
+        pause = Math.min(pause * 2, 500);
+      }
+      if (!journal) throw failure;
+      appendToJournal(journal, { email, reason, source, at });
+      return 'journaled';
+    },
   };
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+function ignoreErrors(run: () => unknown): void {
+  try {
+    run();
+  } catch {
+    // The periodic replay tries again and reports what keeps failing.
+  }
 }
 
 /** Adds many addresses in one transaction; returns how many were new. Existing records are kept. */

@@ -5,6 +5,7 @@ import { RolecastError, throwIfErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { email as emailSchema } from '../../model/_fields.js';
 import { printable } from '../../printable.js';
+import { applyUnsubscribeJournal } from '../../send/journal.js';
 import { openStateDb, stateFilePath } from '../../send/store.js';
 import { addSuppressions, listSuppressions, parseSuppressionFile } from '../../serve/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
@@ -26,6 +27,8 @@ export const suppressCommand: Command = {
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
     const db = openStateDb(stateFilePath(config, ctx.cwd, stringOption(args, 'state')));
     try {
+      // Unsubscribes the endpoint could only journal are part of the list.
+      applyUnsubscribeJournal(db);
       if (action === 'list') {
         const entries = listSuppressions(db);
         if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(entries, null, 2));

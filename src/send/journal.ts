@@ -1,0 +1,241 @@
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { canonicalAddress } from '../address.js';
+import { RolecastError } from '../errors.js';
+import type { StateDb } from './store.js';
+
+/**
+ * The unsubscribe journal: an append-only file beside the state database where `serve` records an
+ * unsubscribe it could not write to the database (locked, busy, read-only). One JSON line per
+ * request, fsynced before the reader is told "done". `serve` (at start and periodically), `send`
+ * (before it plans) and `suppress` replay it into the suppressions table.
+ *
+ * Replay is crash-safe: the journal is first renamed aside (so new requests start a fresh file),
+ * its rows are committed, and only then is the renamed file deleted. A crash in between leaves the
+ * renamed file, which the next replay applies again; applying twice changes nothing.
+ */
+
+export interface JournalEntry {
+  email: string;
+  reason: string;
+  source: string;
+  /** ISO time of the request. */
+  at: string;
+}
+
+export interface ReplayResult {
+  /** Lines read from the journal(s). */
+  read: number;
+  /** Of those, addresses that were not suppressed yet. */
+  added: number;
+  /** Lines that could not be read (a write cut short by a crash): never answered as done. */
+  unreadable: number;
+}
+
+const SUFFIX = '.unsubscribe-journal';
+const REPLAYING = '.replaying-';
+
+/** `state.db` → `state.db.unsubscribe-journal`, in the same folder. */
+export function journalPath(stateFile: string): string {
+  return `${stateFile}${SUFFIX}`;
+}
+
+/**
+ * Appends one entry durably (O_APPEND, then fsync) and returns once it is on disk; throws when it
+ * cannot. If a replay renamed the file while we wrote, the entry is written again to the new file
+ * (a duplicate line is harmless), so it can never vanish with the renamed copy.
+ */
+export function appendToJournal(file: string, entry: JournalEntry): void {
+  const line = `${JSON.stringify({ ...entry, email: canonicalAddress(entry.email) })}\n`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const written = appendLine(file, line);
+    if (stillAt(file, written)) return;
+  }
+  throw new Error(`${file} kept being replaced while writing to it`);
+}
+
+function appendLine(file: string, line: string): { dev: number; ino: number } {
+  // Addresses are personal data: the journal is readable by its owner only.
+  const fd = openSync(file, 'a+', 0o600);
+  try {
+    const { size, dev, ino } = fstatSync(fd);
+    // A line cut short by a crash must not swallow this one: start on a fresh line.
+    let text = line;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) text = `\n${line}`;
+    }
+    const bytes = Buffer.from(text);
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+    fsyncSync(fd);
+    // A new file is only durable once its directory entry is.
+    if (size === 0) fsyncDirectory(dirname(file));
+    return { dev, ino };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function stillAt(file: string, written: { dev: number; ino: number }): boolean {
+  try {
+    const now = statSync(file);
+    return now.dev === written.dev && now.ino === written.ino;
+  } catch {
+    return false;
+  }
+}
+
+function fsyncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on a directory; the file itself is synced.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The entries of a journal's text; lines that are not a whole entry are counted, never fatal. */
+export function parseJournal(text: string): { entries: JournalEntry[]; unreadable: number } {
+  const entries: JournalEntry[] = [];
+  let unreadable = 0;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const entry = parseLine(line);
+    if (entry) entries.push(entry);
+    else unreadable++;
+  }
+  return { entries, unreadable };
+}
+
+function parseLine(line: string): JournalEntry | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { email, reason, source, at } = value as Record<string, unknown>;
+  if (typeof email !== 'string' || !email.includes('@')) return undefined;
+  const time = typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : new Date().toISOString();
+  return {
+    email,
+    reason: typeof reason === 'string' ? reason : 'unsubscribe',
+    source: typeof source === 'string' ? source : 'journal',
+    at: time,
+  };
+}
+
+/**
+ * Applies the journal beside the state file of `db` to its suppressions table, in one
+ * transaction, and deletes the journal only after the commit. Existing records are kept (the
+ * first unsubscribe wins, as at the endpoint). Throws what SQLite throws (e.g. SQLITE_BUSY) with
+ * the journal left in place for the next attempt.
+ */
+export function replayJournal(db: StateDb): ReplayResult {
+  const result: ReplayResult = { read: 0, added: 0, unreadable: 0 };
+  if (db.memory || !db.name) return result;
+  const journal = journalPath(db.name);
+  // Set the current journal aside under a name no other replay uses; new requests start a new file.
+  try {
+    if (statSync(journal).isFile())
+      renameSync(journal, `${journal}${REPLAYING}${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const files = journalFiles(db.name).filter((file) => file !== journal);
+  if (files.length === 0) return result;
+  const read: string[] = [];
+  const entries: JournalEntry[] = [];
+  for (const file of files) {
+    const text = readIfFile(file);
+    if (text === undefined) continue;
+    const parsed = parseJournal(text);
+    entries.push(...parsed.entries);
+    result.unreadable += parsed.unreadable;
+    read.push(file);
+  }
+  const insert = db.prepare(
+    'INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
+  );
+  db.transaction(() => {
+    for (const entry of entries)
+      result.added += insert.run(canonicalAddress(entry.email), entry.reason, entry.source, entry.at).changes;
+  })();
+  result.read = entries.length;
+  // Committed: only now may the files go. Another replay may have removed one already.
+  for (const file of read) {
+    try {
+      unlinkSync(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  fsyncDirectory(dirname(journal));
+  return result;
+}
+
+/**
+ * `replayJournal` for `send` and `suppress`: a journal that cannot be applied stops the command,
+ * because planning without it could mail someone who has unsubscribed.
+ */
+export function applyUnsubscribeJournal(db: StateDb): ReplayResult {
+  try {
+    return replayJournal(db);
+  } catch (cause) {
+    const file = db.memory ? 'the unsubscribe journal' : journalPath(db.name);
+    throw new RolecastError(
+      'E_INVALID',
+      `the unsubscribes recorded in ${file} could not be applied: ${message(cause)}`,
+      {
+        hint: 'check that the state file is writable and not held by another program, then run the command again; nothing was sent',
+        cause,
+      },
+    );
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The journal and any renamed copies a replay has not finished with, oldest name first. */
+function journalFiles(stateFile: string): string[] {
+  const journal = journalPath(stateFile);
+  const prefix = `${basename(journal)}${REPLAYING}`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(journal));
+  } catch {
+    return [];
+  }
+  const aside = names.filter((name) => name.startsWith(prefix)).sort();
+  return [...aside.map((name) => join(dirname(journal), name)), journal];
+}
+
+function readIfFile(file: string): string | undefined {
+  try {
+    if (!statSync(file).isFile()) return undefined;
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
