@@ -148,12 +148,10 @@ function splitList(value: string): string[] {
 
 /** What to write instead, per subscriber field. */
 const SUBSCRIBER_HINTS: Record<string, string> = {
-  email: 'write one address such as name@example.com',
   name: 'write the name on one line',
   roles: 'list roles as ["CTO", "Executive"] (or "CTO|Executive" in CSV)',
   timezone: 'use an IANA time zone such as Europe/Berlin or America/New_York',
   locale: 'use a BCP 47 tag such as en-GB or de',
-  status: 'use "active" or "unsubscribed"',
 };
 
 function subscriberHint(field: string): string | undefined {
@@ -172,6 +170,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 /** The bad value beside the message, quoted and shortened, so the entry can be found and fixed. */
 function withBadValue(problem: Problem, value: unknown): Problem {
   if (value === undefined || (typeof value === 'object' && value !== null)) return problem;
+  // A message that already names the offending character by code point says more than an echo could.
+  if (/\bU\+[0-9A-F]{4}/.test(problem.message)) return problem;
   const quoted = JSON.stringify(value) ?? String(value);
   const shown = quoted.length > 60 ? `${quoted.slice(0, 57)}…` : quoted;
   return { ...problem, message: `${problem.message} (got ${shown})` };

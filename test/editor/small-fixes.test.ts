@@ -116,7 +116,7 @@ describe('small command-line fixes', () => {
     );
     const result = await run(['check', 'issues/2026-W48', '--subscribers', 'bad.json']);
     expect(result.code).toBe(2);
-    expect(result.out).toMatch(/email: .* \(got "ann@@example"\) — write one address such as name@example\.com/);
+    expect(result.out).toMatch(/email: .* \(got "ann@@example"\)/);
     expect(result.out).toMatch(/timezone: .* \(got "Mars\/Olympus"\) — use an IANA time zone/);
     expect(result.out).toMatch(/status: .* \(got "gone"\)/);
   });

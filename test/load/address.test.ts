@@ -59,8 +59,8 @@ describe('control and invisible characters in subscriber addresses', () => {
     const { subscribers, problems } = parseSubscribers(text, 'list.json', taxonomy);
     expect(subscribers).toEqual([]);
     expect(shown(problems, 'error')).toEqual([
-      'list.json:1: [0].email: has a domain (after the @) that is not a valid host name — write it as name@example.com',
-      'list.json:1: [1].email: has a domain (after the @) that is not a valid host name — write it as name@example.com',
+      'list.json:1: [0].email: has a domain (after the @) that is not a valid host name (got "ann@xn--zz.com") — write it as name@example.com',
+      'list.json:1: [1].email: has a domain (after the @) that is not a valid host name (got "bob@ex%41mple.com") — write it as name@example.com',
     ]);
   });
 });
