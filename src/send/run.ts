@@ -142,7 +142,17 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
             abortRun(`${limit} messages in a row refused with the same reply: ${outcome.failure.response}`);
           continue;
         }
-        if (outcome.status === 'sent') releaseStreak('failed');
+        if (outcome.status === 'sent') {
+          releaseStreak('failed');
+          // The slot is held from the hand-over to the record: a failed write stops the run before
+          // any other message is handed over, so at most one per connection goes out unrecorded.
+          try {
+            settle(job, outcome);
+          } finally {
+            slots.release();
+          }
+          continue;
+        }
         settle(job, outcome);
         if (outcome.status === 'deferred' && outcome.failure.noReply && !halt.signal.aborted) {
           stopped = outcome.failure.response;
@@ -164,8 +174,9 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
 }
 
 /**
- * At most `size` messages handed to the transport at once, one per connection: the pool then never
- * holds a queue of messages that would still go out after the run has been told to stop.
+ * At most `size` messages between the hand-over to the transport and their ledger row, one per
+ * connection: the pool never holds a queue of messages that would still go out after the run has
+ * been told to stop.
  */
 function createSlots(size: number) {
   let free = size;
@@ -223,9 +234,11 @@ async function deliver(job: SendJob, options: RunOptions, slots: Slots): Promise
       return { status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() };
     }
     try {
-      const { response } = await sendInSlot(options.transport, mail, slots);
+      // Accepted: the slot stays held until the worker has recorded it.
+      const { response } = await options.transport.send(mail);
       return { status: 'sent', attempts: attempt, response };
     } catch (error) {
+      slots.release();
       if (error instanceof LocalWriteError) throw error;
       const failure = classifyFailure(error);
       if (failure.kind === 'permanent') return { status: 'failed', attempts: attempt, failure };
@@ -237,14 +250,6 @@ async function deliver(job: SendJob, options: RunOptions, slots: Slots): Promise
         return { status: 'deferred', attempts: attempt, failure };
       }
     }
-  }
-}
-
-async function sendInSlot(transport: MailTransport, mail: SendMailOptions, slots: Slots) {
-  try {
-    return await transport.send(mail);
-  } finally {
-    slots.release();
   }
 }
 
