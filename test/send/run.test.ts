@@ -136,7 +136,7 @@ describe('delivery loop', () => {
     const ledger = memoryLedger({ failOnWrite: 3 });
     const { transport, calls } = scriptedTransport(() => undefined);
     const result = await runDeliveries(jobs(40), options(transport, ledger, { concurrency: 3 }));
-    expect((result.halted?.error as Error).message).toBe('disk full');
+    expect(result.halted?.error).toEqual(new Error('disk full'));
     const sendsAtFailure = calls.length;
     await new Promise((resolve) => setTimeout(resolve, 30));
     // Nothing goes out after the run gave up: the caller closes the database next.
