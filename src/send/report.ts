@@ -60,7 +60,7 @@ export interface Halted {
   /** The write error, for people: which file, and what the system said. */
   reason: string;
   /** Messages the server accepted (or the outbox holds) whose ledger row could not be written. */
-  unrecorded: { email: string; messageId: string }[];
+  unrecorded: { email: string; variantId: string; messageId: string }[];
   /** Where those were also written, one JSON object a line, when that file could be written. */
   unrecordedFile?: string | undefined;
 }

@@ -34,6 +34,7 @@ export interface RunOptions {
 /** A message the server accepted (or the outbox holds) whose ledger row could not be written. */
 export interface Unrecorded {
   email: string;
+  variantId: string;
   messageId: string;
 }
 
@@ -95,7 +96,8 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
       // The first failed ledger write stops the run; each message still in flight tries its own row.
       halted ??= { error, unrecorded: [] };
       halt.abort();
-      if (outcome.status === 'sent') halted.unrecorded.push({ email: job.email, messageId: job.messageId });
+      if (outcome.status === 'sent')
+        halted.unrecorded.push({ email: job.email, variantId: job.variantId, messageId: job.messageId });
     }
     options.onOutcome?.(job, outcome);
   };

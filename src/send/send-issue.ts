@@ -20,7 +20,7 @@ import { createRateLimiter } from './rate-limit.js';
 import type { Halted, SendReport } from './report.js';
 import { runDeliveries, type SendJob } from './run.js';
 import { stateUseError } from './state-file.js';
-import { haltedBy, warnIfStateLost } from './state-loss.js';
+import { haltedBy, replayUnrecorded, unrecordedFileOf, warnIfStateLost } from './state-loss.js';
 import { openExistingStateDb, openStateDb, stateFilePath, suppressionChecker } from './store.js';
 import { sendTestMessage } from './test-send.js';
 import {
@@ -151,6 +151,10 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       if (holder)
         log(`--break-lock: took over the send lock of pid ${holder.pid} on ${holder.host} (since ${holder.startedAt})`);
     }
+    // Before planning: what an earlier run sent but could not record counts as sent.
+    const replayed = replayUnrecorded(db, stateFile, now);
+    if (replayed > 0)
+      log(`recorded ${replayed} message(s) an earlier run sent but could not record (${unrecordedFileOf(stateFile)})`);
     const ledger = openLedger(db, issue.id, channel, now);
     transport = await createTransport(project, env, options, concurrency, log);
     // A resend is one generation: resumed after an interruption, it skips the readers it already reached.

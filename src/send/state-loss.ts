@@ -1,8 +1,10 @@
-import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
-import type { Channel } from './ledger.js';
+import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { type Channel, openLedger } from './ledger.js';
 import type { Halted } from './report.js';
 import type { Unrecorded } from './run.js';
-import { stateUseError } from './state-file.js';
+import { stateDamaged, stateUseError } from './state-file.js';
+import type { StateDb } from './store.js';
 import { LocalWriteError } from './transport.js';
 
 /**
@@ -31,10 +33,10 @@ function writeUnrecorded(
   unrecorded: Unrecorded[],
   context: { stateFile: string; issueId: string; channel: Channel; now: () => Date },
 ): string | undefined {
-  const file = `${context.stateFile}.unrecorded.jsonl`;
+  const file = unrecordedFileOf(context.stateFile);
   const at = context.now().toISOString();
   const lines = unrecorded.map((u) =>
-    JSON.stringify({ issueId: context.issueId, channel: context.channel, email: u.email, messageId: u.messageId, at }),
+    JSON.stringify({ issueId: context.issueId, channel: context.channel, ...u, at } satisfies UnrecordedLine),
   );
   try {
     appendFileSync(file, `${lines.join('\n')}\n`);
@@ -42,6 +44,83 @@ function writeUnrecorded(
   } catch {
     return undefined;
   }
+}
+
+interface UnrecordedLine extends Unrecorded {
+  issueId: string;
+  channel: Channel;
+  at: string;
+}
+
+/** The side file a stopped run lists its unrecorded messages in. */
+export function unrecordedFileOf(stateFile: string): string {
+  return `${stateFile}.unrecorded.jsonl`;
+}
+
+/**
+ * Before a send plans: messages an earlier run listed as accepted but not recorded are recorded as
+ * sent now, so they are not sent twice, and the side file is renamed `….replayed-<time>`. A line
+ * that is not such a record makes the whole file untrustworthy: refused, like a damaged state file.
+ * Returns how many were recorded.
+ */
+export function replayUnrecorded(db: StateDb, stateFile: string, now: () => Date): number {
+  const file = unrecordedFileOf(stateFile);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return 0;
+  }
+  const entries = text
+    .split('\n')
+    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
+    .filter((l) => l.line !== '')
+    .map(({ line, number }) => {
+      const entry = parseLine(line);
+      if (!entry) throw stateDamaged(file, `line ${number} is not a record of an unrecorded message`);
+      return entry;
+    });
+  try {
+    db.transaction(() => {
+      for (const e of entries) {
+        openLedger(db, e.issueId, e.channel, now).record({
+          email: e.email,
+          variantId: e.variantId,
+          status: 'sent',
+          messageId: e.messageId,
+          responseCode: 250,
+          response: `accepted at ${e.at}; recorded from ${basename(file)}`,
+          attempts: 1,
+        });
+      }
+    })();
+    renameSync(file, `${file}.replayed-${now().toISOString().replace(/[:.]/g, '-')}`);
+  } catch (error) {
+    throw stateUseError(stateFile, error);
+  }
+  return entries.length;
+}
+
+function parseLine(line: string): UnrecordedLine | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const v = value as Partial<Record<keyof UnrecordedLine, unknown>> | null;
+  const text = (x: unknown): x is string => typeof x === 'string' && x !== '';
+  if (!v || !text(v.issueId) || !text(v.email) || !text(v.variantId) || !text(v.messageId) || !text(v.at))
+    return undefined;
+  if (v.channel !== 'smtp' && v.channel !== 'outbox') return undefined;
+  return {
+    issueId: v.issueId,
+    channel: v.channel,
+    email: v.email,
+    variantId: v.variantId,
+    messageId: v.messageId,
+    at: v.at,
+  };
 }
 
 /**

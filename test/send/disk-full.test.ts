@@ -64,5 +64,24 @@ describe('a full disk under the ledger', () => {
     expect(unrecorded.length).toBeLessThanOrEqual(CONCURRENCY);
     expect(existsSync(report.halted!.unrecordedFile!)).toBe(true);
     expect(readFileSync(report.halted!.unrecordedFile!, 'utf8').trim().split('\n')).toHaveLength(unrecorded.length);
+
+    // Space is back: the same command records the listed messages first and sends each reader one copy.
+    const lines: string[] = [];
+    const again = await sendIssue({
+      issueDir: fixture.issueDir,
+      subscribersFile: fixture.subscribersFile,
+      cwd: fixture.dir,
+      env: sendEnv(server.url()),
+      log: (line) => lines.push(line),
+    });
+    expect(again.halted).toBeUndefined();
+    expect(lines.join('\n')).toContain(
+      `recorded ${unrecorded.length} message(s) an earlier run sent but could not record`,
+    );
+    expect(again.total.skipped.alreadySent).toBe(recorded.length + unrecorded.length);
+    const all = (await server.messages()).map((m) => m.envelope.to[0]!);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toHaveLength(report.total.planned);
+    expect(existsSync(report.halted!.unrecordedFile!)).toBe(false);
   });
 });
