@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
-import { assertStateFileKind, markStateDb, stateFileError, verifyStateDb } from './state-file.js';
+import { assertStateFileKind, markStateDb, type StateCheck, stateFileError, verifyStateDb } from './state-file.js';
 
 /**
  * The send state: one SQLite file holding the delivery ledger, the suppression list and the send
@@ -81,11 +81,14 @@ export interface StateDbLimits {
  * (see state-file.ts): a damaged one is refused with E_STATE_DAMAGED and left untouched. `readonly`
  * never creates anything.
  */
-export function openStateDb(file: string, options: { readonly?: boolean } & StateDbLimits = {}): StateDb {
+export function openStateDb(
+  file: string,
+  options: { readonly?: boolean; check?: StateCheck } & StateDbLimits = {},
+): StateDb {
   if (options.readonly) {
     assertStateFileKind(file);
     const db = openOrClassify(file, () => new Database(file, { readonly: true, fileMustExist: true }));
-    verifyOrClose(db, file);
+    verifyOrClose(db, file, options.check);
     return db;
   }
   assertStateFileKind(file);
@@ -123,9 +126,9 @@ function openOrClassify(file: string, open: () => StateDb): StateDb {
   }
 }
 
-function verifyOrClose(db: StateDb, file: string): void {
+function verifyOrClose(db: StateDb, file: string, check?: StateCheck): void {
   try {
-    verifyStateDb(db, file);
+    verifyStateDb(db, file, check);
   } catch (error) {
     db.close();
     throw error;
@@ -136,9 +139,9 @@ function verifyOrClose(db: StateDb, file: string): void {
  * Opens the state read-only when it exists; undefined when nothing was ever recorded (no file, an
  * empty file, or a fresh database without tables). A damaged file throws E_STATE_DAMAGED.
  */
-export function openExistingStateDb(file: string): StateDb | undefined {
+export function openExistingStateDb(file: string, check: StateCheck = 'full'): StateDb | undefined {
   if (assertStateFileKind(file) === 'missing') return undefined;
-  const db = openStateDb(file, { readonly: true });
+  const db = openStateDb(file, { readonly: true, check });
   const hasTables = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'").get();
   if (hasTables) return db;
   db.close();
@@ -194,9 +197,11 @@ export function readSuppressionChecker(config: ResolvedConfig, stateFile?: strin
   const file = stateFile ?? join(config.stateDirAbs, 'state.db');
   let db: StateDb | undefined;
   try {
-    db = openExistingStateDb(file);
+    db = openExistingStateDb(file, 'light');
     return suppressionChecker(db);
   } catch (cause) {
+    const classified = stateFileError(file, cause);
+    if (classified.code === 'E_STATE_DAMAGED') throw classified;
     if (cause instanceof RolecastError) throw cause;
     throw new RolecastError('E_INVALID', `the suppression list in ${file} could not be read`, {
       hint: 'check that the file is a rolecast state file and readable (stateDir in rolecast.config.json, or --state)',

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ResolvedConfig } from '../../src/config/schema.js';
 import { RolecastError } from '../../src/errors.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { APPLICATION_ID } from '../../src/send/state-file.js';
-import { openExistingStateDb, openStateDb } from '../../src/send/store.js';
+import { openExistingStateDb, openStateDb, readSuppressionChecker } from '../../src/send/store.js';
 import { DAMAGED_MESSAGE, DAMAGES, damageStateFile, realStateFile } from './_damage.js';
 
 /** A state file that cannot be trusted is refused, never repaired or read as "nothing sent". */
@@ -63,6 +64,19 @@ describe('a damaged state file', () => {
       expect(refusal(() => openStateDb(file)).message, damage).toMatch(reason);
     }
   });
+});
+
+describe('the suppression list as build and preview read it', () => {
+  it.each(['random bytes', 'another application (other tables)', 'NULL suppression key'] as const)(
+    '%s: refused with the same message',
+    (damage) => {
+      const file = join(dir, 'state.db');
+      damageStateFile(file, damage);
+      const error = refusal(() => readSuppressionChecker({} as ResolvedConfig, file));
+      expect(error.code).toBe('E_STATE_DAMAGED');
+      expect(error.message).toMatch(DAMAGED_MESSAGE);
+    },
+  );
 });
 
 describe('state files that are fine', () => {
