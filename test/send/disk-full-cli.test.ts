@@ -1,8 +1,10 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sendIssue } from '../../src/send/index.js';
+import { main } from '../../src/cli/main.js';
+import { openStateDb, sendIssue } from '../../src/send/index.js';
 import { runCli } from '../helpers/cli.js';
+import { captureStreams } from '../helpers/project.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
@@ -52,6 +54,31 @@ describe('rolecast send on a full disk', () => {
     expect(listed.length).toBeGreaterThan(0);
     expect(listed.length).toBeLessThanOrEqual(3);
     expect([...recorded, ...listed].sort()).toEqual([...accepted].sort());
+  });
+});
+
+describe('cleanup that fails after the disk filled up', () => {
+  it('a send lock that cannot be released does not hide the disk error', async () => {
+    fixture = await sendFixture(90, { concurrency: 3 });
+    server = await startSmtpServer({ faults: { dataDelayMs: 5 } });
+    const file = fixture.temp.path('.rolecast/state.db');
+    openStateDb(file).close();
+    const db = new Database(file);
+    db.exec("CREATE TRIGGER stuck_lock BEFORE DELETE ON locks BEGIN SELECT RAISE(FAIL, 'disk I/O error'); END");
+    db.close();
+    const streams = captureStreams();
+    const code = await main([...SEND, '--json'], {
+      cwd: fixture.dir,
+      env: { ...sendEnv(server.url()), ROLECAST_TEST_STATE_GROWTH_PAGES: '1' },
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      signal: new AbortController().signal,
+    });
+    expect(code, streams.err).toBe(3);
+    expect(streams.err).toMatch(/rolecast send: the state file \S+ could not be written: database or disk is full/);
+    expect(streams.err).toContain('warning: could not release the send lock: disk I/O error');
+    const report = JSON.parse(streams.out) as { halted: { unrecorded: unknown[] } };
+    expect(report.halted.unrecorded.length).toBeGreaterThan(0);
   });
 });
 
