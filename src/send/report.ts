@@ -71,8 +71,13 @@ export type SkipKind = keyof Skipped;
 export const ACCOUNT_REFUSED_HINT =
   'check the sending account with your mail provider (suspended or over quota, sender address not verified, wrong credentials); nothing was marked failed, so run the same command again once it is fixed';
 /** What to do after a run stopped because a local write failed. */
-export const HALTED_HINT =
-  'free space on that disk (or fix the write error), keep the messages listed as not recorded from being sent again, then run the same command again; messages recorded as sent are not sent again';
+export function haltedHint(halted: Halted): string {
+  const base = 'free space on that disk (or fix the write error) and run the same command again';
+  if (halted.unrecorded.length === 0) return `${base}: messages recorded as sent are not sent again`;
+  if (halted.unrecordedFile)
+    return `${base}: it first records the messages listed as not recorded (from ${halted.unrecordedFile}), so none is sent twice`;
+  return `${base}; the list of messages not recorded could not be saved: write it into the state file's .unrecorded.jsonl (see the README, "A full disk") or those readers get a second copy`;
+}
 export const NO_ROLE_SEGMENT = '(no role)';
 
 function emptyTally(): Tally {

@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load.js';
 import { RolecastError, throwIfErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { email as emailSchema } from '../../model/_fields.js';
+import { stateUseError } from '../../send/state-file.js';
 import { openStateDb, stateFilePath } from '../../send/store.js';
 import { addSuppressions, listSuppressions, parseSuppressionFile } from '../../serve/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
@@ -23,7 +24,8 @@ export const suppressCommand: Command = {
       throw new RolecastError('E_USAGE', `unknown action "${action}"`, { hint: `usage: ${USAGE}` });
     }
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
-    const db = openStateDb(stateFilePath(config, ctx.cwd, stringOption(args, 'state')));
+    const stateFile = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
+    const db = openStateDb(stateFile);
     try {
       if (action === 'list') {
         const entries = listSuppressions(db);
@@ -67,6 +69,9 @@ export const suppressCommand: Command = {
         `imported ${added} new address(es); ${already} already suppressed; ${problems.length} row(s) not read`,
       );
       return problems.length ? 2 : 0;
+    } catch (error) {
+      // A full disk or a page found damaged while writing: the same messages as every command.
+      throw stateUseError(stateFile, error);
     } finally {
       db.close();
     }
