@@ -135,7 +135,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
   const db = openStateDb(stateFile, { growthLimitPages: env.stateGrowthLimitPages });
   let transport: MailTransport | undefined;
   let lock: ReturnType<typeof acquireSendLock> | undefined;
-  // Set once a failed write stopped the run: what cleanup then fails at must not replace it.
+  // Set once a failed write stopped the run (the report's reason for stopping).
   let halted: Halted | undefined;
   const state = <T>(write: () => T): T => {
     try {
@@ -231,8 +231,10 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     const report = plan.report.finish({ interrupted, stopped, aborted, halted, elapsedMs });
     const failed = report.total.failed + left > 0 || halted !== undefined;
     const outcome = interrupted ? 'interrupted' : aborted ? 'aborted' : failed ? 'failed' : 'complete';
-    // After a failed write the run record most likely cannot be written either; the report says why.
-    if (!options.partOfRun && !halted) state(() => ledger.finishRun(outcome));
+    // After a failed write the run record most likely cannot be written either: tried, and the
+    // report says why the run stopped whether or not it could be.
+    if (!options.partOfRun && halted) await cleanup('record the end of the run', () => ledger.finishRun(outcome), log);
+    else if (!options.partOfRun) state(() => ledger.finishRun(outcome));
     return report;
   } finally {
     // Each step on its own: a lock that cannot be released (the same full disk) must neither hide
