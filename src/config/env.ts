@@ -10,6 +10,8 @@ export interface Environment {
   dkim: { keyFile: string; domain: string; selector: string } | undefined;
   isCI: boolean;
   isTTY: boolean;
+  /** Test hook (ROLECAST_TEST_STATE_GROWTH_PAGES): the state file may grow by this many pages, then is "full". */
+  stateGrowthLimitPages?: number | undefined;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
@@ -23,7 +25,12 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
         : undefined,
     isCI: env.CI === 'true' || env.CI === '1',
     isTTY: Boolean(process.stdout.isTTY),
+    stateGrowthLimitPages: wholeNumber(env.ROLECAST_TEST_STATE_GROWTH_PAGES),
   };
+}
+
+function wholeNumber(raw: string | undefined): number | undefined {
+  return raw && /^\d+$/.test(raw) ? Number(raw) : undefined;
 }
 
 /** Tokens never expire and their payload is guessable, so the key must resist offline guessing. */

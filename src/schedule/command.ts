@@ -7,6 +7,7 @@ import { applyUnsubscribeJournal } from '../send/journal.js';
 import { openLedger } from '../send/ledger.js';
 import { acquireSendLock, type SendLock } from '../send/lock.js';
 import { ACCOUNT_REFUSED_HINT } from '../send/report.js';
+import { stateUseError } from '../send/state-file.js';
 import { openExistingStateDb, openStateDb, type StateDb, stateFilePath } from '../send/store.js';
 import type { WaveResult } from './runner.js';
 import { scheduledSend } from './scheduled-send.js';
@@ -61,7 +62,9 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
   });
   const stateFile = stateFilePath(project.config, send.cwd, send.stateFile);
   // A dry run reads the suppressions when there is a state file, and never creates one.
-  const db: StateDb | undefined = options.dryRun ? openExistingStateDb(stateFile) : openStateDb(stateFile);
+  const db: StateDb | undefined = options.dryRun
+    ? openExistingStateDb(stateFile)
+    : openStateDb(stateFile, { growthLimitPages: env.stateGrowthLimitPages });
   const ledger = db && !options.dryRun ? openLedger(db, project.issue.id, channel, send.now) : undefined;
   let lock: SendLock | undefined;
   let started = false;
@@ -118,6 +121,13 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
             });
             return { complete: false, detail: `interrupted, ${open} message(s) not delivered yet`, stop };
           }
+          if (report.halted) {
+            const stop = new RolecastError('E_STATE_WRITE', report.halted.reason, {
+              exitCode: EXIT.sendFailed,
+              hint: 'free space on its disk (or fix the write error) and run the same command again: messages recorded as sent are not sent again',
+            });
+            return { complete: false, detail: `stopped, ${open} message(s) not delivered yet`, stop };
+          }
           if (report.aborted !== undefined) {
             const stop = new RolecastError(
               'E_SEND_FAILED',
@@ -139,14 +149,23 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
   } catch (error) {
     const wasInterrupted = interrupted || (error instanceof RolecastError && error.code === 'E_INTERRUPTED');
     const aborted = error instanceof RolecastError && error.code === 'E_SEND_FAILED';
-    if (started) ledger?.finishRun(wasInterrupted ? 'interrupted' : aborted ? 'aborted' : 'failed');
+    try {
+      if (started) ledger?.finishRun(wasInterrupted ? 'interrupted' : aborted ? 'aborted' : 'failed');
+    } catch {
+      // The same full disk, most likely: the error that stopped the run is the one to report.
+    }
     if (wasInterrupted) {
       options.stdout.write('interrupted — run the same command to resume\n');
       return EXIT.interrupted;
     }
-    throw error;
+    throw stateUseError(stateFile, error);
   } finally {
-    lock?.release();
-    db?.close();
+    // Neither may hide the outcome: a lock left behind is stale once this process has exited.
+    try {
+      lock?.release();
+    } catch {}
+    try {
+      db?.close();
+    } catch {}
   }
 }

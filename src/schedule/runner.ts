@@ -108,7 +108,9 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
     } catch (error) {
       // Nothing of it went out this time: it is as started as it was before (so the grace window
       // still applies to a wave that never got going).
-      store.mark(wave.utc, resumed ? 'failed' : 'pending', error instanceof Error ? error.message : String(error));
+      markAfterError(() =>
+        store.mark(wave.utc, resumed ? 'failed' : 'pending', error instanceof Error ? error.message : String(error)),
+      );
       throw error;
     }
     busy.push({ from: sendingFrom, to: now().getTime() });
@@ -116,7 +118,8 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
     if (result && !result.complete) {
       const detail = result.detail ?? 'some messages were not delivered';
       // `failed` marks a wave started and not finished: a later run finishes it whatever the time.
-      store.mark(wave.utc, 'failed', detail);
+      if (result.stop) markAfterError(() => store.mark(wave.utc, 'failed', detail));
+      else store.mark(wave.utc, 'failed', detail);
       emit({ type: 'incomplete', wave, detail });
       report.waves.push({ wave, outcome: 'incomplete', lateMs });
       if (result.stop) throw result.stop;
@@ -134,6 +137,15 @@ function lateness(dueMs: number, current: number, busy: readonly { from: number;
   let late = Math.max(0, current - dueMs);
   for (const { from, to } of busy) late -= Math.max(0, Math.min(to, current) - Math.max(from, dueMs));
   return Math.max(0, late);
+}
+
+/** A wave's mark after the error that ends the run: on a full disk it fails too, and must not replace that error. */
+function markAfterError(mark: () => void): void {
+  try {
+    mark();
+  } catch {
+    // The error being thrown says what happened; a wave left `sending` is resumed as started.
+  }
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

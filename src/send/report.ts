@@ -47,6 +47,8 @@ export interface SendReport {
   stopped?: string | undefined;
   /** Why the run was aborted: the server refused the sender or the account. Nothing was marked failed for it. */
   aborted?: string | undefined;
+  /** Why sending stopped at once: a local write failed (the state file on a full disk, an outbox file). */
+  halted?: Halted | undefined;
   elapsedMs: number;
   /** Accepted messages per second over the run. */
   ratePerSecond: number;
@@ -56,11 +58,28 @@ export interface SendReport {
   failures: FailureLine[];
 }
 
+export interface Halted {
+  /** The write error, for people: which file, and what the system said. */
+  reason: string;
+  /** Messages the server accepted (or the outbox holds) whose ledger row could not be written. */
+  unrecorded: { email: string; variantId: string; messageId: string }[];
+  /** Where those were also written, one JSON object a line, when that file could be written. */
+  unrecordedFile?: string | undefined;
+}
+
 export type SkipKind = keyof Skipped;
 
 /** What to do when a run was aborted because the server refuses the sender or the account. */
 export const ACCOUNT_REFUSED_HINT =
   'check the sending account with your mail provider (suspended or over quota, sender address not verified, wrong credentials); nothing was marked failed, so run the same command again once it is fixed';
+/** What to do after a run stopped because a local write failed. */
+export function haltedHint(halted: Halted): string {
+  const base = 'free space on that disk (or fix the write error) and run the same command again';
+  if (halted.unrecorded.length === 0) return `${base}: messages recorded as sent are not sent again`;
+  if (halted.unrecordedFile)
+    return `${base}: it first records the messages listed as not recorded (from ${halted.unrecordedFile}), so none is sent twice`;
+  return `${base}; the list of messages not recorded could not be saved: write it into the state file's .unrecorded.jsonl (see the README, "A full disk") or those readers get a second copy`;
+}
 export const NO_ROLE_SEGMENT = '(no role)';
 
 function emptyTally(): Tally {
@@ -84,6 +103,7 @@ export interface ReportBuilder {
     interrupted: boolean;
     stopped?: string | undefined;
     aborted?: string | undefined;
+    halted?: Halted | undefined;
     elapsedMs: number;
   }): SendReport;
   /** Live totals, for progress display. */
@@ -134,7 +154,7 @@ export function createReport(issueId: string, mode: SendMode, destination: strin
     failure(line) {
       failures.push(line);
     },
-    finish({ interrupted, stopped, aborted, elapsedMs }) {
+    finish({ interrupted, stopped, aborted, halted, elapsedMs }) {
       return {
         issueId,
         mode,
@@ -142,6 +162,7 @@ export function createReport(issueId: string, mode: SendMode, destination: strin
         interrupted,
         ...(stopped === undefined ? {} : { stopped }),
         ...(aborted === undefined ? {} : { aborted }),
+        ...(halted === undefined ? {} : { halted }),
         elapsedMs: Math.round(elapsedMs),
         ratePerSecond: elapsedMs > 0 ? Math.round((total.sent / elapsedMs) * 10_000) / 10 : 0,
         total,
@@ -220,6 +241,7 @@ export function formatReport(report: SendReport): string {
     lines.push(
       `aborted: the server refuses this sender or account, not single readers (${printable(report.aborted)}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
     );
+  if (report.halted) lines.push(...haltedLines(report));
   if (report.mode === 'dry-run')
     lines.push(
       `would send ${report.total.planned} message(s) in ${report.variants.length} variant(s); nothing sent, no state written`,
@@ -227,4 +249,16 @@ export function formatReport(report: SendReport): string {
   if (report.mode !== 'dry-run' && report.ratePerSecond > 0)
     lines.push(`${report.total.sent} sent in ${(report.elapsedMs / 1000).toFixed(1)} s (${report.ratePerSecond}/s)`);
   return lines.join('\n').trimEnd();
+}
+
+/** The stop on a failed local write, and every message that went out without its ledger row. */
+function haltedLines(report: SendReport): string[] {
+  const halted = report.halted!;
+  const lines = [`stopped at once: ${halted.reason}; ${report.total.pending} message(s) not attempted`];
+  if (halted.unrecorded.length === 0) return lines;
+  const accepted = report.mode === 'outbox' ? 'written to the outbox' : 'accepted by the server';
+  lines.push(`${halted.unrecorded.length} message(s) ${accepted}, not recorded — do not send these again:`);
+  for (const u of halted.unrecorded) lines.push(`  ${u.email} ${u.messageId}`);
+  if (halted.unrecordedFile) lines.push(`  (also listed in ${halted.unrecordedFile})`);
+  return lines;
 }

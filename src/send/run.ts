@@ -2,7 +2,7 @@ import type { SendMailOptions } from 'nodemailer';
 import type { Ledger } from './ledger.js';
 import { type Clock, type RateLimiter, systemClock } from './rate-limit.js';
 import { backoffDelay, classifyFailure, type DeliveryFailure, refusalKey } from './retry.js';
-import type { MailTransport } from './transport.js';
+import { LocalWriteError, type MailTransport } from './transport.js';
 
 /** One message to deliver; built only when a worker picks it up, so 100k jobs cost little memory. */
 export interface SendJob {
@@ -31,6 +31,13 @@ export interface RunOptions {
   onOutcome?: (job: SendJob, outcome: JobOutcome) => void;
 }
 
+/** A message the server accepted (or the outbox holds) whose ledger row could not be written. */
+export interface Unrecorded {
+  email: string;
+  variantId: string;
+  messageId: string;
+}
+
 export interface RunResult {
   /**
    * Why the run stopped before the end: the server could not be reached even after a message's
@@ -42,6 +49,11 @@ export interface RunResult {
    * refused messages are recorded deferred and the rest left unrecorded, so a later run sends them.
    */
   aborted: string | undefined;
+  /**
+   * A local write failed: the ledger (full disk, I/O error) or an outbox file. No message started
+   * after it; those already in flight were recorded when the ledger still took them, else listed.
+   */
+  halted?: { error: unknown; unrecorded: Unrecorded[] } | undefined;
 }
 
 export const SAME_REFUSAL_LIMIT = 5;
@@ -71,12 +83,22 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   let stopped: string | undefined;
   let aborted: string | undefined;
   let crash: { error: unknown } | undefined;
+  let halted: RunResult['halted'];
+  const slots = createSlots(Math.max(1, options.concurrency));
   // Permanent refusals with the same reply, held back until an acceptance or another reply shows
   // they were about their readers after all (then: failed), or the run is aborted (then: deferred).
   let streak: { key: string; items: { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[] } | undefined;
 
   const settle = (job: SendJob, outcome: JobOutcome) => {
-    record(job, outcome, options.ledger);
+    try {
+      record(job, outcome, options.ledger);
+    } catch (error) {
+      // The first failed ledger write stops the run; each message still in flight tries its own row.
+      halted ??= { error, unrecorded: [] };
+      halt.abort();
+      if (outcome.status === 'sent')
+        halted.unrecorded.push({ email: job.email, variantId: job.variantId, messageId: job.messageId });
+    }
     options.onOutcome?.(job, outcome);
   };
   const releaseStreak = (as: 'failed' | 'deferred') => {
@@ -100,7 +122,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   const workers = Array.from({ length: Math.max(1, options.concurrency) * 2 }, async () => {
     try {
       for (let job = next(); job; job = next()) {
-        let outcome = await deliver(job, inner);
+        let outcome = await deliver(job, inner, slots);
         if (!outcome) return;
         if (outcome.status === 'failed' && (aborted !== undefined || outcome.failure.accountLevel)) {
           // About the account, not this reader: left for a later run.
@@ -122,7 +144,17 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
             abortRun(`${limit} messages in a row refused with the same reply: ${outcome.failure.response}`);
           continue;
         }
-        if (outcome.status === 'sent') releaseStreak('failed');
+        if (outcome.status === 'sent') {
+          releaseStreak('failed');
+          // The slot is held from the hand-over to the record: a failed write stops the run before
+          // any other message is handed over, so at most one per connection goes out unrecorded.
+          try {
+            settle(job, outcome);
+          } finally {
+            slots.release();
+          }
+          continue;
+        }
         settle(job, outcome);
         if (outcome.status === 'deferred' && outcome.failure.noReply && !halt.signal.aborted) {
           stopped = outcome.failure.response;
@@ -130,20 +162,59 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         }
       }
     } catch (error) {
-      // A failed ledger write: stop the others too, and only then report it, so no message goes
-      // out after this point without its row (the caller closes the database next).
-      crash ??= { error };
+      // An outbox file that could not be written stops the run like a failed ledger write; anything
+      // else is a bug: stop the others too, and only then report it.
+      if (error instanceof LocalWriteError) halted ??= { error, unrecorded: [] };
+      else crash ??= { error };
       halt.abort();
     }
   });
   await Promise.all(workers);
   if (crash) throw crash.error;
   releaseStreak('failed');
-  return { stopped, aborted };
+  return { stopped, aborted, halted };
 }
 
+/**
+ * At most `size` messages between the hand-over to the transport and their ledger row, one per
+ * connection: the pool never holds a queue of messages that would still go out after the run has
+ * been told to stop.
+ */
+function createSlots(size: number) {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire(signal: AbortSignal | undefined): Promise<boolean> {
+      if (signal?.aborted) return Promise.resolve(false);
+      if (free > 0) {
+        free--;
+        return Promise.resolve(true);
+      }
+      return new Promise((resolve) => {
+        const onAbort = () => {
+          waiting.splice(waiting.indexOf(grant), 1);
+          resolve(false);
+        };
+        const grant = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(true);
+        };
+        waiting.push(grant);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+    release() {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
+
+type Slots = ReturnType<typeof createSlots>;
+
 /** One job with its retries; undefined when the run was aborted before it started. */
-async function deliver(job: SendJob, options: RunOptions): Promise<JobOutcome | undefined> {
+async function deliver(job: SendJob, options: RunOptions, slots: Slots): Promise<JobOutcome | undefined> {
   const clock = options.clock ?? systemClock;
   let mail: SendMailOptions;
   try {
@@ -159,10 +230,18 @@ async function deliver(job: SendJob, options: RunOptions): Promise<JobOutcome | 
       if (attempt === 1) return undefined;
       return { status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() };
     }
+    // Waiting for a connection's turn; told to stop meanwhile, the message never starts.
+    if (!(await slots.acquire(options.signal))) {
+      if (attempt === 1) return undefined;
+      return { status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() };
+    }
     try {
+      // Accepted: the slot stays held until the worker has recorded it.
       const { response } = await options.transport.send(mail);
       return { status: 'sent', attempts: attempt, response };
     } catch (error) {
+      slots.release();
+      if (error instanceof LocalWriteError) throw error;
       const failure = classifyFailure(error);
       if (failure.kind === 'permanent') return { status: 'failed', attempts: attempt, failure };
       if (attempt > options.retries || options.signal?.aborted)

@@ -19,8 +19,10 @@ import {
 } from './plan.js';
 import { createProgress } from './progress.js';
 import { createRateLimiter } from './rate-limit.js';
-import type { SendReport } from './report.js';
+import type { Halted, SendReport } from './report.js';
 import { runDeliveries, type SendJob } from './run.js';
+import { stateUseError } from './state-file.js';
+import { haltedBy, replayUnrecorded, unrecordedFileOf, warnIfStateLost } from './state-loss.js';
 import { openExistingStateDb, openStateDb, stateFilePath, suppressionChecker } from './store.js';
 import { sendTestMessage } from './test-send.js';
 import {
@@ -114,6 +116,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     smtpUrl: env.smtpUrl,
   });
   checkUnsubscribeSetup(config, env, channel, log);
+  if (!options.partOfRun) warnIfStateLost(stateFile, outboxFolders(project, options), issue.id, log);
 
   if (options.dryRun) {
     // The real run's transport, checked and named: a typo in SMTP_URL shows now, not at send time.
@@ -142,18 +145,31 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     }
   }
 
-  const db = openStateDb(stateFile);
+  const db = openStateDb(stateFile, { growthLimitPages: env.stateGrowthLimitPages });
   let transport: MailTransport | undefined;
   let lock: ReturnType<typeof acquireSendLock> | undefined;
+  // Set once a failed write stopped the run (the report's reason for stopping).
+  let halted: Halted | undefined;
+  const state = <T>(write: () => T): T => {
+    try {
+      return write();
+    } catch (error) {
+      throw stateUseError(stateFile, error);
+    }
+  };
   try {
     // Unsubscribes the endpoint could only journal (database busy) count before anyone is planned.
     applyUnsubscribeJournal(db);
     if (!options.partOfRun) {
-      lock = acquireSendLock(db, issue.id, { now, breakLock: options.breakLock });
+      lock = state(() => acquireSendLock(db, issue.id, { now, breakLock: options.breakLock }));
       const holder = lock.tookOverFrom;
       if (holder)
         log(`--break-lock: took over the send lock of pid ${holder.pid} on ${holder.host} (since ${holder.startedAt})`);
     }
+    // Before planning: what an earlier run sent but could not record counts as sent.
+    const replayed = replayUnrecorded(db, stateFile, now);
+    if (replayed > 0)
+      log(`recorded ${replayed} message(s) an earlier run sent but could not record (${unrecordedFileOf(stateFile)})`);
     const ledger = openLedger(db, issue.id, channel, now);
     transport = await createTransport(project, env, options, concurrency, log);
     // A resend is one generation: resumed after an interruption, it skips the readers it already reached.
@@ -178,7 +194,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     // Connection and credentials are checked before the first message, so a typo sends nothing.
     await transport.verify();
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.
-    if (!options.partOfRun) ledger.startRun(plan.audience.recipients.length, resendSince);
+    if (!options.partOfRun) state(() => ledger.startRun(plan.audience.recipients.length, resendSince));
 
     // One Message-ID per resend generation: a resumed resend repeats it, so a provider can drop a copy.
     const salt = resendSince ? `resend:${resendSince}` : '';
@@ -196,7 +212,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       }
     };
     const progress = options.progress && createProgress({ ...options.progress, planned: plan.toSend.length });
-    const { stopped, aborted } = await runDeliveries(jobs(), {
+    const { stopped, aborted, ...run } = await runDeliveries(jobs(), {
       transport,
       ledger,
       limiter: createRateLimiter(transport.kind === 'smtp' ? (options.ratePerSecond ?? config.send.ratePerSecond) : 0),
@@ -222,18 +238,34 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       },
     });
     progress?.done();
+    if (run.halted) halted = haltedBy(run.halted, { stateFile, issueId: issue.id, channel, now, log });
     const left = plan.report.total.pending + plan.report.total.deferred;
     // A Ctrl-C after the last message finished interrupted nothing: the run is simply done.
     const interrupted = Boolean(options.signal?.aborted) && left > 0;
-    const report = plan.report.finish({ interrupted, stopped, aborted, elapsedMs: performance.now() - started });
-    const failed = report.total.failed + left > 0;
-    if (!options.partOfRun)
-      ledger.finishRun(interrupted ? 'interrupted' : aborted ? 'aborted' : failed ? 'failed' : 'complete');
+    const elapsedMs = performance.now() - started;
+    const report = plan.report.finish({ interrupted, stopped, aborted, halted, elapsedMs });
+    const failed = report.total.failed + left > 0 || halted !== undefined;
+    const outcome = interrupted ? 'interrupted' : aborted ? 'aborted' : failed ? 'failed' : 'complete';
+    // After a failed write the run record most likely cannot be written either: tried, and the
+    // report says why the run stopped whether or not it could be.
+    if (!options.partOfRun && halted) await cleanup('record the end of the run', () => ledger.finishRun(outcome), log);
+    else if (!options.partOfRun) state(() => ledger.finishRun(outcome));
     return report;
   } finally {
-    await transport?.close();
-    lock?.release();
-    db.close();
+    // Each step on its own: a lock that cannot be released (the same full disk) must neither hide
+    // the error that stopped the run nor skip closing the database. A lock left behind is stale
+    // once this process has exited, and the next run takes it over.
+    await cleanup('close the SMTP connections', () => transport?.close(), log);
+    await cleanup('release the send lock', () => lock?.release(), log);
+    await cleanup('close the state file', () => db.close(), log);
+  }
+}
+
+async function cleanup(what: string, step: () => unknown, log: (line: string) => void): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    log(`warning: could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -329,4 +361,12 @@ function checkUnsubscribeSetup(
     });
   }
   log(`warning: ${message} (allowed for the outbox; a real send would stop here)`);
+}
+
+/** Where this send writes `.eml` files (`--outbox`, else outbox/<issue id> beside the config), then the default. */
+function outboxFolders(project: Project, options: SendOptions): string[] {
+  const standard = outboxFolder(project.config, project.issue.id, options.cwd);
+  return options.outbox
+    ? [outboxFolder(project.config, project.issue.id, options.cwd, options.outbox), standard]
+    : [standard];
 }

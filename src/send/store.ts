@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
+import { assertStateFileKind, markStateDb, type StateCheck, stateFileError, verifyStateDb } from './state-file.js';
 
 /**
  * The send state: one SQLite file holding the delivery ledger, the suppression list and the send
@@ -71,15 +72,34 @@ export function stateFilePath(config: ResolvedConfig, cwd: string, stateFile?: s
   return stateFile ? resolve(cwd, stateFile) : join(config.stateDirAbs, 'state.db');
 }
 
-/** Opens (creating when needed) the state database. `readonly` never creates anything. */
-export function openStateDb(file: string, options: { readonly?: boolean } = {}): StateDb {
+/** Test hook: how many pages the state file may grow by while open (PRAGMA max_page_count). */
+export interface StateDbLimits {
+  growthLimitPages?: number | undefined;
+}
+
+/**
+ * Opens (creating when needed) the state database, after checking it is a sound rolecast state file
+ * (see state-file.ts): a damaged one is refused with E_STATE_DAMAGED and left untouched. `readonly`
+ * never creates anything.
+ */
+export function openStateDb(
+  file: string,
+  options: { readonly?: boolean; check?: StateCheck } & StateDbLimits = {},
+): StateDb {
   if (options.readonly) {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+    assertStateFileKind(file);
+    const db = openOrClassify(file, () => new Database(file, { readonly: true, fileMustExist: true }));
+    verifyOrClose(db, file, options.check);
     return db;
   }
-  try {
+  assertStateFileKind(file);
+  const db = openOrClassify(file, () => {
     mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
+    return new Database(file);
+  });
+  try {
+    // Checked before the first write, so a foreign or damaged file is never changed.
+    verifyStateDb(db, file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
@@ -87,20 +107,43 @@ export function openStateDb(file: string, options: { readonly?: boolean } = {}):
     db.pragma('wal_autocheckpoint = 10000');
     db.exec(SCHEMA);
     addMissingColumns(db);
+    markStateDb(db);
     migrateAddressKeys(db);
+    if (options.growthLimitPages !== undefined) {
+      const pages = db.pragma('page_count', { simple: true }) as number;
+      db.pragma(`max_page_count = ${pages + options.growthLimitPages}`);
+    }
     return db;
   } catch (cause) {
-    throw new RolecastError('E_INVALID', `the send state file ${file} could not be opened`, {
-      hint: 'check the path given with --state (or stateDir in rolecast.config.json) and its permissions',
-      cause,
-    });
+    db.close();
+    throw stateFileError(file, cause);
   }
 }
 
-/** Opens the state read-only when it exists; undefined when nothing was ever recorded. */
-export function openExistingStateDb(file: string): StateDb | undefined {
-  if (!existsSync(file)) return undefined;
-  const db = openStateDb(file, { readonly: true });
+function openOrClassify(file: string, open: () => StateDb): StateDb {
+  try {
+    return open();
+  } catch (cause) {
+    throw stateFileError(file, cause);
+  }
+}
+
+function verifyOrClose(db: StateDb, file: string, check?: StateCheck): void {
+  try {
+    verifyStateDb(db, file, check);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Opens the state read-only when it exists; undefined when nothing was ever recorded (no file, an
+ * empty file, or a fresh database without tables). A damaged file throws E_STATE_DAMAGED.
+ */
+export function openExistingStateDb(file: string, check: StateCheck = 'full'): StateDb | undefined {
+  if (assertStateFileKind(file) === 'missing') return undefined;
+  const db = openStateDb(file, { readonly: true, check });
   const hasTables = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'").get();
   if (hasTables) return db;
   db.close();
@@ -220,9 +263,12 @@ export function readSuppressionChecker(config: ResolvedConfig, stateFile?: strin
   const file = stateFile ?? join(config.stateDirAbs, 'state.db');
   let db: StateDb | undefined;
   try {
-    db = openExistingStateDb(file);
+    db = openExistingStateDb(file, 'light');
     return suppressionChecker(db);
   } catch (cause) {
+    const classified = stateFileError(file, cause);
+    if (classified.code === 'E_STATE_DAMAGED') throw classified;
+    if (cause instanceof RolecastError) throw cause;
     throw new RolecastError('E_INVALID', `the suppression list in ${file} could not be read`, {
       hint: 'check that the file is a rolecast state file and readable (stateDir in rolecast.config.json, or --state)',
       cause,

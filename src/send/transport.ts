@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
@@ -8,6 +8,11 @@ import { canonicalAddress, needsSmtpUtf8 } from '../address.js';
 import type { Environment } from '../config/env.js';
 import { redactUrl } from '../config/env.js';
 import { RolecastError } from '../errors.js';
+
+/** Thrown by a transport whose own local write failed (an outbox file): the run stops, as for the ledger. */
+export class LocalWriteError extends Error {
+  override readonly name = 'LocalWriteError';
+}
 
 /** Where messages go: an SMTP server through a connection pool, or `.eml` files in a folder. */
 export interface MailTransport {
@@ -238,15 +243,32 @@ export function createOutboxTransport(
     kind: 'outbox',
     destination: folder,
     async verify() {
-      await mkdir(folder, { recursive: true });
+      try {
+        await mkdir(folder, { recursive: true });
+      } catch (cause) {
+        throw new RolecastError(
+          'E_INVALID',
+          `the outbox folder ${folder} could not be created: ${(cause as Error).message}`,
+          {
+            hint: 'check the path given with --outbox (or the folder beside the config) and its permissions; nothing was sent',
+            cause,
+          },
+        );
+      }
     },
     async send(mail) {
       const info = (await builder.sendMail(mail)) as { message: Buffer };
       const to = mail.envelope && typeof mail.envelope === 'object' ? String(mail.envelope.to) : String(mail.to);
       const file = join(folder, `${fileNameFor(to)}.eml`);
       const temp = `${file}.${process.pid}.${++counter}.tmp`;
-      await writeFile(temp, info.message);
-      await rename(temp, file);
+      try {
+        await writeFile(temp, info.message);
+        await rename(temp, file);
+      } catch (cause) {
+        await rm(temp, { force: true }).catch(() => {});
+        const reason = (cause as Error).message;
+        throw new LocalWriteError(`the outbox folder ${folder} could not be written: ${reason}`, { cause });
+      }
       return { response: `250 written to ${file}` };
     },
     async close() {

@@ -132,15 +132,21 @@ describe('delivery loop', () => {
     expect(calls.length).toBeLessThanOrEqual(1 + 4 * 3);
   });
 
-  it('when the ledger cannot be written, stops every worker before it reports the error', async () => {
+  it('when the ledger cannot be written, starts no new message and lists the accepted ones it could not record', async () => {
     const ledger = memoryLedger({ failOnWrite: 3 });
     const { transport, calls } = scriptedTransport(() => undefined);
-    await expect(runDeliveries(jobs(40), options(transport, ledger, { concurrency: 3 }))).rejects.toThrow('disk full');
+    const result = await runDeliveries(jobs(40), options(transport, ledger, { concurrency: 3 }));
+    expect(result.halted?.error).toEqual(new Error('disk full'));
     const sendsAtFailure = calls.length;
     await new Promise((resolve) => setTimeout(resolve, 30));
     // Nothing goes out after the run gave up: the caller closes the database next.
     expect(calls.length).toBe(sendsAtFailure);
-    expect(sendsAtFailure).toBeLessThan(40);
+    // Only the messages on the wire when the write failed (one per connection) went out after it.
+    expect(sendsAtFailure).toBeLessThanOrEqual(3 + 3);
+    // Every accepted message is either recorded or listed; the others in flight were still recorded.
+    const unrecorded = result.halted!.unrecorded.map((u) => u.email);
+    expect(unrecorded).toHaveLength(1);
+    expect([...ledger.rows.map((r) => r.email), ...unrecorded].sort()).toEqual([...calls].sort());
   });
 });
 

@@ -2,7 +2,7 @@ import { EXIT, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { runScheduledSendCommand } from '../../schedule/command.js';
 import { formatReport, type SendOptions, type SendReport, sendIssue } from '../../send/index.js';
-import { ACCOUNT_REFUSED_HINT } from '../../send/report.js';
+import { ACCOUNT_REFUSED_HINT, haltedHint } from '../../send/report.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, requirePositional, stringOption, stringsOption } from '../_shared.js';
 
@@ -102,6 +102,12 @@ function withShortPaths(report: SendReport, cwd: string): SendReport {
 }
 
 function outcome(report: SendReport, stderr: NodeJS.WritableStream): number {
+  if (report.halted) {
+    // The write error is the message; the report above lists what went out without its record.
+    print(stderr, `rolecast send: ${report.halted.reason}`);
+    print(stderr, `  ${haltedHint(report.halted)}`);
+    return EXIT.sendFailed;
+  }
   if (report.interrupted) {
     print(stderr, 'interrupted — run the same command to resume');
     return EXIT.interrupted;

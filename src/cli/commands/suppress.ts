@@ -6,6 +6,7 @@ import { displayPath } from '../../load/_display.js';
 import { email as emailSchema } from '../../model/_fields.js';
 import { printable } from '../../printable.js';
 import { applyUnsubscribeJournal } from '../../send/journal.js';
+import { stateUseError } from '../../send/state-file.js';
 import { openStateDb, stateFilePath } from '../../send/store.js';
 import { addSuppressions, listSuppressions, parseSuppressionFile } from '../../serve/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
@@ -25,7 +26,8 @@ export const suppressCommand: Command = {
       throw new RolecastError('E_USAGE', `unknown action "${action}"`, { hint: `usage: ${USAGE}` });
     }
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
-    const db = openStateDb(stateFilePath(config, ctx.cwd, stringOption(args, 'state')));
+    const stateFile = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
+    const db = openStateDb(stateFile);
     try {
       // Unsubscribes the endpoint could only journal are part of the list.
       applyUnsubscribeJournal(db);
@@ -72,6 +74,9 @@ export const suppressCommand: Command = {
         `imported ${added} new address(es); ${already} already suppressed; ${problems.length} row(s) not read`,
       );
       return problems.length ? 2 : 0;
+    } catch (error) {
+      // A full disk or a page found damaged while writing: the same messages as every command.
+      throw stateUseError(stateFile, error);
     } finally {
       db.close();
     }

@@ -1,0 +1,180 @@
+import { statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { EXIT, RolecastError } from '../errors.js';
+
+/**
+ * How a state file is judged before anything trusts it. A damaged file (not SQLite, corrupt,
+ * truncated, another application's database, rows rolecast never writes) is an input error: it is
+ * never repaired, replaced or read as "nothing sent", since that would send every reader the issue
+ * again. A full disk or other write failure is a send failure of its own. Every command goes through
+ * `stateFileError`, so each prints the same message for the same file.
+ */
+
+/** `PRAGMA application_id` of rolecast state files: "RLCS". */
+export const APPLICATION_ID = 0x524c4353;
+
+/** The columns each table had from the start; later columns are added on open (see store.ts). */
+const BASE_COLUMNS: Record<string, readonly string[]> = {
+  deliveries: ['issue_id', 'channel', 'email', 'variant_id', 'status', 'message_id', 'attempts', 'updated_at'],
+  runs: ['issue_id', 'channel', 'planned', 'started_at', 'finished_at', 'outcome'],
+  suppressions: ['email', 'reason', 'source', 'created_at'],
+  locks: ['issue_id', 'pid', 'host', 'token', 'started_at'],
+  schedule_waves: ['issue_id', 'channel', 'wave_utc', 'status', 'recipients', 'zones', 'updated_at'],
+};
+
+/** A row no version of rolecast writes: reading past it could turn "sent" into "not sent". */
+const GARBLED_ROWS: Record<string, string> = {
+  deliveries: `issue_id IS NULL OR channel IS NULL OR channel NOT IN ('smtp', 'outbox') OR typeof(email) != 'text'
+    OR email = '' OR status IS NULL OR status NOT IN ('sent', 'failed', 'deferred')`,
+  runs: `issue_id IS NULL OR channel IS NULL OR channel NOT IN ('smtp', 'outbox') OR typeof(planned) != 'integer'`,
+  suppressions: `typeof(email) != 'text' OR email = ''`,
+  locks: `issue_id IS NULL OR typeof(pid) != 'integer' OR token IS NULL`,
+  schedule_waves: `issue_id IS NULL OR wave_utc IS NULL OR status IS NULL
+    OR status NOT IN ('pending', 'sending', 'sent', 'missed', 'failed')`,
+};
+
+export const DAMAGED_ADVICE = 'restore it from a backup or move it aside; nothing was sent';
+
+/** The one message for a state file that cannot be trusted. */
+export function stateDamaged(file: string, reason: string, cause?: unknown): RolecastError {
+  return new RolecastError('E_STATE_DAMAGED', `the state file ${file} is damaged: ${reason} — ${DAMAGED_ADVICE}`, {
+    hint: 'rolecast never repairs or replaces a state file; see "State file recovery" in the README',
+    cause,
+  });
+}
+
+/** A write to the state file failed (full disk, I/O error): the run stops, with exit code 3. */
+export function stateWriteFailed(file: string, cause: unknown): RolecastError {
+  return new RolecastError('E_STATE_WRITE', `the state file ${file} could not be written: ${reasonOf(cause)}`, {
+    exitCode: EXIT.sendFailed,
+    hint: 'free space on its disk (or fix the I/O error) and run the same command again: messages recorded as sent are not sent again',
+    cause,
+  });
+}
+
+/** Codes of SQLite errors that mean the file's bytes are not a sound database. */
+function isCorruption(code: string): boolean {
+  return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_FORMAT';
+}
+
+/** Codes that mean a write could not reach the disk. */
+function isWriteFailure(code: string): boolean {
+  return (
+    code === 'SQLITE_FULL' ||
+    code.startsWith('SQLITE_IOERR') ||
+    code.startsWith('SQLITE_READONLY') ||
+    code === 'ENOSPC' ||
+    code === 'EDQUOT' ||
+    code === 'EROFS' ||
+    code === 'EIO'
+  );
+}
+
+/** Classifies any failure to open, check, read or write a state file into the error a person sees. */
+export function stateFileError(file: string, error: unknown): RolecastError {
+  if (error instanceof RolecastError) return error;
+  const code = codeOf(error);
+  if (isCorruption(code)) return stateDamaged(file, reasonOf(error), error);
+  if (isWriteFailure(code)) return stateWriteFailed(file, error);
+  if (code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') {
+    const kind = fileKind(file);
+    if (kind !== 'file' && kind !== 'missing') return stateDamaged(file, `it is a ${kind}, not a file`, error);
+    if (kind === 'file') return stateDamaged(file, `it cannot be read (${reasonOf(error)})`, error);
+  }
+  return new RolecastError('E_INVALID', `the state file ${file} could not be opened: ${reasonOf(error)}`, {
+    hint: 'check the path given with --state (or stateDir in rolecast.config.json) and its permissions',
+    cause: error,
+  });
+}
+
+/**
+ * For a failure while using an open state file: corruption and write failures get their message;
+ * anything else (a bug) is returned as it was.
+ */
+export function stateUseError(file: string, error: unknown): unknown {
+  if (error instanceof RolecastError) return error;
+  const code = codeOf(error);
+  if (isCorruption(code)) return stateDamaged(file, reasonOf(error), error);
+  if (isWriteFailure(code)) return stateWriteFailed(file, error);
+  return error;
+}
+
+/** Refuses a path that exists but is not a regular file, before SQLite gives a vaguer error. */
+export function assertStateFileKind(file: string): 'file' | 'missing' {
+  const kind = fileKind(file);
+  if (kind === 'file' || kind === 'missing') return kind;
+  throw stateDamaged(file, `it is a ${kind}, not a file`);
+}
+
+/** `light`: only what reading the suppression list needs, for the preview's rebuild on every edit. */
+export type StateCheck = 'full' | 'light';
+
+/**
+ * Checks an open state database before anything reads it: sound pages (`quick_check`), rolecast's
+ * own tables (by application id, or by table shape for files written before the id existed), and
+ * no row that rolecast would never write. Throws E_STATE_DAMAGED; reads only. A `light` check
+ * skips the page check and looks only at the suppressions' rows (a read that meets a damaged page
+ * still fails, and `stateFileError` names it); a 100k-row ledger costs about a second in full.
+ */
+export function verifyStateDb(db: Database.Database, file: string, check: StateCheck = 'full'): void {
+  try {
+    const pages = check === 'full' ? (db.pragma('quick_check', { simple: true }) as string) : 'ok';
+    if (pages !== 'ok') throw stateDamaged(file, `the integrity check failed (${String(pages).slice(0, 200)})`);
+    const id = db.pragma('application_id', { simple: true }) as number;
+    if (id !== 0 && id !== APPLICATION_ID)
+      throw stateDamaged(file, `it is the database of another application (application_id ${hex(id)})`);
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .pluck()
+      .all() as string[];
+    if (tables.length === 0) return;
+    if (!tables.includes('deliveries')) {
+      const list = tables.slice(0, 5).join(', ');
+      throw stateDamaged(file, `it is not a rolecast state file (an SQLite database with the tables ${list})`);
+    }
+    for (const table of tables) {
+      const expected = BASE_COLUMNS[table];
+      if (!expected) continue;
+      const columns = new Set((db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name));
+      const missing = expected.filter((c) => !columns.has(c));
+      if (missing.length > 0)
+        throw stateDamaged(file, `its table ${table} lacks the column(s) ${missing.join(', ')} rolecast writes`);
+      if (check === 'light' && table !== 'suppressions') continue;
+      const garbled = db.prepare(`SELECT COUNT(*) FROM ${table} WHERE ${GARBLED_ROWS[table]}`).pluck().get() as number;
+      if (garbled > 0)
+        throw stateDamaged(file, `its table ${table} holds ${garbled} row(s) with values rolecast never writes`);
+    }
+  } catch (error) {
+    throw stateFileError(file, error);
+  }
+}
+
+/** Marks a writable state file as rolecast's, so a later open can tell it from another application's. */
+export function markStateDb(db: Database.Database): void {
+  if ((db.pragma('application_id', { simple: true }) as number) !== APPLICATION_ID)
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+}
+
+function fileKind(file: string): 'file' | 'missing' | 'directory' | 'special file' {
+  try {
+    const stat = statSync(file);
+    if (stat.isFile()) return 'file';
+    return stat.isDirectory() ? 'directory' : 'special file';
+  } catch {
+    return 'missing';
+  }
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+function hex(value: number): string {
+  return `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
+}

@@ -1,0 +1,170 @@
+import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { type Channel, openLedger } from './ledger.js';
+import type { Halted } from './report.js';
+import type { Unrecorded } from './run.js';
+import { stateDamaged, stateUseError } from './state-file.js';
+import type { StateDb } from './store.js';
+import { LocalWriteError } from './transport.js';
+
+/**
+ * What a send does when the record of earlier sends is gone or could not be kept: a stop on a failed
+ * write is reported with every message that went out unrecorded, and a state file that vanished
+ * while the outbox still holds an issue's messages is pointed out before anything is sent.
+ */
+
+/** The report's account of a run stopped by a failed write; the unrecorded list also goes to a side file. */
+export function haltedBy(
+  halt: { error: unknown; unrecorded: Unrecorded[] },
+  context: { stateFile: string; issueId: string; channel: Channel; now: () => Date; log: (line: string) => void },
+): Halted {
+  const { error, unrecorded } = halt;
+  const converted = error instanceof LocalWriteError ? error : stateUseError(context.stateFile, error);
+  const reason = converted instanceof Error ? converted.message : String(converted);
+  if (unrecorded.length === 0) return { reason, unrecorded };
+  return { reason, unrecorded, unrecordedFile: writeUnrecorded(unrecorded, context) };
+}
+
+/**
+ * Appends the unrecorded messages beside the state file, one JSON object a line, so they survive
+ * the terminal; on the same full disk this usually fails too, and the printed list is all there is.
+ */
+function writeUnrecorded(
+  unrecorded: Unrecorded[],
+  context: { stateFile: string; issueId: string; channel: Channel; now: () => Date },
+): string | undefined {
+  const file = unrecordedFileOf(context.stateFile);
+  const at = context.now().toISOString();
+  const lines = unrecorded.map((u) =>
+    JSON.stringify({ issueId: context.issueId, channel: context.channel, ...u, at } satisfies UnrecordedLine),
+  );
+  try {
+    appendFileSync(file, `${lines.join('\n')}\n`);
+    return file;
+  } catch {
+    return undefined;
+  }
+}
+
+interface UnrecordedLine extends Unrecorded {
+  issueId: string;
+  channel: Channel;
+  at: string;
+}
+
+/** The side file a stopped run lists its unrecorded messages in. */
+export function unrecordedFileOf(stateFile: string): string {
+  return `${stateFile}.unrecorded.jsonl`;
+}
+
+/**
+ * Before a send plans: messages an earlier run listed as accepted but not recorded are recorded as
+ * sent now, so they are not sent twice, and the side file is renamed `….replayed-<time>`. A line
+ * that is not such a record makes the whole file untrustworthy: refused, like a damaged state file.
+ * Returns how many were recorded.
+ */
+export function replayUnrecorded(db: StateDb, stateFile: string, now: () => Date): number {
+  const file = unrecordedFileOf(stateFile);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return 0;
+  }
+  const entries = text
+    .split('\n')
+    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
+    .filter((l) => l.line !== '')
+    .map(({ line, number }) => {
+      const entry = parseLine(line);
+      if (!entry) throw stateDamaged(file, `line ${number} is not a record of an unrecorded message`);
+      return entry;
+    });
+  try {
+    db.transaction(() => {
+      for (const e of entries) {
+        openLedger(db, e.issueId, e.channel, now).record({
+          email: e.email,
+          variantId: e.variantId,
+          status: 'sent',
+          messageId: e.messageId,
+          responseCode: 250,
+          response: `accepted at ${e.at}; recorded from ${basename(file)}`,
+          attempts: 1,
+        });
+      }
+    })();
+    renameSync(file, `${file}.replayed-${now().toISOString().replace(/[:.]/g, '-')}`);
+  } catch (error) {
+    throw stateUseError(stateFile, error);
+  }
+  return entries.length;
+}
+
+function parseLine(line: string): UnrecordedLine | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const v = value as Partial<Record<keyof UnrecordedLine, unknown>> | null;
+  const text = (x: unknown): x is string => typeof x === 'string' && x !== '';
+  if (!v || !text(v.issueId) || !text(v.email) || !text(v.variantId) || !text(v.messageId) || !text(v.at))
+    return undefined;
+  if (v.channel !== 'smtp' && v.channel !== 'outbox') return undefined;
+  return {
+    issueId: v.issueId,
+    channel: v.channel,
+    email: v.email,
+    variantId: v.variantId,
+    messageId: v.messageId,
+    at: v.at,
+  };
+}
+
+/**
+ * A missing or empty state file with `.eml` files of the issue in its outbox folder, or a WAL file
+ * left without its database, means the record of an earlier run is gone: this run would send again
+ * to everyone it reached. Said before sending, so the person can stop and restore the file.
+ */
+export function warnIfStateLost(
+  stateFile: string,
+  outboxFolders: readonly string[],
+  issueId: string,
+  log: (line: string) => void,
+): void {
+  const size = fileSize(stateFile);
+  if (size !== undefined && size > 0) return;
+  const state = size === undefined ? 'is missing' : 'is empty';
+  if (size === undefined && existsSync(`${stateFile}-wal`)) {
+    log(
+      `warning: the state file ${stateFile} ${state} but its journal ${stateFile}-wal is there: an earlier run's record may be lost — stop now and restore the state file from a backup if ${issueId} was already sent`,
+    );
+    return;
+  }
+  for (const folder of outboxFolders) {
+    const count = emlCount(folder);
+    if (count === 0) continue;
+    log(
+      `warning: the state file ${stateFile} ${state}, but ${folder} holds ${count} .eml file(s) of ${issueId} from an earlier run — if that record was lost, stop now and restore the state file from a backup; otherwise every reader is sent ${issueId} as if for the first time`,
+    );
+    return;
+  }
+}
+
+function fileSize(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
+}
+
+function emlCount(folder: string): number {
+  try {
+    return readdirSync(folder).filter((name) => name.endsWith('.eml')).length;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,116 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { openStateDb, sendIssue } from '../../src/send/index.js';
+import { runCli } from '../helpers/cli.js';
+import { captureStreams } from '../helpers/project.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+
+/** The full-disk stop as a person sees it (exit 3, the disk error, no stack), and the outbox's own write failure. */
+
+let server: TestSmtpServer | undefined;
+let fixture: SendFixture | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await fixture?.cleanup();
+  fixture = undefined;
+});
+
+const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
+
+function sentRows(f: SendFixture, channel: string): string[] {
+  const db = new Database(`${f.dir}/.rolecast/state.db`, { readonly: true });
+  try {
+    return db
+      .prepare("SELECT email FROM deliveries WHERE status = 'sent' AND channel = ?")
+      .pluck()
+      .all(channel) as string[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('rolecast send on a full disk', () => {
+  it('exits 3 with the disk error, lists every accepted message it could not record, and prints no stack', async () => {
+    fixture = await sendFixture(90, { concurrency: 3 });
+    server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
+    const result = await runCli(SEND, {
+      cwd: fixture.dir,
+      env: { ...sendEnv(server.url()), ROLECAST_TEST_STATE_GROWTH_PAGES: '1' },
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /rolecast send: the state file \S+state\.db could not be written: database or disk is full/,
+    );
+    expect(result.stderr).not.toMatch(/this is a bug|\n\s+at /);
+    const listed = [...result.stdout.matchAll(/^ {2}(\S+@example\.test) (<[^>]+>)$/gm)].map((m) => m[1]!);
+    expect(result.stdout).toMatch(/\d+ message\(s\) accepted by the server, not recorded/);
+    const accepted = (await server.messages()).map((m) => m.envelope.to[0]!);
+    const recorded = sentRows(fixture, 'smtp');
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.length).toBeLessThanOrEqual(3);
+    expect([...recorded, ...listed].sort()).toEqual([...accepted].sort());
+  });
+});
+
+describe('cleanup that fails after the disk filled up', () => {
+  it('a send lock that cannot be released does not hide the disk error', async () => {
+    fixture = await sendFixture(90, { concurrency: 3 });
+    server = await startSmtpServer({ faults: { dataDelayMs: 5 } });
+    const file = fixture.temp.path('.rolecast/state.db');
+    openStateDb(file).close();
+    const db = new Database(file);
+    db.exec("CREATE TRIGGER stuck_lock BEFORE DELETE ON locks BEGIN SELECT RAISE(FAIL, 'disk I/O error'); END");
+    db.close();
+    const streams = captureStreams();
+    const code = await main([...SEND, '--json'], {
+      cwd: fixture.dir,
+      env: { ...sendEnv(server.url()), ROLECAST_TEST_STATE_GROWTH_PAGES: '1' },
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      signal: new AbortController().signal,
+    });
+    expect(code, streams.err).toBe(3);
+    expect(streams.err).toMatch(/rolecast send: the state file \S+ could not be written: database or disk is full/);
+    expect(streams.err).toContain('warning: could not release the send lock: disk I/O error');
+    const report = JSON.parse(streams.out) as { halted: { unrecorded: unknown[] } };
+    expect(report.halted.unrecorded.length).toBeGreaterThan(0);
+  });
+});
+
+describe('an outbox file that cannot be written', () => {
+  it('stops the run cleanly: what was written is recorded, nothing after it is started', async () => {
+    fixture = await sendFixture(40, { concurrency: 2 });
+    // A folder where one reader's .eml file belongs: writing that file fails as a full disk would.
+    const outbox = fixture.temp.path('outbox/2026-W48');
+    await mkdir(`${outbox}/reader00010@example.test.eml`, { recursive: true });
+    await writeFile(`${outbox}/reader00010@example.test.eml/keep`, '');
+    const report = await sendIssue({
+      issueDir: fixture.issueDir,
+      subscribersFile: fixture.subscribersFile,
+      cwd: fixture.dir,
+      env: sendEnv(),
+    });
+    expect(report.halted?.reason).toMatch(/the outbox folder \S+ could not be written: .*reader00010/);
+    expect(report.total.pending).toBeGreaterThan(0);
+    const written = (await readdir(outbox)).filter((name) => name.endsWith('.eml')).map((n) => n.slice(0, -4));
+    const recorded = sentRows(fixture, 'outbox');
+    // Every file written is recorded (the ledger is fine); the failed one is neither.
+    expect([...recorded, 'reader00010@example.test'].sort()).toEqual([...written].sort());
+    expect(report.halted?.unrecorded).toEqual([]);
+  });
+
+  it('through the CLI: exit 3, the write error as the message, no stack', async () => {
+    fixture = await sendFixture(20, { concurrency: 2 });
+    const outbox = fixture.temp.path('outbox/2026-W48');
+    await mkdir(`${outbox}/reader00010@example.test.eml/keep`, { recursive: true });
+    const result = await runCli(SEND, { cwd: fixture.dir, env: sendEnv() });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/rolecast send: the outbox folder \S+ could not be written/);
+    expect(result.stderr).not.toMatch(/this is a bug|\n\s+at /);
+  });
+});

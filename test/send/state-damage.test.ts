@@ -1,0 +1,114 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ResolvedConfig } from '../../src/config/schema.js';
+import { RolecastError } from '../../src/errors.js';
+import { openLedger } from '../../src/send/ledger.js';
+import { APPLICATION_ID } from '../../src/send/state-file.js';
+import { openExistingStateDb, openStateDb, readSuppressionChecker } from '../../src/send/store.js';
+import { DAMAGED_MESSAGE, DAMAGES, damageStateFile, realStateFile } from './_damage.js';
+
+/** A state file that cannot be trusted is refused, never repaired or read as "nothing sent". */
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rolecast-state-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function refusal(open: () => unknown): RolecastError {
+  try {
+    open();
+  } catch (error) {
+    if (error instanceof RolecastError) return error;
+    throw error;
+  }
+  throw new Error('the state file was accepted');
+}
+
+describe('a damaged state file', () => {
+  it.each(DAMAGES)('%s: refused for writing and for reading, with one message, and left as it was', (damage) => {
+    const file = join(dir, 'state.db');
+    damageStateFile(file, damage);
+    const before = statSync(file).isFile() ? readFileSync(file) : undefined;
+    for (const open of [() => openStateDb(file), () => openExistingStateDb(file)]) {
+      const error = refusal(open);
+      expect(error.code).toBe('E_STATE_DAMAGED');
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain(`the state file ${file} is damaged: `);
+      expect(error.message).toMatch(DAMAGED_MESSAGE);
+    }
+    if (before) expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('names what is wrong', () => {
+    const cases: [Parameters<typeof damageStateFile>[1], RegExp][] = [
+      ['random bytes', /not a database/],
+      ['truncated copy', /malformed|integrity check/],
+      ['directory in its place', /it is a directory/],
+      ['another application (other tables)', /not a rolecast state file .*notes/],
+      ['another application (application_id)', /another application \(application_id 0x000004d2\)/],
+      ['deliveries with other columns', /table deliveries lacks the column\(s\) issue_id/],
+      ['unknown delivery status', /CHECK constraint failed in deliveries|table deliveries holds 1 row/],
+      ['NULL suppression key', /table suppressions holds 1 row/],
+      ['NULL delivery key', /table deliveries holds 1 row/],
+    ];
+    for (const [damage, reason] of cases) {
+      const file = join(dir, `${damage.replace(/\W+/g, '-')}.db`);
+      damageStateFile(file, damage);
+      expect(refusal(() => openStateDb(file)).message, damage).toMatch(reason);
+    }
+  });
+});
+
+describe('the suppression list as build and preview read it', () => {
+  it.each(['random bytes', 'another application (other tables)', 'NULL suppression key'] as const)(
+    '%s: refused with the same message',
+    (damage) => {
+      const file = join(dir, 'state.db');
+      damageStateFile(file, damage);
+      const error = refusal(() => readSuppressionChecker({} as ResolvedConfig, file));
+      expect(error.code).toBe('E_STATE_DAMAGED');
+      expect(error.message).toMatch(DAMAGED_MESSAGE);
+    },
+  );
+});
+
+describe('state files that are fine', () => {
+  it('a new state file is marked as rolecast’s', () => {
+    const file = join(dir, 'state.db');
+    openStateDb(file).close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    db.close();
+  });
+
+  it('an existing state file from before the mark is accepted with its records, and marked', () => {
+    const file = join(dir, 'state.db');
+    realStateFile(file, 5);
+    const old = new Database(file);
+    old.pragma('application_id = 0');
+    old.close();
+    const readOnly = openExistingStateDb(file)!;
+    expect(openLedger(readOnly, '2026-W48', 'outbox').recorded().size).toBe(5);
+    readOnly.close();
+    const db = openStateDb(file);
+    expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    expect(openLedger(db, '2026-W48', 'outbox').recorded().size).toBe(5);
+    db.close();
+  });
+
+  it('a zero-length file is an empty state (the send warns when the outbox says otherwise)', () => {
+    const file = join(dir, 'state.db');
+    writeFileSync(file, '');
+    expect(openExistingStateDb(file)).toBeUndefined();
+    const db = openStateDb(file);
+    expect(openLedger(db, '2026-W48', 'smtp').recorded().size).toBe(0);
+    db.close();
+  });
+});
