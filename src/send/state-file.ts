@@ -24,9 +24,9 @@ const BASE_COLUMNS: Record<string, readonly string[]> = {
 
 /** A row no version of rolecast writes: reading past it could turn "sent" into "not sent". */
 const GARBLED_ROWS: Record<string, string> = {
-  deliveries: `issue_id IS NULL OR channel IS NULL OR channel NOT IN ('smtp', 'outbox') OR typeof(email) != 'text'
+  deliveries: `issue_id IS NULL OR channel IS NULL OR (channel NOT IN ('smtp', 'outbox') AND channel NOT LIKE 'outbox:%') OR typeof(email) != 'text'
     OR email = '' OR status IS NULL OR status NOT IN ('sent', 'failed', 'deferred')`,
-  runs: `issue_id IS NULL OR channel IS NULL OR channel NOT IN ('smtp', 'outbox') OR typeof(planned) != 'integer'`,
+  runs: `issue_id IS NULL OR channel IS NULL OR (channel NOT IN ('smtp', 'outbox') AND channel NOT LIKE 'outbox:%') OR typeof(planned) != 'integer'`,
   suppressions: `typeof(email) != 'text' OR email = ''`,
   locks: `issue_id IS NULL OR typeof(pid) != 'integer' OR token IS NULL`,
   schedule_waves: `issue_id IS NULL OR wave_utc IS NULL OR status IS NULL

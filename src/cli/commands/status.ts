@@ -50,18 +50,18 @@ export const statusCommand: Command = {
         ctx.stdout,
         `${printable(issueId)}: nothing sent yet (no record in ${printable(displayPath(file, ctx.cwd))})`,
       );
-    for (const c of channels) printChannel(ctx.stdout, issueId, c);
-    for (const s of schedules) printSchedule(ctx.stdout, issueId, s);
+    for (const c of channels) printChannel(ctx.stdout, issueId, c, ctx.cwd);
+    for (const s of schedules) printSchedule(ctx.stdout, issueId, s, ctx.cwd);
     return 0;
   },
 };
 
-function printChannel(out: NodeJS.WritableStream, issueId: string, c: ChannelStatus): void {
+function printChannel(out: NodeJS.WritableStream, issueId: string, c: ChannelStatus, cwd: string): void {
   const pending = c.pending === undefined ? '' : `, ${c.pending} pending`;
   const run = c.lastRun ? ` — last run ${c.lastRun.outcome ?? 'did not finish'} (started ${c.lastRun.startedAt})` : '';
   print(
     out,
-    `${printable(issueId)} via ${printable(c.channel)}: ${c.sent} sent, ${c.failed} failed, ${c.deferred} deferred${pending}${run}`,
+    `${printable(issueId)} via ${printable(channelLabel(c.channel, cwd))}: ${c.sent} sent, ${c.failed} failed, ${c.deferred} deferred${pending}${run}`,
   );
   const resend = c.lastRun?.resendStartedAt;
   if (resend && c.lastRun?.outcome !== 'complete')
@@ -75,11 +75,11 @@ function printChannel(out: NodeJS.WritableStream, issueId: string, c: ChannelSta
 }
 
 /** One line per wave: when (UTC), how many, which zones, and where it stands. */
-function printSchedule(out: NodeJS.WritableStream, issueId: string, s: ScheduleStatus): void {
+function printSchedule(out: NodeJS.WritableStream, issueId: string, s: ScheduleStatus, cwd: string): void {
   const total = s.waves.reduce((sum, w) => sum + w.recipients, 0);
   print(
     out,
-    `${printable(issueId)} scheduled via ${printable(s.channel)}: ${s.waves.length} wave(s), ${total} recipient(s)`,
+    `${printable(issueId)} scheduled via ${printable(channelLabel(s.channel, cwd))}: ${s.waves.length} wave(s), ${total} recipient(s)`,
   );
   for (const w of s.waves) {
     const when = `${w.waveUtc.slice(0, 10)} ${w.waveUtc.slice(11, 16)} UTC`;
@@ -97,4 +97,9 @@ function assertIssueFolder(dir: string): void {
   throw new RolecastError('E_NOT_FOUND', `${displayPath(dir)} is not an issue folder (it has no ${MANIFEST_FILE})`, {
     hint: 'pass the issue folder that was sent, e.g. issues/2026-W48',
   });
+}
+
+/** `outbox:/abs/path` (a run to `--outbox DIR`) reads as `outbox DIR`, relative to where the command runs. */
+function channelLabel(channel: string, cwd: string): string {
+  return channel.startsWith('outbox:') ? `outbox ${displayPath(channel.slice('outbox:'.length), cwd)}` : channel;
 }
