@@ -221,7 +221,8 @@ function parseMarkdown(text: string, file: string): ParsedText {
     });
     return { raw: {}, lines: {}, problems };
   }
-  const lineOfKey: Record<string, number> = {};
+  // No prototype: a `__proto__` or `constructor` key must read as a key, not as Object.prototype.
+  const lineOfKey: Record<string, number> = Object.create(null);
   lines.slice(1, end).forEach((line, index) => {
     const key = /^([A-Za-z_$][\w$]*)\s*:/.exec(line)?.[1];
     if (key && lineOfKey[key] === undefined) lineOfKey[key] = index + 2;
