@@ -184,7 +184,7 @@ function parseJsonFields(text: string, file: string): ParsedText | { problem: Pr
     delete raw.$schema;
     delete raw.id;
     if (typeof raw.roles === 'string') raw.roles = splitRoles(raw.roles);
-    const lines: Record<string, number> = {};
+    const lines: Record<string, number> = Object.create(null);
     for (const key of Object.keys(raw)) lines[key] = lineOf([key]);
     return { raw, lines, problems: [] };
   } catch (error) {
@@ -229,7 +229,8 @@ function parseMarkdown(text: string, file: string): ParsedText {
   });
   let front: unknown;
   try {
-    front = parseYaml(lines.slice(1, end).join('\n')) ?? {};
+    // Warnings would go to the process (raw file text on stderr); errors are reported below.
+    front = parseYaml(lines.slice(1, end).join('\n'), { logLevel: 'error' }) ?? {};
   } catch (error) {
     const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     problems.push({

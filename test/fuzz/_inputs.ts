@@ -92,7 +92,7 @@ const CONTROL = [
   '<script>',
   '&amp;',
   '%00',
-  '${x}',
+  '$' + '{x}',
 ];
 
 export const hostileChar = fc.constantFrom(...CONTROL);
@@ -423,6 +423,8 @@ const jsonLiteral = fc.oneof(
     '1e999999',
     '-1e999999',
     '123456789012345678901234567890',
+    '1234567890'.repeat(8),
+    `0.${'3'.repeat(80)}e-5`,
     '-0',
     '0.0000000000000000000001',
     '1E+2',

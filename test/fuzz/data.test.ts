@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { RolecastError } from '../../src/errors.js';
+import { JsonSyntaxError, parseJsonWithLines } from '../../src/load/_json-lines.js';
 import { loadIssue } from '../../src/load/issue.js';
 import { parseSubscribers, parseSubscribersCsv, type SubscribersLoadResult } from '../../src/load/subscribers.js';
 import { email as emailSchema } from '../../src/model/_fields.js';
@@ -50,6 +51,38 @@ function expectSubscribers(result: SubscribersLoadResult | RolecastError): void 
 }
 
 describe('data loaders on generated input', () => {
+  it(
+    'the line-tracking JSON reader agrees with JSON.parse on every document',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(subscribersJsonDocument, configDocument, jsonSummaryDocument, rawString),
+          async (text) => {
+            const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+            let expected: { value: unknown } | undefined;
+            try {
+              expected = { value: JSON.parse(source) };
+            } catch {
+              expected = undefined;
+            }
+            const result = await wellBehaved(() => {
+              try {
+                return { value: parseJsonWithLines(text).value };
+              } catch (error) {
+                if (error instanceof JsonSyntaxError) return undefined;
+                throw error;
+              }
+            });
+            // Compared as JSON text: vitest's deep equality reads an own "__proto__" key as the prototype.
+            expect(JSON.stringify(result)).toBe(JSON.stringify(expected));
+          },
+        ),
+        fuzzParams(RUNS),
+      );
+    },
+    testTimeout(RUNS, 20),
+  );
+
   it(
     'subscribers JSON: valid subscribers and well-formed problems, never a throw',
     async () => {
