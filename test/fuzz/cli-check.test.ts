@@ -73,6 +73,6 @@ describe('rolecast check on generated projects', () => {
         fuzzParams(RUNS, { spawned: true }),
       );
     },
-    testTimeout(RUNS, 15_000, { spawned: true }),
+    testTimeout(RUNS, 30_000, { spawned: true }),
   );
 });

@@ -41,6 +41,6 @@ describe('rolecast parse on generated files', () => {
         fuzzParams(RUNS, { spawned: true }),
       );
     },
-    testTimeout(RUNS, 10_000, { spawned: true }),
+    testTimeout(RUNS, 20_000, { spawned: true }),
   );
 });

@@ -36,6 +36,6 @@ describe('rolecast suppress import on generated files', () => {
         fuzzParams(RUNS, { spawned: true }),
       );
     },
-    testTimeout(RUNS, 10_000, { spawned: true }),
+    testTimeout(RUNS, 20_000, { spawned: true }),
   );
 });
