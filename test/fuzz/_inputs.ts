@@ -187,8 +187,12 @@ export const textLine = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .tuple(longRun, fc.constantFrom('Original article published by X', 'Best for: CTO', ':', ''))
-      .map(([a, b]) => a + b),
+      .tuple(
+        fc.constantFrom('', 'Best for', 'Best for:', 'Summary', '# ', '- ', 'x', 'Source:'),
+        longRun,
+        fc.constantFrom('Original article published by X', 'Best for: CTO', 'x', ':', ''),
+      )
+      .map(([a, b, c]) => a + b + c),
   },
 );
 
