@@ -17,7 +17,7 @@ import {
   textDocument,
 } from './_inputs.js';
 
-const RUNS = 10;
+const RUNS = 8;
 const ISSUE = 'issues/2026-W48';
 const SUMMARIES = [
   'summaries/board-questions-on-ai-spend.json',

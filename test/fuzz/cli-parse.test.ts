@@ -7,7 +7,7 @@ import { expectCleanExit, runBoundedCli } from './_cli.js';
 import { fuzzParams, testTimeout } from './_fuzz.js';
 import { asBytes, jsonSummaryDocument, markdownDocument, rawBytes, textDocument } from './_inputs.js';
 
-const RUNS = 16;
+const RUNS = 14;
 let dir: string;
 beforeAll(async () => {
   // No config here: `parse` falls back to the bundled taxonomy.

@@ -8,7 +8,7 @@ import { expectCleanExit, runBoundedCli } from './_cli.js';
 import { fuzzParams, testTimeout } from './_fuzz.js';
 import { asBytes, suppressionDocument } from './_inputs.js';
 
-const RUNS = 12;
+const RUNS = 10;
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rolecast-fuzz-suppress-'));

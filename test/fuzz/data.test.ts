@@ -29,9 +29,9 @@ import {
   textDocument,
 } from './_inputs.js';
 
-const RUNS = 250;
+const RUNS = 150;
 /** Each issue case writes a folder of files. */
-const ISSUE_RUNS = 120;
+const ISSUE_RUNS = 60;
 let taxonomy: RoleTaxonomy;
 let scratch: string;
 beforeAll(async () => {

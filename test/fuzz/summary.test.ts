@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../helpers/project.js';
 import { expectWellFormed, fuzzParams, testTimeout, wellBehaved } from './_fuzz.js';
 import { asBytes, jsonSummaryDocument, markdownDocument, rawBytes, rawString, textDocument } from './_inputs.js';
 
-const RUNS = 300;
+const RUNS = 200;
 let taxonomy: RoleTaxonomy;
 beforeAll(async () => {
   taxonomy = await loadTaxonomy(join(REPO_ROOT, 'roles.yaml'));
