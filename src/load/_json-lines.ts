@@ -21,6 +21,9 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** Sticky, so it matches at the reader's position without copying the rest of the text. */
+const LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+
 export function parseJsonWithLines(text: string): JsonWithLines {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = new Map<string, number>();
@@ -86,7 +89,8 @@ export function parseJsonWithLines(text: string): JsonWithLines {
         lines.set(key([...path, name]), keyLine);
         const value = readValue([...path, name]);
         lines.set(key([...path, name]), keyLine);
-        obj[name] = value;
+        // JSON.parse makes "__proto__" an ordinary key; assigning it would set the prototype instead.
+        Object.defineProperty(obj, name, { value, writable: true, enumerable: true, configurable: true });
         skipSpace();
         if (source[pos] === ',') {
           pos++;
@@ -122,9 +126,8 @@ export function parseJsonWithLines(text: string): JsonWithLines {
       }
     }
     if (ch === '"') return readString();
-    const literal = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
-      source.slice(pos, pos + 64),
-    );
+    LITERAL.lastIndex = pos;
+    const literal = LITERAL.exec(source);
     if (!literal) return fail(ch === undefined ? 'unexpected end of file' : `unexpected character '${ch}'`);
     pos += literal[0].length;
     return JSON.parse(literal[0]);

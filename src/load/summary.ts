@@ -244,7 +244,7 @@ function parseJsonFields(text: string, file: string): ParsedText | { problem: Pr
     delete raw.$schema;
     delete raw.id;
     if (typeof raw.roles === 'string') raw.roles = splitRoles(raw.roles);
-    const lines: Record<string, number> = {};
+    const lines: Record<string, number> = Object.create(null);
     for (const key of Object.keys(raw)) lines[key] = lineOf([key]);
     return { raw, lines, problems: [] };
   } catch (error) {
@@ -281,14 +281,16 @@ function parseMarkdown(text: string, file: string): ParsedText {
     });
     return { raw: {}, lines: {}, problems, fatal: true };
   }
-  const lineOfKey: Record<string, number> = {};
+  // No prototype: a `__proto__` or `constructor` key must read as a key, not as Object.prototype.
+  const lineOfKey: Record<string, number> = Object.create(null);
   lines.slice(1, end).forEach((line, index) => {
     const key = /^([A-Za-z_$][\w$]*)\s*:/.exec(line)?.[1];
     if (key && lineOfKey[key] === undefined) lineOfKey[key] = index + 2;
   });
   let front: unknown;
   try {
-    front = parseYaml(lines.slice(1, end).join('\n')) ?? {};
+    // Warnings would go to the process (raw file text on stderr); errors are reported below.
+    front = parseYaml(lines.slice(1, end).join('\n'), { logLevel: 'error' }) ?? {};
   } catch (error) {
     const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     problems.push({

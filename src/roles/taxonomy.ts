@@ -84,7 +84,8 @@ export async function loadTaxonomy(file: string): Promise<RoleTaxonomy> {
 export function parseTaxonomy(text: string, file: string): RoleTaxonomy {
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    // Warnings would go to the process (raw file text on stderr); errors are reported below.
+    raw = parseYaml(text, { logLevel: 'error' });
   } catch (cause) {
     const line = (cause as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     throw invalid(file, line, 'roles', `is not valid YAML: ${(cause as Error).message.split('\n')[0]}`);
