@@ -1,3 +1,5 @@
+import { jsonTooDeepAt, LIMITS } from './limits.js';
+
 /**
  * A small JSON reader that remembers the line each value starts on, so validation errors can say
  * `subscribers.json:14: [3].email: …` instead of only a path. JSON.parse gives no positions.
@@ -23,6 +25,9 @@ export class JsonSyntaxError extends Error {
 
 export function parseJsonWithLines(text: string): JsonWithLines {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // The reader below recurses once per level: refuse deep nesting before it can overflow the stack.
+  const deepAt = jsonTooDeepAt(source);
+  if (deepAt !== undefined) throw new JsonSyntaxError(`nested more than ${LIMITS.depth} levels deep`, deepAt, 1);
   const lines = new Map<string, number>();
   let pos = 0;
   let line = 1;
@@ -86,7 +91,8 @@ export function parseJsonWithLines(text: string): JsonWithLines {
         lines.set(key([...path, name]), keyLine);
         const value = readValue([...path, name]);
         lines.set(key([...path, name]), keyLine);
-        obj[name] = value;
+        // As JSON.parse does: "__proto__" is an ordinary key, never the object's prototype.
+        Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
         skipSpace();
         if (source[pos] === ',') {
           pos++;
