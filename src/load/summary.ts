@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Problem } from '../errors.js';
+import { hasErrors, type Problem } from '../errors.js';
 import { type Summary, SummarySchema } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
@@ -111,6 +111,8 @@ export function parseSummary(
 
 function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxonomy): LoadedSummary {
   const problems = [...parsed.problems];
+  // Nothing was read (e.g. the frontmatter was refused): the error already says why.
+  if (hasErrors(problems) && Object.keys(parsed.raw).length === 0) return { summary: undefined, problems };
   const raw = { ...parsed.raw, id };
   const lineOf = (path: readonly PropertyKey[]) => {
     const field = String(path[0] ?? '');

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { type Problem, RolecastError } from '../errors.js';
+import { displayPath } from '../load/_display.js';
 import { formatPath } from '../load/_validate.js';
-import { byteLength, fileSize, formatBytes, LIMITS, yamlTooDeepAt } from '../load/limits.js';
+import { byteLength, fileSize, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from '../load/limits.js';
 
 const roleName = z.string().trim().min(1).max(LIMITS.roleLength);
 const TaxonomyFileSchema = z.object({
@@ -89,7 +90,8 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
 
 export async function loadTaxonomy(file: string): Promise<RoleTaxonomy> {
   const size = await fileSize(file);
-  if (size !== undefined && size > LIMITS.smallFileBytes) throw invalid(file, undefined, 'file', tooLargeMessage(size));
+  if (size !== undefined && size > LIMITS.smallFileBytes)
+    throw refused(file, tooLarge(displayPath(file), size, LIMITS.smallFileBytes));
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -104,15 +106,9 @@ export async function loadTaxonomy(file: string): Promise<RoleTaxonomy> {
 
 export function parseTaxonomy(text: string, file: string): RoleTaxonomy {
   const size = byteLength(text);
-  if (size > LIMITS.smallFileBytes) throw invalid(file, undefined, 'file', tooLargeMessage(size));
+  if (size > LIMITS.smallFileBytes) throw refused(file, tooLarge(displayPath(file), size, LIMITS.smallFileBytes));
   const deepAt = yamlTooDeepAt(text);
-  if (deepAt !== undefined)
-    throw invalid(
-      file,
-      deepAt,
-      'roles',
-      `is nested too deep (more than ${LIMITS.depth} levels) — limit ${LIMITS.depth}`,
-    );
+  if (deepAt !== undefined) throw refused(file, tooDeep(displayPath(file), deepAt, 'roles'));
   let raw: unknown;
   try {
     raw = parseYaml(text, { maxAliasCount: LIMITS.yamlAliases });
@@ -128,8 +124,8 @@ export function parseTaxonomy(text: string, file: string): RoleTaxonomy {
   return createTaxonomy(result.data.roles);
 }
 
-function tooLargeMessage(size: number): string {
-  return `is too large (${formatBytes(size)}) — limit ${formatBytes(LIMITS.smallFileBytes)}`;
+function refused(file: string, problem: Problem): RolecastError {
+  return new RolecastError('E_INVALID', `role taxonomy ${file} is invalid`, { problems: [problem] });
 }
 
 function invalid(file: string, line: number | undefined, field: string, message: string): RolecastError {
