@@ -129,6 +129,8 @@ export function yamlTooDeepAt(text: string, limit: number = LIMITS.depth): numbe
   let flow = 0;
   let line = 0;
   let i = 0;
+  /** Indentation of the line that opened a `|` or `>` block scalar: deeper lines are text. */
+  let scalarIndent: number | undefined;
   while (i < text.length) {
     line++;
     let end = text.indexOf('\n', i);
@@ -137,7 +139,13 @@ export function yamlTooDeepAt(text: string, limit: number = LIMITS.depth): numbe
     if (flow === 0) {
       while (pos < end && text.charCodeAt(pos) === 32) pos++;
       const indent = pos - i;
-      if (pos < end && text[pos] !== '#' && text[pos] !== '\r') {
+      const blank = pos >= end || text[pos] === '\r';
+      if (scalarIndent !== undefined && (blank || indent > scalarIndent)) {
+        i = end + 1;
+        continue;
+      }
+      scalarIndent = undefined;
+      if (!blank && text[pos] !== '#') {
         while (indents.length && indents[indents.length - 1]! > indent) indents.pop();
         if (!indents.length || indents[indents.length - 1]! < indent) indents.push(indent);
       }
@@ -150,26 +158,37 @@ export function yamlTooDeepAt(text: string, limit: number = LIMITS.depth): numbe
       }
       if (indents.length + compact > limit) return line;
     }
+    const lineIndent = indents[indents.length - 1] ?? 0;
+    const inBlock = flow === 0;
     let previous = '';
+    let last = '';
     for (; pos < end; pos++) {
       const ch = text[pos]!;
-      if (ch === "'" || ch === '"') {
+      const startsScalar = previous === '' || ':-?,[{'.includes(previous);
+      if ((ch === "'" || ch === '"') && startsScalar) {
         const close = skipQuoted(text, pos, ch);
-        if (close < 0) return undefined; // unterminated: the YAML parser reports it
-        // A quoted scalar may span lines: count them.
-        for (let k = pos; k < close; k++) if (text.charCodeAt(k) === 10) line++;
-        pos = close;
-        if (close >= end) end = nextLineEnd(text, close);
-        previous = ch;
-        continue;
+        if (close >= 0) {
+          // A quoted scalar may span lines: count them.
+          for (let k = pos; k < close; k++) if (text.charCodeAt(k) === 10) line++;
+          pos = close;
+          if (close >= end) end = nextLineEnd(text, close);
+          previous = ch;
+          last = ch;
+          continue;
+        }
       }
-      if (ch === '#' && (previous === '' || previous === ' ' || previous === '\t')) break;
-      const opensHere = flow > 0 || previous === '' || previous === ':' || previous === '-' || previous === '?';
+      if (ch === '#' && (previous === '' || text[pos - 1] === ' ' || text[pos - 1] === '\t')) break;
+      const opensHere = flow > 0 || startsScalar;
       if ((ch === '[' || ch === '{') && opensHere) {
         if (indents.length + ++flow > limit) return line;
       } else if ((ch === ']' || ch === '}') && flow > 0) flow--;
-      if (ch !== ' ' && ch !== '\t') previous = ch;
+      if (ch !== ' ' && ch !== '\t' && ch !== '\r') {
+        // `key: |`, `- >-`: what follows, indented, is a block of text.
+        last = (ch === '|' || ch === '>') && (previous === '' || ':-?'.includes(previous)) ? ch : (last + ch).slice(-4);
+        previous = ch;
+      }
     }
+    if (inBlock && flow === 0 && /^[|>][1-9+-]{0,2}$/.test(last)) scalarIndent = lineIndent;
     i = end + 1;
   }
   return undefined;

@@ -251,3 +251,15 @@ async function sparse(file: string, size: number): Promise<void> {
     await handle.close();
   }
 }
+
+describe('the YAML depth scan', () => {
+  it('is not fooled by apostrophes, block scalars or comments, and does not flag them either', async () => {
+    const { yamlTooDeepAt } = await import('../../src/load/limits.js');
+    const deep = '['.repeat(2_000);
+    expect(yamlTooDeepAt(`title: it's here\nsummary: ${deep}`)).toBe(2);
+    expect(yamlTooDeepAt(`title: "open\nsummary: ${deep}`)).toBe(2);
+    expect(yamlTooDeepAt(`summary: |\n  ${deep}\n  ${'{'.repeat(100)}\nroles: [CTO]`)).toBeUndefined();
+    expect(yamlTooDeepAt(`summary: >-\n  - - - - -\n\n  x\nroles: ${deep}`)).toBe(5);
+    expect(yamlTooDeepAt(`# ${deep}\ntitle: a [b # ${deep}\nroles: ['[[[', "{{{"]`)).toBeUndefined();
+  });
+});

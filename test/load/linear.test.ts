@@ -107,7 +107,8 @@ const CASES: { name: string; parse: Parse; build: (n: number) => string }[] = [
   {
     name: 'roles.yaml: a role with many aliases and long names',
     parse: quietly((text) => parseTaxonomy(text, 'roles.yaml')),
-    build: (n) => `roles:\n  - name: CTO\n    aliases: [${'a b c d e f g h i, '.repeat(n / 200)}b]\n  - name: X${' '.repeat(n)}y\n`,
+    build: (n) =>
+      `roles:\n  - name: CTO\n    aliases: [${'a b c d e f g h i, '.repeat(n / 200)}b]\n  - name: X${' '.repeat(n)}y\n`,
   },
   {
     name: 'config: a list id of many dots and a long name',
