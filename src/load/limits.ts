@@ -42,7 +42,7 @@ export const LIMITS = {
   /** Characters in a title, a subject line or a source name. */
   titleLength: 500,
   /** Characters in a long text field: summary, takeaway, insights, intro, editor note, attribution. */
-  textLength: 50_000,
+  textLength: 200_000,
   /** Items in one bullet list (principles, practice, topics). */
   listItems: 200,
   /** Characters in one bullet. */
