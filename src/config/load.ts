@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { RolecastError } from '../errors.js';
+import { type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
 import { zodProblems } from '../load/_validate.js';
+import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep as tooDeepProblem, tooLarge } from '../load/limits.js';
 import { ConfigSchema, type ResolvedConfig } from './schema.js';
 
 export const CONFIG_FILE = 'rolecast.config.json';
@@ -23,6 +24,9 @@ export async function loadConfig(
       hint: `create ${CONFIG_FILE} in the project folder (see README), or pass --config FILE`,
     });
   }
+  const size = await fileSize(file);
+  if (size !== undefined && size > LIMITS.smallFileBytes)
+    throw invalidConfig(tooLarge(displayPath(file), size, LIMITS.smallFileBytes));
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -37,6 +41,10 @@ export async function loadConfig(
 
 export function parseConfig(text: string, file: string): ResolvedConfig {
   const shown = displayPath(file);
+  const size = byteLength(text);
+  if (size > LIMITS.smallFileBytes) throw invalidConfig(tooLarge(shown, size, LIMITS.smallFileBytes));
+  const deepAt = jsonTooDeepAt(text);
+  if (deepAt !== undefined) throw invalidConfig(tooDeepProblem(shown, deepAt, 'json'));
   let parsed: ReturnType<typeof parseJsonWithLines>;
   try {
     parsed = parseJsonWithLines(text);
@@ -71,6 +79,11 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
     poolDir: resolve(base, result.data.pool),
     stateDirAbs: resolve(base, result.data.stateDir),
   };
+}
+
+/** A config refused before it is parsed: the problem says why and what the limit is. */
+function invalidConfig(problem: Problem): RolecastError {
+  return new RolecastError('E_INVALID', `config ${problem.file} ${problem.message}`, { problems: [problem] });
 }
 
 function findConfig(cwd: string, near: string | undefined): string | undefined {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isLoopbackHost } from '../_loopback.js';
+import { LIMITS } from '../load/limits.js';
 import { email, headerSafe, httpUrl, ianaZone } from '../model/_fields.js';
 
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written as #rrggbb');
@@ -7,17 +8,15 @@ const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written a
 export const ConfigSchema = z.object({
   $schema: z.string().optional(),
   sender: z.object({
-    name: headerSafe.pipe(z.string().trim().min(1)),
+    name: headerSafe.pipe(z.string().trim().min(1).max(LIMITS.nameLength)),
     email,
   }),
   replyTo: email.optional(),
   /** RFC 2919 list identifier, e.g. `weekly.rolecast.example`. */
-  listId: z
-    .string()
-    .regex(/^[a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-zA-Z0-9-]+$/, 'must look like a domain name, e.g. weekly.example.com'),
+  listId: z.string().refine(isDomainName, 'must look like a domain name, e.g. weekly.example.com'),
   brand: z
     .object({
-      name: z.string().trim().min(1),
+      name: z.string().trim().min(1).max(LIMITS.nameLength),
       primaryColor: colour.default('#1f3a5f'),
       accentColor: colour.default('#e8590c'),
       backgroundColor: colour.default('#f3f4f6'),
@@ -94,6 +93,16 @@ export interface ResolvedConfig extends Config {
   rolesFile: string;
   poolDir: string;
   stateDirAbs: string;
+}
+
+/**
+ * Letters, digits, dots and dashes with at least one dot. Checked as two simple patterns on the
+ * parts around the last dot: one pattern with both would backtrack over every dot.
+ */
+function isDomainName(value: string): boolean {
+  const dot = value.lastIndexOf('.');
+  if (value.length > 253 || dot < 1) return false;
+  return /^[a-zA-Z0-9][a-zA-Z0-9.-]*$/.test(value.slice(0, dot)) && /^[a-zA-Z0-9-]+$/.test(value.slice(dot + 1));
 }
 
 /** The host of a URL, or '' when it does not parse (the URL check beside it reports that). */

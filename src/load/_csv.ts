@@ -8,43 +8,60 @@ export function parseCsv(text: string): { cells: string[]; line: number }[] {
   const delimiter = detectDelimiter(source);
   const rows: { cells: string[]; line: number }[] = [];
   let cells: string[] = [];
-  let cell = '';
+  // A cell is a slice of the source, or (quoted) a list of slices: never grown character by character.
+  let cellStart = 0;
+  let cellBlank = true;
+  let quotedParts: string[] | undefined;
   let quoted = false;
   let line = 1;
   let rowLine = 1;
+  const endCell = (end: number) => {
+    cells.push(quotedParts ? quotedParts.join('') + source.slice(cellStart, end) : source.slice(cellStart, end));
+    quotedParts = undefined;
+    cellBlank = true;
+  };
   const endRow = () => {
-    cells.push(cell);
     if (cells.some((c) => c.trim() !== '')) rows.push({ cells, line: rowLine });
     cells = [];
-    cell = '';
   };
-  for (let i = 0; i < source.length; i++) {
+  let i = 0;
+  for (; i < source.length; i++) {
     const ch = source[i]!;
     if (quoted) {
       if (ch === '"' && source[i + 1] === '"') {
-        cell += '"';
+        quotedParts!.push(source.slice(cellStart, i + 1));
         i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
+        cellStart = i + 1;
+      } else if (ch === '"') {
+        quotedParts!.push(source.slice(cellStart, i));
+        quoted = false;
+        cellStart = i + 1;
+      } else if (ch === '\n') line++;
       continue;
     }
-    if (ch === '"' && cell.trim() === '') {
+    if (ch === '"' && cellBlank && !quotedParts) {
+      // An opening quote after blanks only: the blanks before it are dropped.
       quoted = true;
-      cell = '';
+      quotedParts = [];
+      cellStart = i + 1;
     } else if (ch === delimiter) {
-      cells.push(cell);
-      cell = '';
+      endCell(i);
+      cellStart = i + 1;
     } else if (ch === '\n' || ch === '\r') {
+      endCell(i);
       if (ch === '\r' && source[i + 1] === '\n') i++;
       endRow();
       line++;
       rowLine = line;
-    } else cell += ch;
+      cellStart = i + 1;
+    } else if (cellBlank && ch.trim() !== '') cellBlank = false;
   }
-  if (cell !== '' || cells.length) endRow();
+  if (quoted) quotedParts!.push(source.slice(cellStart));
+  if (quoted || cellStart < source.length || cells.length || quotedParts) {
+    if (quoted) cellStart = source.length;
+    endCell(source.length);
+    endRow();
+  }
   return rows;
 }
 

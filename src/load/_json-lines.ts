@@ -1,3 +1,5 @@
+import { jsonTooDeepAt, LIMITS } from './limits.js';
+
 /**
  * A small JSON reader that remembers the line each value starts on, so validation errors can say
  * `subscribers.json:14: [3].email: …` instead of only a path. JSON.parse gives no positions.
@@ -26,6 +28,9 @@ const LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
 
 export function parseJsonWithLines(text: string): JsonWithLines {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // The reader below recurses once per level: refuse deep nesting before it can overflow the stack.
+  const deepAt = jsonTooDeepAt(source);
+  if (deepAt !== undefined) throw new JsonSyntaxError(`nested more than ${LIMITS.depth} levels deep`, deepAt, 1);
   const lines = new Map<string, number>();
   let pos = 0;
   let line = 1;
@@ -89,8 +94,8 @@ export function parseJsonWithLines(text: string): JsonWithLines {
         lines.set(key([...path, name]), keyLine);
         const value = readValue([...path, name]);
         lines.set(key([...path, name]), keyLine);
-        // JSON.parse makes "__proto__" an ordinary key; assigning it would set the prototype instead.
-        Object.defineProperty(obj, name, { value, writable: true, enumerable: true, configurable: true });
+        // As JSON.parse does: "__proto__" is an ordinary key, never the object's prototype.
+        Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
         skipSpace();
         if (source[pos] === ',') {
           pos++;

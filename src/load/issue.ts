@@ -8,6 +8,7 @@ import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { displayPath } from './_display.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { zodProblems } from './_validate.js';
+import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from './limits.js';
 import { loadSummaryFile, summaryIdFromFile } from './summary.js';
 
 export interface LoadedIssue {
@@ -41,6 +42,9 @@ export async function loadIssue(
   const issueDir = resolve(dir);
   const manifestFile = join(issueDir, MANIFEST_FILE);
   const shown = displayPath(manifestFile);
+  const size = await fileSize(manifestFile);
+  if (size !== undefined && size > LIMITS.smallFileBytes)
+    return { issue: undefined, problems: [tooLarge(shown, size, LIMITS.smallFileBytes)] };
   let text: string;
   try {
     text = await readFile(manifestFile, 'utf8');
@@ -59,6 +63,11 @@ export async function loadIssue(
     };
   }
 
+  const length = byteLength(text);
+  if (length > LIMITS.smallFileBytes)
+    return { issue: undefined, problems: [tooLarge(shown, length, LIMITS.smallFileBytes)] };
+  const deepAt = jsonTooDeepAt(text);
+  if (deepAt !== undefined) return { issue: undefined, problems: [tooDeep(shown, deepAt, 'json')] };
   let parsed: ReturnType<typeof parseJsonWithLines>;
   try {
     parsed = parseJsonWithLines(text);

@@ -7,6 +7,7 @@ import { parseCsv } from './_csv.js';
 import { displayPath } from './_display.js';
 import { JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
 import { formatPath, zodProblems } from './_validate.js';
+import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from './limits.js';
 
 export interface SubscribersLoadResult {
   subscribers: Subscriber[];
@@ -15,6 +16,8 @@ export interface SubscribersLoadResult {
 
 export async function loadSubscribers(file: string, taxonomy: RoleTaxonomy): Promise<SubscribersLoadResult> {
   const shown = displayPath(file);
+  const size = await fileSize(file);
+  if (size !== undefined && size > LIMITS.subscriberListBytes) return tooBig(shown, size);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -38,6 +41,11 @@ export function looksLikeCsv(text: string): boolean {
   return header.split(/[,;\t]/).some((cell) => cell.trim().replace(/^"|"$/g, '').toLowerCase() === 'email');
 }
 
+const tooBig = (file: string, size: number): SubscribersLoadResult => ({
+  subscribers: [],
+  problems: [tooLarge(file, size, LIMITS.subscriberListBytes)],
+});
+
 /** A file that cannot be read as a list at all: one error, no subscribers. */
 function rejected(
   file: string,
@@ -57,6 +65,8 @@ function rejected(
  * (separated by `|`, `;` or `,`), `timezone`, `locale`, `status`. Converted to entries and validated as JSON is.
  */
 export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTaxonomy): SubscribersLoadResult {
+  const size = byteLength(text);
+  if (size > LIMITS.subscriberListBytes) return tooBig(file, size);
   const [header, ...rows] = parseCsv(text);
   const columns = (header?.cells ?? []).map((c) => c.trim().toLowerCase());
   if (!columns.includes('email')) {
@@ -70,13 +80,16 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
   }
   const entries = rows.map(({ cells }) => {
     const entry: Record<string, unknown> = {};
-    columns.forEach((column, index) => {
-      const value = cells[index];
-      if (value === undefined || value.trim() === '') return;
-      // The address is checked as written: a control character at its edge is refused, not trimmed off.
-      // A roles cell is split by the same rule as a roles string in JSON.
-      entry[column] = column === 'email' ? value : value.trim();
-    });
+    // Only the cells the row has: a header of thousands of columns must not cost that much per row.
+    for (let index = 0; index < Math.min(columns.length, cells.length); index++) {
+      const written = cells[index]!;
+      if (written.trim() === '') continue;
+      // The address is checked as written: a control character at its edge is refused, not trimmed
+      // off. A roles cell is split by the same rule as a roles string in JSON. Defined, not
+      // assigned, so a "__proto__" column is an ordinary (unknown) field, as it is in JSON.
+      const value = columns[index] === 'email' ? written : written.trim();
+      Object.defineProperty(entry, columns[index]!, { value, enumerable: true, writable: true, configurable: true });
+    }
     return entry;
   });
   const lines = rows.map((row) => row.line);
@@ -88,7 +101,11 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
  * path (JSON.parse); line numbers are worked out only when there is something to report.
  */
 export function parseSubscribers(text: string, file: string, taxonomy: RoleTaxonomy): SubscribersLoadResult {
+  const size = byteLength(text);
+  if (size > LIMITS.subscriberListBytes) return tooBig(file, size);
   const source = text.replace(/^\uFEFF/, '');
+  const deepAt = jsonTooDeepAt(source);
+  if (deepAt !== undefined) return { subscribers: [], problems: [tooDeep(file, deepAt, 'json')] };
   let value: unknown;
   try {
     value = JSON.parse(source);
@@ -193,6 +210,21 @@ function validateEntries(
   const unknownFields = new Map<string, { count: number; path: (string | number)[] }>();
   for (let index = 0; index < entries.length; index++) {
     const entry = lenient(entries[index]);
+    const roleCount = Array.isArray(entry?.roles) ? entry.roles.length : 0;
+    if (roleCount > LIMITS.rolesPerSubscriber) {
+      // One problem, before any per-role work: a list of 150,000 roles is refused in one step.
+      const path = [...prefix, index, 'roles'];
+      problems.push({
+        severity: 'error',
+        file,
+        line: lineOf(path),
+        field: formatPath(path),
+        message: `has too many roles (${roleCount})`,
+        hint: `limit ${LIMITS.rolesPerSubscriber}`,
+      });
+      entries[index] = undefined;
+      continue;
+    }
     if (entry) {
       for (const field of Object.keys(entry)) {
         if (KNOWN_FIELDS.has(field)) continue;

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Problem } from '../errors.js';
+import { hasErrors, type Problem } from '../errors.js';
 import { type Summary, SummarySchema } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { closestWord } from '../suggest.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { zodProblems } from './_validate.js';
+import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
 import { type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
 
 export interface LoadedSummary {
@@ -56,10 +57,12 @@ export function decodeText(bytes: Uint8Array): { text: string; legacyEncoding: b
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), legacyEncoding: false };
   } catch {
-    let text = '';
-    for (const byte of bytes)
-      text += byte >= 0x80 && byte <= 0x9f ? (CP1252_HIGH[byte - 0x80] ?? '') : String.fromCharCode(byte);
-    return { text, legacyEncoding: true };
+    const chars: string[] = new Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i]!;
+      chars[i] = byte >= 0x80 && byte <= 0x9f ? (CP1252_HIGH[byte - 0x80] ?? '') : String.fromCharCode(byte);
+    }
+    return { text: chars.join(''), legacyEncoding: true };
   }
 }
 
@@ -79,6 +82,9 @@ export async function loadSummaryFile(
   taxonomy: RoleTaxonomy,
   displayName = file,
 ): Promise<LoadedSummary> {
+  const size = await fileSize(file);
+  if (size !== undefined && size > LIMITS.summaryBytes)
+    return { summary: undefined, problems: [tooLarge(displayName, size, LIMITS.summaryBytes, SPLIT_HINT)] };
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -107,6 +113,9 @@ export function parseSummary(
   taxonomy: RoleTaxonomy,
   id = summaryIdFromFile(file),
 ): LoadedSummary {
+  const size = byteLength(text);
+  if (size > LIMITS.summaryBytes)
+    return { summary: undefined, problems: [tooLarge(file, size, LIMITS.summaryBytes, SPLIT_HINT)] };
   if (text.replace(/^\uFEFF/, '').trim() === '')
     return fail(file, 'file', 'is empty', 'write a summary in it, or remove it from the issue');
   const ext = extname(file).toLowerCase();
@@ -133,21 +142,41 @@ export function parseSummary(
 
 function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxonomy, format: Format): LoadedSummary {
   const problems = [...parsed.problems];
+  // Nothing was read (e.g. the frontmatter was refused): the error already says why.
+  if (hasErrors(problems) && Object.keys(parsed.raw).length === 0) return { summary: undefined, problems };
   if (format !== 'text') problems.push(...unknownFieldWarnings(parsed, file));
   const raw = { ...parsed.raw, id };
   const lineOf = (path: readonly PropertyKey[]) => {
     const field = String(path[0] ?? '');
-    if (parsed.lines[field] !== undefined) return parsed.lines[field];
+    const line = ownLine(parsed.lines, field);
+    if (line !== undefined) return line;
     if (field === 'roles') return parsed.missingLine ?? 1;
     return field === 'title' ? 1 : (parsed.lines.title ?? 1);
   };
+  // A list over its limit is one problem, not one per item: refuse it before validating items.
+  for (const [field, limit] of LIST_LIMITS) {
+    const value = raw[field as keyof typeof raw];
+    if (Array.isArray(value) && value.length > limit) {
+      problems.push({
+        severity: 'error',
+        file,
+        line: lineOf([field]),
+        field,
+        message: `has too many entries (${value.length})`,
+        hint: `limit ${limit}`,
+      });
+    }
+  }
+  if (problems.some((p) => p.severity === 'error' && p.message.startsWith('has too many entries')))
+    return { summary: undefined, problems };
   // A missing title is already reported with its own message; don't report it twice.
   const result = SummarySchema.safeParse(raw);
   if (!result.success) {
     const titleReported = problems.some((p) => p.field === 'title' && p.severity === 'error');
-    const zodFound = zodProblems(result.error, file, lineOf, (field) => hintsFor(format)[field]).filter(
-      (p) => !(titleReported && p.field === 'title'),
-    );
+    const hints = hintsFor(format);
+    const zodFound = zodProblems(result.error, file, lineOf, (field) =>
+      Object.hasOwn(hints, field) ? hints[field] : undefined,
+    ).filter((p) => !(titleReported && p.field === 'title'));
     problems.push(...zodFound.map((p) => (format === 'text' ? withMissingMessage(p) : p)));
     return { summary: undefined, problems };
   }
@@ -204,7 +233,7 @@ function unknownFieldWarnings(parsed: ParsedText, file: string): Problem[] {
     problems.push({
       severity: 'warning',
       file,
-      line: parsed.lines[key] ?? 1,
+      line: ownLine(parsed.lines, key) ?? 1,
       field: key,
       message: 'is not a summary field and is ignored',
       hint: meant ? `did you mean "${meant}"?` : `use one of: ${SUMMARY_FIELDS.join(', ')}`,
@@ -221,11 +250,13 @@ function withMissingMessage(problem: Problem): Problem {
     roles: 'the "Best for:" line is missing',
     title: 'the title is missing',
   };
-  const message = section[problem.field ?? ''];
+  const message = Object.hasOwn(section, problem.field ?? '') ? section[problem.field ?? ''] : undefined;
   return message ? { ...problem, message } : problem;
 }
 
 function parseJsonFields(text: string, file: string): ParsedText | { problem: Problem } {
+  const deepAt = jsonTooDeepAt(text);
+  if (deepAt !== undefined) return { problem: tooDeep(file, deepAt, 'json') };
   try {
     const { value, lineOf } = parseJsonWithLines(text);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -281,7 +312,22 @@ function parseMarkdown(text: string, file: string): ParsedText {
     });
     return { raw: {}, lines: {}, problems, fatal: true };
   }
-  // No prototype: a `__proto__` or `constructor` key must read as a key, not as Object.prototype.
+  const frontmatter = lines.slice(1, end).join('\n');
+  const size = byteLength(frontmatter);
+  if (size > LIMITS.frontmatterBytes) {
+    problems.push({
+      ...tooLarge(file, size, LIMITS.frontmatterBytes, FRONTMATTER_HINT),
+      line: 2,
+      field: 'frontmatter',
+    });
+    return { raw: {}, lines: {}, problems };
+  }
+  const deepAt = yamlTooDeepAt(frontmatter);
+  if (deepAt !== undefined) {
+    problems.push(tooDeep(file, deepAt + 1, 'frontmatter'));
+    return { raw: {}, lines: {}, problems };
+  }
+  // Null prototype: a key such as "constructor" or "__proto__" is looked up as itself.
   const lineOfKey: Record<string, number> = Object.create(null);
   lines.slice(1, end).forEach((line, index) => {
     const key = /^([A-Za-z_$][\w$]*)\s*:/.exec(line)?.[1];
@@ -290,7 +336,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
   let front: unknown;
   try {
     // Warnings would go to the process (raw file text on stderr); errors are reported below.
-    front = parseYaml(lines.slice(1, end).join('\n'), { logLevel: 'error' }) ?? {};
+    front = parseYaml(frontmatter, { logLevel: 'error', maxAliasCount: LIMITS.yamlAliases }) ?? {};
   } catch (error) {
     const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     problems.push({
@@ -340,11 +386,31 @@ function parseMarkdown(text: string, file: string): ParsedText {
   } else if (bodyText && raw.summary === undefined) {
     raw.summary = bodyText
       .split(/\n\s*\n/)
-      .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
+      .map((p) =>
+        p
+          .split('\n')
+          .map((line) => line.trim())
+          .join(' ')
+          .trim(),
+      )
       .join('\n\n');
     lineOfKey.summary = bodyLine;
   }
   return { raw, lines: lineOfKey, problems, missingLine: 1, frontmatter: true };
+}
+
+const LIST_LIMITS = [
+  ['roles', LIMITS.rolesPerSummary],
+  ['principles', LIMITS.listItems],
+  ['practice', LIMITS.listItems],
+  ['topics', LIMITS.listItems],
+] as const;
+
+const SPLIT_HINT = 'a summary is one article; shorten it';
+const FRONTMATTER_HINT = 'keep only the fields in the frontmatter and put the text in the body';
+
+function ownLine(lines: Record<string, number>, field: string): number | undefined {
+  return Object.hasOwn(lines, field) ? lines[field] : undefined;
 }
 
 function fail(file: string, field: string, message: string, hint: string): LoadedSummary {

@@ -25,48 +25,137 @@ export interface ParsedText {
 type SectionKind = 'paragraph' | 'bullets';
 
 /** Known headings, matched case-insensitively, with an optional trailing colon. */
-const SECTIONS: Record<string, { field: string; kind: SectionKind }> = {
-  summary: { field: 'summary', kind: 'paragraph' },
-  'key takeaway': { field: 'takeaway', kind: 'paragraph' },
-  'key takeaways': { field: 'takeaway', kind: 'paragraph' },
-  takeaway: { field: 'takeaway', kind: 'paragraph' },
-  'key insights': { field: 'insights', kind: 'paragraph' },
-  'key insight': { field: 'insights', kind: 'paragraph' },
-  insights: { field: 'insights', kind: 'paragraph' },
-  principles: { field: 'principles', kind: 'bullets' },
-  'in practice': { field: 'practice', kind: 'bullets' },
-  topics: { field: 'topics', kind: 'bullets' },
+const SECTIONS = new Map<string, { field: string; kind: SectionKind }>([
+  ['summary', { field: 'summary', kind: 'paragraph' }],
+  ['key takeaway', { field: 'takeaway', kind: 'paragraph' }],
+  ['key takeaways', { field: 'takeaway', kind: 'paragraph' }],
+  ['takeaway', { field: 'takeaway', kind: 'paragraph' }],
+  ['key insights', { field: 'insights', kind: 'paragraph' }],
+  ['key insight', { field: 'insights', kind: 'paragraph' }],
+  ['insights', { field: 'insights', kind: 'paragraph' }],
+  ['principles', { field: 'principles', kind: 'bullets' }],
+  ['in practice', { field: 'practice', kind: 'bullets' }],
+  ['topics', { field: 'topics', kind: 'bullets' }],
   // Other wordings editors and tools use for the same sections.
-  overview: { field: 'summary', kind: 'paragraph' },
-  abstract: { field: 'summary', kind: 'paragraph' },
-  'why it matters': { field: 'takeaway', kind: 'paragraph' },
-  'the takeaway': { field: 'takeaway', kind: 'paragraph' },
-  'key points': { field: 'insights', kind: 'paragraph' },
-  principle: { field: 'principles', kind: 'bullets' },
-  'guiding principles': { field: 'principles', kind: 'bullets' },
-  practice: { field: 'practice', kind: 'bullets' },
-  'in practise': { field: 'practice', kind: 'bullets' },
-  'action items': { field: 'practice', kind: 'bullets' },
-  'next steps': { field: 'practice', kind: 'bullets' },
-  tags: { field: 'topics', kind: 'bullets' },
-  keywords: { field: 'topics', kind: 'bullets' },
-  topic: { field: 'topics', kind: 'bullets' },
-};
+  ['overview', { field: 'summary', kind: 'paragraph' }],
+  ['abstract', { field: 'summary', kind: 'paragraph' }],
+  ['why it matters', { field: 'takeaway', kind: 'paragraph' }],
+  ['the takeaway', { field: 'takeaway', kind: 'paragraph' }],
+  ['key points', { field: 'insights', kind: 'paragraph' }],
+  ['principle', { field: 'principles', kind: 'bullets' }],
+  ['guiding principles', { field: 'principles', kind: 'bullets' }],
+  ['practice', { field: 'practice', kind: 'bullets' }],
+  ['in practise', { field: 'practice', kind: 'bullets' }],
+  ['action items', { field: 'practice', kind: 'bullets' }],
+  ['next steps', { field: 'practice', kind: 'bullets' }],
+  ['tags', { field: 'topics', kind: 'bullets' }],
+  ['keywords', { field: 'topics', kind: 'bullets' }],
+  ['topic', { field: 'topics', kind: 'bullets' }],
+]);
 
-const BULLET = /^\s*(?:[-*+•–—·▪◦‣]|\d+[.)])\s+(.*)$/;
-const BEST_FOR = /^(?:best\s+for|audience|for\s+roles|roles)\s*:\s*(.*)$/i;
-const LINK = /^(?:link|url|read more|original|article)\s*:\s*(\S+)\s*$/i;
-const RELATED = /^related\s+on\b/i;
-const PUBLISHED_BY = /original article published by\s+(.+?)\s*\.?\s*$/i;
-const SOURCE_LINE = /^source\s*:\s*(.+)$/i;
+/*
+ * Lines are matched by hand-written scans and by regular expressions that cannot backtrack
+ * (anchored, bounded, no quantifier next to another that matches the same characters), so a
+ * line of any length and content costs time linear in its length.
+ */
+const BEST_FOR_LABELS = new Set(['best for', 'audience', 'for roles', 'roles']);
+const LINK_LABELS = new Set(['link', 'url', 'read more', 'original', 'article']);
+const PUBLISHED_BY = /original article published by/i;
 /** `Date: 2026-11-20` and `Status: draft`, for summaries kept in the content pool. */
 const POOL_FIELD = /^(date|status)\s*:\s*(\S+)$/i;
-/** Looks like a heading: short, capitalised, no sentence punctuation. */
+/** Looks like a heading: short, capitalised, no sentence punctuation. Bounded, so cheap. */
 const HEADING_LIKE = /^[A-Z][A-Za-z&/' -]{1,38}:?$/;
+/** Labels ("Best for", "Link") are short; a colon further in is part of the text. */
+const MAX_LABEL = 64;
+const BULLET_MARKS = '-*+•–—·▪◦‣';
+
+const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
+const isDigit = (ch: string | undefined) => ch !== undefined && ch >= '0' && ch <= '9';
+const isAsciiLetter = (ch: string | undefined) =>
+  ch !== undefined && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'));
+
+/** `label: rest` with a short label, compared lower-case with white space collapsed. */
+function labelled(trimmed: string): { label: string; rest: string } | undefined {
+  const colon = trimmed.slice(0, MAX_LABEL + 1).indexOf(':');
+  if (colon < 0) return undefined;
+  const label = trimmed.slice(0, colon).trim().toLowerCase().replace(/\s+/g, ' ');
+  return { label, rest: trimmed.slice(colon + 1).trim() };
+}
+
+/** The roles after `Best for:` (possibly empty), or undefined when the line is not one. */
+function bestForOf(trimmed: string): string | undefined {
+  const found = labelled(trimmed);
+  return found && BEST_FOR_LABELS.has(found.label) ? found.rest : undefined;
+}
+
+function linkOf(trimmed: string): string | undefined {
+  const found = labelled(trimmed);
+  if (!found || !LINK_LABELS.has(found.label) || found.rest === '') return undefined;
+  return /\s/.test(found.rest) ? undefined : found.rest;
+}
+
+function sourceLineOf(trimmed: string): string | undefined {
+  const found = labelled(trimmed);
+  return found?.label === 'source' && found.rest !== '' ? found.rest : undefined;
+}
+
+/** The source named after "Original article published by", without a closing full stop. */
+function publishedByOf(trimmed: string): string | undefined {
+  const found = PUBLISHED_BY.exec(trimmed);
+  if (!found) return undefined;
+  const after = trimmed.slice(found.index + found[0].length);
+  if (!isSpace(after[0])) return undefined;
+  let name = after.trim();
+  for (let dots = 0; dots < 2 && name.endsWith('.'); dots++) name = name.slice(0, -1).trimEnd();
+  return name === '' ? undefined : name;
+}
+
+function isRelatedLine(trimmed: string): boolean {
+  if (trimmed.slice(0, 7).toLowerCase() !== 'related' || !isSpace(trimmed[7])) return false;
+  let i = 7;
+  while (isSpace(trimmed[i])) i++;
+  return trimmed.slice(i, i + 2).toLowerCase() === 'on' && !/\w/.test(trimmed[i + 2] ?? '');
+}
+
+/** The text of a bullet (`- x`, `* x`, `1. x`, `2) x`), or undefined when the line is not one. */
+function bulletOf(line: string): string | undefined {
+  let i = 0;
+  while (isSpace(line[i])) i++;
+  if (line[i] !== undefined && BULLET_MARKS.includes(line[i]!)) i++;
+  else {
+    const start = i;
+    while (isDigit(line[i])) i++;
+    if (i === start || (line[i] !== '.' && line[i] !== ')')) return undefined;
+    i++;
+  }
+  if (!isSpace(line[i])) return undefined;
+  return line.slice(i).trim();
+}
+
+/** Strips trailing blanks by scanning back: a regex anchored at `$` rescans runs of spaces. */
+function trimEndBlanks(line: string): string {
+  let end = line.length;
+  while (end > 0) {
+    const ch = line[end - 1];
+    if (ch !== ' ' && ch !== '\t' && ch !== '\u00a0') break;
+    end--;
+  }
+  return end === line.length ? line : line.slice(0, end);
+}
 
 export function splitLines(text: string): string[] {
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return withoutBom.split(/\r\n|\r|\n/).map((line) => line.replace(/[ \t\u00a0]+$/, ''));
+  const lines: string[] = [];
+  let start = 0;
+  for (let i = 0; i < withoutBom.length; i++) {
+    const code = withoutBom.charCodeAt(i);
+    if (code !== 10 && code !== 13) continue;
+    lines.push(trimEndBlanks(withoutBom.slice(start, i)));
+    if (code === 13 && withoutBom.charCodeAt(i + 1) === 10) i++;
+    start = i + 1;
+  }
+  lines.push(trimEndBlanks(withoutBom.slice(start)));
+  return lines;
 }
 
 export function parseSummaryText(text: string, file: string, options: { hasTitle?: boolean } = {}): ParsedText {
@@ -83,13 +172,15 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
   let paragraphs: string[] = [];
   let bullets: string[] = [];
   let ignoring = false;
+  const nextText = nextNonBlankText(lines);
 
   const flush = () => {
     if (!section) return;
     if (paragraph.length) paragraphs.push(paragraph.join(' '));
     const value = section.kind === 'paragraph' ? paragraphs.join('\n\n') : bullets;
     const existing = raw[section.field];
-    if (Array.isArray(existing) && Array.isArray(value)) raw[section.field] = [...existing, ...value];
+    // Appending in place: a file repeating one section thousands of times stays linear.
+    if (Array.isArray(existing) && Array.isArray(value)) for (const item of value) existing.push(item);
     else if (typeof existing === 'string' && typeof value === 'string') raw[section.field] = `${existing}\n\n${value}`;
     else raw[section.field] = value;
     section = undefined;
@@ -109,7 +200,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
     }
 
     if (hasTitle && raw.title === undefined && !section && !ignoring) {
-      if (headingOf(trimmed) || BEST_FOR.test(trimmed)) {
+      if (headingOf(trimmed) || bestForOf(trimmed) !== undefined) {
         problems.push({
           severity: 'error',
           file,
@@ -130,7 +221,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
     if (heading) {
       flush();
       ignoring = false;
-      const known = SECTIONS[heading.name];
+      const known = SECTIONS.get(heading.name);
       if (known) {
         if (at[known.field] !== undefined)
           warn(
@@ -144,27 +235,27 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
         if (heading.inline) {
           if (known.kind === 'paragraph') paragraph.push(heading.inline);
           // "Topics: AI, Security" on one line is a list of labels.
-          else if (known.field === 'topics') bullets.push(...splitRoles(heading.inline.replace(/;/g, ',')));
+          else if (known.field === 'topics') bullets = bullets.concat(splitRoles(heading.inline.replace(/;/g, ',')));
           else bullets.push(heading.inline);
         }
       }
       continue;
     }
 
-    const bestFor = BEST_FOR.exec(trimmed);
-    if (bestFor) {
+    const bestFor = bestForOf(trimmed);
+    if (bestFor !== undefined) {
       flush();
       ignoring = false;
-      raw.roles = splitRoles(bestFor[1] ?? '');
+      raw.roles = splitRoles(bestFor);
       at.roles = lineNo;
-      if ((bestFor[1] ?? '').trim() === '') section = { field: 'roles', kind: 'bullets', line: lineNo };
+      if (bestFor === '') section = { field: 'roles', kind: 'bullets', line: lineNo };
       continue;
     }
 
-    const link = LINK.exec(trimmed);
-    if (link) {
+    const link = linkOf(trimmed);
+    if (link !== undefined) {
       flush();
-      raw.url = link[1];
+      raw.url = link;
       at.url = lineNo;
       continue;
     }
@@ -178,18 +269,17 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       continue;
     }
 
-    const publishedBy = PUBLISHED_BY.exec(trimmed);
-    const sourceLine = SOURCE_LINE.exec(trimmed);
-    if (publishedBy || sourceLine) {
+    const source = publishedByOf(trimmed) ?? sourceLineOf(trimmed);
+    if (source !== undefined) {
       flush();
       raw.attribution = trimmed;
-      raw.source = (publishedBy?.[1] ?? sourceLine?.[1] ?? '').replace(/\.$/, '').trim();
+      raw.source = source.replace(/\.$/, '').trim();
       at.attribution = lineNo;
       at.source = lineNo;
       continue;
     }
 
-    if (RELATED.test(trimmed)) {
+    if (isRelatedLine(trimmed)) {
       flush();
       continue;
     }
@@ -197,14 +287,14 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
     if (
       HEADING_LIKE.test(trimmed) &&
       trimmed.split(/\s+/).length <= 4 &&
-      !BULLET.test(trimmed) &&
-      previousEndsBlock(lines, index) &&
-      isHeadingPosition(lines, index)
+      bulletOf(trimmed) === undefined &&
+      previousEndsBlock(lines, index, nextText) &&
+      nextText[index + 1] !== undefined
     ) {
       flush();
       const written = trimmed.replace(/:$/, '');
-      const meant = closestWord(written, Object.keys(SECTIONS));
-      const known = meant === undefined ? undefined : SECTIONS[meant];
+      const meant = closestWord(written, SECTIONS.keys());
+      const known = meant === undefined ? undefined : SECTIONS.get(meant);
       if (meant !== undefined && known !== undefined && at[known.field] === undefined) {
         // A misspelt heading ("Key takeway") keeps its content, read as the section it was meant to be.
         warn(
@@ -242,15 +332,15 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       continue;
     }
 
-    const bullet = BULLET.exec(line);
+    const bullet = bulletOf(line);
     if (section.kind === 'bullets') {
-      if (bullet) bullets.push((bullet[1] ?? '').trim());
+      if (bullet !== undefined) bullets.push(bullet);
       else if (bullets.length) bullets[bullets.length - 1] += ` ${trimmed}`;
       else bullets.push(trimmed);
-    } else if (bullet) {
+    } else if (bullet !== undefined) {
       // Bullets under a paragraph section (e.g. several key insights): one paragraph each, no markers.
       if (paragraph.length) paragraphs.push(paragraph.join(' '));
-      paragraph = [(bullet[1] ?? '').trim()];
+      paragraph = [bullet];
     } else {
       paragraph.push(trimmed);
     }
@@ -271,35 +361,65 @@ export function splitRoles(value: string): string[] {
     .filter((role) => role.length > 0);
 }
 
+/** Known heading names are short; a longer run of letters is text, not a heading. */
+const MAX_HEADING = 64;
+
 function headingOf(trimmed: string): { name: string; text: string; inline: string | undefined } | undefined {
-  const stripped = trimmed.replace(/^#{1,6}\s+/, '');
-  const match = /^([A-Za-z][A-Za-z ]*?)\s*(?::\s*(.*))?$/.exec(stripped);
-  if (!match) return undefined;
-  const name = (match[1] ?? '').toLowerCase().replace(/\s+/g, ' ');
-  if (!(name in SECTIONS)) return undefined;
-  const inline = match[2]?.trim();
-  return { name, text: match[1] ?? '', inline: inline ? inline : undefined };
+  const stripped = stripHashes(trimmed);
+  if (!isAsciiLetter(stripped[0])) return undefined;
+  let i = 0;
+  while (i < stripped.length && (isAsciiLetter(stripped[i]) || stripped[i] === ' ')) {
+    if (++i > MAX_HEADING) return undefined;
+  }
+  const text = stripped.slice(0, i).trimEnd();
+  let rest = i;
+  while (isSpace(stripped[rest])) rest++;
+  let inline: string | undefined;
+  if (rest < stripped.length) {
+    if (stripped[rest] !== ':') return undefined;
+    inline = stripped.slice(rest + 1).trim() || undefined;
+  }
+  const name = text.toLowerCase().replace(/ +/g, ' ');
+  return SECTIONS.has(name) ? { name, text, inline } : undefined;
 }
 
-/** A heading-like line counts as a heading only if content follows it (not the last line). */
-function isHeadingPosition(lines: string[], index: number): boolean {
-  for (let next = index + 1; next < lines.length; next++) if (lines[next]!.trim() !== '') return true;
-  return false;
+/** Drops a Markdown heading marker (`# ` to `###### `). */
+export function stripHashes(line: string): string {
+  let hashes = 0;
+  while (line[hashes] === '#') hashes++;
+  if (hashes < 1 || hashes > 6 || !isSpace(line[hashes])) return line;
+  let i = hashes;
+  while (isSpace(line[i])) i++;
+  return line.slice(i);
+}
+
+/** For each line, the next non-blank line after it (undefined at the end): one pass, not one per line. */
+function nextNonBlankText(lines: string[]): (string | undefined)[] {
+  const next: (string | undefined)[] = new Array(lines.length + 1);
+  let following: string | undefined;
+  for (let index = lines.length - 1; index >= 0; index--) {
+    next[index + 1] = following;
+    const trimmed = lines[index]!.trim();
+    if (trimmed !== '') following = trimmed;
+  }
+  next[0] = following;
+  return next;
 }
 
 /**
  * A short capitalised line is an (unknown) heading only where a heading can stand: after a blank
  * line, a bullet or a finished sentence, and not right under a known heading (there it is content).
+ * `nextText[i]` is the first non-blank line at or after line i.
  */
-function previousEndsBlock(lines: string[], index: number): boolean {
+function previousEndsBlock(lines: string[], index: number, nextText: (string | undefined)[]): boolean {
   const previous = lines[index - 1]?.trim() ?? '';
   if (previous === '') return true;
   if (headingOf(previous)) return false;
-  if (BEST_FOR.test(previous)) return true;
-  if (!BULLET.test(previous) && !/[.!?:"')\]]$/.test(previous)) return false;
+  if (bestForOf(previous) !== undefined) return true;
+  if (bulletOf(previous) === undefined && !'.!?:"\')]'.includes(previous[previous.length - 1]!)) return false;
   // A hard-wrapped sentence goes on in lower case on the next line; a heading's content does not.
-  const next = lines.slice(index + 1).find((line) => line.trim() !== '');
-  return next === undefined || !/^[a-z]/.test(next.trim());
+  const next = nextText[index + 1];
+  return next === undefined || !/^[a-z]/.test(next);
 }
 
 function headingTitle(name: string): string {

@@ -1,22 +1,33 @@
 import { z } from 'zod';
+import { LIMITS } from '../load/limits.js';
 import { headerSafe, isoDate } from './_fields.js';
+
+const tooLong = (limit: number) => `is too long — limit ${limit} characters`;
 
 export const IssueManifestSchema = z.object({
   $schema: z.string().optional(),
   /** Handlebars template; may use {{roles}}, {{week}}, {{date}}, {{title}}. */
-  subject: headerSafe.pipe(z.string().trim().min(1, 'is required')),
+  subject: headerSafe.pipe(
+    z.string().trim().min(1, 'is required').max(LIMITS.titleLength, tooLong(LIMITS.titleLength)),
+  ),
   /** The issue's publication date; the digest covers the ISO week it falls in. */
   date: isoDate,
-  title: z.string().trim().optional(),
-  intro: z.string().trim().optional(),
+  title: z.string().trim().max(LIMITS.titleLength, tooLong(LIMITS.titleLength)).optional(),
+  intro: z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength)).optional(),
   preheader: z.string().trim().max(200, 'should stay under 200 characters; inboxes show about 90').optional(),
-  editorNote: z.string().trim().optional(),
+  editorNote: z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength)).optional(),
   /** A draft is previewed and sent like any issue but left out of the public archive. */
   draft: z.boolean().optional(),
   /** Section order for this issue; roles not listed follow in order of first appearance. */
-  roleOrder: z.array(z.string().trim().min(1)).optional(),
+  roleOrder: z
+    .array(z.string().trim().min(1).max(LIMITS.roleLength, tooLong(LIMITS.roleLength)))
+    .max(LIMITS.taxonomyRoles, `has too many roles — limit ${LIMITS.taxonomyRoles}`)
+    .optional(),
   /** Summary files relative to the issue folder, in reading order. */
-  summaries: z.array(z.string().trim().min(1)).min(1, 'must list at least one summary file'),
+  summaries: z
+    .array(z.string().trim().min(1).max(LIMITS.urlLength, tooLong(LIMITS.urlLength)))
+    .min(1, 'must list at least one summary file')
+    .max(LIMITS.summariesPerIssue, `has too many summaries — limit ${LIMITS.summariesPerIssue}`),
 });
 
 export type IssueManifest = z.infer<typeof IssueManifestSchema>;

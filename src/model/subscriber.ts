@@ -1,13 +1,22 @@
 import { z } from 'zod';
+import { LIMITS } from '../load/limits.js';
 import { email, headerSafe, ianaZone } from './_fields.js';
 
 export const SubscriberSchema = z.object({
   email,
-  name: headerSafe.pipe(z.string().trim()).optional(),
-  roles: z.array(z.string().trim().min(1)).default([]),
+  name: headerSafe
+    .pipe(z.string().trim().max(LIMITS.nameLength, `is too long — limit ${LIMITS.nameLength} characters`))
+    .optional(),
+  roles: z
+    .array(
+      z.string().trim().min(1).max(LIMITS.roleLength, `is too long — limit ${LIMITS.roleLength} characters per role`),
+    )
+    .max(LIMITS.rolesPerSubscriber, `has too many roles — limit ${LIMITS.rolesPerSubscriber}`)
+    .default([]),
   timezone: ianaZone.optional(),
   locale: z
     .string()
+    .max(35, 'is too long for a locale — limit 35 characters')
     .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 locale such as en-GB or de')
     .optional(),
   status: z.enum(['active', 'unsubscribed']).default('active'),

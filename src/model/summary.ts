@@ -1,22 +1,34 @@
 import { z } from 'zod';
+import { LIMITS } from '../load/limits.js';
 import { isoDate, safeLink } from './_fields.js';
 
 const text = z.string().trim();
-const bullets = z.array(text.min(1, 'must not be empty')).default([]);
+const long = text.max(LIMITS.textLength, `is too long — limit ${LIMITS.textLength} characters`);
+const bullets = z
+  .array(
+    text
+      .min(1, 'must not be empty')
+      .max(LIMITS.itemLength, `is too long — limit ${LIMITS.itemLength} characters per item`),
+  )
+  .max(LIMITS.listItems, `has too many items — limit ${LIMITS.listItems}`)
+  .default([]);
 
 export const SummarySchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a slug: lower-case letters, digits and dashes'),
-  title: text.min(1, 'is required'),
-  summary: text.min(1, 'is required'),
-  takeaway: text.default(''),
-  insights: text.default(''),
+  title: text.min(1, 'is required').max(LIMITS.titleLength, `is too long — limit ${LIMITS.titleLength} characters`),
+  summary: long.min(1, 'is required'),
+  takeaway: long.default(''),
+  insights: long.default(''),
   principles: bullets,
   practice: bullets,
   topics: bullets,
-  roles: z.array(text.min(1)).min(1, 'needs at least one audience role ("Best for: …")'),
-  source: text.optional(),
-  attribution: text.optional(),
-  url: safeLink.optional(),
+  roles: z
+    .array(text.min(1).max(LIMITS.roleLength, `is too long — limit ${LIMITS.roleLength} characters per role`))
+    .min(1, 'needs at least one audience role ("Best for: …")')
+    .max(LIMITS.rolesPerSummary, `has too many roles — limit ${LIMITS.rolesPerSummary}`),
+  source: text.max(LIMITS.titleLength, `is too long — limit ${LIMITS.titleLength} characters`).optional(),
+  attribution: long.optional(),
+  url: safeLink.max(LIMITS.urlLength, `is too long — limit ${LIMITS.urlLength} characters`).optional(),
   /** When the summary was written: orders the content pool, newest first. */
   date: isoDate.optional(),
   /** Pool summaries marked `draft` are listed but never picked for a new issue. */

@@ -2,15 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { type Problem, RolecastError } from '../errors.js';
+import { displayPath } from '../load/_display.js';
+import { formatPath } from '../load/_validate.js';
+import { byteLength, fileSize, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from '../load/limits.js';
 
+const roleName = z.string().trim().min(1).max(LIMITS.roleLength);
 const TaxonomyFileSchema = z.object({
-  roles: z.array(
-    z.object({
-      name: z.string().trim().min(1),
-      aliases: z.array(z.string().trim().min(1)).default([]),
-      heading: z.string().trim().optional(),
-    }),
-  ),
+  roles: z
+    .array(
+      z.object({
+        name: roleName,
+        aliases: z.array(roleName).max(LIMITS.aliasesPerRole).default([]),
+        heading: z.string().trim().max(LIMITS.titleLength).optional(),
+      }),
+    )
+    .max(LIMITS.taxonomyRoles),
 });
 
 export interface CanonicalRole {
@@ -42,7 +48,9 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
     for (const alias of role.aliases) if (!byKey.has(roleKey(alias))) byKey.set(roleKey(alias), role.name);
   }
   const headings = new Map(roles.map((r) => [r.name, r.heading]));
-  const candidates = [...roles.flatMap((r) => [r.name, ...r.aliases])];
+  const candidates = roles.flatMap((r) => [r.name, ...r.aliases]).map((c) => ({ written: c, key: roleKey(c) }));
+  // Hints are asked for once per unknown role as written; lists repeat the same few.
+  const hints = new Map<string, string | undefined>();
 
   return {
     roles,
@@ -50,25 +58,40 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
     normalise: (role) => byKey.get(roleKey(role)) ?? role.trim().replace(/\s+/g, ' '),
     closest(role) {
       const key = roleKey(role);
-      let best: string | undefined;
-      let bestDistance = Number.POSITIVE_INFINITY;
-      for (const candidate of candidates) {
-        const distance = levenshtein(key, roleKey(candidate));
-        if (distance < bestDistance) {
-          bestDistance = distance;
-          best = candidate;
-        }
-      }
-      // Suggest only near misses (typos), not any short role that happens to be a few edits away.
-      if (best === undefined || bestDistance > Math.max(1, Math.floor(key.length / 4))) return undefined;
-      const canonical = byKey.get(roleKey(best)) ?? best;
-      return canonical === best ? best : `${canonical} (alias "${best}")`;
+      if (hints.has(key)) return hints.get(key);
+      const hint = closestOf(key);
+      if (hints.size < 10_000) hints.set(key, hint);
+      return hint;
     },
     heading: (role) => headings.get(role) ?? `For ${role}`,
   };
+
+  function closestOf(key: string): string | undefined {
+    // Suggest only near misses (typos), not any short role that happens to be a few edits away.
+    const threshold = Math.max(1, Math.floor(key.length / 4));
+    // No known role is that long: skip the quadratic distance on text that cannot be a near miss.
+    if (key.length > LIMITS.roleLength + threshold) return undefined;
+    let best: string | undefined;
+    let bestDistance = threshold + 1;
+    for (const candidate of candidates) {
+      // The distance is at least the difference in length: skip what cannot be closer.
+      if (Math.abs(candidate.key.length - key.length) >= bestDistance) continue;
+      const distance = levenshtein(key, candidate.key);
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = candidate.written;
+      }
+    }
+    if (best === undefined) return undefined;
+    const canonical = byKey.get(roleKey(best)) ?? best;
+    return canonical === best ? best : `${canonical} (alias "${best}")`;
+  }
 }
 
 export async function loadTaxonomy(file: string): Promise<RoleTaxonomy> {
+  const size = await fileSize(file);
+  if (size !== undefined && size > LIMITS.smallFileBytes)
+    throw refused(file, tooLarge(displayPath(file), size, LIMITS.smallFileBytes));
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -82,10 +105,14 @@ export async function loadTaxonomy(file: string): Promise<RoleTaxonomy> {
 }
 
 export function parseTaxonomy(text: string, file: string): RoleTaxonomy {
+  const size = byteLength(text);
+  if (size > LIMITS.smallFileBytes) throw refused(file, tooLarge(displayPath(file), size, LIMITS.smallFileBytes));
+  const deepAt = yamlTooDeepAt(text);
+  if (deepAt !== undefined) throw refused(file, tooDeep(displayPath(file), deepAt, 'roles'));
   let raw: unknown;
   try {
     // Warnings would go to the process (raw file text on stderr); errors are reported below.
-    raw = parseYaml(text, { logLevel: 'error' });
+    raw = parseYaml(text, { logLevel: 'error', maxAliasCount: LIMITS.yamlAliases });
   } catch (cause) {
     const line = (cause as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     throw invalid(file, line, 'roles', `is not valid YAML: ${(cause as Error).message.split('\n')[0]}`);
@@ -93,9 +120,13 @@ export function parseTaxonomy(text: string, file: string): RoleTaxonomy {
   const result = TaxonomyFileSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw invalid(file, undefined, issue?.path.join('.') || 'roles', issue?.message ?? 'is invalid');
+    throw invalid(file, undefined, issue ? formatPath(issue.path) || 'roles' : 'roles', issue?.message ?? 'is invalid');
   }
   return createTaxonomy(result.data.roles);
+}
+
+function refused(file: string, problem: Problem): RolecastError {
+  return new RolecastError('E_INVALID', `role taxonomy ${file} is invalid`, { problems: [problem] });
 }
 
 function invalid(file: string, line: number | undefined, field: string, message: string): RolecastError {

@@ -2,6 +2,7 @@ import { addressProblem } from '../address.js';
 import type { Problem } from '../errors.js';
 import { parseCsv as csvRows } from '../load/_csv.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
+import { byteLength, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from '../load/limits.js';
 import { email as emailSchema } from '../model/_fields.js';
 
 /**
@@ -27,8 +28,15 @@ const REASON_KEYS = ['reason', 'type', 'event', 'bouncetype', 'error'];
 
 export function parseSuppressionFile(text: string, file: string, defaultReason: string): SuppressionFileResult {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const size = byteLength(source);
+  if (size > LIMITS.suppressionImportBytes)
+    return { entries: [], problems: [tooLarge(file, size, LIMITS.suppressionImportBytes)] };
   const trimmed = source.trimStart();
-  if (trimmed.startsWith('[') || trimmed.startsWith('{')) return parseJson(source, file, defaultReason);
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
+    const deepAt = jsonTooDeepAt(source);
+    if (deepAt !== undefined) return { entries: [], problems: [tooDeep(file, deepAt, 'json')] };
+    return parseJson(source, file, defaultReason);
+  }
   return parseCsv(source, file, defaultReason);
 }
 

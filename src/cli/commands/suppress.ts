@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError, throwIfErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
+import { fileSize, LIMITS, tooLarge } from '../../load/limits.js';
 import { email as emailSchema } from '../../model/_fields.js';
 import { printable } from '../../printable.js';
 import { applyUnsubscribeJournal } from '../../send/journal.js';
@@ -55,6 +56,9 @@ export const suppressCommand: Command = {
         return 0;
       }
       const file = resolve(ctx.cwd, requirePositional(args, 1, 'FILE', USAGE));
+      const size = await fileSize(file);
+      if (size !== undefined && size > LIMITS.suppressionImportBytes)
+        throwIfErrors([tooLarge(displayPath(file), size, LIMITS.suppressionImportBytes)], 'nothing imported');
       let text: string;
       try {
         text = await readFile(file, 'utf8');
