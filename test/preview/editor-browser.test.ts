@@ -43,7 +43,7 @@ afterEach(async () => {
 async function start(env: NodeJS.ProcessEnv = {}): Promise<Page> {
   project = await tempProject({
     withExample: true,
-    files: { [`${ISSUE_DIR}/${EXTRA}`]: EXTRA_TEXT, 'summaries/pool-piece.txt': EXTRA_TEXT.replace('Ledger', 'Pool') },
+    files: { [`${ISSUE_DIR}/${EXTRA}`]: EXTRA_TEXT, 'issues/_pool/pool-piece.txt': EXTRA_TEXT.replace('Ledger', 'Pool') },
   });
   const logs: string[] = [];
   onTestFailed(() => console.error(`preview server, last log lines:\n${logs.slice(-30).join('\n')}`));
@@ -132,7 +132,7 @@ describe('editor panel in headless Chromium', () => {
     await reloaded(p);
     expect((await manifest()).summaries.at(-1)).toBe(EXTRA);
     expect(await p.locator('#edit-summaries').textContent()).toContain('Ledger Hygiene for Small Teams');
-    expect(await p.locator('#edit-candidates').textContent()).toContain('../../summaries/pool-piece.txt');
+    expect(await p.locator('#edit-candidates').textContent()).toContain('../_pool/pool-piece.txt');
   });
 
   it('edits the subject: issue.json changes, the page reloads and shows the new subject', async () => {
