@@ -43,7 +43,10 @@ afterEach(async () => {
 async function start(env: NodeJS.ProcessEnv = {}): Promise<Page> {
   project = await tempProject({
     withExample: true,
-    files: { [`${ISSUE_DIR}/${EXTRA}`]: EXTRA_TEXT, 'issues/_pool/pool-piece.txt': EXTRA_TEXT.replace('Ledger', 'Pool') },
+    files: {
+      [`${ISSUE_DIR}/${EXTRA}`]: EXTRA_TEXT,
+      'issues/_pool/pool-piece.txt': EXTRA_TEXT.replace('Ledger', 'Pool'),
+    },
   });
   const logs: string[] = [];
   onTestFailed(() => console.error(`preview server, last log lines:\n${logs.slice(-30).join('\n')}`));
