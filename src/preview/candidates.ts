@@ -1,18 +1,17 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
 import { MANIFEST_FILE } from '../load/issue.js';
+import { isPoolRef, loadPool } from '../pool/index.js';
 
-/**
- * Summary files the editor panel offers to include: those in the issue folder that `issue.json`
- * does not list, and those in the pool folder. This is the one place that decides what a candidate
- * is, so a richer pool (dates, status, which issue used each) can replace it without touching the panel.
- */
+/** A summary the editor panel offers to include: a file of the issue folder, or a pool entry. */
 export interface Candidate {
   /** Relative to the issue folder, with `/`: how `issue.json` names it. */
   path: string;
   source: 'issue' | 'pool';
+  /** A pool entry's title, to pick it by. */
+  title?: string;
 }
 
 const SUMMARY_FILE = /\.(txt|json|md)$/i;
@@ -20,14 +19,17 @@ const SKIPPED = new Set(['node_modules', '.git', '.rolecast']);
 /** A folder of thousands of files is not a pool an editor picks from by hand. */
 const MAX_FILES = 2000;
 
-/** The pool folder: config `pool`, else `summaries/` beside the config; undefined when it does not exist. */
+/** The pool folder (config `pool`, default `summaries/` beside the config); undefined when it does not exist. */
 export function poolFolder(config: ResolvedConfig, cwd: string): string | undefined {
-  const configured = (config as ResolvedConfig & { pool?: unknown }).pool;
-  const base = config.file ? dirname(config.file) : cwd;
-  const folder = resolve(base, typeof configured === 'string' && configured.trim() ? configured : 'summaries');
+  const folder = config.poolDir ?? resolve(config.file ? dirname(config.file) : cwd, config.pool ?? 'summaries');
   return existsSync(folder) ? folder : undefined;
 }
 
+/**
+ * What the panel offers: unlisted summary files of the issue folder, by path, and the pool's ready
+ * entries that no issue has used yet, as `pool:<id>` (how issue.json names them). Drafts and
+ * entries another issue already sent stay out of the list, as they do for `rolecast new`.
+ */
 export async function listCandidates(
   config: ResolvedConfig,
   issueDir: string,
@@ -35,15 +37,21 @@ export async function listCandidates(
   cwd: string,
 ): Promise<Candidate[]> {
   const dir = resolve(issueDir);
-  const taken = new Set(listed.map((entry) => resolve(dir, entry)));
+  const taken = new Set(listed.map((entry) => (isPoolRef(entry) ? entry : resolve(dir, entry))));
   taken.add(join(dir, MANIFEST_FILE));
-  const found = new Map<string, Candidate['source']>();
-  for (const file of await summaryFiles(dir)) found.set(file, 'issue');
-  const pool = poolFolder(config, cwd);
-  if (pool) for (const file of await summaryFiles(pool)) if (!found.has(file)) found.set(file, 'pool');
-  return [...found]
-    .filter(([file]) => !taken.has(file))
-    .map(([file, source]) => ({ path: relative(dir, file).split(sep).join('/'), source }));
+  const candidates: Candidate[] = [];
+  for (const file of await summaryFiles(dir))
+    if (!taken.has(file)) candidates.push({ path: relative(dir, file).split(sep).join('/'), source: 'issue' });
+  const folder = poolFolder(config, cwd);
+  if (folder) {
+    const pool = await loadPool({ ...config, poolDir: folder }, { issuesDir: dirname(dir) });
+    for (const entry of pool.entries) {
+      if (entry.status !== 'ready' || taken.has(entry.ref) || taken.has(entry.path)) continue;
+      if (entry.usedIn.some((issue) => issue !== basename(dir))) continue;
+      candidates.push({ path: entry.ref, source: 'pool', title: entry.title });
+    }
+  }
+  return candidates;
 }
 
 async function summaryFiles(root: string): Promise<string[]> {

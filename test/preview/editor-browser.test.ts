@@ -135,7 +135,13 @@ describe('editor panel in headless Chromium', () => {
     await reloaded(p);
     expect((await manifest()).summaries.at(-1)).toBe(EXTRA);
     expect(await p.locator('#edit-summaries').textContent()).toContain('Ledger Hygiene for Small Teams');
-    expect(await p.locator('#edit-candidates').textContent()).toContain('../_pool/pool-piece.txt');
+    expect(await p.locator('#edit-candidates').textContent()).toContain('pool:pool-piece');
+
+    // A pool entry is included by its pool id, and the issue renders it.
+    await p.locator('#edit-candidates li[data-value="pool:pool-piece"] button.include').click();
+    await reloaded(p);
+    expect((await manifest()).summaries.at(-1)).toBe('pool:pool-piece');
+    expect(await p.locator('#edit-summaries').textContent()).toContain('Pool Hygiene for Small Teams');
   });
 
   it('edits the subject: issue.json changes, the page reloads and shows the new subject', async () => {

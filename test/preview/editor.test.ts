@@ -6,7 +6,7 @@ import { listCandidates } from '../../src/preview/candidates.js';
 import { applyEdit, type EditContext, type IssueEdit, issueVersion } from '../../src/preview/editor.js';
 import { createIssueWriter } from '../../src/preview/issue-file.js';
 import { fromThisMachine } from '../../src/preview/write-routes.js';
-import { type TempProject, tempProject } from '../helpers/project.js';
+import { REPO_ROOT, type TempProject, tempProject } from '../helpers/project.js';
 
 const ISSUE = `{
   "$schema": "../../schemas/issue.schema.json",
@@ -221,10 +221,17 @@ describe('listCandidates', () => {
   });
 
   function configAt(dir: string, pool?: string): ResolvedConfig {
-    return { file: join(dir, 'rolecast.config.json'), ...(pool ? { pool } : {}) } as unknown as ResolvedConfig;
+    return {
+      file: join(dir, 'rolecast.config.json'),
+      rolesFile: join(REPO_ROOT, 'roles.yaml'),
+      timezone: 'UTC',
+      ...(pool ? { pool, poolDir: join(dir, pool) } : { poolDir: join(dir, 'summaries') }),
+    } as unknown as ResolvedConfig;
   }
 
-  it('lists unlisted summary files in the issue folder and the pool, by path relative to the issue folder', async () => {
+  const entry = (title: string, extra = '') => `${title}\nSummary\nA pool summary.\nBest for: CTO\n${extra}`;
+
+  it('lists unlisted files of the issue folder by path, and ready, unused pool entries as pool:<id>', async () => {
     project = await tempProject({
       files: {
         'issues/W1/issue.json': ISSUE,
@@ -232,26 +239,36 @@ describe('listCandidates', () => {
         'issues/W1/summaries/d.txt': 'x',
         'issues/W1/notes.png': 'x',
         'issues/W1/.hidden.md': 'x',
-        'summaries/pool-one.md': 'x',
-        'summaries/old/pool-two.json': 'x',
+        'summaries/pool-one.txt': entry('Pool One', 'Date: 2026-11-20\n'),
+        'summaries/pool-two.txt': entry('Pool Two', 'Date: 2026-11-10\n'),
+        'summaries/draft-one.txt': entry('Draft One', 'Status: draft\n'),
+        'summaries/used-before.txt': entry('Used Before'),
+        'issues/W0/issue.json': JSON.stringify({ subject: 'S', date: '2026-11-02', summaries: ['pool:used-before'] }),
       },
     });
     const issueDir = project.path('issues/W1');
     const found = await listCandidates(configAt(project.dir), issueDir, ['summaries/a.txt'], project.dir);
     expect(found).toEqual([
       { path: 'summaries/d.txt', source: 'issue' },
-      { path: '../../summaries/pool-one.md', source: 'pool' },
-      { path: '../../summaries/old/pool-two.json', source: 'pool' },
+      { path: 'pool:pool-one', source: 'pool', title: 'Pool One' },
+      { path: 'pool:pool-two', source: 'pool', title: 'Pool Two' },
     ]);
+    // An entry this issue already lists is not offered again.
+    const listed = await listCandidates(configAt(project.dir), issueDir, ['pool:pool-one'], project.dir);
+    expect(listed.map((c) => c.path)).not.toContain('pool:pool-one');
   });
 
   it('uses the config pool folder when set, and no pool when the folder does not exist', async () => {
     project = await tempProject({
-      files: { 'issues/W1/issue.json': ISSUE, 'shared/p.md': 'x', 'summaries/not-the-pool.md': 'x' },
+      files: {
+        'issues/W1/issue.json': ISSUE,
+        'shared/p.txt': entry('Shared'),
+        'summaries/not-the-pool.txt': entry('No'),
+      },
     });
     const issueDir = project.path('issues/W1');
     expect(await listCandidates(configAt(project.dir, 'shared'), issueDir, [], project.dir)).toEqual([
-      { path: '../../shared/p.md', source: 'pool' },
+      { path: 'pool:p', source: 'pool', title: 'Shared' },
     ]);
     expect(await listCandidates(configAt(project.dir, 'missing'), issueDir, [], project.dir)).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { effectiveRoleOrder } from '../../group/index.js';
+import { isPoolRef, POOL_PREFIX } from '../../pool/index.js';
 import { html, type SafeHtml } from '../_html.js';
 import type { ReadySnapshot } from '../snapshot.js';
 
@@ -37,7 +38,9 @@ export function editorPanel(snapshot: ReadySnapshot): SafeHtml {
 <h3 id="edit-summaries-title">Summaries, in reading order</h3>
 <ol class="sortable" id="edit-summaries" data-list="summaries" aria-labelledby="edit-summaries-title">
 ${listed.map((entry, index) => {
-  const title = titleOf.get(resolve(issue.dir, entry)) ?? entry;
+  // A pool entry is named by its id, which is the summary's id; a path by its file.
+  const file = isPoolRef(entry) ? issue.files.get(entry.slice(POOL_PREFIX.length)) : resolve(issue.dir, entry);
+  const title = (file && titleOf.get(file)) ?? entry;
   return sortableItem(
     entry,
     title,
@@ -54,7 +57,7 @@ ${
     ? html`<p id="edit-no-candidates">No other summary files in the issue folder or the pool.</p>`
     : html`<ul class="candidates" id="edit-candidates" aria-labelledby="edit-candidates-title">${state.candidates.map(
         (c) =>
-          html`<li data-value="${c.path}"><code>${c.path}</code>${c.source === 'pool' ? html` <span class="badge">pool</span>` : ''} <button type="button" class="include" aria-label="Include ${c.path}">Include</button></li>`,
+          html`<li data-value="${c.path}"><code>${c.path}</code>${c.title ? html` ${c.title}` : ''}${c.source === 'pool' ? html` <span class="badge">pool</span>` : ''} <button type="button" class="include" aria-label="Include ${c.path}">Include</button></li>`,
       )}</ul>`
 }
 <h3 id="edit-roles-title">Role order</h3>
