@@ -1,3 +1,4 @@
+import { canonicalAddress } from '../address.js';
 import { assertStrongSecret, type Environment, readEnvironment } from '../config/env.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { formatProblem, type Problem, RolecastError } from '../errors.js';
@@ -6,7 +7,7 @@ import { loadProject, type Project } from '../load/project.js';
 import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
 import { applyUnsubscribeJournal } from './journal.js';
-import { openLedger } from './ledger.js';
+import { type DeliveryStatus, openLedger } from './ledger.js';
 import { acquireSendLock } from './lock.js';
 import { messageIdFor } from './message.js';
 import {
@@ -22,7 +23,7 @@ import { createRateLimiter } from './rate-limit.js';
 import type { Halted, SendReport } from './report.js';
 import { runDeliveries, type SendJob } from './run.js';
 import { stateUseError } from './state-file.js';
-import { haltedBy, replayUnrecorded, unrecordedFileOf, warnIfStateLost } from './state-loss.js';
+import { haltedBy, readUnrecorded, replayUnrecorded, unrecordedFileOf, warnIfStateLost } from './state-loss.js';
 import { openExistingStateDb, openStateDb, stateFilePath, suppressionChecker } from './store.js';
 import { sendTestMessage } from './test-send.js';
 import {
@@ -130,7 +131,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
         segments,
         onlyEmails: options.onlyEmails,
         isSuppressed: suppressionChecker(db),
-        recorded: ledger ? ledger.recorded() : new Map(),
+        recorded: withUnrecorded(ledger ? ledger.recorded() : new Map(), stateFile, issue.id, channel),
         resend: Boolean(options.resend),
         alreadyResent: resumed && ledger ? ledger.sentSince(resumed) : undefined,
         retryFailed: Boolean(options.retryFailed),
@@ -328,6 +329,18 @@ async function createTransport(
   const folder = outboxFolder(project.config, project.issue.id, options.cwd, options.outbox);
   if (!options.outbox) log(`SMTP_URL is not set: writing messages as .eml files to ${folder} (set SMTP_URL to send)`);
   return createOutboxTransport(folder, { dkim });
+}
+
+/** Accepted-but-unrecorded messages of an earlier run count as sent: the real run records them first. */
+function withUnrecorded(
+  recorded: Map<string, DeliveryStatus>,
+  stateFile: string,
+  issueId: string,
+  channel: Channel,
+): Map<string, DeliveryStatus> {
+  for (const entry of readUnrecorded(stateFile))
+    if (entry.issueId === issueId && entry.channel === channel) recorded.set(canonicalAddress(entry.email), 'sent');
+  return recorded;
 }
 
 /** What a real run would deliver through, with the password masked; throws on an invalid SMTP_URL. */

@@ -46,7 +46,7 @@ function writeUnrecorded(
   }
 }
 
-interface UnrecordedLine extends Unrecorded {
+export interface UnrecordedLine extends Unrecorded {
   issueId: string;
   channel: Channel;
   at: string;
@@ -65,21 +65,8 @@ export function unrecordedFileOf(stateFile: string): string {
  */
 export function replayUnrecorded(db: StateDb, stateFile: string, now: () => Date): number {
   const file = unrecordedFileOf(stateFile);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return 0;
-  }
-  const entries = text
-    .split('\n')
-    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
-    .filter((l) => l.line !== '')
-    .map(({ line, number }) => {
-      const entry = parseLine(line);
-      if (!entry) throw stateDamaged(file, `line ${number} is not a record of an unrecorded message`);
-      return entry;
-    });
+  const entries = readUnrecorded(stateFile);
+  if (entries.length === 0) return 0;
   try {
     db.transaction(() => {
       for (const e of entries) {
@@ -101,6 +88,33 @@ export function replayUnrecorded(db: StateDb, stateFile: string, now: () => Date
   return entries.length;
 }
 
+/**
+ * The messages an earlier run listed as accepted but not recorded; empty when there is no such file.
+ * A dry run counts them as sent without writing anything; a real run records them first.
+ */
+export function readUnrecorded(stateFile: string): UnrecordedLine[] {
+  const file = unrecordedFileOf(stateFile);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
+    .filter((l) => l.line !== '')
+    .map(({ line, number }) => {
+      const entry = parseLine(line);
+      if (!entry) throw stateDamaged(file, `line ${number} is not a record of an unrecorded message`);
+      return entry;
+    });
+}
+
+function isChannel(value: string): value is Channel {
+  return value === 'smtp' || value === 'outbox' || value.startsWith('outbox:');
+}
+
 function parseLine(line: string): UnrecordedLine | undefined {
   let value: unknown;
   try {
@@ -112,7 +126,7 @@ function parseLine(line: string): UnrecordedLine | undefined {
   const text = (x: unknown): x is string => typeof x === 'string' && x !== '';
   if (!v || !text(v.issueId) || !text(v.email) || !text(v.variantId) || !text(v.messageId) || !text(v.at))
     return undefined;
-  if (v.channel !== 'smtp' && v.channel !== 'outbox') return undefined;
+  if (typeof v.channel !== 'string' || !isChannel(v.channel)) return undefined;
   return {
     issueId: v.issueId,
     channel: v.channel,
