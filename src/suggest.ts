@@ -10,7 +10,8 @@ export function closestWord(word: string, candidates: Iterable<string>): string 
   if (key.length === 0 || key.length > MAX_WORD) return undefined;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
+  const list = [...candidates];
+  for (const candidate of list) {
     const other = candidate.toLowerCase().replace(/[\s_-]+/g, '');
     if (Math.abs(other.length - key.length) > 3 || other.length > MAX_WORD) continue;
     const distance = editDistance(key, other);
@@ -20,7 +21,18 @@ export function closestWord(word: string, candidates: Iterable<string>): string 
     }
   }
   const allowed = Math.max(1, Math.floor(key.length / 3));
-  return best !== undefined && bestDistance <= allowed ? best : undefined;
+  if (best !== undefined && bestDistance <= allowed) return best;
+  // Singular for plural and the like ("alias" for "aliases"): one is the start of the other.
+  const stem = list.find((candidate) => {
+    const other = candidate.toLowerCase().replace(/[\s_-]+/g, '');
+    return (
+      key.length >= 3 &&
+      other !== key &&
+      (other.startsWith(key) || key.startsWith(other)) &&
+      Math.abs(other.length - key.length) <= 3
+    );
+  });
+  return stem;
 }
 
 /** Levenshtein distance with adjacent transpositions counted as one edit ("takeway"). */

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
+import { unknownKeyWarnings } from '../load/_unknown-keys.js';
 import { zodProblems } from '../load/_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep as tooDeepProblem, tooLarge } from '../load/limits.js';
 import { ConfigSchema, type ResolvedConfig } from './schema.js';
@@ -73,6 +74,7 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
   const base = dirname(file);
   return {
     ...result.data,
+    problems: unknownKeyWarnings(parsed.value, ConfigSchema, shown, parsed.lineOf),
     file,
     templatesDir: resolve(base, result.data.templates),
     rolesFile: resolve(base, result.data.roles),

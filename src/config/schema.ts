@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isLoopbackHost } from '../_loopback.js';
+import type { Problem } from '../errors.js';
 import { LIMITS } from '../load/limits.js';
 import { email, headerSafe, httpUrl, ianaZone } from '../model/_fields.js';
 
@@ -89,6 +90,8 @@ export type Config = z.infer<typeof ConfigSchema>;
 export interface ResolvedConfig extends Config {
   /** Absolute path of the config file, or undefined when built-in defaults were used. */
   file: string | undefined;
+  /** Warnings found in the file (unknown keys), shown with the project's load warnings. */
+  problems?: Problem[];
   templatesDir: string;
   rolesFile: string;
   poolDir: string;

@@ -38,7 +38,7 @@ export async function inspectProject(
     throw error;
   }
   const taxonomy = await loadTaxonomy(config.rolesFile);
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...(config.problems ?? []), ...(taxonomy.problems ?? [])];
   const loaded = await loadIssue(resolve(cwd, options.issueDir), taxonomy, { poolDir: config.poolDir });
   problems.push(...loaded.problems);
   let subscribers: Subscriber[] | undefined;

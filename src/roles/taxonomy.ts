@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
+import { unknownKeyWarnings } from '../load/_unknown-keys.js';
 import { formatPath } from '../load/_validate.js';
 import { byteLength, fileSize, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from '../load/limits.js';
 
@@ -27,6 +28,8 @@ export interface CanonicalRole {
 
 export interface RoleTaxonomy {
   roles: CanonicalRole[];
+  /** Warnings found in the taxonomy file (unknown keys), shown with the project's load warnings. */
+  problems?: Problem[];
   /** Canonical name for a role as written, or undefined when it is not in the taxonomy. */
   lookup(role: string): string | undefined;
   /** Canonical name when known, otherwise the role as written (trimmed, spaces collapsed). */
@@ -122,7 +125,9 @@ export function parseTaxonomy(text: string, file: string): RoleTaxonomy {
     const issue = result.error.issues[0];
     throw invalid(file, undefined, issue ? formatPath(issue.path) || 'roles' : 'roles', issue?.message ?? 'is invalid');
   }
-  return createTaxonomy(result.data.roles);
+  const taxonomy = createTaxonomy(result.data.roles);
+  taxonomy.problems = unknownKeyWarnings(raw, TaxonomyFileSchema, displayPath(file));
+  return taxonomy;
 }
 
 function refused(file: string, problem: Problem): RolecastError {
