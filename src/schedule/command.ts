@@ -7,7 +7,9 @@ import { applyUnsubscribeJournal } from '../send/journal.js';
 import { openLedger } from '../send/ledger.js';
 import { acquireSendLock, type SendLock } from '../send/lock.js';
 import { ACCOUNT_REFUSED_HINT } from '../send/report.js';
+import { outboxFolders } from '../send/send-issue.js';
 import { stateUseError } from '../send/state-file.js';
+import { warnIfStateLost } from '../send/state-loss.js';
 import { openExistingStateDb, openStateDb, type StateDb, stateFilePath } from '../send/store.js';
 import type { WaveResult } from './runner.js';
 import { scheduledSend } from './scheduled-send.js';
@@ -61,6 +63,8 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
     smtpUrl: env.smtpUrl,
   });
   const stateFile = stateFilePath(project.config, send.cwd, send.stateFile);
+  // Said before the state file is created: a lost record would make every wave send again.
+  warnIfStateLost(stateFile, outboxFolders(project, send), project.issue.id, (line) => send.log?.(line));
   // A dry run reads the suppressions when there is a state file, and never creates one.
   const db: StateDb | undefined = options.dryRun
     ? openExistingStateDb(stateFile)

@@ -377,7 +377,7 @@ function checkUnsubscribeSetup(
 }
 
 /** Where this send writes `.eml` files (`--outbox`, else outbox/<issue id> beside the config), then the default. */
-function outboxFolders(project: Project, options: SendOptions): string[] {
+export function outboxFolders(project: Project, options: Pick<SendOptions, 'cwd' | 'outbox'>): string[] {
   const standard = outboxFolder(project.config, project.issue.id, options.cwd);
   return options.outbox
     ? [outboxFolder(project.config, project.issue.id, options.cwd, options.outbox), standard]

@@ -40,7 +40,9 @@ export const sendCommand: Command = {
     const as = stringOption(args, 'as');
     if (as && !testTo) throw new RolecastError('E_USAGE', '--as needs --test EMAIL', { hint: `usage: ${this.usage}` });
     const concurrency = integerOption(args, 'concurrency');
-    if (concurrency === 0) throw new RolecastError('E_USAGE', '--concurrency must be at least 1');
+    // The same bounds as send.concurrency in the config: each connection is a socket held open.
+    if (concurrency !== undefined && (concurrency < 1 || concurrency > 50))
+      throw new RolecastError('E_USAGE', `--concurrency must be between 1 and 50, got ${concurrency}`);
     const json = flag(args, 'json');
     const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
 
