@@ -32,7 +32,7 @@ export function unknownKeyWarnings(
     if (depth > MAX_DEPTH || problems.length >= MAX_WARNINGS || node === null || typeof node !== 'object') return;
     const def = unwrap(type);
     if (def.type === 'array' && def.element && Array.isArray(node)) {
-      node.forEach((item, index) => visit(item, def.element!, [...path, index], depth + 1));
+      for (let index = 0; index < node.length; index++) visit(node[index], def.element, [...path, index], depth + 1);
       return;
     }
     if (def.type !== 'object' || !def.shape || Array.isArray(node)) return;
