@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isValidAddress } from '../../src/address.js';
+import { ConfigSchema } from '../../src/config/schema.js';
+import { IssueManifestSchema } from '../../src/model/issue.js';
+import { SubscriberSchema } from '../../src/model/subscriber.js';
 import { createOutboxTransport, fileNameFor } from '../../src/send/transport.js';
 
 const dirs: string[] = [];
@@ -34,5 +37,38 @@ describe('outbox file names', () => {
     await transport.send({ from: 'digest@example.com', to: LONGEST, subject: 'x', text: 'x' });
     await transport.close();
     expect(await readdir(folder)).toHaveLength(1);
+  });
+});
+
+describe('header-bound text', () => {
+  const config = (sender: string, brand: string) => ({
+    sender: { name: sender, email: 'digest@example.com' },
+    listId: 'weekly.example.com',
+    brand: { name: brand },
+    footer: { postalAddress: '1 Example Lane' },
+  });
+  // Line breaks a mail client or terminal honours besides CR and LF, and other controls.
+  const hostile = ['A\u2028Bcc: x@example.com', 'A\u0085B', 'A\u001b[31mB', 'A\u0007B', 'A\u0000B', 'A\u009bB'];
+
+  it.each(hostile)('refuses %j in a subscriber name, the subject and the sender name', (value) => {
+    expect(SubscriberSchema.safeParse({ email: 'a@example.com', name: value }).success).toBe(false);
+    expect(IssueManifestSchema.safeParse({ subject: value, date: '2026-11-26', summaries: ['a.txt'] }).success).toBe(
+      false,
+    );
+    expect(ConfigSchema.safeParse(config(value, 'Brand')).success).toBe(false);
+    const titled = { subject: '{{title}}', title: value, date: '2026-11-26', summaries: ['a.txt'] };
+    expect(IssueManifestSchema.safeParse(titled).success).toBe(false);
+  });
+
+  it('refuses a line break in the brand name, which the List-Id header carries', () => {
+    expect(ConfigSchema.safeParse(config('Sender', 'Brand\r\nBcc: x@example.com')).success).toBe(false);
+    expect(ConfigSchema.safeParse(config('Sender', 'Brand\u2028X')).success).toBe(false);
+  });
+
+  it('still accepts names with tabs trimmed away, accents, right-to-left text and emoji', () => {
+    for (const name of ['Zoë Ørsted', '\u05e9\u05dc\u05d5\u05dd \u200fCo', 'Ana 🚀', ' Bob\t']) {
+      expect(SubscriberSchema.safeParse({ email: 'a@example.com', name }).success).toBe(true);
+      expect(ConfigSchema.safeParse(config(name, name)).success).toBe(true);
+    }
   });
 });
