@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isValidAddress } from '../../src/address.js';
 import { ConfigSchema } from '../../src/config/schema.js';
+import { parseSummary } from '../../src/load/summary.js';
 import { IssueManifestSchema } from '../../src/model/issue.js';
 import { SubscriberSchema } from '../../src/model/subscriber.js';
+import { createTaxonomy } from '../../src/roles/taxonomy.js';
 import { createOutboxTransport, fileNameFor } from '../../src/send/transport.js';
 
 const dirs: string[] = [];
@@ -70,5 +72,27 @@ describe('header-bound text', () => {
       expect(SubscriberSchema.safeParse({ email: 'a@example.com', name }).success).toBe(true);
       expect(ConfigSchema.safeParse(config(name, name)).success).toBe(true);
     }
+  });
+});
+
+describe('problems from one summary file', () => {
+  const taxonomy = createTaxonomy([]);
+  // Each would otherwise be one warning per line: a 1 MB file printed 50 MB of warnings.
+  const floods: Record<string, string> = {
+    'a.txt': 'T\r'.repeat(100_000),
+    'b.txt': 'Summary:\n'.repeat(50_000),
+    'c.md': `---\ntitle: T\n---\n${'stray text\n\n'.repeat(30_000)}`,
+  };
+
+  it.each(Object.keys(floods))('are summarised when one kind repeats thousands of times (%s)', (file) => {
+    const { problems } = parseSummary(floods[file]!, file, taxonomy);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.length).toBeLessThanOrEqual(100);
+    if (problems.length >= 20) expect(problems.some((p) => /more like this/.test(p.message))).toBe(true);
+  });
+
+  it('keeps a few repeats as they are', () => {
+    const { problems } = parseSummary('T\r'.repeat(4), 'd.txt', taxonomy);
+    expect(problems.filter((p) => /more like this/.test(p.message))).toEqual([]);
   });
 });
