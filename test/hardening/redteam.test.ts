@@ -96,3 +96,20 @@ describe('problems from one summary file', () => {
     expect(problems.filter((p) => /more like this/.test(p.message))).toEqual([]);
   });
 });
+
+describe('role suggestions', () => {
+  it('stay bounded with the largest taxonomy and thousands of distinct unknown roles', () => {
+    // 1,000 roles × 100 aliases (the limits) against 3,000 unknown roles of the same length:
+    // one distance per pair was 3 × 10^8 distances, minutes of work for `check`.
+    const roles = Array.from({ length: 1000 }, (_, i) => ({
+      name: `R${i}`,
+      aliases: Array.from({ length: 100 }, (_, j) => `A${i}x${j}`),
+    }));
+    const taxonomy = createTaxonomy(roles);
+    expect(taxonomy.closest('A7x12z')).toBe('R7 (alias "A7x12")');
+    const started = Date.now();
+    for (let i = 0; i < 3000; i++) taxonomy.closest(`Q${i}y`);
+    // Generous: the bounded search takes well under a second.
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
