@@ -17,7 +17,8 @@ export const ConfigSchema = z.object({
   listId: z.string().refine(isDomainName, 'must look like a domain name, e.g. weekly.example.com'),
   brand: z
     .object({
-      name: z.string().trim().min(1).max(LIMITS.nameLength),
+      // The List-Id header carries it as its display name.
+      name: headerSafe.pipe(z.string().trim().min(1).max(LIMITS.nameLength)),
       primaryColor: colour.default('#1f3a5f'),
       accentColor: colour.default('#e8590c'),
       backgroundColor: colour.default('#f3f4f6'),

@@ -113,6 +113,37 @@ export function parseSummary(
   taxonomy: RoleTaxonomy,
   id = summaryIdFromFile(file),
 ): LoadedSummary {
+  const loaded = parseUncapped(text, file, taxonomy, id);
+  return { ...loaded, problems: capRepeats(loaded.problems) };
+}
+
+/** Identical problems (same severity, field and message) listed per file before the rest are counted. */
+const REPEATS_SHOWN = 10;
+
+/**
+ * One problem per line is right for a few lines and a flood for a hostile file (a 1 MB file of
+ * bare CRs is 500,000 warnings): past REPEATS_SHOWN, one more problem counts the rest.
+ */
+function capRepeats(problems: Problem[]): Problem[] {
+  if (problems.length <= REPEATS_SHOWN) return problems;
+  const seen = new Map<string, { count: number; first?: Problem }>();
+  const kept: Problem[] = [];
+  for (const problem of problems) {
+    const key = `${problem.severity}\0${problem.field ?? ''}\0${problem.message}`;
+    const entry = seen.get(key) ?? { count: 0 };
+    seen.set(key, entry);
+    if (++entry.count <= REPEATS_SHOWN) kept.push(problem);
+    else entry.first ??= problem;
+  }
+  for (const { count, first } of seen.values()) {
+    if (!first) continue;
+    const more = count - REPEATS_SHOWN;
+    kept.push({ ...first, message: `${first.message} (and ${more} more like this from here on)` });
+  }
+  return kept;
+}
+
+function parseUncapped(text: string, file: string, taxonomy: RoleTaxonomy, id: string): LoadedSummary {
   const size = byteLength(text);
   if (size > LIMITS.summaryBytes)
     return { summary: undefined, problems: [tooLarge(file, size, LIMITS.summaryBytes, SPLIT_HINT)] };

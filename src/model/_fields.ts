@@ -41,10 +41,17 @@ export const ianaZone = z.string().refine(isKnownZone, {
   message: 'is not a known IANA time zone (e.g. Europe/Berlin, America/New_York)',
 });
 
-/** Header-bound text: CR or LF would let content inject extra headers. */
-export const headerSafe = z.string().refine((value) => !/[\r\n]/.test(value), {
-  message: 'must not contain line breaks',
-});
+/**
+ * Header-bound text: CR or LF would let content inject extra headers; NEL and the Unicode line and
+ * paragraph separators break the line where a client or terminal shows it; other controls (escape
+ * sequences, NUL, bell) have no place in a name or subject. A tab is whitespace and may stay.
+ */
+export const headerSafe = z
+  .string()
+  .refine((value) => !/[\r\n\u0085\u2028\u2029]/.test(value), { message: 'must not contain line breaks' })
+  .refine((value) => !/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(value), {
+    message: 'must not contain control characters (such as escape sequences)',
+  });
 
 /**
  * An address as the SMTP envelope will say it: checked as written (a control or invisible

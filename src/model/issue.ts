@@ -12,7 +12,8 @@ export const IssueManifestSchema = z.object({
   ),
   /** The issue's publication date; the digest covers the ISO week it falls in. */
   date: isoDate,
-  title: z.string().trim().max(LIMITS.titleLength, tooLong(LIMITS.titleLength)).optional(),
+  /** The subject may include it ({{title}}): header-bound like the subject. */
+  title: headerSafe.pipe(z.string().trim().max(LIMITS.titleLength, tooLong(LIMITS.titleLength))).optional(),
   intro: z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength)).optional(),
   preheader: z.string().trim().max(200, 'should stay under 200 characters; inboxes show about 90').optional(),
   editorNote: z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength)).optional(),

@@ -44,6 +44,9 @@ export function roleKey(role: string): string {
   return role.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 }
 
+/** Work spent on "did you mean" hints per taxonomy: about a tenth of a second. */
+const SUGGESTION_CELLS = 20_000_000;
+
 export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
   const byKey = new Map<string, string>();
   for (const role of roles) {
@@ -54,6 +57,9 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
   const candidates = roles.flatMap((r) => [r.name, ...r.aliases]).map((c) => ({ written: c, key: roleKey(c) }));
   // Hints are asked for once per unknown role as written; lists repeat the same few.
   const hints = new Map<string, string | undefined>();
+  // Each hint compares with every role and alias: a big taxonomy and a list of many distinct
+  // unknown roles would multiply. Past this many distance-table cells, no more hints are offered.
+  let cellsLeft = SUGGESTION_CELLS;
 
   return {
     roles,
@@ -79,6 +85,8 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
     for (const candidate of candidates) {
       // The distance is at least the difference in length: skip what cannot be closer.
       if (Math.abs(candidate.key.length - key.length) >= bestDistance) continue;
+      cellsLeft -= (key.length + 1) * (candidate.key.length + 1);
+      if (cellsLeft < 0) return undefined;
       const distance = levenshtein(key, candidate.key);
       if (distance < bestDistance) {
         bestDistance = distance;

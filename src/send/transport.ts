@@ -277,10 +277,13 @@ export function createOutboxTransport(
   };
 }
 
-/** A file name from an address, with a short hash when characters had to be replaced. */
+/** Characters of an address kept in a file name: a valid address (up to 318) would pass NAME_MAX (255). */
+const FILE_NAME_CHARS = 180;
+
+/** A file name from an address, with a short hash when characters had to be replaced or cut. */
 export function fileNameFor(address: string): string {
   const lower = canonicalAddress(address);
   const safe = lower.replace(/[^a-z0-9@._+-]/g, '_');
-  if (safe === lower) return safe;
-  return `${safe}-${createHash('sha256').update(lower).digest('hex').slice(0, 8)}`;
+  if (safe === lower && safe.length <= FILE_NAME_CHARS) return safe;
+  return `${safe.slice(0, FILE_NAME_CHARS)}-${createHash('sha256').update(lower).digest('hex').slice(0, 8)}`;
 }
