@@ -1,5 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Problem } from '../errors.js';
+import { RolecastError } from '../errors.js';
+import { displayPath } from './_display.js';
 
 /**
  * Every size, depth and count limit on input, in one place so the README and the code agree.
@@ -82,12 +84,20 @@ export function tooDeep(file: string, line: number, field = 'file'): Problem {
 
 /** Size of a file on disk, so an oversized file is refused before it is read into memory. */
 export async function fileSize(file: string): Promise<number | undefined> {
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
-    const info = await stat(file);
-    return info.isFile() ? info.size : undefined;
+    info = await stat(file);
   } catch {
     return undefined;
   }
+  if (info.isFile()) return info.size;
+  // A device, pipe or socket has no size to check and may never end (/dev/zero): never read one.
+  if (!info.isDirectory()) {
+    throw new RolecastError('E_INVALID', `${displayPath(file)} is not a regular file`, {
+      hint: 'pass a file saved on disk (not a device, pipe or socket)',
+    });
+  }
+  return undefined;
 }
 
 /** UTF-8 size of text already in memory, without encoding it. */

@@ -9,6 +9,7 @@ import { IssueManifestSchema } from '../../src/model/issue.js';
 import { SubscriberSchema } from '../../src/model/subscriber.js';
 import { createTaxonomy } from '../../src/roles/taxonomy.js';
 import { createOutboxTransport, fileNameFor } from '../../src/send/transport.js';
+import { runCli } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -111,5 +112,18 @@ describe('role suggestions', () => {
     for (let i = 0; i < 3000; i++) taxonomy.closest(`Q${i}y`);
     // Generous: the bounded search takes well under a second.
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe('special files', () => {
+  it.each([
+    ['parse', '/dev/zero'],
+    ['check', 'issues/2026-W48', '--subscribers', '/dev/zero'],
+    ['suppress', 'import', '/dev/zero', '--state', join(tmpdir(), 'rolecast-dev-zero.db')],
+  ])('%s … /dev/zero is refused at once with exit 2, never read', async (...argv) => {
+    const result = await runCli(argv, { timeoutMs: 30_000 });
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('/dev/zero is not a regular file');
   });
 });
