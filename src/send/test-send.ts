@@ -1,4 +1,3 @@
-import { dirname, join } from 'node:path';
 import { canonicalAddress } from '../address.js';
 import type { Environment } from '../config/env.js';
 import { RolecastError } from '../errors.js';
@@ -7,6 +6,7 @@ import type { Project } from '../load/project.js';
 import { email as emailSchema } from '../model/_fields.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { personalLinks } from '../unsubscribe/links.js';
+import { outboxFolder } from './channel.js';
 import { buildMailOptions, messageIdFor, randomSalt } from './message.js';
 import { createReport, type SendReport } from './report.js';
 import { classifyFailure } from './retry.js';
@@ -104,8 +104,7 @@ export async function testTransport(project: Project, env: Environment, cwd: str
       },
     });
   }
-  const base = config.file ? dirname(config.file) : cwd;
-  return createOutboxTransport(join(base, 'outbox', issue.id), { dkim });
+  return createOutboxTransport(outboxFolder(config, issue.id, cwd), { dkim });
 }
 
 function findSubscriber(subscribers: readonly Subscriber[], address: string): Subscriber {
