@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
+import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 /**
  * Nothing drops out of an issue without a warning in check, build, send and preview data, and
@@ -15,15 +14,7 @@ beforeEach(async () => {
 afterEach(() => project.cleanup());
 
 async function run(...argv: string[]) {
-  const streams = captureStreams();
-  const code = await main(argv, {
-    cwd: project.dir,
-    env: { ROLECAST_SECRET: 'silent-drops-secret-0123456789abcdefgh' },
-    stdout: streams.stdout,
-    stderr: streams.stderr,
-    signal: new AbortController().signal,
-  });
-  return { code, out: streams.out, err: streams.err, all: streams.out + streams.err };
+  return runMain(project.dir, argv);
 }
 
 async function editManifest(edit: (manifest: Record<string, unknown> & { summaries: string[] }) => void) {

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { CLI } from '../helpers/cli.js';
-import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
+import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 let project: TempProject;
 beforeEach(async () => {
@@ -12,15 +11,7 @@ beforeEach(async () => {
 afterEach(() => project.cleanup());
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const streams = captureStreams();
-  const code = await main(argv, {
-    cwd: project.dir,
-    env: { ROLECAST_SECRET: 'small-fixes-secret-0123456789abcdefghij', ...env },
-    stdout: streams.stdout,
-    stderr: streams.stderr,
-    signal: new AbortController().signal,
-  });
-  return { code, out: streams.out, err: streams.err };
+  return runMain(project.dir, argv, env);
 }
 
 const emlCount = async (dir: string) => (await readdir(project.path(dir))).filter((f) => f.endsWith('.eml')).length;

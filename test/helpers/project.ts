@@ -69,3 +69,17 @@ export function captureStreams() {
     },
   };
 }
+
+/** Runs one command line through the CLI's library entry in `cwd`, capturing what it prints. */
+export async function runMain(cwd: string, argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const { main } = await import('../../src/cli/main.js');
+  const streams = captureStreams();
+  const code = await main(argv, {
+    cwd,
+    env: { ROLECAST_SECRET: 'test-secret-0123456789abcdefghijklmnop', ...env },
+    stdout: streams.stdout,
+    stderr: streams.stderr,
+    signal: new AbortController().signal,
+  });
+  return { code, out: streams.out, err: streams.err, all: streams.out + streams.err };
+}

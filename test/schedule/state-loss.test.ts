@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
+import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 let project: TempProject;
 beforeEach(async () => {
@@ -9,15 +8,7 @@ beforeEach(async () => {
 afterEach(() => project.cleanup());
 
 async function run(...argv: string[]) {
-  const streams = captureStreams();
-  const code = await main(argv, {
-    cwd: project.dir,
-    env: { ROLECAST_SECRET: 'state-loss-secret-0123456789abcdefghij' },
-    stdout: streams.stdout,
-    stderr: streams.stderr,
-    signal: new AbortController().signal,
-  });
-  return { code, out: streams.out, err: streams.err };
+  return runMain(project.dir, argv);
 }
 
 describe('a scheduled send whose state file is gone', () => {

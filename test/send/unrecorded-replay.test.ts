@@ -1,7 +1,6 @@
 import { appendFile, mkdir, readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
+import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 /**
  * Messages a stopped run listed as "accepted by the server, not recorded" are never sent again:
@@ -23,15 +22,7 @@ beforeEach(async () => {
 afterEach(() => project.cleanup());
 
 async function run(...argv: string[]) {
-  const streams = captureStreams();
-  const code = await main(argv, {
-    cwd: project.dir,
-    env: { ROLECAST_SECRET: 'unrecorded-secret-0123456789abcdefghij' },
-    stdout: streams.stdout,
-    stderr: streams.stderr,
-    signal: new AbortController().signal,
-  });
-  return { code, out: streams.out, err: streams.err };
+  return runMain(project.dir, argv);
 }
 
 async function listAsUnrecorded(email: string) {
