@@ -103,7 +103,11 @@ describe('preview in headless Chromium', () => {
     await p.click('#dark-toggle');
     await p.waitForFunction(() => {
       const doc = (document.getElementById('message-frame') as HTMLIFrameElement).contentDocument;
-      return doc?.URL.includes('scheme=dark') && getComputedStyle(doc.documentElement).colorScheme === 'dark';
+      // The frame may be mid-navigation: no root element yet, or a window from the page being replaced.
+      const root = doc?.documentElement;
+      const view = doc?.defaultView;
+      if (!doc || !root || !view || !doc.URL.includes('scheme=dark')) return false;
+      return view.getComputedStyle(root).colorScheme === 'dark';
     });
     await p.screenshot({ path: join(ARTIFACTS, 'preview-mobile-dark.png'), fullPage: true });
 
