@@ -166,6 +166,7 @@ function splitList(value: string): string[] {
 /** What to write instead, per subscriber field. */
 const SUBSCRIBER_HINTS: Record<string, string> = {
   name: 'write the name on one line',
+  firstName: 'write the first name on one line',
   roles: 'list roles as ["CTO", "Executive"] (or "CTO|Executive" in CSV)',
   timezone: 'use an IANA time zone such as Europe/Berlin or America/New_York',
   locale: 'use a BCP 47 tag such as en-GB or de',

@@ -7,6 +7,10 @@ export const SubscriberSchema = z.object({
   name: headerSafe
     .pipe(z.string().trim().max(LIMITS.nameLength, `is too long — limit ${LIMITS.nameLength} characters`))
     .optional(),
+  /** What the greeting calls the reader; derived from `name` when absent. */
+  firstName: headerSafe
+    .pipe(z.string().trim().max(LIMITS.nameLength, `is too long — limit ${LIMITS.nameLength} characters`))
+    .optional(),
   roles: z
     .array(
       z.string().trim().min(1).max(LIMITS.roleLength, `is too long — limit ${LIMITS.roleLength} characters per role`),

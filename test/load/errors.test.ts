@@ -209,8 +209,8 @@ describe('large subscriber lists', () => {
 describe('forgiving subscriber entries', () => {
   it('accepts roles written as one string and status in any case, and warns about unknown fields once', () => {
     const text = JSON.stringify([
-      { email: 'a@example.com', roles: 'CTO, Chief Technology Officer', status: 'Active', firstName: 'A' },
-      { email: 'b@example.com', roles: 'CTO|cto', status: 'UNSUBSCRIBED', firstName: 'B' },
+      { email: 'a@example.com', roles: 'CTO, Chief Technology Officer', status: 'Active', nickname: 'A' },
+      { email: 'b@example.com', roles: 'CTO|cto', status: 'UNSUBSCRIBED', nickname: 'B' },
     ]);
     const { subscribers, problems } = parseSubscribers(text, 's.json', taxonomy);
     expect(subscribers.map((s) => [s.roles, s.status])).toEqual([
@@ -218,7 +218,7 @@ describe('forgiving subscriber entries', () => {
       [['CTO'], 'unsubscribed'],
     ]);
     expect(problems.map(formatProblem)).toEqual([
-      's.json:1: warning: [0].firstName: is not a subscriber field and is ignored (2 subscribers) — use one of: email, name, roles, timezone, locale, status',
+      's.json:1: warning: [0].nickname: is not a subscriber field and is ignored (2 subscribers) — use one of: email, name, firstName, roles, timezone, locale, status',
     ]);
   });
 });
