@@ -8,6 +8,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Browser and SMTP integration tests start real servers; keep them from starving each other on 2 cores.
     maxWorkers: 2,
+    // In CI a failed test runs once more and the report marks it "(retry x1)": a test that fails
+    // twice still fails the run, but one starved browser on a loaded machine does not.
+    retry: process.env.CI ? 1 : 0,
     // A machine-readable summary beside the usual output, for CI's closing line.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-artifacts/vitest-report.json' },
