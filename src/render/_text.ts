@@ -85,7 +85,7 @@ export function domainOf(url: string | undefined): string | undefined {
 export function keywords(text: string): Set<string> {
   const out = new Set<string>();
   for (const word of text.toLowerCase().match(/[\p{L}\p{N}]{5,}/gu) ?? []) {
-    out.add(word.length > 5 ? word.replace(/(?:es|s)$/, '') : word);
+    out.add(word.length > 5 ? word.replace(/(?:(?<=s|x|ch|sh)es|(?<!s)s)$/, '') : word);
   }
   return out;
 }
