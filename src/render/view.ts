@@ -299,7 +299,6 @@ export function palette(brand: ResolvedConfig['brand']): Record<string, string> 
   const card = '#ffffff';
   const onPrimary = textOn(brand.primaryColor);
   const button = withContrast(brand.accentColor, '#ffffff');
-  const band = mix(brand.primaryColor, '#ffffff', 0.9);
   return {
     background: brand.backgroundColor,
     primary: brand.primaryColor,
@@ -316,8 +315,9 @@ export function palette(brand: ResolvedConfig['brand']): Record<string, string> 
     button,
     onButton: '#ffffff',
     card,
-    band,
-    onBand: withContrast(brand.primaryColor, band),
+    // The section band wears the header's colours: unmistakably not a card title.
+    band: brand.primaryColor,
+    onBand: onPrimary,
     mine: mix(brand.primaryColor, '#ffffff', 0.85),
     onMine: withContrast(brand.primaryColor, mix(brand.primaryColor, '#ffffff', 0.85)),
     rule: mix(brand.backgroundColor, '#000000', 0.1),
