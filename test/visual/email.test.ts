@@ -45,7 +45,7 @@ beforeAll(async () => {
     html.set(id, audience.messageFor(variant, audience.readerOf(id)).html);
   }
   await mkdir(ARTIFACTS, { recursive: true });
-});
+}, 180_000);
 afterAll(async () => {
   await browser?.close();
 });
@@ -84,7 +84,7 @@ describe('every variant of the example issue in Chromium', () => {
       }
     }
     expect(found).toEqual([]);
-  });
+  }, 300_000);
 
   it('fits a 375 px phone, shows the first headline without scrolling, and links every card', async () => {
     expect(html.size).toBeGreaterThan(5);
@@ -109,7 +109,7 @@ describe('every variant of the example issue in Chromium', () => {
         await page.close();
       }
     }
-  });
+  }, 180_000);
 });
 
 describe('screenshots against the committed baselines', () => {
