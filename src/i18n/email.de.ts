@@ -34,7 +34,6 @@ export const EMAIL_DE: Partial<Record<keyof typeof EMAIL_EN, string>> = {
   'email.readArticleNamed': 'Artikel lesen: {title}',
   'email.readSummary': 'Ganze Zusammenfassung lesen',
   'email.readSummaryNamed': 'Ganze Zusammenfassung lesen: {title}',
-  'email.openInBrowser': 'Öffnen: {title}',
   'email.sentTo': 'Diese E-Mail ging an {email} für {roles}.',
   'email.sentToEditor': 'Dies ist die Redaktionsausgabe, gesendet an {email}.',
   'email.sentBy': 'Gesendet von {sender}. Antworten gehen an {replyTo}.',

@@ -33,7 +33,6 @@ export const EMAIL_EN = {
   'email.readArticleNamed': 'Read the article: {title}',
   'email.readSummary': 'Read the full summary',
   'email.readSummaryNamed': 'Read the full summary: {title}',
-  'email.openInBrowser': 'Open: {title}',
   'email.sentTo': 'This email was sent to {email} for {roles}.',
   'email.sentToEditor': 'This is the editor’s edition, sent to {email}.',
   'email.sentBy': 'Sent by {sender}. Replies go to {replyTo}.',

@@ -91,7 +91,10 @@ export interface DigestView {
     summary: string;
     /** Section names in the contents only when there is more than one section. */
     showHeadings: boolean;
-    sections: { heading: string; items: { title: string; anchor: string; href: string | undefined }[] }[];
+    sections: {
+      heading: string;
+      items: { title: string; anchor: string; href: string | undefined; linkName: string }[];
+    }[];
   };
   sections: SectionView[];
   sender: { name: string; email: string };
@@ -202,7 +205,7 @@ export function buildView(
       showHeadings: sections.length > 1,
       sections: sections.map((s) => ({
         heading: s.heading,
-        items: s.cards.map((c) => ({ title: c.title, anchor: c.anchor, href: c.href })),
+        items: s.cards.map((c) => ({ title: c.title, anchor: c.anchor, href: c.href, linkName: c.buttonName })),
       })),
     },
     sections,

@@ -117,7 +117,7 @@ describe('preview in headless Chromium', () => {
 
     await p.click('button.tab[data-tab="text"]');
     await expect(p.locator('#message-text').isVisible()).resolves.toBe(true);
-    await expect(p.locator('#message-text').textContent()).resolves.toContain('Priya Raman');
+    await expect(p.locator('#message-text').textContent()).resolves.toContain('Hi Priya,');
     await expect(p.locator('#message-frame').isVisible()).resolves.toBe(false);
     await p.click('button.tab[data-tab="source"]');
     await expect(p.locator('#message-source').textContent()).resolves.toMatch(/MIME-Version: 1\.0/);

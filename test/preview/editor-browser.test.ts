@@ -229,7 +229,7 @@ describe('editor panel in headless Chromium', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]!.envelope.to).toEqual(['editor@example.net']);
     expect(messages[0]!.parsed.subject).toMatch(/^\[test as [a-z0-9+-]+\] /);
-    expect(messages[0]!.parsed.html || '').toContain('Priya Raman');
+    expect(messages[0]!.parsed.html || '').toContain('Hi Priya,');
     expect(messages[0]!.raw).not.toContain('priya.raman@example.com');
 
     // A variant view sends that variant; the address is remembered from the last test.
