@@ -6,12 +6,14 @@ import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { hasErrors, type Problem, RolecastError, throwIfErrors } from '../errors.js';
 import { buildVariant, effectiveRoleOrder } from '../group/index.js';
+import { languageOf } from '../i18n/index.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import { inspectProject, type Project } from '../load/project.js';
 import { weekLine } from '../render/dates.js';
 import { createRenderer } from '../render/index.js';
 import type { PersonalFields } from '../render/types.js';
 import { type ArchiveEntry, type ArchiveSite, renderAtomFeed, renderIndexPage } from './pages.js';
+import { renderSummaryPage } from './summary-page.js';
 
 /**
  * `rolecast archive`: every issue's editor edition as a static page, an index newest first and an
@@ -64,13 +66,17 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
   }
   if (!options.keepGoing) throwIfErrors(problems, 'the archive was not built');
 
-  const pages: { entry: ArchiveEntry; html: string }[] = [];
+  const pages: { entry: ArchiveEntry; html: string; summaries: { id: string; html: string }[] }[] = [];
   for (const project of projects) pages.push(await renderIssuePage(project, site));
   pages.sort((a, b) => b.entry.date.localeCompare(a.entry.date) || b.entry.id.localeCompare(a.entry.id));
   const entries = pages.map((p) => p.entry);
 
   const files: string[] = [];
-  for (const { entry, html } of pages) files.push(await writeAtomic(join(outDir, entry.id, 'index.html'), html));
+  for (const { entry, html, summaries } of pages) {
+    files.push(await writeAtomic(join(outDir, entry.id, 'index.html'), html));
+    for (const summary of summaries)
+      files.push(await writeAtomic(join(outDir, entry.id, summary.id, 'index.html'), summary.html));
+  }
   files.push(await writeAtomic(join(outDir, 'index.html'), renderIndexPage(site, entries)));
   files.push(await writeAtomic(join(outDir, 'feed.xml'), renderAtomFeed(site, entries)));
   return { entries, problems, files, skipped };
@@ -128,10 +134,17 @@ export function neutralFields(config: ResolvedConfig, issueUrl: string, indexUrl
   };
 }
 
-async function renderIssuePage(project: Project, site: ArchiveSite): Promise<{ entry: ArchiveEntry; html: string }> {
+async function renderIssuePage(
+  project: Project,
+  site: ArchiveSite,
+): Promise<{ entry: ArchiveEntry; html: string; summaries: { id: string; html: string }[] }> {
   const { config, issue } = project;
   const manifest = issue.manifest;
-  const renderer = await createRenderer(project);
+  // Full cards; a card without an article link points at its own page, one folder down.
+  const renderer = await createRenderer(project, {
+    cardStyle: 'full',
+    ...(site.baseUrl ? {} : { summaryHref: (id: string) => `${encodeURIComponent(id)}/` }),
+  });
   const editor = buildVariant(
     issue.summaries,
     effectiveRoleOrder(issue.summaries, manifest.roleOrder ?? []),
@@ -153,7 +166,12 @@ async function renderIssuePage(project: Project, site: ArchiveSite): Promise<{ e
     href,
     atomId: site.baseUrl ? href : `tag:${config.listId},${manifest.date}:${issue.id}`,
   };
-  return { entry, html: message.html };
+  const language = languageOf(config.locale);
+  const summaries = issue.summaries.map((summary) => ({
+    id: summary.id,
+    html: renderSummaryPage({ site, language, summary, issueTitle: title, issueHref: site.baseUrl ? href : '../' }),
+  }));
+  return { entry, html: message.html, summaries };
 }
 
 /** Temp file beside the target, then rename: a reader of the site never sees half a page. */

@@ -41,12 +41,18 @@ export const ConfigSchema = z.object({
         .optional(),
       preferences: httpUrl.optional(),
       archive: httpUrl.optional(),
+      /** The signup page, for the footer's "Forwarded this? Subscribe" link. */
+      subscribe: httpUrl.optional(),
     })
     .default({}),
   /** Mailbox that receives `mailto:` unsubscribe requests from List-Unsubscribe. */
   unsubscribeMailto: email.optional(),
   timezone: ianaZone.default('UTC'),
   locale: z.string().default('en-GB'),
+  /** Reader cards: `compact` (teaser, short summary, takeaway, a few tips) or `full` (everything). */
+  cards: z.object({ style: z.enum(['compact', 'full']).default('compact') }).default({ style: 'compact' }),
+  /** What the greeting calls a reader without a name ("Hi there,"); the catalogue's word when unset. */
+  greetingFallback: z.string().trim().min(1).max(LIMITS.nameLength).optional(),
   roleOrder: z.array(z.string().trim().min(1)).default([]),
   /** Folders and files, relative to the config file. */
   templates: z.string().default('templates'),

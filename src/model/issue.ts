@@ -4,9 +4,21 @@ import { headerSafe, isoDate } from './_fields.js';
 
 const tooLong = (limit: number) => `is too long — limit ${limit} characters`;
 
+/** Text for one role or one variant, in place of the issue's own or the built default. */
+const IssueOverrideSchema = z
+  .object({
+    subject: headerSafe.pipe(z.string().trim().min(1).max(LIMITS.titleLength, tooLong(LIMITS.titleLength))).optional(),
+    preheader: z.string().trim().max(200, 'should stay under 200 characters; inboxes show about 90').optional(),
+    intro: z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength)).optional(),
+  })
+  .strict();
+
 export const IssueManifestSchema = z.object({
   $schema: z.string().optional(),
-  /** Handlebars template; may use {{roles}}, {{week}}, {{date}}, {{title}}. */
+  /**
+   * Handlebars template; may use {{lead}} (the variant's top story, "+ N more"), {{top}}, {{count}},
+   * {{more}}, {{roles}}, {{week}}, {{date}}, {{title}}, {{brand}}.
+   */
   subject: headerSafe.pipe(
     z.string().trim().min(1, 'is required').max(LIMITS.titleLength, tooLong(LIMITS.titleLength)),
   ),
@@ -17,6 +29,13 @@ export const IssueManifestSchema = z.object({
   intro: z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength)).optional(),
   preheader: z.string().trim().max(200, 'should stay under 200 characters; inboxes show about 90').optional(),
   editorNote: z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength)).optional(),
+  /**
+   * Per-reader text, keyed by a variant id (`cto+executive`) or a role name (`CTO`); a variant id
+   * wins over a role, and the first of a variant's roles with an entry wins over later ones.
+   */
+  overrides: z
+    .record(z.string().trim().min(1).max(LIMITS.roleLength, tooLong(LIMITS.roleLength)), IssueOverrideSchema)
+    .optional(),
   /** A draft is previewed and sent like any issue but left out of the public archive. */
   draft: z.boolean().optional(),
   /** Section order for this issue; roles not listed follow in order of first appearance. */

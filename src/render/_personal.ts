@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
  * minifier can alter them.
  */
 
-export const FIELD_NAMES = ['greetingName', 'dateLine', 'unsubscribe', 'preferences', 'viewOnline'] as const;
+export const FIELD_NAMES = ['greetingName', 'dateLine', 'sentTo', 'unsubscribe', 'preferences', 'viewOnline'] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 export type FieldValues = Record<FieldName, string>;
 

@@ -1,18 +1,5 @@
 import { DateTime, Interval } from 'luxon';
-
-/** "Week" in the languages a reader's locale is likely to ask for; English otherwise. */
-const WEEK_WORD: Record<string, string> = {
-  de: 'KW',
-  fr: 'Semaine',
-  es: 'Semana',
-  it: 'Settimana',
-  nl: 'Week',
-  pt: 'Semana',
-  pl: 'Tydzień',
-  sv: 'Vecka',
-  da: 'Uge',
-  nb: 'Uke',
-};
+import { languageOf, translator } from '../i18n/index.js';
 
 export interface IssueWeek {
   week: number;
@@ -27,19 +14,21 @@ export function issueWeek(isoDate: string, zone = 'UTC'): IssueWeek {
   return { week: day.weekNumber, weekYear: day.weekYear, start: day.startOf('week'), end: day.endOf('week') };
 }
 
-export function weekWord(locale: string): string {
-  return WEEK_WORD[locale.toLowerCase().split('-')[0] ?? ''] ?? 'Week';
-}
-
-/** "Week 48 · 23–29 November 2026", worded and ordered for the reader's locale. */
+/**
+ * "Week 48 · 23–29 November 2026", worded and ordered for the reader's locale. A locale whose
+ * language has no catalogue is written in the fallback language, dates included, so the line is
+ * never half one language and half another.
+ */
 export function weekLine(isoDate: string, locale: string, zone: string): string {
+  const language = languageOf(locale);
+  const formatLocale = locale.split('-')[0]?.toLowerCase() === language ? locale : language;
   const { week, start, end } = issueWeek(isoDate, zone);
-  const range = Interval.fromDateTimes(start.setLocale(locale), end.setLocale(locale)).toLocaleString({
+  const range = Interval.fromDateTimes(start.setLocale(formatLocale), end.setLocale(formatLocale)).toLocaleString({
     day: 'numeric',
     month: 'long',
     year: 'numeric',
   });
-  return `${weekWord(locale)} ${week} · ${range}`;
+  return translator(language)('email.weekLine', { week, range });
 }
 
 /** Date lines repeat across thousands of readers; a handful of locale/zone pairs cover them all. */

@@ -1,12 +1,18 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Problem } from '../errors.js';
+import type { Variant } from '../group/index.js';
+import type { Summary } from '../model/summary.js';
+import { contrast } from './_colour.js';
+import { absentMentions } from './lead.js';
+import { contrastPairs, type DigestView } from './view.js';
 
 /**
- * The transfer encoding messages are sent with. The size gate measures with the same encoding,
- * because Gmail clips on what arrives, and base64 adds about a third to the HTML.
+ * The transfer encoding messages are sent with (see send/mime.ts). The size gate measures with the
+ * same encoding, because Gmail clips on what arrives: quoted-printable keeps mostly-ASCII HTML near
+ * its own size, where base64 would add a third.
  */
-export const TEXT_ENCODING = 'base64' as const;
+export const TEXT_ENCODING = 'quoted-printable' as const;
 
 export interface EncodedSizes {
   /** The whole message: headers, text and HTML parts, as encoded for sending. */
@@ -66,12 +72,13 @@ export function sizeProblems(
   return [];
 }
 
-/** Every href and src in the rendered HTML must be http(s) or mailto. */
+/** Every href and src in the rendered HTML must be http(s), mailto, or a link to a place in the message itself. */
 export function linkProblems(html: string, where: { file: string; variantId: string }): Problem[] {
   const problems: Problem[] = [];
   for (const match of html.matchAll(/\s(href|src|background)\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))/gi)) {
     const value = decodeEntities(match[3] ?? match[4] ?? match[5] ?? '').trim();
     if (/^(https?:\/\/|mailto:)/i.test(value)) continue;
+    if (match[1]!.toLowerCase() === 'href' && /^#[A-Za-z][\w-]*$/.test(value)) continue;
     problems.push({
       severity: 'error',
       file: where.file,
@@ -89,4 +96,73 @@ function decodeEntities(value: string): string {
     .replace(/&#(\d+);?/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
     .replace(/&colon;/gi, ':')
     .replace(/&amp;/g, '&');
+}
+
+type Where = { file: string; variantId: string };
+
+function warning(where: Where, message: string, hint: string): Problem {
+  return { severity: 'warning', file: where.file, field: `variant ${where.variantId}`, message, hint };
+}
+
+/**
+ * Gates on what a reader sees: every card has a link, the subject and preheader speak only of
+ * this variant's stories, and every colour pair reads in both colour schemes.
+ */
+export function viewProblems(view: DigestView, variant: Variant, all: readonly Summary[], where: Where): Problem[] {
+  const problems: Problem[] = [];
+  for (const card of view.sections.flatMap((s) => s.cards)) {
+    if (card.href) continue;
+    problems.push(
+      warning(
+        where,
+        `card "${card.id}" has no link (no article URL and no archive page)`,
+        'give the summary a "Link:" line, or set urls.archive so it links to its archive page',
+      ),
+    );
+  }
+  for (const [what, text] of [
+    ['subject', view.subject],
+    ['preheader', view.issue.preheader],
+  ] as const) {
+    if (!text) continue;
+    for (const absent of absentMentions(text, variant, all)) {
+      problems.push(
+        warning(
+          where,
+          `the ${what} names "${absent.title}", which this variant does not contain`,
+          `give this variant or its roles its own ${what} under "overrides" in issue.json, or use {{lead}}`,
+        ),
+      );
+    }
+  }
+  for (const pair of contrastPairs(view.colours)) {
+    const ratio = contrast(pair.fg, pair.bg);
+    if (ratio >= 4.5) continue;
+    problems.push(
+      warning(
+        where,
+        `${pair.name} has contrast ${ratio.toFixed(2)}:1 (${pair.fg} on ${pair.bg}), below WCAG AA 4.5:1`,
+        'pick brand colours with more contrast (brand.primaryColor, accentColor, backgroundColor)',
+      ),
+    );
+  }
+  return problems;
+}
+
+/** Every image needs alt text: an empty alt is allowed only for decoration, and none is decoration here. */
+export function altProblems(html: string, where: Where): Problem[] {
+  const problems: Problem[] = [];
+  for (const match of html.matchAll(/<img\b[^>]*>/gi)) {
+    const alt = /\salt\s*=\s*("([^"]*)"|'([^']*)')/i.exec(match[0]);
+    if (alt && (alt[2] ?? alt[3] ?? '').trim()) continue;
+    const src = /\ssrc\s*=\s*"([^"]*)"/i.exec(match[0])?.[1] ?? '';
+    problems.push(
+      warning(
+        where,
+        `image ${src.slice(0, 80)} has no alt text`,
+        'give every image an alt text (brand.logoAlt for the logo)',
+      ),
+    );
+  }
+  return problems;
 }

@@ -1,22 +1,24 @@
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
 import type { DateTime } from 'luxon';
 import type { ResolvedConfig } from '../config/schema.js';
 import { type Problem, RolecastError } from '../errors.js';
 import { buildVariant, effectiveRoleOrder, type Variant } from '../group/index.js';
+import { type Language, languageOf, translator } from '../i18n/index.js';
 import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { asIs, createFieldTokens, escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
-import { createWeekLineCache, issueWeek } from './dates.js';
+import { greetingName } from './_text.js';
+import { createWeekLineCache } from './dates.js';
 import { readerFields } from './fields.js';
-import { encodedSizes, linkProblems, sizeProblems } from './gates.js';
+import { altProblems, encodedSizes, linkProblems, sizeProblems, viewProblems } from './gates.js';
+import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, mapMjmlErrors } from './mjml.js';
 import { loadTemplates } from './templates.js';
 import type { CompiledVariant, PersonalFields } from './types.js';
-import { buildView } from './view.js';
+import { buildView, type CardStyle, type DigestView, listLanguage, localeFor } from './view.js';
 import { wrapLine, wrapText } from './wrap.js';
 
 export interface RendererOptions {
@@ -24,6 +26,12 @@ export interface RendererOptions {
   now?: DateTime;
   /** Collapse white space in the compiled HTML (default true). */
   minify?: boolean;
+  /** Languages to compile each variant in; the list's own is always included. */
+  languages?: readonly Language[];
+  /** Card style for reader variants, in place of the config's `cards.style`. */
+  cardStyle?: CardStyle;
+  /** Where a card without an article link points (default: its archive page). */
+  summaryHref?: (summaryId: string) => string | undefined;
 }
 
 export interface Renderer {
@@ -35,39 +43,73 @@ const SIZE_ESTIMATE_KEY = 'size-estimate-only';
 /** The reader used to measure sizes and for sample output: a long-ish name and a signed-length link. */
 export const SAMPLE_READER = { email: 'reader.name@example.com', name: 'Reader' } as const;
 
-/** Loads the templates once; each `compile` then runs Handlebars and MJML once for one audience variant. */
+interface LanguageRender {
+  language: Language;
+  subject: string;
+  htmlParts: Parts;
+  text: TextTemplate;
+}
+
+/**
+ * Loads the templates once; each `compile` then runs Handlebars and MJML once per language for one
+ * audience variant, so every message is in one language, from greeting to footer.
+ */
 export async function createRenderer(project: Project, options: RendererOptions = {}): Promise<Renderer> {
   const { config, taxonomy, issue } = project;
   const templates = await loadTemplates(config.templatesDir);
   const minify = options.minify ?? true;
+  const listLang = listLanguage(config);
+  const languages = [...new Set([listLang, ...(options.languages ?? [])])];
   const dateLine = createWeekLineCache(issue.manifest.date);
   const fillers = fieldFiller(config, issue.id, dateLine);
-  const subject = subjectRenderer(project);
   const issueFile = displayPath(join(issue.dir, MANIFEST_FILE));
   const tokens = createFieldTokens();
+  // A broken subject template is reported before any variant is compiled.
+  renderSubject(issue.manifest.subject, {});
+
+  const renderLanguage = async (variant: Variant, language: Language) => {
+    const view = buildView(config, taxonomy, issue, variant, tokens.sentinel, {
+      language,
+      cardStyle: options.cardStyle,
+      summaryHref: options.summaryHref,
+    });
+    const source = templates.renderHtml(view);
+    const result = await compileMjml(source, templates);
+    if (result.errors.length) {
+      const problems = mapMjmlErrors(result.errors, templates, view);
+      throw new RolecastError('E_TEMPLATE', `MJML rejected the templates (${problems.length} error(s))`, {
+        problems,
+        hint: 'fix the template lines listed above',
+      });
+    }
+    const rendered: LanguageRender = {
+      language,
+      subject: view.subject,
+      htmlParts: tokens.split(minify ? minifyHtml(result.html) : result.html),
+      text: splitTextForFill(wrapText(normaliseText(templates.renderText(view))), tokens.split),
+    };
+    return { view, rendered };
+  };
 
   return {
     async compile(variant) {
-      const view = buildView(config, taxonomy, issue, variant, tokens.sentinel);
-      const source = templates.renderHtml(view);
-      const result = await compileMjml(source, templates);
-      if (result.errors.length) {
-        const problems = mapMjmlErrors(result.errors, templates, view);
-        throw new RolecastError('E_TEMPLATE', `MJML rejected the templates (${problems.length} error(s))`, {
-          problems,
-          hint: 'fix the template lines listed above',
-        });
+      const byLanguage = new Map<Language, LanguageRender>();
+      let listView: DigestView | undefined;
+      for (const language of languages) {
+        const { view, rendered } = await renderLanguage(variant, language);
+        listView ??= view;
+        byLanguage.set(language, rendered);
       }
-      const htmlParts = tokens.split(minify ? minifyHtml(result.html) : result.html);
-      const text = splitTextForFill(wrapText(normaliseText(templates.renderText(view))), tokens.split);
-      const variantSubject = subject(variant);
+      const own = byLanguage.get(listLang)!;
 
       const personalise = (fields: PersonalFields) => {
-        const values = fillers(fields);
+        const wanted = languageOf(fields.locale, listLang);
+        const chosen = byLanguage.get(wanted) ?? own;
+        const values = fillers(fields, chosen.language, variant);
         return {
-          subject: variantSubject,
-          html: joinParts(htmlParts, values, escapeHtml),
-          text: fillText(text, values),
+          subject: chosen.subject,
+          html: joinParts(chosen.htmlParts, values, escapeHtml),
+          text: fillText(chosen.text, values),
         };
       };
 
@@ -78,10 +120,12 @@ export async function createRenderer(project: Project, options: RendererOptions 
       const problems: Problem[] = [
         ...sizeProblems(sizes.htmlBytes, config, where),
         ...linkProblems(sample.html, where),
+        ...viewProblems(listView!, variant, issue.summaries, where),
+        ...altProblems(sample.html, where),
       ];
       return {
         variant,
-        subject: variantSubject,
+        subject: own.subject,
         htmlBytes: Buffer.byteLength(sample.html),
         textBytes: Buffer.byteLength(sample.text),
         encodedBytes: sizes.messageBytes,
@@ -99,7 +143,10 @@ export async function compileAudience(
   variants: Variant[],
   options: RendererOptions = {},
 ): Promise<Map<string, CompiledVariant>> {
-  const renderer = await createRenderer(project, options);
+  const listLang = listLanguage(project.config);
+  // Each reader's language is compiled once per variant; readers of other languages get the list's.
+  const languages = [...new Set((project.subscribers ?? []).map((s) => languageOf(s.locale, listLang)))];
+  const renderer = await createRenderer(project, { languages, ...options });
   const { summaries, manifest } = project.issue;
   const editor = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder ?? []), undefined);
   const compiled = new Map<string, CompiledVariant>();
@@ -121,16 +168,31 @@ function fieldFiller(
   config: ResolvedConfig,
   issueId: string,
   dateLine: (locale: string, zone: string) => string,
-): (fields: PersonalFields) => FieldValues {
+): (fields: PersonalFields, language: Language, variant: Variant) => FieldValues {
   const fallback = personalLinks(config, undefined, issueId, config.sender.email);
-  return (fields) => ({
-    greetingName: fields.name?.trim() || 'there',
-    dateLine: safeDateLine(dateLine, fields.locale ?? config.locale, fields.timezone ?? config.timezone, config),
-    unsubscribe: fields.unsubscribeUrl,
-    // The template shows these links whenever the config can build them; a caller that passes none gets the shared page.
-    preferences: fields.preferencesUrl ?? config.urls.preferences ?? fields.unsubscribeUrl,
-    viewOnline: fields.viewOnlineUrl ?? fallback.viewOnlineUrl ?? config.urls.archive ?? '',
-  });
+  return (fields, language, variant) => {
+    const t = translator(language);
+    // The reader's locale formats the date only when it is in the message's language.
+    const locale =
+      fields.locale && languageOf(fields.locale, listLanguage(config)) === language
+        ? fields.locale
+        : localeFor(config, language);
+    const roles = variant.roles.join(', ');
+    const sentTo = !fields.email
+      ? ''
+      : variant.isEditorEdition
+        ? t('email.sentToEditor', { email: fields.email })
+        : t('email.sentTo', { email: fields.email, roles });
+    return {
+      greetingName: greetingName(fields) ?? config.greetingFallback ?? t('email.greetingFallback'),
+      dateLine: safeDateLine(dateLine, locale, fields.timezone ?? config.timezone, config),
+      sentTo,
+      unsubscribe: fields.unsubscribeUrl,
+      // The template shows these links whenever the config can build them; a caller that passes none gets the shared page.
+      preferences: fields.preferencesUrl ?? config.urls.preferences ?? fields.unsubscribeUrl,
+      viewOnline: fields.viewOnlineUrl ?? fallback.viewOnlineUrl ?? config.urls.archive ?? '',
+    };
+  };
 }
 
 function safeDateLine(
@@ -145,30 +207,6 @@ function safeDateLine(
     // An unusable locale or zone from a subscriber record falls back to the list's defaults.
     return dateLine(config.locale, config.timezone);
   }
-}
-
-/** Subject per variant from the issue's Handlebars template; plain text, one line. */
-function subjectRenderer(project: Project): (variant: Variant) => string {
-  const { config, issue } = project;
-  let template: Handlebars.TemplateDelegate;
-  try {
-    template = Handlebars.create().compile(issue.manifest.subject, { noEscape: true, strict: false });
-  } catch (cause) {
-    throw new RolecastError('E_TEMPLATE', `the issue subject is not a valid template: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-  const { week } = issueWeek(issue.manifest.date, config.timezone);
-  const date = createWeekLineCache(issue.manifest.date)(config.locale, config.timezone);
-  return (variant) => {
-    const roles = variant.isEditorEdition ? 'All roles' : variant.roles.join(', ');
-    const title = issue.manifest.title ?? config.brand.name;
-    const rendered = template({ week, roles, date, title, brand: config.brand.name });
-    return rendered
-      .replace(/[\r\n]+/g, ' ')
-      .replace(/\s{2,}/g, ' ')
-      .trim();
-  };
 }
 
 /** Text templates are written for readability; trim trailing spaces and runs of blank lines. */

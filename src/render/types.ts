@@ -5,6 +5,8 @@ import type { Variant } from '../group/index.js';
 export interface PersonalFields {
   email: string;
   name?: string | undefined;
+  /** What the greeting calls the reader; derived from `name` when absent. */
+  firstName?: string | undefined;
   locale?: string | undefined;
   timezone?: string | undefined;
   unsubscribeUrl: string;

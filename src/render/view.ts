@@ -1,75 +1,136 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Variant } from '../group/index.js';
+import type { EMAIL_EN } from '../i18n/email.en.js';
+import { catalogue, type Language, languageOf, type Translate, translator } from '../i18n/index.js';
 import type { LoadedIssue } from '../load/issue.js';
 import type { Summary } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { contrast, mix, textOn, withContrast } from './_colour.js';
 import { createFieldTokens, type FieldTokens } from './_personal.js';
-import { issueWeek } from './dates.js';
+import {
+  cutAtSentence,
+  domainOf,
+  firstSentence,
+  formatMinutes,
+  pluralForm,
+  readingMinutes,
+  wordCount,
+} from './_text.js';
+import { issueWeek, weekLine } from './dates.js';
+import { type LeadText, leadText } from './lead.js';
 
 /**
- * The data a template sees for one variant: pure, built from config, issue and variant. Per-reader
- * values are this render's sentinel tokens here and are filled in after compiling (see _personal.ts).
+ * The data a template sees for one variant in one language: pure, built from config, issue and
+ * variant. Per-reader values are this render's sentinel tokens and are filled in after compiling
+ * (see _personal.ts). Every URL a template prints is here, never composed in a template, so a link
+ * can be rewritten (tracked, made absolute) in one place.
  */
+
+export type CardStyle = 'compact' | 'full';
 
 export interface CardView {
   id: string;
+  /** Fragment id of the card, for the contents list's in-message links. */
+  anchor: string;
   title: string;
+  /** The card's one link: the article, else its page in the web archive. */
+  href: string | undefined;
+  /** True when `href` is the article itself, false when it is the archive page. */
+  hrefIsArticle: boolean;
+  /** Visible button text and its accessible name, which names the story. */
+  buttonLabel: string;
+  buttonName: string;
+  /** One line under the title: the summary's key insight. */
+  teaser: string | undefined;
   paragraphs: string[];
   takeaway: string;
   principles: string[];
   practice: string[];
-  topics: string[];
-  /** Every audience role of the summary, even those the reader does not hold. */
-  roles: string[];
-  source: string | undefined;
-  url: string | undefined;
+  /** Topics as one muted line ("Costs · Gateways"). */
+  topics: string;
+  /** Every audience role of the summary; the reader's own are marked. */
+  roles: { name: string; mine: boolean }[];
+  source: { name: string; domain: string | undefined; href: string | undefined } | undefined;
+  readingTime: string;
+  minutes: number;
+  style: CardStyle;
+}
+
+export interface SectionView {
+  role: string;
+  heading: string;
+  /** "2 reads" in the email's language. */
+  count: string;
+  cards: CardView[];
 }
 
 export interface DigestView {
   lang: string;
+  language: Language;
   brand: { name: string; logoUrl: string | undefined; logoAlt: string };
   /** Small line above the title: the brand, unless the title already says it. */
   kicker: string | undefined;
   colours: Record<string, string>;
-  labels: typeof LABELS;
+  labels: Labels;
   issue: {
     id: string;
     title: string;
     weekLabel: string;
     dateLine: string;
+    lead: string;
     intro: string | undefined;
     preheader: string | undefined;
     editorNote: string | undefined;
   };
-  /** Who this edition is for, shown under the title; empty for the editor edition. */
+  subject: string;
+  /** Who this edition is for, shown under the title. */
   audience: string;
   isEditorEdition: boolean;
   greeting: string;
-  sections: { role: string; heading: string; cards: CardView[] }[];
+  contents: {
+    summary: string;
+    /** Section names in the contents only when there is more than one section. */
+    showHeadings: boolean;
+    sections: {
+      heading: string;
+      items: { title: string; anchor: string; href: string | undefined; linkName: string }[];
+    }[];
+  };
+  sections: SectionView[];
   sender: { name: string; email: string };
-  footer: { postalAddress: string; legal: string | undefined };
+  footer: {
+    postalAddress: string;
+    legal: string | undefined;
+    sentTo: string;
+    sentBy: string;
+    subscribe: string | undefined;
+  };
   unsubscribe: string;
   preferences: string | undefined;
   viewOnline: string | undefined;
 }
 
-export const LABELS = {
-  takeaway: 'Key takeaway',
-  principles: 'Principles',
-  practice: 'In practice',
-  topics: 'Topics',
-  bestFor: 'Best for',
-  source: 'Source',
-  readArticle: 'Read the article',
-  viewOnline: 'View this issue in your browser',
-  viewOnlineShort: 'View online',
-  unsubscribe: 'Unsubscribe',
-  preferences: 'Update your preferences',
-  sentBy: 'Sent by',
-  forRoles: 'For',
-  editorEdition: "Editor's edition · all roles",
-};
+type EmailKey = keyof typeof EMAIL_EN;
+type LabelName = EmailKey extends `email.${infer Name}` ? Name : never;
+export type Labels = Record<LabelName, string>;
+
+export interface ViewOptions {
+  language?: Language | undefined;
+  /** Card style; the editor edition always shows full cards. */
+  cardStyle?: CardStyle | undefined;
+  /** Where a summary without an article link points; default: its archive page under `urls.archive`. */
+  summaryHref?: ((summaryId: string) => string | undefined) | undefined;
+}
+
+/** The language the list writes in: its config locale's, English when it is not shipped. */
+export function listLanguage(config: Pick<ResolvedConfig, 'locale'>): Language {
+  return languageOf(config.locale);
+}
+
+/** A locale of `language` for formatting: the list's own when it matches, else the language tag. */
+export function localeFor(config: Pick<ResolvedConfig, 'locale'>, language: Language): string {
+  return listLanguage(config) === language ? config.locale : language;
+}
 
 export function buildView(
   config: ResolvedConfig,
@@ -77,12 +138,45 @@ export function buildView(
   issue: LoadedIssue,
   variant: Variant,
   sentinel: FieldTokens['sentinel'] = createFieldTokens().sentinel,
+  options: ViewOptions = {},
 ): DigestView {
+  const language = options.language ?? listLanguage(config);
+  const locale = localeFor(config, language);
+  const t = translator(language);
   const manifest = issue.manifest;
   const { week } = issueWeek(manifest.date, config.timezone);
   const title = manifest.title ?? config.brand.name;
+  const text: LeadText = leadText(
+    {
+      config,
+      manifest,
+      summaries: issue.summaries,
+      language,
+      locale,
+      t,
+      date: weekLine(manifest.date, locale, config.timezone),
+    },
+    variant,
+  );
+  const style: CardStyle = variant.isEditorEdition ? 'full' : (options.cardStyle ?? config.cards.style);
+  const summaryHref = options.summaryHref ?? archiveHref(config, issue.id);
+  const mine = new Set(variant.roles.map((r) => r.toLowerCase()));
+  const anchors = new Set<string>();
+  const sections: SectionView[] = variant.sections.map((section) => {
+    const cards = section.summaries.map((s) => cardView(s, { t, locale, style, summaryHref, mine, anchors }));
+    return {
+      role: section.role,
+      heading: sectionHeading(taxonomy, section.role, t),
+      count: t(`email.reads.${pluralForm(language, cards.length)}`, { count: cards.length }),
+      cards,
+    };
+  });
+  const allCards = sections.flatMap((s) => s.cards);
+  const minutes = allCards.reduce((sum, card) => sum + card.minutes, 0);
+  const roles = variant.roles.join(', ');
   return {
-    lang: config.locale,
+    lang: locale,
+    language,
     brand: {
       name: config.brand.name,
       logoUrl: config.brand.logoUrl,
@@ -91,26 +185,38 @@ export function buildView(
     },
     kicker: title.toLowerCase() === config.brand.name.toLowerCase() ? undefined : config.brand.name,
     colours: palette(config.brand),
-    labels: LABELS,
+    labels: labels(language),
     issue: {
       id: issue.id,
       title,
-      weekLabel: `Week ${week}`,
+      weekLabel: t('email.weekLabel', { week }),
       dateLine: sentinel.dateLine,
-      intro: manifest.intro,
-      preheader: manifest.preheader,
+      lead: text.lead,
+      intro: text.intro,
+      preheader: text.preheader,
       editorNote: manifest.editorNote,
     },
-    audience: variant.isEditorEdition ? LABELS.editorEdition : `${LABELS.forRoles} ${variant.roles.join(', ')}`,
+    subject: text.subject,
+    audience: variant.isEditorEdition ? t('email.editorEdition') : t('email.forRoles', { roles }),
     isEditorEdition: variant.isEditorEdition,
-    greeting: `Hi ${sentinel.greetingName},`,
-    sections: variant.sections.map((section) => ({
-      role: section.role,
-      heading: taxonomy.heading(section.role),
-      cards: section.summaries.map(cardView),
-    })),
+    greeting: t('email.greeting', { name: sentinel.greetingName }),
+    contents: {
+      summary: `${t(`email.reads.${pluralForm(language, allCards.length)}`, { count: allCards.length })} · ${t('email.about', { duration: formatMinutes(locale, minutes) })}`,
+      showHeadings: sections.length > 1,
+      sections: sections.map((s) => ({
+        heading: s.heading,
+        items: s.cards.map((c) => ({ title: c.title, anchor: c.anchor, href: c.href, linkName: c.buttonName })),
+      })),
+    },
+    sections,
     sender: { name: config.sender.name, email: config.sender.email },
-    footer: { postalAddress: config.footer.postalAddress, legal: config.footer.legal },
+    footer: {
+      postalAddress: config.footer.postalAddress,
+      legal: config.footer.legal,
+      sentTo: sentinel.sentTo,
+      sentBy: t('email.sentBy', { sender: config.sender.name, replyTo: config.replyTo ?? config.sender.email }),
+      subscribe: config.urls.subscribe,
+    },
     unsubscribe: sentinel.unsubscribe,
     // Links the config can produce for every reader are in the template; the rest are left out.
     preferences: config.urls.preferences ? sentinel.preferences : undefined,
@@ -118,21 +224,75 @@ export function buildView(
   };
 }
 
-function cardView(summary: Summary): CardView {
+/** Every `email.*` string of the language, without the prefix, for `{{labels.name}}` in templates. */
+function labels(language: Language): Labels {
+  const all = catalogue(language) as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(all)) if (key.startsWith('email.')) out[key.slice(6)] = value;
+  return out as Labels;
+}
+
+/** A heading from roles.yaml stays as written; the default one comes from the catalogue. */
+function sectionHeading(taxonomy: RoleTaxonomy, role: string, t: Translate): string {
+  const heading = taxonomy.heading(role);
+  return heading === `For ${role}` ? t('email.sectionBand', { role }) : heading;
+}
+
+/** The summary's page in the web archive, when the archive has a public address. */
+export function archiveHref(config: ResolvedConfig, issueId: string): (summaryId: string) => string | undefined {
+  const base = config.urls.archive?.replace(/\/+$/, '');
+  return (summaryId) => (base ? `${base}/${encodeURIComponent(issueId)}/${encodeURIComponent(summaryId)}/` : undefined);
+}
+
+interface CardContext {
+  t: Translate;
+  locale: string;
+  style: CardStyle;
+  summaryHref: (summaryId: string) => string | undefined;
+  mine: ReadonlySet<string>;
+  anchors: Set<string>;
+}
+
+export function summaryParagraphs(summary: Summary): string[] {
+  return summary.summary
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+}
+
+function cardView(summary: Summary, context: CardContext): CardView {
+  const { t, style } = context;
+  const paragraphs = summaryParagraphs(summary);
+  const words = wordCount([summary.summary, summary.takeaway, ...summary.principles, ...summary.practice].join(' '));
+  const minutes = readingMinutes(words);
+  const href = summary.url ?? context.summaryHref(summary.id);
+  const hrefIsArticle = summary.url !== undefined;
+  let anchor = `rc-${summary.id}`;
+  for (let n = 2; context.anchors.has(anchor); n++) anchor = `rc-${summary.id}-${n}`;
+  context.anchors.add(anchor);
+  const domain = domainOf(summary.url);
   return {
     id: summary.id,
+    anchor,
     title: summary.title,
-    paragraphs: summary.summary
-      .split(/\n\s*\n/)
-      .map((p) => p.replace(/\s+/g, ' ').trim())
-      .filter(Boolean),
+    href,
+    hrefIsArticle,
+    buttonLabel: hrefIsArticle ? t('email.readArticle') : t('email.readSummary'),
+    buttonName: t(hrefIsArticle ? 'email.readArticleNamed' : 'email.readSummaryNamed', { title: summary.title }),
+    teaser: summary.insights ? firstSentence(summary.insights) : undefined,
+    paragraphs: style === 'full' ? paragraphs : [cutAtSentence(paragraphs.join(' '))],
     takeaway: summary.takeaway,
-    principles: summary.principles,
-    practice: summary.practice,
-    topics: summary.topics,
-    roles: summary.roles,
-    source: summary.source,
-    url: summary.url,
+    principles: style === 'full' ? summary.principles : [],
+    practice: style === 'full' ? summary.practice : summary.practice.slice(0, 3),
+    topics: summary.topics.join(' · '),
+    roles: summary.roles.map((name) => ({ name, mine: context.mine.has(name.toLowerCase()) })),
+    source:
+      summary.source || domain
+        ? { name: summary.source ?? domain ?? '', domain: summary.source ? domain : undefined, href: summary.url }
+        : undefined,
+    readingTime: t('email.readingTime', { duration: formatMinutes(context.locale, minutes) }),
+    minutes,
+    style,
   };
 }
 
@@ -150,16 +310,54 @@ export function palette(brand: ResolvedConfig['brand']): Record<string, string> 
     text,
     heading: '#111827',
     muted: withContrast('#5b6472', brand.backgroundColor),
+    cardMuted: withContrast('#5b6472', card),
     link: withContrast(brand.primaryColor, card),
-    linkDark: withContrast(mix(brand.primaryColor, '#ffffff', 0.6), '#1e293b'),
+    linkOnBackground: withContrast(brand.primaryColor, brand.backgroundColor),
     accent: brand.accentColor,
     takeaway: mix(brand.accentColor, '#ffffff', 0.9),
     button,
     onButton: '#ffffff',
-    chip: '#eef1f5',
-    chipText: '#374151',
-    roleChip: mix(brand.primaryColor, '#ffffff', 0.88),
-    roleChipText: withContrast(brand.primaryColor, mix(brand.primaryColor, '#ffffff', 0.88)),
+    card,
+    // The section band wears the header's colours: unmistakably not a card title.
+    band: brand.primaryColor,
+    onBand: onPrimary,
+    mine: mix(brand.primaryColor, '#ffffff', 0.85),
+    onMine: withContrast(brand.primaryColor, mix(brand.primaryColor, '#ffffff', 0.85)),
     rule: mix(brand.backgroundColor, '#000000', 0.1),
+    // Dark scheme: fixed surfaces, brand-derived links lightened until they read on them.
+    darkBody: '#0f172a',
+    darkCard: '#1e293b',
+    darkText: '#e2e8f0',
+    darkHeading: '#f8fafc',
+    darkMuted: '#a3b1c6',
+    darkLink: withContrast(mix(brand.primaryColor, '#ffffff', 0.6), '#1e293b'),
+    darkBand: '#334155',
+    darkTakeaway: '#2b2118',
   };
+}
+
+/** Text/background pairs of both colour schemes, for the contrast gate. */
+export function contrastPairs(colours: Record<string, string>): { name: string; fg: string; bg: string }[] {
+  const c = colours;
+  const pairs: [string, string, string][] = [
+    ['text on card', c.text!, c.card!],
+    ['muted text on card', c.cardMuted!, c.card!],
+    ['muted text on background', c.muted!, c.background!],
+    ['link on card', c.link!, c.card!],
+    ['link on background', c.linkOnBackground!, c.background!],
+    ['header text', c.onPrimary!, c.primary!],
+    ['header date line', c.onPrimaryMuted!, c.primary!],
+    ['button label', c.onButton!, c.button!],
+    ['section band', c.onBand!, c.band!],
+    ['your role', c.onMine!, c.mine!],
+    ['takeaway text', c.text!, c.takeaway!],
+    ['dark: text on card', c.darkText!, c.darkCard!],
+    ['dark: muted text on card', c.darkMuted!, c.darkCard!],
+    ['dark: muted text on body', c.darkMuted!, c.darkBody!],
+    ['dark: link on card', c.darkLink!, c.darkCard!],
+    ['dark: link on body', c.darkLink!, c.darkBody!],
+    ['dark: section band', c.darkHeading!, c.darkBand!],
+    ['dark: takeaway text', c.darkText!, c.darkTakeaway!],
+  ];
+  return pairs.map(([name, fg, bg]) => ({ name, fg, bg }));
 }

@@ -45,6 +45,7 @@ export async function sendTestMessage(input: TestSendInput): Promise<SendReport>
   const content = chosen.personalise({
     email: address,
     name: subscriber?.name,
+    firstName: subscriber?.firstName,
     locale: subscriber?.locale,
     timezone: subscriber?.timezone,
     unsubscribeUrl: links.unsubscribeUrl,

@@ -62,7 +62,18 @@ describe('rolecast archive', () => {
     const files = [...(await readTree(project.path('site'))).keys()]
       .map((f) => f.slice(project.path('site').length + 1))
       .sort();
-    expect(files).toEqual(['2026-W48/index.html', '2026-W49/index.html', 'feed.xml', 'index.html']);
+    const { issue } = await loadProject({ issueDir: 'issues/2026-W48', cwd: project.dir });
+    const perSummary = (id: string) => issue.summaries.map((s) => `${id}/${s.id}/index.html`);
+    expect(files).toEqual(
+      [
+        '2026-W48/index.html',
+        ...perSummary('2026-W48'),
+        '2026-W49/index.html',
+        ...perSummary('2026-W49'),
+        'feed.xml',
+        'index.html',
+      ].sort(),
+    );
     const index = await readFile(project.path('site/index.html'), 'utf8');
     expect(index.indexOf('href="2026-W49/"')).toBeGreaterThan(-1);
     expect(index.indexOf('href="2026-W49/"')).toBeLessThan(index.indexOf('href="2026-W48/"'));
@@ -76,6 +87,23 @@ describe('rolecast archive', () => {
     for (const summary of issue.summaries) expect(page).toContain(escapeHtml(summary.title));
     expect(page).toContain('https://rolecast.example/archive/2026-W48/');
     expect(page).toContain('Hi there,');
+  });
+
+  it('has one page per summary, and every card of an issue page links to the article or that page', async () => {
+    const { issue } = await loadProject({ issueDir: 'issues/2026-W48', cwd: project.dir });
+    const page = await readFile(project.path('site/2026-W48/index.html'), 'utf8');
+    for (const summary of issue.summaries) {
+      const own = await readFile(project.path(`site/2026-W48/${summary.id}/index.html`), 'utf8');
+      expect(own).toContain(`<h1>${escapeHtml(summary.title)}</h1>`);
+      expect(own).toContain('href="https://rolecast.example/archive/2026-W48/"');
+      // The archive shows full cards: every principle is on the issue page and the summary page.
+      for (const principle of summary.principles) {
+        expect(page).toContain(escapeHtml(principle));
+        expect(own).toContain(escapeHtml(principle));
+      }
+      const link = summary.url ?? `https://rolecast.example/archive/2026-W48/${summary.id}/`;
+      expect(page).toMatch(new RegExp(`<h3[^>]*><a href="${link.replace(/[.?+/]/g, '\\$&')}"`));
+    }
   });
 
   it('holds no subscriber address, name or token', async () => {
@@ -126,6 +154,11 @@ describe('rolecast archive', () => {
     expect(feed).toContain('<id>tag:weekly.rolecast.example,2026-12-03:2026-W49</id>');
     expect(feed).toContain('href="2026-W49/"');
     expect(feed).not.toContain('https://rolecast.example/archive');
+    // Cards without an article link point at their summary page, relative to the issue page.
+    const page = await readFile(project.path('plain/2026-W48/index.html'), 'utf8');
+    expect(page).toContain('href="secrets-in-prompt-logs/"');
+    const own = await readFile(project.path('plain/2026-W48/secrets-in-prompt-logs/index.html'), 'utf8');
+    expect(own).toContain('href="../"');
   });
 
   it('runs from the CLI, and reports a missing --out', async () => {

@@ -7,7 +7,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  * Launches the Debian chromium headless. There is no skip: without chromium the test fails with
  * a message that says how to install it, in CI and locally alike.
  */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     const where = process.env.CI === 'true' ? 'CI must install it' : 'install it';
     throw new Error(
@@ -24,6 +24,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--no-first-run',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -68,7 +68,9 @@ describe('preview in headless Chromium', () => {
     fixture = await startFixture();
     const p = await open('/');
     await expect(p.locator('h1').first().textContent()).resolves.toContain('Rolecast Weekly');
-    await expect(p.locator('#issue-subject').textContent()).resolves.toBe('Rolecast Weekly · Week 48: All roles');
+    await expect(p.locator('#issue-subject').textContent()).resolves.toBe(
+      'What a Feature Store Actually Costs in Year Two + 8 more · Week 48',
+    );
     await expect(p.locator('#issue-preheader').textContent()).resolves.toContain('Eval harnesses');
     expect(await p.locator('#variants tbody tr').count()).toBeGreaterThan(2);
     expect(await p.locator('#checks table.sizes tbody tr').count()).toBe(await p.locator('#variants tbody tr').count());
@@ -79,12 +81,14 @@ describe('preview in headless Chromium', () => {
     await p.click('#variants a[href="/variant/cto"]');
     await p.waitForURL(/\/variant\/cto$/);
     await waitForFrameText(p, 'For CTO');
-    await expect(p.locator('#headers').textContent()).resolves.toContain('Rolecast Weekly · Week 48: CTO');
+    await expect(p.locator('#headers').textContent()).resolves.toContain(
+      'Five Questions Boards Are Asking About AI Spend + 2 more · Week 48',
+    );
     await p.screenshot({ path: join(ARTIFACTS, 'preview-variant-desktop.png'), fullPage: true });
 
     await p.goto(new URL('/', fixture.preview.url).toString());
     await p.click('tr.subscriber a[href="/subscriber/priya.raman%40example.com"]');
-    await waitForFrameText(p, 'Hi Priya Raman');
+    await waitForFrameText(p, 'Hi Priya,');
     const headers = await p.locator('#headers').textContent();
     expect(headers).toContain('"Priya Raman" <priya.raman@example.com>');
     expect(headers).toContain('"Rolecast Weekly" <digest@rolecast.example>');
@@ -113,7 +117,7 @@ describe('preview in headless Chromium', () => {
 
     await p.click('button.tab[data-tab="text"]');
     await expect(p.locator('#message-text').isVisible()).resolves.toBe(true);
-    await expect(p.locator('#message-text').textContent()).resolves.toContain('Priya Raman');
+    await expect(p.locator('#message-text').textContent()).resolves.toContain('Hi Priya,');
     await expect(p.locator('#message-frame').isVisible()).resolves.toBe(false);
     await p.click('button.tab[data-tab="source"]');
     await expect(p.locator('#message-source').textContent()).resolves.toMatch(/MIME-Version: 1\.0/);
@@ -164,7 +168,7 @@ describe('preview in headless Chromium', () => {
   it('shows an error overlay naming file and line, and recovers when the file is fixed', async () => {
     fixture = await startFixture();
     const p = await open('/subscriber/priya.raman%40example.com?width=mobile');
-    await waitForFrameText(p, 'Hi Priya Raman');
+    await waitForFrameText(p, 'Hi Priya,');
 
     const summary = await edit(SUMMARY, (text) => text.replace(/^Summary\r?\n.*\r?\n/m, ''));
     const overlay = p.locator('#error-overlay');
@@ -174,10 +178,10 @@ describe('preview in headless Chromium', () => {
     );
     await p.screenshot({ path: join(ARTIFACTS, 'preview-error-overlay.png') });
     // Beneath the errors, the last good render stays in place.
-    expect(await frameText(p)).toContain('Hi Priya Raman');
+    expect(await frameText(p)).toContain('Hi Priya,');
     await writeFile(fixture.project.path(SUMMARY), summary);
     await overlay.waitFor({ state: 'detached', timeout: 10_000 });
-    await waitForFrameText(p, 'Hi Priya Raman');
+    await waitForFrameText(p, 'Hi Priya,');
     expect((await p.locator('#message-frame').boundingBox())?.width).toBe(375);
 
     const manifest = await edit(`${ISSUE_DIR}/issue.json`, (text) =>
@@ -187,7 +191,7 @@ describe('preview in headless Chromium', () => {
     expect(await overlay.textContent()).toMatch(/issue\.json:\d+: json: invalid JSON/);
     await writeFile(fixture.project.path(`${ISSUE_DIR}/issue.json`), manifest);
     await overlay.waitFor({ state: 'detached', timeout: 10_000 });
-    await waitForFrameText(p, 'Hi Priya Raman');
+    await waitForFrameText(p, 'Hi Priya,');
     expect(await frameText(p)).toContain('Rolecast Weekly');
   });
 });

@@ -229,7 +229,7 @@ describe('editor panel in headless Chromium', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]!.envelope.to).toEqual(['editor@example.net']);
     expect(messages[0]!.parsed.subject).toMatch(/^\[test as [a-z0-9+-]+\] /);
-    expect(messages[0]!.parsed.html || '').toContain('Priya Raman');
+    expect(messages[0]!.parsed.html || '').toContain('Hi Priya,');
     expect(messages[0]!.raw).not.toContain('priya.raman@example.com');
 
     // A variant view sends that variant; the address is remembered from the last test.
@@ -240,7 +240,9 @@ describe('editor panel in headless Chromium', () => {
       timeout: 30_000,
     });
     const [, cto] = await smtp.messages();
-    expect(cto?.parsed.subject).toBe('[test as cto] Rolecast Weekly · Week 48: CTO');
+    expect(cto?.parsed.subject).toBe(
+      '[test as cto] Five Questions Boards Are Asking About AI Spend + 2 more · Week 48',
+    );
   });
 
   it('sends the editor edition as a test into the outbox without SMTP_URL', async () => {
@@ -262,7 +264,9 @@ describe('editor panel in headless Chromium', () => {
     const files = await readdir(outbox);
     expect(files).toHaveLength(1);
     const parsed = await simpleParser(await readFile(join(outbox, files[0]!)));
-    expect(parsed.subject).toBe('[test editor edition] Rolecast Weekly · Week 48: All roles');
+    expect(parsed.subject).toBe(
+      '[test editor edition] What a Feature Store Actually Costs in Year Two + 8 more · Week 48',
+    );
     expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.text : '').toBe('editor@example.net');
   });
 });

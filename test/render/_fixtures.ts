@@ -29,6 +29,8 @@ export interface SummaryInput {
   takeaway?: string;
   url?: string;
   principles?: string[];
+  practice?: string[];
+  insights?: string;
   topics?: string[];
   source?: string;
 }

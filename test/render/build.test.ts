@@ -53,7 +53,7 @@ describe('rolecast build', () => {
       'board-questions-on-ai-spend',
       'pricing-experiments-without-regret',
     ]);
-    expect(byId.get('cto+executive')?.subject).toBe('Rolecast Weekly · Week 48: CTO, Executive');
+    expect(byId.get('cto+executive')?.subject).toBe('Build, Buy, or Borrow an LLM Gateway + 3 more · Week 48');
     expect(byId.get('editor')?.summaryIds).toHaveLength(9);
     // Sam (Designer) has no content; Tomasz unsubscribed; the other ten each get one variant.
     expect(manifest.recipients).toBe(10);

@@ -28,18 +28,51 @@ function styleOf(tag: string): string {
 }
 
 describe('preheader', () => {
-  it('is followed by invisible filler inside the hidden block', async () => {
+  it('is hidden by display and size, never by text coloured like its background, with filler after it', async () => {
     const { html } = await render(fixtureProject({ manifest: { preheader: 'Short preview line.' } }));
-    const hidden = /<div style="display:none[^"]*">([^<]*)<\/div>/.exec(html);
-    expect(hidden?.[1]).toMatch(/^Short preview line\.(&#847;&zwnj;&nbsp;){90}$/);
+    const hidden = /<div class="rc-preheader" style="([^"]*)">([^<]*)<\/div>/.exec(html);
+    expect(hidden?.[1]).toContain('display:none');
+    expect(hidden?.[1]).not.toMatch(/color|font-size|opacity/);
+    expect(hidden?.[2]).toMatch(/^Short preview line\.(&#847;&zwnj;&nbsp;){60}$/);
     // The filler ends before the visible header starts.
-    expect(html.indexOf('&zwnj;')).toBeGreaterThan(html.indexOf('Short preview line.'));
     expect(html.lastIndexOf('&zwnj;')).toBeLessThan(html.indexOf('<h1'));
   });
 
-  it('is left out, filler too, when the issue has none', async () => {
+  it('is built from the edition’s own stories when the issue has none', async () => {
     const { html } = await render(fixtureProject({ manifest: { preheader: undefined } }));
-    expect(html).not.toContain('&zwnj;');
+    expect(/<div class="rc-preheader"[^>]*>([^&<]*)/.exec(html)?.[1]).toBe('Also: Title two');
+  });
+});
+
+describe('client compatibility', () => {
+  it('has the metas, the Outlook font fallback and dark mode for Apple Mail and Outlook.com', async () => {
+    const { html } = await render();
+    const head = html.slice(0, html.indexOf('<body'));
+    expect(head).toContain('<meta name="x-apple-disable-message-reformatting">');
+    expect(head).toMatch(/<meta name="format-detection" content="telephone=no/);
+    expect(head).toMatch(/<!--\[if mso\]><style>[^<]*font-family:Arial[^<]*<\/style><!\[endif\]-->/);
+    expect(head).toMatch(/@media \(prefers-color-scheme:dark\)\{[^<]*\.rc-box\{background:#/);
+    expect(head).toMatch(/\[data-ogsc\] \.rc-link[^{]*\{color:#/);
+    expect(head).toMatch(/\[data-ogsb\] \.rc-box\{background:#/);
+  });
+
+  it('uses no child selectors, which Gmail drops with the whole rule', async () => {
+    const { html } = await render();
+    for (const css of html.match(/<style[^>]*>[^<]*<\/style>/g) ?? []) {
+      for (const rule of css.replace(/<\/?style[^>]*>/g, '').split('}')) {
+        expect(rule.split('{')[0] ?? '', rule).not.toContain('>');
+      }
+    }
+  });
+
+  it('paints boxes as table cells with bgcolor, which Outlook honours', async () => {
+    const { html } = await render();
+    const body = html.slice(html.indexOf('<body'));
+    expect(body).not.toMatch(/<div class="rc-(box|band|takeaway)"/);
+    for (const name of ['rc-box', 'rc-band', 'rc-takeaway']) {
+      const cells = body.match(new RegExp(`<td bgcolor="#[0-9a-f]{6}" class="${name}"`, 'g')) ?? [];
+      expect(cells.length, name).toBeGreaterThan(0);
+    }
   });
 });
 
@@ -60,33 +93,33 @@ describe('styles for clients that drop <head> styles', () => {
     const { html } = await render(project);
     const body = html.slice(html.indexOf('<body'));
     const expectations: [RegExp, string[]][] = [
-      [/<h3\b[^>]*>/, ['font-size:21px', 'color:#']],
-      [/<span class="rc-topic"[^>]*>/, ['display:inline-block', 'padding:', 'background:#', 'color:#']],
-      [/<span class="rc-role"[^>]*>/, ['display:inline-block', 'padding:', 'background:#', 'color:#']],
-      [/<[a-z]+ class="rc-label"[^>]*>/, ['font-size:12px', 'text-transform:uppercase', 'color:#']],
-      [/<div class="rc-source"[^>]*>/, ['font-size:13px', 'color:#']],
+      [/<h3\b[^>]*>/, ['font-size:20px', 'line-height:']],
+      [/<p class="rc-muted"[^>]*>/, ['font-size:1', 'color:#']],
+      [/<a href="https:\/\/example\.com\/one" class="rc-link"[^>]*>/, ['color:#']],
     ];
     for (const [pattern, properties] of expectations) {
       const tags = startTags(body, pattern);
       expect(tags.length, String(pattern)).toBeGreaterThan(0);
       for (const tag of tags) for (const property of properties) expect(styleOf(tag), tag).toContain(property);
     }
+    const titleLink = /<h3\b[^>]*><a ([^>]*)>/.exec(body)?.[1] ?? '';
+    expect(styleOf(` ${titleLink}`)).toMatch(/color:#[0-9a-f]{6};text-decoration:none/);
+    // Topics are one muted line, not a row of chips.
+    expect(body).toContain('Topics: Costs · Gateways');
   });
 
   it('keeps media queries and dark mode in <head>, where they work', async () => {
     const { html } = await render();
     const head = html.slice(0, html.indexOf('<body'));
     expect(head).toMatch(/@media only screen and \(max-width:480px\)\{[^<]*\.rc-card h3\{/);
-    expect(head).toMatch(/@media \(prefers-color-scheme:dark\)\{[^<]*\.rc-topic,\.rc-role\{/);
-    // Rules now inlined are not sent twice.
-    expect(head).not.toMatch(/\.rc-chip\{|\.rc-label\{|\.rc-source\{/);
+    expect(head).toMatch(/@media \(prefers-color-scheme:dark\)\{[^<]*\.rc-mine\{/);
   });
 });
 
 describe('the article button', () => {
   it('is padded on the cell for Outlook and on the link elsewhere, in one colour', async () => {
     const { html } = await render();
-    const button = /<td([^>]*)><a href="https:\/\/example\.com\/one"([^>]*)>Read the article/.exec(html);
+    const button = /<td([^>]*)><a href="https:\/\/example\.com\/one"([^>]*)>Read the article →/.exec(html);
     expect(button).not.toBeNull();
     const [, cell, link] = button!;
     const colour = /bgcolor="(#[0-9a-f]{6})"/i.exec(cell!)?.[1];

@@ -23,7 +23,9 @@ describe('size gate', () => {
   });
 
   it('counts the transfer encoding: HTML under the limit raw can be over it encoded', async () => {
-    const project = fixtureProject({ summaries: [{ id: 'big', roles: ['CTO'], summary: words(85) }] });
+    // Quoted-printable writes each non-ASCII byte as three characters.
+    const umlauts = 'Grüße über Äpfel und Öl für Bäcker. '.repeat(1900);
+    const project = fixtureProject({ summaries: [{ id: 'big', roles: ['CTO'], summary: umlauts }] });
     const compiled = await (await createRenderer(project)).compile(
       buildVariant(project.issue.summaries, ['CTO'], undefined),
     );

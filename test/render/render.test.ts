@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder, planSingleRoleVariants } from '../../src/group/index.js';
-import { compileAudience, createRenderer, type PersonalFields, weekLine } from '../../src/render/index.js';
+import {
+  compileAudience,
+  createRenderer,
+  type PersonalFields,
+  type RendererOptions,
+  weekLine,
+} from '../../src/render/index.js';
 import { fixtureProject } from './_fixtures.js';
 
 const reader = (overrides: Partial<PersonalFields> = {}): PersonalFields => ({
@@ -12,9 +18,9 @@ const reader = (overrides: Partial<PersonalFields> = {}): PersonalFields => ({
   ...overrides,
 });
 
-async function editorEdition(project = fixtureProject()) {
+async function editorEdition(project = fixtureProject(), options: RendererOptions = {}) {
   const { summaries, manifest } = project.issue;
-  const renderer = await createRenderer(project);
+  const renderer = await createRenderer(project, options);
   return renderer.compile(buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), undefined));
 }
 
@@ -44,7 +50,7 @@ describe('escaping', () => {
   it('escapes personal values in HTML and keeps them raw in text', async () => {
     const compiled = await editorEdition();
     const message = compiled.personalise(
-      reader({ name: '<i>Ada</i> & co', unsubscribeUrl: 'https://test.example/u?token=a&list=b' }),
+      reader({ firstName: '<i>Ada</i> & co', unsubscribeUrl: 'https://test.example/u?token=a&list=b' }),
     );
     expect(message.html).toContain('Hi &lt;i&gt;Ada&lt;/i&gt; &amp; co,');
     expect(message.html).toContain('href="https://test.example/u?token=a&amp;list=b"');
@@ -75,14 +81,29 @@ describe('personalisation', () => {
   });
 
   it.each([
-    ['en-GB', 'Europe/London', /Week 48 · 23\s?–\s?29 November 2026/],
-    ['en-US', 'America/Los_Angeles', /Week 48 · November 23\s?–\s?29, 2026/],
-    ['de-DE', 'Europe/Berlin', /KW 48 · 23\.\s?–\s?29\. November 2026/],
-  ])('dates the issue in the reader’s locale %s', async (locale, timezone, expected) => {
-    const compiled = await editorEdition();
+    ['en-GB', 'Europe/London', /Week 48 · 23\s?–\s?29 November 2026/, 'Hi Ada,'],
+    ['en-US', 'America/Los_Angeles', /Week 48 · November 23\s?–\s?29, 2026/, 'Hi Ada,'],
+    ['de-DE', 'Europe/Berlin', /KW 48 · 23\.\s?–\s?29\. November 2026/, 'Hallo Ada,'],
+  ])('dates and greets in the reader’s locale %s', async (locale, timezone, expected, greeting) => {
+    const compiled = await editorEdition(fixtureProject(), { languages: ['de'] });
     const message = compiled.personalise(reader({ locale, timezone }));
     expect(message.html).toMatch(expected);
     expect(message.text).toMatch(expected);
+    expect(message.html).toContain(greeting);
+  });
+
+  it('writes each message in one language: a locale without its language compiled gets the list’s', async () => {
+    const compiled = await editorEdition();
+    const message = compiled.personalise(reader({ locale: 'de-DE', timezone: 'Europe/Berlin' }));
+    expect(message.html).toMatch(/Week 48 · 23\s?–\s?29 November 2026/);
+    expect(message.html).not.toMatch(/KW 48|November 2026.*Abmelden|Hallo/s);
+    const german = (await editorEdition(fixtureProject(), { languages: ['de'] })).personalise(
+      reader({ locale: 'de-AT', timezone: 'Europe/Vienna' }),
+    );
+    for (const word of ['Hallo Ada,', 'In dieser Ausgabe', 'Abmelden', 'Rollen ändern', 'Redaktionsausgabe'])
+      expect(german.html).toContain(word);
+    for (const word of ['Unsubscribe', 'In this issue', 'Key takeaway', 'Best for', 'Week 48'])
+      expect(german.html + german.text).not.toContain(word);
   });
 
   it('computes the ISO week Monday to Sunday, across a year boundary', () => {
@@ -107,10 +128,11 @@ describe('variants', () => {
     const [cto] = planSingleRoleVariants(project.issue.summaries, ['CTO']);
     const compiled = await (await createRenderer(project)).compile(cto!);
     const { html, text } = compiled.personalise(reader());
-    expect(html.match(/Title one/g)).toHaveLength(1);
+    expect(html.match(/<h3[^>]*>.*?<\/h3>/g)?.filter((h) => h.includes('Title one'))).toHaveLength(1);
     expect(html).not.toContain('Title two');
-    expect(html).toMatch(/class="rc-role"[^>]*>CTO<\/span>.*class="rc-role"[^>]*>Executive<\/span>/s);
-    expect(html.match(/Read the article/g)).toHaveLength(1);
+    // The reader's own role is marked among all of the summary's roles.
+    expect(html).toMatch(/Best for: <strong class="rc-mine"[^>]*>CTO<\/strong>, Executive</);
+    expect(html.match(/>Read the article →/g)).toHaveLength(1);
     expect(html).toContain('href="https://example.com/one"');
     expect(text).toContain('Read the article: https://example.com/one');
   });

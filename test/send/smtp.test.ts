@@ -238,7 +238,9 @@ describe('sending over SMTP', () => {
     const [message] = await server.messages();
     expect(message!.envelope.to).toEqual(['editor@example.org']);
     expect(message!.raw).not.toContain(as.email);
-    expect(message!.parsed.text).toContain(as.name);
+    // Greeted by first name, as the subscriber would be; the footer names the address it went to.
+    expect(message!.parsed.text).toContain(`Hi ${as.name.split(' ')[0]},`);
+    expect(message!.parsed.text).toContain('This email was sent to editor@example.org');
     expect(existsSync(`${fixture.dir}/.rolecast/state.db`)).toBe(false);
   });
 

@@ -1,0 +1,91 @@
+import type { Language } from '../i18n/index.js';
+
+/** Small text helpers for the reader's view: names, counts, reading time, teasers. Pure. */
+
+/**
+ * The name a greeting uses. `firstName` wins; else the given name from `name`: "Baker, Tom" is
+ * written family-name first, so the part after the comma; otherwise the first word. Titles and
+ * initials ("Dr.", "J.") are not names to greet anyone by.
+ */
+export function greetingName(reader: {
+  firstName?: string | undefined;
+  name?: string | undefined;
+}): string | undefined {
+  const first = reader.firstName?.trim();
+  if (first) return first;
+  const name = reader.name?.trim();
+  if (!name) return undefined;
+  const comma = name.indexOf(',');
+  const given = comma >= 0 ? name.slice(comma + 1) : name;
+  const words = given.split(/\s+/).filter(Boolean);
+  return words.find((w) => !/\.$/.test(w) && !w.includes('@'));
+}
+
+/** Intl plural category reduced to the two forms the catalogue ships. */
+export function pluralForm(language: Language, count: number): 'one' | 'other' {
+  return new Intl.PluralRules(language).select(count) === 'one' ? 'one' : 'other';
+}
+
+const WORDS_PER_MINUTE = 230;
+
+export function wordCount(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/** Whole minutes, at least one: nobody reads a summary in zero minutes. */
+export function readingMinutes(words: number): number {
+  return Math.max(1, Math.round(words / WORDS_PER_MINUTE));
+}
+
+/** "6 min" / "6 Min." as Intl writes it for the locale. */
+export function formatMinutes(locale: string, minutes: number): string {
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'short' }).format(minutes);
+}
+
+/**
+ * About `limit` words, cut after a whole sentence: the first sentence always, then more while the
+ * total stays within the limit. A first sentence far over the limit is cut at a word, with "…".
+ */
+export function cutAtSentence(text: string, limit = 60): string {
+  const sentences = text.match(/[^.!?]+[.!?]+["'”’)]*\s*|[^.!?]+$/g) ?? [text];
+  let out = '';
+  for (const sentence of sentences) {
+    const next = `${out}${sentence}`;
+    if (out && wordCount(next) > limit) break;
+    out = next;
+  }
+  out = out.trim();
+  const words = out.split(/\s+/);
+  if (words.length > limit * 1.5)
+    return `${words
+      .slice(0, limit)
+      .join(' ')
+      .replace(/[,;:]$/, '')}…`;
+  return out;
+}
+
+/** The first sentence of a text, for one-line teasers. */
+export function firstSentence(text: string): string {
+  const match = /^[\s\S]*?[.!?](?=\s|$)/.exec(text.trim());
+  return (match?.[0] ?? text).trim();
+}
+
+/** "example.com" for a link, without "www."; undefined when it does not parse. */
+export function domainOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const host = new URL(url).hostname;
+    return host.replace(/^www\./, '') || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lower-case words of five letters or more, with a plural "s" taken off: what a mention check compares. */
+export function keywords(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]{5,}/gu) ?? []) {
+    out.add(word.length > 5 ? word.replace(/(?:(?<=s|x|ch|sh)es|(?<!s)s)$/, '') : word);
+  }
+  return out;
+}

@@ -1,0 +1,284 @@
+import { describe, expect, it } from 'vitest';
+import { runQualityGates } from '../../src/cli/quality.js';
+import { buildVariant, effectiveRoleOrder, planSingleRoleVariants } from '../../src/group/index.js';
+import { greetingName } from '../../src/render/_text.js';
+import { createRenderer, type PersonalFields, type RendererOptions } from '../../src/render/index.js';
+import { absentMentions, variantSummaries } from '../../src/render/lead.js';
+import { exampleAudience } from './_example.js';
+import { fixtureProject, type SummaryInput } from './_fixtures.js';
+
+/** What a reader of the digest sees: names, contents, leads, cards, footer. */
+
+const reader = (overrides: Partial<PersonalFields> = {}): PersonalFields => ({
+  email: 'ada@example.com',
+  name: 'Ada Lovelace',
+  unsubscribeUrl: 'https://test.example/unsubscribe?token=abc',
+  preferencesUrl: 'https://test.example/preferences?token=abc',
+  ...overrides,
+});
+
+async function compileFor(project = fixtureProject(), roles?: string[], options: RendererOptions = {}) {
+  const { summaries, manifest } = project.issue;
+  const order = effectiveRoleOrder(summaries, manifest.roleOrder);
+  const variant = buildVariant(summaries, order, roles);
+  return (await createRenderer(project, options)).compile(variant);
+}
+
+const long = (id: string, roles: string[], extra: Partial<SummaryInput> = {}): SummaryInput => ({
+  id,
+  roles,
+  title: `The story of ${id}`,
+  summary: `${'First sentence of the summary runs on for a while with detail. '.repeat(3)}${'More detail follows here. '.repeat(20)}`,
+  takeaway: `Takeaway ${id}`,
+  url: `https://news.example/${id}`,
+  principles: ['Principle one.', 'Principle two.'],
+  topics: ['Costs', 'Gateways'],
+  source: 'Example News',
+  ...extra,
+});
+
+describe('greeting', () => {
+  it.each([
+    [{ name: 'Priya Raman' }, 'Priya'],
+    [{ name: 'Baker, Tom' }, 'Tom'],
+    [{ name: 'Dr. Ada Lovelace' }, 'Ada'],
+    [{ name: 'Priya Raman', firstName: 'Pri' }, 'Pri'],
+    [{ name: '  ' }, undefined],
+    [{}, undefined],
+  ])('%j is greeted as %s', (who, expected) => {
+    expect(greetingName(who)).toBe(expected);
+  });
+
+  it('greets by first name, and uses the configured fallback without a name', async () => {
+    const compiled = await compileFor(fixtureProject({ config: { greetingFallback: 'reader' } }));
+    expect(compiled.personalise(reader({ name: 'Baker, Tom' })).html).toContain('Hi Tom,');
+    expect(compiled.personalise(reader({ name: 'Baker, Tom' })).html).not.toContain('Baker');
+    expect(compiled.personalise(reader({ name: undefined })).text).toContain('Hi reader,');
+  });
+});
+
+describe('contents, cards and sections', () => {
+  const project = () =>
+    fixtureProject({
+      summaries: [
+        long('one', ['CTO', 'Executive'], { practice: ['a', 'b', 'c', 'd'] }),
+        long('two', ['Executive'], { url: undefined }),
+      ],
+    });
+
+  it('lists the reader’s own headlines at the top, linked to their cards, with a count and reading time', async () => {
+    const { html, text } = (await compileFor(project(), ['CTO', 'Executive'])).personalise(reader());
+    const contents = html.slice(html.indexOf('In this issue'), html.indexOf('rc-section'));
+    expect(contents).toMatch(/2 reads · about \d+ mins?/);
+    for (const id of ['one', 'two']) {
+      expect(contents).toContain(`href="#rc-${id}"`);
+      expect(html).toContain(`id="rc-${id}"`);
+    }
+    expect(html.indexOf('In this issue')).toBeLessThan(html.indexOf('<h3'));
+    expect(text).toMatch(/In this issue \(2 reads · about \d+ mins?\)\nFor CTO\n {2}\* The story of one/);
+  });
+
+  it('compact cards: title link, teaser, short summary cut at a sentence, takeaway, at most 3 tips', async () => {
+    const { html } = (await compileFor(project(), ['CTO'])).personalise(reader());
+    expect(html).toMatch(/<h3[^>]*><a href="https:\/\/news\.example\/one"[^>]*>The story of one<\/a><\/h3>/);
+    // About 60 words, cut after a whole sentence: the first three long sentences and a few short ones.
+    expect(html.match(/More detail follows here\./g)?.length).toBeLessThan(8);
+    expect(html).toMatch(/More detail follows here\.<\/p>/);
+    expect(html).toContain('First sentence of the summary runs on for a while with detail.');
+    expect(html).toContain('Takeaway one');
+    expect(html).not.toContain('Principle one.');
+    expect(html.match(/<li>[abcd]<\/li>/g)).toEqual(['<li>a</li>', '<li>b</li>', '<li>c</li>']);
+    expect(html).toContain('aria-label="Read the article: The story of one"');
+    expect(html).toMatch(/Source: <a href="https:\/\/news\.example\/one"[^>]*>Example News \(news\.example\)<\/a>/);
+    expect(html).toMatch(/\d+ min read/);
+  });
+
+  it('full cards (the editor edition, or cards.style "full") show everything', async () => {
+    const editor = (await compileFor(project())).personalise(reader());
+    const full = (await compileFor(project(), ['CTO'], { cardStyle: 'full' })).personalise(reader());
+    for (const { html } of [editor, full]) {
+      expect(html).toContain('More detail follows here');
+      expect(html).toContain('<li>Principle one.</li>');
+      expect(html).toContain('<li>d</li>');
+    }
+  });
+
+  it('links every card: a summary without an article URL links to its archive page', async () => {
+    const { html, text } = (await compileFor(project(), ['Executive'])).personalise(reader());
+    const archive = 'https://test.example/archive/2026-W48/two/';
+    expect(html).toMatch(new RegExp(`<h3[^>]*><a href="${archive.replace(/[./]/g, '\\$&')}"`));
+    expect(html).toContain('aria-label="Read the full summary: The story of two"');
+    expect(text).toMatch(/Read the full summary:\s+https:\/\/test\.example\/archive\/2026-W48\/two\/\n/);
+  });
+
+  it('bands each section with its role and count, and marks the reader’s roles among Best for', async () => {
+    const { html } = (await compileFor(project(), ['Executive'])).personalise(reader());
+    expect(html).toMatch(/<td bgcolor="#[0-9a-f]{6}" class="rc-band"[^>]*><h2[^>]*>For Executive · 2 reads<\/h2>/);
+    expect(html).toContain('Best for: CTO, <strong class="rc-mine"');
+    expect(html).toContain('Topics: Costs · Gateways');
+    expect(html).not.toContain('rc-topic');
+  });
+});
+
+describe('footer', () => {
+  it('says who it was sent to and why, offers role changes, unsubscribe, view online and subscribe', async () => {
+    const project = fixtureProject({
+      config: {
+        replyTo: 'editors@test.example',
+        urls: {
+          unsubscribe: 'https://test.example/unsubscribe',
+          preferences: 'https://test.example/preferences',
+          archive: 'https://test.example/archive',
+          subscribe: 'https://test.example/subscribe',
+        },
+      },
+    });
+    const { html, text } = (await compileFor(project, ['CTO'])).personalise(reader());
+    const footer = html.slice(html.lastIndexOf('<hr') > 0 ? html.lastIndexOf('<hr') : html.lastIndexOf('rc-muted'));
+    expect(footer).toContain('This email was sent to ada@example.com for CTO.');
+    expect(footer).toContain('href="https://test.example/preferences?token=abc"');
+    expect(footer).toContain('>Change your roles</a>');
+    expect(footer).toContain('>Unsubscribe</a>');
+    expect(footer).toContain('>View online</a>');
+    expect(footer).toContain('<a href="https://test.example/subscribe"');
+    expect(footer).toContain('Forwarded this? Subscribe');
+    expect(footer).toContain('Replies go to editors@test.example.');
+    expect(text).toContain('Forwarded this? Subscribe: https://test.example/subscribe');
+  });
+});
+
+describe('per-variant subject, preheader and lead', () => {
+  const summaries = [
+    long('gateway', ['CTO'], { title: 'Gateways for language models' }),
+    long('pricing', ['Executive'], { title: 'Pricing experiments without regret' }),
+  ];
+
+  it('lead with the variant’s own top story and leave out an issue preheader naming absent stories', async () => {
+    const project = fixtureProject({
+      summaries,
+      manifest: { subject: '{{lead}} · Week {{week}}', preheader: 'Gateways and pricing experiments.' },
+    });
+    const cto = await compileFor(project, ['CTO']);
+    const message = cto.personalise(reader());
+    expect(cto.subject).toBe('Gateways for language models · Week 48');
+    expect(message.html).toContain('One read for CTO this week: “Gateways for language models”.');
+    expect(message.html).not.toContain('Gateways and pricing experiments.');
+    expect(cto.problems).toEqual([]);
+    // The editor edition has every story, so the issue's preheader fits it.
+    expect((await compileFor(project)).personalise(reader()).html).toContain('Gateways and pricing experiments.');
+  });
+
+  it('take overrides per variant over per role, and warn when one names a story the variant lacks', async () => {
+    const project = fixtureProject({
+      summaries,
+      manifest: {
+        overrides: {
+          CTO: { subject: 'For CTOs: {{top}}', preheader: 'Pricing experiments, for CTOs.', intro: 'Role intro.' },
+          cto: { preheader: 'Only gateways this week.' },
+        },
+      },
+    });
+    const cto = await compileFor(project, ['CTO']);
+    const { html } = cto.personalise(reader());
+    expect(cto.subject).toBe('For CTOs: Gateways for language models');
+    expect(html).toContain('Only gateways this week.');
+    expect(html).toContain('Role intro.');
+
+    const wrong = fixtureProject({
+      summaries,
+      manifest: { overrides: { CTO: { preheader: 'Pricing experiments!' } } },
+    });
+    const problems = (await compileFor(wrong, ['CTO'])).problems;
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        field: 'variant cto',
+        message: expect.stringContaining('preheader names "Pricing experiments without regret"'),
+      }),
+    );
+  });
+
+  it('on the example issue, each reader’s subject and preheader name only their own stories', async () => {
+    const { compiled, project, messageFor, readerOf } = await exampleAudience();
+    const all = project.issue.summaries;
+    let readerVariants = 0;
+    for (const variant of compiled.values()) {
+      const html = messageFor(variant, readerOf(variant.variant.id)).html;
+      const preheader = /<div class="rc-preheader"[^>]*>([^&<]*)/.exec(html)?.[1] ?? '';
+      expect(preheader.length, variant.variant.id).toBeGreaterThan(10);
+      expect(absentMentions(variant.subject, variant.variant, all), variant.subject).toEqual([]);
+      expect(absentMentions(preheader, variant.variant, all), preheader).toEqual([]);
+      const top = variantSummaries(variant.variant)[0]!;
+      expect(variant.subject.startsWith(top.title)).toBe(true);
+      if (!variant.variant.isEditorEdition) readerVariants++;
+    }
+    expect(readerVariants).toBeGreaterThan(5);
+    // The issue's own preheader names stories most readers do not get: the check would catch it.
+    const cto = compiled.get('cto')!;
+    expect(absentMentions(project.issue.manifest.preheader!, cto.variant, all).length).toBeGreaterThan(0);
+  });
+});
+
+describe('quality gates', () => {
+  it('warn, naming the variant, on a card without any link', async () => {
+    const project = fixtureProject({
+      config: { urls: { unsubscribe: 'https://test.example/unsubscribe' } },
+      summaries: [{ id: 'nolink', roles: ['CTO'] }],
+    });
+    const problems = await runQualityGates(project);
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        field: 'variant cto',
+        message: expect.stringContaining('card "nolink" has no link'),
+      }),
+    );
+  });
+
+  it('warn on missing alt text and on colours below WCAG AA', async () => {
+    const project = fixtureProject({
+      config: {
+        brand: {
+          name: 'Test Weekly',
+          primaryColor: '#7a7a7a',
+          accentColor: '#e8590c',
+          backgroundColor: '#f3f4f6',
+          logoUrl: 'https://test.example/logo.png',
+          logoAlt: ' ',
+        },
+      },
+    });
+    const messages = (await runQualityGates(project)).map((p) => `${p.severity} ${p.field} ${p.message}`);
+    expect(messages).toContainEqual(expect.stringMatching(/^warning variant editor image .*logo\.png has no alt text/));
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^warning variant editor header text has contrast .* below WCAG AA/),
+    );
+  });
+
+  it('keep a 15-summary editor edition of full cards under 100 KB as encoded for sending', async () => {
+    const roles = ['CTO', 'Executive'];
+    const summaries = Array.from({ length: 15 }, (_, i) =>
+      long(`story-${i}`, [roles[i % 2]!], {
+        summary: 'A realistic summary paragraph of about two hundred words. '.repeat(20),
+        principles: ['One principle to hold.', 'Another principle to hold.', 'A third principle.'],
+        practice: ['Do this first.', 'Then do this.', 'Finally, this.'],
+        topics: ['Topic A', 'Topic B', 'Topic C', 'Topic D'],
+      }),
+    );
+    const compiled = await compileFor(fixtureProject({ summaries }));
+    expect(compiled.variant.summaryIds).toHaveLength(15);
+    expect(compiled.encodedHtmlBytes).toBeLessThan(100 * 1024);
+    expect(compiled.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('all show in check and build as warnings for each variant, per single-role variant without subscribers', async () => {
+    const project = fixtureProject({
+      config: { urls: { unsubscribe: 'https://test.example/unsubscribe' } },
+      summaries: [{ id: 'nolink', roles: ['CTO', 'Executive'] }],
+    });
+    const variants = planSingleRoleVariants(project.issue.summaries, []);
+    expect(variants.map((v) => v.id)).toEqual(['cto', 'executive']);
+    const fields = (await runQualityGates(project)).filter((p) => p.message.includes('no link')).map((p) => p.field);
+    expect(fields).toEqual(['variant editor', 'variant cto', 'variant executive']);
+  });
+});
