@@ -98,7 +98,10 @@ describe('rolecast subscribers', () => {
     const exported = JSON.parse(first.out) as { subscribers: { email: string; roles: string[] }[] };
     expect(exported.subscribers).toHaveLength(12);
     // Roles are stored canonical: an alias in the file is its role's name in the store.
-    expect(exported.subscribers.find((s) => s.email === 'jonas.becker@example.org')?.roles).toEqual(['CTO', 'Executive']);
+    expect(exported.subscribers.find((s) => s.email === 'jonas.becker@example.org')?.roles).toEqual([
+      'CTO',
+      'Executive',
+    ]);
     await project.write('round.json', first.out);
     const csv = await runMain(project.dir, ['subscribers', 'export', '--format', 'csv']);
     await project.write('round.csv', csv.out);
@@ -111,7 +114,9 @@ describe('rolecast subscribers', () => {
         expect(again.code, again.all).toBe(0);
         const second = await runMain(other.dir, ['subscribers', 'export']);
         const strip = (text: string) =>
-          (JSON.parse(text) as { subscribers: Record<string, unknown>[] }).subscribers.map(({ firstName: _f, ...rest }) => rest);
+          (JSON.parse(text) as { subscribers: Record<string, unknown>[] }).subscribers.map(
+            ({ firstName: _f, ...rest }) => rest,
+          );
         expect(strip(second.out)).toEqual(strip(first.out));
       } finally {
         await other.cleanup();
@@ -145,7 +150,10 @@ describe('rolecast subscribers', () => {
     expect(merged.out).toMatch(/3 kept unsubscribed/);
     const list = await runMain(project.dir, ['subscribers', 'list', '--json']);
     const readers = new Map(
-      (JSON.parse(list.out) as { email: string; status: string; name: string; roles: string[] }[]).map((r) => [r.email, r]),
+      (JSON.parse(list.out) as { email: string; status: string; name: string; roles: string[] }[]).map((r) => [
+        r.email,
+        r,
+      ]),
     );
     expect(readers.get('left@example.com')?.status).toBe('unsubscribed');
     expect(readers.get('left@example.com')?.roles).toEqual(['Executive']);
@@ -163,7 +171,15 @@ describe('rolecast subscribers', () => {
   });
 
   it('add, list by status and remove', async () => {
-    const added = await runMain(project.dir, ['subscribers', 'add', 'Ana@Example.com', '--roles', 'cto,Designer', '--name', 'Ana']);
+    const added = await runMain(project.dir, [
+      'subscribers',
+      'add',
+      'Ana@Example.com',
+      '--roles',
+      'cto,Designer',
+      '--name',
+      'Ana',
+    ]);
     expect(added.code, added.all).toBe(0);
     const unknown = await runMain(project.dir, ['subscribers', 'add', 'x@example.com', '--roles', 'Desinger']);
     expect(unknown.code).toBe(2);
@@ -231,7 +247,7 @@ describe('the store as the source of a send', () => {
     expect(await readdir(project.path('outbox/2026-W48'))).toEqual(['a@example.com.eml']);
   });
 
-  it('with --subscribers FILE, a reader\'s own later changes in the store win and are counted', async () => {
+  it("with --subscribers FILE, a reader's own later changes in the store win and are counted", async () => {
     const file = await project.write(
       'subs.json',
       JSON.stringify([
@@ -251,7 +267,10 @@ describe('the store as the source of a send', () => {
     expect(file).toContain('subs.json');
     const sent = await runMain(project.dir, ['send', 'issues/2026-W48', '--subscribers', 'subs.json', '--json']);
     expect(sent.code, sent.all).toBe(0);
-    const report = JSON.parse(sent.out) as { readers: { overrides: number }; total: { sent: number; skipped: { unsubscribed: number } } };
+    const report = JSON.parse(sent.out) as {
+      readers: { overrides: number };
+      total: { sent: number; skipped: { unsubscribed: number } };
+    };
     expect(report.readers.overrides).toBe(1);
     expect(report.total.sent).toBe(1);
     expect(report.total.skipped.unsubscribed).toBe(1);
