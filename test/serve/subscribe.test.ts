@@ -10,7 +10,7 @@ import { signConfirmToken } from '../../src/serve/readers/tokens.js';
 import { type ReaderRoutes, readerRoutes } from '../../src/serve/routes/index.js';
 import { type SubscriberStore, sqliteSubscriberStore } from '../../src/store/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
-import { type TempProject, tempProject } from '../helpers/project.js';
+import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 const SECRET = 'subscribe-test-secret-0123456789abcdef';
 
@@ -300,5 +300,32 @@ describe('preferences page', () => {
     expect(confirmed.status).toBe(200);
     expect(store.get('old@example.com')).toBeUndefined();
     expect(store.get('new@example.com')).toMatchObject({ roles: ['CTO'], pendingEmail: null });
+  });
+});
+
+describe('welcome message and the embeddable form', () => {
+  it('sends the optional welcome message once a reader confirms', async () => {
+    await server.close();
+    readers.close();
+    db.close();
+    await project.cleanup();
+    await start({ welcome: true });
+    await post('/subscribe', form({ email: 'hello@example.com', locale: 'de' }));
+    await mailCount(1);
+    expect(mails[0]?.subject).toBe('Bestätigen Sie Ihr Abonnement von Rolecast Weekly');
+    await post('/confirm', form({ token: lastLink().searchParams.get('token')! }));
+    expect(await mailCount(2)).toBe(2);
+    expect(mails[1]).toMatchObject({ to: 'hello@example.com', url: expect.stringMatching(/\/preferences\?token=/) });
+  });
+
+  it('rolecast serve --print-form prints the form posting to the public URL, without scripts', async () => {
+    const printed = await runMain(project.dir, ['serve', '--print-form']);
+    expect(printed.code, printed.all).toBe(0);
+    expect(printed.out).toContain(
+      '<form method="post" action="https://rolecast.example/subscribe" class="rolecast-signup">',
+    );
+    expect(printed.out).toContain('name="website"');
+    expect(printed.out).toContain('<legend>Leadership</legend>');
+    expect(printed.out).not.toContain('<script');
   });
 });

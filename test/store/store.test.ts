@@ -244,6 +244,9 @@ describe('the store as the source of a send', () => {
     expect(sent.code, sent.all).toBe(0);
     expect(sent.out).toMatch(/readers: from the subscriber store; 1 paused reader\(s\) left out/);
     expect(await readdir(project.path('outbox/2026-W48'))).toEqual(['a@example.com.eml']);
+    // check and build read the same readers.
+    const checked = await runMain(project.dir, ['check', 'issues/2026-W48']);
+    expect(checked.all).toMatch(/1 subscriber\(s\)/);
   });
 
   it("with --subscribers FILE, a reader's own later changes in the store win and are counted", async () => {
