@@ -65,7 +65,7 @@ export async function inspectProject(
     const result = await loadSubscribers(file, taxonomy);
     problems.push(...result.problems);
     subscribers = result.subscribers;
-    const stored = readersBesideFile(stateFile);
+    const stored = await readersBesideFile(stateFile);
     if (stored?.length) {
       const byEmail = new Map(stored.map((reader) => [reader.email, reader]));
       const overlaid = overlayReaderChanges(subscribers, byEmail, modifiedAt(file), now);
@@ -74,7 +74,7 @@ export async function inspectProject(
     }
   } else {
     // No file given: the readers who signed up (or were imported) into the store, when there are any.
-    const stored = readStoredReaders(stateFile);
+    const stored = await readStoredReaders(stateFile);
     if (stored?.length) {
       const audience = storeAudience(stored, now);
       subscribers = audience.subscribers;
@@ -124,9 +124,9 @@ function modifiedAt(file: string): Date {
  * The store's readers for overlaying a file. A state file that cannot be read is left to the
  * command that uses it (a send refuses a damaged one with its own message); the file is read as is.
  */
-function readersBesideFile(stateFile: string) {
+async function readersBesideFile(stateFile: string) {
   try {
-    return readStoredReaders(stateFile);
+    return await readStoredReaders(stateFile);
   } catch {
     return undefined;
   }

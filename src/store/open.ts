@@ -18,11 +18,11 @@ export function openSubscriberStore(file: string): OpenStore {
  * Every stored reader, read without writing anything: undefined when there is no state file or it
  * has no store yet (written by an older version and not opened for writing since).
  */
-export function readStoredReaders(file: string): Reader[] | undefined {
+export async function readStoredReaders(file: string): Promise<Reader[] | undefined> {
   const db = openExistingStateDb(file, 'light');
   if (!db) return undefined;
   try {
-    return hasSubscriberStore(db) ? sqliteSubscriberStore(db).list() : undefined;
+    return hasSubscriberStore(db) ? await sqliteSubscriberStore(db).list() : undefined;
   } finally {
     db.close();
   }

@@ -26,18 +26,22 @@ export interface ImportCounts {
   keptOut: number;
 }
 
-export function importReaders(store: SubscriberStore, subscribers: readonly Subscriber[], options: ImportOptions) {
+export async function importReaders(
+  store: SubscriberStore,
+  subscribers: readonly Subscriber[],
+  options: ImportOptions,
+): Promise<ImportCounts> {
   const counts: ImportCounts = { added: 0, updated: 0, unchanged: 0, existing: 0, keptOut: 0 };
   const at = options.now.toISOString();
-  store.transaction(() => {
+  await store.transaction(async () => {
     for (const subscriber of subscribers) {
       const email = canonicalAddress(subscriber.email);
-      const stored = store.get(email);
+      const stored = await store.get(email);
       const suppressed = options.isSuppressed(email);
       if (!stored) {
         const leaving = subscriber.status === 'unsubscribed' || suppressed;
         if (suppressed && subscriber.status !== 'unsubscribed') counts.keptOut++;
-        store.insert({
+        await store.insert({
           ...fieldsOf(subscriber),
           email,
           status: leaving ? 'unsubscribed' : 'active',
@@ -49,7 +53,7 @@ export function importReaders(store: SubscriberStore, subscribers: readonly Subs
           pendingEmail: null,
           confirmNonce: null,
         });
-        store.audit({ email, at, page: 'import', change: `added from ${options.source}` });
+        await store.audit({ email, at, page: 'import', change: `added from ${options.source}` });
         counts.added++;
         continue;
       }
@@ -72,8 +76,8 @@ export function importReaders(store: SubscriberStore, subscribers: readonly Subs
         counts.unchanged++;
         continue;
       }
-      store.update(email, patch, options.now);
-      store.audit({ email, at, page: 'import', change: changed });
+      await store.update(email, patch, options.now);
+      await store.audit({ email, at, page: 'import', change: changed });
       counts.updated++;
     }
   });
@@ -115,11 +119,8 @@ export function toSubscriberEntry(reader: Reader): Subscriber {
   };
 }
 
-export function exportReaders(store: SubscriberStore): Subscriber[] {
-  return store
-    .list()
-    .filter((r) => r.status !== 'pending')
-    .map(toSubscriberEntry);
+export async function exportReaders(store: SubscriberStore): Promise<Subscriber[]> {
+  return (await store.list()).filter((r) => r.status !== 'pending').map(toSubscriberEntry);
 }
 
 export function isPaused(reader: Reader, now: Date): boolean {

@@ -150,116 +150,157 @@ function columnValue(field: keyof ReaderPatch, value: unknown): unknown {
   return value ?? null;
 }
 
-/** The store on an open, migrated state database (see `openStateDb`). */
+/**
+ * The store on an open, migrated state database (see `openStateDb`). better-sqlite3 is
+ * synchronous, so each promise is settled when it is returned, and a transaction's awaits resume
+ * before any other request is handled: nothing else can write between its BEGIN and COMMIT.
+ */
 export function sqliteSubscriberStore(db: Db): SubscriberStore {
   const select = db.prepare('SELECT * FROM readers WHERE email = ?');
+  const run = <T>(work: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  let depth = 0;
   return {
-    get: (email) => {
-      const row = select.get(canonicalAddress(email)) as Row | undefined;
-      return row && toReader(row);
-    },
-    list(query: ReaderQuery = {}) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (query.status) {
-        where.push('status = ?');
-        params.push(query.status);
-      }
-      if (query.role) {
-        where.push('EXISTS (SELECT 1 FROM json_each(readers.roles) WHERE json_each.value = ?)');
-        params.push(query.role);
-      }
-      const sql = `SELECT * FROM readers${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, email`;
-      return (db.prepare(sql).all(...params) as Row[]).map(toReader);
-    },
-    insert(reader) {
-      db.prepare(
-        `INSERT INTO readers (email, name, first_name, roles, timezone, locale, status, paused_until, created_at,
-           confirmed_at, updated_at, reader_changed_at, consent_at, consent_method, consent_wording, pending_email, confirm_nonce)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        canonicalAddress(reader.email),
-        reader.name,
-        reader.firstName,
-        JSON.stringify(reader.roles),
-        reader.timezone,
-        reader.locale,
-        reader.status,
-        reader.pausedUntil,
-        reader.createdAt,
-        reader.confirmedAt,
-        reader.updatedAt ?? reader.createdAt,
-        reader.readerChangedAt,
-        reader.consent?.at ?? null,
-        reader.consent?.method ?? null,
-        reader.consent?.wording ?? null,
-        reader.pendingEmail,
-        reader.confirmNonce,
-      );
-    },
-    update(email, patch, now) {
-      const sets: string[] = ['updated_at = ?'];
-      const params: unknown[] = [now.toISOString()];
-      for (const [field, value] of Object.entries(patch) as [keyof ReaderPatch, unknown][]) {
-        if (value === undefined) continue;
-        if (field === 'consent') {
-          const consent = value as Reader['consent'];
-          sets.push('consent_at = ?', 'consent_method = ?', 'consent_wording = ?');
-          params.push(consent?.at ?? null, consent?.method ?? null, consent?.wording ?? null);
-          continue;
+    get: (email) =>
+      run(() => {
+        const row = select.get(canonicalAddress(email)) as Row | undefined;
+        return row && toReader(row);
+      }),
+    list: (query: ReaderQuery = {}) =>
+      run(() => {
+        const where: string[] = [];
+        const params: unknown[] = [];
+        if (query.status) {
+          where.push('status = ?');
+          params.push(query.status);
         }
-        const column = COLUMNS[field];
-        if (!column) continue;
-        sets.push(`${column} = ?`);
-        params.push(columnValue(field, value));
-      }
-      params.push(canonicalAddress(email));
-      return db.prepare(`UPDATE readers SET ${sets.join(', ')} WHERE email = ?`).run(...params).changes > 0;
-    },
-    rename(from, to, now) {
-      const target = canonicalAddress(to);
-      if (select.get(target)) return false;
-      return db.transaction(() => {
-        const changed =
-          db
-            .prepare('UPDATE readers SET email = ?, pending_email = NULL, updated_at = ? WHERE email = ?')
-            .run(target, now.toISOString(), canonicalAddress(from)).changes > 0;
-        if (changed)
-          db.prepare('UPDATE reader_audit SET email = ? WHERE email = ?').run(target, canonicalAddress(from));
-        return changed;
-      })();
-    },
-    remove: (email) => db.prepare('DELETE FROM readers WHERE email = ?').run(canonicalAddress(email)).changes > 0,
-    audit(entry: AuditEntry) {
-      db.prepare('INSERT INTO reader_audit (email, at, page, change) VALUES (?, ?, ?, ?)').run(
-        canonicalAddress(entry.email),
-        entry.at,
-        entry.page,
-        entry.change,
-      );
-    },
-    auditOf: (email) =>
-      db
-        .prepare('SELECT email, at, page, change FROM reader_audit WHERE email = ? ORDER BY id')
-        .all(canonicalAddress(email)) as AuditEntry[],
-    purgePending: (before) =>
-      db
-        .prepare("DELETE FROM readers WHERE status = 'pending' AND confirmed_at IS NULL AND created_at < ?")
-        .run(before.toISOString()).changes,
-    forget(email, now) {
-      const key = canonicalAddress(email);
-      return db.transaction(() => {
-        const had = db.prepare('DELETE FROM readers WHERE email = ? OR pending_email = ?').run(key, key).changes > 0;
-        db.prepare('DELETE FROM reader_audit WHERE email = ?').run(key);
-        db.prepare('DELETE FROM deliveries WHERE email = ?').run(key);
-        db.prepare('DELETE FROM suppressions WHERE email = ?').run(key);
+        if (query.role) {
+          where.push('EXISTS (SELECT 1 FROM json_each(readers.roles) WHERE json_each.value = ?)');
+          params.push(query.role);
+        }
+        const sql = `SELECT * FROM readers${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, email`;
+        return (db.prepare(sql).all(...params) as Row[]).map(toReader);
+      }),
+    insert: (reader) =>
+      run(() => {
         db.prepare(
-          `INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, 'erased', 'forget', ?)
-           ON CONFLICT (email) DO NOTHING`,
-        ).run(hashedAddress(key), now.toISOString());
-        return had;
-      })();
+          `INSERT INTO readers (email, name, first_name, roles, timezone, locale, status, paused_until, created_at,
+             confirmed_at, updated_at, reader_changed_at, consent_at, consent_method, consent_wording, pending_email, confirm_nonce)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          canonicalAddress(reader.email),
+          reader.name,
+          reader.firstName,
+          JSON.stringify(reader.roles),
+          reader.timezone,
+          reader.locale,
+          reader.status,
+          reader.pausedUntil,
+          reader.createdAt,
+          reader.confirmedAt,
+          reader.updatedAt ?? reader.createdAt,
+          reader.readerChangedAt,
+          reader.consent?.at ?? null,
+          reader.consent?.method ?? null,
+          reader.consent?.wording ?? null,
+          reader.pendingEmail,
+          reader.confirmNonce,
+        );
+      }),
+    update: (email, patch, now) =>
+      run(() => {
+        const sets: string[] = ['updated_at = ?'];
+        const params: unknown[] = [now.toISOString()];
+        for (const [field, value] of Object.entries(patch) as [keyof ReaderPatch, unknown][]) {
+          if (value === undefined) continue;
+          if (field === 'consent') {
+            const consent = value as Reader['consent'];
+            sets.push('consent_at = ?', 'consent_method = ?', 'consent_wording = ?');
+            params.push(consent?.at ?? null, consent?.method ?? null, consent?.wording ?? null);
+            continue;
+          }
+          const column = COLUMNS[field];
+          if (!column) continue;
+          sets.push(`${column} = ?`);
+          params.push(columnValue(field, value));
+        }
+        params.push(canonicalAddress(email));
+        return db.prepare(`UPDATE readers SET ${sets.join(', ')} WHERE email = ?`).run(...params).changes > 0;
+      }),
+    rename: (from, to, now) =>
+      run(() => {
+        const target = canonicalAddress(to);
+        if (select.get(target)) return false;
+        return db.transaction(() => {
+          const changed =
+            db
+              .prepare('UPDATE readers SET email = ?, pending_email = NULL, updated_at = ? WHERE email = ?')
+              .run(target, now.toISOString(), canonicalAddress(from)).changes > 0;
+          if (changed)
+            db.prepare('UPDATE reader_audit SET email = ? WHERE email = ?').run(target, canonicalAddress(from));
+          return changed;
+        })();
+      }),
+    remove: (email) =>
+      run(() => db.prepare('DELETE FROM readers WHERE email = ?').run(canonicalAddress(email)).changes > 0),
+    audit: (entry: AuditEntry) =>
+      run(() => {
+        db.prepare('INSERT INTO reader_audit (email, at, page, change) VALUES (?, ?, ?, ?)').run(
+          canonicalAddress(entry.email),
+          entry.at,
+          entry.page,
+          entry.change,
+        );
+      }),
+    auditOf: (email) =>
+      run(
+        () =>
+          db
+            .prepare('SELECT email, at, page, change FROM reader_audit WHERE email = ? ORDER BY id')
+            .all(canonicalAddress(email)) as AuditEntry[],
+      ),
+    purgePending: (before) =>
+      run(
+        () =>
+          db
+            .prepare("DELETE FROM readers WHERE status = 'pending' AND confirmed_at IS NULL AND created_at < ?")
+            .run(before.toISOString()).changes,
+      ),
+    forget: (email, now) =>
+      run(() => {
+        const key = canonicalAddress(email);
+        return db.transaction(() => {
+          const had = db.prepare('DELETE FROM readers WHERE email = ? OR pending_email = ?').run(key, key).changes > 0;
+          db.prepare('DELETE FROM reader_audit WHERE email = ?').run(key);
+          db.prepare('DELETE FROM deliveries WHERE email = ?').run(key);
+          db.prepare('DELETE FROM suppressions WHERE email = ?').run(key);
+          db.prepare(
+            `INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, 'erased', 'forget', ?)
+             ON CONFLICT (email) DO NOTHING`,
+          ).run(hashedAddress(key), now.toISOString());
+          return had;
+        })();
+      }),
+    async transaction(work) {
+      // Nested calls join the outer transaction, as better-sqlite3's own transactions do.
+      if (depth > 0 || db.inTransaction) return work();
+      db.exec('BEGIN IMMEDIATE');
+      depth++;
+      try {
+        const result = await work();
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      } finally {
+        depth--;
+      }
     },
-    transaction: (work) => db.transaction(work)(),
   };
 }

@@ -57,26 +57,33 @@ export interface ReaderQuery {
   status?: ReaderStatus | undefined;
 }
 
+/**
+ * Every operation is asynchronous, so a networked backend (PostgreSQL) implements the same
+ * contract; the SQLite driver answers at once.
+ */
 export interface SubscriberStore {
-  get(email: string): Reader | undefined;
-  list(query?: ReaderQuery): Reader[];
+  get(email: string): Promise<Reader | undefined>;
+  list(query?: ReaderQuery): Promise<Reader[]>;
   /** Inserts a new reader; throws when the address is already stored. */
-  insert(reader: Omit<Reader, 'updatedAt'> & { updatedAt?: string }): void;
+  insert(reader: Omit<Reader, 'updatedAt'> & { updatedAt?: string }): Promise<void>;
   /** Changes a stored reader; false when there is none. */
-  update(email: string, patch: ReaderPatch, now: Date): boolean;
-  /** Moves a reader to a new address (after it was confirmed); false when the new one is taken. */
-  rename(from: string, to: string, now: Date): boolean;
-  remove(email: string): boolean;
-  audit(entry: AuditEntry): void;
-  auditOf(email: string): AuditEntry[];
+  update(email: string, patch: ReaderPatch, now: Date): Promise<boolean>;
+  /** Moves a reader (and their audit log) to a new address; false when the new one is taken. */
+  rename(from: string, to: string, now: Date): Promise<boolean>;
+  remove(email: string): Promise<boolean>;
+  audit(entry: AuditEntry): Promise<void>;
+  auditOf(email: string): Promise<AuditEntry[]>;
   /** Deletes pending signups created before `before`; returns how many. */
-  purgePending(before: Date): number;
+  purgePending(before: Date): Promise<number>;
   /**
    * Erasure: deletes everything stored about the address (reader, audit log, ledger rows, a plain
    * suppression) and keeps only a hashed suppression, so it is never mailed again. Returns whether
    * a reader was stored.
    */
-  forget(email: string, now: Date): boolean;
-  /** Runs `work` as one transaction: all of it is stored, or none. */
-  transaction<T>(work: () => T): T;
+  forget(email: string, now: Date): Promise<boolean>;
+  /**
+   * Runs `work` as one transaction: all of its writes are stored, or none. `work` uses only this
+   * store's operations in between (no other I/O), so a driver may run it on one connection.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
 }

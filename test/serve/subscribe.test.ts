@@ -144,7 +144,7 @@ describe('POST /subscribe', () => {
       }),
     );
     await mailCount(1);
-    expect(store.get('reader@example.com')).toMatchObject({
+    expect(await store.get('reader@example.com')).toMatchObject({
       status: 'pending',
       roles: ['CTO'],
       timezone: 'Europe/Berlin',
@@ -153,7 +153,7 @@ describe('POST /subscribe', () => {
     });
     const bot = await post('/subscribe', form({ email: 'bot@example.com', website: 'http://spam.example' }));
     expect(bot.status).toBe(200);
-    expect(store.get('bot@example.com')).toBeUndefined();
+    expect(await store.get('bot@example.com')).toBeUndefined();
     expect(mails).toHaveLength(1);
   });
 
@@ -188,8 +188,8 @@ describe('POST /subscribe', () => {
     await post('/subscribe', form({ email: 'late@example.com' }));
     await mailCount(1);
     clock += (config.readers.purgePendingHours + 1) * 3600_000;
-    expect(readers.purge()).toBe(1);
-    expect(store.get('late@example.com')).toBeUndefined();
+    expect(await readers.purge()).toBe(1);
+    expect(await store.get('late@example.com')).toBeUndefined();
   });
 });
 
@@ -206,12 +206,12 @@ describe('confirmation tokens', () => {
     const page = await fetch(link);
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<form method="post" action="\/confirm">/);
-    expect(store.get('once@example.com')?.status).toBe('pending');
+    expect(await (await store.get('once@example.com'))?.status).toBe('pending');
     const token = link.searchParams.get('token')!;
     const first = await post('/confirm', form({ token }));
     expect(first.status).toBe(200);
     expect(await first.text()).toMatch(/\/preferences\?token=/);
-    expect(store.get('once@example.com')).toMatchObject({ status: 'active', confirmNonce: null });
+    expect(await store.get('once@example.com')).toMatchObject({ status: 'active', confirmNonce: null });
     const replay = await post('/confirm', form({ token }));
     expect(replay.status).toBe(410);
   });
@@ -221,12 +221,12 @@ describe('confirmation tokens', () => {
     clock += (config.readers.confirmHours * 3600 + 5) * 1000;
     expect((await fetch(link)).status).toBe(400);
     expect((await post('/confirm', form({ token: link.searchParams.get('token')! }))).status).toBe(400);
-    expect(store.get('slow@example.com')?.status).toBe('pending');
+    expect(await (await store.get('slow@example.com'))?.status).toBe('pending');
   });
 
   it('refuses forged tokens: another key, an unsubscribe token, a tampered payload', async () => {
     const link = await signUp('target@example.com');
-    const nonce = store.get('target@example.com')!.confirmNonce!;
+    const nonce = (await store.get('target@example.com'))!.confirmNonce!;
     const claims = {
       purpose: 'signup' as const,
       listId: config.listId,
@@ -241,7 +241,7 @@ describe('confirmation tokens', () => {
       `${Buffer.from('["r1","signup","x","target@example.com","","n",9999999999]').toString('base64url')}.${link.searchParams.get('token')!.split('.')[1]}`,
     ];
     for (const token of forged) expect((await post('/confirm', form({ token }))).status).toBe(400);
-    expect(store.get('target@example.com')?.status).toBe('pending');
+    expect(await (await store.get('target@example.com'))?.status).toBe('pending');
   });
 });
 
@@ -262,7 +262,7 @@ describe('preferences page', () => {
       });
       expect(response.status).toBe(403);
     }
-    expect(store.get('me@example.com')).toBeUndefined();
+    expect(await store.get('me@example.com')).toBeUndefined();
     const ok = await fetch(prefsUrl('me@example.com'), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -270,8 +270,8 @@ describe('preferences page', () => {
       redirect: 'manual',
     });
     expect(ok.status).toBe(303);
-    expect(store.get('me@example.com')?.roles).toEqual(['CTO', 'Designer']);
-    expect(store.auditOf('me@example.com').at(-1)).toMatchObject({
+    expect(await (await store.get('me@example.com'))?.roles).toEqual(['CTO', 'Designer']);
+    expect((await store.auditOf('me@example.com')).at(-1)).toMatchObject({
       page: 'preferences',
       change: expect.stringMatching(/roles: \(none\) → CTO, Designer/),
     });
@@ -294,12 +294,12 @@ describe('preferences page', () => {
     expect(saved.headers.get('location')).toMatch(/done=address$/);
     await mailCount(1);
     expect(mails[0]?.to).toBe('new@example.com');
-    expect(store.get('old@example.com')?.pendingEmail).toBe('new@example.com');
-    expect(store.get('new@example.com')).toBeUndefined();
+    expect(await (await store.get('old@example.com'))?.pendingEmail).toBe('new@example.com');
+    expect(await store.get('new@example.com')).toBeUndefined();
     const confirmed = await post('/confirm', form({ token: lastLink().searchParams.get('token')! }));
     expect(confirmed.status).toBe(200);
-    expect(store.get('old@example.com')).toBeUndefined();
-    expect(store.get('new@example.com')).toMatchObject({ roles: ['CTO'], pendingEmail: null });
+    expect(await store.get('old@example.com')).toBeUndefined();
+    expect(await store.get('new@example.com')).toMatchObject({ roles: ['CTO'], pendingEmail: null });
   });
 });
 

@@ -45,7 +45,7 @@ describe('subscriber store migrations', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
       expect(tables).toEqual(expect.arrayContaining(['deliveries', 'suppressions', 'readers', 'reader_audit']));
-      expect(sqliteSubscriberStore(db).list()).toEqual([]);
+      expect(await sqliteSubscriberStore(db).list()).toEqual([]);
     } finally {
       db.close();
     }
@@ -60,7 +60,7 @@ describe('subscriber store migrations', () => {
       expect(db.prepare('SELECT COUNT(*) FROM deliveries').pluck().get()).toBe(1);
       expect(isSuppressed(db, 'gone@example.com')).toBe(true);
       const store = sqliteSubscriberStore(db);
-      store.insert({
+      await store.insert({
         email: 'New@Example.com',
         name: 'New',
         firstName: null,
@@ -76,13 +76,13 @@ describe('subscriber store migrations', () => {
         pendingEmail: null,
         confirmNonce: null,
       });
-      expect(store.get('new@example.com')?.roles).toEqual(['CTO']);
+      expect(await (await store.get('new@example.com'))?.roles).toEqual(['CTO']);
     } finally {
       db.close();
     }
     // Opening again is a no-op: the migration ran once.
     const again = openStateDb(stateFile());
-    expect(sqliteSubscriberStore(again).list()).toHaveLength(1);
+    expect(await sqliteSubscriberStore(again).list()).toHaveLength(1);
     again.close();
   });
 });
@@ -234,7 +234,7 @@ describe('the store as the source of a send', () => {
     expect((await runMain(project.dir, ['subscribers', 'add', 'a@example.com', '--roles', 'CTO'])).code).toBe(0);
     expect((await runMain(project.dir, ['subscribers', 'add', 'b@example.com', '--roles', 'Executive'])).code).toBe(0);
     const db = openStateDb(stateFile());
-    sqliteSubscriberStore(db).update(
+    await sqliteSubscriberStore(db).update(
       'b@example.com',
       { status: 'paused', pausedUntil: '2999-01-01T00:00:00.000Z' },
       new Date(),
@@ -260,7 +260,7 @@ describe('the store as the source of a send', () => {
     expect((await runMain(project.dir, ['subscribers', 'import', 'subs.json'])).code).toBe(0);
     const db = openStateDb(stateFile());
     const later = new Date(Date.now() + 60_000);
-    sqliteSubscriberStore(db).update(
+    await sqliteSubscriberStore(db).update(
       'b@example.com',
       { status: 'unsubscribed', readerChangedAt: later.toISOString() },
       later,

@@ -64,7 +64,7 @@ export const subscribersCommand: Command = {
         const { subscribers, problems } = await loadSubscribers(file, taxonomy);
         throwIfErrors(problems, `nothing imported from ${displayPath(file)}`);
         printProblems(ctx.stderr, problems);
-        const counts = importReaders(store, subscribers, {
+        const counts = await importReaders(store, subscribers, {
           update: flag(args, 'update'),
           isSuppressed: (email) => isSuppressed(db, email),
           now,
@@ -77,14 +77,14 @@ export const subscribersCommand: Command = {
         return 0;
       }
       if (action === 'export') {
-        const entries = exportReaders(store);
+        const entries = await exportReaders(store);
         if (format === 'csv') ctx.stdout.write(subscribersCsv(entries));
         else print(ctx.stdout, JSON.stringify({ subscribers: entries }, null, 2));
         return 0;
       }
       if (action === 'list') {
         const role = stringOption(args, 'role');
-        const readers = store.list({
+        const readers = await store.list({
           role: role === undefined ? undefined : knownRole(taxonomy, role),
           status: status as ReaderStatus | undefined,
         });
@@ -96,13 +96,13 @@ export const subscribersCommand: Command = {
         return 0;
       }
       const email = canonicalAddress(requirePositional(args, 1, 'EMAIL', USAGE));
-      if (action === 'add') return add(email);
+      if (action === 'add') return await add(email);
       if (action === 'remove') {
-        const removed = store.remove(email);
+        const removed = await store.remove(email);
         print(ctx.stdout, removed ? `removed ${printable(email)} from the store` : `${printable(email)} is not stored`);
         return removed ? 0 : 2;
       }
-      const had = store.forget(email, now);
+      const had = await store.forget(email, now);
       print(
         ctx.stdout,
         `forgot ${had ? 'the reader' : 'the address'}: its personal data is deleted; only a hashed suppression is kept, so it is never mailed again`,
@@ -114,7 +114,7 @@ export const subscribersCommand: Command = {
       opened.close();
     }
 
-    function add(email: string): number {
+    async function add(email: string): Promise<number> {
       const rolesText = stringOption(args, 'roles');
       if (!rolesText) throw new RolecastError('E_USAGE', 'add needs --roles R1,R2', { hint: `usage: ${USAGE}` });
       const parsed = SubscriberSchema.safeParse({
@@ -132,14 +132,14 @@ export const subscribersCommand: Command = {
         const issue = parsed.error.issues[0];
         throw new RolecastError('E_USAGE', `${issue?.path.join('.') || 'reader'}: ${issue?.message ?? 'is invalid'}`);
       }
-      if (store.get(email))
+      if (await store.get(email))
         throw new RolecastError('E_USAGE', `${printable(email)} is already stored`, {
           hint: 'change it with `rolecast subscribers import FILE --update`, or the reader changes it on the preferences page',
         });
       const at = now.toISOString();
       const reader = parsed.data;
       const suppressed = isSuppressed(db, email);
-      store.insert({
+      await store.insert({
         email,
         name: reader.name ?? null,
         firstName: null,
@@ -155,7 +155,7 @@ export const subscribersCommand: Command = {
         pendingEmail: null,
         confirmNonce: null,
       });
-      store.audit({ email, at, page: 'cli', change: `added with roles ${reader.roles.join(', ') || '(none)'}` });
+      await store.audit({ email, at, page: 'cli', change: `added with roles ${reader.roles.join(', ') || '(none)'}` });
       print(
         ctx.stdout,
         suppressed

@@ -26,10 +26,10 @@ export function confirmRoute(services: ReaderServices): Route {
   };
 }
 
-function show(services: ReaderServices, request: IncomingMessage, response: ServerResponse, url: URL) {
+async function show(services: ReaderServices, request: IncomingMessage, response: ServerResponse, url: URL) {
   const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
   const tokens = url.searchParams.getAll('token');
-  const check = tokens.length === 1 ? claimsOf(services, tokens[0]!) : undefined;
+  const check = tokens.length === 1 ? await claimsOf(services, tokens[0]!) : undefined;
   if (!check) return invalid(services, request, response, 400);
   if (check === 'used') return used(services, request, response);
   return respond(
@@ -55,7 +55,7 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   }
   const fields = parseForm(request.headers['content-type'], body);
   const token = fields ? field(fields, 'token') : '';
-  const check = token ? claimsOf(services, token) : undefined;
+  const check = token ? await claimsOf(services, token) : undefined;
   if (!check) return invalid(services, request, response, 400);
   if (check === 'used') return used(services, request, response);
   const { store } = services;
@@ -64,19 +64,19 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   // The suppression list is authoritative: a suppressed address is never (re-)activated.
   if (services.suppressions.isSuppressed(check.email)) return invalid(services, request, response, 400);
   const email = check.purpose === 'address' ? check.from! : check.email;
-  const reader = store.get(email)!;
+  const reader = (await store.get(email))!;
   if (check.purpose === 'address') {
-    const moved = store.transaction(() => {
-      if (!store.rename(email, check.email, now)) return false;
-      store.update(check.email, { confirmNonce: null, readerChangedAt: at }, now);
-      store.audit({ email: check.email, at, page: 'confirm', change: `email: ${email} → ${check.email}` });
+    const moved = await store.transaction(async () => {
+      if (!(await store.rename(email, check.email, now))) return false;
+      await store.update(check.email, { confirmNonce: null, readerChangedAt: at }, now);
+      await store.audit({ email: check.email, at, page: 'confirm', change: `email: ${email} → ${check.email}` });
       return true;
     });
     if (!moved) return used(services, request, response);
   } else {
-    store.transaction(() => {
-      store.update(email, { status: 'active', confirmedAt: at, readerChangedAt: at, confirmNonce: null }, now);
-      store.audit({ email, at, page: 'confirm', change: 'status: pending → active' });
+    await store.transaction(async () => {
+      await store.update(email, { status: 'active', confirmedAt: at, readerChangedAt: at, confirmNonce: null }, now);
+      await store.audit({ email, at, page: 'confirm', change: 'status: pending → active' });
     });
   }
   const language = languageFor(services, reader.locale ?? undefined);
@@ -91,11 +91,11 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
 }
 
 /** Valid claims whose nonce the store still holds; 'used' for a sound token already spent. */
-function claimsOf(services: ReaderServices, token: string): ConfirmClaims | 'used' | undefined {
+async function claimsOf(services: ReaderServices, token: string): Promise<ConfirmClaims | 'used' | undefined> {
   const check = verifyConfirmToken(token, services.secret, services.config.listId, services.now());
   if (!check.ok) return undefined;
   const { claims } = check;
-  const reader = services.store.get(claims.purpose === 'address' ? (claims.from ?? '') : claims.email);
+  const reader = await services.store.get(claims.purpose === 'address' ? (claims.from ?? '') : claims.email);
   if (!reader || reader.confirmNonce !== claims.nonce) return 'used';
   if (claims.purpose === 'address' && reader.pendingEmail !== claims.email) return 'used';
   return claims;

@@ -35,7 +35,7 @@ export interface ReaderRoutes {
   /** The public URL the signup form posts to (for the embeddable snippet). */
   subscribeUrl(): string;
   /** Deletes pending signups older than `readers.purgePendingHours`; returns how many. */
-  purge(): number;
+  purge(): Promise<number>;
   close(): void;
 }
 
@@ -76,16 +76,16 @@ export function readerRoutes(options: ReaderRoutesOptions): ReaderRoutes {
     publicOrigin: () => configured ?? options.origin?.() ?? 'http://127.0.0.1',
   };
   const purge = () => options.store.purgePending(new Date(now().getTime() - readers.purgePendingHours * 3600_000));
-  const run = () => {
+  const run = async () => {
     try {
-      const purged = purge();
+      const purged = await purge();
       if (purged) services.log(`purged ${purged} signup(s) never confirmed`);
     } catch (error) {
       services.log(`could not purge pending signups: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  run();
-  const timer = setInterval(run, options.purgeIntervalMs ?? 3600_000);
+  void run();
+  const timer = setInterval(() => void run(), options.purgeIntervalMs ?? 3600_000);
   timer.unref();
   return {
     routes: [subscribeRoute(services), confirmRoute(services), preferencesRoute(services)],

@@ -53,9 +53,15 @@ export function preferencesRoute(services: ReaderServices): Route {
 
 const NOTICES: readonly string[] = ['saved', 'paused', 'resumed', 'unsubscribed', 'address'];
 
-function show(services: ReaderServices, response: ServerResponse, email: string, action: string, done: string | null) {
+async function show(
+  services: ReaderServices,
+  response: ServerResponse,
+  email: string,
+  action: string,
+  done: string | null,
+) {
   const now = services.now();
-  const reader = services.store.get(email) ?? blankReader(email, now);
+  const reader = (await services.store.get(email)) ?? blankReader(email, now);
   const language = languageFor(services, reader.locale ?? undefined);
   const ctx = pageContext(services, language);
   const unsubscribed =
@@ -103,8 +109,8 @@ async function apply(services: ReaderServices, email: string, fields: FormFields
   const now = services.now();
   const at = now.toISOString();
   const action = field(fields, 'do') || field(fields, 'action');
-  const reader = store.get(email) ?? blankReader(email, now);
-  if (!store.get(email)) store.insert({ ...reader, createdAt: at });
+  const stored = await store.get(email);
+  const reader = stored ?? blankReader(email, now);
   const patch: ReaderPatch = { readerChangedAt: at };
   let notice: PreferencesNotice = 'saved';
   let newAddress: string | undefined;
@@ -140,9 +146,10 @@ async function apply(services: ReaderServices, email: string, fields: FormFields
     notice = 'address';
   }
   const change = describeChange(reader, patch);
-  store.transaction(() => {
-    store.update(email, patch, now);
-    if (change) store.audit({ email, at, page: 'preferences', change });
+  await store.transaction(async () => {
+    if (!stored) await store.insert({ ...reader, createdAt: at });
+    await store.update(email, patch, now);
+    if (change) await store.audit({ email, at, page: 'preferences', change });
   });
   if (notice === 'unsubscribed') {
     // The suppression list stays authoritative: every send skips the address from now on.

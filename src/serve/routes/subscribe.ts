@@ -93,7 +93,7 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
   if (field(fields, 'website') === '') {
     const timezone = field(fields, 'timezone');
     const locale = field(fields, 'locale');
-    startSignup(services, {
+    await startSignup(services, {
       email,
       name: field(fields, 'name').slice(0, 200) || null,
       roles: [...roles],
@@ -127,11 +127,11 @@ interface Signup {
  * Records a pending signup and mails its confirmation link — unless the address is suppressed,
  * already a reader, or has had its share of mails this hour. Runs after the answer is sent.
  */
-function startSignup(services: ReaderServices, signup: Signup): void {
+async function startSignup(services: ReaderServices, signup: Signup): Promise<void> {
   const now = services.now();
   const { store } = services;
   if (services.suppressions.isSuppressed(signup.email)) return;
-  const stored = store.get(signup.email);
+  const stored = await store.get(signup.email);
   if (stored && stored.status !== 'pending') return;
   if (!services.limits.perAddress.take(signup.email)) return;
   const nonce = newNonce();
@@ -146,9 +146,9 @@ function startSignup(services: ReaderServices, signup: Signup): void {
     consent,
     confirmNonce: nonce,
   };
-  if (stored) store.update(signup.email, fields, now);
+  if (stored) await store.update(signup.email, fields, now);
   else
-    store.insert({
+    await store.insert({
       ...fields,
       email: signup.email,
       status: 'pending',
@@ -158,7 +158,7 @@ function startSignup(services: ReaderServices, signup: Signup): void {
       readerChangedAt: null,
       pendingEmail: null,
     });
-  store.audit({
+  await store.audit({
     email: signup.email,
     at,
     page: 'subscribe',
