@@ -19,6 +19,14 @@ import type {
 
 type Db = Database.Database;
 
+/** How long a write waits for a lock held by another process before it fails, ms. */
+export const DEFAULT_WRITE_WAIT_MS = 5_000;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
 /** Version 1 (address keys in canonical form) is the ledger's own step, in send/store.ts. */
 const MIGRATIONS: { version: number; sql: string }[] = [
   {
@@ -155,16 +163,28 @@ function columnValue(field: keyof ReaderPatch, value: unknown): unknown {
  * synchronous, so each promise is settled when it is returned, and a transaction's awaits resume
  * before any other request is handled: nothing else can write between its BEGIN and COMMIT.
  */
-export function sqliteSubscriberStore(db: Db): SubscriberStore {
+export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } = {}): SubscriberStore {
   const select = db.prepare('SELECT * FROM readers WHERE email = ?');
-  const run = <T>(work: () => T): Promise<T> => {
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(error);
+  const writeWait = options.writeWaitMs ?? DEFAULT_WRITE_WAIT_MS;
+  let depth = 0;
+  /**
+   * Runs one statement (or a BEGIN). While another process holds the write lock (a long `send`),
+   * it waits between attempts instead of failing, without blocking the event loop. Inside a
+   * transaction the lock is already held, so nothing waits there.
+   */
+  const run = async <T>(work: () => T): Promise<T> => {
+    const deadline = Date.now() + writeWait;
+    let pause = 10;
+    for (;;) {
+      try {
+        return work();
+      } catch (error) {
+        if (depth > 0 || !isBusy(error) || Date.now() >= deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(pause, deadline - Date.now()))));
+      pause = Math.min(pause * 2, 250);
     }
   };
-  let depth = 0;
   return {
     get: (email) =>
       run(() => {
@@ -289,7 +309,7 @@ export function sqliteSubscriberStore(db: Db): SubscriberStore {
     async transaction(work) {
       // Nested calls join the outer transaction, as better-sqlite3's own transactions do.
       if (depth > 0 || db.inTransaction) return work();
-      db.exec('BEGIN IMMEDIATE');
+      await run(() => db.exec('BEGIN IMMEDIATE'));
       depth++;
       try {
         const result = await work();
