@@ -244,6 +244,17 @@ describe('the store as the source of a send', () => {
     expect(sent.code, sent.all).toBe(0);
     expect(sent.out).toMatch(/readers: from the subscriber store; 1 paused reader\(s\) left out/);
     expect(await readdir(project.path('outbox/2026-W48'))).toEqual(['a@example.com.eml']);
+    // The scheduler reads the same readers.
+    const planned = await runMain(project.dir, [
+      'send',
+      'issues/2026-W48',
+      '--at',
+      '2026-12-07T08:00',
+      '--local',
+      '--dry-run',
+    ]);
+    expect(planned.code, planned.all).toBe(0);
+    expect(planned.out).toMatch(/1 wave\(s\), 1 recipient\(s\)/);
     // check and build read the same readers.
     const checked = await runMain(project.dir, ['check', 'issues/2026-W48']);
     expect(checked.all).toMatch(/1 subscriber\(s\)/);
