@@ -28,5 +28,12 @@ export { loadPool, POOL_PREFIX, type Pool, type PoolEntry, poolRef } from './poo
 export { planNewIssue, writeNewIssue } from './pool/new-issue.js';
 export { selectFromPool } from './pool/select.js';
 export { createTaxonomy, loadTaxonomy, parseTaxonomy, type RoleTaxonomy } from './roles/taxonomy.js';
+export {
+  openSubscriberStore,
+  type Reader,
+  type ReaderStatus,
+  type SubscriberStore,
+  sqliteSubscriberStore,
+} from './store/index.js';
 export { personalLinks } from './unsubscribe/links.js';
 export { signToken, verifyToken } from './unsubscribe/token.js';

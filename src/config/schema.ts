@@ -85,6 +85,32 @@ export const ConfigSchema = z.object({
       greetingTimeoutMs: 30_000,
       socketTimeoutMs: 60_000,
     }),
+  /** Signup, confirmation and preferences pages served by `rolecast serve` (see src/serve/readers). */
+  readers: z
+    .object({
+      /** How long a confirmation link stays valid. */
+      confirmHours: z.number().positive().max(720).default(48),
+      /** Signups never confirmed are deleted after this long. */
+      purgePendingHours: z.number().positive().max(8760).default(168),
+      /** Send a welcome message once a reader confirms. */
+      welcome: z.boolean().default(false),
+      /** Version of the signup form's consent wording, recorded with each signup. */
+      consentWording: z.string().trim().min(1).max(100).default('v1'),
+      /** Per-process limits on POST /subscribe: requests per IP and confirmation mails per address, per hour. */
+      perIpPerHour: z.number().int().positive().default(20),
+      perAddressPerHour: z.number().int().positive().default(3),
+      /** Take the client address from X-Forwarded-For (only behind a reverse proxy that sets it). */
+      trustProxy: z.boolean().default(false),
+    })
+    .default({
+      confirmHours: 48,
+      purgePendingHours: 168,
+      welcome: false,
+      consentWording: 'v1',
+      perIpPerHour: 20,
+      perAddressPerHour: 3,
+      trustProxy: false,
+    }),
   /** Size gate for one message as encoded for sending. Gmail clips above ~102 KB. */
   sizeLimitKb: z.number().positive().default(100),
   sizeWarnKb: z.number().positive().default(80),

@@ -1,9 +1,11 @@
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
+import { overlayReaderChanges, readStoredReaders, storeAudience } from '../store/index.js';
 import { type LoadedIssue, loadIssue } from './issue.js';
 import { loadSubscribers } from './subscribers.js';
 import { unlistedSummaryFiles } from './unlisted.js';
@@ -15,6 +17,16 @@ export interface Project {
   subscribers: Subscriber[] | undefined;
   /** Warnings (and, from `inspectProject`, errors) found while loading. */
   problems: Problem[];
+  /** Where the readers came from, and what the subscriber store changed in a subscribers file. */
+  readers?: ReaderSource | undefined;
+}
+
+export interface ReaderSource {
+  source: 'file' | 'store';
+  /** File entries whose reader's own later changes in the store won. */
+  overrides: number;
+  /** Readers left out because they paused. */
+  paused: number;
 }
 
 export interface ProjectOptions {
@@ -22,6 +34,9 @@ export interface ProjectOptions {
   subscribersFile?: string | undefined;
   configFile?: string | undefined;
   cwd?: string;
+  /** The state file holding the subscriber store (`--state`); `state.db` in stateDir by default. */
+  stateFile?: string | undefined;
+  now?: Date | undefined;
 }
 
 /** Loads config, taxonomy, issue and subscribers, collecting every problem instead of stopping at the first. */
@@ -42,10 +57,29 @@ export async function inspectProject(
   const loaded = await loadIssue(resolve(cwd, options.issueDir), taxonomy, { poolDir: config.poolDir });
   problems.push(...loaded.problems);
   let subscribers: Subscriber[] | undefined;
+  let readers: ReaderSource | undefined;
+  const stateFile = options.stateFile ? resolve(cwd, options.stateFile) : join(config.stateDirAbs, 'state.db');
+  const now = options.now ?? new Date();
   if (options.subscribersFile) {
-    const result = await loadSubscribers(resolve(cwd, options.subscribersFile), taxonomy);
+    const file = resolve(cwd, options.subscribersFile);
+    const result = await loadSubscribers(file, taxonomy);
     problems.push(...result.problems);
     subscribers = result.subscribers;
+    const stored = await readersBesideFile(stateFile);
+    if (stored?.length) {
+      const byEmail = new Map(stored.map((reader) => [reader.email, reader]));
+      const overlaid = overlayReaderChanges(subscribers, byEmail, modifiedAt(file), now);
+      subscribers = overlaid.subscribers;
+      readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused };
+    }
+  } else {
+    // No file given: the readers who signed up (or were imported) into the store, when there are any.
+    const stored = await readStoredReaders(stateFile);
+    if (stored?.length) {
+      const audience = storeAudience(stored, now);
+      subscribers = audience.subscribers;
+      readers = { source: 'store', overrides: 0, paused: audience.paused };
+    }
   }
   if (!loaded.issue) return { project: undefined, problems };
   const issue = loaded.issue;
@@ -60,6 +94,7 @@ export async function inspectProject(
       issue: { ...issue, manifest: { ...issue.manifest, roleOrder } },
       subscribers,
       problems,
+      readers,
     },
     problems,
   };
@@ -75,4 +110,24 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     });
   }
   return project;
+}
+
+function modifiedAt(file: string): Date {
+  try {
+    return statSync(file).mtime;
+  } catch {
+    return new Date(0);
+  }
+}
+
+/**
+ * The store's readers for overlaying a file. A state file that cannot be read is left to the
+ * command that uses it (a send refuses a damaged one with its own message); the file is read as is.
+ */
+async function readersBesideFile(stateFile: string) {
+  try {
+    return await readStoredReaders(stateFile);
+  } catch {
+    return undefined;
+  }
 }

@@ -15,6 +15,10 @@ const TaxonomyFileSchema = z.object({
         name: roleName,
         aliases: z.array(roleName).max(LIMITS.aliasesPerRole).default([]),
         heading: z.string().trim().max(LIMITS.titleLength).optional(),
+        /** Shown beside the role on the signup and preferences pages. */
+        description: z.string().trim().max(LIMITS.titleLength).optional(),
+        /** The heading the signup and preferences pages list the role under. */
+        group: z.string().trim().max(LIMITS.roleLength).optional(),
       }),
     )
     .max(LIMITS.taxonomyRoles),
@@ -24,6 +28,8 @@ export interface CanonicalRole {
   name: string;
   aliases: string[];
   heading?: string | undefined;
+  description?: string | undefined;
+  group?: string | undefined;
 }
 
 export interface RoleTaxonomy {

@@ -50,6 +50,7 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
     subscribersFile: send.subscribersFile,
     configFile: send.configFile,
     cwd: send.cwd,
+    stateFile: send.stateFile,
   });
   // Once for the whole schedule; the waves are told not to repeat them.
   for (const problem of project.problems) send.log?.(formatProblem(problem));

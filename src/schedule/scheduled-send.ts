@@ -58,9 +58,13 @@ export async function scheduledSend(
   const { project, stdout } = options;
   const subscribers = project.subscribers;
   if (!subscribers) {
-    throw new RolecastError('E_USAGE', 'a scheduled send needs a subscribers file', {
-      hint: 'pass --subscribers FILE',
-    });
+    throw new RolecastError(
+      'E_USAGE',
+      'a scheduled send needs subscribers: no --subscribers FILE and no readers in the subscriber store',
+      {
+        hint: 'pass --subscribers FILE, or add readers with `rolecast subscribers import FILE`',
+      },
+    );
   }
   const config = project.config;
   const isSuppressed = suppressionChecker(deps.db);

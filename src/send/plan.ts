@@ -78,7 +78,7 @@ export function planRecipients(
 
 export function planDelivery(project: Project, subscribers: readonly Subscriber[], options: PlanOptions): DeliveryPlan {
   const audience = planRecipients(project, subscribers, options);
-  const report = createReport(project.issue.id, options.mode, options.destination);
+  const report = createReport(project.issue.id, options.mode, options.destination, project.readers);
   for (const variant of audience.variants) report.variant(variant.id, variant.roles, variant.summaryIds.length);
   for (const { subscriber, reason } of audience.skipped) {
     const kind = reason === 'no-content' ? 'noContent' : reason;

@@ -56,6 +56,16 @@ export interface SendReport {
   segments: ({ segment: string } & Tally)[];
   variants: ({ variantId: string; roles: string[]; summaries: number } & Tally)[];
   failures: FailureLine[];
+  /** Where the readers came from: the subscriber store, or a file with readers' own changes from the store. */
+  readers?: ReportReaders | undefined;
+}
+
+export interface ReportReaders {
+  source: 'file' | 'store';
+  /** File entries whose reader's own later changes in the store won. */
+  overrides: number;
+  /** Readers who paused, left out of this send. */
+  paused: number;
 }
 
 export interface Halted {
@@ -110,7 +120,12 @@ export interface ReportBuilder {
   readonly total: Readonly<Tally>;
 }
 
-export function createReport(issueId: string, mode: SendMode, destination: string | undefined): ReportBuilder {
+export function createReport(
+  issueId: string,
+  mode: SendMode,
+  destination: string | undefined,
+  readers?: ReportReaders | undefined,
+): ReportBuilder {
   const total = emptyTally();
   const segments = new Map<string, Tally>();
   const variants = new Map<string, { roles: string[]; summaries: number; tally: Tally }>();
@@ -174,6 +189,7 @@ export function createReport(issueId: string, mode: SendMode, destination: strin
           ...v.tally,
         })),
         failures,
+        ...(readers ? { readers } : {}),
       };
     },
   };
@@ -242,6 +258,7 @@ export function formatReport(report: SendReport): string {
       `aborted: the server refuses this sender or account, not single readers (${printable(report.aborted)}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
     );
   if (report.halted) lines.push(...haltedLines(report));
+  if (report.readers) lines.push(readersLine(report.readers));
   if (report.mode === 'dry-run')
     lines.push(
       `would send ${report.total.planned} message(s) in ${report.variants.length} variant(s); nothing sent, no state written`,
@@ -249,6 +266,12 @@ export function formatReport(report: SendReport): string {
   if (report.mode !== 'dry-run' && report.ratePerSecond > 0)
     lines.push(`${report.total.sent} sent in ${(report.elapsedMs / 1000).toFixed(1)} s (${report.ratePerSecond}/s)`);
   return lines.join('\n').trimEnd();
+}
+
+function readersLine(readers: ReportReaders): string {
+  const paused = `${readers.paused} paused reader(s) left out`;
+  if (readers.source === 'store') return `readers: from the subscriber store; ${paused}`;
+  return `readers: ${readers.overrides} reader(s) changed their own settings in the store since the subscribers file was written, and those changes won; ${paused}`;
 }
 
 /** The stop on a failed local write, and every message that went out without its ledger row. */

@@ -39,7 +39,8 @@ export { buildFor, type Compile } from './compose.js';
 
 export interface SendOptions {
   issueDir: string;
-  subscribersFile: string;
+  /** Without it, the readers in the subscriber store (see src/store). */
+  subscribersFile?: string | undefined;
   configFile?: string | undefined;
   cwd: string;
   /** The process environment (SMTP_URL, ROLECAST_SECRET, DKIM); read only through readEnvironment. */
@@ -91,10 +92,14 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     subscribersFile: options.subscribersFile,
     configFile: options.configFile,
     cwd: options.cwd,
+    stateFile: options.stateFile,
+    now: now(),
   });
   const subscribers = project.subscribers;
   if (!subscribers)
-    throw new RolecastError('E_USAGE', 'a subscribers file is required', { hint: 'pass --subscribers FILE' });
+    throw new RolecastError('E_USAGE', 'no subscribers: no --subscribers FILE and no readers in the subscriber store', {
+      hint: 'pass --subscribers FILE, or add readers with `rolecast subscribers import FILE` or the signup form of `rolecast serve`',
+    });
   const env = readEnvironment(options.env);
   const { config, issue } = project;
   const segments = normaliseSegments(project.taxonomy, options.segments ?? []);

@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
+import { hashedAddress } from '../store/hash.js';
+import { migrateSubscriberStore } from '../store/sqlite.js';
 import { assertStateFileKind, markStateDb, type StateCheck, stateFileError, verifyStateDb } from './state-file.js';
 
 /**
@@ -109,6 +111,7 @@ export function openStateDb(
     addMissingColumns(db);
     markStateDb(db);
     migrateAddressKeys(db);
+    migrateSubscriberStore(db);
     if (options.growthLimitPages !== undefined) {
       const pages = db.pragma('page_count', { simple: true }) as number;
       db.pragma(`max_page_count = ${pages + options.growthLimitPages}`);
@@ -237,8 +240,13 @@ export function addSuppression(
   );
 }
 
+/** Matches the address, or the hashed entry an erased address (`rolecast subscribers forget`) left. */
 export function isSuppressed(db: StateDb, email: string): boolean {
-  return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(canonicalAddress(email)) !== undefined;
+  return (
+    db
+      .prepare('SELECT 1 FROM suppressions WHERE email IN (?, ?)')
+      .get(canonicalAddress(email), hashedAddress(email)) !== undefined
+  );
 }
 
 /**
@@ -251,7 +259,8 @@ export function suppressionChecker(db: StateDb | undefined): (email: string) => 
   if (rows.length === 0) return () => false;
   // Canonicalised again: a read-only state file written before the key migration may hold old keys.
   const set = new Set(rows.map(canonicalAddress));
-  return (email) => set.has(canonicalAddress(email));
+  const anyHashed = rows.some((row) => row.startsWith('sha256:'));
+  return (email) => set.has(canonicalAddress(email)) || (anyHashed && set.has(hashedAddress(email)));
 }
 
 /**

@@ -178,7 +178,7 @@ describe('sending over SMTP', () => {
 
   it('refuses a second send of the same issue while one is running', async () => {
     fixture = await sendFixture(6);
-    server = await startSmtpServer({ faults: { dataDelayMs: 100 } });
+    server = await startSmtpServer({ faults: { dataDelayMs: 400 } });
     const first = send(fixture, server.url());
     // Once a recipient reached the server, the first run holds the lock and is mid-send.
     while (server.counts.rcpt === 0) await new Promise((r) => setTimeout(r, 10));

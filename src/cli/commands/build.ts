@@ -22,6 +22,7 @@ export const buildCommand: Command = {
       subscribersFile: stringOption(args, 'subscribers'),
       configFile: stringOption(args, 'config'),
       cwd: ctx.cwd,
+      stateFile: stringOption(args, 'state'),
     });
     // Load warnings (unknown roles and the like) change who gets what: shown first, on stderr.
     for (const problem of project.problems) print(ctx.stderr, formatProblem(problem));

@@ -10,6 +10,7 @@ import { schemaCommand } from './schema.js';
 import { sendCommand } from './send.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
+import { subscribersCommand } from './subscribers.js';
 import { suppressCommand } from './suppress.js';
 
 /** Every command, in the order `rolecast --help` lists them. */
@@ -25,5 +26,6 @@ export const COMMANDS: Command[] = [
   previewCommand,
   serveCommand,
   suppressCommand,
+  subscribersCommand,
   archiveCommand,
 ];

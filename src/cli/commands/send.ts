@@ -10,7 +10,7 @@ export const sendCommand: Command = {
   name: 'send',
   summary: 'Send an issue: one message per subscriber, only their sections (outbox folder without SMTP_URL)',
   usage:
-    'rolecast send ISSUE_DIR --subscribers FILE [--segment ROLE]… [--dry-run] [--outbox DIR] [--test EMAIL [--as SUBSCRIBER]] [--concurrency N] [--rate N/s] [--state FILE] [--resend] [--retry-failed] [--break-lock] [--strict] [--json] [--at TIME [--local] [--send-missed]] [--config FILE]',
+    'rolecast send ISSUE_DIR [--subscribers FILE] [--segment ROLE]… [--dry-run] [--outbox DIR] [--test EMAIL [--as SUBSCRIBER]] [--concurrency N] [--rate N/s] [--state FILE] [--resend] [--retry-failed] [--break-lock] [--strict] [--json] [--at TIME [--local] [--send-missed]] [--config FILE]',
   options: {
     ...CONFIG_OPTION,
     subscribers: { type: 'string' },
@@ -33,9 +33,8 @@ export const sendCommand: Command = {
   },
   async run(args, ctx) {
     const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
+    // Without a file, the readers in the subscriber store (`rolecast subscribers`).
     const subscribersFile = stringOption(args, 'subscribers');
-    if (!subscribersFile)
-      throw new RolecastError('E_USAGE', 'missing --subscribers FILE', { hint: `usage: ${this.usage}` });
     const testTo = stringOption(args, 'test');
     const as = stringOption(args, 'as');
     if (as && !testTo) throw new RolecastError('E_USAGE', '--as needs --test EMAIL', { hint: `usage: ${this.usage}` });

@@ -1,19 +1,35 @@
 import { assertStrongSecret, readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
+import { loadTaxonomy } from '../../roles/taxonomy.js';
 import { openStateDb, stateFilePath } from '../../send/store.js';
 import { DEFAULT_PORT, startUnsubscribeServer, stateSuppressionList } from '../../serve/index.js';
+import { printableForm, readerMailTransport } from '../../serve/readers/setup.js';
+import { readerRoutes } from '../../serve/routes/index.js';
+import { sqliteSubscriberStore } from '../../store/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
-import { portOption, stringOption } from '../_shared.js';
+import { flag, portOption, stringOption } from '../_shared.js';
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'Serve the one-click unsubscribe endpoint (RFC 8058) that messages link to',
-  usage: `rolecast serve [--port N (default ${DEFAULT_PORT})] [--host H (default 127.0.0.1)] [--state FILE] [--config FILE]`,
-  options: { ...CONFIG_OPTION, port: { type: 'string' }, host: { type: 'string' }, state: { type: 'string' } },
+  summary: 'Serve one-click unsubscribe (RFC 8058), signup with double opt-in and the preferences page',
+  usage: `rolecast serve [--port N (default ${DEFAULT_PORT})] [--host H (default 127.0.0.1)] [--state FILE] [--config FILE] | serve --print-form`,
+  options: {
+    ...CONFIG_OPTION,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    state: { type: 'string' },
+    'print-form': { type: 'boolean' },
+  },
   async run(args, ctx) {
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
-    const { secret } = readEnvironment(ctx.env);
+    const taxonomy = await loadTaxonomy(config.rolesFile);
+    if (flag(args, 'print-form')) {
+      ctx.stdout.write(printableForm(config, taxonomy));
+      return 0;
+    }
+    const env = readEnvironment(ctx.env);
+    const { secret } = env;
     if (!secret) {
       throw new RolecastError('E_USAGE', 'ROLECAST_SECRET is not set', {
         hint: 'set ROLECAST_SECRET to the same signing key `rolecast send` uses, so the links in sent messages verify',
@@ -27,16 +43,35 @@ export const serveCommand: Command = {
       );
     }
     const db = openStateDb(stateFilePath(config, ctx.cwd, stringOption(args, 'state')));
+    const { transport, mailer } = await readerMailTransport(config, env, ctx.cwd).catch((error: unknown) => {
+      db.close();
+      throw error;
+    });
+    const suppressions = stateSuppressionList(db);
+    let origin = '';
+    const readers = readerRoutes({
+      config,
+      taxonomy,
+      store: sqliteSubscriberStore(db),
+      suppressions,
+      secret,
+      mailer,
+      log: (line) => print(ctx.stderr, line),
+      origin: () => origin,
+    });
     try {
       const server = await startUnsubscribeServer({
         config,
         secret,
-        suppressions: stateSuppressionList(db),
+        suppressions,
+        routes: readers.routes,
         port: portOption(args) ?? DEFAULT_PORT,
         host: stringOption(args, 'host') ?? '127.0.0.1',
         log: (line) => print(ctx.stderr, line),
       });
+      origin = new URL(server.url).origin;
       print(ctx.stdout, `unsubscribe endpoint listening on ${server.url}`);
+      print(ctx.stdout, `signup form: ${origin}${readers.paths.subscribe} (mail goes to ${transport.destination})`);
       if (config.urls.unsubscribe) print(ctx.stdout, `public address (from the config): ${config.urls.unsubscribe}`);
       print(ctx.stdout, `health check: ${server.url.replace(server.path, '')}/healthz — press Ctrl+C to stop`);
       await untilAborted(ctx.signal);
@@ -44,6 +79,8 @@ export const serveCommand: Command = {
       print(ctx.stdout, 'stopped');
       return 0;
     } finally {
+      readers.close();
+      await transport.close();
       db.close();
     }
   },

@@ -1,0 +1,190 @@
+import { resolve } from 'node:path';
+import { canonicalAddress } from '../../address.js';
+import { loadConfig } from '../../config/load.js';
+import { RolecastError, throwIfErrors } from '../../errors.js';
+import { displayPath } from '../../load/_display.js';
+import { loadSubscribers } from '../../load/subscribers.js';
+import { SubscriberSchema } from '../../model/subscriber.js';
+import { printable } from '../../printable.js';
+import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
+import { stateUseError } from '../../send/state-file.js';
+import { isSuppressed, stateFilePath } from '../../send/store.js';
+import {
+  exportReaders,
+  importReaders,
+  openSubscriberStore,
+  READER_STATUSES,
+  type Reader,
+  type ReaderStatus,
+} from '../../store/index.js';
+import { CONFIG_OPTION, type Command, print } from '../_command.js';
+import { flag, printProblems, requirePositional, stringOption } from '../_shared.js';
+import { subscribersCsv } from './_subscribers-csv.js';
+
+const USAGE = `rolecast subscribers import FILE [--update] | export [--format csv|json] | list [--role R] [--status S] [--json]
+       | add EMAIL --roles R1,R2 [--name N] [--timezone Z] [--locale L] | remove EMAIL | forget EMAIL   [--state FILE] [--config FILE]`;
+const ACTIONS = ['import', 'export', 'list', 'add', 'remove', 'forget'];
+
+export const subscribersCommand: Command = {
+  name: 'subscribers',
+  summary: 'Manage the subscriber store: import, export, list, add, remove, forget (erasure)',
+  usage: USAGE,
+  options: {
+    ...CONFIG_OPTION,
+    state: { type: 'string' },
+    update: { type: 'boolean' },
+    format: { type: 'string' },
+    role: { type: 'string' },
+    status: { type: 'string' },
+    json: { type: 'boolean' },
+    roles: { type: 'string' },
+    name: { type: 'string' },
+    timezone: { type: 'string' },
+    locale: { type: 'string' },
+  },
+  async run(args, ctx) {
+    const action = requirePositional(args, 0, `an action (${ACTIONS.join(', ')})`, USAGE);
+    if (!ACTIONS.includes(action))
+      throw new RolecastError('E_USAGE', `unknown action "${printable(action)}"`, { hint: `usage: ${USAGE}` });
+    const format = stringOption(args, 'format') ?? 'json';
+    if (format !== 'json' && format !== 'csv')
+      throw new RolecastError('E_USAGE', `--format must be csv or json, got "${printable(format)}"`);
+    const status = stringOption(args, 'status');
+    if (status !== undefined && !(READER_STATUSES as readonly string[]).includes(status))
+      throw new RolecastError('E_USAGE', `--status must be one of ${READER_STATUSES.join(', ')}`);
+    const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
+    const taxonomy = await loadTaxonomy(config.rolesFile);
+    const stateFile = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
+    const opened = openSubscriberStore(stateFile);
+    const { store, db } = opened;
+    const now = new Date();
+    try {
+      if (action === 'import') {
+        const file = resolve(ctx.cwd, requirePositional(args, 1, 'FILE', USAGE));
+        const { subscribers, problems } = await loadSubscribers(file, taxonomy);
+        throwIfErrors(problems, `nothing imported from ${displayPath(file)}`);
+        printProblems(ctx.stderr, problems);
+        const counts = await importReaders(store, subscribers, {
+          update: flag(args, 'update'),
+          isSuppressed: (email) => isSuppressed(db, email),
+          now,
+          source: displayPath(file),
+        });
+        print(
+          ctx.stdout,
+          `imported ${counts.added} new reader(s); ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.existing} already stored (left as they are without --update); ${counts.keptOut} kept unsubscribed`,
+        );
+        return 0;
+      }
+      if (action === 'export') {
+        const entries = await exportReaders(store);
+        if (format === 'csv') ctx.stdout.write(subscribersCsv(entries));
+        else print(ctx.stdout, JSON.stringify({ subscribers: entries }, null, 2));
+        return 0;
+      }
+      if (action === 'list') {
+        const role = stringOption(args, 'role');
+        const readers = await store.list({
+          role: role === undefined ? undefined : knownRole(taxonomy, role),
+          status: status as ReaderStatus | undefined,
+        });
+        if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(readers.map(publicFields), null, 2));
+        else {
+          for (const r of readers) print(ctx.stdout, listLine(r));
+          print(ctx.stderr, `${readers.length} reader(s)`);
+        }
+        return 0;
+      }
+      const email = canonicalAddress(requirePositional(args, 1, 'EMAIL', USAGE));
+      if (action === 'add') return await add(email);
+      if (action === 'remove') {
+        const removed = await store.remove(email);
+        print(ctx.stdout, removed ? `removed ${printable(email)} from the store` : `${printable(email)} is not stored`);
+        return removed ? 0 : 2;
+      }
+      const had = await store.forget(email, now);
+      print(
+        ctx.stdout,
+        `forgot ${had ? 'the reader' : 'the address'}: its personal data is deleted; only a hashed suppression is kept, so it is never mailed again`,
+      );
+      return 0;
+    } catch (error) {
+      throw stateUseError(stateFile, error);
+    } finally {
+      opened.close();
+    }
+
+    async function add(email: string): Promise<number> {
+      const rolesText = stringOption(args, 'roles');
+      if (!rolesText) throw new RolecastError('E_USAGE', 'add needs --roles R1,R2', { hint: `usage: ${USAGE}` });
+      const parsed = SubscriberSchema.safeParse({
+        email,
+        roles: rolesText
+          .split(/[|;,]/)
+          .map((r) => r.trim())
+          .filter(Boolean)
+          .map((r) => knownRole(taxonomy, r)),
+        name: stringOption(args, 'name'),
+        timezone: stringOption(args, 'timezone'),
+        locale: stringOption(args, 'locale'),
+      });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new RolecastError('E_USAGE', `${issue?.path.join('.') || 'reader'}: ${issue?.message ?? 'is invalid'}`);
+      }
+      if (await store.get(email))
+        throw new RolecastError('E_USAGE', `${printable(email)} is already stored`, {
+          hint: 'change it with `rolecast subscribers import FILE --update`, or the reader changes it on the preferences page',
+        });
+      const at = now.toISOString();
+      const reader = parsed.data;
+      const suppressed = isSuppressed(db, email);
+      await store.insert({
+        email,
+        name: reader.name ?? null,
+        firstName: null,
+        roles: reader.roles,
+        timezone: reader.timezone ?? null,
+        locale: reader.locale ?? null,
+        status: suppressed ? 'unsubscribed' : 'active',
+        pausedUntil: null,
+        createdAt: at,
+        confirmedAt: null,
+        readerChangedAt: null,
+        consent: { at, method: 'cli', wording: null },
+        pendingEmail: null,
+        confirmNonce: null,
+      });
+      await store.audit({ email, at, page: 'cli', change: `added with roles ${reader.roles.join(', ') || '(none)'}` });
+      print(
+        ctx.stdout,
+        suppressed
+          ? `added ${printable(email)}, but it is on the suppression list and is not mailed`
+          : `added ${printable(email)}`,
+      );
+      return 0;
+    }
+  },
+};
+
+function knownRole(taxonomy: RoleTaxonomy, role: string): string {
+  const canonical = taxonomy.lookup(role);
+  if (canonical) return canonical;
+  const closest = taxonomy.closest(role);
+  throw new RolecastError('E_USAGE', `"${printable(role)}" is not a known role`, {
+    hint: closest ? `did you mean ${closest}?` : 'use a role name or alias from the role taxonomy (roles.yaml)',
+  });
+}
+
+/** What `list --json` shows: no internal tokens. */
+function publicFields(reader: Reader) {
+  const { confirmNonce: _nonce, ...rest } = reader;
+  return rest;
+}
+
+function listLine(r: Reader): string {
+  const status = r.status === 'paused' && r.pausedUntil ? `paused until ${r.pausedUntil.slice(0, 10)}` : r.status;
+  return [r.email, status, r.roles.join(', ') || '-', r.name ?? '-', r.timezone ?? '-', r.locale ?? '-']
+    .map(printable)
+    .join('\t');
+}

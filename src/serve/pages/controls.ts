@@ -1,0 +1,67 @@
+import { escapeHtml } from '../../escape.js';
+import type { Translate } from '../../i18n/index.js';
+import type { RoleTaxonomy } from '../../roles/taxonomy.js';
+
+/** Form controls the signup and preferences pages share. */
+
+/** Role checkboxes in one fieldset per group of the taxonomy, each with its description. */
+export function roleFieldsets(taxonomy: RoleTaxonomy, chosen: ReadonlySet<string>, t: Translate): string {
+  const groups = new Map<string, RoleTaxonomy['roles']>();
+  for (const role of taxonomy.roles) {
+    const group = role.group ?? t('pages.roles.other');
+    groups.set(group, [...(groups.get(group) ?? []), role]);
+  }
+  let index = 0;
+  const sets = [...groups].map(([group, roles]) => {
+    const items = roles.map((role) => {
+      const id = `role-${index++}`;
+      const described = role.description ? ` aria-describedby="${id}-d"` : '';
+      const description = role.description ? `<p class="hint" id="${id}-d">${escapeHtml(role.description)}</p>` : '';
+      return `<div class="choice"><input type="checkbox" name="roles" id="${id}" value="${escapeHtml(role.name)}"${chosen.has(role.name) ? ' checked' : ''}${described}><div><label for="${id}">${escapeHtml(role.name)}</label>${description}</div></div>`;
+    });
+    return `<fieldset><legend>${escapeHtml(group)}</legend>\n${items.join('\n')}\n</fieldset>`;
+  });
+  return sets.join('\n');
+}
+
+let zones: string[] | undefined;
+
+function timeZones(): string[] {
+  zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+  return zones;
+}
+
+export function isTimeZone(value: string): boolean {
+  return timeZones().includes(value);
+}
+
+export function timezoneSelect(label: string, selected: string, autoFill: boolean): string {
+  const options = timeZones()
+    .map((z) => `<option${z === selected ? ' selected' : ''}>${escapeHtml(z)}</option>`)
+    .join('');
+  return `<label for="timezone">${escapeHtml(label)}</label>
+<select id="timezone" name="timezone"${autoFill ? ' data-autozone' : ''}>${options}</select>`;
+}
+
+/** The languages the pages and emails are written in, named in their own language. */
+export const LOCALES: { tag: string; name: string }[] = [
+  { tag: 'en', name: 'English' },
+  { tag: 'de', name: 'Deutsch' },
+];
+
+export function localeSelect(label: string, selected: string): string {
+  const primary = selected.split('-')[0]?.toLowerCase();
+  const options = LOCALES.map(
+    (l) => `<option value="${l.tag}"${l.tag === primary ? ' selected' : ''}>${escapeHtml(l.name)}</option>`,
+  ).join('');
+  return `<label for="locale">${escapeHtml(label)}</label>
+<select id="locale" name="locale">${options}</select>`;
+}
+
+export function isLocale(value: string): boolean {
+  return LOCALES.some((l) => l.tag === value);
+}
+
+export function hidden(name: string, value: string): string {
+  return `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`;
+}

@@ -1,0 +1,82 @@
+import { escapeHtml } from '../../escape.js';
+import type { RoleTaxonomy } from '../../roles/taxonomy.js';
+import { hidden, localeSelect, roleFieldsets, timezoneSelect } from './controls.js';
+import { layout, type PageContext } from './layout.js';
+
+/** The preferences page: one form per kind of change, each carrying the page's CSRF token. */
+
+export type PreferencesNotice = 'saved' | 'paused' | 'resumed' | 'unsubscribed' | 'address';
+
+export interface PreferencesView {
+  email: string;
+  name: string;
+  firstName: string;
+  roles: ReadonlySet<string>;
+  timezone: string;
+  locale: string;
+  /** ISO date the pause ends, when paused. */
+  pausedUntil: string | undefined;
+  unsubscribed: boolean;
+  /** The page's own URL (with its token): every form posts back to it. */
+  action: string;
+  csrf: string;
+  notice: PreferencesNotice | undefined;
+  taxonomy: RoleTaxonomy;
+}
+
+export function preferencesPage(ctx: PageContext, view: PreferencesView): string {
+  const { t } = ctx;
+  const brand = ctx.brand.name;
+  const notice = view.notice
+    ? `<p class="notice" role="status">${escapeHtml(t(`pages.preferences.done.${view.notice}`))}</p>`
+    : '';
+  if (view.unsubscribed) {
+    return layout(
+      ctx,
+      t('pages.preferences.title'),
+      `${notice}<p>${escapeHtml(t('pages.preferences.unsubscribed', { brand }))}</p>`,
+    );
+  }
+  const form = (action: string, inner: string) =>
+    `<form method="post" action="${escapeHtml(view.action)}">
+${hidden('csrf', view.csrf)}${hidden('action', action)}
+${inner}
+</form>`;
+  const weeks = [1, 2, 3, 4, 5, 6, 7, 8]
+    .map((w) => `<option value="${w}">${escapeHtml(t('pages.preferences.pause.option', { weeks: w }))}</option>`)
+    .join('');
+  const pause = view.pausedUntil
+    ? `<p>${escapeHtml(t('pages.preferences.paused', { date: view.pausedUntil.slice(0, 10) }))}</p>
+<button type="submit" name="do" value="resume" class="secondary">${escapeHtml(t('pages.preferences.resume'))}</button>`
+    : `<label for="weeks">${escapeHtml(t('pages.preferences.pause.weeks'))}</label>
+<select id="weeks" name="weeks">${weeks}</select>
+<button type="submit" class="secondary">${escapeHtml(t('pages.preferences.pause.button'))}</button>`;
+  const body = `${notice}
+<p>${escapeHtml(t('pages.preferences.intro', { email: view.email }))}</p>
+${form(
+  'save',
+  `<label for="email">${escapeHtml(t('pages.preferences.email'))}</label>
+<input type="email" id="email" name="email" required autocomplete="email" value="${escapeHtml(view.email)}" aria-describedby="email-hint">
+<p class="hint" id="email-hint">${escapeHtml(t('pages.preferences.emailHint'))}</p>
+<label for="name">${escapeHtml(t('pages.subscribe.name'))}</label>
+<input type="text" id="name" name="name" autocomplete="name" maxlength="200" value="${escapeHtml(view.name)}">
+<label for="firstName">${escapeHtml(t('pages.preferences.firstName'))}</label>
+<input type="text" id="firstName" name="firstName" autocomplete="given-name" maxlength="200" value="${escapeHtml(view.firstName)}">
+<p class="hint">${escapeHtml(t('pages.subscribe.rolesHint'))}</p>
+${roleFieldsets(view.taxonomy, view.roles, t)}
+${timezoneSelect(t('pages.subscribe.timezone'), view.timezone, false)}
+${localeSelect(t('pages.subscribe.locale'), view.locale)}
+<button type="submit">${escapeHtml(t('pages.preferences.save'))}</button>`,
+)}
+<fieldset><legend>${escapeHtml(t('pages.preferences.pause.legend'))}</legend>
+${form(view.pausedUntil ? 'resume' : 'pause', pause)}
+</fieldset>
+<fieldset><legend>${escapeHtml(t('pages.preferences.unsubscribe.legend'))}</legend>
+${form(
+  'unsubscribe',
+  `<p>${escapeHtml(t('pages.preferences.unsubscribe.body', { brand }))}</p>
+<button type="submit" class="secondary">${escapeHtml(t('pages.preferences.unsubscribe.button'))}</button>`,
+)}
+</fieldset>`;
+  return layout(ctx, t('pages.preferences.title'), body);
+}

@@ -1,0 +1,67 @@
+import { escapeHtml } from '../../escape.js';
+import type { RoleTaxonomy } from '../../roles/taxonomy.js';
+import { maskEmail } from '../pages.js';
+import { localeSelect, roleFieldsets, timezoneSelect } from './controls.js';
+import { layout, type PageContext } from './layout.js';
+
+/** The signup form, as a page of its own and as a snippet to paste into another site. */
+
+export interface SignupFormOptions {
+  /** Where the form posts: `/subscribe` on this server, or its public URL in the snippet. */
+  action: string;
+  taxonomy: RoleTaxonomy;
+  timezone: string;
+  locale: string;
+  values?: { email?: string; name?: string; roles?: ReadonlySet<string> } | undefined;
+  error?: string | undefined;
+}
+
+export function signupForm(ctx: PageContext, options: SignupFormOptions): string {
+  const { t } = ctx;
+  const values = options.values ?? {};
+  const brand = ctx.brand.name;
+  const error = options.error ? `<p class="error" id="email-error" role="alert">${escapeHtml(options.error)}</p>` : '';
+  return `<form method="post" action="${escapeHtml(options.action)}" class="rolecast-signup">
+<label for="email">${escapeHtml(t('pages.subscribe.email'))}</label>
+<input type="email" id="email" name="email" required autocomplete="email" value="${escapeHtml(values.email ?? '')}"${options.error ? ' aria-invalid="true" aria-describedby="email-error"' : ''}>
+${error}
+<label for="name">${escapeHtml(t('pages.subscribe.name'))}</label>
+<input type="text" id="name" name="name" autocomplete="name" maxlength="200" value="${escapeHtml(values.name ?? '')}">
+<p class="hint">${escapeHtml(t('pages.subscribe.rolesHint'))}</p>
+${roleFieldsets(options.taxonomy, values.roles ?? new Set(), t)}
+${timezoneSelect(t('pages.subscribe.timezone'), options.timezone, true)}
+${localeSelect(t('pages.subscribe.locale'), options.locale)}
+<div class="hp" aria-hidden="true"><label for="website">${escapeHtml(t('pages.subscribe.honeypot'))}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
+<p class="hint">${escapeHtml(t('pages.subscribe.consent', { brand }))}</p>
+<button type="submit">${escapeHtml(t('pages.subscribe.submit'))}</button>
+</form>`;
+}
+
+export function subscribePage(ctx: PageContext, options: SignupFormOptions): string {
+  const intro = `<p>${escapeHtml(ctx.t('pages.subscribe.intro'))}</p>`;
+  return layout(
+    ctx,
+    ctx.t('pages.subscribe.title', { brand: ctx.brand.name }),
+    `${intro}\n${signupForm(ctx, options)}`,
+    {
+      script: true,
+    },
+  );
+}
+
+/** The one answer to every signup, whether or not the address is known. */
+export function checkInboxPage(ctx: PageContext, email: string): string {
+  return layout(
+    ctx,
+    ctx.t('pages.subscribe.checkInbox.title'),
+    `<p role="status">${escapeHtml(ctx.t('pages.subscribe.checkInbox.body', { email: maskEmail(email), brand: ctx.brand.name }))}</p>`,
+  );
+}
+
+/** `rolecast serve --print-form`: the form with its labels, no script, posting to the public URL. */
+export function embedSnippet(ctx: PageContext, options: SignupFormOptions): string {
+  return `<!-- ${ctx.brand.name.replace(/--/g, '- -')} signup form: paste into any page; it posts to ${options.action.replace(/--/g, '- -')} -->
+<style>.rolecast-signup .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}.rolecast-signup label{display:block;margin-top:.75rem}</style>
+${signupForm(ctx, options)}
+`;
+}

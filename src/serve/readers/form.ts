@@ -1,0 +1,38 @@
+/**
+ * Form bodies as the reader pages accept them: `application/x-www-form-urlencoded` from a browser,
+ * or JSON from a script. Repeated fields (role checkboxes) become lists.
+ */
+export type FormFields = Map<string, string[]>;
+
+export function parseForm(contentType: string | undefined, body: Buffer): FormFields | undefined {
+  const type = (contentType ?? '').toLowerCase();
+  const text = body.toString('utf8');
+  const fields: FormFields = new Map();
+  if (type.startsWith('application/json')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    for (const [key, raw] of Object.entries(value)) {
+      const list = Array.isArray(raw) ? raw : [raw];
+      fields.set(key, list.filter((v) => typeof v === 'string' || typeof v === 'number').map(String));
+    }
+    return fields;
+  }
+  if (type === '' || type.startsWith('application/x-www-form-urlencoded')) {
+    for (const [key, value] of new URLSearchParams(text)) fields.set(key, [...(fields.get(key) ?? []), value]);
+    return fields;
+  }
+  return undefined;
+}
+
+export function field(fields: FormFields, name: string): string {
+  return (fields.get(name)?.[0] ?? '').trim();
+}
+
+export function isJson(contentType: string | undefined): boolean {
+  return (contentType ?? '').toLowerCase().startsWith('application/json');
+}

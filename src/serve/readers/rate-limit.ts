@@ -1,0 +1,29 @@
+/**
+ * Fixed-window counters kept in this process's memory: each `serve` process counts on its own and
+ * forgets on restart. Enough to stop a script hammering one endpoint; not a shared quota.
+ */
+export interface RateLimiter {
+  /** Counts one attempt for `key`; false once the window's allowance is used up. */
+  take(key: string): boolean;
+}
+
+const MAX_KEYS = 50_000;
+
+export function fixedWindowLimiter(limit: number, windowMs: number, now: () => number = Date.now): RateLimiter {
+  const windows = new Map<string, { count: number; resetAt: number }>();
+  return {
+    take(key) {
+      const at = now();
+      let entry = windows.get(key);
+      if (!entry || entry.resetAt <= at) {
+        // Expired entries go before a new one is added, so a flood of keys cannot grow memory without bound.
+        if (windows.size >= MAX_KEYS) for (const [k, w] of windows) if (w.resetAt <= at) windows.delete(k);
+        if (windows.size >= MAX_KEYS) windows.delete(windows.keys().next().value as string);
+        entry = { count: 0, resetAt: at + windowMs };
+        windows.set(key, entry);
+      }
+      entry.count++;
+      return entry.count <= limit;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { ResolvedConfig } from '../../config/schema.js';
+import { type Language, languageOf, translator } from '../../i18n/index.js';
+import type { RoleTaxonomy } from '../../roles/taxonomy.js';
+import type { SubscriberStore } from '../../store/index.js';
+import { signToken } from '../../unsubscribe/token.js';
+import type { PageContext } from '../pages/layout.js';
+import type { SuppressionList } from '../suppressions.js';
+import type { ReaderMailer } from './mail.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/** Everything the reader routes share, built once by `readerRoutes`. */
+export interface ReaderServices {
+  config: Pick<ResolvedConfig, 'brand' | 'listId' | 'urls' | 'readers' | 'timezone' | 'locale'>;
+  taxonomy: RoleTaxonomy;
+  store: SubscriberStore;
+  suppressions: SuppressionList;
+  secret: string;
+  mailer: ReaderMailer;
+  now: () => Date;
+  log: (line: string) => void;
+  maxBodyBytes: number;
+  limits: { perIp: RateLimiter; perAddress: RateLimiter };
+  paths: ReaderPaths;
+  /** The origin links in mails point at: the public one from the config, else this server's. */
+  publicOrigin: () => string;
+}
+
+export interface ReaderPaths {
+  subscribe: string;
+  confirm: string;
+  preferences: string;
+}
+
+export function pageContext(services: Pick<ReaderServices, 'config'>, language: Language): PageContext {
+  return { brand: services.config.brand, language, t: translator(language) };
+}
+
+/** The reader's language, else the browser's first choice, else the list's. */
+export function languageFor(services: ReaderServices, locale: string | undefined, acceptLanguage?: string): Language {
+  const fallback = languageOf(services.config.locale);
+  if (locale) return languageOf(locale, fallback);
+  const first = acceptLanguage?.split(',')[0]?.split(';')[0]?.trim();
+  return languageOf(first, fallback);
+}
+
+/** A reader's preferences link: the signed, long-lived token every message's footer carries. */
+export function preferencesUrl(services: ReaderServices, email: string): string {
+  const token = signToken({ email, listId: services.config.listId }, services.secret);
+  return `${services.publicOrigin()}${services.paths.preferences}?${new URLSearchParams({ token })}`;
+}
+
+/** A stored locale: the list's own tag when the language matches (en → en-GB), else the language. */
+export function storedLocale(services: ReaderServices, language: string): string {
+  return languageOf(services.config.locale) === language ? services.config.locale : language;
+}

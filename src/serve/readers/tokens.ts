@@ -1,0 +1,109 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { canonicalAddress } from '../../address.js';
+
+/**
+ * Signed tokens for the reader pages. Each is single-purpose (the purpose is inside the signed
+ * payload, and the key is derived per purpose), so a confirmation token cannot pass as a CSRF token
+ * or an unsubscribe token, and none of them as another. Confirmation tokens expire and carry a
+ * nonce the store keeps until they are used: a second use finds no matching nonce.
+ */
+
+export type ConfirmPurpose = 'signup' | 'address';
+
+export interface ConfirmClaims {
+  purpose: ConfirmPurpose;
+  listId: string;
+  /** The address being confirmed. */
+  email: string;
+  /** For an address change: the reader's current address. */
+  from: string | undefined;
+  nonce: string;
+  /** Seconds since the epoch after which the token is refused. */
+  expires: number;
+}
+
+const VERSION = 'r1';
+
+export function newNonce(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+export function signConfirmToken(claims: ConfirmClaims, secret: string): string {
+  const payload = encode([
+    VERSION,
+    claims.purpose,
+    claims.listId,
+    canonicalAddress(claims.email),
+    claims.from ? canonicalAddress(claims.from) : '',
+    claims.nonce,
+    claims.expires,
+  ]);
+  return `${payload}.${mac('confirm', payload, secret)}`;
+}
+
+export type ConfirmCheck = { ok: true; claims: ConfirmClaims } | { ok: false; reason: 'forged' | 'expired' };
+
+export function verifyConfirmToken(token: string, secret: string, listId: string, now: Date): ConfirmCheck {
+  const payload = verified('confirm', token, secret);
+  const fields = payload && decode(payload);
+  if (fields?.length !== 7 || fields[0] !== VERSION) return { ok: false, reason: 'forged' };
+  const [, purpose, list, email, from, nonce, expires] = fields;
+  if (
+    (purpose !== 'signup' && purpose !== 'address') ||
+    list !== listId ||
+    typeof email !== 'string' ||
+    typeof from !== 'string' ||
+    typeof nonce !== 'string' ||
+    typeof expires !== 'number'
+  )
+    return { ok: false, reason: 'forged' };
+  if (now.getTime() / 1000 > expires) return { ok: false, reason: 'expired' };
+  return { ok: true, claims: { purpose, listId: list, email, from: from || undefined, nonce, expires } };
+}
+
+/**
+ * The preferences page's CSRF token: bound to the address, and fresh for `maxAgeMs` after the page
+ * was shown. A write without it (a form posted from another site) is refused.
+ */
+export function signCsrf(email: string, secret: string, now: Date): string {
+  const payload = encode([VERSION, canonicalAddress(email), Math.floor(now.getTime() / 1000)]);
+  return `${payload}.${mac('csrf', payload, secret)}`;
+}
+
+export const CSRF_MAX_AGE_MS = 12 * 3600_000;
+
+export function verifyCsrf(token: string | undefined, email: string, secret: string, now: Date): boolean {
+  const payload = token ? verified('csrf', token, secret) : undefined;
+  const fields = payload && decode(payload);
+  if (!fields || fields[0] !== VERSION || fields[1] !== canonicalAddress(email) || typeof fields[2] !== 'number')
+    return false;
+  const age = now.getTime() - fields[2] * 1000;
+  return age >= -60_000 && age <= CSRF_MAX_AGE_MS;
+}
+
+function verified(purpose: string, token: string, secret: string): string | undefined {
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined) return undefined;
+  const expected = Buffer.from(mac(purpose, payload, secret));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? payload : undefined;
+}
+
+function encode(fields: unknown[]): string {
+  return Buffer.from(JSON.stringify(fields)).toString('base64url');
+}
+
+function decode(payload: string): unknown[] | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+    return Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** HMAC with a key derived for one purpose from the signing secret. */
+function mac(purpose: string, payload: string, secret: string): string {
+  const key = createHmac('sha256', secret).update(`rolecast reader pages: ${purpose}`).digest();
+  return createHmac('sha256', key).update(payload).digest('base64url');
+}

@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { READER_PAGE_CSP } from '../pages/layout.js';
+
+/** A route `serve` answers besides the unsubscribe endpoint; registered in server.ts. */
+export interface Route {
+  matches(pathname: string): boolean;
+  handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void>;
+}
+
+/** The unsubscribe page's headers: nothing cached, nothing framed, no token in a Referer. */
+const HEADERS: Record<string, string> = {
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': READER_PAGE_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
+
+export function respond(
+  response: ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/html; charset=utf-8',
+  extra: Record<string, string> = {},
+): void {
+  for (const [name, value] of Object.entries({ ...HEADERS, ...extra })) response.setHeader(name, value);
+  response.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  response.end(response.req.method === 'HEAD' ? undefined : body);
+}
+
+export function respondJson(response: ServerResponse, status: number, value: unknown): void {
+  respond(response, status, `${JSON.stringify(value)}\n`, 'application/json; charset=utf-8');
+}
+
+export function redirect(response: ServerResponse, location: string): void {
+  for (const [name, value] of Object.entries(HEADERS)) response.setHeader(name, value);
+  response.writeHead(303, { Location: location, 'Content-Length': 0 });
+  response.end();
+}
+
+export function methodNotAllowed(response: ServerResponse, allow: string): void {
+  respond(response, 405, 'method not allowed\n', 'text/plain; charset=utf-8', { Allow: allow });
+}
+
+/** The client's address: the socket's, or the first X-Forwarded-For hop when a trusted proxy sets it. */
+export function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = request.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string' && forwarded.trim()) return forwarded.split(',')[0]!.trim();
+  return request.socket.remoteAddress ?? 'unknown';
+}

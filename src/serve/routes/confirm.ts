@@ -1,0 +1,116 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { translator } from '../../i18n/index.js';
+import { BodyTooLargeError, readBoundedBody } from '../body.js';
+import { confirmedPage, confirmPage } from '../pages/confirm.js';
+import { messagePage } from '../pages/layout.js';
+import { field, parseForm } from '../readers/form.js';
+import { welcomeMail } from '../readers/mail.js';
+import { languageFor, pageContext, preferencesUrl, type ReaderServices } from '../readers/services.js';
+import { type ConfirmClaims, verifyConfirmToken } from '../readers/tokens.js';
+import { methodNotAllowed, type Route, respond } from './_http.js';
+
+/**
+ * GET /confirm?token=… shows a button; its POST activates the reader (or moves them to the new
+ * address they asked for). The token is checked on both; its nonce must still be the one the store
+ * holds, so a used or superseded link does nothing.
+ */
+export function confirmRoute(services: ReaderServices): Route {
+  return {
+    matches: (pathname) => pathname === services.paths.confirm,
+    async handle(request, response, url) {
+      const method = request.method ?? 'GET';
+      if (method === 'GET' || method === 'HEAD') return show(services, request, response, url);
+      if (method !== 'POST') return methodNotAllowed(response, 'GET, HEAD, POST');
+      return confirm(services, request, response);
+    },
+  };
+}
+
+async function show(services: ReaderServices, request: IncomingMessage, response: ServerResponse, url: URL) {
+  const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
+  const tokens = url.searchParams.getAll('token');
+  const check = tokens.length === 1 ? await claimsOf(services, tokens[0]!) : undefined;
+  if (!check) return invalid(services, request, response, 400);
+  if (check === 'used') return used(services, request, response);
+  return respond(
+    response,
+    200,
+    confirmPage(ctx, check.email, tokens[0]!, services.paths.confirm, check.purpose === 'address'),
+  );
+}
+
+async function confirm(services: ReaderServices, request: IncomingMessage, response: ServerResponse) {
+  let body: Buffer;
+  try {
+    body = await readBoundedBody(request, services.maxBodyBytes);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    response.setHeader('Connection', 'close');
+    const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
+    return respond(
+      response,
+      413,
+      messagePage(ctx, ctx.t('pages.common.tooLarge.title'), ctx.t('pages.common.tooLarge.body')),
+    );
+  }
+  const fields = parseForm(request.headers['content-type'], body);
+  const token = fields ? field(fields, 'token') : '';
+  const check = token ? await claimsOf(services, token) : undefined;
+  if (!check) return invalid(services, request, response, 400);
+  if (check === 'used') return used(services, request, response);
+  const { store } = services;
+  const now = services.now();
+  const at = now.toISOString();
+  // The suppression list is authoritative: a suppressed address is never (re-)activated.
+  if (services.suppressions.isSuppressed(check.email)) return invalid(services, request, response, 400);
+  const email = check.purpose === 'address' ? check.from! : check.email;
+  const reader = (await store.get(email))!;
+  if (check.purpose === 'address') {
+    const moved = await store.transaction(async () => {
+      if (!(await store.rename(email, check.email, now))) return false;
+      await store.update(check.email, { confirmNonce: null, readerChangedAt: at }, now);
+      await store.audit({ email: check.email, at, page: 'confirm', change: `email: ${email} → ${check.email}` });
+      return true;
+    });
+    if (!moved) return used(services, request, response);
+  } else {
+    await store.transaction(async () => {
+      await store.update(email, { status: 'active', confirmedAt: at, readerChangedAt: at, confirmNonce: null }, now);
+      await store.audit({ email, at, page: 'confirm', change: 'status: pending → active' });
+    });
+  }
+  const language = languageFor(services, reader.locale ?? undefined);
+  const link = preferencesUrl(services, check.email);
+  if (check.purpose === 'signup' && services.config.readers.welcome) {
+    const mail = welcomeMail(translator(language), services.config.brand.name, check.email, link, language);
+    services.mailer.send(mail).catch((error: unknown) => {
+      services.log(`could not send a welcome mail: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+  return respond(response, 200, confirmedPage(pageContext(services, language), check.email, link));
+}
+
+/** Valid claims whose nonce the store still holds; 'used' for a sound token already spent. */
+async function claimsOf(services: ReaderServices, token: string): Promise<ConfirmClaims | 'used' | undefined> {
+  const check = verifyConfirmToken(token, services.secret, services.config.listId, services.now());
+  if (!check.ok) return undefined;
+  const { claims } = check;
+  const reader = await services.store.get(claims.purpose === 'address' ? (claims.from ?? '') : claims.email);
+  if (!reader || reader.confirmNonce !== claims.nonce) return 'used';
+  if (claims.purpose === 'address' && reader.pendingEmail !== claims.email) return 'used';
+  return claims;
+}
+
+function invalid(services: ReaderServices, request: IncomingMessage, response: ServerResponse, status: number) {
+  const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
+  return respond(
+    response,
+    status,
+    messagePage(ctx, ctx.t('pages.common.invalidLink.title'), ctx.t('pages.common.invalidLink.body')),
+  );
+}
+
+function used(services: ReaderServices, request: IncomingMessage, response: ServerResponse) {
+  const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
+  return respond(response, 410, messagePage(ctx, ctx.t('pages.confirm.used.title'), ctx.t('pages.confirm.used.body')));
+}

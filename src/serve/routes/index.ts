@@ -1,0 +1,97 @@
+import type { ResolvedConfig } from '../../config/schema.js';
+import type { RoleTaxonomy } from '../../roles/taxonomy.js';
+import type { SubscriberStore } from '../../store/index.js';
+import type { ReaderMailer } from '../readers/mail.js';
+import { fixedWindowLimiter } from '../readers/rate-limit.js';
+import type { ReaderPaths, ReaderServices } from '../readers/services.js';
+import type { SuppressionList } from '../suppressions.js';
+import type { Route } from './_http.js';
+import { confirmRoute } from './confirm.js';
+import { preferencesRoute } from './preferences.js';
+import { subscribeRoute } from './subscribe.js';
+
+export type { Route } from './_http.js';
+
+/** The signup, confirmation and preferences pages, ready to register with the server. */
+export interface ReaderRoutesOptions {
+  config: Pick<ResolvedConfig, 'brand' | 'listId' | 'urls' | 'readers' | 'timezone' | 'locale'>;
+  taxonomy: RoleTaxonomy;
+  store: SubscriberStore;
+  suppressions: SuppressionList;
+  secret: string;
+  mailer: ReaderMailer;
+  now?: () => Date;
+  log?: (line: string) => void;
+  maxBodyBytes?: number;
+  /** This server's own origin, for links when the config names no public URL; set once it listens. */
+  origin?: () => string;
+  /** How often pending signups are purged, ms (hourly by default). */
+  purgeIntervalMs?: number;
+}
+
+export interface ReaderRoutes {
+  routes: Route[];
+  paths: ReaderPaths;
+  /** The public URL the signup form posts to (for the embeddable snippet). */
+  subscribeUrl(): string;
+  /** Deletes pending signups older than `readers.purgePendingHours`; returns how many. */
+  purge(): Promise<number>;
+  close(): void;
+}
+
+export const DEFAULT_READER_BODY_BYTES = 16 * 1024;
+
+/** Paths from the config: the preferences page where `urls.preferences` points; the others beside it. */
+export function readerPaths(urls: ResolvedConfig['urls']): ReaderPaths {
+  const preferences = urls.preferences ? new URL(urls.preferences).pathname.replace(/\/+$/, '') || '/' : '/preferences';
+  return { subscribe: '/subscribe', confirm: '/confirm', preferences };
+}
+
+/** The origin public links use: that of `urls.preferences` (else `urls.unsubscribe`), else this server's. */
+export function publicOrigin(urls: ResolvedConfig['urls']): string | undefined {
+  const base = urls.preferences ?? urls.unsubscribe;
+  return base ? new URL(base).origin : undefined;
+}
+
+export function readerRoutes(options: ReaderRoutesOptions): ReaderRoutes {
+  const { readers } = options.config;
+  const configured = publicOrigin(options.config.urls);
+  const paths = readerPaths(options.config.urls);
+  const now = options.now ?? (() => new Date());
+  const services: ReaderServices = {
+    config: options.config,
+    taxonomy: options.taxonomy,
+    store: options.store,
+    suppressions: options.suppressions,
+    secret: options.secret,
+    mailer: options.mailer,
+    now,
+    log: options.log ?? (() => {}),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_READER_BODY_BYTES,
+    limits: {
+      perIp: fixedWindowLimiter(readers.perIpPerHour, 3600_000, () => now().getTime()),
+      perAddress: fixedWindowLimiter(readers.perAddressPerHour, 3600_000, () => now().getTime()),
+    },
+    paths,
+    publicOrigin: () => configured ?? options.origin?.() ?? 'http://127.0.0.1',
+  };
+  const purge = () => options.store.purgePending(new Date(now().getTime() - readers.purgePendingHours * 3600_000));
+  const run = async () => {
+    try {
+      const purged = await purge();
+      if (purged) services.log(`purged ${purged} signup(s) never confirmed`);
+    } catch (error) {
+      services.log(`could not purge pending signups: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  void run();
+  const timer = setInterval(() => void run(), options.purgeIntervalMs ?? 3600_000);
+  timer.unref();
+  return {
+    routes: [subscribeRoute(services), confirmRoute(services), preferencesRoute(services)],
+    paths,
+    subscribeUrl: () => `${services.publicOrigin()}${paths.subscribe}`,
+    purge,
+    close: () => clearInterval(timer),
+  };
+}

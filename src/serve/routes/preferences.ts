@@ -1,0 +1,200 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { canonicalAddress } from '../../address.js';
+import { email as emailSchema } from '../../model/_fields.js';
+import { describeChange, isPaused, type Reader, type ReaderPatch } from '../../store/index.js';
+import { verifyToken } from '../../unsubscribe/token.js';
+import { BodyTooLargeError, readBoundedBody } from '../body.js';
+import { isLocale, isTimeZone } from '../pages/controls.js';
+import { messagePage } from '../pages/layout.js';
+import { type PreferencesNotice, preferencesPage } from '../pages/preferences.js';
+import { type FormFields, field, parseForm } from '../readers/form.js';
+import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
+import { newNonce, signCsrf, verifyCsrf } from '../readers/tokens.js';
+import { methodNotAllowed, type Route, redirect, respond } from './_http.js';
+import { sendConfirmation } from './subscribe.js';
+
+/**
+ * The preferences page at the path of `urls.preferences`. The link's token is the one every
+ * message's footer carries (address + list, signed); each write also needs the page's CSRF token.
+ * A write is answered with a redirect back to the page (post/redirect/get).
+ */
+export function preferencesRoute(services: ReaderServices): Route {
+  return {
+    matches: (pathname) => pathname === services.paths.preferences,
+    async handle(request, response, url) {
+      const method = request.method ?? 'GET';
+      if (method !== 'GET' && method !== 'HEAD' && method !== 'POST')
+        return methodNotAllowed(response, 'GET, HEAD, POST');
+      const tokens = url.searchParams.getAll('token');
+      const claims = tokens.length === 1 && tokens[0] ? verifyToken(tokens[0], services.secret) : undefined;
+      if (!claims || claims.listId !== services.config.listId) {
+        if (method === 'POST') await drain(request, services.maxBodyBytes);
+        return problem(services, request, response, 400, 'invalidLink');
+      }
+      const email = canonicalAddress(claims.email);
+      const action = `${services.paths.preferences}?${new URLSearchParams({ token: tokens[0]! })}`;
+      if (method !== 'POST') return show(services, response, email, action, url.searchParams.get('done'));
+      let body: Buffer;
+      try {
+        body = await readBoundedBody(request, services.maxBodyBytes);
+      } catch (error) {
+        if (!(error instanceof BodyTooLargeError)) throw error;
+        response.setHeader('Connection', 'close');
+        return problem(services, request, response, 413, 'tooLarge');
+      }
+      const fields = parseForm(request.headers['content-type'], body);
+      if (!fields || !verifyCsrf(field(fields, 'csrf'), email, services.secret, services.now()))
+        return problem(services, request, response, 403, 'forbidden');
+      const notice = await apply(services, email, fields);
+      return redirect(response, `${action}&done=${notice}`);
+    },
+  };
+}
+
+const NOTICES: readonly string[] = ['saved', 'paused', 'resumed', 'unsubscribed', 'address'];
+
+async function show(
+  services: ReaderServices,
+  response: ServerResponse,
+  email: string,
+  action: string,
+  done: string | null,
+) {
+  const now = services.now();
+  const reader = (await services.store.get(email)) ?? blankReader(email, now);
+  const language = languageFor(services, reader.locale ?? undefined);
+  const ctx = pageContext(services, language);
+  const unsubscribed =
+    reader.status === 'unsubscribed' || reader.status === 'bounced' || services.suppressions.isSuppressed(email);
+  const page = preferencesPage(ctx, {
+    email,
+    name: reader.name ?? '',
+    firstName: reader.firstName ?? '',
+    roles: new Set(reader.roles),
+    timezone: reader.timezone ?? services.config.timezone,
+    locale: reader.locale ?? services.config.locale,
+    pausedUntil: isPaused(reader, now) ? (reader.pausedUntil ?? undefined) : undefined,
+    unsubscribed,
+    action,
+    csrf: signCsrf(email, services.secret, now),
+    notice: done && NOTICES.includes(done) ? (done as PreferencesNotice) : undefined,
+    taxonomy: services.taxonomy,
+  });
+  return respond(response, 200, page);
+}
+
+/** A reader known only from a subscribers file: their first change here creates their stored record. */
+function blankReader(email: string, now: Date): Reader {
+  return {
+    email,
+    name: null,
+    firstName: null,
+    roles: [],
+    timezone: null,
+    locale: null,
+    status: 'active',
+    pausedUntil: null,
+    createdAt: now.toISOString(),
+    confirmedAt: null,
+    updatedAt: now.toISOString(),
+    readerChangedAt: null,
+    consent: null,
+    pendingEmail: null,
+    confirmNonce: null,
+  };
+}
+
+async function apply(services: ReaderServices, email: string, fields: FormFields): Promise<PreferencesNotice> {
+  const { store } = services;
+  const now = services.now();
+  const at = now.toISOString();
+  const action = field(fields, 'do') || field(fields, 'action');
+  const stored = await store.get(email);
+  const reader = stored ?? blankReader(email, now);
+  const patch: ReaderPatch = { readerChangedAt: at };
+  let notice: PreferencesNotice = 'saved';
+  let newAddress: string | undefined;
+  if (action === 'unsubscribe') {
+    patch.status = 'unsubscribed';
+    patch.pausedUntil = null;
+    notice = 'unsubscribed';
+  } else if (action === 'pause') {
+    const weeks = Math.min(8, Math.max(1, Number.parseInt(field(fields, 'weeks'), 10) || 1));
+    patch.status = 'paused';
+    patch.pausedUntil = new Date(now.getTime() + weeks * 7 * 86_400_000).toISOString();
+    notice = 'paused';
+  } else if (action === 'resume') {
+    patch.status = 'active';
+    patch.pausedUntil = null;
+    notice = 'resumed';
+  } else {
+    patch.roles = (fields.get('roles') ?? [])
+      .map((r) => services.taxonomy.lookup(r))
+      .filter((r, i, all): r is string => r !== undefined && all.indexOf(r) === i);
+    patch.name = field(fields, 'name').slice(0, 200) || null;
+    patch.firstName = field(fields, 'firstName').slice(0, 200) || null;
+    const timezone = field(fields, 'timezone');
+    if (isTimeZone(timezone)) patch.timezone = timezone;
+    const locale = field(fields, 'locale');
+    if (isLocale(locale)) patch.locale = storedLocale(services, locale);
+    const wanted = emailSchema.safeParse(field(fields, 'email'));
+    if (wanted.success && canonicalAddress(wanted.data) !== email) newAddress = canonicalAddress(wanted.data);
+  }
+  if (newAddress) {
+    patch.pendingEmail = newAddress;
+    patch.confirmNonce = newNonce();
+    notice = 'address';
+  }
+  const change = describeChange(reader, patch);
+  await store.transaction(async () => {
+    if (!stored) await store.insert({ ...reader, createdAt: at });
+    await store.update(email, patch, now);
+    if (change) await store.audit({ email, at, page: 'preferences', change });
+  });
+  if (notice === 'unsubscribed') {
+    // The suppression list stays authoritative: every send skips the address from now on.
+    try {
+      await services.suppressions.add(email, { reason: 'unsubscribe', source: 'preferences', now });
+    } catch (error) {
+      // The store already says unsubscribed, and a send skips unsubscribed readers.
+      services.log(
+        `could not add an unsubscribe to the suppression list: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  if (newAddress && patch.confirmNonce) {
+    const allowed = !services.suppressions.isSuppressed(newAddress) && services.limits.perAddress.take(newAddress);
+    if (allowed)
+      sendConfirmation(services, {
+        purpose: 'address',
+        email: newAddress,
+        from: email,
+        nonce: patch.confirmNonce,
+        locale: (patch.locale ?? reader.locale) || null,
+      });
+  }
+  return notice;
+}
+
+async function drain(request: IncomingMessage, max: number): Promise<void> {
+  try {
+    await readBoundedBody(request, max);
+  } catch {
+    // Only emptied so the connection can be reused; the answer is already decided.
+  }
+}
+
+function problem(
+  services: ReaderServices,
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  kind: 'invalidLink' | 'tooLarge' | 'forbidden',
+) {
+  const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
+  return respond(
+    response,
+    status,
+    messagePage(ctx, ctx.t(`pages.common.${kind}.title`), ctx.t(`pages.common.${kind}.body`)),
+  );
+}

@@ -1,0 +1,192 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { canonicalAddress } from '../../address.js';
+import { translator } from '../../i18n/index.js';
+import { email as emailSchema } from '../../model/_fields.js';
+import { BodyTooLargeError, readBoundedBody } from '../body.js';
+import { isLocale, isTimeZone } from '../pages/controls.js';
+import { messagePage } from '../pages/layout.js';
+import { checkInboxPage, subscribePage } from '../pages/subscribe.js';
+import { field, isJson, parseForm } from '../readers/form.js';
+import { confirmationMail } from '../readers/mail.js';
+import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
+import { newNonce, signConfirmToken } from '../readers/tokens.js';
+import { clientAddress, methodNotAllowed, type Route, respond, respondJson } from './_http.js';
+
+/**
+ * GET /subscribe shows the form; POST /subscribe (form or JSON) starts a double opt-in. Every
+ * accepted request gets the same answer, whatever the store knows about the address, and the mail
+ * goes out after the answer, so neither the page nor its timing tells whether an address is known.
+ */
+export function subscribeRoute(services: ReaderServices): Route {
+  return {
+    matches: (pathname) => pathname === services.paths.subscribe,
+    async handle(request, response) {
+      const method = request.method ?? 'GET';
+      const language = languageFor(services, undefined, request.headers['accept-language']);
+      const ctx = pageContext(services, language);
+      if (method === 'GET' || method === 'HEAD') {
+        const form = formOptions(services, language);
+        return respond(response, 200, subscribePage(ctx, form));
+      }
+      if (method !== 'POST') return methodNotAllowed(response, 'GET, HEAD, POST');
+      return subscribe(services, request, response);
+    },
+  };
+}
+
+export function formOptions(services: ReaderServices, language: string, action?: string) {
+  return {
+    action: action ?? services.paths.subscribe,
+    taxonomy: services.taxonomy,
+    timezone: services.config.timezone,
+    locale: language,
+  };
+}
+
+async function subscribe(services: ReaderServices, request: IncomingMessage, response: ServerResponse) {
+  const json = isJson(request.headers['content-type']);
+  const language = languageFor(services, undefined, request.headers['accept-language']);
+  const ctx = pageContext(services, language);
+  const { t } = ctx;
+  const fail = (status: number, title: Parameters<typeof t>[0], message: Parameters<typeof t>[0]) =>
+    json
+      ? respondJson(response, status, { error: t(message) })
+      : respond(response, status, messagePage(ctx, t(title), t(message)));
+
+  if (!services.limits.perIp.take(clientAddress(request, services.config.readers.trustProxy))) {
+    return respond(
+      response,
+      429,
+      json
+        ? JSON.stringify({ error: t('pages.common.tooMany.body') })
+        : messagePage(ctx, t('pages.common.tooMany.title'), t('pages.common.tooMany.body')),
+      json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
+      { 'Retry-After': '3600' },
+    );
+  }
+  let body: Buffer;
+  try {
+    body = await readBoundedBody(request, services.maxBodyBytes);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    response.setHeader('Connection', 'close');
+    return fail(413, 'pages.common.tooLarge.title', 'pages.common.tooLarge.body');
+  }
+  const fields = parseForm(request.headers['content-type'], body);
+  if (!fields) return fail(400, 'pages.common.error.title', 'pages.subscribe.invalidEmail');
+  const written = field(fields, 'email');
+  const parsed = emailSchema.safeParse(written);
+  const roles = new Set(
+    (fields.get('roles') ?? []).map((r) => services.taxonomy.lookup(r)).filter((r): r is string => r !== undefined),
+  );
+  if (!parsed.success) {
+    if (json) return respondJson(response, 400, { error: t('pages.subscribe.invalidEmail') });
+    const form = { ...formOptions(services, language), values: { email: written, name: field(fields, 'name'), roles } };
+    return respond(
+      response,
+      400,
+      subscribePagePlain(services, language, { ...form, error: t('pages.subscribe.invalidEmail') }),
+    );
+  }
+  const email = canonicalAddress(parsed.data);
+  // A filled honeypot is a bot: it gets the same answer and nothing else happens.
+  if (field(fields, 'website') === '') {
+    const timezone = field(fields, 'timezone');
+    const locale = field(fields, 'locale');
+    await startSignup(services, {
+      email,
+      name: field(fields, 'name').slice(0, 200) || null,
+      roles: [...roles],
+      timezone: isTimeZone(timezone) ? timezone : null,
+      locale: isLocale(locale) ? storedLocale(services, locale) : null,
+      method: json ? 'api' : 'form',
+    });
+  }
+  if (json) return respondJson(response, 202, { status: 'check-your-inbox' });
+  return respond(response, 200, checkInboxPage(ctx, email));
+}
+
+function subscribePagePlain(
+  services: ReaderServices,
+  language: ReturnType<typeof languageFor>,
+  form: Parameters<typeof subscribePage>[1],
+) {
+  return subscribePage(pageContext(services, language), form);
+}
+
+interface Signup {
+  email: string;
+  name: string | null;
+  roles: string[];
+  timezone: string | null;
+  locale: string | null;
+  method: 'form' | 'api';
+}
+
+/**
+ * Records a pending signup and mails its confirmation link — unless the address is suppressed,
+ * already a reader, or has had its share of mails this hour. Runs after the answer is sent.
+ */
+async function startSignup(services: ReaderServices, signup: Signup): Promise<void> {
+  const now = services.now();
+  const { store } = services;
+  if (services.suppressions.isSuppressed(signup.email)) return;
+  const stored = await store.get(signup.email);
+  if (stored && stored.status !== 'pending') return;
+  if (!services.limits.perAddress.take(signup.email)) return;
+  const nonce = newNonce();
+  const at = now.toISOString();
+  const consent = { at, method: signup.method, wording: services.config.readers.consentWording };
+  const fields = {
+    name: signup.name,
+    firstName: null,
+    roles: signup.roles,
+    timezone: signup.timezone,
+    locale: signup.locale,
+    consent,
+    confirmNonce: nonce,
+  };
+  if (stored) await store.update(signup.email, fields, now);
+  else
+    await store.insert({
+      ...fields,
+      email: signup.email,
+      status: 'pending',
+      pausedUntil: null,
+      createdAt: at,
+      confirmedAt: null,
+      readerChangedAt: null,
+      pendingEmail: null,
+    });
+  await store.audit({
+    email: signup.email,
+    at,
+    page: 'subscribe',
+    change: `signup (${signup.method}), roles ${signup.roles.join(', ') || '(none)'}`,
+  });
+  sendConfirmation(services, { purpose: 'signup', email: signup.email, from: undefined, nonce, locale: signup.locale });
+}
+
+/** Mails a confirmation link for a signup or an address change; failures are logged, never shown. */
+export function sendConfirmation(
+  services: ReaderServices,
+  request: {
+    purpose: 'signup' | 'address';
+    email: string;
+    from: string | undefined;
+    nonce: string;
+    locale: string | null;
+  },
+): void {
+  const hours = services.config.readers.confirmHours;
+  const expires = Math.floor(services.now().getTime() / 1000 + hours * 3600);
+  const token = signConfirmToken({ ...request, listId: services.config.listId, expires }, services.secret);
+  const url = `${services.publicOrigin()}${services.paths.confirm}?${new URLSearchParams({ token })}`;
+  const language = languageFor(services, request.locale ?? undefined);
+  const mail = confirmationMail(translator(language), services.config.brand.name, request.email, url, hours, language);
+  services.mailer.send(mail).then(
+    () => services.log(`sent a confirmation link (${request.purpose})`),
+    (error: unknown) =>
+      services.log(`could not send a confirmation mail: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}

@@ -1,0 +1,30 @@
+/** The subscriber store: one contract, a SQLite driver in the state file, and the rules on top. */
+
+export { HASHED_PREFIX, hashedAddress, isHashedKey } from './hash.js';
+export { type OpenStore, openSubscriberStore, readStoredReaders } from './open.js';
+export {
+  describe as describeChange,
+  exportReaders,
+  type ImportCounts,
+  type ImportOptions,
+  importReaders,
+  isPaused,
+  type Overlaid,
+  overlayReaderChanges,
+  type StoreAudience,
+  storeAudience,
+  toSubscriberEntry,
+} from './readers.js';
+export { hasSubscriberStore, migrateSubscriberStore, STORE_SCHEMA_VERSION, sqliteSubscriberStore } from './sqlite.js';
+export {
+  type AuditEntry,
+  CONSENT_METHODS,
+  type Consent,
+  type ConsentMethod,
+  READER_STATUSES,
+  type Reader,
+  type ReaderPatch,
+  type ReaderQuery,
+  type ReaderStatus,
+  type SubscriberStore,
+} from './types.js';

@@ -1,0 +1,185 @@
+import { canonicalAddress } from '../address.js';
+import type { Subscriber } from '../model/subscriber.js';
+import type { Reader, ReaderPatch, SubscriberStore } from './types.js';
+
+/**
+ * The store's rules, written once against the `SubscriberStore` contract: imports that never
+ * bring back someone who left, exports in the subscribers-file format, and the list a send reads.
+ */
+
+export interface ImportOptions {
+  /** Merge into readers already stored (by address); without it they are left as they are. */
+  update: boolean;
+  isSuppressed: (email: string) => boolean;
+  now: Date;
+  /** Recorded as the consent's wording: the file the readers came from. */
+  source: string;
+}
+
+export interface ImportCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Stored already and left alone (no --update). */
+  existing: number;
+  /** Listed as active but kept unsubscribed (or suppressed): an import never re-activates anyone. */
+  keptOut: number;
+}
+
+export async function importReaders(
+  store: SubscriberStore,
+  subscribers: readonly Subscriber[],
+  options: ImportOptions,
+): Promise<ImportCounts> {
+  const counts: ImportCounts = { added: 0, updated: 0, unchanged: 0, existing: 0, keptOut: 0 };
+  const at = options.now.toISOString();
+  await store.transaction(async () => {
+    for (const subscriber of subscribers) {
+      const email = canonicalAddress(subscriber.email);
+      const stored = await store.get(email);
+      const suppressed = options.isSuppressed(email);
+      if (!stored) {
+        const leaving = subscriber.status === 'unsubscribed' || suppressed;
+        if (suppressed && subscriber.status !== 'unsubscribed') counts.keptOut++;
+        await store.insert({
+          ...fieldsOf(subscriber),
+          email,
+          status: leaving ? 'unsubscribed' : 'active',
+          pausedUntil: null,
+          createdAt: at,
+          confirmedAt: null,
+          readerChangedAt: null,
+          consent: { at, method: 'import', wording: options.source },
+          pendingEmail: null,
+          confirmNonce: null,
+        });
+        await store.audit({ email, at, page: 'import', change: `added from ${options.source}` });
+        counts.added++;
+        continue;
+      }
+      if (!options.update) {
+        counts.existing++;
+        continue;
+      }
+      const patch: ReaderPatch = {};
+      const wanted = fieldsOf(subscriber);
+      for (const key of ['name', 'firstName', 'timezone', 'locale'] as const)
+        if (wanted[key] !== null && wanted[key] !== stored[key]) patch[key] = wanted[key];
+      if (subscriber.roles.length && subscriber.roles.join('\n') !== stored.roles.join('\n'))
+        patch.roles = wanted.roles;
+      const gone = stored.status === 'unsubscribed' || stored.status === 'bounced' || suppressed;
+      if (subscriber.status === 'unsubscribed' && stored.status !== 'unsubscribed' && stored.status !== 'bounced')
+        patch.status = 'unsubscribed';
+      else if (subscriber.status === 'active' && gone) counts.keptOut++;
+      const changed = describe(stored, patch);
+      if (!changed) {
+        counts.unchanged++;
+        continue;
+      }
+      await store.update(email, patch, options.now);
+      await store.audit({ email, at, page: 'import', change: changed });
+      counts.updated++;
+    }
+  });
+  return counts;
+}
+
+function fieldsOf(subscriber: Subscriber) {
+  return {
+    name: subscriber.name ?? null,
+    firstName: subscriber.firstName ?? null,
+    roles: [...subscriber.roles],
+    timezone: subscriber.timezone ?? null,
+    locale: subscriber.locale ?? null,
+  };
+}
+
+/** `roles: CTO → CTO, Executive; status: active → paused`, or '' when nothing changes. */
+export function describe(before: Reader, patch: ReaderPatch): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(patch) as [keyof ReaderPatch, unknown][]) {
+    if (key === 'confirmNonce' || key === 'readerChangedAt' || key === 'consent' || value === undefined) continue;
+    const old = (before as unknown as Record<string, unknown>)[key];
+    const shown = (v: unknown) => (Array.isArray(v) ? v.join(', ') || '(none)' : v === null ? '(none)' : String(v));
+    if (shown(old) !== shown(value)) parts.push(`${key}: ${shown(old)} → ${shown(value)}`);
+  }
+  return parts.join('; ');
+}
+
+/** A reader as a subscribers-file entry; pending readers are left out by the caller. */
+export function toSubscriberEntry(reader: Reader): Subscriber {
+  return {
+    email: reader.email,
+    ...(reader.name ? { name: reader.name } : {}),
+    ...(reader.firstName ? { firstName: reader.firstName } : {}),
+    roles: reader.roles,
+    ...(reader.timezone ? { timezone: reader.timezone } : {}),
+    ...(reader.locale ? { locale: reader.locale } : {}),
+    status: reader.status === 'unsubscribed' || reader.status === 'bounced' ? 'unsubscribed' : 'active',
+  };
+}
+
+export async function exportReaders(store: SubscriberStore): Promise<Subscriber[]> {
+  return (await store.list()).filter((r) => r.status !== 'pending').map(toSubscriberEntry);
+}
+
+export function isPaused(reader: Reader, now: Date): boolean {
+  return reader.status === 'paused' && (reader.pausedUntil === null || reader.pausedUntil > now.toISOString());
+}
+
+export interface StoreAudience {
+  subscribers: Subscriber[];
+  /** Readers left out because they paused their subscription. */
+  paused: number;
+}
+
+/** Who a send reads from the store: confirmed readers, paused ones set aside, leavers kept as unsubscribed. */
+export function storeAudience(readers: readonly Reader[], now: Date): StoreAudience {
+  const subscribers: Subscriber[] = [];
+  let paused = 0;
+  for (const reader of readers) {
+    if (reader.status === 'pending') continue;
+    if (isPaused(reader, now)) {
+      paused++;
+      continue;
+    }
+    subscribers.push(toSubscriberEntry(reader));
+  }
+  return { subscribers, paused };
+}
+
+export interface Overlaid extends StoreAudience {
+  /** Addresses in the file whose reader changed their own settings in the store after the file was written. */
+  overrides: number;
+}
+
+/**
+ * With a subscribers file: a reader's own later changes in the store (roles, pause, unsubscribe,
+ * name, zone, locale) win over the file for that address. "Later" is after the file was last
+ * written, so an editor's newer file wins again.
+ */
+export function overlayReaderChanges(
+  subscribers: readonly Subscriber[],
+  readers: ReadonlyMap<string, Reader>,
+  fileWrittenAt: Date,
+  now: Date,
+): Overlaid {
+  const out: Subscriber[] = [];
+  let overrides = 0;
+  let paused = 0;
+  const since = fileWrittenAt.toISOString();
+  for (const subscriber of subscribers) {
+    const reader = readers.get(canonicalAddress(subscriber.email));
+    if (!reader?.readerChangedAt || reader.readerChangedAt <= since || reader.status === 'pending') {
+      out.push(subscriber);
+      continue;
+    }
+    overrides++;
+    if (isPaused(reader, now)) {
+      paused++;
+      continue;
+    }
+    out.push({ ...toSubscriberEntry(reader), email: subscriber.email });
+  }
+  return { subscribers: out, overrides, paused };
+}

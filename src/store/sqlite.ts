@@ -1,0 +1,326 @@
+import type Database from 'better-sqlite3';
+import { canonicalAddress } from '../address.js';
+import { hashedAddress } from './hash.js';
+import type {
+  AuditEntry,
+  ConsentMethod,
+  Reader,
+  ReaderPatch,
+  ReaderQuery,
+  ReaderStatus,
+  SubscriberStore,
+} from './types.js';
+
+/**
+ * The SQLite driver of the subscriber store: its tables live in the send state file beside the
+ * ledger and the suppression list, so nothing else has to be installed. All of the store's SQL is
+ * here. The schema is versioned with `PRAGMA user_version`; each step below runs once, in order.
+ */
+
+type Db = Database.Database;
+
+/** How long a write waits for a lock held by another process before it fails, ms. */
+export const DEFAULT_WRITE_WAIT_MS = 5_000;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/** Version 1 (address keys in canonical form) is the ledger's own step, in send/store.ts. */
+const MIGRATIONS: { version: number; sql: string }[] = [
+  {
+    version: 2,
+    sql: `
+CREATE TABLE IF NOT EXISTS readers (
+  email TEXT PRIMARY KEY,
+  name TEXT,
+  first_name TEXT,
+  roles TEXT NOT NULL DEFAULT '[]',
+  timezone TEXT,
+  locale TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'paused', 'unsubscribed', 'bounced')),
+  paused_until TEXT,
+  created_at TEXT NOT NULL,
+  confirmed_at TEXT,
+  updated_at TEXT NOT NULL,
+  reader_changed_at TEXT,
+  consent_at TEXT,
+  consent_method TEXT CHECK (consent_method IN ('import', 'form', 'api', 'cli')),
+  consent_wording TEXT,
+  pending_email TEXT,
+  confirm_nonce TEXT
+);
+CREATE INDEX IF NOT EXISTS readers_status ON readers (status, created_at);
+CREATE TABLE IF NOT EXISTS reader_audit (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL,
+  at TEXT NOT NULL,
+  page TEXT NOT NULL,
+  change TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reader_audit_email ON reader_audit (email, id);
+`,
+  },
+];
+
+export const STORE_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
+
+/** Brings a writable state database up to the store's schema; a no-op once it is there. */
+export function migrateSubscriberStore(db: Db): void {
+  const current = () => db.pragma('user_version', { simple: true }) as number;
+  if (current() >= STORE_SCHEMA_VERSION) return;
+  // IMMEDIATE: two processes opening an old file at once migrate it one after the other.
+  db.transaction(() => {
+    for (const step of MIGRATIONS) {
+      if (current() >= step.version) continue;
+      db.exec(step.sql);
+      db.pragma(`user_version = ${step.version}`);
+    }
+  }).immediate();
+}
+
+/** True when the database has the store's tables (a read-only file from an older version may not). */
+export function hasSubscriberStore(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'readers'").get() !== undefined;
+}
+
+interface Row {
+  email: string;
+  name: string | null;
+  first_name: string | null;
+  roles: string;
+  timezone: string | null;
+  locale: string | null;
+  status: ReaderStatus;
+  paused_until: string | null;
+  created_at: string;
+  confirmed_at: string | null;
+  updated_at: string;
+  reader_changed_at: string | null;
+  consent_at: string | null;
+  consent_method: ConsentMethod | null;
+  consent_wording: string | null;
+  pending_email: string | null;
+  confirm_nonce: string | null;
+}
+
+/** Reader field → column. */
+const COLUMNS: Record<keyof ReaderPatch, keyof Row | undefined> = {
+  name: 'name',
+  firstName: 'first_name',
+  roles: 'roles',
+  timezone: 'timezone',
+  locale: 'locale',
+  status: 'status',
+  pausedUntil: 'paused_until',
+  confirmedAt: 'confirmed_at',
+  readerChangedAt: 'reader_changed_at',
+  consent: undefined,
+  pendingEmail: 'pending_email',
+  confirmNonce: 'confirm_nonce',
+};
+
+function toReader(row: Row): Reader {
+  return {
+    email: row.email,
+    name: row.name,
+    firstName: row.first_name,
+    roles: parseRoles(row.roles),
+    timezone: row.timezone,
+    locale: row.locale,
+    status: row.status,
+    pausedUntil: row.paused_until,
+    createdAt: row.created_at,
+    confirmedAt: row.confirmed_at,
+    updatedAt: row.updated_at,
+    readerChangedAt: row.reader_changed_at,
+    consent:
+      row.consent_at && row.consent_method
+        ? { at: row.consent_at, method: row.consent_method, wording: row.consent_wording }
+        : null,
+    pendingEmail: row.pending_email,
+    confirmNonce: row.confirm_nonce,
+  };
+}
+
+function parseRoles(text: string): string[] {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value) ? value.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function columnValue(field: keyof ReaderPatch, value: unknown): unknown {
+  if (field === 'roles') return JSON.stringify(value ?? []);
+  return value ?? null;
+}
+
+/**
+ * The store on an open, migrated state database (see `openStateDb`). better-sqlite3 is
+ * synchronous, so each promise is settled when it is returned, and a transaction's awaits resume
+ * before any other request is handled: nothing else can write between its BEGIN and COMMIT.
+ */
+export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } = {}): SubscriberStore {
+  const select = db.prepare('SELECT * FROM readers WHERE email = ?');
+  const writeWait = options.writeWaitMs ?? DEFAULT_WRITE_WAIT_MS;
+  let depth = 0;
+  /**
+   * Runs one statement (or a BEGIN). While another process holds the write lock (a long `send`),
+   * it waits between attempts instead of failing, without blocking the event loop. Inside a
+   * transaction the lock is already held, so nothing waits there.
+   */
+  const run = async <T>(work: () => T): Promise<T> => {
+    const deadline = Date.now() + writeWait;
+    let pause = 10;
+    for (;;) {
+      try {
+        return work();
+      } catch (error) {
+        if (depth > 0 || !isBusy(error) || Date.now() >= deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(pause, deadline - Date.now()))));
+      pause = Math.min(pause * 2, 250);
+    }
+  };
+  return {
+    get: (email) =>
+      run(() => {
+        const row = select.get(canonicalAddress(email)) as Row | undefined;
+        return row && toReader(row);
+      }),
+    list: (query: ReaderQuery = {}) =>
+      run(() => {
+        const where: string[] = [];
+        const params: unknown[] = [];
+        if (query.status) {
+          where.push('status = ?');
+          params.push(query.status);
+        }
+        if (query.role) {
+          where.push('EXISTS (SELECT 1 FROM json_each(readers.roles) WHERE json_each.value = ?)');
+          params.push(query.role);
+        }
+        const sql = `SELECT * FROM readers${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, email`;
+        return (db.prepare(sql).all(...params) as Row[]).map(toReader);
+      }),
+    insert: (reader) =>
+      run(() => {
+        db.prepare(
+          `INSERT INTO readers (email, name, first_name, roles, timezone, locale, status, paused_until, created_at,
+             confirmed_at, updated_at, reader_changed_at, consent_at, consent_method, consent_wording, pending_email, confirm_nonce)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          canonicalAddress(reader.email),
+          reader.name,
+          reader.firstName,
+          JSON.stringify(reader.roles),
+          reader.timezone,
+          reader.locale,
+          reader.status,
+          reader.pausedUntil,
+          reader.createdAt,
+          reader.confirmedAt,
+          reader.updatedAt ?? reader.createdAt,
+          reader.readerChangedAt,
+          reader.consent?.at ?? null,
+          reader.consent?.method ?? null,
+          reader.consent?.wording ?? null,
+          reader.pendingEmail,
+          reader.confirmNonce,
+        );
+      }),
+    update: (email, patch, now) =>
+      run(() => {
+        const sets: string[] = ['updated_at = ?'];
+        const params: unknown[] = [now.toISOString()];
+        for (const [field, value] of Object.entries(patch) as [keyof ReaderPatch, unknown][]) {
+          if (value === undefined) continue;
+          if (field === 'consent') {
+            const consent = value as Reader['consent'];
+            sets.push('consent_at = ?', 'consent_method = ?', 'consent_wording = ?');
+            params.push(consent?.at ?? null, consent?.method ?? null, consent?.wording ?? null);
+            continue;
+          }
+          const column = COLUMNS[field];
+          if (!column) continue;
+          sets.push(`${column} = ?`);
+          params.push(columnValue(field, value));
+        }
+        params.push(canonicalAddress(email));
+        return db.prepare(`UPDATE readers SET ${sets.join(', ')} WHERE email = ?`).run(...params).changes > 0;
+      }),
+    rename: (from, to, now) =>
+      run(() => {
+        const target = canonicalAddress(to);
+        if (select.get(target)) return false;
+        return db.transaction(() => {
+          const changed =
+            db
+              .prepare('UPDATE readers SET email = ?, pending_email = NULL, updated_at = ? WHERE email = ?')
+              .run(target, now.toISOString(), canonicalAddress(from)).changes > 0;
+          if (changed)
+            db.prepare('UPDATE reader_audit SET email = ? WHERE email = ?').run(target, canonicalAddress(from));
+          return changed;
+        })();
+      }),
+    remove: (email) =>
+      run(() => db.prepare('DELETE FROM readers WHERE email = ?').run(canonicalAddress(email)).changes > 0),
+    audit: (entry: AuditEntry) =>
+      run(() => {
+        db.prepare('INSERT INTO reader_audit (email, at, page, change) VALUES (?, ?, ?, ?)').run(
+          canonicalAddress(entry.email),
+          entry.at,
+          entry.page,
+          entry.change,
+        );
+      }),
+    auditOf: (email) =>
+      run(
+        () =>
+          db
+            .prepare('SELECT email, at, page, change FROM reader_audit WHERE email = ? ORDER BY id')
+            .all(canonicalAddress(email)) as AuditEntry[],
+      ),
+    purgePending: (before) =>
+      run(
+        () =>
+          db
+            .prepare("DELETE FROM readers WHERE status = 'pending' AND confirmed_at IS NULL AND created_at < ?")
+            .run(before.toISOString()).changes,
+      ),
+    forget: (email, now) =>
+      run(() => {
+        const key = canonicalAddress(email);
+        return db.transaction(() => {
+          const had = db.prepare('DELETE FROM readers WHERE email = ? OR pending_email = ?').run(key, key).changes > 0;
+          db.prepare('DELETE FROM reader_audit WHERE email = ?').run(key);
+          db.prepare('DELETE FROM deliveries WHERE email = ?').run(key);
+          db.prepare('DELETE FROM suppressions WHERE email = ?').run(key);
+          db.prepare(
+            `INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, 'erased', 'forget', ?)
+             ON CONFLICT (email) DO NOTHING`,
+          ).run(hashedAddress(key), now.toISOString());
+          return had;
+        })();
+      }),
+    async transaction(work) {
+      // Nested calls join the outer transaction, as better-sqlite3's own transactions do.
+      if (depth > 0 || db.inTransaction) return work();
+      await run(() => db.exec('BEGIN IMMEDIATE'));
+      depth++;
+      try {
+        const result = await work();
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      } finally {
+        depth--;
+      }
+    },
+  };
+}

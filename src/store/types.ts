@@ -1,0 +1,89 @@
+/**
+ * The subscriber store's contract. Stages take a `SubscriberStore` and never see SQL; the SQLite
+ * driver (sqlite.ts) is the default, and another backend implements the same interface.
+ */
+
+export const READER_STATUSES = ['pending', 'active', 'paused', 'unsubscribed', 'bounced'] as const;
+export type ReaderStatus = (typeof READER_STATUSES)[number];
+
+/** How consent was given: an import, the signup form, the JSON API, or the editor on the command line. */
+export const CONSENT_METHODS = ['import', 'form', 'api', 'cli'] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+
+export interface Consent {
+  at: string;
+  method: ConsentMethod;
+  /** The version of the form's wording the reader agreed to (signup form), or the file imported. */
+  wording: string | null;
+}
+
+export interface Reader {
+  /** Canonical form (see canonicalAddress). */
+  email: string;
+  name: string | null;
+  firstName: string | null;
+  roles: string[];
+  timezone: string | null;
+  locale: string | null;
+  status: ReaderStatus;
+  /** With status `paused`: the first instant the reader gets mail again. */
+  pausedUntil: string | null;
+  createdAt: string;
+  confirmedAt: string | null;
+  updatedAt: string;
+  /** The last change the reader made themselves (preferences, confirmation, unsubscribe). */
+  readerChangedAt: string | null;
+  consent: Consent | null;
+  /** A new address waiting for its confirmation. */
+  pendingEmail: string | null;
+  /** The one confirmation token that is still valid (single use). */
+  confirmNonce: string | null;
+}
+
+/** The fields a write may set; absent fields are left as they are. */
+export type ReaderPatch = Partial<Omit<Reader, 'email' | 'createdAt' | 'updatedAt'>>;
+
+export interface AuditEntry {
+  email: string;
+  at: string;
+  /** Where the change came from: `preferences`, `confirm`, `subscribe`, `cli`, `import`. */
+  page: string;
+  /** What changed, for people: `roles: CTO → CTO, Executive`. */
+  change: string;
+}
+
+export interface ReaderQuery {
+  role?: string | undefined;
+  status?: ReaderStatus | undefined;
+}
+
+/**
+ * Every operation is asynchronous, so a networked backend (PostgreSQL) implements the same
+ * contract; the SQLite driver answers at once.
+ */
+export interface SubscriberStore {
+  get(email: string): Promise<Reader | undefined>;
+  list(query?: ReaderQuery): Promise<Reader[]>;
+  /** Inserts a new reader; throws when the address is already stored. */
+  insert(reader: Omit<Reader, 'updatedAt'> & { updatedAt?: string }): Promise<void>;
+  /** Changes a stored reader; false when there is none. */
+  update(email: string, patch: ReaderPatch, now: Date): Promise<boolean>;
+  /** Moves a reader (and their audit log) to a new address; false when the new one is taken. */
+  rename(from: string, to: string, now: Date): Promise<boolean>;
+  remove(email: string): Promise<boolean>;
+  audit(entry: AuditEntry): Promise<void>;
+  auditOf(email: string): Promise<AuditEntry[]>;
+  /** Deletes pending signups created before `before`; returns how many. */
+  purgePending(before: Date): Promise<number>;
+  /**
+   * Erasure: deletes everything stored about the address (reader, audit log, ledger rows, a plain
+   * suppression) and keeps only a hashed suppression, so it is never mailed again. Returns whether
+   * a reader was stored.
+   */
+  forget(email: string, now: Date): Promise<boolean>;
+  /**
+   * Runs `work` as one transaction: all of its writes are stored, or none. `work` uses only this
+   * store's operations in between (no other I/O), so a driver may run it on one connection.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+}

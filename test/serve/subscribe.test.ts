@@ -1,0 +1,331 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import type { ResolvedConfig } from '../../src/config/schema.js';
+import { loadTaxonomy } from '../../src/roles/taxonomy.js';
+import { openStateDb, type StateDb } from '../../src/send/store.js';
+import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
+import type { ReaderMail } from '../../src/serve/readers/mail.js';
+import { signConfirmToken } from '../../src/serve/readers/tokens.js';
+import { type ReaderRoutes, readerRoutes } from '../../src/serve/routes/index.js';
+import { type SubscriberStore, sqliteSubscriberStore } from '../../src/store/index.js';
+import { signToken } from '../../src/unsubscribe/token.js';
+import { runMain, type TempProject, tempProject } from '../helpers/project.js';
+
+const SECRET = 'subscribe-test-secret-0123456789abcdef';
+
+let project: TempProject;
+let config: ResolvedConfig;
+let db: StateDb;
+let store: SubscriberStore;
+let server: UnsubscribeServer;
+let readers: ReaderRoutes;
+let origin: string;
+let mails: ReaderMail[];
+let clock: number;
+
+async function start(overrides: Partial<ResolvedConfig['readers']> = {}) {
+  project = await tempProject({ withExample: true });
+  const loaded = await loadConfig({ cwd: project.dir });
+  config = { ...loaded, readers: { ...loaded.readers, ...overrides } };
+  db = openStateDb(join(config.stateDirAbs, 'state.db'));
+  store = sqliteSubscriberStore(db);
+  mails = [];
+  clock = Date.parse('2026-12-01T10:00:00Z');
+  const suppressions = stateSuppressionList(db);
+  readers = readerRoutes({
+    config,
+    taxonomy: await loadTaxonomy(config.rolesFile),
+    store,
+    suppressions,
+    secret: SECRET,
+    mailer: { send: async (mail) => void mails.push(mail) },
+    now: () => new Date(clock),
+  });
+  server = await startUnsubscribeServer({ config, secret: SECRET, suppressions, port: 0, routes: readers.routes });
+  origin = new URL(server.url).origin;
+}
+
+beforeEach(() => start());
+afterEach(async () => {
+  readers.close();
+  await server.close();
+  db.close();
+  await project.cleanup();
+});
+
+const form = (fields: Record<string, string | string[]>) => {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
+  return body.toString();
+};
+
+const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${origin}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+    redirect: 'manual',
+  });
+
+/** Mail goes out after the answer: wait for the count, never for a fixed time. */
+async function mailCount(count: number) {
+  for (let i = 0; i < 200 && mails.length < count; i++) await new Promise((r) => setTimeout(r, 10));
+  return mails.length;
+}
+
+/** The link in the last mail, pointed at this server as a reverse proxy would. */
+function lastLink(): URL {
+  const link = new URL(mails.at(-1)!.url);
+  return new URL(`${origin}${link.pathname}${link.search}`);
+}
+
+describe('GET /subscribe', () => {
+  it('serves the form with grouped roles, their descriptions, strict CSP and no-store', async () => {
+    const response = await fetch(`${origin}/subscribe`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).not.toMatch(/unsafe-inline'[^;]*script|script-src[^;]*unsafe/);
+    const html = await response.text();
+    expect(html).toMatch(/<legend>Leadership<\/legend>/);
+    expect(html).toContain('Technology strategy, platforms and build-or-buy calls');
+    expect(html).toMatch(/name="website"/);
+  });
+
+  it('answers in German for a German browser', async () => {
+    const html = await (
+      await fetch(`${origin}/subscribe`, { headers: { 'accept-language': 'de-DE,de;q=0.9' } })
+    ).text();
+    expect(html).toContain('<html lang="de">');
+    expect(html).toContain('Abonnieren');
+  });
+});
+
+describe('POST /subscribe', () => {
+  it('gives the same answer for a new, a pending, an active and a suppressed address (no enumeration)', async () => {
+    await post('/subscribe', form({ email: 'active@example.com', roles: 'CTO' }));
+    await mailCount(1);
+    const confirm = await post('/confirm', form({ token: lastLink().searchParams.get('token')! }));
+    expect(confirm.status).toBe(200);
+    db.prepare("INSERT INTO suppressions (email, created_at) VALUES ('suppressed@example.com', 'now')").run();
+    await post('/subscribe', form({ email: 'pending@example.com' }));
+    await mailCount(2);
+    mails.length = 0;
+
+    const answers: string[] = [];
+    for (const email of ['new@example.com', 'pending@example.com', 'active@example.com', 'suppressed@example.com']) {
+      const response = await post('/subscribe', form({ email, roles: ['CTO', 'Executive'] }));
+      expect(response.status).toBe(200);
+      answers.push((await response.text()).replace(email.replace(/^(.).*@/, '$1••••@'), 'ADDRESS'));
+    }
+    expect(new Set(answers).size).toBe(1);
+    await mailCount(2);
+    // Mail only to the new and the still-pending address: never to a reader or a suppressed address.
+    expect(mails.map((m) => m.to).sort()).toEqual(['new@example.com', 'pending@example.com']);
+    const json = await post('/subscribe', JSON.stringify({ email: 'active@example.com' }), {
+      'content-type': 'application/json',
+    });
+    expect(json.status).toBe(202);
+    expect(await json.json()).toEqual({ status: 'check-your-inbox' });
+  });
+
+  it('records a pending reader with its consent; a filled honeypot records nothing', async () => {
+    await post(
+      '/subscribe',
+      form({
+        email: 'Reader@Example.com',
+        name: 'Rea',
+        roles: ['cto', 'nonsense'],
+        timezone: 'Europe/Berlin',
+        locale: 'de',
+      }),
+    );
+    await mailCount(1);
+    expect(await store.get('reader@example.com')).toMatchObject({
+      status: 'pending',
+      roles: ['CTO'],
+      timezone: 'Europe/Berlin',
+      locale: 'de',
+      consent: { method: 'form', wording: 'v1' },
+    });
+    const bot = await post('/subscribe', form({ email: 'bot@example.com', website: 'http://spam.example' }));
+    expect(bot.status).toBe(200);
+    expect(await store.get('bot@example.com')).toBeUndefined();
+    expect(mails).toHaveLength(1);
+  });
+
+  it('refuses an invalid address and an oversized body', async () => {
+    const bad = await post('/subscribe', form({ email: 'not-an-address' }));
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('aria-invalid="true"');
+    const big = await post('/subscribe', form({ email: 'a@example.com', name: 'x'.repeat(40_000) }));
+    expect(big.status).toBe(413);
+  });
+
+  it('limits requests per IP (429) and confirmation mails per address', async () => {
+    await server.close();
+    readers.close();
+    db.close();
+    await project.cleanup();
+    await start({ perIpPerHour: 5, perAddressPerHour: 2 });
+    for (let i = 0; i < 4; i++)
+      expect((await post('/subscribe', form({ email: 'same@example.com' }))).status).toBe(200);
+    await mailCount(2);
+    expect(mails).toHaveLength(2);
+    expect((await post('/subscribe', form({ email: 'other@example.com' }))).status).toBe(200);
+    const limited = await post('/subscribe', form({ email: 'third@example.com' }));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBeTruthy();
+    // The window passes: the same client may try again.
+    clock += 3600_001;
+    expect((await post('/subscribe', form({ email: 'third@example.com' }))).status).toBe(200);
+  });
+
+  it('purges signups never confirmed after the configured time', async () => {
+    await post('/subscribe', form({ email: 'late@example.com' }));
+    await mailCount(1);
+    clock += (config.readers.purgePendingHours + 1) * 3600_000;
+    expect(await readers.purge()).toBe(1);
+    expect(await store.get('late@example.com')).toBeUndefined();
+  });
+});
+
+describe('confirmation tokens', () => {
+  async function signUp(email: string) {
+    const before = mails.length;
+    await post('/subscribe', form({ email, roles: 'CTO' }));
+    expect(await mailCount(before + 1)).toBe(before + 1);
+    return lastLink();
+  }
+
+  it('GET only shows a button; the POST confirms once, and a replay is refused', async () => {
+    const link = await signUp('once@example.com');
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<form method="post" action="\/confirm">/);
+    expect(await (await store.get('once@example.com'))?.status).toBe('pending');
+    const token = link.searchParams.get('token')!;
+    const first = await post('/confirm', form({ token }));
+    expect(first.status).toBe(200);
+    expect(await first.text()).toMatch(/\/preferences\?token=/);
+    expect(await store.get('once@example.com')).toMatchObject({ status: 'active', confirmNonce: null });
+    const replay = await post('/confirm', form({ token }));
+    expect(replay.status).toBe(410);
+  });
+
+  it('refuses an expired token', async () => {
+    const link = await signUp('slow@example.com');
+    clock += (config.readers.confirmHours * 3600 + 5) * 1000;
+    expect((await fetch(link)).status).toBe(400);
+    expect((await post('/confirm', form({ token: link.searchParams.get('token')! }))).status).toBe(400);
+    expect(await (await store.get('slow@example.com'))?.status).toBe('pending');
+  });
+
+  it('refuses forged tokens: another key, an unsubscribe token, a tampered payload', async () => {
+    const link = await signUp('target@example.com');
+    const nonce = (await store.get('target@example.com'))!.confirmNonce!;
+    const claims = {
+      purpose: 'signup' as const,
+      listId: config.listId,
+      email: 'target@example.com',
+      from: undefined,
+      nonce,
+      expires: clock / 1000 + 3600,
+    };
+    const forged = [
+      signConfirmToken(claims, 'another-secret-0123456789abcdefghijkl'),
+      signToken({ email: 'target@example.com', listId: config.listId }, SECRET),
+      `${Buffer.from('["r1","signup","x","target@example.com","","n",9999999999]').toString('base64url')}.${link.searchParams.get('token')!.split('.')[1]}`,
+    ];
+    for (const token of forged) expect((await post('/confirm', form({ token }))).status).toBe(400);
+    expect(await (await store.get('target@example.com'))?.status).toBe('pending');
+  });
+});
+
+describe('preferences page', () => {
+  const prefsUrl = (email: string) =>
+    `${origin}/preferences?${new URLSearchParams({ token: signToken({ email, listId: config.listId }, SECRET) })}`;
+  const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+  it("refuses writes without the page's CSRF token, or with one for another address", async () => {
+    const mine = await (await fetch(prefsUrl('me@example.com'))).text();
+    const theirs = await (await fetch(prefsUrl('them@example.com'))).text();
+    for (const csrf of ['', 'forged.token', csrfOf(theirs)]) {
+      const response = await fetch(prefsUrl('me@example.com'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ csrf, action: 'unsubscribe' }),
+        redirect: 'manual',
+      });
+      expect(response.status).toBe(403);
+    }
+    expect(await store.get('me@example.com')).toBeUndefined();
+    const ok = await fetch(prefsUrl('me@example.com'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({ csrf: csrfOf(mine), action: 'save', email: 'me@example.com', roles: ['CTO', 'Designer'] }),
+      redirect: 'manual',
+    });
+    expect(ok.status).toBe(303);
+    expect(await (await store.get('me@example.com'))?.roles).toEqual(['CTO', 'Designer']);
+    expect((await store.auditOf('me@example.com')).at(-1)).toMatchObject({
+      page: 'preferences',
+      change: expect.stringMatching(/roles: \(none\) → CTO, Designer/),
+    });
+  });
+
+  it('refuses a forged or foreign-list preferences token', async () => {
+    expect((await fetch(`${origin}/preferences?token=abc.def`)).status).toBe(400);
+    const other = signToken({ email: 'me@example.com', listId: 'other.example.com' }, SECRET);
+    expect((await fetch(`${origin}/preferences?token=${other}`)).status).toBe(400);
+  });
+
+  it('a changed address needs its own confirmation before anything moves', async () => {
+    const page = await (await fetch(prefsUrl('old@example.com'))).text();
+    const saved = await fetch(prefsUrl('old@example.com'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({ csrf: csrfOf(page), action: 'save', email: 'new@example.com', roles: 'CTO' }),
+      redirect: 'manual',
+    });
+    expect(saved.headers.get('location')).toMatch(/done=address$/);
+    await mailCount(1);
+    expect(mails[0]?.to).toBe('new@example.com');
+    expect(await (await store.get('old@example.com'))?.pendingEmail).toBe('new@example.com');
+    expect(await store.get('new@example.com')).toBeUndefined();
+    const confirmed = await post('/confirm', form({ token: lastLink().searchParams.get('token')! }));
+    expect(confirmed.status).toBe(200);
+    expect(await store.get('old@example.com')).toBeUndefined();
+    expect(await store.get('new@example.com')).toMatchObject({ roles: ['CTO'], pendingEmail: null });
+  });
+});
+
+describe('welcome message and the embeddable form', () => {
+  it('sends the optional welcome message once a reader confirms', async () => {
+    await server.close();
+    readers.close();
+    db.close();
+    await project.cleanup();
+    await start({ welcome: true });
+    await post('/subscribe', form({ email: 'hello@example.com', locale: 'de' }));
+    await mailCount(1);
+    expect(mails[0]?.subject).toBe('Bestätigen Sie Ihr Abonnement von Rolecast Weekly');
+    await post('/confirm', form({ token: lastLink().searchParams.get('token')! }));
+    expect(await mailCount(2)).toBe(2);
+    expect(mails[1]).toMatchObject({ to: 'hello@example.com', url: expect.stringMatching(/\/preferences\?token=/) });
+  });
+
+  it('rolecast serve --print-form prints the form posting to the public URL, without scripts', async () => {
+    const printed = await runMain(project.dir, ['serve', '--print-form']);
+    expect(printed.code, printed.all).toBe(0);
+    expect(printed.out).toContain(
+      '<form method="post" action="https://rolecast.example/subscribe" class="rolecast-signup">',
+    );
+    expect(printed.out).toContain('name="website"');
+    expect(printed.out).toContain('<legend>Leadership</legend>');
+    expect(printed.out).not.toContain('<script');
+  });
+});

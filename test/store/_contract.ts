@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Reader, SubscriberStore } from '../../src/store/index.js';
+
+/**
+ * The subscriber store's contract, written once and run unchanged against every driver: a new
+ * backend passes this suite before anything else uses it.
+ */
+export interface StoreHarness {
+  store: SubscriberStore;
+  /** Whether the backend's suppression list refuses the address (after `forget`). */
+  isSuppressed(email: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const T0 = new Date('2026-12-01T10:00:00.000Z');
+
+export function reader(email: string, fields: Partial<Reader> = {}): Reader {
+  return {
+    email,
+    name: null,
+    firstName: null,
+    roles: [],
+    timezone: null,
+    locale: null,
+    status: 'active',
+    pausedUntil: null,
+    createdAt: T0.toISOString(),
+    confirmedAt: null,
+    updatedAt: T0.toISOString(),
+    readerChangedAt: null,
+    consent: null,
+    pendingEmail: null,
+    confirmNonce: null,
+    ...fields,
+  };
+}
+
+export function describeStoreContract(driver: string, open: () => Promise<StoreHarness>): void {
+  describe(`subscriber store contract: ${driver}`, () => {
+    let harness: StoreHarness;
+    let store: SubscriberStore;
+    beforeEach(async () => {
+      harness = await open();
+      store = harness.store;
+    });
+    afterEach(() => harness.close());
+
+    it('keys readers by canonical address and round-trips every field', async () => {
+      const full = reader('Ann@Bücher.de', {
+        name: 'Ann',
+        firstName: 'Ann',
+        roles: ['CTO', 'Executive'],
+        timezone: 'Europe/Berlin',
+        locale: 'de',
+        status: 'paused',
+        pausedUntil: '2026-12-15T10:00:00.000Z',
+        confirmedAt: T0.toISOString(),
+        readerChangedAt: T0.toISOString(),
+        consent: { at: T0.toISOString(), method: 'form', wording: 'v2' },
+        pendingEmail: 'new@example.com',
+        confirmNonce: 'n1',
+      });
+      await store.insert(full);
+      expect(await store.get('ann@xn--bcher-kva.de')).toEqual({ ...full, email: 'ann@xn--bcher-kva.de' });
+      await expect(store.insert(reader('ANN@bücher.de'))).rejects.toThrow();
+    });
+
+    it('updates only the fields given and lists by role and status', async () => {
+      await store.insert(reader('a@example.com', { roles: ['CTO'] }));
+      await store.insert(reader('b@example.com', { roles: ['Executive'], status: 'pending' }));
+      const later = new Date(T0.getTime() + 1000);
+      expect(await store.update('a@example.com', { roles: ['CTO', 'Designer'], name: 'A' }, later)).toBe(true);
+      expect(await store.update('nobody@example.com', { name: 'x' }, later)).toBe(false);
+      expect(await store.get('a@example.com')).toMatchObject({
+        roles: ['CTO', 'Designer'],
+        name: 'A',
+        status: 'active',
+        updatedAt: later.toISOString(),
+      });
+      expect((await store.list({ role: 'Designer' })).map((r) => r.email)).toEqual(['a@example.com']);
+      expect((await store.list({ status: 'pending' })).map((r) => r.email)).toEqual(['b@example.com']);
+      expect(await store.list()).toHaveLength(2);
+    });
+
+    it('renames a reader with their audit log, never onto a stored address', async () => {
+      await store.insert(reader('old@example.com', { pendingEmail: 'new@example.com' }));
+      await store.insert(reader('taken@example.com'));
+      await store.audit({ email: 'old@example.com', at: T0.toISOString(), page: 'preferences', change: 'x' });
+      expect(await store.rename('old@example.com', 'taken@example.com', T0)).toBe(false);
+      expect(await store.rename('old@example.com', 'New@Example.com', T0)).toBe(true);
+      expect(await store.get('old@example.com')).toBeUndefined();
+      expect(await store.get('new@example.com')).toMatchObject({ pendingEmail: null });
+      expect(await store.auditOf('new@example.com')).toEqual([
+        { email: 'new@example.com', at: T0.toISOString(), page: 'preferences', change: 'x' },
+      ]);
+    });
+
+    it('purges only pending signups older than the cut-off', async () => {
+      await store.insert(reader('old-pending@example.com', { status: 'pending' }));
+      await store.insert(reader('old-active@example.com'));
+      await store.insert(
+        reader('new-pending@example.com', {
+          status: 'pending',
+          createdAt: new Date(T0.getTime() + 7200_000).toISOString(),
+        }),
+      );
+      expect(await store.purgePending(new Date(T0.getTime() + 3600_000))).toBe(1);
+      expect((await store.list()).map((r) => r.email).sort()).toEqual([
+        'new-pending@example.com',
+        'old-active@example.com',
+      ]);
+    });
+
+    it('a failed transaction stores none of its writes', async () => {
+      await expect(
+        store.transaction(async () => {
+          await store.insert(reader('one@example.com'));
+          await store.insert(reader('one@example.com'));
+        }),
+      ).rejects.toThrow();
+      expect(await store.get('one@example.com')).toBeUndefined();
+      await store.transaction(async () => {
+        await store.insert(reader('two@example.com'));
+        await store.audit({ email: 'two@example.com', at: T0.toISOString(), page: 'cli', change: 'added' });
+      });
+      expect(await store.auditOf('two@example.com')).toHaveLength(1);
+    });
+
+    it('remove deletes the reader; forget also leaves a suppression that matches the address', async () => {
+      await store.insert(reader('gone@example.com'));
+      expect(await store.remove('gone@example.com')).toBe(true);
+      expect(await store.remove('gone@example.com')).toBe(false);
+      await store.insert(reader('erase@example.com'));
+      await store.audit({ email: 'erase@example.com', at: T0.toISOString(), page: 'cli', change: 'added' });
+      expect(await store.forget('Erase@Example.com', T0)).toBe(true);
+      expect(await store.get('erase@example.com')).toBeUndefined();
+      expect(await store.auditOf('erase@example.com')).toEqual([]);
+      expect(await harness.isSuppressed('erase@example.com')).toBe(true);
+      expect(await store.forget('never@example.com', T0)).toBe(false);
+      expect(await harness.isSuppressed('never@example.com')).toBe(true);
+    });
+  });
+}

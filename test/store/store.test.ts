@@ -1,0 +1,291 @@
+import { readdir, readFile } from 'node:fs/promises';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { APPLICATION_ID } from '../../src/send/state-file.js';
+import { addSuppression, isSuppressed, openStateDb, suppressionChecker } from '../../src/send/store.js';
+import { hashedAddress, STORE_SCHEMA_VERSION, sqliteSubscriberStore } from '../../src/store/index.js';
+import { runMain, type TempProject, tempProject } from '../helpers/project.js';
+
+let project: TempProject;
+const stateFile = () => project.path('.rolecast/state.db');
+
+beforeEach(async () => {
+  project = await tempProject({ withExample: true });
+});
+afterEach(async () => {
+  await project.cleanup();
+});
+
+/** A state file as the version before the subscriber store wrote it: ledger tables only, user_version 1. */
+function writeVersionOneFile(file: string, suppressed: string): void {
+  const db = new Database(file);
+  db.exec(`
+    CREATE TABLE deliveries (issue_id TEXT NOT NULL, channel TEXT NOT NULL, email TEXT NOT NULL, variant_id TEXT NOT NULL,
+      status TEXT NOT NULL, message_id TEXT, response_code INTEGER, response TEXT, attempts INTEGER NOT NULL DEFAULT 0,
+      updated_at TEXT NOT NULL, PRIMARY KEY (issue_id, channel, email));
+    CREATE TABLE runs (issue_id TEXT NOT NULL, channel TEXT NOT NULL, planned INTEGER NOT NULL, started_at TEXT NOT NULL,
+      finished_at TEXT, outcome TEXT, resend_started_at TEXT, PRIMARY KEY (issue_id, channel));
+    CREATE TABLE suppressions (email TEXT PRIMARY KEY, reason TEXT, source TEXT, created_at TEXT NOT NULL);
+    CREATE TABLE locks (issue_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, token TEXT NOT NULL,
+      started_at TEXT NOT NULL, proc_start TEXT);
+  `);
+  db.prepare(
+    "INSERT INTO deliveries VALUES ('2026-W47', 'smtp', 'priya.raman@example.com', 'v1', 'sent', '<m@x>', 250, 'ok', 1, '2026-11-20T08:00:00Z')",
+  ).run();
+  db.prepare("INSERT INTO suppressions VALUES (?, 'bounce', 'import', '2026-11-01T00:00:00Z')").run(suppressed);
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+  db.pragma('user_version = 1');
+  db.close();
+}
+
+describe('subscriber store migrations', () => {
+  it('creates the store in an empty state file at the current schema version', async () => {
+    const db = openStateDb(stateFile());
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+      expect(tables).toEqual(expect.arrayContaining(['deliveries', 'suppressions', 'readers', 'reader_audit']));
+      expect(await sqliteSubscriberStore(db).list()).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('migrates a state file of the previous version and keeps its ledger and suppressions', async () => {
+    await project.write('.rolecast/.keep', '');
+    writeVersionOneFile(stateFile(), 'gone@example.com');
+    const db = openStateDb(stateFile());
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
+      expect(db.prepare('SELECT COUNT(*) FROM deliveries').pluck().get()).toBe(1);
+      expect(isSuppressed(db, 'gone@example.com')).toBe(true);
+      const store = sqliteSubscriberStore(db);
+      await store.insert({
+        email: 'New@Example.com',
+        name: 'New',
+        firstName: null,
+        roles: ['CTO'],
+        timezone: null,
+        locale: null,
+        status: 'active',
+        pausedUntil: null,
+        createdAt: '2026-12-01T00:00:00.000Z',
+        confirmedAt: null,
+        readerChangedAt: null,
+        consent: { at: '2026-12-01T00:00:00.000Z', method: 'cli', wording: null },
+        pendingEmail: null,
+        confirmNonce: null,
+      });
+      expect(await (await store.get('new@example.com'))?.roles).toEqual(['CTO']);
+    } finally {
+      db.close();
+    }
+    // Opening again is a no-op: the migration ran once.
+    const again = openStateDb(stateFile());
+    expect(await sqliteSubscriberStore(again).list()).toHaveLength(1);
+    again.close();
+  });
+});
+
+describe('rolecast subscribers', () => {
+  it('imports, exports and re-imports a list without losing anything (JSON and CSV)', async () => {
+    const imported = await runMain(project.dir, ['subscribers', 'import', 'subscribers.example.json']);
+    expect(imported.code, imported.all).toBe(0);
+    expect(imported.out).toMatch(/imported 12 new reader\(s\)/);
+    const first = await runMain(project.dir, ['subscribers', 'export']);
+    expect(first.code).toBe(0);
+    const exported = JSON.parse(first.out) as { subscribers: { email: string; roles: string[] }[] };
+    expect(exported.subscribers).toHaveLength(12);
+    // Roles are stored canonical: an alias in the file is its role's name in the store.
+    expect(exported.subscribers.find((s) => s.email === 'jonas.becker@example.org')?.roles).toEqual([
+      'CTO',
+      'Executive',
+    ]);
+    await project.write('round.json', first.out);
+    const csv = await runMain(project.dir, ['subscribers', 'export', '--format', 'csv']);
+    await project.write('round.csv', csv.out);
+
+    for (const file of ['round.json', 'round.csv']) {
+      const other = await tempProject({ withExample: true });
+      try {
+        await other.write(file, await readFile(project.path(file), 'utf8'));
+        const again = await runMain(other.dir, ['subscribers', 'import', file]);
+        expect(again.code, again.all).toBe(0);
+        const second = await runMain(other.dir, ['subscribers', 'export']);
+        const strip = (text: string) =>
+          (JSON.parse(text) as { subscribers: Record<string, unknown>[] }).subscribers.map(
+            ({ firstName: _f, ...rest }) => rest,
+          );
+        expect(strip(second.out)).toEqual(strip(first.out));
+      } finally {
+        await other.cleanup();
+      }
+    }
+  });
+
+  it('--update merges by address but never re-activates an unsubscribed or suppressed reader', async () => {
+    await project.write(
+      'a.json',
+      JSON.stringify([
+        { email: 'left@example.com', roles: ['CTO'], status: 'unsubscribed' },
+        { email: 'stays@example.com', name: 'Old Name', roles: ['CTO'] },
+        { email: 'bounced@example.com', roles: ['CTO'] },
+      ]),
+    );
+    expect((await runMain(project.dir, ['subscribers', 'import', 'a.json'])).code).toBe(0);
+    expect((await runMain(project.dir, ['suppress', 'add', 'bounced@example.com', '--reason', 'bounce'])).code).toBe(0);
+    await project.write(
+      'b.json',
+      JSON.stringify([
+        { email: 'left@example.com', roles: ['Executive'], status: 'active' },
+        { email: 'stays@example.com', name: 'New Name', roles: ['CTO', 'Executive'] },
+        { email: 'bounced@example.com', roles: ['CTO'], status: 'active' },
+        { email: 'suppressed-new@example.com', roles: ['CTO'] },
+      ]),
+    );
+    expect((await runMain(project.dir, ['suppress', 'add', 'suppressed-new@example.com'])).code).toBe(0);
+    const merged = await runMain(project.dir, ['subscribers', 'import', 'b.json', '--update']);
+    expect(merged.code, merged.all).toBe(0);
+    expect(merged.out).toMatch(/3 kept unsubscribed/);
+    const list = await runMain(project.dir, ['subscribers', 'list', '--json']);
+    const readers = new Map(
+      (JSON.parse(list.out) as { email: string; status: string; name: string; roles: string[] }[]).map((r) => [
+        r.email,
+        r,
+      ]),
+    );
+    expect(readers.get('left@example.com')?.status).toBe('unsubscribed');
+    expect(readers.get('left@example.com')?.roles).toEqual(['Executive']);
+    expect(readers.get('stays@example.com')).toMatchObject({ status: 'active', name: 'New Name' });
+    expect(readers.get('suppressed-new@example.com')?.status).toBe('unsubscribed');
+    // Without --update nothing already stored changes.
+    await project.write('c.json', JSON.stringify([{ email: 'stays@example.com', name: 'Third', roles: ['CTO'] }]));
+    const plain = await runMain(project.dir, ['subscribers', 'import', 'c.json']);
+    expect(plain.out).toMatch(/1 already stored/);
+    const after = await runMain(project.dir, ['subscribers', 'list', '--role', 'Chief Executive Officer', '--json']);
+    expect((JSON.parse(after.out) as { email: string }[]).map((r) => r.email).sort()).toEqual([
+      'left@example.com',
+      'stays@example.com',
+    ]);
+  });
+
+  it('add, list by status and remove', async () => {
+    const added = await runMain(project.dir, [
+      'subscribers',
+      'add',
+      'Ana@Example.com',
+      '--roles',
+      'cto,Designer',
+      '--name',
+      'Ana',
+    ]);
+    expect(added.code, added.all).toBe(0);
+    const unknown = await runMain(project.dir, ['subscribers', 'add', 'x@example.com', '--roles', 'Desinger']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.all).toMatch(/did you mean Designer/);
+    const list = await runMain(project.dir, ['subscribers', 'list', '--status', 'active']);
+    expect(list.out).toMatch(/^ana@example\.com\tactive\tCTO, Designer\tAna/m);
+    expect((await runMain(project.dir, ['subscribers', 'remove', 'ana@example.com'])).code).toBe(0);
+    expect((await runMain(project.dir, ['subscribers', 'remove', 'ana@example.com'])).code).toBe(2);
+  });
+
+  it('forget erases the personal data and leaves only a hashed suppression that send honours', async () => {
+    const reader = 'priya.raman@example.com';
+    expect((await runMain(project.dir, ['subscribers', 'import', 'subscribers.example.json'])).code).toBe(0);
+    const db = openStateDb(stateFile());
+    addSuppression(db, reader, { reason: 'complaint' });
+    db.prepare(
+      "INSERT INTO deliveries VALUES ('2026-W47', 'smtp', ?, 'v1', 'sent', '<m@x>', 250, 'ok', 1, '2026-11-20T08:00:00Z')",
+    ).run(reader);
+    db.close();
+
+    const forgot = await runMain(project.dir, ['subscribers', 'forget', 'Priya.Raman@example.com']);
+    expect(forgot.code, forgot.all).toBe(0);
+
+    const check = new Database(stateFile(), { readonly: true });
+    try {
+      const tables = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+      for (const table of tables) {
+        const rows = check.prepare(`SELECT * FROM ${table}`).all();
+        expect(JSON.stringify(rows).toLowerCase(), table).not.toContain('priya');
+      }
+      expect(check.prepare('SELECT email FROM suppressions WHERE email = ?').pluck().get(hashedAddress(reader))).toBe(
+        hashedAddress(reader),
+      );
+    } finally {
+      check.close();
+    }
+    const db2 = openStateDb(stateFile());
+    expect(isSuppressed(db2, 'PRIYA.RAMAN@example.com')).toBe(true);
+    expect(suppressionChecker(db2)(reader)).toBe(true);
+    db2.close();
+
+    // A later list that still names the address does not reach it.
+    const sent = await runMain(project.dir, ['send', 'issues/2026-W48', '--subscribers', 'subscribers.example.json']);
+    expect(sent.code, sent.all).toBe(0);
+    const files = await readdir(project.path('outbox/2026-W48'));
+    expect(files.some((f) => f.startsWith('priya'))).toBe(false);
+    expect(files.some((f) => f.startsWith('jonas'))).toBe(true);
+  });
+});
+
+describe('the store as the source of a send', () => {
+  it('sends to the stored readers when no --subscribers is given, leaving out paused ones', async () => {
+    expect((await runMain(project.dir, ['subscribers', 'add', 'a@example.com', '--roles', 'CTO'])).code).toBe(0);
+    expect((await runMain(project.dir, ['subscribers', 'add', 'b@example.com', '--roles', 'Executive'])).code).toBe(0);
+    const db = openStateDb(stateFile());
+    await sqliteSubscriberStore(db).update(
+      'b@example.com',
+      { status: 'paused', pausedUntil: '2999-01-01T00:00:00.000Z' },
+      new Date(),
+    );
+    db.close();
+    const sent = await runMain(project.dir, ['send', 'issues/2026-W48']);
+    expect(sent.code, sent.all).toBe(0);
+    expect(sent.out).toMatch(/readers: from the subscriber store; 1 paused reader\(s\) left out/);
+    expect(await readdir(project.path('outbox/2026-W48'))).toEqual(['a@example.com.eml']);
+    // The scheduler reads the same readers.
+    const planned = await runMain(project.dir, [
+      'send',
+      'issues/2026-W48',
+      '--at',
+      '2026-12-07T08:00',
+      '--local',
+      '--dry-run',
+    ]);
+    expect(planned.code, planned.all).toBe(0);
+    expect(planned.out).toMatch(/1 wave\(s\), 1 recipient\(s\)/);
+    // check and build read the same readers.
+    const checked = await runMain(project.dir, ['check', 'issues/2026-W48']);
+    expect(checked.all).toMatch(/1 subscriber\(s\)/);
+  });
+
+  it("with --subscribers FILE, a reader's own later changes in the store win and are counted", async () => {
+    const file = await project.write(
+      'subs.json',
+      JSON.stringify([
+        { email: 'a@example.com', roles: ['CTO'] },
+        { email: 'b@example.com', roles: ['CTO'] },
+      ]),
+    );
+    expect((await runMain(project.dir, ['subscribers', 'import', 'subs.json'])).code).toBe(0);
+    const db = openStateDb(stateFile());
+    const later = new Date(Date.now() + 60_000);
+    await sqliteSubscriberStore(db).update(
+      'b@example.com',
+      { status: 'unsubscribed', readerChangedAt: later.toISOString() },
+      later,
+    );
+    db.close();
+    expect(file).toContain('subs.json');
+    const sent = await runMain(project.dir, ['send', 'issues/2026-W48', '--subscribers', 'subs.json', '--json']);
+    expect(sent.code, sent.all).toBe(0);
+    const report = JSON.parse(sent.out) as {
+      readers: { overrides: number };
+      total: { sent: number; skipped: { unsubscribed: number } };
+    };
+    expect(report.readers.overrides).toBe(1);
+    expect(report.total.sent).toBe(1);
+    expect(report.total.skipped.unsubscribed).toBe(1);
+  });
+});
