@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { DateTime } from 'luxon';
+import { encodeSentAt, linkTracking, trackLinks } from '../analytics/track-links.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { type Problem, RolecastError } from '../errors.js';
 import { buildVariant, effectiveRoleOrder, type Variant } from '../group/index.js';
@@ -24,6 +25,8 @@ export interface RendererOptions {
   now?: DateTime;
   /** Collapse white space in the compiled HTML (default true). */
   minify?: boolean;
+  /** The signing key for tracked click links; without it (or with `tracking.clicks` off) links stay as written. */
+  clickSecret?: string | undefined;
 }
 
 export interface Renderer {
@@ -45,10 +48,11 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const subject = subjectRenderer(project);
   const issueFile = displayPath(join(issue.dir, MANIFEST_FILE));
   const tokens = createFieldTokens();
+  const tracking = linkTracking(config, options.clickSecret, tokens.sentinel.sentAt);
 
   return {
     async compile(variant) {
-      const view = buildView(config, taxonomy, issue, variant, tokens.sentinel);
+      const view = trackLinks(buildView(config, taxonomy, issue, variant, tokens.sentinel), variant.id, tracking);
       const source = templates.renderHtml(view);
       const result = await compileMjml(source, templates);
       if (result.errors.length) {
@@ -130,6 +134,7 @@ function fieldFiller(
     // The template shows these links whenever the config can build them; a caller that passes none gets the shared page.
     preferences: fields.preferencesUrl ?? config.urls.preferences ?? fields.unsubscribeUrl,
     viewOnline: fields.viewOnlineUrl ?? fallback.viewOnlineUrl ?? config.urls.archive ?? '',
+    sentAt: encodeSentAt(fields.sentAt),
   });
 }
 

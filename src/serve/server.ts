@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import { type TokenClaims, verifyToken } from '../unsubscribe/token.js';
 import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
+import type { ServeRoute } from './click-route.js';
 import { capConnections } from './connections.js';
 import { confirmPage, donePage, errorPage, maskEmail } from './pages.js';
 import type { SuppressionList } from './suppressions.js';
@@ -30,6 +31,8 @@ export interface UnsubscribeServerOptions {
   maxConnections?: number;
   /** How often journaled unsubscribes are retried into the database, ms. */
   replayIntervalMs?: number;
+  /** Further routes (click redirects), each in its own module. */
+  routes?: ServeRoute[];
 }
 
 export interface ServerTimeouts {
@@ -180,6 +183,8 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET, HEAD');
       return send(response, 200, '{"status":"ok"}\n', 'application/json; charset=utf-8');
     }
+    const route = options.routes?.find((r) => r.matches(url.pathname));
+    if (route) return route.handle(request, response, url);
     if (pathname !== options.path) return send(response, 404, errorPage(brand, 'Not found', 'There is nothing here.'));
     if (method !== 'GET' && method !== 'HEAD' && method !== 'POST')
       return methodNotAllowed(response, 'GET, HEAD, POST');

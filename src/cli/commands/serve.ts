@@ -2,6 +2,7 @@ import { assertStrongSecret, readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
 import { openStateDb, stateFilePath } from '../../send/store.js';
+import { clickRouteFor } from '../../serve/click-setup.js';
 import { DEFAULT_PORT, startUnsubscribeServer, stateSuppressionList } from '../../serve/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { portOption, stringOption } from '../_shared.js';
@@ -35,6 +36,7 @@ export const serveCommand: Command = {
         port: portOption(args) ?? DEFAULT_PORT,
         host: stringOption(args, 'host') ?? '127.0.0.1',
         log: (line) => print(ctx.stderr, line),
+        routes: config.tracking.clicks ? [clickRouteFor(config, secret, db, (line) => print(ctx.stderr, line))] : [],
       });
       print(ctx.stdout, `unsubscribe endpoint listening on ${server.url}`);
       if (config.urls.unsubscribe) print(ctx.stdout, `public address (from the config): ${config.urls.unsubscribe}`);
