@@ -10,6 +10,7 @@ export function clickRouteFor(
   secret: string,
   db: StateDb,
   log?: (line: string) => void,
+  now?: () => Date,
 ): ServeRoute {
   const base = clickBase(config);
   return clickRoute({
@@ -18,5 +19,6 @@ export function clickRouteFor(
     prefix: base ? new URL(base).pathname : '/c/',
     scannerWindowSeconds: config.tracking.scannerWindowSeconds,
     log,
+    now,
   });
 }
