@@ -34,6 +34,8 @@ export interface MisTagged {
   /** The role, not among the summary's tags, that most of its clicking readers hold. */
   role: string;
   share: number;
+  /** That role's share of the readers who got the summary: what the clicks would show without a lean. */
+  readerShare: number;
   unique: number;
 }
 
@@ -118,30 +120,42 @@ export function buildReport(selected: readonly IssueFacts[], options: ReportOpti
 }
 
 /**
- * Summaries whose unique clicks come mostly from readers holding a role the summary is not
- * tagged for. A reader's roles are their variant's roles: no reader identity is needed.
+ * Summaries whose unique clicks come mostly from readers holding a role the summary is not tagged
+ * for, more than that role's share of the readers who got it: the clicks are not just its
+ * audience. A reader's roles are their variant's roles, so no reader identity is needed.
  */
 function misTagged(selected: readonly IssueFacts[], minClicks: number, share: number): MisTagged[] {
   const tagged = new Map<string, string[]>();
-  const totals = new Map<string, number>();
-  const byRole = new Map<string, Map<string, number>>();
+  const clicks = new Map<string, Map<string, number>>();
+  const readers = new Map<string, Map<string, number>>();
+  const bump = (map: Map<string, Map<string, number>>, id: string, role: string, n: number) => {
+    const roles = getOr(map, id, () => new Map<string, number>());
+    roles.set(role, (roles.get(role) ?? 0) + n);
+  };
   for (const facts of selected) {
     for (const s of facts.summaries) tagged.set(s.id, s.roles);
-    const variantRoles = new Map(facts.variants.map((v) => [v.id, v.roles]));
-    for (const c of facts.clicks) {
-      totals.set(c.summaryId, (totals.get(c.summaryId) ?? 0) + c.unique);
-      const roles = getOr(byRole, c.summaryId, () => new Map<string, number>());
-      for (const role of variantRoles.get(c.variantId) ?? []) roles.set(role, (roles.get(role) ?? 0) + c.unique);
+    const variants = new Map(facts.variants.map((v) => [v.id, v]));
+    for (const d of facts.deliveries) {
+      const v = variants.get(d.variantId);
+      for (const id of new Set(v?.sections.flatMap((s) => s.summaryIds)))
+        for (const role of ['', ...(v?.roles ?? [])]) bump(readers, id, role, d.delivered);
     }
+    for (const c of facts.clicks)
+      for (const role of ['', ...(variants.get(c.variantId)?.roles ?? [])]) bump(clicks, c.summaryId, role, c.unique);
   }
   const found: MisTagged[] = [];
-  for (const [summaryId, unique] of totals) {
+  for (const [summaryId, byRole] of clicks) {
+    const unique = byRole.get('') ?? 0;
     if (unique < minClicks) continue;
     const tags = tagged.get(summaryId) ?? [];
-    const candidates = [...(byRole.get(summaryId) ?? [])].filter(([role]) => !tags.includes(role));
-    const [role, n] = candidates.sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]))[0] ?? [];
-    if (role !== undefined && n !== undefined && n / unique > share)
-      found.push({ summaryId, taggedRoles: tags, role, share: n / unique, unique });
+    const reached = readers.get(summaryId);
+    const base = (role: string) => (reached?.get(role) ?? 0) / (reached?.get('') || 1);
+    const candidates = [...byRole]
+      .filter(([role, n]) => role !== '' && !tags.includes(role) && n / unique > share && n / unique > base(role))
+      .sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]));
+    const [role, n] = candidates[0] ?? [];
+    if (role !== undefined && n !== undefined)
+      found.push({ summaryId, taggedRoles: tags, role, share: n / unique, readerShare: base(role), unique });
   }
   return found.sort((a, b) => b.share - a.share || cmp(a.summaryId, b.summaryId));
 }

@@ -35,7 +35,7 @@ export function reportTable(report: Report): string {
   lines.push('', 'tagging feedback:');
   for (const m of misTagged)
     lines.push(
-      `  ${m.summaryId}: ${percent(m.share)} of its ${m.unique} unique click(s) come from ${m.role} readers; it is tagged for ${m.taggedRoles.join(', ')} — consider tagging it for ${m.role}`,
+      `  ${m.summaryId}: ${percent(m.share)} of its ${m.unique} unique click(s) come from ${m.role} readers (${percent(m.readerShare)} of its readers); it is tagged for ${m.taggedRoles.join(', ')} — consider tagging it for ${m.role}`,
     );
   for (const q of quietRoles)
     lines.push(

@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyClickToken } from '../../src/analytics/token.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -71,7 +72,7 @@ describe('click tracking end to end', () => {
     const summary = project.issue.summaries.find((s) => s.id === claims.summaryId)!;
 
     const config = await loadConfig({ cwd: fixture.dir });
-    const db = openStateDb(config.stateDirAbs + '/state.db');
+    const db = openStateDb(join(config.stateDirAbs, 'state.db'));
     closers.push(() => db.close());
     // A minute after the send: past the scanner window.
     const later = () => new Date(Date.now() + 60_000);
