@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS clicks (
   clicked_at TEXT NOT NULL,
   first INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS clicks_issue ON clicks (issue_id);
+CREATE INDEX IF NOT EXISTS clicks_issue ON clicks (issue_id, summary_id, role, variant_id, kind, first);
 CREATE TABLE IF NOT EXISTS issue_variants (
   issue_id TEXT NOT NULL,
   variant_id TEXT NOT NULL,
