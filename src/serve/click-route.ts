@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isScannerAgent } from '../analytics/scanners.js';
-import type { AnalyticsStore } from '../analytics/store.js';
+import type { AnalyticsStore, ClickEvent } from '../analytics/store.js';
 import { verifyClickToken } from '../analytics/token.js';
 import { decodeSentAt } from '../analytics/track-links.js';
 
@@ -15,7 +15,8 @@ import { decodeSentAt } from '../analytics/track-links.js';
  * - the first click of a client (a salted hash of IP and user agent, kept in memory only) on one
  *   link of one variant within `uniqueWindowMs` is its unique click; later ones count as repeats.
  * A tampered or foreign token gets 400 and no redirect. A count that cannot be written never
- * breaks the reader's link: the redirect is answered anyway.
+ * breaks the reader's link: the redirect is answered anyway, and the click waits in memory for
+ * the next write.
  */
 
 export interface ServeRoute {
@@ -45,6 +46,7 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
     options.uniqueWindowMs ?? DEFAULT_UNIQUE_WINDOW_MS,
     options.maxClients ?? DEFAULT_MAX_CLIENTS,
   );
+  const record = pendingWrites(options.store, options.log);
   return {
     matches: (pathname) => pathname.startsWith(options.prefix),
     handle(request, response, url) {
@@ -63,11 +65,7 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
       const tooSoon = sentAt !== undefined && at.getTime() - sentAt.getTime() < options.scannerWindowSeconds * 1000;
       if (method === 'GET' && !isScannerAgent(agent) && !tooSoon) {
         const client = `${request.socket.remoteAddress ?? ''}\n${agent ?? ''}\n${token}`;
-        try {
-          options.store.recordClick({ ...claims, at, first: seen(client, at.getTime()) });
-        } catch (error) {
-          options.log?.(`a click could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
-        }
+        record({ ...claims, at, first: seen(client, at.getTime()) });
       }
       response.writeHead(302, {
         Location: headerSafeUrl(claims.target),
@@ -77,6 +75,30 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
       });
       response.end();
     },
+  };
+}
+
+/** Clicks kept in memory while the database is busy (a send writing), written with the next one. */
+const MAX_PENDING = 10_000;
+
+function pendingWrites(store: AnalyticsStore, log?: (line: string) => void): (event: ClickEvent) => void {
+  const pending: ClickEvent[] = [];
+  let warned = false;
+  return (event) => {
+    if (pending.length < MAX_PENDING) pending.push(event);
+    try {
+      while (pending.length > 0) {
+        store.recordClick(pending[0]!);
+        pending.shift();
+      }
+      warned = false;
+    } catch (error) {
+      if (!warned)
+        log?.(
+          `clicks wait in memory, the state database is busy: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      warned = true;
+    }
   };
 }
 

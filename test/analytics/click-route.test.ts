@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isScannerAgent } from '../../src/analytics/scanners.js';
 import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
@@ -129,6 +130,21 @@ describe('the click redirect', () => {
     await get(link(fresh));
     await get(link({ ...fresh, kind: 'source' }));
     expect(clicks().map((c) => (c as { first: number }).first)).toEqual([1, 0, 1]);
+  });
+
+  it('still redirects while the database is locked, and writes the waiting click with the next one', async () => {
+    const other = new Database(db.name);
+    other.exec('BEGIN IMMEDIATE');
+    const fresh = { ...CLAIMS, summaryId: 'eval-harness-before-model-swap' };
+    try {
+      expect((await get(link(fresh))).status).toBe(302);
+      expect(clicks()).toEqual([]);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect((await get(link({ ...fresh, kind: 'archive' }))).status).toBe(302);
+    expect(clicks().map((c) => (c as { kind: string }).kind)).toEqual(['article', 'archive']);
   });
 });
 
