@@ -53,6 +53,8 @@ export async function renderChecked(
   log: (line: string) => void,
   clickSecret?: string | undefined,
 ): Promise<Map<string, CompiledVariant>> {
+  if (project.config.tracking.clicks && !clickSecret)
+    log('warning: tracking.clicks is on but ROLECAST_SECRET is not set, so links are sent untracked');
   const compiled = await compile(project, variants, { clickSecret });
   const problems = [...compiled.values()].flatMap((c) => c.problems);
   throwIfErrors(problems, 'the rendered issue');
