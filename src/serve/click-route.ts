@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isLoopbackHost } from '../_loopback.js';
 import { isScannerAgent } from '../analytics/scanners.js';
 import type { AnalyticsStore, ClickEvent } from '../analytics/store.js';
 import { verifyClickToken } from '../analytics/token.js';
@@ -64,7 +65,7 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
       const sentAt = decodeSentAt(url.searchParams.get('d'));
       const tooSoon = sentAt !== undefined && at.getTime() - sentAt.getTime() < options.scannerWindowSeconds * 1000;
       if (method === 'GET' && !isScannerAgent(agent) && !tooSoon) {
-        const client = `${request.socket.remoteAddress ?? ''}\n${agent ?? ''}\n${token}`;
+        const client = `${clientAddress(request)}\n${agent ?? ''}\n${token}`;
         record({ ...claims, at, first: seen(client, at.getTime()) });
       }
       response.writeHead(302, {
@@ -121,6 +122,18 @@ function recentClients(windowMs: number, max: number): (client: string, nowMs: n
     }
     return first;
   };
+}
+
+/**
+ * The reader's address: behind a reverse proxy on this machine every request comes from loopback,
+ * so the last X-Forwarded-For entry (the one that proxy appended) is the client. From anywhere
+ * else the header could be forged, so the socket's address is used.
+ */
+function clientAddress(request: IncomingMessage): string {
+  const peer = (request.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  const forwarded = request.headers['x-forwarded-for'];
+  if (!isLoopbackHost(peer) || typeof forwarded !== 'string') return peer;
+  return forwarded.split(',').at(-1)?.trim() || peer;
 }
 
 /** The target as signed; a non-ASCII one in its percent-encoded form, which HTTP headers require. */

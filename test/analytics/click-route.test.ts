@@ -132,6 +132,15 @@ describe('the click redirect', () => {
     expect(clicks().map((c) => (c as { first: number }).first)).toEqual([1, 0, 1]);
   });
 
+  it('behind a local reverse proxy, tells clients apart by the address the proxy appended', async () => {
+    const fresh = { ...CLAIMS, summaryId: 'small-models-for-internal-search' };
+    const via = (address: string) => ({ headers: { 'X-Forwarded-For': `203.0.113.9, ${address}` } });
+    await get(link(fresh), via('198.51.100.1'));
+    await get(link(fresh), via('198.51.100.2'));
+    await get(link(fresh), via('198.51.100.1'));
+    expect(clicks().map((c) => (c as { first: number }).first)).toEqual([1, 1, 0]);
+  });
+
   it('still redirects while the database is locked, and writes the waiting click with the next one', async () => {
     const other = new Database(db.name);
     other.exec('BEGIN IMMEDIATE');
