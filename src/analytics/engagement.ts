@@ -20,7 +20,10 @@ export function topicEngagement(history: readonly IssueFacts[]): TopicEngagement
   let clicks = 0;
   const slot = (role: string) => {
     let entry = roles.get(role);
-    if (!entry) roles.set(role, (entry = { unique: 0, readers: 0, topics: new Map() }));
+    if (!entry) {
+      entry = { unique: 0, readers: 0, topics: new Map() };
+      roles.set(role, entry);
+    }
     return entry;
   };
   const add = (role: string, topics: readonly string[], readers: number, unique: number) => {
