@@ -27,10 +27,11 @@ afterEach(async () => {
   serve = smtp = fixture = undefined;
 });
 
-async function trackingOn(f: SendFixture): Promise<void> {
+async function trackingOn(f: SendFixture, change: (config: Record<string, unknown>) => void = () => {}): Promise<void> {
   const file = f.temp.path('rolecast.config.json');
   const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   config.tracking = { clicks: true };
+  change(config);
   await writeFile(file, JSON.stringify(config, null, 2));
 }
 
@@ -113,5 +114,26 @@ describe('click tracking end to end', () => {
 
     const table = await runMain(fixture.dir, ['report', fixture.issueDir]);
     expect(table.out).toMatch(new RegExp(`${summary.id}\\s+${claims.role}\\s+${readers}\\s+1\\s+1`));
+  }, 60_000);
+
+  it('says so, and sends plain links, when clicks are on but ROLECAST_SECRET is not set', async () => {
+    fixture = await sendFixture(6);
+    // Without urls.unsubscribe a send needs no key (mailto unsubscribes), so only clicks miss it.
+    await trackingOn(fixture, (config) => {
+      config.urls = { archive: 'https://rolecast.example/archive' };
+      config.tracking = { clicks: true, baseUrl: 'https://rolecast.example/c/' };
+    });
+    smtp = await startSmtpServer();
+    const lines: string[] = [];
+    const sent = await sendIssue({
+      issueDir: fixture.issueDir,
+      subscribersFile: fixture.subscribersFile,
+      cwd: fixture.dir,
+      env: { SMTP_URL: smtp.url() },
+      log: (line) => lines.push(line),
+    });
+    expect(sent.total.sent).toBeGreaterThan(0);
+    expect(lines.join('\n')).toContain('tracking.clicks is on but ROLECAST_SECRET is not set');
+    for (const message of await smtp.messages()) expect(message.raw).not.toContain('rolecast.example/c/');
   }, 60_000);
 });
