@@ -2,6 +2,7 @@
  * `npm run bench`: prints the figures the speed and memory targets are judged by. Benchmarks
  * print; tests never assert timings.
  */
+import { benchClicks } from './clicks.js';
 import { benchRender } from './render.js';
 import { benchSend } from './send.js';
 
@@ -14,4 +15,8 @@ if (!only || only === 'render') {
 if (!only || only === 'send') {
   console.log('\n## send');
   await benchSend();
+}
+if (!only || only === 'clicks') {
+  console.log('\n## clicks');
+  await benchClicks();
 }

@@ -111,6 +111,21 @@ export const ConfigSchema = z.object({
       perAddressPerHour: 3,
       trustProxy: false,
     }),
+  /** Click analytics (see "Analytics" in the README); off unless turned on. */
+  tracking: z
+    .object({
+      clicks: z.boolean().default(false),
+      /** Reader identity in click links would be personal data; this version never records it. */
+      perReader: z
+        .boolean()
+        .refine((on) => !on, 'per-reader click tracking is not available: clicks are counted without reader identity')
+        .default(false),
+      /** Where `/c/…` links point; by default beside `urls.unsubscribe` on the same `serve`. */
+      baseUrl: httpUrl.optional(),
+      /** A click this soon after its message was sent is a link scanner's, not a reader's. */
+      scannerWindowSeconds: z.number().int().min(0).max(3600).default(30),
+    })
+    .default({ clicks: false, perReader: false, scannerWindowSeconds: 30 }),
   /** Size gate for one message as encoded for sending. Gmail clips above ~102 KB. */
   sizeLimitKb: z.number().positive().default(100),
   sizeWarnKb: z.number().positive().default(80),

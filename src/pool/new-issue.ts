@@ -5,7 +5,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
-import type { Pool } from './index.js';
+import type { Pool, PoolEntry } from './index.js';
 import { type Selection, selectFromPool } from './select.js';
 import { dateInWeek, nextWeek, weekStart } from './week.js';
 
@@ -27,6 +27,8 @@ export function planNewIssue(input: {
   issuesDir: string;
   week?: string | undefined;
   now: Date;
+  /** Ranks a role's candidates (see selectFromPool); newest first without it. */
+  rank?: ((entry: PoolEntry, role: string) => number) | undefined;
 }): NewIssuePlan {
   const { pool, config } = input;
   const week =
@@ -41,7 +43,7 @@ export function planNewIssue(input: {
       hint: 'write it as YYYY-Www, e.g. 2026-W50',
     });
   if (pool.issues.some((issue) => issue.id === week)) throw refuseExisting(join(input.issuesDir, week, MANIFEST_FILE));
-  const selection = selectFromPool(pool.entries, input.taxonomyRoles, config.perRole);
+  const selection = selectFromPool(pool.entries, input.taxonomyRoles, config.perRole, input.rank);
   if (selection.picked.length === 0) {
     const why = pool.exists ? 'has no ready summary that an earlier issue has not used' : 'does not exist';
     throw new RolecastError('E_INVALID', `the pool ${displayPath(pool.dir)} ${why}`, {

@@ -24,6 +24,8 @@ export function selectFromPool(
   entries: readonly PoolEntry[],
   taxonomyRoles: readonly string[],
   perRole: number,
+  /** Higher first when a role picks its next summary (e.g. past engagement); newest first among equals. */
+  rank?: (entry: PoolEntry, role: string) => number,
 ): Selection {
   const candidates = newestFirst(entries.filter((e) => e.status === 'ready' && e.usedIn.length === 0));
   const roles = [...taxonomyRoles];
@@ -34,7 +36,12 @@ export function selectFromPool(
   for (let round = 1; round <= perRole; round++) {
     for (const role of roles) {
       if ((counts.get(role) ?? 0) >= round) continue;
-      const next = candidates.find((e) => !picked.has(e) && e.roles.includes(role));
+      const next = rank
+        ? best(
+            candidates.filter((e) => !picked.has(e) && e.roles.includes(role)),
+            (e) => rank(e, role),
+          )
+        : candidates.find((e) => !picked.has(e) && e.roles.includes(role));
       if (!next) continue;
       picked.add(next);
       for (const served of next.roles) counts.set(served, (counts.get(served) ?? 0) + 1);
@@ -46,4 +53,15 @@ export function selectFromPool(
     coverage,
     uncovered: coverage.filter((c) => c.count === 0).map((c) => c.role),
   };
+}
+
+/** The first entry with the highest score: the newest among equals, as candidates are newest first. */
+function best(entries: readonly PoolEntry[], score: (entry: PoolEntry) => number): PoolEntry | undefined {
+  let top: PoolEntry | undefined;
+  let topScore = Number.NEGATIVE_INFINITY;
+  for (const entry of entries) {
+    const value = score(entry);
+    if (value > topScore) [top, topScore] = [entry, value];
+  }
+  return top;
 }

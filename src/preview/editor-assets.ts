@@ -6,6 +6,10 @@
  */
 
 export const EDITOR_CSS = `
+.beside-editor { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; align-items: start; }
+@media (max-width: 900px) { .beside-editor { grid-template-columns: minmax(0, 1fr); } }
+.last-report { background: #fff; border: 1px solid #cbd5e1; border-radius: 8px; padding: 12px 16px; margin: 16px 0; }
+.last-report table { width: 100%; }
 .editor, .test-send { background: #fff; border: 1px solid #cbd5e1; border-radius: 8px; padding: 12px 16px; margin: 16px 0; }
 .editor .hint { color: #475569; font-size: 14px; }
 .edit-text label, .test-send label { display: block; margin: 8px 0; font-weight: 600; }

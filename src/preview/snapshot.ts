@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { previousIssueReport } from '../analytics/previous.js';
+import type { Report } from '../analytics/report.js';
 import { CONFIG_FILE } from '../config/load.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import { auditProject } from '../group/audit.js';
@@ -39,6 +41,8 @@ export interface ReadySnapshot extends SnapshotBase {
   problems: Problem[];
   /** What the editor panel edits; undefined when `issue.json` could not be read as an object. */
   editor: EditorState | undefined;
+  /** The last issue sent before this one, as `rolecast report` shows it; undefined before any send. */
+  lastReport?: Report | undefined;
 }
 
 /** `issue.json` as this render read it, and the files the panel offers to include. */
@@ -109,6 +113,7 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
       ...[...compiled.values()].flatMap((c) => c.problems),
     ],
     editor,
+    lastReport: previousIssueReport(project.config, project.issue.id),
   };
 }
 

@@ -9,7 +9,16 @@ import { randomBytes } from 'node:crypto';
  * minifier can alter them.
  */
 
-export const FIELD_NAMES = ['greetingName', 'dateLine', 'sentTo', 'unsubscribe', 'preferences', 'viewOnline'] as const;
+/** `sentAt`: when the reader's message was sent, in tracked links, so a scanner's instant click is told apart. */
+export const FIELD_NAMES = [
+  'greetingName',
+  'dateLine',
+  'sentTo',
+  'unsubscribe',
+  'preferences',
+  'viewOnline',
+  'sentAt',
+] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 export type FieldValues = Record<FieldName, string>;
 

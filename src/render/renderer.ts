@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { DateTime } from 'luxon';
+import { encodeSentAt, linkTracking, trackLinks } from '../analytics/track-links.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { type Problem, RolecastError } from '../errors.js';
 import { buildVariant, effectiveRoleOrder, type Variant } from '../group/index.js';
@@ -32,6 +33,8 @@ export interface RendererOptions {
   cardStyle?: CardStyle;
   /** Where a card without an article link points (default: its archive page). */
   summaryHref?: (summaryId: string) => string | undefined;
+  /** The signing key for tracked click links; without it (or with `tracking.clicks` off) links stay as written. */
+  clickSecret?: string | undefined;
 }
 
 export interface Renderer {
@@ -64,15 +67,20 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const fillers = fieldFiller(config, issue.id, dateLine);
   const issueFile = displayPath(join(issue.dir, MANIFEST_FILE));
   const tokens = createFieldTokens();
+  const tracking = linkTracking(config, options.clickSecret, tokens.sentinel.sentAt);
   // A broken subject template is reported before any variant is compiled.
   renderSubject(issue.manifest.subject, {});
 
   const renderLanguage = async (variant: Variant, language: Language) => {
-    const view = buildView(config, taxonomy, issue, variant, tokens.sentinel, {
-      language,
-      cardStyle: options.cardStyle,
-      summaryHref: options.summaryHref,
-    });
+    const view = trackLinks(
+      buildView(config, taxonomy, issue, variant, tokens.sentinel, {
+        language,
+        cardStyle: options.cardStyle,
+        summaryHref: options.summaryHref,
+      }),
+      variant.id,
+      tracking,
+    );
     const source = templates.renderHtml(view);
     const result = await compileMjml(source, templates);
     if (result.errors.length) {
@@ -191,6 +199,7 @@ function fieldFiller(
       // The template shows these links whenever the config can build them; a caller that passes none gets the shared page.
       preferences: fields.preferencesUrl ?? config.urls.preferences ?? fields.unsubscribeUrl,
       viewOnline: fields.viewOnlineUrl ?? fallback.viewOnlineUrl ?? config.urls.archive ?? '',
+      sentAt: encodeSentAt(fields.sentAt),
     };
   };
 }

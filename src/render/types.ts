@@ -12,6 +12,8 @@ export interface PersonalFields {
   unsubscribeUrl: string;
   preferencesUrl?: string | undefined;
   viewOnlineUrl?: string | undefined;
+  /** When this message is sent; tracked links carry it (see src/analytics/track-links.ts). */
+  sentAt?: Date | undefined;
 }
 
 export interface PersonalisedMessage {

@@ -10,12 +10,16 @@ import { personalLinks } from '../unsubscribe/links.js';
 import { buildMailOptions } from './message.js';
 
 /** The render stage as the send sees it: compiled variants by id. Replaceable in tests. */
-export type Compile = (project: Project, variants: Variant[]) => Promise<Map<string, CompiledVariant>>;
+export type Compile = (
+  project: Project,
+  variants: Variant[],
+  options?: { clickSecret?: string | undefined },
+) => Promise<Map<string, CompiledVariant>>;
 
 /** Loaded on first use: MJML is heavy, and a dry run never renders. */
-export const defaultCompile: Compile = async (project, variants) => {
+export const defaultCompile: Compile = async (project, variants, options) => {
   const { compileAudience } = await import('../render/index.js');
-  return compileAudience(project, variants);
+  return compileAudience(project, variants, options);
 };
 
 /** One subscriber's message: their variant, their links, their address and no other. */
@@ -31,7 +35,7 @@ export function buildFor(
   const variant = compiled.get(variantId);
   if (!variant) throw new Error(`variant ${variantId} was not compiled`);
   const links = personalLinks(project.config, env.secret, project.issue.id, subscriber.email);
-  const content = variant.personalise(readerFields(links, subscriber));
+  const content = variant.personalise({ ...readerFields(links, subscriber), sentAt: date });
   return buildMailOptions(project.config, {
     to: { address: subscriber.email, name: subscriber.name },
     content,
@@ -47,8 +51,11 @@ export async function renderChecked(
   project: Project,
   variants: Variant[],
   log: (line: string) => void,
+  clickSecret?: string | undefined,
 ): Promise<Map<string, CompiledVariant>> {
-  const compiled = await compile(project, variants);
+  if (project.config.tracking.clicks && !clickSecret)
+    log('warning: tracking.clicks is on but ROLECAST_SECRET is not set, so links are sent untracked');
+  const compiled = await compile(project, variants, { clickSecret });
   const problems = [...compiled.values()].flatMap((c) => c.problems);
   throwIfErrors(problems, 'the rendered issue');
   for (const p of problems)

@@ -1,4 +1,6 @@
 import { canonicalAddress } from '../address.js';
+import { issueLayout } from '../analytics/layout.js';
+import { sqliteAnalyticsStore } from '../analytics/store.js';
 import { assertStrongSecret, type Environment, readEnvironment } from '../config/env.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { formatProblem, type Problem, RolecastError } from '../errors.js';
@@ -196,7 +198,11 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       destination: transport.destination,
     });
     warnAudience(project, plan, { segments, options, isSuppressed, log });
-    const compiled = await renderChecked(compile, project, plan.audience.variants, log);
+    const compiled = await renderChecked(compile, project, plan.audience.variants, log, env.secret);
+    // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
+    state(() =>
+      sqliteAnalyticsStore(db).recordLayout(issue.id, issueLayout(plan.audience.variants, issue.summaries), now()),
+    );
     // Connection and credentials are checked before the first message, so a typo sends nothing.
     await transport.verify();
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
+import { migrateAnalytics } from '../analytics/_migrate.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import { hashedAddress } from '../store/hash.js';
@@ -112,6 +113,7 @@ export function openStateDb(
     markStateDb(db);
     migrateAddressKeys(db);
     migrateSubscriberStore(db);
+    migrateAnalytics(db);
     if (options.growthLimitPages !== undefined) {
       const pages = db.pragma('page_count', { simple: true }) as number;
       db.pragma(`max_page_count = ${pages + options.growthLimitPages}`);

@@ -4,9 +4,9 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import { type TokenClaims, verifyToken } from '../unsubscribe/token.js';
 import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
+import type { ServeRoute } from './click-route.js';
 import { capConnections } from './connections.js';
 import { confirmPage, donePage, errorPage, maskEmail } from './pages.js';
-import type { Route } from './routes/index.js';
 import type { SuppressionList } from './suppressions.js';
 
 /**
@@ -31,8 +31,8 @@ export interface UnsubscribeServerOptions {
   maxConnections?: number;
   /** How often journaled unsubscribes are retried into the database, ms. */
   replayIntervalMs?: number;
-  /** Further pages (signup, confirmation, preferences), each answering its own paths. */
-  routes?: readonly Route[];
+  /** Further routes (signup, confirmation, preferences, click redirects), each in its own module. */
+  routes?: readonly ServeRoute[];
 }
 
 export interface ServerTimeouts {

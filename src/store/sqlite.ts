@@ -69,13 +69,15 @@ export const STORE_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 /** Brings a writable state database up to the store's schema; a no-op once it is there. */
 export function migrateSubscriberStore(db: Db): void {
   const current = () => db.pragma('user_version', { simple: true }) as number;
-  if (current() >= STORE_SCHEMA_VERSION) return;
+  // Other parts of the state file (analytics, bounces) number their steps in the same sequence, so
+  // the tables themselves are checked too: a file another step moved past 2 still gets the store.
+  if (current() >= STORE_SCHEMA_VERSION && hasSubscriberStore(db)) return;
   // IMMEDIATE: two processes opening an old file at once migrate it one after the other.
   db.transaction(() => {
     for (const step of MIGRATIONS) {
-      if (current() >= step.version) continue;
+      if (current() >= step.version && hasSubscriberStore(db)) continue;
       db.exec(step.sql);
-      db.pragma(`user_version = ${step.version}`);
+      if (current() < step.version) db.pragma(`user_version = ${step.version}`);
     }
   }).immediate();
 }

@@ -195,6 +195,7 @@ describe('a state file from before canonical addresses', () => {
 
     const db = openStateDb(file);
     try {
+      // Address keys are version 1; later migrations may have moved it further.
       expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(1);
       expect(db.prepare('SELECT email, reason FROM suppressions').all()).toEqual([
         { email: 'ann@xn--bcher-kva.de', reason: 'complaint' },

@@ -6,6 +6,7 @@ import { newCommand } from './new.js';
 import { parseCommand } from './parse.js';
 import { poolCommand } from './pool.js';
 import { previewCommand } from './preview.js';
+import { reportCommand } from './report.js';
 import { schemaCommand } from './schema.js';
 import { sendCommand } from './send.js';
 import { serveCommand } from './serve.js';
@@ -22,6 +23,7 @@ export const COMMANDS: Command[] = [
   buildCommand,
   sendCommand,
   statusCommand,
+  reportCommand,
   schemaCommand,
   previewCommand,
   serveCommand,

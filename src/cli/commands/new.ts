@@ -1,18 +1,29 @@
 import { dirname, join, resolve } from 'node:path';
+import { engagementScore } from '../../analytics/engagement.js';
+import { readTopicEngagement } from '../../analytics/history.js';
 import { loadConfig } from '../../config/load.js';
+import type { ResolvedConfig } from '../../config/schema.js';
 import { displayPath } from '../../load/_display.js';
 import { loadPool } from '../../pool/index.js';
 import { planNewIssue, writeNewIssue } from '../../pool/new-issue.js';
 import type { RoleCount } from '../../pool/select.js';
 import { loadTaxonomy } from '../../roles/taxonomy.js';
-import { CONFIG_OPTION, type Command, print } from '../_command.js';
-import { printProblems, stringOption } from '../_shared.js';
+import { stateFilePath } from '../../send/store.js';
+import { CONFIG_OPTION, type Command, type CommandContext, type ParsedArgs, print } from '../_command.js';
+import { flag, printProblems, stringOption } from '../_shared.js';
 
 export const newCommand: Command = {
   name: 'new',
   summary: "Start next week's issue, prefilled from the content pool",
-  usage: 'rolecast new [--week YYYY-Www] [--issues DIR (default issues)] [--config FILE]',
-  options: { ...CONFIG_OPTION, week: { type: 'string' }, issues: { type: 'string' } },
+  usage:
+    'rolecast new [--week YYYY-Www] [--issues DIR (default issues)] [--by-engagement] [--state FILE] [--config FILE]',
+  options: {
+    ...CONFIG_OPTION,
+    week: { type: 'string' },
+    issues: { type: 'string' },
+    'by-engagement': { type: 'boolean' },
+    state: { type: 'string' },
+  },
   async run(args, ctx) {
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
     const issuesOption = stringOption(args, 'issues');
@@ -30,6 +41,7 @@ export const newCommand: Command = {
       issuesDir,
       week: stringOption(args, 'week'),
       now: new Date(),
+      rank: engagementRank(config, ctx, args),
     });
     const file = await writeNewIssue(plan);
     const { picked, coverage, uncovered } = plan.selection;
@@ -53,4 +65,27 @@ function coverageLines(coverage: readonly RoleCount[], perRole: number): string 
     `role coverage (${covered.length} of ${coverage.length} roles; picking up to ${perRole} per role):`,
     ...rows,
   ].join('\n');
+}
+
+/** Past issues `--by-engagement` learns from. */
+const ENGAGEMENT_ISSUES = 8;
+
+/** With --by-engagement: each role picks the pool summaries whose topics its readers clicked most. */
+function engagementRank(config: ResolvedConfig, ctx: CommandContext, args: ParsedArgs) {
+  if (!flag(args, 'by-engagement')) return undefined;
+  const engagement = readTopicEngagement(
+    config,
+    ENGAGEMENT_ISSUES,
+    stateFilePath(config, ctx.cwd, stringOption(args, 'state')),
+  );
+  if (!engagement || engagement.clicks === 0) {
+    print(ctx.stderr, 'no clicks recorded yet (see "Analytics" in the README): picking newest first');
+    return undefined;
+  }
+  print(
+    ctx.stdout,
+    `ordering each role's picks by its readers' clicks on their topics over the last ${engagement.issues} issue(s)`,
+  );
+  return (entry: { summary: { topics: string[] } }, role: string) =>
+    engagementScore(engagement, role, entry.summary.topics);
 }

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
 import { loadTaxonomy } from '../../roles/taxonomy.js';
 import { openStateDb, stateFilePath } from '../../send/store.js';
+import { clickRouteFor } from '../../serve/click-setup.js';
 import { DEFAULT_PORT, startUnsubscribeServer, stateSuppressionList } from '../../serve/index.js';
 import { printableForm, readerMailTransport } from '../../serve/readers/setup.js';
 import { readerRoutes } from '../../serve/routes/index.js';
@@ -64,7 +65,10 @@ export const serveCommand: Command = {
         config,
         secret,
         suppressions,
-        routes: readers.routes,
+        routes: [
+          ...readers.routes,
+          ...(config.tracking.clicks ? [clickRouteFor(config, secret, db, (line) => print(ctx.stderr, line))] : []),
+        ],
         port: portOption(args) ?? DEFAULT_PORT,
         host: stringOption(args, 'host') ?? '127.0.0.1',
         log: (line) => print(ctx.stderr, line),

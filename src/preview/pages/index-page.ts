@@ -4,6 +4,7 @@ import type { ReadySnapshot } from '../snapshot.js';
 import { checksPanel } from './checks.js';
 import { editorPanel } from './editor-panel.js';
 import { layout, type PageState } from './layout.js';
+import { reportPanel } from './report-panel.js';
 
 /** The issue at a glance: subject, preheader, every variant and every subscriber, and the checks. */
 export function indexPage(snapshot: ReadySnapshot, state: PageState): string {
@@ -23,7 +24,7 @@ export function indexPage(snapshot: ReadySnapshot, state: PageState): string {
 </dl>
 ${editor ? html`<p><a class="button" id="editor-link" href="${pathOf('variant', editor.id)}">Open the editor edition</a></p>` : ''}
 </section>
-${editorPanel(snapshot)}
+<div class="beside-editor">${editorPanel(snapshot)}${reportPanel(snapshot.lastReport)}</div>
 ${variantTable(snapshot)}
 ${subscriberTable(snapshot)}
 ${checksPanel(snapshot)}`;

@@ -1,0 +1,64 @@
+import type { StateDb } from '../send/store.js';
+
+/**
+ * The analytics tables of the state file: click events (no reader identity: no address, IP or
+ * user agent) and, per sent issue, which variant held which summaries under which role — the
+ * ledger records only a variant id per reader, and a report needs to know who got what.
+ */
+
+/** Schema version 3 (after the subscriber store's 2): analytics tables. */
+export const ANALYTICS_VERSION = 3;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS clicks (
+  issue_id TEXT NOT NULL,
+  summary_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  variant_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  clicked_at TEXT NOT NULL,
+  first INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS clicks_issue ON clicks (issue_id, summary_id, role, variant_id, kind, first);
+CREATE TABLE IF NOT EXISTS issue_variants (
+  issue_id TEXT NOT NULL,
+  variant_id TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  sections TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (issue_id, variant_id)
+);
+CREATE TABLE IF NOT EXISTS issue_summaries (
+  issue_id TEXT NOT NULL,
+  summary_id TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  topics TEXT NOT NULL,
+  PRIMARY KEY (issue_id, summary_id)
+);
+CREATE INDEX IF NOT EXISTS deliveries_email ON deliveries (email, updated_at);
+`;
+
+/**
+ * Adds the analytics tables once. Judged by the tables themselves as well as user_version, so a
+ * file another migration moved to the same or a later version still gets them; never lowers it.
+ */
+export function migrateAnalytics(db: StateDb): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version >= ANALYTICS_VERSION && hasAnalyticsTables(db)) return;
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current < ANALYTICS_VERSION) db.pragma(`user_version = ${ANALYTICS_VERSION}`);
+  }).immediate();
+}
+
+export function hasAnalyticsTables(db: StateDb): boolean {
+  const found = db
+    .prepare(
+      "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('clicks', 'issue_variants', 'issue_summaries')",
+    )
+    .pluck()
+    .get() as number;
+  return found === 3;
+}

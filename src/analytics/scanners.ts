@@ -1,0 +1,59 @@
+/**
+ * Link scanners follow every link of a message to check it, usually within seconds of delivery:
+ * security gateways (Microsoft Safe Links, Mimecast, Proofpoint, Barracuda…), link previews and
+ * scripts. A user agent matching this list never counts as a click; nor does an empty one.
+ */
+const SCANNER_AGENTS = [
+  'bot\\b',
+  'bot/',
+  'spider',
+  'crawler',
+  'preview',
+  'scanner',
+  'safelinks',
+  'safe links',
+  'microsoft office protection',
+  'mimecast',
+  'proofpoint',
+  'urldefense',
+  'barracuda',
+  'symantec',
+  'messagelabs',
+  'forcepoint',
+  'trend micro',
+  'sophos',
+  'ironport',
+  'zscaler',
+  'fortinet',
+  'fortiguard',
+  'checkpoint',
+  'appriver',
+  'trustwave',
+  'headlesschrome',
+  'phantomjs',
+  'python-requests',
+  'python-urllib',
+  'aiohttp',
+  'go-http-client',
+  'okhttp',
+  'java/',
+  'libwww-perl',
+  'curl/',
+  'wget/',
+  'httpclient',
+  'axios/',
+  'node-fetch',
+  'undici',
+  'facebookexternalhit',
+  'slackbot',
+  'whatsapp',
+  'skypeuripreview',
+  'googleimageproxy',
+];
+
+const PATTERN = new RegExp(SCANNER_AGENTS.join('|'), 'i');
+
+export function isScannerAgent(userAgent: string | undefined): boolean {
+  const agent = userAgent?.trim() ?? '';
+  return agent === '' || PATTERN.test(agent);
+}

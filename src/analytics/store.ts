@@ -1,0 +1,170 @@
+import type { StateDb } from '../send/store.js';
+import { hasAnalyticsTables } from './_migrate.js';
+import type { LinkKind } from './token.js';
+
+/**
+ * What analytics reads and writes, behind one small contract so another backend (PostgreSQL) can
+ * implement it beside the SQLite driver below. Reports are pure functions of `IssueFacts`.
+ */
+
+export interface ClickEvent {
+  issueId: string;
+  summaryId: string;
+  role: string;
+  variantId: string;
+  kind: LinkKind;
+  target: string;
+  at: Date;
+  /** The first click of this client on this link within the dedup window (see click-route.ts). */
+  first: boolean;
+}
+
+export interface IssueLayout {
+  variants: { id: string; roles: string[]; sections: { role: string; summaryIds: string[] }[] }[];
+  summaries: { id: string; roles: string[]; topics: string[] }[];
+}
+
+/** Everything a report of one issue needs, aggregated: no row per reader. */
+export interface IssueFacts extends IssueLayout {
+  issueId: string;
+  /** When its layout was recorded (the send), ISO time; undefined for an issue sent before analytics. */
+  recordedAt: string | undefined;
+  /** Per variant: messages planned/attempted, accepted, and readers later suppressed, by reason. */
+  deliveries: {
+    variantId: string;
+    recipients: number;
+    delivered: number;
+    unsubscribed: number;
+    bounced: number;
+    complained: number;
+  }[];
+  clicks: { summaryId: string; role: string; variantId: string; kind: LinkKind; clicks: number; unique: number }[];
+}
+
+export interface AnalyticsStore {
+  recordClick(event: ClickEvent): void;
+  /** Which variant held which summaries: written by `send`, read by reports. */
+  recordLayout(issueId: string, layout: IssueLayout, at: Date): void;
+  /** Ids of issues with a recorded layout, oldest first, optionally only those recorded at or after `since`. */
+  issues(since?: Date): string[];
+  facts(issueId: string): IssueFacts;
+}
+
+/** The SQLite driver, on the send state file. A file without the analytics tables reads as empty. */
+export function sqliteAnalyticsStore(db: StateDb): AnalyticsStore {
+  const ready = hasAnalyticsTables(db);
+  const insertClick = ready
+    ? db.prepare(
+        `INSERT INTO clicks (issue_id, summary_id, role, variant_id, kind, target, clicked_at, first)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+    : undefined;
+  return {
+    recordClick(event) {
+      if (!insertClick) throw new Error('the state file has no clicks table (opened read-only?)');
+      insertClick.run(
+        event.issueId,
+        event.summaryId,
+        event.role,
+        event.variantId,
+        event.kind,
+        event.target,
+        event.at.toISOString(),
+        event.first ? 1 : 0,
+      );
+    },
+    recordLayout(issueId, layout, at) {
+      const variant = db.prepare(
+        `INSERT INTO issue_variants (issue_id, variant_id, roles, sections, recorded_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (issue_id, variant_id) DO UPDATE SET roles = excluded.roles, sections = excluded.sections`,
+      );
+      const summary = db.prepare(
+        `INSERT INTO issue_summaries (issue_id, summary_id, roles, topics) VALUES (?, ?, ?, ?)
+         ON CONFLICT (issue_id, summary_id) DO UPDATE SET roles = excluded.roles, topics = excluded.topics`,
+      );
+      db.transaction(() => {
+        for (const v of layout.variants)
+          variant.run(issueId, v.id, JSON.stringify(v.roles), JSON.stringify(v.sections), at.toISOString());
+        for (const s of layout.summaries) summary.run(issueId, s.id, JSON.stringify(s.roles), JSON.stringify(s.topics));
+      })();
+    },
+    issues(since) {
+      if (!ready) return [];
+      return db
+        .prepare(
+          `SELECT issue_id FROM issue_variants GROUP BY issue_id HAVING MIN(recorded_at) >= ? ORDER BY MIN(recorded_at), issue_id`,
+        )
+        .pluck()
+        .all(since ? since.toISOString() : '') as string[];
+    },
+    facts: (issueId) => readFacts(db, ready, issueId),
+  };
+}
+
+function readFacts(db: StateDb, ready: boolean, issueId: string): IssueFacts {
+  const deliveries = readDeliveries(db, issueId);
+  if (!ready) return { issueId, recordedAt: undefined, variants: [], summaries: [], deliveries, clicks: [] };
+  const variantRows = db
+    .prepare(
+      'SELECT variant_id, roles, sections, recorded_at FROM issue_variants WHERE issue_id = ? ORDER BY variant_id',
+    )
+    .all(issueId) as { variant_id: string; roles: string; sections: string; recorded_at: string }[];
+  const summaryRows = db
+    .prepare('SELECT summary_id, roles, topics FROM issue_summaries WHERE issue_id = ? ORDER BY rowid')
+    .all(issueId) as { summary_id: string; roles: string; topics: string }[];
+  const clicks = db
+    .prepare(
+      `SELECT summary_id AS summaryId, role, variant_id AS variantId, kind, COUNT(*) AS clicks, SUM(first) AS "unique"
+       FROM clicks WHERE issue_id = ? GROUP BY summary_id, role, variant_id, kind ORDER BY summary_id, role, variant_id, kind`,
+    )
+    .all(issueId) as IssueFacts['clicks'];
+  return {
+    issueId,
+    recordedAt: variantRows.reduce<string | undefined>(
+      (min, r) => (!min || r.recorded_at < min ? r.recorded_at : min),
+      undefined,
+    ),
+    variants: variantRows.map((r) => ({
+      id: r.variant_id,
+      roles: JSON.parse(r.roles),
+      sections: JSON.parse(r.sections),
+    })),
+    summaries: summaryRows.map((r) => ({ id: r.summary_id, roles: JSON.parse(r.roles), topics: JSON.parse(r.topics) })),
+    deliveries,
+    clicks,
+  };
+}
+
+/**
+ * Recipients and deliveries over SMTP per variant, and the readers suppressed after this issue
+ * reached them with no later issue between (so an unsubscribe counts for the issue it followed).
+ * Bounces and complaints are suppressions whose reason names them; none recorded reads as zero.
+ */
+function readDeliveries(db: StateDb, issueId: string): IssueFacts['deliveries'] {
+  return db
+    .prepare(
+      `SELECT d.variant_id AS variantId, COUNT(*) AS recipients,
+         SUM(d.status = 'sent') AS delivered,
+         SUM(s.reason LIKE '%unsubscribe%') AS unsubscribed,
+         SUM(s.reason LIKE '%bounce%') AS bounced,
+         SUM(s.reason LIKE '%complain%') AS complained
+       FROM deliveries d
+       LEFT JOIN suppressions s ON s.email = d.email AND s.created_at >= d.updated_at
+         AND NOT EXISTS (SELECT 1 FROM deliveries later WHERE later.email = d.email AND later.channel = 'smtp'
+           AND later.updated_at > d.updated_at AND later.updated_at <= s.created_at)
+       WHERE d.issue_id = ? AND d.channel = 'smtp'
+       GROUP BY d.variant_id ORDER BY d.variant_id`,
+    )
+    .all(issueId)
+    .map((row) => {
+      const r = row as Record<string, number | string | null>;
+      return {
+        variantId: String(r.variantId),
+        recipients: Number(r.recipients),
+        delivered: Number(r.delivered ?? 0),
+        unsubscribed: Number(r.unsubscribed ?? 0),
+        bounced: Number(r.bounced ?? 0),
+        complained: Number(r.complained ?? 0),
+      };
+    });
+}

@@ -1,0 +1,58 @@
+import { basename, resolve } from 'node:path';
+import { buildReport } from '../../analytics/report.js';
+import { sinceDate } from '../../analytics/since.js';
+import { sqliteAnalyticsStore } from '../../analytics/store.js';
+import { loadConfig } from '../../config/load.js';
+import { RolecastError } from '../../errors.js';
+import { openExistingStateDb, stateFilePath } from '../../send/index.js';
+import { CONFIG_OPTION, type Command, print } from '../_command.js';
+import { flag, integerOption, stringOption } from '../_shared.js';
+import { reportCsv, reportTable } from '../report-table.js';
+
+const DEFAULT_QUIET_ISSUES = 4;
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'Show what each role read: deliveries, unsubscribes, bounces and clicks per role, variant and summary',
+  usage: `rolecast report ISSUE_DIR | --since 8w [--last N (default ${DEFAULT_QUIET_ISSUES})] [--json | --csv] [--state FILE] [--config FILE]`,
+  options: {
+    ...CONFIG_OPTION,
+    state: { type: 'string' },
+    json: { type: 'boolean' },
+    csv: { type: 'boolean' },
+    since: { type: 'string' },
+    last: { type: 'string' },
+  },
+  async run(args, ctx) {
+    const issueArg = args.positionals[0];
+    const since = stringOption(args, 'since');
+    if ((issueArg === undefined) === (since === undefined))
+      throw new RolecastError('E_USAGE', 'name one issue, or a period with --since', { hint: `usage: ${this.usage}` });
+    if (flag(args, 'json') && flag(args, 'csv'))
+      throw new RolecastError('E_USAGE', '--json and --csv cannot be combined', { hint: `usage: ${this.usage}` });
+    const last = integerOption(args, 'last', 1000) ?? DEFAULT_QUIET_ISSUES;
+    const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd, near: issueArg });
+    const file = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
+    // The light check: a report only reads, and the full page check costs about a second per 100k rows.
+    const db = openExistingStateDb(file, 'light');
+    if (!db) throw new RolecastError('E_USAGE', `nothing has been sent yet: there is no state file at ${file}`);
+    try {
+      const store = sqliteAnalyticsStore(db);
+      const all = store.issues();
+      const ids =
+        issueArg !== undefined ? [basename(resolve(ctx.cwd, issueArg))] : store.issues(sinceDate(since!, new Date()));
+      const upTo = all.indexOf(ids[ids.length - 1] ?? '');
+      const historyIds = upTo < 0 ? ids : all.slice(Math.max(0, upTo + 1 - last), upTo + 1);
+      const report = buildReport(
+        ids.map((id) => store.facts(id)),
+        { history: historyIds.map((id) => store.facts(id)) },
+      );
+      if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(report, null, 2));
+      else if (flag(args, 'csv')) ctx.stdout.write(reportCsv(report));
+      else print(ctx.stdout, reportTable(report));
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,152 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isLoopbackHost } from '../_loopback.js';
+import { isScannerAgent } from '../analytics/scanners.js';
+import type { AnalyticsStore, ClickEvent } from '../analytics/store.js';
+import { verifyClickToken } from '../analytics/token.js';
+import { decodeSentAt } from '../analytics/track-links.js';
+
+/**
+ * `GET /c/<token>`: a 302 to the exact target signed in the token, and a click counted when it
+ * looks like a reader's. Counting rules (README "Analytics"):
+ * - HEAD never counts (it still answers, without a body);
+ * - a user agent on the scanner list (or none) never counts;
+ * - a click within `scannerWindowSeconds` of its message's send time (`d` in the link) is a
+ *   scanner's inspection on delivery and does not count;
+ * - the first click of a client (a salted hash of IP and user agent, kept in memory only) on one
+ *   link of one variant within `uniqueWindowMs` is its unique click; later ones count as repeats.
+ * A tampered or foreign token gets 400 and no redirect. A count that cannot be written never
+ * breaks the reader's link: the redirect is answered anyway, and the click waits in memory for
+ * the next write.
+ */
+
+export interface ServeRoute {
+  matches(pathname: string): boolean;
+  handle(request: IncomingMessage, response: ServerResponse, url: URL): void | Promise<void>;
+}
+
+export interface ClickRouteOptions {
+  secret: string;
+  store: AnalyticsStore;
+  /** The path prefix of click links, ending in a slash: `/c/`. */
+  prefix: string;
+  scannerWindowSeconds: number;
+  uniqueWindowMs?: number;
+  /** Clients remembered for uniqueness at most; the oldest are forgotten first. */
+  maxClients?: number;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_UNIQUE_WINDOW_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_MAX_CLIENTS = 200_000;
+
+export function clickRoute(options: ClickRouteOptions): ServeRoute {
+  const now = options.now ?? (() => new Date());
+  const seen = recentClients(
+    options.uniqueWindowMs ?? DEFAULT_UNIQUE_WINDOW_MS,
+    options.maxClients ?? DEFAULT_MAX_CLIENTS,
+  );
+  const record = pendingWrites(options.store, options.log);
+  return {
+    matches: (pathname) => pathname.startsWith(options.prefix),
+    handle(request, response, url) {
+      const method = request.method ?? 'GET';
+      if (method !== 'GET' && method !== 'HEAD') {
+        response.setHeader('Allow', 'GET, HEAD');
+        return plain(response, 405, 'method not allowed\n');
+      }
+      const token = url.pathname.slice(options.prefix.length);
+      if (!token || token.includes('/')) return plain(response, 404, 'not found\n');
+      const claims = verifyClickToken(token, options.secret);
+      if (!claims) return plain(response, 400, 'this link is not valid\n');
+      const at = now();
+      const agent = request.headers['user-agent'];
+      const sentAt = decodeSentAt(url.searchParams.get('d'));
+      const tooSoon = sentAt !== undefined && at.getTime() - sentAt.getTime() < options.scannerWindowSeconds * 1000;
+      if (method === 'GET' && !isScannerAgent(agent) && !tooSoon) {
+        const client = `${clientAddress(request)}\n${agent ?? ''}\n${token}`;
+        record({ ...claims, at, first: seen(client, at.getTime()) });
+      }
+      response.writeHead(302, {
+        Location: headerSafeUrl(claims.target),
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+        'Content-Length': 0,
+      });
+      response.end();
+    },
+  };
+}
+
+/** Clicks kept in memory while the database is busy (a send writing), written with the next one. */
+const MAX_PENDING = 10_000;
+
+function pendingWrites(store: AnalyticsStore, log?: (line: string) => void): (event: ClickEvent) => void {
+  const pending: ClickEvent[] = [];
+  let warned = false;
+  return (event) => {
+    if (pending.length < MAX_PENDING) pending.push(event);
+    try {
+      while (pending.length > 0) {
+        store.recordClick(pending[0]!);
+        pending.shift();
+      }
+      warned = false;
+    } catch (error) {
+      if (!warned)
+        log?.(
+          `clicks wait in memory, the state database is busy: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      warned = true;
+    }
+  };
+}
+
+/**
+ * True the first time a client is seen within the window. Keys are hashed with a salt drawn per
+ * process, so the memory holds no IP address or user agent, and nothing is ever written to disk.
+ */
+function recentClients(windowMs: number, max: number): (client: string, nowMs: number) => boolean {
+  const salt = randomBytes(16);
+  const lastSeen = new Map<string, number>();
+  return (client, nowMs) => {
+    const key = createHash('sha256').update(salt).update(client).digest('base64url');
+    const previous = lastSeen.get(key);
+    const first = previous === undefined || nowMs - previous >= windowMs;
+    if (first) {
+      lastSeen.delete(key);
+      lastSeen.set(key, nowMs);
+      // A Map iterates in insertion order, so the first key is the oldest.
+      if (lastSeen.size > max) lastSeen.delete(lastSeen.keys().next().value!);
+    }
+    return first;
+  };
+}
+
+/**
+ * The reader's address: behind a reverse proxy on this machine every request comes from loopback,
+ * so the last X-Forwarded-For entry (the one that proxy appended) is the client. From anywhere
+ * else the header could be forged, so the socket's address is used.
+ */
+function clientAddress(request: IncomingMessage): string {
+  const peer = (request.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  const forwarded = request.headers['x-forwarded-for'];
+  if (!isLoopbackHost(peer) || typeof forwarded !== 'string') return peer;
+  return forwarded.split(',').at(-1)?.trim() || peer;
+}
+
+/** The target as signed; a non-ASCII one in its percent-encoded form, which HTTP headers require. */
+function headerSafeUrl(target: string): string {
+  return /^[\x21-\x7e]+$/.test(target) ? target : new URL(target).href;
+}
+
+function plain(response: ServerResponse, status: number, body: string): void {
+  response.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  response.end(response.req.method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,174 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isScannerAgent } from '../../src/analytics/scanners.js';
+import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
+import { type ClickClaims, signClickToken } from '../../src/analytics/token.js';
+import { encodeSentAt } from '../../src/analytics/track-links.js';
+import { loadConfig } from '../../src/config/load.js';
+import { openStateDb, type StateDb } from '../../src/send/store.js';
+import { clickRoute } from '../../src/serve/click-route.js';
+import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
+import { type TempProject, tempProject } from '../helpers/project.js';
+
+const SECRET = 'click-route-secret-0123456789abcdef';
+const BROWSER =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15';
+const CLAIMS: ClickClaims = {
+  issueId: '2026-W48',
+  summaryId: 'pricing-experiments-without-regret',
+  role: 'Product Manager',
+  variantId: 'product-manager',
+  kind: 'article',
+  target: 'https://example.com/meridian/pricing-experiments-without-regret?ref=a&b=%20c',
+};
+const NOW = new Date('2026-12-01T10:00:00Z');
+
+let project: TempProject;
+let db: StateDb;
+let server: UnsubscribeServer;
+let origin: string;
+let clock = NOW;
+
+beforeAll(async () => {
+  project = await tempProject({ withExample: true });
+  const config = await loadConfig({ cwd: project.dir });
+  db = openStateDb(join(config.stateDirAbs, 'state.db'));
+  const now = () => clock;
+  server = await startUnsubscribeServer({
+    config,
+    secret: SECRET,
+    suppressions: stateSuppressionList(db),
+    port: 0,
+    routes: [
+      clickRoute({ secret: SECRET, store: sqliteAnalyticsStore(db), prefix: '/c/', scannerWindowSeconds: 30, now }),
+    ],
+  });
+  origin = new URL(server.url).origin;
+});
+
+afterAll(async () => {
+  await server?.close();
+  db?.close();
+  await project?.cleanup();
+});
+
+beforeEach(() => {
+  db.exec('DELETE FROM clicks');
+  clock = NOW;
+});
+
+const link = (claims = CLAIMS, sentAt = new Date(NOW.getTime() - 3600_000)) =>
+  `${origin}/c/${signClickToken(claims, SECRET)}?d=${encodeSentAt(sentAt)}`;
+
+const get = (url: string, init: RequestInit = {}) =>
+  fetch(url, { redirect: 'manual', ...init, headers: { 'User-Agent': BROWSER, ...(init.headers ?? {}) } });
+
+const clicks = () =>
+  db.prepare('SELECT summary_id, role, variant_id, kind, target, first FROM clicks ORDER BY rowid').all();
+
+describe('the click redirect', () => {
+  it('answers 302 to the exact signed target and records the click without reader identity', async () => {
+    const response = await get(link());
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(CLAIMS.target);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(clicks()).toEqual([
+      {
+        summary_id: CLAIMS.summaryId,
+        role: CLAIMS.role,
+        variant_id: CLAIMS.variantId,
+        kind: 'article',
+        target: CLAIMS.target,
+        first: 1,
+      },
+    ]);
+    const columns = (db.pragma('table_info(clicks)') as { name: string }[]).map((c) => c.name);
+    expect(columns.some((c) => /email|ip|agent|address|reader/.test(c))).toBe(false);
+  });
+
+  it('a tampered target gets 400 with no Location, and counts nothing', async () => {
+    const good = new URL(link());
+    const [, mac] = good.pathname.slice(3).split('.');
+    const payload = signClickToken(
+      { ...CLAIMS, target: 'https://evil.example/' },
+      'another-secret-0123456789abcdefgh',
+    ).split('.')[0];
+    for (const path of [`/c/${payload}.${mac}`, `/c/${good.pathname.slice(3, -2)}xx`, '/c/not-a-token']) {
+      const response = await get(`${origin}${path}`);
+      expect(response.status, path).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+    }
+    expect((await get(`${origin}/c/`)).status).toBe(404);
+    expect(clicks()).toEqual([]);
+  });
+
+  it('never counts HEAD, scanner user agents or a missing user agent — but still redirects', async () => {
+    const head = await get(link(), { method: 'HEAD' });
+    expect(head.status).toBe(302);
+    for (const agent of ['Mozilla/5.0 (compatible; Barracuda Sentinel)', 'python-requests/2.31', '']) {
+      const response = await get(link(), { headers: { 'User-Agent': agent } });
+      expect(response.status, agent).toBe(302);
+    }
+    expect(clicks()).toEqual([]);
+    expect((await get(link(), { method: 'POST' })).status).toBe(405);
+  });
+
+  it('ignores a click within the scanner window of its message being sent', async () => {
+    const sentAt = new Date(NOW.getTime() - 10_000);
+    expect((await get(link(CLAIMS, sentAt))).status).toBe(302);
+    expect(clicks()).toEqual([]);
+    clock = new Date(NOW.getTime() + 25_000);
+    expect((await get(link(CLAIMS, sentAt))).status).toBe(302);
+    expect(clicks()).toHaveLength(1);
+  });
+
+  it('counts a repeat by the same client, but only its first as unique', async () => {
+    // A link no earlier test clicked: the server remembers clients across requests.
+    const fresh = { ...CLAIMS, summaryId: 'escaping-is-a-product-decision' };
+    await get(link(fresh));
+    await get(link(fresh));
+    await get(link({ ...fresh, kind: 'source' }));
+    expect(clicks().map((c) => (c as { first: number }).first)).toEqual([1, 0, 1]);
+  });
+
+  it('behind a local reverse proxy, tells clients apart by the address the proxy appended', async () => {
+    const fresh = { ...CLAIMS, summaryId: 'small-models-for-internal-search' };
+    const via = (address: string) => ({ headers: { 'X-Forwarded-For': `203.0.113.9, ${address}` } });
+    await get(link(fresh), via('198.51.100.1'));
+    await get(link(fresh), via('198.51.100.2'));
+    await get(link(fresh), via('198.51.100.1'));
+    expect(clicks().map((c) => (c as { first: number }).first)).toEqual([1, 1, 0]);
+  });
+
+  it('still redirects while the database is locked, and writes the waiting click with the next one', async () => {
+    const other = new Database(db.name);
+    other.exec('BEGIN IMMEDIATE');
+    const fresh = { ...CLAIMS, summaryId: 'eval-harness-before-model-swap' };
+    try {
+      expect((await get(link(fresh))).status).toBe(302);
+      expect(clicks()).toEqual([]);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect((await get(link({ ...fresh, kind: 'archive' }))).status).toBe(302);
+    expect(clicks().map((c) => (c as { kind: string }).kind)).toEqual(['article', 'archive']);
+  });
+});
+
+describe('scanner user agents', () => {
+  it.each([
+    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36', false],
+    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148', false],
+    ['Microsoft Office Protection', true],
+    ['Mozilla/5.0 (compatible; Mimecast URL Protect)', true],
+    ['Mozilla/5.0 (Windows NT 10.0) HeadlessChrome/120.0', true],
+    ['Mozilla/5.0 (compatible; Googlebot/2.1)', true],
+    ['curl/8.5.0', true],
+    ['   ', true],
+    [undefined, true],
+  ])('%s → scanner %s', (agent, scanner) => {
+    expect(isScannerAgent(agent)).toBe(scanner);
+  });
+});

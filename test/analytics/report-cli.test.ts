@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
+import { loadConfig } from '../../src/config/load.js';
+import { openLedger, openStateDb } from '../../src/send/index.js';
+import { runMain, type TempProject, tempProject } from '../helpers/project.js';
+
+let project: TempProject | undefined;
+afterEach(async () => {
+  await project?.cleanup();
+  project = undefined;
+});
+
+/** Two sent issues, a week apart; two clicks on the newer one. */
+async function sentTwice(): Promise<TempProject> {
+  const temp = await tempProject({ withExample: true });
+  const config = await loadConfig({ cwd: temp.dir });
+  const db = openStateDb(join(config.stateDirAbs, 'state.db'));
+  const store = sqliteAnalyticsStore(db);
+  for (const [issue, at] of [
+    ['2026-W47', new Date(Date.now() - 14 * 86_400_000)],
+    ['2026-W48', new Date(Date.now() - 3 * 86_400_000)],
+  ] as const) {
+    store.recordLayout(
+      issue,
+      {
+        variants: [{ id: 'cto', roles: ['CTO'], sections: [{ role: 'CTO', summaryIds: [`${issue}-a`] }] }],
+        summaries: [{ id: `${issue}-a`, roles: ['CTO'], topics: [] }],
+      },
+      at,
+    );
+    const ledger = openLedger(db, issue, 'smtp', () => at);
+    for (const email of ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'])
+      ledger.record({
+        email,
+        variantId: 'cto',
+        status: 'sent',
+        messageId: null,
+        responseCode: 250,
+        response: null,
+        attempts: 1,
+      });
+  }
+  for (const first of [true, false])
+    store.recordClick({
+      issueId: '2026-W48',
+      summaryId: '2026-W48-a',
+      role: 'CTO',
+      variantId: 'cto',
+      kind: 'article',
+      target: 'https://example.com/',
+      at: new Date(),
+      first,
+    });
+  db.close();
+  return temp;
+}
+
+describe('rolecast report', () => {
+  it('writes CSV with a row per role, variant and summary × section', async () => {
+    project = await sentTwice();
+    const result = await runMain(project.dir, ['report', 'issues/2026-W48', '--csv']);
+    expect(result.code, result.all).toBe(0);
+    expect(result.out.split('\r\n')).toEqual([
+      'table,key,section,recipients,delivered,bounced,complained,unsubscribed,readers,clicks,unique,rate',
+      'role,CTO,,4,4,0,0,0,,2,1,',
+      'variant,cto,,4,4,0,0,0,,2,1,',
+      'link,2026-W48-a,CTO,,,,,,4,2,1,0.2500',
+      '',
+    ]);
+  });
+
+  it('--since sums the issues sent in the period', async () => {
+    project = await sentTwice();
+    const week = JSON.parse((await runMain(project.dir, ['report', '--since', '1w', '--json'])).out);
+    expect(week.issues).toEqual(['2026-W48']);
+    const month = JSON.parse((await runMain(project.dir, ['report', '--since', '30d', '--json'])).out);
+    expect(month.issues).toEqual(['2026-W47', '2026-W48']);
+    expect(month.total).toMatchObject({ delivered: 8, clicks: 2, unique: 1 });
+  });
+
+  it('refuses unclear usage with exit 2', async () => {
+    project = await sentTwice();
+    for (const args of [
+      ['report'],
+      ['report', 'issues/2026-W48', '--since', '8w'],
+      ['report', 'issues/2026-W48', '--json', '--csv'],
+      ['report', '--since', 'soon'],
+    ]) {
+      const result = await runMain(project.dir, args);
+      expect(result.code, args.join(' ')).toBe(2);
+    }
+    const empty = await tempProject({ withExample: true });
+    try {
+      const result = await runMain(empty.dir, ['report', 'issues/2026-W48']);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain('nothing has been sent yet');
+    } finally {
+      await empty.cleanup();
+    }
+  });
+});

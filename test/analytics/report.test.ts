@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/analytics/report.js';
+import { sinceDate } from '../../src/analytics/since.js';
+import type { IssueFacts } from '../../src/analytics/store.js';
+import { reportCsv, reportTable } from '../../src/cli/report-table.js';
+
+const delivery = (variantId: string, delivered: number, extra: Partial<IssueFacts['deliveries'][number]> = {}) => ({
+  variantId,
+  recipients: delivered,
+  delivered,
+  unsubscribed: 0,
+  bounced: 0,
+  complained: 0,
+  ...extra,
+});
+
+/** Two variants: CTO readers, and readers holding both Designer and CTO. */
+function issue(issueId: string, clicks: IssueFacts['clicks']): IssueFacts {
+  return {
+    issueId,
+    recordedAt: '2026-11-24T08:00:00.000Z',
+    variants: [
+      { id: 'cto', roles: ['CTO'], sections: [{ role: 'CTO', summaryIds: ['infra', 'ui'] }] },
+      {
+        id: 'cto+designer',
+        roles: ['CTO', 'Designer'],
+        sections: [
+          { role: 'CTO', summaryIds: ['infra', 'ui'] },
+          { role: 'Designer', summaryIds: ['colour'] },
+        ],
+      },
+    ],
+    summaries: [
+      { id: 'infra', roles: ['CTO'], topics: ['infra'] },
+      { id: 'ui', roles: ['CTO'], topics: ['ui'] },
+      { id: 'colour', roles: ['Designer'], topics: ['design'] },
+    ],
+    deliveries: [delivery('cto', 10, { recipients: 11, unsubscribed: 1 }), delivery('cto+designer', 4, { bounced: 1 })],
+    clicks,
+  };
+}
+
+const click = (summaryId: string, role: string, variantId: string, unique: number, clicks = unique) => ({
+  summaryId,
+  role,
+  variantId,
+  kind: 'article' as const,
+  clicks,
+  unique,
+});
+
+describe('report', () => {
+  const facts = issue('2026-W48', [click('infra', 'CTO', 'cto', 5, 7), click('ui', 'CTO', 'cto+designer', 4)]);
+
+  it('counts deliveries per role and variant; a reader with two roles counts under each', () => {
+    const report = buildReport([facts]);
+    expect(report.total).toMatchObject({
+      recipients: 15,
+      delivered: 14,
+      unsubscribed: 1,
+      bounced: 1,
+      clicks: 11,
+      unique: 9,
+    });
+    expect(report.byRole.map((r) => [r.role, r.recipients, r.delivered, r.unsubscribed, r.bounced, r.clicks])).toEqual([
+      ['CTO', 15, 14, 1, 1, 11],
+      ['Designer', 4, 4, 0, 1, 0],
+    ]);
+    expect(report.byVariant.map((v) => [v.variantId, v.delivered, v.clicks, v.unique])).toEqual([
+      ['cto', 10, 7, 5],
+      ['cto+designer', 4, 4, 4],
+    ]);
+  });
+
+  it('rates each summary × section over the readers who got it there', () => {
+    const { links } = buildReport([facts]);
+    expect(links).toEqual([
+      { summaryId: 'infra', role: 'CTO', readers: 14, clicks: 7, unique: 5, rate: 5 / 14 },
+      { summaryId: 'ui', role: 'CTO', readers: 14, clicks: 4, unique: 4, rate: 4 / 14 },
+      { summaryId: 'colour', role: 'Designer', readers: 4, clicks: 0, unique: 0, rate: 0 },
+    ]);
+  });
+
+  it('flags a summary clicked mostly by readers of a role it is not tagged for, and a role with no clicks', () => {
+    const { feedback } = buildReport([facts]);
+    expect(feedback.misTagged).toEqual([
+      { summaryId: 'ui', taggedRoles: ['CTO'], role: 'Designer', share: 1, readerShare: 4 / 14, unique: 4 },
+    ]);
+    expect(feedback.quietRoles).toEqual([{ role: 'Designer', issues: 1, readers: 4 }]);
+    const table = reportTable(buildReport([facts]));
+    expect(table).toContain('ui: 100.0% of its 4 unique click(s) come from Designer readers');
+    expect(table).toContain('Designer: no clicks on its sections over the last 1 issue(s)');
+  });
+
+  it('does not flag clicks that only follow the share of readers holding the role', () => {
+    // Every reader of 'colour' holds CTO too: CTO clicks there are no lean towards CTO.
+    const even = issue('2026-W48', [click('colour', 'Designer', 'cto+designer', 4)]);
+    expect(buildReport([even]).feedback.misTagged).toEqual([]);
+  });
+
+  it('judges no role quiet when no issue recorded any click (tracking off)', () => {
+    expect(buildReport([issue('2026-W48', [])]).feedback.quietRoles).toEqual([]);
+  });
+
+  it('sums several issues', () => {
+    const report = buildReport([facts, issue('2026-W49', [click('colour', 'Designer', 'cto+designer', 2)])]);
+    expect(report.issues).toEqual(['2026-W48', '2026-W49']);
+    expect(report.total.delivered).toBe(28);
+    expect(report.links.find((l) => l.summaryId === 'colour')).toMatchObject({ readers: 8, unique: 2 });
+    expect(report.feedback.quietRoles).toEqual([]);
+  });
+
+  it('writes CSV a spreadsheet cannot run as a formula', () => {
+    const hostile = issue('x', [click('=cmd', 'CTO', 'cto', 1)]);
+    const csv = reportCsv(buildReport([hostile]));
+    expect(csv.split('\r\n')[0]).toBe(
+      'table,key,section,recipients,delivered,bounced,complained,unsubscribed,readers,clicks,unique,rate',
+    );
+    expect(csv).toContain("link,'=cmd,CTO,");
+    expect(csv).toContain('role,CTO,,15,14,1,0,1,,1,1,');
+  });
+
+  it('reads --since as weeks, days or a date', () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    expect(sinceDate('8w', now).toISOString()).toBe('2026-10-06T00:00:00.000Z');
+    expect(sinceDate('30d', now).toISOString()).toBe('2026-11-01T00:00:00.000Z');
+    expect(sinceDate('2026-10-01', now).toISOString()).toBe('2026-10-01T00:00:00.000Z');
+    expect(() => sinceDate('8 weeks', now)).toThrow(/not a period/);
+  });
+});

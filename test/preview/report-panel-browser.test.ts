@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
+import { type PreviewServer, startPreview } from '../../src/preview/index.js';
+import { openLedger, openStateDb } from '../../src/send/index.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { type TempProject, tempProject } from '../helpers/project.js';
+import { ISSUE_DIR, SUBSCRIBERS } from './_fixture.js';
+
+let browser: Browser;
+let project: TempProject | undefined;
+let preview: PreviewServer | undefined;
+let page: Page | undefined;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await page?.close();
+  await preview?.close();
+  await project?.cleanup();
+  page = preview = project = undefined;
+});
+
+/** Last week's issue as a send left it: who got what, three deliveries, two clicks. */
+function recordLastWeek(file: string): void {
+  const db = openStateDb(file);
+  const store = sqliteAnalyticsStore(db);
+  store.recordLayout(
+    '2026-W47',
+    {
+      variants: [
+        { id: 'cto', roles: ['CTO'], sections: [{ role: 'CTO', summaryIds: ['old-infra'] }] },
+        { id: 'designer', roles: ['Designer'], sections: [{ role: 'Designer', summaryIds: ['old-colour'] }] },
+      ],
+      summaries: [
+        { id: 'old-infra', roles: ['CTO'], topics: ['infra'] },
+        { id: 'old-colour', roles: ['Designer'], topics: ['colour'] },
+      ],
+    },
+    new Date('2026-11-17T08:00:00Z'),
+  );
+  const ledger = openLedger(db, '2026-W47', 'smtp', () => new Date('2026-11-17T08:00:00Z'));
+  for (const [email, variantId] of [
+    ['a@example.com', 'cto'],
+    ['b@example.com', 'cto'],
+    ['c@example.com', 'designer'],
+  ] as const)
+    ledger.record({
+      email,
+      variantId,
+      status: 'sent',
+      messageId: null,
+      responseCode: 250,
+      response: null,
+      attempts: 1,
+    });
+  for (const first of [true, false])
+    store.recordClick({
+      issueId: '2026-W47',
+      summaryId: 'old-infra',
+      role: 'CTO',
+      variantId: 'cto',
+      kind: 'article',
+      target: 'https://example.com/infra',
+      at: new Date('2026-11-18T09:00:00Z'),
+      first,
+    });
+  db.close();
+}
+
+describe('the previous issue report in the preview', () => {
+  it('shows last issue’s numbers per role and its most clicked summary beside the editor panel', async () => {
+    project = await tempProject({ withExample: true });
+    recordLastWeek(join(project.dir, '.rolecast', 'state.db'));
+    const logs: string[] = [];
+    onTestFailed(() => console.error(`preview server, last log lines:\n${logs.slice(-30).join('\n')}`));
+    preview = await startPreview({
+      issueDir: ISSUE_DIR,
+      subscribersFile: SUBSCRIBERS,
+      cwd: project.dir,
+      port: 0,
+      log: (line) => logs.push(line),
+    });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(preview.url);
+    const panel = page.locator('#last-report');
+    await panel.waitFor({ timeout: 30_000 });
+    expect(await panel.locator('h2').textContent()).toBe('Last issue: 2026-W47');
+    expect(await panel.locator('tr[data-role="CTO"] td').allTextContents()).toEqual(['CTO', '2', '1']);
+    expect(await panel.locator('tr[data-role="Designer"] td').allTextContents()).toEqual(['Designer', '1', '0']);
+    expect(await panel.locator('.top-links li').first().textContent()).toContain('old-infra in CTO: 50.0% (1 of 2)');
+    expect(await panel.locator('.feedback').textContent()).toContain('Designer: no clicks over the last 1 issue(s)');
+    // Beside the editor panel: to its right, overlapping it vertically.
+    const editor = (await page.locator('#editor').boundingBox())!;
+    const report = (await panel.boundingBox())!;
+    expect(report.x).toBeGreaterThanOrEqual(editor.x + editor.width);
+    expect(report.y).toBeLessThan(editor.y + editor.height);
+  }, 90_000);
+
+  it('says so when nothing was sent yet', async () => {
+    project = await tempProject({ withExample: true });
+    preview = await startPreview({ issueDir: ISSUE_DIR, subscribersFile: SUBSCRIBERS, cwd: project.dir, port: 0 });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(preview.url);
+    await page.locator('#last-report').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#last-report p').textContent()).toContain('No earlier issue has been sent');
+  }, 90_000);
+});
