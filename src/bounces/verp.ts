@@ -15,6 +15,26 @@ export const VERP_PREFIX = 'bounces+';
 const ISSUE_CHARS = 8;
 const READER_CHARS = 16;
 
+/** The envelope sender for one message: a VERP address when `bounces.domain` and a secret are set. */
+export function returnPathFor(
+  config: { bounces: { domain?: string | undefined } },
+  secret: string | undefined,
+  issueId: string,
+  email: string,
+): string | undefined {
+  const domain = config.bounces.domain;
+  return domain && secret ? verpAddress(domain, secret, issueId, email) : undefined;
+}
+
+/** Why VERP cannot work with this setup (a domain but no key to sign tokens with); undefined when fine. */
+export function verpSetupProblem(
+  config: { bounces: { domain?: string | undefined } },
+  secret: string | undefined,
+): string | undefined {
+  if (!config.bounces.domain || secret) return undefined;
+  return 'bounces.domain is set but ROLECAST_SECRET is not: messages would go out without a per-message bounce address';
+}
+
 export function verpAddress(domain: string, secret: string, issueId: string, email: string): string {
   return `${VERP_PREFIX}${issueTag(issueId)}${readerTag(secret, issueId, email)}@${domain.toLowerCase()}`;
 }
