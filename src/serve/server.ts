@@ -7,6 +7,7 @@ import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
 import { capConnections } from './connections.js';
 import { confirmPage, donePage, errorPage, maskEmail } from './pages.js';
 import type { SuppressionList } from './suppressions.js';
+import { WEBHOOK_PREFIX, type WebhookHandler } from './webhooks/index.js';
 
 /**
  * The unsubscribe endpoint (RFC 8058): POST with `List-Unsubscribe=One-Click` unsubscribes at once;
@@ -30,6 +31,8 @@ export interface UnsubscribeServerOptions {
   maxConnections?: number;
   /** How often journaled unsubscribes are retried into the database, ms. */
   replayIntervalMs?: number;
+  /** Bounce and complaint webhooks of mail providers, answered under /webhooks/ (see webhooks/). */
+  webhooks?: WebhookHandler | undefined;
 }
 
 export interface ServerTimeouts {
@@ -180,6 +183,7 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET, HEAD');
       return send(response, 200, '{"status":"ok"}\n', 'application/json; charset=utf-8');
     }
+    if (options.webhooks && pathname.startsWith(WEBHOOK_PREFIX)) return options.webhooks(request, response, pathname);
     if (pathname !== options.path) return send(response, 404, errorPage(brand, 'Not found', 'There is nothing here.'));
     if (method !== 'GET' && method !== 'HEAD' && method !== 'POST')
       return methodNotAllowed(response, 'GET, HEAD, POST');

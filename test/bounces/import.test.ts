@@ -60,7 +60,12 @@ function soft(eventId: string, email: string, messageId: string): BounceEvent {
 
 describe('bounces import', () => {
   it('reads a folder of .eml files; hard bounces and complaints suppress at once, each decision stored with status and diagnostic', async () => {
-    deliver('2026-W48', 'gone.reader@example.org', '2026-11-30T07:00:00Z', '<2026-W48.postfixfixture000000000@rolecast.example>');
+    deliver(
+      '2026-W48',
+      'gone.reader@example.org',
+      '2026-11-30T07:00:00Z',
+      '<2026-W48.postfixfixture000000000@rolecast.example>',
+    );
     const summary = importBounces(FIXTURES, sqliteBounceStore(db), options);
     const counts = countDecisions(summary.decisions);
     expect(summary.messages).toBe(8);
@@ -77,7 +82,11 @@ describe('bounces import', () => {
     // The ledger knew the Message-ID: the bounce is tied to its issue.
     expect(gone).toMatchObject({ issueId: '2026-W48', kind: 'hard', status: '5.1.1', outcome: 'suppressed' });
     expect(gone.diagnostic).toContain('User unknown in local recipient table');
-    expect(events.find((e) => e.email === 'full.box@example.net')).toMatchObject({ kind: 'soft', outcome: 'counted', issueId: null });
+    expect(events.find((e) => e.email === 'full.box@example.net')).toMatchObject({
+      kind: 'soft',
+      outcome: 'counted',
+      issueId: null,
+    });
   });
 
   it('is idempotent: importing the same files again changes nothing', async () => {
@@ -88,7 +97,13 @@ describe('bounces import', () => {
     });
     const before = snapshot();
     const again = importBounces(FIXTURES, sqliteBounceStore(db), { ...options, now: new Date('2026-12-02T00:00:00Z') });
-    expect(countDecisions(again.decisions)).toMatchObject({ duplicate: 7, hard: 0, soft: 0, complaint: 0, suppressed: 0 });
+    expect(countDecisions(again.decisions)).toMatchObject({
+      duplicate: 7,
+      hard: 0,
+      soft: 0,
+      complaint: 0,
+      suppressed: 0,
+    });
     expect(snapshot()).toEqual(before);
   });
 
@@ -127,8 +142,11 @@ describe('soft bounces', () => {
   it('suppress after softLimit issues in a row; a delivery without a bounce in between resets the count', () => {
     const store = sqliteBounceStore(db);
     const issues = ['2026-W44', '2026-W45', '2026-W46', '2026-W47', '2026-W48'];
-    issues.forEach((issue, i) => deliver(issue, reader, `2026-11-0${i + 1}T08:00:00Z`, `<${issue}.x@rolecast.example>`));
-    const run = (issue: string) => applyEvents(store, [soft(`e-${issue}`, reader, `<${issue}.x@rolecast.example>`)], options)[0]!;
+    issues.forEach((issue, i) =>
+      deliver(issue, reader, `2026-11-0${i + 1}T08:00:00Z`, `<${issue}.x@rolecast.example>`),
+    );
+    const run = (issue: string) =>
+      applyEvents(store, [soft(`e-${issue}`, reader, `<${issue}.x@rolecast.example>`)], options)[0]!;
 
     expect(run('2026-W44')).toMatchObject({ outcome: 'counted', inARow: 1 });
     // W45 was delivered without a bounce: the count starts again at W46.

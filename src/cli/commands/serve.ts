@@ -1,8 +1,10 @@
+import { sqliteBounceStore } from '../../bounces/index.js';
 import { assertStrongSecret, readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
 import { openStateDb, stateFilePath } from '../../send/store.js';
 import { DEFAULT_PORT, startUnsubscribeServer, stateSuppressionList } from '../../serve/index.js';
+import { createWebhookHandler, webhookPaths } from '../../serve/webhooks/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { portOption, stringOption } from '../_shared.js';
 
@@ -13,7 +15,7 @@ export const serveCommand: Command = {
   options: { ...CONFIG_OPTION, port: { type: 'string' }, host: { type: 'string' }, state: { type: 'string' } },
   async run(args, ctx) {
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
-    const { secret } = readEnvironment(ctx.env);
+    const { secret, webhooks: webhookSecrets } = readEnvironment(ctx.env);
     if (!secret) {
       throw new RolecastError('E_USAGE', 'ROLECAST_SECRET is not set', {
         hint: 'set ROLECAST_SECRET to the same signing key `rolecast send` uses, so the links in sent messages verify',
@@ -35,9 +37,19 @@ export const serveCommand: Command = {
         port: portOption(args) ?? DEFAULT_PORT,
         host: stringOption(args, 'host') ?? '127.0.0.1',
         log: (line) => print(ctx.stderr, line),
+        webhooks: createWebhookHandler({
+          store: sqliteBounceStore(db),
+          secrets: webhookSecrets,
+          softLimit: config.bounces.softLimit,
+          secret,
+          verpDomain: config.bounces.domain,
+          log: (line) => print(ctx.stderr, line),
+        }),
       });
       print(ctx.stdout, `unsubscribe endpoint listening on ${server.url}`);
       if (config.urls.unsubscribe) print(ctx.stdout, `public address (from the config): ${config.urls.unsubscribe}`);
+      for (const path of webhookPaths(webhookSecrets))
+        print(ctx.stdout, `bounce webhook: ${server.url.replace(server.path, '')}${path}`);
       print(ctx.stdout, `health check: ${server.url.replace(server.path, '')}/healthz — press Ctrl+C to stop`);
       await untilAborted(ctx.signal);
       await server.close();
