@@ -142,9 +142,8 @@ describe('soft bounces', () => {
   it('suppress after softLimit issues in a row; a delivery without a bounce in between resets the count', () => {
     const store = sqliteBounceStore(db);
     const issues = ['2026-W44', '2026-W45', '2026-W46', '2026-W47', '2026-W48'];
-    issues.forEach((issue, i) =>
-      deliver(issue, reader, `2026-11-0${i + 1}T08:00:00Z`, `<${issue}.x@rolecast.example>`),
-    );
+    for (const [i, issue] of issues.entries())
+      deliver(issue, reader, `2026-11-0${i + 1}T08:00:00Z`, `<${issue}.x@rolecast.example>`);
     const run = (issue: string) =>
       applyEvents(store, [soft(`e-${issue}`, reader, `<${issue}.x@rolecast.example>`)], options)[0]!;
 
