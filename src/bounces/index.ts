@@ -9,6 +9,18 @@ export {
   softInARow,
 } from './apply.js';
 export { classifyFailure, findStatus, saysMailboxUnknown } from './classify.js';
+export {
+  BOUNCE_RATE_GUIDE,
+  COMPLAINT_RATE_LIMIT,
+  COMPLAINT_RATE_TARGET,
+  formatRate,
+  type HealthStatus,
+  type IssueHealth,
+  type ListHealth,
+  listHealth,
+  readListHealth,
+  tallyRecords,
+} from './health.js';
 export { countDecisions, type DecisionCounts, type ImportSummary, importBounces } from './import.js';
 export { type MailboxMessage, readMailbox, splitMbox } from './mailbox.js';
 export { type ReadResult, readReport } from './report.js';

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { type ListHealth, readListHealth } from '../bounces/health.js';
 import { CONFIG_FILE } from '../config/load.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import { auditProject } from '../group/audit.js';
@@ -39,6 +40,8 @@ export interface ReadySnapshot extends SnapshotBase {
   problems: Problem[];
   /** What the editor panel edits; undefined when `issue.json` could not be read as an object. */
   editor: EditorState | undefined;
+  /** Bounce and complaint rates of the last issues sent; undefined before the first send. */
+  listHealth?: ListHealth | undefined;
 }
 
 /** `issue.json` as this render read it, and the files the panel offers to include. */
@@ -109,6 +112,7 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
       ...[...compiled.values()].flatMap((c) => c.problems),
     ],
     editor,
+    listHealth: readListHealth(project.config),
   };
 }
 
