@@ -7,7 +7,7 @@ import type { BounceKind } from './types.js';
  */
 
 const MAILBOX_UNKNOWN =
-  /\b(?:no such (?:user|mailbox|recipient|address)|(?:user|mailbox|recipient|address|account)(?: name)? (?:is )?(?:unknown|not found|does not exist|doesn't exist|invalid|disabled|deactivated|inactive)|(?:unknown|invalid) (?:user|mailbox|recipient|address)|does not exist|doesn't have an? [\w.-]+ account|recip(?:ient)?notfound|account (?:has been )?(?:disabled|closed|deactivated))\b/i;
+  /\b(?:no such (?:user|mailbox|recipient|address)|(?:user|mailbox|recipient|address|account)(?: name)? (?:is )?(?:unknown|not found|does not exist|doesn't exist|invalid|disabled|deactivated|inactive)|(?:unknown|invalid) (?:user|mailbox|recipient|address)|does not exist|doesn't have an? [\w.-]{1,64} account|recip(?:ient)?notfound|account (?:has been )?(?:disabled|closed|deactivated))\b/i;
 
 /** RFC 3463 enhanced status code anywhere in the text, e.g. `550 5.1.1 <x>: …` → `5.1.1`. */
 export function findStatus(text: string): string | undefined {

@@ -155,30 +155,52 @@ interface TextBounce {
 /** qmail and Yahoo: `<user@example.com>:` on its own line, the server's reply below it. */
 function qmailBlocks(text: string): TextBounce[] | undefined {
   const body = text.split(/^--- ?Below this line is a copy of the message/m)[0] ?? text;
+  const lines = body.split(/\r?\n/);
   const found: TextBounce[] = [];
-  const pattern = /^<([^<>\s]+@[^<>\s]+)>:[ \t]*\r?\n((?:[^\r\n]+\r?\n?)+)/gm;
-  for (let match = pattern.exec(body); match; match = pattern.exec(body)) {
-    found.push({ address: match[1]!, diagnostic: oneLine(match[2]!) });
+  for (let i = 0; i < lines.length; i++) {
+    // Anchored, with bounded classes that exclude "@": linear however long a hostile line is.
+    const match = /^<([^<>\s@]{1,256}@[^<>\s@]{1,256})>:\s*$/.exec(lines[i]!.slice(0, 600));
+    if (!match) continue;
+    const reply: string[] = [];
+    for (let j = i + 1; j < lines.length && j <= i + 10 && lines[j]!.trim() !== ''; j++) reply.push(lines[j]!);
+    if (reply.length) found.push({ address: match[1]!, diagnostic: oneLine(reply.join(' ')) });
   }
   return found.length ? found : undefined;
 }
 
-/** Legacy Exchange: the address, then `Remote Server returned '550 5.1.1 …'` (or `#550 …` lines). */
+/** Legacy Exchange: the address, then within a few lines `Remote Server returned '550 5.1.1 …'`. */
 function exchangeBlocks(text: string): TextBounce[] | undefined {
+  const lines = text.split(/\r?\n/);
   const found: TextBounce[] = [];
-  const pattern =
-    /([^\s<>'"]+@[^\s<>'"]+?)(?:>|\s)[^\r\n]*\r?\n(?:[^\r\n]*\r?\n){0,3}?[ \t]*Remote Server returned '([^'\r\n]+)'/g;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    found.push({ address: match[1]!.replace(/^mailto:/i, ''), diagnostic: oneLine(match[2]!) });
+  for (let i = 0; i < lines.length; i++) {
+    const at = lines[i]!.indexOf("Remote Server returned '");
+    if (at < 0) continue;
+    const rest = lines[i]!.slice(at + 24);
+    const reply = rest.slice(0, Math.max(0, rest.indexOf("'")) || rest.length).slice(0, 1000);
+    for (let j = i; j >= Math.max(0, i - 3); j--) {
+      const address = emailTokens(j === i ? lines[j]!.slice(0, at) : lines[j]!)[0];
+      if (address) {
+        found.push({ address, diagnostic: oneLine(reply) });
+        break;
+      }
+    }
   }
   if (found.length) return found;
   // Only the words: one address and a clear "does not exist" is still a hard bounce.
-  const addresses = [...new Set(text.match(/[^\s<>'"():;,[\]]+@[^\s<>'"():;,[\]]+\.[a-z]{2,}/gi) ?? [])];
+  const addresses = [...new Set(emailTokens(text))];
   if (addresses.length === 1 && saysMailboxUnknown(text)) {
     const line = text.split(/\r?\n/).find((l) => saysMailboxUnknown(l)) ?? '';
-    return [{ address: addresses[0]!, diagnostic: oneLine(line) }];
+    return [{ address: addresses[0]!, diagnostic: oneLine(line.slice(0, 1000)) }];
   }
   return undefined;
+}
+
+/** Address-shaped words of a text, found by splitting rather than scanning: linear in the length. */
+function emailTokens(text: string): string[] {
+  return text
+    .split(/[\s<>'"(),;:[\]]+/)
+    .filter((token) => token.length <= 320 && /^[^@]+@[^@]+\.[A-Za-z]{2,}$/.test(token))
+    .map((token) => token.replace(/\.$/, ''));
 }
 
 function event(
@@ -242,7 +264,7 @@ function addressOf(value: string | undefined): string | undefined {
 }
 
 function addressesIn(value: string): string[] {
-  return value.match(/[^\s<>,;:"()]+@[^\s<>,;:"()]+/g) ?? [];
+  return value.split(/[\s<>,;:"()]+/).filter((token) => token.length <= 320 && /^[^@]+@[^@]+$/.test(token));
 }
 
 /** `smtp; 550 …` → `550 …`. */
@@ -257,7 +279,8 @@ function normaliseStatus(value: string | undefined): string | undefined {
 
 function parseDate(value: string | undefined): Date | undefined {
   if (!value) return undefined;
-  const date = new Date(value.replace(/\s*\([^)]*\)\s*$/, ''));
+  // Dates are short; a hostile header is cut before any pattern runs over it.
+  const date = new Date(value.slice(0, 120).replace(/\s*\([^)]*\)\s*$/, ''));
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 

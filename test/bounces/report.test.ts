@@ -130,3 +130,25 @@ describe('hard or soft', () => {
     expect(findStatus('no code here')).toBeUndefined();
   });
 });
+
+describe('hostile reports', () => {
+  it('reads megabyte-long lines of address-like noise in linear time (no regex backtracking)', () => {
+    const noise = `${'a@'.repeat(250_000)} ${'x'.repeat(300_000)}@ ${' '.repeat(200_000)}(`;
+    const raw = [
+      'From: MAILER-DAEMON@example.com',
+      'Subject: Failure Notice',
+      `Date: ${' '.repeat(100_000)}x`,
+      `To: ${noise}`,
+      '',
+      `<${'a@'.repeat(100_000)}>:`,
+      noise,
+      `${noise} Remote Server returned '550 5.1.1 ${noise}`,
+      `The mailbox does not exist ${"doesn't have a ".repeat(50_000)}`,
+    ].join('\n');
+    const started = performance.now();
+    const result = readReport(raw, 'import:x', NOW);
+    // A generous bound: quadratic backtracking over these lines would take minutes.
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(result.events.every((e) => e.address === undefined || e.address.length <= 320)).toBe(true);
+  });
+});
