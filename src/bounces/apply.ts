@@ -34,39 +34,44 @@ export type Decision =
 /** Suppression reasons written for bounces; `send` counts readers suppressed with these as bounced/complained. */
 export const SUPPRESSION_REASONS = { hard: 'bounce', soft: 'soft-bounce', complaint: 'complaint' } as const;
 
-export function applyEvents(
+export async function applyEvents(
   store: BounceStore,
   events: Iterable<BounceEvent>,
   options: ApplyOptions,
   resolver: Resolver = createResolver(store, options),
-): Decision[] {
-  const decisions: Decision[] = [];
-  store.transaction(() => {
-    for (const event of events) decisions.push(applyOne(store, event, options, resolver));
+): Promise<Decision[]> {
+  return store.transaction(async () => {
+    const decisions: Decision[] = [];
+    for (const event of events) decisions.push(await applyOne(store, event, options, resolver));
+    return decisions;
   });
-  return decisions;
 }
 
-function applyOne(store: BounceStore, event: BounceEvent, options: ApplyOptions, resolve: Resolver): Decision {
-  if (store.hasEvent(event.eventId)) return { outcome: 'duplicate', eventId: event.eventId };
-  const reader = resolve(event);
+async function applyOne(
+  store: BounceStore,
+  event: BounceEvent,
+  options: ApplyOptions,
+  resolve: Resolver,
+): Promise<Decision> {
+  if (await store.hasEvent(event.eventId)) return { outcome: 'duplicate', eventId: event.eventId };
+  const reader = await resolve(event);
   if (!reader) return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic };
   const at = event.at.toISOString();
   let inARow: number | undefined;
   let suppress = event.kind !== 'soft';
   if (event.kind === 'soft') {
-    inARow = softInARow(store.history(reader.email), { issueId: reader.issueId, eventId: event.eventId, at });
+    inARow = softInARow(await store.history(reader.email), { issueId: reader.issueId, eventId: event.eventId, at });
     suppress = inARow >= options.softLimit;
   }
   let outcome: Outcome = 'counted';
   if (suppress) {
-    const added = store.suppress(reader.email, {
+    const added = await store.suppress(reader.email, {
       reason: SUPPRESSION_REASONS[event.kind],
       source: event.source,
       at: options.now.toISOString(),
     });
     outcome = added ? 'suppressed' : 'already suppressed';
-  } else if (store.isSuppressed(reader.email)) outcome = 'already suppressed';
+  } else if (await store.isSuppressed(reader.email)) outcome = 'already suppressed';
   const record = {
     eventId: event.eventId,
     issueId: reader.issueId,
@@ -79,7 +84,7 @@ function applyOne(store: BounceStore, event: BounceEvent, options: ApplyOptions,
     occurredAt: at,
     recordedAt: options.now.toISOString(),
   };
-  store.insertEvent(record);
+  await store.insertEvent(record);
   return { ...record, inARow };
 }
 

@@ -81,11 +81,11 @@ export function listHealth(counts: readonly IssueBounceCounts[], last = HEALTH_I
 }
 
 /** List health from the state file; undefined when there is none or it cannot be read (the preview must not fail on it). */
-export function readListHealth(config: ResolvedConfig, stateFile?: string): ListHealth | undefined {
+export async function readListHealth(config: ResolvedConfig, stateFile?: string): Promise<ListHealth | undefined> {
   let db: StateDb | undefined;
   try {
     db = openExistingStateDb(stateFile ?? join(config.stateDirAbs, 'state.db'), 'light');
-    return db ? listHealth(sqliteBounceStore(db, { readonly: true }).issueCounts()) : undefined;
+    return db ? listHealth(await sqliteBounceStore(db, { readonly: true }).issueCounts()) : undefined;
   } catch {
     return undefined;
   } finally {

@@ -19,16 +19,16 @@ export interface ImportSummary {
 
 const BATCH = 500;
 
-export function importBounces(
+export async function importBounces(
   path: string,
   store: BounceStore,
   options: ApplyOptions & { source: string },
-): ImportSummary {
+): Promise<ImportSummary> {
   const summary: ImportSummary = { messages: 0, decisions: [], ignored: [] };
   const resolver = createResolver(store, options);
   let batch: ReturnType<typeof readReport>['events'] = [];
-  const flush = () => {
-    summary.decisions.push(...applyEvents(store, batch, options, resolver));
+  const flush = async () => {
+    summary.decisions.push(...(await applyEvents(store, batch, options, resolver)));
     batch = [];
   };
   for (const message of readMailbox(path)) {
@@ -36,9 +36,9 @@ export function importBounces(
     const { events, ignored } = readReport(message.raw, options.source, options.now);
     if (ignored) summary.ignored.push({ origin: message.origin, reason: ignored });
     batch.push(...events);
-    if (batch.length >= BATCH) flush();
+    if (batch.length >= BATCH) await flush();
   }
-  flush();
+  await flush();
   return summary;
 }
 

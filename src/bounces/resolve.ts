@@ -23,22 +23,22 @@ export interface ResolveOptions {
   verpDomain?: string | undefined;
 }
 
-export type Resolver = (event: BounceEvent) => Resolved | undefined;
+export type Resolver = (event: BounceEvent) => Promise<Resolved | undefined>;
 
 export function createResolver(store: BounceStore, options: ResolveOptions): Resolver {
   const readersByIssue = new Map<string, Map<string, string>>();
   let issuesByTag: Map<string, string[]> | undefined;
 
-  const byVerp = (candidate: string): Resolved | undefined => {
+  const byVerp = async (candidate: string): Promise<Resolved | undefined> => {
     if (!options.verpDomain || !options.secret) return undefined;
     const token = parseVerpAddress(candidate, options.verpDomain);
     if (!token) return undefined;
-    issuesByTag ??= groupBy(store.deliveredIssues(), issueTag);
+    issuesByTag ??= groupBy(await store.deliveredIssues(), issueTag);
     for (const issueId of issuesByTag.get(token.issueTag) ?? []) {
       let readers = readersByIssue.get(issueId);
       if (!readers) {
         readers = new Map(
-          store.recipients(issueId).map((email) => [readerTag(options.secret!, issueId, email), email]),
+          (await store.recipients(issueId)).map((email) => [readerTag(options.secret!, issueId, email), email]),
         );
         readersByIssue.set(issueId, readers);
       }
@@ -48,13 +48,13 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     return undefined;
   };
 
-  return (event) => {
+  return async (event) => {
     for (const candidate of event.hints.verpCandidates) {
-      const found = byVerp(candidate);
+      const found = await byVerp(candidate);
       if (found) return found;
     }
     for (const messageId of event.hints.messageIds) {
-      const found = store.deliveryByMessageId(messageId);
+      const found = await store.deliveryByMessageId(messageId);
       if (found) return { ...found, via: 'message-id' };
     }
     if (options.secret) {

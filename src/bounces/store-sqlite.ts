@@ -64,15 +64,36 @@ function fromRow(row: Row): BounceRecord {
 
 /**
  * `readonly`: never creates the table (for a database opened read-only); reads of a state file
- * without it return nothing.
+ * without it return nothing. better-sqlite3 is synchronous: each method does its work at once and
+ * returns a settled promise. A transaction is BEGIN IMMEDIATE … COMMIT around the awaited work,
+ * queued so two (two webhook calls at once) never overlap on the one connection.
  */
 export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } = {}): BounceStore {
   if (!options.readonly) ensureBounceSchema(db);
   const present = () => options.readonly !== true || hasBounceTable(db);
+  let queue: Promise<unknown> = Promise.resolve();
+  const transaction = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = async () => {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    const next = queue.then(run, run);
+    queue = next.catch(() => undefined);
+    return next;
+  };
   return {
-    hasEvent: (eventId) =>
-      present() && db.prepare('SELECT 1 FROM bounce_events WHERE event_id = ?').get(eventId) !== undefined,
-    insertEvent(record) {
+    transaction,
+    async hasEvent(eventId) {
+      return present() && db.prepare('SELECT 1 FROM bounce_events WHERE event_id = ?').get(eventId) !== undefined;
+    },
+    async insertEvent(record) {
       const result = db
         .prepare(
           `INSERT INTO bounce_events (event_id, issue_id, email, kind, status, diagnostic, source, outcome, occurred_at, recorded_at)
@@ -92,7 +113,7 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
         );
       return result.changes > 0;
     },
-    suppress(email, { reason, source, at }) {
+    async suppress(email, { reason, source, at }) {
       const result = db
         .prepare(
           'INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
@@ -100,9 +121,10 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
         .run(canonicalAddress(email), reason, source, at);
       return result.changes > 0;
     },
-    isSuppressed: (email) =>
-      db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(canonicalAddress(email)) !== undefined,
-    history(email): ReaderHistory {
+    async isSuppressed(email) {
+      return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(canonicalAddress(email)) !== undefined;
+    },
+    async history(email): Promise<ReaderHistory> {
       const key = canonicalAddress(email);
       const deliveries = db
         .prepare(
@@ -118,18 +140,20 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
         : [];
       return { deliveries, events };
     },
-    deliveryByMessageId(messageId) {
+    async deliveryByMessageId(messageId) {
       const bare = messageId.trim().replace(/^<|>$/g, '');
       if (!bare) return undefined;
       return db
         .prepare('SELECT issue_id AS issueId, email FROM deliveries WHERE message_id IN (?, ?) LIMIT 1')
         .get(`<${bare}>`, bare) as { issueId: string; email: string } | undefined;
     },
-    deliveredIssues: () => db.prepare('SELECT DISTINCT issue_id FROM deliveries').pluck().all() as string[],
-    recipients: (issueId) =>
-      db.prepare('SELECT DISTINCT email FROM deliveries WHERE issue_id = ?').pluck().all(issueId) as string[],
-    transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
-    events(filter = {}) {
+    async deliveredIssues() {
+      return db.prepare('SELECT DISTINCT issue_id FROM deliveries').pluck().all() as string[];
+    },
+    async recipients(issueId) {
+      return db.prepare('SELECT DISTINCT email FROM deliveries WHERE issue_id = ?').pluck().all(issueId) as string[];
+    },
+    async events(filter = {}) {
       if (!present()) return [];
       const rows = (
         filter.issueId === undefined
@@ -140,7 +164,7 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
       ) as Row[];
       return rows.map(fromRow);
     },
-    issueCounts(): IssueBounceCounts[] {
+    async issueCounts(): Promise<IssueBounceCounts[]> {
       const sent = db
         .prepare(
           "SELECT issue_id AS issueId, COUNT(*) AS sent, MIN(updated_at) AS firstSentAt FROM deliveries WHERE status = 'sent' AND channel = 'smtp' GROUP BY issue_id",

@@ -2,8 +2,8 @@ import type { BounceKind } from './types.js';
 
 /**
  * What the bounce stage needs from storage, and nothing more: a driver per backend implements it
- * (SQLite in store-sqlite.ts; a PostgreSQL one takes the same shape). Addresses are always in
- * `canonicalAddress` form; times are ISO strings.
+ * (SQLite in store-sqlite.ts; a PostgreSQL one takes the same shape, which is why every call is
+ * asynchronous). Addresses are always in `canonicalAddress` form; times are ISO strings.
  */
 
 /** What became of one bounce or complaint. */
@@ -41,22 +41,22 @@ export interface ReaderHistory {
 }
 
 export interface BounceStore {
-  hasEvent(eventId: string): boolean;
+  hasEvent(eventId: string): Promise<boolean>;
   /** False when an event with this id was recorded before (a replay): nothing changes then. */
-  insertEvent(record: BounceRecord): boolean;
+  insertEvent(record: BounceRecord): Promise<boolean>;
   /** Adds the address to the suppression list; false when it was there already (its record is kept). */
-  suppress(email: string, details: { reason: string; source: string; at: string }): boolean;
-  isSuppressed(email: string): boolean;
-  history(email: string): ReaderHistory;
+  suppress(email: string, details: { reason: string; source: string; at: string }): Promise<boolean>;
+  isSuppressed(email: string): Promise<boolean>;
+  history(email: string): Promise<ReaderHistory>;
   /** The delivery a Message-ID belongs to (with or without angle brackets). */
-  deliveryByMessageId(messageId: string): { issueId: string; email: string } | undefined;
+  deliveryByMessageId(messageId: string): Promise<{ issueId: string; email: string } | undefined>;
   /** Issue ids with at least one recorded delivery. */
-  deliveredIssues(): string[];
+  deliveredIssues(): Promise<string[]>;
   /** Addresses the issue was delivered to (any channel). */
-  recipients(issueId: string): string[];
-  /** Runs `work` atomically: every write in it lands, or none does. */
-  transaction<T>(work: () => T): T;
-  events(filter?: { issueId?: string }): BounceRecord[];
+  recipients(issueId: string): Promise<string[]>;
+  /** Runs `work` atomically: every write in it lands, or none does. Transactions run one at a time. */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  events(filter?: { issueId?: string }): Promise<BounceRecord[]>;
   /** Per issue that was sent or drew a bounce, newest first. */
-  issueCounts(): IssueBounceCounts[];
+  issueCounts(): Promise<IssueBounceCounts[]>;
 }

@@ -112,7 +112,7 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
       ...[...compiled.values()].flatMap((c) => c.problems),
     ],
     editor,
-    listHealth: readListHealth(project.config),
+    listHealth: await readListHealth(project.config),
   };
 }
 

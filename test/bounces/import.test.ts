@@ -66,7 +66,7 @@ describe('bounces import', () => {
       '2026-11-30T07:00:00Z',
       '<2026-W48.postfixfixture000000000@rolecast.example>',
     );
-    const summary = importBounces(FIXTURES, sqliteBounceStore(db), options);
+    const summary = await importBounces(FIXTURES, sqliteBounceStore(db), options);
     const counts = countDecisions(summary.decisions);
     expect(summary.messages).toBe(8);
     expect(counts).toMatchObject({ hard: 5, soft: 1, complaint: 1, suppressed: 6, duplicate: 0, unmatched: 0 });
@@ -77,7 +77,7 @@ describe('bounces import', () => {
     expect(rows).toContainEqual({ email: 'annoyed.reader@yahoo.com', reason: 'complaint', source: 'import:test' });
     expect(rows.map((r) => (r as { email: string }).email)).not.toContain('full.box@example.net');
 
-    const events = sqliteBounceStore(db).events();
+    const events = await sqliteBounceStore(db).events();
     const gone = events.find((e) => e.email === 'gone.reader@example.org')!;
     // The ledger knew the Message-ID: the bounce is tied to its issue.
     expect(gone).toMatchObject({ issueId: '2026-W48', kind: 'hard', status: '5.1.1', outcome: 'suppressed' });
@@ -90,13 +90,16 @@ describe('bounces import', () => {
   });
 
   it('is idempotent: importing the same files again changes nothing', async () => {
-    importBounces(FIXTURES, sqliteBounceStore(db), options);
+    await importBounces(FIXTURES, sqliteBounceStore(db), options);
     const snapshot = () => ({
       events: db.prepare('SELECT * FROM bounce_events ORDER BY event_id').all(),
       suppressions: db.prepare('SELECT * FROM suppressions ORDER BY email').all(),
     });
     const before = snapshot();
-    const again = importBounces(FIXTURES, sqliteBounceStore(db), { ...options, now: new Date('2026-12-02T00:00:00Z') });
+    const again = await importBounces(FIXTURES, sqliteBounceStore(db), {
+      ...options,
+      now: new Date('2026-12-02T00:00:00Z'),
+    });
     expect(countDecisions(again.decisions)).toMatchObject({
       duplicate: 7,
       hard: 0,
@@ -127,7 +130,7 @@ describe('bounces import', () => {
     await writeFile(join(maildir, 'cur', '1764490365.M1P1.host:2,S'), postfix);
     await writeFile(join(maildir, 'new', '1764490411.M2P1.host'), yahoo);
     await writeFile(join(maildir, 'tmp', 'half-written'), 'From: x\n');
-    const summary = importBounces(maildir, sqliteBounceStore(db), options);
+    const summary = await importBounces(maildir, sqliteBounceStore(db), options);
     expect(summary.messages).toBe(2);
     expect(summary.decisions.map((d) => ('email' in d ? d.email : d.outcome)).sort()).toEqual([
       'closed.account@yahoo.com',
@@ -139,31 +142,31 @@ describe('bounces import', () => {
 describe('soft bounces', () => {
   const reader = 'full.box@example.net';
 
-  it('suppress after softLimit issues in a row; a delivery without a bounce in between resets the count', () => {
+  it('suppress after softLimit issues in a row; a delivery without a bounce in between resets the count', async () => {
     const store = sqliteBounceStore(db);
     const issues = ['2026-W44', '2026-W45', '2026-W46', '2026-W47', '2026-W48'];
     for (const [i, issue] of issues.entries())
       deliver(issue, reader, `2026-11-0${i + 1}T08:00:00Z`, `<${issue}.x@rolecast.example>`);
-    const run = (issue: string) =>
-      applyEvents(store, [soft(`e-${issue}`, reader, `<${issue}.x@rolecast.example>`)], options)[0]!;
+    const run = async (issue: string) =>
+      (await applyEvents(store, [soft(`e-${issue}`, reader, `<${issue}.x@rolecast.example>`)], options))[0]!;
 
-    expect(run('2026-W44')).toMatchObject({ outcome: 'counted', inARow: 1 });
+    expect(await run('2026-W44')).toMatchObject({ outcome: 'counted', inARow: 1 });
     // W45 was delivered without a bounce: the count starts again at W46.
-    expect(run('2026-W46')).toMatchObject({ outcome: 'counted', inARow: 1 });
-    expect(run('2026-W47')).toMatchObject({ outcome: 'counted', inARow: 2 });
-    expect(store.isSuppressed(reader)).toBe(false);
-    expect(run('2026-W48')).toMatchObject({ outcome: 'suppressed', inARow: 3 });
+    expect(await run('2026-W46')).toMatchObject({ outcome: 'counted', inARow: 1 });
+    expect(await run('2026-W47')).toMatchObject({ outcome: 'counted', inARow: 2 });
+    expect(await store.isSuppressed(reader)).toBe(false);
+    expect(await run('2026-W48')).toMatchObject({ outcome: 'suppressed', inARow: 3 });
     expect(db.prepare('SELECT reason FROM suppressions WHERE email = ?').pluck().get(reader)).toBe('soft-bounce');
   });
 
-  it('the same soft bounce delivered twice counts once', () => {
+  it('the same soft bounce delivered twice counts once', async () => {
     const store = sqliteBounceStore(db);
     deliver('2026-W47', reader, '2026-11-20T08:00:00Z', '<a@x>');
-    const first = applyEvents(store, [soft('same', reader, '<a@x>')], options);
-    const again = applyEvents(store, [soft('same', reader, '<a@x>')], options);
+    const first = await applyEvents(store, [soft('same', reader, '<a@x>')], options);
+    const again = await applyEvents(store, [soft('same', reader, '<a@x>')], options);
     expect(first[0]).toMatchObject({ outcome: 'counted', inARow: 1 });
     expect(again[0]).toEqual({ outcome: 'duplicate', eventId: 'same' });
-    expect(store.events()).toHaveLength(1);
+    expect(await store.events()).toHaveLength(1);
   });
 
   it('counts soft bounces without a known issue one each (pure rule)', () => {
@@ -175,5 +178,26 @@ describe('soft bounces', () => {
     // A later issue delivered without a bounce, sent before the newest bounce, resets.
     const reset = { ...history, deliveries: [...history.deliveries, { issueId: 'B', at: '2026-11-12T00:00:00Z' }] };
     expect(softInARow(reset, { issueId: null, eventId: 'y', at: '2026-11-17T00:00:00Z' })).toBe(1);
+  });
+
+  it('store transactions queue when called at once, and a failed one leaves nothing behind', async () => {
+    const store = sqliteBounceStore(db);
+    const hard = (id: string, email: string): BounceEvent => ({
+      ...soft(id, email, '<none>'),
+      kind: 'hard',
+      status: '5.1.1',
+    });
+    const results = await Promise.all([
+      applyEvents(store, [hard('c1', 'a@example.com')], options),
+      applyEvents(store, [hard('c2', 'b@example.com')], options),
+    ]);
+    expect(results.flat().map((d) => d.outcome)).toEqual(['suppressed', 'suppressed']);
+    const failing = store.transaction(async () => {
+      await store.suppress('c@example.com', { reason: 'bounce', source: 'test', at: NOW.toISOString() });
+      throw new Error('boom');
+    });
+    await expect(failing).rejects.toThrow('boom');
+    expect(await store.isSuppressed('c@example.com')).toBe(false);
+    expect(db.inTransaction).toBe(false);
   });
 });

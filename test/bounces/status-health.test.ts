@@ -55,7 +55,7 @@ async function seed(sent: number) {
         response: '250 ok',
         attempts: 1,
       });
-    applyEvents(
+    await applyEvents(
       sqliteBounceStore(db),
       [
         event('hard', 'r0@example.com', 'e1', '<m0@rolecast.example>'),
@@ -126,7 +126,7 @@ describe('list health against the Gmail and Yahoo bulk-sender thresholds', () =>
 
   it('the preview checks panel shows the rates read from the state file, flagging a rate over the limit', async () => {
     const config = await seed(4);
-    const health = readListHealth(config);
+    const health = await readListHealth(config);
     expect(health?.issues).toEqual([
       expect.objectContaining({ issueId: '2026-W48', sent: 4, bounced: 1, complaints: 1 }),
     ]);

@@ -28,7 +28,9 @@ export const bouncesCommand: Command = {
       const db = openExistingStateDb(stateFile);
       try {
         const issue = stringOption(args, 'issue');
-        const events = db ? sqliteBounceStore(db, { readonly: true }).events(issue ? { issueId: issue } : {}) : [];
+        const events = db
+          ? await sqliteBounceStore(db, { readonly: true }).events(issue ? { issueId: issue } : {})
+          : [];
         if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(events, null, 2));
         else
           for (const e of events)
@@ -47,7 +49,7 @@ export const bouncesCommand: Command = {
     const env = readEnvironment(ctx.env);
     const db = openStateDb(stateFile, { growthLimitPages: env.stateGrowthLimitPages });
     try {
-      const summary = importBounces(path, sqliteBounceStore(db), {
+      const summary = await importBounces(path, sqliteBounceStore(db), {
         source: `import:${displayPath(path, ctx.cwd)}`,
         softLimit: config.bounces.softLimit,
         secret: env.secret,

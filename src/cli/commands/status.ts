@@ -33,7 +33,7 @@ export const statusCommand: Command = {
     let schedules: ScheduleStatus[] = [];
     let bounces: BounceRecord[] = [];
     try {
-      bounces = db ? sqliteBounceStore(db, { readonly: true }).events({ issueId }) : [];
+      bounces = db ? await sqliteBounceStore(db, { readonly: true }).events({ issueId }) : [];
       channels = db ? readStatus(db, issueId) : [];
       schedules = db
         ? scheduledChannels(db, issueId).map((channel) => ({

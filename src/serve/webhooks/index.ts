@@ -102,9 +102,9 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
       return reply(response, 200, { ok: true });
     }
     const events = provider.read(body, at);
-    let decisions: ReturnType<typeof applyEvents>;
+    let decisions: Awaited<ReturnType<typeof applyEvents>>;
     try {
-      decisions = applyEvents(options.store, events, {
+      decisions = await applyEvents(options.store, events, {
         softLimit: options.softLimit,
         secret: options.secret,
         verpDomain: options.verpDomain,
