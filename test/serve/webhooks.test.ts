@@ -333,6 +333,7 @@ describe('provider webhooks on serve', () => {
       TopicArn: 'arn:aws:sns:eu-west-1:999999999999:theirs',
     });
     expect((await post('/webhooks/ses', JSON.stringify(otherTopic))).status).toBe(401);
+    expect(fetched).toEqual([]);
     expect(state()).toEqual({ suppressions: [], events: [] });
 
     const subscribe = 'https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=x&Token=abc';

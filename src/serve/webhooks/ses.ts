@@ -70,6 +70,8 @@ export function sesProvider(options: SesOptions): Provider {
   const certificate = (url: string) => {
     let pending = certificates.get(url);
     if (!pending) {
+      // SNS uses a handful of certificates; a flood of made-up URLs must not grow the cache.
+      if (certificates.size >= 32) certificates.clear();
       pending = fetchCertificate(url);
       // A failed download is tried again on the next message.
       pending.catch(() => certificates.delete(url));
@@ -88,6 +90,9 @@ export function sesProvider(options: SesOptions): Provider {
       if (!toSign || !signature || !certUrl) return { ok: false, reason: 'not a signed SNS message' };
       if (version !== '1' && version !== '2') return { ok: false, reason: 'unknown SignatureVersion' };
       if (!isSnsUrl(certUrl, '.pem')) return { ok: false, reason: 'SigningCertURL is not an SNS certificate URL' };
+      // Checked before anything is fetched; the signature check below covers the field too.
+      if (!options.topicArns.includes(text(message.TopicArn) ?? ''))
+        return { ok: false, reason: 'topic not in ROLECAST_SNS_TOPIC_ARNS' };
       let pem: string;
       try {
         pem = await certificate(certUrl);
@@ -95,8 +100,6 @@ export function sesProvider(options: SesOptions): Provider {
         return { ok: false, reason: 'the signing certificate could not be fetched' };
       }
       if (!signedBy(pem, toSign, signature, version, now)) return { ok: false, reason: 'bad signature' };
-      if (!options.topicArns.includes(text(message.TopicArn) ?? ''))
-        return { ok: false, reason: 'topic not in ROLECAST_SNS_TOPIC_ARNS' };
       const sentAt = Date.parse(text(message.Timestamp) ?? '');
       if (!fresh(sentAt / 1000, now, options.maxAgeSeconds))
         return { ok: false, reason: 'timestamp too old or in the future' };
