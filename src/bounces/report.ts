@@ -234,6 +234,9 @@ function collectHints(root: MimePart): SourceHints {
   const own = root.headers;
   for (const name of ['to', 'delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to', 'return-path'])
     for (const value of headerValues(own, name)) hints.verpCandidates.push(...addressesIn(value));
+  // Gmail and others name the original in the report's own threading headers.
+  for (const name of ['in-reply-to', 'references'])
+    for (const value of headerValues(own, name)) hints.messageIds.push(...(value.match(/<[^<>\s]{1,250}>/g) ?? []));
   for (const part of walkParts(root)) {
     let quoted: HeaderList | undefined;
     if (part.type === 'text/rfc822-headers') quoted = parseHeaders(splitHeaderBody(part.body).head);

@@ -75,6 +75,13 @@ describe('reading delivery reports (RFC 3464 and common shapes)', () => {
     });
   });
 
+  it('takes the original Message-ID from In-Reply-To when no headers are quoted', () => {
+    const text = fixture('gmail-hard.eml').toString('latin1');
+    const withoutQuote = text.slice(0, text.indexOf('--000000000000gmailb\nContent-Type: text/rfc822-headers'));
+    const [event] = readReport(`${withoutQuote}--000000000000gmailb--\n`, 'import:x', NOW).events;
+    expect(event!.hints.messageIds).toContain('<2026-W48.gmailfixture0000000000@rolecast.example>');
+  });
+
   it('ignores a feedback report that is not a complaint (not-spam)', () => {
     const text = fixture('yahoo-arf.eml').toString('latin1').replace('Feedback-Type: abuse', 'Feedback-Type: not-spam');
     expect(readReport(text, 'import:x', NOW).events).toEqual([]);
