@@ -10,6 +10,8 @@ export interface Environment {
   dkim: { keyFile: string; domain: string; selector: string } | undefined;
   isCI: boolean;
   isTTY: boolean;
+  /** Secrets of the provider webhooks `serve` answers; a provider without its secret is not served. */
+  webhooks: WebhookSecrets;
   /** Test hook (ROLECAST_TEST_STATE_GROWTH_PAGES): the state file may grow by this many pages, then is "full". */
   stateGrowthLimitPages?: number | undefined;
 }
@@ -25,7 +27,31 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
         : undefined,
     isCI: env.CI === 'true' || env.CI === '1',
     isTTY: Boolean(process.stdout.isTTY),
+    webhooks: readWebhookSecrets(env),
     stateGrowthLimitPages: wholeNumber(env.ROLECAST_TEST_STATE_GROWTH_PAGES),
+  };
+}
+
+export interface WebhookSecrets {
+  /** Amazon SNS topic ARNs (comma-separated) whose signed notifications are accepted. */
+  snsTopicArns: string[];
+  /** `user:password` the Postmark webhook URL carries as HTTP basic auth. */
+  postmarkAuth: string | undefined;
+  /** SendGrid's verification key (base64 DER, as its settings page shows it). */
+  sendgridPublicKey: string | undefined;
+  /** Mailgun's HTTP webhook signing key. */
+  mailgunSigningKey: string | undefined;
+}
+
+function readWebhookSecrets(env: NodeJS.ProcessEnv): WebhookSecrets {
+  return {
+    snsTopicArns: (env.ROLECAST_SNS_TOPIC_ARNS ?? '')
+      .split(',')
+      .map((arn) => arn.trim())
+      .filter(Boolean),
+    postmarkAuth: env.ROLECAST_POSTMARK_WEBHOOK_AUTH || undefined,
+    sendgridPublicKey: env.ROLECAST_SENDGRID_WEBHOOK_KEY || undefined,
+    mailgunSigningKey: env.ROLECAST_MAILGUN_SIGNING_KEY || undefined,
   };
 }
 

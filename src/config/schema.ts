@@ -126,6 +126,18 @@ export const ConfigSchema = z.object({
       scannerWindowSeconds: z.number().int().min(0).max(3600).default(30),
     })
     .default({ clicks: false, perReader: false, scannerWindowSeconds: 30 }),
+  /** Bounce handling: a VERP return path on `domain`, and how many soft bounces in a row suppress a reader. */
+  bounces: z
+    .object({
+      domain: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .refine(isDomainName, 'must be a domain name whose mail reaches you, e.g. bounces.example.com')
+        .optional(),
+      softLimit: z.number().int().min(1).max(100).default(3),
+    })
+    .default({ softLimit: 3 }),
   /** Size gate for one message as encoded for sending. Gmail clips above ~102 KB. */
   sizeLimitKb: z.number().positive().default(100),
   sizeWarnKb: z.number().positive().default(80),

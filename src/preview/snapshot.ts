@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { previousIssueReport } from '../analytics/previous.js';
 import type { Report } from '../analytics/report.js';
+import { type ListHealth, readListHealth } from '../bounces/health.js';
 import { CONFIG_FILE } from '../config/load.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import { auditProject } from '../group/audit.js';
@@ -43,6 +44,8 @@ export interface ReadySnapshot extends SnapshotBase {
   editor: EditorState | undefined;
   /** The last issue sent before this one, as `rolecast report` shows it; undefined before any send. */
   lastReport?: Report | undefined;
+  /** Bounce and complaint rates of the last issues sent; undefined before the first send. */
+  listHealth?: ListHealth | undefined;
 }
 
 /** `issue.json` as this render read it, and the files the panel offers to include. */
@@ -114,6 +117,7 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
     ],
     editor,
     lastReport: previousIssueReport(project.config, project.issue.id),
+    listHealth: await readListHealth(project.config),
   };
 }
 

@@ -1,3 +1,4 @@
+import { returnPathFor } from '../bounces/verp.js';
 import type { Environment } from '../config/env.js';
 import { throwIfErrors } from '../errors.js';
 import type { Variant } from '../group/index.js';
@@ -42,6 +43,7 @@ export function buildFor(
     links,
     messageId,
     date,
+    returnPath: returnPathFor(project.config, env.secret, project.issue.id, subscriber.email),
   });
 }
 

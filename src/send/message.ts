@@ -14,6 +14,8 @@ export interface OutgoingMessage {
   links: PersonalLinks;
   messageId: string;
   date: Date;
+  /** Envelope sender (MAIL FROM) when it is not the From address: a per-message VERP bounce address. */
+  returnPath?: string | undefined;
 }
 
 /**
@@ -63,7 +65,7 @@ export function buildMailOptions(config: ResolvedConfig, message: OutgoingMessag
   // `raw` is what goes out; subject, date and headers repeat parts of it for readers such as the
   // preview, and nodemailer ignores them when `raw` is set.
   return {
-    envelope: { from: config.sender.email, to: [to.address] },
+    envelope: { from: message.returnPath ?? config.sender.email, to: [to.address] },
     messageId: message.messageId,
     subject: message.content.subject,
     date: message.date,

@@ -24,6 +24,8 @@ export interface AudienceFilter {
   /** Canonical role names (see `normaliseSegments`); empty for everyone. */
   segments: readonly string[];
   isSuppressed: (email: string) => boolean;
+  /** Why an address is suppressed (`bounce`, `complaint`, `unsubscribe`…), to count bounced and complained readers apart. */
+  suppressionReason?: ((email: string) => string | undefined) | undefined;
   /** Only these addresses, compared case-insensitively (one wave of a scheduled send). */
   onlyEmails?: ReadonlySet<string> | undefined;
 }
@@ -81,7 +83,12 @@ export function planDelivery(project: Project, subscribers: readonly Subscriber[
   const report = createReport(project.issue.id, options.mode, options.destination, project.readers);
   for (const variant of audience.variants) report.variant(variant.id, variant.roles, variant.summaryIds.length);
   for (const { subscriber, reason } of audience.skipped) {
-    const kind = reason === 'no-content' ? 'noContent' : reason;
+    const kind =
+      reason === 'no-content'
+        ? 'noContent'
+        : reason === 'suppressed'
+          ? suppressedKind(options.suppressionReason?.(subscriber.email))
+          : reason;
     report.skip(segmentRoles(subscriber, options.segments), undefined, kind);
   }
   const toSend: DeliveryPlan['toSend'] = [];
@@ -114,4 +121,11 @@ export function audienceWarnings(
   options: { cwd?: string | undefined; subscribersFile?: string | undefined } = {},
 ): Problem[] {
   return auditProject(project, audience, options);
+}
+
+/** A suppression for a bounce or a complaint is counted as such; any other (unsubscribe, manual) as suppressed. */
+export function suppressedKind(reason: string | undefined): 'bounced' | 'complained' | 'suppressed' {
+  if (reason && /complain/i.test(reason)) return 'complained';
+  if (reason && /bounce/i.test(reason)) return 'bounced';
+  return 'suppressed';
 }

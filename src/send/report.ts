@@ -10,6 +10,10 @@ export type SendMode = 'smtp' | 'outbox' | 'dry-run' | 'test';
 export interface Skipped {
   unsubscribed: number;
   suppressed: number;
+  /** On the suppression list for a hard bounce (or soft bounces in a row). */
+  bounced: number;
+  /** On the suppression list for a spam complaint. */
+  complained: number;
   noContent: number;
   alreadySent: number;
   /** Refused permanently by an earlier run; retried only with --retry-failed. */
@@ -99,7 +103,15 @@ function emptyTally(): Tally {
     failed: 0,
     deferred: 0,
     pending: 0,
-    skipped: { unsubscribed: 0, suppressed: 0, noContent: 0, alreadySent: 0, previouslyFailed: 0 },
+    skipped: {
+      unsubscribed: 0,
+      suppressed: 0,
+      bounced: 0,
+      complained: 0,
+      noContent: 0,
+      alreadySent: 0,
+      previouslyFailed: 0,
+    },
   };
 }
 
@@ -211,6 +223,8 @@ export function formatReport(report: SendReport): string {
     'pending',
     'unsub',
     'suppr',
+    'bounced',
+    'complained',
     'no content',
     'already sent',
   ];
@@ -223,6 +237,8 @@ export function formatReport(report: SendReport): string {
     t.pending,
     t.skipped.unsubscribed,
     t.skipped.suppressed,
+    t.skipped.bounced,
+    t.skipped.complained,
     t.skipped.noContent,
     t.skipped.alreadySent + t.skipped.previouslyFailed,
   ];

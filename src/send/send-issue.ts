@@ -1,6 +1,7 @@
 import { canonicalAddress } from '../address.js';
 import { issueLayout } from '../analytics/layout.js';
 import { sqliteAnalyticsStore } from '../analytics/store.js';
+import { verpSetupProblem } from '../bounces/verp.js';
 import { assertStrongSecret, type Environment, readEnvironment } from '../config/env.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { formatProblem, type Problem, RolecastError } from '../errors.js';
@@ -26,7 +27,7 @@ import type { Halted, SendReport } from './report.js';
 import { runDeliveries, type SendJob } from './run.js';
 import { stateUseError } from './state-file.js';
 import { haltedBy, readUnrecorded, replayUnrecorded, unrecordedFileOf, warnIfStateLost } from './state-loss.js';
-import { openExistingStateDb, openStateDb, stateFilePath, suppressionChecker } from './store.js';
+import { openExistingStateDb, openStateDb, stateFilePath, suppressionChecker, suppressionReasons } from './store.js';
 import { sendTestMessage } from './test-send.js';
 import {
   createOutboxTransport,
@@ -124,6 +125,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     smtpUrl: env.smtpUrl,
   });
   checkUnsubscribeSetup(config, env, channel, log);
+  checkBounceSetup(config, env, channel, log);
   if (!options.partOfRun) warnIfStateLost(stateFile, outboxFolders(project, options), issue.id, log);
 
   if (options.dryRun) {
@@ -138,6 +140,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
         segments,
         onlyEmails: options.onlyEmails,
         isSuppressed: suppressionChecker(db),
+        suppressionReason: suppressionReasons(db),
         recorded: withUnrecorded(ledger ? ledger.recorded() : new Map(), stateFile, issue.id, channel),
         resend: Boolean(options.resend),
         alreadyResent: resumed && ledger ? ledger.sentSince(resumed) : undefined,
@@ -190,6 +193,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       segments,
       onlyEmails: options.onlyEmails,
       isSuppressed,
+      suppressionReason: suppressionReasons(db),
       recorded: ledger.recorded(),
       resend: Boolean(options.resend),
       alreadyResent: resumed ? ledger.sentSince(resumed) : undefined,
@@ -385,6 +389,22 @@ function checkUnsubscribeSetup(
     });
   }
   log(`warning: ${message} (allowed for the outbox; a real send would stop here)`);
+}
+
+/** VERP tokens are signed: a bounce domain without the key would quietly send without them. */
+function checkBounceSetup(
+  config: ResolvedConfig,
+  env: Environment,
+  channel: Channel,
+  log: (line: string) => void,
+): void {
+  const problem = verpSetupProblem(config, env.secret);
+  if (!problem) return;
+  if (channel === 'smtp')
+    throw new RolecastError('E_USAGE', problem, {
+      hint: 'set ROLECAST_SECRET (the same value `rolecast serve` and `rolecast bounces import` use), or remove bounces.domain; nothing was sent',
+    });
+  log(`warning: ${problem} (allowed for the outbox; a real send would stop here)`);
 }
 
 /** Where this send writes `.eml` files (`--outbox`, else outbox/<issue id> beside the config), then the default. */

@@ -265,6 +265,14 @@ export function suppressionChecker(db: StateDb | undefined): (email: string) => 
   return (email) => set.has(canonicalAddress(email)) || (anyHashed && set.has(hashedAddress(email)));
 }
 
+/** Why each address is suppressed, read in one query: the send report counts bounced and complained readers apart. */
+export function suppressionReasons(db: StateDb | undefined): (email: string) => string | undefined {
+  if (!db) return () => undefined;
+  const rows = db.prepare('SELECT email, reason FROM suppressions').all() as { email: string; reason: string | null }[];
+  const reasons = new Map(rows.map((r) => [canonicalAddress(r.email), r.reason ?? undefined]));
+  return (email) => reasons.get(canonicalAddress(email));
+}
+
 /**
  * The suppression list as `build`, the preview and a scheduled dry run see it: read from the state
  * file when one exists, opened read-only and closed again at once; nothing is ever created. With

@@ -8,6 +8,7 @@ import type { ServeRoute } from './click-route.js';
 import { capConnections } from './connections.js';
 import { confirmPage, donePage, errorPage, maskEmail } from './pages.js';
 import type { SuppressionList } from './suppressions.js';
+import { WEBHOOK_PREFIX, type WebhookHandler } from './webhooks/index.js';
 
 /**
  * The unsubscribe endpoint (RFC 8058): POST with `List-Unsubscribe=One-Click` unsubscribes at once;
@@ -33,6 +34,8 @@ export interface UnsubscribeServerOptions {
   replayIntervalMs?: number;
   /** Further routes (signup, confirmation, preferences, click redirects), each in its own module. */
   routes?: readonly ServeRoute[];
+  /** Bounce and complaint webhooks of mail providers, answered under /webhooks/ (see webhooks/). */
+  webhooks?: WebhookHandler | undefined;
 }
 
 export interface ServerTimeouts {
@@ -185,6 +188,7 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
     }
     const route = options.routes?.find((r) => r.matches(pathname));
     if (route) return route.handle(request, response, url);
+    if (options.webhooks && pathname.startsWith(WEBHOOK_PREFIX)) return options.webhooks(request, response, pathname);
     if (pathname !== options.path) return send(response, 404, errorPage(brand, 'Not found', 'There is nothing here.'));
     if (method !== 'GET' && method !== 'HEAD' && method !== 'POST')
       return methodNotAllowed(response, 'GET, HEAD, POST');

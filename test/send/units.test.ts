@@ -251,7 +251,15 @@ describe('progress', () => {
     failed,
     deferred: 0,
     pending: 20 - sent - failed,
-    skipped: { unsubscribed: 0, suppressed: 0, noContent: 0, alreadySent: 0, previouslyFailed: 0 },
+    skipped: {
+      unsubscribed: 0,
+      suppressed: 0,
+      bounced: 0,
+      complained: 0,
+      noContent: 0,
+      alreadySent: 0,
+      previouslyFailed: 0,
+    },
   });
   const sink = () => {
     let text = '';

@@ -1,5 +1,6 @@
 import type { Command } from '../_command.js';
 import { archiveCommand } from './archive.js';
+import { bouncesCommand } from './bounces.js';
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { newCommand } from './new.js';
@@ -29,5 +30,6 @@ export const COMMANDS: Command[] = [
   serveCommand,
   suppressCommand,
   subscribersCommand,
+  bouncesCommand,
   archiveCommand,
 ];

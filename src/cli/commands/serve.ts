@@ -1,3 +1,4 @@
+import { sqliteBounceStore } from '../../bounces/index.js';
 import { assertStrongSecret, readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
@@ -7,6 +8,7 @@ import { clickRouteFor } from '../../serve/click-setup.js';
 import { DEFAULT_PORT, startUnsubscribeServer, stateSuppressionList } from '../../serve/index.js';
 import { printableForm, readerMailTransport } from '../../serve/readers/setup.js';
 import { readerRoutes } from '../../serve/routes/index.js';
+import { createWebhookHandler, webhookPaths } from '../../serve/webhooks/index.js';
 import { sqliteSubscriberStore } from '../../store/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, portOption, stringOption } from '../_shared.js';
@@ -30,7 +32,7 @@ export const serveCommand: Command = {
       return 0;
     }
     const env = readEnvironment(ctx.env);
-    const { secret } = env;
+    const { secret, webhooks: webhookSecrets } = env;
     if (!secret) {
       throw new RolecastError('E_USAGE', 'ROLECAST_SECRET is not set', {
         hint: 'set ROLECAST_SECRET to the same signing key `rolecast send` uses, so the links in sent messages verify',
@@ -72,11 +74,21 @@ export const serveCommand: Command = {
         port: portOption(args) ?? DEFAULT_PORT,
         host: stringOption(args, 'host') ?? '127.0.0.1',
         log: (line) => print(ctx.stderr, line),
+        webhooks: createWebhookHandler({
+          store: sqliteBounceStore(db),
+          secrets: webhookSecrets,
+          softLimit: config.bounces.softLimit,
+          secret,
+          verpDomain: config.bounces.domain,
+          log: (line) => print(ctx.stderr, line),
+        }),
       });
       origin = new URL(server.url).origin;
       print(ctx.stdout, `unsubscribe endpoint listening on ${server.url}`);
       print(ctx.stdout, `signup form: ${origin}${readers.paths.subscribe} (mail goes to ${transport.destination})`);
       if (config.urls.unsubscribe) print(ctx.stdout, `public address (from the config): ${config.urls.unsubscribe}`);
+      for (const path of webhookPaths(webhookSecrets))
+        print(ctx.stdout, `bounce webhook: ${server.url.replace(server.path, '')}${path}`);
       print(ctx.stdout, `health check: ${server.url.replace(server.path, '')}/healthz — press Ctrl+C to stop`);
       await untilAborted(ctx.signal);
       await server.close();

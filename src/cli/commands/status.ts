@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { type BounceRecord, formatRate, sqliteBounceStore, tallyRecords } from '../../bounces/index.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
@@ -30,7 +31,9 @@ export const statusCommand: Command = {
     const db = openExistingStateDb(file);
     let channels: ChannelStatus[] = [];
     let schedules: ScheduleStatus[] = [];
+    let bounces: BounceRecord[] = [];
     try {
+      bounces = db ? await sqliteBounceStore(db, { readonly: true }).events({ issueId }) : [];
       channels = db ? readStatus(db, issueId) : [];
       schedules = db
         ? scheduledChannels(db, issueId).map((channel) => ({
@@ -42,7 +45,14 @@ export const statusCommand: Command = {
       db?.close();
     }
     if (flag(args, 'json')) {
-      print(ctx.stdout, JSON.stringify({ issueId, stateFile: file, channels, schedules }, null, 2));
+      print(
+        ctx.stdout,
+        JSON.stringify(
+          { issueId, stateFile: file, channels, schedules, bounces: { ...tallyRecords(bounces), events: bounces } },
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     if (channels.length === 0)
@@ -52,6 +62,7 @@ export const statusCommand: Command = {
       );
     for (const c of channels) printChannel(ctx.stdout, issueId, c, ctx.cwd);
     for (const s of schedules) printSchedule(ctx.stdout, issueId, s, ctx.cwd);
+    printBounces(ctx.stdout, issueId, bounces, channels.find((c) => c.channel === 'smtp')?.sent ?? 0);
     return 0;
   },
 };
@@ -87,6 +98,25 @@ function printSchedule(out: NodeJS.WritableStream, issueId: string, s: ScheduleS
     print(
       out,
       `  ${when}  ${String(w.recipients).padStart(5)} recipient(s)  ${w.status}${detail}  ${printable(w.zones.join(', '))}`,
+    );
+  }
+}
+
+/** Bounces and complaints recorded for the issue (imported reports and provider webhooks), each with its reason. */
+function printBounces(out: NodeJS.WritableStream, issueId: string, records: BounceRecord[], sent: number): void {
+  if (records.length === 0) return;
+  const t = tallyRecords(records);
+  const rates =
+    sent > 0
+      ? ` of ${sent} sent (bounce rate ${formatRate((t.hard + t.soft) / sent)}, complaint rate ${formatRate(t.complaints / sent)})`
+      : '';
+  print(out, `${printable(issueId)} bounces: ${t.hard} hard, ${t.soft} soft, ${t.complaints} complaint(s)${rates}`);
+  for (const r of records) {
+    const mark = r.outcome === 'counted' ? '·' : '✗';
+    const status = r.status ? ` ${r.status}` : '';
+    print(
+      out,
+      `  ${mark} ${printable(r.email)} [${r.kind}${status}, ${r.outcome}, ${r.source}]: ${printable(r.diagnostic)}`,
     );
   }
 }

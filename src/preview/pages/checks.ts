@@ -3,6 +3,7 @@ import { type Coverage, computeCoverage, MAX_VARIANTS } from '../../group/covera
 import type { CompiledVariant } from '../../render/types.js';
 import { formatBytes, html, pathOf, type SafeHtml } from '../_html.js';
 import type { ReadySnapshot } from '../snapshot.js';
+import { listHealthPanel } from './list-health.js';
 
 export type SizeStatus = 'ok' | 'warn' | 'over';
 
@@ -47,6 +48,7 @@ ${rows.map((c) => {
 </tbody>
 </table>
 ${only === undefined ? coveragePanel(coverageOf(snapshot)) : ''}
+${only === undefined ? listHealthPanel(snapshot.listHealth) : ''}
 ${problemList(problems)}
 </section>`;
 }

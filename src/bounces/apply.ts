@@ -1,0 +1,117 @@
+import { createResolver, type ResolveOptions, type Resolver } from './resolve.js';
+import type { BounceStore, Outcome, ReaderHistory } from './store.js';
+import type { BounceEvent, BounceKind } from './types.js';
+
+/**
+ * Turns events into decisions: a hard bounce or a complaint suppresses the reader at once; a soft
+ * bounce is counted, and suppresses once the reader has soft-bounced `softLimit` issues in a row.
+ * Every decision is stored with its status code and diagnostic; an event id seen before changes
+ * nothing (a report imported twice, a webhook delivered twice).
+ */
+
+export const DEFAULT_SOFT_LIMIT = 3;
+
+export interface ApplyOptions extends ResolveOptions {
+  softLimit: number;
+  now: Date;
+}
+
+export type Decision =
+  | {
+      outcome: Outcome;
+      eventId: string;
+      email: string;
+      issueId: string | null;
+      kind: BounceKind;
+      status: string | null;
+      diagnostic: string;
+      /** For soft bounces: issues bounced in a row, this one included. */
+      inARow?: number | undefined;
+    }
+  | { outcome: 'duplicate'; eventId: string }
+  | { outcome: 'unmatched'; eventId: string; diagnostic: string };
+
+/** Suppression reasons written for bounces; `send` counts readers suppressed with these as bounced/complained. */
+export const SUPPRESSION_REASONS = { hard: 'bounce', soft: 'soft-bounce', complaint: 'complaint' } as const;
+
+export async function applyEvents(
+  store: BounceStore,
+  events: Iterable<BounceEvent>,
+  options: ApplyOptions,
+  resolver: Resolver = createResolver(store, options),
+): Promise<Decision[]> {
+  return store.transaction(async () => {
+    const decisions: Decision[] = [];
+    for (const event of events) decisions.push(await applyOne(store, event, options, resolver));
+    return decisions;
+  });
+}
+
+async function applyOne(
+  store: BounceStore,
+  event: BounceEvent,
+  options: ApplyOptions,
+  resolve: Resolver,
+): Promise<Decision> {
+  if (await store.hasEvent(event.eventId)) return { outcome: 'duplicate', eventId: event.eventId };
+  const reader = await resolve(event);
+  if (!reader) return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic };
+  const at = event.at.toISOString();
+  let inARow: number | undefined;
+  let suppress = event.kind !== 'soft';
+  if (event.kind === 'soft') {
+    inARow = softInARow(await store.history(reader.email), { issueId: reader.issueId, eventId: event.eventId, at });
+    suppress = inARow >= options.softLimit;
+  }
+  let outcome: Outcome = 'counted';
+  if (suppress) {
+    const added = await store.suppress(reader.email, {
+      reason: SUPPRESSION_REASONS[event.kind],
+      source: event.source,
+      at: options.now.toISOString(),
+    });
+    outcome = added ? 'suppressed' : 'already suppressed';
+  } else if (await store.isSuppressed(reader.email)) outcome = 'already suppressed';
+  const record = {
+    eventId: event.eventId,
+    issueId: reader.issueId,
+    email: reader.email,
+    kind: event.kind,
+    status: event.status ?? null,
+    diagnostic: event.diagnostic,
+    source: event.source,
+    outcome,
+    occurredAt: at,
+    recordedAt: options.now.toISOString(),
+  };
+  await store.insertEvent(record);
+  return { ...record, inARow };
+}
+
+/**
+ * Soft bounces in a row, the new one included: counted per issue (per event when the issue is not
+ * known), back to the last issue delivered to the reader without a bounce that was sent before the
+ * newest soft-bounced one. Issues sent after it do not reset the count yet: their bounce may still
+ * be on its way. Pure.
+ */
+export function softInARow(
+  history: ReaderHistory,
+  current: { issueId: string | null; eventId: string; at: string },
+): number {
+  const sentAt = new Map(history.deliveries.map((d) => [d.issueId, d.at]));
+  const bounced = new Set(history.events.map((e) => e.issueId).filter((id): id is string => id !== null));
+  const soft = [...history.events.filter((e) => e.kind === 'soft'), { ...current, kind: 'soft' as const }];
+  const refOf = (e: { issueId: string | null; at: string }) => (e.issueId && sentAt.get(e.issueId)) || e.at;
+  const newest = latest(soft.map(refOf));
+  const successes = history.deliveries
+    .filter((d) => !bounced.has(d.issueId) && d.issueId !== current.issueId && d.at < newest)
+    .map((d) => d.at);
+  const lastSuccess = latest(successes);
+  const keys = new Set(soft.filter((e) => refOf(e) > lastSuccess).map((e) => e.issueId ?? `event:${e.eventId}`));
+  return keys.size;
+}
+
+/** The latest of ISO times; '' for none. */
+function latest(times: string[]): string {
+  return times.length ? [...times].sort()[times.length - 1]! : '';
+}

@@ -1,0 +1,65 @@
+import { type ApplyOptions, applyEvents, type Decision } from './apply.js';
+import { readMailbox } from './mailbox.js';
+import { readReport } from './report.js';
+import { createResolver } from './resolve.js';
+import type { BounceStore } from './store.js';
+
+/**
+ * `rolecast bounces import`: every message under a path read as a report, each decision stored.
+ * Messages are applied in batches, one transaction each, so a huge mailbox neither holds every
+ * event in memory nor leaves half a batch behind when interrupted.
+ */
+
+export interface ImportSummary {
+  messages: number;
+  decisions: Decision[];
+  /** Messages that gave no event, with why (an auto-reply in the bounce mailbox, a delay notice). */
+  ignored: { origin: string; reason: string }[];
+}
+
+const BATCH = 500;
+
+export async function importBounces(
+  path: string,
+  store: BounceStore,
+  options: ApplyOptions & { source: string },
+): Promise<ImportSummary> {
+  const summary: ImportSummary = { messages: 0, decisions: [], ignored: [] };
+  const resolver = createResolver(store, options);
+  let batch: ReturnType<typeof readReport>['events'] = [];
+  const flush = async () => {
+    summary.decisions.push(...(await applyEvents(store, batch, options, resolver)));
+    batch = [];
+  };
+  for (const message of readMailbox(path)) {
+    summary.messages++;
+    const { events, ignored } = readReport(message.raw, options.source, options.now);
+    if (ignored) summary.ignored.push({ origin: message.origin, reason: ignored });
+    batch.push(...events);
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  return summary;
+}
+
+export interface DecisionCounts {
+  hard: number;
+  soft: number;
+  complaint: number;
+  suppressed: number;
+  duplicate: number;
+  unmatched: number;
+}
+
+export function countDecisions(decisions: readonly Decision[]): DecisionCounts {
+  const counts: DecisionCounts = { hard: 0, soft: 0, complaint: 0, suppressed: 0, duplicate: 0, unmatched: 0 };
+  for (const d of decisions) {
+    if (d.outcome === 'duplicate' || d.outcome === 'unmatched') {
+      counts[d.outcome]++;
+      continue;
+    }
+    counts[d.kind]++;
+    if (d.outcome === 'suppressed') counts.suppressed++;
+  }
+  return counts;
+}

@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { RolecastError } from '../errors.js';
+
+/**
+ * Where bounces are read from: one `.eml` file, an mbox file (messages each starting with a
+ * `From ` line, `>From ` unescaped), a Maildir (messages in `cur/` and `new/`), or a folder of any
+ * of these. Files are read one at a time, so a large archive costs one message's memory at a time
+ * plus the file being split.
+ */
+
+export interface MailboxMessage {
+  /** `file` or `file#3` (the third message of an mbox), for the person reading the summary. */
+  origin: string;
+  raw: Buffer;
+}
+
+/** Bigger files are refused: a bounce mailbox this large should be split or rotated first. */
+export const MAX_MAILBOX_BYTES = 512 * 1024 * 1024;
+
+export function* readMailbox(path: string): Generator<MailboxMessage> {
+  const stat = statOf(path);
+  if (stat.isDirectory()) {
+    yield* readFolder(path);
+    return;
+  }
+  yield* readFile(path);
+}
+
+function* readFolder(dir: string): Generator<MailboxMessage> {
+  if (isMaildir(dir)) {
+    for (const sub of ['cur', 'new'])
+      for (const name of sortedEntries(join(dir, sub)))
+        if (!name.startsWith('.')) yield* readFile(join(dir, sub, name), true);
+    return;
+  }
+  for (const name of sortedEntries(dir)) {
+    if (name.startsWith('.')) continue;
+    const path = join(dir, name);
+    const stat = statOf(path);
+    if (stat.isDirectory()) yield* readFolder(path);
+    else if (stat.isFile()) yield* readFile(path);
+  }
+}
+
+function* readFile(path: string, single = false): Generator<MailboxMessage> {
+  const stat = statOf(path);
+  if (!stat.isFile()) return;
+  if (stat.size > MAX_MAILBOX_BYTES)
+    throw new RolecastError('E_INVALID', `${path} is larger than ${MAX_MAILBOX_BYTES / 1024 / 1024} MB`, {
+      hint: 'split the mailbox (or import its Maildir) and import the parts',
+    });
+  const raw = readFileSync(path);
+  if (!single && isMbox(raw)) {
+    let index = 0;
+    for (const message of splitMbox(raw)) yield { origin: `${path}#${++index}`, raw: message };
+    return;
+  }
+  yield { origin: path, raw };
+}
+
+export function isMaildir(dir: string): boolean {
+  const sub = (name: string) => {
+    try {
+      return statSync(join(dir, name)).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  return sub('cur') && sub('new');
+}
+
+function isMbox(raw: Buffer): boolean {
+  return raw.subarray(0, 5).toString('latin1') === 'From ';
+}
+
+/** mboxrd/mboxo: a `From ` line at the start of a line begins a message; `>From ` is unescaped once. */
+export function splitMbox(raw: Buffer): Buffer[] {
+  const text = raw.toString('latin1');
+  const messages: Buffer[] = [];
+  const starts: number[] = [];
+  const pattern = /^From [^\r\n]*\r?\n/gm;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) starts.push(match.index);
+  for (let i = 0; i < starts.length; i++) {
+    const from = text.indexOf('\n', starts[i]!) + 1;
+    const to = i + 1 < starts.length ? starts[i + 1]! : text.length;
+    const body = text.slice(from, to).replace(/^>(>*From )/gm, '$1');
+    messages.push(Buffer.from(body, 'latin1'));
+  }
+  return messages;
+}
+
+function sortedEntries(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch (cause) {
+    throw notFound(dir, cause);
+  }
+}
+
+function statOf(path: string) {
+  try {
+    return statSync(path);
+  } catch (cause) {
+    throw notFound(path, cause);
+  }
+}
+
+function notFound(path: string, cause: unknown): RolecastError {
+  return new RolecastError('E_NOT_FOUND', `${basename(path)} could not be read (${path})`, {
+    hint: 'pass an .eml file, an mbox file, a Maildir or a folder of them',
+    cause,
+  });
+}

@@ -1,0 +1,296 @@
+import { createHash } from 'node:crypto';
+import {
+  type HeaderList,
+  header,
+  headerValues,
+  type MimePart,
+  parseFieldGroups,
+  parseHeaders,
+  parseMessage,
+  splitHeaderBody,
+  utf8,
+  walkParts,
+} from './_mime.js';
+import { classifyFailure, findStatus, saysMailboxUnknown } from './classify.js';
+import { type BounceEvent, emptyHints, type SourceHints } from './types.js';
+
+/**
+ * Reads one mail message that may be a bounce or a complaint:
+ * - RFC 3464 multipart/report with a message/delivery-status part (Postfix, Exim, Exchange,
+ *   Gmail, Sendmail): one event per recipient whose Action is `failed` (delayed, delivered,
+ *   relayed and expanded are not bounces);
+ * - RFC 5965 ARF feedback reports (Yahoo, Microsoft, Fastmail…): one complaint for
+ *   Feedback-Type abuse or fraud;
+ * - the common plain-text forms without a machine-readable part: qmail-style `<address>:` blocks
+ *   (Yahoo's "Failure Notice") and legacy Exchange NDRs ("Remote Server returned '550 …'").
+ * Anything else (an auto-reply, a newsletter) yields no event. Pure: no I/O.
+ */
+
+export interface ReadResult {
+  events: BounceEvent[];
+  /** Why the message gave no event: not a report, or a report of nothing that failed. */
+  ignored?: string | undefined;
+}
+
+export function readReport(raw: string | Buffer, source: string, now: Date): ReadResult {
+  const root = parseMessage(raw);
+  const identity = reportIdentity(root, raw);
+  const hints = collectHints(root);
+  const date = parseDate(header(root.headers, 'date')) ?? now;
+  const parts = walkParts(root);
+
+  const feedback = parts.find((p) => p.type === 'message/feedback-report');
+  if (feedback) return readFeedback(feedback, { identity, hints, source, date });
+
+  const status = parts.find((p) => p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status');
+  if (status) return readDeliveryStatus(status, { identity, hints, source, date });
+
+  return readPlainText(root, parts, { identity, hints, source, date });
+}
+
+interface Context {
+  identity: string;
+  hints: SourceHints;
+  source: string;
+  date: Date;
+}
+
+function readDeliveryStatus(part: MimePart, ctx: Context): ReadResult {
+  const groups = parseFieldGroups(utf8(part.body));
+  const perMessage = groups[0] ?? [];
+  const arrival = parseDate(header(perMessage, 'arrival-date'));
+  const events: BounceEvent[] = [];
+  let seen = 0;
+  for (const fields of groups) {
+    const recipient = addressOf(header(fields, 'final-recipient')) ?? addressOf(header(fields, 'original-recipient'));
+    if (!recipient) continue;
+    seen++;
+    const action = (header(fields, 'action') ?? 'failed').toLowerCase().split(/[\s(]/)[0];
+    if (action !== 'failed') continue;
+    const diagnostic = stripType(header(fields, 'diagnostic-code') ?? '');
+    const status = normaliseStatus(header(fields, 'status')) ?? findStatus(diagnostic);
+    const when = parseDate(header(fields, 'last-attempt-date')) ?? arrival ?? ctx.date;
+    events.push(
+      event(ctx, recipient, {
+        kind: classifyFailure(status, diagnostic),
+        status,
+        diagnostic: diagnostic || `status ${status ?? 'unknown'}`,
+        at: when,
+      }),
+    );
+  }
+  if (events.length > 0) return { events };
+  return {
+    events,
+    ignored: seen
+      ? 'a delivery report with no failed recipient (delayed or delivered)'
+      : 'a delivery report naming no recipient',
+  };
+}
+
+function readFeedback(part: MimePart, ctx: Context): ReadResult {
+  const fields = parseHeaders(utf8(part.body));
+  const type = (header(fields, 'feedback-type') ?? 'abuse').toLowerCase();
+  if (type !== 'abuse' && type !== 'fraud') return { events: [], ignored: `a feedback report of type ${type}` };
+  const recipient = addressOf(header(fields, 'original-rcpt-to')) ?? addressOf(header(fields, 'removal-recipient'));
+  const agent = header(fields, 'user-agent');
+  return {
+    events: [
+      event(ctx, recipient, {
+        kind: 'complaint',
+        status: undefined,
+        diagnostic: `complaint (feedback type ${type}${agent ? `, from ${agent}` : ''})`,
+        at: parseDate(header(fields, 'arrival-date') ?? header(fields, 'received-date')) ?? ctx.date,
+      }),
+    ],
+  };
+}
+
+/** Looks like a bounce at all: from a mailer daemon or postmaster, or saying so in the subject. */
+function looksLikeBounce(root: MimePart): boolean {
+  const from = header(root.headers, 'from') ?? '';
+  const subject = header(root.headers, 'subject') ?? '';
+  return (
+    /mailer-daemon|postmaster|mail delivery (?:subsystem|system)/i.test(from) ||
+    /undeliver|delivery (?:status notification|failure|has failed)|failure notice|returned mail|could not be delivered|non-?delivery/i.test(
+      subject,
+    )
+  );
+}
+
+function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadResult {
+  if (!looksLikeBounce(root)) return { events: [], ignored: 'not a delivery report or feedback report' };
+  // The report's own text: the first text part outside any enclosed original message.
+  const text = utf8(firstOwnText(root) ?? parts.find((p) => p.type === 'text/plain')?.body ?? '');
+  const found = qmailBlocks(text) ?? exchangeBlocks(text);
+  if (!found?.length) return { events: [], ignored: 'a bounce whose failed recipient could not be read' };
+  return {
+    events: found.map(({ address, diagnostic }) => {
+      const status = findStatus(diagnostic);
+      return event(ctx, address, {
+        kind: classifyFailure(status, diagnostic),
+        status,
+        diagnostic,
+        at: ctx.date,
+      });
+    }),
+  };
+}
+
+function firstOwnText(part: MimePart): string | undefined {
+  if (part.type === 'text/plain') return part.body;
+  if (!part.type.startsWith('multipart/')) return undefined;
+  for (const child of part.parts) {
+    const text = firstOwnText(child);
+    if (text !== undefined) return text;
+  }
+  return undefined;
+}
+
+interface TextBounce {
+  address: string;
+  diagnostic: string;
+}
+
+/** qmail and Yahoo: `<user@example.com>:` on its own line, the server's reply below it. */
+function qmailBlocks(text: string): TextBounce[] | undefined {
+  const body = text.split(/^--- ?Below this line is a copy of the message/m)[0] ?? text;
+  const lines = body.split(/\r?\n/);
+  const found: TextBounce[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    // Anchored, with bounded classes that exclude "@": linear however long a hostile line is.
+    const match = /^<([^<>\s@]{1,256}@[^<>\s@]{1,256})>:\s*$/.exec(lines[i]!.slice(0, 600));
+    if (!match) continue;
+    const reply: string[] = [];
+    for (let j = i + 1; j < lines.length && j <= i + 10 && lines[j]!.trim() !== ''; j++) reply.push(lines[j]!);
+    if (reply.length) found.push({ address: match[1]!, diagnostic: oneLine(reply.join(' ')) });
+  }
+  return found.length ? found : undefined;
+}
+
+/** Legacy Exchange: the address, then within a few lines `Remote Server returned '550 5.1.1 …'`. */
+function exchangeBlocks(text: string): TextBounce[] | undefined {
+  const lines = text.split(/\r?\n/);
+  const found: TextBounce[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const at = lines[i]!.indexOf("Remote Server returned '");
+    if (at < 0) continue;
+    const rest = lines[i]!.slice(at + 24);
+    const reply = rest.slice(0, Math.max(0, rest.indexOf("'")) || rest.length).slice(0, 1000);
+    for (let j = i; j >= Math.max(0, i - 3); j--) {
+      const address = emailTokens(j === i ? lines[j]!.slice(0, at) : lines[j]!)[0];
+      if (address) {
+        found.push({ address, diagnostic: oneLine(reply) });
+        break;
+      }
+    }
+  }
+  if (found.length) return found;
+  // Only the words: one address and a clear "does not exist" is still a hard bounce.
+  const addresses = [...new Set(emailTokens(text))];
+  if (addresses.length === 1 && saysMailboxUnknown(text)) {
+    const line = text.split(/\r?\n/).find((l) => saysMailboxUnknown(l)) ?? '';
+    return [{ address: addresses[0]!, diagnostic: oneLine(line.slice(0, 1000)) }];
+  }
+  return undefined;
+}
+
+/** Address-shaped words of a text, found by splitting rather than scanning: linear in the length. */
+function emailTokens(text: string): string[] {
+  return text
+    .split(/[\s<>'"(),;:[\]]+/)
+    .filter((token) => token.length <= 320 && /^[^@]+@[^@]+\.[A-Za-z]{2,}$/.test(token))
+    .map((token) => token.replace(/\.$/, ''));
+}
+
+function event(
+  ctx: Context,
+  address: string | undefined,
+  details: Pick<BounceEvent, 'kind' | 'status' | 'diagnostic' | 'at'>,
+): BounceEvent {
+  const eventId = `${ctx.source.split(':')[0]}:${sha(`${ctx.identity}\0${address ?? ''}\0${details.kind}`)}`;
+  return {
+    eventId,
+    address,
+    source: ctx.source,
+    hints: ctx.hints,
+    ...details,
+    diagnostic: details.diagnostic.slice(0, 1000),
+  };
+}
+
+/**
+ * What makes two copies of a report the same report: its Message-ID, else its bytes. The id
+ * never depends on where it was read from, so a file imported twice (or from two paths) counts once.
+ */
+function reportIdentity(root: MimePart, raw: string | Buffer): string {
+  const messageId = header(root.headers, 'message-id');
+  return messageId ? `mid:${messageId.trim()}` : `sha:${sha(raw)}`;
+}
+
+/** Addresses and ids in the report and in the original message it quotes (rfc822 or rfc822-headers). */
+function collectHints(root: MimePart): SourceHints {
+  const hints = emptyHints();
+  const own = root.headers;
+  for (const name of ['to', 'delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to', 'return-path'])
+    for (const value of headerValues(own, name)) hints.verpCandidates.push(...addressesIn(value));
+  // Gmail and others name the original in the report's own threading headers.
+  for (const name of ['in-reply-to', 'references'])
+    for (const value of headerValues(own, name)) hints.messageIds.push(...(value.match(/<[^<>\s]{1,250}>/g) ?? []));
+  for (const part of walkParts(root)) {
+    let quoted: HeaderList | undefined;
+    if (part.type === 'text/rfc822-headers') quoted = parseHeaders(splitHeaderBody(part.body).head);
+    else if (part !== root && (part.type === 'message/rfc822' || part.type === 'message/global'))
+      quoted = part.parts[0]?.headers;
+    if (!quoted) continue;
+    hints.messageIds.push(...headerValues(quoted, 'message-id').map((v) => v.trim()));
+    hints.unsubscribeLinks.push(...headerValues(quoted, 'list-unsubscribe'));
+    for (const value of headerValues(quoted, 'return-path')) hints.verpCandidates.push(...addressesIn(value));
+  }
+  // Yahoo and qmail quote the original below a marker line, not as a part.
+  const text = root.type === 'text/plain' ? root.body : '';
+  const copy = text.split(/^--- ?Below this line is a copy of the message\.?\s*$/m)[1];
+  if (copy) {
+    const quoted = parseHeaders(splitHeaderBody(copy.replace(/^\s+/, '')).head);
+    hints.messageIds.push(...headerValues(quoted, 'message-id').map((v) => v.trim()));
+    hints.unsubscribeLinks.push(...headerValues(quoted, 'list-unsubscribe'));
+    for (const value of headerValues(quoted, 'return-path')) hints.verpCandidates.push(...addressesIn(value));
+  }
+  return hints;
+}
+
+/** `rfc822; user@example.com` → `user@example.com`. */
+function addressOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const address = stripType(value).replace(/^<|>$/g, '').trim();
+  return /^[^\s@]+@[^\s@]+$/.test(address) ? address : undefined;
+}
+
+function addressesIn(value: string): string[] {
+  return value.split(/[\s<>,;:"()]+/).filter((token) => token.length <= 320 && /^[^@]+@[^@]+$/.test(token));
+}
+
+/** `smtp; 550 …` → `550 …`. */
+function stripType(value: string): string {
+  return value.replace(/^\s*[A-Za-z0-9-]+\s*;\s*/, '').trim();
+}
+
+function normaliseStatus(value: string | undefined): string | undefined {
+  const match = value && /\b([245])\.(\d{1,3})\.(\d{1,3})\b/.exec(value);
+  return match ? `${match[1]}.${match[2]}.${match[3]}` : undefined;
+}
+
+function parseDate(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  // Dates are short; a hostile header is cut before any pattern runs over it.
+  const date = new Date(value.slice(0, 120).replace(/\s*\([^)]*\)\s*$/, ''));
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function sha(value: string | Buffer): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 32);
+}

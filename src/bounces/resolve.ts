@@ -1,0 +1,88 @@
+import { canonicalAddress, isValidAddress } from '../address.js';
+import { verifyToken } from '../unsubscribe/token.js';
+import type { BounceStore } from './store.js';
+import type { BounceEvent } from './types.js';
+import { issueTag, parseVerpAddress, readerTag } from './verp.js';
+
+/**
+ * Which reader and issue an event is about, most certain first: the VERP address the report was
+ * sent to (it names the subscribed address even when the mail was forwarded elsewhere), then the
+ * original Message-ID found in the ledger, then the signed unsubscribe token the original carried,
+ * and last the address the report names. Caches per resolver: one import builds each issue's
+ * token table once.
+ */
+
+export interface Resolved {
+  email: string;
+  issueId: string | null;
+  via: 'verp' | 'message-id' | 'unsubscribe-token' | 'report';
+}
+
+export interface ResolveOptions {
+  secret?: string | undefined;
+  verpDomain?: string | undefined;
+}
+
+export type Resolver = (event: BounceEvent) => Promise<Resolved | undefined>;
+
+export function createResolver(store: BounceStore, options: ResolveOptions): Resolver {
+  const readersByIssue = new Map<string, Map<string, string>>();
+  let issuesByTag: Map<string, string[]> | undefined;
+
+  const byVerp = async (candidate: string): Promise<Resolved | undefined> => {
+    if (!options.verpDomain || !options.secret) return undefined;
+    const token = parseVerpAddress(candidate, options.verpDomain);
+    if (!token) return undefined;
+    issuesByTag ??= groupBy(await store.deliveredIssues(), issueTag);
+    for (const issueId of issuesByTag.get(token.issueTag) ?? []) {
+      let readers = readersByIssue.get(issueId);
+      if (!readers) {
+        readers = new Map(
+          (await store.recipients(issueId)).map((email) => [readerTag(options.secret!, issueId, email), email]),
+        );
+        readersByIssue.set(issueId, readers);
+      }
+      const email = readers.get(token.readerTag);
+      if (email) return { email, issueId, via: 'verp' };
+    }
+    return undefined;
+  };
+
+  return async (event) => {
+    for (const candidate of event.hints.verpCandidates) {
+      const found = await byVerp(candidate);
+      if (found) return found;
+    }
+    for (const messageId of event.hints.messageIds) {
+      const found = await store.deliveryByMessageId(messageId);
+      if (found) return { ...found, via: 'message-id' };
+    }
+    if (options.secret) {
+      for (const value of event.hints.unsubscribeLinks) {
+        const email = emailFromUnsubscribe(value, options.secret);
+        if (email) return { email, issueId: null, via: 'unsubscribe-token' };
+      }
+    }
+    if (event.address && isValidAddress(event.address))
+      return { email: canonicalAddress(event.address), issueId: null, via: 'report' };
+    return undefined;
+  };
+}
+
+/** The address in the first signed token found in a List-Unsubscribe value (`<https://…?token=…>`). */
+function emailFromUnsubscribe(value: string, secret: string): string | undefined {
+  for (const match of value.matchAll(/[?&]token=([A-Za-z0-9_.-]+)/g)) {
+    const claims = verifyToken(match[1]!, secret);
+    if (claims) return canonicalAddress(claims.email);
+  }
+  return undefined;
+}
+
+function groupBy(values: string[], key: (value: string) => string): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const value of values) {
+    const k = key(value);
+    map.set(k, [...(map.get(k) ?? []), value]);
+  }
+  return map;
+}

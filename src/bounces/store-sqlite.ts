@@ -1,0 +1,196 @@
+import { canonicalAddress } from '../address.js';
+import type { StateDb } from '../send/store.js';
+import type { BounceRecord, BounceStore, IssueBounceCounts, ReaderHistory } from './store.js';
+
+/**
+ * The bounce store in the send state file. Its table is created on first use by the commands that
+ * write (like the schedule's waves), so the state file needs no migration step; read-only callers
+ * (status, the preview) see an empty store until then.
+ */
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS bounce_events (
+  event_id TEXT PRIMARY KEY,
+  issue_id TEXT,
+  email TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('hard', 'soft', 'complaint')),
+  status TEXT,
+  diagnostic TEXT NOT NULL,
+  source TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  occurred_at TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bounce_events_email ON bounce_events (email);
+CREATE INDEX IF NOT EXISTS bounce_events_issue ON bounce_events (issue_id);
+CREATE INDEX IF NOT EXISTS deliveries_message_id ON deliveries (message_id);
+`;
+
+export function ensureBounceSchema(db: StateDb): void {
+  db.exec(SCHEMA);
+}
+
+function hasBounceTable(db: StateDb): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bounce_events'").get() !== undefined;
+}
+
+interface Row {
+  event_id: string;
+  issue_id: string | null;
+  email: string;
+  kind: BounceRecord['kind'];
+  status: string | null;
+  diagnostic: string;
+  source: string;
+  outcome: BounceRecord['outcome'];
+  occurred_at: string;
+  recorded_at: string;
+}
+
+function fromRow(row: Row): BounceRecord {
+  return {
+    eventId: row.event_id,
+    issueId: row.issue_id,
+    email: row.email,
+    kind: row.kind,
+    status: row.status,
+    diagnostic: row.diagnostic,
+    source: row.source,
+    outcome: row.outcome,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+  };
+}
+
+/**
+ * `readonly`: never creates the table (for a database opened read-only); reads of a state file
+ * without it return nothing. better-sqlite3 is synchronous: each method does its work at once and
+ * returns a settled promise. A transaction is BEGIN IMMEDIATE … COMMIT around the awaited work,
+ * queued so two (two webhook calls at once) never overlap on the one connection.
+ */
+export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } = {}): BounceStore {
+  if (!options.readonly) ensureBounceSchema(db);
+  const present = () => options.readonly !== true || hasBounceTable(db);
+  let queue: Promise<unknown> = Promise.resolve();
+  const transaction = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = async () => {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    const next = queue.then(run, run);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    transaction,
+    async hasEvent(eventId) {
+      return present() && db.prepare('SELECT 1 FROM bounce_events WHERE event_id = ?').get(eventId) !== undefined;
+    },
+    async insertEvent(record) {
+      const result = db
+        .prepare(
+          `INSERT INTO bounce_events (event_id, issue_id, email, kind, status, diagnostic, source, outcome, occurred_at, recorded_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+        )
+        .run(
+          record.eventId,
+          record.issueId,
+          canonicalAddress(record.email),
+          record.kind,
+          record.status,
+          record.diagnostic,
+          record.source,
+          record.outcome,
+          record.occurredAt,
+          record.recordedAt,
+        );
+      return result.changes > 0;
+    },
+    async suppress(email, { reason, source, at }) {
+      const result = db
+        .prepare(
+          'INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
+        )
+        .run(canonicalAddress(email), reason, source, at);
+      return result.changes > 0;
+    },
+    async isSuppressed(email) {
+      return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(canonicalAddress(email)) !== undefined;
+    },
+    async history(email): Promise<ReaderHistory> {
+      const key = canonicalAddress(email);
+      const deliveries = db
+        .prepare(
+          "SELECT issue_id AS issueId, MIN(updated_at) AS at FROM deliveries WHERE email = ? AND status = 'sent' AND channel = 'smtp' GROUP BY issue_id",
+        )
+        .all(key) as { issueId: string; at: string }[];
+      const events = present()
+        ? (db
+            .prepare(
+              'SELECT event_id AS eventId, issue_id AS issueId, kind, occurred_at AS at FROM bounce_events WHERE email = ?',
+            )
+            .all(key) as ReaderHistory['events'])
+        : [];
+      return { deliveries, events };
+    },
+    async deliveryByMessageId(messageId) {
+      const bare = messageId.trim().replace(/^<|>$/g, '');
+      if (!bare) return undefined;
+      return db
+        .prepare('SELECT issue_id AS issueId, email FROM deliveries WHERE message_id IN (?, ?) LIMIT 1')
+        .get(`<${bare}>`, bare) as { issueId: string; email: string } | undefined;
+    },
+    async deliveredIssues() {
+      return db.prepare('SELECT DISTINCT issue_id FROM deliveries').pluck().all() as string[];
+    },
+    async recipients(issueId) {
+      return db.prepare('SELECT DISTINCT email FROM deliveries WHERE issue_id = ?').pluck().all(issueId) as string[];
+    },
+    async events(filter = {}) {
+      if (!present()) return [];
+      const rows = (
+        filter.issueId === undefined
+          ? db.prepare('SELECT * FROM bounce_events ORDER BY occurred_at, event_id').all()
+          : db
+              .prepare('SELECT * FROM bounce_events WHERE issue_id = ? ORDER BY occurred_at, event_id')
+              .all(filter.issueId)
+      ) as Row[];
+      return rows.map(fromRow);
+    },
+    async issueCounts(): Promise<IssueBounceCounts[]> {
+      const sent = db
+        .prepare(
+          "SELECT issue_id AS issueId, COUNT(*) AS sent, MIN(updated_at) AS firstSentAt FROM deliveries WHERE status = 'sent' AND channel = 'smtp' GROUP BY issue_id",
+        )
+        .all() as { issueId: string; sent: number; firstSentAt: string }[];
+      const counts = new Map<string, IssueBounceCounts>();
+      for (const row of sent) counts.set(row.issueId, { ...row, hard: 0, soft: 0, complaints: 0 });
+      if (present()) {
+        const rows = db
+          .prepare(
+            'SELECT issue_id AS issueId, kind, COUNT(DISTINCT email) AS n FROM bounce_events WHERE issue_id IS NOT NULL GROUP BY issue_id, kind',
+          )
+          .all() as { issueId: string; kind: BounceRecord['kind']; n: number }[];
+        for (const row of rows) {
+          let entry = counts.get(row.issueId);
+          if (!entry) {
+            entry = { issueId: row.issueId, sent: 0, firstSentAt: null, hard: 0, soft: 0, complaints: 0 };
+            counts.set(row.issueId, entry);
+          }
+          if (row.kind === 'complaint') entry.complaints += row.n;
+          else entry[row.kind] += row.n;
+        }
+      }
+      return [...counts.values()].sort(
+        (a, b) => (b.firstSentAt ?? '').localeCompare(a.firstSentAt ?? '') || b.issueId.localeCompare(a.issueId),
+      );
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * What the bounce stage reads from reports and webhooks, before it is matched to a reader: one
+ * event per failed recipient or complaint. `hints` are what the report carried that can name the
+ * reader and the issue even when the failed address is not the subscribed one (forwarding).
+ */
+
+export type BounceKind = 'hard' | 'soft' | 'complaint';
+
+export interface BounceEvent {
+  /** Stable per event: a report imported twice, or a webhook sent twice, yields the same id. */
+  eventId: string;
+  kind: BounceKind;
+  /** The address the report names (Final-Recipient, the ARF's Original-Rcpt-To, the provider's recipient). */
+  address: string | undefined;
+  /** Enhanced status code (RFC 3463) such as `5.1.1`, when the report gives or implies one. */
+  status: string | undefined;
+  /** The remote server's words, or the provider's description. */
+  diagnostic: string;
+  /** Where the event came from: `import:FILE`, `ses`, `postmark`, `sendgrid`, `mailgun`. */
+  source: string;
+  /** When the bounce or complaint happened, as the report says; else when it was read. */
+  at: Date;
+  hints: SourceHints;
+}
+
+export interface SourceHints {
+  /** Addresses that may carry a VERP token: the report's To, Return-Path, X-Original-To… */
+  verpCandidates: string[];
+  /** Message-IDs of the original message, as the report quotes them. */
+  messageIds: string[];
+  /** List-Unsubscribe values of the original message (their signed token names the reader). */
+  unsubscribeLinks: string[];
+}
+
+export function emptyHints(): SourceHints {
+  return { verpCandidates: [], messageIds: [], unsubscribeLinks: [] };
+}

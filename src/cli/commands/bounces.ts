@@ -1,0 +1,92 @@
+import { resolve } from 'node:path';
+import { countDecisions, type Decision, importBounces, sqliteBounceStore } from '../../bounces/index.js';
+import { readEnvironment } from '../../config/env.js';
+import { loadConfig } from '../../config/load.js';
+import { RolecastError } from '../../errors.js';
+import { displayPath } from '../../load/_display.js';
+import { printable } from '../../printable.js';
+import { stateUseError } from '../../send/state-file.js';
+import { openExistingStateDb, openStateDb, stateFilePath } from '../../send/store.js';
+import { CONFIG_OPTION, type Command, print } from '../_command.js';
+import { flag, requirePositional, stringOption } from '../_shared.js';
+
+const USAGE = 'rolecast bounces import FILE|DIR [--json] | list [--issue ID] [--json]  [--state FILE] [--config FILE]';
+
+export const bouncesCommand: Command = {
+  name: 'bounces',
+  summary: 'Import bounce and complaint reports (.eml, mbox, Maildir) into the suppression list, or list them',
+  usage: USAGE,
+  options: { ...CONFIG_OPTION, json: { type: 'boolean' }, state: { type: 'string' }, issue: { type: 'string' } },
+  async run(args, ctx) {
+    const action = requirePositional(args, 0, 'an action (import or list)', USAGE);
+    if (action !== 'import' && action !== 'list')
+      throw new RolecastError('E_USAGE', `unknown action "${printable(action)}"`, { hint: `usage: ${USAGE}` });
+    const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
+    const stateFile = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
+
+    if (action === 'list') {
+      const db = openExistingStateDb(stateFile);
+      try {
+        const issue = stringOption(args, 'issue');
+        const events = db
+          ? await sqliteBounceStore(db, { readonly: true }).events(issue ? { issueId: issue } : {})
+          : [];
+        if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(events, null, 2));
+        else
+          for (const e of events)
+            print(
+              ctx.stdout,
+              [e.occurredAt, e.kind, e.email, e.issueId ?? '-', e.status ?? '-', e.outcome, e.diagnostic].join('\t'),
+            );
+        if (!flag(args, 'json')) print(ctx.stderr, `${events.length} bounce(s) and complaint(s)`);
+        return 0;
+      } finally {
+        db?.close();
+      }
+    }
+
+    const path = resolve(ctx.cwd, requirePositional(args, 1, 'FILE or DIR', USAGE));
+    const env = readEnvironment(ctx.env);
+    const db = openStateDb(stateFile, { growthLimitPages: env.stateGrowthLimitPages });
+    try {
+      const summary = await importBounces(path, sqliteBounceStore(db), {
+        source: `import:${displayPath(path, ctx.cwd)}`,
+        softLimit: config.bounces.softLimit,
+        secret: env.secret,
+        verpDomain: config.bounces.domain,
+        now: new Date(),
+      });
+      const counts = countDecisions(summary.decisions);
+      if (flag(args, 'json')) {
+        print(
+          ctx.stdout,
+          JSON.stringify(
+            { messages: summary.messages, ...counts, decisions: summary.decisions, ignored: summary.ignored },
+            null,
+            2,
+          ),
+        );
+        return 0;
+      }
+      for (const d of summary.decisions) print(ctx.stdout, describe(d));
+      for (const i of summary.ignored) print(ctx.stderr, `skipped ${displayPath(i.origin, ctx.cwd)}: ${i.reason}`);
+      print(
+        ctx.stdout,
+        `read ${summary.messages} message(s): ${counts.hard} hard bounce(s), ${counts.soft} soft, ${counts.complaint} complaint(s); ${counts.suppressed} address(es) newly suppressed; ${counts.duplicate} already imported; ${counts.unmatched} naming no reader`,
+      );
+      return 0;
+    } catch (error) {
+      throw stateUseError(stateFile, error);
+    } finally {
+      db.close();
+    }
+  },
+};
+
+function describe(d: Decision): string {
+  if (d.outcome === 'duplicate') return `= ${d.eventId}: already imported`;
+  if (d.outcome === 'unmatched') return `? ${d.eventId}: names no reader (${d.diagnostic})`;
+  const issue = d.issueId ? ` [${d.issueId}]` : '';
+  const row = d.inARow === undefined ? '' : `, ${d.inARow} in a row`;
+  return `${d.outcome === 'suppressed' ? '✗' : '·'} ${d.email}${issue} ${d.kind}${row} ${d.status ?? ''}: ${d.outcome} — ${d.diagnostic}`;
+}

@@ -1,0 +1,63 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { BounceEvent } from '../../bounces/index.js';
+
+/**
+ * One provider's webhook: `verify` decides from the raw body and headers alone whether the call
+ * is the provider's (anything else is answered 401 and changes nothing); `read` turns a verified
+ * body into bounce and complaint events. Providers differ only here.
+ */
+
+export interface WebhookRequest {
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  now: Date;
+}
+
+export type Verdict =
+  | { ok: true }
+  | { ok: false; reason: string }
+  /** Verified and fully handled by the provider itself (an SNS subscription confirmation). */
+  | { ok: true; handled: string };
+
+export interface Provider {
+  name: 'ses' | 'postmark' | 'sendgrid' | 'mailgun';
+  verify(request: WebhookRequest): Promise<Verdict>;
+  read(body: Buffer, now: Date): BounceEvent[];
+}
+
+/** Parsed JSON, or undefined for a body that is not JSON. */
+export function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export function record(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+export function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+export function dateOf(value: unknown, fallback: Date): Date {
+  const raw = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  const date = new Date(raw);
+  return Number.isNaN(date.getTime()) ? fallback : date;
+}
+
+export function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** True when a signed timestamp (seconds) is within `maxAgeSeconds` of now, and not from the future. */
+export function fresh(seconds: number, now: Date, maxAgeSeconds: number): boolean {
+  const age = now.getTime() / 1000 - seconds;
+  return Number.isFinite(seconds) && age <= maxAgeSeconds && age >= -FUTURE_SKEW_SECONDS;
+}
+
+/** Clocks disagree a little; a timestamp further in the future than this is refused. */
+const FUTURE_SKEW_SECONDS = 300;

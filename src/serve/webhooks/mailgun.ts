@@ -1,0 +1,71 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { type BounceEvent, emptyHints } from '../../bounces/index.js';
+import { dateOf, fresh, type Provider, parseJson, record, text } from './_types.js';
+
+/**
+ * Mailgun: the JSON body carries `signature: {timestamp, token, signature}`, where signature is
+ * the hex HMAC-SHA256 of timestamp + token with the webhook signing key. A timestamp older than
+ * `maxAgeSeconds` is refused. The signature does not cover the body, so a token is bound to the
+ * first body seen with it: the same token with another body is a forgery (401), while the same call
+ * again (a provider retry) is answered like the first and changes nothing, each event being stored
+ * once by its id. Tokens are remembered for as long as their timestamp is accepted.
+ */
+
+export function mailgunProvider(signingKey: string, maxAgeSeconds: number): Provider {
+  const seen = new Map<string, { at: number; body: string }>();
+  return {
+    name: 'mailgun',
+    async verify({ body, now }) {
+      const signature = record(record(parseJson(body)).signature);
+      const timestamp = text(signature.timestamp);
+      const token = text(signature.token);
+      const given = text(signature.signature);
+      if (!timestamp || !token || !given) return { ok: false, reason: 'no signature' };
+      const expected = createHmac('sha256', signingKey)
+        .update(timestamp + token)
+        .digest('hex');
+      const a = Buffer.from(expected);
+      const b = Buffer.from(given.toLowerCase());
+      if (a.length !== b.length || !timingSafeEqual(a, b)) return { ok: false, reason: 'bad signature' };
+      if (!/^\d+$/.test(timestamp) || !fresh(Number(timestamp), now, maxAgeSeconds))
+        return { ok: false, reason: 'timestamp too old or in the future' };
+      for (const [t, entry] of seen) if (!fresh(entry.at, now, maxAgeSeconds)) seen.delete(t);
+      const digest = createHash('sha256').update(body).digest('hex');
+      const earlier = seen.get(token);
+      if (earlier && earlier.body !== digest) return { ok: false, reason: 'token reused with another body' };
+      seen.set(token, { at: Number(timestamp), body: digest });
+      return { ok: true };
+    },
+    read(body, now) {
+      const data = record(record(parseJson(body))['event-data']);
+      const name = text(data.event);
+      const id = text(data.id);
+      const email = text(data.recipient);
+      if (!id || !email) return [];
+      const status = record(data['delivery-status']);
+      const headers = record(record(data.message).headers);
+      const messageId = text(headers['message-id']);
+      const hints = { ...emptyHints(), messageIds: messageId ? [messageId] : [] };
+      const base = {
+        eventId: `mailgun:${id}`,
+        address: email,
+        source: 'mailgun',
+        at: dateOf(data.timestamp, now),
+        hints,
+      };
+      if (name === 'complained')
+        return [{ ...base, kind: 'complaint', status: undefined, diagnostic: 'complaint (Mailgun feedback loop)' }];
+      if (name !== 'failed') return [];
+      const enhanced = text(status['enhanced-code']);
+      const code = text(status.code);
+      const words = [code, text(status.message), text(status.description), text(data.reason)].filter(Boolean).join(' ');
+      const event: BounceEvent = {
+        ...base,
+        kind: text(data.severity) === 'permanent' ? 'hard' : 'soft',
+        status: enhanced ?? (code && /^[45]\d\d$/.test(code) ? `${code[0]}.0.0` : undefined),
+        diagnostic: (words || 'failed').slice(0, 1000),
+      };
+      return [event];
+    },
+  };
+}

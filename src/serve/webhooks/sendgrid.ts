@@ -1,0 +1,72 @@
+import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
+import { type BounceEvent, emptyHints } from '../../bounces/index.js';
+import { dateOf, fresh, headerOf, type Provider, parseJson, record, text } from './_types.js';
+
+/**
+ * SendGrid's signed event webhook: ECDSA (P-256, SHA-256) over the timestamp header followed by
+ * the raw body, signature in X-Twilio-Email-Event-Webhook-Signature (base64 DER), timestamp in
+ * X-Twilio-Email-Event-Webhook-Timestamp. The verification key is shown base64 (DER
+ * SubjectPublicKeyInfo) in SendGrid's settings. A body is a JSON array of events; `bounce` (type
+ * bounce: hard, blocked: soft) and `spamreport` are read, each stored once by its sg_event_id.
+ */
+
+export function sendgridProvider(publicKey: string, maxAgeSeconds: number): Provider {
+  const key = readKey(publicKey);
+  return {
+    name: 'sendgrid',
+    async verify({ headers, body, now }) {
+      const signature = headerOf(headers, 'x-twilio-email-event-webhook-signature');
+      const timestamp = headerOf(headers, 'x-twilio-email-event-webhook-timestamp');
+      if (!signature || !timestamp) return { ok: false, reason: 'no signature' };
+      const verifier = createVerify('sha256');
+      verifier.update(timestamp);
+      verifier.update(body);
+      let valid = false;
+      try {
+        valid = verifier.verify(key, Buffer.from(signature, 'base64'));
+      } catch {
+        valid = false;
+      }
+      if (!valid) return { ok: false, reason: 'bad signature' };
+      if (!/^\d+$/.test(timestamp) || !fresh(Number(timestamp), now, maxAgeSeconds))
+        return { ok: false, reason: 'timestamp too old or in the future' };
+      return { ok: true };
+    },
+    read(body, now) {
+      const events = parseJson(body);
+      if (!Array.isArray(events)) return [];
+      return events.flatMap((raw): BounceEvent[] => {
+        const e = record(raw);
+        const id = text(e.sg_event_id);
+        const email = text(e.email);
+        if (!id || !email) return [];
+        const smtpId = text(e['smtp-id']);
+        const base = {
+          eventId: `sendgrid:${id}`,
+          address: email,
+          source: 'sendgrid',
+          at: dateOf(e.timestamp, now),
+          hints: { ...emptyHints(), messageIds: smtpId ? [smtpId] : [] },
+        };
+        if (e.event === 'spamreport')
+          return [{ ...base, kind: 'complaint', status: undefined, diagnostic: 'complaint (spam report)' }];
+        if (e.event !== 'bounce') return [];
+        const status = text(e.status);
+        return [
+          {
+            ...base,
+            kind: e.type === 'blocked' ? 'soft' : 'hard',
+            status: status && /^[245]\.\d{1,3}\.\d{1,3}$/.test(status) ? status : undefined,
+            diagnostic: (text(e.reason) ?? text(e.bounce_classification) ?? 'bounce').slice(0, 1000),
+          },
+        ];
+      });
+    },
+  };
+}
+
+function readKey(value: string): KeyObject {
+  const trimmed = value.trim();
+  if (trimmed.includes('BEGIN PUBLIC KEY')) return createPublicKey(trimmed);
+  return createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' });
+}

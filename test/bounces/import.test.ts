@@ -1,0 +1,203 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  applyEvents,
+  type BounceEvent,
+  countDecisions,
+  emptyHints,
+  importBounces,
+  readMailbox,
+  softInARow,
+  sqliteBounceStore,
+} from '../../src/bounces/index.js';
+import { openLedger } from '../../src/send/ledger.js';
+import { openStateDb, type StateDb } from '../../src/send/store.js';
+import { REPO_ROOT } from '../helpers/project.js';
+
+const FIXTURES = join(REPO_ROOT, 'test/bounces/fixtures');
+const NOW = new Date('2026-12-01T12:00:00Z');
+let dir: string;
+let db: StateDb;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rolecast-bounces-'));
+  db = openStateDb(join(dir, 'state.db'));
+});
+afterEach(async () => {
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const fixture = (name: string) => readFile(join(FIXTURES, name), 'latin1');
+const options = { source: 'import:test', softLimit: 3, now: NOW };
+
+function deliver(issueId: string, email: string, at: string, messageId: string | null = null) {
+  openLedger(db, issueId, 'smtp', () => new Date(at)).record({
+    email,
+    variantId: 'v1',
+    status: 'sent',
+    messageId,
+    responseCode: 250,
+    response: '250 ok',
+    attempts: 1,
+  });
+}
+
+function soft(eventId: string, email: string, messageId: string): BounceEvent {
+  return {
+    eventId,
+    kind: 'soft',
+    address: email,
+    status: '4.2.2',
+    diagnostic: '452 4.2.2 Mailbox full',
+    source: 'test',
+    at: NOW,
+    hints: { ...emptyHints(), messageIds: [messageId] },
+  };
+}
+
+describe('bounces import', () => {
+  it('reads a folder of .eml files; hard bounces and complaints suppress at once, each decision stored with status and diagnostic', async () => {
+    deliver(
+      '2026-W48',
+      'gone.reader@example.org',
+      '2026-11-30T07:00:00Z',
+      '<2026-W48.postfixfixture000000000@rolecast.example>',
+    );
+    const summary = await importBounces(FIXTURES, sqliteBounceStore(db), options);
+    const counts = countDecisions(summary.decisions);
+    expect(summary.messages).toBe(8);
+    expect(counts).toMatchObject({ hard: 5, soft: 1, complaint: 1, suppressed: 6, duplicate: 0, unmatched: 0 });
+    expect(summary.ignored.map((i) => i.origin)).toEqual([join(FIXTURES, 'gmail-delay.eml')]);
+
+    const rows = db.prepare('SELECT email, reason, source FROM suppressions ORDER BY email').all();
+    expect(rows).toContainEqual({ email: 'gone.reader@example.org', reason: 'bounce', source: 'import:test' });
+    expect(rows).toContainEqual({ email: 'annoyed.reader@yahoo.com', reason: 'complaint', source: 'import:test' });
+    expect(rows.map((r) => (r as { email: string }).email)).not.toContain('full.box@example.net');
+
+    const events = await sqliteBounceStore(db).events();
+    const gone = events.find((e) => e.email === 'gone.reader@example.org')!;
+    // The ledger knew the Message-ID: the bounce is tied to its issue.
+    expect(gone).toMatchObject({ issueId: '2026-W48', kind: 'hard', status: '5.1.1', outcome: 'suppressed' });
+    expect(gone.diagnostic).toContain('User unknown in local recipient table');
+    expect(events.find((e) => e.email === 'full.box@example.net')).toMatchObject({
+      kind: 'soft',
+      outcome: 'counted',
+      issueId: null,
+    });
+  });
+
+  it('is idempotent: importing the same files again changes nothing', async () => {
+    await importBounces(FIXTURES, sqliteBounceStore(db), options);
+    const snapshot = () => ({
+      events: db.prepare('SELECT * FROM bounce_events ORDER BY event_id').all(),
+      suppressions: db.prepare('SELECT * FROM suppressions ORDER BY email').all(),
+    });
+    const before = snapshot();
+    const again = await importBounces(FIXTURES, sqliteBounceStore(db), {
+      ...options,
+      now: new Date('2026-12-02T00:00:00Z'),
+    });
+    expect(countDecisions(again.decisions)).toMatchObject({
+      duplicate: 7,
+      hard: 0,
+      soft: 0,
+      complaint: 0,
+      suppressed: 0,
+    });
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('reads mbox (with >From unescaped) and Maildir cur/new', async () => {
+    const postfix = await fixture('postfix-hard.eml');
+    const yahoo = await fixture('yahoo-failure-notice.eml');
+    const mbox = [
+      'From MAILER-DAEMON Mon Nov 30 09:12:45 2026',
+      postfix,
+      'From MAILER-DAEMON Mon Nov 30 09:20:11 2026',
+      yahoo.replace('(body)', '>From the editors: hello'),
+      '',
+    ].join('\n');
+    await writeFile(join(dir, 'bounces.mbox'), mbox);
+    const messages = [...readMailbox(join(dir, 'bounces.mbox'))];
+    expect(messages.map((m) => m.origin)).toEqual([`${join(dir, 'bounces.mbox')}#1`, `${join(dir, 'bounces.mbox')}#2`]);
+    expect(messages[1]!.raw.toString('latin1')).toContain('\nFrom the editors: hello');
+
+    const maildir = join(dir, 'Maildir');
+    for (const sub of ['cur', 'new', 'tmp']) await mkdir(join(maildir, sub), { recursive: true });
+    await writeFile(join(maildir, 'cur', '1764490365.M1P1.host:2,S'), postfix);
+    await writeFile(join(maildir, 'new', '1764490411.M2P1.host'), yahoo);
+    await writeFile(join(maildir, 'tmp', 'half-written'), 'From: x\n');
+    const summary = await importBounces(maildir, sqliteBounceStore(db), options);
+    expect(summary.messages).toBe(2);
+    expect(summary.decisions.map((d) => ('email' in d ? d.email : d.outcome)).sort()).toEqual([
+      'closed.account@yahoo.com',
+      'gone.reader@example.org',
+    ]);
+  });
+});
+
+describe('soft bounces', () => {
+  const reader = 'full.box@example.net';
+
+  it('suppress after softLimit issues in a row; a delivery without a bounce in between resets the count', async () => {
+    const store = sqliteBounceStore(db);
+    const issues = ['2026-W44', '2026-W45', '2026-W46', '2026-W47', '2026-W48'];
+    for (const [i, issue] of issues.entries())
+      deliver(issue, reader, `2026-11-0${i + 1}T08:00:00Z`, `<${issue}.x@rolecast.example>`);
+    const run = async (issue: string) =>
+      (await applyEvents(store, [soft(`e-${issue}`, reader, `<${issue}.x@rolecast.example>`)], options))[0]!;
+
+    expect(await run('2026-W44')).toMatchObject({ outcome: 'counted', inARow: 1 });
+    // W45 was delivered without a bounce: the count starts again at W46.
+    expect(await run('2026-W46')).toMatchObject({ outcome: 'counted', inARow: 1 });
+    expect(await run('2026-W47')).toMatchObject({ outcome: 'counted', inARow: 2 });
+    expect(await store.isSuppressed(reader)).toBe(false);
+    expect(await run('2026-W48')).toMatchObject({ outcome: 'suppressed', inARow: 3 });
+    expect(db.prepare('SELECT reason FROM suppressions WHERE email = ?').pluck().get(reader)).toBe('soft-bounce');
+  });
+
+  it('the same soft bounce delivered twice counts once', async () => {
+    const store = sqliteBounceStore(db);
+    deliver('2026-W47', reader, '2026-11-20T08:00:00Z', '<a@x>');
+    const first = await applyEvents(store, [soft('same', reader, '<a@x>')], options);
+    const again = await applyEvents(store, [soft('same', reader, '<a@x>')], options);
+    expect(first[0]).toMatchObject({ outcome: 'counted', inARow: 1 });
+    expect(again[0]).toEqual({ outcome: 'duplicate', eventId: 'same' });
+    expect(await store.events()).toHaveLength(1);
+  });
+
+  it('counts soft bounces without a known issue one each (pure rule)', () => {
+    const history = {
+      deliveries: [{ issueId: 'A', at: '2026-11-01T00:00:00Z' }],
+      events: [{ eventId: 'x', issueId: null, kind: 'soft' as const, at: '2026-11-10T00:00:00Z' }],
+    };
+    expect(softInARow(history, { issueId: null, eventId: 'y', at: '2026-11-17T00:00:00Z' })).toBe(2);
+    // A later issue delivered without a bounce, sent before the newest bounce, resets.
+    const reset = { ...history, deliveries: [...history.deliveries, { issueId: 'B', at: '2026-11-12T00:00:00Z' }] };
+    expect(softInARow(reset, { issueId: null, eventId: 'y', at: '2026-11-17T00:00:00Z' })).toBe(1);
+  });
+
+  it('store transactions queue when called at once, and a failed one leaves nothing behind', async () => {
+    const store = sqliteBounceStore(db);
+    const hard = (id: string, email: string): BounceEvent => ({
+      ...soft(id, email, '<none>'),
+      kind: 'hard',
+      status: '5.1.1',
+    });
+    const results = await Promise.all([
+      applyEvents(store, [hard('c1', 'a@example.com')], options),
+      applyEvents(store, [hard('c2', 'b@example.com')], options),
+    ]);
+    expect(results.flat().map((d) => d.outcome)).toEqual(['suppressed', 'suppressed']);
+    const failing = store.transaction(async () => {
+      await store.suppress('c@example.com', { reason: 'bounce', source: 'test', at: NOW.toISOString() });
+      throw new Error('boom');
+    });
+    await expect(failing).rejects.toThrow('boom');
+    expect(await store.isSuppressed('c@example.com')).toBe(false);
+    expect(db.inTransaction).toBe(false);
+  });
+});

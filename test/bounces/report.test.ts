@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classifyFailure, findStatus, readReport } from '../../src/bounces/index.js';
+import { REPO_ROOT } from '../helpers/project.js';
+
+const NOW = new Date('2026-12-01T12:00:00Z');
+const fixture = (name: string) => readFileSync(join(REPO_ROOT, 'test/bounces/fixtures', name));
+const read = (name: string) => readReport(fixture(name), `import:${name}`, NOW);
+
+describe('reading delivery reports (RFC 3464 and common shapes)', () => {
+  it.each([
+    // file, address, kind, status, words the diagnostic keeps, original Message-ID quoted
+    [
+      'postfix-hard.eml',
+      'gone.reader@example.org',
+      'hard',
+      '5.1.1',
+      'User unknown',
+      '<2026-W48.postfixfixture000000000@rolecast.example>',
+    ],
+    ['postfix-soft.eml', 'full.box@example.net', 'soft', '4.2.2', 'Mailbox full', undefined],
+    [
+      'exchange-online.eml',
+      'left.company@contoso.example',
+      'hard',
+      '5.1.10',
+      'RecipientNotFound',
+      '<2026-W48.exchangefixture00000000@rolecast.example>',
+    ],
+    ['exchange-legacy.eml', 'old.reader@fabrikam.example', 'hard', '5.1.1', 'RecipNotFound', undefined],
+    [
+      'gmail-hard.eml',
+      'no.such.user.zz@gmail.com',
+      'hard',
+      '5.1.1',
+      'does not exist',
+      '<2026-W48.gmailfixture0000000000@rolecast.example>',
+    ],
+    [
+      'yahoo-failure-notice.eml',
+      'closed.account@yahoo.com',
+      'hard',
+      '5.0.0',
+      "doesn't have a yahoo.com account",
+      '<2026-W48.yahoofixture00000000000@rolecast.example>',
+    ],
+  ] as const)('%s: one %s bounce with its status and diagnostic', (name, address, kind, status, words, messageId) => {
+    const { events, ignored } = read(name);
+    expect(ignored).toBeUndefined();
+    expect(events).toHaveLength(1);
+    const [event] = events;
+    expect(event).toMatchObject({ address, kind, status, source: `import:${name}` });
+    expect(event!.diagnostic).toContain(words);
+    if (messageId) expect(event!.hints.messageIds).toContain(messageId);
+  });
+
+  it('reads a Yahoo ARF complaint (RFC 5965) with the recipient and arrival date', () => {
+    const { events } = read('yahoo-arf.eml');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ kind: 'complaint', address: 'annoyed.reader@yahoo.com', status: undefined });
+    expect(events[0]!.at.toISOString()).toBe('2026-11-30T08:00:00.000Z');
+    expect(events[0]!.hints.messageIds).toEqual(['<2026-W48.arffixture0000000000000@rolecast.example>']);
+  });
+
+  it('gives no event for a delay notice or an ordinary message', () => {
+    expect(read('gmail-delay.eml')).toMatchObject({
+      events: [],
+      ignored: expect.stringContaining('no failed recipient'),
+    });
+    const reply = 'From: someone@example.com\nSubject: Re: Your week\n\nThanks, great issue!\n';
+    expect(readReport(reply, 'import:x', NOW)).toMatchObject({
+      events: [],
+      ignored: expect.stringContaining('not a delivery report'),
+    });
+  });
+
+  it('takes the original Message-ID from In-Reply-To when no headers are quoted', () => {
+    const text = fixture('gmail-hard.eml').toString('latin1');
+    const withoutQuote = text.slice(0, text.indexOf('--000000000000gmailb\nContent-Type: text/rfc822-headers'));
+    const [event] = readReport(`${withoutQuote}--000000000000gmailb--\n`, 'import:x', NOW).events;
+    expect(event!.hints.messageIds).toContain('<2026-W48.gmailfixture0000000000@rolecast.example>');
+  });
+
+  it('ignores a feedback report that is not a complaint (not-spam)', () => {
+    const text = fixture('yahoo-arf.eml').toString('latin1').replace('Feedback-Type: abuse', 'Feedback-Type: not-spam');
+    expect(readReport(text, 'import:x', NOW).events).toEqual([]);
+  });
+
+  it('gives the same event id for the same report read from two places, and another for another report', () => {
+    const a = readReport(fixture('postfix-hard.eml'), 'import:a/one.eml', NOW).events[0]!;
+    const b = readReport(fixture('postfix-hard.eml'), 'import:b/copy.eml', NOW).events[0]!;
+    const c = read('gmail-hard.eml').events[0]!;
+    expect(a.eventId).toBe(b.eventId);
+    expect(a.eventId).not.toBe(c.eventId);
+  });
+
+  it('decodes base64 and quoted-printable report parts', () => {
+    const status =
+      'Final-Recipient: rfc822; qp.reader@example.com\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 unknown =\n';
+    const raw = [
+      'From: MAILER-DAEMON@example.com',
+      'Subject: Undelivered Mail',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary=x',
+      '',
+      '--x',
+      'Content-Type: message/delivery-status',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from(`Reporting-MTA: dns; example.com\n\n${status}`).toString('base64'),
+      '--x--',
+      '',
+    ].join('\r\n');
+    expect(readReport(raw, 'import:x', NOW).events[0]).toMatchObject({
+      address: 'qp.reader@example.com',
+      kind: 'hard',
+    });
+  });
+});
+
+describe('hard or soft', () => {
+  it.each([
+    ['5.1.1', 'whatever', 'hard'],
+    ['5.7.1', 'blocked by policy', 'hard'],
+    ['4.2.2', 'mailbox full', 'soft'],
+    ['4.0.0', '450 4.0.0 <x@y>: Recipient address rejected: User unknown', 'hard'],
+    [undefined, 'The mailbox does not exist', 'hard'],
+    [undefined, 'connection timed out', 'soft'],
+  ] as const)('%s %s → %s', (status, text, kind) => {
+    expect(classifyFailure(status, text)).toBe(kind);
+  });
+
+  it('finds an enhanced status code, else the class of a basic reply code', () => {
+    expect(findStatus('550-5.1.1 The email account')).toBe('5.1.1');
+    expect(findStatus('554: delivery error: dd This user')).toBe('5.0.0');
+    expect(findStatus('421 try later')).toBe('4.0.0');
+    expect(findStatus('no code here')).toBeUndefined();
+  });
+});
+
+describe('hostile reports', () => {
+  it('reads megabyte-long lines of address-like noise in linear time (no regex backtracking)', () => {
+    const noise = `${'a@'.repeat(250_000)} ${'x'.repeat(300_000)}@ ${' '.repeat(200_000)}(`;
+    const raw = [
+      'From: MAILER-DAEMON@example.com',
+      'Subject: Failure Notice',
+      `Date: ${' '.repeat(100_000)}x`,
+      `To: ${noise}`,
+      '',
+      `<${'a@'.repeat(100_000)}>:`,
+      noise,
+      `${noise} Remote Server returned '550 5.1.1 ${noise}`,
+      `The mailbox does not exist ${"doesn't have a ".repeat(50_000)}`,
+    ].join('\n');
+    const started = performance.now();
+    const result = readReport(raw, 'import:x', NOW);
+    // A generous bound: quadratic backtracking over these lines would take minutes.
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(result.events.every((e) => e.address === undefined || e.address.length <= 320)).toBe(true);
+  });
+});

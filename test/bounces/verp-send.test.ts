@@ -1,0 +1,145 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseVerpAddress } from '../../src/bounces/index.js';
+import { RolecastError } from '../../src/errors.js';
+import { openStateDb, sendIssue } from '../../src/send/index.js';
+import { runMain } from '../helpers/project.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { type SendFixture, sendEnv, sendFixture } from '../send/_fixture.js';
+
+const DOMAIN = 'bounces.rolecast.example';
+const ENV = sendEnv();
+const SECRET = ENV.ROLECAST_SECRET!;
+
+let server: TestSmtpServer | undefined;
+let fixture: SendFixture | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  await fixture?.cleanup();
+  server = undefined;
+  fixture = undefined;
+});
+
+async function withBounceDomain(f: SendFixture, domain: string | undefined = DOMAIN) {
+  const file = f.temp.path('rolecast.config.json');
+  const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  config.bounces = { ...(domain ? { domain } : {}), softLimit: 2 };
+  await writeFile(file, JSON.stringify(config, null, 2));
+}
+
+function send(f: SendFixture, url: string, extra: Partial<Parameters<typeof sendIssue>[0]> = {}) {
+  return sendIssue({
+    issueDir: f.issueDir,
+    subscribersFile: f.subscribersFile,
+    cwd: f.dir,
+    env: sendEnv(url),
+    ...extra,
+  });
+}
+
+/** A bare DSN as a remote server might write it: no quoted headers, sent to the envelope sender only. */
+function bareDsn(to: string, finalRecipient: string, status: string, id: string): string {
+  return [
+    'From: MAILER-DAEMON@mx.forward.example',
+    `To: ${to}`,
+    'Subject: Undelivered Mail Returned to Sender',
+    `Message-ID: <${id}@mx.forward.example>`,
+    'Date: Tue, 01 Dec 2026 10:00:00 +0000',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.forward.example',
+    '',
+    `Final-Recipient: rfc822; ${finalRecipient}`,
+    'Action: failed',
+    `Status: ${status}`,
+    `Diagnostic-Code: smtp; 550 ${status} mailbox unavailable`,
+    '',
+    '--b--',
+    '',
+  ].join('\r\n');
+}
+
+describe('VERP: a per-message bounce address', () => {
+  it('sends MAIL FROM bounces+TOKEN@domain over SMTP, and a DSN to it maps back to reader and issue; the next send skips the reader', async () => {
+    fixture = await sendFixture(8);
+    await withBounceDomain(fixture);
+    server = await startSmtpServer();
+    const first = await send(fixture, server.url());
+    const messages = await server.messages();
+    expect(messages.length).toBe(first.total.sent);
+    expect(messages.length).toBeGreaterThan(2);
+    const senders = new Set<string>();
+    for (const m of messages) {
+      expect(m.envelope.from).toMatch(/^bounces\+[a-z2-7]{24}@bounces\.rolecast\.example$/);
+      expect(parseVerpAddress(m.envelope.from, DOMAIN)).toBeDefined();
+      // The From header is unchanged: only the envelope carries the token.
+      expect(m.parsed.from?.value[0]?.address).toBe('digest@rolecast.example');
+      senders.add(m.envelope.from);
+    }
+    expect(senders.size).toBe(messages.length);
+
+    // The reader forwards to another mailbox, which no longer exists; the DSN names only that one.
+    const target = messages[1]!;
+    const reader = target.envelope.to[0]!;
+    const dsn = fixture.temp.path('bounces/forwarded.eml');
+    await fixture.temp.write(
+      'bounces/forwarded.eml',
+      bareDsn(target.envelope.from, 'old@forward.example', '5.1.1', 'f1'),
+    );
+    const imported = await runMain(fixture.dir, ['bounces', 'import', dsn, '--json'], ENV);
+    expect(imported.code, imported.all).toBe(0);
+    const result = JSON.parse(imported.out) as {
+      decisions: { email: string; issueId: string; outcome: string; kind: string }[];
+    };
+    expect(result.decisions).toEqual([
+      expect.objectContaining({ email: reader, issueId: '2026-W48', kind: 'hard', outcome: 'suppressed' }),
+    ]);
+
+    const before = messages.length;
+    const second = await send(fixture, server.url(), { resend: true });
+    const after = await server.messages();
+    expect(second.total.skipped.bounced).toBe(1);
+    expect(after.length - before).toBe(first.total.sent - 1);
+    expect(after.slice(before).some((m) => m.envelope.to.includes(reader))).toBe(false);
+  });
+
+  it('a forged token (right shape, one character changed) does not map to the reader', async () => {
+    fixture = await sendFixture(4);
+    await withBounceDomain(fixture);
+    server = await startSmtpServer();
+    await send(fixture, server.url());
+    const [message] = await server.messages();
+    const from = message!.envelope.from;
+    const at = from.indexOf('@');
+    const forged = `${from.slice(0, at - 1)}${from[at - 1] === 'a' ? 'b' : 'a'}${from.slice(at)}`;
+    await fixture.temp.write('forged.eml', bareDsn(forged, 'old@forward.example', '5.1.1', 'f2'));
+    const run = await runMain(fixture.dir, ['bounces', 'import', 'forged.eml', '--json'], ENV);
+    expect(run.code, run.all).toBe(0);
+    const { decisions } = JSON.parse(run.out) as { decisions: { email: string; issueId: string | null }[] };
+    // Only the address the report names is suppressed, never the reader the token pretended to be.
+    expect(decisions).toEqual([expect.objectContaining({ email: 'old@forward.example', issueId: null })]);
+    const db = openStateDb(fixture.temp.path('.rolecast/state.db'));
+    try {
+      expect(db.prepare('SELECT email FROM suppressions').pluck().all()).toEqual(['old@forward.example']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a real send with bounces.domain but no signing key', async () => {
+    fixture = await sendFixture(3);
+    await withBounceDomain(fixture);
+    server = await startSmtpServer();
+    const env = { SMTP_URL: server.url() };
+    await expect(
+      sendIssue({ issueDir: fixture.issueDir, subscribersFile: fixture.subscribersFile, cwd: fixture.dir, env }),
+    ).rejects.toThrow(RolecastError);
+    expect(server.counts.data).toBe(0);
+    expect(SECRET.length).toBeGreaterThan(31);
+  });
+});
