@@ -23,6 +23,8 @@ export interface SmtpFaults {
   dropOnData?: number[];
   /** Delay before accepting each message, to keep messages in flight for a while. */
   dataDelayMs?: number;
+  /** Every DATA reply waits until this settles: keeps a send in flight for exactly as long as a test needs. */
+  holdData?: Promise<void>;
   /** 1-based RCPT TO numbers answered with the given reply code, e.g. 452 (too many recipients). */
   rcptReplies?: Record<number, number>;
   /** 1-based DATA numbers answered with the given code once read; a 421 also closes the connection. */
@@ -143,8 +145,9 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           }
           callback(null, 'Message queued');
         };
-        if (faults.dataDelayMs) setTimeout(finish, faults.dataDelayMs);
-        else finish();
+        const delayed = () => (faults.dataDelayMs ? setTimeout(finish, faults.dataDelayMs) : finish());
+        if (faults.holdData) void faults.holdData.then(delayed);
+        else delayed();
       });
     },
   });

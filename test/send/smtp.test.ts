@@ -178,11 +178,18 @@ describe('sending over SMTP', () => {
 
   it('refuses a second send of the same issue while one is running', async () => {
     fixture = await sendFixture(6);
-    server = await startSmtpServer({ faults: { dataDelayMs: 400 } });
+    // The server holds every DATA reply until the second run has been refused, so the first run is
+    // mid-send for as long as the test needs, however slow the machine.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server = await startSmtpServer({ faults: { holdData: held } });
     const first = send(fixture, server.url());
     // Once a recipient reached the server, the first run holds the lock and is mid-send.
     while (server.counts.rcpt === 0) await new Promise((r) => setTimeout(r, 10));
     const second = await send(fixture, server.url()).catch((e: unknown) => e);
+    release();
     expect((second as RolecastError).code).toBe('E_LOCKED');
     const report = await first;
     expect(server.counts.accepted).toBe(report.total.sent);
