@@ -7,7 +7,10 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  * Launches the Debian chromium headless. There is no skip: without chromium the test fails with
  * a message that says how to install it, in CI and locally alike.
  */
-export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+export async function launchBrowser(
+  extraArgs: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
+): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     const where = process.env.CI === 'true' ? 'CI must install it' : 'install it';
     throw new Error(
@@ -16,6 +19,7 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
+    env: { ...process.env, ...env },
     args: [
       '--headless',
       '--no-sandbox',

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.js';
@@ -27,19 +28,32 @@ const PHONE = { width: 375, height: 667 };
 /** Header, contents and the first cards: where layout breaks show first, at a size a repository can keep. */
 const MAX_HEIGHT = 2000;
 
+/** Regular, bold and oblique faces the templates use; a synthesised oblique would change the pixels. */
+const REQUIRED_FONTS = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'].map(
+  (name) => `/usr/share/fonts/truetype/dejavu/${name}`,
+);
+
 let browser: Browser;
 let audience: Awaited<ReturnType<typeof exampleAudience>>;
 const html = new Map<string, string>();
 
 beforeAll(async () => {
   // Greyscale anti-aliasing and no hinting: the same pixels on every machine with the same fonts.
-  browser = await launchBrowser([
-    '--font-render-hinting=none',
-    '--disable-lcd-text',
-    '--disable-font-subpixel-positioning',
-    '--force-color-profile=srgb',
-    '--hide-scrollbars',
-  ]);
+  // Only the DejaVu fonts (.ci/run installs them), whatever else the machine has.
+  const fontsConf = fileURLToPath(new URL('./fonts.conf', import.meta.url));
+  for (const face of REQUIRED_FONTS) {
+    expect(existsSync(face), `${face} is missing: apt-get install fonts-dejavu-core fonts-dejavu-extra`).toBe(true);
+  }
+  browser = await launchBrowser(
+    [
+      '--font-render-hinting=none',
+      '--disable-lcd-text',
+      '--disable-font-subpixel-positioning',
+      '--force-color-profile=srgb',
+      '--hide-scrollbars',
+    ],
+    { FONTCONFIG_FILE: fontsConf },
+  );
   audience = await exampleAudience();
   for (const [id, variant] of audience.compiled) {
     html.set(id, audience.messageFor(variant, audience.readerOf(id)).html);
