@@ -12,7 +12,7 @@ const DOMAIN = 'bounces.rolecast.example';
 const ENV = sendEnv();
 const SECRET = ENV.ROLECAST_SECRET!;
 
-const t = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
+const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
 async function withBounceDomain(f: SendFixture, domain: string | undefined = DOMAIN) {
   const file = f.temp.path('rolecast.config.json');
@@ -59,11 +59,11 @@ function bareDsn(to: string, finalRecipient: string, status: string, id: string)
 
 describe('VERP: a per-message bounce address', () => {
   it('sends MAIL FROM bounces+TOKEN@domain over SMTP, and a DSN to it maps back to reader and issue; the next send skips the reader', async () => {
-    t.fixture = await sendFixture(8);
-    await withBounceDomain(t.fixture);
-    t.server = await startSmtpServer();
-    const first = await send(t.fixture, t.server.url());
-    const messages = await t.server.messages();
+    opened.fixture = await sendFixture(8);
+    await withBounceDomain(opened.fixture);
+    opened.server = await startSmtpServer();
+    const first = await send(opened.fixture, opened.server.url());
+    const messages = await opened.server.messages();
     expect(messages.length).toBe(first.total.sent);
     expect(messages.length).toBeGreaterThan(2);
     const senders = new Set<string>();
@@ -79,12 +79,12 @@ describe('VERP: a per-message bounce address', () => {
     // The reader forwards to another mailbox, which no longer exists; the DSN names only that one.
     const target = messages[1]!;
     const reader = target.envelope.to[0]!;
-    const dsn = t.fixture.temp.path('bounces/forwarded.eml');
-    await t.fixture.temp.write(
+    const dsn = opened.fixture.temp.path('bounces/forwarded.eml');
+    await opened.fixture.temp.write(
       'bounces/forwarded.eml',
       bareDsn(target.envelope.from, 'old@forward.example', '5.1.1', 'f1'),
     );
-    const imported = await runMain(t.fixture.dir, ['bounces', 'import', dsn, '--json'], ENV);
+    const imported = await runMain(opened.fixture.dir, ['bounces', 'import', dsn, '--json'], ENV);
     expect(imported.code, imported.all).toBe(0);
     const result = JSON.parse(imported.out) as {
       decisions: { email: string; issueId: string; outcome: string; kind: string }[];
@@ -94,29 +94,29 @@ describe('VERP: a per-message bounce address', () => {
     ]);
 
     const before = messages.length;
-    const second = await send(t.fixture, t.server.url(), { resend: true });
-    const after = await t.server.messages();
+    const second = await send(opened.fixture, opened.server.url(), { resend: true });
+    const after = await opened.server.messages();
     expect(second.total.skipped.bounced).toBe(1);
     expect(after.length - before).toBe(first.total.sent - 1);
     expect(after.slice(before).some((m) => m.envelope.to.includes(reader))).toBe(false);
   });
 
   it('a forged token (right shape, one character changed) does not map to the reader', async () => {
-    t.fixture = await sendFixture(4);
-    await withBounceDomain(t.fixture);
-    t.server = await startSmtpServer();
-    await send(t.fixture, t.server.url());
-    const [message] = await t.server.messages();
+    opened.fixture = await sendFixture(4);
+    await withBounceDomain(opened.fixture);
+    opened.server = await startSmtpServer();
+    await send(opened.fixture, opened.server.url());
+    const [message] = await opened.server.messages();
     const from = message!.envelope.from;
     const at = from.indexOf('@');
     const forged = `${from.slice(0, at - 1)}${from[at - 1] === 'a' ? 'b' : 'a'}${from.slice(at)}`;
-    await t.fixture.temp.write('forged.eml', bareDsn(forged, 'old@forward.example', '5.1.1', 'f2'));
-    const run = await runMain(t.fixture.dir, ['bounces', 'import', 'forged.eml', '--json'], ENV);
+    await opened.fixture.temp.write('forged.eml', bareDsn(forged, 'old@forward.example', '5.1.1', 'f2'));
+    const run = await runMain(opened.fixture.dir, ['bounces', 'import', 'forged.eml', '--json'], ENV);
     expect(run.code, run.all).toBe(0);
     const { decisions } = JSON.parse(run.out) as { decisions: { email: string; issueId: string | null }[] };
     // Only the address the report names is suppressed, never the reader the token pretended to be.
     expect(decisions).toEqual([expect.objectContaining({ email: 'old@forward.example', issueId: null })]);
-    const db = openStateDb(t.fixture.temp.path('.rolecast/state.db'));
+    const db = openStateDb(opened.fixture.temp.path('.rolecast/state.db'));
     try {
       expect(db.prepare('SELECT email FROM suppressions').pluck().all()).toEqual(['old@forward.example']);
     } finally {
@@ -125,14 +125,19 @@ describe('VERP: a per-message bounce address', () => {
   });
 
   it('refuses a real send with bounces.domain but no signing key', async () => {
-    t.fixture = await sendFixture(3);
-    await withBounceDomain(t.fixture);
-    t.server = await startSmtpServer();
-    const env = { SMTP_URL: t.server.url() };
+    opened.fixture = await sendFixture(3);
+    await withBounceDomain(opened.fixture);
+    opened.server = await startSmtpServer();
+    const env = { SMTP_URL: opened.server.url() };
     await expect(
-      sendIssue({ issueDir: t.fixture.issueDir, subscribersFile: t.fixture.subscribersFile, cwd: t.fixture.dir, env }),
+      sendIssue({
+        issueDir: opened.fixture.issueDir,
+        subscribersFile: opened.fixture.subscribersFile,
+        cwd: opened.fixture.dir,
+        env,
+      }),
     ).rejects.toThrow(RolecastError);
-    expect(t.server.counts.data).toBe(0);
+    expect(opened.server.counts.data).toBe(0);
     expect(SECRET.length).toBeGreaterThan(31);
   });
 });

@@ -6,7 +6,7 @@ import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type GeneratedSubscriber, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
-const t = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
+const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
 const reader = (email: string): GeneratedSubscriber => ({ email, name: 'Reader', roles: ['CTO'], status: 'active' });
 
@@ -17,15 +17,15 @@ const ASCII = ['ann@example.com', 'bob@bücher.de', 'cy@example.com'];
 const LIST = [ASCII[0]!, ...UNICODE, ASCII[1]!, ASCII[2]!];
 
 async function run(smtpUtf8: boolean) {
-  t.fixture = await sendFixture(0, {}, LIST.map(reader));
-  t.server = await startSmtpServer({ smtpUtf8 });
+  opened.fixture = await sendFixture(0, {}, LIST.map(reader));
+  opened.server = await startSmtpServer({ smtpUtf8 });
   const report = await sendIssue({
-    issueDir: t.fixture.issueDir,
-    subscribersFile: t.fixture.subscribersFile,
-    cwd: t.fixture.dir,
-    env: sendEnv(t.server.url()),
+    issueDir: opened.fixture.issueDir,
+    subscribersFile: opened.fixture.subscribersFile,
+    cwd: opened.fixture.dir,
+    env: sendEnv(opened.server.url()),
   });
-  const received = (await t.server.messages()).flatMap((m) => m.envelope.to);
+  const received = (await opened.server.messages()).flatMap((m) => m.envelope.to);
   return { report, received };
 }
 
@@ -35,7 +35,7 @@ describe('non-ASCII local parts and SMTPUTF8', () => {
 
     // No raw 8-bit RCPT TO: the server never heard of them.
     expect(received.sort()).toEqual(['ann@example.com', 'bob@bücher.de', 'cy@example.com']);
-    expect(t.server!.counts.rcpt).toBe(ASCII.length);
+    expect(opened.server!.counts.rcpt).toBe(ASCII.length);
     expect(report.aborted).toBeUndefined();
     expect(report.stopped).toBeUndefined();
     expect(report.total.sent).toBe(ASCII.length);
@@ -48,7 +48,7 @@ describe('non-ASCII local parts and SMTPUTF8', () => {
       expect(failure.response).toMatch(/non-ASCII characters before the @ .* does not offer SMTPUTF8/);
     }
 
-    const db = openStateDb(`${t.fixture!.dir}/.rolecast/state.db`);
+    const db = openStateDb(`${opened.fixture!.dir}/.rolecast/state.db`);
     try {
       const [smtp] = readStatus(db, '2026-W48');
       expect(smtp?.failed).toBe(UNICODE.length);
@@ -66,11 +66,11 @@ describe('non-ASCII local parts and SMTPUTF8', () => {
   });
 
   it('the outbox writes messages for non-ASCII local parts', async () => {
-    t.fixture = await sendFixture(0, {}, ['üser@example.com', 'ann@bücher.de'].map(reader));
+    opened.fixture = await sendFixture(0, {}, ['üser@example.com', 'ann@bücher.de'].map(reader));
     const report = await sendIssue({
-      issueDir: t.fixture.issueDir,
-      subscribersFile: t.fixture.subscribersFile,
-      cwd: t.fixture.dir,
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
       env: sendEnv(),
     });
     expect(report.total.sent).toBe(2);
