@@ -1,19 +1,14 @@
 import type { StateDb } from '../send/store.js';
 import { hasAnalyticsTables } from './_migrate.js';
-import type { LinkKind } from './token.js';
+import type { ClickClaims, LinkKind } from './token.js';
 
 /**
  * What analytics reads and writes, behind one small contract so another backend (PostgreSQL) can
  * implement it beside the SQLite driver below. Reports are pure functions of `IssueFacts`.
  */
 
-export interface ClickEvent {
-  issueId: string;
-  summaryId: string;
-  role: string;
-  variantId: string;
-  kind: LinkKind;
-  target: string;
+/** A click is what its signed link claims, plus when it happened. */
+export interface ClickEvent extends ClickClaims {
   at: Date;
   /** The first click of this client on this link within the dedup window (see click-route.ts). */
   first: boolean;

@@ -1,3 +1,4 @@
+import { htmlPage } from '../html-page.js';
 import { escapeHtml } from '../serve/pages.js';
 
 /**
@@ -41,28 +42,26 @@ export function renderIndexPage(site: ArchiveSite, entries: readonly ArchiveEntr
 </article></li>`,
     )
     .join('\n');
-  return `<!doctype html>
-<html lang="${escapeHtml(site.lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>${escapeHtml(site.title)} · archive</title>
-<link rel="alternate" type="application/atom+xml" title="${escapeHtml(site.title)}" href="feed.xml">
-<style>
-body{font:17px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}
-header{border-bottom:4px solid ${escapeHtml(site.primaryColor)};margin-bottom:1.5rem}
-ol{list-style:none;padding:0}li{margin:0 0 1.8rem}h2{font-size:1.25rem;margin:0}.date{color:#6b7280;margin:.2rem 0}
-</style>
-</head>
-<body>
+  return htmlPage({
+    lang: site.lang,
+    title: `${site.title} · archive`,
+    meta: ['<meta name="color-scheme" content="light dark">'],
+    links: [`<link rel="alternate" type="application/atom+xml" title="${escapeHtml(site.title)}" href="feed.xml">`],
+    css: `${archiveBaseCss(site)}
+ol{list-style:none;padding:0}li{margin:0 0 1.8rem}h2{font-size:1.25rem;margin:0}.date{color:#6b7280;margin:.2rem 0}`,
+    body: `
 <header><h1>${escapeHtml(site.title)}</h1><p>Every past issue · <a href="feed.xml">Atom feed</a></p></header>
 <main><ol>
 ${items}
 </ol></main>
-</body>
-</html>
-`;
+`,
+  });
+}
+
+/** Body text and the header rule every archive page shares. */
+export function archiveBaseCss(site: ArchiveSite): string {
+  return `body{font:17px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}
+header{border-bottom:4px solid ${escapeHtml(site.primaryColor)};margin-bottom:1.5rem}`;
 }
 
 /** The index lives in the archive root, so an issue is always `<id>/` relative to it. */

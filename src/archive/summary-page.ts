@@ -1,9 +1,10 @@
+import { htmlPage } from '../html-page.js';
 import { type Language, translator } from '../i18n/index.js';
 import type { Summary } from '../model/summary.js';
 import { domainOf } from '../render/_text.js';
 import { summaryParagraphs } from '../render/view.js';
 import { escapeHtml } from '../serve/pages.js';
-import type { ArchiveSite } from './pages.js';
+import { type ArchiveSite, archiveBaseCss } from './pages.js';
 
 /**
  * One summary as its own archive page: the link a card carries when its summary has no article
@@ -34,21 +35,14 @@ export function renderSummaryPage(input: SummaryPageInput): string {
           : e(source)
       }</p>`
     : '';
-  return `<!doctype html>
-<html lang="${e(site.lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>${e(summary.title)} · ${e(site.title)}</title>
-<style>
-body{font:17px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}
-header{border-bottom:4px solid ${e(site.primaryColor)};margin-bottom:1.5rem}.meta,.back{color:#5b6472}
+  return htmlPage({
+    lang: site.lang,
+    title: `${summary.title} · ${site.title}`,
+    meta: ['<meta name="color-scheme" content="light dark">'],
+    css: `${archiveBaseCss(site)}.meta,.back{color:#5b6472}
 h2{font-size:.8rem;letter-spacing:.06em;text-transform:uppercase;margin:1.5rem 0 .3rem}
-@media (prefers-color-scheme:dark){body{background:#0f172a;color:#e2e8f0}.meta,.back{color:#a3b1c6}a{color:#93c5fd}}
-</style>
-</head>
-<body>
+@media (prefers-color-scheme:dark){body{background:#0f172a;color:#e2e8f0}.meta,.back{color:#a3b1c6}a{color:#93c5fd}}`,
+    body: `
 <header><p class="back"><a href="${e(input.issueHref)}">← ${e(input.issueTitle)}</a></p><h1>${e(summary.title)}</h1>
 ${summary.insights ? `<p><em>${e(summary.insights)}</em></p>` : ''}${sourceLine}</header>
 <main>
@@ -62,7 +56,6 @@ ${list(t('email.practice'), summary.practice)}
 ${summary.attribution ? `<p class="meta">${e(summary.attribution)}</p>` : ''}
 ${summary.url ? `<p><a href="${e(summary.url)}">${e(t('email.readArticle'))} →</a></p>` : ''}
 </main>
-</body>
-</html>
-`;
+`,
+  });
 }

@@ -1,5 +1,6 @@
 import { canonicalAddress } from '../address.js';
 import type { StateDb } from '../send/store.js';
+import { commitOrRollback } from '../store/commit.js';
 import type { BounceRecord, BounceStore, IssueBounceCounts, ReaderHistory } from './store.js';
 
 /**
@@ -75,14 +76,7 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
   const transaction = <T>(work: () => Promise<T>): Promise<T> => {
     const run = async () => {
       db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await work();
-        db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw error;
-      }
+      return commitOrRollback(db, work);
     };
     const next = queue.then(run, run);
     queue = next.catch(() => undefined);

@@ -61,14 +61,14 @@ function rejected(
 }
 
 /**
- * CSV lists as exported by sign-up forms: a header row with `email` and optionally `name`, `roles`
+ * CSV lists as exported by sign-up forms: a header row with `email` and optionally `name`, `firstName`, `roles`
  * (separated by `|`, `;` or `,`), `timezone`, `locale`, `status`. Converted to entries and validated as JSON is.
  */
 export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTaxonomy): SubscribersLoadResult {
   const size = byteLength(text);
   if (size > LIMITS.subscriberListBytes) return tooBig(file, size);
   const [header, ...rows] = parseCsv(text);
-  const columns = (header?.cells ?? []).map((c) => c.trim().toLowerCase());
+  const columns = (header?.cells ?? []).map(columnName);
   if (!columns.includes('email')) {
     return rejected(
       file,
@@ -94,6 +94,15 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
   });
   const lines = rows.map((row) => row.line);
   return validateEntries(entries, file, taxonomy, (path) => lines[Number(path[0])] ?? 1, []);
+}
+
+/**
+ * Header cells match in any case; the one camel-case field, `firstName`, is also accepted the way
+ * spreadsheets and providers spell it (`first_name`, `First Name`).
+ */
+function columnName(cell: string): string {
+  const name = cell.trim().toLowerCase();
+  return /^first[ _]?name$/.test(name) ? 'firstName' : name;
 }
 
 /**

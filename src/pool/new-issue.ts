@@ -55,7 +55,7 @@ export function planNewIssue(input: {
   const latestDate = typeof latest?.date === 'string' ? DateTime.fromISO(latest.date) : undefined;
   const manifest: Record<string, unknown> = {
     ...carried('$schema'),
-    subject: typeof latest?.subject === 'string' ? latest.subject : `${config.brand.name} · Week {{week}}: {{roles}}`,
+    subject: typeof latest?.subject === 'string' ? latest.subject : DEFAULT_SUBJECT,
     date: dateInWeek(week, latestDate?.isValid ? latestDate.weekday : 1),
     ...carried('title'),
     ...carried('roleOrder'),
@@ -63,6 +63,9 @@ export function planNewIssue(input: {
   };
   return { week, dir: join(input.issuesDir, week), manifest, selection };
 }
+
+/** With no earlier issue to copy: the lead story first, as the example does (the brand is in From). */
+const DEFAULT_SUBJECT = '{{lead}} · Week {{week}}';
 
 /** Writes the planned `issue.json`; never replaces an existing one. */
 export async function writeNewIssue(plan: NewIssuePlan): Promise<string> {

@@ -6,12 +6,12 @@ import type { Project } from '../load/project.js';
 import { email as emailSchema } from '../model/_fields.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { personalLinks } from '../unsubscribe/links.js';
-import { outboxFolder } from './channel.js';
 import { buildMailOptions, messageIdFor, randomSalt } from './message.js';
 import { createReport, type SendReport } from './report.js';
 import { classifyFailure } from './retry.js';
 import type { Compile } from './send-issue.js';
-import { createOutboxTransport, createSmtpTransport, type MailTransport, readDkim } from './transport.js';
+import { singleMessageTransport } from './single-transport.js';
+import { type MailTransport, readDkim } from './transport.js';
 
 export interface TestSendInput {
   project: Project;
@@ -92,20 +92,7 @@ export async function sendTestMessage(input: TestSendInput): Promise<SendReport>
  */
 export async function testTransport(project: Project, env: Environment, cwd: string): Promise<MailTransport> {
   const dkim = await readDkim(env);
-  const { config, issue } = project;
-  if (env.smtpUrl) {
-    return createSmtpTransport({
-      url: env.smtpUrl,
-      concurrency: 1,
-      dkim,
-      timeouts: {
-        connectionMs: config.send.connectionTimeoutMs,
-        greetingMs: config.send.greetingTimeoutMs,
-        socketMs: config.send.socketTimeoutMs,
-      },
-    });
-  }
-  return createOutboxTransport(outboxFolder(config, issue.id, cwd), { dkim });
+  return singleMessageTransport(project.config, env.smtpUrl, dkim, project.issue.id, cwd);
 }
 
 function findSubscriber(subscribers: readonly Subscriber[], address: string): Subscriber {

@@ -4,6 +4,7 @@
  */
 
 import { escapeHtml } from '../escape.js';
+import { htmlPage } from '../html-page.js';
 
 export { escapeHtml };
 
@@ -15,26 +16,19 @@ export function maskEmail(email: string): string {
 }
 
 function page(brand: string, title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)} · ${escapeHtml(brand)}</title>
-<style>
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2937;background:#f3f4f6;margin:0;padding:2rem 1rem}
+  return htmlPage({
+    lang: 'en',
+    title: `${title} · ${brand}`,
+    meta: ['<meta name="robots" content="noindex">'],
+    css: `body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2937;background:#f3f4f6;margin:0;padding:2rem 1rem}
 main{max-width:32rem;margin:0 auto;background:#fff;border-radius:8px;padding:2rem}
 h1{font-size:1.4rem;margin-top:0}
-button{font:inherit;background:#1f3a5f;color:#fff;border:0;border-radius:6px;padding:.7rem 1.4rem;cursor:pointer}
-</style>
-</head>
-<body><main>
+button{font:inherit;background:#1f3a5f;color:#fff;border:0;border-radius:6px;padding:.7rem 1.4rem;cursor:pointer}`,
+    body: `<main>
 <h1>${escapeHtml(title)}</h1>
 ${body}
-</main></body>
-</html>
-`;
+</main>`,
+  });
 }
 
 /** GET: asks, never acts, because mail scanners and link previews follow every GET. */

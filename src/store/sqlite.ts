@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
+import { commitOrRollback } from './commit.js';
 import { hashedAddress } from './hash.js';
 import type {
   AuditEntry,
@@ -314,12 +315,7 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
       await run(() => db.exec('BEGIN IMMEDIATE'));
       depth++;
       try {
-        const result = await work();
-        db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw error;
+        return await commitOrRollback(db, work);
       } finally {
         depth--;
       }

@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseVerpAddress } from '../../src/bounces/index.js';
 import { RolecastError } from '../../src/errors.js';
 import { openStateDb, sendIssue } from '../../src/send/index.js';
+import { perTest } from '../helpers/per-test.js';
 import { runMain } from '../helpers/project.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from '../send/_fixture.js';
@@ -11,15 +12,7 @@ const DOMAIN = 'bounces.rolecast.example';
 const ENV = sendEnv();
 const SECRET = ENV.ROLECAST_SECRET!;
 
-let server: TestSmtpServer | undefined;
-let fixture: SendFixture | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  await fixture?.cleanup();
-  server = undefined;
-  fixture = undefined;
-});
+const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
 async function withBounceDomain(f: SendFixture, domain: string | undefined = DOMAIN) {
   const file = f.temp.path('rolecast.config.json');
@@ -66,11 +59,11 @@ function bareDsn(to: string, finalRecipient: string, status: string, id: string)
 
 describe('VERP: a per-message bounce address', () => {
   it('sends MAIL FROM bounces+TOKEN@domain over SMTP, and a DSN to it maps back to reader and issue; the next send skips the reader', async () => {
-    fixture = await sendFixture(8);
-    await withBounceDomain(fixture);
-    server = await startSmtpServer();
-    const first = await send(fixture, server.url());
-    const messages = await server.messages();
+    opened.fixture = await sendFixture(8);
+    await withBounceDomain(opened.fixture);
+    opened.server = await startSmtpServer();
+    const first = await send(opened.fixture, opened.server.url());
+    const messages = await opened.server.messages();
     expect(messages.length).toBe(first.total.sent);
     expect(messages.length).toBeGreaterThan(2);
     const senders = new Set<string>();
@@ -86,12 +79,12 @@ describe('VERP: a per-message bounce address', () => {
     // The reader forwards to another mailbox, which no longer exists; the DSN names only that one.
     const target = messages[1]!;
     const reader = target.envelope.to[0]!;
-    const dsn = fixture.temp.path('bounces/forwarded.eml');
-    await fixture.temp.write(
+    const dsn = opened.fixture.temp.path('bounces/forwarded.eml');
+    await opened.fixture.temp.write(
       'bounces/forwarded.eml',
       bareDsn(target.envelope.from, 'old@forward.example', '5.1.1', 'f1'),
     );
-    const imported = await runMain(fixture.dir, ['bounces', 'import', dsn, '--json'], ENV);
+    const imported = await runMain(opened.fixture.dir, ['bounces', 'import', dsn, '--json'], ENV);
     expect(imported.code, imported.all).toBe(0);
     const result = JSON.parse(imported.out) as {
       decisions: { email: string; issueId: string; outcome: string; kind: string }[];
@@ -101,29 +94,29 @@ describe('VERP: a per-message bounce address', () => {
     ]);
 
     const before = messages.length;
-    const second = await send(fixture, server.url(), { resend: true });
-    const after = await server.messages();
+    const second = await send(opened.fixture, opened.server.url(), { resend: true });
+    const after = await opened.server.messages();
     expect(second.total.skipped.bounced).toBe(1);
     expect(after.length - before).toBe(first.total.sent - 1);
     expect(after.slice(before).some((m) => m.envelope.to.includes(reader))).toBe(false);
   });
 
   it('a forged token (right shape, one character changed) does not map to the reader', async () => {
-    fixture = await sendFixture(4);
-    await withBounceDomain(fixture);
-    server = await startSmtpServer();
-    await send(fixture, server.url());
-    const [message] = await server.messages();
+    opened.fixture = await sendFixture(4);
+    await withBounceDomain(opened.fixture);
+    opened.server = await startSmtpServer();
+    await send(opened.fixture, opened.server.url());
+    const [message] = await opened.server.messages();
     const from = message!.envelope.from;
     const at = from.indexOf('@');
     const forged = `${from.slice(0, at - 1)}${from[at - 1] === 'a' ? 'b' : 'a'}${from.slice(at)}`;
-    await fixture.temp.write('forged.eml', bareDsn(forged, 'old@forward.example', '5.1.1', 'f2'));
-    const run = await runMain(fixture.dir, ['bounces', 'import', 'forged.eml', '--json'], ENV);
+    await opened.fixture.temp.write('forged.eml', bareDsn(forged, 'old@forward.example', '5.1.1', 'f2'));
+    const run = await runMain(opened.fixture.dir, ['bounces', 'import', 'forged.eml', '--json'], ENV);
     expect(run.code, run.all).toBe(0);
     const { decisions } = JSON.parse(run.out) as { decisions: { email: string; issueId: string | null }[] };
     // Only the address the report names is suppressed, never the reader the token pretended to be.
     expect(decisions).toEqual([expect.objectContaining({ email: 'old@forward.example', issueId: null })]);
-    const db = openStateDb(fixture.temp.path('.rolecast/state.db'));
+    const db = openStateDb(opened.fixture.temp.path('.rolecast/state.db'));
     try {
       expect(db.prepare('SELECT email FROM suppressions').pluck().all()).toEqual(['old@forward.example']);
     } finally {
@@ -132,14 +125,19 @@ describe('VERP: a per-message bounce address', () => {
   });
 
   it('refuses a real send with bounces.domain but no signing key', async () => {
-    fixture = await sendFixture(3);
-    await withBounceDomain(fixture);
-    server = await startSmtpServer();
-    const env = { SMTP_URL: server.url() };
+    opened.fixture = await sendFixture(3);
+    await withBounceDomain(opened.fixture);
+    opened.server = await startSmtpServer();
+    const env = { SMTP_URL: opened.server.url() };
     await expect(
-      sendIssue({ issueDir: fixture.issueDir, subscribersFile: fixture.subscribersFile, cwd: fixture.dir, env }),
+      sendIssue({
+        issueDir: opened.fixture.issueDir,
+        subscribersFile: opened.fixture.subscribersFile,
+        cwd: opened.fixture.dir,
+        env,
+      }),
     ).rejects.toThrow(RolecastError);
-    expect(server.counts.data).toBe(0);
+    expect(opened.server.counts.data).toBe(0);
     expect(SECRET.length).toBeGreaterThan(31);
   });
 });

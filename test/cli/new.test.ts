@@ -1,4 +1,4 @@
-import { cp, readFile, stat } from 'node:fs/promises';
+import { cp, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -84,6 +84,14 @@ describe('rolecast new and rolecast pool', () => {
     expect(example.code).toBe(2);
     expect(example.stderr).toContain('issues/2026-W48/issue.json already exists');
   }, 120_000);
+
+  it('with no earlier issue, defaults to the subject shape the example uses: the lead story first', async () => {
+    await rm(project.path('issues/2026-W48'), { recursive: true, force: true });
+    const result = await inProcess(['new', '--week', '2026-W50']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect((await manifest('2026-W50')).subject).toBe('{{lead}} · Week {{week}}');
+  });
 
   it('rejects a week that is not an ISO week', async () => {
     const result = await inProcess(['new', '--week', '2026-W54']);

@@ -3,9 +3,10 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { type PreviewServer, startPreview } from '../../src/preview/index.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { perTest } from '../helpers/per-test.js';
 import { REPO_ROOT, type TempProject, tempProject } from '../helpers/project.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { ISSUE_DIR, SUBSCRIBERS } from './_fixture.js';
@@ -20,10 +21,12 @@ Best for: CTO
 `;
 
 let browser: Browser;
-let project: TempProject | undefined;
-let preview: PreviewServer | undefined;
-let smtp: TestSmtpServer | undefined;
-let page: Page | undefined;
+const opened = perTest<{ page: Page; preview: PreviewServer; smtp: TestSmtpServer; project: TempProject }>([
+  'page',
+  'preview',
+  'smtp',
+  'project',
+]);
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -31,17 +34,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-afterEach(async () => {
-  await page?.close();
-  await preview?.close();
-  await smtp?.close();
-  await project?.cleanup();
-  page = preview = smtp = project = undefined;
-});
 
 /** The example project with one unlisted summary in the issue folder and one in the pool. */
 async function start(env: NodeJS.ProcessEnv = {}): Promise<Page> {
-  project = await tempProject({
+  opened.project = await tempProject({
     withExample: true,
     files: {
       [`${ISSUE_DIR}/${EXTRA}`]: EXTRA_TEXT,
@@ -50,18 +46,18 @@ async function start(env: NodeJS.ProcessEnv = {}): Promise<Page> {
   });
   const logs: string[] = [];
   onTestFailed(() => console.error(`preview server, last log lines:\n${logs.slice(-30).join('\n')}`));
-  preview = await startPreview({
+  opened.preview = await startPreview({
     issueDir: ISSUE_DIR,
     subscribersFile: SUBSCRIBERS,
-    cwd: project.dir,
+    cwd: opened.project.dir,
     port: 0,
     env,
     log: (line) => logs.push(line),
   });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.goto(preview.url);
-  await markPage(page);
-  return page;
+  opened.page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await opened.page.goto(opened.preview.url);
+  await markPage(opened.page);
+  return opened.page;
 }
 
 /** A flag that only survives until the page reloads. */
@@ -80,7 +76,7 @@ async function reloaded(p: Page): Promise<void> {
 }
 
 async function manifest(): Promise<Record<string, unknown> & { summaries: string[]; roleOrder: string[] }> {
-  return JSON.parse(await readFile(project!.path(MANIFEST), 'utf8'));
+  return JSON.parse(await readFile(opened.project!.path(MANIFEST), 'utf8'));
 }
 
 const listed = (p: Page, list: string) =>
@@ -103,7 +99,7 @@ describe('editor panel in headless Chromium', () => {
     // Focus comes back to the moved summary's buttons, so the keyboard user can keep going.
     const focused = await p.evaluate(() => document.activeElement?.closest('li')?.dataset.value);
     expect(focused).toBe(first);
-    const text = await readFile(project!.path(MANIFEST), 'utf8');
+    const text = await readFile(opened.project!.path(MANIFEST), 'utf8');
     expect(text).toBe(`${JSON.stringify(after, null, 2)}\n`);
 
     const roles = await listed(p, 'edit-roles');
@@ -161,11 +157,11 @@ describe('editor panel in headless Chromium', () => {
   it('refuses a stale write after an outside edit with 409, and leaves the file as edited outside', async () => {
     const p = await start();
     await p.fill('#edit-subject', 'Typed in the panel');
-    const outside = (await readFile(project!.path(MANIFEST), 'utf8')).replace(
+    const outside = (await readFile(opened.project!.path(MANIFEST), 'utf8')).replace(
       /"preheader": "[^"]*"/,
       '"preheader": "Changed in another editor"',
     );
-    await writeFile(project!.path(MANIFEST), outside);
+    await writeFile(opened.project!.path(MANIFEST), outside);
     // The live reload is held while the panel has unsaved text; the page learns the file changed.
     await p.waitForFunction(() => document.body.dataset.stale === 'true', undefined, { timeout: 15_000 });
     expect(await p.locator('#edit-status').textContent()).toContain('Your text is kept');
@@ -176,12 +172,12 @@ describe('editor panel in headless Chromium', () => {
       'issue.json was changed outside the preview since this page was loaded',
     );
     expect(await p.inputValue('#edit-subject')).toBe('Typed in the panel');
-    expect(await readFile(project!.path(MANIFEST), 'utf8')).toBe(outside);
+    expect(await readFile(opened.project!.path(MANIFEST), 'utf8')).toBe(outside);
   });
 
   it('refuses writes without the token, with a wrong one, or from another origin (403)', async () => {
     const p = await start();
-    const original = await readFile(project!.path(MANIFEST), 'utf8');
+    const original = await readFile(opened.project!.path(MANIFEST), 'utf8');
     const version = await p.locator('#editor').getAttribute('data-issue-version');
     const edit = { version, edit: { op: 'set', fields: { subject: 'Forged' } } };
     const statuses = await p.evaluate(async (body) => {
@@ -193,9 +189,9 @@ describe('editor panel in headless Chromium', () => {
     }, JSON.stringify(edit));
     expect(statuses).toEqual([403, 403]);
 
-    const token = preview!.token;
+    const token = opened.preview!.token;
     const body = JSON.stringify(edit);
-    const host = `127.0.0.1:${preview!.port}`;
+    const host = `127.0.0.1:${opened.preview!.port}`;
     const json = { 'Content-Type': 'application/json', 'X-Rolecast-Token': token, Host: host };
     expect((await post(body, { ...json, Origin: 'http://evil.example' })).status).toBe(403);
     expect((await post(body, { ...json, 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
@@ -209,23 +205,23 @@ describe('editor panel in headless Chromium', () => {
       json,
     );
     expect(notCandidate.status).toBe(422);
-    expect(await readFile(project!.path(MANIFEST), 'utf8')).toBe(original);
+    expect(await readFile(opened.project!.path(MANIFEST), 'utf8')).toBe(original);
     // The same request from the preview's own origin goes through: the refusals above are the checks.
     expect((await post(body, { ...json, Origin: `http://${host}`, 'Sec-Fetch-Site': 'same-origin' })).status).toBe(200);
     expect((await manifest()).subject).toBe('Forged');
   });
 
   it('sends the subscriber on screen as a test through SMTP_URL', async () => {
-    smtp = await startSmtpServer();
-    const p = await start({ SMTP_URL: smtp.url() });
-    await p.goto(new URL('/subscriber/priya.raman%40example.com', preview!.url).toString());
+    opened.smtp = await startSmtpServer();
+    const p = await start({ SMTP_URL: opened.smtp.url() });
+    await p.goto(new URL('/subscriber/priya.raman%40example.com', opened.preview!.url).toString());
     await p.fill('#test-to', 'editor@example.net');
     await p.click('#test-send-button');
     await p.waitForFunction(() => document.getElementById('test-status')?.dataset.kind === 'ok', undefined, {
       timeout: 30_000,
     });
     expect(await p.locator('#test-status').textContent()).toContain('Test sent to editor@example.net through smtp://');
-    const messages = await smtp.messages();
+    const messages = await opened.smtp.messages();
     expect(messages).toHaveLength(1);
     expect(messages[0]!.envelope.to).toEqual(['editor@example.net']);
     expect(messages[0]!.parsed.subject).toMatch(/^\[test as [a-z0-9+-]+\] /);
@@ -233,13 +229,13 @@ describe('editor panel in headless Chromium', () => {
     expect(messages[0]!.raw).not.toContain('priya.raman@example.com');
 
     // A variant view sends that variant; the address is remembered from the last test.
-    await p.goto(new URL('/variant/cto', preview!.url).toString());
+    await p.goto(new URL('/variant/cto', opened.preview!.url).toString());
     expect(await p.inputValue('#test-to')).toBe('editor@example.net');
     await p.click('#test-send-button');
     await p.waitForFunction(() => document.getElementById('test-status')?.dataset.kind === 'ok', undefined, {
       timeout: 30_000,
     });
-    const [, cto] = await smtp.messages();
+    const [, cto] = await opened.smtp.messages();
     expect(cto?.parsed.subject).toBe(
       '[test as cto] Five Questions Boards Are Asking About AI Spend + 2 more · Week 48',
     );
@@ -247,7 +243,7 @@ describe('editor panel in headless Chromium', () => {
 
   it('sends the editor edition as a test into the outbox without SMTP_URL', async () => {
     const p = await start({});
-    const headers = { 'Content-Type': 'application/json', 'X-Rolecast-Token': preview!.token };
+    const headers = { 'Content-Type': 'application/json', 'X-Rolecast-Token': opened.preview!.token };
     const bad = await post(
       JSON.stringify({ to: 'not-an-address', kind: 'variant', key: 'editor' }),
       headers,
@@ -260,7 +256,7 @@ describe('editor panel in headless Chromium', () => {
     await p.waitForFunction(() => document.getElementById('test-status')?.dataset.kind === 'ok', undefined, {
       timeout: 30_000,
     });
-    const outbox = project!.path('outbox/2026-W48');
+    const outbox = opened.project!.path('outbox/2026-W48');
     const files = await readdir(outbox);
     expect(files).toHaveLength(1);
     const parsed = await simpleParser(await readFile(join(outbox, files[0]!)));
@@ -278,7 +274,7 @@ function post(
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: preview!.port, path, method: 'POST', headers, setHost: !headers.Host },
+      { host: '127.0.0.1', port: opened.preview!.port, path, method: 'POST', headers, setHost: !headers.Host },
       (res) => {
         let text = '';
         res.setEncoding('utf8');

@@ -1,29 +1,22 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
 import { type PreviewServer, startPreview } from '../../src/preview/index.js';
 import { openLedger, openStateDb } from '../../src/send/index.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { perTest } from '../helpers/per-test.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 import { ISSUE_DIR, SUBSCRIBERS } from './_fixture.js';
 
 let browser: Browser;
-let project: TempProject | undefined;
-let preview: PreviewServer | undefined;
-let page: Page | undefined;
+const opened = perTest<{ page: Page; preview: PreviewServer; project: TempProject }>(['page', 'preview', 'project']);
 
 beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-});
-afterEach(async () => {
-  await page?.close();
-  await preview?.close();
-  await project?.cleanup();
-  page = preview = project = undefined;
 });
 
 /** Last week's issue as a send left it: who got what, three deliveries, two clicks. */
@@ -75,20 +68,20 @@ function recordLastWeek(file: string): void {
 
 describe('the previous issue report in the preview', () => {
   it('shows last issue’s numbers per role and its most clicked summary beside the editor panel', async () => {
-    project = await tempProject({ withExample: true });
-    recordLastWeek(join(project.dir, '.rolecast', 'state.db'));
+    opened.project = await tempProject({ withExample: true });
+    recordLastWeek(join(opened.project.dir, '.rolecast', 'state.db'));
     const logs: string[] = [];
     onTestFailed(() => console.error(`preview server, last log lines:\n${logs.slice(-30).join('\n')}`));
-    preview = await startPreview({
+    opened.preview = await startPreview({
       issueDir: ISSUE_DIR,
       subscribersFile: SUBSCRIBERS,
-      cwd: project.dir,
+      cwd: opened.project.dir,
       port: 0,
       log: (line) => logs.push(line),
     });
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await page.goto(preview.url);
-    const panel = page.locator('#last-report');
+    opened.page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await opened.page.goto(opened.preview.url);
+    const panel = opened.page.locator('#last-report');
     await panel.waitFor({ timeout: 30_000 });
     expect(await panel.locator('h2').textContent()).toBe('Last issue: 2026-W47');
     expect(await panel.locator('tr[data-role="CTO"] td').allTextContents()).toEqual(['CTO', '2', '1']);
@@ -96,18 +89,23 @@ describe('the previous issue report in the preview', () => {
     expect(await panel.locator('.top-links li').first().textContent()).toContain('old-infra in CTO: 50.0% (1 of 2)');
     expect(await panel.locator('.feedback').textContent()).toContain('Designer: no clicks over the last 1 issue(s)');
     // Beside the editor panel: to its right, overlapping it vertically.
-    const editor = (await page.locator('#editor').boundingBox())!;
+    const editor = (await opened.page.locator('#editor').boundingBox())!;
     const report = (await panel.boundingBox())!;
     expect(report.x).toBeGreaterThanOrEqual(editor.x + editor.width);
     expect(report.y).toBeLessThan(editor.y + editor.height);
   }, 90_000);
 
   it('says so when nothing was sent yet', async () => {
-    project = await tempProject({ withExample: true });
-    preview = await startPreview({ issueDir: ISSUE_DIR, subscribersFile: SUBSCRIBERS, cwd: project.dir, port: 0 });
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await page.goto(preview.url);
-    await page.locator('#last-report').waitFor({ timeout: 30_000 });
-    expect(await page.locator('#last-report p').textContent()).toContain('No earlier issue has been sent');
+    opened.project = await tempProject({ withExample: true });
+    opened.preview = await startPreview({
+      issueDir: ISSUE_DIR,
+      subscribersFile: SUBSCRIBERS,
+      cwd: opened.project.dir,
+      port: 0,
+    });
+    opened.page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await opened.page.goto(opened.preview.url);
+    await opened.page.locator('#last-report').waitFor({ timeout: 30_000 });
+    expect(await opened.page.locator('#last-report p').textContent()).toContain('No earlier issue has been sent');
   }, 90_000);
 });

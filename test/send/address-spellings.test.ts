@@ -1,33 +1,26 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { formatProblem, RolecastError } from '../../src/errors.js';
 import { openStateDb, sendIssue } from '../../src/send/index.js';
 import { listSuppressions, startUnsubscribeServer, stateSuppressionList } from '../../src/serve/index.js';
 import { personalLinks } from '../../src/unsubscribe/links.js';
 import { runCli } from '../helpers/cli.js';
+import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type GeneratedSubscriber, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
 const SECRET = sendEnv().ROLECAST_SECRET!;
 
-let server: TestSmtpServer | undefined;
-let fixture: SendFixture | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  await fixture?.cleanup();
-  server = undefined;
-  fixture = undefined;
-});
+const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
 const reader = (email: string): GeneratedSubscriber => ({ email, name: 'Reader', roles: ['CTO'], status: 'active' });
 
 async function setup(emails: string[]): Promise<SendFixture> {
-  fixture = await sendFixture(0, {}, emails.map(reader));
-  server = await startSmtpServer();
-  return fixture;
+  opened.fixture = await sendFixture(0, {}, emails.map(reader));
+  opened.server = await startSmtpServer();
+  return opened.fixture;
 }
 
 function send(f: SendFixture) {
@@ -35,7 +28,7 @@ function send(f: SendFixture) {
     issueDir: f.issueDir,
     subscribersFile: f.subscribersFile,
     cwd: f.dir,
-    env: sendEnv(server!.url()),
+    env: sendEnv(opened.server!.url()),
   });
 }
 
@@ -45,7 +38,7 @@ async function writeList(f: SendFixture, emails: string[]): Promise<void> {
 
 /** Every RCPT the server accepted, as the server decoded it, lower-cased for comparison. */
 async function recipients(): Promise<string[]> {
-  return (await server!.messages()).flatMap((m) => m.envelope.to.map((to) => to.toLowerCase())).sort();
+  return (await opened.server!.messages()).flatMap((m) => m.envelope.to.map((to) => to.toLowerCase())).sort();
 }
 
 async function statePath(f: SendFixture): Promise<string> {
@@ -110,13 +103,13 @@ describe('one mailbox gets one copy of an issue however its address is written',
     const second = await send(f);
     expect(second.total.sent).toBe(0);
     expect(second.total.skipped.alreadySent).toBe(3);
-    expect(server!.counts.accepted).toBe(3);
+    expect(opened.server!.counts.accepted).toBe(3);
   });
 
   it('mail still goes to the address as written, with the domain in ASCII', async () => {
     const f = await setup(['Ann.Lee@Bücher.de']);
     await send(f);
-    const [message] = await server!.messages();
+    const [message] = await opened.server!.messages();
     expect(message?.raw).toMatch(/^To: (.*<)?Ann\.Lee@xn--bcher-kva\.de>?\r?$/m);
     expect(f.subscribers[0]?.email).toBe('Ann.Lee@Bücher.de');
   });
@@ -141,7 +134,7 @@ describe('an address with a control character is refused before anything is sent
     );
     expect(lines[0]).toContain(`${codePoint} at position`);
     expect(lines[0]).toContain(' — retype the address');
-    expect(server!.counts.rcpt).toBe(0);
+    expect(opened.server!.counts.rcpt).toBe(0);
   });
 });
 
@@ -176,7 +169,7 @@ describe('a state file from before canonical addresses', () => {
       issueDir: f.issueDir,
       subscribersFile: f.subscribersFile,
       cwd: f.dir,
-      env: sendEnv(server!.url()),
+      env: sendEnv(opened.server!.url()),
       dryRun: true,
     });
     expect(report.total.planned).toBe(1);

@@ -1,21 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
 import { planAudience } from '../../src/group/index.js';
 import { openStateDb, readStatus, sendIssue } from '../../src/send/index.js';
+import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
-let server: TestSmtpServer | undefined;
-let fixture: SendFixture | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  await fixture?.cleanup();
-  server = undefined;
-  fixture = undefined;
-});
+const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
 function send(f: SendFixture, url: string | undefined, extra: Partial<Parameters<typeof sendIssue>[0]> = {}) {
   return sendIssue({
@@ -29,13 +22,13 @@ function send(f: SendFixture, url: string | undefined, extra: Partial<Parameters
 
 describe('sending over SMTP', () => {
   it('sends each active subscriber exactly their summaries, once, to them alone', async () => {
-    fixture = await sendFixture(30);
-    server = await startSmtpServer();
-    const report = await send(fixture, server.url());
-    const project = await fixture.load();
+    opened.fixture = await sendFixture(30);
+    opened.server = await startSmtpServer();
+    const report = await send(opened.fixture, opened.server.url());
+    const project = await opened.fixture.load();
     const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
     const variants = new Map(plan.variants.map((v) => [v.id, v]));
-    const messages = await server.messages();
+    const messages = await opened.server.messages();
 
     expect(report.total.sent).toBe(plan.recipients.length);
     expect(report.total.failed).toBe(0);
@@ -60,10 +53,10 @@ describe('sending over SMTP', () => {
   });
 
   it('sets the list headers, a unique Message-ID and multipart/alternative', async () => {
-    fixture = await sendFixture(12);
-    server = await startSmtpServer();
-    await send(fixture, server.url());
-    const messages = await server.messages();
+    opened.fixture = await sendFixture(12);
+    opened.server = await startSmtpServer();
+    await send(opened.fixture, opened.server.url());
+    const messages = await opened.server.messages();
     expect(messages.length).toBeGreaterThan(5);
     const ids = new Set<string>();
     for (const { parsed, raw, envelope } of messages) {
@@ -91,14 +84,14 @@ describe('sending over SMTP', () => {
   });
 
   it('retries a 4xx reply and then succeeds', async () => {
-    fixture = await sendFixture(8, { concurrency: 1 });
-    server = await startSmtpServer({ faults: { tempFailRcpt: [2], tempFailData: [4] } });
-    const report = await send(fixture, server.url());
+    opened.fixture = await sendFixture(8, { concurrency: 1 });
+    opened.server = await startSmtpServer({ faults: { tempFailRcpt: [2], tempFailData: [4] } });
+    const report = await send(opened.fixture, opened.server.url());
     expect(report.total.failed + report.total.deferred).toBe(0);
-    const messages = await server.messages();
+    const messages = await opened.server.messages();
     expect(messages).toHaveLength(report.total.sent);
     expect(new Set(messages.map((m) => m.envelope.to[0])).size).toBe(messages.length);
-    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     const attempts = db.prepare('SELECT SUM(attempts) FROM deliveries').pluck().get();
     db.close();
     // Two faults, two extra attempts.
@@ -106,151 +99,155 @@ describe('sending over SMTP', () => {
   });
 
   it('records a 5xx as permanent, and does not retry it on resume unless asked', async () => {
-    fixture = await sendFixture(10);
-    const refused = fixture.subscribers[0]!.email;
-    server = await startSmtpServer({ faults: { rejectAddresses: [refused] } });
-    const first = await send(fixture, server.url());
+    opened.fixture = await sendFixture(10);
+    const refused = opened.fixture.subscribers[0]!.email;
+    opened.server = await startSmtpServer({ faults: { rejectAddresses: [refused] } });
+    const first = await send(opened.fixture, opened.server.url());
     expect(first.total.failed).toBe(1);
     expect(first.failures).toEqual([
       expect.objectContaining({ email: refused, status: 'failed', responseCode: 550, attempts: 1 }),
     ]);
     expect(first.failures[0]!.response).toContain('No such user here');
-    const rcptAfterFirst = server.counts.rcpt;
+    const rcptAfterFirst = opened.server.counts.rcpt;
 
-    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     const [status] = readStatus(db, '2026-W48');
     db.close();
     expect(status).toMatchObject({ channel: 'smtp', failed: 1, sent: first.total.sent, pending: 0 });
     expect(status!.failures[0]).toMatchObject({ email: refused, responseCode: 550 });
 
-    const second = await send(fixture, server.url());
+    const second = await send(opened.fixture, opened.server.url());
     expect(second.total.planned).toBe(0);
     expect(second.total.skipped.previouslyFailed).toBe(1);
     expect(second.total.skipped.alreadySent).toBe(first.total.sent);
-    expect(server.counts.rcpt).toBe(rcptAfterFirst);
+    expect(opened.server.counts.rcpt).toBe(rcptAfterFirst);
 
-    const third = await send(fixture, server.url(), { retryFailed: true });
+    const third = await send(opened.fixture, opened.server.url(), { retryFailed: true });
     expect(third.total.planned).toBe(1);
     expect(third.total.failed).toBe(1);
   });
 
   it('survives a connection dropped mid-DATA: the message is retried, nothing lost or doubled', async () => {
-    fixture = await sendFixture(20, { concurrency: 2 });
-    server = await startSmtpServer({ faults: { dropOnData: [3, 9] } });
-    const report = await send(fixture, server.url());
+    opened.fixture = await sendFixture(20, { concurrency: 2 });
+    opened.server = await startSmtpServer({ faults: { dropOnData: [3, 9] } });
+    const report = await send(opened.fixture, opened.server.url());
     expect(report.total.failed + report.total.deferred).toBe(0);
-    expect(server.counts.data).toBe(server.counts.accepted + 2);
-    const project = await fixture.load();
+    expect(opened.server.counts.data).toBe(opened.server.counts.accepted + 2);
+    const project = await opened.fixture.load();
     const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
-    const got = (await server.messages()).map((m) => m.envelope.to[0]);
+    const got = (await opened.server.messages()).map((m) => m.envelope.to[0]);
     expect(got.sort()).toEqual(plan.recipients.map((r) => r.subscriber.email).sort());
   });
 
   it('aborts before sending anything when the login is refused, without printing the password', async () => {
-    fixture = await sendFixture(5);
-    server = await startSmtpServer({ auth: { user: 'mailer', pass: 'right-secret' } });
+    opened.fixture = await sendFixture(5);
+    opened.server = await startSmtpServer({ auth: { user: 'mailer', pass: 'right-secret' } });
     const password = 'wrong-pa55word';
-    const error = await send(fixture, server.url({ user: 'mailer', pass: password })).catch((e: unknown) => e);
+    const error = await send(opened.fixture, opened.server.url({ user: 'mailer', pass: password })).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RolecastError);
     expect((error as RolecastError).code).toBe('E_SMTP_AUTH');
     expect((error as RolecastError).exitCode).toBe(2);
-    expect((error as RolecastError).message).toContain(`127.0.0.1:${server.port}`);
+    expect((error as RolecastError).message).toContain(`127.0.0.1:${opened.server.port}`);
     expect(JSON.stringify(error) + String((error as Error).message) + (error as RolecastError).hint).not.toContain(
       password,
     );
-    expect(server.counts.data).toBe(0);
-    expect(server.counts.authFailures).toBeGreaterThan(0);
+    expect(opened.server.counts.data).toBe(0);
+    expect(opened.server.counts.authFailures).toBeGreaterThan(0);
 
-    const ok = await send(fixture, server.url({ user: 'mailer', pass: 'right-secret' }));
+    const ok = await send(opened.fixture, opened.server.url({ user: 'mailer', pass: 'right-secret' }));
     expect(ok.total.sent).toBeGreaterThan(0);
     expect(ok.destination).not.toContain('right-secret');
   });
 
   it('aborts with E_SMTP_CONNECT when nothing listens', async () => {
-    fixture = await sendFixture(3);
-    server = await startSmtpServer();
-    const port = server.port;
-    await server.close();
-    server = undefined;
-    const error = await send(fixture, `smtp://127.0.0.1:${port}`).catch((e: unknown) => e);
+    opened.fixture = await sendFixture(3);
+    opened.server = await startSmtpServer();
+    const port = opened.server.port;
+    await opened.server.close();
+    opened.server = undefined;
+    const error = await send(opened.fixture, `smtp://127.0.0.1:${port}`).catch((e: unknown) => e);
     expect((error as RolecastError).code).toBe('E_SMTP_CONNECT');
   });
 
   it('refuses a second send of the same issue while one is running', async () => {
-    fixture = await sendFixture(6);
+    opened.fixture = await sendFixture(6);
     // The server holds every DATA reply until the second run has been refused, so the first run is
     // mid-send for as long as the test needs, however slow the machine.
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    server = await startSmtpServer({ faults: { holdData: held } });
-    const first = send(fixture, server.url());
+    opened.server = await startSmtpServer({ faults: { holdData: held } });
+    const first = send(opened.fixture, opened.server.url());
     // Once a recipient reached the server, the first run holds the lock and is mid-send.
-    while (server.counts.rcpt === 0) await new Promise((r) => setTimeout(r, 10));
-    const second = await send(fixture, server.url()).catch((e: unknown) => e);
+    while (opened.server.counts.rcpt === 0) await new Promise((r) => setTimeout(r, 10));
+    const second = await send(opened.fixture, opened.server.url()).catch((e: unknown) => e);
     release();
     expect((second as RolecastError).code).toBe('E_LOCKED');
     const report = await first;
-    expect(server.counts.accepted).toBe(report.total.sent);
+    expect(opened.server.counts.accepted).toBe(report.total.sent);
     // Released at the end: the next run goes ahead (with nothing left to send).
-    const third = await send(fixture, server.url());
+    const third = await send(opened.fixture, opened.server.url());
     expect(third.total.planned).toBe(0);
   });
 
   it('skips suppressed addresses and counts them', async () => {
-    fixture = await sendFixture(5);
+    opened.fixture = await sendFixture(5);
     const { addSuppression } = await import('../../src/send/index.js');
-    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
-    addSuppression(db, fixture.subscribers[0]!.email.toUpperCase(), { reason: 'bounce', source: 'test' });
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
+    addSuppression(db, opened.fixture.subscribers[0]!.email.toUpperCase(), { reason: 'bounce', source: 'test' });
     db.close();
-    server = await startSmtpServer();
-    const report = await send(fixture, server.url());
+    opened.server = await startSmtpServer();
+    const report = await send(opened.fixture, opened.server.url());
     // Suppressed for a bounce: counted in its own column.
     expect(report.total.skipped.bounced).toBe(1);
     expect(report.total.skipped.suppressed).toBe(0);
-    const got = (await server.messages()).map((m) => m.envelope.to[0]);
-    expect(got).not.toContain(fixture.subscribers[0]!.email);
+    const got = (await opened.server.messages()).map((m) => m.envelope.to[0]);
+    expect(got).not.toContain(opened.fixture.subscribers[0]!.email);
   });
 
   it('sends only the chosen segments', async () => {
-    fixture = await sendFixture(20);
-    server = await startSmtpServer();
-    const report = await send(fixture, server.url(), { segments: ['chief technology officer'] });
-    const expected = fixture.subscribers.filter((s) => s.status === 'active' && s.roles.includes('CTO'));
+    opened.fixture = await sendFixture(20);
+    opened.server = await startSmtpServer();
+    const report = await send(opened.fixture, opened.server.url(), { segments: ['chief technology officer'] });
+    const expected = opened.fixture.subscribers.filter((s) => s.status === 'active' && s.roles.includes('CTO'));
     expect(report.total.sent).toBe(expected.length);
     expect(report.segments.map((s) => s.segment)).toEqual(['CTO']);
-    const got = (await server.messages()).map((m) => m.envelope.to[0]).sort();
+    const got = (await opened.server.messages()).map((m) => m.envelope.to[0]).sort();
     expect(got).toEqual(expected.map((s) => s.email).sort());
   });
 
   it('sends only the given addresses, whatever their case, and counts no one else', async () => {
-    fixture = await sendFixture(20);
-    server = await startSmtpServer();
-    const chosen = [fixture.subscribers[0]!, fixture.subscribers[3]!, fixture.subscribers[6]!];
+    opened.fixture = await sendFixture(20);
+    opened.server = await startSmtpServer();
+    const chosen = [opened.fixture.subscribers[0]!, opened.fixture.subscribers[3]!, opened.fixture.subscribers[6]!];
     // reader 6 is unsubscribed: restricting to an address never overrides that.
-    const report = await send(fixture, server.url(), {
+    const report = await send(opened.fixture, opened.server.url(), {
       onlyEmails: new Set([...chosen.map((s) => s.email.toUpperCase()), 'stranger@example.test']),
     });
     expect(report.total).toMatchObject({ planned: 2, sent: 2 });
     expect(report.total.skipped).toMatchObject({ unsubscribed: 1, noContent: 0 });
-    const got = (await server.messages()).map((m) => m.envelope.to[0]).sort();
+    const got = (await opened.server.messages()).map((m) => m.envelope.to[0]).sort();
     expect(got).toEqual([chosen[0]!.email, chosen[1]!.email]);
   });
 
   it('sends a test message to another address, as a subscriber would get it, without recording it', async () => {
-    fixture = await sendFixture(5);
-    server = await startSmtpServer();
-    const as = fixture.subscribers[0]!;
-    const report = await send(fixture, server.url(), { test: { to: 'editor@example.org', as: as.email } });
+    opened.fixture = await sendFixture(5);
+    opened.server = await startSmtpServer();
+    const as = opened.fixture.subscribers[0]!;
+    const report = await send(opened.fixture, opened.server.url(), {
+      test: { to: 'editor@example.org', as: as.email },
+    });
     expect(report.total.sent).toBe(1);
-    const [message] = await server.messages();
+    const [message] = await opened.server.messages();
     expect(message!.envelope.to).toEqual(['editor@example.org']);
     expect(message!.raw).not.toContain(as.email);
     // Greeted by first name, as the subscriber would be; the footer names the address it went to.
     expect(message!.parsed.text).toContain(`Hi ${as.name.split(' ')[0]},`);
     expect(message!.parsed.text).toContain('This email was sent to editor@example.org');
-    expect(existsSync(`${fixture.dir}/.rolecast/state.db`)).toBe(false);
+    expect(existsSync(`${opened.fixture.dir}/.rolecast/state.db`)).toBe(false);
   });
 
   it('stops before sending anything when a subscriber entry is invalid, listing every bad entry', async () => {
@@ -259,35 +256,35 @@ describe('sending over SMTP', () => {
       { email: 'not-an-address', roles: ['CTO'] },
       { email: 'also@example.com', roles: ['CTO'], status: 'maybe' },
     ];
-    fixture = await sendFixture(0, {}, subscribers as never);
-    server = await startSmtpServer();
-    const error = (await send(fixture, server.url()).catch((e: unknown) => e)) as RolecastError;
+    opened.fixture = await sendFixture(0, {}, subscribers as never);
+    opened.server = await startSmtpServer();
+    const error = (await send(opened.fixture, opened.server.url()).catch((e: unknown) => e)) as RolecastError;
     expect(error.code).toBe('E_INVALID');
     const fields = error.problems.filter((p) => p.severity === 'error').map((p) => p.field);
     expect(fields).toEqual(expect.arrayContaining([expect.stringContaining('[1]'), expect.stringContaining('[2]')]));
-    expect(server.counts.connections).toBe(0);
+    expect(opened.server.counts.connections).toBe(0);
   });
 
   it('signs with DKIM when a key file is named in the environment', async () => {
-    fixture = await sendFixture(3);
+    opened.fixture = await sendFixture(3);
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    const keyFile = await fixture.temp.write(
+    const keyFile = await opened.fixture.temp.write(
       'dkim.pem',
       privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
     );
-    server = await startSmtpServer();
+    opened.server = await startSmtpServer();
     await sendIssue({
-      issueDir: fixture.issueDir,
-      subscribersFile: fixture.subscribersFile,
-      cwd: fixture.dir,
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
       env: {
-        ...sendEnv(server.url()),
+        ...sendEnv(opened.server.url()),
         ROLECAST_DKIM_KEY_FILE: keyFile,
         ROLECAST_DKIM_DOMAIN: 'rolecast.example',
         ROLECAST_DKIM_SELECTOR: 'rc1',
       },
     });
-    const messages = await server.messages();
+    const messages = await opened.server.messages();
     expect(messages.length).toBeGreaterThan(0);
     for (const { raw } of messages)
       expect(raw).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=rolecast\.example;/m);
@@ -295,26 +292,26 @@ describe('sending over SMTP', () => {
   });
 
   it('resumes an interrupted --resend: a second --resend skips the readers the first one reached', async () => {
-    fixture = await sendFixture(24, { concurrency: 1 });
-    server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
-    const first = await send(fixture, server.url());
+    opened.fixture = await sendFixture(24, { concurrency: 1 });
+    opened.server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
+    const first = await send(opened.fixture, opened.server.url());
     const everyone = first.total.sent;
     expect(everyone).toBeGreaterThan(10);
 
     const controller = new AbortController();
-    const resending = send(fixture, server.url(), { resend: true, signal: controller.signal });
-    while (server.counts.accepted < everyone + 4) await new Promise((r) => setTimeout(r, 5));
+    const resending = send(opened.fixture, opened.server.url(), { resend: true, signal: controller.signal });
+    while (opened.server.counts.accepted < everyone + 4) await new Promise((r) => setTimeout(r, 5));
     controller.abort();
     const cut = await resending;
     expect(cut.interrupted).toBe(true);
     const reachedByCut = cut.total.sent;
 
-    const resumed = await send(fixture, server.url(), { resend: true });
+    const resumed = await send(opened.fixture, opened.server.url(), { resend: true });
     expect(resumed.interrupted).toBe(false);
     expect(resumed.total.skipped.alreadySent).toBe(reachedByCut);
     expect(resumed.total.sent).toBe(everyone - reachedByCut);
     // Each reader has the original and exactly one resent copy, under another Message-ID.
-    const messages = await server.messages();
+    const messages = await opened.server.messages();
     const perReader = new Map<string, string[]>();
     for (const m of messages)
       perReader.set(m.envelope.to[0]!, [...(perReader.get(m.envelope.to[0]!) ?? []), m.parsed.messageId!]);
@@ -322,7 +319,7 @@ describe('sending over SMTP', () => {
     for (const ids of perReader.values()) expect(new Set(ids).size).toBe(2);
 
     // Once that resend is complete, --resend starts a new one.
-    const again = await send(fixture, server.url(), { resend: true });
+    const again = await send(opened.fixture, opened.server.url(), { resend: true });
     expect(again.total.sent).toBe(everyone);
   });
 });

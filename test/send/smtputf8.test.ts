@@ -1,19 +1,12 @@
 import { readdir } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStateDb, readStatus, sendIssue } from '../../src/send/index.js';
 import { SAME_REFUSAL_LIMIT } from '../../src/send/run.js';
+import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type GeneratedSubscriber, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
-let server: TestSmtpServer | undefined;
-let fixture: SendFixture | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  await fixture?.cleanup();
-  server = undefined;
-  fixture = undefined;
-});
+const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
 const reader = (email: string): GeneratedSubscriber => ({ email, name: 'Reader', roles: ['CTO'], status: 'active' });
 
@@ -24,15 +17,15 @@ const ASCII = ['ann@example.com', 'bob@bücher.de', 'cy@example.com'];
 const LIST = [ASCII[0]!, ...UNICODE, ASCII[1]!, ASCII[2]!];
 
 async function run(smtpUtf8: boolean) {
-  fixture = await sendFixture(0, {}, LIST.map(reader));
-  server = await startSmtpServer({ smtpUtf8 });
+  opened.fixture = await sendFixture(0, {}, LIST.map(reader));
+  opened.server = await startSmtpServer({ smtpUtf8 });
   const report = await sendIssue({
-    issueDir: fixture.issueDir,
-    subscribersFile: fixture.subscribersFile,
-    cwd: fixture.dir,
-    env: sendEnv(server.url()),
+    issueDir: opened.fixture.issueDir,
+    subscribersFile: opened.fixture.subscribersFile,
+    cwd: opened.fixture.dir,
+    env: sendEnv(opened.server.url()),
   });
-  const received = (await server.messages()).flatMap((m) => m.envelope.to);
+  const received = (await opened.server.messages()).flatMap((m) => m.envelope.to);
   return { report, received };
 }
 
@@ -42,7 +35,7 @@ describe('non-ASCII local parts and SMTPUTF8', () => {
 
     // No raw 8-bit RCPT TO: the server never heard of them.
     expect(received.sort()).toEqual(['ann@example.com', 'bob@bücher.de', 'cy@example.com']);
-    expect(server!.counts.rcpt).toBe(ASCII.length);
+    expect(opened.server!.counts.rcpt).toBe(ASCII.length);
     expect(report.aborted).toBeUndefined();
     expect(report.stopped).toBeUndefined();
     expect(report.total.sent).toBe(ASCII.length);
@@ -55,7 +48,7 @@ describe('non-ASCII local parts and SMTPUTF8', () => {
       expect(failure.response).toMatch(/non-ASCII characters before the @ .* does not offer SMTPUTF8/);
     }
 
-    const db = openStateDb(`${fixture!.dir}/.rolecast/state.db`);
+    const db = openStateDb(`${opened.fixture!.dir}/.rolecast/state.db`);
     try {
       const [smtp] = readStatus(db, '2026-W48');
       expect(smtp?.failed).toBe(UNICODE.length);
@@ -73,11 +66,11 @@ describe('non-ASCII local parts and SMTPUTF8', () => {
   });
 
   it('the outbox writes messages for non-ASCII local parts', async () => {
-    fixture = await sendFixture(0, {}, ['üser@example.com', 'ann@bücher.de'].map(reader));
+    opened.fixture = await sendFixture(0, {}, ['üser@example.com', 'ann@bücher.de'].map(reader));
     const report = await sendIssue({
-      issueDir: fixture.issueDir,
-      subscribersFile: fixture.subscribersFile,
-      cwd: fixture.dir,
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
       env: sendEnv(),
     });
     expect(report.total.sent).toBe(2);

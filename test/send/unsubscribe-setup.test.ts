@@ -1,43 +1,36 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
 import { sendIssue } from '../../src/send/index.js';
+import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendFixture } from './_fixture.js';
 
-let server: TestSmtpServer | undefined;
-let fixture: SendFixture | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  await fixture?.cleanup();
-  server = undefined;
-  fixture = undefined;
-});
+const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
 const send = (f: SendFixture, env: NodeJS.ProcessEnv, log?: (line: string) => void) =>
   sendIssue({ issueDir: f.issueDir, subscribersFile: f.subscribersFile, cwd: f.dir, env, ...(log ? { log } : {}) });
 
 describe('one-click unsubscribe is never silently dropped', () => {
   it('refuses an SMTP send when an unsubscribe URL is configured but ROLECAST_SECRET is not, before sending anything', async () => {
-    fixture = await sendFixture(4);
-    server = await startSmtpServer();
-    const error = await send(fixture, { SMTP_URL: server.url() }).catch((e: unknown) => e);
+    opened.fixture = await sendFixture(4);
+    opened.server = await startSmtpServer();
+    const error = await send(opened.fixture, { SMTP_URL: opened.server.url() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RolecastError);
     expect((error as RolecastError).exitCode).toBe(2);
     expect((error as RolecastError).message).toContain('ROLECAST_SECRET is not');
-    expect(server.counts.data).toBe(0);
+    expect(opened.server.counts.data).toBe(0);
   });
 
   it('refuses a signing key too short to resist guessing', async () => {
-    fixture = await sendFixture(2);
-    const error = await send(fixture, { ROLECAST_SECRET: 'short' }).catch((e: unknown) => e);
+    opened.fixture = await sendFixture(2);
+    const error = await send(opened.fixture, { ROLECAST_SECRET: 'short' }).catch((e: unknown) => e);
     expect((error as RolecastError).message).toContain('ROLECAST_SECRET is too short (5 characters)');
   });
 
   it('allows the outbox without a key, with a warning', async () => {
-    fixture = await sendFixture(2);
+    opened.fixture = await sendFixture(2);
     const lines: string[] = [];
-    const report = await send(fixture, {}, (line) => lines.push(line));
+    const report = await send(opened.fixture, {}, (line) => lines.push(line));
     expect(report.total.sent).toBeGreaterThan(0);
     expect(lines.join('\n')).toContain('warning: urls.unsubscribe is set but ROLECAST_SECRET is not');
   });

@@ -112,14 +112,38 @@ describe('rolecast subscribers', () => {
         const again = await runMain(other.dir, ['subscribers', 'import', file]);
         expect(again.code, again.all).toBe(0);
         const second = await runMain(other.dir, ['subscribers', 'export']);
-        const strip = (text: string) =>
-          (JSON.parse(text) as { subscribers: Record<string, unknown>[] }).subscribers.map(
-            ({ firstName: _f, ...rest }) => rest,
-          );
-        expect(strip(second.out)).toEqual(strip(first.out));
+        expect(JSON.parse(second.out)).toEqual(JSON.parse(first.out));
       } finally {
         await other.cleanup();
       }
+    }
+  });
+
+  it('keeps first names through a CSV export and import', async () => {
+    await project.write(
+      'named.json',
+      JSON.stringify([
+        { email: 'priya@example.com', name: 'Priya Raman', firstName: 'Pri', roles: ['CTO'] },
+        { email: 'sam@example.com', name: 'Sam Okafor', roles: ['CTO'] },
+      ]),
+    );
+    expect((await runMain(project.dir, ['subscribers', 'import', 'named.json'])).code).toBe(0);
+    const csv = await runMain(project.dir, ['subscribers', 'export', '--format', 'csv']);
+    expect(csv.code, csv.all).toBe(0);
+    const other = await tempProject({ withExample: true });
+    try {
+      await other.write('named.csv', csv.out);
+      const again = await runMain(other.dir, ['subscribers', 'import', 'named.csv']);
+      expect(again.code, again.all).toBe(0);
+      const exported = await runMain(other.dir, ['subscribers', 'export']);
+      const subscribers = (JSON.parse(exported.out) as { subscribers: { email: string; firstName?: string }[] })
+        .subscribers;
+      expect(subscribers.map((s) => [s.email, s.firstName ?? null])).toEqual([
+        ['priya@example.com', 'Pri'],
+        ['sam@example.com', null],
+      ]);
+    } finally {
+      await other.cleanup();
     }
   });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../../config/schema.js';
 import { escapeHtml } from '../../escape.js';
+import { htmlPage } from '../../html-page.js';
 import type { Language, Translate } from '../../i18n/index.js';
 import { mix, withContrast } from '../../render/_colour.js';
 
@@ -32,15 +33,11 @@ export function layout(ctx: PageContext, title: string, body: string, options: {
   const buttonText = '#ffffff';
   const link = withContrast(brand.primaryColor, page);
   const border = mix('#6b7280', page, 0.1);
-  return `<!doctype html>
-<html lang="${ctx.language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)} · ${escapeHtml(brand.name)}</title>
-<style>
-*{box-sizing:border-box}
+  return htmlPage({
+    lang: ctx.language,
+    title: `${title} · ${brand.name}`,
+    meta: ['<meta name="robots" content="noindex">'],
+    css: `*{box-sizing:border-box}
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2937;background:${brand.backgroundColor};margin:0;padding:1.5rem .75rem}
 main{max-width:36rem;margin:0 auto;background:${page};border-radius:8px;padding:1.5rem}
 h1{font-size:1.5rem;margin-top:0}
@@ -58,15 +55,12 @@ button.secondary{background:#fff;color:${link};border:2px solid ${link}}
 :focus-visible{outline:3px solid #2563eb;outline-offset:2px}
 .notice{background:#ecfdf5;border:1px solid #047857;color:#065f46;border-radius:6px;padding:.75rem}
 .error{color:#b91c1c;font-weight:600}
-.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-</style>
-</head>
-<body><main>
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}`,
+    body: `<main>
 <h1>${escapeHtml(title)}</h1>
 ${body}
-</main>${options.script ? `<script>${TIMEZONE_SCRIPT}</script>` : ''}</body>
-</html>
-`;
+</main>${options.script ? `<script>${TIMEZONE_SCRIPT}</script>` : ''}`,
+  });
 }
 
 export function messagePage(ctx: PageContext, title: string, message: string): string {
