@@ -42,9 +42,12 @@ export function methodNotAllowed(response: ServerResponse, allow: string): void 
   respond(response, 405, 'method not allowed\n', 'text/plain; charset=utf-8', { Allow: allow });
 }
 
-/** The client's address: the socket's, or the first X-Forwarded-For hop when a trusted proxy sets it. */
+/**
+ * The client's address: the socket's, or, behind a trusted proxy, the last X-Forwarded-For hop —
+ * the one that proxy wrote. Earlier hops come from the client and could be anything.
+ */
 export function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
   const forwarded = request.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string' && forwarded.trim()) return forwarded.split(',')[0]!.trim();
-  return request.socket.remoteAddress ?? 'unknown';
+  const last = trustProxy && typeof forwarded === 'string' ? forwarded.split(',').at(-1)?.trim() : undefined;
+  return last || request.socket.remoteAddress || 'unknown';
 }

@@ -97,6 +97,8 @@ async function claimsOf(services: ReaderServices, token: string): Promise<Confir
   const { claims } = check;
   const reader = await services.store.get(claims.purpose === 'address' ? (claims.from ?? '') : claims.email);
   if (!reader || reader.confirmNonce !== claims.nonce) return 'used';
+  // A signup link only ever activates a pending reader: one unsubscribed meanwhile stays out.
+  if (claims.purpose === 'signup' && reader.status !== 'pending') return 'used';
   if (claims.purpose === 'address' && reader.pendingEmail !== claims.email) return 'used';
   return claims;
 }

@@ -114,9 +114,14 @@ async function apply(services: ReaderServices, email: string, fields: FormFields
   const patch: ReaderPatch = { readerChangedAt: at };
   let notice: PreferencesNotice = 'saved';
   let newAddress: string | undefined;
+  // Someone who left (unsubscribed, bounced, suppressed) is not brought back by pause or resume.
+  const gone =
+    reader.status === 'unsubscribed' || reader.status === 'bounced' || services.suppressions.isSuppressed(email);
   if (action === 'unsubscribe') {
     patch.status = 'unsubscribed';
     patch.pausedUntil = null;
+    notice = 'unsubscribed';
+  } else if ((action === 'pause' || action === 'resume') && gone) {
     notice = 'unsubscribed';
   } else if (action === 'pause') {
     const weeks = Math.min(8, Math.max(1, Number.parseInt(field(fields, 'weeks'), 10) || 1));

@@ -89,21 +89,23 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
     );
   }
   const email = canonicalAddress(parsed.data);
+  if (json) respondJson(response, 202, { status: 'check-your-inbox' });
+  else respond(response, 200, checkInboxPage(ctx, email));
   // A filled honeypot is a bot: it gets the same answer and nothing else happens.
-  if (field(fields, 'website') === '') {
-    const timezone = field(fields, 'timezone');
-    const locale = field(fields, 'locale');
-    await startSignup(services, {
-      email,
-      name: field(fields, 'name').slice(0, 200) || null,
-      roles: [...roles],
-      timezone: isTimeZone(timezone) ? timezone : null,
-      locale: isLocale(locale) ? storedLocale(services, locale) : null,
-      method: json ? 'api' : 'form',
-    });
-  }
-  if (json) return respondJson(response, 202, { status: 'check-your-inbox' });
-  return respond(response, 200, checkInboxPage(ctx, email));
+  if (field(fields, 'website') !== '') return;
+  const timezone = field(fields, 'timezone');
+  const locale = field(fields, 'locale');
+  // After the answer, so a store that waits for a lock or fails cannot tell a new address from a known one.
+  await startSignup(services, {
+    email,
+    name: field(fields, 'name').slice(0, 200) || null,
+    roles: [...roles],
+    timezone: isTimeZone(timezone) ? timezone : null,
+    locale: isLocale(locale) ? storedLocale(services, locale) : null,
+    method: json ? 'api' : 'form',
+  }).catch((error: unknown) =>
+    services.log(`could not record a signup: ${error instanceof Error ? error.message : String(error)}`),
+  );
 }
 
 function subscribePagePlain(
