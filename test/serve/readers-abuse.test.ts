@@ -163,3 +163,38 @@ describe('signup answers', () => {
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
   });
 });
+
+describe('address changes for a suppressed reader', () => {
+  async function activeReader(email: string) {
+    await storedReader(email, 'unsubscribed');
+    await store.update(email, { status: 'active' }, new Date(clock));
+  }
+  const suppress = (email: string) =>
+    db.prepare("INSERT INTO suppressions (email, reason, created_at) VALUES (?, 'complaint', '2026-12-01')").run(email);
+
+  it('are not started: no confirmation mail, nothing pending', async () => {
+    await activeReader('complained@example.com');
+    suppress('complained@example.com');
+    const csrf = signCsrf('complained@example.com', SECRET, new Date(clock));
+    const response = await post(
+      prefsPath('complained@example.com'),
+      form({ csrf, action: 'save', email: 'elsewhere@example.com', roles: 'CTO' }),
+    );
+    expect(response.status).toBe(303);
+    expect((await store.get('complained@example.com'))?.pendingEmail).toBeNull();
+    // A confirmation is handed to the mailer before the redirect is answered.
+    expect(mails).toHaveLength(0);
+  });
+
+  it('are not completed when the old address was suppressed after the link went out', async () => {
+    await activeReader('moving@example.com');
+    const csrf = signCsrf('moving@example.com', SECRET, new Date(clock));
+    await post(prefsPath('moving@example.com'), form({ csrf, action: 'save', email: 'moved@example.com' }));
+    expect(await mailCount(1)).toBe(1);
+    suppress('moving@example.com');
+    const token = new URL(mails[0]!.url).searchParams.get('token')!;
+    expect((await post('/confirm', form({ token }))).status).toBe(400);
+    expect(await store.get('moved@example.com')).toBeUndefined();
+    expect((await store.get('moving@example.com'))?.status).toBe('active');
+  });
+});

@@ -61,8 +61,9 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   const { store } = services;
   const now = services.now();
   const at = now.toISOString();
-  // The suppression list is authoritative: a suppressed address is never (re-)activated.
-  if (services.suppressions.isSuppressed(check.email)) return invalid(services, request, response, 400);
+  // The suppression list is authoritative: a suppressed address is never (re-)activated, nor moved elsewhere.
+  const suppressed = [check.email, check.from].some((a) => a !== undefined && services.suppressions.isSuppressed(a));
+  if (suppressed) return invalid(services, request, response, 400);
   const email = check.purpose === 'address' ? check.from! : check.email;
   const reader = (await store.get(email))!;
   if (check.purpose === 'address') {

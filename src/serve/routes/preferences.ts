@@ -143,7 +143,7 @@ async function apply(services: ReaderServices, email: string, fields: FormFields
     const locale = field(fields, 'locale');
     if (isLocale(locale)) patch.locale = storedLocale(services, locale);
     const wanted = emailSchema.safeParse(field(fields, 'email'));
-    if (wanted.success && canonicalAddress(wanted.data) !== email) newAddress = canonicalAddress(wanted.data);
+    if (wanted.success && !gone && canonicalAddress(wanted.data) !== email) newAddress = canonicalAddress(wanted.data);
   }
   if (newAddress) {
     patch.pendingEmail = newAddress;
