@@ -198,3 +198,14 @@ describe('address changes for a suppressed reader', () => {
     expect((await store.get('moving@example.com'))?.status).toBe('active');
   });
 });
+
+describe('oversized bodies', () => {
+  it('get 413 on every reader page that takes a POST', async () => {
+    const big = form({ token: 'x'.repeat(40_000) });
+    for (const path of ['/subscribe', '/confirm', prefsPath('big@example.com')]) {
+      const response = await post(path, big);
+      expect(response.status, path).toBe(413);
+      expect(response.headers.get('connection'), path).toBe('close');
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBoundedBody } from '../body.js';
 import { READER_PAGE_CSP } from '../pages/layout.js';
 
 /** A route `serve` answers besides the unsubscribe endpoint; registered in server.ts. */
@@ -50,4 +51,24 @@ export function clientAddress(request: IncomingMessage, trustProxy: boolean): st
   const forwarded = request.headers['x-forwarded-for'];
   const last = trustProxy && typeof forwarded === 'string' ? forwarded.split(',').at(-1)?.trim() : undefined;
   return last || request.socket.remoteAddress || 'unknown';
+}
+
+/**
+ * The request body, or undefined when it is over `max` bytes: then `tooLarge` has answered (413)
+ * and the connection is closed, since the rest of the body was never read.
+ */
+export async function readBodyOr413(
+  request: IncomingMessage,
+  response: ServerResponse,
+  max: number,
+  tooLarge: () => void,
+): Promise<Buffer | undefined> {
+  try {
+    return await readBoundedBody(request, max);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    response.setHeader('Connection', 'close');
+    tooLarge();
+    return undefined;
+  }
 }

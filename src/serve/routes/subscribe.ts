@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
 import { translator } from '../../i18n/index.js';
 import { email as emailSchema } from '../../model/_fields.js';
-import { BodyTooLargeError, readBoundedBody } from '../body.js';
 import { isLocale, isTimeZone } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { checkInboxPage, subscribePage } from '../pages/subscribe.js';
@@ -10,7 +9,7 @@ import { field, isJson, parseForm } from '../readers/form.js';
 import { confirmationMail } from '../readers/mail.js';
 import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
 import { newNonce, signConfirmToken } from '../readers/tokens.js';
-import { clientAddress, methodNotAllowed, type Route, respond, respondJson } from './_http.js';
+import { clientAddress, methodNotAllowed, type Route, readBodyOr413, respond, respondJson } from './_http.js';
 
 /**
  * GET /subscribe shows the form; POST /subscribe (form or JSON) starts a double opt-in. Every
@@ -64,14 +63,10 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
       { 'Retry-After': '3600' },
     );
   }
-  let body: Buffer;
-  try {
-    body = await readBoundedBody(request, services.maxBodyBytes);
-  } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error;
-    response.setHeader('Connection', 'close');
-    return fail(413, 'pages.common.tooLarge.title', 'pages.common.tooLarge.body');
-  }
+  const body = await readBodyOr413(request, response, services.maxBodyBytes, () =>
+    fail(413, 'pages.common.tooLarge.title', 'pages.common.tooLarge.body'),
+  );
+  if (!body) return;
   const fields = parseForm(request.headers['content-type'], body);
   if (!fields) return fail(400, 'pages.common.error.title', 'pages.subscribe.invalidEmail');
   const written = field(fields, 'email');
