@@ -7,6 +7,7 @@ import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
 import type { ReaderMail } from '../../src/serve/readers/mail.js';
 import { signCsrf } from '../../src/serve/readers/tokens.js';
+import { clientKey } from '../../src/serve/routes/_http.js';
 import { type ReaderRoutes, readerRoutes } from '../../src/serve/routes/index.js';
 import { type SubscriberStore, sqliteSubscriberStore } from '../../src/store/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
@@ -207,5 +208,28 @@ describe('oversized bodies', () => {
       expect(response.status, path).toBe(413);
       expect(response.headers.get('connection'), path).toBe('close');
     }
+  });
+});
+
+describe('per-IP limit keys', () => {
+  it('count IPv6 clients by their /64, and IPv4 ones by address', () => {
+    expect(clientKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:0db8:0001:0002:ffff:1:2:3')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8::5')).toBe('2001:db8:0:0::/64');
+    expect(clientKey('::1')).toBe('0:0:0:0::/64');
+    expect(clientKey('::ffff:198.51.100.4')).toBe('198.51.100.4');
+    expect(clientKey('198.51.100.4')).toBe('198.51.100.4');
+  });
+
+  it('a client rotating through its IPv6 /64 is still limited', async () => {
+    await stop();
+    await start({ readers: { trustProxy: true, perIpPerHour: 2 } });
+    const statuses: number[] = [];
+    for (let i = 1; i <= 3; i++)
+      statuses.push(
+        (await post('/subscribe', form({ email: `v6-${i}@example.com` }), { 'x-forwarded-for': `2001:db8:7:7::${i}` }))
+          .status,
+      );
+    expect(statuses).toEqual([200, 200, 429]);
   });
 });

@@ -54,6 +54,24 @@ export function clientAddress(request: IncomingMessage, trustProxy: boolean): st
 }
 
 /**
+ * The key a per-client limit counts under: an IPv4 address as is, an IPv6 one by its /64 prefix,
+ * since one customer line usually holds a whole /64 and could otherwise rotate through it.
+ */
+export function clientKey(address: string): string {
+  const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  if (!plain.includes(':')) return plain;
+  const [head = '', tail] = plain.toLowerCase().replace(/%.*$/, '').split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
+/**
  * The request body, or undefined when it is over `max` bytes: then `tooLarge` has answered (413)
  * and the connection is closed, since the rest of the body was never read.
  */

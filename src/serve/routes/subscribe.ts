@@ -9,7 +9,15 @@ import { field, isJson, parseForm } from '../readers/form.js';
 import { confirmationMail } from '../readers/mail.js';
 import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
 import { newNonce, signConfirmToken } from '../readers/tokens.js';
-import { clientAddress, methodNotAllowed, type Route, readBodyOr413, respond, respondJson } from './_http.js';
+import {
+  clientAddress,
+  clientKey,
+  methodNotAllowed,
+  type Route,
+  readBodyOr413,
+  respond,
+  respondJson,
+} from './_http.js';
 
 /**
  * GET /subscribe shows the form; POST /subscribe (form or JSON) starts a double opt-in. Every
@@ -52,7 +60,7 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
       ? respondJson(response, status, { error: t(message) })
       : respond(response, status, messagePage(ctx, t(title), t(message)));
 
-  if (!services.limits.perIp.take(clientAddress(request, services.config.readers.trustProxy))) {
+  if (!services.limits.perIp.take(clientKey(clientAddress(request, services.config.readers.trustProxy)))) {
     return respond(
       response,
       429,
