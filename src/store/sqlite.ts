@@ -298,7 +298,9 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
       run(() => {
         const key = canonicalAddress(email);
         return db.transaction(() => {
-          const had = db.prepare('DELETE FROM readers WHERE email = ? OR pending_email = ?').run(key, key).changes > 0;
+          const had = db.prepare('DELETE FROM readers WHERE email = ?').run(key).changes > 0;
+          // Another reader who asked to move to this address keeps their record, without the address.
+          db.prepare('UPDATE readers SET pending_email = NULL, confirm_nonce = NULL WHERE pending_email = ?').run(key);
           db.prepare('DELETE FROM reader_audit WHERE email = ?').run(key);
           db.prepare('DELETE FROM deliveries WHERE email = ?').run(key);
           db.prepare('DELETE FROM suppressions WHERE email = ?').run(key);

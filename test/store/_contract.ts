@@ -139,5 +139,11 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreH
       expect(await store.forget('never@example.com', T0)).toBe(false);
       expect(await harness.isSuppressed('never@example.com')).toBe(true);
     });
+
+    it("forget clears the address from another reader's pending change, and keeps that reader", async () => {
+      await store.insert(reader('keep@example.com', { pendingEmail: 'asked@example.com', confirmNonce: 'n1' }));
+      expect(await store.forget('asked@example.com', T0)).toBe(false);
+      expect(await store.get('keep@example.com')).toMatchObject({ pendingEmail: null, confirmNonce: null });
+    });
   });
 }

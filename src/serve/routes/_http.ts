@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBoundedBody } from '../body.js';
 import { READER_PAGE_CSP } from '../pages/layout.js';
 
 /** A route `serve` answers besides the unsubscribe endpoint; registered in server.ts. */
@@ -42,9 +43,50 @@ export function methodNotAllowed(response: ServerResponse, allow: string): void 
   respond(response, 405, 'method not allowed\n', 'text/plain; charset=utf-8', { Allow: allow });
 }
 
-/** The client's address: the socket's, or the first X-Forwarded-For hop when a trusted proxy sets it. */
+/**
+ * The client's address: the socket's, or, behind a trusted proxy, the last X-Forwarded-For hop —
+ * the one that proxy wrote. Earlier hops come from the client and could be anything.
+ */
 export function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
   const forwarded = request.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string' && forwarded.trim()) return forwarded.split(',')[0]!.trim();
-  return request.socket.remoteAddress ?? 'unknown';
+  const last = trustProxy && typeof forwarded === 'string' ? forwarded.split(',').at(-1)?.trim() : undefined;
+  return last || request.socket.remoteAddress || 'unknown';
+}
+
+/**
+ * The key a per-client limit counts under: an IPv4 address as is, an IPv6 one by its /64 prefix,
+ * since one customer line usually holds a whole /64 and could otherwise rotate through it.
+ */
+export function clientKey(address: string): string {
+  const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  if (!plain.includes(':')) return plain;
+  const [head = '', tail] = plain.toLowerCase().replace(/%.*$/, '').split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
+/**
+ * The request body, or undefined when it is over `max` bytes: then `tooLarge` has answered (413)
+ * and the connection is closed, since the rest of the body was never read.
+ */
+export async function readBodyOr413(
+  request: IncomingMessage,
+  response: ServerResponse,
+  max: number,
+  tooLarge: () => void,
+): Promise<Buffer | undefined> {
+  try {
+    return await readBoundedBody(request, max);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    response.setHeader('Connection', 'close');
+    tooLarge();
+    return undefined;
+  }
 }

@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { translator } from '../../i18n/index.js';
-import { BodyTooLargeError, readBoundedBody } from '../body.js';
 import { confirmedPage, confirmPage } from '../pages/confirm.js';
 import { messagePage } from '../pages/layout.js';
 import { field, parseForm } from '../readers/form.js';
 import { welcomeMail } from '../readers/mail.js';
 import { languageFor, pageContext, preferencesUrl, type ReaderServices } from '../readers/services.js';
 import { type ConfirmClaims, verifyConfirmToken } from '../readers/tokens.js';
-import { methodNotAllowed, type Route, respond } from './_http.js';
+import { methodNotAllowed, type Route, readBodyOr413, respond } from './_http.js';
 
 /**
  * GET /confirm?token=… shows a button; its POST activates the reader (or moves them to the new
@@ -40,19 +39,11 @@ async function show(services: ReaderServices, request: IncomingMessage, response
 }
 
 async function confirm(services: ReaderServices, request: IncomingMessage, response: ServerResponse) {
-  let body: Buffer;
-  try {
-    body = await readBoundedBody(request, services.maxBodyBytes);
-  } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error;
-    response.setHeader('Connection', 'close');
+  const body = await readBodyOr413(request, response, services.maxBodyBytes, () => {
     const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
-    return respond(
-      response,
-      413,
-      messagePage(ctx, ctx.t('pages.common.tooLarge.title'), ctx.t('pages.common.tooLarge.body')),
-    );
-  }
+    respond(response, 413, messagePage(ctx, ctx.t('pages.common.tooLarge.title'), ctx.t('pages.common.tooLarge.body')));
+  });
+  if (!body) return;
   const fields = parseForm(request.headers['content-type'], body);
   const token = fields ? field(fields, 'token') : '';
   const check = token ? await claimsOf(services, token) : undefined;
@@ -61,8 +52,9 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   const { store } = services;
   const now = services.now();
   const at = now.toISOString();
-  // The suppression list is authoritative: a suppressed address is never (re-)activated.
-  if (services.suppressions.isSuppressed(check.email)) return invalid(services, request, response, 400);
+  // The suppression list is authoritative: a suppressed address is never (re-)activated, nor moved elsewhere.
+  const suppressed = [check.email, check.from].some((a) => a !== undefined && services.suppressions.isSuppressed(a));
+  if (suppressed) return invalid(services, request, response, 400);
   const email = check.purpose === 'address' ? check.from! : check.email;
   const reader = (await store.get(email))!;
   if (check.purpose === 'address') {
@@ -97,6 +89,8 @@ async function claimsOf(services: ReaderServices, token: string): Promise<Confir
   const { claims } = check;
   const reader = await services.store.get(claims.purpose === 'address' ? (claims.from ?? '') : claims.email);
   if (!reader || reader.confirmNonce !== claims.nonce) return 'used';
+  // A signup link only ever activates a pending reader: one unsubscribed meanwhile stays out.
+  if (claims.purpose === 'signup' && reader.status !== 'pending') return 'used';
   if (claims.purpose === 'address' && reader.pendingEmail !== claims.email) return 'used';
   return claims;
 }

@@ -3,14 +3,14 @@ import { canonicalAddress } from '../../address.js';
 import { email as emailSchema } from '../../model/_fields.js';
 import { describeChange, isPaused, type Reader, type ReaderPatch } from '../../store/index.js';
 import { verifyToken } from '../../unsubscribe/token.js';
-import { BodyTooLargeError, readBoundedBody } from '../body.js';
+import { readBoundedBody } from '../body.js';
 import { isLocale, isTimeZone } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { type PreferencesNotice, preferencesPage } from '../pages/preferences.js';
 import { type FormFields, field, parseForm } from '../readers/form.js';
 import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
 import { newNonce, signCsrf, verifyCsrf } from '../readers/tokens.js';
-import { methodNotAllowed, type Route, redirect, respond } from './_http.js';
+import { methodNotAllowed, type Route, readBodyOr413, redirect, respond } from './_http.js';
 import { sendConfirmation } from './subscribe.js';
 
 /**
@@ -34,14 +34,10 @@ export function preferencesRoute(services: ReaderServices): Route {
       const email = canonicalAddress(claims.email);
       const action = `${services.paths.preferences}?${new URLSearchParams({ token: tokens[0]! })}`;
       if (method !== 'POST') return show(services, response, email, action, url.searchParams.get('done'));
-      let body: Buffer;
-      try {
-        body = await readBoundedBody(request, services.maxBodyBytes);
-      } catch (error) {
-        if (!(error instanceof BodyTooLargeError)) throw error;
-        response.setHeader('Connection', 'close');
-        return problem(services, request, response, 413, 'tooLarge');
-      }
+      const body = await readBodyOr413(request, response, services.maxBodyBytes, () =>
+        problem(services, request, response, 413, 'tooLarge'),
+      );
+      if (!body) return;
       const fields = parseForm(request.headers['content-type'], body);
       if (!fields || !verifyCsrf(field(fields, 'csrf'), email, services.secret, services.now()))
         return problem(services, request, response, 403, 'forbidden');
@@ -114,9 +110,14 @@ async function apply(services: ReaderServices, email: string, fields: FormFields
   const patch: ReaderPatch = { readerChangedAt: at };
   let notice: PreferencesNotice = 'saved';
   let newAddress: string | undefined;
+  // Someone who left (unsubscribed, bounced, suppressed) is not brought back by pause or resume.
+  const gone =
+    reader.status === 'unsubscribed' || reader.status === 'bounced' || services.suppressions.isSuppressed(email);
   if (action === 'unsubscribe') {
     patch.status = 'unsubscribed';
     patch.pausedUntil = null;
+    notice = 'unsubscribed';
+  } else if ((action === 'pause' || action === 'resume') && gone) {
     notice = 'unsubscribed';
   } else if (action === 'pause') {
     const weeks = Math.min(8, Math.max(1, Number.parseInt(field(fields, 'weeks'), 10) || 1));
@@ -138,7 +139,7 @@ async function apply(services: ReaderServices, email: string, fields: FormFields
     const locale = field(fields, 'locale');
     if (isLocale(locale)) patch.locale = storedLocale(services, locale);
     const wanted = emailSchema.safeParse(field(fields, 'email'));
-    if (wanted.success && canonicalAddress(wanted.data) !== email) newAddress = canonicalAddress(wanted.data);
+    if (wanted.success && !gone && canonicalAddress(wanted.data) !== email) newAddress = canonicalAddress(wanted.data);
   }
   if (newAddress) {
     patch.pendingEmail = newAddress;

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
 import { translator } from '../../i18n/index.js';
 import { email as emailSchema } from '../../model/_fields.js';
-import { BodyTooLargeError, readBoundedBody } from '../body.js';
 import { isLocale, isTimeZone } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { checkInboxPage, subscribePage } from '../pages/subscribe.js';
@@ -10,7 +9,15 @@ import { field, isJson, parseForm } from '../readers/form.js';
 import { confirmationMail } from '../readers/mail.js';
 import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
 import { newNonce, signConfirmToken } from '../readers/tokens.js';
-import { clientAddress, methodNotAllowed, type Route, respond, respondJson } from './_http.js';
+import {
+  clientAddress,
+  clientKey,
+  methodNotAllowed,
+  type Route,
+  readBodyOr413,
+  respond,
+  respondJson,
+} from './_http.js';
 
 /**
  * GET /subscribe shows the form; POST /subscribe (form or JSON) starts a double opt-in. Every
@@ -53,7 +60,7 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
       ? respondJson(response, status, { error: t(message) })
       : respond(response, status, messagePage(ctx, t(title), t(message)));
 
-  if (!services.limits.perIp.take(clientAddress(request, services.config.readers.trustProxy))) {
+  if (!services.limits.perIp.take(clientKey(clientAddress(request, services.config.readers.trustProxy)))) {
     return respond(
       response,
       429,
@@ -64,14 +71,10 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
       { 'Retry-After': '3600' },
     );
   }
-  let body: Buffer;
-  try {
-    body = await readBoundedBody(request, services.maxBodyBytes);
-  } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error;
-    response.setHeader('Connection', 'close');
-    return fail(413, 'pages.common.tooLarge.title', 'pages.common.tooLarge.body');
-  }
+  const body = await readBodyOr413(request, response, services.maxBodyBytes, () =>
+    fail(413, 'pages.common.tooLarge.title', 'pages.common.tooLarge.body'),
+  );
+  if (!body) return;
   const fields = parseForm(request.headers['content-type'], body);
   if (!fields) return fail(400, 'pages.common.error.title', 'pages.subscribe.invalidEmail');
   const written = field(fields, 'email');
@@ -89,21 +92,23 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
     );
   }
   const email = canonicalAddress(parsed.data);
+  if (json) respondJson(response, 202, { status: 'check-your-inbox' });
+  else respond(response, 200, checkInboxPage(ctx, email));
   // A filled honeypot is a bot: it gets the same answer and nothing else happens.
-  if (field(fields, 'website') === '') {
-    const timezone = field(fields, 'timezone');
-    const locale = field(fields, 'locale');
-    await startSignup(services, {
-      email,
-      name: field(fields, 'name').slice(0, 200) || null,
-      roles: [...roles],
-      timezone: isTimeZone(timezone) ? timezone : null,
-      locale: isLocale(locale) ? storedLocale(services, locale) : null,
-      method: json ? 'api' : 'form',
-    });
-  }
-  if (json) return respondJson(response, 202, { status: 'check-your-inbox' });
-  return respond(response, 200, checkInboxPage(ctx, email));
+  if (field(fields, 'website') !== '') return;
+  const timezone = field(fields, 'timezone');
+  const locale = field(fields, 'locale');
+  // After the answer, so a store that waits for a lock or fails cannot tell a new address from a known one.
+  await startSignup(services, {
+    email,
+    name: field(fields, 'name').slice(0, 200) || null,
+    roles: [...roles],
+    timezone: isTimeZone(timezone) ? timezone : null,
+    locale: isLocale(locale) ? storedLocale(services, locale) : null,
+    method: json ? 'api' : 'form',
+  }).catch((error: unknown) =>
+    services.log(`could not record a signup: ${error instanceof Error ? error.message : String(error)}`),
+  );
 }
 
 function subscribePagePlain(

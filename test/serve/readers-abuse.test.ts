@@ -1,0 +1,235 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import type { ResolvedConfig } from '../../src/config/schema.js';
+import { loadTaxonomy } from '../../src/roles/taxonomy.js';
+import { openStateDb, type StateDb } from '../../src/send/store.js';
+import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
+import type { ReaderMail } from '../../src/serve/readers/mail.js';
+import { signCsrf } from '../../src/serve/readers/tokens.js';
+import { clientKey } from '../../src/serve/routes/_http.js';
+import { type ReaderRoutes, readerRoutes } from '../../src/serve/routes/index.js';
+import { type SubscriberStore, sqliteSubscriberStore } from '../../src/store/index.js';
+import { signToken } from '../../src/unsubscribe/token.js';
+import { type TempProject, tempProject } from '../helpers/project.js';
+
+/** Attacks on the reader pages: re-activating someone who left, and telling known addresses apart. */
+
+const SECRET = 'readers-abuse-secret-0123456789abcdef';
+
+let project: TempProject;
+let config: ResolvedConfig;
+let db: StateDb;
+let store: SubscriberStore;
+let server: UnsubscribeServer;
+let readers: ReaderRoutes;
+let origin: string;
+let mails: ReaderMail[];
+let logs: string[];
+const clock = Date.parse('2026-12-01T10:00:00Z');
+
+async function start(
+  options: { readers?: Partial<ResolvedConfig['readers']>; wrap?: (s: SubscriberStore) => SubscriberStore } = {},
+) {
+  project = await tempProject({ withExample: true });
+  const loaded = await loadConfig({ cwd: project.dir });
+  config = { ...loaded, readers: { ...loaded.readers, ...options.readers } };
+  db = openStateDb(join(config.stateDirAbs, 'state.db'));
+  store = sqliteSubscriberStore(db);
+  mails = [];
+  logs = [];
+  const suppressions = stateSuppressionList(db);
+  readers = readerRoutes({
+    config,
+    taxonomy: await loadTaxonomy(config.rolesFile),
+    store: options.wrap ? options.wrap(store) : store,
+    suppressions,
+    secret: SECRET,
+    mailer: { send: async (mail) => void mails.push(mail) },
+    now: () => new Date(clock),
+    log: (line) => void logs.push(line),
+  });
+  server = await startUnsubscribeServer({ config, secret: SECRET, suppressions, port: 0, routes: readers.routes });
+  origin = new URL(server.url).origin;
+}
+
+async function stop() {
+  readers.close();
+  await server.close();
+  db.close();
+  await project.cleanup();
+}
+
+beforeEach(() => start());
+afterEach(() => stop());
+
+const form = (fields: Record<string, string | string[]>) => {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
+  return body.toString();
+};
+
+const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${origin}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+    redirect: 'manual',
+  });
+
+async function mailCount(count: number) {
+  for (let i = 0; i < 200 && mails.length < count; i++) await new Promise((r) => setTimeout(r, 10));
+  return mails.length;
+}
+
+const prefsPath = (email: string) =>
+  `/preferences?${new URLSearchParams({ token: signToken({ email, listId: config.listId }, SECRET) })}`;
+
+async function storedReader(email: string, status: 'unsubscribed' | 'bounced') {
+  const at = new Date(clock).toISOString();
+  await store.insert({
+    email,
+    name: null,
+    firstName: null,
+    roles: ['CTO'],
+    timezone: null,
+    locale: null,
+    status,
+    pausedUntil: null,
+    createdAt: at,
+    confirmedAt: at,
+    readerChangedAt: null,
+    consent: null,
+    pendingEmail: null,
+    confirmNonce: null,
+  });
+}
+
+describe('confirmation links after a reader left', () => {
+  it('a signup link confirmed after the pending reader was unsubscribed does not re-activate them', async () => {
+    await post('/subscribe', form({ email: 'left@example.com', roles: 'CTO' }));
+    expect(await mailCount(1)).toBe(1);
+    // An import with --update (or an editor) unsubscribes the pending reader; the link is still in their inbox.
+    await store.update('left@example.com', { status: 'unsubscribed' }, new Date(clock));
+    const token = new URL(mails[0]!.url).searchParams.get('token')!;
+    const response = await post('/confirm', form({ token }));
+    expect(response.status).toBe(410);
+    expect((await store.get('left@example.com'))?.status).toBe('unsubscribed');
+  });
+});
+
+describe('preferences writes for a reader who left', () => {
+  for (const status of ['unsubscribed', 'bounced'] as const)
+    for (const action of ['resume', 'pause'])
+      it(`"${action}" leaves a ${status} reader ${status}`, async () => {
+        await storedReader('gone@example.com', status);
+        const csrf = signCsrf('gone@example.com', SECRET, new Date(clock));
+        const response = await post(prefsPath('gone@example.com'), form({ csrf, do: action, weeks: '1' }));
+        expect(response.status).toBe(303);
+        expect((await store.get('gone@example.com'))?.status).toBe(status);
+      });
+});
+
+describe('signup answers', () => {
+  it('are the same for a known and a new address when the store cannot be written', async () => {
+    await stop();
+    const failing = (s: SubscriberStore): SubscriberStore => ({
+      ...s,
+      insert: async () => {
+        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      },
+    });
+    await start({ wrap: failing });
+    await storedReader('known@example.com', 'unsubscribed');
+    const known = await post('/subscribe', form({ email: 'known@example.com' }));
+    const fresh = await post('/subscribe', form({ email: 'fresh@example.com' }));
+    expect(fresh.status).toBe(known.status);
+    expect(fresh.status).toBe(200);
+    for (let i = 0; i < 200 && !logs.some((l) => /signup/.test(l)); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(logs.join('\n')).toMatch(/could not record a signup: database is locked/);
+  });
+
+  it('behind a proxy, the per-IP limit counts the address the proxy appended, not one the client wrote', async () => {
+    await stop();
+    await start({ readers: { trustProxy: true, perIpPerHour: 3 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push(
+        (
+          await post('/subscribe', form({ email: `x${i}@example.com` }), {
+            'x-forwarded-for': `10.0.0.${i}, 203.0.113.7`,
+          })
+        ).status,
+      );
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+  });
+});
+
+describe('address changes for a suppressed reader', () => {
+  async function activeReader(email: string) {
+    await storedReader(email, 'unsubscribed');
+    await store.update(email, { status: 'active' }, new Date(clock));
+  }
+  const suppress = (email: string) =>
+    db.prepare("INSERT INTO suppressions (email, reason, created_at) VALUES (?, 'complaint', '2026-12-01')").run(email);
+
+  it('are not started: no confirmation mail, nothing pending', async () => {
+    await activeReader('complained@example.com');
+    suppress('complained@example.com');
+    const csrf = signCsrf('complained@example.com', SECRET, new Date(clock));
+    const response = await post(
+      prefsPath('complained@example.com'),
+      form({ csrf, action: 'save', email: 'elsewhere@example.com', roles: 'CTO' }),
+    );
+    expect(response.status).toBe(303);
+    expect((await store.get('complained@example.com'))?.pendingEmail).toBeNull();
+    // A confirmation is handed to the mailer before the redirect is answered.
+    expect(mails).toHaveLength(0);
+  });
+
+  it('are not completed when the old address was suppressed after the link went out', async () => {
+    await activeReader('moving@example.com');
+    const csrf = signCsrf('moving@example.com', SECRET, new Date(clock));
+    await post(prefsPath('moving@example.com'), form({ csrf, action: 'save', email: 'moved@example.com' }));
+    expect(await mailCount(1)).toBe(1);
+    suppress('moving@example.com');
+    const token = new URL(mails[0]!.url).searchParams.get('token')!;
+    expect((await post('/confirm', form({ token }))).status).toBe(400);
+    expect(await store.get('moved@example.com')).toBeUndefined();
+    expect((await store.get('moving@example.com'))?.status).toBe('active');
+  });
+});
+
+describe('oversized bodies', () => {
+  it('get 413 on every reader page that takes a POST', async () => {
+    const big = form({ token: 'x'.repeat(40_000) });
+    for (const path of ['/subscribe', '/confirm', prefsPath('big@example.com')]) {
+      const response = await post(path, big);
+      expect(response.status, path).toBe(413);
+      expect(response.headers.get('connection'), path).toBe('close');
+    }
+  });
+});
+
+describe('per-IP limit keys', () => {
+  it('count IPv6 clients by their /64, and IPv4 ones by address', () => {
+    expect(clientKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:0db8:0001:0002:ffff:1:2:3')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8::5')).toBe('2001:db8:0:0::/64');
+    expect(clientKey('::1')).toBe('0:0:0:0::/64');
+    expect(clientKey('::ffff:198.51.100.4')).toBe('198.51.100.4');
+    expect(clientKey('198.51.100.4')).toBe('198.51.100.4');
+  });
+
+  it('a client rotating through its IPv6 /64 is still limited', async () => {
+    await stop();
+    await start({ readers: { trustProxy: true, perIpPerHour: 2 } });
+    const statuses: number[] = [];
+    for (let i = 1; i <= 3; i++)
+      statuses.push(
+        (await post('/subscribe', form({ email: `v6-${i}@example.com` }), { 'x-forwarded-for': `2001:db8:7:7::${i}` }))
+          .status,
+      );
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+});
