@@ -2,8 +2,8 @@ import type { Environment } from '../../config/env.js';
 import type { ResolvedConfig } from '../../config/schema.js';
 import { languageOf } from '../../i18n/index.js';
 import type { RoleTaxonomy } from '../../roles/taxonomy.js';
-import { outboxFolder } from '../../send/channel.js';
-import { createOutboxTransport, createSmtpTransport, type MailTransport, readDkim } from '../../send/transport.js';
+import { singleMessageTransport } from '../../send/single-transport.js';
+import { type MailTransport, readDkim } from '../../send/transport.js';
 import { embedSnippet } from '../pages/subscribe.js';
 import { publicOrigin, readerPaths } from '../routes/index.js';
 import { createReaderMailer, type ReaderMailer } from './mail.js';
@@ -20,18 +20,7 @@ export async function readerMailTransport(
   cwd: string,
 ): Promise<{ transport: MailTransport; mailer: ReaderMailer }> {
   const dkim = await readDkim(env);
-  const transport = env.smtpUrl
-    ? createSmtpTransport({
-        url: env.smtpUrl,
-        concurrency: 1,
-        dkim,
-        timeouts: {
-          connectionMs: config.send.connectionTimeoutMs,
-          greetingMs: config.send.greetingTimeoutMs,
-          socketMs: config.send.socketTimeoutMs,
-        },
-      })
-    : createOutboxTransport(outboxFolder(config, 'readers', cwd), { dkim });
+  const transport = singleMessageTransport(config, env.smtpUrl, dkim, 'readers', cwd);
   await transport.verify();
   return { transport, mailer: createReaderMailer(config, transport) };
 }
