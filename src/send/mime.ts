@@ -180,23 +180,40 @@ const QP_WIDTH = 76;
  * every line within 76 characters without splitting an escape.
  */
 export function quotedPrintable(content: string): string {
-  const out: string[] = [];
-  for (const line of content.split(/\r\n|\r|\n/)) {
-    const bytes = Buffer.from(line, 'utf8');
-    let current = '';
-    for (let i = 0; i < bytes.length; i++) {
-      const byte = bytes[i]!;
-      const last = i === bytes.length - 1;
-      const literal = (byte >= 33 && byte <= 126 && byte !== 61) || ((byte === 32 || byte === 9) && !last);
-      const piece = literal ? String.fromCharCode(byte) : `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-      // Room is kept for the "=" of a soft break.
-      if (current.length + piece.length > QP_WIDTH - 1) {
-        out.push(`${current}=`);
-        current = '';
-      }
-      current += piece;
+  // Byte by byte into one buffer: this runs for every reader's message, so no per-byte strings.
+  const input = Buffer.from(content, 'utf8');
+  const out = Buffer.allocUnsafe(input.length * 4 + 2);
+  let o = 0;
+  let column = 0;
+  for (let i = 0; i < input.length; i++) {
+    const byte = input[i]!;
+    if (byte === 13 || byte === 10) {
+      if (byte === 13 && input[i + 1] === 10) i++;
+      out[o++] = 13;
+      out[o++] = 10;
+      column = 0;
+      continue;
     }
-    out.push(current);
+    const next = input[i + 1];
+    const lineEnds = next === undefined || next === 13 || next === 10;
+    const literal = (byte >= 33 && byte <= 126 && byte !== 61) || ((byte === 32 || byte === 9) && !lineEnds);
+    const width = literal ? 1 : 3;
+    // Room is kept for the "=" of a soft break.
+    if (column + width > QP_WIDTH - 1) {
+      out[o++] = 61;
+      out[o++] = 13;
+      out[o++] = 10;
+      column = 0;
+    }
+    if (literal) out[o++] = byte;
+    else {
+      out[o++] = 61;
+      out[o++] = HEX_DIGITS[byte >> 4]!;
+      out[o++] = HEX_DIGITS[byte & 15]!;
+    }
+    column += width;
   }
-  return out.join(CRLF);
+  return out.toString('latin1', 0, o);
 }
+
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
