@@ -1,10 +1,6 @@
 import type { ResolvedConfig } from '../../config/schema.js';
-import type { RoleTaxonomy } from '../../roles/taxonomy.js';
-import type { SubscriberStore } from '../../store/index.js';
-import type { ReaderMailer } from '../readers/mail.js';
 import { fixedWindowLimiter } from '../readers/rate-limit.js';
 import type { ReaderPaths, ReaderServices } from '../readers/services.js';
-import type { SuppressionList } from '../suppressions.js';
 import type { Route } from './_http.js';
 import { confirmRoute } from './confirm.js';
 import { preferencesRoute } from './preferences.js';
@@ -13,16 +9,9 @@ import { subscribeRoute } from './subscribe.js';
 export type { Route } from './_http.js';
 
 /** The signup, confirmation and preferences pages, ready to register with the server. */
-export interface ReaderRoutesOptions {
-  config: Pick<ResolvedConfig, 'brand' | 'listId' | 'urls' | 'readers' | 'timezone' | 'locale'>;
-  taxonomy: RoleTaxonomy;
-  store: SubscriberStore;
-  suppressions: SuppressionList;
-  secret: string;
-  mailer: ReaderMailer;
-  now?: () => Date;
-  log?: (line: string) => void;
-  maxBodyBytes?: number;
+export interface ReaderRoutesOptions
+  extends Pick<ReaderServices, 'config' | 'taxonomy' | 'store' | 'suppressions' | 'secret' | 'mailer'>,
+    Partial<Pick<ReaderServices, 'now' | 'log' | 'maxBodyBytes'>> {
   /** This server's own origin, for links when the config names no public URL; set once it listens. */
   origin?: () => string;
   /** How often pending signups are purged, ms (hourly by default). */
