@@ -6,6 +6,8 @@ import { RolecastError } from '../errors.js';
  */
 export interface Environment {
   smtpUrl: string | undefined;
+  /** `postgres://…`: state shared by every host (see src/db/postgres.ts); unset: the SQLite state file. */
+  databaseUrl: string | undefined;
   secret: string | undefined;
   dkim: { keyFile: string; domain: string; selector: string } | undefined;
   isCI: boolean;
@@ -20,6 +22,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   const keyFile = env.ROLECAST_DKIM_KEY_FILE;
   return {
     smtpUrl: env.SMTP_URL || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
     secret: env.ROLECAST_SECRET || undefined,
     dkim:
       keyFile && env.ROLECAST_DKIM_DOMAIN && env.ROLECAST_DKIM_SELECTOR

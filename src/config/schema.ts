@@ -63,6 +63,20 @@ export const ConfigSchema = z.object({
   perRole: z.number().int().min(1).max(50).default(3),
   /** Where send state (ledger, suppression list) lives, relative to the config file. */
   stateDir: z.string().default('.rolecast'),
+  /**
+   * `postgres://user@host/db` (no password here: pg reads PGPASSWORD from the environment): the
+   * state every host shares. DATABASE_URL overrides it; with neither, the SQLite file in stateDir.
+   */
+  database: z
+    .object({
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\/[^\s]*$/, 'must be a postgres:// URL')
+        .refine((url) => !/^[^/]*\/\/[^/@]*:[^/@]*@/.test(url), 'must not hold a password: set PGPASSWORD instead')
+        .optional(),
+    })
+    .strict()
+    .default({}),
   send: z
     .object({
       concurrency: z.number().int().min(1).max(50).default(5),

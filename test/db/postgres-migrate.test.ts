@@ -1,0 +1,44 @@
+import { afterAll, expect, it } from 'vitest';
+import { migrate, openPostgres, type Pool } from '../../src/db/postgres.js';
+import { STATE_MIGRATIONS } from '../../src/state/postgres-schema.js';
+import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
+
+describePostgres('PostgreSQL migrations', () => {
+  const databaseUrl = useFreshDatabase('migrate');
+  const pools: Pool[] = [];
+  afterAll(async () => {
+    for (const pool of pools) await pool.end();
+  });
+
+  it('applies each step once, even when several hosts start at the same time', async () => {
+    for (let i = 0; i < 4; i++) pools.push(await openPostgres(databaseUrl(), { max: 2 }));
+    const applied = await Promise.all(pools.map((pool) => migrate(pool, 'state', STATE_MIGRATIONS)));
+    expect(applied.flat()).toEqual([1]);
+    const tables = await pools[0]!.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+    );
+    expect(tables.rows.map((r) => r.tablename)).toEqual([
+      'deliveries',
+      'locks',
+      'rolecast_migrations',
+      'runs',
+      'suppressions',
+    ]);
+    expect(await migrate(pools[0]!, 'state', STATE_MIGRATIONS)).toEqual([]);
+  });
+
+  it('refuses a database whose schema is newer than this version knows', async () => {
+    const pool = pools[0]!;
+    await migrate(pool, 'future', [{ version: 1, name: 'one', sql: 'CREATE TABLE future_one (id INT)' }]);
+    await pool.query("INSERT INTO rolecast_migrations (component, version, name) VALUES ('future', 9, 'later')");
+    await expect(migrate(pool, 'future', [{ version: 1, name: 'one', sql: 'SELECT 1' }])).rejects.toThrow(
+      /schema version 9, newer than this rolecast knows \(1\)/,
+    );
+  });
+
+  it('names the database without its password when it cannot be reached', async () => {
+    await expect(openPostgres('postgres://someone:hunter2@127.0.0.1:1/none')).rejects.toThrow(
+      /cannot reach the database at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/none/,
+    );
+  });
+});
