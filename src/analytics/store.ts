@@ -36,17 +36,28 @@ export interface IssueFacts extends IssueLayout {
   clicks: { summaryId: string; role: string; variantId: string; kind: LinkKind; clicks: number; unique: number }[];
 }
 
+/**
+ * Each answer may be a promise: the SQLite driver answers at once (`SqliteAnalyticsStore`, which
+ * synchronous callers keep using), the PostgreSQL one (store-postgres.ts) over the network.
+ */
 export interface AnalyticsStore {
-  recordClick(event: ClickEvent): void;
+  recordClick(event: ClickEvent): void | Promise<void>;
   /** Which variant held which summaries: written by `send`, read by reports. */
-  recordLayout(issueId: string, layout: IssueLayout, at: Date): void;
+  recordLayout(issueId: string, layout: IssueLayout, at: Date): void | Promise<void>;
   /** Ids of issues with a recorded layout, oldest first, optionally only those recorded at or after `since`. */
+  issues(since?: Date): string[] | Promise<string[]>;
+  facts(issueId: string): IssueFacts | Promise<IssueFacts>;
+}
+
+export interface SqliteAnalyticsStore extends AnalyticsStore {
+  recordClick(event: ClickEvent): void;
+  recordLayout(issueId: string, layout: IssueLayout, at: Date): void;
   issues(since?: Date): string[];
   facts(issueId: string): IssueFacts;
 }
 
 /** The SQLite driver, on the send state file. A file without the analytics tables reads as empty. */
-export function sqliteAnalyticsStore(db: StateDb): AnalyticsStore {
+export function sqliteAnalyticsStore(db: StateDb): SqliteAnalyticsStore {
   const ready = hasAnalyticsTables(db);
   const insertClick = ready
     ? db.prepare(

@@ -20,7 +20,8 @@ export interface SuppressionDetails {
 export type AddOutcome = 'added' | 'already' | 'journaled';
 
 export interface SuppressionList {
-  isSuppressed(email: string): boolean;
+  /** Synchronous on the SQLite state file; a networked backend answers with a promise. */
+  isSuppressed(email: string): boolean | Promise<boolean>;
   /** Records the address, keeping an existing record. Throws only when it was recorded nowhere. */
   add(email: string, details: SuppressionDetails): AddOutcome | undefined | Promise<AddOutcome>;
   /** Applies journaled unsubscribes once the database takes writes; undefined while it still does not. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { translator } from '../../i18n/index.js';
+import type { Reader } from '../../store/index.js';
 import { confirmedPage, confirmPage } from '../pages/confirm.js';
 import { messagePage } from '../pages/layout.js';
 import { field, parseForm } from '../readers/form.js';
@@ -53,24 +54,26 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   const now = services.now();
   const at = now.toISOString();
   // The suppression list is authoritative: a suppressed address is never (re-)activated, nor moved elsewhere.
-  const suppressed = [check.email, check.from].some((a) => a !== undefined && services.suppressions.isSuppressed(a));
-  if (suppressed) return invalid(services, request, response, 400);
+  for (const address of [check.email, check.from])
+    if (address !== undefined && (await services.suppressions.isSuppressed(address)))
+      return invalid(services, request, response, 400);
   const email = check.purpose === 'address' ? check.from! : check.email;
-  const reader = (await store.get(email))!;
-  if (check.purpose === 'address') {
-    const moved = await store.transaction(async () => {
-      if (!(await store.rename(email, check.email, now))) return false;
+  // The nonce is checked again in the transaction that clears it: of two replicas taking the same
+  // link at once, one confirms and the other finds it used.
+  const reader = await store.transaction(async () => {
+    const current = await store.get(email);
+    if (!current || !stillValid(current, check)) return undefined;
+    if (check.purpose === 'address') {
+      if (!(await store.rename(email, check.email, now))) return undefined;
       await store.update(check.email, { confirmNonce: null, readerChangedAt: at }, now);
       await store.audit({ email: check.email, at, page: 'confirm', change: `email: ${email} → ${check.email}` });
-      return true;
-    });
-    if (!moved) return used(services, request, response);
-  } else {
-    await store.transaction(async () => {
+    } else {
       await store.update(email, { status: 'active', confirmedAt: at, readerChangedAt: at, confirmNonce: null }, now);
       await store.audit({ email, at, page: 'confirm', change: 'status: pending → active' });
-    });
-  }
+    }
+    return current;
+  });
+  if (!reader) return used(services, request, response);
   const language = languageFor(services, reader.locale ?? undefined);
   const link = preferencesUrl(services, check.email);
   if (check.purpose === 'signup' && services.config.readers.welcome) {
@@ -88,11 +91,15 @@ async function claimsOf(services: ReaderServices, token: string): Promise<Confir
   if (!check.ok) return undefined;
   const { claims } = check;
   const reader = await services.store.get(claims.purpose === 'address' ? (claims.from ?? '') : claims.email);
-  if (!reader || reader.confirmNonce !== claims.nonce) return 'used';
+  return reader && stillValid(reader, claims) ? claims : 'used';
+}
+
+/** The stored reader still holds this link's nonce, and the link still applies to them. */
+function stillValid(reader: Reader, claims: ConfirmClaims): boolean {
+  if (reader.confirmNonce !== claims.nonce) return false;
   // A signup link only ever activates a pending reader: one unsubscribed meanwhile stays out.
-  if (claims.purpose === 'signup' && reader.status !== 'pending') return 'used';
-  if (claims.purpose === 'address' && reader.pendingEmail !== claims.email) return 'used';
-  return claims;
+  if (claims.purpose === 'signup' && reader.status !== 'pending') return false;
+  return claims.purpose !== 'address' || reader.pendingEmail === claims.email;
 }
 
 function invalid(services: ReaderServices, request: IncomingMessage, response: ServerResponse, status: number) {

@@ -61,7 +61,9 @@ async function show(
   const language = languageFor(services, reader.locale ?? undefined);
   const ctx = pageContext(services, language);
   const unsubscribed =
-    reader.status === 'unsubscribed' || reader.status === 'bounced' || services.suppressions.isSuppressed(email);
+    reader.status === 'unsubscribed' ||
+    reader.status === 'bounced' ||
+    (await services.suppressions.isSuppressed(email));
   const page = preferencesPage(ctx, {
     email,
     name: reader.name ?? '',
@@ -103,16 +105,67 @@ function blankReader(email: string, now: Date): Reader {
 async function apply(services: ReaderServices, email: string, fields: FormFields): Promise<PreferencesNotice> {
   const { store } = services;
   const now = services.now();
+  const suppressed = await services.suppressions.isSuppressed(email);
+  // Read, decided and written in one transaction: two replicas changing the same reader at once
+  // apply one change after the other, each against what the other stored.
+  const { notice, newAddress, patch, reader } = await store.transaction(async () => {
+    const stored = await store.get(email);
+    const decided = decide(services, stored ?? blankReader(email, now), suppressed, fields, now);
+    const change = describeChange(decided.reader, decided.patch);
+    if (!stored) await store.insert({ ...decided.reader, createdAt: now.toISOString() });
+    await store.update(email, decided.patch, now);
+    if (change) await store.audit({ email, at: now.toISOString(), page: 'preferences', change });
+    return decided;
+  });
+  if (notice === 'unsubscribed') {
+    // The suppression list stays authoritative: every send skips the address from now on.
+    try {
+      await services.suppressions.add(email, { reason: 'unsubscribe', source: 'preferences', now });
+    } catch (error) {
+      // The store already says unsubscribed, and a send skips unsubscribed readers.
+      services.log(
+        `could not add an unsubscribe to the suppression list: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  if (newAddress && patch.confirmNonce) {
+    const allowed =
+      !(await services.suppressions.isSuppressed(newAddress)) && services.limits.perAddress.take(newAddress);
+    if (allowed)
+      sendConfirmation(services, {
+        purpose: 'address',
+        email: newAddress,
+        from: email,
+        nonce: patch.confirmNonce,
+        locale: (patch.locale ?? reader.locale) || null,
+      });
+  }
+  return notice;
+}
+
+interface Decision {
+  reader: Reader;
+  patch: ReaderPatch;
+  notice: PreferencesNotice;
+  newAddress: string | undefined;
+}
+
+/** What a posted form changes for this reader. */
+function decide(
+  services: ReaderServices,
+  reader: Reader,
+  suppressed: boolean,
+  fields: FormFields,
+  now: Date,
+): Decision {
   const at = now.toISOString();
+  const email = reader.email;
   const action = field(fields, 'do') || field(fields, 'action');
-  const stored = await store.get(email);
-  const reader = stored ?? blankReader(email, now);
   const patch: ReaderPatch = { readerChangedAt: at };
   let notice: PreferencesNotice = 'saved';
   let newAddress: string | undefined;
   // Someone who left (unsubscribed, bounced, suppressed) is not brought back by pause or resume.
-  const gone =
-    reader.status === 'unsubscribed' || reader.status === 'bounced' || services.suppressions.isSuppressed(email);
+  const gone = reader.status === 'unsubscribed' || reader.status === 'bounced' || suppressed;
   if (action === 'unsubscribe') {
     patch.status = 'unsubscribed';
     patch.pausedUntil = null;
@@ -146,35 +199,7 @@ async function apply(services: ReaderServices, email: string, fields: FormFields
     patch.confirmNonce = newNonce();
     notice = 'address';
   }
-  const change = describeChange(reader, patch);
-  await store.transaction(async () => {
-    if (!stored) await store.insert({ ...reader, createdAt: at });
-    await store.update(email, patch, now);
-    if (change) await store.audit({ email, at, page: 'preferences', change });
-  });
-  if (notice === 'unsubscribed') {
-    // The suppression list stays authoritative: every send skips the address from now on.
-    try {
-      await services.suppressions.add(email, { reason: 'unsubscribe', source: 'preferences', now });
-    } catch (error) {
-      // The store already says unsubscribed, and a send skips unsubscribed readers.
-      services.log(
-        `could not add an unsubscribe to the suppression list: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  }
-  if (newAddress && patch.confirmNonce) {
-    const allowed = !services.suppressions.isSuppressed(newAddress) && services.limits.perAddress.take(newAddress);
-    if (allowed)
-      sendConfirmation(services, {
-        purpose: 'address',
-        email: newAddress,
-        from: email,
-        nonce: patch.confirmNonce,
-        locale: (patch.locale ?? reader.locale) || null,
-      });
-  }
-  return notice;
+  return { reader, patch, notice, newAddress };
 }
 
 async function drain(request: IncomingMessage, max: number): Promise<void> {

@@ -135,9 +135,9 @@ interface Signup {
 async function startSignup(services: ReaderServices, signup: Signup): Promise<void> {
   const now = services.now();
   const { store } = services;
-  if (services.suppressions.isSuppressed(signup.email)) return;
-  const stored = await store.get(signup.email);
-  if (stored && stored.status !== 'pending') return;
+  if (await services.suppressions.isSuppressed(signup.email)) return;
+  const known = await store.get(signup.email);
+  if (known && known.status !== 'pending') return;
   if (!services.limits.perAddress.take(signup.email)) return;
   const nonce = newNonce();
   const at = now.toISOString();
@@ -151,25 +151,38 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
     consent,
     confirmNonce: nonce,
   };
-  if (stored) await store.update(signup.email, fields, now);
-  else
-    await store.insert({
-      ...fields,
+  // Read again inside the transaction: another replica may have stored or confirmed the address meanwhile.
+  const recorded = await store.transaction(async () => {
+    const stored = await store.get(signup.email);
+    if (stored && stored.status !== 'pending') return false;
+    if (stored) await store.update(signup.email, fields, now);
+    else
+      await store.insert({
+        ...fields,
+        email: signup.email,
+        status: 'pending',
+        pausedUntil: null,
+        createdAt: at,
+        confirmedAt: null,
+        readerChangedAt: null,
+        pendingEmail: null,
+      });
+    await store.audit({
       email: signup.email,
-      status: 'pending',
-      pausedUntil: null,
-      createdAt: at,
-      confirmedAt: null,
-      readerChangedAt: null,
-      pendingEmail: null,
+      at,
+      page: 'subscribe',
+      change: `signup (${signup.method}), roles ${signup.roles.join(', ') || '(none)'}`,
     });
-  await store.audit({
-    email: signup.email,
-    at,
-    page: 'subscribe',
-    change: `signup (${signup.method}), roles ${signup.roles.join(', ') || '(none)'}`,
+    return true;
   });
-  sendConfirmation(services, { purpose: 'signup', email: signup.email, from: undefined, nonce, locale: signup.locale });
+  if (recorded)
+    sendConfirmation(services, {
+      purpose: 'signup',
+      email: signup.email,
+      from: undefined,
+      nonce,
+      locale: signup.locale,
+    });
 }
 
 /** Mails a confirmation link for a signup or an address change; failures are logged, never shown. */

@@ -1,0 +1,170 @@
+import { canonicalAddress } from '../address.js';
+import { type Migration, migrate, type Pool } from '../db/postgres.js';
+import { scoped } from '../db/scoped.js';
+import { STATE_MIGRATIONS } from '../state/postgres-schema.js';
+import type { BounceRecord, BounceStore, IssueBounceCounts, ReaderHistory } from './store.js';
+
+/**
+ * The bounce store in PostgreSQL, for webhooks answered by several `serve` replicas: an event id
+ * is recorded once (primary key, ON CONFLICT DO NOTHING) whichever replica a provider retries on.
+ * The ledger and the suppression list it reads are the 'state' component's tables.
+ */
+export const BOUNCE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'bounce and complaint events',
+    sql: `
+CREATE TABLE bounce_events (
+  event_id TEXT PRIMARY KEY,
+  issue_id TEXT,
+  email TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('hard', 'soft', 'complaint')),
+  status TEXT,
+  diagnostic TEXT NOT NULL,
+  source TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  occurred_at TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX bounce_events_email ON bounce_events (email);
+CREATE INDEX bounce_events_issue ON bounce_events (issue_id);
+CREATE INDEX deliveries_message_id ON deliveries (message_id);`,
+  },
+];
+
+export async function migrateBounceStorePg(pool: Pool): Promise<void> {
+  await migrate(pool, 'state', STATE_MIGRATIONS);
+  await migrate(pool, 'bounces', BOUNCE_MIGRATIONS);
+}
+
+interface Row {
+  event_id: string;
+  issue_id: string | null;
+  email: string;
+  kind: BounceRecord['kind'];
+  status: string | null;
+  diagnostic: string;
+  source: string;
+  outcome: BounceRecord['outcome'];
+  occurred_at: string;
+  recorded_at: string;
+}
+
+function fromRow(row: Row): BounceRecord {
+  return {
+    eventId: row.event_id,
+    issueId: row.issue_id,
+    email: row.email,
+    kind: row.kind,
+    status: row.status,
+    diagnostic: row.diagnostic,
+    source: row.source,
+    outcome: row.outcome,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+  };
+}
+
+export function postgresBounceStore(pool: Pool): BounceStore {
+  const db = scoped(pool);
+  return {
+    transaction: (work) => db.transaction(work),
+    async hasEvent(eventId) {
+      return (await db.query('SELECT 1 FROM bounce_events WHERE event_id = $1', [eventId])).rowCount > 0;
+    },
+    async insertEvent(record) {
+      const result = await db.query(
+        `INSERT INTO bounce_events (event_id, issue_id, email, kind, status, diagnostic, source, outcome, occurred_at, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
+        [
+          record.eventId,
+          record.issueId,
+          canonicalAddress(record.email),
+          record.kind,
+          record.status,
+          record.diagnostic,
+          record.source,
+          record.outcome,
+          record.occurredAt,
+          record.recordedAt,
+        ],
+      );
+      return result.rowCount > 0;
+    },
+    async suppress(email, { reason, source, at }) {
+      const result = await db.query(
+        'INSERT INTO suppressions (email, reason, source, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING',
+        [canonicalAddress(email), reason, source, at],
+      );
+      return result.rowCount > 0;
+    },
+    async isSuppressed(email) {
+      return (await db.query('SELECT 1 FROM suppressions WHERE email = $1', [canonicalAddress(email)])).rowCount > 0;
+    },
+    async history(email): Promise<ReaderHistory> {
+      const key = canonicalAddress(email);
+      const deliveries = await db.query<{ issueId: string; at: string }>(
+        `SELECT issue_id AS "issueId", MIN(updated_at) AS at FROM deliveries
+         WHERE email = $1 AND status = 'sent' AND channel = 'smtp' GROUP BY issue_id`,
+        [key],
+      );
+      const events = await db.query<ReaderHistory['events'][number]>(
+        'SELECT event_id AS "eventId", issue_id AS "issueId", kind, occurred_at AS at FROM bounce_events WHERE email = $1',
+        [key],
+      );
+      return { deliveries: deliveries.rows, events: events.rows };
+    },
+    async deliveryByMessageId(messageId) {
+      const bare = messageId.trim().replace(/^<|>$/g, '');
+      if (!bare) return undefined;
+      const { rows } = await db.query<{ issueId: string; email: string }>(
+        'SELECT issue_id AS "issueId", email FROM deliveries WHERE message_id IN ($1, $2) LIMIT 1',
+        [`<${bare}>`, bare],
+      );
+      return rows[0];
+    },
+    async deliveredIssues() {
+      const { rows } = await db.query<{ issue_id: string }>('SELECT DISTINCT issue_id FROM deliveries');
+      return rows.map((r) => r.issue_id);
+    },
+    async recipients(issueId) {
+      const { rows } = await db.query<{ email: string }>('SELECT DISTINCT email FROM deliveries WHERE issue_id = $1', [
+        issueId,
+      ]);
+      return rows.map((r) => r.email);
+    },
+    async events(filter = {}) {
+      const { rows } =
+        filter.issueId === undefined
+          ? await db.query<Row>('SELECT * FROM bounce_events ORDER BY occurred_at, event_id')
+          : await db.query<Row>('SELECT * FROM bounce_events WHERE issue_id = $1 ORDER BY occurred_at, event_id', [
+              filter.issueId,
+            ]);
+      return rows.map(fromRow);
+    },
+    async issueCounts(): Promise<IssueBounceCounts[]> {
+      const sent = await db.query<{ issueId: string; sent: number; firstSentAt: string }>(
+        `SELECT issue_id AS "issueId", COUNT(*)::int AS sent, MIN(updated_at) AS "firstSentAt" FROM deliveries
+         WHERE status = 'sent' AND channel = 'smtp' GROUP BY issue_id`,
+      );
+      const counts = new Map<string, IssueBounceCounts>();
+      for (const row of sent.rows) counts.set(row.issueId, { ...row, hard: 0, soft: 0, complaints: 0 });
+      const events = await db.query<{ issueId: string; kind: BounceRecord['kind']; n: number }>(
+        `SELECT issue_id AS "issueId", kind, COUNT(DISTINCT email)::int AS n FROM bounce_events
+         WHERE issue_id IS NOT NULL GROUP BY issue_id, kind`,
+      );
+      for (const row of events.rows) {
+        let entry = counts.get(row.issueId);
+        if (!entry) {
+          entry = { issueId: row.issueId, sent: 0, firstSentAt: null, hard: 0, soft: 0, complaints: 0 };
+          counts.set(row.issueId, entry);
+        }
+        if (row.kind === 'complaint') entry.complaints += row.n;
+        else entry[row.kind] += row.n;
+      }
+      return [...counts.values()].sort(
+        (a, b) => (b.firstSentAt ?? '').localeCompare(a.firstSentAt ?? '') || b.issueId.localeCompare(a.issueId),
+      );
+    },
+  };
+}

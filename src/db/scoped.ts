@@ -1,0 +1,64 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+
+/**
+ * Queries that follow the caller's transaction: the stores' contracts take a `transaction(work)`
+ * whose `work` calls the store's own methods, so each method asks this helper for the client of
+ * the transaction it runs in (tracked per async context), or the pool outside one.
+ *
+ * Transactions are SERIALIZABLE: a read-then-write in one (a nonce checked, then cleared) cannot
+ * interleave with the same one on another host. The loser gets a serialization failure and its
+ * `work` runs again from the start, which the contracts allow (no I/O besides the store inside).
+ */
+export interface Scoped {
+  query<R extends QueryResultRow = QueryResultRow>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number }>;
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** Attempts of one transaction before a serialization failure is handed to the caller. */
+const MAX_ATTEMPTS = 8;
+/** SQLSTATEs that mean "run it again": serialization failure, deadlock. */
+const RETRY = new Set(['40001', '40P01']);
+
+export function scoped(pool: Pool): Scoped {
+  const current = new AsyncLocalStorage<PoolClient>();
+  return {
+    async query<R extends QueryResultRow>(sql: string, params: unknown[] = []) {
+      const result = await (current.getStore() ?? pool).query<R>(sql, params);
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    },
+    async transaction(work) {
+      // Nested calls join the outer transaction.
+      if (current.getStore()) return work();
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+          const result = await current.run(client, work);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+        } finally {
+          client.release();
+        }
+        // A short random pause, so two hosts that collided do not collide again in step.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    },
+  };
+}
+
+export function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && RETRY.has(code);
+}
+
+/** A unique-constraint violation (the row is there already). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '23505';
+}
