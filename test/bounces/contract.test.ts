@@ -1,0 +1,168 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  applyEvents,
+  type BounceEvent,
+  type BounceStore,
+  countDecisions,
+  emptyHints,
+  importBounces,
+  sqliteBounceStore,
+} from '../../src/bounces/index.js';
+import { migrateBounceStorePg, postgresBounceStore } from '../../src/bounces/store-postgres.js';
+import { openPostgres, type Pool } from '../../src/db/postgres.js';
+import { openLedger } from '../../src/send/ledger.js';
+import { openStateDb } from '../../src/send/store.js';
+import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
+import { REPO_ROOT } from '../helpers/project.js';
+
+/** The bounce store's contract, run against the SQLite state file and PostgreSQL alike. */
+interface Harness {
+  store: BounceStore;
+  deliver(issueId: string, email: string, at: string, messageId: string | null): Promise<void>;
+  close(): Promise<void>;
+}
+
+const FIXTURES = join(REPO_ROOT, 'test/bounces/fixtures');
+const NOW = new Date('2026-12-01T12:00:00Z');
+const options = { source: 'import:test', softLimit: 3, now: NOW };
+
+function bounce(eventId: string, email: string, kind: BounceEvent['kind'], messageId: string): BounceEvent {
+  return {
+    eventId,
+    kind,
+    address: email,
+    status: kind === 'hard' ? '5.1.1' : '4.2.2',
+    diagnostic: 'test',
+    source: 'test',
+    at: NOW,
+    hints: { ...emptyHints(), messageIds: [messageId] },
+  };
+}
+
+function describeBounceContract(driver: string, open: () => Promise<Harness>): void {
+  describe(`bounce store contract: ${driver}`, () => {
+    let h: Harness;
+    beforeEach(async () => {
+      h = await open();
+    });
+    afterEach(() => h.close());
+
+    it('imports the fixture folder, tied to issues by Message-ID, and a second import changes nothing', async () => {
+      await h.deliver(
+        '2026-W48',
+        'gone.reader@example.org',
+        '2026-11-30T07:00:00.000Z',
+        '<2026-W48.postfixfixture000000000@rolecast.example>',
+      );
+      const summary = await importBounces(FIXTURES, h.store, options);
+      expect(countDecisions(summary.decisions)).toMatchObject({ hard: 5, soft: 1, complaint: 1, suppressed: 6 });
+      const events = await h.store.events();
+      expect(events.find((e) => e.email === 'gone.reader@example.org')).toMatchObject({
+        issueId: '2026-W48',
+        kind: 'hard',
+        outcome: 'suppressed',
+      });
+      expect(await h.store.events({ issueId: '2026-W48' })).toHaveLength(1);
+      expect(await h.store.isSuppressed('Gone.Reader@example.org')).toBe(true);
+      expect(await h.store.isSuppressed('full.box@example.net')).toBe(false);
+      const again = await importBounces(FIXTURES, h.store, options);
+      expect(countDecisions(again.decisions)).toMatchObject({ duplicate: 7, suppressed: 0 });
+      expect(await h.store.events()).toEqual(events);
+    });
+
+    it('soft bounces suppress after softLimit issues in a row; a clean delivery resets the count', async () => {
+      const reader = 'full.box@example.net';
+      const issues = ['2026-W44', '2026-W45', '2026-W46', '2026-W47', '2026-W48'];
+      for (const [i, issue] of issues.entries())
+        await h.deliver(issue, reader, `2026-11-0${i + 1}T08:00:00.000Z`, `<${issue}.x@rolecast.example>`);
+      const run = async (issue: string) =>
+        (await applyEvents(h.store, [bounce(`e-${issue}`, reader, 'soft', `<${issue}.x@rolecast.example>`)], options))[0]!;
+      expect(await run('2026-W44')).toMatchObject({ outcome: 'counted', inARow: 1 });
+      expect(await run('2026-W46')).toMatchObject({ outcome: 'counted', inARow: 1 });
+      expect(await run('2026-W47')).toMatchObject({ outcome: 'counted', inARow: 2 });
+      expect(await run('2026-W48')).toMatchObject({ outcome: 'suppressed', inARow: 3 });
+      expect(await h.store.deliveryByMessageId('2026-W45.x@rolecast.example')).toEqual({
+        issueId: '2026-W45',
+        email: reader,
+      });
+      expect((await h.store.deliveredIssues()).sort()).toEqual(issues);
+      expect(await h.store.recipients('2026-W44')).toEqual([reader]);
+      const counts = await h.store.issueCounts();
+      expect(counts.map((c) => c.issueId)).toEqual([...issues].reverse());
+      expect(counts[0]).toMatchObject({ issueId: '2026-W48', sent: 1, soft: 1, hard: 0, complaints: 0 });
+    });
+
+    it('the same event applied twice at once is recorded once; a failed transaction leaves nothing', async () => {
+      await h.deliver('2026-W48', 'a@example.com', '2026-11-30T07:00:00.000Z', '<m1@x>');
+      const results = await Promise.all([
+        applyEvents(h.store, [bounce('same', 'a@example.com', 'hard', '<m1@x>')], options),
+        applyEvents(h.store, [bounce('same', 'a@example.com', 'hard', '<m1@x>')], options),
+      ]);
+      expect(
+        results
+          .flat()
+          .map((d) => d.outcome)
+          .sort(),
+      ).toEqual(['duplicate', 'suppressed']);
+      expect(await h.store.events()).toHaveLength(1);
+      await expect(
+        h.store.transaction(async () => {
+          await h.store.suppress('c@example.com', { reason: 'bounce', source: 'test', at: NOW.toISOString() });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await h.store.isSuppressed('c@example.com')).toBe(false);
+    });
+  });
+}
+
+describeBounceContract('SQLite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rolecast-bounces-'));
+  const db = openStateDb(join(dir, 'state.db'));
+  return {
+    store: sqliteBounceStore(db),
+    async deliver(issueId, email, at, messageId) {
+      openLedger(db, issueId, 'smtp', () => new Date(at)).record({
+        email,
+        variantId: 'v1',
+        status: 'sent',
+        messageId,
+        responseCode: 250,
+        response: '250 ok',
+        attempts: 1,
+      });
+    },
+    async close() {
+      db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describePostgres('PostgreSQL bounce store', () => {
+  const databaseUrl = useFreshDatabase('bounces');
+  let pool: Pool;
+  beforeAll(async () => {
+    pool = await openPostgres(databaseUrl(), { max: 4 });
+    await migrateBounceStorePg(pool);
+  });
+  afterAll(() => pool?.end());
+
+  describeBounceContract('PostgreSQL', async () => {
+    await pool.query('TRUNCATE bounce_events, deliveries, suppressions');
+    return {
+      store: postgresBounceStore(pool),
+      async deliver(issueId, email, at, messageId) {
+        await pool.query(
+          `INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, attempts, updated_at)
+           VALUES ($1, 'smtp', $2, 'v1', 'sent', $3, 250, 1, $4)`,
+          [issueId, email, messageId, at],
+        );
+      },
+      close: async () => {},
+    };
+  });
+});
