@@ -85,21 +85,47 @@ const MAX_PENDING = 10_000;
 function pendingWrites(store: AnalyticsStore, log?: (line: string) => void): (event: ClickEvent) => void {
   const pending: ClickEvent[] = [];
   let warned = false;
+  /** A write to a networked store is under way: the next ones wait behind it, in order. */
+  let writing = false;
+  const failed = (error: unknown) => {
+    if (!warned)
+      log?.(
+        `clicks wait in memory, the state database is busy: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    warned = true;
+  };
+  const flush = (): void => {
+    while (!writing && pending.length > 0) {
+      let result: void | Promise<void>;
+      try {
+        result = store.recordClick(pending[0]!);
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      if (result instanceof Promise) {
+        writing = true;
+        result.then(
+          () => {
+            writing = false;
+            pending.shift();
+            warned = false;
+            flush();
+          },
+          (error: unknown) => {
+            writing = false;
+            failed(error);
+          },
+        );
+        return;
+      }
+      pending.shift();
+    }
+    if (pending.length === 0) warned = false;
+  };
   return (event) => {
     if (pending.length < MAX_PENDING) pending.push(event);
-    try {
-      while (pending.length > 0) {
-        store.recordClick(pending[0]!);
-        pending.shift();
-      }
-      warned = false;
-    } catch (error) {
-      if (!warned)
-        log?.(
-          `clicks wait in memory, the state database is busy: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      warned = true;
-    }
+    flush();
   };
 }
 

@@ -1,21 +1,20 @@
-import { sqliteAnalyticsStore } from '../analytics/store.js';
+import type { AnalyticsStore } from '../analytics/store.js';
 import { clickBase } from '../analytics/track-links.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import type { StateDb } from '../send/store.js';
 import { clickRoute, type ServeRoute } from './click-route.js';
 
 /** The click route as `serve` runs it: on the path the config's click links point to. */
 export function clickRouteFor(
   config: Pick<ResolvedConfig, 'tracking' | 'urls'>,
   secret: string,
-  db: StateDb,
+  store: AnalyticsStore,
   log?: (line: string) => void,
   now?: () => Date,
 ): ServeRoute {
   const base = clickBase(config);
   return clickRoute({
     secret,
-    store: sqliteAnalyticsStore(db),
+    store,
     prefix: base ? new URL(base).pathname : '/c/',
     scannerWindowSeconds: config.tracking.scannerWindowSeconds,
     log,

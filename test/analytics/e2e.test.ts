@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
 import { verifyClickToken } from '../../src/analytics/token.js';
 import { loadConfig } from '../../src/config/load.js';
 import { planAudience } from '../../src/group/index.js';
@@ -81,7 +82,7 @@ describe('click tracking end to end', () => {
       secret: SECRET,
       suppressions: stateSuppressionList(db),
       port: 0,
-      routes: [clickRouteFor(config, SECRET, db, undefined, later)],
+      routes: [clickRouteFor(config, SECRET, sqliteAnalyticsStore(db), undefined, later)],
     });
     const response = await fetch(`http://127.0.0.1:${serve.port}${link.pathname}${link.search}`, {
       redirect: 'manual',

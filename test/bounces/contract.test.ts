@@ -79,7 +79,9 @@ function describeBounceContract(driver: string, open: () => Promise<Harness>): v
       for (const [i, issue] of issues.entries())
         await h.deliver(issue, reader, `2026-11-0${i + 1}T08:00:00.000Z`, `<${issue}.x@rolecast.example>`);
       const run = async (issue: string) =>
-        (await applyEvents(h.store, [bounce(`e-${issue}`, reader, 'soft', `<${issue}.x@rolecast.example>`)], options))[0]!;
+        (
+          await applyEvents(h.store, [bounce(`e-${issue}`, reader, 'soft', `<${issue}.x@rolecast.example>`)], options)
+        )[0]!;
       expect(await run('2026-W44')).toMatchObject({ outcome: 'counted', inARow: 1 });
       expect(await run('2026-W46')).toMatchObject({ outcome: 'counted', inARow: 1 });
       expect(await run('2026-W47')).toMatchObject({ outcome: 'counted', inARow: 2 });

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
-import { countDecisions, type Decision, importBounces, sqliteBounceStore } from '../../bounces/index.js';
+import { countDecisions, type Decision, importBounces } from '../../bounces/index.js';
+import { openBounceStoreAt } from '../../bounces/open.js';
 import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { printable } from '../../printable.js';
 import { stateUseError } from '../../send/state-file.js';
-import { openExistingStateDb, openStateDb, stateFilePath } from '../../send/store.js';
+import { describeLocation, stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, requirePositional, stringOption } from '../_shared.js';
 
@@ -22,15 +23,15 @@ export const bouncesCommand: Command = {
     if (action !== 'import' && action !== 'list')
       throw new RolecastError('E_USAGE', `unknown action "${printable(action)}"`, { hint: `usage: ${USAGE}` });
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
-    const stateFile = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
+    const env = readEnvironment(ctx.env);
+    const location = stateLocation(config, env, ctx.cwd, stringOption(args, 'state'));
+    const stateFile = describeLocation(location);
 
     if (action === 'list') {
-      const db = openExistingStateDb(stateFile);
+      const opened = await openBounceStoreAt(location, { read: true });
       try {
         const issue = stringOption(args, 'issue');
-        const events = db
-          ? await sqliteBounceStore(db, { readonly: true }).events(issue ? { issueId: issue } : {})
-          : [];
+        const events = opened ? await opened.store.events(issue ? { issueId: issue } : {}) : [];
         if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(events, null, 2));
         else
           for (const e of events)
@@ -41,15 +42,14 @@ export const bouncesCommand: Command = {
         if (!flag(args, 'json')) print(ctx.stderr, `${events.length} bounce(s) and complaint(s)`);
         return 0;
       } finally {
-        db?.close();
+        await opened?.close();
       }
     }
 
     const path = resolve(ctx.cwd, requirePositional(args, 1, 'FILE or DIR', USAGE));
-    const env = readEnvironment(ctx.env);
-    const db = openStateDb(stateFile, { growthLimitPages: env.stateGrowthLimitPages });
+    const opened = (await openBounceStoreAt(location, { growthLimitPages: env.stateGrowthLimitPages }))!;
     try {
-      const summary = await importBounces(path, sqliteBounceStore(db), {
+      const summary = await importBounces(path, opened.store, {
         source: `import:${displayPath(path, ctx.cwd)}`,
         softLimit: config.bounces.softLimit,
         secret: env.secret,
@@ -78,7 +78,7 @@ export const bouncesCommand: Command = {
     } catch (error) {
       throw stateUseError(stateFile, error);
     } finally {
-      db.close();
+      await opened.close();
     }
   },
 };

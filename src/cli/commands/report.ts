@@ -1,10 +1,11 @@
 import { basename, resolve } from 'node:path';
+import { openAnalyticsAt } from '../../analytics/open.js';
 import { buildReport } from '../../analytics/report.js';
 import { sinceDate } from '../../analytics/since.js';
-import { sqliteAnalyticsStore } from '../../analytics/store.js';
+import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
-import { openExistingStateDb, stateFilePath } from '../../send/index.js';
+import { stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, stringOption } from '../_shared.js';
 import { reportCsv, reportTable } from '../report-table.js';
@@ -32,27 +33,24 @@ export const reportCommand: Command = {
       throw new RolecastError('E_USAGE', '--json and --csv cannot be combined', { hint: `usage: ${this.usage}` });
     const last = integerOption(args, 'last', 1000) ?? DEFAULT_QUIET_ISSUES;
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd, near: issueArg });
-    const file = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
-    // The light check: a report only reads, and the full page check costs about a second per 100k rows.
-    const db = openExistingStateDb(file, 'light');
-    if (!db) throw new RolecastError('E_USAGE', `nothing has been sent yet: there is no state file at ${file}`);
+    const location = stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state'));
+    const { store, close } = await openAnalyticsAt(location);
     try {
-      const store = sqliteAnalyticsStore(db);
-      const all = store.issues();
+      const all = await store.issues();
       const ids =
-        issueArg !== undefined ? [basename(resolve(ctx.cwd, issueArg))] : store.issues(sinceDate(since!, new Date()));
+        issueArg !== undefined
+          ? [basename(resolve(ctx.cwd, issueArg))]
+          : await store.issues(sinceDate(since!, new Date()));
       const upTo = all.indexOf(ids[ids.length - 1] ?? '');
       const historyIds = upTo < 0 ? ids : all.slice(Math.max(0, upTo + 1 - last), upTo + 1);
-      const report = buildReport(
-        ids.map((id) => store.facts(id)),
-        { history: historyIds.map((id) => store.facts(id)) },
-      );
+      const facts = (list: string[]) => Promise.all(list.map((id) => store.facts(id)));
+      const report = buildReport(await facts(ids), { history: await facts(historyIds) });
       if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(report, null, 2));
       else if (flag(args, 'csv')) ctx.stdout.write(reportCsv(report));
       else print(ctx.stdout, reportTable(report));
       return 0;
     } finally {
-      db.close();
+      await close();
     }
   },
 };

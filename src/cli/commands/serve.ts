@@ -1,15 +1,15 @@
-import { sqliteBounceStore } from '../../bounces/index.js';
 import { assertStrongSecret, readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
+import { redactDatabaseUrl } from '../../db/postgres.js';
 import { RolecastError } from '../../errors.js';
 import { loadTaxonomy } from '../../roles/taxonomy.js';
-import { openStateDb, stateFilePath } from '../../send/store.js';
+import { openServeBackend } from '../../serve/backend.js';
 import { clickRouteFor } from '../../serve/click-setup.js';
-import { DEFAULT_PORT, startUnsubscribeServer, stateSuppressionList } from '../../serve/index.js';
+import { DEFAULT_PORT, startUnsubscribeServer } from '../../serve/index.js';
 import { printableForm, readerMailTransport } from '../../serve/readers/setup.js';
 import { readerRoutes } from '../../serve/routes/index.js';
 import { createWebhookHandler, webhookPaths } from '../../serve/webhooks/index.js';
-import { sqliteSubscriberStore } from '../../store/index.js';
+import { stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, portOption, stringOption } from '../_shared.js';
 
@@ -45,17 +45,18 @@ export const serveCommand: Command = {
         'warning: urls.unsubscribe is not set in the config, so messages carry only a mailto link; serving /unsubscribe anyway',
       );
     }
-    const db = openStateDb(stateFilePath(config, ctx.cwd, stringOption(args, 'state')));
-    const { transport, mailer } = await readerMailTransport(config, env, ctx.cwd).catch((error: unknown) => {
-      db.close();
+    const location = stateLocation(config, env, ctx.cwd, stringOption(args, 'state'));
+    const backend = await openServeBackend(location);
+    const { transport, mailer } = await readerMailTransport(config, env, ctx.cwd).catch(async (error: unknown) => {
+      await backend.close();
       throw error;
     });
-    const suppressions = stateSuppressionList(db);
+    const { suppressions } = backend;
     let origin = '';
     const readers = readerRoutes({
       config,
       taxonomy,
-      store: sqliteSubscriberStore(db),
+      store: backend.store,
       suppressions,
       secret,
       mailer,
@@ -69,13 +70,15 @@ export const serveCommand: Command = {
         suppressions,
         routes: [
           ...readers.routes,
-          ...(config.tracking.clicks ? [clickRouteFor(config, secret, db, (line) => print(ctx.stderr, line))] : []),
+          ...(config.tracking.clicks
+            ? [clickRouteFor(config, secret, backend.analytics, (line) => print(ctx.stderr, line))]
+            : []),
         ],
         port: portOption(args) ?? DEFAULT_PORT,
         host: stringOption(args, 'host') ?? '127.0.0.1',
         log: (line) => print(ctx.stderr, line),
         webhooks: createWebhookHandler({
-          store: sqliteBounceStore(db),
+          store: backend.bounces,
           secrets: webhookSecrets,
           softLimit: config.bounces.softLimit,
           secret,
@@ -85,6 +88,8 @@ export const serveCommand: Command = {
       });
       origin = new URL(server.url).origin;
       print(ctx.stdout, `unsubscribe endpoint listening on ${server.url}`);
+      if (location.kind === 'postgres')
+        print(ctx.stdout, `state: PostgreSQL at ${redactDatabaseUrl(location.url)} (shared with other replicas)`);
       print(ctx.stdout, `signup form: ${origin}${readers.paths.subscribe} (mail goes to ${transport.destination})`);
       if (config.urls.unsubscribe) print(ctx.stdout, `public address (from the config): ${config.urls.unsubscribe}`);
       for (const path of webhookPaths(webhookSecrets))
@@ -97,7 +102,7 @@ export const serveCommand: Command = {
     } finally {
       readers.close();
       await transport.close();
-      db.close();
+      await backend.close();
     }
   },
 };

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { canonicalAddress } from '../../address.js';
+import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError, throwIfErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
@@ -8,15 +9,9 @@ import { SubscriberSchema } from '../../model/subscriber.js';
 import { printable } from '../../printable.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
 import { stateUseError } from '../../send/state-file.js';
-import { isSuppressed, stateFilePath } from '../../send/store.js';
-import {
-  exportReaders,
-  importReaders,
-  openSubscriberStore,
-  READER_STATUSES,
-  type Reader,
-  type ReaderStatus,
-} from '../../store/index.js';
+import { describeLocation, stateLocation } from '../../state/location.js';
+import { exportReaders, importReaders, READER_STATUSES, type Reader, type ReaderStatus } from '../../store/index.js';
+import { openSubscriberStoreAt } from '../../store/open-location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, printProblems, requirePositional, stringOption } from '../_shared.js';
 import { subscribersCsv } from './_subscribers-csv.js';
@@ -54,9 +49,10 @@ export const subscribersCommand: Command = {
       throw new RolecastError('E_USAGE', `--status must be one of ${READER_STATUSES.join(', ')}`);
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
     const taxonomy = await loadTaxonomy(config.rolesFile);
-    const stateFile = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
-    const opened = openSubscriberStore(stateFile);
-    const { store, db } = opened;
+    const location = stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state'));
+    const stateFile = describeLocation(location);
+    const opened = await openSubscriberStoreAt(location);
+    const { store } = opened;
     const now = new Date();
     try {
       if (action === 'import') {
@@ -66,7 +62,7 @@ export const subscribersCommand: Command = {
         printProblems(ctx.stderr, problems);
         const counts = await importReaders(store, subscribers, {
           update: flag(args, 'update'),
-          isSuppressed: (email) => isSuppressed(db, email),
+          isSuppressed: await opened.suppressionChecker(),
           now,
           source: displayPath(file),
         });
@@ -111,7 +107,7 @@ export const subscribersCommand: Command = {
     } catch (error) {
       throw stateUseError(stateFile, error);
     } finally {
-      opened.close();
+      await opened.close();
     }
 
     async function add(email: string): Promise<number> {
@@ -138,7 +134,7 @@ export const subscribersCommand: Command = {
         });
       const at = now.toISOString();
       const reader = parsed.data;
-      const suppressed = isSuppressed(db, email);
+      const suppressed = await opened.isSuppressed(email);
       await store.insert({
         email,
         name: reader.name ?? null,

@@ -1,0 +1,74 @@
+import type { AnalyticsStore } from '../analytics/store.js';
+import { sqliteAnalyticsStore } from '../analytics/store.js';
+import { migrateAnalyticsPg, postgresAnalyticsStore } from '../analytics/store-postgres.js';
+import type { BounceStore } from '../bounces/store.js';
+import { migrateBounceStorePg, postgresBounceStore } from '../bounces/store-postgres.js';
+import { sqliteBounceStore } from '../bounces/store-sqlite.js';
+import { openPostgres } from '../db/postgres.js';
+import { openStateDb } from '../send/store.js';
+import type { StateLocation } from '../state/location.js';
+import { migrateSubscriberStorePg, postgresSubscriberStore } from '../store/postgres.js';
+import { sqliteSubscriberStore } from '../store/sqlite.js';
+import type { SubscriberStore } from '../store/types.js';
+import { type SuppressionList, stateSuppressionList } from './suppressions.js';
+import { postgresSuppressionList } from './suppressions-postgres.js';
+
+/**
+ * Everything `serve` stores, on one backend: the SQLite state file of this host, or a PostgreSQL
+ * database that any number of `serve` replicas (and `send` workers) share. On PostgreSQL the
+ * schema is brought up to date at start; two replicas starting at once migrate it once.
+ */
+export interface ServeBackend {
+  kind: StateLocation['kind'];
+  store: SubscriberStore;
+  suppressions: SuppressionList;
+  analytics: AnalyticsStore;
+  bounces: BounceStore;
+  close(): Promise<void>;
+}
+
+export interface ServeBackendOptions {
+  /** Connections one replica holds at most (PostgreSQL). */
+  poolSize?: number;
+}
+
+export const DEFAULT_SERVE_POOL_SIZE = 10;
+
+export async function openServeBackend(
+  location: StateLocation,
+  options: ServeBackendOptions = {},
+): Promise<ServeBackend> {
+  if (location.kind === 'sqlite') {
+    const db = openStateDb(location.file);
+    return {
+      kind: 'sqlite',
+      store: sqliteSubscriberStore(db),
+      suppressions: stateSuppressionList(db),
+      analytics: sqliteAnalyticsStore(db),
+      bounces: sqliteBounceStore(db),
+      close: async () => {
+        db.close();
+      },
+    };
+  }
+  const pool = await openPostgres(location.url, {
+    max: options.poolSize ?? DEFAULT_SERVE_POOL_SIZE,
+    applicationName: 'rolecast serve',
+  });
+  try {
+    await migrateSubscriberStorePg(pool);
+    await migrateAnalyticsPg(pool);
+    await migrateBounceStorePg(pool);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+  return {
+    kind: 'postgres',
+    store: postgresSubscriberStore(pool),
+    suppressions: postgresSuppressionList(pool),
+    analytics: postgresAnalyticsStore(pool),
+    bounces: postgresBounceStore(pool),
+    close: () => pool.end(),
+  };
+}
