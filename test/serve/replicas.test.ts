@@ -43,7 +43,9 @@ describePostgres('serve replicas on one PostgreSQL database', () => {
     config = { ...loaded, readers: { ...loaded.readers, perIpPerHour: 100_000, perAddressPerHour: 100 } };
     const taxonomy = await loadTaxonomy(config.rolesFile);
     // Both start at once: the schema is migrated once, whichever wins.
-    const backends = await Promise.all(['a', 'b'].map(() => openServeBackend({ kind: 'postgres', url: databaseUrl() })));
+    const backends = await Promise.all(
+      ['a', 'b'].map(() => openServeBackend({ kind: 'postgres', url: databaseUrl() })),
+    );
     for (const [i, backend] of backends.entries()) {
       const log: string[] = [];
       const readers = readerRoutes({
@@ -140,7 +142,8 @@ describePostgres('serve replicas on one PostgreSQL database', () => {
       const pick = random();
       const email = addresses[Math.floor(random() * addresses.length)]!;
       if (pick < 0.1) requests.push({ path: `?token=${token(email, 'another-list')}`, valid: undefined });
-      else if (pick < 0.2) requests.push({ path: `?token=${token(email, config.listId, 'x'.repeat(40))}`, valid: undefined });
+      else if (pick < 0.2)
+        requests.push({ path: `?token=${token(email, config.listId, 'x'.repeat(40))}`, valid: undefined });
       else if (pick < 0.25) requests.push({ path: '?token=not-a-token', valid: undefined });
       else requests.push({ path: `?token=${token(email)}`, valid: email });
     }
@@ -243,7 +246,10 @@ describePostgres('serve replicas on one PostgreSQL database', () => {
     const answers = await Promise.all(
       emails.flatMap((email, i) =>
         i < half
-          ? [preferences(a, email, { roles: 'CTO', name: 'Changed' }), preferences(b, email, { do: 'pause', weeks: '2' })]
+          ? [
+              preferences(a, email, { roles: 'CTO', name: 'Changed' }),
+              preferences(b, email, { do: 'pause', weeks: '2' }),
+            ]
           : [preferences(a, email, { do: 'unsubscribe' }), preferences(b, email, { do: 'unsubscribe' })],
       ),
     );
