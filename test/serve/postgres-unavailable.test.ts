@@ -1,0 +1,44 @@
+import pg from 'pg';
+import { afterEach, expect, it } from 'vitest';
+import type { ResolvedConfig } from '../../src/config/schema.js';
+import { startUnsubscribeServer, type UnsubscribeServer } from '../../src/serve/index.js';
+import { postgresSuppressionList } from '../../src/serve/suppressions-postgres.js';
+import { signToken } from '../../src/unsubscribe/token.js';
+
+const SECRET = 'unavailable-test-secret-0123456789abcdef';
+const config = {
+  listId: 'weekly.rolecast.example',
+  urls: {},
+  brand: { name: 'Rolecast' },
+} as unknown as Pick<ResolvedConfig, 'listId' | 'urls' | 'brand'>;
+
+let server: UnsubscribeServer | undefined;
+let pool: pg.Pool | undefined;
+afterEach(async () => {
+  await server?.close();
+  await pool?.end();
+});
+
+it('answers 503 with Retry-After, never "done", when PostgreSQL does not answer an unsubscribe', async () => {
+  // Nothing listens on port 1: every query fails to connect.
+  pool = new pg.Pool({ connectionString: 'postgres://rolecast@127.0.0.1:1/none', connectionTimeoutMillis: 2_000 });
+  pool.on('error', () => {});
+  const log: string[] = [];
+  server = await startUnsubscribeServer({
+    config,
+    secret: SECRET,
+    suppressions: postgresSuppressionList(pool),
+    port: 0,
+    log: (line) => log.push(line),
+  });
+  const token = signToken({ email: 'reader@example.com', listId: config.listId }, SECRET);
+  const response = await fetch(`${server.url}?token=${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
+  expect(response.status).toBe(503);
+  expect(response.headers.get('retry-after')).toBe('60');
+  expect(await response.text()).toContain('Please try again');
+  expect(log.join('\n')).toMatch(/could not record the unsubscribe of r\S*@example\.com/);
+});
