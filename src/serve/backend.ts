@@ -4,12 +4,13 @@ import { migrateAnalyticsPg, postgresAnalyticsStore } from '../analytics/store-p
 import type { BounceStore } from '../bounces/store.js';
 import { migrateBounceStorePg, postgresBounceStore } from '../bounces/store-postgres.js';
 import { sqliteBounceStore } from '../bounces/store-sqlite.js';
-import { openPostgres } from '../db/postgres.js';
+import { migrate, openPostgres } from '../db/postgres.js';
 import { openStateDb } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
 import { migrateSubscriberStorePg, postgresSubscriberStore } from '../store/postgres.js';
 import { sqliteSubscriberStore } from '../store/sqlite.js';
 import type { SubscriberStore } from '../store/types.js';
+import { type LimiterFactory, postgresLimiters, SERVE_MIGRATIONS } from './readers/rate-limit-postgres.js';
 import { type SuppressionList, stateSuppressionList } from './suppressions.js';
 import { postgresSuppressionList } from './suppressions-postgres.js';
 
@@ -24,20 +25,22 @@ export interface ServeBackend {
   suppressions: SuppressionList;
   analytics: AnalyticsStore;
   bounces: BounceStore;
+  /** Signup limits shared by the replicas (PostgreSQL); undefined: each process counts its own. */
+  limiters: LimiterFactory | undefined;
   close(): Promise<void>;
 }
 
 export interface ServeBackendOptions {
   /** Connections one replica holds at most (PostgreSQL). */
   poolSize?: number;
+  /** Keys of the shared rate limits are stored as an HMAC with it. */
+  secret: string;
+  log?: (line: string) => void;
 }
 
 export const DEFAULT_SERVE_POOL_SIZE = 10;
 
-export async function openServeBackend(
-  location: StateLocation,
-  options: ServeBackendOptions = {},
-): Promise<ServeBackend> {
+export async function openServeBackend(location: StateLocation, options: ServeBackendOptions): Promise<ServeBackend> {
   if (location.kind === 'sqlite') {
     const db = openStateDb(location.file);
     return {
@@ -46,6 +49,7 @@ export async function openServeBackend(
       suppressions: stateSuppressionList(db),
       analytics: sqliteAnalyticsStore(db),
       bounces: sqliteBounceStore(db),
+      limiters: undefined,
       close: async () => {
         db.close();
       },
@@ -59,6 +63,7 @@ export async function openServeBackend(
     await migrateSubscriberStorePg(pool);
     await migrateAnalyticsPg(pool);
     await migrateBounceStorePg(pool);
+    await migrate(pool, 'serve', SERVE_MIGRATIONS);
   } catch (error) {
     await pool.end().catch(() => {});
     throw error;
@@ -69,6 +74,7 @@ export async function openServeBackend(
     suppressions: postgresSuppressionList(pool),
     analytics: postgresAnalyticsStore(pool),
     bounces: postgresBounceStore(pool),
+    limiters: postgresLimiters(pool, options.secret, options.log),
     close: () => pool.end(),
   };
 }

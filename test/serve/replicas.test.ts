@@ -44,7 +44,7 @@ describePostgres('serve replicas on one PostgreSQL database', () => {
     const taxonomy = await loadTaxonomy(config.rolesFile);
     // Both start at once: the schema is migrated once, whichever wins.
     const backends = await Promise.all(
-      ['a', 'b'].map(() => openServeBackend({ kind: 'postgres', url: databaseUrl() })),
+      ['a', 'b'].map(() => openServeBackend({ kind: 'postgres', url: databaseUrl() }, { secret: SECRET })),
     );
     for (const [i, backend] of backends.entries()) {
       const log: string[] = [];
@@ -53,6 +53,7 @@ describePostgres('serve replicas on one PostgreSQL database', () => {
         taxonomy,
         store: backend.store,
         suppressions: backend.suppressions,
+        limiters: backend.limiters,
         secret: SECRET,
         mailer: { send: async (mail) => void mails.push(mail) },
         log: (line) => log.push(line),
@@ -203,13 +204,17 @@ describePostgres('serve replicas on one PostgreSQL database', () => {
       const check = verifyConfirmToken(new URL(mail.url).searchParams.get('token')!, SECRET, config.listId, new Date());
       return check.ok ? check.claims.nonce : undefined;
     };
-    // Signups are stored after the answer: wait until each address's valid link has been mailed.
-    for (let i = 0; i < 500; i++) {
+    // Signups are stored after the answer: wait until both requests of each address are in the
+    // audit log, and its valid link has been mailed.
+    const subscribeAudits = async () =>
+      (await rows<{ n: number }>("SELECT COUNT(*)::int AS n FROM reader_audit WHERE page = 'subscribe'"))[0]!.n;
+    for (let i = 0; i < 1000; i++) {
       const readers = await storeOf.list({ status: 'pending' });
       const ready = readers.filter((r) => mails.some((m) => m.to === r.email && nonceOf(m) === r.confirmNonce));
-      if (ready.length === emails.length) break;
+      if (ready.length === emails.length && (await subscribeAudits()) >= 2 * emails.length) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    expect(await subscribeAudits()).toBe(2 * emails.length);
     const pending = await rows<{ email: string; n: number }>(
       "SELECT email, COUNT(*)::int AS n FROM readers WHERE status = 'pending' GROUP BY email ORDER BY email",
     );
@@ -270,4 +275,18 @@ describePostgres('serve replicas on one PostgreSQL database', () => {
     );
     expect(left[0]!.n).toBe(half);
   }, 180_000);
+
+  it('the signup limits are one quota for all replicas, keyed by an HMAC rather than the address', async () => {
+    const [a, b] = replicas as [Replica, Replica];
+    const clock = () => Date.parse('2026-12-01T10:00:00Z');
+    const limiters = [a, b].map((r) => r.backend.limiters!('test', 5, 3600_000, clock));
+    const taken = await Promise.all(Array.from({ length: 20 }, (_, i) => limiters[i % 2]!.take('limited@example.com')));
+    expect(taken.filter(Boolean)).toHaveLength(5);
+    // A new window starts the count again.
+    const later = a.backend.limiters!('test', 5, 3600_000, () => clock() + 3600_000);
+    expect(await later.take('limited@example.com')).toBe(true);
+    const keys = await rows<{ key: string }>("SELECT key FROM rate_limits WHERE scope = 'test'");
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.key).not.toContain('limited');
+  });
 });

@@ -46,7 +46,7 @@ export const serveCommand: Command = {
       );
     }
     const location = stateLocation(config, env, ctx.cwd, stringOption(args, 'state'));
-    const backend = await openServeBackend(location);
+    const backend = await openServeBackend(location, { secret, log: (line) => print(ctx.stderr, line) });
     const { transport, mailer } = await readerMailTransport(config, env, ctx.cwd).catch(async (error: unknown) => {
       await backend.close();
       throw error;
@@ -57,6 +57,7 @@ export const serveCommand: Command = {
       config,
       taxonomy,
       store: backend.store,
+      limiters: backend.limiters,
       suppressions,
       secret,
       mailer,

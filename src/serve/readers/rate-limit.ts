@@ -1,10 +1,11 @@
 /**
  * Fixed-window counters kept in this process's memory: each `serve` process counts on its own and
- * forgets on restart. Enough to stop a script hammering one endpoint; not a shared quota.
+ * forgets on restart. Enough to stop a script hammering one endpoint; not a shared quota. On
+ * PostgreSQL the replicas share their counters instead (rate-limit-postgres.ts).
  */
 export interface RateLimiter {
   /** Counts one attempt for `key`; false once the window's allowance is used up. */
-  take(key: string): boolean;
+  take(key: string): boolean | Promise<boolean>;
 }
 
 const MAX_KEYS = 50_000;

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../../config/schema.js';
 import { fixedWindowLimiter } from '../readers/rate-limit.js';
+import type { LimiterFactory } from '../readers/rate-limit-postgres.js';
 import type { ReaderPaths, ReaderServices } from '../readers/services.js';
 import type { Route } from './_http.js';
 import { confirmRoute } from './confirm.js';
@@ -16,6 +17,8 @@ export interface ReaderRoutesOptions
   origin?: () => string;
   /** How often pending signups are purged, ms (hourly by default). */
   purgeIntervalMs?: number;
+  /** Where the signup limits count: this process's memory unless the backend shares them. */
+  limiters?: LimiterFactory | undefined;
 }
 
 export interface ReaderRoutes {
@@ -47,6 +50,8 @@ export function readerRoutes(options: ReaderRoutesOptions): ReaderRoutes {
   const configured = publicOrigin(options.config.urls);
   const paths = readerPaths(options.config.urls);
   const now = options.now ?? (() => new Date());
+  const limiter: LimiterFactory =
+    options.limiters ?? ((_scope, limit, windowMs, clock) => fixedWindowLimiter(limit, windowMs, clock));
   const services: ReaderServices = {
     config: options.config,
     taxonomy: options.taxonomy,
@@ -58,8 +63,8 @@ export function readerRoutes(options: ReaderRoutesOptions): ReaderRoutes {
     log: options.log ?? (() => {}),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_READER_BODY_BYTES,
     limits: {
-      perIp: fixedWindowLimiter(readers.perIpPerHour, 3600_000, () => now().getTime()),
-      perAddress: fixedWindowLimiter(readers.perAddressPerHour, 3600_000, () => now().getTime()),
+      perIp: limiter('ip', readers.perIpPerHour, 3600_000, () => now().getTime()),
+      perAddress: limiter('address', readers.perAddressPerHour, 3600_000, () => now().getTime()),
     },
     paths,
     publicOrigin: () => configured ?? options.origin?.() ?? 'http://127.0.0.1',

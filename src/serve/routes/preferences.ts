@@ -130,7 +130,7 @@ async function apply(services: ReaderServices, email: string, fields: FormFields
   }
   if (newAddress && patch.confirmNonce) {
     const allowed =
-      !(await services.suppressions.isSuppressed(newAddress)) && services.limits.perAddress.take(newAddress);
+      !(await services.suppressions.isSuppressed(newAddress)) && (await services.limits.perAddress.take(newAddress));
     if (allowed)
       sendConfirmation(services, {
         purpose: 'address',

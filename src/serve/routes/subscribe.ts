@@ -60,7 +60,7 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
       ? respondJson(response, status, { error: t(message) })
       : respond(response, status, messagePage(ctx, t(title), t(message)));
 
-  if (!services.limits.perIp.take(clientKey(clientAddress(request, services.config.readers.trustProxy)))) {
+  if (!(await services.limits.perIp.take(clientKey(clientAddress(request, services.config.readers.trustProxy))))) {
     return respond(
       response,
       429,
@@ -138,7 +138,7 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
   if (await services.suppressions.isSuppressed(signup.email)) return;
   const known = await store.get(signup.email);
   if (known && known.status !== 'pending') return;
-  if (!services.limits.perAddress.take(signup.email)) return;
+  if (!(await services.limits.perAddress.take(signup.email))) return;
   const nonce = newNonce();
   const at = now.toISOString();
   const consent = { at, method: signup.method, wording: services.config.readers.consentWording };

@@ -1,0 +1,67 @@
+import { createHmac } from 'node:crypto';
+import type { Migration, Pool } from '../../db/postgres.js';
+import { fixedWindowLimiter, type RateLimiter } from './rate-limit.js';
+
+/**
+ * The signup limits shared by every `serve` replica: one counter row per scope and key in
+ * PostgreSQL, counted up in one atomic statement, so a script spreading its requests over the
+ * replicas behind a load balancer gets the same allowance as against one. Keys (client networks,
+ * addresses) are stored only as an HMAC with the signing secret. Should the database not answer,
+ * the replica counts in its own memory until it does, rather than failing the request.
+ */
+export const SERVE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'shared rate limits',
+    sql: `
+CREATE TABLE rate_limits (
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  reset_at BIGINT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (scope, key)
+);
+CREATE INDEX rate_limits_reset ON rate_limits (reset_at);`,
+  },
+];
+
+export type LimiterFactory = (scope: string, limit: number, windowMs: number, now: () => number) => RateLimiter;
+
+/** One in this many takes also deletes expired counters, so the table stays the size of one window. */
+const SWEEP_EVERY = 500;
+
+export function postgresLimiters(pool: Pool, secret: string, log?: (line: string) => void): LimiterFactory {
+  const key = createHmac('sha256', secret).update('rolecast rate limits').digest();
+  return (scope, limit, windowMs, now) => {
+    const local = fixedWindowLimiter(limit, windowMs, now);
+    let takes = 0;
+    let warned = false;
+    return {
+      async take(client) {
+        const at = now();
+        const hashed = createHmac('sha256', key).update(`${scope}\0${client}`).digest('base64url');
+        try {
+          const { rows } = await pool.query<{ count: number }>(
+            `INSERT INTO rate_limits (scope, key, reset_at, count) VALUES ($1, $2, $3, 1)
+             ON CONFLICT (scope, key) DO UPDATE SET
+               count = CASE WHEN rate_limits.reset_at <= $4 THEN 1 ELSE rate_limits.count + 1 END,
+               reset_at = CASE WHEN rate_limits.reset_at <= $4 THEN excluded.reset_at ELSE rate_limits.reset_at END
+             RETURNING count`,
+            [scope, hashed, at + windowMs, at],
+          );
+          warned = false;
+          if (++takes % SWEEP_EVERY === 0)
+            pool.query('DELETE FROM rate_limits WHERE reset_at <= $1', [at]).catch(() => {});
+          return rows[0]!.count <= limit;
+        } catch (error) {
+          if (!warned)
+            log?.(
+              `rate limits are counted per replica until the database answers: ${error instanceof Error ? error.message : String(error)}`,
+            );
+          warned = true;
+          return local.take(client);
+        }
+      },
+    };
+  };
+}
