@@ -10,9 +10,11 @@ import type { StateLocation } from '../state/location.js';
 import { migrateSubscriberStorePg, postgresSubscriberStore } from '../store/postgres.js';
 import { sqliteSubscriberStore } from '../store/sqlite.js';
 import type { SubscriberStore } from '../store/types.js';
-import { type LimiterFactory, postgresLimiters, SERVE_MIGRATIONS } from './readers/rate-limit-postgres.js';
+import { SERVE_MIGRATIONS } from './postgres-schema.js';
+import { type LimiterFactory, postgresLimiters } from './readers/rate-limit-postgres.js';
 import { type SuppressionList, stateSuppressionList } from './suppressions.js';
 import { postgresSuppressionList } from './suppressions-postgres.js';
+import { postgresTokenBindings, type TokenBindings } from './webhooks/tokens.js';
 
 /**
  * Everything `serve` stores, on one backend: the SQLite state file of this host, or a PostgreSQL
@@ -27,6 +29,8 @@ export interface ServeBackend {
   bounces: BounceStore;
   /** Signup limits shared by the replicas (PostgreSQL); undefined: each process counts its own. */
   limiters: LimiterFactory | undefined;
+  /** Mailgun token bindings shared by the replicas (PostgreSQL); undefined: in this process's memory. */
+  tokenBindings: TokenBindings | undefined;
   close(): Promise<void>;
 }
 
@@ -50,6 +54,7 @@ export async function openServeBackend(location: StateLocation, options: ServeBa
       analytics: sqliteAnalyticsStore(db),
       bounces: sqliteBounceStore(db),
       limiters: undefined,
+      tokenBindings: undefined,
       close: async () => {
         db.close();
       },
@@ -75,6 +80,7 @@ export async function openServeBackend(location: StateLocation, options: ServeBa
     analytics: postgresAnalyticsStore(pool),
     bounces: postgresBounceStore(pool),
     limiters: postgresLimiters(pool, options.secret, options.log),
+    tokenBindings: postgresTokenBindings(pool),
     close: () => pool.end(),
   };
 }

@@ -80,6 +80,7 @@ export const serveCommand: Command = {
         log: (line) => print(ctx.stderr, line),
         webhooks: createWebhookHandler({
           store: backend.bounces,
+          tokenBindings: backend.tokenBindings,
           secrets: webhookSecrets,
           softLimit: config.bounces.softLimit,
           secret,

@@ -1,6 +1,12 @@
 import { createHmac } from 'node:crypto';
-import type { Migration, Pool } from '../../db/postgres.js';
+import type { Pool } from '../../db/postgres.js';
 import { fixedWindowLimiter, type RateLimiter } from './rate-limit.js';
+
+/** Makes the limiter of one scope (`ip`, `address`). */
+export type LimiterFactory = (scope: string, limit: number, windowMs: number, now: () => number) => RateLimiter;
+
+/** One in this many takes also deletes expired counters, so the table stays the size of one window. */
+const SWEEP_EVERY = 500;
 
 /**
  * The signup limits shared by every `serve` replica: one counter row per scope and key in
@@ -9,27 +15,6 @@ import { fixedWindowLimiter, type RateLimiter } from './rate-limit.js';
  * addresses) are stored only as an HMAC with the signing secret. Should the database not answer,
  * the replica counts in its own memory until it does, rather than failing the request.
  */
-export const SERVE_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'shared rate limits',
-    sql: `
-CREATE TABLE rate_limits (
-  scope TEXT NOT NULL,
-  key TEXT NOT NULL,
-  reset_at BIGINT NOT NULL,
-  count INTEGER NOT NULL,
-  PRIMARY KEY (scope, key)
-);
-CREATE INDEX rate_limits_reset ON rate_limits (reset_at);`,
-  },
-];
-
-export type LimiterFactory = (scope: string, limit: number, windowMs: number, now: () => number) => RateLimiter;
-
-/** One in this many takes also deletes expired counters, so the table stays the size of one window. */
-const SWEEP_EVERY = 500;
-
 export function postgresLimiters(pool: Pool, secret: string, log?: (line: string) => void): LimiterFactory {
   const key = createHmac('sha256', secret).update('rolecast rate limits').digest();
   return (scope, limit, windowMs, now) => {

@@ -7,6 +7,7 @@ import { mailgunProvider } from './mailgun.js';
 import { postmarkProvider } from './postmark.js';
 import { sendgridProvider } from './sendgrid.js';
 import { type Fetcher, sesProvider } from './ses.js';
+import type { TokenBindings } from './tokens.js';
 
 /**
  * Provider webhooks for bounces and complaints, at /webhooks/ses, /webhooks/postmark,
@@ -37,6 +38,8 @@ export interface WebhookOptions {
   confirmSubscription?: Fetcher;
   now?: () => Date;
   log?: (line: string) => void;
+  /** Where Mailgun's token bindings live: this process's memory unless the backend shares them. */
+  tokenBindings?: TokenBindings | undefined;
 }
 
 /** Handles a request under /webhooks/; the server routes every such path here. */
@@ -68,7 +71,8 @@ function configuredProviders(options: WebhookOptions): Map<string, Provider> {
     );
   if (secrets.postmarkAuth) providers.push(postmarkProvider(secrets.postmarkAuth));
   if (secrets.sendgridPublicKey) providers.push(sendgridProvider(secrets.sendgridPublicKey, maxAge));
-  if (secrets.mailgunSigningKey) providers.push(mailgunProvider(secrets.mailgunSigningKey, maxAge));
+  if (secrets.mailgunSigningKey)
+    providers.push(mailgunProvider(secrets.mailgunSigningKey, maxAge, options.tokenBindings));
   return new Map(providers.map((p) => [`${WEBHOOK_PREFIX}${p.name}`, p]));
 }
 

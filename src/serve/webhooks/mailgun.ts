@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { type BounceEvent, emptyHints } from '../../bounces/index.js';
 import { dateOf, fresh, type Provider, parseJson, record, text } from './_types.js';
+import { memoryTokenBindings, type TokenBindings } from './tokens.js';
 
 /**
  * Mailgun: the JSON body carries `signature: {timestamp, token, signature}`, where signature is
@@ -8,11 +9,15 @@ import { dateOf, fresh, type Provider, parseJson, record, text } from './_types.
  * `maxAgeSeconds` is refused. The signature does not cover the body, so a token is bound to the
  * first body seen with it: the same token with another body is a forgery (401), while the same call
  * again (a provider retry) is answered like the first and changes nothing, each event being stored
- * once by its id. Tokens are remembered for as long as their timestamp is accepted.
+ * once by its id. Tokens are remembered for as long as their timestamp is accepted: in memory,
+ * or in the database that all replicas share (tokens.ts).
  */
 
-export function mailgunProvider(signingKey: string, maxAgeSeconds: number): Provider {
-  const seen = new Map<string, { at: number; body: string }>();
+export function mailgunProvider(
+  signingKey: string,
+  maxAgeSeconds: number,
+  bindings: TokenBindings = memoryTokenBindings(),
+): Provider {
   return {
     name: 'mailgun',
     async verify({ body, now }) {
@@ -29,11 +34,9 @@ export function mailgunProvider(signingKey: string, maxAgeSeconds: number): Prov
       if (a.length !== b.length || !timingSafeEqual(a, b)) return { ok: false, reason: 'bad signature' };
       if (!/^\d+$/.test(timestamp) || !fresh(Number(timestamp), now, maxAgeSeconds))
         return { ok: false, reason: 'timestamp too old or in the future' };
-      for (const [t, entry] of seen) if (!fresh(entry.at, now, maxAgeSeconds)) seen.delete(t);
       const digest = createHash('sha256').update(body).digest('hex');
-      const earlier = seen.get(token);
-      if (earlier && earlier.body !== digest) return { ok: false, reason: 'token reused with another body' };
-      seen.set(token, { at: Number(timestamp), body: digest });
+      if (!(await bindings.bind(token, digest, Number(timestamp), now, maxAgeSeconds)))
+        return { ok: false, reason: 'token reused with another body' };
       return { ok: true };
     },
     read(body, now) {
