@@ -1,6 +1,7 @@
 /** The unsubscribe endpoint and the suppression list it writes to. */
 
 export { applyUnsubscribeJournal, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
+export { openServeBackend, type ServeBackend, type ServeBackendOptions } from './backend.js';
 export { isOneClickBody, readBoundedBody } from './body.js';
 export { type ConnectionCap, capConnections } from './connections.js';
 export { escapeHtml, maskEmail } from './pages.js';
@@ -28,3 +29,4 @@ export {
   type SuppressionList,
   stateSuppressionList,
 } from './suppressions.js';
+export { postgresSuppressionList } from './suppressions-postgres.js';

@@ -2,6 +2,8 @@
 
 export { HASHED_PREFIX, hashedAddress, isHashedKey } from './hash.js';
 export { type OpenStore, openSubscriberStore, readStoredReaders } from './open.js';
+export { type LocatedStore, openSubscriberStoreAt } from './open-location.js';
+export { migrateSubscriberStorePg, postgresSubscriberStore, SUBSCRIBER_MIGRATIONS } from './postgres.js';
 export {
   describe as describeChange,
   exportReaders,
