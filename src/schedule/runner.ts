@@ -5,7 +5,6 @@ import type { WaveStatus } from './store.js';
 /** The stored waves the runner reads and marks: the state contract's, or the SQLite file's directly. */
 export interface RunnerWaveStore {
   register(waves: readonly Wave[]): Map<string, WaveStatus> | Promise<Map<string, WaveStatus>>;
-  // biome-ignore lint/suspicious/noConfusingVoidType: the SQLite store marks synchronously
   mark(waveUtc: string, status: WaveStatus, detail?: string): void | Promise<void>;
 }
 
