@@ -5,7 +5,8 @@ import { migrateState } from '../postgres/index.js';
 /**
  * What `rolecast state migrate` copies: a list of tables per component, each copied as it is
  * (same columns, same keys on both backends). A component that keeps tables in the state adds one
- * registration: its tables, and how to create them in an empty target.
+ * registration below (or calls `registerCopyComponent` from a module src/state/migrate/index.ts
+ * imports): its tables, and how to create them in an empty target.
  */
 export interface CopyTable {
   table: string;
