@@ -59,6 +59,8 @@ export async function migrateStateData(options: MigrateOptions): Promise<Migrate
         },
       );
     const copied: MigrateResult['tables'] = [];
+    // Counts and rows from one snapshot of the source, so a send writing meanwhile cannot skew them.
+    await source.snapshot();
     await target.begin();
     try {
       if (options.replace) for (const t of tables) if (await target.hasTable(t.table)) await target.clear(t.table);
@@ -68,7 +70,7 @@ export async function migrateStateData(options: MigrateOptions): Promise<Migrate
         const rows = await target.count(t.table);
         if (rows !== expected)
           throw new RolecastError('E_INVALID', `${t.table}: ${rows} row(s) in the target, ${expected} in the source`, {
-            hint: 'nothing was copied; make sure nothing writes to the source while it is copied, then run it again',
+            hint: 'nothing was copied; run it again, and report this if it happens twice',
           });
         copied.push({ table: t.table, rows });
       }

@@ -12,6 +12,8 @@ export interface Side {
   count(table: string): Promise<number>;
   /** The rows, as arrays in `columns` order, in pages. */
   read(table: CopyTable): AsyncIterable<unknown[][]>;
+  /** Source: reads from here on see one snapshot, whatever is written meanwhile. */
+  snapshot(): Promise<void>;
   begin(): Promise<void>;
   clear(table: string): Promise<void>;
   write(table: CopyTable, rows: unknown[][]): Promise<void>;
@@ -55,6 +57,11 @@ function sqliteSide(db: StateDb, file: string): Side {
       }
       if (page.length > 0) yield page;
     },
+    async snapshot() {
+      // A read transaction in WAL mode: later commits by other processes stay invisible to it.
+      db.exec('BEGIN');
+      db.prepare('SELECT COUNT(*) FROM deliveries').get();
+    },
     async begin() {
       db.exec('BEGIN IMMEDIATE');
     },
@@ -73,6 +80,7 @@ function sqliteSide(db: StateDb, file: string): Side {
       if (db.inTransaction) db.exec('ROLLBACK');
     },
     async close() {
+      if (db.inTransaction) db.exec('ROLLBACK');
       db.close();
     },
   };
@@ -100,7 +108,10 @@ function postgresSide(pool: Pool, description: string): Side {
     async *read(table) {
       const columns = table.columns.join(', ');
       if (!table.key) {
-        const { rows } = await pool.query({ text: `SELECT ${columns} FROM ${table.table}`, rowMode: 'array' });
+        const { rows } = await (client ?? pool).query({
+          text: `SELECT ${columns} FROM ${table.table}`,
+          rowMode: 'array',
+        });
         if (rows.length > 0) yield rows as unknown[][];
         return;
       }
@@ -110,7 +121,7 @@ function postgresSide(pool: Pool, description: string): Side {
       let after: unknown[] | undefined;
       for (;;) {
         const where = after ? ` WHERE (${key.join(', ')}) > (${key.map((_, i) => `$${i + 1}`).join(', ')})` : '';
-        const { rows } = await pool.query({
+        const { rows } = await (client ?? pool).query({
           text: `SELECT ${columns} FROM ${table.table}${where} ORDER BY ${key.join(', ')} LIMIT ${PAGE}`,
           values: after ?? [],
           rowMode: 'array',
@@ -121,6 +132,10 @@ function postgresSide(pool: Pool, description: string): Side {
         after = keyAt.map((i) => last[i]);
         if (rows.length < PAGE) return;
       }
+    },
+    async snapshot() {
+      client = await pool.connect();
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     },
     async begin() {
       client = await pool.connect();
@@ -153,6 +168,10 @@ function postgresSide(pool: Pool, description: string): Side {
       client = undefined;
     },
     async close() {
+      if (client) {
+        await client.query('ROLLBACK').catch(() => {});
+        client.release();
+      }
       await pool.end();
     },
   };
