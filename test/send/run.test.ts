@@ -1,29 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryRecord, Ledger } from '../../src/send/ledger.js';
+import type { DeliveryRecord } from '../../src/send/ledger.js';
 import { type Clock, createRateLimiter } from '../../src/send/rate-limit.js';
 import { backoffDelay, classifyFailure } from '../../src/send/retry.js';
-import { type RunOptions, runDeliveries, type SendJob } from '../../src/send/run.js';
+import { type LedgerWriter, type RunOptions, runDeliveries, type SendJob } from '../../src/send/run.js';
 import type { MailTransport } from '../../src/send/transport.js';
 
 /** The delivery loop against a scripted transport and a clock that only moves when someone sleeps. */
 
 type Recorded = Omit<DeliveryRecord, 'updatedAt'>;
 
-function memoryLedger(options: { failOnWrite?: number } = {}): Ledger & { rows: Recorded[] } {
+function memoryLedger(options: { failOnWrite?: number } = {}): LedgerWriter & { rows: Recorded[]; batches: number[] } {
   const rows: Recorded[] = [];
+  const batches: number[] = [];
   let writes = 0;
   return {
     rows,
-    recorded: () => new Map(),
-    sentSince: () => new Set(),
-    unfinishedResend: () => undefined,
-    record(entry) {
+    batches,
+    async recordMany(entries) {
       // One failed write (a full disk for a moment); the writes after it would succeed.
       if (++writes === options.failOnWrite) throw new Error('disk full');
-      rows.push(entry);
+      batches.push(entries.length);
+      rows.push(...entries);
     },
-    startRun() {},
-    finishRun() {},
   };
 }
 
@@ -81,7 +79,7 @@ function sleepyClock(): Clock & { sleeps: number[] } {
   };
 }
 
-function options(transport: MailTransport, ledger: Ledger, extra: Partial<RunOptions> = {}): RunOptions {
+function options(transport: MailTransport, ledger: LedgerWriter, extra: Partial<RunOptions> = {}): RunOptions {
   return {
     transport,
     ledger,
@@ -142,11 +140,65 @@ describe('delivery loop', () => {
     // Nothing goes out after the run gave up: the caller closes the database next.
     expect(calls.length).toBe(sendsAtFailure);
     // Only the messages on the wire when the write failed (one per connection) went out after it.
-    expect(sendsAtFailure).toBeLessThanOrEqual(3 + 3);
+    // (the rows of the failed batch, one per connection, and those on the wire then).
+    const writtenBefore = ledger.batches[0]! + ledger.batches[1]!;
+    expect(sendsAtFailure - writtenBefore).toBeLessThanOrEqual(3 + 3);
     // Every accepted message is either recorded or listed; the others in flight were still recorded.
+    // The failed batch held at most one accepted message per connection.
     const unrecorded = result.halted!.unrecorded.map((u) => u.email);
-    expect(unrecorded).toHaveLength(1);
+    expect(unrecorded.length).toBeGreaterThanOrEqual(1);
+    expect(unrecorded.length).toBeLessThanOrEqual(3);
     expect([...ledger.rows.map((r) => r.email), ...unrecorded].sort()).toEqual([...calls].sort());
+  });
+});
+
+describe('batched ledger writes', () => {
+  it('writes accepted messages in batches, each keeping its connection until its row is committed', async () => {
+    const concurrency = 4;
+    let onWire = 0;
+    let uncommitted = 0;
+    let most = 0;
+    const note = () => {
+      most = Math.max(most, onWire + uncommitted);
+    };
+    const transport: MailTransport = {
+      kind: 'smtp',
+      destination: 'smtp://test',
+      verify: async () => {},
+      async send() {
+        onWire++;
+        note();
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        onWire--;
+        uncommitted++;
+        note();
+        return { response: '250 OK' };
+      },
+      close: async () => {},
+    };
+    const batches: number[] = [];
+    const ledger: LedgerWriter = {
+      async recordMany(entries) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        batches.push(entries.length);
+        uncommitted -= entries.filter((e) => e.status === 'sent').length;
+      },
+    };
+    const result = await runDeliveries(jobs(200), options(transport, ledger, { concurrency }));
+    expect(result.halted).toBeUndefined();
+    expect(batches.reduce((sum, n) => sum + n, 0)).toBe(200);
+    // Fewer writes than messages: rows accepted together share a transaction.
+    expect(batches.length).toBeLessThan(200);
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+    // Never more accepted-but-unrecorded messages (plus those on the wire) than connections.
+    expect(most).toBeLessThanOrEqual(concurrency);
+  });
+
+  it('with one connection, writes each row before the next message goes out', async () => {
+    const ledger = memoryLedger();
+    const { transport } = scriptedTransport(() => undefined);
+    await runDeliveries(jobs(5), options(transport, ledger, { concurrency: 1 }));
+    expect(ledger.batches).toEqual([1, 1, 1, 1, 1]);
   });
 });
 

@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { type BounceRecord, formatRate, sqliteBounceStore, tallyRecords } from '../../bounces/index.js';
+import { type BounceRecord, formatRate, tallyRecords } from '../../bounces/index.js';
+import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { MANIFEST_FILE } from '../../load/issue.js';
 import { printable } from '../../printable.js';
-import { openWaveStore, type StoredWave, scheduledChannels } from '../../schedule/store.js';
-import { type ChannelStatus, openExistingStateDb, readStatus, stateFilePath } from '../../send/index.js';
+import type { StoredWave } from '../../schedule/store.js';
+import type { ChannelStatus } from '../../send/index.js';
+import { readIssueStatus } from '../../state/issue-status.js';
+import { describeLocation, stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, requirePositional, stringOption } from '../_shared.js';
 
@@ -27,23 +30,9 @@ export const statusCommand: Command = {
     // The issue id is the folder name, as the loader defines it.
     const issueId = basename(resolve(ctx.cwd, issueDir));
     assertIssueFolder(resolve(ctx.cwd, issueDir));
-    const file = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
-    const db = openExistingStateDb(file);
-    let channels: ChannelStatus[] = [];
-    let schedules: ScheduleStatus[] = [];
-    let bounces: BounceRecord[] = [];
-    try {
-      bounces = db ? await sqliteBounceStore(db, { readonly: true }).events({ issueId }) : [];
-      channels = db ? readStatus(db, issueId) : [];
-      schedules = db
-        ? scheduledChannels(db, issueId).map((channel) => ({
-            channel,
-            waves: openWaveStore(db, issueId, channel).list(),
-          }))
-        : [];
-    } finally {
-      db?.close();
-    }
+    const location = stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state'));
+    const file = describeLocation(location);
+    const { channels, schedules, bounces } = await readIssueStatus(location, issueId);
     if (flag(args, 'json')) {
       print(
         ctx.stdout,
@@ -58,7 +47,7 @@ export const statusCommand: Command = {
     if (channels.length === 0)
       print(
         ctx.stdout,
-        `${printable(issueId)}: nothing sent yet (no record in ${printable(displayPath(file, ctx.cwd))})`,
+        `${printable(issueId)}: nothing sent yet (no record in ${printable(location.kind === 'sqlite' ? displayPath(file, ctx.cwd) : file)})`,
       );
     for (const c of channels) printChannel(ctx.stdout, issueId, c, ctx.cwd);
     for (const s of schedules) printSchedule(ctx.stdout, issueId, s, ctx.cwd);
