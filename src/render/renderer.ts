@@ -16,8 +16,9 @@ import { readerFields } from './fields.js';
 import { altProblems, encodedSizes, linkProblems, sizeProblems, viewProblems } from './gates.js';
 import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
-import { compileMjml, mapMjmlErrors } from './mjml.js';
-import { loadTemplates } from './templates.js';
+import { compileMjml, type MjmlResult, mapMjmlErrors } from './mjml.js';
+import { createPieceCompiler } from './pieces.js';
+import { loadTemplates, type TemplateSet } from './templates.js';
 import type { CompiledVariant, PersonalFields } from './types.js';
 import { buildView, type CardStyle, type DigestView, listLanguage, localeFor } from './view.js';
 import { wrapLine, wrapText } from './wrap.js';
@@ -35,6 +36,10 @@ export interface RendererOptions {
   summaryHref?: (summaryId: string) => string | undefined;
   /** The signing key for tracked click links; without it (or with `tracking.clicks` off) links stay as written. */
   clickSecret?: string | undefined;
+  /** Runs one MJML compile; replaceable to count or observe compiles. */
+  compileMjml?: (source: string, templates: TemplateSet) => Promise<MjmlResult>;
+  /** Assemble variants from compiled pieces (default true); false compiles every variant whole. */
+  pieces?: boolean;
 }
 
 export interface Renderer {
@@ -70,6 +75,9 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const tracking = linkTracking(config, options.clickSecret, tokens.sentinel.sentAt);
   // A broken subject template is reported before any variant is compiled.
   renderSubject(issue.manifest.subject, {});
+  const runMjml = options.compileMjml ?? compileMjml;
+  const wholeCompile = (source: string) => runMjml(source, templates);
+  const compileSource = options.pieces === false ? wholeCompile : createPieceCompiler(wholeCompile).compile;
 
   const renderLanguage = async (variant: Variant, language: Language) => {
     const view = trackLinks(
@@ -82,7 +90,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
       tracking,
     );
     const source = templates.renderHtml(view);
-    const result = await compileMjml(source, templates);
+    const result = await compileSource(source);
     if (result.errors.length) {
       const problems = mapMjmlErrors(result.errors, templates, view);
       throw new RolecastError('E_TEMPLATE', `MJML rejected the templates (${problems.length} error(s))`, {
