@@ -27,9 +27,31 @@ export async function encodedSizes(message: { subject: string; html: string; tex
     to: 'Reader Name <reader.name@example.com>',
     ...message,
   });
-  const htmlOnly = await build({ html: message.html });
-  const bodyStart = htmlOnly.indexOf('\r\n\r\n');
-  return { messageBytes: whole.length, htmlBytes: htmlOnly.length - (bodyStart + 4) };
+  return { messageBytes: whole.length, htmlBytes: htmlPartBytes(whole) };
+}
+
+/**
+ * The HTML part's body as it sits in the whole message, with the line break a message of the
+ * HTML alone would end with: the same count, found without building that message too.
+ */
+function htmlPartBytes(whole: Buffer): number {
+  const type = whole.indexOf('Content-Type: text/html');
+  // The part ends at the boundary of the innermost multipart around it: the last declared before it.
+  const boundaries = [
+    ...whole
+      .subarray(0, Math.max(type, 0))
+      .toString('latin1')
+      .matchAll(/boundary="([^"]+)"/g),
+  ];
+  const boundary = boundaries.at(-1)?.[1];
+  const start = whole.indexOf('\r\n\r\n', type) + 4;
+  if (type < 0) throw new Error('the sample message has no HTML part');
+  // Without a text part the message is the HTML alone.
+  if (boundary === undefined) return whole.length - start;
+  const end = whole.indexOf(`\r\n--${boundary}`, start);
+  if (end < 0) throw new Error('the sample message has no end to its HTML part');
+  // A message of the HTML alone ends its body with a line break unless the body already has one.
+  return end - start + (whole[end - 1] === 0x0a ? 0 : 2);
 }
 
 function build(mail: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {

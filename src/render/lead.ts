@@ -5,7 +5,7 @@ import type { Variant } from '../group/index.js';
 import type { Language, Translate } from '../i18n/index.js';
 import type { IssueManifest } from '../model/issue.js';
 import type { Summary } from '../model/summary.js';
-import { firstSentence, keywords, pluralForm } from './_text.js';
+import { firstSentence, keywords, memo, pluralForm } from './_text.js';
 import { issueWeek } from './dates.js';
 
 /**
@@ -127,9 +127,11 @@ function builtPreheader(t: Translate, stories: readonly Summary[]): string | und
   return t('email.preheaderAlso', { titles });
 }
 
+const listFormats = new Map<string, Intl.ListFormat>();
+
 function listFormat(locale: string, items: readonly string[]): string {
   try {
-    return new Intl.ListFormat(locale, { type: 'conjunction' }).format(items);
+    return memo(listFormats, locale, () => new Intl.ListFormat(locale, { type: 'conjunction' })).format(items);
   } catch {
     return items.join(', ');
   }

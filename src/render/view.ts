@@ -12,6 +12,7 @@ import {
   domainOf,
   firstSentence,
   formatMinutes,
+  memo,
   pluralForm,
   readingMinutes,
   wordCount,
@@ -184,8 +185,8 @@ export function buildView(
       logoAlt: config.brand.logoAlt ?? config.brand.name,
     },
     kicker: title.toLowerCase() === config.brand.name.toLowerCase() ? undefined : config.brand.name,
-    colours: palette(config.brand),
-    labels: labels(language),
+    colours: { ...memoPalette(config.brand) },
+    labels: { ...memo(labelSets, language, () => labels(language)) },
     issue: {
       id: issue.id,
       title,
@@ -222,6 +223,19 @@ export function buildView(
     preferences: config.urls.preferences ? sentinel.preferences : undefined,
     viewOnline: config.urls.archive ? sentinel.viewOnline : undefined,
   };
+}
+
+// Views are built per variant; colours and labels are the same for all of them.
+const palettes = new WeakMap<ResolvedConfig['brand'], Record<string, string>>();
+const labelSets = new Map<Language, Labels>();
+
+function memoPalette(brand: ResolvedConfig['brand']): Record<string, string> {
+  let colours = palettes.get(brand);
+  if (!colours) {
+    colours = palette(brand);
+    palettes.set(brand, colours);
+  }
+  return colours;
 }
 
 /** Every `email.*` string of the language, without the prefix, for `{{labels.name}}` in templates. */
