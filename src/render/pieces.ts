@@ -15,10 +15,19 @@ import type { MjmlResult } from './mjml.js';
  *
  * The first variant of every frame is also compiled whole and the two results compared; a template
  * whose pieces do not reproduce the whole is compiled whole from then on, so the output never
- * depends on this shortcut.
+ * depends on this shortcut. Pieces are minified one by one (markup between them is block-level, so
+ * the join equals the minified whole, which that comparison checks too).
  */
 
 export type CompileSource = (source: string) => Promise<MjmlResult>;
+
+/**
+ * A compiled variant: whole HTML (`html`), or, when assembled from pieces, its segments in order,
+ * each already minified, whose join is the minified HTML (`html` is then empty).
+ */
+export interface PieceResult extends MjmlResult {
+  segments?: readonly string[];
+}
 
 export interface PieceStats {
   /** MJML runs so far: frames with their new children, and whole compiles (checks, fallbacks). */
@@ -30,17 +39,17 @@ export interface PieceStats {
 }
 
 export interface PieceCompiler {
-  compile(source: string): Promise<MjmlResult>;
+  compile(source: string): Promise<PieceResult>;
   readonly stats: PieceStats;
 }
 
 interface Frame {
   /** The frame's source with `\u0000` where each split column's children go. */
   shape: string;
-  /** Compiled text around the columns: one more entry than there are columns. */
-  parts: string[] | undefined;
-  /** Per column: compiled child by child shape. */
-  children: Map<string, string>[];
+  /** Compiled text around the columns (one more entry than there are columns), split at holes. */
+  parts: string[][] | undefined;
+  /** Per column: compiled child by child shape, split at holes. */
+  children: Map<string, string[]>[];
   /** Undefined until the first variant was compared with a whole compile. */
   verified: boolean | undefined;
 }
@@ -53,6 +62,8 @@ interface Taken {
   contents: string[];
 }
 
+const SEGMENT_CACHE = 5000;
+
 export function createPieceCompiler(
   compileWhole: CompileSource,
   nonce = randomBytes(6).toString('hex'),
@@ -64,6 +75,17 @@ export function createPieceCompiler(
   const begin = (i: number) => `rcB${nonce}x${i}x`;
   const after = (i: number, j: number) => `rcM${nonce}x${i}x${j}x`;
   const frames = new Map<string, Frame>();
+  // Most segments (compiled markup, cards) recur in every variant: minify each once.
+  const minified = new Map<string, string>();
+  const minifySegment = (segment: string) => {
+    let out = minified.get(segment);
+    if (out === undefined) {
+      if (minified.size >= SEGMENT_CACHE) minified.clear();
+      out = minifyHtml(segment);
+      minified.set(segment, out);
+    }
+    return out;
+  };
   const stats: PieceStats = { compiles: 0, assembled: 0, whole: 0 };
 
   const whole = async (source: string) => {
@@ -122,30 +144,37 @@ export function createPieceCompiler(
       for (const [j, kid] of missing[c]!.entries()) {
         const end = html.indexOf(after(c, j), pos);
         if (end < 0) return result;
-        compiled.set(kid, html.slice(pos, end));
+        compiled.set(kid, html.slice(pos, end).split(hole));
         pos = end + after(c, j).length;
       }
     }
     parts.push(html.slice(pos));
-    frame.parts ??= parts;
+    frame.parts ??= parts.map((part) => part.split(hole));
     return undefined;
   };
 
-  const assemble = (frame: Frame, taken: Taken): string | undefined => {
+  /** The variant's text in order: compiled markup between holes, and the lifted contents in the holes. */
+  const assemble = (frame: Frame, taken: Taken): string[] | undefined => {
+    const out: string[] = [];
+    let next = 0;
+    const add = (split: string[]) => {
+      out.push(split[0]!);
+      for (let k = 1; k < split.length; k++) {
+        if (next >= taken.contents.length) return false;
+        out.push(taken.contents[next++]!.trim(), split[k]!);
+      }
+      return true;
+    };
     const parts = frame.parts!;
-    let out = parts[0]!;
+    if (!add(parts[0]!)) return undefined;
     for (const [c, kids] of taken.columns.entries()) {
-      for (const kid of kids) out += frame.children[c]!.get(kid)!;
-      out += parts[c + 1]!;
+      for (const kid of kids) if (!add(frame.children[c]!.get(kid)!)) return undefined;
+      if (!add(parts[c + 1]!)) return undefined;
     }
-    const pieces = out.split(hole);
-    if (pieces.length !== taken.contents.length + 1) return undefined;
-    let html = pieces[0]!;
-    for (let k = 0; k < taken.contents.length; k++) html += taken.contents[k]!.trim() + pieces[k + 1]!;
-    return html;
+    return next === taken.contents.length ? out : undefined;
   };
 
-  const compileOne = async (source: string): Promise<MjmlResult> => {
+  const compileOne = async (source: string): Promise<PieceResult> => {
     const taken = take(source);
     if (!taken) return whole(source);
     let frame = frames.get(taken.frameKey);
@@ -157,22 +186,23 @@ export function createPieceCompiler(
     // MJML's errors carry lines of the source it was given: report them from the whole source.
     const failed = await fill(frame, taken);
     if (failed) return whole(source);
-    const html = assemble(frame, taken);
-    if (html === undefined) {
+    const pieces = assemble(frame, taken);
+    if (pieces === undefined) {
       frame.verified = false;
       return whole(source);
     }
+    const segments = pieces.map(minifySegment);
     if (frame.verified === undefined) {
       const reference = await whole(source);
       stats.whole--;
-      frame.verified = !reference.errors.length && minifyHtml(reference.html) === minifyHtml(html);
+      frame.verified = !reference.errors.length && minifyHtml(reference.html) === segments.join('');
       if (!frame.verified) {
         stats.whole++;
         return reference;
       }
     }
     stats.assembled++;
-    return { html, errors: [] };
+    return { html: '', errors: [], segments };
   };
 
   // One variant at a time: a frame's pieces are filled in before the next variant looks at them.

@@ -17,11 +17,11 @@ import { altProblems, encodedSizes, linkProblems, sizeProblems, viewProblems } f
 import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors } from './mjml.js';
-import { createPieceCompiler } from './pieces.js';
+import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
 import type { CompiledVariant, PersonalFields } from './types.js';
 import { buildView, type CardStyle, type DigestView, listLanguage, localeFor } from './view.js';
-import { wrapLine, wrapText } from './wrap.js';
+import { wrapLine } from './wrap.js';
 
 export interface RendererOptions {
   /** Reserved for time-relative wording; rendering never reads the clock, so output is reproducible. */
@@ -77,7 +77,11 @@ export async function createRenderer(project: Project, options: RendererOptions 
   renderSubject(issue.manifest.subject, {});
   const runMjml = options.compileMjml ?? compileMjml;
   const wholeCompile = (source: string) => runMjml(source, templates);
-  const compileSource = options.pieces === false ? wholeCompile : createPieceCompiler(wholeCompile).compile;
+  // Pieces are minified as they are assembled; without minify every variant is compiled whole.
+  const compileSource: (source: string) => Promise<PieceResult> =
+    options.pieces === false || !minify ? wholeCompile : createPieceCompiler(wholeCompile).compile;
+  const splitSegments = segmentSplitter(tokens.split);
+  const splitText = textSplitter(tokens.split);
 
   const renderLanguage = async (variant: Variant, language: Language) => {
     const view = trackLinks(
@@ -101,8 +105,10 @@ export async function createRenderer(project: Project, options: RendererOptions 
     const rendered: LanguageRender = {
       language,
       subject: view.subject,
-      htmlParts: tokens.split(minify ? minifyHtml(result.html) : result.html),
-      text: splitTextForFill(wrapText(normaliseText(templates.renderText(view))), tokens.split),
+      htmlParts: result.segments
+        ? splitSegments(result.segments)
+        : tokens.split(minify ? minifyHtml(result.html) : result.html),
+      text: splitText(normaliseText(templates.renderText(view))),
     };
     return { view, rendered };
   };
@@ -226,6 +232,28 @@ function safeDateLine(
   }
 }
 
+/**
+ * A variant's HTML parts from its minified segments: each segment is split at the reader fields
+ * once (segments recur across variants), and neighbouring literal text is joined.
+ */
+function segmentSplitter(split: (text: string) => Parts): (segments: readonly string[]) => Parts {
+  const cache = new Map<string, Parts>();
+  return (segments) => {
+    const out: string[] = [''];
+    for (const segment of segments) {
+      let parts = cache.get(segment);
+      if (parts === undefined) {
+        if (cache.size >= 5000) cache.clear();
+        parts = split(segment);
+        cache.set(segment, parts);
+      }
+      out[out.length - 1] += parts[0]!;
+      for (let i = 1; i < parts.length; i++) out.push(parts[i]!);
+    }
+    return out;
+  };
+}
+
 /** Text templates are written for readability; trim trailing spaces and runs of blank lines. */
 function normaliseText(text: string): string {
   return `${text
@@ -237,21 +265,34 @@ function normaliseText(text: string): string {
 /** Runs of lines without reader fields stay as one wrapped string; lines with fields keep their parts. */
 type TextTemplate = (string | Parts)[];
 
-function splitTextForFill(wrapped: string, splitParts: (line: string) => Parts): TextTemplate {
-  const template: TextTemplate = [];
-  let fixed: string[] = [];
-  for (const line of wrapped.split('\n')) {
-    const parts = splitParts(line);
-    if (parts.length === 1) {
-      fixed.push(line);
-      continue;
+/**
+ * Wraps each line and splits it at the reader fields; lines recur across variants (every card's
+ * text), so each distinct line is wrapped and split once.
+ */
+function textSplitter(splitParts: (line: string) => Parts): (text: string) => TextTemplate {
+  const lines = new Map<string, string | Parts>();
+  return (text) => {
+    const template: TextTemplate = [];
+    let fixed: string[] = [];
+    for (const line of text.split('\n')) {
+      let piece = lines.get(line);
+      if (piece === undefined) {
+        if (lines.size >= 5000) lines.clear();
+        const parts = splitParts(line);
+        piece = parts.length === 1 ? wrapLine(line) : parts;
+        lines.set(line, piece);
+      }
+      if (typeof piece === 'string') {
+        fixed.push(piece);
+        continue;
+      }
+      if (fixed.length) template.push(fixed.join('\n'));
+      fixed = [];
+      template.push(piece);
     }
     if (fixed.length) template.push(fixed.join('\n'));
-    fixed = [];
-    template.push(parts);
-  }
-  if (fixed.length) template.push(fixed.join('\n'));
-  return template;
+    return template;
+  };
 }
 
 /**

@@ -274,17 +274,42 @@ export function summaryParagraphs(summary: Summary): string[] {
     .filter(Boolean);
 }
 
+/** What a card takes from its summary alone, worked out once however many variants show it. */
+interface SummaryText {
+  paragraphs: string[];
+  compact: string;
+  minutes: number;
+  domain: string | undefined;
+  teaser: string | undefined;
+}
+
+const summaryTexts = new WeakMap<Summary, SummaryText>();
+
+function summaryText(summary: Summary): SummaryText {
+  let text = summaryTexts.get(summary);
+  if (!text) {
+    const paragraphs = summaryParagraphs(summary);
+    const words = wordCount([summary.summary, summary.takeaway, ...summary.principles, ...summary.practice].join(' '));
+    text = {
+      paragraphs,
+      compact: cutAtSentence(paragraphs.join(' ')),
+      minutes: readingMinutes(words),
+      domain: domainOf(summary.url),
+      teaser: summary.insights ? firstSentence(summary.insights) : undefined,
+    };
+    summaryTexts.set(summary, text);
+  }
+  return text;
+}
+
 function cardView(summary: Summary, context: CardContext): CardView {
   const { t, style } = context;
-  const paragraphs = summaryParagraphs(summary);
-  const words = wordCount([summary.summary, summary.takeaway, ...summary.principles, ...summary.practice].join(' '));
-  const minutes = readingMinutes(words);
+  const { paragraphs, compact, minutes, domain, teaser } = summaryText(summary);
   const href = summary.url ?? context.summaryHref(summary.id);
   const hrefIsArticle = summary.url !== undefined;
   let anchor = `rc-${summary.id}`;
   for (let n = 2; context.anchors.has(anchor); n++) anchor = `rc-${summary.id}-${n}`;
   context.anchors.add(anchor);
-  const domain = domainOf(summary.url);
   return {
     id: summary.id,
     anchor,
@@ -293,8 +318,8 @@ function cardView(summary: Summary, context: CardContext): CardView {
     hrefIsArticle,
     buttonLabel: hrefIsArticle ? t('email.readArticle') : t('email.readSummary'),
     buttonName: t(hrefIsArticle ? 'email.readArticleNamed' : 'email.readSummaryNamed', { title: summary.title }),
-    teaser: summary.insights ? firstSentence(summary.insights) : undefined,
-    paragraphs: style === 'full' ? paragraphs : [cutAtSentence(paragraphs.join(' '))],
+    teaser,
+    paragraphs: style === 'full' ? [...paragraphs] : [compact],
     takeaway: summary.takeaway,
     principles: style === 'full' ? summary.principles : [],
     practice: style === 'full' ? summary.practice : summary.practice.slice(0, 3),
