@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { detach } from './_personal.js';
 import { minifyHtml } from './minify.js';
 import type { MjmlResult } from './mjml.js';
 
@@ -81,8 +82,8 @@ export function createPieceCompiler(
     let out = minified.get(segment);
     if (out === undefined) {
       if (minified.size >= SEGMENT_CACHE) minified.clear();
-      out = minifyHtml(segment);
-      minified.set(segment, out);
+      out = detach(minifyHtml(segment));
+      minified.set(detach(segment), out);
     }
     return out;
   };

@@ -9,7 +9,7 @@ import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { personalLinks } from '../unsubscribe/links.js';
-import { asIs, createFieldTokens, escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
+import { asIs, createFieldTokens, detach, escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
 import { greetingName } from './_text.js';
 import { createWeekLineCache } from './dates.js';
 import { readerFields } from './fields.js';
@@ -278,9 +278,10 @@ function textSplitter(splitParts: (line: string) => Parts): (text: string) => Te
       let piece = lines.get(line);
       if (piece === undefined) {
         if (lines.size >= 5000) lines.clear();
-        const parts = splitParts(line);
-        piece = parts.length === 1 ? wrapLine(line) : parts;
-        lines.set(line, piece);
+        const own = detach(line);
+        const parts = splitParts(own);
+        piece = parts.length === 1 ? wrapLine(own) : parts;
+        lines.set(own, piece);
       }
       if (typeof piece === 'string') {
         fixed.push(piece);
