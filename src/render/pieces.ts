@@ -64,6 +64,7 @@ interface Taken {
 }
 
 const SEGMENT_CACHE = 5000;
+const MAX_FRAMES = 16;
 
 export function createPieceCompiler(
   compileWhole: CompileSource,
@@ -179,6 +180,9 @@ export function createPieceCompiler(
     const taken = take(source);
     if (!taken) return whole(source);
     let frame = frames.get(taken.frameKey);
+    // A template that writes per-variant values into the frame's markup makes a frame per variant:
+    // past a few, compiling whole is cheaper than a frame run plus its check.
+    if (!frame && frames.size >= MAX_FRAMES) return whole(source);
     if (!frame) {
       frame = { shape: taken.frameKey, parts: undefined, children: [], verified: undefined };
       frames.set(taken.frameKey, frame);
