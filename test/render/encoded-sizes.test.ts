@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
 import { encodedSizes, TEXT_ENCODING } from '../../src/render/gates.js';
@@ -28,7 +29,28 @@ describe('encoded sizes for the clip gate', () => {
       { subject: 'Lines', html: '<p>one</p>\n<p>two</p>\r\n<p>three =3D</p>\n', text: 'a\nb' },
       { subject: 'Tabs', html: `<td>\t \t</td>${'x'.repeat(2000)}  \n  <b>é</b>`, text: '' },
       { subject: 'Boundary-like', html: '<p>--not a boundary</p>\r\n--also not', text: '--x' },
+      { subject: '7bit', html: `${'a'.repeat(76)}\n${'b'.repeat(76)}`, text: `${'c'.repeat(77)}\nshort` },
+      { subject: 'Spaces', html: 'end with spaces   \nand tabs\t\t\r\nlast  ', text: 'x  \n' },
+      { subject: 'Long subject '.repeat(12), html: '<p>é</p>\n', text: 'plain text only\n' },
     ];
     for (const message of messages) expect(await encodedSizes(message)).toEqual(await reference(message));
+  });
+
+  it('agree with a whole MIME build for any subject, HTML and text', async () => {
+    const text = fc
+      .array(
+        fc.oneof(fc.string({ unit: 'grapheme', maxLength: 90 }), fc.constantFrom('\n', '\r\n', ' ', '\t', '=', '.')),
+        {
+          maxLength: 40,
+        },
+      )
+      .map((pieces) => pieces.join(''));
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 120 }), text, text, async (subject, html, plain) => {
+        const message = { subject, html: html || '<p></p>', text: plain };
+        expect(await encodedSizes(message)).toEqual(await reference(message));
+      }),
+      { numRuns: 150, seed: 20261201 },
+    );
   });
 });
