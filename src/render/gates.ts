@@ -30,6 +30,11 @@ export interface EncodedSizes {
  * a variant cost once its MJML was compiled from pieces.
  */
 export async function encodedSizes(message: { subject: string; html: string; text: string }): Promise<EncodedSizes> {
+  return encodedSizesIn(await messageFrame(message), message);
+}
+
+/** The size of the message built around one-character bodies: headers, boundaries. */
+export async function messageFrame(message: { subject: string; html: string; text: string }): Promise<number> {
   const frame = await build({
     from: 'Sender Name <sender@example.com>',
     to: 'Reader Name <reader.name@example.com>',
@@ -38,6 +43,11 @@ export async function encodedSizes(message: { subject: string; html: string; tex
     html: message.html && PLACEHOLDER,
     text: message.text && PLACEHOLDER,
   });
+  return frame.length;
+}
+
+/** The sizes of `message`, given the size of its frame (see `messageFrame`): no I/O, no streams. */
+export function encodedSizesIn(frameBytes: number, message: { html: string; text: string }): EncodedSizes {
   const html = encodedBody(message.html);
   const text = encodedBody(message.text);
   const placeholder = encodedBody(PLACEHOLDER);
@@ -45,9 +55,23 @@ export async function encodedSizes(message: { subject: string; html: string; tex
   // A message of one part ends its body with a line break unless the body has one already; in a
   // multipart message the boundary's line break follows every body.
   const ending = (part: EncodedBody) => (parts.length === 1 && !part.endsWithNewline ? 2 : 0);
-  let messageBytes = frame.length;
+  let messageBytes = frameBytes;
   for (const part of parts) messageBytes += part.partBytes + ending(part) - placeholder.partBytes - ending(placeholder);
   return { messageBytes, htmlBytes: html.bodyBytes + (html.endsWithNewline ? 0 : 2) };
+}
+
+/**
+ * Whether `html` may come out at or over a size threshold once quoted-printable encoded, by an
+ * upper bound that costs two native scans instead of the encoding: a character that needs escaping
+ * takes at most 9 bytes (3 UTF-8 bytes as =XX), a line break 2 plus an escaped space before it,
+ * and the soft line breaks (3 bytes) come at least every 50 characters (see nodemailer's qp.wrap).
+ */
+export function mayReachSizeWarning(html: string, config: Pick<ResolvedConfig, 'sizeWarnKb' | 'sizeLimitKb'>): boolean {
+  const escaped = html.match(/[^\t\n\x20-\x3c\x3e-\x7e]/g)?.length ?? 0;
+  const breaks = html.match(/\n/g)?.length ?? 0;
+  const encoded = html.length - escaped + 9 * escaped + 3 * breaks + 2;
+  const bound = encoded + 3 * Math.ceil(encoded / 50) + 2;
+  return bound >= Math.min(config.sizeWarnKb, config.sizeLimitKb) * 1024;
 }
 
 /** Not plain text, so encoded as quoted-printable like any digest part. */

@@ -13,7 +13,16 @@ import { asIs, createFieldTokens, detach, escapeHtml, type FieldValues, joinPart
 import { greetingName } from './_text.js';
 import { createWeekLineCache } from './dates.js';
 import { readerFields } from './fields.js';
-import { altProblems, encodedSizes, linkProblems, sizeProblems, viewProblems } from './gates.js';
+import {
+  altProblems,
+  type EncodedSizes,
+  encodedSizesIn,
+  linkProblems,
+  mayReachSizeWarning,
+  messageFrame,
+  sizeProblems,
+  viewProblems,
+} from './gates.js';
 import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors } from './mjml.js';
@@ -136,11 +145,19 @@ export async function createRenderer(project: Project, options: RendererOptions 
       };
 
       // Gates run on a sample reader's message, with links as long as real signed ones.
-      const sample = personalise(sampleFields(config, issue.id, SIZE_ESTIMATE_KEY));
-      const sizes = await encodedSizes(sample);
+      const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
+      const sample = personalise(sampleReader);
+      const frameBytes = await messageFrame(sample);
+      // Counting the encoding exactly costs more than the rest of a variant: done when the size
+      // gate cannot tell without it, or when someone reads the encoded sizes.
+      let sizes: EncodedSizes | undefined;
+      const exact = () => {
+        sizes ??= encodedSizesIn(frameBytes, personalise(sampleReader));
+        return sizes;
+      };
       const where = { file: issueFile, variantId: variant.id };
       const problems: Problem[] = [
-        ...sizeProblems(sizes.htmlBytes, config, where),
+        ...(mayReachSizeWarning(sample.html, config) ? sizeProblems(exact().htmlBytes, config, where) : []),
         ...linkProblems(sample.html, where),
         ...viewProblems(listView!, variant, issue.summaries, where),
         ...altProblems(sample.html, where),
@@ -150,8 +167,12 @@ export async function createRenderer(project: Project, options: RendererOptions 
         subject: own.subject,
         htmlBytes: Buffer.byteLength(sample.html),
         textBytes: Buffer.byteLength(sample.text),
-        encodedBytes: sizes.messageBytes,
-        encodedHtmlBytes: sizes.htmlBytes,
+        get encodedBytes() {
+          return exact().messageBytes;
+        },
+        get encodedHtmlBytes() {
+          return exact().htmlBytes;
+        },
         problems,
         personalise,
       };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
-import { encodedSizes, TEXT_ENCODING } from '../../src/render/gates.js';
+import { encodedSizes, mayReachSizeWarning, TEXT_ENCODING } from '../../src/render/gates.js';
 
 /** The sizes measured the long way: the whole message, and a second message of the HTML alone. */
 async function reference(message: { subject: string; html: string; text: string }) {
@@ -51,6 +51,28 @@ describe('encoded sizes for the clip gate', () => {
         expect(await encodedSizes(message)).toEqual(await reference(message));
       }),
       { numRuns: 150, seed: 20261201 },
+    );
+  });
+
+  it('never skip the exact count when the HTML could reach a threshold: the bound is above the encoded size', async () => {
+    const html = fc
+      .array(
+        fc.oneof(
+          fc.string({ unit: 'grapheme', maxLength: 200 }),
+          fc.string({ unit: 'binary', maxLength: 20 }),
+          fc.constantFrom('\n', '\r\n', ' ', '\t', '=', '.', ' \n', 'é', '€', '😀', 'x'.repeat(300)),
+        ),
+        { maxLength: 60 },
+      )
+      .map((pieces) => pieces.join('') || '<p></p>');
+    await fc.assert(
+      fc.asyncProperty(html, async (value) => {
+        const { htmlBytes } = await encodedSizes({ subject: 's', html: value, text: 't' });
+        // A threshold exactly at the encoded size must be reported as reachable.
+        expect(mayReachSizeWarning(value, { sizeWarnKb: htmlBytes / 1024, sizeLimitKb: 1000 })).toBe(true);
+        expect(mayReachSizeWarning(value, { sizeWarnKb: 1000, sizeLimitKb: htmlBytes / 1024 })).toBe(true);
+      }),
+      { numRuns: 300, seed: 20261201 },
     );
   });
 });
