@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { compileMjml } from '../render/mjml.js';
 import { loadTemplates, type TemplateSet } from '../render/templates.js';
 import { buildView } from '../render/view.js';
 import { personalLinks } from '../unsubscribe/links.js';
+import type { RoleSetRow } from './_role-sets.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SUBSCRIBERS = 10_000;
@@ -95,6 +97,54 @@ export async function benchRender(): Promise<void> {
     `  end to end for 10,000: ${fmt(total, 0)} ms vs ~${fmt(naivePerMsg * SUBSCRIBERS, 0)} ms (${fmt((naivePerMsg * SUBSCRIBERS) / total, 0)}×)`,
   );
   print(`  median warm MJML compile: ${fmt(median(warmTimes), 1)} ms`);
+  await benchRoleSets();
+}
+
+const ROLE_SET_ROWS = [10, 100, 1000] as const;
+/** Compiling every role set whole takes ~30 ms each: the 1,000 row would take half a minute. */
+const WHOLE_ROWS = [10, 100] as const;
+
+/**
+ * Render time and peak memory as the number of distinct role sets grows: each row in its own
+ * process (so peak RSS is that row's), pieces against whole compiles. Then 10,000 readers spread
+ * over the role sets are personalised, the per-reader half of a send.
+ */
+export async function benchRoleSets(): Promise<void> {
+  print('\nrole sets: compile N distinct role sets of the example issue, then personalise 10,000 readers over them');
+  print(
+    `  ${'role sets'.padEnd(10)} ${'mode'.padEnd(7)} ${'render ms'.padStart(10)} ${'MJML runs'.padStart(9)} ${'ms/set'.padStart(7)} ${'fill ms'.padStart(8)} ${'msgs/s'.padStart(8)} ${'peak RSS'.padStart(9)} ${'heap'.padStart(7)}`,
+  );
+  const rows: RoleSetRow[] = [];
+  for (const [count, whole] of [
+    ...ROLE_SET_ROWS.map((n) => [n, false] as const),
+    ...WHOLE_ROWS.map((n) => [n, true] as const),
+  ]) {
+    const row = await roleSetRow(count, whole);
+    rows.push(row);
+    const total = row.renderMs + row.personaliseMs;
+    print(
+      `  ${String(row.roleSets).padEnd(10)} ${(whole ? 'whole' : 'pieces').padEnd(7)} ${fmt(row.renderMs, 0).padStart(10)} ${String(row.mjmlRuns).padStart(9)} ${fmt(row.renderMs / row.roleSets, 2).padStart(7)} ${fmt(row.personaliseMs, 0).padStart(8)} ${fmt((10_000 / total) * 1000, 0).padStart(8)} ${`${fmt(row.peakRssMb, 0)} MB`.padStart(9)} ${`${fmt(row.heapMb, 0)} MB`.padStart(7)}`,
+    );
+  }
+  const pieces = (n: number) => rows.find((r) => r.roleSets === n && !r.whole)!;
+  const speed = (r: RoleSetRow) => 10_000 / (r.renderMs + r.personaliseMs);
+  print(
+    `  render time, 1,000 role sets against 10: ${fmt(pieces(1000).renderMs / pieces(10).renderMs, 2)}× (target ≤ 2×)`,
+  );
+  print(
+    `  render + personalise 10,000 readers, 1,000 role sets against 10: ${fmt((speed(pieces(1000)) / speed(pieces(10))) * 100, 0)} % of the speed (target ≥ 80 %)`,
+  );
+}
+
+function roleSetRow(count: number, whole: boolean): Promise<RoleSetRow> {
+  const script = fileURLToPath(new URL('./_role-sets.js', import.meta.url));
+  const args = ['--expose-gc', script, String(count), ...(whole ? ['whole'] : [])];
+  return new Promise((resolveRow, reject) => {
+    execFile(process.execPath, args, { maxBuffer: 1 << 20 }, (error, stdout) => {
+      if (error) reject(error);
+      else resolveRow(JSON.parse(stdout.trim().split('\n').at(-1)!) as RoleSetRow);
+    });
+  });
 }
 
 /** The naive way: every reader's values go through Handlebars and MJML. */

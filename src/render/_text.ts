@@ -23,7 +23,21 @@ export function greetingName(reader: {
 
 /** Intl plural category reduced to the two forms the catalogue ships. */
 export function pluralForm(language: Language, count: number): 'one' | 'other' {
-  return new Intl.PluralRules(language).select(count) === 'one' ? 'one' : 'other';
+  return memo(pluralRules, language, () => new Intl.PluralRules(language)).select(count) === 'one' ? 'one' : 'other';
+}
+
+// Intl objects cost far more to build than to use, and every variant's view asks for the same few.
+const pluralRules = new Map<string, Intl.PluralRules>();
+const minuteFormats = new Map<string, Intl.NumberFormat>();
+
+/** The cached value for `key`, made once. */
+export function memo<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
 }
 
 const WORDS_PER_MINUTE = 230;
@@ -39,7 +53,11 @@ export function readingMinutes(words: number): number {
 
 /** "6 min" / "6 Min." as Intl writes it for the locale. */
 export function formatMinutes(locale: string, minutes: number): string {
-  return new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'short' }).format(minutes);
+  return memo(
+    minuteFormats,
+    locale,
+    () => new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'short' }),
+  ).format(minutes);
 }
 
 /**
@@ -83,6 +101,14 @@ export function domainOf(url: string | undefined): string | undefined {
 
 /** Lower-case words of five letters or more, with a plural "s" taken off: what a mention check compares. */
 export function keywords(text: string): Set<string> {
+  return memo(keywordSets, text, () => findKeywords(text));
+}
+
+/** Summaries' keywords are asked for once per variant; a bounded cache keeps them. */
+const keywordSets = new Map<string, Set<string>>();
+
+function findKeywords(text: string): Set<string> {
+  if (keywordSets.size > 2000) keywordSets.clear();
   const out = new Set<string>();
   for (const word of text.toLowerCase().match(/[\p{L}\p{N}]{5,}/gu) ?? []) {
     out.add(word.length > 5 ? word.replace(/(?:(?<=s|x|ch|sh)es|(?<!s)s)$/, '') : word);

@@ -1,5 +1,6 @@
 import { DateTime, Interval } from 'luxon';
 import { languageOf, translator } from '../i18n/index.js';
+import { memo } from './_text.js';
 
 export interface IssueWeek {
   week: number;
@@ -10,6 +11,14 @@ export interface IssueWeek {
 
 /** The ISO week (Monday to Sunday) that the issue date falls in, as calendar dates in `zone`. */
 export function issueWeek(isoDate: string, zone = 'UTC'): IssueWeek {
+  return memo(weeks, `${isoDate}|${zone}`, () => findIssueWeek(isoDate, zone));
+}
+
+// Every variant's view asks for the same week and lines; luxon takes milliseconds to work them out.
+const weeks = new Map<string, IssueWeek>();
+const weekLines = new Map<string, string>();
+
+function findIssueWeek(isoDate: string, zone: string): IssueWeek {
   const day = DateTime.fromISO(isoDate, { zone });
   return { week: day.weekNumber, weekYear: day.weekYear, start: day.startOf('week'), end: day.endOf('week') };
 }
@@ -20,6 +29,10 @@ export function issueWeek(isoDate: string, zone = 'UTC'): IssueWeek {
  * never half one language and half another.
  */
 export function weekLine(isoDate: string, locale: string, zone: string): string {
+  return memo(weekLines, `${isoDate}|${locale}|${zone}`, () => findWeekLine(isoDate, locale, zone));
+}
+
+function findWeekLine(isoDate: string, locale: string, zone: string): string {
   const language = languageOf(locale);
   const formatLocale = locale.split('-')[0]?.toLowerCase() === language ? locale : language;
   const { week, start, end } = issueWeek(isoDate, zone);

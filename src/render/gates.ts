@@ -1,4 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { hasLongerLines, isPlainText } from 'nodemailer/lib/mime-funcs';
+import { Encoder as QpEncoder } from 'nodemailer/lib/qp';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Problem } from '../errors.js';
 import type { Variant } from '../group/index.js';
@@ -21,15 +23,90 @@ export interface EncodedSizes {
   htmlBytes: number;
 }
 
+/**
+ * The message is built once with MailComposer around one-character bodies, for its headers and
+ * boundaries; the bodies' encoded sizes are counted with nodemailer's own quoted-printable encoder,
+ * fed directly. Each variant's sample would otherwise go through a whole MIME build, most of what
+ * a variant cost once its MJML was compiled from pieces.
+ */
 export async function encodedSizes(message: { subject: string; html: string; text: string }): Promise<EncodedSizes> {
-  const whole = await build({
+  return encodedSizesIn(await messageFrame(message), message);
+}
+
+/** The size of the message built around one-character bodies: headers, boundaries. */
+export async function messageFrame(message: { subject: string; html: string; text: string }): Promise<number> {
+  const frame = await build({
     from: 'Sender Name <sender@example.com>',
     to: 'Reader Name <reader.name@example.com>',
-    ...message,
+    subject: message.subject,
+    // An empty body leaves its part out: so does the frame.
+    html: message.html && PLACEHOLDER,
+    text: message.text && PLACEHOLDER,
   });
-  const htmlOnly = await build({ html: message.html });
-  const bodyStart = htmlOnly.indexOf('\r\n\r\n');
-  return { messageBytes: whole.length, htmlBytes: htmlOnly.length - (bodyStart + 4) };
+  return frame.length;
+}
+
+/** The sizes of `message`, given the size of its frame (see `messageFrame`): no I/O, no streams. */
+export function encodedSizesIn(frameBytes: number, message: { html: string; text: string }): EncodedSizes {
+  const html = encodedBody(message.html);
+  const text = encodedBody(message.text);
+  const placeholder = encodedBody(PLACEHOLDER);
+  const parts = [html, text].filter((part) => part.bodyBytes > 0);
+  // A message of one part ends its body with a line break unless the body has one already; in a
+  // multipart message the boundary's line break follows every body.
+  const ending = (part: EncodedBody) => (parts.length === 1 && !part.endsWithNewline ? 2 : 0);
+  let messageBytes = frameBytes;
+  for (const part of parts) messageBytes += part.partBytes + ending(part) - placeholder.partBytes - ending(placeholder);
+  return { messageBytes, htmlBytes: html.bodyBytes + (html.endsWithNewline ? 0 : 2) };
+}
+
+/**
+ * Whether `html` may come out at or over a size threshold once quoted-printable encoded, by an
+ * upper bound that costs two native scans instead of the encoding: a character that needs escaping
+ * takes at most 9 bytes (3 UTF-8 bytes as =XX), a line break 2 plus an escaped space before it,
+ * and the soft line breaks (3 bytes) come at least every 50 characters (see nodemailer's qp.wrap).
+ */
+export function mayReachSizeWarning(html: string, config: Pick<ResolvedConfig, 'sizeWarnKb' | 'sizeLimitKb'>): boolean {
+  const escaped = html.match(/[^\t\n\x20-\x3c\x3e-\x7e]/g)?.length ?? 0;
+  const breaks = html.match(/\n/g)?.length ?? 0;
+  const encoded = html.length - escaped + 9 * escaped + 3 * breaks + 2;
+  const bound = encoded + 3 * Math.ceil(encoded / 50) + 2;
+  return bound >= Math.min(config.sizeWarnKb, config.sizeLimitKb) * 1024;
+}
+
+/** Not plain text, so encoded as quoted-printable like any digest part. */
+const PLACEHOLDER = '\u00e9';
+const HEADER_7BIT = 'Content-Transfer-Encoding: 7bit'.length;
+const HEADER_QP = 'Content-Transfer-Encoding: quoted-printable'.length;
+
+interface EncodedBody {
+  bodyBytes: number;
+  /** The body and its Content-Transfer-Encoding header. */
+  partBytes: number;
+  endsWithNewline: boolean;
+}
+
+/** A text part's body as MimeNode encodes it, and what the part adds to a message. */
+function encodedBody(content: string): EncodedBody {
+  // MimeNode sends plain text with short lines as is (7bit), everything else quoted-printable.
+  if (content === '') return { bodyBytes: 0, partBytes: 0, endsWithNewline: false };
+  if (isPlainText(content) && !hasLongerLines(content, 76)) {
+    const bytes = Buffer.byteLength(content);
+    return { bodyBytes: bytes, partBytes: bytes + HEADER_7BIT, endsWithNewline: content.endsWith('\n') };
+  }
+  const encoder = new QpEncoder({ lineLength: 76 }) as QpEncoder & {
+    _transform(chunk: Buffer, encoding: string, done: () => void): void;
+    _flush(done: () => void): void;
+  };
+  let last = '';
+  encoder.push = (chunk: string) => {
+    if (chunk.length) last = chunk;
+    return true;
+  };
+  encoder._transform(Buffer.from(content), 'buffer', () => undefined);
+  encoder._flush(() => undefined);
+  const bytes = encoder.outputBytes;
+  return { bodyBytes: bytes, partBytes: bytes + HEADER_QP, endsWithNewline: last.endsWith('\n') };
 }
 
 function build(mail: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {

@@ -5,7 +5,7 @@ import type { Variant } from '../group/index.js';
 import type { Language, Translate } from '../i18n/index.js';
 import type { IssueManifest } from '../model/issue.js';
 import type { Summary } from '../model/summary.js';
-import { firstSentence, keywords, pluralForm } from './_text.js';
+import { firstSentence, keywords, memo, pluralForm } from './_text.js';
 import { issueWeek } from './dates.js';
 
 /**
@@ -44,18 +44,30 @@ export function absentMentions(text: string, variant: Variant, all: readonly Sum
   const present = variantSummaries(variant);
   const presentIds = new Set(present.map((s) => s.id));
   const known = new Set<string>();
-  for (const s of present) {
-    for (const word of keywords(
-      [s.title, s.summary, s.takeaway, s.insights, ...s.topics, ...s.principles, ...s.practice].join(' '),
-    ))
-      known.add(word);
-  }
+  for (const s of present) for (const word of summaryWords(s).all) known.add(word);
   const said = keywords(text);
   return all.filter((s) => {
     if (presentIds.has(s.id)) return false;
-    for (const word of keywords([s.title, ...s.topics].join(' '))) if (said.has(word) && !known.has(word)) return true;
+    for (const word of summaryWords(s).named) if (said.has(word) && !known.has(word)) return true;
     return false;
   });
+}
+
+/** A summary's keywords: all of its text, and what names it (title and topics); asked for per variant. */
+const wordsOf = new WeakMap<Summary, { all: Set<string>; named: Set<string> }>();
+
+function summaryWords(s: Summary): { all: Set<string>; named: Set<string> } {
+  let words = wordsOf.get(s);
+  if (!words) {
+    words = {
+      all: keywords(
+        [s.title, s.summary, s.takeaway, s.insights, ...s.topics, ...s.principles, ...s.practice].join(' '),
+      ),
+      named: keywords([s.title, ...s.topics].join(' ')),
+    };
+    wordsOf.set(s, words);
+  }
+  return words;
 }
 
 export interface LeadText {
@@ -127,9 +139,11 @@ function builtPreheader(t: Translate, stories: readonly Summary[]): string | und
   return t('email.preheaderAlso', { titles });
 }
 
+const listFormats = new Map<string, Intl.ListFormat>();
+
 function listFormat(locale: string, items: readonly string[]): string {
   try {
-    return new Intl.ListFormat(locale, { type: 'conjunction' }).format(items);
+    return memo(listFormats, locale, () => new Intl.ListFormat(locale, { type: 'conjunction' })).format(items);
   } catch {
     return items.join(', ');
   }

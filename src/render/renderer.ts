@@ -9,18 +9,28 @@ import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { personalLinks } from '../unsubscribe/links.js';
-import { asIs, createFieldTokens, escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
+import { asIs, createFieldTokens, detach, escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
 import { greetingName } from './_text.js';
 import { createWeekLineCache } from './dates.js';
 import { readerFields } from './fields.js';
-import { altProblems, encodedSizes, linkProblems, sizeProblems, viewProblems } from './gates.js';
+import {
+  altProblems,
+  type EncodedSizes,
+  encodedSizesIn,
+  linkProblems,
+  mayReachSizeWarning,
+  messageFrame,
+  sizeProblems,
+  viewProblems,
+} from './gates.js';
 import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
-import { compileMjml, mapMjmlErrors } from './mjml.js';
-import { loadTemplates } from './templates.js';
+import { compileMjml, type MjmlResult, mapMjmlErrors } from './mjml.js';
+import { createPieceCompiler, type PieceResult } from './pieces.js';
+import { loadTemplates, type TemplateSet } from './templates.js';
 import type { CompiledVariant, PersonalFields } from './types.js';
 import { buildView, type CardStyle, type DigestView, listLanguage, localeFor } from './view.js';
-import { wrapLine, wrapText } from './wrap.js';
+import { wrapLine } from './wrap.js';
 
 export interface RendererOptions {
   /** Reserved for time-relative wording; rendering never reads the clock, so output is reproducible. */
@@ -35,6 +45,10 @@ export interface RendererOptions {
   summaryHref?: (summaryId: string) => string | undefined;
   /** The signing key for tracked click links; without it (or with `tracking.clicks` off) links stay as written. */
   clickSecret?: string | undefined;
+  /** Runs one MJML compile; replaceable to count or observe compiles. */
+  compileMjml?: (source: string, templates: TemplateSet) => Promise<MjmlResult>;
+  /** Assemble variants from compiled pieces (default true); false compiles every variant whole. */
+  pieces?: boolean;
 }
 
 export interface Renderer {
@@ -70,6 +84,13 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const tracking = linkTracking(config, options.clickSecret, tokens.sentinel.sentAt);
   // A broken subject template is reported before any variant is compiled.
   renderSubject(issue.manifest.subject, {});
+  const runMjml = options.compileMjml ?? compileMjml;
+  const wholeCompile = (source: string) => runMjml(source, templates);
+  // Pieces are minified as they are assembled; without minify every variant is compiled whole.
+  const compileSource: (source: string) => Promise<PieceResult> =
+    options.pieces === false || !minify ? wholeCompile : createPieceCompiler(wholeCompile).compile;
+  const splitSegments = segmentSplitter(tokens.split);
+  const splitText = textSplitter(tokens.split);
 
   const renderLanguage = async (variant: Variant, language: Language) => {
     const view = trackLinks(
@@ -82,7 +103,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
       tracking,
     );
     const source = templates.renderHtml(view);
-    const result = await compileMjml(source, templates);
+    const result = await compileSource(source);
     if (result.errors.length) {
       const problems = mapMjmlErrors(result.errors, templates, view);
       throw new RolecastError('E_TEMPLATE', `MJML rejected the templates (${problems.length} error(s))`, {
@@ -93,8 +114,10 @@ export async function createRenderer(project: Project, options: RendererOptions 
     const rendered: LanguageRender = {
       language,
       subject: view.subject,
-      htmlParts: tokens.split(minify ? minifyHtml(result.html) : result.html),
-      text: splitTextForFill(wrapText(normaliseText(templates.renderText(view))), tokens.split),
+      htmlParts: result.segments
+        ? splitSegments(result.segments)
+        : tokens.split(minify ? minifyHtml(result.html) : result.html),
+      text: splitText(normaliseText(templates.renderText(view))),
     };
     return { view, rendered };
   };
@@ -122,11 +145,19 @@ export async function createRenderer(project: Project, options: RendererOptions 
       };
 
       // Gates run on a sample reader's message, with links as long as real signed ones.
-      const sample = personalise(sampleFields(config, issue.id, SIZE_ESTIMATE_KEY));
-      const sizes = await encodedSizes(sample);
+      const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
+      const sample = personalise(sampleReader);
+      const frameBytes = await messageFrame(sample);
+      // Counting the encoding exactly costs more than the rest of a variant: done when the size
+      // gate cannot tell without it, or when someone reads the encoded sizes.
+      let sizes: EncodedSizes | undefined;
+      const exact = () => {
+        sizes ??= encodedSizesIn(frameBytes, personalise(sampleReader));
+        return sizes;
+      };
       const where = { file: issueFile, variantId: variant.id };
       const problems: Problem[] = [
-        ...sizeProblems(sizes.htmlBytes, config, where),
+        ...(mayReachSizeWarning(sample.html, config) ? sizeProblems(exact().htmlBytes, config, where) : []),
         ...linkProblems(sample.html, where),
         ...viewProblems(listView!, variant, issue.summaries, where),
         ...altProblems(sample.html, where),
@@ -136,8 +167,12 @@ export async function createRenderer(project: Project, options: RendererOptions 
         subject: own.subject,
         htmlBytes: Buffer.byteLength(sample.html),
         textBytes: Buffer.byteLength(sample.text),
-        encodedBytes: sizes.messageBytes,
-        encodedHtmlBytes: sizes.htmlBytes,
+        get encodedBytes() {
+          return exact().messageBytes;
+        },
+        get encodedHtmlBytes() {
+          return exact().htmlBytes;
+        },
         problems,
         personalise,
       };
@@ -218,6 +253,28 @@ function safeDateLine(
   }
 }
 
+/**
+ * A variant's HTML parts from its minified segments: each segment is split at the reader fields
+ * once (segments recur across variants), and neighbouring literal text is joined.
+ */
+function segmentSplitter(split: (text: string) => Parts): (segments: readonly string[]) => Parts {
+  const cache = new Map<string, Parts>();
+  return (segments) => {
+    const out: string[] = [''];
+    for (const segment of segments) {
+      let parts = cache.get(segment);
+      if (parts === undefined) {
+        if (cache.size >= 5000) cache.clear();
+        parts = split(segment);
+        cache.set(segment, parts);
+      }
+      out[out.length - 1] += parts[0]!;
+      for (let i = 1; i < parts.length; i++) out.push(parts[i]!);
+    }
+    return out;
+  };
+}
+
 /** Text templates are written for readability; trim trailing spaces and runs of blank lines. */
 function normaliseText(text: string): string {
   return `${text
@@ -229,21 +286,35 @@ function normaliseText(text: string): string {
 /** Runs of lines without reader fields stay as one wrapped string; lines with fields keep their parts. */
 type TextTemplate = (string | Parts)[];
 
-function splitTextForFill(wrapped: string, splitParts: (line: string) => Parts): TextTemplate {
-  const template: TextTemplate = [];
-  let fixed: string[] = [];
-  for (const line of wrapped.split('\n')) {
-    const parts = splitParts(line);
-    if (parts.length === 1) {
-      fixed.push(line);
-      continue;
+/**
+ * Wraps each line and splits it at the reader fields; lines recur across variants (every card's
+ * text), so each distinct line is wrapped and split once.
+ */
+function textSplitter(splitParts: (line: string) => Parts): (text: string) => TextTemplate {
+  const lines = new Map<string, string | Parts>();
+  return (text) => {
+    const template: TextTemplate = [];
+    let fixed: string[] = [];
+    for (const line of text.split('\n')) {
+      let piece = lines.get(line);
+      if (piece === undefined) {
+        if (lines.size >= 5000) lines.clear();
+        const own = detach(line);
+        const parts = splitParts(own);
+        piece = parts.length === 1 ? wrapLine(own) : parts;
+        lines.set(own, piece);
+      }
+      if (typeof piece === 'string') {
+        fixed.push(piece);
+        continue;
+      }
+      if (fixed.length) template.push(fixed.join('\n'));
+      fixed = [];
+      template.push(piece);
     }
     if (fixed.length) template.push(fixed.join('\n'));
-    fixed = [];
-    template.push(parts);
-  }
-  if (fixed.length) template.push(fixed.join('\n'));
-  return template;
+    return template;
+  };
 }
 
 /**

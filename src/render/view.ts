@@ -12,6 +12,7 @@ import {
   domainOf,
   firstSentence,
   formatMinutes,
+  memo,
   pluralForm,
   readingMinutes,
   wordCount,
@@ -184,8 +185,8 @@ export function buildView(
       logoAlt: config.brand.logoAlt ?? config.brand.name,
     },
     kicker: title.toLowerCase() === config.brand.name.toLowerCase() ? undefined : config.brand.name,
-    colours: palette(config.brand),
-    labels: labels(language),
+    colours: { ...memoPalette(config.brand) },
+    labels: { ...memo(labelSets, language, () => labels(language)) },
     issue: {
       id: issue.id,
       title,
@@ -224,6 +225,19 @@ export function buildView(
   };
 }
 
+// Views are built per variant; colours and labels are the same for all of them.
+const palettes = new WeakMap<ResolvedConfig['brand'], Record<string, string>>();
+const labelSets = new Map<Language, Labels>();
+
+function memoPalette(brand: ResolvedConfig['brand']): Record<string, string> {
+  let colours = palettes.get(brand);
+  if (!colours) {
+    colours = palette(brand);
+    palettes.set(brand, colours);
+  }
+  return colours;
+}
+
 /** Every `email.*` string of the language, without the prefix, for `{{labels.name}}` in templates. */
 function labels(language: Language): Labels {
   const all = catalogue(language) as Record<string, string>;
@@ -260,17 +274,42 @@ export function summaryParagraphs(summary: Summary): string[] {
     .filter(Boolean);
 }
 
+/** What a card takes from its summary alone, worked out once however many variants show it. */
+interface SummaryText {
+  paragraphs: string[];
+  compact: string;
+  minutes: number;
+  domain: string | undefined;
+  teaser: string | undefined;
+}
+
+const summaryTexts = new WeakMap<Summary, SummaryText>();
+
+function summaryText(summary: Summary): SummaryText {
+  let text = summaryTexts.get(summary);
+  if (!text) {
+    const paragraphs = summaryParagraphs(summary);
+    const words = wordCount([summary.summary, summary.takeaway, ...summary.principles, ...summary.practice].join(' '));
+    text = {
+      paragraphs,
+      compact: cutAtSentence(paragraphs.join(' ')),
+      minutes: readingMinutes(words),
+      domain: domainOf(summary.url),
+      teaser: summary.insights ? firstSentence(summary.insights) : undefined,
+    };
+    summaryTexts.set(summary, text);
+  }
+  return text;
+}
+
 function cardView(summary: Summary, context: CardContext): CardView {
   const { t, style } = context;
-  const paragraphs = summaryParagraphs(summary);
-  const words = wordCount([summary.summary, summary.takeaway, ...summary.principles, ...summary.practice].join(' '));
-  const minutes = readingMinutes(words);
+  const { paragraphs, compact, minutes, domain, teaser } = summaryText(summary);
   const href = summary.url ?? context.summaryHref(summary.id);
   const hrefIsArticle = summary.url !== undefined;
   let anchor = `rc-${summary.id}`;
   for (let n = 2; context.anchors.has(anchor); n++) anchor = `rc-${summary.id}-${n}`;
   context.anchors.add(anchor);
-  const domain = domainOf(summary.url);
   return {
     id: summary.id,
     anchor,
@@ -279,8 +318,8 @@ function cardView(summary: Summary, context: CardContext): CardView {
     hrefIsArticle,
     buttonLabel: hrefIsArticle ? t('email.readArticle') : t('email.readSummary'),
     buttonName: t(hrefIsArticle ? 'email.readArticleNamed' : 'email.readSummaryNamed', { title: summary.title }),
-    teaser: summary.insights ? firstSentence(summary.insights) : undefined,
-    paragraphs: style === 'full' ? paragraphs : [cutAtSentence(paragraphs.join(' '))],
+    teaser,
+    paragraphs: style === 'full' ? [...paragraphs] : [compact],
     takeaway: summary.takeaway,
     principles: style === 'full' ? summary.principles : [],
     practice: style === 'full' ? summary.practice : summary.practice.slice(0, 3),

@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { detach } from './_personal.js';
+import { minifyHtml } from './minify.js';
+import type { MjmlResult } from './mjml.js';
+
+/**
+ * Compiles a digest's MJML from pieces, so MJML work grows with the shapes of the layout, not with
+ * the number of variants.
+ *
+ * MJML passes the content of `mj-text` and `mj-raw` through untouched (trimmed), and renders each
+ * child of an `mj-column` on its own. So a variant's source is taken apart: every such content is
+ * lifted out and replaced by one hole token, which leaves a "shape" of markup and attributes. Columns
+ * whose children are only `mj-text`/`mj-raw` are emptied; what remains is the frame. Frames and
+ * column children are compiled once per distinct shape (many children in one MJML run, cut apart
+ * at marker elements) and a variant is assembled by joining compiled pieces and filling the holes.
+ *
+ * The first variant of every frame is also compiled whole and the two results compared; a template
+ * whose pieces do not reproduce the whole is compiled whole from then on, so the output never
+ * depends on this shortcut. Pieces are minified one by one (markup between them is block-level, so
+ * the join equals the minified whole, which that comparison checks too).
+ */
+
+export type CompileSource = (source: string) => Promise<MjmlResult>;
+
+/**
+ * A compiled variant: whole HTML (`html`), or, when assembled from pieces, its segments in order,
+ * each already minified, whose join is the minified HTML (`html` is then empty).
+ */
+export interface PieceResult extends MjmlResult {
+  segments?: readonly string[];
+}
+
+export interface PieceStats {
+  /** MJML runs so far: frames with their new children, and whole compiles (checks, fallbacks). */
+  compiles: number;
+  /** Variants assembled from pieces. */
+  assembled: number;
+  /** Variants compiled whole because their frame's pieces did not reproduce it. */
+  whole: number;
+}
+
+export interface PieceCompiler {
+  compile(source: string): Promise<PieceResult>;
+  readonly stats: PieceStats;
+}
+
+interface Frame {
+  /** The frame's source with `\u0000` where each split column's children go. */
+  shape: string;
+  /** Compiled text around the columns (one more entry than there are columns), split at holes. */
+  parts: string[][] | undefined;
+  /** Per column: compiled child by child shape, split at holes. */
+  children: Map<string, string[]>[];
+  /** Undefined until the first variant was compared with a whole compile. */
+  verified: boolean | undefined;
+}
+
+interface Taken {
+  frameKey: string;
+  /** Child shapes per split column, in order. */
+  columns: string[][];
+  /** Lifted contents, in document order. */
+  contents: string[];
+}
+
+const SEGMENT_CACHE = 5000;
+const MAX_FRAMES = 16;
+
+export function createPieceCompiler(
+  compileWhole: CompileSource,
+  nonce = randomBytes(6).toString('hex'),
+): PieceCompiler {
+  const hole = `rcH${nonce}h`;
+  const content = /<(mj-text|mj-raw)(\s[^>]*)?>([\s\S]*?)<\/\1>/g;
+  const column = /(<mj-column\b[^>]*>)([\s\S]*?)(<\/mj-column>)/g;
+  const child = new RegExp(`<(mj-text|mj-raw)(?:\\s[^>]*)?>${hole}</\\1>`, 'g');
+  const begin = (i: number) => `rcB${nonce}x${i}x`;
+  const after = (i: number, j: number) => `rcM${nonce}x${i}x${j}x`;
+  const frames = new Map<string, Frame>();
+  // Most segments (compiled markup, cards) recur in every variant: minify each once.
+  const minified = new Map<string, string>();
+  const minifySegment = (segment: string) => {
+    let out = minified.get(segment);
+    if (out === undefined) {
+      if (minified.size >= SEGMENT_CACHE) minified.clear();
+      out = detach(minifyHtml(segment));
+      minified.set(detach(segment), out);
+    }
+    return out;
+  };
+  const stats: PieceStats = { compiles: 0, assembled: 0, whole: 0 };
+
+  const whole = async (source: string) => {
+    stats.compiles++;
+    stats.whole++;
+    return compileWhole(source);
+  };
+
+  const take = (source: string): Taken | undefined => {
+    if (source.includes(hole) || source.includes('\u0000')) return undefined;
+    // Only the body: mj-attributes in the head hold empty mj-text and mj-column elements as defaults.
+    const bodyAt = source.search(/<mj-body\b/);
+    if (bodyAt < 0) return undefined;
+    const contents: string[] = [];
+    const shape =
+      source.slice(0, bodyAt) +
+      source.slice(bodyAt).replace(content, (_, tag: string, attrs: string | undefined, inner: string) => {
+        contents.push(inner);
+        return `<${tag}${attrs ?? ''}>${hole}</${tag}>`;
+      });
+    const columns: string[][] = [];
+    const frameKey =
+      shape.slice(0, bodyAt) +
+      shape.slice(bodyAt).replace(column, (match, open: string, body: string, close: string) => {
+        const kids = body.match(child) ?? [];
+        if (body.replace(child, '').trim() !== '') return match;
+        columns.push(kids);
+        return `${open}\u0000${close}`;
+      });
+    return { frameKey, columns, contents };
+  };
+
+  /** Compiles the frame with every child shape it has not seen, each followed by a marker, and cuts the output. */
+  const fill = async (frame: Frame, taken: Taken): Promise<MjmlResult | undefined> => {
+    const missing = taken.columns.map((kids, i) => [...new Set(kids)].filter((kid) => !frame.children[i]?.has(kid)));
+    if (frame.parts && missing.every((kids) => kids.length === 0)) return undefined;
+    let i = 0;
+    const source = frame.shape.replace(/\u0000/g, () => {
+      const index = i++;
+      const kids = missing[index]!.map((kid, j) => `${kid}<mj-raw>${after(index, j)}</mj-raw>`).join('');
+      return `<mj-raw>${begin(index)}</mj-raw>${kids}`;
+    });
+    stats.compiles++;
+    const result = await compileWhole(source);
+    if (result.errors.length) return result;
+    const html = result.html;
+    const parts: string[] = [];
+    let pos = 0;
+    for (let c = 0; c < missing.length; c++) {
+      const start = html.indexOf(begin(c), pos);
+      if (start < 0) return result;
+      parts.push(html.slice(pos, start));
+      pos = start + begin(c).length;
+      frame.children[c] ??= new Map();
+      const compiled = frame.children[c]!;
+      for (const [j, kid] of missing[c]!.entries()) {
+        const end = html.indexOf(after(c, j), pos);
+        if (end < 0) return result;
+        compiled.set(kid, html.slice(pos, end).split(hole));
+        pos = end + after(c, j).length;
+      }
+    }
+    parts.push(html.slice(pos));
+    frame.parts ??= parts.map((part) => part.split(hole));
+    return undefined;
+  };
+
+  /** The variant's text in order: compiled markup between holes, and the lifted contents in the holes. */
+  const assemble = (frame: Frame, taken: Taken): string[] | undefined => {
+    const out: string[] = [];
+    let next = 0;
+    const add = (split: string[]) => {
+      out.push(split[0]!);
+      for (let k = 1; k < split.length; k++) {
+        if (next >= taken.contents.length) return false;
+        out.push(taken.contents[next++]!.trim(), split[k]!);
+      }
+      return true;
+    };
+    const parts = frame.parts!;
+    if (!add(parts[0]!)) return undefined;
+    for (const [c, kids] of taken.columns.entries()) {
+      for (const kid of kids) if (!add(frame.children[c]!.get(kid)!)) return undefined;
+      if (!add(parts[c + 1]!)) return undefined;
+    }
+    return next === taken.contents.length ? out : undefined;
+  };
+
+  const compileOne = async (source: string): Promise<PieceResult> => {
+    const taken = take(source);
+    if (!taken) return whole(source);
+    let frame = frames.get(taken.frameKey);
+    // A template that writes per-variant values into the frame's markup makes a frame per variant:
+    // past a few, compiling whole is cheaper than a frame run plus its check.
+    if (!frame && frames.size >= MAX_FRAMES) return whole(source);
+    if (!frame) {
+      frame = { shape: taken.frameKey, parts: undefined, children: [], verified: undefined };
+      frames.set(taken.frameKey, frame);
+    }
+    if (frame.verified === false) return whole(source);
+    // MJML's errors carry lines of the source it was given: report them from the whole source.
+    const failed = await fill(frame, taken);
+    if (failed) return whole(source);
+    const pieces = assemble(frame, taken);
+    if (pieces === undefined) {
+      frame.verified = false;
+      return whole(source);
+    }
+    const segments = pieces.map(minifySegment);
+    if (frame.verified === undefined) {
+      const reference = await whole(source);
+      stats.whole--;
+      frame.verified = !reference.errors.length && minifyHtml(reference.html) === segments.join('');
+      if (!frame.verified) {
+        stats.whole++;
+        return reference;
+      }
+    }
+    stats.assembled++;
+    return { html: '', errors: [], segments };
+  };
+
+  // One variant at a time: a frame's pieces are filled in before the next variant looks at them.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    stats,
+    compile(source) {
+      const next = queue.then(() => compileOne(source));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { describe, expect, it } from 'vitest';
+import { encodedSizes, mayReachSizeWarning, TEXT_ENCODING } from '../../src/render/gates.js';
+
+/** The sizes measured the long way: the whole message, and a second message of the HTML alone. */
+async function reference(message: { subject: string; html: string; text: string }) {
+  const build = (mail: ConstructorParameters<typeof MailComposer>[0]) =>
+    new Promise<Buffer>((resolve, reject) =>
+      new MailComposer({ ...mail, textEncoding: TEXT_ENCODING }).compile().build((error, buffer) => {
+        if (error) reject(error);
+        else resolve(buffer);
+      }),
+    );
+  const whole = await build({
+    from: 'Sender Name <sender@example.com>',
+    to: 'Reader Name <reader.name@example.com>',
+    ...message,
+  });
+  const htmlOnly = await build({ html: message.html });
+  return { messageBytes: whole.length, htmlBytes: htmlOnly.length - (htmlOnly.indexOf('\r\n\r\n') + 4) };
+}
+
+describe('encoded sizes for the clip gate', () => {
+  it('measure the HTML part inside the whole message exactly as a message of the HTML alone', async () => {
+    const messages = [
+      { subject: 'Plain', html: '<p>short</p>', text: 'short' },
+      { subject: 'Grüße aus Köln', html: `<p>Jörg ${'word '.repeat(400)}</p>`, text: 'Grüße' },
+      { subject: 'Lines', html: '<p>one</p>\n<p>two</p>\r\n<p>three =3D</p>\n', text: 'a\nb' },
+      { subject: 'Tabs', html: `<td>\t \t</td>${'x'.repeat(2000)}  \n  <b>é</b>`, text: '' },
+      { subject: 'Boundary-like', html: '<p>--not a boundary</p>\r\n--also not', text: '--x' },
+      { subject: '7bit', html: `${'a'.repeat(76)}\n${'b'.repeat(76)}`, text: `${'c'.repeat(77)}\nshort` },
+      { subject: 'Spaces', html: 'end with spaces   \nand tabs\t\t\r\nlast  ', text: 'x  \n' },
+      { subject: 'Long subject '.repeat(12), html: '<p>é</p>\n', text: 'plain text only\n' },
+    ];
+    for (const message of messages) expect(await encodedSizes(message)).toEqual(await reference(message));
+  });
+
+  it('agree with a whole MIME build for any subject, HTML and text', async () => {
+    const text = fc
+      .array(
+        fc.oneof(fc.string({ unit: 'grapheme', maxLength: 90 }), fc.constantFrom('\n', '\r\n', ' ', '\t', '=', '.')),
+        {
+          maxLength: 40,
+        },
+      )
+      .map((pieces) => pieces.join(''));
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 120 }), text, text, async (subject, html, plain) => {
+        const message = { subject, html: html || '<p></p>', text: plain };
+        expect(await encodedSizes(message)).toEqual(await reference(message));
+      }),
+      { numRuns: 150, seed: 20261201 },
+    );
+  });
+
+  it('never skip the exact count when the HTML could reach a threshold: the bound is above the encoded size', async () => {
+    const html = fc
+      .array(
+        fc.oneof(
+          fc.string({ unit: 'grapheme', maxLength: 200 }),
+          fc.string({ unit: 'binary', maxLength: 20 }),
+          fc.constantFrom('\n', '\r\n', ' ', '\t', '=', '.', ' \n', 'é', '€', '😀', 'x'.repeat(300)),
+        ),
+        { maxLength: 60 },
+      )
+      .map((pieces) => pieces.join('') || '<p></p>');
+    await fc.assert(
+      fc.asyncProperty(html, async (value) => {
+        const { htmlBytes } = await encodedSizes({ subject: 's', html: value, text: 't' });
+        // A threshold exactly at the encoded size must be reported as reachable.
+        expect(mayReachSizeWarning(value, { sizeWarnKb: htmlBytes / 1024, sizeLimitKb: 1000 })).toBe(true);
+        expect(mayReachSizeWarning(value, { sizeWarnKb: 1000, sizeLimitKb: htmlBytes / 1024 })).toBe(true);
+      }),
+      { numRuns: 300, seed: 20261201 },
+    );
+  });
+});
