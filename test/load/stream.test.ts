@@ -150,6 +150,7 @@ describe('a CSV list read as a stream', () => {
       'c@example.com;unterminated "quote;CTO\r';
     const expected = wholeCsv(text);
     expect(expected.problems).toEqual([
+      's.csv:2: [0].name: must not contain line breaks (got "Doe; \\"Jo\\"\\r\\nSecond line") — write the name on one line',
       's.csv:2: [0].name: must not contain control characters (such as escape sequences) (got "Doe; \\"Jo\\"\\r\\nSecond line") — write the name on one line',
       's.csv:5: [1].email: is not a valid email address (got "bad")',
     ]);
