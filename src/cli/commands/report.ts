@@ -4,7 +4,7 @@ import { sinceDate } from '../../analytics/since.js';
 import { sqliteAnalyticsStore } from '../../analytics/store.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
-import { openExistingStateDb, stateFilePath } from '../../send/index.js';
+import { openExistingStateDb, stateFilePath } from '../../send/store.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, stringOption } from '../_shared.js';
 import { reportCsv, reportTable } from '../report-table.js';

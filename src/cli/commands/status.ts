@@ -7,7 +7,8 @@ import { displayPath } from '../../load/_display.js';
 import { MANIFEST_FILE } from '../../load/issue.js';
 import { printable } from '../../printable.js';
 import { openWaveStore, type StoredWave, scheduledChannels } from '../../schedule/store.js';
-import { type ChannelStatus, openExistingStateDb, readStatus, stateFilePath } from '../../send/index.js';
+import { type ChannelStatus, readStatus } from '../../send/ledger.js';
+import { openExistingStateDb, stateFilePath } from '../../send/store.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, requirePositional, stringOption } from '../_shared.js';
 
