@@ -4,6 +4,7 @@
  */
 import { benchClicks } from './clicks.js';
 import { benchRender } from './render.js';
+import { benchScale } from './scale.js';
 import { benchSend } from './send.js';
 
 const only = process.argv[2];
@@ -19,4 +20,8 @@ if (!only || only === 'send') {
 if (!only || only === 'clicks') {
   console.log('\n## clicks');
   await benchClicks();
+}
+if (!only || only === 'scale') {
+  console.log('\n## scale');
+  await benchScale();
 }
