@@ -269,7 +269,7 @@ async function makeProject() {
   await cp(join(ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
   await cp(join(ROOT, 'roles.yaml'), join(dir, 'roles.yaml'));
   const config = JSON.parse(await readFile(join(ROOT, 'rolecast.config.json'), 'utf8')) as Record<string, unknown>;
-  config.send = { concurrency: CONCURRENCY, ratePerSecond: 0, retries: 2, retryBaseMs: 50 };
+  config.send = { concurrency: CONCURRENCY, ratePerSecond: 1_000_000, retries: 2, retryBaseMs: 50 };
   await writeFile(join(dir, 'rolecast.config.json'), JSON.stringify(config));
   const list = join(dir, 'subscribers.json');
   await writeFile(
