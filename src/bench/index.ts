@@ -5,6 +5,7 @@
 import { benchClicks } from './clicks.js';
 import { benchLedger } from './ledger.js';
 import { benchRender } from './render.js';
+import { benchScale } from './scale.js';
 import { benchSend } from './send.js';
 
 const only = process.argv[2];
@@ -24,4 +25,8 @@ if (!only || only === 'clicks') {
 if (!only || only === 'ledger') {
   console.log('\n## ledger');
   await benchLedger();
+}
+if (!only || only === 'scale') {
+  console.log('\n## scale');
+  await benchScale();
 }

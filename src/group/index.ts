@@ -136,6 +136,8 @@ export function planAudience(
   const idFor = createVariantIds();
   const recipients: AudiencePlan['recipients'] = [];
   const skipped: AudiencePlan['skipped'] = [];
+  // Loaded lists share one roles array per distinct role set: work each out once, not per reader.
+  const relevant = new Map<readonly string[], { roles: string[]; key: string }>();
   for (const subscriber of subscribers) {
     if (subscriber.status === 'unsubscribed') {
       skipped.push({ subscriber, reason: 'unsubscribed' });
@@ -145,13 +147,18 @@ export function planAudience(
       skipped.push({ subscriber, reason: 'suppressed' });
       continue;
     }
-    const roles = variantRoles(subscriber.roles, roleOrder);
+    let known = relevant.get(subscriber.roles);
+    if (!known) {
+      const roles = variantRoles(subscriber.roles, roleOrder);
+      // Keyed by the exact role list; the id is only a name for it.
+      known = { roles, key: roles.join('\u0000') };
+      if (relevant.size < 10_000) relevant.set(subscriber.roles, known);
+    }
+    const { roles, key } = known;
     if (roles.length === 0) {
       skipped.push({ subscriber, reason: 'no-content' });
       continue;
     }
-    // Keyed by the exact role list; the id is only a name for it.
-    const key = roles.join('\u0000');
     let variant = variants.get(key);
     if (!variant) {
       variant = buildVariant(summaries, roleOrder, roles, idFor(roles));

@@ -4,65 +4,128 @@
  * Cells are returned as written; blank rows are dropped.
  */
 export function parseCsv(text: string): { cells: string[]; line: number }[] {
-  const source = text.replace(/^\uFEFF/, '');
-  const delimiter = detectDelimiter(source);
   const rows: { cells: string[]; line: number }[] = [];
+  const reader = createCsvReader((cells, line) => rows.push({ cells, line }));
+  reader.push(text);
+  reader.end();
+  return rows;
+}
+
+export interface CsvReader {
+  /** More text, split anywhere (inside a quoted cell, between `\r` and `\n`). */
+  push(text: string): void;
+  end(): void;
+}
+
+/**
+ * The same rows as `parseCsv`, handed out as the text arrives, so a large list is never one string.
+ * A cell is a slice of the text, or a list of slices when it spans pieces or quotes: never grown
+ * character by character, and never copied again as more text arrives.
+ */
+export function createCsvReader(onRow: (cells: string[], line: number) => void): CsvReader {
+  let delimiter: string | undefined;
+  let pending = '';
+  let started = false;
   let cells: string[] = [];
-  // A cell is a slice of the source, or (quoted) a list of slices: never grown character by character.
-  let cellStart = 0;
+  // The current cell's text from earlier pieces (inside its quotes while `quoted`).
+  let carried: string[] = [];
   let cellBlank = true;
   let quotedParts: string[] | undefined;
   let quoted = false;
   let line = 1;
   let rowLine = 1;
-  const endCell = (end: number) => {
-    cells.push(quotedParts ? quotedParts.join('') + source.slice(cellStart, end) : source.slice(cellStart, end));
-    quotedParts = undefined;
-    cellBlank = true;
-  };
+
   const endRow = () => {
-    if (cells.some((c) => c.trim() !== '')) rows.push({ cells, line: rowLine });
+    if (cells.some((c) => c.trim() !== '')) onRow(cells, rowLine);
     cells = [];
   };
-  let i = 0;
-  for (; i < source.length; i++) {
-    const ch = source[i]!;
-    if (quoted) {
-      if (ch === '"' && source[i + 1] === '"') {
-        quotedParts!.push(source.slice(cellStart, i + 1));
-        i++;
+
+  const scan = (source: string, final: boolean) => {
+    // Without the end of the text, the last character waits: it may be `"` of `""`, or `\r` of `\r\n`.
+    const stop = final ? source.length : source.length - 1;
+    let cellStart = 0;
+    const segment = (end: number) => {
+      const text = carried.length ? carried.join('') + source.slice(cellStart, end) : source.slice(cellStart, end);
+      carried = [];
+      return text;
+    };
+    const endCell = (end: number) => {
+      const text = segment(end);
+      cells.push(quotedParts ? quotedParts.join('') + text : text);
+      quotedParts = undefined;
+      cellBlank = true;
+    };
+    let i = 0;
+    for (; i < stop; i++) {
+      const ch = source[i]!;
+      if (quoted) {
+        if (ch === '"' && source[i + 1] === '"') {
+          quotedParts!.push(segment(i + 1));
+          i++;
+          cellStart = i + 1;
+        } else if (ch === '"') {
+          quotedParts!.push(segment(i));
+          quoted = false;
+          cellStart = i + 1;
+        } else if (ch === '\n') line++;
+        continue;
+      }
+      if (ch === '"' && cellBlank && !quotedParts) {
+        // An opening quote after blanks only: the blanks before it are dropped.
+        quoted = true;
+        quotedParts = [];
+        carried = [];
         cellStart = i + 1;
-      } else if (ch === '"') {
-        quotedParts!.push(source.slice(cellStart, i));
-        quoted = false;
+      } else if (ch === delimiter) {
+        endCell(i);
         cellStart = i + 1;
-      } else if (ch === '\n') line++;
-      continue;
+      } else if (ch === '\n' || ch === '\r') {
+        endCell(i);
+        if (ch === '\r' && source[i + 1] === '\n') i++;
+        endRow();
+        line++;
+        rowLine = line;
+        cellStart = i + 1;
+      } else if (cellBlank && ch.trim() !== '') cellBlank = false;
     }
-    if (ch === '"' && cellBlank && !quotedParts) {
-      // An opening quote after blanks only: the blanks before it are dropped.
-      quoted = true;
-      quotedParts = [];
-      cellStart = i + 1;
-    } else if (ch === delimiter) {
-      endCell(i);
-      cellStart = i + 1;
-    } else if (ch === '\n' || ch === '\r') {
-      endCell(i);
-      if (ch === '\r' && source[i + 1] === '\n') i++;
+    if (!final) {
+      // `i` may have stepped past `stop` over a `""` or `\r\n` pair.
+      const from = Math.max(cellStart, Math.min(i, source.length));
+      if (from > cellStart) carried.push(source.slice(cellStart, from));
+      pending = source.slice(from);
+      return;
+    }
+    if (quoted) quotedParts!.push(segment(source.length));
+    const rest = quoted ? '' : segment(source.length);
+    if (quoted || rest.length > 0 || cells.length || quotedParts) {
+      cells.push(quotedParts ? quotedParts.join('') + rest : rest);
+      quotedParts = undefined;
       endRow();
-      line++;
-      rowLine = line;
-      cellStart = i + 1;
-    } else if (cellBlank && ch.trim() !== '') cellBlank = false;
-  }
-  if (quoted) quotedParts!.push(source.slice(cellStart));
-  if (quoted || cellStart < source.length || cells.length || quotedParts) {
-    if (quoted) cellStart = source.length;
-    endCell(source.length);
-    endRow();
-  }
-  return rows;
+    }
+  };
+
+  const ready = (final: boolean): string | undefined => {
+    if (!started) {
+      if (!final && !/[\r\n]/.test(pending)) return undefined;
+      started = true;
+      if (pending.charCodeAt(0) === 0xfeff) pending = pending.slice(1);
+      delimiter = detectDelimiter(pending);
+    }
+    const source = pending;
+    pending = '';
+    return source;
+  };
+
+  return {
+    push(text) {
+      pending += text;
+      const source = ready(false);
+      if (source !== undefined) scan(source, false);
+    },
+    end() {
+      scan(ready(true) ?? '', true);
+    },
+  };
 }
 
 function detectDelimiter(text: string): string {

@@ -1,11 +1,15 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { canonicalAddress } from '../address.js';
 import type { Problem } from '../errors.js';
 import { type Subscriber, SubscriberSchema, SubscribersFileSchema } from '../model/subscriber.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
-import { parseCsv } from './_csv.js';
+import { createAddressSet } from './_address-set.js';
+import { createCsvReader, parseCsv } from './_csv.js';
 import { displayPath } from './_display.js';
 import { JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
+import { NotStreamable, streamJsonList } from './_json-stream.js';
 import { formatPath, zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from './limits.js';
 
@@ -18,15 +22,94 @@ export async function loadSubscribers(file: string, taxonomy: RoleTaxonomy): Pro
   const shown = displayPath(file);
   const size = await fileSize(file);
   if (size !== undefined && size > LIMITS.subscriberListBytes) return tooBig(shown, size);
-  let text: string;
+  let first: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    first = await readStart(file);
   } catch {
     return rejected(shown, undefined, 'file', 'not found', 'check the --subscribers path');
   }
-  return file.toLowerCase().endsWith('.csv') || looksLikeCsv(text)
-    ? parseSubscribersCsv(text, shown, taxonomy)
-    : parseSubscribers(text, shown, taxonomy);
+  if (file.toLowerCase().endsWith('.csv') || looksLikeCsv(first.toString('utf8'))) {
+    return streamSubscribersCsv(file, shown, taxonomy);
+  }
+  return streamSubscribers(file, shown, taxonomy);
+}
+
+/** Enough of the file's start to tell CSV from JSON (see `looksLikeCsv`). */
+async function readStart(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * A JSON list read entry by entry: neither the file's text nor the parsed array is ever whole in
+ * memory. A list the stream cannot take as it is (a syntax error, an unusual shape) is read whole,
+ * so its problems are reported exactly as `parseSubscribers` reports them.
+ */
+function streamSubscribers(file: string, shown: string, taxonomy: RoleTaxonomy): Promise<SubscribersLoadResult> {
+  return readSubscriberStream(createReadStream(file, { highWaterMark: CHUNK_BYTES }), shown, taxonomy, () =>
+    readFile(file, 'utf8'),
+  );
+}
+
+/** `parseSubscribers` over a byte stream; `whole` reads the same text again when it must be read whole. */
+export async function readSubscriberStream(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+  taxonomy: RoleTaxonomy,
+  whole: () => Promise<string>,
+): Promise<SubscribersLoadResult> {
+  let validator: EntryValidator | undefined;
+  try {
+    await streamJsonList(chunks, (entries, prefix) => {
+      validator ??= createEntryValidator(file, taxonomy, prefix);
+      for (const entry of entries) {
+        let inner: JsonWithLines | undefined;
+        // Lines inside an entry are worked out from its own text, only when there is something to report.
+        validator.add(entry.value, (path) => {
+          if (path.length <= prefix.length + 1) return entry.line;
+          inner ??= parseJsonWithLines(entry.text());
+          return inner.lineOf(path.slice(prefix.length + 1)) + entry.line - 1;
+        });
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof NotStreamable)) throw error;
+    validator = undefined;
+    return parseSubscribers(await whole(), file, taxonomy);
+  }
+  return validator ? validator.finish() : { subscribers: [], problems: [] };
+}
+
+/** A CSV list read row by row (see `parseSubscribersCsv`). */
+function streamSubscribersCsv(file: string, shown: string, taxonomy: RoleTaxonomy): Promise<SubscribersLoadResult> {
+  // Smaller pieces than JSON's: each is decoded to a string, and a string under 128 KB dies young.
+  return readSubscriberCsvStream(createReadStream(file, { highWaterMark: 64 * 1024 }), shown, taxonomy);
+}
+
+/** `parseSubscribersCsv` over a byte stream, split anywhere (a chunk may end inside a character). */
+export async function readSubscriberCsvStream(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+  taxonomy: RoleTaxonomy,
+): Promise<SubscribersLoadResult> {
+  const rows = csvEntries(file, taxonomy);
+  const reader = createCsvReader(rows.row);
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) {
+    reader.push(decoder.write(chunk));
+    if (rows.refused()) return rows.finish();
+  }
+  reader.push(decoder.end());
+  reader.end();
+  return rows.finish();
 }
 
 /**
@@ -67,33 +150,62 @@ function rejected(
 export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTaxonomy): SubscribersLoadResult {
   const size = byteLength(text);
   if (size > LIMITS.subscriberListBytes) return tooBig(file, size);
-  const [header, ...rows] = parseCsv(text);
-  const columns = (header?.cells ?? []).map(columnName);
-  if (!columns.includes('email')) {
-    return rejected(
-      file,
-      1,
-      'email',
-      'the header row has no "email" column',
-      'start the file with a header such as: email,name,roles,timezone',
-    );
+  const rows = csvEntries(file, taxonomy);
+  for (const { cells, line } of parseCsv(text)) {
+    rows.row(cells, line);
+    if (rows.refused()) break;
   }
-  const entries = rows.map(({ cells }) => {
-    const entry: Record<string, unknown> = {};
-    // Only the cells the row has: a header of thousands of columns must not cost that much per row.
-    for (let index = 0; index < Math.min(columns.length, cells.length); index++) {
-      const written = cells[index]!;
-      if (written.trim() === '') continue;
-      // The address is checked as written: a control character at its edge is refused, not trimmed
-      // off. A roles cell is split by the same rule as a roles string in JSON. Defined, not
-      // assigned, so a "__proto__" column is an ordinary (unknown) field, as it is in JSON.
-      const value = columns[index] === 'email' ? written : written.trim();
-      Object.defineProperty(entry, columns[index]!, { value, enumerable: true, writable: true, configurable: true });
-    }
-    return entry;
-  });
-  const lines = rows.map((row) => row.line);
-  return validateEntries(entries, file, taxonomy, (path) => lines[Number(path[0])] ?? 1, []);
+  return rows.finish();
+}
+
+/** CSV rows, header first, turned into entries and validated as they come. */
+function csvEntries(file: string, taxonomy: RoleTaxonomy) {
+  let columns: string[] | undefined;
+  let refusal: SubscribersLoadResult | undefined;
+  const validator = createEntryValidator(file, taxonomy, []);
+  return {
+    row(cells: string[], line: number): void {
+      if (refusal) return;
+      if (!columns) {
+        columns = cells.map(columnName);
+        if (!columns.includes('email')) {
+          refusal = rejected(
+            file,
+            1,
+            'email',
+            'the header row has no "email" column',
+            'start the file with a header such as: email,name,roles,timezone',
+          );
+        }
+        return;
+      }
+      const entry: Record<string, unknown> = {};
+      // Only the cells the row has: a header of thousands of columns must not cost that much per row.
+      for (let index = 0; index < Math.min(columns.length, cells.length); index++) {
+        const written = cells[index]!;
+        if (written.trim() === '') continue;
+        // The address is checked as written: a control character at its edge is refused, not trimmed
+        // off. A roles cell is split by the same rule as a roles string in JSON. Defined, not
+        // assigned, so a "__proto__" column is an ordinary (unknown) field, as it is in JSON.
+        const value = columns[index] === 'email' ? written : written.trim();
+        Object.defineProperty(entry, columns[index]!, { value, enumerable: true, writable: true, configurable: true });
+      }
+      validator.add(entry, () => line);
+    },
+    refused: () => refusal !== undefined,
+    finish(): SubscribersLoadResult {
+      if (refusal) return refusal;
+      if (!columns)
+        return rejected(
+          file,
+          1,
+          'email',
+          'the header row has no "email" column',
+          'start the file with a header such as: email,name,roles,timezone',
+        );
+      return validator.finish();
+    },
+  };
 }
 
 /**
@@ -211,15 +323,44 @@ function validateEntries(
   lineOf: (path: readonly PropertyKey[]) => number,
   prefix: (string | number)[],
 ): SubscribersLoadResult {
+  const validator = createEntryValidator(file, taxonomy, prefix);
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index];
+    entries[index] = undefined; // let the raw entry be collected as we go
+    validator.add(entry, lineOf);
+  }
+  return validator.finish();
+}
+
+export interface EntryValidator {
+  /** Checks the next entry; `lineOf` answers for paths from the document's root. */
+  add(entry: unknown, lineOf: (path: readonly PropertyKey[]) => number): void;
+  finish(): SubscribersLoadResult;
+}
+
+/**
+ * Validates entries one at a time, in file order, so a list can be checked as it is read. Keeps
+ * only what the result needs: the subscribers, one canonical address per reader for duplicates,
+ * and one record per distinct unknown field or role.
+ */
+export function createEntryValidator(
+  file: string,
+  taxonomy: RoleTaxonomy,
+  prefix: readonly (string | number)[],
+): EntryValidator {
   const problems: Problem[] = [];
   const subscribers: Subscriber[] = [];
-  const seen = new Map<string, number>();
+  // Canonical addresses that differ from the address as written (rare: capitals, Unicode).
+  const canonicalOf = new Map<number, string>();
+  const seen = createAddressSet((reader) => canonicalOf.get(reader) ?? subscribers[reader]!.email);
   // Lists are large and role sets repeat: share one roles array per distinct set written.
   const roleSets = new Map<string, string[]>();
-  const unknownRoles = new Map<string, { count: number; path: (string | number)[] }>();
-  const unknownFields = new Map<string, { count: number; path: (string | number)[] }>();
-  for (let index = 0; index < entries.length; index++) {
-    const entry = lenient(entries[index]);
+  const unknownRoles = new Map<string, { count: number; path: (string | number)[]; line: number }>();
+  const unknownFields = new Map<string, { count: number; path: (string | number)[]; line: number }>();
+  let index = -1;
+  const add = (raw: unknown, lineOf: (path: readonly PropertyKey[]) => number): void => {
+    index++;
+    const entry = lenient(raw);
     const roleCount = Array.isArray(entry?.roles) ? entry.roles.length : 0;
     if (roleCount > LIMITS.rolesPerSubscriber) {
       // One problem, before any per-role work: a list of 150,000 roles is refused in one step.
@@ -232,34 +373,34 @@ function validateEntries(
         message: `has too many roles (${roleCount})`,
         hint: `limit ${LIMITS.rolesPerSubscriber}`,
       });
-      entries[index] = undefined;
-      continue;
+      return;
     }
     if (entry) {
       for (const field of Object.keys(entry)) {
         if (KNOWN_FIELDS.has(field)) continue;
         const seenField = unknownFields.get(field);
         if (seenField) seenField.count++;
-        else unknownFields.set(field, { count: 1, path: [...prefix, index, field] });
+        else {
+          const path = [...prefix, index, field];
+          unknownFields.set(field, { count: 1, path, line: lineOf(path) });
+        }
       }
     }
-    const result = SubscriberSchema.safeParse(entry ?? entries[index]);
-    entries[index] = undefined; // let the raw entry be collected as we go
+    const result = SubscriberSchema.safeParse(entry ?? raw);
     if (!result.success) {
-      const raw = entry ?? entries[index];
       problems.push(
         ...result.error.issues.flatMap((issue) =>
           zodProblems({ issues: [issue] } as typeof result.error, file, lineOf, subscriberHint, [...prefix, index]).map(
-            (problem) => withBadValue(problem, valueAt(raw, issue.path)),
+            (problem) => withBadValue(problem, valueAt(entry, issue.path)),
           ),
         ),
       );
-      continue;
+      return;
     }
     const subscriber = result.data;
     const key = canonicalAddress(subscriber.email);
-    const first = seen.get(key);
-    if (first !== undefined) {
+    const first = seen.addOrFirst(key, subscribers.length, index);
+    if (first >= 0) {
       problems.push({
         severity: 'warning',
         file,
@@ -268,9 +409,9 @@ function validateEntries(
         message: `duplicate of entry [${first}]; only the first is used`,
         hint: 'remove one of the two entries',
       });
-      continue;
+      return;
     }
-    seen.set(key, index);
+    if (key !== subscriber.email) canonicalOf.set(subscribers.length, key);
     const written = subscriber.roles.join('\u0000');
     let roles = roleSets.get(written);
     if (!roles) {
@@ -285,28 +426,42 @@ function validateEntries(
       if (taxonomy.lookup(role) !== undefined) return;
       const known = unknownRoles.get(role);
       if (known) known.count++;
-      else unknownRoles.set(role, { count: 1, path: [...prefix, index, 'roles', roleIndex] });
+      else {
+        const path = [...prefix, index, 'roles', roleIndex];
+        unknownRoles.set(role, { count: 1, path, line: lineOf(path) });
+      }
     });
     subscriber.roles = roles;
     subscribers.push(subscriber);
-  }
-  for (const { count, path } of unknownFields.values()) {
+  };
+  return { add, finish: () => finishValidation(file, taxonomy, subscribers, problems, unknownFields, unknownRoles) };
+}
+
+function finishValidation(
+  file: string,
+  taxonomy: RoleTaxonomy,
+  subscribers: Subscriber[],
+  problems: Problem[],
+  unknownFields: Map<string, { count: number; path: (string | number)[]; line: number }>,
+  unknownRoles: Map<string, { count: number; path: (string | number)[]; line: number }>,
+): SubscribersLoadResult {
+  for (const { count, path, line } of unknownFields.values()) {
     problems.push({
       severity: 'warning',
       file,
-      line: lineOf(path),
+      line,
       field: formatPath(path),
       message: `is not a subscriber field and is ignored${count > 1 ? ` (${count} subscribers)` : ''}`,
       hint: `use one of: ${[...KNOWN_FIELDS].join(', ')}`,
     });
   }
   // One warning per unknown role, not per subscriber: a 100k list with one typo stays readable.
-  for (const [role, { count, path }] of unknownRoles) {
+  for (const [role, { count, path, line }] of unknownRoles) {
     const closest = taxonomy.closest(role);
     problems.push({
       severity: 'warning',
       file,
-      line: lineOf(path),
+      line,
       field: formatPath(path),
       message: `unknown role "${role}"${count > 1 ? ` (${count} subscribers)` : ''}`,
       hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',

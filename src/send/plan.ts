@@ -91,23 +91,32 @@ export function planDelivery(project: Project, subscribers: readonly Subscriber[
           : reason;
     report.skip(segmentRoles(subscriber, options.segments), undefined, kind);
   }
-  const toSend: DeliveryPlan['toSend'] = [];
-  for (const recipient of audience.recipients) {
-    const key = canonicalAddress(recipient.subscriber.email);
-    const status = options.recorded.get(key);
+  // Until the first reader is left out, the readers to send are the audience's own list: a first
+  // run over a million readers keeps one list of them, not two.
+  let toSend: DeliveryPlan['toSend'] | undefined;
+  const recipients = audience.recipients;
+  // A first run has nothing recorded: no address needs its canonical form worked out.
+  const recorded = options.recorded.size > 0 ? options.recorded : undefined;
+  for (let index = 0; index < recipients.length; index++) {
+    const recipient = recipients[index]!;
+    const key = recorded && canonicalAddress(recipient.subscriber.email);
+    const status = key === undefined ? undefined : recorded?.get(key);
     const roles = segmentRoles(recipient.subscriber, options.segments);
-    if (status === 'sent' && (!options.resend || options.alreadyResent?.has(key))) {
-      report.skip(roles, recipient.variantId, 'alreadySent');
-      continue;
-    }
-    if (status === 'failed' && !options.retryFailed && !options.resend) {
-      report.skip(roles, recipient.variantId, 'previouslyFailed');
+    const skip =
+      status === 'sent' && (!options.resend || options.alreadyResent?.has(key!))
+        ? 'alreadySent'
+        : status === 'failed' && !options.retryFailed && !options.resend
+          ? 'previouslyFailed'
+          : undefined;
+    if (skip) {
+      toSend ??= recipients.slice(0, index);
+      report.skip(roles, recipient.variantId, skip);
       continue;
     }
     report.plan(roles, recipient.variantId);
-    toSend.push(recipient);
+    toSend?.push(recipient);
   }
-  return { audience, toSend, report };
+  return { audience, toSend: toSend ?? recipients, report };
 }
 
 /**

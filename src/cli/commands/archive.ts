@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { buildArchive } from '../../archive/index.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { printable } from '../../printable.js';
@@ -12,6 +11,8 @@ export const archiveCommand: Command = {
   usage: 'rolecast archive --out DIR [--issues DIR (default issues)] [--keep-going] [--config FILE]',
   options: { ...CONFIG_OPTION, out: { type: 'string' }, issues: { type: 'string' }, 'keep-going': { type: 'boolean' } },
   async run(args, ctx) {
+    // Loaded on use: rendering brings MJML, which other commands must not wait for.
+    const { buildArchive } = await import('../../archive/index.js');
     const out = stringOption(args, 'out');
     if (!out) throw new RolecastError('E_USAGE', 'missing --out DIR', { hint: `usage: ${this.usage}` });
     const result = await buildArchive({

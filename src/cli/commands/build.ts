@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { formatProblem, hasErrors, RolecastError } from '../../errors.js';
 import { loadProject } from '../../load/project.js';
 import { printable } from '../../printable.js';
-import { type BuildEntry, renderAudience, renderBuildIndex, sampleFields } from '../../render/index.js';
+import type { BuildEntry } from '../../render/index.js';
 import { audienceWarnings } from '../../send/plan.js';
 import { readSuppressionChecker, stateFilePath } from '../../send/store.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
@@ -15,6 +15,8 @@ export const buildCommand: Command = {
   usage: 'rolecast build ISSUE_DIR --out DIR [--subscribers FILE] [--state FILE] [--config FILE]',
   options: { ...CONFIG_OPTION, out: { type: 'string' }, subscribers: { type: 'string' }, state: { type: 'string' } },
   async run(args, ctx) {
+    // Loaded on use: rendering brings MJML, which other commands must not wait for.
+    const { renderAudience, renderBuildIndex, sampleFields } = await import('../../render/index.js');
     const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
     const out = resolve(ctx.cwd, requireOut(stringOption(args, 'out'), this.usage));
     const project = await loadProject({

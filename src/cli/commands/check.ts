@@ -9,7 +9,6 @@ import { readSuppressionChecker } from '../../send/store.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, requirePositional, stringOption } from '../_shared.js';
 import { coverageProblems, coverageTable } from '../coverage-table.js';
-import { runQualityGates } from '../quality.js';
 
 export const checkCommand: Command = {
   name: 'check',
@@ -40,6 +39,8 @@ export const checkCommand: Command = {
           })
         : undefined;
       problems.push(...audienceWarnings(project, plan, { cwd: ctx.cwd, subscribersFile }));
+      // Loaded on use: the quality gates render, which brings MJML.
+      const { runQualityGates } = await import('../quality.js');
       problems.push(...(await runQualityGates(project)));
     }
     const coverage = project

@@ -1,6 +1,5 @@
 import { isLoopbackHost } from '../../_loopback.js';
 import { readEnvironment } from '../../config/env.js';
-import { startPreview } from '../../preview/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { portOption, requirePositional, stringOption } from '../_shared.js';
 
@@ -11,6 +10,8 @@ export const previewCommand: Command = {
   options: { ...CONFIG_OPTION, subscribers: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
   async run(args, ctx) {
     const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
+    // Loaded on use: the preview renders, which brings MJML.
+    const { startPreview } = await import('../../preview/index.js');
     const preview = await startPreview({
       issueDir,
       subscribersFile: stringOption(args, 'subscribers'),

@@ -1,7 +1,6 @@
 import { EXIT, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
-import { runScheduledSendCommand } from '../../schedule/command.js';
-import { formatReport, type SendOptions, type SendReport, sendIssue } from '../../send/index.js';
+import type { SendOptions, SendReport } from '../../send/index.js';
 import { ACCOUNT_REFUSED_HINT, haltedHint } from '../../send/report.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, requirePositional, stringOption, stringsOption } from '../_shared.js';
@@ -32,6 +31,11 @@ export const sendCommand: Command = {
     strict: { type: 'boolean' },
   },
   async run(args, ctx) {
+    // Loaded on use: sending brings nodemailer and MJML, which other commands must not wait for.
+    const [{ runScheduledSendCommand }, { formatReport, sendIssue }] = await Promise.all([
+      import('../../schedule/command.js'),
+      import('../../send/index.js'),
+    ]);
     const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
     // Without a file, the readers in the subscriber store (`rolecast subscribers`).
     const subscribersFile = stringOption(args, 'subscribers');

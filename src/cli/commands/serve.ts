@@ -6,7 +6,6 @@ import { loadTaxonomy } from '../../roles/taxonomy.js';
 import { openServeBackend } from '../../serve/backend.js';
 import { clickRouteFor } from '../../serve/click-setup.js';
 import { DEFAULT_PORT, startUnsubscribeServer } from '../../serve/index.js';
-import { printableForm, readerMailTransport } from '../../serve/readers/setup.js';
 import { readerRoutes } from '../../serve/routes/index.js';
 import { createWebhookHandler, webhookPaths } from '../../serve/webhooks/index.js';
 import { stateLocation } from '../../state/location.js';
@@ -25,6 +24,8 @@ export const serveCommand: Command = {
     'print-form': { type: 'boolean' },
   },
   async run(args, ctx) {
+    // Loaded by `serve` alone: the reader mails' transport brings nodemailer, which other commands must not load.
+    const { printableForm, readerMailTransport } = await import('../../serve/readers/setup.js');
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
     const taxonomy = await loadTaxonomy(config.rolesFile);
     if (flag(args, 'print-form')) {

@@ -1,12 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
-import mjml2html from 'mjml';
 import type { ResolvedConfig } from '../../config/schema.js';
 import type { Translate } from '../../i18n/index.js';
 import { withContrast } from '../../render/_colour.js';
-import { BUILTIN_TEMPLATES_DIR } from '../../render/templates.js';
 import type { MailTransport } from '../../send/transport.js';
 
 /**
@@ -30,7 +27,9 @@ export interface ReaderMailer {
   send(mail: ReaderMail): Promise<void>;
 }
 
-type Compiled = { html: Handlebars.TemplateDelegate; text: Handlebars.TemplateDelegate };
+type Template = (view: object) => string;
+// MJML and Handlebars load with the first mail, not with `serve`: most requests never send one.
+type Compiled = { html: Template; text: Template; mjml2html: typeof import('mjml') };
 
 export function createReaderMailer(
   config: Pick<ResolvedConfig, 'brand' | 'sender' | 'replyTo' | 'footer' | 'templatesDir'>,
@@ -43,7 +42,7 @@ export function createReaderMailer(
   };
   return {
     async send(mail) {
-      const { html, text } = await templates();
+      const { html, text, mjml2html } = await templates();
       const view = {
         ...mail,
         brand: config.brand.name,
@@ -69,6 +68,11 @@ export function createReaderMailer(
 }
 
 async function loadTemplates(userDir: string): Promise<Compiled> {
+  const [{ default: Handlebars }, { default: mjml2html }, { BUILTIN_TEMPLATES_DIR }] = await Promise.all([
+    import('handlebars'),
+    import('mjml'),
+    import('../../render/templates.js'),
+  ]);
   const pick = (name: string) => {
     const own = join(userDir, name);
     return existsSync(own) ? own : join(BUILTIN_TEMPLATES_DIR, name);
@@ -81,6 +85,7 @@ async function loadTemplates(userDir: string): Promise<Compiled> {
     html: Handlebars.compile(html, { strict: false }),
     // Plain text: nothing to escape.
     text: Handlebars.compile(text, { noEscape: true }),
+    mjml2html,
   };
 }
 

@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROLE_MIXES = [
+  ['CTO'],
+  ['Engineering Manager'],
+  ['Data Scientist', 'Product Manager'],
+  ['Security Lead', 'CTO'],
+  ['ML Engineer'],
+  ['Executive'],
+  ['AI Architect', 'Director of AI/ML'],
+  ['Consultant'],
+  ['VP of Engineering/Data', 'Data Engineer'],
+];
+
+/**
+ * Scaling rows: a dry run and an outbox send of growing lists, each in its own process so its
+ * peak RSS is its own. `ROLECAST_BENCH_READERS` (comma-separated) picks the dry-run sizes and
+ * `ROLECAST_BENCH_OUTBOX` the outbox sizes; an outbox of a million readers writes ~25 GB of files.
+ */
+export async function benchScale(): Promise<void> {
+  const dryRuns = sizes(process.env.ROLECAST_BENCH_READERS, [1_000, 10_000, 100_000, 1_000_000]);
+  const outboxes = sizes(process.env.ROLECAST_BENCH_OUTBOX, [1_000, 10_000]);
+  const dir = await mkdtemp(join(tmpdir(), 'rolecast-bench-scale-'));
+  try {
+    await makeProject(dir);
+    const issueDir = join(dir, 'issues/2026-W48');
+    print(
+      'scaling — 9 role sets, each run in its own process (targets: 1M dry run < 10 s and < 300 MB; 1M send < 400 MB)',
+    );
+    print('  mode      readers      planned    wall s    µs/reader   peak RSS MB   list MB');
+    for (const [mode, counts] of [
+      ['dry-run', dryRuns],
+      ['outbox', outboxes],
+    ] as const) {
+      for (const count of counts) {
+        const file = join(dir, `list-${count}.json`);
+        const bytes = await writeSubscribers(file, count);
+        const outbox = join(dir, `outbox-${count}`);
+        const run = await child(mode, issueDir, file, dir, outbox);
+        print(
+          `  ${mode.padEnd(8)} ${String(count).padStart(9)} ${String(run.planned).padStart(12)} ${(run.ms / 1000).toFixed(2).padStart(9)} ${((run.ms * 1000) / count).toFixed(1).padStart(12)} ${(run.maxRssKb / 1024).toFixed(0).padStart(13)} ${(bytes / 1024 / 1024).toFixed(0).padStart(9)}`,
+        );
+        await rm(outbox, { recursive: true, force: true });
+        await rm(file, { force: true });
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function sizes(value: string | undefined, fallback: number[]): number[] {
+  if (!value) return fallback;
+  return value
+    .split(',')
+    .map((part) => Number(part.trim().replace(/_/g, '')))
+    .filter((count) => Number.isInteger(count) && count > 0);
+}
+
+async function makeProject(dir: string): Promise<void> {
+  await cp(join(ROOT, 'issues/2026-W48'), join(dir, 'issues/2026-W48'), { recursive: true });
+  await cp(join(ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
+  await cp(join(ROOT, 'roles.yaml'), join(dir, 'roles.yaml'));
+  const config = JSON.parse(await readFile(join(ROOT, 'rolecast.config.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(join(dir, 'rolecast.config.json'), JSON.stringify(config));
+}
+
+/** Written as a stream: the benchmark itself must not hold a million readers either. */
+async function writeSubscribers(file: string, count: number): Promise<number> {
+  const out = createWriteStream(file);
+  let bytes = 0;
+  const write = async (text: string) => {
+    bytes += Buffer.byteLength(text);
+    if (!out.write(text)) await new Promise<void>((drained) => out.once('drain', () => drained()));
+  };
+  await write('[');
+  for (let i = 0; i < count; i++) {
+    const entry = JSON.stringify({
+      email: `reader${i}@bench.example`,
+      name: `Reader ${i}`,
+      roles: ROLE_MIXES[i % ROLE_MIXES.length],
+      status: i % 50 === 49 ? 'unsubscribed' : 'active',
+    });
+    await write(i ? `,\n${entry}` : entry);
+  }
+  await write(']\n');
+  await new Promise<void>((closed) => out.end(() => closed()));
+  return bytes;
+}
+
+function child(mode: 'dry-run' | 'outbox', issueDir: string, file: string, cwd: string, outbox: string) {
+  return new Promise<{ ms: number; planned: number; sent: number; maxRssKb: number }>((resolveRun, reject) => {
+    const run = spawn(process.execPath, [join(HERE, '_scale-child.js'), mode, issueDir, file, cwd, outbox], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    run.stdout!.on('data', (chunk) => {
+      out += chunk;
+    });
+    run.once('error', reject);
+    run.once('close', (code) => {
+      if (code !== 0) return reject(new Error(`the ${mode} process exited with code ${code}`));
+      resolveRun(JSON.parse(out));
+    });
+  });
+}
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}

@@ -1,0 +1,263 @@
+import { LIMITS } from './limits.js';
+
+/**
+ * Reads a JSON subscriber list — `[ … ]` or `{ "$schema": "…", "subscribers": [ … ] }` — entry by
+ * entry from a byte stream, so a list of a million readers is never one string nor one parsed
+ * array. Only the common shapes are streamed; anything else (a syntax error, an unexpected key,
+ * nesting past the limit) throws `NotStreamable`, and the caller reads the file whole, so every
+ * error keeps the exact message and line of the whole-file reader.
+ *
+ * Works on bytes: every structural character is ASCII, and UTF-8 never uses ASCII bytes inside a
+ * multi-byte sequence, so a chunk boundary can fall anywhere, even inside a character.
+ */
+
+export class NotStreamable extends Error {}
+
+export interface StreamedEntry {
+  value: unknown;
+  /** The line the entry starts on. */
+  line: number;
+  /** The entry's own text, decoded only when a line inside it is asked for. */
+  text(): string;
+}
+
+export interface JsonListStream {
+  /** Path of the list in the document: `[]` or `['subscribers']`. */
+  readonly prefix: (string | number)[];
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+/** Keeps what is read before or after the list small: more than this is read whole instead. */
+const EDGE_LIMIT = 64 * 1024;
+const RUN_BYTES = 32 * 1024;
+
+const HEAD = /^\{\s*(?:"\$schema"\s*:\s*"(?:[^"\\\n]|\\.)*"\s*,\s*)?"subscribers"\s*:\s*$/;
+const OBJECT_TAIL = /^\s*(?:,\s*"\$schema"\s*:\s*"(?:[^"\\\n]|\\.)*"\s*)?\}\s*$/;
+const ARRAY_TAIL = /^\s*$/;
+
+const isSpace = (byte: number) => byte === 0x20 || byte === 0x09 || byte === NEWLINE || byte === 0x0d;
+
+/**
+ * Calls `onEntries` with each run of whole entries found in a chunk, in file order. Entries that
+ * cross a chunk boundary are joined first; runs within one chunk are decoded and parsed in one go.
+ */
+export async function streamJsonList(
+  chunks: AsyncIterable<Buffer>,
+  onEntries: (entries: StreamedEntry[], prefix: (string | number)[]) => void,
+): Promise<JsonListStream> {
+  // Where the reader is: before the root, in the head of a root object, in the list, after it.
+  let phase: 'start' | 'head' | 'list' | 'tail' = 'start';
+  let prefix: (string | number)[] = [];
+  let edge: Buffer[] = [];
+  let edgeBytes = 0;
+  let line = 1;
+  let first = true;
+  // Inside the list: depth below the list, string state, the entry being read.
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let entryStarted = false;
+  let entryLine = 1;
+  let commas = 0;
+  // The entry that began in an earlier chunk: its bytes so far.
+  let carried: Buffer[] = [];
+
+  const keepEdge = (bytes: Buffer) => {
+    edgeBytes += bytes.length;
+    if (edgeBytes > EDGE_LIMIT) throw new NotStreamable('too much around the list');
+    edge.push(bytes);
+  };
+  const edgeText = () => Buffer.concat(edge).toString('utf8');
+
+  for await (const raw of chunks) {
+    let chunk = raw;
+    if (first) {
+      first = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    let i = 0;
+    const n = chunk.length;
+    if (phase === 'start') {
+      while (i < n && isSpace(chunk[i]!)) if (chunk[i++] === NEWLINE) line++;
+      if (i === n) continue;
+      if (chunk[i] === OPEN_ARRAY) {
+        phase = 'list';
+        i++;
+      } else if (chunk[i] === OPEN_OBJECT) {
+        phase = 'head';
+        prefix = ['subscribers'];
+      } else throw new NotStreamable('not a list');
+    }
+    if (phase === 'head') {
+      // The head is small: read it byte by byte up to the first '[' outside a string.
+      const start = i;
+      for (; i < n; i++) {
+        const byte = chunk[i]!;
+        if (byte === NEWLINE) line++;
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (byte === BACKSLASH) escaped = true;
+          else if (byte === QUOTE) inString = false;
+        } else if (byte === QUOTE) inString = true;
+        else if (byte === OPEN_ARRAY) break;
+      }
+      keepEdge(chunk.subarray(start, i));
+      if (i === n) continue;
+      if (!HEAD.test(edgeText())) throw new NotStreamable('not a plain subscribers object');
+      edge = [];
+      edgeBytes = 0;
+      phase = 'list';
+      i++;
+    }
+    if (phase === 'list') {
+      // The run of whole entries that start in this chunk: [runStart, runEnd).
+      let runStart = -1;
+      let runEnd = -1;
+      let starts: number[] = [];
+      let ends: number[] = [];
+      let lines: number[] = [];
+      let entryStart = -1;
+      const flushRun = () => {
+        if (runStart < 0) return;
+        // One decode and one JSON.parse for every entry of the run: far cheaper than one per entry.
+        const text = chunk.toString('utf8', runStart, runEnd);
+        let values: unknown[];
+        try {
+          values = JSON.parse(`[${text}]`) as unknown[];
+        } catch {
+          throw new NotStreamable('syntax');
+        }
+        if (values.length !== starts.length) throw new NotStreamable('syntax');
+        const base = chunk;
+        const entries: StreamedEntry[] = [];
+        for (let k = 0; k < values.length; k++) {
+          const from = starts[k]!;
+          const to = ends[k]!;
+          entries.push({ value: values[k], line: lines[k]!, text: () => base.toString('utf8', from, to) });
+        }
+        // Handed on at once: entries checked while they are young never reach the old generation.
+        onEntries(entries, prefix);
+        runStart = -1;
+        starts = [];
+        ends = [];
+        lines = [];
+      };
+      const endEntry = (end: number) => {
+        if (!entryStarted) throw new NotStreamable('empty entry');
+        if (entryStart < 0) {
+          // Began in an earlier chunk: joined and parsed on its own.
+          flushRun();
+          carried.push(chunk.subarray(0, end));
+          const bytes = Buffer.concat(carried);
+          carried = [];
+          let value: unknown;
+          try {
+            value = JSON.parse(bytes.toString('utf8'));
+          } catch {
+            throw new NotStreamable('syntax');
+          }
+          onEntries([{ value, line: entryLine, text: () => bytes.toString('utf8') }], prefix);
+        } else {
+          // Runs stay small, so their text is a young object that dies young rather than a large
+          // object that waits for a full collection.
+          if (runStart >= 0 && end - runStart > RUN_BYTES) flushRun();
+          if (runStart < 0) runStart = entryStart;
+          runEnd = end;
+          starts.push(entryStart);
+          ends.push(end);
+          lines.push(entryLine);
+        }
+        entryStarted = false;
+        entryStart = -1;
+      };
+      let closed = false;
+      // A carried entry continues here; its start lies in an earlier chunk.
+      for (; i < n; i++) {
+        const byte = chunk[i]!;
+        if (inString) {
+          // Most of a list is string content: jump to its closing quote. A raw line break in a
+          // string is invalid JSON, which the parse below refuses, so lines need not be counted here.
+          if (escaped) {
+            escaped = false;
+            continue;
+          }
+          const close = closingQuote(chunk, i);
+          if (close < 0) {
+            escaped = trailingBackslashes(chunk, i) % 2 === 1;
+            i = n;
+            break;
+          }
+          inString = false;
+          i = close;
+          continue;
+        }
+        if (byte === NEWLINE) {
+          line++;
+          continue;
+        }
+        if (isSpace(byte)) continue;
+        if (depth === 0 && (byte === COMMA || byte === CLOSE_ARRAY)) {
+          if (byte === COMMA) {
+            endEntry(i);
+            commas++;
+            continue;
+          }
+          if (entryStarted || commas > 0) endEntry(i);
+          closed = true;
+          i++;
+          break;
+        }
+        if (!entryStarted) {
+          entryStarted = true;
+          entryStart = i;
+          entryLine = line;
+        }
+        if (byte === QUOTE) inString = true;
+        else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
+          // The list itself is level 1 (2 inside a root object), as the whole-file check counts.
+          if (++depth + prefix.length + 1 > LIMITS.depth) throw new NotStreamable('too deep');
+        } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
+          if (--depth < 0) throw new NotStreamable('syntax');
+        }
+      }
+      flushRun();
+      if (!closed && entryStarted) {
+        // The entry goes on in the next chunk.
+        carried.push(entryStart < 0 ? chunk : chunk.subarray(entryStart));
+        entryStart = -1;
+      }
+      if (closed) phase = 'tail';
+      else continue;
+    }
+    if (phase === 'tail') keepEdge(chunk.subarray(i));
+  }
+  if (phase !== 'tail') throw new NotStreamable('unexpected end');
+  if (!(prefix.length ? OBJECT_TAIL : ARRAY_TAIL).test(edgeText())) throw new NotStreamable('content after the list');
+  return { prefix };
+}
+
+/** The first unescaped `"` at or after `from`, or -1. */
+function closingQuote(chunk: Buffer, from: number): number {
+  let at = chunk.indexOf(QUOTE, from);
+  while (at >= 0) {
+    let backslashes = 0;
+    for (let k = at - 1; k >= from && chunk[k] === BACKSLASH; k--) backslashes++;
+    if (backslashes % 2 === 0) return at;
+    at = chunk.indexOf(QUOTE, at + 1);
+  }
+  return -1;
+}
+
+/** Backslashes that end the chunk (from `from` on): an odd count escapes the next chunk's first byte. */
+function trailingBackslashes(chunk: Buffer, from: number): number {
+  let count = 0;
+  for (let k = chunk.length - 1; k >= from && chunk[k] === BACKSLASH; k--) count++;
+  return count;
+}

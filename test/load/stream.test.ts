@@ -1,0 +1,238 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from '../../src/errors.js';
+import { createCsvReader, parseCsv } from '../../src/load/_csv.js';
+import { NotStreamable, streamJsonList } from '../../src/load/_json-stream.js';
+import {
+  loadSubscribers,
+  parseSubscribers,
+  parseSubscribersCsv,
+  readSubscriberCsvStream,
+  readSubscriberStream,
+  type SubscribersLoadResult,
+} from '../../src/load/subscribers.js';
+import { createTaxonomy } from '../../src/roles/taxonomy.js';
+import { tempProject } from '../helpers/project.js';
+
+const taxonomy = createTaxonomy([
+  { name: 'CTO', aliases: ['Chief Technology Officer'] },
+  { name: 'Data Scientist', aliases: [] },
+]);
+
+/** The bytes of `text`, cut at the given byte offsets (anywhere: inside strings, escapes, characters). */
+async function* cut(text: string, at: readonly number[]): AsyncGenerator<Buffer> {
+  const bytes = Buffer.from(text, 'utf8');
+  let from = 0;
+  for (const point of [...new Set(at)].filter((p) => p > 0 && p < bytes.length).sort((a, b) => a - b)) {
+    yield bytes.subarray(from, point);
+    from = point;
+  }
+  yield bytes.subarray(from);
+}
+
+/** Every cut point of a small text: each byte boundary once. */
+const everyByte = (text: string) => Array.from({ length: Buffer.byteLength(text) }, (_, i) => i);
+
+const shown = (result: SubscribersLoadResult) => ({
+  subscribers: result.subscribers,
+  problems: result.problems.map(formatProblem),
+});
+
+const streamed = (text: string, at: readonly number[]) =>
+  readSubscriberStream(cut(text, at), 's.json', taxonomy, async () => text).then(shown);
+const whole = (text: string) => shown(parseSubscribers(text, 's.json', taxonomy));
+const streamedCsv = (text: string, at: readonly number[]) =>
+  readSubscriberCsvStream(cut(text, at), 's.csv', taxonomy).then(shown);
+const wholeCsv = (text: string) => shown(parseSubscribersCsv(text, 's.csv', taxonomy));
+
+describe('a JSON list read as a stream', () => {
+  it('reads the same subscribers and problems wherever the chunks are cut', async () => {
+    const text =
+      '\uFEFF[\n  {"email": "a@example.com", "name": "Zo\\u00eb \\"Q\\" Ünal", "roles": ["CTO"]},\n' +
+      '  {"email": "b@example.com", "name": "日本 太郎", "roles": "Data Scientist|CTO", "status": "Active"},\n' +
+      '  {"email": "A@Example.com", "roles": ["CTO"]},\n' +
+      '  {"email": "not-an-address", "roles": ["Cto"]},\n' +
+      '  {"email": "c@example.com", "roles": ["Chef"], "nick": "x"}\n]\n';
+    const expected = whole(text);
+    // The list has one error on line 5 and warnings naming their lines.
+    expect(expected.problems).toContain('s.json:5: [3].email: is not a valid email address (got "not-an-address")');
+    expect(expected.problems.some((p) => p.startsWith('s.json:4: warning: [2].email: duplicate'))).toBe(true);
+    expect(await streamed(text, [])).toEqual(expected);
+    for (const point of everyByte(text)) expect(await streamed(text, [point])).toEqual(expected);
+  });
+
+  it('streams a { "subscribers": [ … ] } file and names lines inside it', async () => {
+    const text = '{\n  "$schema": "./schema.json",\n  "subscribers": [\n    {\n      "email": "x"\n    }\n  ]\n}\n';
+    const expected = whole(text);
+    expect(expected.problems).toEqual(['s.json:5: subscribers[0].email: is not a valid email address (got "x")']);
+    for (const point of everyByte(text)) expect(await streamed(text, [point])).toEqual(expected);
+  });
+
+  it('takes a line of several megabytes in many small chunks', async () => {
+    const name = 'é'.repeat(300_000);
+    const text = `[{"email": "a@example.com", "name": "${name}"}, {"email": "b@example.com"}]`;
+    const points = Array.from({ length: 200 }, (_, i) => i * 3001 + 1);
+    const result = await streamed(text, points);
+    expect(result).toEqual(whole(text));
+    expect(result.problems[0]).toMatch(/^s\.json:1: \[0\]\.name: is too long/);
+  });
+
+  it('leaves files it cannot stream to the whole-file reader, with the same error', async () => {
+    for (const text of [
+      '[{"email": "a@example.com"},]',
+      '[{"email": "a@example.com"}\n{"email": "b@example.com"}]',
+      '[\n{"email": "a@example.com",\n "name": "line\nbreak"}]',
+      `[${'['.repeat(70)}${']'.repeat(70)}]`,
+      '{"version": 2, "subscribers": [{"email": "a@example.com"}]}',
+      '{"subscribers": {"email": "a@example.com"}}',
+      '[{"email": "a@example.com"}] trailing',
+      '"just a string"',
+      '',
+    ]) {
+      const expected = whole(text);
+      for (const point of everyByte(text)) expect(await streamed(text, [point]), text).toEqual(expected);
+    }
+    // And the stream itself says why it stopped.
+    await expect(streamJsonList(cut('[1,,2]', []), () => {})).rejects.toBeInstanceOf(NotStreamable);
+  });
+
+  it('matches the whole-file reader on generated lists, formatted and cut at random', async () => {
+    const text = fc.oneof(
+      fc.constantFrom('', ' ', 'a', 'CTO', 'é', '日本', '"', '\\', '\u2028', '\u0000', 'x\ny', '😀'),
+      fc.string({ maxLength: 8 }),
+      fc.string({ unit: 'grapheme', maxLength: 6 }),
+    );
+    const entry = fc.oneof(
+      fc.record(
+        {
+          email: fc.oneof(
+            fc.constantFrom('a@example.com', 'B@Example.com', 'b@example.com', 'bad', 'ü@exämple.de'),
+            text,
+          ),
+          name: text,
+          roles: fc.oneof(
+            fc.array(fc.constantFrom('CTO', 'cto', 'Data Scientist', 'Chef', ''), { maxLength: 3 }),
+            text,
+          ),
+          status: fc.constantFrom('active', 'Unsubscribed', 'gone'),
+          other: fc.oneof(fc.integer(), text, fc.constant(null)),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.oneof(fc.integer(), text, fc.constant(null), fc.array(fc.integer(), { maxLength: 2 })),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(entry, { maxLength: 8 }),
+        fc.constantFrom(undefined, 0, 1, 2, '\t'),
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(fc.nat({ max: 600 }), { maxLength: 6 }),
+        async (entries, indent, wrapped, bom, points) => {
+          const body = JSON.stringify(wrapped ? { $schema: 'x', subscribers: entries } : entries, null, indent);
+          const file = (bom ? '\uFEFF' : '') + body;
+          expect(await streamed(file, points)).toEqual(whole(file));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('a CSV list read as a stream', () => {
+  it('reads quoted cells with line breaks, quotes and delimiters, cut anywhere', async () => {
+    const text =
+      '\uFEFFemail;name;roles\r\n' +
+      'a@example.com;"Doe; ""Jo""\r\nSecond line";CTO|Data Scientist\r\n' +
+      '\r\n' +
+      'bad;"Ünal 日本";Chef\r\n' +
+      'b@example.com;  "quoted after blanks"  ;CTO\n' +
+      'c@example.com;unterminated "quote;CTO\r';
+    const expected = wholeCsv(text);
+    expect(expected.problems).toEqual([
+      's.csv:2: [0].name: must not contain line breaks (got "Doe; \\"Jo\\"\\r\\nSecond line") — write the name on one line',
+      's.csv:2: [0].name: must not contain control characters (such as escape sequences) (got "Doe; \\"Jo\\"\\r\\nSecond line") — write the name on one line',
+      's.csv:5: [1].email: is not a valid email address (got "bad")',
+    ]);
+    expect(expected.subscribers.map((s) => s.email)).toEqual(['b@example.com', 'c@example.com']);
+    for (const point of everyByte(text)) expect(await streamedCsv(text, [point])).toEqual(expected);
+  });
+
+  it('refuses a header without an email column, from the first chunk', async () => {
+    const text = 'name,roles\nAda,CTO\n';
+    expect(await streamedCsv(text, [3])).toEqual(wholeCsv(text));
+    expect((await streamedCsv(text, [3])).problems).toEqual([
+      's.csv:1: email: the header row has no "email" column — start the file with a header such as: email,name,roles,timezone',
+    ]);
+  });
+
+  it('gives the rows parseCsv gives, for generated text split at random', () => {
+    const cell = fc.oneof(
+      fc.constantFrom('', ' ', '"', '""', '"a""b"', ' "x" ', 'a,b', 'a;b', '\t', '\r', '\n', '\r\n', 'é', '日本'),
+      fc.string({ maxLength: 5 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(cell, { maxLength: 30 }),
+        fc.array(fc.nat({ max: 200 }), { maxLength: 8 }),
+        (cells, points) => {
+          const text = cells.join('');
+          const rows: { cells: string[]; line: number }[] = [];
+          const reader = createCsvReader((cells, line) => rows.push({ cells, line }));
+          let from = 0;
+          for (const point of [...points, text.length].filter((p) => p <= text.length).sort((a, b) => a - b)) {
+            if (point < from) continue;
+            reader.push(text.slice(from, point));
+            from = point;
+          }
+          reader.end();
+          expect(rows).toEqual(parseCsv(text));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('matches the whole-file reader on generated lists cut at random bytes', async () => {
+    const value = fc.oneof(
+      fc.constantFrom('a@example.com', 'B@example.com', 'bad', 'CTO', 'CTO|Chef', 'Ünal', '"q, ""x"""', '"a\nb"'),
+      fc.string({ maxLength: 6 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(value, value, value), { maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.array(fc.nat({ max: 300 }), { maxLength: 6 }),
+        async (rows, newline, points) => {
+          const text = ['email,name,roles', ...rows.map((row) => row.join(','))].join(newline);
+          expect(await streamedCsv(text, points)).toEqual(wholeCsv(text));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('loadSubscribers on files', () => {
+  it('reads a list of several chunks the same as the whole-file reader', async () => {
+    const entries = Array.from({ length: 15_000 }, (_, i) => ({
+      email: i === 14_999 ? 'reader0@example.com' : `reader${i}@example.com`,
+      name: `Reader ${i} — ü ${'x'.repeat(60)}`,
+      roles: i % 2 ? ['CTO'] : ['Data Scientist', 'CTO'],
+    }));
+    const text = JSON.stringify(entries, null, 1);
+    const project = await tempProject({ files: { 'big.json': text } });
+    try {
+      const loaded = shown(await loadSubscribers(project.path('big.json'), taxonomy));
+      const expected = shown(parseSubscribers(text, loaded.problems[0]?.split(':')[0] ?? '', taxonomy));
+      expect(text.length).toBeGreaterThan(2 * 1024 * 1024);
+      expect(loaded.subscribers).toHaveLength(14_999);
+      expect(loaded).toEqual(expected);
+      expect(loaded.problems).toEqual([
+        expect.stringMatching(/big\.json:\d+: warning: \[14999\]\.email: duplicate of entry \[0\]/),
+      ]);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
