@@ -18,7 +18,7 @@ import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, mapMjmlErrors } from './mjml.js';
 import { loadTemplates } from './templates.js';
-import type { CompiledVariant, PersonalFields } from './types.js';
+import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
 import { buildView, type CardStyle, type DigestView, listLanguage, localeFor } from './view.js';
 import { wrapLine, wrapText } from './wrap.js';
 
@@ -121,6 +121,24 @@ export async function createRenderer(project: Project, options: RendererOptions 
         };
       };
 
+      const templates = new Map<Language, VariantTemplate>();
+      const template = (fields: PersonalFields): VariantTemplate => {
+        const chosen = byLanguage.get(languageOf(fields.locale, listLang)) ?? own;
+        let found = templates.get(chosen.language);
+        if (!found) {
+          found = {
+            subject: chosen.subject,
+            html: chosen.htmlParts,
+            text: chosen.text,
+            values: (reader) => fillers(reader, chosen.language, variant),
+            escapeHtml,
+            fillTextLine: (parts, values) => wrapLine(joinParts(parts, values as FieldValues, asIs)),
+          };
+          templates.set(chosen.language, found);
+        }
+        return found;
+      };
+
       // Gates run on a sample reader's message, with links as long as real signed ones.
       const sample = personalise(sampleFields(config, issue.id, SIZE_ESTIMATE_KEY));
       const sizes = await encodedSizes(sample);
@@ -140,6 +158,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
         encodedHtmlBytes: sizes.htmlBytes,
         problems,
         personalise,
+        template,
       };
     },
   };
