@@ -160,6 +160,22 @@ describe('messages spliced from pieces encoded once per variant', () => {
     }
   });
 
+  it('log in on every connection of the pool and send over it', async () => {
+    opened.fixture = await sendFixture(8, { concurrency: 2 });
+    const auth = { user: 'sender', pass: 'p@ss w0rd' };
+    opened.server = await startSmtpServer({ auth });
+    const report = await sendIssue({
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url(auth)),
+    });
+    expect(report.total.sent).toBeGreaterThan(0);
+    expect(report.total.failed + report.total.deferred).toBe(0);
+    expect(await opened.server.messages()).toHaveLength(report.total.sent);
+    expect(opened.server.counts.authFailures).toBe(0);
+  });
+
   it('refuse a line break in a reader name or address on the spliced path, before anything is sent', async () => {
     opened.fixture = await sendFixture(3);
     const project = await opened.fixture.load();
