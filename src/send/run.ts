@@ -259,7 +259,7 @@ async function deliver(job: SendJob, options: RunOptions, slots: Slots): Promise
       if (counted > options.retries || options.signal?.aborted)
         return { status: 'deferred', attempts: attempt, failure };
       try {
-        await clock.sleep(backoffDelay(Math.max(1, counted), options.retryBaseMs, options.random), options.signal);
+        await clock.sleep(backoffDelay(attempt, options.retryBaseMs, options.random), options.signal);
       } catch {
         return { status: 'deferred', attempts: attempt, failure };
       }
