@@ -81,8 +81,19 @@ export function createRateLimiter(ratePerSecond: number, options: PaceOptions = 
   let rate = configured;
   let bucket = rate === undefined ? undefined : tokenBucket(rate, options.burst, clock);
   let limited = rate !== undefined;
-  // Without a limit, starts of the last second measure the pace a first slowdown halves.
-  const recent: number[] = [];
+  // Without a limit, starts per second (this one and the last) measure the pace a first slowdown halves.
+  let second = Math.floor(clock.now() / 1000);
+  let thisSecond = 0;
+  let lastSecond = 0;
+  const countStart = () => {
+    const now = Math.floor(clock.now() / 1000);
+    if (now !== second) {
+      lastSecond = now === second + 1 ? thisSecond : 0;
+      thisSecond = 0;
+      second = now;
+    }
+    thisSecond++;
+  };
   let ceiling = configured;
   let lastDecrease = Number.NEGATIVE_INFINITY;
   let lastIncrease = Number.NEGATIVE_INFINITY;
@@ -98,9 +109,7 @@ export function createRateLimiter(ratePerSecond: number, options: PaceOptions = 
   return {
     take(signal) {
       if (!limited || !bucket) {
-        const now = clock.now();
-        recent.push(now);
-        while (recent.length && recent[0]! < now - 1000) recent.shift();
+        countStart();
         signal?.throwIfAborted();
         return Promise.resolve();
       }
@@ -112,7 +121,9 @@ export function createRateLimiter(ratePerSecond: number, options: PaceOptions = 
       lastDecrease = now;
       lastIncrease = now;
       const from = rate;
-      const base = rate ?? Math.max(minRate * 2, recent.filter((t) => t >= now - 1000).length);
+      countStart();
+      thisSecond--;
+      const base = rate ?? Math.max(minRate * 2, Math.max(lastSecond, thisSecond));
       ceiling ??= base;
       setRate(Math.max(minRate, base / 2));
       options.onChange?.({ reason: 'throttled', from, to: rate, reply });
