@@ -23,7 +23,7 @@ export interface WirePool {
 
 /** The internals of SMTPConnection this pool relies on; checked before use. */
 interface ConnectionInternals {
-  _socket?: { cork(): void; uncork(): void; write(chunk: Buffer | string): boolean };
+  _socket?: { write(chunk: Buffer): boolean };
   _responseActions?: ((reply: string) => void)[];
   _actionSMTPStream?: (reply: string, callback: (error: Error | null, reply?: string) => void) => void;
   _createSendStream?: unknown;
@@ -108,11 +108,10 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
         return {
           outByteCount: size + END.length,
           write() {
-            const socket = internals._socket!;
-            socket.cork();
-            for (const chunk of chunks) socket.write(chunk);
-            socket.write(END);
-            socket.uncork();
+            // One copy into one write: cheaper than a writev of a few dozen small pieces.
+            const pieces = chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk));
+            pieces.push(END);
+            internals._socket!.write(Buffer.concat(pieces, size + END.length));
           },
           end() {},
         };
