@@ -28,7 +28,7 @@ import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors } from './mjml.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
-import type { CompiledVariant, PersonalFields } from './types.js';
+import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
 import { buildView, type CardStyle, type DigestView, listLanguage, localeFor } from './view.js';
 import { wrapLine } from './wrap.js';
 
@@ -144,6 +144,24 @@ export async function createRenderer(project: Project, options: RendererOptions 
         };
       };
 
+      const templates = new Map<Language, VariantTemplate>();
+      const template = (fields: PersonalFields): VariantTemplate => {
+        const chosen = byLanguage.get(languageOf(fields.locale, listLang)) ?? own;
+        let found = templates.get(chosen.language);
+        if (!found) {
+          found = {
+            subject: chosen.subject,
+            html: chosen.htmlParts,
+            text: chosen.text,
+            values: (reader) => fillers(reader, chosen.language, variant),
+            escapeHtml,
+            fillTextLine: (parts, values) => wrapLine(joinParts(parts, values as FieldValues, asIs)),
+          };
+          templates.set(chosen.language, found);
+        }
+        return found;
+      };
+
       // Gates run on a sample reader's message, with links as long as real signed ones.
       const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
       const sample = personalise(sampleReader);
@@ -175,6 +193,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
         },
         problems,
         personalise,
+        template,
       };
     },
   };

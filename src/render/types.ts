@@ -37,4 +37,27 @@ export interface CompiledVariant {
   /** Warnings and errors from the quality gates (size, links, MJML). */
   problems: Problem[];
   personalise(fields: PersonalFields): PersonalisedMessage;
+  /**
+   * The pieces `personalise` joins, for a sender that encodes the fixed text once per variant and
+   * only the reader's fields per message. One object per language, the same on every call.
+   */
+  template?(fields: PersonalFields): VariantTemplate;
+}
+
+/**
+ * A compiled variant split at its per-reader fields. Joining it as `personalise` does gives the same
+ * message: `html` with each field value passed through `escapeHtml`, `text` pieces joined with "\n",
+ * a piece that is a list of parts filled with the raw values and then wrapped by `fillTextLine`.
+ */
+export interface VariantTemplate {
+  subject: string;
+  /** Even indexes literal HTML, odd indexes field names. */
+  html: readonly string[];
+  /** Runs of fixed lines, or one line's parts (even literal, odd field names). */
+  text: readonly (string | readonly string[])[];
+  /** One reader's field values by name, not yet escaped. */
+  values(fields: PersonalFields): Readonly<Record<string, string>>;
+  escapeHtml(value: string): string;
+  /** A text line with fields, filled and wrapped. */
+  fillTextLine(parts: readonly string[], values: Readonly<Record<string, string>>): string;
 }

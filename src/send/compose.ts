@@ -1,3 +1,4 @@
+import type { SendMailOptions } from 'nodemailer';
 import { returnPathFor } from '../bounces/verp.js';
 import type { Environment } from '../config/env.js';
 import { throwIfErrors } from '../errors.js';
@@ -8,7 +9,7 @@ import { printable } from '../printable.js';
 import { readerFields } from '../render/fields.js';
 import type { CompiledVariant } from '../render/types.js';
 import { personalLinks } from '../unsubscribe/links.js';
-import { buildMailOptions } from './message.js';
+import { buildMailOptions, buildWireMailOptions } from './message.js';
 
 /** The render stage as the send sees it: compiled variants by id. Replaceable in tests. */
 export type Compile = (
@@ -32,19 +33,23 @@ export function buildFor(
   variantId: string,
   messageId: string,
   date: Date,
-) {
+  options: { wholeMessage?: boolean } = {},
+): SendMailOptions {
   const variant = compiled.get(variantId);
   if (!variant) throw new Error(`variant ${variantId} was not compiled`);
   const links = personalLinks(project.config, env.secret, project.issue.id, subscriber.email);
-  const content = variant.personalise({ ...readerFields(links, subscriber), sentAt: date });
-  return buildMailOptions(project.config, {
+  const fields = { ...readerFields(links, subscriber), sentAt: date };
+  const message = {
     to: { address: subscriber.email, name: subscriber.name },
-    content,
     links,
     messageId,
     date,
     returnPath: returnPathFor(project.config, env.secret, project.issue.id, subscriber.email),
-  });
+  };
+  // The variant's fixed text is encoded once and spliced; the whole-message writer stays as the reference.
+  if (variant.template && !options.wholeMessage)
+    return buildWireMailOptions(project.config, message, variant.template(fields), fields);
+  return buildMailOptions(project.config, { ...message, content: variant.personalise(fields) });
 }
 
 /** Renders every variant; stops on error-level gate problems, passes warnings on. */

@@ -3,9 +3,10 @@ import type { SendMailOptions } from 'nodemailer';
 import { canonicalAddress, envelopeAddress } from '../address.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
-import type { PersonalisedMessage } from '../render/types.js';
+import type { PersonalFields, PersonalisedMessage, VariantTemplate } from '../render/types.js';
 import type { PersonalLinks } from '../unsubscribe/links.js';
 import { buildMime, formatPhrase } from './mime.js';
+import { buildPayload, payloadBytes, type WirePayload } from './wire/prepare.js';
 
 /** Everything one outgoing message is made of; one recipient, always. */
 export interface OutgoingMessage {
@@ -43,33 +44,9 @@ export function randomSalt(): string {
  * `<http://…>`. One-click (RFC 8058) is only offered with an https URL to post to.
  */
 export function buildMailOptions(config: ResolvedConfig, message: OutgoingMessage): SendMailOptions {
-  const headers: Record<string, string> = {
-    'List-Id': `${formatPhrase(config.brand.name)} <${config.listId}>`,
-    'List-Unsubscribe': message.links.listUnsubscribe,
-  };
-  if (message.links.oneClick) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
-  const replyTo = config.replyTo;
-  // As written, with the domain in ASCII: what RCPT TO says and what the To header shows.
-  const to = { ...message.to, address: envelopeAddress(message.to.address) };
-  assertHeaderSafe({
-    ...headers,
-    Subject: message.content.subject,
-    'Message-ID': message.messageId,
-    'From name': config.sender.name,
-    From: config.sender.email,
-    'Reply-To': replyTo ?? '',
-    'To name': message.to.name ?? '',
-    To: message.to.address,
-  });
-  // The envelope names the one recipient explicitly: nothing in the headers can add another.
-  // `raw` is what goes out; subject, date and headers repeat parts of it for readers such as the
-  // preview, and nodemailer ignores them when `raw` is set.
+  const { headers, replyTo, to, options } = envelopeAndHeaders(config, message, message.content.subject);
   return {
-    envelope: { from: message.returnPath ?? config.sender.email, to: [to.address] },
-    messageId: message.messageId,
-    subject: message.content.subject,
-    date: message.date,
-    headers,
+    ...options,
     raw: buildMime({
       from: { name: config.sender.name, address: config.sender.email },
       to,
@@ -82,6 +59,79 @@ export function buildMailOptions(config: ResolvedConfig, message: OutgoingMessag
       html: message.content.html,
     }),
   };
+}
+
+/** What `buildMailOptions` gives, the MIME spliced from a variant's pieces encoded once (see wire/prepare.ts). */
+export type WireMailOptions = SendMailOptions & { [WIRE]: WirePayload };
+
+/** The key under which mail options carry their message as byte ranges ready for the wire. */
+export const WIRE = Symbol('rolecast.wire');
+
+export function wirePayloadOf(mail: SendMailOptions): WirePayload | undefined {
+  return (mail as Partial<WireMailOptions>)[WIRE];
+}
+
+/**
+ * The fast path of buildMailOptions: the same headers and, once decoded, the same parts, with
+ * only the reader's fields encoded per message. `raw` is joined only when a transport asks for it.
+ */
+export function buildWireMailOptions(
+  config: ResolvedConfig,
+  message: Omit<OutgoingMessage, 'content'>,
+  template: VariantTemplate,
+  fields: PersonalFields,
+): WireMailOptions {
+  const { headers, replyTo, to, options } = envelopeAndHeaders(config, message, template.subject);
+  const payload = buildPayload(template, fields, {
+    from: { name: config.sender.name, address: config.sender.email },
+    to,
+    replyTo,
+    messageId: message.messageId,
+    date: message.date,
+    headers,
+  });
+  let raw: Buffer | undefined;
+  const mail = { ...options, [WIRE]: payload } as WireMailOptions;
+  Object.defineProperty(mail, 'raw', {
+    enumerable: true,
+    get: () => {
+      raw ??= payloadBytes(payload);
+      return raw;
+    },
+  });
+  return mail;
+}
+
+function envelopeAndHeaders(config: ResolvedConfig, message: Omit<OutgoingMessage, 'content'>, subject: string) {
+  const headers: Record<string, string> = {
+    'List-Id': `${formatPhrase(config.brand.name)} <${config.listId}>`,
+    'List-Unsubscribe': message.links.listUnsubscribe,
+  };
+  if (message.links.oneClick) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  const replyTo = config.replyTo;
+  // As written, with the domain in ASCII: what RCPT TO says and what the To header shows.
+  const to = { ...message.to, address: envelopeAddress(message.to.address) };
+  assertHeaderSafe({
+    ...headers,
+    Subject: subject,
+    'Message-ID': message.messageId,
+    'From name': config.sender.name,
+    From: config.sender.email,
+    'Reply-To': replyTo ?? '',
+    'To name': message.to.name ?? '',
+    To: message.to.address,
+  });
+  // The envelope names the one recipient explicitly: nothing in the headers can add another.
+  // `raw` is what goes out; subject, date and headers repeat parts of it for readers such as the
+  // preview, and nodemailer ignores them when `raw` is set.
+  const options: SendMailOptions = {
+    envelope: { from: message.returnPath ?? config.sender.email, to: [to.address] },
+    messageId: message.messageId,
+    subject,
+    date: message.date,
+    headers,
+  };
+  return { headers, replyTo, to, options };
 }
 
 /** A CR or LF in a header value would let content add headers (or recipients): refuse it. */

@@ -138,7 +138,7 @@ function encodeWords(value: string): string {
 }
 
 /** `<a>, <b>` lists (List-Unsubscribe): a space after each comma so a fold keeps every URL whole. */
-function listValue(value: string): string {
+export function listValue(value: string): string {
   return value.replace(/>,\s*</g, '>, <');
 }
 

@@ -56,7 +56,9 @@ export function classifyFailure(error: unknown): DeliveryFailure {
   const aboutAccount =
     code === 'EAUTH' || code === 'ENOAUTH' || command.startsWith('AUTH') || SESSION_COMMANDS.has(command);
   if (responseCode !== undefined) {
-    const permanent = responseCode >= 500 && responseCode < 600 && responseCode !== 503;
+    // A provider's limit, even worded as a 5xx, passes: the run slows down and tries again.
+    const permanent =
+      responseCode >= 500 && responseCode < 600 && responseCode !== 503 && !THROTTLING_TEXT.test(response);
     return {
       kind: permanent ? 'permanent' : 'temporary',
       responseCode,
@@ -74,6 +76,23 @@ export function classifyFailure(error: unknown): DeliveryFailure {
     // A login nodemailer could not even attempt (no credentials) fails every message alike.
     accountLevel: !temporary && (code === 'EAUTH' || code === 'ENOAUTH'),
   };
+}
+
+/** Words providers use for "slow down" (Gmail, Microsoft, SES, Postfix's anvil). */
+const THROTTLING_TEXT =
+  /rate[ -]?limit|too many (?:messages|connections|mails|emails|requests)|throttl|slow down|sending rate/i;
+
+/**
+ * A reply that asks the sender to slow down rather than saying anything about this message: 421
+ * (service not available, closing), a 4xx with an enhanced status 4.7.x (a policy, e.g. 451 4.7.1),
+ * or any reply that says "rate limit", "too many …", "throttled".
+ */
+export function isThrottling(failure: DeliveryFailure): boolean {
+  const code = failure.responseCode;
+  if (code === undefined) return false;
+  if (code === 421) return true;
+  if (code >= 400 && code < 500 && /\b4\.7\.\d{1,3}\b/.test(failure.response)) return true;
+  return THROTTLING_TEXT.test(failure.response);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { SendMailOptions } from 'nodemailer';
 import type { LedgerEntry } from '../state/contract.js';
 import { type Clock, type RateLimiter, systemClock } from './rate-limit.js';
 import { createRecorder, type RecorderOptions } from './recorder.js';
-import { backoffDelay, classifyFailure, type DeliveryFailure, refusalKey } from './retry.js';
+import { backoffDelay, classifyFailure, type DeliveryFailure, isThrottling, refusalKey } from './retry.js';
 import { LocalWriteError, type MailTransport } from './transport.js';
 
 /** One message to deliver; built only when a worker picks it up, so 100k jobs cost little memory. */
@@ -65,6 +65,9 @@ export interface RunResult {
 }
 
 export const SAME_REFUSAL_LIMIT = 5;
+
+/** Throttling replies to one message that do not count against its retries (the pace slows instead). */
+export const THROTTLED_ALLOWANCE = 10;
 
 /**
  * Delivers jobs with `concurrency` workers sharing one rate limiter. The ledger row is written
@@ -245,6 +248,7 @@ async function deliver(job: SendJob, options: RunOptions, slots: Slots): Promise
   } catch (error) {
     return { status: 'failed', attempts: 0, failure: classifyFailure(error) };
   }
+  let throttledAttempts = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       await options.limiter.take(options.signal);
@@ -261,13 +265,21 @@ async function deliver(job: SendJob, options: RunOptions, slots: Slots): Promise
     try {
       // Accepted: the slot stays held until the worker has recorded it.
       const { response } = await options.transport.send(mail);
+      options.limiter.accepted?.();
       return { status: 'sent', attempts: attempt, response };
     } catch (error) {
       slots.release();
       if (error instanceof LocalWriteError) throw error;
       const failure = classifyFailure(error);
       if (failure.kind === 'permanent') return { status: 'failed', attempts: attempt, failure };
-      if (attempt > options.retries || options.signal?.aborted)
+      // A throttling reply slows the whole run; it spends a retry only past a generous allowance.
+      const throttled = isThrottling(failure);
+      if (throttled) {
+        options.limiter.throttled?.(failure.response);
+        throttledAttempts++;
+      }
+      const counted = attempt - Math.min(throttledAttempts, THROTTLED_ALLOWANCE);
+      if (counted > options.retries || options.signal?.aborted)
         return { status: 'deferred', attempts: attempt, failure };
       try {
         await clock.sleep(backoffDelay(attempt, options.retryBaseMs, options.random), options.signal);

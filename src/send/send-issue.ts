@@ -22,7 +22,7 @@ import {
   segmentRoles,
 } from './plan.js';
 import { createProgress } from './progress.js';
-import { createRateLimiter } from './rate-limit.js';
+import { createRateLimiter, describePace } from './rate-limit.js';
 import type { Halted, SendReport } from './report.js';
 import { runDeliveries, type SendJob } from './run.js';
 import { haltedBy, readUnrecorded, warnIfStateLost } from './state-loss.js';
@@ -241,7 +241,9 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     const { stopped, aborted, ...run } = await runDeliveries(jobs(), {
       transport,
       ledger,
-      limiter: createRateLimiter(transport.kind === 'smtp' ? (options.ratePerSecond ?? config.send.ratePerSecond) : 0),
+      limiter: createRateLimiter(transport.kind === 'smtp' ? (options.ratePerSecond ?? config.send.ratePerSecond) : 0, {
+        onChange: (change) => log(describePace(change)),
+      }),
       concurrency,
       retries: config.send.retries,
       retryBaseMs: config.send.retryBaseMs,

@@ -1,11 +1,11 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Channel, openLedger } from './ledger.js';
+import { LocalWriteError } from './local-write-error.js';
 import type { Halted } from './report.js';
 import type { Unrecorded } from './run.js';
 import { stateDamaged, stateUseError } from './state-file.js';
 import type { StateDb } from './store.js';
-import { LocalWriteError } from './transport.js';
 
 /**
  * What a send does when the record of earlier sends is gone or could not be kept: a stop on a failed

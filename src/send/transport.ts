@@ -8,11 +8,13 @@ import { canonicalAddress, needsSmtpUtf8 } from '../address.js';
 import type { Environment } from '../config/env.js';
 import { redactUrl } from '../config/env.js';
 import { RolecastError } from '../errors.js';
+import { LocalWriteError } from './local-write-error.js';
+import { wirePayloadOf } from './message.js';
+import { dkimSignature } from './wire/dkim.js';
+import { createWirePool, type WirePool, wireSupported } from './wire/pool.js';
+import { headBytes } from './wire/prepare.js';
 
-/** Thrown by a transport whose own local write failed (an outbox file): the run stops, as for the ledger. */
-export class LocalWriteError extends Error {
-  override readonly name = 'LocalWriteError';
-}
+export { LocalWriteError } from './local-write-error.js';
 
 /** Where messages go: an SMTP server through a connection pool, or `.eml` files in a folder. */
 export interface MailTransport {
@@ -75,6 +77,9 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   const shown = redactUrl(settings.url);
   const options = smtpPoolOptions(parsed, settings);
   const transporter: Transporter = nodemailer.createTransport(options);
+  // Messages already in wire form go over connections of their own, without nodemailer's composer
+  // and dot-stuffing stream; anything else (and an incompatible nodemailer) takes the pool above.
+  let wire: WirePool | undefined;
   let smtpUtf8: Promise<boolean> | undefined;
   const offersSmtpUtf8 = () => {
     smtpUtf8 ??= probeSmtpUtf8(options).catch((error: unknown) => {
@@ -97,10 +102,19 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       // nodemailer would put a non-ASCII local part into RCPT TO as raw 8-bit bytes whether or
       // not the server offers SMTPUTF8; refuse that reader instead, before anything is sent.
       if (envelopeRecipients(mail).some(needsSmtpUtf8) && !(await offersSmtpUtf8())) throw smtpUtf8Refusal();
+      const payload = wirePayloadOf(mail);
+      if (payload && wireSupported()) {
+        wire ??= createWirePool(options, settings.concurrency);
+        const envelope = mail.envelope as { from: string; to: string[] };
+        const head = headBytes(payload.headers);
+        const signed = settings.dkim ? [`${dkimSignature(payload, settings.dkim)}\r\n`, head] : [head];
+        return { response: await wire.send(envelope, [...signed, ...payload.body]) };
+      }
       const info = (await transporter.sendMail(mail)) as { response?: string };
       return { response: String(info.response ?? '250 OK') };
     },
     async close() {
+      wire?.close();
       transporter.close();
     },
   };

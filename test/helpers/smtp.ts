@@ -31,6 +31,8 @@ export interface SmtpFaults {
   dataReplies?: Record<number, number>;
   /** 1-based DATA number during which the whole server goes away: listener closed, every socket destroyed. */
   vanishOnData?: number;
+  /** The first `count` DATA commands answered with a provider's throttling reply, e.g. 451 "4.7.1 rate limit". */
+  throttleData?: { count: number; code: number; message: string };
 }
 
 export interface ReceivedMessage {
@@ -65,6 +67,8 @@ export interface SmtpServerOptions {
   discard?: boolean;
   /** false: leave SMTPUTF8 out of the EHLO reply, as a server without RFC 6531 support does. */
   smtpUtf8?: boolean;
+  /** false: leave 8BITMIME (and PIPELINING) out of the EHLO reply, as a minimal server does. */
+  eightBitMime?: boolean;
 }
 
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
@@ -81,6 +85,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     logger: false,
     size: 10 * 1024 * 1024,
     hideSMTPUTF8: options.smtpUtf8 === false,
+    ...(options.eightBitMime === false ? { hide8BITMIME: true, hidePIPELINING: true } : {}),
     onConnect(_session, callback) {
       counts.connections++;
       callback();
@@ -132,6 +137,8 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       stream.on('end', () => {
         const finish = () => {
           if (faults.tempFailData?.includes(number)) return callback(smtpError(451, 'Temporary local problem'));
+          const throttle = faults.throttleData;
+          if (throttle && number <= throttle.count) return callback(smtpError(throttle.code, throttle.message));
           const reply = faults.dataReplies?.[number];
           if (reply) return callback(smtpError(reply, `Reply ${reply} on cue`));
           counts.accepted++;

@@ -1,0 +1,165 @@
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
+
+/**
+ * A pool of SMTP connections that send messages already in wire form: CRLF line breaks and no line
+ * starting with "." (see qp.ts). nodemailer's SMTPConnection runs the session (greeting, EHLO/HELO,
+ * STARTTLS, login, PIPELINING, multi-line replies, timeouts, its error codes and command names);
+ * only the message data skips its byte-by-byte dot-stuffing stream and goes to the socket as the
+ * buffers it is made of. Errors are handled as nodemailer's pool does: a refusal of one message
+ * resets the session and keeps the connection, anything else closes it and the next message opens
+ * a new one.
+ */
+
+export interface WireEnvelope {
+  from: string;
+  to: string[];
+}
+
+export interface WirePool {
+  /** Resolves with the server's reply once it accepted the message. */
+  send(envelope: WireEnvelope, chunks: readonly (Buffer | string)[]): Promise<string>;
+  close(): void;
+}
+
+/** The internals of SMTPConnection this pool relies on; checked before use. */
+interface ConnectionInternals {
+  _socket?: { write(chunk: Buffer): boolean };
+  _responseActions?: ((reply: string) => void)[];
+  _actionSMTPStream?: (reply: string, callback: (error: Error | null, reply?: string) => void) => void;
+  _createSendStream?: unknown;
+  _destroyed?: boolean;
+}
+
+/** Whether the installed nodemailer still has the hooks the pool replaces; if not, use its own pool. */
+export function wireSupported(): boolean {
+  const proto = SMTPConnection.prototype as unknown as ConnectionInternals;
+  return typeof proto._createSendStream === 'function' && typeof proto._actionSMTPStream === 'function';
+}
+
+type ConnectionOptions = ConstructorParameters<typeof SMTPConnection>[0] & {
+  auth?: { user: string; pass: string } | undefined;
+};
+
+interface Lane {
+  connection: SMTPConnection | undefined;
+}
+
+const END = Buffer.from('.\r\n', 'latin1');
+
+export function createWirePool(options: ConnectionOptions, size: number): WirePool {
+  const lanes: Lane[] = Array.from({ length: Math.max(1, size) }, () => ({ connection: undefined }));
+  const free = [...lanes];
+  const waiting: ((lane: Lane) => void)[] = [];
+  let closed = false;
+
+  const acquire = (): Promise<Lane> => {
+    const lane = free.pop();
+    if (lane) return Promise.resolve(lane);
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = (lane: Lane) => {
+    const next = waiting.shift();
+    if (next) next(lane);
+    else free.push(lane);
+  };
+
+  const open = (lane: Lane): Promise<SMTPConnection> =>
+    new Promise((resolve, reject) => {
+      const connection = new SMTPConnection(options);
+      let settled = false;
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        connection.close();
+        reject(error);
+      };
+      // While a message is on it, the send callback gets the same error; when idle, the connection is dropped.
+      connection.on('error', (error: Error) => {
+        if (!settled) return fail(error);
+        if (lane.connection === connection) lane.connection = undefined;
+      });
+      connection.once('end', () => {
+        if (lane.connection === connection) lane.connection = undefined;
+        fail(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION', command: 'CONN' }));
+      });
+      connection.connect((error?: Error | null) => {
+        if (error) return fail(error);
+        if (settled) return;
+        const done = () => {
+          settled = true;
+          lane.connection = connection;
+          resolve(connection);
+        };
+        if (options.auth && connection.allowsAuth) {
+          connection.login(options.auth, (loginError?: Error | null) => (loginError ? fail(loginError) : done()));
+        } else done();
+      });
+    });
+
+  const deliver = (connection: SMTPConnection, envelope: WireEnvelope, chunks: readonly (Buffer | string)[]) =>
+    new Promise<string>((resolve, reject) => {
+      const internals = connection as unknown as ConnectionInternals;
+      const size = chunks.reduce((sum, chunk) => sum + Buffer.byteLength(chunk), 0);
+      // Replaces the dot-stuffing stream for this connection: the bytes are written as they are.
+      (internals as { _createSendStream: unknown })._createSendStream = (
+        callback: (error: Error | null, reply?: string) => void,
+      ) => {
+        internals._responseActions!.push((reply) => internals._actionSMTPStream!.call(connection, reply, callback));
+        return {
+          outByteCount: size + END.length,
+          write() {
+            // One copy into one write: cheaper than a writev of a few dozen small pieces.
+            const pieces = chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk));
+            pieces.push(END);
+            internals._socket!.write(Buffer.concat(pieces, size + END.length));
+          },
+          end() {},
+        };
+      };
+      connection.send({ ...envelope, size } as never, {} as never, (error, info) => {
+        if (error) reject(error);
+        else resolve(String((info as { response?: string }).response ?? '250 OK'));
+      });
+    });
+
+  return {
+    async send(envelope, chunks) {
+      if (closed) throw Object.assign(new Error('The connection pool was closed'), { code: 'ECONNECTION' });
+      const lane = await acquire();
+      try {
+        const connection = lane.connection ?? (await open(lane));
+        try {
+          return await deliver(connection, envelope, chunks);
+        } catch (error) {
+          const e = error as { code?: string; responseCode?: number };
+          const refusedMessage =
+            (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') &&
+            e.responseCode !== 421 &&
+            !(connection as unknown as ConnectionInternals)._destroyed;
+          if (refusedMessage) await reset(connection).catch(() => drop(lane, connection));
+          else drop(lane, connection);
+          throw error;
+        }
+      } finally {
+        release(lane);
+      }
+    },
+    close() {
+      closed = true;
+      for (const lane of lanes) {
+        const connection = lane.connection;
+        lane.connection = undefined;
+        connection?.quit();
+      }
+    },
+  };
+}
+
+function reset(connection: SMTPConnection): Promise<void> {
+  return new Promise((resolve, reject) => connection.reset((error) => (error ? reject(error) : resolve())));
+}
+
+function drop(lane: Lane, connection: SMTPConnection): void {
+  if (lane.connection === connection) lane.connection = undefined;
+  connection.close();
+}

@@ -1,0 +1,226 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import DKIM from 'nodemailer/lib/dkim';
+import { describe, expect, it } from 'vitest';
+import { readEnvironment } from '../../src/config/env.js';
+import { planAudience } from '../../src/group/index.js';
+import { compileAudience } from '../../src/render/index.js';
+import { messageIdFor, sendIssue } from '../../src/send/index.js';
+import { buildFor } from '../../src/send/send-issue.js';
+import { encodePiece } from '../../src/send/wire/qp.js';
+import { perTest } from '../helpers/per-test.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { type GeneratedSubscriber, generateSubscribers, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+
+const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
+const NOW = new Date('2026-11-26T08:00:00.000Z');
+
+/** Readers with names and locales that exercise encoded words, the German edition and odd characters. */
+function readers(): (GeneratedSubscriber & { locale?: string; firstName?: string })[] {
+  const base = generateSubscribers(24);
+  const names = [
+    'Zoë Ångström-Łukasiewicz',
+    'José "Pepe" Núñez',
+    '李小龙',
+    'Ärger =?utf-8?B?eA==?= Ölfass',
+    '.Dot Start',
+  ];
+  return base.map((s, i) => ({
+    ...s,
+    name: names[i % names.length]!,
+    ...(i % 4 === 1 ? { locale: 'de-DE' } : {}),
+    ...(i % 6 === 2 ? { firstName: 'Émile' } : {}),
+  }));
+}
+
+/** Lines that start with "." in the text part and soft breaks that land before one in the HTML. */
+async function dotsInContent(fixture: SendFixture): Promise<void> {
+  const dir = join(fixture.issueDir, 'summaries');
+  const file = join(dir, 'board-questions-on-ai-spend.json');
+  const summary = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  summary.summary = Array.from({ length: 30 }, (_, i) => `.NET${i} ..and .dots — ünïcode`).join(' ');
+  await writeFile(file, JSON.stringify(summary));
+}
+
+async function expectSameAsWholeMessage(fixture: SendFixture, server: TestSmtpServer, env: NodeJS.ProcessEnv) {
+  const project = await fixture.load();
+  const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+  const environment = readEnvironment(env);
+  const compiled = await compileAudience(project, plan.variants, {
+    clickSecret: environment.secret,
+  });
+  const messages = await server.messages();
+  expect(messages).toHaveLength(plan.recipients.length);
+  const everyone = project.subscribers!.map((s) => s.email);
+  for (const { subscriber, variantId } of plan.recipients) {
+    const received = messages.filter((m) => m.envelope.to.includes(subscriber.email));
+    expect(received, subscriber.email).toHaveLength(1);
+    const message = received[0]!;
+    // One recipient, and no other reader's address anywhere in it.
+    expect(message.envelope.to).toEqual([subscriber.email]);
+    for (const other of everyone) if (other !== subscriber.email) expect(message.raw).not.toContain(other);
+    // Wire form: CRLF only, no line over 998 octets, 7-bit body.
+    expect(message.raw).not.toMatch(/\r(?!\n)|(?<!\r)\n/);
+    for (const line of message.raw.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(998);
+    const body = message.raw.slice(message.raw.indexOf('\r\n\r\n'));
+    expect(body).toMatch(/^[\x00-\x7f]*$/);
+
+    const messageId = messageIdFor(project.config, project.issue.id, subscriber.email);
+    const whole = buildFor(project, environment, compiled, subscriber, variantId, messageId, NOW, {
+      wholeMessage: true,
+    });
+    const expected = await simpleParser(whole.raw as Buffer);
+    expectSameMessage(message.parsed, expected, subscriber.email);
+  }
+  return messages;
+}
+
+function expectSameMessage(actual: ParsedMail, expected: ParsedMail, who: string): void {
+  expect(actual.subject, who).toBe(expected.subject);
+  expect(actual.from?.value, who).toEqual(expected.from?.value);
+  expect(JSON.stringify((actual.to as { value: unknown }).value), who).toBe(
+    JSON.stringify((expected.to as { value: unknown }).value),
+  );
+  expect(actual.replyTo?.value, who).toEqual(expected.replyTo?.value);
+  expect(actual.messageId, who).toBe(expected.messageId);
+  expect(actual.date?.getTime(), who).toBe(expected.date?.getTime());
+  for (const name of ['list-id', 'list-unsubscribe', 'list-unsubscribe-post', 'mime-version'])
+    expect(JSON.stringify(actual.headers.get(name)), `${who} ${name}`).toBe(JSON.stringify(expected.headers.get(name)));
+  expect(actual.text, who).toBe(expected.text);
+  expect(actual.html, who).toBe(expected.html);
+  expect(actual.attachments).toHaveLength(0);
+}
+
+describe('messages spliced from pieces encoded once per variant', () => {
+  it('decode to the same headers and parts as the whole-message writer, for every reader of a loopback send', async () => {
+    opened.fixture = await sendFixture(24, {}, readers());
+    await dotsInContent(opened.fixture);
+    opened.server = await startSmtpServer();
+    const env = sendEnv(opened.server.url());
+    const report = await sendIssue({
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env,
+      now: () => NOW,
+    });
+    expect(report.total.failed).toBe(0);
+    const messages = await expectSameAsWholeMessage(opened.fixture, opened.server, env);
+    // The spliced form was what went out (its boundary), and dots at line starts were in the content.
+    expect(messages.every((m) => m.raw.includes('boundary="=_rc_'))).toBe(true);
+    expect(messages.some((m) => /\r\n=2E/.test(m.raw))).toBe(true);
+    expect(messages.some((m) => /\n\.NET\d/.test(m.parsed.text ?? ''))).toBe(true);
+  });
+
+  it('go out unchanged to a server without 8BITMIME or PIPELINING', async () => {
+    opened.fixture = await sendFixture(12, {}, readers().slice(0, 12));
+    await dotsInContent(opened.fixture);
+    opened.server = await startSmtpServer({ eightBitMime: false });
+    const env = sendEnv(opened.server.url());
+    await sendIssue({
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env,
+      now: () => NOW,
+    });
+    await expectSameAsWholeMessage(opened.fixture, opened.server, env);
+  });
+
+  it('carry a DKIM signature identical to the one nodemailer computes over the same bytes', async () => {
+    opened.fixture = await sendFixture(10, {}, readers().slice(0, 10));
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const keyFile = await opened.fixture.temp.write('dkim.pem', pem);
+    opened.server = await startSmtpServer();
+    const env = {
+      ...sendEnv(opened.server.url()),
+      ROLECAST_DKIM_KEY_FILE: keyFile,
+      ROLECAST_DKIM_DOMAIN: 'rolecast.example',
+      ROLECAST_DKIM_SELECTOR: 'rc1',
+    };
+    await sendIssue({
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env,
+      now: () => NOW,
+    });
+    const messages = await expectSameAsWholeMessage(opened.fixture, opened.server, env);
+    const signer = new DKIM({ domainName: 'rolecast.example', keySelector: 'rc1', privateKey: pem });
+    for (const { raw } of messages) {
+      const signature = /^DKIM-Signature: [\s\S]*?\r\n(?=\S)/.exec(raw)?.[0];
+      expect(signature).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=rolecast\.example;/);
+      const unsigned = Buffer.from(raw.slice(signature!.length), 'utf8');
+      const resigned = await streamToString(signer.sign(unsigned));
+      expect(resigned).toBe(raw);
+    }
+  });
+
+  it('log in on every connection of the pool and send over it', async () => {
+    opened.fixture = await sendFixture(8, { concurrency: 2 });
+    const auth = { user: 'sender', pass: 'p@ss w0rd' };
+    opened.server = await startSmtpServer({ auth });
+    const report = await sendIssue({
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url(auth)),
+    });
+    expect(report.total.sent).toBeGreaterThan(0);
+    expect(report.total.failed + report.total.deferred).toBe(0);
+    expect(await opened.server.messages()).toHaveLength(report.total.sent);
+    expect(opened.server.counts.authFailures).toBe(0);
+  });
+
+  it('refuse a line break in a reader name or address on the spliced path, before anything is sent', async () => {
+    opened.fixture = await sendFixture(3);
+    const project = await opened.fixture.load();
+    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+    const compiled = await compileAudience(project, plan.variants);
+    const { subscriber, variantId } = plan.recipients[0]!;
+    const environment = readEnvironment(sendEnv());
+    const build = (who: typeof subscriber) => () =>
+      buildFor(project, environment, compiled, who, variantId, '<x@y>', NOW);
+    expect(build(subscriber)).not.toThrow();
+    expect(build({ ...subscriber, name: 'Eve\r\nBcc: victim@example.test' })).toThrow(/line break/);
+    expect(build({ ...subscriber, email: 'eve@example.test\nBcc: victim@example.test' })).toThrow(/line break/);
+  });
+});
+
+describe('encodePiece', () => {
+  it('is quoted-printable that decodes to its input, with no line starting with "." and none over 76', () => {
+    const text = fc.string({ unit: fc.constantFrom('.', ' ', '\t', '\n', '=', 'a', 'ü', '😀', 'x'.repeat(30)) });
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 5 }), (pieces) => {
+        const encoded = Buffer.concat(pieces.map((p, i) => encodePiece(p, i === pieces.length - 1))).toString('latin1');
+        for (const line of encoded.split('\r\n')) {
+          expect(line.startsWith('.')).toBe(false);
+          expect(line.length).toBeLessThanOrEqual(76);
+        }
+        expect(encoded).toMatch(/^[\t\x20-\x7e\r\n]*$/);
+        expect(decodeQp(encoded)).toBe(pieces.join('').replace(/\r\n|\r|\n/g, '\r\n'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function decodeQp(encoded: string): string {
+  const bytes = Buffer.from(
+    encoded
+      .replace(/=\r\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+    'latin1',
+  );
+  return bytes.toString('utf8');
+}
+
+async function streamToString(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
