@@ -7,6 +7,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { formatProblem, type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { loadProject, type Project } from '../load/project.js';
+import { stateLocation } from '../state/location.js';
 import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
 import { applyUnsubscribeJournal } from './journal.js';
@@ -37,6 +38,7 @@ import {
   readDkim,
   type SmtpTimeouts,
 } from './transport.js';
+import { sendAsWorker } from './workers/worker.js';
 
 export { buildFor, type Compile } from './compose.js';
 
@@ -126,6 +128,31 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
   });
   checkUnsubscribeSetup(config, env, channel, log);
   checkBounceSetup(config, env, channel, log);
+  // PostgreSQL: this process is one of any number of cooperating workers (src/send/workers).
+  const location = stateLocation(config, env, options.cwd, options.stateFile);
+  if (location.kind === 'postgres' && !options.dryRun)
+    return sendAsWorker({
+      project,
+      subscribers,
+      env,
+      databaseUrl: location.url,
+      channel,
+      segments,
+      onlyEmails: options.onlyEmails,
+      resend: Boolean(options.resend),
+      retryFailed: Boolean(options.retryFailed),
+      ratePerSecond: options.ratePerSecond,
+      concurrency,
+      compile,
+      openTransport: () => createTransport(project, env, options, concurrency, log),
+      warn: (plan, isSuppressed) => warnAudience(project, plan, { segments, options, isSuppressed, log }),
+      signal: options.signal,
+      log,
+      now,
+      started,
+      leaseMs: env.workerLeaseMs,
+      batchSize: env.workerBatch,
+    });
   if (!options.partOfRun) warnIfStateLost(stateFile, outboxFolders(project, options), issue.id, log);
 
   if (options.dryRun) {
