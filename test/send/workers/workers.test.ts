@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { canonicalAddress } from '../../../src/address.js';
+import { openPostgres, type Pool } from '../../../src/db/postgres.js';
+import { sendIssue } from '../../../src/send/index.js';
+import { perTest } from '../../helpers/per-test.js';
+import { describePostgres, useFreshDatabase } from '../../helpers/postgres.js';
+import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
+import { generateSubscribers, type SendFixture, sendEnv, sendFixture } from '../_fixture.js';
+
+/** Cooperating workers in one process: each sendIssue call is one worker with its own pool. */
+describePostgres('send workers on PostgreSQL', () => {
+  const databaseUrl = useFreshDatabase('workers');
+  const opened = perTest<{ smtp: TestSmtpServer; fixture: SendFixture }>(['smtp', 'fixture']);
+  let pool: Pool;
+  beforeAll(async () => {
+    pool = await openPostgres(databaseUrl(), { max: 2 });
+  });
+  afterAll(async () => {
+    await pool?.end();
+  });
+
+  const worker = (f: SendFixture, smtp: TestSmtpServer, extra: Partial<Parameters<typeof sendIssue>[0]> = {}) => {
+    const lines: string[] = [];
+    const report = sendIssue({
+      issueDir: f.issueDir,
+      subscribersFile: f.subscribersFile,
+      cwd: f.dir,
+      env: { ...sendEnv(smtp.url()), DATABASE_URL: databaseUrl(), ROLECAST_TEST_WORKER_BATCH: '7' },
+      ratePerSecond: 0,
+      log: (line) => lines.push(line),
+      ...extra,
+    });
+    return { report, lines };
+  };
+
+  const accepted = async (smtp: TestSmtpServer) => {
+    const counts = new Map<string, number>();
+    for (const m of await smtp.messages())
+      for (const to of m.envelope.to) counts.set(canonicalAddress(to), (counts.get(canonicalAddress(to)) ?? 0) + 1);
+    return counts;
+  };
+
+  it('three workers on one issue divide the readers: each accepted once, all recorded sent', async () => {
+    const f = (opened.fixture = await sendFixture(120));
+    const smtp = (opened.smtp = await startSmtpServer({ faults: { dataDelayMs: 3 } }));
+    const workers = [worker(f, smtp), worker(f, smtp), worker(f, smtp)];
+    const reports = await Promise.all(workers.map((w) => w.report));
+    const counts = await accepted(smtp);
+    const expected = new Set(
+      f.subscribers
+        .filter((s) => s.status === 'active' && s.roles.length > 0 && !['Designer', 'Consultant'].includes(s.roles[0]!))
+        .map((s) => canonicalAddress(s.email)),
+    );
+    const sentTotal = reports.reduce((sum, r) => sum + r.total.sent, 0);
+    expect(sentTotal).toBe(counts.size);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    for (const email of expected) expect(counts.get(email), email).toBe(1);
+    // Each worker took part: the plan is shared, not sent three times or by one alone.
+    expect(reports.filter((r) => r.total.sent > 0).length).toBeGreaterThan(1);
+    expect(workers.filter((w) => w.lines.some((l) => l.includes('wrote the plan')))).toHaveLength(1);
+    const ledger = await pool.query<{ status: string; n: number }>(
+      "SELECT status, count(*)::int AS n FROM deliveries WHERE issue_id = '2026-W48' AND channel = 'smtp' GROUP BY status",
+    );
+    expect(ledger.rows).toEqual([{ status: 'sent', n: counts.size }]);
+    const run = await pool.query("SELECT outcome, planned FROM runs WHERE issue_id = '2026-W48' AND channel = 'smtp'");
+    expect(run.rows).toEqual([{ outcome: 'complete', planned: counts.size }]);
+
+    // Run again: the ledger says everyone has it, so the next plan is empty and nothing goes out.
+    const again = await worker(f, smtp).report;
+    expect(again.total.sent).toBe(0);
+    expect((await smtp.messages()).length).toBe(counts.size);
+  });
+
+  it('a worker whose subscriber list gives another plan is refused while the first one runs', async () => {
+    await pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    const f = (opened.fixture = await sendFixture(40));
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const smtp = (opened.smtp = await startSmtpServer({ faults: { holdData: hold } }));
+    const first = worker(f, smtp);
+    // Wait until the first worker holds its plan (it is sending, held by the server).
+    await expect.poll(() => smtp.counts.data, { timeout: 30_000 }).toBeGreaterThan(0);
+    const other = await sendFixture(0, {}, generateSubscribers(45));
+    try {
+      const second = sendIssue({
+        issueDir: f.issueDir,
+        subscribersFile: other.subscribersFile,
+        cwd: f.dir,
+        env: { ...sendEnv(smtp.url()), DATABASE_URL: databaseUrl() },
+        ratePerSecond: 0,
+      });
+      await expect(second).rejects.toThrow(/is sending 2026-W48 with a different plan/);
+    } finally {
+      release();
+      await other.cleanup();
+    }
+    const report = await first.report;
+    expect(report.total.sent).toBe((await smtp.messages()).length);
+    expect(report.total.failed + report.total.deferred + report.total.pending).toBe(0);
+  });
+});
