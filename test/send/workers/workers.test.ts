@@ -41,8 +41,10 @@ describePostgres('send workers on PostgreSQL', () => {
   };
 
   it('three workers on one issue divide the readers: each accepted once, all recorded sent', async () => {
-    const f = (opened.fixture = await sendFixture(120));
-    const smtp = (opened.smtp = await startSmtpServer({ faults: { dataDelayMs: 3 } }));
+    const f = await sendFixture(120);
+    opened.fixture = f;
+    const smtp = await startSmtpServer({ faults: { dataDelayMs: 3 } });
+    opened.smtp = smtp;
     const workers = [worker(f, smtp), worker(f, smtp), worker(f, smtp)];
     const reports = await Promise.all(workers.map((w) => w.report));
     const counts = await accepted(smtp);
@@ -73,12 +75,14 @@ describePostgres('send workers on PostgreSQL', () => {
 
   it('a worker whose subscriber list gives another plan is refused while the first one runs', async () => {
     await pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
-    const f = (opened.fixture = await sendFixture(40));
+    const f = await sendFixture(40);
+    opened.fixture = f;
     let release!: () => void;
     const hold = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const smtp = (opened.smtp = await startSmtpServer({ faults: { holdData: hold } }));
+    const smtp = await startSmtpServer({ faults: { holdData: hold } });
+    opened.smtp = smtp;
     const first = worker(f, smtp);
     // Wait until the first worker holds its plan (it is sending, held by the server).
     await expect.poll(() => smtp.counts.data, { timeout: 30_000 }).toBeGreaterThan(0);
