@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { type BounceRecord, formatRate, sqliteBounceStore, tallyRecords } from '../../bounces/index.js';
+import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
@@ -8,6 +9,8 @@ import { MANIFEST_FILE } from '../../load/issue.js';
 import { printable } from '../../printable.js';
 import { openWaveStore, type StoredWave, scheduledChannels } from '../../schedule/store.js';
 import { type ChannelStatus, openExistingStateDb, readStatus, stateFilePath } from '../../send/index.js';
+import { formatPlanStatus, readPostgresStatus } from '../../send/workers/status.js';
+import { describeLocation, stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, requirePositional, stringOption } from '../_shared.js';
 
@@ -27,6 +30,20 @@ export const statusCommand: Command = {
     // The issue id is the folder name, as the loader defines it.
     const issueId = basename(resolve(ctx.cwd, issueDir));
     assertIssueFolder(resolve(ctx.cwd, issueDir));
+    const location = stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state'));
+    if (location.kind === 'postgres') {
+      // Cooperating workers: the ledger, and each plan's progress, workers and leases.
+      const { channels, plans } = await readPostgresStatus(location.url, issueId);
+      if (flag(args, 'json')) {
+        print(ctx.stdout, JSON.stringify({ issueId, database: describeLocation(location), channels, plans }, null, 2));
+        return 0;
+      }
+      if (channels.length === 0 && plans.length === 0)
+        print(ctx.stdout, `${printable(issueId)}: nothing sent yet (no record in ${describeLocation(location)})`);
+      for (const c of channels) printChannel(ctx.stdout, issueId, c, ctx.cwd);
+      for (const plan of plans) for (const line of formatPlanStatus(issueId, plan)) print(ctx.stdout, printable(line));
+      return 0;
+    }
     const file = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
     const db = openExistingStateDb(file);
     let channels: ChannelStatus[] = [];

@@ -44,6 +44,7 @@ CREATE TABLE send_workers (
   worker_id TEXT PRIMARY KEY,
   issue_id TEXT NOT NULL,
   channel TEXT NOT NULL,
+  plan_id TEXT NOT NULL,
   host TEXT NOT NULL,
   pid INTEGER NOT NULL,
   lease_ms INTEGER NOT NULL,

@@ -365,7 +365,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
     let replaced: StoredPlan | undefined;
     if (open && open.open > 0) {
       if (open.fingerprint === fingerprint) {
-        await register(client);
+        await register(client, open.plan_id);
         return { plan: fromRow(open), wrote: false, replaced: undefined };
       }
       const live = await query<{ host: string; pid: number }>(
@@ -444,16 +444,16 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
       [issueId, channel, plan.readers, plan.createdAt, plan.resendSince],
       client,
     );
-    await register(client);
+    await register(client, plan.planId);
     return { plan, wrote: true, replaced };
   }
 
   /** In the plan's transaction: a worker with another plan arriving a moment later sees this one live. */
-  async function register(client: PoolClient): Promise<void> {
+  async function register(client: PoolClient, plan: string): Promise<void> {
     await query(
-      `INSERT INTO send_workers (worker_id, issue_id, channel, host, pid, lease_ms, started_at, heartbeat_at)
-       VALUES ($1, $2, $3, $4, $5, $6, ${NOW(7)}, ${NOW(7)})`,
-      [worker.id, issueId, channel, worker.host, worker.pid, leaseMs, now()],
+      `INSERT INTO send_workers (worker_id, issue_id, channel, plan_id, host, pid, lease_ms, started_at, heartbeat_at)
+       VALUES ($1, $2, $3, $8, $4, $5, $6, ${NOW(7)}, ${NOW(7)})`,
+      [worker.id, issueId, channel, worker.host, worker.pid, leaseMs, now(), plan],
       client,
     );
   }

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { canonicalAddress } from '../../../src/address.js';
 import { openPostgres, type Pool } from '../../../src/db/postgres.js';
-import { CLI } from '../../helpers/cli.js';
+import { CLI, runCli } from '../../helpers/cli.js';
 import { perTest } from '../../helpers/per-test.js';
 import { describePostgres, useFreshDatabase } from '../../helpers/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
@@ -125,6 +125,17 @@ describePostgres('send workers: one killed mid-run', () => {
     expect(ledger.rows).toEqual([{ status: 'sent', n: planned.rows.length }]);
     const open = await pool.query('SELECT count(*)::int AS n FROM send_items WHERE NOT done');
     expect(open.rows[0].n).toBe(0);
+
+    // status: the run complete, the killed worker gone, the two others stopped cleanly.
+    const n = planned.rows.length;
+    const status = await runCli(['status', f.issueDir], { cwd: f.dir, env: { DATABASE_URL: databaseUrl() } });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(
+      `2026-W48 via smtp: ${n} sent, 0 failed, 0 deferred, 0 pending — last run complete`,
+    );
+    expect(status.stdout).toContain(`2026-W48 workers via smtp: ${n} of ${n} done, 0 open (0 under a lease)`);
+    expect(status.stdout).toMatch(new RegExp(`gone +pid ${victim.child.pid} on `));
+    expect(status.stdout.match(/stopped +pid \d+ on /g)).toHaveLength(2);
   }, 240_000);
 });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { canonicalAddress } from '../../../src/address.js';
 import { openPostgres, type Pool } from '../../../src/db/postgres.js';
 import { sendIssue } from '../../../src/send/index.js';
+import { readPostgresStatus } from '../../../src/send/workers/status.js';
 import { perTest } from '../../helpers/per-test.js';
 import { describePostgres, useFreshDatabase } from '../../helpers/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
@@ -71,7 +72,7 @@ describePostgres('send workers on PostgreSQL', () => {
     const again = await worker(f, smtp).report;
     expect(again.total.sent).toBe(0);
     expect((await smtp.messages()).length).toBe(counts.size);
-  });
+  }, 240_000);
 
   it('a worker whose subscriber list gives another plan is refused while the first one runs', async () => {
     await pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
@@ -86,6 +87,13 @@ describePostgres('send workers on PostgreSQL', () => {
     const first = worker(f, smtp);
     // Wait until the first worker holds its plan (it is sending, held by the server).
     await expect.poll(() => smtp.counts.data, { timeout: 30_000 }).toBeGreaterThan(0);
+    // status meanwhile: one live worker holding a batch under its lease.
+    const status = await readPostgresStatus(databaseUrl(), '2026-W48');
+    expect(status.plans).toHaveLength(1);
+    expect(status.plans[0]!.workers).toEqual([
+      expect.objectContaining({ state: 'live', pid: process.pid, sent: 0, leases: 7 }),
+    ]);
+    expect(status.plans[0]).toMatchObject({ done: 0, leased: 7 });
     const other = await sendFixture(0, {}, generateSubscribers(45));
     try {
       const second = sendIssue({
@@ -103,5 +111,5 @@ describePostgres('send workers on PostgreSQL', () => {
     const report = await first.report;
     expect(report.total.sent).toBe((await smtp.messages()).length);
     expect(report.total.failed + report.total.deferred + report.total.pending).toBe(0);
-  });
+  }, 120_000);
 });

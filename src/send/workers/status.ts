@@ -1,0 +1,182 @@
+import { migrate, openPostgres, type Pool } from '../../db/postgres.js';
+import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
+import { STATE_MIGRATIONS } from '../../state/postgres-schema.js';
+import type { Channel, ChannelStatus, DeliveryRecord, DeliveryStatus } from '../ledger.js';
+
+/** One worker of a plan, as `status` shows it. */
+export interface WorkerStatus {
+  host: string;
+  pid: number;
+  startedAt: string;
+  lastHeartbeat: string;
+  /** live: heartbeat within its lease; stopped: exited cleanly; gone: silent (its leases run out). */
+  state: 'live' | 'stopped' | 'gone';
+  sent: number;
+  /** Unfinished items it holds, and when the latest of those leases runs out. */
+  leases: number;
+  leaseExpiresAt: string | null;
+}
+
+export interface PlanStatus {
+  channel: Channel;
+  createdAt: string;
+  createdBy: string;
+  items: number;
+  done: number;
+  open: number;
+  /** Open items under a lease that has not run out. */
+  leased: number;
+  workers: WorkerStatus[];
+}
+
+export interface PostgresStatus {
+  channels: ChannelStatus[];
+  plans: PlanStatus[];
+}
+
+/** What `rolecast status` shows for a send kept in PostgreSQL: the ledger, and each plan's workers and leases. */
+export async function readPostgresStatus(url: string, issueId: string): Promise<PostgresStatus> {
+  const pool = await openPostgres(url, { max: 1, applicationName: 'rolecast status' });
+  try {
+    await migrate(pool, 'state', STATE_MIGRATIONS);
+    await migrate(pool, 'workers', WORKER_MIGRATIONS);
+    return { channels: await readChannels(pool, issueId), plans: await readPlans(pool, issueId) };
+  } finally {
+    await pool.end();
+  }
+}
+
+async function readChannels(pool: Pool, issueId: string): Promise<ChannelStatus[]> {
+  const channels = await pool.query<{ channel: Channel }>(
+    'SELECT channel FROM deliveries WHERE issue_id = $1 UNION SELECT channel FROM runs WHERE issue_id = $1 ORDER BY channel DESC',
+    [issueId],
+  );
+  const result: ChannelStatus[] = [];
+  for (const { channel } of channels.rows) {
+    const counts = await pool.query<{ status: DeliveryStatus; n: number }>(
+      'SELECT status, count(*)::int AS n FROM deliveries WHERE issue_id = $1 AND channel = $2 GROUP BY status',
+      [issueId, channel],
+    );
+    const count = (status: DeliveryStatus) => counts.rows.find((c) => c.status === status)?.n ?? 0;
+    const run = (
+      await pool.query<{
+        planned: number;
+        started_at: string;
+        finished_at: string | null;
+        outcome: string | null;
+        resend_started_at: string | null;
+      }>('SELECT * FROM runs WHERE issue_id = $1 AND channel = $2', [issueId, channel])
+    ).rows[0];
+    const failures = await pool.query<Record<string, unknown>>(
+      `SELECT * FROM deliveries WHERE issue_id = $1 AND channel = $2 AND status <> 'sent' ORDER BY status, email`,
+      [issueId, channel],
+    );
+    const sent = count('sent');
+    const failed = count('failed');
+    result.push({
+      channel,
+      planned: run?.planned,
+      sent,
+      failed,
+      deferred: count('deferred'),
+      pending: run === undefined ? undefined : Math.max(0, run.planned - sent - failed),
+      lastRun: run && {
+        startedAt: run.started_at,
+        finishedAt: run.finished_at,
+        outcome: run.outcome,
+        resendStartedAt: run.resend_started_at,
+      },
+      failures: failures.rows.map(
+        (r): DeliveryRecord => ({
+          email: String(r.email),
+          variantId: String(r.variant_id),
+          status: r.status as DeliveryStatus,
+          messageId: (r.message_id as string | null) ?? null,
+          responseCode: (r.response_code as number | null) ?? null,
+          response: (r.response as string | null) ?? null,
+          attempts: Number(r.attempts),
+          updatedAt: String(r.updated_at),
+        }),
+      ),
+    });
+  }
+  return result;
+}
+
+async function readPlans(pool: Pool, issueId: string): Promise<PlanStatus[]> {
+  const plans = await pool.query<{
+    channel: Channel;
+    plan_id: string;
+    created_at: string;
+    created_by: string;
+    items: number;
+    done: number;
+    leased: number;
+    now: number;
+  }>(
+    `WITH t AS (SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint AS ms)
+     SELECT p.channel, p.plan_id, p.created_at, p.created_by,
+       count(i.seq)::int AS items, (count(i.seq) FILTER (WHERE i.done))::int AS done,
+       (count(i.seq) FILTER (WHERE NOT i.done AND i.lease_expires_at > (SELECT ms FROM t)))::int AS leased,
+       (SELECT ms FROM t) AS now
+     FROM send_plans p LEFT JOIN send_items i ON i.issue_id = p.issue_id AND i.channel = p.channel AND i.plan_id = p.plan_id
+     WHERE p.issue_id = $1 GROUP BY p.channel, p.plan_id, p.created_at, p.created_by ORDER BY p.channel DESC`,
+    [issueId],
+  );
+  const result: PlanStatus[] = [];
+  for (const plan of plans.rows) {
+    const workers = await pool.query<{
+      host: string;
+      pid: number;
+      started_at: number;
+      heartbeat_at: number;
+      lease_ms: number;
+      stopped_at: number | null;
+      sent: number;
+      leases: number;
+      expires: number | null;
+    }>(
+      `SELECT w.host, w.pid, w.started_at, w.heartbeat_at, w.lease_ms, w.stopped_at, w.sent,
+         (SELECT count(*)::int FROM send_items i WHERE i.lease_owner = w.worker_id AND NOT i.done) AS leases,
+         (SELECT max(lease_expires_at) FROM send_items i WHERE i.lease_owner = w.worker_id AND NOT i.done) AS expires
+       FROM send_workers w WHERE w.plan_id = $1 ORDER BY w.started_at`,
+      [plan.plan_id],
+    );
+    const now = Number(plan.now);
+    result.push({
+      channel: plan.channel,
+      createdAt: plan.created_at,
+      createdBy: plan.created_by,
+      items: plan.items,
+      done: plan.done,
+      open: plan.items - plan.done,
+      leased: plan.leased,
+      workers: workers.rows.map((w) => ({
+        host: w.host,
+        pid: w.pid,
+        startedAt: new Date(Number(w.started_at)).toISOString(),
+        lastHeartbeat: new Date(Number(w.heartbeat_at)).toISOString(),
+        state:
+          w.stopped_at !== null ? 'stopped' : Number(w.heartbeat_at) + w.lease_ms > now ? 'live' : ('gone' as const),
+        sent: w.sent,
+        leases: w.leases,
+        leaseExpiresAt: w.expires === null ? null : new Date(Number(w.expires)).toISOString(),
+      })),
+    });
+  }
+  return result;
+}
+
+/** Lines for people: the plan's progress, then one line per worker. Pure, so tests see what the CLI prints. */
+export function formatPlanStatus(issueId: string, plan: PlanStatus): string[] {
+  const lines = [
+    `${issueId} workers via ${plan.channel}: ${plan.done} of ${plan.items} done, ${plan.open} open (${plan.leased} under a lease) — plan written at ${plan.createdAt} by ${plan.createdBy}`,
+  ];
+  for (const w of plan.workers) {
+    const leases = w.leases > 0 ? `, holds ${w.leases} item(s) until ${w.leaseExpiresAt}` : '';
+    lines.push(
+      `  ${w.state.padEnd(7)} pid ${w.pid} on ${w.host}: ${w.sent} sent, last heartbeat ${w.lastHeartbeat}${leases}`,
+    );
+  }
+  return lines;
+}
