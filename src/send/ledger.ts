@@ -3,6 +3,7 @@
  * the outbox from marking real subscribers as sent over SMTP.
  */
 import { canonicalAddress } from '../address.js';
+import { mergeBatch } from '../state/batch.js';
 import type { Channel } from './channel.js';
 import type { StateDb } from './store.js';
 
@@ -32,6 +33,8 @@ export interface Ledger {
   /** When the last run was a `--resend` that did not complete: its start, which a new `--resend` resumes. */
   unfinishedResend(): string | undefined;
   record(entry: Omit<DeliveryRecord, 'updatedAt'>): void;
+  /** Many rows in one transaction, merged as `mergeBatch` says; all or none. */
+  recordMany(entries: readonly Omit<DeliveryRecord, 'updatedAt'>[]): void;
   /** `resendSince`: this run is a resend of everything sent before that time. */
   startRun(planned: number, resendSince?: string): void;
   finishRun(outcome: RunOutcome): void;
@@ -102,6 +105,13 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
         email: canonicalAddress(entry.email),
         updatedAt: now().toISOString(),
       });
+    },
+    recordMany(entries) {
+      const updatedAt = now().toISOString();
+      const rows = mergeBatch(entries);
+      db.transaction(() => {
+        for (const row of rows) upsert.run({ ...row, issueId, channel, updatedAt });
+      })();
     },
     startRun(planned, resendSince) {
       runStart ??= prepareRunStart();

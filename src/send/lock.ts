@@ -22,7 +22,7 @@ export interface LockOptions {
   breakLock?: boolean;
 }
 
-interface LockRow {
+export interface LockRow {
   pid: number;
   host: string;
   token: string;
@@ -37,6 +37,42 @@ interface LockRow {
  */
 const heldHere = new Set<string>();
 
+/** The lock row this process writes when it takes the lock. */
+export function newLockRow(now: () => Date): LockRow {
+  return {
+    pid: process.pid,
+    host: hostname(),
+    token: randomUUID(),
+    started_at: now().toISOString(),
+    proc_start: processStartId(process.pid) ?? null,
+  };
+}
+
+/**
+ * Whether `existing` (the row read inside the writer's transaction) lets us take the lock: a row
+ * left by a process that no longer exists is stale and taken over; a live holder on this host
+ * refuses us; a holder on another host cannot be checked and counts as live unless `breakLock`.
+ */
+export function lockDecision(
+  existing: LockRow | undefined,
+  breakLock: boolean | undefined,
+): { refusedBy?: LockRow; tookOver?: LockRow } {
+  if (!existing) return {};
+  const state = holderState(existing, hostname());
+  if (state === 'ours' || (state !== 'stale' && !breakLock)) return { refusedBy: existing };
+  return state === 'stale' ? {} : { tookOver: existing };
+}
+
+/** Remembers a token this process holds (see `heldHere`); forget it again on release. */
+export function noteHeld(token: string, held: boolean): void {
+  if (held) heldHere.add(token);
+  else heldHere.delete(token);
+}
+
+export function holderOf(row: LockRow | undefined): LockHolder | undefined {
+  return row && { pid: row.pid, host: row.host, startedAt: row.started_at };
+}
+
 /**
  * Takes the send lock for an issue: a row naming our pid, host and process start time. A row left by
  * a process that no longer exists (killed with SIGKILL, machine rebooted, pid reused by another
@@ -45,45 +81,54 @@ const heldHere = new Set<string>();
  */
 export function acquireSendLock(db: StateDb, issueId: string, options: LockOptions = {}): SendLock {
   const now = options.now ?? (() => new Date());
-  const token = randomUUID();
-  const host = hostname();
+  const row = newLockRow(now);
   const take = db.transaction((): { refusedBy?: LockRow; tookOver?: LockRow } => {
     const existing = db
       .prepare('SELECT pid, host, token, started_at, proc_start FROM locks WHERE issue_id = ?')
       .get(issueId) as LockRow | undefined;
-    const state = existing ? holderState(existing, host) : 'stale';
-    if (existing && (state === 'ours' || (state !== 'stale' && !options.breakLock))) return { refusedBy: existing };
+    const decision = lockDecision(existing, options.breakLock);
+    if (decision.refusedBy) return decision;
     db.prepare(
       `INSERT INTO locks (issue_id, pid, host, token, started_at, proc_start) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (issue_id) DO UPDATE SET pid = excluded.pid, host = excluded.host, token = excluded.token,
          started_at = excluded.started_at, proc_start = excluded.proc_start`,
-    ).run(issueId, process.pid, host, token, now().toISOString(), processStartId(process.pid) ?? null);
-    return existing && state !== 'stale' ? { tookOver: existing } : {};
+    ).run(issueId, row.pid, row.host, row.token, row.started_at, row.proc_start);
+    return decision;
   });
   // IMMEDIATE: two processes racing for the lock serialise on the write lock, not after reading.
   const result = take.immediate();
-  if (result.refusedBy) throw lockedError(issueId, result.refusedBy, host);
-  heldHere.add(token);
-  const { tookOver } = result;
+  if (result.refusedBy) throw lockedError(issueId, result.refusedBy, 'sqlite');
+  noteHeld(row.token, true);
   let released = false;
   return {
-    tookOverFrom: tookOver && { pid: tookOver.pid, host: tookOver.host, startedAt: tookOver.started_at },
+    tookOverFrom: holderOf(result.tookOver),
     release() {
       if (released) return;
       released = true;
-      heldHere.delete(token);
-      db.prepare('DELETE FROM locks WHERE issue_id = ? AND token = ?').run(issueId, token);
+      noteHeld(row.token, false);
+      db.prepare('DELETE FROM locks WHERE issue_id = ? AND token = ?').run(issueId, row.token);
     },
   };
 }
 
-function lockedError(issueId: string, holder: LockRow, host: string): RolecastError {
+/**
+ * E_LOCKED. On a SQLite state file one process sends an issue at a time; the hint names
+ * PostgreSQL, where the state can be shared by sends on several hosts.
+ */
+export function lockedError(issueId: string, holder: LockRow, backend: 'sqlite' | 'postgres'): RolecastError {
+  const host = hostname();
   const where = `pid ${holder.pid} on ${holder.host}`;
-  const hint =
+  const wait =
     holder.host === host
       ? `wait for it to finish (it started at ${holder.started_at}); if pid ${holder.pid} is not a rolecast send, run the command again with --break-lock`
       : `wait for it to finish (it started at ${holder.started_at}); a process on another host cannot be checked from here, so if that send is no longer running, run the command again with --break-lock`;
-  return new RolecastError('E_LOCKED', `another send of ${issueId} is running (${where})`, { hint });
+  const several =
+    backend === 'sqlite'
+      ? '. A SQLite state file serves one sender at a time: to send from several workers, keep the state in PostgreSQL (DATABASE_URL=postgres://…, see "Running on more than one machine" in the README)'
+      : '';
+  return new RolecastError('E_LOCKED', `another send of ${issueId} is running (${where})`, {
+    hint: `${wait}${several}`,
+  });
 }
 
 /** ours: held by this very process; live: another process that exists; stale: gone; remote: cannot tell. */

@@ -1,6 +1,7 @@
 import type { SendMailOptions } from 'nodemailer';
-import type { Ledger } from './ledger.js';
+import type { LedgerEntry } from '../state/contract.js';
 import { type Clock, type RateLimiter, systemClock } from './rate-limit.js';
+import { createRecorder, type RecorderOptions } from './recorder.js';
 import { backoffDelay, classifyFailure, type DeliveryFailure, refusalKey } from './retry.js';
 import { LocalWriteError, type MailTransport } from './transport.js';
 
@@ -16,9 +17,16 @@ export type JobOutcome =
   | { status: 'sent'; attempts: number; response: string }
   | { status: 'failed' | 'deferred'; attempts: number; failure: DeliveryFailure };
 
+/** Where outcomes go: the ledger of the issue and channel (see DeliveryLedger in src/state/contract.ts). */
+export interface LedgerWriter {
+  recordMany(entries: readonly LedgerEntry[]): Promise<void> | void;
+}
+
 export interface RunOptions {
   transport: MailTransport;
-  ledger: Ledger | undefined;
+  ledger: LedgerWriter | undefined;
+  /** How rows are grouped into ledger writes; see recorder.ts. */
+  batch?: Partial<RecorderOptions> | undefined;
   limiter: RateLimiter;
   concurrency: number;
   retries: number;
@@ -61,7 +69,9 @@ export const SAME_REFUSAL_LIMIT = 5;
 /**
  * Delivers jobs with `concurrency` workers sharing one rate limiter. The ledger row is written
  * only after the server accepted the message, so a crash at any point leaves every unrecorded
- * message to be sent by the next run, and no recorded one is sent twice. On abort, workers take no
+ * message to be sent by the next run, and no recorded one is sent twice. Rows are written in
+ * short batches (recorder.ts); a message keeps its connection until its row is committed, so the
+ * messages a crash can leave unrecorded are still only those in flight, one per connection. On abort, workers take no
  * new job and stop retrying; messages already on the wire finish and are recorded.
  *
  * Delivery is at least once, not exactly once: if the connection drops after the server has taken
@@ -89,9 +99,14 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   // they were about their readers after all (then: failed), or the run is aborted (then: deferred).
   let streak: { key: string; items: { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[] } | undefined;
 
-  const settle = (job: SendJob, outcome: JobOutcome) => {
+  const recorder = createRecorder(options.ledger, {
+    concurrency: Math.max(1, options.concurrency),
+    ...options.batch,
+  });
+  // Resolves once the row is committed (or its batch failed); never rejects.
+  const settle = async (job: SendJob, outcome: JobOutcome): Promise<void> => {
     try {
-      record(job, outcome, options.ledger);
+      await recorder.record(rowOf(job, outcome), outcome.status === 'sent');
     } catch (error) {
       // The first failed ledger write stops the run; each message still in flight tries its own row.
       halted ??= { error, unrecorded: [] };
@@ -101,15 +116,17 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     }
     options.onOutcome?.(job, outcome);
   };
-  const releaseStreak = (as: 'failed' | 'deferred') => {
+  const releaseStreak = (as: 'failed' | 'deferred'): Promise<unknown> => {
     const items = streak?.items ?? [];
     streak = undefined;
-    for (const { job, outcome } of items) settle(job, as === 'failed' ? outcome : { ...outcome, status: 'deferred' });
+    return Promise.all(
+      items.map(({ job, outcome }) => settle(job, as === 'failed' ? outcome : { ...outcome, status: 'deferred' })),
+    );
   };
-  const abortRun = (reason: string) => {
+  const abortRun = (reason: string): Promise<unknown> => {
     aborted ??= reason;
     halt.abort();
-    releaseStreak('deferred');
+    return releaseStreak('deferred');
   };
   const iterator = jobs[Symbol.iterator]();
   const next = (): SendJob | undefined => {
@@ -127,35 +144,37 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         if (outcome.status === 'failed' && (aborted !== undefined || outcome.failure.accountLevel)) {
           // About the account, not this reader: left for a later run.
           outcome = { ...outcome, status: 'deferred' };
-          settle(job, outcome);
-          abortRun(outcome.failure.response);
+          await Promise.all([settle(job, outcome), abortRun(outcome.failure.response)]);
           continue;
         }
         if (outcome.status === 'failed') {
           const key = refusalKey(outcome.failure);
-          if (key === undefined || key !== streak?.key) releaseStreak('failed');
+          const released = key === undefined || key !== streak?.key ? releaseStreak('failed') : undefined;
           if (key === undefined) {
-            settle(job, outcome);
+            await Promise.all([released, settle(job, outcome)]);
             continue;
           }
           streak ??= { key, items: [] };
           streak.items.push({ job, outcome: { ...outcome, status: 'failed' } });
           if (streak.items.length >= limit)
-            abortRun(`${limit} messages in a row refused with the same reply: ${outcome.failure.response}`);
+            await abortRun(`${limit} messages in a row refused with the same reply: ${outcome.failure.response}`);
+          await released;
           continue;
         }
         if (outcome.status === 'sent') {
-          releaseStreak('failed');
-          // The slot is held from the hand-over to the record: a failed write stops the run before
-          // any other message is handed over, so at most one per connection goes out unrecorded.
+          const released = releaseStreak('failed');
+          // The slot is held from the hand-over until the row is committed: a failed write stops the
+          // run before any other message is handed over, so at most one per connection goes out
+          // unrecorded, batched writes or not.
           try {
-            settle(job, outcome);
+            await settle(job, outcome);
           } finally {
             slots.release();
           }
+          await released;
           continue;
         }
-        settle(job, outcome);
+        await settle(job, outcome);
         if (outcome.status === 'deferred' && outcome.failure.noReply && !halt.signal.aborted) {
           stopped = outcome.failure.response;
           halt.abort();
@@ -170,8 +189,12 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     }
   });
   await Promise.all(workers);
-  if (crash) throw crash.error;
-  releaseStreak('failed');
+  if (crash) {
+    await recorder.drain();
+    throw crash.error;
+  }
+  await releaseStreak('failed');
+  await recorder.drain();
   return { stopped, aborted, halted };
 }
 
@@ -255,10 +278,9 @@ async function deliver(job: SendJob, options: RunOptions, slots: Slots): Promise
   }
 }
 
-function record(job: SendJob, outcome: JobOutcome, ledger: Ledger | undefined): void {
-  if (!ledger) return;
-  if (outcome.status === 'sent') {
-    ledger.record({
+function rowOf(job: SendJob, outcome: JobOutcome): LedgerEntry {
+  if (outcome.status === 'sent')
+    return {
       email: job.email,
       variantId: job.variantId,
       status: 'sent',
@@ -266,10 +288,8 @@ function record(job: SendJob, outcome: JobOutcome, ledger: Ledger | undefined): 
       responseCode: Number.parseInt(outcome.response, 10) || 250,
       response: outcome.response.slice(0, 500),
       attempts: outcome.attempts,
-    });
-    return;
-  }
-  ledger.record({
+    };
+  return {
     email: job.email,
     variantId: job.variantId,
     status: outcome.status,
@@ -277,7 +297,7 @@ function record(job: SendJob, outcome: JobOutcome, ledger: Ledger | undefined): 
     responseCode: outcome.failure.responseCode ?? null,
     response: outcome.failure.response,
     attempts: outcome.attempts,
-  });
+  };
 }
 
 function interruptedFailure(): DeliveryFailure {

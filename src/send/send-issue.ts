@@ -1,18 +1,17 @@
 import { canonicalAddress } from '../address.js';
 import { issueLayout } from '../analytics/layout.js';
-import { sqliteAnalyticsStore } from '../analytics/store.js';
 import { verpSetupProblem } from '../bounces/verp.js';
 import { assertStrongSecret, type Environment, readEnvironment } from '../config/env.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { formatProblem, type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { loadProject, type Project } from '../load/project.js';
-import { stateLocation } from '../state/location.js';
+import type { StateLock } from '../state/contract.js';
+import { type StateLocation, stateLocation } from '../state/location.js';
+import { openExistingState, openState, postgresSideFileBase } from '../state/open.js';
 import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
-import { applyUnsubscribeJournal } from './journal.js';
-import { type DeliveryStatus, openLedger } from './ledger.js';
-import { acquireSendLock } from './lock.js';
+import type { DeliveryStatus } from './ledger.js';
 import { messageIdFor } from './message.js';
 import {
   audienceWarnings,
@@ -26,9 +25,7 @@ import { createProgress } from './progress.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { Halted, SendReport } from './report.js';
 import { runDeliveries, type SendJob } from './run.js';
-import { stateUseError } from './state-file.js';
-import { haltedBy, readUnrecorded, replayUnrecorded, unrecordedFileOf, warnIfStateLost } from './state-loss.js';
-import { openExistingStateDb, openStateDb, stateFilePath, suppressionChecker, suppressionReasons } from './store.js';
+import { haltedBy, readUnrecorded, warnIfStateLost } from './state-loss.js';
 import { sendTestMessage } from './test-send.js';
 import {
   createOutboxTransport,
@@ -118,7 +115,9 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     return sendTestMessage({ project, subscribers, env, transport, compile, test: options.test, now, started });
   }
 
-  const stateFile = stateFilePath(config, options.cwd, options.stateFile);
+  const location = stateLocation(config, env, options.cwd, options.stateFile);
+  // Where a stopped run lists what it could not record: beside the SQLite file, else in stateDir.
+  const localDir = config.stateDirAbs;
   const channel = deliveryChannel({
     config,
     issueId: issue.id,
@@ -128,9 +127,9 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
   });
   checkUnsubscribeSetup(config, env, channel, log);
   checkBounceSetup(config, env, channel, log);
-  // PostgreSQL: this process is one of any number of cooperating workers (src/send/workers).
-  const location = stateLocation(config, env, options.cwd, options.stateFile);
-  if (location.kind === 'postgres' && !options.dryRun)
+  // PostgreSQL: this process is one of any number of cooperating workers (src/send/workers). The
+  // waves of a scheduled send keep the one-sender path, under the lock their caller holds.
+  if (location.kind === 'postgres' && !options.dryRun && !options.partOfRun)
     return sendAsWorker({
       project,
       subscribers,
@@ -153,77 +152,89 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       leaseMs: env.workerLeaseMs,
       batchSize: env.workerBatch,
     });
-  if (!options.partOfRun) warnIfStateLost(stateFile, outboxFolders(project, options), issue.id, log);
+  if (!options.partOfRun && location.kind === 'sqlite')
+    warnIfStateLost(location.file, outboxFolders(project, options), issue.id, log);
 
   if (options.dryRun) {
     // The real run's transport, checked and named: a typo in SMTP_URL shows now, not at send time.
     log(`dry run: nothing is sent; a real run would ${describeTransport(project, env, options)}`);
     // Reads the state when there is one, to show what a real run would skip; writes nothing.
-    const db = openExistingStateDb(stateFile);
+    const store = await openExistingState(location, { localDir });
     try {
-      const ledger = db ? openLedger(db, issue.id, channel) : undefined;
-      const resumed = options.resend ? (options.resendSince ?? ledger?.unfinishedResend()) : undefined;
+      const ledger = store?.ledger(issue.id, channel);
+      const resumed = options.resend ? (options.resendSince ?? (await ledger?.unfinishedResend())) : undefined;
+      const suppressions = store ? await store.suppressions.index() : undefined;
+      const isSuppressed = suppressions?.isSuppressed ?? (() => false);
       const plan = planDelivery(project, subscribers, {
         segments,
         onlyEmails: options.onlyEmails,
-        isSuppressed: suppressionChecker(db),
-        suppressionReason: suppressionReasons(db),
-        recorded: withUnrecorded(ledger ? ledger.recorded() : new Map(), stateFile, issue.id, channel),
+        isSuppressed,
+        suppressionReason: suppressions?.reason ?? (() => undefined),
+        recorded: withUnrecorded(
+          ledger ? await ledger.recorded() : new Map(),
+          unrecordedBase(location, localDir),
+          issue.id,
+          channel,
+        ),
         resend: Boolean(options.resend),
-        alreadyResent: resumed && ledger ? ledger.sentSince(resumed) : undefined,
+        alreadyResent: resumed && ledger ? await ledger.sentSince(resumed) : undefined,
         retryFailed: Boolean(options.retryFailed),
         mode: 'dry-run',
         destination: undefined,
       });
-      warnAudience(project, plan, { segments, options, isSuppressed: suppressionChecker(db), log });
+      warnAudience(project, plan, { segments, options, isSuppressed, log });
       // No render: a dry run answers "who would get what" and stays light on 100k-subscriber lists.
       return plan.report.finish({ interrupted: false, elapsedMs: performance.now() - started });
     } finally {
-      db?.close();
+      await store?.close();
     }
   }
 
-  const db = openStateDb(stateFile, { growthLimitPages: env.stateGrowthLimitPages });
+  const store = await openState(location, { growthLimitPages: env.stateGrowthLimitPages, localDir });
   let transport: MailTransport | undefined;
-  let lock: ReturnType<typeof acquireSendLock> | undefined;
+  let lock: StateLock | undefined;
   // Set once a failed write stopped the run (the report's reason for stopping).
   let halted: Halted | undefined;
-  const state = <T>(write: () => T): T => {
+  const state = async <T>(write: () => Promise<T>): Promise<T> => {
     try {
-      return write();
+      return await write();
     } catch (error) {
-      throw stateUseError(stateFile, error);
+      throw store.explain(error);
     }
   };
   try {
-    // Unsubscribes the endpoint could only journal (database busy) count before anyone is planned.
-    applyUnsubscribeJournal(db);
     if (!options.partOfRun) {
-      lock = state(() => acquireSendLock(db, issue.id, { now, breakLock: options.breakLock }));
+      lock = await state(() => store.lock(issue.id, { now, breakLock: options.breakLock }));
       const holder = lock.tookOverFrom;
       if (holder)
         log(`--break-lock: took over the send lock of pid ${holder.pid} on ${holder.host} (since ${holder.startedAt})`);
     }
-    // Before planning: what an earlier run sent but could not record counts as sent.
-    const replayed = replayUnrecorded(db, stateFile, now);
-    if (replayed > 0)
-      log(`recorded ${replayed} message(s) an earlier run sent but could not record (${unrecordedFileOf(stateFile)})`);
-    const ledger = openLedger(db, issue.id, channel, now);
+    // Before planning: unsubscribes `serve` could only journal, and what an earlier run sent but
+    // could not record (which counts as sent).
+    const pending = await state(() => store.applyPending(now));
+    if (pending.unrecorded > 0)
+      log(
+        `recorded ${pending.unrecorded} message(s) an earlier run sent but could not record (${pending.unrecordedFile})`,
+      );
+    const ledger = store.ledger(issue.id, channel, now);
     transport = await createTransport(project, env, options, concurrency, log);
     // A resend is one generation: resumed after an interruption, it skips the readers it already reached.
-    const resumed = options.resend ? (options.resendSince ?? ledger.unfinishedResend()) : undefined;
+    const resumed = options.resend
+      ? (options.resendSince ?? (await state(() => ledger.unfinishedResend())))
+      : undefined;
     const resendSince = options.resend ? (resumed ?? now().toISOString()) : undefined;
     if (resumed && !options.partOfRun)
       log(`resuming the --resend started at ${resumed}: readers it already reached are not sent it again`);
-    const isSuppressed = suppressionChecker(db);
+    const suppressions = await state(() => store.suppressions.index());
+    const isSuppressed = suppressions.isSuppressed;
     const plan = planDelivery(project, subscribers, {
       segments,
       onlyEmails: options.onlyEmails,
       isSuppressed,
-      suppressionReason: suppressionReasons(db),
-      recorded: ledger.recorded(),
+      suppressionReason: suppressions.reason,
+      recorded: await state(() => ledger.recorded()),
       resend: Boolean(options.resend),
-      alreadyResent: resumed ? ledger.sentSince(resumed) : undefined,
+      alreadyResent: resumed ? await state(() => ledger.sentSince(resumed)) : undefined,
       retryFailed: Boolean(options.retryFailed),
       mode: transport.kind,
       destination: transport.destination,
@@ -231,13 +242,11 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     warnAudience(project, plan, { segments, options, isSuppressed, log });
     const compiled = await renderChecked(compile, project, plan.audience.variants, log, env.secret);
     // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
-    state(() =>
-      sqliteAnalyticsStore(db).recordLayout(issue.id, issueLayout(plan.audience.variants, issue.summaries), now()),
-    );
+    await state(() => store.recordLayout(issue.id, issueLayout(plan.audience.variants, issue.summaries), now()));
     // Connection and credentials are checked before the first message, so a typo sends nothing.
     await transport.verify();
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.
-    if (!options.partOfRun) state(() => ledger.startRun(plan.audience.recipients.length, resendSince));
+    if (!options.partOfRun) await state(() => ledger.startRun(plan.audience.recipients.length, resendSince));
 
     // One Message-ID per resend generation: a resumed resend repeats it, so a provider can drop a copy.
     const salt = resendSince ? `resend:${resendSince}` : '';
@@ -281,7 +290,15 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       },
     });
     progress?.done();
-    if (run.halted) halted = haltedBy(run.halted, { stateFile, issueId: issue.id, channel, now, log });
+    if (run.halted)
+      halted = haltedBy(run.halted, {
+        sideFileBase: store.sideFileBase,
+        explain: (error) => store.explain(error),
+        issueId: issue.id,
+        channel,
+        now,
+        log,
+      });
     const left = plan.report.total.pending + plan.report.total.deferred;
     // A Ctrl-C after the last message finished interrupted nothing: the run is simply done.
     const interrupted = Boolean(options.signal?.aborted) && left > 0;
@@ -292,7 +309,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     // After a failed write the run record most likely cannot be written either: tried, and the
     // report says why the run stopped whether or not it could be.
     if (!options.partOfRun && halted) await cleanup('record the end of the run', () => ledger.finishRun(outcome), log);
-    else if (!options.partOfRun) state(() => ledger.finishRun(outcome));
+    else if (!options.partOfRun) await state(() => ledger.finishRun(outcome));
     return report;
   } finally {
     // Each step on its own: a lock that cannot be released (the same full disk) must neither hide
@@ -300,7 +317,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     // once this process has exited, and the next run takes it over.
     await cleanup('close the SMTP connections', () => transport?.close(), log);
     await cleanup('release the send lock', () => lock?.release(), log);
-    await cleanup('close the state file', () => db.close(), log);
+    await cleanup('close the state file', () => store.close(), log);
   }
 }
 
@@ -373,14 +390,19 @@ async function createTransport(
   return createOutboxTransport(folder, { dkim });
 }
 
+/** Where a stopped run lists its unrecorded messages: the SQLite file, or a base in the state folder. */
+function unrecordedBase(location: StateLocation, localDir: string): string {
+  return location.kind === 'sqlite' ? location.file : postgresSideFileBase(localDir);
+}
+
 /** Accepted-but-unrecorded messages of an earlier run count as sent: the real run records them first. */
 function withUnrecorded(
   recorded: Map<string, DeliveryStatus>,
-  stateFile: string,
+  base: string,
   issueId: string,
   channel: Channel,
 ): Map<string, DeliveryStatus> {
-  for (const entry of readUnrecorded(stateFile))
+  for (const entry of readUnrecorded(base))
     if (entry.issueId === issueId && entry.channel === channel) recorded.set(canonicalAddress(entry.email), 'sent');
   return recorded;
 }

@@ -16,13 +16,26 @@ import { LocalWriteError } from './transport.js';
 /** The report's account of a run stopped by a failed write; the unrecorded list also goes to a side file. */
 export function haltedBy(
   halt: { error: unknown; unrecorded: Unrecorded[] },
-  context: { stateFile: string; issueId: string; channel: Channel; now: () => Date; log: (line: string) => void },
+  context: {
+    /** The state file, or another base for the side file; undefined: the report's list is all there is. */
+    sideFileBase: string | undefined;
+    /** The state's own account of a failed write (see StateStore.explain). */
+    explain: (error: unknown) => unknown;
+    issueId: string;
+    channel: Channel;
+    now: () => Date;
+    log: (line: string) => void;
+  },
 ): Halted {
   const { error, unrecorded } = halt;
-  const converted = error instanceof LocalWriteError ? error : stateUseError(context.stateFile, error);
+  const converted = error instanceof LocalWriteError ? error : context.explain(error);
   const reason = converted instanceof Error ? converted.message : String(converted);
-  if (unrecorded.length === 0) return { reason, unrecorded };
-  return { reason, unrecorded, unrecordedFile: writeUnrecorded(unrecorded, context) };
+  if (unrecorded.length === 0 || !context.sideFileBase) return { reason, unrecorded };
+  return {
+    reason,
+    unrecorded,
+    unrecordedFile: writeUnrecorded(unrecorded, { ...context, stateFile: context.sideFileBase }),
+  };
 }
 
 /**

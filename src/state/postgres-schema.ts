@@ -48,4 +48,37 @@ CREATE TABLE locks (
   proc_start TEXT
 );`,
   },
+  {
+    version: 2,
+    name: 'scheduled waves, issue layouts',
+    // IF NOT EXISTS: the analytics tables may already come from the click store's own migrations.
+    sql: `
+CREATE TABLE schedule_waves (
+  issue_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  wave_utc TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'missed', 'failed')),
+  recipients INTEGER NOT NULL,
+  zones TEXT NOT NULL,
+  detail TEXT,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (issue_id, channel, wave_utc)
+);
+CREATE TABLE IF NOT EXISTS issue_variants (
+  issue_id TEXT NOT NULL,
+  variant_id TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  sections TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (issue_id, variant_id)
+);
+CREATE TABLE IF NOT EXISTS issue_summaries (
+  issue_id TEXT NOT NULL,
+  summary_id TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  topics TEXT NOT NULL,
+  PRIMARY KEY (issue_id, summary_id)
+);
+CREATE INDEX deliveries_email ON deliveries (email, updated_at);`,
+  },
 ];

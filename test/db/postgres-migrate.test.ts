@@ -13,15 +13,18 @@ describePostgres('PostgreSQL migrations', () => {
   it('applies each step once, even when several hosts start at the same time', async () => {
     for (let i = 0; i < 4; i++) pools.push(await openPostgres(databaseUrl(), { max: 2 }));
     const applied = await Promise.all(pools.map((pool) => migrate(pool, 'state', STATE_MIGRATIONS)));
-    expect(applied.flat()).toEqual([1]);
+    expect(applied.flat()).toEqual([1, 2]);
     const tables = await pools[0]!.query<{ tablename: string }>(
       "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     );
     expect(tables.rows.map((r) => r.tablename)).toEqual([
       'deliveries',
+      'issue_summaries',
+      'issue_variants',
       'locks',
       'rolecast_migrations',
       'runs',
+      'schedule_waves',
       'suppressions',
     ]);
     expect(await migrate(pools[0]!, 'state', STATE_MIGRATIONS)).toEqual([]);

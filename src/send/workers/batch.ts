@@ -1,15 +1,16 @@
+import { canonicalAddress } from '../../address.js';
 import type { Environment } from '../../config/env.js';
 import type { Project } from '../../load/project.js';
 import type { Subscriber } from '../../model/subscriber.js';
 import type { CompiledVariant } from '../../render/types.js';
+import type { LedgerEntry } from '../../state/contract.js';
 import type { ClaimedItem, ItemOutcome } from '../../state/postgres/queue.js';
 import { buildFor } from '../compose.js';
-import type { Ledger } from '../ledger.js';
 import { messageIdFor } from '../message.js';
 import { segmentRoles } from '../plan.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { Halted, ReportBuilder } from '../report.js';
-import { runDeliveries, type SendJob } from '../run.js';
+import { type LedgerWriter, runDeliveries, type SendJob } from '../run.js';
 import type { MailTransport } from '../transport.js';
 
 export interface BatchContext {
@@ -76,27 +77,26 @@ export async function sendBatch(
       };
     }
   };
-  const collector: Ledger = {
-    record(entry) {
-      const item = itemOf.get(entry.email);
-      if (!item) return;
-      outcomes.push({
-        seq: item.seq,
-        email: item.email,
-        variantId: item.variantId,
-        status: entry.status,
-        messageId: entry.messageId,
-        responseCode: entry.responseCode,
-        response: entry.response,
-        attempts: entry.attempts,
-        updatedAt: context.now().toISOString(),
-      });
+  // Kept in memory until the batch ends: the caller writes them with the items' done marks.
+  const collector: LedgerWriter = {
+    recordMany(entries) {
+      for (const entry of entries) collect(entry);
     },
-    recorded: unused,
-    sentSince: unused,
-    unfinishedResend: unused,
-    startRun: unused,
-    finishRun: unused,
+  };
+  const collect = (entry: LedgerEntry) => {
+    const item = itemOf.get(canonicalAddress(entry.email));
+    if (!item) return;
+    outcomes.push({
+      seq: item.seq,
+      email: item.email,
+      variantId: item.variantId,
+      status: entry.status,
+      messageId: entry.messageId,
+      responseCode: entry.responseCode,
+      response: entry.response,
+      attempts: entry.attempts,
+      updatedAt: context.now().toISOString(),
+    });
   };
   const run = await runDeliveries(jobs(), {
     transport: context.transport,
@@ -124,8 +124,4 @@ export async function sendBatch(
     unrecorded: run.halted.unrecorded,
   };
   return { outcomes, result: { stopped: run.stopped, aborted: run.aborted, halted } };
-}
-
-function unused(): never {
-  throw new Error('a worker batch only records outcomes');
 }

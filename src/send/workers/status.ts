@@ -1,7 +1,8 @@
 import { migrate, openPostgres, type Pool } from '../../db/postgres.js';
+import { migrateState } from '../../state/postgres/index.js';
+import { postgresStatus } from '../../state/postgres/ledger.js';
 import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
-import { STATE_MIGRATIONS } from '../../state/postgres-schema.js';
-import type { Channel, ChannelStatus, DeliveryRecord, DeliveryStatus } from '../ledger.js';
+import type { Channel, ChannelStatus } from '../ledger.js';
 
 /** One worker of a plan, as `status` shows it. */
 export interface WorkerStatus {
@@ -38,69 +39,12 @@ export interface PostgresStatus {
 export async function readPostgresStatus(url: string, issueId: string): Promise<PostgresStatus> {
   const pool = await openPostgres(url, { max: 1, applicationName: 'rolecast status' });
   try {
-    await migrate(pool, 'state', STATE_MIGRATIONS);
+    await migrateState(pool);
     await migrate(pool, 'workers', WORKER_MIGRATIONS);
-    return { channels: await readChannels(pool, issueId), plans: await readPlans(pool, issueId) };
+    return { channels: await postgresStatus(pool, issueId), plans: await readPlans(pool, issueId) };
   } finally {
     await pool.end();
   }
-}
-
-async function readChannels(pool: Pool, issueId: string): Promise<ChannelStatus[]> {
-  const channels = await pool.query<{ channel: Channel }>(
-    'SELECT channel FROM deliveries WHERE issue_id = $1 UNION SELECT channel FROM runs WHERE issue_id = $1 ORDER BY channel DESC',
-    [issueId],
-  );
-  const result: ChannelStatus[] = [];
-  for (const { channel } of channels.rows) {
-    const counts = await pool.query<{ status: DeliveryStatus; n: number }>(
-      'SELECT status, count(*)::int AS n FROM deliveries WHERE issue_id = $1 AND channel = $2 GROUP BY status',
-      [issueId, channel],
-    );
-    const count = (status: DeliveryStatus) => counts.rows.find((c) => c.status === status)?.n ?? 0;
-    const run = (
-      await pool.query<{
-        planned: number;
-        started_at: string;
-        finished_at: string | null;
-        outcome: string | null;
-        resend_started_at: string | null;
-      }>('SELECT * FROM runs WHERE issue_id = $1 AND channel = $2', [issueId, channel])
-    ).rows[0];
-    const failures = await pool.query<Record<string, unknown>>(
-      `SELECT * FROM deliveries WHERE issue_id = $1 AND channel = $2 AND status <> 'sent' ORDER BY status, email`,
-      [issueId, channel],
-    );
-    const sent = count('sent');
-    const failed = count('failed');
-    result.push({
-      channel,
-      planned: run?.planned,
-      sent,
-      failed,
-      deferred: count('deferred'),
-      pending: run === undefined ? undefined : Math.max(0, run.planned - sent - failed),
-      lastRun: run && {
-        startedAt: run.started_at,
-        finishedAt: run.finished_at,
-        outcome: run.outcome,
-        resendStartedAt: run.resend_started_at,
-      },
-      failures: failures.rows.map(
-        (r): DeliveryRecord => ({
-          email: String(r.email),
-          variantId: String(r.variant_id),
-          status: r.status as DeliveryStatus,
-          messageId: (r.message_id as string | null) ?? null,
-          responseCode: (r.response_code as number | null) ?? null,
-          response: (r.response as string | null) ?? null,
-          attempts: Number(r.attempts),
-          updatedAt: String(r.updated_at),
-        }),
-      ),
-    });
-  }
-  return result;
 }
 
 async function readPlans(pool: Pool, issueId: string): Promise<PlanStatus[]> {

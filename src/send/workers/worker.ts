@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { canonicalAddress } from '../../address.js';
+import { issueLayout } from '../../analytics/layout.js';
 import type { Environment } from '../../config/env.js';
-import { migrate, openPostgres, type Pool } from '../../db/postgres.js';
+import { migrate, openPostgres } from '../../db/postgres.js';
 import type { Project } from '../../load/project.js';
 import type { Subscriber } from '../../model/subscriber.js';
+import { migrateState, postgresState } from '../../state/postgres/index.js';
 import { openSendQueue, type SendQueue } from '../../state/postgres/queue.js';
 import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
-import { STATE_MIGRATIONS } from '../../state/postgres-schema.js';
 import type { Channel } from '../channel.js';
 import { type Compile, renderChecked } from '../compose.js';
 import type { DeliveryStatus } from '../ledger.js';
@@ -63,12 +64,16 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
   let transport: MailTransport | undefined;
   let queue: SendQueue | undefined;
   let stopBeating: (() => Promise<void>) | undefined;
+  // A database gone away mid-run reads as such (exit 3, run again), not as a bug.
+  let explain = (error: unknown) => error;
   try {
-    await migrate(pool, 'state', STATE_MIGRATIONS);
+    await migrateState(pool);
     await migrate(pool, 'workers', WORKER_MIGRATIONS);
-    const suppressions = await readSuppressions(pool);
-    const isSuppressed = (email: string) => suppressions.has(canonicalAddress(email));
-    const suppressionReason = (email: string) => suppressions.get(canonicalAddress(email)) ?? undefined;
+    const store = postgresState(pool, options.databaseUrl, { ownsPool: false });
+    explain = (error) => store.explain(error);
+    const suppressions = await store.suppressions.index();
+    const isSuppressed = suppressions.isSuppressed;
+    const suppressionReason = suppressions.reason;
     transport = await options.openTransport();
     const mode = transport.kind;
     const destination = transport.destination;
@@ -84,10 +89,12 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         mode,
         destination,
       });
-    options.warn(plannedWith(await readRecorded(pool, issue.id, options.channel)), isSuppressed);
+    options.warn(plannedWith(await store.ledger(issue.id, options.channel).recorded()), isSuppressed);
     const { fingerprint, audience } = planFingerprint(project, subscribers, options);
     // Every variant of the unsuppressed audience: whichever items this worker claims, it can build them.
     const compiled = await renderChecked(options.compile, project, audience.variants, log, options.env.secret);
+    // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
+    await store.recordLayout(issue.id, issueLayout(audience.variants, issue.summaries), options.now());
     await transport.verify();
 
     const worker = {
@@ -199,6 +206,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       halted: result.halted,
       elapsedMs: performance.now() - options.started,
     });
+  } catch (error) {
+    throw explain(error);
   } finally {
     await stopBeating?.();
     // A clean exit hands unfinished items back at once instead of after the lease.
@@ -262,19 +271,6 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-async function readSuppressions(pool: Pool): Promise<Map<string, string | null>> {
-  const rows = await pool.query<{ email: string; reason: string | null }>('SELECT email, reason FROM suppressions');
-  return new Map(rows.rows.map((r) => [r.email, r.reason]));
-}
-
-async function readRecorded(pool: Pool, issueId: string, channel: string): Promise<Map<string, DeliveryStatus>> {
-  const rows = await pool.query<{ email: string; status: DeliveryStatus }>(
-    'SELECT email, status FROM deliveries WHERE issue_id = $1 AND channel = $2',
-    [issueId, channel],
-  );
-  return new Map(rows.rows.map((r) => [r.email, r.status]));
 }
 
 function message(error: unknown): string {

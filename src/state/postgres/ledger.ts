@@ -1,0 +1,156 @@
+import { canonicalAddress } from '../../address.js';
+import type { Pool } from '../../db/postgres.js';
+import type { Channel } from '../../send/channel.js';
+import type { ChannelStatus, DeliveryRecord, DeliveryStatus } from '../../send/ledger.js';
+import { mergeBatch } from '../batch.js';
+import type { DeliveryLedger } from '../contract.js';
+
+/**
+ * The delivery ledger in PostgreSQL. `recordMany` is one statement (rows passed as arrays and
+ * unnested), so a batch costs one round trip whatever its size, and is atomic on its own.
+ */
+export function postgresLedger(pool: Pool, issueId: string, channel: Channel, now: () => Date): DeliveryLedger {
+  return {
+    async recorded() {
+      const { rows } = await pool.query<{ email: string; status: DeliveryStatus }>(
+        'SELECT email, status FROM deliveries WHERE issue_id = $1 AND channel = $2',
+        [issueId, channel],
+      );
+      const recorded = new Map<string, DeliveryStatus>();
+      for (const row of rows) {
+        const key = canonicalAddress(row.email);
+        if (recorded.get(key) !== 'sent') recorded.set(key, row.status);
+      }
+      return recorded;
+    },
+    async sentSince(since) {
+      const { rows } = await pool.query<{ email: string }>(
+        `SELECT email FROM deliveries WHERE issue_id = $1 AND channel = $2 AND status = 'sent' AND updated_at >= $3`,
+        [issueId, channel, since],
+      );
+      return new Set(rows.map((r) => canonicalAddress(r.email)));
+    },
+    async unfinishedResend() {
+      const { rows } = await pool.query<{ outcome: string | null; resend_started_at: string | null }>(
+        'SELECT outcome, resend_started_at FROM runs WHERE issue_id = $1 AND channel = $2',
+        [issueId, channel],
+      );
+      const run = rows[0];
+      if (!run?.resend_started_at || run.outcome === 'complete') return undefined;
+      return run.resend_started_at;
+    },
+    async recordMany(entries) {
+      const rows = mergeBatch(entries);
+      if (rows.length === 0) return;
+      await pool.query(
+        `INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
+         SELECT $1, $2, e, v, s, m, rc, r, a, $3
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::int[]) AS t(e, v, s, m, rc, r, a)
+         ON CONFLICT (issue_id, channel, email) DO UPDATE SET
+           variant_id = excluded.variant_id, status = excluded.status, message_id = excluded.message_id,
+           response_code = excluded.response_code, response = excluded.response,
+           attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at`,
+        [
+          issueId,
+          channel,
+          now().toISOString(),
+          rows.map((r) => r.email),
+          rows.map((r) => r.variantId),
+          rows.map((r) => r.status),
+          rows.map((r) => r.messageId),
+          rows.map((r) => r.responseCode),
+          rows.map((r) => r.response),
+          rows.map((r) => r.attempts),
+        ],
+      );
+    },
+    async startRun(planned, resendSince) {
+      await pool.query(
+        `INSERT INTO runs (issue_id, channel, planned, started_at, resend_started_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (issue_id, channel) DO UPDATE SET planned = excluded.planned, started_at = excluded.started_at,
+           finished_at = NULL, outcome = NULL, resend_started_at = excluded.resend_started_at`,
+        [issueId, channel, planned, now().toISOString(), resendSince ?? null],
+      );
+    },
+    async finishRun(outcome) {
+      await pool.query('UPDATE runs SET finished_at = $1, outcome = $2 WHERE issue_id = $3 AND channel = $4', [
+        now().toISOString(),
+        outcome,
+        issueId,
+        channel,
+      ]);
+    },
+  };
+}
+
+interface Row {
+  email: string;
+  variant_id: string;
+  status: DeliveryStatus;
+  message_id: string | null;
+  response_code: number | null;
+  response: string | null;
+  attempts: number;
+  updated_at: string;
+}
+
+/** `rolecast status` from PostgreSQL: the same figures `readStatus` reads from the state file. */
+export async function postgresStatus(pool: Pool, issueId: string): Promise<ChannelStatus[]> {
+  const channels = await pool.query<{ channel: Channel }>(
+    `SELECT channel FROM (SELECT channel FROM deliveries WHERE issue_id = $1 UNION SELECT channel FROM runs WHERE issue_id = $1) c
+     ORDER BY channel COLLATE "C" DESC`,
+    [issueId],
+  );
+  const result: ChannelStatus[] = [];
+  for (const { channel } of channels.rows) {
+    const counts = await pool.query<{ status: DeliveryStatus; n: number }>(
+      'SELECT status, COUNT(*)::int AS n FROM deliveries WHERE issue_id = $1 AND channel = $2 GROUP BY status',
+      [issueId, channel],
+    );
+    const count = (status: DeliveryStatus) => counts.rows.find((c) => c.status === status)?.n ?? 0;
+    const runs = await pool.query<{
+      planned: number;
+      started_at: string;
+      finished_at: string | null;
+      outcome: string | null;
+      resend_started_at: string | null;
+    }>('SELECT * FROM runs WHERE issue_id = $1 AND channel = $2', [issueId, channel]);
+    const run = runs.rows[0];
+    const failures = await pool.query<Row>(
+      `SELECT * FROM deliveries WHERE issue_id = $1 AND channel = $2 AND status != 'sent'
+       ORDER BY status COLLATE "C", email COLLATE "C"`,
+      [issueId, channel],
+    );
+    const sent = count('sent');
+    const failed = count('failed');
+    result.push({
+      channel,
+      planned: run?.planned,
+      sent,
+      failed,
+      deferred: count('deferred'),
+      pending: run === undefined ? undefined : Math.max(0, run.planned - sent - failed),
+      lastRun: run && {
+        startedAt: run.started_at,
+        finishedAt: run.finished_at,
+        outcome: run.outcome,
+        resendStartedAt: run.resend_started_at,
+      },
+      failures: failures.rows.map(fromRow),
+    });
+  }
+  return result;
+}
+
+function fromRow(row: Row): DeliveryRecord {
+  return {
+    email: row.email,
+    variantId: row.variant_id,
+    status: row.status,
+    messageId: row.message_id,
+    responseCode: row.response_code,
+    response: row.response,
+    attempts: row.attempts,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,71 @@
+import { canonicalAddress } from '../../address.js';
+import type { Pool } from '../../db/postgres.js';
+import { hashedAddress } from '../../store/hash.js';
+import type { Suppressions } from '../contract.js';
+import { suppressionIndex } from '../suppression-index.js';
+
+/**
+ * The suppressions table in PostgreSQL. Inserts never overwrite (the first reason wins) and skip an
+ * address whose hashed entry is there, in one statement, so replicas adding the same address at
+ * once leave one row.
+ */
+export function postgresSuppressions(pool: Pool): Suppressions {
+  const insertMany = async (emails: string[], reasons: string[], source: string, at: string): Promise<number> => {
+    const result = await pool.query(
+      `INSERT INTO suppressions (email, reason, source, created_at)
+       SELECT e, r, $1, $2 FROM unnest($3::text[], $4::text[], $5::text[]) AS t(e, r, h)
+       WHERE NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.email = t.h)
+       ON CONFLICT (email) DO NOTHING`,
+      [source, at, emails.map(canonicalAddress), reasons, emails.map(hashedAddress)],
+    );
+    return result.rowCount ?? 0;
+  };
+  return {
+    async add(email, details = {}) {
+      const at = (details.now ?? new Date()).toISOString();
+      const added = await insertMany([email], [details.reason ?? 'unsubscribe'], details.source ?? 'one-click', at);
+      return added > 0;
+    },
+    async addMany(entries, source, now = new Date()) {
+      if (entries.length === 0) return { added: 0, already: 0 };
+      const added = await insertMany(
+        entries.map((e) => e.email),
+        entries.map((e) => e.reason),
+        source,
+        now.toISOString(),
+      );
+      return { added, already: entries.length - added };
+    },
+    async isSuppressed(email) {
+      const { rowCount } = await pool.query('SELECT 1 FROM suppressions WHERE email IN ($1, $2)', [
+        canonicalAddress(email),
+        hashedAddress(email),
+      ]);
+      return (rowCount ?? 0) > 0;
+    },
+    async index() {
+      const { rows } = await pool.query<{ email: string; reason: string | null }>(
+        'SELECT email, reason FROM suppressions',
+      );
+      return suppressionIndex(rows);
+    },
+    async list() {
+      const { rows } = await pool.query<{
+        email: string;
+        reason: string | null;
+        source: string | null;
+        created_at: string;
+      }>(
+        'SELECT email, reason, source, created_at FROM suppressions ORDER BY created_at COLLATE "C", email COLLATE "C"',
+      );
+      return rows.map((r) => ({ email: r.email, reason: r.reason, source: r.source, createdAt: r.created_at }));
+    },
+    async remove(email) {
+      const { rowCount } = await pool.query('DELETE FROM suppressions WHERE email IN ($1, $2)', [
+        canonicalAddress(email),
+        hashedAddress(email),
+      ]);
+      return (rowCount ?? 0) > 0;
+    },
+  };
+}

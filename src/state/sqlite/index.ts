@@ -1,0 +1,62 @@
+import { sqliteAnalyticsStore } from '../../analytics/store.js';
+import { openWaveStore, scheduledChannels as storedChannels } from '../../schedule/store.js';
+import { applyUnsubscribeJournal } from '../../send/journal.js';
+import { openLedger, readStatus } from '../../send/ledger.js';
+import { acquireSendLock } from '../../send/lock.js';
+import { stateUseError } from '../../send/state-file.js';
+import { replayUnrecorded, unrecordedFileOf } from '../../send/state-loss.js';
+import type { StateDb } from '../../send/store.js';
+import type { DeliveryLedger, StateStore } from '../contract.js';
+import { sqliteSuppressions } from './suppressions.js';
+
+/**
+ * The contract on the SQLite state file: the synchronous code in src/send and src/schedule,
+ * answered through promises. Every check that code does (damaged files, full disks, old schemas,
+ * the unsubscribe journal) stays where it is.
+ */
+export function sqliteState(db: StateDb, file: string): StateStore {
+  return {
+    kind: 'sqlite',
+    description: file,
+    sideFileBase: file,
+    ledger(issueId, channel, now) {
+      const ledger = openLedger(db, issueId, channel, now);
+      return {
+        recorded: async () => ledger.recorded(),
+        sentSince: async (since) => ledger.sentSince(since),
+        unfinishedResend: async () => ledger.unfinishedResend(),
+        recordMany: async (entries) => ledger.recordMany(entries),
+        startRun: async (planned, resendSince) => ledger.startRun(planned, resendSince),
+        finishRun: async (outcome) => {
+          ledger.finishRun(outcome);
+        },
+      } satisfies DeliveryLedger;
+    },
+    status: async (issueId) => readStatus(db, issueId),
+    async lock(issueId, options) {
+      const lock = acquireSendLock(db, issueId, options);
+      return { tookOverFrom: lock.tookOverFrom, release: async () => lock.release() };
+    },
+    suppressions: sqliteSuppressions(db),
+    waves(issueId, channel, now) {
+      const store = openWaveStore(db, issueId, channel, now);
+      return {
+        register: async (waves) => store.register(waves),
+        mark: async (waveUtc, status, detail) => store.mark(waveUtc, status, detail),
+        list: async () => store.list(),
+      };
+    },
+    scheduledChannels: async (issueId) => storedChannels(db, issueId),
+    recordLayout: async (issueId, layout, at) => sqliteAnalyticsStore(db).recordLayout(issueId, layout, at),
+    async applyPending(now) {
+      // Unsubscribes the endpoint could only journal (database busy) count before anyone is planned.
+      const journal = applyUnsubscribeJournal(db);
+      const unrecorded = replayUnrecorded(db, file, now);
+      return { journal, unrecorded, unrecordedFile: unrecorded > 0 ? unrecordedFileOf(file) : undefined };
+    },
+    explain: (error) => stateUseError(file, error),
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { canonicalAddress } from '../../address.js';
+import { isSuppressed, type StateDb } from '../../send/store.js';
+import { hashedAddress } from '../../store/hash.js';
+import type { Suppressions } from '../contract.js';
+import { suppressionIndex } from '../suppression-index.js';
+
+/** The suppressions table of the state file; addresses are stored canonical, erased ones hashed. */
+export function sqliteSuppressions(db: StateDb): Suppressions {
+  const insert = () =>
+    db.prepare(
+      'INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
+    );
+  const addOne = (email: string, reason: string, source: string, at: string): boolean => {
+    if (isSuppressed(db, email)) return false;
+    return insert().run(canonicalAddress(email), reason, source, at).changes > 0;
+  };
+  return {
+    async add(email, details = {}) {
+      const at = (details.now ?? new Date()).toISOString();
+      return addOne(email, details.reason ?? 'unsubscribe', details.source ?? 'one-click', at);
+    },
+    async addMany(entries, source, now = new Date()) {
+      let added = 0;
+      db.transaction(() => {
+        for (const entry of entries) if (addOne(entry.email, entry.reason, source, now.toISOString())) added++;
+      })();
+      return { added, already: entries.length - added };
+    },
+    isSuppressed: async (email) => isSuppressed(db, email),
+    index: async () =>
+      suppressionIndex(
+        db.prepare('SELECT email, reason FROM suppressions').all() as { email: string; reason: string | null }[],
+      ),
+    async list() {
+      const rows = db
+        .prepare('SELECT email, reason, source, created_at FROM suppressions ORDER BY created_at, email')
+        .all() as { email: string; reason: string | null; source: string | null; created_at: string }[];
+      return rows.map((r) => ({ email: r.email, reason: r.reason, source: r.source, createdAt: r.created_at }));
+    },
+    async remove(email) {
+      const { changes } = db
+        .prepare('DELETE FROM suppressions WHERE email IN (?, ?)')
+        .run(canonicalAddress(email), hashedAddress(email));
+      return changes > 0;
+    },
+  };
+}

@@ -1,0 +1,340 @@
+import { writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { expect, it } from 'vitest';
+import { RolecastError } from '../../src/errors.js';
+import type { Wave } from '../../src/schedule/plan.js';
+import type { LedgerEntry } from '../../src/state/contract.js';
+import { hashedAddress } from '../../src/store/hash.js';
+import type { Backend } from './_backends.js';
+
+/** Every behaviour of the storage contract, run once per backend (contract.test.ts). */
+
+const ISSUE = '2026-W48';
+
+function entry(email: string, extra: Partial<LedgerEntry> = {}): LedgerEntry {
+  return {
+    email,
+    variantId: 'cto',
+    status: 'sent',
+    messageId: `<${email}>`,
+    responseCode: 250,
+    response: '250 OK',
+    attempts: 1,
+    ...extra,
+  };
+}
+
+function clock(start: string) {
+  let time = Date.parse(start);
+  return { now: () => new Date(time), advance: (ms: number) => (time += ms) };
+}
+
+function wave(utc: string, count: number, zones: string[]): Wave {
+  return {
+    utc,
+    utcMs: Date.parse(utc),
+    count,
+    emails: [],
+    zones: zones.map((zone) => ({ zone, count, local: utc, adjusted: undefined })),
+  } as unknown as Wave;
+}
+
+async function lockError(work: Promise<unknown>): Promise<RolecastError | undefined> {
+  try {
+    await work;
+    return undefined;
+  } catch (error) {
+    if (error instanceof RolecastError) return error;
+    throw error;
+  }
+}
+
+export function contractTests(b: Backend): void {
+  it('records a batch under canonical addresses and reads it back', async () => {
+    const store = await b.open();
+    const ledger = store.ledger(ISSUE, 'smtp');
+    await ledger.recordMany([
+      entry(' Reader@Example.COM '),
+      entry('ünï@Bücher.example', { status: 'failed', responseCode: 550, response: '550 no such user' }),
+    ]);
+    expect(await ledger.recorded()).toEqual(
+      new Map([
+        ['reader@example.com', 'sent'],
+        ['ünï@xn--bcher-kva.example', 'failed'],
+      ]),
+    );
+    // Another channel of the same issue is another ledger.
+    expect(await store.ledger(ISSUE, 'outbox').recorded()).toEqual(new Map());
+    expect(await b.rows("SELECT email FROM deliveries WHERE email LIKE 'reader%'")).toEqual([
+      { email: 'reader@example.com' },
+    ]);
+  });
+
+  it('merges rows for one address in a batch: sent wins, attempts add up', async () => {
+    const store = await b.open();
+    const ledger = store.ledger(ISSUE, 'smtp');
+    await ledger.recordMany([
+      entry('a@example.com', { status: 'deferred', attempts: 2, response: '451 later', responseCode: 451 }),
+      entry('A@example.com', { status: 'sent', attempts: 1 }),
+      entry('a@example.com', { status: 'failed', attempts: 1, response: '550 no', responseCode: 550 }),
+    ]);
+    const rows = await b.rows('SELECT email, status, attempts, response FROM deliveries');
+    expect(rows).toEqual([{ email: 'a@example.com', status: 'sent', attempts: 4, response: '250 OK' }]);
+  });
+
+  it('a later batch replaces the status and adds to the attempts of a stored row', async () => {
+    const store = await b.open();
+    const ledger = store.ledger(ISSUE, 'smtp');
+    await ledger.recordMany([entry('b@example.com', { status: 'deferred', attempts: 3, responseCode: 451 })]);
+    await ledger.recordMany([entry('B@Example.com', { status: 'sent', attempts: 1 })]);
+    expect(await b.rows('SELECT status, attempts, response_code FROM deliveries')).toEqual([
+      { status: 'sent', attempts: 4, response_code: 250 },
+    ]);
+  });
+
+  it('writes a batch all or nothing', async () => {
+    const store = await b.open();
+    const ledger = store.ledger(ISSUE, 'smtp');
+    const bad = entry('bad@example.com', { status: 'bogus' as LedgerEntry['status'] });
+    await expect(ledger.recordMany([entry('good@example.com'), bad])).rejects.toThrow();
+    expect(await ledger.recorded()).toEqual(new Map());
+  });
+
+  it('tells which addresses a resend already reached, and resumes an unfinished resend', async () => {
+    const time = clock('2026-11-30T08:00:00.000Z');
+    const store = await b.open();
+    const ledger = store.ledger(ISSUE, 'smtp', time.now);
+    await ledger.recordMany([entry('early@example.com')]);
+    time.advance(60_000);
+    const since = time.now().toISOString();
+    await ledger.startRun(3, since);
+    await ledger.recordMany([entry('Late@example.com'), entry('refused@example.com', { status: 'failed' })]);
+    expect(await ledger.sentSince(since)).toEqual(new Set(['late@example.com']));
+    expect(await ledger.unfinishedResend()).toBe(since);
+    await ledger.finishRun('interrupted');
+    expect(await ledger.unfinishedResend()).toBe(since);
+    await ledger.finishRun('complete');
+    expect(await ledger.unfinishedResend()).toBeUndefined();
+    await ledger.startRun(3);
+    expect(await ledger.unfinishedResend()).toBeUndefined();
+  });
+
+  it('reports the status of an issue per channel, with every failure', async () => {
+    const time = clock('2026-11-30T08:00:00.000Z');
+    const store = await b.open();
+    expect(await store.status(ISSUE)).toEqual([]);
+    const smtp = store.ledger(ISSUE, 'smtp', time.now);
+    await smtp.startRun(5);
+    await smtp.recordMany([
+      entry('one@example.com'),
+      entry('two@example.com'),
+      entry('zed@example.com', { status: 'failed', responseCode: 550, response: '550 unknown' }),
+      entry('amy@example.com', { status: 'deferred', responseCode: 451, response: '451 later', attempts: 4 }),
+    ]);
+    await smtp.finishRun('failed');
+    await store.ledger(ISSUE, 'outbox', time.now).recordMany([entry('one@example.com')]);
+    const status = await store.status(ISSUE);
+    expect(status.map((c) => c.channel)).toEqual(['smtp', 'outbox']);
+    expect(status[0]).toMatchObject({
+      planned: 5,
+      sent: 2,
+      failed: 1,
+      deferred: 1,
+      pending: 2,
+      lastRun: { startedAt: '2026-11-30T08:00:00.000Z', outcome: 'failed', resendStartedAt: null },
+    });
+    expect(status[0]!.failures.map((f) => [f.email, f.status, f.attempts, f.response])).toEqual([
+      ['amy@example.com', 'deferred', 4, '451 later'],
+      ['zed@example.com', 'failed', 1, '550 unknown'],
+    ]);
+    expect(status[1]).toMatchObject({ channel: 'outbox', sent: 1, planned: undefined, pending: undefined });
+  });
+
+  it('takes the send lock once; a second take in the same process is refused until release', async () => {
+    const store = await b.open();
+    const lock = await store.lock(ISSUE);
+    expect(lock.tookOverFrom).toBeUndefined();
+    const refused = await lockError(store.lock(ISSUE));
+    expect(refused?.code).toBe('E_LOCKED');
+    expect(refused?.message).toContain(`pid ${process.pid} on ${hostname()}`);
+    if (b.name === 'sqlite') expect(refused?.hint).toMatch(/PostgreSQL \(DATABASE_URL/);
+    // Another issue has its own lock.
+    await (await store.lock('2026-W49')).release();
+    await lock.release();
+    await (await store.lock(ISSUE)).release();
+    expect(await b.rows('SELECT * FROM locks')).toEqual([]);
+  });
+
+  it('takes over a lock left by a process that is gone, and one on another host only with breakLock', async () => {
+    const store = await b.open();
+    // A pid far above pid_max: no such process on this host.
+    await b.exec(
+      `INSERT INTO locks (issue_id, pid, host, token, started_at) VALUES ('${ISSUE}', 99999999, '${hostname()}', 'gone', '2026-11-30T07:00:00.000Z')`,
+    );
+    const taken = await store.lock(ISSUE);
+    expect(taken.tookOverFrom).toBeUndefined();
+    await taken.release();
+    await b.exec(
+      `INSERT INTO locks (issue_id, pid, host, token, started_at) VALUES ('${ISSUE}', 42, 'elsewhere.example', 'remote', '2026-11-30T07:00:00.000Z')`,
+    );
+    const refused = await lockError(store.lock(ISSUE));
+    expect(refused?.code).toBe('E_LOCKED');
+    expect(refused?.hint).toContain('--break-lock');
+    const broken = await store.lock(ISSUE, { breakLock: true });
+    expect(broken.tookOverFrom).toEqual({ pid: 42, host: 'elsewhere.example', startedAt: '2026-11-30T07:00:00.000Z' });
+    await broken.release();
+  });
+
+  it('suppresses canonical addresses; the first reason wins', async () => {
+    const store = await b.open();
+    const at = new Date('2026-11-30T08:00:00.000Z');
+    expect(
+      await store.suppressions.add('Reader@Example.com', { reason: 'unsubscribe', source: 'one-click', now: at }),
+    ).toBe(true);
+    expect(await store.suppressions.add('reader@example.com ', { reason: 'bounce', source: 'dsn' })).toBe(false);
+    expect(await store.suppressions.isSuppressed('READER@example.com')).toBe(true);
+    expect(await store.suppressions.isSuppressed('other@example.com')).toBe(false);
+    expect(await store.suppressions.list()).toEqual([
+      {
+        email: 'reader@example.com',
+        reason: 'unsubscribe',
+        source: 'one-click',
+        createdAt: '2026-11-30T08:00:00.000Z',
+      },
+    ]);
+  });
+
+  it('matches the hashed entry an erased address left, in every read', async () => {
+    const store = await b.open();
+    await b.exec(
+      `INSERT INTO suppressions (email, reason, source, created_at) VALUES ('${hashedAddress('gone@example.com')}', 'erased', 'forget', '2026-11-30T08:00:00.000Z')`,
+    );
+    expect(await store.suppressions.isSuppressed('Gone@Example.com')).toBe(true);
+    const index = await store.suppressions.index();
+    expect(index.isSuppressed('gone@example.com')).toBe(true);
+    expect(index.reason('GONE@example.com')).toBe('erased');
+    expect(index.isSuppressed('kept@example.com')).toBe(false);
+    // Already suppressed through its hash: not added again in plain text.
+    expect(await store.suppressions.add('gone@example.com', { reason: 'unsubscribe' })).toBe(false);
+    expect(await store.suppressions.addMany([{ email: 'gone@example.com', reason: 'import' }], 'cli')).toEqual({
+      added: 0,
+      already: 1,
+    });
+    expect(await b.rows("SELECT COUNT(*) AS n FROM suppressions WHERE email = 'gone@example.com'")).toEqual([{ n: 0 }]);
+    expect(await store.suppressions.remove('gone@example.com')).toBe(true);
+    expect(await store.suppressions.isSuppressed('gone@example.com')).toBe(false);
+  });
+
+  it('adds many in one go, counting those already there and repeated ones', async () => {
+    const store = await b.open();
+    await store.suppressions.add('old@example.com', { reason: 'bounce', now: new Date('2026-11-30T10:00:00.000Z') });
+    const result = await store.suppressions.addMany(
+      [
+        { email: 'old@example.com', reason: 'import' },
+        { email: 'new@example.com', reason: 'import' },
+        { email: 'NEW@example.com', reason: 'import' },
+        { email: 'b@example.com', reason: 'complaint' },
+      ],
+      'import:list.csv',
+      new Date('2026-11-30T09:00:00.000Z'),
+    );
+    expect(result).toEqual({ added: 2, already: 2 });
+    const list = await store.suppressions.list();
+    // Oldest first, then by address.
+    expect(list.map((e) => [e.email, e.reason, e.source])).toEqual([
+      ['b@example.com', 'complaint', 'import:list.csv'],
+      ['new@example.com', 'import', 'import:list.csv'],
+      ['old@example.com', 'bounce', 'one-click'],
+    ]);
+    const index = await store.suppressions.index();
+    expect(index.reason('b@example.com')).toBe('complaint');
+    expect(await store.suppressions.remove('nobody@example.com')).toBe(false);
+  });
+
+  it('keeps scheduled waves: registering again keeps their status', async () => {
+    const time = clock('2026-11-29T12:00:00.000Z');
+    const store = await b.open();
+    expect(await store.scheduledChannels(ISSUE)).toEqual([]);
+    const waves = store.waves(ISSUE, 'smtp', time.now);
+    const plan = [
+      wave('2026-11-30T07:00:00.000Z', 2, ['Europe/Berlin']),
+      wave('2026-11-30T13:00:00.000Z', 1, ['America/New_York']),
+    ];
+    expect(await waves.register(plan)).toEqual(
+      new Map([
+        ['2026-11-30T07:00:00.000Z', 'pending'],
+        ['2026-11-30T13:00:00.000Z', 'pending'],
+      ]),
+    );
+    await waves.mark('2026-11-30T07:00:00.000Z', 'sent');
+    await waves.mark('2026-11-30T13:00:00.000Z', 'failed', '1 message(s) not delivered yet');
+    expect((await waves.register(plan)).get('2026-11-30T07:00:00.000Z')).toBe('sent');
+    expect(await waves.list()).toEqual([
+      {
+        waveUtc: '2026-11-30T07:00:00.000Z',
+        status: 'sent',
+        recipients: 2,
+        zones: ['Europe/Berlin'],
+        detail: null,
+        updatedAt: '2026-11-29T12:00:00.000Z',
+      },
+      {
+        waveUtc: '2026-11-30T13:00:00.000Z',
+        status: 'failed',
+        recipients: 1,
+        zones: ['America/New_York'],
+        detail: '1 message(s) not delivered yet',
+        updatedAt: '2026-11-29T12:00:00.000Z',
+      },
+    ]);
+    await store.waves(ISSUE, 'outbox', time.now).register([plan[0]!]);
+    expect(await store.scheduledChannels(ISSUE)).toEqual(['smtp', 'outbox']);
+  });
+
+  it('records the layout of an issue once, updating it when sent again', async () => {
+    const store = await b.open();
+    const layout = {
+      variants: [{ id: 'cto', roles: ['CTO'], sections: [{ role: 'CTO', summaryIds: ['s1'] }] }],
+      summaries: [{ id: 's1', roles: ['CTO'], topics: ['ai'] }],
+    };
+    await store.recordLayout(ISSUE, layout, new Date('2026-11-30T08:00:00.000Z'));
+    await store.recordLayout(ISSUE, layout, new Date('2026-11-30T09:00:00.000Z'));
+    expect(await b.rows('SELECT issue_id, variant_id, roles, recorded_at FROM issue_variants')).toEqual([
+      { issue_id: ISSUE, variant_id: 'cto', roles: '["CTO"]', recorded_at: '2026-11-30T08:00:00.000Z' },
+    ]);
+    expect(await b.rows('SELECT summary_id, topics FROM issue_summaries')).toEqual([
+      { summary_id: 's1', topics: '["ai"]' },
+    ]);
+  });
+
+  it('records what an earlier run listed as accepted but unrecorded, once', async () => {
+    const store = await b.open();
+    expect(store.sideFileBase).toBeDefined();
+    const file = `${store.sideFileBase}.unrecorded.jsonl`;
+    const line = {
+      issueId: ISSUE,
+      channel: 'smtp',
+      email: 'Lost@Example.com',
+      variantId: 'cto',
+      messageId: '<lost@example.com>',
+      at: '2026-11-30T08:00:00.000Z',
+    };
+    await writeFile(file, `${JSON.stringify(line)}\n`);
+    const pending = await store.applyPending(() => new Date('2026-11-30T09:00:00.000Z'));
+    expect(pending).toMatchObject({ unrecorded: 1, unrecordedFile: file });
+    expect(await store.ledger(ISSUE, 'smtp').recorded()).toEqual(new Map([['lost@example.com', 'sent']]));
+    expect((await store.applyPending(() => new Date())).unrecorded).toBe(0);
+  });
+
+  it('names a failed write for the person: a RolecastError, never the raw driver error', async () => {
+    const store = await b.open();
+    const explained = store.explain(
+      Object.assign(new Error('disk I/O error'), { code: b.name === 'sqlite' ? 'SQLITE_IOERR' : '08006' }),
+    );
+    expect(explained).toBeInstanceOf(RolecastError);
+    expect((explained as RolecastError).exitCode).toBe(3);
+    const bug = new TypeError('a bug');
+    if (b.name === 'sqlite') expect(store.explain(bug)).toBe(bug);
+    expect(store.description).not.toMatch(/:[^:@/]+@/);
+  });
+}
