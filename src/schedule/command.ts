@@ -3,14 +3,12 @@ import { EXIT, formatProblem, RolecastError } from '../errors.js';
 import { loadProject } from '../load/project.js';
 import { deliveryChannel } from '../send/channel.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
-import { applyUnsubscribeJournal } from '../send/journal.js';
-import { openLedger } from '../send/ledger.js';
-import { acquireSendLock, type SendLock } from '../send/lock.js';
 import { ACCOUNT_REFUSED_HINT } from '../send/report.js';
 import { outboxFolders } from '../send/send-issue.js';
-import { stateUseError } from '../send/state-file.js';
 import { warnIfStateLost } from '../send/state-loss.js';
-import { openExistingStateDb, openStateDb, type StateDb, stateFilePath } from '../send/store.js';
+import type { StateLock, StateStore } from '../state/contract.js';
+import { stateLocation } from '../state/location.js';
+import { openExistingState, openState } from '../state/open.js';
 import type { WaveResult } from './runner.js';
 import { scheduledSend } from './scheduled-send.js';
 
@@ -63,26 +61,28 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
     outbox: send.outbox,
     smtpUrl: env.smtpUrl,
   });
-  const stateFile = stateFilePath(project.config, send.cwd, send.stateFile);
+  const location = stateLocation(project.config, env, send.cwd, send.stateFile);
   // Said before the state file is created: a lost record would make every wave send again.
-  warnIfStateLost(stateFile, outboxFolders(project, send), project.issue.id, (line) => send.log?.(line));
+  if (location.kind === 'sqlite')
+    warnIfStateLost(location.file, outboxFolders(project, send), project.issue.id, (line) => send.log?.(line));
   // A dry run reads the suppressions when there is a state file, and never creates one.
-  const db: StateDb | undefined = options.dryRun
-    ? openExistingStateDb(stateFile)
-    : openStateDb(stateFile, { growthLimitPages: env.stateGrowthLimitPages });
-  const ledger = db && !options.dryRun ? openLedger(db, project.issue.id, channel, send.now) : undefined;
-  let lock: SendLock | undefined;
+  const localDir = project.config.stateDirAbs;
+  const state: StateStore | undefined = options.dryRun
+    ? await openExistingState(location, { localDir })
+    : await openState(location, { growthLimitPages: env.stateGrowthLimitPages, localDir });
+  const ledger = state && !options.dryRun ? state.ledger(project.issue.id, channel, send.now) : undefined;
+  let lock: StateLock | undefined;
   let started = false;
   let interrupted = false;
   let undelivered = 0;
   let resendSince: string | undefined;
   try {
-    if (db && !options.dryRun) {
-      // Journaled unsubscribes count before the waves are planned (each wave applies later ones).
-      applyUnsubscribeJournal(db);
-      lock = acquireSendLock(db, project.issue.id, { now: send.now, breakLock: send.breakLock });
+    if (state && !options.dryRun) {
+      lock = await state.lock(project.issue.id, { now: send.now, breakLock: send.breakLock });
       const holder = lock.tookOverFrom;
       if (holder) send.log?.(`--break-lock: took over the send lock of pid ${holder.pid} on ${holder.host}`);
+      // Journaled unsubscribes count before the waves are planned (each wave applies later ones).
+      await state.applyPending(send.now ?? (() => new Date()));
     }
     const result = await scheduledSend(
       {
@@ -99,14 +99,14 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
         ...(send.signal ? { signal: send.signal } : {}),
       },
       {
-        db,
+        state,
         ...(send.now ? { now: send.now } : {}),
         ...(options.sleep ? { sleep: options.sleep } : {}),
-        onStart: (waves) => {
+        onStart: async (waves) => {
           // A --resend resumes an unfinished one, so its readers are not sent it twice.
           if (send.resend && ledger)
-            resendSince = ledger.unfinishedResend() ?? (send.now?.() ?? new Date()).toISOString();
-          ledger?.startRun(
+            resendSince = (await ledger.unfinishedResend()) ?? (send.now?.() ?? new Date()).toISOString();
+          await ledger?.startRun(
             waves.reduce((sum, wave) => sum + wave.count, 0),
             resendSince,
           );
@@ -149,13 +149,13 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
     );
     if (!result.report) return EXIT.ok;
     const incomplete = result.report.missed > 0 || undelivered > 0;
-    ledger?.finishRun(incomplete ? 'failed' : 'complete');
+    await ledger?.finishRun(incomplete ? 'failed' : 'complete');
     return incomplete ? EXIT.sendFailed : EXIT.ok;
   } catch (error) {
     const wasInterrupted = interrupted || (error instanceof RolecastError && error.code === 'E_INTERRUPTED');
     const aborted = error instanceof RolecastError && error.code === 'E_SEND_FAILED';
     try {
-      if (started) ledger?.finishRun(wasInterrupted ? 'interrupted' : aborted ? 'aborted' : 'failed');
+      if (started) await ledger?.finishRun(wasInterrupted ? 'interrupted' : aborted ? 'aborted' : 'failed');
     } catch {
       // The same full disk, most likely: the error that stopped the run is the one to report.
     }
@@ -163,14 +163,14 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
       options.stdout.write('interrupted — run the same command to resume\n');
       return EXIT.interrupted;
     }
-    throw stateUseError(stateFile, error);
+    throw state ? state.explain(error) : error;
   } finally {
     // Neither may hide the outcome: a lock left behind is stale once this process has exited.
     try {
-      lock?.release();
+      await lock?.release();
     } catch {}
     try {
-      db?.close();
+      await state?.close();
     } catch {}
   }
 }

@@ -1,6 +1,12 @@
 import { RolecastError } from '../errors.js';
 import type { Wave } from './plan.js';
-import type { WaveStore } from './store.js';
+import type { WaveStatus } from './store.js';
+
+/** The stored waves the runner reads and marks: the state contract's, or the SQLite file's directly. */
+export interface RunnerWaveStore {
+  register(waves: readonly Wave[]): Map<string, WaveStatus> | Promise<Map<string, WaveStatus>>;
+  mark(waveUtc: string, status: WaveStatus, detail?: string): void | Promise<void>;
+}
 
 /**
  * Runs a stored plan: waits for each wave and sends it. The clock and the sleep are injected, so
@@ -34,7 +40,7 @@ export interface WaveResult {
 
 export interface RunScheduleOptions {
   waves: readonly Wave[];
-  store: WaveStore;
+  store: RunnerWaveStore;
   now: () => Date;
   /** Resolves after `ms` or as soon as `signal` aborts. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -66,7 +72,7 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
   const emit = options.onEvent ?? (() => {});
   const maxSleep = options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS;
   const waves = [...options.waves].sort((a, b) => a.utcMs - b.utcMs);
-  const statuses = store.register(waves);
+  const statuses = await store.register(waves);
   const report: ScheduleReport = { waves: [], sent: 0, missed: 0 };
   // When this run was busy sending: time spent there is not lateness, time before it (down) is.
   const busy: { from: number; to: number }[] = [];
@@ -93,14 +99,14 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
     const status = statuses.get(wave.utc);
     const resumed = status === 'sending' || status === 'failed';
     if (lateMs > options.graceMs && !options.sendMissed && !resumed) {
-      store.mark(wave.utc, 'missed', `${Math.round(lateMs / 60_000)} min late`);
+      await store.mark(wave.utc, 'missed', `${Math.round(lateMs / 60_000)} min late`);
       emit({ type: 'missed', wave, lateMs });
       report.waves.push({ wave, outcome: 'missed', lateMs });
       report.missed++;
       continue;
     }
     emit({ type: 'sending', wave, lateMs, resumed });
-    store.mark(wave.utc, 'sending');
+    await store.mark(wave.utc, 'sending');
     let result: Awaited<ReturnType<RunScheduleOptions['sendWave']>>;
     const sendingFrom = now().getTime();
     try {
@@ -108,7 +114,7 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
     } catch (error) {
       // Nothing of it went out this time: it is as started as it was before (so the grace window
       // still applies to a wave that never got going).
-      markAfterError(() =>
+      await markAfterError(() =>
         store.mark(wave.utc, resumed ? 'failed' : 'pending', error instanceof Error ? error.message : String(error)),
       );
       throw error;
@@ -118,14 +124,14 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
     if (result && !result.complete) {
       const detail = result.detail ?? 'some messages were not delivered';
       // `failed` marks a wave started and not finished: a later run finishes it whatever the time.
-      if (result.stop) markAfterError(() => store.mark(wave.utc, 'failed', detail));
-      else store.mark(wave.utc, 'failed', detail);
+      if (result.stop) await markAfterError(() => store.mark(wave.utc, 'failed', detail));
+      else await store.mark(wave.utc, 'failed', detail);
       emit({ type: 'incomplete', wave, detail });
       report.waves.push({ wave, outcome: 'incomplete', lateMs });
       if (result.stop) throw result.stop;
       continue;
     }
-    store.mark(wave.utc, 'sent');
+    await store.mark(wave.utc, 'sent');
     emit({ type: 'sent', wave });
     report.waves.push({ wave, outcome: 'sent', lateMs });
   }
@@ -140,9 +146,9 @@ function lateness(dueMs: number, current: number, busy: readonly { from: number;
 }
 
 /** A wave's mark after the error that ends the run: on a full disk it fails too, and must not replace that error. */
-function markAfterError(mark: () => void): void {
+async function markAfterError(mark: () => unknown): Promise<void> {
   try {
-    mark();
+    await mark();
   } catch {
     // The error being thrown says what happened; a wave left `sending` is resumed as started.
   }

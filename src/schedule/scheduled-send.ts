@@ -4,10 +4,9 @@ import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { printableLines } from '../printable.js';
 import { audienceWarnings, normaliseSegments, planRecipients } from '../send/plan.js';
-import { type StateDb, suppressionChecker } from '../send/store.js';
+import type { StateStore } from '../state/contract.js';
 import { formatPlan, planWaves, type Wave } from './plan.js';
 import { sleep as realSleep, runSchedule, type ScheduleEvent, type ScheduleReport, type WaveResult } from './runner.js';
-import { openWaveStore } from './store.js';
 
 /**
  * `rolecast send … --at TIME [--local] [--send-missed] [--dry-run]`: prints the plan, then waits
@@ -34,13 +33,13 @@ export interface ScheduledSendOptions {
 }
 
 export interface ScheduledSendDeps {
-  /** The state file; may be missing for a dry run, which reads suppressions from it and writes nothing. */
-  db: StateDb | undefined;
+  /** The state; may be missing for a dry run, which reads suppressions from it and writes nothing. */
+  state: StateStore | undefined;
   /** Sends the issue to exactly these subscribers (the ordinary `sendIssue`). */
   // biome-ignore lint/suspicious/noConfusingVoidType: a sender with nothing to report returns nothing
   sendTo: (subscribers: Subscriber[], wave: Wave) => Promise<void | WaveResult>;
   /** Called once the plan is final, before the first wait: the caller records the run it starts. */
-  onStart?: (waves: readonly Wave[]) => void;
+  onStart?: (waves: readonly Wave[]) => Promise<void> | void;
   now?: () => Date;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -67,7 +66,7 @@ export async function scheduledSend(
     );
   }
   const config = project.config;
-  const isSuppressed = suppressionChecker(deps.db);
+  const isSuppressed = deps.state ? (await deps.state.suppressions.index()).isSuppressed : () => false;
   const audience = planRecipients(project, subscribers, {
     segments: normaliseSegments(project.taxonomy, options.segments ?? []),
     isSuppressed,
@@ -108,14 +107,14 @@ export async function scheduledSend(
     }
     return { waves, report: undefined };
   }
-  if (!deps.db) throw new Error('a scheduled send needs the state database');
-  deps.onStart?.(waves);
+  if (!deps.state) throw new Error('a scheduled send needs the state database');
+  await deps.onStart?.(waves);
 
   const byEmail = new Map(subscribers.map((s) => [canonicalAddress(s.email), s]));
   const now = deps.now ?? (() => new Date());
   const report = await runSchedule({
     waves,
-    store: openWaveStore(deps.db, project.issue.id, options.channel, now),
+    store: deps.state.waves(project.issue.id, options.channel, now),
     now,
     sleep: deps.sleep ?? realSleep,
     graceMs: config.send.graceHours * 3_600_000,

@@ -71,6 +71,11 @@ export interface Suppressions {
   list(): Promise<SuppressionRecord[]>;
   /** Removes the address and its hashed entry; true when there was one. */
   remove(email: string): Promise<boolean>;
+  /**
+   * Applies unsubscribes `serve` could only journal (SQLite: the file was busy). PostgreSQL has no
+   * journal: replicas write there directly, alongside a send.
+   */
+  applyJournal(): Promise<ReplayResult>;
 }
 
 /** The stored waves of one scheduled send (issue and channel). */

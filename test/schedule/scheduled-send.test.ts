@@ -3,6 +3,7 @@ import { loadProject, type Project } from '../../src/load/project.js';
 import type { Subscriber } from '../../src/model/subscriber.js';
 import { openWaveStore, scheduledSend } from '../../src/schedule/index.js';
 import { addSuppression, openStateDb, type StateDb } from '../../src/send/store.js';
+import { sqliteState } from '../../src/state/sqlite/index.js';
 import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
 
 let project: TempProject;
@@ -28,7 +29,7 @@ describe('scheduledSend on the example project (default zone Europe/Berlin)', ()
     const sent: Subscriber[][] = [];
     const result = await scheduledSend(
       { project: loaded, channel: 'outbox', at: '2026-11-30T08:00', local: true, dryRun: true, stdout: streams.stdout },
-      { db, sendTo: async (subscribers) => void sent.push(subscribers) },
+      { state: sqliteState(db, 'state.db'), sendTo: async (subscribers) => void sent.push(subscribers) },
     );
     expect(sent).toEqual([]);
     expect(result.report).toBeUndefined();
@@ -60,7 +61,7 @@ describe('scheduledSend on the example project (default zone Europe/Berlin)', ()
     };
     const options = { project: loaded, channel: 'outbox', at: '2026-11-30T08:00', local: true, stdout: streams.stdout };
     // Started at midnight UTC: Sydney's 08:00 (21:00 UTC the day before) is 3 h gone — missed.
-    const first = await scheduledSend(options, { db, now, sleep, sendTo });
+    const first = await scheduledSend(options, { state: sqliteState(db, 'state.db'), now, sleep, sendTo });
     expect(first.report!.missed).toBe(1);
     expect(calls.map((c) => c.at)).toEqual([
       '2026-11-30T02:30:00.000Z',
@@ -78,9 +79,9 @@ describe('scheduledSend on the example project (default zone Europe/Berlin)', ()
 
     // A rerun sends nothing again; with --send-missed it sends only the missed wave.
     calls.length = 0;
-    await scheduledSend(options, { db, now, sleep, sendTo });
+    await scheduledSend(options, { state: sqliteState(db, 'state.db'), now, sleep, sendTo });
     expect(calls).toEqual([]);
-    await scheduledSend({ ...options, sendMissed: true }, { db, now, sleep, sendTo });
+    await scheduledSend({ ...options, sendMissed: true }, { state: sqliteState(db, 'state.db'), now, sleep, sendTo });
     expect(calls.map((c) => c.emails)).toEqual([['lucy.tran@example.com']]);
   });
 });

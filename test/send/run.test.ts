@@ -152,6 +152,56 @@ describe('delivery loop', () => {
   });
 });
 
+describe('batched ledger writes', () => {
+  it('writes accepted messages in batches, each keeping its connection until its row is committed', async () => {
+    const concurrency = 4;
+    let onWire = 0;
+    let uncommitted = 0;
+    let most = 0;
+    const note = () => {
+      most = Math.max(most, onWire + uncommitted);
+    };
+    const transport: MailTransport = {
+      kind: 'smtp',
+      destination: 'smtp://test',
+      verify: async () => {},
+      async send() {
+        onWire++;
+        note();
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        onWire--;
+        uncommitted++;
+        note();
+        return { response: '250 OK' };
+      },
+      close: async () => {},
+    };
+    const batches: number[] = [];
+    const ledger: LedgerWriter = {
+      async recordMany(entries) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        batches.push(entries.length);
+        uncommitted -= entries.filter((e) => e.status === 'sent').length;
+      },
+    };
+    const result = await runDeliveries(jobs(200), options(transport, ledger, { concurrency }));
+    expect(result.halted).toBeUndefined();
+    expect(batches.reduce((sum, n) => sum + n, 0)).toBe(200);
+    // Fewer writes than messages: rows accepted together share a transaction.
+    expect(batches.length).toBeLessThan(200);
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+    // Never more accepted-but-unrecorded messages (plus those on the wire) than connections.
+    expect(most).toBeLessThanOrEqual(concurrency);
+  });
+
+  it('with one connection, writes each row before the next message goes out', async () => {
+    const ledger = memoryLedger();
+    const { transport } = scriptedTransport(() => undefined);
+    await runDeliveries(jobs(5), options(transport, ledger, { concurrency: 1 }));
+    expect(ledger.batches).toEqual([1, 1, 1, 1, 1]);
+  });
+});
+
 describe('no-reply failures', () => {
   it.each([
     [{ code: 'ECONNECTION', message: 'Connection closed unexpectedly' }, true],

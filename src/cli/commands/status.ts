@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { type BounceRecord, formatRate, sqliteBounceStore, tallyRecords } from '../../bounces/index.js';
+import { type BounceRecord, formatRate, tallyRecords } from '../../bounces/index.js';
 import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { MANIFEST_FILE } from '../../load/issue.js';
 import { printable } from '../../printable.js';
-import { openWaveStore, type StoredWave, scheduledChannels } from '../../schedule/store.js';
-import { type ChannelStatus, openExistingStateDb, readStatus, stateFilePath } from '../../send/index.js';
-import { formatPlanStatus, readPostgresStatus } from '../../send/workers/status.js';
+import type { StoredWave } from '../../schedule/store.js';
+import type { ChannelStatus } from '../../send/index.js';
+import { formatPlanStatus, readWorkerPlans } from '../../send/workers/status.js';
+import { readIssueStatus } from '../../state/issue-status.js';
 import { describeLocation, stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, requirePositional, stringOption } from '../_shared.js';
@@ -31,41 +32,22 @@ export const statusCommand: Command = {
     const issueId = basename(resolve(ctx.cwd, issueDir));
     assertIssueFolder(resolve(ctx.cwd, issueDir));
     const location = stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state'));
-    if (location.kind === 'postgres') {
-      // Cooperating workers: the ledger, and each plan's progress, workers and leases.
-      const { channels, plans } = await readPostgresStatus(location.url, issueId);
-      if (flag(args, 'json')) {
-        print(ctx.stdout, JSON.stringify({ issueId, database: describeLocation(location), channels, plans }, null, 2));
-        return 0;
-      }
-      if (channels.length === 0 && plans.length === 0)
-        print(ctx.stdout, `${printable(issueId)}: nothing sent yet (no record in ${describeLocation(location)})`);
-      for (const c of channels) printChannel(ctx.stdout, issueId, c, ctx.cwd);
-      for (const plan of plans) for (const line of formatPlanStatus(issueId, plan)) print(ctx.stdout, printable(line));
-      return 0;
-    }
-    const file = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
-    const db = openExistingStateDb(file);
-    let channels: ChannelStatus[] = [];
-    let schedules: ScheduleStatus[] = [];
-    let bounces: BounceRecord[] = [];
-    try {
-      bounces = db ? await sqliteBounceStore(db, { readonly: true }).events({ issueId }) : [];
-      channels = db ? readStatus(db, issueId) : [];
-      schedules = db
-        ? scheduledChannels(db, issueId).map((channel) => ({
-            channel,
-            waves: openWaveStore(db, issueId, channel).list(),
-          }))
-        : [];
-    } finally {
-      db?.close();
-    }
+    const file = describeLocation(location);
+    const { channels, schedules, bounces } = await readIssueStatus(location, issueId);
+    // Cooperating workers on PostgreSQL: each plan's progress, its workers and their leases.
+    const workers = location.kind === 'postgres' ? await readWorkerPlans(location.url, issueId) : [];
     if (flag(args, 'json')) {
       print(
         ctx.stdout,
         JSON.stringify(
-          { issueId, stateFile: file, channels, schedules, bounces: { ...tallyRecords(bounces), events: bounces } },
+          {
+            issueId,
+            stateFile: file,
+            channels,
+            schedules,
+            bounces: { ...tallyRecords(bounces), events: bounces },
+            ...(location.kind === 'postgres' ? { workers } : {}),
+          },
           null,
           2,
         ),
@@ -75,9 +57,10 @@ export const statusCommand: Command = {
     if (channels.length === 0)
       print(
         ctx.stdout,
-        `${printable(issueId)}: nothing sent yet (no record in ${printable(displayPath(file, ctx.cwd))})`,
+        `${printable(issueId)}: nothing sent yet (no record in ${printable(location.kind === 'sqlite' ? displayPath(file, ctx.cwd) : file)})`,
       );
     for (const c of channels) printChannel(ctx.stdout, issueId, c, ctx.cwd);
+    for (const plan of workers) for (const line of formatPlanStatus(issueId, plan)) print(ctx.stdout, printable(line));
     for (const s of schedules) printSchedule(ctx.stdout, issueId, s, ctx.cwd);
     printBounces(ctx.stdout, issueId, bounces, channels.find((c) => c.channel === 'smtp')?.sent ?? 0);
     return 0;

@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError, throwIfErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { fileSize, LIMITS, tooLarge } from '../../load/limits.js';
 import { email as emailSchema } from '../../model/_fields.js';
 import { printable } from '../../printable.js';
-import { applyUnsubscribeJournal } from '../../send/journal.js';
-import { stateUseError } from '../../send/state-file.js';
-import { openStateDb, stateFilePath } from '../../send/store.js';
-import { addSuppressions, listSuppressions, parseSuppressionFile } from '../../serve/index.js';
+import { parseSuppressionFile } from '../../serve/index.js';
+import { stateLocation } from '../../state/location.js';
+import { openState } from '../../state/open.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, printProblems, requirePositional, stringOption } from '../_shared.js';
 
@@ -27,13 +27,13 @@ export const suppressCommand: Command = {
       throw new RolecastError('E_USAGE', `unknown action "${action}"`, { hint: `usage: ${USAGE}` });
     }
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
-    const stateFile = stateFilePath(config, ctx.cwd, stringOption(args, 'state'));
-    const db = openStateDb(stateFile);
+    const location = stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state'));
+    const store = await openState(location, { localDir: config.stateDirAbs });
     try {
       // Unsubscribes the endpoint could only journal are part of the list.
-      applyUnsubscribeJournal(db);
+      await store.suppressions.applyJournal();
       if (action === 'list') {
-        const entries = listSuppressions(db);
+        const entries = await store.suppressions.list();
         if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(entries, null, 2));
         else {
           for (const e of entries)
@@ -46,8 +46,7 @@ export const suppressCommand: Command = {
         const raw = requirePositional(args, 1, 'EMAIL', USAGE);
         const parsed = emailSchema.safeParse(raw);
         if (!parsed.success) throw new RolecastError('E_USAGE', `"${printable(raw)}" is not a valid email address`);
-        const { added } = addSuppressions(
-          db,
+        const { added } = await store.suppressions.addMany(
           [{ email: parsed.data, reason: stringOption(args, 'reason') ?? 'manual' }],
           'cli',
         );
@@ -71,7 +70,7 @@ export const suppressCommand: Command = {
         stringOption(args, 'reason') ?? 'import',
       );
       if (entries.length === 0) throwIfErrors(problems, `nothing imported from ${displayPath(file)}`);
-      const { added, already } = addSuppressions(db, entries, `import:${displayPath(file)}`);
+      const { added, already } = await store.suppressions.addMany(entries, `import:${displayPath(file)}`);
       printProblems(ctx.stderr, problems);
       print(
         ctx.stdout,
@@ -80,9 +79,9 @@ export const suppressCommand: Command = {
       return problems.length ? 2 : 0;
     } catch (error) {
       // A full disk or a page found damaged while writing: the same messages as every command.
-      throw stateUseError(stateFile, error);
+      throw store.explain(error);
     } finally {
-      db.close();
+      await store.close();
     }
   },
 };

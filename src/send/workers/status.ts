@@ -1,8 +1,7 @@
 import { migrate, openPostgres, type Pool } from '../../db/postgres.js';
 import { migrateState } from '../../state/postgres/index.js';
-import { postgresStatus } from '../../state/postgres/ledger.js';
 import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
-import type { Channel, ChannelStatus } from '../ledger.js';
+import type { Channel } from '../ledger.js';
 
 /** One worker of a plan, as `status` shows it. */
 export interface WorkerStatus {
@@ -30,18 +29,13 @@ export interface PlanStatus {
   workers: WorkerStatus[];
 }
 
-export interface PostgresStatus {
-  channels: ChannelStatus[];
-  plans: PlanStatus[];
-}
-
-/** What `rolecast status` shows for a send kept in PostgreSQL: the ledger, and each plan's workers and leases. */
-export async function readPostgresStatus(url: string, issueId: string): Promise<PostgresStatus> {
+/** What `rolecast status` adds for a send kept in PostgreSQL: each plan's progress, workers and leases. */
+export async function readWorkerPlans(url: string, issueId: string): Promise<PlanStatus[]> {
   const pool = await openPostgres(url, { max: 1, applicationName: 'rolecast status' });
   try {
     await migrateState(pool);
     await migrate(pool, 'workers', WORKER_MIGRATIONS);
-    return { channels: await postgresStatus(pool, issueId), plans: await readPlans(pool, issueId) };
+    return await readPlans(pool, issueId);
   } finally {
     await pool.end();
   }

@@ -61,7 +61,7 @@ export function postgresState(
       );
     },
     async applyPending(now) {
-      const journal = { read: 0, added: 0, unreadable: 0 };
+      const journal = await store.suppressions.applyJournal();
       if (!options.sideFileBase) return { journal, unrecorded: 0, unrecordedFile: undefined };
       const replayed = await replayUnrecordedInto(store, options.sideFileBase, now);
       return { journal, ...replayed };

@@ -60,6 +60,7 @@ export function postgresSuppressions(pool: Pool): Suppressions {
       );
       return rows.map((r) => ({ email: r.email, reason: r.reason, source: r.source, createdAt: r.created_at }));
     },
+    applyJournal: async () => ({ read: 0, added: 0, unreadable: 0 }),
     async remove(email) {
       const { rowCount } = await pool.query('DELETE FROM suppressions WHERE email IN ($1, $2)', [
         canonicalAddress(email),

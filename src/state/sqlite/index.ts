@@ -1,6 +1,5 @@
 import { sqliteAnalyticsStore } from '../../analytics/store.js';
 import { openWaveStore, scheduledChannels as storedChannels } from '../../schedule/store.js';
-import { applyUnsubscribeJournal } from '../../send/journal.js';
 import { openLedger, readStatus } from '../../send/ledger.js';
 import { acquireSendLock } from '../../send/lock.js';
 import { stateUseError } from '../../send/state-file.js';
@@ -15,6 +14,7 @@ import { sqliteSuppressions } from './suppressions.js';
  * the unsubscribe journal) stays where it is.
  */
 export function sqliteState(db: StateDb, file: string): StateStore {
+  const suppressions = sqliteSuppressions(db);
   return {
     kind: 'sqlite',
     description: file,
@@ -37,7 +37,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
       const lock = acquireSendLock(db, issueId, options);
       return { tookOverFrom: lock.tookOverFrom, release: async () => lock.release() };
     },
-    suppressions: sqliteSuppressions(db),
+    suppressions,
     waves(issueId, channel, now) {
       const store = openWaveStore(db, issueId, channel, now);
       return {
@@ -50,7 +50,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
     recordLayout: async (issueId, layout, at) => sqliteAnalyticsStore(db).recordLayout(issueId, layout, at),
     async applyPending(now) {
       // Unsubscribes the endpoint could only journal (database busy) count before anyone is planned.
-      const journal = applyUnsubscribeJournal(db);
+      const journal = await suppressions.applyJournal();
       const unrecorded = replayUnrecorded(db, file, now);
       return { journal, unrecorded, unrecordedFile: unrecorded > 0 ? unrecordedFileOf(file) : undefined };
     },

@@ -1,4 +1,5 @@
 import { canonicalAddress } from '../../address.js';
+import { applyUnsubscribeJournal } from '../../send/journal.js';
 import { isSuppressed, type StateDb } from '../../send/store.js';
 import { hashedAddress } from '../../store/hash.js';
 import type { Suppressions } from '../contract.js';
@@ -37,6 +38,7 @@ export function sqliteSuppressions(db: StateDb): Suppressions {
         .all() as { email: string; reason: string | null; source: string | null; created_at: string }[];
       return rows.map((r) => ({ email: r.email, reason: r.reason, source: r.source, createdAt: r.created_at }));
     },
+    applyJournal: async () => applyUnsubscribeJournal(db),
     async remove(email) {
       const { changes } = db
         .prepare('DELETE FROM suppressions WHERE email IN (?, ?)')

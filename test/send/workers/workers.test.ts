@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { canonicalAddress } from '../../../src/address.js';
 import { openPostgres, type Pool } from '../../../src/db/postgres.js';
 import { sendIssue } from '../../../src/send/index.js';
-import { readPostgresStatus } from '../../../src/send/workers/status.js';
+import { readWorkerPlans } from '../../../src/send/workers/status.js';
 import { perTest } from '../../helpers/per-test.js';
 import { describePostgres, useFreshDatabase } from '../../helpers/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
@@ -88,12 +88,12 @@ describePostgres('send workers on PostgreSQL', () => {
     // Wait until the first worker holds its plan (it is sending, held by the server).
     await expect.poll(() => smtp.counts.data, { timeout: 30_000 }).toBeGreaterThan(0);
     // status meanwhile: one live worker holding a batch under its lease.
-    const status = await readPostgresStatus(databaseUrl(), '2026-W48');
-    expect(status.plans).toHaveLength(1);
-    expect(status.plans[0]!.workers).toEqual([
+    const status = await readWorkerPlans(databaseUrl(), '2026-W48');
+    expect(status).toHaveLength(1);
+    expect(status[0]!.workers).toEqual([
       expect.objectContaining({ state: 'live', pid: process.pid, sent: 0, leases: 7 }),
     ]);
-    expect(status.plans[0]).toMatchObject({ done: 0, leased: 7 });
+    expect(status[0]).toMatchObject({ done: 0, leased: 7 });
     const other = await sendFixture(0, {}, generateSubscribers(45));
     try {
       const second = sendIssue({
