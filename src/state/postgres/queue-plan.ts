@@ -86,6 +86,12 @@ export async function openPlanIn(
   let replaced: StoredPlan | undefined;
   if (open && open.open > 0) {
     if (open.fingerprint === fingerprint) {
+      // A plan resumed after every worker stopped (interrupted, aborted): its run is running again.
+      await query(
+        'UPDATE runs SET finished_at = NULL, outcome = NULL WHERE issue_id = $1 AND channel = $2 AND finished_at IS NOT NULL',
+        [issueId, channel],
+        client,
+      );
       await register(ctx, client, open.plan_id);
       return { plan: fromRow(open), wrote: false, replaced: undefined };
     }

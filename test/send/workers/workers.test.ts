@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { canonicalAddress } from '../../../src/address.js';
-import { openPostgres, type Pool } from '../../../src/db/postgres.js';
+import { migrate, openPostgres, type Pool } from '../../../src/db/postgres.js';
 import { sendIssue } from '../../../src/send/index.js';
 import { readWorkerPlans } from '../../../src/send/workers/status.js';
+import { migrateState } from '../../../src/state/postgres/index.js';
+import { WORKER_MIGRATIONS } from '../../../src/state/postgres/queue-schema.js';
 import { perTest } from '../../helpers/per-test.js';
 import { describePostgres, useFreshDatabase } from '../../helpers/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
@@ -15,18 +17,26 @@ describePostgres('send workers on PostgreSQL', () => {
   let pool: Pool;
   beforeAll(async () => {
     pool = await openPostgres(databaseUrl(), { max: 2 });
+    // Each test may run alone (-t): the tables exist before any of them cleans up.
+    await migrateState(pool);
+    await migrate(pool, 'workers', WORKER_MIGRATIONS);
   });
   afterAll(async () => {
     await pool?.end();
   });
 
-  const worker = (f: SendFixture, smtp: TestSmtpServer, extra: Partial<Parameters<typeof sendIssue>[0]> = {}) => {
+  const worker = (
+    f: SendFixture,
+    smtp: TestSmtpServer,
+    extra: Partial<Parameters<typeof sendIssue>[0]> = {},
+    env: NodeJS.ProcessEnv = {},
+  ) => {
     const lines: string[] = [];
     const report = sendIssue({
       issueDir: f.issueDir,
       subscribersFile: f.subscribersFile,
       cwd: f.dir,
-      env: { ...sendEnv(smtp.url()), DATABASE_URL: databaseUrl(), ROLECAST_TEST_WORKER_BATCH: '7' },
+      env: { ...sendEnv(smtp.url()), DATABASE_URL: databaseUrl(), ROLECAST_TEST_WORKER_BATCH: '7', ...env },
       ratePerSecond: 0,
       log: (line) => lines.push(line),
       ...extra,
@@ -111,5 +121,40 @@ describePostgres('send workers on PostgreSQL', () => {
     const report = await first.report;
     expect(report.total.sent).toBe((await smtp.messages()).length);
     expect(report.total.failed + report.total.deferred + report.total.pending).toBe(0);
+  }, 120_000);
+
+  it('a worker stopped with Ctrl-C hands its batch back at once: the next one need not wait for the lease', async () => {
+    await pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    const f = await sendFixture(40);
+    opened.fixture = f;
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const smtp = await startSmtpServer({ faults: { holdData: hold } });
+    opened.smtp = smtp;
+    // Ten-minute leases: only the hand-back lets the second worker finish within this test's time.
+    const long = { ROLECAST_TEST_LEASE_MS: '600000' };
+    const controller = new AbortController();
+    const first = worker(f, smtp, { signal: controller.signal }, long);
+    await expect.poll(() => smtp.counts.data, { timeout: 60_000 }).toBeGreaterThan(0);
+    controller.abort();
+    release();
+    const stopped = await first.report;
+    expect(stopped.interrupted).toBe(true);
+    const held = await pool.query('SELECT count(*)::int AS n FROM send_items WHERE lease_owner IS NOT NULL');
+    expect(held.rows[0].n).toBe(0);
+    const interrupted = await pool.query("SELECT outcome FROM runs WHERE issue_id = '2026-W48'");
+    expect(interrupted.rows).toEqual([{ outcome: 'interrupted' }]);
+
+    const resumed = await worker(f, smtp, {}, long).report;
+    expect(resumed.interrupted).toBe(false);
+    const counts = await accepted(smtp);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect(stopped.total.sent + resumed.total.sent).toBe(counts.size);
+    const open = await pool.query('SELECT count(*)::int AS n FROM send_items WHERE NOT done');
+    expect(open.rows[0].n).toBe(0);
+    const run = await pool.query("SELECT outcome FROM runs WHERE issue_id = '2026-W48'");
+    expect(run.rows).toEqual([{ outcome: 'complete' }]);
   }, 120_000);
 });
