@@ -136,7 +136,7 @@ describePostgres('send workers: one killed mid-run', () => {
     expect(status.stdout).toContain(`2026-W48 workers via smtp: ${n} of ${n} done, 0 open (0 under a lease)`);
     expect(status.stdout).toMatch(new RegExp(`gone +pid ${victim.child.pid} on `));
     expect(status.stdout.match(/stopped +pid \d+ on /g)).toHaveLength(2);
-  }, 240_000);
+  }, 300_000);
 });
 
 /** Polls `probe` until it returns a value; fails if the worker exits first or it takes minutes. */
