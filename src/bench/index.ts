@@ -3,6 +3,7 @@
  * print; tests never assert timings.
  */
 import { benchClicks } from './clicks.js';
+import { benchLedger } from './ledger.js';
 import { benchRender } from './render.js';
 import { benchSend } from './send.js';
 import { benchSendWorkers } from './send-workers.js';
@@ -24,4 +25,8 @@ if (!only || only === 'workers') {
 if (!only || only === 'clicks') {
   console.log('\n## clicks');
   await benchClicks();
+}
+if (!only || only === 'ledger') {
+  console.log('\n## ledger');
+  await benchLedger();
 }

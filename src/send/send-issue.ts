@@ -151,6 +151,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       started,
       leaseMs: env.workerLeaseMs,
       batchSize: env.workerBatch,
+      breakLock: options.breakLock,
     });
   if (!options.partOfRun && location.kind === 'sqlite')
     warnIfStateLost(location.file, outboxFolders(project, options), issue.id, log);

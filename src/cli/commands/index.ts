@@ -11,6 +11,7 @@ import { reportCommand } from './report.js';
 import { schemaCommand } from './schema.js';
 import { sendCommand } from './send.js';
 import { serveCommand } from './serve.js';
+import { stateCommand } from './state.js';
 import { statusCommand } from './status.js';
 import { subscribersCommand } from './subscribers.js';
 import { suppressCommand } from './suppress.js';
@@ -32,4 +33,5 @@ export const COMMANDS: Command[] = [
   subscribersCommand,
   bouncesCommand,
   archiveCommand,
+  stateCommand,
 ];

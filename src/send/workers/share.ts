@@ -32,14 +32,20 @@ export function workerReport(
   project: Project,
   audience: AudiencePlan,
   options: {
+    /** Every variant a claimed item may have (the unsuppressed audience's). */
+    variants: AudiencePlan['variants'];
     segments: readonly string[];
     mode: SendMode;
     destination: string | undefined;
     suppressionReason: (email: string) => string | undefined;
+    /** The ledger when this worker started: readers already sent (or refused) count as skipped, as on one host. */
+    recorded: ReadonlyMap<string, string>;
+    resend: boolean;
+    retryFailed: boolean;
   },
 ): ReportBuilder {
   const report = createReport(project.issue.id, options.mode, options.destination, project.readers);
-  for (const variant of audience.variants) report.variant(variant.id, variant.roles, variant.summaryIds.length);
+  for (const variant of options.variants) report.variant(variant.id, variant.roles, variant.summaryIds.length);
   for (const { subscriber, reason } of audience.skipped) {
     const kind =
       reason === 'no-content'
@@ -48,6 +54,13 @@ export function workerReport(
           ? suppressedKind(options.suppressionReason(subscriber.email))
           : reason;
     report.skip(segmentRoles(subscriber, options.segments), undefined, kind);
+  }
+  if (options.resend) return report;
+  for (const { subscriber, variantId } of audience.recipients) {
+    const status = options.recorded.get(canonicalAddress(subscriber.email));
+    const roles = segmentRoles(subscriber, options.segments);
+    if (status === 'sent') report.skip(roles, variantId, 'alreadySent');
+    else if (status === 'failed' && !options.retryFailed) report.skip(roles, variantId, 'previouslyFailed');
   }
   return report;
 }

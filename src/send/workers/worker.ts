@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { canonicalAddress } from '../../address.js';
 import { issueLayout } from '../../analytics/layout.js';
 import type { Environment } from '../../config/env.js';
-import { migrate, openPostgres } from '../../db/postgres.js';
+import { migrate, openPostgres, type Pool } from '../../db/postgres.js';
 import type { Project } from '../../load/project.js';
 import type { Subscriber } from '../../model/subscriber.js';
 import { migrateState, postgresState } from '../../state/postgres/index.js';
@@ -12,6 +12,7 @@ import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
 import type { Channel } from '../channel.js';
 import { type Compile, renderChecked } from '../compose.js';
 import type { DeliveryStatus } from '../ledger.js';
+import { type LockRow, lockDecision, lockedError } from '../lock.js';
 import { type DeliveryPlan, planDelivery } from '../plan.js';
 import type { SendReport } from '../report.js';
 import type { MailTransport } from '../transport.js';
@@ -48,6 +49,8 @@ export interface WorkerSendOptions {
   started: number;
   leaseMs?: number | undefined;
   batchSize?: number | undefined;
+  /** Start even when a holder of the send lock on another host cannot be checked. */
+  breakLock?: boolean | undefined;
 }
 
 /**
@@ -89,7 +92,9 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         mode,
         destination,
       });
-    options.warn(plannedWith(await store.ledger(issue.id, options.channel).recorded()), isSuppressed);
+    const recordedAtStart = await store.ledger(issue.id, options.channel).recorded();
+    const startPlan = plannedWith(recordedAtStart);
+    options.warn(startPlan, isSuppressed);
     const { fingerprint, audience } = planFingerprint(project, subscribers, options);
     // Every variant of the unsuppressed audience: whichever items this worker claims, it can build them.
     const compiled = await renderChecked(options.compile, project, audience.variants, log, options.env.secret);
@@ -97,6 +102,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     await store.recordLayout(issue.id, issueLayout(audience.variants, issue.summaries), options.now());
     await transport.verify();
 
+    // A scheduled send of this issue holds the one-sender lock: workers do not start beside it.
+    await refuseWhileLocked(pool, issue.id, options.breakLock);
     const worker = {
       id: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
       host: hostname(),
@@ -124,11 +131,15 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     );
 
     const rate = createSharedRate(mode === 'smtp' ? (options.ratePerSecond ?? config.send.ratePerSecond) : 0);
-    const report = workerReport(project, audience, {
+    const report = workerReport(project, startPlan.audience, {
+      variants: audience.variants,
       segments: options.segments,
       mode,
       destination,
       suppressionReason,
+      recorded: recordedAtStart,
+      resend: options.resend,
+      retryFailed: options.retryFailed,
     });
     const lost = new Set<number>();
     let holding = new Set<number>();
@@ -271,6 +282,15 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+async function refuseWhileLocked(pool: Pool, issueId: string, breakLock: boolean | undefined): Promise<void> {
+  const { rows } = await pool.query<LockRow>(
+    'SELECT pid, host, token, started_at, proc_start FROM locks WHERE issue_id = $1',
+    [issueId],
+  );
+  const decided = lockDecision(rows[0], breakLock);
+  if (decided.refusedBy) throw lockedError(issueId, decided.refusedBy, 'postgres');
 }
 
 function message(error: unknown): string {

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { RolecastError } from '../../errors.js';
+import { describeLocation, type StateLocation } from '../location.js';
+import { openSide, type Side } from './sides.js';
+import { copyComponents } from './steps.js';
+
+export { type CopyComponent, type CopyTable, registerCopyComponent } from './steps.js';
+
+export interface MigrateOptions {
+  from: StateLocation;
+  to: StateLocation;
+  /** Empty the target's tables first; without it a target holding rows is refused. */
+  replace?: boolean;
+}
+
+export interface MigrateResult {
+  from: string;
+  to: string;
+  tables: { table: string; rows: number }[];
+}
+
+/**
+ * Copies the state from one backend to the other (SQLite ↔ PostgreSQL), table by table, in one
+ * transaction on the target: every table's row count is checked against the source before the
+ * commit, so a copy is whole or not there at all. No row of the source is changed (a SQLite source
+ * gets the schema upgrades any command would apply when opening it).
+ */
+export async function migrateStateData(options: MigrateOptions): Promise<MigrateResult> {
+  const from = describeLocation(options.from);
+  const to = describeLocation(options.to);
+  if (from === to)
+    throw new RolecastError('E_USAGE', `the source and the target are the same (${from})`, {
+      hint: 'name another database or file with --to',
+    });
+  if (options.from.kind === 'sqlite' && !existsSync(options.from.file))
+    throw new RolecastError('E_NOT_FOUND', `there is no state file at ${from}`, {
+      hint: 'pass the state file to copy with --from FILE (or --state FILE), or check stateDir in rolecast.config.json',
+    });
+  const source = await openSide(options.from);
+  let target: Side | undefined;
+  try {
+    target = await openSide(options.to);
+    const components = copyComponents();
+    for (const component of components) await target.prepare(component);
+    const tables = components.flatMap((c) => c.tables);
+    const present: typeof tables = [];
+    for (const t of tables) if (await source.hasTable(t.table)) present.push(t);
+    const held: string[] = [];
+    for (const t of tables) {
+      const n = (await target.hasTable(t.table)) ? await target.count(t.table) : 0;
+      if (n > 0) held.push(`${t.table}: ${n}`);
+    }
+    if (held.length > 0 && !options.replace)
+      throw new RolecastError(
+        'E_USAGE',
+        `the target ${to} already holds rows (${held.join(', ')}); nothing was copied`,
+        {
+          hint: 'copy into an empty database or file, or pass --replace to empty its tables first',
+        },
+      );
+    const copied: MigrateResult['tables'] = [];
+    await target.begin();
+    try {
+      if (options.replace) for (const t of tables) if (await target.hasTable(t.table)) await target.clear(t.table);
+      for (const t of present) {
+        const expected = await source.count(t.table);
+        for await (const page of source.read(t)) await target.write(t, page);
+        const rows = await target.count(t.table);
+        if (rows !== expected)
+          throw new RolecastError('E_INVALID', `${t.table}: ${rows} row(s) in the target, ${expected} in the source`, {
+            hint: 'nothing was copied; make sure nothing writes to the source while it is copied, then run it again',
+          });
+        copied.push({ table: t.table, rows });
+      }
+      await target.commit();
+    } catch (error) {
+      await target.rollback();
+      throw error;
+    }
+    return { from, to, tables: copied };
+  } finally {
+    await target?.close().catch(() => {});
+    await source.close().catch(() => {});
+  }
+}

@@ -1,0 +1,159 @@
+import { openPostgres, type Pool, type PoolClient, redactDatabaseUrl } from '../../db/postgres.js';
+import { ensureScheduleSchema } from '../../schedule/store.js';
+import { openStateDb, type StateDb } from '../../send/store.js';
+import type { StateLocation } from '../location.js';
+import type { CopyComponent, CopyTable } from './steps.js';
+
+/** One end of a copy: rows read page by page from a source, written in one transaction to a target. */
+export interface Side {
+  readonly description: string;
+  prepare(component: CopyComponent): Promise<void>;
+  hasTable(table: string): Promise<boolean>;
+  count(table: string): Promise<number>;
+  /** The rows, as arrays in `columns` order, in pages. */
+  read(table: CopyTable): AsyncIterable<unknown[][]>;
+  begin(): Promise<void>;
+  clear(table: string): Promise<void>;
+  write(table: CopyTable, rows: unknown[][]): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const PAGE = 2_000;
+
+export async function openSide(location: StateLocation): Promise<Side> {
+  return location.kind === 'sqlite'
+    ? sqliteSide(openStateDb(location.file), location.file)
+    : postgresSide(await openPostgres(location.url, { max: 2 }), redactDatabaseUrl(location.url));
+}
+
+function sqliteSide(db: StateDb, file: string): Side {
+  // Tables some state files only get on first use.
+  ensureScheduleSchema(db);
+  return {
+    description: file,
+    async prepare(component) {
+      component.prepareSqlite?.(db);
+    },
+    hasTable: async (table) =>
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined,
+    count: async (table) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number,
+    async *read(table) {
+      const order = table.key ? ` ORDER BY ${table.key.join(', ')}` : '';
+      const rows = db
+        .prepare(`SELECT ${table.columns.join(', ')} FROM ${table.table}${order}`)
+        .raw()
+        .iterate() as IterableIterator<unknown[]>;
+      let page: unknown[][] = [];
+      for (const row of rows) {
+        page.push(row);
+        if (page.length >= PAGE) {
+          yield page;
+          page = [];
+        }
+      }
+      if (page.length > 0) yield page;
+    },
+    async begin() {
+      db.exec('BEGIN IMMEDIATE');
+    },
+    async clear(table) {
+      db.exec(`DELETE FROM ${table}`);
+    },
+    async write(table, rows) {
+      const marks = table.columns.map(() => '?').join(', ');
+      const insert = db.prepare(`INSERT INTO ${table.table} (${table.columns.join(', ')}) VALUES (${marks})`);
+      for (const row of rows) insert.run(...row);
+    },
+    async commit() {
+      db.exec('COMMIT');
+    },
+    async rollback() {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+function postgresSide(pool: Pool, description: string): Side {
+  let client: PoolClient | undefined;
+  const run = <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+    (client ?? pool).query<T>(sql, params);
+  return {
+    description,
+    async prepare(component) {
+      await component.preparePostgres?.(pool);
+    },
+    async hasTable(table) {
+      const { rows } = await run<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
+        `public.${table}`,
+      ]);
+      return rows[0]?.found === true;
+    },
+    async count(table) {
+      const { rows } = await run<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${table}`);
+      return rows[0]?.n ?? 0;
+    },
+    async *read(table) {
+      const columns = table.columns.join(', ');
+      if (!table.key) {
+        const { rows } = await pool.query({ text: `SELECT ${columns} FROM ${table.table}`, rowMode: 'array' });
+        if (rows.length > 0) yield rows as unknown[][];
+        return;
+      }
+      // Keyset pages: each page starts after the last key of the one before.
+      const key = table.key;
+      const keyAt = key.map((k) => table.columns.indexOf(k));
+      let after: unknown[] | undefined;
+      for (;;) {
+        const where = after ? ` WHERE (${key.join(', ')}) > (${key.map((_, i) => `$${i + 1}`).join(', ')})` : '';
+        const { rows } = await pool.query({
+          text: `SELECT ${columns} FROM ${table.table}${where} ORDER BY ${key.join(', ')} LIMIT ${PAGE}`,
+          values: after ?? [],
+          rowMode: 'array',
+        });
+        if (rows.length === 0) return;
+        yield rows as unknown[][];
+        const last = rows[rows.length - 1] as unknown[];
+        after = keyAt.map((i) => last[i]);
+        if (rows.length < PAGE) return;
+      }
+    },
+    async begin() {
+      client = await pool.connect();
+      await client.query('BEGIN');
+    },
+    async clear(table) {
+      await run(`DELETE FROM ${table}`);
+    },
+    async write(table, rows) {
+      const width = table.columns.length;
+      // Within the 65,535 parameters of one statement.
+      const per = Math.max(1, Math.floor(60_000 / width));
+      for (let start = 0; start < rows.length; start += per) {
+        const chunk = rows.slice(start, start + per);
+        const values = chunk
+          .map((_, r) => `(${table.columns.map((__, c) => `$${r * width + c + 1}`).join(', ')})`)
+          .join(', ');
+        await run(`INSERT INTO ${table.table} (${table.columns.join(', ')}) VALUES ${values}`, chunk.flat());
+      }
+    },
+    async commit() {
+      await client?.query('COMMIT');
+      client?.release();
+      client = undefined;
+    },
+    async rollback() {
+      if (!client) return;
+      await client.query('ROLLBACK').catch(() => {});
+      client.release();
+      client = undefined;
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

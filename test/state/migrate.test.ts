@@ -1,0 +1,197 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { RolecastError } from '../../src/errors.js';
+import type { Wave } from '../../src/schedule/plan.js';
+import { migrateStateData } from '../../src/state/migrate/index.js';
+import { openState } from '../../src/state/open.js';
+import { hashedAddress } from '../../src/store/hash.js';
+import { createDatabase, describePostgres } from '../helpers/postgres.js';
+import { runMain, type TempProject, tempProject } from '../helpers/project.js';
+
+/**
+ * `rolecast state migrate`: a SQLite state copied into PostgreSQL and back holds the very same rows;
+ * a target that already holds rows is refused unless told; a password never shows.
+ */
+
+const TABLES: Record<string, string> = {
+  deliveries: 'issue_id, channel, email',
+  runs: 'issue_id, channel',
+  suppressions: 'email',
+  schedule_waves: 'issue_id, channel, wave_utc',
+  issue_variants: 'issue_id, variant_id',
+  issue_summaries: 'issue_id, summary_id',
+};
+
+function dump(file: string): Record<string, unknown[]> {
+  const db = new Database(file, { readonly: true });
+  try {
+    return Object.fromEntries(
+      Object.entries(TABLES).map(([table, key]) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY ${key}`).all()]),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+async function fillState(file: string): Promise<void> {
+  const store = await openState({ kind: 'sqlite', file });
+  try {
+    const now = () => new Date('2026-11-30T08:00:00.000Z');
+    const ledger = store.ledger('2026-W48', 'smtp', now);
+    await ledger.startRun(1_203, '2026-11-30T07:59:00.000Z');
+    const rows = Array.from({ length: 1_200 }, (_, i) => ({
+      email: `reader${i}@example.com`,
+      variantId: i % 2 ? 'cto' : 'exec',
+      status: (i % 10 === 0 ? 'deferred' : 'sent') as 'sent' | 'deferred',
+      messageId: `<${i}@example.com>`,
+      responseCode: i % 10 === 0 ? null : 250,
+      response: i % 10 === 0 ? null : `250 2.0.0 queued as ${i}`,
+      attempts: 1 + (i % 3),
+    }));
+    await ledger.recordMany(rows);
+    await ledger.recordMany([
+      {
+        email: 'ünï@bücher.example',
+        variantId: 'cto',
+        status: 'failed',
+        messageId: '<u@example.com>',
+        responseCode: 550,
+        response: "550 it's gone",
+        attempts: 1,
+      },
+    ]);
+    await ledger.finishRun('failed');
+    await store.ledger('2026-W48', 'outbox:/tmp/out', now).recordMany([{ ...rows[1]!, email: 'trial@example.com' }]);
+    await store.suppressions.add('left@example.com', { reason: 'unsubscribe', source: 'one-click', now: now() });
+    await store.suppressions.add('bounced@example.com', { reason: 'bounce', now: now() });
+    const db = new Database(file);
+    db.prepare("INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, 'erased', 'forget', ?)").run(
+      hashedAddress('erased@example.com'),
+      '2026-11-30T08:00:00.000Z',
+    );
+    db.close();
+    const wave = { utc: '2026-11-30T07:00:00.000Z', count: 3, zones: [{ zone: 'Europe/Berlin' }] } as unknown as Wave;
+    await store.waves('2026-W48', 'smtp', now).register([wave]);
+    await store.waves('2026-W48', 'smtp', now).mark(wave.utc, 'sent');
+    await store.recordLayout(
+      '2026-W48',
+      {
+        variants: [{ id: 'cto', roles: ['CTO'], sections: [{ role: 'CTO', summaryIds: ['s1', 's2'] }] }],
+        summaries: [
+          { id: 's1', roles: ['CTO'], topics: ['ai'] },
+          { id: 's2', roles: ['CTO'], topics: [] },
+        ],
+      },
+      now(),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+describePostgres('state migrate between SQLite and PostgreSQL', () => {
+  let dir = '';
+  const databases: { url: string; drop(): Promise<void> }[] = [];
+  const freshUrl = async () => {
+    const db = await createDatabase('migrate_copy');
+    databases.push(db);
+    return db.url;
+  };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rolecast-migrate-'));
+  });
+  afterAll(async () => {
+    for (const db of databases) await db.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+  let n = 0;
+  let source = '';
+  beforeEach(async () => {
+    source = join(dir, `source-${++n}.db`);
+    await fillState(source);
+  });
+
+  it('copies every row to PostgreSQL and back, identical, with counts per table', async () => {
+    const url = await freshUrl();
+    const there = await migrateStateData({ from: { kind: 'sqlite', file: source }, to: { kind: 'postgres', url } });
+    expect(Object.fromEntries(there.tables.map((t) => [t.table, t.rows]))).toEqual({
+      deliveries: 1_202,
+      runs: 1,
+      suppressions: 3,
+      schedule_waves: 1,
+      issue_variants: 1,
+      issue_summaries: 2,
+    });
+    // The copy is a working state: the contract reads it as it read the file.
+    const pg = await openState({ kind: 'postgres', url });
+    try {
+      expect((await pg.ledger('2026-W48', 'smtp').recorded()).size).toBe(1_201);
+      expect(await pg.suppressions.isSuppressed('Erased@Example.com')).toBe(true);
+      expect((await pg.status('2026-W48'))[0]).toMatchObject({ planned: 1_203, failed: 1, deferred: 120 });
+    } finally {
+      await pg.close();
+    }
+    const back = join(dir, `back-${n}.db`);
+    await migrateStateData({ from: { kind: 'postgres', url }, to: { kind: 'sqlite', file: back } });
+    expect(dump(back)).toEqual(dump(source));
+  });
+
+  it('refuses a target that holds rows, changing nothing, unless told to replace them', async () => {
+    const url = await freshUrl();
+    await migrateStateData({ from: { kind: 'sqlite', file: source }, to: { kind: 'postgres', url } });
+    const other = join(dir, `other-${n}.db`);
+    const store = await openState({ kind: 'sqlite', file: other });
+    await store.suppressions.add('only@example.com');
+    await store.close();
+    const refused = await migrateStateData({
+      from: { kind: 'sqlite', file: other },
+      to: { kind: 'postgres', url },
+    }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(RolecastError);
+    expect((refused as RolecastError).message).toMatch(
+      /already holds rows \(deliveries: 1202, runs: 1, suppressions: 3/,
+    );
+    const replaced = await migrateStateData({
+      from: { kind: 'sqlite', file: other },
+      to: { kind: 'postgres', url },
+      replace: true,
+    });
+    expect(replaced.tables.find((t) => t.table === 'suppressions')?.rows).toBe(1);
+    const back = join(dir, `replaced-${n}.db`);
+    await migrateStateData({ from: { kind: 'postgres', url }, to: { kind: 'sqlite', file: back } });
+    expect(dump(back)).toEqual(dump(other));
+  });
+
+  it('through the CLI: copies the project state, prints counts, and never the password', async () => {
+    let project: TempProject | undefined;
+    try {
+      project = await tempProject({ withExample: true });
+      await fillState(project.path('.rolecast/state.db'));
+      const url = new URL(await freshUrl());
+      // Trust authentication ignores the password, so the URL can carry one.
+      url.password = 'hunter2-secret';
+      const copied = await runMain(project.dir, ['state', 'migrate', '--to', url.toString()]);
+      expect(copied.all).not.toContain('hunter2');
+      expect(copied.code).toBe(0);
+      expect(copied.out).toContain('deliveries: 1202 row(s)');
+      expect(copied.out).toMatch(
+        /to postgres:\/\/rolecast:\*\*\*@127\.0\.0\.1:\d+\/rc_migrate_copy_\w+; row counts match/,
+      );
+      const again = await runMain(project.dir, ['state', 'migrate', '--to', url.toString()]);
+      expect(again.code).toBe(2);
+      expect(again.all).toContain('--replace');
+      expect(again.all).not.toContain('hunter2');
+      const back = project.path('back.db');
+      const returned = await runMain(project.dir, ['state', 'migrate', '--from', url.toString(), '--to', 'back.db']);
+      expect(returned.code).toBe(0);
+      expect(dump(back)).toEqual(dump(project.path('.rolecast/state.db')));
+      const unknown = await runMain(project.dir, ['state', 'migrate', '--to', 'mysql://x@y/z']);
+      expect(unknown.code).toBe(2);
+    } finally {
+      await project?.cleanup();
+    }
+  });
+});
