@@ -7,6 +7,7 @@ import { benchLedger } from './ledger.js';
 import { benchRender } from './render.js';
 import { benchScale } from './scale.js';
 import { benchSend } from './send.js';
+import { benchSendWorkers } from './send-workers.js';
 
 const only = process.argv[2];
 console.log(`rolecast bench — node ${process.version}, ${new Date().toISOString()}`);
@@ -17,6 +18,10 @@ if (!only || only === 'render') {
 if (!only || only === 'send') {
   console.log('\n## send');
   await benchSend();
+}
+if (!only || only === 'workers') {
+  console.log('\n## send workers (PostgreSQL)');
+  await benchSendWorkers();
 }
 if (!only || only === 'clicks') {
   console.log('\n## clicks');

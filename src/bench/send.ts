@@ -193,7 +193,7 @@ async function wireFloor(url: string, mail: SendMailOptions, count: number) {
   return { count, seconds, rate: count / seconds, cpu };
 }
 
-async function makeProject(dir: string): Promise<void> {
+export async function makeProject(dir: string): Promise<void> {
   await cp(join(ROOT, 'issues/2026-W48'), join(dir, 'issues/2026-W48'), { recursive: true });
   await cp(join(ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
   await cp(join(ROOT, 'roles.yaml'), join(dir, 'roles.yaml'));
@@ -202,7 +202,7 @@ async function makeProject(dir: string): Promise<void> {
   await writeFile(join(dir, 'rolecast.config.json'), JSON.stringify(config));
 }
 
-async function writeSubscribers(file: string, count: number): Promise<void> {
+export async function writeSubscribers(file: string, count: number): Promise<void> {
   const subscribers = Array.from({ length: count }, (_, i) => ({
     email: `reader${i}@bench.example`,
     name: `Reader ${i}`,
@@ -313,7 +313,7 @@ function deliveryRate(stateFile: string): number {
   return seconds > 0 ? (row.n - 1) / seconds : 0;
 }
 
-async function startSink(): Promise<{ port: number; stop(): void }> {
+export async function startSink(): Promise<{ port: number; stop(): void }> {
   const child = spawn(process.execPath, [join(HERE, '_sink.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolvePort, reject) => {
     child.once('error', reject);

@@ -16,6 +16,10 @@ export interface Environment {
   webhooks: WebhookSecrets;
   /** Test hook (ROLECAST_TEST_STATE_GROWTH_PAGES): the state file may grow by this many pages, then is "full". */
   stateGrowthLimitPages?: number | undefined;
+  /** Test hook (ROLECAST_TEST_LEASE_MS): a send worker's lease, instead of 30 s. */
+  workerLeaseMs?: number | undefined;
+  /** Test hook (ROLECAST_TEST_WORKER_BATCH): readers a send worker claims at once. */
+  workerBatch?: number | undefined;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
@@ -32,6 +36,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     isTTY: Boolean(process.stdout.isTTY),
     webhooks: readWebhookSecrets(env),
     stateGrowthLimitPages: wholeNumber(env.ROLECAST_TEST_STATE_GROWTH_PAGES),
+    workerLeaseMs: wholeNumber(env.ROLECAST_TEST_LEASE_MS),
+    workerBatch: wholeNumber(env.ROLECAST_TEST_WORKER_BATCH),
   };
 }
 

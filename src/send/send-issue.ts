@@ -35,6 +35,7 @@ import {
   readDkim,
   type SmtpTimeouts,
 } from './transport.js';
+import { sendAsWorker } from './workers/worker.js';
 
 export { buildFor, type Compile } from './compose.js';
 
@@ -126,6 +127,32 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
   });
   checkUnsubscribeSetup(config, env, channel, log);
   checkBounceSetup(config, env, channel, log);
+  // PostgreSQL: this process is one of any number of cooperating workers (src/send/workers). The
+  // waves of a scheduled send keep the one-sender path, under the lock their caller holds.
+  if (location.kind === 'postgres' && !options.dryRun && !options.partOfRun)
+    return sendAsWorker({
+      project,
+      subscribers,
+      env,
+      databaseUrl: location.url,
+      channel,
+      segments,
+      onlyEmails: options.onlyEmails,
+      resend: Boolean(options.resend),
+      retryFailed: Boolean(options.retryFailed),
+      ratePerSecond: options.ratePerSecond,
+      concurrency,
+      compile,
+      openTransport: () => createTransport(project, env, options, concurrency, log),
+      warn: (plan, isSuppressed) => warnAudience(project, plan, { segments, options, isSuppressed, log }),
+      signal: options.signal,
+      log,
+      now,
+      started,
+      leaseMs: env.workerLeaseMs,
+      batchSize: env.workerBatch,
+      breakLock: options.breakLock,
+    });
   if (!options.partOfRun && location.kind === 'sqlite')
     warnIfStateLost(location.file, outboxFolders(project, options), issue.id, log);
 

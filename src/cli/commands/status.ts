@@ -9,6 +9,7 @@ import { MANIFEST_FILE } from '../../load/issue.js';
 import { printable } from '../../printable.js';
 import type { StoredWave } from '../../schedule/store.js';
 import type { ChannelStatus } from '../../send/index.js';
+import { formatPlanStatus, readWorkerPlans } from '../../send/workers/status.js';
 import { readIssueStatus } from '../../state/issue-status.js';
 import { describeLocation, stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
@@ -33,11 +34,20 @@ export const statusCommand: Command = {
     const location = stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state'));
     const file = describeLocation(location);
     const { channels, schedules, bounces } = await readIssueStatus(location, issueId);
+    // Cooperating workers on PostgreSQL: each plan's progress, its workers and their leases.
+    const workers = location.kind === 'postgres' ? await readWorkerPlans(location.url, issueId) : [];
     if (flag(args, 'json')) {
       print(
         ctx.stdout,
         JSON.stringify(
-          { issueId, stateFile: file, channels, schedules, bounces: { ...tallyRecords(bounces), events: bounces } },
+          {
+            issueId,
+            stateFile: file,
+            channels,
+            schedules,
+            bounces: { ...tallyRecords(bounces), events: bounces },
+            ...(location.kind === 'postgres' ? { workers } : {}),
+          },
           null,
           2,
         ),
@@ -50,6 +60,7 @@ export const statusCommand: Command = {
         `${printable(issueId)}: nothing sent yet (no record in ${printable(location.kind === 'sqlite' ? displayPath(file, ctx.cwd) : file)})`,
       );
     for (const c of channels) printChannel(ctx.stdout, issueId, c, ctx.cwd);
+    for (const plan of workers) for (const line of formatPlanStatus(issueId, plan)) print(ctx.stdout, printable(line));
     for (const s of schedules) printSchedule(ctx.stdout, issueId, s, ctx.cwd);
     printBounces(ctx.stdout, issueId, bounces, channels.find((c) => c.channel === 'smtp')?.sent ?? 0);
     return 0;

@@ -1,0 +1,127 @@
+import { canonicalAddress } from '../../address.js';
+import type { Environment } from '../../config/env.js';
+import type { Project } from '../../load/project.js';
+import type { Subscriber } from '../../model/subscriber.js';
+import type { CompiledVariant } from '../../render/types.js';
+import type { LedgerEntry } from '../../state/contract.js';
+import type { ClaimedItem, ItemOutcome } from '../../state/postgres/queue.js';
+import { buildFor } from '../compose.js';
+import { messageIdFor } from '../message.js';
+import { segmentRoles } from '../plan.js';
+import type { RateLimiter } from '../rate-limit.js';
+import type { Halted, ReportBuilder } from '../report.js';
+import { type LedgerWriter, runDeliveries, type SendJob } from '../run.js';
+import type { MailTransport } from '../transport.js';
+
+export interface BatchContext {
+  project: Project;
+  env: Environment;
+  compiled: ReadonlyMap<string, CompiledVariant>;
+  /** This worker's readers by canonical address. */
+  byEmail: ReadonlyMap<string, Subscriber>;
+  /** The plan's Message-ID salt (a resend's generation). */
+  salt: string;
+  segments: readonly string[];
+  /** An item another worker took over since this one claimed it: not started any more. */
+  isLost(seq: number): boolean;
+  transport: MailTransport;
+  limiter: RateLimiter;
+  concurrency: number;
+  signal?: AbortSignal | undefined;
+  report: ReportBuilder;
+  now(): Date;
+}
+
+export interface BatchResult {
+  stopped?: string | undefined;
+  aborted?: string | undefined;
+  halted?: Halted | undefined;
+}
+
+/**
+ * Sends one claimed batch through the same delivery loop as a single sender (retries, refusal
+ * streaks, the stop on an unreachable server) and collects the outcomes instead of writing each
+ * one: the caller records them all at once with the items' done marks. Suppressed items come back
+ * as skipped; items not started (interrupted, stopped, taken over) come back not at all.
+ */
+export async function sendBatch(
+  batch: readonly ClaimedItem[],
+  context: BatchContext,
+): Promise<{ outcomes: ItemOutcome[]; result: BatchResult }> {
+  const { project, report } = context;
+  const { config, issue } = project;
+  const outcomes: ItemOutcome[] = [];
+  const itemOf = new Map<string, ClaimedItem>();
+  const rolesOf = new Map<string, readonly string[]>();
+  for (const item of batch) {
+    if (item.suppressed)
+      outcomes.push({ seq: item.seq, email: item.email, variantId: item.variantId, status: 'skipped' });
+    else itemOf.set(item.email, item);
+  }
+  const jobs = function* (): Generator<SendJob> {
+    for (const item of itemOf.values()) {
+      if (context.isLost(item.seq)) continue;
+      const subscriber = context.byEmail.get(item.email);
+      // The plan fingerprint covers every address: a missing one means the list changed under us.
+      if (!subscriber) throw new Error(`${item.email} is in the plan but not in this worker's readers`);
+      const roles = segmentRoles(subscriber, context.segments);
+      rolesOf.set(item.email, roles);
+      report.plan(roles, item.variantId);
+      const messageId = messageIdFor(config, issue.id, subscriber.email, context.salt);
+      yield {
+        email: item.email,
+        variantId: item.variantId,
+        messageId,
+        build: () =>
+          buildFor(project, context.env, context.compiled, subscriber, item.variantId, messageId, context.now()),
+      };
+    }
+  };
+  // Kept in memory until the batch ends: the caller writes them with the items' done marks.
+  const collector: LedgerWriter = {
+    recordMany(entries) {
+      for (const entry of entries) collect(entry);
+    },
+  };
+  const collect = (entry: LedgerEntry) => {
+    const item = itemOf.get(canonicalAddress(entry.email));
+    if (!item) return;
+    outcomes.push({
+      seq: item.seq,
+      email: item.email,
+      variantId: item.variantId,
+      status: entry.status,
+      messageId: entry.messageId,
+      responseCode: entry.responseCode,
+      response: entry.response,
+      attempts: entry.attempts,
+      updatedAt: context.now().toISOString(),
+    });
+  };
+  const run = await runDeliveries(jobs(), {
+    transport: context.transport,
+    ledger: collector,
+    limiter: context.limiter,
+    concurrency: context.concurrency,
+    retries: config.send.retries,
+    retryBaseMs: config.send.retryBaseMs,
+    signal: context.signal,
+    onOutcome(job, outcome) {
+      report.outcome(rolesOf.get(job.email) ?? [], job.variantId, outcome.status);
+      if (outcome.status === 'sent') return;
+      report.failure({
+        email: job.email,
+        variantId: job.variantId,
+        status: outcome.status,
+        responseCode: outcome.failure.responseCode ?? null,
+        response: outcome.failure.response,
+        attempts: outcome.attempts,
+      });
+    },
+  });
+  const halted = run.halted && {
+    reason: run.halted.error instanceof Error ? run.halted.error.message : String(run.halted.error),
+    unrecorded: run.halted.unrecorded,
+  };
+  return { outcomes, result: { stopped: run.stopped, aborted: run.aborted, halted } };
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { canonicalAddress } from '../../address.js';
+import type { AudiencePlan } from '../../group/index.js';
+import type { Project } from '../../load/project.js';
+import type { Subscriber } from '../../model/subscriber.js';
+import { planRecipients, segmentRoles, suppressedKind } from '../plan.js';
+import { createReport, type ReportBuilder, type SendMode } from '../report.js';
+
+/**
+ * What makes two workers' plans the same: the readers of the chosen segments and addresses with
+ * their variant, and whether it is a resend. Suppressions are left out on purpose: a reader who
+ * unsubscribes during a long send must not turn a worker started later into "another plan" (the
+ * queue skips suppressed readers when they are claimed).
+ */
+export function planFingerprint(
+  project: Project,
+  subscribers: readonly Subscriber[],
+  filter: { segments: readonly string[]; onlyEmails?: ReadonlySet<string> | undefined; resend: boolean },
+): { fingerprint: string; audience: AudiencePlan } {
+  const audience = planRecipients(project, subscribers, { ...filter, isSuppressed: () => false });
+  const lines = audience.recipients.map((r) => `${canonicalAddress(r.subscriber.email)}\t${r.variantId}`).sort();
+  const hash = createHash('sha256').update(filter.resend ? 'resend\n' : 'send\n');
+  for (const line of lines) hash.update(`${line}\n`);
+  return { fingerprint: hash.digest('hex'), audience };
+}
+
+/**
+ * One worker's report: the readers every worker sets aside the same way (unsubscribed, suppressed,
+ * no content), and then only the items this worker claimed. Readers other workers sent are theirs.
+ */
+export function workerReport(
+  project: Project,
+  audience: AudiencePlan,
+  options: {
+    /** Every variant a claimed item may have (the unsuppressed audience's). */
+    variants: AudiencePlan['variants'];
+    segments: readonly string[];
+    mode: SendMode;
+    destination: string | undefined;
+    suppressionReason: (email: string) => string | undefined;
+    /** The ledger when this worker started: readers already sent (or refused) count as skipped, as on one host. */
+    recorded: ReadonlyMap<string, string>;
+    resend: boolean;
+    retryFailed: boolean;
+  },
+): ReportBuilder {
+  const report = createReport(project.issue.id, options.mode, options.destination, project.readers);
+  for (const variant of options.variants) report.variant(variant.id, variant.roles, variant.summaryIds.length);
+  for (const { subscriber, reason } of audience.skipped) {
+    const kind =
+      reason === 'no-content'
+        ? 'noContent'
+        : reason === 'suppressed'
+          ? suppressedKind(options.suppressionReason(subscriber.email))
+          : reason;
+    report.skip(segmentRoles(subscriber, options.segments), undefined, kind);
+  }
+  if (options.resend) return report;
+  for (const { subscriber, variantId } of audience.recipients) {
+    const status = options.recorded.get(canonicalAddress(subscriber.email));
+    const roles = segmentRoles(subscriber, options.segments);
+    if (status === 'sent') report.skip(roles, variantId, 'alreadySent');
+    else if (status === 'failed' && !options.retryFailed) report.skip(roles, variantId, 'previouslyFailed');
+  }
+  return report;
+}

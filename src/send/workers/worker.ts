@@ -1,0 +1,298 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { canonicalAddress } from '../../address.js';
+import { issueLayout } from '../../analytics/layout.js';
+import type { Environment } from '../../config/env.js';
+import { migrate, openPostgres, type Pool } from '../../db/postgres.js';
+import type { Project } from '../../load/project.js';
+import type { Subscriber } from '../../model/subscriber.js';
+import { migrateState, postgresState } from '../../state/postgres/index.js';
+import { openSendQueue, type SendQueue } from '../../state/postgres/queue.js';
+import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
+import type { Channel } from '../channel.js';
+import { type Compile, renderChecked } from '../compose.js';
+import type { DeliveryStatus } from '../ledger.js';
+import { type LockRow, lockDecision, lockedError } from '../lock.js';
+import { type DeliveryPlan, planDelivery } from '../plan.js';
+import type { SendReport } from '../report.js';
+import type { MailTransport } from '../transport.js';
+import { type BatchResult, sendBatch } from './batch.js';
+import { createSharedRate } from './rate-share.js';
+import { planFingerprint, workerReport } from './share.js';
+
+/** A worker silent for this long loses its unfinished items to the others. */
+export const DEFAULT_LEASE_MS = 30_000;
+/** Readers claimed at once: the most a worker that dies can leave sent but unrecorded. */
+export const DEFAULT_BATCH = 100;
+
+export interface WorkerSendOptions {
+  project: Project;
+  subscribers: readonly Subscriber[];
+  env: Environment;
+  databaseUrl: string;
+  channel: Channel;
+  segments: string[];
+  onlyEmails?: ReadonlySet<string> | undefined;
+  resend: boolean;
+  retryFailed: boolean;
+  /** The limit for all workers together; undefined: the config's. */
+  ratePerSecond: number | undefined;
+  concurrency: number;
+  compile: Compile;
+  openTransport(): Promise<MailTransport>;
+  /** The load and audience warnings, judged on the whole list (and `--strict`), before anything is sent. */
+  warn(plan: DeliveryPlan, isSuppressed: (email: string) => boolean): void;
+  signal?: AbortSignal | undefined;
+  log(line: string): void;
+  now(): Date;
+  /** performance.now() when the command started. */
+  started: number;
+  leaseMs?: number | undefined;
+  batchSize?: number | undefined;
+  /** Start even when a holder of the send lock on another host cannot be checked. */
+  breakLock?: boolean | undefined;
+}
+
+/**
+ * `rolecast send` against PostgreSQL: one of any number of cooperating workers. The first to
+ * arrive writes the plan; every worker then claims batches under a lease, sends them, and records
+ * each batch's outcomes together with the items' done marks. A worker that dies stops renewing its
+ * lease, and once it runs out another worker claims its unfinished items. Returns this worker's report.
+ */
+export async function sendAsWorker(options: WorkerSendOptions): Promise<SendReport> {
+  const { project, subscribers, log } = options;
+  const { config, issue } = project;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const pool = await openPostgres(options.databaseUrl, { max: 3, applicationName: 'rolecast send' });
+  let transport: MailTransport | undefined;
+  let queue: SendQueue | undefined;
+  let stopBeating: (() => Promise<void>) | undefined;
+  // A database gone away mid-run reads as such (exit 3, run again), not as a bug.
+  let explain = (error: unknown) => error;
+  try {
+    await migrateState(pool);
+    await migrate(pool, 'workers', WORKER_MIGRATIONS);
+    const store = postgresState(pool, options.databaseUrl, { ownsPool: false });
+    explain = (error) => store.explain(error);
+    const suppressions = await store.suppressions.index();
+    const isSuppressed = suppressions.isSuppressed;
+    const suppressionReason = suppressions.reason;
+    transport = await options.openTransport();
+    const mode = transport.kind;
+    const destination = transport.destination;
+    const plannedWith = (recorded: ReadonlyMap<string, DeliveryStatus>) =>
+      planDelivery(project, subscribers, {
+        segments: options.segments,
+        onlyEmails: options.onlyEmails,
+        isSuppressed,
+        suppressionReason,
+        recorded,
+        resend: options.resend,
+        retryFailed: options.retryFailed,
+        mode,
+        destination,
+      });
+    const recordedAtStart = await store.ledger(issue.id, options.channel).recorded();
+    const startPlan = plannedWith(recordedAtStart);
+    options.warn(startPlan, isSuppressed);
+    const { fingerprint, audience } = planFingerprint(project, subscribers, options);
+    // Every variant of the unsuppressed audience: whichever items this worker claims, it can build them.
+    const compiled = await renderChecked(options.compile, project, audience.variants, log, options.env.secret);
+    // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
+    await store.recordLayout(issue.id, issueLayout(audience.variants, issue.summaries), options.now());
+    await transport.verify();
+
+    // A scheduled send of this issue holds the one-sender lock: workers do not start beside it.
+    await refuseWhileLocked(pool, issue.id, options.breakLock);
+    const worker = {
+      id: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      host: hostname(),
+      pid: process.pid,
+    };
+    queue = openSendQueue(pool, { issueId: issue.id, channel: options.channel, worker, leaseMs });
+    const opened = await queue.openPlan(fingerprint, (recorded) => {
+      const fresh = plannedWith(recorded as Map<string, DeliveryStatus>);
+      const since = options.resend ? options.now().toISOString() : undefined;
+      return {
+        items: fresh.toSend.map((r) => ({ email: canonicalAddress(r.subscriber.email), variantId: r.variantId })),
+        readers: fresh.audience.recipients.length,
+        salt: since ? `resend:${since}` : '',
+        resendSince: since,
+      };
+    });
+    if (opened.replaced)
+      log(
+        `replaced the unfinished plan of ${opened.replaced.createdAt} (${opened.replaced.createdBy}): it was for another audience and no worker is left on it`,
+      );
+    log(
+      opened.wrote
+        ? `worker pid ${worker.pid} on ${worker.host}: wrote the plan, ${opened.plan.items} message(s) to send; workers started with the same list share it`
+        : `worker pid ${worker.pid} on ${worker.host}: joined the plan written at ${opened.plan.createdAt} by ${opened.plan.createdBy} (${opened.plan.items} message(s))`,
+    );
+
+    const rate = createSharedRate(mode === 'smtp' ? (options.ratePerSecond ?? config.send.ratePerSecond) : 0);
+    const report = workerReport(project, startPlan.audience, {
+      variants: audience.variants,
+      segments: options.segments,
+      mode,
+      destination,
+      suppressionReason,
+      recorded: recordedAtStart,
+      resend: options.resend,
+      retryFailed: options.retryFailed,
+    });
+    const lost = new Set<number>();
+    let holding = new Set<number>();
+    const beats = startHeartbeat(queue, leaseMs, log, (held, live) => {
+      rate.setWorkers(live);
+      for (const seq of holding) if (!held.has(seq)) lost.add(seq);
+    });
+    stopBeating = beats.stop;
+    await beats.first;
+
+    const totals = { takenOver: 0, lost: 0 };
+    let result: BatchResult = {};
+    const byEmail = new Map(subscribers.map((s) => [canonicalAddress(s.email), s]));
+    while (!options.signal?.aborted) {
+      const batch = await queue.claim(options.batchSize ?? DEFAULT_BATCH);
+      if (batch.length === 0) {
+        const progress = await queue.progress();
+        if (progress.open === 0) break;
+        // Others hold the rest: wait until they finish it or their lease runs out.
+        const untilExpiry = progress.nextExpiry === null ? 1000 : progress.nextExpiry - progress.now + 10;
+        if (!(await pause(Math.min(1000, Math.max(20, untilExpiry)), options.signal))) break;
+        continue;
+      }
+      holding = new Set(batch.map((item) => item.seq));
+      totals.takenOver += batch.filter((item) => item.claims > 1).length;
+      const outcome = await sendBatch(batch, {
+        project,
+        env: options.env,
+        compiled,
+        byEmail,
+        salt: opened.plan.salt,
+        segments: options.segments,
+        isLost: (seq) => lost.has(seq),
+        transport,
+        limiter: rate,
+        concurrency: options.concurrency,
+        signal: options.signal,
+        report,
+        now: options.now,
+      });
+      // The batch's outcomes and the items' done marks: one statement, one round trip.
+      totals.lost += (await queue.complete(outcome.outcomes)).lost;
+      holding = new Set();
+      result = outcome.result;
+      if (result.stopped !== undefined || result.aborted !== undefined || result.halted) break;
+    }
+
+    const progress = await queue.progress();
+    const interrupted = Boolean(options.signal?.aborted) && progress.open > 0;
+    const reason = interrupted
+      ? 'interrupted'
+      : result.aborted
+        ? 'aborted'
+        : result.stopped || result.halted
+          ? 'failed'
+          : undefined;
+    await queue.finishRun(reason);
+    const t = report.total;
+    const trips = queue.roundTrips();
+    log(
+      `worker pid ${worker.pid} on ${worker.host}: ${t.sent} sent, ${t.failed} failed, ${t.deferred} deferred of the plan's ${opened.plan.items}; ${totals.takenOver} taken over from a worker whose lease ran out; ${trips} database round trips (${(trips / Math.max(1, t.sent + t.failed + t.deferred)).toFixed(3)} per message)`,
+    );
+    if (totals.lost > 0)
+      log(
+        `warning: this worker lost the lease on ${totals.lost} item(s) before recording them (it was too slow to renew); another worker may have sent those readers a second copy`,
+      );
+    if (progress.open > 0)
+      log(
+        `${progress.open} message(s) of the plan are not sent yet: other workers, or the same command run again, send them`,
+      );
+    return report.finish({
+      interrupted,
+      stopped: result.stopped,
+      aborted: result.aborted,
+      halted: result.halted,
+      elapsedMs: performance.now() - options.started,
+    });
+  } catch (error) {
+    throw explain(error);
+  } finally {
+    await stopBeating?.();
+    // A clean exit hands unfinished items back at once instead of after the lease.
+    await queue
+      ?.release()
+      .catch((error: unknown) => log(`warning: could not release this worker's leases: ${message(error)}`));
+    await Promise.resolve(transport?.close()).catch(() => {});
+    await pool.end().catch(() => {});
+  }
+}
+
+/** Heartbeats every third of a lease; a beat still running is not doubled. */
+function startHeartbeat(
+  queue: SendQueue,
+  leaseMs: number,
+  log: (line: string) => void,
+  onBeat: (held: Set<number>, liveWorkers: number) => void,
+) {
+  let running: Promise<void> = Promise.resolve();
+  let busy = false;
+  let warned = false;
+  const beat = async () => {
+    try {
+      const { held, liveWorkers } = await queue.heartbeat();
+      onBeat(held, liveWorkers);
+      warned = false;
+    } catch (error) {
+      if (!warned) log(`warning: heartbeat failed (${message(error)}); leases run out if it keeps failing`);
+      warned = true;
+    }
+  };
+  const timer = setInterval(
+    () => {
+      if (busy) return;
+      busy = true;
+      running = beat().finally(() => {
+        busy = false;
+      });
+    },
+    Math.max(10, Math.floor(leaseMs / 3)),
+  );
+  return {
+    first: beat(),
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function refuseWhileLocked(pool: Pool, issueId: string, breakLock: boolean | undefined): Promise<void> {
+  const { rows } = await pool.query<LockRow>(
+    'SELECT pid, host, token, started_at, proc_start FROM locks WHERE issue_id = $1',
+    [issueId],
+  );
+  const decided = lockDecision(rows[0], breakLock);
+  if (decided.refusedBy) throw lockedError(issueId, decided.refusedBy, 'postgres');
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,211 @@
+import type { QueryResult, QueryResultRow } from 'pg';
+import type { PoolClient } from '../../db/postgres.js';
+import { RolecastError } from '../../errors.js';
+
+/**
+ * Writing or joining the plan of a send (see queue.ts): under an advisory lock per issue and
+ * channel, in the caller's transaction, so two workers starting at once never write two plans and
+ * a worker with another audience sees the first one's registration.
+ */
+
+export interface QueueWorker {
+  id: string;
+  host: string;
+  pid: number;
+}
+
+/** Now in ms since the epoch: the parameter when a test gives a clock, else the database's clock. */
+export const NOW = (param: number) =>
+  `COALESCE($${param}::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint)`;
+
+export interface PlanItem {
+  /** Canonical address. */
+  email: string;
+  variantId: string;
+}
+
+export interface PlanProposal {
+  items: PlanItem[];
+  /** Readers in the plan's audience, sent already or not: the run's planned count. */
+  readers: number;
+  /** Message-ID salt of this generation (a resend's start), shared by every worker. */
+  salt: string;
+  resendSince?: string | undefined;
+}
+
+export interface StoredPlan {
+  planId: string;
+  fingerprint: string;
+  readers: number;
+  items: number;
+  salt: string;
+  resendSince: string | null;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface OpenedPlan {
+  plan: StoredPlan;
+  /** This worker wrote the plan (the first of a run), else it joined one already open. */
+  wrote: boolean;
+  /** An unfinished plan for another audience was replaced: no worker was left on it. */
+  replaced: StoredPlan | undefined;
+}
+
+export interface PlanContext {
+  issueId: string;
+  channel: string;
+  worker: QueueWorker;
+  leaseMs: number;
+  now(): number | null;
+  iso(): string;
+  query<R extends object>(
+    sql: string,
+    params: unknown[],
+    client?: PoolClient,
+  ): Promise<QueryResult<R & QueryResultRow>>;
+}
+
+export async function openPlanIn(
+  ctx: PlanContext,
+  client: PoolClient,
+  fingerprint: string,
+  propose: (recorded: Map<string, string>) => PlanProposal,
+): Promise<OpenedPlan> {
+  const { issueId, channel, worker, now, iso, query } = ctx;
+  // One plan writer at a time per issue and channel; joiners wait here the few milliseconds it takes.
+  await query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rolecast:plan:${issueId}:${channel}`], client);
+  const existing = await query<PlanRow & { open: number }>(
+    `SELECT p.*, (SELECT count(*) FROM send_items i WHERE i.issue_id = p.issue_id AND i.channel = p.channel
+                    AND i.plan_id = p.plan_id AND NOT i.done)::int AS open
+     FROM send_plans p WHERE p.issue_id = $1 AND p.channel = $2`,
+    [issueId, channel],
+    client,
+  );
+  const open = existing.rows[0];
+  let replaced: StoredPlan | undefined;
+  if (open && open.open > 0) {
+    if (open.fingerprint === fingerprint) {
+      // A plan resumed after every worker stopped (interrupted, aborted): its run is running again.
+      await query(
+        'UPDATE runs SET finished_at = NULL, outcome = NULL WHERE issue_id = $1 AND channel = $2 AND finished_at IS NOT NULL',
+        [issueId, channel],
+        client,
+      );
+      await register(ctx, client, open.plan_id);
+      return { plan: fromRow(open), wrote: false, replaced: undefined };
+    }
+    const live = await query<{ host: string; pid: number }>(
+      `SELECT host, pid FROM send_workers WHERE issue_id = $1 AND channel = $2 AND stopped_at IS NULL
+         AND heartbeat_at + lease_ms > ${NOW(3)} ORDER BY started_at`,
+      [issueId, channel, now()],
+      client,
+    );
+    if (live.rows.length > 0) {
+      const names = live.rows.map((w) => `pid ${w.pid} on ${w.host}`).join(', ');
+      throw new RolecastError(
+        'E_USAGE',
+        `another worker (${names}) is sending ${issueId} with a different plan: ${open.readers} reader(s) planned at ${open.created_at}, and this worker's subscribers, segments or options give another audience`,
+        {
+          hint: 'start every worker with the same subscriber list, --segment and --resend options, or wait until those workers finish; nothing was sent',
+        },
+      );
+    }
+    replaced = fromRow(open);
+  }
+  const recorded = await query<{ email: string; status: string }>(
+    'SELECT email, status FROM deliveries WHERE issue_id = $1 AND channel = $2',
+    [issueId, channel],
+    client,
+  );
+  const proposal = propose(new Map(recorded.rows.map((r) => [r.email, r.status])));
+  const plan: StoredPlan = {
+    planId: `${Date.now().toString(36)}-${worker.id}`,
+    fingerprint,
+    readers: proposal.readers,
+    items: proposal.items.length,
+    salt: proposal.salt,
+    resendSince: proposal.resendSince ?? null,
+    createdAt: iso(),
+    createdBy: `pid ${worker.pid} on ${worker.host}`,
+  };
+  await query(
+    `WITH gone AS (DELETE FROM send_items WHERE issue_id = $1 AND channel = $2 RETURNING 1)
+     INSERT INTO send_plans (issue_id, channel, plan_id, fingerprint, readers, items, salt, resend_since, created_at, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (issue_id, channel) DO UPDATE SET plan_id = excluded.plan_id, fingerprint = excluded.fingerprint,
+       readers = excluded.readers, items = excluded.items, salt = excluded.salt, resend_since = excluded.resend_since,
+       created_at = excluded.created_at, created_by = excluded.created_by`,
+    [
+      issueId,
+      channel,
+      plan.planId,
+      fingerprint,
+      plan.readers,
+      plan.items,
+      plan.salt,
+      plan.resendSince,
+      plan.createdAt,
+      plan.createdBy,
+    ],
+    client,
+  );
+  await query(
+    `INSERT INTO send_items (issue_id, channel, plan_id, seq, email, variant_id)
+     SELECT $1, $2, $3, * FROM unnest($4::int[], $5::text[], $6::text[])`,
+    [
+      issueId,
+      channel,
+      plan.planId,
+      proposal.items.map((_, i) => i),
+      proposal.items.map((item) => item.email),
+      proposal.items.map((item) => item.variantId),
+    ],
+    client,
+  );
+  // The run record, as a single sender writes it: status counts pending as planned − sent − failed.
+  await query(
+    `INSERT INTO runs (issue_id, channel, planned, started_at, resend_started_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (issue_id, channel) DO UPDATE SET planned = excluded.planned, started_at = excluded.started_at,
+       finished_at = NULL, outcome = NULL, resend_started_at = excluded.resend_started_at`,
+    [issueId, channel, plan.readers, plan.createdAt, plan.resendSince],
+    client,
+  );
+  await register(ctx, client, plan.planId);
+  return { plan, wrote: true, replaced };
+}
+
+/** In the plan's transaction: a worker with another plan arriving a moment later sees this one live. */
+async function register(ctx: PlanContext, client: PoolClient, plan: string): Promise<void> {
+  const { issueId, channel, worker, leaseMs, now, query } = ctx;
+  await query(
+    `INSERT INTO send_workers (worker_id, issue_id, channel, plan_id, host, pid, lease_ms, started_at, heartbeat_at)
+     VALUES ($1, $2, $3, $8, $4, $5, $6, ${NOW(7)}, ${NOW(7)})`,
+    [worker.id, issueId, channel, worker.host, worker.pid, leaseMs, now(), plan],
+    client,
+  );
+}
+
+interface PlanRow {
+  plan_id: string;
+  fingerprint: string;
+  readers: number;
+  items: number;
+  salt: string;
+  resend_since: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+function fromRow(row: PlanRow): StoredPlan {
+  return {
+    planId: row.plan_id,
+    fingerprint: row.fingerprint,
+    readers: row.readers,
+    items: row.items,
+    salt: row.salt,
+    resendSince: row.resend_since,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  };
+}

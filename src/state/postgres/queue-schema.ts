@@ -1,0 +1,58 @@
+import type { Migration } from '../../db/postgres.js';
+
+/**
+ * The work queue cooperating `send` workers share (component 'workers'). One plan per (issue,
+ * channel): its items are the readers to deliver to, in order, with their variant. A worker claims
+ * a batch by setting lease_owner and lease_expires_at; an item is done once its outcome is in
+ * `deliveries`, written by the same statement. Times here are milliseconds since the epoch, from
+ * the database's clock, so hosts whose clocks differ still agree on when a lease runs out.
+ */
+export const WORKER_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'send plans, items with leases, workers with heartbeats',
+    sql: `
+CREATE TABLE send_plans (
+  issue_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  plan_id TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  readers INTEGER NOT NULL,
+  items INTEGER NOT NULL,
+  salt TEXT NOT NULL DEFAULT '',
+  resend_since TEXT,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  PRIMARY KEY (issue_id, channel)
+);
+CREATE TABLE send_items (
+  issue_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  plan_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  email TEXT NOT NULL,
+  variant_id TEXT NOT NULL,
+  done BOOLEAN NOT NULL DEFAULT false,
+  lease_owner TEXT,
+  lease_expires_at BIGINT,
+  claims INTEGER NOT NULL DEFAULT 0,
+  done_by TEXT,
+  PRIMARY KEY (issue_id, channel, seq)
+);
+CREATE INDEX send_items_open ON send_items (issue_id, channel, seq) WHERE NOT done;
+CREATE TABLE send_workers (
+  worker_id TEXT PRIMARY KEY,
+  issue_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  plan_id TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  lease_ms INTEGER NOT NULL,
+  started_at BIGINT NOT NULL,
+  heartbeat_at BIGINT NOT NULL,
+  stopped_at BIGINT,
+  sent INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX send_workers_issue ON send_workers (issue_id, channel);`,
+  },
+];

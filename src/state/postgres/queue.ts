@@ -1,0 +1,317 @@
+import type { QueryResultRow } from 'pg';
+import type { Pool, PoolClient } from '../../db/postgres.js';
+import {
+  NOW,
+  type OpenedPlan,
+  openPlanIn,
+  type PlanContext,
+  type PlanProposal,
+  type QueueWorker,
+} from './queue-plan.js';
+
+export type { OpenedPlan, PlanItem, PlanProposal, QueueWorker, StoredPlan } from './queue-plan.js';
+
+/**
+ * The work queue of cooperating `send` workers in PostgreSQL. Every method is one round trip
+ * (data-modifying CTEs keep each step a single atomic statement), except writing a plan, which is
+ * one transaction. Times are milliseconds since the epoch from the database's clock, or from
+ * `clock` when a test gives one, so hosts with skewed clocks agree on when a lease runs out.
+ */
+
+export interface QueueOptions {
+  issueId: string;
+  channel: string;
+  worker: QueueWorker;
+  /** How long a claim or heartbeat holds items; a worker silent for longer loses them. */
+  leaseMs: number;
+  /** Milliseconds since the epoch; default the database's clock. */
+  clock?: (() => number) | undefined;
+}
+
+export interface ClaimedItem {
+  seq: number;
+  email: string;
+  variantId: string;
+  /** How many times the item was claimed, this claim included: above 1, a worker lost it before. */
+  claims: number;
+  /** Added to the suppression list since the plan was written: skipped, not sent. */
+  suppressed: boolean;
+}
+
+export type ItemOutcome =
+  | { seq: number; email: string; variantId: string; status: 'skipped' }
+  | {
+      seq: number;
+      email: string;
+      variantId: string;
+      status: 'sent' | 'failed' | 'deferred';
+      messageId: string | null;
+      responseCode: number | null;
+      response: string | null;
+      attempts: number;
+      updatedAt: string;
+    };
+
+export interface QueueProgress {
+  items: number;
+  open: number;
+  /** Open items leased to other workers whose lease has not run out. */
+  leasedElsewhere: number;
+  /** When the next of those leases runs out, and the queue's time now (ms). */
+  nextExpiry: number | null;
+  now: number;
+}
+
+export interface SendQueue {
+  /** Joins the open plan with this fingerprint, or writes a new one from `propose` (given the ledger). */
+  openPlan(fingerprint: string, propose: (recorded: Map<string, string>) => PlanProposal): Promise<OpenedPlan>;
+  /** Renews this worker's heartbeat and leases: the items it still holds, and how many workers are live. */
+  heartbeat(): Promise<{ held: Set<number>; liveWorkers: number }>;
+  /** Up to `limit` open items whose lease is free or ran out, leased to this worker. */
+  claim(limit: number): Promise<ClaimedItem[]>;
+  /** Records outcomes in the ledger and marks their items done, in one statement; `lost`: items another worker had claimed meanwhile. */
+  complete(outcomes: readonly ItemOutcome[]): Promise<{ lost: number }>;
+  progress(): Promise<QueueProgress>;
+  /** Gives up this worker's unfinished items at once (a clean exit) and marks it stopped. */
+  release(): Promise<number>;
+  /** Ends the run record once no item is open: complete, or failed when some reader was not reached. */
+  finishRun(outcomeIfOpen: string | undefined): Promise<string | undefined>;
+  /** Statements sent to the database so far. */
+  roundTrips(): number;
+}
+
+export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
+  const { issueId, channel, worker, leaseMs } = options;
+  let trips = 0;
+  let planId: string | undefined;
+  const now = () => options.clock?.() ?? null;
+  const iso = () => new Date(options.clock?.() ?? Date.now()).toISOString();
+  const query = <R extends object>(sql: string, params: unknown[], client?: PoolClient) => {
+    trips++;
+    return (client ?? pool).query<R & QueryResultRow>(sql, params);
+  };
+  const context: PlanContext = { issueId, channel, worker, leaseMs, now, iso, query };
+  const currentPlan = () => {
+    if (!planId) throw new Error('openPlan first');
+    return planId;
+  };
+
+  return {
+    async openPlan(fingerprint, propose) {
+      const client = await pool.connect();
+      try {
+        await query('BEGIN', [], client);
+        try {
+          const opened = await openPlanIn(context, client, fingerprint, propose);
+          await query('COMMIT', [], client);
+          planId = opened.plan.planId;
+          return opened;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      } finally {
+        client.release();
+      }
+    },
+
+    async heartbeat() {
+      const result = await query<{ held: number[]; live: number }>(
+        `WITH hb AS (
+           UPDATE send_workers SET heartbeat_at = ${NOW(4)} WHERE worker_id = $3 RETURNING 1
+         ), renewed AS (
+           UPDATE send_items SET lease_expires_at = ${NOW(4)} + $5
+           WHERE issue_id = $1 AND channel = $2 AND lease_owner = $3 AND NOT done RETURNING seq
+         )
+         SELECT COALESCE((SELECT array_agg(seq) FROM renewed), '{}') AS held,
+           1 + (SELECT count(*) FROM send_workers w WHERE w.issue_id = $1 AND w.channel = $2 AND w.worker_id <> $3
+                AND w.stopped_at IS NULL AND w.heartbeat_at + w.lease_ms > ${NOW(4)})::int AS live`,
+        [issueId, channel, worker.id, now(), leaseMs],
+      );
+      const row = result.rows[0]!;
+      return { held: new Set(row.held), liveWorkers: row.live };
+    },
+
+    async claim(limit) {
+      const result = await query<{
+        seq: number;
+        email: string;
+        variant_id: string;
+        claims: number;
+        suppressed: boolean;
+      }>(
+        `WITH picked AS (
+           SELECT seq FROM send_items
+           WHERE issue_id = $1 AND channel = $2 AND plan_id = $6 AND NOT done
+             AND (lease_expires_at IS NULL OR lease_expires_at <= ${NOW(4)})
+           ORDER BY seq LIMIT $5
+           FOR UPDATE SKIP LOCKED
+         )
+         UPDATE send_items i SET lease_owner = $3, lease_expires_at = ${NOW(4)} + $7, claims = i.claims + 1
+         FROM picked WHERE i.issue_id = $1 AND i.channel = $2 AND i.seq = picked.seq
+         RETURNING i.seq, i.email, i.variant_id, i.claims,
+           EXISTS (SELECT 1 FROM suppressions s WHERE s.email = i.email) AS suppressed`,
+        [issueId, channel, worker.id, now(), limit, currentPlan(), leaseMs],
+      );
+      return result.rows
+        .map((r) => ({
+          seq: r.seq,
+          email: r.email,
+          variantId: r.variant_id,
+          claims: r.claims,
+          suppressed: r.suppressed,
+        }))
+        .sort((a, b) => a.seq - b.seq);
+    },
+
+    async complete(outcomes) {
+      if (outcomes.length === 0) return { lost: 0 };
+      const cols = {
+        seq: [] as number[],
+        email: [] as string[],
+        variant: [] as string[],
+        status: [] as string[],
+        messageId: [] as (string | null)[],
+        code: [] as (number | null)[],
+        response: [] as (string | null)[],
+        attempts: [] as number[],
+        at: [] as string[],
+      };
+      let sent = 0;
+      for (const o of outcomes) {
+        cols.seq.push(o.seq);
+        cols.email.push(o.email);
+        cols.variant.push(o.variantId);
+        cols.status.push(o.status);
+        if (o.status === 'skipped') {
+          cols.messageId.push(null);
+          cols.code.push(null);
+          cols.response.push(null);
+          cols.attempts.push(0);
+          cols.at.push(iso());
+          continue;
+        }
+        if (o.status === 'sent') sent++;
+        cols.messageId.push(o.messageId);
+        cols.code.push(o.responseCode);
+        cols.response.push(o.response);
+        cols.attempts.push(o.attempts);
+        cols.at.push(o.updatedAt);
+      }
+      // The ledger rows and the items' done mark in one statement: both or neither. A "sent" row is
+      // never turned back into failed or deferred by another worker's outcome for the same reader.
+      const result = await query<{ lost: number }>(
+        `WITH o AS (
+           SELECT * FROM unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::int[], $12::text[])
+             AS o(seq, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
+         ), written AS (
+           INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
+           SELECT $1, $2, email, variant_id, status, message_id, response_code, response, attempts, updated_at
+           FROM o WHERE status <> 'skipped'
+           ON CONFLICT (issue_id, channel, email) DO UPDATE SET
+             variant_id = excluded.variant_id, status = excluded.status, message_id = excluded.message_id,
+             response_code = excluded.response_code, response = excluded.response,
+             attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at
+           WHERE deliveries.status <> 'sent' OR excluded.status = 'sent'
+           RETURNING 1
+         ), prev AS (
+           SELECT seq, lease_owner, done FROM send_items
+           WHERE issue_id = $1 AND channel = $2 AND plan_id = $14 AND seq = ANY($4::int[])
+         ), marked AS (
+           UPDATE send_items i SET done = true, lease_owner = NULL, lease_expires_at = NULL, done_by = COALESCE(i.done_by, $3)
+           FROM o WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $14 AND i.seq = o.seq
+           RETURNING i.seq
+         ), counted AS (
+           UPDATE send_workers SET sent = sent + $13 WHERE worker_id = $3 RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM prev WHERE done OR lease_owner IS DISTINCT FROM $3)::int AS lost,
+           (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM marked)::int AS marked,
+           (SELECT count(*) FROM counted)::int AS counted`,
+        [
+          issueId,
+          channel,
+          worker.id,
+          cols.seq,
+          cols.email,
+          cols.variant,
+          cols.status,
+          cols.messageId,
+          cols.code,
+          cols.response,
+          cols.attempts,
+          cols.at,
+          sent,
+          currentPlan(),
+        ],
+      );
+      return { lost: result.rows[0]!.lost };
+    },
+
+    async progress() {
+      const result = await query<{
+        items: number;
+        open: number;
+        leased_elsewhere: number;
+        next_expiry: number | null;
+        now: number;
+      }>(
+        `WITH t AS (SELECT ${NOW(4)} AS ms)
+         SELECT count(*)::int AS items, (count(*) FILTER (WHERE NOT done))::int AS open,
+           (count(*) FILTER (WHERE NOT done AND lease_owner <> $3 AND lease_expires_at > (SELECT ms FROM t)))::int AS leased_elsewhere,
+           min(lease_expires_at) FILTER (WHERE NOT done AND lease_expires_at > (SELECT ms FROM t)) AS next_expiry,
+           (SELECT ms FROM t) AS now
+         FROM send_items WHERE issue_id = $1 AND channel = $2 AND plan_id = $5`,
+        [issueId, channel, worker.id, now(), currentPlan()],
+      );
+      const row = result.rows[0]!;
+      return {
+        items: row.items,
+        open: row.open,
+        leasedElsewhere: row.leased_elsewhere,
+        nextExpiry: row.next_expiry === null ? null : Number(row.next_expiry),
+        now: Number(row.now),
+      };
+    },
+
+    async release() {
+      const result = await query<{ released: number }>(
+        `WITH released AS (
+           UPDATE send_items SET lease_owner = NULL, lease_expires_at = NULL
+           WHERE issue_id = $1 AND channel = $2 AND lease_owner = $3 AND NOT done RETURNING 1
+         ), stopped AS (
+           UPDATE send_workers SET stopped_at = ${NOW(4)}, heartbeat_at = ${NOW(4)} WHERE worker_id = $3 RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM released)::int AS released, (SELECT count(*) FROM stopped)::int AS stopped`,
+        [issueId, channel, worker.id, now()],
+      );
+      return result.rows[0]!.released;
+    },
+
+    async finishRun(outcomeIfOpen) {
+      // Once nothing is open the run is over whoever sent the last item; while items are open it is
+      // closed only by a worker that stops for a reason (interrupted, aborted) and leaves no other.
+      const result = await query<{ outcome: string | null }>(
+        `WITH t AS (SELECT ${NOW(4)} AS ms),
+         state AS (
+           SELECT (SELECT count(*) FROM send_items WHERE issue_id = $1 AND channel = $2 AND plan_id = $5 AND NOT done) AS open,
+             (SELECT count(*) FROM send_workers w WHERE w.issue_id = $1 AND w.channel = $2 AND w.worker_id <> $3
+               AND w.stopped_at IS NULL AND w.heartbeat_at + w.lease_ms > (SELECT ms FROM t)) AS others,
+             (SELECT count(*) FROM send_items i JOIN deliveries d
+                ON d.issue_id = i.issue_id AND d.channel = i.channel AND d.email = i.email
+              WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $5 AND d.status <> 'sent') AS unreached
+         ), decided AS (
+           SELECT CASE WHEN open = 0 AND unreached = 0 THEN 'complete'
+                       WHEN open = 0 THEN 'failed'
+                       WHEN others = 0 THEN $6::text END AS outcome FROM state
+         )
+         UPDATE runs SET finished_at = $7, outcome = decided.outcome FROM decided
+         WHERE issue_id = $1 AND channel = $2 AND decided.outcome IS NOT NULL AND runs.finished_at IS NULL
+         RETURNING runs.outcome`,
+        [issueId, channel, worker.id, now(), currentPlan(), outcomeIfOpen ?? null, iso()],
+      );
+      return result.rows[0]?.outcome ?? undefined;
+    },
+
+    roundTrips: () => trips,
+  };
+}

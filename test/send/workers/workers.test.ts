@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { canonicalAddress } from '../../../src/address.js';
+import { migrate, openPostgres, type Pool } from '../../../src/db/postgres.js';
+import { sendIssue } from '../../../src/send/index.js';
+import { readWorkerPlans } from '../../../src/send/workers/status.js';
+import { migrateState } from '../../../src/state/postgres/index.js';
+import { WORKER_MIGRATIONS } from '../../../src/state/postgres/queue-schema.js';
+import { perTest } from '../../helpers/per-test.js';
+import { describePostgres, useFreshDatabase } from '../../helpers/postgres.js';
+import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
+import { generateSubscribers, type SendFixture, sendEnv, sendFixture } from '../_fixture.js';
+
+/** Cooperating workers in one process: each sendIssue call is one worker with its own pool. */
+describePostgres('send workers on PostgreSQL', () => {
+  const databaseUrl = useFreshDatabase('workers');
+  const opened = perTest<{ smtp: TestSmtpServer; fixture: SendFixture }>(['smtp', 'fixture']);
+  let pool: Pool;
+  beforeAll(async () => {
+    pool = await openPostgres(databaseUrl(), { max: 2 });
+    // Each test may run alone (-t): the tables exist before any of them cleans up.
+    await migrateState(pool);
+    await migrate(pool, 'workers', WORKER_MIGRATIONS);
+  });
+  afterAll(async () => {
+    await pool?.end();
+  });
+
+  const worker = (
+    f: SendFixture,
+    smtp: TestSmtpServer,
+    extra: Partial<Parameters<typeof sendIssue>[0]> = {},
+    env: NodeJS.ProcessEnv = {},
+  ) => {
+    const lines: string[] = [];
+    const report = sendIssue({
+      issueDir: f.issueDir,
+      subscribersFile: f.subscribersFile,
+      cwd: f.dir,
+      env: { ...sendEnv(smtp.url()), DATABASE_URL: databaseUrl(), ROLECAST_TEST_WORKER_BATCH: '7', ...env },
+      ratePerSecond: 0,
+      log: (line) => lines.push(line),
+      ...extra,
+    });
+    return { report, lines };
+  };
+
+  const accepted = async (smtp: TestSmtpServer) => {
+    const counts = new Map<string, number>();
+    for (const m of await smtp.messages())
+      for (const to of m.envelope.to) counts.set(canonicalAddress(to), (counts.get(canonicalAddress(to)) ?? 0) + 1);
+    return counts;
+  };
+
+  it('three workers on one issue divide the readers: each accepted once, all recorded sent', async () => {
+    const f = await sendFixture(120);
+    opened.fixture = f;
+    const smtp = await startSmtpServer({ faults: { dataDelayMs: 3 } });
+    opened.smtp = smtp;
+    const workers = [worker(f, smtp), worker(f, smtp), worker(f, smtp)];
+    const reports = await Promise.all(workers.map((w) => w.report));
+    const counts = await accepted(smtp);
+    const expected = new Set(
+      f.subscribers
+        .filter((s) => s.status === 'active' && s.roles.length > 0 && !['Designer', 'Consultant'].includes(s.roles[0]!))
+        .map((s) => canonicalAddress(s.email)),
+    );
+    const sentTotal = reports.reduce((sum, r) => sum + r.total.sent, 0);
+    expect(sentTotal).toBe(counts.size);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    for (const email of expected) expect(counts.get(email), email).toBe(1);
+    // Each worker took part: the plan is shared, not sent three times or by one alone.
+    expect(reports.filter((r) => r.total.sent > 0).length).toBeGreaterThan(1);
+    expect(workers.filter((w) => w.lines.some((l) => l.includes('wrote the plan')))).toHaveLength(1);
+    const ledger = await pool.query<{ status: string; n: number }>(
+      "SELECT status, count(*)::int AS n FROM deliveries WHERE issue_id = '2026-W48' AND channel = 'smtp' GROUP BY status",
+    );
+    expect(ledger.rows).toEqual([{ status: 'sent', n: counts.size }]);
+    const run = await pool.query("SELECT outcome, planned FROM runs WHERE issue_id = '2026-W48' AND channel = 'smtp'");
+    expect(run.rows).toEqual([{ outcome: 'complete', planned: counts.size }]);
+
+    // Run again: the ledger says everyone has it, so the next plan is empty and nothing goes out.
+    const again = await worker(f, smtp).report;
+    expect(again.total.sent).toBe(0);
+    expect((await smtp.messages()).length).toBe(counts.size);
+  }, 240_000);
+
+  it('a worker whose subscriber list gives another plan is refused while the first one runs', async () => {
+    await pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    const f = await sendFixture(40);
+    opened.fixture = f;
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const smtp = await startSmtpServer({ faults: { holdData: hold } });
+    opened.smtp = smtp;
+    const first = worker(f, smtp);
+    // Wait until the first worker holds its plan (it is sending, held by the server).
+    await expect.poll(() => smtp.counts.data, { timeout: 30_000 }).toBeGreaterThan(0);
+    // status meanwhile: one live worker holding a batch under its lease.
+    const status = await readWorkerPlans(databaseUrl(), '2026-W48');
+    expect(status).toHaveLength(1);
+    expect(status[0]!.workers).toEqual([
+      expect.objectContaining({ state: 'live', pid: process.pid, sent: 0, leases: 7 }),
+    ]);
+    expect(status[0]).toMatchObject({ done: 0, leased: 7 });
+    const other = await sendFixture(0, {}, generateSubscribers(45));
+    try {
+      const second = sendIssue({
+        issueDir: f.issueDir,
+        subscribersFile: other.subscribersFile,
+        cwd: f.dir,
+        env: { ...sendEnv(smtp.url()), DATABASE_URL: databaseUrl() },
+        ratePerSecond: 0,
+      });
+      await expect(second).rejects.toThrow(/is sending 2026-W48 with a different plan/);
+    } finally {
+      release();
+      await other.cleanup();
+    }
+    const report = await first.report;
+    expect(report.total.sent).toBe((await smtp.messages()).length);
+    expect(report.total.failed + report.total.deferred + report.total.pending).toBe(0);
+  }, 120_000);
+
+  it('a worker stopped with Ctrl-C hands its batch back at once: the next one need not wait for the lease', async () => {
+    await pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    const f = await sendFixture(40);
+    opened.fixture = f;
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const smtp = await startSmtpServer({ faults: { holdData: hold } });
+    opened.smtp = smtp;
+    // Ten-minute leases: only the hand-back lets the second worker finish within this test's time.
+    const long = { ROLECAST_TEST_LEASE_MS: '600000' };
+    const controller = new AbortController();
+    const first = worker(f, smtp, { signal: controller.signal }, long);
+    await expect.poll(() => smtp.counts.data, { timeout: 60_000 }).toBeGreaterThan(0);
+    controller.abort();
+    release();
+    const stopped = await first.report;
+    expect(stopped.interrupted).toBe(true);
+    const held = await pool.query('SELECT count(*)::int AS n FROM send_items WHERE lease_owner IS NOT NULL');
+    expect(held.rows[0].n).toBe(0);
+    const interrupted = await pool.query("SELECT outcome FROM runs WHERE issue_id = '2026-W48'");
+    expect(interrupted.rows).toEqual([{ outcome: 'interrupted' }]);
+
+    const resumed = await worker(f, smtp, {}, long).report;
+    expect(resumed.interrupted).toBe(false);
+    const counts = await accepted(smtp);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect(stopped.total.sent + resumed.total.sent).toBe(counts.size);
+    const open = await pool.query('SELECT count(*)::int AS n FROM send_items WHERE NOT done');
+    expect(open.rows[0].n).toBe(0);
+    const run = await pool.query("SELECT outcome FROM runs WHERE issue_id = '2026-W48'");
+    expect(run.rows).toEqual([{ outcome: 'complete' }]);
+  }, 120_000);
+});
