@@ -116,8 +116,8 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
       ...[...compiled.values()].flatMap((c) => c.problems),
     ],
     editor,
-    lastReport: previousIssueReport(project.config, project.issue.id),
-    listHealth: await readListHealth(project.config),
+    lastReport: await previousIssueReport(project.config, project.issue.id, project.state),
+    listHealth: await readListHealth(project.config, project.state),
   };
 }
 
