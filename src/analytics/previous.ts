@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
-import { openExistingStateDb } from '../send/store.js';
+import type { StateLocation } from '../state/location.js';
+import { readAnalyticsAt } from './read-at.js';
 import { buildReport, type Report } from './report.js';
-import { sqliteAnalyticsStore } from './store.js';
 
 /** How many issues the preview's "no clicks" feedback looks back over. */
 const HISTORY = 4;
@@ -12,26 +11,23 @@ const HISTORY = 4;
  * read-only, and undefined when nothing was sent yet or the state cannot be read (the preview's
  * own checks report a damaged state file; this panel is a nicety that never blocks a render).
  */
-export function previousIssueReport(
+export async function previousIssueReport(
   config: Pick<ResolvedConfig, 'stateDirAbs'>,
   issueId: string,
-  stateFile = join(config.stateDirAbs, 'state.db'),
-): Report | undefined {
-  let db: ReturnType<typeof openExistingStateDb>;
+  at?: string | StateLocation,
+): Promise<Report | undefined> {
   try {
-    db = openExistingStateDb(stateFile, 'light');
-    if (!db) return undefined;
-    const store = sqliteAnalyticsStore(db);
-    const all = store.issues();
-    // Issues recorded before this one when it was sent already; else every recorded issue.
-    const at = all.indexOf(issueId);
-    const earlier = at >= 0 ? all.slice(0, at) : all;
-    const last = earlier.at(-1);
-    if (!last) return undefined;
-    return buildReport([store.facts(last)], { history: earlier.slice(-HISTORY).map((id) => store.facts(id)) });
+    return await readAnalyticsAt(config, at, async (store) => {
+      const all = await store.issues();
+      // Issues recorded before this one when it was sent already; else every recorded issue.
+      const index = all.indexOf(issueId);
+      const earlier = index >= 0 ? all.slice(0, index) : all;
+      const last = earlier.at(-1);
+      if (!last) return undefined;
+      const history = await Promise.all(earlier.slice(-HISTORY).map((id) => store.facts(id)));
+      return buildReport([await store.facts(last)], { history });
+    });
   } catch {
     return undefined;
-  } finally {
-    db?.close();
   }
 }

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
 import { openExistingStateDb, type StateDb } from '../send/store.js';
+import type { StateLocation } from '../state/location.js';
+import { hasTable, withPool } from '../state/read-at.js';
 import type { IssueBounceCounts } from './store.js';
+import { postgresBounceStore } from './store-postgres.js';
 import { sqliteBounceStore } from './store-sqlite.js';
 
 /**
@@ -80,8 +83,21 @@ export function listHealth(counts: readonly IssueBounceCounts[], last = HEALTH_I
   };
 }
 
-/** List health from the state file; undefined when there is none or it cannot be read (the preview must not fail on it). */
-export async function readListHealth(config: ResolvedConfig, stateFile?: string): Promise<ListHealth | undefined> {
+/**
+ * List health from where the state lives (the state file by default, or PostgreSQL); undefined
+ * when nothing is stored or it cannot be read (the preview must not fail on it).
+ */
+export async function readListHealth(
+  config: ResolvedConfig,
+  at?: string | StateLocation,
+): Promise<ListHealth | undefined> {
+  if (typeof at === 'object' && at.kind === 'postgres') {
+    const url = at.url;
+    return withPool(url, async (pool) =>
+      (await hasTable(pool, 'bounce_events')) ? listHealth(await postgresBounceStore(pool).issueCounts()) : undefined,
+    ).catch(() => undefined);
+  }
+  const stateFile = typeof at === 'object' ? at.file : at;
   let db: StateDb | undefined;
   try {
     db = openExistingStateDb(stateFile ?? join(config.stateDirAbs, 'state.db'), 'light');

@@ -27,6 +27,62 @@ export interface PoolOptions {
   /** Connections this process may hold at once. */
   max?: number | undefined;
   applicationName?: string | undefined;
+  /** How long the server may work on one statement (ms); `?statement_timeout=` in the URL wins. */
+  statementTimeoutMs?: number | undefined;
+  /** How long connecting may take (ms); `?connect_timeout=` (seconds, as in libpq) in the URL wins. */
+  connectionTimeoutMs?: number | undefined;
+}
+
+/** A statement still running after this long is cancelled: a stuck database must not hang a request or a send. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
+/** Beyond the statement timeout, how long the client waits for a server that no longer answers at all. */
+const READ_GRACE_MS = 5_000;
+
+/** The timeouts for a URL: its own parameters first, then the options, then the defaults. */
+export function databaseTimeouts(
+  url: string,
+  options: PoolOptions = {},
+): { statementMs: number; connectionMs: number; queryMs: number } {
+  let params: URLSearchParams | undefined;
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    params = undefined;
+  }
+  const positive = (value: string | null | undefined, scale = 1) => {
+    const n = Number(value);
+    return value && Number.isFinite(n) && n > 0 ? n * scale : undefined;
+  };
+  const statementMs =
+    positive(params?.get('statement_timeout')) ?? options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const connectionMs =
+    positive(params?.get('connect_timeout'), 1000) ?? options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS;
+  return { statementMs, connectionMs, queryMs: statementMs + READ_GRACE_MS };
+}
+
+/** Error codes and messages that mean "the database did not answer in time or went away". */
+function isUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    // 57014 query_canceled (statement_timeout), 57P0x shutdown, 08xxx connection exceptions.
+    if (code === '57014' || code.startsWith('57P') || code.startsWith('08')) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
+  }
+  return typeof message === 'string' && /timeout|Connection terminated/i.test(message);
+}
+
+/** A database error that means "unreachable or too slow" as E_STATE_UNAVAILABLE; anything else as is. */
+export function unavailableError(url: string, error: unknown, timeouts: { statementMs: number }): unknown {
+  if (error instanceof RolecastError || !isUnavailable(error)) return error;
+  return new RolecastError(
+    'E_STATE_UNAVAILABLE',
+    `the database at ${redactDatabaseUrl(url)} did not answer in time or closed the connection`,
+    {
+      hint: `check that the server is running and not overloaded; statements are cancelled after ${timeouts.statementMs} ms (set ?statement_timeout=MS or ?connect_timeout=SECONDS in DATABASE_URL to change it)`,
+      cause: error,
+    },
+  );
 }
 
 /** A connection pool; the first query proves the server is reachable (E_STATE_UNAVAILABLE if not). */
@@ -34,21 +90,56 @@ export async function openPostgres(url: string, options: PoolOptions = {}): Prom
   const { default: pg } = await import('pg');
   // BIGINT counts come back as strings by default; ours fit a JS number.
   pg.types.setTypeParser(20, (value: string) => Number(value));
+  const timeouts = databaseTimeouts(url, options);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'rolecast',
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: timeouts.connectionMs,
+    statement_timeout: timeouts.statementMs,
+    // Client side: a server that stops answering altogether never cancels anything itself.
+    query_timeout: timeouts.queryMs,
   });
   // An idle client that loses its server emits 'error' on the pool; unhandled, it would kill the process.
   pool.on('error', () => {});
+  const translate = (error: unknown) => unavailableError(url, error, timeouts);
+  // Every query, on the pool and on checked-out clients, reports a timeout as E_STATE_UNAVAILABLE.
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const result = query(...args);
+      return result instanceof Promise
+        ? result.catch((error: unknown) => {
+            throw translate(error);
+          })
+        : result;
+    };
+  });
+  const poolQuery = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as { query: unknown }).query = (...args: unknown[]) => {
+    const result = poolQuery(...args);
+    return result instanceof Promise
+      ? result.catch((error: unknown) => {
+          throw translate(error);
+        })
+      : result;
+  };
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as { connect: unknown }).connect = (...args: unknown[]) => {
+    const result = connect(...args);
+    return result instanceof Promise
+      ? result.catch((error: unknown) => {
+          throw translate(error);
+        })
+      : result;
+  };
   try {
     await pool.query('SELECT 1');
   } catch (cause) {
     await pool.end().catch(() => {});
     throw new RolecastError('E_STATE_UNAVAILABLE', `cannot reach the database at ${redactDatabaseUrl(url)}`, {
       hint: 'check DATABASE_URL (host, port, user, database) and that the server is running; nothing was sent',
-      cause,
+      cause: cause instanceof RolecastError ? cause.cause : cause,
     });
   }
   return pool;

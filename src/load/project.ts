@@ -1,11 +1,14 @@
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { readEnvironment } from '../config/env.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
-import { overlayReaderChanges, readStoredReaders, storeAudience } from '../store/index.js';
+import { type StateLocation, stateLocation } from '../state/location.js';
+import { readStoredReadersAt } from '../state/read-at.js';
+import { overlayReaderChanges, storeAudience } from '../store/index.js';
 import { type LoadedIssue, loadIssue } from './issue.js';
 import { loadSubscribers } from './subscribers.js';
 import { unlistedSummaryFiles } from './unlisted.js';
@@ -19,6 +22,8 @@ export interface Project {
   problems: Problem[];
   /** Where the readers came from, and what the subscriber store changed in a subscribers file. */
   readers?: ReaderSource | undefined;
+  /** Where the state lives (the SQLite file, or DATABASE_URL): suppressions are read from there too. */
+  state?: StateLocation | undefined;
 }
 
 export interface ReaderSource {
@@ -37,6 +42,8 @@ export interface ProjectOptions {
   /** The state file holding the subscriber store (`--state`); `state.db` in stateDir by default. */
   stateFile?: string | undefined;
   now?: Date | undefined;
+  /** The environment (DATABASE_URL selects PostgreSQL); process.env when not given. */
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 /** Loads config, taxonomy, issue and subscribers, collecting every problem instead of stopping at the first. */
@@ -58,14 +65,14 @@ export async function inspectProject(
   problems.push(...loaded.problems);
   let subscribers: Subscriber[] | undefined;
   let readers: ReaderSource | undefined;
-  const stateFile = options.stateFile ? resolve(cwd, options.stateFile) : join(config.stateDirAbs, 'state.db');
+  const location = stateLocation(config, readEnvironment(options.env), cwd, options.stateFile);
   const now = options.now ?? new Date();
   if (options.subscribersFile) {
     const file = resolve(cwd, options.subscribersFile);
     const result = await loadSubscribers(file, taxonomy);
     problems.push(...result.problems);
     subscribers = result.subscribers;
-    const stored = await readersBesideFile(stateFile);
+    const stored = await readersBesideFile(location);
     if (stored?.length) {
       const byEmail = new Map(stored.map((reader) => [reader.email, reader]));
       const overlaid = overlayReaderChanges(subscribers, byEmail, modifiedAt(file), now);
@@ -74,7 +81,7 @@ export async function inspectProject(
     }
   } else {
     // No file given: the readers who signed up (or were imported) into the store, when there are any.
-    const stored = await readStoredReaders(stateFile);
+    const stored = await readStoredReadersAt(location);
     if (stored?.length) {
       const audience = storeAudience(stored, now);
       subscribers = audience.subscribers;
@@ -95,6 +102,7 @@ export async function inspectProject(
       subscribers,
       problems,
       readers,
+      state: location,
     },
     problems,
   };
@@ -124,9 +132,9 @@ function modifiedAt(file: string): Date {
  * The store's readers for overlaying a file. A state file that cannot be read is left to the
  * command that uses it (a send refuses a damaged one with its own message); the file is read as is.
  */
-async function readersBesideFile(stateFile: string) {
+async function readersBesideFile(location: StateLocation) {
   try {
-    return await readStoredReaders(stateFile);
+    return await readStoredReadersAt(location);
   } catch {
     return undefined;
   }

@@ -58,7 +58,13 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   const writer = createIssueWriter(join(resolve(cwd, options.issueDir), MANIFEST_FILE));
   const hub = createEventHub();
   const live = await startLiveProject(
-    { issueDir: options.issueDir, subscribersFile: options.subscribersFile, configFile: options.configFile, cwd },
+    {
+      issueDir: options.issueDir,
+      subscribersFile: options.subscribersFile,
+      configFile: options.configFile,
+      cwd,
+      env: options.env,
+    },
     { debounceMs: options.debounceMs ?? 150, log, onRebuilt: (snapshot) => hub.broadcast(snapshot.version) },
   );
   const server = createServer((request, response) => {

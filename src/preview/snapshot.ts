@@ -11,7 +11,7 @@ import { MANIFEST_FILE } from '../load/issue.js';
 import { inspectProject, type Project, type ProjectOptions } from '../load/project.js';
 import { compileAudience } from '../render/index.js';
 import type { CompiledVariant } from '../render/types.js';
-import { readSuppressionChecker } from '../send/store.js';
+import { suppressionsOf } from '../state/read-at.js';
 import { type Candidate, listCandidates, poolFolder } from './candidates.js';
 import { issueVersion } from './editor.js';
 import type { WatchTarget } from './watch.js';
@@ -88,7 +88,7 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
   try {
     // Suppressed addresses are skipped as a send would skip them; the state file is only read.
     plan = project.subscribers
-      ? planAudience(summaries, roleOrder, project.subscribers, readSuppressionChecker(project.config))
+      ? planAudience(summaries, roleOrder, project.subscribers, await suppressionsOf(project))
       : undefined;
     compiled = await compileAudience(project, plan ? plan.variants : planSingleRoleVariants(summaries, roleOrder));
   } catch (error) {
@@ -116,8 +116,8 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
       ...[...compiled.values()].flatMap((c) => c.problems),
     ],
     editor,
-    lastReport: previousIssueReport(project.config, project.issue.id),
-    listHealth: await readListHealth(project.config),
+    lastReport: await previousIssueReport(project.config, project.issue.id, project.state),
+    listHealth: await readListHealth(project.config, project.state),
   };
 }
 

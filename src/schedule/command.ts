@@ -49,6 +49,7 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
     configFile: send.configFile,
     cwd: send.cwd,
     stateFile: send.stateFile,
+    env: send.env,
   });
   // Once for the whole schedule; the waves are told not to repeat them.
   for (const problem of project.problems) send.log?.(formatProblem(problem));

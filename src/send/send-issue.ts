@@ -96,6 +96,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     cwd: options.cwd,
     stateFile: options.stateFile,
     now: now(),
+    env: options.env,
   });
   const subscribers = project.subscribers;
   if (!subscribers)

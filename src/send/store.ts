@@ -257,7 +257,11 @@ export function isSuppressed(db: StateDb, email: string): boolean {
  */
 export function suppressionChecker(db: StateDb | undefined): (email: string) => boolean {
   if (!db) return () => false;
-  const rows = db.prepare('SELECT email FROM suppressions').pluck().all() as string[];
+  return checkerOf(db.prepare('SELECT email FROM suppressions').pluck().all() as string[]);
+}
+
+/** Set lookups over the stored keys of a suppression list (addresses and `sha256:` hashes). */
+export function checkerOf(rows: readonly string[]): (email: string) => boolean {
   if (rows.length === 0) return () => false;
   // Canonicalised again: a read-only state file written before the key migration may hold old keys.
   const set = new Set(rows.map(canonicalAddress));

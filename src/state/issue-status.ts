@@ -1,10 +1,12 @@
 import { type BounceRecord, sqliteBounceStore } from '../bounces/index.js';
+import { postgresBounceStore } from '../bounces/store-postgres.js';
 import type { StoredWave } from '../schedule/store.js';
 import type { ChannelStatus } from '../send/ledger.js';
 import { openExistingStateDb } from '../send/store.js';
 import type { StateStore } from './contract.js';
 import type { StateLocation } from './location.js';
 import { openExistingState } from './open.js';
+import { hasTable, withPool } from './read-at.js';
 import { sqliteState } from './sqlite/index.js';
 
 export interface IssueStatus {
@@ -15,7 +17,7 @@ export interface IssueStatus {
 
 /**
  * What `rolecast status` shows, read from either backend without writing: ledger counts and
- * failures, stored waves, and (on a SQLite state file) the bounces recorded for the issue.
+ * failures, stored waves, and the bounces recorded for the issue.
  */
 export async function readIssueStatus(location: StateLocation, issueId: string): Promise<IssueStatus> {
   if (location.kind === 'sqlite') {
@@ -31,7 +33,10 @@ export async function readIssueStatus(location: StateLocation, issueId: string):
   const store = await openExistingState(location);
   if (!store) return { channels: [], schedules: [], bounces: [] };
   try {
-    return { ...(await fromStore(store, issueId)), bounces: [] };
+    const bounces = await withPool(location.url, async (pool) =>
+      (await hasTable(pool, 'bounce_events')) ? postgresBounceStore(pool).events({ issueId }) : [],
+    );
+    return { ...(await fromStore(store, issueId)), bounces };
   } finally {
     await store.close();
   }

@@ -3,11 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { migrateAnalytics } from '../../src/analytics/_migrate.js';
+import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
+import { postgresAnalyticsStore } from '../../src/analytics/store-postgres.js';
+import { ensureBounceSchema, sqliteBounceStore } from '../../src/bounces/store-sqlite.js';
+import { openPostgres } from '../../src/db/postgres.js';
 import { RolecastError } from '../../src/errors.js';
 import type { Wave } from '../../src/schedule/plan.js';
+import { openStateDb } from '../../src/send/store.js';
 import { migrateStateData } from '../../src/state/migrate/index.js';
 import { openState } from '../../src/state/open.js';
 import { hashedAddress } from '../../src/store/hash.js';
+import { postgresSubscriberStore } from '../../src/store/postgres.js';
+import { migrateSubscriberStore, sqliteSubscriberStore } from '../../src/store/sqlite.js';
 import { createDatabase, describePostgres } from '../helpers/postgres.js';
 import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
@@ -22,14 +30,24 @@ const TABLES: Record<string, string> = {
   suppressions: 'email',
   schedule_waves: 'issue_id, channel, wave_utc',
   issue_variants: 'issue_id, variant_id',
-  issue_summaries: 'issue_id, summary_id',
+  // Insertion order is part of these: compared in rowid order.
+  issue_summaries: 'rowid',
+  readers: 'email',
+  reader_audit: 'id',
+  clicks: 'rowid',
+  bounce_events: 'event_id',
 };
 
 function dump(file: string): Record<string, unknown[]> {
   const db = new Database(file, { readonly: true });
+  const exists = (table: string) =>
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
   try {
     return Object.fromEntries(
-      Object.entries(TABLES).map(([table, key]) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY ${key}`).all()]),
+      Object.entries(TABLES).map(([table, key]) => [
+        table,
+        exists(table) ? db.prepare(`SELECT * FROM ${table} ORDER BY ${key}`).all() : [],
+      ]),
     );
   } finally {
     db.close();
@@ -87,8 +105,95 @@ async function fillState(file: string): Promise<void> {
       },
       now(),
     );
+    // A second issue whose summaries were recorded out of alphabetical order.
+    await store.recordLayout(
+      '2026-W49',
+      {
+        variants: [{ id: 'exec', roles: ['Exec'], sections: [{ role: 'Exec', summaryIds: ['s9', 's3'] }] }],
+        summaries: [
+          { id: 's9', roles: ['Exec'], topics: ['chips'] },
+          { id: 's3', roles: ['Exec'], topics: ['ai', 'law'] },
+        ],
+      },
+      now(),
+    );
   } finally {
     await store.close();
+  }
+  await fillStores(file);
+}
+
+/** Readers with their audit log, clicks and bounce events: every table the other components keep. */
+async function fillStores(file: string): Promise<void> {
+  const db = openStateDb(file);
+  try {
+    migrateSubscriberStore(db);
+    migrateAnalytics(db);
+    ensureBounceSchema(db);
+    const readers = sqliteSubscriberStore(db);
+    const at = '2026-11-01T10:00:00.000Z';
+    await readers.insert({
+      email: 'ann@example.com',
+      name: 'Ann Example',
+      firstName: 'Ann',
+      roles: ['CTO', 'Exec'],
+      timezone: 'Europe/Berlin',
+      locale: 'de',
+      status: 'active',
+      pausedUntil: null,
+      createdAt: at,
+      confirmedAt: at,
+      readerChangedAt: at,
+      consent: { at, method: 'form', wording: 'Yes, send me the digest' },
+      pendingEmail: 'ann.new@example.com',
+      confirmNonce: 'nonce-1',
+    });
+    await readers.insert({
+      email: 'bo@example.com',
+      name: null,
+      firstName: null,
+      roles: [],
+      timezone: null,
+      locale: null,
+      status: 'paused',
+      pausedUntil: '2027-01-01T00:00:00.000Z',
+      createdAt: at,
+      confirmedAt: null,
+      readerChangedAt: null,
+      consent: null,
+      pendingEmail: null,
+      confirmNonce: null,
+    });
+    for (const [i, email] of ['bo@example.com', 'ann@example.com', 'bo@example.com'].entries())
+      await readers.audit({ email, at: `2026-11-0${i + 1}T00:00:00.000Z`, page: 'preferences', change: `step ${i}` });
+    const analytics = sqliteAnalyticsStore(db);
+    for (const [i, summaryId] of ['s2', 's1', 's2'].entries())
+      analytics.recordClick({
+        issueId: '2026-W48',
+        summaryId,
+        role: 'CTO',
+        variantId: 'cto',
+        kind: i === 1 ? 'source' : 'article',
+        target: `https://example.com/${summaryId}`,
+        at: new Date(`2026-11-30T0${9 - i}:00:00.000Z`),
+        first: i !== 2,
+      });
+    const bounces = sqliteBounceStore(db);
+    for (const [i, kind] of (['hard', 'complaint'] as const).entries())
+      await bounces.insertEvent({
+        eventId: `event-${i}`,
+        issueId: i === 0 ? '2026-W48' : null,
+        email: `reader${i}@example.com`,
+        kind,
+        status: kind === 'hard' ? '5.1.1' : null,
+        diagnostic: kind === 'hard' ? '550 5.1.1 user unknown' : 'abuse report',
+        source: 'import:test',
+        outcome: i === 0 ? 'suppressed' : 'counted',
+        occurredAt: '2026-11-30T10:00:00.000Z',
+        recordedAt: '2026-11-30T11:00:00.000Z',
+      });
+  } finally {
+    db.close();
   }
 }
 
@@ -122,8 +227,12 @@ describePostgres('state migrate between SQLite and PostgreSQL', () => {
       runs: 1,
       suppressions: 3,
       schedule_waves: 1,
-      issue_variants: 1,
-      issue_summaries: 2,
+      issue_variants: 2,
+      issue_summaries: 4,
+      readers: 2,
+      reader_audit: 3,
+      clicks: 3,
+      bounce_events: 2,
     });
     // The copy is a working state: the contract reads it as it read the file.
     const pg = await openState({ kind: 'postgres', url });
@@ -133,6 +242,19 @@ describePostgres('state migrate between SQLite and PostgreSQL', () => {
       expect((await pg.status('2026-W48'))[0]).toMatchObject({ planned: 1_203, failed: 1, deferred: 120 });
     } finally {
       await pg.close();
+    }
+    // The copied stores work: the audit log goes on after the copied ids, the summaries keep their order.
+    const pool = await openPostgres(url, { max: 1 });
+    try {
+      const readers = postgresSubscriberStore(pool);
+      expect((await readers.get('ann@example.com'))?.consent?.wording).toBe('Yes, send me the digest');
+      await readers.audit({ email: 'ann@example.com', at: '2026-12-01T00:00:00.000Z', page: 'pg', change: 'after' });
+      expect((await readers.auditOf('ann@example.com')).map((e) => e.change)).toEqual(['step 1', 'after']);
+      const facts = await postgresAnalyticsStore(pool).facts('2026-W49');
+      expect(facts.summaries.map((s) => s.id)).toEqual(['s9', 's3']);
+      await pool.query("DELETE FROM reader_audit WHERE page = 'pg'");
+    } finally {
+      await pool.end();
     }
     const back = join(dir, `back-${n}.db`);
     await migrateStateData({ from: { kind: 'postgres', url }, to: { kind: 'sqlite', file: back } });

@@ -5,7 +5,7 @@ import { loadProject } from '../../load/project.js';
 import { printable } from '../../printable.js';
 import type { BuildEntry } from '../../render/index.js';
 import { audienceWarnings } from '../../send/plan.js';
-import { readSuppressionChecker, stateFilePath } from '../../send/store.js';
+import { suppressionsOf } from '../../state/read-at.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { requirePositional, stringOption } from '../_shared.js';
 
@@ -25,13 +25,12 @@ export const buildCommand: Command = {
       configFile: stringOption(args, 'config'),
       cwd: ctx.cwd,
       stateFile: stringOption(args, 'state'),
+      env: ctx.env,
     });
     // Load warnings (unknown roles and the like) change who gets what: shown first, on stderr.
     for (const problem of project.problems) print(ctx.stderr, formatProblem(problem));
     // Recipient counts skip suppressed addresses as a send would; the state file is only read.
-    const isSuppressed = project.subscribers
-      ? readSuppressionChecker(project.config, stateFilePath(project.config, ctx.cwd, stringOption(args, 'state')))
-      : undefined;
+    const isSuppressed = project.subscribers ? await suppressionsOf(project) : undefined;
     const rendered = await renderAudience(project, { isSuppressed });
     const problems = [...project.problems, ...rendered.problems];
     if (rendered.plan) {

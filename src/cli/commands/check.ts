@@ -5,7 +5,7 @@ import { displayPath } from '../../load/_display.js';
 import { MANIFEST_FILE } from '../../load/issue.js';
 import { inspectProject } from '../../load/project.js';
 import { audienceWarnings, planRecipients } from '../../send/plan.js';
-import { readSuppressionChecker } from '../../send/store.js';
+import { suppressionsOf } from '../../state/read-at.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, requirePositional, stringOption } from '../_shared.js';
 import { coverageProblems, coverageTable } from '../coverage-table.js';
@@ -29,13 +29,14 @@ export const checkCommand: Command = {
       subscribersFile,
       configFile: stringOption(args, 'config'),
       cwd: ctx.cwd,
+      env: ctx.env,
     });
     if (project && !problems.some((p) => p.severity === 'error')) {
       // Who would get nothing, and what nobody would get: judged as a send would, suppressions included.
       const plan = project.subscribers
         ? planRecipients(project, project.subscribers, {
             segments: [],
-            isSuppressed: readSuppressionChecker(project.config),
+            isSuppressed: await suppressionsOf(project),
           })
         : undefined;
       problems.push(...audienceWarnings(project, plan, { cwd: ctx.cwd, subscribersFile }));

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { engagementScore } from '../../analytics/engagement.js';
 import { readTopicEngagement } from '../../analytics/history.js';
+import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import type { ResolvedConfig } from '../../config/schema.js';
 import { displayPath } from '../../load/_display.js';
@@ -8,7 +9,7 @@ import { loadPool } from '../../pool/index.js';
 import { planNewIssue, writeNewIssue } from '../../pool/new-issue.js';
 import type { RoleCount } from '../../pool/select.js';
 import { loadTaxonomy } from '../../roles/taxonomy.js';
-import { stateFilePath } from '../../send/store.js';
+import { stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, type CommandContext, type ParsedArgs, print } from '../_command.js';
 import { flag, printProblems, stringOption } from '../_shared.js';
 
@@ -41,7 +42,7 @@ export const newCommand: Command = {
       issuesDir,
       week: stringOption(args, 'week'),
       now: new Date(),
-      rank: engagementRank(config, ctx, args),
+      rank: await engagementRank(config, ctx, args),
     });
     const file = await writeNewIssue(plan);
     const { picked, coverage, uncovered } = plan.selection;
@@ -71,12 +72,12 @@ function coverageLines(coverage: readonly RoleCount[], perRole: number): string 
 const ENGAGEMENT_ISSUES = 8;
 
 /** With --by-engagement: each role picks the pool summaries whose topics its readers clicked most. */
-function engagementRank(config: ResolvedConfig, ctx: CommandContext, args: ParsedArgs) {
+async function engagementRank(config: ResolvedConfig, ctx: CommandContext, args: ParsedArgs) {
   if (!flag(args, 'by-engagement')) return undefined;
-  const engagement = readTopicEngagement(
+  const engagement = await readTopicEngagement(
     config,
     ENGAGEMENT_ISSUES,
-    stateFilePath(config, ctx.cwd, stringOption(args, 'state')),
+    stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state')),
   );
   if (!engagement || engagement.clicks === 0) {
     print(ctx.stderr, 'no clicks recorded yet (see "Analytics" in the README): picking newest first');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { RolecastError } from '../../errors.js';
 import { describeLocation, type StateLocation } from '../location.js';
 import { openSide, type Side } from './sides.js';
+import './components.js';
 import { copyComponents } from './steps.js';
 
 export { type CopyComponent, type CopyTable, registerCopyComponent } from './steps.js';
@@ -42,6 +43,8 @@ export async function migrateStateData(options: MigrateOptions): Promise<Migrate
     target = await openSide(options.to);
     const components = copyComponents();
     for (const component of components) await target.prepare(component);
+    // A shared source gets the schema any command would give it (e.g. the order of layout rows).
+    if (options.from.kind === 'postgres') for (const component of components) await source.prepare(component);
     const tables = components.flatMap((c) => c.tables);
     const present: typeof tables = [];
     for (const t of tables) if (await source.hasTable(t.table)) present.push(t);

@@ -42,7 +42,8 @@ function sqliteSide(db: StateDb, file: string): Side {
       db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined,
     count: async (table) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number,
     async *read(table) {
-      const order = table.key ? ` ORDER BY ${table.key.join(', ')}` : '';
+      const by = table.order?.sqlite ?? table.key?.join(', ');
+      const order = by ? ` ORDER BY ${by}` : '';
       const rows = db
         .prepare(`SELECT ${table.columns.join(', ')} FROM ${table.table}${order}`)
         .raw()
@@ -107,9 +108,10 @@ function postgresSide(pool: Pool, description: string): Side {
     },
     async *read(table) {
       const columns = table.columns.join(', ');
-      if (!table.key) {
+      if (!table.key || table.order) {
+        const order = table.order ? ` ORDER BY ${table.order.postgres}` : '';
         const { rows } = await (client ?? pool).query({
-          text: `SELECT ${columns} FROM ${table.table}`,
+          text: `SELECT ${columns} FROM ${table.table}${order}`,
           rowMode: 'array',
         });
         if (rows.length > 0) yield rows as unknown[][];
@@ -155,6 +157,7 @@ function postgresSide(pool: Pool, description: string): Side {
           .join(', ');
         await run(`INSERT INTO ${table.table} (${table.columns.join(', ')}) VALUES ${values}`, chunk.flat());
       }
+      if (table.afterPostgresWrite) await run(table.afterPostgresWrite);
     },
     async commit() {
       await client?.query('COMMIT');

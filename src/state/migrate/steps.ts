@@ -13,6 +13,13 @@ export interface CopyTable {
   columns: readonly string[];
   /** The primary key: rows are read in its order, page by page. Without one, in one go. */
   key?: readonly string[];
+  /**
+   * Rows whose order is part of the data (insertion order, not a key): read in this order on each
+   * backend, in one go, and inserted in it. Wins over `key` for reading.
+   */
+  order?: { sqlite: string; postgres: string };
+  /** Run on a PostgreSQL target after the rows are written (an identity set past the copied ids). */
+  afterPostgresWrite?: string;
 }
 
 export interface CopyComponent {
@@ -81,6 +88,9 @@ registerCopyComponent({
       table: 'issue_summaries',
       columns: ['issue_id', 'summary_id', 'roles', 'topics'],
       key: ['issue_id', 'summary_id'],
+      // A report lists an issue's summaries in the order the send recorded them: the SQLite rowid,
+      // PostgreSQL's position (numbered in insert order when a row is written without one).
+      order: { sqlite: 'rowid', postgres: 'issue_id, position' },
     },
   ],
 });
