@@ -3,6 +3,7 @@ import { migrate, openPostgres, type Pool } from '../../src/db/postgres.js';
 import { type ItemOutcome, openSendQueue, type PlanItem, type SendQueue } from '../../src/state/postgres/queue.js';
 import { WORKER_MIGRATIONS } from '../../src/state/postgres/queue-schema.js';
 import { STATE_MIGRATIONS } from '../../src/state/postgres-schema.js';
+import { hashedAddress } from '../../src/store/hash.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 
 const LEASE = 10_000;
@@ -193,6 +194,26 @@ describePostgres('the send work queue in PostgreSQL', () => {
     const rows = await pool.query('SELECT count(*)::int AS n FROM deliveries WHERE issue_id = $1', [id]);
     expect(rows.rows[0].n).toBe(0);
     expect(await a.progress()).toMatchObject({ open: 2 });
+  });
+
+  it('skips a reader erased during the send, whose suppression is only a hash', async () => {
+    const id = newIssue();
+    const a = worker('a', id);
+    await a.openPlan('fp', propose(items(3)));
+    await pool.query(
+      "INSERT INTO suppressions (email, reason, source, created_at) VALUES ($1, 'erased', 'test', '2026-12-01')",
+      [hashedAddress('r2@example.test')],
+    );
+    const claimed = await a.claim(3);
+    const suppressed = new Map(claimed.map((i) => [i.email, i.suppressed]));
+    // r1 was unsubscribed in plain by the test before.
+    expect(suppressed).toEqual(
+      new Map([
+        ['r0@example.test', false],
+        ['r1@example.test', true],
+        ['r2@example.test', true],
+      ]),
+    );
   });
 
   it('workers on separate connections claiming at once never get the same item', async () => {

@@ -9,6 +9,12 @@ import {
   type QueueWorker,
 } from './queue-plan.js';
 
+/**
+ * The key an erased reader leaves on the suppression list (src/store/hash.ts), computed in SQL from
+ * the item's canonical address, so a reader forgotten during the send is skipped like any other.
+ */
+const HASHED_KEY_SQL = `'sha256:' || encode(sha256('rolecast-suppression'::bytea || '\\x00'::bytea || convert_to(i.email, 'UTF8')), 'hex')`;
+
 export type { OpenedPlan, PlanItem, PlanProposal, QueueWorker, StoredPlan } from './queue-plan.js';
 
 /**
@@ -150,7 +156,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
          UPDATE send_items i SET lease_owner = $3, lease_expires_at = ${NOW(4)} + $7, claims = i.claims + 1
          FROM picked WHERE i.issue_id = $1 AND i.channel = $2 AND i.seq = picked.seq
          RETURNING i.seq, i.email, i.variant_id, i.claims,
-           EXISTS (SELECT 1 FROM suppressions s WHERE s.email = i.email) AS suppressed`,
+           EXISTS (SELECT 1 FROM suppressions s WHERE s.email IN (i.email, ${HASHED_KEY_SQL})) AS suppressed`,
         [issueId, channel, worker.id, now(), limit, currentPlan(), leaseMs],
       );
       return result.rows
