@@ -152,6 +152,8 @@ export interface Migration {
   sql: string;
 }
 
+const MIGRATION_LOCK = 'rolecast:migrate';
+
 const LEDGER = `CREATE TABLE IF NOT EXISTS rolecast_migrations (
   component TEXT NOT NULL,
   version INTEGER NOT NULL,
@@ -162,19 +164,17 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS rolecast_migrations (
 
 /**
  * Applies a component's migrations that this database has not seen, each in its own transaction.
- * An advisory lock serialises hosts starting at once, so two replicas never run a step twice.
- * Returns the versions applied now.
+ * One advisory lock for every component serialises hosts starting at once, so two replicas never
+ * run a step twice, nor race to create the same table (`IF NOT EXISTS` is not safe against a
+ * concurrent create). Returns the versions applied now.
  */
 export async function migrate(pool: Pool, component: string, migrations: readonly Migration[]): Promise<number[]> {
   const client = await pool.connect();
   const applied: number[] = [];
   try {
-    await client.query(LEDGER).catch(async (error: unknown) => {
-      // Two hosts creating the table at the same instant: one loses the race on the catalog's unique index.
-      if ((error as { code?: string }).code !== '23505') throw error;
-    });
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`rolecast:${component}`]);
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
     try {
+      await client.query(LEDGER);
       const done = await client.query<{ version: number }>(
         'SELECT version FROM rolecast_migrations WHERE component = $1',
         [component],
@@ -201,7 +201,7 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
         applied.push(step.version);
       }
     } finally {
-      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`rolecast:${component}`]);
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]);
     }
   } finally {
     client.release();

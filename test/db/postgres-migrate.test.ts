@@ -1,7 +1,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { migrate, openPostgres, type Pool } from '../../src/db/postgres.js';
 import { STATE_MIGRATIONS } from '../../src/state/postgres-schema.js';
-import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
+import { createDatabase, describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 
 describePostgres('PostgreSQL migrations', () => {
   const databaseUrl = useFreshDatabase('migrate');
@@ -28,6 +28,26 @@ describePostgres('PostgreSQL migrations', () => {
       'suppressions',
     ]);
     expect(await migrate(pools[0]!, 'state', STATE_MIGRATIONS)).toEqual([]);
+  });
+
+  it('lets hosts migrating different components at once create shared tables without a race', async () => {
+    // Each round a fresh database: the race is in creating the migrations table and the shared tables.
+    for (let round = 0; round < 5; round++) {
+      const database = await createDatabase('migrate_race');
+      const hosts: Pool[] = [];
+      try {
+        for (let i = 0; i < 6; i++) hosts.push(await openPostgres(database.url, { max: 1 }));
+        const shared = 'CREATE TABLE IF NOT EXISTS shared_layout (id INT PRIMARY KEY)';
+        await Promise.all(
+          hosts.map((pool, i) => migrate(pool, `component${i % 3}`, [{ version: 1, name: 'shared', sql: shared }])),
+        );
+        const rows = await hosts[0]!.query('SELECT component FROM rolecast_migrations ORDER BY component');
+        expect(rows.rows.map((r) => r.component)).toEqual(['component0', 'component1', 'component2']);
+      } finally {
+        for (const pool of hosts) await pool.end();
+        await database.drop();
+      }
+    }
   });
 
   it('refuses a database whose schema is newer than this version knows', async () => {
