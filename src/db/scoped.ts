@@ -18,8 +18,12 @@ export interface Scoped {
   transaction<T>(work: () => Promise<T>): Promise<T>;
 }
 
-/** Attempts of one transaction before a serialization failure is handed to the caller. */
-const MAX_ATTEMPTS = 8;
+/**
+ * Attempts of one transaction before a serialization failure is handed to the caller. Serializable
+ * transactions on small, busy tables conflict often (predicate locks cover whole pages), so many
+ * replicas taking a burst of signups need more than a handful of tries.
+ */
+const MAX_ATTEMPTS = 30;
 /** SQLSTATEs that mean "run it again": serialization failure, deadlock. */
 const RETRY = new Set(['40001', '40P01']);
 
@@ -46,8 +50,10 @@ export function scoped(pool: Pool): Scoped {
         } finally {
           client.release();
         }
-        // A short random pause, so two hosts that collided do not collide again in step.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+        // A random pause growing with each attempt (up to ~200 ms), so hosts that collided do not collide again in step.
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6))),
+        );
       }
     },
   };

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeEach, expect, it } from 'vitest';
 import { canonicalAddress } from '../../../src/address.js';
 import { openPostgres, type Pool } from '../../../src/db/postgres.js';
 import { CLI, runCli } from '../../helpers/cli.js';
 import { perTest } from '../../helpers/per-test.js';
-import { describePostgres, useFreshDatabase } from '../../helpers/postgres.js';
+import { createDatabase, describePostgres } from '../../helpers/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from '../_fixture.js';
 
@@ -41,16 +41,27 @@ function startWorker(f: SendFixture, env: NodeJS.ProcessEnv): Worker {
  * exactly once, except (at most) the readers of the batch the killed worker held when it died.
  */
 describePostgres('send workers: one killed mid-run', () => {
-  const databaseUrl = useFreshDatabase('kill');
+  // A database and workers of its own per attempt: a retry must not meet the first attempt's plan.
+  let attemptUrl = '';
+  const databaseUrl = () => attemptUrl;
+  const databases: { drop(): Promise<void> }[] = [];
   const opened = perTest<{ smtp: TestSmtpServer; fixture: SendFixture }>(['smtp', 'fixture']);
-  let pool: Pool;
-  const workers: Worker[] = [];
-  beforeAll(async () => {
-    pool = await openPostgres(databaseUrl(), { max: 2 });
+  let pool: Pool | undefined;
+  const all: Worker[] = [];
+  let workers: Worker[] = [];
+  beforeEach(async () => {
+    for (const w of all) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    await pool?.end();
+    const database = await createDatabase('kill');
+    databases.push(database);
+    attemptUrl = database.url;
+    pool = await openPostgres(attemptUrl, { max: 2 });
+    workers = [];
   });
   afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    for (const w of all) if (w.child.exitCode === null) w.child.kill('SIGKILL');
     await pool?.end();
+    for (const database of databases) await database.drop();
   });
 
   it('after the lease runs out the others send its unfinished batch: none skipped, duplicates only from that batch', async () => {
@@ -65,18 +76,20 @@ describePostgres('send workers: one killed mid-run', () => {
       ROLECAST_TEST_WORKER_BATCH: String(BATCH),
     };
     for (let i = 0; i < 3; i++) workers.push(startWorker(f, env));
+    all.push(...workers);
+    const db = pool!;
     const victim = workers[0]!;
 
     // Kill it once it has had a batch accepted and recorded, and holds the next one.
     const held = await waitFor(async () => {
-      const row = await pool
+      const row = await db
         .query<{ sent: number; worker_id: string }>('SELECT worker_id, sent FROM send_workers WHERE pid = $1', [
           victim.child.pid,
         ])
         .catch(() => ({ rows: [] }));
       const me = row.rows[0];
       if (!me || me.sent === 0) return undefined;
-      const items = await pool.query<{ email: string }>(
+      const items = await db.query<{ email: string }>(
         'SELECT email FROM send_items WHERE lease_owner = $1 AND NOT done',
         [me.worker_id],
       );
@@ -86,7 +99,7 @@ describePostgres('send workers: one killed mid-run', () => {
     }, victim);
     expect((await victim.exit).signal).toBe('SIGKILL');
     // What it held at its death: the only readers that may get two copies.
-    const orphaned = await pool.query<{ email: string }>(
+    const orphaned = await db.query<{ email: string }>(
       'SELECT email FROM send_items WHERE lease_owner = $1 AND NOT done',
       [held.workerId],
     );
@@ -108,7 +121,7 @@ describePostgres('send workers: one killed mid-run', () => {
     );
     expect(takenOver).toBe(inFlight.size);
 
-    const planned = await pool.query<{ email: string }>('SELECT email FROM send_items');
+    const planned = await db.query<{ email: string }>('SELECT email FROM send_items');
     const accepted = new Map<string, number>();
     for (const m of await smtp.messages())
       for (const to of m.envelope.to) accepted.set(canonicalAddress(to), (accepted.get(canonicalAddress(to)) ?? 0) + 1);
@@ -119,11 +132,11 @@ describePostgres('send workers: one killed mid-run', () => {
     for (const email of twice) expect(inFlight.has(email), `${email} was sent twice`).toBe(true);
     expect(Math.max(...accepted.values())).toBeLessThanOrEqual(2);
 
-    const ledger = await pool.query<{ status: string; n: number }>(
+    const ledger = await db.query<{ status: string; n: number }>(
       'SELECT status, count(*)::int AS n FROM deliveries GROUP BY status',
     );
     expect(ledger.rows).toEqual([{ status: 'sent', n: planned.rows.length }]);
-    const open = await pool.query('SELECT count(*)::int AS n FROM send_items WHERE NOT done');
+    const open = await db.query('SELECT count(*)::int AS n FROM send_items WHERE NOT done');
     expect(open.rows[0].n).toBe(0);
 
     // status: the run complete, the killed worker gone, the two others stopped cleanly.
@@ -136,7 +149,7 @@ describePostgres('send workers: one killed mid-run', () => {
     expect(status.stdout).toContain(`2026-W48 workers via smtp: ${n} of ${n} done, 0 open (0 under a lease)`);
     expect(status.stdout).toMatch(new RegExp(`gone +pid ${victim.child.pid} on `));
     expect(status.stdout.match(/stopped +pid \d+ on /g)).toHaveLength(2);
-  }, 300_000);
+  }, 150_000);
 });
 
 /** Polls `probe` until it returns a value; fails if the worker exits first or it takes minutes. */
