@@ -5,6 +5,7 @@
 import { canonicalAddress } from '../address.js';
 import { mergeBatch } from '../state/batch.js';
 import type { Channel } from './channel.js';
+import { channelStatus, type DeliveryRow, type RunRow } from './status-rows.js';
 import type { StateDb } from './store.js';
 
 export type { Channel } from './channel.js';
@@ -38,17 +39,6 @@ export interface Ledger {
   /** `resendSince`: this run is a resend of everything sent before that time. */
   startRun(planned: number, resendSince?: string): void;
   finishRun(outcome: RunOutcome): void;
-}
-
-interface Row {
-  email: string;
-  variant_id: string;
-  status: DeliveryStatus;
-  message_id: string | null;
-  response_code: number | null;
-  response: string | null;
-  attempts: number;
-  updated_at: string;
 }
 
 export function openLedger(db: StateDb, issueId: string, channel: Channel, now: () => Date = () => new Date()): Ledger {
@@ -147,53 +137,15 @@ export function readStatus(db: StateDb, issueId: string): ChannelStatus[] {
     const counts = db
       .prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE issue_id = ? AND channel = ? GROUP BY status')
       .all(issueId, channel) as { status: DeliveryStatus; n: number }[];
-    const count = (status: DeliveryStatus) => counts.find((c) => c.status === status)?.n ?? 0;
     // SELECT *: a state file from before resend_started_at existed may be open read-only here.
     const run = db.prepare('SELECT * FROM runs WHERE issue_id = ? AND channel = ?').get(issueId, channel) as
-      | {
-          planned: number;
-          started_at: string;
-          finished_at: string | null;
-          outcome: string | null;
-          resend_started_at?: string | null;
-        }
+      | RunRow
       | undefined;
-    const failures = (
-      db
-        .prepare(
-          `SELECT * FROM deliveries WHERE issue_id = ? AND channel = ? AND status != 'sent' ORDER BY status, email`,
-        )
-        .all(issueId, channel) as Row[]
-    ).map(fromRow);
-    const sent = count('sent');
-    const failed = count('failed');
-    return {
-      channel,
-      planned: run?.planned,
-      sent,
-      failed,
-      deferred: count('deferred'),
-      pending: run === undefined ? undefined : Math.max(0, run.planned - sent - failed),
-      lastRun: run && {
-        startedAt: run.started_at,
-        finishedAt: run.finished_at,
-        outcome: run.outcome,
-        resendStartedAt: run.resend_started_at ?? null,
-      },
-      failures,
-    };
+    const failures = db
+      .prepare(
+        `SELECT * FROM deliveries WHERE issue_id = ? AND channel = ? AND status != 'sent' ORDER BY status, email`,
+      )
+      .all(issueId, channel) as DeliveryRow[];
+    return channelStatus(channel, counts, run, failures);
   });
-}
-
-function fromRow(row: Row): DeliveryRecord {
-  return {
-    email: row.email,
-    variantId: row.variant_id,
-    status: row.status,
-    messageId: row.message_id,
-    responseCode: row.response_code,
-    response: row.response,
-    attempts: row.attempts,
-    updatedAt: row.updated_at,
-  };
 }

@@ -1,7 +1,8 @@
 import { canonicalAddress } from '../../address.js';
 import type { Pool } from '../../db/postgres.js';
 import type { Channel } from '../../send/channel.js';
-import type { ChannelStatus, DeliveryRecord, DeliveryStatus } from '../../send/ledger.js';
+import type { ChannelStatus, DeliveryStatus } from '../../send/ledger.js';
+import { channelStatus, type DeliveryRow, type RunRow } from '../../send/status-rows.js';
 import { mergeBatch } from '../batch.js';
 import type { DeliveryLedger } from '../contract.js';
 
@@ -83,17 +84,6 @@ export function postgresLedger(pool: Pool, issueId: string, channel: Channel, no
   };
 }
 
-interface Row {
-  email: string;
-  variant_id: string;
-  status: DeliveryStatus;
-  message_id: string | null;
-  response_code: number | null;
-  response: string | null;
-  attempts: number;
-  updated_at: string;
-}
-
 /** `rolecast status` from PostgreSQL: the same figures `readStatus` reads from the state file. */
 export async function postgresStatus(pool: Pool, issueId: string): Promise<ChannelStatus[]> {
   const channels = await pool.query<{ channel: Channel }>(
@@ -107,50 +97,16 @@ export async function postgresStatus(pool: Pool, issueId: string): Promise<Chann
       'SELECT status, COUNT(*)::int AS n FROM deliveries WHERE issue_id = $1 AND channel = $2 GROUP BY status',
       [issueId, channel],
     );
-    const count = (status: DeliveryStatus) => counts.rows.find((c) => c.status === status)?.n ?? 0;
-    const runs = await pool.query<{
-      planned: number;
-      started_at: string;
-      finished_at: string | null;
-      outcome: string | null;
-      resend_started_at: string | null;
-    }>('SELECT * FROM runs WHERE issue_id = $1 AND channel = $2', [issueId, channel]);
-    const run = runs.rows[0];
-    const failures = await pool.query<Row>(
+    const runs = await pool.query<RunRow>('SELECT * FROM runs WHERE issue_id = $1 AND channel = $2', [
+      issueId,
+      channel,
+    ]);
+    const failures = await pool.query<DeliveryRow>(
       `SELECT * FROM deliveries WHERE issue_id = $1 AND channel = $2 AND status != 'sent'
        ORDER BY status COLLATE "C", email COLLATE "C"`,
       [issueId, channel],
     );
-    const sent = count('sent');
-    const failed = count('failed');
-    result.push({
-      channel,
-      planned: run?.planned,
-      sent,
-      failed,
-      deferred: count('deferred'),
-      pending: run === undefined ? undefined : Math.max(0, run.planned - sent - failed),
-      lastRun: run && {
-        startedAt: run.started_at,
-        finishedAt: run.finished_at,
-        outcome: run.outcome,
-        resendStartedAt: run.resend_started_at,
-      },
-      failures: failures.rows.map(fromRow),
-    });
+    result.push(channelStatus(channel, counts.rows, runs.rows[0], failures.rows));
   }
   return result;
-}
-
-function fromRow(row: Row): DeliveryRecord {
-  return {
-    email: row.email,
-    variantId: row.variant_id,
-    status: row.status,
-    messageId: row.message_id,
-    responseCode: row.response_code,
-    response: row.response,
-    attempts: row.attempts,
-    updatedAt: row.updated_at,
-  };
 }
