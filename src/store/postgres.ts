@@ -3,15 +3,8 @@ import { type Migration, migrate, type Pool } from '../db/postgres.js';
 import { scoped } from '../db/scoped.js';
 import { STATE_MIGRATIONS } from '../state/postgres-schema.js';
 import { hashedAddress } from './hash.js';
-import type {
-  AuditEntry,
-  ConsentMethod,
-  Reader,
-  ReaderPatch,
-  ReaderQuery,
-  ReaderStatus,
-  SubscriberStore,
-} from './types.js';
+import { INSERT_COLUMNS, insertValues, patchColumns, type ReaderRow, toReader } from './rows.js';
+import type { AuditEntry, ReaderQuery, SubscriberStore } from './types.js';
 
 /**
  * The PostgreSQL driver of the subscriber store, for several `serve` replicas on one database.
@@ -61,78 +54,12 @@ export async function migrateSubscriberStorePg(pool: Pool): Promise<void> {
   await migrate(pool, 'subscribers', SUBSCRIBER_MIGRATIONS);
 }
 
-interface Row {
-  email: string;
-  name: string | null;
-  first_name: string | null;
-  roles: string;
-  timezone: string | null;
-  locale: string | null;
-  status: ReaderStatus;
-  paused_until: string | null;
-  created_at: string;
-  confirmed_at: string | null;
-  updated_at: string;
-  reader_changed_at: string | null;
-  consent_at: string | null;
-  consent_method: ConsentMethod | null;
-  consent_wording: string | null;
-  pending_email: string | null;
-  confirm_nonce: string | null;
-}
-
-const COLUMNS: Record<Exclude<keyof ReaderPatch, 'consent'>, keyof Row> = {
-  name: 'name',
-  firstName: 'first_name',
-  roles: 'roles',
-  timezone: 'timezone',
-  locale: 'locale',
-  status: 'status',
-  pausedUntil: 'paused_until',
-  confirmedAt: 'confirmed_at',
-  readerChangedAt: 'reader_changed_at',
-  pendingEmail: 'pending_email',
-  confirmNonce: 'confirm_nonce',
-};
-
-function toReader(row: Row): Reader {
-  return {
-    email: row.email,
-    name: row.name,
-    firstName: row.first_name,
-    roles: parseRoles(row.roles),
-    timezone: row.timezone,
-    locale: row.locale,
-    status: row.status,
-    pausedUntil: row.paused_until,
-    createdAt: row.created_at,
-    confirmedAt: row.confirmed_at,
-    updatedAt: row.updated_at,
-    readerChangedAt: row.reader_changed_at,
-    consent:
-      row.consent_at && row.consent_method
-        ? { at: row.consent_at, method: row.consent_method, wording: row.consent_wording }
-        : null,
-    pendingEmail: row.pending_email,
-    confirmNonce: row.confirm_nonce,
-  };
-}
-
-function parseRoles(text: string): string[] {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return Array.isArray(value) ? value.filter((r): r is string => typeof r === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
 /** The store on a pool whose database has been migrated (`migrateSubscriberStorePg`). */
 export function postgresSubscriberStore(pool: Pool): SubscriberStore {
   const db = scoped(pool);
   return {
     async get(email) {
-      const { rows } = await db.query<Row>('SELECT * FROM readers WHERE email = $1', [canonicalAddress(email)]);
+      const { rows } = await db.query<ReaderRow>('SELECT * FROM readers WHERE email = $1', [canonicalAddress(email)]);
       return rows[0] && toReader(rows[0]);
     },
     async list(query: ReaderQuery = {}) {
@@ -147,55 +74,23 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
         where.push(`roles::jsonb ? $${params.length}`);
       }
       const sql = `SELECT * FROM readers${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, email`;
-      return (await db.query<Row>(sql, params)).rows.map(toReader);
+      return (await db.query<ReaderRow>(sql, params)).rows.map(toReader);
     },
     async insert(reader) {
+      const values = insertValues(reader);
       await db.query(
-        `INSERT INTO readers (email, name, first_name, roles, timezone, locale, status, paused_until, created_at,
-           confirmed_at, updated_at, reader_changed_at, consent_at, consent_method, consent_wording, pending_email, confirm_nonce)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-        [
-          canonicalAddress(reader.email),
-          reader.name,
-          reader.firstName,
-          JSON.stringify(reader.roles),
-          reader.timezone,
-          reader.locale,
-          reader.status,
-          reader.pausedUntil,
-          reader.createdAt,
-          reader.confirmedAt,
-          reader.updatedAt ?? reader.createdAt,
-          reader.readerChangedAt,
-          reader.consent?.at ?? null,
-          reader.consent?.method ?? null,
-          reader.consent?.wording ?? null,
-          reader.pendingEmail,
-          reader.confirmNonce,
-        ],
+        `INSERT INTO readers (${INSERT_COLUMNS}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`,
+        values,
       );
     },
     async update(email, patch, now) {
-      const params: unknown[] = [now.toISOString()];
-      const sets: string[] = ['updated_at = $1'];
-      const set = (column: string, value: unknown) => {
-        params.push(value);
-        sets.push(`${column} = $${params.length}`);
-      };
-      for (const [field, value] of Object.entries(patch) as [keyof ReaderPatch, unknown][]) {
-        if (value === undefined) continue;
-        if (field === 'consent') {
-          const consent = value as Reader['consent'];
-          set('consent_at', consent?.at ?? null);
-          set('consent_method', consent?.method ?? null);
-          set('consent_wording', consent?.wording ?? null);
-          continue;
-        }
-        const column = COLUMNS[field];
-        if (column) set(column, field === 'roles' ? JSON.stringify(value ?? []) : (value ?? null));
-      }
-      params.push(canonicalAddress(email));
-      const result = await db.query(`UPDATE readers SET ${sets.join(', ')} WHERE email = $${params.length}`, params);
+      const sets = patchColumns(patch);
+      const assignments = ['updated_at = $1', ...sets.map(([column], i) => `${column} = $${i + 2}`)];
+      const params = [now.toISOString(), ...sets.map(([, value]) => value), canonicalAddress(email)];
+      const result = await db.query(
+        `UPDATE readers SET ${assignments.join(', ')} WHERE email = $${params.length}`,
+        params,
+      );
       return result.rowCount > 0;
     },
     rename: (from, to, now) =>

@@ -2,15 +2,8 @@ import type Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
 import { commitOrRollback } from './commit.js';
 import { hashedAddress } from './hash.js';
-import type {
-  AuditEntry,
-  ConsentMethod,
-  Reader,
-  ReaderPatch,
-  ReaderQuery,
-  ReaderStatus,
-  SubscriberStore,
-} from './types.js';
+import { INSERT_COLUMNS, insertValues, patchColumns, type ReaderRow, toReader } from './rows.js';
+import type { AuditEntry, ReaderQuery, SubscriberStore } from './types.js';
 
 /**
  * The SQLite driver of the subscriber store: its tables live in the send state file beside the
@@ -88,79 +81,6 @@ export function hasSubscriberStore(db: Db): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'readers'").get() !== undefined;
 }
 
-interface Row {
-  email: string;
-  name: string | null;
-  first_name: string | null;
-  roles: string;
-  timezone: string | null;
-  locale: string | null;
-  status: ReaderStatus;
-  paused_until: string | null;
-  created_at: string;
-  confirmed_at: string | null;
-  updated_at: string;
-  reader_changed_at: string | null;
-  consent_at: string | null;
-  consent_method: ConsentMethod | null;
-  consent_wording: string | null;
-  pending_email: string | null;
-  confirm_nonce: string | null;
-}
-
-/** Reader field → column. */
-const COLUMNS: Record<keyof ReaderPatch, keyof Row | undefined> = {
-  name: 'name',
-  firstName: 'first_name',
-  roles: 'roles',
-  timezone: 'timezone',
-  locale: 'locale',
-  status: 'status',
-  pausedUntil: 'paused_until',
-  confirmedAt: 'confirmed_at',
-  readerChangedAt: 'reader_changed_at',
-  consent: undefined,
-  pendingEmail: 'pending_email',
-  confirmNonce: 'confirm_nonce',
-};
-
-function toReader(row: Row): Reader {
-  return {
-    email: row.email,
-    name: row.name,
-    firstName: row.first_name,
-    roles: parseRoles(row.roles),
-    timezone: row.timezone,
-    locale: row.locale,
-    status: row.status,
-    pausedUntil: row.paused_until,
-    createdAt: row.created_at,
-    confirmedAt: row.confirmed_at,
-    updatedAt: row.updated_at,
-    readerChangedAt: row.reader_changed_at,
-    consent:
-      row.consent_at && row.consent_method
-        ? { at: row.consent_at, method: row.consent_method, wording: row.consent_wording }
-        : null,
-    pendingEmail: row.pending_email,
-    confirmNonce: row.confirm_nonce,
-  };
-}
-
-function parseRoles(text: string): string[] {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return Array.isArray(value) ? value.filter((r): r is string => typeof r === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-function columnValue(field: keyof ReaderPatch, value: unknown): unknown {
-  if (field === 'roles') return JSON.stringify(value ?? []);
-  return value ?? null;
-}
-
 /**
  * The store on an open, migrated state database (see `openStateDb`). better-sqlite3 is
  * synchronous, so each promise is settled when it is returned, and a transaction's awaits resume
@@ -191,7 +111,7 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
   return {
     get: (email) =>
       run(() => {
-        const row = select.get(canonicalAddress(email)) as Row | undefined;
+        const row = select.get(canonicalAddress(email)) as ReaderRow | undefined;
         return row && toReader(row);
       }),
     list: (query: ReaderQuery = {}) =>
@@ -207,53 +127,21 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
           params.push(query.role);
         }
         const sql = `SELECT * FROM readers${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, email`;
-        return (db.prepare(sql).all(...params) as Row[]).map(toReader);
+        return (db.prepare(sql).all(...params) as ReaderRow[]).map(toReader);
       }),
     insert: (reader) =>
       run(() => {
-        db.prepare(
-          `INSERT INTO readers (email, name, first_name, roles, timezone, locale, status, paused_until, created_at,
-             confirmed_at, updated_at, reader_changed_at, consent_at, consent_method, consent_wording, pending_email, confirm_nonce)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          canonicalAddress(reader.email),
-          reader.name,
-          reader.firstName,
-          JSON.stringify(reader.roles),
-          reader.timezone,
-          reader.locale,
-          reader.status,
-          reader.pausedUntil,
-          reader.createdAt,
-          reader.confirmedAt,
-          reader.updatedAt ?? reader.createdAt,
-          reader.readerChangedAt,
-          reader.consent?.at ?? null,
-          reader.consent?.method ?? null,
-          reader.consent?.wording ?? null,
-          reader.pendingEmail,
-          reader.confirmNonce,
+        const values = insertValues(reader);
+        db.prepare(`INSERT INTO readers (${INSERT_COLUMNS}) VALUES (${values.map(() => '?').join(', ')})`).run(
+          ...values,
         );
       }),
     update: (email, patch, now) =>
       run(() => {
-        const sets: string[] = ['updated_at = ?'];
-        const params: unknown[] = [now.toISOString()];
-        for (const [field, value] of Object.entries(patch) as [keyof ReaderPatch, unknown][]) {
-          if (value === undefined) continue;
-          if (field === 'consent') {
-            const consent = value as Reader['consent'];
-            sets.push('consent_at = ?', 'consent_method = ?', 'consent_wording = ?');
-            params.push(consent?.at ?? null, consent?.method ?? null, consent?.wording ?? null);
-            continue;
-          }
-          const column = COLUMNS[field];
-          if (!column) continue;
-          sets.push(`${column} = ?`);
-          params.push(columnValue(field, value));
-        }
-        params.push(canonicalAddress(email));
-        return db.prepare(`UPDATE readers SET ${sets.join(', ')} WHERE email = ?`).run(...params).changes > 0;
+        const sets = patchColumns(patch);
+        const assignments = ['updated_at = ?', ...sets.map(([column]) => `${column} = ?`)];
+        const params = [now.toISOString(), ...sets.map(([, value]) => value), canonicalAddress(email)];
+        return db.prepare(`UPDATE readers SET ${assignments.join(', ')} WHERE email = ?`).run(...params).changes > 0;
       }),
     rename: (from, to, now) =>
       run(() => {

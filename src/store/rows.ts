@@ -1,0 +1,120 @@
+/**
+ * The `readers` row ↔ `Reader` mapping both drivers share: the columns are the same on SQLite and
+ * PostgreSQL (roles as JSON text, times as ISO text), so only the SQL around them differs.
+ */
+import { canonicalAddress } from '../address.js';
+import type { ConsentMethod, Reader, ReaderPatch, ReaderStatus, SubscriberStore } from './types.js';
+
+export interface ReaderRow {
+  email: string;
+  name: string | null;
+  first_name: string | null;
+  roles: string;
+  timezone: string | null;
+  locale: string | null;
+  status: ReaderStatus;
+  paused_until: string | null;
+  created_at: string;
+  confirmed_at: string | null;
+  updated_at: string;
+  reader_changed_at: string | null;
+  consent_at: string | null;
+  consent_method: ConsentMethod | null;
+  consent_wording: string | null;
+  pending_email: string | null;
+  confirm_nonce: string | null;
+}
+
+/** Reader field → column; consent spreads over three columns (see `patchColumns`). */
+const COLUMNS: Record<Exclude<keyof ReaderPatch, 'consent'>, keyof ReaderRow> = {
+  name: 'name',
+  firstName: 'first_name',
+  roles: 'roles',
+  timezone: 'timezone',
+  locale: 'locale',
+  status: 'status',
+  pausedUntil: 'paused_until',
+  confirmedAt: 'confirmed_at',
+  readerChangedAt: 'reader_changed_at',
+  pendingEmail: 'pending_email',
+  confirmNonce: 'confirm_nonce',
+};
+
+export function toReader(row: ReaderRow): Reader {
+  return {
+    email: row.email,
+    name: row.name,
+    firstName: row.first_name,
+    roles: parseRoles(row.roles),
+    timezone: row.timezone,
+    locale: row.locale,
+    status: row.status,
+    pausedUntil: row.paused_until,
+    createdAt: row.created_at,
+    confirmedAt: row.confirmed_at,
+    updatedAt: row.updated_at,
+    readerChangedAt: row.reader_changed_at,
+    consent:
+      row.consent_at && row.consent_method
+        ? { at: row.consent_at, method: row.consent_method, wording: row.consent_wording }
+        : null,
+    pendingEmail: row.pending_email,
+    confirmNonce: row.confirm_nonce,
+  };
+}
+
+function parseRoles(text: string): string[] {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value) ? value.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The columns an insert writes, in the order of `insertValues`. */
+export const INSERT_COLUMNS = `email, name, first_name, roles, timezone, locale, status, paused_until, created_at,
+  confirmed_at, updated_at, reader_changed_at, consent_at, consent_method, consent_wording, pending_email, confirm_nonce`;
+
+/** The values of a new reader's row, in the order of `INSERT_COLUMNS`. */
+export function insertValues(reader: Parameters<SubscriberStore['insert']>[0]): unknown[] {
+  return [
+    canonicalAddress(reader.email),
+    reader.name,
+    reader.firstName,
+    JSON.stringify(reader.roles),
+    reader.timezone,
+    reader.locale,
+    reader.status,
+    reader.pausedUntil,
+    reader.createdAt,
+    reader.confirmedAt,
+    reader.updatedAt ?? reader.createdAt,
+    reader.readerChangedAt,
+    reader.consent?.at ?? null,
+    reader.consent?.method ?? null,
+    reader.consent?.wording ?? null,
+    reader.pendingEmail,
+    reader.confirmNonce,
+  ];
+}
+
+/** The column and value each field of a patch sets; absent (undefined) fields are left out. */
+export function patchColumns(patch: ReaderPatch): [column: string, value: unknown][] {
+  const sets: [string, unknown][] = [];
+  for (const [field, value] of Object.entries(patch) as [keyof ReaderPatch, unknown][]) {
+    if (value === undefined) continue;
+    if (field === 'consent') {
+      const consent = value as Reader['consent'];
+      sets.push(
+        ['consent_at', consent?.at ?? null],
+        ['consent_method', consent?.method ?? null],
+        ['consent_wording', consent?.wording ?? null],
+      );
+      continue;
+    }
+    const column = COLUMNS[field];
+    if (column) sets.push([column, field === 'roles' ? JSON.stringify(value ?? []) : (value ?? null)]);
+  }
+  return sets;
+}
