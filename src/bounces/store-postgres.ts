@@ -2,6 +2,14 @@ import { canonicalAddress } from '../address.js';
 import { type Migration, migrate, type Pool } from '../db/postgres.js';
 import { scoped } from '../db/scoped.js';
 import { STATE_MIGRATIONS } from '../state/postgres-schema.js';
+import {
+  type BounceRow,
+  EVENT_COLUMNS,
+  eventValues,
+  fromBounceRow,
+  issueBounceCounts,
+  messageIdSpellings,
+} from './rows.js';
 import type { BounceRecord, BounceStore, IssueBounceCounts, ReaderHistory } from './store.js';
 
 /**
@@ -37,34 +45,6 @@ export async function migrateBounceStorePg(pool: Pool): Promise<void> {
   await migrate(pool, 'bounces', BOUNCE_MIGRATIONS);
 }
 
-interface Row {
-  event_id: string;
-  issue_id: string | null;
-  email: string;
-  kind: BounceRecord['kind'];
-  status: string | null;
-  diagnostic: string;
-  source: string;
-  outcome: BounceRecord['outcome'];
-  occurred_at: string;
-  recorded_at: string;
-}
-
-function fromRow(row: Row): BounceRecord {
-  return {
-    eventId: row.event_id,
-    issueId: row.issue_id,
-    email: row.email,
-    kind: row.kind,
-    status: row.status,
-    diagnostic: row.diagnostic,
-    source: row.source,
-    outcome: row.outcome,
-    occurredAt: row.occurred_at,
-    recordedAt: row.recorded_at,
-  };
-}
-
 export function postgresBounceStore(pool: Pool): BounceStore {
   const db = scoped(pool);
   return {
@@ -74,20 +54,9 @@ export function postgresBounceStore(pool: Pool): BounceStore {
     },
     async insertEvent(record) {
       const result = await db.query(
-        `INSERT INTO bounce_events (event_id, issue_id, email, kind, status, diagnostic, source, outcome, occurred_at, recorded_at)
+        `INSERT INTO bounce_events (${EVENT_COLUMNS})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
-        [
-          record.eventId,
-          record.issueId,
-          canonicalAddress(record.email),
-          record.kind,
-          record.status,
-          record.diagnostic,
-          record.source,
-          record.outcome,
-          record.occurredAt,
-          record.recordedAt,
-        ],
+        eventValues(record),
       );
       return result.rowCount > 0;
     },
@@ -115,11 +84,11 @@ export function postgresBounceStore(pool: Pool): BounceStore {
       return { deliveries: deliveries.rows, events: events.rows };
     },
     async deliveryByMessageId(messageId) {
-      const bare = messageId.trim().replace(/^<|>$/g, '');
-      if (!bare) return undefined;
+      const spellings = messageIdSpellings(messageId);
+      if (!spellings) return undefined;
       const { rows } = await db.query<{ issueId: string; email: string }>(
         'SELECT issue_id AS "issueId", email FROM deliveries WHERE message_id IN ($1, $2) LIMIT 1',
-        [`<${bare}>`, bare],
+        spellings,
       );
       return rows[0];
     },
@@ -136,35 +105,23 @@ export function postgresBounceStore(pool: Pool): BounceStore {
     async events(filter = {}) {
       const { rows } =
         filter.issueId === undefined
-          ? await db.query<Row>('SELECT * FROM bounce_events ORDER BY occurred_at, event_id')
-          : await db.query<Row>('SELECT * FROM bounce_events WHERE issue_id = $1 ORDER BY occurred_at, event_id', [
-              filter.issueId,
-            ]);
-      return rows.map(fromRow);
+          ? await db.query<BounceRow>('SELECT * FROM bounce_events ORDER BY occurred_at, event_id')
+          : await db.query<BounceRow>(
+              'SELECT * FROM bounce_events WHERE issue_id = $1 ORDER BY occurred_at, event_id',
+              [filter.issueId],
+            );
+      return rows.map(fromBounceRow);
     },
     async issueCounts(): Promise<IssueBounceCounts[]> {
       const sent = await db.query<{ issueId: string; sent: number; firstSentAt: string }>(
         `SELECT issue_id AS "issueId", COUNT(*)::int AS sent, MIN(updated_at) AS "firstSentAt" FROM deliveries
          WHERE status = 'sent' AND channel = 'smtp' GROUP BY issue_id`,
       );
-      const counts = new Map<string, IssueBounceCounts>();
-      for (const row of sent.rows) counts.set(row.issueId, { ...row, hard: 0, soft: 0, complaints: 0 });
-      const events = await db.query<{ issueId: string; kind: BounceRecord['kind']; n: number }>(
+      const bounced = await db.query<{ issueId: string; kind: BounceRecord['kind']; n: number }>(
         `SELECT issue_id AS "issueId", kind, COUNT(DISTINCT email)::int AS n FROM bounce_events
          WHERE issue_id IS NOT NULL GROUP BY issue_id, kind`,
       );
-      for (const row of events.rows) {
-        let entry = counts.get(row.issueId);
-        if (!entry) {
-          entry = { issueId: row.issueId, sent: 0, firstSentAt: null, hard: 0, soft: 0, complaints: 0 };
-          counts.set(row.issueId, entry);
-        }
-        if (row.kind === 'complaint') entry.complaints += row.n;
-        else entry[row.kind] += row.n;
-      }
-      return [...counts.values()].sort(
-        (a, b) => (b.firstSentAt ?? '').localeCompare(a.firstSentAt ?? '') || b.issueId.localeCompare(a.issueId),
-      );
+      return issueBounceCounts(sent.rows, bounced.rows);
     },
   };
 }

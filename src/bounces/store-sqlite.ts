@@ -1,6 +1,14 @@
 import { canonicalAddress } from '../address.js';
 import type { StateDb } from '../send/store.js';
 import { commitOrRollback } from '../store/commit.js';
+import {
+  type BounceRow,
+  EVENT_COLUMNS,
+  eventValues,
+  fromBounceRow,
+  issueBounceCounts,
+  messageIdSpellings,
+} from './rows.js';
 import type { BounceRecord, BounceStore, IssueBounceCounts, ReaderHistory } from './store.js';
 
 /**
@@ -35,34 +43,6 @@ function hasBounceTable(db: StateDb): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bounce_events'").get() !== undefined;
 }
 
-interface Row {
-  event_id: string;
-  issue_id: string | null;
-  email: string;
-  kind: BounceRecord['kind'];
-  status: string | null;
-  diagnostic: string;
-  source: string;
-  outcome: BounceRecord['outcome'];
-  occurred_at: string;
-  recorded_at: string;
-}
-
-function fromRow(row: Row): BounceRecord {
-  return {
-    eventId: row.event_id,
-    issueId: row.issue_id,
-    email: row.email,
-    kind: row.kind,
-    status: row.status,
-    diagnostic: row.diagnostic,
-    source: row.source,
-    outcome: row.outcome,
-    occurredAt: row.occurred_at,
-    recordedAt: row.recorded_at,
-  };
-}
-
 /**
  * `readonly`: never creates the table (for a database opened read-only); reads of a state file
  * without it return nothing. better-sqlite3 is synchronous: each method does its work at once and
@@ -90,21 +70,9 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
     async insertEvent(record) {
       const result = db
         .prepare(
-          `INSERT INTO bounce_events (event_id, issue_id, email, kind, status, diagnostic, source, outcome, occurred_at, recorded_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+          `INSERT INTO bounce_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
         )
-        .run(
-          record.eventId,
-          record.issueId,
-          canonicalAddress(record.email),
-          record.kind,
-          record.status,
-          record.diagnostic,
-          record.source,
-          record.outcome,
-          record.occurredAt,
-          record.recordedAt,
-        );
+        .run(...eventValues(record));
       return result.changes > 0;
     },
     async suppress(email, { reason, source, at }) {
@@ -135,11 +103,11 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
       return { deliveries, events };
     },
     async deliveryByMessageId(messageId) {
-      const bare = messageId.trim().replace(/^<|>$/g, '');
-      if (!bare) return undefined;
+      const spellings = messageIdSpellings(messageId);
+      if (!spellings) return undefined;
       return db
         .prepare('SELECT issue_id AS issueId, email FROM deliveries WHERE message_id IN (?, ?) LIMIT 1')
-        .get(`<${bare}>`, bare) as { issueId: string; email: string } | undefined;
+        .get(...spellings) as { issueId: string; email: string } | undefined;
     },
     async deliveredIssues() {
       return db.prepare('SELECT DISTINCT issue_id FROM deliveries').pluck().all() as string[];
@@ -155,8 +123,8 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
           : db
               .prepare('SELECT * FROM bounce_events WHERE issue_id = ? ORDER BY occurred_at, event_id')
               .all(filter.issueId)
-      ) as Row[];
-      return rows.map(fromRow);
+      ) as BounceRow[];
+      return rows.map(fromBounceRow);
     },
     async issueCounts(): Promise<IssueBounceCounts[]> {
       const sent = db
@@ -164,27 +132,14 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
           "SELECT issue_id AS issueId, COUNT(*) AS sent, MIN(updated_at) AS firstSentAt FROM deliveries WHERE status = 'sent' AND channel = 'smtp' GROUP BY issue_id",
         )
         .all() as { issueId: string; sent: number; firstSentAt: string }[];
-      const counts = new Map<string, IssueBounceCounts>();
-      for (const row of sent) counts.set(row.issueId, { ...row, hard: 0, soft: 0, complaints: 0 });
-      if (present()) {
-        const rows = db
-          .prepare(
-            'SELECT issue_id AS issueId, kind, COUNT(DISTINCT email) AS n FROM bounce_events WHERE issue_id IS NOT NULL GROUP BY issue_id, kind',
-          )
-          .all() as { issueId: string; kind: BounceRecord['kind']; n: number }[];
-        for (const row of rows) {
-          let entry = counts.get(row.issueId);
-          if (!entry) {
-            entry = { issueId: row.issueId, sent: 0, firstSentAt: null, hard: 0, soft: 0, complaints: 0 };
-            counts.set(row.issueId, entry);
-          }
-          if (row.kind === 'complaint') entry.complaints += row.n;
-          else entry[row.kind] += row.n;
-        }
-      }
-      return [...counts.values()].sort(
-        (a, b) => (b.firstSentAt ?? '').localeCompare(a.firstSentAt ?? '') || b.issueId.localeCompare(a.issueId),
-      );
+      const bounced = present()
+        ? (db
+            .prepare(
+              'SELECT issue_id AS issueId, kind, COUNT(DISTINCT email) AS n FROM bounce_events WHERE issue_id IS NOT NULL GROUP BY issue_id, kind',
+            )
+            .all() as { issueId: string; kind: BounceRecord['kind']; n: number }[])
+        : [];
+      return issueBounceCounts(sent, bounced);
     },
   };
 }
