@@ -1,5 +1,14 @@
 import { type Migration, migrate, type Pool, transaction } from '../db/postgres.js';
 import { STATE_MIGRATIONS } from '../state/postgres-schema.js';
+import {
+  CLICK_COLUMNS,
+  clickValues,
+  type DeliveryCountRow,
+  deliveryCounts,
+  issueFacts,
+  type SummaryRow,
+  type VariantRow,
+} from './rows.js';
 import type { AnalyticsStore, IssueFacts } from './store.js';
 
 /**
@@ -55,18 +64,8 @@ export function postgresAnalyticsStore(pool: Pool): AnalyticsStore {
   return {
     async recordClick(event) {
       await pool.query(
-        `INSERT INTO clicks (issue_id, summary_id, role, variant_id, kind, target, clicked_at, first)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          event.issueId,
-          event.summaryId,
-          event.role,
-          event.variantId,
-          event.kind,
-          event.target,
-          event.at.toISOString(),
-          event.first ? 1 : 0,
-        ],
+        `INSERT INTO clicks (${CLICK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        clickValues(event),
       );
     },
     async recordLayout(issueId, layout, at) {
@@ -113,11 +112,11 @@ export function postgresAnalyticsStore(pool: Pool): AnalyticsStore {
 
 async function readFacts(pool: Pool, issueId: string): Promise<IssueFacts> {
   const [variants, summaries, clicks, deliveries] = await Promise.all([
-    pool.query<{ variant_id: string; roles: string; sections: string; recorded_at: string }>(
+    pool.query<VariantRow>(
       'SELECT variant_id, roles, sections, recorded_at FROM issue_variants WHERE issue_id = $1 ORDER BY variant_id',
       [issueId],
     ),
-    pool.query<{ summary_id: string; roles: string; topics: string }>(
+    pool.query<SummaryRow>(
       'SELECT summary_id, roles, topics FROM issue_summaries WHERE issue_id = $1 ORDER BY position',
       [issueId],
     ),
@@ -128,7 +127,7 @@ async function readFacts(pool: Pool, issueId: string): Promise<IssueFacts> {
        ORDER BY summary_id, role, variant_id, kind`,
       [issueId],
     ),
-    pool.query<Record<string, string | number | null>>(
+    pool.query<DeliveryCountRow>(
       `SELECT d.variant_id AS "variantId", COUNT(*)::int AS recipients,
          COUNT(*) FILTER (WHERE d.status = 'sent')::int AS delivered,
          COUNT(*) FILTER (WHERE s.reason LIKE '%unsubscribe%')::int AS unsubscribed,
@@ -143,30 +142,5 @@ async function readFacts(pool: Pool, issueId: string): Promise<IssueFacts> {
       [issueId],
     ),
   ]);
-  return {
-    issueId,
-    recordedAt: variants.rows.reduce<string | undefined>(
-      (min, r) => (!min || r.recorded_at < min ? r.recorded_at : min),
-      undefined,
-    ),
-    variants: variants.rows.map((r) => ({
-      id: r.variant_id,
-      roles: JSON.parse(r.roles),
-      sections: JSON.parse(r.sections),
-    })),
-    summaries: summaries.rows.map((r) => ({
-      id: r.summary_id,
-      roles: JSON.parse(r.roles),
-      topics: JSON.parse(r.topics),
-    })),
-    deliveries: deliveries.rows.map((r) => ({
-      variantId: String(r.variantId),
-      recipients: Number(r.recipients),
-      delivered: Number(r.delivered ?? 0),
-      unsubscribed: Number(r.unsubscribed ?? 0),
-      bounced: Number(r.bounced ?? 0),
-      complained: Number(r.complained ?? 0),
-    })),
-    clicks: clicks.rows,
-  };
+  return issueFacts(issueId, variants.rows, summaries.rows, deliveries.rows.map(deliveryCounts), clicks.rows);
 }

@@ -1,5 +1,14 @@
 import type { StateDb } from '../send/store.js';
 import { hasAnalyticsTables } from './_migrate.js';
+import {
+  CLICK_COLUMNS,
+  clickValues,
+  type DeliveryCountRow,
+  deliveryCounts,
+  issueFacts,
+  type SummaryRow,
+  type VariantRow,
+} from './rows.js';
 import type { ClickClaims, LinkKind } from './token.js';
 
 /**
@@ -60,24 +69,12 @@ export interface SqliteAnalyticsStore extends AnalyticsStore {
 export function sqliteAnalyticsStore(db: StateDb): SqliteAnalyticsStore {
   const ready = hasAnalyticsTables(db);
   const insertClick = ready
-    ? db.prepare(
-        `INSERT INTO clicks (issue_id, summary_id, role, variant_id, kind, target, clicked_at, first)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
+    ? db.prepare(`INSERT INTO clicks (${CLICK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
     : undefined;
   return {
     recordClick(event) {
       if (!insertClick) throw new Error('the state file has no clicks table (opened read-only?)');
-      insertClick.run(
-        event.issueId,
-        event.summaryId,
-        event.role,
-        event.variantId,
-        event.kind,
-        event.target,
-        event.at.toISOString(),
-        event.first ? 1 : 0,
-      );
+      insertClick.run(...clickValues(event));
     },
     recordLayout(issueId, layout, at) {
       const variant = db.prepare(
@@ -114,31 +111,17 @@ function readFacts(db: StateDb, ready: boolean, issueId: string): IssueFacts {
     .prepare(
       'SELECT variant_id, roles, sections, recorded_at FROM issue_variants WHERE issue_id = ? ORDER BY variant_id',
     )
-    .all(issueId) as { variant_id: string; roles: string; sections: string; recorded_at: string }[];
+    .all(issueId) as VariantRow[];
   const summaryRows = db
     .prepare('SELECT summary_id, roles, topics FROM issue_summaries WHERE issue_id = ? ORDER BY rowid')
-    .all(issueId) as { summary_id: string; roles: string; topics: string }[];
+    .all(issueId) as SummaryRow[];
   const clicks = db
     .prepare(
       `SELECT summary_id AS summaryId, role, variant_id AS variantId, kind, COUNT(*) AS clicks, SUM(first) AS "unique"
        FROM clicks WHERE issue_id = ? GROUP BY summary_id, role, variant_id, kind ORDER BY summary_id, role, variant_id, kind`,
     )
     .all(issueId) as IssueFacts['clicks'];
-  return {
-    issueId,
-    recordedAt: variantRows.reduce<string | undefined>(
-      (min, r) => (!min || r.recorded_at < min ? r.recorded_at : min),
-      undefined,
-    ),
-    variants: variantRows.map((r) => ({
-      id: r.variant_id,
-      roles: JSON.parse(r.roles),
-      sections: JSON.parse(r.sections),
-    })),
-    summaries: summaryRows.map((r) => ({ id: r.summary_id, roles: JSON.parse(r.roles), topics: JSON.parse(r.topics) })),
-    deliveries,
-    clicks,
-  };
+  return issueFacts(issueId, variantRows, summaryRows, deliveries, clicks);
 }
 
 /**
@@ -162,15 +145,5 @@ function readDeliveries(db: StateDb, issueId: string): IssueFacts['deliveries'] 
        GROUP BY d.variant_id ORDER BY d.variant_id`,
     )
     .all(issueId)
-    .map((row) => {
-      const r = row as Record<string, number | string | null>;
-      return {
-        variantId: String(r.variantId),
-        recipients: Number(r.recipients),
-        delivered: Number(r.delivered ?? 0),
-        unsubscribed: Number(r.unsubscribed ?? 0),
-        bounced: Number(r.bounced ?? 0),
-        complained: Number(r.complained ?? 0),
-      };
-    });
+    .map((row) => deliveryCounts(row as DeliveryCountRow));
 }
