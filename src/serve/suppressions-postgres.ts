@@ -1,5 +1,6 @@
 import { canonicalAddress } from '../address.js';
 import type { Pool } from '../db/postgres.js';
+import { addDefaults } from '../state/suppression-rows.js';
 import { hashedAddress } from '../store/hash.js';
 import type { SuppressionList } from './suppressions.js';
 
@@ -19,18 +20,13 @@ export function postgresSuppressionList(pool: Pool): SuppressionList {
       return (result.rowCount ?? 0) > 0;
     },
     async add(email, details) {
+      const { reason, source, at } = addDefaults(details);
       // An erased reader's address is kept only as its hash: it matches, and is not stored again.
       const result = await pool.query(
         `INSERT INTO suppressions (email, reason, source, created_at)
          SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email = $5)
          ON CONFLICT (email) DO NOTHING`,
-        [
-          canonicalAddress(email),
-          details.reason ?? 'unsubscribe',
-          details.source ?? 'one-click',
-          (details.now ?? new Date()).toISOString(),
-          hashedAddress(email),
-        ],
+        [canonicalAddress(email), reason, source, at, hashedAddress(email)],
       );
       return (result.rowCount ?? 0) > 0 ? 'added' : 'already';
     },

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { canonicalAddress } from '../address.js';
+import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { appendToJournal, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
 import { addSuppression, isSuppressed, type StateDb } from '../send/store.js';
+import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../state/suppression-rows.js';
 
 /**
  * The suppression list as the endpoint and `rolecast suppress` see it: the `suppressions` table
@@ -60,7 +62,7 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
     try {
       return replayJournal(db);
     } catch (error) {
-      if (isBusy(error)) return undefined;
+      if (isSqliteBusy(error)) return undefined;
       throw error;
     }
   };
@@ -68,9 +70,7 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
     isSuppressed: (email) => isSuppressed(db, email),
     replayPending,
     async add(email, details) {
-      const reason = details.reason ?? 'unsubscribe';
-      const source = details.source ?? 'one-click';
-      const at = (details.now ?? new Date()).toISOString();
+      const { reason, source, at } = addDefaults(details);
       const deadline = Date.now() + writeWait;
       let pause = 25;
       let failure: unknown;
@@ -84,7 +84,7 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
           failure = error;
           // Locked or busy: try again shortly. Anything else (read-only, disk full, damaged) goes
           // straight to the journal, since waiting would not help.
-          if (!isBusy(error) || Date.now() >= deadline) break;
+          if (!isSqliteBusy(error) || Date.now() >= deadline) break;
         }
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(pause, deadline - Date.now()))));
         pause = Math.min(pause * 2, 500);
@@ -94,11 +94,6 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
       return 'journaled';
     },
   };
-}
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 function ignoreErrors(run: () => unknown): void {
@@ -135,6 +130,6 @@ export function addSuppressions(
 export function listSuppressions(db: StateDb): SuppressionEntry[] {
   const rows = db
     .prepare('SELECT email, reason, source, created_at FROM suppressions ORDER BY created_at, email')
-    .all() as { email: string; reason: string | null; source: string | null; created_at: string }[];
-  return rows.map((row) => ({ email: row.email, reason: row.reason, source: row.source, createdAt: row.created_at }));
+    .all() as SuppressionRow[];
+  return rows.map(fromSuppressionRow);
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
+import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { commitOrRollback } from './commit.js';
 import { hashedAddress } from './hash.js';
 import { INSERT_COLUMNS, insertValues, patchColumns, type ReaderRow, toReader } from './rows.js';
@@ -15,11 +16,6 @@ type Db = Database.Database;
 
 /** How long a write waits for a lock held by another process before it fails, ms. */
 export const DEFAULT_WRITE_WAIT_MS = 5_000;
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
-}
 
 /** Version 1 (address keys in canonical form) is the ledger's own step, in send/store.ts. */
 const MIGRATIONS: { version: number; sql: string }[] = [
@@ -102,7 +98,7 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
       try {
         return work();
       } catch (error) {
-        if (depth > 0 || !isBusy(error) || Date.now() >= deadline) throw error;
+        if (depth > 0 || !isSqliteBusy(error) || Date.now() >= deadline) throw error;
       }
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(pause, deadline - Date.now()))));
       pause = Math.min(pause * 2, 250);

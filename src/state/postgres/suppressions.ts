@@ -3,6 +3,7 @@ import type { Pool } from '../../db/postgres.js';
 import { hashedAddress } from '../../store/hash.js';
 import type { Suppressions } from '../contract.js';
 import { suppressionIndex } from '../suppression-index.js';
+import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../suppression-rows.js';
 
 /**
  * The suppressions table in PostgreSQL. Inserts never overwrite (the first reason wins) and skip an
@@ -22,8 +23,8 @@ export function postgresSuppressions(pool: Pool): Suppressions {
   };
   return {
     async add(email, details = {}) {
-      const at = (details.now ?? new Date()).toISOString();
-      const added = await insertMany([email], [details.reason ?? 'unsubscribe'], details.source ?? 'one-click', at);
+      const { reason, source, at } = addDefaults(details);
+      const added = await insertMany([email], [reason], source, at);
       return added > 0;
     },
     async addMany(entries, source, now = new Date()) {
@@ -50,15 +51,10 @@ export function postgresSuppressions(pool: Pool): Suppressions {
       return suppressionIndex(rows);
     },
     async list() {
-      const { rows } = await pool.query<{
-        email: string;
-        reason: string | null;
-        source: string | null;
-        created_at: string;
-      }>(
+      const { rows } = await pool.query<SuppressionRow>(
         'SELECT email, reason, source, created_at FROM suppressions ORDER BY created_at COLLATE "C", email COLLATE "C"',
       );
-      return rows.map((r) => ({ email: r.email, reason: r.reason, source: r.source, createdAt: r.created_at }));
+      return rows.map(fromSuppressionRow);
     },
     applyJournal: async () => ({ read: 0, added: 0, unreadable: 0 }),
     async remove(email) {

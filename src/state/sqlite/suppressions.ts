@@ -4,6 +4,7 @@ import { isSuppressed, type StateDb } from '../../send/store.js';
 import { hashedAddress } from '../../store/hash.js';
 import type { Suppressions } from '../contract.js';
 import { suppressionIndex } from '../suppression-index.js';
+import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../suppression-rows.js';
 
 /** The suppressions table of the state file; addresses are stored canonical, erased ones hashed. */
 export function sqliteSuppressions(db: StateDb): Suppressions {
@@ -17,8 +18,8 @@ export function sqliteSuppressions(db: StateDb): Suppressions {
   };
   return {
     async add(email, details = {}) {
-      const at = (details.now ?? new Date()).toISOString();
-      return addOne(email, details.reason ?? 'unsubscribe', details.source ?? 'one-click', at);
+      const { reason, source, at } = addDefaults(details);
+      return addOne(email, reason, source, at);
     },
     async addMany(entries, source, now = new Date()) {
       let added = 0;
@@ -35,8 +36,8 @@ export function sqliteSuppressions(db: StateDb): Suppressions {
     async list() {
       const rows = db
         .prepare('SELECT email, reason, source, created_at FROM suppressions ORDER BY created_at, email')
-        .all() as { email: string; reason: string | null; source: string | null; created_at: string }[];
-      return rows.map((r) => ({ email: r.email, reason: r.reason, source: r.source, createdAt: r.created_at }));
+        .all() as SuppressionRow[];
+      return rows.map(fromSuppressionRow);
     },
     applyJournal: async () => applyUnsubscribeJournal(db),
     async remove(email) {
