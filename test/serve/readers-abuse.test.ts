@@ -1,29 +1,19 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import type { ResolvedConfig } from '../../src/config/schema.js';
-import { loadTaxonomy } from '../../src/roles/taxonomy.js';
-import { openStateDb, type StateDb } from '../../src/send/store.js';
-import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
 import type { ReaderMail } from '../../src/serve/readers/mail.js';
 import { signCsrf } from '../../src/serve/readers/tokens.js';
 import { clientKey } from '../../src/serve/routes/_http.js';
-import { type ReaderRoutes, readerRoutes } from '../../src/serve/routes/index.js';
-import { type SubscriberStore, sqliteSubscriberStore } from '../../src/store/index.js';
+import type { SubscriberStore } from '../../src/store/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
-import { type TempProject, tempProject } from '../helpers/project.js';
+import { form, type SignupServer, startSignupServer } from '../helpers/signup.js';
 
 /** Attacks on the reader pages: re-activating someone who left, and telling known addresses apart. */
 
 const SECRET = 'readers-abuse-secret-0123456789abcdef';
 
-let project: TempProject;
+let h: SignupServer;
 let config: ResolvedConfig;
-let db: StateDb;
 let store: SubscriberStore;
-let server: UnsubscribeServer;
-let readers: ReaderRoutes;
-let origin: string;
 let mails: ReaderMail[];
 let logs: string[];
 const clock = Date.parse('2026-12-01T10:00:00Z');
@@ -31,56 +21,15 @@ const clock = Date.parse('2026-12-01T10:00:00Z');
 async function start(
   options: { readers?: Partial<ResolvedConfig['readers']>; wrap?: (s: SubscriberStore) => SubscriberStore } = {},
 ) {
-  project = await tempProject({ withExample: true });
-  const loaded = await loadConfig({ cwd: project.dir });
-  config = { ...loaded, readers: { ...loaded.readers, ...options.readers } };
-  db = openStateDb(join(config.stateDirAbs, 'state.db'));
-  store = sqliteSubscriberStore(db);
-  mails = [];
-  logs = [];
-  const suppressions = stateSuppressionList(db);
-  readers = readerRoutes({
-    config,
-    taxonomy: await loadTaxonomy(config.rolesFile),
-    store: options.wrap ? options.wrap(store) : store,
-    suppressions,
-    secret: SECRET,
-    mailer: { send: async (mail) => void mails.push(mail) },
-    now: () => new Date(clock),
-    log: (line) => void logs.push(line),
-  });
-  server = await startUnsubscribeServer({ config, secret: SECRET, suppressions, port: 0, routes: readers.routes });
-  origin = new URL(server.url).origin;
-}
-
-async function stop() {
-  readers.close();
-  await server.close();
-  db.close();
-  await project.cleanup();
+  h = await startSignupServer({ secret: SECRET, now: () => new Date(clock), ...options });
+  ({ config, store, mails, logs } = h);
 }
 
 beforeEach(() => start());
-afterEach(() => stop());
+afterEach(() => h.close());
 
-const form = (fields: Record<string, string | string[]>) => {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-  return body.toString();
-};
-
-const post = (path: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${origin}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body,
-    redirect: 'manual',
-  });
-
-async function mailCount(count: number) {
-  for (let i = 0; i < 200 && mails.length < count; i++) await new Promise((r) => setTimeout(r, 10));
-  return mails.length;
-}
+const post: SignupServer['post'] = (...args) => h.post(...args);
+const mailCount: SignupServer['mailCount'] = (count) => h.mailCount(count);
 
 const prefsPath = (email: string) =>
   `/preferences?${new URLSearchParams({ token: signToken({ email, listId: config.listId }, SECRET) })}`;
@@ -132,7 +81,7 @@ describe('preferences writes for a reader who left', () => {
 
 describe('signup answers', () => {
   it('are the same for a known and a new address when the store cannot be written', async () => {
-    await stop();
+    await h.close();
     const failing = (s: SubscriberStore): SubscriberStore => ({
       ...s,
       insert: async () => {
@@ -150,7 +99,7 @@ describe('signup answers', () => {
   });
 
   it('behind a proxy, the per-IP limit counts the address the proxy appended, not one the client wrote', async () => {
-    await stop();
+    await h.close();
     await start({ readers: { trustProxy: true, perIpPerHour: 3 } });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++)
@@ -171,7 +120,9 @@ describe('address changes for a suppressed reader', () => {
     await store.update(email, { status: 'active' }, new Date(clock));
   }
   const suppress = (email: string) =>
-    db.prepare("INSERT INTO suppressions (email, reason, created_at) VALUES (?, 'complaint', '2026-12-01')").run(email);
+    h.db
+      .prepare("INSERT INTO suppressions (email, reason, created_at) VALUES (?, 'complaint', '2026-12-01')")
+      .run(email);
 
   it('are not started: no confirmation mail, nothing pending', async () => {
     await activeReader('complained@example.com');
@@ -222,7 +173,7 @@ describe('per-IP limit keys', () => {
   });
 
   it('a client rotating through its IPv6 /64 is still limited', async () => {
-    await stop();
+    await h.close();
     await start({ readers: { trustProxy: true, perIpPerHour: 2 } });
     const statuses: number[] = [];
     for (let i = 1; i <= 3; i++)

@@ -1,78 +1,35 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
 import type { ResolvedConfig } from '../../src/config/schema.js';
-import { loadTaxonomy } from '../../src/roles/taxonomy.js';
-import { openStateDb, type StateDb } from '../../src/send/store.js';
-import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
 import type { ReaderMail } from '../../src/serve/readers/mail.js';
 import { signConfirmToken } from '../../src/serve/readers/tokens.js';
-import { type ReaderRoutes, readerRoutes } from '../../src/serve/routes/index.js';
-import { type SubscriberStore, sqliteSubscriberStore } from '../../src/store/index.js';
+import type { ReaderRoutes } from '../../src/serve/routes/index.js';
+import type { SubscriberStore } from '../../src/store/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
-import { runMain, type TempProject, tempProject } from '../helpers/project.js';
+import { runMain, type TempProject } from '../helpers/project.js';
+import { form, type SignupServer, startSignupServer } from '../helpers/signup.js';
 
 const SECRET = 'subscribe-test-secret-0123456789abcdef';
 
+let h: SignupServer;
 let project: TempProject;
 let config: ResolvedConfig;
-let db: StateDb;
 let store: SubscriberStore;
-let server: UnsubscribeServer;
 let readers: ReaderRoutes;
 let origin: string;
 let mails: ReaderMail[];
 let clock: number;
 
 async function start(overrides: Partial<ResolvedConfig['readers']> = {}) {
-  project = await tempProject({ withExample: true });
-  const loaded = await loadConfig({ cwd: project.dir });
-  config = { ...loaded, readers: { ...loaded.readers, ...overrides } };
-  db = openStateDb(join(config.stateDirAbs, 'state.db'));
-  store = sqliteSubscriberStore(db);
-  mails = [];
   clock = Date.parse('2026-12-01T10:00:00Z');
-  const suppressions = stateSuppressionList(db);
-  readers = readerRoutes({
-    config,
-    taxonomy: await loadTaxonomy(config.rolesFile),
-    store,
-    suppressions,
-    secret: SECRET,
-    mailer: { send: async (mail) => void mails.push(mail) },
-    now: () => new Date(clock),
-  });
-  server = await startUnsubscribeServer({ config, secret: SECRET, suppressions, port: 0, routes: readers.routes });
-  origin = new URL(server.url).origin;
+  h = await startSignupServer({ secret: SECRET, now: () => new Date(clock), readers: overrides });
+  ({ project, config, store, readers, origin, mails } = h);
 }
 
 beforeEach(() => start());
-afterEach(async () => {
-  readers.close();
-  await server.close();
-  db.close();
-  await project.cleanup();
-});
+afterEach(() => h.close());
 
-const form = (fields: Record<string, string | string[]>) => {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-  return body.toString();
-};
-
-const post = (path: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${origin}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body,
-    redirect: 'manual',
-  });
-
-/** Mail goes out after the answer: wait for the count, never for a fixed time. */
-async function mailCount(count: number) {
-  for (let i = 0; i < 200 && mails.length < count; i++) await new Promise((r) => setTimeout(r, 10));
-  return mails.length;
-}
+const post: SignupServer['post'] = (...args) => h.post(...args);
+const mailCount: SignupServer['mailCount'] = (count) => h.mailCount(count);
 
 /** The link in the last mail, pointed at this server as a reverse proxy would. */
 function lastLink(): URL {
@@ -110,7 +67,7 @@ describe('POST /subscribe', () => {
     await mailCount(1);
     const confirm = await post('/confirm', form({ token: lastLink().searchParams.get('token')! }));
     expect(confirm.status).toBe(200);
-    db.prepare("INSERT INTO suppressions (email, created_at) VALUES ('suppressed@example.com', 'now')").run();
+    h.db.prepare("INSERT INTO suppressions (email, created_at) VALUES ('suppressed@example.com', 'now')").run();
     await post('/subscribe', form({ email: 'pending@example.com' }));
     await mailCount(2);
     mails.length = 0;
@@ -166,10 +123,7 @@ describe('POST /subscribe', () => {
   });
 
   it('limits requests per IP (429) and confirmation mails per address', async () => {
-    await server.close();
-    readers.close();
-    db.close();
-    await project.cleanup();
+    await h.close();
     await start({ perIpPerHour: 5, perAddressPerHour: 2 });
     for (let i = 0; i < 4; i++)
       expect((await post('/subscribe', form({ email: 'same@example.com' }))).status).toBe(200);
@@ -305,10 +259,7 @@ describe('preferences page', () => {
 
 describe('welcome message and the embeddable form', () => {
   it('sends the optional welcome message once a reader confirms', async () => {
-    await server.close();
-    readers.close();
-    db.close();
-    await project.cleanup();
+    await h.close();
     await start({ welcome: true });
     await post('/subscribe', form({ email: 'hello@example.com', locale: 'de' }));
     await mailCount(1);
