@@ -1,14 +1,6 @@
 import { type Migration, migrate, type Pool, transaction } from '../db/postgres.js';
 import { STATE_MIGRATIONS } from '../state/postgres-schema.js';
-import {
-  CLICK_COLUMNS,
-  clickValues,
-  type DeliveryCountRow,
-  deliveryCounts,
-  issueFacts,
-  type SummaryRow,
-  type VariantRow,
-} from './rows.js';
+import * as mapping from './rows.js';
 import type { AnalyticsStore, IssueFacts } from './store.js';
 
 /**
@@ -64,8 +56,8 @@ export function postgresAnalyticsStore(pool: Pool): AnalyticsStore {
   return {
     async recordClick(event) {
       await pool.query(
-        `INSERT INTO clicks (${CLICK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        clickValues(event),
+        `INSERT INTO clicks (${mapping.CLICK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        mapping.clickValues(event),
       );
     },
     async recordLayout(issueId, layout, at) {
@@ -112,11 +104,11 @@ export function postgresAnalyticsStore(pool: Pool): AnalyticsStore {
 
 async function readFacts(pool: Pool, issueId: string): Promise<IssueFacts> {
   const [variants, summaries, clicks, deliveries] = await Promise.all([
-    pool.query<VariantRow>(
+    pool.query<mapping.VariantRow>(
       'SELECT variant_id, roles, sections, recorded_at FROM issue_variants WHERE issue_id = $1 ORDER BY variant_id',
       [issueId],
     ),
-    pool.query<SummaryRow>(
+    pool.query<mapping.SummaryRow>(
       'SELECT summary_id, roles, topics FROM issue_summaries WHERE issue_id = $1 ORDER BY position',
       [issueId],
     ),
@@ -127,7 +119,7 @@ async function readFacts(pool: Pool, issueId: string): Promise<IssueFacts> {
        ORDER BY summary_id, role, variant_id, kind`,
       [issueId],
     ),
-    pool.query<DeliveryCountRow>(
+    pool.query<mapping.DeliveryCountRow>(
       `SELECT d.variant_id AS "variantId", COUNT(*)::int AS recipients,
          COUNT(*) FILTER (WHERE d.status = 'sent')::int AS delivered,
          COUNT(*) FILTER (WHERE s.reason LIKE '%unsubscribe%')::int AS unsubscribed,
@@ -142,5 +134,11 @@ async function readFacts(pool: Pool, issueId: string): Promise<IssueFacts> {
       [issueId],
     ),
   ]);
-  return issueFacts(issueId, variants.rows, summaries.rows, deliveries.rows.map(deliveryCounts), clicks.rows);
+  return mapping.issueFacts(
+    issueId,
+    variants.rows,
+    summaries.rows,
+    deliveries.rows.map(mapping.deliveryCounts),
+    clicks.rows,
+  );
 }

@@ -1,14 +1,6 @@
 import type { StateDb } from '../send/store.js';
 import { hasAnalyticsTables } from './_migrate.js';
-import {
-  CLICK_COLUMNS,
-  clickValues,
-  type DeliveryCountRow,
-  deliveryCounts,
-  issueFacts,
-  type SummaryRow,
-  type VariantRow,
-} from './rows.js';
+import * as mapping from './rows.js';
 import type { ClickClaims, LinkKind } from './token.js';
 
 /**
@@ -69,12 +61,12 @@ export interface SqliteAnalyticsStore extends AnalyticsStore {
 export function sqliteAnalyticsStore(db: StateDb): SqliteAnalyticsStore {
   const ready = hasAnalyticsTables(db);
   const insertClick = ready
-    ? db.prepare(`INSERT INTO clicks (${CLICK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    ? db.prepare(`INSERT INTO clicks (${mapping.CLICK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
     : undefined;
   return {
     recordClick(event) {
       if (!insertClick) throw new Error('the state file has no clicks table (opened read-only?)');
-      insertClick.run(...clickValues(event));
+      insertClick.run(...mapping.clickValues(event));
     },
     recordLayout(issueId, layout, at) {
       const variant = db.prepare(
@@ -111,17 +103,17 @@ function readFacts(db: StateDb, ready: boolean, issueId: string): IssueFacts {
     .prepare(
       'SELECT variant_id, roles, sections, recorded_at FROM issue_variants WHERE issue_id = ? ORDER BY variant_id',
     )
-    .all(issueId) as VariantRow[];
+    .all(issueId) as mapping.VariantRow[];
   const summaryRows = db
     .prepare('SELECT summary_id, roles, topics FROM issue_summaries WHERE issue_id = ? ORDER BY rowid')
-    .all(issueId) as SummaryRow[];
+    .all(issueId) as mapping.SummaryRow[];
   const clicks = db
     .prepare(
       `SELECT summary_id AS summaryId, role, variant_id AS variantId, kind, COUNT(*) AS clicks, SUM(first) AS "unique"
        FROM clicks WHERE issue_id = ? GROUP BY summary_id, role, variant_id, kind ORDER BY summary_id, role, variant_id, kind`,
     )
     .all(issueId) as IssueFacts['clicks'];
-  return issueFacts(issueId, variantRows, summaryRows, deliveries, clicks);
+  return mapping.issueFacts(issueId, variantRows, summaryRows, deliveries, clicks);
 }
 
 /**
@@ -145,5 +137,5 @@ function readDeliveries(db: StateDb, issueId: string): IssueFacts['deliveries'] 
        GROUP BY d.variant_id ORDER BY d.variant_id`,
     )
     .all(issueId)
-    .map((row) => deliveryCounts(row as DeliveryCountRow));
+    .map((row) => mapping.deliveryCounts(row as mapping.DeliveryCountRow));
 }

@@ -2,14 +2,7 @@ import { canonicalAddress } from '../address.js';
 import { type Migration, migrate, type Pool } from '../db/postgres.js';
 import { scoped } from '../db/scoped.js';
 import { STATE_MIGRATIONS } from '../state/postgres-schema.js';
-import {
-  type BounceRow,
-  EVENT_COLUMNS,
-  eventValues,
-  fromBounceRow,
-  issueBounceCounts,
-  messageIdSpellings,
-} from './rows.js';
+import * as mapping from './rows.js';
 import type { BounceRecord, BounceStore, IssueBounceCounts, ReaderHistory } from './store.js';
 
 /**
@@ -54,9 +47,9 @@ export function postgresBounceStore(pool: Pool): BounceStore {
     },
     async insertEvent(record) {
       const result = await db.query(
-        `INSERT INTO bounce_events (${EVENT_COLUMNS})
+        `INSERT INTO bounce_events (${mapping.EVENT_COLUMNS})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
-        eventValues(record),
+        mapping.eventValues(record),
       );
       return result.rowCount > 0;
     },
@@ -84,7 +77,7 @@ export function postgresBounceStore(pool: Pool): BounceStore {
       return { deliveries: deliveries.rows, events: events.rows };
     },
     async deliveryByMessageId(messageId) {
-      const spellings = messageIdSpellings(messageId);
+      const spellings = mapping.messageIdSpellings(messageId);
       if (!spellings) return undefined;
       const { rows } = await db.query<{ issueId: string; email: string }>(
         'SELECT issue_id AS "issueId", email FROM deliveries WHERE message_id IN ($1, $2) LIMIT 1',
@@ -105,12 +98,12 @@ export function postgresBounceStore(pool: Pool): BounceStore {
     async events(filter = {}) {
       const { rows } =
         filter.issueId === undefined
-          ? await db.query<BounceRow>('SELECT * FROM bounce_events ORDER BY occurred_at, event_id')
-          : await db.query<BounceRow>(
+          ? await db.query<mapping.BounceRow>('SELECT * FROM bounce_events ORDER BY occurred_at, event_id')
+          : await db.query<mapping.BounceRow>(
               'SELECT * FROM bounce_events WHERE issue_id = $1 ORDER BY occurred_at, event_id',
               [filter.issueId],
             );
-      return rows.map(fromBounceRow);
+      return rows.map(mapping.fromBounceRow);
     },
     async issueCounts(): Promise<IssueBounceCounts[]> {
       const sent = await db.query<{ issueId: string; sent: number; firstSentAt: string }>(
@@ -121,7 +114,7 @@ export function postgresBounceStore(pool: Pool): BounceStore {
         `SELECT issue_id AS "issueId", kind, COUNT(DISTINCT email)::int AS n FROM bounce_events
          WHERE issue_id IS NOT NULL GROUP BY issue_id, kind`,
       );
-      return issueBounceCounts(sent.rows, bounced.rows);
+      return mapping.issueBounceCounts(sent.rows, bounced.rows);
     },
   };
 }

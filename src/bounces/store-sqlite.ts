@@ -1,14 +1,7 @@
 import { canonicalAddress } from '../address.js';
 import type { StateDb } from '../send/store.js';
 import { commitOrRollback } from '../store/commit.js';
-import {
-  type BounceRow,
-  EVENT_COLUMNS,
-  eventValues,
-  fromBounceRow,
-  issueBounceCounts,
-  messageIdSpellings,
-} from './rows.js';
+import * as mapping from './rows.js';
 import type { BounceRecord, BounceStore, IssueBounceCounts, ReaderHistory } from './store.js';
 
 /**
@@ -70,9 +63,9 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
     async insertEvent(record) {
       const result = db
         .prepare(
-          `INSERT INTO bounce_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+          `INSERT INTO bounce_events (${mapping.EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
         )
-        .run(...eventValues(record));
+        .run(...mapping.eventValues(record));
       return result.changes > 0;
     },
     async suppress(email, { reason, source, at }) {
@@ -103,7 +96,7 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
       return { deliveries, events };
     },
     async deliveryByMessageId(messageId) {
-      const spellings = messageIdSpellings(messageId);
+      const spellings = mapping.messageIdSpellings(messageId);
       if (!spellings) return undefined;
       return db
         .prepare('SELECT issue_id AS issueId, email FROM deliveries WHERE message_id IN (?, ?) LIMIT 1')
@@ -123,8 +116,8 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
           : db
               .prepare('SELECT * FROM bounce_events WHERE issue_id = ? ORDER BY occurred_at, event_id')
               .all(filter.issueId)
-      ) as BounceRow[];
-      return rows.map(fromBounceRow);
+      ) as mapping.BounceRow[];
+      return rows.map(mapping.fromBounceRow);
     },
     async issueCounts(): Promise<IssueBounceCounts[]> {
       const sent = db
@@ -139,7 +132,7 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
             )
             .all() as { issueId: string; kind: BounceRecord['kind']; n: number }[])
         : [];
-      return issueBounceCounts(sent, bounced);
+      return mapping.issueBounceCounts(sent, bounced);
     },
   };
 }
