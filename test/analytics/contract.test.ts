@@ -8,6 +8,7 @@ import { migrateAnalyticsPg, postgresAnalyticsStore } from '../../src/analytics/
 import { openPostgres, type Pool } from '../../src/db/postgres.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { addSuppression, openStateDb } from '../../src/send/store.js';
+import { sentEntry } from '../helpers/ledger.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 
 /** The click store's contract, run against the SQLite state file and PostgreSQL alike. */
@@ -101,15 +102,7 @@ describeAnalyticsContract('SQLite', async () => {
   return {
     store: sqliteAnalyticsStore(db),
     async deliver(issueId, email, at) {
-      openLedger(db, issueId, 'smtp', () => new Date(at)).record({
-        email,
-        variantId: 'cto',
-        status: 'sent',
-        messageId: null,
-        responseCode: 250,
-        response: null,
-        attempts: 1,
-      });
+      openLedger(db, issueId, 'smtp', () => new Date(at)).record(sentEntry(email));
     },
     async suppress(email, reason, at) {
       addSuppression(db, email, { reason, now: new Date(at) });

@@ -4,6 +4,7 @@ import { engagementScore, topicEngagement } from '../../src/analytics/engagement
 import type { IssueFacts } from '../../src/analytics/store.js';
 import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
 import { openLedger, openStateDb } from '../../src/send/index.js';
+import { sentEntry } from '../helpers/ledger.js';
 import type { TempProject } from '../helpers/project.js';
 import { runMain } from '../helpers/project.js';
 import { poolProject } from '../pool/_fixture.js';
@@ -64,16 +65,7 @@ describe('topic engagement', () => {
     const db = openStateDb(project.path('.rolecast', 'state.db'));
     sqliteAnalyticsStore(db).recordLayout('2026-W47', PAST, new Date(PAST.recordedAt!));
     const ledger = openLedger(db, '2026-W47', 'smtp');
-    for (let i = 0; i < 100; i++)
-      ledger.record({
-        email: `r${i}@example.com`,
-        variantId: 'cto',
-        status: 'sent',
-        messageId: null,
-        responseCode: 250,
-        response: null,
-        attempts: 1,
-      });
+    for (let i = 0; i < 100; i++) ledger.record(sentEntry(`r${i}@example.com`));
     for (const c of PAST.clicks)
       for (let i = 0; i < c.unique; i++)
         sqliteAnalyticsStore(db).recordClick({

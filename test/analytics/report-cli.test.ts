@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
 import { loadConfig } from '../../src/config/load.js';
 import { openLedger, openStateDb } from '../../src/send/index.js';
+import { sentEntry } from '../helpers/ledger.js';
 import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 let project: TempProject | undefined;
@@ -31,15 +32,7 @@ async function sentTwice(): Promise<TempProject> {
     );
     const ledger = openLedger(db, issue, 'smtp', () => at);
     for (const email of ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'])
-      ledger.record({
-        email,
-        variantId: 'cto',
-        status: 'sent',
-        messageId: null,
-        responseCode: 250,
-        response: null,
-        attempts: 1,
-      });
+      ledger.record(sentEntry(email));
   }
   for (const first of [true, false])
     store.recordClick({

@@ -8,6 +8,7 @@ import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { addSuppression, openExistingStateDb, openStateDb } from '../../src/send/store.js';
 import { hasSubscriberStore } from '../../src/store/sqlite.js';
+import { sentEntry } from '../helpers/ledger.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -25,15 +26,7 @@ function oldStateFile(file: string): void {
   const db = openStateDb(file);
   db.exec('DROP TABLE clicks; DROP TABLE issue_variants; DROP TABLE issue_summaries; DROP INDEX deliveries_email');
   db.pragma('user_version = 1');
-  openLedger(db, '2026-W47', 'smtp', () => new Date('2026-11-17T08:00:00Z')).record({
-    email: 'a@example.com',
-    variantId: 'cto',
-    status: 'sent',
-    messageId: null,
-    responseCode: 250,
-    response: null,
-    attempts: 1,
-  });
+  openLedger(db, '2026-W47', 'smtp', () => new Date('2026-11-17T08:00:00Z')).record(sentEntry('a@example.com'));
   db.close();
 }
 
@@ -84,16 +77,7 @@ describe('analytics storage', () => {
     const send = (issue: string, at: string, emails: string[]) => {
       store.recordLayout(issue, LAYOUT, new Date(at));
       const ledger = openLedger(db, issue, 'smtp', () => new Date(at));
-      for (const email of emails)
-        ledger.record({
-          email,
-          variantId: 'cto',
-          status: 'sent',
-          messageId: null,
-          responseCode: 250,
-          response: null,
-          attempts: 1,
-        });
+      for (const email of emails) ledger.record(sentEntry(email));
     };
     send('2026-W47', '2026-11-17T08:00:00.000Z', ['a@example.com', 'b@example.com']);
     send('2026-W48', '2026-11-24T08:00:00.000Z', ['a@example.com', 'b@example.com']);

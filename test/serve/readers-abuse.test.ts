@@ -5,6 +5,7 @@ import { signCsrf } from '../../src/serve/readers/tokens.js';
 import { clientKey } from '../../src/serve/routes/_http.js';
 import type { SubscriberStore } from '../../src/store/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
+import { readerRecord } from '../helpers/readers.js';
 import { form, type SignupServer, startSignupServer } from '../helpers/signup.js';
 
 /** Attacks on the reader pages: re-activating someone who left, and telling known addresses apart. */
@@ -36,22 +37,7 @@ const prefsPath = (email: string) =>
 
 async function storedReader(email: string, status: 'unsubscribed' | 'bounced') {
   const at = new Date(clock).toISOString();
-  await store.insert({
-    email,
-    name: null,
-    firstName: null,
-    roles: ['CTO'],
-    timezone: null,
-    locale: null,
-    status,
-    pausedUntil: null,
-    createdAt: at,
-    confirmedAt: at,
-    readerChangedAt: null,
-    consent: null,
-    pendingEmail: null,
-    confirmNonce: null,
-  });
+  await store.insert(readerRecord(email, { roles: ['CTO'], status, createdAt: at, confirmedAt: at, updatedAt: at }));
 }
 
 describe('confirmation links after a reader left', () => {

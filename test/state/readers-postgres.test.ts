@@ -9,6 +9,7 @@ import { migrateSubscriberStorePg, postgresSubscriberStore } from '../../src/sto
 import type { Reader } from '../../src/store/types.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 import { runMain } from '../helpers/project.js';
+import { readerRecord } from '../helpers/readers.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { generateSubscribers, type SendFixture, sendEnv, sendFixture } from '../send/_fixture.js';
 
@@ -20,23 +21,8 @@ import { generateSubscribers, type SendFixture, sendEnv, sendFixture } from '../
 
 function reader(email: string, roles: string[], status: Reader['status'] = 'active'): Reader {
   const at = '2026-11-01T00:00:00.000Z';
-  return {
-    email,
-    name: null,
-    firstName: null,
-    roles,
-    timezone: null,
-    locale: null,
-    status,
-    pausedUntil: null,
-    createdAt: at,
-    confirmedAt: at,
-    updatedAt: at,
-    readerChangedAt: null,
-    consent: { at, method: 'form', wording: null },
-    pendingEmail: null,
-    confirmNonce: null,
-  };
+  const consent = { at, method: 'form', wording: null } as const;
+  return readerRecord(email, { roles, status, createdAt: at, confirmedAt: at, updatedAt: at, consent });
 }
 
 describePostgres('the audience read from PostgreSQL', () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Reader, SubscriberStore } from '../../src/store/index.js';
+import type { SubscriberStore } from '../../src/store/index.js';
+import { readerRecord } from '../helpers/readers.js';
 
 /**
  * The subscriber store's contract, written once and run unchanged against every driver: a new
@@ -14,26 +15,7 @@ export interface StoreHarness {
 
 const T0 = new Date('2026-12-01T10:00:00.000Z');
 
-export function reader(email: string, fields: Partial<Reader> = {}): Reader {
-  return {
-    email,
-    name: null,
-    firstName: null,
-    roles: [],
-    timezone: null,
-    locale: null,
-    status: 'active',
-    pausedUntil: null,
-    createdAt: T0.toISOString(),
-    confirmedAt: null,
-    updatedAt: T0.toISOString(),
-    readerChangedAt: null,
-    consent: null,
-    pendingEmail: null,
-    confirmNonce: null,
-    ...fields,
-  };
-}
+export const reader = readerRecord;
 
 export function describeStoreContract(driver: string, open: () => Promise<StoreHarness>): void {
   describe(`subscriber store contract: ${driver}`, () => {
