@@ -15,6 +15,7 @@ import { migrateBounceStorePg, postgresBounceStore } from '../../src/bounces/sto
 import { openPostgres, type Pool } from '../../src/db/postgres.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { openStateDb } from '../../src/send/store.js';
+import { sentEntry } from '../helpers/ledger.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 import { REPO_ROOT } from '../helpers/project.js';
 
@@ -127,15 +128,9 @@ describeBounceContract('SQLite', async () => {
   return {
     store: sqliteBounceStore(db),
     async deliver(issueId, email, at, messageId) {
-      openLedger(db, issueId, 'smtp', () => new Date(at)).record({
-        email,
-        variantId: 'v1',
-        status: 'sent',
-        messageId,
-        responseCode: 250,
-        response: '250 ok',
-        attempts: 1,
-      });
+      openLedger(db, issueId, 'smtp', () => new Date(at)).record(
+        sentEntry(email, { variantId: 'v1', messageId, response: '250 ok' }),
+      );
     },
     async close() {
       db.close();

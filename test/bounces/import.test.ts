@@ -14,6 +14,7 @@ import {
 } from '../../src/bounces/index.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
+import { sentEntry } from '../helpers/ledger.js';
 import { REPO_ROOT } from '../helpers/project.js';
 
 const FIXTURES = join(REPO_ROOT, 'test/bounces/fixtures');
@@ -34,15 +35,9 @@ const fixture = (name: string) => readFile(join(FIXTURES, name), 'latin1');
 const options = { source: 'import:test', softLimit: 3, now: NOW };
 
 function deliver(issueId: string, email: string, at: string, messageId: string | null = null) {
-  openLedger(db, issueId, 'smtp', () => new Date(at)).record({
-    email,
-    variantId: 'v1',
-    status: 'sent',
-    messageId,
-    responseCode: 250,
-    response: '250 ok',
-    attempts: 1,
-  });
+  openLedger(db, issueId, 'smtp', () => new Date(at)).record(
+    sentEntry(email, { variantId: 'v1', messageId, response: '250 ok' }),
+  );
 }
 
 function soft(eventId: string, email: string, messageId: string): BounceEvent {

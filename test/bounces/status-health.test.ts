@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   applyEvents,
   type BounceEvent,
-  emptyHints,
   listHealth,
   readListHealth,
   sqliteBounceStore,
@@ -14,6 +13,7 @@ import { listHealthPanel } from '../../src/preview/pages/list-health.js';
 import { buildSnapshot, type ReadySnapshot } from '../../src/preview/snapshot.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { openStateDb } from '../../src/send/store.js';
+import { bounceEvent } from '../helpers/bounces.js';
 import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -26,18 +26,8 @@ afterEach(async () => {
   await project.cleanup();
 });
 
-function event(kind: BounceEvent['kind'], address: string, id: string, messageId: string): BounceEvent {
-  return {
-    eventId: id,
-    kind,
-    address,
-    status: kind === 'hard' ? '5.1.1' : undefined,
-    diagnostic: kind === 'hard' ? '550 5.1.1 user unknown' : 'complaint (feedback type abuse)',
-    source: 'import:test',
-    at: NOW,
-    hints: { ...emptyHints(), messageIds: [messageId] },
-  };
-}
+const event = (kind: BounceEvent['kind'], address: string, id: string, messageId: string) =>
+  bounceEvent(kind, address, id, messageId, NOW);
 
 /** An issue sent to `sent` readers over SMTP, one hard bounce and one complaint among them. */
 async function seed(sent: number) {

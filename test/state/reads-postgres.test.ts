@@ -4,12 +4,13 @@ import { readTopicEngagement } from '../../src/analytics/history.js';
 import { previousIssueReport } from '../../src/analytics/previous.js';
 import { migrateAnalyticsPg, postgresAnalyticsStore } from '../../src/analytics/store-postgres.js';
 import { readListHealth } from '../../src/bounces/health.js';
-import { applyEvents, type BounceEvent, emptyHints } from '../../src/bounces/index.js';
+import { applyEvents, type BounceEvent } from '../../src/bounces/index.js';
 import { migrateBounceStorePg, postgresBounceStore } from '../../src/bounces/store-postgres.js';
 import { loadConfig } from '../../src/config/load.js';
 import { openPostgres } from '../../src/db/postgres.js';
 import type { StateLocation } from '../../src/state/location.js';
 import { openState } from '../../src/state/open.js';
+import { bounceEvent } from '../helpers/bounces.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
@@ -20,18 +21,8 @@ import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 
-function event(kind: BounceEvent['kind'], address: string, id: string, messageId: string): BounceEvent {
-  return {
-    eventId: id,
-    kind,
-    address,
-    status: kind === 'hard' ? '5.1.1' : undefined,
-    diagnostic: kind === 'hard' ? '550 5.1.1 user unknown' : 'complaint (feedback type abuse)',
-    source: 'import:test',
-    at: NOW,
-    hints: { ...emptyHints(), messageIds: [messageId] },
-  };
-}
+const event = (kind: BounceEvent['kind'], address: string, id: string, messageId: string) =>
+  bounceEvent(kind, address, id, messageId, NOW);
 
 describePostgres('status, list health and analytics read from PostgreSQL', () => {
   const url = useFreshDatabase('reads');
