@@ -3,7 +3,7 @@ import type { DeliveryRecord } from '../../src/send/ledger.js';
 /** A ledger entry for a message the server accepted; by default no Message-ID or reply is kept. */
 export function sentEntry(
   email: string,
-  fields: Partial<Omit<DeliveryRecord, 'email' | 'status' | 'updatedAt'>> = {},
+  fields: Partial<Omit<DeliveryRecord, 'email' | 'updatedAt'>> = {},
 ): Omit<DeliveryRecord, 'updatedAt'> {
   return {
     email,

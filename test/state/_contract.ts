@@ -5,6 +5,7 @@ import { RolecastError } from '../../src/errors.js';
 import type { Wave } from '../../src/schedule/plan.js';
 import type { LedgerEntry } from '../../src/state/contract.js';
 import { hashedAddress } from '../../src/store/hash.js';
+import { sentEntry } from '../helpers/ledger.js';
 import type { Backend } from './_backends.js';
 
 /** Every behaviour of the storage contract, run once per backend (contract.test.ts). */
@@ -12,16 +13,7 @@ import type { Backend } from './_backends.js';
 const ISSUE = '2026-W48';
 
 function entry(email: string, extra: Partial<LedgerEntry> = {}): LedgerEntry {
-  return {
-    email,
-    variantId: 'cto',
-    status: 'sent',
-    messageId: `<${email}>`,
-    responseCode: 250,
-    response: '250 OK',
-    attempts: 1,
-    ...extra,
-  };
+  return sentEntry(email, { messageId: `<${email}>`, response: '250 OK', ...extra });
 }
 
 function clock(start: string) {

@@ -4,6 +4,7 @@ import type { RolecastError } from '../../src/errors.js';
 import type { LedgerEntry, StateStore } from '../../src/state/contract.js';
 import { openState } from '../../src/state/open.js';
 import { postgresState } from '../../src/state/postgres/index.js';
+import { sentEntry } from '../helpers/ledger.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 
 /**
@@ -26,15 +27,8 @@ describePostgres('the PostgreSQL state under concurrent writers', () => {
     await b?.close();
   });
 
-  const row = (email: string, attempts = 1): LedgerEntry => ({
-    email,
-    variantId: 'cto',
-    status: 'sent',
-    messageId: `<${email}>`,
-    responseCode: 250,
-    response: '250 OK',
-    attempts,
-  });
+  const row = (email: string, attempts = 1): LedgerEntry =>
+    sentEntry(email, { messageId: `<${email}>`, response: '250 OK', attempts });
 
   it('two pools recording the same addresses keep one row each, with every attempt counted', async () => {
     const emails = Array.from({ length: 200 }, (_, i) => `reader${i}@example.com`);
