@@ -17,6 +17,7 @@ export {
   storeAudience,
   toSubscriberEntry,
 } from './readers.js';
+export { newReader } from './rows.js';
 export { hasSubscriberStore, migrateSubscriberStore, STORE_SCHEMA_VERSION, sqliteSubscriberStore } from './sqlite.js';
 export {
   type AuditEntry,

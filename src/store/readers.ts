@@ -1,5 +1,6 @@
 import { canonicalAddress } from '../address.js';
 import type { Subscriber } from '../model/subscriber.js';
+import { newReader } from './rows.js';
 import type { Reader, ReaderPatch, SubscriberStore } from './types.js';
 
 /**
@@ -41,18 +42,13 @@ export async function importReaders(
       if (!stored) {
         const leaving = subscriber.status === 'unsubscribed' || suppressed;
         if (suppressed && subscriber.status !== 'unsubscribed') counts.keptOut++;
-        await store.insert({
-          ...fieldsOf(subscriber),
-          email,
-          status: leaving ? 'unsubscribed' : 'active',
-          pausedUntil: null,
-          createdAt: at,
-          confirmedAt: null,
-          readerChangedAt: null,
-          consent: { at, method: 'import', wording: options.source },
-          pendingEmail: null,
-          confirmNonce: null,
-        });
+        await store.insert(
+          newReader(email, options.now, {
+            ...fieldsOf(subscriber),
+            status: leaving ? 'unsubscribed' : 'active',
+            consent: { at, method: 'import', wording: options.source },
+          }),
+        );
         await store.audit({ email, at, page: 'import', change: `added from ${options.source}` });
         counts.added++;
         continue;

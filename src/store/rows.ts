@@ -72,6 +72,29 @@ function parseRoles(text: string): string[] {
   }
 }
 
+/** A reader first stored at `now`: active, no roles, nothing confirmed, consented or pending; `fields` set the rest. */
+export function newReader(email: string, now: Date, fields: Partial<Reader> = {}): Reader {
+  const at = now.toISOString();
+  return {
+    email,
+    name: null,
+    firstName: null,
+    roles: [],
+    timezone: null,
+    locale: null,
+    status: 'active',
+    pausedUntil: null,
+    createdAt: at,
+    confirmedAt: null,
+    updatedAt: at,
+    readerChangedAt: null,
+    consent: null,
+    pendingEmail: null,
+    confirmNonce: null,
+    ...fields,
+  };
+}
+
 /** The columns an insert writes, in the order of `insertValues`. */
 export const INSERT_COLUMNS = `email, name, first_name, roles, timezone, locale, status, paused_until, created_at,
   confirmed_at, updated_at, reader_changed_at, consent_at, consent_method, consent_wording, pending_email, confirm_nonce`;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
 import { email as emailSchema } from '../../model/_fields.js';
-import { describeChange, isPaused, type Reader, type ReaderPatch } from '../../store/index.js';
+import { describeChange, isPaused, newReader, type Reader, type ReaderPatch } from '../../store/index.js';
 import { verifyToken } from '../../unsubscribe/token.js';
 import { readBoundedBody } from '../body.js';
 import { isLocale, isTimeZone } from '../pages/controls.js';
@@ -82,25 +82,7 @@ async function show(
 }
 
 /** A reader known only from a subscribers file: their first change here creates their stored record. */
-function blankReader(email: string, now: Date): Reader {
-  return {
-    email,
-    name: null,
-    firstName: null,
-    roles: [],
-    timezone: null,
-    locale: null,
-    status: 'active',
-    pausedUntil: null,
-    createdAt: now.toISOString(),
-    confirmedAt: null,
-    updatedAt: now.toISOString(),
-    readerChangedAt: null,
-    consent: null,
-    pendingEmail: null,
-    confirmNonce: null,
-  };
-}
+const blankReader = (email: string, now: Date): Reader => newReader(email, now);
 
 async function apply(services: ReaderServices, email: string, fields: FormFields): Promise<PreferencesNotice> {
   const { store } = services;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
 import { translator } from '../../i18n/index.js';
 import { email as emailSchema } from '../../model/_fields.js';
+import { newReader } from '../../store/index.js';
 import { isLocale, isTimeZone } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { checkInboxPage, subscribePage } from '../pages/subscribe.js';
@@ -156,17 +157,7 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
     const stored = await store.get(signup.email);
     if (stored && stored.status !== 'pending') return false;
     if (stored) await store.update(signup.email, fields, now);
-    else
-      await store.insert({
-        ...fields,
-        email: signup.email,
-        status: 'pending',
-        pausedUntil: null,
-        createdAt: at,
-        confirmedAt: null,
-        readerChangedAt: null,
-        pendingEmail: null,
-      });
+    else await store.insert(newReader(signup.email, now, { ...fields, status: 'pending' }));
     await store.audit({
       email: signup.email,
       at,
