@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type Channel, openLedger } from './ledger.js';
+import { type Channel, type DeliveryRecord, openLedger } from './ledger.js';
 import { LocalWriteError } from './local-write-error.js';
 import type { Halted } from './report.js';
 import type { Unrecorded } from './run.js';
@@ -83,22 +83,32 @@ export function replayUnrecorded(db: StateDb, stateFile: string, now: () => Date
   try {
     db.transaction(() => {
       for (const e of entries) {
-        openLedger(db, e.issueId, e.channel, now).record({
-          email: e.email,
-          variantId: e.variantId,
-          status: 'sent',
-          messageId: e.messageId,
-          responseCode: 250,
-          response: `accepted at ${e.at}; recorded from ${basename(file)}`,
-          attempts: 1,
-        });
+        openLedger(db, e.issueId, e.channel, now).record(unrecordedEntry(e, file));
       }
     })();
-    renameSync(file, `${file}.replayed-${now().toISOString().replace(/[:.]/g, '-')}`);
+    setReplayedAside(file, now());
   } catch (error) {
     throw stateUseError(stateFile, error);
   }
   return entries.length;
+}
+
+/** The ledger row of a message a stopped run listed as accepted: sent, with where it came from. */
+export function unrecordedEntry(line: UnrecordedLine, file: string): Omit<DeliveryRecord, 'updatedAt'> {
+  return {
+    email: line.email,
+    variantId: line.variantId,
+    status: 'sent',
+    messageId: line.messageId,
+    responseCode: 250,
+    response: `accepted at ${line.at}; recorded from ${basename(file)}`,
+    attempts: 1,
+  };
+}
+
+/** Renames a side file once its lines are recorded, so they are never replayed twice. */
+export function setReplayedAside(file: string, now: Date): void {
+  renameSync(file, `${file}.replayed-${now.toISOString().replace(/[:.]/g, '-')}`);
 }
 
 /**

@@ -1,6 +1,4 @@
-import { renameSync } from 'node:fs';
-import { basename } from 'node:path';
-import { readUnrecorded, unrecordedFileOf } from '../send/state-loss.js';
+import { readUnrecorded, setReplayedAside, unrecordedEntry, unrecordedFileOf } from '../send/state-loss.js';
 import type { LedgerEntry, StateStore } from './contract.js';
 
 /**
@@ -23,18 +21,10 @@ export async function replayUnrecordedInto(
   for (const e of entries) {
     const key = JSON.stringify([e.issueId, e.channel]);
     const group = groups.get(key) ?? { issueId: e.issueId, channel: e.channel, rows: [] };
-    group.rows.push({
-      email: e.email,
-      variantId: e.variantId,
-      status: 'sent',
-      messageId: e.messageId,
-      responseCode: 250,
-      response: `accepted at ${e.at}; recorded from ${basename(file)}`,
-      attempts: 1,
-    });
+    group.rows.push(unrecordedEntry(e, file));
     groups.set(key, group);
   }
   for (const group of groups.values()) await store.ledger(group.issueId, group.channel, now).recordMany(group.rows);
-  renameSync(file, `${file}.replayed-${now().toISOString().replace(/[:.]/g, '-')}`);
+  setReplayedAside(file, now());
   return { unrecorded: entries.length, unrecordedFile: file };
 }
