@@ -73,11 +73,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       out.lost += (await completeWithRetry(queue, outcomes, retryMs)).lost;
       return;
     } catch (error) {
+      if (out.writeError === undefined)
+        options.log(
+          `warning: the database did not take the outcomes of a batch after ${1 + (options.retryMs ?? WRITE_RETRY_MS).length} tries; this worker stops claiming`,
+        );
       out.writeError ??= error;
       halt.abort();
-      options.log(
-        `warning: the database did not take the outcomes of a batch after ${1 + (options.retryMs ?? WRITE_RETRY_MS).length} tries; this worker stops claiming`,
-      );
     }
     // The ledger refused (now or before): keep the accepted ones for the side file, and mark the
     // items done if the database still allows it, so no worker sends them again meanwhile.
@@ -128,37 +129,53 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 
   let ready: ClaimedItem[] | undefined;
   let drained = false;
-  while (!signal.aborted) {
-    if (!ready && !drained && leased < options.window) {
-      const claimed = await queue.claim(Math.min(chunk, options.window - leased));
-      if (claimed.length > 0) {
-        leased += claimed.length;
-        ready = claimed;
-      } else drained = true;
-      continue;
-    }
-    if (ready && !feeding) {
-      start(ready);
-      ready = undefined;
-      continue;
-    }
-    if (active > 0 || ready) {
-      await changed();
-      continue;
-    }
-    // Nothing of ours in flight and nothing claimable: done, or others hold the rest.
-    const progress = await queue.progress();
-    if (progress.open === 0) break;
-    const untilExpiry = progress.nextExpiry === null ? 1000 : progress.nextExpiry - progress.now + 10;
-    if (!(await pause(Math.min(1000, Math.max(20, untilExpiry)), signal))) break;
-    drained = false;
+  const settle = async () => {
+    while (active > 0) await changed();
+    await writes;
+  };
+  try {
+    await claimAndSend();
+  } catch (error) {
+    // A claim or progress query failed: the batches in flight still finish and record (or list) their outcomes.
+    halt.abort();
+    await settle();
+    if (crash) throw crash.error;
+    if (out.writeError === undefined) throw error;
+    return out;
   }
-  // Claimed and never started (stopped meanwhile): left to the release at the end.
-  if (ready) leased -= ready.length;
-  while (active > 0) await changed();
-  await writes;
+  await settle();
   if (crash) throw crash.error;
   return out;
+
+  async function claimAndSend(): Promise<void> {
+    while (!signal.aborted) {
+      if (!ready && !drained && leased < options.window) {
+        const claimed = await queue.claim(Math.min(chunk, options.window - leased));
+        if (claimed.length > 0) {
+          leased += claimed.length;
+          ready = claimed;
+        } else drained = true;
+        continue;
+      }
+      if (ready && !feeding) {
+        start(ready);
+        ready = undefined;
+        continue;
+      }
+      if (active > 0 || ready) {
+        await changed();
+        continue;
+      }
+      // Nothing of ours in flight and nothing claimable: done, or others hold the rest.
+      const progress = await queue.progress();
+      if (progress.open === 0) break;
+      const untilExpiry = progress.nextExpiry === null ? 1000 : progress.nextExpiry - progress.now + 10;
+      if (!(await pause(Math.min(1000, Math.max(20, untilExpiry)), signal))) break;
+      drained = false;
+    }
+    // Claimed and never started (stopped meanwhile): left to the release at the end.
+    if (ready) leased -= ready.length;
+  }
 }
 
 /** One outcome write, tried again after each pause while the database refuses it. */
