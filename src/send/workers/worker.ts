@@ -58,8 +58,6 @@ export interface WorkerSendOptions {
   batchSize?: number | undefined;
   /** Where a batch's outcomes go when the database keeps refusing them (see state-loss.ts); replayed at the next start. */
   sideFileBase?: string | undefined;
-  /** Pauses between the tries of a refused outcome write; default WRITE_RETRY_MS. */
-  writeRetryMs?: readonly number[] | undefined;
   /** Start even when a holder of the send lock on another host cannot be checked. */
   breakLock?: boolean | undefined;
 }
@@ -179,7 +177,6 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       holding,
       isLost: (seq) => lost.has(seq),
       signal: options.signal,
-      retryMs: options.writeRetryMs,
       log,
       batch: {
         project,
