@@ -43,13 +43,15 @@ export interface Ledger {
 
 export function openLedger(db: StateDb, issueId: string, channel: Channel, now: () => Date = () => new Date()): Ledger {
   // Prepared once: a send writes one row per accepted message, so the statement cost matters.
+  // Sent is final: a later failed or deferred outcome never replaces a "sent" row.
   const upsert = db.prepare(
     `INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
      VALUES (@issueId, @channel, @email, @variantId, @status, @messageId, @responseCode, @response, @attempts, @updatedAt)
      ON CONFLICT (issue_id, channel, email) DO UPDATE SET
        variant_id = excluded.variant_id, status = excluded.status, message_id = excluded.message_id,
        response_code = excluded.response_code, response = excluded.response,
-       attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at`,
+       attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at
+     WHERE deliveries.status <> 'sent' OR excluded.status = 'sent'`,
   );
   const selectAll = db.prepare('SELECT email, status FROM deliveries WHERE issue_id = ? AND channel = ?');
   const selectSentSince = db

@@ -153,6 +153,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       leaseMs: env.workerLeaseMs,
       batchSize: env.workerBatch,
       breakLock: options.breakLock,
+      sideFileBase: postgresSideFileBase(localDir),
     });
   if (!options.partOfRun && location.kind === 'sqlite')
     warnIfStateLost(location.file, outboxFolders(project, options), issue.id, log);

@@ -84,6 +84,25 @@ export function contractTests(b: Backend): void {
     ]);
   });
 
+  it('sent is final: a later failed or deferred outcome for the reader never downgrades a sent row', async () => {
+    const store = await b.open();
+    const ledger = store.ledger(ISSUE, 'smtp');
+    await ledger.recordMany([entry('kept@example.com', { messageId: '<first@x>' })]);
+    await ledger.recordMany([
+      entry('Kept@example.com', { status: 'deferred', attempts: 2, responseCode: 451, response: '451 later' }),
+    ]);
+    await ledger.recordMany([entry('kept@example.com', { status: 'failed', responseCode: 550, response: '550 no' })]);
+    expect(await ledger.recorded()).toEqual(new Map([['kept@example.com', 'sent']]));
+    expect(await b.rows('SELECT status, message_id, response_code, response, attempts FROM deliveries')).toEqual([
+      { status: 'sent', message_id: '<first@x>', response_code: 250, response: '250 OK', attempts: 1 },
+    ]);
+    // A later acceptance (a resend) still replaces it.
+    await ledger.recordMany([entry('kept@example.com', { messageId: '<again@x>', response: '250 again' })]);
+    expect(await b.rows('SELECT status, message_id, response, attempts FROM deliveries')).toEqual([
+      { status: 'sent', message_id: '<again@x>', response: '250 again', attempts: 2 },
+    ]);
+  });
+
   it('writes a batch all or nothing', async () => {
     const store = await b.open();
     const ledger = store.ledger(ISSUE, 'smtp');

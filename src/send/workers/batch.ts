@@ -30,6 +30,8 @@ export interface BatchContext {
   signal?: AbortSignal | undefined;
   report: ReportBuilder;
   now(): Date;
+  /** Every job of the batch handed out: only those still in flight remain, so the next batch may start. */
+  onExhausted?: (() => void) | undefined;
 }
 
 export interface BatchResult {
@@ -76,6 +78,7 @@ export async function sendBatch(
           buildFor(project, context.env, context.compiled, subscriber, item.variantId, messageId, context.now()),
       };
     }
+    context.onExhausted?.();
   };
   // Kept in memory until the batch ends: the caller writes them with the items' done marks.
   const collector: LedgerWriter = {

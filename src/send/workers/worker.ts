@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname } from 'node:path';
 import { canonicalAddress } from '../../address.js';
 import { issueLayout } from '../../analytics/layout.js';
 import type { Environment } from '../../config/env.js';
@@ -7,7 +9,7 @@ import { migrate, openPostgres, type Pool } from '../../db/postgres.js';
 import type { Project } from '../../load/project.js';
 import type { Subscriber } from '../../model/subscriber.js';
 import { migrateState, postgresState } from '../../state/postgres/index.js';
-import { openSendQueue, type SendQueue } from '../../state/postgres/queue.js';
+import { openSendQueue, recordReplayed, type SendQueue } from '../../state/postgres/queue.js';
 import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
 import type { Channel } from '../channel.js';
 import { type Compile, renderChecked } from '../compose.js';
@@ -15,14 +17,19 @@ import type { DeliveryStatus } from '../ledger.js';
 import { type LockRow, lockDecision, lockedError } from '../lock.js';
 import { type DeliveryPlan, planDelivery } from '../plan.js';
 import type { SendReport } from '../report.js';
+import { haltedBy, readUnrecorded, unrecordedFileOf } from '../state-loss.js';
 import type { MailTransport } from '../transport.js';
-import { type BatchResult, sendBatch } from './batch.js';
+import type { BatchResult } from './batch.js';
+import { runPipeline } from './pipeline.js';
 import { createSharedRate } from './rate-share.js';
 import { planFingerprint, workerReport } from './share.js';
 
 /** A worker silent for this long loses its unfinished items to the others. */
 export const DEFAULT_LEASE_MS = 30_000;
-/** Readers claimed at once: the most a worker that dies can leave sent but unrecorded. */
+/**
+ * Leases a worker holds at once, over the (at most two) batches in flight of half this size: the
+ * most a worker that dies leaves to the others, and a bound on what it leaves sent but unrecorded.
+ */
 export const DEFAULT_BATCH = 100;
 
 export interface WorkerSendOptions {
@@ -49,6 +56,8 @@ export interface WorkerSendOptions {
   started: number;
   leaseMs?: number | undefined;
   batchSize?: number | undefined;
+  /** Where a batch's outcomes go when the database keeps refusing them (see state-loss.ts); replayed at the next start. */
+  sideFileBase?: string | undefined;
   /** Start even when a holder of the send lock on another host cannot be checked. */
   breakLock?: boolean | undefined;
 }
@@ -67,6 +76,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
   let transport: MailTransport | undefined;
   let queue: SendQueue | undefined;
   let stopBeating: (() => Promise<void>) | undefined;
+  // Sent but recorded nowhere in the database: their leases run out instead of being handed back.
+  let keepLeased: number[] = [];
   // A database gone away mid-run reads as such (exit 3, run again), not as a bug.
   let explain = (error: unknown) => error;
   try {
@@ -92,6 +103,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         mode,
         destination,
       });
+    // What an earlier run on this host sent but could not record: recorded first, never sent again.
+    if (options.sideFileBase) replayed(await replaySideFile(pool, options.sideFileBase, options.now), log);
     const recordedAtStart = await store.ledger(issue.id, options.channel).recorded();
     const startPlan = plannedWith(recordedAtStart);
     options.warn(startPlan, isSuppressed);
@@ -142,50 +155,66 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       retryFailed: options.retryFailed,
     });
     const lost = new Set<number>();
-    let holding = new Set<number>();
-    const beats = startHeartbeat(queue, leaseMs, log, (held, live) => {
-      rate.setWorkers(live);
-      for (const seq of holding) if (!held.has(seq)) lost.add(seq);
-    });
+    const holding = new Set<number>();
+    const beats = startHeartbeat(
+      queue,
+      leaseMs,
+      log,
+      () => new Set(holding),
+      (before, held, live) => {
+        rate.setWorkers(live);
+        // Only items held when the beat started: one claimed meanwhile is not in its answer.
+        for (const seq of before) if (holding.has(seq) && !held.has(seq)) lost.add(seq);
+      },
+    );
     stopBeating = beats.stop;
     await beats.first;
 
-    const totals = { takenOver: 0, lost: 0 };
-    let result: BatchResult = {};
     const byEmail = new Map(subscribers.map((s) => [canonicalAddress(s.email), s]));
-    while (!options.signal?.aborted) {
-      const batch = await queue.claim(options.batchSize ?? DEFAULT_BATCH);
-      if (batch.length === 0) {
-        const progress = await queue.progress();
-        if (progress.open === 0) break;
-        // Others hold the rest: wait until they finish it or their lease runs out.
-        const untilExpiry = progress.nextExpiry === null ? 1000 : progress.nextExpiry - progress.now + 10;
-        if (!(await pause(Math.min(1000, Math.max(20, untilExpiry)), options.signal))) break;
-        continue;
-      }
-      holding = new Set(batch.map((item) => item.seq));
-      totals.takenOver += batch.filter((item) => item.claims > 1).length;
-      const outcome = await sendBatch(batch, {
+    const run = await runPipeline({
+      queue,
+      window: options.batchSize ?? DEFAULT_BATCH,
+      holding,
+      isLost: (seq) => lost.has(seq),
+      signal: options.signal,
+      log,
+      batch: {
         project,
         env: options.env,
         compiled,
         byEmail,
         salt: opened.plan.salt,
         segments: options.segments,
-        isLost: (seq) => lost.has(seq),
         transport,
         limiter: rate,
         concurrency: options.concurrency,
-        signal: options.signal,
         report,
         now: options.now,
-      });
-      // The batch's outcomes and the items' done marks: one statement, one round trip.
-      totals.lost += (await queue.complete(outcome.outcomes)).lost;
-      holding = new Set();
-      result = outcome.result;
-      if (result.stopped !== undefined || result.aborted !== undefined || result.halted) break;
-    }
+      },
+    });
+    const totals = { takenOver: run.takenOver, lost: run.lost };
+    keepLeased = run.unrecordedSeqs;
+    // With PostgreSQL the state folder may never have been needed before.
+    if (run.writeError !== undefined && options.sideFileBase)
+      mkdirSync(dirname(options.sideFileBase), { recursive: true });
+    const result: BatchResult = {
+      stopped: run.stopped,
+      aborted: run.aborted,
+      halted:
+        run.writeError === undefined
+          ? run.halted
+          : haltedBy(
+              { error: run.writeError, unrecorded: run.unrecorded },
+              {
+                sideFileBase: options.sideFileBase,
+                explain,
+                issueId: issue.id,
+                channel: options.channel,
+                now: options.now,
+                log,
+              },
+            ),
+    };
 
     const progress = await queue.progress();
     const interrupted = Boolean(options.signal?.aborted) && progress.open > 0;
@@ -223,7 +252,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     await stopBeating?.();
     // A clean exit hands unfinished items back at once instead of after the lease.
     await queue
-      ?.release()
+      ?.release(keepLeased)
       .catch((error: unknown) => log(`warning: could not release this worker's leases: ${message(error)}`));
     await Promise.resolve(transport?.close()).catch(() => {});
     await pool.end().catch(() => {});
@@ -235,15 +264,17 @@ function startHeartbeat(
   queue: SendQueue,
   leaseMs: number,
   log: (line: string) => void,
-  onBeat: (held: Set<number>, liveWorkers: number) => void,
+  snapshot: () => Set<number>,
+  onBeat: (before: Set<number>, held: Set<number>, liveWorkers: number) => void,
 ) {
   let running: Promise<void> = Promise.resolve();
   let busy = false;
   let warned = false;
   const beat = async () => {
     try {
+      const before = snapshot();
       const { held, liveWorkers } = await queue.heartbeat();
-      onBeat(held, liveWorkers);
+      onBeat(before, held, liveWorkers);
       warned = false;
     } catch (error) {
       if (!warned) log(`warning: heartbeat failed (${message(error)}); leases run out if it keeps failing`);
@@ -269,19 +300,19 @@ function startHeartbeat(
   };
 }
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** The side file's messages recorded as sent and their queue items done, then the file renamed aside. */
+async function replaySideFile(pool: Pool, base: string, now: () => Date): Promise<{ count: number; file: string }> {
+  const file = unrecordedFileOf(base);
+  const entries = readUnrecorded(base);
+  if (entries.length === 0) return { count: 0, file };
+  await recordReplayed(pool, entries, basename(file));
+  renameSync(file, `${file}.replayed-${now().toISOString().replace(/[:.]/g, '-')}`);
+  return { count: entries.length, file };
+}
+
+function replayed(result: { count: number; file: string }, log: (line: string) => void): void {
+  if (result.count > 0)
+    log(`recorded ${result.count} message(s) an earlier run sent but could not record, from ${result.file}`);
 }
 
 async function refuseWhileLocked(pool: Pool, issueId: string, breakLock: boolean | undefined): Promise<void> {

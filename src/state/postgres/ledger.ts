@@ -8,7 +8,8 @@ import type { DeliveryLedger } from '../contract.js';
 
 /**
  * The delivery ledger in PostgreSQL. `recordMany` is one statement (rows passed as arrays and
- * unnested), so a batch costs one round trip whatever its size, and is atomic on its own.
+ * unnested), so a batch costs one round trip whatever its size, and is atomic on its own. Sent is
+ * final: a later failed or deferred outcome for the reader never replaces a "sent" row.
  */
 export function postgresLedger(pool: Pool, issueId: string, channel: Channel, now: () => Date): DeliveryLedger {
   return {
@@ -50,7 +51,8 @@ export function postgresLedger(pool: Pool, issueId: string, channel: Channel, no
          ON CONFLICT (issue_id, channel, email) DO UPDATE SET
            variant_id = excluded.variant_id, status = excluded.status, message_id = excluded.message_id,
            response_code = excluded.response_code, response = excluded.response,
-           attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at`,
+           attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at
+         WHERE deliveries.status <> 'sent' OR excluded.status = 'sent'`,
         [
           issueId,
           channel,

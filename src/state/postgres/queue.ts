@@ -78,8 +78,16 @@ export interface SendQueue {
   /** Records outcomes in the ledger and marks their items done, in one statement; `lost`: items another worker had claimed meanwhile. */
   complete(outcomes: readonly ItemOutcome[]): Promise<{ lost: number }>;
   progress(): Promise<QueueProgress>;
-  /** Gives up this worker's unfinished items at once (a clean exit) and marks it stopped. */
-  release(): Promise<number>;
+  /**
+   * Marks items done without their ledger rows, for outcomes the ledger refused: no worker sends them
+   * again, and the rows come from this host's side file on its next send (replayUnrecordedIntoQueue).
+   */
+  markDone(seqs: readonly number[]): Promise<void>;
+  /**
+   * Gives up this worker's unfinished items at once (a clean exit) and marks it stopped; items in
+   * `keep` (sent, not recorded) keep their lease until it runs out.
+   */
+  release(keep?: readonly number[]): Promise<number>;
   /** Ends the run record once no item is open: complete, or failed when some reader was not reached. */
   finishRun(outcomeIfOpen: string | undefined): Promise<string | undefined>;
   /** Statements sent to the database so far. */
@@ -279,16 +287,25 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
       };
     },
 
-    async release() {
+    async markDone(seqs) {
+      if (seqs.length === 0) return;
+      await query(
+        `UPDATE send_items SET done = true, lease_owner = NULL, lease_expires_at = NULL, done_by = COALESCE(done_by, $3)
+         WHERE issue_id = $1 AND channel = $2 AND plan_id = $4 AND seq = ANY($5::int[])`,
+        [issueId, channel, worker.id, currentPlan(), [...seqs]],
+      );
+    },
+
+    async release(keep = []) {
       const result = await query<{ released: number }>(
         `WITH released AS (
            UPDATE send_items SET lease_owner = NULL, lease_expires_at = NULL
-           WHERE issue_id = $1 AND channel = $2 AND lease_owner = $3 AND NOT done RETURNING 1
+           WHERE issue_id = $1 AND channel = $2 AND lease_owner = $3 AND NOT done AND NOT (seq = ANY($5::int[])) RETURNING 1
          ), stopped AS (
            UPDATE send_workers SET stopped_at = ${NOW(4)}, heartbeat_at = ${NOW(4)} WHERE worker_id = $3 RETURNING 1
          )
          SELECT (SELECT count(*) FROM released)::int AS released, (SELECT count(*) FROM stopped)::int AS stopped`,
-        [issueId, channel, worker.id, now()],
+        [issueId, channel, worker.id, now(), [...keep]],
       );
       return result.rows[0]!.released;
     },
@@ -326,4 +343,55 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
 
     roundTrips: () => trips,
   };
+}
+
+/**
+ * Messages an earlier run on this host listed as accepted but not recorded (its side file), recorded
+ * as sent and their queue items marked done in one statement, before this worker claims anything:
+ * none of them is sent again by any worker. Sent stays final, as in every ledger write.
+ */
+export async function recordReplayed(
+  pool: Pool,
+  entries: readonly {
+    issueId: string;
+    channel: string;
+    email: string;
+    variantId: string;
+    messageId: string;
+    at: string;
+  }[],
+  source: string,
+): Promise<void> {
+  if (entries.length === 0) return;
+  await pool.query(
+    `WITH o AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+         AS o(issue_id, channel, email, variant_id, message_id, at)
+     ), written AS (
+       INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
+       SELECT DISTINCT ON (issue_id, channel, email) issue_id, channel, email, variant_id, 'sent', message_id, 250,
+         'accepted at ' || at || '; recorded from ' || $7, 1, at
+       FROM o ORDER BY issue_id, channel, email, at DESC
+       ON CONFLICT (issue_id, channel, email) DO UPDATE SET
+         variant_id = excluded.variant_id, status = excluded.status, message_id = excluded.message_id,
+         response_code = excluded.response_code, response = excluded.response,
+         attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at
+       WHERE deliveries.status <> 'sent'
+       RETURNING 1
+     ), marked AS (
+       UPDATE send_items i SET done = true, lease_owner = NULL, lease_expires_at = NULL
+       FROM o WHERE i.issue_id = o.issue_id AND i.channel = o.channel AND i.email = o.email AND NOT i.done
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM marked)::int AS marked`,
+    [
+      entries.map((e) => e.issueId),
+      entries.map((e) => e.channel),
+      entries.map((e) => e.email),
+      entries.map((e) => e.variantId),
+      entries.map((e) => e.messageId),
+      entries.map((e) => e.at),
+      source,
+    ],
+  );
 }

@@ -97,7 +97,11 @@ describePostgres('send workers on PostgreSQL', () => {
     const first = worker(f, smtp);
     // Wait until the first worker holds its plan (it is sending, held by the server).
     await expect.poll(() => smtp.counts.data, { timeout: 30_000 }).toBeGreaterThan(0);
-    // status meanwhile: one live worker holding a batch under its lease.
+    // status meanwhile: one live worker holding two batches (7 leases in all) under its lease, the
+    // second claimed while the first is sending.
+    await expect
+      .poll(async () => (await readWorkerPlans(databaseUrl(), '2026-W48'))[0]?.leased, { timeout: 30_000 })
+      .toBe(7);
     const status = await readWorkerPlans(databaseUrl(), '2026-W48');
     expect(status).toHaveLength(1);
     expect(status[0]!.workers).toEqual([

@@ -1,0 +1,211 @@
+import type { ClaimedItem, ItemOutcome, SendQueue } from '../../state/postgres/queue.js';
+import type { Unrecorded } from '../run.js';
+import type { BatchContext, BatchResult } from './batch.js';
+import { sendBatch } from './batch.js';
+
+/** Pauses between tries of a batch's outcome write; a database that stays away after these stops the worker. */
+export const WRITE_RETRY_MS = [100, 400, 1500, 4000] as const;
+
+export interface PipelineOptions {
+  queue: Pick<SendQueue, 'claim' | 'complete' | 'progress' | 'markDone'>;
+  /** Leases held at once: the claimed items whose outcomes are not recorded yet, over every batch in flight. */
+  window: number;
+  /** What every batch shares; `signal` and `onExhausted` are the pipeline's. */
+  batch: Omit<BatchContext, 'signal' | 'onExhausted' | 'isLost'>;
+  isLost(seq: number): boolean;
+  signal?: AbortSignal | undefined;
+  /** Seqs of the items claimed and not recorded yet, for the heartbeat's check of lost leases. */
+  holding: Set<number>;
+  /** Pauses between the tries of an outcome write; default WRITE_RETRY_MS. */
+  retryMs?: readonly number[] | undefined;
+  log(line: string): void;
+}
+
+export interface PipelineResult extends BatchResult {
+  takenOver: number;
+  lost: number;
+  /** Outcomes of accepted messages the database did not take, even after the retries. */
+  unrecorded: Unrecorded[];
+  /** Items of those outcomes: marked done when that still worked, else to keep under lease. */
+  unrecordedSeqs: number[];
+  writeError?: unknown;
+}
+
+/**
+ * Claims and sends batches so the connections never idle at a batch boundary: the next batch is
+ * claimed while the current one sends, and starts the moment the current one has handed out its
+ * last job. Outcomes are recorded in the background, one write per batch, in order. The leases held
+ * at once never exceed `window`, so a crash leaves at most that many items to the others, of which
+ * only those sent and not yet recorded (one batch's outcomes and the messages on the wire) go out twice.
+ *
+ * A failed outcome write is tried again; when the database keeps refusing it, this worker stops
+ * claiming, marks the items done if the database still takes that (so no worker sends them again)
+ * and returns the accepted messages as unrecorded for the side file.
+ */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const { queue, holding } = options;
+  const chunk = Math.max(1, Math.ceil(options.window / 2));
+  const halt = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, halt.signal]) : halt.signal;
+  const out: PipelineResult = { takenOver: 0, lost: 0, unrecorded: [], unrecordedSeqs: [] };
+  let leased = 0;
+  let feeding = false;
+  let active = 0;
+  let writes: Promise<void> = Promise.resolve();
+  let wakeUp: (() => void) | undefined;
+  const wake = () => {
+    wakeUp?.();
+    wakeUp = undefined;
+  };
+  const changed = () => new Promise<void>((resolve) => (wakeUp = resolve));
+  const stopWith = (result: BatchResult) => {
+    out.stopped ??= result.stopped;
+    out.aborted ??= result.aborted;
+    out.halted ??= result.halted;
+    if (result.stopped !== undefined || result.aborted !== undefined || result.halted) halt.abort();
+  };
+  let crash: { error: unknown } | undefined;
+
+  const record = async (outcomes: ItemOutcome[]) => {
+    try {
+      // After a refusal, one try each: the database may still take other rows.
+      const retryMs = out.writeError === undefined ? (options.retryMs ?? WRITE_RETRY_MS) : [];
+      out.lost += (await completeWithRetry(queue, outcomes, retryMs)).lost;
+      return;
+    } catch (error) {
+      if (out.writeError === undefined)
+        options.log(
+          `warning: the database did not take the outcomes of a batch after ${1 + (options.retryMs ?? WRITE_RETRY_MS).length} tries; this worker stops claiming`,
+        );
+      out.writeError ??= error;
+      halt.abort();
+    }
+    // The ledger refused (now or before): keep the accepted ones for the side file, and mark the
+    // items done if the database still allows it, so no worker sends them again meanwhile.
+    const sent = outcomes.filter((o): o is Exclude<ItemOutcome, { status: 'skipped' }> => o.status === 'sent');
+    for (const o of sent) out.unrecorded.push({ email: o.email, variantId: o.variantId, messageId: o.messageId ?? '' });
+    try {
+      await queue.markDone(sent.map((o) => o.seq));
+    } catch {
+      out.unrecordedSeqs.push(...sent.map((o) => o.seq));
+    }
+  };
+
+  const start = (items: ClaimedItem[]) => {
+    feeding = true;
+    active++;
+    for (const item of items) holding.add(item.seq);
+    out.takenOver += items.filter((item) => item.claims > 1).length;
+    const sending = sendBatch(items, {
+      ...options.batch,
+      isLost: options.isLost,
+      signal,
+      onExhausted() {
+        feeding = false;
+        wake();
+      },
+    });
+    void sending
+      .then(
+        ({ outcomes, result }) => {
+          stopWith(result);
+          writes = writes.then(() => record(outcomes));
+          return writes;
+        },
+        (error: unknown) => {
+          // A bug in building or sending: stop the others, and only then report it.
+          crash ??= { error };
+          halt.abort();
+        },
+      )
+      .finally(() => {
+        leased -= items.length;
+        for (const item of items) holding.delete(item.seq);
+        feeding = false;
+        active--;
+        wake();
+      });
+  };
+
+  let ready: ClaimedItem[] | undefined;
+  let drained = false;
+  const settle = async () => {
+    while (active > 0) await changed();
+    await writes;
+  };
+  try {
+    await claimAndSend();
+  } catch (error) {
+    // A claim or progress query failed: the batches in flight still finish and record (or list) their outcomes.
+    halt.abort();
+    await settle();
+    if (crash) throw crash.error;
+    if (out.writeError === undefined) throw error;
+    return out;
+  }
+  await settle();
+  if (crash) throw crash.error;
+  return out;
+
+  async function claimAndSend(): Promise<void> {
+    while (!signal.aborted) {
+      if (!ready && !drained && leased < options.window) {
+        const claimed = await queue.claim(Math.min(chunk, options.window - leased));
+        if (claimed.length > 0) {
+          leased += claimed.length;
+          ready = claimed;
+        } else drained = true;
+        continue;
+      }
+      if (ready && !feeding) {
+        start(ready);
+        ready = undefined;
+        continue;
+      }
+      if (active > 0 || ready) {
+        await changed();
+        continue;
+      }
+      // Nothing of ours in flight and nothing claimable: done, or others hold the rest.
+      const progress = await queue.progress();
+      if (progress.open === 0) break;
+      const untilExpiry = progress.nextExpiry === null ? 1000 : progress.nextExpiry - progress.now + 10;
+      if (!(await pause(Math.min(1000, Math.max(20, untilExpiry)), signal))) break;
+      drained = false;
+    }
+    // Claimed and never started (stopped meanwhile): left to the release at the end.
+    if (ready) leased -= ready.length;
+  }
+}
+
+/** One outcome write, tried again after each pause while the database refuses it. */
+async function completeWithRetry(
+  queue: Pick<SendQueue, 'complete'>,
+  outcomes: readonly ItemOutcome[],
+  retryMs: readonly number[],
+): Promise<{ lost: number }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await queue.complete(outcomes);
+    } catch (error) {
+      const wait = retryMs[attempt];
+      if (wait === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
