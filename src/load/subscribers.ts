@@ -46,7 +46,12 @@ async function readStart(file: string): Promise<Buffer> {
   }
 }
 
-const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Small enough that a chunk is checked and dropped before a young-generation collection moves it to
+ * the old generation: a megabyte chunk lived until a full collection, and a million-reader list
+ * kept some 40 MB of read chunks waiting for one.
+ */
+const CHUNK_BYTES = 64 * 1024;
 
 /**
  * A JSON list read entry by entry: neither the file's text nor the parsed array is ever whole in
@@ -352,9 +357,12 @@ export function createEntryValidator(
   const subscribers: Subscriber[] = [];
   // Canonical addresses that differ from the address as written (rare: capitals, Unicode).
   const canonicalOf = new Map<number, string>();
-  const seen = createAddressSet((reader) => canonicalOf.get(reader) ?? subscribers[reader]!.email);
-  // Lists are large and role sets repeat: share one roles array per distinct set written.
-  const roleSets = new Map<string, string[]>();
+  const seen = createAddressSet(
+    (reader) => (canonicalOf.size > 0 ? canonicalOf.get(reader) : undefined) ?? subscribers[reader]!.email,
+  );
+  // Lists are large and role sets repeat: share one roles array per distinct set written, and look
+  // its roles up in the taxonomy once. `unknown` holds the position of each role it does not know.
+  const roleSets = new Map<string, { roles: string[]; unknown: number[] }>();
   const unknownRoles = new Map<string, { count: number; path: (string | number)[]; line: number }>();
   const unknownFields = new Map<string, { count: number; path: (string | number)[]; line: number }>();
   let index = -1;
@@ -412,26 +420,32 @@ export function createEntryValidator(
       return;
     }
     if (key !== subscriber.email) canonicalOf.set(subscribers.length, key);
-    const written = subscriber.roles.join('\u0000');
-    let roles = roleSets.get(written);
-    if (!roles) {
-      roles = [];
-      for (const role of subscriber.roles) {
+    // A role holding the separator itself is never shared: ["a\u0000b"] is not ["a", "b"].
+    const written = subscriber.roles.some((role) => role.includes('\u0000'))
+      ? undefined
+      : subscriber.roles.join('\u0000');
+    let set = written === undefined ? undefined : roleSets.get(written);
+    if (!set) {
+      const roles: string[] = [];
+      const unknown: number[] = [];
+      subscriber.roles.forEach((role, roleIndex) => {
         const name = taxonomy.normalise(role);
         if (!roles.includes(name)) roles.push(name);
-      }
-      roleSets.set(written, roles);
+        if (taxonomy.lookup(role) === undefined) unknown.push(roleIndex);
+      });
+      set = { roles, unknown };
+      if (written !== undefined) roleSets.set(written, set);
     }
-    subscriber.roles.forEach((role, roleIndex) => {
-      if (taxonomy.lookup(role) !== undefined) return;
+    for (const roleIndex of set.unknown) {
+      const role = subscriber.roles[roleIndex]!;
       const known = unknownRoles.get(role);
       if (known) known.count++;
       else {
         const path = [...prefix, index, 'roles', roleIndex];
         unknownRoles.set(role, { count: 1, path, line: lineOf(path) });
       }
-    });
-    subscriber.roles = roles;
+    }
+    subscriber.roles = set.roles;
     subscribers.push(subscriber);
   };
   return { add, finish: () => finishValidation(file, taxonomy, subscribers, problems, unknownFields, unknownRoles) };

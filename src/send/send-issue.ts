@@ -15,6 +15,7 @@ import type { DeliveryStatus } from './ledger.js';
 import { messageIdFor } from './message.js';
 import {
   audienceWarnings,
+  COUNT_ONLY,
   type DeliveryPlan,
   normaliseSegments,
   planDelivery,
@@ -183,6 +184,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
         retryFailed: Boolean(options.retryFailed),
         mode: 'dry-run',
         destination: undefined,
+        countOnly: true,
       });
       warnAudience(project, plan, { segments, options, isSuppressed, log });
       // No render: a dry run answers "who would get what" and stays light on 100k-subscriber lists.
@@ -352,7 +354,7 @@ function warnAudience(
   const { segments, options, isSuppressed, log } = context;
   if (options.partOfRun || options.onlyEmails || !project.subscribers) return;
   const audience = segments.length
-    ? planRecipients(project, project.subscribers, { segments: [], isSuppressed })
+    ? planRecipients(project, project.subscribers, { segments: [], isSuppressed }, COUNT_ONLY)
     : plan.audience;
   const found = audienceWarnings(project, audience, { cwd: options.cwd, subscribersFile: options.subscribersFile });
   for (const problem of found) log(formatProblem(problem));
