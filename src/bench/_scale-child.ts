@@ -1,17 +1,35 @@
+import { Writable } from 'node:stream';
 import { sendIssue } from '../send/index.js';
 
 /**
  * Child process for the scaling rows: one dry run or outbox send, so its peak RSS is its own.
+ * With a time budget (ms, the sixth argument) an outbox send is interrupted that long after its
+ * first message went out: the whole plan of a large list is made and held, and the send loop has
+ * run long enough to show its steady memory, without writing a file per reader.
  * Prints JSON: wall time, readers planned and sent, peak RSS.
  */
-const [mode, issueDir, subscribersFile, cwd, outbox] = process.argv.slice(2) as [
+const [mode, issueDir, subscribersFile, cwd, outbox, budget] = process.argv.slice(2) as [
   'dry-run' | 'outbox',
   string,
   string,
   string,
   string,
+  string | undefined,
 ];
 const started = performance.now();
+const stop = new AbortController();
+const budgetMs = Number(budget ?? 0);
+let sending: number | undefined;
+// Progress lines start once the first message is out: that starts the budget.
+const progress = new Writable({
+  write(_chunk, _encoding, done) {
+    if (budgetMs > 0 && sending === undefined) {
+      sending = performance.now();
+      setTimeout(() => stop.abort(), budgetMs).unref();
+    }
+    done();
+  },
+});
 const report = await sendIssue({
   issueDir,
   subscribersFile,
@@ -20,12 +38,16 @@ const report = await sendIssue({
   dryRun: mode === 'dry-run',
   outbox: mode === 'outbox' ? outbox : undefined,
   stateFile: mode === 'outbox' ? `${outbox}.state.db` : undefined,
+  progress: mode === 'outbox' ? { stream: progress, isTTY: false } : undefined,
+  signal: stop.signal,
 });
 process.stdout.write(
   `${JSON.stringify({
     ms: Math.round(performance.now() - started),
     planned: report.total.planned,
     sent: report.total.sent,
+    firstMessageMs: sending === undefined ? undefined : Math.round(sending - started),
+    stopped: stop.signal.aborted,
     variants: report.variants.length,
     maxRssKb: process.resourceUsage().maxRSS,
   })}\n`,

@@ -13,10 +13,24 @@ import { createReport, type ReportBuilder, type SendMode } from './report.js';
  * skipped — including those the ledger says were already delivered. No I/O.
  */
 
+export interface Recipient {
+  subscriber: Subscriber;
+  variantId: string;
+}
+
+/** Readers to deliver to, in list order: an array, or a compact list read as it is sent. */
+export interface RecipientList extends Iterable<Recipient> {
+  readonly length: number;
+}
+
 export interface DeliveryPlan {
   audience: AudiencePlan;
-  /** Recipients to deliver to in this run, in subscriber-file order. */
-  toSend: { subscriber: Subscriber; variantId: string }[];
+  /** Recipients to deliver to in this run, in subscriber-file order (empty when planned `compact` or `countOnly`). */
+  toSend: Recipient[];
+  /** The same readers, however they are kept: what a send iterates. */
+  sending: RecipientList;
+  /** Every recipient of the plan, those the ledger leaves out included. */
+  audienceSize: number;
   report: ReportBuilder;
 }
 
@@ -40,6 +54,12 @@ export interface PlanOptions extends AudienceFilter {
   destination: string | undefined;
   /** Count only (a dry run): `toSend` and the audience's lists stay empty, so no record per reader is kept. */
   countOnly?: boolean | undefined;
+  /**
+   * Keep the readers to send as two numbers each (position in `subscribers`, variant) in `sending`
+   * rather than a record each; `toSend` and the audience's lists stay empty. About 8 bytes a reader
+   * instead of some 56: 48 MB less for a million.
+   */
+  compact?: boolean | undefined;
 }
 
 /** Canonical names for `--segment` values; an unknown role is a usage error with a suggestion. */
@@ -100,7 +120,7 @@ function* chosenReaders(subscribers: readonly Subscriber[], keep: (s: Subscriber
 export const COUNT_ONLY: AudienceVisitor = { recipient() {}, skipped() {} };
 
 export function planDelivery(project: Project, subscribers: readonly Subscriber[], options: PlanOptions): DeliveryPlan {
-  if (options.countOnly) return countDelivery(project, subscribers, options);
+  if (options.countOnly || options.compact) return countDelivery(project, subscribers, options);
   const audience = planRecipients(project, subscribers, options);
   const report = createReport(project.issue.id, options.mode, options.destination, project.readers);
   for (const variant of audience.variants) report.variant(variant.id, variant.roles, variant.summaryIds.length);
@@ -123,7 +143,8 @@ export function planDelivery(project: Project, subscribers: readonly Subscriber[
     report.plan(roles, recipient.variantId);
     toSend?.push(recipient);
   }
-  return { audience, toSend: toSend ?? recipients, report };
+  const sending = toSend ?? recipients;
+  return { audience, toSend: sending, sending, audienceSize: recipients.length, report };
 }
 
 type SkipKind = Parameters<ReportBuilder['skip']>[2];
@@ -174,9 +195,14 @@ function countDelivery(project: Project, subscribers: readonly Subscriber[], opt
     else byKind.set(kind, { variantId, n: 1 });
   };
   const skipOf = ledgerSkip(options);
+  const sending = createCompactList(subscribers);
   const audience = planRecipients(project, subscribers, options, {
     skipped: (subscriber, reason) => count(left, subscriber.roles, undefined, skipKind(reason, subscriber, options)),
-    recipient: (subscriber, variantId) => count(planned, subscriber.roles, variantId, skipOf(subscriber) ?? 'planned'),
+    recipient: (subscriber, variantId) => {
+      const skip = skipOf(subscriber);
+      count(planned, subscriber.roles, variantId, skip ?? 'planned');
+      if (options.compact && !skip) sending.add(subscriber, variantId);
+    },
   });
   const report = createReport(project.issue.id, options.mode, options.destination, project.readers);
   for (const variant of audience.variants) report.variant(variant.id, variant.roles, variant.summaryIds.length);
@@ -188,7 +214,52 @@ function countDelivery(project: Project, subscribers: readonly Subscriber[], opt
           if (kind === 'planned') report.plan(roles, variantId!);
           else report.skip(roles, variantId, kind);
     }
-  return { audience, toSend: [], report };
+  return { audience, toSend: [], sending, audienceSize: audience.tally?.recipients ?? 0, report };
+}
+
+/**
+ * Readers kept as their position in `subscribers` and the index of their variant id, in typed
+ * arrays. Readers are added in list order, so each position is found by walking forward.
+ */
+function createCompactList(subscribers: readonly Subscriber[]): RecipientList & {
+  add(subscriber: Subscriber, variantId: string): void;
+} {
+  let positions: Uint32Array = new Uint32Array(1024);
+  let variants: Uint32Array = new Uint32Array(1024);
+  const ids: string[] = [];
+  const idIndex = new Map<string, number>();
+  let length = 0;
+  let next = 0;
+  return {
+    get length() {
+      return length;
+    },
+    add(subscriber, variantId) {
+      while (next < subscribers.length && subscribers[next] !== subscriber) next++;
+      if (next >= subscribers.length) throw new Error('a planned reader is not in the list planned from');
+      let variant = idIndex.get(variantId);
+      if (variant === undefined) {
+        variant = ids.push(variantId) - 1;
+        idIndex.set(variantId, variant);
+      }
+      if (length === positions.length) {
+        positions = grown(positions);
+        variants = grown(variants);
+      }
+      positions[length] = next++;
+      variants[length] = variant;
+      length++;
+    },
+    *[Symbol.iterator]() {
+      for (let i = 0; i < length; i++) yield { subscriber: subscribers[positions[i]!]!, variantId: ids[variants[i]!]! };
+    },
+  };
+}
+
+function grown(array: Uint32Array): Uint32Array {
+  const next = new Uint32Array(array.length * 2);
+  next.set(array);
+  return next;
 }
 
 /**

@@ -242,6 +242,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       retryFailed: Boolean(options.retryFailed),
       mode: transport.kind,
       destination: transport.destination,
+      compact: true,
     });
     warnAudience(project, plan, { segments, options, isSuppressed, log });
     const compiled = await renderChecked(compile, project, plan.audience.variants, log, env.secret);
@@ -250,13 +251,13 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     // Connection and credentials are checked before the first message, so a typo sends nothing.
     await transport.verify();
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.
-    if (!options.partOfRun) await state(() => ledger.startRun(plan.audience.recipients.length, resendSince));
+    if (!options.partOfRun) await state(() => ledger.startRun(plan.audienceSize, resendSince));
 
     // One Message-ID per resend generation: a resumed resend repeats it, so a provider can drop a copy.
     const salt = resendSince ? `resend:${resendSince}` : '';
     const roleOf = new Map<string, readonly string[]>();
     const jobs = function* (): Generator<SendJob> {
-      for (const { subscriber, variantId } of plan.toSend) {
+      for (const { subscriber, variantId } of plan.sending) {
         const messageId = messageIdFor(config, issue.id, subscriber.email, salt);
         roleOf.set(subscriber.email, segmentRoles(subscriber, segments));
         yield {
@@ -267,7 +268,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
         };
       }
     };
-    const progress = options.progress && createProgress({ ...options.progress, planned: plan.toSend.length });
+    const progress = options.progress && createProgress({ ...options.progress, planned: plan.sending.length });
     const { stopped, aborted, ...run } = await runDeliveries(jobs(), {
       transport,
       ledger,
