@@ -20,11 +20,14 @@ const started = performance.now();
 const stop = new AbortController();
 const budgetMs = Number(budget ?? 0);
 let sending: number | undefined;
+// Peak RSS before the first message: the part of the peak that planning and rendering set.
+let maxRssBeforeSendingKb: number | undefined;
 // Progress lines start once the first message is out: that starts the budget.
 const progress = new Writable({
   write(_chunk, _encoding, done) {
     if (budgetMs > 0 && sending === undefined) {
       sending = performance.now();
+      maxRssBeforeSendingKb = process.resourceUsage().maxRSS;
       setTimeout(() => stop.abort(), budgetMs).unref();
     }
     done();
@@ -50,5 +53,6 @@ process.stdout.write(
     stopped: stop.signal.aborted,
     variants: report.variants.length,
     maxRssKb: process.resourceUsage().maxRSS,
+    maxRssBeforeSendingKb,
   })}\n`,
 );

@@ -9,7 +9,7 @@ import { createAddressSet } from './_address-set.js';
 import { createCsvReader, parseCsv } from './_csv.js';
 import { displayPath } from './_display.js';
 import { JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
-import { NotStreamable, streamJsonList } from './_json-stream.js';
+import { entryText, NotStreamable, type StreamedEntry, streamJsonList } from './_json-stream.js';
 import { formatPath, zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from './limits.js';
 
@@ -75,14 +75,19 @@ export async function readSubscriberStream(
   try {
     await streamJsonList(chunks, (entries, prefix) => {
       validator ??= createEntryValidator(file, taxonomy, prefix);
-      for (const entry of entries) {
-        let inner: JsonWithLines | undefined;
-        // Lines inside an entry are worked out from its own text, only when there is something to report.
-        validator.add(entry.value, (path) => {
-          if (path.length <= prefix.length + 1) return entry.line;
-          inner ??= parseJsonWithLines(entry.text());
-          return inner.lineOf(path.slice(prefix.length + 1)) + entry.line - 1;
-        });
+      // One function per run of entries, not per entry: it answers for the entry being checked.
+      let entry: StreamedEntry;
+      let inner: JsonWithLines | undefined;
+      // Lines inside an entry are worked out from its own text, only when there is something to report.
+      const lineOf = (path: readonly PropertyKey[]) => {
+        if (path.length <= prefix.length + 1) return entry.line;
+        inner ??= parseJsonWithLines(entryText(entry));
+        return inner.lineOf(path.slice(prefix.length + 1)) + entry.line - 1;
+      };
+      for (const next of entries) {
+        entry = next;
+        inner = undefined;
+        validator.add(entry.value, lineOf);
       }
     });
   } catch (error) {
