@@ -4,7 +4,7 @@ import { sendIssue } from '../send/index.js';
 /**
  * Child process for the scaling rows: one dry run or outbox send, so its peak RSS is its own.
  * With a time budget (ms, the sixth argument) an outbox send is interrupted that long after its
- * first message went out: the whole plan of a large list is made and held, and the send loop has
+ * first progress line: the whole plan of a large list is made and held, and the send loop has
  * run long enough to show its steady memory, without writing a file per reader.
  * Prints JSON: wall time, readers planned and sent, peak RSS.
  */
@@ -22,13 +22,14 @@ const budgetMs = Number(budget ?? 0);
 let sending: number | undefined;
 // Peak RSS before the first message: the part of the peak that planning and rendering set.
 let maxRssBeforeSendingKb: number | undefined;
-// Progress lines start once the first message is out: that starts the budget.
+// The first progress line comes once messages are going out (a plain line at most every two
+// seconds, so up to two seconds after the first): it marks the start of sending and of the budget.
 const progress = new Writable({
   write(_chunk, _encoding, done) {
-    if (budgetMs > 0 && sending === undefined) {
+    if (sending === undefined) {
       sending = performance.now();
       maxRssBeforeSendingKb = process.resourceUsage().maxRSS;
-      setTimeout(() => stop.abort(), budgetMs).unref();
+      if (budgetMs > 0) setTimeout(() => stop.abort(), budgetMs).unref();
     }
     done();
   },

@@ -24,7 +24,7 @@ const ROLE_MIXES = [
  * peak RSS is its own. `ROLECAST_BENCH_READERS` (comma-separated) picks the dry-run sizes and
  * `ROLECAST_BENCH_OUTBOX` the outbox sizes. An outbox of a million readers would write ~25 GB of
  * files and take most of an hour, so outbox rows above `ROLECAST_BENCH_OUTBOX_FULL` readers (10,000)
- * are interrupted `ROLECAST_BENCH_OUTBOX_SECONDS` (60) after their first message: the whole list is
+ * are interrupted `ROLECAST_BENCH_OUTBOX_SECONDS` (60) after sending begins (their first progress line): the whole list is
  * still loaded, planned and held, and the send loop runs long enough to show its steady memory.
  */
 export async function benchScale(): Promise<void> {
@@ -39,7 +39,7 @@ export async function benchScale(): Promise<void> {
     print(
       'scaling — 9 role sets, each run in its own process (targets: 1M dry run < 10 s and < 300 MB; 1M send < 400 MB)',
     );
-    print('  mode      readers      planned       sent   first msg s    wall s   peak RSS MB   list MB');
+    print('  mode      readers      planned       sent     sending s    wall s   peak RSS MB   before MB   list MB');
     for (const [mode, counts] of [
       ['dry-run', dryRuns],
       ['outbox', outboxes],
@@ -51,9 +51,10 @@ export async function benchScale(): Promise<void> {
         const budget = mode === 'outbox' && count > full ? budgetMs : 0;
         const run = await child(mode, issueDir, file, dir, outbox, budget);
         const first = run.firstMessageMs === undefined ? '—' : (run.firstMessageMs / 1000).toFixed(2);
-        const note = run.stopped ? `  (stopped ${budget / 1000} s after the first message)` : '';
+        const note = run.stopped ? `  (stopped ${budget / 1000} s after sending began)` : '';
+        const before = run.maxRssBeforeSendingKb === undefined ? '—' : (run.maxRssBeforeSendingKb / 1024).toFixed(0);
         print(
-          `  ${mode.padEnd(8)} ${String(count).padStart(9)} ${String(run.planned).padStart(12)} ${String(mode === 'outbox' ? run.sent : '—').padStart(10)} ${first.padStart(13)} ${(run.ms / 1000).toFixed(2).padStart(9)} ${(run.maxRssKb / 1024).toFixed(0).padStart(13)} ${(bytes / 1024 / 1024).toFixed(0).padStart(9)}${note}`,
+          `  ${mode.padEnd(8)} ${String(count).padStart(9)} ${String(run.planned).padStart(12)} ${String(mode === 'outbox' ? run.sent : '—').padStart(10)} ${first.padStart(13)} ${(run.ms / 1000).toFixed(2).padStart(9)} ${(run.maxRssKb / 1024).toFixed(0).padStart(13)} ${before.padStart(11)} ${(bytes / 1024 / 1024).toFixed(0).padStart(9)}${note}`,
         );
         await rm(outbox, { recursive: true, force: true });
         await rm(`${outbox}.state.db`, { force: true });
@@ -111,6 +112,7 @@ interface ChildRun {
   firstMessageMs?: number;
   stopped: boolean;
   maxRssKb: number;
+  maxRssBeforeSendingKb?: number;
 }
 
 function child(
