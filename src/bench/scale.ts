@@ -22,11 +22,16 @@ const ROLE_MIXES = [
 /**
  * Scaling rows: a dry run and an outbox send of growing lists, each in its own process so its
  * peak RSS is its own. `ROLECAST_BENCH_READERS` (comma-separated) picks the dry-run sizes and
- * `ROLECAST_BENCH_OUTBOX` the outbox sizes; an outbox of a million readers writes ~25 GB of files.
+ * `ROLECAST_BENCH_OUTBOX` the outbox sizes. An outbox of a million readers would write ~25 GB of
+ * files and take most of an hour, so outbox rows above `ROLECAST_BENCH_OUTBOX_FULL` readers (10,000)
+ * are interrupted `ROLECAST_BENCH_OUTBOX_SECONDS` (60) after sending begins (their first progress line): the whole list is
+ * still loaded, planned and held, and the send loop runs long enough to show its steady memory.
  */
 export async function benchScale(): Promise<void> {
   const dryRuns = sizes(process.env.ROLECAST_BENCH_READERS, [1_000, 10_000, 100_000, 1_000_000]);
-  const outboxes = sizes(process.env.ROLECAST_BENCH_OUTBOX, [1_000, 10_000]);
+  const outboxes = sizes(process.env.ROLECAST_BENCH_OUTBOX, [1_000, 10_000, 100_000, 1_000_000]);
+  const full = Number(process.env.ROLECAST_BENCH_OUTBOX_FULL ?? 10_000);
+  const budgetMs = Number(process.env.ROLECAST_BENCH_OUTBOX_SECONDS ?? 60) * 1000;
   const dir = await mkdtemp(join(tmpdir(), 'rolecast-bench-scale-'));
   try {
     await makeProject(dir);
@@ -34,7 +39,7 @@ export async function benchScale(): Promise<void> {
     print(
       'scaling — 9 role sets, each run in its own process (targets: 1M dry run < 10 s and < 300 MB; 1M send < 400 MB)',
     );
-    print('  mode      readers      planned    wall s    µs/reader   peak RSS MB   list MB');
+    print('  mode      readers      planned       sent     sending s    wall s   peak RSS MB   before MB   list MB');
     for (const [mode, counts] of [
       ['dry-run', dryRuns],
       ['outbox', outboxes],
@@ -43,11 +48,16 @@ export async function benchScale(): Promise<void> {
         const file = join(dir, `list-${count}.json`);
         const bytes = await writeSubscribers(file, count);
         const outbox = join(dir, `outbox-${count}`);
-        const run = await child(mode, issueDir, file, dir, outbox);
+        const budget = mode === 'outbox' && count > full ? budgetMs : 0;
+        const run = await child(mode, issueDir, file, dir, outbox, budget);
+        const first = run.firstMessageMs === undefined ? '—' : (run.firstMessageMs / 1000).toFixed(2);
+        const note = run.stopped ? `  (stopped ${budget / 1000} s after sending began)` : '';
+        const before = run.maxRssBeforeSendingKb === undefined ? '—' : (run.maxRssBeforeSendingKb / 1024).toFixed(0);
         print(
-          `  ${mode.padEnd(8)} ${String(count).padStart(9)} ${String(run.planned).padStart(12)} ${(run.ms / 1000).toFixed(2).padStart(9)} ${((run.ms * 1000) / count).toFixed(1).padStart(12)} ${(run.maxRssKb / 1024).toFixed(0).padStart(13)} ${(bytes / 1024 / 1024).toFixed(0).padStart(9)}`,
+          `  ${mode.padEnd(8)} ${String(count).padStart(9)} ${String(run.planned).padStart(12)} ${String(mode === 'outbox' ? run.sent : '—').padStart(10)} ${first.padStart(13)} ${(run.ms / 1000).toFixed(2).padStart(9)} ${(run.maxRssKb / 1024).toFixed(0).padStart(13)} ${before.padStart(11)} ${(bytes / 1024 / 1024).toFixed(0).padStart(9)}${note}`,
         );
         await rm(outbox, { recursive: true, force: true });
+        await rm(`${outbox}.state.db`, { force: true });
         await rm(file, { force: true });
       }
     }
@@ -95,11 +105,27 @@ async function writeSubscribers(file: string, count: number): Promise<number> {
   return bytes;
 }
 
-function child(mode: 'dry-run' | 'outbox', issueDir: string, file: string, cwd: string, outbox: string) {
-  return new Promise<{ ms: number; planned: number; sent: number; maxRssKb: number }>((resolveRun, reject) => {
-    const run = spawn(process.execPath, [join(HERE, '_scale-child.js'), mode, issueDir, file, cwd, outbox], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+interface ChildRun {
+  ms: number;
+  planned: number;
+  sent: number;
+  firstMessageMs?: number;
+  stopped: boolean;
+  maxRssKb: number;
+  maxRssBeforeSendingKb?: number;
+}
+
+function child(
+  mode: 'dry-run' | 'outbox',
+  issueDir: string,
+  file: string,
+  cwd: string,
+  outbox: string,
+  budgetMs: number,
+): Promise<ChildRun> {
+  return new Promise<ChildRun>((resolveRun, reject) => {
+    const args = [join(HERE, '_scale-child.js'), mode, issueDir, file, cwd, outbox, String(budgetMs)];
+    const run = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     run.stdout!.on('data', (chunk) => {
       out += chunk;
@@ -107,7 +133,7 @@ function child(mode: 'dry-run' | 'outbox', issueDir: string, file: string, cwd: 
     run.once('error', reject);
     run.once('close', (code) => {
       if (code !== 0) return reject(new Error(`the ${mode} process exited with code ${code}`));
-      resolveRun(JSON.parse(out));
+      resolveRun(JSON.parse(out) as ChildRun);
     });
   });
 }

@@ -4,7 +4,7 @@ import type { Problem } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import type { Project } from '../load/project.js';
 import type { Summary } from '../model/summary.js';
-import type { AudiencePlan } from './index.js';
+import type { AudiencePlan, AudienceTally } from './index.js';
 
 /**
  * Content that would silently drop out of an issue: a summary nobody gets, a role whose readers get
@@ -78,13 +78,14 @@ function weekProblems(input: AuditInput): Problem[] {
 
 function audienceProblems(input: AuditInput, plan: AudiencePlan): Problem[] {
   const problems: Problem[] = [];
-  const readers = plan.recipients.length;
+  // Every variant a plan made has at least one recipient.
+  const tally = plan.tally ? { ...plan.tally, reached: new Set(plan.variants.map((v) => v.id)) } : tallyOf(plan);
+  const readers = tally.recipients;
   const listFile = input.subscribersFile ?? '(subscribers)';
 
   // Summaries no recipient gets (often a misspelt role).
   if (readers > 0) {
-    const reached = new Set(plan.recipients.map((r) => r.variantId));
-    const used = new Set(plan.variants.filter((v) => reached.has(v.id)).flatMap((v) => v.summaryIds));
+    const used = new Set(plan.variants.filter((v) => tally.reached.has(v.id)).flatMap((v) => v.summaryIds));
     for (const summary of input.summaries) {
       if (used.has(summary.id)) continue;
       problems.push({
@@ -97,15 +98,13 @@ function audienceProblems(input: AuditInput, plan: AudiencePlan): Problem[] {
     }
   }
 
-  // Roles held by readers who are mailed, but with no summary this week.
+  // Roles held by readers who are mailed, but with no summary this week. Counted per distinct roles
+  // array (loaded lists share one per role set), not per reader.
   const covered = new Set(input.summaries.flatMap((s) => s.roles));
   const readersPerRole = new Map<string, number>();
-  const active = [
-    ...plan.recipients.map((r) => r.subscriber),
-    ...plan.skipped.filter((s) => s.reason === 'no-content').map((s) => s.subscriber),
-  ];
-  for (const subscriber of active)
-    for (const role of new Set(subscriber.roles)) readersPerRole.set(role, (readersPerRole.get(role) ?? 0) + 1);
+  for (const counts of [tally.byRoles, tally.noContent.byRoles])
+    for (const [roles, count] of counts)
+      for (const role of new Set(roles)) readersPerRole.set(role, (readersPerRole.get(role) ?? 0) + count);
   for (const [role, count] of readersPerRole) {
     if (covered.has(role)) continue;
     problems.push({
@@ -118,19 +117,39 @@ function audienceProblems(input: AuditInput, plan: AudiencePlan): Problem[] {
   }
 
   // Readers whose roles match nothing: they get no email at all.
-  const empty = plan.skipped.filter((s) => s.reason === 'no-content').map((s) => s.subscriber);
-  if (empty.length > 0) {
-    const named = empty
+  const empty = tally.noContent;
+  if (empty.count > 0) {
+    const named = empty.first
       .slice(0, LISTED_READERS)
       .map((s) => `${s.email} (${s.roles.length ? s.roles.join(', ') : 'no roles'})`);
-    const more = empty.length > LISTED_READERS ? ` and ${empty.length - LISTED_READERS} more` : '';
+    const more = empty.count > LISTED_READERS ? ` and ${empty.count - LISTED_READERS} more` : '';
     problems.push({
       severity: 'warning',
       file: listFile,
       field: 'roles',
-      message: `${empty.length} reader(s) get nothing this issue: ${named.join('; ')}${more}`,
+      message: `${empty.count} reader(s) get nothing this issue: ${named.join('; ')}${more}`,
       hint: 'give them roles that this issue covers, or add summaries for their roles',
     });
   }
   return problems;
+}
+
+/** The audit's counts of a plan built by hand (a planned one carries them), with its variants reached. */
+function tallyOf(plan: AudiencePlan): AudienceTally & { reached: Set<string> } {
+  const reached = new Set<string>();
+  const count = (counts: Map<readonly string[], number>, roles: readonly string[]) =>
+    counts.set(roles, (counts.get(roles) ?? 0) + 1);
+  const byRoles = new Map<readonly string[], number>();
+  for (const { subscriber, variantId } of plan.recipients) {
+    reached.add(variantId);
+    count(byRoles, subscriber.roles);
+  }
+  const noContent: AudienceTally['noContent'] = { count: 0, first: [], byRoles: new Map() };
+  for (const { subscriber, reason } of plan.skipped) {
+    if (reason !== 'no-content') continue;
+    count(noContent.byRoles, subscriber.roles);
+    noContent.count++;
+    if (noContent.first.length < LISTED_READERS) noContent.first.push(subscriber);
+  }
+  return { recipients: plan.recipients.length, reached, byRoles, noContent };
 }

@@ -116,35 +116,69 @@ export interface AudiencePlan {
   editor: Variant;
   /** One variant per distinct set of relevant roles among recipients, in first-seen order. */
   variants: Variant[];
-  /** Each eligible subscriber with the id of the variant they receive. */
+  /** Each eligible subscriber with the id of the variant they receive (empty when planned with `visit`). */
   recipients: { subscriber: Subscriber; variantId: string }[];
+  /** Readers left out and why (empty when planned with `visit`). */
   skipped: { subscriber: Subscriber; reason: SkipReason }[];
+  /** Counts for the audit, kept whether or not the lists are. */
+  tally?: AudienceTally | undefined;
 }
+
+/** What the audit needs of an audience, in memory that does not grow with the list. */
+export interface AudienceTally {
+  recipients: number;
+  /** Readers who are mailed, by their roles array. */
+  byRoles: Map<readonly string[], number>;
+  /** Readers who get nothing: how many, the first few, and how many by their roles array. */
+  noContent: { count: number; first: Subscriber[]; byRoles: Map<readonly string[], number> };
+}
+
+/** Streams the plan instead of keeping it: one call per reader, in list order. */
+export interface AudienceVisitor {
+  recipient(subscriber: Subscriber, variantId: string): void;
+  skipped(subscriber: Subscriber, reason: SkipReason): void;
+}
+
+/** How many no-content readers a tally keeps by name (the audit lists ten). */
+const NAMED_NO_CONTENT = 10;
 
 /**
  * Plans the audience: which variant each subscriber gets, and who is skipped and why. Pure, so it
- * can be tested as a table and run on 100k subscribers without touching disk.
+ * can be tested as a table and run on 100k subscribers without touching disk. With `visit`, each
+ * reader is handed over as planned and no list is kept: a million readers cost their counts only.
  */
 export function planAudience(
   summaries: readonly Summary[],
   preferredOrder: readonly string[],
-  subscribers: readonly Subscriber[],
+  subscribers: Iterable<Subscriber>,
   isSuppressed: (email: string) => boolean = () => false,
+  visit?: AudienceVisitor,
 ): AudiencePlan {
   const roleOrder = effectiveRoleOrder(summaries, preferredOrder);
   const variants = new Map<string, Variant>();
   const idFor = createVariantIds();
   const recipients: AudiencePlan['recipients'] = [];
   const skipped: AudiencePlan['skipped'] = [];
+  const tally: AudienceTally = {
+    recipients: 0,
+    byRoles: new Map(),
+    noContent: { count: 0, first: [], byRoles: new Map() },
+  };
+  const count = (counts: Map<readonly string[], number>, roles: readonly string[]) =>
+    counts.set(roles, (counts.get(roles) ?? 0) + 1);
+  const skip = (subscriber: Subscriber, reason: SkipReason) => {
+    if (visit) visit.skipped(subscriber, reason);
+    else skipped.push({ subscriber, reason });
+  };
   // Loaded lists share one roles array per distinct role set: work each out once, not per reader.
   const relevant = new Map<readonly string[], { roles: string[]; key: string }>();
   for (const subscriber of subscribers) {
     if (subscriber.status === 'unsubscribed') {
-      skipped.push({ subscriber, reason: 'unsubscribed' });
+      skip(subscriber, 'unsubscribed');
       continue;
     }
     if (isSuppressed(subscriber.email)) {
-      skipped.push({ subscriber, reason: 'suppressed' });
+      skip(subscriber, 'suppressed');
       continue;
     }
     let known = relevant.get(subscriber.roles);
@@ -156,7 +190,10 @@ export function planAudience(
     }
     const { roles, key } = known;
     if (roles.length === 0) {
-      skipped.push({ subscriber, reason: 'no-content' });
+      tally.noContent.count++;
+      count(tally.noContent.byRoles, subscriber.roles);
+      if (tally.noContent.first.length < NAMED_NO_CONTENT) tally.noContent.first.push(subscriber);
+      skip(subscriber, 'no-content');
       continue;
     }
     let variant = variants.get(key);
@@ -164,7 +201,10 @@ export function planAudience(
       variant = buildVariant(summaries, roleOrder, roles, idFor(roles));
       variants.set(key, variant);
     }
-    recipients.push({ subscriber, variantId: variant.id });
+    tally.recipients++;
+    count(tally.byRoles, subscriber.roles);
+    if (visit) visit.recipient(subscriber, variant.id);
+    else recipients.push({ subscriber, variantId: variant.id });
   }
   return {
     roleOrder,
@@ -172,6 +212,7 @@ export function planAudience(
     variants: [...variants.values()],
     recipients,
     skipped,
+    tally,
   };
 }
 

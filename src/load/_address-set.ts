@@ -1,6 +1,6 @@
 /**
  * The canonical addresses seen so far in a list, for duplicates, kept small: a million readers
- * cost an open-addressing table of integers (about 12 MB), not a Map of a million strings. Keys
+ * cost an open-addressing table of integers and a hash per reader (about 16 MB), not a Map of a million strings. Keys
  * are read back through `keyOf`, which answers from the subscribers already kept, so no address
  * is stored twice. A reader added must be readable through `keyOf` before the next call.
  */
@@ -14,6 +14,8 @@ export function createAddressSet(keyOf: (reader: number) => string): AddressSet 
   let mask = table.length - 1;
   let size = 0;
   let entries = new Int32Array(1024); // entry index per reader
+  // Each reader's hash, kept so growing the table reads no address back (4 bytes a reader).
+  let hashes = new Uint32Array(1024);
   const place = (target: Int32Array, targetMask: number, reader: number, hash: number) => {
     let slot = hash & targetMask;
     while (target[slot] !== 0) slot = (slot + 1) & targetMask;
@@ -22,7 +24,7 @@ export function createAddressSet(keyOf: (reader: number) => string): AddressSet 
   const grow = () => {
     const next = new Int32Array(table.length * 2);
     const nextMask = next.length - 1;
-    for (const stored of table) if (stored !== 0) place(next, nextMask, stored - 1, hashOf(keyOf(stored - 1)));
+    for (const stored of table) if (stored !== 0) place(next, nextMask, stored - 1, hashes[stored - 1]!);
     table = next;
     mask = nextMask;
   };
@@ -34,20 +36,27 @@ export function createAddressSet(keyOf: (reader: number) => string): AddressSet 
       const hash = hashOf(key);
       let slot = hash & mask;
       for (let stored = table[slot]!; stored !== 0; stored = table[slot]!) {
-        if (keyOf(stored - 1) === key) return entries[stored - 1]!;
+        // Only an equal hash reads the stored address back.
+        if (hashes[stored - 1] === hash && keyOf(stored - 1) === key) return entries[stored - 1]!;
         slot = (slot + 1) & mask;
       }
       if (reader >= entries.length) {
-        const next = new Int32Array(entries.length * 2);
-        next.set(entries);
-        entries = next;
+        entries = widened(entries);
+        hashes = widened(hashes);
       }
       entries[reader] = entry;
+      hashes[reader] = hash;
       table[slot] = reader + 1;
       size++;
       return -1;
     },
   };
+}
+
+function widened<T extends Int32Array | Uint32Array>(array: T): T {
+  const next = new (array.constructor as new (length: number) => T)(array.length * 2);
+  next.set(array);
+  return next;
 }
 
 /** FNV-1a over UTF-16 code units, finished with a multiply so nearby addresses spread out. */

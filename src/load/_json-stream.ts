@@ -17,8 +17,15 @@ export interface StreamedEntry {
   value: unknown;
   /** The line the entry starts on. */
   line: number;
-  /** The entry's own text, decoded only when a line inside it is asked for. */
-  text(): string;
+  /** Where the entry's bytes are: decoded (`entryText`) only when a line inside it is asked for. */
+  source: Buffer;
+  from: number;
+  to: number;
+}
+
+/** The entry's own text. */
+export function entryText(entry: StreamedEntry): string {
+  return entry.source.toString('utf8', entry.from, entry.to);
 }
 
 export interface JsonListStream {
@@ -140,7 +147,7 @@ export async function streamJsonList(
         for (let k = 0; k < values.length; k++) {
           const from = starts[k]!;
           const to = ends[k]!;
-          entries.push({ value: values[k], line: lines[k]!, text: () => base.toString('utf8', from, to) });
+          entries.push({ value: values[k], line: lines[k]!, source: base, from, to });
         }
         // Handed on at once: entries checked while they are young never reach the old generation.
         onEntries(entries, prefix);
@@ -163,7 +170,7 @@ export async function streamJsonList(
           } catch {
             throw new NotStreamable('syntax');
           }
-          onEntries([{ value, line: entryLine, text: () => bytes.toString('utf8') }], prefix);
+          onEntries([{ value, line: entryLine, source: bytes, from: 0, to: bytes.length }], prefix);
         } else {
           // Runs stay small, so their text is a young object that dies young rather than a large
           // object that waits for a full collection.

@@ -9,7 +9,7 @@ import { createAddressSet } from './_address-set.js';
 import { createCsvReader, parseCsv } from './_csv.js';
 import { displayPath } from './_display.js';
 import { JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
-import { NotStreamable, streamJsonList } from './_json-stream.js';
+import { entryText, NotStreamable, type StreamedEntry, streamJsonList } from './_json-stream.js';
 import { formatPath, zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from './limits.js';
 
@@ -46,7 +46,12 @@ async function readStart(file: string): Promise<Buffer> {
   }
 }
 
-const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Small enough that a chunk is checked and dropped before a young-generation collection moves it to
+ * the old generation: a megabyte chunk lived until a full collection, and a million-reader list
+ * kept some 40 MB of read chunks waiting for one.
+ */
+const CHUNK_BYTES = 64 * 1024;
 
 /**
  * A JSON list read entry by entry: neither the file's text nor the parsed array is ever whole in
@@ -70,14 +75,19 @@ export async function readSubscriberStream(
   try {
     await streamJsonList(chunks, (entries, prefix) => {
       validator ??= createEntryValidator(file, taxonomy, prefix);
-      for (const entry of entries) {
-        let inner: JsonWithLines | undefined;
-        // Lines inside an entry are worked out from its own text, only when there is something to report.
-        validator.add(entry.value, (path) => {
-          if (path.length <= prefix.length + 1) return entry.line;
-          inner ??= parseJsonWithLines(entry.text());
-          return inner.lineOf(path.slice(prefix.length + 1)) + entry.line - 1;
-        });
+      // One function per run of entries, not per entry: it answers for the entry being checked.
+      let entry: StreamedEntry;
+      let inner: JsonWithLines | undefined;
+      // Lines inside an entry are worked out from its own text, only when there is something to report.
+      const lineOf = (path: readonly PropertyKey[]) => {
+        if (path.length <= prefix.length + 1) return entry.line;
+        inner ??= parseJsonWithLines(entryText(entry));
+        return inner.lineOf(path.slice(prefix.length + 1)) + entry.line - 1;
+      };
+      for (const next of entries) {
+        entry = next;
+        inner = undefined;
+        validator.add(entry.value, lineOf);
       }
     });
   } catch (error) {
@@ -187,7 +197,7 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
         // The address is checked as written: a control character at its edge is refused, not trimmed
         // off. A roles cell is split by the same rule as a roles string in JSON. Defined, not
         // assigned, so a "__proto__" column is an ordinary (unknown) field, as it is in JSON.
-        const value = columns[index] === 'email' ? written : written.trim();
+        const value = detached(columns[index] === 'email' ? written : written.trim());
         Object.defineProperty(entry, columns[index]!, { value, enumerable: true, writable: true, configurable: true });
       }
       validator.add(entry, () => line);
@@ -206,6 +216,15 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
       return validator.finish();
     },
   };
+}
+
+/**
+ * A cell is a slice of the piece of text it was read from, and a slice keeps that whole piece alive:
+ * kept readers would hold the list's text piece by piece. A copy of its own lets the piece go.
+ */
+function detached(text: string): string {
+  // V8 copies short slices anyway; JSON.parse makes a flat string of a longer one.
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
 }
 
 /**
@@ -352,9 +371,12 @@ export function createEntryValidator(
   const subscribers: Subscriber[] = [];
   // Canonical addresses that differ from the address as written (rare: capitals, Unicode).
   const canonicalOf = new Map<number, string>();
-  const seen = createAddressSet((reader) => canonicalOf.get(reader) ?? subscribers[reader]!.email);
-  // Lists are large and role sets repeat: share one roles array per distinct set written.
-  const roleSets = new Map<string, string[]>();
+  const seen = createAddressSet(
+    (reader) => (canonicalOf.size > 0 ? canonicalOf.get(reader) : undefined) ?? subscribers[reader]!.email,
+  );
+  // Lists are large and role sets repeat: share one roles array per distinct set written, and look
+  // its roles up in the taxonomy once. `unknown` holds the position of each role it does not know.
+  const roleSets = new Map<string, { roles: string[]; unknown: number[] }>();
   const unknownRoles = new Map<string, { count: number; path: (string | number)[]; line: number }>();
   const unknownFields = new Map<string, { count: number; path: (string | number)[]; line: number }>();
   let index = -1;
@@ -412,26 +434,32 @@ export function createEntryValidator(
       return;
     }
     if (key !== subscriber.email) canonicalOf.set(subscribers.length, key);
-    const written = subscriber.roles.join('\u0000');
-    let roles = roleSets.get(written);
-    if (!roles) {
-      roles = [];
-      for (const role of subscriber.roles) {
+    // A role holding the separator itself is never shared: ["a\u0000b"] is not ["a", "b"].
+    const written = subscriber.roles.some((role) => role.includes('\u0000'))
+      ? undefined
+      : subscriber.roles.join('\u0000');
+    let set = written === undefined ? undefined : roleSets.get(written);
+    if (!set) {
+      const roles: string[] = [];
+      const unknown: number[] = [];
+      subscriber.roles.forEach((role, roleIndex) => {
         const name = taxonomy.normalise(role);
         if (!roles.includes(name)) roles.push(name);
-      }
-      roleSets.set(written, roles);
+        if (taxonomy.lookup(role) === undefined) unknown.push(roleIndex);
+      });
+      set = { roles, unknown };
+      if (written !== undefined) roleSets.set(written, set);
     }
-    subscriber.roles.forEach((role, roleIndex) => {
-      if (taxonomy.lookup(role) !== undefined) return;
+    for (const roleIndex of set.unknown) {
+      const role = subscriber.roles[roleIndex]!;
       const known = unknownRoles.get(role);
       if (known) known.count++;
       else {
         const path = [...prefix, index, 'roles', roleIndex];
         unknownRoles.set(role, { count: 1, path, line: lineOf(path) });
       }
-    });
-    subscriber.roles = roles;
+    }
+    subscriber.roles = set.roles;
     subscribers.push(subscriber);
   };
   return { add, finish: () => finishValidation(file, taxonomy, subscribers, problems, unknownFields, unknownRoles) };

@@ -15,6 +15,7 @@ import type { DeliveryStatus } from './ledger.js';
 import { messageIdFor } from './message.js';
 import {
   audienceWarnings,
+  COUNT_ONLY,
   type DeliveryPlan,
   normaliseSegments,
   planDelivery,
@@ -184,6 +185,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
         retryFailed: Boolean(options.retryFailed),
         mode: 'dry-run',
         destination: undefined,
+        countOnly: true,
       });
       warnAudience(project, plan, { segments, options, isSuppressed, log });
       // No render: a dry run answers "who would get what" and stays light on 100k-subscriber lists.
@@ -241,6 +243,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       retryFailed: Boolean(options.retryFailed),
       mode: transport.kind,
       destination: transport.destination,
+      compact: true,
     });
     warnAudience(project, plan, { segments, options, isSuppressed, log });
     const compiled = await renderChecked(compile, project, plan.audience.variants, log, env.secret);
@@ -249,13 +252,13 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     // Connection and credentials are checked before the first message, so a typo sends nothing.
     await transport.verify();
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.
-    if (!options.partOfRun) await state(() => ledger.startRun(plan.audience.recipients.length, resendSince));
+    if (!options.partOfRun) await state(() => ledger.startRun(plan.audienceSize, resendSince));
 
     // One Message-ID per resend generation: a resumed resend repeats it, so a provider can drop a copy.
     const salt = resendSince ? `resend:${resendSince}` : '';
     const roleOf = new Map<string, readonly string[]>();
     const jobs = function* (): Generator<SendJob> {
-      for (const { subscriber, variantId } of plan.toSend) {
+      for (const { subscriber, variantId } of plan.sending) {
         const messageId = messageIdFor(config, issue.id, subscriber.email, salt);
         roleOf.set(subscriber.email, segmentRoles(subscriber, segments));
         yield {
@@ -266,7 +269,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
         };
       }
     };
-    const progress = options.progress && createProgress({ ...options.progress, planned: plan.toSend.length });
+    const progress = options.progress && createProgress({ ...options.progress, planned: plan.sending.length });
     const { stopped, aborted, ...run } = await runDeliveries(jobs(), {
       transport,
       ledger,
@@ -353,7 +356,7 @@ function warnAudience(
   const { segments, options, isSuppressed, log } = context;
   if (options.partOfRun || options.onlyEmails || !project.subscribers) return;
   const audience = segments.length
-    ? planRecipients(project, project.subscribers, { segments: [], isSuppressed })
+    ? planRecipients(project, project.subscribers, { segments: [], isSuppressed }, COUNT_ONLY)
     : plan.audience;
   const found = audienceWarnings(project, audience, { cwd: options.cwd, subscribersFile: options.subscribersFile });
   for (const problem of found) log(formatProblem(problem));
