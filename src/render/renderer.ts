@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DateTime } from 'luxon';
 import { encodeSentAt, linkTracking, trackLinks } from '../analytics/track-links.js';
@@ -27,9 +28,10 @@ import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors } from './mjml.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
+import { createSplicedTemplates } from './splice.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
 import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
-import { buildView, type CardStyle, type DigestView, listLanguage, localeFor } from './view.js';
+import { buildView, type CardStyle, createSharedViews, type DigestView, listLanguage, localeFor } from './view.js';
 import { wrapLine } from './wrap.js';
 
 export interface RendererOptions {
@@ -87,8 +89,11 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const runMjml = options.compileMjml ?? compileMjml;
   const wholeCompile = (source: string) => runMjml(source, templates);
   // Pieces are minified as they are assembled; without minify every variant is compiled whole.
-  const compileSource: (source: string) => Promise<PieceResult> =
-    options.pieces === false || !minify ? wholeCompile : createPieceCompiler(wholeCompile).compile;
+  const pieces = options.pieces === false || !minify ? undefined : createPieceCompiler(wholeCompile);
+  const compileSource: (source: string) => Promise<PieceResult> = pieces ? pieces.compile : wholeCompile;
+  // With pieces, variants share card and section views and their template output.
+  const shared = pieces ? createSharedViews() : undefined;
+  const spliced = pieces ? createSplicedTemplates(templates, randomBytes(6).toString('hex')) : undefined;
   const splitSegments = segmentSplitter(tokens.split);
   const splitText = textSplitter(tokens.split);
 
@@ -98,12 +103,13 @@ export async function createRenderer(project: Project, options: RendererOptions 
         language,
         cardStyle: options.cardStyle,
         summaryHref: options.summaryHref,
+        shared,
       }),
       variant.id,
       tracking,
     );
-    const source = templates.renderHtml(view);
-    const result = await compileSource(source);
+    const split = spliced?.html(view);
+    const result = split && pieces ? await pieces.compileSplit(split) : await compileSource(templates.renderHtml(view));
     if (result.errors.length) {
       const problems = mapMjmlErrors(result.errors, templates, view);
       throw new RolecastError('E_TEMPLATE', `MJML rejected the templates (${problems.length} error(s))`, {
@@ -117,7 +123,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
       htmlParts: result.segments
         ? splitSegments(result.segments)
         : tokens.split(minify ? minifyHtml(result.html) : result.html),
-      text: splitText(normaliseText(templates.renderText(view))),
+      text: splitText(normaliseText(spliced ? spliced.text(view) : templates.renderText(view))),
     };
     return { view, rendered };
   };
