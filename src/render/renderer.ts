@@ -19,14 +19,17 @@ import {
   type EncodedSizes,
   encodedSizesIn,
   linkProblems,
-  mayReachSizeWarning,
+  mayReachFromCounts,
   messageFrame,
+  type SizeCounts,
+  sizeCounts,
   sizeProblems,
   viewProblems,
 } from './gates.js';
 import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors } from './mjml.js';
+import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { createSplicedTemplates } from './splice.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
@@ -66,7 +69,31 @@ interface LanguageRender {
   language: Language;
   subject: string;
   htmlParts: Parts;
+  /** The minified pieces `htmlParts` was cut from, when assembled from pieces. */
+  segments: readonly string[] | undefined;
   text: TextTemplate;
+}
+
+/** What the gates read of the sample reader's message. */
+interface SampleGates {
+  htmlBytes: number;
+  textBytes: number;
+  counts: SizeCounts;
+  links: Problem[];
+  alt: Problem[];
+}
+
+function sampleFromWhole(
+  sample: { html: string; text: string },
+  where: { file: string; variantId: string },
+): SampleGates {
+  return {
+    htmlBytes: Buffer.byteLength(sample.html),
+    textBytes: Buffer.byteLength(sample.text),
+    counts: sizeCounts(sample.html),
+    links: linkProblems(sample.html, where),
+    alt: altProblems(sample.html, where),
+  };
 }
 
 /**
@@ -120,12 +147,39 @@ export async function createRenderer(project: Project, options: RendererOptions 
     const rendered: LanguageRender = {
       language,
       subject: view.subject,
+      segments: result.segments,
       htmlParts: result.segments
         ? splitSegments(result.segments)
         : tokens.split(minify ? minifyHtml(result.html) : result.html),
       text: splitText(normaliseText(spliced ? spliced.text(view) : templates.renderText(view))),
     };
     return { view, rendered };
+  };
+
+  const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
+  const pieceGates = createPieceGates(tokens.split, issueFile);
+  /** The sample reader's gates from a variant's pieces, each distinct piece checked once. */
+  const sampleFromPieces = (rendered: LanguageRender, values: FieldValues, variantId: string): SampleGates => {
+    const html = pieceGates(rendered.segments!, values, variantId);
+    return {
+      htmlBytes: html.bytes,
+      textBytes: textBytes(rendered.text, values),
+      counts: html.counts,
+      links: html.links,
+      alt: html.alt,
+    };
+  };
+  // The message frame depends only on the subject and which parts there are.
+  const frames = new Map<string, Promise<number>>();
+  const frameOf = (subject: string, html: boolean, text: boolean) => {
+    const key = `${html ? 'h' : '-'}${text ? 't' : '-'}${subject}`;
+    let found = frames.get(key);
+    if (!found) {
+      if (frames.size >= 1000) frames.clear();
+      found = messageFrame({ subject, html: html ? '.' : '', text: text ? '.' : '' });
+      frames.set(key, found);
+    }
+    return found;
   };
 
   return {
@@ -169,9 +223,11 @@ export async function createRenderer(project: Project, options: RendererOptions 
       };
 
       // Gates run on a sample reader's message, with links as long as real signed ones.
-      const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
-      const sample = personalise(sampleReader);
-      const frameBytes = await messageFrame(sample);
+      const where = { file: issueFile, variantId: variant.id };
+      const sample = own.segments
+        ? sampleFromPieces(own, fillers(sampleReader, own.language, variant), variant.id)
+        : sampleFromWhole(personalise(sampleReader), where);
+      const frameBytes = await frameOf(own.subject, sample.htmlBytes > 0, sample.textBytes > 0);
       // Counting the encoding exactly costs more than the rest of a variant: done when the size
       // gate cannot tell without it, or when someone reads the encoded sizes.
       let sizes: EncodedSizes | undefined;
@@ -179,18 +235,17 @@ export async function createRenderer(project: Project, options: RendererOptions 
         sizes ??= encodedSizesIn(frameBytes, personalise(sampleReader));
         return sizes;
       };
-      const where = { file: issueFile, variantId: variant.id };
       const problems: Problem[] = [
-        ...(mayReachSizeWarning(sample.html, config) ? sizeProblems(exact().htmlBytes, config, where) : []),
-        ...linkProblems(sample.html, where),
+        ...(mayReachFromCounts(sample.counts, config) ? sizeProblems(exact().htmlBytes, config, where) : []),
+        ...sample.links,
         ...viewProblems(listView!, variant, issue.summaries, where),
-        ...altProblems(sample.html, where),
+        ...sample.alt,
       ];
       return {
         variant,
         subject: own.subject,
-        htmlBytes: Buffer.byteLength(sample.html),
-        textBytes: Buffer.byteLength(sample.text),
+        htmlBytes: sample.htmlBytes,
+        textBytes: sample.textBytes,
         get encodedBytes() {
           return exact().messageBytes;
         },
@@ -340,6 +395,14 @@ function textSplitter(splitParts: (line: string) => Parts): (text: string) => Te
     if (fixed.length) template.push(fixed.join('\n'));
     return template;
   };
+}
+
+/** The UTF-8 size of `fillText(template, values)` without writing it out. */
+function textBytes(template: TextTemplate, values: FieldValues): number {
+  let bytes = template.length > 0 ? template.length - 1 : 0;
+  for (const piece of template)
+    bytes += Buffer.byteLength(typeof piece === 'string' ? piece : wrapLine(joinParts(piece, values, asIs)));
+  return bytes;
 }
 
 /**

@@ -171,7 +171,12 @@ export function reusablePartials(partials: ReadonlyMap<string, TemplateFile>): M
     const reads = new Set<string>();
     let ok: boolean;
     try {
-      ok = walk(Handlebars.parse(file.source), { seen: new Set(seen).add(name), inline: inlineNames(file.source), reads, check });
+      ok = walk(Handlebars.parse(file.source), {
+        seen: new Set(seen).add(name),
+        inline: inlineNames(file.source),
+        reads,
+        check,
+      });
     } catch {
       ok = false;
     }

@@ -182,7 +182,9 @@ export function buildView(
   const shared = options.shared;
   const context: CardContext = { t, locale, style, summaryHref, mine, anchors };
   const sections: SectionView[] = variant.sections.map((section) => {
-    const cards = section.summaries.map((s) => (shared ? sharedCard(shared, s, language, context) : cardView(s, context)));
+    const cards = section.summaries.map((s) =>
+      shared ? sharedCard(shared, s, language, context) : cardView(s, context),
+    );
     const build = () => ({
       role: section.role,
       heading: sectionHeading(taxonomy, section.role, t),
