@@ -44,15 +44,18 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
   // Sections met while rendering one skeleton, in order.
   let sections: string[] = [];
   let indents: string[] = [];
+  const byValues = valueReadingPartials(templates.htmlPartials);
   const htmlEnv = createEnv(templates.htmlPartials, false, {
     options: HTML_OPTIONS,
     partial: (name, compiled) => {
+      const paths = byValues.get(name);
+      if (paths && name !== SECTION_PARTIAL) return memoByValues(compiled, paths) as unknown as Handlebars.Template;
       if (name !== SECTION_PARTIAL) return undefined;
       const data = reusableHtml.get(name);
       const render = data ? memo(compiled, data) : compiled;
       return ((context: unknown, options: Handlebars.RuntimeOptions & { indent?: string }) => {
         const by = options.indent ?? '';
-        sections.push(indent(render(context, options), by));
+        sections.push(indented(render(context, options), by));
         indents.push(by);
         return `<mj-raw>${marker(sections.length - 1)}</mj-raw>`;
       }) as unknown as Handlebars.Template;
@@ -122,6 +125,24 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
   };
 }
 
+// Reused section text is indented once per indentation.
+const indentedTexts = new Map<string, Map<string, string>>();
+function indented(text: string, by: string): string {
+  if (!by) return text;
+  let byText = indentedTexts.get(by);
+  if (!byText) {
+    byText = new Map();
+    indentedTexts.set(by, byText);
+  }
+  let out = byText.get(text);
+  if (out === undefined) {
+    if (byText.size >= 2000) byText.clear();
+    out = indent(text, by);
+    byText.set(text, out);
+  }
+  return out;
+}
+
 /** Handlebars indents every line of a standalone partial's output as it indents the call. */
 function indent(text: string, by: string): string {
   if (!by) return text;
@@ -154,6 +175,87 @@ function memo(render: Handlebars.TemplateDelegate, reads: readonly string[]): Re
     }
     return out;
   };
+}
+
+/**
+ * Keeps a partial's output by the values it reads: for partials called with the whole view (head,
+ * header, footer), which read the same few values in every variant.
+ */
+function memoByValues(render: Handlebars.TemplateDelegate, paths: readonly string[][]): Render {
+  const kept = new Map<string, string>();
+  return (context, options) => {
+    if (typeof context !== 'object' || context === null) return render(context, options);
+    const key = JSON.stringify(paths.map((path) => valueAt(context, path)));
+    let out = kept.get(key);
+    if (out === undefined) {
+      if (kept.size >= 1000) kept.clear();
+      out = render(context, options);
+      kept.set(key, out);
+    }
+    return out;
+  };
+}
+
+function valueAt(context: object, path: readonly string[]): unknown {
+  let value: unknown = context;
+  for (const part of path) {
+    if (typeof value !== 'object' || value === null) return value === undefined ? null : String(value);
+    value = Object.hasOwn(value, part) ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return value === undefined ? null : value;
+}
+
+/** Blocks that render their content with the same context and data. */
+const SAME_CONTEXT_BLOCKS = new Set(['if', 'unless', 'repeat']);
+
+/**
+ * Partials whose output is fixed by a few values of their context: they read only plain paths
+ * (no data variables, no `this`, no `../`), call no partials, and open only if/unless/repeat
+ * blocks. The paths they read, by partial name.
+ */
+export function valueReadingPartials(partials: ReadonlyMap<string, TemplateFile>): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  for (const [name, file] of partials) {
+    const paths = new Map<string, string[]>();
+    let ok = true;
+    const visit = (node: unknown): void => {
+      if (!ok) return;
+      if (Array.isArray(node)) {
+        for (const child of node) visit(child);
+        return;
+      }
+      if (typeof node !== 'object' || node === null) return;
+      const n = node as Node;
+      if (n.type === 'PartialStatement' || n.type === 'PartialBlockStatement' || n.type === 'DecoratorBlock') {
+        ok = false;
+        return;
+      }
+      if (n.type === 'BlockStatement') {
+        const helper = n.path as Node;
+        if (helper.type !== 'PathExpression' || !SAME_CONTEXT_BLOCKS.has(String(helper.original))) {
+          ok = false;
+          return;
+        }
+      }
+      if (n.type === 'PathExpression') {
+        const parts = (n.parts as string[]) ?? [];
+        if (n.data || (n.depth as number) > 0 || parts.length === 0) {
+          ok = false;
+          return;
+        }
+        paths.set(parts.join('.'), parts);
+        return;
+      }
+      for (const [key, value] of Object.entries(n)) if (key !== 'loc') visit(value);
+    };
+    try {
+      visit(Handlebars.parse(file.source));
+    } catch {
+      ok = false;
+    }
+    if (ok) out.set(name, [...paths.values()]);
+  }
+  return out;
 }
 
 /**

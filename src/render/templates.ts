@@ -95,9 +95,10 @@ export function createEnv(
   env.registerHelper('join', (list: unknown) => (Array.isArray(list) ? list.join(', ') : ''));
   env.registerHelper('repeat', repeatBlock);
   for (const [name, file] of partials) {
-    const wrapped = wrap?.partial(name, env.compile(file.source, wrap.options));
-    if (wrapped) {
-      env.registerPartial(name, wrapped);
+    if (wrap) {
+      // Compiled here, once: a partial registered as source is compiled again on every render.
+      const compiled = env.compile(file.source, wrap.options);
+      env.registerPartial(name, wrap.partial(name, compiled) ?? (compiled as unknown as Handlebars.Template));
       continue;
     }
     if (!trace) {
