@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.js';
+import { createCache } from './_cache.js';
 import { escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
 import { altProblems, linkProblems, type SizeCounts, sizeCounts } from './gates.js';
 
@@ -24,14 +25,14 @@ interface PieceGates {
   alt: Problem[];
 }
 
-const CACHE = 5000;
+const CACHE = 1000;
 
 export function createPieceGates(
   split: (segment: string) => Parts,
   file: string,
 ): (segments: readonly string[], values: FieldValues, variantId: string) => HtmlGates {
   // null: the piece holds a reader's field and is checked per variant.
-  const cache = new Map<string, PieceGates | null>();
+  const cache = createCache<string, PieceGates | null>(CACHE);
   const check = (html: string): PieceGates => {
     const where = { file, variantId: '' };
     return {
@@ -47,7 +48,6 @@ export function createPieceGates(
     for (const segment of segments) {
       let gates = cache.get(segment);
       if (gates === undefined) {
-        if (cache.size >= CACHE) cache.clear();
         const parts = split(segment);
         gates = parts.length === 1 ? check(segment) : null;
         cache.set(segment, gates);

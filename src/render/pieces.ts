@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createCache } from './_cache.js';
 import { detach } from './_personal.js';
 import { minifyHtml } from './minify.js';
 import type { MjmlResult } from './mjml.js';
@@ -86,7 +87,7 @@ interface Taken {
   contents: string[];
 }
 
-const SEGMENT_CACHE = 5000;
+const SEGMENT_CACHE = 1000;
 const MAX_FRAMES = 16;
 
 export function createPieceCompiler(
@@ -101,11 +102,10 @@ export function createPieceCompiler(
   const after = (i: number, j: number) => `rcM${nonce}x${i}x${j}x`;
   const frames = new Map<string, Frame>();
   // Most segments (compiled markup, cards) recur in every variant: minify each once.
-  const minified = new Map<string, string>();
+  const minified = createCache<string, string>(SEGMENT_CACHE);
   const minifySegment = (segment: string) => {
     let out = minified.get(segment);
     if (out === undefined) {
-      if (minified.size >= SEGMENT_CACHE) minified.clear();
       out = detach(minifyHtml(segment));
       minified.set(detach(segment), out);
     }
@@ -120,11 +120,10 @@ export function createPieceCompiler(
   };
 
   // A section is worked out once however many variants hold it.
-  const sectionChildren = new Map<string, SectionChildren | null>();
+  const sectionChildren = createCache<string, SectionChildren | null>(SEGMENT_CACHE);
   const childrenOf = (section: string): SectionChildren | undefined => {
     let found = sectionChildren.get(section);
     if (found === undefined) {
-      if (sectionChildren.size >= SEGMENT_CACHE) sectionChildren.clear();
       found = null;
       if (!section.includes(hole) && !section.includes('\u0000')) {
         const contents: string[] = [];

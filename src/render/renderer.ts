@@ -10,6 +10,7 @@ import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { personalLinks } from '../unsubscribe/links.js';
+import { createCache } from './_cache.js';
 import { asIs, createFieldTokens, detach, escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
 import { greetingName } from './_text.js';
 import { createWeekLineCache } from './dates.js';
@@ -338,13 +339,12 @@ function safeDateLine(
  * once (segments recur across variants), and neighbouring literal text is joined.
  */
 function segmentSplitter(split: (text: string) => Parts): (segments: readonly string[]) => Parts {
-  const cache = new Map<string, Parts>();
+  const cache = createCache<string, Parts>(1000);
   return (segments) => {
     const out: string[] = [''];
     for (const segment of segments) {
       let parts = cache.get(segment);
       if (parts === undefined) {
-        if (cache.size >= 5000) cache.clear();
         parts = split(segment);
         cache.set(segment, parts);
       }
@@ -368,17 +368,28 @@ type TextTemplate = (string | Parts)[];
 
 /**
  * Wraps each line and splits it at the reader fields; lines recur across variants (every card's
- * text), so each distinct line is wrapped and split once.
+ * text), so each distinct line is wrapped and split once. Runs of fixed lines end at each empty
+ * line (which the run keeps as its trailing line break), so runs are paragraphs, the same in
+ * every variant that shows them: each distinct run is kept once and shared, and a variant's text
+ * holds only references to them.
  */
 function textSplitter(splitParts: (line: string) => Parts): (text: string) => TextTemplate {
-  const lines = new Map<string, string | Parts>();
+  const lines = createCache<string, string | Parts>(2000);
+  const runs = createCache<string, string>(2000);
+  const shared = (run: string) => {
+    let found = runs.get(run);
+    if (found === undefined) {
+      found = run;
+      runs.set(run, run);
+    }
+    return found;
+  };
   return (text) => {
     const template: TextTemplate = [];
     let fixed: string[] = [];
     for (const line of text.split('\n')) {
       let piece = lines.get(line);
       if (piece === undefined) {
-        if (lines.size >= 5000) lines.clear();
         const own = detach(line);
         const parts = splitParts(own);
         piece = parts.length === 1 ? wrapLine(own) : parts;
@@ -386,13 +397,18 @@ function textSplitter(splitParts: (line: string) => Parts): (text: string) => Te
       }
       if (typeof piece === 'string') {
         fixed.push(piece);
+        // Pieces are joined with line breaks: a run ending in an empty line ends in a line break.
+        if (piece === '' && fixed.length > 1) {
+          template.push(shared(fixed.join('\n')));
+          fixed = [];
+        }
         continue;
       }
-      if (fixed.length) template.push(fixed.join('\n'));
+      if (fixed.length) template.push(shared(fixed.join('\n')));
       fixed = [];
       template.push(piece);
     }
-    if (fixed.length) template.push(fixed.join('\n'));
+    if (fixed.length) template.push(shared(fixed.join('\n')));
     return template;
   };
 }

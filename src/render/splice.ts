@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { type Cache, createCache } from './_cache.js';
 import type { SplitSource } from './pieces.js';
 import {
   createEnv,
@@ -126,17 +127,16 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
 }
 
 // Reused section text is indented once per indentation.
-const indentedTexts = new Map<string, Map<string, string>>();
+const indentedTexts = new Map<string, Cache<string, string>>();
 function indented(text: string, by: string): string {
   if (!by) return text;
   let byText = indentedTexts.get(by);
   if (!byText) {
-    byText = new Map();
+    byText = createCache(500);
     indentedTexts.set(by, byText);
   }
   let out = byText.get(text);
   if (out === undefined) {
-    if (byText.size >= 2000) byText.clear();
     out = indent(text, by);
     byText.set(text, out);
   }
@@ -182,13 +182,12 @@ function memo(render: Handlebars.TemplateDelegate, reads: readonly string[]): Re
  * header, footer), which read the same few values in every variant.
  */
 function memoByValues(render: Handlebars.TemplateDelegate, paths: readonly string[][]): Render {
-  const kept = new Map<string, string>();
+  const kept = createCache<string, string>(500);
   return (context, options) => {
     if (typeof context !== 'object' || context === null) return render(context, options);
     const key = JSON.stringify(paths.map((path) => valueAt(context, path)));
     let out = kept.get(key);
     if (out === undefined) {
-      if (kept.size >= 1000) kept.clear();
       out = render(context, options);
       kept.set(key, out);
     }
