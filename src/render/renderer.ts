@@ -367,48 +367,53 @@ function normaliseText(text: string): string {
 type TextTemplate = (string | Parts)[];
 
 /**
- * Wraps each line and splits it at the reader fields; lines recur across variants (every card's
- * text), so each distinct line is wrapped and split once. Runs of fixed lines end at each empty
- * line (which the run keeps as its trailing line break), so runs are paragraphs, the same in
- * every variant that shows them: each distinct run is kept once and shared, and a variant's text
- * holds only references to them.
+ * Wraps each line and splits it at the reader fields. The text is taken in paragraphs (cut at
+ * empty lines), which recur across variants (every card's text): each distinct paragraph is
+ * worked out once, its fixed lines joined into one run that every variant holding it shares.
  */
 function textSplitter(splitParts: (line: string) => Parts): (text: string) => TextTemplate {
   const lines = createCache<string, string | Parts>(2000);
-  const runs = createCache<string, string>(2000);
-  const shared = (run: string) => {
-    let found = runs.get(run);
+  const blocks = createCache<string, TextTemplate>(2000);
+  const lastBlocks = createCache<string, TextTemplate>(100);
+  const line = (text: string): string | Parts => {
+    let piece = lines.get(text);
+    if (piece === undefined) {
+      const own = detach(text);
+      const parts = splitParts(own);
+      piece = parts.length === 1 ? wrapLine(own) : parts;
+      lines.set(own, piece);
+    }
+    return piece;
+  };
+  // A block followed by another ends with the empty line between them: pieces join with line breaks.
+  const block = (text: string, last: boolean): TextTemplate => {
+    const cache = last ? lastBlocks : blocks;
+    let found = cache.get(text);
     if (found === undefined) {
-      found = run;
-      runs.set(run, run);
+      found = [];
+      let fixed: string[] = [];
+      for (const each of text.split('\n')) {
+        const piece = line(each);
+        if (typeof piece === 'string') {
+          fixed.push(piece);
+          continue;
+        }
+        if (fixed.length) found.push(fixed.join('\n'));
+        fixed = [];
+        found.push(piece);
+      }
+      if (!last) fixed.push('');
+      if (fixed.length) found.push(fixed.join('\n'));
+      cache.set(detach(text), found);
     }
     return found;
   };
   return (text) => {
     const template: TextTemplate = [];
-    let fixed: string[] = [];
-    for (const line of text.split('\n')) {
-      let piece = lines.get(line);
-      if (piece === undefined) {
-        const own = detach(line);
-        const parts = splitParts(own);
-        piece = parts.length === 1 ? wrapLine(own) : parts;
-        lines.set(own, piece);
-      }
-      if (typeof piece === 'string') {
-        fixed.push(piece);
-        // Pieces are joined with line breaks: a run ending in an empty line ends in a line break.
-        if (piece === '' && fixed.length > 1) {
-          template.push(shared(fixed.join('\n')));
-          fixed = [];
-        }
-        continue;
-      }
-      if (fixed.length) template.push(shared(fixed.join('\n')));
-      fixed = [];
-      template.push(piece);
+    const paragraphs = text.split('\n\n');
+    for (let i = 0; i < paragraphs.length; i++) {
+      for (const piece of block(paragraphs[i]!, i === paragraphs.length - 1)) template.push(piece);
     }
-    if (fixed.length) template.push(shared(fixed.join('\n')));
     return template;
   };
 }
