@@ -67,9 +67,29 @@ export function encodedSizesIn(frameBytes: number, message: { html: string; text
  * and the soft line breaks (3 bytes) come at least every 50 characters (see nodemailer's qp.wrap).
  */
 export function mayReachSizeWarning(html: string, config: Pick<ResolvedConfig, 'sizeWarnKb' | 'sizeLimitKb'>): boolean {
+  return mayReachFromCounts(sizeCounts(html), config);
+}
+
+/** What the size bound counts; each count of a joined text is the sum of its pieces' counts. */
+export interface SizeCounts {
+  length: number;
+  escaped: number;
+  breaks: number;
+}
+
+export function sizeCounts(html: string): SizeCounts {
   const escaped = html.match(/[^\t\n\x20-\x3c\x3e-\x7e]/g)?.length ?? 0;
   const breaks = html.match(/\n/g)?.length ?? 0;
-  const encoded = html.length - escaped + 9 * escaped + 3 * breaks + 2;
+  return { length: html.length, escaped, breaks };
+}
+
+/** `mayReachSizeWarning` from the counts of the HTML's pieces, summed. */
+export function mayReachFromCounts(
+  counts: SizeCounts,
+  config: Pick<ResolvedConfig, 'sizeWarnKb' | 'sizeLimitKb'>,
+): boolean {
+  const { length, escaped, breaks } = counts;
+  const encoded = length - escaped + 9 * escaped + 3 * breaks + 2;
   const bound = encoded + 3 * Math.ceil(encoded / 50) + 2;
   return bound >= Math.min(config.sizeWarnKb, config.sizeLimitKb) * 1024;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createCache } from './_cache.js';
 import { detach } from './_personal.js';
 import { minifyHtml } from './minify.js';
 import type { MjmlResult } from './mjml.js';
@@ -41,7 +42,30 @@ export interface PieceStats {
 
 export interface PieceCompiler {
   compile(source: string): Promise<PieceResult>;
+  /**
+   * Compiles a source given as a skeleton whose `<mj-raw>` markers stand for sections, so the
+   * variant's whole source is written out only when it must be compiled whole.
+   */
+  compileSplit(split: SplitSource): Promise<PieceResult>;
   readonly stats: PieceStats;
+}
+
+/** A variant's MJML source with its sections apart (see splice.ts). */
+export interface SplitSource {
+  /** The source with `<mj-raw>{marker}</mj-raw>` where section `k` goes. */
+  skeleton: string;
+  /** The marker of section `k`: letters and digits only. */
+  marker(k: number): string;
+  /** Each section's source as it stands in the whole source. */
+  sections: readonly string[];
+  /** The whole source. */
+  whole(): string;
+}
+
+/** A section's children: their shapes (content lifted out) and their contents, trimmed. */
+interface SectionChildren {
+  shapes: string;
+  contents: string[];
 }
 
 interface Frame {
@@ -63,7 +87,7 @@ interface Taken {
   contents: string[];
 }
 
-const SEGMENT_CACHE = 5000;
+const SEGMENT_CACHE = 1000;
 const MAX_FRAMES = 16;
 
 export function createPieceCompiler(
@@ -78,11 +102,10 @@ export function createPieceCompiler(
   const after = (i: number, j: number) => `rcM${nonce}x${i}x${j}x`;
   const frames = new Map<string, Frame>();
   // Most segments (compiled markup, cards) recur in every variant: minify each once.
-  const minified = new Map<string, string>();
+  const minified = createCache<string, string>(SEGMENT_CACHE);
   const minifySegment = (segment: string) => {
     let out = minified.get(segment);
     if (out === undefined) {
-      if (minified.size >= SEGMENT_CACHE) minified.clear();
       out = detach(minifyHtml(segment));
       minified.set(detach(segment), out);
     }
@@ -96,18 +119,56 @@ export function createPieceCompiler(
     return compileWhole(source);
   };
 
-  const take = (source: string): Taken | undefined => {
+  // A section is worked out once however many variants hold it.
+  const sectionChildren = createCache<string, SectionChildren | null>(SEGMENT_CACHE);
+  const childrenOf = (section: string): SectionChildren | undefined => {
+    let found = sectionChildren.get(section);
+    if (found === undefined) {
+      found = null;
+      if (!section.includes(hole) && !section.includes('\u0000')) {
+        const contents: string[] = [];
+        const shapes: string[] = [];
+        const rest = section.replace(content, (_, tag: string, attrs: string | undefined, inner: string) => {
+          contents.push(detach(inner.trim()));
+          shapes.push(`<${tag}${attrs ?? ''}>${hole}</${tag}>`);
+          return '';
+        });
+        // Only a run of mj-text/mj-raw children can stand in a split column as it does whole.
+        if (rest.trim() === '') found = { shapes: shapes.join(''), contents };
+      }
+      sectionChildren.set(detach(section), found);
+    }
+    return found ?? undefined;
+  };
+
+  const take = (source: string, split?: SplitSource): Taken | undefined => {
     if (source.includes(hole) || source.includes('\u0000')) return undefined;
     // Only the body: mj-attributes in the head hold empty mj-text and mj-column elements as defaults.
     const bodyAt = source.search(/<mj-body\b/);
     if (bodyAt < 0) return undefined;
     const contents: string[] = [];
+    const markers = new Map<string, number>();
+    if (split) for (let k = 0; k < split.sections.length; k++) markers.set(split.marker(k), k);
+    let placed = 0;
+    let unsplit = false;
     const shape =
       source.slice(0, bodyAt) +
       source.slice(bodyAt).replace(content, (_, tag: string, attrs: string | undefined, inner: string) => {
+        const k = tag === 'mj-raw' && attrs === undefined ? markers.get(inner) : undefined;
+        if (k !== undefined) {
+          const children = childrenOf(split!.sections[k]!);
+          placed++;
+          if (!children) unsplit = true;
+          else {
+            for (const c of children.contents) contents.push(c);
+            return children.shapes;
+          }
+          return '';
+        }
         contents.push(inner);
         return `<${tag}${attrs ?? ''}>${hole}</${tag}>`;
       });
+    if (split && (unsplit || placed !== split.sections.length)) return undefined;
     const columns: string[][] = [];
     const frameKey =
       shape.slice(0, bodyAt) +
@@ -176,29 +237,36 @@ export function createPieceCompiler(
     return next === taken.contents.length ? out : undefined;
   };
 
-  const compileOne = async (source: string): Promise<PieceResult> => {
-    const taken = take(source);
-    if (!taken) return whole(source);
+  const compileOne = (source: string): Promise<PieceResult> => compileTaken(take(source), () => source);
+
+  const compileSplitOne = (split: SplitSource): Promise<PieceResult> => {
+    const source = () => split.whole();
+    return compileTaken(take(split.skeleton, split), source);
+  };
+
+  const compileTaken = async (taken: Taken | undefined, wholeSource: () => string): Promise<PieceResult> => {
+    if (!taken) return whole(wholeSource());
+    const source = wholeSource;
     let frame = frames.get(taken.frameKey);
     // A template that writes per-variant values into the frame's markup makes a frame per variant:
     // past a few, compiling whole is cheaper than a frame run plus its check.
-    if (!frame && frames.size >= MAX_FRAMES) return whole(source);
+    if (!frame && frames.size >= MAX_FRAMES) return whole(source());
     if (!frame) {
       frame = { shape: taken.frameKey, parts: undefined, children: [], verified: undefined };
       frames.set(taken.frameKey, frame);
     }
-    if (frame.verified === false) return whole(source);
+    if (frame.verified === false) return whole(source());
     // MJML's errors carry lines of the source it was given: report them from the whole source.
     const failed = await fill(frame, taken);
-    if (failed) return whole(source);
+    if (failed) return whole(source());
     const pieces = assemble(frame, taken);
     if (pieces === undefined) {
       frame.verified = false;
-      return whole(source);
+      return whole(source());
     }
     const segments = pieces.map(minifySegment);
     if (frame.verified === undefined) {
-      const reference = await whole(source);
+      const reference = await whole(source());
       stats.whole--;
       frame.verified = !reference.errors.length && minifyHtml(reference.html) === segments.join('');
       if (!frame.verified) {
@@ -216,6 +284,11 @@ export function createPieceCompiler(
     stats,
     compile(source) {
       const next = queue.then(() => compileOne(source));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    compileSplit(split) {
+      const next = queue.then(() => compileSplitOne(split));
       queue = next.catch(() => undefined);
       return next;
     },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DateTime } from 'luxon';
 import { encodeSentAt, linkTracking, trackLinks } from '../analytics/track-links.js';
@@ -9,6 +10,7 @@ import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { personalLinks } from '../unsubscribe/links.js';
+import { createCache } from './_cache.js';
 import { asIs, createFieldTokens, detach, escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
 import { greetingName } from './_text.js';
 import { createWeekLineCache } from './dates.js';
@@ -18,18 +20,22 @@ import {
   type EncodedSizes,
   encodedSizesIn,
   linkProblems,
-  mayReachSizeWarning,
+  mayReachFromCounts,
   messageFrame,
+  type SizeCounts,
+  sizeCounts,
   sizeProblems,
   viewProblems,
 } from './gates.js';
 import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors } from './mjml.js';
+import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
+import { createSplicedTemplates } from './splice.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
 import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
-import { buildView, type CardStyle, type DigestView, listLanguage, localeFor } from './view.js';
+import { buildView, type CardStyle, createSharedViews, type DigestView, listLanguage, localeFor } from './view.js';
 import { wrapLine } from './wrap.js';
 
 export interface RendererOptions {
@@ -64,7 +70,31 @@ interface LanguageRender {
   language: Language;
   subject: string;
   htmlParts: Parts;
+  /** The minified pieces `htmlParts` was cut from, when assembled from pieces. */
+  segments: readonly string[] | undefined;
   text: TextTemplate;
+}
+
+/** What the gates read of the sample reader's message. */
+interface SampleGates {
+  htmlBytes: number;
+  textBytes: number;
+  counts: SizeCounts;
+  links: Problem[];
+  alt: Problem[];
+}
+
+function sampleFromWhole(
+  sample: { html: string; text: string },
+  where: { file: string; variantId: string },
+): SampleGates {
+  return {
+    htmlBytes: Buffer.byteLength(sample.html),
+    textBytes: Buffer.byteLength(sample.text),
+    counts: sizeCounts(sample.html),
+    links: linkProblems(sample.html, where),
+    alt: altProblems(sample.html, where),
+  };
 }
 
 /**
@@ -87,8 +117,11 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const runMjml = options.compileMjml ?? compileMjml;
   const wholeCompile = (source: string) => runMjml(source, templates);
   // Pieces are minified as they are assembled; without minify every variant is compiled whole.
-  const compileSource: (source: string) => Promise<PieceResult> =
-    options.pieces === false || !minify ? wholeCompile : createPieceCompiler(wholeCompile).compile;
+  const pieces = options.pieces === false || !minify ? undefined : createPieceCompiler(wholeCompile);
+  const compileSource: (source: string) => Promise<PieceResult> = pieces ? pieces.compile : wholeCompile;
+  // With pieces, variants share card and section views and their template output.
+  const shared = pieces ? createSharedViews() : undefined;
+  const spliced = pieces ? createSplicedTemplates(templates, randomBytes(6).toString('hex')) : undefined;
   const splitSegments = segmentSplitter(tokens.split);
   const splitText = textSplitter(tokens.split);
 
@@ -98,12 +131,13 @@ export async function createRenderer(project: Project, options: RendererOptions 
         language,
         cardStyle: options.cardStyle,
         summaryHref: options.summaryHref,
+        shared,
       }),
       variant.id,
       tracking,
     );
-    const source = templates.renderHtml(view);
-    const result = await compileSource(source);
+    const split = spliced?.html(view);
+    const result = split && pieces ? await pieces.compileSplit(split) : await compileSource(templates.renderHtml(view));
     if (result.errors.length) {
       const problems = mapMjmlErrors(result.errors, templates, view);
       throw new RolecastError('E_TEMPLATE', `MJML rejected the templates (${problems.length} error(s))`, {
@@ -114,12 +148,39 @@ export async function createRenderer(project: Project, options: RendererOptions 
     const rendered: LanguageRender = {
       language,
       subject: view.subject,
+      segments: result.segments,
       htmlParts: result.segments
         ? splitSegments(result.segments)
         : tokens.split(minify ? minifyHtml(result.html) : result.html),
-      text: splitText(normaliseText(templates.renderText(view))),
+      text: splitText(normaliseText(spliced ? spliced.text(view) : templates.renderText(view))),
     };
     return { view, rendered };
+  };
+
+  const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
+  const pieceGates = createPieceGates(tokens.split, issueFile);
+  /** The sample reader's gates from a variant's pieces, each distinct piece checked once. */
+  const sampleFromPieces = (rendered: LanguageRender, values: FieldValues, variantId: string): SampleGates => {
+    const html = pieceGates(rendered.segments!, values, variantId);
+    return {
+      htmlBytes: html.bytes,
+      textBytes: textBytes(rendered.text, values),
+      counts: html.counts,
+      links: html.links,
+      alt: html.alt,
+    };
+  };
+  // The message frame depends only on the subject and which parts there are.
+  const frames = new Map<string, Promise<number>>();
+  const frameOf = (subject: string, html: boolean, text: boolean) => {
+    const key = `${html ? 'h' : '-'}${text ? 't' : '-'}${subject}`;
+    let found = frames.get(key);
+    if (!found) {
+      if (frames.size >= 1000) frames.clear();
+      found = messageFrame({ subject, html: html ? '.' : '', text: text ? '.' : '' });
+      frames.set(key, found);
+    }
+    return found;
   };
 
   return {
@@ -163,9 +224,11 @@ export async function createRenderer(project: Project, options: RendererOptions 
       };
 
       // Gates run on a sample reader's message, with links as long as real signed ones.
-      const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
-      const sample = personalise(sampleReader);
-      const frameBytes = await messageFrame(sample);
+      const where = { file: issueFile, variantId: variant.id };
+      const sample = own.segments
+        ? sampleFromPieces(own, fillers(sampleReader, own.language, variant), variant.id)
+        : sampleFromWhole(personalise(sampleReader), where);
+      const frameBytes = await frameOf(own.subject, sample.htmlBytes > 0, sample.textBytes > 0);
       // Counting the encoding exactly costs more than the rest of a variant: done when the size
       // gate cannot tell without it, or when someone reads the encoded sizes.
       let sizes: EncodedSizes | undefined;
@@ -173,18 +236,17 @@ export async function createRenderer(project: Project, options: RendererOptions 
         sizes ??= encodedSizesIn(frameBytes, personalise(sampleReader));
         return sizes;
       };
-      const where = { file: issueFile, variantId: variant.id };
       const problems: Problem[] = [
-        ...(mayReachSizeWarning(sample.html, config) ? sizeProblems(exact().htmlBytes, config, where) : []),
-        ...linkProblems(sample.html, where),
+        ...(mayReachFromCounts(sample.counts, config) ? sizeProblems(exact().htmlBytes, config, where) : []),
+        ...sample.links,
         ...viewProblems(listView!, variant, issue.summaries, where),
-        ...altProblems(sample.html, where),
+        ...sample.alt,
       ];
       return {
         variant,
         subject: own.subject,
-        htmlBytes: Buffer.byteLength(sample.html),
-        textBytes: Buffer.byteLength(sample.text),
+        htmlBytes: sample.htmlBytes,
+        textBytes: sample.textBytes,
         get encodedBytes() {
           return exact().messageBytes;
         },
@@ -277,13 +339,12 @@ function safeDateLine(
  * once (segments recur across variants), and neighbouring literal text is joined.
  */
 function segmentSplitter(split: (text: string) => Parts): (segments: readonly string[]) => Parts {
-  const cache = new Map<string, Parts>();
+  const cache = createCache<string, Parts>(1000);
   return (segments) => {
     const out: string[] = [''];
     for (const segment of segments) {
       let parts = cache.get(segment);
       if (parts === undefined) {
-        if (cache.size >= 5000) cache.clear();
         parts = split(segment);
         cache.set(segment, parts);
       }
@@ -306,34 +367,63 @@ function normaliseText(text: string): string {
 type TextTemplate = (string | Parts)[];
 
 /**
- * Wraps each line and splits it at the reader fields; lines recur across variants (every card's
- * text), so each distinct line is wrapped and split once.
+ * Wraps each line and splits it at the reader fields. The text is taken in paragraphs (cut at
+ * empty lines), which recur across variants (every card's text): each distinct paragraph is
+ * worked out once, its fixed lines joined into one run that every variant holding it shares.
  */
 function textSplitter(splitParts: (line: string) => Parts): (text: string) => TextTemplate {
-  const lines = new Map<string, string | Parts>();
+  const lines = createCache<string, string | Parts>(2000);
+  const blocks = createCache<string, TextTemplate>(2000);
+  const lastBlocks = createCache<string, TextTemplate>(100);
+  const line = (text: string): string | Parts => {
+    let piece = lines.get(text);
+    if (piece === undefined) {
+      const own = detach(text);
+      const parts = splitParts(own);
+      piece = parts.length === 1 ? wrapLine(own) : parts;
+      lines.set(own, piece);
+    }
+    return piece;
+  };
+  // A block followed by another ends with the empty line between them: pieces join with line breaks.
+  const block = (text: string, last: boolean): TextTemplate => {
+    const cache = last ? lastBlocks : blocks;
+    let found = cache.get(text);
+    if (found === undefined) {
+      found = [];
+      let fixed: string[] = [];
+      for (const each of text.split('\n')) {
+        const piece = line(each);
+        if (typeof piece === 'string') {
+          fixed.push(piece);
+          continue;
+        }
+        if (fixed.length) found.push(fixed.join('\n'));
+        fixed = [];
+        found.push(piece);
+      }
+      if (!last) fixed.push('');
+      if (fixed.length) found.push(fixed.join('\n'));
+      cache.set(detach(text), found);
+    }
+    return found;
+  };
   return (text) => {
     const template: TextTemplate = [];
-    let fixed: string[] = [];
-    for (const line of text.split('\n')) {
-      let piece = lines.get(line);
-      if (piece === undefined) {
-        if (lines.size >= 5000) lines.clear();
-        const own = detach(line);
-        const parts = splitParts(own);
-        piece = parts.length === 1 ? wrapLine(own) : parts;
-        lines.set(own, piece);
-      }
-      if (typeof piece === 'string') {
-        fixed.push(piece);
-        continue;
-      }
-      if (fixed.length) template.push(fixed.join('\n'));
-      fixed = [];
-      template.push(piece);
+    const paragraphs = text.split('\n\n');
+    for (let i = 0; i < paragraphs.length; i++) {
+      for (const piece of block(paragraphs[i]!, i === paragraphs.length - 1)) template.push(piece);
     }
-    if (fixed.length) template.push(fixed.join('\n'));
     return template;
   };
+}
+
+/** The UTF-8 size of `fillText(template, values)` without writing it out. */
+function textBytes(template: TextTemplate, values: FieldValues): number {
+  let bytes = template.length > 0 ? template.length - 1 : 0;
+  for (const piece of template)
+    bytes += Buffer.byteLength(typeof piece === 'string' ? piece : wrapLine(joinParts(piece, values, asIs)));
+  return bytes;
 }
 
 /**

@@ -56,9 +56,9 @@ export async function loadTemplates(userDir: string | undefined): Promise<Templa
   const htmlEnv = createEnv(htmlPartials, false);
   const tracedEnv = createEnv(htmlPartials, true);
   const textEnv = createEnv(textPartials, false);
-  const html = htmlEnv.compile(layout.source, { strict: false });
-  const traced = tracedEnv.compile(layout.source, { strict: false });
-  const plain = textEnv.compile(text.source, { noEscape: true });
+  const html = htmlEnv.compile(layout.source, HTML_OPTIONS);
+  const traced = tracedEnv.compile(layout.source, HTML_OPTIONS);
+  const plain = textEnv.compile(text.source, TEXT_OPTIONS);
   return {
     dirs: unique,
     layout,
@@ -70,15 +70,37 @@ export async function loadTemplates(userDir: string | undefined): Promise<Templa
   };
 }
 
+type CompileOptions = Parameters<typeof Handlebars.compile>[1];
+export const HTML_OPTIONS: CompileOptions = { strict: false };
+export const TEXT_OPTIONS: CompileOptions = { noEscape: true };
+
+/** Runs a layout compiled elsewhere (see splice.ts) as the template set runs its own: errors become problems. */
+export function runTemplate(template: Handlebars.TemplateDelegate, view: unknown, file: TemplateFile): string {
+  return run(template, view, file);
+}
+
 /** Marks where each partial's output starts and ends, so an MJML error line can be traced back to a file. */
 export const TRACE_BEGIN = '<!--rc-partial:';
 export const TRACE_END = '<!--rc-end-->';
 
-function createEnv(partials: Map<string, TemplateFile>, trace: boolean): typeof Handlebars {
+/** Replaces a partial with a function around its compiled template, or keeps it (undefined). */
+export type PartialWrapper = (name: string, compiled: Handlebars.TemplateDelegate) => Handlebars.Template | undefined;
+
+export function createEnv(
+  partials: Map<string, TemplateFile>,
+  trace: boolean,
+  wrap?: { partial: PartialWrapper; options: CompileOptions },
+): typeof Handlebars {
   const env = Handlebars.create();
   env.registerHelper('join', (list: unknown) => (Array.isArray(list) ? list.join(', ') : ''));
   env.registerHelper('repeat', repeatBlock);
   for (const [name, file] of partials) {
+    if (wrap) {
+      // Compiled here, once: a partial registered as source is compiled again on every render.
+      const compiled = env.compile(file.source, wrap.options);
+      env.registerPartial(name, wrap.partial(name, compiled) ?? (compiled as unknown as Handlebars.Template));
+      continue;
+    }
     if (!trace) {
       env.registerPartial(name, file.source);
       continue;

@@ -121,6 +121,22 @@ export interface ViewOptions {
   cardStyle?: CardStyle | undefined;
   /** Where a summary without an article link points; default: its archive page under `urls.archive`. */
   summaryHref?: ((summaryId: string) => string | undefined) | undefined;
+  /**
+   * Cards and sections already built for other variants of the same render, to reuse: a card or
+   * section that reads the same is then the same object, so its template output can be reused too.
+   */
+  shared?: SharedViews | undefined;
+}
+
+/** Card and section views by what makes them differ; one per renderer. */
+export interface SharedViews {
+  cards: WeakMap<Summary, Map<string, CardView>>;
+  sections: Map<string, SectionView>;
+  ids: WeakMap<CardView, number>;
+}
+
+export function createSharedViews(): SharedViews {
+  return { cards: new WeakMap(), sections: new Map(), ids: new WeakMap() };
 }
 
 /** The language the list writes in: its config locale's, English when it is not shipped. */
@@ -163,14 +179,26 @@ export function buildView(
   const summaryHref = options.summaryHref ?? archiveHref(config, issue.id);
   const mine = new Set(variant.roles.map((r) => r.toLowerCase()));
   const anchors = new Set<string>();
+  const shared = options.shared;
+  const context: CardContext = { t, locale, style, summaryHref, mine, anchors };
   const sections: SectionView[] = variant.sections.map((section) => {
-    const cards = section.summaries.map((s) => cardView(s, { t, locale, style, summaryHref, mine, anchors }));
-    return {
+    const cards = section.summaries.map((s) =>
+      shared ? sharedCard(shared, s, language, context) : cardView(s, context),
+    );
+    const build = () => ({
       role: section.role,
       heading: sectionHeading(taxonomy, section.role, t),
       count: t(`email.reads.${pluralForm(language, cards.length)}`, { count: cards.length }),
       cards,
-    };
+    });
+    if (!shared) return build();
+    const key = `${language}\u0000${section.role}\u0000${cards.map((card) => shared.ids.get(card)).join(',')}`;
+    let found = shared.sections.get(key);
+    if (!found) {
+      found = build();
+      shared.sections.set(key, found);
+    }
+    return found;
   });
   const allCards = sections.flatMap((s) => s.cards);
   const minutes = allCards.reduce((sum, card) => sum + card.minutes, 0);
@@ -302,14 +330,41 @@ function summaryText(summary: Summary): SummaryText {
   return text;
 }
 
-function cardView(summary: Summary, context: CardContext): CardView {
+function nextAnchor(summary: Summary, anchors: Set<string>): string {
+  let anchor = `rc-${summary.id}`;
+  for (let n = 2; anchors.has(anchor); n++) anchor = `rc-${summary.id}-${n}`;
+  anchors.add(anchor);
+  return anchor;
+}
+
+/** A card reads the same in every variant that gives it the same anchor and marks the same roles as the reader's. */
+function sharedCard(shared: SharedViews, summary: Summary, language: Language, context: CardContext): CardView {
+  const anchor = nextAnchor(summary, context.anchors);
+  const mine = summary.roles.map((name) => (context.mine.has(name.toLowerCase()) ? '1' : '0')).join('');
+  const key = `${language}\u0000${context.style}\u0000${anchor}\u0000${mine}`;
+  let byKey = shared.cards.get(summary);
+  if (!byKey) {
+    byKey = new Map();
+    shared.cards.set(summary, byKey);
+  }
+  let card = byKey.get(key);
+  if (!card) {
+    card = cardView(summary, context, anchor);
+    byKey.set(key, card);
+    shared.ids.set(card, ++cardIds);
+  }
+  return card;
+}
+
+/** Numbers shared cards for section keys; unique across renderers, so never reused. */
+let cardIds = 0;
+
+function cardView(summary: Summary, context: CardContext, given?: string): CardView {
   const { t, style } = context;
   const { paragraphs, compact, minutes, domain, teaser } = summaryText(summary);
   const href = summary.url ?? context.summaryHref(summary.id);
   const hrefIsArticle = summary.url !== undefined;
-  let anchor = `rc-${summary.id}`;
-  for (let n = 2; context.anchors.has(anchor); n++) anchor = `rc-${summary.id}-${n}`;
-  context.anchors.add(anchor);
+  const anchor = given ?? nextAnchor(summary, context.anchors);
   return {
     id: summary.id,
     anchor,

@@ -1,0 +1,65 @@
+import type { Problem } from '../errors.js';
+import { createCache } from './_cache.js';
+import { escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
+import { altProblems, linkProblems, type SizeCounts, sizeCounts } from './gates.js';
+
+/**
+ * The HTML gates of a variant assembled from pieces, from its pieces: sizes and counts add up, and
+ * links and images lie within one piece (pieces are cut between elements), so each distinct piece
+ * is checked once however many variants hold it. A piece holding a reader's field is checked as
+ * filled for the variant's sample reader.
+ */
+
+export interface HtmlGates {
+  /** UTF-8 bytes of the sample reader's HTML. */
+  bytes: number;
+  counts: SizeCounts;
+  links: Problem[];
+  alt: Problem[];
+}
+
+interface PieceGates {
+  bytes: number;
+  counts: SizeCounts;
+  links: Problem[];
+  alt: Problem[];
+}
+
+const CACHE = 1000;
+
+export function createPieceGates(
+  split: (segment: string) => Parts,
+  file: string,
+): (segments: readonly string[], values: FieldValues, variantId: string) => HtmlGates {
+  // null: the piece holds a reader's field and is checked per variant.
+  const cache = createCache<string, PieceGates | null>(CACHE);
+  const check = (html: string): PieceGates => {
+    const where = { file, variantId: '' };
+    return {
+      bytes: Buffer.byteLength(html),
+      counts: sizeCounts(html),
+      links: linkProblems(html, where),
+      alt: altProblems(html, where),
+    };
+  };
+  return (segments, values, variantId) => {
+    const out: HtmlGates = { bytes: 0, counts: { length: 0, escaped: 0, breaks: 0 }, links: [], alt: [] };
+    const field = `variant ${variantId}`;
+    for (const segment of segments) {
+      let gates = cache.get(segment);
+      if (gates === undefined) {
+        const parts = split(segment);
+        gates = parts.length === 1 ? check(segment) : null;
+        cache.set(segment, gates);
+      }
+      const found = gates ?? check(joinParts(split(segment), values, escapeHtml));
+      out.bytes += found.bytes;
+      out.counts.length += found.counts.length;
+      out.counts.escaped += found.counts.escaped;
+      out.counts.breaks += found.counts.breaks;
+      for (const p of found.links) out.links.push({ ...p, field });
+      for (const p of found.alt) out.alt.push({ ...p, field });
+    }
+    return out;
+  };
+}

@@ -1,0 +1,214 @@
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildVariant, effectiveRoleOrder, type Variant } from '../../src/group/index.js';
+import { loadProject, type Project } from '../../src/load/project.js';
+import {
+  type CompiledVariant,
+  createRenderer,
+  type PersonalFields,
+  type RendererOptions,
+} from '../../src/render/index.js';
+import { createSplicedTemplates, reusablePartials, valueReadingPartials } from '../../src/render/splice.js';
+import { loadTemplates } from '../../src/render/templates.js';
+import { buildView, createSharedViews, type SectionView } from '../../src/render/view.js';
+import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
+import { fixtureProject, type SummaryInput } from './_fixtures.js';
+
+/**
+ * Many distinct role sets rendered from shared sections (the default) against the same role sets
+ * rendered whole, one variant at a time: every byte a reader gets and every gate problem.
+ */
+
+const readers: PersonalFields[] = [
+  {
+    email: 'ada@example.com',
+    name: 'Ada Lovelace',
+    locale: 'en-GB',
+    unsubscribeUrl: 'https://test.example/u?token=a&list=b',
+    preferencesUrl: 'https://test.example/p?token=a',
+    viewOnlineUrl: 'https://test.example/archive/2026-W48/',
+    sentAt: new Date('2026-11-26T08:00:00Z'),
+  },
+  {
+    email: 'jörg@example.de',
+    name: 'Jörg <Müller> & Co',
+    locale: 'de-DE',
+    timezone: 'Europe/Berlin',
+    unsubscribeUrl: 'https://test.example/u?token=c',
+  },
+];
+
+function expectSame(fast: CompiledVariant, whole: CompiledVariant) {
+  expect(fast.subject).toBe(whole.subject);
+  expect(fast.problems).toEqual(whole.problems);
+  expect([fast.htmlBytes, fast.textBytes, fast.encodedHtmlBytes, fast.encodedBytes]).toEqual([
+    whole.htmlBytes,
+    whole.textBytes,
+    whole.encodedHtmlBytes,
+    whole.encodedBytes,
+  ]);
+  for (const reader of readers) expect(fast.personalise(reader)).toEqual(whole.personalise(reader));
+}
+
+function roleOrder(project: Project): string[] {
+  const { summaries, manifest } = project.issue;
+  return effectiveRoleOrder(summaries, manifest.roleOrder ?? []);
+}
+
+function variantOf(project: Project, roles: string[]): Variant {
+  return buildVariant(project.issue.summaries, roleOrder(project), roles);
+}
+
+/** A non-empty subset of the roles, as a bit mask. */
+function roleSet(project: Project) {
+  const count = roleOrder(project).length;
+  return fc
+    .integer({ min: 1, max: 2 ** count - 1 })
+    .map((mask) => roleOrder(project).filter((_, bit) => mask & (1 << bit)));
+}
+
+/** Renders the same variants through one fast and one whole renderer kept across property runs. */
+async function renderers(project: Project, options: RendererOptions = {}) {
+  const fast = await createRenderer(project, options);
+  const whole = await createRenderer(project, { ...options, pieces: false });
+  return async (roles: string[]) => {
+    const variant = variantOf(project, roles);
+    if (!variant.sections.length) return;
+    expectSame(await fast.compile(variant), await whole.compile(variant));
+  };
+}
+
+async function userTemplates(file: string, edit: (source: string) => string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'rolecast-sets-'));
+  await cp(join(REPO_ROOT, 'templates'), dir, { recursive: true });
+  const path = join(dir, file);
+  await writeFile(path, edit(await readFile(path, 'utf8')));
+  return dir;
+}
+
+const SUMMARIES: SummaryInput[] = [
+  { id: 'gateway', roles: ['CTO', 'Architect'], url: 'https://example.com/gateway', insights: 'Gateways pay off.' },
+  { id: 'pricing', roles: ['Product', 'CTO'], principles: ['Small bets'], practice: ['Test', 'Learn', 'Ship'] },
+  { id: 'evals', roles: ['Architect', 'Data'], url: 'https://example.com/evals', topics: ['Evals', 'Quality'] },
+  { id: 'board', roles: ['Executive'], source: 'Board Review' },
+  { id: 'oncall', roles: ['Data', 'Executive', 'CTO'], summary: 'First paragraph.\n\nSecond paragraph.' },
+];
+
+describe('role sets rendered from shared sections', () => {
+  it('match whole renders byte for byte for random role sets of the example issue, in English and German', async () => {
+    const project = await loadProject({ issueDir: EXAMPLE_ISSUE, cwd: REPO_ROOT });
+    const check = await renderers(project, { languages: ['de'] });
+    await fc.assert(
+      fc.asyncProperty(fc.array(roleSet(project), { minLength: 1, maxLength: 4 }), async (sets) => {
+        for (const roles of sets) await check(roles);
+      }),
+      { numRuns: 6 },
+    );
+  }, 240_000);
+
+  it('match whole renders for random role sets with overrides, full cards and tracked clicks', async () => {
+    const manifest = {
+      overrides: { CTO: { intro: 'Only for CTOs.', subject: 'CTO: {{top}}' }, data: { preheader: 'For data people.' } },
+      editorNote: 'A note from the editor.',
+    };
+    for (const [fixture, options] of [
+      [{ summaries: SUMMARIES, manifest }, { cardStyle: 'full' }],
+      [
+        { summaries: SUMMARIES, config: { tracking: { clicks: true } } },
+        { clickSecret: 'click-secret-0123456789abcdef' },
+      ],
+    ] as [Parameters<typeof fixtureProject>[0], RendererOptions][]) {
+      const project = fixtureProject(fixture);
+      const check = await renderers(project, options);
+      await fc.assert(
+        fc.asyncProperty(roleSet(project), async (roles) => check(roles)),
+        { numRuns: 10 },
+      );
+    }
+  }, 240_000);
+
+  it('match whole renders when a section partial reads the variant from the root or its parent', async () => {
+    const dir = await userTemplates('partials/section.mjml.hbs', (source) =>
+      source.replace('{{heading}} · {{count}}', '{{heading}} · {{count}} · {{@root.audience}} · {{../audience}}'),
+    );
+    const project = fixtureProject({ summaries: SUMMARIES, templatesDir: dir });
+    const check = await renderers(project);
+    for (const roles of [['CTO'], ['CTO', 'Data'], ['CTO', 'Executive'], ['Architect', 'CTO']]) await check(roles);
+    const templates = await loadTemplates(dir);
+    expect(reusablePartials(templates.htmlPartials).has('section')).toBe(false);
+  }, 120_000);
+
+  it('render a section shared by many variants once', async () => {
+    const project = fixtureProject({ summaries: SUMMARIES });
+    const templates = await loadTemplates(undefined);
+    const spliced = createSplicedTemplates(templates, 'feedc0de');
+    const shared = createSharedViews();
+    const views = [
+      ['Architect'],
+      ['Architect', 'Product'],
+      ['Architect', 'Executive'],
+      ['Architect', 'Product', 'Executive'],
+    ].map((roles) =>
+      buildView(project.config, project.taxonomy, project.issue, variantOf(project, roles), undefined, { shared }),
+    );
+    const at = views.map((view) => view.sections.findIndex((s) => s.role === 'Architect'));
+    const architect = views[0]!.sections[at[0]!]!;
+    // The section reads the same in each variant (its cards mark the same roles): one object.
+    for (const [i, view] of views.entries()) expect(view.sections[at[i]!]).toBe(architect);
+    let reads = 0;
+    const heading = architect.heading;
+    Object.defineProperty(architect, 'heading', {
+      get: () => {
+        reads++;
+        return heading;
+      },
+    });
+    const sources = views.map((view) => spliced.html(view));
+    for (const [i, split] of sources.entries()) {
+      expect(split).toBeDefined();
+      expect(split!.whole()).toBe(templates.renderHtml(views[i]!));
+    }
+    // Once per place it takes (first, last or between), and once more for the ordinary render each
+    // variant is compared with here and the first one is compared with inside.
+    const places = new Set(views.map((view, i) => `${at[i] === 0}${at[i] === view.sections.length - 1}`));
+    expect(reads).toBe(places.size + 1 + views.length);
+    expect(places.size).toBeLessThan(views.length);
+  });
+
+  it('tell reusable partials from ones that read the variant', async () => {
+    const templates = await loadTemplates(undefined);
+    expect(reusablePartials(templates.htmlPartials).get('section')).toEqual(['first', 'last']);
+    expect(reusablePartials(templates.textPartials).get('card')).toEqual(['last']);
+    const partial = (source: string) => new Map([['p', { path: 'p.hbs', source }]]);
+    expect(reusablePartials(partial('{{@root.colours.text}} {{title}}')).has('p')).toBe(true);
+    expect(reusablePartials(partial('{{@root.audience}}')).has('p')).toBe(false);
+    expect(reusablePartials(partial('{{../audience}}')).has('p')).toBe(false);
+    expect(reusablePartials(partial('{{> (lookup . "name")}}')).has('p')).toBe(false);
+    expect(valueReadingPartials(partial('{{#if a}}{{b.c}}{{/if}}')).get('p')).toEqual([['if'], ['a'], ['b', 'c']]);
+    expect(valueReadingPartials(partial('{{#each a}}{{b}}{{/each}}')).has('p')).toBe(false);
+    expect(valueReadingPartials(partial('{{this}}')).has('p')).toBe(false);
+  });
+
+  it('keep one section object per distinct section across a thousand role sets', async () => {
+    const project = await loadProject({ issueDir: EXAMPLE_ISSUE, cwd: REPO_ROOT });
+    const order = roleOrder(project);
+    const shared = createSharedViews();
+    const seen = new Set<SectionView>();
+    let placed = 0;
+    for (let mask = 1; mask < 2 ** order.length && mask <= 1000; mask++) {
+      const roles = order.filter((_, bit) => mask & (1 << bit));
+      const view = buildView(project.config, project.taxonomy, project.issue, variantOf(project, roles), undefined, {
+        shared,
+      });
+      for (const section of view.sections) seen.add(section);
+      placed += view.sections.length;
+    }
+    expect(shared.sections.size).toBe(seen.size);
+    // Thousands of sections placed, from a small number of distinct ones.
+    expect(placed).toBeGreaterThan(2000);
+    expect(seen.size).toBeLessThan(placed / 10);
+  });
+});
