@@ -29,10 +29,19 @@ export function messageIdFor(config: ResolvedConfig, issueId: string, email: str
   const hash = createHash('sha256')
     .update(`${config.listId}\0${issueId}\0${canonicalAddress(email)}\0${salt}`)
     .digest('base64url');
-  const domain = config.sender.email.split('@')[1] ?? 'localhost';
-  const slug = issueId.replace(/[^A-Za-z0-9.-]+/g, '-');
-  return `<${slug}.${hash.slice(0, 22)}@${domain}>`;
+  if (idParts.issueId !== issueId || idParts.sender !== config.sender.email) {
+    idParts = {
+      issueId,
+      sender: config.sender.email,
+      domain: config.sender.email.split('@')[1] ?? 'localhost',
+      slug: issueId.replace(/[^A-Za-z0-9.-]+/g, '-'),
+    };
+  }
+  return `<${idParts.slug}.${hash.slice(0, 22)}@${idParts.domain}>`;
 }
+
+/** The parts of a Message-ID the same for a whole issue: worked out once, not once per reader. */
+let idParts = { issueId: '', sender: '', domain: '', slug: '' };
 
 export function randomSalt(): string {
   return randomBytes(6).toString('base64url');
