@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { createRecorder } from '../../src/send/recorder.js';
+import type { LedgerEntry } from '../../src/state/contract.js';
+
+function row(email: string): LedgerEntry {
+  return {
+    email,
+    variantId: 'v',
+    status: 'sent',
+    messageId: `<${email}>`,
+    responseCode: 250,
+    response: '250 OK',
+    attempts: 1,
+  };
+}
+
+function ledger() {
+  const writes: string[][] = [];
+  return { writes, recordMany: (entries: readonly LedgerEntry[]) => void writes.push(entries.map((e) => e.email)) };
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('ledger rows grouped into batches', () => {
+  it('commit a lone row at the end of its turn, without waiting for the other connections', async () => {
+    const target = ledger();
+    const recorder = createRecorder(target, { concurrency: 5 });
+    let committed = false;
+    void recorder.record(row('a@example.test'), true).then(() => {
+      committed = true;
+    });
+    expect(target.writes).toEqual([]);
+    await nextTurn();
+    expect(target.writes).toEqual([['a@example.test']]);
+    await Promise.resolve();
+    expect(committed).toBe(true);
+  });
+
+  it('write the rows of replies that arrived in the same turn together', async () => {
+    const target = ledger();
+    const recorder = createRecorder(target, { concurrency: 5 });
+    const done = ['a', 'b', 'c'].map((name) => recorder.record(row(`${name}@example.test`), true));
+    await Promise.all(done);
+    expect(target.writes).toEqual([['a@example.test', 'b@example.test', 'c@example.test']]);
+    void recorder.record(row('d@example.test'), true);
+    await recorder.drain();
+    expect(target.writes).toHaveLength(2);
+  });
+
+  it('write at once when every connection waits on the batch', async () => {
+    const target = ledger();
+    const recorder = createRecorder(target, { concurrency: 2 });
+    void recorder.record(row('a@example.test'), true);
+    void recorder.record(row('b@example.test'), true);
+    // Written synchronously (then committed in the chain of writes): no turn passes before it starts.
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(target.writes).toEqual([['a@example.test', 'b@example.test']]);
+  });
+});
