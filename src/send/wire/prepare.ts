@@ -115,34 +115,30 @@ export function buildPayload(template: VariantTemplate, fields: PersonalFields, 
   // Slots whose value changed since the previous reader: encoded together after the walk.
   const fresh: { text: string; last: boolean }[] = [];
   const freshAt: { index: number; slot: Slot; key: string }[] = [];
-  const add = (piece: Piece) => {
-    if (Buffer.isBuffer(piece)) {
-      if (piece.length) body.push(piece);
-      return;
+  const walk = (pieces: readonly Piece[]) => {
+    for (const piece of pieces) {
+      if (Buffer.isBuffer(piece)) {
+        if (piece.length) body.push(piece);
+        continue;
+      }
+      const key = 'field' in piece ? (values[piece.field] ?? '') : lineKey(piece.fields, values);
+      if (piece.memo?.key === key) {
+        if (piece.memo.bytes.length) body.push(piece.memo.bytes);
+        continue;
+      }
+      const text =
+        'field' in piece
+          ? template.escapeHtml(key)
+          : `${piece.first ? '' : '\n'}${template.fillTextLine(piece.line, values)}`;
+      if (!text) continue;
+      fresh.push({ text, last: piece.last });
+      freshAt.push({ index: body.length, slot: piece, key });
+      body.push(EMPTY);
     }
-    let key: string;
-    let text: () => string;
-    if ('field' in piece) {
-      key = values[piece.field] ?? '';
-      text = () => template.escapeHtml(key);
-    } else {
-      key =
-        piece.fields.length === 1
-          ? (values[piece.fields[0]!] ?? '')
-          : JSON.stringify(piece.fields.map((f) => values[f] ?? ''));
-      text = () => `${piece.first ? '' : '\n'}${template.fillTextLine(piece.line, values)}`;
-    }
-    if (piece.memo?.key === key) {
-      if (piece.memo.bytes.length) body.push(piece.memo.bytes);
-      return;
-    }
-    fresh.push({ text: text(), last: piece.last });
-    freshAt.push({ index: body.length, slot: piece, key });
-    body.push(EMPTY);
   };
-  for (const piece of variant.text) add(piece);
+  walk(variant.text);
   body.push(variant.between);
-  for (const piece of variant.html) add(piece);
+  walk(variant.html);
   body.push(variant.end);
   const own = new Set<Buffer>();
   if (fresh.length) {
@@ -155,20 +151,26 @@ export function buildPayload(template: VariantTemplate, fields: PersonalFields, 
       slot.memo = { key, bytes };
     }
   }
-  const headers = [
-    message.fixed.from,
-    foldHeader('To', formatAddress(message.to)),
-    ...(message.fixed.replyTo ? [message.fixed.replyTo] : []),
+  const { fixed } = message;
+  const headers = [fixed.from, foldHeader('To', formatAddress(message.to))];
+  if (fixed.replyTo) headers.push(fixed.replyTo);
+  headers.push(
     variant.subjectHeader,
     foldHeader('Message-ID', message.messageId),
     `Date: ${formatDate(message.date)}`,
     'MIME-Version: 1.0',
-    message.fixed.listId,
+    fixed.listId,
     foldHeader('List-Unsubscribe', message.listUnsubscribe),
-    ...(message.oneClick ? [ONE_CLICK] : []),
-    variant.contentType,
-  ];
-  return { headers, body: body.filter((piece) => piece.length > 0), own };
+  );
+  if (message.oneClick) headers.push(ONE_CLICK);
+  headers.push(variant.contentType);
+  return { headers, body, own };
+}
+
+/** What a text line's filled form depends on: its fields' values. */
+function lineKey(fields: readonly string[], values: Readonly<Record<string, string>>): string {
+  if (fields.length === 1) return values[fields[0]!] ?? '';
+  return JSON.stringify(fields.map((f) => values[f] ?? ''));
 }
 
 const EMPTY = Buffer.alloc(0);
