@@ -113,6 +113,7 @@ export function buildWireMailOptions(
 
 /** What a run's configuration puts in every message, checked and written once per configuration. */
 interface RunHeaders {
+  source: readonly string[];
   listId: string;
   fixed: FixedHeaders;
 }
@@ -120,8 +121,10 @@ interface RunHeaders {
 const runHeaders = new WeakMap<ResolvedConfig, RunHeaders>();
 
 function headersOf(config: ResolvedConfig): RunHeaders {
+  const source = [config.brand.name, config.listId, config.sender.name, config.sender.email, config.replyTo ?? ''];
   let found = runHeaders.get(config);
-  if (found) return found;
+  // Compared, not trusted: a configuration changed in place gets its headers checked again.
+  if (found?.source.every((value, i) => value === source[i])) return found;
   const listId = `${formatPhrase(config.brand.name)} <${config.listId}>`;
   assertHeaderSafe({
     'List-Id': listId,
@@ -130,6 +133,7 @@ function headersOf(config: ResolvedConfig): RunHeaders {
     'Reply-To': config.replyTo ?? '',
   });
   found = {
+    source,
     listId,
     fixed: {
       from: foldHeader('From', formatAddress({ name: config.sender.name, address: config.sender.email })),
