@@ -3,22 +3,18 @@ import type { LedgerEntry } from '../state/contract.js';
 /**
  * Groups ledger rows into short transactions: one write per batch instead of one per message. A
  * batch is written when it holds `maxRows` rows, when every connection waits on it (each accepted
- * message keeps its connection until its row is committed, so nothing more can arrive), or at the
- * end of the event loop's turn in which its first row came: the replies that arrived together
- * share one write, and a connection never waits for the others' replies (with a fixed delay, the
- * first connection to finish idled until the slowest caught up). `maxDelayMs` replaces that turn
- * with a timer. Writes run one after another; a failed write fails every row of its batch, and
- * the batches after it still try.
+ * message keeps its connection until its row is committed, so nothing more can arrive), or
+ * `maxDelayMs` after its first row. Writes run one after another; a failed write fails every row
+ * of its batch, and the batches after it still try.
  */
 export interface RecorderOptions {
   /** Connections of the run: rows holding one each fill them all. */
   concurrency: number;
   maxRows: number;
-  /** Wait this long for more rows instead of the end of the turn; 0 writes every row at once. */
-  maxDelayMs: number | undefined;
+  maxDelayMs: number;
 }
 
-export const DEFAULT_BATCH = { maxRows: 100, maxDelayMs: undefined } as const;
+export const DEFAULT_BATCH = { maxRows: 100, maxDelayMs: 5 } as const;
 
 interface Pending {
   row: LedgerEntry;
@@ -42,7 +38,6 @@ export function createRecorder(
   let pending: Pending[] = [];
   let holding = 0;
   let timer: NodeJS.Timeout | undefined;
-  let turn: NodeJS.Immediate | undefined;
   let writing: Promise<void> = Promise.resolve();
 
   const write = async (batch: Pending[]): Promise<void> => {
@@ -55,9 +50,7 @@ export function createRecorder(
   };
   const flush = () => {
     if (timer) clearTimeout(timer);
-    if (turn) clearImmediate(turn);
     timer = undefined;
-    turn = undefined;
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
@@ -69,9 +62,7 @@ export function createRecorder(
       if (!ledger) return Promise.resolve();
       const done = new Promise<void>((resolve, reject) => pending.push({ row, resolve, reject }));
       if (holdsSlot) holding++;
-      if (pending.length >= maxRows || holding >= options.concurrency || (maxDelayMs !== undefined && maxDelayMs <= 0))
-        flush();
-      else if (maxDelayMs === undefined) turn ??= setImmediate(flush);
+      if (pending.length >= maxRows || holding >= options.concurrency || maxDelayMs <= 0) flush();
       else timer ??= setTimeout(flush, maxDelayMs);
       return done;
     },
