@@ -5,8 +5,8 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import type { PersonalFields, PersonalisedMessage, VariantTemplate } from '../render/types.js';
 import type { PersonalLinks } from '../unsubscribe/links.js';
-import { buildMime, formatPhrase } from './mime.js';
-import { buildPayload, payloadBytes, type WirePayload } from './wire/prepare.js';
+import { buildMime, foldHeader, formatAddress, formatPhrase, listValue } from './mime.js';
+import { buildPayload, type FixedHeaders, payloadBytes, type WirePayload } from './wire/prepare.js';
 
 /** Everything one outgoing message is made of; one recipient, always. */
 export interface OutgoingMessage {
@@ -29,10 +29,19 @@ export function messageIdFor(config: ResolvedConfig, issueId: string, email: str
   const hash = createHash('sha256')
     .update(`${config.listId}\0${issueId}\0${canonicalAddress(email)}\0${salt}`)
     .digest('base64url');
-  const domain = config.sender.email.split('@')[1] ?? 'localhost';
-  const slug = issueId.replace(/[^A-Za-z0-9.-]+/g, '-');
-  return `<${slug}.${hash.slice(0, 22)}@${domain}>`;
+  if (idParts.issueId !== issueId || idParts.sender !== config.sender.email) {
+    idParts = {
+      issueId,
+      sender: config.sender.email,
+      domain: config.sender.email.split('@')[1] ?? 'localhost',
+      slug: issueId.replace(/[^A-Za-z0-9.-]+/g, '-'),
+    };
+  }
+  return `<${idParts.slug}.${hash.slice(0, 22)}@${idParts.domain}>`;
 }
+
+/** The parts of a Message-ID the same for a whole issue: worked out once, not once per reader. */
+let idParts = { issueId: '', sender: '', domain: '', slug: '' };
 
 export function randomSalt(): string {
   return randomBytes(6).toString('base64url');
@@ -81,14 +90,14 @@ export function buildWireMailOptions(
   template: VariantTemplate,
   fields: PersonalFields,
 ): WireMailOptions {
-  const { headers, replyTo, to, options } = envelopeAndHeaders(config, message, template.subject);
+  const { headers, to, options } = envelopeAndHeaders(config, message, template.subject);
   const payload = buildPayload(template, fields, {
-    from: { name: config.sender.name, address: config.sender.email },
+    fixed: fixedHeaders(config),
     to,
-    replyTo,
     messageId: message.messageId,
     date: message.date,
-    headers,
+    listUnsubscribe: listValue(headers['List-Unsubscribe']!),
+    oneClick: message.links.oneClick,
   });
   let raw: Buffer | undefined;
   const mail = { ...options, [WIRE]: payload } as WireMailOptions;
@@ -102,22 +111,65 @@ export function buildWireMailOptions(
   return mail;
 }
 
+/** What a run's configuration puts in every message, checked and written once per configuration. */
+interface RunHeaders {
+  source: readonly string[];
+  listId: string;
+  fixed: FixedHeaders;
+}
+
+const runHeaders = new WeakMap<ResolvedConfig, RunHeaders>();
+
+function headersOf(config: ResolvedConfig): RunHeaders {
+  const source = [config.brand.name, config.listId, config.sender.name, config.sender.email, config.replyTo ?? ''];
+  let found = runHeaders.get(config);
+  // Compared, not trusted: a configuration changed in place gets its headers checked again.
+  if (found?.source.every((value, i) => value === source[i])) return found;
+  const listId = `${formatPhrase(config.brand.name)} <${config.listId}>`;
+  assertHeaderSafe({
+    'List-Id': listId,
+    'From name': config.sender.name,
+    From: config.sender.email,
+    'Reply-To': config.replyTo ?? '',
+  });
+  found = {
+    source,
+    listId,
+    fixed: {
+      from: foldHeader('From', formatAddress({ name: config.sender.name, address: config.sender.email })),
+      replyTo: config.replyTo ? foldHeader('Reply-To', config.replyTo) : undefined,
+      listId: foldHeader('List-Id', listValue(listId)),
+    },
+  };
+  runHeaders.set(config, found);
+  return found;
+}
+
+function fixedHeaders(config: ResolvedConfig): FixedHeaders {
+  return headersOf(config).fixed;
+}
+
+/** Subjects already checked: one per variant and language, not one per reader. */
+const safeSubjects = new Set<string>();
+
 function envelopeAndHeaders(config: ResolvedConfig, message: Omit<OutgoingMessage, 'content'>, subject: string) {
   const headers: Record<string, string> = {
-    'List-Id': `${formatPhrase(config.brand.name)} <${config.listId}>`,
+    'List-Id': headersOf(config).listId,
     'List-Unsubscribe': message.links.listUnsubscribe,
   };
   if (message.links.oneClick) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   const replyTo = config.replyTo;
   // As written, with the domain in ASCII: what RCPT TO says and what the To header shows.
   const to = { ...message.to, address: envelopeAddress(message.to.address) };
+  if (!safeSubjects.has(subject)) {
+    assertHeaderSafe({ Subject: subject });
+    if (safeSubjects.size > 1000) safeSubjects.clear();
+    safeSubjects.add(subject);
+  }
+  // The run's own values (sender, list) were checked with the configuration; these are the reader's.
   assertHeaderSafe({
-    ...headers,
-    Subject: subject,
+    'List-Unsubscribe': message.links.listUnsubscribe,
     'Message-ID': message.messageId,
-    'From name': config.sender.name,
-    From: config.sender.email,
-    'Reply-To': replyTo ?? '',
     'To name': message.to.name ?? '',
     To: message.to.address,
   });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { RolecastError } from '../errors.js';
+import { encodeQp } from './wire/qp.js';
 
 /**
  * A small MIME writer for the one shape rolecast sends: multipart/alternative with a UTF-8 text
@@ -169,51 +170,18 @@ export function foldHeader(name: string, value: string): string {
 
 /** RFC 5322 date in UTC: `Thu, 26 Nov 2026 08:00:00 +0000`. */
 export function formatDate(date: Date): string {
-  return date.toUTCString().replace(/GMT$/, '+0000');
+  // Whole seconds only, so one string serves every message sent within the same second.
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastDate.second) lastDate = { second, text: date.toUTCString().replace(/GMT$/, '+0000') };
+  return lastDate.text;
 }
 
-const QP_WIDTH = 76;
+let lastDate = { second: Number.NaN, text: '' };
 
 /**
- * RFC 2045 §6.7 quoted-printable: line breaks become CRLF, bytes outside printable ASCII (and "=")
- * become =XX, a space or tab before a line end is encoded, and soft breaks ("=" at the end) keep
- * every line within 76 characters without splitting an escape.
+ * RFC 2045 §6.7 quoted-printable of a whole part (see wire/qp.ts, the one encoder, here without
+ * the splicing options).
  */
 export function quotedPrintable(content: string): string {
-  // Byte by byte into one buffer: this runs for every reader's message, so no per-byte strings.
-  const input = Buffer.from(content, 'utf8');
-  const out = Buffer.allocUnsafe(input.length * 4 + 2);
-  let o = 0;
-  let column = 0;
-  for (let i = 0; i < input.length; i++) {
-    const byte = input[i]!;
-    if (byte === 13 || byte === 10) {
-      if (byte === 13 && input[i + 1] === 10) i++;
-      out[o++] = 13;
-      out[o++] = 10;
-      column = 0;
-      continue;
-    }
-    const next = input[i + 1];
-    const lineEnds = next === undefined || next === 13 || next === 10;
-    const literal = (byte >= 33 && byte <= 126 && byte !== 61) || ((byte === 32 || byte === 9) && !lineEnds);
-    const width = literal ? 1 : 3;
-    // Room is kept for the "=" of a soft break.
-    if (column + width > QP_WIDTH - 1) {
-      out[o++] = 61;
-      out[o++] = 13;
-      out[o++] = 10;
-      column = 0;
-    }
-    if (literal) out[o++] = byte;
-    else {
-      out[o++] = 61;
-      out[o++] = HEX_DIGITS[byte >> 4]!;
-      out[o++] = HEX_DIGITS[byte & 15]!;
-    }
-    column += width;
-  }
-  return out.toString('latin1', 0, o);
+  return encodeQp(content, { dots: false, open: false }).toString('latin1');
 }
-
-const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');

@@ -114,6 +114,13 @@ describe('header lines', () => {
     expect(() => options('Ada', 'Week 48', long)).toThrow(/List-Unsubscribe header/);
   });
 
+  it("checks the run's header values again when the configuration was changed in place", () => {
+    const changing = structuredClone(config) as ResolvedConfig;
+    expect(() => options('Ada', 'Week 48', changing)).not.toThrow();
+    (changing.sender as { name: string }).name = 'Rolecast\r\nBcc: victim@example.test';
+    expect(() => options('Ada', 'Week 48', changing)).toThrow(/line break/);
+  });
+
   it('writes the same short lines through the outbox and over SMTP', async () => {
     const name = 'N'.repeat(6000);
     const mail = options(name, 'A subject built from a very long title '.repeat(30));

@@ -9,8 +9,9 @@ import { readEnvironment } from '../../src/config/env.js';
 import { planAudience } from '../../src/group/index.js';
 import { compileAudience } from '../../src/render/index.js';
 import { messageIdFor, sendIssue } from '../../src/send/index.js';
+import { quotedPrintable } from '../../src/send/mime.js';
 import { buildFor } from '../../src/send/send-issue.js';
-import { encodePiece } from '../../src/send/wire/qp.js';
+import { encodePiece, encodePieces } from '../../src/send/wire/qp.js';
 import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type GeneratedSubscriber, generateSubscribers, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
@@ -203,6 +204,33 @@ describe('encodePiece', () => {
         }
         expect(encoded).toMatch(/^[\t\x20-\x7e\r\n]*$/);
         expect(decodeQp(encoded)).toBe(pieces.join('').replace(/\r\n|\r|\n/g, '\r\n'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('one quoted-printable encoder', () => {
+  const text = fc.string({ unit: fc.constantFrom('.', ' ', '\t', '\n', '\r\n', '=', 'a', 'ü', '😀', 'x'.repeat(30)) });
+
+  it('writes a whole part as the spliced pieces do, but for their two options', () => {
+    fc.assert(
+      fc.property(text, (content) => {
+        // Without a "." the options cannot differ but for the line break a piece that is not last ends on.
+        const plain = content.replace(/\./g, ',');
+        expect(quotedPrintable(plain)).toBe(encodePiece(plain, true).toString('latin1'));
+        expect(decodeQp(quotedPrintable(content))).toBe(content.replace(/\r\n|\r|\n/g, '\r\n'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("encodes a reader's pieces into one buffer exactly as one at a time", () => {
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 6 }), (pieces) => {
+        const contents = pieces.map((p, i) => ({ text: p, last: i === pieces.length - 1 }));
+        const together = encodePieces(contents).map((b) => b.toString('latin1'));
+        expect(together).toEqual(contents.map((c) => encodePiece(c.text, c.last).toString('latin1')));
       }),
       { numRuns: 300 },
     );

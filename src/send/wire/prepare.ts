@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PersonalFields, VariantTemplate } from '../../render/types.js';
-import { encodeText, foldHeader, formatAddress, formatDate, listValue, type MimeAddress } from '../mime.js';
-import { encodePiece } from './qp.js';
+import { encodeText, foldHeader, formatAddress, formatDate, type MimeAddress } from '../mime.js';
+import { encodePiece, encodePieces } from './qp.js';
 
 /**
  * A reader's message as a list of byte ranges: the headers (written per reader), then the body
@@ -26,7 +26,16 @@ export function headBytes(headers: readonly string[]): Buffer {
   return Buffer.from(`${headers.join('\r\n')}\r\n\r\n`, 'utf8');
 }
 
-type Piece = Buffer | { field: string; last: boolean } | { line: readonly string[]; first: boolean; last: boolean };
+/**
+ * A reader's slot: an HTML field, or a text line with fields (filled, then wrapped). `last` keeps
+ * the memo of the previous reader's value: fields most readers share (the date line, the archive
+ * link) are then filled, wrapped and encoded once, not once per reader.
+ */
+type Slot = ({ field: string } | { line: readonly string[]; fields: readonly string[]; first: boolean }) & {
+  last: boolean;
+  memo: { key: string; bytes: Buffer } | undefined;
+};
+type Piece = Buffer | Slot;
 
 /** One variant in one language, encoded once. */
 interface PreparedVariant {
@@ -52,13 +61,13 @@ function prepare(template: VariantTemplate): PreparedVariant {
   template.text.forEach((piece, i) => {
     const last = i === template.text.length - 1;
     if (typeof piece === 'string') text.push(encodePiece(i > 0 ? `\n${piece}` : piece, last));
-    else text.push({ line: piece, first: i === 0, last });
+    else text.push({ line: piece, fields: piece.filter((_, k) => k % 2 === 1), first: i === 0, last, memo: undefined });
   });
   const html: Piece[] = [];
   template.html.forEach((part, i) => {
     const last = i === template.html.length - 1;
     if (i % 2 === 0) html.push(encodePiece(part, last));
-    else html.push({ field: part, last });
+    else html.push({ field: part, last, memo: undefined });
   });
   found = {
     subjectHeader: foldHeader('Subject', encodeText(template.subject)),
@@ -73,52 +82,95 @@ function prepare(template: VariantTemplate): PreparedVariant {
   return found;
 }
 
+/** Header fields the same for every message of a run, each folded once (see message.ts). */
+export interface FixedHeaders {
+  from: string;
+  replyTo: string | undefined;
+  /** After MIME-Version, before List-Unsubscribe: List-Id. */
+  listId: string;
+}
+
 export interface WireMessage {
-  from: MimeAddress;
+  fixed: FixedHeaders;
   to: MimeAddress;
-  replyTo?: string | undefined;
   messageId: string;
   date: Date;
-  /** List-Id, List-Unsubscribe, …: written as given, after MIME-Version, like buildMime does. */
-  headers: Record<string, string>;
+  /** The List-Unsubscribe value, already in list form (see listValue). */
+  listUnsubscribe: string;
+  /** Whether List-Unsubscribe-Post offers RFC 8058 one-click. */
+  oneClick: boolean;
 }
+
+const ONE_CLICK = 'List-Unsubscribe-Post: List-Unsubscribe=One-Click';
 
 /**
  * The same message buildMime writes for `template.personalise(fields)`, header for header and part
- * for part once decoded, but with only the reader's own fields encoded here.
+ * for part once decoded, but with only the reader's own fields encoded here, all of them into one
+ * buffer.
  */
 export function buildPayload(template: VariantTemplate, fields: PersonalFields, message: WireMessage): WirePayload {
   const variant = prepare(template);
   const values = template.values(fields);
-  const own = new Set<Buffer>();
   const body: Buffer[] = [variant.start];
-  const add = (piece: Piece, encode: () => string) => {
-    if (Buffer.isBuffer(piece)) {
-      if (piece.length) body.push(piece);
-      return;
-    }
-    const bytes = encodePiece(encode(), piece.last);
-    if (bytes.length) {
-      body.push(bytes);
-      own.add(bytes);
+  // Slots whose value changed since the previous reader: encoded together after the walk.
+  const fresh: { text: string; last: boolean }[] = [];
+  const freshAt: { index: number; slot: Slot; key: string }[] = [];
+  const walk = (pieces: readonly Piece[]) => {
+    for (const piece of pieces) {
+      if (Buffer.isBuffer(piece)) {
+        if (piece.length) body.push(piece);
+        continue;
+      }
+      const key = 'field' in piece ? (values[piece.field] ?? '') : lineKey(piece.fields, values);
+      if (piece.memo?.key === key) {
+        if (piece.memo.bytes.length) body.push(piece.memo.bytes);
+        continue;
+      }
+      const text =
+        'field' in piece
+          ? template.escapeHtml(key)
+          : `${piece.first ? '' : '\n'}${template.fillTextLine(piece.line, values)}`;
+      if (!text) continue;
+      fresh.push({ text, last: piece.last });
+      freshAt.push({ index: body.length, slot: piece, key });
+      body.push(EMPTY);
     }
   };
-  for (const piece of variant.text)
-    add(piece, () => ('line' in piece ? `${piece.first ? '' : '\n'}${template.fillTextLine(piece.line, values)}` : ''));
+  walk(variant.text);
   body.push(variant.between);
-  for (const piece of variant.html)
-    add(piece, () => ('field' in piece ? template.escapeHtml(values[piece.field] ?? '') : ''));
+  walk(variant.html);
   body.push(variant.end);
-  const headers = [
-    foldHeader('From', formatAddress(message.from)),
-    foldHeader('To', formatAddress(message.to)),
-    ...(message.replyTo ? [foldHeader('Reply-To', message.replyTo)] : []),
+  const own = new Set<Buffer>();
+  if (fresh.length) {
+    const encoded = encodePieces(fresh);
+    for (let k = 0; k < encoded.length; k++) {
+      const { index, slot, key } = freshAt[k]!;
+      const bytes = encoded[k]!;
+      body[index] = bytes;
+      own.add(bytes);
+      slot.memo = { key, bytes };
+    }
+  }
+  const { fixed } = message;
+  const headers = [fixed.from, foldHeader('To', formatAddress(message.to))];
+  if (fixed.replyTo) headers.push(fixed.replyTo);
+  headers.push(
     variant.subjectHeader,
     foldHeader('Message-ID', message.messageId),
-    foldHeader('Date', formatDate(message.date)),
+    `Date: ${formatDate(message.date)}`,
     'MIME-Version: 1.0',
-    ...Object.entries(message.headers).map(([name, value]) => foldHeader(name, listValue(value))),
-    variant.contentType,
-  ];
+    fixed.listId,
+    foldHeader('List-Unsubscribe', message.listUnsubscribe),
+  );
+  if (message.oneClick) headers.push(ONE_CLICK);
+  headers.push(variant.contentType);
   return { headers, body, own };
 }
+
+/** What a text line's filled form depends on: its fields' values. */
+function lineKey(fields: readonly string[], values: Readonly<Record<string, string>>): string {
+  if (fields.length === 1) return values[fields[0]!] ?? '';
+  return JSON.stringify(fields.map((f) => values[f] ?? ''));
+}
+
+const EMPTY = Buffer.alloc(0);

@@ -1,35 +1,46 @@
 /**
- * Quoted-printable for a piece of a part that is encoded on its own and joined to its neighbours
- * as bytes. Every piece starts at the start of a line and, unless it is the last of its part, ends
- * with a line break (a soft break "=" CRLF when the text does not end with one): so a reader's field
- * spliced between two pieces never shares a line, or an escape, with the fixed text around it.
- * A "." at the start of a line is written as =2E, so the message never needs SMTP dot-stuffing;
- * line breaks are CRLF, lines at most 76 characters, and the output is 7-bit: any server takes it.
+ * The one quoted-printable encoder (RFC 2045 §6.7): line breaks become CRLF, bytes outside
+ * printable ASCII (and "=") become =XX, a space or tab before a line end is encoded, and soft
+ * breaks ("=" CRLF) keep every line within 76 characters without splitting an escape. Output is
+ * 7-bit, so any server takes it. Two options serve the spliced wire path (see prepare.ts):
+ * `dots` writes a "." at the start of a line as =2E, so the message never needs SMTP
+ * dot-stuffing; `open` ends the output with a line break (a soft one when the text does not end
+ * with one), so a reader's field spliced after it never shares a line, or an escape, with it.
  */
+
+export interface QpOptions {
+  /** Escape a "." at the start of a line as =2E. */
+  dots: boolean;
+  /** More follows in the same part: end on a line break. */
+  open: boolean;
+}
 
 const QP_WIDTH = 76;
 const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
 const EMPTY = Buffer.alloc(0);
 
-export function encodePiece(content: string, last: boolean): Buffer {
-  if (!content) return EMPTY;
-  const input = Buffer.from(content, 'utf8');
-  const out = Buffer.allocUnsafe(input.length * 4 + 3);
-  let o = 0;
+/** Reused between calls: the input bytes and the worst-case output of one encode. */
+let scratchIn = Buffer.allocUnsafe(16 * 1024);
+let scratchOut = Buffer.allocUnsafe(64 * 1024 + 3);
+
+/** Encodes `content` into `out` from `offset`; returns the offset after the last byte written. */
+function encodeBytes(input: Buffer, length: number, out: Buffer, offset: number, options: QpOptions): number {
+  let o = offset;
   let column = 0;
-  for (let i = 0; i < input.length; i++) {
+  const dots = options.dots;
+  for (let i = 0; i < length; i++) {
     const byte = input[i]!;
     if (byte === 13 || byte === 10) {
-      if (byte === 13 && input[i + 1] === 10) i++;
+      if (byte === 13 && i + 1 < length && input[i + 1] === 10) i++;
       out[o++] = 13;
       out[o++] = 10;
       column = 0;
       continue;
     }
-    const next = input[i + 1];
+    const next = i + 1 < length ? input[i + 1] : undefined;
     const lineEnds = next === undefined || next === 13 || next === 10;
     const literal =
-      (byte >= 33 && byte <= 126 && byte !== 61 && !(byte === 46 && column === 0)) ||
+      (byte >= 33 && byte <= 126 && byte !== 61 && !(dots && byte === 46 && column === 0)) ||
       ((byte === 32 || byte === 9) && !lineEnds);
     const width = literal ? 1 : 3;
     // Room is kept for the "=" of a soft break.
@@ -39,10 +50,10 @@ export function encodePiece(content: string, last: boolean): Buffer {
       out[o++] = 10;
       column = 0;
       // The line now starts here: a "." would begin it.
-      if (byte === 46) {
+      if (dots && byte === 46) {
         out[o++] = 61;
-        out[o++] = HEX[2]!;
-        out[o++] = HEX[14]!;
+        out[o++] = 50; // "2"
+        out[o++] = 69; // "E"
         column = 3;
         continue;
       }
@@ -55,12 +66,55 @@ export function encodePiece(content: string, last: boolean): Buffer {
     }
     column += width;
   }
-  if (!last && column > 0) {
+  if (options.open && column > 0) {
     out[o++] = 61;
     out[o++] = 13;
     out[o++] = 10;
   }
-  return Buffer.from(out.subarray(0, o));
+  return o;
+}
+
+/** The encoded bytes of `content`, in a buffer of their own. */
+export function encodeQp(content: string, options: QpOptions): Buffer {
+  if (!content) return EMPTY;
+  const length = Buffer.byteLength(content, 'utf8');
+  if (scratchIn.length < length) scratchIn = Buffer.allocUnsafe(length * 2);
+  scratchIn.write(content, 0, 'utf8');
+  const worst = length * 3 + 3 * Math.ceil((length * 3) / (QP_WIDTH - 4)) + 3;
+  if (scratchOut.length < worst) scratchOut = Buffer.allocUnsafe(worst * 2);
+  const end = encodeBytes(scratchIn, length, scratchOut, 0, options);
+  return Buffer.from(scratchOut.subarray(0, end));
+}
+
+/** A piece of a part for splicing: "." escaped at line starts, a line break at the end unless `last`. */
+export function encodePiece(content: string, last: boolean): Buffer {
+  return encodeQp(content, { dots: true, open: !last });
+}
+
+/**
+ * Encodes several pieces into one buffer (one allocation per message instead of one per field);
+ * returns a view per piece, in order.
+ */
+export function encodePieces(contents: readonly { text: string; last: boolean }[]): Buffer[] {
+  let total = 0;
+  for (const { text } of contents) total += Buffer.byteLength(text, 'utf8');
+  if (scratchIn.length < total) scratchIn = Buffer.allocUnsafe(total * 2);
+  const worst = total * 3 + 3 * Math.ceil((total * 3) / (QP_WIDTH - 4)) + 3 * (contents.length + 1);
+  if (scratchOut.length < worst) scratchOut = Buffer.allocUnsafe(worst * 2);
+  const ends: number[] = [];
+  let o = 0;
+  for (const { text, last } of contents) {
+    const length = text ? scratchIn.write(text, 0, 'utf8') : 0;
+    o = encodeBytes(scratchIn, length, scratchOut, o, { dots: true, open: !last });
+    ends.push(o);
+  }
+  const all = Buffer.from(scratchOut.subarray(0, o));
+  let start = 0;
+  return ends.map((end) => {
+    const piece = all.subarray(start, end);
+    start = end;
+    return piece;
+  });
 }
 
 /**
