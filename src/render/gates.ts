@@ -232,9 +232,7 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
       );
     }
   }
-  for (const pair of contrastPairs(view.colours)) {
-    const ratio = contrast(pair.fg, pair.bg);
-    if (ratio >= 4.5) continue;
+  for (const { pair, ratio } of lowContrast(view.colours)) {
     problems.push(
       warning(
         where,
@@ -244,6 +242,24 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
     );
   }
   return problems;
+}
+
+/** Colour pairs below WCAG AA, worked out once per palette: every variant of a list shares one. */
+const lowContrastBy = new Map<string, { pair: ReturnType<typeof contrastPairs>[number]; ratio: number }[]>();
+
+function lowContrast(colours: Record<string, string>) {
+  const key = JSON.stringify(colours);
+  let found = lowContrastBy.get(key);
+  if (!found) {
+    found = [];
+    for (const pair of contrastPairs(colours)) {
+      const ratio = contrast(pair.fg, pair.bg);
+      if (ratio < 4.5) found.push({ pair, ratio });
+    }
+    if (lowContrastBy.size >= 100) lowContrastBy.clear();
+    lowContrastBy.set(key, found);
+  }
+  return found;
 }
 
 /** Every image needs alt text: an empty alt is allowed only for decoration, and none is decoration here. */
