@@ -21,10 +21,10 @@ import {
   encodedSizesIn,
   linkProblems,
   mayReachFromCounts,
-  messageFrame,
   type SizeCounts,
   sizeCounts,
   sizeProblems,
+  subjectFrames,
   viewProblems,
 } from './gates.js';
 import { renderSubject } from './lead.js';
@@ -171,16 +171,15 @@ export async function createRenderer(project: Project, options: RendererOptions 
     };
   };
   // The message frame depends only on the subject and which parts there are.
-  const frames = new Map<string, Promise<number>>();
-  const frameOf = (subject: string, html: boolean, text: boolean) => {
-    const key = `${html ? 'h' : '-'}${text ? 't' : '-'}${subject}`;
+  const frames = new Map<string, Promise<(subject: string) => number>>();
+  const frameOf = async (subject: string, html: boolean, text: boolean) => {
+    const key = `${html ? 'h' : '-'}${text ? 't' : '-'}`;
     let found = frames.get(key);
     if (!found) {
-      if (frames.size >= 1000) frames.clear();
-      found = messageFrame({ subject, html: html ? '.' : '', text: text ? '.' : '' });
+      found = subjectFrames({ html, text });
       frames.set(key, found);
     }
-    return found;
+    return (await found)(subject);
   };
 
   return {
