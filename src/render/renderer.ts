@@ -70,7 +70,10 @@ interface LanguageRender {
   language: Language;
   subject: string;
   htmlParts: Parts;
-  /** The minified pieces `htmlParts` was cut from, when assembled from pieces. */
+  /**
+   * The minified pieces `htmlParts` was cut from, when assembled from pieces; dropped once the
+   * gates have read them, so a kept variant holds only its parts.
+   */
   segments: readonly string[] | undefined;
   text: TextTemplate;
 }
@@ -227,6 +230,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
       const sample = own.segments
         ? sampleFromPieces(own, fillers(sampleReader, own.language, variant), variant.id)
         : sampleFromWhole(personalise(sampleReader), where);
+      for (const rendered of byLanguage.values()) rendered.segments = undefined;
       const frameBytes = await frameOf(own.subject, sample.htmlBytes > 0, sample.textBytes > 0);
       // Counting the encoding exactly costs more than the rest of a variant: done when the size
       // gate cannot tell without it, or when someone reads the encoded sizes.
