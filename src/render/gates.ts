@@ -1,5 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { hasLongerLines, isPlainText } from 'nodemailer/lib/mime-funcs';
+import { foldLines, hasLongerLines, isPlainText } from 'nodemailer/lib/mime-funcs';
+import MimeNode from 'nodemailer/lib/mime-node';
 import { Encoder as QpEncoder } from 'nodemailer/lib/qp';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Problem } from '../errors.js';
@@ -45,6 +46,27 @@ export async function messageFrame(message: { subject: string; html: string; tex
   });
   return frame.length;
 }
+
+/**
+ * The size of the frame (see `messageFrame`) with another subject, from a frame built once: only
+ * the Subject header differs, and MimeNode encodes and folds it on its own, synchronously.
+ */
+export async function subjectFrames(parts: { html: boolean; text: boolean }): Promise<(subject: string) => number> {
+  const base = await messageFrame({ subject: BASE_SUBJECT, html: parts.html ? '.' : '', text: parts.text ? '.' : '' });
+  const node = new MimeNode('multipart/alternative', { textEncoding: TEXT_ENCODING }) as MimeNode & {
+    encodeHeaderValue(key: string, value: string): string;
+  };
+  const header = (subject: string) => {
+    if (!subject) return 0;
+    const value = node.encodeHeaderValue('Subject', subject);
+    // MimeNode leaves out a header whose value is blank, with the line break that joined it.
+    return String(value ?? '').trim() ? Buffer.byteLength(foldLines(`Subject: ${value}`, 76)) + 2 : 0;
+  };
+  const without = base - header(BASE_SUBJECT);
+  return (subject) => without + header(subject);
+}
+
+const BASE_SUBJECT = 'subject';
 
 /** The sizes of `message`, given the size of its frame (see `messageFrame`): no I/O, no streams. */
 export function encodedSizesIn(frameBytes: number, message: { html: string; text: string }): EncodedSizes {
@@ -232,9 +254,7 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
       );
     }
   }
-  for (const pair of contrastPairs(view.colours)) {
-    const ratio = contrast(pair.fg, pair.bg);
-    if (ratio >= 4.5) continue;
+  for (const { pair, ratio } of lowContrast(view.colours)) {
     problems.push(
       warning(
         where,
@@ -244,6 +264,24 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
     );
   }
   return problems;
+}
+
+/** Colour pairs below WCAG AA, worked out once per palette: every variant of a list shares one. */
+const lowContrastBy = new Map<string, { pair: ReturnType<typeof contrastPairs>[number]; ratio: number }[]>();
+
+function lowContrast(colours: Record<string, string>) {
+  const key = JSON.stringify(colours);
+  let found = lowContrastBy.get(key);
+  if (!found) {
+    found = [];
+    for (const pair of contrastPairs(colours)) {
+      const ratio = contrast(pair.fg, pair.bg);
+      if (ratio < 4.5) found.push({ pair, ratio });
+    }
+    if (lowContrastBy.size >= 100) lowContrastBy.clear();
+    lowContrastBy.set(key, found);
+  }
+  return found;
 }
 
 /** Every image needs alt text: an empty alt is allowed only for decoration, and none is decoration here. */

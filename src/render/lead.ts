@@ -41,16 +41,40 @@ export function variantSummaries(variant: Variant): Summary[] {
 
 /** Summaries of the issue that `text` names although the variant does not contain them. */
 export function absentMentions(text: string, variant: Variant, all: readonly Summary[]): Summary[] {
+  const named = namedIn(text, all);
+  if (named.length === 0) return [];
   const present = variantSummaries(variant);
   const presentIds = new Set(present.map((s) => s.id));
-  const known = new Set<string>();
-  for (const s of present) for (const word of summaryWords(s).all) known.add(word);
-  const said = keywords(text);
-  return all.filter((s) => {
-    if (presentIds.has(s.id)) return false;
-    for (const word of summaryWords(s).named) if (said.has(word) && !known.has(word)) return true;
-    return false;
-  });
+  const known = (word: string) => present.some((s) => summaryWords(s).all.has(word));
+  return named
+    .filter(({ summary, words }) => !presentIds.has(summary.id) && words.some((word) => !known(word)))
+    .map(({ summary }) => summary);
+}
+
+/**
+ * The summaries `text` names, each with the naming words the text says, in issue order: worked out
+ * once per text, so a variant only checks the few candidates against its own stories.
+ */
+const namedTexts = new WeakMap<readonly Summary[], Map<string, { summary: Summary; words: string[] }[]>>();
+
+function namedIn(text: string, all: readonly Summary[]): { summary: Summary; words: string[] }[] {
+  let byText = namedTexts.get(all);
+  if (!byText) {
+    byText = new Map();
+    namedTexts.set(all, byText);
+  }
+  let found = byText.get(text);
+  if (!found) {
+    const said = keywords(text);
+    found = [];
+    for (const summary of all) {
+      const words = [...summaryWords(summary).named].filter((word) => said.has(word));
+      if (words.length) found.push({ summary, words });
+    }
+    if (byText.size >= 1000) byText.clear();
+    byText.set(text, found);
+  }
+  return found;
 }
 
 /** A summary's keywords: all of its text, and what names it (title and topics); asked for per variant. */

@@ -21,10 +21,10 @@ import {
   encodedSizesIn,
   linkProblems,
   mayReachFromCounts,
-  messageFrame,
   type SizeCounts,
   sizeCounts,
   sizeProblems,
+  subjectFrames,
   viewProblems,
 } from './gates.js';
 import { renderSubject } from './lead.js';
@@ -70,7 +70,10 @@ interface LanguageRender {
   language: Language;
   subject: string;
   htmlParts: Parts;
-  /** The minified pieces `htmlParts` was cut from, when assembled from pieces. */
+  /**
+   * The minified pieces `htmlParts` was cut from, when assembled from pieces; dropped once the
+   * gates have read them, so a kept variant holds only its parts.
+   */
   segments: readonly string[] | undefined;
   text: TextTemplate;
 }
@@ -171,16 +174,15 @@ export async function createRenderer(project: Project, options: RendererOptions 
     };
   };
   // The message frame depends only on the subject and which parts there are.
-  const frames = new Map<string, Promise<number>>();
-  const frameOf = (subject: string, html: boolean, text: boolean) => {
-    const key = `${html ? 'h' : '-'}${text ? 't' : '-'}${subject}`;
+  const frames = new Map<string, Promise<(subject: string) => number>>();
+  const frameOf = async (subject: string, html: boolean, text: boolean) => {
+    const key = `${html ? 'h' : '-'}${text ? 't' : '-'}`;
     let found = frames.get(key);
     if (!found) {
-      if (frames.size >= 1000) frames.clear();
-      found = messageFrame({ subject, html: html ? '.' : '', text: text ? '.' : '' });
+      found = subjectFrames({ html, text });
       frames.set(key, found);
     }
-    return found;
+    return (await found)(subject);
   };
 
   return {
@@ -228,6 +230,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
       const sample = own.segments
         ? sampleFromPieces(own, fillers(sampleReader, own.language, variant), variant.id)
         : sampleFromWhole(personalise(sampleReader), where);
+      for (const rendered of byLanguage.values()) rendered.segments = undefined;
       const frameBytes = await frameOf(own.subject, sample.htmlBytes > 0, sample.textBytes > 0);
       // Counting the encoding exactly costs more than the rest of a variant: done when the size
       // gate cannot tell without it, or when someone reads the encoded sizes.

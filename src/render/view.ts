@@ -133,10 +133,30 @@ export interface SharedViews {
   cards: WeakMap<Summary, Map<string, CardView>>;
   sections: Map<string, SectionView>;
   ids: WeakMap<CardView, number>;
+  /** A shared section's entry in the contents list. */
+  contents: WeakMap<SectionView, ContentsSection>;
 }
 
 export function createSharedViews(): SharedViews {
-  return { cards: new WeakMap(), sections: new Map(), ids: new WeakMap() };
+  return { cards: new WeakMap(), sections: new Map(), ids: new WeakMap(), contents: new WeakMap() };
+}
+
+type ContentsSection = DigestView['contents']['sections'][number];
+
+function contentsOf(section: SectionView): ContentsSection {
+  return {
+    heading: section.heading,
+    items: section.cards.map((c) => ({ title: c.title, anchor: c.anchor, href: c.href, linkName: c.buttonName })),
+  };
+}
+
+function sharedContents(shared: SharedViews, section: SectionView): ContentsSection {
+  let found = shared.contents.get(section);
+  if (!found) {
+    found = contentsOf(section);
+    shared.contents.set(section, found);
+  }
+  return found;
 }
 
 /** The language the list writes in: its config locale's, English when it is not shipped. */
@@ -232,10 +252,7 @@ export function buildView(
     contents: {
       summary: `${t(`email.reads.${pluralForm(language, allCards.length)}`, { count: allCards.length })} · ${t('email.about', { duration: formatMinutes(locale, minutes) })}`,
       showHeadings: sections.length > 1,
-      sections: sections.map((s) => ({
-        heading: s.heading,
-        items: s.cards.map((c) => ({ title: c.title, anchor: c.anchor, href: c.href, linkName: c.buttonName })),
-      })),
+      sections: sections.map((s) => (shared ? sharedContents(shared, s) : contentsOf(s))),
     },
     sections,
     sender: { name: config.sender.name, email: config.sender.email },

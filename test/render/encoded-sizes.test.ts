@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
-import { encodedSizes, mayReachSizeWarning, TEXT_ENCODING } from '../../src/render/gates.js';
+import {
+  encodedSizes,
+  mayReachSizeWarning,
+  messageFrame,
+  subjectFrames,
+  TEXT_ENCODING,
+} from '../../src/render/gates.js';
 
 /** The sizes measured the long way: the whole message, and a second message of the HTML alone. */
 async function reference(message: { subject: string; html: string; text: string }) {
@@ -51,6 +57,34 @@ describe('encoded sizes for the clip gate', () => {
         expect(await encodedSizes(message)).toEqual(await reference(message));
       }),
       { numRuns: 150, seed: 20261201 },
+    );
+  });
+
+  it('size a frame for any subject from one frame built with another, for every set of parts', async () => {
+    const subject = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 200 }),
+      fc.constantFrom(
+        '',
+        ' ',
+        'Grüße aus Köln: Jörg & Co',
+        `${'Long subject '.repeat(12)}é`,
+        '=?utf-8?Q?x?=',
+        '😀'.repeat(40),
+      ),
+    );
+    const framed = [
+      { html: true, text: true },
+      { html: true, text: false },
+      { html: false, text: true },
+    ];
+    const sized = await Promise.all(framed.map((parts) => subjectFrames(parts)));
+    await fc.assert(
+      fc.asyncProperty(subject, fc.integer({ min: 0, max: 2 }), async (value, which) => {
+        const parts = framed[which]!;
+        const whole = await messageFrame({ subject: value, html: parts.html ? '.' : '', text: parts.text ? '.' : '' });
+        expect(sized[which]!(value)).toBe(whole);
+      }),
+      { numRuns: 200, seed: 20261202 },
     );
   });
 

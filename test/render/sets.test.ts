@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder, type Variant } from '../../src/group/index.js';
 import { loadProject, type Project } from '../../src/load/project.js';
+import { createFieldTokens } from '../../src/render/_personal.js';
 import {
   type CompiledVariant,
   createRenderer,
@@ -192,21 +193,27 @@ describe('role sets rendered from shared sections', () => {
     expect(valueReadingPartials(partial('{{this}}')).has('p')).toBe(false);
   });
 
-  it('keep one section object per distinct section across a thousand role sets', async () => {
+  it('keep one section object and one contents entry per distinct section across a thousand role sets', async () => {
     const project = await loadProject({ issueDir: EXAMPLE_ISSUE, cwd: REPO_ROOT });
     const order = roleOrder(project);
     const shared = createSharedViews();
     const seen = new Set<SectionView>();
+    const entries = new Set<object>();
+    const { sentinel } = createFieldTokens();
     let placed = 0;
     for (let mask = 1; mask < 2 ** order.length && mask <= 1000; mask++) {
       const roles = order.filter((_, bit) => mask & (1 << bit));
-      const view = buildView(project.config, project.taxonomy, project.issue, variantOf(project, roles), undefined, {
-        shared,
-      });
+      const variant = variantOf(project, roles);
+      const view = buildView(project.config, project.taxonomy, project.issue, variant, sentinel, { shared });
       for (const section of view.sections) seen.add(section);
+      for (const entry of view.contents.sections) entries.add(entry);
       placed += view.sections.length;
+      // Shared or not, a view reads the same.
+      if (mask % 97 === 1)
+        expect(view).toEqual(buildView(project.config, project.taxonomy, project.issue, variant, sentinel));
     }
     expect(shared.sections.size).toBe(seen.size);
+    expect(entries.size).toBe(seen.size);
     // Thousands of sections placed, from a small number of distinct ones.
     expect(placed).toBeGreaterThan(2000);
     expect(seen.size).toBeLessThan(placed / 10);
