@@ -10,6 +10,7 @@ import { createCsvReader, parseCsv } from './_csv.js';
 import { displayPath } from './_display.js';
 import { JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
 import { entryText, NotStreamable, type StreamedEntry, streamJsonList } from './_json-stream.js';
+import { fastSubscriber } from './_subscriber-fast.js';
 import { formatPath, zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from './limits.js';
 
@@ -197,8 +198,12 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
         // The address is checked as written: a control character at its edge is refused, not trimmed
         // off. A roles cell is split by the same rule as a roles string in JSON. Defined, not
         // assigned, so a "__proto__" column is an ordinary (unknown) field, as it is in JSON.
-        const value = detached(columns[index] === 'email' ? written : written.trim());
-        Object.defineProperty(entry, columns[index]!, { value, enumerable: true, writable: true, configurable: true });
+        const column = columns[index]!;
+        const value = detached(column === 'email' ? written : written.trim());
+        // Assigned where that means the same: an object given properties by `defineProperty` is slow to read.
+        if (column === '__proto__')
+          Object.defineProperty(entry, column, { value, enumerable: true, writable: true, configurable: true });
+        else entry[column] = value;
       }
       validator.add(entry, () => line);
     },
@@ -408,7 +413,9 @@ export function createEntryValidator(
         }
       }
     }
-    const result = SubscriberSchema.safeParse(entry ?? raw);
+    // The schema judges only what the fast check is not sure of (and words every problem).
+    const fast = fastSubscriber(entry ?? raw);
+    const result = fast ? { success: true as const, data: fast } : SubscriberSchema.safeParse(entry ?? raw);
     if (!result.success) {
       problems.push(
         ...result.error.issues.flatMap((issue) =>
