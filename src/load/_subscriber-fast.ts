@@ -59,7 +59,8 @@ export function fastSubscriber(entry: unknown): Subscriber | undefined {
   // An own key holding undefined, or a field inherited from a prototype: the schema's call.
   if (defined !== keys.length) return;
   const address = email.trim();
-  const state = (status as Subscriber['status'] | undefined) ?? 'active';
+  // The constant itself, equal to the one written: one string shared by every reader.
+  const state = status === 'unsubscribed' ? 'unsubscribed' : 'active';
   // The usual shapes as literals: their fields are kept in the object itself, not in a second array.
   if (shownFirst === undefined && timezone === undefined && locale === undefined)
     return shownName === undefined

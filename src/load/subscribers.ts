@@ -173,7 +173,8 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
 function csvEntries(file: string, taxonomy: RoleTaxonomy) {
   let columns: string[] | undefined;
   let refusal: SubscribersLoadResult | undefined;
-  const validator = createEntryValidator(file, taxonomy, []);
+  // Cells are slices of the text read: what a kept reader holds is copied out (see `detached`).
+  const validator = createEntryValidator(file, taxonomy, [], true);
   return {
     row(cells: string[], line: number): void {
       if (refusal) return;
@@ -199,7 +200,7 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
         // off. A roles cell is split by the same rule as a roles string in JSON. Defined, not
         // assigned, so a "__proto__" column is an ordinary (unknown) field, as it is in JSON.
         const column = columns[index]!;
-        const value = detached(column === 'email' ? written : written.trim());
+        const value = column === 'email' ? written : written.trim();
         // Assigned where that means the same: an object given properties by `defineProperty` is slow to read.
         if (column === '__proto__')
           Object.defineProperty(entry, column, { value, enumerable: true, writable: true, configurable: true });
@@ -224,8 +225,9 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
 }
 
 /**
- * A cell is a slice of the piece of text it was read from, and a slice keeps that whole piece alive:
- * kept readers would hold the list's text piece by piece. A copy of its own lets the piece go.
+ * A CSV cell is a slice of the piece of text it was read from, and a slice keeps that whole piece
+ * alive: kept readers would hold the list's text piece by piece. A copy of its own lets the piece
+ * go. Only what is kept is copied: a reader's own fields, and each distinct role once.
  */
 function detached(text: string): string {
   // V8 copies short slices anyway; JSON.parse makes a flat string of a longer one.
@@ -371,7 +373,9 @@ export function createEntryValidator(
   file: string,
   taxonomy: RoleTaxonomy,
   prefix: readonly (string | number)[],
+  copyKept = false,
 ): EntryValidator {
+  const kept = copyKept ? detached : (text: string) => text;
   const problems: Problem[] = [];
   const subscribers: Subscriber[] = [];
   // Canonical addresses that differ from the address as written (rare: capitals, Unicode).
@@ -451,7 +455,7 @@ export function createEntryValidator(
       const unknown: number[] = [];
       subscriber.roles.forEach((role, roleIndex) => {
         const name = taxonomy.normalise(role);
-        if (!roles.includes(name)) roles.push(name);
+        if (!roles.includes(name)) roles.push(kept(name));
         if (taxonomy.lookup(role) === undefined) unknown.push(roleIndex);
       });
       set = { roles, unknown };
@@ -463,13 +467,23 @@ export function createEntryValidator(
       if (known) known.count++;
       else {
         const path = [...prefix, index, 'roles', roleIndex];
-        unknownRoles.set(role, { count: 1, path, line: lineOf(path) });
+        unknownRoles.set(kept(role), { count: 1, path, line: lineOf(path) });
       }
     }
     subscriber.roles = set.roles;
+    if (copyKept) copyFields(subscriber);
     subscribers.push(subscriber);
   };
   return { add, finish: () => finishValidation(file, taxonomy, subscribers, problems, unknownFields, unknownRoles) };
+}
+
+/** A reader's own text fields, each copied out of the text it was read from. */
+function copyFields(subscriber: Subscriber): void {
+  subscriber.email = detached(subscriber.email);
+  if (subscriber.name !== undefined) subscriber.name = detached(subscriber.name);
+  if (subscriber.firstName !== undefined) subscriber.firstName = detached(subscriber.firstName);
+  if (subscriber.timezone !== undefined) subscriber.timezone = detached(subscriber.timezone);
+  if (subscriber.locale !== undefined) subscriber.locale = detached(subscriber.locale);
 }
 
 function finishValidation(
