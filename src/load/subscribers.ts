@@ -406,7 +406,10 @@ export function createEntryValidator(
       });
       return;
     }
-    if (entry) {
+    // The schema judges only what the fast check is not sure of (and words every problem). An entry
+    // the fast check takes has known fields only.
+    const fast = fastSubscriber(entry ?? raw);
+    if (entry && !fast) {
       for (const field of Object.keys(entry)) {
         if (KNOWN_FIELDS.has(field)) continue;
         const seenField = unknownFields.get(field);
@@ -417,8 +420,6 @@ export function createEntryValidator(
         }
       }
     }
-    // The schema judges only what the fast check is not sure of (and words every problem).
-    const fast = fastSubscriber(entry ?? raw);
     const result = fast ? { success: true as const, data: fast } : SubscriberSchema.safeParse(entry ?? raw);
     if (!result.success) {
       problems.push(
