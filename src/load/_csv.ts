@@ -55,38 +55,40 @@ export function createCsvReader(onRow: (cells: string[], line: number) => void):
       quotedParts = undefined;
       cellBlank = true;
     };
+    // Compared as character codes: indexing the text makes a one-character string per character.
+    const separator = delimiter!.charCodeAt(0);
     let i = 0;
     for (; i < stop; i++) {
-      const ch = source[i]!;
+      const code = source.charCodeAt(i);
       if (quoted) {
-        if (ch === '"' && source[i + 1] === '"') {
+        if (code === QUOTE && source.charCodeAt(i + 1) === QUOTE) {
           quotedParts!.push(segment(i + 1));
           i++;
           cellStart = i + 1;
-        } else if (ch === '"') {
+        } else if (code === QUOTE) {
           quotedParts!.push(segment(i));
           quoted = false;
           cellStart = i + 1;
-        } else if (ch === '\n') line++;
+        } else if (code === LF) line++;
         continue;
       }
-      if (ch === '"' && cellBlank && !quotedParts) {
+      if (code === QUOTE && cellBlank && !quotedParts) {
         // An opening quote after blanks only: the blanks before it are dropped.
         quoted = true;
         quotedParts = [];
         carried = [];
         cellStart = i + 1;
-      } else if (ch === delimiter) {
+      } else if (code === separator) {
         endCell(i);
         cellStart = i + 1;
-      } else if (ch === '\n' || ch === '\r') {
+      } else if (code === LF || code === CR) {
         endCell(i);
-        if (ch === '\r' && source[i + 1] === '\n') i++;
+        if (code === CR && source.charCodeAt(i + 1) === LF) i++;
         endRow();
         line++;
         rowLine = line;
         cellStart = i + 1;
-      } else if (cellBlank && ch.trim() !== '') cellBlank = false;
+      } else if (cellBlank && !isBlank(code, source, i)) cellBlank = false;
     }
     if (!final) {
       // `i` may have stepped past `stop` over a `""` or `\r\n` pair.
@@ -126,6 +128,16 @@ export function createCsvReader(onRow: (cells: string[], line: number) => void):
       scan(ready(true) ?? '', true);
     },
   };
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Whether the character at `at` is one `trim` removes; ASCII answered by its code. */
+function isBlank(code: number, source: string, at: number): boolean {
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return source[at]!.trim() === '';
 }
 
 function detectDelimiter(text: string): string {

@@ -10,6 +10,7 @@ import { createCsvReader, parseCsv } from './_csv.js';
 import { displayPath } from './_display.js';
 import { JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
 import { entryText, NotStreamable, type StreamedEntry, streamJsonList } from './_json-stream.js';
+import { fastSubscriber } from './_subscriber-fast.js';
 import { formatPath, zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from './limits.js';
 
@@ -172,7 +173,8 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
 function csvEntries(file: string, taxonomy: RoleTaxonomy) {
   let columns: string[] | undefined;
   let refusal: SubscribersLoadResult | undefined;
-  const validator = createEntryValidator(file, taxonomy, []);
+  // Cells are slices of the text read: what a kept reader holds is copied out (see `detached`).
+  const validator = createEntryValidator(file, taxonomy, [], true);
   return {
     row(cells: string[], line: number): void {
       if (refusal) return;
@@ -197,8 +199,12 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
         // The address is checked as written: a control character at its edge is refused, not trimmed
         // off. A roles cell is split by the same rule as a roles string in JSON. Defined, not
         // assigned, so a "__proto__" column is an ordinary (unknown) field, as it is in JSON.
-        const value = detached(columns[index] === 'email' ? written : written.trim());
-        Object.defineProperty(entry, columns[index]!, { value, enumerable: true, writable: true, configurable: true });
+        const column = columns[index]!;
+        const value = column === 'email' ? written : written.trim();
+        // Assigned where that means the same: an object given properties by `defineProperty` is slow to read.
+        if (column === '__proto__')
+          Object.defineProperty(entry, column, { value, enumerable: true, writable: true, configurable: true });
+        else entry[column] = value;
       }
       validator.add(entry, () => line);
     },
@@ -219,8 +225,9 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
 }
 
 /**
- * A cell is a slice of the piece of text it was read from, and a slice keeps that whole piece alive:
- * kept readers would hold the list's text piece by piece. A copy of its own lets the piece go.
+ * A CSV cell is a slice of the piece of text it was read from, and a slice keeps that whole piece
+ * alive: kept readers would hold the list's text piece by piece. A copy of its own lets the piece
+ * go. Only what is kept is copied: a reader's own fields, and each distinct role once.
  */
 function detached(text: string): string {
   // V8 copies short slices anyway; JSON.parse makes a flat string of a longer one.
@@ -366,7 +373,9 @@ export function createEntryValidator(
   file: string,
   taxonomy: RoleTaxonomy,
   prefix: readonly (string | number)[],
+  copyKept = false,
 ): EntryValidator {
+  const kept = copyKept ? detached : (text: string) => text;
   const problems: Problem[] = [];
   const subscribers: Subscriber[] = [];
   // Canonical addresses that differ from the address as written (rare: capitals, Unicode).
@@ -397,7 +406,10 @@ export function createEntryValidator(
       });
       return;
     }
-    if (entry) {
+    // The schema judges only what the fast check is not sure of (and words every problem). An entry
+    // the fast check takes has known fields only.
+    const fast = fastSubscriber(entry ?? raw);
+    if (entry && !fast) {
       for (const field of Object.keys(entry)) {
         if (KNOWN_FIELDS.has(field)) continue;
         const seenField = unknownFields.get(field);
@@ -408,7 +420,7 @@ export function createEntryValidator(
         }
       }
     }
-    const result = SubscriberSchema.safeParse(entry ?? raw);
+    const result = fast ? { success: true as const, data: fast } : SubscriberSchema.safeParse(entry ?? raw);
     if (!result.success) {
       problems.push(
         ...result.error.issues.flatMap((issue) =>
@@ -444,7 +456,7 @@ export function createEntryValidator(
       const unknown: number[] = [];
       subscriber.roles.forEach((role, roleIndex) => {
         const name = taxonomy.normalise(role);
-        if (!roles.includes(name)) roles.push(name);
+        if (!roles.includes(name)) roles.push(kept(name));
         if (taxonomy.lookup(role) === undefined) unknown.push(roleIndex);
       });
       set = { roles, unknown };
@@ -456,13 +468,23 @@ export function createEntryValidator(
       if (known) known.count++;
       else {
         const path = [...prefix, index, 'roles', roleIndex];
-        unknownRoles.set(role, { count: 1, path, line: lineOf(path) });
+        unknownRoles.set(kept(role), { count: 1, path, line: lineOf(path) });
       }
     }
     subscriber.roles = set.roles;
+    if (copyKept) copyFields(subscriber);
     subscribers.push(subscriber);
   };
   return { add, finish: () => finishValidation(file, taxonomy, subscribers, problems, unknownFields, unknownRoles) };
+}
+
+/** A reader's own text fields, each copied out of the text it was read from. */
+function copyFields(subscriber: Subscriber): void {
+  subscriber.email = detached(subscriber.email);
+  if (subscriber.name !== undefined) subscriber.name = detached(subscriber.name);
+  if (subscriber.firstName !== undefined) subscriber.firstName = detached(subscriber.firstName);
+  if (subscriber.timezone !== undefined) subscriber.timezone = detached(subscriber.timezone);
+  if (subscriber.locale !== undefined) subscriber.locale = detached(subscriber.locale);
 }
 
 function finishValidation(

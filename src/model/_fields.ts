@@ -26,7 +26,7 @@ export const isoDate = z
 
 /** luxon builds an Intl.DateTimeFormat per check; a 100k-subscriber list names a handful of zones. */
 const zoneValidity = new Map<string, boolean>();
-function isKnownZone(value: string): boolean {
+export function isKnownZone(value: string): boolean {
   // Zone names are short; a long string would be handed to Intl and cached for nothing.
   if (value.length > 64) return false;
   let valid = zoneValidity.get(value);

@@ -210,9 +210,8 @@ function countDelivery(project: Project, subscribers: readonly Subscriber[], opt
     for (const [held, byKind] of counts) {
       const roles = segmentRoles({ roles: held as string[] }, options.segments);
       for (const [kind, { variantId, n }] of byKind)
-        for (let i = 0; i < n; i++)
-          if (kind === 'planned') report.plan(roles, variantId!);
-          else report.skip(roles, variantId, kind);
+        if (kind === 'planned') report.plan(roles, variantId!, n);
+        else report.skip(roles, variantId, kind, n);
     }
   return { audience, toSend: [], sending, audienceSize: audience.tally?.recipients ?? 0, report };
 }

@@ -117,8 +117,9 @@ function emptyTally(): Tally {
 
 export interface ReportBuilder {
   variant(variantId: string, roles: string[], summaries: number): void;
-  skip(roles: readonly string[], variantId: string | undefined, kind: SkipKind): void;
-  plan(roles: readonly string[], variantId: string): void;
+  /** `count` readers alike at once (a dry run counts a role set's readers, then reports them in one call). */
+  skip(roles: readonly string[], variantId: string | undefined, kind: SkipKind, count?: number): void;
+  plan(roles: readonly string[], variantId: string, count?: number): void;
   outcome(roles: readonly string[], variantId: string, status: 'sent' | 'failed' | 'deferred'): void;
   failure(line: FailureLine): void;
   finish(details: {
@@ -163,13 +164,13 @@ export function createReport(
     variant(variantId, roles, summaries) {
       if (!variants.has(variantId)) variants.set(variantId, { roles, summaries, tally: emptyTally() });
     },
-    skip(roles, variantId, kind) {
-      for (const t of tallies(roles, variantId)) t.skipped[kind]++;
+    skip(roles, variantId, kind, count = 1) {
+      for (const t of tallies(roles, variantId)) t.skipped[kind] += count;
     },
-    plan(roles, variantId) {
+    plan(roles, variantId, count = 1) {
       for (const t of tallies(roles, variantId)) {
-        t.planned++;
-        t.pending++;
+        t.planned += count;
+        t.pending += count;
       }
     },
     outcome(roles, variantId, status) {

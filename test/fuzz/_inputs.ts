@@ -402,7 +402,7 @@ export const markdownDocument = framed(
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-const ODD_KEYS = [
+export const ODD_KEYS = [
   '__proto__',
   'constructor',
   'prototype',
@@ -592,7 +592,7 @@ const email = fc.oneof(
   { weight: 1, arbitrary: hostileText },
 );
 
-const subscriberEntry = fc
+export const subscriberEntry = fc
   .record(
     {
       email: email.map((e) => JSON.stringify(e)),
