@@ -53,10 +53,10 @@ describe('reader field values', () => {
     const reference = readerValues(project.config, project.issue.id, dateLine);
     fc.assert(
       fc.property(
-        fc.array(
-          fc.tuple(reader, fc.constantFrom(...variants), fc.constantFrom('en' as const, 'de' as const)),
-          { minLength: 1, maxLength: 20 },
-        ),
+        fc.array(fc.tuple(reader, fc.constantFrom(...variants), fc.constantFrom('en' as const, 'de' as const)), {
+          minLength: 1,
+          maxLength: 20,
+        }),
         (readers) => {
           for (const [fields, variant, language] of readers) {
             expect(fast(fields, language, variant)).toEqual(reference(fields, language, variant));
@@ -94,7 +94,7 @@ describe('text lines holding reader fields', () => {
   const line = fc
     .array(fc.tuple(fc.constantFrom(...names), literal), { minLength: 1, maxLength: 3 })
     .chain((fields) =>
-      literal.map((first) => [first, ...fields.flatMap(([name, after]) => [name, after])] as readonly string[]),
+      literal.map((first) => [first, ...fields.flat()] as readonly string[]),
     );
 
   it('wrap as the filled line would, for the same lines filled again and again', () => {
@@ -114,6 +114,22 @@ describe('text lines holding reader fields', () => {
       ),
       { numRuns: 400 },
     );
+  });
+
+  it('hang continuation lines under a list marker that a field completes', () => {
+    const fill = createTextLineFiller((text) => wrapLine(text));
+    const rest = `. ${'word '.repeat(20)}`;
+    for (const [first, number] of [
+      ['1', '2'],
+      ['  ', '-'],
+      ['', '3.'],
+    ] as const) {
+      const parts = [first, 'unsubscribe', rest];
+      const values = { unsubscribe: number } as FieldValues;
+      const expected = wrapLine(joinParts(parts, values, asIs));
+      expect(fill(parts, values)).toBe(expected);
+      expect(fill(parts, values)).toBe(expected);
+    }
   });
 
   it('put each reader’s own link into a line wrapped once for links of that width', () => {
