@@ -93,9 +93,7 @@ describe('text lines holding reader fields', () => {
   const names = ['unsubscribe', 'preferences', 'viewOnline'] as const;
   const line = fc
     .array(fc.tuple(fc.constantFrom(...names), literal), { minLength: 1, maxLength: 3 })
-    .chain((fields) =>
-      literal.map((first) => [first, ...fields.flat()] as readonly string[]),
-    );
+    .chain((fields) => literal.map((first) => [first, ...fields.flat()] as readonly string[]));
 
   it('wrap as the filled line would, for the same lines filled again and again', () => {
     fc.assert(
