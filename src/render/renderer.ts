@@ -1,20 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DateTime } from 'luxon';
-import { encodeSentAt, linkTracking, trackLinks } from '../analytics/track-links.js';
+import { linkTracking, trackLinks } from '../analytics/track-links.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { type Problem, RolecastError } from '../errors.js';
 import { buildVariant, effectiveRoleOrder, type Variant } from '../group/index.js';
-import { type Language, languageOf, translator } from '../i18n/index.js';
+import { type Language, languageOf } from '../i18n/index.js';
 import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { createCache } from './_cache.js';
 import { asIs, createFieldTokens, detach, escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
-import { greetingName } from './_text.js';
 import { createWeekLineCache } from './dates.js';
 import { readerFields } from './fields.js';
+import { createTextLineFiller, fieldFiller } from './fill.js';
 import {
   altProblems,
   type EncodedSizes,
@@ -35,7 +35,7 @@ import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { createSplicedTemplates } from './splice.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
 import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
-import { buildView, type CardStyle, createSharedViews, type DigestView, listLanguage, localeFor } from './view.js';
+import { buildView, type CardStyle, createSharedViews, type DigestView, listLanguage } from './view.js';
 import { wrapLine } from './wrap.js';
 
 export interface RendererOptions {
@@ -112,6 +112,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const languages = [...new Set([listLang, ...(options.languages ?? [])])];
   const dateLine = createWeekLineCache(issue.manifest.date);
   const fillers = fieldFiller(config, issue.id, dateLine);
+  const fillLine = createTextLineFiller((line) => wrapLine(line));
   const issueFile = displayPath(join(issue.dir, MANIFEST_FILE));
   const tokens = createFieldTokens();
   const tracking = linkTracking(config, options.clickSecret, tokens.sentinel.sentAt);
@@ -218,7 +219,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
             text: chosen.text,
             values: (reader) => fillers(reader, chosen.language, variant),
             escapeHtml,
-            fillTextLine: (parts, values) => wrapLine(joinParts(parts, values as FieldValues, asIs)),
+            fillTextLine: fillLine,
           };
           templates.set(chosen.language, found);
         }
@@ -289,52 +290,6 @@ export async function compileAudience(
  */
 export function sampleFields(config: ResolvedConfig, issueId: string, secret: string | undefined): PersonalFields {
   return readerFields(personalLinks(config, secret, issueId, SAMPLE_READER.email), SAMPLE_READER);
-}
-
-function fieldFiller(
-  config: ResolvedConfig,
-  issueId: string,
-  dateLine: (locale: string, zone: string) => string,
-): (fields: PersonalFields, language: Language, variant: Variant) => FieldValues {
-  const fallback = personalLinks(config, undefined, issueId, config.sender.email);
-  return (fields, language, variant) => {
-    const t = translator(language);
-    // The reader's locale formats the date only when it is in the message's language.
-    const locale =
-      fields.locale && languageOf(fields.locale, listLanguage(config)) === language
-        ? fields.locale
-        : localeFor(config, language);
-    const roles = variant.roles.join(', ');
-    const sentTo = !fields.email
-      ? ''
-      : variant.isEditorEdition
-        ? t('email.sentToEditor', { email: fields.email })
-        : t('email.sentTo', { email: fields.email, roles });
-    return {
-      greetingName: greetingName(fields) ?? config.greetingFallback ?? t('email.greetingFallback'),
-      dateLine: safeDateLine(dateLine, locale, fields.timezone ?? config.timezone, config),
-      sentTo,
-      unsubscribe: fields.unsubscribeUrl,
-      // The template shows these links whenever the config can build them; a caller that passes none gets the shared page.
-      preferences: fields.preferencesUrl ?? config.urls.preferences ?? fields.unsubscribeUrl,
-      viewOnline: fields.viewOnlineUrl ?? fallback.viewOnlineUrl ?? config.urls.archive ?? '',
-      sentAt: encodeSentAt(fields.sentAt),
-    };
-  };
-}
-
-function safeDateLine(
-  dateLine: (locale: string, zone: string) => string,
-  locale: string,
-  zone: string,
-  config: ResolvedConfig,
-): string {
-  try {
-    return dateLine(locale, zone);
-  } catch {
-    // An unusable locale or zone from a subscriber record falls back to the list's defaults.
-    return dateLine(config.locale, config.timezone);
-  }
 }
 
 /**

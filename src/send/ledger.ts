@@ -53,6 +53,26 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
        attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at
      WHERE deliveries.status <> 'sent' OR excluded.status = 'sent'`,
   );
+  // A batch is written as one multi-row statement: one step through SQLite instead of one per row.
+  // mergeBatch leaves one row per address, so no statement touches a row twice.
+  const manyStatements = new Map<number, ReturnType<StateDb['prepare']>>();
+  const upsertMany = (count: number) => {
+    let found = manyStatements.get(count);
+    if (!found) {
+      const row = `(${Array.from({ length: 10 }, () => '?').join(', ')})`;
+      found = db.prepare(
+        `INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
+         VALUES ${Array.from({ length: count }, () => row).join(', ')}
+         ON CONFLICT (issue_id, channel, email) DO UPDATE SET
+           variant_id = excluded.variant_id, status = excluded.status, message_id = excluded.message_id,
+           response_code = excluded.response_code, response = excluded.response,
+           attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at
+         WHERE deliveries.status <> 'sent' OR excluded.status = 'sent'`,
+      );
+      manyStatements.set(count, found);
+    }
+    return found;
+  };
   const selectAll = db.prepare('SELECT email, status FROM deliveries WHERE issue_id = ? AND channel = ?');
   const selectSentSince = db
     .prepare(`SELECT email FROM deliveries WHERE issue_id = ? AND channel = ? AND status = 'sent' AND updated_at >= ?`)
@@ -102,7 +122,25 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
       const updatedAt = now().toISOString();
       const rows = mergeBatch(entries);
       db.transaction(() => {
-        for (const row of rows) upsert.run({ ...row, issueId, channel, updatedAt });
+        for (let at = 0; at < rows.length; at += MANY_ROWS) {
+          const chunk = rows.slice(at, at + MANY_ROWS);
+          const params: (string | number | null)[] = [];
+          for (const row of chunk) {
+            params.push(
+              issueId,
+              channel,
+              row.email,
+              row.variantId,
+              row.status,
+              row.messageId,
+              row.responseCode,
+              row.response,
+              row.attempts,
+              updatedAt,
+            );
+          }
+          upsertMany(chunk.length).run(params);
+        }
       })();
     },
     startRun(planned, resendSince) {
@@ -112,6 +150,9 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
     finishRun: (outcome) => runFinish.run(now().toISOString(), outcome, issueId, channel),
   };
 }
+
+/** Rows per multi-row statement: bounded so a few prepared statements serve every batch size. */
+const MANY_ROWS = 32;
 
 export interface ChannelStatus {
   channel: Channel;

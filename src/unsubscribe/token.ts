@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { canonicalAddress } from '../address.js';
 
 /**
@@ -40,5 +40,13 @@ export function verifyToken(token: string, secret: string): TokenClaims | undefi
 }
 
 function mac(payload: string, secret: string): string {
-  return createHmac('sha256', secret).update(payload).digest('base64url');
+  return createHmac('sha256', keyOf(secret)).update(payload).digest('base64url');
+}
+
+/** A run signs thousands of tokens with one secret: its key is made once, not once per token. */
+let lastKey: { secret: string; key: KeyObject } | undefined;
+
+function keyOf(secret: string): KeyObject {
+  if (lastKey?.secret !== secret) lastKey = { secret, key: createSecretKey(Buffer.from(secret, 'utf8')) };
+  return lastKey.key;
 }

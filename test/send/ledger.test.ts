@@ -99,6 +99,47 @@ describe('ledger', () => {
 });
 
 describe('send lock', () => {
+  it('writes a batch of any size as the same rows one write at a time would', () => {
+    const row = (n: number, status: 'sent' | 'failed' | 'deferred', attempts = 1) => ({
+      email: `Reader${n}@Example.com`,
+      variantId: `v${n % 3}`,
+      status,
+      messageId: status === 'sent' ? `<${n}@y>` : null,
+      responseCode: status === 'sent' ? 250 : 451,
+      response: status === 'sent' ? '250 ok' : null,
+      attempts,
+    });
+    const rows = (from: number, to: number, status: 'sent' | 'failed' | 'deferred') =>
+      Array.from({ length: to - from }, (_, i) => row(from + i, status));
+    const many = openLedger(db, '2026-W48', 'smtp', () => new Date('2026-11-30T10:00:00Z'));
+    const one = openLedger(db, '2026-W48', 'outbox', () => new Date('2026-11-30T10:00:00Z'));
+    // Stored before: sent rows stay sent, deferred ones take the new outcome and add attempts.
+    const before = [...rows(0, 40, 'sent'), ...rows(40, 80, 'deferred')];
+    // 150 rows, more than one statement holds, an address twice within it.
+    const batch = [...rows(0, 80, 'failed'), ...rows(80, 149, 'sent'), row(100, 'deferred', 2)];
+    many.recordMany(before);
+    many.recordMany(batch);
+    for (const entry of before) one.record(entry);
+    for (const entry of [...rows(0, 80, 'failed'), ...rows(80, 149, 'sent')]) one.record(entry);
+    const read = (channel: string) =>
+      db
+        .prepare(
+          'SELECT email, variant_id, status, message_id, response_code, response, attempts, updated_at FROM deliveries WHERE channel = ? ORDER BY email',
+        )
+        .all(channel);
+    const written = read('smtp');
+    expect(written).toHaveLength(149);
+    // The address twice in the batch merges (sent wins, attempts add up); every other row is as written alone.
+    const other = (rows: unknown[]) => rows.filter((r) => (r as { email: string }).email !== 'reader100@example.com');
+    expect(other(written)).toEqual(other(read('outbox')));
+    expect(many.recorded().get('reader0@example.com')).toBe('sent');
+    expect(many.recorded().get('reader50@example.com')).toBe('failed');
+    expect(written.find((r) => (r as { email: string }).email === 'reader100@example.com')).toMatchObject({
+      status: 'sent',
+      attempts: 3,
+    });
+  });
+
   it('stops a second send while the first holds the lock, and frees it on release', () => {
     const lock = acquireSendLock(db, '2026-W48');
     const error = (() => {

@@ -1,0 +1,242 @@
+import { encodeSentAt } from '../analytics/track-links.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import type { Variant } from '../group/index.js';
+import { type Language, languageOf, translator } from '../i18n/index.js';
+import { personalLinks } from '../unsubscribe/links.js';
+import type { FieldValues } from './_personal.js';
+import { greetingName } from './_text.js';
+import type { PersonalFields } from './types.js';
+import { listLanguage, localeFor } from './view.js';
+
+export type FieldFiller = (fields: PersonalFields, language: Language, variant: Variant) => FieldValues;
+type DateLine = (locale: string, zone: string) => string;
+
+/**
+ * A reader's field values, worked out from scratch: the reference that `fieldFiller` must match.
+ */
+export function readerValues(config: ResolvedConfig, issueId: string, dateLine: DateLine): FieldFiller {
+  const fallback = personalLinks(config, undefined, issueId, config.sender.email);
+  return (fields, language, variant) => {
+    const t = translator(language);
+    // The reader's locale formats the date only when it is in the message's language.
+    const locale =
+      fields.locale && languageOf(fields.locale, listLanguage(config)) === language
+        ? fields.locale
+        : localeFor(config, language);
+    const roles = variant.roles.join(', ');
+    const sentTo = !fields.email
+      ? ''
+      : variant.isEditorEdition
+        ? t('email.sentToEditor', { email: fields.email })
+        : t('email.sentTo', { email: fields.email, roles });
+    return {
+      greetingName: greetingName(fields) ?? config.greetingFallback ?? t('email.greetingFallback'),
+      dateLine: safeDateLine(dateLine, locale, fields.timezone ?? config.timezone, config),
+      sentTo,
+      unsubscribe: fields.unsubscribeUrl,
+      // The template shows these links whenever the config can build them; a caller that passes none gets the shared page.
+      preferences: fields.preferencesUrl ?? config.urls.preferences ?? fields.unsubscribeUrl,
+      viewOnline: fields.viewOnlineUrl ?? fallback.viewOnlineUrl ?? config.urls.archive ?? '',
+      sentAt: encodeSentAt(fields.sentAt),
+    };
+  };
+}
+
+/** Stands for the address while a variant's "sent to" line is worded once; no catalogue or role name holds it. */
+const EMAIL_SLOT = '\u0000rc-email\u0000';
+
+/** What every reader of one variant in one language shares: the wording around their own values. */
+interface Shared {
+  /** The "sent to" line cut at the address, or undefined to word it per reader. */
+  sentTo: string[] | undefined;
+  greetingFallback: string;
+  locale: string;
+}
+
+/**
+ * The same values as `readerValues`, with everything that depends only on the variant, the
+ * language or the reader's (locale, zone) pair worked out once: per reader, only their name,
+ * address and links are put in.
+ */
+export function fieldFiller(config: ResolvedConfig, issueId: string, dateLine: DateLine): FieldFiller {
+  const fallback = personalLinks(config, undefined, issueId, config.sender.email);
+  const listLang = listLanguage(config);
+  const viewOnlineFallback = fallback.viewOnlineUrl ?? config.urls.archive ?? '';
+  const shared = new WeakMap<Variant, Map<Language, Shared>>();
+  const languageOfLocale = new Map<string, Language>();
+  const dateLines = new Map<string, Map<string, string>>();
+  // Readers of one run share a send time: its code is written once, not once per reader.
+  let lastSentAt: number | undefined;
+  let lastSentAtCode = encodeSentAt(undefined);
+
+  const sharedOf = (variant: Variant, language: Language): Shared => {
+    let byLanguage = shared.get(variant);
+    if (!byLanguage) {
+      byLanguage = new Map();
+      shared.set(variant, byLanguage);
+    }
+    let found = byLanguage.get(language);
+    if (!found) {
+      const t = translator(language);
+      const roles = variant.roles.join(', ');
+      const worded = variant.isEditorEdition
+        ? t('email.sentToEditor', { email: EMAIL_SLOT })
+        : t('email.sentTo', { email: EMAIL_SLOT, roles });
+      found = {
+        sentTo: roles.includes(EMAIL_SLOT) ? undefined : worded.split(EMAIL_SLOT),
+        greetingFallback: config.greetingFallback ?? t('email.greetingFallback'),
+        locale: localeFor(config, language),
+      };
+      byLanguage.set(language, found);
+    }
+    return found;
+  };
+  const readerLanguage = (locale: string): Language => {
+    let found = languageOfLocale.get(locale);
+    if (found === undefined) {
+      found = languageOf(locale, listLang);
+      if (languageOfLocale.size >= 1000) languageOfLocale.clear();
+      languageOfLocale.set(locale, found);
+    }
+    return found;
+  };
+  const dateLineFor = (locale: string, zone: string): string => {
+    let byZone = dateLines.get(locale);
+    if (!byZone) {
+      if (dateLines.size >= 1000) dateLines.clear();
+      byZone = new Map();
+      dateLines.set(locale, byZone);
+    }
+    let line = byZone.get(zone);
+    if (line === undefined) {
+      line = safeDateLine(dateLine, locale, zone, config);
+      if (byZone.size >= 1000) byZone.clear();
+      byZone.set(zone, line);
+    }
+    return line;
+  };
+
+  return (fields, language, variant) => {
+    const own = sharedOf(variant, language);
+    const locale = fields.locale && readerLanguage(fields.locale) === language ? fields.locale : own.locale;
+    let sentTo = '';
+    if (fields.email) {
+      sentTo = own.sentTo
+        ? own.sentTo.join(fields.email)
+        : readerValues(config, issueId, dateLine)(fields, language, variant).sentTo;
+    }
+    const sentAt = fields.sentAt?.getTime();
+    if (sentAt !== lastSentAt) {
+      lastSentAt = sentAt;
+      lastSentAtCode = encodeSentAt(fields.sentAt);
+    }
+    return {
+      greetingName: greetingName(fields) ?? own.greetingFallback,
+      dateLine: dateLineFor(locale, fields.timezone ?? config.timezone),
+      sentTo,
+      unsubscribe: fields.unsubscribeUrl,
+      preferences: fields.preferencesUrl ?? config.urls.preferences ?? fields.unsubscribeUrl,
+      viewOnline: fields.viewOnlineUrl ?? viewOnlineFallback,
+      sentAt: lastSentAtCode,
+    };
+  };
+}
+
+function safeDateLine(dateLine: DateLine, locale: string, zone: string, config: ResolvedConfig): string {
+  try {
+    return dateLine(locale, zone);
+  } catch {
+    // An unusable locale or zone from a subscriber record falls back to the list's defaults.
+    return dateLine(config.locale, config.timezone);
+  }
+}
+
+/** A line's wrapped pieces by the widths of its fields; null where the line cannot be wrapped that way. */
+type Wrapped = Map<string, readonly string[] | null>;
+
+/** Stand-ins for a line's fields while it is wrapped: private-use characters no catalogue writes. */
+const SLOT_BASE = 0xe000;
+const MAX_SLOTS = 64;
+const SLOT_CHARS = /[\ue000-\ue03f]/u;
+/** A line's literal start that no bullet or indent marker could run on from into a field. */
+const STOPS_MARKER = /[^ \t0-9*+•.)-]/u;
+const BLANK = /[ \t]/;
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * `wrapLine(joinParts(parts, values, asIs))`, cheaply for lines whose fields hold no spaces (links,
+ * codes): such a field is one unbreakable word, so where the line breaks depends only on how many
+ * columns each field takes. The line is wrapped once per distinct set of widths, with stand-ins,
+ * and each reader's values are joined into that.
+ */
+export function createTextLineFiller(
+  wrap: (line: string) => string,
+): (parts: readonly string[], values: Readonly<Record<string, string>>) => string {
+  const wrapped = new WeakMap<readonly string[], Wrapped | null>();
+  const slow = (parts: readonly string[], values: Readonly<Record<string, string>>) => {
+    let line = parts[0] ?? '';
+    for (let i = 1; i < parts.length; i += 2) line += values[parts[i]!]! + parts[i + 1];
+    return wrap(line);
+  };
+  return (parts, values) => {
+    let byWidths: Wrapped | null | undefined = wrapped.get(parts);
+    if (byWidths === undefined) {
+      const literals = parts.filter((_, i) => i % 2 === 0);
+      byWidths =
+        parts.length > 1 &&
+        parts.length <= MAX_SLOTS * 2 &&
+        STOPS_MARKER.test(parts[0] ?? '') &&
+        !literals.some((literal) => SLOT_CHARS.test(literal))
+          ? (new Map() as Wrapped)
+          : null;
+      wrapped.set(parts, byWidths);
+    }
+    if (byWidths === null) return slow(parts, values);
+    let key = '';
+    for (let i = 1; i < parts.length; i += 2) {
+      const value = values[parts[i]!] ?? '';
+      if (value === '' || BLANK.test(value)) return slow(parts, values);
+      key += `${columns(value)},`;
+    }
+    let around = byWidths.get(key);
+    if (around === undefined) {
+      around = wrapAround(parts, key, wrap);
+      if (byWidths.size >= 200) byWidths.clear();
+      byWidths.set(key, around);
+    }
+    if (around === null) return slow(parts, values);
+    let out = around[0]!;
+    for (let i = 1, k = 1; i < parts.length; i += 2, k++) out += values[parts[i]!]! + around[k];
+    return out;
+  };
+}
+
+/** The literal pieces of `parts` wrapped with each field as a stand-in `widths` columns wide. */
+function wrapAround(parts: readonly string[], key: string, wrap: (line: string) => string): readonly string[] | null {
+  const widths = key.split(',').map(Number);
+  const slots: string[] = [];
+  let line = parts[0] ?? '';
+  for (let i = 1, k = 0; i < parts.length; i += 2, k++) {
+    const slot = String.fromCharCode(SLOT_BASE + k).repeat(widths[k]!);
+    slots.push(slot);
+    line += slot + parts[i + 1];
+  }
+  const out = wrap(line);
+  const around: string[] = [];
+  let from = 0;
+  for (const slot of slots) {
+    const at = out.indexOf(slot, from);
+    if (at < 0) return null;
+    around.push(out.slice(from, at));
+    from = at + slot.length;
+  }
+  around.push(out.slice(from));
+  return around;
+}
+
+function columns(text: string): number {
+  if (!SURROGATE.test(text)) return text.length;
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
