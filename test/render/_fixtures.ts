@@ -4,6 +4,7 @@ import type { ConfigInput } from '../../src/config/schema.js';
 import type { Project } from '../../src/load/project.js';
 import type { IssueManifest } from '../../src/model/issue.js';
 import { SummarySchema } from '../../src/model/summary.js';
+import type { PersonalFields } from '../../src/render/index.js';
 import { createTaxonomy } from '../../src/roles/taxonomy.js';
 import { REPO_ROOT } from '../helpers/project.js';
 
@@ -76,3 +77,24 @@ export function fixtureProject(
     problems: [],
   };
 }
+
+/** Two readers for comparing rendered output: links, a non-ASCII name with markup, two languages. */
+export const SAMPLE_READERS: PersonalFields[] = [
+  {
+    email: 'ada@example.com',
+    name: 'Ada Lovelace',
+    locale: 'en-GB',
+    timezone: 'Europe/London',
+    unsubscribeUrl: 'https://test.example/u?token=a&list=b',
+    preferencesUrl: 'https://test.example/p?token=a',
+    viewOnlineUrl: 'https://test.example/archive/2026-W48/',
+    sentAt: new Date('2026-11-26T08:00:00Z'),
+  },
+  {
+    email: 'jörg@example.de',
+    name: 'Jörg <Müller> & Co',
+    locale: 'de-DE',
+    timezone: 'Europe/Berlin',
+    unsubscribeUrl: 'https://test.example/u?token=c',
+  },
+];

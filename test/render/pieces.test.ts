@@ -4,35 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder, planAudience, type Variant } from '../../src/group/index.js';
 import { loadProject, type Project } from '../../src/load/project.js';
-import { createRenderer, type PersonalFields, type RendererOptions } from '../../src/render/index.js';
+import { createRenderer, type RendererOptions } from '../../src/render/index.js';
 import { compileMjml } from '../../src/render/mjml.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
-import { fixtureProject, type SummaryInput } from './_fixtures.js';
+import { fixtureProject, SAMPLE_READERS as readers, type SummaryInput } from './_fixtures.js';
 
 /**
  * Variants assembled from compiled pieces against the same variants compiled whole: every byte a
  * reader gets, every gate problem, and the number of MJML runs each way.
  */
-
-const readers: PersonalFields[] = [
-  {
-    email: 'ada@example.com',
-    name: 'Ada Lovelace',
-    locale: 'en-GB',
-    timezone: 'Europe/London',
-    unsubscribeUrl: 'https://test.example/u?token=a&list=b',
-    preferencesUrl: 'https://test.example/p?token=a',
-    viewOnlineUrl: 'https://test.example/archive/2026-W48/',
-    sentAt: new Date('2026-11-26T08:00:00Z'),
-  },
-  {
-    email: 'jörg@example.de',
-    name: 'Jörg <Müller> & Co',
-    locale: 'de-DE',
-    timezone: 'Europe/Berlin',
-    unsubscribeUrl: 'https://test.example/u?token=c',
-  },
-];
 
 function counted(): { count: () => number; options: Pick<RendererOptions, 'compileMjml'> } {
   let runs = 0;

@@ -6,41 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder, type Variant } from '../../src/group/index.js';
 import { loadProject, type Project } from '../../src/load/project.js';
 import { createFieldTokens } from '../../src/render/_personal.js';
-import {
-  type CompiledVariant,
-  createRenderer,
-  type PersonalFields,
-  type RendererOptions,
-} from '../../src/render/index.js';
+import { type CompiledVariant, createRenderer, type RendererOptions } from '../../src/render/index.js';
 import { createSplicedTemplates, reusablePartials, valueReadingPartials } from '../../src/render/splice.js';
 import { loadTemplates } from '../../src/render/templates.js';
 import { buildView, createSharedViews, type SectionView } from '../../src/render/view.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
-import { fixtureProject, type SummaryInput } from './_fixtures.js';
+import { fixtureProject, SAMPLE_READERS as readers, type SummaryInput } from './_fixtures.js';
 
 /**
  * Many distinct role sets rendered from shared sections (the default) against the same role sets
  * rendered whole, one variant at a time: every byte a reader gets and every gate problem.
  */
-
-const readers: PersonalFields[] = [
-  {
-    email: 'ada@example.com',
-    name: 'Ada Lovelace',
-    locale: 'en-GB',
-    unsubscribeUrl: 'https://test.example/u?token=a&list=b',
-    preferencesUrl: 'https://test.example/p?token=a',
-    viewOnlineUrl: 'https://test.example/archive/2026-W48/',
-    sentAt: new Date('2026-11-26T08:00:00Z'),
-  },
-  {
-    email: 'jörg@example.de',
-    name: 'Jörg <Müller> & Co',
-    locale: 'de-DE',
-    timezone: 'Europe/Berlin',
-    unsubscribeUrl: 'https://test.example/u?token=c',
-  },
-];
 
 function expectSame(fast: CompiledVariant, whole: CompiledVariant) {
   expect(fast.subject).toBe(whole.subject);

@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { canonicalAddress } from '../../../src/address.js';
-import { migrate, openPostgres, type Pool } from '../../../src/db/postgres.js';
 import { sendIssue } from '../../../src/send/index.js';
 import { readWorkerPlans } from '../../../src/send/workers/status.js';
-import { migrateState } from '../../../src/state/postgres/index.js';
-import { WORKER_MIGRATIONS } from '../../../src/state/postgres/queue-schema.js';
 import { perTest } from '../../helpers/per-test.js';
-import { describePostgres, useFreshDatabase } from '../../helpers/postgres.js';
+import { describePostgres } from '../../helpers/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
 import { generateSubscribers, type SendFixture, sendEnv, sendFixture } from '../_fixture.js';
+import { useWorkerDatabase } from './_database.js';
 
 /** Cooperating workers in one process: each sendIssue call is one worker with its own pool. */
 describePostgres('send workers on PostgreSQL', () => {
-  const databaseUrl = useFreshDatabase('workers');
+  const db = useWorkerDatabase('workers');
+  const databaseUrl = db.url;
   const opened = perTest<{ smtp: TestSmtpServer; fixture: SendFixture }>(['smtp', 'fixture']);
-  let pool: Pool;
-  beforeAll(async () => {
-    pool = await openPostgres(databaseUrl(), { max: 2 });
-    // Each test may run alone (-t): the tables exist before any of them cleans up.
-    await migrateState(pool);
-    await migrate(pool, 'workers', WORKER_MIGRATIONS);
-  });
-  afterAll(async () => {
-    await pool?.end();
-  });
 
   const worker = (
     f: SendFixture,
@@ -71,11 +60,13 @@ describePostgres('send workers on PostgreSQL', () => {
     // Each worker took part: the plan is shared, not sent three times or by one alone.
     expect(reports.filter((r) => r.total.sent > 0).length).toBeGreaterThan(1);
     expect(workers.filter((w) => w.lines.some((l) => l.includes('wrote the plan')))).toHaveLength(1);
-    const ledger = await pool.query<{ status: string; n: number }>(
+    const ledger = await db.pool.query<{ status: string; n: number }>(
       "SELECT status, count(*)::int AS n FROM deliveries WHERE issue_id = '2026-W48' AND channel = 'smtp' GROUP BY status",
     );
     expect(ledger.rows).toEqual([{ status: 'sent', n: counts.size }]);
-    const run = await pool.query("SELECT outcome, planned FROM runs WHERE issue_id = '2026-W48' AND channel = 'smtp'");
+    const run = await db.pool.query(
+      "SELECT outcome, planned FROM runs WHERE issue_id = '2026-W48' AND channel = 'smtp'",
+    );
     expect(run.rows).toEqual([{ outcome: 'complete', planned: counts.size }]);
 
     // Run again: the ledger says everyone has it, so the next plan is empty and nothing goes out.
@@ -85,7 +76,7 @@ describePostgres('send workers on PostgreSQL', () => {
   }, 240_000);
 
   it('a worker whose subscriber list gives another plan is refused while the first one runs', async () => {
-    await pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    await db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
     const f = await sendFixture(40);
     opened.fixture = f;
     let release!: () => void;
@@ -128,7 +119,7 @@ describePostgres('send workers on PostgreSQL', () => {
   }, 120_000);
 
   it('a worker stopped with Ctrl-C hands its batch back at once: the next one need not wait for the lease', async () => {
-    await pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    await db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
     const f = await sendFixture(40);
     opened.fixture = f;
     let release!: () => void;
@@ -146,9 +137,9 @@ describePostgres('send workers on PostgreSQL', () => {
     release();
     const stopped = await first.report;
     expect(stopped.interrupted).toBe(true);
-    const held = await pool.query('SELECT count(*)::int AS n FROM send_items WHERE lease_owner IS NOT NULL');
+    const held = await db.pool.query('SELECT count(*)::int AS n FROM send_items WHERE lease_owner IS NOT NULL');
     expect(held.rows[0].n).toBe(0);
-    const interrupted = await pool.query("SELECT outcome FROM runs WHERE issue_id = '2026-W48'");
+    const interrupted = await db.pool.query("SELECT outcome FROM runs WHERE issue_id = '2026-W48'");
     expect(interrupted.rows).toEqual([{ outcome: 'interrupted' }]);
 
     const resumed = await worker(f, smtp, {}, long).report;
@@ -156,9 +147,9 @@ describePostgres('send workers on PostgreSQL', () => {
     const counts = await accepted(smtp);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     expect(stopped.total.sent + resumed.total.sent).toBe(counts.size);
-    const open = await pool.query('SELECT count(*)::int AS n FROM send_items WHERE NOT done');
+    const open = await db.pool.query('SELECT count(*)::int AS n FROM send_items WHERE NOT done');
     expect(open.rows[0].n).toBe(0);
-    const run = await pool.query("SELECT outcome FROM runs WHERE issue_id = '2026-W48'");
+    const run = await db.pool.query("SELECT outcome FROM runs WHERE issue_id = '2026-W48'");
     expect(run.rows).toEqual([{ outcome: 'complete' }]);
   }, 120_000);
 });

@@ -1,15 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { canonicalAddress } from '../../../src/address.js';
-import { migrate, openPostgres, type Pool } from '../../../src/db/postgres.js';
 import { sendIssue } from '../../../src/send/index.js';
-import { migrateState } from '../../../src/state/postgres/index.js';
-import { WORKER_MIGRATIONS } from '../../../src/state/postgres/queue-schema.js';
 import { perTest } from '../../helpers/per-test.js';
-import { describePostgres, useFreshDatabase } from '../../helpers/postgres.js';
+import { describePostgres } from '../../helpers/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from '../_fixture.js';
+import { useWorkerDatabase } from './_database.js';
 
 /** The reader whose outcome row the database refuses (in the first batch). */
 const TARGET = 'reader00001@example.test';
@@ -20,28 +18,20 @@ const TARGET = 'reader00001@example.test';
  * first. Either way no reader gets a second copy.
  */
 describePostgres('send workers: a refused outcome write', () => {
-  const databaseUrl = useFreshDatabase('workers_write');
+  const db = useWorkerDatabase('workers_write');
+  const databaseUrl = db.url;
   const opened = perTest<{ smtp: TestSmtpServer; fixture: SendFixture }>(['smtp', 'fixture']);
-  let pool: Pool;
-  beforeAll(async () => {
-    pool = await openPostgres(databaseUrl(), { max: 2 });
-    await migrateState(pool);
-    await migrate(pool, 'workers', WORKER_MIGRATIONS);
-  });
   beforeEach(async () => {
-    await pool.query('DROP TRIGGER IF EXISTS refuse ON deliveries; DROP SEQUENCE IF EXISTS refusals');
-    await pool.query(
+    await db.pool.query('DROP TRIGGER IF EXISTS refuse ON deliveries; DROP SEQUENCE IF EXISTS refusals');
+    await db.pool.query(
       'DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM send_workers; DELETE FROM deliveries; DELETE FROM runs',
     );
-  });
-  afterAll(async () => {
-    await pool?.end();
   });
 
   /** The database refuses the first `times` writes that touch TARGET's ledger row (a sequence survives the rollback). */
   const refuse = async (times: number) => {
-    await pool.query('CREATE SEQUENCE refusals');
-    await pool.query(
+    await db.pool.query('CREATE SEQUENCE refusals');
+    await db.pool.query(
       `CREATE OR REPLACE FUNCTION refuse_target() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
          IF NEW.email = '${TARGET}' AND nextval('refusals') <= ${times} THEN
@@ -50,7 +40,7 @@ describePostgres('send workers: a refused outcome write', () => {
          RETURN NEW;
        END $$`,
     );
-    await pool.query(
+    await db.pool.query(
       'CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON deliveries FOR EACH ROW EXECUTE FUNCTION refuse_target()',
     );
   };
@@ -78,7 +68,7 @@ describePostgres('send workers: a refused outcome write', () => {
     expect(planned).toBeGreaterThan(20);
     expect(counts.size).toBe(planned);
     expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
-    const ledger = await pool.query<{ email: string; status: string }>('SELECT email, status FROM deliveries');
+    const ledger = await db.pool.query<{ email: string; status: string }>('SELECT email, status FROM deliveries');
     expect(new Set(ledger.rows.map((r) => r.email))).toEqual(new Set(counts.keys()));
     expect(ledger.rows.filter((r) => r.status !== 'sent')).toEqual([]);
   };
@@ -112,16 +102,16 @@ describePostgres('send workers: a refused outcome write', () => {
     const sideFile = first.halted!.unrecordedFile!;
     expect(existsSync(sideFile)).toBe(true);
     // It stopped claiming: part of the list is still open.
-    const open = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM send_items WHERE NOT done');
+    const open = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM send_items WHERE NOT done');
     expect(open.rows[0]!.n).toBeGreaterThan(0);
 
-    await pool.query('DROP TRIGGER refuse ON deliveries');
+    await db.pool.query('DROP TRIGGER refuse ON deliveries');
     const second = await worker(f, smtp);
     expect(second.halted).toBeUndefined();
     expect(second.total.pending).toBe(0);
     await expectEachOnceAndRecorded(smtp, first.total.sent + second.total.sent);
     // Those the first run listed are recorded from the side file, which is renamed aside.
-    const replayed = await pool.query<{ email: string; response: string }>(
+    const replayed = await db.pool.query<{ email: string; response: string }>(
       'SELECT email, response FROM deliveries WHERE email = ANY($1::text[])',
       [unrecorded],
     );
