@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openPostgres } from '../../src/db/postgres.js';
 import { loadProject } from '../../src/load/project.js';
 import { sendIssue } from '../../src/send/index.js';
 import { openState } from '../../src/state/open.js';
 import { migrateSubscriberStorePg, postgresSubscriberStore } from '../../src/store/postgres.js';
 import type { Reader } from '../../src/store/types.js';
+import { perTest } from '../helpers/per-test.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 import { runMain } from '../helpers/project.js';
 import { readerRecord } from '../helpers/readers.js';
@@ -27,18 +28,12 @@ function reader(email: string, roles: string[], status: Reader['status'] = 'acti
 
 describePostgres('the audience read from PostgreSQL', () => {
   const url = useFreshDatabase('readers');
-  let server: TestSmtpServer | undefined;
-  let fixture: SendFixture | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-    await fixture?.cleanup();
-    fixture = undefined;
-  });
+  const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
   it('sends to the readers stored in PostgreSQL, minus its suppressions, with no --subscribers', async () => {
     const generated = generateSubscribers(6).filter((s) => s.status === 'active');
-    fixture = await sendFixture(0, {}, []);
+    const fixture = await sendFixture(0, {}, []);
+    opened.fixture = fixture;
     const pool = await openPostgres(url(), { max: 1 });
     try {
       await migrateSubscriberStorePg(pool);
@@ -68,7 +63,9 @@ describePostgres('the audience read from PostgreSQL', () => {
     const planned = manifest.recipients ?? 0;
     expect(planned).toBeGreaterThan(0);
 
-    server = await startSmtpServer();
+    const server = await startSmtpServer();
+
+    opened.server = server;
     const report = await sendIssue({
       issueDir: fixture.issueDir,
       cwd: fixture.dir,

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
 import { sendIssue } from '../../src/send/index.js';
 import { openState } from '../../src/state/open.js';
+import { perTest } from '../helpers/per-test.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 import { runMain } from '../helpers/project.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
@@ -16,18 +17,13 @@ import { type SendFixture, sendEnv, sendFixture } from '../send/_fixture.js';
 
 describePostgres('send with the state in PostgreSQL', () => {
   const url = useFreshDatabase('send');
-  let server: TestSmtpServer | undefined;
-  let fixture: SendFixture | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-    await fixture?.cleanup();
-    fixture = undefined;
-  });
+  const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
   it('records every accepted message in PostgreSQL; a second run sends nothing again', async () => {
-    fixture = await sendFixture(40);
-    server = await startSmtpServer();
+    const fixture = await sendFixture(40);
+    opened.fixture = fixture;
+    const server = await startSmtpServer();
+    opened.server = server;
     const env = { ...sendEnv(server.url()), DATABASE_URL: url() };
     const store = await openState({ kind: 'postgres', url: url() });
     await store.suppressions.add('reader00001@example.test', { reason: 'bounce' });
@@ -60,8 +56,10 @@ describePostgres('send with the state in PostgreSQL', () => {
   });
 
   it('refuses a second sender of the same issue while the lock is held', async () => {
-    fixture = await sendFixture(5);
-    server = await startSmtpServer();
+    const fixture = await sendFixture(5);
+    opened.fixture = fixture;
+    const server = await startSmtpServer();
+    opened.server = server;
     const store = await openState({ kind: 'postgres', url: url() });
     const lock = await store.lock('2026-W48');
     try {
