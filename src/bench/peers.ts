@@ -15,9 +15,9 @@ import { loadProject } from '../load/project.js';
 import type { Summary } from '../model/summary.js';
 import { sendIssue } from '../send/index.js';
 import { planDelivery } from '../send/plan.js';
+import { FIRST_RUN_TO_ALL, startSink } from './_shared.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const HERE = dirname(fileURLToPath(import.meta.url));
 const READERS = Number(process.env.ROLECAST_BENCH_PEER_READERS ?? 2_000);
 const CONCURRENCY = 5;
 const PEERS = ['email-templates', 'pug', '@react-email/components', '@react-email/render', 'react', 'react-dom'];
@@ -149,15 +149,7 @@ async function sendEach(url: string, digests: Digest[], renderer: Render): Promi
 /** The same readers and sections rolecast sends, as plain data for the peers' templates. */
 async function digestsFor(issueDir: string, list: string, cwd: string): Promise<Digest[]> {
   const project = await loadProject({ issueDir, subscribersFile: list, cwd });
-  const plan = planDelivery(project, project.subscribers!, {
-    segments: [],
-    isSuppressed: () => false,
-    recorded: new Map(),
-    resend: false,
-    retryFailed: false,
-    mode: 'smtp',
-    destination: undefined,
-  });
+  const plan = planDelivery(project, project.subscribers!, FIRST_RUN_TO_ALL);
   const variants = new Map(plan.audience.variants.map((v) => [v.id, v]));
   return plan.toSend.map(({ subscriber, variantId }) => ({
     to: subscriber.email,
@@ -290,16 +282,6 @@ function npm(args: string[], cwd: string): Promise<void> {
     const child = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd, stdio: 'inherit' });
     child.once('error', fail);
     child.once('close', (code) => (code === 0 ? done() : fail(new Error(`npm ${args[0]} exited with code ${code}`))));
-  });
-}
-
-function startSink(): Promise<{ port: number; stop: () => void }> {
-  return new Promise((started, fail) => {
-    const child = spawn(process.execPath, [join(HERE, '_sink.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.once('error', fail);
-    child.stdout!.once('data', (chunk: Buffer) =>
-      started({ port: Number(chunk.toString().trim()), stop: () => child.kill('SIGTERM') }),
-    );
   });
 }
 

@@ -4,20 +4,10 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchReader } from './_shared.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROLE_MIXES = [
-  ['CTO'],
-  ['Engineering Manager'],
-  ['Data Scientist', 'Product Manager'],
-  ['Security Lead', 'CTO'],
-  ['ML Engineer'],
-  ['Executive'],
-  ['AI Architect', 'Director of AI/ML'],
-  ['Consultant'],
-  ['VP of Engineering/Data', 'Data Engineer'],
-];
 
 /**
  * Scaling rows: a dry run and an outbox send of growing lists, each in its own process so its
@@ -92,12 +82,7 @@ async function writeSubscribers(file: string, count: number): Promise<number> {
   };
   await write('[');
   for (let i = 0; i < count; i++) {
-    const entry = JSON.stringify({
-      email: `reader${i}@bench.example`,
-      name: `Reader ${i}`,
-      roles: ROLE_MIXES[i % ROLE_MIXES.length],
-      status: i % 50 === 49 ? 'unsubscribed' : 'active',
-    });
+    const entry = JSON.stringify(benchReader(i));
     await write(i ? `,\n${entry}` : entry);
   }
   await write(']\n');

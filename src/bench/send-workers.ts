@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { readEnvironment } from '../config/env.js';
 import { benchPostgres } from './_postgres.js';
-import { makeProject, startSink, writeSubscribers } from './send.js';
+import { startSink } from './_shared.js';
+import { makeProject, writeSubscribers } from './send.js';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/index.js');
 const READERS = 10_000;

@@ -12,6 +12,7 @@ import { planDelivery } from '../send/plan.js';
 import { buildFor } from '../send/send-issue.js';
 import { createSmtpTransport } from '../send/transport.js';
 import { personalLinks } from '../unsubscribe/links.js';
+import { benchReader, FIRST_RUN_TO_ALL, startSink } from './_shared.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -20,17 +21,6 @@ const DRY_RUN_COUNT = 100_000;
 const CONCURRENCY = 5;
 /** Interleaved rounds; medians are reported. BENCH_ROUNDS overrides (a quick look: 1). */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS) || 5);
-const ROLE_MIXES = [
-  ['CTO'],
-  ['Engineering Manager'],
-  ['Data Scientist', 'Product Manager'],
-  ['Security Lead', 'CTO'],
-  ['ML Engineer'],
-  ['Executive'],
-  ['AI Architect', 'Director of AI/ML'],
-  ['Consultant'],
-  ['VP of Engineering/Data', 'Data Engineer'],
-];
 
 /**
  * End-to-end sending (plan, personalise, encode, SMTP, ledger) against, on the same loopback sink
@@ -177,20 +167,9 @@ function median(values: number[]): number {
 /** The same pre-encoded message `count` times through rolecast's own SMTP transport: the floor. */
 async function wireFloor(url: string, mail: SendMailOptions, count: number) {
   const transport = createSmtpTransport({ url, concurrency: CONCURRENCY });
-  const started = performance.now();
-  const cpuStart = process.cpuUsage();
-  let next = 0;
-  const lanes = Array.from({ length: CONCURRENCY * 2 }, async () => {
-    while (next < count) {
-      next++;
-      await transport.send(mail);
-    }
-  });
-  await Promise.all(lanes);
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = cpuMicros(cpuStart) / count;
+  const run = await sendRepeatedly(count, () => transport.send(mail));
   await transport.close();
-  return { count, seconds, rate: count / seconds, cpu };
+  return run;
 }
 
 export async function makeProject(dir: string): Promise<void> {
@@ -203,12 +182,7 @@ export async function makeProject(dir: string): Promise<void> {
 }
 
 export async function writeSubscribers(file: string, count: number): Promise<void> {
-  const subscribers = Array.from({ length: count }, (_, i) => ({
-    email: `reader${i}@bench.example`,
-    name: `Reader ${i}`,
-    roles: ROLE_MIXES[i % ROLE_MIXES.length],
-    status: i % 50 === 49 ? 'unsubscribed' : 'active',
-  }));
+  const subscribers = Array.from({ length: count }, (_, i) => benchReader(i));
   await writeFile(file, JSON.stringify(subscribers));
 }
 
@@ -218,15 +192,7 @@ export async function writeSubscribers(file: string, count: number): Promise<voi
  */
 async function sampleMessages(issueDir: string, subscribersFile: string, cwd: string, env: NodeJS.ProcessEnv) {
   const project = await loadProject({ issueDir, subscribersFile, cwd });
-  const plan = planDelivery(project, project.subscribers!.slice(0, 20), {
-    segments: [],
-    isSuppressed: () => false,
-    recorded: new Map(),
-    resend: false,
-    retryFailed: false,
-    mode: 'smtp',
-    destination: undefined,
-  });
+  const plan = planDelivery(project, project.subscribers!.slice(0, 20), FIRST_RUN_TO_ALL);
   const compiled = await compileAudience(project, plan.audience.variants);
   const { subscriber, variantId } = plan.toSend[0]!;
   const messageId = messageIdFor(project.config, project.issue.id, subscriber.email);
@@ -279,21 +245,25 @@ async function barePool(url: string, mail: SendMailOptions, count: number) {
     maxMessages: Number.POSITIVE_INFINITY,
     logger: false,
   });
+  const run = await sendRepeatedly(count, () => transporter.sendMail(mail));
+  transporter.close();
+  return run;
+}
+
+/** `send` run `count` times, two in flight per connection so every connection stays busy; rate and CPU per message. */
+async function sendRepeatedly(count: number, send: () => Promise<unknown>) {
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   let next = 0;
-  // A window of outstanding messages per connection keeps every connection busy.
   const lanes = Array.from({ length: CONCURRENCY * 2 }, async () => {
     while (next < count) {
       next++;
-      await transporter.sendMail(mail);
+      await send();
     }
   });
   await Promise.all(lanes);
   const seconds = (performance.now() - started) / 1000;
-  const cpu = cpuMicros(cpuStart) / count;
-  transporter.close();
-  return { count, seconds, rate: count / seconds, cpu };
+  return { count, seconds, rate: count / seconds, cpu: cpuMicros(cpuStart) / count };
 }
 
 function cpuMicros(since: NodeJS.CpuUsage): number {
@@ -311,16 +281,6 @@ function deliveryRate(stateFile: string): number {
   db.close();
   const seconds = (Date.parse(row.last) - Date.parse(row.first)) / 1000;
   return seconds > 0 ? (row.n - 1) / seconds : 0;
-}
-
-export async function startSink(): Promise<{ port: number; stop(): void }> {
-  const child = spawn(process.execPath, [join(HERE, '_sink.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolvePort, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the SMTP sink exited early (code ${code})`)));
-    child.stdout!.once('data', (chunk: Buffer) => resolvePort(Number(chunk.toString().trim())));
-  });
-  return { port, stop: () => child.kill('SIGTERM') };
 }
 
 function dryRunChild(issueDir: string, subscribersFile: string, cwd: string) {
