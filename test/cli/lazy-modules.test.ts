@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/cli.js';
+import { runCli, startServe } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 /**
@@ -37,22 +36,10 @@ export async function resolve(specifier, context, next) {
 afterAll(() => project.cleanup());
 
 function run(args: string[], forbidden: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', register, CLI, ...args], {
-      cwd: project.dir,
-      env: { ...process.env, SMTP_URL: '', ROLECAST_SECRET: SECRET, FORBIDDEN_MODULES: forbidden.join(',') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runCli(args, {
+    cwd: project.dir,
+    env: { ROLECAST_SECRET: SECRET, FORBIDDEN_MODULES: forbidden.join(',') },
+    nodeArgs: ['--import', register],
   });
 }
 
@@ -76,31 +63,17 @@ describe('commands that do not render load no rendering or mail modules', () => 
   });
 
   it('serve answers without MJML, Handlebars or html-to-text', async () => {
-    const child = spawn(process.execPath, ['--import', register, CLI, 'serve', '--port', '0'], {
+    const serve = await startServe({
       cwd: project.dir,
-      env: { ...process.env, SMTP_URL: '', ROLECAST_SECRET: SECRET, FORBIDDEN_MODULES: RENDERING.join(',') },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ROLECAST_SECRET: SECRET, FORBIDDEN_MODULES: RENDERING.join(',') },
+      nodeArgs: ['--import', register],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk) => {
-          stdout += chunk;
-          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\/unsubscribe/.exec(stdout);
-          if (match) resolve(match[1]!);
-        });
-        child.on('close', () => reject(new Error(`serve exited early:\n${stdout}\n${stderr}`)));
-      });
-      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect((await fetch(serve.url.replace('/unsubscribe', '/healthz'))).status).toBe(200);
     } finally {
-      child.kill('SIGTERM');
+      serve.child.kill('SIGTERM');
     }
-    expect(await exited, stderr).toBe(0);
-    expect(stderr).not.toContain('forbidden');
+    expect(await serve.exited, serve.stderr).toBe(0);
+    expect(serve.stderr).not.toContain('forbidden');
   });
 });

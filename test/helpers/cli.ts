@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from './project.js';
 
@@ -14,10 +14,10 @@ export interface CliResult {
 /** Runs the compiled CLI in a child process, as a user would. */
 export function runCli(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, SMTP_URL: '', ROLECAST_SECRET: '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,4 +37,44 @@ export function runCli(
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** A running `rolecast serve`: its unsubscribe URL, what it printed so far, and its exit code once it stops. */
+export interface RunningServe {
+  child: ChildProcess;
+  url: string;
+  stdout: string;
+  stderr: string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `rolecast serve --port 0` and resolves once it prints where it listens (and, with
+ * `until`, that text too); rejects with its output if it exits first. The caller stops it.
+ */
+export async function startServe(options: {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  nodeArgs?: string[];
+  until?: string;
+}): Promise<RunningServe> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, 'serve', '--port', '0'], {
+    cwd: options.cwd,
+    env: { ...process.env, SMTP_URL: '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const running: RunningServe = { child, url: '', stdout: '', stderr: '', exited };
+  child.stderr!.on('data', (chunk) => {
+    running.stderr += chunk;
+  });
+  running.url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk) => {
+      running.stdout += chunk;
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/unsubscribe)/.exec(running.stdout);
+      if (match && (!options.until || running.stdout.includes(options.until))) resolve(match[1]!);
+    });
+    child.on('close', () => reject(new Error(`serve exited early:\n${running.stdout}\n${running.stderr}`)));
+  });
+  return running;
 }

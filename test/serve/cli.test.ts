@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/unsubscribe/token.js';
-import { CLI, runCli } from '../helpers/cli.js';
+import { runCli, startServe } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 const SECRET = 'cli-test-secret-0123456789abcdefghijk';
@@ -64,26 +63,9 @@ describe('rolecast serve', () => {
   });
 
   it('serves on 127.0.0.1, records a one-click unsubscribe, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
-      cwd: project.dir,
-      env: { ...process.env, ROLECAST_SECRET: SECRET, SMTP_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const serve = await startServe({ cwd: project.dir, env: { ROLECAST_SECRET: SECRET } });
+    const { url } = serve;
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk) => {
-          stdout += chunk;
-          const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/unsubscribe)/.exec(stdout);
-          if (match) resolve(match[1]!);
-        });
-        child.on('close', () => reject(new Error(`serve exited early:\n${stdout}\n${stderr}`)));
-      });
       const token = signToken({ email: 'ellen.park@example.com', listId: 'weekly.rolecast.example' }, SECRET);
       const response = await fetch(`${url}?token=${token}`, {
         method: 'POST',
@@ -93,10 +75,10 @@ describe('rolecast serve', () => {
       expect(response.status).toBe(200);
       expect((await fetch(url.replace('/unsubscribe', '/healthz'))).status).toBe(200);
     } finally {
-      child.kill('SIGTERM');
+      serve.child.kill('SIGTERM');
     }
-    expect(await exited, stderr).toBe(0);
-    expect(stderr).not.toContain(SECRET);
+    expect(await serve.exited, serve.stderr).toBe(0);
+    expect(serve.stderr).not.toContain(SECRET);
     const listed = await cli('suppress', 'list');
     expect(listed.stdout).toContain('ellen.park@example.com\tunsubscribe\tone-click');
   });

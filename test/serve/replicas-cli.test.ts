@@ -1,25 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { signToken } from '../../src/unsubscribe/token.js';
-import { CLI, runCli } from '../helpers/cli.js';
+import { type RunningServe, runCli, startServe } from '../helpers/cli.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 const SECRET = 'cli-replica-secret-0123456789abcdefghijk';
 const LIST = 'weekly.rolecast.example';
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stdout: string;
-  stderr: string;
-  exited: Promise<number | null>;
-}
-
 describePostgres('rolecast serve with DATABASE_URL', () => {
   const databaseUrl = useFreshDatabase('serve_cli');
   let project: TempProject;
-  const running: Running[] = [];
+  const running: RunningServe[] = [];
   beforeEach(async () => {
     project = await tempProject({ withExample: true });
   });
@@ -34,26 +25,9 @@ describePostgres('rolecast serve with DATABASE_URL', () => {
   const env = () => ({ ROLECAST_SECRET: SECRET, SMTP_URL: '', DATABASE_URL: databaseUrl() });
   const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: env() });
 
-  async function serve(): Promise<Running> {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
-      cwd: project.dir,
-      env: { ...process.env, ...env() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const r: Running = { child, url: '', stdout: '', stderr: '', exited };
+  async function serve(): Promise<RunningServe> {
+    const r = await startServe({ cwd: project.dir, env: env(), until: 'health check' });
     running.push(r);
-    child.stderr!.on('data', (chunk) => {
-      r.stderr += chunk;
-    });
-    r.url = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (chunk) => {
-        r.stdout += chunk;
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/unsubscribe)/.exec(r.stdout);
-        if (match && r.stdout.includes('health check')) resolve(match[1]!);
-      });
-      child.on('close', () => reject(new Error(`serve exited early:\n${r.stdout}\n${r.stderr}`)));
-    });
     return r;
   }
 
