@@ -101,13 +101,7 @@ describe('messages spliced from pieces encoded once per variant', () => {
     await dotsInContent(opened.fixture);
     opened.server = await startSmtpServer();
     const env = sendEnv(opened.server.url());
-    const report = await sendIssue({
-      issueDir: opened.fixture.issueDir,
-      subscribersFile: opened.fixture.subscribersFile,
-      cwd: opened.fixture.dir,
-      env,
-      now: () => NOW,
-    });
+    const report = await sendAt(opened.fixture, env);
     expect(report.total.failed).toBe(0);
     const messages = await expectSameAsWholeMessage(opened.fixture, opened.server, env);
     // The spliced form was what went out (its boundary), and dots at line starts were in the content.
@@ -121,13 +115,7 @@ describe('messages spliced from pieces encoded once per variant', () => {
     await dotsInContent(opened.fixture);
     opened.server = await startSmtpServer({ eightBitMime: false });
     const env = sendEnv(opened.server.url());
-    await sendIssue({
-      issueDir: opened.fixture.issueDir,
-      subscribersFile: opened.fixture.subscribersFile,
-      cwd: opened.fixture.dir,
-      env,
-      now: () => NOW,
-    });
+    await sendAt(opened.fixture, env);
     await expectSameAsWholeMessage(opened.fixture, opened.server, env);
   });
 
@@ -143,13 +131,7 @@ describe('messages spliced from pieces encoded once per variant', () => {
       ROLECAST_DKIM_DOMAIN: 'rolecast.example',
       ROLECAST_DKIM_SELECTOR: 'rc1',
     };
-    await sendIssue({
-      issueDir: opened.fixture.issueDir,
-      subscribersFile: opened.fixture.subscribersFile,
-      cwd: opened.fixture.dir,
-      env,
-      now: () => NOW,
-    });
+    await sendAt(opened.fixture, env);
     const messages = await expectSameAsWholeMessage(opened.fixture, opened.server, env);
     const signer = new DKIM({ domainName: 'rolecast.example', keySelector: 'rc1', privateKey: pem });
     for (const { raw } of messages) {
@@ -251,4 +233,15 @@ async function streamToString(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Sends the fixture's issue with the test clock. */
+function sendAt(fixture: SendFixture, env: NodeJS.ProcessEnv) {
+  return sendIssue({
+    issueDir: fixture.issueDir,
+    subscribersFile: fixture.subscribersFile,
+    cwd: fixture.dir,
+    env,
+    now: () => NOW,
+  });
 }
