@@ -4,6 +4,7 @@
  */
 import { canonicalAddress } from '../address.js';
 import { mergeBatch } from '../state/batch.js';
+import { DELIVERY_UPSERT_CONFLICT } from '../state/delivery-upsert.js';
 import type { Channel } from './channel.js';
 import { channelStatus, type DeliveryRow, type RunRow } from './status-rows.js';
 import type { StateDb } from './store.js';
@@ -41,17 +42,22 @@ export interface Ledger {
   finishRun(outcome: RunOutcome): void;
 }
 
+/**
+ * Writes rows (`values`: one or more parenthesised rows of the ten columns) into the ledger.
+ * Sent is final: a later failed or deferred outcome never replaces a "sent" row.
+ */
+function upsertSql(values: string): string {
+  return `INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
+     VALUES ${values}
+     ${DELIVERY_UPSERT_CONFLICT}`;
+}
+
 export function openLedger(db: StateDb, issueId: string, channel: Channel, now: () => Date = () => new Date()): Ledger {
   // Prepared once: a send writes one row per accepted message, so the statement cost matters.
-  // Sent is final: a later failed or deferred outcome never replaces a "sent" row.
   const upsert = db.prepare(
-    `INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
-     VALUES (@issueId, @channel, @email, @variantId, @status, @messageId, @responseCode, @response, @attempts, @updatedAt)
-     ON CONFLICT (issue_id, channel, email) DO UPDATE SET
-       variant_id = excluded.variant_id, status = excluded.status, message_id = excluded.message_id,
-       response_code = excluded.response_code, response = excluded.response,
-       attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at
-     WHERE deliveries.status <> 'sent' OR excluded.status = 'sent'`,
+    upsertSql(
+      '(@issueId, @channel, @email, @variantId, @status, @messageId, @responseCode, @response, @attempts, @updatedAt)',
+    ),
   );
   // A batch is written as one multi-row statement: one step through SQLite instead of one per row.
   // mergeBatch leaves one row per address, so no statement touches a row twice.
@@ -60,15 +66,7 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
     let found = manyStatements.get(count);
     if (!found) {
       const row = `(${Array.from({ length: 10 }, () => '?').join(', ')})`;
-      found = db.prepare(
-        `INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
-         VALUES ${Array.from({ length: count }, () => row).join(', ')}
-         ON CONFLICT (issue_id, channel, email) DO UPDATE SET
-           variant_id = excluded.variant_id, status = excluded.status, message_id = excluded.message_id,
-           response_code = excluded.response_code, response = excluded.response,
-           attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at
-         WHERE deliveries.status <> 'sent' OR excluded.status = 'sent'`,
-      );
+      found = db.prepare(upsertSql(Array.from({ length: count }, () => row).join(', ')));
       manyStatements.set(count, found);
     }
     return found;

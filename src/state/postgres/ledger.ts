@@ -5,6 +5,7 @@ import type { ChannelStatus, DeliveryStatus } from '../../send/ledger.js';
 import { channelStatus, type DeliveryRow, type RunRow } from '../../send/status-rows.js';
 import { mergeBatch } from '../batch.js';
 import type { DeliveryLedger } from '../contract.js';
+import { DELIVERY_UPSERT_CONFLICT } from '../delivery-upsert.js';
 
 /**
  * The delivery ledger in PostgreSQL. `recordMany` is one statement (rows passed as arrays and
@@ -48,11 +49,7 @@ export function postgresLedger(pool: Pool, issueId: string, channel: Channel, no
         `INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
          SELECT $1, $2, e, v, s, m, rc, r, a, $3
          FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::int[]) AS t(e, v, s, m, rc, r, a)
-         ON CONFLICT (issue_id, channel, email) DO UPDATE SET
-           variant_id = excluded.variant_id, status = excluded.status, message_id = excluded.message_id,
-           response_code = excluded.response_code, response = excluded.response,
-           attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at
-         WHERE deliveries.status <> 'sent' OR excluded.status = 'sent'`,
+         ${DELIVERY_UPSERT_CONFLICT}`,
         [
           issueId,
           channel,

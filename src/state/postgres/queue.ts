@@ -1,5 +1,6 @@
 import type { QueryResultRow } from 'pg';
 import { type Pool, type PoolClient, transaction } from '../../db/postgres.js';
+import { DELIVERY_UPSERT_CONFLICT } from '../delivery-upsert.js';
 import {
   NOW,
   type OpenedPlan,
@@ -222,11 +223,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
            INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
            SELECT $1, $2, email, variant_id, status, message_id, response_code, response, attempts, updated_at
            FROM o WHERE status <> 'skipped'
-           ON CONFLICT (issue_id, channel, email) DO UPDATE SET
-             variant_id = excluded.variant_id, status = excluded.status, message_id = excluded.message_id,
-             response_code = excluded.response_code, response = excluded.response,
-             attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at
-           WHERE deliveries.status <> 'sent' OR excluded.status = 'sent'
+           ${DELIVERY_UPSERT_CONFLICT}
            RETURNING 1
          ), prev AS (
            SELECT seq, lease_owner, done FROM send_items
