@@ -42,37 +42,26 @@ export class SubscriberTable implements Iterable<Subscriber> {
     if (slot === 0) this.#chunks.push(createChunk());
     const chunk = this.#chunks[index >>> CHUNK_BITS]!;
     const { email, name, firstName } = subscriber;
-    if (
-      ODD_TEXT.test(email) ||
-      (name !== undefined && ODD_TEXT.test(name)) ||
-      (firstName !== undefined && ODD_TEXT.test(firstName))
-    ) {
+    // At most three bytes of UTF-8 per UTF-16 unit: room is made for that much, and the bytes written are counted.
+    const most = 3 * (email.length + (name?.length ?? 0) + (firstName?.length ?? 0));
+    if (most >= ODD || oddText(email) || oddText(name) || oddText(firstName)) {
       this.#odd.set(index, ownCopy(email, name, firstName));
       chunk.emailBytes[slot] = ODD;
     } else {
-      const emailBytes = Buffer.byteLength(email);
-      const nameBytes = name === undefined ? 0 : Buffer.byteLength(name);
-      const firstBytes = firstName === undefined ? 0 : Buffer.byteLength(firstName);
-      const total = emailBytes + nameBytes + firstBytes;
-      if (emailBytes >= ODD || nameBytes >= ODD || firstBytes >= ODD || total > TEXT_BLOCK) {
-        this.#odd.set(index, ownCopy(email, name, firstName));
-        chunk.emailBytes[slot] = ODD;
-      } else {
-        if (this.#textUsed + total > TEXT_BLOCK) {
-          this.#text.push(Buffer.allocUnsafe(TEXT_BLOCK));
-          this.#textUsed = 0;
-        }
-        const block = this.#text.at(-1)!;
-        let at = this.#textUsed;
-        chunk.start[slot] = (this.#text.length - 1) * TEXT_BLOCK + at;
-        at += block.write(email, at);
-        if (name !== undefined) at += block.write(name, at);
-        if (firstName !== undefined) at += block.write(firstName, at);
-        this.#textUsed = at;
-        chunk.emailBytes[slot] = emailBytes;
-        chunk.nameBytes[slot] = name === undefined ? 0 : nameBytes + 1;
-        chunk.firstBytes[slot] = firstName === undefined ? 0 : firstBytes + 1;
+      if (this.#textUsed + most > TEXT_BLOCK) {
+        this.#text.push(Buffer.allocUnsafe(TEXT_BLOCK));
+        this.#textUsed = 0;
       }
+      const block = this.#text.at(-1)!;
+      const start = this.#textUsed;
+      const emailBytes = block.write(email, start);
+      const nameBytes = name === undefined ? 0 : block.write(name, start + emailBytes);
+      const firstBytes = firstName === undefined ? 0 : block.write(firstName, start + emailBytes + nameBytes);
+      this.#textUsed = start + emailBytes + nameBytes + firstBytes;
+      chunk.start[slot] = (this.#text.length - 1) * TEXT_BLOCK + start;
+      chunk.emailBytes[slot] = emailBytes;
+      chunk.nameBytes[slot] = name === undefined ? 0 : nameBytes + 1;
+      chunk.firstBytes[slot] = firstName === undefined ? 0 : firstBytes + 1;
     }
     let roleSet = this.#roleSetIndex.get(subscriber.roles);
     if (roleSet === undefined) {
@@ -189,7 +178,9 @@ const TEXT_BLOCK = 1 << 20;
 /** In `emailBytes`: the reader's text is kept as strings, in `#odd`. */
 const ODD = 0xffff;
 /** A lone surrogate: UTF-8 would write U+FFFD in its place. */
-const ODD_TEXT = /\p{Cs}/u;
+const LONE_SURROGATE = /\p{Cs}/u;
+
+const oddText = (text: string | undefined): boolean => text !== undefined && LONE_SURROGATE.test(text);
 
 function createChunk(): Chunk {
   return {
