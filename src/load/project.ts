@@ -116,8 +116,8 @@ export async function inspectProject(
 const TABLES = new WeakMap<Project, SubscriberTable>();
 
 /**
- * The project with `subscribers` read from `table`: the array is made on first read and kept, and
- * a project whose `subscribers` are assigned drops the table for them.
+ * The project with `subscribers` read from `table`: the array is made on first read and kept in
+ * the table's place, and a project whose `subscribers` are assigned drops the table for them.
  */
 function withReaderTable(fields: Omit<Project, 'subscribers'>, table: SubscriberTable | undefined): Project {
   let array: Subscriber[] | undefined;
@@ -125,7 +125,12 @@ function withReaderTable(fields: Omit<Project, 'subscribers'>, table: Subscriber
     enumerable: true,
     configurable: true,
     get: () => {
-      if (!array && table) array = table.toArray();
+      if (!array && table) {
+        array = table.toArray();
+        // One copy of the readers, not two: a later `subscriberTable` is made from the array.
+        table = undefined;
+        TABLES.delete(project);
+      }
       return array;
     },
     set: (value: Subscriber[] | undefined) => {

@@ -200,6 +200,9 @@ describe('a loaded project', () => {
     expect(subscriberTable(project)).toBe(table);
     expect(project.subscribers).toStrictEqual(table.toArray());
     expect(project.subscribers).toBe(project.subscribers);
+    // Once made, the array holds the readers in the table's place.
+    expect(subscriberTable(project)).not.toBe(table);
+    expect(subscriberTable(project)!.toArray()).toStrictEqual(project.subscribers);
   });
 
   it('plans from readers assigned later, not the table loaded', async () => {
