@@ -261,7 +261,7 @@ function createCompactList(subscribers: ReaderList): RecipientList & {
     add(position, variantId) {
       if (position < next || position >= subscribers.length)
         throw new Error('a planned reader is not in the list planned from, or out of order');
-      next = position;
+      next = position + 1;
       let variant = idIndex.get(variantId);
       if (variant === undefined) {
         variant = ids.push(variantId) - 1;
@@ -271,7 +271,7 @@ function createCompactList(subscribers: ReaderList): RecipientList & {
         positions = grown(positions);
         variants = grown(variants);
       }
-      positions[length] = next++;
+      positions[length] = position;
       variants[length] = variant;
       length++;
     },
