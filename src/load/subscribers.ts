@@ -417,11 +417,10 @@ export function createEntryValidator(
   const kept = copyKept ? detached : (text: string) => text;
   const problems: Problem[] = [];
   const table = new SubscriberTable();
-  // Canonical addresses that differ from the address as written (rare: capitals, Unicode).
-  const canonicalOf = new Map<number, string>();
-  const seen = createAddressSet(
-    (reader) => (canonicalOf.size > 0 ? canonicalOf.get(reader) : undefined) ?? table.email(reader),
-  );
+  // A kept reader's canonical address is worked out again from the table when asked for: only on
+  // an equal hash (a duplicate, or a rare collision). Kept, a list with capitals or Unicode domains
+  // in every address would hold a second string per reader while it is read.
+  const seen = createAddressSet((reader) => canonicalAddress(table.email(reader)));
   // Lists are large and role sets repeat: share one roles array per distinct set written, and look
   // its roles up in the taxonomy once. `unknown` holds the position of each role it does not know.
   const roleSets = new Map<string, { roles: string[]; unknown: number[] }>();
@@ -484,7 +483,6 @@ export function createEntryValidator(
       });
       return;
     }
-    if (key !== subscriber.email) canonicalOf.set(table.length, key);
     // A role holding the separator itself is never shared: ["a\u0000b"] is not ["a", "b"].
     const written = subscriber.roles.some((role) => role.includes('\u0000'))
       ? undefined
