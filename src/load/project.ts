@@ -5,18 +5,23 @@ import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import type { Subscriber } from '../model/subscriber.js';
+import { SubscriberTable } from '../model/subscriber-table.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
 import { readStoredReadersAt } from '../state/read-at.js';
 import { overlayReaderChanges, storeAudience } from '../store/index.js';
 import { type LoadedIssue, loadIssue } from './issue.js';
-import { loadSubscribers } from './subscribers.js';
+import { loadSubscriberTable } from './subscribers.js';
 import { unlistedSummaryFiles } from './unlisted.js';
 
 export interface Project {
   config: ResolvedConfig;
   taxonomy: RoleTaxonomy;
   issue: LoadedIssue;
+  /**
+   * The readers as an array. A loaded project keeps them as a compact table (see `subscriberTable`)
+   * and makes this array only when code asks for it; a send of a large list never does.
+   */
   subscribers: Subscriber[] | undefined;
   /** Warnings (and, from `inspectProject`, errors) found while loading. */
   problems: Problem[];
@@ -63,20 +68,20 @@ export async function inspectProject(
   const problems: Problem[] = [...(config.problems ?? []), ...(taxonomy.problems ?? [])];
   const loaded = await loadIssue(resolve(cwd, options.issueDir), taxonomy, { poolDir: config.poolDir });
   problems.push(...loaded.problems);
-  let subscribers: Subscriber[] | undefined;
+  let table: SubscriberTable | undefined;
   let readers: ReaderSource | undefined;
   const location = stateLocation(config, readEnvironment(options.env), cwd, options.stateFile);
   const now = options.now ?? new Date();
   if (options.subscribersFile) {
     const file = resolve(cwd, options.subscribersFile);
-    const result = await loadSubscribers(file, taxonomy);
+    const result = await loadSubscriberTable(file, taxonomy);
     problems.push(...result.problems);
-    subscribers = result.subscribers;
+    table = result.table;
     const stored = await readersBesideFile(location);
     if (stored?.length) {
       const byEmail = new Map(stored.map((reader) => [reader.email, reader]));
-      const overlaid = overlayReaderChanges(subscribers, byEmail, modifiedAt(file), now);
-      subscribers = overlaid.subscribers;
+      const overlaid = overlayReaderChanges(table, byEmail, modifiedAt(file), now);
+      table = SubscriberTable.from(overlaid.subscribers);
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused };
     }
   } else {
@@ -84,7 +89,7 @@ export async function inspectProject(
     const stored = await readStoredReadersAt(location);
     if (stored?.length) {
       const audience = storeAudience(stored, now);
-      subscribers = audience.subscribers;
+      table = SubscriberTable.from(audience.subscribers);
       readers = { source: 'store', overrides: 0, paused: audience.paused };
     }
   }
@@ -94,18 +99,72 @@ export async function inspectProject(
   problems.push(...(await unlistedSummaryFiles(issue.dir, listed)));
   // The issue's role order wins; the config's applies to roles the issue does not order.
   const roleOrder = [...(issue.manifest.roleOrder ?? []), ...config.roleOrder.map((r) => taxonomy.normalise(r))];
-  return {
-    project: {
+  const project = withReaderTable(
+    {
       config,
       taxonomy,
       issue: { ...issue, manifest: { ...issue.manifest, roleOrder } },
-      subscribers,
       problems,
       readers,
       state: location,
     },
-    problems,
-  };
+    table,
+  );
+  return { project, problems };
+}
+
+const TABLES = new WeakMap<Project, SubscriberTable>();
+
+/**
+ * The project with `subscribers` read from `table`: the array is made on first read and kept in
+ * the table's place, and a project whose `subscribers` are assigned drops the table for them.
+ */
+function withReaderTable(fields: Omit<Project, 'subscribers'>, table: SubscriberTable | undefined): Project {
+  let array: Subscriber[] | undefined;
+  const project = Object.defineProperty(fields, 'subscribers', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!array && table) {
+        array = table.toArray();
+        // One copy of the readers, not two: a later `subscriberTable` is made from the array.
+        table = undefined;
+        TABLES.delete(project);
+      }
+      return array;
+    },
+    set: (value: Subscriber[] | undefined) => {
+      array = value;
+      table = undefined;
+      TABLES.delete(project);
+    },
+  }) as Project;
+  if (table) TABLES.set(project, table);
+  return project;
+}
+
+/**
+ * The project's readers as a table, without making the array: the loaded table itself, or one
+ * made from `subscribers` for a project built another way.
+ */
+export function subscriberTable(project: Project): SubscriberTable | undefined {
+  const table = TABLES.get(project);
+  if (table) return table;
+  return project.subscribers && SubscriberTable.from(project.subscribers);
+}
+
+/**
+ * The same project with other readers as `subscribers`, copied without reading the original's
+ * (so a table is not made into an array on the way).
+ */
+export function withSubscribers(project: Project, subscribers: Subscriber[] | undefined): Project {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(project)) as Project;
+  return Object.defineProperty(copy, 'subscribers', {
+    value: subscribers,
+    enumerable: true,
+    configurable: true,
+    writable: true,
+  });
 }
 
 /** Like `inspectProject`, but throws one error listing every problem when any is an error. */

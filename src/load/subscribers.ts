@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { canonicalAddress } from '../address.js';
 import type { Problem } from '../errors.js';
 import { type Subscriber, SubscriberSchema, SubscribersFileSchema } from '../model/subscriber.js';
+import { SubscriberTable } from '../model/subscriber-table.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { createAddressSet } from './_address-set.js';
 import { createCsvReader, parseCsv } from './_csv.js';
@@ -19,7 +20,23 @@ export interface SubscribersLoadResult {
   problems: Problem[];
 }
 
+/** The same, with the readers kept as a compact table (what a send of a large list holds). */
+export interface SubscriberTableResult {
+  table: SubscriberTable;
+  problems: Problem[];
+}
+
+const listed = ({ table, problems }: SubscriberTableResult): SubscribersLoadResult => ({
+  subscribers: table.toArray(),
+  problems,
+});
+
 export async function loadSubscribers(file: string, taxonomy: RoleTaxonomy): Promise<SubscribersLoadResult> {
+  return listed(await loadSubscriberTable(file, taxonomy));
+}
+
+/** `loadSubscribers`, keeping the readers as a table rather than an object each. */
+export async function loadSubscriberTable(file: string, taxonomy: RoleTaxonomy): Promise<SubscriberTableResult> {
   const shown = displayPath(file);
   const size = await fileSize(file);
   if (size !== undefined && size > LIMITS.subscriberListBytes) return tooBig(shown, size);
@@ -59,8 +76,8 @@ const CHUNK_BYTES = 64 * 1024;
  * memory. A list the stream cannot take as it is (a syntax error, an unusual shape) is read whole,
  * so its problems are reported exactly as `parseSubscribers` reports them.
  */
-function streamSubscribers(file: string, shown: string, taxonomy: RoleTaxonomy): Promise<SubscribersLoadResult> {
-  return readSubscriberStream(createReadStream(file, { highWaterMark: CHUNK_BYTES }), shown, taxonomy, () =>
+function streamSubscribers(file: string, shown: string, taxonomy: RoleTaxonomy): Promise<SubscriberTableResult> {
+  return readStream(createReadStream(file, { highWaterMark: CHUNK_BYTES }), shown, taxonomy, () =>
     readFile(file, 'utf8'),
   );
 }
@@ -72,6 +89,15 @@ export async function readSubscriberStream(
   taxonomy: RoleTaxonomy,
   whole: () => Promise<string>,
 ): Promise<SubscribersLoadResult> {
+  return listed(await readStream(chunks, file, taxonomy, whole));
+}
+
+async function readStream(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+  taxonomy: RoleTaxonomy,
+  whole: () => Promise<string>,
+): Promise<SubscriberTableResult> {
   let validator: EntryValidator | undefined;
   try {
     await streamJsonList(chunks, (entries, prefix) => {
@@ -94,15 +120,15 @@ export async function readSubscriberStream(
   } catch (error) {
     if (!(error instanceof NotStreamable)) throw error;
     validator = undefined;
-    return parseSubscribers(await whole(), file, taxonomy);
+    return parseTable(await whole(), file, taxonomy);
   }
-  return validator ? validator.finish() : { subscribers: [], problems: [] };
+  return validator ? validator.finish() : { table: new SubscriberTable(), problems: [] };
 }
 
 /** A CSV list read row by row (see `parseSubscribersCsv`). */
-function streamSubscribersCsv(file: string, shown: string, taxonomy: RoleTaxonomy): Promise<SubscribersLoadResult> {
+function streamSubscribersCsv(file: string, shown: string, taxonomy: RoleTaxonomy): Promise<SubscriberTableResult> {
   // Smaller pieces than JSON's: each is decoded to a string, and a string under 128 KB dies young.
-  return readSubscriberCsvStream(createReadStream(file, { highWaterMark: 64 * 1024 }), shown, taxonomy);
+  return readCsvStream(createReadStream(file, { highWaterMark: 64 * 1024 }), shown, taxonomy);
 }
 
 /** `parseSubscribersCsv` over a byte stream, split anywhere (a chunk may end inside a character). */
@@ -111,6 +137,14 @@ export async function readSubscriberCsvStream(
   file: string,
   taxonomy: RoleTaxonomy,
 ): Promise<SubscribersLoadResult> {
+  return listed(await readCsvStream(chunks, file, taxonomy));
+}
+
+async function readCsvStream(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+  taxonomy: RoleTaxonomy,
+): Promise<SubscriberTableResult> {
   const rows = csvEntries(file, taxonomy);
   const reader = createCsvReader(rows.row);
   const decoder = new StringDecoder('utf8');
@@ -135,8 +169,8 @@ export function looksLikeCsv(text: string): boolean {
   return header.split(/[,;\t]/).some((cell) => cell.trim().replace(/^"|"$/g, '').toLowerCase() === 'email');
 }
 
-const tooBig = (file: string, size: number): SubscribersLoadResult => ({
-  subscribers: [],
+const tooBig = (file: string, size: number): SubscriberTableResult => ({
+  table: new SubscriberTable(),
   problems: [tooLarge(file, size, LIMITS.subscriberListBytes)],
 });
 
@@ -147,9 +181,9 @@ function rejected(
   field: string,
   message: string,
   hint: string,
-): SubscribersLoadResult {
+): SubscriberTableResult {
   return {
-    subscribers: [],
+    table: new SubscriberTable(),
     problems: [{ severity: 'error', file, ...(line === undefined ? {} : { line }), field, message, hint }],
   };
 }
@@ -160,20 +194,21 @@ function rejected(
  */
 export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTaxonomy): SubscribersLoadResult {
   const size = byteLength(text);
-  if (size > LIMITS.subscriberListBytes) return tooBig(file, size);
+  if (size > LIMITS.subscriberListBytes) return listed(tooBig(file, size));
   const rows = csvEntries(file, taxonomy);
   for (const { cells, line } of parseCsv(text)) {
     rows.row(cells, line);
     if (rows.refused()) break;
   }
-  return rows.finish();
+  return listed(rows.finish());
 }
 
 /** CSV rows, header first, turned into entries and validated as they come. */
 function csvEntries(file: string, taxonomy: RoleTaxonomy) {
   let columns: string[] | undefined;
-  let refusal: SubscribersLoadResult | undefined;
-  // Cells are slices of the text read: what a kept reader holds is copied out (see `detached`).
+  let refusal: SubscriberTableResult | undefined;
+  // Cells are slices of the text read: what a kept reader holds is copied out (the table copies its
+  // own text; roles are copied by `detached`).
   const validator = createEntryValidator(file, taxonomy, [], true);
   return {
     row(cells: string[], line: number): void {
@@ -209,7 +244,7 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
       validator.add(entry, () => line);
     },
     refused: () => refusal !== undefined,
-    finish(): SubscribersLoadResult {
+    finish(): SubscriberTableResult {
       if (refusal) return refusal;
       if (!columns)
         return rejected(
@@ -248,11 +283,15 @@ function columnName(cell: string): string {
  * path (JSON.parse); line numbers are worked out only when there is something to report.
  */
 export function parseSubscribers(text: string, file: string, taxonomy: RoleTaxonomy): SubscribersLoadResult {
+  return listed(parseTable(text, file, taxonomy));
+}
+
+function parseTable(text: string, file: string, taxonomy: RoleTaxonomy): SubscriberTableResult {
   const size = byteLength(text);
   if (size > LIMITS.subscriberListBytes) return tooBig(file, size);
   const source = text.replace(/^\uFEFF/, '');
   const deepAt = jsonTooDeepAt(source);
-  if (deepAt !== undefined) return { subscribers: [], problems: [tooDeep(file, deepAt, 'json')] };
+  if (deepAt !== undefined) return { table: new SubscriberTable(), problems: [tooDeep(file, deepAt, 'json')] };
   let value: unknown;
   try {
     value = JSON.parse(source);
@@ -348,7 +387,7 @@ function validateEntries(
   taxonomy: RoleTaxonomy,
   lineOf: (path: readonly PropertyKey[]) => number,
   prefix: (string | number)[],
-): SubscribersLoadResult {
+): SubscriberTableResult {
   const validator = createEntryValidator(file, taxonomy, prefix);
   for (let index = 0; index < entries.length; index++) {
     const entry = entries[index];
@@ -361,7 +400,7 @@ function validateEntries(
 export interface EntryValidator {
   /** Checks the next entry; `lineOf` answers for paths from the document's root. */
   add(entry: unknown, lineOf: (path: readonly PropertyKey[]) => number): void;
-  finish(): SubscribersLoadResult;
+  finish(): SubscriberTableResult;
 }
 
 /**
@@ -377,12 +416,11 @@ export function createEntryValidator(
 ): EntryValidator {
   const kept = copyKept ? detached : (text: string) => text;
   const problems: Problem[] = [];
-  const subscribers: Subscriber[] = [];
-  // Canonical addresses that differ from the address as written (rare: capitals, Unicode).
-  const canonicalOf = new Map<number, string>();
-  const seen = createAddressSet(
-    (reader) => (canonicalOf.size > 0 ? canonicalOf.get(reader) : undefined) ?? subscribers[reader]!.email,
-  );
+  const table = new SubscriberTable();
+  // A kept reader's canonical address is worked out again from the table when asked for: only on
+  // an equal hash (a duplicate, or a rare collision). Kept, a list with capitals or Unicode domains
+  // in every address would hold a second string per reader while it is read.
+  const seen = createAddressSet((reader) => canonicalAddress(table.email(reader)));
   // Lists are large and role sets repeat: share one roles array per distinct set written, and look
   // its roles up in the taxonomy once. `unknown` holds the position of each role it does not know.
   const roleSets = new Map<string, { roles: string[]; unknown: number[] }>();
@@ -433,7 +471,7 @@ export function createEntryValidator(
     }
     const subscriber = result.data;
     const key = canonicalAddress(subscriber.email);
-    const first = seen.addOrFirst(key, subscribers.length, index);
+    const first = seen.addOrFirst(key, table.length, index);
     if (first >= 0) {
       problems.push({
         severity: 'warning',
@@ -445,7 +483,6 @@ export function createEntryValidator(
       });
       return;
     }
-    if (key !== subscriber.email) canonicalOf.set(subscribers.length, key);
     // A role holding the separator itself is never shared: ["a\u0000b"] is not ["a", "b"].
     const written = subscriber.roles.some((role) => role.includes('\u0000'))
       ? undefined
@@ -472,29 +509,20 @@ export function createEntryValidator(
       }
     }
     subscriber.roles = set.roles;
-    if (copyKept) copyFields(subscriber);
-    subscribers.push(subscriber);
+    // The table keeps its own copy of the reader's text: the entry itself is dropped.
+    table.push(subscriber);
   };
-  return { add, finish: () => finishValidation(file, taxonomy, subscribers, problems, unknownFields, unknownRoles) };
-}
-
-/** A reader's own text fields, each copied out of the text it was read from. */
-function copyFields(subscriber: Subscriber): void {
-  subscriber.email = detached(subscriber.email);
-  if (subscriber.name !== undefined) subscriber.name = detached(subscriber.name);
-  if (subscriber.firstName !== undefined) subscriber.firstName = detached(subscriber.firstName);
-  if (subscriber.timezone !== undefined) subscriber.timezone = detached(subscriber.timezone);
-  if (subscriber.locale !== undefined) subscriber.locale = detached(subscriber.locale);
+  return { add, finish: () => finishValidation(file, taxonomy, table, problems, unknownFields, unknownRoles) };
 }
 
 function finishValidation(
   file: string,
   taxonomy: RoleTaxonomy,
-  subscribers: Subscriber[],
+  table: SubscriberTable,
   problems: Problem[],
   unknownFields: Map<string, { count: number; path: (string | number)[]; line: number }>,
   unknownRoles: Map<string, { count: number; path: (string | number)[]; line: number }>,
-): SubscribersLoadResult {
+): SubscriberTableResult {
   for (const { count, path, line } of unknownFields.values()) {
     problems.push({
       severity: 'warning',
@@ -517,5 +545,5 @@ function finishValidation(
       hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',
     });
   }
-  return { subscribers, problems };
+  return { table, problems };
 }

@@ -4,6 +4,7 @@ import { auditProject } from '../group/audit.js';
 import { type AudiencePlan, type AudienceVisitor, planAudience, type SkipReason } from '../group/index.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
+import { SubscriberTable } from '../model/subscriber-table.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import type { DeliveryStatus } from './ledger.js';
 import { createReport, type ReportBuilder, type SendMode } from './report.js';
@@ -33,6 +34,12 @@ export interface DeliveryPlan {
   audienceSize: number;
   report: ReportBuilder;
 }
+
+/** Readers in list order: an array, or a loaded list's compact table (read a reader at a time). */
+export type ReaderList = readonly Subscriber[] | SubscriberTable;
+
+const readerAt = (list: ReaderList, index: number): Subscriber =>
+  list instanceof SubscriberTable ? list.get(index) : list[index]!;
 
 export interface AudienceFilter {
   /** Canonical role names (see `normaliseSegments`); empty for everyone. */
@@ -90,18 +97,17 @@ export function segmentRoles(subscriber: Pick<Subscriber, 'roles'>, segments: re
  */
 export function planRecipients(
   project: Project,
-  subscribers: readonly Subscriber[],
+  subscribers: ReaderList,
   filter: AudienceFilter,
   visit?: AudienceVisitor,
+  at?: { position: number },
 ): AudiencePlan {
   const only = filter.onlyEmails && new Set([...filter.onlyEmails].map(canonicalAddress));
-  const chosen =
+  const keep =
     filter.segments.length || only
-      ? chosenReaders(
-          subscribers,
-          (s) => inSegments(s, filter.segments) && (!only || only.has(canonicalAddress(s.email))),
-        )
-      : subscribers;
+      ? (s: Subscriber) => inSegments(s, filter.segments) && (!only || only.has(canonicalAddress(s.email)))
+      : undefined;
+  const chosen = keep || at || !Array.isArray(subscribers) ? chosenReaders(subscribers, keep, at) : subscribers;
   return planAudience(
     project.issue.summaries,
     project.issue.manifest.roleOrder ?? [],
@@ -111,15 +117,27 @@ export function planRecipients(
   );
 }
 
-/** The readers a filter keeps, read as they are planned: no second list of them. */
-function* chosenReaders(subscribers: readonly Subscriber[], keep: (s: Subscriber) => boolean): Generator<Subscriber> {
-  for (const subscriber of subscribers) if (keep(subscriber)) yield subscriber;
+/**
+ * The readers a filter keeps, read as they are planned: no second list of them. `at.position` is
+ * the list position of the reader last handed over (the one being planned).
+ */
+function* chosenReaders(
+  subscribers: ReaderList,
+  keep: ((s: Subscriber) => boolean) | undefined,
+  at: { position: number } = { position: -1 },
+): Generator<Subscriber> {
+  for (let index = 0; index < subscribers.length; index++) {
+    const subscriber = readerAt(subscribers, index);
+    if (keep && !keep(subscriber)) continue;
+    at.position = index;
+    yield subscriber;
+  }
 }
 
 /** Plans without keeping the audience's lists: for a caller that needs only counts and warnings. */
 export const COUNT_ONLY: AudienceVisitor = { recipient() {}, skipped() {} };
 
-export function planDelivery(project: Project, subscribers: readonly Subscriber[], options: PlanOptions): DeliveryPlan {
+export function planDelivery(project: Project, subscribers: ReaderList, options: PlanOptions): DeliveryPlan {
   if (options.countOnly || options.compact) return countDelivery(project, subscribers, options);
   const audience = planRecipients(project, subscribers, options);
   const report = createReport(project.issue.id, options.mode, options.destination, project.readers);
@@ -174,7 +192,7 @@ function ledgerSkip(options: PlanOptions): (subscriber: Subscriber) => 'alreadyS
  * record per reader. Counts are kept per roles array (a loaded list shares one per role set) and
  * handed to the report afterwards in the order a kept plan would have, so segments list alike.
  */
-function countDelivery(project: Project, subscribers: readonly Subscriber[], options: PlanOptions): DeliveryPlan {
+function countDelivery(project: Project, subscribers: ReaderList, options: PlanOptions): DeliveryPlan {
   // Per roles array, then per kind: a roles array always plans to the same variant.
   type Counts = Map<readonly string[], Map<SkipKind | 'planned', { variantId: string | undefined; n: number }>>;
   const left: Counts = new Map(); // skipped by the audience: reported first
@@ -195,15 +213,22 @@ function countDelivery(project: Project, subscribers: readonly Subscriber[], opt
     else byKind.set(kind, { variantId, n: 1 });
   };
   const skipOf = ledgerSkip(options);
+  const at = { position: -1 };
   const sending = createCompactList(subscribers);
-  const audience = planRecipients(project, subscribers, options, {
-    skipped: (subscriber, reason) => count(left, subscriber.roles, undefined, skipKind(reason, subscriber, options)),
-    recipient: (subscriber, variantId) => {
-      const skip = skipOf(subscriber);
-      count(planned, subscriber.roles, variantId, skip ?? 'planned');
-      if (options.compact && !skip) sending.add(subscriber, variantId);
+  const audience = planRecipients(
+    project,
+    subscribers,
+    options,
+    {
+      skipped: (subscriber, reason) => count(left, subscriber.roles, undefined, skipKind(reason, subscriber, options)),
+      recipient: (subscriber, variantId) => {
+        const skip = skipOf(subscriber);
+        count(planned, subscriber.roles, variantId, skip ?? 'planned');
+        if (options.compact && !skip) sending.add(at.position, variantId);
+      },
     },
-  });
+    at,
+  );
   const report = createReport(project.issue.id, options.mode, options.destination, project.readers);
   for (const variant of audience.variants) report.variant(variant.id, variant.roles, variant.summaryIds.length);
   for (const counts of [left, planned])
@@ -218,10 +243,10 @@ function countDelivery(project: Project, subscribers: readonly Subscriber[], opt
 
 /**
  * Readers kept as their position in `subscribers` and the index of their variant id, in typed
- * arrays. Readers are added in list order, so each position is found by walking forward.
+ * arrays; each reader is read from the list again when it is sent. Readers are added in list order.
  */
-function createCompactList(subscribers: readonly Subscriber[]): RecipientList & {
-  add(subscriber: Subscriber, variantId: string): void;
+function createCompactList(subscribers: ReaderList): RecipientList & {
+  add(position: number, variantId: string): void;
 } {
   let positions: Uint32Array = new Uint32Array(1024);
   let variants: Uint32Array = new Uint32Array(1024);
@@ -233,9 +258,10 @@ function createCompactList(subscribers: readonly Subscriber[]): RecipientList & 
     get length() {
       return length;
     },
-    add(subscriber, variantId) {
-      while (next < subscribers.length && subscribers[next] !== subscriber) next++;
-      if (next >= subscribers.length) throw new Error('a planned reader is not in the list planned from');
+    add(position, variantId) {
+      if (position < next || position >= subscribers.length)
+        throw new Error('a planned reader is not in the list planned from, or out of order');
+      next = position + 1;
       let variant = idIndex.get(variantId);
       if (variant === undefined) {
         variant = ids.push(variantId) - 1;
@@ -245,12 +271,13 @@ function createCompactList(subscribers: readonly Subscriber[]): RecipientList & 
         positions = grown(positions);
         variants = grown(variants);
       }
-      positions[length] = next++;
+      positions[length] = position;
       variants[length] = variant;
       length++;
     },
     *[Symbol.iterator]() {
-      for (let i = 0; i < length; i++) yield { subscriber: subscribers[positions[i]!]!, variantId: ids[variants[i]!]! };
+      for (let i = 0; i < length; i++)
+        yield { subscriber: readerAt(subscribers, positions[i]!), variantId: ids[variants[i]!]! };
     },
   };
 }

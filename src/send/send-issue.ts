@@ -5,7 +5,8 @@ import { assertStrongSecret, type Environment, readEnvironment } from '../config
 import type { ResolvedConfig } from '../config/schema.js';
 import { formatProblem, type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
-import { loadProject, type Project } from '../load/project.js';
+import { loadProject, type Project, subscriberTable, withSubscribers } from '../load/project.js';
+import type { SubscriberTable } from '../model/subscriber-table.js';
 import type { StateLock } from '../state/contract.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
 import { openExistingState, openState, postgresSideFileBase } from '../state/open.js';
@@ -99,7 +100,8 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     now: now(),
     env: options.env,
   });
-  const subscribers = project.subscribers;
+  // The loaded readers stay a compact table: planned and sent a reader at a time, never an array.
+  const subscribers = subscriberTable(project);
   if (!subscribers)
     throw new RolecastError('E_USAGE', 'no subscribers: no --subscribers FILE and no readers in the subscriber store', {
       hint: 'pass --subscribers FILE, or add readers with `rolecast subscribers import FILE` or the signup form of `rolecast serve`',
@@ -114,7 +116,16 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
 
   if (options.test) {
     const transport = await createTransport(project, env, options, concurrency, log);
-    return sendTestMessage({ project, subscribers, env, transport, compile, test: options.test, now, started });
+    return sendTestMessage({
+      project,
+      subscribers: project.subscribers ?? [],
+      env,
+      transport,
+      compile,
+      test: options.test,
+      now,
+      started,
+    });
   }
 
   const location = stateLocation(config, env, options.cwd, options.stateFile);
@@ -134,7 +145,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
   if (location.kind === 'postgres' && !options.dryRun && !options.partOfRun)
     return sendAsWorker({
       project,
-      subscribers,
+      subscribers: project.subscribers ?? [],
       env,
       databaseUrl: location.url,
       channel,
@@ -146,7 +157,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       concurrency,
       compile,
       openTransport: () => createTransport(project, env, options, concurrency, log),
-      warn: (plan, isSuppressed) => warnAudience(project, plan, { segments, options, isSuppressed, log }),
+      warn: (plan, isSuppressed) => warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log }),
       signal: options.signal,
       log,
       now,
@@ -187,7 +198,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
         destination: undefined,
         countOnly: true,
       });
-      warnAudience(project, plan, { segments, options, isSuppressed, log });
+      warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
       // No render: a dry run answers "who would get what" and stays light on 100k-subscriber lists.
       return plan.report.finish({ interrupted: false, elapsedMs: performance.now() - started });
     } finally {
@@ -245,8 +256,10 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       destination: transport.destination,
       compact: true,
     });
-    warnAudience(project, plan, { segments, options, isSuppressed, log });
-    const compiled = await renderChecked(compile, project, plan.audience.variants, log, env.secret);
+    warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
+    // The render needs the readers' languages only: one reader per locale, not the list.
+    const readersByLocale = withSubscribers(project, subscribers.localeSamples());
+    const compiled = await renderChecked(compile, readersByLocale, plan.audience.variants, log, env.secret);
     // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
     await state(() => store.recordLayout(issue.id, issueLayout(plan.audience.variants, issue.summaries), now()));
     // Connection and credentials are checked before the first message, so a typo sends nothing.
@@ -345,6 +358,7 @@ async function cleanup(what: string, step: () => unknown, log: (line: string) =>
  */
 function warnAudience(
   project: Project,
+  readers: SubscriberTable,
   plan: DeliveryPlan,
   context: {
     segments: readonly string[];
@@ -354,9 +368,9 @@ function warnAudience(
   },
 ): void {
   const { segments, options, isSuppressed, log } = context;
-  if (options.partOfRun || options.onlyEmails || !project.subscribers) return;
+  if (options.partOfRun || options.onlyEmails) return;
   const audience = segments.length
-    ? planRecipients(project, project.subscribers, { segments: [], isSuppressed }, COUNT_ONLY)
+    ? planRecipients(project, readers, { segments: [], isSuppressed }, COUNT_ONLY)
     : plan.audience;
   const found = audienceWarnings(project, audience, { cwd: options.cwd, subscribersFile: options.subscribersFile });
   for (const problem of found) log(formatProblem(problem));

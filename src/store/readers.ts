@@ -155,7 +155,7 @@ export interface Overlaid extends StoreAudience {
  * written, so an editor's newer file wins again.
  */
 export function overlayReaderChanges(
-  subscribers: readonly Subscriber[],
+  subscribers: Iterable<Subscriber>,
   readers: ReadonlyMap<string, Reader>,
   fileWrittenAt: Date,
   now: Date,

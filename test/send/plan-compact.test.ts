@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planAudience } from '../../src/group/index.js';
-import { loadProject } from '../../src/load/project.js';
+import { loadProject, subscriberTable } from '../../src/load/project.js';
 import type { DeliveryStatus } from '../../src/send/ledger.js';
 import { type PlanOptions, planDelivery } from '../../src/send/plan.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
@@ -53,5 +53,23 @@ describe('a compact delivery plan', () => {
     );
     expect(shared.recipients.map((r) => r.variantId)).toEqual(copied.recipients.map((r) => r.variantId));
     expect(shared.variants).toEqual(copied.variants);
+  });
+
+  it('plans the same readers and variants from the loaded table as from the array', () => {
+    const table = subscriberTable(project)!;
+    const emails = subscribers.map((s) => s.email);
+    const recorded = new Map<string, DeliveryStatus>([[emails[2]!.toLowerCase(), 'sent']]);
+    const filters = [
+      { segments: [] as string[] },
+      { segments: [project.taxonomy.lookup('CTO')!] },
+      { segments: [] as string[], onlyEmails: new Set([emails[0]!, emails[3]!, emails.at(-1)!.toUpperCase()]) },
+    ];
+    for (const filter of filters) {
+      const base = { ...options(recorded), ...filter, isSuppressed: (email: string) => email === emails[1] };
+      const kept = planDelivery(project, subscribers, base).toSend;
+      const compact = [...planDelivery(project, table, { ...base, compact: true }).sending];
+      expect(compact.map((r) => [r.subscriber, r.variantId])).toEqual(kept.map((r) => [r.subscriber, r.variantId]));
+      expect(compact.length).toBeGreaterThan(0);
+    }
   });
 });
