@@ -20,6 +20,12 @@ export class SubscriberTable implements Iterable<Subscriber> {
   readonly #firstOfLocale = new Map<number, number>();
   // Readers whose text UTF-8 cannot carry as written (a lone surrogate) or that is too long for a column.
   readonly #odd = new Map<number, OwnText>();
+  readonly #maxTextBlocks: number;
+
+  /** `maxTextBlocks` lowers the limit of 1 MB text blocks (for tests of a full table). */
+  constructor(options: { maxTextBlocks?: number } = {}) {
+    this.#maxTextBlocks = Math.min(options.maxTextBlocks ?? MAX_TEXT_BLOCKS, MAX_TEXT_BLOCKS);
+  }
 
   get length(): number {
     return this.#length;
@@ -49,6 +55,9 @@ export class SubscriberTable implements Iterable<Subscriber> {
       chunk.emailBytes[slot] = ODD;
     } else {
       if (this.#textUsed + most > TEXT_BLOCK) {
+        // Offsets are 32-bit: past 4 GB of text they would wrap and point at another reader's address.
+        if (this.#text.length >= this.#maxTextBlocks)
+          throw new RangeError('the reader table is full (4 GB of addresses and names)');
         this.#text.push(Buffer.allocUnsafe(TEXT_BLOCK));
         this.#textUsed = 0;
       }
@@ -175,6 +184,8 @@ const CHUNK_SIZE = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_SIZE - 1;
 /** Text is written in blocks this size; a reader's text never straddles two. */
 const TEXT_BLOCK = 1 << 20;
+/** Text blocks a 32-bit offset can reach. */
+export const MAX_TEXT_BLOCKS = 2 ** 32 / TEXT_BLOCK;
 /** In `emailBytes`: the reader's text is kept as strings, in `#odd`. */
 const ODD = 0xffff;
 /** A lone surrogate: UTF-8 would write U+FFFD in its place. */

@@ -121,6 +121,22 @@ describe('the subscriber table', () => {
     expect(() => table.get(70_000)).toThrow(RangeError);
   });
 
+  it('refuses a reader past its last text block rather than wrap an offset onto another reader', () => {
+    const table = new SubscriberTable({ maxTextBlocks: 2 });
+    const name = 'N'.repeat(200);
+    const added: Subscriber[] = [];
+    expect(() => {
+      for (let i = 0; ; i++) {
+        const reader: Subscriber = { email: `r${i}@example.com`, name: `${name}${i}`, roles: [], status: 'active' };
+        table.push(reader);
+        added.push(reader);
+      }
+    }).toThrow(/reader table is full/);
+    expect(added.length).toBeGreaterThan(3000);
+    expect(table.length).toBe(added.length);
+    expect(table.toArray()).toStrictEqual(added);
+  });
+
   it('names one reader per locale (none being one) for the render', () => {
     const table = SubscriberTable.from([
       { email: 'a@example.com', roles: [], locale: 'de', status: 'active' },
