@@ -100,7 +100,7 @@ export function planRecipients(
   subscribers: ReaderList,
   filter: AudienceFilter,
   visit?: AudienceVisitor,
-  at?: { position: number },
+  at?: ReaderAt,
 ): AudiencePlan {
   const only = filter.onlyEmails && new Set([...filter.onlyEmails].map(canonicalAddress));
   const keep =
@@ -124,14 +124,21 @@ export function planRecipients(
 function* chosenReaders(
   subscribers: ReaderList,
   keep: ((s: Subscriber) => boolean) | undefined,
-  at: { position: number } = { position: -1 },
+  at: ReaderAt = { position: -1, reader: undefined },
 ): Generator<Subscriber> {
   for (let index = 0; index < subscribers.length; index++) {
     const subscriber = readerAt(subscribers, index);
     if (keep && !keep(subscriber)) continue;
     at.position = index;
+    at.reader = subscriber;
     yield subscriber;
   }
+}
+
+/** The list position and the reader last handed to the planner. */
+interface ReaderAt {
+  position: number;
+  reader: Subscriber | undefined;
 }
 
 /** Plans without keeping the audience's lists: for a caller that needs only counts and warnings. */
@@ -213,7 +220,7 @@ function countDelivery(project: Project, subscribers: ReaderList, options: PlanO
     else byKind.set(kind, { variantId, n: 1 });
   };
   const skipOf = ledgerSkip(options);
-  const at = { position: -1 };
+  const at: ReaderAt = { position: -1, reader: undefined };
   const sending = createCompactList(subscribers);
   const audience = planRecipients(
     project,
@@ -224,7 +231,11 @@ function countDelivery(project: Project, subscribers: ReaderList, options: PlanO
       recipient: (subscriber, variantId) => {
         const skip = skipOf(subscriber);
         count(planned, subscriber.roles, variantId, skip ?? 'planned');
-        if (options.compact && !skip) sending.add(at.position, variantId);
+        if (options.compact && !skip) {
+          // The position is the last reader handed to the planner: it must be this one, or a reader would get another's message.
+          if (at.reader !== subscriber) throw new Error('a planned reader is not the one last read from the list');
+          sending.add(at.position, variantId);
+        }
       },
     },
     at,
