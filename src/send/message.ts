@@ -167,12 +167,14 @@ function envelopeAndHeaders(config: ResolvedConfig, message: Omit<OutgoingMessag
     safeSubjects.add(subject);
   }
   // The run's own values (sender, list) were checked with the configuration; these are the reader's.
-  assertHeaderSafe({
-    'List-Unsubscribe': message.links.listUnsubscribe,
-    'Message-ID': message.messageId,
-    'To name': message.to.name ?? '',
-    To: message.to.address,
-  });
+  // One test of all four first: the check that names the header runs only when one has a break.
+  if (LINE_BREAK.test(`${message.links.listUnsubscribe}${message.messageId}${message.to.name ?? ''}${message.to.address}`))
+    assertHeaderSafe({
+      'List-Unsubscribe': message.links.listUnsubscribe,
+      'Message-ID': message.messageId,
+      'To name': message.to.name ?? '',
+      To: message.to.address,
+    });
   // The envelope names the one recipient explicitly: nothing in the headers can add another.
   // `raw` is what goes out; subject, date and headers repeat parts of it for readers such as the
   // preview, and nodemailer ignores them when `raw` is set.
@@ -185,6 +187,8 @@ function envelopeAndHeaders(config: ResolvedConfig, message: Omit<OutgoingMessag
   };
   return { headers, replyTo, to, options };
 }
+
+const LINE_BREAK = /[\r\n]/;
 
 /** A CR or LF in a header value would let content add headers (or recipients): refuse it. */
 export function assertHeaderSafe(values: Record<string, string>): void {

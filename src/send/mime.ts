@@ -148,6 +148,8 @@ export function listValue(value: string): string {
  * exceeds 998 octets (one unbreakable token, such as a very long URL) is refused rather than sent.
  */
 export function foldHeader(name: string, value: string): string {
+  // Short enough for one line: what the loop below would write, without splitting the value.
+  if (name.length + 2 + value.length <= FOLD_WIDTH) return `${name}: ${value}`;
   const lines: string[] = [];
   let line = `${name}:`;
   let started = false;

@@ -23,7 +23,12 @@ export function payloadBytes(payload: WirePayload): Buffer {
 }
 
 export function headBytes(headers: readonly string[]): Buffer {
-  return Buffer.from(`${headers.join('\r\n')}\r\n\r\n`, 'utf8');
+  return Buffer.from(headText(headers), 'utf8');
+}
+
+/** The header block with the blank line that ends it. */
+export function headText(headers: readonly string[]): string {
+  return `${headers.join('\r\n')}\r\n\r\n`;
 }
 
 /**
