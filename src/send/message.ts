@@ -168,7 +168,9 @@ function envelopeAndHeaders(config: ResolvedConfig, message: Omit<OutgoingMessag
   }
   // The run's own values (sender, list) were checked with the configuration; these are the reader's.
   // One test of all four first: the check that names the header runs only when one has a break.
-  if (LINE_BREAK.test(`${message.links.listUnsubscribe}${message.messageId}${message.to.name ?? ''}${message.to.address}`))
+  if (
+    LINE_BREAK.test(`${message.links.listUnsubscribe}${message.messageId}${message.to.name ?? ''}${message.to.address}`)
+  )
     assertHeaderSafe({
       'List-Unsubscribe': message.links.listUnsubscribe,
       'Message-ID': message.messageId,
