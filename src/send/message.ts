@@ -100,15 +100,20 @@ export function buildWireMailOptions(
     oneClick: message.links.oneClick,
   });
   let raw: Buffer | undefined;
-  const mail = { ...options, [WIRE]: payload } as WireMailOptions;
-  Object.defineProperty(mail, 'raw', {
-    enumerable: true,
-    get: () => {
+  // One literal, the getter included: the same enumerable properties as a spread and a
+  // defineProperty, without turning every reader's object into a slow dictionary.
+  return {
+    envelope: options.envelope,
+    messageId: options.messageId,
+    subject: options.subject,
+    date: options.date,
+    headers: options.headers,
+    [WIRE]: payload,
+    get raw() {
       raw ??= payloadBytes(payload);
       return raw;
     },
-  });
-  return mail;
+  };
 }
 
 /** What a run's configuration puts in every message, checked and written once per configuration. */

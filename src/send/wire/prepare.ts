@@ -175,7 +175,13 @@ export function buildPayload(template: VariantTemplate, fields: PersonalFields, 
 /** What a text line's filled form depends on: its fields' values. */
 function lineKey(fields: readonly string[], values: Readonly<Record<string, string>>): string {
   if (fields.length === 1) return values[fields[0]!] ?? '';
-  return JSON.stringify(fields.map((f) => values[f] ?? ''));
+  // Each value after its length: no two lists of values give the same key.
+  let key = '';
+  for (const field of fields) {
+    const value = values[field] ?? '';
+    key += `${value.length}:${value}`;
+  }
+  return key;
 }
 
 const EMPTY = Buffer.alloc(0);
