@@ -38,7 +38,8 @@ export function buildFor(
   const variant = compiled.get(variantId);
   if (!variant) throw new Error(`variant ${variantId} was not compiled`);
   const links = personalLinks(project.config, env.secret, project.issue.id, subscriber.email);
-  const fields = { ...readerFields(links, subscriber), sentAt: date };
+  const fields = readerFields(links, subscriber);
+  fields.sentAt = date;
   const message = {
     to: { address: subscriber.email, name: subscriber.name },
     links,

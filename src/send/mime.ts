@@ -120,7 +120,14 @@ export function encodeText(value: string): string {
 }
 
 function hasLongWord(value: string): boolean {
-  return value.split(' ').some((word) => word.length > MAX_WORD);
+  // A run of more than MAX_WORD characters without a space, found without splitting the value.
+  if (value.length <= MAX_WORD) return false;
+  let run = 0;
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) === 32) run = 0;
+    else if (++run > MAX_WORD) return true;
+  }
+  return false;
 }
 
 /** RFC 2047 B-encoded words of at most 75 characters, split on whole characters, separated by spaces to fold at. */
@@ -148,6 +155,8 @@ export function listValue(value: string): string {
  * exceeds 998 octets (one unbreakable token, such as a very long URL) is refused rather than sent.
  */
 export function foldHeader(name: string, value: string): string {
+  // Short enough for one line: what the loop below would write, without splitting the value.
+  if (name.length + 2 + value.length <= FOLD_WIDTH) return `${name}: ${value}`;
   const lines: string[] = [];
   let line = `${name}:`;
   let started = false;

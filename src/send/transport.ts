@@ -12,7 +12,7 @@ import { LocalWriteError } from './local-write-error.js';
 import { wirePayloadOf } from './message.js';
 import { dkimSignature } from './wire/dkim.js';
 import { createWirePool, type WirePool, wireSupported } from './wire/pool.js';
-import { headBytes } from './wire/prepare.js';
+import { headText } from './wire/prepare.js';
 
 export { LocalWriteError } from './local-write-error.js';
 
@@ -106,9 +106,9 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       if (payload && wireSupported()) {
         wire ??= createWirePool(options, settings.concurrency);
         const envelope = mail.envelope as { from: string; to: string[] };
-        const head = headBytes(payload.headers);
-        const signed = settings.dkim ? [`${dkimSignature(payload, settings.dkim)}\r\n`, head] : [head];
-        return { response: await wire.send(envelope, [...signed, ...payload.body]) };
+        // The header block stays a string: the pool encodes it straight into the message's one buffer.
+        const head = `${settings.dkim ? `${dkimSignature(payload, settings.dkim)}\r\n` : ''}${headText(payload.headers)}`;
+        return { response: await wire.send(envelope, [head, ...payload.body]) };
       }
       const info = (await transporter.sendMail(mail)) as { response?: string };
       return { response: String(info.response ?? '250 OK') };

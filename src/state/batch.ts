@@ -12,7 +12,8 @@ export function mergeBatch(entries: readonly LedgerEntry[]): LedgerEntry[] {
     const email = canonicalAddress(entry.email);
     const before = byKey.get(email);
     if (!before) {
-      byKey.set(email, { ...entry, email });
+      // Already canonical (the usual case): the row as it is, not a copy.
+      byKey.set(email, email === entry.email ? entry : { ...entry, email });
       continue;
     }
     const keep = before.status === 'sent' && entry.status !== 'sent' ? before : { ...entry, email };

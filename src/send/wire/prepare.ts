@@ -23,7 +23,12 @@ export function payloadBytes(payload: WirePayload): Buffer {
 }
 
 export function headBytes(headers: readonly string[]): Buffer {
-  return Buffer.from(`${headers.join('\r\n')}\r\n\r\n`, 'utf8');
+  return Buffer.from(headText(headers), 'utf8');
+}
+
+/** The header block with the blank line that ends it. */
+export function headText(headers: readonly string[]): string {
+  return `${headers.join('\r\n')}\r\n\r\n`;
 }
 
 /**
@@ -170,7 +175,13 @@ export function buildPayload(template: VariantTemplate, fields: PersonalFields, 
 /** What a text line's filled form depends on: its fields' values. */
 function lineKey(fields: readonly string[], values: Readonly<Record<string, string>>): string {
   if (fields.length === 1) return values[fields[0]!] ?? '';
-  return JSON.stringify(fields.map((f) => values[f] ?? ''));
+  // Each value after its length: no two lists of values give the same key.
+  let key = '';
+  for (const field of fields) {
+    const value = values[field] ?? '';
+    key += `${value.length}:${value}`;
+  }
+  return key;
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -18,6 +18,9 @@ export interface QpOptions {
 const QP_WIDTH = 76;
 const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
 const EMPTY = Buffer.alloc(0);
+/** 1 for the bytes written as they are wherever they stand: printable ASCII but "=". */
+const PRINTABLE = new Uint8Array(256);
+for (let byte = 33; byte <= 126; byte++) if (byte !== 61) PRINTABLE[byte] = 1;
 
 /** Reused between calls: the input bytes and the worst-case output of one encode. */
 let scratchIn = Buffer.allocUnsafe(16 * 1024);
@@ -37,11 +40,13 @@ function encodeBytes(input: Buffer, length: number, out: Buffer, offset: number,
       column = 0;
       continue;
     }
-    const next = i + 1 < length ? input[i + 1] : undefined;
-    const lineEnds = next === undefined || next === 13 || next === 10;
-    const literal =
-      (byte >= 33 && byte <= 126 && byte !== 61 && !(dots && byte === 46 && column === 0)) ||
-      ((byte === 32 || byte === 9) && !lineEnds);
+    let literal: boolean;
+    if (PRINTABLE[byte] === 1) literal = !(dots && byte === 46 && column === 0);
+    else if (byte === 32 || byte === 9) {
+      // White space stays literal unless it ends a line (or the input).
+      const next = i + 1 < length ? input[i + 1]! : -1;
+      literal = next !== -1 && next !== 13 && next !== 10;
+    } else literal = false;
     const width = literal ? 1 : 3;
     // Room is kept for the "=" of a soft break.
     if (column + width > QP_WIDTH - 1) {
