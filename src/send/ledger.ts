@@ -117,12 +117,27 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
       });
     },
     recordMany(entries) {
-      const params = ledgerParams(issueId, channel, entries, now().toISOString());
+      const updatedAt = now().toISOString();
+      const rows = mergeBatch(entries);
       db.transaction(() => {
-        const step = MANY_ROWS * 10;
-        for (let at = 0; at < params.length; at += step) {
-          const chunk = params.length <= step ? params : params.slice(at, at + step);
-          upsertMany(chunk.length / 10).run(chunk);
+        for (let at = 0; at < rows.length; at += MANY_ROWS) {
+          const chunk = rows.slice(at, at + MANY_ROWS);
+          const params: (string | number | null)[] = [];
+          for (const row of chunk) {
+            params.push(
+              issueId,
+              channel,
+              row.email,
+              row.variantId,
+              row.status,
+              row.messageId,
+              row.responseCode,
+              row.response,
+              row.attempts,
+              updatedAt,
+            );
+          }
+          upsertMany(chunk.length).run(params);
         }
       })();
     },
@@ -135,38 +150,7 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
 }
 
 /** Rows per multi-row statement: bounded so a few prepared statements serve every batch size. */
-export const MANY_ROWS = 32;
-
-/** The upsert around its list of rows, for a connection of its own (see ledger-thread.ts). */
-export const UPSERT_AROUND_ROWS = ((): { head: string; tail: string } => {
-  const [head, tail] = upsertSql('\u0000').split('\u0000') as [string, string];
-  return { head, tail };
-})();
-
-/** A batch as the upsert's parameters, ten per row, rows merged as `mergeBatch` says. */
-export function ledgerParams(
-  issueId: string,
-  channel: Channel,
-  entries: readonly Omit<DeliveryRecord, 'updatedAt'>[],
-  updatedAt: string,
-): (string | number | null)[] {
-  const params: (string | number | null)[] = [];
-  for (const row of mergeBatch(entries)) {
-    params.push(
-      issueId,
-      channel,
-      row.email,
-      row.variantId,
-      row.status,
-      row.messageId,
-      row.responseCode,
-      row.response,
-      row.attempts,
-      updatedAt,
-    );
-  }
-  return params;
-}
+const MANY_ROWS = 32;
 
 export interface ChannelStatus {
   channel: Channel;

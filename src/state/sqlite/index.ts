@@ -1,7 +1,6 @@
 import { sqliteAnalyticsStore } from '../../analytics/store.js';
 import { openWaveStore, scheduledChannels as storedChannels } from '../../schedule/store.js';
-import { ledgerParams, MANY_ROWS, openLedger, readStatus, UPSERT_AROUND_ROWS } from '../../send/ledger.js';
-import { type LedgerThread, startLedgerThread } from '../../send/ledger-thread.js';
+import { openLedger, readStatus } from '../../send/ledger.js';
 import { acquireSendLock } from '../../send/lock.js';
 import { stateUseError } from '../../send/state-file.js';
 import { replayUnrecorded, unrecordedFileOf } from '../../send/state-loss.js';
@@ -16,19 +15,6 @@ import { sqliteSuppressions } from './suppressions.js';
  */
 export function sqliteState(db: StateDb, file: string): StateStore {
   const suppressions = sqliteSuppressions(db);
-  // Batches of ledger rows are committed on a thread with its own connection (see ledger-thread.ts);
-  // a database only in memory has no file that a second connection could open.
-  let thread: LedgerThread | undefined;
-  const rowsThread = (): LedgerThread | undefined => {
-    if (db.memory || db.readonly) return undefined;
-    thread ??= startLedgerThread({
-      file: db.name,
-      maxPageCount: db.pragma('max_page_count', { simple: true }) as number,
-      ...UPSERT_AROUND_ROWS,
-      rowsPerStatement: MANY_ROWS,
-    });
-    return thread;
-  };
   return {
     kind: 'sqlite',
     description: file,
@@ -39,11 +25,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
         recorded: async () => ledger.recorded(),
         sentSince: async (since) => ledger.sentSince(since),
         unfinishedResend: async () => ledger.unfinishedResend(),
-        recordMany: async (entries) => {
-          const rows = entries.length > 0 ? rowsThread() : undefined;
-          if (!rows) return ledger.recordMany(entries);
-          await rows.write(ledgerParams(issueId, channel, entries, (now ?? (() => new Date()))().toISOString()));
-        },
+        recordMany: async (entries) => ledger.recordMany(entries),
         startRun: async (planned, resendSince) => ledger.startRun(planned, resendSince),
         finishRun: async (outcome) => {
           ledger.finishRun(outcome);
@@ -74,11 +56,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
     },
     explain: (error) => stateUseError(file, error),
     async close() {
-      try {
-        await thread?.close();
-      } finally {
-        db.close();
-      }
+      db.close();
     },
   };
 }

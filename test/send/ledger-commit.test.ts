@@ -15,7 +15,7 @@ let file: string;
 let store: StateStore | undefined;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rolecast-ledger-thread-'));
+  dir = await mkdtemp(join(tmpdir(), 'rolecast-ledger-commit-'));
   file = join(dir, 'state.db');
 });
 
@@ -66,7 +66,7 @@ function watchingTransport() {
   return { transport, uncommittedAtHandOver, handed: () => handed };
 }
 
-describe('ledger rows committed on their own thread', () => {
+describe('ledger rows committed before the next message', () => {
   it('commits a batch before its write resolves, visible to any other connection', async () => {
     store = sqliteState(openStateDb(file), file);
     const ledger = store.ledger('2026-W48', 'smtp');
