@@ -100,8 +100,14 @@ export interface SizeCounts {
 }
 
 export function sizeCounts(html: string): SizeCounts {
-  const escaped = html.match(/[^\t\n\x20-\x3c\x3e-\x7e]/g)?.length ?? 0;
-  const breaks = html.match(/\n/g)?.length ?? 0;
+  // What quoted-printable escapes: anything but tab, line feed and printable ASCII other than '='.
+  let escaped = 0;
+  let breaks = 0;
+  for (let i = 0; i < html.length; i++) {
+    const code = html.charCodeAt(i);
+    if (code === 10) breaks++;
+    else if (code !== 9 && (code < 0x20 || code > 0x7e || code === 0x3d)) escaped++;
+  }
   return { length: html.length, escaped, breaks };
 }
 
@@ -267,9 +273,16 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
 }
 
 /** Colour pairs below WCAG AA, worked out once per palette: every variant of a list shares one. */
-const lowContrastBy = new Map<string, { pair: ReturnType<typeof contrastPairs>[number]; ratio: number }[]>();
+type LowContrast = { pair: ReturnType<typeof contrastPairs>[number]; ratio: number }[];
+const lowContrastBy = new Map<string, LowContrast>();
 
-function lowContrast(colours: Record<string, string>) {
+/** The same by palette object, for the frozen palette every view of a list shares. */
+const lowContrastOf = new WeakMap<object, LowContrast>();
+
+function lowContrast(colours: Record<string, string>): LowContrast {
+  const frozen = Object.isFrozen(colours);
+  const kept = frozen ? lowContrastOf.get(colours) : undefined;
+  if (kept) return kept;
   const key = JSON.stringify(colours);
   let found = lowContrastBy.get(key);
   if (!found) {
@@ -281,6 +294,7 @@ function lowContrast(colours: Record<string, string>) {
     if (lowContrastBy.size >= 100) lowContrastBy.clear();
     lowContrastBy.set(key, found);
   }
+  if (frozen) lowContrastOf.set(colours, found);
   return found;
 }
 
