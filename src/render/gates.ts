@@ -100,14 +100,8 @@ export interface SizeCounts {
 }
 
 export function sizeCounts(html: string): SizeCounts {
-  // What quoted-printable escapes: anything but tab, line feed and printable ASCII other than '='.
-  let escaped = 0;
-  let breaks = 0;
-  for (let i = 0; i < html.length; i++) {
-    const code = html.charCodeAt(i);
-    if (code === 10) breaks++;
-    else if (code !== 9 && (code < 0x20 || code > 0x7e || code === 0x3d)) escaped++;
-  }
+  const escaped = html.match(/[^\t\n\x20-\x3c\x3e-\x7e]/g)?.length ?? 0;
+  const breaks = html.match(/\n/g)?.length ?? 0;
   return { length: html.length, escaped, breaks };
 }
 
@@ -216,6 +210,8 @@ export function linkProblems(html: string, where: { file: string; variantId: str
 }
 
 function decodeEntities(value: string): string {
+  // Every entity starts with '&'; most links have none.
+  if (!value.includes('&')) return value;
   return value
     .replace(/&#x([0-9a-f]+);?/gi, (_, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)))
     .replace(/&#(\d+);?/g, (_, dec: string) => String.fromCodePoint(Number(dec)))

@@ -314,16 +314,12 @@ function segmentSplitter(split: (text: string) => Parts): (segments: readonly st
   };
 }
 
-const TRAILING = [' ', '\t'].flatMap((space) => ['\n', '\r', '\u2028', '\u2029'].map((end) => space + end));
-
 /** Text templates are written for readability; trim trailing spaces and runs of blank lines. */
-export function normaliseText(text: string): string {
-  // The regular expressions scan every position; most texts have nothing for them to do. (`$` in
-  // multiline mode stands before any line terminator.)
-  const trailing = /[ \t]$/.test(text) || TRAILING.some((pair) => text.includes(pair));
-  const trimmed = trailing ? text.replace(/[ \t]+$/gm, '') : text;
-  const collapsed = trimmed.includes('\n\n\n\n') ? trimmed.replace(/\n{4,}/g, '\n\n\n') : trimmed;
-  return `${collapsed.trim()}\n`;
+function normaliseText(text: string): string {
+  return `${text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{4,}/g, '\n\n\n')
+    .trim()}\n`;
 }
 
 /** Runs of lines without reader fields stay as one wrapped string; lines with fields keep their parts. */
