@@ -20,6 +20,7 @@ export interface RoleSetRow {
   roleSets: number;
   whole: boolean;
   renderMs: number;
+  renderCpuMs: number;
   mjmlRuns: number;
   personaliseMs: number;
   peakRssMb: number;
@@ -41,10 +42,13 @@ async function main(): Promise<void> {
   runs = 0;
 
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const renderer = await createRenderer(project, { compileMjml: counting, pieces: !whole });
   const compiled: CompiledVariant[] = [];
   for (const variant of variants) compiled.push(await renderer.compile(variant));
   const renderMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  const renderCpuMs = (cpu.user + cpu.system) / 1000;
 
   const fillStart = performance.now();
   let bytes = 0;
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
     roleSets: count,
     whole,
     renderMs,
+    renderCpuMs,
     mjmlRuns: runs,
     personaliseMs,
     peakRssMb: process.resourceUsage().maxRSS / 1024,

@@ -210,6 +210,8 @@ export function linkProblems(html: string, where: { file: string; variantId: str
 }
 
 function decodeEntities(value: string): string {
+  // Every entity starts with '&'; most links have none.
+  if (!value.includes('&')) return value;
   return value
     .replace(/&#x([0-9a-f]+);?/gi, (_, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)))
     .replace(/&#(\d+);?/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
@@ -267,9 +269,16 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
 }
 
 /** Colour pairs below WCAG AA, worked out once per palette: every variant of a list shares one. */
-const lowContrastBy = new Map<string, { pair: ReturnType<typeof contrastPairs>[number]; ratio: number }[]>();
+type LowContrast = { pair: ReturnType<typeof contrastPairs>[number]; ratio: number }[];
+const lowContrastBy = new Map<string, LowContrast>();
 
-function lowContrast(colours: Record<string, string>) {
+/** The same by palette object, for the frozen palette every view of a list shares. */
+const lowContrastOf = new WeakMap<object, LowContrast>();
+
+function lowContrast(colours: Record<string, string>): LowContrast {
+  const frozen = Object.isFrozen(colours);
+  const kept = frozen ? lowContrastOf.get(colours) : undefined;
+  if (kept) return kept;
   const key = JSON.stringify(colours);
   let found = lowContrastBy.get(key);
   if (!found) {
@@ -281,6 +290,7 @@ function lowContrast(colours: Record<string, string>) {
     if (lowContrastBy.size >= 100) lowContrastBy.clear();
     lowContrastBy.set(key, found);
   }
+  if (frozen) lowContrastOf.set(colours, found);
   return found;
 }
 

@@ -163,6 +163,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
 
   const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
   const pieceGates = createPieceGates(tokens.split, issueFile);
+  const textBytes = textSizer();
   /** The sample reader's gates from a variant's pieces, each distinct piece checked once. */
   const sampleFromPieces = (rendered: LanguageRender, values: FieldValues, variantId: string): SampleGates => {
     const html = pieceGates(rendered.segments!, values, variantId);
@@ -376,12 +377,26 @@ function textSplitter(splitParts: (line: string) => Parts): (text: string) => Te
   };
 }
 
-/** The UTF-8 size of `fillText(template, values)` without writing it out. */
-function textBytes(template: TextTemplate, values: FieldValues): number {
-  let bytes = template.length > 0 ? template.length - 1 : 0;
-  for (const piece of template)
-    bytes += Buffer.byteLength(typeof piece === 'string' ? piece : wrapLine(joinParts(piece, values, asIs)));
-  return bytes;
+/**
+ * The UTF-8 size of `fillText(template, values)` without writing it out. The fixed runs are the
+ * text splitter's own strings, shared by every variant that holds them: each is measured once.
+ */
+function textSizer(): (template: TextTemplate, values: FieldValues) => number {
+  const sizes = createCache<string, number>(2000);
+  const fixed = (piece: string) => {
+    let bytes = sizes.get(piece);
+    if (bytes === undefined) {
+      bytes = Buffer.byteLength(piece);
+      sizes.set(piece, bytes);
+    }
+    return bytes;
+  };
+  return (template, values) => {
+    let bytes = template.length > 0 ? template.length - 1 : 0;
+    for (const piece of template)
+      bytes += typeof piece === 'string' ? fixed(piece) : Buffer.byteLength(wrapLine(joinParts(piece, values, asIs)));
+    return bytes;
+  };
 }
 
 /**

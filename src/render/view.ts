@@ -233,8 +233,8 @@ export function buildView(
       logoAlt: config.brand.logoAlt ?? config.brand.name,
     },
     kicker: title.toLowerCase() === config.brand.name.toLowerCase() ? undefined : config.brand.name,
-    colours: { ...memoPalette(config.brand) },
-    labels: { ...memo(labelSets, language, () => labels(language)) },
+    colours: memoPalette(config.brand),
+    labels: memo(labelSets, language, () => labels(language)),
     issue: {
       id: issue.id,
       title,
@@ -270,14 +270,15 @@ export function buildView(
   };
 }
 
-// Views are built per variant; colours and labels are the same for all of them.
+// Views are built per variant; colours and labels are the same for all of them: one frozen object
+// each, shared by every view (and so recognised by identity, see the contrast gate).
 const palettes = new WeakMap<ResolvedConfig['brand'], Record<string, string>>();
 const labelSets = new Map<Language, Labels>();
 
 function memoPalette(brand: ResolvedConfig['brand']): Record<string, string> {
   let colours = palettes.get(brand);
   if (!colours) {
-    colours = palette(brand);
+    colours = Object.freeze(palette(brand));
     palettes.set(brand, colours);
   }
   return colours;
@@ -288,7 +289,7 @@ function labels(language: Language): Labels {
   const all = catalogue(language) as Record<string, string>;
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(all)) if (key.startsWith('email.')) out[key.slice(6)] = value;
-  return out as Labels;
+  return Object.freeze(out) as Labels;
 }
 
 /** A heading from roles.yaml stays as written; the default one comes from the catalogue. */
