@@ -11,7 +11,11 @@ import type { CompiledVariant } from '../render/types.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { buildMailOptions, buildWireMailOptions } from './message.js';
 
-/** The render stage as the send sees it: compiled variants by id. Replaceable in tests. */
+/**
+ * The render stage as the send sees it: compiled variants by id. Replaceable in tests. A send
+ * hands it one reader per locale in `project.subscribers` (all a render needs: the languages to
+ * compile), not the whole list.
+ */
 export type Compile = (
   project: Project,
   variants: Variant[],
