@@ -268,29 +268,22 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
   return problems;
 }
 
-/** Colour pairs below WCAG AA, worked out once per palette: every variant of a list shares one. */
+/** Colour pairs below WCAG AA, worked out once per palette: every view of a list shares one frozen palette. */
 type LowContrast = { pair: ReturnType<typeof contrastPairs>[number]; ratio: number }[];
-const lowContrastBy = new Map<string, LowContrast>();
-
-/** The same by palette object, for the frozen palette every view of a list shares. */
 const lowContrastOf = new WeakMap<object, LowContrast>();
 
 function lowContrast(colours: Record<string, string>): LowContrast {
+  // Only a frozen palette can be kept by identity: one that may change is worked out each time.
   const frozen = Object.isFrozen(colours);
-  const kept = frozen ? lowContrastOf.get(colours) : undefined;
-  if (kept) return kept;
-  const key = JSON.stringify(colours);
-  let found = lowContrastBy.get(key);
+  let found = frozen ? lowContrastOf.get(colours) : undefined;
   if (!found) {
     found = [];
     for (const pair of contrastPairs(colours)) {
       const ratio = contrast(pair.fg, pair.bg);
       if (ratio < 4.5) found.push({ pair, ratio });
     }
-    if (lowContrastBy.size >= 100) lowContrastBy.clear();
-    lowContrastBy.set(key, found);
+    if (frozen) lowContrastOf.set(colours, found);
   }
-  if (frozen) lowContrastOf.set(colours, found);
   return found;
 }
 
