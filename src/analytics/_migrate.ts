@@ -1,4 +1,5 @@
 import type { StateDb } from '../send/store.js';
+import { LAYOUT_TABLES } from '../state/layout-tables.js';
 
 /**
  * The analytics tables of the state file: click events (no reader identity: no address, IP or
@@ -21,22 +22,7 @@ CREATE TABLE IF NOT EXISTS clicks (
   first INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS clicks_issue ON clicks (issue_id, summary_id, role, variant_id, kind, first);
-CREATE TABLE IF NOT EXISTS issue_variants (
-  issue_id TEXT NOT NULL,
-  variant_id TEXT NOT NULL,
-  roles TEXT NOT NULL,
-  sections TEXT NOT NULL,
-  recorded_at TEXT NOT NULL,
-  PRIMARY KEY (issue_id, variant_id)
-);
-CREATE TABLE IF NOT EXISTS issue_summaries (
-  issue_id TEXT NOT NULL,
-  summary_id TEXT NOT NULL,
-  roles TEXT NOT NULL,
-  topics TEXT NOT NULL,
-  PRIMARY KEY (issue_id, summary_id)
-);
-CREATE INDEX IF NOT EXISTS deliveries_email ON deliveries (email, updated_at);
+${LAYOUT_TABLES}CREATE INDEX IF NOT EXISTS deliveries_email ON deliveries (email, updated_at);
 `;
 
 /**

@@ -1,5 +1,6 @@
 import { type Migration, migrate, type Pool, transaction } from '../db/postgres.js';
-import { LAYOUT_TABLES, STATE_MIGRATIONS } from '../state/postgres-schema.js';
+import { LAYOUT_TABLES } from '../state/layout-tables.js';
+import { STATE_MIGRATIONS } from '../state/postgres-schema.js';
 import * as mapping from './rows.js';
 import type { AnalyticsStore, IssueFacts } from './store.js';
 

@@ -1,31 +1,11 @@
 import type { Migration } from '../db/postgres.js';
+import { LAYOUT_TABLES } from './layout-tables.js';
 
 /**
  * The send state in PostgreSQL: the same tables and keys as the SQLite state file (src/send/store.ts),
  * so `rolecast state migrate` copies rows as they are. Times are ISO-8601 UTC text, as in SQLite,
  * so "sent since" compares the same way on both backends. Addresses are in canonical form.
  */
-/**
- * The issue layout tables, in the state component (send records layouts) and again in analytics,
- * which may be migrated first on a host that only serves: both create them if missing. Part of
- * applied migrations, so never edited; a change is a new migration.
- */
-export const LAYOUT_TABLES = `CREATE TABLE IF NOT EXISTS issue_variants (
-  issue_id TEXT NOT NULL,
-  variant_id TEXT NOT NULL,
-  roles TEXT NOT NULL,
-  sections TEXT NOT NULL,
-  recorded_at TEXT NOT NULL,
-  PRIMARY KEY (issue_id, variant_id)
-);
-CREATE TABLE IF NOT EXISTS issue_summaries (
-  issue_id TEXT NOT NULL,
-  summary_id TEXT NOT NULL,
-  roles TEXT NOT NULL,
-  topics TEXT NOT NULL,
-  PRIMARY KEY (issue_id, summary_id)
-);
-`;
 
 export const STATE_MIGRATIONS: readonly Migration[] = [
   {
