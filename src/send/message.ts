@@ -200,7 +200,7 @@ const LINE_BREAK = /[\r\n]/;
 /** A CR or LF in a header value would let content add headers (or recipients): refuse it. */
 export function assertHeaderSafe(values: Record<string, string>): void {
   for (const [name, value] of Object.entries(values)) {
-    if (/[\r\n]/.test(value)) {
+    if (LINE_BREAK.test(value)) {
       throw new RolecastError('E_INVALID', `the ${name} header value contains a line break`, {
         hint: 'remove line breaks from the subject, names and addresses in the issue, config and subscribers',
       });
