@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { canonicalAddress } from '../address.js';
+import { detach } from '../detach.js';
 import type { Problem } from '../errors.js';
 import { type Subscriber, SubscriberSchema, SubscribersFileSchema } from '../model/subscriber.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
@@ -208,7 +209,7 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
   let columns: string[] | undefined;
   let refusal: SubscriberTableResult | undefined;
   // Cells are slices of the text read: what a kept reader holds is copied out (the table copies its
-  // own text; roles are copied by `detached`).
+  // own text; roles are copied by `detach`).
   const validator = createEntryValidator(file, taxonomy, [], true);
   return {
     row(cells: string[], line: number): void {
@@ -257,16 +258,6 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
       return validator.finish();
     },
   };
-}
-
-/**
- * A CSV cell is a slice of the piece of text it was read from, and a slice keeps that whole piece
- * alive: kept readers would hold the list's text piece by piece. A copy of its own lets the piece
- * go. Only what is kept is copied: a reader's own fields, and each distinct role once.
- */
-function detached(text: string): string {
-  // V8 copies short slices anyway; JSON.parse makes a flat string of a longer one.
-  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
 }
 
 /**
@@ -414,7 +405,7 @@ export function createEntryValidator(
   prefix: readonly (string | number)[],
   copyKept = false,
 ): EntryValidator {
-  const kept = copyKept ? detached : (text: string) => text;
+  const kept = copyKept ? detach : (text: string) => text;
   const problems: Problem[] = [];
   const table = new SubscriberTable();
   // A kept reader's canonical address is worked out again from the table when asked for: only on

@@ -1,3 +1,4 @@
+import { detach } from '../detach.js';
 import type { Subscriber } from './subscriber.js';
 
 /**
@@ -217,7 +218,7 @@ function createInterned() {
       let position = positions.get(value);
       if (position === undefined) {
         // A copy of its own: a string read from a file may be a slice holding a whole piece of it.
-        position = values.push(copied(value));
+        position = values.push(detach(value));
         positions.set(values[position - 1]!, position);
       }
       return position;
@@ -227,12 +228,8 @@ function createInterned() {
 
 function ownCopy(email: string, name: string | undefined, firstName: string | undefined): OwnText {
   return {
-    email: copied(email),
-    name: name === undefined ? undefined : copied(name),
-    firstName: firstName === undefined ? undefined : copied(firstName),
+    email: detach(email),
+    name: name === undefined ? undefined : detach(name),
+    firstName: firstName === undefined ? undefined : detach(firstName),
   };
-}
-
-function copied(text: string): string {
-  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
 }

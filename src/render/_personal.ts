@@ -52,15 +52,6 @@ export function joinParts(parts: Parts, values: FieldValues, encode: (value: str
 
 export { escapeHtml } from '../escape.js';
 
-/**
- * A copy of `text` that does not keep the string it was cut from alive: a substring taken with a
- * regex or `slice` holds its whole source (a variant's full template output) for as long as it
- * lives, and cached pieces live across variants.
- */
-export function detach(text: string): string {
-  return text.length < 13 ? text : ` ${text}`.slice(1);
-}
-
 export function asIs(value: string): string {
   return value;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { detach } from '../detach.js';
 import { createCache } from './_cache.js';
-import { detach } from './_personal.js';
 import { minifyHtml } from './minify.js';
 import type { MjmlResult } from './mjml.js';
 
