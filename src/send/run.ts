@@ -1,5 +1,6 @@
 import type { SendMailOptions } from 'nodemailer';
 import type { LedgerEntry } from '../state/contract.js';
+import { createPermits, messageGate, type Permits } from './permits.js';
 import { type Clock, type RateLimiter, systemClock } from './rate-limit.js';
 import { createRecorder, type RecorderOptions } from './recorder.js';
 import { backoffDelay, classifyFailure, type DeliveryFailure, isThrottling, refusalKey } from './retry.js';
@@ -73,9 +74,13 @@ export const THROTTLED_ALLOWANCE = 10;
  * Delivers jobs with `concurrency` workers sharing one rate limiter. The ledger row is written
  * only after the server accepted the message, so a crash at any point leaves every unrecorded
  * message to be sent by the next run, and no recorded one is sent twice. Rows are written in
- * short batches (recorder.ts); a message keeps its connection until its row is committed, so the
- * messages a crash can leave unrecorded are still only those in flight, one per connection. On abort, workers take no
- * new job and stop retrying; messages already on the wire finish and are recorded.
+ * short batches (recorder.ts). Over the SMTP wire path a connection sends its next message while
+ * the previous row is being committed and holds back only the terminating dot, the point at which
+ * the server takes a message, until a commit permit is free (permits.ts); over other transports a
+ * message keeps its connection until its row is committed. Either way the messages a crash can
+ * leave unrecorded are only those in flight, one per connection, and after a failed ledger write
+ * no further message is completed. On abort, workers take no new job and stop retrying; messages
+ * already on the wire finish and are recorded.
  *
  * Delivery is at least once, not exactly once: if the connection drops after the server has taken
  * the whole message but before its "250" reaches us, the message counts as not sent and goes out
@@ -102,10 +107,13 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   // they were about their readers after all (then: failed), or the run is aborted (then: deferred).
   let streak: { key: string; items: { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[] } | undefined;
 
-  const recorder = createRecorder(options.ledger, {
-    concurrency: Math.max(1, options.concurrency),
-    ...options.batch,
-  });
+  const permits = createPermits(Math.max(1, options.concurrency), () => recorder.flush());
+  const recorder = createRecorder(
+    options.ledger,
+    { concurrency: Math.max(1, options.concurrency), ...options.batch },
+    // A connection waiting at its dot is waiting for these rows; a failed write refuses every dot.
+    { urgent: () => permits.starved, onWriteFailed: () => permits.refuseAll() },
+  );
   // Resolves once the row is committed (or its batch failed); never rejects.
   const settle = async (job: SendJob, outcome: JobOutcome): Promise<void> => {
     try {
@@ -142,8 +150,9 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   const workers = Array.from({ length: Math.max(1, options.concurrency) * 2 }, async () => {
     try {
       for (let job = next(); job; job = next()) {
-        let outcome = await deliver(job, inner, slots);
-        if (!outcome) return;
+        const delivered = await deliver(job, inner, slots, permits);
+        if (!delivered) return;
+        let outcome = delivered.outcome;
         if (outcome.status === 'failed' && (aborted !== undefined || outcome.failure.accountLevel)) {
           // About the account, not this reader: left for a later run.
           outcome = { ...outcome, status: 'deferred' };
@@ -166,13 +175,13 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         }
         if (outcome.status === 'sent') {
           const released = releaseStreak('failed');
-          // The slot is held from the hand-over until the row is committed: a failed write stops the
-          // run before any other message is handed over, so at most one per connection goes out
+          // Its slot, or its commit permit, is held until the row is committed: a failed write stops
+          // the run before any other message is completed, so at most one per connection goes out
           // unrecorded, batched writes or not.
           try {
             await settle(job, outcome);
           } finally {
-            slots.release();
+            delivered.release();
           }
           await released;
           continue;
@@ -202,9 +211,9 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
 }
 
 /**
- * At most `size` messages between the hand-over to the transport and their ledger row, one per
- * connection: the pool never holds a queue of messages that would still go out after the run has
- * been told to stop.
+ * At most `size` messages handed to the transport, one per connection: the pool never holds a
+ * queue of messages that would still go out after the run has been told to stop. A message sent
+ * without a commit permit keeps its slot until its ledger row is committed.
  */
 function createSlots(size: number) {
   let free = size;
@@ -239,14 +248,30 @@ function createSlots(size: number) {
 
 type Slots = ReturnType<typeof createSlots>;
 
-/** One job with its retries; undefined when the run was aborted before it started. */
-async function deliver(job: SendJob, options: RunOptions, slots: Slots): Promise<JobOutcome | undefined> {
+/** An outcome; a sent one holds a slot or a commit permit until `release`, after its row is committed. */
+interface Delivered {
+  outcome: JobOutcome;
+  release(): void;
+}
+
+const NOTHING_HELD = () => {};
+
+/**
+ * One job with its retries; undefined when the run was aborted before it started, or when its end
+ * of data was withheld after a failed ledger write (never completed: the next run sends it).
+ */
+async function deliver(
+  job: SendJob,
+  options: RunOptions,
+  slots: Slots,
+  permits: Permits,
+): Promise<Delivered | undefined> {
   const clock = options.clock ?? systemClock;
   let mail: SendMailOptions;
   try {
     mail = job.build();
   } catch (error) {
-    return { status: 'failed', attempts: 0, failure: classifyFailure(error) };
+    return held({ status: 'failed', attempts: 0, failure: classifyFailure(error) });
   }
   let throttledAttempts = 0;
   for (let attempt = 1; ; attempt++) {
@@ -255,23 +280,30 @@ async function deliver(job: SendJob, options: RunOptions, slots: Slots): Promise
     } catch {
       // Aborted while waiting for a token: not started, so nothing to record for a first attempt.
       if (attempt === 1) return undefined;
-      return { status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() };
+      return held({ status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() });
     }
     // Waiting for a connection's turn; told to stop meanwhile, the message never starts.
     if (!(await slots.acquire(options.signal))) {
       if (attempt === 1) return undefined;
-      return { status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() };
+      return held({ status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() });
     }
+    const gate = messageGate(permits);
     try {
-      // Accepted: the slot stays held until the worker has recorded it.
-      const { response } = await options.transport.send(mail);
+      const { response } = await options.transport.send(mail, gate);
       options.limiter.accepted?.();
-      return { status: 'sent', attempts: attempt, response };
-    } catch (error) {
+      const outcome: JobOutcome = { status: 'sent', attempts: attempt, response };
+      // Accepted. Its commit permit, when the transport took one, bounds what a crash can leave
+      // unrecorded: the connection is free for the next message. Otherwise the slot stays held.
+      if (!gate.used) return { outcome, release: () => slots.release() };
       slots.release();
+      return { outcome, release: () => gate.done() };
+    } catch (error) {
+      gate.done();
+      slots.release();
+      if (gate.refused) return undefined;
       if (error instanceof LocalWriteError) throw error;
       const failure = classifyFailure(error);
-      if (failure.kind === 'permanent') return { status: 'failed', attempts: attempt, failure };
+      if (failure.kind === 'permanent') return held({ status: 'failed', attempts: attempt, failure });
       // A throttling reply slows the whole run; it spends a retry only past a generous allowance.
       const throttled = isThrottling(failure);
       if (throttled) {
@@ -280,14 +312,19 @@ async function deliver(job: SendJob, options: RunOptions, slots: Slots): Promise
       }
       const counted = attempt - Math.min(throttledAttempts, THROTTLED_ALLOWANCE);
       if (counted > options.retries || options.signal?.aborted)
-        return { status: 'deferred', attempts: attempt, failure };
+        return held({ status: 'deferred', attempts: attempt, failure });
       try {
         await clock.sleep(backoffDelay(attempt, options.retryBaseMs, options.random), options.signal);
       } catch {
-        return { status: 'deferred', attempts: attempt, failure };
+        return held({ status: 'deferred', attempts: attempt, failure });
       }
     }
   }
+}
+
+/** An outcome that holds neither a slot nor a permit. */
+function held(outcome: JobOutcome): Delivered {
+  return { outcome, release: NOTHING_HELD };
 }
 
 function rowOf(job: SendJob, outcome: JobOutcome): LedgerEntry {

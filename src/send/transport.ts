@@ -11,10 +11,11 @@ import { RolecastError } from '../errors.js';
 import { LocalWriteError } from './local-write-error.js';
 import { wirePayloadOf } from './message.js';
 import { dkimSignature } from './wire/dkim.js';
-import { createWirePool, type WirePool, wireSupported } from './wire/pool.js';
+import { createWirePool, type DotGate, type WirePool, wireSupported } from './wire/pool.js';
 import { headText } from './wire/prepare.js';
 
 export { LocalWriteError } from './local-write-error.js';
+export type { DotGate } from './wire/pool.js';
 
 /** Where messages go: an SMTP server through a connection pool, or `.eml` files in a folder. */
 export interface MailTransport {
@@ -23,8 +24,12 @@ export interface MailTransport {
   destination: string;
   /** Checks the connection and credentials; throws E_SMTP_AUTH / E_SMTP_CONNECT. */
   verify(): Promise<void>;
-  /** Resolves once the server accepted the message (2xx), rejects with its error otherwise. */
-  send(options: SendMailOptions): Promise<{ response: string }>;
+  /**
+   * Resolves once the server accepted the message (2xx), rejects with its error otherwise. A
+   * transport that can hold a message's terminating dot asks `gate` right before writing it (the
+   * SMTP wire path); the others never ask.
+   */
+  send(options: SendMailOptions, gate?: DotGate): Promise<{ response: string }>;
   close(): Promise<void>;
 }
 
@@ -98,7 +103,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
         throw verifyError(error, `${parsed.host}:${parsed.port}`, parsed.auth?.user);
       }
     },
-    async send(mail) {
+    async send(mail, gate) {
       // nodemailer would put a non-ASCII local part into RCPT TO as raw 8-bit bytes whether or
       // not the server offers SMTPUTF8; refuse that reader instead, before anything is sent.
       if (envelopeRecipients(mail).some(needsSmtpUtf8) && !(await offersSmtpUtf8())) throw smtpUtf8Refusal();
@@ -108,7 +113,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
         const envelope = mail.envelope as { from: string; to: string[] };
         // The header block stays a string: the pool encodes it straight into the message's one buffer.
         const head = `${settings.dkim ? `${dkimSignature(payload, settings.dkim)}\r\n` : ''}${headText(payload.headers)}`;
-        return { response: await wire.send(envelope, [head, ...payload.body]) };
+        return { response: await wire.send(envelope, [head, ...payload.body], gate) };
       }
       const info = (await transporter.sendMail(mail)) as { response?: string };
       return { response: String(info.response ?? '250 OK') };

@@ -8,6 +8,11 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
  * buffers it is made of. Errors are handled as nodemailer's pool does: a refusal of one message
  * resets the session and keeps the connection, anything else closes it and the next message opens
  * a new one.
+ *
+ * With a gate, the terminating "." of a message is written only once the gate allows it: the
+ * server takes a message only at that dot (RFC 5321 4.1.1.4), so the envelope and body go out
+ * while the previous message's ledger row is still being committed. A refused gate abandons the
+ * message: the connection is closed without the dot, so the server discards what it received.
  */
 
 export interface WireEnvelope {
@@ -15,9 +20,14 @@ export interface WireEnvelope {
   to: string[];
 }
 
+/** Asked right before a message's terminating dot; `go(false)`: never write it. */
+export interface DotGate {
+  request(go: (granted: boolean) => void): void;
+}
+
 export interface WirePool {
   /** Resolves with the server's reply once it accepted the message. */
-  send(envelope: WireEnvelope, chunks: readonly (Buffer | string)[]): Promise<string>;
+  send(envelope: WireEnvelope, chunks: readonly (Buffer | string)[], gate?: DotGate): Promise<string>;
   close(): void;
 }
 
@@ -96,7 +106,12 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
       });
     });
 
-  const deliver = (connection: SMTPConnection, envelope: WireEnvelope, chunks: readonly (Buffer | string)[]) =>
+  const deliver = (
+    connection: SMTPConnection,
+    envelope: WireEnvelope,
+    chunks: readonly (Buffer | string)[],
+    gate: DotGate | undefined,
+  ) =>
     new Promise<string>((resolve, reject) => {
       const internals = connection as unknown as ConnectionInternals;
       let size = 0;
@@ -116,7 +131,23 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
             for (const chunk of chunks)
               at += typeof chunk === 'string' ? out.write(chunk, at, 'utf8') : chunk.copy(out, at);
             END.copy(out, at);
-            internals._socket!.write(out);
+            if (!gate) {
+              internals._socket!.write(out);
+              return;
+            }
+            // A permit free now: body and dot in one write; otherwise the body now, the dot later.
+            let now: boolean | undefined;
+            let later = false;
+            gate.request((granted) => {
+              if (!later) now = granted;
+              else if (!granted) withhold(connection, reject);
+              // A connection lost meanwhile already failed the send with its own error.
+              else if (!internals._destroyed) internals._socket!.write(out.subarray(at));
+            });
+            later = true;
+            if (now === true) internals._socket!.write(out);
+            else if (now === false) withhold(connection, reject);
+            else internals._socket!.write(out.subarray(0, at));
           },
           end() {},
         };
@@ -128,13 +159,13 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
     });
 
   return {
-    async send(envelope, chunks) {
+    async send(envelope, chunks, gate) {
       if (closed) throw Object.assign(new Error('The connection pool was closed'), { code: 'ECONNECTION' });
       const lane = await acquire();
       try {
         const connection = lane.connection ?? (await open(lane));
         try {
-          return await deliver(connection, envelope, chunks);
+          return await deliver(connection, envelope, chunks, gate);
         } catch (error) {
           const e = error as { code?: string; responseCode?: number };
           const refusedMessage =
@@ -158,6 +189,16 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
       }
     },
   };
+}
+
+/** Abandons a message held at its dot: without the dot the server never takes it (RFC 5321 4.1.1.4). */
+function withhold(connection: SMTPConnection, reject: (error: Error) => void): void {
+  connection.close();
+  reject(
+    Object.assign(new Error('Message withheld at its end of data: the ledger could not record earlier messages'), {
+      code: 'EWITHHELD',
+    }),
+  );
 }
 
 function reset(connection: SMTPConnection): Promise<void> {
