@@ -69,6 +69,9 @@ export interface SmtpServerOptions {
   smtpUtf8?: boolean;
   /** false: leave 8BITMIME (and PIPELINING) out of the EHLO reply, as a minimal server does. */
   eightBitMime?: boolean;
+  /** Told when a message's DATA starts and when its end of data (the final ".") arrives, with its recipients. */
+  onDataStart?: (to: string[]) => void;
+  onDataEnd?: (to: string[]) => void;
 }
 
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
@@ -116,6 +119,8 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
       counts.data++;
       const number = counts.data;
+      const to = session.envelope.rcptTo.map((r) => r.address);
+      options.onDataStart?.(to);
       if (faults.dropOnData?.includes(number)) {
         stream.once('data', () => dropConnection(server, session));
         stream.resume();
@@ -135,6 +140,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
         if (!options.discard) chunks.push(chunk);
       });
       stream.on('end', () => {
+        options.onDataEnd?.(to);
         const finish = () => {
           if (faults.tempFailData?.includes(number)) return callback(smtpError(451, 'Temporary local problem'));
           const throttle = faults.throttleData;
