@@ -25,6 +25,8 @@ export interface DeliveryRecord {
   updatedAt: string;
 }
 
+type Row = Omit<DeliveryRecord, 'updatedAt'>;
+
 export type RunOutcome = 'complete' | 'interrupted' | 'failed' | 'aborted';
 
 export interface Ledger {
@@ -71,6 +73,30 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
     }
     return found;
   };
+  const writeChunk = (rows: readonly Row[], from: number, to: number, updatedAt: string) => {
+    const params: (string | number | null)[] = [];
+    for (let at = from; at < to; at++) {
+      const row = rows[at]!;
+      params.push(
+        issueId,
+        channel,
+        row.email,
+        row.variantId,
+        row.status,
+        row.messageId,
+        row.responseCode,
+        row.response,
+        row.attempts,
+        updatedAt,
+      );
+    }
+    upsertMany(to - from).run(params);
+  };
+  // Wrapped once: better-sqlite3 builds a new wrapper (and its variants) on every db.transaction call.
+  const writeAll = db.transaction((rows: readonly Row[], updatedAt: string) => {
+    for (let at = 0; at < rows.length; at += MANY_ROWS)
+      writeChunk(rows, at, Math.min(at + MANY_ROWS, rows.length), updatedAt);
+  });
   const selectAll = db.prepare('SELECT email, status FROM deliveries WHERE issue_id = ? AND channel = ?');
   const selectSentSince = db
     .prepare(`SELECT email FROM deliveries WHERE issue_id = ? AND channel = ? AND status = 'sent' AND updated_at >= ?`)
@@ -117,29 +143,11 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
       });
     },
     recordMany(entries) {
-      const updatedAt = now().toISOString();
       const rows = mergeBatch(entries);
-      db.transaction(() => {
-        for (let at = 0; at < rows.length; at += MANY_ROWS) {
-          const chunk = rows.slice(at, at + MANY_ROWS);
-          const params: (string | number | null)[] = [];
-          for (const row of chunk) {
-            params.push(
-              issueId,
-              channel,
-              row.email,
-              row.variantId,
-              row.status,
-              row.messageId,
-              row.responseCode,
-              row.response,
-              row.attempts,
-              updatedAt,
-            );
-          }
-          upsertMany(chunk.length).run(params);
-        }
-      })();
+      // One statement is atomic on its own: a batch that fits in one (the usual case, a few rows)
+      // skips the BEGIN and COMMIT statements; a longer one is one transaction.
+      if (rows.length <= MANY_ROWS) writeChunk(rows, 0, rows.length, now().toISOString());
+      else writeAll(rows, now().toISOString());
     },
     startRun(planned, resendSince) {
       runStart ??= prepareRunStart();

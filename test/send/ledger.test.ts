@@ -96,6 +96,24 @@ describe('ledger', () => {
     const attempts = db.prepare("SELECT attempts FROM deliveries WHERE email = 'ada@example.com'").pluck().get();
     expect(attempts).toBe(5);
   });
+
+  it('writes a batch all or none, whether it fits one statement or spans several', () => {
+    const ledger = openLedger(db, '2026-W48', 'smtp');
+    for (const size of [5, 40]) {
+      const rows = Array.from({ length: size }, (_, i) => ({
+        email: `r${size}-${i}@example.com`,
+        variantId: 'v',
+        // The last row breaks the table's CHECK on status: the batch is refused as a whole.
+        status: (i === size - 1 ? 'bogus' : 'sent') as 'sent',
+        messageId: `<${i}@y>`,
+        responseCode: 250,
+        response: '250 ok',
+        attempts: 1,
+      }));
+      expect(() => ledger.recordMany(rows)).toThrow(/CHECK constraint/);
+      expect(ledger.recorded().size).toBe(0);
+    }
+  });
 });
 
 describe('send lock', () => {
