@@ -3,7 +3,7 @@
  * 4.1.1.4), so a connection may send the next message's envelope and body while the previous row
  * is still being committed, and hold back only that terminating dot. A permit is taken when the dot
  * is about to be written and given back once the message's row is committed (or the message failed),
- * so at most `size` messages — one per connection — are ever with the server but not in the ledger.
+ * so at most `size` messages — as many as there are connections — are ever with the server but not in the ledger.
  * After a failed ledger write no permit is granted again: a message waiting at its dot is abandoned.
  */
 export interface Permits {

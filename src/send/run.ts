@@ -78,7 +78,7 @@ export const THROTTLED_ALLOWANCE = 10;
  * the previous row is being committed and holds back only the terminating dot, the point at which
  * the server takes a message, until a commit permit is free (permits.ts); over other transports a
  * message keeps its connection until its row is committed. Either way the messages a crash can
- * leave unrecorded are only those in flight, one per connection, and after a failed ledger write
+ * leave unrecorded are only those in flight, at most one for each connection, and after a failed ledger write
  * no further message is completed. On abort, workers take no new job and stop retrying; messages
  * already on the wire finish and are recorded.
  *
@@ -176,7 +176,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         if (outcome.status === 'sent') {
           const released = releaseStreak('failed');
           // Its slot, or its commit permit, is held until the row is committed: a failed write stops
-          // the run before any other message is completed, so at most one per connection goes out
+          // the run before any other message is completed, so at most one for each connection goes out
           // unrecorded, batched writes or not.
           try {
             await settle(job, outcome);

@@ -68,10 +68,14 @@ function jobs(indices: readonly number[]): SendJob[] {
 
 const range = (count: number) => Array.from({ length: count }, (_, i) => i);
 
+/** Whether the server is in the middle of a message: its DATA began and its end has not come yet. */
+const inData = () => count(log, 'start ') > count(log, 'end ');
+
 /**
- * The state file's ledger behind a slow disk: each write takes a few timer turns, so connections
- * reach their end of data while rows are still being written. `failFrom`: that write and every
- * later one fail, the first only once `ready` says a message waits at its dot.
+ * The state file's ledger behind a slow disk: each write lasts until a message is in the middle
+ * of its DATA (or a short while), so connections reach their end of data while rows are still
+ * being written. `failFrom`: that write and every later one fail, the first only once `ready`
+ * says a message waits at its dot.
  */
 function slowLedger(
   ledger: DeliveryLedger,
@@ -81,7 +85,7 @@ function slowLedger(
   return {
     async recordMany(entries) {
       const write = ++writes;
-      await new Promise((resolve) => setTimeout(resolve, 15));
+      await until(inData, 50);
       if (options.failFrom !== undefined && write >= options.failFrom) {
         if (write === options.failFrom) await until(options.ready ?? (() => true));
         log.push('write failed');
@@ -94,8 +98,8 @@ function slowLedger(
 }
 
 /** Waits for a condition; gives up after a generous while so a wrong build fails instead of hanging. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 1000 && !condition(); turn++) await new Promise((resolve) => setTimeout(resolve, 10));
+async function until(condition: () => boolean, turns = 1000): Promise<void> {
+  for (let turn = 0; turn < turns && !condition(); turn++) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** Messages the server received in full but whose rows were not committed yet, after each log line. */
@@ -152,7 +156,7 @@ describe('the terminating dot waits for a commit permit', () => {
       store = sqliteState(openStateDb(file), file);
       transport = createSmtpTransport({ url: sink.url(), concurrency });
       // Fails once every permit is taken and another message has begun: that one waits at its dot.
-      const waitingAtDot = () => count(log, 'end ') >= concurrency && count(log, 'start ') > count(log, 'end ');
+      const waitingAtDot = () => count(log, 'end ') >= concurrency && inData();
       const first = await runDeliveries(jobs(range(10)), {
         transport,
         ledger: slowLedger(store.ledger('2026-W48', 'smtp'), { failFrom: 1, ready: waitingAtDot }),
