@@ -234,6 +234,12 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       );
     const ledger = store.ledger(issue.id, channel, now);
     transport = await createTransport(project, env, options, concurrency, log);
+    // The SMTP check is a round trip to the server: it runs while the plan and the render work,
+    // and is awaited before the first message. (The outbox's check creates its folder: it stays
+    // after the render, so a render error leaves no empty folder behind.)
+    const verifying = transport.kind === 'smtp' ? transport.verify() : undefined;
+    // Awaited below; failing while the render still runs must not count as unhandled.
+    verifying?.catch(() => {});
     // A resend is one generation: resumed after an interruption, it skips the readers it already reached.
     const resumed = options.resend
       ? (options.resendSince ?? (await state(() => ledger.unfinishedResend())))
@@ -263,7 +269,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
     await state(() => store.recordLayout(issue.id, issueLayout(plan.audience.variants, issue.summaries), now()));
     // Connection and credentials are checked before the first message, so a typo sends nothing.
-    await transport.verify();
+    await (verifying ?? transport.verify());
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.
     if (!options.partOfRun) await state(() => ledger.startRun(plan.audienceSize, resendSince));
 

@@ -32,7 +32,19 @@ function encodeBytes(input: Buffer, length: number, out: Buffer, offset: number,
   let column = 0;
   const dots = options.dots;
   for (let i = 0; i < length; i++) {
-    const byte = input[i]!;
+    let byte = input[i]!;
+    // A run of bytes written as they are, while the line has room: most of a link or a name. The
+    // loop below writes them the same way, one decision at a time.
+    if (PRINTABLE[byte] === 1 && (column > 0 || byte !== 46 || !dots)) {
+      const stop = Math.min(i + (QP_WIDTH - 1 - column), length);
+      const from = i;
+      while (i < stop && PRINTABLE[byte] === 1) {
+        out[o++] = byte;
+        byte = input[++i]!;
+      }
+      column += i - from;
+      if (i === length) break;
+    }
     if (byte === 13 || byte === 10) {
       if (byte === 13 && i + 1 < length && input[i + 1] === 10) i++;
       out[o++] = 13;
