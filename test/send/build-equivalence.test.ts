@@ -113,6 +113,12 @@ describe('the quoted-printable encoder', () => {
       }),
       { numRuns: 500 },
     );
+    // Pieces far past the encoder's first scratch space, in characters of every UTF-8 length.
+    const long = ['€'.repeat(9000), '😀'.repeat(5000), 'ü a.'.repeat(7000)];
+    const longContents = long.map((p, i) => ({ text: p, last: i === long.length - 1 }));
+    expect(encodePieces(longContents).map((b) => b.toString('latin1'))).toEqual(
+      longContents.map((c) => reference(c.text, { dots: true, open: !c.last })),
+    );
     const link = `https://rolecast.example/unsubscribe?token=${'Wy'.repeat(60)}.${'_A'.repeat(30)}`;
     expect(encodePiece(link, false).toString('latin1')).toBe(reference(link, { dots: true, open: true }));
   });
