@@ -234,12 +234,6 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       );
     const ledger = store.ledger(issue.id, channel, now);
     transport = await createTransport(project, env, options, concurrency, log);
-    // The SMTP check is a round trip to the server: it runs while the plan and the render work,
-    // and is awaited before the first message. (The outbox's check creates its folder: it stays
-    // after the render, so a render error leaves no empty folder behind.)
-    const verifying = transport.kind === 'smtp' ? transport.verify() : undefined;
-    // Awaited below; failing while the render still runs must not count as unhandled.
-    verifying?.catch(() => {});
     // A resend is one generation: resumed after an interruption, it skips the readers it already reached.
     const resumed = options.resend
       ? (options.resendSince ?? (await state(() => ledger.unfinishedResend())))
@@ -263,6 +257,13 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       compact: true,
     });
     warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
+    // The SMTP check is a round trip to the server: it runs while the issue renders and is
+    // awaited before the first message. Started only once the plan stands, so a refused plan
+    // (--strict) opens no connection; the outbox's check creates its folder, so it stays after
+    // the render and a render error leaves no empty folder behind.
+    const verifying = transport.kind === 'smtp' ? transport.verify() : undefined;
+    // Awaited below; failing while the render still runs must not count as unhandled.
+    verifying?.catch(() => {});
     // The render needs the readers' languages only: one reader per locale, not the list.
     const readersByLocale = withSubscribers(project, subscribers.localeSamples());
     const compiled = await renderChecked(compile, readersByLocale, plan.audience.variants, log, env.secret);

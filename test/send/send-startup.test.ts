@@ -4,7 +4,7 @@ import { type Compile, defaultCompile } from '../../src/send/compose.js';
 import { sendIssue } from '../../src/send/index.js';
 import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { generateSubscribers, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
 const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
@@ -29,6 +29,24 @@ function send(f: SendFixture, url: string, compile: Compile) {
 }
 
 describe('the SMTP check before the first message', () => {
+  it('is not made when --strict refuses the plan: nothing connects to the server', async () => {
+    const readers = generateSubscribers(6).map((reader, i) => (i === 0 ? { ...reader, roles: ['Astronaut'] } : reader));
+    opened.fixture = await sendFixture(6, {}, readers);
+    opened.server = await startSmtpServer();
+    const f = opened.fixture;
+    const refused = await sendIssue({
+      issueDir: f.issueDir,
+      subscribersFile: f.subscribersFile,
+      cwd: f.dir,
+      env: sendEnv(opened.server.url()),
+      strict: true,
+    }).catch((e: unknown) => e);
+    expect((refused as RolecastError).message).toMatch(/--strict/);
+    // A check started before the refusal would connect within moments: give it two seconds to show.
+    const server = opened.server;
+    expect(await eventually(() => server.counts.connections > 0, 2_000)).toBe(false);
+  });
+
   it('talks to the server while the issue renders, not after', async () => {
     opened.fixture = await sendFixture(8);
     opened.server = await startSmtpServer();
