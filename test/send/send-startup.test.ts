@@ -63,6 +63,31 @@ describe('the SMTP check before the first message', () => {
     expect(report.total.failed).toBe(0);
   });
 
+  it('is made again after a render that held the process past a short timeout', async () => {
+    opened.fixture = await sendFixture(6);
+    opened.server = await startSmtpServer();
+    const server = opened.server;
+    const f = opened.fixture;
+    const busyRender: Compile = async (project, variants, options) => {
+      // The check is connecting (its socket is opened on the next turn of the event loop) ...
+      await new Promise((resolve) => setImmediate(resolve));
+      // ... when a render keeps the event loop to itself for longer than the check's timeouts.
+      const until = Date.now() + 2_500;
+      while (Date.now() < until) {}
+      return defaultCompile(project, variants, options);
+    };
+    const report = await sendIssue({
+      issueDir: f.issueDir,
+      subscribersFile: f.subscribersFile,
+      cwd: f.dir,
+      env: sendEnv(server.url()),
+      compile: busyRender,
+      smtpTimeouts: { connectionMs: 800, greetingMs: 800, socketMs: 800 },
+    });
+    expect(report.total.sent).toBeGreaterThan(0);
+    expect(report.total.failed).toBe(0);
+  });
+
   it('still stops the send when the login is refused, and a render error is still the one reported', async () => {
     opened.fixture = await sendFixture(5);
     opened.server = await startSmtpServer({ auth: { user: 'mailer', pass: 'right-secret' } });
