@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
 import { canonicalAddress, envelopeAddress } from '../address.js';
 import type { ResolvedConfig } from '../config/schema.js';
@@ -26,9 +26,7 @@ export interface OutgoingMessage {
  */
 export function messageIdFor(config: ResolvedConfig, issueId: string, email: string, salt = ''): string {
   // The list id keeps two lists on one sending domain from minting the same id for different messages.
-  const hash = createHash('sha256')
-    .update(`${config.listId}\0${issueId}\0${canonicalAddress(email)}\0${salt}`)
-    .digest('base64url');
+  const hash = sha256(`${config.listId}\0${issueId}\0${canonicalAddress(email)}\0${salt}`);
   if (idParts.issueId !== issueId || idParts.sender !== config.sender.email) {
     idParts = {
       issueId,
@@ -40,11 +38,20 @@ export function messageIdFor(config: ResolvedConfig, issueId: string, email: str
   return `<${idParts.slug}.${hash.slice(0, 22)}@${idParts.domain}>`;
 }
 
+/**
+ * SHA-256 of a string, base64url: Node's one-shot hash where it has one (20.12 and later), a
+ * third of the cost of a Hash object per reader; the same digest either way.
+ */
+const sha256: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'base64url')
+    : (text) => crypto.createHash('sha256').update(text).digest('base64url');
+
 /** The parts of a Message-ID the same for a whole issue: worked out once, not once per reader. */
 let idParts = { issueId: '', sender: '', domain: '', slug: '' };
 
 export function randomSalt(): string {
-  return randomBytes(6).toString('base64url');
+  return crypto.randomBytes(6).toString('base64url');
 }
 
 /**

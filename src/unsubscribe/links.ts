@@ -23,55 +23,101 @@ export function personalLinks(
   issueId: string,
   email: string,
 ): PersonalLinks {
-  const mailbox = config.unsubscribeMailto ?? config.replyTo ?? config.sender.email;
-  const mailto = `mailto:${mailbox}?subject=${encodeURIComponent(`unsubscribe ${config.listId}`)}`;
+  const frame = linkFrame(config, secret !== undefined && secret !== '', issueId);
   let httpsUrl: string | undefined;
-  let preferencesUrl: string | undefined;
-  if (secret && config.urls.unsubscribe) {
+  let preferencesUrl = frame.preferencesUrl;
+  if (frame.signed && secret) {
     const token = signToken({ email, listId: config.listId }, secret);
-    httpsUrl = withQuery(config.urls.unsubscribe, { token });
-    if (config.urls.preferences) preferencesUrl = withQuery(config.urls.preferences, { token });
-  } else if (config.urls.preferences) {
-    preferencesUrl = config.urls.preferences;
+    httpsUrl = frame.unsubscribe ? withQueryIn(frame.unsubscribe, token) : undefined;
+    if (frame.preferences) preferencesUrl = withQueryIn(frame.preferences, token);
   }
-  const viewOnlineUrl = config.urls.archive
-    ? `${config.urls.archive.replace(/\/+$/, '')}/${encodeURIComponent(issueId)}/`
-    : undefined;
   return {
-    unsubscribeUrl: httpsUrl ?? mailto,
+    unsubscribeUrl: httpsUrl ?? frame.mailto,
     preferencesUrl,
-    viewOnlineUrl,
-    listUnsubscribe: httpsUrl ? `<${httpsUrl}>, <${mailto}>` : `<${mailto}>`,
+    viewOnlineUrl: frame.viewOnlineUrl,
+    listUnsubscribe: httpsUrl ? `<${httpsUrl}>, <${frame.mailto}>` : frame.mailtoList,
     oneClick: httpsUrl !== undefined,
   };
 }
 
-function withQuery(base: string, params: Record<string, string>): string {
-  const entries = Object.entries(params);
-  // Parsing the URL for every reader costs more than signing the token: with one value that
-  // form-encodes as itself (a token is base64url), the URL is parsed once and the value spliced in.
-  if (entries.length === 1 && /^[A-Za-z0-9._-]*$/.test(entries[0]![1])) {
-    const [key, value] = entries[0]!;
-    const cacheKey = `${key}\0${base}`;
-    let around = queryTemplates.get(cacheKey);
-    if (around === undefined) {
-      const url = new URL(base);
-      url.searchParams.set(key, MARKER);
-      const written = url.toString();
-      const at = written.indexOf(MARKER);
-      around =
-        at >= 0 && written.indexOf(MARKER, at + 1) < 0
-          ? [written.slice(0, at), written.slice(at + MARKER.length)]
-          : null;
-      if (queryTemplates.size > 100) queryTemplates.clear();
-      queryTemplates.set(cacheKey, around);
-    }
-    if (around) return `${around[0]}${value}${around[1]}`;
-  }
+/**
+ * What every reader's links share for one configuration, issue and whether there is a key: worked
+ * out for the first reader and reused while those stay the same (a run sends one issue).
+ */
+interface LinkFrame {
+  source: readonly (string | boolean | undefined)[];
+  signed: boolean;
+  mailto: string;
+  mailtoList: string;
+  /** The base URLs a token goes into; set only when links are signed. */
+  unsubscribe: QueryBase | undefined;
+  preferences: QueryBase | undefined;
+  /** Without a key: the preferences page as configured. */
+  preferencesUrl: string | undefined;
+  viewOnlineUrl: string | undefined;
+}
+
+let lastFrame: LinkFrame | undefined;
+
+function linkFrame(config: ResolvedConfig, hasSecret: boolean, issueId: string): LinkFrame {
+  const { urls } = config;
+  const source = [
+    hasSecret,
+    issueId,
+    config.listId,
+    config.unsubscribeMailto,
+    config.replyTo,
+    config.sender.email,
+    urls.unsubscribe,
+    urls.preferences,
+    urls.archive,
+  ];
+  // Compared value by value, not by object: a configuration changed in place gets new links.
+  if (lastFrame?.source.every((value, i) => value === source[i])) return lastFrame;
+  const mailbox = config.unsubscribeMailto ?? config.replyTo ?? config.sender.email;
+  const mailto = `mailto:${mailbox}?subject=${encodeURIComponent(`unsubscribe ${config.listId}`)}`;
+  const signed = hasSecret && Boolean(urls.unsubscribe);
+  lastFrame = {
+    source,
+    signed,
+    mailto,
+    mailtoList: `<${mailto}>`,
+    unsubscribe: signed && urls.unsubscribe ? queryBase(urls.unsubscribe, 'token') : undefined,
+    preferences: signed && urls.preferences ? queryBase(urls.preferences, 'token') : undefined,
+    preferencesUrl: signed ? undefined : urls.preferences,
+    viewOnlineUrl: urls.archive ? `${urls.archive.replace(/\/+$/, '')}/${encodeURIComponent(issueId)}/` : undefined,
+  };
+  return lastFrame;
+}
+
+/** A base URL and the one query key a value is set under. */
+interface QueryBase {
+  base: string;
+  key: string;
+  /** The URL as written around the value, when a value that form-encodes as itself can be spliced in. */
+  around: [string, string] | null;
+}
+
+/**
+ * Parsing the URL for every reader costs more than signing the token: with a value that
+ * form-encodes as itself (a token is base64url), the URL is parsed once and the value spliced in.
+ */
+function queryBase(base: string, key: string): QueryBase {
   const url = new URL(base);
-  for (const [key, value] of entries) url.searchParams.set(key, value);
+  url.searchParams.set(key, MARKER);
+  const written = url.toString();
+  const at = written.indexOf(MARKER);
+  const around: [string, string] | null =
+    at >= 0 && written.indexOf(MARKER, at + 1) < 0 ? [written.slice(0, at), written.slice(at + MARKER.length)] : null;
+  return { base, key, around };
+}
+
+function withQueryIn({ base, key, around }: QueryBase, value: string): string {
+  if (around && SELF_ENCODING.test(value)) return `${around[0]}${value}${around[1]}`;
+  const url = new URL(base);
+  url.searchParams.set(key, value);
   return url.toString();
 }
 
+const SELF_ENCODING = /^[A-Za-z0-9._-]*$/;
 const MARKER = 'rolecastQueryValue7Kq';
-const queryTemplates = new Map<string, [string, string] | null>();

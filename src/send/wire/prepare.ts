@@ -32,28 +32,36 @@ export function headText(headers: readonly string[]): string {
 }
 
 /**
- * A reader's slot: an HTML field, or a text line with fields (filled, then wrapped). `last` keeps
- * the memo of the previous reader's value: fields most readers share (the date line, the archive
- * link) are then filled, wrapped and encoded once, not once per reader.
+ * A reader's slot: an HTML field (`field`), or a text line with fields (`line`, filled, then
+ * wrapped). `memoKey` and `memoBytes` keep the previous reader's value: fields most readers share
+ * (the date line, the archive link) are then filled, wrapped and encoded once, not once per reader.
+ * One shape for both kinds, so the walk over a message's slots stays monomorphic.
  */
-type Slot = ({ field: string } | { line: readonly string[]; fields: readonly string[]; first: boolean }) & {
+interface Slot {
+  field: string | undefined;
+  line: readonly string[] | undefined;
+  fields: readonly string[];
+  first: boolean;
   last: boolean;
-  memo: { key: string; bytes: Buffer } | undefined;
-};
+  memoKey: string | undefined;
+  memoBytes: Buffer;
+}
 type Piece = Buffer | Slot;
 
 /** One variant in one language, encoded once. */
 interface PreparedVariant {
   subjectHeader: string;
   contentType: string;
-  text: Piece[];
-  html: Piece[];
-  between: Buffer;
-  end: Buffer;
-  start: Buffer;
+  /** The whole body in order, from the first boundary to the closing one; no empty buffer. */
+  pieces: Piece[];
 }
 
 const prepared = new WeakMap<VariantTemplate, PreparedVariant>();
+
+function slot(field: string | undefined, line: readonly string[] | undefined, first: boolean, last: boolean): Slot {
+  const fields = line ? line.filter((_, k) => k % 2 === 1) : [];
+  return { field, line, fields, first, last, memoKey: undefined, memoBytes: EMPTY };
+}
 
 function prepare(template: VariantTemplate): PreparedVariant {
   let found = prepared.get(template);
@@ -62,26 +70,24 @@ function prepare(template: VariantTemplate): PreparedVariant {
   const boundary = `=_rc_${randomBytes(12).toString('base64url')}`;
   const partHeader = (type: string) =>
     `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
-  const text: Piece[] = [];
+  const pieces: Piece[] = [Buffer.from(partHeader('text/plain'), 'latin1')];
   template.text.forEach((piece, i) => {
     const last = i === template.text.length - 1;
-    if (typeof piece === 'string') text.push(encodePiece(i > 0 ? `\n${piece}` : piece, last));
-    else text.push({ line: piece, fields: piece.filter((_, k) => k % 2 === 1), first: i === 0, last, memo: undefined });
+    if (typeof piece === 'string') pieces.push(encodePiece(i > 0 ? `\n${piece}` : piece, last));
+    else pieces.push(slot(undefined, piece, i === 0, last));
   });
-  const html: Piece[] = [];
+  pieces.push(Buffer.from(`\r\n${partHeader('text/html')}`, 'latin1'));
   template.html.forEach((part, i) => {
     const last = i === template.html.length - 1;
-    if (i % 2 === 0) html.push(encodePiece(part, last));
-    else html.push({ field: part, last, memo: undefined });
+    if (i % 2 === 0) pieces.push(encodePiece(part, last));
+    else pieces.push(slot(part, undefined, false, last));
   });
+  pieces.push(Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'));
   found = {
     subjectHeader: foldHeader('Subject', encodeText(template.subject)),
     contentType: foldHeader('Content-Type', `multipart/alternative; boundary="${boundary}"`),
-    start: Buffer.from(partHeader('text/plain'), 'latin1'),
-    text,
-    between: Buffer.from(`\r\n${partHeader('text/html')}`, 'latin1'),
-    html,
-    end: Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'),
+    // An empty piece adds nothing to any message: left out once here, not skipped per reader.
+    pieces: pieces.filter((piece) => !Buffer.isBuffer(piece) || piece.length > 0),
   };
   prepared.set(template, found);
   return found;
@@ -116,35 +122,32 @@ const ONE_CLICK = 'List-Unsubscribe-Post: List-Unsubscribe=One-Click';
 export function buildPayload(template: VariantTemplate, fields: PersonalFields, message: WireMessage): WirePayload {
   const variant = prepare(template);
   const values = template.values(fields);
-  const body: Buffer[] = [variant.start];
+  const { pieces } = variant;
+  const body: Buffer[] = [];
   // Slots whose value changed since the previous reader: encoded together after the walk.
   const fresh: { text: string; last: boolean }[] = [];
   const freshAt: { index: number; slot: Slot; key: string }[] = [];
-  const walk = (pieces: readonly Piece[]) => {
-    for (const piece of pieces) {
-      if (Buffer.isBuffer(piece)) {
-        if (piece.length) body.push(piece);
-        continue;
-      }
-      const key = 'field' in piece ? (values[piece.field] ?? '') : lineKey(piece.fields, values);
-      if (piece.memo?.key === key) {
-        if (piece.memo.bytes.length) body.push(piece.memo.bytes);
-        continue;
-      }
-      const text =
-        'field' in piece
-          ? template.escapeHtml(key)
-          : `${piece.first ? '' : '\n'}${template.fillTextLine(piece.line, values)}`;
-      if (!text) continue;
-      fresh.push({ text, last: piece.last });
-      freshAt.push({ index: body.length, slot: piece, key });
-      body.push(EMPTY);
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i]!;
+    if (Buffer.isBuffer(piece)) {
+      body.push(piece);
+      continue;
     }
-  };
-  walk(variant.text);
-  body.push(variant.between);
-  walk(variant.html);
-  body.push(variant.end);
+    const field = piece.field;
+    const key = field !== undefined ? (values[field] ?? '') : lineKey(piece.fields, values);
+    if (piece.memoKey === key) {
+      if (piece.memoBytes.length) body.push(piece.memoBytes);
+      continue;
+    }
+    const text =
+      field !== undefined
+        ? template.escapeHtml(key)
+        : `${piece.first ? '' : '\n'}${template.fillTextLine(piece.line!, values)}`;
+    if (!text) continue;
+    fresh.push({ text, last: piece.last });
+    freshAt.push({ index: body.length, slot: piece, key });
+    body.push(EMPTY);
+  }
   const own = new Set<Buffer>();
   if (fresh.length) {
     const encoded = encodePieces(fresh);
@@ -153,7 +156,8 @@ export function buildPayload(template: VariantTemplate, fields: PersonalFields, 
       const bytes = encoded[k]!;
       body[index] = bytes;
       own.add(bytes);
-      slot.memo = { key, bytes };
+      slot.memoKey = key;
+      slot.memoBytes = bytes;
     }
   }
   const { fixed } = message;

@@ -32,7 +32,19 @@ function encodeBytes(input: Buffer, length: number, out: Buffer, offset: number,
   let column = 0;
   const dots = options.dots;
   for (let i = 0; i < length; i++) {
-    const byte = input[i]!;
+    let byte = input[i]!;
+    // A run of bytes written as they are, while the line has room: most of a link or a name. The
+    // loop below writes them the same way, one decision at a time.
+    if (PRINTABLE[byte] === 1 && (column > 0 || byte !== 46 || !dots)) {
+      const stop = Math.min(i + (QP_WIDTH - 1 - column), length);
+      const from = i;
+      while (i < stop && PRINTABLE[byte] === 1) {
+        out[o++] = byte;
+        byte = input[++i]!;
+      }
+      column += i - from;
+      if (i === length) break;
+    }
     if (byte === 13 || byte === 10) {
       if (byte === 13 && i + 1 < length && input[i + 1] === 10) i++;
       out[o++] = 13;
@@ -101,8 +113,10 @@ export function encodePiece(content: string, last: boolean): Buffer {
  * returns a view per piece, in order.
  */
 export function encodePieces(contents: readonly { text: string; last: boolean }[]): Buffer[] {
-  let total = 0;
-  for (const { text } of contents) total += Buffer.byteLength(text, 'utf8');
+  // A bound, not a count: a UTF-16 unit is at most 3 bytes of UTF-8, and measuring costs a pass.
+  let units = 0;
+  for (const { text } of contents) units += text.length;
+  const total = units * 3;
   if (scratchIn.length < total) scratchIn = Buffer.allocUnsafe(total * 2);
   const worst = total * 3 + 3 * Math.ceil((total * 3) / (QP_WIDTH - 4)) + 3 * (contents.length + 1);
   if (scratchOut.length < worst) scratchOut = Buffer.allocUnsafe(worst * 2);
@@ -110,10 +124,12 @@ export function encodePieces(contents: readonly { text: string; last: boolean }[
   let o = 0;
   for (const { text, last } of contents) {
     const length = text ? scratchIn.write(text, 0, 'utf8') : 0;
-    o = encodeBytes(scratchIn, length, scratchOut, o, { dots: true, open: !last });
+    o = encodeBytes(scratchIn, length, scratchOut, o, last ? PIECE_LAST : PIECE_OPEN);
     ends.push(o);
   }
-  const all = Buffer.from(scratchOut.subarray(0, o));
+  // A few hundred bytes per reader: from Node's shared pool, not an allocation of their own.
+  const all = Buffer.allocUnsafe(o);
+  scratchOut.copy(all, 0, 0, o);
   let start = 0;
   return ends.map((end) => {
     const piece = all.subarray(start, end);
@@ -121,6 +137,9 @@ export function encodePieces(contents: readonly { text: string; last: boolean }[
     return piece;
   });
 }
+
+const PIECE_OPEN: QpOptions = { dots: true, open: true };
+const PIECE_LAST: QpOptions = { dots: true, open: false };
 
 /**
  * RFC 6376 §3.4.4 relaxed body canonicalisation of a piece that starts a line and ends one (or

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { RolecastError } from '../../src/errors.js';
+import { type Compile, defaultCompile } from '../../src/send/compose.js';
+import { sendIssue } from '../../src/send/index.js';
+import { perTest } from '../helpers/per-test.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { generateSubscribers, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+
+const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
+
+/** Resolves once `condition` holds, checking every few milliseconds; false after `timeoutMs`. */
+async function eventually(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return true;
+}
+
+function send(f: SendFixture, url: string, compile: Compile) {
+  return sendIssue({
+    issueDir: f.issueDir,
+    subscribersFile: f.subscribersFile,
+    cwd: f.dir,
+    env: sendEnv(url),
+    compile,
+  });
+}
+
+describe('the SMTP check before the first message', () => {
+  it('is not made when --strict refuses the plan: nothing connects to the server', async () => {
+    const readers = generateSubscribers(6).map((reader, i) => (i === 0 ? { ...reader, roles: ['Astronaut'] } : reader));
+    opened.fixture = await sendFixture(6, {}, readers);
+    opened.server = await startSmtpServer();
+    const f = opened.fixture;
+    const refused = await sendIssue({
+      issueDir: f.issueDir,
+      subscribersFile: f.subscribersFile,
+      cwd: f.dir,
+      env: sendEnv(opened.server.url()),
+      strict: true,
+    }).catch((e: unknown) => e);
+    expect((refused as RolecastError).message).toMatch(/--strict/);
+    // A check started before the refusal would connect within moments: give it two seconds to show.
+    const server = opened.server;
+    expect(await eventually(() => server.counts.connections > 0, 2_000)).toBe(false);
+  });
+
+  it('talks to the server while the issue renders, not after', async () => {
+    opened.fixture = await sendFixture(8);
+    opened.server = await startSmtpServer();
+    const server = opened.server;
+    let connectedWhileRendering = false;
+    const compile: Compile = async (project, variants, options) => {
+      // The check opens a connection of its own; the render waits (generously) to see it.
+      connectedWhileRendering = await eventually(() => server.counts.connections > 0, 20_000);
+      return defaultCompile(project, variants, options);
+    };
+    const report = await send(opened.fixture, server.url(), compile);
+    expect(connectedWhileRendering).toBe(true);
+    expect(report.total.sent).toBeGreaterThan(0);
+    expect(report.total.failed).toBe(0);
+  });
+
+  it('is made again after a render that held the process past a short timeout', async () => {
+    opened.fixture = await sendFixture(6);
+    opened.server = await startSmtpServer();
+    const server = opened.server;
+    const f = opened.fixture;
+    const busyRender: Compile = async (project, variants, options) => {
+      // The check is connecting (its socket is opened on the next turn of the event loop) ...
+      await new Promise((resolve) => setImmediate(resolve));
+      // ... when a render keeps the event loop to itself for longer than the check's timeouts.
+      const until = Date.now() + 2_500;
+      while (Date.now() < until) {}
+      return defaultCompile(project, variants, options);
+    };
+    const report = await sendIssue({
+      issueDir: f.issueDir,
+      subscribersFile: f.subscribersFile,
+      cwd: f.dir,
+      env: sendEnv(server.url()),
+      compile: busyRender,
+      smtpTimeouts: { connectionMs: 800, greetingMs: 800, socketMs: 800 },
+    });
+    expect(report.total.sent).toBeGreaterThan(0);
+    expect(report.total.failed).toBe(0);
+  });
+
+  it('still stops the send when the login is refused, and a render error is still the one reported', async () => {
+    opened.fixture = await sendFixture(5);
+    opened.server = await startSmtpServer({ auth: { user: 'mailer', pass: 'right-secret' } });
+    const server = opened.server;
+    const badLogin = server.url({ user: 'mailer', pass: 'wrong' });
+    const refused = await send(opened.fixture, badLogin, defaultCompile).catch((e: unknown) => e);
+    expect((refused as RolecastError).code).toBe('E_SMTP_AUTH');
+    expect(server.counts.data).toBe(0);
+
+    // The check fails while the render does too: the render's error is reported, as before.
+    const brokenRender: Compile = async () => {
+      await eventually(() => server.counts.authFailures > 1, 20_000);
+      throw new RolecastError('E_TEMPLATE', 'the render failed');
+    };
+    const both = await send(opened.fixture, badLogin, brokenRender).catch((e: unknown) => e);
+    expect((both as RolecastError).code).toBe('E_TEMPLATE');
+    expect(server.counts.data).toBe(0);
+  });
+});
