@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createRecorder } from '../../src/send/recorder.js';
 import type { LedgerEntry } from '../../src/state/contract.js';
+import { sentEntry } from '../helpers/ledger.js';
 
-function row(email: string): LedgerEntry {
-  return {
-    email,
-    variantId: 'v',
-    status: 'sent',
-    messageId: `<${email}>`,
-    responseCode: 250,
-    response: '250 OK',
-    attempts: 1,
-  };
-}
+const row = (email: string) => sentEntry(email, { messageId: `<${email}>`, response: '250 OK' });
 
 function ledger() {
   const writes: string[][] = [];
