@@ -271,7 +271,7 @@ async function deliver(
   try {
     mail = job.build();
   } catch (error) {
-    return held({ status: 'failed', attempts: 0, failure: classifyFailure(error) });
+    return holdingNothing({ status: 'failed', attempts: 0, failure: classifyFailure(error) });
   }
   let throttledAttempts = 0;
   for (let attempt = 1; ; attempt++) {
@@ -280,12 +280,12 @@ async function deliver(
     } catch {
       // Aborted while waiting for a token: not started, so nothing to record for a first attempt.
       if (attempt === 1) return undefined;
-      return held({ status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() });
+      return holdingNothing({ status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() });
     }
     // Waiting for a connection's turn; told to stop meanwhile, the message never starts.
     if (!(await slots.acquire(options.signal))) {
       if (attempt === 1) return undefined;
-      return held({ status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() });
+      return holdingNothing({ status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() });
     }
     const gate = messageGate(permits);
     try {
@@ -303,7 +303,7 @@ async function deliver(
       if (gate.refused) return undefined;
       if (error instanceof LocalWriteError) throw error;
       const failure = classifyFailure(error);
-      if (failure.kind === 'permanent') return held({ status: 'failed', attempts: attempt, failure });
+      if (failure.kind === 'permanent') return holdingNothing({ status: 'failed', attempts: attempt, failure });
       // A throttling reply slows the whole run; it spends a retry only past a generous allowance.
       const throttled = isThrottling(failure);
       if (throttled) {
@@ -312,18 +312,18 @@ async function deliver(
       }
       const counted = attempt - Math.min(throttledAttempts, THROTTLED_ALLOWANCE);
       if (counted > options.retries || options.signal?.aborted)
-        return held({ status: 'deferred', attempts: attempt, failure });
+        return holdingNothing({ status: 'deferred', attempts: attempt, failure });
       try {
         await clock.sleep(backoffDelay(attempt, options.retryBaseMs, options.random), options.signal);
       } catch {
-        return held({ status: 'deferred', attempts: attempt, failure });
+        return holdingNothing({ status: 'deferred', attempts: attempt, failure });
       }
     }
   }
 }
 
 /** An outcome that holds neither a slot nor a permit. */
-function held(outcome: JobOutcome): Delivered {
+function holdingNothing(outcome: JobOutcome): Delivered {
   return { outcome, release: NOTHING_HELD };
 }
 

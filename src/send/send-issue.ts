@@ -263,10 +263,10 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     // the render and a render error leaves no empty folder behind.
     const verifying = transport.kind === 'smtp' ? transport.verify() : undefined;
     // Awaited below (so failing while the render runs is not unhandled); whether it ended first.
-    let verifiedEarly = false;
+    let checkEnded = false;
     verifying?.then(
-      () => (verifiedEarly = true),
-      () => (verifiedEarly = true),
+      () => (checkEnded = true),
+      () => (checkEnded = true),
     );
     // The render needs the readers' languages only: one reader per locale, not the list.
     const readersByLocale = withSubscribers(project, subscribers.localeSamples());
@@ -274,7 +274,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
     await state(() => store.recordLayout(issue.id, issueLayout(plan.audience.variants, issue.summaries), now()));
     // Connection and credentials are checked before the first message, so a typo sends nothing.
-    await checkConnection(transport, verifying, verifiedEarly);
+    await checkConnection(transport, verifying, checkEnded);
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.
     if (!options.partOfRun) await state(() => ledger.startRun(plan.audienceSize, resendSince));
 
