@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   const compiled: CompiledVariant[] = [];
   for (const variant of variants) compiled.push(await renderer.compile(variant));
   const renderMs = performance.now() - start;
+  if (process.env.RC_DEBUG) console.error(renderer.classes);
   const cpu = process.cpuUsage(cpuStart);
   const renderCpuMs = (cpu.user + cpu.system) / 1000;
 

@@ -11,6 +11,23 @@ const BLOCK_TAGS =
 // than '\s*' lets the expression reject most positions at once.
 const AROUND_BLOCK = new RegExp(` ?(</?(?:${BLOCK_TAGS})(?: [^>]*)?/?>) ?`, 'gi');
 
+const BLOCK_TAG = new RegExp(`^</?(?:${BLOCK_TAGS})(?:[ /][^>]*)?>$`, 'i');
+
+/**
+ * Whether minified HTML starts (or ends) with a whole block-level tag: white space next to one is
+ * dropped, so two minified pieces that meet at such a tag join as their minified whole would.
+ */
+export function blockEdge(html: string, at: 'start' | 'end'): boolean {
+  if (at === 'start') {
+    if (!html.startsWith('<')) return false;
+    const end = html.indexOf('>');
+    return end > 0 && BLOCK_TAG.test(html.slice(0, end + 1));
+  }
+  if (!html.endsWith('>')) return false;
+  const start = html.lastIndexOf('<');
+  return start >= 0 && BLOCK_TAG.test(html.slice(start));
+}
+
 export function minifyHtml(html: string): string {
   const kept: string[] = [];
   // <pre>/<textarea> keep their white space; set them aside first.

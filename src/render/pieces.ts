@@ -65,7 +65,19 @@ export interface SplitSource {
 /** A section's children: their shapes (content lifted out) and their contents, trimmed. */
 interface SectionChildren {
   shapes: string;
+  /** The same shapes, one per child. */
+  list: string[];
   contents: string[];
+}
+
+/**
+ * A skeleton taken apart once, for the many variants that share it: child shapes and contents,
+ * with a section's index where its children go.
+ */
+interface SkeletonTaken {
+  frameKey: string;
+  columns: (string | number)[][];
+  contents: (string | number)[];
 }
 
 interface Frame {
@@ -134,7 +146,7 @@ export function createPieceCompiler(
           return '';
         });
         // Only a run of mj-text/mj-raw children can stand in a split column as it does whole.
-        if (rest.trim() === '') found = { shapes: shapes.join(''), contents };
+        if (rest.trim() === '') found = { shapes: shapes.join(''), list: shapes, contents };
       }
       sectionChildren.set(detach(section), found);
     }
@@ -179,6 +191,70 @@ export function createPieceCompiler(
         return `${open}\u0000${close}`;
       });
     return { frameKey, columns, contents };
+  };
+
+  // Variants of one role-set class share their skeleton string: it is taken apart once.
+  const skeletons = createCache<string, SkeletonTaken | null>(64);
+  const place = (k: number) => `\u0001${k}\u0001`;
+  const placed = /\u0001(\d+)\u0001/g;
+  const takeSkeleton = (split: SplitSource): SkeletonTaken | null => {
+    const source = split.skeleton;
+    if (source.includes(hole) || source.includes('\u0000') || source.includes('\u0001')) return null;
+    const bodyAt = source.search(/<mj-body\b/);
+    if (bodyAt < 0) return null;
+    const markers = new Map<string, number>();
+    for (let k = 0; k < split.sections.length; k++) markers.set(split.marker(k), k);
+    const contents: (string | number)[] = [];
+    let count = 0;
+    const shape =
+      source.slice(0, bodyAt) +
+      source.slice(bodyAt).replace(content, (_, tag: string, attrs: string | undefined, inner: string) => {
+        const k = tag === 'mj-raw' && attrs === undefined ? markers.get(inner) : undefined;
+        if (k !== undefined) {
+          count++;
+          contents.push(k);
+          return place(k);
+        }
+        // Trimmed here, as assembling would, so every variant hands on the same string.
+        contents.push(detach(inner.trim()));
+        return `<${tag}${attrs ?? ''}>${hole}</${tag}>`;
+      });
+    if (count !== split.sections.length) return null;
+    const columns: (string | number)[][] = [];
+    const kid = new RegExp(`${child.source}|${placed.source}`, 'g');
+    const frameKey =
+      shape.slice(0, bodyAt) +
+      shape.slice(bodyAt).replace(column, (match, open: string, body: string, close: string) => {
+        if (body.replace(kid, '').trim() !== '') return match;
+        columns.push((body.match(kid) ?? []).map((k) => (k.startsWith('\u0001') ? Number(k.slice(1, -1)) : k)));
+        return `${open}\u0000${close}`;
+      });
+    // A section outside a column of text children would make the frame differ per variant.
+    if (frameKey.includes('\u0001')) return null;
+    return { frameKey: detach(frameKey), columns, contents };
+  };
+  const takeSplit = (split: SplitSource): Taken | undefined => {
+    let template = skeletons.get(split.skeleton);
+    if (template === undefined) {
+      template = takeSkeleton(split);
+      skeletons.set(detach(split.skeleton), template);
+    }
+    if (!template) return take(split.skeleton, split);
+    const children = split.sections.map(childrenOf);
+    if (children.some((c) => c === undefined)) return take(split.skeleton, split);
+    const expand = <T>(entries: readonly (T | number)[], of: (c: SectionChildren) => readonly T[]): T[] => {
+      const out: T[] = [];
+      for (const entry of entries) {
+        if (typeof entry === 'number') for (const each of of(children[entry]!)) out.push(each);
+        else out.push(entry);
+      }
+      return out;
+    };
+    return {
+      frameKey: template.frameKey,
+      columns: template.columns.map((kids) => expand(kids, (c) => c.list)),
+      contents: expand(template.contents, (c) => c.contents),
+    };
   };
 
   /** Compiles the frame with every child shape it has not seen, each followed by a marker, and cuts the output. */
@@ -241,7 +317,7 @@ export function createPieceCompiler(
 
   const compileSplitOne = (split: SplitSource): Promise<PieceResult> => {
     const source = () => split.whole();
-    return compileTaken(take(split.skeleton, split), source);
+    return compileTaken(takeSplit(split), source);
   };
 
   const compileTaken = async (taken: Taken | undefined, wholeSource: () => string): Promise<PieceResult> => {

@@ -33,6 +33,7 @@ import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors } from './mjml.js';
 import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
+import { createSetFrames, type SetFrameStats } from './set-frames.js';
 import { createSplicedTemplates } from './splice.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
 import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
@@ -60,6 +61,8 @@ export interface RendererOptions {
 
 export interface Renderer {
   compile(variant: Variant): Promise<CompiledVariant>;
+  /** How many variants were filled from a role-set class (see set-frames.ts), when pieces are on. */
+  readonly classes?: SetFrameStats | undefined;
 }
 
 const SIZE_ESTIMATE_KEY = 'size-estimate-only';
@@ -130,6 +133,26 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const splitSegments = segmentSplitter(tokens.split);
   const splitText = textSplitter(tokens.split);
 
+  /** The ordinary compile of a view: sections apart when the templates allow, else whole. */
+  const compileView = async (view: DigestView): Promise<PieceResult> => {
+    const split = spliced?.html(view);
+    return split && pieces ? pieces.compileSplit(split) : compileSource(templates.renderHtml(view));
+  };
+  // With pieces, variants that differ only in their own lines and lists are filled from one class.
+  const setFrames =
+    pieces && spliced
+      ? createSetFrames({
+          spliced,
+          pieces,
+          nonce: randomBytes(6).toString('hex'),
+          ordinary: async (view) => {
+            const result = await compileView(view);
+            if (result.errors.length) return '';
+            return result.segments ?? minifyHtml(result.html);
+          },
+        })
+      : undefined;
+
   const renderLanguage = async (variant: Variant, language: Language) => {
     const view = trackLinks(
       buildView(config, taxonomy, issue, variant, tokens.sentinel, {
@@ -141,8 +164,8 @@ export async function createRenderer(project: Project, options: RendererOptions 
       variant.id,
       tracking,
     );
-    const split = spliced?.html(view);
-    const result = split && pieces ? await pieces.compileSplit(split) : await compileSource(templates.renderHtml(view));
+    const filled = await setFrames?.compile(view);
+    const result: PieceResult = filled ? { html: '', errors: [], segments: filled } : await compileView(view);
     if (result.errors.length) {
       const problems = mapMjmlErrors(result.errors, templates, view);
       throw new RolecastError('E_TEMPLATE', `MJML rejected the templates (${problems.length} error(s))`, {
@@ -189,6 +212,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
   };
 
   return {
+    classes: setFrames?.stats,
     async compile(variant) {
       const byLanguage = new Map<Language, LanguageRender>();
       let listView: DigestView | undefined;

@@ -28,8 +28,50 @@ export const SECTION_PARTIAL = 'section';
 export interface SplicedTemplates {
   /** The MJML source with sections apart, or undefined to render it the ordinary way. */
   html(view: { language: string }): SplitSource | undefined;
+  /**
+   * The MJML source of a stand-in view (see set-frames.ts): undefined when the templates read a
+   * stand-in in a way a later fill could not reproduce.
+   */
+  standIn(view: object, standIns: StandIns): StandInSource | undefined;
   /** The plain-text alternative, with reusable partial output reused. */
   text(view: { language: string }): string;
+}
+
+/** What the stand-in view is made of, as the render meets it. */
+export interface StandIns {
+  /** A list whose elements are stand-ins: its `each` blocks are filled per variant. */
+  isList(value: unknown): boolean;
+  /** The position of a stand-in element of the `sections` list, or undefined. */
+  sectionAt(value: unknown): number | undefined;
+  /** How often a stand-in element was read so far; a block that reads its elements is filled per variant. */
+  elementReads(): number;
+  /** True once a template used a stand-in in a way a fill cannot reproduce. */
+  tainted(): boolean;
+  /** The token standing in the skeleton for the output of list block `k`. */
+  slotToken(k: number): string;
+}
+
+/** A stand-in view's source: sections and `each` blocks over stand-in lists are filled per variant. */
+export interface StandInSource {
+  skeleton: string;
+  marker(k: number): string;
+  /** The source of the variant's sections (real section views, in order) at the skeleton's markers. */
+  sections(real: readonly unknown[]): string[] | undefined;
+  /** The skeleton with those sections written in. */
+  whole(sections: readonly string[]): string;
+  /** The `each` blocks over stand-in lists, by the token standing in the skeleton for their output. */
+  slots: ListSlot[];
+}
+
+export interface ListSlot {
+  token: string;
+  /** The stand-in list the block iterates. */
+  list: unknown;
+  /**
+   * The block's output for the variant's real list, element by element (the same string for the
+   * same element in the same place), or undefined when the templates read a stand-in.
+   */
+  fill(real: readonly unknown[]): string[] | undefined;
 }
 
 /** Data variables a reusable partial may read: the output is kept per combination of their values. */
@@ -45,6 +87,11 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
   // Sections met while rendering one skeleton, in order.
   let sections: string[] = [];
   let indents: string[] = [];
+  // While a stand-in view renders: what its sections and list blocks become.
+  let standIn: StandInRender | undefined;
+  // While a list block is filled for a variant: a section partial there cannot be placed.
+  let filling = false;
+  let sectionRender: Render | undefined;
   const byValues = valueReadingPartials(templates.htmlPartials);
   const htmlEnv = createEnv(templates.htmlPartials, false, {
     options: HTML_OPTIONS,
@@ -54,14 +101,106 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
       if (name !== SECTION_PARTIAL) return undefined;
       const data = reusableHtml.get(name);
       const render = data ? memo(compiled, data) : compiled;
+      sectionRender = render;
       return ((context: unknown, options: Handlebars.RuntimeOptions & { indent?: string }) => {
         const by = options.indent ?? '';
-        sections.push(indented(render(context, options), by));
+        if (filling && standIn) standIn.broken = true;
+        const at = standIn?.standIns.sectionAt(context);
+        if (standIn && at !== undefined) {
+          // Each iteration's frame is the same object, changed in place: keep this one's values.
+          standIn.sections.push({ at, options: { ...options, data: { ...(options.data ?? {}) } }, indent: by });
+          return `<mj-raw>${marker(standIn.sections.length - 1)}</mj-raw>`;
+        }
+        const source = indented(render(context, options), by);
+        if (standIn) {
+          standIn.sections.push({ source, indent: by });
+          return `<mj-raw>${marker(standIn.sections.length - 1)}</mj-raw>`;
+        }
+        sections.push(source);
         indents.push(by);
         return `<mj-raw>${marker(sections.length - 1)}</mj-raw>`;
       }) as unknown as Handlebars.Template;
     },
   });
+  const each = htmlEnv.helpers.each as Handlebars.HelperDelegate;
+  htmlEnv.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
+    const render = standIn;
+    if (!render || filling || !render.standIns.isList(context)) return each.call(this, context, options);
+    // Tried with the stand-ins first: a block that only hands them to the section partial stays as it is.
+    const reads = render.standIns.elementReads();
+    const placed = render.sections.length;
+    const slots = render.slots.length;
+    const out = each.call(this, context, options);
+    const read = render.standIns.elementReads() - reads;
+    render.expectedReads += read;
+    if (read === 0) return out;
+    render.sections.length = placed;
+    render.slots.length = slots;
+    const slot = listSlot(render.standIns.slotToken(slots), context, this, options, render);
+    render.slots.push(slot);
+    return slot.token;
+  });
+  /** Runs `fn` as part of a variant's fill: undefined when it met a stand-in or a section it cannot place. */
+  const fillWith = (render: StandInRender, fn: () => string): string | undefined => {
+    const reads = render.standIns.elementReads();
+    standIn = render;
+    filling = true;
+    let out: string;
+    try {
+      out = fn();
+    } finally {
+      filling = false;
+      standIn = undefined;
+    }
+    if (render.broken || render.standIns.tainted() || render.standIns.elementReads() !== reads) return undefined;
+    return out;
+  };
+  const listSlot = (
+    token: string,
+    list: unknown,
+    self: unknown,
+    options: Handlebars.HelperOptions,
+    render: StandInRender,
+  ): ListSlot => {
+    // The frame the block was called in, as it was then (a loop around it changes it in place).
+    const outer = { ...(options.data ?? {}) };
+    // An element's output depends on the element and its place in the list: kept per both.
+    const kept = new WeakMap<object, Map<string, string>>();
+    const one = (element: unknown, index: number, last: boolean): string | undefined => {
+      const key = `${index}\u0000${last}`;
+      const keep = typeof element === 'object' && element !== null;
+      const found = keep ? kept.get(element)?.get(key) : undefined;
+      if (found !== undefined) return found;
+      const data = Handlebars.createFrame(outer);
+      Object.assign(data, { key: index, index, first: index === 0, last });
+      const out = fillWith(render, () => options.fn(element, { data, blockParams: [element, index] }));
+      if (out === undefined || !keep) return out;
+      let byPlace = kept.get(element);
+      if (!byPlace) {
+        byPlace = new Map();
+        kept.set(element, byPlace);
+      }
+      byPlace.set(key, out);
+      return out;
+    };
+    return {
+      token,
+      list,
+      fill(real) {
+        if (real.length === 0) {
+          const empty = fillWith(render, () => options.inverse(self));
+          return empty === undefined ? undefined : [empty];
+        }
+        const out: string[] = [];
+        for (let i = 0; i < real.length; i++) {
+          const piece = one(real[i], i, i === real.length - 1);
+          if (piece === undefined) return undefined;
+          out.push(piece);
+        }
+        return out;
+      },
+    };
+  };
   const textEnv = createEnv(templates.textPartials, false, {
     options: TEXT_OPTIONS,
     partial: (name, compiled) => {
@@ -69,7 +208,7 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
       return data ? (memo(compiled, data) as unknown as Handlebars.Template) : undefined;
     },
   });
-  const skeleton = htmlEnv.compile(templates.layout.source, HTML_OPTIONS);
+  const skeleton0 = htmlEnv.compile(templates.layout.source, HTML_OPTIONS);
   const plain = textEnv.compile(templates.text.source, TEXT_OPTIONS);
 
   // undefined until the first variant of the language was compared with the ordinary render.
@@ -79,7 +218,7 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
   const split = (view: unknown): SplitSource => {
     sections = [];
     indents = [];
-    const source = runTemplate(skeleton, view, templates.layout);
+    const source = runTemplate(skeleton0, view, templates.layout);
     const own = { sections, indents };
     sections = [];
     indents = [];
@@ -87,20 +226,60 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
       skeleton: source,
       marker,
       sections: own.sections,
-      whole: () => {
-        let out = source;
-        own.sections.forEach((section, k) => {
-          // Handlebars indented the one-line marker as it indents the section's lines.
-          const element = `${own.indents[k]}<mj-raw>${marker(k)}</mj-raw>`;
-          const at = out.indexOf(element);
-          out = out.slice(0, at) + section + out.slice(at + element.length);
-        });
-        return out;
-      },
+      whole: () => writeSections(source, own.sections, own.indents),
     };
+  };
+  const writeSections = (source: string, sources: readonly string[], by: readonly string[]): string => {
+    let out = source;
+    sources.forEach((section, k) => {
+      // Handlebars indented the one-line marker as it indents the section's lines.
+      const element = `${by[k]}<mj-raw>${marker(k)}</mj-raw>`;
+      const at = out.indexOf(element);
+      out = out.slice(0, at) + section + out.slice(at + element.length);
+    });
+    return out;
   };
 
   return {
+    standIn(view, standIns) {
+      const render: StandInRender = { standIns, sections: [], slots: [], expectedReads: 0, broken: false };
+      const reads = standIns.elementReads();
+      standIn = render;
+      let skeleton: string;
+      try {
+        skeleton = runTemplate(skeleton0, view, templates.layout);
+      } finally {
+        standIn = undefined;
+      }
+      // Stand-in elements are read only inside the list blocks that become slots.
+      const unexpected = standIns.elementReads() - reads !== render.expectedReads;
+      if (render.broken || standIns.tainted() || unexpected) return undefined;
+      const placed = render.sections;
+      return {
+        skeleton,
+        marker,
+        slots: render.slots,
+        whole: (sources) =>
+          writeSections(
+            skeleton,
+            sources,
+            placed.map((section) => section.indent),
+          ),
+        sections(real) {
+          const out: string[] = [];
+          for (const section of placed) {
+            if ('source' in section) {
+              out.push(section.source);
+              continue;
+            }
+            const source = fillWith(render, () => sectionRender!(real[section.at], section.options));
+            if (source === undefined) return undefined;
+            out.push(indented(source, section.indent));
+          }
+          return out;
+        },
+      };
+    },
     html(view) {
       const ok = htmlChecked.get(view.language);
       if (ok === false) return undefined;
@@ -155,6 +334,17 @@ function indent(text: string, by: string): string {
 }
 
 type Render = (context: unknown, options: Handlebars.RuntimeOptions) => string;
+
+interface StandInRender {
+  standIns: StandIns;
+  /** Per marker: a stand-in section, rendered per variant, or a source fixed for the stand-in view. */
+  sections: ({ at: number; options: Handlebars.RuntimeOptions; indent: string } | { source: string; indent: string })[];
+  slots: ListSlot[];
+  /** Reads of stand-in elements inside list blocks (which become slots). */
+  expectedReads: number;
+  /** A section partial was met where it cannot be placed. */
+  broken: boolean;
+}
 
 /** Keeps a partial's output per context object and the values of the frame data it reads. */
 function memo(render: Handlebars.TemplateDelegate, reads: readonly string[]): Render {

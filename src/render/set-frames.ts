@@ -1,0 +1,411 @@
+import Handlebars from 'handlebars';
+import { detach } from '../detach.js';
+import { createCache } from './_cache.js';
+import { blockEdge, minifyHtml } from './minify.js';
+import type { PieceCompiler } from './pieces.js';
+import type { ListSlot, SplicedTemplates, StandIns } from './splice.js';
+import type { DigestView } from './view.js';
+
+/**
+ * Role sets compiled as classes, not one by one. What differs between two role sets of one
+ * language is a few lines of text (subject, audience line, lead, contents summary, preheader,
+ * intro) and two lists (the sections and the contents entries). Variants that agree on everything
+ * else, on those lists' lengths and on which of those lines are empty, form a class: the layout is
+ * rendered once for the class from a stand-in view, whose lines are tokens and whose list elements
+ * are stand-ins, and each variant of the class is its compiled skeleton with its own sections put
+ * in and its lines and list blocks filled, the way reader fields are filled.
+ *
+ * The stand-ins notice how a template uses them: a line may only be printed (escaped) or tested,
+ * a list element may only be handed to the section partial or read inside an `each` block over
+ * its list. Anything else (a line's length, a helper given a line, a raw `{{{line}}}`, a list
+ * element read elsewhere) sends the class the ordinary way. The first variant of every class is
+ * also compiled the ordinary way and compared byte for byte; a class that differs is compiled the
+ * ordinary way from then on.
+ */
+
+export interface SetFrames {
+  /** The variant's minified HTML segments, or undefined to compile it the ordinary way. */
+  compile(view: DigestView): Promise<readonly string[] | undefined>;
+  readonly stats: SetFrameStats;
+}
+
+export interface SetFrameStats {
+  /** Classes met: each rendered once from its stand-in view. */
+  classes: number;
+  /** Variants filled from their class. */
+  filled: number;
+  /** Variants compiled the ordinary way because their class could not be used. */
+  ordinary: number;
+}
+
+/** The variant's lines that differ between role sets, by where they sit in the view. */
+const LINES = [
+  ['subject'],
+  ['audience'],
+  ['issue', 'lead'],
+  ['issue', 'preheader'],
+  ['issue', 'intro'],
+  ['contents', 'summary'],
+] as const;
+
+/** Fields of the view that hold a variant's own lines and lists; everything else is the language's. */
+const OWN = new Set(['subject', 'audience', 'isEditorEdition', 'contents', 'sections', 'issue']);
+const OWN_ISSUE = new Set(['lead', 'preheader', 'intro']);
+
+const MAX_CLASSES = 64;
+
+export interface Piece {
+  /** Minified, so without white space at either end. */
+  html: string;
+  /** The raw output started or ended with white space. */
+  spaceBefore: boolean;
+  spaceAfter: boolean;
+}
+
+interface SetClass {
+  /** The view the class was made from: the language's fields are compared with it. */
+  reference: DigestView;
+  source: ReturnType<SplicedTemplates['standIn']>;
+  /** Undefined until the first variant was compared with the ordinary compile. */
+  verified: boolean | undefined;
+  /** The list a slot iterates, read from the variant. */
+  slotLists: ((view: DigestView) => readonly unknown[])[];
+}
+
+export function createSetFrames(options: {
+  spliced: SplicedTemplates;
+  pieces: PieceCompiler;
+  /** The ordinary compile of a view: its segments, or its whole minified HTML. */
+  ordinary: (view: DigestView) => Promise<readonly string[] | string>;
+  nonce: string;
+}): SetFrames {
+  const { spliced, pieces, nonce } = options;
+  const lineToken = (i: number) => `rcV${nonce}x${i}x`;
+  const tokens = new RegExp(`rcV${nonce}x(\\d+)x|rcL${nonce}x(\\d+)x`, 'g');
+  const classes = new Map<string, SetClass>();
+  const stats: SetFrameStats = { classes: 0, filled: 0, ordinary: 0 };
+
+  // Stand-ins record how they are used.
+  let elementReads = 0;
+  let tainted = false;
+  const positions = new WeakMap<object, number>();
+  const lists = new WeakSet<object>();
+  const sectionLists = new WeakSet<object>();
+  const standIns: StandIns = {
+    isList: (value) => typeof value === 'object' && value !== null && lists.has(value),
+    sectionAt: (value) => (typeof value === 'object' && value !== null ? positions.get(value) : undefined),
+    elementReads: () => elementReads,
+    tainted: () => tainted,
+    slotToken: (k) => `rcL${nonce}x${k}x`,
+  };
+  const element = (): object =>
+    new Proxy(Object.create(null) as object, {
+      get() {
+        elementReads++;
+        return undefined;
+      },
+      has() {
+        elementReads++;
+        return false;
+      },
+      ownKeys() {
+        elementReads++;
+        return [];
+      },
+      getOwnPropertyDescriptor() {
+        elementReads++;
+        return undefined;
+      },
+    });
+  const standInList = (length: number, sections: boolean): object[] => {
+    const list = Array.from({ length }, (_, i) => {
+      const one = element();
+      if (sections) positions.set(one, i);
+      return one;
+    });
+    lists.add(list);
+    if (sections) sectionLists.add(list);
+    return list;
+  };
+  /** A line's stand-in: printed escaped it is its token; used any other way, the class is ordinary. */
+  const line = (i: number): object => {
+    const token = lineToken(i);
+    const toHTML = () => token;
+    // A partial kept by the values it reads keys them with JSON: a line's key is its token.
+    const toJSON = () => token;
+    return new Proxy(Object.create(null) as object, {
+      get(_, property) {
+        if (property === 'toHTML') return toHTML;
+        if (property === 'toJSON') return toJSON;
+        tainted = true;
+        return undefined;
+      },
+      has() {
+        tainted = true;
+        return false;
+      },
+      ownKeys() {
+        tainted = true;
+        return [];
+      },
+      getOwnPropertyDescriptor() {
+        tainted = true;
+        return undefined;
+      },
+    });
+  };
+
+  const standInView = (view: DigestView): DigestView => {
+    const lineOr = (i: number, value: string | undefined) => (value ? (line(i) as unknown as string) : value);
+    return {
+      ...view,
+      subject: lineOr(0, view.subject)!,
+      audience: lineOr(1, view.audience)!,
+      issue: {
+        ...view.issue,
+        lead: lineOr(2, view.issue.lead)!,
+        preheader: lineOr(3, view.issue.preheader),
+        intro: lineOr(4, view.issue.intro),
+      },
+      contents: {
+        ...view.contents,
+        summary: lineOr(5, view.contents.summary)!,
+        sections: standInList(view.contents.sections.length, false) as unknown as DigestView['contents']['sections'],
+      },
+      sections: standInList(view.sections.length, true) as unknown as DigestView['sections'],
+    };
+  };
+
+  // Segments of a class recur in every variant of it: each is cut at its tokens once.
+  const cuts = createCache<string, readonly string[] | null>(2000);
+  const cut = (segment: string): readonly string[] | null => {
+    let found = cuts.get(segment);
+    if (found === undefined) {
+      const parts = segment.split(tokens);
+      found = parts.length === 1 ? null : parts;
+      cuts.set(detach(segment), found);
+    }
+    return found;
+  };
+
+  const newClass = async (view: DigestView): Promise<SetClass> => {
+    tainted = false;
+    const stand = standInView(view);
+    const source = spliced.standIn(stand, standIns);
+    tainted = false;
+    const slotLists = (source?.slots ?? []).map((slot: ListSlot) => {
+      if (slot.list === stand.sections) return (v: DigestView) => v.sections;
+      if (slot.list === stand.contents.sections) return (v: DigestView) => v.contents.sections;
+      return undefined;
+    });
+    const usable = source && slotLists.every((f) => f !== undefined);
+    return {
+      reference: view,
+      source: usable ? source : undefined,
+      verified: usable ? undefined : false,
+      slotLists: slotLists.filter((f) => f !== undefined),
+    };
+  };
+
+  // A list block's element output, minified once however many variants hold it.
+  const minifiedPieces = createCache<string, Piece>(2000);
+  const pieceOf = (raw: string): Piece => {
+    let found = minifiedPieces.get(raw);
+    if (found === undefined) {
+      const html = detach(minifyHtml(raw));
+      found = { html, spaceBefore: /^\s/.test(raw), spaceAfter: /\s$/.test(raw) };
+      minifiedPieces.set(raw, found);
+    }
+    return found;
+  };
+
+  /**
+   * The variant's segments: its lines written in, and each list block's element outputs as
+   * segments of their own where they join as the minified whole would: minifying keeps white
+   * space between two pieces as one space unless a block-level tag is next to it. Where it would
+   * keep one, the segment is minified again with the outputs in place.
+   */
+  const fillSegments = (segments: readonly string[], view: DigestView, set: SetClass): string[] | undefined => {
+    const values = LINES.map((path) => {
+      const value = path.length === 1 ? view[path[0]] : (view[path[0]] as unknown as Record<string, unknown>)[path[1]];
+      return typeof value === 'string' ? Handlebars.Utils.escapeExpression(value) : '';
+    });
+    const slots = set.source!.slots;
+    const fillLines = (text: string): string | undefined => {
+      const parts = cut(text);
+      if (!parts) return text;
+      let filled = parts[0]!;
+      for (let i = 1; i < parts.length; i += 3) {
+        // A list block's output holds lines, never another list block.
+        if (parts[i] === undefined) return undefined;
+        filled += values[Number(parts[i])]! + parts[i + 2]!;
+      }
+      return filled;
+    };
+    const out: string[] = [];
+    for (const segment of segments) {
+      const parts = cut(segment);
+      if (!parts) {
+        out.push(segment);
+        continue;
+      }
+      const sequence: Piece[] = [];
+      let literal = parts[0]!;
+      let whole = literal;
+      for (let i = 1; i < parts.length; i += 3) {
+        const after = parts[i + 2]!;
+        if (parts[i] !== undefined) {
+          const value = values[Number(parts[i])]!;
+          literal += value + after;
+          whole += value + after;
+          continue;
+        }
+        const k = Number(parts[i + 1]);
+        const outputs = slots[k]!.fill(set.slotLists[k]!(view));
+        if (outputs === undefined) return undefined;
+        sequence.push(literalPiece(literal));
+        for (const raw of outputs) {
+          const piece = pieceOf(raw);
+          const html = fillLines(piece.html);
+          if (html === undefined) return undefined;
+          sequence.push(html === piece.html ? piece : { ...piece, html });
+          whole += raw;
+        }
+        literal = after;
+        whole += after;
+      }
+      if (sequence.length === 0) {
+        out.push(literal);
+        continue;
+      }
+      sequence.push(literalPiece(literal));
+      const joined = joinMinified(sequence);
+      if (joined) for (const piece of joined) out.push(piece);
+      // A list block's output was never minified: the segment is, again, with it in place.
+      else out.push(minifyHtml(whole));
+    }
+    return out;
+  };
+
+  const viaClass = async (view: DigestView): Promise<readonly string[] | undefined> => {
+    const key = classKey(view);
+    if (key === undefined) return undefined;
+    let set = classes.get(key);
+    if (set && !sameLanguageFields(set.reference, view)) return undefined;
+    if (!set) {
+      if (classes.size >= MAX_CLASSES) return undefined;
+      set = await newClass(view);
+      classes.set(key, set);
+      stats.classes++;
+    }
+    if (set.verified === false || !set.source) return undefined;
+    const sections = set.source.sections(view.sections);
+    if (!sections) {
+      set.verified = false;
+      return undefined;
+    }
+    const source = set.source;
+    const result = await pieces.compileSplit({
+      skeleton: source.skeleton,
+      marker: source.marker,
+      sections,
+      whole: () => source.whole(sections),
+    });
+    if (result.errors.length) return undefined;
+    const segments = result.segments ?? [minifyHtml(result.html)];
+    const filled = fillSegments(segments, view, set);
+    if (!filled) {
+      set.verified = false;
+      return undefined;
+    }
+    if (set.verified === undefined) {
+      const reference = await options.ordinary(view);
+      const expected = typeof reference === 'string' ? reference : reference.join('');
+      set.verified = filled.join('') === expected;
+      if (!set.verified) return undefined;
+    }
+    return filled;
+  };
+
+  return {
+    stats,
+    async compile(view) {
+      const segments = await viaClass(view);
+      if (segments) stats.filled++;
+      else stats.ordinary++;
+      return segments;
+    },
+  };
+}
+
+/**
+ * The class a view belongs to: its language, the lengths of its lists, and which of its lines are
+ * empty. Undefined when a line holds white space the minifier would change (its token would not).
+ */
+export function classKey(view: DigestView): string | undefined {
+  let key = `${view.language}\u0000${view.sections.length}\u0000${view.contents.sections.length}\u0000${view.isEditorEdition}\u0000${view.contents.showHeadings}`;
+  for (const path of LINES) {
+    const value = path.length === 1 ? view[path[0]] : (view[path[0]] as unknown as Record<string, unknown>)[path[1]];
+    if (value === undefined || value === '') key += value === undefined ? 'u' : 'e';
+    else if (typeof value !== 'string' || !steady(value)) return undefined;
+    else key += 's';
+  }
+  return key;
+}
+
+/** A run of a minified segment between list blocks: at most one space at either end. */
+function literalPiece(text: string): Piece {
+  return { html: text.trim(), spaceBefore: text.startsWith(' '), spaceAfter: text.endsWith(' ') };
+}
+
+/**
+ * Minified pieces joined as minifying their raw join would: white space between two pieces goes
+ * when a block-level tag is next to it; undefined when it would stay (one space).
+ */
+export function joinMinified(pieces: readonly Piece[]): string[] | undefined {
+  const out: string[] = [];
+  let previous: string | undefined;
+  let space = false;
+  for (const piece of pieces) {
+    space ||= piece.spaceBefore;
+    if (piece.html === '') {
+      space ||= piece.spaceAfter;
+      continue;
+    }
+    if (previous !== undefined && space && !(blockEdge(previous, 'end') || blockEdge(piece.html, 'start'))) {
+      return undefined;
+    }
+    out.push(piece.html);
+    previous = piece.html;
+    space = piece.spaceAfter;
+  }
+  return out;
+}
+
+/** No leading, trailing or repeated white space, and no white space but plain spaces. */
+function steady(value: string): boolean {
+  return !(value.startsWith(' ') || value.endsWith(' ') || value.includes('  ') || /[^\S ]/.test(value));
+}
+
+/** True when the two views agree on every field that is not a variant's own. */
+function sameLanguageFields(a: DigestView, b: DigestView): boolean {
+  for (const key of Object.keys(a) as (keyof DigestView)[]) {
+    if (OWN.has(key)) continue;
+    if (!deepEqual(a[key], b[key])) return false;
+  }
+  for (const key of Object.keys(a.issue) as (keyof DigestView['issue'])[]) {
+    if (!OWN_ISSUE.has(key) && a.issue[key] !== b.issue[key]) return false;
+  }
+  return Object.keys(a).length === Object.keys(b).length;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
