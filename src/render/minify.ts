@@ -29,6 +29,19 @@ export function blockEdge(html: string, at: 'start' | 'end'): boolean {
 }
 
 export function minifyHtml(html: string): string {
+  return collapse(html).trim();
+}
+
+/**
+ * `minifyHtml` with whether white space stood at either end (dropped by it): what decides how the
+ * piece joins its neighbours (see `blockEdge`).
+ */
+export function minifyPiece(html: string): { html: string; spaceBefore: boolean; spaceAfter: boolean } {
+  const out = collapse(html);
+  return { html: out.trim(), spaceBefore: out.startsWith(' '), spaceAfter: out.endsWith(' ') };
+}
+
+function collapse(html: string): string {
   const kept: string[] = [];
   // <pre>/<textarea> keep their white space; set them aside first.
   const shielded = html.replace(/<(pre|textarea)\b[\s\S]*?<\/\1>/gi, (match) => {
@@ -46,9 +59,8 @@ export function minifyHtml(html: string): string {
     // and other white space characters are matched (far fewer replacements).
     .replace(/\s\s+|[^\S ]/g, ' ')
     .replace(AROUND_BLOCK, '$1')
-    .replace(/> <!/g, '><!')
-    .trim();
-  return out.replace(/\u0000(\d+)\u0000/g, (_, index: string) => kept[Number(index)]!);
+    .replace(/> <!/g, '><!');
+  return kept.length ? out.replace(/\u0000(\d+)\u0000/g, (_, index: string) => kept[Number(index)]!) : out;
 }
 
 function minifyCss(css: string): string {

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { detach } from '../detach.js';
 import { createCache } from './_cache.js';
-import { blockEdge, minifyHtml } from './minify.js';
+import { blockEdge, minifyHtml, minifyPiece } from './minify.js';
 import type { PieceCompiler } from './pieces.js';
 import type { ListSlot, SplicedTemplates, StandIns } from './splice.js';
 import type { DigestView } from './view.js';
@@ -133,10 +133,16 @@ export function createSetFrames(options: {
     const toHTML = () => token;
     // A partial kept by the values it reads keys them with JSON: a line's key is its token.
     const toJSON = () => token;
+    const toPrimitive = () => {
+      tainted = true;
+      return token;
+    };
     return new Proxy(Object.create(null) as object, {
       get(_, property) {
         if (property === 'toHTML') return toHTML;
         if (property === 'toJSON') return toJSON;
+        // Made a string some other way (printed raw, used as a key): the class cannot be filled.
+        if (property === Symbol.toPrimitive) return toPrimitive;
         tainted = true;
         return undefined;
       },
@@ -212,8 +218,8 @@ export function createSetFrames(options: {
   const pieceOf = (raw: string): Piece => {
     let found = minifiedPieces.get(raw);
     if (found === undefined) {
-      const html = detach(minifyHtml(raw));
-      found = { html, spaceBefore: /^\s/.test(raw), spaceAfter: /\s$/.test(raw) };
+      const piece = minifyPiece(raw);
+      found = { ...piece, html: detach(piece.html) };
       minifiedPieces.set(raw, found);
     }
     return found;
@@ -287,7 +293,11 @@ export function createSetFrames(options: {
     return out;
   };
 
+  // Templates that once used a stand-in in a way a fill cannot reproduce do so for every class
+  // (a partial's output may even be kept from that render): the renderer stops filling at all.
+  let refused = false;
   const viaClass = async (view: DigestView): Promise<readonly string[] | undefined> => {
+    if (refused) return undefined;
     const key = classKey(view);
     if (key === undefined) return undefined;
     let set = classes.get(key);
@@ -298,13 +308,22 @@ export function createSetFrames(options: {
       classes.set(key, set);
       stats.classes++;
     }
-    if (set.verified === false || !set.source) return undefined;
-    const sections = set.source.sections(view.sections);
-    if (!sections) {
-      set.verified = false;
+    const filled = set.source ? await fill(set, view) : undefined;
+    if (filled && set.verified === undefined) {
+      const reference = await options.ordinary(view);
+      set.verified = filled.join('') === (typeof reference === 'string' ? reference : reference.join(''));
+    }
+    if (!filled || !set.verified) {
+      refused = true;
       return undefined;
     }
-    const source = set.source;
+    return filled;
+  };
+
+  const fill = async (set: SetClass, view: DigestView): Promise<string[] | undefined> => {
+    const source = set.source!;
+    const sections = source.sections(view.sections);
+    if (!sections) return undefined;
     const result = await pieces.compileSplit({
       skeleton: source.skeleton,
       marker: source.marker,
@@ -312,19 +331,7 @@ export function createSetFrames(options: {
       whole: () => source.whole(sections),
     });
     if (result.errors.length) return undefined;
-    const segments = result.segments ?? [minifyHtml(result.html)];
-    const filled = fillSegments(segments, view, set);
-    if (!filled) {
-      set.verified = false;
-      return undefined;
-    }
-    if (set.verified === undefined) {
-      const reference = await options.ordinary(view);
-      const expected = typeof reference === 'string' ? reference : reference.join('');
-      set.verified = filled.join('') === expected;
-      if (!set.verified) return undefined;
-    }
-    return filled;
+    return fillSegments(result.segments ?? [minifyHtml(result.html)], view, set);
   };
 
   return {

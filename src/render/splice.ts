@@ -108,7 +108,8 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
         const at = standIn?.standIns.sectionAt(context);
         if (standIn && at !== undefined) {
           // Each iteration's frame is the same object, changed in place: keep this one's values.
-          standIn.sections.push({ at, options: { ...options, data: { ...(options.data ?? {}) } }, indent: by });
+          const data = { ...(options.data ?? {}) };
+          standIn.sections.push({ at, options: { ...options, data }, indent: by, kept: new WeakMap() });
           return `<mj-raw>${marker(standIn.sections.length - 1)}</mj-raw>`;
         }
         const source = indented(render(context, options), by);
@@ -248,6 +249,9 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
       let skeleton: string;
       try {
         skeleton = runTemplate(skeleton0, view, templates.layout);
+      } catch {
+        // A template that fails on stand-ins is reported by the ordinary render, with real values.
+        return undefined;
       } finally {
         standIn = undefined;
       }
@@ -272,9 +276,17 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
               out.push(section.source);
               continue;
             }
-            const source = fillWith(render, () => sectionRender!(real[section.at], section.options));
-            if (source === undefined) return undefined;
-            out.push(indented(source, section.indent));
+            // In one place of one class, a section's source depends on the section alone.
+            const view = real[section.at];
+            const keep = typeof view === 'object' && view !== null;
+            let source = keep ? section.kept.get(view) : undefined;
+            if (source === undefined) {
+              const rendered = fillWith(render, () => sectionRender!(view, section.options));
+              if (rendered === undefined) return undefined;
+              source = indented(rendered, section.indent);
+              if (keep) section.kept.set(view, source);
+            }
+            out.push(source);
           }
           return out;
         },
@@ -335,10 +347,19 @@ function indent(text: string, by: string): string {
 
 type Render = (context: unknown, options: Handlebars.RuntimeOptions) => string;
 
+interface PlacedSection {
+  /** The section's place in the variant's list of sections. */
+  at: number;
+  options: Handlebars.RuntimeOptions;
+  indent: string;
+  /** Sources already written here, by section view. */
+  kept: WeakMap<object, string>;
+}
+
 interface StandInRender {
   standIns: StandIns;
   /** Per marker: a stand-in section, rendered per variant, or a source fixed for the stand-in view. */
-  sections: ({ at: number; options: Handlebars.RuntimeOptions; indent: string } | { source: string; indent: string })[];
+  sections: (PlacedSection | { source: string; indent: string })[];
   slots: ListSlot[];
   /** Reads of stand-in elements inside list blocks (which become slots). */
   expectedReads: number;

@@ -177,8 +177,11 @@ describe('variants assembled from compiled pieces', () => {
       expect((await newWay.compile(variant)).personalise(readers[0]!)).toEqual(expected);
       expect(expected.html).toContain('data-row="1"');
     }
-    // Old way: one per variant; new way: the frame, its failed check, then one whole run per variant after.
-    expect(runs).toBe(variants.length + 1 + variants.length);
+    // Old way: one per variant; new way: the frame, its failed check, then one whole run per variant
+    // after, and one more per role-set class, whose first variant is also compiled the ordinary way.
+    const classes = newWay.classes!.classes;
+    expect(classes).toBeGreaterThan(0);
+    expect(runs).toBe(variants.length + 1 + variants.length + classes);
   });
 
   it('keep working with user templates, including a card partial with its own markup', async () => {
