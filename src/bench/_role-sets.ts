@@ -22,6 +22,8 @@ export interface RoleSetRow {
   renderMs: number;
   renderCpuMs: number;
   mjmlRuns: number;
+  /** Role-set classes the variants were filled from (0 when compiled whole). */
+  classes: number;
   personaliseMs: number;
   peakRssMb: number;
   heapMb: number;
@@ -47,7 +49,6 @@ async function main(): Promise<void> {
   const compiled: CompiledVariant[] = [];
   for (const variant of variants) compiled.push(await renderer.compile(variant));
   const renderMs = performance.now() - start;
-  if (process.env.RC_DEBUG) console.error(renderer.classes);
   const cpu = process.cpuUsage(cpuStart);
   const renderCpuMs = (cpu.user + cpu.system) / 1000;
 
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     renderMs,
     renderCpuMs,
     mjmlRuns: runs,
+    classes: renderer.classes?.classes ?? 0,
     personaliseMs,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     heapMb: process.memoryUsage().heapUsed / 1e6,

@@ -112,7 +112,7 @@ const WHOLE_ROWS = [10, 100] as const;
 export async function benchRoleSets(): Promise<void> {
   print('\nrole sets: compile N distinct role sets of the example issue, then personalise 10,000 readers over them');
   print(
-    `  ${'role sets'.padEnd(10)} ${'mode'.padEnd(7)} ${'render ms'.padStart(10)} ${'MJML runs'.padStart(9)} ${'ms/set'.padStart(7)} ${'fill ms'.padStart(8)} ${'msgs/s'.padStart(8)} ${'peak RSS'.padStart(9)} ${'heap'.padStart(7)}`,
+    `  ${'role sets'.padEnd(10)} ${'mode'.padEnd(7)} ${'render ms'.padStart(10)} ${'MJML runs'.padStart(9)} ${'classes'.padStart(7)} ${'ms/set'.padStart(7)} ${'fill ms'.padStart(8)} ${'msgs/s'.padStart(8)} ${'peak RSS'.padStart(9)} ${'heap'.padStart(7)}`,
   );
   const rows: RoleSetRow[] = [];
   for (const [count, whole] of [
@@ -123,7 +123,7 @@ export async function benchRoleSets(): Promise<void> {
     rows.push(row);
     const total = row.renderMs + row.personaliseMs;
     print(
-      `  ${String(row.roleSets).padEnd(10)} ${(whole ? 'whole' : 'pieces').padEnd(7)} ${fmt(row.renderMs, 0).padStart(10)} ${String(row.mjmlRuns).padStart(9)} ${fmt(row.renderMs / row.roleSets, 2).padStart(7)} ${fmt(row.personaliseMs, 0).padStart(8)} ${fmt((10_000 / total) * 1000, 0).padStart(8)} ${`${fmt(row.peakRssMb, 0)} MB`.padStart(9)} ${`${fmt(row.heapMb, 0)} MB`.padStart(7)}`,
+      `  ${String(row.roleSets).padEnd(10)} ${(whole ? 'whole' : 'pieces').padEnd(7)} ${fmt(row.renderMs, 0).padStart(10)} ${String(row.mjmlRuns).padStart(9)} ${String(row.classes).padStart(7)} ${fmt(row.renderMs / row.roleSets, 2).padStart(7)} ${fmt(row.personaliseMs, 0).padStart(8)} ${fmt((10_000 / total) * 1000, 0).padStart(8)} ${`${fmt(row.peakRssMb, 0)} MB`.padStart(9)} ${`${fmt(row.heapMb, 0)} MB`.padStart(7)}`,
     );
   }
   const pieces = (n: number) => rows.find((r) => r.roleSets === n && !r.whole)!;
