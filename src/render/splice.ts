@@ -104,7 +104,10 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
       sectionRender = render;
       return ((context: unknown, options: Handlebars.RuntimeOptions & { indent?: string }) => {
         const by = options.indent ?? '';
-        if (filling && standIn) standIn.broken = true;
+        if (filling) {
+          if (standIn) standIn.broken = true;
+          return '';
+        }
         const at = standIn?.standIns.sectionAt(context);
         if (standIn && at !== undefined) {
           // Each iteration's frame is the same object, changed in place: keep this one's values.
