@@ -146,6 +146,11 @@ describe('role sets filled from their class', () => {
           '<mj-section><mj-column><mj-text>{{sections.[0].heading}}</mj-text></mj-column></mj-section>\n    {{> footer}}',
         ),
     ],
+    [
+      'reads a section beside the section partial',
+      'digest.mjml.hbs',
+      (s) => s.replace('{{> section}}', '<mj-text>{{heading}}</mj-text>\n        {{> section}}'),
+    ],
   ];
   for (const [what, file, edit] of unfillable) {
     it(`compile the ordinary way when a template ${what}`, async () => {
