@@ -516,6 +516,8 @@ interface Node {
 }
 
 interface Walk {
+  /** Inside the body of an `each` block. */
+  inLoop?: boolean;
   seen: Set<string>;
   inline: Set<string>;
   reads: Set<string>;
@@ -534,7 +536,8 @@ function walk(node: unknown, w: Walk): boolean {
     const head = parts[0] ?? '';
     if (head === 'root') return parts.length > 1 && SHARED_ROOT.has(parts[1]!);
     if (!(FRAME_DATA as readonly string[]).includes(head)) return false;
-    w.reads.add(head);
+    // Inside an `each` body the loop's own frame answers: the partial's place does not matter there.
+    if (!w.inLoop) w.reads.add(head);
     return true;
   }
   if (n.type === 'PartialStatement') {
@@ -544,8 +547,16 @@ function walk(node: unknown, w: Walk): boolean {
     if (!w.inline.has(called)) {
       const reads = w.check(called, w.seen);
       if (!reads) return false;
-      for (const r of reads) w.reads.add(r);
+      if (!w.inLoop) for (const r of reads) w.reads.add(r);
     }
+  }
+  if (n.type === 'BlockStatement' && !w.inLoop && (n.path as Node).original === 'each') {
+    // `each` sets @key, @index, @first and @last for its body; its `else` runs in the caller's frame.
+    for (const [key, value] of Object.entries(n)) {
+      if (key === 'loc') continue;
+      if (!walk(value, key === 'program' ? { ...w, inLoop: true } : w)) return false;
+    }
+    return true;
   }
   for (const [key, value] of Object.entries(n)) {
     if (key === 'loc') continue;
