@@ -5,6 +5,7 @@ import { catalogue, type Language, languageOf, type Translate, translator } from
 import type { LoadedIssue } from '../load/issue.js';
 import type { Summary } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import { createCache } from './_cache.js';
 import { contrast, mix, textOn, withContrast } from './_colour.js';
 import { createFieldTokens, type FieldTokens } from './_personal.js';
 import {
@@ -220,8 +221,12 @@ export function buildView(
     }
     return found;
   });
-  const allCards = sections.flatMap((s) => s.cards);
-  const minutes = allCards.reduce((sum, card) => sum + card.minutes, 0);
+  let cardCount = 0;
+  let minutes = 0;
+  for (const section of sections) {
+    cardCount += section.cards.length;
+    for (const card of section.cards) minutes += card.minutes;
+  }
   const roles = variant.roles.join(', ');
   return {
     lang: locale,
@@ -250,7 +255,7 @@ export function buildView(
     isEditorEdition: variant.isEditorEdition,
     greeting: t('email.greeting', { name: sentinel.greetingName }),
     contents: {
-      summary: `${t(`email.reads.${pluralForm(language, allCards.length)}`, { count: allCards.length })} · ${t('email.about', { duration: formatMinutes(locale, minutes) })}`,
+      summary: contentsSummary(language, locale, cardCount, minutes),
       showHeadings: sections.length > 1,
       sections: sections.map((s) => (shared ? sharedContents(shared, s) : contentsOf(s))),
     },
@@ -284,6 +289,21 @@ function memoPalette(brand: ResolvedConfig['brand']): Record<string, string> {
   return colours;
 }
 
+/** "5 reads · about 12 min": the same for every variant with as many stories and minutes. */
+function contentsSummary(language: Language, locale: string, count: number, minutes: number): string {
+  // The locale last: it may hold any character, the rest cannot hold the separator.
+  const key = `${language}\u0000${count}\u0000${minutes}\u0000${locale}`;
+  let summary = contentsSummaries.get(key);
+  if (summary === undefined) {
+    const t = translator(language);
+    summary = `${t(`email.reads.${pluralForm(language, count)}`, { count })} · ${t('email.about', { duration: formatMinutes(locale, minutes) })}`;
+    contentsSummaries.set(key, summary);
+  }
+  return summary;
+}
+
+const contentsSummaries = createCache<string, string>(200);
+
 /** Every `email.*` string of the language, without the prefix, for `{{labels.name}}` in templates. */
 function labels(language: Language): Labels {
   const all = catalogue(language) as Record<string, string>;
@@ -300,8 +320,12 @@ function sectionHeading(taxonomy: RoleTaxonomy, role: string, t: Translate): str
 
 /** The summary's page in the web archive, when the archive has a public address. */
 export function archiveHref(config: ResolvedConfig, issueId: string): (summaryId: string) => string | undefined {
-  const base = config.urls.archive?.replace(/\/+$/, '');
-  return (summaryId) => (base ? `${base}/${encodeURIComponent(issueId)}/${encodeURIComponent(summaryId)}/` : undefined);
+  // Asked for per variant, used only for a card not built before: the base is worked out then.
+  let base: string | undefined | null = null;
+  return (summaryId) => {
+    if (base === null) base = config.urls.archive?.replace(/\/+$/, '');
+    return base ? `${base}/${encodeURIComponent(issueId)}/${encodeURIComponent(summaryId)}/` : undefined;
+  };
 }
 
 interface CardContext {
@@ -327,6 +351,9 @@ interface SummaryText {
   minutes: number;
   domain: string | undefined;
   teaser: string | undefined;
+  /** The card's first anchor, and its roles in lower case (what the reader's are matched by). */
+  anchor: string;
+  roles: string[];
 }
 
 const summaryTexts = new WeakMap<Summary, SummaryText>();
@@ -342,6 +369,8 @@ function summaryText(summary: Summary): SummaryText {
       minutes: readingMinutes(words),
       domain: domainOf(summary.url),
       teaser: summary.insights ? firstSentence(summary.insights) : undefined,
+      anchor: `rc-${summary.id}`,
+      roles: summary.roles.map((name) => name.toLowerCase()),
     };
     summaryTexts.set(summary, text);
   }
@@ -349,7 +378,7 @@ function summaryText(summary: Summary): SummaryText {
 }
 
 function nextAnchor(summary: Summary, anchors: Set<string>): string {
-  let anchor = `rc-${summary.id}`;
+  let anchor = summaryText(summary).anchor;
   for (let n = 2; anchors.has(anchor); n++) anchor = `rc-${summary.id}-${n}`;
   anchors.add(anchor);
   return anchor;
@@ -358,7 +387,8 @@ function nextAnchor(summary: Summary, anchors: Set<string>): string {
 /** A card reads the same in every variant that gives it the same anchor and marks the same roles as the reader's. */
 function sharedCard(shared: SharedViews, summary: Summary, language: Language, context: CardContext): CardView {
   const anchor = nextAnchor(summary, context.anchors);
-  const mine = summary.roles.map((name) => (context.mine.has(name.toLowerCase()) ? '1' : '0')).join('');
+  let mine = '';
+  for (const name of summaryText(summary).roles) mine += context.mine.has(name) ? '1' : '0';
   const key = `${language}\u0000${context.style}\u0000${anchor}\u0000${mine}`;
   let byKey = shared.cards.get(summary);
   if (!byKey) {
