@@ -38,11 +38,16 @@ export function variantSummaries(variant: Variant): Summary[] {
         seen ??= new Set(out.map((s) => s.id));
         if (seen.has(summary.id)) continue;
         seen.add(summary.id);
-      } else if (out.some((s) => s.id === summary.id)) continue;
+      } else if (holds(out, summary.id)) continue;
       out.push(summary);
     }
   }
   return out;
+}
+
+function holds(stories: readonly Summary[], id: string): boolean {
+  for (const story of stories) if (story.id === id) return true;
+  return false;
 }
 
 /** Summaries of the issue that `text` names although the variant does not contain them. */
@@ -288,16 +293,17 @@ function writeSubject(write: Handlebars.TemplateDelegate, values: Record<string,
 }
 
 /**
- * The values of `names`, each written with its type, joined by a character JSON never leaves
- * unescaped; undefined for a value that is neither a string nor a number (not kept).
+ * The values of `names`, each written with its type so that the key reads back as one list of
+ * values; undefined for a value that is neither a string nor a number (not kept).
  */
 function valuesKey(names: readonly string[], values: Record<string, string | number>): string | undefined {
   let key = '';
   for (const name of names) {
     const value: unknown = Object.hasOwn(values, name) ? values[name] : undefined;
-    if (typeof value === 'string') key += `\u0000${JSON.stringify(value)}`;
-    else if (typeof value === 'number') key += `\u0000n${Object.is(value, -0) ? '-0' : String(value)}`;
-    else if (value === undefined) key += '\u0000u';
+    // A string is written with its length, so no two lists of values make the same key.
+    if (typeof value === 'string') key += `s${value.length}:${value}`;
+    else if (typeof value === 'number') key += `n${Object.is(value, -0) ? '-0' : String(value)};`;
+    else if (value === undefined) key += 'u';
     else return undefined;
   }
   return key;

@@ -131,7 +131,8 @@ export interface ViewOptions {
 
 /** Card and section views by what makes them differ; one per renderer. */
 export interface SharedViews {
-  cards: WeakMap<Summary, Map<string, CardView>>;
+  /** By language and style, then by anchor and which of the card's roles are the reader's. */
+  cards: WeakMap<Summary, Map<string, Map<number | string, CardView>>>;
   sections: Map<string, SectionView>;
   ids: WeakMap<CardView, number>;
   /** A shared section's entry in the contents list. */
@@ -213,7 +214,8 @@ export function buildView(
       cards,
     });
     if (!shared) return build();
-    const key = `${language}\u0000${section.role}\u0000${cards.map((card) => shared.ids.get(card)).join(',')}`;
+    let key = `${language}\u0000${section.role}\u0000`;
+    for (const card of cards) key += `${shared.ids.get(card)},`;
     let found = shared.sections.get(key);
     if (!found) {
       found = build();
@@ -386,14 +388,28 @@ function nextAnchor(summary: Summary, anchors: Set<string>): string {
 
 /** A card reads the same in every variant that gives it the same anchor and marks the same roles as the reader's. */
 function sharedCard(shared: SharedViews, summary: Summary, language: Language, context: CardContext): CardView {
+  const text = summaryText(summary);
   const anchor = nextAnchor(summary, context.anchors);
-  let mine = '';
-  for (const name of summaryText(summary).roles) mine += context.mine.has(name) ? '1' : '0';
-  const key = `${language}\u0000${context.style}\u0000${anchor}\u0000${mine}`;
-  let byKey = shared.cards.get(summary);
+  // Which of the card's roles are the reader's: bits of a number, when the card has its first
+  // anchor and few enough roles; else spelled out with the anchor. A number never equals a string.
+  let key: number | string;
+  if (anchor === text.anchor && text.roles.length <= 30) {
+    key = 0;
+    for (let i = 0; i < text.roles.length; i++) if (context.mine.has(text.roles[i]!)) key |= 1 << i;
+  } else {
+    key = `${anchor}\u0000`;
+    for (const name of text.roles) key += context.mine.has(name) ? '1' : '0';
+  }
+  const kind = `${language}\u0000${context.style}`;
+  let byKind = shared.cards.get(summary);
+  if (!byKind) {
+    byKind = new Map();
+    shared.cards.set(summary, byKind);
+  }
+  let byKey = byKind.get(kind);
   if (!byKey) {
     byKey = new Map();
-    shared.cards.set(summary, byKey);
+    byKind.set(kind, byKey);
   }
   let card = byKey.get(key);
   if (!card) {
