@@ -45,6 +45,32 @@ export function variantSummaries(variant: Variant): Summary[] {
   return out;
 }
 
+/**
+ * Which stories a variant holds, as a key: the bits of their places in the issue's list when all
+ * of them are in it and it is short, else their identities in order (a number never equals a string).
+ */
+function storiesKey(present: readonly Summary[], all: readonly Summary[]): number | string {
+  let places = placesIn.get(all);
+  if (!places) {
+    places = new Map(all.length <= 30 ? all.map((summary, place) => [summary, place]) : []);
+    placesIn.set(all, places);
+  }
+  let bits = 0;
+  for (const story of present) {
+    const place = places.get(story);
+    if (place === undefined) {
+      return present
+        .map(identity)
+        .sort((a, b) => a - b)
+        .join(',');
+    }
+    bits |= 1 << place;
+  }
+  return bits;
+}
+
+const placesIn = new WeakMap<readonly Summary[], Map<Summary, number>>();
+
 function holds(stories: readonly Summary[], id: string): boolean {
   for (const story of stories) if (story.id === id) return true;
   return false;
@@ -63,10 +89,7 @@ export function absentMentions(text: string, variant: Variant, all: readonly Sum
 export function absentAmong(text: string, present: readonly Summary[], all: readonly Summary[]): Summary[] {
   const { named, absent } = namedIn(text, all);
   if (named.length === 0) return [];
-  const key = present
-    .map(identity)
-    .sort((a, b) => a - b)
-    .join(',');
+  const key = storiesKey(present, all);
   let found = absent.get(key);
   if (!found) {
     const presentIds = new Set(present.map((s) => s.id));
@@ -81,8 +104,8 @@ export function absentAmong(text: string, present: readonly Summary[], all: read
 
 interface NamedIn {
   named: { summary: Summary; words: string[] }[];
-  /** What the text names that a variant lacks, by the variant's stories (their identities, sorted). */
-  absent: Cache<string, Summary[]>;
+  /** What the text names that a variant lacks, by the variant's stories (see `storiesKey`). */
+  absent: Cache<number | string, Summary[]>;
 }
 
 /**
