@@ -23,9 +23,20 @@ const CATALOGUES: Record<Language, Catalogue> = {
 
 /** The shipped language for a BCP 47 tag ("de-AT" → "de"); `fallback` when none matches. */
 export function languageOf(locale: string | undefined, fallback: Language = 'en'): Language {
-  const primary = locale?.split('-')[0]?.toLowerCase();
-  return (LANGUAGES as readonly string[]).includes(primary ?? '') ? (primary as Language) : fallback;
+  if (locale === undefined) return fallback;
+  // Asked for per variant and per reader, of a handful of tags: each tag's answer is kept.
+  let shipped = shippedOf.get(locale);
+  if (shipped === undefined) {
+    const primary = locale.split('-')[0]!.toLowerCase();
+    shipped = (LANGUAGES as readonly string[]).includes(primary) ? (primary as Language) : null;
+    if (shippedOf.size >= 1000) shippedOf.clear();
+    shippedOf.set(locale, shipped);
+  }
+  return shipped ?? fallback;
 }
+
+/** The shipped language a tag names, or null when it names none. */
+const shippedOf = new Map<string, Language | null>();
 
 export function catalogue(language: Language): Catalogue {
   return CATALOGUES[language];
