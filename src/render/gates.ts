@@ -260,13 +260,8 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
     if (!text) continue;
     stories ??= variantSummaries(variant);
     for (const absent of absentAmong(text, stories, all)) {
-      problems.push(
-        warning(
-          where,
-          `the ${what} names "${absent.title}", which this variant does not contain`,
-          `give this variant or its roles its own ${what} under "overrides" in issue.json, or use {{lead}}`,
-        ),
-      );
+      const [message, hint] = absentWords(what, absent);
+      problems.push(warning(where, message, hint));
     }
   }
   for (const { pair, ratio } of lowContrast(view.colours)) {
@@ -280,6 +275,25 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
   }
   return problems;
 }
+
+/** A warning's words for a story the subject or preheader names: the same for every variant that lacks it. */
+function absentWords(what: 'subject' | 'preheader', absent: Summary): readonly [string, string] {
+  let words = absentWordsOf.get(absent);
+  if (!words || words.title !== absent.title) {
+    words = { title: absent.title };
+    absentWordsOf.set(absent, words);
+  }
+  words[what] ??= [
+    `the ${what} names "${absent.title}", which this variant does not contain`,
+    `give this variant or its roles its own ${what} under "overrides" in issue.json, or use {{lead}}`,
+  ];
+  return words[what];
+}
+
+const absentWordsOf = new WeakMap<
+  Summary,
+  { title: string; subject?: readonly [string, string]; preheader?: readonly [string, string] }
+>();
 
 /** Colour pairs below WCAG AA, worked out once per palette: every view of a list shares one frozen palette. */
 type LowContrast = { pair: ReturnType<typeof contrastPairs>[number]; ratio: number }[];

@@ -203,10 +203,15 @@ export function buildView(
   const anchors = new Set<string>();
   const shared = options.shared;
   const context: CardContext = { t, locale, style, summaryHref, mine, anchors };
+  let cardCount = 0;
+  let minutes = 0;
   const sections: SectionView[] = variant.sections.map((section) => {
-    const cards = section.summaries.map((s) =>
-      shared ? sharedCard(shared, s, language, context) : cardView(s, context),
-    );
+    const cards = section.summaries.map((s) => {
+      const card = shared ? sharedCard(shared, s, language, context) : cardView(s, context);
+      cardCount++;
+      minutes += card.minutes;
+      return card;
+    });
     const build = () => ({
       role: section.role,
       heading: sectionHeading(taxonomy, section.role, t),
@@ -223,12 +228,6 @@ export function buildView(
     }
     return found;
   });
-  let cardCount = 0;
-  let minutes = 0;
-  for (const section of sections) {
-    cardCount += section.cards.length;
-    for (const card of section.cards) minutes += card.minutes;
-  }
   const roles = variant.roles.join(', ');
   return {
     lang: locale,
