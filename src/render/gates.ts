@@ -242,8 +242,10 @@ function warning(where: Where, message: string, hint: string): Problem {
  */
 export function viewProblems(view: DigestView, variant: Variant, all: readonly Summary[], where: Where): Problem[] {
   const problems: Problem[] = [];
-  for (const section of view.sections) {
-    for (const card of section.cards) {
+  for (let i = 0; i < view.sections.length; i++) {
+    const cards = view.sections[i]!.cards;
+    for (let j = 0; j < cards.length; j++) {
+      const card = cards[j]!;
       if (card.href) continue;
       problems.push(
         warning(

@@ -32,8 +32,12 @@ export function variantSummaries(variant: Variant): Summary[] {
   const out: Summary[] = [];
   // A variant holds a handful of stories: looking back through them is cheaper than a set.
   let seen: Set<string> | undefined;
-  for (const section of variant.sections) {
-    for (const summary of section.summaries) {
+  // Index loops: this runs for every variant, mostly before the engine has optimised it.
+  const sections = variant.sections;
+  for (let i = 0; i < sections.length; i++) {
+    const summaries = sections[i]!.summaries;
+    for (let j = 0; j < summaries.length; j++) {
+      const summary = summaries[j]!;
       if (out.length > 16) {
         seen ??= new Set(out.map((s) => s.id));
         if (seen.has(summary.id)) continue;
@@ -56,8 +60,8 @@ function storiesKey(present: readonly Summary[], all: readonly Summary[]): numbe
     placesIn.set(all, places);
   }
   let bits = 0;
-  for (const story of present) {
-    const place = places.get(story);
+  for (let i = 0; i < present.length; i++) {
+    const place = places.get(present[i]!);
     if (place === undefined) {
       return present
         .map(identity)
@@ -72,7 +76,7 @@ function storiesKey(present: readonly Summary[], all: readonly Summary[]): numbe
 const placesIn = new WeakMap<readonly Summary[], Map<Summary, number>>();
 
 function holds(stories: readonly Summary[], id: string): boolean {
-  for (const story of stories) if (story.id === id) return true;
+  for (let i = 0; i < stories.length; i++) if (stories[i]!.id === id) return true;
   return false;
 }
 
@@ -321,7 +325,8 @@ function writeSubject(write: Handlebars.TemplateDelegate, values: Record<string,
  */
 function valuesKey(names: readonly string[], values: Record<string, string | number>): string | undefined {
   let key = '';
-  for (const name of names) {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
     const value: unknown = Object.hasOwn(values, name) ? values[name] : undefined;
     // A string is written with its length, so no two lists of values make the same key.
     if (typeof value === 'string') key += `s${value.length}:${value}`;

@@ -203,31 +203,28 @@ export function buildView(
   const anchors = new Set<string>();
   const shared = options.shared;
   const context: CardContext = { t, locale, style, summaryHref, mine, anchors };
+  const build = (role: string, cards: CardView[]): SectionView => ({
+    role,
+    heading: sectionHeading(taxonomy, role, t),
+    count: t(`email.reads.${pluralForm(language, cards.length)}`, { count: cards.length }),
+    cards,
+  });
   let cardCount = 0;
   let minutes = 0;
-  const sections: SectionView[] = variant.sections.map((section) => {
-    const cards = section.summaries.map((s) => {
-      const card = shared ? sharedCard(shared, s, language, context) : cardView(s, context);
+  // Plain loops: this runs for every variant, mostly before the engine has optimised it.
+  const sections: SectionView[] = [];
+  for (let i = 0; i < variant.sections.length; i++) {
+    const section = variant.sections[i]!;
+    const cards: CardView[] = [];
+    for (let j = 0; j < section.summaries.length; j++) {
+      const summary = section.summaries[j]!;
+      const card = shared ? sharedCard(shared, summary, language, context) : cardView(summary, context);
       cardCount++;
       minutes += card.minutes;
-      return card;
-    });
-    const build = () => ({
-      role: section.role,
-      heading: sectionHeading(taxonomy, section.role, t),
-      count: t(`email.reads.${pluralForm(language, cards.length)}`, { count: cards.length }),
-      cards,
-    });
-    if (!shared) return build();
-    let key = `${language}\u0000${section.role}\u0000`;
-    for (const card of cards) key += `${shared.ids.get(card)},`;
-    let found = shared.sections.get(key);
-    if (!found) {
-      found = build();
-      shared.sections.set(key, found);
+      cards.push(card);
     }
-    return found;
-  });
+    sections.push(shared ? sharedSection(shared, language, section.role, cards, build) : build(section.role, cards));
+  }
   const roles = variant.roles.join(', ');
   return {
     lang: locale,
@@ -397,7 +394,7 @@ function sharedCard(shared: SharedViews, summary: Summary, language: Language, c
     for (let i = 0; i < text.roles.length; i++) if (context.mine.has(text.roles[i]!)) key |= 1 << i;
   } else {
     key = `${anchor}\u0000`;
-    for (const name of text.roles) key += context.mine.has(name) ? '1' : '0';
+    for (let i = 0; i < text.roles.length; i++) key += context.mine.has(text.roles[i]!) ? '1' : '0';
   }
   const kind = `${language}\u0000${context.style}`;
   let byKind = shared.cards.get(summary);
@@ -417,6 +414,24 @@ function sharedCard(shared: SharedViews, summary: Summary, language: Language, c
     shared.ids.set(card, ++cardIds);
   }
   return card;
+}
+
+/** A section reads the same in every variant that gives it the same role and the same shared cards. */
+function sharedSection(
+  shared: SharedViews,
+  language: Language,
+  role: string,
+  cards: CardView[],
+  build: (role: string, cards: CardView[]) => SectionView,
+): SectionView {
+  let key = `${language}\u0000${role}\u0000`;
+  for (let i = 0; i < cards.length; i++) key += `${shared.ids.get(cards[i]!)},`;
+  let found = shared.sections.get(key);
+  if (!found) {
+    found = build(role, cards);
+    shared.sections.set(key, found);
+  }
+  return found;
 }
 
 /** Numbers shared cards for section keys; unique across renderers, so never reused. */
