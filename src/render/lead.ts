@@ -51,7 +51,7 @@ export function variantSummaries(variant: Variant): Summary[] {
 
 /**
  * Which stories a variant holds, as a key: the bits of their places in the issue's list when all
- * of them are in it and it is short, else their identities in order (a number never equals a string).
+ * of them are in it and it is short, else their identities, sorted (a number never equals a string).
  */
 function storiesKey(present: readonly Summary[], all: readonly Summary[]): number | string {
   let places = placesIn.get(all);
