@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import Handlebars from 'handlebars';
 import { describe, expect, it, vi } from 'vitest';
 import { buildVariant, effectiveRoleOrder, type Variant } from '../../src/group/index.js';
-import { catalogue, LANGUAGES, type MessageKey, translator } from '../../src/i18n/index.js';
+import { catalogue, LANGUAGES, languageOf, type MessageKey, translator } from '../../src/i18n/index.js';
 import type { LoadedIssue } from '../../src/load/issue.js';
 import { loadProject, type Project } from '../../src/load/project.js';
 import { createFieldTokens } from '../../src/render/_personal.js';
+import { pluralForm } from '../../src/render/_text.js';
 import { messageFrame, subjectFrames, viewProblems } from '../../src/render/gates.js';
 import { absentMentions, listFormat, namesRead, renderSubject, variantSummaries } from '../../src/render/lead.js';
 import { createSharedViews, type DigestView, type ViewOptions } from '../../src/render/view.js';
@@ -250,6 +251,28 @@ describe('frame sizes kept by subject', () => {
         for (const subject of subjects) {
           const whole = await messageFrame({ subject, html: parts.html ? '.' : '', text: parts.text ? '.' : '' });
           expect(sized[which]!(subject)).toBe(whole);
+        }
+      }
+    }
+  });
+});
+
+describe('kept answers of small helpers', () => {
+  it('name the shipped language of a tag whatever fallback was asked for before', () => {
+    expect(languageOf('fr-FR', 'de')).toBe('de');
+    expect(languageOf('fr-FR')).toBe('en');
+    expect(languageOf('DE-at', 'en')).toBe('de');
+    expect(languageOf('de-AT', 'en')).toBe('de');
+    expect(languageOf('', 'de')).toBe('de');
+    expect(languageOf(undefined, 'de')).toBe('de');
+  });
+
+  it('give the plural form Intl gives, for kept counts and the rest', () => {
+    for (const language of LANGUAGES) {
+      const rules = new Intl.PluralRules(language);
+      for (const count of [0, 1, 2, 5, 21, 999, 1000, 1001, 1.5, -1, 101]) {
+        for (let round = 0; round < 2; round++) {
+          expect(pluralForm(language, count)).toBe(rules.select(count) === 'one' ? 'one' : 'other');
         }
       }
     }
