@@ -23,9 +23,20 @@ const CATALOGUES: Record<Language, Catalogue> = {
 
 /** The shipped language for a BCP 47 tag ("de-AT" → "de"); `fallback` when none matches. */
 export function languageOf(locale: string | undefined, fallback: Language = 'en'): Language {
-  const primary = locale?.split('-')[0]?.toLowerCase();
-  return (LANGUAGES as readonly string[]).includes(primary ?? '') ? (primary as Language) : fallback;
+  if (locale === undefined) return fallback;
+  // Asked for per variant and per reader, of a handful of tags: each tag's answer is kept.
+  let shipped = shippedOf.get(locale);
+  if (shipped === undefined) {
+    const primary = locale.split('-')[0]!.toLowerCase();
+    shipped = (LANGUAGES as readonly string[]).includes(primary) ? (primary as Language) : null;
+    if (shippedOf.size >= 1000) shippedOf.clear();
+    shippedOf.set(locale, shipped);
+  }
+  return shipped ?? fallback;
 }
+
+/** The shipped language a tag names, or null when it names none. */
+const shippedOf = new Map<string, Language | null>();
 
 export function catalogue(language: Language): Catalogue {
   return CATALOGUES[language];
@@ -35,13 +46,38 @@ export type Translate = (key: MessageKey, values?: Readonly<Record<string, strin
 
 /** `{name}` placeholders are filled from `values`; unknown placeholders stay as written. */
 export function translator(language: Language): Translate {
-  const messages = CATALOGUES[language];
-  return (key, values) => fill(messages[key], values);
+  return translators[language];
 }
 
-function fill(template: string, values: Readonly<Record<string, string | number>> | undefined): string {
-  if (!values) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(values, name) ? String(values[name]) : whole,
-  );
+function createTranslator(messages: Catalogue): Translate {
+  // Each message is split at its placeholders once: emails ask for the same few per variant.
+  const split = new Map<MessageKey, readonly string[]>();
+  return (key, values) => {
+    const template = messages[key];
+    if (!values) return template;
+    let parts = split.get(key);
+    if (!parts) {
+      parts = template.split(PLACEHOLDER);
+      split.set(key, parts);
+    }
+    return fill(parts, values);
+  };
 }
+
+const PLACEHOLDER = /\{(\w+)\}/;
+
+/** Literal text and placeholder names, alternating (as `split` leaves them), filled from `values`. */
+function fill(parts: readonly string[], values: Readonly<Record<string, string | number>>): string {
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
+    out += Object.hasOwn(values, name) ? String(values[name]) : `{${name}}`;
+    out += parts[i + 1]!;
+  }
+  return out;
+}
+
+const translators: Record<Language, Translate> = {
+  en: createTranslator(CATALOGUES.en),
+  de: createTranslator(CATALOGUES.de),
+};

@@ -23,12 +23,38 @@ export function greetingName(reader: {
 
 /** Intl plural category reduced to the two forms the catalogue ships. */
 export function pluralForm(language: Language, count: number): 'one' | 'other' {
-  return memo(pluralRules, language, () => new Intl.PluralRules(language)).select(count) === 'one' ? 'one' : 'other';
+  // Counts of stories and roles are small whole numbers: their forms are kept, one array a language.
+  const small = Number.isInteger(count) && count >= 0 && count < SMALL_COUNTS;
+  const known = small ? memo(pluralForms, language, () => [])[count] : undefined;
+  if (known) return known;
+  const form =
+    memo(pluralRules, language, () => new Intl.PluralRules(language)).select(count) === 'one' ? 'one' : 'other';
+  if (small) pluralForms.get(language)![count] = form;
+  return form;
 }
+
+const SMALL_COUNTS = 1000;
+const pluralForms = new Map<string, ('one' | 'other')[]>();
 
 // Intl objects cost far more to build than to use, and every variant's view asks for the same few.
 const pluralRules = new Map<string, Intl.PluralRules>();
 const minuteFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * A number per object, never reused: keys built from it name the very objects (a summary loaded
+ * twice is two objects), where ids or titles could be shared by different ones.
+ */
+export function identity(object: object): number {
+  let id = identities.get(object);
+  if (id === undefined) {
+    id = ++lastIdentity;
+    identities.set(object, id);
+  }
+  return id;
+}
+
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
 
 /** The cached value for `key`, made once. */
 export function memo<K, V>(cache: Map<K, V>, key: K, make: () => V): V {

@@ -11,12 +11,17 @@ export interface IssueWeek {
 
 /** The ISO week (Monday to Sunday) that the issue date falls in, as calendar dates in `zone`. */
 export function issueWeek(isoDate: string, zone = 'UTC'): IssueWeek {
-  return memo(weeks, `${isoDate}|${zone}`, () => findIssueWeek(isoDate, zone));
+  return memo(
+    memo(weeks, isoDate, () => new Map()),
+    zone,
+    () => findIssueWeek(isoDate, zone),
+  );
 }
 
 // Every variant's view asks for the same week and lines; luxon takes milliseconds to work them out.
-const weeks = new Map<string, IssueWeek>();
-const weekLines = new Map<string, string>();
+// Kept by date, then zone (then locale): no key is joined from parts that could run together.
+const weeks = new Map<string, Map<string, IssueWeek>>();
+const weekLines = new Map<string, Map<string, Map<string, string>>>();
 
 function findIssueWeek(isoDate: string, zone: string): IssueWeek {
   const day = DateTime.fromISO(isoDate, { zone });
@@ -29,7 +34,12 @@ function findIssueWeek(isoDate: string, zone: string): IssueWeek {
  * never half one language and half another.
  */
 export function weekLine(isoDate: string, locale: string, zone: string): string {
-  return memo(weekLines, `${isoDate}|${locale}|${zone}`, () => findWeekLine(isoDate, locale, zone));
+  const byZone = memo(
+    memo(weekLines, isoDate, () => new Map()),
+    zone,
+    () => new Map<string, string>(),
+  );
+  return memo(byZone, locale, () => findWeekLine(isoDate, locale, zone));
 }
 
 function findWeekLine(isoDate: string, locale: string, zone: string): string {

@@ -6,8 +6,9 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Problem } from '../errors.js';
 import type { Variant } from '../group/index.js';
 import type { Summary } from '../model/summary.js';
+import { createCache } from './_cache.js';
 import { contrast } from './_colour.js';
-import { absentMentions } from './lead.js';
+import { absentAmong, variantSummaries } from './lead.js';
 import { contrastPairs, type DigestView } from './view.js';
 
 /**
@@ -63,7 +64,17 @@ export async function subjectFrames(parts: { html: boolean; text: boolean }): Pr
     return String(value ?? '').trim() ? Buffer.byteLength(foldLines(`Subject: ${value}`, 76)) + 2 : 0;
   };
   const without = base - header(BASE_SUBJECT);
-  return (subject) => without + header(subject);
+  // Many variants share a subject (it names the top story and a count), and encoding the header
+  // costs more than the rest of a variant's gates: sizes are kept by subject.
+  const sizes = createCache<string, number>(1000);
+  return (subject) => {
+    let bytes = sizes.get(subject);
+    if (bytes === undefined) {
+      bytes = without + header(subject);
+      sizes.set(subject, bytes);
+    }
+    return bytes;
+  };
 }
 
 const BASE_SUBJECT = 'subject';
@@ -231,29 +242,28 @@ function warning(where: Where, message: string, hint: string): Problem {
  */
 export function viewProblems(view: DigestView, variant: Variant, all: readonly Summary[], where: Where): Problem[] {
   const problems: Problem[] = [];
-  for (const card of view.sections.flatMap((s) => s.cards)) {
-    if (card.href) continue;
-    problems.push(
-      warning(
-        where,
-        `card "${card.id}" has no link (no article URL and no archive page)`,
-        'give the summary a "Link:" line, or set urls.archive so it links to its archive page',
-      ),
-    );
-  }
-  for (const [what, text] of [
-    ['subject', view.subject],
-    ['preheader', view.issue.preheader],
-  ] as const) {
-    if (!text) continue;
-    for (const absent of absentMentions(text, variant, all)) {
+  for (let i = 0; i < view.sections.length; i++) {
+    const cards = view.sections[i]!.cards;
+    for (let j = 0; j < cards.length; j++) {
+      const card = cards[j]!;
+      if (card.href) continue;
       problems.push(
         warning(
           where,
-          `the ${what} names "${absent.title}", which this variant does not contain`,
-          `give this variant or its roles its own ${what} under "overrides" in issue.json, or use {{lead}}`,
+          `card "${card.id}" has no link (no article URL and no archive page)`,
+          'give the summary a "Link:" line, or set urls.archive so it links to its archive page',
         ),
       );
+    }
+  }
+  let stories: Summary[] | undefined;
+  for (const what of ['subject', 'preheader'] as const) {
+    const text = what === 'subject' ? view.subject : view.issue.preheader;
+    if (!text) continue;
+    stories ??= variantSummaries(variant);
+    for (const absent of absentAmong(text, stories, all)) {
+      const [message, hint] = absentWords(what, absent);
+      problems.push(warning(where, message, hint));
     }
   }
   for (const { pair, ratio } of lowContrast(view.colours)) {
@@ -267,6 +277,25 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
   }
   return problems;
 }
+
+/** A warning's words for a story the subject or preheader names: the same for every variant that lacks it. */
+function absentWords(what: 'subject' | 'preheader', absent: Summary): readonly [string, string] {
+  let words = absentWordsOf.get(absent);
+  if (!words || words.title !== absent.title) {
+    words = { title: absent.title };
+    absentWordsOf.set(absent, words);
+  }
+  words[what] ??= [
+    `the ${what} names "${absent.title}", which this variant does not contain`,
+    `give this variant or its roles its own ${what} under "overrides" in issue.json, or use {{lead}}`,
+  ];
+  return words[what];
+}
+
+const absentWordsOf = new WeakMap<
+  Summary,
+  { title: string; subject?: readonly [string, string]; preheader?: readonly [string, string] }
+>();
 
 /** Colour pairs below WCAG AA, worked out once per palette: every view of a list shares one frozen palette. */
 type LowContrast = { pair: ReturnType<typeof contrastPairs>[number]; ratio: number }[];

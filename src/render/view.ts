@@ -5,6 +5,7 @@ import { catalogue, type Language, languageOf, type Translate, translator } from
 import type { LoadedIssue } from '../load/issue.js';
 import type { Summary } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import { createCache } from './_cache.js';
 import { contrast, mix, textOn, withContrast } from './_colour.js';
 import { createFieldTokens, type FieldTokens } from './_personal.js';
 import {
@@ -130,7 +131,8 @@ export interface ViewOptions {
 
 /** Card and section views by what makes them differ; one per renderer. */
 export interface SharedViews {
-  cards: WeakMap<Summary, Map<string, CardView>>;
+  /** By language and style, then by anchor and which of the card's roles are the reader's. */
+  cards: WeakMap<Summary, Map<string, Map<number | string, CardView>>>;
   sections: Map<string, SectionView>;
   ids: WeakMap<CardView, number>;
   /** A shared section's entry in the contents list. */
@@ -201,27 +203,28 @@ export function buildView(
   const anchors = new Set<string>();
   const shared = options.shared;
   const context: CardContext = { t, locale, style, summaryHref, mine, anchors };
-  const sections: SectionView[] = variant.sections.map((section) => {
-    const cards = section.summaries.map((s) =>
-      shared ? sharedCard(shared, s, language, context) : cardView(s, context),
-    );
-    const build = () => ({
-      role: section.role,
-      heading: sectionHeading(taxonomy, section.role, t),
-      count: t(`email.reads.${pluralForm(language, cards.length)}`, { count: cards.length }),
-      cards,
-    });
-    if (!shared) return build();
-    const key = `${language}\u0000${section.role}\u0000${cards.map((card) => shared.ids.get(card)).join(',')}`;
-    let found = shared.sections.get(key);
-    if (!found) {
-      found = build();
-      shared.sections.set(key, found);
-    }
-    return found;
+  const build = (role: string, cards: CardView[]): SectionView => ({
+    role,
+    heading: sectionHeading(taxonomy, role, t),
+    count: t(`email.reads.${pluralForm(language, cards.length)}`, { count: cards.length }),
+    cards,
   });
-  const allCards = sections.flatMap((s) => s.cards);
-  const minutes = allCards.reduce((sum, card) => sum + card.minutes, 0);
+  let cardCount = 0;
+  let minutes = 0;
+  // Plain loops: this runs for every variant, mostly before the engine has optimised it.
+  const sections: SectionView[] = [];
+  for (let i = 0; i < variant.sections.length; i++) {
+    const section = variant.sections[i]!;
+    const cards: CardView[] = [];
+    for (let j = 0; j < section.summaries.length; j++) {
+      const summary = section.summaries[j]!;
+      const card = shared ? sharedCard(shared, summary, language, context) : cardView(summary, context);
+      cardCount++;
+      minutes += card.minutes;
+      cards.push(card);
+    }
+    sections.push(shared ? sharedSection(shared, language, section.role, cards, build) : build(section.role, cards));
+  }
   const roles = variant.roles.join(', ');
   return {
     lang: locale,
@@ -250,7 +253,7 @@ export function buildView(
     isEditorEdition: variant.isEditorEdition,
     greeting: t('email.greeting', { name: sentinel.greetingName }),
     contents: {
-      summary: `${t(`email.reads.${pluralForm(language, allCards.length)}`, { count: allCards.length })} · ${t('email.about', { duration: formatMinutes(locale, minutes) })}`,
+      summary: contentsSummary(language, locale, cardCount, minutes),
       showHeadings: sections.length > 1,
       sections: sections.map((s) => (shared ? sharedContents(shared, s) : contentsOf(s))),
     },
@@ -284,6 +287,21 @@ function memoPalette(brand: ResolvedConfig['brand']): Record<string, string> {
   return colours;
 }
 
+/** "5 reads · about 12 min": the same for every variant with as many stories and minutes. */
+function contentsSummary(language: Language, locale: string, count: number, minutes: number): string {
+  // The locale last: it may hold any character, the rest cannot hold the separator.
+  const key = `${language}\u0000${count}\u0000${minutes}\u0000${locale}`;
+  let summary = contentsSummaries.get(key);
+  if (summary === undefined) {
+    const t = translator(language);
+    summary = `${t(`email.reads.${pluralForm(language, count)}`, { count })} · ${t('email.about', { duration: formatMinutes(locale, minutes) })}`;
+    contentsSummaries.set(key, summary);
+  }
+  return summary;
+}
+
+const contentsSummaries = createCache<string, string>(200);
+
 /** Every `email.*` string of the language, without the prefix, for `{{labels.name}}` in templates. */
 function labels(language: Language): Labels {
   const all = catalogue(language) as Record<string, string>;
@@ -300,8 +318,12 @@ function sectionHeading(taxonomy: RoleTaxonomy, role: string, t: Translate): str
 
 /** The summary's page in the web archive, when the archive has a public address. */
 export function archiveHref(config: ResolvedConfig, issueId: string): (summaryId: string) => string | undefined {
-  const base = config.urls.archive?.replace(/\/+$/, '');
-  return (summaryId) => (base ? `${base}/${encodeURIComponent(issueId)}/${encodeURIComponent(summaryId)}/` : undefined);
+  // Asked for per variant, used only for a card not built before: the base is worked out then.
+  let base: string | undefined | null = null;
+  return (summaryId) => {
+    if (base === null) base = config.urls.archive?.replace(/\/+$/, '');
+    return base ? `${base}/${encodeURIComponent(issueId)}/${encodeURIComponent(summaryId)}/` : undefined;
+  };
 }
 
 interface CardContext {
@@ -327,6 +349,9 @@ interface SummaryText {
   minutes: number;
   domain: string | undefined;
   teaser: string | undefined;
+  /** The card's first anchor, and its roles in lower case (what the reader's are matched by). */
+  anchor: string;
+  roles: string[];
 }
 
 const summaryTexts = new WeakMap<Summary, SummaryText>();
@@ -342,6 +367,8 @@ function summaryText(summary: Summary): SummaryText {
       minutes: readingMinutes(words),
       domain: domainOf(summary.url),
       teaser: summary.insights ? firstSentence(summary.insights) : undefined,
+      anchor: `rc-${summary.id}`,
+      roles: summary.roles.map((name) => name.toLowerCase()),
     };
     summaryTexts.set(summary, text);
   }
@@ -349,7 +376,7 @@ function summaryText(summary: Summary): SummaryText {
 }
 
 function nextAnchor(summary: Summary, anchors: Set<string>): string {
-  let anchor = `rc-${summary.id}`;
+  let anchor = summaryText(summary).anchor;
   for (let n = 2; anchors.has(anchor); n++) anchor = `rc-${summary.id}-${n}`;
   anchors.add(anchor);
   return anchor;
@@ -357,13 +384,28 @@ function nextAnchor(summary: Summary, anchors: Set<string>): string {
 
 /** A card reads the same in every variant that gives it the same anchor and marks the same roles as the reader's. */
 function sharedCard(shared: SharedViews, summary: Summary, language: Language, context: CardContext): CardView {
+  const text = summaryText(summary);
   const anchor = nextAnchor(summary, context.anchors);
-  const mine = summary.roles.map((name) => (context.mine.has(name.toLowerCase()) ? '1' : '0')).join('');
-  const key = `${language}\u0000${context.style}\u0000${anchor}\u0000${mine}`;
-  let byKey = shared.cards.get(summary);
+  // Which of the card's roles are the reader's: bits of a number, when the card has its first
+  // anchor and few enough roles; else spelled out with the anchor. A number never equals a string.
+  let key: number | string;
+  if (anchor === text.anchor && text.roles.length <= 30) {
+    key = 0;
+    for (let i = 0; i < text.roles.length; i++) if (context.mine.has(text.roles[i]!)) key |= 1 << i;
+  } else {
+    key = `${anchor}\u0000`;
+    for (let i = 0; i < text.roles.length; i++) key += context.mine.has(text.roles[i]!) ? '1' : '0';
+  }
+  const kind = `${language}\u0000${context.style}`;
+  let byKind = shared.cards.get(summary);
+  if (!byKind) {
+    byKind = new Map();
+    shared.cards.set(summary, byKind);
+  }
+  let byKey = byKind.get(kind);
   if (!byKey) {
     byKey = new Map();
-    shared.cards.set(summary, byKey);
+    byKind.set(kind, byKey);
   }
   let card = byKey.get(key);
   if (!card) {
@@ -372,6 +414,24 @@ function sharedCard(shared: SharedViews, summary: Summary, language: Language, c
     shared.ids.set(card, ++cardIds);
   }
   return card;
+}
+
+/** A section reads the same in every variant that gives it the same role and the same shared cards. */
+function sharedSection(
+  shared: SharedViews,
+  language: Language,
+  role: string,
+  cards: CardView[],
+  build: (role: string, cards: CardView[]) => SectionView,
+): SectionView {
+  let key = `${language}\u0000${role}\u0000`;
+  for (let i = 0; i < cards.length; i++) key += `${shared.ids.get(cards[i]!)},`;
+  let found = shared.sections.get(key);
+  if (!found) {
+    found = build(role, cards);
+    shared.sections.set(key, found);
+  }
+  return found;
 }
 
 /** Numbers shared cards for section keys; unique across renderers, so never reused. */
