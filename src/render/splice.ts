@@ -1,14 +1,7 @@
 import Handlebars from 'handlebars';
 import { type Cache, createCache } from './_cache.js';
 import type { SplitSource } from './pieces.js';
-import {
-  createEnv,
-  HTML_OPTIONS,
-  runTemplate,
-  TEXT_OPTIONS,
-  type TemplateFile,
-  type TemplateSet,
-} from './templates.js';
+import { createEnv, HTML_OPTIONS, runTemplate, type TemplateFile, type TemplateSet } from './templates.js';
 
 /**
  * Renders a variant's templates from sections shared with other variants. Views of the same
@@ -28,8 +21,6 @@ export const SECTION_PARTIAL = 'section';
 export interface SplicedTemplates {
   /** The MJML source with sections apart, or undefined to render it the ordinary way. */
   html(view: { language: string }): SplitSource | undefined;
-  /** The plain-text alternative, with reusable partial output reused. */
-  text(view: { language: string }): string;
 }
 
 /** Data variables a reusable partial may read: the output is kept per combination of their values. */
@@ -39,7 +30,6 @@ const SHARED_ROOT = new Set(['colours', 'labels']);
 
 export function createSplicedTemplates(templates: TemplateSet, nonce: string): SplicedTemplates {
   const reusableHtml = reusablePartials(templates.htmlPartials);
-  const reusableText = reusablePartials(templates.textPartials);
   const marker = (k: number) => `rcS${nonce}x${k}x`;
 
   // Sections met while rendering one skeleton, in order.
@@ -62,19 +52,10 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
       }) as unknown as Handlebars.Template;
     },
   });
-  const textEnv = createEnv(templates.textPartials, false, {
-    options: TEXT_OPTIONS,
-    partial: (name, compiled) => {
-      const data = reusableText.get(name);
-      return data ? (memo(compiled, data) as unknown as Handlebars.Template) : undefined;
-    },
-  });
   const skeleton = htmlEnv.compile(templates.layout.source, HTML_OPTIONS);
-  const plain = textEnv.compile(templates.text.source, TEXT_OPTIONS);
 
   // undefined until the first variant of the language was compared with the ordinary render.
   const htmlChecked = new Map<string, boolean>();
-  const textChecked = new Map<string, boolean>();
 
   const split = (view: unknown): SplitSource => {
     sections = [];
@@ -111,17 +92,6 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
         if (!same) return undefined;
       }
       return result;
-    },
-    text(view) {
-      const ok = textChecked.get(view.language);
-      if (ok === false) return templates.renderText(view);
-      const text = runTemplate(plain, view, templates.text);
-      if (ok === undefined) {
-        const reference = templates.renderText(view);
-        textChecked.set(view.language, text === reference);
-        return reference;
-      }
-      return text;
     },
   };
 }
