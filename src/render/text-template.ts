@@ -330,34 +330,8 @@ export function createPlainText(
   if (!steps) return { template: ordinary };
   const layout = steps;
 
-  const lineCache = createCache<string, Line>(2000);
-  const line = (text: string): Line => {
-    let found = lineCache.get(text);
-    if (found === undefined) {
-      const own = detach(text);
-      const parts = splitParts(own);
-      const item = parts.length === 1 ? wrapLine(own) : parts;
-      found = { item, bytes: typeof item === 'string' ? Buffer.byteLength(item) : 0 };
-      lineCache.set(own, found);
-    }
-    return found;
-  };
-  const rawCache = createCache<string, RawLine>(2000);
-  const raw = (text: string): RawLine => {
-    let found = rawCache.get(text);
-    if (found === undefined) {
-      const clean = detach(text.replace(TRAILING, ''));
-      found = { clean, blank: BLANK.test(clean) };
-      rawCache.set(detach(text), found);
-    }
-    return found;
-  };
+  const join = createJoiner(splitParts);
   const valueRuns = createCache<string, Run>(500);
-  const linesOf = (run: Run): Lines | string => {
-    run.lines ??= run.text.includes('\n') ? runLines(run.text, line) : run.text;
-    return run.lines;
-  };
-
   /** The variant's text as inline strings and runs with line breaks, or UNSURE. */
   const runOf = (view: unknown): (string | Run)[] | typeof UNSURE => {
     const out: (string | Run)[] = [];
@@ -414,11 +388,7 @@ export function createPlainText(
   const fast = (view: unknown): TextTemplate | undefined => {
     const runs = runOf(view);
     if (runs === UNSURE) return undefined;
-    return assemble(
-      runs.map((run) => (typeof run === 'string' ? run : linesOf(run))),
-      line,
-      raw,
-    );
+    return join(runs);
   };
 
   // undefined until the first variant of the language was compared with the ordinary render.
@@ -436,6 +406,56 @@ export function createPlainText(
       return template ?? ordinary(view);
     },
   };
+}
+
+/**
+ * Joins inline strings and runs into a template, as `textSplitter(normaliseText(…))` splits their
+ * concatenation; undefined where it cannot tell (see `assemble`). Lines are looked up in caches
+ * kept across variants.
+ */
+function createJoiner(
+  splitParts: (line: string) => Parts,
+): (runs: readonly (string | Run)[]) => TextTemplate | undefined {
+  const lineCache = createCache<string, Line>(2000);
+  const line = (text: string): Line => {
+    let found = lineCache.get(text);
+    if (found === undefined) {
+      const own = detach(text);
+      const parts = splitParts(own);
+      const item = parts.length === 1 ? wrapLine(own) : parts;
+      found = { item, bytes: typeof item === 'string' ? Buffer.byteLength(item) : 0 };
+      lineCache.set(own, found);
+    }
+    return found;
+  };
+  const rawCache = createCache<string, RawLine>(2000);
+  const raw = (text: string): RawLine => {
+    let found = rawCache.get(text);
+    if (found === undefined) {
+      const clean = detach(text.replace(TRAILING, ''));
+      found = { clean, blank: BLANK.test(clean) };
+      rawCache.set(detach(text), found);
+    }
+    return found;
+  };
+  const linesOf = (run: Run): Lines | string => {
+    run.lines ??= run.text.includes('\n') ? runLines(run.text, line) : run.text;
+    return run.lines;
+  };
+  return (runs) =>
+    assemble(
+      runs.map((run) => (typeof run === 'string' ? run : linesOf(run))),
+      line,
+      raw,
+    );
+}
+
+/**
+ * The template joined from `texts`, each worked out on its own as a kept piece is (for tests of
+ * the joins): undefined where the whole text must be cleaned instead.
+ */
+export function joinTexts(texts: readonly string[], splitParts: (line: string) => Parts): TextTemplate | undefined {
+  return createJoiner(splitParts)(texts.map((text) => ({ text })));
 }
 
 /** Kept block output by element, then by the values of the loop data and `@root` paths it reads. */
