@@ -262,13 +262,6 @@ interface Lines {
   tail: string[];
 }
 
-/** Text a variant joins: kept output, a constant of the layout, or a value with line breaks. */
-interface Run {
-  text: string;
-  /** Worked out when first joined; the text itself when it has no line break. */
-  lines?: Lines | string;
-}
-
 /** A text line, wrapped (when fixed) or split at its fields, and the UTF-8 size of a fixed one. */
 interface Line {
   item: string | Parts;
@@ -283,26 +276,53 @@ interface RawLine {
   line?: Line;
 }
 
+/** Text a variant joins: a string without line breaks, or lines worked out once. */
+type Chunk = string | Lines;
+
 export interface PlainText {
   /** A variant's plain-text template. */
   template(view: { language: string }): TextTemplate;
 }
 
-/** A step of the text layout's own level, run by `createPlainText` for each variant. */
-type Step =
-  | { kind: 'text'; run: Run | string }
-  | { kind: 'value'; path: string[] }
-  | { kind: 'if'; path: string[]; when: Step[]; otherwise: Step[] }
-  | { kind: 'each'; path: string[]; body: Handlebars.TemplateDelegate; reads: BlockReads; otherwise: Step[] };
+/** Where a path starts: the current context, `@root`, or the loop's data (`@index`, …). */
+interface Path {
+  from: 'context' | 'root' | 'data';
+  parts: string[];
+}
 
-/** A value the layout's own level cannot write as Handlebars would: the variant is rendered the ordinary way. */
+/** A kept `{{#each}}` block: its body as steps (or, where it cannot be, as Handlebars), and its output kept per element. */
+interface Kept {
+  steps: Step[] | undefined;
+  body: Handlebars.TemplateDelegate;
+  reads: BlockReads;
+  kept: WeakMap<object, Map<unknown, unknown>>;
+}
+
+/** A step of the text layout, run by `createPlainText` for each variant. */
+type Step =
+  | { kind: 'text'; chunk: Chunk }
+  | { kind: 'value'; path: Path }
+  | { kind: 'if'; path: Path; when: Step[]; otherwise: Step[] }
+  | { kind: 'each'; path: Path; block: Kept; otherwise: Step[] }
+  | {
+      kind: 'partial';
+      render: Handlebars.TemplateDelegate;
+      reads: readonly string[];
+      kept: WeakMap<object, Map<string, Chunk>>;
+    };
+
+/** A value the steps cannot write as Handlebars would: the variant is rendered the ordinary way. */
 const UNSURE = Symbol('unsure');
+const LEAF = Symbol('leaf');
+
+type Frame = Record<string, unknown>;
 
 /**
  * The plain text of each variant: from kept pieces when `pieces` is on, else rendered whole and
- * split as before. The layout's own level (outside kept blocks) is run here when it holds only
- * text, plain values, `if`/`unless` on plain values and kept `{{#each}}` blocks; any other layout
- * is rendered the ordinary way.
+ * split as before. The layout is run here as steps when it holds only text, values, `if`/`unless`,
+ * kept `{{#each}}` blocks and reusable partials; any other layout is rendered the ordinary way.
+ * A kept block's output for an element is its own lines, joined once from the pieces inside it
+ * (cards, constant text), so a new combination of known cards costs no template run.
  */
 export function createPlainText(
   templates: TemplateSet,
@@ -320,75 +340,143 @@ export function createPlainText(
       return reads ? (memoPartial(compiled, reads) as unknown as Handlebars.Template) : undefined;
     },
   });
+  const joiner = createJoiner(splitParts);
   let steps: Step[] | undefined;
   try {
     const kept = keptEachBlocks(templates.text.source, reusable);
-    steps = stepsOf(kept.ast.body, kept.blocks, env);
+    const partials = new Map<string, { render: Handlebars.TemplateDelegate; reads: readonly string[] }>();
+    for (const [name, reads] of reusable) {
+      const file = templates.textPartials.get(name);
+      if (file) partials.set(name, { render: env.compile(file.source, TEXT_OPTIONS), reads });
+    }
+    steps = stepsOf(kept.ast.body, { blocks: kept.blocks, env, partials, chunk: joiner.chunk });
   } catch {
     steps = undefined;
   }
   if (!steps) return { template: ordinary };
   const layout = steps;
+  const { chunk } = joiner;
 
-  const join = createJoiner(splitParts);
-  const valueRuns = createCache<string, Run>(500);
-  /** The variant's text as inline strings and runs with line breaks, or UNSURE. */
-  const runOf = (view: unknown): (string | Run)[] | typeof UNSURE => {
-    const out: (string | Run)[] = [];
-    const write = (text: string) => {
-      if (!text) return;
-      if (text.indexOf('\n') < 0) {
-        out.push(text);
-        return;
+  /** Writes the chunks of `list` run on `context` to `out`; false where it cannot. */
+  const go = (list: readonly Step[], context: unknown, frame: Frame, out: Chunk[]): boolean => {
+    for (const step of list) {
+      if (step.kind === 'text') {
+        out.push(step.chunk);
+        continue;
       }
-      let run = valueRuns.get(text);
-      if (!run) {
-        run = { text: detach(text) };
-        valueRuns.set(run.text, run);
+      if (step.kind === 'partial') {
+        const found = partialChunk(step, context, frame);
+        if (found === UNSURE) return false;
+        if (found) out.push(found);
+        continue;
       }
-      out.push(run);
+      const value = read(step.path, context, frame);
+      if (typeof value === 'function' || typeof value === 'symbol') return false;
+      if (step.kind === 'value') {
+        if (value == null) continue;
+        if (typeof value === 'object') return false;
+        const text = chunk(String(value));
+        if (text) out.push(text);
+        continue;
+      }
+      if (step.kind === 'if') {
+        const truthy = Boolean(value) && !(Array.isArray(value) && value.length === 0);
+        if (!go(truthy ? step.when : step.otherwise, context, frame, out)) return false;
+        continue;
+      }
+      if (!value || typeof value !== 'object' || (Array.isArray(value) && value.length === 0)) {
+        if (!go(step.otherwise, context, frame, out)) return false;
+        continue;
+      }
+      if (!Array.isArray(value)) return false;
+      for (let i = 0; i < value.length; i++) {
+        if (!(i in value)) continue;
+        const data: Frame = { root: frame.root, first: i === 0, last: i === value.length - 1, index: i, key: i };
+        const found = keptChunk(step.block, value[i], data);
+        if (found === UNSURE) return false;
+        if (found) out.push(found);
+      }
+    }
+    return true;
+  };
+
+  /** One element's output of a kept block, joined from its steps or rendered by Handlebars. */
+  const runBlock = (block: Kept, element: unknown, data: Frame): Chunk | typeof UNSURE => {
+    if (block.steps) {
+      const inner: Chunk[] = [];
+      return go(block.steps, element, data, inner) ? joiner.compose(inner) : UNSURE;
+    }
+    try {
+      return chunk(block.body(element, { data }));
+    } catch {
+      return UNSURE;
+    }
+  };
+  const keptChunk = (block: Kept, element: unknown, data: Frame): Chunk | typeof UNSURE => {
+    if (typeof element !== 'object' || element === null) return runBlock(block, element, data);
+    let node = block.kept.get(element);
+    if (!node) {
+      node = new Map();
+      block.kept.set(element, node);
+    }
+    const step = (value: unknown) => {
+      let next = node!.get(value) as Map<unknown, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        node!.set(value, next);
+      }
+      node = next;
     };
-    const go = (list: readonly Step[]): boolean => {
-      for (const step of list) {
-        if (step.kind === 'text') {
-          out.push(step.run);
-          continue;
-        }
-        const value = lookup(view, step.path);
-        if (typeof value === 'function' || typeof value === 'symbol') return false;
-        if (step.kind === 'value') {
-          if (value == null) continue;
-          if (typeof value === 'object') return false;
-          write(String(value));
-          continue;
-        }
-        if (step.kind === 'if') {
-          const truthy = Boolean(value) && !(Array.isArray(value) && value.length === 0);
-          if (!go(truthy ? step.when : step.otherwise)) return false;
-          continue;
-        }
-        if (!value || typeof value !== 'object' || (Array.isArray(value) && value.length === 0)) {
-          if (!go(step.otherwise)) return false;
-          continue;
-        }
-        if (!Array.isArray(value)) return false;
-        for (let i = 0; i < value.length; i++) {
-          if (!(i in value)) continue;
-          const piece = pieceOf(step, view, value[i], i, value.length);
-          if (piece === UNSURE) return false;
-          if (typeof piece === 'string') write(piece);
-          else out.push(piece);
-        }
+    for (const name of block.reads.data) step(data[name]);
+    for (const parts of block.reads.root) {
+      const value = read({ from: 'root', parts }, element, data);
+      if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
+        return runBlock(block, element, data);
       }
-      return true;
+      step(value);
+    }
+    let found = node.get(LEAF) as Chunk | undefined;
+    if (found === undefined) {
+      const made = runBlock(block, element, data);
+      if (made === UNSURE) return UNSURE;
+      found = made;
+      node.set(LEAF, found);
+    }
+    return found;
+  };
+  const partialChunk = (
+    step: Extract<Step, { kind: 'partial' }>,
+    context: unknown,
+    data: Frame,
+  ): Chunk | typeof UNSURE => {
+    const render = () => {
+      try {
+        return chunk(step.render(context, { data }));
+      } catch {
+        return UNSURE;
+      }
     };
-    return go(layout) ? out : UNSURE;
+    if (typeof context !== 'object' || context === null || context === data.root) return render();
+    let key = '';
+    for (const name of step.reads) key += `${String(data[name])}\u0000`;
+    let byData = step.kept.get(context);
+    if (!byData) {
+      byData = new Map();
+      step.kept.set(context, byData);
+    }
+    let found = byData.get(key);
+    if (found === undefined) {
+      const made = render();
+      if (made === UNSURE) return UNSURE;
+      found = made;
+      byData.set(key, found);
+    }
+    return found;
   };
 
   const fast = (view: unknown): TextTemplate | undefined => {
-    const runs = runOf(view);
-    if (runs === UNSURE) return undefined;
-    return join(runs);
+    const out: Chunk[] = [];
+    return go(layout, view, { root: view }, out) ? joiner.assemble(out) : undefined;
   };
 
   // undefined until the first variant of the language was compared with the ordinary render.
@@ -408,14 +496,34 @@ export function createPlainText(
   };
 }
 
+/** A value as a compiled template reads it: own properties only; `@root` and `@data` paths stop at a falsy value. */
+function read(path: Path, context: unknown, data: Frame): unknown {
+  const { parts } = path;
+  if (path.from === 'context') {
+    let value = context;
+    for (const part of parts) {
+      if (value == null) return value;
+      value = own(value, part);
+    }
+    return value;
+  }
+  let value: unknown = path.from === 'root' ? data.root : data[parts[0]!];
+  for (let i = path.from === 'root' ? 0 : 1; i < parts.length; i++) {
+    if (!value) return value;
+    value = own(value, parts[i]!);
+  }
+  return value;
+}
+
+function own(value: unknown, part: string): unknown {
+  return Object.hasOwn(Object(value), part) ? (value as Record<string, unknown>)[part] : undefined;
+}
+
 /**
- * Joins inline strings and runs into a template, as `textSplitter(normaliseText(…))` splits their
- * concatenation; undefined where it cannot tell (see `assemble`). Lines are looked up in caches
- * kept across variants.
+ * Joins chunks into a template, as `textSplitter(normaliseText(…))` splits their concatenation,
+ * or into the lines of a larger chunk. Lines are looked up in caches kept across variants.
  */
-function createJoiner(
-  splitParts: (line: string) => Parts,
-): (runs: readonly (string | Run)[]) => TextTemplate | undefined {
+function createJoiner(splitParts: (line: string) => Parts) {
   const lineCache = createCache<string, Line>(2000);
   const line = (text: string): Line => {
     let found = lineCache.get(text);
@@ -438,88 +546,48 @@ function createJoiner(
     }
     return found;
   };
-  const linesOf = (run: Run): Lines | string => {
-    run.lines ??= run.text.includes('\n') ? runLines(run.text, line) : run.text;
-    return run.lines;
+  const chunks = createCache<string, Lines>(500);
+  return {
+    /** Text as a chunk: itself without line breaks, else its lines (kept by text). */
+    chunk(text: string): Chunk {
+      if (text.indexOf('\n') < 0) return text;
+      let found = chunks.get(text);
+      if (!found) {
+        const own = detach(text);
+        found = runLines(own, line);
+        chunks.set(own, found);
+      }
+      return found;
+    },
+    compose: (list: readonly Chunk[]) => compose(list, line, raw),
+    assemble: (list: readonly Chunk[]) => assemble(list, line, raw),
   };
-  return (runs) =>
-    assemble(
-      runs.map((run) => (typeof run === 'string' ? run : linesOf(run))),
-      line,
-      raw,
-    );
 }
 
 /**
- * The template joined from `texts`, each worked out on its own as a kept piece is (for tests of
- * the joins): undefined where the whole text must be cleaned instead.
+ * The template joined from `texts`, each worked out on its own as a kept piece is, and `groups`
+ * of neighbouring texts joined first as a kept block's output is (for tests of the joins):
+ * undefined where the whole text must be cleaned instead.
  */
-export function joinTexts(texts: readonly string[], splitParts: (line: string) => Parts): TextTemplate | undefined {
-  return createJoiner(splitParts)(texts.map((text) => ({ text })));
+export function joinTexts(
+  texts: readonly string[],
+  splitParts: (line: string) => Parts,
+  groups: readonly number[] = [],
+): TextTemplate | undefined {
+  const joiner = createJoiner(splitParts);
+  const chunks = texts.map(joiner.chunk);
+  const grouped: Chunk[] = [];
+  let at = 0;
+  for (const size of groups) {
+    grouped.push(joiner.compose(chunks.slice(at, at + size)));
+    at += size;
+  }
+  grouped.push(...chunks.slice(at));
+  return joiner.assemble(grouped);
 }
 
 /** Kept block output by element, then by the values of the loop data and `@root` paths it reads. */
-const keptOutput = new WeakMap<Step, WeakMap<object, Map<unknown, unknown>>>();
-
-const LEAF = Symbol('leaf');
-
-/** One element's output of a kept block: a kept run, or plain text where it cannot be kept. */
-function pieceOf(
-  step: Extract<Step, { kind: 'each' }>,
-  view: unknown,
-  element: unknown,
-  index: number,
-  length: number,
-): Run | string | typeof UNSURE {
-  const data: Record<string, unknown> = {
-    root: view,
-    first: index === 0,
-    last: index === length - 1,
-    index,
-    key: index,
-  };
-  const render = () => {
-    try {
-      return step.body(element, { data });
-    } catch {
-      return UNSURE;
-    }
-  };
-  if (typeof element !== 'object' || element === null) return render();
-  const values: unknown[] = [];
-  for (const name of step.reads.data) values.push(data[name]);
-  for (const path of step.reads.root) {
-    const value = lookup(view, path);
-    if ((typeof value === 'object' && value !== null) || typeof value === 'function') return render();
-    values.push(value);
-  }
-  let byElement = keptOutput.get(step);
-  if (!byElement) {
-    byElement = new WeakMap();
-    keptOutput.set(step, byElement);
-  }
-  let node = byElement.get(element);
-  if (!node) {
-    node = new Map();
-    byElement.set(element, node);
-  }
-  for (let i = 0; i < values.length; i++) {
-    let next = node.get(values[i]) as Map<unknown, unknown> | undefined;
-    if (!next) {
-      next = new Map();
-      node.set(values[i], next);
-    }
-    node = next;
-  }
-  let run = node.get(LEAF) as Run | undefined;
-  if (!run) {
-    const text = render();
-    if (text === UNSURE) return UNSURE;
-    run = { text: detach(text) };
-    node.set(LEAF, run);
-  }
-  return run;
-}
+const keptMemo = () => new WeakMap<object, Map<unknown, unknown>>();
 
 /** A partial's output kept per context object and the values of the frame data it reads. */
 function memoPartial(render: Handlebars.TemplateDelegate, reads: readonly string[]) {
@@ -543,50 +611,53 @@ function memoPartial(render: Handlebars.TemplateDelegate, reads: readonly string
   };
 }
 
-/** A path as a compiled template reads it (own properties only), from the view. */
-function lookup(view: unknown, path: readonly string[]): unknown {
-  let value = view;
-  for (const part of path) {
-    if (value == null) return value;
-    value = Object.hasOwn(Object(value), part) ? (value as Record<string, unknown>)[part] : undefined;
-  }
-  return value;
-}
-
-/** A plain path: no data variable, no `this` or `../`, no helper name; the path from the view. */
-function plainPath(node: unknown, helpers: Record<string, unknown>): string[] | undefined {
+/** A path a step may read, or undefined: no `this` or `../`, no helper name, data only `@root.…` and loop data. */
+function pathOf(node: unknown, helpers: Record<string, unknown>): Path | undefined {
   const n = node as Node;
   if (n?.type !== 'PathExpression' || (n.depth as number) > 0) return undefined;
   const original = String(n.original);
   if (original.includes('../') || original.startsWith('this') || original.startsWith('.')) return undefined;
   const parts = [...((n.parts as string[]) ?? [])];
-  // `@root.a.b` reads through falsy values unlike `a.b`: left to Handlebars.
-  if (n.data) return undefined;
-  if (parts.length === 1 && Object.hasOwn(helpers, parts[0]!)) return undefined;
   if (!parts.length || parts.some((part) => !part)) return undefined;
-  return parts;
+  if (n.data) {
+    if (parts[0] === 'root') return parts.length > 1 ? { from: 'root', parts: parts.slice(1) } : undefined;
+    return (FRAME_DATA as readonly string[]).includes(parts[0]!) ? { from: 'data', parts } : undefined;
+  }
+  if (parts.length === 1 && Object.hasOwn(helpers, parts[0]!)) return undefined;
+  return { from: 'context', parts };
 }
 
-/** The layout's own level as steps, or undefined where it holds anything else. */
-function stepsOf(
-  body: readonly hbs.AST.Statement[],
-  blocks: ReadonlyMap<hbs.AST.BlockStatement, BlockReads>,
-  env: typeof Handlebars,
-): Step[] | undefined {
+interface Plan {
+  blocks: ReadonlyMap<hbs.AST.BlockStatement, BlockReads>;
+  env: typeof Handlebars;
+  partials: ReadonlyMap<string, { render: Handlebars.TemplateDelegate; reads: readonly string[] }>;
+  chunk: (text: string) => Chunk;
+}
+
+/** Statements as steps, or undefined where they hold anything else. */
+function stepsOf(body: readonly hbs.AST.Statement[], plan: Plan): Step[] | undefined {
   const steps: Step[] = [];
   for (const statement of body) {
     const n = statement as unknown as Node;
     if (n.type === 'CommentStatement') continue;
     if (n.type === 'ContentStatement') {
       const text = (statement as hbs.AST.ContentStatement).value;
-      if (text) steps.push({ kind: 'text', run: text.includes('\n') ? { text } : text });
+      if (text) steps.push({ kind: 'text', chunk: plan.chunk(text) });
       continue;
     }
     if (n.type === 'MustacheStatement') {
       const m = statement as hbs.AST.MustacheStatement;
-      const path = plainPath(m.path, env.helpers);
+      const path = pathOf(m.path, plan.env.helpers);
       if (!path || m.params.length || m.hash) return undefined;
       steps.push({ kind: 'value', path });
+      continue;
+    }
+    if (n.type === 'PartialStatement') {
+      const p = statement as hbs.AST.PartialStatement;
+      const name = p.name as unknown as Node;
+      const partial = name.type === 'PathExpression' ? plan.partials.get(String(name.original)) : undefined;
+      if (!partial || p.params.length || p.hash || p.indent) return undefined;
+      steps.push({ kind: 'partial', ...partial, kept: new WeakMap() });
       continue;
     }
     if (n.type !== 'BlockStatement') return undefined;
@@ -594,13 +665,13 @@ function stepsOf(
     const helper = block.path as unknown as Node;
     if (helper.type !== 'PathExpression' || helper.data || block.params.length !== 1 || block.hash) return undefined;
     if (block.program?.blockParams?.length || block.inverse?.blockParams?.length) return undefined;
-    const path = plainPath(block.params[0], {});
+    const path = pathOf(block.params[0], {});
     if (!path) return undefined;
-    const otherwise = block.inverse ? stepsOf(block.inverse.body, blocks, env) : [];
+    const otherwise = block.inverse ? stepsOf(block.inverse.body, plan) : [];
     if (!otherwise) return undefined;
     const name = helper.original;
     if (name === 'if' || name === 'unless') {
-      const inner = stepsOf(block.program.body, blocks, env);
+      const inner = stepsOf(block.program.body, plan);
       if (!inner) return undefined;
       steps.push({
         kind: 'if',
@@ -610,11 +681,12 @@ function stepsOf(
       });
       continue;
     }
-    const reads = blocks.get(block);
+    const reads = plan.blocks.get(block);
     if (name !== 'each' || !reads) return undefined;
     // The body was cleaned of standalone lines when the layout was parsed: not again on its own.
-    const body = env.compile(block.program, { ...TEXT_OPTIONS, ignoreStandalone: true });
-    steps.push({ kind: 'each', path, body, reads, otherwise });
+    const body = plan.env.compile(block.program, { ...TEXT_OPTIONS, ignoreStandalone: true });
+    const kept: Kept = { steps: stepsOf(block.program.body, plan), body, reads, kept: keptMemo() };
+    steps.push({ kind: 'each', path, block: kept, otherwise });
   }
   return steps;
 }
@@ -810,4 +882,104 @@ function assemble(
   out.line('');
   fixedSizes.set(out.items, out.bytes);
   return out.items;
+}
+
+/**
+ * The lines of the text that `chunks` spell, for a larger join: its first and last partial lines
+ * left as they are, its whole lines cleaned and split; a string where it has no line break.
+ */
+function compose(
+  chunks: readonly (string | Lines)[],
+  line: (text: string) => Line,
+  raw: (text: string) => RawLine,
+): Lines | string {
+  const out = new Assembly(line);
+  let first: string | undefined;
+  const lead: string[] = [];
+  let started = false;
+  let startsClean = true;
+  let endsClean = true;
+  // The last text line outside chunks' cores, not yet written.
+  let held: RawLine | undefined;
+  let pending: string[] = [];
+
+  const flush = () => {
+    if (held) {
+      held.line ??= line(held.clean);
+      out.push(held.line.item, held.line.bytes);
+      held = undefined;
+    }
+    let empty = 0;
+    for (const each of pending) {
+      if (!each) {
+        empty++;
+        continue;
+      }
+      out.empties(empty);
+      empty = 0;
+      out.line(each);
+    }
+    out.empties(empty);
+    pending = [];
+  };
+  const whole = (text: string) => {
+    if (first === undefined) {
+      first = text;
+      return;
+    }
+    const found = raw(text);
+    if (found.blank) {
+      (started ? pending : lead).push(found.clean);
+      return;
+    }
+    if (started) flush();
+    else {
+      started = true;
+      startsClean = found.clean === found.clean.trimStart();
+    }
+    held = found;
+  };
+
+  let current = '';
+  for (const chunk of chunks) {
+    if (typeof chunk === 'string') {
+      current += chunk;
+      continue;
+    }
+    whole(current + chunk.first);
+    if (chunk.core === undefined) {
+      for (const each of chunk.lead) (started ? pending : lead).push(each);
+    } else {
+      if (started) {
+        for (const each of chunk.lead) pending.push(each);
+        flush();
+      } else {
+        for (const each of chunk.lead) lead.push(each);
+        started = true;
+        startsClean = chunk.startsClean;
+      }
+      out.append(chunk.core, chunk.coreBytes);
+      endsClean = chunk.endsClean;
+      pending = chunk.tail.slice();
+    }
+    current = chunk.last;
+  }
+  if (first === undefined) return current;
+  if (held) {
+    endsClean = held.clean === held.clean.trimEnd();
+    const tail = pending;
+    pending = [];
+    flush();
+    pending = tail;
+  }
+  return {
+    first,
+    last: current,
+    lead,
+    core: started ? out.items : undefined,
+    coreBytes: out.bytes,
+    startsClean,
+    endsClean,
+    tail: pending,
+  };
 }

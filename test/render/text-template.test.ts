@@ -232,14 +232,18 @@ describe('joining cleaned pieces', () => {
     const text = fc.array(bit, { maxLength: 12 }).map((bits) => bits.join(''));
     let joined = 0;
     fc.assert(
-      fc.property(fc.array(text, { minLength: 1, maxLength: 6 }), (texts) => {
-        const template = joinTexts(texts, tokens.split);
-        if (template === undefined) return;
-        joined++;
-        const expected = split(normaliseText(texts.join('')));
-        expect(textShape(template)).toBe(textShape(expected));
-        expect(fillText(template, values)).toBe(fillText(expected, values));
-      }),
+      fc.property(
+        fc.array(text, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 3 }),
+        (texts, groups) => {
+          const template = joinTexts(texts, tokens.split, groups);
+          if (template === undefined) return;
+          joined++;
+          const expected = split(normaliseText(texts.join('')));
+          expect(textShape(template)).toBe(textShape(expected));
+          expect(fillText(template, values)).toBe(fillText(expected, values));
+        },
+      ),
       { numRuns: 3000 },
     );
     expect(joined).toBeGreaterThan(1000);
