@@ -309,7 +309,17 @@ type Step =
       render: Handlebars.TemplateDelegate;
       reads: readonly string[];
       kept: WeakMap<object, Map<string, Chunk>>;
-    };
+    }
+  | { kind: 'group'; steps: Step[]; reads: GroupRead[]; recent: { values: unknown[]; chunk: Chunk }[] };
+
+/** A path a group of steps reads: as a value written out, or only for whether it is true. */
+interface GroupRead {
+  path: Path;
+  truth: boolean;
+}
+
+/** Joined group output kept for its last few distinct sets of values (the footer reads the same ones every variant). */
+const RECENT = 4;
 
 /** A value the steps cannot write as Handlebars would: the variant is rendered the ordinary way. */
 const UNSURE = Symbol('unsure');
@@ -354,7 +364,7 @@ export function createPlainText(
     steps = undefined;
   }
   if (!steps) return { template: ordinary };
-  const layout = steps;
+  const layout = grouped(steps);
   const { chunk } = joiner;
 
   /** Writes the chunks of `list` run on `context` to `out`; false where it cannot. */
@@ -362,6 +372,12 @@ export function createPlainText(
     for (const step of list) {
       if (step.kind === 'text') {
         out.push(step.chunk);
+        continue;
+      }
+      if (step.kind === 'group') {
+        const found = groupChunk(step, context, frame);
+        if (found === UNSURE) return false;
+        if (found) out.push(found);
         continue;
       }
       if (step.kind === 'partial') {
@@ -474,6 +490,36 @@ export function createPlainText(
     return found;
   };
 
+  const groupChunk = (
+    step: Extract<Step, { kind: 'group' }>,
+    context: unknown,
+    frame: Frame,
+  ): Chunk | typeof UNSURE => {
+    const direct = () => {
+      const inner: Chunk[] = [];
+      return go(step.steps, context, frame, inner) ? joiner.compose(inner) : UNSURE;
+    };
+    const values: unknown[] = [];
+    for (const { path, truth } of step.reads) {
+      const value = read(path, context, frame);
+      // Read in a branch that may not be taken: only a run of the steps tells.
+      if (typeof value === 'function' || typeof value === 'symbol') return direct();
+      if (truth) values.push(Boolean(value) && !(Array.isArray(value) && value.length === 0));
+      else if (typeof value === 'object' && value !== null) return direct();
+      else values.push(value);
+    }
+    for (const entry of step.recent) {
+      let same = true;
+      for (let i = 0; i < values.length && same; i++) same = entry.values[i] === values[i];
+      if (same) return entry.chunk;
+    }
+    const chunk = direct();
+    if (chunk === UNSURE) return UNSURE;
+    step.recent.unshift({ values, chunk });
+    if (step.recent.length > RECENT) step.recent.pop();
+    return chunk;
+  };
+
   const fast = (view: unknown): TextTemplate | undefined => {
     const out: Chunk[] = [];
     return go(layout, view, { root: view }, out) ? joiner.assemble(out) : undefined;
@@ -494,6 +540,46 @@ export function createPlainText(
       return template ?? ordinary(view);
     },
   };
+}
+
+/**
+ * Runs of the layout's own steps between its kept blocks, as groups whose joined output is kept
+ * for the values they read: most of them (intro, footer) read the same values in every variant.
+ */
+function grouped(steps: readonly Step[]): Step[] {
+  const out: Step[] = [];
+  let run: Step[] = [];
+  const end = () => {
+    const reads = run.length > 1 ? groupReads(run) : undefined;
+    if (reads) out.push({ kind: 'group', steps: run, reads, recent: [] });
+    else out.push(...run);
+    run = [];
+  };
+  for (const step of steps) {
+    if (step.kind === 'each' || step.kind === 'partial') {
+      end();
+      out.push(step);
+    } else run.push(step);
+  }
+  end();
+  return out;
+}
+
+/** The paths a run of steps reads, or undefined where it holds blocks or partials. */
+function groupReads(steps: readonly Step[]): GroupRead[] | undefined {
+  const reads: GroupRead[] = [];
+  const visit = (list: readonly Step[]): boolean => {
+    for (const step of list) {
+      if (step.kind === 'text') continue;
+      if (step.kind === 'value') reads.push({ path: step.path, truth: false });
+      else if (step.kind === 'if') {
+        reads.push({ path: step.path, truth: true });
+        if (!visit(step.when) || !visit(step.otherwise)) return false;
+      } else return false;
+    }
+    return true;
+  };
+  return visit(steps) ? reads : undefined;
 }
 
 /** A value as a compiled template reads it: own properties only; `@root` and `@data` paths stop at a falsy value. */
