@@ -99,17 +99,26 @@ export function textSizer(): (template: TextTemplate, values: FieldValues) => nu
     }
     return bytes;
   };
+  // Every variant is measured with the same sample reader: its filled lines recur.
+  const lines = createCache<string, number>(500);
+  const filled = (parts: Parts, values: FieldValues) => {
+    const line = joinParts(parts, values, asIs);
+    let bytes = lines.get(line);
+    if (bytes === undefined) {
+      bytes = Buffer.byteLength(wrapLine(line));
+      lines.set(detach(line), bytes);
+    }
+    return bytes;
+  };
   return (template, values) => {
     let bytes = template.length > 0 ? template.length - 1 : 0;
     const known = fixedSizes.get(template);
     if (known !== undefined) {
       bytes += known;
-      for (const piece of template)
-        if (typeof piece !== 'string') bytes += Buffer.byteLength(wrapLine(joinParts(piece, values, asIs)));
+      for (const piece of template) if (typeof piece !== 'string') bytes += filled(piece, values);
       return bytes;
     }
-    for (const piece of template)
-      bytes += typeof piece === 'string' ? fixed(piece) : Buffer.byteLength(wrapLine(joinParts(piece, values, asIs)));
+    for (const piece of template) bytes += typeof piece === 'string' ? fixed(piece) : filled(piece, values);
     return bytes;
   };
 }
