@@ -839,7 +839,14 @@ class Assembly {
   items: TextTemplate = [];
   bytes = 0;
   private fixed = false;
-  constructor(private readonly lines: (text: string) => Line) {}
+  /**
+   * `join` off: every line and piece stays an item of its own, so a variant's template holds the
+   * strings its pieces share with other variants rather than joined copies of them.
+   */
+  constructor(
+    private readonly lines: (text: string) => Line,
+    private readonly join = true,
+  ) {}
 
   line(text: string): void {
     const { item, bytes } = this.lines(text);
@@ -857,7 +864,7 @@ class Assembly {
       this.fixed = false;
       return;
     }
-    if (this.fixed) {
+    if (this.fixed && this.join) {
       const at = this.items.length - 1;
       this.items[at] = `${this.items[at] as string}\n${item}`;
       this.bytes += bytes + 1;
@@ -872,7 +879,7 @@ class Assembly {
   append(items: TextTemplate, bytes: number): void {
     if (!items.length) return;
     const first = items[0]!;
-    if (typeof first === 'string' && this.fixed) {
+    if (typeof first === 'string' && this.fixed && this.join) {
       const at = this.items.length - 1;
       this.items[at] = `${this.items[at] as string}\n${first}`;
       this.bytes += 1;
@@ -895,7 +902,7 @@ function assemble(
   line: (text: string) => Line,
   raw: (text: string) => RawLine,
 ): TextTemplate | undefined {
-  const out = new Assembly(line);
+  const out = new Assembly(line, false);
   let started = false;
   // The last text line outside runs, held back as the text's end is trimmed.
   let held: RawLine | string | undefined;
