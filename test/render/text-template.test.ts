@@ -103,12 +103,13 @@ async function expectSameText(
     },
   };
   let views = 0;
+  // One maker for every card style, as the editor edition (full cards) comes first in a render.
+  const tokens = createFieldTokens();
+  const plain = createPlainText(templates, tokens.split, { pieces: true });
+  const reference = textSplitter(tokens.split);
+  const size = textSizer();
+  const shared = createSharedViews();
   for (const cardStyle of styles) {
-    const tokens = createFieldTokens();
-    const plain = createPlainText(templates, tokens.split, { pieces: true });
-    const reference = textSplitter(tokens.split);
-    const size = textSizer();
-    const shared = createSharedViews();
     for (const roles of sets) {
       const variant = buildVariant(project.issue.summaries, roleOrder(project), roles);
       if (!variant.sections.length) continue;
@@ -139,8 +140,8 @@ describe('plain text joined from kept pieces', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(roleSet(project), { minLength: 5, maxLength: 12 }), async (sets) => {
         const { views, ordinary } = await expectSameText(project, sets);
-        // Only the first variant of each language and card style is rendered the ordinary way.
-        expect(ordinary).toBeLessThanOrEqual(4);
+        // Only the first variant of each language is rendered the ordinary way.
+        expect(ordinary).toBeLessThanOrEqual(2);
         expect(views).toBeGreaterThan(ordinary);
       }),
       { numRuns: 8 },
@@ -151,7 +152,7 @@ describe('plain text joined from kept pieces', () => {
     const project = fixtureProject({ summaries: UNCLEAN });
     const sets = fc.sample(roleSet(project), { numRuns: 30, seed: 7 });
     const { ordinary } = await expectSameText(project, sets);
-    expect(ordinary).toBeLessThanOrEqual(4);
+    expect(ordinary).toBeLessThanOrEqual(2);
   }, 120_000);
 
   it('matches when the layout leaves blanks and blank-line runs where pieces join', async () => {
@@ -168,7 +169,7 @@ describe('plain text joined from kept pieces', () => {
     const project = fixtureProject({ summaries: UNCLEAN, templatesDir: dir });
     const sets = fc.sample(roleSet(project), { numRuns: 25, seed: 11 });
     const { ordinary } = await expectSameText(project, sets);
-    expect(ordinary).toBeLessThanOrEqual(4);
+    expect(ordinary).toBeLessThanOrEqual(2);
   }, 120_000);
 
   it('matches when pieces start and end the text and need trimming there', async () => {
@@ -190,7 +191,7 @@ describe('plain text joined from kept pieces', () => {
     });
     const project = fixtureProject({ summaries: SUMMARIES, templatesDir: dir });
     const { ordinary } = await expectSameText(project, fc.sample(roleSet(project), { numRuns: 20, seed: 5 }));
-    expect(ordinary).toBeLessThanOrEqual(4);
+    expect(ordinary).toBeLessThanOrEqual(2);
   }, 120_000);
 
   it('renders the ordinary way every variant of a layout whose blocks read outside their element', async () => {
