@@ -333,6 +333,8 @@ const RECENT = 4;
 /** A value the steps cannot write as Handlebars would: the variant is rendered the ordinary way. */
 const UNSURE = Symbol('unsure');
 const LEAF = Symbol('leaf');
+/** Distinct values of one read a kept element keeps output for. */
+const FAN_OUT = 32;
 
 type Frame = Record<string, unknown>;
 
@@ -444,21 +446,24 @@ export function createPlainText(
       node = new Map();
       block.kept.set(element, node);
     }
-    const step = (value: unknown) => {
+    // False once an element has met too many distinct values (a block reading `@root.audience`
+    // sees one per variant): its output is then written each time, so memory does not grow.
+    const step = (value: unknown): boolean => {
       let next = node!.get(value) as Map<unknown, unknown> | undefined;
       if (!next) {
+        if (node!.size >= FAN_OUT) return false;
         next = new Map();
         node!.set(value, next);
       }
       node = next;
+      return true;
     };
-    for (const name of block.reads.data) step(data[name]);
+    for (const name of block.reads.data) if (!step(data[name])) return runBlock(block, element, data);
     for (const parts of block.reads.root) {
       const value = read({ from: 'root', parts }, element, data);
-      if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
+      if ((typeof value === 'object' && value !== null) || typeof value === 'function' || !step(value)) {
         return runBlock(block, element, data);
       }
-      step(value);
     }
     let found = node.get(LEAF) as Chunk | undefined;
     if (found === undefined) {

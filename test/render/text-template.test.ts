@@ -192,7 +192,25 @@ describe('plain text joined from kept pieces', () => {
     const project = fixtureProject({ summaries: SUMMARIES, templatesDir: dir });
     const { ordinary } = await expectSameText(project, fc.sample(roleSet(project), { numRuns: 20, seed: 5 }));
     expect(ordinary).toBeLessThanOrEqual(2);
-  }, 120_000);
+    // Many more audiences than a section keeps output for: the rest are written each time.
+    const example = await loadProject({ issueDir: EXAMPLE_ISSUE, cwd: REPO_ROOT });
+    example.config.templatesDir = await userTemplates({
+      'digest.txt.hbs': (source) =>
+        source.replace('== {{heading}} · {{count}} ==', '== {{heading}} · {{@root.audience}} =='),
+    });
+    const sets = roleOrder(example).flatMap((role, i, order) => [
+      [role],
+      ...order.slice(i + 1).map((other) => [role, other]),
+    ]);
+    const many = await expectSameText(
+      example,
+      [...sets, ...fc.sample(roleSet(example), { numRuns: 160, seed: 5 })],
+      ['compact'],
+      ['en'],
+    );
+    expect(many.views).toBeGreaterThan(160);
+    expect(many.ordinary).toBe(1);
+  }, 180_000);
 
   it('renders the ordinary way every variant of a layout whose blocks read outside their element', async () => {
     for (const edit of [
