@@ -319,7 +319,14 @@ type Step =
       reads: readonly string[];
       kept: WeakMap<object, Map<string, Chunk>>;
     }
-  | { kind: 'group'; steps: Step[]; reads: GroupRead[]; recent: { values: unknown[]; chunk: Chunk }[] };
+  | {
+      kind: 'group';
+      steps: Step[];
+      reads: GroupRead[];
+      recent: { values: unknown[]; chunk: Chunk }[];
+      /** Misses in a row: a group that reads a value of each variant's own (the audience) is not kept. */
+      misses: number;
+    };
 
 /** A path a group of steps reads: as a value written out, or only for whether it is true. */
 interface GroupRead {
@@ -329,6 +336,8 @@ interface GroupRead {
 
 /** Joined group output kept for its last few distinct sets of values (the footer reads the same ones every variant). */
 const RECENT = 4;
+/** Misses in a row after which a group's output is no longer kept, only written. */
+const GIVE_UP = 16;
 
 /** A value the steps cannot write as Handlebars would: the variant is rendered the ordinary way. */
 const UNSURE = Symbol('unsure');
@@ -386,6 +395,10 @@ export function createPlainText(
         continue;
       }
       if (step.kind === 'group') {
+        if (step.misses >= GIVE_UP) {
+          if (!go(step.steps, context, frame, out)) return false;
+          continue;
+        }
         const found = groupChunk(step, context, frame);
         if (found === UNSURE) return false;
         if (found) out.push(found);
@@ -525,8 +538,12 @@ export function createPlainText(
     for (const entry of step.recent) {
       let same = true;
       for (let i = 0; i < values.length && same; i++) same = entry.values[i] === values[i];
-      if (same) return entry.chunk;
+      if (same) {
+        step.misses = 0;
+        return entry.chunk;
+      }
     }
+    step.misses++;
     const chunk = direct();
     if (chunk === UNSURE) return UNSURE;
     step.recent.unshift({ values, chunk });
@@ -565,7 +582,7 @@ function grouped(steps: readonly Step[]): Step[] {
   let run: Step[] = [];
   const end = () => {
     const reads = run.length > 1 ? groupReads(run) : undefined;
-    if (reads) out.push({ kind: 'group', steps: run, reads, recent: [] });
+    if (reads) out.push({ kind: 'group', steps: run, reads, recent: [], misses: 0 });
     else out.push(...run);
     run = [];
   };
