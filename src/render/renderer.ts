@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { DateTime } from 'luxon';
 import { linkTracking, trackLinks } from '../analytics/track-links.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import { detach } from '../detach.js';
 import { type Problem, RolecastError } from '../errors.js';
 import { buildVariant, effectiveRoleOrder, type Variant } from '../group/index.js';
 import { type Language, languageOf } from '../i18n/index.js';
@@ -12,7 +11,7 @@ import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { createCache } from './_cache.js';
-import { asIs, createFieldTokens, escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
+import { createFieldTokens, escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
 import { createWeekLineCache } from './dates.js';
 import { readerFields } from './fields.js';
 import { createTextLineFiller, fieldFiller } from './fill.js';
@@ -36,6 +35,7 @@ import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { createSetFrames, type SetFrameStats } from './set-frames.js';
 import { createSplicedTemplates } from './splice.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
+import { createPlainText, fillText, type TextTemplate, textSizer } from './text-template.js';
 import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
 import { buildView, type CardStyle, createSharedViews, type DigestView, listLanguage } from './view.js';
 import { wrapLine } from './wrap.js';
@@ -131,7 +131,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const shared = pieces ? createSharedViews() : undefined;
   const spliced = pieces ? createSplicedTemplates(templates, randomBytes(6).toString('hex')) : undefined;
   const splitSegments = segmentSplitter(tokens.split);
-  const splitText = textSplitter(tokens.split);
+  const plainText = createPlainText(templates, tokens.split, { pieces: spliced !== undefined });
 
   /** The ordinary compile of a view: sections apart when the templates allow, else whole. */
   const compileView = async (view: DigestView): Promise<PieceResult> => {
@@ -180,7 +180,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
       htmlParts: result.segments
         ? splitSegments(result.segments)
         : tokens.split(minify ? minifyHtml(result.html) : result.html),
-      text: splitText(normaliseText(spliced ? spliced.text(view) : templates.renderText(view))),
+      text: plainText.template(view),
     };
     return { view, rendered };
   };
@@ -337,103 +337,4 @@ function segmentSplitter(split: (text: string) => Parts): (segments: readonly st
     }
     return out;
   };
-}
-
-/** Text templates are written for readability; trim trailing spaces and runs of blank lines. */
-function normaliseText(text: string): string {
-  return `${text
-    .replace(/[ \t]+$/gm, '')
-    .replace(/\n{4,}/g, '\n\n\n')
-    .trim()}\n`;
-}
-
-/** Runs of lines without reader fields stay as one wrapped string; lines with fields keep their parts. */
-type TextTemplate = (string | Parts)[];
-
-/**
- * Wraps each line and splits it at the reader fields. The text is taken in paragraphs (cut at
- * empty lines), which recur across variants (every card's text): each distinct paragraph is
- * worked out once, its fixed lines joined into one run that every variant holding it shares.
- */
-function textSplitter(splitParts: (line: string) => Parts): (text: string) => TextTemplate {
-  const lines = createCache<string, string | Parts>(2000);
-  const blocks = createCache<string, TextTemplate>(2000);
-  const lastBlocks = createCache<string, TextTemplate>(100);
-  const line = (text: string): string | Parts => {
-    let piece = lines.get(text);
-    if (piece === undefined) {
-      const own = detach(text);
-      const parts = splitParts(own);
-      piece = parts.length === 1 ? wrapLine(own) : parts;
-      lines.set(own, piece);
-    }
-    return piece;
-  };
-  // A block followed by another ends with the empty line between them: pieces join with line breaks.
-  const block = (text: string, last: boolean): TextTemplate => {
-    const cache = last ? lastBlocks : blocks;
-    let found = cache.get(text);
-    if (found === undefined) {
-      found = [];
-      let fixed: string[] = [];
-      for (const each of text.split('\n')) {
-        const piece = line(each);
-        if (typeof piece === 'string') {
-          fixed.push(piece);
-          continue;
-        }
-        if (fixed.length) found.push(fixed.join('\n'));
-        fixed = [];
-        found.push(piece);
-      }
-      if (!last) fixed.push('');
-      if (fixed.length) found.push(fixed.join('\n'));
-      cache.set(detach(text), found);
-    }
-    return found;
-  };
-  return (text) => {
-    const template: TextTemplate = [];
-    const paragraphs = text.split('\n\n');
-    for (let i = 0; i < paragraphs.length; i++) {
-      for (const piece of block(paragraphs[i]!, i === paragraphs.length - 1)) template.push(piece);
-    }
-    return template;
-  };
-}
-
-/**
- * The UTF-8 size of `fillText(template, values)` without writing it out. The fixed runs are the
- * text splitter's own strings, shared by every variant that holds them: each is measured once.
- */
-function textSizer(): (template: TextTemplate, values: FieldValues) => number {
-  const sizes = createCache<string, number>(2000);
-  const fixed = (piece: string) => {
-    let bytes = sizes.get(piece);
-    if (bytes === undefined) {
-      bytes = Buffer.byteLength(piece);
-      sizes.set(piece, bytes);
-    }
-    return bytes;
-  };
-  return (template, values) => {
-    let bytes = template.length > 0 ? template.length - 1 : 0;
-    for (const piece of template)
-      bytes += typeof piece === 'string' ? fixed(piece) : Buffer.byteLength(wrapLine(joinParts(piece, values, asIs)));
-    return bytes;
-  };
-}
-
-/**
- * Only once filled is the length of a line holding a reader's link known, so only those lines are
- * wrapped per reader; everything else was wrapped once per variant.
- */
-function fillText(template: TextTemplate, values: FieldValues): string {
-  let out = '';
-  for (let i = 0; i < template.length; i++) {
-    const piece = template[i]!;
-    if (i > 0) out += '\n';
-    out += typeof piece === 'string' ? piece : wrapLine(joinParts(piece, values, asIs));
-  }
-  return out;
 }

@@ -1,14 +1,7 @@
 import Handlebars from 'handlebars';
 import { type Cache, createCache } from './_cache.js';
 import type { SplitSource } from './pieces.js';
-import {
-  createEnv,
-  HTML_OPTIONS,
-  runTemplate,
-  TEXT_OPTIONS,
-  type TemplateFile,
-  type TemplateSet,
-} from './templates.js';
+import { createEnv, HTML_OPTIONS, runTemplate, type TemplateFile, type TemplateSet } from './templates.js';
 
 /**
  * Renders a variant's templates from sections shared with other variants. Views of the same
@@ -33,8 +26,6 @@ export interface SplicedTemplates {
    * stand-in in a way a later fill could not reproduce.
    */
   standIn(view: object, standIns: StandIns): StandInSource | undefined;
-  /** The plain-text alternative, with reusable partial output reused. */
-  text(view: { language: string }): string;
 }
 
 /** What the stand-in view is made of, as the render meets it. */
@@ -81,7 +72,6 @@ const SHARED_ROOT = new Set(['colours', 'labels']);
 
 export function createSplicedTemplates(templates: TemplateSet, nonce: string): SplicedTemplates {
   const reusableHtml = reusablePartials(templates.htmlPartials);
-  const reusableText = reusablePartials(templates.textPartials);
   const marker = (k: number) => `rcS${nonce}x${k}x`;
 
   // Sections met while rendering one skeleton, in order.
@@ -205,19 +195,10 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
       },
     };
   };
-  const textEnv = createEnv(templates.textPartials, false, {
-    options: TEXT_OPTIONS,
-    partial: (name, compiled) => {
-      const data = reusableText.get(name);
-      return data ? (memo(compiled, data) as unknown as Handlebars.Template) : undefined;
-    },
-  });
   const skeleton0 = htmlEnv.compile(templates.layout.source, HTML_OPTIONS);
-  const plain = textEnv.compile(templates.text.source, TEXT_OPTIONS);
 
   // undefined until the first variant of the language was compared with the ordinary render.
   const htmlChecked = new Map<string, boolean>();
-  const textChecked = new Map<string, boolean>();
 
   const split = (view: unknown): SplitSource => {
     sections = [];
@@ -305,17 +286,6 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
         if (!same) return undefined;
       }
       return result;
-    },
-    text(view) {
-      const ok = textChecked.get(view.language);
-      if (ok === false) return templates.renderText(view);
-      const text = runTemplate(plain, view, templates.text);
-      if (ok === undefined) {
-        const reference = templates.renderText(view);
-        textChecked.set(view.language, text === reference);
-        return reference;
-      }
-      return text;
     },
   };
 }

@@ -29,14 +29,20 @@ export function wrapLine(line: string, width: number = TEXT_WIDTH): string {
   if (words.length < 2) return line;
   const hang = ' '.repeat(Math.min(columns(lead), Math.floor(width / 2)));
 
+  // Each word is counted once: counting the line so far again per word made long lines quadratic.
   const lines: string[] = [];
   let current = lead + words[0];
-  for (const word of words.slice(1)) {
-    if (columns(current) + 1 + columns(word) <= width) {
+  let used = columns(lead) + columns(words[0]!);
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i]!;
+    const wide = columns(word);
+    if (used + 1 + wide <= width) {
       current += ` ${word}`;
+      used += 1 + wide;
     } else {
       lines.push(current);
       current = hang + word;
+      used = hang.length + wide;
     }
   }
   lines.push(current);
@@ -45,7 +51,15 @@ export function wrapLine(line: string, width: number = TEXT_WIDTH): string {
 
 /** Characters as a reader counts them: code points, not UTF-16 units. */
 function columns(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdbff) continue;
+    const next = text.charCodeAt(i + 1);
+    if (next >= 0xdc00 && next <= 0xdfff) {
+      count--;
+      i++;
+    }
+  }
   return count;
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFieldTokens } from '../../src/render/_personal.js';
 
@@ -113,5 +114,53 @@ describe('wrapText', () => {
   it('is idempotent, so filled-in messages can be wrapped again', () => {
     const once = wrapText(`${'lorem ipsum '.repeat(30)}\n  - ${'dolor sit '.repeat(20)}\nLink: ${LONG_URL}`);
     expect(wrapText(once)).toBe(once);
+  });
+
+  it('wraps as counting every line again per word did, code points and all', () => {
+    // The line so far was counted again for every word; each word is now counted once.
+    const columns = (text: string) => [...text].length;
+    const reference = (line: string, width: number) => {
+      if (line.length <= width || columns(line) <= width) return line;
+      const marker = /^[ \t]*(?:[*\-+•]|\d{1,3}[.)])[ \t]+/u.exec(line)?.[0] ?? /^[ \t]*/.exec(line)![0];
+      const lead = marker.replace(/\t/g, '  ');
+      const words = line
+        .slice(marker.length)
+        .split(/[ \t]+/)
+        .filter(Boolean);
+      if (words.length < 2) return line;
+      const hang = ' '.repeat(Math.min(columns(lead), Math.floor(width / 2)));
+      const lines: string[] = [];
+      let current = lead + words[0];
+      for (const word of words.slice(1)) {
+        if (columns(current) + 1 + columns(word) <= width) current += ` ${word}`;
+        else {
+          lines.push(current);
+          current = hang + word;
+        }
+      }
+      lines.push(current);
+      return lines.join('\n');
+    };
+    const bit = fc.constantFrom(
+      ' ',
+      '\t',
+      '  * ',
+      '1. ',
+      'a',
+      'word',
+      'ü',
+      '😀',
+      '\ud83d',
+      '\ude00',
+      '\u00a0',
+      'x'.repeat(30),
+    );
+    fc.assert(
+      fc.property(fc.array(bit, { maxLength: 60 }), fc.integer({ min: 4, max: 80 }), (bits, width) => {
+        const line = bits.join('');
+        expect(wrapLine(line, width)).toBe(reference(line, width));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
