@@ -90,7 +90,7 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
       if (paths && name !== SECTION_PARTIAL) return memoByValues(compiled, paths) as unknown as Handlebars.Template;
       if (name !== SECTION_PARTIAL) return undefined;
       const data = reusableHtml.get(name);
-      const render = data ? memo(compiled, data) : compiled;
+      const render = data ? memoPartial(compiled, data) : compiled;
       sectionRender = render;
       return ((context: unknown, options: Handlebars.RuntimeOptions & { indent?: string }) => {
         const by = options.indent ?? '';
@@ -341,7 +341,7 @@ interface StandInRender {
 }
 
 /** Keeps a partial's output per context object and the values of the frame data it reads. */
-function memo(render: Handlebars.TemplateDelegate, reads: readonly string[]): Render {
+export function memoPartial(render: Handlebars.TemplateDelegate, reads: readonly string[]): Render {
   const kept = new WeakMap<object, Map<string, string>>();
   return (context, options) => {
     const data = (options.data ?? {}) as Record<string, unknown>;

@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { detach } from '../detach.js';
 import { createCache } from './_cache.js';
 import { asIs, type FieldValues, joinParts, type Parts } from './_personal.js';
-import { reusablePartials } from './splice.js';
+import { memoPartial, reusablePartials } from './splice.js';
 import { createEnv, TEXT_OPTIONS, type TemplateSet } from './templates.js';
 import { wrapLine } from './wrap.js';
 
@@ -705,28 +705,6 @@ export function joinTexts(
 
 /** Kept block output by element, then by the values of the loop data and `@root` paths it reads. */
 const keptMemo = () => new WeakMap<object, Map<unknown, unknown>>();
-
-/** A partial's output kept per context object and the values of the frame data it reads. */
-function memoPartial(render: Handlebars.TemplateDelegate, reads: readonly string[]) {
-  const kept = new WeakMap<object, Map<string, string>>();
-  return (context: unknown, options: Handlebars.RuntimeOptions) => {
-    const data = (options.data ?? {}) as Record<string, unknown>;
-    if (typeof context !== 'object' || context === null || context === data.root) return render(context, options);
-    let key = '';
-    for (const name of reads) key += `${String(data[name])}\u0000`;
-    let byData = kept.get(context);
-    if (!byData) {
-      byData = new Map();
-      kept.set(context, byData);
-    }
-    let out = byData.get(key);
-    if (out === undefined) {
-      out = render(context, options);
-      byData.set(key, out);
-    }
-    return out;
-  };
-}
 
 /** A path a step may read, or undefined: no `this` or `../`, no helper name, data only `@root.…` and loop data. */
 function pathOf(node: unknown, helpers: Record<string, unknown>): Path | undefined {

@@ -98,3 +98,12 @@ export const SAMPLE_READERS: PersonalFields[] = [
     unsubscribeUrl: 'https://test.example/u?token=c',
   },
 ];
+
+/** Five summaries over five roles, each shape of card among them: the role-set tests' issue. */
+export const SUMMARIES: SummaryInput[] = [
+  { id: 'gateway', roles: ['CTO', 'Architect'], url: 'https://example.com/gateway', insights: 'Gateways pay off.' },
+  { id: 'pricing', roles: ['Product', 'CTO'], principles: ['Small bets'], practice: ['Test', 'Learn', 'Ship'] },
+  { id: 'evals', roles: ['Architect', 'Data'], url: 'https://example.com/evals', topics: ['Evals', 'Quality'] },
+  { id: 'board', roles: ['Executive'], source: 'Board Review' },
+  { id: 'oncall', roles: ['Data', 'Executive', 'CTO'], summary: 'First paragraph.\n\nSecond paragraph.' },
+];

@@ -9,21 +9,13 @@ import { type CompiledVariant, createRenderer, type Renderer } from '../../src/r
 import { minifyHtml, minifyPiece } from '../../src/render/minify.js';
 import { joinMinified, type Piece } from '../../src/render/set-frames.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
-import { fixtureProject, SAMPLE_READERS as readers, type SummaryInput } from './_fixtures.js';
+import { fixtureProject, SAMPLE_READERS as readers, SUMMARIES, type SummaryInput } from './_fixtures.js';
 
 /**
  * Role sets filled from a class's stand-in render, against the same role sets compiled whole: the
  * class path must give every reader the same bytes, and must step aside for templates it cannot
  * fill.
  */
-
-const SUMMARIES: SummaryInput[] = [
-  { id: 'gateway', roles: ['CTO', 'Architect'], url: 'https://example.com/gateway', insights: 'Gateways pay off.' },
-  { id: 'pricing', roles: ['Product', 'CTO'], principles: ['Small bets'], practice: ['Test', 'Learn', 'Ship'] },
-  { id: 'evals', roles: ['Architect', 'Data'], url: 'https://example.com/evals', topics: ['Evals', 'Quality'] },
-  { id: 'board', roles: ['Executive'], source: 'Board Review' },
-  { id: 'oncall', roles: ['Data', 'Executive', 'CTO'], summary: 'First paragraph.\n\nSecond paragraph.' },
-];
 
 function roleOrder(project: Project): string[] {
   return effectiveRoleOrder(project.issue.summaries, project.issue.manifest.roleOrder ?? []);

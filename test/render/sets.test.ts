@@ -11,7 +11,7 @@ import { createSplicedTemplates, reusablePartials, valueReadingPartials } from '
 import { loadTemplates } from '../../src/render/templates.js';
 import { buildView, createSharedViews, type SectionView } from '../../src/render/view.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
-import { fixtureProject, SAMPLE_READERS as readers, type SummaryInput } from './_fixtures.js';
+import { fixtureProject, SAMPLE_READERS as readers, SUMMARIES, type SummaryInput } from './_fixtures.js';
 
 /**
  * Many distinct role sets rendered from shared sections (the default) against the same role sets
@@ -65,14 +65,6 @@ async function userTemplates(file: string, edit: (source: string) => string): Pr
   await writeFile(path, edit(await readFile(path, 'utf8')));
   return dir;
 }
-
-const SUMMARIES: SummaryInput[] = [
-  { id: 'gateway', roles: ['CTO', 'Architect'], url: 'https://example.com/gateway', insights: 'Gateways pay off.' },
-  { id: 'pricing', roles: ['Product', 'CTO'], principles: ['Small bets'], practice: ['Test', 'Learn', 'Ship'] },
-  { id: 'evals', roles: ['Architect', 'Data'], url: 'https://example.com/evals', topics: ['Evals', 'Quality'] },
-  { id: 'board', roles: ['Executive'], source: 'Board Review' },
-  { id: 'oncall', roles: ['Data', 'Executive', 'CTO'], summary: 'First paragraph.\n\nSecond paragraph.' },
-];
 
 describe('role sets rendered from shared sections', () => {
   it('match whole renders byte for byte for random role sets of the example issue, in English and German', async () => {

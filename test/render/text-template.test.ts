@@ -18,7 +18,7 @@ import {
 } from '../../src/render/text-template.js';
 import { buildView, type CardStyle, createSharedViews } from '../../src/render/view.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
-import { fixtureProject, type SummaryInput } from './_fixtures.js';
+import { fixtureProject, SUMMARIES, type SummaryInput } from './_fixtures.js';
 
 /**
  * The plain text of a variant joined from kept pieces (text-template.ts) against the ordinary
@@ -26,14 +26,6 @@ import { fixtureProject, type SummaryInput } from './_fixtures.js';
  * the same size, for every variant; and the ordinary render wherever the layout cannot be proved
  * to allow pieces.
  */
-
-const SUMMARIES: SummaryInput[] = [
-  { id: 'gateway', roles: ['CTO', 'Architect'], url: 'https://example.com/gateway', insights: 'Gateways pay off.' },
-  { id: 'pricing', roles: ['Product', 'CTO'], principles: ['Small bets'], practice: ['Test', 'Learn', 'Ship'] },
-  { id: 'evals', roles: ['Architect', 'Data'], url: 'https://example.com/evals', topics: ['Evals', 'Quality'] },
-  { id: 'board', roles: ['Executive'], source: 'Board Review' },
-  { id: 'oncall', roles: ['Data', 'Executive', 'CTO'], summary: 'First paragraph.\n\nSecond paragraph.' },
-];
 
 /** Content the clean-up changes: blanks at line ends, other line breaks, a no-break space last. */
 const UNCLEAN: SummaryInput[] = [
