@@ -90,7 +90,6 @@ export function createSetFrames(options: {
   let tainted = false;
   const positions = new WeakMap<object, number>();
   const lists = new WeakSet<object>();
-  const sectionLists = new WeakSet<object>();
   const standIns: StandIns = {
     isList: (value) => typeof value === 'object' && value !== null && lists.has(value),
     sectionAt: (value) => (typeof value === 'object' && value !== null ? positions.get(value) : undefined),
@@ -99,23 +98,8 @@ export function createSetFrames(options: {
     slotToken: (k) => `rcL${nonce}x${k}x`,
   };
   const element = (): object =>
-    new Proxy(Object.create(null) as object, {
-      get() {
-        elementReads++;
-        return undefined;
-      },
-      has() {
-        elementReads++;
-        return false;
-      },
-      ownKeys() {
-        elementReads++;
-        return [];
-      },
-      getOwnPropertyDescriptor() {
-        elementReads++;
-        return undefined;
-      },
+    watched(() => {
+      elementReads++;
     });
   const standInList = (length: number, sections: boolean): object[] => {
     const list = Array.from({ length }, (_, i) => {
@@ -124,7 +108,6 @@ export function createSetFrames(options: {
       return one;
     });
     lists.add(list);
-    if (sections) sectionLists.add(list);
     return list;
   };
   /** A line's stand-in: printed escaped it is its token; used any other way, the class is ordinary. */
@@ -133,32 +116,15 @@ export function createSetFrames(options: {
     const toHTML = () => token;
     // A partial kept by the values it reads keys them with JSON: a line's key is its token.
     const toJSON = () => token;
-    const toPrimitive = () => {
+    const markTainted = () => {
       tainted = true;
+    };
+    // Made a string some other way (printed raw, used as a key): the class cannot be filled.
+    const toPrimitive = () => {
+      markTainted();
       return token;
     };
-    return new Proxy(Object.create(null) as object, {
-      get(_, property) {
-        if (property === 'toHTML') return toHTML;
-        if (property === 'toJSON') return toJSON;
-        // Made a string some other way (printed raw, used as a key): the class cannot be filled.
-        if (property === Symbol.toPrimitive) return toPrimitive;
-        tainted = true;
-        return undefined;
-      },
-      has() {
-        tainted = true;
-        return false;
-      },
-      ownKeys() {
-        tainted = true;
-        return [];
-      },
-      getOwnPropertyDescriptor() {
-        tainted = true;
-        return undefined;
-      },
-    });
+    return watched(markTainted, { toHTML, toJSON, [Symbol.toPrimitive]: toPrimitive });
   };
 
   const standInView = (view: DigestView): DigestView => {
@@ -233,7 +199,7 @@ export function createSetFrames(options: {
    */
   const fillSegments = (segments: readonly string[], view: DigestView, set: SetClass): string[] | undefined => {
     const values = LINES.map((path) => {
-      const value = path.length === 1 ? view[path[0]] : (view[path[0]] as unknown as Record<string, unknown>)[path[1]];
+      const value = lineOf(view, path);
       return typeof value === 'string' ? Handlebars.Utils.escapeExpression(value) : '';
     });
     const slots = set.source!.slots;
@@ -352,7 +318,7 @@ export function createSetFrames(options: {
 export function classKey(view: DigestView): string | undefined {
   let key = `${view.language}\u0000${view.sections.length}\u0000${view.contents.sections.length}\u0000${view.isEditorEdition}\u0000${view.contents.showHeadings}`;
   for (const path of LINES) {
-    const value = path.length === 1 ? view[path[0]] : (view[path[0]] as unknown as Record<string, unknown>)[path[1]];
+    const value = lineOf(view, path);
     if (value === undefined || value === '') key += value === undefined ? 'u' : 'e';
     else if (typeof value !== 'string' || !steady(value)) return undefined;
     else key += 's';
@@ -387,6 +353,36 @@ export function joinMinified(pieces: readonly Piece[]): string[] | undefined {
     space = piece.spaceAfter;
   }
   return out;
+}
+
+function lineOf(view: DigestView, path: (typeof LINES)[number]): unknown {
+  return path.length === 1 ? view[path[0]] : (view[path[0]] as unknown as Record<string, unknown>)[path[1]];
+}
+
+/**
+ * An object that answers only `answers` and reports every other use (a property read, `in`, a
+ * listing of its keys) through `onUse`.
+ */
+function watched(onUse: () => void, answers: Record<string | symbol, unknown> = {}): object {
+  return new Proxy(Object.create(null) as object, {
+    get(_, property) {
+      if (Object.hasOwn(answers, property)) return answers[property];
+      onUse();
+      return undefined;
+    },
+    has() {
+      onUse();
+      return false;
+    },
+    ownKeys() {
+      onUse();
+      return [];
+    },
+    getOwnPropertyDescriptor() {
+      onUse();
+      return undefined;
+    },
+  });
 }
 
 /** No leading, trailing or repeated white space, and no white space but plain spaces. */

@@ -858,6 +858,27 @@ class Assembly {
     for (let i = 0; i < Math.min(count, 2); i++) this.push('', 0);
   }
 
+  /** A text line met outside kept pieces, looked up once however often it is written. */
+  raw(found: RawLine): void {
+    found.line ??= this.lines(found.clean);
+    this.push(found.line.item, found.line.bytes);
+  }
+
+  /** Blank lines held back until more text followed: runs of empty ones cut, blank ones kept. */
+  pending(lines: readonly string[]): void {
+    let empty = 0;
+    for (const each of lines) {
+      if (!each) {
+        empty++;
+        continue;
+      }
+      this.empties(empty);
+      empty = 0;
+      this.line(each);
+    }
+    this.empties(empty);
+  }
+
   push(item: string | Parts, bytes: number): void {
     if (typeof item !== 'string') {
       this.items.push(item);
@@ -913,25 +934,10 @@ function assemble(
   let pending: string[] = [];
 
   const flush = () => {
-    if (held !== undefined) {
-      if (typeof held === 'string') out.line(held);
-      else {
-        held.line ??= line(held.clean);
-        out.push(held.line.item, held.line.bytes);
-      }
-    }
+    if (typeof held === 'string') out.line(held);
+    else if (held !== undefined) out.raw(held);
     held = undefined;
-    let empty = 0;
-    for (const each of pending) {
-      if (!each) {
-        empty++;
-        continue;
-      }
-      out.empties(empty);
-      empty = 0;
-      out.line(each);
-    }
-    out.empties(empty);
+    out.pending(pending);
     pending = [];
   };
   const whole = (text: string) => {
@@ -1006,22 +1012,9 @@ function compose(
   let pending: string[] = [];
 
   const flush = () => {
-    if (held) {
-      held.line ??= line(held.clean);
-      out.push(held.line.item, held.line.bytes);
-      held = undefined;
-    }
-    let empty = 0;
-    for (const each of pending) {
-      if (!each) {
-        empty++;
-        continue;
-      }
-      out.empties(empty);
-      empty = 0;
-      out.line(each);
-    }
-    out.empties(empty);
+    if (held) out.raw(held);
+    held = undefined;
+    out.pending(pending);
     pending = [];
   };
   const whole = (text: string) => {

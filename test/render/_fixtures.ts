@@ -1,4 +1,7 @@
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { Project } from '../../src/load/project.js';
@@ -107,3 +110,20 @@ export const SUMMARIES: SummaryInput[] = [
   { id: 'board', roles: ['Executive'], source: 'Board Review' },
   { id: 'oncall', roles: ['Data', 'Executive', 'CTO'], summary: 'First paragraph.\n\nSecond paragraph.' },
 ];
+
+/**
+ * A copy of the built-in templates with some files rewritten, for a project's `templatesDir`.
+ * Each edit must change its file: one that no longer matches would test nothing.
+ */
+export async function userTemplates(edits: Record<string, (source: string) => string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'rolecast-templates-'));
+  await cp(join(REPO_ROOT, 'templates'), dir, { recursive: true });
+  for (const [file, edit] of Object.entries(edits)) {
+    const path = join(dir, file);
+    const before = await readFile(path, 'utf8');
+    const after = edit(before);
+    expect(after).not.toBe(before);
+    await writeFile(path, after);
+  }
+  return dir;
+}

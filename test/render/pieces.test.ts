@@ -1,5 +1,3 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder, planAudience, type Variant } from '../../src/group/index.js';
@@ -7,7 +5,7 @@ import { loadProject, type Project } from '../../src/load/project.js';
 import { createRenderer, type RendererOptions } from '../../src/render/index.js';
 import { compileMjml } from '../../src/render/mjml.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
-import { fixtureProject, SAMPLE_READERS as readers, type SummaryInput } from './_fixtures.js';
+import { fixtureProject, SAMPLE_READERS as readers, type SummaryInput, userTemplates } from './_fixtures.js';
 
 /**
  * Variants assembled from compiled pieces against the same variants compiled whole: every byte a
@@ -130,9 +128,10 @@ describe('variants assembled from compiled pieces', () => {
 
   it('report gate problems per variant, as whole compiles do', async () => {
     // A card template that writes a non-web link for stories with insights: only "bad" has them.
-    const dir = await userTemplates(
-      (card) => `${card}\n<mj-text>{{#if teaser}}<a href="ftp://files.example/{{id}}">files</a>{{/if}}</mj-text>`,
-    );
+    const dir = await userTemplates({
+      'partials/card.mjml.hbs': (card) =>
+        `${card}\n<mj-text>{{#if teaser}}<a href="ftp://files.example/{{id}}">files</a>{{/if}}</mj-text>`,
+    });
     const project = fixtureProject({
       summaries: [
         { id: 'fine', roles: ['CTO'], url: 'https://example.com/fine' },
@@ -185,24 +184,15 @@ describe('variants assembled from compiled pieces', () => {
   });
 
   it('keep working with user templates, including a card partial with its own markup', async () => {
-    const dir = await userTemplates(
-      (card) =>
+    const dir = await userTemplates({
+      'partials/card.mjml.hbs': (card) =>
         `${card}\n<mj-divider border-width="1px" padding="0 0 8px"></mj-divider>\n<mj-text padding="0 0 4px">{{title}}</mj-text>`,
-    );
+    });
     const project = fixtureProject({ summaries: SUMMARIES, templatesDir: dir });
     const runs = await expectSameBothWays(project, everyRoleSet(project).slice(0, 8));
     expect(runs.wholeRuns).toBe(8);
   });
 });
-
-/** A copy of the built-in templates with the card partial rewritten. */
-async function userTemplates(card: (source: string) => string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'rolecast-pieces-'));
-  await cp(join(REPO_ROOT, 'templates'), dir, { recursive: true });
-  const file = join(dir, 'partials/card.mjml.hbs');
-  await writeFile(file, card(await readFile(file, 'utf8')));
-  return dir;
-}
 
 function brand() {
   return { name: 'Test Weekly', primaryColor: '#1f3a5f', accentColor: '#e8590c', backgroundColor: '#f3f4f6' };

@@ -1,6 +1,3 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder, type Variant } from '../../src/group/index.js';
@@ -9,7 +6,7 @@ import { type CompiledVariant, createRenderer, type Renderer } from '../../src/r
 import { minifyHtml, minifyPiece } from '../../src/render/minify.js';
 import { joinMinified, type Piece } from '../../src/render/set-frames.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
-import { fixtureProject, SAMPLE_READERS as readers, SUMMARIES, type SummaryInput } from './_fixtures.js';
+import { fixtureProject, SAMPLE_READERS as readers, SUMMARIES, userTemplates } from './_fixtures.js';
 
 /**
  * Role sets filled from a class's stand-in render, against the same role sets compiled whole: the
@@ -51,17 +48,6 @@ function allSets(project: Project, limit: number): string[][] {
     sets.push(order.filter((_, bit) => mask & (1 << bit)));
   }
   return sets;
-}
-
-async function userTemplates(file: string, edit: (source: string) => string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'rolecast-classes-'));
-  await cp(join(REPO_ROOT, 'templates'), dir, { recursive: true });
-  const path = join(dir, file);
-  const before = await readFile(path, 'utf8');
-  const after = edit(before);
-  expect(after).not.toBe(before);
-  await writeFile(path, after);
-  return dir;
 }
 
 describe('role sets filled from their class', () => {
@@ -146,7 +132,7 @@ describe('role sets filled from their class', () => {
   ];
   for (const [what, file, edit] of unfillable) {
     it(`compile the ordinary way when a template ${what}`, async () => {
-      const dir = await userTemplates(file, edit);
+      const dir = await userTemplates({ [file]: edit });
       const project = fixtureProject({ summaries: SUMMARIES, templatesDir: dir });
       const fast = await compareAll(project, [['CTO'], ['Data'], ['CTO', 'Data'], ['Architect', 'Executive']]);
       expect(fast.classes!.filled).toBe(0);
@@ -156,12 +142,13 @@ describe('role sets filled from their class', () => {
 
   it('fill a list block whose elements join with a space kept, by minifying its segment again', async () => {
     // Entries as inline text, one space apart: the joins keep a space, so pieces cannot be cut there.
-    const dir = await userTemplates('partials/intro.mjml.hbs', (s) =>
-      s.replace(
-        '<mj-text padding="0 0 6px">{{greeting}}</mj-text>',
-        '<mj-text padding="0 0 6px">{{greeting}} {{#each contents.sections}} <b>{{heading}}</b> {{/each}} end</mj-text>',
-      ),
-    );
+    const dir = await userTemplates({
+      'partials/intro.mjml.hbs': (s) =>
+        s.replace(
+          '<mj-text padding="0 0 6px">{{greeting}}</mj-text>',
+          '<mj-text padding="0 0 6px">{{greeting}} {{#each contents.sections}} <b>{{heading}}</b> {{/each}} end</mj-text>',
+        ),
+    });
     const project = fixtureProject({ summaries: SUMMARIES, templatesDir: dir });
     const fast = await compareAll(project, [['CTO'], ['Data'], ['CTO', 'Data'], ['Architect', 'Executive', 'Product']]);
     expect(fast.classes!.filled).toBe(4);

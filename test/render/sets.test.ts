@@ -1,6 +1,3 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder, type Variant } from '../../src/group/index.js';
@@ -11,7 +8,7 @@ import { createSplicedTemplates, reusablePartials, valueReadingPartials } from '
 import { loadTemplates } from '../../src/render/templates.js';
 import { buildView, createSharedViews, type SectionView } from '../../src/render/view.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
-import { fixtureProject, SAMPLE_READERS as readers, SUMMARIES, type SummaryInput } from './_fixtures.js';
+import { fixtureProject, SAMPLE_READERS as readers, SUMMARIES, userTemplates } from './_fixtures.js';
 
 /**
  * Many distinct role sets rendered from shared sections (the default) against the same role sets
@@ -58,14 +55,6 @@ async function renderers(project: Project, options: RendererOptions = {}) {
   };
 }
 
-async function userTemplates(file: string, edit: (source: string) => string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'rolecast-sets-'));
-  await cp(join(REPO_ROOT, 'templates'), dir, { recursive: true });
-  const path = join(dir, file);
-  await writeFile(path, edit(await readFile(path, 'utf8')));
-  return dir;
-}
-
 describe('role sets rendered from shared sections', () => {
   it('match whole renders byte for byte for random role sets of the example issue, in English and German', async () => {
     const project = await loadProject({ issueDir: EXAMPLE_ISSUE, cwd: REPO_ROOT });
@@ -100,9 +89,10 @@ describe('role sets rendered from shared sections', () => {
   }, 240_000);
 
   it('match whole renders when a section partial reads the variant from the root or its parent', async () => {
-    const dir = await userTemplates('partials/section.mjml.hbs', (source) =>
-      source.replace('{{heading}} · {{count}}', '{{heading}} · {{count}} · {{@root.audience}} · {{../audience}}'),
-    );
+    const dir = await userTemplates({
+      'partials/section.mjml.hbs': (source) =>
+        source.replace('{{heading}} · {{count}}', '{{heading}} · {{count}} · {{@root.audience}} · {{../audience}}'),
+    });
     const project = fixtureProject({ summaries: SUMMARIES, templatesDir: dir });
     const check = await renderers(project);
     for (const roles of [['CTO'], ['CTO', 'Data'], ['CTO', 'Executive'], ['Architect', 'CTO']]) await check(roles);

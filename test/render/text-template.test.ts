@@ -1,6 +1,3 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
@@ -18,7 +15,7 @@ import {
 } from '../../src/render/text-template.js';
 import { buildView, type CardStyle, createSharedViews } from '../../src/render/view.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
-import { fixtureProject, SUMMARIES, type SummaryInput } from './_fixtures.js';
+import { fixtureProject, SUMMARIES, type SummaryInput, userTemplates } from './_fixtures.js';
 
 /**
  * The plain text of a variant joined from kept pieces (text-template.ts) against the ordinary
@@ -41,20 +38,6 @@ function roleOrder(project: Project): string[] {
 function roleSet(project: Project) {
   const order = roleOrder(project);
   return fc.integer({ min: 1, max: 2 ** order.length - 1 }).map((mask) => order.filter((_, bit) => mask & (1 << bit)));
-}
-
-async function userTemplates(edits: Record<string, (source: string) => string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'rolecast-text-template-'));
-  await cp(join(REPO_ROOT, 'templates'), dir, { recursive: true });
-  for (const [file, edit] of Object.entries(edits)) {
-    const path = join(dir, file);
-    const before = await readFile(path, 'utf8');
-    const after = edit(before);
-    // An edit that no longer matches the template would test nothing.
-    expect(after).not.toBe(before);
-    await writeFile(path, after);
-  }
-  return dir;
 }
 
 /** Values as a reader's: a long link (wrapped lines) and a non-ASCII name. */
