@@ -3,6 +3,10 @@
  * block and table tags, where it never renders. Text inside paragraphs keeps single spaces, and
  * the placeholder tokens (letters, digits, underscores) pass through untouched. MJML's own
  * `minify` needs cssnano, which does not run on Node 20.
+ *
+ * White space means HTML's: space, tab, LF, FF and CR. JavaScript's `\s` and `trim` also take
+ * no-break spaces (U+00A0, U+202F), U+3000 and the like, which an editor writes on purpose ("10 km",
+ * "« mot »") and which must reach the reader as written.
  */
 
 const BLOCK_TAGS =
@@ -29,7 +33,7 @@ export function blockEdge(html: string, at: 'start' | 'end'): boolean {
 }
 
 export function minifyHtml(html: string): string {
-  return collapse(html).trim();
+  return trimSpace(collapse(html));
 }
 
 /**
@@ -38,7 +42,14 @@ export function minifyHtml(html: string): string {
  */
 export function minifyPiece(html: string): { html: string; spaceBefore: boolean; spaceAfter: boolean } {
   const out = collapse(html);
-  return { html: out.trim(), spaceBefore: out.startsWith(' '), spaceAfter: out.endsWith(' ') };
+  return { html: trimSpace(out), spaceBefore: out.startsWith(' '), spaceAfter: out.endsWith(' ') };
+}
+
+/** After `collapse` white space is one plain space at most at either end (a kept <pre> starts with its tag). */
+function trimSpace(html: string): string {
+  const from = html.startsWith(' ') ? 1 : 0;
+  const to = html.length > from && html.endsWith(' ') ? html.length - 1 : html.length;
+  return from === 0 && to === html.length ? html : html.slice(from, to);
 }
 
 function collapse(html: string): string {
@@ -57,17 +68,18 @@ function collapse(html: string): string {
     )
     // Every run of white space becomes one space: a lone space is already one, so only longer runs
     // and other white space characters are matched (far fewer replacements).
-    .replace(/\s\s+|[^\S ]/g, ' ')
+    .replace(/[ \t\n\f\r]{2,}|[\t\n\f\r]/g, ' ')
     .replace(AROUND_BLOCK, '$1')
     .replace(/> <!/g, '><!');
   return kept.length ? out.replace(/\u0000(\d+)\u0000/g, (_, index: string) => kept[Number(index)]!) : out;
 }
 
 function minifyCss(css: string): string {
-  return css
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\s+/g, ' ')
-    .replace(/\s*([{}:;,>])\s*/g, '$1')
-    .replace(/;}/g, '}')
-    .trim();
+  return trimSpace(
+    css
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/[ \t\n\f\r]+/g, ' ')
+      .replace(/ ?([{}:;,>]) ?/g, '$1')
+      .replace(/;}/g, '}'),
+  );
 }

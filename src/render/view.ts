@@ -335,10 +335,14 @@ interface CardContext {
   anchors: Set<string>;
 }
 
+/**
+ * Paragraphs split at blank lines, the lines of each joined. Only ASCII white space is reflowed:
+ * a no-break space (or U+3000, U+202F) is text the editor chose, as the minifier keeps it.
+ */
 export function summaryParagraphs(summary: Summary): string[] {
   return summary.summary
-    .split(/\n\s*\n/)
-    .map((p) => p.replace(/\s+/g, ' ').trim())
+    .split(/\n[ \t\r\f]*\n/)
+    .map((p) => p.replace(/[ \t\n\r\f]+/g, ' ').replace(/^ | $/g, ''))
     .filter(Boolean);
 }
 

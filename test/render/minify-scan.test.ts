@@ -1,11 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { minifyHtml } from '../../src/render/minify.js';
+import { minifyHtml, minifyPiece } from '../../src/render/minify.js';
 
-/** The minifier as first written, each pass over white space of any length and kind. */
+/**
+ * The minifier as first written, each pass over white space of any length, with white space as
+ * HTML defines it (space, tab, LF, FF, CR): no-break and other Unicode spaces are text.
+ */
+const WS = '[ \\t\\n\\f\\r]';
 const BLOCK_TAGS =
   'html|head|body|meta|title|style|link|table|thead|tbody|tfoot|tr|td|th|div|p|h[1-6]|ul|ol|li|center|br|hr|img|o:[a-z]+|v:[a-z]+|xml';
-const AROUND_BLOCK = new RegExp(`\\s*(</?(?:${BLOCK_TAGS})(?:\\s[^>]*)?/?>)\\s*`, 'gi');
+const AROUND_BLOCK = new RegExp(`${WS}*(</?(?:${BLOCK_TAGS})(?:${WS}[^>]*)?/?>)${WS}*`, 'gi');
+const RUN = new RegExp(`${WS}+`, 'g');
+const trimWs = (text: string) => text.replace(new RegExp(`^${WS}+|${WS}+$`, 'g'), '');
 
 function reference(html: string): string {
   const kept: string[] = [];
@@ -18,17 +24,15 @@ function reference(html: string): string {
     .replace(/<style([^>]*)>([\s\S]*?)<\/style>/gi, (_, attrs: string, css: string) => {
       const min = css
         .replace(/\/\*[\s\S]*?\*\//g, '')
-        .replace(/\s+/g, ' ')
-        .replace(/\s*([{}:;,>])\s*/g, '$1')
-        .replace(/;}/g, '}')
-        .trim();
-      return `<style${attrs}>${min}</style>`;
+        .replace(RUN, ' ')
+        .replace(new RegExp(`${WS}*([{}:;,>])${WS}*`, 'g'), '$1')
+        .replace(/;}/g, '}');
+      return `<style${attrs}>${trimWs(min)}</style>`;
     })
-    .replace(/\s+/g, ' ')
+    .replace(RUN, ' ')
     .replace(AROUND_BLOCK, '$1')
-    .replace(/>\s+<!/g, '><!')
-    .trim();
-  return out.replace(/\u0000(\d+)\u0000/g, (_, index: string) => kept[Number(index)]!);
+    .replace(new RegExp(`>${WS}+<!`, 'g'), '><!');
+  return trimWs(out).replace(/\u0000(\d+)\u0000/g, (_, index: string) => kept[Number(index)]!);
 }
 
 const space = fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2028', '\ufeff', ' \n ', '');
@@ -71,9 +75,17 @@ describe('minifyHtml', () => {
   });
 
   it('keeps a lone space, joins mixed runs and drops white space around block tags', () => {
-    expect(minifyHtml('a b\u00a0c \n\td\r\ne')).toBe('a b c d e');
+    expect(minifyHtml('a b\fc \n\td\r\ne')).toBe('a b c d e');
     expect(minifyHtml('<p>\n  a  b\n</p>\n<td\nclass="x"> c </td> \n <!--[if mso]>')).toBe(
       '<p>a b</p><td class="x">c</td><!--[if mso]>',
     );
+  });
+
+  it('keeps no-break and other Unicode spaces as the text they are, at the ends too', () => {
+    expect(minifyHtml('<p>10\u00a0km, \u00ab\u00a0mot\u00a0\u00bb\u202f!</p>')).toBe(
+      '<p>10\u00a0km, \u00ab\u00a0mot\u00a0\u00bb\u202f!</p>',
+    );
+    expect(minifyHtml('\u3000\u00a0 a \u00a0\n')).toBe('\u3000\u00a0 a \u00a0');
+    expect(minifyPiece('\u00a0<b>x</b> ')).toEqual({ html: '\u00a0<b>x</b>', spaceBefore: false, spaceAfter: true });
   });
 });

@@ -59,6 +59,31 @@ describe('escaping', () => {
   });
 });
 
+describe('white space in content', () => {
+  it('keeps no-break and other Unicode spaces as written, in one role set and across many', async () => {
+    const nbsp = '10\u00a0km at \u00ab\u00a0speed\u00a0\u00bb\u202f!';
+    const project = fixtureProject({
+      summaries: [
+        { id: 'one', roles: ['CTO'], title: `Runs ${nbsp}`, summary: `Ideographic\u3000space and ${nbsp}` },
+        { id: 'two', roles: ['Executive'], takeaway: `Takeaway ${nbsp}` },
+      ],
+    });
+    const message = (await editorEdition(project)).personalise(reader());
+    expect(message.html).toContain(`Runs ${nbsp}`);
+    expect(message.html).toContain(`Ideographic\u3000space and ${nbsp}`);
+    expect(message.text).toContain(nbsp);
+    // Every role set of the issue: the later ones are filled from a shared render of their class.
+    const renderer = await createRenderer(project);
+    const { summaries, manifest } = project.issue;
+    for (const roles of [['CTO'], ['Executive'], ['CTO', 'Executive'], ['Executive', 'CTO']]) {
+      const variant = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), roles);
+      const html = (await renderer.compile(variant)).personalise(reader()).html;
+      if (roles.includes('CTO')) expect(html).toContain(`Runs ${nbsp}`);
+      if (roles.includes('Executive')) expect(html).toContain(`Takeaway ${nbsp}`);
+    }
+  });
+});
+
 describe('personalisation', () => {
   it('fills every placeholder and never carries one reader into another’s message', async () => {
     const compiled = await editorEdition();
