@@ -74,6 +74,8 @@ interface LanguageRender {
   language: Language;
   subject: string;
   htmlParts: Parts;
+  /** For each literal of `htmlParts`, the shared strings it was joined from (see VariantTemplate). */
+  htmlChunks: readonly (readonly string[])[] | undefined;
   /**
    * The minified pieces `htmlParts` was cut from, when assembled from pieces; dropped once the
    * gates have read them, so a kept variant holds only its parts.
@@ -173,13 +175,13 @@ export async function createRenderer(project: Project, options: RendererOptions 
         hint: 'fix the template lines listed above',
       });
     }
+    const split = result.segments ? splitSegments(result.segments) : undefined;
     const rendered: LanguageRender = {
       language,
       subject: view.subject,
       segments: result.segments,
-      htmlParts: result.segments
-        ? splitSegments(result.segments)
-        : tokens.split(minify ? minifyHtml(result.html) : result.html),
+      htmlParts: split ? split.parts : tokens.split(minify ? minifyHtml(result.html) : result.html),
+      htmlChunks: split?.chunks,
       text: plainText.template(view),
     };
     return { view, rendered };
@@ -242,6 +244,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
           found = {
             subject: chosen.subject,
             html: chosen.htmlParts,
+            htmlChunks: chosen.htmlChunks,
             text: chosen.text,
             values: (reader) => fillers(reader, chosen.language, variant),
             escapeHtml,
@@ -322,10 +325,18 @@ export function sampleFields(config: ResolvedConfig, issueId: string, secret: st
  * A variant's HTML parts from its minified segments: each segment is split at the reader fields
  * once (segments recur across variants), and neighbouring literal text is joined.
  */
-function segmentSplitter(split: (text: string) => Parts): (segments: readonly string[]) => Parts {
+/**
+ * Cuts a variant's segments at its field tokens. Besides the parts, it keeps for each literal the
+ * strings it was joined from: segment pieces shared by every variant that shows them, which the
+ * sender encodes once for all those variants rather than once per variant (see wire/prepare.ts).
+ */
+function segmentSplitter(
+  split: (text: string) => Parts,
+): (segments: readonly string[]) => { parts: Parts; chunks: string[][] } {
   const cache = createCache<string, Parts>(1000);
   return (segments) => {
     const out: string[] = [''];
+    const chunks: string[][] = [[]];
     for (const segment of segments) {
       let parts = cache.get(segment);
       if (parts === undefined) {
@@ -333,8 +344,13 @@ function segmentSplitter(split: (text: string) => Parts): (segments: readonly st
         cache.set(segment, parts);
       }
       out[out.length - 1] += parts[0]!;
-      for (let i = 1; i < parts.length; i++) out.push(parts[i]!);
+      if (parts[0]) chunks[chunks.length - 1]!.push(parts[0]);
+      for (let i = 1; i < parts.length; i++) {
+        out.push(parts[i]!);
+        // Odd indexes are field names: no chunks of their own.
+        chunks.push(i % 2 === 1 ? [] : parts[i] ? [parts[i]!] : []);
+      }
     }
-    return out;
+    return { parts: out, chunks };
   };
 }

@@ -53,6 +53,12 @@ export interface VariantTemplate {
   subject: string;
   /** Even indexes literal HTML, odd indexes field names. */
   html: readonly string[];
+  /**
+   * When the variant was assembled from pieces: for each index of `html`, the strings a literal was
+   * joined from, in order (none for a field). Other variants showing the same piece hold the same
+   * string, so an encoder can keep its output per piece, not per variant.
+   */
+  htmlChunks?: readonly (readonly string[])[] | undefined;
   /** Runs of fixed lines, or one line's parts (even literal, odd field names). */
   text: readonly (string | readonly string[])[];
   /** One reader's field values by name, not yet escaped. */

@@ -9,6 +9,7 @@ import { readEnvironment } from '../../src/config/env.js';
 import { planAudience } from '../../src/group/index.js';
 import { compileAudience } from '../../src/render/index.js';
 import { messageIdFor, sendIssue } from '../../src/send/index.js';
+import { wirePayloadOf } from '../../src/send/message.js';
 import { quotedPrintable } from '../../src/send/mime.js';
 import { buildFor } from '../../src/send/send-issue.js';
 import { encodePiece, encodePieces } from '../../src/send/wire/qp.js';
@@ -171,6 +172,38 @@ describe('messages spliced from pieces encoded once per variant', () => {
     expect(build(subscriber)).not.toThrow();
     expect(build({ ...subscriber, name: 'Eve\r\nBcc: victim@example.test' })).toThrow(/line break/);
     expect(build({ ...subscriber, email: 'eve@example.test\nBcc: victim@example.test' })).toThrow(/line break/);
+  });
+});
+
+describe('pieces shared by role sets', () => {
+  it('are encoded once for every role set that shows them, not once per role set', async () => {
+    opened.fixture = await sendFixture(40);
+    const project = await opened.fixture.load();
+    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+    const environment = readEnvironment(sendEnv('smtp://127.0.0.1:1'));
+    const compiled = await compileAudience(project, plan.variants, { clickSecret: environment.secret });
+    // One reader of each role set: the body pieces of their messages, by variant.
+    const firstOf = new Map<string, (typeof plan.recipients)[number]>();
+    for (const recipient of plan.recipients) if (!firstOf.has(recipient.variantId)) firstOf.set(recipient.variantId, recipient);
+    expect(firstOf.size).toBeGreaterThanOrEqual(4);
+    const owners = new Map<Buffer, Set<string>>();
+    let perVariantBytes = 0;
+    for (const [variantId, { subscriber }] of firstOf) {
+      const mail = buildFor(project, environment, compiled, subscriber, variantId, '<id@test.example>', NOW);
+      const payload = wirePayloadOf(mail)!;
+      for (const piece of payload.body) {
+        if (payload.own.has(piece)) continue;
+        perVariantBytes += piece.length;
+        const seen = owners.get(piece) ?? new Set();
+        seen.add(variantId);
+        owners.set(piece, seen);
+      }
+    }
+    // The same buffer, not an equal copy, serves several role sets: cards, sections and text runs.
+    const shared = [...owners].filter(([, variants]) => variants.size > 1);
+    expect(shared.length).toBeGreaterThan(5);
+    const encodedOnce = [...owners.keys()].reduce((sum, piece) => sum + piece.length, 0);
+    expect(encodedOnce).toBeLessThan(perVariantBytes * 0.7);
   });
 });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PersonalFields, VariantTemplate } from '../../render/types.js';
 import { encodeText, foldHeader, formatAddress, formatDate, type MimeAddress } from '../mime.js';
+import { createCache } from '../../render/_cache.js';
 import { encodePiece, encodePieces } from './qp.js';
 
 /**
@@ -54,6 +55,10 @@ interface PreparedVariant {
   contentType: string;
   /** The whole body in order, from the first boundary to the closing one; no empty buffer. */
   pieces: Piece[];
+  /** Messages built from it since it was prepared (or last cooled). */
+  uses: number;
+  /** `pieces` with each run of buffers joined into one: for a role set many readers get. */
+  joined: Piece[] | undefined;
 }
 
 const prepared = new WeakMap<VariantTemplate, PreparedVariant>();
@@ -73,14 +78,22 @@ function prepare(template: VariantTemplate): PreparedVariant {
   const pieces: Piece[] = [Buffer.from(partHeader('text/plain'), 'latin1')];
   template.text.forEach((piece, i) => {
     const last = i === template.text.length - 1;
-    if (typeof piece === 'string') pieces.push(encodePiece(i > 0 ? `\n${piece}` : piece, last));
-    else pieces.push(slot(undefined, piece, i === 0, last));
+    if (typeof piece !== 'string') {
+      pieces.push(slot(undefined, piece, i === 0, last));
+      return;
+    }
+    // The line break before a piece starts a line, so the piece encodes as it would on its own:
+    // a run of lines other variants share is encoded once for all of them.
+    if (i > 0) pieces.push(CRLF);
+    pushChunks(pieces, [piece], last);
   });
   pieces.push(Buffer.from(`\r\n${partHeader('text/html')}`, 'latin1'));
+  const chunks = template.htmlChunks;
   template.html.forEach((part, i) => {
     const last = i === template.html.length - 1;
-    if (i % 2 === 0) pieces.push(encodePiece(part, last));
-    else pieces.push(slot(part, undefined, false, last));
+    if (i % 2 === 1) pieces.push(slot(part, undefined, false, last));
+    else if (!chunks) pieces.push(encodePiece(part, last));
+    else pushChunks(pieces, chunks[i]!, last);
   });
   pieces.push(Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'));
   found = {
@@ -88,9 +101,81 @@ function prepare(template: VariantTemplate): PreparedVariant {
     contentType: foldHeader('Content-Type', `multipart/alternative; boundary="${boundary}"`),
     // An empty piece adds nothing to any message: left out once here, not skipped per reader.
     pieces: pieces.filter((piece) => !Buffer.isBuffer(piece) || piece.length > 0),
+    uses: 0,
+    joined: undefined,
   };
   prepared.set(template, found);
   return found;
+}
+
+/**
+ * Shared pieces of variants' HTML, encoded: keyed by the piece, so a card or section that many role
+ * sets show is encoded once for all of them, and a variant's prepared body is a list of references
+ * (its concatenated HTML is never flattened or encoded whole). Each piece ends on a line break
+ * (a soft one mid-line), so pieces join into valid quoted-printable in any order.
+ */
+const encodedChunks = createCache<string, Buffer>(4000);
+
+function pushChunks(pieces: Piece[], chunks: readonly string[], last: boolean): void {
+  let end = chunks.length;
+  while (end > 0 && !chunks[end - 1]) end--;
+  for (let k = 0; k < end; k++) {
+    const chunk = chunks[k]!;
+    if (!chunk) continue;
+    // The very end of the part is encoded without a trailing break, as a whole part would be.
+    if (last && k === end - 1) {
+      pieces.push(encodePiece(chunk, true));
+      continue;
+    }
+    let found = encodedChunks.get(chunk);
+    if (!found) {
+      found = encodePiece(chunk, false);
+      encodedChunks.set(chunk, found);
+    }
+    pieces.push(found);
+  }
+}
+
+/**
+ * A role set's body is a list of shared pieces (memory and encoding grow with pieces, not role
+ * sets), but every piece is a step per message. A role set that keeps being sent gets its runs of
+ * pieces joined into one buffer each; at most HOT_LIMIT of them at a time, so a list where nearly
+ * every reader has a role set of their own holds no joined copies beyond that.
+ */
+const HOT_AFTER = 16;
+const HOT_LIMIT = 64;
+const hot: PreparedVariant[] = [];
+
+function piecesOf(variant: PreparedVariant): Piece[] {
+  if (variant.joined) return variant.joined;
+  if (++variant.uses < HOT_AFTER) return variant.pieces;
+  variant.joined = joinRuns(variant.pieces);
+  hot.push(variant);
+  if (hot.length > HOT_LIMIT) {
+    const cooled = hot.shift()!;
+    cooled.joined = undefined;
+    cooled.uses = 0;
+  }
+  return variant.joined;
+}
+
+function joinRuns(pieces: readonly Piece[]): Piece[] {
+  const out: Piece[] = [];
+  let run: Buffer[] = [];
+  const flush = () => {
+    if (run.length > 1) out.push(Buffer.concat(run));
+    else if (run.length === 1) out.push(run[0]!);
+    run = [];
+  };
+  for (const piece of pieces) {
+    if (Buffer.isBuffer(piece)) run.push(piece);
+    else {
+      flush();
+      out.push(piece);
+    }
+  }
+  flush();
+  return out;
 }
 
 /** Header fields the same for every message of a run, each folded once (see message.ts). */
@@ -122,7 +207,7 @@ const ONE_CLICK = 'List-Unsubscribe-Post: List-Unsubscribe=One-Click';
 export function buildPayload(template: VariantTemplate, fields: PersonalFields, message: WireMessage): WirePayload {
   const variant = prepare(template);
   const values = template.values(fields);
-  const { pieces } = variant;
+  const pieces = piecesOf(variant);
   const body: Buffer[] = [];
   // Slots whose value changed since the previous reader: encoded together after the walk.
   const fresh: { text: string; last: boolean }[] = [];
@@ -189,3 +274,4 @@ function lineKey(fields: readonly string[], values: Readonly<Record<string, stri
 }
 
 const EMPTY = Buffer.alloc(0);
+const CRLF = Buffer.from('\r\n', 'latin1');
