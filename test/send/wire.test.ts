@@ -184,7 +184,8 @@ describe('pieces shared by role sets', () => {
     const compiled = await compileAudience(project, plan.variants, { clickSecret: environment.secret });
     // One reader of each role set: the body pieces of their messages, by variant.
     const firstOf = new Map<string, (typeof plan.recipients)[number]>();
-    for (const recipient of plan.recipients) if (!firstOf.has(recipient.variantId)) firstOf.set(recipient.variantId, recipient);
+    for (const recipient of plan.recipients)
+      if (!firstOf.has(recipient.variantId)) firstOf.set(recipient.variantId, recipient);
     expect(firstOf.size).toBeGreaterThanOrEqual(4);
     const owners = new Map<Buffer, Set<string>>();
     let perVariantBytes = 0;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createCache } from '../../render/_cache.js';
 import type { PersonalFields, VariantTemplate } from '../../render/types.js';
 import { encodeText, foldHeader, formatAddress, formatDate, type MimeAddress } from '../mime.js';
-import { createCache } from '../../render/_cache.js';
 import { encodePiece, encodePieces } from './qp.js';
 
 /**
