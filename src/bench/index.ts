@@ -5,6 +5,7 @@
 import { benchClicks } from './clicks.js';
 import { benchLedger } from './ledger.js';
 import { benchRender } from './render.js';
+import { benchRoleSetSend } from './role-set-send.js';
 import { benchScale } from './scale.js';
 import { benchSend } from './send.js';
 import { benchSendWorkers } from './send-workers.js';
@@ -18,6 +19,10 @@ if (!only || only === 'render') {
 if (!only || only === 'send') {
   console.log('\n## send');
   await benchSend();
+}
+if (!only || only === 'sets') {
+  console.log('\n## role sets in a send');
+  await benchRoleSetSend();
 }
 if (!only || only === 'workers') {
   console.log('\n## send workers (PostgreSQL)');
