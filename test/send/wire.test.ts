@@ -144,6 +144,38 @@ describe('messages spliced from pieces encoded once per variant', () => {
     }
   });
 
+  it('stay the same message once a much-sent role set is joined into fewer pieces, DKIM included', async () => {
+    // Two role sets, 30 readers each: every message after a role set's 16th is built from its joined pieces.
+    const names = readers();
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      ...names[i % names.length]!,
+      email: `reader${String(i).padStart(3, '0')}@example.test`,
+      roles: i % 2 ? ['CTO'] : ['Data Scientist', 'Product Manager'],
+      status: 'active' as const,
+    }));
+    opened.fixture = await sendFixture(60, {}, many);
+    await dotsInContent(opened.fixture);
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const keyFile = await opened.fixture.temp.write('dkim.pem', pem);
+    opened.server = await startSmtpServer();
+    const env = {
+      ...sendEnv(opened.server.url()),
+      ROLECAST_DKIM_KEY_FILE: keyFile,
+      ROLECAST_DKIM_DOMAIN: 'rolecast.example',
+      ROLECAST_DKIM_SELECTOR: 'rc1',
+    };
+    const report = await sendAt(opened.fixture, env);
+    expect(report.total.sent).toBe(60);
+    const messages = await expectSameAsWholeMessage(opened.fixture, opened.server, env);
+    const signer = new DKIM({ domainName: 'rolecast.example', keySelector: 'rc1', privateKey: pem });
+    for (const { raw } of messages) {
+      const signature = /^DKIM-Signature: [\s\S]*?\r\n(?=\S)/.exec(raw)![0];
+      const resigned = await streamToString(signer.sign(Buffer.from(raw.slice(signature.length), 'utf8')));
+      expect(resigned).toBe(raw);
+    }
+  });
+
   it('log in on every connection of the pool and send over it', async () => {
     opened.fixture = await sendFixture(8, { concurrency: 2 });
     const auth = { user: 'sender', pass: 'p@ss w0rd' };
