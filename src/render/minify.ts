@@ -4,9 +4,10 @@
  * the placeholder tokens (letters, digits, underscores) pass through untouched. MJML's own
  * `minify` needs cssnano, which does not run on Node 20.
  *
- * White space means HTML's: space, tab, LF, FF and CR. JavaScript's `\s` and `trim` also take
- * no-break spaces (U+00A0, U+202F), U+3000 and the like, which an editor writes on purpose ("10 km",
- * "« mot »") and which must reach the reader as written.
+ * White space means ASCII's: space, tab, LF, VT, FF and CR (HTML's, plus the vertical tab word
+ * processors use for a soft line break). JavaScript's `\s` and `trim` also take no-break spaces
+ * (U+00A0, U+202F), U+3000 and the like, which an editor writes on purpose ("10 km", "« mot »")
+ * and which must reach the reader as written.
  */
 
 const BLOCK_TAGS =
@@ -46,7 +47,7 @@ export function minifyPiece(html: string): { html: string; spaceBefore: boolean;
 }
 
 /** After `collapse` white space is one plain space at most at either end (a kept <pre> starts with its tag). */
-function trimSpace(html: string): string {
+export function trimSpace(html: string): string {
   const from = html.startsWith(' ') ? 1 : 0;
   const to = html.length > from && html.endsWith(' ') ? html.length - 1 : html.length;
   return from === 0 && to === html.length ? html : html.slice(from, to);
@@ -68,7 +69,7 @@ function collapse(html: string): string {
     )
     // Every run of white space becomes one space: a lone space is already one, so only longer runs
     // and other white space characters are matched (far fewer replacements).
-    .replace(/[ \t\n\f\r]{2,}|[\t\n\f\r]/g, ' ')
+    .replace(/[ \t\n\v\f\r]{2,}|[\t\n\v\f\r]/g, ' ')
     .replace(AROUND_BLOCK, '$1')
     .replace(/> <!/g, '><!');
   return kept.length ? out.replace(/\u0000(\d+)\u0000/g, (_, index: string) => kept[Number(index)]!) : out;
@@ -78,7 +79,7 @@ function minifyCss(css: string): string {
   return trimSpace(
     css
       .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/[ \t\n\f\r]+/g, ' ')
+      .replace(/[ \t\n\v\f\r]+/g, ' ')
       .replace(/ ?([{}:;,>]) ?/g, '$1')
       .replace(/;}/g, '}'),
   );

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { detach } from '../detach.js';
 import { createCache } from './_cache.js';
-import { blockEdge, minifyHtml, minifyPiece } from './minify.js';
+import { blockEdge, minifyHtml, minifyPiece, trimSpace } from './minify.js';
 import type { PieceCompiler } from './pieces.js';
 import type { ListSlot, SplicedTemplates, StandIns } from './splice.js';
 import type { DigestView } from './view.js';
@@ -328,7 +328,7 @@ export function classKey(view: DigestView): string | undefined {
 
 /** A run of a minified segment between list blocks: at most one space at either end. */
 function literalPiece(text: string): Piece {
-  return { html: text.trim(), spaceBefore: text.startsWith(' '), spaceAfter: text.endsWith(' ') };
+  return { html: trimSpace(text), spaceBefore: text.startsWith(' '), spaceAfter: text.endsWith(' ') };
 }
 
 /**
@@ -385,9 +385,12 @@ function watched(onUse: () => void, answers: Record<string | symbol, unknown> = 
   });
 }
 
-/** No leading, trailing or repeated white space, and no white space but plain spaces. */
+/**
+ * No leading, trailing or repeated space, and no other white space the minifier would change (a
+ * no-break space is text to it, see minify.ts).
+ */
 function steady(value: string): boolean {
-  return !(value.startsWith(' ') || value.endsWith(' ') || value.includes('  ') || /[^\S ]/.test(value));
+  return !(value.startsWith(' ') || value.endsWith(' ') || value.includes('  ') || /[\t\n\v\f\r]/.test(value));
 }
 
 /** True when the two views agree on every field that is not a variant's own. */

@@ -336,14 +336,15 @@ interface CardContext {
 }
 
 /**
- * Paragraphs split at blank lines, the lines of each joined. Only ASCII white space is reflowed:
- * a no-break space (or U+3000, U+202F) is text the editor chose, as the minifier keeps it.
+ * Paragraphs split at blank lines (a line of any white space, a pasted no-break space included),
+ * the lines of each joined. Only ASCII white space is reflowed: a no-break space (or U+3000,
+ * U+202F) inside a line is text the editor chose, as the minifier keeps it.
  */
 export function summaryParagraphs(summary: Summary): string[] {
   return summary.summary
-    .split(/\n[ \t\r\f]*\n/)
-    .map((p) => p.replace(/[ \t\n\r\f]+/g, ' ').replace(/^ | $/g, ''))
-    .filter(Boolean);
+    .split(/\n[^\S\n]*\n/)
+    .map((p) => p.replace(/[ \t\n\v\f\r]+/g, ' ').replace(/^ | $/g, ''))
+    .filter((p) => /\S/.test(p));
 }
 
 /** What a card takes from its summary alone, worked out once however many variants show it. */

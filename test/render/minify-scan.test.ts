@@ -4,9 +4,9 @@ import { minifyHtml, minifyPiece } from '../../src/render/minify.js';
 
 /**
  * The minifier as first written, each pass over white space of any length, with white space as
- * HTML defines it (space, tab, LF, FF, CR): no-break and other Unicode spaces are text.
+ * ASCII's (space, tab, LF, VT, FF, CR): no-break and other Unicode spaces are text.
  */
-const WS = '[ \\t\\n\\f\\r]';
+const WS = '[ \\t\\n\\v\\f\\r]';
 const BLOCK_TAGS =
   'html|head|body|meta|title|style|link|table|thead|tbody|tfoot|tr|td|th|div|p|h[1-6]|ul|ol|li|center|br|hr|img|o:[a-z]+|v:[a-z]+|xml';
 const AROUND_BLOCK = new RegExp(`${WS}*(</?(?:${BLOCK_TAGS})(?:${WS}[^>]*)?/?>)${WS}*`, 'gi');
@@ -35,7 +35,7 @@ function reference(html: string): string {
   return trimWs(out).replace(/\u0000(\d+)\u0000/g, (_, index: string) => kept[Number(index)]!);
 }
 
-const space = fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2028', '\ufeff', ' \n ', '');
+const space = fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\v', '\u00a0', '\u2028', '\ufeff', ' \n ', '');
 const piece = fc.constantFrom(
   '<p>',
   '</p>',
@@ -75,7 +75,7 @@ describe('minifyHtml', () => {
   });
 
   it('keeps a lone space, joins mixed runs and drops white space around block tags', () => {
-    expect(minifyHtml('a b\fc \n\td\r\ne')).toBe('a b c d e');
+    expect(minifyHtml('a b\fc \n\td\r\ne\vf')).toBe('a b c d e f');
     expect(minifyHtml('<p>\n  a  b\n</p>\n<td\nclass="x"> c </td> \n <!--[if mso]>')).toBe(
       '<p>a b</p><td class="x">c</td><!--[if mso]>',
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder, planSingleRoleVariants } from '../../src/group/index.js';
+import type { Summary } from '../../src/model/summary.js';
 import {
   compileAudience,
   createRenderer,
@@ -7,6 +8,7 @@ import {
   type RendererOptions,
   weekLine,
 } from '../../src/render/index.js';
+import { summaryParagraphs } from '../../src/render/view.js';
 import { fixtureProject } from './_fixtures.js';
 
 const reader = (overrides: Partial<PersonalFields> = {}): PersonalFields => ({
@@ -81,6 +83,13 @@ describe('white space in content', () => {
       if (roles.includes('CTO')) expect(html).toContain(`Runs ${nbsp}`);
       if (roles.includes('Executive')) expect(html).toContain(`Takeaway ${nbsp}`);
     }
+  });
+});
+
+describe('summary paragraphs', () => {
+  it('split at lines that are blank, a pasted no-break space included, and join the lines of each', () => {
+    const summary = { summary: 'One\u00a0km\nand on.\n\u00a0\nTwo\vlines.\n \t\nThree\u3000x.\n\n\u00a0\n' };
+    expect(summaryParagraphs(summary as Summary)).toEqual(['One\u00a0km and on.', 'Two lines.', 'Three\u3000x.']);
   });
 });
 

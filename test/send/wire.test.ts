@@ -145,10 +145,12 @@ describe('messages spliced from pieces encoded once per variant', () => {
   });
 
   it('stay the same message once a much-sent role set is joined into fewer pieces, DKIM included', async () => {
-    // Two role sets, 30 readers each: every message after a role set's 16th is built from its joined pieces.
+    // Two role sets, 30 readers each, one language: every message after a role set's 16th is
+    // built from its joined pieces.
     const names = readers();
     const many = Array.from({ length: 60 }, (_, i) => ({
       ...names[i % names.length]!,
+      locale: 'en-GB',
       email: `reader${String(i).padStart(3, '0')}@example.test`,
       roles: i % 2 ? ['CTO'] : ['Data Scientist', 'Product Manager'],
       status: 'active' as const,
@@ -168,6 +170,18 @@ describe('messages spliced from pieces encoded once per variant', () => {
     const report = await sendAt(opened.fixture, env);
     expect(report.total.sent).toBe(60);
     const messages = await expectSameAsWholeMessage(opened.fixture, opened.server, env);
+    // Joined it was: a role set's later messages are made of fewer pieces than its first.
+    const project = await opened.fixture.load();
+    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+    const compiled = await compileAudience(project, plan.variants);
+    const environment = readEnvironment(env);
+    const ofOne = plan.recipients.filter((r) => r.variantId === plan.recipients[0]!.variantId);
+    const pieces = ofOne.map(({ subscriber, variantId }) => {
+      const mail = buildFor(project, environment, compiled, subscriber, variantId, '<id@test.example>', NOW);
+      return wirePayloadOf(mail)!.body.length;
+    });
+    expect(pieces.length).toBe(30);
+    expect(pieces.at(-1)!).toBeLessThan(pieces[0]! / 2);
     const signer = new DKIM({ domainName: 'rolecast.example', keySelector: 'rc1', privateKey: pem });
     for (const { raw } of messages) {
       const signature = /^DKIM-Signature: [\s\S]*?\r\n(?=\S)/.exec(raw)![0];
