@@ -122,26 +122,11 @@ describe('messages spliced from pieces encoded once per variant', () => {
 
   it('carry a DKIM signature identical to the one nodemailer computes over the same bytes', async () => {
     opened.fixture = await sendFixture(10, {}, readers().slice(0, 10));
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-    const keyFile = await opened.fixture.temp.write('dkim.pem', pem);
     opened.server = await startSmtpServer();
-    const env = {
-      ...sendEnv(opened.server.url()),
-      ROLECAST_DKIM_KEY_FILE: keyFile,
-      ROLECAST_DKIM_DOMAIN: 'rolecast.example',
-      ROLECAST_DKIM_SELECTOR: 'rc1',
-    };
+    const { env, pem } = await dkimSetup(opened.fixture, opened.server);
     await sendAt(opened.fixture, env);
     const messages = await expectSameAsWholeMessage(opened.fixture, opened.server, env);
-    const signer = new DKIM({ domainName: 'rolecast.example', keySelector: 'rc1', privateKey: pem });
-    for (const { raw } of messages) {
-      const signature = /^DKIM-Signature: [\s\S]*?\r\n(?=\S)/.exec(raw)?.[0];
-      expect(signature).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=rolecast\.example;/);
-      const unsigned = Buffer.from(raw.slice(signature!.length), 'utf8');
-      const resigned = await streamToString(signer.sign(unsigned));
-      expect(resigned).toBe(raw);
-    }
+    await expectNodemailerSignature(messages, pem);
   });
 
   it('stay the same message once a much-sent role set is joined into fewer pieces, DKIM included', async () => {
@@ -157,16 +142,8 @@ describe('messages spliced from pieces encoded once per variant', () => {
     }));
     opened.fixture = await sendFixture(60, {}, many);
     await dotsInContent(opened.fixture);
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-    const keyFile = await opened.fixture.temp.write('dkim.pem', pem);
     opened.server = await startSmtpServer();
-    const env = {
-      ...sendEnv(opened.server.url()),
-      ROLECAST_DKIM_KEY_FILE: keyFile,
-      ROLECAST_DKIM_DOMAIN: 'rolecast.example',
-      ROLECAST_DKIM_SELECTOR: 'rc1',
-    };
+    const { env, pem } = await dkimSetup(opened.fixture, opened.server);
     const report = await sendAt(opened.fixture, env);
     expect(report.total.sent).toBe(60);
     const messages = await expectSameAsWholeMessage(opened.fixture, opened.server, env);
@@ -182,12 +159,7 @@ describe('messages spliced from pieces encoded once per variant', () => {
     });
     expect(pieces.length).toBe(30);
     expect(pieces.at(-1)!).toBeLessThan(pieces[0]! / 2);
-    const signer = new DKIM({ domainName: 'rolecast.example', keySelector: 'rc1', privateKey: pem });
-    for (const { raw } of messages) {
-      const signature = /^DKIM-Signature: [\s\S]*?\r\n(?=\S)/.exec(raw)![0];
-      const resigned = await streamToString(signer.sign(Buffer.from(raw.slice(signature.length), 'utf8')));
-      expect(resigned).toBe(raw);
-    }
+    await expectNodemailerSignature(messages, pem);
   });
 
   it('log in on every connection of the pool and send over it', async () => {
@@ -298,6 +270,31 @@ describe('one quoted-printable encoder', () => {
     );
   });
 });
+
+/** A DKIM key for the fixture and the environment that signs with it. */
+async function dkimSetup(fixture: SendFixture, server: TestSmtpServer) {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const keyFile = await fixture.temp.write('dkim.pem', pem);
+  const env = {
+    ...sendEnv(server.url()),
+    ROLECAST_DKIM_KEY_FILE: keyFile,
+    ROLECAST_DKIM_DOMAIN: 'rolecast.example',
+    ROLECAST_DKIM_SELECTOR: 'rc1',
+  };
+  return { env, pem };
+}
+
+/** Every message carries the signature nodemailer's signer writes over the same bytes. */
+async function expectNodemailerSignature(messages: readonly { raw: string }[], pem: string): Promise<void> {
+  const signer = new DKIM({ domainName: 'rolecast.example', keySelector: 'rc1', privateKey: pem });
+  for (const { raw } of messages) {
+    const signature = /^DKIM-Signature: [\s\S]*?\r\n(?=\S)/.exec(raw)?.[0];
+    expect(signature).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=rolecast\.example;/);
+    const unsigned = Buffer.from(raw.slice(signature!.length), 'utf8');
+    expect(await streamToString(signer.sign(unsigned))).toBe(raw);
+  }
+}
 
 function decodeQp(encoded: string): string {
   const bytes = Buffer.from(
