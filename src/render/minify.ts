@@ -46,6 +46,16 @@ export function minifyPiece(html: string): { html: string; spaceBefore: boolean;
   return { html: trimSpace(out), spaceBefore: out.startsWith(' '), spaceAfter: out.endsWith(' ') };
 }
 
+/** Each run of white space (see above) as one plain space. */
+export function collapseSpace(text: string): string {
+  return text.replace(/[ \t\n\v\f\r]+/g, ' ');
+}
+
+/** Whether `text` holds white space the minifier would change that is not a plain space. */
+export function hasOtherSpace(text: string): boolean {
+  return /[\t\n\v\f\r]/.test(text);
+}
+
 /** After `collapse` white space is one plain space at most at either end (a kept <pre> starts with its tag). */
 export function trimSpace(html: string): string {
   const from = html.startsWith(' ') ? 1 : 0;
@@ -77,9 +87,7 @@ function collapse(html: string): string {
 
 function minifyCss(css: string): string {
   return trimSpace(
-    css
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/[ \t\n\v\f\r]+/g, ' ')
+    collapseSpace(css.replace(/\/\*[\s\S]*?\*\//g, ''))
       .replace(/ ?([{}:;,>]) ?/g, '$1')
       .replace(/;}/g, '}'),
   );

@@ -323,12 +323,9 @@ export function sampleFields(config: ResolvedConfig, issueId: string, secret: st
 
 /**
  * A variant's HTML parts from its minified segments: each segment is split at the reader fields
- * once (segments recur across variants), and neighbouring literal text is joined.
- */
-/**
- * Cuts a variant's segments at its field tokens. Besides the parts, it keeps for each literal the
- * strings it was joined from: segment pieces shared by every variant that shows them, which the
- * sender encodes once for all those variants rather than once per variant (see wire/prepare.ts).
+ * once (segments recur across variants), and neighbouring literal text is joined. Besides the
+ * parts, it keeps for each literal the strings it was joined from: segment pieces shared by every
+ * variant that shows them, which the sender encodes once for all of them (see wire/prepare.ts).
  */
 function segmentSplitter(
   split: (text: string) => Parts,

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { detach } from '../detach.js';
 import { createCache } from './_cache.js';
-import { blockEdge, minifyHtml, minifyPiece, trimSpace } from './minify.js';
+import { blockEdge, hasOtherSpace, minifyHtml, minifyPiece, trimSpace } from './minify.js';
 import type { PieceCompiler } from './pieces.js';
 import type { ListSlot, SplicedTemplates, StandIns } from './splice.js';
 import type { DigestView } from './view.js';
@@ -390,7 +390,7 @@ function watched(onUse: () => void, answers: Record<string | symbol, unknown> = 
  * no-break space is text to it, see minify.ts).
  */
 function steady(value: string): boolean {
-  return !(value.startsWith(' ') || value.endsWith(' ') || value.includes('  ') || /[\t\n\v\f\r]/.test(value));
+  return !(value.startsWith(' ') || value.endsWith(' ') || value.includes('  ') || hasOtherSpace(value));
 }
 
 /** True when the two views agree on every field that is not a variant's own. */

@@ -818,17 +818,8 @@ function runLines(text: string, line: (text: string) => Line): Lines {
   out.startsClean = lines[from] === lines[from]!.trimStart();
   out.endsClean = lines[to] === lines[to]!.trimEnd();
   const core = new Assembly(line);
-  let empty = 0;
-  for (let i = from; i <= to; i++) {
-    const each = lines[i]!;
-    if (!each) {
-      empty++;
-      continue;
-    }
-    core.empties(empty);
-    empty = 0;
-    core.line(each);
-  }
+  // From and to are text lines: no empty line is held back at either end.
+  core.pending(lines.slice(from, to + 1));
   out.core = core.items;
   out.coreBytes = core.bytes;
   return out;

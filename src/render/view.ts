@@ -20,6 +20,7 @@ import {
 } from './_text.js';
 import { issueWeek, weekLine } from './dates.js';
 import { type LeadText, leadText } from './lead.js';
+import { collapseSpace, trimSpace } from './minify.js';
 
 /**
  * The data a template sees for one variant in one language: pure, built from config, issue and
@@ -343,7 +344,7 @@ interface CardContext {
 export function summaryParagraphs(summary: Summary): string[] {
   return summary.summary
     .split(/\n[^\S\n]*\n/)
-    .map((p) => p.replace(/[ \t\n\v\f\r]+/g, ' ').replace(/^ | $/g, ''))
+    .map((p) => trimSpace(collapseSpace(p)))
     .filter((p) => /\S/.test(p));
 }
 

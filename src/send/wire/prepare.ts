@@ -109,10 +109,10 @@ function prepare(template: VariantTemplate): PreparedVariant {
 }
 
 /**
- * Shared pieces of variants' HTML, encoded: keyed by the piece, so a card or section that many role
- * sets show is encoded once for all of them, and a variant's prepared body is a list of references
- * (its concatenated HTML is never flattened or encoded whole). Each piece ends on a line break
- * (a soft one mid-line), so pieces join into valid quoted-printable in any order.
+ * Pieces variants share (HTML segments, runs of text lines), encoded: keyed by the piece, so a card
+ * or section that many role sets show is encoded once for all of them, and a variant's prepared body
+ * is a list of references (its concatenated HTML is never flattened or encoded whole). Each piece
+ * ends on a line break (a soft one mid-line), so pieces join into valid quoted-printable in any order.
  */
 const encodedChunks = createCache<string, Buffer>(4000);
 
