@@ -16,9 +16,24 @@ export interface LinkTracking {
   secret: string;
   /** The per-reader placeholder for the send time (see _personal.ts), filled after compiling. */
   sentAt: string;
+  /** The placeholder for the role set's signed `?v=` value, filled like the reader's fields. */
+  variant: string;
 }
 
-/** The base of tracked links: `tracking.baseUrl`, else `c/` beside `urls.unsubscribe`; undefined when neither is set. */
+/** Tracked copies of shared view objects, per tracking: a card's links are the same in every role set. */
+interface Tracked {
+  cards: WeakMap<object, Map<string, CardView>>;
+  sections: WeakMap<object, SectionView>;
+  groups: WeakMap<object, { hrefs: (string | undefined)[]; group: ContentsGroup }>;
+}
+
+type SectionView = DigestView['sections'][number];
+type CardView = SectionView['cards'][number];
+type ContentsGroup = DigestView['contents']['sections'][number];
+
+const trackedBy = new WeakMap<LinkTracking, Map<string, Tracked>>();
+
+/** The `/c/` base beside the unsubscribe endpoint, or `tracking.baseUrl`; undefined when neither is set. */
 export function clickBase(config: Pick<ResolvedConfig, 'tracking' | 'urls'>): string | undefined {
   const explicit = config.tracking.baseUrl;
   if (explicit) return explicit.endsWith('/') ? explicit : `${explicit}/`;
@@ -33,35 +48,62 @@ export function clickBase(config: Pick<ResolvedConfig, 'tracking' | 'urls'>): st
  * The view with every card link tracked; the input is not changed. A card has two links: its own
  * (the article, else its archive page) and its source. The contents list at the top repeats each
  * card's own link, so it gets the very same tracked link, counted under the card's section role.
+ * The tracked copy of a card, section or contents group is made once and reused by every view that
+ * shares the object, so role sets keep sharing them.
  */
-export function trackLinks<V extends DigestView>(view: V, variantId: string, tracking: LinkTracking | undefined): V {
+export function trackLinks<V extends DigestView>(view: V, tracking: LinkTracking | undefined): V {
   if (!tracking) return view;
+  const issueId = view.issue.id;
+  const byIssue = kept(trackedBy, tracking, () => new Map<string, Tracked>());
+  const { cards, sections, groups } = kept(
+    byIssue,
+    issueId,
+    (): Tracked => ({ cards: new WeakMap(), sections: new WeakMap(), groups: new WeakMap() }),
+  );
+  const suffix = `?v=${tracking.variant}&d=${tracking.sentAt}`;
   const track = (target: string | undefined, summaryId: string, role: string, kind: LinkKind) => {
     if (typeof target !== 'string' || !/^https?:\/\//i.test(target)) return target;
-    const claims = { issueId: view.issue.id, summaryId, role, variantId, kind, target };
-    return `${tracking.base}${signClickToken(claims, tracking.secret)}?d=${tracking.sentAt}`;
+    return `${tracking.base}${signClickToken({ issueId, summaryId, role, kind, target }, tracking.secret)}${suffix}`;
   };
+  const trackCard = (card: CardView, role: string): CardView =>
+    kept(
+      kept(cards, card, () => new Map<string, CardView>()),
+      role,
+      () => {
+        const href = track(card.href, card.id, role, card.hrefIsArticle ? 'article' : 'archive');
+        const source = card.source && { ...card.source, href: track(card.source.href, card.id, role, 'source') };
+        return { ...card, href, source };
+      },
+    );
   const byAnchor = new Map<string, string | undefined>();
-  const sections = view.sections.map((section) => ({
-    ...section,
-    cards: section.cards.map((card) => {
-      const href = track(card.href, card.id, section.role, card.hrefIsArticle ? 'article' : 'archive');
-      byAnchor.set(card.anchor, href);
-      const source = card.source && { ...card.source, href: track(card.source.href, card.id, section.role, 'source') };
-      return { ...card, href, source };
-    }),
-  }));
-  const contents = {
-    ...view.contents,
-    sections: view.contents.sections.map((group) => ({
-      ...group,
-      items: group.items.map((item) => ({
-        ...item,
-        href: byAnchor.has(item.anchor) ? byAnchor.get(item.anchor) : item.href,
-      })),
-    })),
-  };
-  return { ...view, sections, contents };
+  const trackedSections = view.sections.map((section) => {
+    const found = kept(sections, section, () => ({
+      ...section,
+      cards: section.cards.map((card) => trackCard(card, section.role)),
+    }));
+    for (const card of found.cards) byAnchor.set(card.anchor, card.href);
+    return found;
+  });
+  const trackedGroups = view.contents.sections.map((group) => {
+    // An entry takes the tracked link of the card its anchor names in this view.
+    const hrefs = group.items.map((item) => (byAnchor.has(item.anchor) ? byAnchor.get(item.anchor) : item.href));
+    const found = groups.get(group);
+    if (found?.hrefs.every((href, i) => href === hrefs[i])) return found.group;
+    const tracked = { ...group, items: group.items.map((item, i) => ({ ...item, href: hrefs[i] })) };
+    groups.set(group, { hrefs, group: tracked });
+    return tracked;
+  });
+  return { ...view, sections: trackedSections, contents: { ...view.contents, sections: trackedGroups } };
+}
+
+/** The value kept under `key`, made and kept on first use. */
+function kept<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, make: () => V): V {
+  let found = map.get(key);
+  if (found === undefined) {
+    found = make();
+    map.set(key, found);
+  }
+  return found;
 }
 
 /** The `d` value of a tracked link: the send time in whole seconds, base 36. */
@@ -82,7 +124,7 @@ export function decodeSentAt(value: string | null): Date | undefined {
 export function linkTracking(
   config: Pick<ResolvedConfig, 'tracking' | 'urls'>,
   secret: string | undefined,
-  sentAt: string,
+  placeholders: { sentAt: string; clickVariant: string },
 ): LinkTracking | undefined {
   if (!config.tracking.clicks || !secret) return undefined;
   const base = clickBase(config);
@@ -91,5 +133,5 @@ export function linkTracking(
       hint: 'set tracking.baseUrl (e.g. https://news.example.com/c/) or urls.unsubscribe in rolecast.config.json',
     });
   }
-  return { base, secret, sentAt };
+  return { base, secret, sentAt: placeholders.sentAt, variant: placeholders.clickVariant };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildReport } from '../analytics/report.js';
 import { sqliteAnalyticsStore } from '../analytics/store.js';
-import { signClickToken } from '../analytics/token.js';
+import { signClickToken, signClickVariant } from '../analytics/token.js';
 import { encodeSentAt } from '../analytics/track-links.js';
 import { openExistingStateDb, openStateDb } from '../send/store.js';
 import { clickRoute } from '../serve/click-route.js';
@@ -50,13 +50,13 @@ async function clickLatency(file: string): Promise<void> {
         issueId: '2026-W48',
         summaryId: `summary-${i}`,
         role: ROLES[i % ROLES.length]!,
-        variantId: `variant-${i % VARIANTS}`,
         kind: 'article',
         target: `https://example.com/articles/${i}?utm_source=rolecast`,
       },
       SECRET,
     );
-    return `/c/${token}?d=${encodeSentAt(new Date(Date.now() - 3_600_000))}`;
+    const variant = signClickVariant('2026-W48', `variant-${i % VARIANTS}`, SECRET);
+    return `/c/${token}?v=${variant}&d=${encodeSentAt(new Date(Date.now() - 3_600_000))}`;
   });
   const times: number[] = [];
   try {

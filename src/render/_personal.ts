@@ -9,7 +9,10 @@ import { randomBytes } from 'node:crypto';
  * minifier can alter them.
  */
 
-/** `sentAt`: when the reader's message was sent, in tracked links, so a scanner's instant click is told apart. */
+/**
+ * `sentAt`: when the reader's message was sent, in tracked links, so a scanner's instant click is
+ * told apart. `clickVariant`: the role set's signed id in tracked links (one value per role set).
+ */
 export const FIELD_NAMES = [
   'greetingName',
   'dateLine',
@@ -18,6 +21,7 @@ export const FIELD_NAMES = [
   'preferences',
   'viewOnline',
   'sentAt',
+  'clickVariant',
 ] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 export type FieldValues = Record<FieldName, string>;

@@ -10,11 +10,18 @@ import { listLanguage, localeFor } from './view.js';
 
 export type FieldFiller = (fields: PersonalFields, language: Language, variant: Variant) => FieldValues;
 type DateLine = (locale: string, zone: string) => string;
+/** The signed `?v=` value of a role set's tracked links (see analytics/token.ts); none without tracking. */
+export type ClickVariant = (variant: Variant) => string;
 
 /**
  * A reader's field values, worked out from scratch: the reference that `fieldFiller` must match.
  */
-export function readerValues(config: ResolvedConfig, issueId: string, dateLine: DateLine): FieldFiller {
+export function readerValues(
+  config: ResolvedConfig,
+  issueId: string,
+  dateLine: DateLine,
+  clickVariant?: ClickVariant,
+): FieldFiller {
   const fallback = personalLinks(config, undefined, issueId, config.sender.email);
   return (fields, language, variant) => {
     const t = translator(language);
@@ -38,6 +45,7 @@ export function readerValues(config: ResolvedConfig, issueId: string, dateLine: 
       preferences: fields.preferencesUrl ?? config.urls.preferences ?? fields.unsubscribeUrl,
       viewOnline: fields.viewOnlineUrl ?? fallback.viewOnlineUrl ?? config.urls.archive ?? '',
       sentAt: encodeSentAt(fields.sentAt),
+      clickVariant: clickVariant ? clickVariant(variant) : '',
     };
   };
 }
@@ -51,6 +59,7 @@ interface Shared {
   sentTo: string[] | undefined;
   greetingFallback: string;
   locale: string;
+  clickVariant: string;
 }
 
 /**
@@ -58,7 +67,12 @@ interface Shared {
  * language or the reader's (locale, zone) pair worked out once: per reader, only their name,
  * address and links are put in.
  */
-export function fieldFiller(config: ResolvedConfig, issueId: string, dateLine: DateLine): FieldFiller {
+export function fieldFiller(
+  config: ResolvedConfig,
+  issueId: string,
+  dateLine: DateLine,
+  clickVariant?: ClickVariant,
+): FieldFiller {
   const fallback = personalLinks(config, undefined, issueId, config.sender.email);
   const listLang = listLanguage(config);
   const viewOnlineFallback = fallback.viewOnlineUrl ?? config.urls.archive ?? '';
@@ -86,6 +100,7 @@ export function fieldFiller(config: ResolvedConfig, issueId: string, dateLine: D
         sentTo: roles.includes(EMAIL_SLOT) ? undefined : worded.split(EMAIL_SLOT),
         greetingFallback: config.greetingFallback ?? t('email.greetingFallback'),
         locale: localeFor(config, language),
+        clickVariant: clickVariant ? clickVariant(variant) : '',
       };
       byLanguage.set(language, found);
     }
@@ -123,7 +138,7 @@ export function fieldFiller(config: ResolvedConfig, issueId: string, dateLine: D
     if (fields.email) {
       sentTo = own.sentTo
         ? own.sentTo.join(fields.email)
-        : readerValues(config, issueId, dateLine)(fields, language, variant).sentTo;
+        : readerValues(config, issueId, dateLine, clickVariant)(fields, language, variant).sentTo;
     }
     const sentAt = fields.sentAt?.getTime();
     if (sentAt !== lastSentAt) {
@@ -138,6 +153,7 @@ export function fieldFiller(config: ResolvedConfig, issueId: string, dateLine: D
       preferences: fields.preferencesUrl ?? config.urls.preferences ?? fields.unsubscribeUrl,
       viewOnline: fields.viewOnlineUrl ?? viewOnlineFallback,
       sentAt: lastSentAtCode,
+      clickVariant: own.clickVariant,
     };
   };
 }

@@ -48,7 +48,15 @@ export function createPieceGates(
   const checkFilled = (segment: string, values: FieldValues): PieceGates => {
     const parts = split(segment);
     let key = '';
-    for (let i = 1; i < parts.length; i += 2) key += `${values[parts[i] as keyof FieldValues]}\u0000`;
+    // A role set's signed `?v=` value sits inside a tracked https link and holds only URL-safe
+    // ASCII: it adds its length and nothing else, so the piece is checked without it, once for
+    // every role set, and its length is added.
+    let variantChars = 0;
+    for (let i = 1; i < parts.length; i += 2) {
+      const name = parts[i] as keyof FieldValues;
+      if (name === 'clickVariant') variantChars += values.clickVariant.length;
+      else key += `${values[name]}\u0000`;
+    }
     let byValues = filled.get(segment);
     if (!byValues) {
       byValues = new Map();
@@ -56,12 +64,17 @@ export function createPieceGates(
     }
     let found = byValues.get(key);
     if (!found) {
-      found = check(joinParts(parts, values, escapeHtml));
+      found = check(joinParts(parts, variantChars ? { ...values, clickVariant: '' } : values, escapeHtml));
       // Values that differ per variant would pile up: keep only the last few.
       if (byValues.size >= 8) byValues.clear();
       byValues.set(key, found);
     }
-    return found;
+    if (!variantChars) return found;
+    return {
+      ...found,
+      bytes: found.bytes + variantChars,
+      counts: { ...found.counts, length: found.counts.length + variantChars },
+    };
   };
   return (segments, values, variantId) => {
     const out: HtmlGates = { bytes: 0, counts: { length: 0, escaped: 0, breaks: 0 }, links: [], alt: [] };

@@ -119,7 +119,9 @@ export function createPieceCompiler(
     let out = minified.get(segment);
     if (out === undefined) {
       out = detach(minifyHtml(segment));
-      minified.set(detach(segment), out);
+      // Keyed by the very string asked for: the callers hand on the same strings for every
+      // variant, and a lookup by the same string object neither hashes nor compares it again.
+      minified.set(segment, out);
     }
     return out;
   };
@@ -148,7 +150,7 @@ export function createPieceCompiler(
         // Only a run of mj-text/mj-raw children can stand in a split column as it does whole.
         if (rest.trim() === '') found = { shapes: shapes.join(''), list: shapes, contents };
       }
-      sectionChildren.set(detach(section), found);
+      sectionChildren.set(section, found);
     }
     return found ?? undefined;
   };
@@ -177,7 +179,8 @@ export function createPieceCompiler(
           }
           return '';
         }
-        contents.push(inner);
+        // Its own copy: a content is a cache key, which must not keep the whole source alive.
+        contents.push(detach(inner));
         return `<${tag}${attrs ?? ''}>${hole}</${tag}>`;
       });
     if (split && (unsplit || placed !== split.sections.length)) return undefined;
@@ -237,7 +240,7 @@ export function createPieceCompiler(
     let template = skeletons.get(split.skeleton);
     if (template === undefined) {
       template = takeSkeleton(split);
-      skeletons.set(detach(split.skeleton), template);
+      skeletons.set(split.skeleton, template);
     }
     if (!template) return take(split.skeleton, split);
     const children = split.sections.map(childrenOf);

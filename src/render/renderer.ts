@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DateTime } from 'luxon';
+import { signClickVariant } from '../analytics/token.js';
 import { linkTracking, trackLinks } from '../analytics/track-links.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { type Problem, RolecastError } from '../errors.js';
@@ -117,11 +118,12 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const listLang = listLanguage(config);
   const languages = [...new Set([listLang, ...(options.languages ?? [])])];
   const dateLine = createWeekLineCache(issue.manifest.date);
-  const fillers = fieldFiller(config, issue.id, dateLine);
   const fillLine = createTextLineFiller((line) => wrapLine(line));
   const issueFile = displayPath(join(issue.dir, MANIFEST_FILE));
   const tokens = createFieldTokens();
-  const tracking = linkTracking(config, options.clickSecret, tokens.sentinel.sentAt);
+  const tracking = linkTracking(config, options.clickSecret, tokens.sentinel);
+  const clickVariant = tracking && ((variant: Variant) => signClickVariant(issue.id, variant.id, tracking.secret));
+  const fillers = fieldFiller(config, issue.id, dateLine, clickVariant);
   // A broken subject template is reported before any variant is compiled.
   renderSubject(issue.manifest.subject, {});
   const runMjml = options.compileMjml ?? compileMjml;
@@ -163,7 +165,6 @@ export async function createRenderer(project: Project, options: RendererOptions 
         summaryHref: options.summaryHref,
         shared,
       }),
-      variant.id,
       tracking,
     );
     const filled = await setFrames?.compile(view);

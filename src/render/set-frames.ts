@@ -155,7 +155,7 @@ export function createSetFrames(options: {
     if (found === undefined) {
       const parts = segment.split(tokens);
       found = parts.length === 1 ? null : parts;
-      cuts.set(detach(segment), found);
+      cuts.set(segment, found);
     }
     return found;
   };

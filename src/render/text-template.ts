@@ -100,9 +100,9 @@ export function textSizer(): (template: TextTemplate, values: FieldValues) => nu
     return bytes;
   };
   // Every variant is measured with the same sample reader: its filled lines recur.
-  const lines = createCache<string, number>(500);
+  const lines = createCache<string, number>(2000);
   const filled = (parts: Parts, values: FieldValues) => {
-    const line = joinParts(parts, values, asIs);
+    const line = joinParts(parts, sizingValues(values), asIs);
     let bytes = lines.get(line);
     if (bytes === undefined) {
       bytes = Buffer.byteLength(wrapLine(line));
@@ -121,6 +121,22 @@ export function textSizer(): (template: TextTemplate, values: FieldValues) => nu
     for (const piece of template) bytes += typeof piece === 'string' ? fixed(piece) : filled(piece, values);
     return bytes;
   };
+}
+
+/**
+ * The values a line is measured with: a role set's signed `?v=` value is one unbreakable run of
+ * URL-safe ASCII, so a run of as many `x` wraps and weighs the same, and lines of role sets whose
+ * values are as long are measured once.
+ */
+const sizing = new WeakMap<FieldValues, FieldValues>();
+function sizingValues(values: FieldValues): FieldValues {
+  if (!values.clickVariant) return values;
+  let found = sizing.get(values);
+  if (!found) {
+    found = { ...values, clickVariant: 'x'.repeat(values.clickVariant.length) };
+    sizing.set(values, found);
+  }
+  return found;
 }
 
 /**

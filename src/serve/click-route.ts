@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isLoopbackHost } from '../_loopback.js';
 import { isScannerAgent } from '../analytics/scanners.js';
 import type { AnalyticsStore, ClickEvent } from '../analytics/store.js';
-import { verifyClickToken } from '../analytics/token.js';
+import { verifyClickToken, verifyClickVariant } from '../analytics/token.js';
 import { decodeSentAt } from '../analytics/track-links.js';
 
 /**
@@ -58,14 +58,19 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
       }
       const token = url.pathname.slice(options.prefix.length);
       if (!token || token.includes('/')) return plain(response, 404, 'not found\n');
-      const claims = verifyClickToken(token, options.secret);
-      if (!claims) return plain(response, 400, 'this link is not valid\n');
+      const link = verifyClickToken(token, options.secret);
+      if (!link) return plain(response, 400, 'this link is not valid\n');
+      // The role set rides beside the token, signed on its own; a link whose `v` is missing or
+      // altered still redirects, and its click counts without a role set.
+      const variant = url.searchParams.get('v');
+      const variantId = link.variantId ?? verifyClickVariant(variant, link.issueId, options.secret) ?? '';
+      const claims = { ...link, variantId };
       const at = now();
       const agent = request.headers['user-agent'];
       const sentAt = decodeSentAt(url.searchParams.get('d'));
       const tooSoon = sentAt !== undefined && at.getTime() - sentAt.getTime() < options.scannerWindowSeconds * 1000;
       if (method === 'GET' && !isScannerAgent(agent) && !tooSoon) {
-        const client = `${clientAddress(request)}\n${agent ?? ''}\n${token}`;
+        const client = `${clientAddress(request)}\n${agent ?? ''}\n${token}\n${variantId}`;
         record({ ...claims, at, first: seen(client, at.getTime()) });
       }
       response.writeHead(302, {

@@ -1,9 +1,10 @@
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isScannerAgent } from '../../src/analytics/scanners.js';
 import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
-import { type ClickClaims, signClickToken } from '../../src/analytics/token.js';
+import { type ClickClaims, signClickToken, signClickVariant } from '../../src/analytics/token.js';
 import { encodeSentAt } from '../../src/analytics/track-links.js';
 import { loadConfig } from '../../src/config/load.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
@@ -59,7 +60,7 @@ beforeEach(() => {
 });
 
 const link = (claims = CLAIMS, sentAt = new Date(NOW.getTime() - 3600_000)) =>
-  `${origin}/c/${signClickToken(claims, SECRET)}?d=${encodeSentAt(sentAt)}`;
+  `${origin}/c/${signClickToken(claims, SECRET)}?v=${signClickVariant(claims.issueId, claims.variantId, SECRET)}&d=${encodeSentAt(sentAt)}`;
 
 const get = (url: string, init: RequestInit = {}) =>
   fetch(url, { redirect: 'manual', ...init, headers: { 'User-Agent': BROWSER, ...(init.headers ?? {}) } });
@@ -85,6 +86,45 @@ describe('the click redirect', () => {
     ]);
     const columns = (db.pragma('table_info(clicks)') as { name: string }[]).map((c) => c.name);
     expect(columns.some((c) => /email|ip|agent|address|reader/.test(c))).toBe(false);
+  });
+
+  it('counts a click whose role set is missing, altered or of another issue without one, and still redirects', async () => {
+    const token = signClickToken(CLAIMS, SECRET);
+    const d = encodeSentAt(new Date(NOW.getTime() - 3600_000));
+    const mine = signClickVariant(CLAIMS.issueId, CLAIMS.variantId, SECRET);
+    const forged = `${Buffer.from('cto').toString('base64url')}.${mine.split('.')[1]}`;
+    const otherIssue = signClickVariant('2026-W47', CLAIMS.variantId, SECRET);
+    const otherKey = signClickVariant(CLAIMS.issueId, CLAIMS.variantId, `${SECRET}x`);
+    for (const query of [
+      `?d=${d}`,
+      `?v=${forged}&d=${d}`,
+      `?v=${otherIssue}&d=${d}`,
+      `?v=${otherKey}&d=${d}`,
+      `?v=&d=${d}`,
+    ]) {
+      const response = await get(`${origin}/c/${token}${query}`);
+      expect(response.status, query).toBe(302);
+      expect(response.headers.get('location')).toBe(CLAIMS.target);
+    }
+    expect(clicks().map((c) => (c as { variant_id: string }).variant_id)).toEqual(['', '', '', '', '']);
+  });
+
+  it('honours a link of an earlier release, whose token holds the role set', async () => {
+    // Signed by rolecast 0.1 (version c1) for this issue with this key.
+    const earlier = signedByEarlierRelease();
+    const response = await get(`${origin}/c/${earlier}?d=${encodeSentAt(new Date(NOW.getTime() - 3600_000))}`);
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('https://example.com/post?a=1');
+    expect(clicks()).toEqual([
+      {
+        summary_id: 'eval-harness',
+        role: 'CTO',
+        variant_id: 'cto+executive',
+        kind: 'article',
+        target: 'https://example.com/post?a=1',
+        first: 1,
+      },
+    ]);
   });
 
   it('a tampered target gets 400 with no Location, and counts nothing', async () => {
@@ -156,6 +196,15 @@ describe('the click redirect', () => {
     expect(clicks().map((c) => (c as { kind: string }).kind)).toEqual(['article', 'archive']);
   });
 });
+
+/** A link token in the format earlier releases signed (version c1, the role set inside), with this test's key. */
+function signedByEarlierRelease(): string {
+  const payload = Buffer.from(
+    JSON.stringify(['c1', '2026-W48', 'eval-harness', 'CTO', 'cto+executive', 'a', 'https://example.com/post?a=1']),
+  ).toString('base64url');
+  const mac = createHmac('sha256', SECRET).update(`rolecast-click\n${payload}`).digest().subarray(0, 16);
+  return `${payload}.${mac.toString('base64url')}`;
+}
 
 describe('scanner user agents', () => {
   it.each([

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
-import { verifyClickToken } from '../../src/analytics/token.js';
+import { verifyClickToken, verifyClickVariant } from '../../src/analytics/token.js';
 import { loadConfig } from '../../src/config/load.js';
 import { planAudience } from '../../src/group/index.js';
 import { openStateDb, sendIssue } from '../../src/send/index.js';
@@ -37,7 +37,7 @@ async function trackingOn(f: SendFixture, change: (config: Record<string, unknow
 }
 
 function trackedLinks(text: string): string[] {
-  return [...text.matchAll(/https:\/\/rolecast\.example\/c\/[\w.-]+\?d=[0-9a-z]+/g)].map((m) => m[0]);
+  return [...text.matchAll(/https:\/\/rolecast\.example\/c\/[\w.-]+\?v=[\w.-]+&d=[0-9a-z]+/g)].map((m) => m[0]);
 }
 
 describe('click tracking end to end', () => {
@@ -69,6 +69,9 @@ describe('click tracking end to end', () => {
 
     const link = new URL(htmlLinks[0]!);
     const claims = verifyClickToken(link.pathname.slice('/c/'.length), SECRET)!;
+    // The role set of the message rides beside the token, signed for the issue.
+    const variantId = verifyClickVariant(link.searchParams.get('v'), claims.issueId, SECRET);
+    expect(variantId).toBeDefined();
     const project = await fixture.load();
     const summary = project.issue.summaries.find((s) => s.id === claims.summaryId)!;
 
@@ -113,6 +116,8 @@ describe('click tracking end to end', () => {
     expect(report.total.delivered).toBe(sent.total.sent);
     const roleRow = report.byRole.find((r: { role: string }) => r.role === claims.role);
     expect(roleRow.clicks).toBe(1);
+    const variantRow = report.byVariant.find((v: { variantId: string }) => v.variantId === variantId);
+    expect(variantRow.clicks).toBe(1);
 
     const table = await runMain(fixture.dir, ['report', fixture.issueDir]);
     expect(table.out).toMatch(new RegExp(`${summary.id}\\s+${claims.role}\\s+${readers}\\s+1\\s+1`));

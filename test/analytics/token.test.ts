@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { type ClickClaims, signClickToken, verifyClickToken } from '../../src/analytics/token.js';
+import {
+  type ClickLink,
+  signClickToken,
+  signClickVariant,
+  verifyClickToken,
+  verifyClickVariant,
+} from '../../src/analytics/token.js';
 import { signToken } from '../../src/unsubscribe/token.js';
 
 const SECRET = 'click-token-secret-0123456789abcdef';
-const CLAIMS: ClickClaims = {
+const CLAIMS: ClickLink = {
   issueId: '2026-W48',
   summaryId: 'small-models-for-internal-search',
   role: 'Data Scientist',
-  variantId: 'data-scientist+product-manager',
   kind: 'article',
   target: 'https://example.org/tidewater/small-models-internal-search?utm=x&a=1',
 };
@@ -50,6 +55,38 @@ describe('click tokens', () => {
   it('never accepts an unsubscribe token signed with the same key', () => {
     const unsubscribe = signToken({ email: 'a@example.com', listId: 'weekly.example.com' }, SECRET);
     expect(verifyClickToken(unsubscribe, SECRET)).toBeUndefined();
+  });
+
+  it('still reads a link token of an earlier release, with the role set it was signed with', () => {
+    // Signed by rolecast 0.1 with the key below.
+    const earlier =
+      'WyJjMSIsIjIwMjYtVzQ4IiwiZXZhbC1oYXJuZXNzIiwiQ1RPIiwiY3RvK2V4ZWN1dGl2ZSIsImEiLCJodHRwczovL2V4YW1wbGUuY29tL3Bvc3Q_YT0xIl0.yK-YxItK5JMkM4EoCbRDdg';
+    expect(verifyClickToken(earlier, 'legacy-links-secret-0123456789abcdef')).toEqual({
+      issueId: '2026-W48',
+      summaryId: 'eval-harness',
+      role: 'CTO',
+      variantId: 'cto+executive',
+      kind: 'article',
+      target: 'https://example.com/post?a=1',
+    });
+    expect(verifyClickToken(earlier, SECRET)).toBeUndefined();
+  });
+
+  it('signs the role set apart, for one issue: any change, another issue or key, or a click token is refused', () => {
+    for (const variantId of ['data-scientist+product-manager', 'x'.repeat(200), 'équipe « données »']) {
+      const value = signClickVariant(CLAIMS.issueId, variantId, SECRET);
+      expect(value).toMatch(/^[\w-]*\.[\w-]{22}$/);
+      expect(verifyClickVariant(value, CLAIMS.issueId, SECRET)).toBe(variantId);
+      expect(verifyClickVariant(value, '2026-W49', SECRET)).toBeUndefined();
+      expect(verifyClickVariant(value, CLAIMS.issueId, `${SECRET}x`)).toBeUndefined();
+      for (let i = 0; i < value.length; i += 3)
+        if (value[i] !== '.') expect(verifyClickVariant(flip(value, i), CLAIMS.issueId, SECRET)).toBeUndefined();
+    }
+    const token = signClickToken(CLAIMS, SECRET);
+    expect(verifyClickVariant(token, CLAIMS.issueId, SECRET)).toBeUndefined();
+    expect(verifyClickToken(signClickVariant(CLAIMS.issueId, 'cto', SECRET), SECRET)).toBeUndefined();
+    for (const bad of [null, '', '.', 'abc', 'a.b.c'])
+      expect(verifyClickVariant(bad, CLAIMS.issueId, SECRET)).toBeUndefined();
   });
 
   it('refuses a signed payload whose target is not http(s)', () => {

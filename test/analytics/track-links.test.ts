@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { verifyClickToken } from '../../src/analytics/token.js';
+import { verifyClickToken, verifyClickVariant } from '../../src/analytics/token.js';
 import { clickBase, trackLinks } from '../../src/analytics/track-links.js';
 import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import { createRenderer } from '../../src/render/index.js';
-import { buildView } from '../../src/render/view.js';
+import { buildView, createSharedViews } from '../../src/render/view.js';
 import { fixtureProject } from '../render/_fixtures.js';
 
 const SECRET = 'track-links-secret-0123456789abcdef';
@@ -18,24 +18,23 @@ function editorVariant(project: ReturnType<typeof fixtureProject>) {
 }
 
 describe('link tracking transform', () => {
-  it('maps every card link to a signed /c/ link naming issue, summary, role, variant and kind', () => {
+  it('maps every card link to a signed /c/ link naming issue, summary, role and kind, the role set beside it', () => {
     const project = fixtureProject({ summaries: SUMMARIES });
     const variant = editorVariant(project);
     const view = buildView(project.config, project.taxonomy, project.issue, variant, undefined, {
       summaryHref: (id) => `https://archive.example/s/${id}.html`,
     });
     view.sections[0]!.cards[0]!.source = { name: 'Source', domain: 'source.example', href: 'https://source.example/' };
-    const tracked = trackLinks(view, variant.id, { base: 'https://t.example/c/', secret: SECRET, sentAt: 'SENT' });
+    const tracked = trackLinks(view, { base: 'https://t.example/c/', secret: SECRET, sentAt: 'SENT', variant: 'VAR' });
     const [withLink, noLink] = tracked.sections[0]!.cards;
     const claimsOf = (link: string | undefined) => {
-      expect(link).toMatch(/^https:\/\/t\.example\/c\/[\w-]+\.[\w-]+\?d=SENT$/);
+      expect(link).toMatch(/^https:\/\/t\.example\/c\/[\w-]+\.[\w-]+\?v=VAR&d=SENT$/);
       return verifyClickToken(new URL(link!).pathname.slice(3), SECRET);
     };
     expect(claimsOf(withLink!.href)).toEqual({
       issueId: project.issue.id,
       summaryId: 'with-link',
       role: 'CTO',
-      variantId: variant.id,
       kind: 'article',
       target: 'https://example.com/a?x=1&y=2',
     });
@@ -69,24 +68,78 @@ describe('link tracking transform', () => {
     expect(clickBase({ ...project.config, urls: {} })).toBeUndefined();
   });
 
-  it('renders HTML and text with the same tracked links, the send time filled per reader', async () => {
+  it('renders HTML and text with the same tracked links, the role set and send time filled in', async () => {
     const project = fixtureProject({ summaries: SUMMARIES, config: { tracking: { clicks: true } } });
     const renderer = await createRenderer(project, { clickSecret: SECRET });
-    const compiled = await renderer.compile(editorVariant(project));
+    const variant = editorVariant(project);
+    const compiled = await renderer.compile(variant);
     const sentAt = new Date('2026-12-01T10:00:00Z');
     const message = compiled.personalise({
       email: 'r@example.com',
       unsubscribeUrl: 'https://test.example/unsubscribe?token=abc',
       sentAt,
     });
-    const link = `https://test.example/c/[\\w-]+\\.[\\w-]+\\?d=${Math.floor(sentAt.getTime() / 1000).toString(36)}`;
-    const inText = message.text.match(new RegExp(link))?.[0];
-    expect(inText).toBeDefined();
-    expect(message.html.replace(/&#x3D;/g, '=')).toContain(`href="${inText}"`);
+    const link = `https://test.example/c/[\\w-]+\\.[\\w-]+\\?v=([\\w-]+\\.[\\w-]+)&d=${Math.floor(sentAt.getTime() / 1000).toString(36)}`;
+    const inText = message.text.match(new RegExp(link));
+    expect(inText).not.toBeNull();
+    expect(verifyClickVariant(inText![1]!, project.issue.id, SECRET)).toBe(variant.id);
+    expect(message.html.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&')).toContain(`href="${inText![0]}"`);
     expect(message.html).not.toContain('href="https://example.com/a');
     expect(message.text).not.toContain('https://example.com/a');
     expect(message.html).toContain('href="https://test.example/unsubscribe?token=abc"');
     expect(compiled.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('gives a card the same tracked link in every role set; only the signed role set differs', async () => {
+    const project = fixtureProject({ summaries: SUMMARIES, config: { tracking: { clicks: true } } });
+    const { summaries, manifest } = project.issue;
+    const order = effectiveRoleOrder(summaries, manifest.roleOrder);
+    const renderer = await createRenderer(project, { clickSecret: SECRET });
+    const links: ReturnType<typeof verifyClickToken>[][] = [];
+    for (const roles of [['CTO'], ['CTO', 'Designer']]) {
+      const variant = buildVariant(summaries, order, roles);
+      const text = (await renderer.compile(variant)).personalise({
+        email: 'r@example.com',
+        unsubscribeUrl: 'https://test.example/u',
+      }).text;
+      const found = [...text.matchAll(/\/c\/([\w-]+\.[\w-]+)\?v=([\w-]+\.[\w-]+)&/g)];
+      expect(found.length).toBeGreaterThan(0);
+      for (const [, , v] of found) expect(verifyClickVariant(v!, project.issue.id, SECRET)).toBe(variant.id);
+      links.push(found.map(([, token]) => verifyClickToken(token!, SECRET)));
+    }
+    // The CTO section's cards: one token each, whichever role set holds them.
+    const cto = (list: (typeof links)[number]) => list.filter((claims) => claims?.role === 'CTO');
+    expect(cto(links[1]!)).toEqual(cto(links[0]!));
+    expect(cto(links[0]!).length).toBeGreaterThan(0);
+  });
+
+  it('reuses one tracked copy of a shared section, so role sets keep sharing it', () => {
+    // The CTO section reads the same for both role sets: none of its cards names the Designer.
+    const project = fixtureProject({ summaries: [SUMMARIES[0]!, { id: 'design-only', roles: ['Designer'] }] });
+    const { summaries, manifest } = project.issue;
+    const order = effectiveRoleOrder(summaries, manifest.roleOrder);
+    const shared = createSharedViews();
+    const tracking = { base: 'https://t.example/c/', secret: SECRET, sentAt: 'SENT', variant: 'VAR' };
+    const [one, two] = [['CTO'], ['CTO', 'Designer']].map((roles) =>
+      trackLinks(
+        buildView(project.config, project.taxonomy, project.issue, buildVariant(summaries, order, roles), undefined, {
+          shared,
+        }),
+        tracking,
+      ),
+    );
+    expect(one!.sections[0]!.role).toBe('CTO');
+    expect(two!.sections[0]).toBe(one!.sections[0]);
+    expect(two!.contents.sections[0]).toBe(one!.contents.sections[0]);
+    // Another tracking (another key or base) never sees those copies.
+    const other = trackLinks(
+      buildView(project.config, project.taxonomy, project.issue, buildVariant(summaries, order, ['CTO']), undefined, {
+        shared,
+      }),
+      { ...tracking, base: 'https://u.example/c/' },
+    );
+    expect(other.sections[0]).not.toBe(one!.sections[0]);
+    expect(other.sections[0]!.cards[0]!.href).toMatch(/^https:\/\/u\.example\/c\//);
   });
 
   it('leaves links as written with tracking off, or without a signing key', async () => {

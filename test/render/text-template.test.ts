@@ -52,6 +52,7 @@ function valuesOf(tokens: ReturnType<typeof createFieldTokens>): FieldValues[] {
       preferences: 'https://test.example/p',
       viewOnline: 'https://test.example/archive/2026-W48/',
       sentAt: '1764144000',
+      clickVariant: 'Y3RvK2V4ZWN1dGl2ZQ.abcdefghijklmnopqrstuv',
     },
     Object.fromEntries(Object.keys(tokens.sentinel).map((name) => [name, ''])) as FieldValues,
   ];
