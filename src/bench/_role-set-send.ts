@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,13 +13,15 @@ import { makeProject } from './send.js';
  * readers sent over 5 connections to a loopback sink, their role sets drawn from the example
  * issue's roles either from 10 distinct sets or one per reader (as far as the roles allow). Both
  * draw each role with the same odds, so messages are alike in size. Prints JSON.
- * Run as `node dist/bench/_role-set-send.js SETS` (SETS = 10, or 0 for one per reader).
+ * Run as `node dist/bench/_role-set-send.js SETS [clicks]` (SETS = 10, or 0 for one per reader;
+ * `clicks` turns click tracking on).
  */
 
 const READERS = 10_000;
 
 export interface RoleSetSendRow {
   wanted: number;
+  clicks: boolean;
   roleSets: number;
   seconds: number;
   msgsPerSecond: number;
@@ -28,10 +30,16 @@ export interface RoleSetSendRow {
 
 async function main(): Promise<void> {
   const wanted = Number(process.argv[2] ?? 10);
+  const clicks = process.argv[3] === 'clicks';
   const dir = await mkdtemp(join(tmpdir(), 'rolecast-bench-sets-'));
   const sink = await startSink();
   try {
     await makeProject(dir);
+    if (clicks) {
+      const file = join(dir, 'rolecast.config.json');
+      const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      await writeFile(file, JSON.stringify({ ...config, tracking: { clicks: true } }));
+    }
     const issueDir = join(dir, 'issues/2026-W48');
     const project = await loadProject({ issueDir, cwd: dir });
     const roles = effectiveRoleOrder(project.issue.summaries, project.issue.manifest.roleOrder ?? []);
@@ -57,6 +65,7 @@ async function main(): Promise<void> {
     if (report.total.sent !== READERS) throw new Error(`sent ${report.total.sent} of ${READERS}`);
     const row: RoleSetSendRow = {
       wanted,
+      clicks,
       roleSets,
       seconds,
       msgsPerSecond: READERS / seconds,
