@@ -16,7 +16,8 @@ export function reportTable(report: Report): string {
     '',
     ...table(
       ['VARIANT', ...head],
-      report.byVariant.map((v) => [v.variantId, ...countCells(v)]),
+      // A click whose link lost its role set (`v`) counts under no variant.
+      report.byVariant.map((v) => [v.variantId || '(none)', ...countCells(v)]),
     ),
     '',
     ...table(

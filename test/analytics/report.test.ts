@@ -98,6 +98,14 @@ describe('report', () => {
     expect(buildReport([even]).feedback.misTagged).toEqual([]);
   });
 
+  it('counts a click whose link lost its role set under its section role and under no variant', () => {
+    const report = buildReport([issue('2026-W48', [click('infra', 'CTO', '', 2)])]);
+    expect(report.byRole.find((r) => r.role === 'CTO')).toMatchObject({ clicks: 2, unique: 2 });
+    expect(report.byVariant.find((v) => v.variantId === '')).toMatchObject({ clicks: 2, delivered: 0 });
+    expect(report.total.clicks).toBe(2);
+    expect(reportTable(report)).toMatch(/^\s*\(none\)\s+0\s+0\s+0\s+0\s+0\s+2\s+2$/m);
+  });
+
   it('judges no role quiet when no issue recorded any click (tracking off)', () => {
     expect(buildReport([issue('2026-W48', [])]).feedback.quietRoles).toEqual([]);
   });

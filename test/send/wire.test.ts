@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import DKIM from 'nodemailer/lib/dkim';
 import { describe, expect, it } from 'vitest';
+import { verifyClickVariant } from '../../src/analytics/token.js';
 import { readEnvironment } from '../../src/config/env.js';
 import { planAudience } from '../../src/group/index.js';
 import { compileAudience } from '../../src/render/index.js';
@@ -160,6 +161,37 @@ describe('messages spliced from pieces encoded once per variant', () => {
     expect(pieces.length).toBe(30);
     expect(pieces.at(-1)!).toBeLessThan(pieces[0]! / 2);
     await expectNodemailerSignature(messages, pem);
+  });
+
+  it('with click tracking on, carry each reader their role set in every tracked link, joined or not, DKIM included', async () => {
+    // Two role sets sent often enough to be joined, and a spread of others.
+    const names = readers();
+    const many = Array.from({ length: 48 }, (_, i) => ({
+      ...names[i % names.length]!,
+      email: `reader${String(i).padStart(3, '0')}@example.test`,
+      roles: i < 40 ? (i % 2 ? ['CTO'] : ['Data Scientist', 'Product Manager']) : names[i % names.length]!.roles,
+      status: 'active' as const,
+    }));
+    opened.fixture = await sendFixture(48, {}, many);
+    const file = opened.fixture.temp.path('rolecast.config.json');
+    const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...config, tracking: { clicks: true } }));
+    opened.server = await startSmtpServer();
+    const { env, pem } = await dkimSetup(opened.fixture, opened.server);
+    const report = await sendAt(opened.fixture, env);
+    expect(report.total.failed).toBe(0);
+    expect(report.total.sent).toBeGreaterThan(40);
+    const messages = await expectSameAsWholeMessage(opened.fixture, opened.server, env);
+    await expectNodemailerSignature(messages, pem);
+    const project = await opened.fixture.load();
+    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+    const secret = readEnvironment(env).secret!;
+    for (const { subscriber, variantId } of plan.recipients) {
+      const message = messages.find((m) => m.envelope.to.includes(subscriber.email))!;
+      const links = [...String(message.parsed.text).matchAll(/\/c\/[\w-]+\.[\w-]+\?v=([\w-]+\.[\w-]+)&d=/g)];
+      expect(links.length, subscriber.email).toBeGreaterThan(0);
+      for (const [, v] of links) expect(verifyClickVariant(v!, project.issue.id, secret)).toBe(variantId);
+    }
   });
 
   it('log in on every connection of the pool and send over it', async () => {

@@ -68,9 +68,44 @@ function slot(field: string | undefined, line: readonly string[] | undefined, fi
   return { field, line, fields, first, last, memoKey: undefined, memoBytes: EMPTY };
 }
 
-function prepare(template: VariantTemplate): PreparedVariant {
+/**
+ * HTML fields whose value is the same for every reader of a variant are written in when it is
+ * prepared: a role set's signed click value stands in each tracked link, and would otherwise be a
+ * slot per link per message. (A text line keeps it as a field: its wrapping is worked out once
+ * per line for every role set, which a line of the role set's own would lose.)
+ */
+const VARIANT_FIELDS = ['clickVariant'] as const;
+
+/**
+ * Fields whose value is the same for readers of every variant (the send time in tracked links,
+ * mostly the date line): encoded once into a buffer all variants share, not once per variant.
+ */
+const SHARED_FIELDS = new Set(['sentAt', 'dateLine']);
+const sharedValues = createCache<string, Buffer>(64);
+
+function sharedValue(text: string, last: boolean): Buffer {
+  const key = `${last ? 'l' : 'o'}${text}`;
+  let found = sharedValues.get(key);
+  if (!found) {
+    found = encodePiece(text, last);
+    sharedValues.set(key, found);
+  }
+  return found;
+}
+
+function prepare(template: VariantTemplate, values: Readonly<Record<string, string>>): PreparedVariant {
   let found = prepared.get(template);
   if (found) return found;
+  const variantValue = new Map<string, Buffer>();
+  const encodedVariantValue = (name: string, last: boolean): Buffer => {
+    if (last) return encodePiece(template.escapeHtml(values[name] ?? ''), true);
+    let bytes = variantValue.get(name);
+    if (!bytes) {
+      bytes = encodePiece(template.escapeHtml(values[name] ?? ''), false);
+      variantValue.set(name, bytes);
+    }
+    return bytes;
+  };
   // "=_" never occurs in quoted-printable output, so the boundary cannot appear in a part.
   const boundary = `=_rc_${randomBytes(12).toString('base64url')}`;
   const partHeader = (type: string) =>
@@ -91,8 +126,10 @@ function prepare(template: VariantTemplate): PreparedVariant {
   const chunks = template.htmlChunks;
   template.html.forEach((part, i) => {
     const last = i === template.html.length - 1;
-    if (i % 2 === 1) pieces.push(slot(part, undefined, false, last));
-    else if (!chunks) pieces.push(encodePiece(part, last));
+    if (i % 2 === 1) {
+      const fixed = (VARIANT_FIELDS as readonly string[]).includes(part);
+      pieces.push(fixed ? encodedVariantValue(part, last) : slot(part, undefined, false, last));
+    } else if (!chunks) pieces.push(encodePiece(part, last));
     else pushChunks(pieces, chunks[i]!, last);
   });
   pieces.push(Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'));
@@ -205,8 +242,8 @@ const ONE_CLICK = 'List-Unsubscribe-Post: List-Unsubscribe=One-Click';
  * buffer.
  */
 export function buildPayload(template: VariantTemplate, fields: PersonalFields, message: WireMessage): WirePayload {
-  const variant = prepare(template);
   const values = template.values(fields);
+  const variant = prepare(template, values);
   const pieces = piecesOf(variant);
   const body: Buffer[] = [];
   // Slots whose value changed since the previous reader: encoded together after the walk.
@@ -222,6 +259,13 @@ export function buildPayload(template: VariantTemplate, fields: PersonalFields, 
     const key = field !== undefined ? (values[field] ?? '') : lineKey(piece.fields, values);
     if (piece.memoKey === key) {
       if (piece.memoBytes.length) body.push(piece.memoBytes);
+      continue;
+    }
+    if (field !== undefined && SHARED_FIELDS.has(field)) {
+      const bytes = key ? sharedValue(template.escapeHtml(key), piece.last) : EMPTY;
+      piece.memoKey = key;
+      piece.memoBytes = bytes;
+      if (bytes.length) body.push(bytes);
       continue;
     }
     const text =
