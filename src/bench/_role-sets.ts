@@ -10,15 +10,17 @@ import { personalLinks } from '../unsubscribe/links.js';
 /**
  * One row of the role-set bench, in its own process so its peak memory is its own: compile N
  * distinct role sets of the example issue, then personalise a list spread over them. Prints JSON.
- * Run as `node dist/bench/_role-sets.js N [whole]`.
+ * Run as `node dist/bench/_role-sets.js N [pieces|whole|clicks]` (`clicks`: pieces, click tracking on).
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const READERS = 10_000;
 
+export type RoleSetMode = 'pieces' | 'whole' | 'clicks';
+
 export interface RoleSetRow {
   roleSets: number;
-  whole: boolean;
+  mode: RoleSetMode;
   renderMs: number;
   renderCpuMs: number;
   mjmlRuns: number;
@@ -31,8 +33,14 @@ export interface RoleSetRow {
 
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 10);
-  const whole = process.argv[3] === 'whole';
-  const project = await loadProject({ issueDir: join(ROOT, 'issues/2026-W48'), cwd: ROOT });
+  const mode = (process.argv[3] ?? 'pieces') as RoleSetMode;
+  const whole = mode === 'whole';
+  const loaded = await loadProject({ issueDir: join(ROOT, 'issues/2026-W48'), cwd: ROOT });
+  const clicks = mode === 'clicks';
+  const project = clicks
+    ? { ...loaded, config: { ...loaded.config, tracking: { ...loaded.config.tracking, clicks: true } } }
+    : loaded;
+  const options = { pieces: !whole, clickSecret: clicks ? 'bench-click-secret-0123456789abcdef' : undefined };
   const variants = roleSets(project.issue.summaries, project.issue.manifest.roleOrder ?? [], count);
   let runs = 0;
   const counting: typeof compileMjml = (source, templates) => {
@@ -40,12 +48,12 @@ async function main(): Promise<void> {
     return compileMjml(source, templates);
   };
   // Warm MJML and the JIT on a throwaway renderer, as every row does, so rows compare like with like.
-  await (await createRenderer(project, { pieces: !whole })).compile(variants[0]!);
+  await (await createRenderer(project, options)).compile(variants[0]!);
   runs = 0;
 
   const start = performance.now();
   const cpuStart = process.cpuUsage();
-  const renderer = await createRenderer(project, { compileMjml: counting, pieces: !whole });
+  const renderer = await createRenderer(project, { ...options, compileMjml: counting });
   const compiled: CompiledVariant[] = [];
   for (const variant of variants) compiled.push(await renderer.compile(variant));
   const renderMs = performance.now() - start;
@@ -72,7 +80,7 @@ async function main(): Promise<void> {
   (globalThis as { gc?: () => void }).gc?.();
   const row: RoleSetRow = {
     roleSets: count,
-    whole,
+    mode,
     renderMs,
     renderCpuMs,
     mjmlRuns: runs,

@@ -233,7 +233,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
         return {
           subject: chosen.subject,
           html: joinParts(chosen.htmlParts, values, escapeHtml),
-          text: fillText(chosen.text, values),
+          text: fillText(chosen.text, values, fillLine),
         };
       };
 

@@ -141,14 +141,19 @@ function sizingValues(values: FieldValues): FieldValues {
 
 /**
  * Only once filled is the length of a line holding a reader's link known, so only those lines are
- * wrapped per reader; everything else was wrapped once per variant.
+ * wrapped per reader; everything else was wrapped once per variant. `fillLine` may wrap a line
+ * more cheaply (see createTextLineFiller), with the same result.
  */
-export function fillText(template: TextTemplate, values: FieldValues): string {
+export function fillText(
+  template: TextTemplate,
+  values: FieldValues,
+  fillLine: (parts: Parts, values: FieldValues) => string = (parts, filled) => wrapLine(joinParts(parts, filled, asIs)),
+): string {
   let out = '';
   for (let i = 0; i < template.length; i++) {
     const piece = template[i]!;
     if (i > 0) out += '\n';
-    out += typeof piece === 'string' ? piece : wrapLine(joinParts(piece, values, asIs));
+    out += typeof piece === 'string' ? piece : fillLine(piece, values);
   }
   return out;
 }
