@@ -64,9 +64,14 @@ interface PreparedVariant {
 const prepared = new WeakMap<VariantTemplate, PreparedVariant>();
 
 function slot(field: string | undefined, line: readonly string[] | undefined, first: boolean, last: boolean): Slot {
-  const fields = line ? line.filter((_, k) => k % 2 === 1) : [];
+  // A slot belongs to one variant: a field with one value per variant never changes its key.
+  const fields = line
+    ? line.filter((name, k) => k % 2 === 1 && !(VARIANT_FIELDS as readonly string[]).includes(name))
+    : NO_FIELDS;
   return { field, line, fields, first, last, memoKey: undefined, memoBytes: EMPTY };
 }
+
+const NO_FIELDS: readonly string[] = [];
 
 /**
  * HTML fields whose value is the same for every reader of a variant are written in when it is
