@@ -93,7 +93,8 @@ export function buildReport(selected: readonly IssueFacts[], options: ReportOpti
     }
     for (const c of facts.clicks) {
       const counted = { clicks: c.clicks, unique: c.unique };
-      for (const counts of [total, roleCounts(c.role), getOr(byVariant, c.variantId, () => ({ roles: [], ...zero() }))])
+      const variantId = clickedVariant(c, variants);
+      for (const counts of [total, roleCounts(c.role), getOr(byVariant, variantId, () => ({ roles: [], ...zero() }))])
         add(counts, counted);
       const row = linkRow(links, c.summaryId, c.role);
       row.clicks += c.clicks;
@@ -140,8 +141,12 @@ function misTagged(selected: readonly IssueFacts[], minClicks: number, share: nu
       for (const id of new Set(v?.sections.flatMap((s) => s.summaryIds)))
         for (const role of ['', ...(v?.roles ?? [])]) bump(readers, id, role, d.delivered);
     }
-    for (const c of facts.clicks)
-      for (const role of ['', ...(variants.get(c.variantId)?.roles ?? [])]) bump(clicks, c.summaryId, role, c.unique);
+    for (const c of facts.clicks) {
+      // A click without its role set says nothing about who clicked: left out of the shares.
+      const variantId = clickedVariant(c, variants);
+      if (!variantId) continue;
+      for (const role of ['', ...(variants.get(variantId)?.roles ?? [])]) bump(clicks, c.summaryId, role, c.unique);
+    }
   }
   const found: MisTagged[] = [];
   for (const [summaryId, byRole] of clicks) {
@@ -182,6 +187,21 @@ function quietRoles(history: readonly IssueFacts[]): QuietRole[] {
     for (const c of facts.clicks) if (c.clicks > 0) clicked.add(c.role);
   }
   return [...seen.values()].filter((r) => !clicked.has(r.role)).sort((a, b) => cmp(a.role, b.role));
+}
+
+/**
+ * The role set a click counts under: the one its link named, unless that role set's recorded
+ * layout never showed the summary under the click's section role (a `v` value moved onto another
+ * link), or none was named; then none ('').
+ */
+function clickedVariant(
+  click: { summaryId: string; role: string; variantId: string },
+  variants: ReadonlyMap<string, IssueFacts['variants'][number]>,
+): string {
+  const layout = variants.get(click.variantId);
+  if (!layout) return click.variantId;
+  const shown = layout.sections.some((s) => s.role === click.role && s.summaryIds.includes(click.summaryId));
+  return shown ? click.variantId : '';
 }
 
 function linkRow(rows: Map<string, LinkRow>, summaryId: string, role: string): LinkRow {

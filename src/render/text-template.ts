@@ -130,7 +130,7 @@ export function textSizer(): (template: TextTemplate, values: FieldValues) => nu
  */
 const sizing = new WeakMap<FieldValues, FieldValues>();
 function sizingValues(values: FieldValues): FieldValues {
-  if (!values.clickVariant) return values;
+  if (!values.clickVariant || !/^[\w.-]+$/.test(values.clickVariant)) return values;
   let found = sizing.get(values);
   if (!found) {
     found = { ...values, clickVariant: 'x'.repeat(values.clickVariant.length) };

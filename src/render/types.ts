@@ -61,7 +61,10 @@ export interface VariantTemplate {
   htmlChunks?: readonly (readonly string[])[] | undefined;
   /** Runs of fixed lines, or one line's parts (even literal, odd field names). */
   text: readonly (string | readonly string[])[];
-  /** One reader's field values by name, not yet escaped. */
+  /**
+   * One reader's field values by name, not yet escaped. `clickVariant` is the variant's own and the
+   * same for every reader: the sender writes it in once per variant (see send/wire/prepare.ts).
+   */
   values(fields: PersonalFields): Readonly<Record<string, string>>;
   escapeHtml(value: string): string;
   /** A text line with fields, filled and wrapped. */

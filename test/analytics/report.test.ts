@@ -106,6 +106,23 @@ describe('report', () => {
     expect(reportTable(report)).toMatch(/^\s*\(none\)\s+0\s+0\s+0\s+0\s+0\s+2\s+2$/m);
   });
 
+  it('counts a click under no variant when its role set never showed that summary in that section', () => {
+    // The CTO role set's signed value moved onto a Designer link: the role set never had it.
+    const moved = issue('2026-W48', [
+      click('colour', 'Designer', 'cto', 3),
+      click('colour', 'Designer', 'cto+designer', 1),
+    ]);
+    const report = buildReport([moved]);
+    expect(report.byVariant.map((v) => [v.variantId, v.clicks])).toEqual([
+      ['', 3],
+      ['cto', 0],
+      ['cto+designer', 1],
+    ]);
+    expect(report.byRole.find((r) => r.role === 'Designer')).toMatchObject({ clicks: 4 });
+    // Left out of the tagging shares: 1 unique click is under the minimum of 3.
+    expect(report.feedback.misTagged).toEqual([]);
+  });
+
   it('judges no role quiet when no issue recorded any click (tracking off)', () => {
     expect(buildReport([issue('2026-W48', [])]).feedback.quietRoles).toEqual([]);
   });
