@@ -37,7 +37,7 @@ export function buildFor(
   variantId: string,
   messageId: string,
   date: Date,
-  options: { wholeMessage?: boolean } = {},
+  options: { wholeMessage?: boolean; lastOfVariant?: boolean | undefined } = {},
 ): SendMailOptions {
   const variant = compiled.get(variantId);
   if (!variant) throw new Error(`variant ${variantId} was not compiled`);
@@ -53,7 +53,9 @@ export function buildFor(
   };
   // The variant's fixed text is encoded once and spliced; the whole-message writer stays as the reference.
   if (variant.template && !options.wholeMessage)
-    return buildWireMailOptions(project.config, message, variant.template(fields), fields);
+    return buildWireMailOptions(project.config, message, variant.template(fields), fields, {
+      lastOfVariant: options.lastOfVariant,
+    });
   return buildMailOptions(project.config, { ...message, content: variant.personalise(fields) });
 }
 

@@ -6,7 +6,7 @@ import { RolecastError } from '../errors.js';
 import type { PersonalFields, PersonalisedMessage, VariantTemplate } from '../render/types.js';
 import type { PersonalLinks } from '../unsubscribe/links.js';
 import { buildMime, foldHeader, formatAddress, formatPhrase, listValue } from './mime.js';
-import { buildPayload, type FixedHeaders, payloadBytes, type WirePayload } from './wire/prepare.js';
+import { buildPayload, type FixedHeaders, payloadBytes, releasePrepared, type WirePayload } from './wire/prepare.js';
 
 /** Everything one outgoing message is made of; one recipient, always. */
 export interface OutgoingMessage {
@@ -96,6 +96,7 @@ export function buildWireMailOptions(
   message: Omit<OutgoingMessage, 'content'>,
   template: VariantTemplate,
   fields: PersonalFields,
+  build: { lastOfVariant?: boolean | undefined } = {},
 ): WireMailOptions {
   const { headers, to, options } = envelopeAndHeaders(config, message, template.subject);
   const payload = buildPayload(template, fields, {
@@ -106,6 +107,7 @@ export function buildWireMailOptions(
     listUnsubscribe: listValue(headers['List-Unsubscribe']!),
     oneClick: message.links.oneClick,
   });
+  if (build.lastOfVariant) releasePrepared(template);
   let raw: Buffer | undefined;
   // One literal, the getter included: the same enumerable properties as a spread and a
   // defineProperty, without turning every reader's object into a slow dictionary.

@@ -22,6 +22,16 @@ export interface Recipient {
 /** Readers to deliver to, in list order: an array, or a compact list read as it is sent. */
 export interface RecipientList extends Iterable<Recipient> {
   readonly length: number;
+  /** How many readers each variant has, without reading the readers back. */
+  variantCounts?(): Map<string, number>;
+}
+
+/** How many readers of `list` each variant has. */
+export function countByVariant(list: RecipientList): Map<string, number> {
+  if (list.variantCounts) return list.variantCounts();
+  const counts = new Map<string, number>();
+  for (const { variantId } of list) counts.set(variantId, (counts.get(variantId) ?? 0) + 1);
+  return counts;
 }
 
 export interface DeliveryPlan {
@@ -289,6 +299,11 @@ function createCompactList(subscribers: ReaderList): RecipientList & {
     *[Symbol.iterator]() {
       for (let i = 0; i < length; i++)
         yield { subscriber: readerAt(subscribers, positions[i]!), variantId: ids[variants[i]!]! };
+    },
+    variantCounts() {
+      const counts = new Array<number>(ids.length).fill(0);
+      for (let i = 0; i < length; i++) counts[variants[i]!]!++;
+      return new Map(ids.map((id, k) => [id, counts[k]!]));
     },
   };
 }

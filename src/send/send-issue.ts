@@ -17,6 +17,7 @@ import { messageIdFor } from './message.js';
 import {
   audienceWarnings,
   COUNT_ONLY,
+  countByVariant,
   type DeliveryPlan,
   normaliseSegments,
   planDelivery,
@@ -281,6 +282,8 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     // One Message-ID per resend generation: a resumed resend repeats it, so a provider can drop a copy.
     const salt = resendSince ? `resend:${resendSince}` : '';
     const roleOf = new Map<string, readonly string[]>();
+    // Messages left to build per variant: after its last, its encoded body is let go.
+    const toBuild = countByVariant(plan.sending);
     const jobs = function* (): Generator<SendJob> {
       for (const { subscriber, variantId } of plan.sending) {
         const messageId = messageIdFor(config, issue.id, subscriber.email, salt);
@@ -289,7 +292,13 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
           email: subscriber.email,
           variantId,
           messageId,
-          build: () => buildFor(project, env, compiled, subscriber, variantId, messageId, now()),
+          build: () => {
+            const remaining = (toBuild.get(variantId) ?? 1) - 1;
+            toBuild.set(variantId, remaining);
+            return buildFor(project, env, compiled, subscriber, variantId, messageId, now(), {
+              lastOfVariant: remaining === 0,
+            });
+          },
         };
       }
     };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { planAudience } from '../../src/group/index.js';
 import { loadProject, subscriberTable } from '../../src/load/project.js';
 import type { DeliveryStatus } from '../../src/send/ledger.js';
-import { type PlanOptions, planDelivery } from '../../src/send/plan.js';
+import { countByVariant, type PlanOptions, planDelivery } from '../../src/send/plan.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
 
 const project = await loadProject({
@@ -70,6 +70,13 @@ describe('a compact delivery plan', () => {
       const compact = [...planDelivery(project, table, { ...base, compact: true }).sending];
       expect(compact.map((r) => [r.subscriber, r.variantId])).toEqual(kept.map((r) => [r.subscriber, r.variantId]));
       expect(compact.length).toBeGreaterThan(0);
+      // Readers per variant, counted from the table's own arrays and from the readers alike.
+      const counted = new Map<string, number>();
+      for (const { variantId } of kept) counted.set(variantId, (counted.get(variantId) ?? 0) + 1);
+      const compactPlan = planDelivery(project, table, { ...base, compact: true }).sending;
+      expect(compactPlan.variantCounts).toBeDefined();
+      expect(countByVariant(compactPlan)).toEqual(counted);
+      expect(countByVariant(planDelivery(project, subscribers, base).sending)).toEqual(counted);
     }
   });
 });

@@ -13,6 +13,7 @@ import { messageIdFor, sendIssue } from '../../src/send/index.js';
 import { wirePayloadOf } from '../../src/send/message.js';
 import { quotedPrintable } from '../../src/send/mime.js';
 import { buildFor } from '../../src/send/send-issue.js';
+import { payloadBytes } from '../../src/send/wire/prepare.js';
 import { encodePiece, encodePieces } from '../../src/send/wire/qp.js';
 import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
@@ -255,6 +256,34 @@ describe('pieces shared by role sets', () => {
     expect(shared.length).toBeGreaterThan(5);
     const encodedOnce = [...owners.keys()].reduce((sum, piece) => sum + piece.length, 0);
     expect(encodedOnce).toBeLessThan(perVariantBytes * 0.7);
+  });
+});
+
+describe('a role set after its last message', () => {
+  it('lets its encoded body go; a message built after that prepares it again, as the same message', async () => {
+    opened.fixture = await sendFixture(6);
+    const project = await opened.fixture.load();
+    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+    const environment = readEnvironment(sendEnv('smtp://127.0.0.1:1'));
+    const compiled = await compileAudience(project, plan.variants);
+    const { subscriber, variantId } = plan.recipients[0]!;
+    const build = (lastOfVariant: boolean) =>
+      wirePayloadOf(
+        buildFor(project, environment, compiled, subscriber, variantId, '<id@test.example>', NOW, { lastOfVariant }),
+      )!;
+    const boundary = (payload: ReturnType<typeof build>) => payload.headers.find((h) => h.startsWith('Content-Type'));
+    const first = build(false);
+    // The last message is still built from the same prepared body; then the body is let go.
+    const kept = build(true);
+    expect(boundary(kept)).toBe(boundary(first));
+    // Let go after that one: built again, it is prepared anew (a new boundary), and reads the same.
+    const again = build(false);
+    expect(boundary(again)).not.toBe(boundary(first));
+    const parse = async (payload: ReturnType<typeof build>) => simpleParser(payloadBytes(payload));
+    const [a, b] = await Promise.all([parse(first), parse(again)]);
+    expect(b.text).toBe(a.text);
+    expect(b.html).toBe(a.html);
+    expect(b.subject).toBe(a.subject);
   });
 });
 

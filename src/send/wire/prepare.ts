@@ -188,6 +188,19 @@ const HOT_AFTER = 16;
 const HOT_LIMIT = 64;
 const hot: PreparedVariant[] = [];
 
+/**
+ * Drops a variant's prepared body once its last message of the run is built: what only one role
+ * set shows is then not held to the end of the send. Only a cache: a later message of the variant
+ * would prepare it again.
+ */
+export function releasePrepared(template: VariantTemplate): void {
+  const found = prepared.get(template);
+  if (!found) return;
+  prepared.delete(template);
+  const at = hot.indexOf(found);
+  if (at >= 0) hot.splice(at, 1);
+}
+
 function piecesOf(variant: PreparedVariant): Piece[] {
   if (variant.joined) return variant.joined;
   if (++variant.uses < HOT_AFTER) return variant.pieces;
