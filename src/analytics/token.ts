@@ -50,7 +50,7 @@ export function signClickToken(link: ClickLink, secret: string): string {
  * of an earlier release also gives the variant it was signed with.
  */
 export function verifyClickToken(token: string, secret: string): (ClickLink & { variantId?: string }) | undefined {
-  const payload = signedPayload(token, secret, 'rolecast-click');
+  const payload = signedPayload(token, (signed) => mac(signed, secret));
   if (payload === undefined) return undefined;
   try {
     const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
@@ -80,27 +80,27 @@ export function signClickVariant(issueId: string, variantId: string, secret: str
 
 /** The variant id of a `?v=` value signed for `issueId`; undefined when missing, altered or for another issue. */
 export function verifyClickVariant(value: string | null, issueId: string, secret: string): string | undefined {
-  const dot = value ? value.indexOf('.') : -1;
-  if (!value || dot < 1 || value.indexOf('.', dot + 1) !== -1) return undefined;
-  const payload = value.slice(0, dot);
-  if (!sameMac(mac(`${issueId}\n${payload}`, secret, VARIANT_LABEL), value.slice(dot + 1))) return undefined;
-  return Buffer.from(payload, 'base64url').toString('utf8');
+  const payload = value
+    ? signedPayload(value, (signed) => mac(`${issueId}\n${signed}`, secret, VARIANT_LABEL))
+    : undefined;
+  return payload === undefined ? undefined : Buffer.from(payload, 'base64url').toString('utf8');
+}
+
+/** Whether `value` holds only what a signed value is made of (base64url and its dot): URL-safe ASCII. */
+export function isSignedValueShape(value: string): boolean {
+  return /^[\w.-]+$/.test(value);
 }
 
 const VARIANT_LABEL = 'rolecast-click-variant';
 
-/** The part before the one dot when the MAC after it is right for `label`. */
-function signedPayload(token: string, secret: string, label: string): string | undefined {
+/** The part before the one dot when the MAC after it is `macOf` that part (compared in constant time). */
+function signedPayload(token: string, macOf: (payload: string) => string): string | undefined {
   const dot = token.indexOf('.');
   if (dot < 1 || token.indexOf('.', dot + 1) !== -1) return undefined;
   const payload = token.slice(0, dot);
-  return sameMac(mac(payload, secret, label), token.slice(dot + 1)) ? payload : undefined;
-}
-
-function sameMac(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
+  const expected = Buffer.from(macOf(payload));
+  const given = Buffer.from(token.slice(dot + 1));
+  return expected.length === given.length && timingSafeEqual(expected, given) ? payload : undefined;
 }
 
 function isHttpUrl(value: string): boolean {

@@ -138,7 +138,7 @@ export function fieldFiller(
     if (fields.email) {
       sentTo = own.sentTo
         ? own.sentTo.join(fields.email)
-        : readerValues(config, issueId, dateLine, clickVariant)(fields, language, variant).sentTo;
+        : readerValues(config, issueId, dateLine)(fields, language, variant).sentTo;
     }
     const sentAt = fields.sentAt?.getTime();
     if (sentAt !== lastSentAt) {

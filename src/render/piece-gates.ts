@@ -1,3 +1,4 @@
+import { isSignedValueShape } from '../analytics/token.js';
 import type { Problem } from '../errors.js';
 import { createCache } from './_cache.js';
 import { escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
@@ -26,8 +27,6 @@ interface PieceGates {
 }
 
 const CACHE = 1000;
-/** What a signed click value is made of (see analytics/token.ts); anything else is checked in full. */
-const URL_SAFE = /^[\w.-]*$/;
 
 export function createPieceGates(
   split: (segment: string) => Parts,
@@ -56,7 +55,8 @@ export function createPieceGates(
     let variantChars = 0;
     for (let i = 1; i < parts.length; i += 2) {
       const name = parts[i] as keyof FieldValues;
-      if (name === 'clickVariant' && URL_SAFE.test(values.clickVariant)) variantChars += values.clickVariant.length;
+      if (name === 'clickVariant' && isSignedValueShape(values.clickVariant))
+        variantChars += values.clickVariant.length;
       else key += `${values[name]}\u0000`;
     }
     let byValues = filled.get(segment);

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { isSignedValueShape } from '../analytics/token.js';
 import { detach } from '../detach.js';
 import { createCache } from './_cache.js';
 import { asIs, type FieldValues, joinParts, type Parts } from './_personal.js';
@@ -130,7 +131,7 @@ export function textSizer(): (template: TextTemplate, values: FieldValues) => nu
  */
 const sizing = new WeakMap<FieldValues, FieldValues>();
 function sizingValues(values: FieldValues): FieldValues {
-  if (!values.clickVariant || !/^[\w.-]+$/.test(values.clickVariant)) return values;
+  if (!isSignedValueShape(values.clickVariant)) return values;
   let found = sizing.get(values);
   if (!found) {
     found = { ...values, clickVariant: 'x'.repeat(values.clickVariant.length) };
