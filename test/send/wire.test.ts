@@ -49,13 +49,17 @@ async function dotsInContent(fixture: SendFixture): Promise<void> {
   await writeFile(file, JSON.stringify(summary));
 }
 
-async function expectSameAsWholeMessage(fixture: SendFixture, server: TestSmtpServer, env: NodeJS.ProcessEnv) {
+/** The fixture's project and plan, its variants compiled as a send compiles them under `env`. */
+async function compiledFor(fixture: SendFixture, env: NodeJS.ProcessEnv = sendEnv('smtp://127.0.0.1:1')) {
   const project = await fixture.load();
   const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
   const environment = readEnvironment(env);
-  const compiled = await compileAudience(project, plan.variants, {
-    clickSecret: environment.secret,
-  });
+  const compiled = await compileAudience(project, plan.variants, { clickSecret: environment.secret });
+  return { project, plan, environment, compiled };
+}
+
+async function expectSameAsWholeMessage(fixture: SendFixture, server: TestSmtpServer, env: NodeJS.ProcessEnv) {
+  const { project, plan, environment, compiled } = await compiledFor(fixture, env);
   const messages = await server.messages();
   expect(messages).toHaveLength(plan.recipients.length);
   const everyone = project.subscribers!.map((s) => s.email);
@@ -150,10 +154,7 @@ describe('messages spliced from pieces encoded once per variant', () => {
     expect(report.total.sent).toBe(60);
     const messages = await expectSameAsWholeMessage(opened.fixture, opened.server, env);
     // Joined it was: a role set's later messages are made of fewer pieces than its first.
-    const project = await opened.fixture.load();
-    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
-    const compiled = await compileAudience(project, plan.variants);
-    const environment = readEnvironment(env);
+    const { project, plan, environment, compiled } = await compiledFor(opened.fixture, env);
     const ofOne = plan.recipients.filter((r) => r.variantId === plan.recipients[0]!.variantId);
     const pieces = ofOne.map(({ subscriber, variantId }) => {
       const mail = buildFor(project, environment, compiled, subscriber, variantId, '<id@test.example>', NOW);
@@ -213,11 +214,8 @@ describe('messages spliced from pieces encoded once per variant', () => {
 
   it('refuse a line break in a reader name or address on the spliced path, before anything is sent', async () => {
     opened.fixture = await sendFixture(3);
-    const project = await opened.fixture.load();
-    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
-    const compiled = await compileAudience(project, plan.variants);
+    const { project, plan, environment, compiled } = await compiledFor(opened.fixture, sendEnv());
     const { subscriber, variantId } = plan.recipients[0]!;
-    const environment = readEnvironment(sendEnv());
     const build = (who: typeof subscriber) => () =>
       buildFor(project, environment, compiled, who, variantId, '<x@y>', NOW);
     expect(build(subscriber)).not.toThrow();
@@ -229,10 +227,7 @@ describe('messages spliced from pieces encoded once per variant', () => {
 describe('pieces shared by role sets', () => {
   it('are encoded once for every role set that shows them, not once per role set', async () => {
     opened.fixture = await sendFixture(40);
-    const project = await opened.fixture.load();
-    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
-    const environment = readEnvironment(sendEnv('smtp://127.0.0.1:1'));
-    const compiled = await compileAudience(project, plan.variants, { clickSecret: environment.secret });
+    const { project, plan, environment, compiled } = await compiledFor(opened.fixture);
     // One reader of each role set: the body pieces of their messages, by variant.
     const firstOf = new Map<string, (typeof plan.recipients)[number]>();
     for (const recipient of plan.recipients)
@@ -262,10 +257,7 @@ describe('pieces shared by role sets', () => {
 describe('a role set after its last message', () => {
   it('lets its encoded body go; a message built after that prepares it again, as the same message', async () => {
     opened.fixture = await sendFixture(6);
-    const project = await opened.fixture.load();
-    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
-    const environment = readEnvironment(sendEnv('smtp://127.0.0.1:1'));
-    const compiled = await compileAudience(project, plan.variants);
+    const { project, plan, environment, compiled } = await compiledFor(opened.fixture);
     const { subscriber, variantId } = plan.recipients[0]!;
     const build = (lastOfVariant: boolean) =>
       wirePayloadOf(
