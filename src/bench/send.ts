@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { readEnvironment } from '../config/env.js';
 import { loadProject } from '../load/project.js';
 import { compileAudience } from '../render/index.js';
-import { messageIdFor, openStateDb, sendIssue } from '../send/index.js';
+import { messageIdFor } from '../send/index.js';
 import { planDelivery } from '../send/plan.js';
 import { buildFor } from '../send/send-issue.js';
 import { createSmtpTransport } from '../send/transport.js';
@@ -22,7 +22,7 @@ const CONCURRENCY = 5;
 /** Interleaved rounds; medians are reported. BENCH_ROUNDS overrides (a quick look: 1). */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS) || 5);
 /** BENCH_SIDES=e2e,floor runs only those sides (a quick look while tuning); BENCH_DRY_RUN=0 skips the dry run. */
-const SIDES = new Set((process.env.BENCH_SIDES ?? 'e2e,pool,floor,rawPool').split(','));
+const SIDES = new Set((process.env.BENCH_SIDES ?? 'e2e,cli,pool,floor,rawPool').split(','));
 const DRY_RUN = process.env.BENCH_DRY_RUN !== '0';
 
 /**
@@ -47,15 +47,6 @@ export async function benchSend(): Promise<void> {
       `send bench — ${SEND_COUNT} subscribers, ${CONCURRENCY} connections, loopback sink in a child process, medians of ${ROUNDS} interleaved rounds`,
     );
 
-    // Warm every path up (JIT, connection setup) so none pays for it in the measured rounds.
-    await sendIssue({
-      issueDir,
-      subscribersFile: join(dir, 'warmup.json'),
-      cwd: dir,
-      env,
-      ratePerSecond: 0,
-      stateFile: join(dir, 'warmup.db'),
-    });
     const sample = await sampleMessages(issueDir, join(dir, 'subscribers.json'), dir, env);
     const rawOnly: SendMailOptions = { envelope: sample.wire.envelope, raw: sample.wire.raw };
     await barePool(url, sample.composed, 500);
@@ -68,37 +59,21 @@ export async function benchSend(): Promise<void> {
       pool: [] as Row[],
       floor: [] as Row[],
       rawPool: [] as Row[],
+      cli: [] as Row[],
     };
-    const ratios = { floor: [] as number[], pool: [] as number[] };
+    const ratios = { floor: [] as number[], pool: [] as number[], cli: [] as number[] };
     for (let round = 1; round <= ROUNDS; round++) {
       const measured: Partial<Record<keyof typeof rows, Row>> = {};
       const all: [keyof typeof rows, () => Promise<Row>][] = [
         [
           'e2e',
           async () => {
-            const stateFile = join(dir, `state-${round}.db`);
-            const started = performance.now();
-            const cpuStart = process.cpuUsage();
-            const report = await sendIssue({
-              issueDir,
-              subscribersFile: join(dir, 'subscribers.json'),
-              cwd: dir,
-              env,
-              concurrency: CONCURRENCY,
-              ratePerSecond: 0,
-              stateFile,
-            });
-            const wall = (performance.now() - started) / 1000;
-            const row = {
-              rate: report.total.sent / wall,
-              cpu: cpuMicros(cpuStart) / Math.max(1, report.total.sent),
-              delivery: deliveryRate(stateFile),
-              failed: report.total.failed + report.total.deferred,
-            };
+            const row = await sendChild(issueDir, dir, round, url, env.ROLECAST_SECRET);
             rows.e2e.push(row);
             return row;
           },
         ],
+        ['cli', () => coldCommand(dir, round, env)],
         ['pool', () => barePool(url, sample.composed, SEND_COUNT)],
         ['floor', () => wireFloor(url, sample.wire, SEND_COUNT)],
         ['rawPool', () => barePool(url, rawOnly, SEND_COUNT)],
@@ -113,9 +88,10 @@ export async function benchSend(): Promise<void> {
         if (name !== 'e2e') rows[name].push(row);
       }
       if (measured.floor) ratios.floor.push(measured.e2e!.rate / measured.floor.rate);
+      if (measured.floor && measured.cli) ratios.cli.push(measured.cli.rate / measured.floor.rate);
       if (measured.pool) ratios.pool.push(measured.e2e!.rate / measured.pool.rate);
       print(
-        `  round ${round}: end-to-end ${measured.e2e!.rate.toFixed(0)} (${measured.e2e!.cpu.toFixed(0)} µs/msg), raw-bytes floor ${measured.floor?.rate.toFixed(0) ?? '-'} (${measured.floor?.cpu.toFixed(0) ?? '-'} µs/msg), bare pool ${measured.pool?.rate.toFixed(0) ?? '-'}, raw via nodemailer ${measured.rawPool?.rate.toFixed(0) ?? '-'} msgs/s`,
+        `  round ${round}: end-to-end ${measured.e2e!.rate.toFixed(0)} (${measured.e2e!.cpu.toFixed(0)} µs/msg), raw-bytes floor ${measured.floor?.rate.toFixed(0) ?? '-'} (${measured.floor?.cpu.toFixed(0) ?? '-'} µs/msg), the command cold ${measured.cli?.rate.toFixed(0) ?? '-'}, bare pool ${measured.pool?.rate.toFixed(0) ?? '-'}, raw via nodemailer ${measured.rawPool?.rate.toFixed(0) ?? '-'} msgs/s`,
       );
     }
     const e2e = { rate: median(rows.e2e.map((r) => r.rate)), cpu: median(rows.e2e.map((r) => r.cpu)) };
@@ -129,8 +105,12 @@ export async function benchSend(): Promise<void> {
     const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
 
     print(
-      `  end-to-end:       ${e2e.rate.toFixed(0)} msgs/s (whole command: load, plan, render, send, ledger; ${failed} failed); delivery phase alone ${delivery.toFixed(0)} msgs/s`,
+      `  end-to-end:       ${e2e.rate.toFixed(0)} msgs/s (whole send: load, plan, render, send, ledger, in a warmed-up process of its own; ${failed} failed); delivery phase alone ${delivery.toFixed(0)} msgs/s`,
     );
+    if (rows.cli.length)
+      print(
+        `  the command cold: ${at(rows.cli).rate.toFixed(0)} msgs/s — \`rolecast send\` in a new process, spawn to exit (module loading and cold code included), ${pct(median(ratios.cli))} of the floor`,
+      );
     print(
       `  raw-bytes floor:  ${floor.rate.toFixed(0)} msgs/s — one message encoded once, sent ${SEND_COUNT}× over the same transport`,
     );
@@ -276,33 +256,62 @@ function cpuMicros(since: NodeJS.CpuUsage): number {
   return used.user + used.system;
 }
 
-function deliveryRate(stateFile: string): number {
-  const db = openStateDb(stateFile);
-  const row = db
-    .prepare(
-      "SELECT MIN(updated_at) AS first, MAX(updated_at) AS last, COUNT(*) AS n FROM deliveries WHERE status = 'sent'",
-    )
-    .get() as { first: string; last: string; n: number };
-  db.close();
-  const seconds = (Date.parse(row.last) - Date.parse(row.first)) / 1000;
-  return seconds > 0 ? (row.n - 1) / seconds : 0;
+/** One end-to-end send in a fresh process (see _send-child.ts). */
+function sendChild(issueDir: string, dir: string, round: number, url: string, secret: string) {
+  const stateDir = join(dir, `e2e-${round}`);
+  return mkdir(stateDir, { recursive: true }).then(() =>
+    jsonChild<{ rate: number; cpu: number; delivery: number; failed: number }>(join(HERE, '_send-child.js'), [
+      issueDir,
+      join(dir, 'warmup.json'),
+      join(dir, 'subscribers.json'),
+      dir,
+      stateDir,
+      url,
+      secret,
+    ]),
+  );
 }
 
-function dryRunChild(issueDir: string, subscribersFile: string, cwd: string) {
-  return new Promise<{ ms: number; planned: number; variants: number; maxRssKb: number }>((resolveRun, reject) => {
-    const child = spawn(process.execPath, [join(HERE, '_dry-run.js'), issueDir, subscribersFile, cwd], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+/**
+ * `rolecast send` as an editor runs it: a new process, modules loaded and code compiled cold.
+ * Timed from spawn to exit; its CPU is not measured.
+ */
+async function coldCommand(dir: string, round: number, env: Record<string, string>) {
+  const started = performance.now();
+  const cli = join(HERE, '../cli/index.js');
+  const args = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'];
+  args.push('--state', join(dir, `cli-${round}.db`), '--concurrency', String(CONCURRENCY), '--rate', '0');
+  const report = await jsonChild<{ total: { sent: number } }>(cli, args, { cwd: dir, env: { ...process.env, ...env } });
+  const seconds = (performance.now() - started) / 1000;
+  return { rate: report.total.sent / seconds, cpu: Number.NaN };
+}
+
+/** Runs `node script args…` and parses what it printed as JSON; its stderr is shown only if it fails. */
+function jsonChild<T>(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return new Promise<T>((resolveRun, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
     let out = '';
+    let err = '';
     child.stdout!.on('data', (chunk) => {
       out += chunk;
     });
+    child.stderr!.on('data', (chunk) => {
+      err += chunk;
+    });
     child.once('error', reject);
     child.once('close', (code) => {
-      if (code !== 0) return reject(new Error(`the dry-run process exited with code ${code}`));
-      resolveRun(JSON.parse(out));
+      if (code !== 0) return reject(new Error(`${script} exited with code ${code}: ${err.slice(-2000)}`));
+      resolveRun(JSON.parse(out) as T);
     });
   });
+}
+
+function dryRunChild(issueDir: string, subscribersFile: string, cwd: string) {
+  return jsonChild<{ ms: number; planned: number; variants: number; maxRssKb: number }>(join(HERE, '_dry-run.js'), [
+    issueDir,
+    subscribersFile,
+    cwd,
+  ]);
 }
 
 function print(line: string): void {
