@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
+import { shareCompiledTemplates } from './template-cache.js';
 
 /**
  * The template set: an MJML layout, a plain-text layout and their partials. A user's templates
@@ -91,7 +92,7 @@ export function createEnv(
   trace: boolean,
   wrap?: { partial: PartialWrapper; options: CompileOptions },
 ): typeof Handlebars {
-  const env = Handlebars.create();
+  const env = shareCompiledTemplates(Handlebars.create());
   env.registerHelper('join', (list: unknown) => (Array.isArray(list) ? list.join(', ') : ''));
   env.registerHelper('repeat', repeatBlock);
   for (const [name, file] of partials) {
