@@ -74,8 +74,13 @@ export const SAMPLE_READER = { email: 'reader.name@example.com', name: 'Reader' 
 interface LanguageRender {
   language: Language;
   subject: string;
-  htmlParts: Parts;
-  /** For each literal of `htmlParts`, the shared strings it was joined from (see VariantTemplate). */
+  /**
+   * The HTML cut at its fields. Assembled from pieces, it is joined from `htmlChunks` only when
+   * something asks for it (a preview, the outbox): the SMTP sender reads the chunks, so a role set
+   * it sends holds no joined copy of its HTML.
+   */
+  htmlParts: Parts | undefined;
+  /** For each index of the parts, the shared strings a literal is joined from, or a field's name. */
   htmlChunks: readonly (readonly string[])[] | undefined;
   /**
    * The minified pieces `htmlParts` was cut from, when assembled from pieces; dropped once the
@@ -181,8 +186,8 @@ export async function createRenderer(project: Project, options: RendererOptions 
       language,
       subject: view.subject,
       segments: result.segments,
-      htmlParts: split ? split.parts : tokens.split(minify ? minifyHtml(result.html) : result.html),
-      htmlChunks: split?.chunks,
+      htmlParts: split ? undefined : tokens.split(minify ? minifyHtml(result.html) : result.html),
+      htmlChunks: split,
       text: plainText.template(view),
     };
     return { view, rendered };
@@ -232,7 +237,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
         const values = fillers(fields, chosen.language, variant);
         return {
           subject: chosen.subject,
-          html: joinParts(chosen.htmlParts, values, escapeHtml),
+          html: joinParts(htmlPartsOf(chosen), values, escapeHtml),
           text: fillText(chosen.text, values, fillLine),
         };
       };
@@ -244,7 +249,9 @@ export async function createRenderer(project: Project, options: RendererOptions 
         if (!found) {
           found = {
             subject: chosen.subject,
-            html: chosen.htmlParts,
+            get html() {
+              return htmlPartsOf(chosen);
+            },
             htmlChunks: chosen.htmlChunks,
             text: chosen.text,
             values: (reader) => fillers(reader, chosen.language, variant),
@@ -328,12 +335,9 @@ export function sampleFields(config: ResolvedConfig, issueId: string, secret: st
  * parts, it keeps for each literal the strings it was joined from: segment pieces shared by every
  * variant that shows them, which the sender encodes once for all of them (see wire/prepare.ts).
  */
-function segmentSplitter(
-  split: (text: string) => Parts,
-): (segments: readonly string[]) => { parts: Parts; chunks: string[][] } {
+function segmentSplitter(split: (text: string) => Parts): (segments: readonly string[]) => string[][] {
   const cache = createCache<string, Parts>(1000);
   return (segments) => {
-    const out: string[] = [''];
     const chunks: string[][] = [[]];
     for (const segment of segments) {
       let parts = cache.get(segment);
@@ -341,14 +345,16 @@ function segmentSplitter(
         parts = split(segment);
         cache.set(segment, parts);
       }
-      out[out.length - 1] += parts[0]!;
       if (parts[0]) chunks[chunks.length - 1]!.push(parts[0]);
-      for (let i = 1; i < parts.length; i++) {
-        out.push(parts[i]!);
-        // Odd indexes are field names: no chunks of their own.
-        chunks.push(i % 2 === 1 ? [] : parts[i] ? [parts[i]!] : []);
-      }
+      // Odd indexes are field names, kept as they are; even ones literal HTML.
+      for (let i = 1; i < parts.length; i++) chunks.push(parts[i] ? [parts[i]!] : []);
     }
-    return { parts: out, chunks };
+    return chunks;
   };
+}
+
+/** A language's HTML cut at its fields, literals joined from their chunks on first use. */
+function htmlPartsOf(rendered: LanguageRender): Parts {
+  rendered.htmlParts ??= rendered.htmlChunks!.map((chunks) => chunks.join(''));
+  return rendered.htmlParts;
 }

@@ -51,12 +51,15 @@ export interface CompiledVariant {
  */
 export interface VariantTemplate {
   subject: string;
-  /** Even indexes literal HTML, odd indexes field names. */
+  /**
+   * Even indexes literal HTML, odd indexes field names. With `htmlChunks`, joined on first read:
+   * a sender that reads the chunks never makes a variant's joined copy.
+   */
   html: readonly string[];
   /**
-   * When the variant was assembled from pieces: for each index of `html`, the strings a literal was
-   * joined from, in order (none for a field). Other variants showing the same piece hold the same
-   * string, so an encoder can keep its output per piece, not per variant.
+   * When the variant was assembled from pieces: for each index of `html`, the strings a literal is
+   * joined from, in order, or a field's name alone. Other variants showing the same piece hold the
+   * same string, so an encoder can keep its output per piece, not per variant.
    */
   htmlChunks?: readonly (readonly string[])[] | undefined;
   /** Runs of fixed lines, or one line's parts (even literal, odd field names). */

@@ -279,6 +279,38 @@ describe('a role set after its last message', () => {
   });
 });
 
+describe('a role set assembled from pieces', () => {
+  it('is sent from its shared chunks: its joined HTML is never made on the SMTP path, and reads the same when asked for', async () => {
+    opened.fixture = await sendFixture(6);
+    const { project, plan, environment, compiled } = await compiledFor(opened.fixture);
+    const { subscriber, variantId } = plan.recipients[0]!;
+    const variant = compiled.get(variantId)!;
+    const template = variant.template!({ email: subscriber.email } as never);
+    expect(template.htmlChunks).toBeDefined();
+    // Counts reads of the joined HTML from here on.
+    const joined = Object.getOwnPropertyDescriptor(template, 'html')!.get!;
+    let reads = 0;
+    Object.defineProperty(template, 'html', {
+      get() {
+        reads++;
+        return joined.call(template);
+      },
+    });
+    const mail = buildFor(project, environment, compiled, subscriber, variantId, '<id@test.example>', NOW, {});
+    const sent = await simpleParser(payloadBytes(wirePayloadOf(mail)!));
+    expect(reads).toBe(0);
+    const whole = buildFor(project, environment, compiled, subscriber, variantId, '<id@test.example>', NOW, {
+      wholeMessage: true,
+    });
+    const expected = await simpleParser(whole.raw as Buffer);
+    expect(sent.html).toBe(expected.html);
+    // Joined on demand, the literals are the chunks in order and the fields sit between them.
+    const html = template.html;
+    expect(html).toHaveLength(template.htmlChunks!.length);
+    expect(html).toEqual(template.htmlChunks!.map((chunks) => chunks.join('')));
+  });
+});
+
 describe('encodePiece', () => {
   it('is quoted-printable that decodes to its input, with no line starting with "." and none over 76', () => {
     const text = fc.string({ unit: fc.constantFrom('.', ' ', '\t', '\n', '=', 'a', 'ü', '😀', 'x'.repeat(30)) });

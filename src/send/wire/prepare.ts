@@ -128,15 +128,19 @@ function prepare(template: VariantTemplate, values: Readonly<Record<string, stri
     pushChunks(pieces, [piece], last);
   });
   pieces.push(Buffer.from(`\r\n${partHeader('text/html')}`, 'latin1'));
+  // From the chunks when there are some: the variant's joined HTML is never read (nor made).
   const chunks = template.htmlChunks;
-  template.html.forEach((part, i) => {
-    const last = i === template.html.length - 1;
+  const html = chunks ? undefined : template.html;
+  const count = chunks ? chunks.length : html!.length;
+  for (let i = 0; i < count; i++) {
+    const last = i === count - 1;
     if (i % 2 === 1) {
-      const fixed = (VARIANT_FIELDS as readonly string[]).includes(part);
-      pieces.push(fixed ? encodedVariantValue(part, last) : slot(part, undefined, false, last));
-    } else if (!chunks) pieces.push(encodePiece(part, last));
-    else pushChunks(pieces, chunks[i]!, last);
-  });
+      const field = chunks ? chunks[i]![0]! : html![i]!;
+      const fixed = (VARIANT_FIELDS as readonly string[]).includes(field);
+      pieces.push(fixed ? encodedVariantValue(field, last) : slot(field, undefined, false, last));
+    } else if (html) pieces.push(encodePiece(html[i]!, last));
+    else pushChunks(pieces, chunks![i]!, last);
+  }
   pieces.push(Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'));
   found = {
     subjectHeader: foldHeader('Subject', encodeText(template.subject)),
