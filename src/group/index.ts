@@ -93,13 +93,30 @@ export function roleSlug(role: string): string {
   );
 }
 
+/**
+ * One object for each distinct section (its role and summaries): the role sets of an audience that
+ * show the same section share it, so many role sets do not each hold a copy of its list.
+ */
+export function createSectionInterner(): (section: Section) => Section {
+  const seen = new Map<string, Section>();
+  return (section) => {
+    const key = `${section.role}\u0000${section.summaries.map((summary) => summary.id).join('\u0000')}`;
+    const found = seen.get(key);
+    if (found) return found;
+    seen.set(key, section);
+    return section;
+  };
+}
+
 export function buildVariant(
   summaries: readonly Summary[],
   roleOrder: readonly string[],
   roles: readonly string[] | undefined,
   id: string = roles === undefined ? EDITOR_VARIANT_ID : variantId(roles),
+  intern?: (section: Section) => Section,
 ): Variant {
-  const sections = sectionsFor(summaries, roleOrder, roles === undefined ? undefined : new Set(roles));
+  const own = sectionsFor(summaries, roleOrder, roles === undefined ? undefined : new Set(roles));
+  const sections = intern ? own.map(intern) : own;
   return {
     id,
     roles: roles === undefined ? [] : [...roles],
@@ -157,6 +174,7 @@ export function planAudience(
   const roleOrder = effectiveRoleOrder(summaries, preferredOrder);
   const variants = new Map<string, Variant>();
   const idFor = createVariantIds();
+  const intern = createSectionInterner();
   const recipients: AudiencePlan['recipients'] = [];
   const skipped: AudiencePlan['skipped'] = [];
   const tally: AudienceTally = {
@@ -198,7 +216,7 @@ export function planAudience(
     }
     let variant = variants.get(key);
     if (!variant) {
-      variant = buildVariant(summaries, roleOrder, roles, idFor(roles));
+      variant = buildVariant(summaries, roleOrder, roles, idFor(roles), intern);
       variants.set(key, variant);
     }
     tally.recipients++;

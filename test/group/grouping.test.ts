@@ -126,6 +126,35 @@ describe('planAudience', () => {
   });
 });
 
+describe('planAudience shares sections', () => {
+  it('hands role sets that show the same section one object, and keeps each role set its own sections', () => {
+    const order = effectiveRoleOrder(summaries, ['CTO', 'ML Engineer']);
+    const readers = [
+      reader('one@example.com', ['CTO']),
+      reader('two@example.com', ['CTO', 'MLE']),
+      reader('three@example.com', ['MLE']),
+      reader('four@example.com', ['CTO', 'CISO']),
+      reader('five@example.com', ['CEO', 'MLE']),
+    ];
+    const plan = planAudience(summaries, ['CTO', 'ML Engineer'], readers);
+    const byId = new Map(plan.variants.map((variant) => [variant.id, variant]));
+    // Each role set still gets exactly the sections it would get on its own.
+    for (const variant of plan.variants)
+      expect(shape(variant.sections)).toEqual(shape(sectionsFor(summaries, order, new Set(variant.roles))));
+    const cto = byId.get('cto')!.sections[0]!;
+    expect(byId.get('cto+ml-engineer')!.sections[0]).toBe(cto);
+    // "ML Engineer: c d" twice, one object; "ML Engineer: c" (d sits under CTO) is another section.
+    const mle = byId.get('ml-engineer')!.sections[0]!;
+    expect(shape([mle])).toEqual(['ML Engineer: c d']);
+    const executive = plan.variants.find((variant) => variant.roles.includes('Executive'))!;
+    expect(executive.sections.find((section) => section.role === 'ML Engineer')).toBe(mle);
+    expect(byId.get('cto+ml-engineer')!.sections[1]).not.toBe(mle);
+    // "CTO: a d" (b sits under Security Lead) is not "CTO: a b d".
+    expect(shape([byId.get('cto+security-lead')!.sections[0]!])).toEqual(['CTO: a d']);
+    expect(byId.get('cto+security-lead')!.sections[0]).not.toBe(cto);
+  });
+});
+
 describe('planSingleRoleVariants', () => {
   it('gives one variant per role in section order', () => {
     const variants = planSingleRoleVariants(summaries, ['Security Lead']);
