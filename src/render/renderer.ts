@@ -338,18 +338,25 @@ export function sampleFields(config: ResolvedConfig, issueId: string, secret: st
 function segmentSplitter(split: (text: string) => Parts): (segments: readonly string[]) => string[][] {
   const cache = createCache<string, Parts>(1000);
   return (segments) => {
-    const chunks: string[][] = [[]];
+    const chunks: string[][] = [];
+    let literal: string[] = [];
     for (const segment of segments) {
       let parts = cache.get(segment);
       if (parts === undefined) {
         parts = split(segment);
         cache.set(segment, parts);
       }
-      if (parts[0]) chunks[chunks.length - 1]!.push(parts[0]);
+      if (parts[0]) literal.push(parts[0]);
       // Odd indexes are field names, kept as they are; even ones literal HTML.
-      for (let i = 1; i < parts.length; i++) chunks.push(parts[i] ? [parts[i]!] : []);
+      for (let i = 1; i < parts.length; i++) {
+        chunks.push(literal.slice());
+        literal = parts[i] ? [parts[i]!] : [];
+      }
     }
-    return chunks;
+    chunks.push(literal.slice());
+    // Copies of their exact length: arrays grown by push keep room for more, and a role set holds
+    // a few dozen of them for the whole send.
+    return chunks.slice();
   };
 }
 
