@@ -590,7 +590,9 @@ export function createPlainText(
         checked.set(view.language, template !== undefined && textShape(template) === textShape(reference));
         return reference;
       }
-      return template ?? ordinary(view);
+      // A copy of its exact length: grown by push, the list kept room for more, and a role set
+      // holds it for the whole send.
+      return template ? template.slice() : ordinary(view);
     },
   };
 }
