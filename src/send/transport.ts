@@ -93,12 +93,15 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
     });
     return smtpUtf8;
   };
+  // Checks still running: closing the transport (a render failed meanwhile) cuts them short, so
+  // the command ends at once rather than when the server's greeting or the connection times out.
+  const checking = new Set<SMTPConnection>();
   return {
     kind: 'smtp',
     destination: shown,
     async verify() {
       try {
-        await transporter.verify();
+        await checkConnection(options, checking);
       } catch (error) {
         throw verifyError(error, `${parsed.host}:${parsed.port}`, parsed.auth?.user);
       }
@@ -119,10 +122,43 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       return { response: String(info.response ?? '250 OK') };
     },
     async close() {
+      for (const connection of checking) connection.close();
+      checking.clear();
       wire?.close();
       transporter.close();
     },
   };
+}
+
+/**
+ * Connects and logs in as nodemailer's own `verify` does, then quits; the connection is in `live`
+ * until it is done, so the transport can close it.
+ */
+function checkConnection(options: ReturnType<typeof smtpPoolOptions>, live: Set<SMTPConnection>): Promise<void> {
+  const connection = new SMTPConnection(options);
+  live.add(connection);
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const finish = (error?: Error | null) => {
+      if (settled) return;
+      settled = true;
+      live.delete(connection);
+      if (error) {
+        connection.close();
+        reject(error);
+      } else {
+        connection.quit();
+        resolve();
+      }
+    };
+    connection.once('error', finish);
+    connection.once('end', () => finish(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' })));
+    connection.connect((error) => {
+      if (error) return finish(error);
+      if (options.auth && connection.allowsAuth) connection.login(options.auth, finish);
+      else finish();
+    });
+  });
 }
 
 function envelopeRecipients(mail: SendMailOptions): string[] {

@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
 import { type Compile, defaultCompile } from '../../src/send/compose.js';
@@ -86,6 +87,33 @@ describe('the SMTP check before the first message', () => {
     });
     expect(report.total.sent).toBeGreaterThan(0);
     expect(report.total.failed).toBe(0);
+  });
+
+  it('is cut short when the render fails: a server that never greets does not hold the command', async () => {
+    opened.fixture = await sendFixture(4);
+    // Accepts connections and says nothing: a check would wait for its 30 s greeting timeout.
+    const sockets: Socket[] = [];
+    const closed: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => closed.push(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as { port: number };
+      const brokenRender: Compile = async () => {
+        expect(await eventually(() => sockets.length > 0, 10_000)).toBe(true);
+        throw new RolecastError('E_TEMPLATE', 'the render failed');
+      };
+      const failed = await send(opened.fixture, `smtp://127.0.0.1:${port}`, brokenRender).catch((e: unknown) => e);
+      expect((failed as RolecastError).code).toBe('E_TEMPLATE');
+      // The check's connection is closed with the transport, not left to time out.
+      expect(await eventually(() => closed.length === sockets.length, 3_000)).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('still stops the send when the login is refused, and a render error is still the one reported', async () => {
