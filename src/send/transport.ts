@@ -85,17 +85,17 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   // Messages already in wire form go over connections of their own, without nodemailer's composer
   // and dot-stuffing stream; anything else (and an incompatible nodemailer) takes the pool above.
   let wire: WirePool | undefined;
+  // Checks and probes still running: closing the transport (a render failed meanwhile) cuts them
+  // short, so the command ends at once rather than when the server's greeting or connection times out.
+  const checking = new Set<SMTPConnection>();
   let smtpUtf8: Promise<boolean> | undefined;
   const offersSmtpUtf8 = () => {
-    smtpUtf8 ??= probeSmtpUtf8(options).catch((error: unknown) => {
+    smtpUtf8 ??= probeSmtpUtf8(options, checking).catch((error: unknown) => {
       smtpUtf8 = undefined; // a failed probe is retried with the message, like any connection error
       throw error;
     });
     return smtpUtf8;
   };
-  // Checks still running: closing the transport (a render failed meanwhile) cuts them short, so
-  // the command ends at once rather than when the server's greeting or the connection times out.
-  const checking = new Set<SMTPConnection>();
   return {
     kind: 'smtp',
     destination: shown,
@@ -170,9 +170,10 @@ function envelopeRecipients(mail: SendMailOptions): string[] {
 }
 
 /** Whether the server's EHLO reply (after STARTTLS, when offered) lists SMTPUTF8: one short connection. */
-function probeSmtpUtf8(options: ReturnType<typeof smtpPoolOptions>): Promise<boolean> {
+function probeSmtpUtf8(options: ReturnType<typeof smtpPoolOptions>, live: Set<SMTPConnection>): Promise<boolean> {
   const connection = new SMTPConnection(options);
-  return new Promise((resolve, reject) => {
+  live.add(connection);
+  return new Promise<boolean>((resolve, reject) => {
     connection.once('error', reject);
     connection.once('end', () => reject(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' })));
     connection.connect((error) => {
@@ -181,7 +182,7 @@ function probeSmtpUtf8(options: ReturnType<typeof smtpPoolOptions>): Promise<boo
       resolve(/[ -]SMTPUTF8\b/im.test(ehlo));
       connection.quit();
     });
-  });
+  }).finally(() => live.delete(connection));
 }
 
 /** A per-reader permanent failure; 5.6.7 is RFC 6531's status for "non-ASCII address not permitted". */
