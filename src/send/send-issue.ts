@@ -12,6 +12,7 @@ import { type StateLocation, stateLocation } from '../state/location.js';
 import { openExistingState, openState, postgresSideFileBase } from '../state/open.js';
 import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
+import { startConnectionCheck } from './connection-check.js';
 import type { DeliveryStatus } from './ledger.js';
 import { messageIdFor } from './message.js';
 import {
@@ -258,24 +259,15 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       compact: true,
     });
     warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
-    // The SMTP check is a round trip to the server: it runs while the issue renders and is
-    // awaited before the first message. Started only once the plan stands, so a refused plan
-    // (--strict) opens no connection; the outbox's check creates its folder, so it stays after
-    // the render and a render error leaves no empty folder behind.
-    const verifying = transport.kind === 'smtp' ? transport.verify() : undefined;
-    // Awaited below (so failing while the render runs is not unhandled); whether it ended first.
-    let checkEnded = false;
-    verifying?.then(
-      () => (checkEnded = true),
-      () => (checkEnded = true),
-    );
+    // Started only once the plan stands, so a refused plan (--strict) opens no connection.
+    const connectionChecked = startConnectionCheck(transport);
     // The render needs the readers' languages only: one reader per locale, not the list.
     const readersByLocale = withSubscribers(project, subscribers.localeSamples());
     const compiled = await renderChecked(compile, readersByLocale, plan.audience.variants, log, env.secret);
     // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
     await state(() => store.recordLayout(issue.id, issueLayout(plan.audience.variants, issue.summaries), now()));
     // Connection and credentials are checked before the first message, so a typo sends nothing.
-    await checkConnection(transport, verifying, checkEnded);
+    await connectionChecked();
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.
     if (!options.partOfRun) await state(() => ledger.startRun(plan.audienceSize, resendSince));
 
@@ -359,25 +351,6 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     await cleanup('close the SMTP connections', () => transport?.close(), log);
     await cleanup('release the send lock', () => lock?.release(), log);
     await cleanup('close the state file', () => store.close(), log);
-  }
-}
-
-/**
- * The SMTP check, awaited. One that failed to connect while the render still ran is made again:
- * a render that holds the event loop longer than a short timeout would otherwise fail a check the
- * server answered in time. A refused login is not retried.
- */
-async function checkConnection(
-  transport: MailTransport,
-  early: Promise<void> | undefined,
-  endedDuringRender: boolean,
-): Promise<void> {
-  if (!early) return transport.verify();
-  try {
-    await early;
-  } catch (error) {
-    if (!endedDuringRender || !(error instanceof RolecastError) || error.code !== 'E_SMTP_CONNECT') throw error;
-    await transport.verify();
   }
 }
 

@@ -13,6 +13,7 @@ import { openSendQueue, recordReplayed, type SendQueue } from '../../state/postg
 import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
 import type { Channel } from '../channel.js';
 import { type Compile, renderChecked } from '../compose.js';
+import { startConnectionCheck } from '../connection-check.js';
 import type { DeliveryStatus } from '../ledger.js';
 import { type LockRow, lockDecision, lockedError } from '../lock.js';
 import { type DeliveryPlan, planDelivery } from '../plan.js';
@@ -109,11 +110,13 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     const startPlan = plannedWith(recordedAtStart);
     options.warn(startPlan, isSuppressed);
     const { fingerprint, audience } = planFingerprint(project, subscribers, options);
+    // Checked while the issue renders, awaited before anything is claimed.
+    const connectionChecked = startConnectionCheck(transport);
     // Every variant of the unsuppressed audience: whichever items this worker claims, it can build them.
     const compiled = await renderChecked(options.compile, project, audience.variants, log, options.env.secret);
     // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
     await store.recordLayout(issue.id, issueLayout(audience.variants, issue.summaries), options.now());
-    await transport.verify();
+    await connectionChecked();
 
     // A scheduled send of this issue holds the one-sender lock: workers do not start beside it.
     await refuseWhileLocked(pool, issue.id, options.breakLock);

@@ -1,5 +1,6 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { canonicalAddress } from '../../../src/address.js';
+import { type Compile, defaultCompile } from '../../../src/send/compose.js';
 import { sendIssue } from '../../../src/send/index.js';
 import { readWorkerPlans } from '../../../src/send/workers/status.js';
 import { perTest } from '../../helpers/per-test.js';
@@ -39,6 +40,33 @@ describePostgres('send workers on PostgreSQL', () => {
       for (const to of m.envelope.to) counts.set(canonicalAddress(to), (counts.get(canonicalAddress(to)) ?? 0) + 1);
     return counts;
   };
+
+  it('a worker checks the SMTP connection while the issue renders, not after', async () => {
+    const f = await sendFixture(12);
+    opened.fixture = f;
+    const smtp = await startSmtpServer();
+    opened.smtp = smtp;
+    let connectedWhileRendering = false;
+    const compile: Compile = async (project, variants, options) => {
+      // The check opens a connection of its own; the render waits (generously) to see it.
+      connectedWhileRendering = await vi
+        .waitFor(
+          () => {
+            if (smtp.counts.connections === 0) throw new Error('no connection yet');
+          },
+          { timeout: 20_000, interval: 5 },
+        )
+        .then(
+          () => true,
+          () => false,
+        );
+      return defaultCompile(project, variants, options);
+    };
+    const report = await worker(f, smtp, { compile }).report;
+    expect(connectedWhileRendering).toBe(true);
+    expect(report.total.sent).toBeGreaterThan(0);
+    expect(report.total.failed).toBe(0);
+  });
 
   it('three workers on one issue divide the readers: each accepted once, all recorded sent', async () => {
     const f = await sendFixture(120);
