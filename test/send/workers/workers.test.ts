@@ -41,33 +41,6 @@ describePostgres('send workers on PostgreSQL', () => {
     return counts;
   };
 
-  it('a worker checks the SMTP connection while the issue renders, not after', async () => {
-    const f = await sendFixture(12);
-    opened.fixture = f;
-    const smtp = await startSmtpServer();
-    opened.smtp = smtp;
-    let connectedWhileRendering = false;
-    const compile: Compile = async (project, variants, options) => {
-      // The check opens a connection of its own; the render waits (generously) to see it.
-      connectedWhileRendering = await vi
-        .waitFor(
-          () => {
-            if (smtp.counts.connections === 0) throw new Error('no connection yet');
-          },
-          { timeout: 20_000, interval: 5 },
-        )
-        .then(
-          () => true,
-          () => false,
-        );
-      return defaultCompile(project, variants, options);
-    };
-    const report = await worker(f, smtp, { compile }).report;
-    expect(connectedWhileRendering).toBe(true);
-    expect(report.total.sent).toBeGreaterThan(0);
-    expect(report.total.failed).toBe(0);
-  });
-
   it('three workers on one issue divide the readers: each accepted once, all recorded sent', async () => {
     const f = await sendFixture(120);
     opened.fixture = f;
@@ -180,4 +153,32 @@ describePostgres('send workers on PostgreSQL', () => {
     const run = await db.pool.query("SELECT outcome FROM runs WHERE issue_id = '2026-W48'");
     expect(run.rows).toEqual([{ outcome: 'complete' }]);
   }, 120_000);
+
+  it('a worker checks the SMTP connection while the issue renders, not after', async () => {
+    await db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    const f = await sendFixture(12);
+    opened.fixture = f;
+    const smtp = await startSmtpServer();
+    opened.smtp = smtp;
+    let connectedWhileRendering = false;
+    const compile: Compile = async (project, variants, options) => {
+      // The check opens a connection of its own; the render waits (generously) to see it.
+      connectedWhileRendering = await vi
+        .waitFor(
+          () => {
+            if (smtp.counts.connections === 0) throw new Error('no connection yet');
+          },
+          { timeout: 20_000, interval: 5 },
+        )
+        .then(
+          () => true,
+          () => false,
+        );
+      return defaultCompile(project, variants, options);
+    };
+    const report = await worker(f, smtp, { compile }).report;
+    expect(connectedWhileRendering).toBe(true);
+    expect(report.total.sent).toBeGreaterThan(0);
+    expect(report.total.failed).toBe(0);
+  });
 });
