@@ -2,11 +2,13 @@ import { openStateDb, sendIssue } from '../send/index.js';
 
 /**
  * Child process for the send bench: one end-to-end send in a process of its own, after a short
- * warm-up send, as a long-running sender would be. Run in the bench's own process, each round
- * inherited the heap of the rounds and baselines before it, and V8 then ran old-space marking
- * nearly without pause, which no single `rolecast send` does. Prints JSON.
+ * warm-up send of the same issue, so its template code is compiled and its shared pieces encoded,
+ * as for a sender that already sent or previewed the issue. Run in the bench's own process, each
+ * round inherited the heap of the rounds and baselines before it, and V8 then ran old-space
+ * marking nearly without pause, which no single `rolecast send` does. Prints JSON.
  */
-const [issueDir, warmupFile, subscribersFile, cwd, stateDir, smtpUrl, secret] = process.argv.slice(2) as [
+const [issueDir, warmupFile, subscribersFile, cwd, stateDir, smtpUrl, secret, concurrency] = process.argv.slice(2) as [
+  string,
   string,
   string,
   string,
@@ -16,7 +18,7 @@ const [issueDir, warmupFile, subscribersFile, cwd, stateDir, smtpUrl, secret] = 
   string,
 ];
 const env = { SMTP_URL: smtpUrl, ROLECAST_SECRET: secret };
-const common = { issueDir, cwd, env, concurrency: 5, ratePerSecond: 0 };
+const common = { issueDir, cwd, env, concurrency: Number(concurrency), ratePerSecond: 0 };
 await sendIssue({ ...common, subscribersFile: warmupFile, stateFile: `${stateDir}/warmup.db` });
 
 const stateFile = `${stateDir}/measured.db`;

@@ -268,6 +268,7 @@ function sendChild(issueDir: string, dir: string, round: number, url: string, se
       stateDir,
       url,
       secret,
+      String(CONCURRENCY),
     ]),
   );
 }
@@ -281,7 +282,9 @@ async function coldCommand(dir: string, round: number, env: Record<string, strin
   const cli = join(HERE, '../cli/index.js');
   const args = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'];
   args.push('--state', join(dir, `cli-${round}.db`), '--concurrency', String(CONCURRENCY), '--rate', '0');
-  const report = await jsonChild<{ total: { sent: number } }>(cli, args, { cwd: dir, env: { ...process.env, ...env } });
+  // Only what a command needs from the shell: a DATABASE_URL or DKIM key there would change the send.
+  const shell = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir };
+  const report = await jsonChild<{ total: { sent: number } }>(cli, args, { cwd: dir, env: { ...shell, ...env } });
   const seconds = (performance.now() - started) / 1000;
   return { rate: report.total.sent / seconds, cpu: Number.NaN };
 }

@@ -590,9 +590,7 @@ export function createPlainText(
         checked.set(view.language, template !== undefined && textShape(template) === textShape(reference));
         return reference;
       }
-      // A copy of its exact length: grown by push, the list kept room for more, and a role set
-      // holds it for the whole send.
-      return template ? template.slice() : ordinary(view);
+      return template ?? ordinary(view);
     },
   };
 }
@@ -1003,8 +1001,11 @@ function assemble(
     out.line((typeof held === 'string' ? held : held!.clean).trimEnd());
   }
   out.line('');
-  fixedSizes.set(out.items, out.bytes);
-  return out.items;
+  // A copy of its exact length: grown by push, the list kept room for more, and a role set holds
+  // it for the whole send.
+  const items = out.items.slice();
+  fixedSizes.set(items, out.bytes);
+  return items;
 }
 
 /**
