@@ -130,34 +130,11 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   };
 }
 
-/**
- * Connects and logs in as nodemailer's own `verify` does, then quits; the connection is in `live`
- * until it is done, so the transport can close it.
- */
+/** Connects and logs in as nodemailer's own `verify` does, then quits. */
 function checkConnection(options: ReturnType<typeof smtpPoolOptions>, live: Set<SMTPConnection>): Promise<void> {
-  const connection = new SMTPConnection(options);
-  live.add(connection);
-  return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const finish = (error?: Error | null) => {
-      if (settled) return;
-      settled = true;
-      live.delete(connection);
-      if (error) {
-        connection.close();
-        reject(error);
-      } else {
-        connection.quit();
-        resolve();
-      }
-    };
-    connection.once('error', finish);
-    connection.once('end', () => finish(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' })));
-    connection.connect((error) => {
-      if (error) return finish(error);
-      if (options.auth && connection.allowsAuth) connection.login(options.auth, finish);
-      else finish();
-    });
+  return shortConnection<void>(options, live, (connection, done) => {
+    if (options.auth && connection.allowsAuth) connection.login(options.auth, (error) => done(error));
+    else done(null);
   });
 }
 
@@ -171,18 +148,42 @@ function envelopeRecipients(mail: SendMailOptions): string[] {
 
 /** Whether the server's EHLO reply (after STARTTLS, when offered) lists SMTPUTF8: one short connection. */
 function probeSmtpUtf8(options: ReturnType<typeof smtpPoolOptions>, live: Set<SMTPConnection>): Promise<boolean> {
+  return shortConnection<boolean>(options, live, (connection, done) => {
+    const ehlo = typeof connection.lastServerResponse === 'string' ? connection.lastServerResponse : '';
+    done(null, /[ -]SMTPUTF8\b/im.test(ehlo));
+  });
+}
+
+/**
+ * A connection of its own for one short exchange: `connected` runs once the greeting, EHLO and
+ * STARTTLS are through and calls `done`, after which the connection is quit (or closed, on an
+ * error). `live` holds it until then, so closing the transport can cut it short.
+ */
+function shortConnection<T>(
+  options: ReturnType<typeof smtpPoolOptions>,
+  live: Set<SMTPConnection>,
+  connected: (connection: SMTPConnection, done: (error: Error | null | undefined, value?: T) => void) => void,
+): Promise<T> {
   const connection = new SMTPConnection(options);
   live.add(connection);
-  return new Promise<boolean>((resolve, reject) => {
-    connection.once('error', reject);
-    connection.once('end', () => reject(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' })));
-    connection.connect((error) => {
-      if (error) return reject(error);
-      const ehlo = typeof connection.lastServerResponse === 'string' ? connection.lastServerResponse : '';
-      resolve(/[ -]SMTPUTF8\b/im.test(ehlo));
-      connection.quit();
-    });
-  }).finally(() => live.delete(connection));
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const done = (error: Error | null | undefined, value?: T) => {
+      if (settled) return;
+      settled = true;
+      live.delete(connection);
+      if (error) {
+        connection.close();
+        reject(error);
+      } else {
+        connection.quit();
+        resolve(value as T);
+      }
+    };
+    connection.once('error', done);
+    connection.once('end', () => done(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' })));
+    connection.connect((error) => (error ? done(error) : connected(connection, done)));
+  });
 }
 
 /** A per-reader permanent failure; 5.6.7 is RFC 6531's status for "non-ASCII address not permitted". */

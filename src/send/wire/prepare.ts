@@ -66,7 +66,7 @@ const prepared = new WeakMap<VariantTemplate, PreparedVariant>();
 function slot(field: string | undefined, line: readonly string[] | undefined, first: boolean, last: boolean): Slot {
   // A slot belongs to one variant: a field with one value per variant never changes its key.
   const fields = line
-    ? line.filter((name, k) => k % 2 === 1 && !(VARIANT_FIELDS as readonly string[]).includes(name))
+    ? line.filter((name, k) => k % 2 === 1 && !VARIANT_FIELDS.has(name))
     : NO_FIELDS;
   return { field, line, fields, first, last, memoKey: undefined, memoBytes: EMPTY };
 }
@@ -79,7 +79,7 @@ const NO_FIELDS: readonly string[] = [];
  * slot per link per message. (A text line keeps it as a field: its wrapping is worked out once
  * per line for every role set, which a line of the role set's own would lose.)
  */
-const VARIANT_FIELDS = ['clickVariant'] as const;
+const VARIANT_FIELDS: ReadonlySet<string> = new Set(['clickVariant']);
 
 /**
  * Fields whose value is the same for readers of every variant (the send time in tracked links,
@@ -136,7 +136,7 @@ function prepare(template: VariantTemplate, values: Readonly<Record<string, stri
     const last = i === count - 1;
     if (i % 2 === 1) {
       const field = chunks ? chunks[i]![0]! : html![i]!;
-      const fixed = (VARIANT_FIELDS as readonly string[]).includes(field);
+      const fixed = VARIANT_FIELDS.has(field);
       pieces.push(fixed ? encodedVariantValue(field, last) : slot(field, undefined, false, last));
     } else if (html) pieces.push(encodePiece(html[i]!, last));
     else pushChunks(pieces, chunks![i]!, last);
