@@ -26,6 +26,13 @@ export const FIELD_NAMES = [
 export type FieldName = (typeof FIELD_NAMES)[number];
 export type FieldValues = Record<FieldName, string>;
 
+/**
+ * Fields with one value per role set, the same for all its readers: the sender writes them into a
+ * role set's body once. Where such a value is signed (URL-safe ASCII inside a link), the gates and
+ * the text sizer take it by its length alone, so one check serves every role set.
+ */
+export const VARIANT_FIELDS: ReadonlySet<string> = new Set<FieldName>(['clickVariant']);
+
 /** The tokens of one render, and how to split its compiled output at them. */
 export interface FieldTokens {
   sentinel: Readonly<Record<FieldName, string>>;

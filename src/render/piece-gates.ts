@@ -1,7 +1,7 @@
 import { isSignedValueShape } from '../analytics/token.js';
 import type { Problem } from '../errors.js';
 import { createCache } from './_cache.js';
-import { escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
+import { escapeHtml, type FieldValues, joinParts, type Parts, VARIANT_FIELDS } from './_personal.js';
 import { altProblems, linkProblems, type SizeCounts, sizeCounts } from './gates.js';
 
 /**
@@ -55,8 +55,7 @@ export function createPieceGates(
     let variantChars = 0;
     for (let i = 1; i < parts.length; i += 2) {
       const name = parts[i] as keyof FieldValues;
-      if (name === 'clickVariant' && isSignedValueShape(values.clickVariant))
-        variantChars += values.clickVariant.length;
+      if (VARIANT_FIELDS.has(name) && isSignedValueShape(values[name])) variantChars += values[name].length;
       else key += `${values[name]}\u0000`;
     }
     let byValues = filled.get(segment);

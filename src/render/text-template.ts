@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { isSignedValueShape } from '../analytics/token.js';
 import { detach } from '../detach.js';
 import { createCache } from './_cache.js';
-import { asIs, type FieldValues, joinParts, type Parts } from './_personal.js';
+import { asIs, type FieldValues, joinParts, type Parts, VARIANT_FIELDS } from './_personal.js';
 import { memoPartial, reusablePartials } from './splice.js';
 import { createEnv, TEXT_OPTIONS, type TemplateSet } from './templates.js';
 import { wrapLine } from './wrap.js';
@@ -125,19 +125,19 @@ export function textSizer(): (template: TextTemplate, values: FieldValues) => nu
 }
 
 /**
- * The values a line is measured with: a role set's signed `?v=` value is one unbreakable run of
- * URL-safe ASCII, so a run of as many `x` wraps and weighs the same, and lines of role sets whose
- * values are as long are measured once.
+ * The values a line is measured with: a role set's signed value (VARIANT_FIELDS, the `?v=` of
+ * tracked links) is one unbreakable run of URL-safe ASCII, so a run of as many `x` wraps and weighs
+ * the same, and lines of role sets whose values are as long are measured once.
  */
 const sizing = new WeakMap<FieldValues, FieldValues>();
 function sizingValues(values: FieldValues): FieldValues {
-  if (!isSignedValueShape(values.clickVariant)) return values;
-  let found = sizing.get(values);
-  if (!found) {
-    found = { ...values, clickVariant: 'x'.repeat(values.clickVariant.length) };
-    sizing.set(values, found);
-  }
-  return found;
+  const found = sizing.get(values);
+  if (found) return found;
+  let measured = values;
+  for (const name of VARIANT_FIELDS as ReadonlySet<keyof FieldValues>)
+    if (isSignedValueShape(values[name])) measured = { ...measured, [name]: 'x'.repeat(values[name].length) };
+  if (measured !== values) sizing.set(values, measured);
+  return measured;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createCache } from '../../render/_cache.js';
+import { VARIANT_FIELDS } from '../../render/_personal.js';
 import type { PersonalFields, VariantTemplate } from '../../render/types.js';
 import { encodeText, foldHeader, formatAddress, formatDate, type MimeAddress } from '../mime.js';
 import { encodePiece, encodePieces } from './qp.js';
@@ -65,21 +66,11 @@ const prepared = new WeakMap<VariantTemplate, PreparedVariant>();
 
 function slot(field: string | undefined, line: readonly string[] | undefined, first: boolean, last: boolean): Slot {
   // A slot belongs to one variant: a field with one value per variant never changes its key.
-  const fields = line
-    ? line.filter((name, k) => k % 2 === 1 && !VARIANT_FIELDS.has(name))
-    : NO_FIELDS;
+  const fields = line ? line.filter((name, k) => k % 2 === 1 && !VARIANT_FIELDS.has(name)) : NO_FIELDS;
   return { field, line, fields, first, last, memoKey: undefined, memoBytes: EMPTY };
 }
 
 const NO_FIELDS: readonly string[] = [];
-
-/**
- * HTML fields whose value is the same for every reader of a variant are written in when it is
- * prepared: a role set's signed click value stands in each tracked link, and would otherwise be a
- * slot per link per message. (A text line keeps it as a field: its wrapping is worked out once
- * per line for every role set, which a line of the role set's own would lose.)
- */
-const VARIANT_FIELDS: ReadonlySet<string> = new Set(['clickVariant']);
 
 /**
  * Fields whose value is the same for readers of every variant (the send time in tracked links,
@@ -136,6 +127,9 @@ function prepare(template: VariantTemplate, values: Readonly<Record<string, stri
     const last = i === count - 1;
     if (i % 2 === 1) {
       const field = chunks ? chunks[i]![0]! : html![i]!;
+      // Written in now: a role set's signed click value stands in each tracked link, and would
+      // otherwise be a slot per link per message. (A text line keeps it as a field: its wrapping is
+      // worked out once per line for every role set, which a line of the role set's own would lose.)
       const fixed = VARIANT_FIELDS.has(field);
       pieces.push(fixed ? encodedVariantValue(field, last) : slot(field, undefined, false, last));
     } else if (html) pieces.push(encodePiece(html[i]!, last));
