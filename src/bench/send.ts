@@ -22,7 +22,7 @@ const CONCURRENCY = 5;
 /** Interleaved rounds; medians are reported. BENCH_ROUNDS overrides (a quick look: 1). */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS) || 5);
 /** BENCH_SIDES=e2e,floor runs only those sides (a quick look while tuning); BENCH_DRY_RUN=0 skips the dry run. */
-const SIDES = new Set((process.env.BENCH_SIDES ?? 'e2e,cli,pool,floor,rawPool').split(','));
+const SIDES = new Set((process.env.BENCH_SIDES ?? 'e2e,cli,cliCold,pool,floor,rawPool').split(','));
 const DRY_RUN = process.env.BENCH_DRY_RUN !== '0';
 
 /**
@@ -60,8 +60,9 @@ export async function benchSend(): Promise<void> {
       floor: [] as Row[],
       rawPool: [] as Row[],
       cli: [] as Row[],
+      cliCold: [] as Row[],
     };
-    const ratios = { floor: [] as number[], pool: [] as number[], cli: [] as number[] };
+    const ratios = { floor: [] as number[], pool: [] as number[], cli: [] as number[], cliCold: [] as number[] };
     for (let round = 1; round <= ROUNDS; round++) {
       const measured: Partial<Record<keyof typeof rows, Row>> = {};
       const all: [keyof typeof rows, () => Promise<Row>][] = [
@@ -73,7 +74,15 @@ export async function benchSend(): Promise<void> {
             return row;
           },
         ],
-        ['cli', () => coldCommand(dir, round, env)],
+        ['cli', () => coldCommand(dir, `${round}`, env)],
+        [
+          'cliCold',
+          async () => {
+            // As on a machine that never rendered the issue: MJML loaded and run.
+            await rm(join(dir, '.rolecast', 'cache'), { recursive: true, force: true });
+            return coldCommand(dir, `${round}-empty`, env);
+          },
+        ],
         ['pool', () => barePool(url, sample.composed, SEND_COUNT)],
         ['floor', () => wireFloor(url, sample.wire, SEND_COUNT)],
         ['rawPool', () => barePool(url, rawOnly, SEND_COUNT)],
@@ -89,9 +98,10 @@ export async function benchSend(): Promise<void> {
       }
       if (measured.floor) ratios.floor.push(measured.e2e!.rate / measured.floor.rate);
       if (measured.floor && measured.cli) ratios.cli.push(measured.cli.rate / measured.floor.rate);
+      if (measured.floor && measured.cliCold) ratios.cliCold.push(measured.cliCold.rate / measured.floor.rate);
       if (measured.pool) ratios.pool.push(measured.e2e!.rate / measured.pool.rate);
       print(
-        `  round ${round}: end-to-end ${measured.e2e!.rate.toFixed(0)} (${measured.e2e!.cpu.toFixed(0)} µs/msg), raw-bytes floor ${measured.floor?.rate.toFixed(0) ?? '-'} (${measured.floor?.cpu.toFixed(0) ?? '-'} µs/msg), the command cold ${measured.cli?.rate.toFixed(0) ?? '-'}, bare pool ${measured.pool?.rate.toFixed(0) ?? '-'}, raw via nodemailer ${measured.rawPool?.rate.toFixed(0) ?? '-'} msgs/s`,
+        `  round ${round}: end-to-end ${measured.e2e!.rate.toFixed(0)} (${measured.e2e!.cpu.toFixed(0)} µs/msg), raw-bytes floor ${measured.floor?.rate.toFixed(0) ?? '-'} (${measured.floor?.cpu.toFixed(0) ?? '-'} µs/msg), the command cold ${measured.cli?.rate.toFixed(0) ?? '-'} (empty MJML cache ${measured.cliCold?.rate.toFixed(0) ?? '-'}), bare pool ${measured.pool?.rate.toFixed(0) ?? '-'}, raw via nodemailer ${measured.rawPool?.rate.toFixed(0) ?? '-'} msgs/s`,
       );
     }
     const e2e = { rate: median(rows.e2e.map((r) => r.rate)), cpu: median(rows.e2e.map((r) => r.cpu)) };
@@ -109,7 +119,11 @@ export async function benchSend(): Promise<void> {
     );
     if (rows.cli.length)
       print(
-        `  the command cold: ${at(rows.cli).rate.toFixed(0)} msgs/s — \`rolecast send\` in a new process, spawn to exit (module loading and cold code included), ${pct(median(ratios.cli))} of the floor`,
+        `  the command cold: ${at(rows.cli).rate.toFixed(0)} msgs/s — \`rolecast send\` in a new process, spawn to exit (module loading and cold code included), ${pct(median(ratios.cli))} of the floor; the issue's MJML output cached, as after a preview, build or earlier send`,
+      );
+    if (rows.cliCold.length)
+      print(
+        `  ... empty cache: ${at(rows.cliCold).rate.toFixed(0)} msgs/s — the same with no MJML output cached (MJML loaded and run), ${pct(median(ratios.cliCold))} of the floor`,
       );
     print(
       `  raw-bytes floor:  ${floor.rate.toFixed(0)} msgs/s — one message encoded once, sent ${SEND_COUNT}× over the same transport`,
@@ -277,7 +291,7 @@ function sendChild(issueDir: string, dir: string, round: number, url: string, se
  * `rolecast send` as an editor runs it: a new process, modules loaded and code compiled cold.
  * Timed from spawn to exit; its CPU is not measured.
  */
-async function coldCommand(dir: string, round: number, env: Record<string, string>) {
+async function coldCommand(dir: string, round: string, env: Record<string, string>) {
   const started = performance.now();
   const cli = join(HERE, '../cli/index.js');
   const args = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'];

@@ -1,4 +1,3 @@
-import mjml2html from 'mjml';
 import type { Problem } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { type TemplateFile, type TemplateSet, TRACE_BEGIN, TRACE_END } from './templates.js';
@@ -15,8 +14,17 @@ export interface MjmlResult {
   errors: MjmlError[];
 }
 
+type Mjml2Html = typeof import('mjml');
+let loading: Promise<Mjml2Html> | undefined;
+/** Loaded on first compile: about half a second, which a render whose output is cached never pays. */
+function loadMjml(): Promise<Mjml2Html> {
+  loading ??= import('mjml').then((module) => module.default as Mjml2Html);
+  return loading;
+}
+
 /** Always awaited (mjml 5 is async), strictly validated, includes confined to the template folders. */
 export async function compileMjml(source: string, templates: TemplateSet): Promise<MjmlResult> {
+  const mjml2html = await loadMjml();
   try {
     const result = await mjml2html(source, {
       validationLevel: 'strict',
@@ -28,7 +36,7 @@ export async function compileMjml(source: string, templates: TemplateSet): Promi
       ignoreIncludes: false,
       filePath: templates.layout.path,
       includePath: templates.dirs,
-    } as Parameters<typeof mjml2html>[1]);
+    } as Parameters<Mjml2Html>[1]);
     return { html: result.html, errors: (result.errors ?? []) as MjmlError[] };
   } catch (error) {
     const errors = (error as { errors?: MjmlError[] }).errors;

@@ -31,6 +31,7 @@ import {
 import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors } from './mjml.js';
+import { cachedMjml } from './mjml-cache.js';
 import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { createSetFrames, type SetFrameStats } from './set-frames.js';
@@ -58,6 +59,11 @@ export interface RendererOptions {
   compileMjml?: (source: string, templates: TemplateSet) => Promise<MjmlResult>;
   /** Assemble variants from compiled pieces (default true); false compiles every variant whole. */
   pieces?: boolean;
+  /**
+   * Where MJML output is kept between runs (see mjml-cache.ts): by default `cache/mjml` in the
+   * state folder, none when `compileMjml` is replaced; false for none.
+   */
+  mjmlCache?: string | false;
 }
 
 export interface Renderer {
@@ -125,20 +131,24 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const dateLine = createWeekLineCache(issue.manifest.date);
   const fillLine = createTextLineFiller((line) => wrapLine(line));
   const issueFile = displayPath(join(issue.dir, MANIFEST_FILE));
-  const tokens = createFieldTokens();
+  // Each render's own nonces: no content can spell a token (see _personal.ts).
+  const nonces = { tokens: randomHex(8), pieces: randomHex(6), sections: randomHex(6), lines: randomHex(6) };
+  const tokens = createFieldTokens(nonces.tokens);
   const tracking = linkTracking(config, options.clickSecret, tokens.sentinel);
   const clickVariant = tracking && ((variant: Variant) => signClickVariant(issue.id, variant.id, tracking.secret));
   const fillers = fieldFiller(config, issue.id, dateLine, clickVariant);
   // A broken subject template is reported before any variant is compiled.
   renderSubject(issue.manifest.subject, {});
   const runMjml = options.compileMjml ?? compileMjml;
-  const wholeCompile = (source: string) => runMjml(source, templates);
+  const compileOnce = (source: string) => runMjml(source, templates);
+  const cacheDir = options.mjmlCache ?? (options.compileMjml ? undefined : join(config.stateDirAbs, 'cache', 'mjml'));
+  const wholeCompile = cacheDir ? cachedMjml(compileOnce, cacheDir, Object.values(nonces)) : compileOnce;
   // Pieces are minified as they are assembled; without minify every variant is compiled whole.
-  const pieces = options.pieces === false || !minify ? undefined : createPieceCompiler(wholeCompile);
+  const pieces = options.pieces === false || !minify ? undefined : createPieceCompiler(wholeCompile, nonces.pieces);
   const compileSource: (source: string) => Promise<PieceResult> = pieces ? pieces.compile : wholeCompile;
   // With pieces, variants share card and section views and their template output.
   const shared = pieces ? createSharedViews() : undefined;
-  const spliced = pieces ? createSplicedTemplates(templates, randomBytes(6).toString('hex')) : undefined;
+  const spliced = pieces ? createSplicedTemplates(templates, nonces.sections) : undefined;
   const splitSegments = segmentSplitter(tokens.split);
   const plainText = createPlainText(templates, tokens.split, { pieces: spliced !== undefined });
 
@@ -153,7 +163,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
       ? createSetFrames({
           spliced,
           pieces,
-          nonce: randomBytes(6).toString('hex'),
+          nonce: nonces.lines,
           ordinary: async (view) => {
             const result = await compileView(view);
             if (result.errors.length) return '';
@@ -364,4 +374,8 @@ function segmentSplitter(split: (text: string) => Parts): (segments: readonly st
 function htmlPartsOf(rendered: LanguageRender): Parts {
   rendered.htmlParts ??= rendered.htmlChunks!.map((chunks) => chunks.join(''));
   return rendered.htmlParts;
+}
+
+function randomHex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
 }
