@@ -29,6 +29,8 @@ export interface ArchiveOptions {
   cwd: string;
   /** Build the other issues when one is broken: its problems are reported and it is left out. */
   keepGoing?: boolean | undefined;
+  /** Seals the MJML output cache (ROLECAST_SECRET), as a send does. */
+  cacheSecret?: string | undefined;
 }
 
 export interface ArchiveResult {
@@ -67,7 +69,7 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
   if (!options.keepGoing) throwIfErrors(problems, 'the archive was not built');
 
   const pages: { entry: ArchiveEntry; html: string; summaries: { id: string; html: string }[] }[] = [];
-  for (const project of projects) pages.push(await renderIssuePage(project, site));
+  for (const project of projects) pages.push(await renderIssuePage(project, site, options.cacheSecret));
   pages.sort((a, b) => b.entry.date.localeCompare(a.entry.date) || b.entry.id.localeCompare(a.entry.id));
   const entries = pages.map((p) => p.entry);
 
@@ -137,12 +139,14 @@ export function neutralFields(config: ResolvedConfig, issueUrl: string, indexUrl
 async function renderIssuePage(
   project: Project,
   site: ArchiveSite,
+  cacheSecret: string | undefined,
 ): Promise<{ entry: ArchiveEntry; html: string; summaries: { id: string; html: string }[] }> {
   const { config, issue } = project;
   const manifest = issue.manifest;
   // Full cards; a card without an article link points at its own page, one folder down.
   const renderer = await createRenderer(project, {
     cardStyle: 'full',
+    cacheSecret,
     ...(site.baseUrl ? {} : { summaryHref: (id: string) => `${encodeURIComponent(id)}/` }),
   });
   const editor = buildVariant(

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   mkdirSync,
   readdirSync,
@@ -20,29 +20,49 @@ import type { MjmlResult } from './mjml.js';
  * different source every time: an entry is kept under its canonical form, each nonce replaced by a
  * placeholder, and read back with the current render's nonces put in.
  *
- * The cache is only ever a shortcut. A source that already holds the placeholder text, or that
- * includes files (`mj-include`, whose contents the key does not cover), is compiled every time; an
- * entry that cannot be read, fails its checksum or is not what this version wrote counts as
- * missing; a write that fails (read-only folder, full disk) is skipped. Only compiles without
- * errors are kept, so error reports always come from MJML itself.
+ * The cache is only ever a shortcut. The key covers the canonical source, the compile options and
+ * the versions of MJML and the packages that shape its output. A source that already holds the
+ * placeholder text, or that includes files (`mj-include`, whose contents the key does not cover), is
+ * compiled every time; an entry that cannot be read, fails its check or is not what this version
+ * wrote counts as missing; a write that fails (read-only folder, full disk) is skipped. Only
+ * compiles without errors are kept, so error reports always come from MJML itself.
+ *
+ * With a secret (ROLECAST_SECRET) entries are named and sealed with a key derived from it, so a file
+ * dropped into the folder by anyone without the secret (a restored CI cache, a shared volume) is
+ * never read back into a message. Without one the check is a plain checksum.
  */
 
-/** Bump when the compile options in mjml.ts, or what an entry holds, change. */
-const FORMAT = 'rolecast-mjml-cache-1';
+/** Bump when what an entry holds changes. */
+const FORMAT = 'rolecast-mjml-cache-2';
 const PLACEHOLDER = 'RCXNONCE';
 const MAX_ENTRIES = 100;
+/** A temporary file this old belongs to a write that was cut short. */
+const ABANDONED_AFTER_MS = 10 * 60 * 1000;
 /** A shortcut must not take the space the send's ledger needs: no entry is written below this. */
-const MIN_FREE_BYTES = 256 * 1024 * 1024;
+const DEFAULT_MIN_FREE_BYTES = 256 * 1024 * 1024;
 
 export type CompileSource = (source: string) => Promise<MjmlResult>;
 
+export interface MjmlCacheOptions {
+  dir: string;
+  /** This render's nonces, each replaced by its own placeholder in what is kept. */
+  nonces: readonly string[];
+  /** What else shapes the output: the compile options (JSON). */
+  context: string;
+  /** Seals entries when set; an entry sealed with another key, or none, is a miss. */
+  secret?: string | undefined;
+  /** No entry is written with less free space than this (default 256 MB). */
+  minFreeBytes?: number;
+}
+
 interface Entry {
   format: string;
-  sha256: string;
+  seal: string;
   html: string;
 }
 
-export function cachedMjml(compile: CompileSource, dir: string, nonces: readonly string[]): CompileSource {
+export function cachedMjml(compile: CompileSource, options: MjmlCacheOptions): CompileSource {
+  const { dir, nonces } = options;
   const placeholders = nonces.map((_, i) => `${PLACEHOLDER}${i}Q`);
   const canonical = (text: string) => {
     let out = text;
@@ -58,46 +78,79 @@ export function cachedMjml(compile: CompileSource, dir: string, nonces: readonly
     });
     return out;
   };
+  const sealKey = options.secret === undefined ? undefined : derivedKey(options.secret);
+  const seal = (text: string) =>
+    (sealKey ? createHmac('sha256', sealKey) : createHash('sha256')).update(text).digest('hex');
+  const prefix = `${FORMAT}\0${outputVersions()}\0${options.context}\0`;
+  const minFreeBytes = options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
   return async (source) => {
     if (source.includes(PLACEHOLDER) || /<mj-include\b/i.test(source)) return compile(source);
-    const file = join(dir, `${keyOf(canonical(source))}.json`);
-    const kept = readEntry(file);
+    const file = join(dir, `${seal(prefix + canonical(source))}.json`);
+    const kept = readEntry(file, seal);
     if (kept !== undefined) return { html: restore(kept), errors: [] };
     const result = await compile(source);
-    // Kept only when the round trip gives back exactly what MJML wrote.
+    // MJML never writes the placeholder unless the source held it, which was bypassed above.
     if (result.errors.length === 0 && !result.html.includes(PLACEHOLDER)) {
       const html = canonical(result.html);
-      if (restore(html) === result.html) writeEntry(dir, file, html);
+      writeEntry(dir, file, { format: FORMAT, seal: seal(html), html }, minFreeBytes);
     }
     return result;
   };
 }
 
-let mjmlVersion: string | undefined;
-function keyOf(canonicalSource: string): string {
-  mjmlVersion ??= String((createRequire(import.meta.url)('mjml/package.json') as { version: unknown }).version);
-  return createHash('sha256').update(`${FORMAT}\0${mjmlVersion}\0`).update(canonicalSource).digest('hex');
+/** A key of its own for the cache, so the secret itself seals nothing an attacker can read. */
+function derivedKey(secret: string): Buffer {
+  return createHmac('sha256', secret).update('rolecast mjml output cache').digest();
 }
 
-function readEntry(file: string): string | undefined {
+let versions: string | undefined;
+/** MJML, its core, and the inliner and parser its output depends on (their ranges can move). */
+function outputVersions(): string {
+  if (versions !== undefined) return versions;
+  const found: string[] = [];
+  try {
+    const fromRolecast = createRequire(import.meta.url);
+    const fromMjml = createRequire(fromRolecast.resolve('mjml'));
+    const fromCore = createRequire(fromMjml.resolve('mjml-core'));
+    for (const [from, name] of [
+      [fromRolecast, 'mjml'],
+      [fromMjml, 'mjml-core'],
+      [fromCore, 'juice'],
+      [fromCore, 'cheerio'],
+    ] as const) {
+      try {
+        found.push(`${name}@${String((from(`${name}/package.json`) as { version: unknown }).version)}`);
+      } catch {
+        found.push(`${name}@?`);
+      }
+    }
+  } catch {
+    found.push('unresolved');
+  }
+  versions = found.join(' ');
+  return versions;
+}
+
+function readEntry(file: string, seal: (text: string) => string): string | undefined {
   try {
     const entry = JSON.parse(readFileSync(file, 'utf8')) as Partial<Entry>;
-    if (entry.format !== FORMAT || typeof entry.html !== 'string') return undefined;
-    if (createHash('sha256').update(entry.html).digest('hex') !== entry.sha256) return undefined;
+    if (entry.format !== FORMAT || typeof entry.html !== 'string' || typeof entry.seal !== 'string') return undefined;
+    const expected = Buffer.from(seal(entry.html), 'hex');
+    const actual = Buffer.from(entry.seal, 'hex');
+    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return undefined;
     return entry.html;
   } catch {
     return undefined;
   }
 }
 
-function writeEntry(dir: string, file: string, html: string): void {
-  const entry: Entry = { format: FORMAT, sha256: createHash('sha256').update(html).digest('hex'), html };
+function writeEntry(dir: string, file: string, entry: Entry, minFreeBytes: number): void {
   // Written beside its place, then renamed: a reader never sees half an entry.
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
     const free = statfsSync(dir);
-    if (free.bavail * free.bsize < MIN_FREE_BYTES) return;
+    if (free.bavail * free.bsize < minFreeBytes) return;
     writeFileSync(temporary, JSON.stringify(entry));
     renameSync(temporary, file);
     prune(dir);
@@ -110,24 +163,31 @@ function writeEntry(dir: string, file: string, html: string): void {
   }
 }
 
-/** Keeps the newest entries; leftovers of writes cut short go too. */
+/** Keeps the newest entries; leftovers of writes cut short go once they are surely abandoned. */
 function prune(dir: string): void {
-  const names = readdirSync(dir).filter((name) => name.endsWith('.json') || name.endsWith('.tmp'));
-  if (names.length <= MAX_ENTRIES) return;
-  const byAge = names
-    .map((name) => {
-      try {
-        return { name, mtime: statSync(join(dir, name)).mtimeMs };
-      } catch {
-        return { name, mtime: 0 };
-      }
-    })
-    .sort((a, b) => b.mtime - a.mtime);
-  for (const { name } of byAge.slice(MAX_ENTRIES)) {
+  const now = Date.now();
+  const entries: { name: string; mtime: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    const leftover = name.endsWith('.tmp');
+    if (!leftover && !name.endsWith('.json')) continue;
+    let mtime = 0;
     try {
-      unlinkSync(join(dir, name));
+      mtime = statSync(join(dir, name)).mtimeMs;
     } catch {
-      // Removed by another process meanwhile.
+      continue;
     }
+    if (!leftover) entries.push({ name, mtime });
+    else if (now - mtime > ABANDONED_AFTER_MS) remove(join(dir, name));
+  }
+  if (entries.length <= MAX_ENTRIES) return;
+  entries.sort((a, b) => b.mtime - a.mtime);
+  for (const { name } of entries.slice(MAX_ENTRIES)) remove(join(dir, name));
+}
+
+function remove(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Removed by another process meanwhile.
   }
 }

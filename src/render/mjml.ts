@@ -22,21 +22,26 @@ function loadMjml(): Promise<Mjml2Html> {
   return loading;
 }
 
+/** What every compile hands MJML; the output cache keys on it too (see mjml-cache.ts). */
+export function mjmlOptions(templates: TemplateSet): Record<string, unknown> {
+  return {
+    validationLevel: 'strict',
+    keepComments: false,
+    beautify: false,
+    minify: false,
+    // No remote fonts: the system font stack needs no download and no tracking request.
+    fonts: {},
+    ignoreIncludes: false,
+    filePath: templates.layout.path,
+    includePath: templates.dirs,
+  };
+}
+
 /** Always awaited (mjml 5 is async), strictly validated, includes confined to the template folders. */
 export async function compileMjml(source: string, templates: TemplateSet): Promise<MjmlResult> {
   const mjml2html = await loadMjml();
   try {
-    const result = await mjml2html(source, {
-      validationLevel: 'strict',
-      keepComments: false,
-      beautify: false,
-      minify: false,
-      // No remote fonts: the system font stack needs no download and no tracking request.
-      fonts: {},
-      ignoreIncludes: false,
-      filePath: templates.layout.path,
-      includePath: templates.dirs,
-    } as Parameters<Mjml2Html>[1]);
+    const result = await mjml2html(source, mjmlOptions(templates) as Parameters<Mjml2Html>[1]);
     return { html: result.html, errors: (result.errors ?? []) as MjmlError[] };
   } catch (error) {
     const errors = (error as { errors?: MjmlError[] }).errors;

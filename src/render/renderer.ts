@@ -30,7 +30,7 @@ import {
 } from './gates.js';
 import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
-import { compileMjml, type MjmlResult, mapMjmlErrors } from './mjml.js';
+import { compileMjml, type MjmlResult, mapMjmlErrors, mjmlOptions } from './mjml.js';
 import { cachedMjml } from './mjml-cache.js';
 import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
@@ -64,6 +64,8 @@ export interface RendererOptions {
    * state folder, none when `compileMjml` is replaced; false for none.
    */
   mjmlCache?: string | false;
+  /** Seals the cache's entries (ROLECAST_SECRET); defaults to `clickSecret`, which a send passes. */
+  cacheSecret?: string | undefined;
 }
 
 export interface Renderer {
@@ -142,7 +144,14 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const runMjml = options.compileMjml ?? compileMjml;
   const compileOnce = (source: string) => runMjml(source, templates);
   const cacheDir = options.mjmlCache ?? (options.compileMjml ? undefined : join(config.stateDirAbs, 'cache', 'mjml'));
-  const wholeCompile = cacheDir ? cachedMjml(compileOnce, cacheDir, Object.values(nonces)) : compileOnce;
+  const wholeCompile = cacheDir
+    ? cachedMjml(compileOnce, {
+        dir: cacheDir,
+        nonces: Object.values(nonces),
+        context: JSON.stringify(mjmlOptions(templates)),
+        secret: options.cacheSecret ?? options.clickSecret,
+      })
+    : compileOnce;
   // Pieces are minified as they are assembled; without minify every variant is compiled whole.
   const pieces = options.pieces === false || !minify ? undefined : createPieceCompiler(wholeCompile, nonces.pieces);
   const compileSource: (source: string) => Promise<PieceResult> = pieces ? pieces.compile : wholeCompile;

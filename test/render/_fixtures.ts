@@ -11,6 +11,8 @@ import type { PersonalFields } from '../../src/render/index.js';
 import { createTaxonomy } from '../../src/roles/taxonomy.js';
 import { REPO_ROOT } from '../helpers/project.js';
 
+const FIXTURE_STATE_DIR = join(tmpdir(), `rolecast-fixture-state-${process.pid}`);
+
 export const BASE_CONFIG: ConfigInput = {
   sender: { name: 'Test Weekly', email: 'digest@test.example' },
   listId: 'weekly.test.example',
@@ -53,6 +55,8 @@ export function fixtureProject(
     join(REPO_ROOT, 'rolecast.config.json'),
   );
   if (options.templatesDir) config.templatesDir = options.templatesDir;
+  // A state folder of the test process's own: renders keep their MJML cache there, not in the repo's.
+  config.stateDirAbs = FIXTURE_STATE_DIR;
   const summaries = (
     options.summaries ?? [
       { id: 'one', roles: ['CTO', 'Executive'], url: 'https://example.com/one' },

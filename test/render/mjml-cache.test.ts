@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -118,8 +119,8 @@ describe('the MJML output cache', () => {
       sources.push(source);
       return { html: `<p>${source.toUpperCase() === source ? 'upper' : 'mixed'}|${source}</p>`, errors: [] };
     };
-    const first = cachedMjml(echo, dir, ['aaaa11', 'bbbb22']);
-    const second = cachedMjml(echo, dir, ['cccc33', 'dddd44']);
+    const first = cachedMjml(echo, { dir, nonces: ['aaaa11', 'bbbb22'], context: 'c', minFreeBytes: 0 });
+    const second = cachedMjml(echo, { dir, nonces: ['cccc33', 'dddd44'], context: 'c', minFreeBytes: 0 });
     expect(await first('x aaaa11 y bbbb22 aaaa11')).toEqual({
       html: '<p>mixed|x aaaa11 y bbbb22 aaaa11</p>',
       errors: [],
@@ -147,10 +148,90 @@ describe('the MJML output cache', () => {
       calls++;
       return { html: '', errors: [{ line: 1, message: 'bad', tagName: 'mj-text' }] };
     };
-    const cached = cachedMjml(failing, dir, ['n0nce1']);
+    const cached = cachedMjml(failing, { dir, nonces: ['n0nce1'], context: 'c', minFreeBytes: 0 });
     await cached('<mjml>n0nce1</mjml>');
     const second = await cached('<mjml>n0nce1</mjml>');
     expect(calls).toBe(2);
     expect(second.errors).toHaveLength(1);
+  });
+
+  it('compiles every time a source that spells the placeholder, or an output that does, and keeps neither', async () => {
+    const dir = await cacheDir();
+    let calls = 0;
+    const echo = async (source: string): Promise<MjmlResult> => {
+      calls++;
+      return { html: source.startsWith('odd') ? `<p>RCXNONCE9Q ${source}</p>` : `<p>${source}</p>`, errors: [] };
+    };
+    const cached = cachedMjml(echo, { dir, nonces: ['n0nce1'], context: 'c', minFreeBytes: 0 });
+    for (let round = 0; round < 2; round++) {
+      expect(await cached('x RCXNONCE0Q n0nce1')).toEqual({ html: '<p>x RCXNONCE0Q n0nce1</p>', errors: [] });
+      expect(await cached('odd n0nce1')).toEqual({ html: '<p>RCXNONCE9Q odd n0nce1</p>', errors: [] });
+    }
+    expect(calls).toBe(4);
+    expect(await readdir(dir).catch(() => [])).toEqual([]);
+  });
+
+  it('keys on the compile options: other options are another entry', async () => {
+    const dir = await cacheDir();
+    let calls = 0;
+    const echo = async (source: string): Promise<MjmlResult> => ({ html: `<p>${++calls} ${source}</p>`, errors: [] });
+    const strict = cachedMjml(echo, {
+      dir,
+      nonces: ['n0nce1'],
+      context: '{"validationLevel":"strict"}',
+      minFreeBytes: 0,
+    });
+    const soft = cachedMjml(echo, { dir, nonces: ['n0nce2'], context: '{"validationLevel":"soft"}', minFreeBytes: 0 });
+    expect((await strict('a n0nce1')).html).toBe('<p>1 a n0nce1</p>');
+    expect((await soft('a n0nce2')).html).toBe('<p>2 a n0nce2</p>');
+    expect((await strict('a n0nce1')).html).toBe('<p>1 a n0nce1</p>');
+    expect(calls).toBe(2);
+  });
+
+  it('with a secret, reads back only what was sealed with it', async () => {
+    const dir = await cacheDir();
+    let calls = 0;
+    const echo = async (source: string): Promise<MjmlResult> => ({ html: `<p>${++calls} ${source}</p>`, errors: [] });
+    const open = (secret: string | undefined) =>
+      cachedMjml(echo, { dir, nonces: ['n0nce1'], context: 'c', secret, minFreeBytes: 0 });
+    expect((await open('secret-a')('s n0nce1')).html).toBe('<p>1 s n0nce1</p>');
+    expect((await open('secret-a')('s n0nce1')).html).toBe('<p>1 s n0nce1</p>');
+    // Another key, or none, finds nothing it can trust and compiles.
+    expect((await open('secret-b')('s n0nce1')).html).toBe('<p>2 s n0nce1</p>');
+    expect((await open(undefined)('s n0nce1')).html).toBe('<p>3 s n0nce1</p>');
+
+    // An entry rewritten with a script and a checksum that matches it is not read.
+    const sealedA = (await readdir(dir)).filter((name) => name.endsWith('.json'));
+    expect(sealedA).toHaveLength(3);
+    for (const name of sealedA) {
+      const path = join(dir, name);
+      const entry = JSON.parse(await readFile(path, 'utf8')) as { html: string; seal: string };
+      const html = `<script>alert(1)</script>${entry.html}`;
+      await writeFile(path, JSON.stringify({ ...entry, html, seal: createHash('sha256').update(html).digest('hex') }));
+    }
+    const read = await open('secret-a')('s n0nce1');
+    expect(read.html).toBe('<p>4 s n0nce1</p>');
+    expect(calls).toBe(4);
+  });
+
+  it('writes nothing with less free space than the minimum, and clears abandoned temporary files', async () => {
+    const dir = await cacheDir();
+    const echo = async (source: string): Promise<MjmlResult> => ({ html: `<p>${source}</p>`, errors: [] });
+    const full = cachedMjml(echo, { dir, nonces: ['n0nce1'], context: 'c', minFreeBytes: Number.MAX_SAFE_INTEGER });
+    await full('a n0nce1');
+    expect(await readdir(dir)).toEqual([]);
+
+    const abandoned = join(dir, 'x.json.1.ab.tmp');
+    const recent = join(dir, 'y.json.2.cd.tmp');
+    await writeFile(abandoned, '{');
+    await writeFile(recent, '{');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(abandoned, hourAgo, hourAgo);
+    const roomy = cachedMjml(echo, { dir, nonces: ['n0nce1'], context: 'c', minFreeBytes: 0 });
+    await roomy('a n0nce1');
+    const names = await readdir(dir);
+    expect(names).toContain('y.json.2.cd.tmp');
+    expect(names).not.toContain('x.json.1.ab.tmp');
+    expect(names.filter((name) => name.endsWith('.json'))).toHaveLength(1);
   });
 });

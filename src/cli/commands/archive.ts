@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { readEnvironment } from '../../config/env.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { printable } from '../../printable.js';
@@ -21,6 +22,7 @@ export const archiveCommand: Command = {
       configFile: stringOption(args, 'config'),
       cwd: ctx.cwd,
       keepGoing: flag(args, 'keep-going'),
+      cacheSecret: readEnvironment(ctx.env).secret,
     });
     printProblems(ctx.stderr, result.problems);
     for (const entry of result.entries)

@@ -1,5 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readEnvironment } from '../../config/env.js';
 import { formatProblem, hasErrors, RolecastError } from '../../errors.js';
 import { loadProject } from '../../load/project.js';
 import { printable } from '../../printable.js';
@@ -31,7 +32,7 @@ export const buildCommand: Command = {
     for (const problem of project.problems) print(ctx.stderr, formatProblem(problem));
     // Recipient counts skip suppressed addresses as a send would; the state file is only read.
     const isSuppressed = project.subscribers ? await suppressionsOf(project) : undefined;
-    const rendered = await renderAudience(project, { isSuppressed });
+    const rendered = await renderAudience(project, { isSuppressed, cacheSecret: readEnvironment(ctx.env).secret });
     const problems = [...project.problems, ...rendered.problems];
     if (rendered.plan) {
       const found = audienceWarnings(project, rendered.plan, {
