@@ -11,7 +11,8 @@ import type { MailTransport } from './transport.js';
  */
 export function startConnectionCheck(transport: MailTransport): () => Promise<void> {
   if (transport.kind !== 'smtp') return () => transport.verify();
-  const early = transport.verify();
+  // The checked connection is kept for the first messages, and the others open beside it.
+  const early = transport.verify({ keepOpen: true });
   // Awaited later, so failing while the render runs is not unhandled; whether it ended first.
   let ended = false;
   early.then(
@@ -24,7 +25,7 @@ export function startConnectionCheck(transport: MailTransport): () => Promise<vo
       await early;
     } catch (error) {
       if (!endedDuringRender || !(error instanceof RolecastError) || error.code !== 'E_SMTP_CONNECT') throw error;
-      await transport.verify();
+      await transport.verify({ keepOpen: true });
     }
   };
 }

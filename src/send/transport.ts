@@ -22,8 +22,12 @@ export interface MailTransport {
   kind: 'smtp' | 'outbox';
   /** For people: the SMTP URL with its password masked, or the outbox folder. */
   destination: string;
-  /** Checks the connection and credentials; throws E_SMTP_AUTH / E_SMTP_CONNECT. */
-  verify(): Promise<void>;
+  /**
+   * Checks the connection and credentials; throws E_SMTP_AUTH / E_SMTP_CONNECT. With `keepOpen`
+   * (a send about to start) the checked connection is kept for the messages and the others are
+   * opened beside it, so the first messages wait on no greeting; otherwise it is quit.
+   */
+  verify(options?: { keepOpen?: boolean }): Promise<void>;
   /**
    * Resolves once the server accepted the message (2xx), rejects with its error otherwise. A
    * transport that can hold a message's terminating dot asks `gate` right before writing it (the
@@ -99,9 +103,12 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   return {
     kind: 'smtp',
     destination: shown,
-    async verify() {
+    async verify(check) {
       try {
-        await checkConnection(options, checking);
+        if (check?.keepOpen && wireSupported()) {
+          wire ??= createWirePool(options, settings.concurrency);
+          await wire.open();
+        } else await checkConnection(options, checking);
       } catch (error) {
         throw verifyError(error, `${parsed.host}:${parsed.port}`, parsed.auth?.user);
       }

@@ -134,4 +134,39 @@ describe('the SMTP check before the first message', () => {
     expect((both as RolecastError).code).toBe('E_TEMPLATE');
     expect(server.counts.data).toBe(0);
   });
+
+  it('keeps the checked connection for the messages, and opens the others before the first message', async () => {
+    opened.fixture = await sendFixture(9);
+    opened.server = await startSmtpServer();
+    const server = opened.server;
+    let connectionsWhenRendered = 0;
+    const compile: Compile = async (project, variants, options) => {
+      // The fixture sends over three connections: all are open while the issue still renders.
+      await eventually(() => server.counts.connections >= 3, 20_000);
+      connectionsWhenRendered = server.counts.connections;
+      return defaultCompile(project, variants, options);
+    };
+    const report = await send(opened.fixture, server.url(), compile);
+    expect(report.total.sent).toBeGreaterThan(3);
+    expect(report.total.failed).toBe(0);
+    expect(connectionsWhenRendered).toBe(3);
+    // No connection of the check's own on top of the three that carried the messages.
+    expect(server.counts.connections).toBe(3);
+    expect(server.counts.data).toBe(report.total.sent);
+  });
+
+  it('tries a refused login once, not once for every connection', async () => {
+    opened.fixture = await sendFixture(5);
+    opened.server = await startSmtpServer({ auth: { user: 'mailer', pass: 'right-secret' } });
+    const server = opened.server;
+    const refused = await send(opened.fixture, server.url({ user: 'mailer', pass: 'wrong' }), defaultCompile).catch(
+      (e: unknown) => e,
+    );
+    expect((refused as RolecastError).code).toBe('E_SMTP_AUTH');
+    // Any other connection would have logged in within moments.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.counts.authFailures).toBe(1);
+    expect(server.counts.connections).toBe(1);
+    expect(server.counts.data).toBe(0);
+  });
 });

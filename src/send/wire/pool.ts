@@ -28,6 +28,12 @@ export interface DotGate {
 export interface WirePool {
   /** Resolves with the server's reply once it accepted the message. */
   send(envelope: WireEnvelope, chunks: readonly (Buffer | string)[], gate?: DotGate): Promise<string>;
+  /**
+   * Opens every lane's connection now (greeting, EHLO, STARTTLS, login), so the first messages do
+   * not wait for them. Settles with the first lane's open: its error is the check's error. The
+   * other lanes then open in the background; one that fails is opened again by its next message.
+   */
+  open(): Promise<void>;
   close(): void;
 }
 
@@ -52,6 +58,10 @@ type ConnectionOptions = ConstructorParameters<typeof SMTPConnection>[0] & {
 
 interface Lane {
   connection: SMTPConnection | undefined;
+  /** The open in progress, shared by whoever needs the lane meanwhile. */
+  opening?: Promise<SMTPConnection> | undefined;
+  /** Its connection, so closing the pool can cut it short. */
+  pending?: SMTPConnection | undefined;
 }
 
 const END = Buffer.from('.\r\n', 'latin1');
@@ -73,9 +83,18 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
     else free.push(lane);
   };
 
-  const open = (lane: Lane): Promise<SMTPConnection> =>
+  const open = (lane: Lane): Promise<SMTPConnection> => {
+    lane.opening ??= openConnection(lane).finally(() => {
+      lane.opening = undefined;
+      lane.pending = undefined;
+    });
+    return lane.opening;
+  };
+  const openConnection = (lane: Lane): Promise<SMTPConnection> =>
     new Promise((resolve, reject) => {
+      if (closed) return reject(Object.assign(new Error('The connection pool was closed'), { code: 'ECONNECTION' }));
       const connection = new SMTPConnection(options);
+      lane.pending = connection;
       let settled = false;
       const fail = (error: Error) => {
         if (settled) return;
@@ -96,6 +115,8 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
         if (error) return fail(error);
         if (settled) return;
         const done = () => {
+          // Closed while it logged in: quit, never handed out.
+          if (closed) return fail(Object.assign(new Error('The connection pool was closed'), { code: 'ECONNECTION' }));
           settled = true;
           lane.connection = connection;
           resolve(connection);
@@ -180,12 +201,21 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
         release(lane);
       }
     },
+    async open() {
+      const [first, ...others] = lanes.filter((lane) => !lane.connection);
+      if (!first) return;
+      await open(first);
+      // Only once one login worked, so a wrong password is tried once, not once a lane. Not
+      // awaited: a lane that fails is opened again by its next message.
+      for (const lane of others) open(lane).catch(() => undefined);
+    },
     close() {
       closed = true;
       for (const lane of lanes) {
         const connection = lane.connection;
         lane.connection = undefined;
         connection?.quit();
+        lane.pending?.close();
       }
     },
   };
