@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -10,6 +12,8 @@ declare module 'vitest' {
     postgresUrl: string;
     /** Why there is no cluster, for the note the PostgreSQL suites print when they skip. */
     postgresMissing: string;
+    /** A state folder for in-memory fixture projects (their MJML cache), removed after the run. */
+    fixtureStateDir: string;
   }
 }
 
@@ -43,5 +47,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
   if (!url && process.env.CI === 'true') throw new Error(`the PostgreSQL suites need a server under CI: ${missing}`);
   project.provide('postgresUrl', url);
   project.provide('postgresMissing', missing);
-  return () => cluster?.stop();
+  const fixtureStateDir = mkdtempSync(join(tmpdir(), 'rolecast-fixture-state-'));
+  project.provide('fixtureStateDir', fixtureStateDir);
+  return () => {
+    rmSync(fixtureStateDir, { recursive: true, force: true });
+    return cluster?.stop();
+  };
 }

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { previousIssueReport } from '../analytics/previous.js';
 import type { Report } from '../analytics/report.js';
 import { type ListHealth, readListHealth } from '../bounces/health.js';
+import { readEnvironment } from '../config/env.js';
 import { CONFIG_FILE } from '../config/load.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import { auditProject } from '../group/audit.js';
@@ -90,7 +91,9 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
     plan = project.subscribers
       ? planAudience(summaries, roleOrder, project.subscribers, await suppressionsOf(project))
       : undefined;
-    compiled = await compileAudience(project, plan ? plan.variants : planSingleRoleVariants(summaries, roleOrder));
+    compiled = await compileAudience(project, plan ? plan.variants : planSingleRoleVariants(summaries, roleOrder), {
+      cacheSecret: readEnvironment(options.env).secret,
+    });
   } catch (error) {
     return { ok: false, version, watch, renderMs: elapsed(), problems: [...problems, ...problemsOf(error)] };
   }

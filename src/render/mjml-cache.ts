@@ -33,7 +33,7 @@ import type { MjmlResult } from './mjml.js';
  */
 
 /** Bump when what an entry holds changes. */
-const FORMAT = 'rolecast-mjml-cache-2';
+const FORMAT = 'rolecast-mjml-cache-3';
 const PLACEHOLDER = 'RCXNONCE';
 const MAX_ENTRIES = 100;
 /** A temporary file this old belongs to a write that was cut short. */
@@ -78,29 +78,38 @@ export function cachedMjml(compile: CompileSource, options: MjmlCacheOptions): C
     });
     return out;
   };
-  const sealKey = options.secret === undefined ? undefined : derivedKey(options.secret);
-  const seal = (text: string) =>
-    (sealKey ? createHmac('sha256', sealKey) : createHash('sha256')).update(text).digest('hex');
+  // Names and seals under keys of their own, and a seal covers the name: an entry copied over
+  // another's name, or a name passed off as a seal, never checks.
+  const nameOf = digestWith(options.secret, 'name');
+  const sealOf = digestWith(options.secret, 'seal');
+  const seal = (name: string, html: string) => sealOf(`${name}\0${html}`);
   const prefix = `${FORMAT}\0${outputVersions()}\0${options.context}\0`;
   const minFreeBytes = options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
   return async (source) => {
     if (source.includes(PLACEHOLDER) || /<mj-include\b/i.test(source)) return compile(source);
-    const file = join(dir, `${seal(prefix + canonical(source))}.json`);
-    const kept = readEntry(file, seal);
+    const name = nameOf(prefix + canonical(source));
+    const file = join(dir, `${name}.json`);
+    const kept = readEntry(file, (html) => seal(name, html));
     if (kept !== undefined) return { html: restore(kept), errors: [] };
     const result = await compile(source);
     // MJML never writes the placeholder unless the source held it, which was bypassed above.
     if (result.errors.length === 0 && !result.html.includes(PLACEHOLDER)) {
       const html = canonical(result.html);
-      writeEntry(dir, file, { format: FORMAT, seal: seal(html), html }, minFreeBytes);
+      writeEntry(dir, file, { format: FORMAT, seal: seal(name, html), html }, minFreeBytes);
     }
     return result;
   };
 }
 
-/** A key of its own for the cache, so the secret itself seals nothing an attacker can read. */
-function derivedKey(secret: string): Buffer {
-  return createHmac('sha256', secret).update('rolecast mjml output cache').digest();
+/**
+ * A digest for one use: an HMAC under a key derived from the secret for that use, so the secret
+ * itself seals nothing an attacker can read; without a secret, a labelled sha256.
+ */
+function digestWith(secret: string | undefined, use: 'name' | 'seal'): (text: string) => string {
+  const label = `rolecast mjml output cache ${use}`;
+  if (secret === undefined) return (text) => createHash('sha256').update(`${label}\0`).update(text).digest('hex');
+  const key = createHmac('sha256', secret).update(label).digest();
+  return (text) => createHmac('sha256', key).update(text).digest('hex');
 }
 
 let versions: string | undefined;

@@ -19,7 +19,7 @@ import { buildMailOptions, buildWireMailOptions } from './message.js';
 export type Compile = (
   project: Project,
   variants: Variant[],
-  options?: { clickSecret?: string | undefined },
+  options?: { clickSecret?: string | undefined; cacheSecret?: string | undefined },
 ) => Promise<Map<string, CompiledVariant>>;
 
 /** Loaded on first use: MJML is heavy, and a dry run never renders. */

@@ -9,10 +9,11 @@ import type { MailTransport } from './transport.js';
  * made again, since a render that holds the event loop past a short timeout would otherwise fail
  * a check the server answered in time; a refused login is not retried.
  */
-export function startConnectionCheck(transport: MailTransport): () => Promise<void> {
+export function startConnectionCheck(transport: MailTransport, messages?: number): () => Promise<void> {
   if (transport.kind !== 'smtp') return () => transport.verify();
   // The checked connection is kept for the first messages, and the others open beside it.
-  const early = transport.verify({ keepOpen: true });
+  const keep = { keepOpen: true, ...(messages === undefined ? {} : { connections: messages }) };
+  const early = transport.verify(keep);
   // Awaited later, so failing while the render runs is not unhandled; whether it ended first.
   let ended = false;
   early.then(
@@ -25,7 +26,7 @@ export function startConnectionCheck(transport: MailTransport): () => Promise<vo
       await early;
     } catch (error) {
       if (!endedDuringRender || !(error instanceof RolecastError) || error.code !== 'E_SMTP_CONNECT') throw error;
-      await transport.verify({ keepOpen: true });
+      await transport.verify(keep);
     }
   };
 }

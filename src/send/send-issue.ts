@@ -260,7 +260,8 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
     });
     warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
     // Started only once the plan stands, so a refused plan (--strict) opens no connection.
-    const connectionChecked = startConnectionCheck(transport);
+    // No more connections opened ahead than there are messages to send.
+    const connectionChecked = startConnectionCheck(transport, plan.sending.length);
     // The render needs the readers' languages only: one reader per locale, not the list.
     const readersByLocale = withSubscribers(project, subscribers.localeSamples());
     const compiled = await renderChecked(compile, readersByLocale, plan.audience.variants, log, env.secret);

@@ -36,7 +36,8 @@ export async function sendTestMessage(input: TestSendInput): Promise<SendReport>
   if (!to.success) throw new RolecastError('E_USAGE', `--test "${test.to}" is not a valid email address`);
   const subscriber = test.as === undefined ? undefined : findSubscriber(input.subscribers, test.as);
   const variant = subscriber ? variantFor(project, subscriber) : test.variant;
-  const compiled = await input.compile(project, variant ? [variant] : []);
+  // Untracked links, as a test message has; the MJML cache still trusts only what the secret sealed.
+  const compiled = await input.compile(project, variant ? [variant] : [], { cacheSecret: input.env.secret });
   const variantId = variant?.id ?? EDITOR_VARIANT_ID;
   const chosen = compiled.get(variantId);
   if (!chosen) throw new Error(`variant ${variantId} was not compiled`);

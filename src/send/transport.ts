@@ -25,9 +25,10 @@ export interface MailTransport {
   /**
    * Checks the connection and credentials; throws E_SMTP_AUTH / E_SMTP_CONNECT. With `keepOpen`
    * (a send about to start) the checked connection is kept for the messages and the others are
-   * opened beside it, so the first messages wait on no greeting; otherwise it is quit.
+   * opened beside it (at most `connections` in all), so the first messages wait on no greeting;
+   * otherwise it is quit.
    */
-  verify(options?: { keepOpen?: boolean }): Promise<void>;
+  verify(options?: { keepOpen?: boolean; connections?: number }): Promise<void>;
   /**
    * Resolves once the server accepted the message (2xx), rejects with its error otherwise. A
    * transport that can hold a message's terminating dot asks `gate` right before writing it (the
@@ -107,7 +108,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       try {
         if (check?.keepOpen && wireSupported()) {
           wire ??= createWirePool(options, settings.concurrency);
-          await wire.open();
+          await wire.open(check.connections);
         } else await checkConnection(options, checking);
       } catch (error) {
         throw verifyError(error, `${parsed.host}:${parsed.port}`, parsed.auth?.user);

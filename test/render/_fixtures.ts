@@ -1,7 +1,7 @@
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { Project } from '../../src/load/project.js';
@@ -11,7 +11,8 @@ import type { PersonalFields } from '../../src/render/index.js';
 import { createTaxonomy } from '../../src/roles/taxonomy.js';
 import { REPO_ROOT } from '../helpers/project.js';
 
-const FIXTURE_STATE_DIR = join(tmpdir(), `rolecast-fixture-state-${process.pid}`);
+/** The run's own state folder (see global-setup.ts), so fixture renders keep no cache in the repo. */
+const FIXTURE_STATE_DIR = inject('fixtureStateDir');
 
 export const BASE_CONFIG: ConfigInput = {
   sender: { name: 'Test Weekly', email: 'digest@test.example' },

@@ -234,4 +234,31 @@ describe('the MJML output cache', () => {
     expect(names).not.toContain('x.json.1.ab.tmp');
     expect(names.filter((name) => name.endsWith('.json'))).toHaveLength(1);
   });
+
+  it('with a secret, never reads an entry under another name, nor a name passed off as a seal', async () => {
+    const dir = await cacheDir();
+    let calls = 0;
+    const echo = async (source: string): Promise<MjmlResult> => ({ html: `<p>${++calls} ${source}</p>`, errors: [] });
+    const cached = () =>
+      cachedMjml(echo, { dir, nonces: ['n0nce1'], context: 'c', secret: 'secret-a', minFreeBytes: 0 });
+    await cached()('for engineers n0nce1');
+    const engineers = (await readdir(dir))[0]!;
+    await cached()('for executives n0nce1');
+    const executives = (await readdir(dir)).find((name) => name !== engineers)!;
+    expect(calls).toBe(2);
+
+    // The engineers' entry copied over the executives' name: compiled, not read.
+    await writeFile(join(dir, executives), await readFile(join(dir, engineers)));
+    expect((await cached()('for executives n0nce1')).html).toBe('<p>3 for executives n0nce1</p>');
+
+    // An entry whose "seal" is its own file name, with HTML of the attacker's choosing.
+    const forged = {
+      format: 'rolecast-mjml-cache-3',
+      seal: executives.replace('.json', ''),
+      html: '<script></script>',
+    };
+    await writeFile(join(dir, executives), JSON.stringify(forged));
+    expect((await cached()('for executives n0nce1')).html).toBe('<p>4 for executives n0nce1</p>');
+    expect(calls).toBe(4);
+  });
 });

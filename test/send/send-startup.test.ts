@@ -142,7 +142,7 @@ describe('the SMTP check before the first message', () => {
     let connectionsWhenRendered = 0;
     const compile: Compile = async (project, variants, options) => {
       // The fixture sends over three connections: all are open while the issue still renders.
-      await eventually(() => server.counts.connections >= 3, 20_000);
+      expect(await eventually(() => server.counts.connections >= 3, 10_000)).toBe(true);
       connectionsWhenRendered = server.counts.connections;
       return defaultCompile(project, variants, options);
     };

@@ -31,9 +31,11 @@ export interface WirePool {
   /**
    * Opens every lane's connection now (greeting, EHLO, STARTTLS, login), so the first messages do
    * not wait for them. Settles with the first lane's open: its error is the check's error. The
-   * other lanes then open in the background; one that fails is opened again by its next message.
+   * other lanes then open in the background; one that fails is opened again by its next message,
+   * except one the server turned away with 421 (too many connections), which the run goes without.
+   * At most `connections` lanes are opened (all by default).
    */
-  open(): Promise<void>;
+  open(connections?: number): Promise<void>;
   close(): void;
 }
 
@@ -62,6 +64,8 @@ interface Lane {
   opening?: Promise<SMTPConnection> | undefined;
   /** Its connection, so closing the pool can cut it short. */
   pending?: SMTPConnection | undefined;
+  /** Turned away when opened ahead: no message uses it. */
+  retired?: boolean;
 }
 
 const END = Buffer.from('.\r\n', 'latin1');
@@ -78,11 +82,20 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
     return new Promise((resolve) => waiting.push(resolve));
   };
   const release = (lane: Lane) => {
+    if (lane.retired) return;
     const next = waiting.shift();
     if (next) next(lane);
     else free.push(lane);
   };
 
+  // A server that caps connections answers the one too many with 421: that lane stays closed,
+  // rather than being turned away again by every message that lands on it.
+  const retire = (lane: Lane, error: { responseCode?: number }) => {
+    if (error.responseCode !== 421 || lanes.filter((other) => !other.retired).length <= 1) return;
+    lane.retired = true;
+    const at = free.indexOf(lane);
+    if (at >= 0) free.splice(at, 1);
+  };
   const open = (lane: Lane): Promise<SMTPConnection> => {
     lane.opening ??= openConnection(lane).finally(() => {
       lane.opening = undefined;
@@ -201,13 +214,17 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
         release(lane);
       }
     },
-    async open() {
-      const [first, ...others] = lanes.filter((lane) => !lane.connection);
+    async open(connections = lanes.length) {
+      // In the order messages take them (free lanes are taken from the end).
+      const [first, ...others] = [...free]
+        .reverse()
+        .filter((lane) => !lane.connection)
+        .slice(0, Math.max(1, connections));
       if (!first) return;
       await open(first);
       // Only once one login worked, so a wrong password is tried once, not once a lane. Not
       // awaited: a lane that fails is opened again by its next message.
-      for (const lane of others) open(lane).catch(() => undefined);
+      for (const lane of others) open(lane).catch((error: { responseCode?: number }) => retire(lane, error));
     },
     close() {
       closed = true;

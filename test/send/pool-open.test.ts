@@ -1,0 +1,163 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWirePool, type WirePool } from '../../src/send/wire/pool.js';
+
+/**
+ * Connections opened ahead of the first message (while the issue renders): what a server does to
+ * them meanwhile (caps how many, drops idle ones) must cost no message.
+ */
+
+interface Server {
+  port: number;
+  /** `tcp`: every connection made, the ones turned away before the greeting included. */
+  counts: { connections: number; tcp: number; open: number; accepted: number; logins: number };
+  /** Connections the server holds right now. */
+  live(): number;
+  close(): Promise<void>;
+}
+
+const running: { server?: Server; pool?: WirePool }[] = [];
+afterEach(async () => {
+  for (const { server, pool } of running.splice(0)) {
+    pool?.close();
+    await server?.close();
+  }
+});
+
+async function startServer(options: Partial<SMTPServerOptions>): Promise<Server> {
+  const counts = { connections: 0, tcp: 0, open: 0, accepted: 0, logins: 0 };
+  const server = new SMTPServer({
+    disableReverseLookup: true,
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    logger: false,
+    onConnect(_session, callback) {
+      counts.connections++;
+      counts.open++;
+      callback();
+    },
+    onClose() {
+      counts.open--;
+    },
+    onAuth(auth, _session, callback) {
+      counts.logins++;
+      callback(null, { user: auth.username });
+    },
+    onData(stream, _session, callback) {
+      stream.resume();
+      stream.on('end', () => {
+        counts.accepted++;
+        callback(null);
+      });
+    },
+    ...options,
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  server.server.on('connection', () => counts.tcp++);
+  const live = () => (server as unknown as { connections: Set<unknown> }).connections.size;
+  return { port, counts, live, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+function poolFor(server: Server, lanes: number, socketTimeout = 60_000): WirePool {
+  const pool = createWirePool(
+    {
+      host: '127.0.0.1',
+      port: server.port,
+      secure: false,
+      auth: { user: 'mailer', pass: 'secret' },
+      connectionTimeout: 5_000,
+      greetingTimeout: 5_000,
+      socketTimeout,
+    },
+    lanes,
+  );
+  running.push({ server, pool });
+  return pool;
+}
+
+function sendMany(pool: WirePool, count: number): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      pool
+        .send({ from: 'digest@test.example', to: [`reader${i}@test.example`] }, [
+          `From: digest@test.example\r\nTo: reader${i}@test.example\r\nSubject: test\r\n\r\n`,
+          Buffer.from('hello\r\n'),
+        ])
+        .then(
+          () => 'sent',
+          (error: Error) => `failed: ${error.message}`,
+        ),
+    ),
+  );
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('connections opened ahead', () => {
+  it('opens every lane, logging in once each, before any message', async () => {
+    const server = await startServer({});
+    const pool = poolFor(server, 3);
+    await pool.open();
+    await until(() => server.counts.logins === 3, 5_000);
+    expect(await sendMany(pool, 9)).toEqual(Array(9).fill('sent'));
+    expect(server.counts.connections).toBe(3);
+    expect(server.counts.accepted).toBe(9);
+  });
+
+  it('opens no more than asked', async () => {
+    const server = await startServer({});
+    const pool = poolFor(server, 5);
+    await pool.open(2);
+    await until(() => server.counts.logins === 2, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.counts.connections).toBe(2);
+  });
+
+  it('goes without a connection the server turned away for its cap, and loses no message', async () => {
+    const server = await startServer({ maxClients: 2 });
+    const pool = poolFor(server, 3);
+    await pool.open();
+    // The third connection is answered 421 "too many": it is not opened again by each message.
+    await until(() => server.counts.tcp === 3 && server.counts.logins === 2, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await sendMany(pool, 8)).toEqual(Array(8).fill('sent'));
+    expect(server.counts.accepted).toBe(8);
+    expect(server.counts.tcp).toBe(3);
+  });
+
+  it('opens again, without a failed message, the connections the server closed while they idled', async () => {
+    const server = await startServer({ socketTimeout: 300 });
+    const pool = poolFor(server, 3);
+    await pool.open();
+    await until(() => server.counts.logins === 3, 5_000);
+    await until(() => server.counts.open === 0, 5_000);
+    expect(await sendMany(pool, 6)).toEqual(Array(6).fill('sent'));
+    expect(server.counts.accepted).toBe(6);
+  });
+
+  it('closes connections still opening when the pool is closed', async () => {
+    let greeted = 0;
+    const server = await startServer({
+      onConnect(_session, callback) {
+        // The first greets at once, the others only after the pool is gone.
+        if (greeted++ === 0) callback();
+        else setTimeout(callback, 3_000);
+      },
+    });
+    const pool = poolFor(server, 3);
+    await pool.open();
+    await until(() => server.live() === 3, 5_000);
+    pool.close();
+    // Long before the two slow greetings would come.
+    await until(() => server.live() === 0, 2_000);
+    expect(await sendMany(pool, 1)).toEqual(['failed: The connection pool was closed']);
+  });
+});
