@@ -2,20 +2,23 @@ import { Writable } from 'node:stream';
 import { sendIssue } from '../send/index.js';
 
 /**
- * Child process for the scaling rows: one dry run or outbox send, so its peak RSS is its own.
- * With a time budget (ms, the sixth argument) an outbox send is interrupted that long after its
- * first progress line: the whole plan of a large list is made and held, and the send loop has
- * run long enough to show its steady memory, without writing a file per reader.
+ * Child process for the scaling rows: one dry run, outbox send or SMTP send, so its peak RSS is its
+ * own. With a time budget (ms, the sixth argument) a send is interrupted that long after its first
+ * progress line: the whole plan of a large list is made and held, and the send loop has run long
+ * enough to show its steady memory, without writing a file per reader. An SMTP send goes to the
+ * URL in the seventh argument (the bench's loopback sink), with no rate limit.
  * Prints JSON: wall time, readers planned and sent, peak RSS.
  */
-const [mode, issueDir, subscribersFile, cwd, outbox, budget] = process.argv.slice(2) as [
-  'dry-run' | 'outbox',
+const [mode, issueDir, subscribersFile, cwd, outbox, budget, smtpUrl] = process.argv.slice(2) as [
+  'dry-run' | 'outbox' | 'smtp',
   string,
   string,
   string,
   string,
   string | undefined,
+  string | undefined,
 ];
+const sends = mode !== 'dry-run';
 const started = performance.now();
 const stop = new AbortController();
 const budgetMs = Number(budget ?? 0);
@@ -38,11 +41,15 @@ const report = await sendIssue({
   issueDir,
   subscribersFile,
   cwd,
-  env: { ROLECAST_SECRET: 'bench-signing-secret-0123456789abcdef' },
+  env: {
+    ROLECAST_SECRET: 'bench-signing-secret-0123456789abcdef',
+    ...(mode === 'smtp' && smtpUrl ? { SMTP_URL: smtpUrl } : {}),
+  },
   dryRun: mode === 'dry-run',
   outbox: mode === 'outbox' ? outbox : undefined,
-  stateFile: mode === 'outbox' ? `${outbox}.state.db` : undefined,
-  progress: mode === 'outbox' ? { stream: progress, isTTY: false } : undefined,
+  stateFile: sends ? `${outbox}.state.db` : undefined,
+  progress: sends ? { stream: progress, isTTY: false } : undefined,
+  ...(mode === 'smtp' ? { ratePerSecond: 0 } : {}),
   signal: stop.signal,
 });
 process.stdout.write(

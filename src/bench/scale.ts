@@ -4,25 +4,30 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchReader } from './_shared.js';
+import { benchReader, startSink } from './_shared.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /**
- * Scaling rows: a dry run and an outbox send of growing lists, each in its own process so its
- * peak RSS is its own. `ROLECAST_BENCH_READERS` (comma-separated) picks the dry-run sizes and
- * `ROLECAST_BENCH_OUTBOX` the outbox sizes. An outbox of a million readers would write ~25 GB of
- * files and take most of an hour, so outbox rows above `ROLECAST_BENCH_OUTBOX_FULL` readers (10,000)
- * are interrupted `ROLECAST_BENCH_OUTBOX_SECONDS` (60) after sending begins (their first progress line): the whole list is
- * still loaded, planned and held, and the send loop runs long enough to show its steady memory.
+ * Scaling rows: a dry run, an outbox send and an SMTP send of growing lists, each in its own
+ * process so its peak RSS is its own. `ROLECAST_BENCH_READERS` (comma-separated) picks the dry-run
+ * sizes, `ROLECAST_BENCH_OUTBOX` the outbox sizes and `ROLECAST_BENCH_SMTP` the SMTP sizes. An
+ * outbox of a million readers would write ~25 GB of files and take most of an hour, so outbox rows
+ * above `ROLECAST_BENCH_OUTBOX_FULL` readers (10,000) are interrupted `ROLECAST_BENCH_OUTBOX_SECONDS`
+ * (60) after sending begins (their first progress line): the whole list is still loaded, planned
+ * and held, and the send loop runs long enough to show its steady memory. SMTP rows send every
+ * message to a loopback sink (5 connections, no rate limit), a million included: the whole send,
+ * ledger and all, in bounded memory.
  */
 export async function benchScale(): Promise<void> {
   const dryRuns = sizes(process.env.ROLECAST_BENCH_READERS, [1_000, 10_000, 100_000, 1_000_000]);
   const outboxes = sizes(process.env.ROLECAST_BENCH_OUTBOX, [1_000, 10_000, 100_000, 1_000_000]);
+  const smtpSends = sizes(process.env.ROLECAST_BENCH_SMTP, [100_000, 1_000_000]);
   const full = Number(process.env.ROLECAST_BENCH_OUTBOX_FULL ?? 10_000);
   const budgetMs = Number(process.env.ROLECAST_BENCH_OUTBOX_SECONDS ?? 60) * 1000;
   const dir = await mkdtemp(join(tmpdir(), 'rolecast-bench-scale-'));
+  const sink = smtpSends.length ? await startSink() : undefined;
   try {
     await makeProject(dir);
     const issueDir = join(dir, 'issues/2026-W48');
@@ -33,18 +38,26 @@ export async function benchScale(): Promise<void> {
     for (const [mode, counts] of [
       ['dry-run', dryRuns],
       ['outbox', outboxes],
+      ['smtp', smtpSends],
     ] as const) {
       for (const count of counts) {
         const file = join(dir, `list-${count}.json`);
         const bytes = await writeSubscribers(file, count);
         const outbox = join(dir, `outbox-${count}`);
         const budget = mode === 'outbox' && count > full ? budgetMs : 0;
-        const run = await child(mode, issueDir, file, dir, outbox, budget);
+        const smtpUrl = sink ? `smtp://127.0.0.1:${sink.port}` : '';
+        const run = await child(mode, issueDir, file, dir, outbox, budget, smtpUrl);
         const first = run.firstMessageMs === undefined ? '—' : (run.firstMessageMs / 1000).toFixed(2);
-        const note = run.stopped ? `  (stopped ${budget / 1000} s after sending began)` : '';
+        // The whole run, load and plan included: the first progress line can come up to two
+        // seconds after the first message, so "sending s" is too coarse to time the send loop by.
+        const note = run.stopped
+          ? `  (stopped ${budget / 1000} s after sending began)`
+          : mode === 'smtp'
+            ? `  (${Math.round((run.sent / run.ms) * 1000).toLocaleString('en')} msgs/s, start to end)`
+            : '';
         const before = run.maxRssBeforeSendingKb === undefined ? '—' : (run.maxRssBeforeSendingKb / 1024).toFixed(0);
         print(
-          `  ${mode.padEnd(8)} ${String(count).padStart(9)} ${String(run.planned).padStart(12)} ${String(mode === 'outbox' ? run.sent : '—').padStart(10)} ${first.padStart(13)} ${(run.ms / 1000).toFixed(2).padStart(9)} ${(run.maxRssKb / 1024).toFixed(0).padStart(13)} ${before.padStart(11)} ${(bytes / 1024 / 1024).toFixed(0).padStart(9)}${note}`,
+          `  ${mode.padEnd(8)} ${String(count).padStart(9)} ${String(run.planned).padStart(12)} ${String(mode === 'dry-run' ? '—' : run.sent).padStart(10)} ${first.padStart(13)} ${(run.ms / 1000).toFixed(2).padStart(9)} ${(run.maxRssKb / 1024).toFixed(0).padStart(13)} ${before.padStart(11)} ${(bytes / 1024 / 1024).toFixed(0).padStart(9)}${note}`,
         );
         await rm(outbox, { recursive: true, force: true });
         await rm(`${outbox}.state.db`, { force: true });
@@ -52,6 +65,7 @@ export async function benchScale(): Promise<void> {
       }
     }
   } finally {
+    sink?.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -101,15 +115,16 @@ interface ChildRun {
 }
 
 function child(
-  mode: 'dry-run' | 'outbox',
+  mode: 'dry-run' | 'outbox' | 'smtp',
   issueDir: string,
   file: string,
   cwd: string,
   outbox: string,
   budgetMs: number,
+  smtpUrl: string,
 ): Promise<ChildRun> {
   return new Promise<ChildRun>((resolveRun, reject) => {
-    const args = [join(HERE, '_scale-child.js'), mode, issueDir, file, cwd, outbox, String(budgetMs)];
+    const args = [join(HERE, '_scale-child.js'), mode, issueDir, file, cwd, outbox, String(budgetMs), smtpUrl];
     const run = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     run.stdout!.on('data', (chunk) => {
