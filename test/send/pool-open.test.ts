@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, createServer, type Server as NetServer, type Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWirePool, type WirePool } from '../../src/send/wire/pool.js';
@@ -60,7 +60,7 @@ async function startServer(options: Partial<SMTPServerOptions>): Promise<Server>
   return { port, counts, live, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-function poolFor(server: Server, lanes: number, socketTimeout = 60_000): WirePool {
+function poolFor(server: Server, lanes: number, socketTimeout = 60_000, retireMs = 60_000): WirePool {
   const pool = createWirePool(
     {
       host: '127.0.0.1',
@@ -72,9 +72,46 @@ function poolFor(server: Server, lanes: number, socketTimeout = 60_000): WirePoo
       socketTimeout,
     },
     lanes,
+    { retireMs },
   );
   running.push({ server, pool });
   return pool;
+}
+
+/**
+ * A server in front of `server` whose connections numbered in `refused` (1-based) greet, then
+ * answer EHLO with 421 and close, as a server does that times out a client held up mid-handshake;
+ * the others are passed through.
+ */
+async function refusingEhlo(server: Server, refused: ReadonlySet<number>): Promise<Server & { seen(): number }> {
+  let seen = 0;
+  const sockets = new Set<Socket>();
+  const front: NetServer = createServer((client) => {
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    client.on('error', () => {});
+    if (!refused.has(++seen)) {
+      const upstream = connect(server.port, '127.0.0.1');
+      sockets.add(upstream);
+      upstream.on('error', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+      return;
+    }
+    client.write('220 front ESMTP\r\n');
+    client.once('data', () => client.end('421 4.4.2 front Error: timeout exceeded\r\n'));
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  const { port } = front.address() as AddressInfo;
+  return {
+    ...server,
+    port,
+    seen: () => seen,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => front.close(() => resolve()));
+      await server.close();
+    },
+  };
 }
 
 function sendMany(pool: WirePool, count: number): Promise<string[]> {
@@ -131,6 +168,34 @@ describe('connections opened ahead', () => {
     expect(await sendMany(pool, 8)).toEqual(Array(8).fill('sent'));
     expect(server.counts.accepted).toBe(8);
     expect(server.counts.tcp).toBe(3);
+  });
+
+  it('keeps a lane whose handshake got 421 after the greeting (a timeout, not a cap)', async () => {
+    const server = await startServer({});
+    // The second and third connections (the lanes opened in the background) are timed out at EHLO.
+    const front = await refusingEhlo(server, new Set([2, 3]));
+    const pool = poolFor(front, 3);
+    await pool.open();
+    await until(() => front.seen() === 3, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await sendMany(pool, 9)).toEqual(Array(9).fill('sent'));
+    // Both lanes were opened again by their next message: three connections reached the server.
+    expect(server.counts.logins).toBe(3);
+    expect(server.counts.accepted).toBe(9);
+  });
+
+  it('tries a lane turned away for the cap again later, its message taking another lane', async () => {
+    const server = await startServer({ maxClients: 2 });
+    const pool = poolFor(server, 3, 60_000, 200);
+    await pool.open();
+    await until(() => server.counts.tcp === 3 && server.counts.logins === 2, 5_000);
+    // Back after 200 ms: the message that lands on it is turned away at the greeting again and
+    // goes out on one of the two connections the server allows, not failed and not retried.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await sendMany(pool, 8)).toEqual(Array(8).fill('sent'));
+    expect(server.counts.accepted).toBe(8);
+    expect(server.counts.tcp).toBe(4);
+    expect(server.counts.logins).toBe(2);
   });
 
   it('opens again, without a failed message, the connections the server closed while they idled', async () => {

@@ -32,8 +32,8 @@ export interface WirePool {
    * Opens every lane's connection now (greeting, EHLO, STARTTLS, login), so the first messages do
    * not wait for them. Settles with the first lane's open: its error is the check's error. The
    * other lanes then open in the background; one that fails is opened again by its next message,
-   * except one the server turned away with 421 (too many connections), which the run goes without.
-   * At most `connections` lanes are opened (all by default).
+   * except one whose greeting the server refused with 421 (its cap on connections), which the run
+   * goes without for a while (see `retireMs`). At most `connections` lanes are opened (all by default).
    */
   open(connections?: number): Promise<void>;
   close(): void;
@@ -70,7 +70,14 @@ interface Lane {
 
 const END = Buffer.from('.\r\n', 'latin1');
 
-export function createWirePool(options: ConnectionOptions, size: number): WirePool {
+export interface WirePoolTiming {
+  /** How long a lane the server turned away for its cap stays out before it is tried again. */
+  retireMs: number;
+}
+
+const TIMING: WirePoolTiming = { retireMs: 60_000 };
+
+export function createWirePool(options: ConnectionOptions, size: number, timing: WirePoolTiming = TIMING): WirePool {
   const lanes: Lane[] = Array.from({ length: Math.max(1, size) }, () => ({ connection: undefined }));
   const free = [...lanes];
   const waiting: ((lane: Lane) => void)[] = [];
@@ -88,13 +95,23 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
     else free.push(lane);
   };
 
-  // A server that caps connections answers the one too many with 421: that lane stays closed,
-  // rather than being turned away again by every message that lands on it.
-  const retire = (lane: Lane, error: { responseCode?: number }) => {
-    if (error.responseCode !== 421 || lanes.filter((other) => !other.retired).length <= 1) return;
+  // A server that caps connections refuses the one too many at its greeting with 421: that lane
+  // stays out, rather than being turned away again by every message that lands on it. Only the
+  // greeting: a 421 later in the handshake (an idle timeout, a restart) says nothing about a cap.
+  // The cap may lift as other clients leave, so the lane comes back after a while. Never the last.
+  const retire = (lane: Lane, error: unknown): boolean => {
+    const { responseCode, command } = (error ?? {}) as { responseCode?: number; command?: string };
+    if (responseCode !== 421 || command !== 'CONN' || closed) return false;
+    if (lanes.filter((other) => !other.retired).length <= 1) return false;
     lane.retired = true;
     const at = free.indexOf(lane);
     if (at >= 0) free.splice(at, 1);
+    const back = setTimeout(() => {
+      lane.retired = false;
+      if (!closed && !free.includes(lane)) release(lane);
+    }, timing.retireMs);
+    back.unref?.();
+    return true;
   };
   const open = (lane: Lane): Promise<SMTPConnection> => {
     lane.opening ??= openConnection(lane).finally(() => {
@@ -194,24 +211,34 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
 
   return {
     async send(envelope, chunks, gate) {
-      if (closed) throw Object.assign(new Error('The connection pool was closed'), { code: 'ECONNECTION' });
-      const lane = await acquire();
-      try {
-        const connection = lane.connection ?? (await open(lane));
+      for (;;) {
+        if (closed) throw Object.assign(new Error('The connection pool was closed'), { code: 'ECONNECTION' });
+        const lane = await acquire();
         try {
-          return await deliver(connection, envelope, chunks, gate);
-        } catch (error) {
-          const e = error as { code?: string; responseCode?: number };
-          const refusedMessage =
-            (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') &&
-            e.responseCode !== 421 &&
-            !(connection as unknown as ConnectionInternals)._destroyed;
-          if (refusedMessage) await reset(connection).catch(() => drop(lane, connection));
-          else drop(lane, connection);
-          throw error;
+          let connection: SMTPConnection;
+          try {
+            connection = lane.connection ?? (await open(lane));
+          } catch (error) {
+            // Turned away for the server's cap before any of the message was sent: that lane goes
+            // out for a while, and the message takes another.
+            if (retire(lane, error)) continue;
+            throw error;
+          }
+          try {
+            return await deliver(connection, envelope, chunks, gate);
+          } catch (error) {
+            const e = error as { code?: string; responseCode?: number };
+            const refusedMessage =
+              (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') &&
+              e.responseCode !== 421 &&
+              !(connection as unknown as ConnectionInternals)._destroyed;
+            if (refusedMessage) await reset(connection).catch(() => drop(lane, connection));
+            else drop(lane, connection);
+            throw error;
+          }
+        } finally {
+          release(lane);
         }
-      } finally {
-        release(lane);
       }
     },
     async open(connections = lanes.length) {
@@ -224,7 +251,7 @@ export function createWirePool(options: ConnectionOptions, size: number): WirePo
       await open(first);
       // Only once one login worked, so a wrong password is tried once, not once a lane. Not
       // awaited: a lane that fails is opened again by its next message.
-      for (const lane of others) open(lane).catch((error: { responseCode?: number }) => retire(lane, error));
+      for (const lane of others) open(lane).catch((error: unknown) => retire(lane, error));
     },
     close() {
       closed = true;
