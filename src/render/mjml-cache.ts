@@ -1,11 +1,16 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
+  type StatsFs,
   statfsSync,
-  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -40,6 +45,13 @@ const MAX_ENTRIES = 100;
 const ABANDONED_AFTER_MS = 10 * 60 * 1000;
 /** A shortcut must not take the space the send's ledger needs: no entry is written below this. */
 const DEFAULT_MIN_FREE_BYTES = 256 * 1024 * 1024;
+/** Far above any digest's HTML: a bigger file at an entry's name is not an entry. */
+const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+/** What this cache writes, and all that pruning ever removes. */
+const ENTRY_NAME = /^[0-9a-f]{64}\.json$/;
+const TEMPORARY_NAME = /^[0-9a-f]{64}\.json\.\d+\.[0-9a-f]{8}\.tmp$/;
+/** Opening an entry never follows a link and never waits (a FIFO put in its place). */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 export type CompileSource = (source: string) => Promise<MjmlResult>;
 
@@ -89,7 +101,7 @@ export function cachedMjml(compile: CompileSource, options: MjmlCacheOptions): C
     if (source.includes(PLACEHOLDER) || /<mj-include\b/i.test(source)) return compile(source);
     const name = nameOf(prefix + canonical(source));
     const file = join(dir, `${name}.json`);
-    const kept = readEntry(file, (html) => seal(name, html));
+    const kept = ownFolder(dir) ? readEntry(file, (html) => seal(name, html)) : undefined;
     if (kept !== undefined) return { html: restore(kept), errors: [] };
     const result = await compile(source);
     // MJML never writes the placeholder unless the source held it, which was bypassed above.
@@ -140,9 +152,40 @@ function outputVersions(): string {
   return versions;
 }
 
-function readEntry(file: string, seal: (text: string) => string): string | undefined {
+/**
+ * The folder is a directory of its own, not a link (a restored cache pointing elsewhere, whose
+ * files pruning would remove) and, where the system has owners, this user's. Missing is fine: it
+ * is made on the first write.
+ */
+function ownFolder(dir: string): boolean {
   try {
-    const entry = JSON.parse(readFileSync(file, 'utf8')) as Partial<Entry>;
+    const stats = lstatSync(dir);
+    return stats.isDirectory() && (process.getuid === undefined || stats.uid === process.getuid());
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/** An entry's text: a regular file of a sane size, opened without following a link or waiting. */
+function readEntryText(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, READ_FLAGS);
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > MAX_ENTRY_BYTES) return undefined;
+    return readFileSync(fd, 'utf8');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function readEntry(file: string, seal: (text: string) => string): string | undefined {
+  const text = readEntryText(file);
+  if (text === undefined) return undefined;
+  try {
+    const entry = JSON.parse(text) as Partial<Entry>;
     if (entry.format !== FORMAT || typeof entry.html !== 'string' || typeof entry.seal !== 'string') return undefined;
     const expected = Buffer.from(seal(entry.html), 'hex');
     const actual = Buffer.from(entry.seal, 'hex');
@@ -158,8 +201,7 @@ function writeEntry(dir: string, file: string, entry: Entry, minFreeBytes: numbe
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
-    const free = statfsSync(dir);
-    if (free.bavail * free.bsize < minFreeBytes) return;
+    if (!ownFolder(dir) || freeBytes(dir) < minFreeBytes) return;
     writeFileSync(temporary, JSON.stringify(entry));
     renameSync(temporary, file);
     prune(dir);
@@ -172,16 +214,32 @@ function writeEntry(dir: string, file: string, entry: Entry, minFreeBytes: numbe
   }
 }
 
-/** Keeps the newest entries; leftovers of writes cut short go once they are surely abandoned. */
+/**
+ * Free space for this user. `bavail` counts fragments (`frsize`), which Node 20 does not report;
+ * `bsize` stands in, but some file systems (virtiofs, ZFS, APFS) report a `bsize` far larger than
+ * their fragments, which would count a full disk as roomy: past 64 KB it is taken as 4 KB.
+ */
+function freeBytes(dir: string): number {
+  const stats: StatsFs & { frsize?: number } = statfsSync(dir);
+  const unit = stats.frsize ?? (stats.bsize > 65536 ? 4096 : stats.bsize);
+  return stats.bavail * unit;
+}
+
+/**
+ * Keeps the newest entries; leftovers of writes cut short go once they are surely abandoned. Only
+ * files named as this cache names them are ever removed.
+ */
 function prune(dir: string): void {
   const now = Date.now();
   const entries: { name: string; mtime: number }[] = [];
   for (const name of readdirSync(dir)) {
-    const leftover = name.endsWith('.tmp');
-    if (!leftover && !name.endsWith('.json')) continue;
+    const leftover = TEMPORARY_NAME.test(name);
+    if (!leftover && !ENTRY_NAME.test(name)) continue;
     let mtime = 0;
     try {
-      mtime = statSync(join(dir, name)).mtimeMs;
+      const stats = lstatSync(join(dir, name));
+      if (!stats.isFile()) continue;
+      mtime = stats.mtimeMs;
     } catch {
       continue;
     }

@@ -66,6 +66,12 @@ export interface RendererOptions {
   mjmlCache?: string | false;
   /** Seals the cache's entries (ROLECAST_SECRET); defaults to `clickSecret`, which a send passes. */
   cacheSecret?: string | undefined;
+  /**
+   * Without a secret, keep and read entries under a plain checksum, which anyone who can write to
+   * the folder can forge: only for output that reaches no reader (a local preview, `check`). Off
+   * by default, so without a secret a send, test send, build or archive compiles with MJML.
+   */
+  unsealedCache?: boolean;
 }
 
 export interface Renderer {
@@ -143,13 +149,18 @@ export async function createRenderer(project: Project, options: RendererOptions 
   renderSubject(issue.manifest.subject, {});
   const runMjml = options.compileMjml ?? compileMjml;
   const compileOnce = (source: string) => runMjml(source, templates);
-  const cacheDir = options.mjmlCache ?? (options.compileMjml ? undefined : join(config.stateDirAbs, 'cache', 'mjml'));
+  const cacheSecret = options.cacheSecret ?? options.clickSecret;
+  const defaultCache =
+    options.compileMjml || (cacheSecret === undefined && !options.unsealedCache)
+      ? undefined
+      : join(config.stateDirAbs, 'cache', 'mjml');
+  const cacheDir = options.mjmlCache ?? defaultCache;
   const wholeCompile = cacheDir
     ? cachedMjml(compileOnce, {
         dir: cacheDir,
         nonces: Object.values(nonces),
         context: JSON.stringify(mjmlOptions(templates)),
-        secret: options.cacheSecret ?? options.clickSecret,
+        secret: cacheSecret,
       })
     : compileOnce;
   // Pieces are minified as they are assembled; without minify every variant is compiled whole.

@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder, type Variant } from '../../src/group/index.js';
 import type { Project } from '../../src/load/project.js';
@@ -51,6 +52,16 @@ function messages(compiled: CompiledVariant[]) {
     sizes: [variant.htmlBytes, variant.textBytes, variant.encodedBytes],
     readers: SAMPLE_READERS.map((reader) => variant.personalise(reader)),
   }));
+}
+
+/** A stand-in for MJML that numbers its compiles, behind a cache in `dir` sealed with a secret. */
+function sealedEcho(dir: string) {
+  let calls = 0;
+  const echo = async (source: string): Promise<MjmlResult> => ({ html: `<p>${++calls} ${source}</p>`, errors: [] });
+  return {
+    cached: () => cachedMjml(echo, { dir, nonces: ['n0nce1'], context: 'c', secret: 'secret-a', minFreeBytes: 0 }),
+    calls: () => calls,
+  };
 }
 
 describe('the MJML output cache', () => {
@@ -221,31 +232,88 @@ describe('the MJML output cache', () => {
     await full('a n0nce1');
     expect(await readdir(dir)).toEqual([]);
 
-    const abandoned = join(dir, 'x.json.1.ab.tmp');
-    const recent = join(dir, 'y.json.2.cd.tmp');
-    await writeFile(abandoned, '{');
-    await writeFile(recent, '{');
+    const abandoned = `${'a'.repeat(64)}.json.1.0123abcd.tmp`;
+    const recent = `${'b'.repeat(64)}.json.2.0123abcd.tmp`;
+    // Not named as the cache names its files: never removed, however old.
+    const foreign = 'notes.json.tmp';
+    for (const name of [abandoned, recent, foreign]) await writeFile(join(dir, name), '{');
     const hourAgo = new Date(Date.now() - 3_600_000);
-    await utimes(abandoned, hourAgo, hourAgo);
+    await utimes(join(dir, abandoned), hourAgo, hourAgo);
+    await utimes(join(dir, foreign), hourAgo, hourAgo);
     const roomy = cachedMjml(echo, { dir, nonces: ['n0nce1'], context: 'c', minFreeBytes: 0 });
     await roomy('a n0nce1');
     const names = await readdir(dir);
-    expect(names).toContain('y.json.2.cd.tmp');
-    expect(names).not.toContain('x.json.1.ab.tmp');
+    expect(names).toContain(recent);
+    expect(names).toContain(foreign);
+    expect(names).not.toContain(abandoned);
     expect(names.filter((name) => name.endsWith('.json'))).toHaveLength(1);
+  });
+
+  it("never opens a FIFO, a link or an outsized file put at an entry's name, and compiles instead", async () => {
+    const dir = await cacheDir();
+    const { cached } = sealedEcho(dir);
+    await cached()('for engineers n0nce1');
+    const entry = join(dir, (await readdir(dir))[0]!);
+    const sealed = await readFile(entry, 'utf8');
+
+    // Reading a FIFO would block the process for good (signals included): it is not opened.
+    await rm(entry);
+    execFileSync('mkfifo', [entry]);
+    expect((await cached()('for engineers n0nce1')).html).toBe('<p>2 for engineers n0nce1</p>');
+
+    // A link to the very entry that was sealed: not followed.
+    const elsewhere = join(dirname(dir), 'elsewhere.json');
+    await writeFile(elsewhere, sealed);
+    await rm(entry, { force: true });
+    await symlink(elsewhere, entry);
+    expect((await cached()('for engineers n0nce1')).html).toBe('<p>3 for engineers n0nce1</p>');
+
+    // Past the size limit: not read.
+    await rm(entry, { force: true });
+    await writeFile(entry, sealed.replace('"html":"', `"html":"${' '.repeat(17 * 1024 * 1024)}`));
+    expect((await cached()('for engineers n0nce1')).html).toBe('<p>4 for engineers n0nce1</p>');
+  });
+
+  it('neither reads nor writes nor prunes through a cache folder that is a link', async () => {
+    const base = dirname(await cacheDir());
+    const target = join(base, 'target');
+    await mkdir(target);
+    const old = `${'c'.repeat(64)}.json.1.0123abcd.tmp`;
+    await writeFile(join(target, old), '{');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(join(target, old), hourAgo, hourAgo);
+    const dir = join(base, 'linked');
+    await symlink(target, dir);
+    const { cached, calls } = sealedEcho(dir);
+    await cached()('for engineers n0nce1');
+    await cached()('for engineers n0nce1');
+    expect(calls()).toBe(2);
+    expect(await readdir(target)).toEqual([old]);
+  });
+
+  it('without a secret keeps MJML output only where it asked to (a preview), never for a send', async () => {
+    const project = fixtureProject({ summaries: SUMMARIES });
+    const stateDir = dirname(await cacheDir());
+    project.config.stateDirAbs = stateDir;
+    const kept = async () => readdir(join(stateDir, 'cache', 'mjml')).catch(() => [] as string[]);
+    const variant = variants(project)[1]!;
+    await (await createRenderer(project)).compile(variant);
+    expect(await kept()).toEqual([]);
+    await (await createRenderer(project, { unsealedCache: true })).compile(variant);
+    const unsealed = await kept();
+    expect(unsealed.length).toBeGreaterThan(0);
+    await (await createRenderer(project, { cacheSecret: 'secret-a' })).compile(variant);
+    expect((await kept()).length).toBeGreaterThan(unsealed.length);
   });
 
   it('with a secret, never reads an entry under another name, nor a name passed off as a seal', async () => {
     const dir = await cacheDir();
-    let calls = 0;
-    const echo = async (source: string): Promise<MjmlResult> => ({ html: `<p>${++calls} ${source}</p>`, errors: [] });
-    const cached = () =>
-      cachedMjml(echo, { dir, nonces: ['n0nce1'], context: 'c', secret: 'secret-a', minFreeBytes: 0 });
+    const { cached, calls } = sealedEcho(dir);
     await cached()('for engineers n0nce1');
     const engineers = (await readdir(dir))[0]!;
     await cached()('for executives n0nce1');
     const executives = (await readdir(dir)).find((name) => name !== engineers)!;
-    expect(calls).toBe(2);
+    expect(calls()).toBe(2);
 
     // The engineers' entry copied over the executives' name: compiled, not read.
     await writeFile(join(dir, executives), await readFile(join(dir, engineers)));
@@ -259,6 +327,6 @@ describe('the MJML output cache', () => {
     };
     await writeFile(join(dir, executives), JSON.stringify(forged));
     expect((await cached()('for executives n0nce1')).html).toBe('<p>4 for executives n0nce1</p>');
-    expect(calls).toBe(4);
+    expect(calls()).toBe(4);
   });
 });
