@@ -60,6 +60,20 @@ async function startServer(options: Partial<SMTPServerOptions>): Promise<Server>
   return { port, counts, live, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
+/** A server that refuses its `nth` connection at the greeting with 421, as one at its cap does. */
+async function refusingNth(nth: number, options: Partial<SMTPServerOptions> = {}): Promise<Server> {
+  let connected = 0;
+  const server: Server = await startServer({
+    onConnect(_session, callback) {
+      if (++connected === nth) return callback(Object.assign(new Error('Too many connections'), { responseCode: 421 }));
+      server.counts.connections++;
+      callback();
+    },
+    ...options,
+  });
+  return server;
+}
+
 function poolFor(server: Server, lanes: number, socketTimeout = 60_000, retireMs = 60_000): WirePool {
   const pool = createWirePool(
     {
@@ -83,8 +97,12 @@ function poolFor(server: Server, lanes: number, socketTimeout = 60_000, retireMs
  * answer EHLO with 421 and close, as a server does that times out a client held up mid-handshake;
  * the others are passed through.
  */
-async function refusingEhlo(server: Server, refused: ReadonlySet<number>): Promise<Server & { seen(): number }> {
+async function refusingEhlo(
+  server: Server,
+  refused: ReadonlySet<number>,
+): Promise<Server & { refusedClosed(): number }> {
   let seen = 0;
+  let refusedClosed = 0;
   const sockets = new Set<Socket>();
   const front: NetServer = createServer((client) => {
     sockets.add(client);
@@ -97,6 +115,7 @@ async function refusingEhlo(server: Server, refused: ReadonlySet<number>): Promi
       client.pipe(upstream).pipe(client);
       return;
     }
+    client.on('close', () => refusedClosed++);
     client.write('220 front ESMTP\r\n');
     client.once('data', () => client.end('421 4.4.2 front Error: timeout exceeded\r\n'));
   });
@@ -105,7 +124,7 @@ async function refusingEhlo(server: Server, refused: ReadonlySet<number>): Promi
   return {
     ...server,
     port,
-    seen: () => seen,
+    refusedClosed: () => refusedClosed,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => front.close(() => resolve()));
@@ -176,8 +195,8 @@ describe('connections opened ahead', () => {
     const front = await refusingEhlo(server, new Set([2, 3]));
     const pool = poolFor(front, 3);
     await pool.open();
-    await until(() => front.seen() === 3, 5_000);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Both timed-out lanes closed, their 421 read, before any message.
+    await until(() => front.refusedClosed() === 2, 5_000);
     expect(await sendMany(pool, 9)).toEqual(Array(9).fill('sent'));
     // Both lanes were opened again by their next message: three connections reached the server.
     expect(server.counts.logins).toBe(3);
@@ -196,6 +215,33 @@ describe('connections opened ahead', () => {
     expect(server.counts.accepted).toBe(8);
     expect(server.counts.tcp).toBe(4);
     expect(server.counts.logins).toBe(2);
+  });
+
+  it('sends at once over a capped server, a lane turned away while messages wait on it used once at a time', async () => {
+    // Messages take the lanes still opening in the background; the one the cap turns away is
+    // retired by its open and by the message that shared it, and comes back while others wait.
+    // The cap lifts at once, so the lane that comes back can connect.
+    const server = await refusingNth(3, {
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => {
+          server.counts.accepted++;
+          setTimeout(() => callback(null), 150);
+        });
+      },
+    });
+    const pool = poolFor(server, 3, 60_000, 200);
+    await pool.open();
+    expect(await sendMany(pool, 12)).toEqual(Array(12).fill('sent'));
+    expect(server.counts.accepted).toBe(12);
+  }, 20_000);
+
+  it('with two lanes and the second turned away, its message waits for the first rather than failing', async () => {
+    const server = await refusingNth(2);
+    const pool = poolFor(server, 2);
+    await pool.open();
+    expect(await sendMany(pool, 4)).toEqual(Array(4).fill('sent'));
+    expect(server.counts.accepted).toBe(4);
   });
 
   it('opens again, without a failed message, the connections the server closed while they idled', async () => {

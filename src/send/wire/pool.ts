@@ -64,8 +64,11 @@ interface Lane {
   opening?: Promise<SMTPConnection> | undefined;
   /** Its connection, so closing the pool can cut it short. */
   pending?: SMTPConnection | undefined;
-  /** Turned away when opened ahead: no message uses it. */
+  /** Turned away for the server's cap: no message uses it until `back` fires. */
   retired?: boolean;
+  back?: NodeJS.Timeout | undefined;
+  /** A message has it (taken from `free` or handed over by `release`). */
+  held?: boolean;
 }
 
 const END = Buffer.from('.\r\n', 'latin1');
@@ -85,12 +88,19 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
 
   const acquire = (): Promise<Lane> => {
     const lane = free.pop();
-    if (lane) return Promise.resolve(lane);
+    if (lane) {
+      lane.held = true;
+      return Promise.resolve(lane);
+    }
     return new Promise((resolve) => waiting.push(resolve));
   };
   const release = (lane: Lane) => {
-    if (lane.retired) return;
+    if (lane.retired) {
+      lane.held = false;
+      return;
+    }
     const next = waiting.shift();
+    lane.held = next !== undefined;
     if (next) next(lane);
     else free.push(lane);
   };
@@ -102,15 +112,19 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
   const retire = (lane: Lane, error: unknown): boolean => {
     const { responseCode, command } = (error ?? {}) as { responseCode?: number; command?: string };
     if (responseCode !== 421 || command !== 'CONN' || closed) return false;
+    // Its open, shared by a message, is reported by both: retired once.
+    if (lane.retired) return true;
     if (lanes.filter((other) => !other.retired).length <= 1) return false;
     lane.retired = true;
     const at = free.indexOf(lane);
     if (at >= 0) free.splice(at, 1);
-    const back = setTimeout(() => {
+    lane.back = setTimeout(() => {
+      lane.back = undefined;
       lane.retired = false;
-      if (!closed && !free.includes(lane)) release(lane);
+      // A message still holding it gives it back itself.
+      if (!closed && !lane.held) release(lane);
     }, timing.retireMs);
-    back.unref?.();
+    lane.back.unref?.();
     return true;
   };
   const open = (lane: Lane): Promise<SMTPConnection> => {
@@ -256,6 +270,7 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
     close() {
       closed = true;
       for (const lane of lanes) {
+        clearTimeout(lane.back);
         const connection = lane.connection;
         lane.connection = undefined;
         connection?.quit();
