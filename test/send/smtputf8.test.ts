@@ -1,7 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { openStateDb, readStatus, sendIssue } from '../../src/send/index.js';
+import { WIRE } from '../../src/send/message.js';
 import { SAME_REFUSAL_LIMIT } from '../../src/send/run.js';
+import { createSmtpTransport } from '../../src/send/transport.js';
 import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type GeneratedSubscriber, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
@@ -30,12 +32,37 @@ async function run(smtpUtf8: boolean) {
 }
 
 describe('non-ASCII local parts and SMTPUTF8', () => {
+  it('reads whether the server offers SMTPUTF8 from an open connection, opening none only to ask', async () => {
+    for (const smtpUtf8 of [true, false]) {
+      const server = await startSmtpServer({ smtpUtf8 });
+      const transport = createSmtpTransport({ url: server.url(), concurrency: 1 });
+      try {
+        await transport.verify({ keepOpen: true, connections: 1 });
+        const to = 'üser@example.com';
+        const mail = {
+          envelope: { from: 'news@example.test', to: [to] },
+          [WIRE]: { headers: ['From: news@example.test', `To: ${to}`, 'Subject: Hi'], body: [Buffer.from('Hi.\r\n')] },
+        };
+        const sent = await transport.send(mail as never).then(
+          () => 'sent',
+          (error: Error) => error.message,
+        );
+        expect(sent, `SMTPUTF8 ${smtpUtf8 ? 'offered' : 'not offered'}`).toMatch(smtpUtf8 ? /^sent$/ : /SMTPUTF8/);
+        expect(server.counts.connections).toBe(1);
+      } finally {
+        await transport.close();
+        await server.close();
+      }
+    }
+  });
+
   it('a server without SMTPUTF8: those readers fail with the reason, once each; the rest are sent', async () => {
     const { report, received } = await run(false);
 
     // No raw 8-bit RCPT TO: the server never heard of them.
     expect(received.sort()).toEqual(['ann@example.com', 'bob@bücher.de', 'cy@example.com']);
     expect(opened.server!.counts.rcpt).toBe(ASCII.length);
+
     expect(report.aborted).toBeUndefined();
     expect(report.stopped).toBeUndefined();
     expect(report.total.sent).toBe(ASCII.length);

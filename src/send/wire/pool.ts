@@ -36,6 +36,8 @@ export interface WirePool {
    * goes without for a while (see `retireMs`). At most `connections` lanes are opened (all by default).
    */
   open(connections?: number): Promise<void>;
+  /** The EHLO extensions of a connection that is open now (every lane talks to one server), if any. */
+  extensions(): readonly string[] | undefined;
   close(): void;
 }
 
@@ -46,6 +48,7 @@ interface ConnectionInternals {
   _actionSMTPStream?: (reply: string, callback: (error: Error | null, reply?: string) => void) => void;
   _createSendStream?: unknown;
   _destroyed?: boolean;
+  _supportedExtensions?: string[];
 }
 
 /** Whether the installed nodemailer still has the hooks the pool replaces; if not, use its own pool. */
@@ -266,6 +269,14 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
       // Only once one login worked, so a wrong password is tried once, not once a lane. Not
       // awaited: a lane that fails is opened again by its next message.
       for (const lane of others) open(lane).catch((error: unknown) => retire(lane, error));
+    },
+    extensions() {
+      for (const lane of lanes) {
+        const internals = lane.connection as unknown as ConnectionInternals | undefined;
+        if (internals && !internals._destroyed && Array.isArray(internals._supportedExtensions))
+          return internals._supportedExtensions;
+      }
+      return undefined;
     },
     close() {
       closed = true;
