@@ -28,6 +28,7 @@ export async function benchScale(): Promise<void> {
   const budgetMs = Number(process.env.ROLECAST_BENCH_OUTBOX_SECONDS ?? 60) * 1000;
   const dir = await mkdtemp(join(tmpdir(), 'rolecast-bench-scale-'));
   const sink = smtpSends.length ? await startSink() : undefined;
+  const smtpUrl = sink ? `smtp://127.0.0.1:${sink.port}` : '';
   try {
     await makeProject(dir);
     const issueDir = join(dir, 'issues/2026-W48');
@@ -45,7 +46,6 @@ export async function benchScale(): Promise<void> {
         const bytes = await writeSubscribers(file, count);
         const outbox = join(dir, `outbox-${count}`);
         const budget = mode === 'outbox' && count > full ? budgetMs : 0;
-        const smtpUrl = sink ? `smtp://127.0.0.1:${sink.port}` : '';
         const run = await child(mode, issueDir, file, dir, outbox, budget, smtpUrl);
         const first = run.firstMessageMs === undefined ? '—' : (run.firstMessageMs / 1000).toFixed(2);
         // The whole run, load and plan included: the first progress line can come up to two

@@ -95,13 +95,15 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   const checking = new Set<SMTPConnection>();
   let smtpUtf8: Promise<boolean> | undefined;
   const offersSmtpUtf8 = () => {
+    if (smtpUtf8) return smtpUtf8;
     // A connection of the pool already said it in its EHLO: no connection of the probe's own.
-    const known = smtpUtf8 ? undefined : wire?.extensions();
-    if (known) smtpUtf8 = Promise.resolve(known.includes('SMTPUTF8'));
-    smtpUtf8 ??= probeSmtpUtf8(options, checking).catch((error: unknown) => {
-      smtpUtf8 = undefined; // a failed probe is retried with the message, like any connection error
-      throw error;
-    });
+    const known = wire?.extensions();
+    smtpUtf8 = known
+      ? Promise.resolve(known.includes('SMTPUTF8'))
+      : probeSmtpUtf8(options, checking).catch((error: unknown) => {
+          smtpUtf8 = undefined; // a failed probe is retried with the message, like any connection error
+          throw error;
+        });
     return smtpUtf8;
   };
   return {

@@ -133,6 +133,15 @@ async function refusingEhlo(
   };
 }
 
+/** Three lanes opened against a server that allows two connections: the third turned away, retired for `retireMs`. */
+async function cappedPool(retireMs: number): Promise<{ server: Server; pool: WirePool }> {
+  const server = await startServer({ maxClients: 2 });
+  const pool = poolFor(server, 3, 60_000, retireMs);
+  await pool.open();
+  await until(() => server.counts.tcp === 3 && server.counts.logins === 2, 5_000);
+  return { server, pool };
+}
+
 function sendMany(pool: WirePool, count: number): Promise<string[]> {
   return Promise.all(
     Array.from({ length: count }, (_, i) =>
@@ -178,11 +187,8 @@ describe('connections opened ahead', () => {
   });
 
   it('goes without a connection the server turned away for its cap, and loses no message', async () => {
-    const server = await startServer({ maxClients: 2 });
-    const pool = poolFor(server, 3);
-    await pool.open();
+    const { server, pool } = await cappedPool(60_000);
     // The third connection is answered 421 "too many": it is not opened again by each message.
-    await until(() => server.counts.tcp === 3 && server.counts.logins === 2, 5_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await sendMany(pool, 8)).toEqual(Array(8).fill('sent'));
     expect(server.counts.accepted).toBe(8);
@@ -204,10 +210,7 @@ describe('connections opened ahead', () => {
   });
 
   it('tries a lane turned away for the cap again later, its message taking another lane', async () => {
-    const server = await startServer({ maxClients: 2 });
-    const pool = poolFor(server, 3, 60_000, 200);
-    await pool.open();
-    await until(() => server.counts.tcp === 3 && server.counts.logins === 2, 5_000);
+    const { server, pool } = await cappedPool(200);
     // Back after 200 ms: the message that lands on it is turned away at the greeting again and
     // goes out on one of the two connections the server allows, not failed and not retried.
     await new Promise((resolve) => setTimeout(resolve, 400));

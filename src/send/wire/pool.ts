@@ -130,6 +130,15 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
     lane.back.unref?.();
     return true;
   };
+  /** The lane's connection, opened if need be; undefined when the server turned the lane away for its cap. */
+  const connectionOf = async (lane: Lane): Promise<SMTPConnection | undefined> => {
+    try {
+      return lane.connection ?? (await open(lane));
+    } catch (error) {
+      if (retire(lane, error)) return undefined;
+      throw error;
+    }
+  };
   const open = (lane: Lane): Promise<SMTPConnection> => {
     lane.opening ??= openConnection(lane).finally(() => {
       lane.opening = undefined;
@@ -232,15 +241,9 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
         if (closed) throw Object.assign(new Error('The connection pool was closed'), { code: 'ECONNECTION' });
         const lane = await acquire();
         try {
-          let connection: SMTPConnection;
-          try {
-            connection = lane.connection ?? (await open(lane));
-          } catch (error) {
-            // Turned away for the server's cap before any of the message was sent: that lane goes
-            // out for a while, and the message takes another.
-            if (retire(lane, error)) continue;
-            throw error;
-          }
+          const connection = await connectionOf(lane);
+          // Turned away for the server's cap before any of the message was sent: the message takes another lane.
+          if (!connection) continue;
           try {
             return await deliver(connection, envelope, chunks, gate);
           } catch (error) {
