@@ -29,6 +29,23 @@ export type CompileSource = (source: string) => Promise<MjmlResult>;
  */
 export interface PieceResult extends MjmlResult {
   segments?: readonly string[];
+  /**
+   * For a split source assembled from its skeleton: where each section's segments lie, in section
+   * order (`start` to `end` of `segments`, in split column `column`). Undefined when a section's
+   * children are not one run.
+   */
+  runs?: readonly SectionRun[];
+  /**
+   * The frame the variant was assembled in: a section's segments are the same in every variant of
+   * one frame that places it in the same column.
+   */
+  frame?: object;
+}
+
+export interface SectionRun {
+  start: number;
+  end: number;
+  column: number;
 }
 
 export interface PieceStats {
@@ -97,6 +114,10 @@ interface Taken {
   columns: string[][];
   /** Lifted contents, in document order. */
   contents: string[];
+  /** Per split column, the section each child came from (-1: the skeleton's own), when split. */
+  origins?: number[][];
+  /** How many sections the skeleton placed. */
+  sectionCount?: number;
 }
 
 const SEGMENT_CACHE = 1000;
@@ -257,6 +278,15 @@ export function createPieceCompiler(
       frameKey: template.frameKey,
       columns: template.columns.map((kids) => expand(kids, (c) => c.list)),
       contents: expand(template.contents, (c) => c.contents),
+      origins: template.columns.map((kids) => {
+        const out: number[] = [];
+        for (const kid of kids) {
+          if (typeof kid === 'number') for (let i = 0; i < children[kid]!.list.length; i++) out.push(kid);
+          else out.push(-1);
+        }
+        return out;
+      }),
+      sectionCount: split.sections.length,
     };
   };
 
@@ -295,8 +325,11 @@ export function createPieceCompiler(
     return undefined;
   };
 
-  /** The variant's text in order: compiled markup between holes, and the lifted contents in the holes. */
-  const assemble = (frame: Frame, taken: Taken): string[] | undefined => {
+  /**
+   * The variant's text in order: compiled markup between holes, and the lifted contents in the
+   * holes; with where each section's children lie, when they lie in one run each.
+   */
+  const assemble = (frame: Frame, taken: Taken): { out: string[]; runs: SectionRun[] | undefined } | undefined => {
     const out: string[] = [];
     let next = 0;
     const add = (split: string[]) => {
@@ -307,13 +340,28 @@ export function createPieceCompiler(
       }
       return true;
     };
+    const runs: (SectionRun | undefined)[] = Array.from({ length: taken.sectionCount ?? 0 });
+    let contiguous = taken.origins !== undefined;
     const parts = frame.parts!;
     if (!add(parts[0]!)) return undefined;
     for (const [c, kids] of taken.columns.entries()) {
-      for (const kid of kids) if (!add(frame.children[c]!.get(kid)!)) return undefined;
+      const origins = taken.origins?.[c];
+      for (const [i, kid] of kids.entries()) {
+        const start = out.length;
+        if (!add(frame.children[c]!.get(kid)!)) return undefined;
+        const k = origins?.[i] ?? -1;
+        if (k < 0) continue;
+        const run = runs[k];
+        if (run === undefined) runs[k] = { start, end: out.length, column: c };
+        else if (run.end === start) run.end = out.length;
+        else contiguous = false;
+      }
       if (!add(parts[c + 1]!)) return undefined;
     }
-    return next === taken.contents.length ? out : undefined;
+    if (next !== taken.contents.length) return undefined;
+    // A section without children has no place of its own in the output.
+    const whole = contiguous && runs.every((run) => run !== undefined);
+    return { out, runs: whole ? (runs as SectionRun[]) : undefined };
   };
 
   const compileOne = (source: string): Promise<PieceResult> => compileTaken(take(source), () => source);
@@ -338,12 +386,12 @@ export function createPieceCompiler(
     // MJML's errors carry lines of the source it was given: report them from the whole source.
     const failed = await fill(frame, taken);
     if (failed) return whole(source());
-    const pieces = assemble(frame, taken);
-    if (pieces === undefined) {
+    const assembled = assemble(frame, taken);
+    if (assembled === undefined) {
       frame.verified = false;
       return whole(source());
     }
-    const segments = pieces.map(minifySegment);
+    const segments = assembled.out.map(minifySegment);
     if (frame.verified === undefined) {
       const reference = await whole(source());
       stats.whole--;
@@ -354,7 +402,8 @@ export function createPieceCompiler(
       }
     }
     stats.assembled++;
-    return { html: '', errors: [], segments };
+    const runs = assembled.runs;
+    return runs ? { html: '', errors: [], segments, runs, frame } : { html: '', errors: [], segments };
   };
 
   // One variant at a time: a frame's pieces are filled in before the next variant looks at them.

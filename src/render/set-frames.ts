@@ -1,8 +1,8 @@
 import Handlebars from 'handlebars';
 import { detach } from '../detach.js';
-import { createCache } from './_cache.js';
+import { type Cache, createCache } from './_cache.js';
 import { blockEdge, hasOtherSpace, minifyHtml, minifyPiece, trimSpace } from './minify.js';
-import type { PieceCompiler } from './pieces.js';
+import type { PieceCompiler, PieceResult } from './pieces.js';
 import type { ListSlot, SplicedTemplates, StandIns } from './splice.js';
 import type { DigestView } from './view.js';
 
@@ -36,6 +36,8 @@ export interface SetFrameStats {
   filled: number;
   /** Variants compiled the ordinary way because their class could not be used. */
   ordinary: number;
+  /** Of the filled variants, those put together from their class's gaps and kept sections alone. */
+  composed: number;
 }
 
 /** The variant's lines that differ between role sets, by where they sit in the view. */
@@ -53,6 +55,8 @@ const OWN = new Set(['subject', 'audience', 'isEditorEdition', 'contents', 'sect
 const OWN_ISSUE = new Set(['lead', 'preheader', 'intro']);
 
 const MAX_CLASSES = 64;
+/** Sections kept per column of a frame: a few hundred for a dozen roles; past the limit the oldest are worked out again. */
+const RUNS_PER_COLUMN = 1000;
 
 export interface Piece {
   /** Minified, so without white space at either end. */
@@ -70,6 +74,17 @@ interface SetClass {
   verified: boolean | undefined;
   /** The list a slot iterates, read from the variant. */
   slotLists: ((view: DigestView) => readonly unknown[])[];
+  /**
+   * The class's own segments before, between and after its sections, learnt from its variants
+   * assembled from pieces; null when they differ between variants or the sections cannot be told
+   * apart (see `learn`).
+   */
+  gaps: readonly (readonly string[])[] | null | undefined;
+  /** The frame its variants are assembled in, and the column each of its sections goes in. */
+  frame: object | undefined;
+  columns: readonly number[];
+  /** Undefined until the first variant put together from runs was compared with its assembly. */
+  composedChecked: boolean | undefined;
 }
 
 export function createSetFrames(options: {
@@ -83,7 +98,7 @@ export function createSetFrames(options: {
   const lineToken = (i: number) => `rcV${nonce}x${i}x`;
   const tokens = new RegExp(`rcV${nonce}x(\\d+)x|rcL${nonce}x(\\d+)x`, 'g');
   const classes = new Map<string, SetClass>();
-  const stats: SetFrameStats = { classes: 0, filled: 0, ordinary: 0 };
+  const stats: SetFrameStats = { classes: 0, filled: 0, ordinary: 0, composed: 0 };
 
   // Stand-ins record how they are used.
   let elementReads = 0;
@@ -176,6 +191,10 @@ export function createSetFrames(options: {
       source: usable ? source : undefined,
       verified: usable ? undefined : false,
       slotLists: slotLists.filter((f) => f !== undefined),
+      gaps: undefined,
+      frame: undefined,
+      columns: [],
+      composedChecked: undefined,
     };
   };
 
@@ -197,11 +216,12 @@ export function createSetFrames(options: {
    * space between two pieces as one space unless a block-level tag is next to it. Where it would
    * keep one, the segment is minified again with the outputs in place.
    */
-  const fillSegments = (segments: readonly string[], view: DigestView, set: SetClass): string[] | undefined => {
-    const values = LINES.map((path) => {
-      const value = lineOf(view, path);
-      return typeof value === 'string' ? Handlebars.Utils.escapeExpression(value) : '';
-    });
+  const fillSegments = (
+    segments: readonly string[],
+    view: DigestView,
+    set: SetClass,
+    values: readonly string[] = lineValues(view),
+  ): string[] | undefined => {
     const slots = set.source!.slots;
     const fillLines = (text: string): string | undefined => {
       const parts = cut(text);
@@ -286,10 +306,79 @@ export function createSetFrames(options: {
     return filled;
   };
 
+  /**
+   * Learns from a variant assembled from pieces what its class writes around its sections, and
+   * each section's own segments. A section's segments depend only on its source and the class's
+   * frame; the class's own segments only on the class, which `gaps` checks variant by variant.
+   * A section whose segments hold a line or a list block is not kept: it is assembled each time.
+   */
+  const learn = (set: SetClass, sections: readonly string[], result: PieceResult): void => {
+    const { segments, runs, frame } = result;
+    if (set.gaps === null) return;
+    if (!segments || !runs || !frame || runs.length !== sections.length || runs.length === 0) {
+      set.gaps = null;
+      return;
+    }
+    const gaps: (readonly string[])[] = [segments.slice(0, runs[0]!.start)];
+    for (let k = 0; k < runs.length; k++)
+      gaps.push(segments.slice(runs[k]!.end, runs[k + 1]?.start ?? segments.length));
+    const columns = runs.map((run) => run.column);
+    if (set.gaps === undefined) Object.assign(set, { gaps, frame, columns });
+    else if (set.frame !== frame || !sameLists(set.gaps, gaps) || columns.some((c, k) => c !== set.columns[k])) {
+      set.gaps = null;
+      return;
+    }
+    for (const [k, { start, end, column }] of runs.entries()) {
+      const run = segments.slice(start, end);
+      if (run.every((segment) => cut(segment) === null)) runsIn(frame, column).set(sections[k]!, run);
+    }
+  };
+
+  // A section's segments, by the frame and column it is assembled in and its source: classes
+  // that share a frame share them. Only sections without lines or list blocks are kept.
+  const sectionRuns = new WeakMap<object, Cache<string, readonly string[]>[]>();
+  const runsIn = (frame: object, column: number): Cache<string, readonly string[]> => {
+    let byColumn = sectionRuns.get(frame);
+    if (!byColumn) {
+      byColumn = [];
+      sectionRuns.set(frame, byColumn);
+    }
+    byColumn[column] ??= createCache(RUNS_PER_COLUMN);
+    return byColumn[column]!;
+  };
+
+  /** The variant's segments from its class's gaps and its sections' runs, or undefined when one is not known. */
+  const compose = (set: SetClass, sections: readonly string[], view: DigestView): string[] | undefined => {
+    const gaps = set.gaps;
+    if (!gaps || !set.frame || gaps.length !== sections.length + 1) return undefined;
+    const byColumn = sectionRuns.get(set.frame);
+    const runs: (readonly string[])[] = [];
+    for (const [k, section] of sections.entries()) {
+      const run = byColumn?.[set.columns[k]!]?.get(section);
+      if (run === undefined) return undefined;
+      runs.push(run);
+    }
+    // Segments are filled one by one, so the gaps are filled apart; the runs hold nothing to fill.
+    const values = lineValues(view);
+    const out: string[] = [];
+    for (let k = 0; k < gaps.length; k++) {
+      const filled = fillSegments(gaps[k]!, view, set, values);
+      if (filled === undefined) return undefined;
+      for (const segment of filled) out.push(segment);
+      if (k < runs.length) for (const segment of runs[k]!) out.push(segment);
+    }
+    return out;
+  };
+
   const fill = async (set: SetClass, view: DigestView): Promise<string[] | undefined> => {
     const source = set.source!;
     const sections = source.sections(view.sections);
     if (!sections) return undefined;
+    const composed = compose(set, sections, view);
+    if (composed && set.composedChecked) {
+      stats.composed++;
+      return composed;
+    }
     const result = await pieces.compileSplit({
       skeleton: source.skeleton,
       marker: source.marker,
@@ -297,7 +386,13 @@ export function createSetFrames(options: {
       whole: () => source.whole(sections),
     });
     if (result.errors.length) return undefined;
-    return fillSegments(result.segments ?? [minifyHtml(result.html)], view, set);
+    const assembled = fillSegments(result.segments ?? [minifyHtml(result.html)], view, set);
+    if (composed) {
+      // The first variant put together from runs is compared with its assembly, as classes are.
+      set.composedChecked = assembled !== undefined && composed.join('') === assembled.join('');
+      if (!set.composedChecked) set.gaps = null;
+    } else learn(set, sections, result);
+    return assembled;
   };
 
   return {
@@ -324,6 +419,14 @@ export function classKey(view: DigestView): string | undefined {
     else key += 's';
   }
   return key;
+}
+
+/** The variant's lines as its HTML shows them, in the order of `LINES`. */
+function lineValues(view: DigestView): string[] {
+  return LINES.map((path) => {
+    const value = lineOf(view, path);
+    return typeof value === 'string' ? Handlebars.Utils.escapeExpression(value) : '';
+  });
 }
 
 /** A run of a minified segment between list blocks: at most one space at either end. */
@@ -403,6 +506,12 @@ function sameLanguageFields(a: DigestView, b: DigestView): boolean {
     if (!OWN_ISSUE.has(key) && a.issue[key] !== b.issue[key]) return false;
   }
   return Object.keys(a).length === Object.keys(b).length;
+}
+
+function sameLists(a: readonly (readonly string[])[], b: readonly (readonly string[])[]): boolean {
+  return (
+    a.length === b.length && a.every((list, i) => list.length === b[i]!.length && list.every((x, j) => x === b[i]![j]))
+  );
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {

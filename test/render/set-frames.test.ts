@@ -61,6 +61,17 @@ describe('role sets filled from their class', () => {
     expect(classes.classes).toBeLessThan(classes.filled / 3);
   }, 240_000);
 
+  it('put later role sets together from kept sections and still give the bytes of a whole compile', async () => {
+    const project = await loadProject({ issueDir: EXAMPLE_ISSUE, cwd: REPO_ROOT });
+    // Every role set of the first 120 masks, then the same sets in a new order: by then most of
+    // their sections were met in their class's frame and are put in without assembling.
+    const sets = allSets(project, 120);
+    const fast = await compareAll(project, [...sets, ...sets.reverse()]);
+    const { composed, filled, ordinary } = fast.classes!;
+    expect(ordinary).toBe(0);
+    expect(composed).toBeGreaterThan(filled / 2);
+  }, 240_000);
+
   it('match whole compiles for random role sets with overrides, full cards and tracked clicks', async () => {
     const manifest = {
       overrides: { CTO: { intro: 'Only for CTOs.', subject: 'CTO: {{top}}' }, Data: { preheader: 'For data people.' } },
