@@ -37,6 +37,8 @@ export const VARIANT_FIELDS: ReadonlySet<string> = new Set<FieldName>(['clickVar
 export interface FieldTokens {
   sentinel: Readonly<Record<FieldName, string>>;
   split(compiled: string): Parts;
+  /** Whether the text holds a token: a search, where `split` runs a pattern and makes a copy. */
+  holds(compiled: string): boolean;
 }
 
 /**
@@ -47,7 +49,8 @@ export function createFieldTokens(nonce = randomBytes(8).toString('hex')): Field
   const token = (name: FieldName) => `__rc${nonce}_${name}__`;
   const sentinel = Object.fromEntries(FIELD_NAMES.map((name) => [name, token(name)])) as Record<FieldName, string>;
   const splitter = new RegExp(`__rc${nonce}_(${FIELD_NAMES.join('|')})__`, 'g');
-  return { sentinel, split: (compiled) => compiled.split(splitter) };
+  const mark = `__rc${nonce}_`;
+  return { sentinel, split: (compiled) => compiled.split(splitter), holds: (compiled) => compiled.includes(mark) };
 }
 
 /** Even indexes are literal text, odd indexes are field names. */

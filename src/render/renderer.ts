@@ -12,7 +12,14 @@ import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { createCache } from './_cache.js';
-import { createFieldTokens, escapeHtml, type FieldValues, joinParts, type Parts } from './_personal.js';
+import {
+  createFieldTokens,
+  escapeHtml,
+  type FieldTokens,
+  type FieldValues,
+  joinParts,
+  type Parts,
+} from './_personal.js';
 import { createWeekLineCache } from './dates.js';
 import { readerFields } from './fields.js';
 import { createTextLineFiller, fieldFiller } from './fill.js';
@@ -169,7 +176,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
   // With pieces, variants share card and section views and their template output.
   const shared = pieces ? createSharedViews() : undefined;
   const spliced = pieces ? createSplicedTemplates(templates, nonces.sections) : undefined;
-  const splitSegments = segmentSplitter(tokens.split);
+  const splitSegments = segmentSplitter(tokens);
   const plainText = createPlainText(templates, tokens.split, { pieces: spliced !== undefined });
 
   /** The ordinary compile of a view: sections apart when the templates allow, else whole. */
@@ -365,15 +372,21 @@ export function sampleFields(config: ResolvedConfig, issueId: string, secret: st
  * parts, it keeps for each literal the strings it was joined from: segment pieces shared by every
  * variant that shows them, which the sender encodes once for all of them (see wire/prepare.ts).
  */
-function segmentSplitter(split: (text: string) => Parts): (segments: readonly string[]) => string[][] {
+function segmentSplitter(tokens: FieldTokens): (segments: readonly string[]) => string[][] {
   const cache = createCache<string, Parts>(1000);
   return (segments) => {
     const chunks: string[][] = [];
     let literal: string[] = [];
     for (const segment of segments) {
+      // Most segments hold no field, and those a role set's lines were written into are new
+      // strings: a search answers for them without hashing them into the cache.
+      if (!tokens.holds(segment)) {
+        if (segment) literal.push(segment);
+        continue;
+      }
       let parts = cache.get(segment);
       if (parts === undefined) {
-        parts = split(segment);
+        parts = tokens.split(segment);
         cache.set(segment, parts);
       }
       if (parts[0]) literal.push(parts[0]);
