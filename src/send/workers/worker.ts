@@ -110,8 +110,9 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     const startPlan = plannedWith(recordedAtStart);
     options.warn(startPlan, isSuppressed);
     const { fingerprint, audience } = planFingerprint(project, subscribers, options);
-    // Checked while the issue renders, awaited before anything is claimed.
-    const connectionChecked = startConnectionCheck(transport);
+    // Checked while the issue renders, awaited before anything is claimed. No more connections
+    // opened ahead than messages are left for all workers: this one claims at most those.
+    const connectionChecked = startConnectionCheck(transport, startPlan.sending.length);
     // Every variant of the unsuppressed audience: whichever items this worker claims, it can build them.
     const compiled = await renderChecked(options.compile, project, audience.variants, log, options.env.secret);
     // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.

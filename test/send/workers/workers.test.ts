@@ -181,4 +181,17 @@ describePostgres('send workers on PostgreSQL', () => {
     expect(report.total.sent).toBeGreaterThan(0);
     expect(report.total.failed).toBe(0);
   });
+
+  it('a worker opens no more connections ahead than messages are left to send', async () => {
+    await db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    // Two readers, and the fixture sends over three connections.
+    const f = await sendFixture(2);
+    opened.fixture = f;
+    const smtp = await startSmtpServer();
+    opened.smtp = smtp;
+    const report = await worker(f, smtp).report;
+    expect(report.total.sent).toBe(2);
+    expect(smtp.counts.data).toBe(2);
+    expect(smtp.counts.connections).toBeLessThanOrEqual(2);
+  });
 });
