@@ -148,7 +148,7 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
   };
   const openConnection = (lane: Lane): Promise<SMTPConnection> =>
     new Promise((resolve, reject) => {
-      if (closed) return reject(Object.assign(new Error('The connection pool was closed'), { code: 'ECONNECTION' }));
+      if (closed) return reject(poolClosed());
       const connection = new SMTPConnection(options);
       lane.pending = connection;
       let settled = false;
@@ -172,7 +172,7 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
         if (settled) return;
         const done = () => {
           // Closed while it logged in: quit, never handed out.
-          if (closed) return fail(Object.assign(new Error('The connection pool was closed'), { code: 'ECONNECTION' }));
+          if (closed) return fail(poolClosed());
           settled = true;
           lane.connection = connection;
           resolve(connection);
@@ -238,7 +238,7 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
   return {
     async send(envelope, chunks, gate) {
       for (;;) {
-        if (closed) throw Object.assign(new Error('The connection pool was closed'), { code: 'ECONNECTION' });
+        if (closed) throw poolClosed();
         const lane = await acquire();
         try {
           const connection = await connectionOf(lane);
@@ -311,4 +311,9 @@ function reset(connection: SMTPConnection): Promise<void> {
 function drop(lane: Lane, connection: SMTPConnection): void {
   if (lane.connection === connection) lane.connection = undefined;
   connection.close();
+}
+
+/** What a message waiting for, or opening, a lane gets once `close()` was called. */
+function poolClosed(): Error {
+  return Object.assign(new Error('The connection pool was closed'), { code: 'ECONNECTION' });
 }
