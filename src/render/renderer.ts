@@ -210,7 +210,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
       tracking,
     );
     const filled = await setFrames?.compile(view);
-    const result: PieceResult = filled ? { html: '', errors: [], segments: filled } : await compileView(view);
+    const result: PieceResult = filled ? { html: '', errors: [], segments: filled.segments } : await compileView(view);
     if (result.errors.length) {
       const problems = mapMjmlErrors(result.errors, templates, view);
       throw new RolecastError('E_TEMPLATE', `MJML rejected the templates (${problems.length} error(s))`, {
@@ -218,7 +218,9 @@ export async function createRenderer(project: Project, options: RendererOptions 
         hint: 'fix the template lines listed above',
       });
     }
-    const split = result.segments ? splitSegments(result.segments) : undefined;
+    // A filled variant's message is cut from its pieces; its gates read its whole segments.
+    const cutFrom = filled ? filled.pieces : result.segments;
+    const split = cutFrom ? splitSegments(cutFrom) : undefined;
     const rendered: LanguageRender = {
       language,
       subject: view.subject,

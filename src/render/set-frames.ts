@@ -25,8 +25,19 @@ import type { DigestView } from './view.js';
 
 export interface SetFrames {
   /** The variant's minified HTML segments, or undefined to compile it the ordinary way. */
-  compile(view: DigestView): Promise<readonly string[] | undefined>;
+  compile(view: DigestView): Promise<FilledVariant | undefined>;
   readonly stats: SetFrameStats;
+}
+
+/** A variant filled from its class. */
+export interface FilledVariant {
+  /** Its minified HTML segments, each whole: what the gates check, piece by piece. */
+  segments: readonly string[];
+  /**
+   * The same HTML in pieces for its message: a segment that holds only lines is cut at them, so the
+   * text around them stays the class's own shared strings (see `pushCut`).
+   */
+  pieces: readonly string[];
 }
 
 export interface SetFrameStats {
@@ -221,6 +232,7 @@ export function createSetFrames(options: {
     view: DigestView,
     set: SetClass,
     values: readonly string[] = lineValues(view),
+    pieces?: string[],
   ): string[] | undefined => {
     const slots = set.source!.slots;
     const fillLines = (text: string): string | undefined => {
@@ -239,6 +251,7 @@ export function createSetFrames(options: {
       const parts = cut(segment);
       if (!parts) {
         out.push(segment);
+        pieces?.push(segment);
         continue;
       }
       const sequence: Piece[] = [];
@@ -268,6 +281,7 @@ export function createSetFrames(options: {
       }
       if (sequence.length === 0) {
         out.push(literal);
+        if (pieces) pushCut(pieces, parts, values);
         continue;
       }
       sequence.push(literalPiece(literal));
@@ -275,6 +289,7 @@ export function createSetFrames(options: {
       if (joined) for (const piece of joined) out.push(piece);
       // A list block's output was never minified: the segment is, again, with it in place.
       else out.push(minifyHtml(whole));
+      for (let i = out.length - (joined?.length ?? 1); pieces && i < out.length; i++) pieces.push(out[i]!);
     }
     return out;
   };
@@ -282,7 +297,7 @@ export function createSetFrames(options: {
   // Templates that once used a stand-in in a way a fill cannot reproduce do so for every class
   // (a partial's output may even be kept from that render): the renderer stops filling at all.
   let refused = false;
-  const viaClass = async (view: DigestView): Promise<readonly string[] | undefined> => {
+  const viaClass = async (view: DigestView): Promise<FilledVariant | undefined> => {
     if (refused) return undefined;
     const key = classKey(view);
     if (key === undefined) return undefined;
@@ -297,7 +312,7 @@ export function createSetFrames(options: {
     const filled = set.source ? await fill(set, view) : undefined;
     if (filled && set.verified === undefined) {
       const reference = await options.ordinary(view);
-      set.verified = filled.join('') === (typeof reference === 'string' ? reference : reference.join(''));
+      set.verified = filled.segments.join('') === (typeof reference === 'string' ? reference : reference.join(''));
     }
     if (!filled || !set.verified) {
       refused = true;
@@ -348,7 +363,7 @@ export function createSetFrames(options: {
   };
 
   /** The variant's segments from its class's gaps and its sections' runs, or undefined when one is not known. */
-  const compose = (set: SetClass, sections: readonly string[], view: DigestView): string[] | undefined => {
+  const compose = (set: SetClass, sections: readonly string[], view: DigestView): FilledVariant | undefined => {
     const gaps = set.gaps;
     if (!gaps || !set.frame || gaps.length !== sections.length + 1) return undefined;
     const byColumn = sectionRuns.get(set.frame);
@@ -361,16 +376,21 @@ export function createSetFrames(options: {
     // Segments are filled one by one, so the gaps are filled apart; the runs hold nothing to fill.
     const values = lineValues(view);
     const out: string[] = [];
+    const pieces: string[] = [];
     for (let k = 0; k < gaps.length; k++) {
-      const filled = fillSegments(gaps[k]!, view, set, values);
+      const filled = fillSegments(gaps[k]!, view, set, values, pieces);
       if (filled === undefined) return undefined;
       for (const segment of filled) out.push(segment);
-      if (k < runs.length) for (const segment of runs[k]!) out.push(segment);
+      if (k < runs.length)
+        for (const segment of runs[k]!) {
+          out.push(segment);
+          pieces.push(segment);
+        }
     }
-    return out;
+    return { segments: out, pieces };
   };
 
-  const fill = async (set: SetClass, view: DigestView): Promise<string[] | undefined> => {
+  const fill = async (set: SetClass, view: DigestView): Promise<FilledVariant | undefined> => {
     const source = set.source!;
     const sections = source.sections(view.sections);
     if (!sections) return undefined;
@@ -386,22 +406,26 @@ export function createSetFrames(options: {
       whole: () => source.whole(sections),
     });
     if (result.errors.length) return undefined;
-    const assembled = fillSegments(result.segments ?? [minifyHtml(result.html)], view, set);
+    const pieceList: string[] = [];
+    const assembled = fillSegments(result.segments ?? [minifyHtml(result.html)], view, set, undefined, pieceList);
     if (composed) {
       // The first variant put together from runs is compared with its assembly, as classes are.
-      set.composedChecked = assembled !== undefined && composed.join('') === assembled.join('');
+      set.composedChecked =
+        assembled !== undefined &&
+        composed.segments.join('') === assembled.join('') &&
+        composed.pieces.join('') === pieceList.join('');
       if (!set.composedChecked) set.gaps = null;
     } else learn(set, sections, result);
-    return assembled;
+    return assembled && { segments: assembled, pieces: pieceList };
   };
 
   return {
     stats,
     async compile(view) {
-      const segments = await viaClass(view);
-      if (segments) stats.filled++;
+      const filled = await viaClass(view);
+      if (filled) stats.filled++;
       else stats.ordinary++;
-      return segments;
+      return filled;
     },
   };
 }
@@ -419,6 +443,21 @@ export function classKey(view: DigestView): string | undefined {
     else key += 's';
   }
   return key;
+}
+
+/**
+ * A segment holding only lines, as pieces: its text around the lines (the class's own strings,
+ * shared by every variant of it) and the line values apart. A line in a long segment (the
+ * preheader and the padding after it, the header) then costs a role set its own few bytes, not a
+ * copy of the segment, in memory and in the encoded pieces of its message.
+ */
+function pushCut(pieces: string[], parts: readonly (string | undefined)[], values: readonly string[]): void {
+  if (parts[0]) pieces.push(parts[0]);
+  for (let i = 1; i < parts.length; i += 3) {
+    const value = values[Number(parts[i])]!;
+    if (value) pieces.push(value);
+    if (parts[i + 2]) pieces.push(parts[i + 2]!);
+  }
 }
 
 /** The variant's lines as its HTML shows them, in the order of `LINES`. */

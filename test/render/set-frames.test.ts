@@ -1,10 +1,12 @@
 import fc from 'fast-check';
+import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder, type Variant } from '../../src/group/index.js';
 import { loadProject, type Project } from '../../src/load/project.js';
 import { type CompiledVariant, createRenderer, type Renderer } from '../../src/render/index.js';
 import { minifyHtml, minifyPiece } from '../../src/render/minify.js';
 import { joinMinified, type Piece } from '../../src/render/set-frames.js';
+import { buildView } from '../../src/render/view.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
 import { fixtureProject, SAMPLE_READERS as readers, SUMMARIES, userTemplates } from './_fixtures.js';
 
@@ -71,6 +73,21 @@ describe('role sets filled from their class', () => {
     expect(ordinary).toBe(0);
     expect(composed).toBeGreaterThan(filled / 2);
   }, 240_000);
+
+  it("keep a role set's own lines apart in its message's pieces, so the text around them stays shared", async () => {
+    const project = await loadProject({ issueDir: EXAMPLE_ISSUE, cwd: REPO_ROOT });
+    const renderer = await createRenderer(project);
+    for (const roles of allSets(project, 6)) {
+      const variant = variantOf(project, roles);
+      if (!variant.sections.length) continue;
+      const view = buildView(project.config, project.taxonomy, project.issue, variant);
+      const pieces = (await renderer.compile(variant)).template!(readers[0]!).htmlChunks!.flat();
+      // The header's audience line and the preheader (before its long padding) are pieces of their own.
+      expect(pieces).toContain(Handlebars.Utils.escapeExpression(view.audience));
+      expect(pieces).toContain(Handlebars.Utils.escapeExpression(view.issue.preheader!));
+    }
+    expect(renderer.classes!.filled).toBeGreaterThan(0);
+  });
 
   it('match whole compiles for random role sets with overrides, full cards and tracked clicks', async () => {
     const manifest = {
