@@ -96,13 +96,17 @@ interface LanguageRender {
   language: Language;
   subject: string;
   /**
-   * The HTML cut at its fields. Assembled from pieces, it is joined from `htmlChunks` only when
+   * The HTML cut at its fields. Assembled from pieces, it is joined from its chunks only when
    * something asks for it (a preview, the outbox): the SMTP sender reads the chunks, so a role set
    * it sends holds no joined copy of its HTML.
    */
   htmlParts: Parts | undefined;
-  /** For each index of the parts, the shared strings a literal is joined from, or a field's name. */
-  htmlChunks: readonly (readonly string[])[] | undefined;
+  /**
+   * Assembled from pieces, the HTML as the shared strings it is made of, in order. Cut at its
+   * fields when asked (see `htmlChunksOf`), once per role set when its body is first prepared: a
+   * role set waiting for its first message holds one list, not one per literal between fields.
+   */
+  pieces: readonly string[] | undefined;
   /**
    * The minified pieces `htmlParts` was cut from, when assembled from pieces; dropped once the
    * gates have read them, so a kept variant holds only its parts.
@@ -219,17 +223,24 @@ export async function createRenderer(project: Project, options: RendererOptions 
       });
     }
     // A filled variant's message is cut from its pieces; its gates read its whole segments.
-    const cutFrom = filled ? filled.pieces : result.segments;
-    const split = cutFrom ? splitSegments(cutFrom) : undefined;
+    const pieces = filled ? filled.pieces : result.segments;
     const rendered: LanguageRender = {
       language,
       subject: view.subject,
       segments: result.segments,
-      htmlParts: split ? undefined : tokens.split(minify ? minifyHtml(result.html) : result.html),
-      htmlChunks: split,
+      htmlParts: pieces ? undefined : tokens.split(minify ? minifyHtml(result.html) : result.html),
+      pieces,
       text: plainText.template(view),
     };
     return { view, rendered };
+  };
+
+  /** For each index of a language's HTML parts, the shared strings a literal is joined from, or a field's name. */
+  const htmlChunksOf = (rendered: LanguageRender) => (rendered.pieces ? splitSegments(rendered.pieces) : undefined);
+  /** A language's HTML cut at its fields, literals joined from their chunks on first use. */
+  const htmlPartsOf = (rendered: LanguageRender): Parts => {
+    rendered.htmlParts ??= htmlChunksOf(rendered)!.map((chunks) => chunks.join(''));
+    return rendered.htmlParts;
   };
 
   const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
@@ -291,7 +302,9 @@ export async function createRenderer(project: Project, options: RendererOptions 
             get html() {
               return htmlPartsOf(chosen);
             },
-            htmlChunks: chosen.htmlChunks,
+            get htmlChunks() {
+              return htmlChunksOf(chosen);
+            },
             text: chosen.text,
             values: (reader) => fillers(reader, chosen.language, variant),
             escapeHtml,
@@ -403,12 +416,6 @@ function segmentSplitter(tokens: FieldTokens): (segments: readonly string[]) => 
     // a few dozen of them for the whole send.
     return chunks.slice();
   };
-}
-
-/** A language's HTML cut at its fields, literals joined from their chunks on first use. */
-function htmlPartsOf(rendered: LanguageRender): Parts {
-  rendered.htmlParts ??= rendered.htmlChunks!.map((chunks) => chunks.join(''));
-  return rendered.htmlParts;
 }
 
 function randomHex(bytes: number): string {

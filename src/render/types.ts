@@ -59,7 +59,8 @@ export interface VariantTemplate {
   /**
    * When the variant was assembled from pieces: for each index of `html`, the strings a literal is
    * joined from, in order, or a field's name alone. Other variants showing the same piece hold the
-   * same string, so an encoder can keep its output per piece, not per variant.
+   * same string, so an encoder can keep its output per piece, not per variant. Worked out on each
+   * read: a sender reads it once, when it prepares the variant's body.
    */
   htmlChunks?: readonly (readonly string[])[] | undefined;
   /** Runs of fixed lines, or one line's parts (even literal, odd field names). */
