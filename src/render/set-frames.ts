@@ -108,6 +108,8 @@ export function createSetFrames(options: {
   const { spliced, pieces, nonce } = options;
   const lineToken = (i: number) => `rcV${nonce}x${i}x`;
   const tokens = new RegExp(`rcV${nonce}x(\\d+)x|rcL${nonce}x(\\d+)x`, 'g');
+  // A search, not `cut`: a section's segments are many, and would crowd the class's own out of its cache.
+  const holdsToken = (segment: string) => segment.includes(`rcV${nonce}x`) || segment.includes(`rcL${nonce}x`);
   const classes = new Map<string, SetClass>();
   const stats: SetFrameStats = { classes: 0, filled: 0, ordinary: 0, composed: 0 };
 
@@ -345,7 +347,7 @@ export function createSetFrames(options: {
     }
     for (const [k, { start, end, column }] of runs.entries()) {
       const run = segments.slice(start, end);
-      if (run.every((segment) => cut(segment) === null)) runsIn(frame, column).set(sections[k]!, run);
+      if (!run.some(holdsToken)) runsIn(frame, column).set(sections[k]!, run);
     }
   };
 

@@ -166,6 +166,7 @@ function prepare(template: VariantTemplate, values: Readonly<Record<string, stri
  * ends on a line break (a soft one mid-line), so pieces join into valid quoted-printable in any order.
  */
 const encodedChunks = createCache<string, Buffer>(4000);
+const SHORT_CHUNK = 160;
 
 function pushChunks(pieces: Piece[], chunks: readonly string[], last: boolean): void {
   let end = chunks.length;
@@ -176,6 +177,12 @@ function pushChunks(pieces: Piece[], chunks: readonly string[], last: boolean): 
     // The very end of the part is encoded without a trailing break, as a whole part would be.
     if (last && k === end - 1) {
       pieces.push(encodePiece(chunk, true));
+      continue;
+    }
+    // A short chunk (a role set's own line between shared text) is encoded in less time than a
+    // lookup, and kept it would push shared pieces out of the cache.
+    if (chunk.length < SHORT_CHUNK) {
+      pieces.push(encodePiece(chunk, false));
       continue;
     }
     let found = encodedChunks.get(chunk);
