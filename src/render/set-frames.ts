@@ -106,10 +106,13 @@ export function createSetFrames(options: {
   nonce: string;
 }): SetFrames {
   const { spliced, pieces, nonce } = options;
-  const lineToken = (i: number) => `rcV${nonce}x${i}x`;
-  const tokens = new RegExp(`rcV${nonce}x(\\d+)x|rcL${nonce}x(\\d+)x`, 'g');
+  // A line's token and a list block's: the prefix, then the line's or the block's number.
+  const linePrefix = `rcV${nonce}x`;
+  const slotPrefix = `rcL${nonce}x`;
+  const lineToken = (i: number) => `${linePrefix}${i}x`;
+  const tokens = new RegExp(`${linePrefix}(\\d+)x|${slotPrefix}(\\d+)x`, 'g');
   // A search, not `cut`: a section's segments are many, and would crowd the class's own out of its cache.
-  const holdsToken = (segment: string) => segment.includes(`rcV${nonce}x`) || segment.includes(`rcL${nonce}x`);
+  const holdsToken = (segment: string) => segment.includes(linePrefix) || segment.includes(slotPrefix);
   const classes = new Map<string, SetClass>();
   const stats: SetFrameStats = { classes: 0, filled: 0, ordinary: 0, composed: 0 };
 
@@ -123,7 +126,7 @@ export function createSetFrames(options: {
     sectionAt: (value) => (typeof value === 'object' && value !== null ? positions.get(value) : undefined),
     elementReads: () => elementReads,
     tainted: () => tainted,
-    slotToken: (k) => `rcL${nonce}x${k}x`,
+    slotToken: (k) => `${slotPrefix}${k}x`,
   };
   const element = (): object =>
     watched(() => {
@@ -288,10 +291,11 @@ export function createSetFrames(options: {
       }
       sequence.push(literalPiece(literal));
       const joined = joinMinified(sequence);
+      const from = out.length;
       if (joined) for (const piece of joined) out.push(piece);
       // A list block's output was never minified: the segment is, again, with it in place.
       else out.push(minifyHtml(whole));
-      for (let i = out.length - (joined?.length ?? 1); pieces && i < out.length; i++) pieces.push(out[i]!);
+      if (pieces) for (let i = from; i < out.length; i++) pieces.push(out[i]!);
     }
     return out;
   };

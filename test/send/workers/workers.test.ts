@@ -34,6 +34,10 @@ describePostgres('send workers on PostgreSQL', () => {
     return { report, lines };
   };
 
+  /** No plan, ledger or run left by the test before. */
+  const clearPlans = () =>
+    db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+
   const accepted = async (smtp: TestSmtpServer) => {
     const counts = new Map<string, number>();
     for (const m of await smtp.messages())
@@ -77,7 +81,7 @@ describePostgres('send workers on PostgreSQL', () => {
   }, 240_000);
 
   it('a worker whose subscriber list gives another plan is refused while the first one runs', async () => {
-    await db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    await clearPlans();
     const f = await sendFixture(40);
     opened.fixture = f;
     let release!: () => void;
@@ -120,7 +124,7 @@ describePostgres('send workers on PostgreSQL', () => {
   }, 120_000);
 
   it('a worker stopped with Ctrl-C hands its batch back at once: the next one need not wait for the lease', async () => {
-    await db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    await clearPlans();
     const f = await sendFixture(40);
     opened.fixture = f;
     let release!: () => void;
@@ -155,7 +159,7 @@ describePostgres('send workers on PostgreSQL', () => {
   }, 120_000);
 
   it('a worker checks the SMTP connection while the issue renders, not after', async () => {
-    await db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    await clearPlans();
     const f = await sendFixture(12);
     opened.fixture = f;
     const smtp = await startSmtpServer();
@@ -183,7 +187,7 @@ describePostgres('send workers on PostgreSQL', () => {
   });
 
   it('a worker opens no more connections ahead than messages are left to send', async () => {
-    await db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    await clearPlans();
     // Two readers, and the fixture sends over three connections.
     const f = await sendFixture(2);
     opened.fixture = f;
