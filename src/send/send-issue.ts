@@ -288,9 +288,12 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
           build: () => {
             const remaining = (toBuild.get(variantId) ?? 1) - 1;
             toBuild.set(variantId, remaining);
-            return buildFor(project, env, compiled, subscriber, variantId, messageId, now(), {
+            const mail = buildFor(project, env, compiled, subscriber, variantId, messageId, now(), {
               lastOfVariant: remaining === 0,
             });
+            // After its last message a variant is let go: the send holds only those still to come.
+            if (remaining === 0) compiled.delete(variantId);
+            return mail;
           },
         };
       }

@@ -99,4 +99,28 @@ describe('a send reads each reader from the loaded table', () => {
     expect(report.total.sent).toBeGreaterThan(10);
     expect(rendered?.map((r) => r.locale)).toEqual(['de', 'en-GB', undefined]);
   });
+
+  it('lets each variant go after its last message', async () => {
+    const list = readers(20);
+    opened.fixture = await sendFixture(0, {}, []);
+    await writeFile(opened.fixture.subscribersFile, JSON.stringify(list));
+    let compiled: Map<string, unknown> | undefined;
+    let variantIds: string[] = [];
+    const report = await sendIssue({
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env: sendEnv(),
+      outbox: opened.fixture.temp.path('outbox'),
+      compile: async (project, variants, options) => {
+        variantIds = variants.map((v) => v.id);
+        compiled = await defaultCompile(project, variants, options);
+        return compiled as Awaited<ReturnType<typeof defaultCompile>>;
+      },
+    });
+    expect(report.total.sent).toBeGreaterThan(10);
+    expect(variantIds.length).toBeGreaterThan(2);
+    // Every reader's variant was sent and let go; only the editor edition, which no reader got, is left.
+    expect([...compiled!.keys()]).toEqual(['editor']);
+  });
 });
