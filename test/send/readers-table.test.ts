@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { planAudience } from '../../src/group/index.js';
 import type { Subscriber } from '../../src/model/subscriber.js';
-import { defaultCompile } from '../../src/send/compose.js';
+import { type Compile, defaultCompile } from '../../src/send/compose.js';
 import { sendIssue } from '../../src/send/index.js';
 import { runCli } from '../helpers/cli.js';
 import { perTest } from '../helpers/per-test.js';
@@ -81,42 +81,23 @@ describe('a send reads each reader from the loaded table', () => {
   });
 
   it('renders with one reader per locale, never the whole list as objects', async () => {
-    const list = readers(30);
-    opened.fixture = await sendFixture(0, {}, []);
-    await writeFile(opened.fixture.subscribersFile, JSON.stringify(list));
     let rendered: readonly Subscriber[] | undefined;
-    const report = await sendIssue({
-      issueDir: opened.fixture.issueDir,
-      subscribersFile: opened.fixture.subscribersFile,
-      cwd: opened.fixture.dir,
-      env: sendEnv(),
-      outbox: opened.fixture.temp.path('outbox'),
-      compile: (project, variants, options) => {
-        rendered = project.subscribers;
-        return defaultCompile(project, variants, options);
-      },
+    const report = await sendToOutbox(readers(30), (project, variants, options) => {
+      rendered = project.subscribers;
+      return defaultCompile(project, variants, options);
     });
     expect(report.total.sent).toBeGreaterThan(10);
     expect(rendered?.map((r) => r.locale)).toEqual(['de', 'en-GB', undefined]);
   });
 
   it('lets each variant go after its last message', async () => {
-    const list = readers(20);
-    opened.fixture = await sendFixture(0, {}, []);
-    await writeFile(opened.fixture.subscribersFile, JSON.stringify(list));
     let compiled: Map<string, unknown> | undefined;
     let variantIds: string[] = [];
-    const report = await sendIssue({
-      issueDir: opened.fixture.issueDir,
-      subscribersFile: opened.fixture.subscribersFile,
-      cwd: opened.fixture.dir,
-      env: sendEnv(),
-      outbox: opened.fixture.temp.path('outbox'),
-      compile: async (project, variants, options) => {
-        variantIds = variants.map((v) => v.id);
-        compiled = await defaultCompile(project, variants, options);
-        return compiled as Awaited<ReturnType<typeof defaultCompile>>;
-      },
+    const report = await sendToOutbox(readers(20), async (project, variants, options) => {
+      variantIds = variants.map((v) => v.id);
+      const made = await defaultCompile(project, variants, options);
+      compiled = made;
+      return made;
     });
     expect(report.total.sent).toBeGreaterThan(10);
     expect(variantIds.length).toBeGreaterThan(2);
@@ -124,3 +105,17 @@ describe('a send reads each reader from the loaded table', () => {
     expect([...compiled!.keys()]).toEqual(['editor']);
   });
 });
+
+/** Sends `list` to an outbox with the render stage `compile`. */
+async function sendToOutbox(list: Subscriber[], compile: Compile) {
+  opened.fixture = await sendFixture(0, {}, []);
+  await writeFile(opened.fixture.subscribersFile, JSON.stringify(list));
+  return sendIssue({
+    issueDir: opened.fixture.issueDir,
+    subscribersFile: opened.fixture.subscribersFile,
+    cwd: opened.fixture.dir,
+    env: sendEnv(),
+    outbox: opened.fixture.temp.path('outbox'),
+    compile,
+  });
+}
