@@ -64,6 +64,24 @@ export function joinParts(parts: Parts, values: FieldValues, encode: (value: str
   return out;
 }
 
+/**
+ * `joinParts` over literals kept as the shared strings they are joined from (odd indexes hold the
+ * field's name alone): the message refers to those strings instead of copies of them.
+ */
+export function joinChunks(
+  chunks: readonly (readonly string[])[],
+  values: FieldValues,
+  encode: (value: string) => string,
+): string {
+  let out = '';
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i]!;
+    if (i % 2 === 1) out += encode(values[chunk[0] as FieldName]);
+    else for (let k = 0; k < chunk.length; k++) out += chunk[k]!;
+  }
+  return out;
+}
+
 export { escapeHtml } from '../escape.js';
 
 export function asIs(value: string): string {

@@ -17,6 +17,7 @@ import {
   escapeHtml,
   type FieldTokens,
   type FieldValues,
+  joinChunks,
   joinParts,
   type Parts,
 } from './_personal.js';
@@ -112,6 +113,8 @@ interface LanguageRender {
    * gates have read them, so a kept variant holds only its parts.
    */
   segments: readonly string[] | undefined;
+  /** `pieces` cut at the fields (see `htmlChunksOf`), once a message was personalised from them. */
+  chunks: readonly (readonly string[])[] | undefined;
   text: TextTemplate;
 }
 
@@ -228,6 +231,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
       language,
       subject: view.subject,
       segments: result.segments,
+      chunks: undefined,
       htmlParts: pieces ? undefined : tokens.split(minify ? minifyHtml(result.html) : result.html),
       pieces,
       text: plainText.template(view),
@@ -237,6 +241,15 @@ export async function createRenderer(project: Project, options: RendererOptions 
 
   /** For each index of a language's HTML parts, the shared strings a literal is joined from, or a field's name. */
   const htmlChunksOf = (rendered: LanguageRender) => (rendered.pieces ? splitSegments(rendered.pieces) : undefined);
+  /**
+   * A language's chunks, kept once a message was written from them: joined into literals, a role
+   * set would hold its own copy of its whole HTML (each a string made, then moved to the old
+   * generation), which for many role sets is most of what the collector does.
+   */
+  const keptChunksOf = (rendered: LanguageRender): readonly (readonly string[])[] => {
+    rendered.chunks ??= htmlChunksOf(rendered)!;
+    return rendered.chunks;
+  };
   /** A language's HTML cut at its fields, literals joined from their chunks on first use. */
   const htmlPartsOf = (rendered: LanguageRender): Parts => {
     rendered.htmlParts ??= htmlChunksOf(rendered)!.map((chunks) => chunks.join(''));
@@ -287,7 +300,9 @@ export async function createRenderer(project: Project, options: RendererOptions 
         const values = fillers(fields, chosen.language, variant);
         return {
           subject: chosen.subject,
-          html: joinParts(htmlPartsOf(chosen), values, escapeHtml),
+          html: chosen.pieces
+            ? joinChunks(keptChunksOf(chosen), values, escapeHtml)
+            : joinParts(htmlPartsOf(chosen), values, escapeHtml),
           text: fillText(chosen.text, values, fillLine),
         };
       };
