@@ -74,10 +74,14 @@ export function joinChunks(
   encode: (value: string) => string,
 ): string {
   let out = '';
+  // A field may stand in many places (a role set's signed value in every tracked link): encoded once.
+  const encoded: Partial<Record<FieldName, string>> = {};
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[i]!;
-    if (i % 2 === 1) out += encode(values[chunk[0] as FieldName]);
-    else for (let k = 0; k < chunk.length; k++) out += chunk[k]!;
+    if (i % 2 === 1) {
+      const name = chunk[0] as FieldName;
+      out += encoded[name] ??= encode(values[name]);
+    } else for (let k = 0; k < chunk.length; k++) out += chunk[k]!;
   }
   return out;
 }
