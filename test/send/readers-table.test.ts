@@ -99,6 +99,9 @@ describe('a send reads each reader from the loaded table', () => {
       compiled = made;
       return made;
     });
+    // Every planned message went out: none was built after its variant was let go.
+    expect(report.total.failed).toBe(0);
+    expect(report.total.sent).toBe(report.total.planned);
     expect(report.total.sent).toBeGreaterThan(10);
     expect(variantIds.length).toBeGreaterThan(2);
     // Every reader's variant was sent and let go; only the editor edition, which no reader got, is left.
