@@ -5,7 +5,7 @@ import { sendIssue } from '../../../src/send/index.js';
 import { readWorkerPlans } from '../../../src/send/workers/status.js';
 import { perTest } from '../../helpers/per-test.js';
 import { describePostgres } from '../../helpers/postgres.js';
-import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
+import { type SmtpServerOptions, startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
 import { generateSubscribers, type SendFixture, sendEnv, sendFixture } from '../_fixture.js';
 import { useWorkerDatabase } from './_database.js';
 
@@ -37,6 +37,16 @@ describePostgres('send workers on PostgreSQL', () => {
   /** No plan, ledger or run left by the test before. */
   const clearPlans = () =>
     db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+
+  /** Cleared plans, a fixture of `readers` and an SMTP server, both closed after the test. */
+  const fresh = async (readers: number, server: SmtpServerOptions = {}) => {
+    await clearPlans();
+    const f = await sendFixture(readers);
+    opened.fixture = f;
+    const smtp = await startSmtpServer(server);
+    opened.smtp = smtp;
+    return { f, smtp };
+  };
 
   const accepted = async (smtp: TestSmtpServer) => {
     const counts = new Map<string, number>();
@@ -81,15 +91,11 @@ describePostgres('send workers on PostgreSQL', () => {
   }, 240_000);
 
   it('a worker whose subscriber list gives another plan is refused while the first one runs', async () => {
-    await clearPlans();
-    const f = await sendFixture(40);
-    opened.fixture = f;
     let release!: () => void;
     const hold = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const smtp = await startSmtpServer({ faults: { holdData: hold } });
-    opened.smtp = smtp;
+    const { f, smtp } = await fresh(40, { faults: { holdData: hold } });
     const first = worker(f, smtp);
     // Wait until the first worker holds its plan (it is sending, held by the server).
     await expect.poll(() => smtp.counts.data, { timeout: 30_000 }).toBeGreaterThan(0);
@@ -124,15 +130,11 @@ describePostgres('send workers on PostgreSQL', () => {
   }, 120_000);
 
   it('a worker stopped with Ctrl-C hands its batch back at once: the next one need not wait for the lease', async () => {
-    await clearPlans();
-    const f = await sendFixture(40);
-    opened.fixture = f;
     let release!: () => void;
     const hold = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const smtp = await startSmtpServer({ faults: { holdData: hold } });
-    opened.smtp = smtp;
+    const { f, smtp } = await fresh(40, { faults: { holdData: hold } });
     // Ten-minute leases: only the hand-back lets the second worker finish within this test's time.
     const long = { ROLECAST_TEST_LEASE_MS: '600000' };
     const controller = new AbortController();
@@ -159,11 +161,7 @@ describePostgres('send workers on PostgreSQL', () => {
   }, 120_000);
 
   it('a worker checks the SMTP connection while the issue renders, not after', async () => {
-    await clearPlans();
-    const f = await sendFixture(12);
-    opened.fixture = f;
-    const smtp = await startSmtpServer();
-    opened.smtp = smtp;
+    const { f, smtp } = await fresh(12);
     let connectedWhileRendering = false;
     const compile: Compile = async (project, variants, options) => {
       // The check opens a connection of its own; the render waits (generously) to see it.
@@ -187,12 +185,8 @@ describePostgres('send workers on PostgreSQL', () => {
   });
 
   it('a worker opens no more connections ahead than messages are left to send', async () => {
-    await clearPlans();
     // Two readers, and the fixture sends over three connections.
-    const f = await sendFixture(2);
-    opened.fixture = f;
-    const smtp = await startSmtpServer();
-    opened.smtp = smtp;
+    const { f, smtp } = await fresh(2);
     const report = await worker(f, smtp).report;
     expect(report.total.sent).toBe(2);
     expect(smtp.counts.data).toBe(2);
