@@ -252,7 +252,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
   };
   /** A language's HTML cut at its fields, literals joined from their chunks on first use. */
   const htmlPartsOf = (rendered: LanguageRender): Parts => {
-    rendered.htmlParts ??= htmlChunksOf(rendered)!.map((chunks) => chunks.join(''));
+    rendered.htmlParts ??= (rendered.chunks ?? htmlChunksOf(rendered)!).map((chunks) => chunks.join(''));
     return rendered.htmlParts;
   };
 
