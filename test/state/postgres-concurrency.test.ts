@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openPostgres } from '../../src/db/postgres.js';
+import { openPostgres, type PoolClient } from '../../src/db/postgres.js';
 import type { RolecastError } from '../../src/errors.js';
 import type { LedgerEntry, StateStore } from '../../src/state/contract.js';
 import { openState } from '../../src/state/open.js';
 import { postgresState } from '../../src/state/postgres/index.js';
+import { postgresLock } from '../../src/state/postgres/lock.js';
 import { sentEntry } from '../helpers/ledger.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 
@@ -82,6 +83,50 @@ describePostgres('the PostgreSQL state under concurrent writers', () => {
     for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as RolecastError).code).toBe('E_LOCKED');
     await (taken[0] as PromiseFulfilledResult<Awaited<ReturnType<StateStore['lock']>>>).value.release();
     await (await b.lock('2026-W50')).release();
+  });
+
+  it('a pool that reads the lock row the moment it is committed is refused, before the taker has resumed', async () => {
+    // The taker's COMMIT answer is held back, so the second pool decides on a committed row whose
+    // taker has not yet resumed: that row is still this process's, not a dead process's.
+    const slow = await openPostgres(url(), { max: 1 });
+    const fast = await openPostgres(url(), { max: 1 });
+    let committed!: () => void;
+    const commitSent = new Promise<void>((resolve) => {
+      committed = resolve;
+    });
+    let holdCommit = true;
+    const connect = slow.connect.bind(slow) as (...args: unknown[]) => Promise<PoolClient>;
+    // Only the transaction's own checkout (no callback) is held back; pool.query passes a callback.
+    slow.connect = (async (...args: unknown[]) => {
+      if (args.length > 0) return connect(...args);
+      const client = await connect();
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: typeof query }).query = async (...args: unknown[]) => {
+        const result = await query(...args);
+        if (holdCommit && args[0] === 'COMMIT') {
+          holdCommit = false;
+          committed();
+          await new Promise((resolve) => setTimeout(resolve, 400));
+        }
+        return result;
+      };
+      return client;
+    }) as typeof slow.connect;
+    try {
+      const first = postgresLock(slow, '2026-W49');
+      await commitSent;
+      const second = await postgresLock(fast, '2026-W49').then(
+        (lock) => lock,
+        (error: RolecastError) => error,
+      );
+      const held = await first;
+      expect(second).toMatchObject({ code: 'E_LOCKED' });
+      await held.release();
+      await (await postgresLock(fast, '2026-W49')).release();
+    } finally {
+      await slow.end();
+      await fast.end();
+    }
   });
 
   it('recordMany is one query to the server, whatever the batch size', async () => {

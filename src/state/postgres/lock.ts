@@ -17,6 +17,9 @@ import type { StateLock } from '../contract.js';
  */
 export async function postgresLock(pool: Pool, issueId: string, options: LockOptions = {}): Promise<StateLock> {
   const row = newLockRow(options.now ?? (() => new Date()));
+  // Noted as ours before the row is committed: another pool of this process may read the row the
+  // moment the commit lands, before this call resumes, and must not take it for a dead process's.
+  noteHeld(row.token, true);
   const decision = await transaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rolecast:lock:${issueId}`]);
     const existing = await client.query<LockRow>(
@@ -32,9 +35,14 @@ export async function postgresLock(pool: Pool, issueId: string, options: LockOpt
       [issueId, row.pid, row.host, row.token, row.started_at, row.proc_start],
     );
     return decided;
+  }).catch((error: unknown) => {
+    noteHeld(row.token, false);
+    throw error;
   });
-  if (decision.refusedBy) throw lockedError(issueId, decision.refusedBy, 'postgres');
-  noteHeld(row.token, true);
+  if (decision.refusedBy) {
+    noteHeld(row.token, false);
+    throw lockedError(issueId, decision.refusedBy, 'postgres');
+  }
   let released = false;
   return {
     tookOverFrom: holderOf(decision.tookOver),
