@@ -78,10 +78,14 @@ describePostgres('the PostgreSQL state under concurrent writers', () => {
 
   it('of two pools racing for the send lock, exactly one gets it', async () => {
     const outcomes = await Promise.allSettled([a.lock('2026-W50'), b.lock('2026-W50'), a.lock('2026-W50')]);
-    const taken = outcomes.filter((o) => o.status === 'fulfilled');
-    expect(taken).toHaveLength(1);
-    for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as RolecastError).code).toBe('E_LOCKED');
-    await (taken[0] as PromiseFulfilledResult<Awaited<ReturnType<StateStore['lock']>>>).value.release();
+    const taken = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    try {
+      expect(taken).toHaveLength(1);
+      for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as RolecastError).code).toBe('E_LOCKED');
+    } finally {
+      // Whatever the outcome, nothing is left held for the next test (or this one's retry).
+      for (const lock of taken) await lock.release();
+    }
     await (await b.lock('2026-W50')).release();
   });
 
