@@ -49,6 +49,8 @@ export interface ProjectOptions {
   now?: Date | undefined;
   /** The environment (DATABASE_URL selects PostgreSQL); process.env when not given. */
   env?: NodeJS.ProcessEnv | undefined;
+  /** Called once the config is read, before the issue and the readers: a send connects meanwhile. */
+  onConfig?: ((config: ResolvedConfig) => void) | undefined;
 }
 
 /** Loads config, taxonomy, issue and subscribers, collecting every problem instead of stopping at the first. */
@@ -64,6 +66,7 @@ export async function inspectProject(
       return { project: undefined, problems: error.problems };
     throw error;
   }
+  options.onConfig?.(config);
   const taxonomy = await loadTaxonomy(config.rolesFile);
   const problems: Problem[] = [...(config.problems ?? []), ...(taxonomy.problems ?? [])];
   const loaded = await loadIssue(resolve(cwd, options.issueDir), taxonomy, { poolDir: config.poolDir });

@@ -12,7 +12,7 @@ import { type StateLocation, stateLocation } from '../state/location.js';
 import { openExistingState, openState, postgresSideFileBase } from '../state/open.js';
 import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
-import { startConnectionCheck } from './connection-check.js';
+import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
 import type { DeliveryStatus } from './ledger.js';
 import { messageIdFor } from './message.js';
 import {
@@ -91,17 +91,52 @@ export interface SendOptions {
 /** Plans, renders and delivers an issue, resuming where an earlier run stopped. */
 export async function sendIssue(options: SendOptions): Promise<SendReport> {
   const started = performance.now();
-  const log = options.log ?? (() => {});
   const now = options.now ?? (() => new Date());
-  const project = await loadProject({
-    issueDir: options.issueDir,
-    subscribersFile: options.subscribersFile,
-    configFile: options.configFile,
-    cwd: options.cwd,
-    stateFile: options.stateFile,
-    now: now(),
-    env: options.env,
-  });
+  const early: { connection?: EarlyConnection } = {};
+  try {
+    const project = await loadProject({
+      issueDir: options.issueDir,
+      subscribersFile: options.subscribersFile,
+      configFile: options.configFile,
+      cwd: options.cwd,
+      stateFile: options.stateFile,
+      now: now(),
+      env: options.env,
+      onConfig: (config) => {
+        early.connection = connectsEarly(config, options)
+          ? connectEarly(() => smtpTransport(config, readEnvironment(options.env), options))
+          : undefined;
+      },
+    });
+    return await sendLoaded(project, options, { started, now, early: early.connection });
+  } finally {
+    // Whatever stopped the run before it took the transport over; closing it twice is harmless.
+    await early.connection?.close();
+  }
+}
+
+/**
+ * Whether a run connects to the SMTP server while its issue loads: a real send over SMTP, from one
+ * sender. Not with --strict, whose refused plan must connect to nothing, nor for a dry run, a test
+ * send, a wave (its caller plans) or PostgreSQL workers (they open their own).
+ */
+function connectsEarly(config: ResolvedConfig, options: SendOptions): boolean {
+  if (options.strict || options.dryRun || options.test || options.partOfRun || options.outbox) return false;
+  try {
+    const env = readEnvironment(options.env);
+    return Boolean(env.smtpUrl) && stateLocation(config, env, options.cwd, options.stateFile).kind === 'sqlite';
+  } catch {
+    // A setting that does not read: the run reports it in its place, and connects as it did.
+    return false;
+  }
+}
+
+async function sendLoaded(
+  project: Project,
+  options: SendOptions,
+  { started, now, early }: { started: number; now: () => Date; early: EarlyConnection | undefined },
+): Promise<SendReport> {
+  const log = options.log ?? (() => {});
   // The loaded readers stay a compact table: planned and sent a reader at a time, never an array.
   const subscribers = subscriberTable(project);
   if (!subscribers)
@@ -117,7 +152,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
   if (!options.partOfRun) for (const problem of project.problems) log(formatProblem(problem));
 
   if (options.test) {
-    const transport = await createTransport(project, env, options, concurrency, log);
+    const transport = await createTransport(project, env, options, log);
     return sendTestMessage({
       project,
       subscribers: project.subscribers ?? [],
@@ -158,7 +193,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       ratePerSecond: options.ratePerSecond,
       concurrency,
       compile,
-      openTransport: () => createTransport(project, env, options, concurrency, log),
+      openTransport: () => createTransport(project, env, options, log),
       warn: (plan, isSuppressed) => warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log }),
       signal: options.signal,
       log,
@@ -235,7 +270,7 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
         `recorded ${pending.unrecorded} message(s) an earlier run sent but could not record (${pending.unrecordedFile})`,
       );
     const ledger = store.ledger(issue.id, channel, now);
-    transport = await createTransport(project, env, options, concurrency, log);
+    transport = early ? await early.transport : await createTransport(project, env, options, log);
     // A resend is one generation: resumed after an interruption, it skips the readers it already reached.
     const resumed = options.resend
       ? (options.resendSince ?? (await state(() => ledger.unfinishedResend())))
@@ -259,9 +294,10 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
       compact: true,
     });
     warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
-    // Started only once the plan stands, so a refused plan (--strict) opens no connection.
+    // Awaited only once the plan stands; with --strict started only then, so a refused plan opens
+    // no connection. Otherwise its first connection opened while the issue loaded (connectEarly).
     // No more connections opened ahead than there are messages to send.
-    const connectionChecked = startConnectionCheck(transport, plan.sending.length);
+    const connectionChecked = startConnectionCheck(transport, plan.sending.length, early?.opening);
     // The render needs the readers' languages only: one reader per locale, not the list.
     const readersByLocale = withSubscribers(project, subscribers.localeSamples());
     const compiled = await renderChecked(compile, readersByLocale, plan.audience.variants, log, env.secret);
@@ -406,26 +442,28 @@ async function createTransport(
   project: Project,
   env: Environment,
   options: SendOptions,
-  concurrency: number,
   log: (line: string) => void,
 ): Promise<MailTransport> {
+  if (env.smtpUrl && !options.outbox) return smtpTransport(project.config, env, options);
   const dkim = await readDkim(env);
-  if (env.smtpUrl && !options.outbox)
-    return createSmtpTransport({
-      url: env.smtpUrl,
-      concurrency,
-      dkim,
-      // Config first, then what the caller (tests, embedding code) overrides.
-      timeouts: {
-        connectionMs: project.config.send.connectionTimeoutMs,
-        greetingMs: project.config.send.greetingTimeoutMs,
-        socketMs: project.config.send.socketTimeoutMs,
-        ...options.smtpTimeouts,
-      },
-    });
   const folder = outboxFolder(project.config, project.issue.id, options.cwd, options.outbox);
   if (!options.outbox) log(`SMTP_URL is not set: writing messages as .eml files to ${folder} (set SMTP_URL to send)`);
   return createOutboxTransport(folder, { dkim });
+}
+
+async function smtpTransport(config: ResolvedConfig, env: Environment, options: SendOptions): Promise<MailTransport> {
+  return createSmtpTransport({
+    url: env.smtpUrl!,
+    concurrency: options.concurrency ?? config.send.concurrency,
+    dkim: await readDkim(env),
+    // Config first, then what the caller (tests, embedding code) overrides.
+    timeouts: {
+      connectionMs: config.send.connectionTimeoutMs,
+      greetingMs: config.send.greetingTimeoutMs,
+      socketMs: config.send.socketTimeoutMs,
+      ...options.smtpTimeouts,
+    },
+  });
 }
 
 /** Where a stopped run lists its unrecorded messages: the SQLite file, or a base in the state folder. */

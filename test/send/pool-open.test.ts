@@ -186,6 +186,21 @@ describe('connections opened ahead', () => {
     expect(server.counts.connections).toBe(2);
   });
 
+  it('counts the lanes already open or opening: a second open adds to the first, up to the number asked', async () => {
+    const server = await startServer({});
+    const pool = poolFor(server, 5);
+    const first = pool.open(1);
+    // Asked again while the first lane still waits for its greeting: it shares that open.
+    await pool.open(3);
+    await first;
+    await until(() => server.counts.logins === 3, 5_000);
+    await pool.open(2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.counts.connections).toBe(3);
+    expect(await sendMany(pool, 6)).toEqual(Array(6).fill('sent'));
+    expect(server.counts.connections).toBe(5);
+  });
+
   it('goes without a connection the server turned away for its cap, and loses no message', async () => {
     const { server, pool } = await cappedPool(60_000);
     // The third connection is answered 421 "too many": it is not opened again by each message.

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
@@ -17,6 +18,27 @@ async function eventually(condition: () => boolean, timeoutMs: number): Promise<
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return true;
+}
+
+/** A server that accepts connections and never says a word: a client waiting for its greeting waits 30 s. */
+async function silentServer() {
+  const sockets: Socket[] = [];
+  const closed: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => closed.push(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    sockets,
+    closed,
+    url: `smtp://127.0.0.1:${(server.address() as { port: number }).port}`,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 function send(f: SendFixture, url: string, compile: Compile) {
@@ -64,6 +86,39 @@ describe('the SMTP check before the first message', () => {
     expect(report.total.failed).toBe(0);
   });
 
+  it('connects while the readers load: the first connection is open before the render starts', async () => {
+    opened.fixture = await sendFixture(8);
+    // Counts connections as they are accepted (a server's own count waits for its greeting pause).
+    const silent = await silentServer();
+    try {
+      let acceptedAtRender = -1;
+      const compile: Compile = async () => {
+        // Read at once, not waited for: a check started only now could not have reached the server.
+        acceptedAtRender = silent.sockets.length;
+        throw new RolecastError('E_TEMPLATE', 'stop here');
+      };
+      const failed = await send(opened.fixture, silent.url, compile).catch((e: unknown) => e);
+      expect((failed as RolecastError).code).toBe('E_TEMPLATE');
+      expect(acceptedAtRender).toBe(1);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('closes the connection it opened while loading when the readers do not load, and waits for no greeting', async () => {
+    opened.fixture = await sendFixture(4);
+    await writeFile(opened.fixture.subscribersFile, '{"subscribers": [{"email": "not an address", "roles": []}]}');
+    const silent = await silentServer();
+    try {
+      const failed = await send(opened.fixture, silent.url, defaultCompile).catch((e: unknown) => e);
+      expect((failed as RolecastError).code).toBe('E_INVALID');
+      // Connected while the config was read, and closed with the run, not left to time out.
+      expect(await eventually(() => silent.sockets.length === 1 && silent.closed.length === 1, 3_000)).toBe(true);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('is made again after a render that held the process past a short timeout', async () => {
     opened.fixture = await sendFixture(6);
     opened.server = await startSmtpServer();
@@ -91,28 +146,18 @@ describe('the SMTP check before the first message', () => {
 
   it('is cut short when the render fails: a server that never greets does not hold the command', async () => {
     opened.fixture = await sendFixture(4);
-    // Accepts connections and says nothing: a check would wait for its 30 s greeting timeout.
-    const sockets: Socket[] = [];
-    const closed: Socket[] = [];
-    const silent = createServer((socket) => {
-      sockets.push(socket);
-      socket.on('error', () => {});
-      socket.on('close', () => closed.push(socket));
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silent = await silentServer();
     try {
-      const { port } = silent.address() as { port: number };
       const brokenRender: Compile = async () => {
-        expect(await eventually(() => sockets.length > 0, 10_000)).toBe(true);
+        expect(await eventually(() => silent.sockets.length > 0, 10_000)).toBe(true);
         throw new RolecastError('E_TEMPLATE', 'the render failed');
       };
-      const failed = await send(opened.fixture, `smtp://127.0.0.1:${port}`, brokenRender).catch((e: unknown) => e);
+      const failed = await send(opened.fixture, silent.url, brokenRender).catch((e: unknown) => e);
       expect((failed as RolecastError).code).toBe('E_TEMPLATE');
       // The check's connection is closed with the transport, not left to time out.
-      expect(await eventually(() => closed.length === sockets.length, 3_000)).toBe(true);
+      expect(await eventually(() => silent.closed.length === silent.sockets.length, 3_000)).toBe(true);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => silent.close(resolve));
+      await silent.close();
     }
   });
 

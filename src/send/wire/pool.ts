@@ -33,7 +33,8 @@ export interface WirePool {
    * not wait for them. Settles with the first lane's open: its error is the check's error. The
    * other lanes then open in the background; one that fails is opened again by its next message,
    * except one whose greeting the server refused with 421 (its cap on connections), which the run
-   * goes without for a while (see `retireMs`). At most `connections` lanes are opened (all by default).
+   * goes without for a while (see `retireMs`). At most `connections` lanes are open in all (all by
+   * default), those already open or opening included.
    */
   open(connections?: number): Promise<void>;
   /** The EHLO extensions of a connection that is open now (every lane talks to one server), if any. */
@@ -262,15 +263,17 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
       }
     },
     async open(connections = lanes.length) {
+      // Lanes open or opening count towards `connections`: a second call (the rest of the lanes,
+      // once a send knows how many messages it has) adds to the first instead of repeating it.
+      const live = lanes.filter((lane) => lane.connection || lane.opening);
       // In the order messages take them (free lanes are taken from the end).
-      const [first, ...others] = [...free]
-        .reverse()
-        .filter((lane) => !lane.connection)
-        .slice(0, Math.max(1, connections));
-      if (!first) return;
-      await open(first);
-      // Only once one login worked, so a wrong password is tried once, not once a lane. Not
-      // awaited: a lane that fails is opened again by its next message.
+      const closedLanes = [...free].reverse().filter((lane) => !lane.connection && !lane.opening);
+      const others = closedLanes.slice(0, Math.max(0, Math.max(1, connections) - live.length));
+      // One login must work before the others are tried, so a wrong password is tried once, not
+      // once a lane: the lane logged in already, else the one opening, else the first to open.
+      const first = live.some((lane) => lane.connection) ? undefined : (live[0] ?? others.shift());
+      if (first) await open(first);
+      // Not awaited: a lane that fails is opened again by its next message.
       for (const lane of others) open(lane).catch((error: unknown) => retire(lane, error));
     },
     extensions() {
