@@ -52,8 +52,9 @@ export interface EarlyConnection {
  * Makes the transport and opens one connection at once, before the readers are loaded: a server's
  * greeting can take long (a few seconds where it pauses to catch clients that talk too early), and
  * it then passes while the list loads and the plan is made instead of before the first message.
- * Nothing is sent on it before the check: a run that stops earlier (bad input, a held lock) only
- * greets the server and quits.
+ * No message goes out before the check: a run that stops earlier (bad input, a held lock) has
+ * only greeted the server, logged in and quit. A connection the server drops while it idles
+ * through a long load is opened again by the check or the next message.
  */
 export function connectEarly(make: () => Promise<MailTransport>): EarlyConnection {
   const transport = make();

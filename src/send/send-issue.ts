@@ -39,6 +39,7 @@ import {
   readDkim,
   type SmtpTimeouts,
 } from './transport.js';
+import { wireSupported } from './wire/pool.js';
 import { sendAsWorker } from './workers/worker.js';
 
 export { buildFor, type Compile } from './compose.js';
@@ -122,6 +123,8 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
  */
 function connectsEarly(config: ResolvedConfig, options: SendOptions): boolean {
   if (options.strict || options.dryRun || options.test || options.partOfRun || options.outbox) return false;
+  // Without the wire pool a check cannot keep its connection: an early one would only be made twice.
+  if (!wireSupported()) return false;
   try {
     const env = readEnvironment(options.env);
     return Boolean(env.smtpUrl) && stateLocation(config, env, options.cwd, options.stateFile).kind === 'sqlite';

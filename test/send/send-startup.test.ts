@@ -120,7 +120,8 @@ describe('the SMTP check before the first message', () => {
   });
 
   it('is made again after a render that held the process past a short timeout', async () => {
-    opened.fixture = await sendFixture(6);
+    // Five readers: the sixth has a role this issue does not cover, a warning --strict refuses.
+    opened.fixture = await sendFixture(5);
     opened.server = await startSmtpServer();
     const server = opened.server;
     const f = opened.fixture;
@@ -139,6 +140,9 @@ describe('the SMTP check before the first message', () => {
       env: sendEnv(server.url()),
       compile: busyRender,
       smtpTimeouts: { connectionMs: 800, greetingMs: 800, socketMs: 800 },
+      // With --strict the check starts only once the plan stands, so it is still connecting when
+      // the render takes the event loop (otherwise it would have logged in while the list loaded).
+      strict: true,
     });
     expect(report.total.sent).toBeGreaterThan(0);
     expect(report.total.failed).toBe(0);

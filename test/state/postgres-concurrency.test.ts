@@ -98,6 +98,10 @@ describePostgres('the PostgreSQL state under concurrent writers', () => {
     const commitSent = new Promise<void>((resolve) => {
       committed = resolve;
     });
+    let decided!: () => void;
+    const secondDecided = new Promise<void>((resolve) => {
+      decided = resolve;
+    });
     let holdCommit = true;
     const connect = slow.connect.bind(slow) as (...args: unknown[]) => Promise<PoolClient>;
     // Only the transaction's own checkout (no callback) is held back; pool.query passes a callback.
@@ -110,24 +114,32 @@ describePostgres('the PostgreSQL state under concurrent writers', () => {
         if (holdCommit && args[0] === 'COMMIT') {
           holdCommit = false;
           committed();
-          await new Promise((resolve) => setTimeout(resolve, 400));
+          // The reply is held until the other pool has decided, however slow the machine.
+          await secondDecided;
         }
         return result;
       };
       return client;
     }) as typeof slow.connect;
+    const taken: { release(): Promise<void> }[] = [];
     try {
       const first = postgresLock(slow, '2026-W49');
       await commitSent;
       const second = await postgresLock(fast, '2026-W49').then(
-        (lock) => lock,
+        (lock) => {
+          taken.push(lock);
+          return lock;
+        },
         (error: RolecastError) => error,
       );
-      const held = await first;
+      decided();
+      taken.push(await first);
       expect(second).toMatchObject({ code: 'E_LOCKED' });
-      await held.release();
+      for (const lock of taken.splice(0)) await lock.release();
       await (await postgresLock(fast, '2026-W49')).release();
     } finally {
+      // Whatever the outcome, nothing is left held for a retry.
+      for (const lock of taken) await lock.release();
       await slow.end();
       await fast.end();
     }
