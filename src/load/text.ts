@@ -166,6 +166,21 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
   const problems: Problem[] = [];
   const warn = (line: number, field: string, message: string, hint: string) =>
     problems.push({ severity: 'warning', file, line, field, message, hint });
+  // A summary has one link, one source and one of each pool field: which of two was meant cannot be
+  // told, so a second one is an error rather than silently replacing the first.
+  const repeated = (field: string, line: number, what: string): boolean => {
+    const first = at[field];
+    if (first === undefined) return false;
+    problems.push({
+      severity: 'error',
+      file,
+      line,
+      field,
+      message: `a second ${what} (the first is on line ${first})`,
+      hint: 'keep one of the two lines',
+    });
+    return true;
+  };
 
   let section: { field: string; kind: SectionKind; line: number } | undefined;
   let paragraph: string[] = [];
@@ -246,8 +261,15 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
     if (bestFor !== undefined) {
       flush();
       ignoring = false;
-      raw.roles = splitRoles(bestFor);
-      at.roles = lineNo;
+      const roles = splitRoles(bestFor);
+      if (at.roles !== undefined) {
+        // A second "Best for:" adds its roles: none of the readers either line names loses the summary.
+        warn(lineNo, 'roles', `"Best for:" appears again (first on line ${at.roles})`, 'merge the two lines into one');
+        raw.roles = [...(Array.isArray(raw.roles) ? raw.roles : []), ...roles];
+      } else {
+        raw.roles = roles;
+        at.roles = lineNo;
+      }
       if (bestFor === '') section = { field: 'roles', kind: 'bullets', line: lineNo };
       continue;
     }
@@ -255,6 +277,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
     const link = linkOf(trimmed);
     if (link !== undefined) {
       flush();
+      if (repeated('url', lineNo, 'link')) continue;
       raw.url = link;
       at.url = lineNo;
       continue;
@@ -264,6 +287,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
     if (poolField) {
       flush();
       const field = (poolField[1] ?? '').toLowerCase();
+      if (repeated(field, lineNo, `"${field}:" line`)) continue;
       raw[field] = field === 'status' ? (poolField[2] ?? '').toLowerCase() : poolField[2];
       at[field] = lineNo;
       continue;
@@ -272,6 +296,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
     const source = publishedByOf(trimmed) ?? sourceLineOf(trimmed);
     if (source !== undefined) {
       flush();
+      if (repeated('source', lineNo, 'source line')) continue;
       raw.attribution = trimmed;
       raw.source = source.replace(/\.$/, '').trim();
       at.attribution = lineNo;

@@ -147,6 +147,42 @@ describe('editorial summary text format', () => {
     ]);
   });
 
+  it('adds the roles of a second "Best for:" line, with a warning naming both lines', () => {
+    const { summary, problems } = parseSummary(
+      doc('T', 'Summary', 'x', 'Best for: CTO, Consultant', 'Link: https://example.com/a', 'Best for: Executive'),
+      'a.txt',
+      taxonomy,
+    );
+    expect(summary?.roles).toEqual(['CTO', 'Consultant', 'Executive']);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        line: 6,
+        field: 'roles',
+        message: '"Best for:" appears again (first on line 4)',
+      }),
+    ]);
+  });
+
+  it.each([
+    ['link', ['Link: javascript:alert(1)', 'Link: https://example.com/ok'], 'url'],
+    ['source', ['Source: First Press', 'Source: Second Press'], 'source'],
+    ['date', ['Date: 2026-11-30', 'Date: 2026-12-01'], 'date'],
+  ])('refuses a second %s line, naming both lines, instead of keeping either silently', (_what, twice, field) => {
+    const { summary, problems } = parseSummary(doc(...MINIMAL, ...twice), 'a.txt', taxonomy);
+    expect(summary).toBeUndefined();
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        file: 'a.txt',
+        line: 6,
+        field,
+        message: expect.stringContaining('(the first is on line 5)'),
+        hint: 'keep one of the two lines',
+      }),
+    );
+  });
+
   it('splitRoles keeps slashes inside a role', () => {
     expect(splitRoles('VP of Engineering/Data, Director of AI/ML')).toEqual([
       'VP of Engineering/Data',
