@@ -13,7 +13,8 @@ export function zodProblems(
     const path = [...pathPrefix, ...issue.path] as (string | number)[];
     const field = formatPath(path) || '(root)';
     const line = lineOf(path);
-    const hint = hintFor(String(issue.path[issue.path.length - 1] ?? '')) ?? defaultHint(issue);
+    // A check's own hint says how to fix what it found; a field's hint, what the field is for.
+    const hint = ownHint(issue) ?? hintFor(String(issue.path[issue.path.length - 1] ?? '')) ?? defaultHint(issue);
     return {
       severity: 'error' as const,
       file,
@@ -36,15 +37,51 @@ export function formatPath(path: readonly (string | number | symbol)[]): string 
 }
 
 function messageOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) return 'is required';
+  if (issue.code === 'invalid_type') {
+    if (isMissing(issue)) return 'is required';
+    const received = receivedType(issue);
+    return `must be ${typeName(issue.expected)}${received ? `, not ${typeName(received)}` : ''}`;
+  }
   if (issue.code === 'unrecognized_keys') return `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message;
 }
 
+function ownHint(issue: z.core.$ZodIssue): string | undefined {
+  return issue.code === 'custom' && typeof issue.params?.hint === 'string' ? issue.params.hint : undefined;
+}
+
 function defaultHint(issue: z.core.$ZodIssue): string | undefined {
-  if (issue.code === 'custom' && typeof issue.params?.hint === 'string') return issue.params.hint;
-  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) return 'add this field';
-  if (issue.code === 'invalid_type') return `write it as a ${issue.expected}`;
+  if (issue.code === 'invalid_type' && isMissing(issue)) return 'add this field';
+  if (issue.code === 'invalid_type') return `write it as ${typeName(issue.expected)}`;
   if (issue.code === 'invalid_value') return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return undefined;
+}
+
+/**
+ * A field left out, rather than one of the wrong type. Issues carry the value only when parsed with
+ * `reportInput`; otherwise zod's own message names what it received.
+ */
+function isMissing(issue: z.core.$ZodIssue): boolean {
+  if ('input' in issue) return issue.input === undefined;
+  return receivedType(issue) === 'undefined';
+}
+
+function receivedType(issue: z.core.$ZodIssue): string | undefined {
+  if ('input' in issue)
+    return issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input;
+  return /received (\w+)$/.exec(issue.message)?.[1];
+}
+
+/** A type as an editor would name it. */
+function typeName(type: string): string {
+  const names: Record<string, string> = {
+    string: 'text',
+    number: 'a number',
+    int: 'a whole number',
+    boolean: 'true or false',
+    array: 'a list',
+    object: 'an object',
+    null: 'null',
+  };
+  return Object.hasOwn(names, type) ? names[type]! : type;
 }

@@ -46,12 +46,22 @@ export const ianaZone = z.string().refine(isKnownZone, {
  * paragraph separators break the line where a client or terminal shows it; other controls (escape
  * sequences, NUL, bell) have no place in a name or subject. A tab is whitespace and may stay.
  */
-export const headerSafe = z
-  .string()
-  .refine((value) => !/[\r\n\u0085\u2028\u2029]/.test(value), { message: 'must not contain line breaks' })
-  .refine((value) => !/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(value), {
-    message: 'must not contain control characters (such as escape sequences)',
-  });
+export const headerSafe = oneLine(z.string());
+
+/**
+ * `schema`, refusing what headerSafe refuses: for text shown as one line (a summary's title, source,
+ * roles and topics), which can also reach a header (the subject names the lead story). `hint`, when
+ * given, is the problem's fix whatever the field.
+ */
+export function oneLine<T extends z.ZodString>(schema: T, hint?: string): T {
+  const params = hint ? { params: { hint } } : {};
+  return schema
+    .refine((value) => !/[\r\n\u0085\u2028\u2029]/.test(value), { message: 'must not contain line breaks', ...params })
+    .refine((value) => !/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(value), {
+      message: 'must not contain control characters (such as escape sequences)',
+      ...params,
+    }) as T;
+}
 
 /**
  * An address as the SMTP envelope will say it: checked as written (a control or invisible

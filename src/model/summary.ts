@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { LIMITS } from '../load/limits.js';
-import { isoDate, safeLink } from './_fields.js';
+import { isoDate, oneLine, safeLink } from './_fields.js';
 
 const text = z.string().trim();
+const ONE_LINE_HINT = 'write it on one line, without control characters';
 const long = text.max(LIMITS.textLength, `is too long — limit ${LIMITS.textLength} characters`);
 const bullets = z
   .array(
@@ -12,21 +13,43 @@ const bullets = z
   )
   .max(LIMITS.listItems, `has too many items — limit ${LIMITS.listItems}`)
   .default([]);
+const labels = z
+  .array(
+    oneLine(
+      text
+        .min(1, 'must not be empty')
+        .max(LIMITS.itemLength, `is too long — limit ${LIMITS.itemLength} characters per item`),
+      ONE_LINE_HINT,
+    ),
+  )
+  .max(LIMITS.listItems, `has too many items — limit ${LIMITS.listItems}`)
+  .default([]);
 
 export const SummarySchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a slug: lower-case letters, digits and dashes'),
-  title: text.min(1, 'is required').max(LIMITS.titleLength, `is too long — limit ${LIMITS.titleLength} characters`),
+  title: oneLine(
+    text.min(1, 'is required').max(LIMITS.titleLength, `is too long — limit ${LIMITS.titleLength} characters`),
+    ONE_LINE_HINT,
+  ),
   summary: long.min(1, 'is required'),
   takeaway: long.default(''),
   insights: long.default(''),
   principles: bullets,
   practice: bullets,
-  topics: bullets,
+  topics: labels,
   roles: z
-    .array(text.min(1).max(LIMITS.roleLength, `is too long — limit ${LIMITS.roleLength} characters per role`))
+    .array(
+      oneLine(
+        text.min(1).max(LIMITS.roleLength, `is too long — limit ${LIMITS.roleLength} characters per role`),
+        ONE_LINE_HINT,
+      ),
+    )
     .min(1, 'needs at least one audience role ("Best for: …")')
     .max(LIMITS.rolesPerSummary, `has too many roles — limit ${LIMITS.rolesPerSummary}`),
-  source: text.max(LIMITS.titleLength, `is too long — limit ${LIMITS.titleLength} characters`).optional(),
+  source: oneLine(
+    text.max(LIMITS.titleLength, `is too long — limit ${LIMITS.titleLength} characters`),
+    ONE_LINE_HINT,
+  ).optional(),
   attribution: long.optional(),
   url: safeLink.max(LIMITS.urlLength, `is too long — limit ${LIMITS.urlLength} characters`).optional(),
   /** When the summary was written: orders the content pool, newest first. */

@@ -109,6 +109,18 @@ describe('bad subscribers are each reported with index and field', () => {
     expect(errorsOf(problems)[0]).toContain('[0].name: must not contain line breaks');
   });
 
+  it('says which type a field needs when it holds another, rather than that it is missing', () => {
+    const { problems } = parseSubscribers(
+      '[{"email": 42}, {"email": "b@example.com", "name": ["B"]}]',
+      's.json',
+      taxonomy,
+    );
+    expect(errorsOf(problems)).toEqual([
+      's.json:1: [0].email: must be text, not a number (got 42) — write it as text',
+      expect.stringContaining('[1].name: must be text, not a list'),
+    ]);
+  });
+
   it('warns about duplicates and alias roles are normalised', () => {
     const text =
       '{"subscribers":[{"email":"a@example.com","roles":["chief technology officer"]},{"email":"A@example.com"}]}';
@@ -149,6 +161,14 @@ describe('issue manifests', () => {
     });
     const { problems } = await loadIssue(project.path('issues/x'), taxonomy);
     expect(errorsOf(problems)).toEqual([expect.stringContaining('date: must be a date written as YYYY-MM-DD')]);
+  });
+
+  it('says a list of summaries is needed when it names one as text', async () => {
+    project = await tempProject({
+      files: { 'issues/x/issue.json': '{"subject": "S", "date": "2026-11-26", "summaries": "a.txt"}' },
+    });
+    const { problems } = await loadIssue(project.path('issues/x'), taxonomy);
+    expect(errorsOf(problems)).toEqual([expect.stringContaining('summaries: must be a list, not text')]);
   });
 
   it('rejects a subject with a line break', async () => {

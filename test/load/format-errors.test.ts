@@ -47,6 +47,41 @@ describe('errors speak the format of the file', () => {
     expect(found).toContain('Title: is not a summary field and is ignored — did you mean "title"?');
   });
 
+  it.each([
+    ['a.json', JSON.stringify({ title: 'Real title\r\nBcc: x@example.com', summary: 'S', roles: ['CTO'] }), 'title'],
+    ['a.json', JSON.stringify({ title: 'T', summary: 'S', roles: ['CTO'], source: 'Press\nX-Extra: 1' }), 'source'],
+    ['a.json', JSON.stringify({ title: 'T', summary: 'S', roles: ['CTO\u2028Executive'] }), 'roles[0]'],
+    ['a.json', JSON.stringify({ title: 'T', summary: 'S', roles: ['CTO'], topics: ['AI\u001b[31m'] }), 'topics[0]'],
+    ['a.md', '---\ntitle: "A title\\r\\nBcc: x@example.com"\nroles: [CTO]\n---\nBody.', 'title'],
+  ])(
+    '%s: a line break or control character in a one-line field (%#) is an error naming the field',
+    (file, text, field) => {
+      const problems = parseSummary(text, file, taxonomy).problems;
+      expect(problems).toContainEqual(
+        expect.objectContaining({
+          severity: 'error',
+          file,
+          field,
+          message: expect.stringMatching(/^must not contain (line breaks|control characters)/),
+          hint: 'write it on one line, without control characters',
+        }),
+      );
+    },
+  );
+
+  it.each([
+    [
+      { title: 'T', summary: 'S', roles: ['CTO'], principles: 'x' },
+      'principles: must be a list, not text — write it as a list',
+    ],
+    [{ title: 42, summary: 'S', roles: ['CTO'] }, 'title: must be text, not a number'],
+    [{ title: 'T', summary: 'S', roles: [null] }, 'roles[0]: must be text, not null'],
+  ])('a field of the wrong type says which type it needs, not that it is missing (%#)', (fields, expected) => {
+    const found = lines(JSON.stringify(fields), 'a.json').join('\n');
+    expect(found).toContain(expected);
+    expect(found).not.toContain('is required');
+  });
+
   it('a YAML error is reported once, with its line, and nothing else', () => {
     const problems = parseSummary('---\ntitle: T\nroles: [CTO\nsummary: x\n---\nBody.', 'a.md', taxonomy).problems;
     expect(problems).toHaveLength(1);
