@@ -162,6 +162,19 @@ function errorMessage(error: unknown): string {
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
+/**
+ * The request's target as a URL, or undefined when it is not one (`http://[`). A path is read
+ * against a fixed origin, and `//host/path` stays a path (`/host/path`), never a host.
+ */
+function requestUrl(target: string | undefined): URL | undefined {
+  const raw = target || '/';
+  try {
+    return raw.startsWith('/') ? new URL(`http://localhost${raw.replace(/^\/{2,}/, '/')}`) : new URL(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 function createHandler(options: UnsubscribeServerOptions & { path: string }): Handler {
   const brand = options.config.brand.name;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -178,7 +191,8 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
     );
 
   return async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = requestUrl(request.url);
+    if (!url) return send(response, 400, errorPage(brand, 'Bad request', 'The address of this request is not valid.'));
     const method = request.method ?? 'GET';
     const pathname = url.pathname.replace(/\/+$/, '') || '/';
 
@@ -186,10 +200,15 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET, HEAD');
       return send(response, 200, '{"status":"ok"}\n', 'application/json; charset=utf-8');
     }
-    const route = options.routes?.find((r) => r.matches(pathname));
-    if (route) return route.handle(request, response, url);
-    if (options.webhooks && pathname.startsWith(WEBHOOK_PREFIX)) return options.webhooks(request, response, pathname);
-    if (pathname !== options.path) return send(response, 404, errorPage(brand, 'Not found', 'There is nothing here.'));
+    // The unsubscribe endpoint and the webhooks before the other routes: a click prefix at the root
+    // of its host ("/") takes every other path, and must not take a provider's one-click POST.
+    if (pathname !== options.path) {
+      if (options.webhooks && pathname.startsWith(WEBHOOK_PREFIX))
+        return options.webhooks(request, response, pathname);
+      const route = options.routes?.find((r) => r.matches(pathname));
+      if (route) return route.handle(request, response, url);
+      return send(response, 404, errorPage(brand, 'Not found', 'There is nothing here.'));
+    }
     if (method !== 'GET' && method !== 'HEAD' && method !== 'POST')
       return methodNotAllowed(response, 'GET, HEAD, POST');
 
