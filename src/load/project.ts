@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { readEnvironment } from '../config/env.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
+import { redactDatabaseUrl } from '../db/postgres.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
@@ -10,6 +11,7 @@ import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
 import { readStoredReadersAt } from '../state/read-at.js';
 import { overlayReaderChanges, storeAudience } from '../store/index.js';
+import { displayPath } from './_display.js';
 import { type LoadedIssue, loadIssue } from './issue.js';
 import { loadSubscriberTable } from './subscribers.js';
 import { unlistedSummaryFiles } from './unlisted.js';
@@ -94,6 +96,7 @@ export async function inspectProject(
       const audience = storeAudience(stored, now);
       table = SubscriberTable.from(audience.subscribers);
       readers = { source: 'store', overrides: 0, paused: audience.paused };
+      if (audience.unconsented > 0) problems.push(unconsentedReaders(location, audience.unconsented));
     }
   }
   if (!loaded.issue) return { project: undefined, problems };
@@ -180,6 +183,17 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     });
   }
   return project;
+}
+
+/** Readers of the store that nobody signed up, imported or added: left out of its audience, and said so. */
+function unconsentedReaders(location: StateLocation, count: number): Problem {
+  return {
+    severity: 'warning',
+    file: location.kind === 'sqlite' ? displayPath(location.file) : redactDatabaseUrl(location.url),
+    field: 'readers',
+    message: `${count} stored reader(s) with no recorded consent are left out: the preferences page kept their settings, but they never signed up and were not imported or added`,
+    hint: 'if they should get the newsletter, add them with `rolecast subscribers add EMAIL --roles …` or import a list; `rolecast subscribers list` shows them',
+  };
 }
 
 function modifiedAt(file: string): Date {

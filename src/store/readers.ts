@@ -127,21 +127,34 @@ export interface StoreAudience {
   subscribers: Subscriber[];
   /** Readers left out because they paused their subscription. */
   paused: number;
+  /** Stored readers with no recorded consent, left out (see storeAudience); 0 with a subscribers file. */
+  unconsented: number;
 }
 
-/** Who a send reads from the store: confirmed readers, paused ones set aside, leavers kept as unsubscribed. */
+/**
+ * Who a send reads from the store: confirmed readers, paused ones set aside, leavers kept as
+ * unsubscribed. A reader with no recorded consent is left out: the preferences page makes such a
+ * record when an address the store does not hold saves its settings (a reader of a subscribers
+ * file, or an address that moved away or was removed), and only a signup, an import or
+ * `subscribers add` makes someone a reader of the store's own list.
+ */
 export function storeAudience(readers: readonly Reader[], now: Date): StoreAudience {
   const subscribers: Subscriber[] = [];
   let paused = 0;
+  let unconsented = 0;
   for (const reader of readers) {
     if (reader.status === 'pending') continue;
+    if (reader.consent === null && reader.status !== 'unsubscribed' && reader.status !== 'bounced') {
+      unconsented++;
+      continue;
+    }
     if (isPaused(reader, now)) {
       paused++;
       continue;
     }
     subscribers.push(toSubscriberEntry(reader));
   }
-  return { subscribers, paused };
+  return { subscribers, paused, unconsented };
 }
 
 export interface Overlaid extends StoreAudience {
@@ -177,5 +190,5 @@ export function overlayReaderChanges(
     }
     out.push({ ...toSubscriberEntry(reader), email: subscriber.email });
   }
-  return { subscribers: out, overrides, paused };
+  return { subscribers: out, overrides, paused, unconsented: 0 };
 }

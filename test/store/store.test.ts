@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPLICATION_ID } from '../../src/send/state-file.js';
 import { addSuppression, isSuppressed, openStateDb, suppressionChecker } from '../../src/send/store.js';
-import { hashedAddress, STORE_SCHEMA_VERSION, sqliteSubscriberStore } from '../../src/store/index.js';
+import { hashedAddress, newReader, STORE_SCHEMA_VERSION, sqliteSubscriberStore } from '../../src/store/index.js';
 import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 let project: TempProject;
@@ -282,6 +282,24 @@ describe('the store as the source of a send', () => {
     // check and build read the same readers.
     const checked = await runMain(project.dir, ['check', 'issues/2026-W48']);
     expect(checked.all).toMatch(/1 subscriber\(s\)/);
+  });
+
+  it('leaves out, and says so, a stored reader nobody signed up, imported or added', async () => {
+    expect((await runMain(project.dir, ['subscribers', 'add', 'a@example.com', '--roles', 'CTO'])).code).toBe(0);
+    // What the preferences page stores when an address the store does not hold saves its settings:
+    // an address that moved away or was removed, opened from an old message.
+    const db = openStateDb(stateFile());
+    await sqliteSubscriberStore(db).insert(
+      newReader('moved.away@example.com', new Date(), { roles: ['CTO'], readerChangedAt: new Date().toISOString() }),
+    );
+    db.close();
+    const sent = await runMain(project.dir, ['send', 'issues/2026-W48']);
+    expect(sent.code, sent.all).toBe(0);
+    expect(sent.all).toMatch(/warning: readers: 1 stored reader\(s\) with no recorded consent are left out/);
+    expect(await readdir(project.path('outbox/2026-W48'))).toEqual(['a@example.com.eml']);
+    // --strict refuses the send until someone decides about that reader.
+    const strict = await runMain(project.dir, ['send', 'issues/2026-W48', '--strict', '--dry-run']);
+    expect(strict.code, strict.all).toBe(2);
   });
 
   it("with --subscribers FILE, a reader's own later changes in the store win and are counted", async () => {
