@@ -203,8 +203,7 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
     // The unsubscribe endpoint and the webhooks before the other routes: a click prefix at the root
     // of its host ("/") takes every other path, and must not take a provider's one-click POST.
     if (pathname !== options.path) {
-      if (options.webhooks && pathname.startsWith(WEBHOOK_PREFIX))
-        return options.webhooks(request, response, pathname);
+      if (options.webhooks && pathname.startsWith(WEBHOOK_PREFIX)) return options.webhooks(request, response, pathname);
       const route = options.routes?.find((r) => r.matches(pathname));
       if (route) return route.handle(request, response, url);
       return send(response, 404, errorPage(brand, 'Not found', 'There is nothing here.'));
