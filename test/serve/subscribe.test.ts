@@ -114,6 +114,32 @@ describe('POST /subscribe', () => {
     expect(mails).toHaveLength(1);
   });
 
+  it('a second signup of a pending address mails its link again, keeping its details and its first link', async () => {
+    await post('/subscribe', form({ email: 'eve@example.com', name: 'Eve', roles: 'CTO', locale: 'en' }));
+    await mailCount(1);
+    const evesLink = lastLink();
+    // Anyone can post an address: the second post changes neither the details nor the link.
+    await post('/subscribe', form({ email: 'eve@example.com', name: 'Mallory', roles: 'Executive', locale: 'de' }));
+    await mailCount(2);
+    expect(mails.map((m) => m.to)).toEqual(['eve@example.com', 'eve@example.com']);
+    expect(await store.get('eve@example.com')).toMatchObject({ name: 'Eve', roles: ['CTO'], locale: 'en-GB' });
+    const confirmed = await post('/confirm', form({ token: evesLink.searchParams.get('token')! }));
+    expect(confirmed.status).toBe(200);
+    expect(await store.get('eve@example.com')).toMatchObject({ status: 'active', name: 'Eve', roles: ['CTO'] });
+  });
+
+  it('a signup whose links have expired starts over with the new details and a new link', async () => {
+    await post('/subscribe', form({ email: 'late@example.com', name: 'Old', roles: 'CTO' }));
+    await mailCount(1);
+    const oldLink = lastLink();
+    clock += (config.readers.confirmHours * 3600 + 5) * 1000;
+    await post('/subscribe', form({ email: 'late@example.com', name: 'New', roles: 'Executive' }));
+    await mailCount(2);
+    expect(await store.get('late@example.com')).toMatchObject({ status: 'pending', name: 'New', roles: ['Executive'] });
+    expect((await post('/confirm', form({ token: oldLink.searchParams.get('token')! }))).status).not.toBe(200);
+    expect((await post('/confirm', form({ token: lastLink().searchParams.get('token')! }))).status).toBe(200);
+  });
+
   it('refuses an invalid address and an oversized body', async () => {
     const bad = await post('/subscribe', form({ email: 'not-an-address' }));
     expect(bad.status).toBe(400);

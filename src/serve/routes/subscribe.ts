@@ -152,10 +152,24 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
     consent,
     confirmNonce: nonce,
   };
+  const liveMs = services.config.readers.confirmHours * 3600 * 1000;
   // Read again inside the transaction: another replica may have stored or confirmed the address meanwhile.
   const recorded = await store.transaction(async () => {
     const stored = await store.get(signup.email);
-    if (stored && stored.status !== 'pending') return false;
+    if (stored && stored.status !== 'pending') return undefined;
+    const signedUpAt = stored?.consent ? Date.parse(stored.consent.at) : Number.NaN;
+    if (stored?.confirmNonce && now.getTime() - signedUpAt < liveMs) {
+      // A signup whose link still works keeps its details and its link, which is mailed again:
+      // anyone can post an address, and a second post must not change what the first one's owner
+      // confirms, nor spend the link they already have.
+      await store.audit({
+        email: signup.email,
+        at,
+        page: 'subscribe',
+        change: `signup again (${signup.method}), link mailed again`,
+      });
+      return { nonce: stored.confirmNonce, locale: stored.locale };
+    }
     if (stored) await store.update(signup.email, fields, now);
     else await store.insert(newReader(signup.email, now, { ...fields, status: 'pending' }));
     await store.audit({
@@ -164,15 +178,15 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
       page: 'subscribe',
       change: `signup (${signup.method}), roles ${signup.roles.join(', ') || '(none)'}`,
     });
-    return true;
+    return { nonce, locale: signup.locale };
   });
   if (recorded)
     sendConfirmation(services, {
       purpose: 'signup',
       email: signup.email,
       from: undefined,
-      nonce,
-      locale: signup.locale,
+      nonce: recorded.nonce,
+      locale: recorded.locale,
     });
 }
 
