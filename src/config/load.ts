@@ -64,7 +64,7 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
       ],
     });
   }
-  const result = ConfigSchema.safeParse(parsed.value);
+  const result = ConfigSchema.safeParse(parsed.value, { reportInput: true });
   if (!result.success) {
     throw new RolecastError('E_INVALID', `config ${shown} is invalid`, {
       problems: zodProblems(result.error, shown, parsed.lineOf),

@@ -13,8 +13,11 @@ export function zodProblems(
     const path = [...pathPrefix, ...issue.path] as (string | number)[];
     const field = formatPath(path) || '(root)';
     const line = lineOf(path);
-    // A check's own hint says how to fix what it found; a field's hint, what the field is for.
-    const hint = ownHint(issue) ?? hintFor(String(issue.path[issue.path.length - 1] ?? '')) ?? defaultHint(issue);
+    // A check's own hint says how to fix what it found; a field's hint, what the field is for, which
+    // for a value of the wrong type ("add …") would mislead: that gets the type it needs.
+    const wrongType = issue.code === 'invalid_type' && !isMissing(issue);
+    const fieldHint = wrongType ? undefined : hintFor(String(issue.path[issue.path.length - 1] ?? ''));
+    const hint = ownHint(issue) ?? fieldHint ?? defaultHint(issue);
     return {
       severity: 'error' as const,
       file,
@@ -40,7 +43,9 @@ function messageOf(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') {
     if (isMissing(issue)) return 'is required';
     const received = receivedType(issue);
-    return `must be ${typeName(issue.expected)}${received ? `, not ${typeName(received)}` : ''}`;
+    // "must be a whole number, not a number" would say nothing: 2.5 is the wrong kind of number.
+    const not = received && !(issue.expected === 'int' && received === 'number') ? `, not ${typeName(received)}` : '';
+    return `must be ${typeName(issue.expected)}${not}`;
   }
   if (issue.code === 'unrecognized_keys') return `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message;
@@ -58,12 +63,13 @@ function defaultHint(issue: z.core.$ZodIssue): string | undefined {
 }
 
 /**
- * A field left out, rather than one of the wrong type. Issues carry the value only when parsed with
- * `reportInput`; otherwise zod's own message names what it received.
+ * A field left out (or left empty: `title:` in YAML is null), rather than one of the wrong type.
+ * Issues carry the value when parsed with `reportInput`; otherwise zod's own message names what
+ * it received.
  */
 function isMissing(issue: z.core.$ZodIssue): boolean {
-  if ('input' in issue) return issue.input === undefined;
-  return receivedType(issue) === 'undefined';
+  const received = receivedType(issue);
+  return received === 'undefined' || received === 'null';
 }
 
 function receivedType(issue: z.core.$ZodIssue): string | undefined {

@@ -87,7 +87,7 @@ export async function loadIssue(
       ],
     };
   }
-  const result = IssueManifestSchema.safeParse(parsed.value);
+  const result = IssueManifestSchema.safeParse(parsed.value, { reportInput: true });
   if (!result.success) return { issue: undefined, problems: zodProblems(result.error, shown, parsed.lineOf) };
   const manifest = result.data;
 

@@ -302,7 +302,7 @@ function parseTable(text: string, file: string, taxonomy: RoleTaxonomy): Subscri
     return withLines.lineOf(path as (string | number)[]);
   };
 
-  const shape = SubscribersFileSchema.safeParse(value);
+  const shape = SubscribersFileSchema.safeParse(value, { reportInput: true });
   if (!shape.success) {
     return rejected(
       file,
@@ -449,7 +449,9 @@ export function createEntryValidator(
         }
       }
     }
-    const result = fast ? { success: true as const, data: fast } : SubscriberSchema.safeParse(entry ?? raw);
+    const result = fast
+      ? { success: true as const, data: fast }
+      : SubscriberSchema.safeParse(entry ?? raw, { reportInput: true });
     if (!result.success) {
       problems.push(
         ...result.error.issues.flatMap((issue) =>

@@ -66,8 +66,11 @@ export function decodeText(bytes: Uint8Array): { text: string; legacyEncoding: b
   }
 }
 
-/** Windows-1252's 0x80–0x9F (Node's decoder treats them as Latin-1 control characters). */
-const CP1252_HIGH = [...'€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ'];
+/**
+ * Windows-1252's 0x80–0x9F (Node's decoder treats them as Latin-1 control characters). The five
+ * bytes it leaves undefined become U+FFFD: as control characters they would fail a one-line field.
+ */
+const CP1252_HIGH = [...'€\ufffd‚ƒ„…†‡ˆ‰Š‹Œ\ufffdŽ\ufffd\ufffd‘’“”•–—˜™š›œ\ufffdžŸ'];
 
 /** The summary id is the file name without extension, made into a slug. */
 export function summaryIdFromFile(file: string): string {
@@ -201,7 +204,7 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
   if (problems.some((p) => p.severity === 'error' && p.message.startsWith('has too many entries')))
     return { summary: undefined, problems };
   // A missing title is already reported with its own message; don't report it twice.
-  const result = SummarySchema.safeParse(raw);
+  const result = SummarySchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const titleReported = problems.some((p) => p.field === 'title' && p.severity === 'error');
     const hints = hintsFor(format);

@@ -168,9 +168,11 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
     problems.push({ severity: 'warning', file, line, field, message, hint });
   // A summary has one link, one source and one of each pool field: which of two was meant cannot be
   // told, so a second one is an error rather than silently replacing the first.
-  const repeated = (field: string, line: number, what: string): boolean => {
+  const repeated = (field: string, line: number, what: string, value: unknown): boolean => {
     const first = at[field];
     if (first === undefined) return false;
+    // The same value again ("Source: Acme" and "… published by Acme.") says nothing new.
+    if (raw[field] === value) return true;
     problems.push({
       severity: 'error',
       file,
@@ -277,7 +279,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
     const link = linkOf(trimmed);
     if (link !== undefined) {
       flush();
-      if (repeated('url', lineNo, 'link')) continue;
+      if (repeated('url', lineNo, 'link', link)) continue;
       raw.url = link;
       at.url = lineNo;
       continue;
@@ -287,8 +289,9 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
     if (poolField) {
       flush();
       const field = (poolField[1] ?? '').toLowerCase();
-      if (repeated(field, lineNo, `"${field}:" line`)) continue;
-      raw[field] = field === 'status' ? (poolField[2] ?? '').toLowerCase() : poolField[2];
+      const value = field === 'status' ? (poolField[2] ?? '').toLowerCase() : poolField[2];
+      if (repeated(field, lineNo, `"${field}:" line`, value)) continue;
+      raw[field] = value;
       at[field] = lineNo;
       continue;
     }
@@ -296,9 +299,10 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
     const source = publishedByOf(trimmed) ?? sourceLineOf(trimmed);
     if (source !== undefined) {
       flush();
-      if (repeated('source', lineNo, 'source line')) continue;
+      const named = source.replace(/\.$/, '').trim();
+      if (repeated('source', lineNo, 'source line', named)) continue;
       raw.attribution = trimmed;
-      raw.source = source.replace(/\.$/, '').trim();
+      raw.source = named;
       at.attribution = lineNo;
       at.source = lineNo;
       continue;

@@ -126,7 +126,7 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
     },
     async purgePending(before) {
       const result = await db.query(
-        "DELETE FROM readers WHERE status = 'pending' AND confirmed_at IS NULL AND created_at < $1",
+        "DELETE FROM readers WHERE status = 'pending' AND confirmed_at IS NULL AND COALESCE(consent_at, created_at) < $1",
         [before.toISOString()],
       );
       return result.rowCount;

@@ -53,11 +53,18 @@ export async function importReaders(
         counts.added++;
         continue;
       }
+      // A stored reader with no consent record (kept by the preferences page, see storeAudience):
+      // a list that names them is the editor's word that they are readers, recorded as consent.
+      const consent: ReaderPatch = stored.consent ? {} : { consent: { at, method: 'import', wording: options.source } };
       if (!options.update) {
-        counts.existing++;
+        if (consent.consent) {
+          await store.update(email, consent, options.now);
+          await store.audit({ email, at, page: 'import', change: `consent recorded from ${options.source}` });
+          counts.updated++;
+        } else counts.existing++;
         continue;
       }
-      const patch: ReaderPatch = {};
+      const patch: ReaderPatch = { ...consent };
       const wanted = fieldsOf(subscriber);
       for (const key of ['name', 'firstName', 'timezone', 'locale'] as const)
         if (wanted[key] !== null && wanted[key] !== stored[key]) patch[key] = wanted[key];
@@ -67,7 +74,7 @@ export async function importReaders(
       if (subscriber.status === 'unsubscribed' && stored.status !== 'unsubscribed' && stored.status !== 'bounced')
         patch.status = 'unsubscribed';
       else if (subscriber.status === 'active' && gone) counts.keptOut++;
-      const changed = describe(stored, patch);
+      const changed = describe(stored, patch) || (consent.consent ? `consent recorded from ${options.source}` : '');
       if (!changed) {
         counts.unchanged++;
         continue;

@@ -175,7 +175,9 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
       run(
         () =>
           db
-            .prepare("DELETE FROM readers WHERE status = 'pending' AND confirmed_at IS NULL AND created_at < ?")
+            .prepare(
+              "DELETE FROM readers WHERE status = 'pending' AND confirmed_at IS NULL AND COALESCE(consent_at, created_at) < ?",
+            )
             .run(before.toISOString()).changes,
       ),
     forget: (email, now) =>

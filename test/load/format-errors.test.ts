@@ -75,11 +75,18 @@ describe('errors speak the format of the file', () => {
       'principles: must be a list, not text — write it as a list',
     ],
     [{ title: 42, summary: 'S', roles: ['CTO'] }, 'title: must be text, not a number'],
-    [{ title: 'T', summary: 'S', roles: [null] }, 'roles[0]: must be text, not null'],
+    [{ title: 'T', summary: 'S', roles: [1] }, 'roles[0]: must be text, not a number'],
   ])('a field of the wrong type says which type it needs, not that it is missing (%#)', (fields, expected) => {
     const found = lines(JSON.stringify(fields), 'a.json').join('\n');
     expect(found).toContain(expected);
     expect(found).not.toContain('is required');
+  });
+
+  it('a value of the wrong type gets the type\'s fix, not the field\'s "add …", and an empty one reads as missing', () => {
+    const wrong = lines('---\ntitle: 2026\nroles: [CTO]\n---\nBody.', 'a.md').join('\n');
+    expect(wrong).toContain('title: must be text, not a number — write it as text');
+    const empty = lines('---\ntitle:\nroles: [CTO]\n---\nBody.', 'a.md').join('\n');
+    expect(empty).toContain('title: is required — add a line "title: …" to the frontmatter');
   });
 
   it('a YAML error is reported once, with its line, and nothing else', () => {

@@ -164,6 +164,16 @@ describe('editorial summary text format', () => {
     ]);
   });
 
+  it('takes the same source named twice, on a "Source:" line and the attribution line', () => {
+    const { summary, problems } = parseSummary(
+      doc(...MINIMAL, 'Source: Acme Weekly', 'Original article published by Acme Weekly.'),
+      'a.txt',
+      taxonomy,
+    );
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(summary?.source).toBe('Acme Weekly');
+  });
+
   it.each([
     ['link', ['Link: javascript:alert(1)', 'Link: https://example.com/ok'], 'url'],
     ['source', ['Source: First Press', 'Source: Second Press'], 'source'],
@@ -263,6 +273,15 @@ describe('file encodings', () => {
     const bytes = Buffer.from([0x93, 0x51, 0x75, 0x6f, 0x74, 0x65, 0x94, 0x20, 0x43, 0x61, 0x66, 0xe9]);
     expect(decodeText(bytes)).toEqual({ text: '\u201cQuote\u201d Café', legacyEncoding: true });
     expect(decodeText(Buffer.from('Café ✓', 'utf8'))).toEqual({ text: 'Café ✓', legacyEncoding: false });
+  });
+
+  it('reads the bytes Windows-1252 leaves undefined as U+FFFD, so a title holding one still loads', async () => {
+    // A UTF-8 "”" (E2 80 9D) in a file read as Windows-1252 for another stray byte: 9D is undefined.
+    const bytes = Buffer.concat([Buffer.from([0x93]), Buffer.from('Title \u201d end\nSummary\nx\nBest for: CTO\n')]);
+    const { decodeText } = await import('../../src/load/summary.js');
+    const { summary, problems } = parseSummary(decodeText(bytes).text, 'a.txt', taxonomy);
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(summary?.title).toContain('\ufffd');
   });
 });
 

@@ -101,5 +101,7 @@ describe('routes of serve', () => {
     const link = new URL(personalLinks(served.config, SECRET, '2026-W48', 'other@example.com').unsubscribeUrl);
     expect(await rawStatus(`//evil.example${link.pathname}${link.search}`)).not.toBe(200);
     expect(await rawStatus(`${link.pathname}${link.search}`)).toBe(200);
+    // Slashes in front of this server's own path still reach it.
+    expect(await rawStatus(`/${link.pathname}${link.search}`)).toBe(200);
   });
 });

@@ -123,9 +123,23 @@ describe('POST /subscribe', () => {
     await mailCount(2);
     expect(mails.map((m) => m.to)).toEqual(['eve@example.com', 'eve@example.com']);
     expect(await store.get('eve@example.com')).toMatchObject({ name: 'Eve', roles: ['CTO'], locale: 'en-GB' });
-    const confirmed = await post('/confirm', form({ token: evesLink.searchParams.get('token')! }));
+    // Both mails carry the one link: the second confirms, and the first is then spent.
+    const confirmed = await post('/confirm', form({ token: lastLink().searchParams.get('token')! }));
     expect(confirmed.status).toBe(200);
     expect(await store.get('eve@example.com')).toMatchObject({ status: 'active', name: 'Eve', roles: ['CTO'] });
+    expect((await post('/confirm', form({ token: evesLink.searchParams.get('token')! }))).status).toBe(410);
+  });
+
+  it('a link mailed again ends when the first one does, and the mail says how long it has left', async () => {
+    await post('/subscribe', form({ email: 'kim@example.com', roles: 'CTO' }));
+    await mailCount(1);
+    clock += (config.readers.confirmHours - 2) * 3600 * 1000;
+    await post('/subscribe', form({ email: 'kim@example.com', roles: 'CTO' }));
+    await mailCount(2);
+    const again = lastLink();
+    expect(JSON.stringify(mails.at(-1))).toMatch(/\b2 hours?\b/);
+    clock += 3 * 3600 * 1000;
+    expect((await post('/confirm', form({ token: again.searchParams.get('token')! }))).status).not.toBe(200);
   });
 
   it('a signup whose links have expired starts over with the new details and a new link', async () => {

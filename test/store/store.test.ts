@@ -300,6 +300,24 @@ describe('the store as the source of a send', () => {
     // --strict refuses the send until someone decides about that reader.
     const strict = await runMain(project.dir, ['send', 'issues/2026-W48', '--strict', '--dry-run']);
     expect(strict.code, strict.all).toBe(2);
+    // The hint's remedies work: a list naming the address records consent (without --update too),
+    // and so does `subscribers add`.
+    const list = await project.write(
+      'more.json',
+      JSON.stringify([{ email: 'moved.away@example.com', roles: ['CTO'] }]),
+    );
+    expect((await runMain(project.dir, ['subscribers', 'import', list])).code).toBe(0);
+    const db2 = openStateDb(stateFile());
+    await sqliteSubscriberStore(db2).insert(newReader('kept@example.com', new Date(), { roles: ['CTO'] }));
+    db2.close();
+    const added = await runMain(project.dir, ['subscribers', 'add', 'kept@example.com', '--roles', 'Executive']);
+    expect(added.code, added.all).toBe(0);
+    const again = await runMain(project.dir, ['send', 'issues/2026-W48', '--dry-run']);
+    expect(again.code, again.all).toBe(0);
+    expect(again.all).not.toMatch(/no recorded consent/);
+    // moved.away@ (CTO) and kept@ (Executive) are planned now; a@ was sent above.
+    expect(again.all).toMatch(/^cto +1 /m);
+    expect(again.all).toMatch(/^executive +1 /m);
   });
 
   it("with --subscribers FILE, a reader's own later changes in the store win and are counted", async () => {

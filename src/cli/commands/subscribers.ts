@@ -128,12 +128,25 @@ export const subscribersCommand: Command = {
         const issue = parsed.error.issues[0];
         throw new RolecastError('E_USAGE', `${issue?.path.join('.') || 'reader'}: ${issue?.message ?? 'is invalid'}`);
       }
-      if (await store.get(email))
+      const stored = await store.get(email);
+      const at = now.toISOString();
+      const reader = parsed.data;
+      if (stored?.consent === null) {
+        // Kept by the preferences page with no consent (see storeAudience): adding makes them a reader.
+        await store.update(email, { consent: { at, method: 'cli', wording: null }, roles: reader.roles }, now);
+        await store.audit({
+          email,
+          at,
+          page: 'cli',
+          change: `consent recorded, roles ${reader.roles.join(', ') || '(none)'}`,
+        });
+        print(ctx.stdout, `added ${printable(email)} (its settings were already stored)`);
+        return 0;
+      }
+      if (stored)
         throw new RolecastError('E_USAGE', `${printable(email)} is already stored`, {
           hint: 'change it with `rolecast subscribers import FILE --update`, or the reader changes it on the preferences page',
         });
-      const at = now.toISOString();
-      const reader = parsed.data;
       const suppressed = await opened.isSuppressed(email);
       await store.insert({
         email,

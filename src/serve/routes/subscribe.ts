@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
 import { translator } from '../../i18n/index.js';
 import { email as emailSchema } from '../../model/_fields.js';
-import { newReader } from '../../store/index.js';
+import { newReader, type Reader } from '../../store/index.js';
 import { isLocale, isTimeZone } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { checkInboxPage, subscribePage } from '../pages/subscribe.js';
@@ -138,7 +138,7 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
   const { store } = services;
   if (await services.suppressions.isSuppressed(signup.email)) return;
   const known = await store.get(signup.email);
-  if (known && known.status !== 'pending') return;
+  if (known && !joinable(known)) return;
   if (!(await services.limits.perAddress.take(signup.email))) return;
   const nonce = newNonce();
   const at = now.toISOString();
@@ -156,7 +156,7 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
   // Read again inside the transaction: another replica may have stored or confirmed the address meanwhile.
   const recorded = await store.transaction(async () => {
     const stored = await store.get(signup.email);
-    if (stored && stored.status !== 'pending') return undefined;
+    if (stored && !joinable(stored)) return undefined;
     const signedUpAt = stored?.consent ? Date.parse(stored.consent.at) : Number.NaN;
     if (stored?.confirmNonce && now.getTime() - signedUpAt < liveMs) {
       // A signup whose link still works keeps its details and its link, which is mailed again:
@@ -168,9 +168,10 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
         page: 'subscribe',
         change: `signup again (${signup.method}), link mailed again`,
       });
-      return { nonce: stored.confirmNonce, locale: stored.locale };
+      // Mailed again with the first link's end: a post later than that starts over (below).
+      return { nonce: stored.confirmNonce, locale: stored.locale, expiresAt: signedUpAt + liveMs };
     }
-    if (stored) await store.update(signup.email, fields, now);
+    if (stored) await store.update(signup.email, { ...fields, status: 'pending' }, now);
     else await store.insert(newReader(signup.email, now, { ...fields, status: 'pending' }));
     await store.audit({
       email: signup.email,
@@ -178,7 +179,7 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
       page: 'subscribe',
       change: `signup (${signup.method}), roles ${signup.roles.join(', ') || '(none)'}`,
     });
-    return { nonce, locale: signup.locale };
+    return { nonce, locale: signup.locale, expiresAt: undefined };
   });
   if (recorded)
     sendConfirmation(services, {
@@ -187,7 +188,16 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
       from: undefined,
       nonce: recorded.nonce,
       locale: recorded.locale,
+      expiresAt: recorded.expiresAt,
     });
+}
+
+/**
+ * Whether a stored address may sign up: a pending signup, or a record the preferences page kept
+ * with no consent (see storeAudience), which the signup's confirmation turns into a reader.
+ */
+function joinable(reader: Reader): boolean {
+  return reader.status === 'pending' || (reader.consent === null && reader.status === 'active');
 }
 
 /** Mails a confirmation link for a signup or an address change; failures are logged, never shown. */
@@ -199,14 +209,19 @@ export function sendConfirmation(
     from: string | undefined;
     nonce: string;
     locale: string | null;
+    /** When the link stops working (ms since the epoch); `confirmHours` from now by default. */
+    expiresAt?: number | undefined;
   },
 ): void {
   const hours = services.config.readers.confirmHours;
-  const expires = Math.floor(services.now().getTime() / 1000 + hours * 3600);
-  const token = signConfirmToken({ ...request, listId: services.config.listId, expires }, services.secret);
+  const { expiresAt, ...claims } = request;
+  const expires = Math.floor((expiresAt ?? services.now().getTime() + hours * 3600 * 1000) / 1000);
+  const token = signConfirmToken({ ...claims, listId: services.config.listId, expires }, services.secret);
   const url = `${services.publicOrigin()}${services.paths.confirm}?${new URLSearchParams({ token })}`;
   const language = languageFor(services, request.locale ?? undefined);
-  const mail = confirmationMail(translator(language), services.config.brand.name, request.email, url, hours, language);
+  // The hours the mail promises are those the link has left.
+  const left = Math.max(1, Math.ceil((expires * 1000 - services.now().getTime()) / 3_600_000));
+  const mail = confirmationMail(translator(language), services.config.brand.name, request.email, url, left, language);
   services.mailer.send(mail).then(
     () => services.log(`sent a confirmation link (${request.purpose})`),
     (error: unknown) =>
