@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../../src/config/schema.js';
 import type { ReaderMail } from '../../src/serve/readers/mail.js';
 import { signConfirmToken } from '../../src/serve/readers/tokens.js';
 import type { ReaderRoutes } from '../../src/serve/routes/index.js';
-import type { SubscriberStore } from '../../src/store/index.js';
+import { newReader, type SubscriberStore } from '../../src/store/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
 import { runMain, type TempProject } from '../helpers/project.js';
 import { form, type SignupServer, startSignupServer } from '../helpers/signup.js';
@@ -140,6 +140,15 @@ describe('POST /subscribe', () => {
     expect(JSON.stringify(mails.at(-1))).toMatch(/\b2 hours?\b/);
     clock += 3 * 3600 * 1000;
     expect((await post('/confirm', form({ token: again.searchParams.get('token')! }))).status).not.toBe(200);
+  });
+
+  it('lets an address the preferences page kept, with no consent, sign up and become a reader', async () => {
+    await store.insert(newReader('kept@example.com', new Date(clock), { roles: ['CTO'] }));
+    await post('/subscribe', form({ email: 'kept@example.com', roles: 'Executive' }));
+    await mailCount(1);
+    expect(await store.get('kept@example.com')).toMatchObject({ status: 'pending', consent: { method: 'form' } });
+    expect((await post('/confirm', form({ token: lastLink().searchParams.get('token')! }))).status).toBe(200);
+    expect(await store.get('kept@example.com')).toMatchObject({ status: 'active', roles: ['Executive'] });
   });
 
   it('a signup whose links have expired starts over with the new details and a new link', async () => {
