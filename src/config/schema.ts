@@ -44,6 +44,26 @@ export const ConfigSchema = z.object({
       /** The signup page, for the footer's "Forwarded this? Subscribe" link. */
       subscribe: httpUrl.optional(),
     })
+    .superRefine((urls, ctx) => {
+      // `serve` answers each of these paths: the one-click endpoint must not share one with a page.
+      if (!urls.unsubscribe) return;
+      const path = (url: string) => {
+        try {
+          return new URL(url).pathname.replace(/\/+$/, '') || '/';
+        } catch {
+          return undefined;
+        }
+      };
+      const taken = ['/subscribe', '/confirm', '/healthz', urls.preferences ? path(urls.preferences) : '/preferences'];
+      const own = path(urls.unsubscribe);
+      if (own !== undefined && (taken.includes(own) || own.startsWith('/webhooks/')))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['unsubscribe'],
+          message: `uses the path ${own}, which serve answers with another page`,
+          params: { hint: 'give the one-click endpoint a path of its own, such as /unsubscribe' },
+        });
+    })
     .default({}),
   /** Mailbox that receives `mailto:` unsubscribe requests from List-Unsubscribe. */
   unsubscribeMailto: email.optional(),

@@ -197,6 +197,34 @@ describe('config', () => {
   });
 });
 
+describe('config urls', () => {
+  it.each([
+    ['https://news.example.com/preferences', { preferences: 'https://news.example.com/preferences' }],
+    ['https://news.example.com/confirm', {}],
+    ['https://news.example.com/webhooks/generic', {}],
+  ])('refuses a one-click path %s that serve answers with another page', (unsubscribe, others) => {
+    const config = {
+      sender: { name: 'N', email: 'news@example.com' },
+      listId: 'list.example.com',
+      footer: { postalAddress: '1 Main St' },
+      urls: { unsubscribe, ...others },
+    };
+    const text = JSON.stringify(config, null, 2);
+    expect(() => parseConfig(text, '/tmp/rolecast.config.json')).toThrow(RolecastError);
+    try {
+      parseConfig(text, '/tmp/rolecast.config.json');
+    } catch (error) {
+      expect((error as RolecastError).problems.map(formatProblem)).toEqual([
+        expect.stringMatching(
+          /urls\.unsubscribe: uses the path .*, which serve answers with another page — give the one-click endpoint a path of its own/,
+        ),
+      ]);
+    }
+    const fine = { ...config, urls: { unsubscribe: 'https://news.example.com/unsubscribe', ...others } };
+    expect(() => parseConfig(JSON.stringify(fine), '/tmp/rolecast.config.json')).not.toThrow();
+  });
+});
+
 describe('CSV subscriber lists', () => {
   it('reads a header row, quoted cells, CRLF and | separated roles', async () => {
     const { parseSubscribersCsv } = await import('../../src/load/subscribers.js');
