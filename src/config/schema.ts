@@ -3,6 +3,7 @@ import { isLoopbackHost } from '../_loopback.js';
 import type { Problem } from '../errors.js';
 import { LIMITS } from '../load/limits.js';
 import { email, headerSafe, httpUrl, ianaZone } from '../model/_fields.js';
+import { unsubscribePathTaken } from './served-paths.js';
 
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written as #rrggbb');
 
@@ -45,18 +46,14 @@ export const ConfigSchema = z.object({
       subscribe: httpUrl.optional(),
     })
     .superRefine((urls, ctx) => {
-      // `serve` answers each of these paths: the one-click endpoint must not share one with a page.
-      if (!urls.unsubscribe) return;
-      const path = (url: string) => {
-        try {
-          return new URL(url).pathname.replace(/\/+$/, '') || '/';
-        } catch {
-          return undefined;
-        }
-      };
-      const taken = ['/subscribe', '/confirm', '/healthz', urls.preferences ? path(urls.preferences) : '/preferences'];
-      const own = path(urls.unsubscribe);
-      if (own !== undefined && (taken.includes(own) || own.startsWith('/webhooks/')))
+      // `serve` answers each of its paths with one page: the one-click endpoint must have its own.
+      let own: string | undefined;
+      try {
+        own = unsubscribePathTaken(urls);
+      } catch {
+        return; // a URL that does not parse is reported by its own field
+      }
+      if (own !== undefined)
         ctx.addIssue({
           code: 'custom',
           path: ['unsubscribe'],

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ResolvedConfig } from '../config/schema.js';
+import { HEALTH_PATH, trimmedPath, urlPath, WEBHOOK_PREFIX } from '../config/served-paths.js';
 import { RolecastError } from '../errors.js';
 import { type TokenClaims, verifyToken } from '../unsubscribe/token.js';
 import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
@@ -8,7 +9,7 @@ import type { ServeRoute } from './click-route.js';
 import { capConnections } from './connections.js';
 import { confirmPage, donePage, errorPage, maskEmail } from './pages.js';
 import type { SuppressionList } from './suppressions.js';
-import { WEBHOOK_PREFIX, type WebhookHandler } from './webhooks/index.js';
+import type { WebhookHandler } from './webhooks/index.js';
 
 /**
  * The unsubscribe endpoint (RFC 8058): POST with `List-Unsubscribe=One-Click` unsubscribes at once;
@@ -83,9 +84,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /** The path part of `urls.unsubscribe`, without a trailing slash; `/unsubscribe` when not configured. */
 export function endpointPath(unsubscribeUrl: string | undefined): string {
-  if (!unsubscribeUrl) return DEFAULT_PATH;
-  const path = new URL(unsubscribeUrl).pathname.replace(/\/+$/, '');
-  return path || '/';
+  return unsubscribeUrl ? urlPath(unsubscribeUrl) : DEFAULT_PATH;
 }
 
 export async function startUnsubscribeServer(options: UnsubscribeServerOptions): Promise<UnsubscribeServer> {
@@ -194,9 +193,9 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
     const url = requestUrl(request.url);
     if (!url) return send(response, 400, errorPage(brand, 'Bad request', 'The address of this request is not valid.'));
     const method = request.method ?? 'GET';
-    const pathname = url.pathname.replace(/\/+$/, '') || '/';
+    const pathname = trimmedPath(url.pathname);
 
-    if (pathname === '/healthz') {
+    if (pathname === HEALTH_PATH) {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET, HEAD');
       return send(response, 200, '{"status":"ok"}\n', 'application/json; charset=utf-8');
     }

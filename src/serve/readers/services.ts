@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../../config/schema.js';
+import type { ReaderPaths } from '../../config/served-paths.js';
 import { type Language, languageOf, translator } from '../../i18n/index.js';
 import type { RoleTaxonomy } from '../../roles/taxonomy.js';
 import type { SubscriberStore } from '../../store/index.js';
@@ -25,11 +26,7 @@ export interface ReaderServices {
   publicOrigin: () => string;
 }
 
-export interface ReaderPaths {
-  subscribe: string;
-  confirm: string;
-  preferences: string;
-}
+export type { ReaderPaths };
 
 export function pageContext(services: Pick<ReaderServices, 'config'>, language: Language): PageContext {
   return { brand: services.config.brand, language, t: translator(language) };

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../../config/schema.js';
+import { readerPaths } from '../../config/served-paths.js';
 import { fixedWindowLimiter } from '../readers/rate-limit.js';
 import type { LimiterFactory } from '../readers/rate-limit-postgres.js';
 import type { ReaderPaths, ReaderServices } from '../readers/services.js';
@@ -33,11 +34,7 @@ export interface ReaderRoutes {
 
 export const DEFAULT_READER_BODY_BYTES = 16 * 1024;
 
-/** Paths from the config: the preferences page where `urls.preferences` points; the others beside it. */
-export function readerPaths(urls: ResolvedConfig['urls']): ReaderPaths {
-  const preferences = urls.preferences ? new URL(urls.preferences).pathname.replace(/\/+$/, '') || '/' : '/preferences';
-  return { subscribe: '/subscribe', confirm: '/confirm', preferences };
-}
+export { readerPaths };
 
 /** The origin public links use: that of `urls.preferences` (else `urls.unsubscribe`), else this server's. */
 export function publicOrigin(urls: ResolvedConfig['urls']): string | undefined {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyEvents, type BounceStore, countDecisions } from '../../bounces/index.js';
 import type { WebhookSecrets } from '../../config/env.js';
+import { WEBHOOK_PREFIX } from '../../config/served-paths.js';
 import { BodyTooLargeError, readBoundedBody } from '../body.js';
 import type { Provider } from './_types.js';
 import { mailgunProvider } from './mailgun.js';
@@ -18,7 +19,7 @@ import type { TokenBindings } from './tokens.js';
  * busy database answers 503: every provider retries later.
  */
 
-export const WEBHOOK_PREFIX = '/webhooks/';
+export { WEBHOOK_PREFIX };
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 /** How old a signed timestamp may be (SendGrid, Mailgun): providers sign each attempt afresh. */
 export const DEFAULT_MAX_AGE_SECONDS = 15 * 60;
