@@ -5,25 +5,14 @@ import { isoDate, oneLine, safeLink } from './_fields.js';
 const text = z.string().trim();
 const ONE_LINE_HINT = 'write it on one line, without control characters';
 const long = text.max(LIMITS.textLength, `is too long — limit ${LIMITS.textLength} characters`);
-const bullets = z
-  .array(
-    text
-      .min(1, 'must not be empty')
-      .max(LIMITS.itemLength, `is too long — limit ${LIMITS.itemLength} characters per item`),
-  )
-  .max(LIMITS.listItems, `has too many items — limit ${LIMITS.listItems}`)
-  .default([]);
-const labels = z
-  .array(
-    oneLine(
-      text
-        .min(1, 'must not be empty')
-        .max(LIMITS.itemLength, `is too long — limit ${LIMITS.itemLength} characters per item`),
-      ONE_LINE_HINT,
-    ),
-  )
-  .max(LIMITS.listItems, `has too many items — limit ${LIMITS.listItems}`)
-  .default([]);
+const item = text
+  .min(1, 'must not be empty')
+  .max(LIMITS.itemLength, `is too long — limit ${LIMITS.itemLength} characters per item`);
+const listOf = <T extends z.ZodType>(entry: T) =>
+  z.array(entry).max(LIMITS.listItems, `has too many items — limit ${LIMITS.listItems}`).default([]);
+const bullets = listOf(item);
+/** Topics: shown as one line, so each is one line too. */
+const labels = listOf(oneLine(item, ONE_LINE_HINT));
 
 export const SummarySchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a slug: lower-case letters, digits and dashes'),
