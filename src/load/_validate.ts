@@ -78,16 +78,17 @@ function receivedType(issue: z.core.$ZodIssue): string | undefined {
   return /received (\w+)$/.exec(issue.message)?.[1];
 }
 
-/** A type as an editor would name it. */
+/** Types as an editor would name them. */
+const TYPE_NAMES: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  null: 'null',
+};
+
 function typeName(type: string): string {
-  const names: Record<string, string> = {
-    string: 'text',
-    number: 'a number',
-    int: 'a whole number',
-    boolean: 'true or false',
-    array: 'a list',
-    object: 'an object',
-    null: 'null',
-  };
-  return Object.hasOwn(names, type) ? names[type]! : type;
+  return Object.hasOwn(TYPE_NAMES, type) ? TYPE_NAMES[type]! : type;
 }

@@ -56,10 +56,11 @@ export async function importReaders(
       // A stored reader with no consent record (kept by the preferences page, see storeAudience):
       // a list that names them is the editor's word that they are readers, recorded as consent.
       const consent: ReaderPatch = stored.consent ? {} : { consent: { at, method: 'import', wording: options.source } };
+      const consentChange = consent.consent ? `consent recorded from ${options.source}` : '';
       if (!options.update) {
         if (consent.consent) {
           await store.update(email, consent, options.now);
-          await store.audit({ email, at, page: 'import', change: `consent recorded from ${options.source}` });
+          await store.audit({ email, at, page: 'import', change: consentChange });
           counts.updated++;
         } else counts.existing++;
         continue;
@@ -74,7 +75,7 @@ export async function importReaders(
       if (subscriber.status === 'unsubscribed' && stored.status !== 'unsubscribed' && stored.status !== 'bounced')
         patch.status = 'unsubscribed';
       else if (subscriber.status === 'active' && gone) counts.keptOut++;
-      const changed = describe(stored, patch) || (consent.consent ? `consent recorded from ${options.source}` : '');
+      const changed = describe(stored, patch) || consentChange;
       if (!changed) {
         counts.unchanged++;
         continue;
