@@ -86,10 +86,18 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreH
           createdAt: new Date(T0.getTime() + 7200_000).toISOString(),
         }),
       );
+      // Stored long ago, but its signup started over recently: its age is that of the signup.
+      await store.insert(
+        reader('restarted@example.com', {
+          status: 'pending',
+          consent: { at: new Date(T0.getTime() + 7200_000).toISOString(), method: 'form', wording: null },
+        }),
+      );
       expect(await store.purgePending(new Date(T0.getTime() + 3600_000))).toBe(1);
       expect((await store.list()).map((r) => r.email).sort()).toEqual([
         'new-pending@example.com',
         'old-active@example.com',
+        'restarted@example.com',
       ]);
     });
 
