@@ -64,6 +64,12 @@ export interface PieceCompiler {
    * variant's whole source is written out only when it must be compiled whole.
    */
   compileSplit(split: SplitSource): Promise<PieceResult>;
+  /**
+   * A section's segments as a variant assembled in `frame` would hold them in split column
+   * `column` (see `SectionRun`), from pieces already compiled; undefined when the frame has not
+   * compiled one of its children, or the section is not a run of text children.
+   */
+  sectionRun(frame: object, column: number, section: string): string[] | undefined;
   readonly stats: PieceStats;
 }
 
@@ -364,6 +370,28 @@ export function createPieceCompiler(
     return { out, runs: whole ? (runs as SectionRun[]) : undefined };
   };
 
+  const sectionRun = (frameRef: object, column: number, section: string): string[] | undefined => {
+    const frame = frameRef as Frame;
+    if (frame.verified !== true || frames.get(frame.shape) !== frame) return undefined;
+    const children = childrenOf(section);
+    const compiled = frame.children[column];
+    if (!children || !compiled) return undefined;
+    // As `assemble` writes a section's children: compiled markup, each hole filled in order.
+    const out: string[] = [];
+    let next = 0;
+    for (const kid of children.list) {
+      const split = compiled.get(kid);
+      if (!split) return undefined;
+      out.push(split[0]!);
+      for (let k = 1; k < split.length; k++) {
+        if (next >= children.contents.length) return undefined;
+        out.push(children.contents[next++]!.trim(), split[k]!);
+      }
+    }
+    if (next !== children.contents.length) return undefined;
+    return out.map(minifySegment);
+  };
+
   const compileOne = (source: string): Promise<PieceResult> => compileTaken(take(source), () => source);
 
   const compileSplitOne = (split: SplitSource): Promise<PieceResult> => {
@@ -410,6 +438,7 @@ export function createPieceCompiler(
   let queue: Promise<unknown> = Promise.resolve();
   return {
     stats,
+    sectionRun,
     compile(source) {
       const next = queue.then(() => compileOne(source));
       queue = next.catch(() => undefined);

@@ -91,6 +91,8 @@ interface SetClass {
    * apart (see `learn`).
    */
   gaps: readonly (readonly string[])[] | null | undefined;
+  /** `gaps` with each run of segments that hold no line or list block joined into one string. */
+  joinedGaps: readonly (readonly string[])[] | undefined;
   /** The frame its variants are assembled in, and the column each of its sections goes in. */
   frame: object | undefined;
   columns: readonly number[];
@@ -208,6 +210,7 @@ export function createSetFrames(options: {
       verified: usable ? undefined : false,
       slotLists: slotLists.filter((f) => f !== undefined),
       gaps: undefined,
+      joinedGaps: undefined,
       frame: undefined,
       columns: [],
       composedChecked: undefined,
@@ -349,10 +352,30 @@ export function createSetFrames(options: {
       set.gaps = null;
       return;
     }
-    for (const [k, { start, end, column }] of runs.entries()) {
-      const run = segments.slice(start, end);
-      if (!run.some(holdsToken)) runsIn(frame, column).set(sections[k]!, run);
-    }
+    for (const [k, { start, end, column }] of runs.entries())
+      keepRun(frame, column, sections[k]!, segments.slice(start, end));
+  };
+
+  /**
+   * Keeps a section's segments as one string: every variant that shows the section then holds,
+   * checks and encodes one shared piece for it, not its few dozen segments one by one.
+   */
+  const keepRun = (frame: object, column: number, section: string, run: readonly string[]) => {
+    if (run.some(holdsToken)) return undefined;
+    const kept = [detach(run.join(''))];
+    runsIn(frame, column).set(section, kept);
+    return kept;
+  };
+
+  /**
+   * A section's kept segments in a frame's column; one not met there yet is put together from the
+   * frame's compiled pieces, as assembling a variant holding it would, without assembling one.
+   */
+  const runOf = (frame: object, column: number, section: string): readonly string[] | undefined => {
+    const kept = sectionRuns.get(frame)?.[column]?.get(section);
+    if (kept !== undefined) return kept;
+    const run = pieces.sectionRun(frame, column, section);
+    return run && keepRun(frame, column, section, run);
   };
 
   // A section's segments, by the frame and column it is assembled in and its source: classes
@@ -370,12 +393,12 @@ export function createSetFrames(options: {
 
   /** The variant's segments from its class's gaps and its sections' runs, or undefined when one is not known. */
   const compose = (set: SetClass, sections: readonly string[], view: DigestView): FilledVariant | undefined => {
-    const gaps = set.gaps;
-    if (!gaps || !set.frame || gaps.length !== sections.length + 1) return undefined;
-    const byColumn = sectionRuns.get(set.frame);
+    if (!set.gaps || !set.frame || set.gaps.length !== sections.length + 1) return undefined;
+    set.joinedGaps ??= set.gaps.map(joinPlain);
+    const gaps = set.joinedGaps;
     const runs: (readonly string[])[] = [];
     for (const [k, section] of sections.entries()) {
-      const run = byColumn?.[set.columns[k]!]?.get(section);
+      const run = runOf(set.frame, set.columns[k]!, section);
       if (run === undefined) return undefined;
       runs.push(run);
     }
@@ -394,6 +417,27 @@ export function createSetFrames(options: {
         }
     }
     return { segments: out, pieces };
+  };
+
+  /**
+   * A gap's segments with each run of those holding nothing to fill joined into one string: a
+   * variant then holds, checks and encodes a few shared strings for its class's own markup.
+   */
+  const joinPlain = (segments: readonly string[]): string[] => {
+    const out: string[] = [];
+    let plain: string[] = [];
+    const flush = () => {
+      if (plain.length) out.push(plain.length === 1 ? plain[0]! : detach(plain.join('')));
+      plain = [];
+    };
+    for (const segment of segments) {
+      if (cut(segment)) {
+        flush();
+        out.push(segment);
+      } else plain.push(segment);
+    }
+    flush();
+    return out;
   };
 
   const fill = async (set: SetClass, view: DigestView): Promise<FilledVariant | undefined> => {
