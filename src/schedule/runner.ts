@@ -25,7 +25,7 @@ export type WaveOutcome = 'sent' | 'incomplete' | 'already-sent' | 'missed';
 
 export type ScheduleEvent =
   | { type: 'waiting'; wave: Wave; waitMs: number }
-  | { type: 'sending'; wave: Wave; lateMs: number; resumed: boolean }
+  | { type: 'sending'; wave: Wave; lateMs: number; resumed: boolean; joined?: number }
   | { type: 'sent'; wave: Wave }
   | { type: 'incomplete'; wave: Wave; detail: string }
   | { type: 'already-sent'; wave: Wave }
@@ -53,6 +53,11 @@ export interface RunScheduleOptions {
   sendWave: (wave: Wave) => Promise<void | WaveResult>;
   graceMs: number;
   sendMissed?: boolean;
+  /**
+   * How many of a wave stored as sent have no record of their message yet: readers who joined
+   * its zone, or the list, after it went out. Such a wave is finished like one cut short.
+   */
+  unsent?: (wave: Wave) => number;
   signal?: AbortSignal;
   /** Longest single sleep; the clock is read again after each, so a suspended machine is noticed. */
   maxSleepMs?: number;
@@ -78,7 +83,10 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
   const busy: { from: number; to: number }[] = [];
 
   for (const wave of waves) {
-    if (statuses.get(wave.utc) === 'sent') {
+    // A wave stored as sent went to the readers it had then; one who joined it since is still owed
+    // the issue, and the ledger keeps those it reached from getting it twice.
+    const joined = statuses.get(wave.utc) === 'sent' ? (options.unsent?.(wave) ?? 0) : 0;
+    if (statuses.get(wave.utc) === 'sent' && joined === 0) {
       emit({ type: 'already-sent', wave });
       report.waves.push({ wave, outcome: 'already-sent', lateMs: 0 });
       continue;
@@ -97,7 +105,7 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
     throwIfAborted(signal);
     const lateMs = lateness(wave.utcMs, current, busy);
     const status = statuses.get(wave.utc);
-    const resumed = status === 'sending' || status === 'failed';
+    const resumed = status === 'sending' || status === 'failed' || joined > 0;
     if (lateMs > options.graceMs && !options.sendMissed && !resumed) {
       await store.mark(wave.utc, 'missed', `${Math.round(lateMs / 60_000)} min late`);
       emit({ type: 'missed', wave, lateMs });
@@ -105,7 +113,7 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
       report.missed++;
       continue;
     }
-    emit({ type: 'sending', wave, lateMs, resumed });
+    emit(joined > 0 ? { type: 'sending', wave, lateMs, resumed, joined } : { type: 'sending', wave, lateMs, resumed });
     await store.mark(wave.utc, 'sending');
     let result: Awaited<ReturnType<RunScheduleOptions['sendWave']>>;
     const sendingFrom = now().getTime();

@@ -3,6 +3,7 @@ import { formatProblem, RolecastError } from '../errors.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { printableLines } from '../printable.js';
+import type { Channel } from '../send/channel.js';
 import { audienceWarnings, normaliseSegments, planRecipients } from '../send/plan.js';
 import type { StateStore } from '../state/contract.js';
 import { formatPlan, planWaves, type Wave } from './plan.js';
@@ -17,7 +18,7 @@ import { sleep as realSleep, runSchedule, type ScheduleEvent, type ScheduleRepor
 export interface ScheduledSendOptions {
   project: Project;
   /** Ledger channel the waves belong to (`smtp` or `outbox`), so a trial run never marks real waves sent. */
-  channel: string;
+  channel: Channel;
   at: string;
   local: boolean;
   /** `--segment` values as given; the plan counts only these readers, as the send does. */
@@ -112,6 +113,16 @@ export async function scheduledSend(
 
   const byEmail = new Map(subscribers.map((s) => [canonicalAddress(s.email), s]));
   const now = deps.now ?? (() => new Date());
+  // What earlier runs delivered: a wave they finished is done only for the readers it had then.
+  const recorded = await deps.state.ledger(project.issue.id, options.channel, now).recorded();
+  const unsent = (wave: Wave) => {
+    let count = 0;
+    for (const email of wave.emails) {
+      const status = recorded.get(canonicalAddress(email));
+      if (status === undefined || status === 'deferred') count++;
+    }
+    return count;
+  };
   const report = await runSchedule({
     waves,
     store: deps.state.waves(project.issue.id, options.channel, now),
@@ -119,6 +130,7 @@ export async function scheduledSend(
     sleep: deps.sleep ?? realSleep,
     graceMs: config.send.graceHours * 3_600_000,
     sendMissed: options.sendMissed ?? false,
+    unsent,
     ...(options.signal ? { signal: options.signal } : {}),
     sendWave: (wave) =>
       deps.sendTo(
@@ -144,6 +156,8 @@ function describe(event: ScheduleEvent): string {
       return `waiting ${formatDuration(event.waitMs)} for the wave at ${when} (${who})`;
     case 'sending': {
       const late = event.lateMs > 60_000 ? `, ${formatDuration(event.lateMs)} late` : '';
+      if (event.joined)
+        return `sending the wave at ${when} again for ${event.joined} reader(s) who joined it after it was sent${late}`;
       const verb = event.resumed ? 'resuming the wave already started' : 'sending the wave';
       return `${verb} at ${when} (${who})${late}`;
     }

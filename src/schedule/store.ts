@@ -21,7 +21,10 @@ export interface StoredWave {
 }
 
 export interface WaveStore {
-  /** Records the plan's waves, keeping the status of any already stored; returns every wave's status. */
+  /**
+   * Records the plan's waves, keeping the status of any already stored, and drops stored waves
+   * that never started and that the plan no longer has; returns every wave's status.
+   */
   register(waves: readonly Wave[]): Map<string, WaveStatus>;
   mark(waveUtc: string, status: WaveStatus, detail?: string): void;
   list(): StoredWave[];
@@ -84,9 +87,15 @@ export function openWaveStore(
   const select = db.prepare(
     'SELECT wave_utc, status, recipients, zones, detail, updated_at FROM schedule_waves WHERE issue_id = ? AND channel = ? ORDER BY wave_utc',
   );
+  const dropPending = db.prepare(
+    "DELETE FROM schedule_waves WHERE issue_id = ? AND channel = ? AND status = 'pending' AND wave_utc NOT IN (SELECT value FROM json_each(?))",
+  );
   const rows = () => select.all(issueId, channel) as Row[];
   const registerAll = db.transaction((waves: readonly Wave[]) => {
     const at = now().toISOString();
+    // A wave that never started and that the plan no longer has (its readers moved zone or left)
+    // would show as pending for ever.
+    dropPending.run(issueId, channel, JSON.stringify(waves.map((wave) => wave.utc)));
     for (const wave of waves) {
       insert.run(issueId, channel, wave.utc, wave.count, JSON.stringify(wave.zones.map((z) => z.zone)), at);
     }

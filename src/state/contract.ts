@@ -80,7 +80,10 @@ export interface Suppressions {
 
 /** The stored waves of one scheduled send (issue and channel). */
 export interface ScheduledWaves {
-  /** Records the plan's waves, keeping the status of any already stored; returns every wave's status. */
+  /**
+   * Records the plan's waves, keeping the status of any already stored, and drops stored waves
+   * that never started and that the plan no longer has; returns every wave's status.
+   */
   register(waves: readonly Wave[]): Promise<Map<string, WaveStatus>>;
   mark(waveUtc: string, status: WaveStatus, detail?: string): Promise<void>;
   list(): Promise<StoredWave[]>;

@@ -23,6 +23,23 @@ afterEach(async () => {
   await project.cleanup();
 });
 
+/** What the real send does for the readers it reaches: a ledger row each. */
+async function recordSent(subscribers: readonly Subscriber[]): Promise<void> {
+  await sqliteState(db, 'state.db')
+    .ledger('2026-W48', 'outbox')
+    .recordMany(
+      subscribers.map((s) => ({
+        email: s.email,
+        variantId: 'v',
+        status: 'sent' as const,
+        messageId: null,
+        responseCode: 250,
+        response: null,
+        attempts: 1,
+      })),
+    );
+}
+
 describe('scheduledSend on the example project (default zone Europe/Berlin)', () => {
   it('--dry-run prints one wave per distinct instant and sends nothing', async () => {
     const streams = captureStreams();
@@ -58,8 +75,15 @@ describe('scheduledSend on the example project (default zone Europe/Berlin)', ()
     const streams = captureStreams();
     const sendTo = async (subscribers: Subscriber[]) => {
       calls.push({ at: now().toISOString(), emails: subscribers.map((s) => s.email) });
+      await recordSent(subscribers);
     };
-    const options = { project: loaded, channel: 'outbox', at: '2026-11-30T08:00', local: true, stdout: streams.stdout };
+    const options = {
+      project: loaded,
+      channel: 'outbox' as const,
+      at: '2026-11-30T08:00',
+      local: true,
+      stdout: streams.stdout,
+    };
     // Started at midnight UTC: Sydney's 08:00 (21:00 UTC the day before) is 3 h gone — missed.
     const first = await scheduledSend(options, { state: sqliteState(db, 'state.db'), now, sleep, sendTo });
     expect(first.report!.missed).toBe(1);
@@ -83,5 +107,47 @@ describe('scheduledSend on the example project (default zone Europe/Berlin)', ()
     expect(calls).toEqual([]);
     await scheduledSend({ ...options, sendMissed: true }, { state: sqliteState(db, 'state.db'), now, sleep, sendTo });
     expect(calls.map((c) => c.emails)).toEqual([['lucy.tran@example.com']]);
+  });
+
+  it('sends a wave stored as sent again to a reader who moved into its zone or joined the list since', async () => {
+    let t = Date.parse('2026-11-30T02:40:00Z');
+    const now = () => new Date(t);
+    const sleep = async (ms: number) => {
+      t += ms;
+    };
+    const calls: { at: string; emails: string[] }[] = [];
+    const sendTo = async (subscribers: Subscriber[]) => {
+      calls.push({ at: now().toISOString(), emails: subscribers.map((s) => s.email) });
+      await recordSent(subscribers);
+    };
+    const run = (project: Project, stdout: NodeJS.WritableStream) =>
+      scheduledSend(
+        { project, channel: 'outbox', at: '2026-11-30T08:00', local: true, stdout },
+        { state: sqliteState(db, 'state.db'), now, sleep, sendTo },
+      );
+    // The Kolkata wave (02:30 UTC) goes out; the run stops before Berlin's (07:00 UTC).
+    const first = await run(
+      { ...loaded, subscribers: loaded.subscribers!.filter((s) => s.timezone === 'Asia/Kolkata') },
+      captureStreams().stdout,
+    );
+    expect(first.report!.sent).toBe(1);
+    expect(calls.flatMap((c) => c.emails)).toEqual(['priya.raman@example.com', 'deepak.iyer@example.net']);
+
+    // A New York reader moves to Kolkata, and a new reader there joins: both are owed the issue now.
+    calls.length = 0;
+    const moved = loaded.subscribers!.map((s) =>
+      s.email === 'grace.whitfield@example.net' ? { ...s, timezone: 'Asia/Kolkata' } : s,
+    );
+    const joiner = { ...moved.find((s) => s.timezone === 'Asia/Kolkata')!, email: 'new.reader@example.org' };
+    const streams = captureStreams();
+    await run({ ...loaded, subscribers: [...moved, joiner] }, streams.stdout);
+    expect(calls[0]).toEqual({
+      at: '2026-11-30T02:40:00.000Z',
+      emails: expect.arrayContaining(['grace.whitfield@example.net', 'new.reader@example.org']),
+    });
+    expect(streams.out).toContain('again for 2 reader(s) who joined it after it was sent');
+    // Nobody the first run reached is in the ledger twice, and the later waves still follow.
+    expect(calls.slice(1).flatMap((c) => c.emails)).not.toContain('grace.whitfield@example.net');
+    expect(calls.length).toBeGreaterThan(1);
   });
 });

@@ -302,6 +302,29 @@ export function contractTests(b: Backend): void {
     expect(await store.scheduledChannels(ISSUE)).toEqual(['smtp', 'outbox']);
   });
 
+  it('drops a stored wave that never started once the plan no longer has it, and keeps started ones', async () => {
+    const time = clock('2026-11-29T12:00:00.000Z');
+    const store = await b.open();
+    const waves = store.waves(ISSUE, 'smtp', time.now);
+    const kolkata = wave('2026-11-30T02:30:00.000Z', 1, ['Asia/Kolkata']);
+    const berlin = wave('2026-11-30T07:00:00.000Z', 1, ['Europe/Berlin']);
+    const york = wave('2026-11-30T13:00:00.000Z', 1, ['America/New_York']);
+    await waves.register([kolkata, berlin, york]);
+    await waves.mark(kolkata.utc, 'sent');
+    await waves.mark(york.utc, 'failed', '1 message(s) not delivered yet');
+    // Berlin's and New York's readers moved to Kolkata: the plan holds one wave.
+    expect(await waves.register([wave(kolkata.utc, 3, ['Asia/Kolkata'])])).toEqual(
+      new Map([
+        [kolkata.utc, 'sent'],
+        [york.utc, 'failed'],
+      ]),
+    );
+    expect((await waves.list()).map((w) => [w.waveUtc, w.recipients])).toEqual([
+      [kolkata.utc, 3],
+      [york.utc, 1],
+    ]);
+  });
+
   it('records the layout of an issue once, updating it when sent again', async () => {
     const store = await b.open();
     const layout = {

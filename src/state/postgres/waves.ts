@@ -28,6 +28,11 @@ export function postgresWaves(pool: Pool, issueId: string, channel: string, now:
   };
   return {
     async register(waves) {
+      // As the SQLite store: a wave that never started and that the plan no longer has is dropped.
+      await pool.query(
+        `DELETE FROM schedule_waves WHERE issue_id = $1 AND channel = $2 AND status = 'pending' AND NOT (wave_utc = ANY($3::text[]))`,
+        [issueId, channel, waves.map((w) => w.utc)],
+      );
       if (waves.length > 0)
         await pool.query(
           `INSERT INTO schedule_waves (issue_id, channel, wave_utc, status, recipients, zones, updated_at)
