@@ -48,6 +48,17 @@ export const ianaZone = z.string().refine(isKnownZone, {
  */
 export const headerSafe = oneLine(z.string());
 
+/** Line breaks and control characters: what `oneLine` refuses. */
+const NOT_IN_A_LINE = /[\x00-\x1f\x7f-\x9f\u0085\u2028\u2029]+/g;
+
+/**
+ * `value` with what `oneLine` refuses made into spaces: for text a reader typed into a page, whose
+ * other changes should be kept, and for records written before it was refused.
+ */
+export function toOneLine(value: string): string {
+  return value.replace(NOT_IN_A_LINE, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
 /**
  * `schema`, refusing what headerSafe refuses: for text shown as one line (a summary's title, source,
  * roles and topics), which can also reach a header (the subject names the lead story). `hint`, when

@@ -1,4 +1,5 @@
 import { canonicalAddress } from '../address.js';
+import { toOneLine } from '../model/_fields.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { newReader } from './rows.js';
 import type { Reader, ReaderPatch, SubscriberStore } from './types.js';
@@ -112,10 +113,13 @@ export function describe(before: Reader, patch: ReaderPatch): string {
 
 /** A reader as a subscribers-file entry; pending readers are left out by the caller. */
 export function toSubscriberEntry(reader: Reader): Subscriber {
+  // A name stored before the reader pages refused line breaks would fail every send, and the export.
+  const name = reader.name && toOneLine(reader.name);
+  const firstName = reader.firstName && toOneLine(reader.firstName);
   return {
     email: reader.email,
-    ...(reader.name ? { name: reader.name } : {}),
-    ...(reader.firstName ? { firstName: reader.firstName } : {}),
+    ...(name ? { name } : {}),
+    ...(firstName ? { firstName } : {}),
     roles: reader.roles,
     ...(reader.timezone ? { timezone: reader.timezone } : {}),
     ...(reader.locale ? { locale: reader.locale } : {}),

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/schema.js';
+import { SubscriberSchema } from '../../src/model/subscriber.js';
 import type { ReaderMail } from '../../src/serve/readers/mail.js';
 import { signCsrf } from '../../src/serve/readers/tokens.js';
 import { clientKey } from '../../src/serve/routes/_http.js';
@@ -63,6 +64,38 @@ describe('preferences writes for a reader who left', () => {
         expect(response.status).toBe(303);
         expect((await store.get('gone@example.com'))?.status).toBe(status);
       });
+});
+
+describe('names with line breaks or control characters', () => {
+  const written = 'Ana\r\nBcc: eve@example.net\u0007 \u2028Lee';
+  const expectOneLine = async (email: string) => {
+    const reader = await store.get(email);
+    expect(reader?.name).toBe('Ana Bcc: eve@example.net Lee');
+    // The reader still loads, and so still gets mail: the subscriber rules hold for what was stored.
+    const loaded = SubscriberSchema.safeParse({ email, name: reader!.name, firstName: reader!.firstName ?? undefined });
+    expect(loaded.success).toBe(true);
+  };
+
+  it('are stored on one line from the preferences page', async () => {
+    const at = new Date(clock).toISOString();
+    await store.insert(
+      readerRecord('ana@example.com', { roles: ['CTO'], createdAt: at, confirmedAt: at, updatedAt: at }),
+    );
+    const csrf = signCsrf('ana@example.com', SECRET, new Date(clock));
+    const response = await post(
+      prefsPath('ana@example.com'),
+      form({ csrf, name: written, firstName: 'Ana\nX-Extra: 1', roles: 'CTO' }),
+    );
+    expect(response.status).toBe(303);
+    await expectOneLine('ana@example.com');
+    expect((await store.get('ana@example.com'))?.firstName).toBe('Ana X-Extra: 1');
+  });
+
+  it('are stored on one line from a signup', async () => {
+    await post('/subscribe', form({ email: 'ana@example.com', name: written, roles: 'CTO' }));
+    expect(await mailCount(1)).toBe(1);
+    await expectOneLine('ana@example.com');
+  });
 });
 
 describe('signup answers', () => {

@@ -284,6 +284,24 @@ describe('the store as the source of a send', () => {
     expect(checked.all).toMatch(/1 subscriber\(s\)/);
   });
 
+  it('sends to, and exports on one line, a reader whose stored name holds a line break', async () => {
+    expect((await runMain(project.dir, ['subscribers', 'add', 'ana@example.com', '--roles', 'CTO'])).code).toBe(0);
+    // As the reader pages stored names before they refused line breaks.
+    const db = openStateDb(stateFile());
+    await sqliteSubscriberStore(db).update('ana@example.com', { name: 'Ana\r\nBcc: eve@example.net' }, new Date());
+    db.close();
+    const sent = await runMain(project.dir, ['send', 'issues/2026-W48']);
+    expect(sent.code, sent.all).toBe(0);
+    const mail = await readFile(project.path('outbox/2026-W48/ana@example.com.eml'), 'utf8');
+    expect(mail).toMatch(/^To: "?Ana Bcc: eve@example\.net"? <ana@example\.com>\r?$/m);
+    expect(mail).not.toMatch(/^Bcc:/m);
+    const exported = await runMain(project.dir, ['subscribers', 'export']);
+    expect(exported.code, exported.all).toBe(0);
+    expect(JSON.parse(exported.out).subscribers).toEqual([
+      expect.objectContaining({ email: 'ana@example.com', name: 'Ana Bcc: eve@example.net' }),
+    ]);
+  });
+
   it('leaves out, and says so, a stored reader nobody signed up, imported or added', async () => {
     expect((await runMain(project.dir, ['subscribers', 'add', 'a@example.com', '--roles', 'CTO'])).code).toBe(0);
     // What the preferences page stores when an address the store does not hold saves its settings:

@@ -1,3 +1,5 @@
+import { toOneLine } from '../../model/_fields.js';
+
 /**
  * Form bodies as the reader pages accept them: `application/x-www-form-urlencoded` from a browser,
  * or JSON from a script. Repeated fields (role checkboxes) become lists.
@@ -31,6 +33,18 @@ export function parseForm(contentType: string | undefined, body: Buffer): FormFi
 
 export function field(fields: FormFields, name: string): string {
   return (fields.get(name)?.[0] ?? '').trim();
+}
+
+/**
+ * A field shown on one line and written into headers (a reader's name): line breaks and control
+ * characters become one space, as the subscriber file's rules require, and it is cut to `max`
+ * characters without splitting one. A form field cannot hold a line break, so only a script sends
+ * one: cleaning it keeps the reader's other changes.
+ */
+export function lineField(fields: FormFields, name: string, max: number): string {
+  const clean = toOneLine(field(fields, name));
+  const chars = Array.from(clean);
+  return chars.length > max ? chars.slice(0, max).join('').trim() : clean;
 }
 
 export function isJson(contentType: string | undefined): boolean {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
+import { LIMITS } from '../../load/limits.js';
 import { email as emailSchema } from '../../model/_fields.js';
 import { describeChange, isPaused, newReader, type Reader, type ReaderPatch } from '../../store/index.js';
 import { verifyToken } from '../../unsubscribe/token.js';
@@ -7,7 +8,7 @@ import { readBoundedBody } from '../body.js';
 import { isLocale, isTimeZone } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { type PreferencesNotice, preferencesPage } from '../pages/preferences.js';
-import { type FormFields, field, parseForm } from '../readers/form.js';
+import { type FormFields, field, lineField, parseForm } from '../readers/form.js';
 import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
 import { newNonce, signCsrf, verifyCsrf } from '../readers/tokens.js';
 import { methodNotAllowed, type Route, readBodyOr413, redirect, respond } from './_http.js';
@@ -167,8 +168,8 @@ function decide(
     patch.roles = (fields.get('roles') ?? [])
       .map((r) => services.taxonomy.lookup(r))
       .filter((r, i, all): r is string => r !== undefined && all.indexOf(r) === i);
-    patch.name = field(fields, 'name').slice(0, 200) || null;
-    patch.firstName = field(fields, 'firstName').slice(0, 200) || null;
+    patch.name = lineField(fields, 'name', LIMITS.nameLength) || null;
+    patch.firstName = lineField(fields, 'firstName', LIMITS.nameLength) || null;
     const timezone = field(fields, 'timezone');
     if (isTimeZone(timezone)) patch.timezone = timezone;
     const locale = field(fields, 'locale');

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
 import { translator } from '../../i18n/index.js';
+import { LIMITS } from '../../load/limits.js';
 import { email as emailSchema } from '../../model/_fields.js';
 import { newReader, type Reader } from '../../store/index.js';
 import { isLocale, isTimeZone } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { checkInboxPage, subscribePage } from '../pages/subscribe.js';
-import { field, isJson, parseForm } from '../readers/form.js';
+import { field, isJson, lineField, parseForm } from '../readers/form.js';
 import { confirmationMail } from '../readers/mail.js';
 import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
 import { newNonce, signConfirmToken } from '../readers/tokens.js';
@@ -102,7 +103,7 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
   // After the answer, so a store that waits for a lock or fails cannot tell a new address from a known one.
   await startSignup(services, {
     email,
-    name: field(fields, 'name').slice(0, 200) || null,
+    name: lineField(fields, 'name', LIMITS.nameLength) || null,
     roles: [...roles],
     timezone: isTimeZone(timezone) ? timezone : null,
     locale: isLocale(locale) ? storedLocale(services, locale) : null,
