@@ -10,6 +10,12 @@ import { issueTag, parseVerpAddress, readerTag } from './verp.js';
  * original Message-ID found in the ledger, then the signed unsubscribe token the original carried,
  * and last the address the report names. Caches per resolver: one import builds each issue's
  * token table once.
+ *
+ * Anyone can mail a bounce mailbox. So with VERP on, a report is taken only from what nobody else
+ * can make: a VERP token that verifies, a Message-ID keyed with the secret, a signed unsubscribe
+ * token. A report sent to a VERP address whose token does not verify, or naming an address and
+ * nothing else, is unmatched. A provider's webhook, whose signature was checked, is believed about
+ * the address it names.
  */
 
 export interface Resolved {
@@ -21,6 +27,8 @@ export interface Resolved {
 export interface ResolveOptions {
   secret?: string | undefined;
   verpDomain?: string | undefined;
+  /** The events come signed by the sending provider (a webhook), not from a mailbox anyone can write to. */
+  authenticated?: boolean | undefined;
 }
 
 export type Resolver = (event: BounceEvent) => Promise<Resolved | undefined>;
@@ -48,11 +56,17 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     return undefined;
   };
 
+  const verpOn = Boolean(options.verpDomain && options.secret);
+  const mailbox = verpOn && !options.authenticated;
   return async (event) => {
+    let toVerpAddress = false;
     for (const candidate of event.hints.verpCandidates) {
       const found = await byVerp(candidate);
       if (found) return found;
+      toVerpAddress ||= parseVerpAddress(candidate, options.verpDomain ?? '') !== undefined;
     }
+    // Forged, or about a message this list did not send: what else it says is not to be trusted.
+    if (mailbox && toVerpAddress) return undefined;
     for (const messageId of event.hints.messageIds) {
       const found = await store.deliveryByMessageId(messageId);
       if (found) return { ...found, via: 'message-id' };
@@ -63,7 +77,7 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
         if (email) return { email, issueId: null, via: 'unsubscribe-token' };
       }
     }
-    if (event.address && isValidAddress(event.address))
+    if (event.address && isValidAddress(event.address) && !mailbox)
       return { email: canonicalAddress(event.address), issueId: null, via: 'report' };
     return undefined;
   };

@@ -12,7 +12,9 @@ import {
   softInARow,
   sqliteBounceStore,
 } from '../../src/bounces/index.js';
+import type { ResolvedConfig } from '../../src/config/schema.js';
 import { openLedger } from '../../src/send/ledger.js';
+import { messageIdFor } from '../../src/send/message.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { sentEntry } from '../helpers/ledger.js';
 import { REPO_ROOT } from '../helpers/project.js';
@@ -194,5 +196,53 @@ describe('soft bounces', () => {
     await expect(failing).rejects.toThrow('boom');
     expect(await store.isSuppressed('c@example.com')).toBe(false);
     expect(db.inTransaction).toBe(false);
+  });
+});
+
+describe('which reports are believed with VERP on', () => {
+  const verp = { ...options, secret: 'bounce-secret-0123456789abcdef', verpDomain: 'bounces.example.org' };
+  const hard = (eventId: string, hints: Partial<BounceEvent['hints']>): BounceEvent => ({
+    eventId,
+    kind: 'hard',
+    address: 'victim@example.com',
+    status: '5.1.1',
+    diagnostic: '550 5.1.1 user unknown',
+    source: 'test',
+    at: NOW,
+    hints: { ...emptyHints(), ...hints },
+  });
+
+  it('a report from the mailbox naming only an address, or a token that does not verify, suppresses nobody', async () => {
+    deliver('2026-W48', 'victim@example.com', '2026-11-30T08:00:00Z');
+    const store = sqliteBounceStore(db);
+    const decisions = await applyEvents(
+      store,
+      [hard('plain', {}), hard('forged', { verpCandidates: ['bounces+aaaaaaaaaaaaaaaaaaaaaaaa@bounces.example.org'] })],
+      verp,
+    );
+    expect(decisions.map((d) => d.outcome)).toEqual(['unmatched', 'unmatched']);
+    expect(db.prepare('SELECT COUNT(*) FROM suppressions').pluck().get()).toBe(0);
+  });
+
+  it('a provider webhook, whose signature was checked, is believed about the address it names', async () => {
+    const decisions = await applyEvents(sqliteBounceStore(db), [hard('hook', {})], { ...verp, authenticated: true });
+    expect(decisions).toEqual([expect.objectContaining({ outcome: 'suppressed', email: 'victim@example.com' })]);
+  });
+
+  it('a Message-ID is keyed with the secret: one worked out from the list id, issue and address names nobody', async () => {
+    const config = { listId: 'weekly.example.org', sender: { email: 'digest@example.org' } } as ResolvedConfig;
+    const keyed = messageIdFor(config, '2026-W48', 'victim@example.com', '', verp.secret);
+    const guessed = messageIdFor(config, '2026-W48', 'victim@example.com');
+    expect(keyed).not.toBe(guessed);
+    expect(messageIdFor(config, '2026-W48', 'victim@example.com', '', 'another-secret-0123456789abcdef')).not.toBe(
+      keyed,
+    );
+    deliver('2026-W48', 'victim@example.com', '2026-11-30T08:00:00Z', keyed);
+    const decisions = await applyEvents(
+      sqliteBounceStore(db),
+      [hard('guessed', { messageIds: [guessed] }), hard('quoted', { messageIds: [keyed] })],
+      verp,
+    );
+    expect(decisions.map((d) => d.outcome)).toEqual(['unmatched', 'suppressed']);
   });
 });

@@ -101,24 +101,31 @@ describe('VERP: a per-message bounce address', () => {
     expect(after.slice(before).some((m) => m.envelope.to.includes(reader))).toBe(false);
   });
 
-  it('a forged token (right shape, one character changed) does not map to the reader', async () => {
+  it('a forged token (right shape, one character changed) suppresses nobody, whatever the report names', async () => {
     opened.fixture = await sendFixture(4);
     await withBounceDomain(opened.fixture);
     opened.server = await startSmtpServer();
     await send(opened.fixture, opened.server.url());
-    const [message] = await opened.server.messages();
+    const [message, other] = await opened.server.messages();
     const from = message!.envelope.from;
     const at = from.indexOf('@');
     const forged = `${from.slice(0, at - 1)}${from[at - 1] === 'a' ? 'b' : 'a'}${from.slice(at)}`;
-    await opened.fixture.temp.write('forged.eml', bareDsn(forged, 'old@forward.example', '5.1.1', 'f2'));
+    // Anyone can mail the bounce mailbox: a report to a token that does not verify, naming a reader
+    // (or any address), is not believed.
+    const victim = other!.envelope.to[0]!;
+    await opened.fixture.temp.write('forged.eml', bareDsn(forged, victim, '5.1.1', 'f2'));
     const run = await runMain(opened.fixture.dir, ['bounces', 'import', 'forged.eml', '--json'], ENV);
     expect(run.code, run.all).toBe(0);
-    const { decisions } = JSON.parse(run.out) as { decisions: { email: string; issueId: string | null }[] };
-    // Only the address the report names is suppressed, never the reader the token pretended to be.
-    expect(decisions).toEqual([expect.objectContaining({ email: 'old@forward.example', issueId: null })]);
+    const { decisions } = JSON.parse(run.out) as { decisions: { outcome: string; email?: string }[] };
+    expect(decisions).toEqual([expect.objectContaining({ outcome: 'unmatched' })]);
+    // Nor is one to the bounce domain's plain address that names a reader and nothing else.
+    await opened.fixture.temp.write('plain.eml', bareDsn(`bounces@${DOMAIN}`, victim, '5.1.1', 'f3'));
+    const plain = await runMain(opened.fixture.dir, ['bounces', 'import', 'plain.eml', '--json'], ENV);
+    expect(plain.code, plain.all).toBe(0);
+    expect(JSON.parse(plain.out).decisions).toEqual([expect.objectContaining({ outcome: 'unmatched' })]);
     const db = openStateDb(opened.fixture.temp.path('.rolecast/state.db'));
     try {
-      expect(db.prepare('SELECT email FROM suppressions').pluck().all()).toEqual(['old@forward.example']);
+      expect(db.prepare('SELECT email FROM suppressions').pluck().all()).toEqual([]);
     } finally {
       db.close();
     }

@@ -113,6 +113,7 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
         softLimit: options.softLimit,
         secret: options.secret,
         verpDomain: options.verpDomain,
+        authenticated: true,
         now: at,
       });
     } catch (error) {
