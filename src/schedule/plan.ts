@@ -105,9 +105,17 @@ interface Resolved {
   adjustment: Adjustment | undefined;
 }
 
+/** Offsets in use run from UTC−12:00 to UTC+14:00; past them a typo would become a real send time. */
+const MIN_OFFSET_MINUTES = -12 * 60;
+const MAX_OFFSET_MINUTES = 14 * 60;
+
 function fromOffsetTime(at: string): Resolved {
   const dt = DateTime.fromISO(at, { setZone: true });
   if (!dt.isValid) throw new RolecastError('E_USAGE', `--at "${at}" is not a valid date and time`);
+  if (dt.offset < MIN_OFFSET_MINUTES || dt.offset > MAX_OFFSET_MINUTES || dt.offset % 15 !== 0)
+    throw new RolecastError('E_USAGE', `--at "${at}" has an offset (${dt.toFormat('ZZ')}) that no place uses`, {
+      hint: 'write an offset from -12:00 to +14:00 in steps of 15 minutes, such as +01:00, or Z for UTC',
+    });
   return { utcMs: dt.toMillis(), local: dt.toISO({ suppressMilliseconds: true })!, adjustment: undefined };
 }
 

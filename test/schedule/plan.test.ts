@@ -151,6 +151,10 @@ describe('planWaves without --local', () => {
       planWaves({ recipients: readers, at, local: false, defaultZone: 'Europe/Berlin' })[0]!.utc;
     expect(utc('2026-11-30T08:00Z')).toBe('2026-11-30T08:00:00.000Z');
     expect(utc('2026-11-30T08:00+05:30')).toBe('2026-11-30T02:30:00.000Z');
+    // The ends of the offsets in use, and a quarter-hour one (Nepal).
+    expect(utc('2026-11-30T08:00+14:00')).toBe('2026-11-29T18:00:00.000Z');
+    expect(utc('2026-11-30T08:00-12:00')).toBe('2026-11-30T20:00:00.000Z');
+    expect(utc('2026-11-30T08:00+05:45')).toBe('2026-11-30T02:15:00.000Z');
     const wave = planWaves({ recipients: readers, at: '2026-11-30T08:00+05:30', local: false, defaultZone: 'UTC' })[0]!;
     expect(formatPlan([wave])).toContain('UTC+5:30 2026-11-30 08:00 +05:30 (5)');
   });
@@ -164,6 +168,11 @@ describe('planWaves refuses what it cannot plan', () => {
       code: 'E_USAGE',
     },
     { name: 'a malformed time', input: { at: 'next monday', local: false, defaultZone: 'UTC' }, code: 'E_USAGE' },
+    ...['+25:00', '-23:59', '+9959', '+14:15', '-12:30', '+01:07'].map((offset) => ({
+      name: `an offset no place uses (${offset})`,
+      input: { at: `2026-12-07T08:00${offset}`, local: false, defaultZone: 'UTC' },
+      code: 'E_USAGE',
+    })),
     { name: 'an impossible date', input: { at: '2026-02-30T08:00', local: true, defaultZone: 'UTC' }, code: 'E_USAGE' },
     {
       name: 'an unknown default zone',
