@@ -1,3 +1,4 @@
+import { boundByReaders } from './bound.js';
 import type { IssueFacts } from './store.js';
 
 /**
@@ -37,7 +38,7 @@ export function topicEngagement(history: readonly IssueFacts[]): TopicEngagement
       entry.topics.set(topic, t);
     }
   };
-  for (const facts of history) {
+  for (const facts of history.map(boundByReaders)) {
     const topicsOf = new Map(facts.summaries.map((s) => [s.id, s.topics]));
     const delivered = new Map(facts.deliveries.map((d) => [d.variantId, d.delivered]));
     for (const v of facts.variants)

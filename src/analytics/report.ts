@@ -1,3 +1,4 @@
+import { boundByReaders } from './bound.js';
 import type { IssueFacts } from './store.js';
 
 /**
@@ -74,7 +75,8 @@ const zero = (): Counts => ({
   unique: 0,
 });
 
-export function buildReport(selected: readonly IssueFacts[], options: ReportOptions = {}): Report {
+export function buildReport(issues: readonly IssueFacts[], options: ReportOptions = {}): Report {
+  const selected = issues.map(boundByReaders);
   const total = zero();
   const byRole = new Map<string, Counts>();
   const byVariant = new Map<string, { roles: string[] } & Counts>();
@@ -105,7 +107,7 @@ export function buildReport(selected: readonly IssueFacts[], options: ReportOpti
   linkRows.sort(
     (a, b) => b.rate - a.rate || b.unique - a.unique || cmp(a.summaryId, b.summaryId) || cmp(a.role, b.role),
   );
-  const history = options.history ?? [...selected];
+  const history = options.history?.map(boundByReaders) ?? [...selected];
   return {
     issues: selected.map((f) => f.issueId),
     total,

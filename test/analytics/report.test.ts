@@ -72,6 +72,23 @@ describe('report', () => {
     ]);
   });
 
+  it('never counts more unique clicks on a link than readers could make, however many user agents one client shows', () => {
+    // One CTO+Designer reader's client clicking 'colour' 50 times with 50 user agents: 4 readers got it.
+    // A click whose variant is unknown is bounded by everyone who got the link in that section.
+    const inflated = issue('2026-W48', [
+      click('colour', 'Designer', 'cto+designer', 50),
+      click('infra', 'CTO', '', 99),
+    ]);
+    const report = buildReport([inflated]);
+    const colour = report.links.find((l) => l.summaryId === 'colour')!;
+    expect([colour.unique, colour.rate]).toEqual([4, 1]);
+    expect(report.links.find((l) => l.summaryId === 'infra')!.unique).toBe(14);
+    expect(report.byRole.find((r) => r.role === 'Designer')!.unique).toBe(4);
+    expect(report.total.unique).toBe(18);
+    // Raw clicks are still shown as they came.
+    expect(colour.clicks).toBe(50);
+  });
+
   it('rates each summary × section over the readers who got it there', () => {
     const { links } = buildReport([facts]);
     expect(links).toEqual([
