@@ -228,6 +228,7 @@ export function formatReport(report: SendReport): string {
     'complained',
     'no content',
     'already sent',
+    'failed before',
   ];
   const row = (name: string, t: Tally) => [
     name,
@@ -241,7 +242,8 @@ export function formatReport(report: SendReport): string {
     t.skipped.bounced,
     t.skipped.complained,
     t.skipped.noContent,
-    t.skipped.alreadySent + t.skipped.previouslyFailed,
+    t.skipped.alreadySent,
+    t.skipped.previouslyFailed,
   ];
   const table = (label: string, rows: (string | number)[][]) => {
     const all = [[label, ...header.slice(1)], ...rows];

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
 import { planAudience } from '../../src/group/index.js';
 import { openStateDb, readStatus, sendIssue } from '../../src/send/index.js';
+import { formatReport } from '../../src/send/report.js';
 import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
@@ -121,6 +122,11 @@ describe('sending over SMTP', () => {
     expect(second.total.skipped.previouslyFailed).toBe(1);
     expect(second.total.skipped.alreadySent).toBe(first.total.sent);
     expect(opened.server.counts.rcpt).toBe(rcptAfterFirst);
+    // The table tells the two apart: a refused reader was not sent the issue.
+    const total = formatReport(second)
+      .split('\n')
+      .find((line) => line.startsWith('total'))!;
+    expect(total.trim().split(/ +/).slice(-2)).toEqual([String(first.total.sent), '1']);
 
     const third = await send(opened.fixture, opened.server.url(), { retryFailed: true });
     expect(third.total.planned).toBe(1);
