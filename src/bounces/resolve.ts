@@ -11,11 +11,12 @@ import { issueTag, parseVerpAddress, readerTag } from './verp.js';
  * and last the address the report names. Caches per resolver: one import builds each issue's
  * token table once.
  *
- * Anyone can mail a bounce mailbox. So with VERP on, a report is taken only from what nobody else
- * can make: a VERP token that verifies, a Message-ID keyed with the secret, a signed unsubscribe
- * token. A report sent to a VERP address whose token does not verify, or naming an address and
- * nothing else, is unmatched. A provider's webhook, whose signature was checked, is believed about
- * the address it names.
+ * Anyone can mail a bounce mailbox, and a Message-ID can be worked out from the public List-Id,
+ * issue and address. So with VERP on, a report from the mailbox is taken only through what nobody
+ * else can make: a VERP token that verifies, or a signed unsubscribe link. Every message then goes
+ * out with its VERP address as envelope sender, so a real bounce is sent to it, and a complaint
+ * quotes it (and the signed link). Anything else is unmatched. A provider's webhook, whose
+ * signature was checked, is believed about the address it names.
  */
 
 export interface Resolved {
@@ -56,18 +57,14 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     return undefined;
   };
 
-  const verpOn = Boolean(options.verpDomain && options.secret);
-  const mailbox = verpOn && !options.authenticated;
+  // Only what nobody else can make counts for a report from the mailbox (see above).
+  const mailbox = Boolean(options.verpDomain && options.secret) && !options.authenticated;
   return async (event) => {
-    let toVerpAddress = false;
     for (const candidate of event.hints.verpCandidates) {
       const found = await byVerp(candidate);
       if (found) return found;
-      toVerpAddress ||= parseVerpAddress(candidate, options.verpDomain ?? '') !== undefined;
     }
-    // Forged, or about a message this list did not send: what else it says is not to be trusted.
-    if (mailbox && toVerpAddress) return undefined;
-    for (const messageId of event.hints.messageIds) {
+    for (const messageId of mailbox ? [] : event.hints.messageIds) {
       const found = await store.deliveryByMessageId(messageId);
       if (found) return { ...found, via: 'message-id' };
     }

@@ -22,20 +22,11 @@ export interface OutgoingMessage {
 /**
  * Stable per (issue, address): a message re-sent after a crash carries the same Message-ID, so
  * mailbox providers that deduplicate on it drop the copy. `salt` makes a fresh one for --resend
- * and test sends, which must not be mistaken for the original. With `secret` (ROLECAST_SECRET) it
- * is keyed: a bounce report quoting it names its reader, so nobody may work out a reader's id
- * from the public list id, issue and address to get them suppressed (see bounces/resolve.ts).
+ * and test sends, which must not be mistaken for the original.
  */
-export function messageIdFor(
-  config: ResolvedConfig,
-  issueId: string,
-  email: string,
-  salt = '',
-  secret?: string | undefined,
-): string {
+export function messageIdFor(config: ResolvedConfig, issueId: string, email: string, salt = ''): string {
   // The list id keeps two lists on one sending domain from minting the same id for different messages.
-  const text = `${config.listId}\0${issueId}\0${canonicalAddress(email)}\0${salt}`;
-  const hash = secret ? crypto.createHmac('sha256', secret).update(text).digest('base64url') : sha256(text);
+  const hash = sha256(`${config.listId}\0${issueId}\0${canonicalAddress(email)}\0${salt}`);
   if (idParts.issueId !== issueId || idParts.sender !== config.sender.email) {
     idParts = {
       issueId,

@@ -318,7 +318,7 @@ async function sendLoaded(
     const toBuild = countByVariant(plan.sending);
     const jobs = function* (): Generator<SendJob> {
       for (const { subscriber, variantId } of plan.sending) {
-        const messageId = messageIdFor(config, issue.id, subscriber.email, salt, env.secret);
+        const messageId = messageIdFor(config, issue.id, subscriber.email, salt);
         roleOf.set(subscriber.email, segmentRoles(subscriber, segments));
         yield {
           email: subscriber.email,

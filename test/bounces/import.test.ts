@@ -16,6 +16,7 @@ import type { ResolvedConfig } from '../../src/config/schema.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { messageIdFor } from '../../src/send/message.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
+import { signToken } from '../../src/unsubscribe/token.js';
 import { sentEntry } from '../helpers/ledger.js';
 import { REPO_ROOT } from '../helpers/project.js';
 
@@ -229,20 +230,29 @@ describe('which reports are believed with VERP on', () => {
     expect(decisions).toEqual([expect.objectContaining({ outcome: 'suppressed', email: 'victim@example.com' })]);
   });
 
-  it('a Message-ID is keyed with the secret: one worked out from the list id, issue and address names nobody', async () => {
+  it('a Message-ID found in the ledger names nobody from the mailbox, since anyone can work one out; a signed link does, even beside a token that fails', async () => {
     const config = { listId: 'weekly.example.org', sender: { email: 'digest@example.org' } } as ResolvedConfig;
-    const keyed = messageIdFor(config, '2026-W48', 'victim@example.com', '', verp.secret);
+    // What an attacker can compute from the public List-Id, the issue and the address.
     const guessed = messageIdFor(config, '2026-W48', 'victim@example.com');
-    expect(keyed).not.toBe(guessed);
-    expect(messageIdFor(config, '2026-W48', 'victim@example.com', '', 'another-secret-0123456789abcdef')).not.toBe(
-      keyed,
-    );
-    deliver('2026-W48', 'victim@example.com', '2026-11-30T08:00:00Z', keyed);
+    deliver('2026-W48', 'victim@example.com', '2026-11-30T08:00:00Z', guessed);
+    const signed = `<https://example.org/unsubscribe?token=${signToken({ email: 'victim@example.com', listId: 'weekly.example.org' }, verp.secret)}>`;
     const decisions = await applyEvents(
       sqliteBounceStore(db),
-      [hard('guessed', { messageIds: [guessed] }), hard('quoted', { messageIds: [keyed] })],
+      [
+        hard('guessed', { messageIds: [guessed] }),
+        // A report of mail sent before the secret changed: its token no longer verifies, its link does not either…
+        hard('stale', { verpCandidates: ['bounces+aaaaaaaaaaaaaaaaaaaaaaaa@bounces.example.org'] }),
+        // …while one whose signed link verifies is believed whatever its token.
+        hard('linked', {
+          verpCandidates: ['bounces+aaaaaaaaaaaaaaaaaaaaaaaa@bounces.example.org'],
+          unsubscribeLinks: [signed],
+        }),
+      ],
       verp,
     );
-    expect(decisions.map((d) => d.outcome)).toEqual(['unmatched', 'suppressed']);
+    expect(decisions.map((d) => d.outcome)).toEqual(['unmatched', 'unmatched', 'suppressed']);
+    // Without VERP nothing better is known, and the ledger's Message-ID is taken, as documented.
+    const plain = await applyEvents(sqliteBounceStore(db), [hard('plain-id', { messageIds: [guessed] })], options);
+    expect(plain).toEqual([expect.objectContaining({ email: 'victim@example.com' })]);
   });
 });

@@ -76,7 +76,7 @@ async function expectSameAsWholeMessage(fixture: SendFixture, server: TestSmtpSe
     const body = message.raw.slice(message.raw.indexOf('\r\n\r\n'));
     expect(body).toMatch(/^[\x00-\x7f]*$/);
 
-    const messageId = messageIdFor(project.config, project.issue.id, subscriber.email, '', environment.secret);
+    const messageId = messageIdFor(project.config, project.issue.id, subscriber.email);
     const whole = buildFor(project, environment, compiled, subscriber, variantId, messageId, NOW, {
       wholeMessage: true,
     });

@@ -69,7 +69,7 @@ export async function sendBatch(
       const roles = segmentRoles(subscriber, context.segments);
       rolesOf.set(item.email, roles);
       report.plan(roles, item.variantId);
-      const messageId = messageIdFor(config, issue.id, subscriber.email, context.salt, context.env.secret);
+      const messageId = messageIdFor(config, issue.id, subscriber.email, context.salt);
       yield {
         email: item.email,
         variantId: item.variantId,
