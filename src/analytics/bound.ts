@@ -4,9 +4,10 @@ import type { IssueFacts } from './store.js';
  * An issue's facts with no link counting more unique clicks than readers could have made. A unique
  * click is the first of a client (IP and user agent) on a link, and no reader identity is kept, so
  * one person changing their user agent counts again. Bounded by the readers of the variant that
- * shows the link in that section (or, for a click whose variant is unknown, by every reader who
- * got it there), such clicks cannot make a rate pass 100 % or outweigh a role's real readers. A
- * link missing from the recorded layouts is left as counted: its readers are not known.
+ * shows the link in that section, and by every reader who got it there, over all its link kinds and
+ * clicks of no known variant together, such clicks cannot make a rate pass 100 % or outweigh a
+ * role's real readers. A link missing from the recorded layouts is left as counted: its readers
+ * are not known.
  */
 export function boundByReaders(facts: IssueFacts): IssueFacts {
   const delivered = new Map<string, number>();
@@ -23,16 +24,40 @@ export function boundByReaders(facts: IssueFacts): IssueFacts {
         shownIn.add(`${link}\n${variant.id}`);
       }
   }
+  // What each link, and each link in one variant, may still count: rows of several link kinds (and
+  // of no known variant) share the budget, counted in a fixed order, known variants first.
+  const left = new Map(readers);
+  const leftIn = new Map<string, number>();
+  const order = facts.clicks
+    .map((click, index) => ({ click, index }))
+    .sort(
+      (a, b) =>
+        Number(a.click.variantId === '') - Number(b.click.variantId === '') ||
+        cmp(a.click.variantId, b.click.variantId) ||
+        cmp(a.click.kind, b.click.kind) ||
+        a.index - b.index,
+    );
   let bounded = false;
-  const clicks = facts.clicks.map((click) => {
+  const clicks = facts.clicks.slice();
+  for (const { click, index } of order) {
     const link = `${click.summaryId}\n${click.role}`;
     // A link no recorded layout holds (an issue sent before layouts were kept) has no known readers.
-    const everyone = readers.get(link);
-    if (everyone === undefined) return click;
-    const limit = shownIn.has(`${link}\n${click.variantId}`) ? (delivered.get(click.variantId) ?? 0) : everyone;
-    if (click.unique <= limit) return click;
+    const budget = left.get(link);
+    if (budget === undefined) continue;
+    const inVariant = `${link}\n${click.variantId}`;
+    const variantBudget = shownIn.has(inVariant)
+      ? (leftIn.get(inVariant) ?? delivered.get(click.variantId) ?? 0)
+      : Number.POSITIVE_INFINITY;
+    const unique = Math.min(click.unique, budget, variantBudget);
+    left.set(link, budget - unique);
+    if (shownIn.has(inVariant)) leftIn.set(inVariant, variantBudget - unique);
+    if (unique === click.unique) continue;
     bounded = true;
-    return { ...click, unique: limit };
-  });
+    clicks[index] = { ...click, unique };
+  }
   return bounded ? { ...facts, clicks } : facts;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

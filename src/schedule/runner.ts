@@ -50,14 +50,15 @@ export interface RunScheduleOptions {
    * nothing of the wave went out (config, connection, lock): the wave then counts as not started.
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: a sender with nothing to report returns nothing
-  sendWave: (wave: Wave) => Promise<void | WaveResult>;
+  sendWave: (wave: Wave, only?: readonly string[]) => Promise<void | WaveResult>;
   graceMs: number;
   sendMissed?: boolean;
   /**
-   * How many of a wave stored as sent have no record of their message yet: readers who joined
-   * its zone, or the list, after it went out. Such a wave is finished like one cut short.
+   * For waves stored as sent, the addresses each holds now with no record of their message yet:
+   * readers who joined its zone, or the list, after it went out. Such a wave is finished for them
+   * alone, as one cut short is. Asked once, before the first wave.
    */
-  unsent?: (wave: Wave) => number;
+  unsent?: (waves: readonly Wave[]) => Promise<ReadonlyMap<string, readonly string[]>>;
   signal?: AbortSignal;
   /** Longest single sleep; the clock is read again after each, so a suspended machine is noticed. */
   maxSleepMs?: number;
@@ -78,6 +79,8 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
   const maxSleep = options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS;
   const waves = [...options.waves].sort((a, b) => a.utcMs - b.utcMs);
   const statuses = await store.register(waves);
+  const sent = waves.filter((wave) => statuses.get(wave.utc) === 'sent');
+  const owed = sent.length > 0 && options.unsent ? await options.unsent(sent) : new Map<string, readonly string[]>();
   const report: ScheduleReport = { waves: [], sent: 0, missed: 0 };
   // When this run was busy sending: time spent there is not lateness, time before it (down) is.
   const busy: { from: number; to: number }[] = [];
@@ -85,8 +88,8 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
   for (const wave of waves) {
     // A wave stored as sent went to the readers it had then; one who joined it since is still owed
     // the issue, and the ledger keeps those it reached from getting it twice.
-    const joined = statuses.get(wave.utc) === 'sent' ? (options.unsent?.(wave) ?? 0) : 0;
-    if (statuses.get(wave.utc) === 'sent' && joined === 0) {
+    const joined = statuses.get(wave.utc) === 'sent' ? (owed.get(wave.utc) ?? []) : [];
+    if (statuses.get(wave.utc) === 'sent' && joined.length === 0) {
       emit({ type: 'already-sent', wave });
       report.waves.push({ wave, outcome: 'already-sent', lateMs: 0 });
       continue;
@@ -105,7 +108,7 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
     throwIfAborted(signal);
     const lateMs = lateness(wave.utcMs, current, busy);
     const status = statuses.get(wave.utc);
-    const resumed = status === 'sending' || status === 'failed' || joined > 0;
+    const resumed = status === 'sending' || status === 'failed' || joined.length > 0;
     if (lateMs > options.graceMs && !options.sendMissed && !resumed) {
       await store.mark(wave.utc, 'missed', `${Math.round(lateMs / 60_000)} min late`);
       emit({ type: 'missed', wave, lateMs });
@@ -113,12 +116,16 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
       report.missed++;
       continue;
     }
-    emit(joined > 0 ? { type: 'sending', wave, lateMs, resumed, joined } : { type: 'sending', wave, lateMs, resumed });
+    emit(
+      joined.length > 0
+        ? { type: 'sending', wave, lateMs, resumed, joined: joined.length }
+        : { type: 'sending', wave, lateMs, resumed },
+    );
     await store.mark(wave.utc, 'sending');
     let result: Awaited<ReturnType<RunScheduleOptions['sendWave']>>;
     const sendingFrom = now().getTime();
     try {
-      result = await options.sendWave(wave);
+      result = await (joined.length > 0 ? options.sendWave(wave, joined) : options.sendWave(wave));
     } catch (error) {
       // Nothing of it went out this time: it is as started as it was before (so the grace window
       // still applies to a wave that never got going).

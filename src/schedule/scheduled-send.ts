@@ -113,15 +113,16 @@ export async function scheduledSend(
 
   const byEmail = new Map(subscribers.map((s) => [canonicalAddress(s.email), s]));
   const now = deps.now ?? (() => new Date());
-  // What earlier runs delivered: a wave they finished is done only for the readers it had then.
-  const recorded = await deps.state.ledger(project.issue.id, options.channel, now).recorded();
-  const unsent = (wave: Wave) => {
-    let count = 0;
-    for (const email of wave.emails) {
+  const state = deps.state;
+  // A wave earlier runs finished is done only for the readers it had then; the ledger is read
+  // only when some wave was, and let go once they are known.
+  const unsent = async (sent: readonly Wave[]) => {
+    const recorded = await state.ledger(project.issue.id, options.channel, now).recorded();
+    const owed = (email: string) => {
       const status = recorded.get(canonicalAddress(email));
-      if (status === undefined || status === 'deferred') count++;
-    }
-    return count;
+      return status === undefined || status === 'deferred';
+    };
+    return new Map(sent.map((wave) => [wave.utc, wave.emails.filter(owed)]));
   };
   const report = await runSchedule({
     waves,
@@ -132,9 +133,9 @@ export async function scheduledSend(
     sendMissed: options.sendMissed ?? false,
     unsent,
     ...(options.signal ? { signal: options.signal } : {}),
-    sendWave: (wave) =>
+    sendWave: (wave, only) =>
       deps.sendTo(
-        wave.emails.map((email) => byEmail.get(canonicalAddress(email))!),
+        (only ?? wave.emails).map((email) => byEmail.get(canonicalAddress(email))!),
         wave,
       ),
     onEvent: (event) => write(stdout, describe(event)),

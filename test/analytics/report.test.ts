@@ -75,18 +75,25 @@ describe('report', () => {
   it('never counts more unique clicks on a link than readers could make, however many user agents one client shows', () => {
     // One CTO+Designer reader's client clicking 'colour' 50 times with 50 user agents: 4 readers got it.
     // A click whose variant is unknown is bounded by everyone who got the link in that section.
+    // Its other link kinds, and the same links with `v` cut off, share that bound.
     const inflated = issue('2026-W48', [
       click('colour', 'Designer', 'cto+designer', 50),
+      { ...click('colour', 'Designer', 'cto+designer', 50), kind: 'source' as const },
+      click('colour', 'Designer', '', 50),
       click('infra', 'CTO', '', 99),
+      click('infra', 'CTO', 'cto', 3),
     ]);
     const report = buildReport([inflated]);
     const colour = report.links.find((l) => l.summaryId === 'colour')!;
     expect([colour.unique, colour.rate]).toEqual([4, 1]);
-    expect(report.links.find((l) => l.summaryId === 'infra')!.unique).toBe(14);
+    const infra = report.links.find((l) => l.summaryId === 'infra')!;
+    expect([infra.unique, infra.rate]).toEqual([14, 1]);
     expect(report.byRole.find((r) => r.role === 'Designer')!.unique).toBe(4);
     expect(report.total.unique).toBe(18);
+    // A variant never counts more than its readers either.
+    expect(report.byVariant.find((v) => v.variantId === 'cto+designer')!.unique).toBeLessThanOrEqual(4);
     // Raw clicks are still shown as they came.
-    expect(colour.clicks).toBe(50);
+    expect(colour.clicks).toBe(150);
   });
 
   it('rates each summary × section over the readers who got it there', () => {

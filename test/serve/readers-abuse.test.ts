@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import { SubscriberSchema } from '../../src/model/subscriber.js';
+import { lineField } from '../../src/serve/readers/form.js';
 import type { ReaderMail } from '../../src/serve/readers/mail.js';
 import { signCsrf } from '../../src/serve/readers/tokens.js';
 import { clientKey } from '../../src/serve/routes/_http.js';
@@ -89,6 +90,17 @@ describe('names with line breaks or control characters', () => {
     expect(response.status).toBe(303);
     await expectOneLine('ana@example.com');
     expect((await store.get('ana@example.com'))?.firstName).toBe('Ana X-Extra: 1');
+  });
+
+  it("are cut to the subscriber rules' length in UTF-16 units, never inside a pair", () => {
+    const emoji = '\u{1F600}'.repeat(150);
+    const cut = lineField(new Map([['name', [emoji]]]), 'name', 200);
+    expect(cut.length).toBe(200);
+    expect(SubscriberSchema.safeParse({ email: 'a@example.com', name: cut }).success).toBe(true);
+    // 'x' then emoji: the 200th unit is a high surrogate, which is left out with its pair.
+    const odd = lineField(new Map([['name', [`x${emoji}`]]]), 'name', 200);
+    expect(odd.length).toBe(199);
+    expect(odd).toBe(`x${'\u{1F600}'.repeat(99)}`);
   });
 
   it('are stored on one line from a signup', async () => {

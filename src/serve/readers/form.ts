@@ -38,13 +38,15 @@ export function field(fields: FormFields, name: string): string {
 /**
  * A field shown on one line and written into headers (a reader's name): line breaks and control
  * characters become one space, as the subscriber file's rules require, and it is cut to `max`
- * characters without splitting one. A form field cannot hold a line break, so only a script sends
- * one: cleaning it keeps the reader's other changes.
+ * UTF-16 units, as those rules count, without splitting a surrogate pair. A form field cannot hold
+ * a line break, so only a script sends one: cleaning it keeps the reader's other changes.
  */
 export function lineField(fields: FormFields, name: string, max: number): string {
   const clean = toOneLine(field(fields, name));
-  const chars = Array.from(clean);
-  return chars.length > max ? chars.slice(0, max).join('').trim() : clean;
+  if (clean.length <= max) return clean;
+  const high = clean.charCodeAt(max - 1);
+  const end = high >= 0xd800 && high <= 0xdbff ? max - 1 : max;
+  return clean.slice(0, end).trim();
 }
 
 export function isJson(contentType: string | undefined): boolean {

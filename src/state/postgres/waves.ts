@@ -1,4 +1,4 @@
-import type { Pool } from '../../db/postgres.js';
+import { type Pool, transaction } from '../../db/postgres.js';
 import type { StoredWave, WaveStatus } from '../../schedule/store.js';
 import type { ScheduledWaves } from '../contract.js';
 
@@ -28,25 +28,28 @@ export function postgresWaves(pool: Pool, issueId: string, channel: string, now:
   };
   return {
     async register(waves) {
-      // As the SQLite store: a wave that never started and that the plan no longer has is dropped.
-      await pool.query(
-        `DELETE FROM schedule_waves WHERE issue_id = $1 AND channel = $2 AND status = 'pending' AND NOT (wave_utc = ANY($3::text[]))`,
-        [issueId, channel, waves.map((w) => w.utc)],
-      );
-      if (waves.length > 0)
-        await pool.query(
-          `INSERT INTO schedule_waves (issue_id, channel, wave_utc, status, recipients, zones, updated_at)
-           SELECT $1, $2, w, 'pending', n, z, $3 FROM unnest($4::text[], $5::int[], $6::text[]) AS t(w, n, z)
-           ON CONFLICT (issue_id, channel, wave_utc) DO UPDATE SET recipients = excluded.recipients, zones = excluded.zones`,
-          [
-            issueId,
-            channel,
-            now().toISOString(),
-            waves.map((w) => w.utc),
-            waves.map((w) => w.count),
-            waves.map((w) => JSON.stringify(w.zones.map((z) => z.zone))),
-          ],
+      // As the SQLite store, in one transaction: a wave that never started and that the plan no
+      // longer has is dropped, and the plan's waves are recorded.
+      await transaction(pool, async (client) => {
+        await client.query(
+          `DELETE FROM schedule_waves WHERE issue_id = $1 AND channel = $2 AND status = 'pending' AND NOT (wave_utc = ANY($3::text[]))`,
+          [issueId, channel, waves.map((w) => w.utc)],
         );
+        if (waves.length > 0)
+          await client.query(
+            `INSERT INTO schedule_waves (issue_id, channel, wave_utc, status, recipients, zones, updated_at)
+             SELECT $1, $2, w, 'pending', n, z, $3 FROM unnest($4::text[], $5::int[], $6::text[]) AS t(w, n, z)
+             ON CONFLICT (issue_id, channel, wave_utc) DO UPDATE SET recipients = excluded.recipients, zones = excluded.zones`,
+            [
+              issueId,
+              channel,
+              now().toISOString(),
+              waves.map((w) => w.utc),
+              waves.map((w) => w.count),
+              waves.map((w) => JSON.stringify(w.zones.map((z) => z.zone))),
+            ],
+          );
+      });
       return new Map((await list()).map((w) => [w.waveUtc, w.status]));
     },
     async mark(waveUtc, status, detail) {
