@@ -13,6 +13,7 @@ import { openExistingState, openState, postgresSideFileBase } from '../state/ope
 import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
 import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
+import { type LateSuppressions, suppressionCursor, watchSuppressions } from './late-suppressions.js';
 import type { DeliveryStatus } from './ledger.js';
 import { messageIdFor } from './message.js';
 import {
@@ -24,6 +25,7 @@ import {
   planDelivery,
   planRecipients,
   segmentRoles,
+  suppressedKind,
 } from './plan.js';
 import { createProgress } from './progress.js';
 import { createRateLimiter, describePace } from './rate-limit.js';
@@ -79,6 +81,8 @@ export interface SendOptions {
   resend?: boolean | undefined;
   retryFailed?: boolean | undefined;
   signal?: AbortSignal | undefined;
+  /** How often the suppression list is read again while sending (default: every second). */
+  lateSuppressionCheckMs?: number | undefined;
   now?: (() => Date) | undefined;
   progress?: { stream: NodeJS.WritableStream; isTTY: boolean } | undefined;
   /** Notices for the person running the command (where messages go, render warnings). */
@@ -251,6 +255,7 @@ async function sendLoaded(
   let lock: StateLock | undefined;
   // Set once a failed write stopped the run (the report's reason for stopping).
   let halted: Halted | undefined;
+  let late: LateSuppressions | undefined;
   const state = async <T>(write: () => Promise<T>): Promise<T> => {
     try {
       return await write();
@@ -281,6 +286,7 @@ async function sendLoaded(
     const resendSince = options.resend ? (resumed ?? now().toISOString()) : undefined;
     if (resumed && !options.partOfRun)
       log(`resuming the --resend started at ${resumed}: readers it already reached are not sent it again`);
+    const cursor = await state(() => suppressionCursor(store.suppressions));
     const suppressions = await state(() => store.suppressions.index());
     const isSuppressed = suppressions.isSuppressed;
     const plan = planDelivery(project, subscribers, {
@@ -316,8 +322,21 @@ async function sendLoaded(
     const roleOf = new Map<string, readonly string[]>();
     // Messages left to build per variant: after its last, its encoded body is let go.
     const toBuild = countByVariant(plan.sending);
+    late = watchSuppressions(store.suppressions, cursor, { everyMs: options.lateSuppressionCheckMs, log });
+    const watched = late;
     const jobs = function* (): Generator<SendJob> {
       for (const { subscriber, variantId } of plan.sending) {
+        const suppressed = watched.reason(subscriber.email);
+        if (suppressed !== undefined) {
+          // Suppressed since the plan: counted as the plan counts suppressed readers, and never sent.
+          const roles = segmentRoles(subscriber, segments);
+          plan.report.plan(roles, variantId, -1);
+          plan.report.skip(roles, variantId, suppressedKind(suppressed || undefined));
+          const remaining = (toBuild.get(variantId) ?? 1) - 1;
+          toBuild.set(variantId, remaining);
+          if (remaining === 0) compiled.delete(variantId);
+          continue;
+        }
         const messageId = messageIdFor(config, issue.id, subscriber.email, salt);
         roleOf.set(subscriber.email, segmentRoles(subscriber, segments));
         yield {
@@ -391,6 +410,7 @@ async function sendLoaded(
     // Each step on its own: a lock that cannot be released (the same full disk) must neither hide
     // the error that stopped the run nor skip closing the database. A lock left behind is stale
     // once this process has exited, and the next run takes it over.
+    late?.stop();
     await cleanup('close the SMTP connections', () => transport?.close(), log);
     await cleanup('release the send lock', () => lock?.release(), log);
     await cleanup('close the state file', () => store.close(), log);

@@ -68,6 +68,15 @@ export interface Suppressions {
   /** Matches the address, or the `sha256:` entry an erased address (`rolecast subscribers forget`) left. */
   isSuppressed(email: string): Promise<boolean>;
   index(): Promise<SuppressionIndex>;
+  /**
+   * Entries added after `cursor` (from an earlier answer), and the cursor to ask from next; with
+   * no cursor, none, only where the list stands now. A send asks while it runs, so a reader
+   * suppressed meanwhile (an unsubscribe, a bounce, `suppress add`) is not mailed. An entry may
+   * come back again in a later answer.
+   */
+  addedSince(
+    cursor: string | undefined,
+  ): Promise<{ cursor: string; added: { email: string; reason: string | null }[] }>;
   list(): Promise<SuppressionRecord[]>;
   /** Removes the address and its hashed entry; true when there was one. */
   remove(email: string): Promise<boolean>;

@@ -5,6 +5,7 @@ import { RolecastError } from '../../src/errors.js';
 import { planAudience } from '../../src/group/index.js';
 import { openStateDb, readStatus, sendIssue } from '../../src/send/index.js';
 import { formatReport } from '../../src/send/report.js';
+import { addSuppression } from '../../src/send/store.js';
 import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
@@ -51,6 +52,28 @@ describe('sending over SMTP', () => {
       // No other subscriber's address anywhere in the raw message.
       for (const other of others) if (other !== subscriber.email) expect(message.raw).not.toContain(other);
     }
+  });
+
+  it('does not mail a reader suppressed while the send runs, and counts them as suppressed', async () => {
+    // 30 messages at 20 a second: the last readers are reached well after the suppression below.
+    opened.fixture = await sendFixture(36, { concurrency: 1, ratePerSecond: 20 });
+    opened.server = await startSmtpServer();
+    const project = await opened.fixture.load();
+    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+    const last = plan.recipients.at(-1)!.subscriber.email;
+    const running = send(opened.fixture, opened.server.url(), { lateSuppressionCheckMs: 20 });
+    // As `rolecast suppress add`, a bounce import or `serve` would: another connection to the state file.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
+    addSuppression(db, last, { reason: 'unsubscribe' });
+    db.close();
+    const report = await running;
+    const messages = await opened.server.messages();
+    expect(messages.flatMap((m) => m.envelope.to)).not.toContain(last);
+    expect(report.total.sent).toBe(plan.recipients.length - 1);
+    expect(report.total.skipped.suppressed).toBe(1);
+    expect(report.total.planned).toBe(plan.recipients.length - 1);
+    expect(report.total.pending).toBe(0);
   });
 
   it('sets the list headers, a unique Message-ID and multipart/alternative', async () => {

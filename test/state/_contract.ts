@@ -262,6 +262,26 @@ export function contractTests(b: Backend): void {
     expect(await store.suppressions.remove('nobody@example.com')).toBe(false);
   });
 
+  it('tells a send which addresses were suppressed after it looked, removals and all', async () => {
+    const store = await b.open();
+    await store.suppressions.add('before@example.com', { reason: 'unsubscribe' });
+    const start = (await store.suppressions.addedSince(undefined)).cursor;
+    await store.suppressions.add('during@example.com', { reason: 'bounce' });
+    const first = await store.suppressions.addedSince(start);
+    expect(first.added).toContainEqual({ email: 'during@example.com', reason: 'bounce' });
+    // A removal and a new entry between two looks: the new one is still told.
+    await store.suppressions.remove('during@example.com');
+    await store.suppressions.add('later@example.com', { reason: 'complaint' });
+    const second = await store.suppressions.addedSince(first.cursor);
+    expect(second.added).toContainEqual({ email: 'later@example.com', reason: 'complaint' });
+    // Removed at the top, then two added: the one given the removed entry's place is told too.
+    await store.suppressions.remove('later@example.com');
+    await store.suppressions.add('one@example.com', { reason: 'unsubscribe' });
+    await store.suppressions.add('two@example.com', { reason: 'unsubscribe' });
+    const third = (await store.suppressions.addedSince(second.cursor)).added.map((row) => row.email);
+    expect(third).toEqual(expect.arrayContaining(['one@example.com', 'two@example.com']));
+  });
+
   it('keeps scheduled waves: registering again keeps their status', async () => {
     const time = clock('2026-11-29T12:00:00.000Z');
     const store = await b.open();

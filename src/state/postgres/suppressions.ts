@@ -5,6 +5,9 @@ import type { Suppressions } from '../contract.js';
 import { suppressionIndex } from '../suppression-index.js';
 import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../suppression-rows.js';
 
+/** How far apart the clocks of the hosts writing suppressions may be. */
+const CLOCK_SLACK_MS = 10 * 60_000;
+
 /**
  * The suppressions table in PostgreSQL. Inserts never overwrite (the first reason wins) and skip an
  * address whose hashed entry is there, in one statement, so replicas adding the same address at
@@ -49,6 +52,17 @@ export function postgresSuppressions(pool: Pool): Suppressions {
         'SELECT email, reason FROM suppressions',
       );
       return suppressionIndex(rows);
+    },
+    async addedSince(cursor) {
+      // No row order to go by: entries are asked for by their time, from a while before the cursor
+      // (hosts' clocks differ), and a caller takes one it already has again without harm.
+      const now = String(Date.now());
+      if (cursor === undefined) return { cursor: now, added: [] };
+      const { rows } = await pool.query<{ email: string; reason: string | null }>(
+        'SELECT email, reason FROM suppressions WHERE created_at >= $1',
+        [new Date(Number(cursor) - CLOCK_SLACK_MS).toISOString()],
+      );
+      return { cursor: now, added: rows };
     },
     async list() {
       const { rows } = await pool.query<SuppressionRow>(

@@ -6,6 +6,8 @@ import type { Suppressions } from '../contract.js';
 import { suppressionIndex } from '../suppression-index.js';
 import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../suppression-rows.js';
 
+type Row = { email: string; reason: string | null };
+
 /** The suppressions table of the state file; addresses are stored canonical, erased ones hashed. */
 export function sqliteSuppressions(db: StateDb): Suppressions {
   const insert = () =>
@@ -33,6 +35,28 @@ export function sqliteSuppressions(db: StateDb): Suppressions {
       suppressionIndex(
         db.prepare('SELECT email, reason FROM suppressions').all() as { email: string; reason: string | null }[],
       ),
+    async addedSince(cursor) {
+      // Rows get growing rowids, so those past the cursor's top are new. Rows up to it change only
+      // by removal, or by the top one's rowid being given again after it was removed: when their
+      // count or the top row differ from the cursor's, every row is handed back.
+      const top = db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM suppressions').pluck().get() as number;
+      const look = (upTo: number) => {
+        const count = db.prepare('SELECT COUNT(*) FROM suppressions WHERE rowid <= ?').pluck().get(upTo) as number;
+        const email = (db.prepare('SELECT email FROM suppressions WHERE rowid = ?').pluck().get(upTo) as string) ?? '';
+        return { count, email };
+      };
+      const now = look(top);
+      const next = JSON.stringify([top, now.count, now.email]);
+      if (cursor === undefined || cursor === next) return { cursor: next, added: [] };
+      const [before, counted, email] = JSON.parse(cursor) as [number, number, string];
+      const then = look(before);
+      if (then.count !== counted || then.email !== email)
+        return { cursor: next, added: db.prepare('SELECT email, reason FROM suppressions').all() as Row[] };
+      const added = db
+        .prepare('SELECT email, reason FROM suppressions WHERE rowid > ? ORDER BY rowid')
+        .all(before) as Row[];
+      return { cursor: next, added };
+    },
     async list() {
       const rows = db
         .prepare('SELECT email, reason, source, created_at FROM suppressions ORDER BY created_at, email')

@@ -1,0 +1,63 @@
+import type { Suppressions } from '../state/contract.js';
+import { suppressionIndex } from '../state/suppression-index.js';
+
+/**
+ * Suppressions written while a send runs: a reader who unsubscribes (one-click, the preferences
+ * page, a reply to the mailto), bounces or complains, or whom someone suppresses by hand, is not
+ * mailed by the send that was planned before. The list is asked again every `everyMs` in the
+ * background (with the unsubscribes `serve` could only journal applied first); the send consults
+ * what is known without waiting. A reader suppressed less than that long before their message
+ * is built may still get it.
+ */
+export interface LateSuppressions {
+  /** The reason an address was suppressed since the plan ('' without one), or undefined. */
+  reason(email: string): string | undefined;
+  stop(): void;
+}
+
+export const LATE_SUPPRESSION_CHECK_MS = 1000;
+
+/** Where the list stands now: taken before the plan reads it, so nothing added between is missed. */
+export async function suppressionCursor(suppressions: Suppressions): Promise<string> {
+  return (await suppressions.addedSince(undefined)).cursor;
+}
+
+export function watchSuppressions(
+  suppressions: Suppressions,
+  cursor: string,
+  options: { everyMs?: number; log: (line: string) => void },
+): LateSuppressions {
+  let at = cursor;
+  const rows: { email: string; reason: string | null }[] = [];
+  let index = suppressionIndex(rows);
+  let asking = false;
+  let warned = false;
+  const ask = async () => {
+    if (asking) return;
+    asking = true;
+    try {
+      await suppressions.applyJournal();
+      const next = await suppressions.addedSince(at);
+      at = next.cursor;
+      if (next.added.length > 0) {
+        rows.push(...next.added);
+        index = suppressionIndex(rows);
+      }
+    } catch (error) {
+      // The state file busy or full: asked again at the next tick; the plan's list still holds.
+      if (!warned)
+        options.log(
+          `warning: could not read the suppression list again during the send: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      warned = true;
+    } finally {
+      asking = false;
+    }
+  };
+  const timer = setInterval(() => void ask(), options.everyMs ?? LATE_SUPPRESSION_CHECK_MS);
+  timer.unref();
+  return {
+    reason: (email) => (index.isSuppressed(email) ? (index.reason(email) ?? '') : undefined),
+    stop: () => clearInterval(timer),
+  };
+}
