@@ -105,6 +105,8 @@ export const ConfigSchema = z.object({
       connectionTimeoutMs: z.number().int().positive().default(30_000),
       greetingTimeoutMs: z.number().int().positive().default(30_000),
       socketTimeoutMs: z.number().int().positive().default(60_000),
+      /** The wait for the reply to a message's final dot (RFC 5321: 10 minutes); not retried when it runs out. */
+      finalReplyTimeoutMs: z.number().int().positive().default(600_000),
     })
     .default({
       concurrency: 5,
@@ -115,6 +117,7 @@ export const ConfigSchema = z.object({
       connectionTimeoutMs: 30_000,
       greetingTimeoutMs: 30_000,
       socketTimeoutMs: 60_000,
+      finalReplyTimeoutMs: 600_000,
     }),
   /** Signup, confirmation and preferences pages served by `rolecast serve` (see src/serve/readers). */
   readers: z

@@ -10,6 +10,12 @@
  */
 export type FailureKind = 'temporary' | 'permanent';
 
+/**
+ * Set on the error of a message whose terminating dot went out and whose reply never came in the
+ * wait (see wire/pool.ts): the server may have taken it, so it is not sent again in this run.
+ */
+export const UNSURE_AFTER_DOT = 'unsureAfterDot';
+
 export interface DeliveryFailure {
   kind: FailureKind;
   responseCode: number | undefined;
@@ -19,6 +25,11 @@ export interface DeliveryFailure {
   noReply: boolean;
   /** A permanent refusal of the sender or account (MAIL FROM, login, connection): stop the run. */
   accountLevel: boolean;
+  /**
+   * The message's terminating dot went out and no reply came in the whole wait: the server may
+   * have taken it. Left for the next run (deferred), never sent again in this one.
+   */
+  unsure?: boolean;
 }
 
 const TEMPORARY_CODES = new Set([
@@ -67,6 +78,16 @@ export function classifyFailure(error: unknown): DeliveryFailure {
       accountLevel: permanent && aboutAccount,
     };
   }
+  // The server went quiet after the whole message: it is alive enough to have taken it.
+  if ((e as Record<string, unknown>)[UNSURE_AFTER_DOT] === true)
+    return {
+      kind: 'temporary',
+      responseCode: undefined,
+      response: `${response} (no reply after the whole message was sent: it may have been delivered, so it is not sent again in this run)`,
+      noReply: false,
+      accountLevel: false,
+      unsure: true,
+    };
   const temporary = TEMPORARY_CODES.has(code);
   return {
     kind: temporary ? 'temporary' : 'permanent',

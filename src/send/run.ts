@@ -311,7 +311,7 @@ async function deliver(
         throttledAttempts++;
       }
       const counted = attempt - Math.min(throttledAttempts, THROTTLED_ALLOWANCE);
-      if (counted > options.retries || options.signal?.aborted)
+      if (failure.unsure || counted > options.retries || options.signal?.aborted)
         return holdingNothing({ status: 'deferred', attempts: attempt, failure });
       try {
         await clock.sleep(backoffDelay(attempt, options.retryBaseMs, options.random), options.signal);

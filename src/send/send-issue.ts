@@ -484,6 +484,7 @@ async function smtpTransport(config: ResolvedConfig, env: Environment, options: 
       connectionMs: config.send.connectionTimeoutMs,
       greetingMs: config.send.greetingTimeoutMs,
       socketMs: config.send.socketTimeoutMs,
+      finalReplyMs: config.send.finalReplyTimeoutMs,
       ...options.smtpTimeouts,
     },
   });

@@ -23,6 +23,7 @@ export function singleMessageTransport(
       connectionMs: config.send.connectionTimeoutMs,
       greetingMs: config.send.greetingTimeoutMs,
       socketMs: config.send.socketTimeoutMs,
+      finalReplyMs: config.send.finalReplyTimeoutMs,
     },
   });
 }

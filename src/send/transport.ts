@@ -66,9 +66,19 @@ export interface SmtpTimeouts {
   greetingMs: number;
   /** Silence on an open connection, e.g. no reply to DATA; a timeout is a temporary failure. */
   socketMs: number;
+  /**
+   * The wait for the reply to a message's terminating dot (RFC 5321 asks for 10 minutes): the
+   * server may take the message at any moment in it, so a reply that never came is not retried.
+   */
+  finalReplyMs: number;
 }
 
-export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = { connectionMs: 30_000, greetingMs: 30_000, socketMs: 60_000 };
+export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = {
+  connectionMs: 30_000,
+  greetingMs: 30_000,
+  socketMs: 60_000,
+  finalReplyMs: 600_000,
+};
 
 export interface SmtpSettings {
   url: string;
@@ -86,6 +96,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   const parsed = parseSmtpUrl(settings.url);
   const shown = redactUrl(settings.url);
   const options = smtpPoolOptions(parsed, settings);
+  const finalReplyMs = settings.timeouts?.finalReplyMs ?? DEFAULT_SMTP_TIMEOUTS.finalReplyMs;
   const transporter: Transporter = nodemailer.createTransport(options);
   // Messages already in wire form go over connections of their own, without nodemailer's composer
   // and dot-stuffing stream; anything else (and an incompatible nodemailer) takes the pool above.
@@ -112,7 +123,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
     async verify(check) {
       try {
         if (check?.keepOpen && wireSupported()) {
-          wire ??= createWirePool(options, settings.concurrency);
+          wire ??= createWirePool(options, settings.concurrency, { finalReplyMs });
           await wire.open(check.connections);
         } else await checkConnection(options, checking);
       } catch (error) {
@@ -125,7 +136,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       if (envelopeRecipients(mail).some(needsSmtpUtf8) && !(await offersSmtpUtf8())) throw smtpUtf8Refusal();
       const payload = wirePayloadOf(mail);
       if (payload && wireSupported()) {
-        wire ??= createWirePool(options, settings.concurrency);
+        wire ??= createWirePool(options, settings.concurrency, { finalReplyMs });
         const envelope = mail.envelope as { from: string; to: string[] };
         // The header block stays a string: the pool encodes it straight into the message's one buffer.
         const head = `${settings.dkim ? `${dkimSignature(payload, settings.dkim)}\r\n` : ''}${headText(payload.headers)}`;

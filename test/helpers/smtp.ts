@@ -19,6 +19,10 @@ export interface SmtpFaults {
   mailFromReply?: { after: number; code: number; message: string };
   /** 1-based DATA numbers the server reads and then never answers (a stalled server). */
   stallOnData?: number[];
+  /** 1-based RCPT TO numbers the server never answers: the message was not taken. */
+  stallOnRcpt?: number[];
+  /** 1-based DATA numbers the server takes at once but answers only `ms` later. */
+  lateReplyOnData?: { numbers: number[]; ms: number };
   /** 1-based DATA numbers during which the socket is destroyed. */
   dropOnData?: number[];
   /** Delay before accepting each message, to keep messages in flight for a while. */
@@ -109,6 +113,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     },
     onRcptTo(address, _session, callback) {
       counts.rcpt++;
+      if (faults.stallOnRcpt?.includes(counts.rcpt)) return;
       if (faults.tempFailRcpt?.includes(counts.rcpt)) return callback(smtpError(451, 'Try again later'));
       const reply = faults.rcptReplies?.[counts.rcpt];
       if (reply) return callback(smtpError(reply, `Reply ${reply} on cue`));
@@ -156,7 +161,9 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
             };
             received.push(simpleParser(raw).then((parsed) => ({ envelope, raw, parsed })));
           }
-          callback(null, 'Message queued');
+          const late = faults.lateReplyOnData;
+          if (late?.numbers.includes(number)) setTimeout(() => callback(null, 'Message queued'), late.ms);
+          else callback(null, 'Message queued');
         };
         const delayed = () => (faults.dataDelayMs ? setTimeout(finish, faults.dataDelayMs) : finish());
         if (faults.holdData) void faults.holdData.then(delayed);

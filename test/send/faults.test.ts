@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { planAudience } from '../../src/group/index.js';
 import { openStateDb, readStatus, sendIssue } from '../../src/send/index.js';
+import type { SmtpTimeouts } from '../../src/send/transport.js';
 import { captureStreams } from '../helpers/project.js';
 import { type SmtpFaults, startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
@@ -237,21 +238,52 @@ describe('refusals of the sender or account, not of a reader', () => {
 });
 
 describe('a server that stops answering', () => {
-  it('times out a connection left without a reply, and retries the message on a new one', async () => {
-    fixture = await sendFixture(6, { concurrency: 1 });
-    const server = await serve({ faults: { stallOnData: [2] } });
-    const report = await sendIssue({
-      issueDir: fixture.issueDir,
-      subscribersFile: fixture.subscribersFile,
-      cwd: fixture.dir,
+  const sendWithTimeouts = (server: TestSmtpServer, smtpTimeouts: Partial<SmtpTimeouts>) => {
+    const f = fixture!;
+    return sendIssue({
+      issueDir: f.issueDir,
+      subscribersFile: f.subscribersFile,
+      cwd: f.dir,
       env: sendEnv(server.url()),
-      smtpTimeouts: { socketMs: 400 },
+      smtpTimeouts,
     });
+  };
+
+  it('times out a connection left without a reply before the message was sent, and retries it on a new one', async () => {
+    fixture = await sendFixture(6, { concurrency: 1 });
+    // The second RCPT TO is never answered: nothing of that message was taken.
+    const server = await serve({ faults: { stallOnRcpt: [2] } });
+    const report = await sendWithTimeouts(server, { socketMs: 400 });
     expect(report.total).toMatchObject({ failed: 0, deferred: 0, pending: 0 });
     expect([...(await receivedBy(server))].sort()).toEqual(await eligible(fixture));
-    expect(server.counts.data).toBe(server.counts.accepted + 1);
     expect(ledgerRows(fixture).reduce((sum, r) => sum + r.attempts, 0)).toBe(server.counts.accepted + 1);
   }, 15_000);
+
+  it('does not send again in the same run a message whose final dot got no reply: the server may have taken it', async () => {
+    fixture = await sendFixture(6, { concurrency: 1, retries: 3 });
+    // The second message is taken, but its reply comes only after the client stopped waiting.
+    const server = await serve({ faults: { lateReplyOnData: { numbers: [2], ms: 900 } } });
+    const report = await sendWithTimeouts(server, { socketMs: 300, finalReplyMs: 500 });
+    const received = await server.messages();
+    const copies = new Map<string, number>();
+    for (const m of received) for (const to of m.envelope.to) copies.set(to, (copies.get(to) ?? 0) + 1);
+    // Every reader once: the unanswered one is not sent a second copy, and is left for the next run.
+    expect([...copies.values()].every((n) => n === 1)).toBe(true);
+    expect([...copies.keys()].sort()).toEqual(await eligible(fixture));
+    expect(report.total).toMatchObject({ deferred: 1, failed: 0, pending: 0 });
+    expect(report.stopped).toBeUndefined();
+    expect(report.failures[0]!.response).toMatch(/may have been delivered/);
+  }, 20_000);
+
+  it('waits for the reply to the final dot longer than the idle limit: a slow reply is a delivery', async () => {
+    fixture = await sendFixture(4, { concurrency: 1 });
+    const slow = await serve({ faults: { lateReplyOnData: { numbers: [1], ms: 500 } } });
+    const patient = await sendWithTimeouts(slow, { socketMs: 200, finalReplyMs: 2000 });
+    expect(patient.total).toMatchObject({ deferred: 0, failed: 0, pending: 0 });
+    // One DATA per reader: the slow message was neither given up nor sent twice.
+    expect(slow.counts.data).toBe((await eligible(fixture)).length);
+    expect(slow.counts.accepted).toBe(slow.counts.data);
+  }, 20_000);
 });
 
 describe('Ctrl-C', () => {

@@ -1,4 +1,5 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { UNSURE_AFTER_DOT } from '../retry.js';
 
 /**
  * A pool of SMTP connections that send messages already in wire form: CRLF line breaks and no line
@@ -44,7 +45,7 @@ export interface WirePool {
 
 /** The internals of SMTPConnection this pool relies on; checked before use. */
 interface ConnectionInternals {
-  _socket?: { write(chunk: Buffer): boolean };
+  _socket?: { write(chunk: Buffer): boolean; setTimeout?(ms: number): unknown };
   _responseActions?: ((reply: string) => void)[];
   _actionSMTPStream?: (reply: string, callback: (error: Error | null, reply?: string) => void) => void;
   _createSendStream?: unknown;
@@ -80,11 +81,22 @@ const END = Buffer.from('.\r\n', 'latin1');
 export interface WirePoolTiming {
   /** How long a lane the server turned away for its cap stays out before it is tried again. */
   retireMs: number;
+  /**
+   * How long the reply to a message's terminating dot is waited for. The server may take the
+   * message at any moment in that wait, so giving up early risks a second copy: RFC 5321
+   * 4.5.3.2.6 asks for 10 minutes.
+   */
+  finalReplyMs: number;
 }
 
-const TIMING: WirePoolTiming = { retireMs: 60_000 };
+const TIMING: WirePoolTiming = { retireMs: 60_000, finalReplyMs: 10 * 60_000 };
 
-export function createWirePool(options: ConnectionOptions, size: number, timing: WirePoolTiming = TIMING): WirePool {
+export function createWirePool(
+  options: ConnectionOptions,
+  size: number,
+  timings: Partial<WirePoolTiming> = {},
+): WirePool {
+  const timing = { ...TIMING, ...timings };
   const lanes: Lane[] = Array.from({ length: Math.max(1, size) }, () => ({ connection: undefined }));
   const free = [...lanes];
   const waiting: ((lane: Lane) => void)[] = [];
@@ -192,6 +204,12 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
   ) =>
     new Promise<string>((resolve, reject) => {
       const internals = connection as unknown as ConnectionInternals;
+      // Once the dot is out, the reply is waited for longer than the socket's idle limit.
+      let dotSent = false;
+      const sentDot = () => {
+        dotSent = true;
+        internals._socket?.setTimeout?.(timing.finalReplyMs);
+      };
       let size = 0;
       for (const chunk of chunks) size += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.length;
       // Replaces the dot-stuffing stream for this connection: the bytes are written as they are.
@@ -211,6 +229,7 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
             END.copy(out, at);
             if (!gate) {
               internals._socket!.write(out);
+              sentDot();
               return;
             }
             // A permit free now: body and dot in one write; otherwise the body now, the dot later.
@@ -220,19 +239,29 @@ export function createWirePool(options: ConnectionOptions, size: number, timing:
               if (!later) now = granted;
               else if (!granted) withhold(connection, reject);
               // A connection lost meanwhile already failed the send with its own error.
-              else if (!internals._destroyed) internals._socket!.write(out.subarray(at));
+              else if (!internals._destroyed) {
+                internals._socket!.write(out.subarray(at));
+                sentDot();
+              }
             });
             later = true;
-            if (now === true) internals._socket!.write(out);
-            else if (now === false) withhold(connection, reject);
+            if (now === true) {
+              internals._socket!.write(out);
+              sentDot();
+            } else if (now === false) withhold(connection, reject);
             else internals._socket!.write(out.subarray(0, at));
           },
           end() {},
         };
       };
       connection.send({ ...envelope, size } as never, {} as never, (error, info) => {
-        if (error) reject(error);
-        else resolve(String((info as { response?: string }).response ?? '250 OK'));
+        if (dotSent && !internals._destroyed) internals._socket?.setTimeout?.(options.socketTimeout ?? 600_000);
+        if (error) {
+          // No reply to the dot in all that wait: taken or not, nobody can tell.
+          if (dotSent && (error as { code?: string }).code === 'ETIMEDOUT')
+            Object.assign(error, { [UNSURE_AFTER_DOT]: true });
+          reject(error);
+        } else resolve(String((info as { response?: string }).response ?? '250 OK'));
       });
     });
 
