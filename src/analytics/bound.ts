@@ -6,8 +6,8 @@ import type { IssueFacts } from './store.js';
  * one person changing their user agent counts again. Bounded by the readers of the variant that
  * shows the link in that section, and by every reader who got it there, over all its link kinds and
  * clicks of no known variant together, such clicks cannot make a rate pass 100 % or outweigh a
- * role's real readers. A link missing from the recorded layouts is left as counted: its readers
- * are not known.
+ * role's real readers. A link missing from the recorded layouts, or with no delivery on record,
+ * is left as counted: its readers are not known.
  */
 export function boundByReaders(facts: IssueFacts): IssueFacts {
   const delivered = new Map<string, number>();
@@ -41,9 +41,10 @@ export function boundByReaders(facts: IssueFacts): IssueFacts {
   const clicks = facts.clicks.slice();
   for (const { click, index } of order) {
     const link = `${click.summaryId}\n${click.role}`;
-    // A link no recorded layout holds (an issue sent before layouts were kept) has no known readers.
+    // A link no recorded layout holds (an issue sent before layouts were kept), or one whose
+    // deliveries this state does not hold (sent to the outbox only), has no known readers.
     const budget = left.get(link);
-    if (budget === undefined) continue;
+    if (budget === undefined || readers.get(link) === 0) continue;
     const inVariant = `${link}\n${click.variantId}`;
     const variantBudget = shownIn.has(inVariant)
       ? (leftIn.get(inVariant) ?? delivered.get(click.variantId) ?? 0)

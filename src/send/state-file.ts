@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { EXIT, RolecastError } from '../errors.js';
+import { walDamage } from './wal-check.js';
 
 /**
  * How a state file is judged before anything trusts it. A damaged file (not SQLite, corrupt,
@@ -104,6 +105,22 @@ export function assertStateFileKind(file: string): 'file' | 'missing' {
   const kind = fileKind(file);
   if (kind === 'file' || kind === 'missing') return kind;
   throw stateDamaged(file, `it is a ${kind}, not a file`);
+}
+
+/**
+ * Refuses a state file whose write-ahead log SQLite would cut short, dropping committed records
+ * (see wal-check.ts). Read twice before refusing: a `serve` writing meanwhile may have restarted
+ * the log under the first read.
+ */
+export function assertLogSound(file: string): void {
+  const wal = `${file}-wal`;
+  if (!walDamage(wal)) return;
+  const damage = walDamage(wal);
+  if (!damage) return;
+  throw stateDamaged(
+    file,
+    `its write-ahead log ${wal} has a bad frame (${damage.frame}) followed by ${damage.dropped} more, which SQLite would drop without a word: messages recorded there would read as never sent`,
+  );
 }
 
 /** `light`: only what reading the suppression list needs, for the preview's rebuild on every edit. */

@@ -7,7 +7,14 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import { hashedAddress } from '../store/hash.js';
 import { migrateSubscriberStore } from '../store/sqlite.js';
-import { assertStateFileKind, markStateDb, type StateCheck, stateFileError, verifyStateDb } from './state-file.js';
+import {
+  assertLogSound,
+  assertStateFileKind,
+  markStateDb,
+  type StateCheck,
+  stateFileError,
+  verifyStateDb,
+} from './state-file.js';
 
 /**
  * The send state: one SQLite file holding the delivery ledger, the suppression list and the send
@@ -91,11 +98,14 @@ export function openStateDb(
 ): StateDb {
   if (options.readonly) {
     assertStateFileKind(file);
+    // The preview's light read on every edit skips it: a log is only read through in full.
+    if (options.check !== 'light') assertLogSound(file);
     const db = openOrClassify(file, () => new Database(file, { readonly: true, fileMustExist: true }));
     verifyOrClose(db, file, options.check);
     return db;
   }
   assertStateFileKind(file);
+  assertLogSound(file);
   const db = openOrClassify(file, () => {
     mkdirSync(dirname(file), { recursive: true });
     return new Database(file);

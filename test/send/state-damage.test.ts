@@ -9,6 +9,7 @@ import { RolecastError } from '../../src/errors.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { APPLICATION_ID } from '../../src/send/state-file.js';
 import { openExistingStateDb, openStateDb, readSuppressionChecker } from '../../src/send/store.js';
+import { walDamageIn } from '../../src/send/wal-check.js';
 import { DAMAGED_MESSAGE, DAMAGES, damageStateFile, realStateFile } from './_damage.js';
 
 /** A state file that cannot be trusted is refused, never repaired or read as "nothing sent". */
@@ -63,6 +64,67 @@ describe('a damaged state file', () => {
       damageStateFile(file, damage);
       expect(refusal(() => openStateDb(file)).message, damage).toMatch(reason);
     }
+  });
+});
+
+describe('a write-ahead log SQLite would cut short', () => {
+  /** A state file left by a process killed mid-send: 200 ledger rows, all still in the log. */
+  function crashedState(): { file: string; rows: number } {
+    const live = join(dir, 'live.db');
+    const db = openStateDb(live);
+    db.pragma('wal_autocheckpoint = 0');
+    const ledger = openLedger(db, '2026-W48', 'smtp');
+    for (let i = 0; i < 200; i++)
+      ledger.record({
+        email: `reader${i}@example.com`,
+        variantId: 'v',
+        status: 'sent',
+        messageId: null,
+        responseCode: 250,
+        response: '250 ok',
+        attempts: 1,
+      });
+    const file = join(dir, 'state.db');
+    writeFileSync(file, readFileSync(live));
+    writeFileSync(`${file}-wal`, readFileSync(`${live}-wal`));
+    db.close();
+    return { file, rows: 200 };
+  }
+
+  it('is refused when a bad frame has later ones after it, before SQLite reads it, and left as it was', () => {
+    const { file } = crashedState();
+    const log = readFileSync(`${file}-wal`);
+    const middle = Math.floor(log.length / 2);
+    log.fill(0x41, middle, middle + 64);
+    writeFileSync(`${file}-wal`, log);
+    for (const open of [() => openStateDb(file), () => openExistingStateDb(file)]) {
+      const error = refusal(open);
+      expect(error.code).toBe('E_STATE_DAMAGED');
+      expect(error.message).toMatch(/write-ahead log .* has a bad frame \(\d+\) followed by \d+ more/);
+    }
+    expect(readFileSync(`${file}-wal`).equals(log)).toBe(true);
+    // What SQLite itself would have made of it: half the records gone, with no error.
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare('SELECT COUNT(*) FROM deliveries').pluck().get()).toBeLessThan(200);
+    raw.close();
+  });
+
+  it('is accepted with a torn last frame (a crash while appending), and with stale frames of an older log', () => {
+    const { file, rows } = crashedState();
+    const log = readFileSync(`${file}-wal`);
+    writeFileSync(`${file}-wal`, log.subarray(0, log.length - 100));
+    const db = openStateDb(file);
+    expect(db.prepare('SELECT COUNT(*) FROM deliveries').pluck().get()).toBeGreaterThanOrEqual(rows - 1);
+    db.close();
+    // A log restarted after a checkpoint: a few frames of the new generation, the old ones after them.
+    const reused = Buffer.from(log);
+    const fresh = crashedState();
+    const db2 = openStateDb(fresh.file);
+    db2.pragma('wal_checkpoint(RESTART)');
+    db2.prepare("INSERT INTO suppressions (email, created_at) VALUES ('a@example.com', 'now')").run();
+    const restarted = readFileSync(`${fresh.file}-wal`);
+    db2.close();
+    expect(walDamageIn(Buffer.concat([restarted, reused.subarray(restarted.length)]))).toBeUndefined();
   });
 });
 
