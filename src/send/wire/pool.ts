@@ -47,6 +47,7 @@ export interface WirePool {
 interface ConnectionInternals {
   _socket?: { write(chunk: Buffer): boolean; setTimeout?(ms: number): unknown };
   _responseActions?: ((reply: string) => void)[];
+  _responseQueue?: unknown[];
   _actionSMTPStream?: (reply: string, callback: (error: Error | null, reply?: string) => void) => void;
   _createSendStream?: unknown;
   _destroyed?: boolean;
@@ -201,6 +202,8 @@ export function createWirePool(
     envelope: WireEnvelope,
     chunks: readonly (Buffer | string)[],
     gate: DotGate | undefined,
+    /** Set when the server's replies fell out of step with the commands: the connection is dropped. */
+    step: { outOfStep: boolean },
   ) =>
     new Promise<string>((resolve, reject) => {
       const internals = connection as unknown as ConnectionInternals;
@@ -216,7 +219,19 @@ export function createWirePool(
       (internals as { _createSendStream: unknown })._createSendStream = (
         callback: (error: Error | null, reply?: string) => void,
       ) => {
-        internals._responseActions!.push((reply) => internals._actionSMTPStream!.call(connection, reply, callback));
+        internals._responseActions!.push((reply) => {
+          // A reply to the dot must be final (2xx, 4xx, 5xx): a 354 was meant for an earlier DATA,
+          // so the server's replies and our commands are out of step, and this message's own reply
+          // may still come (it may have been taken).
+          if (/^3/.test(reply)) {
+            step.outOfStep = true;
+            return callback(outOfStepError(reply));
+          }
+          internals._actionSMTPStream!.call(connection, reply, callback);
+          // More replies already in than commands waiting for them: the server spoke out of turn,
+          // and the next message's commands would be answered with replies meant for others.
+          if (internals._responseQueue?.some((line) => String(line).trim() !== '')) step.outOfStep = true;
+        });
         return {
           outByteCount: size + END.length,
           write() {
@@ -274,15 +289,19 @@ export function createWirePool(
           const connection = await connectionOf(lane);
           // Turned away for the server's cap before any of the message was sent: the message takes another lane.
           if (!connection) continue;
+          const step = { outOfStep: false };
           try {
-            return await deliver(connection, envelope, chunks, gate);
+            const reply = await deliver(connection, envelope, chunks, gate, step);
+            // Never used again: its next replies would be taken for the next message's.
+            if (step.outOfStep) drop(lane, connection);
+            return reply;
           } catch (error) {
             const e = error as { code?: string; responseCode?: number };
             const refusedMessage =
               (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') &&
               e.responseCode !== 421 &&
               !(connection as unknown as ConnectionInternals)._destroyed;
-            if (refusedMessage) await reset(connection).catch(() => drop(lane, connection));
+            if (refusedMessage && !step.outOfStep) await reset(connection).catch(() => drop(lane, connection));
             else drop(lane, connection);
             throw error;
           }
@@ -324,6 +343,20 @@ export function createWirePool(
       }
     },
   };
+}
+
+/** The error of a message whose dot was answered with a reply meant for another command. */
+function outOfStepError(reply: string): Error {
+  return Object.assign(
+    new Error(
+      `The server's replies are out of step with the commands (got "${reply.trim()}" for the end of a message)`,
+    ),
+    {
+      code: 'EPROTOCOL',
+      response: reply,
+      [UNSURE_AFTER_DOT]: true,
+    },
+  );
 }
 
 /** Abandons a message held at its dot: without the dot the server never takes it (RFC 5321 4.1.1.4). */
