@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /**
  * Whether a state file's write-ahead log would lose committed records when SQLite opens it.
@@ -29,64 +29,93 @@ export interface WalDamage {
 
 /** Undefined when the log is missing, empty, or sound up to at most a torn end. */
 export function walDamage(walFile: string): WalDamage | undefined {
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = readFileSync(walFile);
+    fd = openSync(walFile, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return walDamageIn(bytes);
+  try {
+    // Read as far as the current log goes: a log reused after a checkpoint is read only to where
+    // its older frames start, and frames after a bad one only for their headers.
+    return scan(fstatSync(fd).size, (position, length, into) => {
+      readSync(fd, into, 0, length, position);
+      return into.subarray(0, length);
+    });
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function walDamageIn(bytes: Buffer): WalDamage | undefined {
-  if (bytes.length < HEADER) return undefined;
-  const magic = bytes.readUInt32BE(0);
+  return scan(bytes.length, (position, length) => bytes.subarray(position, position + length));
+}
+
+type Read = (position: number, length: number, into: Buffer) => Buffer;
+
+function scan(size: number, read: Read): WalDamage | undefined {
+  if (size < HEADER) return undefined;
+  const header = Buffer.from(read(0, HEADER, Buffer.alloc(HEADER)));
+  const magic = header.readUInt32BE(0);
   if (magic !== MAGIC_LE && magic !== MAGIC_BE) return undefined;
   const bigEndian = magic === MAGIC_BE;
-  const pageSize = bytes.readUInt32BE(8);
+  const pageSize = header.readUInt32BE(8);
   // A header SQLite would not accept makes it ignore the whole log: nothing of it was ever replayed.
   if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) return undefined;
-  const salt1 = bytes.readUInt32BE(16);
-  const salt2 = bytes.readUInt32BE(20);
-  let sum = checksum(bytes, 0, 24, [0, 0], bigEndian);
-  if (sum[0] !== bytes.readUInt32BE(24) || sum[1] !== bytes.readUInt32BE(28)) return undefined;
+  const salt1 = header.readUInt32BE(16);
+  const salt2 = header.readUInt32BE(20);
+  const sum: [number, number] = [0, 0];
+  checksum(wordsOf(header, bigEndian), 0, 6, sum);
+  if (sum[0] !== header.readUInt32BE(24) || sum[1] !== header.readUInt32BE(28)) return undefined;
   const frameSize = FRAME_HEADER + pageSize;
-  const frames = Math.floor((bytes.length - HEADER) / frameSize);
+  const frames = Math.floor((size - HEADER) / frameSize);
+  const buffer = Buffer.alloc(frameSize);
   let bad: number | undefined;
   let dropped = 0;
   for (let i = 0; i < frames; i++) {
     const at = HEADER + i * frameSize;
-    const ours = bytes.readUInt32BE(at + 8) === salt1 && bytes.readUInt32BE(at + 12) === salt2;
+    const frame = read(at, bad === undefined ? frameSize : FRAME_HEADER, buffer);
+    const ours = frame.readUInt32BE(8) === salt1 && frame.readUInt32BE(12) === salt2;
     if (bad !== undefined) {
       if (ours) dropped++;
       continue;
     }
     // A frame of an older generation ends this one, as it ends SQLite's replay.
     if (!ours) return undefined;
-    sum = checksum(bytes, at, 8, sum, bigEndian);
-    sum = checksum(bytes, at + FRAME_HEADER, pageSize, sum, bigEndian);
-    if (sum[0] !== bytes.readUInt32BE(at + 16) || sum[1] !== bytes.readUInt32BE(at + 20)) bad = i + 1;
+    const words = wordsOf(frame, bigEndian);
+    checksum(words, 0, 2, sum);
+    checksum(words, FRAME_HEADER / 4, pageSize / 4, sum);
+    if (sum[0] !== frame.readUInt32BE(16) || sum[1] !== frame.readUInt32BE(20)) bad = i + 1;
   }
   return bad !== undefined && dropped > 0 ? { frame: bad, dropped } : undefined;
 }
 
-/** SQLite's log checksum over `length` bytes (a multiple of 8) from `start`, continuing `sum`. */
-function checksum(
-  bytes: Buffer,
-  start: number,
-  length: number,
-  sum: readonly [number, number],
-  bigEndian: boolean,
-): [number, number] {
+const LITTLE_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** `bytes` as 32-bit words in the byte order the log's checksums are taken in. */
+function wordsOf(bytes: Buffer, bigEndian: boolean): Uint32Array {
+  const count = Math.floor(bytes.length / 4);
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
+  const words = new Uint32Array(aligned.buffer, aligned.byteOffset, count);
+  if (bigEndian !== LITTLE_HOST) return words;
+  const swapped = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    const x = words[i]!;
+    swapped[i] = ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+  }
+  return swapped;
+}
+
+/** SQLite's log checksum over `count` words (an even number) from word `start`, continuing `sum`. */
+function checksum(words: Uint32Array, start: number, count: number, sum: [number, number]): void {
   let s0 = sum[0];
   let s1 = sum[1];
-  const end = start + length;
-  for (let i = start; i < end; i += 8) {
-    const x0 = bigEndian ? bytes.readUInt32BE(i) : bytes.readUInt32LE(i);
-    const x1 = bigEndian ? bytes.readUInt32BE(i + 4) : bytes.readUInt32LE(i + 4);
-    s0 = (s0 + x0 + s1) >>> 0;
-    s1 = (s1 + x1 + s0) >>> 0;
+  const end = start + count;
+  for (let i = start; i < end; i += 2) {
+    s0 = (s0 + words[i]! + s1) >>> 0;
+    s1 = (s1 + words[i + 1]! + s0) >>> 0;
   }
-  return [s0, s1];
+  sum[0] = s0;
+  sum[1] = s1;
 }
