@@ -91,8 +91,6 @@ interface SetClass {
    * apart (see `learn`).
    */
   gaps: readonly (readonly string[])[] | null | undefined;
-  /** `gaps` with each run of segments that hold no line or list block joined into one string. */
-  joinedGaps: readonly (readonly string[])[] | undefined;
   /** The frame its variants are assembled in, and the column each of its sections goes in. */
   frame: object | undefined;
   columns: readonly number[];
@@ -210,7 +208,6 @@ export function createSetFrames(options: {
       verified: usable ? undefined : false,
       slotLists: slotLists.filter((f) => f !== undefined),
       gaps: undefined,
-      joinedGaps: undefined,
       frame: undefined,
       columns: [],
       composedChecked: undefined,
@@ -356,15 +353,11 @@ export function createSetFrames(options: {
       keepRun(frame, column, sections[k]!, segments.slice(start, end));
   };
 
-  /**
-   * Keeps a section's segments as one string: every variant that shows the section then holds,
-   * checks and encodes one shared piece for it, not its few dozen segments one by one.
-   */
+  /** Keeps a section's segments for the variants that show it, unless they hold a line or list block. */
   const keepRun = (frame: object, column: number, section: string, run: readonly string[]) => {
     if (run.some(holdsToken)) return undefined;
-    const kept = [detach(run.join(''))];
-    runsIn(frame, column).set(section, kept);
-    return kept;
+    runsIn(frame, column).set(section, run);
+    return run;
   };
 
   /**
@@ -393,9 +386,8 @@ export function createSetFrames(options: {
 
   /** The variant's segments from its class's gaps and its sections' runs, or undefined when one is not known. */
   const compose = (set: SetClass, sections: readonly string[], view: DigestView): FilledVariant | undefined => {
-    if (!set.gaps || !set.frame || set.gaps.length !== sections.length + 1) return undefined;
-    set.joinedGaps ??= set.gaps.map(joinPlain);
-    const gaps = set.joinedGaps;
+    const gaps = set.gaps;
+    if (!gaps || !set.frame || gaps.length !== sections.length + 1) return undefined;
     const runs: (readonly string[])[] = [];
     for (const [k, section] of sections.entries()) {
       const run = runOf(set.frame, set.columns[k]!, section);
@@ -417,27 +409,6 @@ export function createSetFrames(options: {
         }
     }
     return { segments: out, pieces };
-  };
-
-  /**
-   * A gap's segments with each run of those holding nothing to fill joined into one string: a
-   * variant then holds, checks and encodes a few shared strings for its class's own markup.
-   */
-  const joinPlain = (segments: readonly string[]): string[] => {
-    const out: string[] = [];
-    let plain: string[] = [];
-    const flush = () => {
-      if (plain.length) out.push(plain.length === 1 ? plain[0]! : detach(plain.join('')));
-      plain = [];
-    };
-    for (const segment of segments) {
-      if (cut(segment)) {
-        flush();
-        out.push(segment);
-      } else plain.push(segment);
-    }
-    flush();
-    return out;
   };
 
   const fill = async (set: SetClass, view: DigestView): Promise<FilledVariant | undefined> => {
