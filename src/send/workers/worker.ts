@@ -160,27 +160,61 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     });
     const lost = new Set<number>();
     const holding = new Set<number>();
+    // When each held item's lease was last known to be ours (claimed, or renewed by a beat that
+    // started then), by this host's clock. A worker frozen past its lease (a suspended machine, a
+    // stopped process) has no say over its items any more: another worker may have sent them.
+    const clock = () => (options.now?.() ?? new Date()).getTime();
+    let confirmed = new Map<number, number>();
+    const stall = new AbortController();
+    const stale = (seq: number): boolean => {
+      const at = confirmed.get(seq);
+      if (at !== undefined && clock() - at <= leaseMs * STALE_LEASE_SHARE) return false;
+      if (!stall.signal.aborted) {
+        log(
+          `warning: this worker went ${at === undefined ? 'too long' : `${Math.round((clock() - at) / 1000)} s`} without renewing its leases (lease ${Math.round(leaseMs / 1000)} s): another worker may have taken its items over, so it sends nothing more and hands its items back; run the same command to go on`,
+        );
+        stall.abort();
+      }
+      return true;
+    };
     const beats = startHeartbeat(
       queue,
       leaseMs,
       log,
       () => new Set(holding),
-      (before, held, live) => {
+      (before, held, live, startedAt) => {
         rate.setWorkers(live);
         // Only items held when the beat started: one claimed meanwhile is not in its answer.
         for (const seq of before) if (holding.has(seq) && !held.has(seq)) lost.add(seq);
+        const renewed = new Map<number, number>();
+        for (const seq of held) renewed.set(seq, startedAt);
+        for (const [seq, at] of confirmed) if (at > startedAt && !renewed.has(seq)) renewed.set(seq, at);
+        confirmed = renewed;
       },
+      clock,
     );
     stopBeating = beats.stop;
     await beats.first;
 
     const byEmail = new Map(subscribers.map((s) => [canonicalAddress(s.email), s]));
+    const signal = options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal;
+    const shared = queue;
     const run = await runPipeline({
-      queue,
+      queue: {
+        claim: async (limit) => {
+          const at = clock();
+          const items = await shared.claim(limit);
+          for (const item of items) confirmed.set(item.seq, at);
+          return items;
+        },
+        complete: (outcomes) => shared.complete(outcomes),
+        progress: () => shared.progress(),
+        markDone: (seqs) => shared.markDone(seqs),
+      },
       window: options.batchSize ?? DEFAULT_BATCH,
       holding,
-      isLost: (seq) => lost.has(seq),
-      signal: options.signal,
+      isLost: (seq) => lost.has(seq) || stale(seq),
+      signal,
       log,
       batch: {
         project,
@@ -221,7 +255,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     };
 
     const progress = await queue.progress();
-    const interrupted = Boolean(options.signal?.aborted) && progress.open > 0;
+    const interrupted = Boolean(signal.aborted) && progress.open > 0;
     const reason = interrupted
       ? 'interrupted'
       : result.aborted
@@ -263,13 +297,20 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
   }
 }
 
+/**
+ * How much of a lease may pass since it was last known to be ours before a message is started on
+ * it: beats come every third of a lease, so only a worker held up for longer gets here.
+ */
+const STALE_LEASE_SHARE = 2 / 3;
+
 /** Heartbeats every third of a lease; a beat still running is not doubled. */
 function startHeartbeat(
   queue: SendQueue,
   leaseMs: number,
   log: (line: string) => void,
   snapshot: () => Set<number>,
-  onBeat: (before: Set<number>, held: Set<number>, liveWorkers: number) => void,
+  onBeat: (before: Set<number>, held: Set<number>, liveWorkers: number, startedAt: number) => void,
+  clock: () => number,
 ) {
   let running: Promise<void> = Promise.resolve();
   let busy = false;
@@ -277,8 +318,9 @@ function startHeartbeat(
   const beat = async () => {
     try {
       const before = snapshot();
+      const startedAt = clock();
       const { held, liveWorkers } = await queue.heartbeat();
-      onBeat(before, held, liveWorkers);
+      onBeat(before, held, liveWorkers, startedAt);
       warned = false;
     } catch (error) {
       if (!warned) log(`warning: heartbeat failed (${message(error)}); leases run out if it keeps failing`);

@@ -90,6 +90,29 @@ describePostgres('send workers on PostgreSQL', () => {
     expect((await smtp.messages()).length).toBe(counts.size);
   }, 240_000);
 
+  it('a worker held up past its lease starts nothing more and hands its items back: the next one sends them, once', async () => {
+    // After the third message this worker's clock runs a minute ahead, as after a suspended
+    // machine or a stopped process: its 30 s leases may have been taken over meanwhile.
+    let jump = 0;
+    let taken = 0;
+    const { f, smtp } = await fresh(40, {
+      onDataEnd: () => {
+        if (++taken === 3) jump = 60_000;
+      },
+    });
+    const held = worker(f, smtp, { concurrency: 1, now: () => new Date(Date.now() + jump) });
+    const first = await held.report;
+    expect(held.lines.some((line) => /without renewing its leases/.test(line))).toBe(true);
+    expect(first.total.sent).toBeLessThanOrEqual(4);
+    expect(first.interrupted).toBe(true);
+    // Handed back at once: the next worker need not wait for the lease.
+    const next = await worker(f, smtp).report;
+    const counts = await accepted(smtp);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect(first.total.sent + next.total.sent).toBe(counts.size);
+    expect(next.total.pending).toBe(0);
+  }, 240_000);
+
   it('a worker whose subscriber list gives another plan is refused while the first one runs', async () => {
     let release!: () => void;
     const hold = new Promise<void>((resolve) => {
