@@ -88,8 +88,9 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
   for (const wave of waves) {
     // A wave stored as sent went to the readers it had then; one who joined it since is still owed
     // the issue, and the ledger keeps those it reached from getting it twice.
-    const joined = statuses.get(wave.utc) === 'sent' ? (owed.get(wave.utc) ?? []) : [];
-    if (statuses.get(wave.utc) === 'sent' && joined.length === 0) {
+    const status = statuses.get(wave.utc);
+    const joined = status === 'sent' ? (owed.get(wave.utc) ?? []) : [];
+    if (status === 'sent' && joined.length === 0) {
       emit({ type: 'already-sent', wave });
       report.waves.push({ wave, outcome: 'already-sent', lateMs: 0 });
       continue;
@@ -107,7 +108,6 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
     }
     throwIfAborted(signal);
     const lateMs = lateness(wave.utcMs, current, busy);
-    const status = statuses.get(wave.utc);
     const resumed = status === 'sending' || status === 'failed' || joined.length > 0;
     if (lateMs > options.graceMs && !options.sendMissed && !resumed) {
       await store.mark(wave.utc, 'missed', `${Math.round(lateMs / 60_000)} min late`);
@@ -125,7 +125,7 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
     let result: Awaited<ReturnType<RunScheduleOptions['sendWave']>>;
     const sendingFrom = now().getTime();
     try {
-      result = await (joined.length > 0 ? options.sendWave(wave, joined) : options.sendWave(wave));
+      result = await options.sendWave(wave, joined.length > 0 ? joined : undefined);
     } catch (error) {
       // Nothing of it went out this time: it is as started as it was before (so the grace window
       // still applies to a wave that never got going).

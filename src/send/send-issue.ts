@@ -322,6 +322,15 @@ async function sendLoaded(
     const roleOf = new Map<string, readonly string[]>();
     // Messages left to build per variant: after its last, its encoded body is let go.
     const toBuild = countByVariant(plan.sending);
+    /**
+     * Counts one of the variant's messages off, built or skipped: after its last the variant is let
+     * go, so the send holds only those still to come.
+     */
+    const countOff = (variantId: string): void => {
+      const remaining = (toBuild.get(variantId) ?? 1) - 1;
+      toBuild.set(variantId, remaining);
+      if (remaining === 0) compiled.delete(variantId);
+    };
     late = watchSuppressions(store.suppressions, cursor, { everyMs: options.lateSuppressionCheckMs, log });
     const watched = late;
     const jobs = function* (): Generator<SendJob> {
@@ -332,9 +341,7 @@ async function sendLoaded(
           const roles = segmentRoles(subscriber, segments);
           plan.report.plan(roles, variantId, -1);
           plan.report.skip(roles, variantId, suppressedKind(suppressed || undefined));
-          const remaining = (toBuild.get(variantId) ?? 1) - 1;
-          toBuild.set(variantId, remaining);
-          if (remaining === 0) compiled.delete(variantId);
+          countOff(variantId);
           continue;
         }
         const messageId = messageIdFor(config, issue.id, subscriber.email, salt);
@@ -344,13 +351,10 @@ async function sendLoaded(
           variantId,
           messageId,
           build: () => {
-            const remaining = (toBuild.get(variantId) ?? 1) - 1;
-            toBuild.set(variantId, remaining);
             const mail = buildFor(project, env, compiled, subscriber, variantId, messageId, now(), {
-              lastOfVariant: remaining === 0,
+              lastOfVariant: (toBuild.get(variantId) ?? 1) === 1,
             });
-            // After its last message a variant is let go: the send holds only those still to come.
-            if (remaining === 0) compiled.delete(variantId);
+            countOff(variantId);
             return mail;
           },
         };
