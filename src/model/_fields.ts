@@ -48,11 +48,11 @@ export const ianaZone = z.string().refine(isKnownZone, {
  */
 export const headerSafe = oneLine(z.string());
 
-/** Line breaks and control characters: what `oneLine` refuses. */
+/** Line breaks and control characters: what `oneLine` refuses, and tabs, which read as a space. */
 const NOT_IN_A_LINE = /[\x00-\x1f\x7f-\x9f\u0085\u2028\u2029]+/g;
 
 /**
- * `value` with what `oneLine` refuses made into spaces: for text a reader typed into a page, whose
+ * `value` with what `oneLine` refuses (and tabs) made into spaces: for text a reader typed into a page, whose
  * other changes should be kept, and for records written before it was refused.
  */
 export function toOneLine(value: string): string {

@@ -56,7 +56,7 @@ type Read = (position: number, length: number, into: Buffer) => Buffer;
 
 function scan(size: number, read: Read): WalDamage | undefined {
   if (size < HEADER) return undefined;
-  const header = Buffer.from(read(0, HEADER, Buffer.alloc(HEADER)));
+  const header = read(0, HEADER, Buffer.alloc(HEADER));
   const magic = header.readUInt32BE(0);
   if (magic !== MAGIC_LE && magic !== MAGIC_BE) return undefined;
   const bigEndian = magic === MAGIC_BE;
