@@ -59,6 +59,7 @@ export function boundByReaders(facts: IssueFacts): IssueFacts {
   return bounded ? { ...facts, clicks } : facts;
 }
 
-function cmp(a: string, b: string): number {
+/** Code-unit order: the same on every machine, whatever its locale (reports sort by it too). */
+export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

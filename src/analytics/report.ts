@@ -1,4 +1,4 @@
-import { boundByReaders } from './bound.js';
+import { boundByReaders, cmp } from './bound.js';
 import type { IssueFacts } from './store.js';
 
 /**
@@ -227,8 +227,4 @@ function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 
 function sortedEntries<V>(map: Map<string, V>): [string, V][] {
   return [...map].sort((a, b) => cmp(a[0], b[0]));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
