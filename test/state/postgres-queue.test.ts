@@ -77,6 +77,21 @@ describePostgres('the send work queue in PostgreSQL', () => {
     expect(count.rows[0].n).toBe(5);
   });
 
+  it('refuses a worker with another signing key while one runs; once none is left, the plan goes on under the new key', async () => {
+    const id = newIssue();
+    await worker('a', id).openPlan('fp', propose(items(4)), 'key-a');
+    await expect(worker('b', id).openPlan('fp', propose(items(4)), 'key-b')).rejects.toThrow(
+      /another worker \(pid 97 on host-a\) is sending issue-\d+ with another ROLECAST_SECRET/,
+    );
+    const same = await worker('c', id).openPlan('fp', propose(items(4)), 'key-a');
+    expect(same).toMatchObject({ wrote: false, rekeyed: false });
+    time += LEASE + 1;
+    const later = await worker('d', id).openPlan('fp', propose(items(4)), 'key-b');
+    expect(later).toMatchObject({ wrote: false, rekeyed: true });
+    const stored = await pool.query('SELECT key_check FROM send_plans WHERE issue_id = $1', [id]);
+    expect(stored.rows[0].key_check).toBe('key-b');
+  });
+
   it('replaces an unfinished plan for another audience once no worker is left on it', async () => {
     const id = newIssue();
     await worker('a', id).openPlan('fp-old', propose(items(4)));

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { canonicalAddress } from '../../address.js';
 import type { AudiencePlan } from '../../group/index.js';
 import type { Project } from '../../load/project.js';
@@ -22,6 +22,15 @@ export function planFingerprint(
   const hash = createHash('sha256').update(filter.resend ? 'resend\n' : 'send\n');
   for (const line of lines) hash.update(`${line}\n`);
   return { fingerprint: hash.digest('hex'), audience };
+}
+
+/**
+ * What tells two workers' signing secrets apart without revealing them: an HMAC of a fixed label
+ * under ROLECAST_SECRET ('' without one). Stored with the plan, compared by every worker that joins.
+ */
+export function keyCheck(secret: string | undefined): string {
+  if (!secret) return '';
+  return createHmac('sha256', secret).update('rolecast send plan key check').digest('base64url').slice(0, 22);
 }
 
 /**

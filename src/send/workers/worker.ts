@@ -23,7 +23,7 @@ import type { MailTransport } from '../transport.js';
 import type { BatchResult } from './batch.js';
 import { runPipeline } from './pipeline.js';
 import { createSharedRate } from './rate-share.js';
-import { planFingerprint, workerReport } from './share.js';
+import { keyCheck, planFingerprint, workerReport } from './share.js';
 
 /** A worker silent for this long loses its unfinished items to the others. */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -127,16 +127,24 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       pid: process.pid,
     };
     queue = openSendQueue(pool, { issueId: issue.id, channel: options.channel, worker, leaseMs });
-    const opened = await queue.openPlan(fingerprint, (recorded) => {
-      const fresh = plannedWith(recorded as Map<string, DeliveryStatus>);
-      const since = options.resend ? options.now().toISOString() : undefined;
-      return {
-        items: fresh.toSend.map((r) => ({ email: canonicalAddress(r.subscriber.email), variantId: r.variantId })),
-        readers: fresh.audience.recipients.length,
-        salt: since ? `resend:${since}` : '',
-        resendSince: since,
-      };
-    });
+    const opened = await queue.openPlan(
+      fingerprint,
+      (recorded) => {
+        const fresh = plannedWith(recorded as Map<string, DeliveryStatus>);
+        const since = options.resend ? options.now().toISOString() : undefined;
+        return {
+          items: fresh.toSend.map((r) => ({ email: canonicalAddress(r.subscriber.email), variantId: r.variantId })),
+          readers: fresh.audience.recipients.length,
+          salt: since ? `resend:${since}` : '',
+          resendSince: since,
+        };
+      },
+      keyCheck(options.env.secret),
+    );
+    if (opened.rekeyed)
+      log(
+        'warning: this plan was begun by workers with another ROLECAST_SECRET; its remaining messages are signed with this one, and the unsubscribe links already sent verify only where serve has the key they were signed with',
+      );
     if (opened.replaced)
       log(
         `replaced the unfinished plan of ${opened.replaced.createdAt} (${opened.replaced.createdBy}): it was for another audience and no worker is left on it`,

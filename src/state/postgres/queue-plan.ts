@@ -50,6 +50,8 @@ export interface OpenedPlan {
   wrote: boolean;
   /** An unfinished plan for another audience was replaced: no worker was left on it. */
   replaced: StoredPlan | undefined;
+  /** The plan was begun under another ROLECAST_SECRET by workers no longer running; it now goes on under this one. */
+  rekeyed: boolean;
 }
 
 export interface PlanContext {
@@ -71,8 +73,9 @@ export async function openPlanIn(
   client: PoolClient,
   fingerprint: string,
   propose: (recorded: Map<string, string>) => PlanProposal,
+  keyCheck: string,
 ): Promise<OpenedPlan> {
-  const { issueId, channel, worker, now, iso, query } = ctx;
+  const { issueId, channel, worker, iso, query } = ctx;
   // One plan writer at a time per issue and channel; joiners wait here the few milliseconds it takes.
   await query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rolecast:plan:${issueId}:${channel}`], client);
   const existing = await query<PlanRow & { open: number }>(
@@ -86,6 +89,23 @@ export async function openPlanIn(
   let replaced: StoredPlan | undefined;
   if (open && open.open > 0) {
     if (open.fingerprint === fingerprint) {
+      let rekeyed = false;
+      if (open.key_check !== keyCheck) {
+        // Links signed with another key fail at `serve`: never two keys in one plan at once.
+        const live = await liveWorkers(ctx, client);
+        if (live.length > 0)
+          throw new RolecastError(
+            'E_USAGE',
+            `another worker (${live.join(', ')}) is sending ${issueId} with another ROLECAST_SECRET: the unsubscribe links one of them writes would not verify at serve`,
+            { hint: 'start every worker (and serve) with the same ROLECAST_SECRET; nothing was sent' },
+          );
+        await query(
+          'UPDATE send_plans SET key_check = $3 WHERE issue_id = $1 AND channel = $2',
+          [issueId, channel, keyCheck],
+          client,
+        );
+        rekeyed = true;
+      }
       // A plan resumed after every worker stopped (interrupted, aborted): its run is running again.
       await query(
         'UPDATE runs SET finished_at = NULL, outcome = NULL WHERE issue_id = $1 AND channel = $2 AND finished_at IS NOT NULL',
@@ -93,16 +113,11 @@ export async function openPlanIn(
         client,
       );
       await register(ctx, client, open.plan_id);
-      return { plan: fromRow(open), wrote: false, replaced: undefined };
+      return { plan: fromRow(open), wrote: false, replaced: undefined, rekeyed };
     }
-    const live = await query<{ host: string; pid: number }>(
-      `SELECT host, pid FROM send_workers WHERE issue_id = $1 AND channel = $2 AND stopped_at IS NULL
-         AND heartbeat_at + lease_ms > ${NOW(3)} ORDER BY started_at`,
-      [issueId, channel, now()],
-      client,
-    );
-    if (live.rows.length > 0) {
-      const names = live.rows.map((w) => `pid ${w.pid} on ${w.host}`).join(', ');
+    const live = await liveWorkers(ctx, client);
+    if (live.length > 0) {
+      const names = live.join(', ');
       throw new RolecastError(
         'E_USAGE',
         `another worker (${names}) is sending ${issueId} with a different plan: ${open.readers} reader(s) planned at ${open.created_at}, and this worker's subscribers, segments or options give another audience`,
@@ -131,11 +146,11 @@ export async function openPlanIn(
   };
   await query(
     `WITH gone AS (DELETE FROM send_items WHERE issue_id = $1 AND channel = $2 RETURNING 1)
-     INSERT INTO send_plans (issue_id, channel, plan_id, fingerprint, readers, items, salt, resend_since, created_at, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     INSERT INTO send_plans (issue_id, channel, plan_id, fingerprint, readers, items, salt, resend_since, created_at, created_by, key_check)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (issue_id, channel) DO UPDATE SET plan_id = excluded.plan_id, fingerprint = excluded.fingerprint,
        readers = excluded.readers, items = excluded.items, salt = excluded.salt, resend_since = excluded.resend_since,
-       created_at = excluded.created_at, created_by = excluded.created_by`,
+       created_at = excluded.created_at, created_by = excluded.created_by, key_check = excluded.key_check`,
     [
       issueId,
       channel,
@@ -147,6 +162,7 @@ export async function openPlanIn(
       plan.resendSince,
       plan.createdAt,
       plan.createdBy,
+      keyCheck,
     ],
     client,
   );
@@ -172,7 +188,18 @@ export async function openPlanIn(
     client,
   );
   await register(ctx, client, plan.planId);
-  return { plan, wrote: true, replaced };
+  return { plan, wrote: true, replaced, rekeyed: false };
+}
+
+/** Workers of this issue and channel whose heartbeat is within their lease, as "pid P on HOST". */
+async function liveWorkers(ctx: PlanContext, client: PoolClient): Promise<string[]> {
+  const live = await ctx.query<{ host: string; pid: number }>(
+    `SELECT host, pid FROM send_workers WHERE issue_id = $1 AND channel = $2 AND stopped_at IS NULL
+       AND heartbeat_at + lease_ms > ${NOW(3)} ORDER BY started_at`,
+    [ctx.issueId, ctx.channel, ctx.now()],
+    client,
+  );
+  return live.rows.map((w) => `pid ${w.pid} on ${w.host}`);
 }
 
 /** In the plan's transaction: a worker with another plan arriving a moment later sees this one live. */
@@ -188,6 +215,7 @@ async function register(ctx: PlanContext, client: PoolClient, plan: string): Pro
 
 interface PlanRow {
   plan_id: string;
+  key_check: string;
   fingerprint: string;
   readers: number;
   items: number;

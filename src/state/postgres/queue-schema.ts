@@ -55,4 +55,10 @@ CREATE TABLE send_workers (
 );
 CREATE INDEX send_workers_issue ON send_workers (issue_id, channel);`,
   },
+  {
+    version: 2,
+    name: 'the signing key check of a plan',
+    // A keyed hash of ROLECAST_SECRET (never the secret): workers with different keys are refused.
+    sql: `ALTER TABLE send_plans ADD COLUMN key_check TEXT NOT NULL DEFAULT '';`,
+  },
 ];

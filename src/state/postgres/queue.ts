@@ -70,8 +70,15 @@ export interface QueueProgress {
 }
 
 export interface SendQueue {
-  /** Joins the open plan with this fingerprint, or writes a new one from `propose` (given the ledger). */
-  openPlan(fingerprint: string, propose: (recorded: Map<string, string>) => PlanProposal): Promise<OpenedPlan>;
+  /**
+   * Joins the open plan with this fingerprint, or writes a new one from `propose` (given the ledger).
+   * `keyCheck` is a keyed hash of the signing secret ('' without one): a live worker with another is refused.
+   */
+  openPlan(
+    fingerprint: string,
+    propose: (recorded: Map<string, string>) => PlanProposal,
+    keyCheck?: string,
+  ): Promise<OpenedPlan>;
   /** Renews this worker's heartbeat and leases: the items it still holds, and how many workers are live. */
   heartbeat(): Promise<{ held: Set<number>; liveWorkers: number }>;
   /** Up to `limit` open items whose lease is free or ran out, leased to this worker. */
@@ -112,12 +119,12 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
   };
 
   return {
-    async openPlan(fingerprint, propose) {
+    async openPlan(fingerprint, propose, keyCheck = '') {
       const client = await pool.connect();
       try {
         await query('BEGIN', [], client);
         try {
-          const opened = await openPlanIn(context, client, fingerprint, propose);
+          const opened = await openPlanIn(context, client, fingerprint, propose, keyCheck);
           await query('COMMIT', [], client);
           planId = opened.plan.planId;
           return opened;
