@@ -103,6 +103,7 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
         state,
         ...(send.now ? { now: send.now } : {}),
         ...(options.sleep ? { sleep: options.sleep } : {}),
+        resendSince: () => resendSince,
         onStart: async (waves) => {
           // A --resend resumes an unfinished one, so its readers are not sent it twice.
           if (send.resend && ledger)

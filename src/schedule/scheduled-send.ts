@@ -41,6 +41,11 @@ export interface ScheduledSendDeps {
   sendTo: (subscribers: Subscriber[], wave: Wave) => Promise<void | WaveResult>;
   /** Called once the plan is final, before the first wait: the caller records the run it starts. */
   onStart?: (waves: readonly Wave[]) => Promise<void> | void;
+  /**
+   * With `--resend`, the start of the resend this run makes or resumes (known after `onStart`): a
+   * wave already sent is owed again to every reader it holds whom this resend has not reached.
+   */
+  resendSince?: () => string | undefined;
   now?: () => Date;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -116,12 +121,20 @@ export async function scheduledSend(
   const state = deps.state;
   // A wave earlier runs finished is done only for the readers it had then; the ledger is read
   // only when some wave was, and let go once they are known.
+  const resendSince = deps.resendSince?.();
   const unsent = async (sent: readonly Wave[]) => {
-    const recorded = await state.ledger(project.issue.id, options.channel, now).recorded();
-    const owed = (email: string) => {
-      const status = recorded.get(canonicalAddress(email));
-      return status === undefined || status === 'deferred';
-    };
+    const ledger = state.ledger(project.issue.id, options.channel, now);
+    let owed: (email: string) => boolean;
+    if (resendSince) {
+      const reached = await ledger.sentSince(resendSince);
+      owed = (email) => !reached.has(canonicalAddress(email));
+    } else {
+      const recorded = await ledger.recorded();
+      owed = (email) => {
+        const status = recorded.get(canonicalAddress(email));
+        return status === undefined || status === 'deferred';
+      };
+    }
     return new Map(sent.map((wave) => [wave.utc, wave.emails.filter(owed)]));
   };
   const report = await runSchedule({
@@ -138,7 +151,7 @@ export async function scheduledSend(
         (only ?? wave.emails).map((email) => byEmail.get(canonicalAddress(email))!),
         wave,
       ),
-    onEvent: (event) => write(stdout, describe(event)),
+    onEvent: (event) => write(stdout, describe(event, resendSince !== undefined)),
   });
   if (report.missed > 0) {
     write(
@@ -149,7 +162,7 @@ export async function scheduledSend(
   return { waves, report };
 }
 
-function describe(event: ScheduleEvent): string {
+function describe(event: ScheduleEvent, resend: boolean): string {
   const when = event.wave.utc.replace(/:00\.000Z$/, 'Z');
   const who = `${event.wave.count} recipient(s)`;
   switch (event.type) {
@@ -157,6 +170,8 @@ function describe(event: ScheduleEvent): string {
       return `waiting ${formatDuration(event.waitMs)} for the wave at ${when} (${who})`;
     case 'sending': {
       const late = event.lateMs > 60_000 ? `, ${formatDuration(event.lateMs)} late` : '';
+      if (event.joined && resend)
+        return `sending the wave at ${when} again (--resend) to ${event.joined} reader(s)${late}`;
       if (event.joined)
         return `sending the wave at ${when} again for ${event.joined} reader(s) who joined it after it was sent${late}`;
       const verb = event.resumed ? 'resuming the wave already started' : 'sending the wave';

@@ -36,6 +36,11 @@ const send = (...extra: string[]) =>
 /** Long past, so every wave is overdue and `--send-missed` sends them all at once. */
 const PAST = '2026-01-05T08:00';
 
+/** Messages a scheduled send's printed reports say went out, summed over its waves. */
+function sentCounts(out: string): number {
+  return [...out.matchAll(/^(\d+) sent in /gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
 async function outboxFiles(): Promise<string[]> {
   return (await readdir(project.path('outbox'))).filter((f) => f.endsWith('.eml')).sort();
 }
@@ -127,6 +132,52 @@ describe('scheduled send command', () => {
     expect(text.out).toContain('2026-W48 scheduled via outbox outbox: 6 wave(s), 10 recipient(s)');
     expect(text.out).toMatch(/2026-01-05 02:30 UTC\s+2 recipient\(s\)\s+sent\s+Asia\/Kolkata/);
     expect(text.out).toMatch(/2026-01-05 16:00 UTC\s+2 recipient\(s\)\s+sent\s+America\/Los_Angeles/);
+  });
+
+  it('--resend sends waves already sent again, once to each of their readers', async () => {
+    expect((await send('--at', PAST, '--local', '--send-missed')).code).toBe(0);
+    const again = await send('--at', PAST, '--local', '--send-missed');
+    expect(again.out).toContain('was already sent');
+    expect(await outboxFiles()).toHaveLength(10);
+
+    const resent = await send('--at', PAST, '--local', '--send-missed', '--resend');
+    expect(resent.code, resent.err).toBe(0);
+    expect(resent.out).toMatch(/sending the wave at \S+ again \(--resend\) to 2 reader\(s\)/);
+    expect(sentCounts(resent.out)).toBe(10);
+    const status = JSON.parse((await run('status', 'issues/2026-W48', '--json')).out);
+    expect(status.channels[0]).toMatchObject({ planned: 10, sent: 10, pending: 0 });
+    expect(status.channels[0].lastRun.outcome).toBe('complete');
+  });
+
+  it('a --resend of waves cut short resumes: readers it reached are not sent it again', async () => {
+    expect((await send('--at', PAST, '--local', '--send-missed')).code).toBe(0);
+    const stop = new AbortController();
+    let waves = 0;
+    const streams = captureStreams();
+    const code = await runScheduledSendCommand({
+      send: {
+        issueDir: 'issues/2026-W48',
+        subscribersFile: 'subscribers.example.json',
+        cwd: project.dir,
+        env: { ROLECAST_SECRET: 'schedule-command-secret-0123456789ab' },
+        outbox: 'outbox',
+        resend: true,
+        signal: stop.signal,
+      },
+      at: PAST,
+      local: true,
+      sendMissed: true,
+      dryRun: false,
+      stdout: streams.stdout,
+      printReport: () => {
+        if (++waves === 2) stop.abort();
+      },
+    });
+    expect(code).not.toBe(0);
+    // The first two waves (three readers) got the resend; the rest get it now, and only they.
+    const resumed = await send('--at', PAST, '--local', '--send-missed', '--resend');
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(sentCounts(resumed.out)).toBe(7);
   });
 
   it('status shows missed waves, and pending readers for the run', async () => {
