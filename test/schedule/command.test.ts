@@ -36,6 +36,32 @@ const send = (...extra: string[]) =>
 /** Long past, so every wave is overdue and `--send-missed` sends them all at once. */
 const PAST = '2026-01-05T08:00';
 
+type SendOptions = Parameters<typeof runScheduledSendCommand>[0]['send'];
+
+/** `send --at PAST --local --send-missed` to the outbox through the library, with extra send options. */
+function scheduledInProcess(
+  streams: ReturnType<typeof captureStreams>,
+  extra: Partial<SendOptions>,
+  printReport: (report: SendReport) => void,
+) {
+  return runScheduledSendCommand({
+    send: {
+      issueDir: 'issues/2026-W48',
+      subscribersFile: 'subscribers.example.json',
+      cwd: project.dir,
+      env: { ROLECAST_SECRET: 'schedule-command-secret-0123456789ab' },
+      outbox: 'outbox',
+      ...extra,
+    },
+    at: PAST,
+    local: true,
+    sendMissed: true,
+    dryRun: false,
+    stdout: streams.stdout,
+    printReport,
+  });
+}
+
 /** Messages a scheduled send's printed reports say went out, summed over its waves. */
 function sentCounts(out: string): number {
   return [...out.matchAll(/^(\d+) sent in /gm)].reduce((sum, m) => sum + Number(m[1]), 0);
@@ -55,25 +81,16 @@ describe('scheduled send command', () => {
     const reports: SendReport[] = [];
     try {
       const streams = captureStreams();
-      const code = await runScheduledSendCommand({
-        send: {
-          issueDir: 'issues/2026-W48',
-          subscribersFile: 'subscribers.example.json',
-          cwd: project.dir,
-          env: { ROLECAST_SECRET: 'schedule-command-secret-0123456789ab' },
-          outbox: 'outbox',
+      const code = await scheduledInProcess(
+        streams,
+        {
           compile: async (p, variants) => {
             seen.push(await readdir(scratch, { recursive: true }));
             return compileAudience(p, variants);
           },
         },
-        at: PAST,
-        local: true,
-        sendMissed: true,
-        dryRun: false,
-        stdout: streams.stdout,
-        printReport: (report) => reports.push(report),
-      });
+        (report) => reports.push(report),
+      );
       expect(code, streams.out).toBe(0);
     } finally {
       if (savedTmp === undefined) delete process.env.TMPDIR;
@@ -154,24 +171,8 @@ describe('scheduled send command', () => {
     const stop = new AbortController();
     let waves = 0;
     const streams = captureStreams();
-    const code = await runScheduledSendCommand({
-      send: {
-        issueDir: 'issues/2026-W48',
-        subscribersFile: 'subscribers.example.json',
-        cwd: project.dir,
-        env: { ROLECAST_SECRET: 'schedule-command-secret-0123456789ab' },
-        outbox: 'outbox',
-        resend: true,
-        signal: stop.signal,
-      },
-      at: PAST,
-      local: true,
-      sendMissed: true,
-      dryRun: false,
-      stdout: streams.stdout,
-      printReport: () => {
-        if (++waves === 2) stop.abort();
-      },
+    const code = await scheduledInProcess(streams, { resend: true, signal: stop.signal }, () => {
+      if (++waves === 2) stop.abort();
     });
     expect(code).not.toBe(0);
     // The first two waves (three readers) got the resend; the rest get it now, and only they.
