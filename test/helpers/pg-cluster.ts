@@ -11,7 +11,15 @@ import { join } from 'node:path';
  */
 export interface Cluster {
   url: string;
+  /** Stops the server at once (as a crash would) and removes the cluster. */
   stop(): void;
+  /**
+   * Stops the server, keeping its data: an outage. 'fast' (a maintenance restart) writes what was
+   * committed first; 'immediate' may lose the last commits, as this cluster runs without fsync.
+   */
+  halt(mode?: 'immediate' | 'fast'): void;
+  /** Starts a halted server again (a restart: pg_postmaster_start_time() moves). */
+  resume(): void;
 }
 
 /** The newest Debian PostgreSQL binaries, or PG_BIN when set. */
@@ -61,14 +69,20 @@ export async function startCluster(bin: string): Promise<Cluster> {
     '-c full_page_writes=off',
     '-c max_connections=300',
   ].join(' ');
-  run('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  const halt = (mode: 'immediate' | 'fast' = 'immediate') => {
+    const args = ['-D', data, '-m', mode, 'stop'];
+    if (asRoot) spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args], { stdio: 'ignore' });
+    else spawnSync(join(bin, 'pg_ctl'), args, { stdio: 'ignore' });
+  };
+  start();
   return {
     url: `postgres://rolecast@127.0.0.1:${port}/postgres`,
     stop() {
-      const args = ['-D', data, '-m', 'immediate', 'stop'];
-      if (asRoot) spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args], { stdio: 'ignore' });
-      else spawnSync(join(bin, 'pg_ctl'), args, { stdio: 'ignore' });
+      halt('immediate');
       rmSync(dir, { recursive: true, force: true });
     },
+    halt,
+    resume: start,
   };
 }

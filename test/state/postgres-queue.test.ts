@@ -46,13 +46,18 @@ describePostgres('the send work queue in PostgreSQL', () => {
   });
 
   /** A worker on its own issue id per test, with the test's clock unless told otherwise. */
-  const worker = (name: string, issueId: string, options: { db?: Pool; clock?: (() => number) | null } = {}) =>
+  const worker = (
+    name: string,
+    issueId: string,
+    options: { db?: Pool; clock?: (() => number) | null; serverStartedAt?: () => number } = {},
+  ) =>
     openSendQueue(options.db ?? pool, {
       issueId,
       channel: 'smtp',
       worker: { id: `${name}-${issueId}`, host: `host-${name}`, pid: name.charCodeAt(0) },
       leaseMs: LEASE,
       clock: options.clock === null ? undefined : (options.clock ?? clock),
+      serverStartedAt: options.serverStartedAt,
     });
   const newIssue = () => `issue-${++issue}`;
   const propose = (list: PlanItem[]) => () => ({ items: list, readers: list.length, salt: '' });
@@ -90,6 +95,25 @@ describePostgres('the send work queue in PostgreSQL', () => {
     expect(later).toMatchObject({ wrote: false, rekeyed: true });
     const stored = await pool.query('SELECT key_check FROM send_plans WHERE issue_id = $1', [id]);
     expect(stored.rows[0].key_check).toBe('key-b');
+  });
+
+  it('a lease that ran out while the database was down is kept for one more lease after it came back', async () => {
+    const id = newIssue();
+    const a = worker('a', id);
+    await a.openPlan('fp', propose(items(3)));
+    expect(await a.claim(2)).toHaveLength(2);
+    // The database goes down for two leases; it is back, freshly started, at `restarted`.
+    time += 2 * LEASE;
+    const restarted = time;
+    const b = worker('b', id, { serverStartedAt: () => restarted });
+    await b.openPlan('fp', propose(items(3)));
+    expect((await b.claim(10)).map((i) => i.seq)).toEqual([2]);
+    // The holder records what it sent meanwhile: nobody else ever claims those items.
+    time += LEASE - 1;
+    expect(await b.claim(10)).toEqual([]);
+    // A holder that never comes back loses them a lease after the restart (b's own claim of 2 ran out too).
+    time += 2;
+    expect((await b.claim(10)).map((i) => i.seq)).toEqual([0, 1, 2]);
   });
 
   it('replaces an unfinished plan for another audience once no worker is left on it', async () => {

@@ -1,10 +1,20 @@
+import { RolecastError } from '../../errors.js';
 import type { ClaimedItem, ItemOutcome, SendQueue } from '../../state/postgres/queue.js';
 import type { Unrecorded } from '../run.js';
 import type { BatchContext, BatchResult } from './batch.js';
 import { sendBatch } from './batch.js';
 
-/** Pauses between tries of a batch's outcome write; a database that stays away after these stops the worker. */
+/** Pauses between tries of a batch's outcome write; a database that refuses it after these stops the worker. */
 export const WRITE_RETRY_MS = [100, 400, 1500, 4000] as const;
+
+/**
+ * How long a database that went away (restarted, failed over, unreachable) is waited for before the
+ * outcomes go to the side file: its readers stay leased to this worker meanwhile, and once it is
+ * back this worker records them before any other may claim them (see the claim's restart grace).
+ */
+export const OUTAGE_PATIENCE_MS = 300_000;
+/** Pause between tries while the database is away, after WRITE_RETRY_MS. */
+const OUTAGE_RETRY_MS = 2_000;
 
 export interface PipelineOptions {
   queue: Pick<SendQueue, 'claim' | 'complete' | 'progress' | 'markDone'>;
@@ -18,6 +28,8 @@ export interface PipelineOptions {
   holding: Set<number>;
   /** Pauses between the tries of an outcome write; default WRITE_RETRY_MS. */
   retryMs?: readonly number[] | undefined;
+  /** How long an unreachable database is waited for; default OUTAGE_PATIENCE_MS. */
+  outagePatienceMs?: number | undefined;
   log(line: string): void;
 }
 
@@ -44,9 +56,12 @@ export interface PipelineResult extends BatchResult {
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const { queue, holding } = options;
+  const patience = options.outagePatienceMs ?? OUTAGE_PATIENCE_MS;
   const chunk = Math.max(1, Math.ceil(options.window / 2));
   const halt = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, halt.signal]) : halt.signal;
+  // Claims and progress wait out a database that went away, as outcome writes do.
+  const patiently = <T>(call: () => Promise<T>) => withRetries(call, [], patience, options.log, signal);
   const out: PipelineResult = { takenOver: 0, lost: 0, unrecorded: [], unrecordedSeqs: [] };
   let leased = 0;
   let feeding = false;
@@ -70,7 +85,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     try {
       // After a refusal, one try each: the database may still take other rows.
       const retryMs = out.writeError === undefined ? (options.retryMs ?? WRITE_RETRY_MS) : [];
-      out.lost += (await completeWithRetry(queue, outcomes, retryMs)).lost;
+      const patienceMs = out.writeError === undefined ? patience : 0;
+      out.lost += (await withRetries(() => queue.complete(outcomes), retryMs, patienceMs, options.log)).lost;
       return;
     } catch (error) {
       if (out.writeError === undefined)
@@ -150,7 +166,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   async function claimAndSend(): Promise<void> {
     while (!signal.aborted) {
       if (!ready && !drained && leased < options.window) {
-        const claimed = await queue.claim(Math.min(chunk, options.window - leased));
+        const claimed = await patiently(() => queue.claim(Math.min(chunk, options.window - leased)));
         if (claimed.length > 0) {
           leased += claimed.length;
           ready = claimed;
@@ -167,7 +183,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         continue;
       }
       // Nothing of ours in flight and nothing claimable: done, or others hold the rest.
-      const progress = await queue.progress();
+      const progress = await patiently(() => queue.progress());
       if (progress.open === 0) break;
       const untilExpiry = progress.nextExpiry === null ? 1000 : progress.nextExpiry - progress.now + 10;
       if (!(await pause(Math.min(1000, Math.max(20, untilExpiry)), signal))) break;
@@ -178,21 +194,46 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   }
 }
 
-/** One outcome write, tried again after each pause while the database refuses it. */
-async function completeWithRetry(
-  queue: Pick<SendQueue, 'complete'>,
-  outcomes: readonly ItemOutcome[],
+/**
+ * A database call tried again after each pause of `retryMs` whatever the error, then every
+ * OUTAGE_RETRY_MS for up to `patienceMs` (from the first failure) while the database cannot be reached.
+ */
+async function withRetries<T>(
+  call: () => Promise<T>,
   retryMs: readonly number[],
-): Promise<{ lost: number }> {
+  patienceMs: number,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<T> {
+  let firstFailure: number | undefined;
+  let waiting = false;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await queue.complete(outcomes);
+      const result = await call();
+      if (waiting) log('the database is back: this worker goes on');
+      return result;
     } catch (error) {
-      const wait = retryMs[attempt];
+      firstFailure ??= Date.now();
+      let wait: number | undefined = retryMs[attempt];
+      const waitable = isUnreachable(error) && Date.now() - firstFailure < patienceMs && !signal?.aborted;
+      if (wait === undefined && waitable) {
+        if (!waiting)
+          log(
+            `warning: the database cannot be reached (${error instanceof Error ? error.message : String(error)}); this worker waits up to ${Math.round(patienceMs / 1000)} s for it, and the readers it sent meanwhile stay leased to it until they are recorded`,
+          );
+        waiting = true;
+        wait = OUTAGE_RETRY_MS;
+      }
       if (wait === undefined) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (signal) await pause(wait, signal);
+      else await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
+}
+
+/** The database went away or timed out (E_STATE_UNAVAILABLE), as opposed to refusing the write. */
+function isUnreachable(error: unknown): boolean {
+  return error instanceof RolecastError && error.code === 'E_STATE_UNAVAILABLE';
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<boolean> {

@@ -18,6 +18,14 @@ export interface QueueWorker {
 export const NOW = (param: number) =>
   `COALESCE($${param}::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint)`;
 
+/**
+ * A lease that ran out while the database was down (restarted, failed over) is kept one more lease
+ * after it came back: its holder could not renew or record meanwhile, and may still be waiting to
+ * record what it sent (see the worker's outage patience) before another worker sends it again.
+ */
+export const RESTART_GRACE_END = (startedParam: number, leaseParam: number) =>
+  `COALESCE($${startedParam}::bigint, (extract(epoch from pg_postmaster_start_time()) * 1000)::bigint) + $${leaseParam}`;
+
 export interface PlanItem {
   /** Canonical address. */
   email: string;

@@ -8,6 +8,7 @@ import {
   type PlanContext,
   type PlanProposal,
   type QueueWorker,
+  RESTART_GRACE_END,
 } from './queue-plan.js';
 
 /**
@@ -33,6 +34,11 @@ export interface QueueOptions {
   leaseMs: number;
   /** Milliseconds since the epoch; default the database's clock. */
   clock?: (() => number) | undefined;
+  /**
+   * When the database server last started (ms since the epoch); default its own
+   * pg_postmaster_start_time(), or no restart at all when `clock` is given.
+   */
+  serverStartedAt?: (() => number) | undefined;
 }
 
 export interface ClaimedItem {
@@ -107,6 +113,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
   let trips = 0;
   let planId: string | undefined;
   const now = () => options.clock?.() ?? null;
+  const serverStartedAt = () => options.serverStartedAt?.() ?? (options.clock ? 0 : null);
   const iso = () => new Date(options.clock?.() ?? Date.now()).toISOString();
   const query = <R extends object>(sql: string, params: unknown[], client?: PoolClient) => {
     trips++;
@@ -165,7 +172,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
         `WITH picked AS (
            SELECT seq FROM send_items
            WHERE issue_id = $1 AND channel = $2 AND plan_id = $6 AND NOT done
-             AND (lease_expires_at IS NULL OR lease_expires_at <= ${NOW(4)})
+             AND (lease_expires_at IS NULL OR GREATEST(lease_expires_at, ${RESTART_GRACE_END(8, 7)}) <= ${NOW(4)})
            ORDER BY seq LIMIT $5
            FOR UPDATE SKIP LOCKED
          )
@@ -173,7 +180,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
          FROM picked WHERE i.issue_id = $1 AND i.channel = $2 AND i.seq = picked.seq
          RETURNING i.seq, i.email, i.variant_id, i.claims,
            EXISTS (SELECT 1 FROM suppressions s WHERE s.email IN (i.email, ${HASHED_KEY_SQL})) AS suppressed`,
-        [issueId, channel, worker.id, now(), limit, currentPlan(), leaseMs],
+        [issueId, channel, worker.id, now(), limit, currentPlan(), leaseMs, serverStartedAt()],
       );
       return result.rows
         .map((r) => ({
