@@ -2,6 +2,7 @@ import { canonicalAddress } from '../address.js';
 import { type Migration, migrate, type Pool } from '../db/postgres.js';
 import { scoped } from '../db/scoped.js';
 import { STATE_MIGRATIONS } from '../state/postgres-schema.js';
+import { hashedAddress } from '../store/hash.js';
 import * as mapping from './rows.js';
 import type { BounceRecord, BounceStore, IssueBounceCounts, ReaderHistory } from './store.js';
 
@@ -46,22 +47,32 @@ export function postgresBounceStore(pool: Pool): BounceStore {
       return (await db.query('SELECT 1 FROM bounce_events WHERE event_id = $1', [eventId])).rowCount > 0;
     },
     async insertEvent(record) {
+      // An erased reader's event keeps its hashed key, never the address.
+      const hashed = hashedAddress(record.email);
+      const erased = (await db.query('SELECT 1 FROM suppressions WHERE email = $1', [hashed])).rowCount > 0;
       const result = await db.query(
         `INSERT INTO bounce_events (${mapping.EVENT_COLUMNS})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
-        mapping.eventValues(record),
+        mapping.eventValues(erased ? { ...record, email: hashed } : record),
       );
       return result.rowCount > 0;
     },
     async suppress(email, { reason, source, at }) {
+      // Never again in plain for an erased address: its hashed entry refuses it already.
       const result = await db.query(
-        'INSERT INTO suppressions (email, reason, source, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING',
-        [canonicalAddress(email), reason, source, at],
+        `INSERT INTO suppressions (email, reason, source, created_at)
+         SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email = $5)
+         ON CONFLICT (email) DO NOTHING`,
+        [canonicalAddress(email), reason, source, at, hashedAddress(email)],
       );
       return result.rowCount > 0;
     },
     async isSuppressed(email) {
-      return (await db.query('SELECT 1 FROM suppressions WHERE email = $1', [canonicalAddress(email)])).rowCount > 0;
+      const found = await db.query('SELECT 1 FROM suppressions WHERE email IN ($1, $2)', [
+        canonicalAddress(email),
+        hashedAddress(email),
+      ]);
+      return found.rowCount > 0;
     },
     async history(email): Promise<ReaderHistory> {
       const key = canonicalAddress(email);

@@ -1,6 +1,8 @@
 import { canonicalAddress } from '../address.js';
-import type { StateDb } from '../send/store.js';
+import { isSuppressed as isSuppressedInState, type StateDb } from '../send/store.js';
+import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import { commitOrRollback } from '../store/commit.js';
+import { hashedAddress } from '../store/hash.js';
 import * as mapping from './rows.js';
 import type { BounceRecord, BounceStore, IssueBounceCounts, ReaderHistory } from './store.js';
 
@@ -61,23 +63,20 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
       return present() && db.prepare('SELECT 1 FROM bounce_events WHERE event_id = ?').get(eventId) !== undefined;
     },
     async insertEvent(record) {
+      // An erased reader's event keeps its hashed key, never the address.
+      const stored = isErased(db, record.email) ? { ...record, email: hashedAddress(record.email) } : record;
       const result = db
         .prepare(
           `INSERT INTO bounce_events (${mapping.EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
         )
-        .run(...mapping.eventValues(record));
+        .run(...mapping.eventValues(stored));
       return result.changes > 0;
     },
     async suppress(email, { reason, source, at }) {
-      const result = db
-        .prepare(
-          'INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
-        )
-        .run(canonicalAddress(email), reason, source, at);
-      return result.changes > 0;
+      return suppressionInsert(db)(email, reason, source, at);
     },
     async isSuppressed(email) {
-      return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(canonicalAddress(email)) !== undefined;
+      return isSuppressedInState(db, email);
     },
     async history(email): Promise<ReaderHistory> {
       const key = canonicalAddress(email);

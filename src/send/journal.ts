@@ -14,6 +14,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { canonicalAddress } from '../address.js';
 import { RolecastError } from '../errors.js';
+import { suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import type { StateDb } from './store.js';
 
 /**
@@ -172,12 +173,9 @@ export function replayJournal(db: StateDb): ReplayResult {
     result.unreadable += parsed.unreadable;
     read.push(file);
   }
-  const insert = db.prepare(
-    'INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
-  );
+  const insert = suppressionInsert(db);
   db.transaction(() => {
-    for (const entry of entries)
-      result.added += insert.run(canonicalAddress(entry.email), entry.reason, entry.source, entry.at).changes;
+    for (const entry of entries) if (insert(entry.email, entry.reason, entry.source, entry.at)) result.added++;
   })();
   result.read = entries.length;
   // Committed: only now may the files go. Another replay may have removed one already.

@@ -241,14 +241,17 @@ export function addSuppression(
   email: string,
   details: { reason?: string; source?: string; now?: Date } = {},
 ): void {
+  // An erased address stays a hash: its entry refuses it already.
   db.prepare(
-    `INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?)
+    `INSERT INTO suppressions (email, reason, source, created_at)
+     SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email = ?)
      ON CONFLICT (email) DO UPDATE SET reason = excluded.reason, source = excluded.source`,
   ).run(
     canonicalAddress(email),
     details.reason ?? null,
     details.source ?? null,
     (details.now ?? new Date()).toISOString(),
+    hashedAddress(email),
   );
 }
 

@@ -19,6 +19,10 @@ export function postgresSuppressionList(pool: Pool): SuppressionList {
       ]);
       return (result.rowCount ?? 0) > 0;
     },
+    async isErased(email) {
+      const result = await pool.query('SELECT 1 FROM suppressions WHERE email = $1', [hashedAddress(email)]);
+      return (result.rowCount ?? 0) > 0;
+    },
     async add(email, details) {
       const { reason, source, at } = addDefaults(details);
       // An erased reader's address is kept only as its hash: it matches, and is not stored again.

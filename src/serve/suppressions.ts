@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { canonicalAddress } from '../address.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { appendToJournal, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
 import { addSuppression, isSuppressed, type StateDb } from '../send/store.js';
+import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../state/suppression-rows.js';
 
 /**
@@ -24,6 +24,8 @@ export type AddOutcome = 'added' | 'already' | 'journaled';
 export interface SuppressionList {
   /** Synchronous on the SQLite state file; a networked backend answers with a promise. */
   isSuppressed(email: string): boolean | Promise<boolean>;
+  /** Only the hashed entry `subscribers forget` leaves is on the list: nothing may store the address again. */
+  isErased(email: string): boolean | Promise<boolean>;
   /** Records the address, keeping an existing record. Throws only when it was recorded nowhere. */
   add(email: string, details: SuppressionDetails): AddOutcome | undefined | Promise<AddOutcome>;
   /** Applies journaled unsubscribes once the database takes writes; undefined while it still does not. */
@@ -55,9 +57,7 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
   const journal = options.journal ?? (db.memory ? undefined : journalPath(db.name));
   const writeWait = options.writeWaitMs ?? DEFAULT_WRITE_WAIT_MS;
   db.pragma('busy_timeout = 0');
-  const insert = db.prepare(
-    'INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
-  );
+  const insert = suppressionInsert(db);
   const replayPending = (): ReplayResult | undefined => {
     try {
       return replayJournal(db);
@@ -68,6 +68,7 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
   };
   return {
     isSuppressed: (email) => isSuppressed(db, email),
+    isErased: (email) => isErased(db, email),
     replayPending,
     async add(email, details) {
       const { reason, source, at } = addDefaults(details);
@@ -76,7 +77,7 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
       let failure: unknown;
       for (;;) {
         try {
-          const added = insert.run(canonicalAddress(email), reason, source, at).changes > 0;
+          const added = insert(email, reason, source, at);
           // The database takes writes again: whatever waits in the journal can go in now.
           if (journal && existsSync(journal)) ignoreErrors(replayPending);
           return added ? 'added' : 'already';

@@ -57,6 +57,8 @@ export async function migrateSubscriberStorePg(pool: Pool): Promise<void> {
 /** The store on a pool whose database has been migrated (`migrateSubscriberStorePg`). */
 export function postgresSubscriberStore(pool: Pool): SubscriberStore {
   const db = scoped(pool);
+  const tableExists = async (name: string) =>
+    (await db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [name])).rows[0]?.t != null;
   return {
     async get(email) {
       const { rows } = await db.query<ReaderRow>('SELECT * FROM readers WHERE email = $1', [canonicalAddress(email)]);
@@ -138,6 +140,11 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
         // Another reader who asked to move to this address keeps their record, without the address.
         await db.query('UPDATE readers SET pending_email = NULL, confirm_nonce = NULL WHERE pending_email = $1', [key]);
         await db.query('DELETE FROM reader_audit WHERE email = $1', [key]);
+        // Other readers' audit lines that name it (an address change they asked for) keep the line, not the address.
+        await db.query(
+          `UPDATE reader_audit SET change = replace(change, $1, '(erased)') WHERE strpos(change, $1) > 0`,
+          [key],
+        );
         await db.query('DELETE FROM deliveries WHERE email = $1', [key]);
         await db.query('DELETE FROM suppressions WHERE email = $1', [key]);
         await db.query(
@@ -145,6 +152,16 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
            ON CONFLICT (email) DO NOTHING`,
           [hashedAddress(key), now.toISOString()],
         );
+        // Tables of components this database may not have yet: their bounce history is kept under
+        // the hashed key without the server's text, and a send plan's item stays (done or claimable,
+        // then refused by the hashed entry) without the address.
+        if (await tableExists('bounce_events'))
+          await db.query("UPDATE bounce_events SET email = $2, diagnostic = '' WHERE email = $1", [
+            key,
+            hashedAddress(key),
+          ]);
+        if (await tableExists('send_items'))
+          await db.query('UPDATE send_items SET email = $2 WHERE email = $1', [key, hashedAddress(key)]);
         return had;
       }),
     transaction: (work) => db.transaction(work),

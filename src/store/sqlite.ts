@@ -183,19 +183,42 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
     forget: (email, now) =>
       run(() => {
         const key = canonicalAddress(email);
-        return db.transaction(() => {
-          const had = db.prepare('DELETE FROM readers WHERE email = ?').run(key).changes > 0;
-          // Another reader who asked to move to this address keeps their record, without the address.
-          db.prepare('UPDATE readers SET pending_email = NULL, confirm_nonce = NULL WHERE pending_email = ?').run(key);
-          db.prepare('DELETE FROM reader_audit WHERE email = ?').run(key);
-          db.prepare('DELETE FROM deliveries WHERE email = ?').run(key);
-          db.prepare('DELETE FROM suppressions WHERE email = ?').run(key);
-          db.prepare(
-            `INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, 'erased', 'forget', ?)
-             ON CONFLICT (email) DO NOTHING`,
-          ).run(hashedAddress(key), now.toISOString());
+        // Deleted rows are overwritten with zeros, not left readable in free pages.
+        const secure = db.pragma('secure_delete', { simple: true });
+        db.pragma('secure_delete = ON');
+        try {
+          const had = db.transaction(() => {
+            const had = db.prepare('DELETE FROM readers WHERE email = ?').run(key).changes > 0;
+            // Another reader who asked to move to this address keeps their record, without the address.
+            db.prepare('UPDATE readers SET pending_email = NULL, confirm_nonce = NULL WHERE pending_email = ?').run(
+              key,
+            );
+            db.prepare('DELETE FROM reader_audit WHERE email = ?').run(key);
+            // Other readers' audit lines that name it (an address change they asked for) keep the line, not the address.
+            db.prepare(
+              "UPDATE reader_audit SET change = replace(change, ?, '(erased)') WHERE instr(change, ?) > 0",
+            ).run(key, key);
+            db.prepare('DELETE FROM deliveries WHERE email = ?').run(key);
+            db.prepare('DELETE FROM suppressions WHERE email = ?').run(key);
+            db.prepare(
+              `INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, 'erased', 'forget', ?)
+               ON CONFLICT (email) DO NOTHING`,
+            ).run(hashedAddress(key), now.toISOString());
+            // Its bounce history stays under the hashed key, without the server's text.
+            if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bounce_events'").get())
+              db.prepare("UPDATE bounce_events SET email = ?, diagnostic = '' WHERE email = ?").run(
+                hashedAddress(key),
+                key,
+              );
+            return had;
+          })();
+          // The old pages also sit in the write-ahead log until a checkpoint: move them out now
+          // when no reader holds the log (a running serve's next checkpoint does it otherwise).
+          if (!db.memory) db.pragma('wal_checkpoint(TRUNCATE)');
           return had;
-        })();
+        } finally {
+          db.pragma(`secure_delete = ${secure ? 'ON' : 'OFF'}`);
+        }
       }),
     async transaction(work) {
       // Nested calls join the outer transaction, as better-sqlite3's own transactions do.

@@ -11,7 +11,7 @@ const config = { listId: 'l', urls: {}, brand: { name: 'R' } } as unknown as Pic
   ResolvedConfig,
   'listId' | 'urls' | 'brand'
 >;
-const none: SuppressionList = { isSuppressed: () => false, add: () => 'added' };
+const none: SuppressionList = { isSuppressed: () => false, isErased: () => false, add: () => 'added' };
 
 let server: UnsubscribeServer | undefined;
 afterEach(async () => {

@@ -183,7 +183,7 @@ describe('unsubscribe endpoint mounted below a path', () => {
     const other = await startUnsubscribeServer({
       config: mounted,
       secret: SECRET,
-      suppressions: { isSuppressed: () => false, add: () => {} },
+      suppressions: { isSuppressed: () => false, isErased: () => false, add: () => {} },
       port: 0,
     });
     try {

@@ -25,6 +25,7 @@ const config = {
 const added: string[] = [];
 const suppressions: SuppressionList = {
   isSuppressed: () => false,
+  isErased: () => false,
   add: (email) => {
     added.push(email);
   },

@@ -132,8 +132,17 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreH
 
     it("forget clears the address from another reader's pending change, and keeps that reader", async () => {
       await store.insert(reader('keep@example.com', { pendingEmail: 'asked@example.com', confirmNonce: 'n1' }));
+      await store.audit({
+        email: 'keep@example.com',
+        at: T0.toISOString(),
+        page: 'preferences',
+        change: 'pendingEmail: (none) → asked@example.com',
+      });
       expect(await store.forget('asked@example.com', T0)).toBe(false);
       expect(await store.get('keep@example.com')).toMatchObject({ pendingEmail: null, confirmNonce: null });
+      // The keeper's audit line stays, without the erased address.
+      const audit = await store.auditOf('keep@example.com');
+      expect(audit.map((entry) => entry.change)).toEqual(['pendingEmail: (none) → (erased)']);
     });
   });
 }

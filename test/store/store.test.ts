@@ -1,8 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensureBounceSchema, sqliteBounceStore } from '../../src/bounces/store-sqlite.js';
+import { appendToJournal, journalPath, replayJournal } from '../../src/send/journal.js';
 import { APPLICATION_ID } from '../../src/send/state-file.js';
 import { addSuppression, isSuppressed, openStateDb, suppressionChecker } from '../../src/send/store.js';
+import { stateSuppressionList } from '../../src/serve/suppressions.js';
 import { hashedAddress, newReader, STORE_SCHEMA_VERSION, sqliteSubscriberStore } from '../../src/store/index.js';
 import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
@@ -221,10 +224,24 @@ describe('rolecast subscribers', () => {
     db.prepare(
       "INSERT INTO deliveries VALUES ('2026-W47', 'smtp', ?, 'v1', 'sent', '<m@x>', 250, 'ok', 1, '2026-11-20T08:00:00Z')",
     ).run(reader);
+
+    // A bounce with the server's text naming her, and another reader's audit line naming her.
+    ensureBounceSchema(db);
+    db.prepare(
+      "INSERT INTO bounce_events VALUES ('ev1', '2026-W47', ?, 'soft', '4.2.2', 'mailbox of priya.raman@example.com full', 'mailbox', 'counted', '2026-11-20T09:00:00Z', '2026-11-20T09:00:00Z')",
+    ).run(reader);
+    db.prepare(
+      "INSERT INTO reader_audit (email, at, page, change) VALUES ('jonas@example.com', '2026-11-20T09:00:00Z', 'preferences', 'pendingEmail: (none) → priya.raman@example.com')",
+    ).run();
     db.close();
 
     const forgot = await runMain(project.dir, ['subscribers', 'forget', 'Priya.Raman@example.com']);
     expect(forgot.code, forgot.all).toBe(0);
+    // Not in a row, nor in the file's free pages or its log.
+    for (const file of [stateFile(), `${stateFile()}-wal`])
+      expect((await readFile(file).catch(() => Buffer.alloc(0))).toString('latin1').toLowerCase()).not.toContain(
+        'priya',
+      );
 
     const check = new Database(stateFile(), { readonly: true });
     try {
@@ -242,6 +259,29 @@ describe('rolecast subscribers', () => {
     const db2 = openStateDb(stateFile());
     expect(isSuppressed(db2, 'PRIYA.RAMAN@example.com')).toBe(true);
     expect(suppressionChecker(db2)(reader)).toBe(true);
+    // Whatever arrives later for her never stores the address again: an old one-click link, a
+    // journaled unsubscribe, a late bounce, the editor's own suppression.
+    expect(await stateSuppressionList(db2).add('Priya.Raman@example.com', { reason: 'unsubscribe' })).toBe('already');
+    appendToJournal(journalPath(stateFile()), { email: reader, reason: 'unsubscribe', source: 'one-click', at: 'now' });
+    replayJournal(db2);
+    const bounces = sqliteBounceStore(db2);
+    expect(await bounces.isSuppressed(reader)).toBe(true);
+    expect(await bounces.suppress(reader, { reason: 'bounce', source: 'mailbox', at: 'now' })).toBe(false);
+    await bounces.insertEvent({
+      eventId: 'ev2',
+      issueId: '2026-W48',
+      email: reader,
+      kind: 'hard',
+      status: '5.1.1',
+      diagnostic: 'no such user',
+      source: 'mailbox',
+      outcome: 'suppressed',
+      occurredAt: 'now',
+      recordedAt: 'now',
+    });
+    addSuppression(db2, reader, { reason: 'manual' });
+    for (const table of ['suppressions', 'bounce_events', 'reader_audit'])
+      expect(JSON.stringify(db2.prepare(`SELECT * FROM ${table}`).all()).toLowerCase(), table).not.toContain('priya');
     db2.close();
 
     // A later list that still names the address does not reach it.

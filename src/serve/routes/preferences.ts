@@ -88,6 +88,8 @@ const blankReader = (email: string, now: Date): Reader => newReader(email, now);
 async function apply(services: ReaderServices, email: string, fields: FormFields): Promise<PreferencesNotice> {
   const { store } = services;
   const now = services.now();
+  // An erased reader (an old link used after `subscribers forget`) is never stored again.
+  if (await services.suppressions.isErased(email)) return 'unsubscribed';
   const suppressed = await services.suppressions.isSuppressed(email);
   // Read, decided and written in one transaction: two replicas changing the same reader at once
   // apply one change after the other, each against what the other stored.

@@ -1,0 +1,26 @@
+import { canonicalAddress } from '../../address.js';
+import type { StateDb } from '../../send/store.js';
+import { hashedAddress } from '../../store/hash.js';
+
+/**
+ * Adds an address to the state file's suppression list, keeping an existing record, and never
+ * for an erased address (`subscribers forget`): its hashed entry already refuses it, and storing it
+ * again in plain (an old one-click link, a late bounce, a journaled unsubscribe) would undo the
+ * erasure. Returns whether a row was added.
+ */
+export function suppressionInsert(
+  db: StateDb,
+): (email: string, reason: string | null, source: string | null, at: string) => boolean {
+  const insert = db.prepare(
+    `INSERT INTO suppressions (email, reason, source, created_at)
+     SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email = ?)
+     ON CONFLICT (email) DO NOTHING`,
+  );
+  return (email, reason, source, at) =>
+    insert.run(canonicalAddress(email), reason, source, at, hashedAddress(email)).changes > 0;
+}
+
+/** Whether the address was erased: only its hashed entry is on the list. */
+export function isErased(db: StateDb, email: string): boolean {
+  return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(hashedAddress(email)) !== undefined;
+}
