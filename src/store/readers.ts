@@ -195,6 +195,16 @@ export function overlayReaderChanges(
       out.push(subscriber);
       continue;
     }
+    // Someone the file says left is not brought back by a settings page saved without them
+    // confirming again (an old preferences link): only a double opt-in since the file does that.
+    if (
+      subscriber.status === 'unsubscribed' &&
+      reader.status !== 'unsubscribed' &&
+      !(reader.confirmedAt && reader.confirmedAt > since)
+    ) {
+      out.push(subscriber);
+      continue;
+    }
     overrides++;
     if (isPaused(reader, now)) {
       paused++;

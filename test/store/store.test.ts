@@ -378,6 +378,34 @@ describe('the store as the source of a send', () => {
     expect(again.all).toMatch(/^executive +1 /m);
   });
 
+  it('a reader the file says unsubscribed is not brought back by settings saved later without a new opt-in', async () => {
+    await project.write(
+      'subs.json',
+      JSON.stringify([
+        { email: 'a@example.com', roles: ['CTO'] },
+        { email: 'left@example.com', roles: ['CTO'], status: 'unsubscribed' },
+        { email: 'back@example.com', roles: ['CTO'], status: 'unsubscribed' },
+      ]),
+    );
+    const db = openStateDb(stateFile());
+    const store = sqliteSubscriberStore(db);
+    const later = new Date(Date.now() + 60_000);
+    // Both saved their settings page (an old link) after the file; only one confirmed a new signup.
+    for (const email of ['left@example.com', 'back@example.com'])
+      await store.insert({ ...newReader(email, later, { roles: ['CTO'] }), readerChangedAt: later.toISOString() });
+    await store.update('back@example.com', { confirmedAt: later.toISOString() }, later);
+    db.close();
+    const sent = await runMain(project.dir, ['send', 'issues/2026-W48', '--subscribers', 'subs.json', '--json']);
+    expect(sent.code, sent.all).toBe(0);
+    const report = JSON.parse(sent.out) as { total: { sent: number; skipped: { unsubscribed: number } } };
+    expect(report.total.sent).toBe(2);
+    expect(report.total.skipped.unsubscribed).toBe(1);
+    expect((await readdir(project.path('outbox/2026-W48'))).sort()).toEqual([
+      'a@example.com.eml',
+      'back@example.com.eml',
+    ]);
+  });
+
   it("with --subscribers FILE, a reader's own later changes in the store win and are counted", async () => {
     const file = await project.write(
       'subs.json',
