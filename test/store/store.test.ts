@@ -216,6 +216,19 @@ describe('rolecast subscribers', () => {
     expect((await runMain(project.dir, ['subscribers', 'remove', 'ana@example.com'])).code).toBe(2);
   });
 
+  it('forget refuses what is not a bare address, and changes nothing', async () => {
+    expect((await runMain(project.dir, ['subscribers', 'import', 'subscribers.example.json'])).code).toBe(0);
+    for (const written of ['Priya Raman <priya.raman@example.com>', 'mailto:priya.raman@example.com']) {
+      const refused = await runMain(project.dir, ['subscribers', 'forget', written]);
+      expect(refused.code, refused.all).toBe(2);
+      expect(refused.all).toMatch(/is not a valid email address/);
+    }
+    const db = openStateDb(stateFile());
+    expect(db.prepare('SELECT count(*) FROM suppressions').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT 1 FROM readers WHERE email = ?').get('priya.raman@example.com')).toBeDefined();
+    db.close();
+  });
+
   it('forget erases the personal data and leaves only a hashed suppression that send honours', async () => {
     const reader = 'priya.raman@example.com';
     expect((await runMain(project.dir, ['subscribers', 'import', 'subscribers.example.json'])).code).toBe(0);

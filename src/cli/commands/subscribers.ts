@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import { RolecastError, throwIfErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { loadSubscribers } from '../../load/subscribers.js';
+import { email as emailSchema } from '../../model/_fields.js';
 import { SubscriberSchema } from '../../model/subscriber.js';
 import { printable } from '../../printable.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
@@ -91,7 +92,14 @@ export const subscribersCommand: Command = {
         }
         return 0;
       }
-      const email = canonicalAddress(requirePositional(args, 1, 'EMAIL', USAGE));
+      const raw = requirePositional(args, 1, 'EMAIL', USAGE);
+      // Refused, not hashed as written: a forget of "Name <addr>" would erase nothing and say it did.
+      const valid = emailSchema.safeParse(raw);
+      if (!valid.success)
+        throw new RolecastError('E_USAGE', `"${printable(raw)}" is not a valid email address`, {
+          hint: 'give the bare address, e.g. reader@example.com; nothing was changed',
+        });
+      const email = canonicalAddress(valid.data);
       if (action === 'add') return await add(email);
       if (action === 'remove') {
         const removed = await store.remove(email);
