@@ -103,6 +103,7 @@ async function testSend(response: ServerResponse, body: unknown, ctx: WriteConte
     const transport = await testTransport(project, ctx.env, ctx.cwd);
     const report = await sendTestMessage({
       project,
+      state: { cwd: ctx.cwd },
       subscribers: project.subscribers ?? [],
       env: ctx.env,
       transport,

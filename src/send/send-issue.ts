@@ -162,6 +162,7 @@ async function sendLoaded(
     const transport = await createTransport(project, env, options, log);
     return sendTestMessage({
       project,
+      state: { cwd: options.cwd ?? process.cwd(), stateFile: options.stateFile },
       subscribers: project.subscribers ?? [],
       env,
       transport,

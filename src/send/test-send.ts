@@ -5,6 +5,8 @@ import { EDITOR_VARIANT_ID, planAudience, type Variant } from '../group/index.js
 import type { Project } from '../load/project.js';
 import { email as emailSchema } from '../model/_fields.js';
 import type { Subscriber } from '../model/subscriber.js';
+import { stateLocation } from '../state/location.js';
+import { openExistingState } from '../state/open.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { buildMailOptions, messageIdFor, randomSalt } from './message.js';
 import { createReport, type SendReport } from './report.js';
@@ -15,6 +17,8 @@ import { type MailTransport, readDkim } from './transport.js';
 
 export interface TestSendInput {
   project: Project;
+  /** Where the suppression list lives (`--state`): a test is never sent to a suppressed address. */
+  state: { cwd: string; stateFile?: string | undefined };
   subscribers: readonly Subscriber[];
   env: Environment;
   transport: MailTransport;
@@ -34,6 +38,7 @@ export async function sendTestMessage(input: TestSendInput): Promise<SendReport>
   const { project, transport, test } = input;
   const to = emailSchema.safeParse(test.to);
   if (!to.success) throw new RolecastError('E_USAGE', `--test "${test.to}" is not a valid email address`);
+  await refuseSuppressed(project, input.env, input.state, to.data);
   const subscriber = test.as === undefined ? undefined : findSubscriber(input.subscribers, test.as);
   const variant = subscriber ? variantFor(project, subscriber) : test.variant;
   // Untracked links, as a test message has; the MJML cache still trusts only what the secret sealed.
@@ -94,6 +99,30 @@ export async function sendTestMessage(input: TestSendInput): Promise<SendReport>
 export async function testTransport(project: Project, env: Environment, cwd: string): Promise<MailTransport> {
   const dkim = await readDkim(env);
   return singleMessageTransport(project.config, env.smtpUrl, dkim, project.issue.id, cwd);
+}
+
+/** Unsubscribed, bounced, complained or erased addresses get no mail at all, tests included. */
+async function refuseSuppressed(
+  project: Project,
+  env: Environment,
+  where: TestSendInput['state'],
+  address: string,
+): Promise<void> {
+  const location = stateLocation(project.config, env, where.cwd, where.stateFile);
+  const state = await openExistingState(location, { localDir: project.config.stateDirAbs });
+  if (!state) return;
+  try {
+    if (await state.suppressions.isSuppressed(address))
+      throw new RolecastError(
+        'E_USAGE',
+        `${address} is on the suppression list: no message is sent to it, tests included`,
+        {
+          hint: 'send the test to an address of your own that is not suppressed; nothing was sent',
+        },
+      );
+  } finally {
+    await state.close();
+  }
 }
 
 function findSubscriber(subscribers: readonly Subscriber[], address: string): Subscriber {

@@ -216,6 +216,21 @@ describe('rolecast subscribers', () => {
     expect((await runMain(project.dir, ['subscribers', 'remove', 'ana@example.com'])).code).toBe(2);
   });
 
+  it('a test send to a suppressed or erased address is refused, and nothing is written', async () => {
+    expect((await runMain(project.dir, ['suppress', 'add', 'Complained@Example.com'])).code).toBe(0);
+    expect((await runMain(project.dir, ['subscribers', 'forget', 'erased@example.com'])).code).toBe(0);
+    const send = (to: string) =>
+      runMain(project.dir, ['send', 'issues/2026-W48', '--subscribers', 'subscribers.example.json', '--test', to]);
+    for (const to of ['complained@example.com', 'Erased@example.com']) {
+      const refused = await send(to);
+      expect(refused.code, refused.all).toBe(2);
+      expect(refused.all).toMatch(/is on the suppression list/);
+    }
+    const allowed = await send('editor@example.com');
+    expect(allowed.code, allowed.all).toBe(0);
+    expect(await readdir(project.path('outbox/2026-W48'))).toEqual(['editor@example.com.eml']);
+  });
+
   it('forget refuses what is not a bare address, and changes nothing', async () => {
     expect((await runMain(project.dir, ['subscribers', 'import', 'subscribers.example.json'])).code).toBe(0);
     for (const written of ['Priya Raman <priya.raman@example.com>', 'mailto:priya.raman@example.com']) {
