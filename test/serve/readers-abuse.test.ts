@@ -169,6 +169,19 @@ describe('address changes for a suppressed reader', () => {
     expect(mails).toHaveLength(0);
   });
 
+  it("count against the client's per-IP limit, so one reader's link cannot mail any number of strangers", async () => {
+    await h.close();
+    await start({ readers: { perIpPerHour: 3, perAddressPerHour: 10 } });
+    await activeReader('mover@example.com');
+    const csrf = signCsrf('mover@example.com', SECRET, new Date(clock));
+    for (let i = 1; i <= 6; i++)
+      await post(prefsPath('mover@example.com'), form({ csrf, action: 'save', email: `stranger${i}@example.com` }));
+    // The form is answered before the mail is handed over: wait for the three allowed, then a moment more.
+    expect(await mailCount(3)).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(mails.map((m) => m.to)).toEqual(['stranger1@example.com', 'stranger2@example.com', 'stranger3@example.com']);
+  });
+
   it('are not completed when the old address was suppressed after the link went out', async () => {
     await activeReader('moving@example.com');
     const csrf = signCsrf('moving@example.com', SECRET, new Date(clock));

@@ -142,13 +142,25 @@ describe('POST /subscribe', () => {
     expect((await post('/confirm', form({ token: again.searchParams.get('token')! }))).status).not.toBe(200);
   });
 
-  it('lets an address the preferences page kept, with no consent, sign up and become a reader', async () => {
-    await store.insert(newReader('kept@example.com', new Date(clock), { roles: ['CTO'] }));
-    await post('/subscribe', form({ email: 'kept@example.com', roles: 'Executive' }));
+  it('lets an address the preferences page kept, with no consent, sign up and become a reader, keeping its own settings', async () => {
+    await store.insert(newReader('kept@example.com', new Date(clock), { roles: ['CTO'], name: 'Kept' }));
+    // Anyone may post the address: nothing of the record changes until its owner confirms.
+    await post('/subscribe', form({ email: 'kept@example.com', name: 'Stranger', roles: 'Executive' }));
     await mailCount(1);
-    expect(await store.get('kept@example.com')).toMatchObject({ status: 'pending', consent: { method: 'form' } });
+    expect(await store.get('kept@example.com')).toMatchObject({
+      status: 'active',
+      consent: null,
+      name: 'Kept',
+      roles: ['CTO'],
+    });
     expect((await post('/confirm', form({ token: lastLink().searchParams.get('token')! }))).status).toBe(200);
-    expect(await store.get('kept@example.com')).toMatchObject({ status: 'active', roles: ['Executive'] });
+    expect(await store.get('kept@example.com')).toMatchObject({
+      status: 'active',
+      name: 'Kept',
+      roles: ['CTO'],
+      consent: { method: 'form' },
+    });
+    expect(await store.get('kept@example.com')).toHaveProperty('confirmedAt', expect.any(String));
   });
 
   it('a signup whose links have expired starts over with the new details and a new link', async () => {

@@ -8,6 +8,7 @@ import { welcomeMail } from '../readers/mail.js';
 import { languageFor, pageContext, preferencesUrl, type ReaderServices } from '../readers/services.js';
 import { type ConfirmClaims, verifyConfirmToken } from '../readers/tokens.js';
 import { methodNotAllowed, type Route, readBodyOr413, respond } from './_http.js';
+import { keptWithoutConsent } from './subscribe.js';
 
 /**
  * GET /confirm?token=… shows a button; its POST activates the reader (or moves them to the new
@@ -67,6 +68,10 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
       if (!(await store.rename(email, check.email, now))) return undefined;
       await store.update(check.email, { confirmNonce: null, readerChangedAt: at }, now);
       await store.audit({ email: check.email, at, page: 'confirm', change: `email: ${email} → ${check.email}` });
+    } else if (keptWithoutConsent(current)) {
+      const consent = { at, method: 'form' as const, wording: services.config.readers.consentWording };
+      await store.update(email, { consent, confirmedAt: at, readerChangedAt: at, confirmNonce: null }, now);
+      await store.audit({ email, at, page: 'confirm', change: 'consent recorded, settings kept' });
     } else {
       await store.update(email, { status: 'active', confirmedAt: at, readerChangedAt: at, confirmNonce: null }, now);
       await store.audit({ email, at, page: 'confirm', change: 'status: pending → active' });
@@ -97,8 +102,9 @@ async function claimsOf(services: ReaderServices, token: string): Promise<Confir
 /** The stored reader still holds this link's nonce, and the link still applies to them. */
 function stillValid(reader: Reader, claims: ConfirmClaims): boolean {
   if (reader.confirmNonce !== claims.nonce) return false;
-  // A signup link only ever activates a pending reader: one unsubscribed meanwhile stays out.
-  if (claims.purpose === 'signup' && reader.status !== 'pending') return false;
+  // A signup link only ever activates a pending reader (or records consent for a kept record): one
+  // unsubscribed meanwhile stays out.
+  if (claims.purpose === 'signup' && reader.status !== 'pending' && !keptWithoutConsent(reader)) return false;
   return claims.purpose !== 'address' || reader.pendingEmail === claims.email;
 }
 

@@ -11,7 +11,7 @@ import { type PreferencesNotice, preferencesPage } from '../pages/preferences.js
 import { type FormFields, field, lineField, parseForm } from '../readers/form.js';
 import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
 import { newNonce, signCsrf, verifyCsrf } from '../readers/tokens.js';
-import { methodNotAllowed, type Route, readBodyOr413, redirect, respond } from './_http.js';
+import { clientAddress, clientKey, methodNotAllowed, type Route, readBodyOr413, redirect, respond } from './_http.js';
 import { sendConfirmation } from './subscribe.js';
 
 /**
@@ -42,7 +42,8 @@ export function preferencesRoute(services: ReaderServices): Route {
       const fields = parseForm(request.headers['content-type'], body);
       if (!fields || !verifyCsrf(field(fields, 'csrf'), email, services.secret, services.now()))
         return problem(services, request, response, 403, 'forbidden');
-      const notice = await apply(services, email, fields);
+      const client = clientKey(clientAddress(request, services.config.readers.trustProxy));
+      const notice = await apply(services, email, fields, client);
       return redirect(response, `${action}&done=${notice}`);
     },
   };
@@ -85,7 +86,12 @@ async function show(
 /** A reader known only from a subscribers file: their first change here creates their stored record. */
 const blankReader = (email: string, now: Date): Reader => newReader(email, now);
 
-async function apply(services: ReaderServices, email: string, fields: FormFields): Promise<PreferencesNotice> {
+async function apply(
+  services: ReaderServices,
+  email: string,
+  fields: FormFields,
+  client: string,
+): Promise<PreferencesNotice> {
   const { store } = services;
   const now = services.now();
   // An erased reader (an old link used after `subscribers forget`) is never stored again.
@@ -114,8 +120,12 @@ async function apply(services: ReaderServices, email: string, fields: FormFields
     }
   }
   if (newAddress && patch.confirmNonce) {
+    // The same limits as a signup's: per address, and per client, so one reader's link cannot
+    // mail confirmation links to any number of strangers.
     const allowed =
-      !(await services.suppressions.isSuppressed(newAddress)) && (await services.limits.perAddress.take(newAddress));
+      !(await services.suppressions.isSuppressed(newAddress)) &&
+      (await services.limits.perIp.take(client)) &&
+      (await services.limits.perAddress.take(newAddress));
     if (allowed)
       sendConfirmation(services, {
         purpose: 'address',

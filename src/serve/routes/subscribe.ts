@@ -172,6 +172,18 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
       // Mailed again with the first link's end: a post later than that starts over (below).
       return { nonce: stored.confirmNonce, locale: stored.locale, expiresAt: signedUpAt + liveMs };
     }
+    if (stored && keptWithoutConsent(stored)) {
+      // Only a link: their settings and status stay as they are, and consent is recorded when
+      // the owner of the address confirms (their own settings kept, the form's left out).
+      await store.update(signup.email, { confirmNonce: nonce }, now);
+      await store.audit({
+        email: signup.email,
+        at,
+        page: 'subscribe',
+        change: `signup (${signup.method}), settings kept`,
+      });
+      return { nonce, locale: stored.locale, expiresAt: undefined };
+    }
     if (stored) await store.update(signup.email, { ...fields, status: 'pending' }, now);
     else await store.insert(newReader(signup.email, now, { ...fields, status: 'pending' }));
     await store.audit({
@@ -198,7 +210,15 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
  * with no consent (see storeAudience), which the signup's confirmation turns into a reader.
  */
 function joinable(reader: Reader): boolean {
-  return reader.status === 'pending' || (reader.consent === null && reader.status === 'active');
+  return reader.status === 'pending' || keptWithoutConsent(reader);
+}
+
+/**
+ * A record the preferences page kept for someone the store's list does not hold (a reader of a
+ * subscribers file): it holds their own settings, which an anonymous post must not replace.
+ */
+export function keptWithoutConsent(reader: Reader): boolean {
+  return reader.consent === null && reader.status === 'active';
 }
 
 /** Mails a confirmation link for a signup or an address change; failures are logged, never shown. */
