@@ -127,8 +127,21 @@ export function toSubscriberEntry(reader: Reader): Subscriber {
   };
 }
 
-export async function exportReaders(store: SubscriberStore): Promise<Subscriber[]> {
-  return (await store.list()).filter((r) => r.status !== 'pending').map(toSubscriberEntry);
+/**
+ * The store as a subscribers file. A reader on the suppression list (complained, bounced,
+ * unsubscribed by link) is written as unsubscribed, whatever the store says: the file may be
+ * sent with another state file, whose suppression list does not know them.
+ */
+export async function exportReaders(
+  store: SubscriberStore,
+  isSuppressed: (email: string) => boolean = () => false,
+): Promise<Subscriber[]> {
+  return (await store.list())
+    .filter((r) => r.status !== 'pending')
+    .map((reader) => {
+      const entry = toSubscriberEntry(reader);
+      return isSuppressed(reader.email) ? { ...entry, status: 'unsubscribed' as const } : entry;
+    });
 }
 
 export function isPaused(reader: Reader, now: Date): boolean {

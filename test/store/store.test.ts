@@ -231,6 +231,20 @@ describe('rolecast subscribers', () => {
     expect(await readdir(project.path('outbox/2026-W48'))).toEqual(['editor@example.com.eml']);
   });
 
+  it('export writes a reader on the suppression list as unsubscribed, whatever the store says', async () => {
+    expect((await runMain(project.dir, ['subscribers', 'import', 'subscribers.example.json'])).code).toBe(0);
+    expect(
+      (await runMain(project.dir, ['suppress', 'add', 'Priya.Raman@example.com', '--reason', 'complaint'])).code,
+    ).toBe(0);
+    const exported = await runMain(project.dir, ['subscribers', 'export']);
+    expect(exported.code, exported.all).toBe(0);
+    const { subscribers } = JSON.parse(exported.out) as { subscribers: { email: string; status?: string }[] };
+    const statusOf = (email: string) => subscribers.find((s) => s.email === email)?.status ?? 'active';
+    expect(statusOf('priya.raman@example.com')).toBe('unsubscribed');
+    expect(statusOf('jonas.becker@example.org')).toBe('active');
+    expect(subscribers.some((s) => s.email === 'jonas.becker@example.org')).toBe(true);
+  });
+
   it('forget refuses what is not a bare address, and changes nothing', async () => {
     expect((await runMain(project.dir, ['subscribers', 'import', 'subscribers.example.json'])).code).toBe(0);
     for (const written of ['Priya Raman <priya.raman@example.com>', 'mailto:priya.raman@example.com']) {

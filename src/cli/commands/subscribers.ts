@@ -74,7 +74,7 @@ export const subscribersCommand: Command = {
         return 0;
       }
       if (action === 'export') {
-        const entries = await exportReaders(store);
+        const entries = await exportReaders(store, await opened.suppressionChecker());
         if (format === 'csv') ctx.stdout.write(subscribersCsv(entries));
         else print(ctx.stdout, JSON.stringify({ subscribers: entries }, null, 2));
         return 0;
