@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
+import { append } from '../append.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { hasErrors, type Problem, RolecastError, throwIfErrors } from '../errors.js';
@@ -62,7 +63,7 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
       continue;
     }
     const loaded = await inspectProject({ issueDir: dir, configFile: config.file, cwd: options.cwd });
-    problems.push(...loaded.problems);
+    append(problems, loaded.problems);
     if (loaded.project && !hasErrors(loaded.problems)) projects.push(loaded.project);
     else if (options.keepGoing) skipped.push({ dir, reason: 'broken' });
   }

@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import { type ApplyOptions, applyEvents, type Decision } from './apply.js';
 import { readMailbox } from './mailbox.js';
 import { readReport } from './report.js';
@@ -28,14 +29,14 @@ export async function importBounces(
   const resolver = createResolver(store, options);
   let batch: ReturnType<typeof readReport>['events'] = [];
   const flush = async () => {
-    summary.decisions.push(...(await applyEvents(store, batch, options, resolver)));
+    append(summary.decisions, await applyEvents(store, batch, options, resolver));
     batch = [];
   };
   for (const message of readMailbox(path)) {
     summary.messages++;
     const { events, ignored } = readReport(message.raw, options.source, options.now);
     if (ignored) summary.ignored.push({ origin: message.origin, reason: ignored });
-    batch.push(...events);
+    append(batch, events);
     if (batch.length >= BATCH) await flush();
   }
   await flush();

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { append } from '../append.js';
 import {
   type HeaderList,
   header,
@@ -233,28 +234,34 @@ function collectHints(root: MimePart): SourceHints {
   const hints = emptyHints();
   const own = root.headers;
   for (const name of ['to', 'delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to', 'return-path'])
-    for (const value of headerValues(own, name)) hints.verpCandidates.push(...addressesIn(value));
+    for (const value of headerValues(own, name)) append(hints.verpCandidates, addressesIn(value));
   // Gmail and others name the original in the report's own threading headers.
   for (const name of ['in-reply-to', 'references'])
-    for (const value of headerValues(own, name)) hints.messageIds.push(...(value.match(/<[^<>\s]{1,250}>/g) ?? []));
+    for (const value of headerValues(own, name)) append(hints.messageIds, value.match(/<[^<>\s]{1,250}>/g) ?? []);
   for (const part of walkParts(root)) {
     let quoted: HeaderList | undefined;
     if (part.type === 'text/rfc822-headers') quoted = parseHeaders(splitHeaderBody(part.body).head);
     else if (part !== root && (part.type === 'message/rfc822' || part.type === 'message/global'))
       quoted = part.parts[0]?.headers;
     if (!quoted) continue;
-    hints.messageIds.push(...headerValues(quoted, 'message-id').map((v) => v.trim()));
-    hints.unsubscribeLinks.push(...headerValues(quoted, 'list-unsubscribe'));
-    for (const value of headerValues(quoted, 'return-path')) hints.verpCandidates.push(...addressesIn(value));
+    append(
+      hints.messageIds,
+      headerValues(quoted, 'message-id').map((v) => v.trim()),
+    );
+    append(hints.unsubscribeLinks, headerValues(quoted, 'list-unsubscribe'));
+    for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
   }
   // Yahoo and qmail quote the original below a marker line, not as a part.
   const text = root.type === 'text/plain' ? root.body : '';
   const copy = text.split(/^--- ?Below this line is a copy of the message\.?\s*$/m)[1];
   if (copy) {
     const quoted = parseHeaders(splitHeaderBody(copy.replace(/^\s+/, '')).head);
-    hints.messageIds.push(...headerValues(quoted, 'message-id').map((v) => v.trim()));
-    hints.unsubscribeLinks.push(...headerValues(quoted, 'list-unsubscribe'));
-    for (const value of headerValues(quoted, 'return-path')) hints.verpCandidates.push(...addressesIn(value));
+    append(
+      hints.messageIds,
+      headerValues(quoted, 'message-id').map((v) => v.trim()),
+    );
+    append(hints.unsubscribeLinks, headerValues(quoted, 'list-unsubscribe'));
+    for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
   }
   return hints;
 }

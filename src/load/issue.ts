@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { append } from '../append.js';
 import type { Problem } from '../errors.js';
 import { type IssueManifest, IssueManifestSchema } from '../model/issue.js';
 import type { Summary } from '../model/summary.js';
@@ -138,7 +139,7 @@ export async function loadIssue(
   const summaries: Summary[] = [];
   const files = new Map<string, string>();
   loaded.forEach(({ file, summary, problems: found }, index) => {
-    problems.push(...found);
+    append(problems, found);
     if (!summary) return;
     const previous = files.get(summary.id);
     if (previous) {

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { append } from '../append.js';
 import { readEnvironment } from '../config/env.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
@@ -72,7 +73,7 @@ export async function inspectProject(
   const taxonomy = await loadTaxonomy(config.rolesFile);
   const problems: Problem[] = [...(config.problems ?? []), ...(taxonomy.problems ?? [])];
   const loaded = await loadIssue(resolve(cwd, options.issueDir), taxonomy, { poolDir: config.poolDir });
-  problems.push(...loaded.problems);
+  append(problems, loaded.problems);
   let table: SubscriberTable | undefined;
   let readers: ReaderSource | undefined;
   const location = stateLocation(config, readEnvironment(options.env), cwd, options.stateFile);
@@ -80,7 +81,7 @@ export async function inspectProject(
   if (options.subscribersFile) {
     const file = resolve(cwd, options.subscribersFile);
     const result = await loadSubscriberTable(file, taxonomy);
-    problems.push(...result.problems);
+    append(problems, result.problems);
     table = result.table;
     const stored = await readersBesideFile(location);
     if (stored?.length) {
@@ -102,7 +103,7 @@ export async function inspectProject(
   if (!loaded.issue) return { project: undefined, problems };
   const issue = loaded.issue;
   const listed = new Set(issue.manifest.summaries.map((entry) => resolve(issue.dir, entry)));
-  problems.push(...(await unlistedSummaryFiles(issue.dir, listed)));
+  append(problems, await unlistedSummaryFiles(issue.dir, listed));
   // The issue's role order wins; the config's applies to roles the issue does not order.
   const roleOrder = [...(issue.manifest.roleOrder ?? []), ...config.roleOrder.map((r) => taxonomy.normalise(r))];
   const project = withReaderTable(

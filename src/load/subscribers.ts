@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { canonicalAddress } from '../address.js';
+import { append } from '../append.js';
 import { detach } from '../detach.js';
 import type { Problem } from '../errors.js';
 import { type Subscriber, SubscriberSchema, SubscribersFileSchema } from '../model/subscriber.js';
@@ -453,8 +454,9 @@ export function createEntryValidator(
       ? { success: true as const, data: fast }
       : SubscriberSchema.safeParse(entry ?? raw, { reportInput: true });
     if (!result.success) {
-      problems.push(
-        ...result.error.issues.flatMap((issue) =>
+      append(
+        problems,
+        result.error.issues.flatMap((issue) =>
           zodProblems({ issues: [issue] } as typeof result.error, file, lineOf, subscriberHint, [...prefix, index]).map(
             (problem) => withBadValue(problem, valueAt(entry, issue.path)),
           ),

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { append } from '../append.js';
 import { hasErrors, type Problem } from '../errors.js';
 import { type Summary, SummarySchema } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
@@ -178,7 +179,7 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
   const problems = [...parsed.problems];
   // Nothing was read (e.g. the frontmatter was refused): the error already says why.
   if (hasErrors(problems) && Object.keys(parsed.raw).length === 0) return { summary: undefined, problems };
-  if (format !== 'text') problems.push(...unknownFieldWarnings(parsed, file));
+  if (format !== 'text') append(problems, unknownFieldWarnings(parsed, file));
   const raw = { ...parsed.raw, id };
   const lineOf = (path: readonly PropertyKey[]) => {
     const field = String(path[0] ?? '');
@@ -211,7 +212,10 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
     const zodFound = zodProblems(result.error, file, lineOf, (field) =>
       Object.hasOwn(hints, field) ? hints[field] : undefined,
     ).filter((p) => !(titleReported && p.field === 'title'));
-    problems.push(...zodFound.map((p) => (format === 'text' ? withMissingMessage(p) : p)));
+    append(
+      problems,
+      zodFound.map((p) => (format === 'text' ? withMissingMessage(p) : p)),
+    );
     return { summary: undefined, problems };
   }
   if (problems.some((p) => p.severity === 'error')) return { summary: undefined, problems };
@@ -414,8 +418,9 @@ function parseMarkdown(text: string, file: string): ParsedText {
         lineOfKey[field] = end + 1 + (sections.lines[field] ?? 1);
       }
     }
-    problems.push(
-      ...sections.problems.map((p) => ({ ...p, ...(p.line === undefined ? {} : { line: p.line + end + 1 }) })),
+    append(
+      problems,
+      sections.problems.map((p) => ({ ...p, ...(p.line === undefined ? {} : { line: p.line + end + 1 }) })),
     );
   } else if (bodyText && raw.summary === undefined) {
     raw.summary = bodyText

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DateTime } from 'luxon';
+import { append } from '../append.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Problem } from '../errors.js';
 import { displayPath } from '../load/_display.js';
@@ -70,7 +71,7 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
     }
     const path = files[0]!;
     const loaded = await loadSummaryFile(path, taxonomy, displayPath(path));
-    problems.push(...loaded.problems);
+    append(problems, loaded.problems);
     if (!loaded.summary) continue;
     const summary = loaded.summary;
     const date = summary.date ?? (await fileDate(path, config.timezone));

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { isSignedValueShape } from '../analytics/token.js';
+import { append } from '../append.js';
 import { detach } from '../detach.js';
 import { createCache } from './_cache.js';
 import { asIs, type FieldValues, joinParts, type Parts, VARIANT_FIELDS } from './_personal.js';
@@ -605,7 +606,7 @@ function grouped(steps: readonly Step[]): Step[] {
   const end = () => {
     const reads = run.length > 1 ? groupReads(run) : undefined;
     if (reads) out.push({ kind: 'group', steps: run, reads, recent: [], misses: 0 });
-    else out.push(...run);
+    else append(out, run);
     run = [];
   };
   for (const step of steps) {
@@ -721,7 +722,7 @@ export function joinTexts(
     grouped.push(joiner.compose(chunks.slice(at, at + size)));
     at += size;
   }
-  grouped.push(...chunks.slice(at));
+  append(grouped, chunks.slice(at));
   return joiner.assemble(grouped);
 }
 

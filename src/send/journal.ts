@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { canonicalAddress } from '../address.js';
+import { append } from '../append.js';
 import { RolecastError } from '../errors.js';
 import { suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import type { StateDb } from './store.js';
@@ -169,7 +170,7 @@ export function replayJournal(db: StateDb): ReplayResult {
     const text = readIfFile(file);
     if (text === undefined) continue;
     const parsed = parseJournal(text);
-    entries.push(...parsed.entries);
+    append(entries, parsed.entries);
     result.unreadable += parsed.unreadable;
     read.push(file);
   }

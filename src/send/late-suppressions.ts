@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import type { Suppressions } from '../state/contract.js';
 import { suppressionIndex } from '../state/suppression-index.js';
 
@@ -40,7 +41,7 @@ export function watchSuppressions(
       const next = await suppressions.addedSince(at);
       at = next.cursor;
       if (next.added.length > 0) {
-        rows.push(...next.added);
+        append(rows, next.added);
         index = suppressionIndex(rows);
       }
     } catch (error) {

@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import { printable } from '../printable.js';
 
 /**
@@ -276,7 +277,7 @@ export function formatReport(report: SendReport): string {
     lines.push(
       `aborted: the server refuses this sender or account, not single readers (${printable(report.aborted)}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
     );
-  if (report.halted) lines.push(...haltedLines(report));
+  if (report.halted) append(lines, haltedLines(report));
   if (report.readers) lines.push(readersLine(report.readers));
   if (report.mode === 'dry-run')
     lines.push(

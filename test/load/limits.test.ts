@@ -33,6 +33,18 @@ describe('size, depth and count limits in the library', () => {
     }
   });
 
+  it('a file with hundreds of thousands of problems gets them counted, not a stack overflow', () => {
+    const md = `---\ntitle: Many lines\nroles: [CTO]\nsummary: Fine.\n---\n${'# x\n'.repeat(200_000)}`;
+    expect(Buffer.byteLength(md)).toBeLessThan(LIMITS.summaryBytes);
+    const { summary, problems } = parseSummary(md, 'many.md', taxonomy);
+    expect(summary?.title).toBe('Many lines');
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.length).toBeLessThan(50);
+    const csv = `email,roles\n${Array.from({ length: 200_000 }, (_, i) => `not-an-address-${i},CTO\n`).join('')}`;
+    const list = parseSubscribersCsv(csv, 'bad.csv', taxonomy);
+    expect(list.problems.filter((p) => p.severity === 'error').length).toBeGreaterThan(0);
+  });
+
   it('refuses Markdown frontmatter over 64 KB and YAML nested too deep, in flow and block style', () => {
     const big = parseSummary(`---\ntitle: ${'x'.repeat(70_000)}\n---\nBody.`, 'a.md', taxonomy);
     expect(errors(big.problems)).toEqual([

@@ -1,5 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { append } from '../../append.js';
 import { readEnvironment } from '../../config/env.js';
 import { formatProblem, hasErrors, RolecastError } from '../../errors.js';
 import { loadProject } from '../../load/project.js';
@@ -40,7 +41,7 @@ export const buildCommand: Command = {
         subscribersFile: stringOption(args, 'subscribers'),
       });
       for (const problem of found) print(ctx.stderr, formatProblem(problem));
-      problems.push(...found);
+      append(problems, found);
     }
 
     // Sample output: a placeholder reader, and no signing key, so nothing secret is written.

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { append } from '../../append.js';
 import { formatProblem } from '../../errors.js';
 import { computeCoverage } from '../../group/coverage.js';
 import { displayPath } from '../../load/_display.js';
@@ -39,10 +40,10 @@ export const checkCommand: Command = {
             isSuppressed: await suppressionsOf(project),
           })
         : undefined;
-      problems.push(...audienceWarnings(project, plan, { cwd: ctx.cwd, subscribersFile }));
+      append(problems, audienceWarnings(project, plan, { cwd: ctx.cwd, subscribersFile }));
       // Loaded on use: the quality gates render, which brings MJML.
       const { runQualityGates } = await import('../quality.js');
-      problems.push(...(await runQualityGates(project)));
+      append(problems, await runQualityGates(project));
     }
     const coverage = project
       ? computeCoverage({
@@ -53,7 +54,7 @@ export const checkCommand: Command = {
         })
       : undefined;
     if (project && coverage)
-      problems.push(...coverageProblems(coverage, displayPath(join(project.issue.dir, MANIFEST_FILE))));
+      append(problems, coverageProblems(coverage, displayPath(join(project.issue.dir, MANIFEST_FILE))));
     const errors = problems.filter((p) => p.severity === 'error').length;
     const warnings = problems.length - errors;
     const failed = errors > 0 || (strict && warnings > 0);

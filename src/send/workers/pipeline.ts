@@ -1,3 +1,4 @@
+import { append } from '../../append.js';
 import { RolecastError } from '../../errors.js';
 import type { ClaimedItem, ItemOutcome, SendQueue } from '../../state/postgres/queue.js';
 import type { Unrecorded } from '../run.js';
@@ -103,7 +104,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     try {
       await queue.markDone(sent.map((o) => o.seq));
     } catch {
-      out.unrecordedSeqs.push(...sent.map((o) => o.seq));
+      append(
+        out.unrecordedSeqs,
+        sent.map((o) => o.seq),
+      );
     }
   };
 
