@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isLoopbackHost } from '../_loopback.js';
 import type { Problem } from '../errors.js';
 import { LIMITS } from '../load/limits.js';
-import { email, headerSafe, httpUrl, ianaZone } from '../model/_fields.js';
+import { bcp47Locale, email, headerSafe, httpUrl, ianaZone } from '../model/_fields.js';
 import { unsubscribePathTaken } from './served-paths.js';
 
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written as #rrggbb');
@@ -65,7 +65,7 @@ export const ConfigSchema = z.object({
   /** Mailbox that receives `mailto:` unsubscribe requests from List-Unsubscribe. */
   unsubscribeMailto: email.optional(),
   timezone: ianaZone.default('UTC'),
-  locale: z.string().default('en-GB'),
+  locale: bcp47Locale.default('en-GB'),
   /** Reader cards: `compact` (teaser, short summary, takeaway, a few tips) or `full` (everything). */
   cards: z.object({ style: z.enum(['compact', 'full']).default('compact') }).default({ style: 'compact' }),
   /** What the greeting calls a reader without a name ("Hi there,"); the catalogue's word when unset. */

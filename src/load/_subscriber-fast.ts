@@ -1,5 +1,5 @@
 import { addressProblem } from '../address.js';
-import { isKnownZone } from '../model/_fields.js';
+import { isBcp47Locale, isKnownZone } from '../model/_fields.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { LIMITS } from './limits.js';
 
@@ -49,7 +49,7 @@ export function fastSubscriber(entry: unknown): Subscriber | undefined {
     defined++;
   }
   if (locale !== undefined) {
-    if (typeof locale !== 'string' || locale.length > 35 || !LOCALE.test(locale)) return;
+    if (typeof locale !== 'string' || !isBcp47Locale(locale)) return;
     defined++;
   }
   if (status !== undefined) {
@@ -78,7 +78,6 @@ export function fastSubscriber(entry: unknown): Subscriber | undefined {
 }
 
 const FIELDS = new Set(['email', 'name', 'firstName', 'roles', 'timezone', 'locale', 'status']);
-const LOCALE = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/;
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 

@@ -94,3 +94,20 @@ function parsesAsUrl(value: string): boolean {
     return false;
   }
 }
+
+const LOCALE_SHAPE = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
+
+/** A BCP 47 language tag (en-GB, de, pt-BR) of at most 35 characters that the runtime's Intl accepts. */
+export function isBcp47Locale(value: string): boolean {
+  if (value.length > 35 || !LOCALE_SHAPE.test(value)) return false;
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+export const bcp47Locale = z
+  .string()
+  .max(35, 'is too long for a locale — limit 35 characters')
+  .refine(isBcp47Locale, 'must be a BCP 47 locale such as en-GB or de');

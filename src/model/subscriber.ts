@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../load/limits.js';
-import { email, headerSafe, ianaZone } from './_fields.js';
+import { bcp47Locale, email, headerSafe, ianaZone } from './_fields.js';
 
 export const SubscriberSchema = z.object({
   email,
@@ -18,11 +18,7 @@ export const SubscriberSchema = z.object({
     .max(LIMITS.rolesPerSubscriber, `has too many roles — limit ${LIMITS.rolesPerSubscriber}`)
     .default([]),
   timezone: ianaZone.optional(),
-  locale: z
-    .string()
-    .max(35, 'is too long for a locale — limit 35 characters')
-    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 locale such as en-GB or de')
-    .optional(),
+  locale: bcp47Locale.optional(),
   status: z.enum(['active', 'unsubscribed']).default('active'),
 });
 

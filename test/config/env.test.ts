@@ -43,6 +43,27 @@ describe('assertStrongSecret', () => {
 });
 
 describe('config', () => {
+  it('refuses a locale that is not a BCP 47 tag, naming the field, instead of failing later in Intl', async () => {
+    const { parseConfig } = await import('../../src/config/load.js');
+    const base = {
+      sender: { name: 'N', email: 'n@example.com' },
+      listId: 'l.example.com',
+      footer: { postalAddress: 'P' },
+    };
+    for (const locale of ['en_GB', 'english', 'en-GB-x-']) {
+      let problems: { field?: string; message: string }[] = [];
+      try {
+        parseConfig(JSON.stringify({ ...base, locale }), '/tmp/c.json');
+      } catch (error) {
+        problems = (error as { problems: typeof problems }).problems;
+      }
+      expect(problems, locale).toEqual([
+        expect.objectContaining({ field: 'locale', message: expect.stringMatching(/must be a BCP 47 locale/) }),
+      ]);
+    }
+    expect(parseConfig(JSON.stringify({ ...base, locale: 'pt-BR' }), '/tmp/c.json').locale).toBe('pt-BR');
+  });
+
   it('requires https for the one-click unsubscribe URL, except on loopback', async () => {
     const { parseConfig } = await import('../../src/config/load.js');
     const base = {
