@@ -43,13 +43,13 @@ describe('assertStrongSecret', () => {
 });
 
 describe('config', () => {
+  const base = {
+    sender: { name: 'N', email: 'n@example.com' },
+    listId: 'l.example.com',
+    footer: { postalAddress: 'P' },
+  };
   it('refuses a locale that is not a BCP 47 tag, naming the field, instead of failing later in Intl', async () => {
     const { parseConfig } = await import('../../src/config/load.js');
-    const base = {
-      sender: { name: 'N', email: 'n@example.com' },
-      listId: 'l.example.com',
-      footer: { postalAddress: 'P' },
-    };
     for (const locale of ['en_GB', 'english', 'en-GB-x-']) {
       let problems: { field?: string; message: string }[] = [];
       try {
@@ -66,11 +66,6 @@ describe('config', () => {
 
   it('requires https for the one-click unsubscribe URL, except on loopback', async () => {
     const { parseConfig } = await import('../../src/config/load.js');
-    const base = {
-      sender: { name: 'N', email: 'n@example.com' },
-      listId: 'l.example.com',
-      footer: { postalAddress: 'P' },
-    };
     const withUrl = (unsubscribe: string) => JSON.stringify({ ...base, urls: { unsubscribe } });
     expect(() => parseConfig(withUrl('http://news.example.com/u'), '/tmp/c.json')).toThrow(/invalid/);
     expect(parseConfig(withUrl('https://news.example.com/u'), '/tmp/c.json').urls.unsubscribe).toBe(
