@@ -413,16 +413,36 @@ function parseMarkdown(text: string, file: string): ParsedText {
   if (bodyHasSections) {
     const sections = parseSummaryText(body.join('\n'), file, { hasTitle: false });
     for (const [field, value] of Object.entries(sections.raw)) {
+      const bodyAt = end + 1 + (sections.lines[field] ?? 1);
       if (raw[field] === undefined) {
         raw[field] = value;
-        lineOfKey[field] = end + 1 + (sections.lines[field] ?? 1);
+        lineOfKey[field] = bodyAt;
       }
+      // Both would be read as the one field: keeping either silently drops the other's text.
+      else
+        problems.push({
+          severity: 'error',
+          file,
+          line: bodyAt,
+          field,
+          message: `is given twice: in the frontmatter (line ${lineOfKey[field] ?? 2}) and in the body`,
+          hint: 'keep it in one place: delete it from the frontmatter or the body section',
+        });
     }
     append(
       problems,
       sections.problems.map((p) => ({ ...p, ...(p.line === undefined ? {} : { line: p.line + end + 1 }) })),
     );
-  } else if (bodyText && raw.summary === undefined) {
+  } else if (bodyText && raw.summary !== undefined) {
+    problems.push({
+      severity: 'error',
+      file,
+      line: bodyLine,
+      field: 'summary',
+      message: `is given twice: in the frontmatter (line ${lineOfKey.summary ?? 2}) and as the body text`,
+      hint: 'keep it in one place: delete `summary:` from the frontmatter, or the body text',
+    });
+  } else if (bodyText) {
     raw.summary = bodyText
       .split(/\n\s*\n/)
       .map((p) =>

@@ -20,6 +20,22 @@ describe('errors speak the format of the file', () => {
     expect(found).not.toMatch(/first line|heading/);
   });
 
+  it('Markdown: a field in both the frontmatter and the body is an error, never one silently dropped', () => {
+    const both = lines('---\ntitle: T\nroles: [CTO]\nsummary: From the frontmatter.\n---\nFrom the body.\n', 'a.md');
+    expect(both).toEqual([
+      'a.md:6: summary: is given twice: in the frontmatter (line 4) and as the body text — keep it in one place: delete `summary:` from the frontmatter, or the body text',
+    ]);
+    const sections = lines(
+      '---\ntitle: T\nroles: [CTO]\nsummary: Short.\n---\n## Summary\nLonger, in the body.\n\n## Key takeaway\nKept.\n',
+      'b.md',
+    );
+    expect(sections).toHaveLength(1);
+    expect(sections[0]).toMatch(/^b\.md:\d+: summary: is given twice: in the frontmatter \(line 4\) and in the body/);
+    expect(parseSummary('---\ntitle: T\nroles: [CTO]\n---\nOnly the body.\n', 'c.md', taxonomy).summary?.summary).toBe(
+      'Only the body.',
+    );
+  });
+
   it('Markdown: a missing field is fixed in the frontmatter', () => {
     const found = lines('---\ntitle: T\n---\nBody.', 'a.md').join('\n');
     expect(found).toContain('roles: is required — add a line "roles: [Role, …]" to the frontmatter');
