@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createSign } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
@@ -52,6 +52,16 @@ export async function readDkim(env: Environment): Promise<DkimSettings | undefin
   } catch (cause) {
     throw new RolecastError('E_NOT_FOUND', `the DKIM key file ${env.dkim.keyFile} could not be read`, {
       hint: 'check ROLECAST_DKIM_KEY_FILE, or unset it to send without DKIM signing',
+      cause,
+    });
+  }
+  // Checked once here, not at every message: a key that cannot sign would fail each reader as if
+  // the server had refused them, and be recorded as their permanent failure.
+  try {
+    createSign('RSA-SHA256').update('rolecast dkim key check').sign(privateKey);
+  } catch (cause) {
+    throw new RolecastError('E_USAGE', `the DKIM key in ${env.dkim.keyFile} cannot sign (RSA-SHA256)`, {
+      hint: 'give a PEM RSA private key (openssl genrsa -out dkim.pem 2048), or unset ROLECAST_DKIM_KEY_FILE to send without DKIM; nothing was sent',
       cause,
     });
   }

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
 import { planAudience } from '../../src/group/index.js';
@@ -318,6 +319,41 @@ describe('sending over SMTP', () => {
     for (const { raw } of messages)
       expect(raw).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=rolecast\.example;/m);
     expect(messages[0]!.raw).toMatch(/h=[^;]*List-Unsubscribe-Post/i);
+  });
+
+  it('refuses a DKIM key that cannot sign before connecting, and records no reader as failed', async () => {
+    opened.fixture = await sendFixture(3);
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const keyFile = await opened.fixture.temp.write(
+      'dkim.pem',
+      privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    );
+    opened.server = await startSmtpServer();
+    const env = {
+      ...sendEnv(opened.server.url()),
+      ROLECAST_DKIM_KEY_FILE: keyFile,
+      ROLECAST_DKIM_DOMAIN: 'rolecast.example',
+      ROLECAST_DKIM_SELECTOR: 'rc1',
+    };
+    const run = () =>
+      sendIssue({
+        issueDir: opened.fixture!.issueDir,
+        subscribersFile: opened.fixture!.subscribersFile,
+        cwd: opened.fixture!.dir,
+        env,
+      });
+    const error = (await run().catch((e: unknown) => e)) as RolecastError;
+    expect(error.code).toBe('E_USAGE');
+    expect(error.message).toMatch(/DKIM key .* cannot sign/);
+    expect(opened.server.counts.connections).toBe(0);
+    await opened.fixture.temp.write('dkim.pem', 'not a key at all');
+    expect(((await run().catch((e: unknown) => e)) as RolecastError).code).toBe('E_USAGE');
+    const stateFile = join(opened.fixture.dir, '.rolecast', 'state.db');
+    if (existsSync(stateFile)) {
+      const db = openStateDb(stateFile);
+      expect(db.prepare('SELECT count(*) FROM deliveries').pluck().get()).toBe(0);
+      db.close();
+    }
   });
 
   it('resumes an interrupted --resend: a second --resend skips the readers the first one reached', async () => {
