@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isLoopbackHost } from '../_loopback.js';
 import type { Problem } from '../errors.js';
 import { LIMITS } from '../load/limits.js';
-import { bcp47Locale, email, headerSafe, httpUrl, ianaZone } from '../model/_fields.js';
+import { bcp47Locale, headerSafe, httpUrl, ianaZone, listAddress } from '../model/_fields.js';
 import { unsubscribePathTaken } from './served-paths.js';
 
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written as #rrggbb');
@@ -11,9 +11,9 @@ export const ConfigSchema = z.object({
   $schema: z.string().optional(),
   sender: z.object({
     name: headerSafe.pipe(z.string().trim().min(1).max(LIMITS.nameLength)),
-    email,
+    email: listAddress,
   }),
-  replyTo: email.optional(),
+  replyTo: listAddress.optional(),
   /** RFC 2919 list identifier, e.g. `weekly.rolecast.example`. */
   listId: z.string().refine(isDomainName, 'must look like a domain name, e.g. weekly.example.com'),
   brand: z
@@ -63,7 +63,7 @@ export const ConfigSchema = z.object({
     })
     .default({}),
   /** Mailbox that receives `mailto:` unsubscribe requests from List-Unsubscribe. */
-  unsubscribeMailto: email.optional(),
+  unsubscribeMailto: listAddress.optional(),
   timezone: ianaZone.default('UTC'),
   locale: bcp47Locale.default('en-GB'),
   /** Reader cards: `compact` (teaser, short summary, takeaway, a few tips) or `full` (everything). */

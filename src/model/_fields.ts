@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
-import { addressProblem } from '../address.js';
+import { addressProblem, envelopeAddress, needsSmtpUtf8 } from '../address.js';
 
 /** Links in content may only be http(s) or mailto: anything else (javascript:, data:) is refused. */
 export const safeLink = z
@@ -85,6 +85,18 @@ export const email = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { hint: problem.hint } });
   })
   .overwrite((value) => value.trim());
+
+/**
+ * An address of the list itself (sender, reply-to, unsubscribe mailto): written into MAIL FROM,
+ * the From header and Message-IDs for every server, so its domain is kept in ASCII (punycode) and
+ * a local part that needs SMTPUTF8 is refused.
+ */
+export const listAddress = email
+  .refine((value) => !needsSmtpUtf8(value), {
+    message: 'has non-ASCII characters before the @, which only servers offering SMTPUTF8 accept',
+    params: { hint: "use an ASCII mailbox name for the list's own addresses" },
+  })
+  .overwrite((value) => envelopeAddress(value));
 
 function parsesAsUrl(value: string): boolean {
   try {

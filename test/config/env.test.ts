@@ -64,6 +64,25 @@ describe('config', () => {
     expect(parseConfig(JSON.stringify({ ...base, locale: 'pt-BR' }), '/tmp/c.json').locale).toBe('pt-BR');
   });
 
+  it("keeps the list's own addresses in ASCII: an IDN domain as punycode, a non-ASCII mailbox name refused", async () => {
+    const { parseConfig } = await import('../../src/config/load.js');
+    const idn = parseConfig(
+      JSON.stringify({
+        ...base,
+        sender: { name: 'N', email: 'news@bücher.de' },
+        replyTo: 'Desk@Bücher.de',
+        unsubscribeMailto: 'leave@bücher.de',
+      }),
+      '/tmp/c.json',
+    );
+    expect(idn.sender.email).toBe('news@xn--bcher-kva.de');
+    expect(idn.replyTo).toBe('Desk@xn--bcher-kva.de');
+    expect(idn.unsubscribeMailto).toBe('leave@xn--bcher-kva.de');
+    expect(() =>
+      parseConfig(JSON.stringify({ ...base, sender: { name: 'N', email: 'nëws@example.com' } }), '/tmp/c.json'),
+    ).toThrow(/invalid/);
+  });
+
   it('requires https for the one-click unsubscribe URL, except on loopback', async () => {
     const { parseConfig } = await import('../../src/config/load.js');
     const withUrl = (unsubscribe: string) => JSON.stringify({ ...base, urls: { unsubscribe } });
