@@ -275,6 +275,13 @@ export function parseSmtpUrl(url: string): ParsedSmtpUrl {
       hint: 'write it as smtp://user:password@host:587 or smtps://user:password@host:465',
     });
   }
+  // Nothing follows the host and port in an SMTP URL: a "#", "?" or "/" there is most likely an
+  // unescaped character of the password, which would cut it short and turn the user name into the
+  // host. The URL is not shown: what parsed as host and port may be part of the password.
+  if (parsed.hash !== '' || parsed.search !== '' || (parsed.pathname !== '' && parsed.pathname !== '/'))
+    throw new RolecastError('E_USAGE', 'SMTP_URL has something after the host and port (a "#", "?" or "/")', {
+      hint: 'percent-encode special characters in the SMTP user name and password (%23 for #, %3F for ?, %2F for /, %40 for @); nothing was sent',
+    });
   const user = decodeCredential(parsed.username, url);
   return {
     host: parsed.hostname.replace(/^\[|\]$/g, ''),

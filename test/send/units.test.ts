@@ -196,6 +196,25 @@ describe('small parsers', () => {
     expect(error?.message).not.toContain('hunter2');
   });
 
+  it('refuses a password with an unescaped "#", "?" or "/" instead of connecting to its user name as a host', () => {
+    for (const url of [
+      'smtp://mailer:2468#Secret@mail.example:2525',
+      'smtp://mailer:2468?x@mail.example',
+      'smtp://mailer:24/68@mail.example',
+    ]) {
+      let error: RolecastError | undefined;
+      try {
+        parseSmtpUrl(url);
+      } catch (e) {
+        error = e as RolecastError;
+      }
+      expect(error?.code, url).toBe('E_USAGE');
+      expect(`${error?.message} ${error?.hint}`).not.toMatch(/2468|Secret|mailer/);
+      expect(error?.hint).toMatch(/%23 for #/);
+    }
+    expect(parseSmtpUrl('smtp://mail.example:25/').host).toBe('mail.example');
+  });
+
   it('explains a password with a bare "%", without showing it', () => {
     let error: RolecastError | undefined;
     try {
