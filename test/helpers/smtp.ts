@@ -17,6 +17,8 @@ export interface SmtpFaults {
   rejectAddresses?: string[];
   /** Every MAIL FROM after the first `after` answered with this reply, e.g. 554 "Sender account suspended". */
   mailFromReply?: { after: number; code: number; message: string };
+  /** Messages a session may carry; the next MAIL FROM in it gets 452 4.5.3 and the connection stays open. */
+  messagesPerSession?: number;
   /** 1-based DATA numbers the server reads and then never answers (a stalled server). */
   stallOnData?: number[];
   /** 1-based RCPT TO numbers the server never answers: the message was not taken. */
@@ -105,8 +107,11 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       counts.authFailures++;
       callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
     },
-    onMailFrom(_address, _session, callback) {
+    onMailFrom(_address, session, callback) {
       counts.mailFrom++;
+      // A per-session cap answered with a temporary refusal, the connection kept open.
+      if (faults.messagesPerSession !== undefined && session.transaction > faults.messagesPerSession)
+        return callback(smtpError(452, '4.5.3 Too many messages in this session'));
       const refusal = faults.mailFromReply;
       if (refusal && counts.mailFrom > refusal.after) return callback(smtpError(refusal.code, refusal.message));
       callback();

@@ -123,6 +123,18 @@ describe('sending over SMTP', () => {
     expect(attempts).toBe(report.total.sent + 2);
   });
 
+  it('a session refused at MAIL FROM with a 4xx (a per-session cap) is left for a new connection', async () => {
+    opened.fixture = await sendFixture(8, { concurrency: 1, retries: 3, retryBaseMs: 5 });
+    opened.server = await startSmtpServer({ faults: { messagesPerSession: 2 } });
+    const report = await send(opened.fixture, opened.server.url(), { ratePerSecond: 0 });
+    expect(report.total.failed + report.total.deferred).toBe(0);
+    const messages = await opened.server.messages();
+    expect(messages).toHaveLength(report.total.sent);
+    expect(new Set(messages.map((m) => m.envelope.to[0])).size).toBe(messages.length);
+    // Two messages a session: a new connection after every second one, not retries on a spent one.
+    expect(opened.server.counts.connections).toBeGreaterThanOrEqual(Math.ceil(report.total.sent / 2));
+  }, 60_000);
+
   it('records a 5xx as permanent, and does not retry it on resume unless asked', async () => {
     opened.fixture = await sendFixture(10);
     const refused = opened.fixture.subscribers[0]!.email;

@@ -296,10 +296,18 @@ export function createWirePool(
             if (step.outOfStep) drop(lane, connection);
             return reply;
           } catch (error) {
-            const e = error as { code?: string; responseCode?: number };
+            const e = error as { code?: string; responseCode?: number; command?: string };
+            // A temporary refusal of the sender says nothing of this message: the session is spent
+            // (a per-session cap such as 452 4.5.3) or throttled, so the retry takes a new one.
+            const sessionRefused =
+              e.command === 'MAIL FROM' &&
+              e.responseCode !== undefined &&
+              e.responseCode >= 400 &&
+              e.responseCode < 500;
             const refusedMessage =
               (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') &&
               e.responseCode !== 421 &&
+              !sessionRefused &&
               !(connection as unknown as ConnectionInternals)._destroyed;
             if (refusedMessage && !step.outOfStep) await reset(connection).catch(() => drop(lane, connection));
             else drop(lane, connection);
