@@ -88,6 +88,8 @@ export function parseJsonWithLines(text: string): JsonWithLines {
         if (source[pos] !== '"') fail('expected a property name in double quotes');
         const keyLine = line;
         const name = readString();
+        // JSON.parse keeps the last of two equal keys without a word: the first value would vanish.
+        if (Object.hasOwn(obj, name)) fail(`"${name}" is written twice in the same object; keep one`);
         skipSpace();
         if (source[pos] !== ':') fail(`expected ':' after "${name}"`);
         pos++;
@@ -152,4 +154,37 @@ export function parseJsonWithLines(text: string): JsonWithLines {
       return 1;
     },
   };
+}
+
+/**
+ * Whether JSON text that JSON.parse read into `value` wrote some key twice in one object (which
+ * JSON.parse resolves silently: the last wins). Its colons outside strings are its keys; the
+ * parsed value holds fewer when one was written twice. parseJsonWithLines then says where.
+ */
+export function hasDuplicateKeys(source: string, value: unknown): boolean {
+  let colons = 0;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source.charCodeAt(i);
+    if (ch === 0x22) {
+      // Skip the string: to its closing quote, past escapes.
+      for (i++; i < source.length; i++) {
+        const c = source.charCodeAt(i);
+        if (c === 0x5c) i++;
+        else if (c === 0x22) break;
+      }
+    } else if (ch === 0x3a) colons++;
+  }
+  return colons !== keysIn(value);
+}
+
+function keysIn(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let count = 0;
+  if (Array.isArray(value)) for (const item of value) count += keysIn(item);
+  else
+    for (const key in value) {
+      count++;
+      count += keysIn((value as Record<string, unknown>)[key]);
+    }
+  return count;
 }

@@ -41,6 +41,7 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
+const COLON = 0x3a;
 /** Keeps what is read before or after the list small: more than this is read whole instead. */
 const EDGE_LIMIT = 64 * 1024;
 const RUN_BYTES = 32 * 1024;
@@ -72,6 +73,9 @@ export async function streamJsonList(
   let escaped = false;
   let entryStarted = false;
   let entryLine = 1;
+  // Keys written at the entry's own level: more than its parsed object has means a key written
+  // twice, which JSON.parse resolves silently (the last wins); the whole-file reader reports it.
+  let entryKeys = 0;
   let commas = 0;
   // The entry that began in an earlier chunk: its bytes so far.
   let carried: Buffer[] = [];
@@ -130,6 +134,7 @@ export async function streamJsonList(
       let starts: number[] = [];
       let ends: number[] = [];
       let lines: number[] = [];
+      let keyCounts: number[] = [];
       let entryStart = -1;
       const flushRun = () => {
         if (runStart < 0) return;
@@ -145,6 +150,7 @@ export async function streamJsonList(
         const base = chunk;
         const entries: StreamedEntry[] = [];
         for (let k = 0; k < values.length; k++) {
+          if (keyCountOf(values[k]) !== keyCounts[k]) throw new NotStreamable('a key written twice');
           const from = starts[k]!;
           const to = ends[k]!;
           entries.push({ value: values[k], line: lines[k]!, source: base, from, to });
@@ -155,6 +161,7 @@ export async function streamJsonList(
         starts = [];
         ends = [];
         lines = [];
+        keyCounts = [];
       };
       const endEntry = (end: number) => {
         if (!entryStarted) throw new NotStreamable('empty entry');
@@ -170,6 +177,7 @@ export async function streamJsonList(
           } catch {
             throw new NotStreamable('syntax');
           }
+          if (keyCountOf(value) !== entryKeys) throw new NotStreamable('a key written twice');
           onEntries([{ value, line: entryLine, source: bytes, from: 0, to: bytes.length }], prefix);
         } else {
           // Runs stay small, so their text is a young object that dies young rather than a large
@@ -180,6 +188,7 @@ export async function streamJsonList(
           starts.push(entryStart);
           ends.push(end);
           lines.push(entryLine);
+          keyCounts.push(entryKeys);
         }
         entryStarted = false;
         entryStart = -1;
@@ -225,8 +234,10 @@ export async function streamJsonList(
           entryStarted = true;
           entryStart = i;
           entryLine = line;
+          entryKeys = 0;
         }
         if (byte === QUOTE) inString = true;
+        else if (byte === COLON && depth === 1) entryKeys++;
         else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
           // The list itself is level 1 (2 inside a root object), as the whole-file check counts.
           if (++depth + prefix.length + 1 > LIMITS.depth) throw new NotStreamable('too deep');
@@ -248,6 +259,14 @@ export async function streamJsonList(
   if (phase !== 'tail') throw new NotStreamable('unexpected end');
   if (!(prefix.length ? OBJECT_TAIL : ARRAY_TAIL).test(edgeText())) throw new NotStreamable('content after the list');
   return { prefix };
+}
+
+/** The keys of a parsed entry object (0 for anything else, whose level holds no colon). */
+function keyCountOf(value: unknown): number {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 0;
+  let count = 0;
+  for (const _ in value) count++;
+  return count;
 }
 
 /** The first unescaped `"` at or after `from`, or -1. */

@@ -11,7 +11,7 @@ import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { createAddressSet } from './_address-set.js';
 import { createCsvReader, parseCsv } from './_csv.js';
 import { displayPath } from './_display.js';
-import { JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
+import { hasDuplicateKeys, JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
 import { entryText, NotStreamable, type StreamedEntry, streamJsonList } from './_json-stream.js';
 import { fastSubscriber } from './_subscriber-fast.js';
 import { formatPath, zodProblems } from './_validate.js';
@@ -217,6 +217,18 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
       if (refusal) return;
       if (!columns) {
         columns = cells.map(columnName);
+        const twice = columns.find((name, index) => name !== '' && columns!.indexOf(name) !== index);
+        if (twice !== undefined) {
+          // Each row would keep only the last of the two cells, without a word.
+          refusal = rejected(
+            file,
+            1,
+            twice,
+            `the header row names the "${twice}" column twice`,
+            'keep one column of each name (join the roles into one cell, separated by commas or semicolons)',
+          );
+          return;
+        }
         if (!columns.includes('email')) {
           refusal = rejected(
             file,
@@ -296,6 +308,14 @@ function parseTable(text: string, file: string, taxonomy: RoleTaxonomy): Subscri
     }
     return rejected(file, 1, 'json', 'invalid JSON', 'fix the JSON syntax');
   }
+
+  if (hasDuplicateKeys(source, value))
+    try {
+      parseJsonWithLines(source);
+    } catch (error) {
+      if (!(error instanceof JsonSyntaxError)) throw error;
+      return rejected(file, error.line, 'json', error.message, 'write each field once per subscriber');
+    }
 
   let withLines: JsonWithLines | undefined;
   const lineOf = (path: readonly PropertyKey[]) => {

@@ -11,6 +11,7 @@ import {
   readSubscriberStream,
   type SubscribersLoadResult,
 } from '../../src/load/subscribers.js';
+import { parseSummary } from '../../src/load/summary.js';
 import { createTaxonomy } from '../../src/roles/taxonomy.js';
 import { tempProject } from '../helpers/project.js';
 
@@ -44,6 +45,38 @@ const whole = (text: string) => shown(parseSubscribers(text, 's.json', taxonomy)
 const streamedCsv = (text: string, at: readonly number[]) =>
   readSubscriberCsvStream(cut(text, at), 's.csv', taxonomy).then(shown);
 const wholeCsv = (text: string) => shown(parseSubscribersCsv(text, 's.csv', taxonomy));
+
+describe('a key written twice', () => {
+  it('is an error naming its line, in a streamed list, cut anywhere, as in the whole-file reader', async () => {
+    const text = `[\n  {"email": "a@example.com", "roles": ["CTO"]},\n  {"email": "b@example.com",\n   "email": "someone-else@example.com", "roles": ["CTO"]}\n]`;
+    const whole = shown(parseSubscribers(text, 's.json', taxonomy));
+    expect(whole.subscribers).toEqual([]);
+    expect(whole.problems).toEqual([
+      expect.stringMatching(/^s\.json:4: .*"email" is written twice in the same object; keep one/),
+    ]);
+    for (const at of [[], [10], [45], [60, 61]]) expect(await streamed(text, at)).toEqual(whole);
+  });
+
+  it('is an error in a CSV header, read whole or as a stream', async () => {
+    const csv = 'email,roles,Roles\na@example.com,CTO,Data Scientist\n';
+    const whole = wholeCsv(csv);
+    expect(whole.subscribers).toEqual([]);
+    expect(whole.problems).toEqual([
+      expect.stringMatching(/^s\.csv:1: roles: the header row names the "roles" column twice/),
+    ]);
+    expect(await streamedCsv(csv, [7])).toEqual(whole);
+  });
+
+  it('is an error in a summary or any other JSON file read with lines', () => {
+    const json = JSON.stringify({ title: 'T', summary: 'first', roles: ['CTO'] }).replace(
+      '"roles"',
+      '"summary": "second", "roles"',
+    );
+    const { summary, problems } = parseSummary(json, 'a.json', taxonomy);
+    expect(summary).toBeUndefined();
+    expect(problems.map(formatProblem).join('\n')).toMatch(/"summary" is written twice/);
+  });
+});
 
 describe('a JSON list read as a stream', () => {
   it('reads the same subscribers and problems wherever the chunks are cut', async () => {
