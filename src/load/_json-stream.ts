@@ -264,9 +264,7 @@ export async function streamJsonList(
 /** The keys of a parsed entry object (0 for anything else, whose level holds no colon). */
 function keyCountOf(value: unknown): number {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 0;
-  let count = 0;
-  for (const _ in value) count++;
-  return count;
+  return Object.keys(value).length;
 }
 
 /** The first unescaped `"` at or after `from`, or -1. */
