@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { append } from '../append.js';
 import type { Problem } from '../errors.js';
 import { type IssueManifest, IssueManifestSchema } from '../model/issue.js';
@@ -96,6 +96,8 @@ export async function loadIssue(
   // The pool is listed once, and only when an entry may need it. Without a config, it is the
   // default `summaries/` beside the `issues/` folder.
   let pool: Promise<PoolIndex> | undefined;
+  // issues/<id>/ sits two levels below the project folder.
+  const projectDir = resolve(issueDir, '..', '..');
   const poolIndex = () => {
     pool ??= indexPool(resolve(options.poolDir ?? join(issueDir, '..', '..', 'summaries')));
     return pool;
@@ -104,6 +106,19 @@ export async function loadIssue(
     manifest.summaries.map(async (entry, index) => {
       const at = { file: shown, line: parsed.lineOf(['summaries', index]), field: `summaries[${index}]` };
       let file = resolve(issueDir, entry);
+      if (!isPoolRef(entry) && !(await insideProject(file, projectDir)))
+        return {
+          file,
+          summary: undefined,
+          problems: [
+            {
+              severity: 'error' as const,
+              ...at,
+              message: `names "${entry}", which is outside the project folder ${displayPath(projectDir)}`,
+              hint: 'keep summaries inside the project (beside the issue, or in the content pool as pool:<id>); the issue and the archive publish what they read',
+            },
+          ],
+        };
       if (isPoolRef(entry)) {
         const index = await poolIndex();
         const found = resolvePoolRef(entry, index, displayPath(index.dir));
@@ -176,4 +191,20 @@ export async function loadIssue(
     issue: { id: basename(issueDir), dir: issueDir, manifest: { ...manifest, roleOrder }, summaries, files },
     problems,
   };
+}
+
+/**
+ * Whether a summary file (symlinks followed) lies inside the project folder. A file that does not
+ * exist yet counts as inside: the manifest's own "does not exist" error names it then.
+ */
+async function insideProject(file: string, projectDir: string): Promise<boolean> {
+  let real: string;
+  let root: string;
+  try {
+    [real, root] = await Promise.all([realpath(file), realpath(projectDir)]);
+  } catch {
+    return !relative(projectDir, file).startsWith('..') && !isAbsolute(relative(projectDir, file));
+  }
+  const path = relative(root, real);
+  return path !== '' && !path.startsWith('..') && !isAbsolute(path);
 }

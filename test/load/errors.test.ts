@@ -1,3 +1,4 @@
+import { symlink } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { formatProblem, type Problem, RolecastError } from '../../src/errors.js';
@@ -150,6 +151,33 @@ describe('issue manifests', () => {
         /issue\.json:6: summaries\[1\]: names "missing\.txt", which does not exist — create .*missing\.txt/,
       ),
     ]);
+  });
+
+  it('refuses a summary outside the project folder, by path or through a symlink', async () => {
+    const outside = await tempProject({ files: { 'secret.txt': 'Private\nSummary\nnot for mail\nBest for: CTO\n' } });
+    try {
+      project = await tempProject({
+        files: {
+          'issues/x/issue.json': JSON.stringify({
+            subject: 'S',
+            date: '2026-11-26',
+            summaries: ['a.txt', outside.path('secret.txt'), '../../../etc/hostname', 'linked.txt', '../shared/b.txt'],
+          }),
+          'issues/x/a.txt': 'T\nSummary\nx\nBest for: CTO\n',
+          'issues/shared/b.txt': 'B\nSummary\ny\nBest for: CTO\n',
+        },
+      });
+      await symlink(outside.path('secret.txt'), project.path('issues/x/linked.txt'));
+      const { issue, problems } = await loadIssue(project.path('issues/x'), taxonomy);
+      const errors = errorsOf(problems);
+      // Only the two inside are read.
+      expect(issue?.summaries.map((x) => x.title)).toEqual(['T', 'B']);
+      expect(errors).toHaveLength(3);
+      for (const error of errors)
+        expect(error).toMatch(/summaries\[[123]\]: names .*, which is outside the project folder/);
+    } finally {
+      await outside.cleanup();
+    }
   });
 
   it('reports every problem at once: bad date and bad summary', async () => {
