@@ -2,12 +2,14 @@ import { readFile, realpath } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { append } from '../append.js';
 import type { Problem } from '../errors.js';
+import { roleSlug } from '../group/index.js';
 import { type IssueManifest, IssueManifestSchema } from '../model/issue.js';
 import type { Summary } from '../model/summary.js';
 import { indexPool, isPoolRef, type PoolIndex, resolvePoolRef } from '../pool/refs.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { displayPath } from './_display.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
+import { unknownKeyWarnings } from './_unknown-keys.js';
 import { zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from './limits.js';
 import { loadSummaryFile, summaryIdFromFile } from './summary.js';
@@ -92,7 +94,8 @@ export async function loadIssue(
   if (!result.success) return { issue: undefined, problems: zodProblems(result.error, shown, parsed.lineOf) };
   const manifest = result.data;
 
-  const problems: Problem[] = [];
+  // A misspelt key ("editorsNote", "role_order") would otherwise vanish without a word.
+  const problems: Problem[] = unknownKeyWarnings(parsed.value, IssueManifestSchema, shown, parsed.lineOf);
   // The pool is listed once, and only when an entry may need it. Without a config, it is the
   // default `summaries/` beside the `issues/` folder.
   let pool: Promise<PoolIndex> | undefined;
@@ -187,8 +190,26 @@ export async function loadIssue(
     return taxonomy.normalise(role);
   });
 
+  const overrides =
+    manifest.overrides &&
+    checkedOverrides(manifest.overrides, taxonomy, summaries, (key, hint) =>
+      problems.push({
+        severity: 'warning',
+        file: shown,
+        line: parsed.lineOf(['overrides', key]),
+        field: `overrides.${key}`,
+        message: 'matches no role and no variant id of this issue, and is ignored',
+        hint,
+      }),
+    );
   return {
-    issue: { id: basename(issueDir), dir: issueDir, manifest: { ...manifest, roleOrder }, summaries, files },
+    issue: {
+      id: basename(issueDir),
+      dir: issueDir,
+      manifest: { ...manifest, roleOrder, ...(overrides ? { overrides } : {}) },
+      summaries,
+      files,
+    },
     problems,
   };
 }
@@ -207,4 +228,40 @@ async function insideProject(file: string, projectDir: string): Promise<boolean>
   }
   const path = relative(root, real);
   return path !== '' && !path.startsWith('..') && !isAbsolute(path);
+}
+
+/**
+ * The overrides with role keys written as the taxonomy names them (an alias or another case
+ * matches its role, as everywhere else), and a warning for a key that names no role and no variant
+ * id: a typo would otherwise leave every variant without the override, without a word.
+ */
+function checkedOverrides(
+  overrides: NonNullable<IssueManifest['overrides']>,
+  taxonomy: RoleTaxonomy,
+  summaries: readonly Summary[],
+  warn: (key: string, hint: string) => void,
+): NonNullable<IssueManifest['overrides']> {
+  const roles = new Set(taxonomy.roles.map((role) => role.name));
+  for (const summary of summaries) for (const role of summary.roles) roles.add(taxonomy.normalise(role));
+  const slugs = new Set([...roles].map(roleSlug));
+  const out: NonNullable<IssueManifest['overrides']> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    const role = taxonomy.lookup(key) ?? (roles.has(taxonomy.normalise(key)) ? taxonomy.normalise(key) : undefined);
+    if (role !== undefined) {
+      out[role] ??= value;
+      continue;
+    }
+    // A variant id: role slugs joined by "+", or such an id with a hash (`rolecast build` names them).
+    const variantLike =
+      key.split('+').every((part) => slugs.has(part)) || /-[0-9a-f]{8}$/.test(key) || key === 'editor';
+    if (!variantLike) {
+      const closest = taxonomy.closest(key);
+      warn(
+        key,
+        closest ? `did you mean ${closest}?` : 'use a role name or a variant id as `rolecast build` lists them',
+      );
+    }
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }

@@ -180,6 +180,42 @@ describe('issue manifests', () => {
     }
   });
 
+  it('warns of unknown manifest keys and of overrides that match nothing; an alias override is its role', async () => {
+    project = await tempProject({
+      files: {
+        'issues/x/issue.json': JSON.stringify(
+          {
+            subject: 'S',
+            date: '2026-11-26',
+            editorsNote: 'misspelt',
+            summaries: ['a.txt'],
+            overrides: {
+              'Chief Technology Officer': { intro: 'For CTOs.' },
+              Executiv: { intro: 'typo' },
+              'cto+executive': { subject: 'both' },
+            },
+          },
+          null,
+          2,
+        ),
+        'issues/x/a.txt': 'T\nSummary\nx\nBest for: CTO, Executive\n',
+      },
+    });
+    const { issue, problems } = await loadIssue(project.path('issues/x'), taxonomy);
+    const warnings = problems.filter((p) => p.severity === 'warning').map(formatProblem);
+    // Executive is not in this taxonomy: its summary still makes it a role of the issue.
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /issue\.json:4: warning: editorsNote: is not a known field and is ignored — did you mean "editorNote"\?/,
+      ),
+      expect.stringMatching(/a\.txt:4: warning: roles: unknown role "Executive"/),
+      expect.stringMatching(
+        /issue\.json:12: warning: overrides\.Executiv: matches no role and no variant id of this issue, and is ignored/,
+      ),
+    ]);
+    expect(issue?.manifest.overrides?.CTO).toEqual({ intro: 'For CTOs.' });
+  });
+
   it('reports every problem at once: bad date and bad summary', async () => {
     project = await tempProject({
       files: {
