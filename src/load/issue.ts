@@ -3,10 +3,11 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { append } from '../append.js';
 import type { Problem } from '../errors.js';
 import { roleSlug } from '../group/index.js';
-import { type IssueManifest, IssueManifestSchema } from '../model/issue.js';
+import { type IssueManifest, IssueManifestSchema, SUBJECT_VALUES, unknownSubjectNames } from '../model/issue.js';
 import type { Summary } from '../model/summary.js';
 import { indexPool, isPoolRef, type PoolIndex, resolvePoolRef } from '../pool/refs.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import { closestWord } from '../suggest.js';
 import { displayPath } from './_display.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { unknownKeyWarnings } from './_unknown-keys.js';
@@ -96,6 +97,21 @@ export async function loadIssue(
 
   // A misspelt key ("editorsNote", "role_order") would otherwise vanish without a word.
   const problems: Problem[] = unknownKeyWarnings(parsed.value, IssueManifestSchema, shown, parsed.lineOf);
+  const subjects: [(string | number)[], string][] = [[['subject'], manifest.subject]];
+  for (const [key, override] of Object.entries(manifest.overrides ?? {}))
+    if (override.subject) subjects.push([['overrides', key, 'subject'], override.subject]);
+  for (const [path, subject] of subjects)
+    for (const name of unknownSubjectNames(subject)) {
+      const closest = closestWord(name, SUBJECT_VALUES);
+      problems.push({
+        severity: 'error',
+        file: shown,
+        line: parsed.lineOf(path),
+        field: path.join('.'),
+        message: `reads {{${name}}}, which is no subject value and would be written as nothing`,
+        hint: `${closest ? `did you mean {{${closest}}}? ` : ''}the values are ${SUBJECT_VALUES.map((v) => `{{${v}}}`).join(', ')}`,
+      });
+    }
   // The pool is listed once, and only when an entry may need it. Without a config, it is the
   // default `summaries/` beside the `issues/` folder.
   let pool: Promise<PoolIndex> | undefined;

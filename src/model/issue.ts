@@ -4,6 +4,26 @@ import { headerSafe, isoDate } from './_fields.js';
 
 const tooLong = (limit: number) => `is too long — limit ${limit} characters`;
 
+/** The values a subject template can read (see render/lead.ts, which fills every one). */
+export const SUBJECT_VALUES = ['lead', 'top', 'count', 'more', 'roles', 'week', 'date', 'title', 'brand'] as const;
+export type SubjectValue = (typeof SUBJECT_VALUES)[number];
+
+/** Words a mustache may start with that are not values: Handlebars' own. */
+const HANDLEBARS_WORDS = new Set(['else', 'this', 'lookup', 'log']);
+
+/**
+ * Names a subject template reads as plain `{{name}}` (or `{{{name}}}`) that are no subject value:
+ * such a typo (`{{wek}}`) renders as nothing, and a subject of only that goes out empty.
+ */
+export function unknownSubjectNames(source: string): string[] {
+  const unknown = new Set<string>();
+  for (const match of source.matchAll(/\{\{\{?~?\s*([A-Za-z_$][\w$-]*)(?:\.[\w$-]+)*\s*~?\}?\}\}/g)) {
+    const name = match[1]!;
+    if (!(SUBJECT_VALUES as readonly string[]).includes(name) && !HANDLEBARS_WORDS.has(name)) unknown.add(name);
+  }
+  return [...unknown];
+}
+
 /** Text for one role or one variant, in place of the issue's own or the built default. */
 const IssueOverrideSchema = z
   .object({

@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import type { Variant } from '../group/index.js';
 import type { Language, Translate } from '../i18n/index.js';
-import type { IssueManifest } from '../model/issue.js';
+import type { IssueManifest, SubjectValue } from '../model/issue.js';
 import type { Summary } from '../model/summary.js';
 import { type Cache, createCache } from './_cache.js';
 import { firstSentence, identity, keywords, memo, pluralForm } from './_text.js';
@@ -194,7 +194,7 @@ export function leadText(context: LeadContext, variant: Variant): LeadText {
     date: context.date,
     title: manifest.title ?? context.config.brand.name,
     brand: context.config.brand.name,
-  });
+  } satisfies Record<SubjectValue, string | number>);
   // The issue's preheader describes the whole issue: a reader gets it only when it names nothing they lack.
   const issuePreheader =
     manifest.preheader && (variant.isEditorEdition || absentAmong(manifest.preheader, stories, summaries).length === 0)

@@ -216,6 +216,31 @@ describe('issue manifests', () => {
     expect(issue?.manifest.overrides?.CTO).toEqual({ intro: 'For CTOs.' });
   });
 
+  it('refuses a subject that reads a value no subject has, at its line, with the value probably meant', async () => {
+    project = await tempProject({
+      files: {
+        'issues/x/issue.json': JSON.stringify(
+          {
+            subject: '{{Lead}} · Week {{wek}} {{#if title}}{{title}}{{/if}}',
+            date: '2026-11-26',
+            summaries: ['a.txt'],
+            overrides: { CTO: { subject: '{{top}} for {{roles}}' } },
+          },
+          null,
+          2,
+        ),
+        'issues/x/a.txt': 'T\nSummary\nx\nBest for: CTO\n',
+      },
+    });
+    const { problems } = await loadIssue(project.path('issues/x'), taxonomy);
+    expect(errorsOf(problems)).toEqual([
+      expect.stringMatching(
+        /issue\.json:2: subject: reads \{\{Lead\}\}, which is no subject value .* — did you mean \{\{lead\}\}\?/,
+      ),
+      expect.stringMatching(/issue\.json:2: subject: reads \{\{wek\}\}, .* — did you mean \{\{week\}\}\?/),
+    ]);
+  });
+
   it('reports every problem at once: bad date and bad summary', async () => {
     project = await tempProject({
       files: {
