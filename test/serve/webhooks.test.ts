@@ -327,6 +327,18 @@ describe('provider webhooks on serve', () => {
       SigningCertURL: 'https://sns.eu-west-1.amazonaws.com.attacker.example/x.pem',
     });
     expect((await post('/webhooks/ses', JSON.stringify(lookalike))).status).toBe(401);
+    // S3 buckets named "sns": anyone may own one and serve a certificate from it.
+    for (const [n, host] of [
+      'sns.s3.amazonaws.com',
+      'sns.s3-us-west-2.amazonaws.com',
+      'sns.s3-website-us-east-1.amazonaws.com',
+    ].entries()) {
+      const bucket = snsMessage('Notification', {
+        Message: sesBounce('d@example.com', `e-bucket-${n}`),
+        SigningCertURL: `https://${host}/SimpleNotificationService-x.pem`,
+      });
+      expect((await post('/webhooks/ses', JSON.stringify(bucket))).status, host).toBe(401);
+    }
     expect(fetched).toEqual([]);
     const otherTopic = snsMessage('Notification', {
       Message: sesBounce('d@example.com', 'e-3'),

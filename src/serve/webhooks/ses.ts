@@ -22,7 +22,10 @@ export interface SesOptions {
   confirmSubscription?: Fetcher | undefined;
 }
 
-const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;
+// A region name (us-east-1, eu-central-2, us-gov-west-1, cn-north-1), never any other label:
+// sns.s3.amazonaws.com and sns.s3-website-….amazonaws.com are S3 buckets named "sns" that
+// anyone could own, serving a certificate of their own.
+const SNS_HOST = /^sns\.[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\.amazonaws\.com(?:\.cn)?$/;
 
 const SIGNED_FIELDS: Record<string, readonly string[]> = {
   Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
