@@ -107,7 +107,9 @@ export function softInARow(
     .filter((d) => !bounced.has(d.issueId) && d.issueId !== current.issueId && d.at < newest)
     .map((d) => d.at);
   const lastSuccess = latest(successes);
-  const keys = new Set(soft.filter((e) => refOf(e) > lastSuccess).map((e) => e.issueId ?? `event:${e.eventId}`));
+  // An event that names no issue (a provider that reports only the address) counts by its day:
+  // the retries of one message (three soft bounces in a minute) are one issue, not three.
+  const keys = new Set(soft.filter((e) => refOf(e) > lastSuccess).map((e) => e.issueId ?? `day:${e.at.slice(0, 10)}`));
   return keys.size;
 }
 

@@ -167,7 +167,7 @@ describe('soft bounces', () => {
     expect(await store.events()).toHaveLength(1);
   });
 
-  it('counts soft bounces without a known issue one each (pure rule)', () => {
+  it('counts soft bounces without a known issue one a day: one message retried is one issue (pure rule)', () => {
     const history = {
       deliveries: [{ issueId: 'A', at: '2026-11-01T00:00:00Z' }],
       events: [{ eventId: 'x', issueId: null, kind: 'soft' as const, at: '2026-11-10T00:00:00Z' }],
@@ -176,6 +176,15 @@ describe('soft bounces', () => {
     // A later issue delivered without a bounce, sent before the newest bounce, resets.
     const reset = { ...history, deliveries: [...history.deliveries, { issueId: 'B', at: '2026-11-12T00:00:00Z' }] };
     expect(softInARow(reset, { issueId: null, eventId: 'y', at: '2026-11-17T00:00:00Z' })).toBe(1);
+    // Three reports of one message's retries within a minute (a provider that names no issue).
+    const retries = {
+      deliveries: [],
+      events: [
+        { eventId: 'r1', issueId: null, kind: 'soft' as const, at: '2026-11-20T08:00:10Z' },
+        { eventId: 'r2', issueId: null, kind: 'soft' as const, at: '2026-11-20T08:00:40Z' },
+      ],
+    };
+    expect(softInARow(retries, { issueId: null, eventId: 'r3', at: '2026-11-20T08:01:05Z' })).toBe(1);
   });
 
   it('store transactions queue when called at once, and a failed one leaves nothing behind', async () => {
