@@ -117,6 +117,9 @@ function isRelatedLine(trimmed: string): boolean {
   return trimmed.slice(i, i + 2).toLowerCase() === 'on' && !/\w/.test(trimmed[i + 2] ?? '');
 }
 
+/** How a line that ends a sentence (or a clause a label may follow) ends. */
+const ENDS_SENTENCE = /[.!?:;"'”’)\]…]$/;
+
 /** The text of a bullet (`- x`, `* x`, `1. x`, `2) x`), or undefined when the line is not one. */
 function bulletOf(line: string): string | undefined {
   let i = 0;
@@ -234,8 +237,12 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       }
     }
 
+    // A line that goes on a paragraph whose last line ended mid-sentence (a hard-wrapped line) is
+    // its text, even when it starts like a label ("source: …", "related on …", "1998. Since …").
+    const continuing =
+      section?.kind === 'paragraph' && paragraph.length > 0 && !ENDS_SENTENCE.test(lines[index - 1]!.trim());
     const heading = headingOf(trimmed);
-    if (heading) {
+    if (heading && !(continuing && heading.inline)) {
       flush();
       ignoring = false;
       const known = SECTIONS.get(heading.name);
@@ -276,7 +283,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       continue;
     }
 
-    const link = linkOf(trimmed);
+    const link = continuing ? undefined : linkOf(trimmed);
     if (link !== undefined) {
       flush();
       if (repeated('url', lineNo, 'link', link)) continue;
@@ -285,7 +292,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       continue;
     }
 
-    const poolField = POOL_FIELD.exec(trimmed);
+    const poolField = continuing ? null : POOL_FIELD.exec(trimmed);
     if (poolField) {
       flush();
       const field = (poolField[1] ?? '').toLowerCase();
@@ -296,7 +303,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       continue;
     }
 
-    const source = publishedByOf(trimmed) ?? sourceLineOf(trimmed);
+    const source = continuing ? undefined : (publishedByOf(trimmed) ?? sourceLineOf(trimmed));
     if (source !== undefined) {
       flush();
       const named = source.replace(/\.$/, '').trim();
@@ -308,7 +315,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       continue;
     }
 
-    if (isRelatedLine(trimmed)) {
+    if (!continuing && isRelatedLine(trimmed)) {
       flush();
       continue;
     }
@@ -361,7 +368,8 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       continue;
     }
 
-    const bullet = bulletOf(line);
+    // A number opening a wrapped line ("founded in / 1998. Since then") is not a list marker.
+    const bullet = continuing && /^\s*\d/.test(line) ? undefined : bulletOf(line);
     if (section.kind === 'bullets') {
       if (bullet !== undefined) bullets.push(bullet);
       else if (bullets.length) bullets[bullets.length - 1] += ` ${trimmed}`;

@@ -265,6 +265,32 @@ describe('other ways editors write the same thing', () => {
     expect(problems).toEqual([]);
     expect(raw.summary).toBe('Others kept their work in the open. Meta and IBM followed suit quickly.');
   });
+
+  it('keeps a hard-wrapped line that starts like a label or a number in its paragraph', () => {
+    const wrapped = [
+      ['The incidents looked closely', 'related on the surface, but differed.'],
+      ['A sentence citing the', 'original article published by Acme in 2019 as proof.'],
+      ['Teams list every data', 'source: the warehouse, the lake and the CRM.'],
+      ['Ranking relies on tags and', 'keywords: neither helped here.'],
+      ['Start from the', 'article: https://example.com/start'],
+      ['The firm was founded in', '1998. Since then it grew.'],
+    ];
+    for (const [first, second] of wrapped) {
+      const { raw, problems } = parseSummaryText(doc('T', 'Summary', first!, second!, 'Best for: CTO'), 'x.txt');
+      expect(problems, second).toEqual([]);
+      expect(raw.summary, second).toBe(`${first} ${second}`);
+      expect(raw.source, second).toBeUndefined();
+      expect(raw.url, second).toBeUndefined();
+      expect(raw.topics, second).toBeUndefined();
+    }
+    // After a finished sentence the same lines are labels, as the format has them.
+    const labelled = parseSummaryText(
+      doc('T', 'Summary', 'Done here.', 'Source: Acme Research', 'Best for: CTO'),
+      'x.txt',
+    );
+    expect(labelled.raw.summary).toBe('Done here.');
+    expect(labelled.raw.source).toBe('Acme Research');
+  });
 });
 
 describe('file encodings', () => {
