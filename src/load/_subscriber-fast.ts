@@ -79,7 +79,7 @@ export function fastSubscriber(entry: unknown): Subscriber | undefined {
 
 const FIELDS = new Set(['email', 'name', 'firstName', 'roles', 'timezone', 'locale', 'status']);
 const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/;
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/;
 
 /** A name as `headerSafe` then trimmed and limited takes it, or undefined. */
 function headerText(value: unknown): string | undefined {

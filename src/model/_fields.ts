@@ -42,6 +42,15 @@ export const ianaZone = z.string().refine(isKnownZone, {
 });
 
 /**
+ * Bidirectional embeddings and overrides (U+202A–U+202E): they reorder everything shown after them
+ * up to the end of the line or paragraph, the tool's own text included ("\u202Efdp.exe").
+ * Marks (U+200E, U+200F) and isolates (U+2066–U+2069), which right-to-left text uses, stay.
+ */
+const BIDI_OVERRIDE = /[\u202a-\u202e]/;
+const BIDI_MESSAGE =
+  'must not contain bidirectional override characters (U+202A–U+202E), which reorder the text shown after them';
+
+/**
  * Header-bound text: CR or LF would let content inject extra headers; NEL and the Unicode line and
  * paragraph separators break the line where a client or terminal shows it; other controls (escape
  * sequences, NUL, bell) have no place in a name or subject. A tab is whitespace and may stay.
@@ -49,7 +58,21 @@ export const ianaZone = z.string().refine(isKnownZone, {
 export const headerSafe = oneLine(z.string());
 
 /** Line breaks and control characters: what `oneLine` refuses, and tabs, which read as a space. */
-const NOT_IN_A_LINE = /[\x00-\x1f\x7f-\x9f\u0085\u2028\u2029]+/g;
+const NOT_IN_A_LINE = /[\x00-\x1f\x7f-\x9f\u0085\u2028\u2029\u202a-\u202e]+/g;
+
+/**
+ * `schema` (text of several lines: a summary's paragraphs and bullets) refusing control characters
+ * other than tab and line breaks (escape sequences reach terminal mail readers through the plain
+ * text) and bidirectional overrides.
+ */
+export function plainText<T extends z.ZodString>(schema: T): T {
+  return schema
+    .refine((value) => !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/.test(value), {
+      message: 'must not contain control characters (such as escape sequences)',
+      params: { hint: 'delete them; they are usually left over from a copy out of a terminal or a PDF' },
+    })
+    .refine((value) => !BIDI_OVERRIDE.test(value), { message: BIDI_MESSAGE }) as T;
+}
 
 /**
  * `value` with what `oneLine` refuses (and tabs) made into spaces: for text a reader typed into a page, whose
@@ -71,7 +94,8 @@ export function oneLine<T extends z.ZodString>(schema: T, hint?: string): T {
     .refine((value) => !/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(value), {
       message: 'must not contain control characters (such as escape sequences)',
       ...params,
-    }) as T;
+    })
+    .refine((value) => !BIDI_OVERRIDE.test(value), { message: BIDI_MESSAGE, ...params }) as T;
 }
 
 /**

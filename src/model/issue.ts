@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../load/limits.js';
-import { headerSafe, isoDate } from './_fields.js';
+import { headerSafe, isoDate, plainText } from './_fields.js';
 
 const tooLong = (limit: number) => `is too long — limit ${limit} characters`;
 
@@ -28,8 +28,10 @@ export function unknownSubjectNames(source: string): string[] {
 const IssueOverrideSchema = z
   .object({
     subject: headerSafe.pipe(z.string().trim().min(1).max(LIMITS.titleLength, tooLong(LIMITS.titleLength))).optional(),
-    preheader: z.string().trim().max(200, 'should stay under 200 characters; inboxes show about 90').optional(),
-    intro: z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength)).optional(),
+    preheader: plainText(
+      z.string().trim().max(200, 'should stay under 200 characters; inboxes show about 90'),
+    ).optional(),
+    intro: plainText(z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength))).optional(),
   })
   .strict();
 
@@ -46,9 +48,11 @@ export const IssueManifestSchema = z.object({
   date: isoDate,
   /** The subject may include it ({{title}}): header-bound like the subject. */
   title: headerSafe.pipe(z.string().trim().max(LIMITS.titleLength, tooLong(LIMITS.titleLength))).optional(),
-  intro: z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength)).optional(),
-  preheader: z.string().trim().max(200, 'should stay under 200 characters; inboxes show about 90').optional(),
-  editorNote: z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength)).optional(),
+  intro: plainText(z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength))).optional(),
+  preheader: plainText(
+    z.string().trim().max(200, 'should stay under 200 characters; inboxes show about 90'),
+  ).optional(),
+  editorNote: plainText(z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength))).optional(),
   /**
    * Per-reader text, keyed by a variant id (`cto+executive`) or a role name (`CTO`); a variant id
    * wins over a role, and the first of a variant's roles with an entry wins over later ones.

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { LIMITS } from '../load/limits.js';
-import { isoDate, oneLine, safeLink } from './_fields.js';
+import { isoDate, oneLine, plainText, safeLink } from './_fields.js';
 
 const text = z.string().trim();
 const ONE_LINE_HINT = 'write it on one line, without control characters';
-const long = text.max(LIMITS.textLength, `is too long — limit ${LIMITS.textLength} characters`);
-const item = text
-  .min(1, 'must not be empty')
-  .max(LIMITS.itemLength, `is too long — limit ${LIMITS.itemLength} characters per item`);
+const long = plainText(text.max(LIMITS.textLength, `is too long — limit ${LIMITS.textLength} characters`));
+const item = plainText(
+  text
+    .min(1, 'must not be empty')
+    .max(LIMITS.itemLength, `is too long — limit ${LIMITS.itemLength} characters per item`),
+);
 const listOf = <T extends z.ZodType>(entry: T) =>
   z.array(entry).max(LIMITS.listItems, `has too many items — limit ${LIMITS.listItems}`).default([]);
 const bullets = listOf(item);

@@ -36,6 +36,25 @@ describe('errors speak the format of the file', () => {
     );
   });
 
+  it('refuses control characters in paragraphs and bidi overrides anywhere, naming the field', () => {
+    const json = (fields: Record<string, unknown>) =>
+      lines(JSON.stringify({ title: 'T', summary: 'S', roles: ['CTO'], ...fields }), 'a.json');
+    expect(json({ summary: 'Before \u001b]8;;javascript:alert(1)\u001b\\click\u001b]8;;\u001b\\ after' })).toEqual([
+      expect.stringMatching(/summary: must not contain control characters/),
+    ]);
+    expect(json({ principles: ['ok', 'bell \u0007'] })).toEqual([
+      expect.stringMatching(/principles\[1\]: must not contain control/),
+    ]);
+    expect(json({ title: 'Report \u202efdp.exe' })).toEqual([
+      expect.stringMatching(/title: must not contain bidirectional override/),
+    ]);
+    expect(json({ takeaway: 'x \u202dy' })).toEqual([
+      expect.stringMatching(/takeaway: must not contain bidirectional override/),
+    ]);
+    // Right-to-left text with its marks and isolates, tabs and line breaks stay.
+    expect(json({ summary: 'עברית \u200fמשפט\u2067x\u2069\tend\nnext' })).toEqual([]);
+  });
+
   it('Markdown: a missing field is fixed in the frontmatter', () => {
     const found = lines('---\ntitle: T\n---\nBody.', 'a.md').join('\n');
     expect(found).toContain('roles: is required — add a line "roles: [Role, …]" to the frontmatter');
