@@ -10,6 +10,7 @@ import { openLedger } from '../../src/send/ledger.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
 import { createWebhookHandler } from '../../src/serve/webhooks/index.js';
+import { sendgridProvider } from '../../src/serve/webhooks/sendgrid.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:rolecast-bounces';
@@ -410,5 +411,14 @@ describe('provider webhooks on serve', () => {
     ]);
     expect((await fetch(`${origin}/webhooks/postmark`)).status).toBe(405);
     expect((await post('/webhooks/unknown', '{}')).status).toBe(404);
+  });
+});
+
+describe('webhook keys', () => {
+  it('a SendGrid key that is not a public key is refused with its variable named, not a crash', () => {
+    for (const key of ['not-a-key', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----'])
+      expect(() => sendgridProvider(key, 300)).toThrow(
+        expect.objectContaining({ code: 'E_USAGE', message: 'ROLECAST_SENDGRID_WEBHOOK_KEY is not a public key' }),
+      );
   });
 });

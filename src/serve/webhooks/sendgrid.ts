@@ -1,5 +1,6 @@
 import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import { type BounceEvent, emptyHints } from '../../bounces/index.js';
+import { RolecastError } from '../../errors.js';
 import { dateOf, fresh, headerOf, type Provider, parseJson, record, text } from './_types.js';
 
 /**
@@ -67,6 +68,13 @@ export function sendgridProvider(publicKey: string, maxAgeSeconds: number): Prov
 
 function readKey(value: string): KeyObject {
   const trimmed = value.trim();
-  if (trimmed.includes('BEGIN PUBLIC KEY')) return createPublicKey(trimmed);
-  return createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' });
+  try {
+    if (trimmed.includes('BEGIN PUBLIC KEY')) return createPublicKey(trimmed);
+    return createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' });
+  } catch (cause) {
+    throw new RolecastError('E_USAGE', 'ROLECAST_SENDGRID_WEBHOOK_KEY is not a public key', {
+      hint: 'paste the verification key SendGrid shows for the signed event webhook (base64, or PEM with its BEGIN PUBLIC KEY line); serve was not started',
+      cause,
+    });
+  }
 }
