@@ -105,6 +105,17 @@ export async function inspectProject(
   const listed = new Set(issue.manifest.summaries.map((entry) => resolve(issue.dir, entry)));
   append(problems, await unlistedSummaryFiles(issue.dir, listed));
   // The issue's role order wins; the config's applies to roles the issue does not order.
+  config.roleOrder.forEach((role, index) => {
+    if (taxonomy.lookup(role) !== undefined) return;
+    const closest = taxonomy.closest(role);
+    problems.push({
+      severity: 'warning',
+      file: config.file ? displayPath(config.file) : 'rolecast.config.json',
+      field: `roleOrder[${index}]`,
+      message: `unknown role "${role}"; it orders no section`,
+      hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy, or remove it',
+    });
+  });
   const roleOrder = [...(issue.manifest.roleOrder ?? []), ...config.roleOrder.map((r) => taxonomy.normalise(r))];
   const project = withReaderTable(
     {

@@ -1,8 +1,9 @@
-import { symlink } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { formatProblem, type Problem, RolecastError } from '../../src/errors.js';
 import { loadIssue } from '../../src/load/issue.js';
+import { inspectProject } from '../../src/load/project.js';
 import { parseSubscribers } from '../../src/load/subscribers.js';
 import { parseSummary } from '../../src/load/summary.js';
 import { createTaxonomy } from '../../src/roles/taxonomy.js';
@@ -238,6 +239,19 @@ describe('issue manifests', () => {
         /issue\.json:2: subject: reads \{\{Lead\}\}, which is no subject value .* — did you mean \{\{lead\}\}\?/,
       ),
       expect.stringMatching(/issue\.json:2: subject: reads \{\{wek\}\}, .* — did you mean \{\{week\}\}\?/),
+    ]);
+  });
+
+  it("warns of a role in the config's roleOrder that the taxonomy does not know", async () => {
+    project = await tempProject({ withExample: true });
+    const configFile = project.path('rolecast.config.json');
+    const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(configFile, JSON.stringify({ ...config, roleOrder: ['CTO', 'Executiv'] }));
+    const { problems } = await inspectProject({ issueDir: 'issues/2026-W48', cwd: project.dir });
+    expect(problems.filter((p) => p.field?.startsWith('roleOrder')).map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /rolecast\.config\.json: warning: roleOrder\[1\]: unknown role "Executiv"; it orders no section — did you mean Executive\?/,
+      ),
     ]);
   });
 
