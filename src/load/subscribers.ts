@@ -336,7 +336,22 @@ function parseTable(text: string, file: string, taxonomy: RoleTaxonomy): Subscri
   const entries = Array.isArray(shape.data) ? shape.data : shape.data.subscribers;
   const prefix: (string | number)[] = Array.isArray(shape.data) ? [] : ['subscribers'];
 
-  return validateEntries(entries, file, taxonomy, lineOf, prefix);
+  const result = validateEntries(entries, file, taxonomy, lineOf, prefix);
+  // Beside the list, only "$schema": anything else (a misspelt "subscriber": […]) would be readers
+  // who silently get nothing.
+  if (!Array.isArray(value) && typeof value === 'object' && value !== null)
+    for (const key of Object.keys(value)) {
+      if (key === 'subscribers' || key === '$schema') continue;
+      result.problems.push({
+        severity: 'warning',
+        file,
+        line: lineOf([key]),
+        field: key,
+        message: 'is not a known field and is ignored; only "subscribers" is read',
+        hint: 'put every reader in the "subscribers" list',
+      });
+    }
+  return result;
 }
 
 const KNOWN_FIELDS = new Set(Object.keys(SubscriberSchema.shape));

@@ -67,6 +67,18 @@ describe('a key written twice', () => {
     expect(await streamedCsv(csv, [7])).toEqual(whole);
   });
 
+  it('a key beside the subscribers list is warned, read whole or as a stream', async () => {
+    const text = `{\n  "subscribers": [{"email": "a@example.com", "roles": ["CTO"]}],\n  "subscriber": [{"email": "b@example.com"}]\n}`;
+    const read = whole(text);
+    expect(read.subscribers.map((r) => r.email)).toEqual(['a@example.com']);
+    expect(read.problems).toEqual([
+      expect.stringMatching(
+        /^s\.json:3: warning: subscriber: is not a known field and is ignored; only "subscribers" is read/,
+      ),
+    ]);
+    expect(await streamed(text, [20])).toEqual(read);
+  });
+
   it('is an error in a summary or any other JSON file read with lines', () => {
     const json = JSON.stringify({ title: 'T', summary: 'first', roles: ['CTO'] }).replace(
       '"roles"',
