@@ -110,6 +110,27 @@ describe('names with line breaks or control characters', () => {
   });
 });
 
+describe('an unsubscribe on the preferences page', () => {
+  it('still counts when the reader store cannot be written: it goes to the suppression list', async () => {
+    await h.close();
+    const locked = (s: SubscriberStore): SubscriberStore => ({
+      ...s,
+      transaction: async () => {
+        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      },
+    });
+    await start({ wrap: locked });
+    const csrf = signCsrf('leaving@example.com', SECRET, new Date(clock));
+    const response = await post(prefsPath('leaving@example.com'), form({ csrf, do: 'unsubscribe' }));
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/done=unsubscribed$/);
+    expect(h.db.prepare('SELECT reason, source FROM suppressions WHERE email = ?').get('leaving@example.com')).toEqual({
+      reason: 'unsubscribe',
+      source: 'preferences',
+    });
+  });
+});
+
 describe('signup answers', () => {
   it('are the same for a known and a new address when the store cannot be written', async () => {
     await h.close();

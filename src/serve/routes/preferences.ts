@@ -43,7 +43,20 @@ export function preferencesRoute(services: ReaderServices): Route {
       if (!fields || !verifyCsrf(field(fields, 'csrf'), email, services.secret, services.now()))
         return problem(services, request, response, 403, 'forbidden');
       const client = clientKey(clientAddress(request, services.config.readers.trustProxy));
-      const notice = await apply(services, email, fields, client);
+      let notice: PreferencesNotice;
+      try {
+        notice = await apply(services, email, fields, client);
+      } catch (error) {
+        // The store could not be written (another program holds the state file): an unsubscribe
+        // still counts, through the suppression list, which journals it when it cannot write.
+        const action = field(fields, 'do') || field(fields, 'action');
+        if (action !== 'unsubscribe') throw error;
+        await services.suppressions.add(email, { reason: 'unsubscribe', source: 'preferences', now: services.now() });
+        services.log(
+          `the reader store could not be written (${error instanceof Error ? error.message : String(error)}); the unsubscribe went to the suppression list`,
+        );
+        notice = 'unsubscribed';
+      }
       return redirect(response, `${action}&done=${notice}`);
     },
   };
