@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { isErased } from '../state/sqlite/suppression-insert.js';
 import { type Channel, type DeliveryRecord, openLedger } from './ledger.js';
 import { LocalWriteError } from './local-write-error.js';
 import type { Halted } from './report.js';
@@ -83,6 +84,8 @@ export function replayUnrecorded(db: StateDb, stateFile: string, now: () => Date
   try {
     db.transaction(() => {
       for (const e of entries) {
+        // An address erased since the run stopped is not written back: it is suppressed anyway.
+        if (isErased(db, e.email)) continue;
         openLedger(db, e.issueId, e.channel, now).record(unrecordedEntry(e, file));
       }
     })();

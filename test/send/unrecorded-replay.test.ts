@@ -1,5 +1,6 @@
 import { appendFile, mkdir, readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStateDb } from '../../src/send/store.js';
 import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 /**
@@ -62,5 +63,19 @@ describe('accepted but unrecorded messages', () => {
     const written = await readdir(project.path('out'));
     expect(written.filter((f) => f.endsWith('.eml'))).toHaveLength(1);
     expect(written.join(' ')).not.toMatch(/exec/i);
+  });
+
+  it('an address erased since the run stopped is not written back to the ledger', async () => {
+    await mkdir(project.path('.rolecast'), { recursive: true });
+    await listAsUnrecorded('exec@example.com');
+    expect((await run('subscribers', 'forget', 'Exec@Example.com')).code).toBe(0);
+    const real = await run('send', 'issues/2026-W48', '--subscribers', 'readers.json', '--outbox', 'out');
+    expect(real.code, real.err).toBe(0);
+    const db = openStateDb(project.path('.rolecast/state.db'));
+    try {
+      expect(db.prepare('SELECT email FROM deliveries').pluck().all()).toEqual(['cto@example.com']);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { QueryResultRow } from 'pg';
 import { type Pool, type PoolClient, transaction } from '../../db/postgres.js';
+import { hashedAddress } from '../../store/hash.js';
 import { DELIVERY_UPSERT_CONFLICT } from '../delivery-upsert.js';
 import {
   NOW,
@@ -373,6 +374,15 @@ export async function recordReplayed(
   }[],
   source: string,
 ): Promise<void> {
+  // An address erased since the run stopped is not written back: it is suppressed anyway.
+  const erased = new Set(
+    (
+      await pool.query<{ email: string }>('SELECT email FROM suppressions WHERE email = ANY($1::text[])', [
+        entries.map((e) => hashedAddress(e.email)),
+      ])
+    ).rows.map((r) => r.email),
+  );
+  entries = entries.filter((e) => !erased.has(hashedAddress(e.email)));
   if (entries.length === 0) return;
   await pool.query(
     `WITH o AS (
