@@ -235,6 +235,9 @@ describe('per-IP limit keys', () => {
     expect(clientKey('::1')).toBe('0:0:0:0::/64');
     expect(clientKey('::ffff:198.51.100.4')).toBe('198.51.100.4');
     expect(clientKey('198.51.100.4')).toBe('198.51.100.4');
+    // A port some proxies append does not make every connection a client of its own.
+    expect(clientKey('198.51.100.4:51234')).toBe('198.51.100.4');
+    expect(clientKey('[2001:db8:1:2::9]:51234')).toBe('2001:db8:1:2::/64');
   });
 
   it('a client rotating through its IPv6 /64 is still limited', async () => {

@@ -58,7 +58,9 @@ export function clientAddress(request: IncomingMessage, trustProxy: boolean): st
  * since one customer line usually holds a whole /64 and could otherwise rotate through it.
  */
 export function clientKey(address: string): string {
-  const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  // Some proxies append the client's port: "198.51.100.4:51234", "[2001:db8::1]:51234".
+  const unported = address.replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1').replace(/^\[([^\]]+)\](?::\d+)?$/, '$1');
+  const plain = unported.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
   if (!plain.includes(':')) return plain;
   const [head = '', tail] = plain.toLowerCase().replace(/%.*$/, '').split('::');
   const left = head ? head.split(':') : [];
