@@ -55,6 +55,20 @@ function hintsFor(format: Format): Record<string, string> {
  * UTF-8 would turn every curly quote into U+FFFD. UTF-8 is tried strictly first.
  */
 export function decodeText(bytes: Uint8Array): { text: string; legacyEncoding: boolean } {
+  // UTF-16 with its byte order mark (Notepad's "Unicode"): read as written, not as Windows-1252.
+  const utf16 =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'utf-16le'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'utf-16be'
+        : undefined;
+  if (utf16) {
+    try {
+      return { text: new TextDecoder(utf16, { fatal: true }).decode(bytes), legacyEncoding: false };
+    } catch {
+      // Not valid UTF-16 after all: the fallback below says the file is not UTF-8.
+    }
+  }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), legacyEncoding: false };
   } catch {

@@ -301,6 +301,15 @@ describe('file encodings', () => {
     expect(decodeText(Buffer.from('Café ✓', 'utf8'))).toEqual({ text: 'Café ✓', legacyEncoding: false });
   });
 
+  it('reads UTF-16 with its byte order mark (Notepad\'s "Unicode"), little- and big-endian', async () => {
+    const { decodeText } = await import('../../src/load/summary.js');
+    const text = 'Title ✓\nSummary\nCafé.\nBest for: CTO\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    for (const bytes of [le, be]) expect(decodeText(bytes)).toEqual({ text, legacyEncoding: false });
+  });
+
   it('reads the bytes Windows-1252 leaves undefined as U+FFFD, so a title holding one still loads', async () => {
     // A UTF-8 "”" (E2 80 9D) in a file read as Windows-1252 for another stray byte: 9D is undefined.
     const bytes = Buffer.concat([Buffer.from([0x93]), Buffer.from('Title \u201d end\nSummary\nx\nBest for: CTO\n')]);
