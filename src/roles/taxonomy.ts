@@ -139,6 +139,23 @@ export function parseTaxonomy(text: string, file: string): RoleTaxonomy {
     const issue = result.error.issues[0];
     throw invalid(file, undefined, issue ? formatPath(issue.path) || 'roles' : 'roles', issue?.message ?? 'is invalid');
   }
+  // Two entries that match as one (case and spaces are ignored) would split a role's readers and
+  // summaries between them, or hand an alias to whichever came first.
+  const owners = new Map<string, { written: string; index: number }>();
+  result.data.roles.forEach((role, index) => {
+    for (const [n, written] of [role.name, ...role.aliases].entries()) {
+      const key = roleKey(written);
+      const owner = owners.get(key);
+      if (owner && owner.index !== index)
+        throw invalid(
+          file,
+          undefined,
+          `roles[${index}].${n === 0 ? 'name' : `aliases[${n - 1}]`}`,
+          `"${written}" is the same role as "${owner.written}" (roles[${owner.index}]): case and spaces are ignored when roles are matched`,
+        );
+      owners.set(key, { written, index });
+    }
+  });
   const taxonomy = createTaxonomy(result.data.roles);
   taxonomy.problems = unknownKeyWarnings(raw, TaxonomyFileSchema, displayPath(file));
   return taxonomy;

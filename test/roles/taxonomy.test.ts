@@ -8,6 +8,26 @@ import { REPO_ROOT } from '../helpers/project.js';
 const taxonomy = parseTaxonomy(readFileSync(join(REPO_ROOT, 'roles.yaml'), 'utf8'), 'roles.yaml');
 
 describe('role taxonomy', () => {
+  it('refuses two entries that match as one role (case and spaces ignored), naming both', () => {
+    const yaml = (extra: string) => `roles:\n  - name: CTO\n    aliases: [Chief Technology Officer]\n${extra}`;
+    for (const [extra, field, same] of [
+      ['  - name: cto\n', 'roles[1].name', '"cto" is the same role as "CTO" (roles[0])'],
+      [
+        '  - name: Tech Chief\n    aliases: [chief technologyofficer]\n',
+        'roles[1].aliases[0]',
+        'as "Chief Technology Officer" (roles[0])',
+      ],
+    ] as const) {
+      let error: RolecastError | undefined;
+      try {
+        parseTaxonomy(yaml(extra), 'roles.yaml');
+      } catch (e) {
+        error = e as RolecastError;
+      }
+      expect(error?.problems[0]).toMatchObject({ field, message: expect.stringContaining(same) });
+    }
+  });
+
   it.each([
     ['Chief Technology Officer', 'CTO'],
     ['chief technology officer', 'CTO'],
