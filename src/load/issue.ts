@@ -144,6 +144,20 @@ export async function loadIssue(
         if ('message' in found)
           return { file, summary: undefined, problems: [{ severity: 'error' as const, ...at, ...found }] };
         file = found.file;
+        // A symlink in the pool may lead anywhere: it must stay in the project or the pool folder.
+        if (!(await insideProject(file, projectDir)) && !(await insideProject(file, index.dir)))
+          return {
+            file,
+            summary: undefined,
+            problems: [
+              {
+                severity: 'error' as const,
+                ...at,
+                message: `names "${entry}", whose file leads outside the project folder ${displayPath(projectDir)}`,
+                hint: 'keep pool summaries inside the project or the pool folder; the issue and the archive publish what they read',
+              },
+            ],
+          };
       }
       const outcome = await loadSummaryFile(file, taxonomy, displayPath(file));
       // An unreadable file is the manifest's problem: point at the manifest line that names it.

@@ -28,7 +28,12 @@ export async function unlistedSummaryFiles(issueDir: string, listed: ReadonlySet
       if (++seen > MAX_ENTRIES || entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory() && depth < MAX_DEPTH) await walk(path, depth + 1);
-      else if (entry.isFile() && entry.name !== MANIFEST_FILE && isSummaryFile(entry.name) && !listed.has(path))
+      else if (
+        (entry.isFile() || entry.isSymbolicLink()) &&
+        entry.name !== MANIFEST_FILE &&
+        isSummaryFile(entry.name) &&
+        !listed.has(path)
+      )
         found.push(path);
     }
   };

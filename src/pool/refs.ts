@@ -28,7 +28,10 @@ export interface PoolIndex {
 export async function indexPool(dir: string): Promise<PoolIndex> {
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name);
+    // A symlinked file is listed too (the loader still refuses one leading out of the project).
+    names = (await readdir(dir, { withFileTypes: true }))
+      .filter((d) => d.isFile() || d.isSymbolicLink())
+      .map((d) => d.name);
   } catch {
     return { dir, exists: false, byId: new Map() };
   }

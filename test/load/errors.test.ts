@@ -255,6 +255,32 @@ describe('issue manifests', () => {
     ]);
   });
 
+  it('lists symlinked pool files, refusing one that leads out of the project', async () => {
+    const outside = await tempProject({ files: { 'secret.txt': 'Private\nSummary\nnot for mail\nBest for: CTO\n' } });
+    try {
+      project = await tempProject({
+        files: {
+          'issues/x/issue.json': JSON.stringify({
+            subject: 'S',
+            date: '2026-11-26',
+            summaries: ['pool:kept', 'pool:leak'],
+          }),
+          'drafts/kept.txt': 'Kept\nSummary\ny\nBest for: CTO\n',
+          'summaries/.keep': '',
+        },
+      });
+      await symlink(project.path('drafts/kept.txt'), project.path('summaries/kept.txt'));
+      await symlink(outside.path('secret.txt'), project.path('summaries/leak.txt'));
+      const { issue, problems } = await loadIssue(project.path('issues/x'), taxonomy);
+      expect(errorsOf(problems)).toEqual([
+        expect.stringMatching(/summaries\[1\]: names "pool:leak", whose file leads outside the project folder/),
+      ]);
+      expect(issue?.summaries.map((x) => x.title)).toEqual(['Kept']);
+    } finally {
+      await outside.cleanup();
+    }
+  });
+
   it('reports every problem at once: bad date and bad summary', async () => {
     project = await tempProject({
       files: {
