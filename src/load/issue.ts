@@ -125,19 +125,17 @@ export async function loadIssue(
     manifest.summaries.map(async (entry, index) => {
       const at = { file: shown, line: parsed.lineOf(['summaries', index]), field: `summaries[${index}]` };
       let file = resolve(issueDir, entry);
+      // The issue and the archive publish what they read: nothing from outside the project.
+      const outside = (message: string, hint: string) => ({
+        file,
+        summary: undefined,
+        problems: [{ severity: 'error' as const, ...at, message, hint }],
+      });
       if (!isPoolRef(entry) && !(await insideProject(file, projectDir)))
-        return {
-          file,
-          summary: undefined,
-          problems: [
-            {
-              severity: 'error' as const,
-              ...at,
-              message: `names "${entry}", which is outside the project folder ${displayPath(projectDir)}`,
-              hint: 'keep summaries inside the project (beside the issue, or in the content pool as pool:<id>); the issue and the archive publish what they read',
-            },
-          ],
-        };
+        return outside(
+          `names "${entry}", which is outside the project folder ${displayPath(projectDir)}`,
+          'keep summaries inside the project (beside the issue, or in the content pool as pool:<id>)',
+        );
       if (isPoolRef(entry)) {
         const index = await poolIndex();
         const found = resolvePoolRef(entry, index, displayPath(index.dir));
@@ -146,18 +144,10 @@ export async function loadIssue(
         file = found.file;
         // A symlink in the pool may lead anywhere: it must stay in the project or the pool folder.
         if (!(await insideProject(file, projectDir)) && !(await insideProject(file, index.dir)))
-          return {
-            file,
-            summary: undefined,
-            problems: [
-              {
-                severity: 'error' as const,
-                ...at,
-                message: `names "${entry}", whose file leads outside the project folder ${displayPath(projectDir)}`,
-                hint: 'keep pool summaries inside the project or the pool folder; the issue and the archive publish what they read',
-              },
-            ],
-          };
+          return outside(
+            `names "${entry}", whose file leads outside the project folder ${displayPath(projectDir)}`,
+            'keep pool summaries inside the project or the pool folder',
+          );
       }
       const outcome = await loadSummaryFile(file, taxonomy, displayPath(file));
       // An unreadable file is the manifest's problem: point at the manifest line that names it.
