@@ -5,11 +5,13 @@
  * `\r`, U+202E as `\u202e`.
  */
 
-// C0 and DEL, C1, the line and paragraph separators, and the bidi embedding, override and isolate marks.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// C0 and DEL, C1, the line and paragraph separators, the bidi embedding, override and isolate
+// marks, and the invisible zero-width space, word joiner and BOM (which make "CTO\u200b" print as "CTO").
+const UNSAFE =
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 // The same, except the newline and tab that a printed line may carry on purpose.
 const UNSAFE_IN_LINE =
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

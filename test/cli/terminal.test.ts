@@ -23,6 +23,9 @@ describe('printable', () => {
     ['tab\tand\u0000nul\u007fdel\u0085nel', 'tab\\tand\\x00nul\\x7fdel\\x85nel'],
     ['line\u2028para\u2029', 'line\\u2028para\\u2029'],
     ['isolate\u2066x\u2069', 'isolate\\u2066x\\u2069'],
+    ['CTO\u200b', 'CTO\\u200b'],
+    ['word\u2060joiner\ufeff', 'word\\u2060joiner\\ufeff'],
+    ['family 👨\u200d👩\u200d👧', 'family 👨\u200d👩\u200d👧'],
     ['Zoë 😀 — “quoted”', 'Zoë 😀 — “quoted”'],
   ])('shows %j as %j', (value, shown) => {
     expect(printable(value)).toBe(shown);
