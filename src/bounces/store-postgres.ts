@@ -1,6 +1,7 @@
 import { canonicalAddress } from '../address.js';
 import { type Migration, migrate, type Pool } from '../db/postgres.js';
 import { scoped } from '../db/scoped.js';
+import { isErasedIn, suppressUnlessErased } from '../state/postgres/suppression-insert.js';
 import { STATE_MIGRATIONS } from '../state/postgres-schema.js';
 import { hashedAddress } from '../store/hash.js';
 import * as mapping from './rows.js';
@@ -41,6 +42,7 @@ export async function migrateBounceStorePg(pool: Pool): Promise<void> {
 
 export function postgresBounceStore(pool: Pool): BounceStore {
   const db = scoped(pool);
+  const query = (sql: string, params: unknown[]) => db.query(sql, params);
   return {
     transaction: (work) => db.transaction(work),
     async hasEvent(eventId) {
@@ -48,25 +50,15 @@ export function postgresBounceStore(pool: Pool): BounceStore {
     },
     async insertEvent(record) {
       // An erased reader's event keeps its hashed key, never the address.
-      const hashed = hashedAddress(record.email);
-      const erased = (await db.query('SELECT 1 FROM suppressions WHERE email = $1', [hashed])).rowCount > 0;
+      const erased = await isErasedIn(query, record.email);
       const result = await db.query(
         `INSERT INTO bounce_events (${mapping.EVENT_COLUMNS})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
-        mapping.eventValues(erased ? { ...record, email: hashed } : record),
+        mapping.eventValues(erased ? { ...record, email: hashedAddress(record.email) } : record),
       );
       return result.rowCount > 0;
     },
-    async suppress(email, { reason, source, at }) {
-      // Never again in plain for an erased address: its hashed entry refuses it already.
-      const result = await db.query(
-        `INSERT INTO suppressions (email, reason, source, created_at)
-         SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email = $5)
-         ON CONFLICT (email) DO NOTHING`,
-        [canonicalAddress(email), reason, source, at, hashedAddress(email)],
-      );
-      return result.rowCount > 0;
-    },
+    suppress: (email, details) => suppressUnlessErased(query, email, details),
     async isSuppressed(email) {
       const found = await db.query('SELECT 1 FROM suppressions WHERE email IN ($1, $2)', [
         canonicalAddress(email),

@@ -48,6 +48,7 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
   if (!options.readonly) ensureBounceSchema(db);
   const present = () => options.readonly !== true || hasBounceTable(db);
   let queue: Promise<unknown> = Promise.resolve();
+  let insertSuppression: ReturnType<typeof suppressionInsert> | undefined;
   const transaction = <T>(work: () => Promise<T>): Promise<T> => {
     const run = async () => {
       db.exec('BEGIN IMMEDIATE');
@@ -73,7 +74,9 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
       return result.changes > 0;
     },
     async suppress(email, { reason, source, at }) {
-      return suppressionInsert(db)(email, reason, source, at);
+      // Prepared at the first use: a read-only store never writes.
+      insertSuppression ??= suppressionInsert(db);
+      return insertSuppression(email, reason, source, at);
     },
     async isSuppressed(email) {
       return isSuppressedInState(db, email);

@@ -244,10 +244,15 @@ async function insideProject(file: string, projectDir: string): Promise<boolean>
   try {
     [real, root] = await Promise.all([realpath(file), realpath(projectDir)]);
   } catch {
-    return !relative(projectDir, file).startsWith('..') && !isAbsolute(relative(projectDir, file));
+    return below(projectDir, file);
   }
-  const path = relative(root, real);
-  return path !== '' && !path.startsWith('..') && !isAbsolute(path);
+  return real !== root && below(root, real);
+}
+
+/** Whether `path` lies at or below `dir` (both resolved). */
+function below(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { canonicalAddress } from '../address.js';
 import type { Pool } from '../db/postgres.js';
+import { isErasedIn, suppressUnlessErased } from '../state/postgres/suppression-insert.js';
 import { addDefaults } from '../state/suppression-rows.js';
 import { hashedAddress } from '../store/hash.js';
 import type { SuppressionList } from './suppressions.js';
@@ -12,6 +13,7 @@ import type { SuppressionList } from './suppressions.js';
  * not answer, `add` throws and the endpoint answers 503 with Retry-After, never "done".
  */
 export function postgresSuppressionList(pool: Pool): SuppressionList {
+  const query = (sql: string, params: unknown[]) => pool.query(sql, params);
   return {
     async isSuppressed(email) {
       const result = await pool.query('SELECT 1 FROM suppressions WHERE email = ANY($1::text[]) LIMIT 1', [
@@ -19,20 +21,9 @@ export function postgresSuppressionList(pool: Pool): SuppressionList {
       ]);
       return (result.rowCount ?? 0) > 0;
     },
-    async isErased(email) {
-      const result = await pool.query('SELECT 1 FROM suppressions WHERE email = $1', [hashedAddress(email)]);
-      return (result.rowCount ?? 0) > 0;
-    },
+    isErased: (email) => isErasedIn(query, email),
     async add(email, details) {
-      const { reason, source, at } = addDefaults(details);
-      // An erased reader's address is kept only as its hash: it matches, and is not stored again.
-      const result = await pool.query(
-        `INSERT INTO suppressions (email, reason, source, created_at)
-         SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email = $5)
-         ON CONFLICT (email) DO NOTHING`,
-        [canonicalAddress(email), reason, source, at, hashedAddress(email)],
-      );
-      return (result.rowCount ?? 0) > 0 ? 'added' : 'already';
+      return (await suppressUnlessErased(query, email, addDefaults(details))) ? 'added' : 'already';
     },
   };
 }

@@ -49,8 +49,7 @@ export function preferencesRoute(services: ReaderServices): Route {
       } catch (error) {
         // The store could not be written (another program holds the state file): an unsubscribe
         // still counts, through the suppression list, which journals it when it cannot write.
-        const action = field(fields, 'do') || field(fields, 'action');
-        if (action !== 'unsubscribe') throw error;
+        if (formAction(fields) !== 'unsubscribe') throw error;
         await services.suppressions.add(email, { reason: 'unsubscribe', source: 'preferences', now: services.now() });
         services.log(
           `the reader store could not be written (${error instanceof Error ? error.message : String(error)}); the unsubscribe went to the suppression list`,
@@ -95,6 +94,9 @@ async function show(
   });
   return respond(response, 200, page);
 }
+
+/** The button the reader pressed (`do`, or `action` from older pages). */
+const formAction = (fields: FormFields): string => field(fields, 'do') || field(fields, 'action');
 
 /** A reader known only from a subscribers file: their first change here creates their stored record. */
 const blankReader = (email: string, now: Date): Reader => newReader(email, now);
@@ -168,7 +170,7 @@ function decide(
 ): Decision {
   const at = now.toISOString();
   const email = reader.email;
-  const action = field(fields, 'do') || field(fields, 'action');
+  const action = formAction(fields);
   const patch: ReaderPatch = { readerChangedAt: at };
   let notice: PreferencesNotice = 'saved';
   let newAddress: string | undefined;
