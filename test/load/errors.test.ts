@@ -12,6 +12,16 @@ import { type TempProject, tempProject } from '../helpers/project.js';
 const taxonomy = createTaxonomy([{ name: 'CTO', aliases: ['Chief Technology Officer'] }]);
 const errorsOf = (problems: Problem[]) => problems.filter((p) => p.severity === 'error').map(formatProblem);
 
+/** A summary file in a project of its own, outside the one under test, removed afterwards. */
+async function withOutsideFile(run: (secret: string) => Promise<void>): Promise<void> {
+  const outside = await tempProject({ files: { 'secret.txt': 'Private\nSummary\nnot for mail\nBest for: CTO\n' } });
+  try {
+    await run(outside.path('secret.txt'));
+  } finally {
+    await outside.cleanup();
+  }
+}
+
 describe('bad summaries name the file, the line and the fix', () => {
   it.each([
     { name: 'an empty file', file: 'e.txt', text: '  \n\n', error: 'e.txt:1: file: is empty' },
@@ -155,20 +165,19 @@ describe('issue manifests', () => {
   });
 
   it('refuses a summary outside the project folder, by path or through a symlink', async () => {
-    const outside = await tempProject({ files: { 'secret.txt': 'Private\nSummary\nnot for mail\nBest for: CTO\n' } });
-    try {
+    await withOutsideFile(async (secret) => {
       project = await tempProject({
         files: {
           'issues/x/issue.json': JSON.stringify({
             subject: 'S',
             date: '2026-11-26',
-            summaries: ['a.txt', outside.path('secret.txt'), '../../../etc/hostname', 'linked.txt', '../shared/b.txt'],
+            summaries: ['a.txt', secret, '../../../etc/hostname', 'linked.txt', '../shared/b.txt'],
           }),
           'issues/x/a.txt': 'T\nSummary\nx\nBest for: CTO\n',
           'issues/shared/b.txt': 'B\nSummary\ny\nBest for: CTO\n',
         },
       });
-      await symlink(outside.path('secret.txt'), project.path('issues/x/linked.txt'));
+      await symlink(secret, project.path('issues/x/linked.txt'));
       const { issue, problems } = await loadIssue(project.path('issues/x'), taxonomy);
       const errors = errorsOf(problems);
       // Only the two inside are read.
@@ -176,9 +185,7 @@ describe('issue manifests', () => {
       expect(errors).toHaveLength(3);
       for (const error of errors)
         expect(error).toMatch(/summaries\[[123]\]: names .*, which is outside the project folder/);
-    } finally {
-      await outside.cleanup();
-    }
+    });
   });
 
   it('warns of unknown manifest keys and of overrides that match nothing; an alias override is its role', async () => {
@@ -256,8 +263,7 @@ describe('issue manifests', () => {
   });
 
   it('lists symlinked pool files, refusing one that leads out of the project', async () => {
-    const outside = await tempProject({ files: { 'secret.txt': 'Private\nSummary\nnot for mail\nBest for: CTO\n' } });
-    try {
+    await withOutsideFile(async (secret) => {
       project = await tempProject({
         files: {
           'issues/x/issue.json': JSON.stringify({
@@ -270,15 +276,13 @@ describe('issue manifests', () => {
         },
       });
       await symlink(project.path('drafts/kept.txt'), project.path('summaries/kept.txt'));
-      await symlink(outside.path('secret.txt'), project.path('summaries/leak.txt'));
+      await symlink(secret, project.path('summaries/leak.txt'));
       const { issue, problems } = await loadIssue(project.path('issues/x'), taxonomy);
       expect(errorsOf(problems)).toEqual([
         expect.stringMatching(/summaries\[1\]: names "pool:leak", whose file leads outside the project folder/),
       ]);
       expect(issue?.summaries.map((x) => x.title)).toEqual(['Kept']);
-    } finally {
-      await outside.cleanup();
-    }
+    });
   });
 
   it('reports every problem at once: bad date and bad summary', async () => {

@@ -110,16 +110,20 @@ describe('names with line breaks or control characters', () => {
   });
 });
 
+/** The store with one method failing as a state file locked by another program does. */
+const lockedAt =
+  (method: 'insert' | 'transaction') =>
+  (s: SubscriberStore): SubscriberStore => ({
+    ...s,
+    [method]: async () => {
+      throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    },
+  });
+
 describe('an unsubscribe on the preferences page', () => {
   it('still counts when the reader store cannot be written: it goes to the suppression list', async () => {
     await h.close();
-    const locked = (s: SubscriberStore): SubscriberStore => ({
-      ...s,
-      transaction: async () => {
-        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
-      },
-    });
-    await start({ wrap: locked });
+    await start({ wrap: lockedAt('transaction') });
     const csrf = signCsrf('leaving@example.com', SECRET, new Date(clock));
     const response = await post(prefsPath('leaving@example.com'), form({ csrf, do: 'unsubscribe' }));
     expect(response.status).toBe(303);
@@ -134,13 +138,7 @@ describe('an unsubscribe on the preferences page', () => {
 describe('signup answers', () => {
   it('are the same for a known and a new address when the store cannot be written', async () => {
     await h.close();
-    const failing = (s: SubscriberStore): SubscriberStore => ({
-      ...s,
-      insert: async () => {
-        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
-      },
-    });
-    await start({ wrap: failing });
+    await start({ wrap: lockedAt('insert') });
     await storedReader('known@example.com', 'unsubscribed');
     const known = await post('/subscribe', form({ email: 'known@example.com' }));
     const fresh = await post('/subscribe', form({ email: 'fresh@example.com' }));
