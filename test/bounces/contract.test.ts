@@ -15,6 +15,7 @@ import { migrateBounceStorePg, postgresBounceStore } from '../../src/bounces/sto
 import { openPostgres, type Pool } from '../../src/db/postgres.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { openStateDb } from '../../src/send/store.js';
+import { hashedAddress } from '../../src/store/hash.js';
 import { sentEntry } from '../helpers/ledger.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 import { REPO_ROOT } from '../helpers/project.js';
@@ -72,6 +73,18 @@ function describeBounceContract(driver: string, open: () => Promise<Harness>): v
       const again = await importBounces(FIXTURES, h.store, options);
       expect(countDecisions(again.decisions)).toMatchObject({ duplicate: 7, suppressed: 0 });
       expect(await h.store.events()).toEqual(events);
+    });
+
+    it('a bounce for an erased reader is kept under the hashed key, and never stores the address again', async () => {
+      const reader = 'erased.reader@example.org';
+      // What `subscribers forget` leaves: only the hashed entry.
+      await h.store.suppress(hashedAddress(reader), { reason: 'erased', source: 'forget', at: NOW.toISOString() });
+      expect(await h.store.isSuppressed('Erased.Reader@example.org')).toBe(true);
+      await applyEvents(h.store, [bounce('erased-1', reader, 'hard', '<late@rolecast.example>')], options);
+      expect(await h.store.suppress(reader, { reason: 'bounce', source: 'test', at: NOW.toISOString() })).toBe(false);
+      const events = await h.store.events();
+      expect(events.map((e) => e.email)).toEqual([hashedAddress(reader)]);
+      expect(JSON.stringify(events)).not.toContain('erased.reader');
     });
 
     it('soft bounces suppress after softLimit issues in a row; a clean delivery resets the count', async () => {
