@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { unknownKeyWarnings } from '../load/_unknown-keys.js';
-import { formatPath } from '../load/_validate.js';
+import { formatPath, zodProblems } from '../load/_validate.js';
+import { yamlLineOf } from '../load/_yaml-lines.js';
 import { byteLength, fileSize, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from '../load/limits.js';
 
 const roleName = z.string().trim().min(1).max(LIMITS.roleLength);
@@ -134,31 +135,63 @@ export function parseTaxonomy(text: string, file: string): RoleTaxonomy {
     const line = (cause as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     throw invalid(file, line, 'roles', `is not valid YAML: ${(cause as Error).message.split('\n')[0]}`);
   }
-  const result = TaxonomyFileSchema.safeParse(raw);
+  const shown = displayPath(file);
+  const lineOf = yamlLineOf(text);
+  const result = TaxonomyFileSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw invalid(file, undefined, issue ? formatPath(issue.path) || 'roles' : 'roles', issue?.message ?? 'is invalid');
+    throw new RolecastError('E_INVALID', `role taxonomy ${file} is invalid`, {
+      problems: zodProblems(result.error, shown, lineOf, (field) => FIELD_HINTS[field]),
+    });
   }
-  // Two entries that match as one (case and spaces are ignored) would split a role's readers and
-  // summaries between them, or hand an alias to whichever came first.
+  const problems = sameRoleProblems(result.data.roles, shown, lineOf);
+  if (problems.length) throw new RolecastError('E_INVALID', `role taxonomy ${file} is invalid`, { problems });
+  const taxonomy = createTaxonomy(result.data.roles);
+  taxonomy.problems = unknownKeyWarnings(raw, TaxonomyFileSchema, shown, lineOf);
+  return taxonomy;
+}
+
+const FIELD_HINTS: Record<string, string> = {
+  roles: 'list the roles under "roles:", each as "- name: …"',
+  name: 'each entry needs a name and may list aliases',
+  aliases: 'list other spellings as "aliases: [A, B]"',
+};
+
+/**
+ * Two entries that match as one (case and spaces are ignored) would split a role's readers and
+ * summaries between them, or hand an alias to whichever came first: every such pair, at its line.
+ */
+function sameRoleProblems(
+  roles: readonly CanonicalRole[],
+  file: string,
+  lineOf: (path: readonly PropertyKey[]) => number | undefined,
+): Problem[] {
+  const problems: Problem[] = [];
   const owners = new Map<string, { written: string; index: number }>();
-  result.data.roles.forEach((role, index) => {
+  roles.forEach((role, index) => {
     for (const [n, written] of [role.name, ...role.aliases].entries()) {
       const key = roleKey(written);
       const owner = owners.get(key);
-      if (owner && owner.index !== index)
-        throw invalid(
+      if (owner && owner.index !== index) {
+        const path = n === 0 ? ['roles', index, 'name'] : ['roles', index, 'aliases', n - 1];
+        const line = lineOf(path);
+        problems.push({
+          severity: 'error',
           file,
-          undefined,
-          `roles[${index}].${n === 0 ? 'name' : `aliases[${n - 1}]`}`,
-          `"${written}" is the same role as "${owner.written}" (roles[${owner.index}]): case and spaces are ignored when roles are matched`,
-        );
+          ...(line === undefined ? {} : { line }),
+          field: formatPath(path),
+          message: `"${written}" is the same role as "${owner.written}" (roles[${owner.index}]${atLine(lineOf(['roles', owner.index]))}): case and spaces are ignored when roles are matched`,
+          hint: 'keep one entry for the role and list the other spelling among its aliases',
+        });
+        continue;
+      }
       owners.set(key, { written, index });
     }
   });
-  const taxonomy = createTaxonomy(result.data.roles);
-  taxonomy.problems = unknownKeyWarnings(raw, TaxonomyFileSchema, displayPath(file));
-  return taxonomy;
+  return problems;
+}
+
+function atLine(line: number | undefined): string {
+  return line === undefined ? '' : `, line ${line}`;
 }
 
 function refused(file: string, problem: Problem): RolecastError {

@@ -11,11 +11,11 @@ describe('role taxonomy', () => {
   it('refuses two entries that match as one role (case and spaces ignored), naming both', () => {
     const yaml = (extra: string) => `roles:\n  - name: CTO\n    aliases: [Chief Technology Officer]\n${extra}`;
     for (const [extra, field, same] of [
-      ['  - name: cto\n', 'roles[1].name', '"cto" is the same role as "CTO" (roles[0])'],
+      ['  - name: cto\n', 'roles[1].name', '"cto" is the same role as "CTO" (roles[0], line 2)'],
       [
         '  - name: Tech Chief\n    aliases: [chief technologyofficer]\n',
         'roles[1].aliases[0]',
-        'as "Chief Technology Officer" (roles[0])',
+        'as "Chief Technology Officer" (roles[0], line 2)',
       ],
     ] as const) {
       let error: RolecastError | undefined;
@@ -49,6 +49,31 @@ describe('role taxonomy', () => {
     expect(taxonomy.closest('Data Scientst')).toBe('Data Scientist');
     expect(taxonomy.closest('Cheif Technology Officer')).toBe('CTO (alias "Chief Technology Officer")');
     expect(taxonomy.closest('Zookeeper of Llamas')).toBeUndefined();
+  });
+
+  it('names the line of every problem in the file, not only the first', () => {
+    const problemsOf = (yaml: string) => {
+      try {
+        parseTaxonomy(yaml, 'roles.yaml');
+      } catch (e) {
+        return (e as RolecastError).problems.map((p) => `${p.line}:${p.field}:${p.message}`);
+      }
+      return [];
+    };
+    expect(problemsOf('roles:\n  - name: CTO\n  - name: ""\n  - name: Ops\n    aliases: x\n')).toEqual([
+      expect.stringMatching(/^3:roles\[1\]\.name:/),
+      '5:roles[2].aliases:must be a list, not text',
+    ]);
+    expect(problemsOf('roles:\n  - aliases: [x]\n')).toEqual(['2:roles[0].name:is required']);
+    const same = problemsOf(
+      'roles:\n  - name: CTO\n    aliases: [Chief Technology Officer]\n  - name: Ops\n  - name: cto\n  - name: Tech Chief\n    aliases:\n      - Tech\n      - chief technologyofficer\n',
+    );
+    expect(same).toEqual([
+      '5:roles[2].name:"cto" is the same role as "CTO" (roles[0], line 2): case and spaces are ignored when roles are matched',
+      expect.stringMatching(
+        /^9:roles\[3\]\.aliases\[1\]:"chief technologyofficer" is the same role as "Chief Technology Officer"/,
+      ),
+    ]);
   });
 
   it('reports an invalid taxonomy file', () => {
