@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { canonicalAddress } from '../address.js';
 import { append } from '../append.js';
 import { detach } from '../detach.js';
@@ -14,6 +13,7 @@ import { displayPath } from './_display.js';
 import { hasDuplicateKeys, JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
 import { entryText, NotStreamable, type StreamedEntry, streamJsonList } from './_json-stream.js';
 import { fastSubscriber } from './_subscriber-fast.js';
+import { decodedChunks, utf16Encoding } from './_utf16.js';
 import { formatPath, zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from './limits.js';
 
@@ -48,9 +48,13 @@ export async function loadSubscriberTable(file: string, taxonomy: RoleTaxonomy):
   } catch {
     return rejected(shown, undefined, 'file', 'not found', 'check the --subscribers path');
   }
-  if (file.toLowerCase().endsWith('.csv') || looksLikeCsv(first.toString('utf8'))) {
+  const utf16 = utf16Encoding(first);
+  const start = utf16 ? new TextDecoder(utf16).decode(first) : first.toString('utf8');
+  if (file.toLowerCase().endsWith('.csv') || looksLikeCsv(start)) {
     return streamSubscribersCsv(file, shown, taxonomy);
   }
+  // A UTF-16 JSON list (rare) is read whole: the stream reads UTF-8 bytes.
+  if (utf16) return parseTable(new TextDecoder(utf16).decode(await readFile(file)), shown, taxonomy);
   return streamSubscribers(file, shown, taxonomy);
 }
 
@@ -133,7 +137,10 @@ function streamSubscribersCsv(file: string, shown: string, taxonomy: RoleTaxonom
   return readCsvStream(createReadStream(file, { highWaterMark: 64 * 1024 }), shown, taxonomy);
 }
 
-/** `parseSubscribersCsv` over a byte stream, split anywhere (a chunk may end inside a character). */
+/**
+ * `parseSubscribersCsv` over a byte stream, split anywhere (a chunk may end inside a character),
+ * in UTF-8 or, after its byte order mark, UTF-16 (Excel's "Unicode Text", tab separated).
+ */
 export async function readSubscriberCsvStream(
   chunks: AsyncIterable<Buffer>,
   file: string,
@@ -149,12 +156,10 @@ async function readCsvStream(
 ): Promise<SubscriberTableResult> {
   const rows = csvEntries(file, taxonomy);
   const reader = createCsvReader(rows.row);
-  const decoder = new StringDecoder('utf8');
-  for await (const chunk of chunks) {
-    reader.push(decoder.write(chunk));
+  for await (const text of decodedChunks(chunks)) {
+    reader.push(text);
     if (rows.refused()) return rows.finish();
   }
-  reader.push(decoder.end());
   reader.end();
   return rows.finish();
 }

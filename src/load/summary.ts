@@ -7,6 +7,7 @@ import { type Summary, SummarySchema } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { closestWord } from '../suggest.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
+import { utf16Encoding } from './_utf16.js';
 import { zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
 import { type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
@@ -56,12 +57,7 @@ function hintsFor(format: Format): Record<string, string> {
  */
 export function decodeText(bytes: Uint8Array): { text: string; legacyEncoding: boolean } {
   // UTF-16 with its byte order mark (Notepad's "Unicode"): read as written, not as Windows-1252.
-  const utf16 =
-    bytes[0] === 0xff && bytes[1] === 0xfe
-      ? 'utf-16le'
-      : bytes[0] === 0xfe && bytes[1] === 0xff
-        ? 'utf-16be'
-        : undefined;
+  const utf16 = utf16Encoding(bytes);
   if (utf16) {
     try {
       return { text: new TextDecoder(utf16, { fatal: true }).decode(bytes), legacyEncoding: false };

@@ -10,7 +10,7 @@ export const EXAMPLE_ISSUE = join(REPO_ROOT, 'issues/2026-W48');
 export interface TempProject {
   dir: string;
   path(...parts: string[]): string;
-  write(relative: string, content: string): Promise<string>;
+  write(relative: string, content: string | Uint8Array): Promise<string>;
   cleanup(): Promise<void>;
 }
 

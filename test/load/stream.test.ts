@@ -281,3 +281,41 @@ describe('loadSubscribers on files', () => {
     }
   });
 });
+
+describe('a list saved as UTF-16 with its byte order mark', () => {
+  const csv = 'Email\tName\tRoles\nana@example.com\tAñá Ölz\tCTO\nli@example.com\t李 雷\tData Scientist\n';
+  const encode = (text: string, order: 'le' | 'be') => {
+    const le = Buffer.from(`\ufeff${text}`, 'utf16le');
+    return order === 'le' ? le : Buffer.from(le).swap16();
+  };
+  async function* pieces(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
+    for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+  }
+  const expected = shown(parseSubscribersCsv(csv, 's.csv', taxonomy));
+
+  it('reads a tab-separated export (Excel "Unicode Text") as its UTF-8 twin, in either byte order, cut anywhere', async () => {
+    expect(expected.subscribers.map((s) => s.name)).toEqual(['Añá Ölz', '李 雷']);
+    for (const order of ['le', 'be'] as const)
+      for (const size of [1, 3, 7, 64]) {
+        const got = shown(await readSubscriberCsvStream(pieces(encode(csv, order), size), 's.csv', taxonomy));
+        expect(got).toEqual(expected);
+      }
+  });
+
+  it('is read from a file, CSV or JSON, whatever its extension', async () => {
+    const json = JSON.stringify([{ email: 'ana@example.com', name: 'Añá', roles: ['CTO'] }]);
+    const project = await tempProject({ files: {} });
+    try {
+      await project.write('list.txt', encode(csv, 'le'));
+      await project.write('list.json', encode(json, 'be'));
+      expect(shown(await loadSubscribers(project.path('list.txt'), taxonomy)).subscribers).toEqual(
+        expected.subscribers,
+      );
+      const fromJson = await loadSubscribers(project.path('list.json'), taxonomy);
+      expect(fromJson.problems).toEqual([]);
+      expect(fromJson.subscribers.map((s) => [s.email, s.name])).toEqual([['ana@example.com', 'Añá']]);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
