@@ -216,6 +216,39 @@ function message(error: unknown): string {
 }
 
 /** The journal and any renamed copies a replay has not finished with, oldest name first. */
+/**
+ * Addresses (canonical) whose unsubscribe waits in the journal of `stateFile`, not yet applied:
+ * pages that show whether a reader is subscribed count them as unsubscribed. Read again only when
+ * a journal file changed.
+ */
+export function journaledAddresses(stateFile: string): (email: string) => boolean {
+  let seen = '';
+  let addresses = new Set<string>();
+  return (email) => {
+    const files: string[] = [];
+    let signature = '';
+    for (const file of journalFiles(stateFile)) {
+      try {
+        const { size, mtimeMs, ino } = statSync(file);
+        signature += `${file}\u0000${size}\u0000${mtimeMs}\u0000${ino}\n`;
+        files.push(file);
+      } catch {
+        // Gone: applied by a replay meanwhile.
+      }
+    }
+    if (signature !== seen) {
+      addresses = new Set();
+      for (const file of files) {
+        const text = readIfFile(file);
+        if (text !== undefined)
+          for (const entry of parseJournal(text).entries) addresses.add(canonicalAddress(entry.email));
+      }
+      seen = signature;
+    }
+    return addresses.size > 0 && addresses.has(canonicalAddress(email));
+  };
+}
+
 function journalFiles(stateFile: string): string[] {
   const journal = journalPath(stateFile);
   const prefix = `${basename(journal)}${REPLAYING}`;

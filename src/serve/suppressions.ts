@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
-import { appendToJournal, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
+import { appendToJournal, journaledAddresses, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
 import { addSuppression, isSuppressed, type StateDb } from '../send/store.js';
 import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../state/suppression-rows.js';
@@ -56,6 +56,7 @@ export const DEFAULT_WRITE_WAIT_MS = 5_000;
 export function stateSuppressionList(db: StateDb, options: StateSuppressionOptions = {}): SuppressionList {
   const journal = options.journal ?? (db.memory ? undefined : journalPath(db.name));
   const writeWait = options.writeWaitMs ?? DEFAULT_WRITE_WAIT_MS;
+  const journaled = db.memory || options.journal ? undefined : journaledAddresses(db.name);
   db.pragma('busy_timeout = 0');
   const insert = suppressionInsert(db);
   const replayPending = (): ReplayResult | undefined => {
@@ -67,7 +68,8 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
     }
   };
   return {
-    isSuppressed: (email) => isSuppressed(db, email),
+    // An unsubscribe still in the journal counts: the preferences page must not show that reader subscribed.
+    isSuppressed: (email) => isSuppressed(db, email) || (journaled?.(email) ?? false),
     isErased: (email) => isErased(db, email),
     replayPending,
     async add(email, details) {

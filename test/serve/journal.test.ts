@@ -21,6 +21,7 @@ import {
 import { signToken } from '../../src/unsubscribe/token.js';
 import { runCli } from '../helpers/cli.js';
 import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
+import { form, startSignupServer } from '../helpers/signup.js';
 
 /**
  * An unsubscribe is never lost: when the state database is locked by another program, the
@@ -297,5 +298,40 @@ describe('replaying the journal', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain(`${READER}\tunsubscribe\tone-click`);
     expect(existsSync(journal)).toBe(false);
+  });
+});
+
+describe('the preferences page', () => {
+  it('shows a reader whose unsubscribe waits in the journal as unsubscribed, and refuses to move them to a new address', async () => {
+    const clock = Date.parse('2026-11-30T09:00:00Z');
+    const h = await startSignupServer({ secret: SECRET, now: () => new Date(clock) });
+    try {
+      const url = `${h.origin}/preferences?${new URLSearchParams({ token: signToken({ email: READER, listId: h.config.listId }, SECRET) })}`;
+      const page = () => fetch(url).then((response) => response.text());
+      const before = await page();
+      expect(before).toContain('name="csrf"');
+      expect(before).not.toContain('You are unsubscribed');
+      // What a one-click unsubscribe leaves while the state file is locked: a journal line.
+      appendToJournal(journalPath(h.db.name), {
+        email: READER,
+        reason: 'unsubscribe',
+        source: 'one-click',
+        at: new Date(clock).toISOString(),
+      });
+      const after = await page();
+      expect(after).toContain('You are unsubscribed');
+      // The form left open before cannot move them to a new address (which no suppression covers).
+      const csrf = /name="csrf" value="([^"]+)"/.exec(before)![1]!;
+      const saved = await h.post(
+        new URL(url).pathname + new URL(url).search,
+        form({ csrf, do: 'save', roles: 'CTO', email: 'new.priya@example.com' }),
+      );
+      expect(saved.status).toBeLessThan(400);
+      expect(saved.headers.get('location') ?? '').not.toContain('address');
+      expect(await h.mailCount(1)).toBe(0);
+      expect(await page()).toContain('You are unsubscribed');
+    } finally {
+      await h.close();
+    }
   });
 });
