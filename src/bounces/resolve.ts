@@ -28,6 +28,11 @@ export interface Resolved {
 export interface ResolveOptions {
   secret?: string | undefined;
   verpDomain?: string | undefined;
+  /**
+   * This list's id: a signed unsubscribe link counts only when it was signed for this list (two
+   * lists may share a secret; a report about the other list's reader is not about this one).
+   */
+  listId?: string | undefined;
   /** The events come signed by the sending provider (a webhook), not from a mailbox anyone can write to. */
   authenticated?: boolean | undefined;
 }
@@ -70,7 +75,7 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     }
     if (options.secret) {
       for (const value of event.hints.unsubscribeLinks) {
-        const email = emailFromUnsubscribe(value, options.secret);
+        const email = emailFromUnsubscribe(value, options.secret, options.listId);
         if (email) return { email, issueId: null, via: 'unsubscribe-token' };
       }
     }
@@ -81,10 +86,10 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
 }
 
 /** The address in the first signed token found in a List-Unsubscribe value (`<https://…?token=…>`). */
-function emailFromUnsubscribe(value: string, secret: string): string | undefined {
+function emailFromUnsubscribe(value: string, secret: string, listId: string | undefined): string | undefined {
   for (const match of value.matchAll(/[?&]token=([A-Za-z0-9_.-]+)/g)) {
     const claims = verifyToken(match[1]!, secret);
-    if (claims) return canonicalAddress(claims.email);
+    if (claims && (listId === undefined || claims.listId === listId)) return canonicalAddress(claims.email);
   }
   return undefined;
 }

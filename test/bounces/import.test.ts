@@ -260,6 +260,15 @@ describe('which reports are believed with VERP on', () => {
       verp,
     );
     expect(decisions.map((d) => d.outcome)).toEqual(['unmatched', 'unmatched', 'suppressed']);
+    // A link signed with the same secret for another list names no reader of this one.
+    const otherList = `<https://example.org/unsubscribe?token=${signToken({ email: 'someone@example.com', listId: 'other.example.org' }, verp.secret)}>`;
+    const [fromOther] = await applyEvents(
+      sqliteBounceStore(db),
+      [hard('other-list', { unsubscribeLinks: [otherList] })],
+      { ...verp, listId: 'weekly.example.org' },
+    );
+    expect(fromOther).toMatchObject({ outcome: 'unmatched' });
+    expect(await sqliteBounceStore(db).isSuppressed('someone@example.com')).toBe(false);
     // Without VERP nothing better is known, and the ledger's Message-ID is taken, as documented.
     const plain = await applyEvents(sqliteBounceStore(db), [hard('plain-id', { messageIds: [guessed] })], options);
     expect(plain).toEqual([expect.objectContaining({ email: 'victim@example.com' })]);

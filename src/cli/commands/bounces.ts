@@ -54,6 +54,7 @@ export const bouncesCommand: Command = {
         softLimit: config.bounces.softLimit,
         secret: env.secret,
         verpDomain: config.bounces.domain,
+        listId: config.listId,
         now: new Date(),
       });
       const counts = countDecisions(summary.decisions);

@@ -86,6 +86,7 @@ export const serveCommand: Command = {
           softLimit: config.bounces.softLimit,
           secret,
           verpDomain: config.bounces.domain,
+          listId: config.listId,
           log: (line) => print(ctx.stderr, line),
         }),
       });

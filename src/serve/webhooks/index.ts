@@ -33,6 +33,8 @@ export interface WebhookOptions {
   /** ROLECAST_SECRET and bounces.domain, to read VERP addresses and unsubscribe tokens. */
   secret?: string | undefined;
   verpDomain?: string | undefined;
+  /** This list's id: unsubscribe links signed for another list name no reader of this one. */
+  listId?: string | undefined;
   maxAgeSeconds?: number;
   snsMaxAgeSeconds?: number;
   fetchCertificate?: Fetcher;
@@ -113,6 +115,7 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
         softLimit: options.softLimit,
         secret: options.secret,
         verpDomain: options.verpDomain,
+        listId: options.listId,
         authenticated: true,
         now: at,
       });
