@@ -1,9 +1,15 @@
 import type { BounceKind } from './types.js';
 
 /**
- * Hard or soft. A 5.x.x status is permanent (RFC 3463); so is any failure whose words say the
- * mailbox does not exist, whatever code came with it — some servers answer 4xx for an unknown user,
- * and reports written by hand (Yahoo's, qmail's) carry only a basic SMTP code or none.
+ * Hard or soft. A 5.x.x status about the address is permanent (RFC 3463); so is any failure whose
+ * words say the mailbox does not exist, whatever code came with it — some servers answer 4xx for an
+ * unknown user, and reports written by hand (Yahoo's, qmail's) carry only a basic SMTP code or none.
+ *
+ * A 5.x.x status about the message or the sender says nothing against the reader's address: a full
+ * mailbox (5.2.2), a message too big (5.2.3, 5.3.4), its content (5.6.x), the sender's own
+ * addresses (5.1.7, 5.1.8), and policy and reputation (5.7.x: DMARC, block lists, rate limits).
+ * Taken as hard, one block list or DMARC mistake would suppress a whole provider's readers for
+ * good; as soft, a reader is suppressed only if it keeps happening `softLimit` issues in a row.
  */
 
 const MAILBOX_UNKNOWN =
@@ -11,7 +17,8 @@ const MAILBOX_UNKNOWN =
 
 /** RFC 3463 enhanced status code anywhere in the text, e.g. `550 5.1.1 <x>: …` → `5.1.1`. */
 export function findStatus(text: string): string | undefined {
-  const enhanced = /\b([245])\.(\d{1,3})\.(\d{1,3})\b/.exec(text);
+  // Not part of a longer dotted number: "5.9.12.34" is a server's IP address, not status 5.9.12.
+  const enhanced = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/.exec(text);
   if (enhanced) return `${enhanced[1]}.${enhanced[2]}.${enhanced[3]}`;
   // Only a basic reply code: its class is all it tells.
   const basic = /(?:^|[\s:;'"(])([45])\d\d(?=[\s:;-]|$)/m.exec(text);
@@ -24,6 +31,9 @@ export function saysMailboxUnknown(text: string): boolean {
 
 /** The kind of a failed delivery from its status code and diagnostic text. */
 export function classifyFailure(status: string | undefined, diagnostic: string): Exclude<BounceKind, 'complaint'> {
-  if (status?.startsWith('5')) return 'hard';
+  if (status?.startsWith('5') && !NOT_THE_ADDRESS.test(status)) return 'hard';
   return saysMailboxUnknown(diagnostic) ? 'hard' : 'soft';
 }
+
+/** 5.x.x statuses about the message or the sender, not the reader's address (see above). */
+const NOT_THE_ADDRESS = /^5\.(?:2\.[23]|3\.4|1\.[78]|6\.\d+|7\.\d+)$/;

@@ -123,6 +123,10 @@ function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadRes
   if (!looksLikeBounce(root)) return { events: [], ignored: 'not a delivery report or feedback report' };
   // The report's own text: the first text part outside any enclosed original message.
   const text = utf8(firstOwnText(root) ?? parts.find((p) => p.type === 'text/plain')?.body ?? '');
+  // A warning that delivery is still being tried (Exim's "delayed", Exchange's "(Delay)") is no
+  // failure, whatever code the last attempt got.
+  if (isDelayNotice(header(root.headers, 'subject') ?? '', text))
+    return { events: [], ignored: 'a delay notice (delivery is still being tried)' };
   const found = qmailBlocks(text) ?? exchangeBlocks(text);
   if (!found?.length) return { events: [], ignored: 'a bounce whose failed recipient could not be read' };
   return {
@@ -136,6 +140,16 @@ function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadRes
       });
     }),
   };
+}
+
+function isDelayNotice(subject: string, text: string): boolean {
+  if (/\bdelay(?:ed)?\b|\bwarning\b|still being (?:retried|tried)/i.test(subject)) return true;
+  const head = text.slice(0, 4000);
+  return (
+    /has not (?:yet )?been delivered|has been delayed|delivery .{0,40}has been delayed|this is a warning message only|no action is required on your part|will (?:continue to )?(?:re)?try (?:to deliver|delivering|for)/i.test(
+      head,
+    ) && !/permanent(?:ly)? (?:error|fail)|could not be delivered|gave up|giving up/i.test(head)
+  );
 }
 
 function firstOwnText(part: MimePart): string | undefined {
@@ -283,8 +297,7 @@ function stripType(value: string): string {
 }
 
 function normaliseStatus(value: string | undefined): string | undefined {
-  const match = value && /\b([245])\.(\d{1,3})\.(\d{1,3})\b/.exec(value);
-  return match ? `${match[1]}.${match[2]}.${match[3]}` : undefined;
+  return value ? findStatus(value.replace(/\s*\(.*$/, '')) : undefined;
 }
 
 function parseDate(value: string | undefined): Date | undefined {

@@ -118,10 +118,72 @@ describe('reading delivery reports (RFC 3464 and common shapes)', () => {
   });
 });
 
+describe('plain-text notices that delivery is still being tried', () => {
+  const plain = (from: string, subject: string, body: string[]) =>
+    [`From: ${from}`, 'To: bounces+abc@bounces.example.org', `Subject: ${subject}`, '', ...body, ''].join('\r\n');
+
+  it.each([
+    [
+      'Exim, whose last attempt was a temporary "user unknown"',
+      plain('Mail Delivery System <Mailer-Daemon@mx.example.net>', 'Warning: message 1vQ-000A-7Z delayed 24 hours', [
+        'A message that you sent has not yet been delivered to one or more of its',
+        'recipients after more than 24 hours on the queue on mx.example.net.',
+        '',
+        '  ana.ruiz@example.com',
+        '    Delay reason: SMTP error from remote mail server after RCPT TO:<ana.ruiz@example.com>:',
+        '    450 4.1.1 <ana.ruiz@example.com>: Recipient address rejected: User unknown in local recipient table',
+        '',
+        'No action is required on your part.',
+      ]),
+    ],
+    [
+      'Exchange',
+      plain('postmaster@exchange.example.com', 'Delivery Status Notification (Delay)', [
+        'THIS IS A WARNING MESSAGE ONLY.',
+        '',
+        'Delivery to the following recipients has been delayed.',
+        '',
+        '       ana.ruiz@example.com',
+        "       Remote Server returned '400 4.4.7 Message delayed'",
+      ]),
+    ],
+    [
+      'a notice whose subject says nothing, only its text',
+      plain('MAILER-DAEMON@mx.example.net', 'Undelivered Mail', [
+        'Your message to <ana.ruiz@example.com> has not yet been delivered.',
+        'The mailbox does not exist on the queue host yet; we will continue to try to deliver it for 4 days.',
+      ]),
+    ],
+  ])('%s: no event', (_, raw) => {
+    const read = readReport(raw, 'import:x', NOW);
+    expect(read.events).toEqual([]);
+    expect(read.ignored).toContain('delay notice');
+  });
+
+  it('a plain-text report that delivery failed for good is still a bounce', () => {
+    const raw = plain('MAILER-DAEMON@mx.example.net', 'Undelivered Mail Returned to Sender', [
+      'Delivery has been delayed for 5 days and the mail system gave up.',
+      "ana.ruiz@example.com Remote Server returned '550 5.1.1 User unknown'",
+    ]);
+    expect(readReport(raw, 'import:x', NOW).events).toEqual([
+      expect.objectContaining({ address: 'ana.ruiz@example.com', kind: 'hard', status: '5.1.1' }),
+    ]);
+  });
+});
+
 describe('hard or soft', () => {
   it.each([
     ['5.1.1', 'whatever', 'hard'],
-    ['5.7.1', 'blocked by policy', 'hard'],
+    // About the sender or the message, not the address: soft, unless the words say the mailbox is unknown.
+    ['5.7.1', 'blocked by policy', 'soft'],
+    ['5.7.26', "550 5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy", 'soft'],
+    ['5.7.1', '550 5.7.1 part of their network is on our block list (S3150)', 'soft'],
+    ['5.2.2', "552-5.2.2 The recipient's inbox is out of storage space", 'soft'],
+    ['5.3.4', '552 5.3.4 Message size exceeds fixed limit', 'soft'],
+    ['5.7.1', '550 5.7.1 Recipient address rejected: User unknown', 'hard'],
+    ['5.2.1', '550 5.2.1 The email account that you tried to reach is disabled', 'hard'],
+    ['5.1.10', '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found', 'hard'],
+    ['5.4.1', '550 5.4.1 Recipient address rejected: Access denied', 'hard'],
     ['4.2.2', 'mailbox full', 'soft'],
     ['4.0.0', '450 4.0.0 <x@y>: Recipient address rejected: User unknown', 'hard'],
     [undefined, 'The mailbox does not exist', 'hard'],
@@ -135,6 +197,12 @@ describe('hard or soft', () => {
     expect(findStatus('554: delivery error: dd This user')).toBe('5.0.0');
     expect(findStatus('421 try later')).toBe('4.0.0');
     expect(findStatus('no code here')).toBeUndefined();
+    // A server's IP address is not a status code.
+    expect(findStatus('5.9.12.34 failed after I sent the message. Remote host said: 452 4.2.2 Mailbox full')).toBe(
+      '4.2.2',
+    );
+    expect(findStatus('Remote host 2.4.5.1 said: 550 5.1.1 unknown')).toBe('5.1.1');
+    expect(findStatus('status 5.1.1.')).toBe('5.1.1');
   });
 });
 
