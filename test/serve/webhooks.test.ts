@@ -253,6 +253,28 @@ describe('provider webhooks on serve', () => {
     },
   );
 
+  it('Mailgun: a "permanent" failure after a temporary one, or for the sender (5.7.x), is soft', async () => {
+    const gaveUp = {
+      ...mailgunFailed('mg-old', 'full.box@example.com'),
+      reason: 'old',
+      'delivery-status': { code: 452, 'enhanced-code': '4.2.2', message: '4.2.2 over quota', description: '' },
+    };
+    const dmarc = {
+      ...mailgunFailed('mg-dmarc', 'dmarc.reader@example.com'),
+      'delivery-status': {
+        code: 550,
+        'enhanced-code': '5.7.26',
+        message: "5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy",
+        description: '',
+      },
+    };
+    for (const data of [gaveUp, dmarc]) {
+      const response = await post('/webhooks/mailgun', mailgunBody(data));
+      expect(await response.json()).toMatchObject({ soft: 1, hard: 0, suppressed: 0 });
+    }
+    expect(state().suppressions).toEqual([]);
+  });
+
   it.each(valid)('%s: the same call replayed changes nothing the second time', async (_, make) => {
     const call = make();
     expect((await post(call.path, call.body, call.headers)).status).toBe(200);

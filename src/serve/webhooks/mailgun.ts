@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { classifyFailure } from '../../bounces/classify.js';
 import { type BounceEvent, emptyHints } from '../../bounces/index.js';
 import { dateOf, fresh, type Provider, parseJson, record, text } from './_types.js';
 import { memoryTokenBindings, type TokenBindings } from './tokens.js';
@@ -45,7 +46,7 @@ export function mailgunProvider(
       const id = text(data.id);
       const email = text(data.recipient);
       if (!id || !email) return [];
-      const status = record(data['delivery-status']);
+      const delivery = record(data['delivery-status']);
       const headers = record(record(data.message).headers);
       const messageId = text(headers['message-id']);
       const hints = { ...emptyHints(), messageIds: messageId ? [messageId] : [] };
@@ -59,16 +60,34 @@ export function mailgunProvider(
       if (name === 'complained')
         return [{ ...base, kind: 'complaint', status: undefined, diagnostic: 'complaint (Mailgun feedback loop)' }];
       if (name !== 'failed') return [];
-      const enhanced = text(status['enhanced-code']);
-      const code = text(status.code);
-      const words = [code, text(status.message), text(status.description), text(data.reason)].filter(Boolean).join(' ');
+      const enhanced = text(delivery['enhanced-code']);
+      const code = text(delivery.code);
+      const words = [code, text(delivery.message), text(delivery.description), text(data.reason)]
+        .filter(Boolean)
+        .join(' ');
+      const status = enhanced ?? (code && /^[45]\d\d$/.test(code) ? `${code[0]}.0.0` : undefined);
       const event: BounceEvent = {
         ...base,
-        kind: text(data.severity) === 'permanent' ? 'hard' : 'soft',
-        status: enhanced ?? (code && /^[45]\d\d$/.test(code) ? `${code[0]}.0.0` : undefined),
+        kind: mailgunKind(text(data.severity), text(data.reason), status, words),
+        status,
         diagnostic: (words || 'failed').slice(0, 1000),
       };
       return [event];
     },
   };
+}
+
+/**
+ * Mailgun calls a failure "permanent" also when it stopped retrying a temporary one (reason `old`,
+ * a 4xx code) and when the remote server refused the sender rather than the address (5.7.x): those
+ * are soft, as the same reports read from a mailbox are (see bounces/classify.ts).
+ */
+function mailgunKind(
+  severity: string | undefined,
+  reason: string | undefined,
+  status: string | undefined,
+  words: string,
+): BounceEvent['kind'] {
+  if (severity !== 'permanent' || reason === 'old' || status?.startsWith('4')) return 'soft';
+  return classifyFailure(status ?? '5.0.0', words);
 }
