@@ -89,26 +89,36 @@ async function applyOne(
 }
 
 /**
- * Soft bounces in a row, the new one included: counted per issue (per event when the issue is not
- * known), back to the last issue delivered to the reader without a bounce that was sent before the
- * newest soft-bounced one. Issues sent after it do not reset the count yet: their bounce may still
- * be on its way. Pure.
+ * Soft bounces in a row, the new one included: counted per issue, back to the last issue delivered
+ * to the reader without a bounce that was sent before the newest soft-bounced one. Issues sent after
+ * it do not reset the count yet: their bounce may still be on its way. An event that names no issue
+ * (a provider that reports only the address) is taken as about the last issue delivered to the reader
+ * before it, so the retries of one message on several days are one issue, and one bounce for each of
+ * three weekly issues is three; with no such delivery known, it counts by its day. Pure.
  */
 export function softInARow(
   history: ReaderHistory,
   current: { issueId: string | null; eventId: string; at: string },
 ): number {
-  const sentAt = new Map(history.deliveries.map((d) => [d.issueId, d.at]));
-  const bounced = new Set(history.events.map((e) => e.issueId).filter((id): id is string => id !== null));
-  const soft = [...history.events.filter((e) => e.kind === 'soft'), { ...current, kind: 'soft' as const }];
+  const deliveries = [...history.deliveries].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const sentAt = new Map(deliveries.map((d) => [d.issueId, d.at]));
+  const issueOf = (e: { issueId: string | null; at: string }): string | null => {
+    if (e.issueId) return e.issueId;
+    let found: string | null = null;
+    for (const d of deliveries) if (d.at <= e.at) found = d.issueId;
+    return found;
+  };
+  const bounced = new Set(history.events.map(issueOf).filter((id): id is string => id !== null));
+  const soft = [...history.events.filter((e) => e.kind === 'soft'), { ...current, kind: 'soft' as const }].map(
+    (e) => ({ at: e.at, issueId: issueOf(e) }),
+  );
+  const currentIssue = soft[soft.length - 1]!.issueId;
   const refOf = (e: { issueId: string | null; at: string }) => (e.issueId && sentAt.get(e.issueId)) || e.at;
   const newest = latest(soft.map(refOf));
-  const successes = history.deliveries
-    .filter((d) => !bounced.has(d.issueId) && d.issueId !== current.issueId && d.at < newest)
+  const successes = deliveries
+    .filter((d) => !bounced.has(d.issueId) && d.issueId !== currentIssue && d.at < newest)
     .map((d) => d.at);
   const lastSuccess = latest(successes);
-  // An event that names no issue (a provider that reports only the address) counts by its day:
-  // the retries of one message (three soft bounces in a minute) are one issue, not three.
   const keys = new Set(soft.filter((e) => refOf(e) > lastSuccess).map((e) => e.issueId ?? `day:${e.at.slice(0, 10)}`));
   return keys.size;
 }

@@ -167,16 +167,33 @@ describe('soft bounces', () => {
     expect(await store.events()).toHaveLength(1);
   });
 
-  it('counts soft bounces without a known issue one a day: one message retried is one issue (pure rule)', () => {
+  it('takes a soft bounce without a known issue as about the last issue delivered before it (pure rule)', () => {
     const history = {
       deliveries: [{ issueId: 'A', at: '2026-11-01T00:00:00Z' }],
       events: [{ eventId: 'x', issueId: null, kind: 'soft' as const, at: '2026-11-10T00:00:00Z' }],
     };
-    expect(softInARow(history, { issueId: null, eventId: 'y', at: '2026-11-17T00:00:00Z' })).toBe(2);
-    // A later issue delivered without a bounce, sent before the newest bounce, resets.
-    const reset = { ...history, deliveries: [...history.deliveries, { issueId: 'B', at: '2026-11-12T00:00:00Z' }] };
-    expect(softInARow(reset, { issueId: null, eventId: 'y', at: '2026-11-17T00:00:00Z' })).toBe(1);
-    // Three reports of one message's retries within a minute (a provider that names no issue).
+    // One message's retries on several days, even across midnight, are one issue.
+    expect(softInARow(history, { issueId: null, eventId: 'y', at: '2026-11-17T00:00:00Z' })).toBe(1);
+    // A later issue delivered before the newest bounce is the one it is about: two in a row.
+    const next = { ...history, deliveries: [...history.deliveries, { issueId: 'B', at: '2026-11-12T00:00:00Z' }] };
+    expect(softInARow(next, { issueId: null, eventId: 'y', at: '2026-11-17T00:00:00Z' })).toBe(2);
+    // One bounce for each of three weekly issues: three in a row, though none names its issue.
+    const weekly = {
+      deliveries: [
+        { issueId: 'A', at: '2026-11-01T08:00:00Z' },
+        { issueId: 'B', at: '2026-11-08T08:00:00Z' },
+        { issueId: 'C', at: '2026-11-15T08:00:00Z' },
+      ],
+      events: [
+        { eventId: 'a', issueId: null, kind: 'soft' as const, at: '2026-11-01T09:00:00Z' },
+        { eventId: 'b', issueId: null, kind: 'soft' as const, at: '2026-11-08T09:00:00Z' },
+      ],
+    };
+    expect(softInARow(weekly, { issueId: null, eventId: 'c', at: '2026-11-15T09:00:00Z' })).toBe(3);
+    // An issue delivered without a bounce between them starts the count again.
+    const gap = { ...weekly, events: [weekly.events[0]!] };
+    expect(softInARow(gap, { issueId: null, eventId: 'c', at: '2026-11-15T09:00:00Z' })).toBe(1);
+    // With no delivery known, reports count by their day: three within a minute are one.
     const retries = {
       deliveries: [],
       events: [
