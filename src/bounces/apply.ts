@@ -109,9 +109,10 @@ export function softInARow(
     return found;
   };
   const bounced = new Set(history.events.map(issueOf).filter((id): id is string => id !== null));
-  const soft = [...history.events.filter((e) => e.kind === 'soft'), { ...current, kind: 'soft' as const }].map(
-    (e) => ({ at: e.at, issueId: issueOf(e) }),
-  );
+  const soft = [...history.events.filter((e) => e.kind === 'soft'), { ...current, kind: 'soft' as const }].map((e) => ({
+    at: e.at,
+    issueId: issueOf(e),
+  }));
   const currentIssue = soft[soft.length - 1]!.issueId;
   const refOf = (e: { issueId: string | null; at: string }) => (e.issueId && sentAt.get(e.issueId)) || e.at;
   const newest = latest(soft.map(refOf));
