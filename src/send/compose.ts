@@ -1,7 +1,7 @@
 import type { SendMailOptions } from 'nodemailer';
 import { returnPathFor } from '../bounces/verp.js';
 import type { Environment } from '../config/env.js';
-import { throwIfErrors } from '../errors.js';
+import { type Problem, throwIfErrors } from '../errors.js';
 import type { Variant } from '../group/index.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
@@ -60,6 +60,12 @@ export function buildFor(
 }
 
 /** Renders every variant; stops on error-level gate problems, passes warnings on. */
+function notSentTo(problem: Problem): Problem {
+  return problem.severity === 'error'
+    ? { ...problem, severity: 'warning', message: `${problem.message} (no reader receives this edition in this send)` }
+    : problem;
+}
+
 export async function renderChecked(
   compile: Compile,
   project: Project,
@@ -70,7 +76,13 @@ export async function renderChecked(
   if (project.config.tracking.clicks && !clickSecret)
     log('warning: tracking.clicks is on but ROLECAST_SECRET is not set, so links are sent untracked');
   const compiled = await compile(project, variants, { clickSecret });
-  const problems = [...compiled.values()].flatMap((c) => c.problems);
+  // The editor edition is compiled for every run, but only sent to readers without roles: when none
+  // is in this run, its problems (the full cards of every story can pass the size limit that each
+  // reader's edition stays under) are told, not a reason to send nobody anything.
+  const sent = new Set(variants.map((v) => v.id));
+  const problems = [...compiled.values()].flatMap((c) =>
+    sent.has(c.variant.id) ? c.problems : c.problems.map(notSentTo),
+  );
   throwIfErrors(problems, 'the rendered issue');
   for (const p of problems)
     log(`warning: ${printable(p.file)}${p.field ? ` ${printable(p.field)}` : ''}: ${printable(p.message)}`);

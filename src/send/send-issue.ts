@@ -244,7 +244,15 @@ async function sendLoaded(
         countOnly: true,
       });
       warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
-      // No render: a dry run answers "who would get what" and stays light on 100k-subscriber lists.
+      // The real run's gates (size, links, the templates), once per variant, never per reader: a dry
+      // run that passes is a send that is not refused for what it renders.
+      await renderChecked(
+        compile,
+        withSubscribers(project, subscribers.localeSamples()),
+        plan.audience.variants,
+        log,
+        env.secret,
+      );
       return plan.report.finish({ interrupted: false, elapsedMs: performance.now() - started });
     } finally {
       await store?.close();
