@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,4 +82,13 @@ export async function runMain(cwd: string, argv: string[], env: NodeJS.ProcessEn
     signal: new AbortController().signal,
   });
   return { code, out: streams.out, err: streams.err, all: streams.out + streams.err };
+}
+
+/** Adds a JSON summary to the example issue of a project made `withExample`, listed last in its manifest. */
+export async function addExampleSummary(project: TempProject, name: string, summary: Record<string, unknown>) {
+  await project.write(`issues/2026-W48/summaries/${name}.json`, JSON.stringify(summary));
+  const manifestFile = project.path('issues/2026-W48/issue.json');
+  const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { summaries: string[] };
+  manifest.summaries.push(`summaries/${name}.json`);
+  await project.write('issues/2026-W48/issue.json', JSON.stringify(manifest, null, 2));
 }

@@ -87,7 +87,11 @@ describe('contents, cards and sections', () => {
     expect(html).toContain('First sentence of the summary runs on for a while with detail.');
     expect(html).toContain('Takeaway one');
     expect(html).not.toContain('Principle one.');
-    expect(html.match(/<li>[abcd]<\/li>/g)).toEqual(['<li>a</li>', '<li>b</li>', '<li>c</li>']);
+    expect(html.match(/<li dir="auto">[abcd]<\/li>/g)).toEqual([
+      '<li dir="auto">a</li>',
+      '<li dir="auto">b</li>',
+      '<li dir="auto">c</li>',
+    ]);
     expect(html).toContain('aria-label="Read the article: The story of one"');
     expect(html).toMatch(/Source: <a href="https:\/\/news\.example\/one"[^>]*>Example News \(news\.example\)<\/a>/);
     expect(html).toMatch(/\d+ min read/);
@@ -98,8 +102,8 @@ describe('contents, cards and sections', () => {
     const full = (await compileFor(project(), ['CTO'], { cardStyle: 'full' })).personalise(reader());
     for (const { html } of [editor, full]) {
       expect(html).toContain('More detail follows here');
-      expect(html).toContain('<li>Principle one.</li>');
-      expect(html).toContain('<li>d</li>');
+      expect(html).toContain('<li dir="auto">Principle one.</li>');
+      expect(html).toContain('<li dir="auto">d</li>');
     }
   });
 

@@ -1,7 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
+import { addExampleSummary, captureStreams, type TempProject, tempProject } from '../helpers/project.js';
 
 /**
  * A summary whose roles nobody holds (here an unknown role) would silently reach no one: `send` and
@@ -11,18 +10,11 @@ import { captureStreams, type TempProject, tempProject } from '../helpers/projec
 let project: TempProject;
 beforeEach(async () => {
   project = await tempProject({ withExample: true });
-  await project.write(
-    'issues/2026-W48/summaries/orphan-notes.json',
-    JSON.stringify({
-      title: 'Notes Nobody Will Read',
-      summary: 'A summary written for a role no subscriber holds.',
-      roles: ['Underwater Basket Weaver'],
-    }),
-  );
-  const manifestFile = project.path('issues/2026-W48/issue.json');
-  const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { summaries: string[] };
-  manifest.summaries.push('summaries/orphan-notes.json');
-  await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
+  await addExampleSummary(project, 'orphan-notes', {
+    title: 'Notes Nobody Will Read',
+    summary: 'A summary written for a role no subscriber holds.',
+    roles: ['Underwater Basket Weaver'],
+  });
 });
 afterEach(() => project.cleanup());
 

@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser.js';
+import { addExampleSummary, runMain, type TempProject, tempProject } from '../helpers/project.js';
+
+/**
+ * A story written in Arabic or Hebrew inside a left-to-right issue reads right to left: each of its
+ * text elements (title, teaser, paragraphs, takeaway, list items, its contents entry) takes its
+ * direction from its own first strong letter, in real Chromium. English stories stay left to right.
+ */
+
+let browser: Browser;
+let project: TempProject;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  project = await tempProject({ withExample: true });
+  await addExampleSummary(project, 'arabic-gateway', {
+    title: 'كيف تبني منصة LLM Gateway آمنة في 30 يومًا (دليل CTO)',
+    summary: 'تشرح المقالة خطوات عملية (التوجيه، والتسجيل) لبناء بوابة آمنة.\n\nثم تقارن بين ثلاثة خيارات.',
+    takeaway: 'ابدأ بالتسجيل قبل التوجيه.',
+    principles: ['لا تثق بالمدخلات.'],
+    roles: ['CTO'],
+    link: 'https://example.org/ar/gateway',
+  });
+  const built = await runMain(project.dir, ['build', 'issues/2026-W48', '--out', 'out']);
+  expect(built.code, built.all).toBe(0);
+});
+afterAll(async () => {
+  await browser?.close();
+  await project?.cleanup();
+});
+
+it('lays out an Arabic story right to left and English stories left to right', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.setContent(await readFile(project.path('out/editor.html'), 'utf8'));
+    const directions = await page.evaluate(() => {
+      const card = [...document.querySelectorAll('h3')].find((h) => /[\u0600-\u06ff]/.test(h.textContent ?? ''));
+      const box = card?.closest('td');
+      const english = [...document.querySelectorAll('h3')].find((h) => !/[\u0600-\u06ff]/.test(h.textContent ?? ''));
+      const entry = [...document.querySelectorAll('li')].find((li) => /[\u0600-\u06ff]/.test(li.textContent ?? ''));
+      const dir = (el: Element | null | undefined) => (el ? getComputedStyle(el).direction : 'missing');
+      const arabicText = [...(box?.querySelectorAll('p, li') ?? [])]
+        .filter((el) => /[\u0600-\u06ff]/.test(el.textContent ?? ''))
+        .map(dir);
+      return { title: dir(card), text: arabicText, entry: dir(entry), english: dir(english) };
+    });
+    expect(directions.title).toBe('rtl');
+    expect(directions.text.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(directions.text)).toEqual(new Set(['rtl']));
+    expect(directions.entry).toBe('rtl');
+    expect(directions.english).toBe('ltr');
+  } finally {
+    await page.close();
+  }
+});
