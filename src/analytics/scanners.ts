@@ -33,6 +33,21 @@ const SCANNER_AGENTS = [
   'phantomjs',
   'python-requests',
   'python-urllib',
+  'python-httpx',
+  'httpx/',
+  'java-http-client',
+  'apache-httpclient',
+  'jakarta',
+  'guzzlehttp',
+  'ruby',
+  'faraday',
+  'rest-client',
+  'dart:io',
+  'reqwest',
+  'linkchecker',
+  'checklink',
+  'link ?check',
+  'validator',
   'aiohttp',
   'go-http-client',
   'okhttp',
@@ -53,7 +68,13 @@ const SCANNER_AGENTS = [
 
 const PATTERN = new RegExp(SCANNER_AGENTS.join('|'), 'i');
 
+/**
+ * Bare names HTTP libraries send on their own (Node's fetch sends `node`, Deno `Deno/1.40`): a
+ * browser's user agent is never one word without a version comment.
+ */
+const BARE_LIBRARY = /^(?:node|deno|bun|ruby|perl|php|python|java|dart|go|rust)(?:\/[\w.-]*)?$/i;
+
 export function isScannerAgent(userAgent: string | undefined): boolean {
   const agent = userAgent?.trim() ?? '';
-  return agent === '' || PATTERN.test(agent);
+  return agent === '' || PATTERN.test(agent) || BARE_LIBRARY.test(agent);
 }

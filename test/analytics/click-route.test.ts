@@ -215,6 +215,16 @@ describe('scanner user agents', () => {
     ['Mozilla/5.0 (Windows NT 10.0) HeadlessChrome/120.0', true],
     ['Mozilla/5.0 (compatible; Googlebot/2.1)', true],
     ['curl/8.5.0', true],
+    // HTTP libraries and link checkers, as they name themselves.
+    ['node', true],
+    ['Java-http-client/21.0.2', true],
+    ['python-httpx/0.27.0', true],
+    ['Ruby', true],
+    ['LinkChecker/10.5.0', true],
+    ['W3C-checklink/5.0.0 libwww-perl/6.77', true],
+    ['Deno/1.40.2', true],
+    ['Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 Version/17.1 Safari/605.1.15', false],
+    ['Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0', false],
     ['   ', true],
     [undefined, true],
   ])('%s → scanner %s', (agent, scanner) => {
