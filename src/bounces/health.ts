@@ -123,5 +123,8 @@ export interface BounceTally {
 export function tallyRecords(records: readonly { email: string; kind: 'hard' | 'soft' | 'complaint' }[]): BounceTally {
   const readers = { hard: new Set<string>(), soft: new Set<string>(), complaint: new Set<string>() };
   for (const r of records) readers[r.kind].add(r.email);
-  return { hard: readers.hard.size, soft: readers.soft.size, complaints: readers.complaint.size };
+  // A reader with a soft and then a hard report is one bounced reader, counted as hard.
+  let soft = 0;
+  for (const email of readers.soft) if (!readers.hard.has(email)) soft++;
+  return { hard: readers.hard.size, soft, complaints: readers.complaint.size };
 }

@@ -85,3 +85,14 @@ export function issueBounceCounts(
     (a, b) => (b.firstSentAt ?? '').localeCompare(a.firstSentAt ?? '') || b.issueId.localeCompare(a.issueId),
   );
 }
+
+/**
+ * SQL for each reader who bounced an issue, once: hard if any of their reports for it was hard,
+ * else soft (a soft bounce and then a hard one for the same message is one bounced reader, not
+ * two). `issueAlias` is the issue column's name as the dialect quotes it.
+ */
+export function readerKinds(issueAlias: string): string {
+  return `SELECT issue_id AS ${issueAlias}, email,
+  CASE WHEN SUM(CASE WHEN kind = 'hard' THEN 1 ELSE 0 END) > 0 THEN 'hard' ELSE 'soft' END AS kind
+  FROM bounce_events WHERE issue_id IS NOT NULL AND kind <> 'complaint' GROUP BY issue_id, email`;
+}

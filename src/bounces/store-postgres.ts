@@ -114,8 +114,10 @@ export function postgresBounceStore(pool: Pool): BounceStore {
          WHERE status = 'sent' AND channel = 'smtp' GROUP BY issue_id`,
       );
       const bounced = await db.query<{ issueId: string; kind: BounceRecord['kind']; n: number }>(
-        `SELECT issue_id AS "issueId", kind, COUNT(DISTINCT email)::int AS n FROM bounce_events
-         WHERE issue_id IS NOT NULL GROUP BY issue_id, kind`,
+        `SELECT "issueId", kind, COUNT(*)::int AS n FROM (${mapping.readerKinds('"issueId"')}) AS readers
+         GROUP BY "issueId", kind
+         UNION ALL SELECT issue_id, 'complaint', COUNT(DISTINCT email)::int FROM bounce_events
+         WHERE issue_id IS NOT NULL AND kind = 'complaint' GROUP BY issue_id`,
       );
       return mapping.issueBounceCounts(sent.rows, bounced.rows);
     },

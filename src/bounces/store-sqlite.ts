@@ -130,7 +130,9 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
       const bounced = present()
         ? (db
             .prepare(
-              'SELECT issue_id AS issueId, kind, COUNT(DISTINCT email) AS n FROM bounce_events WHERE issue_id IS NOT NULL GROUP BY issue_id, kind',
+              `SELECT issueId, kind, COUNT(*) AS n FROM (${mapping.readerKinds('issueId')}) GROUP BY issueId, kind
+               UNION ALL SELECT issue_id, 'complaint', COUNT(DISTINCT email) FROM bounce_events
+               WHERE issue_id IS NOT NULL AND kind = 'complaint' GROUP BY issue_id`,
             )
             .all() as { issueId: string; kind: BounceRecord['kind']; n: number }[])
         : [];

@@ -10,6 +10,7 @@ import {
   emptyHints,
   importBounces,
   sqliteBounceStore,
+  tallyRecords,
 } from '../../src/bounces/index.js';
 import { migrateBounceStorePg, postgresBounceStore } from '../../src/bounces/store-postgres.js';
 import { openPostgres, type Pool } from '../../src/db/postgres.js';
@@ -109,6 +110,24 @@ function describeBounceContract(driver: string, open: () => Promise<Harness>): v
       const counts = await h.store.issueCounts();
       expect(counts.map((c) => c.issueId)).toEqual([...issues].reverse());
       expect(counts[0]).toMatchObject({ issueId: '2026-W48', sent: 1, soft: 1, hard: 0, complaints: 0 });
+    });
+
+    it('counts each bounced reader of an issue once: a soft and then a hard report is one hard bounce', async () => {
+      for (const email of ['twice@example.com', 'soft.only@example.com', 'complains@example.com'])
+        await h.deliver('2026-W48', email, '2026-11-30T07:00:00.000Z', `<${email}.m@x>`);
+      await applyEvents(
+        h.store,
+        [
+          bounce('t-soft', 'twice@example.com', 'soft', '<twice@example.com.m@x>'),
+          bounce('t-hard', 'twice@example.com', 'hard', '<twice@example.com.m@x>'),
+          bounce('s-soft', 'soft.only@example.com', 'soft', '<soft.only@example.com.m@x>'),
+          { ...bounce('c', 'complains@example.com', 'complaint', '<complains@example.com.m@x>'), status: undefined },
+        ],
+        options,
+      );
+      const [counts] = await h.store.issueCounts();
+      expect(counts).toMatchObject({ issueId: '2026-W48', sent: 3, hard: 1, soft: 1, complaints: 1 });
+      expect(tallyRecords(await h.store.events({ issueId: '2026-W48' }))).toEqual({ hard: 1, soft: 1, complaints: 1 });
     });
 
     it('the same event applied twice at once is recorded once; a failed transaction leaves nothing', async () => {
