@@ -413,6 +413,21 @@ describe('provider webhooks on serve', () => {
     expect(state().suppressions).toEqual([{ email: 'annoyed@example.com', reason: 'complaint', source: 'ses' }]);
   });
 
+  it('Postmark bounce IDs past 2^53 stay apart: two bounces are not taken as one replayed', async () => {
+    for (const [id, email] of [
+      ['4323372036854775807', 'first.big@example.com'],
+      ['4323372036854775806', 'second.big@example.com'],
+    ]) {
+      const body = postmarkBounce(1, email).replace('"ID":1,', `"ID":${id},`);
+      expect(body).toContain(id);
+      expect(await (await post('/webhooks/postmark', body, basic(POSTMARK_AUTH))).json()).toMatchObject({
+        hard: 1,
+        duplicate: 0,
+      });
+    }
+    expect(state().suppressions.map((s) => s.email)).toEqual(['first.big@example.com', 'second.big@example.com']);
+  });
+
   it('Postmark spam complaints and SendGrid spam reports suppress as complaints; GET is not allowed', async () => {
     expect(
       (

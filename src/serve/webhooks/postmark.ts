@@ -35,7 +35,7 @@ export function postmarkProvider(credentials: string): Provider {
           : SOFT.has(type)
             ? 'soft'
             : undefined;
-      const id = text(payload.ID);
+      const id = wholeId(body.toString('utf8')) ?? text(payload.ID);
       const email = text(payload.Email);
       if (!kind || !id || !email) return [];
       const details = text(payload.Details) ?? '';
@@ -57,4 +57,13 @@ export function postmarkProvider(credentials: string): Provider {
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
+}
+
+/**
+ * The bounce ID as written: Postmark's IDs are 64-bit, and past 2^53 JSON.parse rounds two of them
+ * to one number, which would drop the second bounce as a replay of the first.
+ */
+function wholeId(body: string): string | undefined {
+  const ids = [...body.matchAll(/"ID"\s*:\s*(\d{1,20})\s*[,}]/g)];
+  return ids.length === 1 ? ids[0]![1] : undefined;
 }
