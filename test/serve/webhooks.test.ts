@@ -417,7 +417,7 @@ describe('provider webhooks on serve', () => {
     for (const [id, email] of [
       ['4323372036854775807', 'first.big@example.com'],
       ['4323372036854775806', 'second.big@example.com'],
-    ]) {
+    ] as const) {
       const body = postmarkBounce(1, email).replace('"ID":1,', `"ID":${id},`);
       expect(body).toContain(id);
       expect(await (await post('/webhooks/postmark', body, basic(POSTMARK_AUTH))).json()).toMatchObject({
@@ -425,7 +425,10 @@ describe('provider webhooks on serve', () => {
         duplicate: 0,
       });
     }
-    expect(state().suppressions.map((s) => s.email)).toEqual(['first.big@example.com', 'second.big@example.com']);
+    expect(state().suppressions).toEqual([
+      { email: 'first.big@example.com', reason: 'bounce', source: 'postmark' },
+      { email: 'second.big@example.com', reason: 'bounce', source: 'postmark' },
+    ]);
   });
 
   it('Postmark spam complaints and SendGrid spam reports suppress as complaints; GET is not allowed', async () => {
