@@ -127,7 +127,7 @@ function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadRes
   // failure, whatever code the last attempt got.
   if (isDelayNotice(header(root.headers, 'subject') ?? '', text))
     return { events: [], ignored: 'a delay notice (delivery is still being tried)' };
-  const found = qmailBlocks(text) ?? exchangeBlocks(text);
+  const found = qmailBlocks(text) ?? eximBlocks(text) ?? exchangeBlocks(text);
   if (!found?.length) return { events: [], ignored: 'a bounce whose failed recipient could not be read' };
   return {
     events: found.map(({ address, diagnostic }) => {
@@ -182,6 +182,30 @@ function qmailBlocks(text: string): TextBounce[] | undefined {
   }
   return found.length ? found : undefined;
 }
+
+/**
+ * Exim's plain-text report ("Mail delivery failed"): after "The following address(es) failed:",
+ * each address indented on its own line, the remote server's reply on the indented lines below it,
+ * and the original message after "------ This is a copy of the message".
+ */
+function eximBlocks(text: string): TextBounce[] | undefined {
+  const start = text.search(/following address(?:\(es\)|es)? failed:/i);
+  if (start < 0) return undefined;
+  const body = text.slice(start).split(EXIM_COPY)[0] ?? '';
+  const lines = body.split(/\r?\n/).slice(1);
+  const found: TextBounce[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^ {1,8}<?([^<>\s@]{1,256}@[^<>\s@]{1,256}?)>?:?\s*$/.exec(lines[i]!.slice(0, 600));
+    if (!match) continue;
+    const reply: string[] = [];
+    for (let j = i + 1; j < lines.length && j <= i + 12 && /^\s{3,}\S/.test(lines[j]!); j++) reply.push(lines[j]!);
+    found.push({ address: match[1]!, diagnostic: oneLine(reply.join(' ')) || 'failed' });
+  }
+  return found.length ? found : undefined;
+}
+
+/** Exim's marker before the copy of the original message. */
+const EXIM_COPY = /^-{3,} This is a copy of (?:the|your) message.*$/m;
 
 /** Legacy Exchange: the address, then within a few lines `Remote Server returned '550 5.1.1 …'`. */
 function exchangeBlocks(text: string): TextBounce[] | undefined {
@@ -265,9 +289,9 @@ function collectHints(root: MimePart): SourceHints {
     append(hints.unsubscribeLinks, headerValues(quoted, 'list-unsubscribe'));
     for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
   }
-  // Yahoo and qmail quote the original below a marker line, not as a part.
+  // Yahoo, qmail and Exim quote the original below a marker line, not as a part.
   const text = root.type === 'text/plain' ? root.body : '';
-  const copy = text.split(/^--- ?Below this line is a copy of the message\.?\s*$/m)[1];
+  const copy = text.split(/^--- ?Below this line is a copy of the message\.?\s*$/m)[1] ?? text.split(EXIM_COPY)[1];
   if (copy) {
     const quoted = parseHeaders(splitHeaderBody(copy.replace(/^\s+/, '')).head);
     append(

@@ -160,6 +160,39 @@ describe('plain-text notices that delivery is still being tried', () => {
     expect(read.ignored).toContain('delay notice');
   });
 
+  it("reads Exim's plain-text failure report, and the original it copies", () => {
+    const raw = plain(
+      'Mail Delivery System <Mailer-Daemon@mx.example.net>',
+      'Mail delivery failed: returning message to sender',
+      [
+        'A message that you sent could not be delivered to one or more of its',
+        'recipients. This is a permanent error. The following address(es) failed:',
+        '',
+        '  ana.ruiz@example.com',
+        '    host mx.remote.example [192.0.2.20]',
+        '    SMTP error from remote mail server after RCPT TO:<ana.ruiz@example.com>:',
+        '    550 5.1.1 <ana.ruiz@example.com>: Recipient address rejected: User unknown',
+        '  li.wei@example.org',
+        '    452 4.2.2 Mailbox full',
+        '',
+        '------ This is a copy of the message, including all the headers. ------',
+        '',
+        'Return-Path: <bounces+abc@bounces.example.org>',
+        'From: Weekly <digest@example.org>',
+        'Reply-To: editors@example.org',
+        'Message-ID: <2026-W48.original@example.org>',
+        '',
+        'Hi Ana,',
+      ],
+    );
+    const read = readReport(raw, 'import:x', NOW);
+    expect(read.events.map((e) => [e.address, e.kind, e.status])).toEqual([
+      ['ana.ruiz@example.com', 'hard', '5.1.1'],
+      ['li.wei@example.org', 'soft', '4.2.2'],
+    ]);
+    expect(read.events[0]!.hints.messageIds).toContain('<2026-W48.original@example.org>');
+  });
+
   it('a plain-text report that delivery failed for good is still a bounce', () => {
     const raw = plain('MAILER-DAEMON@mx.example.net', 'Undelivered Mail Returned to Sender', [
       'Delivery has been delayed for 5 days and the mail system gave up.',
