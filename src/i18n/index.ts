@@ -22,6 +22,11 @@ const CATALOGUES: Record<Language, Catalogue> = {
 };
 
 /** The shipped language for a BCP 47 tag ("de-AT" → "de"); `fallback` when none matches. */
+/** Whether the locale's language has a catalogue: otherwise its reader gets the list's language. */
+export function hasCatalogue(locale: string): boolean {
+  return (LANGUAGES as readonly string[]).includes(locale.split('-')[0]!.toLowerCase());
+}
+
 export function languageOf(locale: string | undefined, fallback: Language = 'en'): Language {
   if (locale === undefined) return fallback;
   // Asked for per variant and per reader, of a handful of tags: each tag's answer is kept.

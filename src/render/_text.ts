@@ -67,9 +67,15 @@ export function memo<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
 }
 
 const WORDS_PER_MINUTE = 230;
+/** Chinese and Japanese are written without spaces and read at about 500 characters a minute. */
+const CJK_CHARS_PER_MINUTE = 500;
+const CJK = /[\p{Script_Extensions=Han}\p{Script_Extensions=Hiragana}\p{Script_Extensions=Katakana}]/gu;
 
+/** Words, for reading time: Chinese and Japanese characters count as the words they take as long to read. */
 export function wordCount(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
+  const cjk = text.match(CJK)?.length ?? 0;
+  const words = (cjk ? text.replace(CJK, ' ') : text).split(/\s+/).filter(Boolean).length;
+  return words + Math.round((cjk * WORDS_PER_MINUTE) / CJK_CHARS_PER_MINUTE);
 }
 
 /** Whole minutes, at least one: nobody reads a summary in zero minutes. */

@@ -1,7 +1,7 @@
 import { encodeSentAt } from '../analytics/track-links.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Variant } from '../group/index.js';
-import { type Language, languageOf, translator } from '../i18n/index.js';
+import { hasCatalogue, type Language, languageOf, translator } from '../i18n/index.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import type { FieldValues } from './_personal.js';
 import { greetingName } from './_text.js';
@@ -160,7 +160,8 @@ export function fieldFiller(
 
 function safeDateLine(dateLine: DateLine, locale: string, zone: string, config: ResolvedConfig): string {
   try {
-    return dateLine(locale, zone);
+    // A reader whose language has no catalogue reads the list's language: dates in the list's locale too.
+    return dateLine(hasCatalogue(locale) ? locale : config.locale, zone);
   } catch {
     // An unusable locale or zone from a subscriber record falls back to the list's defaults.
     return dateLine(config.locale, config.timezone);

@@ -67,6 +67,17 @@ describe('reader field values', () => {
     );
   });
 
+  it("write a reader's date line in the list's locale when their language has no catalogue", () => {
+    const fill = fieldFiller(project.config, project.issue.id, createWeekLineCache(manifest.date));
+    const line = (locale: string) =>
+      fill({ email: 'a@example.com', unsubscribeUrl: 'https://u.example/', locale }, 'en', variants[1]!).dateLine;
+    expect(project.config.locale).toBe('en-GB');
+    for (const locale of ['ja-JP', 'ar', 'zh-CN', 'en-US']) {
+      if (locale === 'en-US') expect(line(locale)).not.toEqual(line('en-GB'));
+      else expect(line(locale)).toEqual(line('en-GB'));
+    }
+  });
+
   it('word the "sent to" line around each reader’s own address', () => {
     const fill = fieldFiller(project.config, project.issue.id, createWeekLineCache(manifest.date));
     const fields = { email: 'ada@example.com', unsubscribeUrl: 'https://u.example/' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runQualityGates } from '../../src/cli/quality.js';
 import { buildVariant, effectiveRoleOrder, planSingleRoleVariants } from '../../src/group/index.js';
-import { greetingName } from '../../src/render/_text.js';
+import { greetingName, readingMinutes, wordCount } from '../../src/render/_text.js';
 import { createRenderer, type PersonalFields, type RendererOptions } from '../../src/render/index.js';
 import { absentMentions, variantSummaries } from '../../src/render/lead.js';
 import { exampleAudience } from './_example.js';
@@ -121,6 +121,16 @@ describe('contents, cards and sections', () => {
     expect(html).toContain('Best for: CTO, <strong class="rc-mine"');
     expect(html).toContain('Topics: Costs · Gateways');
     expect(html).not.toContain('rc-topic');
+  });
+});
+
+describe('reading time', () => {
+  it('reads Chinese and Japanese at about 500 characters a minute, and spaced scripts by their words', () => {
+    const japanese = 'データの品質は評価の前提である。'.repeat(200);
+    expect(japanese.length).toBe(3_200);
+    expect(readingMinutes(wordCount(japanese))).toBe(6);
+    expect(readingMinutes(wordCount(`${'word '.repeat(690)}`))).toBe(3);
+    expect(wordCount('Gateway の設計 (CTO)')).toBe(2 + Math.round((3 * 230) / 500));
   });
 });
 
