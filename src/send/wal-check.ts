@@ -7,10 +7,12 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
  * everything after it without a word; `quick_check` then passes. A torn last write (a crash in the
  * middle of appending) is expected and loses only what was never committed. But a bad frame
  * followed by more frames of the same log generation (same salts) means the log went on past it:
- * damage, or a power loss that kept later writes and not earlier ones. Opening the file would
- * then read sent messages as never sent, and send them again. Frames after a bad one are only
- * looked at for their salts; frames of an older generation (a log reused after a checkpoint) never
- * count.
+ * damage, or a power loss that kept later writes and not earlier ones, when a commit frame follows:
+ * a transaction committed after the bad frame would be lost. Opening the file would then read sent
+ * messages as never sent, and send them again. Frames after a bad one with no commit after them are
+ * the rest of a transaction that never committed (a write refused by a full disk leaves those) and
+ * lose nothing. Frames after a bad one are only looked at for their headers; frames of an older
+ * generation (a log reused after a checkpoint) never count.
  *
  * Format: https://www.sqlite.org/fileformat2.html#the_write_ahead_log
  */
@@ -73,12 +75,16 @@ function scan(size: number, read: Read): WalDamage | undefined {
   const buffer = Buffer.alloc(frameSize);
   let bad: number | undefined;
   let dropped = 0;
+  let committedAfter = false;
   for (let i = 0; i < frames; i++) {
     const at = HEADER + i * frameSize;
     const frame = read(at, bad === undefined ? frameSize : FRAME_HEADER, buffer);
     const ours = frame.readUInt32BE(8) === salt1 && frame.readUInt32BE(12) === salt2;
     if (bad !== undefined) {
-      if (ours) dropped++;
+      if (!ours) continue;
+      dropped++;
+      // A commit frame: the database size after the commit; zero in every other frame.
+      if (frame.readUInt32BE(4) !== 0) committedAfter = true;
       continue;
     }
     // A frame of an older generation ends this one, as it ends SQLite's replay.
@@ -88,7 +94,7 @@ function scan(size: number, read: Read): WalDamage | undefined {
     checksum(words, FRAME_HEADER / 4, pageSize / 4, sum);
     if (sum[0] !== frame.readUInt32BE(16) || sum[1] !== frame.readUInt32BE(20)) bad = i + 1;
   }
-  return bad !== undefined && dropped > 0 ? { frame: bad, dropped } : undefined;
+  return bad !== undefined && committedAfter ? { frame: bad, dropped } : undefined;
 }
 
 const LITTLE_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

@@ -109,6 +109,39 @@ describe('a write-ahead log SQLite would cut short', () => {
     raw.close();
   });
 
+  it('is accepted when no commit follows the bad frame: the rest of a transaction a full disk refused', () => {
+    const { file } = crashedState();
+    const db = openStateDb(file);
+    db.pragma('wal_autocheckpoint = 0');
+    const before = db.prepare('SELECT COUNT(*) FROM deliveries').pluck().get();
+    // One transaction of many pages: its frames, then its commit frame, end the log.
+    const sizeBefore = readFileSync(`${file}-wal`).length;
+    const insert = db.prepare("INSERT INTO suppressions (email, created_at) VALUES (?, 'now')");
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++) insert.run(`gone${i}-${'x'.repeat(60)}@example.com`);
+    })();
+    const log = readFileSync(`${file}-wal`);
+    db.close();
+    const pageSize = log.readUInt32BE(8);
+    const frameSize = 24 + pageSize;
+    const first = Math.ceil((sizeBefore - 32) / frameSize);
+    const frames = Math.floor((log.length - 32) / frameSize);
+    expect(frames - first).toBeGreaterThan(3);
+    const commitOf = (i: number) => log.readUInt32BE(32 + i * frameSize + 4);
+    expect(commitOf(frames - 1)).not.toBe(0);
+    for (let i = first; i < frames - 1; i++) expect(commitOf(i)).toBe(0);
+    // The log as a write refused half-way leaves it: the transaction's first frame torn, the rest
+    // of its frames after it, and no commit frame.
+    const torn = Buffer.from(log.subarray(0, 32 + (frames - 1) * frameSize));
+    torn.fill(0x41, 32 + first * frameSize + 100, 32 + first * frameSize + 164);
+    writeFileSync(`${file}-wal`, torn);
+    expect(walDamageIn(torn)).toBeUndefined();
+    const reopened = openStateDb(file);
+    expect(reopened.prepare('SELECT COUNT(*) FROM deliveries').pluck().get()).toBe(before);
+    expect(reopened.prepare('SELECT COUNT(*) FROM suppressions').pluck().get()).toBe(0);
+    reopened.close();
+  });
+
   it('is accepted with a torn last frame (a crash while appending), and with stale frames of an older log', () => {
     const { file, rows } = crashedState();
     const log = readFileSync(`${file}-wal`);
