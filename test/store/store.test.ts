@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureBounceSchema, sqliteBounceStore } from '../../src/bounces/store-sqlite.js';
 import { appendToJournal, journalPath, replayJournal } from '../../src/send/journal.js';
+import { openLedger } from '../../src/send/ledger.js';
 import { APPLICATION_ID } from '../../src/send/state-file.js';
 import { addSuppression, isSuppressed, openStateDb, suppressionChecker } from '../../src/send/store.js';
 import { stateSuppressionList } from '../../src/serve/suppressions.js';
@@ -332,6 +333,40 @@ describe('rolecast subscribers', () => {
     const files = await readdir(project.path('outbox/2026-W48'));
     expect(files.some((f) => f.startsWith('priya'))).toBe(false);
     expect(files.some((f) => f.startsWith('jonas'))).toBe(true);
+  });
+});
+
+describe('erasure in the bytes of the state file', () => {
+  it("forget leaves no copy of the address that a send's rewritten pages kept in their free space", async () => {
+    const db = openStateDb(stateFile());
+    const ledger = openLedger(db, '2026-W48', 'smtp');
+    const readers = Array.from({ length: 200 }, (_, i) => `f${i}@forget.example`);
+    // Deferred, then sent: each row written twice, as a send with retries writes it.
+    for (const status of ['deferred', 'sent'] as const)
+      for (const [i, email] of readers.entries())
+        ledger.record({
+          email,
+          variantId: 'cto',
+          status,
+          messageId: status === 'sent' ? `<2026-W48.${'m'.repeat(20)}${i}@rolecast.example>` : null,
+          responseCode: status === 'sent' ? 250 : 451,
+          response: status === 'sent' ? '250 ok' : '451 try later',
+          attempts: 1,
+        });
+    db.close();
+    const erased = [readers[3]!, readers[30]!, readers[44]!, readers[120]!, readers[199]!];
+    for (const email of erased) expect((await runMain(project.dir, ['subscribers', 'forget', email])).code).toBe(0);
+    const files = (await readdir(project.path('.rolecast'))).filter((name) => name.startsWith('state.db'));
+    const bytes = (await Promise.all(files.map((name) => readFile(project.path('.rolecast', name))))).map((b) =>
+      b.toString('latin1'),
+    );
+    for (const email of erased)
+      expect(
+        bytes.some((text) => text.includes(email)),
+        email,
+      ).toBe(false);
+    // The others are still there, as rows.
+    expect(bytes.some((text) => text.includes(readers[4]!))).toBe(true);
   });
 });
 
