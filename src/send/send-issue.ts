@@ -211,6 +211,7 @@ async function sendLoaded(
       batchSize: env.workerBatch,
       breakLock: options.breakLock,
       sideFileBase: postgresSideFileBase(localDir),
+      lateSuppressionCheckMs: options.lateSuppressionCheckMs,
     });
   if (!options.partOfRun && location.kind === 'sqlite')
     warnIfStateLost(location.file, outboxFolders(project, options), issue.id, log);

@@ -7,7 +7,7 @@ import type { LedgerEntry } from '../../state/contract.js';
 import type { ClaimedItem, ItemOutcome } from '../../state/postgres/queue.js';
 import { buildFor } from '../compose.js';
 import { messageIdFor } from '../message.js';
-import { segmentRoles } from '../plan.js';
+import { segmentRoles, suppressedKind } from '../plan.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { Halted, ReportBuilder } from '../report.js';
 import { type LedgerWriter, runDeliveries, type SendJob } from '../run.js';
@@ -24,6 +24,12 @@ export interface BatchContext {
   segments: readonly string[];
   /** An item another worker took over since this one claimed it: not started any more. */
   isLost(seq: number): boolean;
+  /**
+   * The reason an address was suppressed since the run began ('' without one), else undefined: read
+   * again every second (see late-suppressions.ts), so a reader who unsubscribes after their item was
+   * claimed is not mailed, as with one sender.
+   */
+  suppressedSince?: ((email: string) => string | undefined) | undefined;
   transport: MailTransport;
   limiter: RateLimiter;
   concurrency: number;
@@ -56,9 +62,14 @@ export async function sendBatch(
   const itemOf = new Map<string, ClaimedItem>();
   const rolesOf = new Map<string, readonly string[]>();
   for (const item of batch) {
-    if (item.suppressed)
-      outcomes.push({ seq: item.seq, email: item.email, variantId: item.variantId, status: 'skipped' });
-    else itemOf.set(item.email, item);
+    if (!item.suppressed) {
+      itemOf.set(item.email, item);
+      continue;
+    }
+    // Suppressed since the plan was written, found as it was claimed: counted, as on one host.
+    const subscriber = context.byEmail.get(item.email);
+    if (subscriber) report.skip(segmentRoles(subscriber, context.segments), item.variantId, 'suppressed');
+    outcomes.push({ seq: item.seq, email: item.email, variantId: item.variantId, status: 'skipped' });
   }
   const jobs = function* (): Generator<SendJob> {
     for (const item of itemOf.values()) {
@@ -67,6 +78,13 @@ export async function sendBatch(
       // The plan fingerprint covers every address: a missing one means the list changed under us.
       if (!subscriber) throw new Error(`${item.email} is in the plan but not in this worker's readers`);
       const roles = segmentRoles(subscriber, context.segments);
+      const suppressed = context.suppressedSince?.(item.email);
+      if (suppressed !== undefined) {
+        // Done without a message, counted as the plan counts suppressed readers.
+        report.skip(roles, item.variantId, suppressedKind(suppressed || undefined));
+        outcomes.push({ seq: item.seq, email: item.email, variantId: item.variantId, status: 'skipped' });
+        continue;
+      }
       rolesOf.set(item.email, roles);
       report.plan(roles, item.variantId);
       const messageId = messageIdFor(config, issue.id, subscriber.email, context.salt);

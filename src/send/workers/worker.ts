@@ -14,6 +14,7 @@ import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
 import type { Channel } from '../channel.js';
 import { type Compile, renderChecked } from '../compose.js';
 import { startConnectionCheck } from '../connection-check.js';
+import { type LateSuppressions, suppressionCursor, watchSuppressions } from '../late-suppressions.js';
 import type { DeliveryStatus } from '../ledger.js';
 import { type LockRow, lockDecision, lockedError } from '../lock.js';
 import { type DeliveryPlan, planDelivery } from '../plan.js';
@@ -61,6 +62,8 @@ export interface WorkerSendOptions {
   sideFileBase?: string | undefined;
   /** Start even when a holder of the send lock on another host cannot be checked. */
   breakLock?: boolean | undefined;
+  /** How often the suppression list is read again during the run (see late-suppressions.ts). */
+  lateSuppressionCheckMs?: number | undefined;
 }
 
 /**
@@ -77,6 +80,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
   let transport: MailTransport | undefined;
   let queue: SendQueue | undefined;
   let stopBeating: (() => Promise<void>) | undefined;
+  let late: LateSuppressions | undefined;
   // Sent but recorded nowhere in the database: their leases run out instead of being handed back.
   let keepLeased: number[] = [];
   // A database gone away mid-run reads as such (exit 3, run again), not as a bug.
@@ -86,6 +90,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     await migrate(pool, 'workers', WORKER_MIGRATIONS);
     const store = postgresState(pool, options.databaseUrl, { ownsPool: false });
     explain = (error) => store.explain(error);
+    // Taken before the list is read: whatever is suppressed after it is caught before its message.
+    const cursor = await suppressionCursor(store.suppressions);
     const suppressions = await store.suppressions.index();
     const isSuppressed = suppressions.isSuppressed;
     const suppressionReason = suppressions.reason;
@@ -205,6 +211,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     await beats.first;
 
     const byEmail = new Map(subscribers.map((s) => [canonicalAddress(s.email), s]));
+    late = watchSuppressions(store.suppressions, cursor, { everyMs: options.lateSuppressionCheckMs, log });
     const signal = options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal;
     const shared = queue;
     const run = await runPipeline({
@@ -236,6 +243,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         concurrency: options.concurrency,
         report,
         now: options.now,
+        suppressedSince: late.reason,
       },
     });
     const totals = { takenOver: run.takenOver, lost: run.lost };
@@ -295,6 +303,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
   } catch (error) {
     throw explain(error);
   } finally {
+    late?.stop();
     await stopBeating?.();
     // A clean exit hands unfinished items back at once instead of after the lease.
     await queue

@@ -1,5 +1,6 @@
 import { expect, it, vi } from 'vitest';
 import { canonicalAddress } from '../../../src/address.js';
+import { planAudience } from '../../../src/group/index.js';
 import { type Compile, defaultCompile } from '../../../src/send/compose.js';
 import { sendIssue } from '../../../src/send/index.js';
 import { readWorkerPlans } from '../../../src/send/workers/status.js';
@@ -214,5 +215,35 @@ describePostgres('send workers on PostgreSQL', () => {
     expect(report.total.sent).toBe(2);
     expect(smtp.counts.data).toBe(2);
     expect(smtp.counts.connections).toBeLessThanOrEqual(2);
+  });
+
+  it('a reader suppressed after their item was claimed is not mailed, and is counted as suppressed', async () => {
+    // One batch holds every reader from the start; 20 messages a second reach the last well after the suppression.
+    const { f, smtp } = await fresh(36);
+    const project = await f.load();
+    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+    const last = canonicalAddress(plan.recipients.at(-1)!.subscriber.email);
+    const { report } = worker(
+      f,
+      smtp,
+      { ratePerSecond: 20, concurrency: 1, lateSuppressionCheckMs: 20 },
+      { ROLECAST_TEST_WORKER_BATCH: '100' },
+    );
+    // Once sending began, every item is claimed: the suppression comes after the claim.
+    while ((await smtp.messages()).length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    // As `serve` answering a one-click unsubscribe would: another connection to the database.
+    await db.pool.query(
+      "INSERT INTO suppressions (email, reason, source, created_at) VALUES ($1, 'unsubscribe', 'one-click', $2)",
+      [last, new Date().toISOString()],
+    );
+    const done = await report;
+    const counts = await accepted(smtp);
+    expect(counts.has(last)).toBe(false);
+    expect(done.total.sent).toBe(plan.recipients.length - 1);
+    expect(done.total.skipped, JSON.stringify(done.total)).toMatchObject({ suppressed: 1 });
+    const open = await db.pool.query(
+      "SELECT count(*)::int AS n FROM send_items WHERE NOT done AND issue_id = '2026-W48'",
+    );
+    expect(open.rows[0]).toEqual({ n: 0 });
   });
 });
