@@ -89,7 +89,11 @@ export const ACCOUNT_REFUSED_HINT =
   'check the sending account with your mail provider (suspended or over quota, sender address not verified, wrong credentials); nothing was marked failed, so run the same command again once it is fixed';
 /** What to do after a run stopped because a local write failed. */
 export function haltedHint(halted: Halted): string {
-  const base = 'free space on that disk (or fix the write error) and run the same command again';
+  // SQLite's words when another connection kept the file locked past the wait (a backup, an open
+  // sqlite3 shell): nothing is wrong with the disk.
+  const base = /database is locked|SQLITE_BUSY|database table is locked/i.test(halted.reason)
+    ? 'another program kept the state file locked longer than rolecast waits (a backup, an open sqlite3 shell); once it lets go, run the same command again'
+    : 'free space on that disk (or fix the write error) and run the same command again';
   if (halted.unrecorded.length === 0) return `${base}: messages recorded as sent are not sent again`;
   if (halted.unrecordedFile)
     return `${base}: it first records the messages listed as not recorded (from ${halted.unrecordedFile}), so none is sent twice`;

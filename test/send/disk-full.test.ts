@@ -1,7 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendIssue } from '../../src/send/index.js';
+import { haltedHint } from '../../src/send/report.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
@@ -83,5 +86,29 @@ describe('a full disk under the ledger', () => {
     expect(new Set(all).size).toBe(all.length);
     expect(all).toHaveLength(report.total.planned);
     expect(existsSync(report.halted!.unrecordedFile!)).toBe(false);
+  });
+});
+
+describe('a run stopped by a write that failed', () => {
+  it('names the lock, not the disk, when another program kept the state file locked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rolecast-locked-'));
+    const holder = new Database(join(dir, 'state.db'));
+    const writer = new Database(join(dir, 'state.db'), { timeout: 0 });
+    try {
+      holder.exec('CREATE TABLE t (x); BEGIN IMMEDIATE; INSERT INTO t VALUES (1)');
+      let reason = '';
+      try {
+        writer.exec('INSERT INTO t VALUES (2)');
+      } catch (error) {
+        reason = (error as Error).message;
+      }
+      expect(reason).not.toBe('');
+      expect(haltedHint({ reason, unrecorded: [] })).toMatch(/^another program kept the state file locked/);
+      expect(haltedHint({ reason: 'database or disk is full', unrecorded: [] })).toMatch(/^free space on that disk/);
+    } finally {
+      holder.close();
+      writer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
