@@ -51,6 +51,9 @@ export function roleKey(role: string): string {
   return role.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 }
 
+/** Distinct unknown roles whose spellings are merged; a list of more is hostile or broken anyway. */
+const UNKNOWN_ROLE_SPELLINGS = 10_000;
+
 /** Work spent on "did you mean" hints per taxonomy: about a tenth of a second. */
 const SUGGESTION_CELLS = 20_000_000;
 
@@ -68,10 +71,23 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
   // unknown roles would multiply. Past this many distance-table cells, no more hints are offered.
   let cellsLeft = SUGGESTION_CELLS;
 
+  // A role the taxonomy does not know matches as known ones do (case, spaces and Unicode form
+  // ignored): its first spelling met stands for the others, so "space  cadet" in a summary reaches
+  // a reader of "Space Cadet". Bounded: past the limit, further roles are kept as written.
+  const unknown = new Map<string, string>();
+  const unknownAs = (role: string): string => {
+    const written = role.normalize('NFC').trim().replace(/\s+/g, ' ');
+    const key = roleKey(written);
+    const first = unknown.get(key);
+    if (first !== undefined) return first;
+    if (unknown.size < UNKNOWN_ROLE_SPELLINGS) unknown.set(key, written);
+    return written;
+  };
+
   return {
     roles,
     lookup: (role) => byKey.get(roleKey(role)),
-    normalise: (role) => byKey.get(roleKey(role)) ?? role.trim().replace(/\s+/g, ' '),
+    normalise: (role) => byKey.get(roleKey(role)) ?? unknownAs(role),
     closest(role) {
       const key = roleKey(role);
       if (hints.has(key)) return hints.get(key);

@@ -43,6 +43,18 @@ describe('role taxonomy', () => {
     expect(taxonomy.normalise(written)).toBe(canonical);
   });
 
+  it('matches unknown roles as known ones match: case, spaces and Unicode form ignored, the first spelling kept', () => {
+    const fresh = parseTaxonomy('roles:\n  - name: CTO\n', 'roles.yaml');
+    expect(fresh.normalise('Space Cadet')).toBe('Space Cadet');
+    expect(fresh.normalise('space  cadet')).toBe('Space Cadet');
+    expect(fresh.normalise(' SPACE CADET ')).toBe('Space Cadet');
+    const composed = 'Responsable Sécurité';
+    const decomposed = composed.normalize('NFD');
+    expect(decomposed).not.toBe(composed);
+    expect(fresh.normalise(decomposed)).toBe(composed);
+    expect(fresh.normalise(composed)).toBe(composed);
+  });
+
   it('keeps unknown roles as written and suggests the closest', () => {
     expect(taxonomy.lookup('Chief Wizard')).toBeUndefined();
     expect(taxonomy.normalise('  Chief   Wizard ')).toBe('Chief Wizard');
