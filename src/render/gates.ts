@@ -256,6 +256,17 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
       );
     }
   }
+  const width = displayColumns(view.subject);
+  if (width > SUBJECT_COLUMNS) {
+    const chars = [...view.subject];
+    problems.push(
+      warning(
+        where,
+        `the subject is ${width} columns wide ("${chars.slice(0, 30).join('')}…"): inboxes show about the first 60 on a computer and 35 on a phone, so "…${chars.slice(-20).join('')}" is never seen`,
+        'shorten the lead story\'s title, or give the issue a shorter "subject" in issue.json',
+      ),
+    );
+  }
   let stories: Summary[] | undefined;
   for (const what of ['subject', 'preheader'] as const) {
     const text = what === 'subject' ? view.subject : view.issue.preheader;
@@ -276,6 +287,19 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
     );
   }
   return problems;
+}
+
+/** Past this, a subject's end is cut in every inbox (wide characters count two). */
+const SUBJECT_COLUMNS = 80;
+/** East Asian wide and full-width characters: two columns in an inbox's list. */
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/gu;
+
+/** A subject's width as an inbox lays it out: code points, wide ones counted twice. */
+export function displayColumns(text: string): number {
+  let points = 0;
+  for (const _ of text) points++;
+  return points + (text.match(WIDE)?.length ?? 0);
 }
 
 /** A warning's words for a story the subject or preheader names: the same for every variant that lacks it. */

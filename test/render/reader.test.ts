@@ -249,6 +249,36 @@ describe('quality gates', () => {
     );
   });
 
+  it('warn, naming the variant, on a subject too wide for an inbox to show its end (wide characters count two)', async () => {
+    const subjectWarnings = async (title: string) =>
+      (
+        await runQualityGates(
+          fixtureProject({
+            manifest: { subject: '{{lead}} · Week {{week}}' },
+            summaries: [
+              { id: 'lead', roles: ['CTO'], title, url: 'https://example.com/lead' },
+              { id: 'next', roles: ['CTO'], url: 'https://example.com/next' },
+            ],
+          }),
+        )
+      ).filter((p) => p.message.startsWith('the subject is'));
+    expect(await subjectWarnings('What a Feature Store Actually Costs in Year Two')).toEqual([]);
+    const long = await subjectWarnings(`Supercalifragilistic${'x'.repeat(60)} Gateways for Phones`);
+    expect(long).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        field: 'variant cto',
+        message: expect.stringContaining('· Week 48" is never seen'),
+      }),
+    );
+    // 40 Japanese characters are 80 columns: with "+ 1 more · Week 48" past the limit.
+    const wide = await subjectWarnings(
+      'データ品質の評価基準を一年かけて見直したチームが学んだ十の教訓と次の一歩を語る',
+    );
+    expect(wide.length).toBeGreaterThan(0);
+    expect(wide[0]!.message).toMatch(/^the subject is (\d+) columns wide/);
+  });
+
   it('warn on missing alt text and on colours below WCAG AA', async () => {
     const project = fixtureProject({
       config: {
