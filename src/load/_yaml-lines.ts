@@ -1,4 +1,4 @@
-import { isCollection, LineCounter, parseDocument } from 'yaml';
+import { isCollection, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 
 /**
  * The 1-based line of a value in a YAML text, by its path (`['roles', 2, 'aliases', 0]`): the
@@ -13,6 +13,14 @@ export function yamlLineOf(text: string): (path: readonly PropertyKey[]) => numb
     let node: unknown = doc.contents;
     let start = offsetOf(node);
     for (const key of path) {
+      if (isMap(node)) {
+        // The key's line, not its value's: a nested map's value starts on the line after it.
+        const pair = node.items.find((item) => isScalar(item.key) && item.key.value === key);
+        if (!pair) break;
+        node = pair.value;
+        start = offsetOf(pair.key) ?? start;
+        continue;
+      }
       if (!isCollection(node)) break;
       const next = node.get(key, true);
       if (next === undefined) break;

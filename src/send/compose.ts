@@ -19,10 +19,10 @@ import { buildMailOptions, buildWireMailOptions } from './message.js';
 export type Compile = (
   project: Project,
   variants: Variant[],
-  options?: { clickSecret?: string | undefined; cacheSecret?: string | undefined },
+  options?: { clickSecret?: string | undefined; cacheSecret?: string | undefined; mjmlCache?: false | undefined },
 ) => Promise<Map<string, CompiledVariant>>;
 
-/** Loaded on first use: MJML is heavy, and a dry run never renders. */
+/** Loaded on first use: MJML is heavy, and commands that only read state never render. */
 export const defaultCompile: Compile = async (project, variants, options) => {
   const { compileAudience } = await import('../render/index.js');
   return compileAudience(project, variants, options);
@@ -72,10 +72,12 @@ export async function renderChecked(
   variants: Variant[],
   log: (line: string) => void,
   clickSecret?: string | undefined,
+  /** A dry run writes nothing, not even the MJML output cache. */
+  writeNothing = false,
 ): Promise<Map<string, CompiledVariant>> {
   if (project.config.tracking.clicks && !clickSecret)
     log('warning: tracking.clicks is on but ROLECAST_SECRET is not set, so links are sent untracked');
-  const compiled = await compile(project, variants, { clickSecret });
+  const compiled = await compile(project, variants, writeNothing ? { clickSecret, mjmlCache: false } : { clickSecret });
   // The editor edition is compiled for every run, but only sent to readers without roles: when none
   // is in this run, its problems (the full cards of every story can pass the size limit that each
   // reader's edition stays under) are told, not a reason to send nobody anything.

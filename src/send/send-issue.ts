@@ -253,6 +253,7 @@ async function sendLoaded(
         plan.audience.variants,
         log,
         env.secret,
+        true,
       );
       return plan.report.finish({ interrupted: false, elapsedMs: performance.now() - started });
     } finally {

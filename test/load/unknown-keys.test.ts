@@ -22,16 +22,20 @@ describe('unknown keys in the config and the role taxonomy', () => {
     expect(lines.join('\n')).not.toContain('[object Object]');
   });
 
-  it('roles.yaml: unknown keys at the top and in a role are named', () => {
+  it('roles.yaml: unknown keys at the top and in a role are named, at their lines', () => {
     const taxonomy = parseTaxonomy(
       'rolez: []\n__proto__:\n  x: 1\nroles:\n  - name: CTO\n    alias: [Chief Technology Officer]\n    constructor: odd\n',
       'roles.yaml',
     );
     const lines = (taxonomy.problems ?? []).map(formatProblem);
-    expect(lines).toContain('roles.yaml: warning: rolez: is not a known field and is ignored — did you mean "roles"?');
-    expect(lines).toContain('roles.yaml: warning: __proto__: is not a known field and is ignored — use one of: roles');
     expect(lines).toContain(
-      'roles.yaml: warning: roles[0].alias: is not a known field and is ignored — did you mean "aliases"?',
+      'roles.yaml:1: warning: rolez: is not a known field and is ignored — did you mean "roles"?',
+    );
+    expect(lines).toContain(
+      'roles.yaml:2: warning: __proto__: is not a known field and is ignored — use one of: roles',
+    );
+    expect(lines).toContain(
+      'roles.yaml:6: warning: roles[0].alias: is not a known field and is ignored — did you mean "aliases"?',
     );
     expect(lines.some((l) => l.includes('roles[0].constructor: is not a known field'))).toBe(true);
   });
