@@ -144,6 +144,14 @@ describe('bad subscribers are each reported with index and field', () => {
   });
 });
 
+/** A project's files with issue `x` listing `summaries`, beside `others`. */
+function issueFiles(summaries: string[], others: Record<string, string>): Record<string, string> {
+  return {
+    'issues/x/issue.json': JSON.stringify({ subject: 'S', date: '2026-11-26', summaries }),
+    ...others,
+  };
+}
+
 describe('issue manifests', () => {
   let project: TempProject;
   afterEach(() => project?.cleanup());
@@ -167,15 +175,10 @@ describe('issue manifests', () => {
   it('refuses a summary outside the project folder, by path or through a symlink', async () => {
     await withOutsideFile(async (secret) => {
       project = await tempProject({
-        files: {
-          'issues/x/issue.json': JSON.stringify({
-            subject: 'S',
-            date: '2026-11-26',
-            summaries: ['a.txt', secret, '../../../etc/hostname', 'linked.txt', '../shared/b.txt'],
-          }),
+        files: issueFiles(['a.txt', secret, '../../../etc/hostname', 'linked.txt', '../shared/b.txt'], {
           'issues/x/a.txt': 'T\nSummary\nx\nBest for: CTO\n',
           'issues/shared/b.txt': 'B\nSummary\ny\nBest for: CTO\n',
-        },
+        }),
       });
       await symlink(secret, project.path('issues/x/linked.txt'));
       const { issue, problems } = await loadIssue(project.path('issues/x'), taxonomy);
@@ -265,15 +268,10 @@ describe('issue manifests', () => {
   it('lists symlinked pool files, refusing one that leads out of the project', async () => {
     await withOutsideFile(async (secret) => {
       project = await tempProject({
-        files: {
-          'issues/x/issue.json': JSON.stringify({
-            subject: 'S',
-            date: '2026-11-26',
-            summaries: ['pool:kept', 'pool:leak'],
-          }),
+        files: issueFiles(['pool:kept', 'pool:leak'], {
           'drafts/kept.txt': 'Kept\nSummary\ny\nBest for: CTO\n',
           'summaries/.keep': '',
-        },
+        }),
       });
       await symlink(project.path('drafts/kept.txt'), project.path('summaries/kept.txt'));
       await symlink(secret, project.path('summaries/leak.txt'));
