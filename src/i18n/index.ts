@@ -21,14 +21,18 @@ const CATALOGUES: Record<Language, Catalogue> = {
   de: { ...ENGLISH, ...EMAIL_DE, ...PAGES_DE },
 };
 
-/** The shipped language for a BCP 47 tag ("de-AT" → "de"); `fallback` when none matches. */
 /** Whether the locale's language has a catalogue: otherwise its reader gets the list's language. */
 export function hasCatalogue(locale: string): boolean {
-  return (LANGUAGES as readonly string[]).includes(locale.split('-')[0]!.toLowerCase());
+  return shippedLanguage(locale) !== null;
 }
 
+/** The shipped language for a BCP 47 tag ("de-AT" → "de"); `fallback` when none matches. */
 export function languageOf(locale: string | undefined, fallback: Language = 'en'): Language {
   if (locale === undefined) return fallback;
+  return shippedLanguage(locale) ?? fallback;
+}
+
+function shippedLanguage(locale: string): Language | null {
   // Asked for per variant and per reader, of a handful of tags: each tag's answer is kept.
   let shipped = shippedOf.get(locale);
   if (shipped === undefined) {
@@ -37,7 +41,7 @@ export function languageOf(locale: string | undefined, fallback: Language = 'en'
     if (shippedOf.size >= 1000) shippedOf.clear();
     shippedOf.set(locale, shipped);
   }
-  return shipped ?? fallback;
+  return shipped;
 }
 
 /** The shipped language a tag names, or null when it names none. */

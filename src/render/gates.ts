@@ -10,6 +10,7 @@ import { createCache } from './_cache.js';
 import { contrast } from './_colour.js';
 import { absentAmong, variantSummaries } from './lead.js';
 import { contrastPairs, type DigestView } from './view.js';
+import { columns } from './wrap.js';
 
 /**
  * The transfer encoding messages are sent with (see send/mime.ts). The size gate measures with the
@@ -297,9 +298,7 @@ const WIDE =
 
 /** A subject's width as an inbox lays it out: code points, wide ones counted twice. */
 export function displayColumns(text: string): number {
-  let points = 0;
-  for (const _ of text) points++;
-  return points + (text.match(WIDE)?.length ?? 0);
+  return columns(text) + (text.match(WIDE)?.length ?? 0);
 }
 
 /** A warning's words for a story the subject or preheader names: the same for every variant that lacks it. */

@@ -50,7 +50,7 @@ export function wrapLine(line: string, width: number = TEXT_WIDTH): string {
 }
 
 /** Characters as a reader counts them: code points, not UTF-16 units. */
-function columns(text: string): number {
+export function columns(text: string): number {
   let count = text.length;
   for (let i = 0; i < text.length - 1; i++) {
     const unit = text.charCodeAt(i);

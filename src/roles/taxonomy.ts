@@ -125,7 +125,7 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
 export async function loadTaxonomy(file: string): Promise<RoleTaxonomy> {
   const size = await fileSize(file);
   if (size !== undefined && size > LIMITS.smallFileBytes)
-    throw refused(file, tooLarge(displayPath(file), size, LIMITS.smallFileBytes));
+    throw refused(file, [tooLarge(displayPath(file), size, LIMITS.smallFileBytes)]);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -140,9 +140,9 @@ export async function loadTaxonomy(file: string): Promise<RoleTaxonomy> {
 
 export function parseTaxonomy(text: string, file: string): RoleTaxonomy {
   const size = byteLength(text);
-  if (size > LIMITS.smallFileBytes) throw refused(file, tooLarge(displayPath(file), size, LIMITS.smallFileBytes));
+  if (size > LIMITS.smallFileBytes) throw refused(file, [tooLarge(displayPath(file), size, LIMITS.smallFileBytes)]);
   const deepAt = yamlTooDeepAt(text);
-  if (deepAt !== undefined) throw refused(file, tooDeep(displayPath(file), deepAt, 'roles'));
+  if (deepAt !== undefined) throw refused(file, [tooDeep(displayPath(file), deepAt, 'roles')]);
   let raw: unknown;
   try {
     // Warnings would go to the process (raw file text on stderr); errors are reported below.
@@ -155,12 +155,13 @@ export function parseTaxonomy(text: string, file: string): RoleTaxonomy {
   const lineOf = yamlLineOf(text);
   const result = TaxonomyFileSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    throw new RolecastError('E_INVALID', `role taxonomy ${file} is invalid`, {
-      problems: zodProblems(result.error, shown, lineOf, (field) => FIELD_HINTS[field]),
-    });
+    throw refused(
+      file,
+      zodProblems(result.error, shown, lineOf, (field) => FIELD_HINTS[field]),
+    );
   }
   const problems = sameRoleProblems(result.data.roles, shown, lineOf);
-  if (problems.length) throw new RolecastError('E_INVALID', `role taxonomy ${file} is invalid`, { problems });
+  if (problems.length) throw refused(file, problems);
   const taxonomy = createTaxonomy(result.data.roles);
   taxonomy.problems = unknownKeyWarnings(raw, TaxonomyFileSchema, shown, lineOf);
   return taxonomy;
@@ -210,8 +211,8 @@ function atLine(line: number | undefined): string {
   return line === undefined ? '' : `, line ${line}`;
 }
 
-function refused(file: string, problem: Problem): RolecastError {
-  return new RolecastError('E_INVALID', `role taxonomy ${file} is invalid`, { problems: [problem] });
+function refused(file: string, problems: Problem[]): RolecastError {
+  return new RolecastError('E_INVALID', `role taxonomy ${file} is invalid`, { problems });
 }
 
 function invalid(file: string, line: number | undefined, field: string, message: string): RolecastError {
@@ -223,7 +224,7 @@ function invalid(file: string, line: number | undefined, field: string, message:
     message,
     hint: 'each entry needs a name and may list aliases',
   };
-  return new RolecastError('E_INVALID', `role taxonomy ${file} is invalid`, { problems: [problem] });
+  return refused(file, [problem]);
 }
 
 export function levenshtein(a: string, b: string): number {
