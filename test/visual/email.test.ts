@@ -126,6 +126,40 @@ describe('every variant of the example issue in Chromium', () => {
   }, 180_000);
 });
 
+describe('tap targets on a 375 px phone', () => {
+  // WCAG 2.5.8 asks 24 × 24 CSS px of a link that is not part of a sentence; a button, the 44 px a
+  // thumb needs (Apple's and Google's guidance).
+  it('gives every contents arrow and footer link 24 × 24 px, and every card button 44 px', async () => {
+    const small: string[] = [];
+    for (const id of html.keys()) {
+      const page = await open(id, PHONE, 'light');
+      try {
+        const targets = await page.evaluate(() => {
+          const box = (kind: string, a: Element) => {
+            const r = a.getBoundingClientRect();
+            return { kind, text: a.textContent ?? '', width: r.width, height: r.height };
+          };
+          return [
+            ...[...document.querySelectorAll('.rc-contents a.rc-link')].map((a) => box('arrow', a)),
+            ...[...document.querySelectorAll('.rc-footer a')].map((a) => box('footer', a)),
+            ...[...document.querySelectorAll('a.rc-button')].map((a) => box('button', a)),
+          ];
+        });
+        expect(targets.filter((t) => t.kind === 'footer').length, `${id}: footer links`).toBeGreaterThanOrEqual(2);
+        expect(targets.filter((t) => t.kind === 'button').length, `${id}: card buttons`).toBeGreaterThan(0);
+        for (const t of targets) {
+          const least = t.kind === 'button' ? { width: 44, height: 44 } : { width: 24, height: 24 };
+          if (t.width < least.width || t.height < least.height)
+            small.push(`${id}: ${t.kind} "${t.text}" ${t.width.toFixed(0)} × ${t.height.toFixed(0)} px`);
+        }
+      } finally {
+        await page.close();
+      }
+    }
+    expect(small).toEqual([]);
+  }, 180_000);
+});
+
 describe('screenshots against the committed baselines', () => {
   for (const id of SHOTS) {
     for (const width of WIDTHS) {
