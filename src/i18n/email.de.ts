@@ -35,6 +35,7 @@ export const EMAIL_DE: Partial<Record<keyof typeof EMAIL_EN, string>> = {
   'email.readSummary': 'Ganze Zusammenfassung lesen',
   'email.readSummaryNamed': 'Ganze Zusammenfassung lesen: {title}',
   'email.sentTo': 'Diese E-Mail ging an {email} für {roles}.',
+  'email.sentToQuiet': 'Diese E-Mail ging an {email} für {roles}. Diese Woche nichts für {quiet}.',
   'email.sentToEditor': 'Dies ist die Redaktionsausgabe, gesendet an {email}.',
   'email.sentBy': 'Gesendet von {sender}. Antworten gehen an {replyTo}.',
   'email.forwarded': 'Weitergeleitet bekommen? Hier abonnieren',

@@ -34,6 +34,7 @@ export const EMAIL_EN = {
   'email.readSummary': 'Read the full summary',
   'email.readSummaryNamed': 'Read the full summary: {title}',
   'email.sentTo': 'This email was sent to {email} for {roles}.',
+  'email.sentToQuiet': 'This email was sent to {email} for {roles}. Nothing this week for {quiet}.',
   'email.sentToEditor': 'This is the editor’s edition, sent to {email}.',
   'email.sentBy': 'Sent by {sender}. Replies go to {replyTo}.',
   'email.forwarded': 'Forwarded this? Subscribe',

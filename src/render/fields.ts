@@ -10,6 +10,7 @@ export function readerFields(
     firstName?: string | undefined;
     locale?: string | undefined;
     timezone?: string | undefined;
+    roles?: readonly string[] | undefined;
   },
 ): PersonalFields {
   return {
@@ -18,6 +19,7 @@ export function readerFields(
     firstName: reader.firstName,
     locale: reader.locale,
     timezone: reader.timezone,
+    roles: reader.roles,
     unsubscribeUrl: links.unsubscribeUrl,
     preferencesUrl: links.preferencesUrl,
     viewOnlineUrl: links.viewOnlineUrl,

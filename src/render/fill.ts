@@ -31,11 +31,14 @@ export function readerValues(
         ? fields.locale
         : localeFor(config, language);
     const roles = variant.roles.join(', ');
+    const quiet = quietRoles(fields.roles, variant);
     const sentTo = !fields.email
       ? ''
       : variant.isEditorEdition
         ? t('email.sentToEditor', { email: fields.email })
-        : t('email.sentTo', { email: fields.email, roles });
+        : quiet.length
+          ? t('email.sentToQuiet', { email: fields.email, roles, quiet: quiet.join(', ') })
+          : t('email.sentTo', { email: fields.email, roles });
     return {
       greetingName: greetingName(fields) ?? config.greetingFallback ?? t('email.greetingFallback'),
       dateLine: safeDateLine(dateLine, locale, fields.timezone ?? config.timezone, config),
@@ -50,6 +53,15 @@ export function readerValues(
   };
 }
 
+/**
+ * The reader's roles that had nothing this week, in their order: a reader shares the variant of
+ * the roles that had content, and the footer would otherwise not name their other choices.
+ */
+function quietRoles(readerRoles: readonly string[] | undefined, variant: Variant): readonly string[] {
+  if (!readerRoles || variant.isEditorEdition || readerRoles.length <= variant.roles.length) return [];
+  return readerRoles.filter((role) => !variant.roles.includes(role));
+}
+
 /** Stands for the address while a variant's "sent to" line is worded once; no catalogue or role name holds it. */
 const EMAIL_SLOT = '\u0000rc-email\u0000';
 
@@ -57,6 +69,8 @@ const EMAIL_SLOT = '\u0000rc-email\u0000';
 interface Shared {
   /** The "sent to" line cut at the address, or undefined to word it per reader. */
   sentTo: string[] | undefined;
+  /** The same line for readers who also chose roles without content, by their roles array. */
+  quietSentTo: Map<readonly string[], string[] | undefined>;
   greetingFallback: string;
   locale: string;
   clickVariant: string;
@@ -98,6 +112,7 @@ export function fieldFiller(
         : t('email.sentTo', { email: EMAIL_SLOT, roles });
       found = {
         sentTo: roles.includes(EMAIL_SLOT) ? undefined : worded.split(EMAIL_SLOT),
+        quietSentTo: new Map(),
         greetingFallback: config.greetingFallback ?? t('email.greetingFallback'),
         locale: localeFor(config, language),
         clickVariant: clickVariant ? clickVariant(variant) : '',
@@ -105,6 +120,17 @@ export function fieldFiller(
       byLanguage.set(language, found);
     }
     return found;
+  };
+  // Loaded lists share one roles array per role set: the line is worded once per array.
+  const quietSentTo = (own: Shared, readerRoles: readonly string[], language: Language, variant: Variant) => {
+    if (own.quietSentTo.has(readerRoles)) return own.quietSentTo.get(readerRoles);
+    const roles = variant.roles.join(', ');
+    const quiet = quietRoles(readerRoles, variant).join(', ');
+    const worded = translator(language)('email.sentToQuiet', { email: EMAIL_SLOT, roles, quiet });
+    const cut = roles.includes(EMAIL_SLOT) || quiet.includes(EMAIL_SLOT) ? undefined : worded.split(EMAIL_SLOT);
+    if (own.quietSentTo.size >= 1000) own.quietSentTo.clear();
+    own.quietSentTo.set(readerRoles, cut);
+    return cut;
   };
   const readerLanguage = (locale: string): Language => {
     let found = languageOfLocale.get(locale);
@@ -136,8 +162,11 @@ export function fieldFiller(
     const locale = fields.locale && readerLanguage(fields.locale) === language ? fields.locale : own.locale;
     let sentTo = '';
     if (fields.email) {
-      sentTo = own.sentTo
-        ? own.sentTo.join(fields.email)
+      const worded = quietRoles(fields.roles, variant).length
+        ? quietSentTo(own, fields.roles!, language, variant)
+        : own.sentTo;
+      sentTo = worded
+        ? worded.join(fields.email)
         : readerValues(config, issueId, dateLine)(fields, language, variant).sentTo;
     }
     const sentAt = fields.sentAt?.getTime();

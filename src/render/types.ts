@@ -9,6 +9,8 @@ export interface PersonalFields {
   firstName?: string | undefined;
   locale?: string | undefined;
   timezone?: string | undefined;
+  /** The roles the reader chose; the footer names those that had nothing this week too. */
+  roles?: readonly string[] | undefined;
   unsubscribeUrl: string;
   preferencesUrl?: string | undefined;
   viewOnlineUrl?: string | undefined;

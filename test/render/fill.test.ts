@@ -41,6 +41,8 @@ const reader: fc.Arbitrary<PersonalFields> = fc.record(
     preferencesUrl: fc.webUrl(),
     viewOnlineUrl: fc.webUrl(),
     sentAt: fc.date({ min: new Date('2026-01-01'), max: new Date('2027-01-01'), noInvalidDate: true }),
+    // Chosen roles, some without content this week (the footer names those too).
+    roles: fc.subarray(['CTO', 'Executive', 'Gardener', '{email}', 'Night Owl']),
   },
   { requiredKeys: ['email', 'unsubscribeUrl'] },
 );

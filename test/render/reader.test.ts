@@ -159,6 +159,20 @@ describe('footer', () => {
     expect(footer).toContain('Replies go to editors@test.example.');
     expect(text).toContain('Forwarded this? Subscribe: https://test.example/subscribe');
   });
+
+  it('names the reader’s roles that had nothing this week, in the message and in the spliced send', async () => {
+    const compiled = await compileFor(fixtureProject(), ['CTO']);
+    const fields = reader({ roles: ['Gardener', 'CTO', 'Night Owl'] });
+    const { html, text } = compiled.personalise(fields);
+    const line = 'This email was sent to ada@example.com for CTO. Nothing this week for Gardener, Night Owl.';
+    expect(html).toContain(line);
+    expect(text.replace(/\s+/g, ' ')).toContain(line);
+    expect(compiled.template!(fields).values(fields).sentTo).toBe(line);
+    // A reader whose roles all had content reads the short line.
+    const short = compiled.personalise(reader({ roles: ['CTO'] })).html;
+    expect(short).toContain('This email was sent to ada@example.com for CTO.');
+    expect(short).not.toContain('Nothing this week');
+  });
 });
 
 describe('per-variant subject, preheader and lead', () => {
