@@ -5,7 +5,18 @@ import { headerSafe, isoDate, plainText } from './_fields.js';
 const tooLong = (limit: number) => `is too long — limit ${limit} characters`;
 
 /** The values a subject template can read (see render/lead.ts, which fills every one). */
-export const SUBJECT_VALUES = ['lead', 'top', 'count', 'more', 'roles', 'week', 'date', 'title', 'brand'] as const;
+export const SUBJECT_VALUES = [
+  'lead',
+  'top',
+  'count',
+  'more',
+  'roles',
+  'week',
+  'weekLabel',
+  'date',
+  'title',
+  'brand',
+] as const;
 export type SubjectValue = (typeof SUBJECT_VALUES)[number];
 
 /** Words a mustache may start with that are not values: Handlebars' own. */

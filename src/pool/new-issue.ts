@@ -65,7 +65,7 @@ export function planNewIssue(input: {
 }
 
 /** With no earlier issue to copy: the lead story first, as the example does (the brand is in From). */
-const DEFAULT_SUBJECT = '{{lead}} · Week {{week}}';
+const DEFAULT_SUBJECT = '{{lead}} · {{weekLabel}}';
 
 /** Writes the planned `issue.json`; never replaces an existing one. */
 export async function writeNewIssue(plan: NewIssuePlan): Promise<string> {

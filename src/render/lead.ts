@@ -184,13 +184,16 @@ export function leadText(context: LeadContext, variant: Variant): LeadText {
   const roles = variant.isEditorEdition ? t('email.allRoles') : listFormat(locale, variant.roles);
   const override = overrideFor(manifest, variant);
   const leadLine = t(`email.subjectLead.${pluralForm(language, count)}`, { top, more: count - 1 });
+  const week = issueWeek(manifest.date, context.config.timezone).week;
   const subject = renderSubject(override.subject ?? manifest.subject, {
     lead: leadLine,
     top,
     count,
     more: count - 1,
     roles,
-    week: issueWeek(manifest.date, context.config.timezone).week,
+    week,
+    // In the message's language, as the lead is: a subject's own words are the same in every language.
+    weekLabel: t('email.weekLabel', { week }),
     date: context.date,
     title: manifest.title ?? context.config.brand.name,
     brand: context.config.brand.name,

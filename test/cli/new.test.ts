@@ -36,7 +36,7 @@ describe('rolecast new and rolecast pool', () => {
       'pool:the-quiet-cost-of-context-switching',
     ]);
     // Subject, title and weekday carry over from 2026-W48 (a Thursday).
-    expect(created).toMatchObject({ subject: '{{lead}} · Week {{week}}', date: '2026-12-03' });
+    expect(created).toMatchObject({ subject: '{{lead}} · {{weekLabel}}', date: '2026-12-03' });
     expect(result.stdout).toContain('created issues/2026-W49/issue.json: 4 summaries from issues/_pool');
     expect(result.stdout).toMatch(/Engineering Manager\s+3\n/);
     expect(result.stdout).toMatch(/roles with none .*: Director of AI\/ML, .*Security Lead, Designer/);
@@ -90,7 +90,7 @@ describe('rolecast new and rolecast pool', () => {
     const result = await inProcess(['new', '--week', '2026-W50']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect((await manifest('2026-W50')).subject).toBe('{{lead}} · Week {{week}}');
+    expect((await manifest('2026-W50')).subject).toBe('{{lead}} · {{weekLabel}}');
   });
 
   it('rejects a week that is not an ISO week', async () => {

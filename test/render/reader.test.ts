@@ -247,6 +247,17 @@ describe('per-variant subject, preheader and lead', () => {
   });
 });
 
+describe('subject in the reader’s language', () => {
+  it('words {{weekLabel}} in each message’s language, as the lead is', async () => {
+    const project = fixtureProject({ manifest: { subject: '{{lead}} · {{weekLabel}}' } });
+    const compiled = await compileFor(project, ['CTO'], { languages: ['de'] });
+    expect(compiled.personalise(reader()).subject).toMatch(/ · Week 48$/);
+    const german = compiled.personalise(reader({ locale: 'de-DE' })).subject;
+    expect(german).toMatch(/ · KW 48$/);
+    expect(german).not.toContain('Week');
+  });
+});
+
 describe('quality gates', () => {
   it('warn, naming the variant, on a card without any link', async () => {
     const project = fixtureProject({
