@@ -114,6 +114,30 @@ export function cutAtSentence(text: string, limit = 60): string {
   return out;
 }
 
+/**
+ * A compact card's paragraphs: whole paragraphs while they fit in about `limit` words, then the
+ * next one cut after a whole sentence if its first sentence fits. Paragraphs stay apart: joined,
+ * a paragraph without a full stop (a label, a list) would run into the next one's sentence.
+ */
+export function compactParagraphs(paragraphs: readonly string[], limit = 60): string[] {
+  const out: string[] = [];
+  let used = 0;
+  for (const paragraph of paragraphs) {
+    const left = limit - used;
+    const words = wordCount(paragraph);
+    if (words <= left) {
+      out.push(paragraph);
+      used += words;
+      continue;
+    }
+    // The first paragraph is always shown, cut; a later one only if a whole sentence of it fits.
+    const cut = cutAtSentence(paragraph, Math.max(left, 1));
+    if (out.length === 0 || (left > 0 && wordCount(cut) <= left && !cut.endsWith('…'))) out.push(cut);
+    break;
+  }
+  return out;
+}
+
 /** The first sentence of a text, for one-line teasers. */
 export function firstSentence(text: string): string {
   const match = /^[\s\S]*?[.!?](?=\s|$)/.exec(text.trim());

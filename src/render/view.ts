@@ -9,7 +9,7 @@ import { createCache } from './_cache.js';
 import { contrast, mix, textOn, withContrast } from './_colour.js';
 import { createFieldTokens, type FieldTokens } from './_personal.js';
 import {
-  cutAtSentence,
+  compactParagraphs,
   domainOf,
   firstSentence,
   formatMinutes,
@@ -351,7 +351,8 @@ export function summaryParagraphs(summary: Summary): string[] {
 /** What a card takes from its summary alone, worked out once however many variants show it. */
 interface SummaryText {
   paragraphs: string[];
-  compact: string;
+  /** The compact card's paragraphs: about 60 words, each kept apart as written. */
+  compact: string[];
   minutes: number;
   domain: string | undefined;
   teaser: string | undefined;
@@ -369,7 +370,7 @@ function summaryText(summary: Summary): SummaryText {
     const words = wordCount([summary.summary, summary.takeaway, ...summary.principles, ...summary.practice].join(' '));
     text = {
       paragraphs,
-      compact: cutAtSentence(paragraphs.join(' ')),
+      compact: compactParagraphs(paragraphs),
       minutes: readingMinutes(words),
       domain: domainOf(summary.url),
       teaser: summary.insights ? firstSentence(summary.insights) : undefined,
@@ -458,7 +459,7 @@ function cardView(summary: Summary, context: CardContext, given?: string): CardV
     buttonLabel: hrefIsArticle ? t('email.readArticle') : t('email.readSummary'),
     buttonName: t(hrefIsArticle ? 'email.readArticleNamed' : 'email.readSummaryNamed', { title: summary.title }),
     teaser,
-    paragraphs: style === 'full' ? [...paragraphs] : [compact],
+    paragraphs: [...(style === 'full' ? paragraphs : compact)],
     takeaway: summary.takeaway,
     principles: style === 'full' ? summary.principles : [],
     practice: style === 'full' ? summary.practice : summary.practice.slice(0, 3),

@@ -97,6 +97,24 @@ describe('contents, cards and sections', () => {
     expect(html).toMatch(/\d+ min read/);
   });
 
+  it('compact cards keep a summary’s paragraphs apart, and stop at about 60 words', async () => {
+    const project = fixtureProject({
+      summaries: [
+        long('one', ['CTO'], {
+          summary: `Context without a full stop\n\nThe team moved its queue in one weekend. ${'It worked well. '.repeat(30)}`,
+        }),
+      ],
+    });
+    const { html, text } = (await compileFor(project, ['CTO'])).personalise(reader());
+    expect(html).toContain('<p dir="auto" style="margin:0 0 12px">Context without a full stop</p>');
+    expect(html).toMatch(
+      /<p dir="auto" style="margin:0 0 12px">The team moved its queue in one weekend\. It worked well\./,
+    );
+    expect(html).not.toContain('full stop The team');
+    expect(text).not.toContain('full stop The team');
+    expect(html.match(/It worked well\./g)!.length).toBeLessThan(30);
+  });
+
   it('full cards (the editor edition, or cards.style "full") show everything', async () => {
     const editor = (await compileFor(project())).personalise(reader());
     const full = (await compileFor(project(), ['CTO'], { cardStyle: 'full' })).personalise(reader());
