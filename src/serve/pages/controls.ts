@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../escape.js';
 import type { Translate } from '../../i18n/index.js';
+import { isKnownZone } from '../../model/_fields.js';
 import type { RoleTaxonomy } from '../../roles/taxonomy.js';
 
 /** Form controls the signup and preferences pages share. */
@@ -31,14 +32,19 @@ function timeZones(): string[] {
   return zones;
 }
 
+/**
+ * Any zone the subscriber loader accepts. The page's list is what this Node's Intl names, which on
+ * some versions leaves out current names ("Asia/Kolkata", "Europe/Kyiv") and links ("US/Pacific").
+ */
 export function isTimeZone(value: string): boolean {
-  return timeZones().includes(value);
+  return isKnownZone(value);
 }
 
 export function timezoneSelect(label: string, selected: string, autoFill: boolean): string {
-  const options = timeZones()
-    .map((z) => `<option${z === selected ? ' selected' : ''}>${escapeHtml(z)}</option>`)
-    .join('');
+  // A reader's zone missing from the list is shown as theirs: a form sent unchanged keeps it.
+  const listed = timeZones();
+  const zones = listed.includes(selected) || !isKnownZone(selected) ? listed : [selected, ...listed];
+  const options = zones.map((z) => `<option${z === selected ? ' selected' : ''}>${escapeHtml(z)}</option>`).join('');
   return `<label for="timezone">${escapeHtml(label)}</label>
 <select id="timezone" name="timezone"${autoFill ? ' data-autozone' : ''}>${options}</select>`;
 }

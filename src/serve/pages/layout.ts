@@ -18,7 +18,7 @@ export interface PageContext {
 
 /** Fills the time zone from the browser when scripts run; the page works the same without it. */
 export const TIMEZONE_SCRIPT =
-  "(function(){var s=document.querySelector('select[data-autozone]');if(!s)return;try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;for(var i=0;i<s.options.length;i++)if(s.options[i].value===z){s.value=z;break}}catch(e){}})();";
+  "(function(){var s=document.querySelector('select[data-autozone]');if(!s)return;try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;if(!z)return;for(var i=0;i<s.options.length;i++)if(s.options[i].value===z){s.value=z;return}s.add(new Option(z,z,true,true),0)}catch(e){}})();";
 
 const SCRIPT_HASH = `'sha256-${createHash('sha256').update(TIMEZONE_SCRIPT).digest('base64')}'`;
 
