@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { readEnvironment } from '../config/env.js';
 import { EXIT, formatProblem, RolecastError } from '../errors.js';
 import { loadProject } from '../load/project.js';
@@ -50,6 +51,9 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
     cwd: send.cwd,
     stateFile: send.stateFile,
     env: send.env,
+    // Pauses are judged at each wave (every wave loads the readers again): a reader whose pause
+    // ends before the last wave can go out is planned, and skipped if still paused at theirs.
+    now: latestWaveTime(options.at, send.now?.() ?? new Date()),
   });
   // Once for the whole schedule; the waves are told not to repeat them.
   for (const problem of project.problems) send.log?.(formatProblem(problem));
@@ -175,4 +179,13 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
       await state?.close();
     } catch {}
   }
+}
+
+/**
+ * The latest instant a wave of `at` can go out: the wall time read in the zone furthest behind UTC
+ * (UTC−12), or the instant itself when `at` names an offset; never before `now`.
+ */
+export function latestWaveTime(at: string, now: Date): Date {
+  const latest = DateTime.fromISO(at, { zone: 'Etc/GMT+12' });
+  return latest.isValid && latest.toMillis() > now.getTime() ? latest.toJSDate() : now;
 }
