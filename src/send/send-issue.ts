@@ -288,13 +288,21 @@ async function sendLoaded(
       log(
         `recorded ${pending.unrecorded} message(s) an earlier run sent but could not record (${pending.unrecordedFile})`,
       );
-    const ledger = store.ledger(issue.id, channel, now);
+    // A resend's rows are stamped no earlier than its start: resumed, it counts as reached the rows
+    // stamped since then, and a clock stepped back (NTP) must not make a reached reader look owed.
+    let stampFloor: number | undefined;
+    const stamp = () => {
+      const at = now();
+      return stampFloor !== undefined && at.getTime() < stampFloor ? new Date(stampFloor) : at;
+    };
+    const ledger = store.ledger(issue.id, channel, stamp);
     transport = early ? await early.transport : await createTransport(project, env, options, log);
     // A resend is one generation: resumed after an interruption, it skips the readers it already reached.
     const resumed = options.resend
       ? (options.resendSince ?? (await state(() => ledger.unfinishedResend())))
       : undefined;
     const resendSince = options.resend ? (resumed ?? now().toISOString()) : undefined;
+    if (resendSince !== undefined) stampFloor = Date.parse(resendSince);
     if (resumed && !options.partOfRun)
       log(`resuming the --resend started at ${resumed}: readers it already reached are not sent it again`);
     const cursor = await state(() => suppressionCursor(store.suppressions));

@@ -1,0 +1,51 @@
+import { expect, it } from 'vitest';
+import { sendIssue } from '../../src/send/index.js';
+import { perTest } from '../helpers/per-test.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { type SendFixture, sendEnv, sendFixture } from '../send/_fixture.js';
+
+/**
+ * A --resend resumes by "sent at or after the resend's start" (ledger.sentSince compares a row's
+ * updated_at with the resend's start). A clock stepped back while the resend runs (NTP correcting a
+ * fast clock) must not make the readers it reached after the step look unreached, and get a second
+ * resent copy when it resumes.
+ */
+const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
+
+it('a resumed --resend does not mail a reader twice after the clock stepped back 5 minutes', async () => {
+  opened.fixture = await sendFixture(24, { concurrency: 1 });
+  opened.server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
+  const f = opened.fixture;
+  const send = (extra: Partial<Parameters<typeof sendIssue>[0]>) =>
+    sendIssue({
+      issueDir: f.issueDir,
+      subscribersFile: f.subscribersFile,
+      cwd: f.dir,
+      env: sendEnv(opened.server.url()),
+      ...extra,
+    });
+  const first = await send({});
+  const everyone = first.total.sent;
+
+  let skewMs = 0;
+  const now = () => new Date(Date.now() - skewMs);
+  const controller = new AbortController();
+  const resending = send({ resend: true, signal: controller.signal, now });
+  // The resend has started (resend_started_at written) and reached two readers; then the clock steps back.
+  while (opened.server.counts.accepted < everyone + 2) await new Promise((r) => setTimeout(r, 2));
+  skewMs = 5 * 60_000;
+  while (opened.server.counts.accepted < everyone + 6) await new Promise((r) => setTimeout(r, 2));
+  controller.abort();
+  const cut = await resending;
+  expect(cut.interrupted).toBe(true);
+
+  const resumed = await send({ resend: true, now });
+  expect(resumed.interrupted).toBeFalsy();
+  const perReader = new Map<string, number>();
+  for (const m of await opened.server.messages())
+    perReader.set(m.envelope.to[0]!, (perReader.get(m.envelope.to[0]!) ?? 0) + 1);
+  const thrice = [...perReader].filter(([, n]) => n > 2);
+  expect(thrice).toEqual([]);
+  // And the resend still reached everyone: an original and one resent copy each.
+  expect([...perReader.values()].filter((n) => n === 2).length).toBe(everyone);
+});
