@@ -14,14 +14,15 @@ const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['serve
 
 it('a resumed --resend does not mail a reader twice after the clock stepped back 5 minutes', async () => {
   opened.fixture = await sendFixture(24, { concurrency: 1 });
-  opened.server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
+  const server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
+  opened.server = server;
   const f = opened.fixture;
   const send = (extra: Partial<Parameters<typeof sendIssue>[0]>) =>
     sendIssue({
       issueDir: f.issueDir,
       subscribersFile: f.subscribersFile,
       cwd: f.dir,
-      env: sendEnv(opened.server.url()),
+      env: sendEnv(server.url()),
       ...extra,
     });
   const first = await send({});
@@ -32,9 +33,9 @@ it('a resumed --resend does not mail a reader twice after the clock stepped back
   const controller = new AbortController();
   const resending = send({ resend: true, signal: controller.signal, now });
   // The resend has started (resend_started_at written) and reached two readers; then the clock steps back.
-  while (opened.server.counts.accepted < everyone + 2) await new Promise((r) => setTimeout(r, 2));
+  while (server.counts.accepted < everyone + 2) await new Promise((r) => setTimeout(r, 2));
   skewMs = 5 * 60_000;
-  while (opened.server.counts.accepted < everyone + 6) await new Promise((r) => setTimeout(r, 2));
+  while (server.counts.accepted < everyone + 6) await new Promise((r) => setTimeout(r, 2));
   controller.abort();
   const cut = await resending;
   expect(cut.interrupted).toBe(true);
@@ -42,7 +43,7 @@ it('a resumed --resend does not mail a reader twice after the clock stepped back
   const resumed = await send({ resend: true, now });
   expect(resumed.interrupted).toBeFalsy();
   const perReader = new Map<string, number>();
-  for (const m of await opened.server.messages())
+  for (const m of await server.messages())
     perReader.set(m.envelope.to[0]!, (perReader.get(m.envelope.to[0]!) ?? 0) + 1);
   const thrice = [...perReader].filter(([, n]) => n > 2);
   expect(thrice).toEqual([]);
