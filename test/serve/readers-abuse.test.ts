@@ -67,6 +67,44 @@ describe('preferences writes for a reader who left', () => {
       });
 });
 
+describe('preferences writes for a signup nobody confirmed', () => {
+  for (const action of ['resume', 'pause'])
+    it(`"${action}" from an old preferences link leaves it pending, and says so`, async () => {
+      // Someone signs up another person's address; an old preferences link of theirs is at hand.
+      await post('/subscribe', form({ email: 'owner@example.com', roles: 'CTO' }));
+      expect(await mailCount(1)).toBe(1);
+      expect((await store.get('owner@example.com'))?.status).toBe('pending');
+      const csrf = signCsrf('owner@example.com', SECRET, new Date(clock));
+      const response = await post(prefsPath('owner@example.com'), form({ csrf, do: action, weeks: '1' }));
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toContain('done=unconfirmed');
+      expect((await store.get('owner@example.com'))?.status).toBe('pending');
+      const page = await (await fetch(`${h.origin}${response.headers.get('location')}`)).text();
+      expect(page).toContain('This address is not confirmed yet');
+    });
+});
+
+describe('a paused reader’s page', () => {
+  it('shows when mail starts again in the reader’s own zone, not as a UTC date', async () => {
+    const at = new Date(clock).toISOString();
+    // 8 December 08:00 UTC is still 7 December in Honolulu (UTC−10).
+    await store.insert(
+      readerRecord('aloha@example.com', {
+        roles: ['CTO'],
+        status: 'paused',
+        pausedUntil: '2026-12-08T08:00:00.000Z',
+        timezone: 'Pacific/Honolulu',
+        createdAt: at,
+        confirmedAt: at,
+        updatedAt: at,
+      }),
+    );
+    const page = await (await fetch(`${h.origin}${prefsPath('aloha@example.com')}`)).text();
+    // The list's locale (en-GB) words it.
+    expect(page).toContain('Paused until 7 Dec 2026, 22:00.');
+  });
+});
+
 describe('names with line breaks or control characters', () => {
   const written = 'Ana\r\nBcc: eve@example.net\u0007 \u2028Lee';
   const expectOneLine = async (email: string) => {

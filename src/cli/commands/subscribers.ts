@@ -200,7 +200,9 @@ function publicFields(reader: Reader) {
 }
 
 function listLine(r: Reader): string {
-  const status = r.status === 'paused' && r.pausedUntil ? `paused until ${r.pausedUntil.slice(0, 10)}` : r.status;
+  // The instant, in UTC and marked so: a bare date would be the UTC day, a day off for many readers.
+  const until = r.pausedUntil?.replace(/:\d{2}\.\d{3}Z$/, 'Z').replace('T', ' ');
+  const status = r.status === 'paused' && until ? `paused until ${until}` : r.status;
   return [r.email, status, r.roles.join(', ') || '-', r.name ?? '-', r.timezone ?? '-', r.locale ?? '-']
     .map(printable)
     .join('\t');

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { escapeHtml } from '../../escape.js';
 import type { RoleTaxonomy } from '../../roles/taxonomy.js';
 import { hidden, localeSelect, roleFieldsets, timezoneSelect } from './controls.js';
@@ -5,7 +6,7 @@ import { layout, type PageContext } from './layout.js';
 
 /** The preferences page: one form per kind of change, each carrying the page's CSRF token. */
 
-export type PreferencesNotice = 'saved' | 'paused' | 'resumed' | 'unsubscribed' | 'address';
+export type PreferencesNotice = 'saved' | 'paused' | 'resumed' | 'unsubscribed' | 'address' | 'unconfirmed';
 
 export interface PreferencesView {
   email: string;
@@ -14,7 +15,7 @@ export interface PreferencesView {
   roles: ReadonlySet<string>;
   timezone: string;
   locale: string;
-  /** ISO date the pause ends, when paused. */
+  /** ISO instant the pause ends, when paused. */
   pausedUntil: string | undefined;
   unsubscribed: boolean;
   /** The page's own URL (with its token): every form posts back to it. */
@@ -46,7 +47,7 @@ ${inner}
     .map((w) => `<option value="${w}">${escapeHtml(t('pages.preferences.pause.option', { weeks: w }))}</option>`)
     .join('');
   const pause = view.pausedUntil
-    ? `<p>${escapeHtml(t('pages.preferences.paused', { date: view.pausedUntil.slice(0, 10) }))}</p>
+    ? `<p>${escapeHtml(t('pages.preferences.paused', { date: pauseEnd(view.pausedUntil, view.timezone, view.locale) }))}</p>
 <button type="submit" name="do" value="resume" class="secondary">${escapeHtml(t('pages.preferences.resume'))}</button>`
     : `<label for="weeks">${escapeHtml(t('pages.preferences.pause.weeks'))}</label>
 <select id="weeks" name="weeks">${weeks}</select>
@@ -79,4 +80,12 @@ ${form(
 )}
 </fieldset>`;
   return layout(ctx, t('pages.preferences.title'), body);
+}
+
+/** When mail starts again, in the reader's own zone and language: a UTC date can be the day before. */
+function pauseEnd(iso: string, zone: string, locale: string): string {
+  const inZone = DateTime.fromISO(iso, { zone });
+  const at = inZone.isValid ? inZone : DateTime.fromISO(iso, { zone: 'utc' });
+  const local = at.setLocale(locale);
+  return (local.isValid ? local : at).toLocaleString(DateTime.DATETIME_MED);
 }

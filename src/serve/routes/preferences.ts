@@ -61,7 +61,7 @@ export function preferencesRoute(services: ReaderServices): Route {
   };
 }
 
-const NOTICES: readonly string[] = ['saved', 'paused', 'resumed', 'unsubscribed', 'address'];
+const NOTICES: readonly string[] = ['saved', 'paused', 'resumed', 'unsubscribed', 'address', 'unconfirmed'];
 
 async function show(
   services: ReaderServices,
@@ -182,6 +182,9 @@ function decide(
     notice = 'unsubscribed';
   } else if ((action === 'pause' || action === 'resume') && gone) {
     notice = 'unsubscribed';
+  } else if ((action === 'pause' || action === 'resume') && reader.status === 'pending') {
+    // Only the confirmation link makes a signup a reader: an old preferences link must not.
+    notice = 'unconfirmed';
   } else if (action === 'pause') {
     const weeks = Math.min(8, Math.max(1, Number.parseInt(field(fields, 'weeks'), 10) || 1));
     patch.status = 'paused';
