@@ -54,10 +54,20 @@ export async function importReaders(
         counts.added++;
         continue;
       }
-      // A stored reader with no consent record (kept by the preferences page, see storeAudience):
-      // a list that names them is the editor's word that they are readers, recorded as consent.
-      const consent: ReaderPatch = stored.consent ? {} : { consent: { at, method: 'import', wording: options.source } };
-      const consentChange = consent.consent ? `consent recorded from ${options.source}` : '';
+      // A stored reader with no consent record (kept by the preferences page, see storeAudience), or
+      // a signup not confirmed yet (which the purge would delete): a list that names them is the
+      // editor's word that they are readers, recorded as consent, as for an address new to the store.
+      const activates = stored.status === 'pending' && subscriber.status !== 'unsubscribed' && !suppressed;
+      const consent: ReaderPatch =
+        stored.consent && !activates
+          ? {}
+          : {
+              consent: { at, method: 'import', wording: options.source },
+              ...(activates ? { status: 'active' as const, confirmedAt: at } : {}),
+            };
+      const consentChange = consent.consent
+        ? `${activates ? 'unconfirmed signup made active' : 'consent recorded'} from ${options.source}`
+        : '';
       if (!options.update) {
         if (consent.consent) {
           await store.update(email, consent, options.now);
@@ -127,21 +137,38 @@ export function toSubscriberEntry(reader: Reader): Subscriber {
   };
 }
 
+export interface ExportedReaders {
+  subscribers: Subscriber[];
+  /** Readers without recorded consent, left out as a send from the store leaves them out. */
+  unconsented: number;
+  /** Paused readers, written as active: a subscribers file has no pause. */
+  paused: number;
+}
+
 /**
  * The store as a subscribers file. A reader on the suppression list (complained, bounced,
  * unsubscribed by link) is written as unsubscribed, whatever the store says: the file may be
- * sent with another state file, whose suppression list does not know them.
+ * sent with another state file, whose suppression list does not know them. Pending signups and
+ * records nobody consented to (see storeAudience) are left out: the file makes readers of them.
  */
 export async function exportReaders(
   store: SubscriberStore,
   isSuppressed: (email: string) => boolean = () => false,
-): Promise<Subscriber[]> {
-  return (await store.list())
-    .filter((r) => r.status !== 'pending')
-    .map((reader) => {
-      const entry = toSubscriberEntry(reader);
-      return isSuppressed(reader.email) ? { ...entry, status: 'unsubscribed' as const } : entry;
-    });
+  now: Date = new Date(),
+): Promise<ExportedReaders> {
+  const out: ExportedReaders = { subscribers: [], unconsented: 0, paused: 0 };
+  for (const reader of await store.list()) {
+    if (reader.status === 'pending') continue;
+    const left = reader.status === 'unsubscribed' || reader.status === 'bounced' || isSuppressed(reader.email);
+    if (reader.consent === null && !left) {
+      out.unconsented++;
+      continue;
+    }
+    if (!left && isPaused(reader, now)) out.paused++;
+    const entry = toSubscriberEntry(reader);
+    out.subscribers.push(left ? { ...entry, status: 'unsubscribed' } : entry);
+  }
+  return out;
 }
 
 export function isPaused(reader: Reader, now: Date): boolean {

@@ -455,6 +455,49 @@ describe('the store as the source of a send', () => {
     expect(again.all).toMatch(/^executive +1 /m);
   });
 
+  it('import makes a signup nobody confirmed a reader when the editor’s list names it, so the purge keeps it', async () => {
+    const db = openStateDb(stateFile());
+    const consent = { at: new Date().toISOString(), method: 'form' as const, wording: null };
+    await sqliteSubscriberStore(db).insert(
+      newReader('lee@example.com', new Date(), { roles: ['CTO'], status: 'pending', consent }),
+    );
+    db.close();
+    await project.write('lee.json', JSON.stringify([{ email: 'lee@example.com', roles: ['CTO'] }]));
+    const imported = await runMain(project.dir, ['subscribers', 'import', 'lee.json']);
+    expect(imported.code, imported.all).toBe(0);
+    expect(imported.out).toMatch(/1 updated/);
+    const listed = await runMain(project.dir, ['subscribers', 'list', '--json']);
+    expect(JSON.parse(listed.out)).toEqual([
+      expect.objectContaining({
+        email: 'lee@example.com',
+        status: 'active',
+        consent: expect.objectContaining({ method: 'import' }),
+      }),
+    ]);
+    const sent = await runMain(project.dir, ['send', 'issues/2026-W48']);
+    expect(sent.code, sent.all).toBe(0);
+    expect(await readdir(project.path('outbox/2026-W48'))).toEqual(['lee@example.com.eml']);
+  });
+
+  it('export leaves out addresses nobody consented to, and warns about paused readers it writes as active', async () => {
+    expect((await runMain(project.dir, ['subscribers', 'add', 'a@example.com', '--roles', 'CTO'])).code).toBe(0);
+    const db = openStateDb(stateFile());
+    const store = sqliteSubscriberStore(db);
+    await store.insert(newReader('kept.by.page@example.com', new Date(), { roles: ['CTO'] }));
+    const consent = { at: new Date().toISOString(), method: 'cli' as const, wording: null };
+    const pausedUntil = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    await store.insert(
+      newReader('pat@example.com', new Date(), { roles: ['CTO'], status: 'paused', pausedUntil, consent }),
+    );
+    db.close();
+    const exported = await runMain(project.dir, ['subscribers', 'export']);
+    expect(exported.code, exported.all).toBe(0);
+    const emails = (JSON.parse(exported.out) as { subscribers: { email: string }[] }).subscribers.map((s) => s.email);
+    expect(emails.sort()).toEqual(['a@example.com', 'pat@example.com']);
+    expect(exported.err).toMatch(/left out 1 stored address/);
+    expect(exported.err).toMatch(/warning: 1 paused reader\(s\) written as active/);
+  });
+
   it('a reader the file says unsubscribed is not brought back by settings saved later without a new opt-in', async () => {
     await project.write(
       'subs.json',

@@ -74,9 +74,20 @@ export const subscribersCommand: Command = {
         return 0;
       }
       if (action === 'export') {
-        const entries = await exportReaders(store, await opened.suppressionChecker());
+        const exported = await exportReaders(store, await opened.suppressionChecker(), now);
+        const entries = exported.subscribers;
         if (format === 'csv') ctx.stdout.write(subscribersCsv(entries));
         else print(ctx.stdout, JSON.stringify({ subscribers: entries }, null, 2));
+        if (exported.unconsented)
+          print(
+            ctx.stderr,
+            `left out ${exported.unconsented} stored address(es) nobody signed up, imported or added (a send from the store leaves them out too)`,
+          );
+        if (exported.paused)
+          print(
+            ctx.stderr,
+            `warning: ${exported.paused} paused reader(s) written as active: a subscribers file has no pause, so a send from this file mails them during it (\`rolecast subscribers list --status paused\` names them)`,
+          );
         return 0;
       }
       if (action === 'list') {
