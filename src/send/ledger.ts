@@ -4,6 +4,7 @@
  */
 import { canonicalAddress } from '../address.js';
 import { mergeBatch } from '../state/batch.js';
+import { hashedAddress } from '../store/hash.js';
 import { DELIVERY_UPSERT_CONFLICT } from '../state/delivery-upsert.js';
 import type { Channel } from './channel.js';
 import { channelStatus, type DeliveryRow, type RunRow } from './status-rows.js';
@@ -97,6 +98,26 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
     for (let at = 0; at < rows.length; at += MANY_ROWS)
       writeChunk(rows, at, Math.min(at + MANY_ROWS, rows.length), updatedAt);
   });
+  // A reader erased while their message was in flight: `forget` deleted their rows before this
+  // one was written, so it goes again, as forget would have. Checked after the write: a forget
+  // between a check and the write would leave the address behind.
+  const erasedStatements = new Map<number, ReturnType<StateDb['prepare']>>();
+  const deleteRow = db.prepare('DELETE FROM deliveries WHERE issue_id = ? AND channel = ? AND email = ?');
+  const dropErased = (emails: readonly string[]) => {
+    let select = erasedStatements.get(emails.length);
+    if (!select) {
+      select = db
+        .prepare(`SELECT email FROM suppressions WHERE email IN (${emails.map(() => '?').join(', ')})`)
+        .pluck();
+      erasedStatements.set(emails.length, select);
+    }
+    const hashed = emails.map(hashedAddress);
+    const erased = new Set(select.all(hashed) as string[]);
+    if (erased.size === 0) return;
+    emails.forEach((email, i) => {
+      if (erased.has(hashed[i]!)) deleteRow.run(issueId, channel, email);
+    });
+  };
   const selectAll = db.prepare('SELECT email, status FROM deliveries WHERE issue_id = ? AND channel = ?');
   const selectSentSince = db
     .prepare(`SELECT email FROM deliveries WHERE issue_id = ? AND channel = ? AND status = 'sent' AND updated_at >= ?`)
@@ -134,13 +155,9 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
       return run.resend_started_at;
     },
     record(entry) {
-      upsert.run({
-        ...entry,
-        issueId,
-        channel,
-        email: canonicalAddress(entry.email),
-        updatedAt: now().toISOString(),
-      });
+      const email = canonicalAddress(entry.email);
+      upsert.run({ ...entry, issueId, channel, email, updatedAt: now().toISOString() });
+      dropErased([email]);
     },
     recordMany(entries) {
       const rows = mergeBatch(entries);
@@ -148,6 +165,8 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
       // skips the BEGIN and COMMIT statements; a longer one is one transaction.
       if (rows.length <= MANY_ROWS) writeChunk(rows, 0, rows.length, now().toISOString());
       else writeAll(rows, now().toISOString());
+      for (let at = 0; at < rows.length; at += MANY_ROWS)
+        dropErased(rows.slice(at, at + MANY_ROWS).map((row) => row.email));
     },
     startRun(planned, resendSince) {
       runStart ??= prepareRunStart();

@@ -3,6 +3,7 @@ import type { Pool } from '../../db/postgres.js';
 import type { Channel } from '../../send/channel.js';
 import type { ChannelStatus, DeliveryStatus } from '../../send/ledger.js';
 import { channelStatus, type DeliveryRow, type RunRow } from '../../send/status-rows.js';
+import { hashedAddress } from '../../store/hash.js';
 import { mergeBatch } from '../batch.js';
 import type { DeliveryLedger } from '../contract.js';
 import { DELIVERY_UPSERT_CONFLICT } from '../delivery-upsert.js';
@@ -48,7 +49,9 @@ export function postgresLedger(pool: Pool, issueId: string, channel: Channel, no
       await pool.query(
         `INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
          SELECT $1, $2, e, v, s, m, rc, r, a, $3
-         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::int[]) AS t(e, v, s, m, rc, r, a)
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::int[], $11::text[]) AS t(e, v, s, m, rc, r, a, h)
+         -- A reader erased while their message was in flight: forget already deleted their rows.
+         WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email = t.h)
          ${DELIVERY_UPSERT_CONFLICT}`,
         [
           issueId,
@@ -61,6 +64,7 @@ export function postgresLedger(pool: Pool, issueId: string, channel: Channel, no
           rows.map((r) => r.responseCode),
           rows.map((r) => r.response),
           rows.map((r) => r.attempts),
+          rows.map((r) => hashedAddress(r.email)),
         ],
       );
     },

@@ -232,12 +232,13 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
       // never turned back into failed or deferred by another worker's outcome for the same reader.
       const result = await query<{ lost: number }>(
         `WITH o AS (
-           SELECT * FROM unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::int[], $12::text[])
-             AS o(seq, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
+           SELECT * FROM unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::int[], $12::text[], $15::text[])
+             AS o(seq, email, variant_id, status, message_id, response_code, response, attempts, updated_at, hashed)
          ), written AS (
            INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
            SELECT $1, $2, email, variant_id, status, message_id, response_code, response, attempts, updated_at
-           FROM o WHERE status <> 'skipped'
+           -- A reader erased while their message was in flight: forget already deleted their rows.
+           FROM o WHERE status <> 'skipped' AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.email = o.hashed)
            ${DELIVERY_UPSERT_CONFLICT}
            RETURNING 1
          ), prev AS (
@@ -268,6 +269,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
           cols.at,
           sent,
           currentPlan(),
+          cols.email.map(hashedAddress),
         ],
       );
       return { lost: result.rows[0]!.lost };
