@@ -4,8 +4,8 @@
  */
 import { canonicalAddress } from '../address.js';
 import { mergeBatch } from '../state/batch.js';
-import { hashedAddress } from '../store/hash.js';
 import { DELIVERY_UPSERT_CONFLICT } from '../state/delivery-upsert.js';
+import { hashedAddress } from '../store/hash.js';
 import type { Channel } from './channel.js';
 import { channelStatus, type DeliveryRow, type RunRow } from './status-rows.js';
 import type { StateDb } from './store.js';
