@@ -103,7 +103,14 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
   // between a check and the write would leave the address behind.
   const erasedStatements = new Map<number, ReturnType<StateDb['prepare']>>();
   const deleteRow = db.prepare('DELETE FROM deliveries WHERE issue_id = ? AND channel = ? AND email = ?');
+  // `forget` runs on another connection: until another connection has written to the file, no
+  // address can have been erased since this ledger opened, and no row needs the check.
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const versionAtOpen = dataVersion.get();
+  let othersWrote = false;
   const dropErased = (emails: readonly string[]) => {
+    othersWrote ||= dataVersion.get() !== versionAtOpen;
+    if (!othersWrote) return;
     let select = erasedStatements.get(emails.length);
     if (!select) {
       select = db
