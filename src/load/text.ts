@@ -320,15 +320,19 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       continue;
     }
 
+    // A Markdown heading marker ("## Pitfalls") makes a heading whatever its words: read as text,
+    // it would run into the paragraph above and reach readers with its hashes.
+    const unmarked = stripHashes(trimmed);
     if (
-      HEADING_LIKE.test(trimmed) &&
-      trimmed.split(/\s+/).length <= 4 &&
-      bulletOf(trimmed) === undefined &&
-      previousEndsBlock(lines, index, nextText) &&
-      nextText[index + 1] !== undefined
+      (unmarked !== trimmed && unmarked !== '') ||
+      (HEADING_LIKE.test(trimmed) &&
+        trimmed.split(/\s+/).length <= 4 &&
+        bulletOf(trimmed) === undefined &&
+        previousEndsBlock(lines, index, nextText) &&
+        nextText[index + 1] !== undefined)
     ) {
       flush();
-      const written = trimmed.replace(/:$/, '');
+      const written = unmarked.replace(/:$/, '');
       const meant = closestWord(written, SECTIONS.keys());
       const known = meant === undefined ? undefined : SECTIONS.get(meant);
       if (meant !== undefined && known !== undefined && at[known.field] === undefined) {

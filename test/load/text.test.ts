@@ -125,6 +125,36 @@ describe('editorial summary text format', () => {
     expect(JSON.stringify(raw)).not.toContain('something');
   });
 
+  it('reads a Markdown-marked heading as a heading, however it is worded, in text and in Markdown with front matter', () => {
+    const body = [
+      'Summary',
+      'The summary.',
+      '',
+      '## Pitfalls',
+      '- Hidden pitfall',
+      '',
+      'Pitfall paragraph.',
+      '',
+      '## Principals',
+      '- A principle',
+      '',
+      '### Notes from the field',
+      'Sub text.',
+    ];
+    const text = parseSummaryText(doc('A Title', ...body, 'Best for: CTO'), 'x.txt');
+    const markdown = parseSummary(doc('---', 'title: A Title', 'roles: [CTO]', '---', '', ...body), 'x.md', taxonomy);
+    for (const { summary, problems } of [{ summary: text.raw, problems: text.problems }, markdown]) {
+      expect((summary as { summary?: string })?.summary).toBe('The summary.');
+      expect((summary as { principles?: string[] })?.principles).toEqual(['A principle']);
+      expect(JSON.stringify(summary)).not.toMatch(/##|Pitfall|Sub text/);
+      expect(problems.map((p) => p.message)).toEqual([
+        expect.stringContaining('unknown heading "Pitfalls"; its content is ignored'),
+        expect.stringContaining('unknown heading "Principals", read as "Principles"'),
+        expect.stringContaining('unknown heading "Notes from the field"; its content is ignored'),
+      ]);
+    }
+  });
+
   it('normalises alias roles and drops duplicates', () => {
     const { summary } = parseSummary(
       doc('T', 'Summary', 'x', 'Best for: Chief Technology Officer, cto, CEO'),
