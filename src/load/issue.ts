@@ -193,6 +193,15 @@ export async function loadIssue(
     }
     files.set(summary.id, file);
     summaries.push(summary);
+    if (summary.status === 'draft')
+      problems.push({
+        severity: 'warning',
+        file: shown,
+        line: parsed.lineOf(['summaries', index]),
+        field: `summaries[${index}]`,
+        message: `summary "${summary.id}" is marked draft (${displayPath(file)}): a send refuses the issue until it is ready`,
+        hint: 'set "status: ready" in it when it is done, or take it out of the issue',
+      });
   });
 
   const roleOrder = (manifest.roleOrder ?? []).map((role, index) => {

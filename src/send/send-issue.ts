@@ -173,6 +173,8 @@ async function sendLoaded(
     });
   }
 
+  // A dry run and a test send show a draft; only a finished summary reaches readers.
+  if (!options.dryRun) refuseDrafts(project);
   const location = stateLocation(config, env, options.cwd, options.stateFile);
   // Where a stopped run lists what it could not record: beside the SQLite file, else in stateDir.
   const localDir = config.stateDirAbs;
@@ -585,4 +587,17 @@ export function outboxFolders(project: Project, options: Pick<SendOptions, 'cwd'
   return options.outbox
     ? [outboxFolder(project.config, project.issue.id, options.cwd, options.outbox), standard]
     : [standard];
+}
+
+/** Refuses a send while the issue holds a summary marked `status: draft` (the loader warns where). */
+function refuseDrafts(project: Project): void {
+  const drafts = project.issue.summaries.filter((summary) => summary.status === 'draft').map((s) => s.id);
+  if (drafts.length === 0) return;
+  throw new RolecastError(
+    'E_INVALID',
+    `the issue holds ${drafts.length} draft summary(ies): ${drafts.join(', ')}; nothing was sent`,
+    {
+      hint: 'set "status: ready" in each when it is done, or take it out of the issue; a dry run or a test send shows drafts',
+    },
+  );
 }
