@@ -5,7 +5,8 @@ import { type Coverage, MAX_VARIANTS } from '../group/coverage.js';
 const LIST_LIMIT = 10;
 
 /** The role × summary matrix as compact text: one row per role, one numbered column per summary. */
-export function coverageTable(coverage: Coverage): string {
+export function coverageTable(coverage: Coverage, quietRoles: readonly string[] = []): string {
+  const quiet = new Set(quietRoles);
   const { summaries, rows, audience } = coverage;
   const cell = String(summaries.length).length + 1;
   const roleWidth = Math.max(4, ...rows.map((r) => r.role.length));
@@ -17,7 +18,8 @@ export function coverageTable(coverage: Coverage): string {
   for (const row of rows) {
     const cells = row.cells.map((on) => (on ? '●' : '·').padStart(cell)).join('');
     const readers = row.readers === undefined ? '' : `  ${String(row.readers).padStart(7)}`;
-    const none = row.summaries === 0 ? '  ← none this week' : '';
+    const none =
+      row.summaries === 0 ? (quiet.has(row.role) ? '  ← quiet this week (quietRoles)' : '  ← none this week') : '';
     lines.push(`  ${row.role.padEnd(roleWidth)}${cells}  ${String(row.summaries).padStart(9)}${readers}${none}`);
   }
   summaries.forEach((s, i) => {
@@ -29,8 +31,10 @@ export function coverageTable(coverage: Coverage): string {
   if (audience.variants.length > LIST_LIMIT)
     lines.push(`  … and ${audience.variants.length - LIST_LIMIT} more variant(s) (--json lists all)`);
   lines.push(`readers who get nothing: ${audience.getNothing.length}`);
-  for (const r of audience.getNothing.slice(0, LIST_LIMIT))
-    lines.push(`  ${r.email} (${r.roles.length ? r.roles.join(', ') : 'no roles'})`);
+  for (const r of audience.getNothing.slice(0, LIST_LIMIT)) {
+    const accepted = r.roles.length > 0 && r.roles.every((role) => quiet.has(role)) ? ' — quiet this week' : '';
+    lines.push(`  ${r.email} (${r.roles.length ? r.roles.join(', ') : 'no roles'})${accepted}`);
+  }
   if (audience.getNothing.length > LIST_LIMIT)
     lines.push(`  … and ${audience.getNothing.length - LIST_LIMIT} more (--json lists all)`);
   return lines.join('\n');

@@ -25,6 +25,8 @@ export interface AuditInput {
   plan: AudiencePlan | undefined;
   /** Shown path of the subscribers file, when one was given. */
   subscribersFile?: string | undefined;
+  /** Roles the editor accepts have nothing this week (issue.json `quietRoles`). */
+  quietRoles?: readonly string[] | undefined;
 }
 
 /** How many addresses a "gets nothing" warning names before it says "and N more". */
@@ -45,6 +47,7 @@ export function auditProject(
     summaries: issue.summaries,
     summaryFile: (id) => displayPath(issue.files.get(id) ?? id, options.cwd),
     plan,
+    quietRoles: issue.manifest.quietRoles,
     subscribersFile:
       options.subscribersFile === undefined
         ? undefined
@@ -101,34 +104,41 @@ function audienceProblems(input: AuditInput, plan: AudiencePlan): Problem[] {
   // Roles held by readers who are mailed, but with no summary this week. Counted per distinct roles
   // array (loaded lists share one per role set), not per reader.
   const covered = new Set(input.summaries.flatMap((s) => s.roles));
+  const quiet = new Set(input.quietRoles ?? []);
   const readersPerRole = new Map<string, number>();
   for (const counts of [tally.byRoles, tally.noContent.byRoles])
     for (const [roles, count] of counts)
       for (const role of new Set(roles)) readersPerRole.set(role, (readersPerRole.get(role) ?? 0) + count);
   for (const [role, count] of readersPerRole) {
-    if (covered.has(role)) continue;
+    if (covered.has(role) || quiet.has(role)) continue;
     problems.push({
       severity: 'warning',
       file: listFile,
       field: 'roles',
       message: `role "${role}" has ${count} reader(s) but no summary this week`,
-      hint: `add a summary for ${role}, or accept that its readers get only their other roles' sections`,
+      hint: `add a summary for ${role}, or list it in issue.json's "quietRoles" to accept that its readers get only their other roles' sections`,
     });
   }
 
-  // Readers whose roles match nothing: they get no email at all.
+  // Readers whose roles match nothing: they get no email at all. Those whose every role the editor
+  // listed as quiet are an accepted choice, not a surprise.
   const empty = tally.noContent;
-  if (empty.count > 0) {
+  const allQuiet = (roles: readonly string[]) => roles.length > 0 && roles.every((role) => quiet.has(role));
+  let accepted = 0;
+  for (const [roles, count] of empty.byRoles) if (allQuiet(roles)) accepted += count;
+  const unexpected = empty.count - accepted;
+  if (unexpected > 0) {
     const named = empty.first
+      .filter((s) => !allQuiet(s.roles))
       .slice(0, LISTED_READERS)
       .map((s) => `${s.email} (${s.roles.length ? s.roles.join(', ') : 'no roles'})`);
-    const more = empty.count > LISTED_READERS ? ` and ${empty.count - LISTED_READERS} more` : '';
+    const more = unexpected > named.length ? ` and ${unexpected - named.length} more` : '';
     problems.push({
       severity: 'warning',
       file: listFile,
       field: 'roles',
-      message: `${empty.count} reader(s) get nothing this issue: ${named.join('; ')}${more}`,
-      hint: 'give them roles that this issue covers, or add summaries for their roles',
+      message: `${unexpected} reader(s) get nothing this issue: ${named.join('; ')}${more}`,
+      hint: `give them roles that this issue covers, add summaries for their roles, or list those roles in issue.json's "quietRoles"`,
     });
   }
   return problems;

@@ -219,6 +219,28 @@ export async function loadIssue(
     return taxonomy.normalise(role);
   });
 
+  const covered = new Set(summaries.flatMap((summary) => summary.roles));
+  const quietRoles = (manifest.quietRoles ?? []).map((role, index) => {
+    const known = taxonomy.lookup(role);
+    const where = { file: shown, line: parsed.lineOf(['quietRoles', index]), field: `quietRoles[${index}]` };
+    if (known === undefined) {
+      const closest = taxonomy.closest(role);
+      problems.push({
+        severity: 'warning',
+        ...where,
+        message: `unknown role "${role}"`,
+        hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',
+      });
+    } else if (covered.has(known))
+      problems.push({
+        severity: 'warning',
+        ...where,
+        message: `"${role}" is listed as having nothing this week, but summaries of this issue name it`,
+        hint: 'take it out of "quietRoles"',
+      });
+    return taxonomy.normalise(role);
+  });
+
   const overrides =
     manifest.overrides &&
     checkedOverrides(manifest.overrides, taxonomy, summaries, (key, hint) =>
@@ -235,7 +257,7 @@ export async function loadIssue(
     issue: {
       id: basename(issueDir),
       dir: issueDir,
-      manifest: { ...manifest, roleOrder, ...(overrides ? { overrides } : {}) },
+      manifest: { ...manifest, roleOrder, quietRoles, ...(overrides ? { overrides } : {}) },
       summaries,
       files,
     },

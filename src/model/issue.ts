@@ -78,6 +78,14 @@ export const IssueManifestSchema = z.object({
     .array(z.string().trim().min(1).max(LIMITS.roleLength, tooLong(LIMITS.roleLength)))
     .max(LIMITS.taxonomyRoles, `has too many roles — limit ${LIMITS.taxonomyRoles}`)
     .optional(),
+  /**
+   * Roles the editor accepts have nothing this week: the check's warnings about their readers are
+   * left out (a reader with only such roles gets no email, as without this).
+   */
+  quietRoles: z
+    .array(z.string().trim().min(1).max(LIMITS.roleLength, tooLong(LIMITS.roleLength)))
+    .max(LIMITS.taxonomyRoles, `has too many roles — limit ${LIMITS.taxonomyRoles}`)
+    .optional(),
   /** Summary files relative to the issue folder, in reading order. */
   summaries: z
     .array(z.string().trim().min(1).max(LIMITS.urlLength, tooLong(LIMITS.urlLength)))

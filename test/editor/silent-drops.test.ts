@@ -74,6 +74,32 @@ describe('check warns about everything that would silently drop out', () => {
     expect(result.out).not.toContain('ux2@example.com (');
   });
 
+  it('roles the editor lists as quiet this week are not warned about; a stale or unknown entry is', async () => {
+    await cleanList([
+      { email: 'ux1@example.com', roles: ['Designer'] },
+      { email: 'ux2@example.com', roles: ['Designer', 'CTO'] },
+    ]);
+    const warned = await run('check', 'issues/2026-W48', '--subscribers', 'readers.json', '--strict');
+    expect(warned.code).toBe(2);
+    // The table shows on a failed check too: it is what the warnings are about.
+    expect(warned.out).toMatch(/Designer .* ← none this week/);
+    await editManifest((m) => {
+      m.quietRoles = ['designer'];
+    });
+    const quiet = await run('check', 'issues/2026-W48', '--subscribers', 'readers.json');
+    expect(quiet.code, quiet.all).toBe(0);
+    expect(warned.out).toMatch(/warning: .*Designer/);
+    expect(quiet.out).not.toMatch(/warning: .*(Designer|ux1@|get nothing)/);
+    expect(quiet.out).toMatch(/Designer .* ← quiet this week \(quietRoles\)/);
+    expect(quiet.out).toContain('ux1@example.com (Designer) — quiet this week');
+    await editManifest((m) => {
+      m.quietRoles = ['CTO', 'Desginer'];
+    });
+    const stale = await run('check', 'issues/2026-W48');
+    expect(stale.out).toMatch(/issue\.json:\d+: warning: quietRoles\[0\]: "CTO" is listed as having nothing this week/);
+    expect(stale.out).toMatch(/quietRoles\[1\]: unknown role "Desginer" — did you mean Designer\?/);
+  });
+
   it('a date outside the ISO week the folder names', async () => {
     await editManifest((m) => {
       m.date = '2026-12-09';

@@ -64,12 +64,13 @@ export const checkCommand: Command = {
       return failed ? 2 : 0;
     }
     for (const problem of problems) print(ctx.stdout, formatProblem(problem));
+    // Shown when the check fails too: it is where the editor sees what a warning is about.
+    if (coverage) print(ctx.stdout, coverageTable(coverage, project?.issue.manifest.quietRoles));
     if (failed) {
       const why = errors ? '' : ' (--strict: warnings count as errors)';
       print(ctx.stderr, `✗ ${errors} error(s), ${warnings} warning(s)${why}`);
       return 2;
     }
-    if (coverage) print(ctx.stdout, coverageTable(coverage));
     const count = project?.issue.summaries.length ?? 0;
     const subs = project?.subscribers ? `, ${project.subscribers.length} subscriber(s)` : '';
     print(ctx.stdout, `✓ ${project?.issue.id}: ${count} summaries${subs}; ${warnings} warning(s)`);
