@@ -109,7 +109,10 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
     throwIfAborted(signal);
     const lateMs = lateness(wave.utcMs, current, busy);
     const resumed = status === 'sending' || status === 'failed' || joined.length > 0;
-    if (lateMs > options.graceMs && !options.sendMissed && !resumed) {
+    // A wave this run waited for is late only by the timer's overshoot (or a machine that slept
+    // through it): within a minute that is not a wave missed, even with a grace of 0.
+    const slackMs = announced ? WAITED_SLACK_MS : 0;
+    if (lateMs > options.graceMs + slackMs && !options.sendMissed && !resumed) {
       await store.mark(wave.utc, 'missed', `${Math.round(lateMs / 60_000)} min late`);
       emit({ type: 'missed', wave, lateMs });
       report.waves.push({ wave, outcome: 'missed', lateMs });
@@ -154,6 +157,9 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
 }
 
 /** How late a wave is at `current`, not counting the time this run spent sending other waves. */
+/** How late a wave this run waited for may go out without counting as missed. */
+const WAITED_SLACK_MS = 60_000;
+
 function lateness(dueMs: number, current: number, busy: readonly { from: number; to: number }[]): number {
   let late = Math.max(0, current - dueMs);
   for (const { from, to } of busy) late -= Math.max(0, Math.min(to, current) - Math.max(from, dueMs));

@@ -163,7 +163,7 @@ export async function scheduledSend(
 }
 
 function describe(event: ScheduleEvent, resend: boolean): string {
-  const when = event.wave.utc.replace(/:00\.000Z$/, 'Z');
+  const when = event.wave.utc.replace(/(:00)?\.000Z$/, 'Z');
   const who = `${event.wave.count} recipient(s)`;
   switch (event.type) {
     case 'waiting':

@@ -165,6 +165,24 @@ describe('runSchedule with an injected clock', () => {
     expect(report.waves.map((w) => w.outcome)).toEqual(['missed']);
   });
 
+  it('with a grace of 0, sends a wave it waited for though the timer fired a little late', async () => {
+    const clock = fakeClock('2026-10-25T06:00:00Z');
+    const sent: string[] = [];
+    const report = await runSchedule({
+      waves: waves.slice(1, 2),
+      store: openWaveStore(db, '2026-W48', 'smtp', clock.now),
+      now: clock.now,
+      // Timers fire after their time, never on the millisecond.
+      sleep: async (ms) => clock.advance(ms + 7),
+      graceMs: 0,
+      sendWave: async (wave) => {
+        sent.push(wave.utc);
+      },
+    });
+    expect(report.waves.map((w) => w.outcome)).toEqual(['sent']);
+    expect(sent).toEqual([waves[1]!.utc]);
+  });
+
   it('puts a wave back to pending when sending throws before anything went out, and a later run sends it', async () => {
     const clock = fakeClock('2026-10-25T07:00:00Z');
     const failing = runSchedule({
