@@ -174,6 +174,10 @@ describe('report', () => {
     expect(sinceDate('8w', now).toISOString()).toBe('2026-10-06T00:00:00.000Z');
     expect(sinceDate('30d', now).toISOString()).toBe('2026-11-01T00:00:00.000Z');
     expect(sinceDate('2026-10-01', now).toISOString()).toBe('2026-10-01T00:00:00.000Z');
+    // A date starts in the list's zone: midnight in Berlin is 22:00 UTC the day before; in New York, 04:00 UTC.
+    expect(sinceDate('2026-10-01', now, 'Europe/Berlin').toISOString()).toBe('2026-09-30T22:00:00.000Z');
+    expect(sinceDate('2026-10-01', now, 'America/New_York').toISOString()).toBe('2026-10-01T04:00:00.000Z');
+    expect(() => sinceDate('2026-02-30', now, 'Europe/Berlin')).toThrow(/not a period/);
     expect(() => sinceDate('8 weeks', now)).toThrow(/not a period/);
   });
 });

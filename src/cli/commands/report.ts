@@ -40,7 +40,7 @@ export const reportCommand: Command = {
       const ids =
         issueArg !== undefined
           ? [basename(resolve(ctx.cwd, issueArg))]
-          : await store.issues(sinceDate(since!, new Date()));
+          : await store.issues(sinceDate(since!, new Date(), config.timezone));
       const upTo = all.indexOf(ids[ids.length - 1] ?? '');
       const historyIds = upTo < 0 ? ids : all.slice(Math.max(0, upTo + 1 - last), upTo + 1);
       const facts = (list: string[]) => Promise.all(list.map((id) => store.facts(id)));
