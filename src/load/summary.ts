@@ -68,13 +68,49 @@ export function decodeText(bytes: Uint8Array): { text: string; legacyEncoding: b
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), legacyEncoding: false };
   } catch {
-    const chars: string[] = new Array(bytes.length);
-    for (let i = 0; i < bytes.length; i++) {
-      const byte = bytes[i]!;
-      chars[i] = byte >= 0x80 && byte <= 0x9f ? (CP1252_HIGH[byte - 0x80] ?? '') : String.fromCharCode(byte);
-    }
-    return { text: chars.join(''), legacyEncoding: true };
+    return { text: decodeMixed(bytes), legacyEncoding: true };
   }
+}
+
+/**
+ * Windows-1252, keeping any well-formed UTF-8 sequence as UTF-8: a UTF-8 file (often with its byte
+ * order mark) into which one Windows-1252 character was pasted keeps its other accents and dashes,
+ * and its byte order mark is dropped rather than read as "ï»¿" in front of the title or "---".
+ */
+function decodeMixed(bytes: Uint8Array): string {
+  const chars: string[] = [];
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length) {
+    const byte = bytes[i]!;
+    const length = byte >= 0x80 ? utf8SequenceLength(bytes, i) : 0;
+    if (length > 0) {
+      chars.push(Buffer.from(bytes.buffer, bytes.byteOffset + i, length).toString('utf8'));
+      i += length;
+      continue;
+    }
+    chars.push(byte >= 0x80 && byte <= 0x9f ? (CP1252_HIGH[byte - 0x80] ?? '') : String.fromCharCode(byte));
+    i++;
+  }
+  return chars.join('');
+}
+
+/** The length of the well-formed UTF-8 sequence starting at `at` (RFC 3629 table), or 0. */
+function utf8SequenceLength(bytes: Uint8Array, at: number): number {
+  const lead = bytes[at]!;
+  const next = (k: number, low = 0x80, high = 0xbf) => {
+    const b = bytes[at + k];
+    return b !== undefined && b >= low && b <= high;
+  };
+  if (lead >= 0xc2 && lead <= 0xdf) return next(1) ? 2 : 0;
+  if (lead >= 0xe0 && lead <= 0xef) {
+    const [low, high] = lead === 0xe0 ? [0xa0, 0xbf] : lead === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return next(1, low, high) && next(2) ? 3 : 0;
+  }
+  if (lead >= 0xf0 && lead <= 0xf4) {
+    const [low, high] = lead === 0xf0 ? [0x90, 0xbf] : lead === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return next(1, low, high) && next(2) && next(3) ? 4 : 0;
+  }
+  return 0;
 }
 
 /**

@@ -331,6 +331,25 @@ describe('file encodings', () => {
     expect(decodeText(Buffer.from('Café ✓', 'utf8'))).toEqual({ text: 'Café ✓', legacyEncoding: false });
   });
 
+  it('keeps the UTF-8 of a file with one pasted Windows-1252 character, and drops its byte order mark', async () => {
+    const { decodeText } = await import('../../src/load/summary.js');
+    // A UTF-8 Markdown file with its BOM, "é" and "”" in UTF-8, and a Windows-1252 en dash (96).
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('---\ntitle: Café \u201dnotes\u201d\nroles: [CTO]\n---\n\n## Summary\n\nFrom 2019 '),
+      Buffer.from([0x96]),
+      Buffer.from(' 2026.\n'),
+    ]);
+    const decoded = decodeText(bytes);
+    expect(decoded.legacyEncoding).toBe(true);
+    const { summary } = parseSummary(decoded.text, 'notes.md', taxonomy);
+    expect(summary).toMatchObject({
+      title: 'Café \u201dnotes\u201d',
+      summary: 'From 2019 \u2013 2026.',
+      roles: ['CTO'],
+    });
+  });
+
   it('reads UTF-16 with its byte order mark (Notepad\'s "Unicode"), little- and big-endian', async () => {
     const { decodeText } = await import('../../src/load/summary.js');
     const text = 'Title ✓\nSummary\nCafé.\nBest for: CTO\n';
@@ -341,8 +360,13 @@ describe('file encodings', () => {
   });
 
   it('reads the bytes Windows-1252 leaves undefined as U+FFFD, so a title holding one still loads', async () => {
-    // A UTF-8 "”" (E2 80 9D) in a file read as Windows-1252 for another stray byte: 9D is undefined.
-    const bytes = Buffer.concat([Buffer.from([0x93]), Buffer.from('Title \u201d end\nSummary\nx\nBest for: CTO\n')]);
+    // A stray 9D in a file read as Windows-1252 for another stray byte: 9D is undefined there.
+    const bytes = Buffer.concat([
+      Buffer.from([0x93]),
+      Buffer.from('Title '),
+      Buffer.from([0x9d]),
+      Buffer.from(' end\nSummary\nx\nBest for: CTO\n'),
+    ]);
     const { decodeText } = await import('../../src/load/summary.js');
     const { summary, problems } = parseSummary(decodeText(bytes).text, 'a.txt', taxonomy);
     expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
