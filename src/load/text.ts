@@ -266,10 +266,16 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
       continue;
     }
 
-    const bestFor = bestForOf(trimmed);
+    let bestFor = bestForOf(trimmed);
     if (bestFor !== undefined) {
       flush();
       ignoring = false;
+      // A list wrapped after a comma goes on in the next lines: "Best for: CTO, Executive," then
+      // "Engineering Manager".
+      while (/,\s*$/.test(bestFor) && continuesRoles(lines[index + 1]?.trim() ?? '')) {
+        index++;
+        bestFor = `${bestFor} ${lines[index]!.trim()}`;
+      }
       const roles = splitRoles(bestFor);
       if (at.roles !== undefined) {
         // A second "Best for:" adds its roles: none of the readers either line names loses the summary.
@@ -470,4 +476,16 @@ function headingTitle(name: string): string {
 function lastNonBlank(lines: string[]): number {
   for (let index = lines.length - 1; index >= 0; index--) if (lines[index]!.trim() !== '') return index + 1;
   return 1;
+}
+
+/** A line that can go on a "Best for" list: not blank, and not a line of its own kind (a heading, a link, the source). */
+function continuesRoles(line: string): boolean {
+  return (
+    line !== '' &&
+    headingOf(line) === undefined &&
+    linkOf(line) === undefined &&
+    publishedByOf(line) === undefined &&
+    sourceLineOf(line) === undefined &&
+    !POOL_FIELD.test(line)
+  );
 }

@@ -155,6 +155,34 @@ describe('editorial summary text format', () => {
     }
   });
 
+  it('reads a "Best for" list wrapped after a comma onto the next lines', () => {
+    const { summary, problems } = parseSummary(
+      doc(
+        'T',
+        'Summary',
+        'x',
+        'Best for: CTO, Executive,',
+        '   Consultant,',
+        '  AI Architect',
+        '',
+        'Source: Example News',
+      ),
+      'a.txt',
+      taxonomy,
+    );
+    expect(problems).toEqual([]);
+    expect(summary?.roles).toEqual(['CTO', 'Executive', 'Consultant', 'AI Architect']);
+    expect(summary?.source).toBe('Example News');
+    // A trailing comma before the source line does not take the source in.
+    const trailing = parseSummary(
+      doc('T', 'Summary', 'x', 'Best for: CTO,', 'Source: Example News'),
+      'b.txt',
+      taxonomy,
+    );
+    expect(trailing.summary?.roles).toEqual(['CTO']);
+    expect(trailing.summary?.source).toBe('Example News');
+  });
+
   it('normalises alias roles and drops duplicates', () => {
     const { summary } = parseSummary(
       doc('T', 'Summary', 'x', 'Best for: Chief Technology Officer, cto, CEO'),
