@@ -5,7 +5,7 @@ import { append } from '../append.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Problem } from '../errors.js';
 import { displayPath } from '../load/_display.js';
-import { loadSummaryFile } from '../load/summary.js';
+import { loadSummaryFile, SUMMARY_EXTENSIONS } from '../load/summary.js';
 import type { Summary } from '../model/summary.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
 import { indexPool, poolRef } from './refs.js';
@@ -57,6 +57,18 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
   const index = await indexPool(config.poolDir);
   const usage = await scanPoolUsage(issuesDir, config.poolDir);
   const problems: Problem[] = [...usage.problems];
+  // The pool is flat: a subfolder or another kind of file would otherwise drop out unseen.
+  for (const name of index.ignored)
+    problems.push({
+      severity: 'warning',
+      file: displayPath(join(config.poolDir, name)),
+      message: name.endsWith('/')
+        ? 'is a folder in the pool, which is read flat: its files are not pool summaries'
+        : `is not a summary file (${SUMMARY_EXTENSIONS.join(', ')}), so it is not in the pool`,
+      hint: name.endsWith('/')
+        ? 'move its summaries up into the pool folder, or keep archived ones outside it'
+        : 'save it in one of those formats, or move it out of the pool folder',
+    });
   const entries: PoolEntry[] = [];
   for (const [id, files] of index.byId) {
     if (files.length > 1) {

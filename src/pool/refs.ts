@@ -22,27 +22,34 @@ export interface PoolIndex {
   dir: string;
   exists: boolean;
   byId: Map<string, string[]>;
+  /** What the folder holds that is not a summary file: subfolders and other extensions (not dot files). */
+  ignored: string[];
 }
 
 /** Lists the summary files directly in the pool folder; a missing folder is an empty pool. */
 export async function indexPool(dir: string): Promise<PoolIndex> {
   let names: string[];
+  const ignored: string[] = [];
   try {
     // A symlinked file is listed too (the issue's loader still refuses one leading out of the project).
-    names = (await readdir(dir, { withFileTypes: true }))
-      .filter((d) => d.isFile() || d.isSymbolicLink())
-      .map((d) => d.name);
+    const found = await readdir(dir, { withFileTypes: true });
+    names = found.filter((d) => d.isFile() || d.isSymbolicLink()).map((d) => d.name);
+    for (const d of found) if (d.isDirectory() && !d.name.startsWith('.')) ignored.push(`${d.name}/`);
   } catch {
-    return { dir, exists: false, byId: new Map() };
+    return { dir, exists: false, byId: new Map(), ignored };
   }
   const byId = new Map<string, string[]>();
   const extensions: readonly string[] = SUMMARY_EXTENSIONS;
   for (const name of names.sort()) {
-    if (name.startsWith('.') || !extensions.includes(extname(name).toLowerCase())) continue;
+    if (name.startsWith('.')) continue;
+    if (!extensions.includes(extname(name).toLowerCase())) {
+      ignored.push(name);
+      continue;
+    }
     const id = summaryIdFromFile(name);
     byId.set(id, [...(byId.get(id) ?? []), join(dir, name)]);
   }
-  return { dir, exists: true, byId };
+  return { dir, exists: true, byId, ignored: ignored.sort() };
 }
 
 export type RefResolution = { file: string } | { message: string; hint: string };

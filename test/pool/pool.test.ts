@@ -126,6 +126,21 @@ describe('loadPool', () => {
     );
   });
 
+  it('warns about a subfolder and a file of another kind, which are not pool summaries', async () => {
+    const made = await poolProject({
+      'summaries/older/archived.txt': 'Archived\nSummary\nBody.\nBest for: CTO\n',
+      'summaries/notes.yaml': 'title: Not a summary format\n',
+      'summaries/.DS_Store': '',
+    });
+    project = made.project;
+    const pool = await loadPool(made.config);
+    expect(pool.entries.map((e) => e.id).sort()).toEqual(['contracts', 'flags', 'focus', 'queues']);
+    expect(pool.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/notes\.yaml: warning: is not a summary file \(\.txt, .*\), so it is not in the pool/),
+      expect.stringMatching(/older\/: warning: is a folder in the pool, which is read flat/),
+    ]);
+  });
+
   it('is empty, not an error, when the pool folder does not exist', async () => {
     const made = await poolProject({}, { pool: 'elsewhere' });
     project = made.project;
