@@ -3,7 +3,13 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { append } from '../append.js';
 import type { Problem } from '../errors.js';
 import { roleSlug } from '../group/index.js';
-import { type IssueManifest, IssueManifestSchema, SUBJECT_VALUES, unknownSubjectNames } from '../model/issue.js';
+import {
+  type IssueManifest,
+  IssueManifestSchema,
+  SUBJECT_VALUES,
+  subjectTemplateProblem,
+  unknownSubjectNames,
+} from '../model/issue.js';
 import type { Summary } from '../model/summary.js';
 import { indexPool, isPoolRef, type PoolIndex, resolvePoolRef } from '../pool/refs.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
@@ -100,7 +106,21 @@ export async function loadIssue(
   const subjects: [(string | number)[], string][] = [[['subject'], manifest.subject]];
   for (const [key, override] of Object.entries(manifest.overrides ?? {}))
     if (override.subject) subjects.push([['overrides', key, 'subject'], override.subject]);
-  for (const [path, subject] of subjects)
+  for (const [path, subject] of subjects) {
+    // Found here, without loading Handlebars, rather than at render time, where the error names no
+    // file, line or override.
+    const broken = subjectTemplateProblem(subject);
+    if (broken) {
+      problems.push({
+        severity: 'error',
+        file: shown,
+        line: parsed.lineOf(path),
+        field: path.join('.'),
+        message: `is not a valid template: ${broken}`,
+        hint: 'close each {{#if …}} with {{/if}} and each {{#each …}} with {{/each}}, and write values as {{lead}}',
+      });
+      continue;
+    }
     for (const name of unknownSubjectNames(subject)) {
       const closest = closestWord(name, SUBJECT_VALUES);
       problems.push({
@@ -112,6 +132,7 @@ export async function loadIssue(
         hint: `${closest ? `did you mean {{${closest}}}? ` : ''}the values are ${SUBJECT_VALUES.map((v) => `{{${v}}}`).join(', ')}`,
       });
     }
+  }
   // The pool is listed once, and only when an entry may need it. Without a config, it is the
   // default `summaries/` beside the `issues/` folder.
   let pool: Promise<PoolIndex> | undefined;

@@ -35,6 +35,36 @@ export function unknownSubjectNames(source: string): string[] {
   return [...unknown];
 }
 
+/**
+ * Why a subject template would not compile, found without Handlebars (which commands that render
+ * nothing do not load): a "{{" never closed, or a block ({{#if …}}, {{#each …}}) not closed by its
+ * own {{/…}}. Undefined when the mustaches pair up.
+ */
+export function subjectTemplateProblem(source: string): string | undefined {
+  const open: string[] = [];
+  let at = 0;
+  for (;;) {
+    const start = source.indexOf('{{', at);
+    if (start < 0) break;
+    const end = source.indexOf('}}', start + 2);
+    if (end < 0) return `"${source.slice(start, start + 20)}" is never closed with "}}"`;
+    const inner = source.slice(start + 2, end).replace(/^[{~\s]+|[}~\s]+$/g, '');
+    const block = /^([#^/])\s*([\w$-]*)/.exec(inner);
+    if (block?.[1] === '#' || block?.[1] === '^') open.push(block[2]!);
+    else if (block?.[1] === '/') {
+      const expected = open.pop();
+      if (expected !== block[2]) {
+        return expected === undefined
+          ? `{{/${block[2]}}} closes no block`
+          : `{{#${expected}}} is closed by {{/${block[2]}}}`;
+      }
+    }
+    at = end + 2;
+  }
+  const unclosed = open.pop();
+  return unclosed === undefined ? undefined : `{{#${unclosed}}} is never closed with {{/${unclosed}}}`;
+}
+
 /** Text for one role or one variant, in place of the issue's own or the built default. */
 const IssueOverrideSchema = z
   .object({

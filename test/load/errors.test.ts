@@ -252,6 +252,40 @@ describe('issue manifests', () => {
     ]);
   });
 
+  it('refuses a subject or an override subject that would not compile, at its line, naming the override', async () => {
+    project = await tempProject({
+      files: {
+        'issues/x/issue.json': JSON.stringify(
+          {
+            subject: '{{lead}} · {{weekLabel',
+            date: '2026-11-26',
+            summaries: ['a.txt'],
+            overrides: {
+              Executive: { subject: '{{#if}}broken' },
+              CTO: { subject: '{{#each roles}}x{{/if}}' },
+              cto: { subject: '{{#if top}}{{top}}{{/if}} · {{lead}}' },
+            },
+          },
+          null,
+          2,
+        ),
+        'issues/x/a.txt': 'T\nSummary\nx\nBest for: CTO\n',
+      },
+    });
+    const { problems } = await loadIssue(project.path('issues/x'), taxonomy);
+    expect(errorsOf(problems)).toEqual([
+      expect.stringMatching(
+        /issue\.json:2: subject: is not a valid template: "\{\{weekLabel" is never closed with "\}\}"/,
+      ),
+      expect.stringMatching(
+        /issue\.json:9: overrides\.Executive\.subject: is not a valid template: \{\{#if\}\} is never closed with \{\{\/if\}\}/,
+      ),
+      expect.stringMatching(
+        /issue\.json:12: overrides\.CTO\.subject: is not a valid template: \{\{#each\}\} is closed by \{\{\/if\}\}/,
+      ),
+    ]);
+  });
+
   it("warns of a role in the config's roleOrder that the taxonomy does not know", async () => {
     project = await tempProject({ withExample: true });
     const configFile = project.path('rolecast.config.json');
