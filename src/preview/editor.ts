@@ -29,8 +29,14 @@ export const EditRequestSchema = z.object({ version: z.string().min(1).max(100),
 export interface EditContext {
   /** Summary files that may be included, as paths relative to the issue folder. */
   candidates: readonly string[];
-  /** Role names that may be added to `roleOrder` (the taxonomy's and this issue's). */
+  /** Role names the order may hold (the taxonomy's and this issue's summaries'). */
   roles: readonly string[];
+  /**
+   * The taxonomy's roles: only these (and roles `roleOrder` already lists) are written. A role
+   * only a summary names (often a typo) is shown in the order but not written into the file, where
+   * `new` would carry it on to every later issue.
+   */
+  taxonomyRoles: readonly string[];
 }
 
 export type EditResult = { ok: true; text: string; changed: boolean } | { ok: false; message: string };
@@ -126,7 +132,7 @@ function reorderSummaries(manifest: Manifest, order: readonly string[]): Manifes
 
 /**
  * Roles listed in `issue.json` but left out of the new order (roles with no summary this week) keep
- * their place after it: reordering never drops a role silently.
+ * their place, each after the role it followed: reordering never drops or moves a role silently.
  */
 function reorderRoles(manifest: Manifest, order: readonly string[], context: EditContext): Manifest | string {
   const current = manifest.roleOrder === undefined ? [] : manifest.roleOrder;
@@ -140,8 +146,19 @@ function reorderRoles(manifest: Manifest, order: readonly string[], context: Edi
     if (!known.has(key)) return `"${role}" is not a known role`;
     seen.add(key);
   }
-  const rest = (current as string[]).filter((role) => !seen.has(roleKey(role)));
-  return withKey(manifest, 'roleOrder', [...order, ...rest]);
+  const listed = current as string[];
+  const writable = new Set([...listed, ...context.taxonomyRoles].map(roleKey));
+  const result = order.filter((role) => writable.has(roleKey(role)));
+  const keys = () => result.map(roleKey);
+  listed.forEach((role, index) => {
+    if (seen.has(roleKey(role))) return;
+    const before = listed
+      .slice(0, index)
+      .reverse()
+      .find((r) => keys().includes(roleKey(r)));
+    result.splice(before === undefined ? 0 : keys().indexOf(roleKey(before)) + 1, 0, role);
+  });
+  return withKey(manifest, 'roleOrder', result);
 }
 
 function summariesOf(manifest: Manifest): string[] | string {

@@ -70,6 +70,7 @@ async function edit(response: ServerResponse, body: unknown, ctx: WriteContext):
   const outcome = await ctx.writer.apply(request.data.version, request.data.edit, async () => ({
     candidates: (await listCandidates(config, issue.dir, [], ctx.cwd)).map((c) => c.path),
     roles: [...taxonomy.roles.map((r) => r.name), ...issue.summaries.flatMap((s) => s.roles)],
+    taxonomyRoles: taxonomy.roles.map((r) => r.name),
   }));
   if (outcome.kind === 'conflict') {
     ctx.log('edit refused: issue.json changed on disk since the page was loaded');

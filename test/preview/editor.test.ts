@@ -20,7 +20,8 @@ const ISSUE = `{
 `;
 const CONTEXT: EditContext = {
   candidates: ['summaries/d.txt', '../../summaries/pool-one.md'],
-  roles: ['CTO', 'Consultant', 'Security Lead', 'Data Scientist'],
+  roles: ['CTO', 'Consultant', 'Security Lead', 'Data Scientist', 'AI Architect', 'Tech Laed'],
+  taxonomyRoles: ['CTO', 'Consultant', 'Security Lead', 'Data Scientist', 'AI Architect'],
 };
 
 function edited(edit: IssueEdit, text = ISSUE): Record<string, unknown> {
@@ -138,6 +139,19 @@ describe('applyEdit', () => {
     expect(Object.keys(added).indexOf('roleOrder')).toBe(Object.keys(added).indexOf('summaries') - 1);
     expect(refusal({ op: 'order', list: 'roleOrder', value: ['Chief Vibes Officer'] })).toMatch(/not a known role/);
     expect(refusal({ op: 'order', list: 'roleOrder', value: ['CTO', 'cto'] })).toMatch(/listed twice/);
+  });
+
+  it('moving one role moves only that role: a listed role without summaries keeps its place, and a role only a summary names is not written', () => {
+    const listed = ISSUE.replace(
+      '"roleOrder": ["CTO", "Consultant"]',
+      '"roleOrder": ["CTO", "AI Architect", "Consultant"]',
+    );
+    // The panel lists the roles this week's summaries name: AI Architect has none, "Tech Laed" is a typo in one.
+    const moved = edited(
+      { op: 'order', list: 'roleOrder', value: ['CTO', 'Security Lead', 'Consultant', 'Tech Laed'] },
+      listed,
+    );
+    expect(moved.roleOrder).toEqual(['CTO', 'AI Architect', 'Security Lead', 'Consultant']);
   });
 
   it('reports a file that is not a JSON object instead of overwriting it', () => {
