@@ -4,7 +4,8 @@ import { previousIssueReport } from '../analytics/previous.js';
 import type { Report } from '../analytics/report.js';
 import { type ListHealth, readListHealth } from '../bounces/health.js';
 import { readEnvironment } from '../config/env.js';
-import { CONFIG_FILE } from '../config/load.js';
+import { CONFIG_FILE, loadConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../config/schema.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import { auditProject } from '../group/audit.js';
 import { type AudiencePlan, planAudience, planSingleRoleVariants, type Variant } from '../group/index.js';
@@ -77,9 +78,12 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
   try {
     ({ project, problems } = await inspectProject(options));
   } catch (error) {
-    return { ok: false, version, watch: baseWatch, renderMs: elapsed(), problems: problemsOf(error) };
+    const watch = [...baseWatch, ...(await configTargets(options))];
+    return { ok: false, version, watch, renderMs: elapsed(), problems: problemsOf(error) };
   }
-  const watch = project ? [...baseWatch, ...projectTargets(project, options.cwd ?? process.cwd())] : baseWatch;
+  const watch = project
+    ? [...baseWatch, ...projectTargets(project, options.cwd ?? process.cwd())]
+    : [...baseWatch, ...(await configTargets(options))];
   if (!project || hasErrors(problems)) return { ok: false, version, watch, renderMs: elapsed(), problems };
 
   const { summaries, manifest } = project.issue;
@@ -161,18 +165,32 @@ function baseTargets(options: ProjectOptions): WatchTarget[] {
 }
 
 function projectTargets(project: Project, cwd: string): WatchTarget[] {
-  const { config, issue } = project;
+  // Summaries may live outside the issue folder (paths in issue.json are relative).
+  return [...targetsOfConfig(project.config, cwd), ...[...project.issue.files.values()].map(fileTarget)];
+}
+
+/** The templates, the role taxonomy, the config file and the pool the config names. */
+function targetsOfConfig(config: ResolvedConfig, cwd: string): WatchTarget[] {
   const pool = poolFolder(config, cwd);
-  const targets: WatchTarget[] = [
-    { path: config.templatesDir, recursive: true },
-    fileTarget(config.rolesFile),
-    // Summaries may live outside the issue folder (paths in issue.json are relative).
-    ...[...issue.files.values()].map(fileTarget),
-  ];
+  const targets: WatchTarget[] = [{ path: config.templatesDir, recursive: true }, fileTarget(config.rolesFile)];
   if (config.file) targets.push(fileTarget(config.file));
   // The editor panel lists the pool's files: a new one should appear without a restart.
   if (pool) targets.push({ path: pool, recursive: true });
   return targets;
+}
+
+/**
+ * When the project does not load (a broken roles.yaml, template or pool file), what its config
+ * names is still watched, so fixing that file clears the error; nothing more when the config is
+ * what is broken (its file is watched anyway).
+ */
+async function configTargets(options: ProjectOptions): Promise<WatchTarget[]> {
+  const cwd = options.cwd ?? process.cwd();
+  try {
+    return targetsOfConfig(await loadConfig({ file: options.configFile, cwd, near: options.issueDir }), cwd);
+  } catch {
+    return [];
+  }
 }
 
 /** Files are watched through their folder: editors that save by rename replace the file's inode. */

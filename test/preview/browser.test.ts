@@ -193,5 +193,13 @@ describe('preview in headless Chromium', () => {
     await overlay.waitFor({ state: 'detached', timeout: 10_000 });
     await waitForFrameText(p, 'Hi Priya,');
     expect(await frameText(p)).toContain('Rolecast Weekly');
+
+    // A broken role taxonomy stops the project loading; fixing it must still be noticed.
+    const roles = await edit('roles.yaml', (text) => `${text}\n  - name: CTO\n`);
+    await overlay.waitFor({ timeout: 10_000 });
+    expect(await overlay.textContent()).toMatch(/roles\.yaml/);
+    await writeFile(fixture.project.path('roles.yaml'), roles);
+    await overlay.waitFor({ state: 'detached', timeout: 10_000 });
+    await waitForFrameText(p, 'Hi Priya,');
   });
 });
