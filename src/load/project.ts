@@ -14,6 +14,7 @@ import { readStoredReadersAt } from '../state/read-at.js';
 import { overlayReaderChanges, storeAudience } from '../store/index.js';
 import { displayPath } from './_display.js';
 import { type LoadedIssue, loadIssue } from './issue.js';
+import { reusedPoolSummaries } from './reused.js';
 import { loadSubscriberTable } from './subscribers.js';
 import { unlistedSummaryFiles } from './unlisted.js';
 
@@ -104,6 +105,7 @@ export async function inspectProject(
   const issue = loaded.issue;
   const listed = new Set(issue.manifest.summaries.map((entry) => resolve(issue.dir, entry)));
   append(problems, await unlistedSummaryFiles(issue.dir, listed));
+  append(problems, await reusedPoolSummaries(issue, config.poolDir));
   // The issue's role order wins; the config's applies to roles the issue does not order.
   config.roleOrder.forEach((role, index) => {
     if (taxonomy.lookup(role) !== undefined) return;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatProblem } from '../../src/errors.js';
 import { loadIssue } from '../../src/load/issue.js';
+import { inspectProject } from '../../src/load/project.js';
 import { parseSummary } from '../../src/load/summary.js';
 import { loadPool } from '../../src/pool/index.js';
 import { createTaxonomy, loadTaxonomy } from '../../src/roles/taxonomy.js';
@@ -183,5 +184,19 @@ describe('issue.json naming pool entries', () => {
     const taxonomy = await loadTaxonomy(made.config.rolesFile);
     const { problems } = await loadIssue(project.path('issues/2026-W49'), taxonomy, { poolDir: made.config.poolDir });
     expect(problems.map(formatProblem)).toEqual([expect.stringContaining('did you mean "pool:queues"?')]);
+  });
+
+  it('warns when a pool summary is also in another issue, whose readers would read it twice', async () => {
+    const made = await poolProject({
+      'issues/2026-W49/issue.json': issue(['pool:queues', 'pool:flags']),
+      'issues/2026-W50/issue.json': issue(['pool:queues', 'pool:focus']),
+    });
+    project = made.project;
+    const { problems } = await inspectProject({ issueDir: 'issues/2026-W50', cwd: project.dir });
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /2026-W50\/issue\.json: warning: summaries: pool summary "queues" is also in issue 2026-W49 — readers of both/,
+      ),
+    ]);
   });
 });
