@@ -32,6 +32,8 @@ export interface ArchiveOptions {
   keepGoing?: boolean | undefined;
   /** Seals the MJML output cache (ROLECAST_SECRET), as a send does. */
   cacheSecret?: string | undefined;
+  /** Today is judged by this clock, in the config's zone: issues dated later are not published yet. */
+  now?: (() => Date) | undefined;
 }
 
 export interface ArchiveResult {
@@ -39,7 +41,7 @@ export interface ArchiveResult {
   problems: Problem[];
   files: string[];
   /** Issue folders left out: drafts, and (with keepGoing) broken issues. */
-  skipped: { dir: string; reason: 'draft' | 'broken' }[];
+  skipped: { dir: string; reason: 'draft' | 'broken' | 'future' }[];
 }
 
 export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResult> {
@@ -53,6 +55,7 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
     });
   }
   const site = siteFor(config);
+  const today = DateTime.fromJSDate((options.now ?? (() => new Date()))(), { zone: config.timezone }).toISODate()!;
   const problems: Problem[] = [];
   const projects: Project[] = [];
   const skipped: ArchiveResult['skipped'] = [];
@@ -63,6 +66,11 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
       continue;
     }
     const loaded = await inspectProject({ issueDir: dir, configFile: config.file, cwd: options.cwd });
+    // An issue dated after today is one being prepared: the archive must not publish it early.
+    if (loaded.project && loaded.project.issue.manifest.date > today) {
+      skipped.push({ dir, reason: 'future' });
+      continue;
+    }
     append(problems, loaded.problems);
     if (loaded.project && !hasErrors(loaded.problems)) projects.push(loaded.project);
     else if (options.keepGoing) skipped.push({ dir, reason: 'broken' });

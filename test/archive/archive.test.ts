@@ -48,8 +48,22 @@ beforeAll(async () => {
       summaries: manifest.summaries.map((s: string) => `../2026-W48/${s}`),
     }),
   );
+  // An issue being prepared for a later week: not published before its date.
+  await project.write(
+    'issues/2026-W51/issue.json',
+    JSON.stringify({
+      ...manifest,
+      date: '2026-12-17',
+      summaries: manifest.summaries.map((s: string) => `../2026-W48/${s}`),
+    }),
+  );
   subscribers = JSON.parse(await readFile(project.path('subscribers.example.json'), 'utf8')).subscribers;
-  result = await buildArchive({ issuesDir: 'issues', outDir: 'site', cwd: project.dir });
+  result = await buildArchive({
+    issuesDir: 'issues',
+    outDir: 'site',
+    cwd: project.dir,
+    now: () => new Date('2026-12-05T12:00:00Z'),
+  });
 });
 
 afterAll(async () => {
@@ -59,6 +73,10 @@ afterAll(async () => {
 describe('rolecast archive', () => {
   it('writes every issue, an index newest first and a feed', async () => {
     expect(result.entries.map((e) => e.id)).toEqual(['2026-W49', '2026-W48']);
+    expect(result.skipped.map((s) => [s.dir.split('/').pop(), s.reason])).toEqual([
+      ['2026-W50', 'draft'],
+      ['2026-W51', 'future'],
+    ]);
     const files = [...(await readTree(project.path('site'))).keys()]
       .map((f) => f.slice(project.path('site').length + 1))
       .sort();

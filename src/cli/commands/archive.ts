@@ -31,6 +31,8 @@ export const archiveCommand: Command = {
       ctx.stdout,
       `✓ archive of ${result.entries.length} issue(s) written to ${displayPath(resolve(ctx.cwd, out), ctx.cwd)} (index.html, feed.xml)`,
     );
+    for (const { dir } of result.skipped.filter((s) => s.reason === 'future'))
+      print(ctx.stdout, `  ${displayPath(dir, ctx.cwd)} is dated after today: left out until its date`);
     const broken = result.skipped.filter((s) => s.reason === 'broken');
     for (const { dir } of broken)
       print(ctx.stderr, `✗ ${displayPath(dir, ctx.cwd)} left out of the archive: fix the problems listed above`);
