@@ -18,3 +18,15 @@ export function hashedAddress(email: string): string {
 export function isHashedKey(key: string): boolean {
   return key.startsWith(HASHED_PREFIX);
 }
+
+/**
+ * `text` with every whole mention of `address` replaced by "(erased)": not one inside a longer
+ * address ("n@example.com" in "ann@example.com.au"), which is another reader's.
+ */
+export function eraseAddress(text: string, address: string): string {
+  const escaped = address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // Before: no character an address's local part can hold. After: no domain character, and no dot
+  // going on to one (a full stop ending a sentence is not part of the address).
+  const whole = new RegExp(`(?<![\\p{L}\\p{N}._%+\\-'])${escaped}(?![\\p{L}\\p{N}\\-]|\\.[\\p{L}\\p{N}])`, 'gu');
+  return text.replace(whole, '(erased)');
+}

@@ -2,7 +2,7 @@ import { canonicalAddress } from '../address.js';
 import { type Migration, migrate, type Pool } from '../db/postgres.js';
 import { scoped } from '../db/scoped.js';
 import { STATE_MIGRATIONS } from '../state/postgres-schema.js';
-import { hashedAddress } from './hash.js';
+import { eraseAddress, hashedAddress } from './hash.js';
 import { INSERT_COLUMNS, insertValues, patchColumns, type ReaderRow, toReader } from './rows.js';
 import type { AuditEntry, ReaderQuery, SubscriberStore } from './types.js';
 
@@ -141,10 +141,14 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
         await db.query('UPDATE readers SET pending_email = NULL, confirm_nonce = NULL WHERE pending_email = $1', [key]);
         await db.query('DELETE FROM reader_audit WHERE email = $1', [key]);
         // Other readers' audit lines that name it (an address change they asked for) keep the line, not the address.
-        await db.query(
-          `UPDATE reader_audit SET change = replace(change, $1, '(erased)') WHERE strpos(change, $1) > 0`,
+        const naming = await db.query<{ id: string; change: string }>(
+          'SELECT id, change FROM reader_audit WHERE strpos(change, $1) > 0',
           [key],
         );
+        for (const { id, change } of naming.rows) {
+          const erased = eraseAddress(change, key);
+          if (erased !== change) await db.query('UPDATE reader_audit SET change = $1 WHERE id = $2', [erased, id]);
+        }
         await db.query('DELETE FROM deliveries WHERE email = $1', [key]);
         await db.query('DELETE FROM suppressions WHERE email = $1', [key]);
         await db.query(

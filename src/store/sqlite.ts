@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { commitOrRollback } from './commit.js';
-import { hashedAddress } from './hash.js';
+import { eraseAddress, hashedAddress } from './hash.js';
 import { INSERT_COLUMNS, insertValues, patchColumns, type ReaderRow, toReader } from './rows.js';
 import type { AuditEntry, ReaderQuery, SubscriberStore } from './types.js';
 
@@ -195,9 +195,15 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
             );
             db.prepare('DELETE FROM reader_audit WHERE email = ?').run(key);
             // Other readers' audit lines that name it (an address change they asked for) keep the line, not the address.
-            db.prepare(
-              "UPDATE reader_audit SET change = replace(change, ?, '(erased)') WHERE instr(change, ?) > 0",
-            ).run(key, key);
+            const naming = db.prepare('SELECT id, change FROM reader_audit WHERE instr(change, ?) > 0').all(key) as {
+              id: number;
+              change: string;
+            }[];
+            const rewrite = db.prepare('UPDATE reader_audit SET change = ? WHERE id = ?');
+            for (const { id, change } of naming) {
+              const erased = eraseAddress(change, key);
+              if (erased !== change) rewrite.run(erased, id);
+            }
             db.prepare('DELETE FROM deliveries WHERE email = ?').run(key);
             db.prepare('DELETE FROM suppressions WHERE email = ?').run(key);
             db.prepare(

@@ -144,5 +144,17 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreH
       const audit = await store.auditOf('keep@example.com');
       expect(audit.map((entry) => entry.change)).toEqual(['pendingEmail: (none) → (erased)']);
     });
+
+    it('forget erases only whole mentions of the address, not one inside another reader’s', async () => {
+      await store.insert(reader('ann@example.com.au'));
+      const lines = ['email: ann@example.com → ann@example.com.au', 'pendingEmail: (none) → n@example.com.'];
+      for (const change of lines)
+        await store.audit({ email: 'ann@example.com.au', at: T0.toISOString(), page: 'preferences', change });
+      await store.forget('n@example.com', T0);
+      const audit = await store.auditOf('ann@example.com.au');
+      expect(audit.map((entry) => entry.change).sort()).toEqual(
+        ['email: ann@example.com → ann@example.com.au', 'pendingEmail: (none) → (erased).'].sort(),
+      );
+    });
   });
 }
