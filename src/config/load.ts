@@ -67,7 +67,11 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
   const result = ConfigSchema.safeParse(parsed.value, { reportInput: true });
   if (!result.success) {
     throw new RolecastError('E_INVALID', `config ${shown} is invalid`, {
-      problems: zodProblems(result.error, shown, parsed.lineOf),
+      // With the misspelt keys: "sendr" is often why "sender" is missing.
+      problems: [
+        ...zodProblems(result.error, shown, parsed.lineOf),
+        ...unknownKeyWarnings(parsed.value, ConfigSchema, shown, parsed.lineOf),
+      ],
       hint: 'fix the fields listed above',
     });
   }

@@ -98,7 +98,14 @@ export async function loadIssue(
     };
   }
   const result = IssueManifestSchema.safeParse(parsed.value, { reportInput: true });
-  if (!result.success) return { issue: undefined, problems: zodProblems(result.error, shown, parsed.lineOf) };
+  if (!result.success) {
+    // With the misspelt keys: "summary" for "summaries" is often why a field is missing.
+    const problems = zodProblems(result.error, shown, parsed.lineOf);
+    return {
+      issue: undefined,
+      problems: [...problems, ...unknownKeyWarnings(parsed.value, IssueManifestSchema, shown, parsed.lineOf)],
+    };
+  }
   const manifest = result.data;
 
   // A misspelt key ("editorsNote", "role_order") would otherwise vanish without a word.

@@ -360,6 +360,21 @@ describe('config', () => {
       ]);
     }
   });
+
+  it('lists misspelt keys with the invalid values, in one pass', () => {
+    const text =
+      '{\n  "sendr": { "name": "N", "email": "n@example.com" },\n  "listId": "list.example.com",\n  "footer": { "postalAddress": "1 Main St" }\n}';
+    try {
+      parseConfig(text, '/tmp/rolecast.config.json');
+      expect.unreachable('config should be rejected');
+    } catch (error) {
+      const lines = (error as RolecastError).problems.map(formatProblem);
+      expect(lines).toEqual([
+        expect.stringMatching(/sender: is required/),
+        expect.stringMatching(/rolecast\.config\.json:2: warning: sendr: .*did you mean "?sender"?/),
+      ]);
+    }
+  });
 });
 
 describe('config urls', () => {
