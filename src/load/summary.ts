@@ -457,9 +457,9 @@ function parseMarkdown(text: string, file: string): ParsedText {
   const bodyHasSections = body.some((line) => /^#{1,6}\s+\S/.test(line.trim()) || /^summary\s*:?$/i.test(line.trim()));
   const bodyLine = end + 2 + body.findIndex((line) => line.trim() !== '');
   if (bodyHasSections) {
-    const sections = parseSummaryText(body.join('\n'), file, { hasTitle: false });
+    const sections = parseSummaryText(body.join('\n'), file, { hasTitle: false, firstLine: end + 2 });
     for (const [field, value] of Object.entries(sections.raw)) {
-      const bodyAt = end + 1 + (sections.lines[field] ?? 1);
+      const bodyAt = sections.lines[field] ?? end + 2;
       if (raw[field] === undefined) {
         raw[field] = value;
         lineOfKey[field] = bodyAt;
@@ -475,10 +475,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
           hint: 'keep it in one place: delete it from the frontmatter or the body section',
         });
     }
-    append(
-      problems,
-      sections.problems.map((p) => ({ ...p, ...(p.line === undefined ? {} : { line: p.line + end + 1 }) })),
-    );
+    append(problems, sections.problems);
   } else if (bodyText && raw.summary !== undefined) {
     problems.push({
       severity: 'error',

@@ -161,8 +161,15 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-export function parseSummaryText(text: string, file: string, options: { hasTitle?: boolean } = {}): ParsedText {
+export function parseSummaryText(
+  text: string,
+  file: string,
+  options: { hasTitle?: boolean; firstLine?: number } = {},
+): ParsedText {
   const hasTitle = options.hasTitle ?? true;
+  // The file's line number of the text's first line: a Markdown body starts below its frontmatter,
+  // and every line a problem names or a message quotes is the file's.
+  const firstLine = options.firstLine ?? 1;
   const lines = splitLines(text);
   const raw: RawSummary = {};
   const at: Record<string, number> = {};
@@ -210,7 +217,7 @@ export function parseSummaryText(text: string, file: string, options: { hasTitle
   };
 
   for (let index = 0; index < lines.length; index++) {
-    const lineNo = index + 1;
+    const lineNo = index + firstLine;
     const line = lines[index]!;
     const trimmed = line.trim();
     if (trimmed === '') {

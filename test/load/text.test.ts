@@ -183,6 +183,31 @@ describe('editorial summary text format', () => {
     expect(trailing.summary?.source).toBe('Example News');
   });
 
+  it('counts the lines a Markdown body’s problems quote from the top of the file, below its frontmatter', () => {
+    const file = doc(
+      '---',
+      'title: T',
+      'roles: [CTO]',
+      '---',
+      '',
+      '## Summary',
+      '',
+      'Body.',
+      '',
+      '## Key takeaway',
+      '',
+      'One.',
+      '',
+      '## Key takeaway',
+      '',
+      'Two.',
+    );
+    const { problems } = parseSummary(file, 'x.md', taxonomy);
+    expect(problems).toEqual([
+      expect.objectContaining({ line: 14, message: '"Key takeaway" appears again (first on line 10)' }),
+    ]);
+  });
+
   it('normalises alias roles and drops duplicates', () => {
     const { summary } = parseSummary(
       doc('T', 'Summary', 'x', 'Best for: Chief Technology Officer, cto, CEO'),
