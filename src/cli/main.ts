@@ -28,7 +28,14 @@ export async function main(
   const command = commands.find((c) => c.name === name);
   if (!command) {
     print(ctx.stderr, `rolecast: unknown command "${printable(name)}"`);
-    print(ctx.stderr, `run "rolecast --help" to see the commands`);
+    const closest = closestWord(
+      name,
+      commands.map((c) => c.name),
+    );
+    print(
+      ctx.stderr,
+      `${closest ? `did you mean "rolecast ${closest}"? ` : ''}run "rolecast --help" to see the commands`,
+    );
     return EXIT.invalidInput;
   }
   try {

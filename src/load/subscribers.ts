@@ -7,6 +7,7 @@ import type { Problem } from '../errors.js';
 import { type Subscriber, SubscriberSchema, SubscribersFileSchema } from '../model/subscriber.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import { closestWord } from '../suggest.js';
 import { createAddressSet } from './_address-set.js';
 import { createCsvReader, parseCsv } from './_csv.js';
 import { displayPath } from './_display.js';
@@ -565,7 +566,7 @@ function finishValidation(
       line,
       field: formatPath(path),
       message: `is not a subscriber field and is ignored${count > 1 ? ` (${count} subscribers)` : ''}`,
-      hint: `use one of: ${[...KNOWN_FIELDS].join(', ')}`,
+      hint: fieldHint(String(path[path.length - 1])),
     });
   }
   // One warning per unknown role, not per subscriber: a 100k list with one typo stays readable.
@@ -581,4 +582,10 @@ function finishValidation(
     });
   }
   return { table, problems };
+}
+
+/** The field probably meant ("nmae" → name), else the list of fields. */
+function fieldHint(written: string): string {
+  const closest = closestWord(written, KNOWN_FIELDS);
+  return closest ? `did you mean "${closest}"?` : `use one of: ${[...KNOWN_FIELDS].join(', ')}`;
 }
