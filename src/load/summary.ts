@@ -73,16 +73,19 @@ export function decodeText(bytes: Uint8Array): { text: string; legacyEncoding: b
 }
 
 /**
- * Windows-1252, keeping any well-formed UTF-8 sequence as UTF-8: a UTF-8 file (often with its byte
- * order mark) into which one Windows-1252 character was pasted keeps its other accents and dashes,
+ * Windows-1252; in a file with a UTF-8 byte order mark, well-formed UTF-8 sequences stay UTF-8: a
+ * UTF-8 file into which one Windows-1252 character was pasted keeps its other accents and dashes,
  * and its byte order mark is dropped rather than read as "ï»¿" in front of the title or "---".
  */
 function decodeMixed(bytes: Uint8Array): string {
   const chars: string[] = [];
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  // Only a file that says it is UTF-8 (its byte order mark) keeps UTF-8 sequences: in a plain
+  // Windows-1252 file, pairs such as "ß“" (DF 93) are also well-formed UTF-8 and must not be read so.
+  const utf8Marked = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  let i = utf8Marked ? 3 : 0;
   while (i < bytes.length) {
     const byte = bytes[i]!;
-    const length = byte >= 0x80 ? utf8SequenceLength(bytes, i) : 0;
+    const length = utf8Marked && byte >= 0x80 ? utf8SequenceLength(bytes, i) : 0;
     if (length > 0) {
       chars.push(Buffer.from(bytes.buffer, bytes.byteOffset + i, length).toString('utf8'));
       i += length;

@@ -50,7 +50,8 @@ export function subjectTemplateProblem(source: string): string | undefined {
     if (end < 0) return `"${source.slice(start, start + 20)}" is never closed with "}}"`;
     const inner = source.slice(start + 2, end).replace(/^[{~\s]+|[}~\s]+$/g, '');
     const block = /^([#^/])\s*([\w$-]*)/.exec(inner);
-    if (block?.[1] === '#' || block?.[1] === '^') open.push(block[2]!);
+    // A bare {{^}} is Handlebars' short "else", not a block.
+    if (block?.[1] === '#' || (block?.[1] === '^' && block[2])) open.push(block[2]!);
     else if (block?.[1] === '/') {
       const expected = open.pop();
       if (expected !== block[2]) {

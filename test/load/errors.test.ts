@@ -263,7 +263,7 @@ describe('issue manifests', () => {
             overrides: {
               Executive: { subject: '{{#if}}broken' },
               CTO: { subject: '{{#each roles}}x{{/if}}' },
-              cto: { subject: '{{#if top}}{{top}}{{/if}} · {{lead}}' },
+              cto: { subject: '{{#if top}}{{top}}{{^}}{{title}}{{/if}} · {{lead}}' },
             },
           },
           null,

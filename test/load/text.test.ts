@@ -381,6 +381,11 @@ describe('file encodings', () => {
     const { decodeText } = await import('../../src/load/summary.js');
     const bytes = Buffer.from([0x93, 0x51, 0x75, 0x6f, 0x74, 0x65, 0x94, 0x20, 0x43, 0x61, 0x66, 0xe9]);
     expect(decodeText(bytes)).toEqual({ text: '\u201cQuote\u201d Café', legacyEncoding: true });
+    // "Gruß“" and "Straße" with a no-break space: byte pairs that are also well-formed UTF-8.
+    const german = Buffer.from([
+      0x84, 0x47, 0x72, 0x75, 0xdf, 0x93, 0x20, 0x96, 0x20, 0x53, 0x74, 0x72, 0x61, 0xdf, 0xa0,
+    ]);
+    expect(decodeText(german).text).toBe('\u201eGru\u00df\u201c \u2013 Stra\u00df\u00a0');
     expect(decodeText(Buffer.from('Café ✓', 'utf8'))).toEqual({ text: 'Café ✓', legacyEncoding: false });
   });
 
