@@ -81,7 +81,7 @@ describe('archive', () => {
   it('with --keep-going reports a broken issue and builds the others', async () => {
     await project.write(
       'issues/2026-W50/issue.json',
-      JSON.stringify({ subject: 'Broken', date: '2026-12-10', summaries: ['gone.txt'] }),
+      JSON.stringify({ subject: 'Broken', date: '2026-11-19', summaries: ['gone.txt'] }),
     );
     const strict = await run(['archive', '--out', 'site']);
     expect(strict.code).toBe(2);
