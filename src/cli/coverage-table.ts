@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.js';
+import { holdsOnlyQuietRoles } from '../group/audit.js';
 import { type Coverage, MAX_VARIANTS } from '../group/coverage.js';
 
 /** Lists longer than this are cut in the table; `--json` has them whole. */
@@ -32,7 +33,7 @@ export function coverageTable(coverage: Coverage, quietRoles: readonly string[] 
     lines.push(`  … and ${audience.variants.length - LIST_LIMIT} more variant(s) (--json lists all)`);
   lines.push(`readers who get nothing: ${audience.getNothing.length}`);
   for (const r of audience.getNothing.slice(0, LIST_LIMIT)) {
-    const accepted = r.roles.length > 0 && r.roles.every((role) => quiet.has(role)) ? ' — quiet this week' : '';
+    const accepted = holdsOnlyQuietRoles(r.roles, quiet) ? ' — quiet this week' : '';
     lines.push(`  ${r.email} (${r.roles.length ? r.roles.join(', ') : 'no roles'})${accepted}`);
   }
   if (audience.getNothing.length > LIST_LIMIT)

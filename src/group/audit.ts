@@ -123,7 +123,7 @@ function audienceProblems(input: AuditInput, plan: AudiencePlan): Problem[] {
   // Readers whose roles match nothing: they get no email at all. Those whose every role the editor
   // listed as quiet are an accepted choice, not a surprise.
   const empty = tally.noContent;
-  const allQuiet = (roles: readonly string[]) => roles.length > 0 && roles.every((role) => quiet.has(role));
+  const allQuiet = (roles: readonly string[]) => holdsOnlyQuietRoles(roles, quiet);
   let accepted = 0;
   for (const [roles, count] of empty.byRoles) if (allQuiet(roles)) accepted += count;
   const unexpected = empty.count - accepted;
@@ -162,4 +162,9 @@ function tallyOf(plan: AudiencePlan): AudienceTally & { reached: Set<string> } {
     if (noContent.first.length < LISTED_READERS) noContent.first.push(subscriber);
   }
   return { recipients: plan.recipients.length, reached, byRoles, noContent };
+}
+
+/** A reader whose every role the editor listed in `quietRoles`: getting nothing is their accepted lot. */
+export function holdsOnlyQuietRoles(roles: readonly string[], quiet: ReadonlySet<string>): boolean {
+  return roles.length > 0 && roles.every((role) => quiet.has(role));
 }

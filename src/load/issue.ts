@@ -232,42 +232,39 @@ export async function loadIssue(
       });
   });
 
-  const roleOrder = (manifest.roleOrder ?? []).map((role, index) => {
-    if (taxonomy.lookup(role) === undefined) {
-      const closest = taxonomy.closest(role);
-      problems.push({
-        severity: 'warning',
-        file: shown,
-        line: parsed.lineOf(['roleOrder', index]),
-        field: `roleOrder[${index}]`,
-        message: `unknown role "${role}"`,
-        hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',
-      });
-    }
-    return taxonomy.normalise(role);
-  });
-
+  /** A role list of issue.json, normalised; `check` may find fault with an entry the taxonomy knows. */
+  type Fault = { message: string; hint: string } | undefined;
+  const roleList = (key: 'roleOrder' | 'quietRoles', check: (role: string, known: string) => Fault = () => undefined) =>
+    (manifest[key] ?? []).map((role, index) => {
+      const known = taxonomy.lookup(role);
+      const closest = known === undefined ? taxonomy.closest(role) : undefined;
+      const fault: Fault =
+        known === undefined
+          ? {
+              message: `unknown role "${role}"`,
+              hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',
+            }
+          : check(role, known);
+      if (fault)
+        problems.push({
+          severity: 'warning',
+          file: shown,
+          line: parsed.lineOf([key, index]),
+          field: `${key}[${index}]`,
+          ...fault,
+        });
+      return taxonomy.normalise(role);
+    });
+  const roleOrder = roleList('roleOrder');
   const covered = new Set(summaries.flatMap((summary) => summary.roles));
-  const quietRoles = (manifest.quietRoles ?? []).map((role, index) => {
-    const known = taxonomy.lookup(role);
-    const where = { file: shown, line: parsed.lineOf(['quietRoles', index]), field: `quietRoles[${index}]` };
-    if (known === undefined) {
-      const closest = taxonomy.closest(role);
-      problems.push({
-        severity: 'warning',
-        ...where,
-        message: `unknown role "${role}"`,
-        hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',
-      });
-    } else if (covered.has(known))
-      problems.push({
-        severity: 'warning',
-        ...where,
-        message: `"${role}" is listed as having nothing this week, but summaries of this issue name it`,
-        hint: 'take it out of "quietRoles"',
-      });
-    return taxonomy.normalise(role);
-  });
+  const quietRoles = roleList('quietRoles', (role, known) =>
+    covered.has(known)
+      ? {
+          message: `"${role}" is listed as having nothing this week, but summaries of this issue name it`,
+          hint: 'take it out of "quietRoles"',
+        }
+      : undefined,
+  );
 
   const overrides =
     manifest.overrides &&

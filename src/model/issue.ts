@@ -66,6 +66,12 @@ export function subjectTemplateProblem(source: string): string | undefined {
   return unclosed === undefined ? undefined : `{{#${unclosed}}} is never closed with {{/${unclosed}}}`;
 }
 
+/** A list of role names in issue.json (`roleOrder`, `quietRoles`). */
+const roleNames = z
+  .array(z.string().trim().min(1).max(LIMITS.roleLength, tooLong(LIMITS.roleLength)))
+  .max(LIMITS.taxonomyRoles, `has too many roles — limit ${LIMITS.taxonomyRoles}`)
+  .optional();
+
 /** Text for one role or one variant, in place of the issue's own or the built default. */
 const IssueOverrideSchema = z
   .object({
@@ -105,18 +111,12 @@ export const IssueManifestSchema = z.object({
   /** A draft is previewed and sent like any issue but left out of the public archive. */
   draft: z.boolean().optional(),
   /** Section order for this issue; roles not listed follow in order of first appearance. */
-  roleOrder: z
-    .array(z.string().trim().min(1).max(LIMITS.roleLength, tooLong(LIMITS.roleLength)))
-    .max(LIMITS.taxonomyRoles, `has too many roles — limit ${LIMITS.taxonomyRoles}`)
-    .optional(),
+  roleOrder: roleNames,
   /**
    * Roles the editor accepts have nothing this week: the check's warnings about their readers are
    * left out (a reader with only such roles gets no email, as without this).
    */
-  quietRoles: z
-    .array(z.string().trim().min(1).max(LIMITS.roleLength, tooLong(LIMITS.roleLength)))
-    .max(LIMITS.taxonomyRoles, `has too many roles — limit ${LIMITS.taxonomyRoles}`)
-    .optional(),
+  quietRoles: roleNames,
   /** Summary files relative to the issue folder, in reading order. */
   summaries: z
     .array(z.string().trim().min(1).max(LIMITS.urlLength, tooLong(LIMITS.urlLength)))

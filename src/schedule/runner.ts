@@ -156,10 +156,10 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
   return report;
 }
 
-/** How late a wave is at `current`, not counting the time this run spent sending other waves. */
 /** How late a wave this run waited for may go out without counting as missed. */
 const WAITED_SLACK_MS = 60_000;
 
+/** How late a wave is at `current`, not counting the time this run spent sending other waves. */
 function lateness(dueMs: number, current: number, busy: readonly { from: number; to: number }[]): number {
   let late = Math.max(0, current - dueMs);
   for (const { from, to } of busy) late -= Math.max(0, Math.min(to, current) - Math.max(from, dueMs));

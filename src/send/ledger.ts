@@ -64,16 +64,8 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
   );
   // A batch is written as one multi-row statement: one step through SQLite instead of one per row.
   // mergeBatch leaves one row per address, so no statement touches a row twice.
-  const manyStatements = new Map<number, ReturnType<StateDb['prepare']>>();
-  const upsertMany = (count: number) => {
-    let found = manyStatements.get(count);
-    if (!found) {
-      const row = `(${Array.from({ length: 10 }, () => '?').join(', ')})`;
-      found = db.prepare(upsertSql(Array.from({ length: count }, () => row).join(', ')));
-      manyStatements.set(count, found);
-    }
-    return found;
-  };
+  const row = `(${Array.from({ length: 10 }, () => '?').join(', ')})`;
+  const upsertMany = preparedPerCount(db, (count) => upsertSql(Array.from({ length: count }, () => row).join(', ')));
   const writeChunk = (rows: readonly Row[], from: number, to: number, updatedAt: string) => {
     const params: (string | number | null)[] = [];
     for (let at = from; at < to; at++) {
@@ -101,7 +93,10 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
   // A reader erased while their message was in flight: `forget` deleted their rows before this
   // one was written, so it goes again, as forget would have. Checked after the write: a forget
   // between a check and the write would leave the address behind.
-  const erasedStatements = new Map<number, ReturnType<StateDb['prepare']>>();
+  const selectErased = preparedPerCount(
+    db,
+    (count) => `SELECT email FROM suppressions WHERE email IN (${Array.from({ length: count }, () => '?').join(', ')})`,
+  );
   const deleteRow = db.prepare('DELETE FROM deliveries WHERE issue_id = ? AND channel = ? AND email = ?');
   // `forget` runs on another connection: until another connection has written to the file, no
   // address can have been erased since this ledger opened, and no row needs the check.
@@ -111,15 +106,8 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
   const dropErased = (emails: readonly string[]) => {
     othersWrote ||= dataVersion.get() !== versionAtOpen;
     if (!othersWrote) return;
-    let select = erasedStatements.get(emails.length);
-    if (!select) {
-      select = db
-        .prepare(`SELECT email FROM suppressions WHERE email IN (${emails.map(() => '?').join(', ')})`)
-        .pluck();
-      erasedStatements.set(emails.length, select);
-    }
     const hashed = emails.map(hashedAddress);
-    const erased = new Set(select.all(hashed) as string[]);
+    const erased = new Set(selectErased(emails.length).pluck().all(hashed) as string[]);
     if (erased.size === 0) return;
     emails.forEach((email, i) => {
       if (erased.has(hashed[i]!)) deleteRow.run(issueId, channel, email);
@@ -180,6 +168,25 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
       runStart.run(issueId, channel, planned, now().toISOString(), resendSince ?? null);
     },
     finishRun: (outcome) => runFinish.run(now().toISOString(), outcome, issueId, channel),
+  };
+}
+
+/**
+ * A statement for each number of rows, prepared on first use: a few counts serve every batch, as
+ * batches are cut at MANY_ROWS.
+ */
+function preparedPerCount(
+  db: StateDb,
+  sqlFor: (count: number) => string,
+): (count: number) => ReturnType<StateDb['prepare']> {
+  const statements = new Map<number, ReturnType<StateDb['prepare']>>();
+  return (count) => {
+    let found = statements.get(count);
+    if (!found) {
+      found = db.prepare(sqlFor(count));
+      statements.set(count, found);
+    }
+    return found;
   };
 }
 
