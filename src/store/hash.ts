@@ -25,8 +25,11 @@ export function isHashedKey(key: string): boolean {
  */
 export function eraseAddress(text: string, address: string): string {
   const escaped = address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  // Before: no character an address's local part can hold. After: no domain character, and no dot
+  // Before: no character an address's local part can hold (RFC 5322 atext, and the dot). After: no domain character, and no dot
   // going on to one (a full stop ending a sentence is not part of the address).
-  const whole = new RegExp(`(?<![\\p{L}\\p{N}._%+\\-'])${escaped}(?![\\p{L}\\p{N}\\-]|\\.[\\p{L}\\p{N}])`, 'gu');
+  const whole = new RegExp(
+    `(?<![\\p{L}\\p{N}.!#$%&'*+/=?^_\`{|}~\\-])${escaped}(?![\\p{L}\\p{N}\\-]|\\.[\\p{L}\\p{N}])`,
+    'gu',
+  );
   return text.replace(whole, '(erased)');
 }
