@@ -5,7 +5,7 @@ import { loadProject } from '../load/project.js';
 import { deliveryChannel } from '../send/channel.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
 import { ACCOUNT_REFUSED_HINT } from '../send/report.js';
-import { outboxFolders } from '../send/send-issue.js';
+import { outboxFolders, refuseDrafts } from '../send/send-issue.js';
 import { warnIfStateLost } from '../send/state-loss.js';
 import type { StateLock, StateStore } from '../state/contract.js';
 import { stateLocation } from '../state/location.js';
@@ -57,6 +57,8 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
   });
   // Once for the whole schedule; the waves are told not to repeat them.
   for (const problem of project.problems) send.log?.(formatProblem(problem));
+  // Now, not at the first wave hours later, when nobody is watching.
+  if (!options.dryRun) refuseDrafts(project);
   const env = readEnvironment(send.env);
   // The same rule sendIssue uses, so waves of a trial run to the outbox never count as sent over SMTP.
   const channel = deliveryChannel({

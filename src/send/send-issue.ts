@@ -590,7 +590,7 @@ export function outboxFolders(project: Project, options: Pick<SendOptions, 'cwd'
 }
 
 /** Refuses a send while the issue holds a summary marked `status: draft` (the loader warns where). */
-function refuseDrafts(project: Project): void {
+export function refuseDrafts(project: Project): void {
   const drafts = project.issue.summaries.filter((summary) => summary.status === 'draft').map((s) => s.id);
   if (drafts.length === 0) return;
   throw new RolecastError(

@@ -34,3 +34,10 @@ it('a real send refuses the issue and writes nothing; a dry run and a test send 
   const test = await send('--test', 'editor@example.com');
   expect(test.code, test.all).toBe(0);
 });
+
+it('a scheduled send refuses the issue at once, not at its first wave', async () => {
+  const refused = await send('--at', '2099-06-01T08:00', '--local');
+  expect(refused.code, refused.all).not.toBe(0);
+  expect(refused.all).toMatch(/the issue holds 1 draft summary\(ies\)/);
+  expect(refused.all).not.toMatch(/wave/i);
+}, 30_000);
