@@ -68,7 +68,9 @@ export async function importReaders(
       const consentChange = consent.consent
         ? `${activates ? 'unconfirmed signup made active' : 'consent recorded'} from ${options.source}`
         : '';
-      if (!options.update) {
+      // An activated signup takes the list's fields too: what the unconfirmed form held was typed by
+      // whoever had the address, and the list is the editor's word (as for a new address).
+      if (!options.update && !activates) {
         if (consent.consent) {
           await store.update(email, consent, options.now);
           await store.audit({ email, at, page: 'import', change: consentChange });
@@ -76,7 +78,7 @@ export async function importReaders(
         } else counts.existing++;
         continue;
       }
-      const patch: ReaderPatch = { ...consent };
+      const patch: ReaderPatch = activates ? { ...consent, confirmNonce: null, pendingEmail: null } : { ...consent };
       const wanted = fieldsOf(subscriber);
       for (const key of ['name', 'firstName', 'timezone', 'locale'] as const)
         if (wanted[key] !== null && wanted[key] !== stored[key]) patch[key] = wanted[key];

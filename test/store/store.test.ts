@@ -459,10 +459,17 @@ describe('the store as the source of a send', () => {
     const db = openStateDb(stateFile());
     const consent = { at: new Date().toISOString(), method: 'form' as const, wording: null };
     await sqliteSubscriberStore(db).insert(
-      newReader('lee@example.com', new Date(), { roles: ['CTO'], status: 'pending', consent }),
+      newReader('lee@example.com', new Date(), {
+        name: 'Typed by anyone',
+        roles: ['Product Manager'],
+        status: 'pending',
+        consent,
+        confirmNonce: 'n0nce',
+      }),
     );
     db.close();
-    await project.write('lee.json', JSON.stringify([{ email: 'lee@example.com', roles: ['CTO'] }]));
+    // The list's fields win over what the unconfirmed form held, as for an address new to the store.
+    await project.write('lee.json', JSON.stringify([{ email: 'lee@example.com', name: 'Lee Ng', roles: ['CTO'] }]));
     const imported = await runMain(project.dir, ['subscribers', 'import', 'lee.json']);
     expect(imported.code, imported.all).toBe(0);
     expect(imported.out).toMatch(/1 updated/);
@@ -470,6 +477,8 @@ describe('the store as the source of a send', () => {
     expect(JSON.parse(listed.out)).toEqual([
       expect.objectContaining({
         email: 'lee@example.com',
+        name: 'Lee Ng',
+        roles: ['CTO'],
         status: 'active',
         consent: expect.objectContaining({ method: 'import' }),
       }),
