@@ -4,7 +4,7 @@ import type { Problem } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import type { Project } from '../load/project.js';
 import type { Summary } from '../model/summary.js';
-import type { AudiencePlan, AudienceTally } from './index.js';
+import { type AudiencePlan, type AudienceTally, countNoContent, emptyNoContentTally } from './index.js';
 
 /**
  * Content that would silently drop out of an issue: a summary nobody gets, a role whose readers get
@@ -128,8 +128,11 @@ function audienceProblems(input: AuditInput, plan: AudiencePlan): Problem[] {
   for (const [roles, count] of empty.byRoles) if (allQuiet(roles)) accepted += count;
   const unexpected = empty.count - accepted;
   if (unexpected > 0) {
-    const named = empty.first
-      .filter((s) => !allQuiet(s.roles))
+    const unnamed = new Set(empty.first.filter((s) => !allQuiet(s.roles)));
+    // The first few may all hold quiet roles: then one reader of each other roles array stands in.
+    for (const example of empty.examples.values())
+      if (unnamed.size < LISTED_READERS && !allQuiet(example.roles)) unnamed.add(example);
+    const named = [...unnamed]
       .slice(0, LISTED_READERS)
       .map((s) => `${s.email} (${s.roles.length ? s.roles.join(', ') : 'no roles'})`);
     const more = unexpected > named.length ? ` and ${unexpected - named.length} more` : '';
@@ -154,13 +157,8 @@ function tallyOf(plan: AudiencePlan): AudienceTally & { reached: Set<string> } {
     reached.add(variantId);
     count(byRoles, subscriber.roles);
   }
-  const noContent: AudienceTally['noContent'] = { count: 0, first: [], byRoles: new Map() };
-  for (const { subscriber, reason } of plan.skipped) {
-    if (reason !== 'no-content') continue;
-    count(noContent.byRoles, subscriber.roles);
-    noContent.count++;
-    if (noContent.first.length < LISTED_READERS) noContent.first.push(subscriber);
-  }
+  const noContent = emptyNoContentTally();
+  for (const { subscriber, reason } of plan.skipped) if (reason === 'no-content') countNoContent(noContent, subscriber);
   return { recipients: plan.recipients.length, reached, byRoles, noContent };
 }
 

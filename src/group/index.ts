@@ -147,7 +147,30 @@ export interface AudienceTally {
   /** Readers who are mailed, by their roles array. */
   byRoles: Map<readonly string[], number>;
   /** Readers who get nothing: how many, the first few, and how many by their roles array. */
-  noContent: { count: number; first: Subscriber[]; byRoles: Map<readonly string[], number> };
+  noContent: NoContentTally;
+}
+
+export interface NoContentTally {
+  count: number;
+  first: Subscriber[];
+  byRoles: Map<readonly string[], number>;
+  /**
+   * The first reader of each roles array: when the first few all hold roles the editor accepted as
+   * quiet, the audit still names someone of every other array (memory grows as `byRoles` does).
+   */
+  examples: Map<readonly string[], Subscriber>;
+}
+
+export function emptyNoContentTally(): NoContentTally {
+  return { count: 0, first: [], byRoles: new Map(), examples: new Map() };
+}
+
+/** Counts a reader who gets nothing into `tally`. */
+export function countNoContent(tally: NoContentTally, subscriber: Subscriber): void {
+  tally.count++;
+  tally.byRoles.set(subscriber.roles, (tally.byRoles.get(subscriber.roles) ?? 0) + 1);
+  if (!tally.examples.has(subscriber.roles)) tally.examples.set(subscriber.roles, subscriber);
+  if (tally.first.length < NAMED_NO_CONTENT) tally.first.push(subscriber);
 }
 
 /** Streams the plan instead of keeping it: one call per reader, in list order. */
@@ -180,7 +203,7 @@ export function planAudience(
   const tally: AudienceTally = {
     recipients: 0,
     byRoles: new Map(),
-    noContent: { count: 0, first: [], byRoles: new Map() },
+    noContent: emptyNoContentTally(),
   };
   const count = (counts: Map<readonly string[], number>, roles: readonly string[]) =>
     counts.set(roles, (counts.get(roles) ?? 0) + 1);
@@ -208,9 +231,7 @@ export function planAudience(
     }
     const { roles, key } = known;
     if (roles.length === 0) {
-      tally.noContent.count++;
-      count(tally.noContent.byRoles, subscriber.roles);
-      if (tally.noContent.first.length < NAMED_NO_CONTENT) tally.noContent.first.push(subscriber);
+      countNoContent(tally.noContent, subscriber);
       skip(subscriber, 'no-content');
       continue;
     }
