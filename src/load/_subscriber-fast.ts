@@ -1,5 +1,5 @@
 import { addressProblem } from '../address.js';
-import { isBcp47Locale, isKnownZone } from '../model/_fields.js';
+import { isBcp47Locale, isKnownZone, zoneSpelling } from '../model/_fields.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { LIMITS } from './limits.js';
 
@@ -71,7 +71,7 @@ export function fastSubscriber(entry: unknown): Subscriber | undefined {
   if (shownName !== undefined) subscriber.name = shownName;
   if (shownFirst !== undefined) subscriber.firstName = shownFirst;
   subscriber.roles = roleList;
-  if (timezone !== undefined) subscriber.timezone = timezone as string;
+  if (timezone !== undefined) subscriber.timezone = zoneSpelling(timezone as string);
   if (locale !== undefined) subscriber.locale = locale as string;
   subscriber.status = state;
   return subscriber;

@@ -37,9 +37,43 @@ export function isKnownZone(value: string): boolean {
   return valid;
 }
 
-export const ianaZone = z.string().refine(isKnownZone, {
-  message: 'is not a known IANA time zone (e.g. Europe/Berlin, America/New_York)',
-});
+const zoneSpellings = new Map<string, string>();
+let listedZones: Map<string, string> | undefined;
+
+/**
+ * A known zone as the zone database spells it ("europe/berlin" → "Europe/Berlin"): zone names are
+ * matched without regard to case, so one zone would otherwise be stored, shown and planned as a
+ * wave of its own under every spelling. A name this Node lists under another (a link, or a new
+ * name such as "Asia/Kolkata" that Node 20 lists as "Asia/Calcutta") is kept as written.
+ */
+export function zoneSpelling(value: string): string {
+  let spelled = zoneSpellings.get(value);
+  if (spelled === undefined) {
+    spelled = spellZone(value);
+    if (zoneSpellings.size < 10_000) zoneSpellings.set(value, spelled);
+  }
+  return spelled;
+}
+
+function spellZone(value: string): string {
+  let resolved: string;
+  try {
+    resolved = new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return value;
+  }
+  const lower = value.toLowerCase();
+  if (resolved.toLowerCase() === lower) return resolved;
+  listedZones ??= new Map(Intl.supportedValuesOf('timeZone').map((zone) => [zone.toLowerCase(), zone]));
+  return listedZones.get(lower) ?? value;
+}
+
+export const ianaZone = z
+  .string()
+  .refine(isKnownZone, {
+    message: 'is not a known IANA time zone (e.g. Europe/Berlin, America/New_York)',
+  })
+  .transform(zoneSpelling);
 
 /**
  * Bidirectional embeddings and overrides (U+202A–U+202E): they reorder everything shown after them

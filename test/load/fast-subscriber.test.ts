@@ -184,3 +184,11 @@ describe('the fast subscriber check', () => {
     );
   });
 });
+
+it('spells a zone as the zone database does, on either path, so one zone is one wave', () => {
+  const entry = { email: 'a@example.com', roles: ['CTO'], timezone: 'europe/BERLIN' };
+  expect(fastSubscriber(entry)?.timezone).toBe('Europe/Berlin');
+  expect(SubscriberSchema.parse(entry).timezone).toBe('Europe/Berlin');
+  // A link this Node lists under another name keeps the name written.
+  expect(SubscriberSchema.parse({ ...entry, timezone: 'Asia/Kolkata' }).timezone).toBe('Asia/Kolkata');
+});

@@ -50,6 +50,24 @@ describe('preferences page and stored time zones', () => {
     });
   }
 
+  it('stores a zone posted in another letter case as the zone database spells it', async () => {
+    await h.post('/subscribe', form({ email: 'case@example.com', roles: 'CTO', timezone: 'europe/BERLIN' }));
+    expect((await h.store.get('case@example.com'))?.timezone).toBe('Europe/Berlin');
+    const email = 'pref@example.com';
+    await h.store.insert(newReader(email, new Date('2026-11-01T00:00:00Z'), { roles: ['CTO'], status: 'active' }));
+    const url = `${h.origin}/preferences?${new URLSearchParams({ token: signToken({ email, listId: h.config.listId }, SECRET) })}`;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await fetch(url)).text())![1]!;
+    const body = form({ csrf, action: 'save', email, roles: ['CTO'], timezone: 'america/new_york', locale: 'en' });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(303);
+    expect((await h.store.get(email))?.timezone).toBe('America/New_York');
+  });
+
   it('accepts Asia/Kolkata on signup', async () => {
     await h.post('/subscribe', form({ email: 'new@example.com', roles: 'CTO', timezone: 'Asia/Kolkata' }));
     const r = await h.store.get('new@example.com');

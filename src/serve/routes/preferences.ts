@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
 import { LIMITS } from '../../load/limits.js';
-import { email as emailSchema } from '../../model/_fields.js';
+import { email as emailSchema, zoneSpelling } from '../../model/_fields.js';
 import { describeChange, isPaused, newReader, type Reader, type ReaderPatch } from '../../store/index.js';
 import { verifyToken } from '../../unsubscribe/token.js';
 import { readBoundedBody } from '../body.js';
@@ -201,7 +201,7 @@ function decide(
     patch.name = lineField(fields, 'name', LIMITS.nameLength) || null;
     patch.firstName = lineField(fields, 'firstName', LIMITS.nameLength) || null;
     const timezone = field(fields, 'timezone');
-    if (isTimeZone(timezone)) patch.timezone = timezone;
+    if (isTimeZone(timezone)) patch.timezone = zoneSpelling(timezone);
     const locale = field(fields, 'locale');
     if (isLocale(locale)) patch.locale = storedLocale(services, locale);
     const wanted = emailSchema.safeParse(field(fields, 'email'));

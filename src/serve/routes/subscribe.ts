@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
 import { translator } from '../../i18n/index.js';
 import { LIMITS } from '../../load/limits.js';
-import { email as emailSchema } from '../../model/_fields.js';
+import { email as emailSchema, zoneSpelling } from '../../model/_fields.js';
 import { newReader, type Reader } from '../../store/index.js';
 import { isLocale, isTimeZone } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
@@ -105,7 +105,7 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
     email,
     name: lineField(fields, 'name', LIMITS.nameLength) || null,
     roles: [...roles],
-    timezone: isTimeZone(timezone) ? timezone : null,
+    timezone: isTimeZone(timezone) ? zoneSpelling(timezone) : null,
     locale: isLocale(locale) ? storedLocale(services, locale) : null,
     method: json ? 'api' : 'form',
   }).catch((error: unknown) =>
