@@ -65,7 +65,9 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
       skipped.push({ dir, reason: 'draft' });
       continue;
     }
-    const loaded = await inspectProject({ issueDir: dir, configFile: config.file, cwd: options.cwd });
+    // Issues sent long ago share pool summaries as they did then: nothing to warn about, and
+    // warning would read every manifest once per issue.
+    const loaded = await inspectProject({ issueDir: dir, configFile: config.file, cwd: options.cwd, poolReuse: false });
     // An issue dated after today is one being prepared: the archive must not publish it early.
     if (loaded.project && loaded.project.issue.manifest.date > today) {
       skipped.push({ dir, reason: 'future' });

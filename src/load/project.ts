@@ -51,6 +51,11 @@ export interface ProjectOptions {
   /** The state file holding the subscriber store (`--state`); `state.db` in stateDir by default. */
   stateFile?: string | undefined;
   now?: Date | undefined;
+  /**
+   * Warn about pool summaries another issue uses too (default true), which reads every issue's
+   * manifest: the archive, loading every sent issue, leaves it out.
+   */
+  poolReuse?: boolean | undefined;
   /** The environment (DATABASE_URL selects PostgreSQL); process.env when not given. */
   env?: NodeJS.ProcessEnv | undefined;
   /** Called once the config is read, before the issue and the readers: a send connects meanwhile. */
@@ -105,7 +110,7 @@ export async function inspectProject(
   const issue = loaded.issue;
   const listed = new Set(issue.manifest.summaries.map((entry) => resolve(issue.dir, entry)));
   append(problems, await unlistedSummaryFiles(issue.dir, listed));
-  append(problems, await reusedPoolSummaries(issue, config.poolDir));
+  if (options.poolReuse !== false) append(problems, await reusedPoolSummaries(issue, config.poolDir));
   // The issue's role order wins; the config's applies to roles the issue does not order.
   config.roleOrder.forEach((role, index) => {
     if (taxonomy.lookup(role) !== undefined) return;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildArchive } from '../../src/archive/build.js';
 import { formatProblem } from '../../src/errors.js';
 import { loadIssue } from '../../src/load/issue.js';
 import { inspectProject } from '../../src/load/project.js';
@@ -198,5 +199,14 @@ describe('issue.json naming pool entries', () => {
         /2026-W50\/issue\.json: warning: summaries: pool summary "queues" is also in issue 2026-W49 — readers of both/,
       ),
     ]);
+    // The archive publishes issues long sent: it does not warn (which read every manifest per issue).
+    const archive = await buildArchive({
+      issuesDir: 'issues',
+      outDir: 'site',
+      cwd: project.dir,
+      now: () => new Date('2027-01-01T12:00:00Z'),
+    });
+    expect(archive.entries.map((entry) => entry.id)).toEqual(['2026-W50', '2026-W49']);
+    expect(archive.problems.map(formatProblem).filter((line) => line.includes('also in'))).toEqual([]);
   });
 });
