@@ -18,10 +18,14 @@ export const httpUrl = z
     message: 'must be an http:// or https:// URL',
   });
 
+const isIsoDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid;
+
 export const isoDate = z
   .string()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid, {
-    message: 'must be a date written as YYYY-MM-DD',
+  .refine(isIsoDate, { message: 'must be a date written as YYYY-MM-DD' })
+  // A year such as 0000 or 0202 is a slip of the keys; luxon would take it and count its weeks.
+  .refine((value) => !isIsoDate(value) || Number(value.slice(0, 4)) >= 1900, {
+    message: 'is before 1900: check the year',
   });
 
 /** luxon builds an Intl.DateTimeFormat per check; a 100k-subscriber list names a handful of zones. */

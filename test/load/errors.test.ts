@@ -328,6 +328,24 @@ describe('issue manifests', () => {
     expect(errorsOf(problems)).toEqual([expect.stringContaining('date: must be a date written as YYYY-MM-DD')]);
   });
 
+  it('refuses a year before 1900 in an issue or a summary date, once per date', async () => {
+    project = await tempProject({
+      files: {
+        'issues/x/issue.json': '{"subject": "S", "date": "0000-11-30", "summaries": ["a.json"]}',
+        'issues/y/issue.json': '{"subject": "S", "date": "2026-11-30", "summaries": ["../x/a.json"]}',
+        'issues/x/a.json': '{"title": "T", "summary": "x", "roles": ["CTO"], "date": "0202-01-05"}',
+      },
+    });
+    const issue = await loadIssue(project.path('issues/x'), taxonomy);
+    expect(errorsOf(issue.problems)).toEqual([
+      expect.stringMatching(/issue\.json:1: date: is before 1900: check the year/),
+    ]);
+    const summary = await loadIssue(project.path('issues/y'), taxonomy);
+    expect(errorsOf(summary.problems)).toEqual([
+      expect.stringMatching(/a\.json:1: date: is before 1900: check the year/),
+    ]);
+  });
+
   it('says a list of summaries is needed when it names one as text', async () => {
     project = await tempProject({
       files: { 'issues/x/issue.json': '{"subject": "S", "date": "2026-11-26", "summaries": "a.txt"}' },
