@@ -15,7 +15,12 @@ export interface Scoped {
     sql: string,
     params?: unknown[],
   ): Promise<{ rows: R[]; rowCount: number }>;
-  transaction<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * `options.lock`: an advisory lock (an SQL bigint expression) held on the transaction's
+   * connection from before BEGIN until after it ends, so its snapshot is taken once the lock is
+   * held: writes that held the lock when it was asked for are committed and seen.
+   */
+  transaction<T>(work: () => Promise<T>, options?: { lock?: string }): Promise<T>;
 }
 
 /**
@@ -34,12 +39,22 @@ export function scoped(pool: Pool): Scoped {
       const result = await (current.getStore() ?? pool).query<R>(sql, params);
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
-    async transaction(work) {
+    async transaction(work, options = {}) {
       // Nested calls join the outer transaction.
-      if (current.getStore()) return work();
+      const outer = current.getStore();
+      if (outer) {
+        // Its snapshot is older than the lock: the best left is to hold the lock to its end.
+        if (options.lock) await outer.query(`SELECT pg_advisory_xact_lock(${options.lock})`);
+        return work();
+      }
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
+        let locked = false;
         try {
+          if (options.lock) {
+            await client.query(`SELECT pg_advisory_lock(${options.lock})`);
+            locked = true;
+          }
           await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
           const result = await current.run(client, work);
           await client.query('COMMIT');
@@ -48,7 +63,14 @@ export function scoped(pool: Pool): Scoped {
           await client.query('ROLLBACK').catch(() => {});
           if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
         } finally {
-          client.release();
+          // A connection whose unlock failed is closed, which frees the lock, not pooled with it.
+          const unlocked =
+            !locked ||
+            (await client.query(`SELECT pg_advisory_unlock(${options.lock})`).then(
+              () => true,
+              () => false,
+            ));
+          client.release(unlocked ? undefined : true);
         }
         // A random pause growing with each attempt (up to ~200 ms), so hosts that collided do not collide again in step.
         await new Promise((resolve) =>

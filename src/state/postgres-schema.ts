@@ -7,6 +7,9 @@ import { LAYOUT_TABLES } from './layout-tables.js';
  * so "sent since" compares the same way on both backends. Addresses are in canonical form.
  */
 
+/** The advisory lock ledger writers hold shared and `forget` exclusively (see migration 3). */
+export const ERASURE_LOCK_SQL = "hashtext('rolecast:erasure')";
+
 export const STATE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -67,5 +70,26 @@ CREATE TABLE schedule_waves (
   PRIMARY KEY (issue_id, channel, wave_utc)
 );
 ${LAYOUT_TABLES}CREATE INDEX deliveries_email ON deliveries (email, updated_at);`,
+  },
+  {
+    version: 3,
+    name: 'no ledger row for an address erased while its message was in flight',
+    // Each statement's NOT EXISTS reads a snapshot taken when it began, so a forget committing in
+    // between went unseen and the row outlived it. The trigger takes a lock that forget takes
+    // exclusively, then looks again in a snapshot of its own: either forget waits for this write to
+    // commit and deletes the row, or it committed first and the row is not written.
+    sql: `
+CREATE FUNCTION rolecast_skip_erased_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(${ERASURE_LOCK_SQL});
+  IF EXISTS (SELECT 1 FROM suppressions WHERE email = 'sha256:' || encode(sha256(
+    'rolecast-suppression'::bytea || '\\x00'::bytea || convert_to(NEW.email, 'UTF8')), 'hex')) THEN
+    RETURN NULL;
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER deliveries_skip_erased BEFORE INSERT ON deliveries
+  FOR EACH ROW EXECUTE FUNCTION rolecast_skip_erased_delivery();`,
   },
 ];

@@ -1,7 +1,7 @@
 import { canonicalAddress } from '../address.js';
 import { type Migration, migrate, type Pool } from '../db/postgres.js';
 import { scoped } from '../db/scoped.js';
-import { STATE_MIGRATIONS } from '../state/postgres-schema.js';
+import { ERASURE_LOCK_SQL, STATE_MIGRATIONS } from '../state/postgres-schema.js';
 import { eraseAddress, hashedAddress } from './hash.js';
 import { INSERT_COLUMNS, insertValues, patchColumns, type ReaderRow, toReader } from './rows.js';
 import type { AuditEntry, ReaderQuery, SubscriberStore } from './types.js';
@@ -134,40 +134,48 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
       return result.rowCount;
     },
     forget: (email, now) =>
-      db.transaction(async () => {
-        const key = canonicalAddress(email);
-        const had = (await db.query('DELETE FROM readers WHERE email = $1', [key])).rowCount > 0;
-        // Another reader who asked to move to this address keeps their record, without the address.
-        await db.query('UPDATE readers SET pending_email = NULL, confirm_nonce = NULL WHERE pending_email = $1', [key]);
-        await db.query('DELETE FROM reader_audit WHERE email = $1', [key]);
-        // Other readers' audit lines that name it (an address change they asked for) keep the line, not the address.
-        const naming = await db.query<{ id: string; change: string }>(
-          'SELECT id, change FROM reader_audit WHERE strpos(change, $1) > 0',
-          [key],
-        );
-        for (const { id, change } of naming.rows) {
-          const erased = eraseAddress(change, key);
-          if (erased !== change) await db.query('UPDATE reader_audit SET change = $1 WHERE id = $2', [erased, id]);
-        }
-        await db.query('DELETE FROM deliveries WHERE email = $1', [key]);
-        await db.query('DELETE FROM suppressions WHERE email = $1', [key]);
-        await db.query(
-          `INSERT INTO suppressions (email, reason, source, created_at) VALUES ($1, 'erased', 'forget', $2)
-           ON CONFLICT (email) DO NOTHING`,
-          [hashedAddress(key), now.toISOString()],
-        );
-        // Tables of components this database may not have yet: their bounce history is kept under
-        // the hashed key without the server's text, and a send plan's item stays (done or claimable,
-        // then refused by the hashed entry) without the address.
-        if (await tableExists('bounce_events'))
-          await db.query("UPDATE bounce_events SET email = $2, diagnostic = '' WHERE email = $1", [
+      db.transaction(
+        async () => {
+          const key = canonicalAddress(email);
+          const had = (await db.query('DELETE FROM readers WHERE email = $1', [key])).rowCount > 0;
+          // Another reader who asked to move to this address keeps their record, without the address.
+          await db.query('UPDATE readers SET pending_email = NULL, confirm_nonce = NULL WHERE pending_email = $1', [
             key,
-            hashedAddress(key),
           ]);
-        if (await tableExists('send_items'))
-          await db.query('UPDATE send_items SET email = $2 WHERE email = $1', [key, hashedAddress(key)]);
-        return had;
-      }),
+          await db.query('DELETE FROM reader_audit WHERE email = $1', [key]);
+          // Other readers' audit lines that name it (an address change they asked for) keep the line, not the address.
+          const naming = await db.query<{ id: string; change: string }>(
+            'SELECT id, change FROM reader_audit WHERE strpos(change, $1) > 0',
+            [key],
+          );
+          for (const { id, change } of naming.rows) {
+            const erased = eraseAddress(change, key);
+            if (erased !== change) await db.query('UPDATE reader_audit SET change = $1 WHERE id = $2', [erased, id]);
+          }
+          await db.query('DELETE FROM deliveries WHERE email = $1', [key]);
+          await db.query('DELETE FROM suppressions WHERE email = $1', [key]);
+          await db.query(
+            `INSERT INTO suppressions (email, reason, source, created_at) VALUES ($1, 'erased', 'forget', $2)
+           ON CONFLICT (email) DO NOTHING`,
+            [hashedAddress(key), now.toISOString()],
+          );
+          // Tables of components this database may not have yet: their bounce history is kept under
+          // the hashed key without the server's text, and a send plan's item stays (done or claimable,
+          // then refused by the hashed entry) without the address.
+          if (await tableExists('bounce_events'))
+            await db.query("UPDATE bounce_events SET email = $2, diagnostic = '' WHERE email = $1", [
+              key,
+              hashedAddress(key),
+            ]);
+          if (await tableExists('send_items'))
+            await db.query('UPDATE send_items SET email = $2 WHERE email = $1', [key, hashedAddress(key)]);
+          return had;
+        },
+        // Ledger writes in flight hold it shared: the transaction starts once they committed, so
+        // its deletes see their rows; later writes wait for it, then see the suppression (state
+        // migration 3).
+        { lock: ERASURE_LOCK_SQL },
+      ),
     transaction: (work) => db.transaction(work),
   };
 }
