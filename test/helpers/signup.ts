@@ -35,6 +35,8 @@ export async function startSignupServer(options: {
   readers?: Partial<ResolvedConfig['readers']>;
   /** Wraps the store the pages use (to make it fail); `store` stays the plain one. */
   wrap?: (store: SubscriberStore) => SubscriberStore;
+  /** Pauses between tries of a signup's write while the state is locked. */
+  busyRetryMs?: readonly number[];
 }): Promise<SignupServer> {
   const project = await tempProject({ withExample: true });
   const loaded = await loadConfig({ cwd: project.dir });
@@ -53,6 +55,7 @@ export async function startSignupServer(options: {
     mailer: { send: async (mail) => void mails.push(mail) },
     now: options.now,
     log: (line) => void logs.push(line),
+    busyRetryMs: options.busyRetryMs,
   });
   const server: UnsubscribeServer = await startUnsubscribeServer({
     config,

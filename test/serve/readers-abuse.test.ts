@@ -22,7 +22,11 @@ let logs: string[];
 const clock = Date.parse('2026-12-01T10:00:00Z');
 
 async function start(
-  options: { readers?: Partial<ResolvedConfig['readers']>; wrap?: (s: SubscriberStore) => SubscriberStore } = {},
+  options: {
+    readers?: Partial<ResolvedConfig['readers']>;
+    wrap?: (s: SubscriberStore) => SubscriberStore;
+    busyRetryMs?: number[];
+  } = {},
 ) {
   h = await startSignupServer({ secret: SECRET, now: () => new Date(clock), ...options });
   ({ config, store, mails, logs } = h);
@@ -176,14 +180,35 @@ describe('an unsubscribe on the preferences page', () => {
 describe('signup answers', () => {
   it('are the same for a known and a new address when the store cannot be written', async () => {
     await h.close();
-    await start({ wrap: lockedAt('insert') });
+    await start({ wrap: lockedAt('insert'), busyRetryMs: [10, 10] });
     await storedReader('known@example.com', 'unsubscribed');
     const known = await post('/subscribe', form({ email: 'known@example.com' }));
     const fresh = await post('/subscribe', form({ email: 'fresh@example.com' }));
     expect(fresh.status).toBe(known.status);
     expect(fresh.status).toBe(200);
     for (let i = 0; i < 200 && !logs.some((l) => /signup/.test(l)); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(logs.join('\n')).toMatch(/could not record a signup: database is locked/);
+    expect(logs.join('\n')).toMatch(
+      /could not record a signup, the state stayed locked for a minute: database is locked/,
+    );
+  });
+
+  it('are recorded once the state is no longer locked: the write is tried again, not dropped', async () => {
+    await h.close();
+    let refusals = 2;
+    await start({
+      busyRetryMs: [50, 50, 50],
+      wrap: (s) => ({
+        ...s,
+        transaction: async (work) => {
+          if (refusals-- > 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+          return s.transaction(work);
+        },
+      }),
+    });
+    expect((await post('/subscribe', form({ email: 'patient@example.com', roles: 'CTO' }))).status).toBe(200);
+    expect(await h.mailCount(1)).toBe(1);
+    expect((await store.get('patient@example.com'))?.status).toBe('pending');
+    expect(logs.join('\n')).not.toMatch(/could not record/);
   });
 
   it('behind a proxy, the per-IP limit counts the address the proxy appended, not one the client wrote', async () => {

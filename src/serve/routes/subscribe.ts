@@ -109,7 +109,9 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
     locale: isLocale(locale) ? storedLocale(services, locale) : null,
     method: json ? 'api' : 'form',
   }).catch((error: unknown) =>
-    services.log(`could not record a signup: ${error instanceof Error ? error.message : String(error)}`),
+    services.log(
+      `could not record a signup, the state stayed locked for a minute: ${error instanceof Error ? error.message : String(error)}`,
+    ),
   );
 }
 
@@ -155,45 +157,49 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
   };
   const liveMs = services.config.readers.confirmHours * 3600 * 1000;
   // Read again inside the transaction: another replica may have stored or confirmed the address meanwhile.
-  const recorded = await store.transaction(async () => {
-    const stored = await store.get(signup.email);
-    if (stored && !joinable(stored)) return undefined;
-    const signedUpAt = stored?.consent ? Date.parse(stored.consent.at) : Number.NaN;
-    if (stored?.confirmNonce && now.getTime() - signedUpAt < liveMs) {
-      // A signup whose link still works keeps its details and its link, which is mailed again:
-      // anyone can post an address, and a second post must not change what the first one's owner
-      // confirms, nor spend the link they already have.
-      await store.audit({
-        email: signup.email,
-        at,
-        page: 'subscribe',
-        change: `signup again (${signup.method}), link mailed again`,
-      });
-      // Mailed again with the first link's end: a post later than that starts over (below).
-      return { nonce: stored.confirmNonce, locale: stored.locale, expiresAt: signedUpAt + liveMs };
-    }
-    if (stored && keptWithoutConsent(stored)) {
-      // Only a link: their settings and status stay as they are, and consent is recorded when
-      // the owner of the address confirms (their own settings kept, the form's left out).
-      await store.update(signup.email, { confirmNonce: nonce }, now);
-      await store.audit({
-        email: signup.email,
-        at,
-        page: 'subscribe',
-        change: `signup (${signup.method}), settings kept`,
-      });
-      return { nonce, locale: stored.locale, expiresAt: undefined };
-    }
-    if (stored) await store.update(signup.email, { ...fields, status: 'pending' }, now);
-    else await store.insert(newReader(signup.email, now, { ...fields, status: 'pending' }));
-    await store.audit({
-      email: signup.email,
-      at,
-      page: 'subscribe',
-      change: `signup (${signup.method}), roles ${signup.roles.join(', ') || '(none)'}`,
-    });
-    return { nonce, locale: signup.locale, expiresAt: undefined };
-  });
+  const recorded = await whileBusy(
+    () =>
+      store.transaction(async () => {
+        const stored = await store.get(signup.email);
+        if (stored && !joinable(stored)) return undefined;
+        const signedUpAt = stored?.consent ? Date.parse(stored.consent.at) : Number.NaN;
+        if (stored?.confirmNonce && now.getTime() - signedUpAt < liveMs) {
+          // A signup whose link still works keeps its details and its link, which is mailed again:
+          // anyone can post an address, and a second post must not change what the first one's owner
+          // confirms, nor spend the link they already have.
+          await store.audit({
+            email: signup.email,
+            at,
+            page: 'subscribe',
+            change: `signup again (${signup.method}), link mailed again`,
+          });
+          // Mailed again with the first link's end: a post later than that starts over (below).
+          return { nonce: stored.confirmNonce, locale: stored.locale, expiresAt: signedUpAt + liveMs };
+        }
+        if (stored && keptWithoutConsent(stored)) {
+          // Only a link: their settings and status stay as they are, and consent is recorded when
+          // the owner of the address confirms (their own settings kept, the form's left out).
+          await store.update(signup.email, { confirmNonce: nonce }, now);
+          await store.audit({
+            email: signup.email,
+            at,
+            page: 'subscribe',
+            change: `signup (${signup.method}), settings kept`,
+          });
+          return { nonce, locale: stored.locale, expiresAt: undefined };
+        }
+        if (stored) await store.update(signup.email, { ...fields, status: 'pending' }, now);
+        else await store.insert(newReader(signup.email, now, { ...fields, status: 'pending' }));
+        await store.audit({
+          email: signup.email,
+          at,
+          page: 'subscribe',
+          change: `signup (${signup.method}), roles ${signup.roles.join(', ') || '(none)'}`,
+        });
+        return { nonce, locale: signup.locale, expiresAt: undefined };
+      }),
+    services.busyRetryMs ?? BUSY_RETRY_MS,
+  );
   if (recorded)
     sendConfirmation(services, {
       purpose: 'signup',
@@ -203,6 +209,30 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
       locale: recorded.locale,
       expiresAt: recorded.expiresAt,
     });
+}
+
+/**
+ * Pauses before each new try of a signup's write while the state is locked (a long `state
+ * migrate`, a backup holding the file): ~1 minute in all, on top of the store's own wait. The
+ * visitor was answered already, so giving up at once would lose the signup without a word.
+ */
+const BUSY_RETRY_MS = [500, 1000, 2000, 4000, 8000, 15_000, 30_000];
+
+async function whileBusy<T>(work: () => Promise<T>, pauses: readonly number[]): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= pauses.length || !isBusy(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pauses[attempt]));
+    }
+  }
+}
+
+/** SQLite's "database is locked" (SQLITE_BUSY, SQLITE_LOCKED and their extended codes). */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
 /**
