@@ -119,8 +119,27 @@ function looksLikeBounce(root: MimePart): boolean {
   );
 }
 
+/**
+ * An out-of-office or other automatic reply (RFC 3834 and the headers mail systems add), which a
+ * company may send from its postmaster and word like a bounce ("this mailbox does not exist any
+ * more"): it has no machine-readable part, and suppressing the reader for it would lose them.
+ */
+function isAutoReply(root: MimePart): boolean {
+  const subject = header(root.headers, 'subject') ?? '';
+  const precedence = header(root.headers, 'precedence') ?? '';
+  return (
+    header(root.headers, 'x-autoreply') !== undefined ||
+    header(root.headers, 'x-autorespond') !== undefined ||
+    /^\s*auto[_-]?reply\s*$/i.test(precedence) ||
+    /^\s*(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|out of (?:the )?office|abwesenheit\w*|automatische antwort|r[ée]ponse automatique|absence|respuesta autom[aá]tica|risposta automatica|autosvar|automatisch antwoord)\b/i.test(
+      subject,
+    )
+  );
+}
+
 function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadResult {
   if (!looksLikeBounce(root)) return { events: [], ignored: 'not a delivery report or feedback report' };
+  if (isAutoReply(root)) return { events: [], ignored: 'an auto-reply (out of office), not a delivery report' };
   // The report's own text: the first text part outside any enclosed original message.
   const text = utf8(firstOwnText(root) ?? parts.find((p) => p.type === 'text/plain')?.body ?? '');
   // A warning that delivery is still being tried (Exim's "delayed", Exchange's "(Delay)") is no

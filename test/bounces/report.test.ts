@@ -260,3 +260,26 @@ describe('hostile reports', () => {
     expect(result.events.every((e) => e.address === undefined || e.address.length <= 320)).toBe(true);
   });
 });
+
+describe('auto-replies that look like bounces', () => {
+  const reply = (headers: string, body: string) =>
+    readReport(
+      `From: Postmaster <postmaster@corp.example>\r\nTo: bounces@rolecast.example\r\nDate: Tue, 01 Dec 2026 09:00:00 +0000\r\n${headers}\r\n\r\n${body}\r\n`,
+      'import:ooo',
+      NOW,
+    );
+  const words =
+    'Jane has left the company. The mailbox jane.doe@corp.example does not exist any more after Friday;\r\nplease write to office@corp.example.';
+
+  it.each([
+    ['Subject: Automatic reply: Your weekly digest', words],
+    ['Subject: Out of Office: Your weekly digest', words],
+    ['Subject: Your weekly digest\r\nX-Autoreply: yes', words],
+    ['Subject: Your weekly digest\r\nPrecedence: auto_reply', words],
+    ['Subject: Abwesenheitsnotiz: Your weekly digest', words],
+  ])('%s is no bounce, even from a postmaster saying a mailbox does not exist', (headers, body) => {
+    const result = reply(headers, body.replace('office@corp.example', 'the office'));
+    expect(result.events).toEqual([]);
+    expect(result.ignored).toMatch(/auto-reply/);
+  });
+});
