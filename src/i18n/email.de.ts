@@ -39,5 +39,6 @@ export const EMAIL_DE: Partial<Record<keyof typeof EMAIL_EN, string>> = {
   'email.sentToEditor': 'Dies ist die Redaktionsausgabe, gesendet an {email}.',
   'email.sentBy': 'Gesendet von {sender}. Antworten gehen an {replyTo}.',
   'email.forwarded': 'Weitergeleitet bekommen? Hier abonnieren',
+  'email.moreRoles': '{count} weitere Rollen',
   'email.allRoles': 'Alle Rollen',
 };

@@ -38,5 +38,6 @@ export const EMAIL_EN = {
   'email.sentToEditor': 'This is the editor’s edition, sent to {email}.',
   'email.sentBy': 'Sent by {sender}. Replies go to {replyTo}.',
   'email.forwarded': 'Forwarded this? Subscribe',
+  'email.moreRoles': '{count} more roles',
   'email.allRoles': 'All roles',
 } as const;

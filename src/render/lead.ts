@@ -181,7 +181,7 @@ export function leadText(context: LeadContext, variant: Variant): LeadText {
   const stories = variantSummaries(variant);
   const top = stories[0]?.title ?? manifest.title ?? context.config.brand.name;
   const count = stories.length;
-  const roles = variant.isEditorEdition ? t('email.allRoles') : listFormat(locale, variant.roles);
+  const roles = variant.isEditorEdition ? t('email.allRoles') : rolesLine(locale, t, variant.roles);
   const override = overrideFor(manifest, variant);
   const leadLine = t(`email.subjectLead.${pluralForm(language, count)}`, { top, more: count - 1 });
   const week = issueWeek(manifest.date, context.config.timezone).week;
@@ -224,6 +224,19 @@ function builtPreheader(t: Translate, stories: readonly Summary[]): string | und
     titles = next;
   }
   return t('email.preheaderAlso', { titles });
+}
+
+/**
+ * Roles named before the rest are counted: a reader knows their own roles, and fourteen of them
+ * in the audience line and again in the lead push the first headline off a phone's screen.
+ */
+const ROLES_NAMED = 3;
+
+/** "CTO, Data Scientist and Security Lead"; past three, "CTO, Data Scientist and 11 more roles". */
+export function rolesLine(locale: string, t: Translate, roles: readonly string[]): string {
+  if (roles.length <= ROLES_NAMED) return listFormat(locale, roles);
+  const named = roles.slice(0, ROLES_NAMED - 1);
+  return listFormat(locale, [...named, t('email.moreRoles', { count: roles.length - named.length })]);
 }
 
 const listFormats = new Map<string, Intl.ListFormat>();

@@ -19,7 +19,7 @@ import {
   wordCount,
 } from './_text.js';
 import { issueWeek, weekLine } from './dates.js';
-import { type LeadText, leadText } from './lead.js';
+import { type LeadText, leadText, rolesLine } from './lead.js';
 import { collapseSpace, trimSpace } from './minify.js';
 
 /**
@@ -226,7 +226,8 @@ export function buildView(
     }
     sections.push(shared ? sharedSection(shared, language, section.role, cards, build) : build(section.role, cards));
   }
-  const roles = variant.roles.join(', ');
+  // Up to three roles as written; past that, the first two and a count (see rolesLine).
+  const roles = variant.roles.length <= 3 ? variant.roles.join(', ') : rolesLine(locale, t, variant.roles);
   return {
     lang: locale,
     language,

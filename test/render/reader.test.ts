@@ -369,3 +369,24 @@ describe('quality gates', () => {
     expect(fields).toEqual(['variant editor', 'variant cto', 'variant executive']);
   });
 });
+
+describe('a reader of many roles', () => {
+  const roles = ['CTO', 'Executive', 'Designer', 'Security Lead', 'Data Scientist', 'Product Manager'];
+  const project = () => fixtureProject({ summaries: roles.map((role, i) => long(`s${i}`, [role])) });
+
+  it('sees two of them named and the rest counted, in the audience line and the lead, in text and HTML', async () => {
+    const message = (await compileFor(project(), roles)).personalise(reader());
+    const audience = 'For CTO, Executive and 4 more roles';
+    expect(message.text).toContain(audience);
+    expect(message.html).toContain(audience);
+    expect(message.text.replace(/\s+/g, ' ')).toContain('6 reads for CTO, Executive and 4 more roles this week');
+    expect(message.text).not.toMatch(/Designer, Security Lead/);
+  });
+
+  it('sees three roles named in full, and a German reader the count in German', async () => {
+    const three = (await compileFor(project(), roles.slice(0, 3))).personalise(reader());
+    expect(three.text).toContain('For CTO, Executive, Designer');
+    const german = await compileFor(project(), roles, { languages: ['de'] });
+    expect(german.personalise(reader({ locale: 'de' })).text).toContain('Für CTO, Executive und 4 weitere Rollen');
+  });
+});
