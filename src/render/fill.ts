@@ -7,6 +7,7 @@ import type { FieldValues } from './_personal.js';
 import { greetingName } from './_text.js';
 import type { PersonalFields } from './types.js';
 import { listLanguage, localeFor } from './view.js';
+import { WIDE } from './wrap.js';
 
 export type FieldFiller = (fields: PersonalFields, language: Language, variant: Variant) => FieldValues;
 type DateLine = (locale: string, zone: string) => string;
@@ -232,7 +233,8 @@ export function createTextLineFiller(
         parts.length > 1 &&
         parts.length <= MAX_SLOTS * 2 &&
         STOPS_MARKER.test(parts[0] ?? '') &&
-        !literals.some((literal) => SLOT_CHARS.test(literal))
+        // Beside wide text a line may break at a field's edge, by what the field's first character is.
+        !literals.some((literal) => SLOT_CHARS.test(literal) || WIDE.test(literal))
           ? (new Map() as Wrapped)
           : null;
       wrapped.set(parts, byWidths);
@@ -241,7 +243,8 @@ export function createTextLineFiller(
     let key = '';
     for (let i = 1; i < parts.length; i += 2) {
       const value = values[parts[i]!] ?? '';
-      if (value === '' || BLANK.test(value)) return slow(parts, values);
+      // A value holding wide characters may itself break between them: wrapped as it is.
+      if (value === '' || BLANK.test(value) || WIDE.test(value)) return slow(parts, values);
       key += `${columns(value)},`;
     }
     let around = byWidths.get(key);

@@ -1,7 +1,9 @@
 /**
  * Wraps the plain-text part for readers whose mail clients show it as written (RFC 3676 suggests
- * at most 78 columns). Lines break only at spaces, so words, URLs and the per-reader tokens (which
- * contain no spaces) are never split; a word longer than the width gets a line of its own.
+ * at most 78 columns). Lines break at spaces, so words, URLs and the per-reader tokens (which
+ * contain no spaces) are never split; a word longer than the width gets a line of its own. Chinese,
+ * Japanese and Korean are written without spaces: they also break between their characters, which
+ * take two columns each, but never before closing punctuation or after opening punctuation.
  */
 
 export const TEXT_WIDTH = 76;
@@ -18,14 +20,25 @@ export function wrapText(text: string, width: number = TEXT_WIDTH): string {
 }
 
 export function wrapLine(line: string, width: number = TEXT_WIDTH): string {
-  if (line.length <= width || columns(line) <= width) return line;
+  const wideText = WIDE.test(line);
+  if ((line.length <= width && !wideText) || columns(line) <= width) return line;
   const marker = BULLET.exec(line)?.[0] ?? INDENT.exec(line)![0];
   const lead = marker.replace(/\t/g, '  ');
   // Only ordinary spaces and tabs separate words: a no-break space keeps its neighbours together.
-  const words = line
+  const spaced = line
     .slice(marker.length)
     .split(/[ \t]+/)
     .filter(Boolean);
+  // Each word joins the line before it with a space, except a part of a word cut between wide characters.
+  const words: string[] = [];
+  const joins: string[] = [];
+  for (const word of spaced) {
+    const parts = wideText && WIDE.test(word) ? breakWide(word) : [word];
+    for (let k = 0; k < parts.length; k++) {
+      words.push(parts[k]!);
+      joins.push(k === 0 ? ' ' : '');
+    }
+  }
   if (words.length < 2) return line;
   const hang = ' '.repeat(Math.min(columns(lead), Math.floor(width / 2)));
 
@@ -35,10 +48,11 @@ export function wrapLine(line: string, width: number = TEXT_WIDTH): string {
   let used = columns(lead) + columns(words[0]!);
   for (let i = 1; i < words.length; i++) {
     const word = words[i]!;
+    const join = joins[i]!;
     const wide = columns(word);
-    if (used + 1 + wide <= width) {
-      current += ` ${word}`;
-      used += 1 + wide;
+    if (used + join.length + wide <= width) {
+      current += join + word;
+      used += join.length + wide;
     } else {
       lines.push(current);
       current = hang + word;
@@ -49,9 +63,40 @@ export function wrapLine(line: string, width: number = TEXT_WIDTH): string {
   return lines.join('\n');
 }
 
-/** Characters as a reader counts them: code points, not UTF-16 units. */
+/** East Asian wide and full-width characters: two columns in a fixed-width font. */
+export const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\ud840-\ud87f][\udc00-\udfff]/;
+/** Punctuation a line may not start with (kinsoku): closing marks, full stops, small kana. */
+const NO_START =
+  /^[、。，．・：；？！）」』】〕〉》〙〗｝］ー〜ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%),.:;?!\]}]/u;
+/** Punctuation a line may not end with: opening marks. */
+const NO_END = /[（「『【〔〈《〘〖｛［([{]$/u;
+
+/**
+ * A word holding wide characters, cut where a line may break: between two characters when either
+ * is wide, unless the next one may not start a line or this one may not end one.
+ */
+function breakWide(word: string): string[] {
+  const chars = [...word];
+  const parts: string[] = [];
+  let part = chars[0]!;
+  for (let i = 1; i < chars.length; i++) {
+    const before = chars[i - 1]!;
+    const next = chars[i]!;
+    const breakable = (WIDE.test(before) || WIDE.test(next)) && !NO_START.test(next) && !NO_END.test(part);
+    if (breakable) {
+      parts.push(part);
+      part = next;
+    } else part += next;
+  }
+  parts.push(part);
+  return parts;
+}
+
+/** Columns a fixed-width font gives `text`: code points, not UTF-16 units, wide ones counted twice. */
 export function columns(text: string): number {
   let count = text.length;
+  if (WIDE.test(text)) for (const char of text) if (WIDE.test(char)) count++;
   for (let i = 0; i < text.length - 1; i++) {
     const unit = text.charCodeAt(i);
     if (unit < 0xd800 || unit > 0xdbff) continue;

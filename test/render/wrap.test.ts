@@ -164,3 +164,40 @@ describe('wrapText', () => {
     );
   });
 });
+
+describe('wrapLine with Chinese, Japanese and Korean', () => {
+  const cjk =
+    '这是一个没有空格的很长的中文句子，用来检查纯文本部分是否会在字符之间换行。第二句话也同样很长，而且包含标点符号。';
+
+  it('breaks between wide characters, counting each as two columns', () => {
+    const lines = wrapLine(cjk, 40).split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect([...line].length * 2).toBeLessThanOrEqual(40);
+    expect(lines.join('')).toBe(cjk);
+  });
+
+  it('never starts a line with closing punctuation nor ends one with opening punctuation', () => {
+    for (let width = 8; width <= 40; width++) {
+      const line = `日本語の文章「引用された言葉」です。次の文、そして終わり。${cjk}`;
+      const lines = wrapLine(line, width).split('\n');
+      expect(lines.length).toBeGreaterThan(1);
+      expect(lines.join('')).toBe(line);
+      for (const [i, out] of lines.entries()) {
+        if (i > 0) expect(out).not.toMatch(/^[、。，」』）]/);
+        if (i < lines.length - 1) expect(out).not.toMatch(/[「『（]$/);
+      }
+    }
+  });
+
+  it('keeps Latin words and URLs among wide text whole, and joins them with their spaces', () => {
+    const line = `请阅读这篇文章 ${LONG_URL} 以了解更多关于 Feature Store 成本的内容和细节，谢谢。`;
+    const lines = wrapLine(line, 40).split('\n');
+    expect(lines).toContain(LONG_URL);
+    expect(lines.join('\n')).toMatch(/Feature Store|Feature\nStore/);
+    expect(lines.join(' ').replace(/\s+/g, ' ')).toContain('以了解更多关于');
+  });
+
+  it('leaves a short Korean line that fits alone', () => {
+    expect(wrapLine('안녕하세요 독자님', 40)).toBe('안녕하세요 독자님');
+  });
+});
