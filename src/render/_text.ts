@@ -117,7 +117,9 @@ export function cutAtSentence(text: string, limit = 60): string {
 /**
  * A compact card's paragraphs: whole paragraphs while they fit in about `limit` words, then the
  * next one cut after a whole sentence if its first sentence fits. Paragraphs stay apart: joined,
- * a paragraph without a full stop (a label, a list) would run into the next one's sentence.
+ * a paragraph without a full stop (a label, a list) would run into the next one's sentence. A card
+ * that would show less than a third of `limit` (a short lead-in such as "What changed:") shows the
+ * next paragraph too, cut where it must be.
  */
 export function compactParagraphs(paragraphs: readonly string[], limit = 60): string[] {
   const out: string[] = [];
@@ -130,12 +132,25 @@ export function compactParagraphs(paragraphs: readonly string[], limit = 60): st
       used += words;
       continue;
     }
-    // The first paragraph is always shown, cut; a later one only if a whole sentence of it fits.
+    // The first paragraph is always shown, cut; a later one if a whole sentence of it fits, or
+    // if what is shown so far is too little to tell the story.
     const cut = cutAtSentence(paragraph, Math.max(left, 1));
-    if (out.length === 0 || (left > 0 && wordCount(cut) <= left && !cut.endsWith('…'))) out.push(cut);
+    const fits = left > 0 && wordCount(cut) <= left && !cut.endsWith('…');
+    if (out.length === 0 || fits) out.push(cut);
+    else if (used < limit / 3) out.push(cutAtWords(cut, left));
     break;
   }
   return out;
+}
+
+/** `text` cut to at most `limit` words, with "…" when cut. */
+function cutAtWords(text: string, limit: number): string {
+  const words = text.replace(/…$/, '').trim().split(/\s+/);
+  if (words.length <= limit) return text;
+  return `${words
+    .slice(0, limit)
+    .join(' ')
+    .replace(/[,;:]$/, '')}…`;
 }
 
 /** The first sentence of a text, for one-line teasers. */

@@ -115,6 +115,19 @@ describe('contents, cards and sections', () => {
     expect(html.match(/It worked well\./g)!.length).toBeLessThan(30);
   });
 
+  it('compact cards show more than a short lead-in when the next paragraph’s first sentence is long', async () => {
+    const sentence = `The migration took ${'one more careful step and '.repeat(20)}a final check.`;
+    const project = fixtureProject({
+      summaries: [long('one', ['CTO'], { summary: `What changed:\n\n${sentence} Then it shipped.` })],
+    });
+    const { html, text } = (await compileFor(project, ['CTO'])).personalise(reader());
+    expect(html).toContain('<p dir="auto" style="margin:0 0 12px">What changed:</p>');
+    expect(html).toMatch(/<p dir="auto" style="margin:0 0 12px">The migration took one more careful step[^<]*…<\/p>/);
+    const shown = /The migration took[^\n]*(?:\n[^\n]+)*/.exec(text)![0].split(/\s+/).length;
+    expect(shown).toBeLessThanOrEqual(60);
+    expect(text).not.toContain('Then it shipped');
+  });
+
   it('full cards (the editor edition, or cards.style "full") show everything', async () => {
     const editor = (await compileFor(project())).personalise(reader());
     const full = (await compileFor(project(), ['CTO'], { cardStyle: 'full' })).personalise(reader());
