@@ -198,6 +198,8 @@ export function parseSummaryText(
   let paragraph: string[] = [];
   let paragraphs: string[] = [];
   let bullets: string[] = [];
+  // Whether the current list section has items written with markers ("- ", "1. ").
+  let marked = false;
   let ignoring = false;
   const nextText = nextNonBlankText(lines);
 
@@ -214,6 +216,7 @@ export function parseSummaryText(
     paragraph = [];
     paragraphs = [];
     bullets = [];
+    marked = false;
   };
 
   for (let index = 0; index < lines.length; index++) {
@@ -238,7 +241,7 @@ export function parseSummaryText(
         });
         raw.title = '';
       } else {
-        raw.title = trimmed.replace(/^title\s*:\s*/i, '');
+        raw.title = stripHashes(trimmed).replace(/^title\s*:\s*/i, '');
         at.title = lineNo;
         continue;
       }
@@ -273,7 +276,8 @@ export function parseSummaryText(
       continue;
     }
 
-    let bestFor = bestForOf(trimmed);
+    // "…pitched at a broad / audience: directors, …" goes on a sentence; "Best for:" starts its own line.
+    let bestFor = continuing && !/^[A-Z]/.test(trimmed) ? undefined : bestForOf(trimmed);
     if (bestFor !== undefined) {
       flush();
       ignoring = false;
@@ -316,7 +320,18 @@ export function parseSummaryText(
       continue;
     }
 
-    const source = continuing ? undefined : (publishedByOf(trimmed) ?? sourceLineOf(trimmed));
+    let source = continuing ? undefined : (publishedByOf(trimmed) ?? sourceLineOf(trimmed));
+    // "Source: the authors' own survey, run in March." inside a summary is one of its sentences.
+    if (source !== undefined && section?.kind === 'paragraph' && /^[a-z]/.test(source) && /\s\S+\s/.test(source))
+      source = undefined;
+    // "Source: https://…" names the article's address: it is the link, when the summary has none.
+    const sourceUrl = source !== undefined && /^https?:\/\/\S+$/i.test(source) ? source : undefined;
+    if (sourceUrl !== undefined && at.url === undefined) {
+      flush();
+      raw.url = sourceUrl;
+      at.url = lineNo;
+      continue;
+    }
     if (source !== undefined) {
       flush();
       const named = source.replace(/\.$/, '').trim();
@@ -385,12 +400,19 @@ export function parseSummaryText(
       continue;
     }
 
-    // A number opening a wrapped line ("founded in / 1998. Since then") is not a list marker.
-    const bullet = continuing && /^\s*\d/.test(line) ? undefined : bulletOf(line);
+    // A number or a dash opening a wrapped line ("founded in / 1998. Since then", "not the / – often
+    // smaller – set") is not a list marker.
+    const bullet = continuing && /^\s*[\d–—]/.test(line) ? undefined : bulletOf(line);
     if (section.kind === 'bullets') {
-      if (bullet !== undefined) bullets.push(bullet);
-      else if (bullets.length) bullets[bullets.length - 1] += ` ${trimmed}`;
-      else bullets.push(trimmed);
+      const afterBlank = lines[index - 1]?.trim() === '';
+      if (bullet !== undefined) {
+        bullets.push(bullet);
+        marked = true;
+      } else if (bullets.length && (marked ? !afterBlank : /^[a-z]/.test(trimmed))) {
+        // A wrapped item goes on; in a list written without markers, one line is one item unless it
+        // carries on a sentence in lower case.
+        bullets[bullets.length - 1] += ` ${trimmed}`;
+      } else bullets.push(trimmed);
     } else if (bullet !== undefined) {
       // Bullets under a paragraph section (e.g. several key insights): one paragraph each, no markers.
       if (paragraph.length) paragraphs.push(paragraph.join(' '));
@@ -419,7 +441,7 @@ export function splitRoles(value: string): string[] {
 const MAX_HEADING = 64;
 
 function headingOf(trimmed: string): { name: string; text: string; inline: string | undefined } | undefined {
-  const stripped = stripHashes(trimmed);
+  const stripped = undecorated(stripHashes(trimmed));
   if (!isAsciiLetter(stripped[0])) return undefined;
   let i = 0;
   while (i < stripped.length && (isAsciiLetter(stripped[i]) || stripped[i] === ' ')) {
@@ -435,6 +457,21 @@ function headingOf(trimmed: string): { name: string; text: string; inline: strin
   }
   const name = text.toLowerCase().replace(/ +/g, ' ');
   return SECTIONS.has(name) ? { name, text, inline } : undefined;
+}
+
+/** Emoji and other symbols an editor puts before a heading ("🔑 Key takeaway"), and their joiners. */
+const DECORATION = /^(?:[\p{Extended_Pictographic}\p{So}\u200d\ufe0f\u20e3]+\s*)+/u;
+/** A number before a heading ("2. Key takeaway", "3) Topics"). */
+const NUMBERED = /^\d{1,2}[.)]\s+/;
+
+/**
+ * A heading's words without what decorates them: emoji before them, a number, and no-break spaces
+ * or tabs between them. Only a line whose words are then a known heading is read as one.
+ */
+function undecorated(line: string): string {
+  let out = line.replace(DECORATION, '').replace(NUMBERED, '');
+  if (out.includes('\u00a0') || out.includes('\t')) out = out.replace(/[\u00a0\t]/g, ' ');
+  return out;
 }
 
 /** Drops a Markdown heading marker (`# ` to `###### `). */

@@ -457,3 +457,102 @@ describe('other section names', () => {
     expect(raw).toMatchObject({ practice: ['act'], topics: ['t1'], roles: ['CTO', 'Executive'] });
   });
 });
+
+describe('summaries as editors and export tools write them', () => {
+  const parse = (...lines: string[]) => parseSummaryText(doc(...lines), 'x.txt');
+
+  it('reads headings after an emoji, a number, a no-break space or a tab', () => {
+    const { raw, problems } = parse(
+      '# Queues Are a Promise',
+      '1. Summary',
+      'Queues hold work.',
+      '🔑 Key takeaway',
+      'Bound them.',
+      '💡 Key\u00a0insights',
+      'Backpressure is a feature.',
+      '3) Principles',
+      '- Measure depth.',
+      'In\tpractice',
+      '- Alert on age.',
+      '4. Topics',
+      '- Queues',
+      'Best for: CTO',
+    );
+    expect(problems).toEqual([]);
+    expect(raw).toMatchObject({
+      title: 'Queues Are a Promise',
+      summary: 'Queues hold work.',
+      takeaway: 'Bound them.',
+      insights: 'Backpressure is a feature.',
+      principles: ['Measure depth.'],
+      practice: ['Alert on age.'],
+      topics: ['Queues'],
+    });
+  });
+
+  it('takes each line of a list written without markers as an item, unless it carries on in lower case', () => {
+    const { raw } = parse(
+      ...MINIMAL,
+      'In practice',
+      'Measure p99 per endpoint',
+      'Keep functions small and',
+      'easy to warm',
+      'Topics',
+      'Serverless',
+      'Cloud Costs',
+    );
+    expect(raw.practice).toEqual(['Measure p99 per endpoint', 'Keep functions small and easy to warm']);
+    expect(raw.topics).toEqual(['Serverless', 'Cloud Costs']);
+  });
+
+  it('keeps a paragraph after a blank line below a marked list as an item of its own', () => {
+    const { raw } = parse(...MINIMAL, 'Principles', '- Blame systems.', '', 'None of this works without trust.');
+    expect(raw.principles).toEqual(['Blame systems.', 'None of this works without trust.']);
+  });
+
+  it('keeps a wrapped sentence that goes on with "audience:" in its paragraph', () => {
+    const { raw, problems } = parse(
+      'T',
+      'Summary',
+      'The keynote was pitched at a broad',
+      'audience: directors, counsel and the audit committee.',
+      'Best for: CTO',
+    );
+    expect(raw.summary).toBe(
+      'The keynote was pitched at a broad audience: directors, counsel and the audit committee.',
+    );
+    expect(raw.roles).toEqual(['CTO']);
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps a line wrapped before a dash in its paragraph', () => {
+    const { raw } = parse(
+      'T',
+      'Summary',
+      'Teams track the wrong, not the',
+      '– often smaller – set of metrics.',
+      'Best for: CTO',
+    );
+    expect(raw.summary).toBe('Teams track the wrong, not the – often smaller – set of metrics.');
+  });
+
+  it('keeps a "Source:" sentence inside a summary, and takes "Source: <URL>" as the link', () => {
+    const inside = parse(
+      'T',
+      'Summary',
+      'A survey found a third of the week goes to waiting.',
+      "Source: the authors' own survey, run in March across twelve companies.",
+      'Key takeaway',
+      'Cut the waits.',
+      'Best for: CTO',
+      'Source: Dev Weekly',
+    );
+    expect(inside.raw.summary).toBe(
+      "A survey found a third of the week goes to waiting. Source: the authors' own survey, run in March across twelve companies.",
+    );
+    expect(inside.raw.source).toBe('Dev Weekly');
+    const url = parse(...MINIMAL, 'Source: https://example.com/finance/shadow-ai');
+    expect(url.raw.url).toBe('https://example.com/finance/shadow-ai');
+    expect(url.raw.source).toBeUndefined();
+  });
+});
