@@ -459,8 +459,20 @@ function headingOf(trimmed: string): { name: string; text: string; inline: strin
   return SECTIONS.has(name) ? { name, text, inline } : undefined;
 }
 
-/** Emoji and other symbols an editor puts before a heading ("🔑 Key takeaway"), and their joiners. */
-const DECORATION = /^(?:[\p{Extended_Pictographic}\p{So}\u200d\ufe0f\u20e3]+\s*)+/u;
+/** Emoji and other symbols an editor puts before a heading ("🔑 Key takeaway"). */
+const SYMBOL = /^[\p{Extended_Pictographic}\p{So}]$/u;
+/** What joins and styles emoji: zero-width joiner, variation selector, keycap. */
+const EMOJI_GLUE = new Set(['\u200d', '\ufe0f', '\u20e3']);
+
+/** `line` without the symbols (and spaces) it starts with: a scan, one code point at a time. */
+function withoutLeadingSymbols(line: string): string {
+  let i = 0;
+  for (const char of line) {
+    if (!SYMBOL.test(char) && !EMOJI_GLUE.has(char) && !isSpace(char)) break;
+    i += char.length;
+  }
+  return i === 0 ? line : line.slice(i);
+}
 /** A number before a heading ("2. Key takeaway", "3) Topics"). */
 const NUMBERED = /^\d{1,2}[.)]\s+/;
 
@@ -469,7 +481,7 @@ const NUMBERED = /^\d{1,2}[.)]\s+/;
  * or tabs between them. Only a line whose words are then a known heading is read as one.
  */
 function undecorated(line: string): string {
-  let out = line.replace(DECORATION, '').replace(NUMBERED, '');
+  let out = withoutLeadingSymbols(line).replace(NUMBERED, '');
   if (out.includes('\u00a0') || out.includes('\t')) out = out.replace(/[\u00a0\t]/g, ' ');
   return out;
 }
