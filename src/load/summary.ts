@@ -10,7 +10,8 @@ import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { utf16Encoding } from './_utf16.js';
 import { zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
-import { type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
+import { prepareMarkdownBody } from './markdown-body.js';
+import { isSectionHeading, type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
 
 export interface LoadedSummary {
   summary: Summary | undefined;
@@ -385,7 +386,12 @@ function parseMarkdown(text: string, file: string): ParsedText {
   const problems: Problem[] = [];
   if (lines[0]?.trim() !== '---') {
     // No frontmatter: treat the file as the text format with Markdown headings.
-    return parseSummaryText(lines.map((l) => l.replace(/^#{1,6}\s+/, '')).join('\n'), file);
+    const prepared = prepareMarkdownBody(lines, file, 1);
+    const parsed = parseSummaryText(prepared.lines.map((l) => l.replace(/^#{1,6}\s+/, '')).join('\n'), file, {
+      literal: prepared.literal,
+      skip: prepared.skip,
+    });
+    return { ...parsed, problems: [...prepared.problems, ...parsed.problems] };
   }
   const end = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
   if (end < 0) {
@@ -455,12 +461,21 @@ function parseMarkdown(text: string, file: string): ParsedText {
     lineOfKey.roles = lineOfKey.bestFor ?? 2;
     delete raw.bestFor;
   }
-  const body = lines.slice(end + 1);
+  const prepared = prepareMarkdownBody(lines.slice(end + 1), file, end + 2);
+  append(problems, prepared.problems);
+  const body = prepared.lines;
   const bodyText = body.join('\n').trim();
-  const bodyHasSections = body.some((line) => /^#{1,6}\s+\S/.test(line.trim()) || /^summary\s*:?$/i.test(line.trim()));
+  const bodyHasSections = body.some(
+    (line, index) => !prepared.literal.has(index) && (/^#{1,6}\s+\S/.test(line.trim()) || isSectionHeading(line)),
+  );
   const bodyLine = end + 2 + body.findIndex((line) => line.trim() !== '');
   if (bodyHasSections) {
-    const sections = parseSummaryText(body.join('\n'), file, { hasTitle: false, firstLine: end + 2 });
+    const sections = parseSummaryText(body.join('\n'), file, {
+      hasTitle: false,
+      firstLine: end + 2,
+      literal: prepared.literal,
+      skip: prepared.skip,
+    });
     for (const [field, value] of Object.entries(sections.raw)) {
       const bodyAt = sections.lines[field] ?? end + 2;
       if (raw[field] === undefined) {
@@ -489,19 +504,36 @@ function parseMarkdown(text: string, file: string): ParsedText {
       hint: 'keep it in one place: delete `summary:` from the frontmatter, or the body text',
     });
   } else if (bodyText) {
-    raw.summary = bodyText
-      .split(/\n\s*\n/)
-      .map((p) =>
-        p
-          .split('\n')
-          .map((line) => line.trim())
-          .join(' ')
-          .trim(),
-      )
-      .join('\n\n');
+    raw.summary = bodyParagraphs(body, prepared.literal, prepared.skip).join('\n\n');
     lineOfKey.summary = bodyLine;
   }
   return { raw, lines: lineOfKey, problems, missingLine: 1, frontmatter: true };
+}
+
+/** A list item in a Markdown body: `- x`, `* x`, `+ x`, `1. x`, `2) x`. */
+const BODY_BULLET = /^\s{0,8}(?:[-*+•]|\d{1,3}[.)])\s+/;
+
+/**
+ * A body without sections as the summary's paragraphs: blank lines part them, and each list item
+ * is one of its own (without its marker), as under a paragraph heading in the text format.
+ */
+function bodyParagraphs(body: readonly string[], literal: ReadonlySet<number>, skip: ReadonlySet<number>): string[] {
+  const paragraphs: string[] = [];
+  let current: string[] = [];
+  const close = () => {
+    if (current.length) paragraphs.push(current.join(' '));
+    current = [];
+  };
+  for (const [index, line] of body.entries()) {
+    if (skip.has(index)) continue;
+    const trimmed = line.trim();
+    const item = trimmed === '' || literal.has(index) ? undefined : BODY_BULLET.exec(line);
+    if (trimmed === '' || item) close();
+    if (item) current.push(line.slice(item[0].length).trim());
+    else if (trimmed !== '') current.push(trimmed);
+  }
+  close();
+  return paragraphs;
 }
 
 const LIST_LIMITS = [

@@ -164,7 +164,14 @@ export function splitLines(text: string): string[] {
 export function parseSummaryText(
   text: string,
   file: string,
-  options: { hasTitle?: boolean; firstLine?: number } = {},
+  options: {
+    hasTitle?: boolean;
+    firstLine?: number;
+    /** Indexes of lines that are text whatever they look like (inside a Markdown code fence). */
+    literal?: ReadonlySet<number>;
+    /** Indexes of lines to pass over as if they were not there (a Markdown comment's). */
+    skip?: ReadonlySet<number>;
+  } = {},
 ): ParsedText {
   const hasTitle = options.hasTitle ?? true;
   // The file's line number of the text's first line: a Markdown body starts below its frontmatter,
@@ -202,6 +209,9 @@ export function parseSummaryText(
   let marked = false;
   let ignoring = false;
   const nextText = nextNonBlankText(lines);
+  // Whether a heading names the summary: without one, a Markdown body's first text is it.
+  const namesSummary =
+    !hasTitle && lines.some((line) => SECTIONS.get(headingOf(line.trim())?.name ?? '')?.field === 'summary');
 
   const flush = () => {
     if (!section) return;
@@ -221,6 +231,7 @@ export function parseSummaryText(
 
   for (let index = 0; index < lines.length; index++) {
     const lineNo = index + firstLine;
+    if (options.skip?.has(index)) continue;
     const line = lines[index]!;
     const trimmed = line.trim();
     if (trimmed === '') {
@@ -245,6 +256,16 @@ export function parseSummaryText(
         at.title = lineNo;
         continue;
       }
+    }
+
+    if (options.literal?.has(index)) {
+      if (ignoring) continue;
+      if (!section)
+        warn(lineNo, 'text', 'text outside any section is ignored', 'put it under a heading such as "Summary"');
+      else if (section.kind === 'paragraph') paragraph.push(trimmed);
+      else if (bullets.length) bullets[bullets.length - 1] += ` ${trimmed}`;
+      else bullets.push(trimmed);
+      continue;
     }
 
     // A line that goes on a paragraph whose last line ended mid-sentence (a hard-wrapped line) is
@@ -390,6 +411,11 @@ export function parseSummaryText(
 
     if (ignoring) continue;
 
+    // A Markdown body's text before its first heading is its summary, when no heading names one.
+    if (!section && !hasTitle && at.summary === undefined && !namesSummary) {
+      section = { field: 'summary', kind: 'paragraph', line: lineNo };
+      at.summary = lineNo;
+    }
     if (!section) {
       if (raw.attribution === undefined && index > 0 && /curation|editorial|published|summary by/i.test(trimmed)) {
         raw.attribution = trimmed;
@@ -435,6 +461,11 @@ export function splitRoles(value: string): string[] {
     .split(',')
     .map((role) => role.trim().replace(/\.$/, '').trim())
     .filter((role) => role.length > 0);
+}
+
+/** Whether a line is one of the known section headings (after its decoration, see `undecorated`). */
+export function isSectionHeading(line: string): boolean {
+  return headingOf(line.trim()) !== undefined;
 }
 
 /** Known heading names are short; a longer run of letters is text, not a heading. */

@@ -556,3 +556,80 @@ describe('summaries as editors and export tools write them', () => {
     expect(url.raw.source).toBeUndefined();
   });
 });
+
+describe('Markdown bodies', () => {
+  const md = (...body: string[]) =>
+    parseSummary(doc('---', 'title: A Title', 'roles: [CTO]', '---', ...body), 'x.md', taxonomy);
+
+  it('leave HTML comments out, whole or over several lines, with or without sections', () => {
+    const sections = md(
+      '## Summary',
+      'The guidance narrows the scope. <!-- internal: draft v3 numbers -->',
+      '<!-- TODO(anna): verify',
+      'the second figure -->',
+      'It applies from June.',
+    );
+    expect(sections.summary?.summary).toBe('The guidance narrows the scope. It applies from June.');
+    const plain = md('', '<!-- do not publish -->', 'Only this reaches readers.');
+    expect(plain.summary?.summary).toBe('Only this reaches readers.');
+    expect(JSON.stringify([sections.summary, plain.summary])).not.toMatch(/internal|TODO|publish|<!--/);
+    const unclosed = md('## Summary', 'Shown.', '<!-- never closed', 'hidden');
+    expect(unclosed.summary?.summary).toBe('Shown.');
+    expect(unclosed.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
+      '7: an HTML comment is not closed: the text after it is left out',
+    ]);
+  });
+
+  it('read a code fence as text, never its "#" lines as headings', () => {
+    const { summary, problems } = md(
+      '## Summary',
+      'The team pinned its models:',
+      '```yaml',
+      '# models.yaml',
+      'pinned: true',
+      '```',
+      'After pinning, there were no silent regressions.',
+    );
+    expect(problems).toEqual([]);
+    expect(summary?.summary).toBe(
+      'The team pinned its models: # models.yaml pinned: true After pinning, there were no silent regressions.',
+    );
+  });
+
+  it('read a line that is only a bold known heading as that heading, and drop link and bold marks', () => {
+    const { summary } = md(
+      'The **first** paragraph, with a [post](https://example.com/post) and ![chart](c.png) a chart.',
+      '',
+      '**Key takeaway**',
+      'Keep it short.',
+      '',
+      '__Topics__',
+      '- Governance',
+    );
+    expect(summary?.summary).toBe('The first paragraph, with a post and  a chart.');
+    expect(summary?.takeaway).toBe('Keep it short.');
+    expect(summary?.topics).toEqual(['Governance']);
+  });
+
+  it('drop setext underlines, and keep list items of a body without sections apart', () => {
+    const setext = parseSummary(
+      doc(
+        'Strategy Documents Fail',
+        '=======================',
+        '',
+        'Summary',
+        '-------',
+        'They fail quietly.',
+        'Best for: CTO',
+      ),
+      'x.md',
+      taxonomy,
+    );
+    expect(setext.summary?.title).toBe('Strategy Documents Fail');
+    expect(setext.summary?.summary).toBe('They fail quietly.');
+    const list = md('The author lists three signals:', '', '- reviews wait weeks', '- teams keep shadow copies');
+    expect(list.summary?.summary).toBe(
+      'The author lists three signals:\n\nreviews wait weeks\n\nteams keep shadow copies',
+    );
+  });
+});
