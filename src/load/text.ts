@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Problem } from '../errors.js';
 import { closestWord } from '../suggest.js';
 
@@ -207,6 +208,7 @@ export function parseSummaryText(
   let bullets: string[] = [];
   // Whether the current list section has items written with markers ("- ", "1. ").
   let marked = false;
+  const markers = new Set<string>();
   let ignoring = false;
   const nextText = nextNonBlankText(lines);
   // Whether a heading names the summary: without one, a Markdown body's first text is it.
@@ -227,6 +229,7 @@ export function parseSummaryText(
     paragraphs = [];
     bullets = [];
     marked = false;
+    markers.clear();
   };
 
   for (let index = 0; index < lines.length; index++) {
@@ -330,6 +333,19 @@ export function parseSummaryText(
       continue;
     }
 
+    const writtenDate = continuing ? undefined : longDateOf(trimmed);
+    if (writtenDate !== undefined) {
+      flush();
+      if (writtenDate === null) {
+        warn(lineNo, 'date', `could not read the date "${labelled(trimmed)!.rest}"`, 'write it as Date: YYYY-MM-DD');
+        continue;
+      }
+      if (repeated('date', lineNo, '"date:" line', writtenDate)) continue;
+      raw.date = writtenDate;
+      at.date = lineNo;
+      continue;
+    }
+
     const poolField = continuing ? null : POOL_FIELD.exec(trimmed);
     if (poolField) {
       flush();
@@ -417,6 +433,12 @@ export function parseSummaryText(
       at.summary = lineNo;
     }
     if (!section) {
+      // The article's address on a line of its own, below the sections.
+      if (/^https?:\/\/\S+$/i.test(trimmed) && !repeated('url', lineNo, 'link', trimmed)) {
+        raw.url = trimmed;
+        at.url = lineNo;
+        continue;
+      }
       if (raw.attribution === undefined && index > 0 && /curation|editorial|published|summary by/i.test(trimmed)) {
         raw.attribution = trimmed;
         at.attribution = lineNo;
@@ -429,11 +451,30 @@ export function parseSummaryText(
     // A number or a dash opening a wrapped line ("founded in / 1998. Since then", "not the / – often
     // smaller – set") is not a list marker.
     const bullet = continuing && /^\s*[\d–—]/.test(line) ? undefined : bulletOf(line);
+    // Below a list, the lines that end a summary: "— Name, Publication" (when the list's own
+    // markers are others), "Via Publication" and the article's address on a line of its own.
+    const closing = section.kind === 'bullets' && marked ? closingLine(trimmed, bullet, markers) : undefined;
+    if (closing) {
+      flush();
+      if (closing.url !== undefined) {
+        if (!repeated('url', lineNo, 'link', closing.url)) {
+          raw.url = closing.url;
+          at.url = lineNo;
+        }
+      } else if (!repeated('source', lineNo, 'source line', closing.source)) {
+        raw.attribution = trimmed;
+        raw.source = closing.source;
+        at.attribution = lineNo;
+        at.source = lineNo;
+      }
+      continue;
+    }
     if (section.kind === 'bullets') {
       const afterBlank = lines[index - 1]?.trim() === '';
       if (bullet !== undefined) {
         bullets.push(bullet);
         marked = true;
+        markers.add(trimmed[0]!);
       } else if (bullets.length && (marked ? !afterBlank : /^[a-z]/.test(trimmed))) {
         // A wrapped item goes on; in a list written without markers, one line is one item unless it
         // carries on a sentence in lower case.
@@ -453,6 +494,39 @@ export function parseSummaryText(
   if (Array.isArray(raw.topics) && raw.topics.length === 1)
     raw.topics = splitRoles(String(raw.topics[0]).replace(/;/g, ','));
   return { raw, lines: at, problems, missingLine: lastNonBlank(lines) };
+}
+
+/** Dates as people write them on a `Date:` line, besides YYYY-MM-DD. */
+const LONG_DATE_FORMATS = ['d MMMM yyyy', 'MMMM d, yyyy', 'MMMM d yyyy', 'd MMM yyyy', 'MMM d, yyyy', 'd.M.yyyy'];
+
+/**
+ * A `Date:` line not in YYYY-MM-DD (which POOL_FIELD reads): the date it names as YYYY-MM-DD,
+ * null when it names none, undefined when the line is not a `Date:` line of that kind.
+ */
+function longDateOf(trimmed: string): string | null | undefined {
+  const found = labelled(trimmed);
+  // Only what looks like a date: "Date: the team picked…" is a sentence.
+  const rest = found?.rest ?? '';
+  if (found?.label !== 'date' || POOL_FIELD.test(trimmed) || rest.length > 40 || !/\d/.test(rest)) return undefined;
+  if (rest.split(/\s+/).length > 4) return undefined;
+  for (const format of LONG_DATE_FORMATS) {
+    const day = DateTime.fromFormat(found.rest.replace(/\.$/, ''), format, { locale: 'en' });
+    if (day.isValid) return day.toISODate();
+  }
+  return null;
+}
+
+/** An em dash line, a "Via" line or a bare address below a list with other markers, as what it is. */
+function closingLine(
+  trimmed: string,
+  bullet: string | undefined,
+  markers: ReadonlySet<string>,
+): { url: string } | { url?: undefined; source: string } | undefined {
+  if (bullet !== undefined && trimmed[0] === '—' && !markers.has('—')) return { source: bullet.replace(/\.$/, '') };
+  if (bullet !== undefined) return undefined;
+  if (/^https?:\/\/\S+$/i.test(trimmed)) return { url: trimmed };
+  const via = /^via\s+(\S.{0,200})$/i.exec(trimmed);
+  return via ? { source: via[1]!.replace(/\.$/, '').trim() } : undefined;
 }
 
 /** Roles are split on commas only: "VP of Engineering/Data" is one role. */

@@ -633,3 +633,39 @@ describe('Markdown bodies', () => {
     );
   });
 });
+
+describe('the lines that end a summary, below its last list', () => {
+  const parse = (...lines: string[]) => parseSummaryText(doc(...lines), 'x.txt');
+
+  it('reads an em dash attribution, a "Via" line and a bare address, not as topics', () => {
+    const dash = parse(...MINIMAL, 'Topics', '- Pricing', '- APIs', '— Maria Ortega, The Revenue Desk (2026)');
+    expect(dash.raw.topics).toEqual(['Pricing', 'APIs']);
+    expect(dash.raw.source).toBe('Maria Ortega, The Revenue Desk (2026)');
+    const via = parse(
+      ...MINIMAL,
+      'Topics',
+      '- APIs',
+      'Via The Revenue Desk',
+      'https://example.com/a?utm_source=feed&ref=a(b)',
+    );
+    expect(via.raw.topics).toEqual(['APIs']);
+    expect(via.raw.source).toBe('The Revenue Desk');
+    expect(via.raw.url).toBe('https://example.com/a?utm_source=feed&ref=a(b)');
+    // A list written with em dashes keeps them as its markers.
+    expect(parse(...MINIMAL, 'Topics', '— Pricing', '— APIs').raw.topics).toEqual(['Pricing', 'APIs']);
+  });
+
+  it('reads "Date: 27 November 2026" as a date, and warns about one it cannot read', () => {
+    const { raw, problems } = parse(...MINIMAL, 'Topics', '- Cost', 'Date: 27 November 2026');
+    expect(raw.topics).toEqual(['Cost']);
+    expect(raw.date).toBe('2026-11-27');
+    expect(problems).toEqual([]);
+    const unread = parse(...MINIMAL, 'Topics', '- Cost', 'Date: 31 Smarch 2026');
+    expect(unread.raw.topics).toEqual(['Cost']);
+    expect(unread.problems.map((p) => p.message)).toEqual(['could not read the date "31 Smarch 2026"']);
+    // A sentence that starts with "Date:" stays text.
+    expect(parse('T', 'Summary', 'Done.', 'Date: the team picked one.', 'Best for: CTO').raw.summary).toBe(
+      'Done. Date: the team picked one.',
+    );
+  });
+});
