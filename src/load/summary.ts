@@ -230,7 +230,11 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
   // Nothing was read (e.g. the frontmatter was refused): the error already says why.
   if (hasErrors(problems) && Object.keys(parsed.raw).length === 0) return { summary: undefined, problems };
   if (format !== 'text') append(problems, unknownFieldWarnings(parsed, file));
-  const raw = { ...parsed.raw, id };
+  const raw: Record<string, unknown> & { id: string } = { ...parsed.raw, id };
+  // ["Engineering Manager, Software Engineer"] names two roles, as a "Best for" line would.
+  const roles: unknown = raw.roles;
+  if (Array.isArray(roles) && roles.some((role) => typeof role === 'string' && role.includes(',')))
+    raw.roles = roles.flatMap((role: unknown) => (typeof role === 'string' ? splitRoles(role) : [role]));
   const lineOf = (path: readonly PropertyKey[]) => {
     const field = String(path[0] ?? '');
     const line = ownLine(parsed.lines, field);
@@ -312,12 +316,23 @@ function splitSuggestion(role: string, taxonomy: RoleTaxonomy): string[] | undef
 /** Keys a JSON or frontmatter author may mean, beyond the schema's own ("bestFor" is read as roles). */
 const SUMMARY_FIELDS = Object.keys(SummarySchema.shape).filter((key) => key !== 'id');
 
+/** Other words for a field, as the text format and other tools use them. */
+const FIELD_ALIASES: Record<string, string> = {
+  bestfor: 'roles',
+  audience: 'roles',
+  tags: 'topics',
+  keywords: 'topics',
+  link: 'url',
+  href: 'url',
+  articleurl: 'url',
+};
+
 /** `Title`, `role`, `takeaways`: a field the loader would ignore, named with the one it probably is. */
 function unknownFieldWarnings(parsed: ParsedText, file: string): Problem[] {
   const problems: Problem[] = [];
   for (const key of Object.keys(parsed.raw)) {
     if (SUMMARY_FIELDS.includes(key) || key === '$schema') continue;
-    const meant = closestWord(key, SUMMARY_FIELDS);
+    const meant = FIELD_ALIASES[key.toLowerCase().replace(/[\s_-]/g, '')] ?? closestWord(key, SUMMARY_FIELDS);
     problems.push({
       severity: 'warning',
       file,

@@ -669,3 +669,26 @@ describe('the lines that end a summary, below its last list', () => {
     );
   });
 });
+
+describe('JSON and front matter written with other words', () => {
+  it('splits a role item holding commas, and names the field meant for bestFor, audience, tags and link', () => {
+    const json = parseSummary(
+      JSON.stringify({
+        title: 'T',
+        summary: 'S.',
+        roles: ['CTO, Executive'],
+        audience: 'x',
+        tags: ['a'],
+        link: 'https://example.com',
+      }),
+      'x.json',
+      taxonomy,
+    );
+    expect(json.summary?.roles).toEqual(['CTO', 'Executive']);
+    expect(json.problems.map((p) => `${p.field}: ${p.hint}`)).toEqual([
+      'audience: did you mean "roles"?',
+      'tags: did you mean "topics"?',
+      'link: did you mean "url"?',
+    ]);
+  });
+});
