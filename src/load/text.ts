@@ -209,6 +209,8 @@ export function parseSummaryText(
   // Whether the current list section has items written with markers ("- ", "1. ").
   let marked = false;
   const markers = new Set<string>();
+  // "- Logs, Metrics and Traces" is one topic; "AI, Security, Cost" on a line of its own is three.
+  let topicsMarked = false;
   let ignoring = false;
   const nextText = nextNonBlankText(lines);
   // Whether a heading names the summary: without one, a Markdown body's first text is it.
@@ -475,6 +477,7 @@ export function parseSummaryText(
         bullets.push(bullet);
         marked = true;
         markers.add(trimmed[0]!);
+        if (section.field === 'topics') topicsMarked = true;
       } else if (bullets.length && (marked ? !afterBlank : /^[a-z]/.test(trimmed))) {
         // A wrapped item goes on; in a list written without markers, one line is one item unless it
         // carries on a sentence in lower case.
@@ -491,7 +494,7 @@ export function parseSummaryText(
   flush();
 
   if (Array.isArray(raw.roles)) raw.roles = (raw.roles as string[]).flatMap((r) => splitRoles(r));
-  if (Array.isArray(raw.topics) && raw.topics.length === 1)
+  if (Array.isArray(raw.topics) && raw.topics.length === 1 && !topicsMarked)
     raw.topics = splitRoles(String(raw.topics[0]).replace(/;/g, ','));
   return { raw, lines: at, problems, missingLine: lastNonBlank(lines) };
 }

@@ -692,3 +692,10 @@ describe('JSON and front matter written with other words', () => {
     ]);
   });
 });
+
+it('keeps one bulleted topic holding a comma whole, and splits a topics line without a marker', () => {
+  const one = parseSummaryText(doc(...MINIMAL, 'Topics', '- Logs, Metrics and Traces'), 'x.txt');
+  expect(one.raw.topics).toEqual(['Logs, Metrics and Traces']);
+  const line = parseSummaryText(doc(...MINIMAL, 'Topics', 'AI, Security, Cost'), 'x.txt');
+  expect(line.raw.topics).toEqual(['AI', 'Security', 'Cost']);
+});
