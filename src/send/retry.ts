@@ -67,9 +67,14 @@ export function classifyFailure(error: unknown): DeliveryFailure {
   const aboutAccount =
     code === 'EAUTH' || code === 'ENOAUTH' || command.startsWith('AUTH') || SESSION_COMMANDS.has(command);
   if (responseCode !== undefined) {
-    // A provider's limit, even worded as a 5xx, passes: the run slows down and tries again.
+    // A provider's limit, even worded as a 5xx, passes: the run slows down and tries again. A code
+    // about the mailbox itself (5.1.x, 5.2.x: unknown, full, disabled) wins over the wording:
+    // "552 5.2.2 Mailbox full, too many messages" is this reader's, not a limit on the run.
     const permanent =
-      responseCode >= 500 && responseCode < 600 && responseCode !== 503 && !THROTTLING_TEXT.test(response);
+      responseCode >= 500 &&
+      responseCode < 600 &&
+      responseCode !== 503 &&
+      (MAILBOX_STATUS.test(response) || !THROTTLING_TEXT.test(response));
     return {
       kind: permanent ? 'permanent' : 'temporary',
       responseCode,
@@ -99,6 +104,9 @@ export function classifyFailure(error: unknown): DeliveryFailure {
   };
 }
 
+/** An enhanced status (RFC 3463) about the recipient's mailbox: X.1.x addressing or X.2.x mailbox. */
+const MAILBOX_STATUS = /\b[45]\.[12]\.\d{1,3}\b/;
+
 /** Words providers use for "slow down" (Gmail, Microsoft, SES, Postfix's anvil). */
 const THROTTLING_TEXT =
   /rate[ -]?limit|too many (?:messages|connections|mails|emails|requests)|throttl|slow down|sending rate/i;
@@ -112,6 +120,7 @@ export function isThrottling(failure: DeliveryFailure): boolean {
   const code = failure.responseCode;
   if (code === undefined) return false;
   if (code === 421) return true;
+  if (MAILBOX_STATUS.test(failure.response)) return false;
   if (code >= 400 && code < 500 && /\b4\.7\.\d{1,3}\b/.test(failure.response)) return true;
   return THROTTLING_TEXT.test(failure.response);
 }

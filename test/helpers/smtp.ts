@@ -27,6 +27,8 @@ export interface SmtpFaults {
   lateReplyOnData?: { numbers: number[]; ms: number };
   /** 1-based DATA numbers during which the socket is destroyed. */
   dropOnData?: number[];
+  /** 1-based DATA numbers the server reads whole and keeps, then drops the connection without a reply. */
+  dropAfterData?: number[];
   /** Delay before accepting each message, to keep messages in flight for a while. */
   dataDelayMs?: number;
   /** Every DATA reply waits until this settles: keeps a send in flight for exactly as long as a test needs. */
@@ -166,6 +168,8 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
             };
             received.push(simpleParser(raw).then((parsed) => ({ envelope, raw, parsed })));
           }
+          // Taken, and the connection lost before the reply went out: the client cannot tell.
+          if (faults.dropAfterData?.includes(number)) return dropConnection(server, session);
           const late = faults.lateReplyOnData;
           if (late?.numbers.includes(number)) setTimeout(() => callback(null, 'Message queued'), late.ms);
           else callback(null, 'Message queued');

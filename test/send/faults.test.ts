@@ -275,6 +275,22 @@ describe('a server that stops answering', () => {
     expect(report.failures[0]!.response).toMatch(/may have been delivered/);
   }, 20_000);
 
+  it('does not send again in the same run a message whose connection closed after its final dot, before the reply', async () => {
+    fixture = await sendFixture(6, { concurrency: 2, retries: 3 });
+    const server = await serve({ faults: { dropAfterData: [2, 4] } });
+    const report = await sendWithTimeouts(server, {});
+    const copies = new Map<string, number>();
+    for (const m of await server.messages()) for (const to of m.envelope.to) copies.set(to, (copies.get(to) ?? 0) + 1);
+    expect([...copies.values()].every((n) => n === 1)).toBe(true);
+    expect([...copies.keys()].sort()).toEqual(await eligible(fixture));
+    expect(report.total).toMatchObject({ deferred: 2, failed: 0, pending: 0 });
+    expect(report.stopped).toBeUndefined();
+    expect(report.failures.map((f) => f.response)).toEqual([
+      expect.stringMatching(/may have been delivered/),
+      expect.stringMatching(/may have been delivered/),
+    ]);
+  }, 20_000);
+
   it('waits for the reply to the final dot longer than the idle limit: a slow reply is a delivery', async () => {
     fixture = await sendFixture(4, { concurrency: 1 });
     const slow = await serve({ faults: { lateReplyOnData: { numbers: [1], ms: 500 } } });

@@ -6,7 +6,7 @@ import { RolecastError } from '../../src/errors.js';
 import { assertHeaderSafe, buildMailOptions, messageIdFor } from '../../src/send/message.js';
 import { createProgress, PLAIN_LINE_INTERVAL_MS } from '../../src/send/progress.js';
 import { type Clock, createRateLimiter } from '../../src/send/rate-limit.js';
-import { backoffDelay, classifyFailure, refusalKey } from '../../src/send/retry.js';
+import { backoffDelay, classifyFailure, isThrottling, refusalKey } from '../../src/send/retry.js';
 import { fileNameFor, parseSmtpUrl, smtpPoolOptions } from '../../src/send/transport.js';
 import { personalLinks } from '../../src/unsubscribe/links.js';
 
@@ -68,8 +68,19 @@ describe('failure classification', () => {
     [{ code: 'ETLS', command: 'CONN', message: 'Error initiating TLS' }, 'temporary'],
     [{ code: 'EPROTOCOL', command: 'CONN', message: 'Unexpected Response' }, 'temporary'],
     [new TypeError('bug building message'), 'permanent'],
+    // A mailbox status code wins over words that sound like a limit on the run.
+    [{ responseCode: 552, response: '552 5.2.2 Mailbox full, too many messages' }, 'permanent'],
+    [{ responseCode: 550, response: '550 5.1.1 too many requests for an unknown user' }, 'permanent'],
+    [{ responseCode: 550, response: '550 5.7.1 rate limit exceeded' }, 'temporary'],
   ])('%o is %s', (error, kind) => {
     expect(classifyFailure(error).kind).toBe(kind);
+  });
+
+  it('never takes a reply about one mailbox for throttling, whatever its words', () => {
+    expect(
+      isThrottling(classifyFailure({ responseCode: 452, response: '452 4.2.2 Mailbox full, too many messages' })),
+    ).toBe(false);
+    expect(isThrottling(classifyFailure({ responseCode: 451, response: '451 4.7.1 too many messages' }))).toBe(true);
   });
 
   it.each([

@@ -272,8 +272,9 @@ export function createWirePool(
       connection.send({ ...envelope, size } as never, {} as never, (error, info) => {
         if (dotSent && !internals._destroyed) internals._socket?.setTimeout?.(options.socketTimeout ?? 600_000);
         if (error) {
-          // No reply to the dot in all that wait: taken or not, nobody can tell.
-          if (dotSent && (error as { code?: string }).code === 'ETIMEDOUT')
+          // No reply to the dot (the wait ran out, or the connection closed or broke first): the
+          // server may have taken the message, and nobody can tell. A reply, even a refusal, says.
+          if (dotSent && (error as { responseCode?: number }).responseCode === undefined)
             Object.assign(error, { [UNSURE_AFTER_DOT]: true });
           reject(error);
         } else resolve(String((info as { response?: string }).response ?? '250 OK'));
