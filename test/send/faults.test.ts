@@ -131,9 +131,10 @@ describe('an SMTP server that goes away in the middle of a run', () => {
     expect(broken.report.stopped).toMatch(/ECONNREFUSED|closed/i);
     expect(total.sent).toBe(4);
     expect(total.failed).toBe(0);
-    // At most the messages already handed to the pool are recorded deferred; the rest were not tried.
+    // The message whose end went out as the server vanished is deferred (it may have been taken),
+    // then the few tried before the run judged the server gone; the rest were not tried.
     expect(total.deferred).toBeGreaterThanOrEqual(1);
-    expect(total.deferred).toBeLessThanOrEqual(2);
+    expect(total.deferred).toBeLessThanOrEqual(3);
     expect(total.pending).toBe(expected.length - 4 - total.deferred);
 
     const rows = ledgerRows(fixture);
