@@ -1,5 +1,6 @@
 import { append } from '../append.js';
 import { printable } from '../printable.js';
+import { THROTTLED_OUT } from './retry.js';
 
 /**
  * The send report: counts in total, per segment (each role a subscriber holds) and per audience
@@ -275,7 +276,9 @@ export function formatReport(report: SendReport): string {
   }
   if (report.stopped !== undefined)
     lines.push(
-      `stopped: the server could not be reached (${printable(report.stopped)}); ${report.total.pending} message(s) not attempted`,
+      report.stopped.startsWith(THROTTLED_OUT)
+        ? `stopped: the server throttled every message and took none (${printable(report.stopped.slice(THROTTLED_OUT.length))}); ${report.total.pending} message(s) not attempted`
+        : `stopped: the server could not be reached (${printable(report.stopped)}); ${report.total.pending} message(s) not attempted`,
     );
   if (report.aborted !== undefined)
     lines.push(

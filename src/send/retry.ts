@@ -16,6 +16,9 @@ export type FailureKind = 'temporary' | 'permanent';
  */
 export const UNSURE_AFTER_DOT = 'unsureAfterDot';
 
+/** A run's `stopped` reason starts with this when only throttling replies came for too long (run.ts). */
+export const THROTTLED_OUT = 'throttled: ';
+
 export interface DeliveryFailure {
   kind: FailureKind;
   responseCode: number | undefined;
@@ -30,6 +33,8 @@ export interface DeliveryFailure {
    * have taken it. Left for the next run (deferred), never sent again in this one.
    */
   unsure?: boolean;
+  /** Only throttling replies for the run's whole allowance (see THROTTLED_OUT_MS in run.ts): stop. */
+  throttledOut?: boolean;
 }
 
 const TEMPORARY_CODES = new Set([

@@ -3,7 +3,14 @@ import type { LedgerEntry } from '../state/contract.js';
 import { createPermits, messageGate, type Permits } from './permits.js';
 import { type Clock, type RateLimiter, systemClock } from './rate-limit.js';
 import { createRecorder, type RecorderOptions } from './recorder.js';
-import { backoffDelay, classifyFailure, type DeliveryFailure, isThrottling, refusalKey } from './retry.js';
+import {
+  backoffDelay,
+  classifyFailure,
+  type DeliveryFailure,
+  isThrottling,
+  refusalKey,
+  THROTTLED_OUT,
+} from './retry.js';
 import { LocalWriteError, type MailTransport } from './transport.js';
 
 /** One message to deliver; built only when a worker picks it up, so 100k jobs cost little memory. */
@@ -37,6 +44,8 @@ export interface RunOptions {
   random?: () => number;
   /** This many identical permanent refusals in a row, with nothing accepted between, abort the run. */
   sameRefusalLimit?: number;
+  /** Only throttling replies and nothing accepted for this long stop the run (THROTTLED_OUT_MS). */
+  throttledOutMs?: number;
   onOutcome?: (job: SendJob, outcome: JobOutcome) => void;
 }
 
@@ -71,6 +80,18 @@ export const SAME_REFUSAL_LIMIT = 5;
 export const THROTTLED_ALLOWANCE = 10;
 
 /**
+ * Only throttling replies, and nothing accepted, for this long: the server is not slowing the run
+ * down but refusing it for now (a daily or hourly quota reached). The run stops, the rest pending,
+ * rather than spend hours of backed-off retries on every remaining message.
+ */
+export const THROTTLED_OUT_MS = 15 * 60_000;
+
+/** When the run's throttling replies began, with nothing accepted since; shared by its workers. */
+interface ThrottleWatch {
+  since: number | undefined;
+}
+
+/**
  * Delivers jobs with `concurrency` workers sharing one rate limiter. The ledger row is written
  * only after the server accepted the message, so a crash at any point leaves every unrecorded
  * message to be sent by the next run, and no recorded one is sent twice. Rows are written in
@@ -103,6 +124,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   let crash: { error: unknown } | undefined;
   let halted: RunResult['halted'];
   const slots = createSlots(Math.max(1, options.concurrency));
+  const watch: ThrottleWatch = { since: undefined };
   // Permanent refusals with the same reply, held back until an acceptance or another reply shows
   // they were about their readers after all (then: failed), or the run is aborted (then: deferred).
   let streak: { key: string; items: { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[] } | undefined;
@@ -150,7 +172,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   const workers = Array.from({ length: Math.max(1, options.concurrency) * 2 }, async () => {
     try {
       for (let job = next(); job; job = next()) {
-        const delivered = await deliver(job, inner, slots, permits);
+        const delivered = await deliver(job, inner, slots, permits, watch);
         if (!delivered) return;
         let outcome = delivered.outcome;
         if (outcome.status === 'failed' && (aborted !== undefined || outcome.failure.accountLevel)) {
@@ -189,6 +211,11 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         await settle(job, outcome);
         if (outcome.status === 'deferred' && outcome.failure.noReply && !halt.signal.aborted) {
           stopped = outcome.failure.response;
+          halt.abort();
+        }
+        if (outcome.status === 'deferred' && outcome.failure.throttledOut && !halt.signal.aborted) {
+          const minutes = Math.round((options.throttledOutMs ?? THROTTLED_OUT_MS) / 60_000);
+          stopped = `${THROTTLED_OUT}${outcome.failure.response} (only throttling replies for ${minutes} min, nothing accepted)`;
           halt.abort();
         }
       }
@@ -265,6 +292,7 @@ async function deliver(
   options: RunOptions,
   slots: Slots,
   permits: Permits,
+  watch: ThrottleWatch,
 ): Promise<Delivered | undefined> {
   const clock = options.clock ?? systemClock;
   let mail: SendMailOptions;
@@ -291,6 +319,7 @@ async function deliver(
     try {
       const { response } = await options.transport.send(mail, gate);
       options.limiter.accepted?.();
+      watch.since = undefined;
       const outcome: JobOutcome = { status: 'sent', attempts: attempt, response };
       // Accepted. Its commit permit, when the transport took one, bounds what a crash can leave
       // unrecorded: the connection is free for the next message. Otherwise the slot stays held.
@@ -309,6 +338,9 @@ async function deliver(
       if (throttled) {
         options.limiter.throttled?.(failure.response);
         throttledAttempts++;
+        watch.since ??= clock.now();
+        if (clock.now() - watch.since >= (options.throttledOutMs ?? THROTTLED_OUT_MS))
+          return holdingNothing({ status: 'deferred', attempts: attempt, failure: { ...failure, throttledOut: true } });
       }
       const counted = attempt - Math.min(throttledAttempts, THROTTLED_ALLOWANCE);
       if (failure.unsure || counted > options.retries || options.signal?.aborted)

@@ -110,7 +110,8 @@ describe('delivery loop', () => {
 
   it('keeps going when the server replies 4xx to every message: it is up, the readers are deferred', async () => {
     const ledger = memoryLedger();
-    const { transport } = scriptedTransport(() => smtpError(451, '451 4.7.1 Greylisted'));
+    // Not a throttling reply: one that only ever throttles stops the run (see below).
+    const { transport } = scriptedTransport(() => smtpError(451, '451 4.3.0 Temporary local problem'));
     const result = await runDeliveries(jobs(5), options(transport, ledger, { retries: 1 }));
     expect(result.stopped).toBeUndefined();
     expect(ledger.rows.map((r) => r.status)).toEqual(Array(5).fill('deferred'));
@@ -212,5 +213,42 @@ describe('no-reply failures', () => {
     [new TypeError('bug building message'), false],
   ])('%o: no reply is %s', (error, expected) => {
     expect(classifyFailure(error).noReply).toBe(expected);
+  });
+});
+
+describe('a server that only throttles', () => {
+  it('stops the run once only throttling replies came for the allowance, the rest left pending', async () => {
+    const ledger = memoryLedger();
+    const clock = sleepyClock();
+    const { transport, calls } = scriptedTransport(() => smtpError(451, '451 4.7.1 try again later'));
+    const result = await runDeliveries(
+      jobs(300),
+      options(transport, ledger, {
+        clock,
+        limiter: createRateLimiter(0, { clock }),
+        concurrency: 2,
+        retryBaseMs: 1000,
+        throttledOutMs: 10 * 60_000,
+      }),
+    );
+    expect(result.stopped).toMatch(/^throttled: 451 4\.7\.1 try again later \(only throttling replies for 10 min/);
+    expect(ledger.rows.every((row) => row.status === 'deferred')).toBe(true);
+    // A handful of messages tried, not hours of backed-off retries for every one of 300.
+    expect(ledger.rows.length).toBeLessThanOrEqual(4);
+    expect(calls.length).toBeLessThan(60);
+  });
+
+  it('keeps going while anything is accepted between the throttling replies', async () => {
+    const ledger = memoryLedger();
+    const clock = sleepyClock();
+    // Throttled for longer than the allowance in all, but never without an acceptance in between.
+    const { transport } = scriptedTransport((call) =>
+      call % 2 === 0 ? undefined : smtpError(451, '451 4.7.1 slow down'),
+    );
+    const limiter = createRateLimiter(0, { clock });
+    const result = await runDeliveries(jobs(8), options(transport, ledger, { clock, limiter, throttledOutMs: 1500 }));
+    expect(result.stopped).toBeUndefined();
+    expect(clock.now()).toBeGreaterThan(1500);
+    expect(ledger.rows.filter((row) => row.status === 'sent')).toHaveLength(8);
   });
 });

@@ -2,6 +2,7 @@ import { EXIT, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import type { SendOptions, SendReport } from '../../send/index.js';
 import { ACCOUNT_REFUSED_HINT, haltedHint } from '../../send/report.js';
+import { THROTTLED_OUT } from '../../send/retry.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, requirePositional, stringOption, stringsOption } from '../_shared.js';
 
@@ -127,7 +128,12 @@ function outcome(report: SendReport, stderr: NodeJS.WritableStream): number {
     print(stderr, `${failed} message(s) not delivered — see the failures above; "rolecast status" lists them again`);
     if (report.total.deferred > 0) print(stderr, 'temporary failures are retried when you run the same command again');
   }
-  if (report.stopped !== undefined)
+  if (report.stopped?.startsWith(THROTTLED_OUT))
+    print(
+      stderr,
+      'the SMTP server throttled every message for a long while (a sending quota reached?); run the same command later to send the remaining messages',
+    );
+  else if (report.stopped !== undefined)
     print(stderr, 'the SMTP server could not be reached; run the same command again to send the remaining messages');
   // A dry run plans everything and attempts nothing: its pending count is the plan, not a shortfall.
   const notAttempted = report.mode === 'dry-run' ? 0 : report.total.pending;
