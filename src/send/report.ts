@@ -1,6 +1,6 @@
 import { append } from '../append.js';
 import { printable } from '../printable.js';
-import { THROTTLED_OUT } from './retry.js';
+import { SIZE_REFUSAL, THROTTLED_OUT } from './retry.js';
 
 /**
  * The send report: counts in total, per segment (each role a subscriber holds) and per audience
@@ -282,7 +282,7 @@ export function formatReport(report: SendReport): string {
     );
   if (report.aborted !== undefined)
     lines.push(
-      `aborted: the server refuses this sender or account, not single readers (${printable(report.aborted)}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
+      `aborted: ${report.aborted.includes(SIZE_REFUSAL) ? 'the messages are larger than the server takes' : 'the server refuses this sender or account, not single readers'} (${printable(report.aborted)}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
     );
   if (report.halted) append(lines, haltedLines(report));
   if (report.readers) lines.push(readersLine(report.readers));

@@ -16,6 +16,9 @@ export type FailureKind = 'temporary' | 'permanent';
  */
 export const UNSURE_AFTER_DOT = 'unsureAfterDot';
 
+/** How a message over the server's SIZE limit is reported; several in a row abort the run. */
+export const SIZE_REFUSAL = "the message is larger than the SMTP server's SIZE limit";
+
 /** A run's `stopped` reason starts with this when only throttling replies came for too long (run.ts). */
 export const THROTTLED_OUT = 'throttled: ';
 
@@ -88,6 +91,16 @@ export function classifyFailure(error: unknown): DeliveryFailure {
       accountLevel: permanent && aboutAccount,
     };
   }
+  // nodemailer refuses a message over the size the server's EHLO announced, before sending it.
+  const limit = /^Message size larger than allowed (\d+)/.exec(response);
+  if (limit)
+    return {
+      kind: 'permanent',
+      responseCode: undefined,
+      response: `${SIZE_REFUSAL} of ${limit[1]} bytes: shorten the issue (compact cards, fewer summaries) or send through a server that takes larger messages`,
+      noReply: false,
+      accountLevel: false,
+    };
   // The server went quiet after the whole message: it is alive enough to have taken it.
   if ((e as Record<string, unknown>)[UNSURE_AFTER_DOT] === true)
     return {

@@ -73,6 +73,8 @@ export interface SmtpServerOptions {
   faults?: SmtpFaults;
   /** Discard messages instead of keeping them (benchmark sink). */
   discard?: boolean;
+  /** The SIZE the EHLO reply announces (RFC 1870), 10 MB by default. */
+  size?: number;
   /** false: leave SMTPUTF8 out of the EHLO reply, as a server without RFC 6531 support does. */
   smtpUtf8?: boolean;
   /** false: leave 8BITMIME (and PIPELINING) out of the EHLO reply, as a minimal server does. */
@@ -94,7 +96,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     authOptional: !options.auth,
     allowInsecureAuth: true,
     logger: false,
-    size: 10 * 1024 * 1024,
+    size: options.size ?? 10 * 1024 * 1024,
     hideSMTPUTF8: options.smtpUtf8 === false,
     ...(options.eightBitMime === false ? { hide8BITMIME: true, hidePIPELINING: true } : {}),
     onConnect(_session, callback) {

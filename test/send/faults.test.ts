@@ -238,6 +238,20 @@ describe('refusals of the sender or account, not of a reader', () => {
   });
 });
 
+describe('a server whose SIZE limit is smaller than the messages', () => {
+  it('aborts saying the messages are too large, not that the account is refused, and marks nobody failed', async () => {
+    fixture = await sendFixture(12, { concurrency: 1 });
+    const server = await serve({ size: 4000 });
+    const result = await sendCommand(fixture, server.url());
+    expect(result.code).toBe(3);
+    expect(result.err).toMatch(/aborted — the messages are too large for this SMTP server/);
+    expect(result.err).toMatch(/SIZE limit of 4000 bytes/);
+    expect(result.err).not.toMatch(/sender or account/);
+    expect(result.report.total.failed).toBe(0);
+    expect(server.counts.accepted).toBe(0);
+  });
+});
+
 describe('a server that stops answering', () => {
   const sendWithTimeouts = (server: TestSmtpServer, smtpTimeouts: Partial<SmtpTimeouts>) => {
     const f = fixture!;

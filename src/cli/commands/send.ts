@@ -2,7 +2,7 @@ import { EXIT, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import type { SendOptions, SendReport } from '../../send/index.js';
 import { ACCOUNT_REFUSED_HINT, haltedHint } from '../../send/report.js';
-import { THROTTLED_OUT } from '../../send/retry.js';
+import { SIZE_REFUSAL, THROTTLED_OUT } from '../../send/retry.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, requirePositional, stringOption, stringsOption } from '../_shared.js';
 
@@ -117,6 +117,10 @@ function outcome(report: SendReport, stderr: NodeJS.WritableStream): number {
   if (report.interrupted) {
     print(stderr, 'interrupted — run the same command to resume');
     return EXIT.interrupted;
+  }
+  if (report.aborted?.includes(SIZE_REFUSAL)) {
+    print(stderr, `rolecast send: aborted — the messages are too large for this SMTP server: ${report.aborted}`);
+    return EXIT.sendFailed;
   }
   if (report.aborted !== undefined) {
     print(stderr, `rolecast send: aborted — the SMTP server refuses this sender or account: ${report.aborted}`);
