@@ -253,7 +253,7 @@ export function parseSummaryText(
           line: lineNo,
           field: 'title',
           message: `is missing: the first line is the "${trimmed}" heading`,
-          hint: 'put the article title alone on the first line',
+          hint: 'put the article title alone on the first line; a title that starts like a heading is written "Title: …"',
         });
         raw.title = '';
       } else {

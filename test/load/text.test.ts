@@ -699,3 +699,10 @@ it('keeps one bulleted topic holding a comma whole, and splits a topics line wit
   const line = parseSummaryText(doc(...MINIMAL, 'Topics', 'AI, Security, Cost'), 'x.txt');
   expect(line.raw.topics).toEqual(['AI', 'Security', 'Cost']);
 });
+
+it('reads a title that starts like a heading when it is written "Title: …", and says so when it is not', () => {
+  const written = parseSummaryText(doc('Title: Summary: What Boards Asked', 'Summary', 'S.', 'Best for: CTO'), 'x.txt');
+  expect(written.raw.title).toBe('Summary: What Boards Asked');
+  const bare = parseSummaryText(doc('Summary: What Boards Asked', 'Summary', 'S.', 'Best for: CTO'), 'x.txt');
+  expect(bare.problems.map((p) => p.hint)).toContainEqual(expect.stringContaining('"Title: …"'));
+});
