@@ -7,6 +7,7 @@ import { formatProblem, type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { loadProject, type Project, subscriberTable, withSubscribers } from '../load/project.js';
 import type { SubscriberTable } from '../model/subscriber-table.js';
+import type { CompiledVariant } from '../render/index.js';
 import type { StateLock } from '../state/contract.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
 import { openExistingState, openState, postgresSideFileBase } from '../state/open.js';
@@ -335,6 +336,7 @@ async function sendLoaded(
     await state(() => store.recordLayout(issue.id, issueLayout(plan.audience.variants, issue.summaries), now()));
     // Connection and credentials are checked before the first message, so a typo sends nothing.
     await connectionChecked();
+    refuseOversize(transport.maxMessageSize?.(), compiled);
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.
     if (!options.partOfRun) await state(() => ledger.startRun(plan.audienceSize, resendSince));
 
@@ -587,6 +589,27 @@ export function outboxFolders(project: Project, options: Pick<SendOptions, 'cwd'
   return options.outbox
     ? [outboxFolder(project.config, project.issue.id, options.cwd, options.outbox), standard]
     : [standard];
+}
+
+/**
+ * Refuses the run before its first message when even a variant's parts, before any encoding, are
+ * larger than the SMTP server's SIZE: every message of that variant would be refused, one by one.
+ */
+function refuseOversize(limit: number | undefined, compiled: ReadonlyMap<string, CompiledVariant>): void {
+  if (!limit) return;
+  let largest: { id: string; bytes: number } | undefined;
+  for (const [id, variant] of compiled) {
+    const bytes = variant.htmlBytes + variant.textBytes;
+    if (bytes > limit && (!largest || bytes > largest.bytes)) largest = { id, bytes };
+  }
+  if (!largest) return;
+  throw new RolecastError(
+    'E_SIZE',
+    `the SMTP server takes messages of at most ${limit} bytes (SIZE), and variant "${largest.id}" is ${largest.bytes} bytes before encoding; nothing was sent`,
+    {
+      hint: 'shorten the issue (cards.style "compact", fewer summaries), or send through a server that takes larger messages',
+    },
+  );
 }
 
 /** Refuses a send while the issue holds a summary marked `status: draft` (the loader warns where). */

@@ -29,6 +29,8 @@ export interface MailTransport {
    * otherwise it is quit.
    */
   verify(options?: { keepOpen?: boolean; connections?: number }): Promise<void>;
+  /** The largest message the server said it takes (SIZE), once a kept connection said; undefined when unknown or unlimited. */
+  maxMessageSize?(): number | undefined;
   /**
    * Resolves once the server accepted the message (2xx), rejects with its error otherwise. A
    * transport that can hold a message's terminating dot asks `gate` right before writing it (the
@@ -139,6 +141,10 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       } catch (error) {
         throw verifyError(error, `${parsed.host}:${parsed.port}`, parsed.auth?.user);
       }
+    },
+    maxMessageSize() {
+      const size = wire?.maxSize();
+      return size ? size : undefined;
     },
     async send(mail, gate) {
       // nodemailer would put a non-ASCII local part into RCPT TO as raw 8-bit bytes whether or

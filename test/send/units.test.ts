@@ -76,6 +76,16 @@ describe('failure classification', () => {
     expect(classifyFailure(error).kind).toBe(kind);
   });
 
+  it("names a message over the server's SIZE, which nodemailer refuses before MAIL FROM, as too large, not as the account", () => {
+    const error = Object.assign(new Error('Message size larger than allowed 5000'), {
+      code: 'EMESSAGE',
+      command: 'MAIL FROM',
+    });
+    const failure = classifyFailure(error);
+    expect(failure).toMatchObject({ kind: 'permanent', accountLevel: false });
+    expect(failure.response).toMatch(/larger than the SMTP server's SIZE limit of 5000 bytes/);
+  });
+
   it('never takes a reply about one mailbox for throttling, whatever its words', () => {
     expect(
       isThrottling(classifyFailure({ responseCode: 452, response: '452 4.2.2 Mailbox full, too many messages' })),

@@ -40,6 +40,8 @@ export interface WirePool {
   open(connections?: number): Promise<void>;
   /** The EHLO extensions of a connection that is open now (every lane talks to one server), if any. */
   extensions(): readonly string[] | undefined;
+  /** The largest message the server takes (SIZE in its EHLO reply), once a connection said; 0: no limit given. */
+  maxSize(): number | undefined;
   close(): void;
 }
 
@@ -332,6 +334,14 @@ export function createWirePool(
       if (first) await open(first);
       // Not awaited: a lane that fails is opened again by its next message.
       for (const lane of others) open(lane).catch((error: unknown) => retire(lane, error));
+    },
+    maxSize() {
+      for (const lane of lanes) {
+        const internals = lane.connection as unknown as { _destroyed?: boolean; _maxAllowedSize?: unknown } | undefined;
+        if (internals && !internals._destroyed && typeof internals._maxAllowedSize === 'number')
+          return internals._maxAllowedSize;
+      }
+      return undefined;
     },
     extensions() {
       for (const lane of lanes) {
