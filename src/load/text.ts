@@ -455,7 +455,11 @@ export function parseSummaryText(
     const bullet = continuing && /^\s*[\d–—]/.test(line) ? undefined : bulletOf(line);
     // Below a list, the lines that end a summary: "— Name, Publication" (when the list's own
     // markers are others), "Via Publication" and the article's address on a line of its own.
-    const closing = section.kind === 'bullets' && marked ? closingLine(trimmed, bullet, markers) : undefined;
+    // Only where nothing but such lines follows: "- Read the guide at" / "https://…" is one item.
+    const closing =
+      section.kind === 'bullets' && marked && closesFile(nextText[index + 1])
+        ? closingLine(trimmed, bullet, markers)
+        : undefined;
     if (closing) {
       flush();
       if (closing.url !== undefined) {
@@ -528,8 +532,25 @@ function closingLine(
   if (bullet !== undefined && trimmed[0] === '—' && !markers.has('—')) return { source: bullet.replace(/\.$/, '') };
   if (bullet !== undefined) return undefined;
   if (/^https?:\/\/\S+$/i.test(trimmed)) return { url: trimmed };
-  const via = /^via\s+(\S.{0,200})$/i.exec(trimmed);
+  // "Via The Revenue Desk", a name; not "via the gateway", the end of a wrapped item.
+  const via = /^Via\s+([A-Z0-9]\S*(?:\s.{0,200})?)$/u.exec(trimmed);
   return via ? { source: via[1]!.replace(/\.$/, '').trim() } : undefined;
+}
+
+/** Whether the lines from `next` (the next non-blank one) on can only end a summary: none, or a label line. */
+function closesFile(next: string | undefined): boolean {
+  if (next === undefined) return true;
+  return (
+    bestForOf(next) !== undefined ||
+    linkOf(next) !== undefined ||
+    sourceLineOf(next) !== undefined ||
+    publishedByOf(next) !== undefined ||
+    isRelatedLine(next) ||
+    POOL_FIELD.test(next) ||
+    /^https?:\/\/\S+$/i.test(next) ||
+    /^Via\s+[A-Z0-9]/u.test(next) ||
+    /^—\s/.test(next)
+  );
 }
 
 /** Roles are split on commas only: "VP of Engineering/Data" is one role. */

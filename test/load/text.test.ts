@@ -706,3 +706,25 @@ it('reads a title that starts like a heading when it is written "Title: …", an
   const bare = parseSummaryText(doc('Summary: What Boards Asked', 'Summary', 'S.', 'Best for: CTO'), 'x.txt');
   expect(bare.problems.map((p) => p.hint)).toContainEqual(expect.stringContaining('"Title: …"'));
 });
+
+it('keeps a wrapped list item that goes on with "via …" or an address in the item', () => {
+  const { raw } = parseSummaryText(
+    doc(
+      ...MINIMAL,
+      'In practice',
+      '- Route every call',
+      'via the gateway.',
+      '- Read the guide at',
+      'https://example.com/guide',
+      '- Measure.',
+    ),
+    'x.txt',
+  );
+  expect(raw.practice).toEqual([
+    'Route every call via the gateway.',
+    'Read the guide at https://example.com/guide',
+    'Measure.',
+  ]);
+  expect(raw.url).toBeUndefined();
+  expect(raw.source).toBeUndefined();
+});
