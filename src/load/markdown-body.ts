@@ -73,7 +73,11 @@ export function prepareMarkdownBody(source: readonly string[], file: string, fir
 function withoutComments(source: readonly string[], unclosed: (index: number) => void): string[] {
   const lines = [...source];
   let open: number | undefined;
+  let fenced = false;
   for (let index = 0; index < lines.length; index++) {
+    // Code shows "<!--" as it is: no comment starts in a fence.
+    if (open === undefined && FENCE.test(lines[index]!)) fenced = !fenced;
+    if (fenced || (open === undefined && FENCE.test(lines[index]!))) continue;
     let line = lines[index]!;
     let out = '';
     let from = 0;

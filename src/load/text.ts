@@ -213,9 +213,16 @@ export function parseSummaryText(
   let topicsMarked = false;
   let ignoring = false;
   const nextText = nextNonBlankText(lines);
+  // Whether a "Link:" line names the article: then "Source: <URL>" names the publisher, not it.
+  let linkLine: boolean | undefined;
+  const hasLinkLine = () => (linkLine ??= lines.some((line) => linkOf(line.trim()) !== undefined));
   // Whether a heading names the summary: without one, a Markdown body's first text is it.
   const namesSummary =
-    !hasTitle && lines.some((line) => SECTIONS.get(headingOf(line.trim())?.name ?? '')?.field === 'summary');
+    !hasTitle &&
+    lines.some(
+      (line, index) =>
+        !options.literal?.has(index) && SECTIONS.get(headingOf(line.trim())?.name ?? '')?.field === 'summary',
+    );
 
   const flush = () => {
     if (!section) return;
@@ -277,7 +284,10 @@ export function parseSummaryText(
     // its text, even when it starts like a label ("source: …", "related on …", "1998. Since …").
     const continuing =
       section?.kind === 'paragraph' && paragraph.length > 0 && !ENDS_SENTENCE.test(lines[index - 1]!.trim());
-    const heading = headingOf(trimmed);
+    // In a numbered list, "3. Practice" is one of its items; after a list with other markers it is a heading.
+    const found = headingOf(trimmed);
+    const numberedList = section?.kind === 'bullets' && [...markers].some((mark) => isDigit(mark));
+    const heading = found?.numbered && numberedList ? undefined : found;
     if (heading && !(continuing && heading.inline)) {
       flush();
       ignoring = false;
@@ -361,10 +371,16 @@ export function parseSummaryText(
 
     let source = continuing ? undefined : (publishedByOf(trimmed) ?? sourceLineOf(trimmed));
     // "Source: the authors' own survey, run in March." inside a summary is one of its sentences.
-    if (source !== undefined && section?.kind === 'paragraph' && /^[a-z]/.test(source) && /\s\S+\s/.test(source))
+    if (
+      source !== undefined &&
+      section?.kind === 'paragraph' &&
+      /^[a-z]/.test(source) &&
+      /[.!?]$/.test(source) &&
+      source.split(/\s+/).length >= 5
+    )
       source = undefined;
     // "Source: https://…" names the article's address: it is the link, when the summary has none.
-    const sourceUrl = source !== undefined && /^https?:\/\/\S+$/i.test(source) ? source : undefined;
+    const sourceUrl = source !== undefined && /^https?:\/\/\S+$/i.test(source) && !hasLinkLine() ? source : undefined;
     if (sourceUrl !== undefined && at.url === undefined) {
       flush();
       raw.url = sourceUrl;
@@ -457,7 +473,10 @@ export function parseSummaryText(
     // markers are others), "Via Publication" and the article's address on a line of its own.
     // Only where nothing but such lines follows: "- Read the guide at" / "https://…" is one item.
     const closing =
-      section.kind === 'bullets' && marked && closesFile(nextText[index + 1])
+      section.kind === 'bullets' &&
+      marked &&
+      closesFile(nextText[index + 1]) &&
+      (bullet !== undefined || (!isSpace(line[0]) && endsItem(lines[index - 1]!.trim(), section.field)))
         ? closingLine(trimmed, bullet, markers)
         : undefined;
     if (closing) {
@@ -482,9 +501,9 @@ export function parseSummaryText(
         marked = true;
         markers.add(trimmed[0]!);
         if (section.field === 'topics') topicsMarked = true;
-      } else if (bullets.length && (marked ? !afterBlank : /^[a-z]/.test(trimmed))) {
+      } else if (bullets.length && (marked ? !afterBlank : carriesOn(lines[index - 1]!.trim(), trimmed))) {
         // A wrapped item goes on; in a list written without markers, one line is one item unless it
-        // carries on a sentence in lower case.
+        // carries on the line before (see carriesOn).
         bullets[bullets.length - 1] += ` ${trimmed}`;
       } else bullets.push(trimmed);
     } else if (bullet !== undefined) {
@@ -514,7 +533,8 @@ function longDateOf(trimmed: string): string | null | undefined {
   const found = labelled(trimmed);
   // Only what looks like a date: "Date: the team picked…" is a sentence.
   const rest = found?.rest ?? '';
-  if (found?.label !== 'date' || POOL_FIELD.test(trimmed) || rest.length > 40 || !/\d/.test(rest)) return undefined;
+  if (found?.label !== 'date' || POOL_FIELD.test(trimmed) || rest.length > 40 || !/\b\d{4}\b/.test(rest))
+    return undefined;
   if (rest.split(/\s+/).length > 4) return undefined;
   for (const format of LONG_DATE_FORMATS) {
     const day = DateTime.fromFormat(found.rest.replace(/\.$/, ''), format, { locale: 'en' });
@@ -535,6 +555,24 @@ function closingLine(
   // "Via The Revenue Desk", a name; not "via the gateway", the end of a wrapped item.
   const via = /^Via\s+([A-Z0-9]\S*(?:\s.{0,200})?)$/u.exec(trimmed);
   return via ? { source: via[1]!.replace(/\.$/, '').trim() } : undefined;
+}
+
+/** Hard-wrapped prose reaches about this many characters before it wraps; a list item is shorter. */
+const WRAPPED_LINE = 60;
+
+/**
+ * In a list written without markers, whether `line` goes on from the line before rather than being
+ * an item of its own: it starts in lower case, the line before ends with a comma (or the like), or
+ * the line before is as long as hard-wrapped prose and ends mid-sentence.
+ */
+function carriesOn(previous: string, line: string): boolean {
+  if (/^[a-z]/.test(line) || /[,;:&]$|\b(?:and|or|to|of|the|a|an|for|with|in|on)$/i.test(previous)) return true;
+  return previous.length >= WRAPPED_LINE && !ENDS_SENTENCE.test(previous);
+}
+
+/** Whether a list's line ends its item: a sentence's end, or any topic (topics are labels, not sentences). */
+function endsItem(previous: string, field: string): boolean {
+  return field === 'topics' ? !/[,;:&]$/.test(previous) : ENDS_SENTENCE.test(previous);
 }
 
 /** Whether the lines from `next` (the next non-blank one) on can only end a summary: none, or a label line. */
@@ -569,8 +607,12 @@ export function isSectionHeading(line: string): boolean {
 /** Known heading names are short; a longer run of letters is text, not a heading. */
 const MAX_HEADING = 64;
 
-function headingOf(trimmed: string): { name: string; text: string; inline: string | undefined } | undefined {
-  const stripped = undecorated(stripHashes(trimmed));
+function headingOf(
+  trimmed: string,
+): { name: string; text: string; inline: string | undefined; numbered: boolean } | undefined {
+  const unhashed = stripHashes(trimmed);
+  const stripped = undecorated(unhashed);
+  const numbered = NUMBERED.test(withoutLeadingSymbols(unhashed));
   if (!isAsciiLetter(stripped[0])) return undefined;
   let i = 0;
   while (i < stripped.length && (isAsciiLetter(stripped[i]) || stripped[i] === ' ')) {
@@ -585,7 +627,9 @@ function headingOf(trimmed: string): { name: string; text: string; inline: strin
     inline = stripped.slice(rest + 1).trim() || undefined;
   }
   const name = text.toLowerCase().replace(/ +/g, ' ');
-  return SECTIONS.has(name) ? { name, text, inline } : undefined;
+  // "2. Summary: write one up" is a numbered item that starts with a section's name, not a heading.
+  if (numbered && inline !== undefined) return undefined;
+  return SECTIONS.has(name) ? { name, text, inline, numbered } : undefined;
 }
 
 /** Emoji and other symbols an editor puts before a heading ("🔑 Key takeaway"). */

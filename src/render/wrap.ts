@@ -33,7 +33,8 @@ export function wrapLine(line: string, width: number = TEXT_WIDTH): string {
   const words: string[] = [];
   const joins: string[] = [];
   for (const word of spaced) {
-    const parts = wideText && WIDE.test(word) ? breakWide(word) : [word];
+    // An address is one word whatever it holds: a reader copies it whole.
+    const parts = wideText && WIDE.test(word) && !/^[a-z][a-z0-9+.-]*:/i.test(word) ? breakWide(word) : [word];
     for (let k = 0; k < parts.length; k++) {
       words.push(parts[k]!);
       joins.push(k === 0 ? ' ' : '');

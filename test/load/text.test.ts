@@ -728,3 +728,88 @@ it('keeps a wrapped list item that goes on with "via …" or an address in the i
   expect(raw.url).toBeUndefined();
   expect(raw.source).toBeUndefined();
 });
+
+describe('ordinary lists and labels the heading and closing-line rules must leave alone', () => {
+  const parse = (...lines: string[]) => parseSummaryText(doc(...lines), 'x.txt');
+
+  it('keeps numbered items that start with a section name as items', () => {
+    const { raw, problems } = parse(
+      ...MINIMAL,
+      'In practice',
+      '1. Review models',
+      '2. Summary: write one up for the board',
+      '3. Practice',
+      '4. Ship it',
+    );
+    expect(raw.practice).toEqual(['Review models', 'Summary: write one up for the board', 'Practice', 'Ship it']);
+    expect(raw.summary).toBe('Some summary text.');
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps an address that goes on the last item in the item, before Best for', () => {
+    const { raw } = parseSummaryText(
+      doc('T', 'Summary', 'S.', 'In practice', '- Read the guide at', '  https://example.com/guide', 'Best for: CTO'),
+      'x.txt',
+    );
+    expect(raw.practice).toEqual(['Read the guide at https://example.com/guide']);
+    expect(raw.url).toBeUndefined();
+  });
+
+  it('keeps "Source: <URL>" as the source when a Link line names the article', () => {
+    const { raw, problems } = parse(
+      ...MINIMAL,
+      'Source: https://publisher.example',
+      'Link: https://publisher.example/a',
+    );
+    expect(problems).toEqual([]);
+    expect(raw.url).toBe('https://publisher.example/a');
+    expect(raw.source).toBe('https://publisher.example');
+  });
+
+  it('joins hard-wrapped prose and a comma-wrapped topics line in lists without markers', () => {
+    const wrapped = 'Teams with regulated data should plan to move their workloads to';
+    const { raw } = parse(
+      ...MINIMAL,
+      'In practice',
+      wrapped,
+      'AWS and Azure before the deadline.',
+      'Topics',
+      'AI, Security,',
+      'Cost',
+    );
+    expect(raw.practice).toEqual([`${wrapped} AWS and Azure before the deadline.`]);
+    expect(raw.topics).toEqual(['AI', 'Security', 'Cost']);
+  });
+
+  it('keeps "Date: 3 teams met" and a short lower-case "Source:" as they were', () => {
+    const date = parse('T', 'Summary', 'Done.', 'Date: 3 teams met', 'Best for: CTO');
+    expect(date.raw.summary).toBe('Done. Date: 3 teams met');
+    expect(date.problems).toEqual([]);
+    const source = parse('T', 'Summary', 'Done.', 'Source: the IBM newsroom', 'Best for: CTO');
+    expect(source.raw.source).toBe('the IBM newsroom');
+  });
+});
+
+it('Markdown: a fenced "# Summary" names no summary, and "<!--" in a fence is code, not a comment', () => {
+  const { summary } = parseSummary(
+    doc(
+      '---',
+      'title: T',
+      'roles: [CTO]',
+      '---',
+      'The intro.',
+      '',
+      '```',
+      '# Summary',
+      '<!-- kept -->',
+      '```',
+      '',
+      '**Why it matters**',
+      'Because.',
+    ),
+    'x.md',
+    taxonomy,
+  );
+  expect(summary?.summary).toBe('The intro.\n\n# Summary <!-- kept -->');
+  expect(summary?.takeaway).toBe('Because.');
+});

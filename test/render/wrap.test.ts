@@ -197,6 +197,11 @@ describe('wrapLine with Chinese, Japanese and Korean', () => {
     expect(lines.join(' ').replace(/\s+/g, ' ')).toContain('以了解更多关于');
   });
 
+  it('never breaks an address that holds wide characters', () => {
+    const url = 'https://ja.wikipedia.org/wiki/東京都の歴史と文化についての長い記事の題名';
+    expect(wrapLine(`詳しくはこちら ${url}`, 30).split('\n')).toContain(url);
+  });
+
   it('leaves a short Korean line that fits alone', () => {
     expect(wrapLine('안녕하세요 독자님', 40)).toBe('안녕하세요 독자님');
   });

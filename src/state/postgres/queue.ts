@@ -2,6 +2,7 @@ import type { QueryResultRow } from 'pg';
 import { type Pool, type PoolClient, transaction } from '../../db/postgres.js';
 import { hashedAddress } from '../../store/hash.js';
 import { DELIVERY_UPSERT_CONFLICT } from '../delivery-upsert.js';
+import { ERASURE_LOCK_SQL } from '../postgres-schema.js';
 import {
   NOW,
   type OpenedPlan,
@@ -232,7 +233,10 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
       // never turned back into failed or deferred by another worker's outcome for the same reader.
       const result = await query<{ lost: number }>(
         `WITH o AS (
-           SELECT * FROM unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::int[], $12::text[], $15::text[])
+           -- The erasure lock first, before any send_items row is locked below: taken by the ledger
+           -- rows' trigger only, it could wait on a forget that waits on those rows (state migration 3).
+           SELECT o.* FROM (SELECT pg_advisory_xact_lock_shared(${ERASURE_LOCK_SQL})) AS erasure,
+             unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::int[], $12::text[], $15::text[])
              AS o(seq, email, variant_id, status, message_id, response_code, response, attempts, updated_at, hashed)
          ), written AS (
            INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
