@@ -39,6 +39,13 @@ export function addressProblem(value: string): AddressProblem | undefined {
       hint: 'retype the address by hand; control, bidi and zero-width characters are never part of an address',
     };
   }
+  // What a decoder puts for bytes it could not read (a Windows-1252 list read as UTF-8): the
+  // address it stands for is unknown, and two of them would look alike.
+  if (value.includes('\ufffd'))
+    return {
+      message: "contains U+FFFD, a character the file's encoding could not give",
+      hint: 'save the list as UTF-8 (in Excel: "CSV UTF-8") and load it again',
+    };
   const address = value.trim();
   if (!SHAPE.test(address)) return { message: 'is not a valid email address' };
   const { local, domain } = splitAddress(address);

@@ -3,9 +3,9 @@
  * starts on. The delimiter is read off the first line, as providers export with `,`, `;` or tabs.
  * Cells are returned as written; blank rows are dropped.
  */
-export function parseCsv(text: string): { cells: string[]; line: number }[] {
+export function parseCsv(text: string, onUnclosed?: (line: number) => void): { cells: string[]; line: number }[] {
   const rows: { cells: string[]; line: number }[] = [];
-  const reader = createCsvReader((cells, line) => rows.push({ cells, line }));
+  const reader = createCsvReader((cells, line) => rows.push({ cells, line }), onUnclosed);
   reader.push(text);
   reader.end();
   return rows;
@@ -22,7 +22,11 @@ export interface CsvReader {
  * A cell is a slice of the text, or a list of slices when it spans pieces or quotes: never grown
  * character by character, and never copied again as more text arrives.
  */
-export function createCsvReader(onRow: (cells: string[], line: number) => void): CsvReader {
+export function createCsvReader(
+  onRow: (cells: string[], line: number) => void,
+  /** Told the line a quoted cell opened on when the text ends inside it. */
+  onUnclosed?: (line: number) => void,
+): CsvReader {
   let delimiter: string | undefined;
   let pending = '';
   let started = false;
@@ -34,6 +38,7 @@ export function createCsvReader(onRow: (cells: string[], line: number) => void):
   let quoted = false;
   let line = 1;
   let rowLine = 1;
+  let quoteLine = 1;
 
   const endRow = () => {
     if (cells.some((c) => c.trim() !== '')) onRow(cells, rowLine);
@@ -75,6 +80,7 @@ export function createCsvReader(onRow: (cells: string[], line: number) => void):
       if (code === QUOTE && cellBlank && !quotedParts) {
         // An opening quote after blanks only: the blanks before it are dropped.
         quoted = true;
+        quoteLine = line;
         quotedParts = [];
         carried = [];
         cellStart = i + 1;
@@ -97,7 +103,10 @@ export function createCsvReader(onRow: (cells: string[], line: number) => void):
       pending = source.slice(from);
       return;
     }
-    if (quoted) quotedParts!.push(segment(source.length));
+    if (quoted) {
+      quotedParts!.push(segment(source.length));
+      onUnclosed?.(quoteLine);
+    }
     const rest = quoted ? '' : segment(source.length);
     if (quoted || rest.length > 0 || cells.length || quotedParts) {
       cells.push(quotedParts ? quotedParts.join('') + rest : rest);

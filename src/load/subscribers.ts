@@ -156,7 +156,7 @@ async function readCsvStream(
   taxonomy: RoleTaxonomy,
 ): Promise<SubscriberTableResult> {
   const rows = csvEntries(file, taxonomy);
-  const reader = createCsvReader(rows.row);
+  const reader = createCsvReader(rows.row, rows.unclosed);
   for await (const text of decodedChunks(chunks)) {
     reader.push(text);
     if (rows.refused()) return rows.finish();
@@ -174,7 +174,7 @@ export function looksLikeCsv(text: string): boolean {
   const end = text.indexOf('\n', start);
   const header = text.slice(start, end < 0 ? Math.min(text.length, 4096) : Math.min(end, start + 4096)).trim();
   if (header.startsWith('[') || header.startsWith('{')) return false;
-  return header.split(/[,;\t]/).some((cell) => cell.trim().replace(/^"|"$/g, '').toLowerCase() === 'email');
+  return header.split(/[,;\t]/).some((cell) => columnName(cell.trim().replace(/^"|"$/g, '')) === 'email');
 }
 
 const tooBig = (file: string, size: number): SubscriberTableResult => ({
@@ -204,7 +204,7 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
   const size = byteLength(text);
   if (size > LIMITS.subscriberListBytes) return listed(tooBig(file, size));
   const rows = csvEntries(file, taxonomy);
-  for (const { cells, line } of parseCsv(text)) {
+  for (const { cells, line } of parseCsv(text, rows.unclosed)) {
     rows.row(cells, line);
     if (rows.refused()) break;
   }
@@ -218,9 +218,47 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
   // Cells are slices of the text read: what a kept reader holds is copied out (the table copies its
   // own text; roles are copied by `detach`).
   const validator = createEntryValidator(file, taxonomy, [], true);
+  // Rows the file's own shape makes wrong, said once each; errors, so nothing is sent from the list.
+  const shapeProblems: Problem[] = [];
+  let undecodable = false;
   return {
+    unclosed(line: number): void {
+      // Every row after it was read into one cell: readers lost, their addresses in someone's roles.
+      refusal ??= rejected(
+        file,
+        line,
+        'text',
+        'a quoted cell opened on this line is never closed: every line after it was read into that cell',
+        'close the quote (") or remove it, then load the list again',
+      );
+    },
     row(cells: string[], line: number): void {
       if (refusal) return;
+      // Excel's "sep=;" line before the header (split at its own delimiter: "sep=" and "").
+      if (!columns && /^sep=.?$/i.test(cells[0]!.trim()) && cells.slice(1).every((cell) => cell.trim() === '')) return;
+      if (!undecodable && cells.some((cell) => cell.includes('\ufffd'))) {
+        undecodable = true;
+        shapeProblems.push({
+          severity: 'warning',
+          file,
+          line,
+          field: 'text',
+          message: "holds U+FFFD, a character the file's encoding could not give (names show it as �)",
+          hint: 'save the list as UTF-8 (in Excel: "CSV UTF-8") and load it again',
+        });
+      }
+      if (columns && cells.length > columns.length && cells.slice(columns.length).some((cell) => cell.trim() !== '')) {
+        // "ann@x,Smith, Ann,CTO": the cells after the header's last column would be dropped unseen.
+        shapeProblems.push({
+          severity: 'error',
+          file,
+          line,
+          field: 'row',
+          message: `has ${cells.length} cells, and the header row has ${columns.length}`,
+          hint: 'quote a cell that holds the delimiter ("Smith, Ann") or add the missing column to the header',
+        });
+        return;
+      }
       if (!columns) {
         columns = cells.map(columnName);
         const twice = columns.find((name, index) => name !== '' && columns!.indexOf(name) !== index);
@@ -274,7 +312,8 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
           'the header row has no "email" column',
           'start the file with a header such as: email,name,roles,timezone',
         );
-      return validator.finish();
+      const result = validator.finish();
+      return shapeProblems.length ? { ...result, problems: [...shapeProblems, ...result.problems] } : result;
     },
   };
 }
@@ -285,7 +324,9 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
  */
 function columnName(cell: string): string {
   const name = cell.trim().toLowerCase();
-  return /^first[ _]?name$/.test(name) ? 'firstName' : name;
+  if (/^first[ _]?name$/.test(name)) return 'firstName';
+  // Mailchimp's "Email Address", ConvertKit's "email_address", "E-Mail" in German exports.
+  return /^e[-_ ]?mail(?:[-_ ]?address)?$/.test(name) ? 'email' : name;
 }
 
 /**
@@ -377,7 +418,7 @@ function lenient(entry: unknown): Record<string, unknown> | undefined {
 
 function splitList(value: string): string[] {
   return value
-    .split(/[|;,]/)
+    .split(/[|;,\r\n]/)
     .map((part) => part.trim())
     .filter(Boolean);
 }
@@ -454,6 +495,8 @@ export function createEntryValidator(
   // an equal hash (a duplicate, or a rare collision). Kept, a list with capitals or Unicode domains
   // in every address would hold a second string per reader while it is read.
   const seen = createAddressSet((reader) => canonicalAddress(table.email(reader)));
+  // Addresses the list says unsubscribed: a later duplicate saying so must not lose to an earlier active one.
+  const unsubscribed = new Set<string>();
   // Lists are large and role sets repeat: share one roles array per distinct set written, and look
   // its roles up in the taxonomy once. `unknown` holds the position of each role it does not know.
   const roleSets = new Map<string, { roles: string[]; unknown: number[] }>();
@@ -508,6 +551,18 @@ export function createEntryValidator(
     const subscriber = result.data;
     const key = canonicalAddress(subscriber.email);
     const first = seen.addOrFirst(key, table.length, index);
+    if (first >= 0 && subscriber.status === 'unsubscribed' && !unsubscribed.has(key)) {
+      // Keeping the first would mail someone the list itself says left.
+      problems.push({
+        severity: 'error',
+        file,
+        line: lineOf([...prefix, index]),
+        field: formatPath([...prefix, index, 'status']),
+        message: `duplicate of entry [${first}], which is not unsubscribed, and this one is`,
+        hint: 'keep one entry per address: this one, if the reader left',
+      });
+      return;
+    }
     if (first >= 0) {
       problems.push({
         severity: 'warning',
@@ -519,6 +574,7 @@ export function createEntryValidator(
       });
       return;
     }
+    if (subscriber.status === 'unsubscribed') unsubscribed.add(key);
     // A role holding the separator itself is never shared: ["a\u0000b"] is not ["a", "b"].
     const written = subscriber.roles.some((role) => role.includes('\u0000'))
       ? undefined

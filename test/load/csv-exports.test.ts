@@ -1,0 +1,92 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from '../../src/errors.js';
+import { parseSubscribers, parseSubscribersCsv, readSubscriberCsvStream } from '../../src/load/subscribers.js';
+import { createTaxonomy } from '../../src/roles/taxonomy.js';
+
+/** Subscriber lists as real exports write them, and the mistakes in them that must never lose or misdirect a reader. */
+
+const taxonomy = createTaxonomy([
+  { name: 'CTO', aliases: [] },
+  { name: 'Executive', aliases: [] },
+]);
+const lines = (result: { problems: Parameters<typeof formatProblem>[0][] }) => result.problems.map(formatProblem);
+
+/** Both readers: the whole text, and a stream cut into 7-byte pieces. */
+async function both(text: string) {
+  const whole = parseSubscribersCsv(text, 'list.csv', taxonomy);
+  const bytes = Buffer.from(text);
+  const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7));
+  const streamed = await readSubscriberCsvStream(Readable.from(pieces), 'list.csv', taxonomy);
+  return [whole, streamed];
+}
+
+describe('CSV exports', () => {
+  it('refuses a list whose quoted cell is never closed, at the line it opened, with nobody read', async () => {
+    const text =
+      'email,name,roles\nann@example.com,Ann,"CTO\nbob@example.com,Bob,Executive\ncarl@example.com,Carl,CTO\n';
+    for (const result of await both(text)) {
+      expect(lines(result)).toEqual([
+        expect.stringMatching(/list\.csv:2: .*a quoted cell opened on this line is never closed/),
+      ]);
+      expect(result.subscribers).toEqual([]);
+    }
+  });
+
+  it('refuses a row with more cells than the header, naming its line', async () => {
+    const text = 'email,name,roles\nann@example.com,Smith, Ann,CTO\nbob@example.com,Bob,CTO\n';
+    for (const result of await both(text)) {
+      expect(lines(result)).toContainEqual(
+        expect.stringMatching(/list\.csv:2: row: has 4 cells, and the header row has 3/),
+      );
+      expect(result.problems.some((p) => p.severity === 'error')).toBe(true);
+    }
+    // Empty cells after the last column, as spreadsheets leave them, are fine.
+    const [trailing] = await both('email,roles\nann@example.com,CTO,,\n');
+    expect(trailing!.problems).toEqual([]);
+  });
+
+  it('refuses an address a wrong encoding garbled, and warns about a garbled name', async () => {
+    const text = 'email;name;roles\r\nm\ufffdller@example.de;J\ufffdrgen;CTO\r\n';
+    for (const result of await both(text)) {
+      expect(lines(result)).toEqual([
+        expect.stringMatching(/list\.csv:2: warning: text: holds U\+FFFD/),
+        expect.stringMatching(/list\.csv:2: .*email: contains U\+FFFD/),
+      ]);
+    }
+  });
+
+  it("reads Mailchimp, ConvertKit and German email headers, Excel's sep= line, and roles on lines of a cell", async () => {
+    for (const header of ['Email Address', 'email_address', 'E-Mail']) {
+      const [result] = await both(`${header},roles\nann@example.com,"CTO\nExecutive"\n`);
+      expect(result!.problems).toEqual([]);
+      expect(result!.subscribers).toEqual([
+        { email: 'ann@example.com', roles: ['CTO', 'Executive'], status: 'active' },
+      ]);
+    }
+    const [excel] = await both('sep=;\nemail;roles\nann@example.com;CTO\n');
+    expect(excel!.problems).toEqual([]);
+    expect(excel!.subscribers.map((s) => s.email)).toEqual(['ann@example.com']);
+  });
+
+  it('refuses a later duplicate that says unsubscribed, in CSV and JSON: the reader is never mailed', async () => {
+    const [csv] = await both('email,roles,status\nann@example.com,CTO,active\nAnn@Example.com,CTO,unsubscribed\n');
+    expect(lines(csv!)).toEqual([
+      expect.stringMatching(/list\.csv:3: .*duplicate of entry \[0\], which is not unsubscribed, and this one is/),
+    ]);
+    const json = parseSubscribers(
+      JSON.stringify([
+        { email: 'ann@example.com', roles: ['CTO'] },
+        { email: 'ANN@example.com', roles: ['CTO'], status: 'unsubscribed' },
+      ]),
+      'list.json',
+      taxonomy,
+    );
+    expect(json.problems.map((p) => p.severity)).toEqual(['error']);
+    // Both unsubscribed, or the first: one warning as before.
+    const [fine] = await both(
+      'email,roles,status\nann@example.com,CTO,unsubscribed\nAnn@Example.com,CTO,unsubscribed\n',
+    );
+    expect(fine!.problems.map((p) => p.severity)).toEqual(['warning']);
+  });
+});
