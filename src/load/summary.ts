@@ -304,9 +304,9 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
  * slash with a space beside it gives known roles, suggest the comma-separated form.
  */
 function splitSuggestion(role: string, taxonomy: RoleTaxonomy): string[] | undefined {
-  if (role.length > 1_000 || !/;|\s\/|\/\s/.test(role)) return undefined;
+  if (role.length > 1_000 || !/;|\s\/|\/\s|\sand\s|\s&\s/i.test(role)) return undefined;
   const parts = role
-    .split(/;|\s+\/\s*|\s*\/\s+/)
+    .split(/;|\s+\/\s*|\s*\/\s+|\s+and\s+|\s+&\s+/i)
     .map((part) => part.trim())
     .filter((part) => part.length > 0);
   if (parts.length < 2 || !parts.every((part) => taxonomy.lookup(part) !== undefined)) return undefined;

@@ -107,9 +107,14 @@ function publishedByOf(trimmed: string): string | undefined {
   const after = trimmed.slice(found.index + found[0].length);
   if (!isSpace(after[0])) return undefined;
   let name = after.trim();
-  for (let dots = 0; dots < 2 && name.endsWith('.'); dots++) name = name.slice(0, -1).trimEnd();
+  // The sentence's full stop goes; an abbreviation's stays ("Policy Quarterly Inc..").
+  for (let dots = 0; dots < 2 && name.endsWith('.') && (dots === 0 || !ABBREVIATION.test(name)); dots++)
+    name = name.slice(0, -1).trimEnd();
   return name === '' ? undefined : name;
 }
+
+/** Company and name abbreviations a source ends with, their dot part of the name. */
+const ABBREVIATION = /\b(?:Inc|Ltd|Co|Corp|LLC|PLC|Bros|Jr|Sr|Assn|Dept|Univ)\.$/;
 
 function isRelatedLine(trimmed: string): boolean {
   if (trimmed.slice(0, 7).toLowerCase() !== 'related' || !isSpace(trimmed[7])) return false;
@@ -389,7 +394,7 @@ export function parseSummaryText(
     }
     if (source !== undefined) {
       flush();
-      const named = source.replace(/\.$/, '').trim();
+      const named = ABBREVIATION.test(source) ? source.trim() : source.replace(/\.$/, '').trim();
       if (repeated('source', lineNo, 'source line', named)) continue;
       raw.attribution = trimmed;
       raw.source = named;

@@ -813,3 +813,12 @@ it('Markdown: a fenced "# Summary" names no summary, and "<!--" in a fence is co
   expect(summary?.summary).toBe('The intro.\n\n# Summary <!-- kept -->');
   expect(summary?.takeaway).toBe('Because.');
 });
+
+it('suggests commas for roles joined with "and", and keeps an abbreviation\'s dot in a source', () => {
+  const { problems } = parseSummary(doc('T', 'Summary', 'S.', 'Best for: CTO and Consultant'), 'x.txt', taxonomy);
+  expect(problems.map((p) => p.hint)).toContainEqual('roles are separated by commas only: write "CTO, Consultant"');
+  const source = parseSummaryText(doc(...MINIMAL, 'Original article published by Policy Quarterly Inc..'), 'x.txt');
+  expect(source.raw.source).toBe('Policy Quarterly Inc.');
+  const plain = parseSummaryText(doc(...MINIMAL, 'Original article published by IBM - Announcements.'), 'x.txt');
+  expect(plain.raw.source).toBe('IBM - Announcements');
+});
