@@ -23,6 +23,11 @@ export interface Variant {
   isEditorEdition: boolean;
   sections: Section[];
   summaryIds: string[];
+  /**
+   * How many readers the plan gives it, when planned (planAudience): a role set held by fewer than
+   * `tracking.minVariantReaders` leaves its `?v=` out of click links, so a click cannot name them.
+   */
+  readers?: number;
 }
 
 export const EDITOR_VARIANT_ID = 'editor';
@@ -241,6 +246,7 @@ export function planAudience(
       variants.set(key, variant);
     }
     tally.recipients++;
+    variant.readers = (variant.readers ?? 0) + 1;
     count(tally.byRoles, subscriber.roles);
     if (visit) visit.recipient(subscriber, variant.id);
     else recipients.push({ subscriber, variantId: variant.id });

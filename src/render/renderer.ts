@@ -157,7 +157,13 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const nonces = { tokens: randomHex(8), pieces: randomHex(6), sections: randomHex(6), lines: randomHex(6) };
   const tokens = createFieldTokens(nonces.tokens);
   const tracking = linkTracking(config, options.clickSecret, tokens.sentinel);
-  const clickVariant = tracking && ((variant: Variant) => signClickVariant(issue.id, variant.id, tracking.secret));
+  // A role set too few readers hold keeps its clicks unnamed (see tracking.minVariantReaders).
+  const clickVariant =
+    tracking &&
+    ((variant: Variant) =>
+      (variant.readers ?? Number.POSITIVE_INFINITY) < config.tracking.minVariantReaders
+        ? ''
+        : signClickVariant(issue.id, variant.id, tracking.secret));
   const fillers = fieldFiller(config, issue.id, dateLine, clickVariant);
   // A broken subject template is reported before any variant is compiled.
   renderSubject(issue.manifest.subject, {});
