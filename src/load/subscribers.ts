@@ -299,6 +299,7 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
           Object.defineProperty(entry, column, { value, enumerable: true, writable: true, configurable: true });
         else entry[column] = value;
       }
+      fromProviderColumns(entry);
       validator.add(entry, () => line);
     },
     refused: () => refusal !== undefined,
@@ -319,12 +320,35 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
 }
 
 /**
+ * What providers' own columns say, in rolecast's fields: a last name joins the first name into
+ * `name` (Mailchimp's "First Name" and "Last Name"), and Buttondown's `subscriber_type` and
+ * Substack's `email_disabled` say a reader left. The columns themselves are still warned about.
+ */
+function fromProviderColumns(entry: Record<string, unknown>): void {
+  const last = entry.lastName;
+  if (typeof last === 'string') {
+    if (entry.name === undefined)
+      entry.name = typeof entry.firstName === 'string' ? `${entry.firstName} ${last}` : last;
+    delete entry.lastName;
+  }
+  if (entry.status !== undefined) return;
+  const type = entry.subscriber_type;
+  const disabled = entry.email_disabled;
+  if (
+    (typeof type === 'string' && /^(?:unsubscribed|removed)$/i.test(type)) ||
+    (typeof disabled === 'string' && /^true$/i.test(disabled))
+  )
+    entry.status = 'unsubscribed';
+}
+
+/**
  * Header cells match in any case; the one camel-case field, `firstName`, is also accepted the way
  * spreadsheets and providers spell it (`first_name`, `First Name`).
  */
 function columnName(cell: string): string {
   const name = cell.trim().toLowerCase();
   if (/^first[ _]?name$/.test(name)) return 'firstName';
+  if (/^last[ _]?name$/.test(name)) return 'lastName';
   // Mailchimp's "Email Address", ConvertKit's "email_address", "E-Mail" in German exports.
   return /^e[-_ ]?mail(?:[-_ ]?address)?$/.test(name) ? 'email' : name;
 }

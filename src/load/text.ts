@@ -292,7 +292,9 @@ export function parseSummaryText(
     // In a numbered list, "3. Practice" is one of its items; after a list with other markers it is a heading.
     const found = headingOf(trimmed);
     const numberedList = section?.kind === 'bullets' && [...markers].some((mark) => isDigit(mark));
-    const heading = found?.numbered && numberedList ? undefined : found;
+    // "Topics: the author covers eval sets, logs and costs." inside a summary is one of its sentences.
+    const sentence = section?.kind === 'paragraph' && found?.inline !== undefined && isSentence(found.inline);
+    const heading = (found?.numbered && numberedList) || sentence ? undefined : found;
     if (heading && !(continuing && heading.inline)) {
       flush();
       ignoring = false;
@@ -376,14 +378,7 @@ export function parseSummaryText(
 
     let source = continuing ? undefined : (publishedByOf(trimmed) ?? sourceLineOf(trimmed));
     // "Source: the authors' own survey, run in March." inside a summary is one of its sentences.
-    if (
-      source !== undefined &&
-      section?.kind === 'paragraph' &&
-      /^[a-z]/.test(source) &&
-      /[.!?]$/.test(source) &&
-      source.split(/\s+/).length >= 5
-    )
-      source = undefined;
+    if (source !== undefined && section?.kind === 'paragraph' && isSentence(source)) source = undefined;
     // "Source: https://…" names the article's address: it is the link, when the summary has none.
     const sourceUrl = source !== undefined && /^https?:\/\/\S+$/i.test(source) && !hasLinkLine() ? source : undefined;
     if (sourceUrl !== undefined && at.url === undefined) {
@@ -560,6 +555,11 @@ function closingLine(
   // "Via The Revenue Desk", a name; not "via the gateway", the end of a wrapped item.
   const via = /^Via\s+([A-Z0-9]\S*(?:\s.{0,200})?)$/u.exec(trimmed);
   return via ? { source: via[1]!.replace(/\.$/, '').trim() } : undefined;
+}
+
+/** Text after a label that reads as a sentence: lower case first, five words or more, a full stop at the end. */
+function isSentence(text: string): boolean {
+  return /^[a-z]/.test(text) && /[.!?]$/.test(text) && text.split(/\s+/).length >= 5;
 }
 
 /** Hard-wrapped prose reaches about this many characters before it wraps; a list item is shorter. */

@@ -90,3 +90,21 @@ describe('CSV exports', () => {
     expect(fine!.problems.map((p) => p.severity)).toEqual(['warning']);
   });
 });
+
+describe('provider columns', () => {
+  it('joins First Name and Last Name into the name, and reads Buttondown and Substack unsubscribes', async () => {
+    const [names] = await both('Email Address,First Name,Last Name,roles\nann@example.com,Ann,Lee,CTO\n');
+    expect(names!.subscribers).toEqual([
+      { email: 'ann@example.com', name: 'Ann Lee', firstName: 'Ann', roles: ['CTO'], status: 'active' },
+    ]);
+    expect(names!.problems).toEqual([]);
+    const [left] = await both(
+      'email,roles,subscriber_type,email_disabled\na@example.com,CTO,unsubscribed,\nb@example.com,CTO,regular,true\nc@example.com,CTO,regular,false\n',
+    );
+    expect(left!.subscribers.map((s) => `${s.email} ${s.status}`)).toEqual([
+      'a@example.com unsubscribed',
+      'b@example.com unsubscribed',
+      'c@example.com active',
+    ]);
+  });
+});

@@ -822,3 +822,12 @@ it('suggests commas for roles joined with "and", and keeps an abbreviation\'s do
   const plain = parseSummaryText(doc(...MINIMAL, 'Original article published by IBM - Announcements.'), 'x.txt');
   expect(plain.raw.source).toBe('IBM - Announcements');
 });
+
+it('keeps "Topics: …" written as a sentence inside a summary in the summary', () => {
+  const { raw } = parseSummaryText(
+    doc('T', 'Summary', 'A survey of teams.', 'Topics: the author covers eval sets, logs and costs.', 'Best for: CTO'),
+    'x.txt',
+  );
+  expect(raw.summary).toBe('A survey of teams. Topics: the author covers eval sets, logs and costs.');
+  expect(raw.topics).toBeUndefined();
+});
