@@ -336,15 +336,16 @@ async function sendLoaded(
     await state(() => store.recordLayout(issue.id, issueLayout(plan.audience.variants, issue.summaries), now()));
     // Connection and credentials are checked before the first message, so a typo sends nothing.
     await connectionChecked();
-    refuseOversize(transport.maxMessageSize?.(), compiled);
+    // Messages left to build per variant: after its last, its encoded body is let go.
+    const toBuild = countByVariant(plan.sending);
+    // Only the variants this run sends: the editor edition is compiled every time, sent to few.
+    refuseOversize(transport.maxMessageSize?.(), compiled, toBuild);
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.
     if (!options.partOfRun) await state(() => ledger.startRun(plan.audienceSize, resendSince));
 
     // One Message-ID per resend generation: a resumed resend repeats it, so a provider can drop a copy.
     const salt = resendSince ? `resend:${resendSince}` : '';
     const roleOf = new Map<string, readonly string[]>();
-    // Messages left to build per variant: after its last, its encoded body is let go.
-    const toBuild = countByVariant(plan.sending);
     /**
      * Counts one of the variant's messages off, built or skipped: after its last the variant is let
      * go, so the send holds only those still to come.
@@ -595,10 +596,16 @@ export function outboxFolders(project: Project, options: Pick<SendOptions, 'cwd'
  * Refuses the run before its first message when even a variant's parts, before any encoding, are
  * larger than the SMTP server's SIZE: every message of that variant would be refused, one by one.
  */
-function refuseOversize(limit: number | undefined, compiled: ReadonlyMap<string, CompiledVariant>): void {
+function refuseOversize(
+  limit: number | undefined,
+  compiled: ReadonlyMap<string, CompiledVariant>,
+  sending: ReadonlyMap<string, number>,
+): void {
   if (!limit) return;
   let largest: { id: string; bytes: number } | undefined;
-  for (const [id, variant] of compiled) {
+  for (const id of sending.keys()) {
+    const variant = compiled.get(id);
+    if (!variant) continue;
     const bytes = variant.htmlBytes + variant.textBytes;
     if (bytes > limit && (!largest || bytes > largest.bytes)) largest = { id, bytes };
   }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { planAudience } from '../../src/group/index.js';
+import { compileAudience } from '../../src/render/index.js';
 import { openStateDb, readStatus, sendIssue } from '../../src/send/index.js';
 import type { SmtpTimeouts } from '../../src/send/transport.js';
 import { captureStreams } from '../helpers/project.js';
@@ -254,6 +255,24 @@ describe('a server whose SIZE limit is smaller than the messages', () => {
       /the SMTP server takes messages of at most 2000 bytes \(SIZE\), and variant ".+" is \d+ bytes/,
     );
     expect(server.counts.mailFrom).toBe(0);
+  });
+
+  it('judges only the variants the run sends, not the editor edition every run compiles', async () => {
+    fixture = await sendFixture(6, { concurrency: 1 });
+    const project = await fixture.load();
+    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+    const compiled = await compileAudience(project, plan.variants);
+    const sent = new Set(plan.recipients.map((r) => r.variantId));
+    const size = (id: string) => compiled.get(id)!.htmlBytes + compiled.get(id)!.textBytes;
+    const readers = Math.max(...[...sent].map((id) => compiled.get(id)!.encodedBytes));
+    // Room for each reader's own fields; the editor edition, sent to nobody here, is larger still.
+    const limit = readers + 4000;
+    expect(sent.has('editor')).toBe(false);
+    expect(size('editor')).toBeGreaterThan(limit);
+    const server = await serve({ size: limit });
+    const result = await sendCommand(fixture, server.url());
+    expect(result.code, result.err).toBe(0);
+    expect(server.counts.accepted).toBe(plan.recipients.length);
   });
 });
 
