@@ -113,6 +113,11 @@ function publishedByOf(trimmed: string): string | undefined {
   return name === '' ? undefined : name;
 }
 
+/** A line that is only a web address. */
+function isBareUrl(text: string): boolean {
+  return /^https?:\/\/\S+$/i.test(text);
+}
+
 /** Company and name abbreviations a source ends with, their dot part of the name. */
 const ABBREVIATION = /\b(?:Inc|Ltd|Co|Corp|LLC|PLC|Bros|Jr|Sr|Assn|Dept|Univ)\.$/;
 
@@ -207,12 +212,27 @@ export function parseSummaryText(
     return true;
   };
 
+  /** The article's link, unless the summary has another already (then an error); whether it was taken. */
+  const takeUrl = (url: string, line: number): boolean => {
+    if (repeated('url', line, 'link', url)) return false;
+    raw.url = url;
+    at.url = line;
+    return true;
+  };
+  /** The source named on `attribution`'s line, unless another was named already (then an error). */
+  const takeSource = (attribution: string, name: string, line: number): void => {
+    if (repeated('source', line, 'source line', name)) return;
+    raw.attribution = attribution;
+    raw.source = name;
+    at.attribution = line;
+    at.source = line;
+  };
+
   let section: { field: string; kind: SectionKind; line: number } | undefined;
   let paragraph: string[] = [];
   let paragraphs: string[] = [];
   let bullets: string[] = [];
-  // Whether the current list section has items written with markers ("- ", "1. ").
-  let marked = false;
+  // The markers the current list section's items are written with ("-", "1"): none, a list without.
   const markers = new Set<string>();
   // "- Logs, Metrics and Traces" is one topic; "AI, Security, Cost" on a line of its own is three.
   let topicsMarked = false;
@@ -242,7 +262,6 @@ export function parseSummaryText(
     paragraph = [];
     paragraphs = [];
     bullets = [];
-    marked = false;
     markers.clear();
   };
 
@@ -346,9 +365,7 @@ export function parseSummaryText(
     const link = continuing ? undefined : linkOf(trimmed);
     if (link !== undefined) {
       flush();
-      if (repeated('url', lineNo, 'link', link)) continue;
-      raw.url = link;
-      at.url = lineNo;
+      takeUrl(link, lineNo);
       continue;
     }
 
@@ -380,21 +397,15 @@ export function parseSummaryText(
     // "Source: the authors' own survey, run in March." inside a summary is one of its sentences.
     if (source !== undefined && section?.kind === 'paragraph' && isSentence(source)) source = undefined;
     // "Source: https://…" names the article's address: it is the link, when the summary has none.
-    const sourceUrl = source !== undefined && /^https?:\/\/\S+$/i.test(source) && !hasLinkLine() ? source : undefined;
+    const sourceUrl = source !== undefined && isBareUrl(source) && !hasLinkLine() ? source : undefined;
     if (sourceUrl !== undefined && at.url === undefined) {
       flush();
-      raw.url = sourceUrl;
-      at.url = lineNo;
+      takeUrl(sourceUrl, lineNo);
       continue;
     }
     if (source !== undefined) {
       flush();
-      const named = ABBREVIATION.test(source) ? source.trim() : source.replace(/\.$/, '').trim();
-      if (repeated('source', lineNo, 'source line', named)) continue;
-      raw.attribution = trimmed;
-      raw.source = named;
-      at.attribution = lineNo;
-      at.source = lineNo;
+      takeSource(trimmed, ABBREVIATION.test(source) ? source.trim() : source.replace(/\.$/, '').trim(), lineNo);
       continue;
     }
 
@@ -452,11 +463,7 @@ export function parseSummaryText(
     }
     if (!section) {
       // The article's address on a line of its own, below the sections.
-      if (/^https?:\/\/\S+$/i.test(trimmed) && !repeated('url', lineNo, 'link', trimmed)) {
-        raw.url = trimmed;
-        at.url = lineNo;
-        continue;
-      }
+      if (isBareUrl(trimmed) && takeUrl(trimmed, lineNo)) continue;
       if (raw.attribution === undefined && index > 0 && /curation|editorial|published|summary by/i.test(trimmed)) {
         raw.attribution = trimmed;
         at.attribution = lineNo;
@@ -474,34 +481,24 @@ export function parseSummaryText(
     // Only where nothing but such lines follows: "- Read the guide at" / "https://…" is one item.
     const closing =
       section.kind === 'bullets' &&
-      marked &&
+      markers.size > 0 &&
       closesFile(nextText[index + 1]) &&
       (bullet !== undefined || (!isSpace(line[0]) && endsItem(lines[index - 1]!.trim(), section.field)))
         ? closingLine(trimmed, bullet, markers)
         : undefined;
     if (closing) {
       flush();
-      if (closing.url !== undefined) {
-        if (!repeated('url', lineNo, 'link', closing.url)) {
-          raw.url = closing.url;
-          at.url = lineNo;
-        }
-      } else if (!repeated('source', lineNo, 'source line', closing.source)) {
-        raw.attribution = trimmed;
-        raw.source = closing.source;
-        at.attribution = lineNo;
-        at.source = lineNo;
-      }
+      if (closing.url !== undefined) takeUrl(closing.url, lineNo);
+      else takeSource(trimmed, closing.source, lineNo);
       continue;
     }
     if (section.kind === 'bullets') {
       const afterBlank = lines[index - 1]?.trim() === '';
       if (bullet !== undefined) {
         bullets.push(bullet);
-        marked = true;
         markers.add(trimmed[0]!);
         if (section.field === 'topics') topicsMarked = true;
-      } else if (bullets.length && (marked ? !afterBlank : carriesOn(lines[index - 1]!.trim(), trimmed))) {
+      } else if (bullets.length && (markers.size > 0 ? !afterBlank : carriesOn(lines[index - 1]!.trim(), trimmed))) {
         // A wrapped item goes on; in a list written without markers, one line is one item unless it
         // carries on the line before (see carriesOn).
         bullets[bullets.length - 1] += ` ${trimmed}`;
@@ -551,7 +548,7 @@ function closingLine(
 ): { url: string } | { url?: undefined; source: string } | undefined {
   if (bullet !== undefined && trimmed[0] === '—' && !markers.has('—')) return { source: bullet.replace(/\.$/, '') };
   if (bullet !== undefined) return undefined;
-  if (/^https?:\/\/\S+$/i.test(trimmed)) return { url: trimmed };
+  if (isBareUrl(trimmed)) return { url: trimmed };
   // "Via The Revenue Desk", a name; not "via the gateway", the end of a wrapped item.
   const via = /^Via\s+([A-Z0-9]\S*(?:\s.{0,200})?)$/u.exec(trimmed);
   return via ? { source: via[1]!.replace(/\.$/, '').trim() } : undefined;
@@ -590,7 +587,7 @@ function closesFile(next: string | undefined): boolean {
     publishedByOf(next) !== undefined ||
     isRelatedLine(next) ||
     POOL_FIELD.test(next) ||
-    /^https?:\/\/\S+$/i.test(next) ||
+    isBareUrl(next) ||
     /^Via\s+[A-Z0-9]/u.test(next) ||
     /^—\s/.test(next)
   );
@@ -616,8 +613,9 @@ function headingOf(
   trimmed: string,
 ): { name: string; text: string; inline: string | undefined; numbered: boolean } | undefined {
   const unhashed = stripHashes(trimmed);
-  const stripped = undecorated(unhashed);
-  const numbered = NUMBERED.test(withoutLeadingSymbols(unhashed));
+  const bare = withoutLeadingSymbols(unhashed);
+  const numbered = NUMBERED.test(bare);
+  const stripped = undecorated(bare);
   if (!isAsciiLetter(stripped[0])) return undefined;
   let i = 0;
   while (i < stripped.length && (isAsciiLetter(stripped[i]) || stripped[i] === ' ')) {
@@ -655,11 +653,12 @@ function withoutLeadingSymbols(line: string): string {
 const NUMBERED = /^\d{1,2}[.)]\s+/;
 
 /**
- * A heading's words without what decorates them: emoji before them, a number, and no-break spaces
- * or tabs between them. Only a line whose words are then a known heading is read as one.
+ * A heading's words without what decorates them (its leading emoji already gone, see
+ * `withoutLeadingSymbols`): a number, and no-break spaces or tabs between them. Only a line whose
+ * words are then a known heading is read as one.
  */
 function undecorated(line: string): string {
-  let out = withoutLeadingSymbols(line).replace(NUMBERED, '');
+  let out = line.replace(NUMBERED, '');
   if (out.includes('\u00a0') || out.includes('\t')) out = out.replace(/[\u00a0\t]/g, ' ');
   return out;
 }
