@@ -106,12 +106,16 @@ export function cutAtSentence(text: string, limit = 60): string {
   }
   out = out.trim();
   const words = out.split(/\s+/);
-  if (words.length > limit * 1.5)
-    return `${words
-      .slice(0, limit)
-      .join(' ')
-      .replace(/[,;:]$/, '')}…`;
+  if (words.length > limit * 1.5) return firstWords(words, limit);
   return out;
+}
+
+/** The first `limit` of `words`, without a trailing comma, colon or semicolon, and "…". */
+function firstWords(words: readonly string[], limit: number): string {
+  return `${words
+    .slice(0, limit)
+    .join(' ')
+    .replace(/[,;:]$/, '')}…`;
 }
 
 /**
@@ -146,11 +150,7 @@ export function compactParagraphs(paragraphs: readonly string[], limit = 60): st
 /** `text` cut to at most `limit` words, with "…" when cut. */
 function cutAtWords(text: string, limit: number): string {
   const words = text.replace(/…$/, '').trim().split(/\s+/);
-  if (words.length <= limit) return text;
-  return `${words
-    .slice(0, limit)
-    .join(' ')
-    .replace(/[,;:]$/, '')}…`;
+  return words.length <= limit ? text : firstWords(words, limit);
 }
 
 /** The first sentence of a text, for one-line teasers. */
