@@ -28,23 +28,22 @@ const BOLD_UNDERSCORES = /__([^_\n]{1,500})__/g;
 
 export function prepareMarkdownBody(source: readonly string[], file: string, firstLine: number): MarkdownBody {
   const problems: Problem[] = [];
-  const lines = withoutComments(source, (index) =>
-    problems.push({
-      severity: 'warning',
-      file,
-      line: index + firstLine,
-      field: 'text',
-      message: 'an HTML comment is not closed: the text after it is left out',
-      hint: 'end the comment with -->',
-    }),
-  );
+  const lines = [...source];
   const literal = new Set<number>();
   const skip = new Set<number>();
-  for (let index = 0; index < lines.length; index++)
-    if (lines[index] === '' && source[index]!.trim() !== '') skip.add(index);
+  const comments = commentStripper();
   let fenced = false;
   for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!;
+    const written = source[index]!;
+    // Code shows "<!--" as it is: in a fence, or on a line that opens or closes one, no comment starts.
+    const line =
+      fenced || (comments.opened() === undefined && FENCE.test(written)) ? written : comments.strip(written, index);
+    if (line !== written && line.trim() === '') {
+      // It held only a comment, or a comment's middle: not there at all.
+      lines[index] = '';
+      skip.add(index);
+      continue;
+    }
     if (FENCE.test(line)) {
       fenced = !fenced;
       lines[index] = '';
@@ -59,49 +58,47 @@ export function prepareMarkdownBody(source: readonly string[], file: string, fir
       lines[index] = '';
       continue;
     }
-    if (line.includes('](') || line.includes('**') || line.includes('__'))
-      lines[index] = line
-        .replace(IMAGE, '')
-        .replace(LINK, '$1')
-        .replace(BOLD_STARS, '$1')
-        .replace(BOLD_UNDERSCORES, '$1');
+    lines[index] =
+      line.includes('](') || line.includes('**') || line.includes('__')
+        ? line.replace(IMAGE, '').replace(LINK, '$1').replace(BOLD_STARS, '$1').replace(BOLD_UNDERSCORES, '$1')
+        : line;
   }
+  const unclosed = comments.opened();
+  if (unclosed !== undefined)
+    problems.push({
+      severity: 'warning',
+      file,
+      line: unclosed + firstLine,
+      field: 'text',
+      message: 'an HTML comment is not closed: the text after it is left out',
+      hint: 'end the comment with -->',
+    });
   return { lines, literal, skip, problems };
 }
 
-/** The lines with every `<!-- … -->` taken out, a comment over several lines leaving them blank. */
-function withoutComments(source: readonly string[], unclosed: (index: number) => void): string[] {
-  const lines = [...source];
+/** Takes every `<!-- … -->` out of the lines it is given in order; a comment may span several. */
+function commentStripper(): { strip(line: string, index: number): string; opened(): number | undefined } {
+  // The index of the line the comment still open began on.
   let open: number | undefined;
-  let fenced = false;
-  for (let index = 0; index < lines.length; index++) {
-    // Code shows "<!--" as it is: no comment starts in a fence.
-    if (open === undefined && FENCE.test(lines[index]!)) fenced = !fenced;
-    if (fenced || (open === undefined && FENCE.test(lines[index]!))) continue;
-    let line = lines[index]!;
-    let out = '';
-    let from = 0;
-    for (;;) {
-      if (open !== undefined) {
-        const end = line.indexOf('-->', from);
-        if (end < 0) {
-          from = line.length;
-          break;
+  return {
+    opened: () => open,
+    strip(line, index) {
+      let out = '';
+      let from = 0;
+      for (;;) {
+        if (open !== undefined) {
+          const end = line.indexOf('-->', from);
+          if (end < 0) return out;
+          from = end + 3;
+          open = undefined;
+          continue;
         }
-        from = end + 3;
-        open = undefined;
-        continue;
+        const start = line.indexOf('<!--', from);
+        if (start < 0) return out + line.slice(from);
+        out += line.slice(from, start);
+        from = start + 4;
+        open = index;
       }
-      const start = line.indexOf('<!--', from);
-      if (start < 0) break;
-      out += line.slice(from, start);
-      from = start + 4;
-      open = index;
-    }
-    if (open === undefined) out += line.slice(from);
-    line = out;
-    lines[index] = line.trim() === '' && out !== source[index] ? '' : line;
-  }
-  if (open !== undefined) unclosed(open);
-  return lines;
+    },
+  };
 }
