@@ -41,7 +41,8 @@ export function formatPath(path: readonly (string | number | symbol)[]): string 
 
 function messageOf(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') {
-    if (isMissing(issue)) return 'is required';
+    // `"takeaway": null` or a bare `title:` in YAML: the field is there, its value is not.
+    if (isMissing(issue)) return receivedType(issue) === 'null' ? 'is empty' : 'is required';
     const received = receivedType(issue);
     // "must be a whole number, not a number" would say nothing: 2.5 is the wrong kind of number.
     const not = received && !(issue.expected === 'int' && received === 'number') ? `, not ${typeName(received)}` : '';
@@ -56,7 +57,8 @@ function ownHint(issue: z.core.$ZodIssue): string | undefined {
 }
 
 function defaultHint(issue: z.core.$ZodIssue): string | undefined {
-  if (issue.code === 'invalid_type' && isMissing(issue)) return 'add this field';
+  if (issue.code === 'invalid_type' && isMissing(issue))
+    return receivedType(issue) === 'null' ? `write ${typeName(issue.expected)} for it` : 'add this field';
   if (issue.code === 'invalid_type') return `write it as ${typeName(issue.expected)}`;
   if (issue.code === 'invalid_value') return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return undefined;

@@ -347,7 +347,12 @@ function unknownFieldWarnings(parsed: ParsedText, file: string): Problem[] {
 
 /** "summary: is required" reads badly for a section; name the section the editor has to add. */
 function withMissingMessage(problem: Problem): Problem {
-  if (problem.message !== 'is required' && !problem.message.startsWith('needs at least one')) return problem;
+  if (
+    problem.message !== 'is required' &&
+    problem.message !== 'is empty' &&
+    !problem.message.startsWith('needs at least one')
+  )
+    return problem;
   const section: Record<string, string> = {
     summary: 'the "Summary" section is missing',
     roles: 'the "Best for:" line is missing',
@@ -399,6 +404,18 @@ function parseJsonFields(text: string, file: string): ParsedText | { problem: Pr
 function parseMarkdown(text: string, file: string): ParsedText {
   const lines = splitLines(text);
   const problems: Problem[] = [];
+  if (lines[0]?.trim() === '+++') {
+    // Hugo's TOML front matter: read as text it would turn into stray lines and a missing title.
+    problems.push({
+      severity: 'error',
+      file,
+      line: 1,
+      field: 'frontmatter',
+      message: 'is TOML (between "+++" lines), which is not read',
+      hint: 'write it as YAML between "---" lines: title: …, roles: [Role, …]',
+    });
+    return { raw: {}, lines: {}, problems, fatal: true };
+  }
   if (lines[0]?.trim() !== '---') {
     // No frontmatter: treat the file as the text format with Markdown headings.
     const prepared = prepareMarkdownBody(lines, file, 1);

@@ -146,6 +146,18 @@ function bulletOf(line: string): string | undefined {
   return line.slice(i).trim();
 }
 
+/**
+ * A list item written without the space after its marker ("-Second item"), in a list that marker
+ * already opens: its text, or undefined. Only before a capital, a digit-free word or a quote, so
+ * "-10% year on year" wrapped from the line above stays part of that line.
+ */
+function crampedBulletOf(line: string, markers: ReadonlySet<string>): string | undefined {
+  const trimmed = line.trim();
+  const mark = trimmed[0];
+  if (mark === undefined || !'-*+•'.includes(mark) || !markers.has(mark)) return undefined;
+  return /^[-*+•][\p{Lu}"“'‘]/u.test(trimmed) ? trimmed.slice(1).trim() : undefined;
+}
+
 /** Strips trailing blanks by scanning back: a regex anchored at `$` rescans runs of spaces. */
 function trimEndBlanks(line: string): string {
   let end = line.length;
@@ -475,7 +487,19 @@ export function parseSummaryText(
 
     // A number or a dash opening a wrapped line ("founded in / 1998. Since then", "not the / – often
     // smaller – set") is not a list marker.
-    const bullet = continuing && /^\s*[\d–—]/.test(line) ? undefined : bulletOf(line);
+    let bullet = continuing && /^\s*[\d–—]/.test(line) ? undefined : bulletOf(line);
+    // "-Second item" in a list the same marker opens: an item missing its space, not the item
+    // above going on (a wrapped line does not start with a dash and a capital).
+    const cramped = bullet === undefined && section.kind === 'bullets' ? crampedBulletOf(line, markers) : undefined;
+    if (cramped !== undefined) {
+      bullet = cramped;
+      warn(
+        lineNo,
+        section.field,
+        `"${trimmed.slice(0, 30)}" has no space after its list marker`,
+        `write "${trimmed[0]} ${cramped.slice(0, 20)}"`,
+      );
+    }
     // Below a list, the lines that end a summary: "— Name, Publication" (when the list's own
     // markers are others), "Via Publication" and the article's address on a line of its own.
     // Only where nothing but such lines follows: "- Read the guide at" / "https://…" is one item.

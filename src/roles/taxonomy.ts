@@ -46,9 +46,16 @@ export interface RoleTaxonomy {
   heading(role: string): string;
 }
 
-/** Matching ignores case and all white space: "Chief  technology officer" = "ChiefTechnologyOfficer". */
+/**
+ * Matching ignores case, all white space and the invisible characters text pasted from the web
+ * carries (zero-width spaces and joiners, soft hyphens, a byte order mark): "Chief  technology
+ * officer" = "ChiefTechnologyOfficer", and "CTO" followed by a zero-width space is CTO.
+ */
 export function roleKey(role: string): string {
-  return role.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+  return role
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\u00ad\u200b-\u200d\u2060\ufeff]+/g, '');
 }
 
 /** Distinct unknown roles whose spellings are merged; a list of more is hostile or broken anyway. */

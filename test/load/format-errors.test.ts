@@ -117,11 +117,21 @@ describe('errors speak the format of the file', () => {
     expect(found).not.toContain('is required');
   });
 
-  it('a value of the wrong type gets the type\'s fix, not the field\'s "add …", and an empty one reads as missing', () => {
+  it('a value of the wrong type gets the type\'s fix, not the field\'s "add …", and an empty one says it is empty', () => {
     const wrong = lines('---\ntitle: 2026\nroles: [CTO]\n---\nBody.', 'a.md').join('\n');
     expect(wrong).toContain('title: must be text, not a number — write it as text');
     const empty = lines('---\ntitle:\nroles: [CTO]\n---\nBody.', 'a.md').join('\n');
-    expect(empty).toContain('title: is required — add a line "title: …" to the frontmatter');
+    expect(empty).toContain('title: is empty — add a line "title: …" to the frontmatter');
+    // A JSON field written as null is there: it needs a value, not to be added.
+    const nulled = lines(JSON.stringify({ title: 'T', summary: 'S', takeaway: null, roles: ['CTO'] }), 'a.json');
+    expect(nulled.join('\n')).toContain('takeaway: is empty — write text for it');
+    expect(nulled.join('\n')).not.toContain('is required');
+  });
+
+  it('TOML front matter between "+++" lines is refused with one error saying to write YAML', () => {
+    const problems = parseSummary('+++\ntitle = "T"\nroles = ["CTO"]\n+++\n\nBody text.', 'a.md', taxonomy).problems;
+    expect(problems.map((p) => [p.line, p.field, p.severity])).toEqual([[1, 'frontmatter', 'error']]);
+    expect(problems[0]!.hint).toContain('YAML between "---" lines');
   });
 
   it('a YAML error is reported once, with its line, and nothing else', () => {

@@ -746,6 +746,31 @@ describe('ordinary lists and labels the heading and closing-line rules must leav
     expect(problems).toEqual([]);
   });
 
+  it('reads "-Second item" in a list of "- " items as an item of its own, with a warning', () => {
+    const { raw, problems } = parse(
+      ...MINIMAL,
+      'Principles',
+      '- First principle.',
+      '-Second principle, cramped.',
+      '- Third one wraps',
+      '-10% of the budget, as written.',
+      'Topics',
+      '* Alpha',
+      '*"Quoted" topic',
+    );
+    expect(raw.principles).toEqual([
+      'First principle.',
+      'Second principle, cramped.',
+      'Third one wraps -10% of the budget, as written.',
+    ]);
+    expect(raw.topics).toEqual(['Alpha', '"Quoted" topic']);
+    expect(problems.map((p) => [p.line, p.severity, p.field])).toEqual([
+      [7, 'warning', 'principles'],
+      [12, 'warning', 'topics'],
+    ]);
+    expect(problems[0]!.message).toContain('no space after its list marker');
+  });
+
   it('keeps an address that goes on the last item in the item, before Best for', () => {
     const { raw } = parseSummaryText(
       doc('T', 'Summary', 'S.', 'In practice', '- Read the guide at', '  https://example.com/guide', 'Best for: CTO'),

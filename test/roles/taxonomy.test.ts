@@ -34,6 +34,10 @@ describe('role taxonomy', () => {
     ['  Chief   Technology  Officer ', 'CTO'],
     ['ChiefTechnologyOfficer', 'CTO'],
     ['cto', 'CTO'],
+    // Invisible characters pasted with the role: a zero-width space, a joiner, a soft hyphen, a BOM.
+    ['CTO\u200b', 'CTO'],
+    ['\ufeffChief Tech\u00adnology Officer', 'CTO'],
+    ['C\u200dTO\u2060', 'CTO'],
     ['VP of Engineering/Data', 'VP of Engineering/Data'],
     ['Head of AI', 'Director of AI/ML'],
     ['MLE', 'ML Engineer'],
