@@ -14,7 +14,11 @@ export interface ReaderPaths {
 
 /** A path as routes compare it: without trailing slashes, `/` for the root. */
 export function trimmedPath(pathname: string): string {
-  return pathname.replace(/\/+$/, '') || '/';
+  // A scan back, not /\/+$/: on a long run of slashes before other text that pattern takes time
+  // in the square of the length, and a request path is anyone's to choose.
+  let end = pathname.length;
+  while (end > 0 && pathname.charCodeAt(end - 1) === 47) end--;
+  return end === pathname.length ? pathname || '/' : pathname.slice(0, end) || '/';
 }
 
 /** The path of a URL, trimmed; throws on a URL that does not parse. */

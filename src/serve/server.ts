@@ -31,6 +31,10 @@ export interface UnsubscribeServerOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** Open connections at most; at the cap the longest-idle ones are closed to make room. */
   maxConnections?: number;
+  /** Open connections one client (address, or IPv6 /64) may hold; loopback peers, a proxy, are exempt. */
+  maxConnectionsPerClient?: number;
+  /** Peers the per-client cap leaves alone (default: loopback); tests, on loopback, exempt none. */
+  perClientExempt?: (address: string) => boolean;
   /** How often journaled unsubscribes are retried into the database, ms. */
   replayIntervalMs?: number;
   /** Further routes (signup, confirmation, preferences, click redirects), each in its own module. */
@@ -67,10 +71,14 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = {
   idleMs: 15_000,
 };
 export const DEFAULT_MAX_CONNECTIONS = 256;
+/** A browser opens six; a mail provider's one-click POSTs a few more at once. */
+export const DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 32;
 export const DEFAULT_REPLAY_INTERVAL_MS = 30_000;
 /** Seconds a client is asked to wait when an unsubscribe could be recorded nowhere. */
 const RETRY_AFTER_SECONDS = 60;
 const DEFAULT_PATH = '/unsubscribe';
+/** Request targets longer than this are refused before they are parsed or routed. */
+const MAX_TARGET_LENGTH = 4096;
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
@@ -110,7 +118,10 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
   );
   // No callback: a connection silent for this long is destroyed.
   server.setTimeout(timeouts.idleMs);
-  capConnections(server, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
+  capConnections(server, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, {
+    max: options.maxConnectionsPerClient ?? DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+    exempt: options.perClientExempt,
+  });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -190,6 +201,9 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
     );
 
   return async (request, response) => {
+    // Every link this server hands out is a few hundred characters; a longer one is not one of them.
+    if ((request.url?.length ?? 0) > MAX_TARGET_LENGTH)
+      return send(response, 414, errorPage(brand, 'Address too long', 'The address of this request is too long.'));
     const url = requestUrl(request.url);
     if (!url) return send(response, 400, errorPage(brand, 'Bad request', 'The address of this request is not valid.'));
     const method = request.method ?? 'GET';

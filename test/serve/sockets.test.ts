@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/schema.js';
+import { trimmedPath } from '../../src/config/served-paths.js';
 import {
   type SuppressionList,
   startUnsubscribeServer,
@@ -53,8 +54,9 @@ interface Tracked {
   received: () => string;
 }
 
-async function open(port: number): Promise<Tracked> {
-  const socket = connect({ host: '127.0.0.1', port });
+/** A socket to the server; `from` picks the loopback address it comes from (127.0.0.2: another client). */
+async function open(port: number, from = '127.0.0.1'): Promise<Tracked> {
+  const socket = connect({ host: '127.0.0.1', port, localAddress: from });
   sockets.push(socket);
   let closed = false;
   let data = '';
@@ -130,6 +132,43 @@ describe('connection limits of the unsubscribe endpoint', () => {
     expect(added).toEqual(['ellen.park@example.com']);
     await until(() => idle.filter((c) => c.isClosed()).length >= 16);
     expect(idle.filter((c) => c.isClosed()).length).toBeGreaterThanOrEqual(16);
+  });
+});
+
+describe('one client against the rest', () => {
+  it('lets one client hold only its share of connections, so its slow uploads do not lock others out', async () => {
+    // Loopback is exempt by default (a reverse proxy); here 127.0.0.2 plays a client on the internet.
+    const { port } = await start({ maxConnections: 30, maxConnectionsPerClient: 8, perClientExempt: () => false });
+    const token = signToken({ email: 'ellen.park@example.com', listId: LIST_ID }, SECRET);
+    const slow: Tracked[] = [];
+    for (let i = 0; i < 40; i++) {
+      const client = await open(port, '127.0.0.2');
+      // Headers and one byte of the body: each a request in flight, as a trickled upload is.
+      client.socket.write(
+        `POST /unsubscribe?token=${token} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 26\r\n\r\nL`,
+      );
+      slow.push(client);
+    }
+    await until(() => slow.filter((c) => c.isClosed()).length >= 32);
+    expect(slow.filter((c) => !c.isClosed())).toHaveLength(8);
+    const health = await request(port, '/healthz');
+    expect(health).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('refuses a request target longer than any link it hands out, at once', async () => {
+    const { port } = await start();
+    // A long run of slashes before other text: a trailing-slash pattern would take seconds on it.
+    const answer = await request(port, `/x${'/'.repeat(16_000)}y`);
+    expect(answer).toMatch(/^HTTP\/1\.1 414 /);
+    expect(await request(port, '/healthz///')).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('trims trailing slashes only', () => {
+    expect(trimmedPath('/a///')).toBe('/a');
+    expect(trimmedPath('///')).toBe('/');
+    expect(trimmedPath('')).toBe('/');
+    expect(trimmedPath('/a/b')).toBe('/a/b');
+    expect(trimmedPath(`/x${'/'.repeat(5_000)}y/`)).toBe(`/x${'/'.repeat(5_000)}y`);
   });
 });
 

@@ -260,11 +260,11 @@ describe('confirmation tokens', () => {
   });
 });
 
-describe('preferences page', () => {
-  const prefsUrl = (email: string) =>
-    `${origin}/preferences?${new URLSearchParams({ token: signToken({ email, listId: config.listId }, SECRET) })}`;
-  const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+const prefsUrl = (email: string) =>
+  `${origin}/preferences?${new URLSearchParams({ token: signToken({ email, listId: config.listId }, SECRET) })}`;
+const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
+describe('preferences page', () => {
   it("refuses writes without the page's CSRF token, or with one for another address", async () => {
     const mine = await (await fetch(prefsUrl('me@example.com'))).text();
     const theirs = await (await fetch(prefsUrl('them@example.com'))).text();
@@ -315,6 +315,30 @@ describe('preferences page', () => {
     expect(confirmed.status).toBe(200);
     expect(await store.get('old@example.com')).toBeUndefined();
     expect(await store.get('new@example.com')).toMatchObject({ roles: ['CTO'], pendingEmail: null });
+  });
+});
+
+describe('an address change to an erased or suppressed address', () => {
+  it('stores nothing, mails nothing and answers as for any other address', async () => {
+    await store.insert({ ...newReader('gone@example.com', new Date(clock)), status: 'active', roles: ['CTO'] });
+    await store.forget('gone@example.com', new Date(clock));
+    h.db.prepare("INSERT INTO suppressions (email, created_at) VALUES ('left@example.com', 'now')").run();
+    for (const target of ['gone@example.com', 'left@example.com', 'fresh@example.com']) {
+      const page = await (await fetch(prefsUrl('bob@example.com'))).text();
+      const saved = await fetch(prefsUrl('bob@example.com'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ csrf: csrfOf(page), action: 'save', email: target, roles: 'CTO' }),
+        redirect: 'manual',
+      });
+      expect(saved.headers.get('location')).toMatch(/done=address$/);
+    }
+    await mailCount(1);
+    expect(mails.map((m) => m.to)).toEqual(['fresh@example.com']);
+    // Only the last, a fresh address, is pending; the erased one was never written, nor audited.
+    expect((await store.get('bob@example.com'))?.pendingEmail).toBe('fresh@example.com');
+    const audit = h.db.prepare('SELECT change FROM reader_audit').all() as { change: string }[];
+    expect(audit.map((a) => a.change).join('\n')).not.toMatch(/gone@|left@/);
   });
 });
 

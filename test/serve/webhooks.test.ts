@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -313,6 +314,30 @@ describe('provider webhooks on serve', () => {
       expect(state()).toEqual({ suppressions: [], events: [] });
     },
   );
+
+  it.each([
+    ['/webhooks/postmark', 'Authorization: Basic cm9sZWNhc3Q6Z3Vlc3NlZA==\r\n'],
+    ['/webhooks/sendgrid', ''],
+  ])('%s: a call its headers already refuse is answered before its body is read', async (path, auth) => {
+    const socket = connect({ host: '127.0.0.1', port: Number(new URL(origin).port) });
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk;
+    });
+    socket.on('error', () => {});
+    // A megabyte announced, a few bytes sent: waiting for the rest would hold the memory and the
+    // connection until the request timeout.
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${auth}Content-Length: 1000000\r\n\r\n{"a":`,
+    );
+    try {
+      for (let i = 0; i < 200 && !received.includes('\r\n\r\n'); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(received).toMatch(/^HTTP\/1\.1 401 /);
+      expect(state()).toEqual({ suppressions: [], events: [] });
+    } finally {
+      socket.destroy();
+    }
+  });
 
   it('Mailgun: a captured signature reused with another body gets 401 and changes nothing', async () => {
     const body = mailgunBody(mailgunFailed('mg-real', 'real.bounce@example.com'));

@@ -112,11 +112,17 @@ async function apply(
   // An erased reader (an old link used after `subscribers forget`) is never stored again.
   if (await services.suppressions.isErased(email)) return 'unsubscribed';
   const suppressed = await services.suppressions.isSuppressed(email);
+  // A new address that is erased or suppressed is not stored, not even as pending: an erased one
+  // would be kept in plain text again. The answer reads the same, so it tells nobody which it is.
+  const wanted = wantedAddress(fields, email);
+  const blocked =
+    wanted !== undefined &&
+    ((await services.suppressions.isErased(wanted)) || (await services.suppressions.isSuppressed(wanted)));
   // Read, decided and written in one transaction: two replicas changing the same reader at once
   // apply one change after the other, each against what the other stored.
   const { notice, newAddress, patch, reader } = await store.transaction(async () => {
     const stored = await store.get(email);
-    const decided = decide(services, stored ?? blankReader(email, now), suppressed, fields, now);
+    const decided = decide(services, stored ?? blankReader(email, now), suppressed, blocked, fields, now);
     const change = describeChange(decided.reader, decided.patch);
     if (!stored) await store.insert({ ...decided.reader, createdAt: now.toISOString() });
     await store.update(email, decided.patch, now);
@@ -165,6 +171,7 @@ function decide(
   services: ReaderServices,
   reader: Reader,
   suppressed: boolean,
+  addressBlocked: boolean,
   fields: FormFields,
   now: Date,
 ): Decision {
@@ -204,8 +211,11 @@ function decide(
     if (isTimeZone(timezone)) patch.timezone = zoneSpelling(timezone);
     const locale = field(fields, 'locale');
     if (isLocale(locale)) patch.locale = storedLocale(services, locale);
-    const wanted = emailSchema.safeParse(field(fields, 'email'));
-    if (wanted.success && !gone && canonicalAddress(wanted.data) !== email) newAddress = canonicalAddress(wanted.data);
+    const wanted = wantedAddress(fields, email);
+    if (wanted !== undefined && !gone) {
+      if (addressBlocked) notice = 'address';
+      else newAddress = wanted;
+    }
   }
   if (newAddress) {
     patch.pendingEmail = newAddress;
@@ -213,6 +223,14 @@ function decide(
     notice = 'address';
   }
   return { reader, patch, notice, newAddress };
+}
+
+/** The address the form asks to move to, canonical; undefined when it names none or the same one. */
+function wantedAddress(fields: FormFields, email: string): string | undefined {
+  const wanted = emailSchema.safeParse(field(fields, 'email'));
+  if (!wanted.success) return undefined;
+  const address = canonicalAddress(wanted.data);
+  return address === email ? undefined : address;
 }
 
 async function drain(request: IncomingMessage, max: number): Promise<void> {

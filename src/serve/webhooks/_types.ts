@@ -21,6 +21,11 @@ export type Verdict =
 
 export interface Provider {
   name: 'ses' | 'postmark' | 'sendgrid' | 'mailgun';
+  /**
+   * What the headers alone can refuse, before the body is read: a caller without the credentials
+   * then costs no buffered megabyte. `verify` still decides.
+   */
+  verifyHeaders?(headers: IncomingHttpHeaders): Verdict;
   verify(request: WebhookRequest): Promise<Verdict>;
   read(body: Buffer, now: Date): BounceEvent[];
 }

@@ -90,6 +90,13 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
       response.setHeader('Allow', 'POST');
       return reply(response, 405, { error: 'method not allowed' });
     }
+    const early = provider.verifyHeaders?.(request.headers);
+    if (early && !early.ok) {
+      log(`${provider.name} webhook refused: ${early.reason}`);
+      // The body is not read: the connection closes after the answer.
+      response.setHeader('Connection', 'close');
+      return reply(response, 401, { error: 'signature not valid' });
+    }
     let body: Buffer;
     try {
       body = await readBoundedBody(request, MAX_WEBHOOK_BODY_BYTES);

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { findStatus } from '../../bounces/classify.js';
 import { type BounceEvent, type BounceKind, emptyHints } from '../../bounces/index.js';
-import { dateOf, headerOf, type Provider, parseJson, record, text } from './_types.js';
+import { dateOf, headerOf, type Provider, parseJson, record, text, type Verdict } from './_types.js';
 
 /**
  * Postmark: its bounce and spam-complaint webhooks are secured with HTTP basic auth written into
@@ -15,15 +16,19 @@ const COMPLAINT = new Set(['SpamComplaint']);
 
 export function postmarkProvider(credentials: string): Provider {
   const expected = digest(`Basic ${Buffer.from(credentials).toString('base64')}`);
+  const credentialsVerdict = (headers: IncomingHttpHeaders): Verdict => {
+    const given = headerOf(headers, 'authorization');
+    if (!given) return { ok: false, reason: 'no basic auth credentials' };
+    // Compared as digests: equal length, constant time, whatever was sent.
+    return timingSafeEqual(digest(given.trim()), expected)
+      ? { ok: true }
+      : { ok: false, reason: 'wrong basic auth credentials' };
+  };
   return {
     name: 'postmark',
+    verifyHeaders: (headers) => credentialsVerdict(headers),
     async verify({ headers }) {
-      const given = headerOf(headers, 'authorization');
-      if (!given) return { ok: false, reason: 'no basic auth credentials' };
-      // Compared as digests: equal length, constant time, whatever was sent.
-      return timingSafeEqual(digest(given.trim()), expected)
-        ? { ok: true }
-        : { ok: false, reason: 'wrong basic auth credentials' };
+      return credentialsVerdict(headers);
     },
     read(body, now) {
       const payload = record(parseJson(body));

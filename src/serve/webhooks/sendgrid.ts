@@ -15,6 +15,11 @@ export function sendgridProvider(publicKey: string, maxAgeSeconds: number): Prov
   const key = readKey(publicKey);
   return {
     name: 'sendgrid',
+    verifyHeaders: (headers) =>
+      headerOf(headers, 'x-twilio-email-event-webhook-signature') &&
+      headerOf(headers, 'x-twilio-email-event-webhook-timestamp')
+        ? { ok: true }
+        : { ok: false, reason: 'no signature' },
     async verify({ headers, body, now }) {
       const signature = headerOf(headers, 'x-twilio-email-event-webhook-signature');
       const timestamp = headerOf(headers, 'x-twilio-email-event-webhook-timestamp');
