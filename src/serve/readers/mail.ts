@@ -95,8 +95,8 @@ const KEPT_MAILS = 64;
 
 /**
  * MJML runs once per wording, not once per mail: the address and the link go through it as tokens
- * and are written into its output, escaped as Handlebars would have. Compiling took ~11 ms a
- * mail (~0.1 ms filled), work a signup for a new address caused and one for a known address did not, which any
+ * and are written into its output, escaped as Handlebars would have. Compiling took ~2.4 ms a
+ * mail (~0.05 ms filled), work a signup for a new address caused and one for a known address did not, which any
  * client could time. The first mail of each wording is also compiled with probe values and
  * compared with the probe values filled in; a template the tokens do not stand for (a raw
  * `{{{url}}}`, a helper reading the address) is compiled per mail from then on.
