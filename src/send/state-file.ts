@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { lstatSync, readlinkSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { EXIT, RolecastError } from '../errors.js';
 import { walDamage } from './wal-check.js';
@@ -100,6 +101,25 @@ export function stateUseError(file: string, error: unknown): unknown {
   return error;
 }
 
+/**
+ * The file SQLite opens for `file`: a symbolic link is followed (SQLite keeps the write-ahead log
+ * beside the file the link points to, not beside the link), a dangling one too.
+ */
+export function sqlitePath(file: string): string {
+  let path = file;
+  for (let hops = 0; hops < 40; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(path).isSymbolicLink();
+    } catch {
+      return path;
+    }
+    if (!isLink) return path;
+    path = resolve(dirname(path), readlinkSync(path));
+  }
+  return path;
+}
+
 /** Refuses a path that exists but is not a regular file, before SQLite gives a vaguer error. */
 export function assertStateFileKind(file: string): 'file' | 'missing' {
   const kind = fileKind(file);
@@ -113,7 +133,7 @@ export function assertStateFileKind(file: string): 'file' | 'missing' {
  * the log under the first read.
  */
 export function assertLogSound(file: string): void {
-  const wal = `${file}-wal`;
+  const wal = `${sqlitePath(file)}-wal`;
   if (!walDamage(wal)) return;
   const damage = walDamage(wal);
   if (!damage) return;

@@ -5,7 +5,7 @@ import { type Channel, type DeliveryRecord, openLedger } from './ledger.js';
 import { LocalWriteError } from './local-write-error.js';
 import type { Halted } from './report.js';
 import type { Unrecorded } from './run.js';
-import { stateDamaged, stateUseError } from './state-file.js';
+import { sqlitePath, stateDamaged, stateUseError } from './state-file.js';
 import type { StateDb } from './store.js';
 
 /**
@@ -177,9 +177,10 @@ export function warnIfStateLost(
   const size = fileSize(stateFile);
   if (size !== undefined && size > 0) return;
   const state = size === undefined ? 'is missing' : 'is empty';
-  if (size === undefined && existsSync(`${stateFile}-wal`)) {
+  const wal = `${sqlitePath(stateFile)}-wal`;
+  if (size === undefined && existsSync(wal)) {
     log(
-      `warning: the state file ${stateFile} ${state} but its journal ${stateFile}-wal is there: an earlier run's record may be lost — stop now and restore the state file from a backup if ${issueId} was already sent`,
+      `warning: the state file ${stateFile} ${state} but its journal ${wal} is there: an earlier run's record may be lost — stop now and restore the state file from a backup if ${issueId} was already sent`,
     );
     return;
   }

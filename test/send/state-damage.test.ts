@@ -1,7 +1,7 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/schema.js';
@@ -107,6 +107,22 @@ describe('a write-ahead log SQLite would cut short', () => {
     const raw = new Database(file, { readonly: true });
     expect(raw.prepare('SELECT COUNT(*) FROM deliveries').pluck().get()).toBeLessThan(200);
     raw.close();
+  });
+
+  it('is refused through a symbolic link to the state file, whose log lies beside the file it points to', () => {
+    const { file } = crashedState();
+    const log = readFileSync(`${file}-wal`);
+    const middle = Math.floor(log.length / 2);
+    log.fill(0x41, middle, middle + 64);
+    writeFileSync(`${file}-wal`, log);
+    const link = join(dir, 'elsewhere', 'state.db');
+    mkdirSync(dirname(link));
+    symlinkSync(file, link);
+    for (const open of [() => openStateDb(link), () => openExistingStateDb(link)]) {
+      const error = refusal(open);
+      expect(error.code).toBe('E_STATE_DAMAGED');
+      expect(error.message).toContain(`${file}-wal has a bad frame`);
+    }
   });
 
   it('is accepted when no commit follows the bad frame: the rest of a transaction a full disk refused', () => {
