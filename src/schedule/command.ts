@@ -4,6 +4,7 @@ import { EXIT, formatProblem, RolecastError } from '../errors.js';
 import { loadProject } from '../load/project.js';
 import { deliveryChannel } from '../send/channel.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
+import { resendStart } from '../send/ledger.js';
 import { ACCOUNT_REFUSED_HINT } from '../send/report.js';
 import { outboxFolders, refuseDrafts } from '../send/send-issue.js';
 import { warnIfStateLost } from '../send/state-loss.js';
@@ -111,9 +112,20 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
         ...(options.sleep ? { sleep: options.sleep } : {}),
         resendSince: () => resendSince,
         onStart: async (waves) => {
+          // A plain run over an unfinished resend would end its record: the next would start over.
+          const unfinished = !send.resend && ledger ? await ledger.unfinishedResend() : undefined;
+          if (unfinished)
+            throw new RolecastError(
+              'E_INVALID',
+              `${project.issue.id}: a --resend started at ${unfinished} did not finish`,
+              {
+                hint: 'schedule it with --resend to finish it (readers it reached are not sent it again)',
+              },
+            );
           // A --resend resumes an unfinished one, so its readers are not sent it twice.
           if (send.resend && ledger)
-            resendSince = (await ledger.unfinishedResend()) ?? (send.now?.() ?? new Date()).toISOString();
+            resendSince =
+              (await ledger.unfinishedResend()) ?? resendStart(send.now?.() ?? new Date(), await ledger.latestStamp());
           await ledger?.startRun(
             waves.reduce((sum, wave) => sum + wave.count, 0),
             resendSince,

@@ -37,6 +37,8 @@ export interface Ledger {
   sentSince(since: string): Set<string>;
   /** When the last run was a `--resend` that did not complete: its start, which a new `--resend` resumes. */
   unfinishedResend(): string | undefined;
+  /** The latest time a row of this issue and channel was written at (ISO), or undefined when none was. */
+  latestStamp(): string | undefined;
   record(entry: Omit<DeliveryRecord, 'updatedAt'>): void;
   /** Many rows in one transaction, merged as `mergeBatch` says; all or none. */
   recordMany(entries: readonly Omit<DeliveryRecord, 'updatedAt'>[]): void;
@@ -114,6 +116,7 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
     });
   };
   const selectAll = db.prepare('SELECT email, status FROM deliveries WHERE issue_id = ? AND channel = ?');
+  const selectLatest = db.prepare('SELECT max(updated_at) FROM deliveries WHERE issue_id = ? AND channel = ?').pluck();
   const selectSentSince = db
     .prepare(`SELECT email FROM deliveries WHERE issue_id = ? AND channel = ? AND status = 'sent' AND updated_at >= ?`)
     .pluck();
@@ -141,6 +144,9 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
     },
     sentSince(since) {
       return new Set((selectSentSince.all(issueId, channel, since) as string[]).map(canonicalAddress));
+    },
+    latestStamp() {
+      return (selectLatest.get(issueId, channel) as string | null) ?? undefined;
     },
     unfinishedResend() {
       const run = selectRun.get(issueId, channel) as
@@ -230,4 +236,14 @@ export function readStatus(db: StateDb, issueId: string): ChannelStatus[] {
       .all(issueId, channel) as DeliveryRow[];
     return channelStatus(channel, counts, run, failures);
   });
+}
+
+/**
+ * When a new `--resend` starts: now, or just after the latest row already written when that is
+ * later (a clock that ran fast during the first send). Resumed, a resend counts as reached the
+ * rows stamped since its start, so no row of the first send may carry a later stamp.
+ */
+export function resendStart(now: Date, latestStamp: string | undefined): string {
+  const latest = latestStamp ? Date.parse(latestStamp) : Number.NaN;
+  return Number.isFinite(latest) && latest >= now.getTime() ? new Date(latest + 1).toISOString() : now.toISOString();
 }

@@ -15,7 +15,7 @@ import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
 import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from './late-suppressions.js';
-import type { DeliveryStatus } from './ledger.js';
+import { type DeliveryStatus, resendStart } from './ledger.js';
 import { messageIdFor } from './message.js';
 import {
   audienceWarnings,
@@ -304,8 +304,13 @@ async function sendLoaded(
     const resumed = options.resend
       ? (options.resendSince ?? (await state(() => ledger.unfinishedResend())))
       : undefined;
-    const resendSince = options.resend ? (resumed ?? now().toISOString()) : undefined;
+    const resendSince = options.resend
+      ? (resumed ?? resendStart(now(), await state(() => ledger.latestStamp())))
+      : undefined;
     if (resendSince !== undefined) stampFloor = Date.parse(resendSince);
+    // A plain run would end the interrupted resend's record, and the next --resend would start a
+    // new generation: a third copy, under a new Message-ID, for every reader it had reached.
+    if (!options.resend && !options.partOfRun) await refuseOverUnfinishedResend(ledger, issue.id, state);
     if (resumed && !options.partOfRun)
       log(`resuming the --resend started at ${resumed}: readers it already reached are not sent it again`);
     const cursor = await state(() => suppressionCursor(store.suppressions));
@@ -630,4 +635,16 @@ export function refuseDrafts(project: Project): void {
       hint: 'set "status: ready" in each when it is done, or take it out of the issue; a dry run or a test send shows drafts',
     },
   );
+}
+
+async function refuseOverUnfinishedResend(
+  ledger: { unfinishedResend(): Promise<string | undefined> },
+  issueId: string,
+  state: <T>(work: () => Promise<T>) => Promise<T>,
+): Promise<void> {
+  const started = await state(() => ledger.unfinishedResend());
+  if (!started) return;
+  throw new RolecastError('E_INVALID', `${issueId}: a --resend started at ${started} did not finish`, {
+    hint: 'run the same send with --resend to finish it (readers it reached are not sent it again); a plain send now would make the next --resend start over',
+  });
 }

@@ -24,6 +24,8 @@ export interface DeliveryLedger {
   sentSince(since: string): Promise<Set<string>>;
   /** When the last run was a `--resend` that did not complete: its start, which a new `--resend` resumes. */
   unfinishedResend(): Promise<string | undefined>;
+  /** The latest time a row of this issue and channel was written at (ISO), or undefined when none was. */
+  latestStamp(): Promise<string | undefined>;
   /**
    * Writes many rows in one transaction (one round trip on PostgreSQL). Rows for the same address
    * in one batch merge: "sent" wins, attempts add up. Against a stored row, the new status

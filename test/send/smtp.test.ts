@@ -402,4 +402,43 @@ describe('sending over SMTP', () => {
     const again = await send(opened.fixture, opened.server.url(), { resend: true });
     expect(again.total.sent).toBe(everyone);
   });
+
+  it('resumes a --resend whole when the first send was stamped by a clock running a day fast', async () => {
+    opened.fixture = await sendFixture(24, { concurrency: 1 });
+    opened.server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
+    const fast = () => new Date(Date.now() + 86_400_000);
+    const everyone = (await send(opened.fixture, opened.server.url(), { now: fast })).total.sent;
+    const controller = new AbortController();
+    const resending = send(opened.fixture, opened.server.url(), { resend: true, signal: controller.signal });
+    while (opened.server.counts.accepted < everyone + 4) await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    const cut = await resending;
+    expect(cut.interrupted).toBe(true);
+    const resumed = await send(opened.fixture, opened.server.url(), { resend: true });
+    // The first send's rows, dated after the resend began, do not count as reached by it.
+    expect(resumed.total.skipped.alreadySent).toBe(cut.total.sent);
+    expect(resumed.total.sent).toBe(everyone - cut.total.sent);
+    const perReader = new Map<string, number>();
+    for (const m of await opened.server.messages())
+      perReader.set(m.envelope.to[0]!, (perReader.get(m.envelope.to[0]!) ?? 0) + 1);
+    expect([...perReader.values()].every((n) => n === 2)).toBe(true);
+  });
+
+  it('refuses a plain send while a --resend is unfinished, which the next --resend then finishes', async () => {
+    opened.fixture = await sendFixture(24, { concurrency: 1 });
+    opened.server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
+    const everyone = (await send(opened.fixture, opened.server.url())).total.sent;
+    const controller = new AbortController();
+    const resending = send(opened.fixture, opened.server.url(), { resend: true, signal: controller.signal });
+    while (opened.server.counts.accepted < everyone + 4) await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    const cut = await resending;
+    const accepted = opened.server.counts.accepted;
+    const plain = (await send(opened.fixture, opened.server.url()).catch((e: unknown) => e)) as RolecastError;
+    expect(plain.code).toBe('E_INVALID');
+    expect(plain.message).toMatch(/a --resend started at .* did not finish/);
+    expect(opened.server.counts.accepted).toBe(accepted);
+    const resumed = await send(opened.fixture, opened.server.url(), { resend: true });
+    expect(resumed.total.sent).toBe(everyone - cut.total.sent);
+  });
 });

@@ -130,6 +130,18 @@ export function contractTests(b: Backend): void {
     expect(await ledger.unfinishedResend()).toBeUndefined();
   });
 
+  it('tells the latest time a row was written', async () => {
+    const time = clock('2026-11-30T08:00:00.000Z');
+    const store = await b.open();
+    const ledger = store.ledger(ISSUE, 'smtp', time.now);
+    expect(await ledger.latestStamp()).toBeUndefined();
+    await ledger.recordMany([entry('a@example.com')]);
+    time.advance(90_000);
+    await ledger.recordMany([entry('b@example.com', { status: 'failed' })]);
+    expect(await ledger.latestStamp()).toBe('2026-11-30T08:01:30.000Z');
+    expect(await store.ledger(ISSUE, 'outbox').latestStamp()).toBeUndefined();
+  });
+
   it('reports the status of an issue per channel, with every failure', async () => {
     const time = clock('2026-11-30T08:00:00.000Z');
     const store = await b.open();

@@ -34,6 +34,13 @@ export function postgresLedger(pool: Pool, issueId: string, channel: Channel, no
       );
       return new Set(rows.map((r) => canonicalAddress(r.email)));
     },
+    async latestStamp() {
+      const { rows } = await pool.query<{ latest: string | null }>(
+        'SELECT max(updated_at) AS latest FROM deliveries WHERE issue_id = $1 AND channel = $2',
+        [issueId, channel],
+      );
+      return rows[0]?.latest ?? undefined;
+    },
     async unfinishedResend() {
       const { rows } = await pool.query<{ outcome: string | null; resend_started_at: string | null }>(
         'SELECT outcome, resend_started_at FROM runs WHERE issue_id = $1 AND channel = $2',

@@ -25,6 +25,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
         recorded: async () => ledger.recorded(),
         sentSince: async (since) => ledger.sentSince(since),
         unfinishedResend: async () => ledger.unfinishedResend(),
+        latestStamp: async () => ledger.latestStamp(),
         recordMany: async (entries) => ledger.recordMany(entries),
         startRun: async (planned, resendSince) => ledger.startRun(planned, resendSince),
         finishRun: async (outcome) => {
