@@ -371,6 +371,15 @@ describe('sending over SMTP', () => {
     }
   });
 
+  /** A --resend stopped once it has reached four readers. */
+  async function interruptedResend(everyone: number) {
+    const controller = new AbortController();
+    const resending = send(opened.fixture!, opened.server!.url(), { resend: true, signal: controller.signal });
+    while (opened.server!.counts.accepted < everyone + 4) await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    return resending;
+  }
+
   it('resumes an interrupted --resend: a second --resend skips the readers the first one reached', async () => {
     opened.fixture = await sendFixture(24, { concurrency: 1 });
     opened.server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
@@ -378,11 +387,7 @@ describe('sending over SMTP', () => {
     const everyone = first.total.sent;
     expect(everyone).toBeGreaterThan(10);
 
-    const controller = new AbortController();
-    const resending = send(opened.fixture, opened.server.url(), { resend: true, signal: controller.signal });
-    while (opened.server.counts.accepted < everyone + 4) await new Promise((r) => setTimeout(r, 5));
-    controller.abort();
-    const cut = await resending;
+    const cut = await interruptedResend(everyone);
     expect(cut.interrupted).toBe(true);
     const reachedByCut = cut.total.sent;
 
@@ -408,11 +413,7 @@ describe('sending over SMTP', () => {
     opened.server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
     const fast = () => new Date(Date.now() + 86_400_000);
     const everyone = (await send(opened.fixture, opened.server.url(), { now: fast })).total.sent;
-    const controller = new AbortController();
-    const resending = send(opened.fixture, opened.server.url(), { resend: true, signal: controller.signal });
-    while (opened.server.counts.accepted < everyone + 4) await new Promise((r) => setTimeout(r, 5));
-    controller.abort();
-    const cut = await resending;
+    const cut = await interruptedResend(everyone);
     expect(cut.interrupted).toBe(true);
     const resumed = await send(opened.fixture, opened.server.url(), { resend: true });
     // The first send's rows, dated after the resend began, do not count as reached by it.
@@ -428,11 +429,7 @@ describe('sending over SMTP', () => {
     opened.fixture = await sendFixture(24, { concurrency: 1 });
     opened.server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
     const everyone = (await send(opened.fixture, opened.server.url())).total.sent;
-    const controller = new AbortController();
-    const resending = send(opened.fixture, opened.server.url(), { resend: true, signal: controller.signal });
-    while (opened.server.counts.accepted < everyone + 4) await new Promise((r) => setTimeout(r, 5));
-    controller.abort();
-    const cut = await resending;
+    const cut = await interruptedResend(everyone);
     const accepted = opened.server.counts.accepted;
     const plain = (await send(opened.fixture, opened.server.url()).catch((e: unknown) => e)) as RolecastError;
     expect(plain.code).toBe('E_INVALID');
