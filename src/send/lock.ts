@@ -59,7 +59,9 @@ export function lockDecision(
 ): { refusedBy?: LockRow; tookOver?: LockRow } {
   if (!existing) return {};
   const state = holderState(existing, hostname());
-  if (state === 'ours' || (state !== 'stale' && !breakLock)) return { refusedBy: existing };
+  // A holder on this host whose pid and start time match is the send itself, still running:
+  // taking its lock would have two processes send one issue (each reader twice).
+  if (state === 'ours' || state === 'running' || (state !== 'stale' && !breakLock)) return { refusedBy: existing };
   return state === 'stale' ? {} : { tookOver: existing };
 }
 
@@ -120,7 +122,9 @@ export function lockedError(issueId: string, holder: LockRow, backend: 'sqlite' 
   const where = `pid ${holder.pid} on ${holder.host}`;
   const wait =
     holder.host === host
-      ? `wait for it to finish (it started at ${holder.started_at}); if pid ${holder.pid} is not a rolecast send, run the command again with --break-lock`
+      ? holderState(holder, host) === 'running'
+        ? `wait for it to finish (it started at ${holder.started_at}), or stop it (kill ${holder.pid}) and run the command again: it resumes where that one stopped`
+        : `wait for it to finish (it started at ${holder.started_at}); if pid ${holder.pid} is not a rolecast send, run the command again with --break-lock`
       : `wait for it to finish (it started at ${holder.started_at}); a process on another host cannot be checked from here, so if that send is no longer running, run the command again with --break-lock`;
   const several =
     backend === 'sqlite'
@@ -131,15 +135,24 @@ export function lockedError(issueId: string, holder: LockRow, backend: 'sqlite' 
   });
 }
 
-/** ours: held by this very process; live: another process that exists; stale: gone; remote: cannot tell. */
-function holderState(row: LockRow, host: string): 'ours' | 'live' | 'stale' | 'remote' {
+/**
+ * ours: held by this very process; running: the process that took it, by pid and start time;
+ * live: a process with its pid exists (its start time unknown); stale: gone; remote: cannot tell.
+ */
+function holderState(row: LockRow, host: string): 'ours' | 'running' | 'live' | 'stale' | 'remote' {
   if (row.host !== host) return 'remote';
   if (row.pid === process.pid) return heldHere.has(row.token) ? 'ours' : 'stale';
   if (!isAlive(row.pid)) return 'stale';
   // The pid exists, but a different start time means it now belongs to another process.
   const current = row.proc_start === null ? undefined : processStartId(row.pid);
   if (current !== undefined && current !== row.proc_start) return 'stale';
-  return 'live';
+  // Same pid, same start time: the very process that took the lock.
+  return current !== undefined ? 'running' : 'live';
+}
+
+/** Whether a lock row's holder is still sending, or may be: all but a holder known to be gone. */
+export function mayBeHeld(row: LockRow): boolean {
+  return holderState(row, hostname()) !== 'stale';
 }
 
 function isAlive(pid: number): boolean {

@@ -218,6 +218,27 @@ describe('send lock', () => {
     }
   });
 
+  it('never takes the lock of a send running on this host, even with --break-lock', async () => {
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => other.once('spawn', resolve));
+      const pid = other.pid!;
+      // Its pid and start time match: the process that took the lock, still running.
+      insertLock(pid, hostname(), processStartId(pid)!);
+      const error = lockError(() => acquireSendLock(db, '2026-W48', { breakLock: true }));
+      expect(error?.code).toBe('E_LOCKED');
+      expect(error?.hint).toContain(`kill ${pid}`);
+      expect(error?.hint).not.toContain('--break-lock');
+      expect(lockRow()).toMatchObject({ pid });
+      // Without a start time to compare, the pid may be another program's: --break-lock still serves.
+      insertLock(pid, hostname(), null);
+      expect(lockError(() => acquireSendLock(db, '2026-W48'))?.hint).toContain('--break-lock');
+      acquireSendLock(db, '2026-W48', { breakLock: true }).release();
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
   it('leaves a lock held on another host alone unless --break-lock, and names that option', () => {
     insertLock(4242, 'some-other-host', null);
     const error = lockError(() => acquireSendLock(db, '2026-W48'));
