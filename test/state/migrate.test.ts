@@ -1,8 +1,9 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrateAnalytics } from '../../src/analytics/_migrate.js';
 import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
 import { postgresAnalyticsStore } from '../../src/analytics/store-postgres.js';
@@ -10,6 +11,9 @@ import { ensureBounceSchema, sqliteBounceStore } from '../../src/bounces/store-s
 import { openPostgres } from '../../src/db/postgres.js';
 import { RolecastError } from '../../src/errors.js';
 import type { Wave } from '../../src/schedule/plan.js';
+import { appendToJournal, journalPath } from '../../src/send/journal.js';
+import { acquireSendLock } from '../../src/send/lock.js';
+import { unrecordedFileOf } from '../../src/send/state-loss.js';
 import { openStateDb } from '../../src/send/store.js';
 import { migrateStateData } from '../../src/state/migrate/index.js';
 import { openState } from '../../src/state/open.js';
@@ -196,6 +200,71 @@ async function fillStores(file: string): Promise<void> {
     db.close();
   }
 }
+
+describe('state migrate of a state with work left beside it', () => {
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rolecast-migrate-side-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('applies journaled unsubscribes and unrecorded messages to the source first, so the copy holds them', async () => {
+    const source = join(dir, 'state.db');
+    await fillState(source);
+    appendToJournal(journalPath(source), {
+      email: 'Left.Late@example.com',
+      reason: 'unsubscribe',
+      source: 'one-click',
+      at: '2026-11-30T09:00:00.000Z',
+    });
+    const line = {
+      issueId: '2026-W48',
+      channel: 'smtp',
+      at: '2026-11-30T09:01:00.000Z',
+      email: 'unrecorded@example.com',
+      variantId: 'v1',
+      messageId: '<m1@example.com>',
+    };
+    writeFileSync(unrecordedFileOf(source), `${JSON.stringify(line)}\n`);
+    const target = join(dir, 'copy.db');
+    const result = await migrateStateData({
+      from: { kind: 'sqlite', file: source },
+      to: { kind: 'sqlite', file: target },
+    });
+    expect(result.applied).toEqual({ unsubscribes: 1, unrecorded: 1 });
+    const copy = await openState({ kind: 'sqlite', file: target });
+    try {
+      expect(await copy.suppressions.isSuppressed('left.late@example.com')).toBe(true);
+      expect((await copy.ledger('2026-W48', 'smtp').recorded()).get('unrecorded@example.com')).toBe('sent');
+    } finally {
+      await copy.close();
+    }
+    expect(existsSync(journalPath(source))).toBe(false);
+    expect(existsSync(unrecordedFileOf(source))).toBe(false);
+  });
+
+  it('refuses while a send holds the lock of the source, copying nothing', async () => {
+    const source = join(dir, 'state.db');
+    await fillState(source);
+    const db = openStateDb(source);
+    const lock = acquireSendLock(db, '2026-W48');
+    try {
+      const target = join(dir, 'copy.db');
+      const refused = (await migrateStateData({
+        from: { kind: 'sqlite', file: source },
+        to: { kind: 'sqlite', file: target },
+      }).catch((error: unknown) => error)) as RolecastError;
+      expect(refused.code).toBe('E_LOCKED');
+      expect(refused.message).toMatch(/a send of 2026-W48 is running .* nothing was copied/);
+      expect(existsSync(target) ? dump(target).deliveries : []).toEqual([]);
+    } finally {
+      lock.release();
+      db.close();
+    }
+  });
+});
 
 describePostgres('state migrate between SQLite and PostgreSQL', () => {
   let dir = '';

@@ -39,7 +39,18 @@ export const stateCommand: Command = {
       const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
       from = { kind: 'sqlite', file: resolve(config.stateDirAbs, 'state.db') };
     }
-    const result = await migrateStateData({ from, to: locationOf(to, ctx.cwd), replace: flag(args, 'replace') });
+    const result = await migrateStateData({
+      from,
+      to: locationOf(to, ctx.cwd),
+      replace: flag(args, 'replace'),
+      localDir: from.kind === 'postgres' ? await localStateDir(stringOption(args, 'config'), ctx.cwd) : undefined,
+    });
+    const { unsubscribes, unrecorded } = result.applied;
+    if (unsubscribes > 0 || unrecorded > 0)
+      print(
+        ctx.stdout,
+        `first applied to the source: ${unsubscribes} journaled unsubscribe(s), ${unrecorded} message(s) an earlier run sent but could not record`,
+      );
     for (const t of result.tables) print(ctx.stdout, `${t.table}: ${t.rows} row(s)`);
     print(ctx.stdout, `copied ${printable(result.from)} to ${printable(result.to)}; row counts match`);
     return 0;
@@ -55,4 +66,13 @@ function locationOf(value: string, cwd: string): StateLocation {
       hint: 'name a postgres:// URL or a SQLite state file',
     });
   return { kind: 'sqlite', file: resolve(cwd, value) };
+}
+
+/** The project's state folder, where a PostgreSQL send keeps its side files; none without a config. */
+async function localStateDir(configFile: string | undefined, cwd: string): Promise<string | undefined> {
+  try {
+    return (await loadConfig({ file: configFile, cwd })).stateDirAbs;
+  } catch {
+    return undefined;
+  }
 }

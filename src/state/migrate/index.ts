@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { RolecastError } from '../../errors.js';
+import { mayBeHeld } from '../../send/lock.js';
 import { describeLocation, type StateLocation } from '../location.js';
-import { openSide, type Side } from './sides.js';
+import { openState } from '../open.js';
+import { type HeldLock, openSide, type Side } from './sides.js';
 import './components.js';
 import { copyComponents } from './steps.js';
 
@@ -12,12 +14,39 @@ export interface MigrateOptions {
   to: StateLocation;
   /** Empty the target's tables first; without it a target holding rows is refused. */
   replace?: boolean;
+  /** This host's state folder: where a PostgreSQL source's side files (a stopped run's) are kept. */
+  localDir?: string | undefined;
+}
+
+async function applyPending(from: StateLocation, localDir: string | undefined): Promise<MigrateResult['applied']> {
+  const store = await openState(from, { localDir });
+  try {
+    const pending = await store.applyPending(() => new Date());
+    return { unsubscribes: pending.journal.read, unrecorded: pending.unrecorded };
+  } finally {
+    await store.close();
+  }
+}
+
+async function refuseWhileSending(side: Side): Promise<void> {
+  const held = (await side.locks()).filter(mayBeHeld);
+  if (held.length === 0) return;
+  const one = held[0] as HeldLock;
+  throw new RolecastError(
+    'E_LOCKED',
+    `a send of ${one.issue_id} is running on ${side.description} (pid ${one.pid} on ${one.host}); nothing was copied`,
+    {
+      hint: 'let it finish, or stop it, then run the migration; a send on another host that is gone keeps its lock until a send of that issue runs with --break-lock',
+    },
+  );
 }
 
 export interface MigrateResult {
   from: string;
   to: string;
   tables: { table: string; rows: number }[];
+  /** Journaled unsubscribes and unrecorded messages written into the source before the copy. */
+  applied: { unsubscribes: number; unrecorded: number };
 }
 
 /**
@@ -37,10 +66,15 @@ export async function migrateStateData(options: MigrateOptions): Promise<Migrate
     throw new RolecastError('E_NOT_FOUND', `there is no state file at ${from}`, {
       hint: 'pass the state file to copy with --from FILE (or --state FILE), or check stateDir in rolecast.config.json',
     });
+  // What `serve` could only journal and what a stopped run sent but could not record: into the
+  // source first, so the copy holds them (left behind, those readers would be mailed again).
+  const applied = await applyPending(options.from, options.localDir);
   const source = await openSide(options.from);
   let target: Side | undefined;
   try {
     target = await openSide(options.to);
+    // A send writing to either side while rows are copied: its later rows would miss the copy.
+    for (const side of [source, target]) await refuseWhileSending(side);
     const components = copyComponents();
     for (const component of components) await target.prepare(component);
     // A shared source gets the schema any command would give it (e.g. the order of layout rows).
@@ -82,7 +116,7 @@ export async function migrateStateData(options: MigrateOptions): Promise<Migrate
       await target.rollback();
       throw error;
     }
-    return { from, to, tables: copied };
+    return { from, to, tables: copied, applied };
   } finally {
     await target?.close().catch(() => {});
     await source.close().catch(() => {});

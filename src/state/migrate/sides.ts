@@ -1,5 +1,6 @@
 import { openPostgres, type Pool, type PoolClient, redactDatabaseUrl } from '../../db/postgres.js';
 import { ensureScheduleSchema } from '../../schedule/store.js';
+import type { LockRow } from '../../send/lock.js';
 import { openStateDb, type StateDb } from '../../send/store.js';
 import type { StateLocation } from '../location.js';
 import type { CopyComponent, CopyTable } from './steps.js';
@@ -8,6 +9,8 @@ import type { CopyComponent, CopyTable } from './steps.js';
 export interface Side {
   readonly description: string;
   prepare(component: CopyComponent): Promise<void>;
+  /** The send locks held, or left, in it. */
+  locks(): Promise<HeldLock[]>;
   hasTable(table: string): Promise<boolean>;
   count(table: string): Promise<number>;
   /** The rows, as arrays in `columns` order, in pages. */
@@ -23,6 +26,9 @@ export interface Side {
 }
 
 const PAGE = 2_000;
+const LOCK_COLUMNS = 'issue_id, pid, host, token, started_at, proc_start';
+
+export type HeldLock = LockRow & { issue_id: string };
 
 export async function openSide(location: StateLocation): Promise<Side> {
   return location.kind === 'sqlite'
@@ -37,6 +43,10 @@ function sqliteSide(db: StateDb, file: string): Side {
     description: file,
     async prepare(component) {
       component.prepareSqlite?.(db);
+    },
+    async locks() {
+      const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'locks'").get();
+      return has ? (db.prepare(`SELECT ${LOCK_COLUMNS} FROM locks`).all() as HeldLock[]) : [];
     },
     hasTable: async (table) =>
       db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined,
@@ -95,6 +105,11 @@ function postgresSide(pool: Pool, description: string): Side {
     description,
     async prepare(component) {
       await component.preparePostgres?.(pool);
+    },
+    async locks() {
+      const { rows } = await run<{ found: boolean }>("SELECT to_regclass('public.locks') IS NOT NULL AS found");
+      if (rows[0]?.found !== true) return [];
+      return (await run<HeldLock & Record<string, unknown>>(`SELECT ${LOCK_COLUMNS} FROM locks`)).rows;
     },
     async hasTable(table) {
       const { rows } = await run<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
