@@ -1,6 +1,7 @@
 import { lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
+import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { EXIT, RolecastError } from '../errors.js';
 import { walDamage } from './wal-check.js';
 
@@ -81,7 +82,13 @@ export function stateFileError(file: string, error: unknown): RolecastError {
   if (code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') {
     const kind = fileKind(file);
     if (kind !== 'file' && kind !== 'missing') return stateDamaged(file, `it is a ${kind}, not a file`, error);
-    if (kind === 'file') return stateDamaged(file, `it cannot be read (${reasonOf(error)})`, error);
+    // An intact file on a read-only mount, or without the permissions: not damage, and moving it
+    // aside (the damaged file's advice) would mail every reader again.
+    if (kind === 'file')
+      return new RolecastError('E_INVALID', `the state file ${file} could not be opened: ${reasonOf(error)}`, {
+        hint: 'the file may well be intact: check that it and its folder can be read and written by this user and are not on a read-only file system; do not move it aside, or every reader is sent the issue again',
+        cause: error,
+      });
   }
   return new RolecastError('E_INVALID', `the state file ${file} could not be opened: ${reasonOf(error)}`, {
     hint: 'check the path given with --state (or stateDir in rolecast.config.json) and its permissions',
@@ -98,7 +105,21 @@ export function stateUseError(file: string, error: unknown): unknown {
   const code = codeOf(error);
   if (isCorruption(code)) return stateDamaged(file, reasonOf(error), error);
   if (isWriteFailure(code)) return stateWriteFailed(file, error);
+  if (isSqliteBusy(error)) return stateBusy(file, error);
   return error;
+}
+
+/** Another program held the file locked past SQLite's wait: nothing is wrong with it. */
+function stateBusy(file: string, cause: unknown): RolecastError {
+  return new RolecastError(
+    'E_STATE_WRITE',
+    `the state file ${file} is locked by another program (${reasonOf(cause)})`,
+    {
+      exitCode: EXIT.sendFailed,
+      hint: 'another program kept it locked longer than rolecast waits (a backup, an open sqlite3 shell); once it lets go, run the same command again: messages recorded as sent are not sent again',
+      cause,
+    },
+  );
 }
 
 /**

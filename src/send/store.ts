@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
-import { migrateAnalytics } from '../analytics/_migrate.js';
+import { ANALYTICS_VERSION, migrateAnalytics } from '../analytics/_migrate.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import { hashedAddress } from '../store/hash.js';
-import { migrateSubscriberStore } from '../store/sqlite.js';
+import { migrateSubscriberStore, STORE_SCHEMA_VERSION } from '../store/sqlite.js';
 import {
   assertLogSound,
   assertStateFileKind,
@@ -113,6 +113,7 @@ export function openStateDb(
   try {
     // Checked before the first write, so a foreign or damaged file is never changed.
     verifyStateDb(db, file);
+    assertKnownSchema(db, file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
@@ -150,6 +151,7 @@ function openOrClassify(file: string, open: () => StateDb): StateDb {
 function verifyOrClose(db: StateDb, file: string, check?: StateCheck): void {
   try {
     verifyStateDb(db, file, check);
+    assertKnownSchema(db, file);
   } catch (error) {
     db.close();
     throw error;
@@ -171,6 +173,22 @@ export function openExistingStateDb(file: string, check: StateCheck = 'full'): S
 
 /** Schema version: 1 = suppression and delivery keys are in `canonicalAddress` form. */
 const ADDRESS_KEYS_VERSION = 1;
+
+/**
+ * A state file whose schema is past every step this release knows was written by a newer one: it
+ * may keep records (sends, suppressions) where this release does not look, so using it could mail
+ * a reader twice or a suppressed one at all. Refused, read or write.
+ */
+function assertKnownSchema(db: StateDb, file: string): void {
+  const known = Math.max(ADDRESS_KEYS_VERSION, STORE_SCHEMA_VERSION, ANALYTICS_VERSION);
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version <= known) return;
+  throw new RolecastError(
+    'E_STATE_NEWER',
+    `the state file ${file} was written by a newer release of rolecast (schema ${version}; this release knows up to ${known})`,
+    { hint: 'run the newer release, or upgrade this one; the file was left as it was' },
+  );
+}
 
 const STATUS_RANK: Record<string, number> = { sent: 2, failed: 1, deferred: 0 };
 

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import { RolecastError } from '../../src/errors.js';
 import { openLedger } from '../../src/send/ledger.js';
-import { APPLICATION_ID } from '../../src/send/state-file.js';
+import { APPLICATION_ID, stateFileError, stateUseError } from '../../src/send/state-file.js';
 import { openExistingStateDb, openStateDb, readSuppressionChecker } from '../../src/send/store.js';
 import { walDamageIn } from '../../src/send/wal-check.js';
 import { DAMAGED_MESSAGE, DAMAGES, damageStateFile, realStateFile } from './_damage.js';
@@ -64,6 +64,45 @@ describe('a damaged state file', () => {
       damageStateFile(file, damage);
       expect(refusal(() => openStateDb(file)).message, damage).toMatch(reason);
     }
+  });
+});
+
+describe('a state file that is sound but cannot be used now', () => {
+  it('from a newer release (a schema past this one) is refused for reading and writing, and left as it was', () => {
+    const file = join(dir, 'state.db');
+    openStateDb(file).close();
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.exec('CREATE TABLE future_records (x)');
+    raw.close();
+    const before = readFileSync(file);
+    for (const open of [() => openStateDb(file), () => openExistingStateDb(file)]) {
+      const error = refusal(open);
+      expect(error.code).toBe('E_STATE_NEWER');
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toMatch(
+        /written by a newer release of rolecast \(schema 99; this release knows up to \d+\)/,
+      );
+    }
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('that cannot be opened for writing is not called damaged, nor to be moved aside', () => {
+    const file = join(dir, 'state.db');
+    openStateDb(file).close();
+    const cantOpen = Object.assign(new Error('unable to open database file'), { code: 'SQLITE_CANTOPEN' });
+    const error = stateFileError(file, cantOpen);
+    expect(error.code).toBe('E_INVALID');
+    expect(error.message).not.toContain('damaged');
+    expect(error.hint).toContain('do not move it aside');
+  });
+
+  it('locked by another program past the wait stops the run as a write would, exit 3, naming the lock', () => {
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const error = stateUseError(join(dir, 'state.db'), busy) as RolecastError;
+    expect(error).toBeInstanceOf(RolecastError);
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toContain('is locked by another program');
   });
 });
 
