@@ -154,8 +154,9 @@ function bulletOf(line: string): string | undefined {
 function crampedBulletOf(line: string, markers: ReadonlySet<string>): string | undefined {
   const trimmed = line.trim();
   const mark = trimmed[0];
-  if (mark === undefined || !'-*+•'.includes(mark) || !markers.has(mark)) return undefined;
-  return /^[-*+•][\p{Lu}"“'‘]/u.test(trimmed) ? trimmed.slice(1).trim() : undefined;
+  // Not "*" or "+": "*Really* wraps" at a line's start is emphasis going on, not an item.
+  if (mark === undefined || !'-•'.includes(mark) || !markers.has(mark)) return undefined;
+  return /^[-•][\p{Lu}"“'‘]/u.test(trimmed) ? trimmed.slice(1).trim() : undefined;
 }
 
 /** Strips trailing blanks by scanning back: a regex anchored at `$` rescans runs of spaces. */

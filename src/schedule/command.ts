@@ -112,16 +112,6 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
         ...(options.sleep ? { sleep: options.sleep } : {}),
         resendSince: () => resendSince,
         onStart: async (waves) => {
-          // A plain run over an unfinished resend would end its record: the next would start over.
-          const unfinished = !send.resend && ledger ? await ledger.unfinishedResend() : undefined;
-          if (unfinished)
-            throw new RolecastError(
-              'E_INVALID',
-              `${project.issue.id}: a --resend started at ${unfinished} did not finish`,
-              {
-                hint: 'schedule it with --resend to finish it (readers it reached are not sent it again)',
-              },
-            );
           // A --resend resumes an unfinished one, so its readers are not sent it twice.
           if (send.resend && ledger)
             resendSince =

@@ -150,9 +150,14 @@ function holderState(row: LockRow, host: string): 'ours' | 'running' | 'live' | 
   return current !== undefined ? 'running' : 'live';
 }
 
-/** Whether a lock row's holder is still sending, or may be: all but a holder known to be gone. */
-export function mayBeHeld(row: LockRow): boolean {
-  return holderState(row, hostname()) !== 'stale';
+/**
+ * Whether a process on this host holds the lock (or may: a live pid without a start time). A
+ * holder on another host cannot be checked from here, and a copy moved off an old host keeps its
+ * lock rows: those do not count.
+ */
+export function heldOnThisHost(row: LockRow): boolean {
+  const state = holderState(row, hostname());
+  return state === 'ours' || state === 'running' || state === 'live';
 }
 
 function isAlive(pid: number): boolean {

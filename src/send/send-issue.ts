@@ -308,9 +308,6 @@ async function sendLoaded(
       ? (resumed ?? resendStart(now(), await state(() => ledger.latestStamp())))
       : undefined;
     if (resendSince !== undefined) stampFloor = Date.parse(resendSince);
-    // A plain run would end the interrupted resend's record, and the next --resend would start a
-    // new generation: a third copy, under a new Message-ID, for every reader it had reached.
-    if (!options.resend && !options.partOfRun) await refuseOverUnfinishedResend(ledger, issue.id, state);
     if (resumed && !options.partOfRun)
       log(`resuming the --resend started at ${resumed}: readers it already reached are not sent it again`);
     const cursor = await state(() => suppressionCursor(store.suppressions));
@@ -635,16 +632,4 @@ export function refuseDrafts(project: Project): void {
       hint: 'set "status: ready" in each when it is done, or take it out of the issue; a dry run or a test send shows drafts',
     },
   );
-}
-
-async function refuseOverUnfinishedResend(
-  ledger: { unfinishedResend(): Promise<string | undefined> },
-  issueId: string,
-  state: <T>(work: () => Promise<T>) => Promise<T>,
-): Promise<void> {
-  const started = await state(() => ledger.unfinishedResend());
-  if (!started) return;
-  throw new RolecastError('E_INVALID', `${issueId}: a --resend started at ${started} did not finish`, {
-    hint: 'run the same send with --resend to finish it (readers it reached are not sent it again); a plain send now would make the next --resend start over',
-  });
 }

@@ -755,8 +755,11 @@ describe('ordinary lists and labels the heading and closing-line rules must leav
       '- Third one wraps',
       '-10% of the budget, as written.',
       'Topics',
-      '* Alpha',
-      '*"Quoted" topic',
+      '• Alpha',
+      '•"Quoted" topic',
+      'In practice',
+      '* Try it',
+      '*Really* wraps onto the line',
     );
     expect(raw.principles).toEqual([
       'First principle.',
@@ -764,6 +767,8 @@ describe('ordinary lists and labels the heading and closing-line rules must leav
       'Third one wraps -10% of the budget, as written.',
     ]);
     expect(raw.topics).toEqual(['Alpha', '"Quoted" topic']);
+    // Emphasis at a line's start in a "*" list goes on with the item above.
+    expect(raw.practice).toEqual(['Try it *Really* wraps onto the line']);
     expect(problems.map((p) => [p.line, p.severity, p.field])).toEqual([
       [7, 'warning', 'principles'],
       [12, 'warning', 'topics'],

@@ -70,6 +70,8 @@ export const serveCommand: Command = {
         config,
         secret,
         suppressions,
+        // Behind a proxy (readers.trustProxy), every connection may come from it, on any address.
+        ...(config.readers.trustProxy ? { perClientExempt: () => true } : {}),
         routes: [
           ...readers.routes,
           ...(config.tracking.clicks

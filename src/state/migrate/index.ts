@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { RolecastError } from '../../errors.js';
-import { mayBeHeld } from '../../send/lock.js';
+import { heldOnThisHost } from '../../send/lock.js';
 import { describeLocation, type StateLocation } from '../location.js';
 import { openState } from '../open.js';
 import { type HeldLock, openSide, type Side } from './sides.js';
@@ -29,14 +29,14 @@ async function applyPending(from: StateLocation, localDir: string | undefined): 
 }
 
 async function refuseWhileSending(side: Side): Promise<void> {
-  const held = (await side.locks()).filter(mayBeHeld);
+  const held = (await side.locks()).filter(heldOnThisHost);
   if (held.length === 0) return;
   const one = held[0] as HeldLock;
   throw new RolecastError(
     'E_LOCKED',
     `a send of ${one.issue_id} is running on ${side.description} (pid ${one.pid} on ${one.host}); nothing was copied`,
     {
-      hint: 'let it finish, or stop it, then run the migration; a send on another host that is gone keeps its lock until a send of that issue runs with --break-lock',
+      hint: 'let it finish, or stop it, then run the migration',
     },
   );
 }
