@@ -55,11 +55,7 @@ export function createReaderMailer(
     );
     return compiled;
   };
-  const compiledHtml =
-    options.keepCompiled === false
-      ? async (view: ReaderMail & object, { html, mjml2html }: Compiled) =>
-          (await mjml2html(html(view), { validationLevel: 'soft' })).html
-      : htmlCache();
+  const compiledHtml = options.keepCompiled === false ? compileHtml : htmlCache();
   return {
     async send(mail) {
       const loaded = await templates();
@@ -88,6 +84,11 @@ export function createReaderMailer(
   };
 }
 
+/** One mail's HTML compiled on its own. */
+async function compileHtml(view: ReaderMail & object, { html, mjml2html }: Compiled): Promise<string> {
+  return (await mjml2html(html(view), { validationLevel: 'soft' })).html;
+}
+
 const PROBE = { to: `o'a&b"<c>\`=d@example.com`, url: `https://example.com/c?t=1&u='2'&v="<3>"&w=\`` };
 
 /** Mails whose wording is the same (one language, one kind) kept compiled: at most this many. */
@@ -106,9 +107,9 @@ function htmlCache() {
   const tokens = { to: `rcTo${nonce}x`, url: `rcUrl${nonce}x` };
   const kept = new Map<string, { parts: string[]; checked: boolean }>();
   let perMail = false;
-  return async (view: ReaderMail & object, { html, mjml2html, escapeExpression }: Compiled): Promise<string> => {
-    const own = async () => (await mjml2html(html(view), { validationLevel: 'soft' })).html;
-    if (perMail) return own();
+  return async (view: ReaderMail & object, compiled: Compiled): Promise<string> => {
+    if (perMail) return compileHtml(view, compiled);
+    const { html, mjml2html, escapeExpression } = compiled;
     const source = html({ ...view, to: tokens.to, url: tokens.url });
     let found = kept.get(source);
     if (!found) {
@@ -124,12 +125,11 @@ function htmlCache() {
     if (!found.checked) {
       // Checked with values holding every character HTML escapes, so a template that writes either
       // one raw (or reads it any other way) is caught whatever the first reader's values hold.
-      const probe = { ...view, to: PROBE.to, url: PROBE.url };
-      const reference = (await mjml2html(html(probe), { validationLevel: 'soft' })).html;
+      const reference = await compileHtml({ ...view, to: PROBE.to, url: PROBE.url }, compiled);
       found.checked = true;
       if (reference !== fill(PROBE.to, PROBE.url)) perMail = true;
     }
-    return perMail ? own() : fill(view.to, view.url);
+    return perMail ? compileHtml(view, compiled) : fill(view.to, view.url);
   };
 }
 

@@ -122,7 +122,8 @@ async function apply(
   // apply one change after the other, each against what the other stored.
   const { notice, newAddress, patch, reader } = await store.transaction(async () => {
     const stored = await store.get(email);
-    const decided = decide(services, stored ?? blankReader(email, now), suppressed, blocked, fields, now);
+    const moveTo = blocked ? { blocked: true } : { address: wanted };
+    const decided = decide(services, stored ?? blankReader(email, now), suppressed, moveTo, fields, now);
     const change = describeChange(decided.reader, decided.patch);
     if (!stored) await store.insert({ ...decided.reader, createdAt: now.toISOString() });
     await store.update(email, decided.patch, now);
@@ -171,12 +172,12 @@ function decide(
   services: ReaderServices,
   reader: Reader,
   suppressed: boolean,
-  addressBlocked: boolean,
+  /** The address the form asks to move to (see `wantedAddress`), or that it is one not to store. */
+  moveTo: { address?: string | undefined; blocked?: boolean },
   fields: FormFields,
   now: Date,
 ): Decision {
   const at = now.toISOString();
-  const email = reader.email;
   const action = formAction(fields);
   const patch: ReaderPatch = { readerChangedAt: at };
   let notice: PreferencesNotice = 'saved';
@@ -211,11 +212,8 @@ function decide(
     if (isTimeZone(timezone)) patch.timezone = zoneSpelling(timezone);
     const locale = field(fields, 'locale');
     if (isLocale(locale)) patch.locale = storedLocale(services, locale);
-    const wanted = wantedAddress(fields, email);
-    if (wanted !== undefined && !gone) {
-      if (addressBlocked) notice = 'address';
-      else newAddress = wanted;
-    }
+    if (moveTo.blocked && !gone) notice = 'address';
+    else if (!gone) newAddress = moveTo.address;
   }
   if (newAddress) {
     patch.pendingEmail = newAddress;

@@ -1,4 +1,5 @@
 import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { type BounceEvent, emptyHints } from '../../bounces/index.js';
 import { RolecastError } from '../../errors.js';
 import { dateOf, fresh, headerOf, type Provider, parseJson, record, text } from './_types.js';
@@ -15,15 +16,11 @@ export function sendgridProvider(publicKey: string, maxAgeSeconds: number): Prov
   const key = readKey(publicKey);
   return {
     name: 'sendgrid',
-    verifyHeaders: (headers) =>
-      headerOf(headers, 'x-twilio-email-event-webhook-signature') &&
-      headerOf(headers, 'x-twilio-email-event-webhook-timestamp')
-        ? { ok: true }
-        : { ok: false, reason: 'no signature' },
+    verifyHeaders: (headers) => (signatureOf(headers) ? { ok: true } : { ok: false, reason: 'no signature' }),
     async verify({ headers, body, now }) {
-      const signature = headerOf(headers, 'x-twilio-email-event-webhook-signature');
-      const timestamp = headerOf(headers, 'x-twilio-email-event-webhook-timestamp');
-      if (!signature || !timestamp) return { ok: false, reason: 'no signature' };
+      const signed = signatureOf(headers);
+      if (!signed) return { ok: false, reason: 'no signature' };
+      const { signature, timestamp } = signed;
       const verifier = createVerify('sha256');
       verifier.update(timestamp);
       verifier.update(body);
@@ -82,4 +79,11 @@ function readKey(value: string): KeyObject {
       cause,
     });
   }
+}
+
+/** The signature headers SendGrid sends, or undefined when either is missing. */
+function signatureOf(headers: IncomingHttpHeaders): { signature: string; timestamp: string } | undefined {
+  const signature = headerOf(headers, 'x-twilio-email-event-webhook-signature');
+  const timestamp = headerOf(headers, 'x-twilio-email-event-webhook-timestamp');
+  return signature && timestamp ? { signature, timestamp } : undefined;
 }
