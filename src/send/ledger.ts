@@ -35,15 +35,19 @@ export interface Ledger {
   recorded(): Map<string, DeliveryStatus>;
   /** Addresses accepted at or after `since` (ISO time): those a resend started then already reached. */
   sentSince(since: string): Set<string>;
-  /** When the last run was a `--resend` that did not complete: its start, which a new `--resend` resumes. */
+  /**
+   * The start of a `--resend` that has not completed, which a new `--resend` resumes: plain runs
+   * after it leave it open (they send only readers without a row), so it is never begun again.
+   */
   unfinishedResend(): string | undefined;
   /** The latest time a row of this issue and channel was written at (ISO), or undefined when none was. */
   latestStamp(): string | undefined;
   record(entry: Omit<DeliveryRecord, 'updatedAt'>): void;
   /** Many rows in one transaction, merged as `mergeBatch` says; all or none. */
   recordMany(entries: readonly Omit<DeliveryRecord, 'updatedAt'>[]): void;
-  /** `resendSince`: this run is a resend of everything sent before that time. */
+  /** `resendSince`: this run is a resend of everything sent before that time. A plain run keeps an open resend open. */
   startRun(planned: number, resendSince?: string): void;
+  /** 'complete' closes the resend this run is, if it is one. */
   finishRun(outcome: RunOutcome): void;
 }
 
@@ -125,12 +129,12 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
   const selectRun = db.prepare('SELECT * FROM runs WHERE issue_id = ? AND channel = ?');
   const prepareRunStart = () =>
     db.prepare(
-      `INSERT INTO runs (issue_id, channel, planned, started_at, resend_started_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (issue_id, channel) DO UPDATE SET planned = excluded.planned, started_at = excluded.started_at,
-         finished_at = NULL, outcome = NULL, resend_started_at = excluded.resend_started_at`,
+      `INSERT INTO runs (issue_id, channel, planned, started_at, resend_started_at, open_resend_since) VALUES (?, ?, ?, ?, ?, ?)
+       ${RUN_START_CONFLICT}`,
     );
   let runStart: ReturnType<typeof prepareRunStart> | undefined;
-  const runFinish = db.prepare('UPDATE runs SET finished_at = ?, outcome = ? WHERE issue_id = ? AND channel = ?');
+  const prepareRunFinish = () => db.prepare(`UPDATE runs SET ${RUN_FINISH_SET} WHERE issue_id = ? AND channel = ?`);
+  let runFinish: ReturnType<typeof prepareRunFinish> | undefined;
   return {
     recorded() {
       const rows = selectAll.all(issueId, channel) as { email: string; status: DeliveryStatus }[];
@@ -149,11 +153,7 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
       return (selectLatest.get(issueId, channel) as string | null) ?? undefined;
     },
     unfinishedResend() {
-      const run = selectRun.get(issueId, channel) as
-        | { outcome: string | null; resend_started_at?: string | null }
-        | undefined;
-      if (!run?.resend_started_at || run.outcome === 'complete') return undefined;
-      return run.resend_started_at;
+      return openResendOf(selectRun.get(issueId, channel) as RunResendColumns | undefined);
     },
     record(entry) {
       const email = canonicalAddress(entry.email);
@@ -171,10 +171,54 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
     },
     startRun(planned, resendSince) {
       runStart ??= prepareRunStart();
-      runStart.run(issueId, channel, planned, now().toISOString(), resendSince ?? null);
+      runStart.run(issueId, channel, planned, now().toISOString(), resendSince ?? null, resendSince ?? null);
     },
-    finishRun: (outcome) => runFinish.run(now().toISOString(), outcome, issueId, channel),
+    finishRun(outcome) {
+      runFinish ??= prepareRunFinish();
+      runFinish.run(now().toISOString(), outcome, outcome, issueId, channel);
+    },
   };
+}
+
+/**
+ * A run's row on start. A resend opens its generation (`open_resend_since`); a plain run leaves an
+ * open one as it is: it sends only readers without a row, and clearing it made the next `--resend`
+ * begin a new generation, mailing the readers the interrupted one had reached a third copy.
+ * Shared by the SQLite and PostgreSQL ledgers (placeholders are the caller's).
+ */
+export const RUN_START_CONFLICT = `ON CONFLICT (issue_id, channel) DO UPDATE SET planned = excluded.planned,
+  started_at = excluded.started_at, finished_at = NULL, outcome = NULL, resend_started_at = excluded.resend_started_at,
+  open_resend_since = COALESCE(excluded.open_resend_since, runs.open_resend_since)`;
+
+/**
+ * A run's row on finish (placeholders: finished_at, outcome, outcome again): a resend that
+ * completes closes its generation; any other end leaves it open to be resumed.
+ */
+export const RUN_FINISH_SET = `finished_at = ?, outcome = ?,
+  open_resend_since = CASE WHEN ? = 'complete' AND resend_started_at IS NOT NULL THEN NULL ELSE open_resend_since END`;
+
+/** The columns of a `runs` row that say whether a resend is open; either may be missing in an old file. */
+export interface RunResendColumns {
+  outcome: string | null;
+  resend_started_at?: string | null;
+  open_resend_since?: string | null;
+}
+
+/**
+ * The open resend a run row holds. A row written before `open_resend_since` existed (or by a
+ * release without it, which set only `resend_started_at`) reads as before: the last run's resend,
+ * unless it completed.
+ */
+export function openResendOf(run: RunResendColumns | undefined): string | undefined {
+  if (!run) return undefined;
+  if (run.open_resend_since !== undefined && run.open_resend_since !== null) {
+    // A release without the column began another resend since: that one is the open generation.
+    if (run.resend_started_at && run.resend_started_at !== run.open_resend_since)
+      return run.outcome === 'complete' ? undefined : run.resend_started_at;
+    return run.open_resend_since;
+  }
+  if (!run.resend_started_at || run.outcome === 'complete') return undefined;
+  return run.resend_started_at;
 }
 
 /**

@@ -310,6 +310,11 @@ async function sendLoaded(
     if (resendSince !== undefined) stampFloor = Date.parse(resendSince);
     if (resumed && !options.partOfRun)
       log(`resuming the --resend started at ${resumed}: readers it already reached are not sent it again`);
+    const openResend = options.resend ? undefined : await state(() => ledger.unfinishedResend());
+    if (openResend && !options.partOfRun)
+      log(
+        `note: the --resend started at ${openResend} has not completed; this send reaches only readers without a message yet, and \`send --resend\` finishes that resend without mailing anyone it reached twice`,
+      );
     const cursor = await state(() => suppressionCursor(store.suppressions));
     const suppressions = await state(() => store.suppressions.index());
     const isSuppressed = suppressions.isSuppressed;

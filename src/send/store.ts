@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS runs (
   finished_at TEXT,
   outcome TEXT,
   resend_started_at TEXT,
+  open_resend_since TEXT,
   PRIMARY KEY (issue_id, channel)
 );
 CREATE TABLE IF NOT EXISTS suppressions (
@@ -65,15 +66,26 @@ CREATE TABLE IF NOT EXISTS locks (
 `;
 
 /** Columns added after the first release: state files written before them get them on open. */
-const ADDED_COLUMNS: [table: string, column: string, type: string][] = [
+const ADDED_COLUMNS: [table: string, column: string, type: string, fill?: string][] = [
   ['runs', 'resend_started_at', 'TEXT'],
+  // A resend an older release left unfinished stays open (see RUN_START_CONFLICT in ledger.ts).
+  [
+    'runs',
+    'open_resend_since',
+    'TEXT',
+    "UPDATE runs SET open_resend_since = resend_started_at WHERE resend_started_at IS NOT NULL AND outcome IS NOT 'complete'",
+  ],
   ['locks', 'proc_start', 'TEXT'],
 ];
 
 function addMissingColumns(db: StateDb): void {
-  for (const [table, column, type] of ADDED_COLUMNS) {
+  for (const [table, column, type, fill] of ADDED_COLUMNS) {
     const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
-    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    if (columns.some((c) => c.name === column)) continue;
+    db.transaction(() => {
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      if (fill) db.exec(fill);
+    })();
   }
 }
 

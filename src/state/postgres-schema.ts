@@ -92,4 +92,12 @@ $$;
 CREATE TRIGGER deliveries_skip_erased BEFORE INSERT ON deliveries
   FOR EACH ROW EXECUTE FUNCTION rolecast_skip_erased_delivery();`,
   },
+  {
+    version: 4,
+    name: 'a resend stays open across plain runs until it completes',
+    sql: `
+ALTER TABLE runs ADD COLUMN open_resend_since TEXT;
+UPDATE runs SET open_resend_since = resend_started_at
+  WHERE resend_started_at IS NOT NULL AND outcome IS DISTINCT FROM 'complete';`,
+  },
 ];

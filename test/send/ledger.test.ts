@@ -268,7 +268,29 @@ describe('state files from before the lock start time and the resend generation'
         (reopened.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
       expect(columns('locks')).toContain('proc_start');
       expect(columns('runs')).toContain('resend_started_at');
+      expect(columns('runs')).toContain('open_resend_since');
       acquireSendLock(reopened, '2026-W48').release();
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('resume a resend an older release left interrupted, also after a plain run', () => {
+    const file = join(dir, 'older.db');
+    const old = openStateDb(file);
+    old.exec('DROP TABLE runs;');
+    old.exec(`CREATE TABLE runs (issue_id TEXT NOT NULL, channel TEXT NOT NULL, planned INTEGER NOT NULL,
+      started_at TEXT NOT NULL, finished_at TEXT, outcome TEXT, resend_started_at TEXT, PRIMARY KEY (issue_id, channel));
+      INSERT INTO runs VALUES ('2026-W48', 'smtp', 5, '2026-11-30T08:00:00.000Z', '2026-11-30T08:01:00.000Z',
+        'interrupted', '2026-11-30T08:00:00.000Z');`);
+    old.close();
+    const reopened = openStateDb(file);
+    try {
+      const ledger = openLedger(reopened, '2026-W48', 'smtp');
+      expect(ledger.unfinishedResend()).toBe('2026-11-30T08:00:00.000Z');
+      ledger.startRun(5);
+      ledger.finishRun('complete');
+      expect(ledger.unfinishedResend()).toBe('2026-11-30T08:00:00.000Z');
     } finally {
       reopened.close();
     }

@@ -50,3 +50,39 @@ it('a resumed --resend does not mail a reader twice after the clock stepped back
   // And the resend still reached everyone: an original and one resent copy each.
   expect([...perReader.values()].filter((n) => n === 2).length).toBe(everyone);
 });
+
+it('a plain send after an interrupted --resend leaves it to be finished: no reader gets a third copy', async () => {
+  opened.fixture = await sendFixture(16, { concurrency: 1 });
+  const server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
+  opened.server = server;
+  const f = opened.fixture;
+  const logs: string[] = [];
+  const send = (extra: Partial<Parameters<typeof sendIssue>[0]>) =>
+    sendIssue({
+      issueDir: f.issueDir,
+      subscribersFile: f.subscribersFile,
+      cwd: f.dir,
+      env: sendEnv(server.url()),
+      log: (line) => logs.push(line),
+      ...extra,
+    });
+  const everyone = (await send({})).total.sent;
+  const controller = new AbortController();
+  const resending = send({ resend: true, signal: controller.signal });
+  while (server.counts.accepted < everyone + 4) await new Promise((r) => setTimeout(r, 2));
+  controller.abort();
+  expect((await resending).interrupted).toBe(true);
+
+  // A plain send in between: nobody is new, so it sends nothing, and says the resend is open.
+  const plain = await send({});
+  expect(plain.total.sent).toBe(0);
+  expect(logs.some((line) => line.includes('has not completed'))).toBe(true);
+
+  const finished = await send({ resend: true });
+  expect(finished.interrupted).toBeFalsy();
+  const perReader = new Map<string, number>();
+  for (const m of await server.messages())
+    perReader.set(m.envelope.to[0]!, (perReader.get(m.envelope.to[0]!) ?? 0) + 1);
+  expect([...perReader].filter(([, n]) => n !== 2)).toEqual([]);
+  expect(perReader.size).toBe(everyone);
+});

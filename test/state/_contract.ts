@@ -130,6 +130,26 @@ export function contractTests(b: Backend): void {
     expect(await ledger.unfinishedResend()).toBeUndefined();
   });
 
+  it('keeps an interrupted resend open across a plain run, until a resend completes', async () => {
+    const time = clock('2026-11-30T08:00:00.000Z');
+    const store = await b.open();
+    const ledger = store.ledger(ISSUE, 'smtp', time.now);
+    const since = time.now().toISOString();
+    await ledger.startRun(3, since);
+    await ledger.finishRun('interrupted');
+    time.advance(60_000);
+    await ledger.startRun(4);
+    expect(await ledger.unfinishedResend()).toBe(since);
+    await ledger.finishRun('complete');
+    expect(await ledger.unfinishedResend()).toBe(since);
+    await ledger.startRun(4, since);
+    await ledger.finishRun('failed');
+    expect(await ledger.unfinishedResend()).toBe(since);
+    await ledger.startRun(4, since);
+    await ledger.finishRun('complete');
+    expect(await ledger.unfinishedResend()).toBeUndefined();
+  });
+
   it('tells the latest time a row was written', async () => {
     const time = clock('2026-11-30T08:00:00.000Z');
     const store = await b.open();

@@ -70,7 +70,16 @@ registerCopyComponent({
     },
     {
       table: 'runs',
-      columns: ['issue_id', 'channel', 'planned', 'started_at', 'finished_at', 'outcome', 'resend_started_at'],
+      columns: [
+        'issue_id',
+        'channel',
+        'planned',
+        'started_at',
+        'finished_at',
+        'outcome',
+        'resend_started_at',
+        'open_resend_since',
+      ],
       key: ['issue_id', 'channel'],
     },
     { table: 'suppressions', columns: ['email', 'reason', 'source', 'created_at'], key: ['email'] },

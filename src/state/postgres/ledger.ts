@@ -1,7 +1,14 @@
 import { canonicalAddress } from '../../address.js';
 import type { Pool } from '../../db/postgres.js';
 import type { Channel } from '../../send/channel.js';
-import type { ChannelStatus, DeliveryStatus } from '../../send/ledger.js';
+import {
+  type ChannelStatus,
+  type DeliveryStatus,
+  openResendOf,
+  RUN_FINISH_SET,
+  RUN_START_CONFLICT,
+  type RunResendColumns,
+} from '../../send/ledger.js';
 import { channelStatus, type DeliveryRow, type RunRow } from '../../send/status-rows.js';
 import { hashedAddress } from '../../store/hash.js';
 import { mergeBatch } from '../batch.js';
@@ -42,13 +49,11 @@ export function postgresLedger(pool: Pool, issueId: string, channel: Channel, no
       return rows[0]?.latest ?? undefined;
     },
     async unfinishedResend() {
-      const { rows } = await pool.query<{ outcome: string | null; resend_started_at: string | null }>(
-        'SELECT outcome, resend_started_at FROM runs WHERE issue_id = $1 AND channel = $2',
+      const { rows } = await pool.query<RunResendColumns>(
+        'SELECT outcome, resend_started_at, open_resend_since FROM runs WHERE issue_id = $1 AND channel = $2',
         [issueId, channel],
       );
-      const run = rows[0];
-      if (!run?.resend_started_at || run.outcome === 'complete') return undefined;
-      return run.resend_started_at;
+      return openResendOf(rows[0]);
     },
     async recordMany(entries) {
       const rows = mergeBatch(entries);
@@ -77,21 +82,27 @@ export function postgresLedger(pool: Pool, issueId: string, channel: Channel, no
     },
     async startRun(planned, resendSince) {
       await pool.query(
-        `INSERT INTO runs (issue_id, channel, planned, started_at, resend_started_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (issue_id, channel) DO UPDATE SET planned = excluded.planned, started_at = excluded.started_at,
-           finished_at = NULL, outcome = NULL, resend_started_at = excluded.resend_started_at`,
+        `INSERT INTO runs (issue_id, channel, planned, started_at, resend_started_at, open_resend_since)
+         VALUES ($1, $2, $3, $4, $5, $5) ${RUN_START_CONFLICT}`,
         [issueId, channel, planned, now().toISOString(), resendSince ?? null],
       );
     },
     async finishRun(outcome) {
-      await pool.query('UPDATE runs SET finished_at = $1, outcome = $2 WHERE issue_id = $3 AND channel = $4', [
+      await pool.query(`UPDATE runs SET ${numbered(RUN_FINISH_SET, 1)} WHERE issue_id = $4 AND channel = $5`, [
         now().toISOString(),
+        outcome,
         outcome,
         issueId,
         channel,
       ]);
     },
   };
+}
+
+/** `?` placeholders as `$from`, `$from+1`, …: the SQLite ledger's clauses, written for PostgreSQL. */
+function numbered(sql: string, from: number): string {
+  let next = from;
+  return sql.replace(/\?/g, () => `$${next++}`);
 }
 
 /** `rolecast status` from PostgreSQL: the same figures `readStatus` reads from the state file. */

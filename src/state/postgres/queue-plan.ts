@@ -1,6 +1,7 @@
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { PoolClient } from '../../db/postgres.js';
 import { RolecastError } from '../../errors.js';
+import { RUN_START_CONFLICT } from '../../send/ledger.js';
 
 /**
  * Writing or joining the plan of a send (see queue.ts): under an advisory lock per issue and
@@ -189,9 +190,8 @@ export async function openPlanIn(
   );
   // The run record, as a single sender writes it: status counts pending as planned − sent − failed.
   await query(
-    `INSERT INTO runs (issue_id, channel, planned, started_at, resend_started_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (issue_id, channel) DO UPDATE SET planned = excluded.planned, started_at = excluded.started_at,
-       finished_at = NULL, outcome = NULL, resend_started_at = excluded.resend_started_at`,
+    `INSERT INTO runs (issue_id, channel, planned, started_at, resend_started_at, open_resend_since)
+     VALUES ($1, $2, $3, $4, $5, $5) ${RUN_START_CONFLICT}`,
     [issueId, channel, plan.readers, plan.createdAt, plan.resendSince],
     client,
   );

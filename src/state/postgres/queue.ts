@@ -349,7 +349,10 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
                        WHEN open = 0 THEN 'failed'
                        WHEN others = 0 THEN $6::text END AS outcome FROM state
          )
-         UPDATE runs SET finished_at = $7, outcome = decided.outcome FROM decided
+         UPDATE runs SET finished_at = $7, outcome = decided.outcome,
+           open_resend_since = CASE WHEN decided.outcome = 'complete' AND runs.resend_started_at IS NOT NULL
+             THEN NULL ELSE runs.open_resend_since END
+         FROM decided
          WHERE issue_id = $1 AND channel = $2 AND decided.outcome IS NOT NULL AND runs.finished_at IS NULL
          RETURNING runs.outcome`,
           [issueId, channel, worker.id, now(), currentPlan(), outcomeIfOpen ?? null, iso()],
