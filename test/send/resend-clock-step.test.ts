@@ -10,6 +10,21 @@ import { type SendFixture, sendEnv, sendFixture } from '../send/_fixture.js';
  * fast clock) must not make the readers it reached after the step look unreached, and get a second
  * resent copy when it resumes.
  */
+type SendOptions = Partial<Parameters<typeof sendIssue>[0]>;
+
+/** Sends the fixture's issue to its list through the test server. */
+function sender(f: SendFixture, server: TestSmtpServer, base: SendOptions = {}) {
+  return (extra: SendOptions) =>
+    sendIssue({
+      issueDir: f.issueDir,
+      subscribersFile: f.subscribersFile,
+      cwd: f.dir,
+      env: sendEnv(server.url()),
+      ...base,
+      ...extra,
+    });
+}
+
 const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
 it('a resumed --resend does not mail a reader twice after the clock stepped back 5 minutes', async () => {
@@ -17,14 +32,7 @@ it('a resumed --resend does not mail a reader twice after the clock stepped back
   const server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
   opened.server = server;
   const f = opened.fixture;
-  const send = (extra: Partial<Parameters<typeof sendIssue>[0]>) =>
-    sendIssue({
-      issueDir: f.issueDir,
-      subscribersFile: f.subscribersFile,
-      cwd: f.dir,
-      env: sendEnv(server.url()),
-      ...extra,
-    });
+  const send = sender(f, server);
   const first = await send({});
   const everyone = first.total.sent;
 
@@ -57,15 +65,7 @@ it('a plain send after an interrupted --resend leaves it to be finished: no read
   opened.server = server;
   const f = opened.fixture;
   const logs: string[] = [];
-  const send = (extra: Partial<Parameters<typeof sendIssue>[0]>) =>
-    sendIssue({
-      issueDir: f.issueDir,
-      subscribersFile: f.subscribersFile,
-      cwd: f.dir,
-      env: sendEnv(server.url()),
-      log: (line) => logs.push(line),
-      ...extra,
-    });
+  const send = sender(f, server, { log: (line) => logs.push(line) });
   const everyone = (await send({})).total.sent;
   const controller = new AbortController();
   const resending = send({ resend: true, signal: controller.signal });
