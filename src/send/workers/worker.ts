@@ -15,7 +15,7 @@ import type { Channel } from '../channel.js';
 import { type Compile, renderChecked } from '../compose.js';
 import { startConnectionCheck } from '../connection-check.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from '../late-suppressions.js';
-import type { DeliveryStatus } from '../ledger.js';
+import { type DeliveryStatus, resendStart } from '../ledger.js';
 import { type LockRow, lockDecision, lockedError } from '../lock.js';
 import { type DeliveryPlan, planDelivery } from '../plan.js';
 import type { SendReport } from '../report.js';
@@ -112,7 +112,10 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       });
     // What an earlier run on this host sent but could not record: recorded first, never sent again.
     if (options.sideFileBase) replayed(await replaySideFile(pool, options.sideFileBase, options.now), log);
-    const recordedAtStart = await store.ledger(issue.id, options.channel).recorded();
+    const ledger = store.ledger(issue.id, options.channel);
+    const recordedAtStart = await ledger.recorded();
+    // A new resend starts after every row already written, whatever this host's clock says (see resendStart).
+    const latestStamp = options.resend ? await ledger.latestStamp() : undefined;
     const startPlan = plannedWith(recordedAtStart);
     options.warn(startPlan, isSuppressed);
     const { fingerprint, audience } = planFingerprint(project, subscribers, options);
@@ -137,7 +140,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       fingerprint,
       (recorded) => {
         const fresh = plannedWith(recorded as Map<string, DeliveryStatus>);
-        const since = options.resend ? options.now().toISOString() : undefined;
+        const since = options.resend ? resendStart(options.now(), latestStamp) : undefined;
         return {
           items: fresh.toSend.map((r) => ({ email: canonicalAddress(r.subscriber.email), variantId: r.variantId })),
           readers: fresh.audience.recipients.length,
