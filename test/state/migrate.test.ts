@@ -245,9 +245,15 @@ describe('state migrate of a state with work left beside it', () => {
     expect(existsSync(unrecordedFileOf(source))).toBe(false);
   });
 
-  it('refuses while a send holds the lock of the source, copying nothing', async () => {
+  it('refuses while a send holds the lock of the source, copying nothing and leaving its journal', async () => {
     const source = join(dir, 'state.db');
     await fillState(source);
+    appendToJournal(journalPath(source), {
+      email: 'left.late@example.com',
+      reason: 'unsubscribe',
+      source: 'one-click',
+      at: '2026-11-30T09:00:00.000Z',
+    });
     const db = openStateDb(source);
     const lock = acquireSendLock(db, '2026-W48');
     try {
@@ -259,6 +265,8 @@ describe('state migrate of a state with work left beside it', () => {
       expect(refused.code).toBe('E_LOCKED');
       expect(refused.message).toMatch(/a send of 2026-W48 is running .* nothing was copied/);
       expect(existsSync(target) ? dump(target).deliveries : []).toEqual([]);
+      // A refused migration changes nothing: the journal waits for the send (or the next command).
+      expect(existsSync(journalPath(source))).toBe(true);
     } finally {
       lock.release();
       db.close();

@@ -66,9 +66,6 @@ export async function migrateStateData(options: MigrateOptions): Promise<Migrate
     throw new RolecastError('E_NOT_FOUND', `there is no state file at ${from}`, {
       hint: 'pass the state file to copy with --from FILE (or --state FILE), or check stateDir in rolecast.config.json',
     });
-  // What `serve` could only journal and what a stopped run sent but could not record: into the
-  // source first, so the copy holds them (left behind, those readers would be mailed again).
-  const applied = await applyPending(options.from, options.localDir);
   const source = await openSide(options.from);
   let target: Side | undefined;
   try {
@@ -95,6 +92,10 @@ export async function migrateStateData(options: MigrateOptions): Promise<Migrate
           hint: 'copy into an empty database or file, or pass --replace to empty its tables first',
         },
       );
+    // What `serve` could only journal and what a stopped run sent but could not record: into the
+    // source first, so the copy holds them (left behind, those readers would be mailed again). Only
+    // once the copy is allowed: a refused migration leaves the source's side files as they were.
+    const applied = await applyPending(options.from, options.localDir);
     const copied: MigrateResult['tables'] = [];
     // Counts and rows from one snapshot of the source, so a send writing meanwhile cannot skew them.
     await source.snapshot();
