@@ -95,6 +95,15 @@ export function capConnections(server: Server, max: number, perClient?: PerClien
   return { open: () => sockets.size };
 }
 
+/**
+ * The peers the per-client cap leaves alone: loopback (a proxy on this host), or, when the config
+ * trusts a proxy (`readers.trustProxy`), every peer: a proxy on another address would otherwise get
+ * one client's share for the whole site.
+ */
+export function clientCapExemption(trustProxy: boolean): (address: string) => boolean {
+  return trustProxy ? () => true : isLoopback;
+}
+
 function isLoopback(address: string): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }

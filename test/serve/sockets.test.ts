@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import { trimmedPath } from '../../src/config/served-paths.js';
+import { clientCapExemption } from '../../src/serve/connections.js';
 import {
   type SuppressionList,
   startUnsubscribeServer,
@@ -153,6 +154,15 @@ describe('one client against the rest', () => {
     expect(slow.filter((c) => !c.isClosed())).toHaveLength(8);
     const health = await request(port, '/healthz');
     expect(health).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('caps no peer behind a trusted proxy, and only non-loopback peers otherwise', () => {
+    expect(clientCapExemption(true)('203.0.113.9')).toBe(true);
+    expect(clientCapExemption(true)('2001:db8::1')).toBe(true);
+    expect(clientCapExemption(false)('203.0.113.9')).toBe(false);
+    expect(clientCapExemption(false)('2001:db8::1')).toBe(false);
+    expect(clientCapExemption(false)('127.0.0.1')).toBe(true);
+    expect(clientCapExemption(false)('::1')).toBe(true);
   });
 
   it('refuses a request target longer than any link it hands out, at once', async () => {

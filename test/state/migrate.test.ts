@@ -274,6 +274,32 @@ describe('state migrate of a state with work left beside it', () => {
   });
 });
 
+describe('state migrate and lock rows of other hosts', () => {
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rolecast-migrate-host-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('copies a state whose lock row names another host: this host cannot tell, and would be refused for good', async () => {
+    const source = join(dir, 'state.db');
+    await fillState(source);
+    const db = openStateDb(source);
+    db.prepare(
+      `INSERT INTO locks (issue_id, pid, host, token, started_at) VALUES ('2026-W49', 4242, 'an-old-host', 't', '2026-11-01T00:00:00.000Z')`,
+    ).run();
+    db.close();
+    const target = join(dir, 'copy.db');
+    const result = await migrateStateData({
+      from: { kind: 'sqlite', file: source },
+      to: { kind: 'sqlite', file: target },
+    });
+    expect(result.tables.find((t) => t.table === 'deliveries')?.rows).toBe(1_202);
+  });
+});
+
 describePostgres('state migrate between SQLite and PostgreSQL', () => {
   let dir = '';
   const databases: { url: string; drop(): Promise<void> }[] = [];

@@ -5,6 +5,7 @@ import { RolecastError } from '../../errors.js';
 import { loadTaxonomy } from '../../roles/taxonomy.js';
 import { openServeBackend } from '../../serve/backend.js';
 import { clickRouteFor } from '../../serve/click-setup.js';
+import { clientCapExemption } from '../../serve/connections.js';
 import { DEFAULT_PORT, startUnsubscribeServer } from '../../serve/index.js';
 import { readerRoutes } from '../../serve/routes/index.js';
 import { createWebhookHandler, webhookPaths } from '../../serve/webhooks/index.js';
@@ -70,8 +71,7 @@ export const serveCommand: Command = {
         config,
         secret,
         suppressions,
-        // Behind a proxy (readers.trustProxy), every connection may come from it, on any address.
-        ...(config.readers.trustProxy ? { perClientExempt: () => true } : {}),
+        perClientExempt: clientCapExemption(config.readers.trustProxy),
         routes: [
           ...readers.routes,
           ...(config.tracking.clicks
