@@ -25,7 +25,8 @@ export const ERROR_CODES = {
   E_SMTP_CONNECT: 'The SMTP server could not be reached.',
   E_LOCKED: 'Another send of the same issue is running.',
   E_STATE_DAMAGED: 'The state file is corrupt, truncated, unreadable or not a rolecast state file.',
-  E_STATE_NEWER: 'The state file was written by a newer release of rolecast, whose records this one may not read.',
+  E_STATE_NEWER:
+    'The state file or database was written by a newer release of rolecast, whose records this one may not read.',
   E_STATE_UNAVAILABLE: 'The shared database (DATABASE_URL) could not be reached.',
   E_STATE_WRITE: 'The state file could not be written (full disk, I/O error): sending stopped.',
   E_PORT_IN_USE: 'The requested port is already in use.',

@@ -184,7 +184,7 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
       const known = Math.max(0, ...migrations.map((m) => m.version));
       if (newest > known)
         throw new RolecastError(
-          'E_STATE_DAMAGED',
+          'E_STATE_NEWER',
           `the database holds ${component} schema version ${newest}, newer than this rolecast knows (${known})`,
           { hint: 'upgrade rolecast on this host to the version the other hosts run; nothing was changed' },
         );

@@ -54,9 +54,10 @@ describePostgres('PostgreSQL migrations', () => {
     const pool = pools[0]!;
     await migrate(pool, 'future', [{ version: 1, name: 'one', sql: 'CREATE TABLE future_one (id INT)' }]);
     await pool.query("INSERT INTO rolecast_migrations (component, version, name) VALUES ('future', 9, 'later')");
-    await expect(migrate(pool, 'future', [{ version: 1, name: 'one', sql: 'SELECT 1' }])).rejects.toThrow(
-      /schema version 9, newer than this rolecast knows \(1\)/,
-    );
+    await expect(migrate(pool, 'future', [{ version: 1, name: 'one', sql: 'SELECT 1' }])).rejects.toMatchObject({
+      code: 'E_STATE_NEWER',
+      message: expect.stringMatching(/schema version 9, newer than this rolecast knows \(1\)/),
+    });
   });
 
   it('names the database without its password when it cannot be reached', async () => {
