@@ -116,7 +116,7 @@ function stateBusy(file: string, cause: unknown): RolecastError {
     `the state file ${file} is locked by another program (${reasonOf(cause)})`,
     {
       exitCode: EXIT.sendFailed,
-      hint: 'another program kept it locked longer than rolecast waits (a backup, an open sqlite3 shell); once it lets go, run the same command again: messages recorded as sent are not sent again',
+      hint: 'another program kept it locked longer than rolecast waits (a backup, an open sqlite3 shell); once it lets go, run the same command again (a send resumes: messages recorded as sent are not sent again)',
       cause,
     },
   );
