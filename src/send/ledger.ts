@@ -254,6 +254,8 @@ export interface ChannelStatus {
   lastRun:
     | { startedAt: string; finishedAt: string | null; outcome: string | null; resendStartedAt: string | null }
     | undefined;
+  /** The start of a `--resend` not completed yet, also when plain runs came after it (see `unfinishedResend`). */
+  openResend: string | null;
   failures: DeliveryRecord[];
 }
 

@@ -3,7 +3,7 @@
  * backends read the same columns, so only their SQL differs.
  */
 import type { Channel } from './channel.js';
-import type { ChannelStatus, DeliveryRecord, DeliveryStatus } from './ledger.js';
+import { type ChannelStatus, type DeliveryRecord, type DeliveryStatus, openResendOf } from './ledger.js';
 
 /** A `deliveries` row as both backends return it. */
 export interface DeliveryRow {
@@ -17,13 +17,14 @@ export interface DeliveryRow {
   updated_at: string;
 }
 
-/** A `runs` row; `resend_started_at` is missing in a state file older than that column. */
+/** A `runs` row; the resend columns are missing in a state file older than them. */
 export interface RunRow {
   planned: number;
   started_at: string;
   finished_at: string | null;
   outcome: string | null;
   resend_started_at?: string | null;
+  open_resend_since?: string | null;
 }
 
 export function deliveryFromRow(row: DeliveryRow): DeliveryRecord {
@@ -62,6 +63,7 @@ export function channelStatus(
       outcome: run.outcome,
       resendStartedAt: run.resend_started_at ?? null,
     },
+    openResend: openResendOf(run) ?? null,
     failures: failures.map(deliveryFromRow),
   };
 }

@@ -142,6 +142,8 @@ export function contractTests(b: Backend): void {
     expect(await ledger.unfinishedResend()).toBe(since);
     await ledger.finishRun('complete');
     expect(await ledger.unfinishedResend()).toBe(since);
+    // `status` names it too, though the last run was a plain one that completed.
+    expect((await store.status(ISSUE))[0]).toMatchObject({ openResend: since, lastRun: { outcome: 'complete' } });
     await ledger.startRun(4, since);
     await ledger.finishRun('failed');
     expect(await ledger.unfinishedResend()).toBe(since);

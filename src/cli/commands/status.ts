@@ -74,9 +74,8 @@ function printChannel(out: NodeJS.WritableStream, issueId: string, c: ChannelSta
     out,
     `${printable(issueId)} via ${printable(channelLabel(c.channel, cwd))}: ${c.sent} sent, ${c.failed} failed, ${c.deferred} deferred${pending}${run}`,
   );
-  const resend = c.lastRun?.resendStartedAt;
-  if (resend && c.lastRun?.outcome !== 'complete')
-    print(out, `  a --resend started at ${resend} is not finished: run it again with --resend to resume it`);
+  if (c.openResend)
+    print(out, `  a --resend started at ${c.openResend} is not finished: run it again with --resend to resume it`);
   for (const f of c.failures) {
     const code = f.responseCode === null ? '' : `${f.responseCode} `;
     const reply = f.response?.startsWith(String(f.responseCode)) ? f.response : `${code}${f.response ?? ''}`;
