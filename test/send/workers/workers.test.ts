@@ -56,25 +56,8 @@ describePostgres('send workers on PostgreSQL', () => {
     return counts;
   };
 
-  it('a --resend by workers starts after the rows a fast clock stamped, and reaches every reader once more', async () => {
-    const { f, smtp } = await fresh(30);
-    const dayAhead = () => new Date(Date.now() + 86_400_000);
-    const first = await worker(f, smtp, { now: dayAhead }).report;
-    const { rows } = await db.pool.query<{ latest: string }>(
-      "SELECT max(updated_at) AS latest FROM deliveries WHERE issue_id = '2026-W48' AND channel = 'smtp'",
-    );
-    const resent = await worker(f, smtp, { resend: true }).report;
-    expect(resent.total.sent).toBe(first.total.sent);
-    const run = await db.pool.query<{ resend_started_at: string; open_resend_since: string | null }>(
-      "SELECT resend_started_at, open_resend_since FROM runs WHERE issue_id = '2026-W48' AND channel = 'smtp'",
-    );
-    expect(Date.parse(run.rows[0]!.resend_started_at)).toBeGreaterThan(Date.parse(rows[0]!.latest));
-    // Completed, the resend is closed: the next --resend is a new one, not a resumption.
-    expect(run.rows[0]!.open_resend_since).toBeNull();
-    expect([...(await accepted(smtp)).values()].every((n) => n === 2)).toBe(true);
-  });
-
   it('three workers on one issue divide the readers: each accepted once, all recorded sent', async () => {
+    await clearPlans();
     const f = await sendFixture(120);
     opened.fixture = f;
     const smtp = await startSmtpServer({ faults: { dataDelayMs: 3 } });
@@ -108,6 +91,24 @@ describePostgres('send workers on PostgreSQL', () => {
     expect(again.total.sent).toBe(0);
     expect((await smtp.messages()).length).toBe(counts.size);
   }, 240_000);
+
+  it('a --resend by workers starts after the rows a fast clock stamped, and reaches every reader once more', async () => {
+    const { f, smtp } = await fresh(30);
+    const dayAhead = () => new Date(Date.now() + 86_400_000);
+    const first = await worker(f, smtp, { now: dayAhead }).report;
+    const { rows } = await db.pool.query<{ latest: string }>(
+      "SELECT max(updated_at) AS latest FROM deliveries WHERE issue_id = '2026-W48' AND channel = 'smtp'",
+    );
+    const resent = await worker(f, smtp, { resend: true }).report;
+    expect(resent.total.sent).toBe(first.total.sent);
+    const run = await db.pool.query<{ resend_started_at: string; open_resend_since: string | null }>(
+      "SELECT resend_started_at, open_resend_since FROM runs WHERE issue_id = '2026-W48' AND channel = 'smtp'",
+    );
+    expect(Date.parse(run.rows[0]!.resend_started_at)).toBeGreaterThan(Date.parse(rows[0]!.latest));
+    // Completed, the resend is closed: the next --resend is a new one, not a resumption.
+    expect(run.rows[0]!.open_resend_since).toBeNull();
+    expect([...(await accepted(smtp)).values()].every((n) => n === 2)).toBe(true);
+  });
 
   it('a worker held up past its lease starts nothing more and hands its items back: the next one sends them, once', async () => {
     // After the third message this worker's clock runs a minute ahead, as after a suspended
