@@ -83,10 +83,20 @@ export function assertStrongSecret(secret: string | undefined): void {
  * smtp://user:secret@host → smtp://user:***@host, for messages a human will read. A URL that does
  * not parse (a password with "/" or "#") is masked from "://" to the last "@", never echoed.
  */
+function hasHost(url: string): boolean {
+  try {
+    return new URL(url).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export function redactUrl(url: string): string {
   const at = url.lastIndexOf('@');
   const scheme = url.indexOf('://');
-  if (at < 0) return url;
+  // Without an "@" a URL holds no credentials only if it reads as one: a value that does not may be
+  // a password pasted into the wrong variable, or credentials whose "@" was escaped as %40.
+  if (at < 0) return hasHost(url) ? url : `${scheme < 0 ? '' : url.slice(0, scheme + 3)}*** (not shown)`;
   const userinfo = url.slice(scheme < 0 ? 0 : scheme + 3, at);
   const colon = userinfo.indexOf(':');
   const user = colon < 0 ? userinfo : userinfo.slice(0, colon);

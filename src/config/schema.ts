@@ -89,7 +89,10 @@ export const ConfigSchema = z.object({
       url: z
         .string()
         .regex(/^postgres(ql)?:\/\/[^\s]*$/, 'must be a postgres:// URL')
-        .refine((url) => !/^[^/]*\/\/[^/@]*:[^/@]*@/.test(url), 'must not hold a password: set PGPASSWORD instead')
+        .refine(
+          (url) => !/^[^/]*\/\/[^/@]*:[^/@]*@/.test(url) && !/[?&][^=&]*pass[^=&]*=/i.test(url),
+          'must not hold a password (nor ?password=): set PGPASSWORD instead',
+        )
         .optional(),
     })
     .strict()

@@ -17,11 +17,17 @@ export function redactDatabaseUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    // pg also logs in with `?password=` (and `sslpassword=` unlocks the client key).
+    for (const name of [...parsed.searchParams.keys()])
+      if (SECRET_PARAMETER.test(name)) parsed.searchParams.set(name, '***');
     return parsed.toString();
   } catch {
     return 'postgres://***';
   }
 }
+
+/** Query parameters of a connection URL that may hold a secret. */
+export const SECRET_PARAMETER = /pass|secret|token|key/i;
 
 export interface PoolOptions {
   /** Connections this process may hold at once. */

@@ -8,6 +8,9 @@ describe('redactUrl never shows the password', () => {
     ['smtp://u:p@ss#w%rd@host:25', 'smtp://u:***@host:25'],
     ['smtp://user@host', 'smtp://user@host'],
     ['smtp://host:25', 'smtp://host:25'],
+    // Credentials with their "@" escaped, or a password pasted into the variable: nothing shown.
+    ['smtp://alice:Pw0rd.secret%40127.0.0.1:2525', 'smtp://*** (not shown)'],
+    ['Pw0rd.secret', '*** (not shown)'],
   ])('%s', (url, shown) => {
     expect(redactUrl(url)).toBe(shown);
   });
