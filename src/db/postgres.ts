@@ -26,6 +26,39 @@ export function redactDatabaseUrl(url: string): string {
   }
 }
 
+/**
+ * What the server or the connection said (no such database, a refused login, a bad parameter),
+ * with every secret of the URL taken out: a server may quote a value it refused.
+ */
+function databaseReason(error: unknown, url: string): string {
+  const message = error instanceof Error ? error.message : '';
+  if (!message) return '';
+  let text = message.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 300);
+  for (const secret of urlSecrets(url)) text = text.split(secret).join('***');
+  return ` (${text})`;
+}
+
+/** The password and secret-looking query values of a connection URL, as written and decoded. */
+function urlSecrets(url: string): string[] {
+  const found: string[] = [];
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) found.push(parsed.password, safeDecode(parsed.password));
+    for (const [name, value] of parsed.searchParams) if (SECRET_PARAMETER.test(name) && value) found.push(value);
+  } catch {
+    // Unparseable: pg could not have used it either.
+  }
+  return found.filter((secret) => secret.length > 0);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** Query parameters of a connection URL that may hold a secret. */
 export const SECRET_PARAMETER = /pass|secret|token|key/i;
 
@@ -143,10 +176,15 @@ export async function openPostgres(url: string, options: PoolOptions = {}): Prom
     await pool.query('SELECT 1');
   } catch (cause) {
     await pool.end().catch(() => {});
-    throw new RolecastError('E_STATE_UNAVAILABLE', `cannot reach the database at ${redactDatabaseUrl(url)}`, {
-      hint: 'check DATABASE_URL (host, port, user, database) and that the server is running; nothing was sent',
-      cause: cause instanceof RolecastError ? cause.cause : cause,
-    });
+    const reason = cause instanceof RolecastError ? cause.cause : cause;
+    throw new RolecastError(
+      'E_STATE_UNAVAILABLE',
+      `cannot reach the database at ${redactDatabaseUrl(url)}${databaseReason(reason, url)}`,
+      {
+        hint: 'check DATABASE_URL (host, port, user, database) and that the server is running; nothing was sent',
+        cause: reason,
+      },
+    );
   }
   return pool;
 }

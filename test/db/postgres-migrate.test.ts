@@ -60,6 +60,16 @@ describePostgres('PostgreSQL migrations', () => {
     });
   });
 
+  it("says why the server refused, with the URL's secrets taken out", async () => {
+    const url = new URL(databaseUrl());
+    url.pathname = '/no_such_database';
+    url.searchParams.set('password', 'hunter2');
+    const error = (await openPostgres(url.toString()).catch((e: unknown) => e)) as Error & { code: string };
+    expect(error.code).toBe('E_STATE_UNAVAILABLE');
+    expect(error.message).toMatch(/\(database "no_such_database" does not exist\)/);
+    expect(error.message).not.toContain('hunter2');
+  });
+
   it('names the database without its password when it cannot be reached', async () => {
     await expect(openPostgres('postgres://someone:hunter2@127.0.0.1:1/none')).rejects.toThrow(
       /cannot reach the database at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/none/,
