@@ -15,6 +15,18 @@ export function maskEmail(email: string): string {
   return `${email[0]}••••${email.slice(at)}`;
 }
 
+/**
+ * An error's message for the server log, every address in it masked: a mail server's refusal
+ * quotes the reader's address ("550 5.1.1 <ann@example.com>: no such user"), and the log is read by
+ * people who should not learn who signed up.
+ */
+export function loggableError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(ADDRESS_IN_TEXT, (address) => maskEmail(address));
+}
+
+const ADDRESS_IN_TEXT = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g;
+
 function page(brand: string, title: string, body: string): string {
   return htmlPage({
     lang: 'en',

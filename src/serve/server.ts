@@ -7,7 +7,7 @@ import { type TokenClaims, verifyToken } from '../unsubscribe/token.js';
 import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
 import type { ServeRoute } from './click-route.js';
 import { capConnections } from './connections.js';
-import { confirmPage, donePage, errorPage, maskEmail } from './pages.js';
+import { confirmPage, donePage, errorPage, loggableError, maskEmail } from './pages.js';
 import type { SuppressionList } from './suppressions.js';
 import type { WebhookHandler } from './webhooks/index.js';
 
@@ -167,7 +167,7 @@ function replayPending(options: UnsubscribeServerOptions): void {
 }
 
 function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return loggableError(error);
 }
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;

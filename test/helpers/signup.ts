@@ -37,6 +37,8 @@ export async function startSignupServer(options: {
   wrap?: (store: SubscriberStore) => SubscriberStore;
   /** Pauses between tries of a signup's write while the state is locked. */
   busyRetryMs?: readonly number[];
+  /** The mail server's refusal, for every mail the pages send. */
+  refuseMail?: (mail: ReaderMail) => Error;
 }): Promise<SignupServer> {
   const project = await tempProject({ withExample: true });
   const loaded = await loadConfig({ cwd: project.dir });
@@ -52,7 +54,12 @@ export async function startSignupServer(options: {
     store: options.wrap ? options.wrap(store) : store,
     suppressions,
     secret: options.secret,
-    mailer: { send: async (mail) => void mails.push(mail) },
+    mailer: {
+      send: async (mail) => {
+        if (options.refuseMail) throw options.refuseMail(mail);
+        mails.push(mail);
+      },
+    },
     now: options.now,
     log: (line) => void logs.push(line),
     busyRetryMs: options.busyRetryMs,

@@ -61,6 +61,25 @@ describe('GET /subscribe', () => {
   });
 });
 
+describe('a confirmation mail the mail server refuses', () => {
+  it('is logged without the address the refusal quotes', async () => {
+    await h.close();
+    h = await startSignupServer({
+      secret: SECRET,
+      now: () => new Date(clock),
+      refuseMail: (mail) =>
+        new Error(`Can't send mail - all recipients were rejected: 550 5.1.1 <${mail.to}>: No such user`),
+    });
+    ({ origin } = h);
+    const response = await h.post('/subscribe', form({ email: 'new.reader3@example.com', roles: 'CTO' }));
+    expect(response.status).toBe(200);
+    await expect.poll(() => h.logs.find((line) => line.includes('could not send a confirmation mail'))).toBeTruthy();
+    const line = h.logs.find((l) => l.includes('could not send a confirmation mail'))!;
+    expect(line).toContain('n••••@example.com');
+    expect(h.logs.join('\n')).not.toContain('new.reader3');
+  });
+});
+
 describe('POST /subscribe', () => {
   it('gives the same answer for a new, a pending, an active and a suppressed address (no enumeration)', async () => {
     await post('/subscribe', form({ email: 'active@example.com', roles: 'CTO' }));

@@ -3,6 +3,7 @@ import { translator } from '../../i18n/index.js';
 import type { Reader } from '../../store/index.js';
 import { confirmedPage, confirmPage } from '../pages/confirm.js';
 import { messagePage } from '../pages/layout.js';
+import { loggableError } from '../pages.js';
 import { field, parseForm } from '../readers/form.js';
 import { welcomeMail } from '../readers/mail.js';
 import { languageFor, pageContext, preferencesUrl, type ReaderServices } from '../readers/services.js';
@@ -84,7 +85,7 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   if (check.purpose === 'signup' && services.config.readers.welcome) {
     const mail = welcomeMail(translator(language), services.config.brand.name, check.email, link, language);
     services.mailer.send(mail).catch((error: unknown) => {
-      services.log(`could not send a welcome mail: ${error instanceof Error ? error.message : String(error)}`);
+      services.log(`could not send a welcome mail: ${loggableError(error)}`);
     });
   }
   return respond(response, 200, confirmedPage(pageContext(services, language), check.email, link));

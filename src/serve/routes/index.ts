@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../../config/schema.js';
 import { readerPaths } from '../../config/served-paths.js';
+import { loggableError } from '../pages.js';
 import { fixedWindowLimiter } from '../readers/rate-limit.js';
 import type { LimiterFactory } from '../readers/rate-limit-postgres.js';
 import type { ReaderPaths, ReaderServices } from '../readers/services.js';
@@ -73,7 +74,7 @@ export function readerRoutes(options: ReaderRoutesOptions): ReaderRoutes {
       const purged = await purge();
       if (purged) services.log(`purged ${purged} signup(s) never confirmed`);
     } catch (error) {
-      services.log(`could not purge pending signups: ${error instanceof Error ? error.message : String(error)}`);
+      services.log(`could not purge pending signups: ${loggableError(error)}`);
     }
   };
   void run();

@@ -7,6 +7,7 @@ import { newReader, type Reader } from '../../store/index.js';
 import { isLocale, isTimeZone } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { checkInboxPage, subscribePage } from '../pages/subscribe.js';
+import { loggableError } from '../pages.js';
 import { field, isJson, lineField, parseForm } from '../readers/form.js';
 import { confirmationMail } from '../readers/mail.js';
 import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
@@ -275,7 +276,6 @@ export function sendConfirmation(
   const mail = confirmationMail(translator(language), services.config.brand.name, request.email, url, left, language);
   services.mailer.send(mail).then(
     () => services.log(`sent a confirmation link (${request.purpose})`),
-    (error: unknown) =>
-      services.log(`could not send a confirmation mail: ${error instanceof Error ? error.message : String(error)}`),
+    (error: unknown) => services.log(`could not send a confirmation mail: ${loggableError(error)}`),
   );
 }
