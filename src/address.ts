@@ -4,7 +4,7 @@ import { domainToASCII } from 'node:url';
  * Email addresses as the SMTP envelope will say them. One canonical form is what suppressions,
  * duplicates, the ledger, tokens and Message-IDs compare on, so one mailbox is one key however its
  * address was written: trimmed, the local part case-folded (NFC, lower case), the domain lower-cased
- * and converted to ASCII (IDNA). Mail itself still goes to the address as written (see `envelopeAddress`).
+ * and converted to ASCII (IDNA). Mail itself goes to the address as written, in NFC (see `envelopeAddress`).
  */
 
 /**
@@ -71,15 +71,24 @@ export function canonicalAddress(value: string): string {
   return `${local.normalize('NFC').toLowerCase()}@${asciiDomain(domain) ?? domain.toLowerCase()}`;
 }
 
-/** The address as written, with its domain in ASCII (punycode): what RCPT TO and the To header carry. */
+/**
+ * The address as written, its local part in NFC (RFC 6532 asks for it) and its domain in ASCII
+ * (punycode): what RCPT TO and the To header carry. NFC as in `canonicalAddress`: a local part
+ * spelt with a compatibility sign (the Kelvin sign for "K") is the mailbox its key names, so the
+ * reader mailed is the reader recorded, and a duplicate is one mailbox, never two.
+ */
 export function envelopeAddress(value: string): string {
   const { local, domain } = splitAddress(value.trim());
-  return `${local}@${asciiDomain(domain) ?? domain}`;
+  return `${nfc(local)}@${asciiDomain(domain) ?? domain}`;
 }
 
 /** A non-ASCII local part can only travel to a server that offers SMTPUTF8 (RFC 6531). */
 export function needsSmtpUtf8(value: string): boolean {
-  return NON_ASCII.test(splitAddress(value.trim()).local);
+  return NON_ASCII.test(nfc(splitAddress(value.trim()).local));
+}
+
+function nfc(local: string): string {
+  return NON_ASCII.test(local) ? local.normalize('NFC') : local;
 }
 
 function splitAddress(address: string): { local: string; domain: string } {
