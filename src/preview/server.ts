@@ -19,7 +19,11 @@ export interface PreviewOptions {
   host?: string | undefined;
   /** A port to use exactly (0: any free one). Left out: the first free port from 4300 up. */
   port?: number | undefined;
-  /** ROLECAST_SECRET, so unsubscribe links look like the ones sent; defaults to the one in `env`. */
+  /**
+   * The key the shown messages' reader links are signed with. By default, with ROLECAST_SECRET set,
+   * a key of this run's own: the links look as sent, but verify nowhere, since anyone who can open
+   * the preview could otherwise take any subscriber's working unsubscribe or preferences link.
+   */
   secret?: string | undefined;
   /** The environment a test message is sent with (SMTP_URL, DKIM); defaults to the process's. */
   env?: NodeJS.ProcessEnv | undefined;
@@ -67,8 +71,9 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     },
     { debounceMs: options.debounceMs ?? 150, log, onRebuilt: (snapshot) => hub.broadcast(snapshot.version) },
   );
+  const linkKey = options.secret ?? (env.secret ? randomBytes(32).toString('base64url') : undefined);
   const server = createServer((request, response) => {
-    const ctx = { live, hub, secret: options.secret ?? env.secret, boundHost: host, log, token, writer, env, cwd };
+    const ctx = { live, hub, secret: linkKey, boundHost: host, log, token, writer, env, cwd };
     handleRequest(request, response, ctx).catch((error) => {
       log(`${request.method} ${request.url} failed — this is a bug: ${(error as Error).stack ?? error}`);
       if (!response.headersSent)

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
 import { startPreview } from '../../src/preview/index.js';
+import { verifyToken } from '../../src/unsubscribe/token.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { tempProject } from '../helpers/project.js';
 import { ISSUE_DIR, type PreviewFixture, rawGet, SUBSCRIBERS, startFixture } from './_fixture.js';
@@ -133,6 +134,29 @@ describe('preview server over plain HTTP', () => {
     await writeFile(manifest, original);
     const fixed = await waitFor(fixture.preview.port, (body) => !body.includes('error-overlay'));
     expect(fixed).toContain('id="variants"');
+  });
+
+  it("signs a subscriber's links with a key of its own run, never with ROLECAST_SECRET", async () => {
+    const project = await tempProject({ withExample: true });
+    const secret = 'preview-production-secret-0123456789abcdef';
+    const preview = await startPreview({
+      issueDir: ISSUE_DIR,
+      subscribersFile: SUBSCRIBERS,
+      cwd: project.dir,
+      port: 0,
+      env: { ...process.env, ROLECAST_SECRET: secret },
+    });
+    try {
+      const message = await rawGet(preview.port, '/message/subscriber/priya.raman%40example.com/html');
+      expect(message.status).toBe(200);
+      const tokens = [...message.body.matchAll(/[?&;]token=([A-Za-z0-9_.-]+)/g)].map((m) => m[1]!);
+      expect(tokens.length).toBeGreaterThan(0);
+      // Signed, but by a key no serve holds: none of them unsubscribes or edits the reader.
+      for (const token of tokens) expect(verifyToken(token, secret)).toBeUndefined();
+    } finally {
+      await preview.close();
+      await project.cleanup();
+    }
   });
 
   it('starts even when the issue does not load, and renders once it is fixed', async () => {
