@@ -73,16 +73,18 @@ export const MIN_SECRET_LENGTH = 32;
 
 /** Throws when ROLECAST_SECRET is set but too short to sign unsubscribe tokens safely. */
 export function assertStrongSecret(secret: string | undefined): void {
-  if (secret === undefined || secret.length >= MIN_SECRET_LENGTH) return;
-  throw new RolecastError('E_USAGE', `ROLECAST_SECRET is too short (${secret.length} characters)`, {
-    hint: `use at least ${MIN_SECRET_LENGTH} random characters, e.g. the output of: openssl rand -base64 32`,
-  });
+  if (secret === undefined) return;
+  const hint = `use at least ${MIN_SECRET_LENGTH} random characters, e.g. the output of: openssl rand -base64 32`;
+  if (secret.length < MIN_SECRET_LENGTH)
+    throw new RolecastError('E_USAGE', `ROLECAST_SECRET is too short (${secret.length} characters)`, { hint });
+  // A placeholder ("aaaa…", 32 spaces) has the length and none of the randomness; random hex has 16.
+  if (new Set(secret).size < MIN_SECRET_VARIETY)
+    throw new RolecastError('E_USAGE', `ROLECAST_SECRET repeats a few characters: it is not a random key`, { hint });
 }
 
-/**
- * smtp://user:secret@host → smtp://user:***@host, for messages a human will read. A URL that does
- * not parse (a password with "/" or "#") is masked from "://" to the last "@", never echoed.
- */
+/** Distinct characters a key must hold: random hex or base64 of the least length has far more. */
+const MIN_SECRET_VARIETY = 8;
+
 function hasHost(url: string): boolean {
   try {
     return new URL(url).hostname !== '';
@@ -91,6 +93,10 @@ function hasHost(url: string): boolean {
   }
 }
 
+/**
+ * smtp://user:secret@host → smtp://user:***@host, for messages a human will read. A URL that does
+ * not parse (a password with "/" or "#") is masked from "://" to the last "@", never echoed.
+ */
 export function redactUrl(url: string): string {
   const at = url.lastIndexOf('@');
   const scheme = url.indexOf('://');

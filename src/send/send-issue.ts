@@ -160,6 +160,8 @@ async function sendLoaded(
   if (!options.partOfRun) for (const problem of project.problems) log(formatProblem(problem));
 
   if (options.test) {
+    // A test message's links are signed as a real one's: a weak key is refused here too.
+    assertStrongSecret(env.secret);
     const transport = await createTransport(project, env, options, log);
     return sendTestMessage({
       project,

@@ -40,7 +40,10 @@ describe('assertStrongSecret', () => {
   it('accepts no key or a long one, and refuses a short one with a way to make a good one', async () => {
     const { assertStrongSecret } = await import('../../src/config/env.js');
     expect(() => assertStrongSecret(undefined)).not.toThrow();
-    expect(() => assertStrongSecret('x'.repeat(32))).not.toThrow();
+    expect(() => assertStrongSecret('0123456789abcdef'.repeat(2))).not.toThrow();
+    // Long enough, yet a placeholder.
+    expect(() => assertStrongSecret('x'.repeat(32))).toThrow(/not a random key/);
+    expect(() => assertStrongSecret(' '.repeat(40))).toThrow(/not a random key/);
     expect(() => assertStrongSecret('x'.repeat(31))).toThrow(/too short \(31 characters\)/);
   });
 });
