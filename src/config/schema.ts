@@ -7,6 +7,9 @@ import { unsubscribePathTaken } from './served-paths.js';
 
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written as #rrggbb');
 
+/** Node's timers hold at most 2^31 − 1 ms (~24.8 days); a longer wait fires at once, with a warning. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const ConfigSchema = z.object({
   $schema: z.string().optional(),
   sender: z.object({
@@ -100,16 +103,20 @@ export const ConfigSchema = z.object({
   send: z
     .object({
       concurrency: z.number().int().min(1).max(50).default(5),
-      ratePerSecond: z.number().positive().default(50),
+      // Slower than one message an hour is a typo, and would overflow the timers that pace it.
+      ratePerSecond: z
+        .number()
+        .min(1 / 3600, 'must be at least one message an hour (1/3600)')
+        .default(50),
       retries: z.number().int().min(0).max(20).default(4),
-      retryBaseMs: z.number().int().min(1).default(1000),
+      retryBaseMs: z.number().int().min(1).max(MAX_TIMER_MS).default(1000),
       graceHours: z.number().min(0).default(2),
       /** A stalled server must not hold a connection for minutes; a timeout is retried. */
-      connectionTimeoutMs: z.number().int().positive().default(30_000),
-      greetingTimeoutMs: z.number().int().positive().default(30_000),
-      socketTimeoutMs: z.number().int().positive().default(60_000),
+      connectionTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS).default(30_000),
+      greetingTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS).default(30_000),
+      socketTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS).default(60_000),
       /** The wait for the reply to a message's final dot (RFC 5321: 10 minutes); not retried when it runs out. */
-      finalReplyTimeoutMs: z.number().int().positive().default(600_000),
+      finalReplyTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS).default(600_000),
     })
     .default({
       concurrency: 5,

@@ -2,6 +2,7 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { parseRate } from '../../src/cli/commands/send.js';
 import type { ResolvedConfig } from '../../src/config/schema.js';
+import { ConfigSchema } from '../../src/config/schema.js';
 import { RolecastError } from '../../src/errors.js';
 import { assertHeaderSafe, buildMailOptions, messageIdFor } from '../../src/send/message.js';
 import { createProgress, PLAIN_LINE_INTERVAL_MS } from '../../src/send/progress.js';
@@ -273,8 +274,16 @@ describe('small parsers', () => {
     expect(parseRate(raw)).toBe(rate);
   });
 
-  it('refuses a rate it cannot read', () => {
+  it('refuses a rate it cannot read, or one too slow for its timers', () => {
     expect(() => parseRate('fast')).toThrow(RolecastError);
+    expect(() => parseRate('0.0000001')).toThrow(/slower than one message an hour/);
+  });
+
+  it('refuses config timeouts and rates Node timers cannot hold', () => {
+    const send = (values: object) => ConfigSchema.shape.send.safeParse(values);
+    expect(send({ finalReplyTimeoutMs: 1e10 }).success).toBe(false);
+    expect(send({ ratePerSecond: 1e-7 }).success).toBe(false);
+    expect(send({ finalReplyTimeoutMs: 600_000, ratePerSecond: 0.5 }).success).toBe(true);
   });
 
   it('names outbox files after the address, safely', () => {

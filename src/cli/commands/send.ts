@@ -99,7 +99,13 @@ export function parseRate(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*s)?\s*$/.exec(raw);
   if (!match) throw new RolecastError('E_USAGE', `--rate must be messages per second, e.g. 20/s, got "${raw}"`);
-  return Number(match[1]);
+  const rate = Number(match[1]);
+  // 0 means no limit; anything slower than one message an hour is a typo the pacing timers cannot hold.
+  if (rate !== 0 && rate < 1 / 3600)
+    throw new RolecastError('E_USAGE', `--rate ${raw} is slower than one message an hour`, {
+      hint: 'give messages per second (e.g. 20/s), or 0 for no limit',
+    });
+  return rate;
 }
 
 function withShortPaths(report: SendReport, cwd: string): SendReport {
