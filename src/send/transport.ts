@@ -1,4 +1,4 @@
-import { createHash, createSign } from 'node:crypto';
+import { createHash, createPrivateKey, createSign } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
@@ -59,16 +59,36 @@ export async function readDkim(env: Environment): Promise<DkimSettings | undefin
   }
   // Checked once here, not at every message: a key that cannot sign would fail each reader as if
   // the server had refused them, and be recorded as their permanent failure.
+  checkDkimKey(privateKey, env.dkim.keyFile);
+  return { domainName: env.dkim.domain, keySelector: env.dkim.selector, privateKey };
+}
+
+/**
+ * Signatures say a=rsa-sha256: Node signs with an EC key just as well (ECDSA), and every
+ * signature would then fail to verify, so a key of any other type is refused, not only one that
+ * cannot sign.
+ */
+function checkDkimKey(privateKey: string, keyFile: string): void {
+  let type: string | undefined;
   try {
+    type = createPrivateKey(privateKey).asymmetricKeyType;
     createSign('RSA-SHA256').update('rolecast dkim key check').sign(privateKey);
   } catch (cause) {
-    throw new RolecastError('E_USAGE', `the DKIM key in ${env.dkim.keyFile} cannot sign (RSA-SHA256)`, {
-      hint: 'give a PEM RSA private key (openssl genrsa -out dkim.pem 2048), or unset ROLECAST_DKIM_KEY_FILE to send without DKIM; nothing was sent',
+    throw new RolecastError('E_USAGE', `the DKIM key in ${keyFile} cannot sign (RSA-SHA256)`, {
+      hint: DKIM_KEY_HINT,
       cause,
     });
   }
-  return { domainName: env.dkim.domain, keySelector: env.dkim.selector, privateKey };
+  if (type !== 'rsa')
+    throw new RolecastError(
+      'E_USAGE',
+      `the DKIM key in ${keyFile} cannot sign rsa-sha256: it is a key of type ${type ?? 'unknown'}, and an RSA key is needed`,
+      { hint: DKIM_KEY_HINT },
+    );
 }
+
+const DKIM_KEY_HINT =
+  'give a PEM RSA private key (openssl genrsa -out dkim.pem 2048), or unset ROLECAST_DKIM_KEY_FILE to send without DKIM; nothing was sent';
 
 /** How long a stalled server may hold a connection; nodemailer's own defaults run to minutes. */
 export interface SmtpTimeouts {

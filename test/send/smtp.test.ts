@@ -371,6 +371,34 @@ describe('sending over SMTP', () => {
     }
   });
 
+  it('refuses an EC DKIM key, whose ECDSA signatures would be labelled rsa-sha256, before connecting', async () => {
+    opened.fixture = await sendFixture(3);
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const keyFile = await opened.fixture.temp.write(
+      'dkim.pem',
+      privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    );
+    opened.server = await startSmtpServer();
+    const error = (await sendIssue({
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env: {
+        ...sendEnv(opened.server.url()),
+        ROLECAST_DKIM_KEY_FILE: keyFile,
+        ROLECAST_DKIM_DOMAIN: 'rolecast.example',
+        ROLECAST_DKIM_SELECTOR: 'rc1',
+      },
+    }).catch((e: unknown) => e)) as RolecastError;
+    expect(error).toBeInstanceOf(RolecastError);
+    expect(error.code).toBe('E_USAGE');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain(keyFile);
+    expect(error.message).toMatch(/RSA key is needed/);
+    expect(opened.server.counts.connections).toBe(0);
+    expect(await opened.server.messages()).toHaveLength(0);
+  });
+
   /** A --resend stopped once it has reached four readers. */
   async function interruptedResend(everyone: number) {
     const controller = new AbortController();
