@@ -224,6 +224,8 @@ async function sendLoaded(
   if (options.dryRun) {
     // The real run's transport, checked and named: a typo in SMTP_URL shows now, not at send time.
     log(`dry run: nothing is sent; a real run would ${describeTransport(project, env, options)}`);
+    // The real run reads and checks the DKIM key before it sends; a missing or unusable key shows now.
+    await readDkim(env);
     // Reads the state when there is one, to show what a real run would skip; writes nothing.
     const store = await openExistingState(location, { localDir });
     try {

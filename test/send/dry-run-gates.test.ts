@@ -1,5 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
@@ -21,8 +22,9 @@ async function limitSizes(limitKb: number, warnKb: number) {
   await project.write('rolecast.config.json', JSON.stringify({ ...config, sizeLimitKb: limitKb, sizeWarnKb: warnKb }));
 }
 
-const send = (...extra: string[]) =>
-  runMain(project.dir, ['send', 'issues/2026-W48', '--subscribers', 'subscribers.example.json', ...extra]);
+const sendWith = (env: NodeJS.ProcessEnv, ...extra: string[]) =>
+  runMain(project.dir, ['send', 'issues/2026-W48', '--subscribers', 'subscribers.example.json', ...extra], env);
+const send = (...extra: string[]) => sendWith({}, ...extra);
 
 it('an editor edition over the size limit that nobody receives is a warning, in the dry run and the send alike', async () => {
   // Every reader's edition of the example issue is under ~34 KB; the editor edition is ~62 KB.
@@ -45,6 +47,42 @@ it('a dry run is refused, as the send is, when a reader edition is over the size
   for (const run of [dry, real]) {
     expect(run.code, run.all).toBe(2);
     expect(run.err).toMatch(/variant cto\+executive: HTML is [\d.]+ KB .*over the 30 KB limit/);
+  }
+  expect(existsSync(project.path('out'))).toBe(false);
+});
+
+it.each([
+  ['a missing file', async () => project.path('no-such-key.pem')],
+  [
+    'a folder',
+    async () => {
+      await mkdir(project.path('keys'));
+      return project.path('keys');
+    },
+  ],
+  [
+    'a corrupt key',
+    () => project.write('dkim.pem', '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n'),
+  ],
+  [
+    'a passphrase-protected key',
+    () => {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+      const pem = privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'hunter2' });
+      return project.write('dkim.pem', pem.toString());
+    },
+  ],
+])('a dry run is refused, as the send is, when the DKIM key file is %s', async (_what, keyFile) => {
+  const env = {
+    ROLECAST_DKIM_KEY_FILE: await keyFile(),
+    ROLECAST_DKIM_DOMAIN: 'rolecast.example',
+    ROLECAST_DKIM_SELECTOR: 'rc1',
+  };
+  const dry = await sendWith(env, '--dry-run');
+  const real = await sendWith(env, '--outbox', 'out');
+  for (const run of [dry, real]) {
+    expect(run.code, run.all).toBe(2);
+    expect(run.err).toContain('DKIM key');
   }
   expect(existsSync(project.path('out'))).toBe(false);
 });
