@@ -9,7 +9,8 @@ export interface Environment {
   /** `postgres://…`: state shared by every host (see src/db/postgres.ts); unset: the SQLite state file. */
   databaseUrl: string | undefined;
   secret: string | undefined;
-  dkim: { keyFile: string; domain: string; selector: string } | undefined;
+  /** Unset when none of the three DKIM variables is; `missing` names those left out when only some are. */
+  dkim: DkimEnvironment | undefined;
   isCI: boolean;
   isTTY: boolean;
   /** Secrets of the provider webhooks `serve` answers; a provider without its secret is not served. */
@@ -22,16 +23,14 @@ export interface Environment {
   workerBatch?: number | undefined;
 }
 
+export type DkimEnvironment = { keyFile: string; domain: string; selector: string } | { missing: string[] };
+
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  const keyFile = env.ROLECAST_DKIM_KEY_FILE;
   return {
     smtpUrl: env.SMTP_URL || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     secret: env.ROLECAST_SECRET || undefined,
-    dkim:
-      keyFile && env.ROLECAST_DKIM_DOMAIN && env.ROLECAST_DKIM_SELECTOR
-        ? { keyFile, domain: env.ROLECAST_DKIM_DOMAIN, selector: env.ROLECAST_DKIM_SELECTOR }
-        : undefined,
+    dkim: readDkimVariables(env),
     isCI: env.CI === 'true' || env.CI === '1',
     isTTY: Boolean(process.stdout.isTTY),
     webhooks: readWebhookSecrets(env),
@@ -39,6 +38,19 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     workerLeaseMs: wholeNumber(env.ROLECAST_TEST_LEASE_MS),
     workerBatch: wholeNumber(env.ROLECAST_TEST_WORKER_BATCH),
   };
+}
+
+const DKIM_VARIABLES = ['ROLECAST_DKIM_KEY_FILE', 'ROLECAST_DKIM_DOMAIN', 'ROLECAST_DKIM_SELECTOR'] as const;
+
+/**
+ * Some of the DKIM variables set and not all is kept as what is missing, not read as "no DKIM":
+ * messages would go out unsigned while the sender meant to sign them.
+ */
+function readDkimVariables(env: NodeJS.ProcessEnv): DkimEnvironment | undefined {
+  const [keyFile, domain, selector] = DKIM_VARIABLES.map((name) => env[name] || undefined);
+  if (keyFile && domain && selector) return { keyFile, domain, selector };
+  const missing = DKIM_VARIABLES.filter((name) => !env[name]);
+  return missing.length === DKIM_VARIABLES.length ? undefined : { missing };
 }
 
 export interface WebhookSecrets {

@@ -48,6 +48,7 @@ export interface DkimSettings {
 
 export async function readDkim(env: Environment): Promise<DkimSettings | undefined> {
   if (!env.dkim) return undefined;
+  if ('missing' in env.dkim) throw partialDkimError(env.dkim.missing);
   let privateKey: string;
   try {
     privateKey = await readFile(env.dkim.keyFile, 'utf8');
@@ -61,6 +62,16 @@ export async function readDkim(env: Environment): Promise<DkimSettings | undefin
   // the server had refused them, and be recorded as their permanent failure.
   checkDkimKey(privateKey, env.dkim.keyFile);
   return { domainName: env.dkim.domain, keySelector: env.dkim.selector, privateKey };
+}
+
+function partialDkimError(missing: readonly string[]): RolecastError {
+  return new RolecastError(
+    'E_USAGE',
+    `DKIM is only partly set up: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set`,
+    {
+      hint: 'set ROLECAST_DKIM_KEY_FILE, ROLECAST_DKIM_DOMAIN and ROLECAST_DKIM_SELECTOR to sign with DKIM, or none of them to send unsigned; nothing was sent',
+    },
+  );
 }
 
 /**

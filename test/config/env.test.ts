@@ -34,6 +34,16 @@ describe('readEnvironment', () => {
     });
     expect(readEnvironment({}).smtpUrl).toBeUndefined();
   });
+
+  it('keeps DKIM variables set only in part as the ones missing, never as no DKIM', () => {
+    expect(readEnvironment({}).dkim).toBeUndefined();
+    expect(readEnvironment({ ROLECAST_DKIM_KEY_FILE: '/k.pem', ROLECAST_DKIM_DOMAIN: 'example.com' }).dkim).toEqual({
+      missing: ['ROLECAST_DKIM_SELECTOR'],
+    });
+    expect(readEnvironment({ ROLECAST_DKIM_SELECTOR: 's1', ROLECAST_DKIM_DOMAIN: '' }).dkim).toEqual({
+      missing: ['ROLECAST_DKIM_KEY_FILE', 'ROLECAST_DKIM_DOMAIN'],
+    });
+  });
 });
 
 describe('assertStrongSecret', () => {

@@ -399,6 +399,29 @@ describe('sending over SMTP', () => {
     expect(await opened.server.messages()).toHaveLength(0);
   });
 
+  it('refuses DKIM variables set only in part, naming the one missing, before connecting', async () => {
+    opened.fixture = await sendFixture(3);
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const keyFile = await opened.fixture.temp.write(
+      'dkim.pem',
+      privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    );
+    opened.server = await startSmtpServer();
+    const env = {
+      ...sendEnv(opened.server.url()),
+      ROLECAST_DKIM_KEY_FILE: keyFile,
+      ROLECAST_DKIM_DOMAIN: 'rolecast.example',
+    };
+    const error = (await send(opened.fixture, undefined, { env }).catch((e: unknown) => e)) as RolecastError;
+    expect(error).toBeInstanceOf(RolecastError);
+    expect(error.code).toBe('E_USAGE');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(/ROLECAST_DKIM_SELECTOR is not set/);
+    expect(error.message).not.toMatch(/KEY_FILE|DKIM_DOMAIN/);
+    expect(opened.server.counts.connections).toBe(0);
+    expect(await opened.server.messages()).toHaveLength(0);
+  });
+
   /** A --resend stopped once it has reached four readers. */
   async function interruptedResend(everyone: number) {
     const controller = new AbortController();
