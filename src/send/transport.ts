@@ -10,6 +10,7 @@ import { redactUrl } from '../config/env.js';
 import { RolecastError } from '../errors.js';
 import { LocalWriteError } from './local-write-error.js';
 import { wirePayloadOf } from './message.js';
+import { credentialScrubber, scrubError } from './scrub.js';
 import { dkimSignature } from './wire/dkim.js';
 import { createWirePool, type DotGate, type WirePool, wireSupported } from './wire/pool.js';
 import { headText } from './wire/prepare.js';
@@ -138,6 +139,7 @@ export interface SmtpSettings {
 export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   const parsed = parseSmtpUrl(settings.url);
   const shown = redactUrl(settings.url);
+  const scrub = credentialScrubber(settings.url, parsed.auth);
   const options = smtpPoolOptions(parsed, settings);
   const finalReplyMs = settings.timeouts?.finalReplyMs ?? DEFAULT_SMTP_TIMEOUTS.finalReplyMs;
   const transporter: Transporter = nodemailer.createTransport(options);
@@ -170,7 +172,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
           await wire.open(check.connections);
         } else await checkConnection(options, checking);
       } catch (error) {
-        throw verifyError(error, `${parsed.host}:${parsed.port}`, parsed.auth?.user);
+        throw verifyError(scrubError(error, scrub), `${parsed.host}:${parsed.port}`, parsed.auth?.user);
       }
     },
     maxMessageSize() {
@@ -178,19 +180,13 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       return size ? size : undefined;
     },
     async send(mail, gate) {
-      // nodemailer would put a non-ASCII local part into RCPT TO as raw 8-bit bytes whether or
-      // not the server offers SMTPUTF8; refuse that reader instead, before anything is sent.
-      if (envelopeRecipients(mail).some(needsSmtpUtf8) && !(await offersSmtpUtf8())) throw smtpUtf8Refusal();
-      const payload = wirePayloadOf(mail);
-      if (payload && wireSupported()) {
-        wire ??= createWirePool(options, settings.concurrency, { finalReplyMs });
-        const envelope = mail.envelope as { from: string; to: string[] };
-        // The header block stays a string: the pool encodes it straight into the message's one buffer.
-        const head = `${settings.dkim ? `${dkimSignature(payload, settings.dkim)}\r\n` : ''}${headText(payload.headers)}`;
-        return { response: await wire.send(envelope, [head, ...payload.body], gate) };
+      // A lane that logs in again mid-run, or a server that refuses a message, may quote the password.
+      try {
+        const { response } = await deliver(mail, gate);
+        return { response: scrub(response) };
+      } catch (error) {
+        throw scrubError(error, scrub);
       }
-      const info = (await transporter.sendMail(mail)) as { response?: string };
-      return { response: String(info.response ?? '250 OK') };
     },
     async close() {
       for (const connection of checking) connection.close();
@@ -199,6 +195,22 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       transporter.close();
     },
   };
+
+  async function deliver(mail: SendMailOptions, gate: DotGate | undefined): Promise<{ response: string }> {
+    // nodemailer would put a non-ASCII local part into RCPT TO as raw 8-bit bytes whether or
+    // not the server offers SMTPUTF8; refuse that reader instead, before anything is sent.
+    if (envelopeRecipients(mail).some(needsSmtpUtf8) && !(await offersSmtpUtf8())) throw smtpUtf8Refusal();
+    const payload = wirePayloadOf(mail);
+    if (payload && wireSupported()) {
+      wire ??= createWirePool(options, settings.concurrency, { finalReplyMs });
+      const envelope = mail.envelope as { from: string; to: string[] };
+      // The header block stays a string: the pool encodes it straight into the message's one buffer.
+      const head = `${settings.dkim ? `${dkimSignature(payload, settings.dkim)}\r\n` : ''}${headText(payload.headers)}`;
+      return { response: await wire.send(envelope, [head, ...payload.body], gate) };
+    }
+    const info = (await transporter.sendMail(mail)) as { response?: string };
+    return { response: String(info.response ?? '250 OK') };
+  }
 }
 
 /** Connects and logs in as nodemailer's own `verify` does, then quits. */

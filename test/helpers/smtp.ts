@@ -41,6 +41,11 @@ export interface SmtpFaults {
   vanishOnData?: number;
   /** The first `count` DATA commands answered with a provider's throttling reply, e.g. 451 "4.7.1 rate limit". */
   throttleData?: { count: number; code: number; message: string };
+  /**
+   * Every login after the first `after` (default 0) refused with 535 and the text `reply` makes of
+   * the credentials given, as a server that quotes them does. Needs `auth`, which offers AUTH.
+   */
+  refuseLogin?: { after?: number; reply: (user: string, pass: string) => string };
 }
 
 export interface ReceivedMessage {
@@ -88,6 +93,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const faults = options.faults ?? {};
   const counts = { mailFrom: 0, rcpt: 0, data: 0, accepted: 0, authFailures: 0, connections: 0 };
   const received: Promise<ReceivedMessage>[] = [];
+  let logins = 0;
   const rejected = new Set((faults.rejectAddresses ?? []).map((a) => a.toLowerCase()));
 
   const server: SMTPServer = new SMTPServer({
@@ -104,7 +110,13 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       callback();
     },
     onAuth(auth, _session, callback) {
+      const refusal = faults.refuseLogin;
+      if (refusal && logins >= (refusal.after ?? 0)) {
+        counts.authFailures++;
+        return callback(smtpError(535, refusal.reply(auth.username ?? '', auth.password ?? '')));
+      }
       if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) {
+        logins++;
         callback(null, { user: auth.username });
         return;
       }

@@ -1,0 +1,47 @@
+/**
+ * Takes the SMTP password out of what a server said: its replies end up in errors, logs and the
+ * ledger, and some servers quote the credentials they refused (as typed, or as the base64 the
+ * client sent in AUTH PLAIN or AUTH LOGIN).
+ */
+export type Scrub = (text: string) => string;
+
+const MASK = '***';
+
+export function credentialScrubber(url: string, auth: { user: string; pass: string } | undefined): Scrub {
+  if (!auth?.pass) return (text) => text;
+  const forms = new Set([
+    auth.pass,
+    urlPassword(url),
+    base64(auth.pass),
+    // AUTH PLAIN's one argument, as nodemailer writes it.
+    base64(`\u0000${auth.user}\u0000${auth.pass}`),
+  ]);
+  forms.delete('');
+  // Longest first: a form that holds another is taken out whole.
+  const ordered = [...forms].sort((a, b) => b.length - a.length);
+  return (text) => ordered.reduce((scrubbed, form) => scrubbed.split(form).join(MASK), text);
+}
+
+/** Scrubs, in place, the parts of an SMTP error that carry the server's words; other fields are kept. */
+export function scrubError<T>(error: T, scrub: Scrub): T {
+  if (typeof error !== 'object' || error === null) return error;
+  const e = error as { message?: unknown; response?: unknown; stack?: unknown };
+  for (const key of ['message', 'response', 'stack'] as const) {
+    const value = e[key];
+    if (typeof value === 'string') e[key] = scrub(value);
+  }
+  return error;
+}
+
+/** The password as written in the URL, percent-encoding and all. */
+function urlPassword(url: string): string {
+  try {
+    return new URL(url).password;
+  } catch {
+    return '';
+  }
+}
+
+function base64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}

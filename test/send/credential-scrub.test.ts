@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RolecastError } from '../../src/errors.js';
+import { openStateDb, sendIssue } from '../../src/send/index.js';
+import { formatReport } from '../../src/send/report.js';
+import { credentialScrubber } from '../../src/send/scrub.js';
+import { createSmtpTransport, type MailTransport } from '../../src/send/transport.js';
+import { perTest } from '../helpers/per-test.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+
+/**
+ * A server that quotes the credentials it refused must not get the password printed: not as
+ * typed, not as written in the URL, not as the base64 the client sent it in.
+ */
+
+const user = 'alice';
+const pass = 'Pw0rd/XYZ.secret';
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+const forms = [pass, encodeURIComponent(pass), b64(pass), b64(`\u0000${user}\u0000${pass}`)];
+const quoting = (u: string, p: string) =>
+  `5.7.8 Bad creds for ${u}/${p} (url ${encodeURIComponent(p)}, ${b64(p)}, plain ${b64(`\u0000${u}\u0000${p}`)})`;
+
+const opened = perTest<{ transport: MailTransport; server: TestSmtpServer; fixture: SendFixture }>([
+  'transport',
+  'server',
+  'fixture',
+]);
+
+function expectNoPassword(text: string): void {
+  for (const form of forms) expect(text).not.toContain(form);
+}
+
+describe('credentialScrubber', () => {
+  it('takes out the password as typed, as in the URL and in base64, and the AUTH PLAIN string', () => {
+    const scrub = credentialScrubber(`smtp://${user}:${encodeURIComponent(pass)}@mail.example`, { user, pass });
+    const scrubbed = scrub(quoting(user, pass));
+    expectNoPassword(scrubbed);
+    expect(scrubbed).toContain('Bad creds for alice/***');
+    expect(credentialScrubber('smtp://mail.example', undefined)('250 OK')).toBe('250 OK');
+  });
+});
+
+describe('an SMTP server that quotes the refused credentials', () => {
+  it('gets the send refused (exit 2) with its reply shown without the password', async () => {
+    opened.fixture = await sendFixture(3);
+    opened.server = await startSmtpServer({ auth: { user, pass }, faults: { refuseLogin: { reply: quoting } } });
+    const error = (await sendIssue({
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url({ user, pass })),
+    }).catch((e: unknown) => e)) as RolecastError;
+    expect(error).toBeInstanceOf(RolecastError);
+    expect(error.code).toBe('E_SMTP_AUTH');
+    expectNoPassword(`${error.message} ${error.hint} ${error.stack}`);
+    expect(error.message).toMatch(/refused the login for alice: .*Bad creds for alice\/\*\*\*/);
+    expect(opened.server.counts.data).toBe(0);
+  });
+
+  it('gets the connection check (as serve makes at startup) refused without the password', async () => {
+    opened.server = await startSmtpServer({ auth: { user, pass }, faults: { refuseLogin: { reply: quoting } } });
+    opened.transport = createSmtpTransport({ url: opened.server.url({ user, pass }), concurrency: 1 });
+    const error = (await opened.transport.verify().catch((e: unknown) => e)) as RolecastError;
+    expect(error.code).toBe('E_SMTP_AUTH');
+    expectNoPassword(`${error.message} ${error.stack}`);
+    expect(error.message).toContain('Bad creds for alice/***');
+  });
+
+  it('refusing a later connection of the pool mid-run, has no password in the report or the ledger', async () => {
+    opened.fixture = await sendFixture(12, { concurrency: 3, retries: 0 });
+    // The check's login passes; the pool's other connections are refused as they open.
+    opened.server = await startSmtpServer({
+      auth: { user, pass },
+      faults: { refuseLogin: { after: 1, reply: quoting }, dataDelayMs: 20 },
+    });
+    const report = await sendIssue({
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url({ user, pass })),
+    }).catch((e: unknown) => e);
+    expect(opened.server.counts.authFailures).toBeGreaterThan(0);
+    const shown = report instanceof Error ? `${report.message} ${report.stack}` : formatReport(report as never);
+    expectNoPassword(`${shown} ${JSON.stringify(report)}`);
+    const db = openStateDb(join(opened.fixture.dir, '.rolecast', 'state.db'));
+    const rows = db.prepare('SELECT response FROM deliveries').pluck().all();
+    db.close();
+    expectNoPassword(JSON.stringify(rows));
+    expect(JSON.stringify(rows) + shown).toContain('Bad creds for alice/***');
+  });
+});
