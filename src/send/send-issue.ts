@@ -518,6 +518,7 @@ async function smtpTransport(config: ResolvedConfig, env: Environment, options: 
     url: env.smtpUrl!,
     concurrency: options.concurrency ?? config.send.concurrency,
     dkim: await readDkim(env),
+    log: options.log,
     // Config first, then what the caller (tests, embedding code) overrides.
     timeouts: {
       connectionMs: config.send.connectionTimeoutMs,

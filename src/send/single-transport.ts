@@ -13,12 +13,14 @@ export function singleMessageTransport(
   dkim: DkimSettings | undefined,
   folder: string,
   cwd: string,
+  log?: (line: string) => void,
 ): MailTransport {
   if (!smtpUrl) return createOutboxTransport(outboxFolder(config, folder, cwd), { dkim });
   return createSmtpTransport({
     url: smtpUrl,
     concurrency: 1,
     dkim,
+    log,
     timeouts: {
       connectionMs: config.send.connectionTimeoutMs,
       greetingMs: config.send.greetingTimeoutMs,

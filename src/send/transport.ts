@@ -129,6 +129,8 @@ export interface SmtpSettings {
   concurrency: number;
   dkim?: DkimSettings | undefined;
   timeouts?: Partial<SmtpTimeouts> | undefined;
+  /** Notices for the person running the command, e.g. credentials the server gave no way to use. */
+  log?: ((line: string) => void) | undefined;
 }
 
 /**
@@ -140,12 +142,23 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   const parsed = parseSmtpUrl(settings.url);
   const shown = redactUrl(settings.url);
   const scrub = credentialScrubber(settings.url, parsed.auth);
+  const where = `${parsed.host}:${parsed.port}`;
+  // Once per transport, however many connections find the same server without AUTH.
+  let toldNoLogin = false;
+  const loginNotOffered = () => {
+    if (toldNoLogin) return;
+    toldNoLogin = true;
+    settings.log?.(
+      `warning: the SMTP server ${where} offers no login (AUTH), so the user name and password in SMTP_URL were not used`,
+    );
+  };
   const options = smtpPoolOptions(parsed, settings);
   const finalReplyMs = settings.timeouts?.finalReplyMs ?? DEFAULT_SMTP_TIMEOUTS.finalReplyMs;
   const transporter: Transporter = nodemailer.createTransport(options);
   // Messages already in wire form go over connections of their own, without nodemailer's composer
   // and dot-stuffing stream; anything else (and an incompatible nodemailer) takes the pool above.
   let wire: WirePool | undefined;
+  const pool = () => (wire ??= createWirePool(options, settings.concurrency, { finalReplyMs }, { loginNotOffered }));
   // Checks and probes still running: closing the transport (a render failed meanwhile) cuts them
   // short, so the command ends at once rather than when the server's greeting or connection times out.
   const checking = new Set<SMTPConnection>();
@@ -168,11 +181,10 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
     async verify(check) {
       try {
         if (check?.keepOpen && wireSupported()) {
-          wire ??= createWirePool(options, settings.concurrency, { finalReplyMs });
-          await wire.open(check.connections);
-        } else await checkConnection(options, checking);
+          await pool().open(check.connections);
+        } else await checkConnection(options, checking, loginNotOffered);
       } catch (error) {
-        throw verifyError(scrubError(error, scrub), `${parsed.host}:${parsed.port}`, parsed.auth?.user);
+        throw verifyError(scrubError(error, scrub), where, parsed.auth?.user);
       }
     },
     maxMessageSize() {
@@ -202,11 +214,10 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
     if (envelopeRecipients(mail).some(needsSmtpUtf8) && !(await offersSmtpUtf8())) throw smtpUtf8Refusal();
     const payload = wirePayloadOf(mail);
     if (payload && wireSupported()) {
-      wire ??= createWirePool(options, settings.concurrency, { finalReplyMs });
       const envelope = mail.envelope as { from: string; to: string[] };
       // The header block stays a string: the pool encodes it straight into the message's one buffer.
       const head = `${settings.dkim ? `${dkimSignature(payload, settings.dkim)}\r\n` : ''}${headText(payload.headers)}`;
-      return { response: await wire.send(envelope, [head, ...payload.body], gate) };
+      return { response: await pool().send(envelope, [head, ...payload.body], gate) };
     }
     const info = (await transporter.sendMail(mail)) as { response?: string };
     return { response: String(info.response ?? '250 OK') };
@@ -214,10 +225,15 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
 }
 
 /** Connects and logs in as nodemailer's own `verify` does, then quits. */
-function checkConnection(options: ReturnType<typeof smtpPoolOptions>, live: Set<SMTPConnection>): Promise<void> {
+function checkConnection(
+  options: ReturnType<typeof smtpPoolOptions>,
+  live: Set<SMTPConnection>,
+  loginNotOffered: () => void,
+): Promise<void> {
   return shortConnection<void>(options, live, (connection, done) => {
-    if (options.auth && connection.allowsAuth) connection.login(options.auth, (error) => done(error));
-    else done(null);
+    if (options.auth && connection.allowsAuth) return connection.login(options.auth, (error) => done(error));
+    if (options.auth) loginNotOffered();
+    done(null);
   });
 }
 

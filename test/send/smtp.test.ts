@@ -7,6 +7,7 @@ import { planAudience } from '../../src/group/index.js';
 import { openStateDb, readStatus, sendIssue } from '../../src/send/index.js';
 import { formatReport } from '../../src/send/report.js';
 import { addSuppression } from '../../src/send/store.js';
+import { createSmtpTransport } from '../../src/send/transport.js';
 import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
@@ -204,6 +205,35 @@ describe('sending over SMTP', () => {
     const ok = await send(opened.fixture, opened.server.url({ user: 'mailer', pass: 'right-secret' }));
     expect(ok.total.sent).toBeGreaterThan(0);
     expect(ok.destination).not.toContain('right-secret');
+  });
+
+  it('warns once, not failing, when the server offers no login and the credentials in SMTP_URL go unused', async () => {
+    opened.fixture = await sendFixture(12, { concurrency: 3 });
+    opened.server = await startSmtpServer();
+    const lines: string[] = [];
+    const url = opened.server.url({ user: 'mailer', pass: 'unused-secret' });
+    const report = await send(opened.fixture, url, { log: (line) => lines.push(line) });
+    expect(report.total.sent).toBeGreaterThan(3);
+    expect(report.total.failed).toBe(0);
+    const warnings = lines.filter((line) => /offers no login/.test(line));
+    expect(warnings).toEqual([
+      `warning: the SMTP server 127.0.0.1:${opened.server.port} offers no login (AUTH), so the user name and password in SMTP_URL were not used`,
+    ]);
+
+    // The connection check alone (serve's, at startup) says it too; without credentials, nothing is said.
+    for (const [checked, expected] of [
+      [url, 1],
+      [opened.server.url(), 0],
+    ] as const) {
+      const said: string[] = [];
+      const transport = createSmtpTransport({ url: checked, concurrency: 1, log: (line) => said.push(line) });
+      await transport.verify();
+      await transport.close();
+      expect(
+        said.filter((line) => /offers no login/.test(line)),
+        checked,
+      ).toHaveLength(expected);
+    }
   });
 
   it('aborts with E_SMTP_CONNECT when nothing listens', async () => {

@@ -49,7 +49,9 @@ export const serveCommand: Command = {
     }
     const location = stateLocation(config, env, ctx.cwd, stringOption(args, 'state'));
     const backend = await openServeBackend(location, { secret, log: (line) => print(ctx.stderr, line) });
-    const { transport, mailer } = await readerMailTransport(config, env, ctx.cwd).catch(async (error: unknown) => {
+    const { transport, mailer } = await readerMailTransport(config, env, ctx.cwd, (line) =>
+      print(ctx.stderr, line),
+    ).catch(async (error: unknown) => {
       await backend.close();
       throw error;
     });

@@ -94,10 +94,16 @@ export interface WirePoolTiming {
 
 const TIMING: WirePoolTiming = { retireMs: 60_000, finalReplyMs: 10 * 60_000 };
 
+export interface WirePoolEvents {
+  /** A connection found no AUTH offered, so the credentials it has went unused. */
+  loginNotOffered?: () => void;
+}
+
 export function createWirePool(
   options: ConnectionOptions,
   size: number,
   timings: Partial<WirePoolTiming> = {},
+  events: WirePoolEvents = {},
 ): WirePool {
   const timing = { ...TIMING, ...timings };
   const lanes: Lane[] = Array.from({ length: Math.max(1, size) }, () => ({ connection: undefined }));
@@ -195,7 +201,10 @@ export function createWirePool(
         };
         if (options.auth && connection.allowsAuth) {
           connection.login(options.auth, (loginError?: Error | null) => (loginError ? fail(loginError) : done()));
-        } else done();
+          return;
+        }
+        if (options.auth) events.loginNotOffered?.();
+        done();
       });
     });
 

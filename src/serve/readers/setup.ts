@@ -18,9 +18,10 @@ export async function readerMailTransport(
   config: ResolvedConfig,
   env: Environment,
   cwd: string,
+  log?: (line: string) => void,
 ): Promise<{ transport: MailTransport; mailer: ReaderMailer }> {
   const dkim = await readDkim(env);
-  const transport = singleMessageTransport(config, env.smtpUrl, dkim, 'readers', cwd);
+  const transport = singleMessageTransport(config, env.smtpUrl, dkim, 'readers', cwd, log);
   await transport.verify();
   return { transport, mailer: createReaderMailer(config, transport) };
 }
