@@ -6,6 +6,7 @@
 export type Scrub = (text: string) => string;
 
 const MASK = '***';
+const MIN_FORM_LENGTH = 4;
 
 export function credentialScrubber(url: string, auth: { user: string; pass: string } | undefined): Scrub {
   if (!auth?.pass) return (text) => text;
@@ -16,7 +17,9 @@ export function credentialScrubber(url: string, auth: { user: string; pass: stri
     // AUTH PLAIN's one argument, as nodemailer writes it.
     base64(`\u0000${auth.user}\u0000${auth.pass}`),
   ]);
-  forms.delete('');
+  // A form of a few characters is left: taking it out would garble the reply codes ("550 5.1.1")
+  // that decide whether a message is tried again, and reveals next to nothing when shown.
+  for (const form of forms) if (form.length < MIN_FORM_LENGTH) forms.delete(form);
   // Longest first: a form that holds another is taken out whole.
   const ordered = [...forms].sort((a, b) => b.length - a.length);
   return (text) => ordered.reduce((scrubbed, form) => scrubbed.split(form).join(MASK), text);

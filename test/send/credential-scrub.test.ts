@@ -39,6 +39,11 @@ describe('credentialScrubber', () => {
     expect(scrubbed).toContain('Bad creds for alice/***');
     expect(credentialScrubber('smtp://mail.example', undefined)('250 OK')).toBe('250 OK');
   });
+
+  it('leaves the reply codes of a server alone when the password is only a few characters', () => {
+    const scrub = credentialScrubber('smtp://u:5@mail.example', { user: 'u', pass: '5' });
+    expect(scrub('550 5.1.1 <ann@example.com>: no such user')).toBe('550 5.1.1 <ann@example.com>: no such user');
+  });
 });
 
 describe('an SMTP server that quotes the refused credentials', () => {
