@@ -11,6 +11,7 @@ import { closestWord } from '../suggest.js';
 import { createAddressSet } from './_address-set.js';
 import { createCsvReader, parseCsv } from './_csv.js';
 import { displayPath } from './_display.js';
+import { unguardFormula } from './_formula-guard.js';
 import { hasDuplicateKeys, JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
 import { entryText, NotStreamable, type StreamedEntry, streamJsonList } from './_json-stream.js';
 import { fastSubscriber } from './_subscriber-fast.js';
@@ -287,7 +288,8 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
       const entry: Record<string, unknown> = {};
       // Only the cells the row has: a header of thousands of columns must not cost that much per row.
       for (let index = 0; index < Math.min(columns.length, cells.length); index++) {
-        const written = cells[index]!;
+        // Without the `'` an export puts before a cell a spreadsheet would run as a formula.
+        const written = unguardFormula(cells[index]!);
         if (written.trim() === '') continue;
         // The address is checked as written: a control character at its edge is refused, not trimmed
         // off. A roles cell is split by the same rule as a roles string in JSON. Defined, not

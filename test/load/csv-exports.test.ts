@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { subscribersCsv } from '../../src/cli/commands/_subscribers-csv.js';
 import { formatProblem } from '../../src/errors.js';
 import { parseSubscribers, parseSubscribersCsv, readSubscriberCsvStream } from '../../src/load/subscribers.js';
 import { createTaxonomy } from '../../src/roles/taxonomy.js';
@@ -106,5 +107,33 @@ describe('provider columns', () => {
       'b@example.com unsubscribed',
       'c@example.com active',
     ]);
+  });
+});
+
+describe('an export read back', () => {
+  // Each starts with what a spreadsheet would run as a formula, or with a `'` the guard must not eat.
+  const exported = [
+    { email: '+plus@example.com', name: '=Ann', firstName: '@Ann', roles: ['CTO'], status: 'active' as const },
+    { email: '-dash@example.com', name: "'=quoted", roles: ['-Ops', 'CTO'], status: 'active' as const },
+    { email: '=1+1@example.com', name: "''twice", firstName: "'Tis", roles: ['+Growth'], status: 'active' as const },
+    { email: "'quote@example.com", name: '-', roles: [], status: 'unsubscribed' as const },
+  ];
+
+  it('holds the same addresses, names and roles, whole and streamed', async () => {
+    const csv = subscribersCsv(exported);
+    expect(csv).toContain(`"'+plus@example.com"`);
+    for (const result of await both(csv)) {
+      expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+      expect(result.subscribers).toEqual(exported);
+    }
+  });
+
+  it('refuses a role holding the roles separator, rather than splitting it', () => {
+    expect(() => subscribersCsv([{ email: 'a@example.com', roles: ['R|D'], status: 'active' }])).toThrow(
+      /the role "R\|D" of a@example\.com holds \| ; or ,/,
+    );
+    expect(() => subscribersCsv([{ email: 'a@example.com', roles: ['Sales, EMEA'], status: 'active' }])).toThrow(
+      /nothing was exported/,
+    );
   });
 });

@@ -123,6 +123,32 @@ describe('rolecast subscribers', () => {
     }
   });
 
+  it('reads back a CSV export of addresses and names a spreadsheet would run as formulas', async () => {
+    await project.write(
+      'formulas.json',
+      JSON.stringify([
+        { email: '+plus@example.com', name: '=Ann', firstName: '@Ann', roles: ['CTO'] },
+        { email: '-dash@example.com', name: '-Bo', roles: ['CTO'] },
+        { email: '=1+1@example.com', name: "'Tis Cy", roles: ['CTO'] },
+      ]),
+    );
+    expect((await runMain(project.dir, ['subscribers', 'import', 'formulas.json'])).code).toBe(0);
+    const first = await runMain(project.dir, ['subscribers', 'export']);
+    const csv = await runMain(project.dir, ['subscribers', 'export', '--format', 'csv']);
+    expect(csv.code, csv.all).toBe(0);
+    const other = await tempProject({ withExample: true });
+    try {
+      await other.write('formulas.csv', csv.out);
+      const again = await runMain(other.dir, ['subscribers', 'import', 'formulas.csv']);
+      expect(again.code, again.all).toBe(0);
+      const second = await runMain(other.dir, ['subscribers', 'export']);
+      expect(JSON.parse(second.out)).toEqual(JSON.parse(first.out));
+      expect(second.out).toContain('"email": "+plus@example.com"');
+    } finally {
+      await other.cleanup();
+    }
+  });
+
   it('keeps first names through a CSV export and import', async () => {
     await project.write(
       'named.json',

@@ -1,19 +1,37 @@
+import { RolecastError } from '../../errors.js';
+import { guardFormula } from '../../load/_formula-guard.js';
 import type { Subscriber } from '../../model/subscriber.js';
+import { printable } from '../../printable.js';
 
 /** The CSV a subscribers file may be written as (roles joined with `|`); reads back with `import`. */
 export function subscribersCsv(entries: readonly Subscriber[]): string {
   const lines = ['email,name,firstName,roles,timezone,locale,status'];
   for (const s of entries)
     lines.push(
-      [s.email, s.name ?? '', s.firstName ?? '', s.roles.join('|'), s.timezone ?? '', s.locale ?? '', s.status]
+      [s.email, s.name ?? '', s.firstName ?? '', rolesCell(s), s.timezone ?? '', s.locale ?? '', s.status]
         .map(cell)
         .join(','),
     );
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Reading splits a roles cell at `|`, `;`, `,` and line breaks: a role holding one would come back
+ * as two, so the export is refused rather than written that way.
+ */
+function rolesCell(reader: Subscriber): string {
+  const split = reader.roles.find((role) => /[|;,\r\n]/.test(role));
+  if (split !== undefined)
+    throw new RolecastError(
+      'E_INVALID',
+      `the role "${printable(split)}" of ${printable(reader.email)} holds | ; or , which a CSV roles cell splits at; nothing was exported`,
+      { hint: 'export as JSON (leave out --format csv), which keeps the role whole' },
+    );
+  return reader.roles.join('|');
+}
+
 function cell(value: string): string {
-  // A leading = + - @ would be a formula in a spreadsheet: quoted and prefixed, as OWASP advises.
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  // Quoted as well as prefixed, so the `'` is plainly part of the cell.
+  const safe = guardFormula(value);
   return /[",\r\n]/.test(safe) || safe !== value ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
