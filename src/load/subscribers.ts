@@ -14,6 +14,7 @@ import { displayPath } from './_display.js';
 import { unguardFormula } from './_formula-guard.js';
 import { hasDuplicateKeys, JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
 import { entryText, NotStreamable, type StreamedEntry, streamJsonList } from './_json-stream.js';
+import { fromProviderColumns } from './_provider-columns.js';
 import { fastSubscriber } from './_subscriber-fast.js';
 import { decodedChunks, utf16Encoding } from './_utf16.js';
 import { formatPath, zodProblems } from './_validate.js';
@@ -221,6 +222,9 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
   const validator = createEntryValidator(file, taxonomy, [], true);
   // Rows the file's own shape makes wrong, said once each; errors, so nothing is sent from the list.
   const shapeProblems: Problem[] = [];
+  // Provider cells that say nothing known, one error per distinct cell: a new provider type in a
+  // large list is one line, not one per reader.
+  const providerProblems = new Map<string, { problem: Problem; count: number }>();
   let undecodable = false;
   return {
     unclosed(line: number): void {
@@ -301,7 +305,13 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
           Object.defineProperty(entry, column, { value, enumerable: true, writable: true, configurable: true });
         else entry[column] = value;
       }
-      fromProviderColumns(entry);
+      const provider = fromProviderColumns(entry);
+      if (provider) {
+        const key = `${provider.field}\u0000${provider.message}`;
+        const seen = providerProblems.get(key);
+        if (seen) seen.count++;
+        else providerProblems.set(key, { problem: { severity: 'error', file, line, ...provider }, count: 1 });
+      }
       validator.add(entry, () => line);
     },
     refused: () => refusal !== undefined,
@@ -316,31 +326,11 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
           'start the file with a header such as: email,name,roles,timezone',
         );
       const result = validator.finish();
+      for (const { problem, count } of providerProblems.values())
+        shapeProblems.push(count > 1 ? { ...problem, message: `${problem.message} (${count} rows)` } : problem);
       return shapeProblems.length ? { ...result, problems: [...shapeProblems, ...result.problems] } : result;
     },
   };
-}
-
-/**
- * What providers' own columns say, in rolecast's fields: a last name joins the first name into
- * `name` (Mailchimp's "First Name" and "Last Name"), and Buttondown's `subscriber_type` and
- * Substack's `email_disabled` say a reader left. The columns themselves are still warned about.
- */
-function fromProviderColumns(entry: Record<string, unknown>): void {
-  const last = entry.lastName;
-  if (typeof last === 'string') {
-    if (entry.name === undefined)
-      entry.name = typeof entry.firstName === 'string' ? `${entry.firstName} ${last}` : last;
-    delete entry.lastName;
-  }
-  if (entry.status !== undefined) return;
-  const type = entry.subscriber_type;
-  const disabled = entry.email_disabled;
-  if (
-    (typeof type === 'string' && /^(?:unsubscribed|removed)$/i.test(type)) ||
-    (typeof disabled === 'string' && /^true$/i.test(disabled))
-  )
-    entry.status = 'unsubscribed';
 }
 
 /**

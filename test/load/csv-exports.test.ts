@@ -110,6 +110,54 @@ describe('provider columns', () => {
   });
 });
 
+describe('Buttondown and Substack columns', () => {
+  const mailed = ['regular', 'Premium', 'gifted', 'trialed', 'churning', 'past_due', 'unpaid'];
+  const notMailed = ['unactivated', 'unsubscribed', 'removed', 'complained', 'undeliverable', 'spammy', 'PAUSED'];
+
+  it('mails only the subscriber types that are mailed, and takes the column as read', async () => {
+    const rows = [...mailed, ...notMailed].map((type) => `${type}@example.com,CTO,${type}`);
+    for (const result of await both(`email,roles,subscriber_type\n${rows.join('\n')}\n`)) {
+      expect(result.problems).toEqual([]);
+      expect(result.subscribers.map((s) => `${s.email} ${s.status}`)).toEqual([
+        ...mailed.map((type) => `${type}@example.com active`),
+        ...notMailed.map((type) => `${type}@example.com unsubscribed`),
+      ]);
+    }
+  });
+
+  it('refuses a subscriber type it does not know, once per value, naming the line', async () => {
+    const text =
+      'email,roles,subscriber_type\na@example.com,CTO,regular\nb@example.com,CTO,lead\nc@example.com,CTO,lead\n';
+    for (const result of await both(text)) {
+      expect(lines(result)).toEqual([
+        expect.stringMatching(
+          /^list\.csv:3: subscriber_type: "lead" is not a Buttondown subscriber type rolecast knows.* \(2 rows\) — write regular, premium/,
+        ),
+      ]);
+    }
+  });
+
+  it('reads email_disabled as true, 1 or yes in any case, and refuses what is neither', async () => {
+    const text =
+      'email,roles,email_disabled\na@example.com,CTO, TRUE \nb@example.com,CTO,1\nc@example.com,CTO,"Yes "\nd@example.com,CTO,false\ne@example.com,CTO,0\nf@example.com,CTO,\n';
+    for (const result of await both(text)) {
+      expect(result.problems).toEqual([]);
+      expect(result.subscribers.map((s) => s.status)).toEqual([
+        'unsubscribed',
+        'unsubscribed',
+        'unsubscribed',
+        'active',
+        'active',
+        'active',
+      ]);
+    }
+    for (const result of await both('email,roles,email_disabled\na@example.com,CTO,maybe\n'))
+      expect(lines(result)).toEqual([
+        expect.stringMatching(/^list\.csv:2: email_disabled: "maybe" is neither true nor false/),
+      ]);
+  });
+});
+
 describe('an export read back', () => {
   // Each starts with what a spreadsheet would run as a formula, or with a `'` the guard must not eat.
   const exported = [
