@@ -3,9 +3,13 @@
  * starts on. The delimiter is read off the first line, as providers export with `,`, `;` or tabs.
  * Cells are returned as written; blank rows are dropped.
  */
-export function parseCsv(text: string, onUnclosed?: (line: number) => void): { cells: string[]; line: number }[] {
+export function parseCsv(
+  text: string,
+  onUnclosed?: (line: number) => void,
+  onTextAfterQuote?: (line: number, rowLine: number) => void,
+): { cells: string[]; line: number }[] {
   const rows: { cells: string[]; line: number }[] = [];
-  const reader = createCsvReader((cells, line) => rows.push({ cells, line }), onUnclosed);
+  const reader = createCsvReader((cells, line) => rows.push({ cells, line }), onUnclosed, onTextAfterQuote);
   reader.push(text);
   reader.end();
   return rows;
@@ -26,6 +30,11 @@ export function createCsvReader(
   onRow: (cells: string[], line: number) => void,
   /** Told the line a quoted cell opened on when the text ends inside it. */
   onUnclosed?: (line: number) => void,
+  /**
+   * Told the line of text after a cell's closing quote (`"a@example.com"x`), and the line its row
+   * starts on: the cell holds that text joined to the quoted text, which is not what was meant.
+   */
+  onTextAfterQuote?: (line: number, rowLine: number) => void,
 ): CsvReader {
   let delimiter: string | undefined;
   let pending = '';
@@ -36,6 +45,8 @@ export function createCsvReader(
   let cellBlank = true;
   let quotedParts: string[] | undefined;
   let quoted = false;
+  // Whether this cell's text after its closing quote was told of (once a cell is enough).
+  let toldAfterQuote = false;
   let line = 1;
   let rowLine = 1;
   let quoteLine = 1;
@@ -59,6 +70,7 @@ export function createCsvReader(
       cells.push(quotedParts ? quotedParts.join('') + text : text);
       quotedParts = undefined;
       cellBlank = true;
+      toldAfterQuote = false;
     };
     // Compared as character codes: indexing the text makes a one-character string per character.
     const separator = delimiter!.charCodeAt(0);
@@ -94,7 +106,14 @@ export function createCsvReader(
         line++;
         rowLine = line;
         cellStart = i + 1;
-      } else if (cellBlank && !isBlank(code, source, i)) cellBlank = false;
+      } else if ((cellBlank || (quotedParts && !toldAfterQuote)) && !isBlank(code, source, i)) {
+        cellBlank = false;
+        // Only text is told of: blanks after the closing quote stay in the cell, as before.
+        if (quotedParts && !toldAfterQuote) {
+          toldAfterQuote = true;
+          onTextAfterQuote?.(line, rowLine);
+        }
+      }
     }
     if (!final) {
       // `i` may have stepped past `stop` over a `""` or `\r\n` pair.
@@ -111,6 +130,7 @@ export function createCsvReader(
     if (quoted || rest.length > 0 || cells.length || quotedParts) {
       cells.push(quotedParts ? quotedParts.join('') + rest : rest);
       quotedParts = undefined;
+      toldAfterQuote = false;
       endRow();
     }
   };

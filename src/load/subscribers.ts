@@ -158,7 +158,7 @@ async function readCsvStream(
   taxonomy: RoleTaxonomy,
 ): Promise<SubscriberTableResult> {
   const rows = csvEntries(file, taxonomy);
-  const reader = createCsvReader(rows.row, rows.unclosed);
+  const reader = createCsvReader(rows.row, rows.unclosed, rows.textAfterQuote);
   for await (const text of decodedChunks(chunks)) {
     reader.push(text);
     if (rows.refused()) return rows.finish();
@@ -206,7 +206,7 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
   const size = byteLength(text);
   if (size > LIMITS.subscriberListBytes) return listed(tooBig(file, size));
   const rows = csvEntries(file, taxonomy);
-  for (const { cells, line } of parseCsv(text, rows.unclosed)) {
+  for (const { cells, line } of parseCsv(text, rows.unclosed, rows.textAfterQuote)) {
     rows.row(cells, line);
     if (rows.refused()) break;
   }
@@ -226,6 +226,8 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
   // large list is one line, not one per reader.
   const providerProblems = new Map<string, { problem: Problem; count: number }>();
   let undecodable = false;
+  // Rows (by the line they start on) with text after a closing quote: said once each, and not read.
+  const joinedRows = new Set<number>();
   return {
     unclosed(line: number): void {
       // Every row after it was read into one cell: readers lost, their addresses in someone's roles.
@@ -237,8 +239,21 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
         'close the quote (") or remove it, then load the list again',
       );
     },
+    textAfterQuote(line: number, rowLine: number): void {
+      if (joinedRows.has(rowLine)) return;
+      joinedRows.add(rowLine);
+      // `"ann@example.com"x` reads as ann@example.comx: someone else's address, or a mangled name.
+      shapeProblems.push({
+        severity: 'error',
+        file,
+        line,
+        field: 'row',
+        message: 'has text after the closing quote of a cell',
+        hint: 'put the text inside the quotes, or a delimiter between the quoted cell and the text',
+      });
+    },
     row(cells: string[], line: number): void {
-      if (refusal) return;
+      if (refusal || (columns && joinedRows.has(line))) return;
       // Excel's "sep=;" line before the header (split at its own delimiter: "sep=" and "").
       if (!columns && /^sep=.?$/i.test(cells[0]!.trim()) && cells.slice(1).every((cell) => cell.trim() === '')) return;
       if (!undecodable && cells.some((cell) => cell.includes('\ufffd'))) {

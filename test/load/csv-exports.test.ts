@@ -47,6 +47,18 @@ describe('CSV exports', () => {
     expect(trailing!.problems).toEqual([]);
   });
 
+  it('refuses text after a closing quote, naming its line, where it was joined to the cell', async () => {
+    const text =
+      'email,name,roles\n"f@example.com"x,F,CTO\ng@example.com,G,"CTO\nExecutive" x\nh@example.com,"H" ,CTO\n';
+    for (const result of await both(text)) {
+      expect(lines(result)).toEqual([
+        expect.stringMatching(/^list\.csv:2: row: has text after the closing quote of a cell — put the text inside/),
+        expect.stringMatching(/^list\.csv:4: row: has text after the closing quote of a cell/),
+      ]);
+      expect(result.subscribers.map((s) => s.email)).toEqual(['h@example.com']);
+    }
+  });
+
   it('refuses an address a wrong encoding garbled, and warns about a garbled name', async () => {
     const text = 'email;name;roles\r\nm\ufffdller@example.de;J\ufffdrgen;CTO\r\n';
     for (const result of await both(text)) {
