@@ -86,7 +86,11 @@ export function createCsvReader(
           quotedParts!.push(segment(i));
           quoted = false;
           cellStart = i + 1;
-        } else if (code === LF) line++;
+        } else if (code === CR || code === LF) {
+          // A line break inside the cell, written as CR, LF or CRLF (one line, not two).
+          line++;
+          if (code === CR && source.charCodeAt(i + 1) === LF) i++;
+        }
         continue;
       }
       if (code === QUOTE && cellBlank && !quotedParts) {

@@ -59,6 +59,17 @@ describe('CSV exports', () => {
     }
   });
 
+  it.each([
+    ['CR', '\r'],
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ])('counts a %s line break inside a quoted cell as one line', async (_, eol) => {
+    const text = ['email,name,roles', 'a@example.com,A,"CTO', 'Executive"', 'bad@@example.com,B,CTO', ''].join(eol);
+    for (const result of await both(text)) {
+      expect(result.problems.filter((p) => p.severity === 'error').map((p) => p.line)).toEqual([4]);
+    }
+  });
+
   it('refuses an address a wrong encoding garbled, and warns about a garbled name', async () => {
     const text = 'email;name;roles\r\nm\ufffdller@example.de;J\ufffdrgen;CTO\r\n';
     for (const result of await both(text)) {
