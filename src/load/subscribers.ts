@@ -9,7 +9,7 @@ import { SubscriberTable } from '../model/subscriber-table.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { closestWord } from '../suggest.js';
 import { createAddressSet } from './_address-set.js';
-import { createCsvReader, parseCsv } from './_csv.js';
+import { createCsvReader } from './_csv.js';
 import { displayPath } from './_display.js';
 import { unguardFormula } from './_formula-guard.js';
 import { hasDuplicateKeys, JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
@@ -206,10 +206,17 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
   const size = byteLength(text);
   if (size > LIMITS.subscriberListBytes) return listed(tooBig(file, size));
   const rows = csvEntries(file, taxonomy);
-  for (const { cells, line } of parseCsv(text, rows.unclosed, rows.textAfterQuote)) {
-    rows.row(cells, line);
-    if (rows.refused()) break;
-  }
+  // Rows are taken as the reader ends them, as the streamed reader does: a problem the reader
+  // tells of (text after a quote) then comes in the same order among the rows' own.
+  const reader = createCsvReader(
+    (cells, line) => {
+      if (!rows.refused()) rows.row(cells, line);
+    },
+    rows.unclosed,
+    rows.textAfterQuote,
+  );
+  reader.push(text);
+  reader.end();
   return listed(rows.finish());
 }
 
