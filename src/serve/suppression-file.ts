@@ -181,11 +181,37 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
     addressColumn = 0;
     body = rows;
   }
+  // A plain list has one address per line; a CSV row, no more cells than its header names.
+  const width = body === rows ? 1 : header.cells.length;
   for (const row of body) {
+    if (filledWidth(row.cells) > width) {
+      out.problems.push(cellsPastHeader(file, row.line, filledWidth(row.cells), width, body === rows));
+      continue;
+    }
     const reason = reasonColumn >= 0 ? row.cells[reasonColumn] : undefined;
     // Not trimmed here: the address is checked as written, so an invisible character at its edge is reported.
     const cell = row.cells[addressColumn];
     accept(cell?.trim() === '' ? '' : cell, reason, row.line, file, defaultReason, out);
   }
   return out;
+}
+
+/** The number of cells up to the last one that holds anything: trailing empty cells do not count. */
+function filledWidth(cells: readonly string[]): number {
+  let width = cells.length;
+  while (width > 0 && cells[width - 1]!.trim() === '') width--;
+  return width;
+}
+
+/** A row wider than its header: the extra cells may hold an address, so the row is not read at all. */
+function cellsPastHeader(file: string, line: number, cells: number, width: number, plainList: boolean): Problem {
+  return {
+    severity: 'error',
+    file,
+    line,
+    message: plainList
+      ? `this line holds ${cells} values where a plain list has one address per line`
+      : `this row has ${cells} cells where the header names ${width}`,
+    hint: 'put one address per row, or quote a cell that holds the separator; the other rows were read',
+  };
 }

@@ -47,6 +47,14 @@ describe('rolecast suppress', () => {
     expect(unknown.stderr).toContain('unknown action "remove"');
   });
 
+  it('fails on a row wider than its header, importing the rows it could read', async () => {
+    await project.write('wide.csv', 'email\nx4@example.com,y4@example.com\nz4@example.com\n');
+    const result = await cli('suppress', 'import', 'wide.csv');
+    expect(result.stderr).toContain('wide.csv:2: this row has 2 cells where the header names 1');
+    expect(result.stdout).toContain('imported 1 new address(es); 0 already suppressed; 1 row(s) not read');
+    expect(result.code).toBe(2);
+  });
+
   it('imports nothing and fails when no row can be read', async () => {
     await project.write('empty.json', '{"items": [{"name": "x"}]}');
     const result = await cli('suppress', 'import', 'empty.json');

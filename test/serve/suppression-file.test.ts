@@ -61,6 +61,20 @@ describe('parseSuppressionFile: the shapes providers export', () => {
     ]);
   });
 
+  it('reports a row with cells past its header, and a plain-list line with two values, reading neither', () => {
+    const csv = read('email\nx4@example.com,y4@example.com\na@example.com,\n');
+    expect(csv.entries.map((e) => e.email)).toEqual(['a@example.com']);
+    expect(csv.problems.map((p) => [p.line, p.message])).toEqual([
+      [2, 'this row has 2 cells where the header names 1'],
+    ]);
+
+    const plain = read('a@example.com\nx2@example.com,y2@example.com\n');
+    expect(plain.entries.map((e) => e.email)).toEqual(['a@example.com']);
+    expect(plain.problems.map((p) => [p.line, p.message])).toEqual([
+      [2, 'this line holds 2 values where a plain list has one address per line'],
+    ]);
+  });
+
   it('reports unreadable JSON items with their line numbers', () => {
     const text = '[\n  "a@example.com",\n  {"name": "no address"},\n  42,\n  {"email": "b@example.com"}\n]';
     const result = read(text);
