@@ -1,4 +1,4 @@
-import { addressProblem } from '../address.js';
+import { addressProblem, isValidAddress } from '../address.js';
 import type { Problem } from '../errors.js';
 import { parseCsv as csvRows } from '../load/_csv.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
@@ -91,8 +91,8 @@ function parseJson(text: string, file: string, defaultReason: string): Suppressi
     out.problems.push({ severity: 'error', file, line: error.line, field: 'json', message: error.message });
     return out;
   }
-  const { items, path } = findArray(parsed.value);
-  if (!items) {
+  const lists = findLists(parsed.value);
+  if (lists.length === 0) {
     out.problems.push({
       severity: 'error',
       file,
@@ -102,18 +102,20 @@ function parseJson(text: string, file: string, defaultReason: string): Suppressi
     });
     return out;
   }
-  items.forEach((item, index) => {
-    const line = parsed.lineOf([...path, index]);
-    const record = isRecord(item) ? item : undefined;
-    accept(
-      record ? pick(record, ADDRESS_KEYS) : item,
-      record && pick(record, REASON_KEYS),
-      line,
-      file,
-      defaultReason,
-      out,
-    );
-  });
+  for (const { items, path } of lists) {
+    items.forEach((item, index) => {
+      const line = parsed.lineOf([...path, index]);
+      const record = isRecord(item) ? item : undefined;
+      accept(
+        record ? pick(record, ADDRESS_KEYS) : item,
+        record && pick(record, REASON_KEYS),
+        line,
+        file,
+        defaultReason,
+        out,
+      );
+    });
+  }
   return out;
 }
 
@@ -144,13 +146,29 @@ function parseJsonLines(text: string, file: string, defaultReason: string): Supp
   return records > 0 ? out : undefined;
 }
 
-/** The array itself, or the first array-valued field of a wrapper object (`{"items": […]}`). */
-function findArray(value: unknown): { items: unknown[] | undefined; path: PropertyKey[] } {
-  if (Array.isArray(value)) return { items: value, path: [] };
-  if (isRecord(value)) {
-    for (const [key, field] of Object.entries(value)) if (Array.isArray(field)) return { items: field, path: [key] };
-  }
-  return { items: undefined, path: [] };
+interface AddressList {
+  items: unknown[];
+  path: PropertyKey[];
+}
+
+/**
+ * The array itself, or the arrays of a wrapper object (`{"items": […]}`) that hold addresses: every
+ * one of them, as an export may split its list. A lone array is read even without an address, so
+ * its rows are reported; other arrays without one (`"errors": []`) are not lists of addresses.
+ */
+function findLists(value: unknown): AddressList[] {
+  if (Array.isArray(value)) return [{ items: value, path: [] }];
+  if (!isRecord(value)) return [];
+  const arrays = Object.entries(value).flatMap(([key, field]) =>
+    Array.isArray(field) ? [{ items: field, path: [key] }] : [],
+  );
+  const withAddresses = arrays.filter(({ items }) => items.some(holdsAddress));
+  return withAddresses.length > 0 || arrays.length !== 1 ? withAddresses : arrays;
+}
+
+function holdsAddress(item: unknown): boolean {
+  if (typeof item === 'string') return isValidAddress(item);
+  return isRecord(item) && pick(item, ADDRESS_KEYS) !== undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

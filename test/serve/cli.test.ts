@@ -55,6 +55,13 @@ describe('rolecast suppress', () => {
     expect(result.code).toBe(2);
   });
 
+  it('imports every list of a wrapper object, past an empty one', async () => {
+    await project.write('wrapped.json', '{"errors":[],"items":[{"email":"e1@x.example"}],"more":["e2@x.example"]}');
+    const result = await cli('suppress', 'import', 'wrapped.json');
+    expect(result.stdout).toContain('imported 2 new address(es); 0 already suppressed; 0 row(s) not read');
+    expect(result.code).toBe(0);
+  });
+
   it('imports nothing and fails when no row can be read', async () => {
     await project.write('empty.json', '{"items": [{"name": "x"}]}');
     const result = await cli('suppress', 'import', 'empty.json');

@@ -82,6 +82,25 @@ describe('parseSuppressionFile: the shapes providers export', () => {
     expect(result.problems.map((p) => p.line)).toEqual([3, 4]);
   });
 
+  it('reads every array of a wrapper object that holds addresses, and none that does not', () => {
+    expect(emails('{"items":[{"address":"w1@x.example"}],"other":[{"address":"w2@x.example"}]}')).toEqual([
+      'w1@x.example',
+      'w2@x.example',
+    ]);
+    const result = read('{"errors":[],"items":[{"email":"e1@x.example"},{"email":"e2@x.example"}],"tags":["vip"]}');
+    expect(result.problems).toEqual([]);
+    expect(result.entries.map((e) => e.email)).toEqual(['e1@x.example', 'e2@x.example']);
+  });
+
+  it('reports the lines of every list it reads, and several arrays without an address', () => {
+    const result = read('{\n"items": [\n"a@x.example"\n],\n"failed": [\n{"email": "nope"}\n]\n}');
+    expect(result.entries.map((e) => [e.email, e.line])).toEqual([['a@x.example', 3]]);
+    expect(result.problems.map((p) => p.line)).toEqual([6]);
+    expect(read('{"errors":[{"code":1}],"warnings":[]}').problems[0]).toMatchObject({
+      message: 'no list of addresses found',
+    });
+  });
+
   it('reports a CSV without an address column, and JSON that is broken', () => {
     expect(read('name,code\nAda,550\n').problems[0]).toMatchObject({ line: 1, message: 'no address column found' });
     expect(read('{"items": [}').problems[0]).toMatchObject({ field: 'json' });
