@@ -1,4 +1,4 @@
-import { addressProblem, isValidAddress } from '../address.js';
+import { addressProblem, canonicalAddress, isValidAddress } from '../address.js';
 import type { Problem } from '../errors.js';
 import { parseCsv as csvRows } from '../load/_csv.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
@@ -55,7 +55,7 @@ function accept(
   defaultReason: string,
   out: SuppressionFileResult,
 ): void {
-  const parsed = typeof raw === 'string' ? emailSchema.safeParse(raw) : undefined;
+  const parsed = typeof raw === 'string' && raw.trim() !== '' ? emailSchema.safeParse(raw) : undefined;
   if (!parsed?.success) {
     // A control or invisible character is named by code point, never echoed.
     const problem = typeof raw === 'string' ? addressProblem(raw) : undefined;
@@ -65,7 +65,7 @@ function accept(
       line,
       field: 'email',
       message:
-        raw === undefined || raw === ''
+        raw === undefined || (typeof raw === 'string' && raw.trim() === '')
           ? 'no address found in this row'
           : problem?.hint
             ? `the address ${problem.message}`
@@ -76,6 +76,57 @@ function accept(
   }
   const why = typeof reason === 'string' && reason.trim() ? reason.trim() : defaultReason;
   out.entries.push({ email: parsed.data, reason: why, line });
+}
+
+/** A JSON item: an address, or a record with one address however many of its fields name it. */
+function acceptItem(
+  item: unknown,
+  line: number,
+  file: string,
+  defaultReason: string,
+  out: SuppressionFileResult,
+): void {
+  if (!isRecord(item)) {
+    accept(item, undefined, line, file, defaultReason, out);
+    return;
+  }
+  const fields = Object.entries(item).filter(([key]) => ADDRESS_KEYS.includes(normaliseKey(key)));
+  acceptFields(fields, pick(item, REASON_KEYS), line, file, defaultReason, out);
+}
+
+/**
+ * The address of a record or row from its address fields. Two fields naming different mailboxes are
+ * refused: which one was meant is not ours to guess, and suppressing only one would leave the other mailable.
+ */
+function acceptFields(
+  fields: [string, unknown][],
+  reason: unknown,
+  line: number,
+  file: string,
+  defaultReason: string,
+  out: SuppressionFileResult,
+): void {
+  const written = fields.filter(([, value]) => typeof value === 'string' && value.trim() !== '');
+  const first = written[0];
+  const other = first && written.find(([, value]) => mailboxKey(value) !== mailboxKey(first[1]));
+  if (first && other) {
+    out.problems.push({
+      severity: 'error',
+      file,
+      line,
+      field: 'email',
+      message: `two different addresses, in "${first[0]}" and "${other[0]}"`,
+      hint: 'keep one address per record, or one per row; the other rows were read',
+    });
+    return;
+  }
+  accept((first ?? fields[0])?.[1], reason, line, file, defaultReason, out);
+}
+
+/** Two spellings of one mailbox (case, surrounding blanks) are the same address. */
+function mailboxKey(value: unknown): string {
+  const text = String(value);
+  return isValidAddress(text) ? canonicalAddress(text) : text.trim();
 }
 
 function parseJson(text: string, file: string, defaultReason: string): SuppressionFileResult {
@@ -104,16 +155,7 @@ function parseJson(text: string, file: string, defaultReason: string): Suppressi
   }
   for (const { items, path } of lists) {
     items.forEach((item, index) => {
-      const line = parsed.lineOf([...path, index]);
-      const record = isRecord(item) ? item : undefined;
-      accept(
-        record ? pick(record, ADDRESS_KEYS) : item,
-        record && pick(record, REASON_KEYS),
-        line,
-        file,
-        defaultReason,
-        out,
-      );
+      acceptItem(item, parsed.lineOf([...path, index]), file, defaultReason, out);
     });
   }
   return out;
@@ -133,15 +175,7 @@ function parseJsonLines(text: string, file: string, defaultReason: string): Supp
       return;
     }
     records++;
-    const record = isRecord(value) ? value : undefined;
-    accept(
-      record ? pick(record, ADDRESS_KEYS) : value,
-      record && pick(record, REASON_KEYS),
-      index + 1,
-      file,
-      defaultReason,
-      out,
-    );
+    acceptItem(value, index + 1, file, defaultReason, out);
   });
   return records > 0 ? out : undefined;
 }
@@ -181,10 +215,10 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
   const header = rows[0];
   if (!header) return out;
   const names = header.cells.map((cell) => normaliseKey(cell.trim()));
-  let addressColumn = names.findIndex((name) => ADDRESS_KEYS.includes(name));
+  let addressColumns = names.flatMap((name, index) => (ADDRESS_KEYS.includes(name) ? [index] : []));
   const reasonColumn = names.findIndex((name) => REASON_KEYS.includes(name));
   let body = rows.slice(1);
-  if (addressColumn < 0) {
+  if (addressColumns.length === 0) {
     // No header: a plain list of addresses, one per line.
     if (!emailSchema.safeParse(header.cells[0] ?? '').success) {
       out.problems.push({
@@ -196,7 +230,7 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
       });
       return out;
     }
-    addressColumn = 0;
+    addressColumns = [0];
     body = rows;
   }
   // A plain list has one address per line; a CSV row, no more cells than its header names.
@@ -208,8 +242,8 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
     }
     const reason = reasonColumn >= 0 ? row.cells[reasonColumn] : undefined;
     // Not trimmed here: the address is checked as written, so an invisible character at its edge is reported.
-    const cell = row.cells[addressColumn];
-    accept(cell?.trim() === '' ? '' : cell, reason, row.line, file, defaultReason, out);
+    const fields = addressColumns.map((column): [string, unknown] => [header.cells[column]!.trim(), row.cells[column]]);
+    acceptFields(fields, reason, row.line, file, defaultReason, out);
   }
   return out;
 }

@@ -101,6 +101,26 @@ describe('parseSuppressionFile: the shapes providers export', () => {
     });
   });
 
+  it('refuses a record or row whose address fields name different mailboxes, and reads one that agrees', () => {
+    const json = read(
+      '[\n{"recipient":"j4@x.example","email":"j5@x.example"},\n{"email":"J6@x.example","address":"j6@x.example"}\n]',
+    );
+    expect(json.entries.map((e) => [e.email, e.line])).toEqual([['J6@x.example', 3]]);
+    expect(json.problems.map((p) => [p.line, p.message])).toEqual([
+      [2, 'two different addresses, in "recipient" and "email"'],
+    ]);
+    const lines = read('{"email":"a@x.example","Recipient":"b@x.example"}\n{"email":null,"address":"c@x.example"}\n');
+    expect(lines.entries.map((e) => e.email)).toEqual(['c@x.example']);
+    expect(lines.problems.map((p) => [p.line, p.message])).toEqual([
+      [1, 'two different addresses, in "email" and "Recipient"'],
+    ]);
+    const csv = read('Email,Recipient\na@x.example,b@x.example\nc@x.example,\n,d@x.example\n');
+    expect(csv.entries.map((e) => e.email)).toEqual(['c@x.example', 'd@x.example']);
+    expect(csv.problems.map((p) => [p.line, p.message])).toEqual([
+      [2, 'two different addresses, in "Email" and "Recipient"'],
+    ]);
+  });
+
   it('reports a CSV without an address column, and JSON that is broken', () => {
     expect(read('name,code\nAda,550\n').problems[0]).toMatchObject({ line: 1, message: 'no address column found' });
     expect(read('{"items": [}').problems[0]).toMatchObject({ field: 'json' });
