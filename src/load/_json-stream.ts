@@ -1,11 +1,13 @@
+import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { LIMITS } from './limits.js';
 
 /**
- * Reads a JSON subscriber list — `[ … ]` or `{ "$schema": "…", "subscribers": [ … ] }` — entry by
- * entry from a byte stream, so a list of a million readers is never one string nor one parsed
- * array. Only the common shapes are streamed; anything else (a syntax error, an unexpected key,
- * nesting past the limit) throws `NotStreamable`, and the caller reads the file whole, so every
- * error keeps the exact message and line of the whole-file reader.
+ * Reads a JSON subscriber list — `[ … ]` or `{ "subscribers": [ … ] }`, whose other keys (`$schema`,
+ * a note) may hold small values before or after the list — entry by entry from a byte stream, so a
+ * list of a million readers is never one string nor one parsed array. Anything else (a syntax error,
+ * a key written twice, large values beside the list, nesting past the limit) throws `NotStreamable`,
+ * and the caller reads the file whole, so every error keeps the exact message and line of the
+ * whole-file reader.
  *
  * Works on bytes: every structural character is ASCII, and UTF-8 never uses ASCII bytes inside a
  * multi-byte sequence, so a chunk boundary can fall anywhere, even inside a character.
@@ -31,6 +33,8 @@ export function entryText(entry: StreamedEntry): string {
 export interface JsonListStream {
   /** Path of the list in the document: `[]` or `['subscribers']`. */
   readonly prefix: (string | number)[];
+  /** A root object with its list left empty (its other values are small), and the line of each key. */
+  readonly root?: { value: Record<string, unknown>; lineOf(key: string): number };
 }
 
 const QUOTE = 0x22;
@@ -46,9 +50,8 @@ const COLON = 0x3a;
 const EDGE_LIMIT = 64 * 1024;
 const RUN_BYTES = 32 * 1024;
 
-const HEAD = /^\{\s*(?:"\$schema"\s*:\s*"(?:[^"\\\n]|\\.)*"\s*,\s*)?"subscribers"\s*:\s*$/;
-const OBJECT_TAIL = /^\s*(?:,\s*"\$schema"\s*:\s*"(?:[^"\\\n]|\\.)*"\s*)?\}\s*$/;
 const ARRAY_TAIL = /^\s*$/;
+const LIST_KEY = Buffer.from('subscribers');
 
 const isSpace = (byte: number) => byte === 0x20 || byte === 0x09 || byte === NEWLINE || byte === 0x0d;
 
@@ -67,6 +70,15 @@ export async function streamJsonList(
   let edgeBytes = 0;
   let line = 1;
   let first = true;
+  // The root object's text before the list, and the lines where it and the text after the list begin.
+  let head = '';
+  let rootLine = 1;
+  let tailLine = 1;
+  // In the head: nesting (the root object is 1), and whether the last string at the root's own
+  // level was the key "subscribers", so the '[' after it opens the list.
+  let headDepth = 0;
+  let stringFrom = 0;
+  let afterListKey = false;
   // Inside the list: depth below the list, string state, the entry being read.
   let depth = 0;
   let inString = false;
@@ -104,24 +116,35 @@ export async function streamJsonList(
       } else if (chunk[i] === OPEN_OBJECT) {
         phase = 'head';
         prefix = ['subscribers'];
+        rootLine = line;
       } else throw new NotStreamable('not a list');
     }
     if (phase === 'head') {
-      // The head is small: read it byte by byte up to the first '[' outside a string.
+      // The head is small: read it byte by byte up to the '[' after the root's "subscribers" key.
       const start = i;
+      // Offsets count from the head's first byte, across chunks.
+      const offset = (at: number) => edgeBytes + at - start;
       for (; i < n; i++) {
         const byte = chunk[i]!;
         if (byte === NEWLINE) line++;
         if (inString) {
           if (escaped) escaped = false;
           else if (byte === BACKSLASH) escaped = true;
-          else if (byte === QUOTE) inString = false;
-        } else if (byte === QUOTE) inString = true;
-        else if (byte === OPEN_ARRAY) break;
+          else if (byte === QUOTE) {
+            inString = false;
+            if (headDepth === 1) afterListKey = isListKey(edge, chunk.subarray(start, i), stringFrom, offset(i));
+          }
+        } else if (byte === QUOTE) {
+          inString = true;
+          stringFrom = offset(i + 1);
+        } else if (byte === OPEN_ARRAY && headDepth === 1 && afterListKey) break;
+        else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) headDepth++;
+        else if ((byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) && --headDepth === 0)
+          throw new NotStreamable('no subscribers list');
       }
       keepEdge(chunk.subarray(start, i));
       if (i === n) continue;
-      if (!HEAD.test(edgeText())) throw new NotStreamable('not a plain subscribers object');
+      head = edgeText();
       edge = [];
       edgeBytes = 0;
       phase = 'list';
@@ -251,14 +274,60 @@ export async function streamJsonList(
         carried.push(entryStart < 0 ? chunk : chunk.subarray(entryStart));
         entryStart = -1;
       }
-      if (closed) phase = 'tail';
-      else continue;
+      if (closed) {
+        phase = 'tail';
+        tailLine = line;
+      } else continue;
     }
     if (phase === 'tail') keepEdge(chunk.subarray(i));
   }
   if (phase !== 'tail') throw new NotStreamable('unexpected end');
-  if (!(prefix.length ? OBJECT_TAIL : ARRAY_TAIL).test(edgeText())) throw new NotStreamable('content after the list');
-  return { prefix };
+  if (!prefix.length) {
+    if (!ARRAY_TAIL.test(edgeText())) throw new NotStreamable('content after the list');
+    return { prefix };
+  }
+  return { prefix, root: readRoot(head, rootLine, edgeText(), tailLine) };
+}
+
+/** Whether the string at [from, to) of the head, kept in `edge` and then `piece`, is the list's key. */
+function isListKey(edge: readonly Buffer[], piece: Buffer, from: number, to: number): boolean {
+  if (to - from !== LIST_KEY.length) return false;
+  const before = edge.reduce((bytes, kept) => bytes + kept.length, 0);
+  // Nearly always within this chunk; a key cut by a chunk boundary is joined from the edge.
+  const key =
+    from >= before ? piece.subarray(from - before, to - before) : Buffer.concat([...edge, piece]).subarray(from, to);
+  return key.equals(LIST_KEY);
+}
+
+/**
+ * The root object around the list, read from the small texts before (`{ …, "subscribers":`) and
+ * after (`, … }`) it with an empty list in its place. A key written twice, the list's own among
+ * them, or anything but one object is left to the whole-file reader, which says where.
+ */
+function readRoot(head: string, headLine: number, tail: string, tailLine: number): JsonListStream['root'] {
+  const before = parseEdge(`${head}[]}`);
+  // The tail follows the list's ']' on its line, as it does after the '[]' written here.
+  const after = parseEdge(`{"subscribers":[]${tail}`);
+  const list = before.value.subscribers;
+  if (!Array.isArray(list) || list.length > 0) throw new NotStreamable('not the list');
+  for (const key of Object.keys(after.value))
+    if (key !== 'subscribers' && Object.hasOwn(before.value, key)) throw new NotStreamable('a key written twice');
+  return {
+    value: { ...before.value, ...after.value },
+    lineOf: (key) =>
+      Object.hasOwn(before.value, key) ? before.lineOf([key]) + headLine - 1 : after.lineOf([key]) + tailLine - 1,
+  };
+}
+
+function parseEdge(text: string): { value: Record<string, unknown>; lineOf(path: PropertyKey[]): number } {
+  try {
+    const { value, lineOf } = parseJsonWithLines(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NotStreamable('not an object');
+    return { value: value as Record<string, unknown>, lineOf };
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) throw new NotStreamable('syntax');
+    throw error;
+  }
 }
 
 /** The keys of a parsed entry object (0 for anything else, whose level holds no colon). */

@@ -13,7 +13,7 @@ import { createCsvReader } from './_csv.js';
 import { displayPath } from './_display.js';
 import { unguardFormula } from './_formula-guard.js';
 import { hasDuplicateKeys, JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
-import { entryText, NotStreamable, type StreamedEntry, streamJsonList } from './_json-stream.js';
+import { entryText, type JsonListStream, NotStreamable, type StreamedEntry, streamJsonList } from './_json-stream.js';
 import { fromProviderColumns } from './_provider-columns.js';
 import { fastSubscriber } from './_subscriber-fast.js';
 import { decodedChunks, utf16Encoding } from './_utf16.js';
@@ -108,8 +108,9 @@ async function readStream(
   whole: () => Promise<string>,
 ): Promise<SubscriberTableResult> {
   let validator: EntryValidator | undefined;
+  let root: JsonListStream['root'];
   try {
-    await streamJsonList(chunks, (entries, prefix) => {
+    ({ root } = await streamJsonList(chunks, (entries, prefix) => {
       validator ??= createEntryValidator(file, taxonomy, prefix);
       // One function per run of entries, not per entry: it answers for the entry being checked.
       let entry: StreamedEntry;
@@ -125,13 +126,17 @@ async function readStream(
         inner = undefined;
         validator.add(entry.value, lineOf);
       }
-    });
+    }));
+    // A "$schema" that is not a string: refused as the whole-file reader refuses it.
+    if (root && !SubscribersFileSchema.safeParse(root.value).success) throw new NotStreamable('not a subscribers file');
   } catch (error) {
     if (!(error instanceof NotStreamable)) throw error;
     validator = undefined;
     return parseTable(await whole(), file, taxonomy);
   }
-  return validator ? validator.finish() : { table: new SubscriberTable(), problems: [] };
+  const result = validator ? validator.finish() : { table: new SubscriberTable(), problems: [] };
+  if (root) append(result.problems, besideTheList(file, Object.keys(root.value), root.lineOf));
+  return result;
 }
 
 /** A CSV list read row by row (see `parseSubscribersCsv`). */
@@ -422,21 +427,29 @@ function parseTable(text: string, file: string, taxonomy: RoleTaxonomy): Subscri
   const prefix: (string | number)[] = Array.isArray(shape.data) ? [] : ['subscribers'];
 
   const result = validateEntries(entries, file, taxonomy, lineOf, prefix);
-  // Beside the list, only "$schema": anything else (a misspelt "subscriber": […]) would be readers
-  // who silently get nothing.
   if (!Array.isArray(value) && typeof value === 'object' && value !== null)
-    for (const key of Object.keys(value)) {
-      if (key === 'subscribers' || key === '$schema') continue;
-      result.problems.push({
-        severity: 'warning',
-        file,
-        line: lineOf([key]),
-        field: key,
-        message: 'is not a known field and is ignored; only "subscribers" is read',
-        hint: 'put every reader in the "subscribers" list',
-      });
-    }
+    append(
+      result.problems,
+      besideTheList(file, Object.keys(value), (key) => lineOf([key])),
+    );
   return result;
+}
+
+/**
+ * Beside the list, only "$schema" is expected: anything else (a misspelt "subscriber": […]) would be
+ * readers who silently get nothing, so each is warned about.
+ */
+function besideTheList(file: string, keys: string[], lineOf: (key: string) => number): Problem[] {
+  return keys
+    .filter((key) => key !== 'subscribers' && key !== '$schema')
+    .map((key) => ({
+      severity: 'warning',
+      file,
+      line: lineOf(key),
+      field: key,
+      message: 'is not a known field and is ignored; only "subscribers" is read',
+      hint: 'put every reader in the "subscribers" list',
+    }));
 }
 
 const KNOWN_FIELDS = new Set(Object.keys(SubscriberSchema.shape));

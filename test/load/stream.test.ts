@@ -113,6 +113,43 @@ describe('a JSON list read as a stream', () => {
     for (const point of everyByte(text)) expect(await streamed(text, [point])).toEqual(expected);
   });
 
+  it('streams an object with other keys before and after the list, never reading the file whole', async () => {
+    const readers = Array.from({ length: 300 }, (_, i) => `    {"email": "r${i}@example.com", "roles": ["CTO"]}`);
+    const text = `{\n  "note": "exported \\"weekly\\"",\n  "tags": ["subscribers", {"a": [1]}],\n  "$schema": "x",\n  "subscribers": [\n${readers.join(',\n')}\n  ],\n  "count": 300, "version": 2\n}\n`;
+    const expected = whole(text);
+    expect(expected.subscribers).toHaveLength(300);
+    expect(expected.problems).toEqual([
+      's.json:2: warning: note: is not a known field and is ignored; only "subscribers" is read — put every reader in the "subscribers" list',
+      's.json:3: warning: tags: is not a known field and is ignored; only "subscribers" is read — put every reader in the "subscribers" list',
+      's.json:307: warning: count: is not a known field and is ignored; only "subscribers" is read — put every reader in the "subscribers" list',
+      's.json:307: warning: version: is not a known field and is ignored; only "subscribers" is read — put every reader in the "subscribers" list',
+    ]);
+    const streamedOnly = (at: readonly number[]) =>
+      readSubscriberStream(cut(text, at), 's.json', taxonomy, () => Promise.reject(new Error('read whole'))).then(
+        shown,
+      );
+    for (const point of [...everyByte(text.slice(0, 120)), text.length - 40, text.length - 20]) {
+      expect(await streamedOnly([point])).toEqual(expected);
+    }
+    expect(await streamedOnly(Array.from({ length: 40 }, (_, i) => i * 311))).toEqual(expected);
+  });
+
+  it('still refuses a "subscribers" key written twice, or a "$schema" that is not a string', async () => {
+    for (const text of [
+      '{"note": 1, "subscribers": [{"email": "a@example.com"}],\n "subscribers": []}',
+      '{"subscribers": 2, "note": 1, "subscribers": [{"email": "a@example.com"}]}',
+      '{"note": 1, "subscribers": [{"email": "a@example.com"}], "note": 2}',
+    ]) {
+      const expected = whole(text);
+      expect(expected.subscribers).toEqual([]);
+      expect(expected.problems.join('\n')).toMatch(/is written twice in the same object/);
+      for (const point of everyByte(text)) expect(await streamed(text, [point]), text).toEqual(expected);
+    }
+    const schema = '{"$schema": 5, "subscribers": [{"email": "a@example.com"}]}';
+    expect(whole(schema).problems[0]).toMatch(/must be a JSON array of subscribers/);
+    expect(await streamed(schema, [20])).toEqual(whole(schema));
+  });
+
   it('takes a line of several megabytes in many small chunks', async () => {
     const name = 'é'.repeat(300_000);
     const text = `[{"email": "a@example.com", "name": "${name}"}, {"email": "b@example.com"}]`;
@@ -128,7 +165,6 @@ describe('a JSON list read as a stream', () => {
       '[{"email": "a@example.com"}\n{"email": "b@example.com"}]',
       '[\n{"email": "a@example.com",\n "name": "line\nbreak"}]',
       `[${'['.repeat(70)}${']'.repeat(70)}]`,
-      '{"version": 2, "subscribers": [{"email": "a@example.com"}]}',
       '{"subscribers": {"email": "a@example.com"}}',
       '[{"email": "a@example.com"}] trailing',
       '"just a string"',
@@ -173,8 +209,13 @@ describe('a JSON list read as a stream', () => {
         fc.boolean(),
         fc.boolean(),
         fc.array(fc.nat({ max: 600 }), { maxLength: 6 }),
-        async (entries, indent, wrapped, bom, points) => {
-          const body = JSON.stringify(wrapped ? { $schema: 'x', subscribers: entries } : entries, null, indent);
+        fc.dictionary(text, fc.oneof(text, fc.integer(), fc.array(text, { maxLength: 2 })), { maxKeys: 2 }),
+        fc.dictionary(text, fc.oneof(text, fc.constant(null)), { maxKeys: 2 }),
+        async (entries, indent, wrapped, bom, points, before, after) => {
+          // Other keys before and after the list ("subscribers" among them is set back to the list).
+          const root: Record<string, unknown> = { ...before, $schema: 'x', subscribers: entries, ...after };
+          root.subscribers = entries;
+          const body = JSON.stringify(wrapped ? root : entries, null, indent);
           const file = (bom ? '\uFEFF' : '') + body;
           expect(await streamed(file, points)).toEqual(whole(file));
         },
