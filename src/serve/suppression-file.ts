@@ -211,7 +211,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function parseCsv(text: string, file: string, defaultReason: string): SuppressionFileResult {
   const out: SuppressionFileResult = { entries: [], problems: [] };
-  const rows = csvRows(text);
+  // `"ann@example.com"x` reads as ann@example.comx: the row is not read, and said so.
+  const joined = new Set<number>();
+  const rows = csvRows(text, undefined, (line, rowLine) => {
+    if (joined.has(rowLine)) return;
+    joined.add(rowLine);
+    out.problems.push({
+      severity: 'error',
+      file,
+      line,
+      message: 'has text after the closing quote of a cell',
+      hint: 'put the text inside the quotes, or a comma between the quoted cell and the text; the other rows were read',
+    });
+  });
   const header = rows[0];
   if (!header) return out;
   const names = header.cells.map((cell) => normaliseKey(cell.trim()));
@@ -236,6 +248,7 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
   // A plain list has one address per line; a CSV row, no more cells than its header names.
   const width = body === rows ? 1 : header.cells.length;
   for (const row of body) {
+    if (joined.has(row.line)) continue;
     if (filledWidth(row.cells) > width) {
       out.problems.push(cellsPastHeader(file, row.line, filledWidth(row.cells), width, body === rows));
       continue;

@@ -75,6 +75,12 @@ describe('parseSuppressionFile: the shapes providers export', () => {
     ]);
   });
 
+  it('reports a row with text after a closing quote, reading it not as another address', () => {
+    const csv = read('email,reason\n"f@example.com"x,bounce\ng@example.com,bounce\n');
+    expect(csv.entries.map((e) => e.email)).toEqual(['g@example.com']);
+    expect(csv.problems.map((p) => [p.line, p.message])).toEqual([[2, 'has text after the closing quote of a cell']]);
+  });
+
   it('reports unreadable JSON items with their line numbers', () => {
     const text = '[\n  "a@example.com",\n  {"name": "no address"},\n  42,\n  {"email": "b@example.com"}\n]';
     const result = read(text);
