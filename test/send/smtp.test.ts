@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -343,21 +343,13 @@ describe('sending over SMTP', () => {
   it('signs with DKIM when a key file is named in the environment', async () => {
     opened.fixture = await sendFixture(3);
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    const keyFile = await opened.fixture.temp.write(
-      'dkim.pem',
-      privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
-    );
+    const keyFile = await writeDkimKey(opened.fixture, privateKey, 'pkcs1');
     opened.server = await startSmtpServer();
     await sendIssue({
       issueDir: opened.fixture.issueDir,
       subscribersFile: opened.fixture.subscribersFile,
       cwd: opened.fixture.dir,
-      env: {
-        ...sendEnv(opened.server.url()),
-        ROLECAST_DKIM_KEY_FILE: keyFile,
-        ROLECAST_DKIM_DOMAIN: 'rolecast.example',
-        ROLECAST_DKIM_SELECTOR: 'rc1',
-      },
+      env: dkimEnv(opened.server.url(), keyFile),
     });
     const messages = await opened.server.messages();
     expect(messages.length).toBeGreaterThan(0);
@@ -369,17 +361,9 @@ describe('sending over SMTP', () => {
   it('refuses a DKIM key that cannot sign before connecting, and records no reader as failed', async () => {
     opened.fixture = await sendFixture(3);
     const { privateKey } = generateKeyPairSync('ed25519');
-    const keyFile = await opened.fixture.temp.write(
-      'dkim.pem',
-      privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    );
+    const keyFile = await writeDkimKey(opened.fixture, privateKey, 'pkcs8');
     opened.server = await startSmtpServer();
-    const env = {
-      ...sendEnv(opened.server.url()),
-      ROLECAST_DKIM_KEY_FILE: keyFile,
-      ROLECAST_DKIM_DOMAIN: 'rolecast.example',
-      ROLECAST_DKIM_SELECTOR: 'rc1',
-    };
+    const env = dkimEnv(opened.server.url(), keyFile);
     const run = () =>
       sendIssue({
         issueDir: opened.fixture!.issueDir,
@@ -404,21 +388,13 @@ describe('sending over SMTP', () => {
   it('refuses an EC DKIM key, whose ECDSA signatures would be labelled rsa-sha256, before connecting', async () => {
     opened.fixture = await sendFixture(3);
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const keyFile = await opened.fixture.temp.write(
-      'dkim.pem',
-      privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    );
+    const keyFile = await writeDkimKey(opened.fixture, privateKey, 'pkcs8');
     opened.server = await startSmtpServer();
     const error = (await sendIssue({
       issueDir: opened.fixture.issueDir,
       subscribersFile: opened.fixture.subscribersFile,
       cwd: opened.fixture.dir,
-      env: {
-        ...sendEnv(opened.server.url()),
-        ROLECAST_DKIM_KEY_FILE: keyFile,
-        ROLECAST_DKIM_DOMAIN: 'rolecast.example',
-        ROLECAST_DKIM_SELECTOR: 'rc1',
-      },
+      env: dkimEnv(opened.server.url(), keyFile),
     }).catch((e: unknown) => e)) as RolecastError;
     expect(error).toBeInstanceOf(RolecastError);
     expect(error.code).toBe('E_USAGE');
@@ -432,16 +408,9 @@ describe('sending over SMTP', () => {
   it('refuses DKIM variables set only in part, naming the one missing, before connecting', async () => {
     opened.fixture = await sendFixture(3);
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    const keyFile = await opened.fixture.temp.write(
-      'dkim.pem',
-      privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
-    );
+    const keyFile = await writeDkimKey(opened.fixture, privateKey, 'pkcs1');
     opened.server = await startSmtpServer();
-    const env = {
-      ...sendEnv(opened.server.url()),
-      ROLECAST_DKIM_KEY_FILE: keyFile,
-      ROLECAST_DKIM_DOMAIN: 'rolecast.example',
-    };
+    const env = dkimEnv(opened.server.url(), keyFile, ['ROLECAST_DKIM_SELECTOR']);
     const error = (await send(opened.fixture, undefined, { env }).catch((e: unknown) => e)) as RolecastError;
     expect(error).toBeInstanceOf(RolecastError);
     expect(error.code).toBe('E_USAGE');
@@ -506,3 +475,19 @@ describe('sending over SMTP', () => {
     expect([...perReader.values()].every((n) => n === 2)).toBe(true);
   });
 });
+
+/** A DKIM key of the given kind, written into the fixture's folder; its file name. */
+function writeDkimKey(fixture: SendFixture, privateKey: KeyObject, type: 'pkcs1' | 'pkcs8'): Promise<string> {
+  return fixture.temp.write('dkim.pem', privateKey.export({ type, format: 'pem' }).toString());
+}
+
+/** The send environment with DKIM signing by `keyFile`; `without` leaves those variables out. */
+function dkimEnv(url: string, keyFile: string, without: readonly string[] = []): NodeJS.ProcessEnv {
+  const dkim: Record<string, string> = {
+    ROLECAST_DKIM_KEY_FILE: keyFile,
+    ROLECAST_DKIM_DOMAIN: 'rolecast.example',
+    ROLECAST_DKIM_SELECTOR: 'rc1',
+  };
+  for (const name of without) delete dkim[name];
+  return { ...sendEnv(url), ...dkim };
+}
