@@ -228,9 +228,10 @@ describe('preview ports', () => {
 describe('rolecast preview (CLI)', () => {
   it('prints the URL, serves the preview, and stops cleanly on SIGTERM', async () => {
     const project = await tempProject({ withExample: true });
+    const secret = 'preview-cli-production-secret-0123456789abcdef';
     const child = spawn(process.execPath, [CLI, 'preview', ISSUE_DIR, '--subscribers', SUBSCRIBERS, '--port', '0'], {
       cwd: project.dir,
-      env: { ...process.env, ROLECAST_SECRET: '' },
+      env: { ...process.env, ROLECAST_SECRET: secret },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -256,6 +257,11 @@ describe('rolecast preview (CLI)', () => {
       const response = await rawGet(Number(new URL(url).port), '/');
       expect(response.status).toBe(200);
       expect(response.body).toContain('Priya Raman');
+      // The links it shows are signed, but never with the production key.
+      const message = await rawGet(Number(new URL(url).port), '/message/subscriber/priya.raman%40example.com/html');
+      const tokens = [...message.body.matchAll(/[?&;]token=([A-Za-z0-9_.-]+)/g)].map((m) => m[1]!);
+      expect(tokens.length).toBeGreaterThan(0);
+      for (const token of tokens) expect(verifyToken(token, secret)).toBeUndefined();
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {

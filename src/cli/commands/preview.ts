@@ -1,5 +1,4 @@
 import { isLoopbackHost } from '../../_loopback.js';
-import { readEnvironment } from '../../config/env.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { portOption, requirePositional, stringOption } from '../_shared.js';
 
@@ -19,7 +18,6 @@ export const previewCommand: Command = {
       cwd: ctx.cwd,
       host: stringOption(args, 'host'),
       port: portOption(args),
-      secret: readEnvironment(ctx.env).secret,
       env: ctx.env,
       log: (line) => print(ctx.stderr, line),
     });
