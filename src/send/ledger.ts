@@ -188,7 +188,8 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
  */
 export const RUN_START_CONFLICT = `ON CONFLICT (issue_id, channel) DO UPDATE SET planned = excluded.planned,
   started_at = excluded.started_at, finished_at = NULL, outcome = NULL, resend_started_at = excluded.resend_started_at,
-  open_resend_since = COALESCE(excluded.open_resend_since, runs.open_resend_since)`;
+  open_resend_since = COALESCE(excluded.open_resend_since,
+    CASE WHEN runs.resend_started_at IS NOT NULL AND runs.outcome = 'complete' THEN NULL ELSE runs.open_resend_since END)`;
 
 /**
  * A run's row on finish (placeholders: finished_at, outcome, outcome again): a resend that
@@ -211,14 +212,12 @@ export interface RunResendColumns {
  */
 export function openResendOf(run: RunResendColumns | undefined): string | undefined {
   if (!run) return undefined;
-  if (run.open_resend_since !== undefined && run.open_resend_since !== null) {
-    // A release without the column began another resend since: that one is the open generation.
-    if (run.resend_started_at && run.resend_started_at !== run.open_resend_since)
-      return run.outcome === 'complete' ? undefined : run.resend_started_at;
-    return run.open_resend_since;
-  }
-  if (!run.resend_started_at || run.outcome === 'complete') return undefined;
-  return run.resend_started_at;
+  // The last run was a resend that completed: nothing is open, whatever a release that does not
+  // know `open_resend_since` left in it.
+  if (run.resend_started_at && run.outcome === 'complete') return undefined;
+  // A release without the column may have begun another resend since: then that one is open.
+  if (run.resend_started_at) return run.resend_started_at;
+  return run.open_resend_since ?? undefined;
 }
 
 /**

@@ -275,6 +275,43 @@ describe('state files from before the lock start time and the resend generation'
     }
   });
 
+  it('close a resend an older release completed, also when a plain run of this one follows', () => {
+    const file = join(dir, 'mixed.db');
+    const db = openStateDb(file);
+    try {
+      const ledger = openLedger(db, '2026-W48', 'smtp');
+      const T1 = '2026-11-30T08:00:00.000Z';
+      const T2 = '2026-11-30T09:00:00.000Z';
+      // How a release without open_resend_since starts and finishes a run.
+      const olderRun = (resendSince: string | null, outcome: string) => {
+        db.prepare(
+          `INSERT INTO runs (issue_id, channel, planned, started_at, resend_started_at) VALUES ('2026-W48', 'smtp', 5, ?, ?)
+           ON CONFLICT (issue_id, channel) DO UPDATE SET planned = excluded.planned, started_at = excluded.started_at,
+             finished_at = NULL, outcome = NULL, resend_started_at = excluded.resend_started_at`,
+        ).run(T2, resendSince);
+        db.prepare("UPDATE runs SET finished_at = ?, outcome = ? WHERE issue_id = '2026-W48' AND channel = 'smtp'").run(
+          T2,
+          outcome,
+        );
+      };
+      // This release's resend is cut; an older one resumes it to the end.
+      ledger.startRun(5, T1);
+      ledger.finishRun('interrupted');
+      olderRun(T1, 'complete');
+      expect(ledger.unfinishedResend()).toBeUndefined();
+      // Cut again; the older release sends plainly, then a resend of its own to the end; then this one sends plainly.
+      ledger.startRun(5, T1);
+      ledger.finishRun('interrupted');
+      olderRun(null, 'complete');
+      olderRun(T2, 'complete');
+      ledger.startRun(5);
+      ledger.finishRun('complete');
+      expect(ledger.unfinishedResend()).toBeUndefined();
+    } finally {
+      db.close();
+    }
+  });
+
   it('resume a resend an older release left interrupted, also after a plain run', () => {
     const file = join(dir, 'older.db');
     const old = openStateDb(file);
