@@ -283,6 +283,16 @@ export function readStatus(db: StateDb, issueId: string): ChannelStatus[] {
   });
 }
 
+/** Said when a `--resend` resumes the open one. */
+export function resumingResendLine(since: string): string {
+  return `resuming the --resend started at ${since}: readers it already reached are not sent it again`;
+}
+
+/** Said when a plain send runs while a `--resend` is open. */
+export function openResendNote(since: string): string {
+  return `note: the --resend started at ${since} has not completed; this send reaches only readers without a message yet, and \`send --resend\` finishes that resend without mailing anyone it reached twice`;
+}
+
 /**
  * When a new `--resend` starts: now, or just after the latest row already written when that is
  * later (a clock that ran fast during the first send). Resumed, a resend counts as reached the

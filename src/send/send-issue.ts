@@ -15,7 +15,7 @@ import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
 import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from './late-suppressions.js';
-import { type DeliveryStatus, resendStart } from './ledger.js';
+import { type DeliveryStatus, openResendNote, resendStart, resumingResendLine } from './ledger.js';
 import { messageIdFor } from './message.js';
 import {
   audienceWarnings,
@@ -312,13 +312,9 @@ async function sendLoaded(
       ? (resumed ?? resendStart(now(), await state(() => ledger.latestStamp())))
       : undefined;
     if (resendSince !== undefined) stampFloor = Date.parse(resendSince);
-    if (resumed && !options.partOfRun)
-      log(`resuming the --resend started at ${resumed}: readers it already reached are not sent it again`);
+    if (resumed && !options.partOfRun) log(resumingResendLine(resumed));
     const openResend = options.resend ? undefined : await state(() => ledger.unfinishedResend());
-    if (openResend && !options.partOfRun)
-      log(
-        `note: the --resend started at ${openResend} has not completed; this send reaches only readers without a message yet, and \`send --resend\` finishes that resend without mailing anyone it reached twice`,
-      );
+    if (openResend && !options.partOfRun) log(openResendNote(openResend));
     const cursor = await state(() => suppressionCursor(store.suppressions));
     const suppressions = await state(() => store.suppressions.index());
     const isSuppressed = suppressions.isSuppressed;

@@ -15,7 +15,7 @@ import type { Channel } from '../channel.js';
 import { type Compile, renderChecked } from '../compose.js';
 import { startConnectionCheck } from '../connection-check.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from '../late-suppressions.js';
-import { type DeliveryStatus, resendStart } from '../ledger.js';
+import { type DeliveryStatus, openResendNote, resendStart, resumingResendLine } from '../ledger.js';
 import { type LockRow, lockDecision, lockedError } from '../lock.js';
 import { type DeliveryPlan, planDelivery } from '../plan.js';
 import type { SendReport } from '../report.js';
@@ -98,6 +98,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     transport = await options.openTransport();
     const mode = transport.kind;
     const destination = transport.destination;
+    let alreadyResent: ReadonlySet<string> | undefined;
     const plannedWith = (recorded: ReadonlyMap<string, DeliveryStatus>) =>
       planDelivery(project, subscribers, {
         segments: options.segments,
@@ -106,6 +107,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         suppressionReason,
         recorded,
         resend: options.resend,
+        alreadyResent,
         retryFailed: options.retryFailed,
         mode,
         destination,
@@ -114,8 +116,17 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     if (options.sideFileBase) replayed(await replaySideFile(pool, options.sideFileBase, options.now), log);
     const ledger = store.ledger(issue.id, options.channel);
     const recordedAtStart = await ledger.recorded();
-    // A new resend starts after every row already written, whatever this host's clock says (see resendStart).
-    const latestStamp = options.resend ? await ledger.latestStamp() : undefined;
+    // A resend is one generation: an open one (cut short, plain runs since or not) is resumed, and
+    // the readers it reached are not sent it again; a new one starts after every row already
+    // written, whatever this host's clock says (see resendStart).
+    const openResend = await ledger.unfinishedResend();
+    const resumed = options.resend ? openResend : undefined;
+    alreadyResent = resumed ? await ledger.sentSince(resumed) : undefined;
+    const resendSince = options.resend
+      ? (resumed ?? resendStart(options.now(), await ledger.latestStamp()))
+      : undefined;
+    if (resumed) log(resumingResendLine(resumed));
+    else if (openResend && !options.resend) log(openResendNote(openResend));
     const startPlan = plannedWith(recordedAtStart);
     options.warn(startPlan, isSuppressed);
     const { fingerprint, audience } = planFingerprint(project, subscribers, options);
@@ -140,7 +151,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       fingerprint,
       (recorded) => {
         const fresh = plannedWith(recorded as Map<string, DeliveryStatus>);
-        const since = options.resend ? resendStart(options.now(), latestStamp) : undefined;
+        const since = resendSince;
         return {
           items: fresh.toSend.map((r) => ({ email: canonicalAddress(r.subscriber.email), variantId: r.variantId })),
           readers: fresh.audience.recipients.length,

@@ -110,6 +110,26 @@ describePostgres('send workers on PostgreSQL', () => {
     expect([...(await accepted(smtp)).values()].every((n) => n === 2)).toBe(true);
   });
 
+  it('a plain send between an interrupted --resend and the next leaves it open: no reader gets a third copy', async () => {
+    const { f, smtp } = await fresh(30, { faults: { dataDelayMs: 10 } });
+    const everyone = (await worker(f, smtp).report).total.sent;
+    const controller = new AbortController();
+    const cut = worker(f, smtp, { resend: true, signal: controller.signal });
+    await expect.poll(() => smtp.counts.accepted, { timeout: 60_000 }).toBeGreaterThanOrEqual(everyone + 4);
+    controller.abort();
+    expect((await cut.report).interrupted).toBe(true);
+
+    const plain = worker(f, smtp);
+    expect((await plain.report).total.sent).toBe(0);
+    expect(plain.lines.some((line) => line.includes('has not completed'))).toBe(true);
+    const finishing = worker(f, smtp, { resend: true });
+    expect((await finishing.report).interrupted).toBe(false);
+    expect(finishing.lines.some((line) => line.includes('resuming the --resend'))).toBe(true);
+    const counts = await accepted(smtp);
+    expect(counts.size).toBe(everyone);
+    expect([...counts].filter(([, n]) => n !== 2)).toEqual([]);
+  });
+
   it('a worker held up past its lease starts nothing more and hands its items back: the next one sends them, once', async () => {
     // After the third message this worker's clock runs a minute ahead, as after a suspended
     // machine or a stopped process: its 30 s leases may have been taken over meanwhile.
