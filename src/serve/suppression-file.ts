@@ -1,6 +1,7 @@
 import { addressProblem, canonicalAddress, isValidAddress } from '../address.js';
 import type { Problem } from '../errors.js';
 import { parseCsv as csvRows } from '../load/_csv.js';
+import { unguardFormula } from '../load/_formula-guard.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
 import { byteLength, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from '../load/limits.js';
 import { email as emailSchema } from '../model/_fields.js';
@@ -107,8 +108,10 @@ function acceptFields(
   out: SuppressionFileResult,
 ): void {
   const written = fields.filter(([, value]) => typeof value === 'string' && value.trim() !== '');
-  const first = written[0];
-  const other = first && written.find(([, value]) => mailboxKey(value) !== mailboxKey(first[1]));
+  // Only a value with an "@" can name another mailbox: Mailchimp's "Address" column is the postal one.
+  const mailboxes = written.filter(([, value]) => (value as string).includes('@'));
+  const first = mailboxes[0] ?? written[0];
+  const other = first && mailboxes.find(([, value]) => mailboxKey(value) !== mailboxKey(first[1]));
   if (first && other) {
     out.problems.push({
       severity: 'error',
@@ -257,6 +260,14 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
     // Not trimmed here: the address is checked as written, so an invisible character at its edge is reported.
     const fields = addressColumns.map((column): [string, unknown] => [header.cells[column]!.trim(), row.cells[column]]);
     acceptFields(fields, reason, row.line, file, defaultReason, out);
+    // A CSV rolecast exported guards a cell starting "+" or "-" with a "'": the address it guarded is
+    // suppressed as well. The one as written stays too: a "'" may begin an address of its own.
+    const unguarded = fields.map(([name, value]): [string, unknown] => [
+      name,
+      typeof value === 'string' ? unguardFormula(value) : value,
+    ]);
+    if (unguarded.some(([, value], k) => value !== fields[k]![1]))
+      acceptFields(unguarded, reason, row.line, file, defaultReason, out);
   }
   return out;
 }

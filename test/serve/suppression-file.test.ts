@@ -75,6 +75,19 @@ describe('parseSuppressionFile: the shapes providers export', () => {
     ]);
   });
 
+  it('suppresses the address a CSV export guarded with a quote, and the one as written', () => {
+    const csv = read("email\n'+plus@example.com\nplain@example.com\n");
+    expect(csv.entries.map((e) => e.email)).toEqual(["'+plus@example.com", '+plus@example.com', 'plain@example.com']);
+    expect(csv.problems).toEqual([]);
+  });
+
+  it('reads an address beside a postal address column, as Mailchimp exports it', () => {
+    const csv = read('Email Address,First Name,Address\nann@example.com,Ann,"12 Main St, Springfield"\n');
+    expect(csv.entries.map((e) => e.email)).toEqual(['ann@example.com']);
+    expect(csv.problems).toEqual([]);
+    expect(emails('[{"email": "bo@example.com", "address": "1 High St"}]')).toEqual(['bo@example.com']);
+  });
+
   it('reports a row with text after a closing quote, reading it not as another address', () => {
     const csv = read('email,reason\n"f@example.com"x,bounce\ng@example.com,bounce\n');
     expect(csv.entries.map((e) => e.email)).toEqual(['g@example.com']);
