@@ -8,6 +8,7 @@
  * or reader; a 5xx to MAIL FROM, to the login or to the connection itself is about the sender or
  * the account, and every other message would get it too.
  */
+import { UNSCRUBBED_REPLY } from './scrub.js';
 export type FailureKind = 'temporary' | 'permanent';
 
 /**
@@ -38,6 +39,8 @@ export interface DeliveryFailure {
   unsure?: boolean;
   /** Only throttling replies for the run's whole allowance (see THROTTLED_OUT_MS in run.ts): stop. */
   throttledOut?: boolean;
+  /** The reply as the server gave it, when taking the password out of `response` changed it: classified, never shown. */
+  said?: string;
 }
 
 const TEMPORARY_CODES = new Set([
@@ -70,6 +73,9 @@ export function classifyFailure(error: unknown): DeliveryFailure {
   const response = oneLine(
     typeof e.response === 'string' ? e.response : typeof e.message === 'string' ? e.message : String(error),
   );
+  // Classified by the server's words as they came; shown and recorded without the password.
+  const unscrubbed = (e as Record<symbol, unknown>)[UNSCRUBBED_REPLY];
+  const said = typeof unscrubbed === 'string' ? oneLine(unscrubbed) : response;
   const code = typeof e.code === 'string' ? e.code : '';
   const command = typeof e.command === 'string' ? e.command : '';
   const aboutAccount =
@@ -82,17 +88,18 @@ export function classifyFailure(error: unknown): DeliveryFailure {
       responseCode >= 500 &&
       responseCode < 600 &&
       responseCode !== 503 &&
-      (MAILBOX_STATUS.test(response) || !THROTTLING_TEXT.test(response));
+      (MAILBOX_STATUS.test(said) || !THROTTLING_TEXT.test(said));
     return {
       kind: permanent ? 'permanent' : 'temporary',
       responseCode,
       response,
       noReply: false,
       accountLevel: permanent && aboutAccount,
+      ...(said === response ? {} : { said }),
     };
   }
   // nodemailer refuses a message over the size the server's EHLO announced, before sending it.
-  const limit = /^Message size larger than allowed (\d+)/.exec(response);
+  const limit = /^Message size larger than allowed (\d+)/.exec(said);
   if (limit)
     return {
       kind: 'permanent',
@@ -138,9 +145,10 @@ export function isThrottling(failure: DeliveryFailure): boolean {
   const code = failure.responseCode;
   if (code === undefined) return false;
   if (code === 421) return true;
-  if (MAILBOX_STATUS.test(failure.response)) return false;
-  if (code >= 400 && code < 500 && /\b4\.7\.\d{1,3}\b/.test(failure.response)) return true;
-  return THROTTLING_TEXT.test(failure.response);
+  const said = failure.said ?? failure.response;
+  if (MAILBOX_STATUS.test(said)) return false;
+  if (code >= 400 && code < 500 && /\b4\.7\.\d{1,3}\b/.test(said)) return true;
+  return THROTTLING_TEXT.test(said);
 }
 
 /**
@@ -165,7 +173,7 @@ function oneLine(text: string): string {
  * account.
  */
 export function refusalKey(failure: DeliveryFailure): string | undefined {
-  const enhanced = /\b5\.(\d{1,3})\.(\d{1,3})\b/.exec(failure.response);
+  const enhanced = /\b5\.(\d{1,3})\.(\d{1,3})\b/.exec(failure.said ?? failure.response);
   if (enhanced) {
     const subject = Number(enhanced[1]);
     const detail = Number(enhanced[2]);

@@ -25,10 +25,20 @@ export function credentialScrubber(url: string, auth: { user: string; pass: stri
   return (text) => ordered.reduce((scrubbed, form) => scrubbed.split(form).join(MASK), text);
 }
 
+/**
+ * The server's reply as it came, kept on a scrubbed error out of sight (not enumerable, not
+ * printed): whether a refusal is tried again is read from the server's own words (see retry.ts),
+ * which taking the password out must not change.
+ */
+export const UNSCRUBBED_REPLY = Symbol('rolecast.unscrubbedReply');
+
 /** Scrubs, in place, the parts of an SMTP error that carry the server's words; other fields are kept. */
 export function scrubError<T>(error: T, scrub: Scrub): T {
   if (typeof error !== 'object' || error === null) return error;
   const e = error as { message?: unknown; response?: unknown; stack?: unknown };
+  const reply = typeof e.response === 'string' ? e.response : e.message;
+  if (typeof reply === 'string' && scrub(reply) !== reply && !Object.hasOwn(error, UNSCRUBBED_REPLY))
+    Object.defineProperty(error, UNSCRUBBED_REPLY, { value: reply, enumerable: false });
   for (const key of ['message', 'response', 'stack'] as const) {
     const value = e[key];
     if (typeof value === 'string') e[key] = scrub(value);

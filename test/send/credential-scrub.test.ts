@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
 import { openStateDb, sendIssue } from '../../src/send/index.js';
 import { formatReport } from '../../src/send/report.js';
-import { credentialScrubber } from '../../src/send/scrub.js';
+import { classifyFailure, isThrottling } from '../../src/send/retry.js';
+import { credentialScrubber, scrubError } from '../../src/send/scrub.js';
 import { createSmtpTransport, type MailTransport } from '../../src/send/transport.js';
 import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
@@ -38,6 +39,23 @@ describe('credentialScrubber', () => {
     expectNoPassword(scrubbed);
     expect(scrubbed).toContain('Bad creds for alice/***');
     expect(credentialScrubber('smtp://mail.example', undefined)('250 OK')).toBe('250 OK');
+  });
+
+  it('classifies a refusal by the reply as it came, though the password is taken out of it', () => {
+    // A password that is a word of the reply: "rate limit" must still read as throttling.
+    const scrub = credentialScrubber('smtp://u:limit@mail.example', { user: 'u', pass: 'limit' });
+    const error = scrubError(
+      Object.assign(new Error('550 5.7.1 rate limit exceeded'), {
+        responseCode: 550,
+        response: '550 5.7.1 rate limit exceeded',
+      }),
+      scrub,
+    );
+    const failure = classifyFailure(error);
+    expect(failure.response).not.toContain('limit');
+    expect(failure.kind).toBe('temporary');
+    expect(isThrottling(failure)).toBe(true);
+    expect(JSON.stringify(error)).not.toContain('limit');
   });
 
   it('leaves the reply codes of a server alone when the password is only a few characters', () => {
