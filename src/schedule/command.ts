@@ -159,7 +159,11 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
     );
     if (!result.report) return EXIT.ok;
     const incomplete = result.report.missed > 0 || undelivered > 0;
-    await ledger?.finishRun(incomplete ? 'failed' : 'complete');
+    // Waves of some segments leave the rest of the list what a resend still owes them.
+    await ledger?.finishRun(
+      incomplete ? 'failed' : 'complete',
+      (send.segments ?? []).length > 0 || send.onlyEmails !== undefined,
+    );
     return incomplete ? EXIT.sendFailed : EXIT.ok;
   } catch (error) {
     const wasInterrupted = interrupted || (error instanceof RolecastError && error.code === 'E_INTERRUPTED');

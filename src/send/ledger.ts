@@ -47,8 +47,8 @@ export interface Ledger {
   recordMany(entries: readonly Omit<DeliveryRecord, 'updatedAt'>[]): void;
   /** `resendSince`: this run is a resend of everything sent before that time. A plain run keeps an open resend open. */
   startRun(planned: number, resendSince?: string): void;
-  /** 'complete' closes the resend this run is, if it is one. */
-  finishRun(outcome: RunOutcome): void;
+  /** 'complete' closes the resend this run is, if it is one, unless `keepResendOpen` (a part of the list). */
+  finishRun(outcome: RunOutcome, keepResendOpen?: boolean): void;
 }
 
 /**
@@ -173,9 +173,10 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
       runStart ??= prepareRunStart();
       runStart.run(issueId, channel, planned, now().toISOString(), resendSince ?? null, resendSince ?? null);
     },
-    finishRun(outcome) {
+    finishRun(outcome, keepResendOpen) {
       runFinish ??= prepareRunFinish();
-      runFinish.run(now().toISOString(), outcome, outcome, issueId, channel);
+      const how = keepResendOpen ? 'part' : outcome;
+      runFinish.run(now().toISOString(), outcome, how, how, issueId, channel);
     },
   };
 }
@@ -192,11 +193,14 @@ export const RUN_START_CONFLICT = `ON CONFLICT (issue_id, channel) DO UPDATE SET
     CASE WHEN runs.resend_started_at IS NOT NULL AND runs.outcome = 'complete' THEN NULL ELSE runs.open_resend_since END)`;
 
 /**
- * A run's row on finish (placeholders: finished_at, outcome, outcome again): a resend that
- * completes closes its generation; any other end leaves it open to be resumed.
+ * A run's row on finish (placeholders: finished_at, outcome, then twice the outcome, or 'part' for a
+ * run over part of the list): a resend that completes closes its generation; any other end, or a
+ * resend of only some readers, leaves it open to be resumed. A run over part of the list is not
+ * recorded as the resend itself, so its "complete" never reads as the resend's end.
  */
 export const RUN_FINISH_SET = `finished_at = ?, outcome = ?,
-  open_resend_since = CASE WHEN ? = 'complete' AND resend_started_at IS NOT NULL THEN NULL ELSE open_resend_since END`;
+  open_resend_since = CASE WHEN ? = 'complete' AND resend_started_at IS NOT NULL THEN NULL ELSE open_resend_since END,
+  resend_started_at = CASE WHEN ? = 'part' THEN NULL ELSE resend_started_at END`;
 
 /** The columns of a `runs` row that say whether a resend is open; either may be missing in an old file. */
 export interface RunResendColumns {

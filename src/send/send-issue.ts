@@ -438,8 +438,11 @@ async function sendLoaded(
     const outcome = interrupted ? 'interrupted' : aborted ? 'aborted' : failed ? 'failed' : 'complete';
     // After a failed write the run record most likely cannot be written either: tried, and the
     // report says why the run stopped whether or not it could be.
-    if (!options.partOfRun && halted) await cleanup('record the end of the run', () => ledger.finishRun(outcome), log);
-    else if (!options.partOfRun) await state(() => ledger.finishRun(outcome));
+    // A resend of some segments, or of some addresses, leaves the rest of the list its copy to come.
+    const partial = segments.length > 0 || options.onlyEmails !== undefined;
+    if (!options.partOfRun && halted)
+      await cleanup('record the end of the run', () => ledger.finishRun(outcome, partial), log);
+    else if (!options.partOfRun) await state(() => ledger.finishRun(outcome, partial));
     return report;
   } finally {
     // Each step on its own: a lock that cannot be released (the same full disk) must neither hide

@@ -34,7 +34,11 @@ export interface DeliveryLedger {
   recordMany(entries: readonly LedgerEntry[]): Promise<void>;
   /** `resendSince`: this run is a resend of everything sent before that time. */
   startRun(planned: number, resendSince?: string): Promise<void>;
-  finishRun(outcome: RunOutcome): Promise<void>;
+  /**
+   * `keepResendOpen`: the run was a resend of part of the list (`--segment`, a wave): completing it
+   * does not complete the resend, whose other readers a later `--resend` still owes their copy.
+   */
+  finishRun(outcome: RunOutcome, keepResendOpen?: boolean): Promise<void>;
 }
 
 /** The send lock of one issue, held by the process that took it. */

@@ -25,6 +25,13 @@ function sender(f: SendFixture, server: TestSmtpServer, base: SendOptions = {}) 
     });
 }
 
+/** How many messages each address got. */
+async function copiesPerReader(server: TestSmtpServer): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const m of await server.messages()) counts.set(m.envelope.to[0]!, (counts.get(m.envelope.to[0]!) ?? 0) + 1);
+  return counts;
+}
+
 const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
 it('a resumed --resend does not mail a reader twice after the clock stepped back 5 minutes', async () => {
@@ -50,9 +57,7 @@ it('a resumed --resend does not mail a reader twice after the clock stepped back
 
   const resumed = await send({ resend: true, now });
   expect(resumed.interrupted).toBeFalsy();
-  const perReader = new Map<string, number>();
-  for (const m of await server.messages())
-    perReader.set(m.envelope.to[0]!, (perReader.get(m.envelope.to[0]!) ?? 0) + 1);
+  const perReader = await copiesPerReader(server);
   const thrice = [...perReader].filter(([, n]) => n > 2);
   expect(thrice).toEqual([]);
   // And the resend still reached everyone: an original and one resent copy each.
@@ -80,9 +85,27 @@ it('a plain send after an interrupted --resend leaves it to be finished: no read
 
   const finished = await send({ resend: true });
   expect(finished.interrupted).toBeFalsy();
-  const perReader = new Map<string, number>();
-  for (const m of await server.messages())
-    perReader.set(m.envelope.to[0]!, (perReader.get(m.envelope.to[0]!) ?? 0) + 1);
+  const perReader = await copiesPerReader(server);
   expect([...perReader].filter(([, n]) => n !== 2)).toEqual([]);
   expect(perReader.size).toBe(everyone);
+});
+
+it('a --resend of one segment finished between leaves the resend open for the rest: nobody gets a third copy', async () => {
+  opened.fixture = await sendFixture(20, { concurrency: 1 });
+  const server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
+  opened.server = server;
+  const send = sender(opened.fixture, server);
+  const everyone = (await send({})).total.sent;
+  const controller = new AbortController();
+  const resending = send({ resend: true, signal: controller.signal });
+  while (server.counts.accepted < everyone + 3) await new Promise((r) => setTimeout(r, 2));
+  controller.abort();
+  expect((await resending).interrupted).toBe(true);
+
+  // The CTO readers get theirs; the resend is not done for the others.
+  expect((await send({ resend: true, segments: ['CTO'] })).interrupted).toBeFalsy();
+  expect((await send({ resend: true })).interrupted).toBeFalsy();
+  const perReader = await copiesPerReader(server);
+  expect(perReader.size).toBe(everyone);
+  expect([...perReader].filter(([, n]) => n !== 2)).toEqual([]);
 });

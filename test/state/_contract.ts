@@ -147,6 +147,10 @@ export function contractTests(b: Backend): void {
     await ledger.startRun(4, since);
     await ledger.finishRun('failed');
     expect(await ledger.unfinishedResend()).toBe(since);
+    // A resend of part of the list (a segment) completes only that part.
+    await ledger.startRun(4, since);
+    await ledger.finishRun('complete', true);
+    expect(await ledger.unfinishedResend()).toBe(since);
     await ledger.startRun(4, since);
     await ledger.finishRun('complete');
     expect(await ledger.unfinishedResend()).toBeUndefined();

@@ -293,7 +293,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         : result.stopped || result.halted
           ? 'failed'
           : undefined;
-    await queue.finishRun(reason);
+    // A plan of some segments or addresses completes a resend for those readers only.
+    await queue.finishRun(reason, options.segments.length > 0 || options.onlyEmails !== undefined);
     const t = report.total;
     const trips = queue.roundTrips();
     log(

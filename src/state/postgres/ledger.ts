@@ -87,11 +87,13 @@ export function postgresLedger(pool: Pool, issueId: string, channel: Channel, no
         [issueId, channel, planned, now().toISOString(), resendSince ?? null],
       );
     },
-    async finishRun(outcome) {
-      await pool.query(`UPDATE runs SET ${numbered(RUN_FINISH_SET, 1)} WHERE issue_id = $4 AND channel = $5`, [
+    async finishRun(outcome, keepResendOpen) {
+      const how = keepResendOpen ? 'part' : outcome;
+      await pool.query(`UPDATE runs SET ${numbered(RUN_FINISH_SET, 1)} WHERE issue_id = $5 AND channel = $6`, [
         now().toISOString(),
         outcome,
-        outcome,
+        how,
+        how,
         issueId,
         channel,
       ]);

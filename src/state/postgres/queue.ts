@@ -105,7 +105,8 @@ export interface SendQueue {
    */
   release(keep?: readonly number[]): Promise<number>;
   /** Ends the run record once no item is open: complete, or failed when some reader was not reached. */
-  finishRun(outcomeIfOpen: string | undefined): Promise<string | undefined>;
+  /** `keepResendOpen`: the plan covers part of the list, so a resend it completes is not complete (see the contract). */
+  finishRun(outcomeIfOpen: string | undefined, keepResendOpen?: boolean): Promise<string | undefined>;
   /** Statements sent to the database so far. */
   roundTrips(): number;
 }
@@ -328,7 +329,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
       return result.rows[0]!.released;
     },
 
-    async finishRun(outcomeIfOpen) {
+    async finishRun(outcomeIfOpen, keepResendOpen = false) {
       // Once nothing is open the run is over whoever sent the last item; while items are open it is
       // closed only by a worker that stops for a reason (interrupted, aborted) and leaves no other.
       // Tables filled during this send have no statistics yet: the planner then takes a nested loop
@@ -351,11 +352,12 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
          )
          UPDATE runs SET finished_at = $7, outcome = decided.outcome,
            open_resend_since = CASE WHEN decided.outcome = 'complete' AND runs.resend_started_at IS NOT NULL
-             THEN NULL ELSE runs.open_resend_since END
+             AND NOT $8::boolean THEN NULL ELSE runs.open_resend_since END,
+           resend_started_at = CASE WHEN $8::boolean THEN NULL ELSE runs.resend_started_at END
          FROM decided
          WHERE issue_id = $1 AND channel = $2 AND decided.outcome IS NOT NULL AND runs.finished_at IS NULL
          RETURNING runs.outcome`,
-          [issueId, channel, worker.id, now(), currentPlan(), outcomeIfOpen ?? null, iso()],
+          [issueId, channel, worker.id, now(), currentPlan(), outcomeIfOpen ?? null, iso(), keepResendOpen],
           client,
         );
       });

@@ -28,8 +28,8 @@ export function sqliteState(db: StateDb, file: string): StateStore {
         latestStamp: async () => ledger.latestStamp(),
         recordMany: async (entries) => ledger.recordMany(entries),
         startRun: async (planned, resendSince) => ledger.startRun(planned, resendSince),
-        finishRun: async (outcome) => {
-          ledger.finishRun(outcome);
+        finishRun: async (outcome, keepResendOpen) => {
+          ledger.finishRun(outcome, keepResendOpen);
         },
       } satisfies DeliveryLedger;
     },

@@ -49,6 +49,18 @@ describePostgres('send workers on PostgreSQL', () => {
     return { f, smtp };
   };
 
+  /** A list of 30 sent once, then a --resend of it stopped once it has reached `reached` readers. */
+  const sentThenResendCut = async (reached: number) => {
+    const { f, smtp } = await fresh(30, { faults: { dataDelayMs: 10 } });
+    const everyone = (await worker(f, smtp).report).total.sent;
+    const controller = new AbortController();
+    const cut = worker(f, smtp, { resend: true, signal: controller.signal });
+    await expect.poll(() => smtp.counts.accepted, { timeout: 60_000 }).toBeGreaterThanOrEqual(everyone + reached);
+    controller.abort();
+    expect((await cut.report).interrupted).toBe(true);
+    return { f, smtp, everyone };
+  };
+
   const accepted = async (smtp: TestSmtpServer) => {
     const counts = new Map<string, number>();
     for (const m of await smtp.messages())
@@ -111,13 +123,7 @@ describePostgres('send workers on PostgreSQL', () => {
   });
 
   it('a plain send between an interrupted --resend and the next leaves it open: no reader gets a third copy', async () => {
-    const { f, smtp } = await fresh(30, { faults: { dataDelayMs: 10 } });
-    const everyone = (await worker(f, smtp).report).total.sent;
-    const controller = new AbortController();
-    const cut = worker(f, smtp, { resend: true, signal: controller.signal });
-    await expect.poll(() => smtp.counts.accepted, { timeout: 60_000 }).toBeGreaterThanOrEqual(everyone + 4);
-    controller.abort();
-    expect((await cut.report).interrupted).toBe(true);
+    const { f, smtp, everyone } = await sentThenResendCut(4);
 
     const plain = worker(f, smtp);
     expect((await plain.report).total.sent).toBe(0);
@@ -125,6 +131,15 @@ describePostgres('send workers on PostgreSQL', () => {
     const finishing = worker(f, smtp, { resend: true });
     expect((await finishing.report).interrupted).toBe(false);
     expect(finishing.lines.some((line) => line.includes('resuming the --resend'))).toBe(true);
+    const counts = await accepted(smtp);
+    expect(counts.size).toBe(everyone);
+    expect([...counts].filter(([, n]) => n !== 2)).toEqual([]);
+  });
+
+  it('a --resend of one segment finished between leaves the resend open for the rest: nobody gets a third copy', async () => {
+    const { f, smtp, everyone } = await sentThenResendCut(3);
+    expect((await worker(f, smtp, { resend: true, segments: ['CTO'] }).report).interrupted).toBe(false);
+    expect((await worker(f, smtp, { resend: true }).report).interrupted).toBe(false);
     const counts = await accepted(smtp);
     expect(counts.size).toBe(everyone);
     expect([...counts].filter(([, n]) => n !== 2)).toEqual([]);
