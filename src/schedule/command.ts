@@ -4,7 +4,7 @@ import { EXIT, formatProblem, RolecastError } from '../errors.js';
 import { loadProject } from '../load/project.js';
 import { deliveryChannel } from '../send/channel.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
-import { resendStart } from '../send/ledger.js';
+import { coversPartOfList, resendGeneration } from '../send/ledger.js';
 import { ACCOUNT_REFUSED_HINT } from '../send/report.js';
 import { outboxFolders, refuseDrafts } from '../send/send-issue.js';
 import { warnIfStateLost } from '../send/state-loss.js';
@@ -114,8 +114,7 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
         onStart: async (waves) => {
           // A --resend resumes an unfinished one, so its readers are not sent it twice.
           if (send.resend && ledger)
-            resendSince =
-              (await ledger.unfinishedResend()) ?? resendStart(send.now?.() ?? new Date(), await ledger.latestStamp());
+            resendSince = (await resendGeneration(ledger, true, send.now?.() ?? new Date())).since;
           await ledger?.startRun(
             waves.reduce((sum, wave) => sum + wave.count, 0),
             resendSince,
@@ -160,10 +159,7 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
     if (!result.report) return EXIT.ok;
     const incomplete = result.report.missed > 0 || undelivered > 0;
     // Waves of some segments leave the rest of the list what a resend still owes them.
-    await ledger?.finishRun(
-      incomplete ? 'failed' : 'complete',
-      (send.segments ?? []).length > 0 || send.onlyEmails !== undefined,
-    );
+    await ledger?.finishRun(incomplete ? 'failed' : 'complete', coversPartOfList(send));
     return incomplete ? EXIT.sendFailed : EXIT.ok;
   } catch (error) {
     const wasInterrupted = interrupted || (error instanceof RolecastError && error.code === 'E_INTERRUPTED');

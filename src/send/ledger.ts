@@ -10,6 +10,12 @@ import type { Channel } from './channel.js';
 import { channelStatus, type DeliveryRow, type RunRow } from './status-rows.js';
 import type { StateDb } from './store.js';
 
+/** What a run reads of its issue's resends (either ledger: the SQLite one answers at once). */
+interface ResendLedger {
+  unfinishedResend(): Promise<string | undefined> | string | undefined;
+  latestStamp(): Promise<string | undefined> | string | undefined;
+}
+
 export type { Channel } from './channel.js';
 
 /** sent: the server accepted it. failed: a permanent (5xx) refusal. deferred: retries ran out on a temporary error. */
@@ -295,6 +301,41 @@ export function resumingResendLine(since: string): string {
 /** Said when a plain send runs while a `--resend` is open. */
 export function openResendNote(since: string): string {
   return `note: the --resend started at ${since} has not completed; this send reaches only readers without a message yet, and \`send --resend\` finishes that resend without mailing anyone it reached twice`;
+}
+
+/** A run among its issue's resends, as `resendGeneration` works it out. */
+export interface ResendGeneration {
+  /** The resend this run is (the open one it resumes, or a new one); undefined for a plain run. */
+  since: string | undefined;
+  /** The open resend it resumes, whose readers already reached are not sent it again. */
+  resumed: string | undefined;
+  /** For a plain run: the resend left open, which this run does not finish. */
+  leftOpen: string | undefined;
+}
+
+/**
+ * Which resend a run is. A resend is one generation: an open one (cut short, plain runs since or
+ * not) is resumed; otherwise a new one starts (see `resendStart`). `given`: the caller's resend,
+ * for a run that is part of it (a scheduled wave).
+ */
+export async function resendGeneration(
+  ledger: ResendLedger,
+  resend: boolean,
+  now: Date,
+  given?: string,
+): Promise<ResendGeneration> {
+  const open = given ?? (await ledger.unfinishedResend());
+  if (!resend) return { since: undefined, resumed: undefined, leftOpen: open };
+  const since = open ?? resendStart(now, await ledger.latestStamp());
+  return { since, resumed: open, leftOpen: undefined };
+}
+
+/** A run over part of the list (some segments, some addresses): a resend it completes is not complete. */
+export function coversPartOfList(run: {
+  segments?: readonly string[] | undefined;
+  onlyEmails?: ReadonlySet<string> | undefined;
+}): boolean {
+  return (run.segments?.length ?? 0) > 0 || run.onlyEmails !== undefined;
 }
 
 /**

@@ -15,7 +15,13 @@ import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
 import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from './late-suppressions.js';
-import { type DeliveryStatus, openResendNote, resendStart, resumingResendLine } from './ledger.js';
+import {
+  coversPartOfList,
+  type DeliveryStatus,
+  openResendNote,
+  resendGeneration,
+  resumingResendLine,
+} from './ledger.js';
 import { messageIdFor } from './message.js';
 import {
   audienceWarnings,
@@ -230,7 +236,9 @@ async function sendLoaded(
     const store = await openExistingState(location, { localDir });
     try {
       const ledger = store?.ledger(issue.id, channel);
-      const resumed = options.resend ? (options.resendSince ?? (await ledger?.unfinishedResend())) : undefined;
+      const resumed = ledger
+        ? (await resendGeneration(ledger, Boolean(options.resend), now(), options.resendSince)).resumed
+        : undefined;
       const suppressions = store ? await store.suppressions.index() : undefined;
       const isSuppressed = suppressions?.isSuppressed ?? (() => false);
       const plan = planDelivery(project, subscribers, {
@@ -304,17 +312,14 @@ async function sendLoaded(
     };
     const ledger = store.ledger(issue.id, channel, stamp);
     transport = early ? await early.transport : await createTransport(project, env, options, log);
-    // A resend is one generation: resumed after an interruption, it skips the readers it already reached.
-    const resumed = options.resend
-      ? (options.resendSince ?? (await state(() => ledger.unfinishedResend())))
-      : undefined;
-    const resendSince = options.resend
-      ? (resumed ?? resendStart(now(), await state(() => ledger.latestStamp())))
-      : undefined;
+    const {
+      since: resendSince,
+      resumed,
+      leftOpen,
+    } = await state(() => resendGeneration(ledger, Boolean(options.resend), now(), options.resendSince));
     if (resendSince !== undefined) stampFloor = Date.parse(resendSince);
     if (resumed && !options.partOfRun) log(resumingResendLine(resumed));
-    const openResend = options.resend ? undefined : await state(() => ledger.unfinishedResend());
-    if (openResend && !options.partOfRun) log(openResendNote(openResend));
+    if (leftOpen && !options.partOfRun) log(openResendNote(leftOpen));
     const cursor = await state(() => suppressionCursor(store.suppressions));
     const suppressions = await state(() => store.suppressions.index());
     const isSuppressed = suppressions.isSuppressed;
@@ -439,7 +444,7 @@ async function sendLoaded(
     // After a failed write the run record most likely cannot be written either: tried, and the
     // report says why the run stopped whether or not it could be.
     // A resend of some segments, or of some addresses, leaves the rest of the list its copy to come.
-    const partial = segments.length > 0 || options.onlyEmails !== undefined;
+    const partial = coversPartOfList({ segments, onlyEmails: options.onlyEmails });
     if (!options.partOfRun && halted)
       await cleanup('record the end of the run', () => ledger.finishRun(outcome, partial), log);
     else if (!options.partOfRun) await state(() => ledger.finishRun(outcome, partial));

@@ -109,7 +109,7 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
     },
     (request, response) => {
       handler(request, response).catch((error: unknown) => {
-        options.log?.(`unsubscribe endpoint error: ${errorMessage(error)}`);
+        options.log?.(`unsubscribe endpoint error: ${loggableError(error)}`);
         if (!response.headersSent)
           send(response, 500, errorPage(options.config.brand.name, 'Something went wrong', 'Please try again later.'));
         else response.destroy();
@@ -162,12 +162,8 @@ function replayPending(options: UnsubscribeServerOptions): void {
     if (result?.unreadable)
       options.log?.(`skipped ${result.unreadable} unreadable journal line(s), left by an interrupted write`);
   } catch (error) {
-    options.log?.(`the unsubscribe journal could not be applied yet: ${errorMessage(error)}`);
+    options.log?.(`the unsubscribe journal could not be applied yet: ${loggableError(error)}`);
   }
-}
-
-function errorMessage(error: unknown): string {
-  return loggableError(error);
 }
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -261,7 +257,7 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
       });
     } catch (error) {
       // Recorded nowhere: never claim success, so the reader or provider tries again.
-      options.log?.(`could not record the unsubscribe of ${maskEmail(claims.email)}: ${errorMessage(error)}`);
+      options.log?.(`could not record the unsubscribe of ${maskEmail(claims.email)}: ${loggableError(error)}`);
       response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       return send(
         response,

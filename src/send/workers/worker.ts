@@ -15,7 +15,13 @@ import type { Channel } from '../channel.js';
 import { type Compile, renderChecked } from '../compose.js';
 import { startConnectionCheck } from '../connection-check.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from '../late-suppressions.js';
-import { type DeliveryStatus, openResendNote, resendStart, resumingResendLine } from '../ledger.js';
+import {
+  coversPartOfList,
+  type DeliveryStatus,
+  openResendNote,
+  resendGeneration,
+  resumingResendLine,
+} from '../ledger.js';
 import { type LockRow, lockDecision, lockedError } from '../lock.js';
 import { type DeliveryPlan, planDelivery } from '../plan.js';
 import type { SendReport } from '../report.js';
@@ -98,7 +104,15 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     transport = await options.openTransport();
     const mode = transport.kind;
     const destination = transport.destination;
-    let alreadyResent: ReadonlySet<string> | undefined;
+    // What an earlier run on this host sent but could not record: recorded first, never sent again.
+    if (options.sideFileBase) replayed(await replaySideFile(pool, options.sideFileBase, options.now), log);
+    const ledger = store.ledger(issue.id, options.channel);
+    const recordedAtStart = await ledger.recorded();
+    const { since: resendSince, resumed, leftOpen } = await resendGeneration(ledger, options.resend, options.now());
+    // The readers the resumed resend already reached are not sent it again.
+    const alreadyResent = resumed ? await ledger.sentSince(resumed) : undefined;
+    if (resumed) log(resumingResendLine(resumed));
+    if (leftOpen) log(openResendNote(leftOpen));
     const plannedWith = (recorded: ReadonlyMap<string, DeliveryStatus>) =>
       planDelivery(project, subscribers, {
         segments: options.segments,
@@ -112,21 +126,6 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         mode,
         destination,
       });
-    // What an earlier run on this host sent but could not record: recorded first, never sent again.
-    if (options.sideFileBase) replayed(await replaySideFile(pool, options.sideFileBase, options.now), log);
-    const ledger = store.ledger(issue.id, options.channel);
-    const recordedAtStart = await ledger.recorded();
-    // A resend is one generation: an open one (cut short, plain runs since or not) is resumed, and
-    // the readers it reached are not sent it again; a new one starts after every row already
-    // written, whatever this host's clock says (see resendStart).
-    const openResend = await ledger.unfinishedResend();
-    const resumed = options.resend ? openResend : undefined;
-    alreadyResent = resumed ? await ledger.sentSince(resumed) : undefined;
-    const resendSince = options.resend
-      ? (resumed ?? resendStart(options.now(), await ledger.latestStamp()))
-      : undefined;
-    if (resumed) log(resumingResendLine(resumed));
-    else if (openResend && !options.resend) log(openResendNote(openResend));
     const startPlan = plannedWith(recordedAtStart);
     options.warn(startPlan, isSuppressed);
     const { fingerprint, audience } = planFingerprint(project, subscribers, options);
@@ -294,7 +293,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
           ? 'failed'
           : undefined;
     // A plan of some segments or addresses completes a resend for those readers only.
-    await queue.finishRun(reason, options.segments.length > 0 || options.onlyEmails !== undefined);
+    await queue.finishRun(reason, coversPartOfList(options));
     const t = report.total;
     const trips = queue.roundTrips();
     log(
