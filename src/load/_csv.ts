@@ -6,13 +6,25 @@
 export function parseCsv(
   text: string,
   onUnclosed?: (line: number) => void,
-  onTextAfterQuote?: (line: number, rowLine: number) => void,
-): { cells: string[]; line: number }[] {
-  const rows: { cells: string[]; line: number }[] = [];
-  const reader = createCsvReader((cells, line) => rows.push({ cells, line }), onUnclosed, onTextAfterQuote);
+  onTextAfterQuote?: (line: number) => void,
+): CsvRow[] {
+  const rows: CsvRow[] = [];
+  const reader = createCsvReader(
+    (cells, line, joined) => rows.push({ cells, line, joined }),
+    onUnclosed,
+    onTextAfterQuote,
+  );
   reader.push(text);
   reader.end();
   return rows;
+}
+
+export interface CsvRow {
+  cells: string[];
+  /** The line the row starts on. */
+  line: number;
+  /** A cell of it had text after its closing quote (see `createCsvReader`): not to be read. */
+  joined: boolean;
 }
 
 export interface CsvReader {
@@ -27,14 +39,15 @@ export interface CsvReader {
  * character by character, and never copied again as more text arrives.
  */
 export function createCsvReader(
-  onRow: (cells: string[], line: number) => void,
+  onRow: (cells: string[], line: number, joined: boolean) => void,
   /** Told the line a quoted cell opened on when the text ends inside it. */
   onUnclosed?: (line: number) => void,
   /**
-   * Told the line of text after a cell's closing quote (`"a@example.com"x`), and the line its row
-   * starts on: the cell holds that text joined to the quoted text, which is not what was meant.
+   * Told the line of text after a cell's closing quote (`"a@example.com"x`), once a row: the cell
+   * holds that text joined to the quoted text, which is not what was meant. The row is handed out
+   * marked `joined`.
    */
-  onTextAfterQuote?: (line: number, rowLine: number) => void,
+  onTextAfterQuote?: (line: number) => void,
 ): CsvReader {
   let delimiter: string | undefined;
   let pending = '';
@@ -45,15 +58,17 @@ export function createCsvReader(
   let cellBlank = true;
   let quotedParts: string[] | undefined;
   let quoted = false;
-  // Whether this cell's text after its closing quote was told of (once a cell is enough).
+  // Whether this cell's text after its closing quote was seen, and whether any cell of the row's was.
   let toldAfterQuote = false;
+  let rowJoined = false;
   let line = 1;
   let rowLine = 1;
   let quoteLine = 1;
 
   const endRow = () => {
-    if (cells.some((c) => c.trim() !== '')) onRow(cells, rowLine);
+    if (cells.some((c) => c.trim() !== '')) onRow(cells, rowLine, rowJoined);
     cells = [];
+    rowJoined = false;
   };
 
   const scan = (source: string, final: boolean) => {
@@ -115,7 +130,8 @@ export function createCsvReader(
         // Only text is told of: blanks after the closing quote stay in the cell, as before.
         if (quotedParts && !toldAfterQuote) {
           toldAfterQuote = true;
-          onTextAfterQuote?.(line, rowLine);
+          if (!rowJoined) onTextAfterQuote?.(line);
+          rowJoined = true;
         }
       }
     }

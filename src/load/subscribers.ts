@@ -214,8 +214,8 @@ export function parseSubscribersCsv(text: string, file: string, taxonomy: RoleTa
   // Rows are taken as the reader ends them, as the streamed reader does: a problem the reader
   // tells of (text after a quote) then comes in the same order among the rows' own.
   const reader = createCsvReader(
-    (cells, line) => {
-      if (!rows.refused()) rows.row(cells, line);
+    (cells, line, joined) => {
+      if (!rows.refused()) rows.row(cells, line, joined);
     },
     rows.unclosed,
     rows.textAfterQuote,
@@ -238,8 +238,6 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
   // large list is one line, not one per reader.
   const providerProblems = new Map<string, { problem: Problem; count: number }>();
   let undecodable = false;
-  // Rows (by the line they start on) with text after a closing quote: said once each, and not read.
-  const joinedRows = new Set<number>();
   return {
     unclosed(line: number): void {
       // Every row after it was read into one cell: readers lost, their addresses in someone's roles.
@@ -251,9 +249,7 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
         'close the quote (") or remove it, then load the list again',
       );
     },
-    textAfterQuote(line: number, rowLine: number): void {
-      if (joinedRows.has(rowLine)) return;
-      joinedRows.add(rowLine);
+    textAfterQuote(line: number): void {
       // `"ann@example.com"x` reads as ann@example.comx: someone else's address, or a mangled name.
       shapeProblems.push({
         severity: 'error',
@@ -264,8 +260,9 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
         hint: 'put the text inside the quotes, or a delimiter between the quoted cell and the text',
       });
     },
-    row(cells: string[], line: number): void {
-      if (refusal || (columns && joinedRows.has(line))) return;
+    /** `joined`: a cell had text after its closing quote, said by `textAfterQuote`; the row is not read. */
+    row(cells: string[], line: number, joined = false): void {
+      if (refusal || (columns && joined)) return;
       // Excel's "sep=;" line before the header (split at its own delimiter: "sep=" and "").
       if (!columns && /^sep=.?$/i.test(cells[0]!.trim()) && cells.slice(1).every((cell) => cell.trim() === '')) return;
       if (!undecodable && cells.some((cell) => cell.includes('\ufffd'))) {

@@ -215,10 +215,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function parseCsv(text: string, file: string, defaultReason: string): SuppressionFileResult {
   const out: SuppressionFileResult = { entries: [], problems: [] };
   // `"ann@example.com"x` reads as ann@example.comx: the row is not read, and said so.
-  const joined = new Set<number>();
-  const rows = csvRows(text, undefined, (line, rowLine) => {
-    if (joined.has(rowLine)) return;
-    joined.add(rowLine);
+  const rows = csvRows(text, undefined, (line) => {
     out.problems.push({
       severity: 'error',
       file,
@@ -251,7 +248,7 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
   // A plain list has one address per line; a CSV row, no more cells than its header names.
   const width = body === rows ? 1 : header.cells.length;
   for (const row of body) {
-    if (joined.has(row.line)) continue;
+    if (row.joined) continue;
     if (filledWidth(row.cells) > width) {
       out.problems.push(cellsPastHeader(file, row.line, filledWidth(row.cells), width, body === rows));
       continue;

@@ -263,8 +263,8 @@ describe('a CSV list read as a stream', () => {
         fc.array(fc.nat({ max: 200 }), { maxLength: 8 }),
         (cells, points) => {
           const text = cells.join('');
-          const rows: { cells: string[]; line: number }[] = [];
-          const reader = createCsvReader((cells, line) => rows.push({ cells, line }));
+          const rows: { cells: string[]; line: number; joined: boolean }[] = [];
+          const reader = createCsvReader((cells, line, joined) => rows.push({ cells, line, joined }));
           let from = 0;
           for (const point of [...points, text.length].filter((p) => p <= text.length).sort((a, b) => a - b)) {
             if (point < from) continue;

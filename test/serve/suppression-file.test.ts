@@ -149,11 +149,11 @@ describe('parseSuppressionFile: the shapes providers export', () => {
 
 describe('csvRows', () => {
   it('handles quotes, doubled quotes and commas inside fields', () => {
-    expect(csvRows('a,"b,c","d ""e"""\n')).toEqual([{ cells: ['a', 'b,c', 'd "e"'], line: 1 }]);
+    expect(csvRows('a,"b,c","d ""e"""\n')).toEqual([{ cells: ['a', 'b,c', 'd "e"'], line: 1, joined: false }]);
     expect(csvRows('x\n"y\nz"\nw')).toEqual([
-      { cells: ['x'], line: 1 },
-      { cells: ['y\nz'], line: 2 },
-      { cells: ['w'], line: 4 },
+      { cells: ['x'], line: 1, joined: false },
+      { cells: ['y\nz'], line: 2, joined: false },
+      { cells: ['w'], line: 4, joined: false },
     ]);
   });
 });
