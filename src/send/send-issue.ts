@@ -38,6 +38,7 @@ import { createProgress } from './progress.js';
 import { createRateLimiter, describePace } from './rate-limit.js';
 import type { Halted, SendReport } from './report.js';
 import { runDeliveries, type SendJob } from './run.js';
+import { assertStateFileCreatable } from './state-file.js';
 import { haltedBy, readUnrecorded, warnIfStateLost } from './state-loss.js';
 import { sendTestMessage } from './test-send.js';
 import {
@@ -234,6 +235,7 @@ async function sendLoaded(
     await readDkim(env);
     // Reads the state when there is one, to show what a real run would skip; writes nothing.
     const store = await openExistingState(location, { localDir });
+    if (!store && location.kind === 'sqlite') assertStateFileCreatable(location.file);
     try {
       const ledger = store?.ledger(issue.id, channel);
       const resumed = ledger

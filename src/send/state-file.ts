@@ -1,4 +1,4 @@
-import { lstatSync, readlinkSync, statSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
@@ -139,6 +139,35 @@ export function sqlitePath(file: string): string {
     path = resolve(dirname(path), readlinkSync(path));
   }
   return path;
+}
+
+/**
+ * A state file that does not exist yet can be created where it is named: the nearest folder of its
+ * path that exists is a folder this process may write. A dry run writes no state, so without this
+ * it would pass where the send it rehearses stops before its first message.
+ */
+export function assertStateFileCreatable(file: string): void {
+  let folder = dirname(sqlitePath(file));
+  for (;;) {
+    const kind = fileKind(folder);
+    if (kind === 'directory') break;
+    if (kind !== 'missing') throw stateFolderError(file, `${folder} is a ${kind}, not a folder`);
+    const parent = dirname(folder);
+    if (parent === folder) return;
+    folder = parent;
+  }
+  try {
+    accessSync(folder, constants.W_OK | constants.X_OK);
+  } catch {
+    throw stateFolderError(file, `the folder ${folder} is not writable by this user`);
+  }
+}
+
+function stateFolderError(file: string, reason: string): RolecastError {
+  return new RolecastError('E_STATE_WRITE', `the state file ${file} could not be created: ${reason}`, {
+    hint: 'set stateDir in the config (or --state) to a folder this user can write; nothing was sent',
+    exitCode: EXIT.invalidInput,
+  });
 }
 
 /** Refuses a path that exists but is not a regular file, before SQLite gives a vaguer error. */

@@ -86,3 +86,19 @@ it.each([
   }
   expect(existsSync(project.path('out'))).toBe(false);
 });
+
+it.each([
+  ['a file', 'state-here', /state-here is a file, not a folder/],
+  ['a file two folders up', 'state-here/a/b', /state-here is a file, not a folder/],
+])('a dry run whose state folder cannot be made (under %s) is refused, as the send is', async (_, folder, why) => {
+  await project.write('state-here', 'not a folder\n');
+  const config = JSON.parse(await readFile(project.path('rolecast.config.json'), 'utf8')) as Record<string, unknown>;
+  await project.write('rolecast.config.json', JSON.stringify({ ...config, stateDir: folder }));
+  const dry = await send('--dry-run');
+  expect(dry.code, dry.all).toBe(2);
+  expect(dry.err).toMatch(why);
+  expect(dry.err).toMatch(/could not be created/);
+  const real = await send('--outbox', 'out');
+  expect(real.code, real.all).toBe(2);
+  expect(existsSync(project.path('out'))).toBe(false);
+});
