@@ -231,7 +231,7 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
   let refusal: SubscriberTableResult | undefined;
   // Cells are slices of the text read: what a kept reader holds is copied out (the table copies its
   // own text; roles are copied by `detach`).
-  const validator = createEntryValidator(file, taxonomy, [], true);
+  const validator = createEntryValidator(file, taxonomy, [], { copyKept: true, undecodableSaid: true });
   // Rows the file's own shape makes wrong, said once each; errors, so nothing is sent from the list.
   const shapeProblems: Problem[] = [];
   // Provider cells that say nothing known, one error per distinct cell: a new provider type in a
@@ -534,9 +534,16 @@ export function createEntryValidator(
   file: string,
   taxonomy: RoleTaxonomy,
   prefix: readonly (string | number)[],
-  copyKept = false,
+  options: {
+    /** Copy the text a kept reader holds out of the file's text (CSV cells are slices of it). */
+    copyKept?: boolean;
+    /** U+FFFD is said by the reader of the file (CSV says it of any cell). */
+    undecodableSaid?: boolean;
+  } = {},
 ): EntryValidator {
-  const kept = copyKept ? detach : (text: string) => text;
+  const kept = options.copyKept ? detach : (text: string) => text;
+  // A JSON file is UTF-8; bytes that were not decoded to U+FFFD: the name or role they stood for is lost.
+  let undecodableSaid = options.undecodableSaid ?? false;
   const problems: Problem[] = [];
   const table = new SubscriberTable();
   // A kept reader's canonical address is worked out again from the table when asked for: only on
@@ -597,6 +604,19 @@ export function createEntryValidator(
       return;
     }
     const subscriber = result.data;
+    const undecodable = undecodableSaid ? undefined : undecodableField(subscriber);
+    if (undecodable) {
+      undecodableSaid = true;
+      const field = undecodable;
+      problems.push({
+        severity: 'warning',
+        file,
+        line: lineOf([...prefix, index, field]),
+        field: formatPath([...prefix, index, field]),
+        message: "holds U+FFFD, a character the file's encoding could not give (names show it as �)",
+        hint: 'write the list as UTF-8 and load it again',
+      });
+    }
     const key = canonicalAddress(subscriber.email);
     const first = seen.addOrFirst(key, table.length, index);
     if (first >= 0 && subscriber.status === 'unsubscribed' && !unsubscribed.has(key)) {
@@ -686,6 +706,13 @@ function finishValidation(
     });
   }
   return { table, problems };
+}
+
+/** The first text field of a reader holding U+FFFD, if any. */
+function undecodableField(subscriber: Subscriber): 'name' | 'firstName' | 'roles' | undefined {
+  if (subscriber.name?.includes('\ufffd')) return 'name';
+  if (subscriber.firstName?.includes('\ufffd')) return 'firstName';
+  return subscriber.roles.some((role) => role.includes('\ufffd')) ? 'roles' : undefined;
 }
 
 /** The field probably meant ("nmae" → name), else the list of fields. */
