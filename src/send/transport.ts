@@ -443,10 +443,15 @@ export function createOutboxTransport(
 /** Characters of an address kept in a file name: a valid address (up to 318) would pass NAME_MAX (255). */
 const FILE_NAME_CHARS = 180;
 
-/** A file name from an address, with a short hash when characters had to be replaced or cut. */
+/**
+ * A file name from an address, with a hash when characters had to be replaced or cut. The hash
+ * follows a `~`, which no name kept as written holds: `a'b@example.com` can never be written to
+ * the file of an address spelt like its hashed name (`a_b@example.com-…`), so one reader's message
+ * never replaces another's.
+ */
 export function fileNameFor(address: string): string {
   const lower = canonicalAddress(address);
   const safe = lower.replace(/[^a-z0-9@._+-]/g, '_');
   if (safe === lower && safe.length <= FILE_NAME_CHARS) return safe;
-  return `${safe.slice(0, FILE_NAME_CHARS)}-${createHash('sha256').update(lower).digest('hex').slice(0, 8)}`;
+  return `${safe.slice(0, FILE_NAME_CHARS)}~${createHash('sha256').update(lower).digest('hex').slice(0, 16)}`;
 }

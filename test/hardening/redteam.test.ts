@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -40,6 +41,26 @@ describe('outbox file names', () => {
     await transport.send({ from: 'digest@example.com', to: LONGEST, subject: 'x', text: 'x' });
     await transport.close();
     expect(await readdir(folder)).toHaveLength(1);
+  });
+
+  it("never give one reader's file to another whose address is spelt like its hashed name", async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'rolecast-redteam-'));
+    dirs.push(folder);
+    const quoted = "a'b@example.com";
+    // Names were once the cleaned address, a dash and 8 hex digits of its hash: a valid address too.
+    const lookalike = `a_b@example.com-${createHash('sha256').update(quoted).digest('hex').slice(0, 8)}`;
+    expect(isValidAddress(lookalike)).toBe(true);
+    const transport = createOutboxTransport(folder);
+    await transport.verify();
+    for (const to of [quoted, lookalike])
+      await transport.send({ from: 'digest@example.com', to, subject: to, text: to });
+    await transport.close();
+    const files = await readdir(folder);
+    expect(files).toHaveLength(2);
+    const subjects = await Promise.all(
+      files.map(async (file) => /^Subject: (.*)$/m.exec(await readFile(join(folder, file), 'utf8'))?.[1]),
+    );
+    expect(subjects.sort()).toEqual([quoted, lookalike].sort());
   });
 });
 

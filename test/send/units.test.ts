@@ -288,7 +288,13 @@ describe('small parsers', () => {
 
   it('names outbox files after the address, safely', () => {
     expect(fileNameFor('Ada@Example.com')).toBe('ada@example.com');
-    expect(fileNameFor('a/b@example.com')).toMatch(/^a_b@example\.com-[0-9a-f]{8}$/);
+    expect(fileNameFor('a/b@example.com')).toMatch(/^a_b@example\.com~[0-9a-f]{16}$/);
+    // An address spelt like another's hashed name keeps its own file.
+    const hashed = fileNameFor("a'b@example.com");
+    expect(hashed).toMatch(/^a_b@example\.com~/);
+    const lookalike = hashed.replace('~', '-');
+    expect(fileNameFor(lookalike)).toBe(lookalike);
+    expect(fileNameFor(lookalike)).not.toBe(hashed);
     expect(fileNameFor('../x@example.com')).not.toContain('/');
   });
 });
