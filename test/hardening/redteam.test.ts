@@ -17,12 +17,21 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-// The longest valid address: a 64-byte local part and a 253-character domain.
-const LONGEST = `${'a'.repeat(64)}@${`${'b'.repeat(60)}.`.repeat(3)}${'c'.repeat(60)}.com`;
+// The longest valid address: 254 bytes (SMTP's 256-byte path less its angle brackets), a
+// 64-byte local part and a 189-character domain.
+const LONGEST = `${'a'.repeat(64)}@${'b'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(63)}.com`;
 
 describe('outbox file names', () => {
   it('stay within the 255-byte file-name limit for the longest valid address', () => {
+    expect(LONGEST).toHaveLength(254);
     expect(isValidAddress(LONGEST)).toBe(true);
+    // One more byte, or a 253-character domain under a 64-byte local part, is no address SMTP carries.
+    expect(isValidAddress(`a${LONGEST}`)).toBe(false);
+    expect(isValidAddress(`${'a'.repeat(64)}@${`${'b'.repeat(60)}.`.repeat(3)}${'c'.repeat(60)}.com`)).toBe(false);
+    // Counted in bytes: 32 "ü" are 64 bytes of UTF-8.
+    const domain190 = `${LONGEST.slice(65)}s`;
+    expect(isValidAddress(`${'u'.repeat(32)}@${domain190}`)).toBe(true);
+    expect(isValidAddress(`${'ü'.repeat(32)}@${domain190}`)).toBe(false);
     // Room for ".eml" and the temporary ".<pid>.<n>.tmp" suffix.
     expect(Buffer.byteLength(fileNameFor(LONGEST))).toBeLessThanOrEqual(200);
   });
