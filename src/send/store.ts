@@ -141,6 +141,7 @@ export function openStateDb(
     migrateAddressKeys(db);
     migrateSubscriberStore(db);
     migrateAnalytics(db);
+    markOpenResend(db);
     if (options.growthLimitPages !== undefined) {
       const pages = db.pragma('page_count', { simple: true }) as number;
       db.pragma(`max_page_count = ${pages + options.growthLimitPages}`);
@@ -187,12 +188,25 @@ export function openExistingStateDb(file: string, check: StateCheck = 'full'): S
 const ADDRESS_KEYS_VERSION = 1;
 
 /**
+ * Schema version 4: a resend a plain run left open is kept in `runs.open_resend_since` only. A
+ * release before it reads no such column, so it would begin a new resend and mail the readers the
+ * open one reached a third copy: from this version on, every release that checks the version
+ * (`assertKnownSchema`) refuses the file instead.
+ */
+const OPEN_RESEND_VERSION = 4;
+
+function markOpenResend(db: StateDb): void {
+  if ((db.pragma('user_version', { simple: true }) as number) < OPEN_RESEND_VERSION)
+    db.pragma(`user_version = ${OPEN_RESEND_VERSION}`);
+}
+
+/**
  * A state file whose schema is past every step this release knows was written by a newer one: it
  * may keep records (sends, suppressions) where this release does not look, so using it could mail
  * a reader twice or a suppressed one at all. Refused, read or write.
  */
 function assertKnownSchema(db: StateDb, file: string): void {
-  const known = Math.max(ADDRESS_KEYS_VERSION, STORE_SCHEMA_VERSION, ANALYTICS_VERSION);
+  const known = Math.max(ADDRESS_KEYS_VERSION, STORE_SCHEMA_VERSION, ANALYTICS_VERSION, OPEN_RESEND_VERSION);
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version <= known) return;
   throw new RolecastError(

@@ -39,7 +39,7 @@ describe('analytics storage', () => {
     before.close();
     const db = openStateDb(file);
     expect(hasAnalyticsTables(db)).toBe(true);
-    expect(db.pragma('user_version', { simple: true })).toBe(ANALYTICS_VERSION);
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(ANALYTICS_VERSION);
     db.close();
   });
 
@@ -52,7 +52,7 @@ describe('analytics storage', () => {
     const db = openStateDb(file);
     expect(hasAnalyticsTables(db)).toBe(true);
     expect(hasSubscriberStore(db)).toBe(true);
-    expect(db.pragma('user_version', { simple: true })).toBe(ANALYTICS_VERSION);
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(ANALYTICS_VERSION);
     db.close();
   });
 

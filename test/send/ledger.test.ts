@@ -261,9 +261,13 @@ describe('state files from before the lock start time and the resend generation'
       started_at TEXT NOT NULL, finished_at TEXT, outcome TEXT, PRIMARY KEY (issue_id, channel));
       CREATE TABLE locks (issue_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, token TEXT NOT NULL,
       started_at TEXT NOT NULL);`);
+    old.pragma('user_version = 3');
     old.close();
     const reopened = openStateDb(file);
     try {
+      // Past every version a release without open_resend_since knows: such a release refuses the
+      // file (E_STATE_NEWER) rather than begin a new resend over an open one.
+      expect(reopened.pragma('user_version', { simple: true })).toBe(4);
       const columns = (table: string) =>
         (reopened.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
       expect(columns('locks')).toContain('proc_start');
