@@ -191,6 +191,9 @@ describe('variants', () => {
     const images = html.match(/<img\b[^>]*>/g) ?? [];
     expect(images.length).toBeGreaterThan(0);
     for (const image of images) expect(image).toMatch(/\balt="[^"]+"/);
+    // With images blocked the logo's alt text shows on the header's colour: it reads in the header's text colour.
+    const logo = images.find((image) => image.includes('logo.png'))!;
+    expect(logo).toMatch(/style="[^"]*color:#ffffff/i);
   });
 });
 
