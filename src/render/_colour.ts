@@ -31,6 +31,18 @@ export function mix(colour: string, target: string, amount: number): string {
   return format([0, 1, 2].map((i) => a[i]! + (b[i]! - a[i]!) * amount) as Rgb);
 }
 
+/**
+ * `colour` faded towards `background` by up to `amount`, only as far as it keeps `ratio` on it:
+ * unchanged when it has no contrast to spare.
+ */
+export function fadedOn(colour: string, background: string, amount: number, ratio = 4.5): string {
+  for (let step = Math.round(amount * 100); step > 0; step--) {
+    const candidate = mix(colour, background, step / 100);
+    if (contrast(candidate, background) >= ratio) return candidate;
+  }
+  return colour;
+}
+
 /** White or near-black, whichever reads better on `background`. */
 export function textOn(background: string): string {
   return contrast('#ffffff', background) >= contrast('#111827', background) ? '#ffffff' : '#111827';

@@ -6,7 +6,7 @@ import type { LoadedIssue } from '../load/issue.js';
 import type { Summary } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { createCache } from './_cache.js';
-import { contrast, mix, textOn, withContrast } from './_colour.js';
+import { contrast, fadedOn, mix, textOn, withContrast } from './_colour.js';
 import { createFieldTokens, type FieldTokens } from './_personal.js';
 import {
   compactParagraphs,
@@ -486,7 +486,7 @@ export function palette(brand: ResolvedConfig['brand']): Record<string, string> 
     background: brand.backgroundColor,
     primary: brand.primaryColor,
     onPrimary,
-    onPrimaryMuted: mix(onPrimary, brand.primaryColor, contrast(onPrimary, brand.primaryColor) > 9 ? 0.25 : 0.1),
+    onPrimaryMuted: fadedOn(onPrimary, brand.primaryColor, contrast(onPrimary, brand.primaryColor) > 9 ? 0.25 : 0.1),
     text,
     heading: '#111827',
     muted: withContrast('#5b6472', brand.backgroundColor),
