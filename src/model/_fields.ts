@@ -10,6 +10,30 @@ export const safeLink = z
     message: 'must be an http(s):// or mailto: link',
   });
 
+/**
+ * A link as it can travel in plain text: after the host (after `mailto:`), written as the URL
+ * parser writes it, so characters a URL may not hold as written (non-ASCII, `<`, `>`, `"`) are
+ * percent-encoded, as a browser sends them anyway: the same request, and a mail client that turns
+ * a text part's URLs into links no longer stops at the first of them. The host stays as written.
+ */
+export function encodedLink(value: string): string {
+  const rest = /^mailto:/i.test(value) ? 7 : authorityEnd(value);
+  if (!NOT_IN_URL.test(value.slice(rest))) return value;
+  const url = new URL(value);
+  // `search` is empty for a `?` with nothing after it, which `href` keeps.
+  const query = url.search || (url.href.endsWith(`?${url.hash}`) ? '?' : '');
+  return value.slice(0, rest) + url.pathname + query + url.hash;
+}
+
+/** Where the path of an http(s) URL starts: after `//` and the authority (`\\` ends it, as `/` does). */
+function authorityEnd(value: string): number {
+  const start = value.indexOf('//') + 2;
+  const end = value.slice(start).search(/[/\\?#]/);
+  return end < 0 ? value.length : start + end;
+}
+
+const NOT_IN_URL = /[^\x21-\x7e]|[<>"]/;
+
 /** Web addresses the tool itself builds on (unsubscribe, archive): http(s) only. */
 export const httpUrl = z
   .string()

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../load/limits.js';
-import { isoDate, oneLine, plainText, safeLink } from './_fields.js';
+import { encodedLink, isoDate, oneLine, plainText, safeLink } from './_fields.js';
 
 const text = z.string().trim();
 const ONE_LINE_HINT = 'write it on one line, without control characters';
@@ -42,7 +42,10 @@ export const SummarySchema = z.object({
     ONE_LINE_HINT,
   ).optional(),
   attribution: long.optional(),
-  url: safeLink.max(LIMITS.urlLength, `is too long — limit ${LIMITS.urlLength} characters`).optional(),
+  url: safeLink
+    .max(LIMITS.urlLength, `is too long — limit ${LIMITS.urlLength} characters`)
+    .transform(encodedLink)
+    .optional(),
   /** When the summary was written: orders the content pool, newest first. */
   date: isoDate.optional(),
   /** Pool summaries marked `draft` are listed but never picked for a new issue. */
