@@ -57,6 +57,8 @@ export interface CardView {
   readingTime: string;
   minutes: number;
   style: CardStyle;
+  /** The language the story is written in (the list's), when the message is in another one. */
+  lang: string | undefined;
 }
 
 export interface SectionView {
@@ -70,6 +72,12 @@ export interface SectionView {
 export interface DigestView {
   lang: string;
   language: Language;
+  /**
+   * The list's locale, when the message is in another language: summaries, the issue's title,
+   * intro and note and the footer's legal line are written in the list's language, and are marked
+   * so a screen reader reads them in it (WCAG 3.1.2).
+   */
+  contentLang: string | undefined;
   brand: { name: string; logoUrl: string | undefined; logoAlt: string };
   /** Small line above the title: the brand, unless the title already says it. */
   kicker: string | undefined;
@@ -203,7 +211,8 @@ export function buildView(
   const mine = new Set(variant.roles.map((r) => r.toLowerCase()));
   const anchors = new Set<string>();
   const shared = options.shared;
-  const context: CardContext = { t, locale, style, summaryHref, mine, anchors };
+  const contentLang = language === listLanguage(config) ? undefined : config.locale;
+  const context: CardContext = { t, locale, style, summaryHref, mine, anchors, contentLang };
   const build = (role: string, cards: CardView[]): SectionView => ({
     role,
     heading: sectionHeading(taxonomy, role, t),
@@ -231,6 +240,7 @@ export function buildView(
   return {
     lang: locale,
     language,
+    contentLang,
     brand: {
       name: config.brand.name,
       logoUrl: config.brand.logoUrl,
@@ -335,6 +345,7 @@ interface CardContext {
   summaryHref: (summaryId: string) => string | undefined;
   mine: ReadonlySet<string>;
   anchors: Set<string>;
+  contentLang: string | undefined;
 }
 
 /**
@@ -473,6 +484,7 @@ function cardView(summary: Summary, context: CardContext, given?: string): CardV
     readingTime: t('email.readingTime', { duration: formatMinutes(context.locale, minutes) }),
     minutes,
     style,
+    lang: context.contentLang,
   };
 }
 

@@ -51,6 +51,24 @@ async function renderExample(): Promise<Record<string, string>> {
   };
 }
 
+describe('a message in another language than the list', () => {
+  it("marks the stories and the issue's own text with the list's language, and nothing in a list-language message", async () => {
+    const rendered = await renderExample();
+    const german = rendered['cto+executive.de-DE.html']!;
+    expect(german).toMatch(/<html[^>]* lang="de"/);
+    const titles = german.match(/<h3\b[^>]*>/g) ?? [];
+    expect(titles.length).toBeGreaterThan(0);
+    for (const title of titles) expect(title).toContain('lang="en-GB"');
+    // The labels around a story are German and stay unmarked.
+    expect(german).toMatch(/>Das Wichtigste<\/p><p dir="auto" lang="en-GB"/);
+    expect(german).toMatch(/<h1 lang="en-GB"/);
+    const english = rendered['editor.html']!;
+    // The html element and MJML's article wrapper name the language; nothing else does.
+    expect(english.match(/ lang="/g)).toHaveLength(2);
+    expect(english).not.toMatch(/<(h1|h3|p|ul|li|span|a)\b[^>]* lang="/);
+  });
+});
+
 describe('golden render of the example issue', () => {
   afterEach(() => {
     vi.useRealTimers();
