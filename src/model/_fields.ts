@@ -17,15 +17,20 @@ export const safeLink = z
  * a text part's URLs into links no longer stops at the first of them. The host stays as written.
  */
 export function encodedLink(value: string): string {
-  const rest = /^mailto:/i.test(value) ? 7 : authorityEnd(value);
+  const mailto = /^mailto:/i.test(value);
+  const rest = mailto ? 7 : authorityEnd(value);
   if (!NOT_IN_URL.test(value.slice(rest))) return value;
   const url = new URL(value);
-  // `search` is empty for a `?` with nothing after it, which `href` keeps.
-  const query = url.search || (url.href.endsWith(`?${url.hash}`) ? '?' : '');
-  return value.slice(0, rest) + url.pathname + query + url.hash;
+  // An opaque path (mailto): everything after the scheme as the parser writes it.
+  if (mailto) return value.slice(0, 7) + url.href.slice(7);
+  // Slashes or a `\` after the scheme (`http:///host`): the parser skips them to find the host,
+  // and the link is kept as it writes the whole of it.
+  if (!/^https?:\/\/[^/\\]/i.test(value)) return url.href;
+  // From the path on, empty `?` and `#` included: the first `/` after the host in `href`.
+  return value.slice(0, rest) + url.href.slice(url.href.indexOf('/', url.protocol.length + 2));
 }
 
-/** Where the path of an http(s) URL starts: after `//` and the authority (`\\` ends it, as `/` does). */
+/** Where the path of an http(s) URL starts: after `//` and the authority (`\` ends it, as `/` does). */
 function authorityEnd(value: string): number {
   const start = value.indexOf('//') + 2;
   const end = value.slice(start).search(/[/\\?#]/);
