@@ -32,8 +32,12 @@ export interface AddressProblem {
   hint?: string;
 }
 
-/** Why `value` (as written, before trimming) is not a usable address; undefined when it is. */
-export function addressProblem(value: string): AddressProblem | undefined {
+/**
+ * Why `value` (as written, before trimming) is not a usable address; undefined when it is.
+ * `anyLength`: an address to remove, erase or suppress, which an earlier release may have stored
+ * before addresses over SMTP's 254 bytes were refused, is judged by its shape alone.
+ */
+export function addressProblem(value: string, options: { anyLength?: boolean } = {}): AddressProblem | undefined {
   const bad = PRINTABLE_ASCII.test(value) ? null : FORBIDDEN.exec(value);
   if (bad) {
     return {
@@ -58,15 +62,16 @@ export function addressProblem(value: string): AddressProblem | undefined {
   if (ascii === undefined) return invalid('has a domain (after the @) that is not a valid host name');
   // RFC 5321 4.5.3.1.3: a path is at most 256 octets with its angle brackets. A longer address
   // passes every other check here and is refused by every server at RCPT TO.
-  const localOctets = NON_ASCII.test(local) ? Buffer.byteLength(local) : local.length;
+  if (options.anyLength) return undefined;
+  const localOctets = NON_ASCII.test(local) ? Buffer.byteLength(nfc(local)) : local.length;
   if (localOctets + 1 + ascii.length > MAX_ADDRESS_OCTETS)
     return invalid(`is longer than ${MAX_ADDRESS_OCTETS} bytes, which no mail server accepts`);
   return undefined;
 }
 
 /** True when `value` is an address `addressProblem` accepts. */
-export function isValidAddress(value: string): boolean {
-  return addressProblem(value) === undefined;
+export function isValidAddress(value: string, options: { anyLength?: boolean } = {}): boolean {
+  return addressProblem(value, options) === undefined;
 }
 
 /** The key one mailbox is known by everywhere (suppressions, duplicates, ledger, tokens). */

@@ -79,7 +79,7 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
         if (email) return { email, issueId: null, via: 'unsubscribe-token' };
       }
     }
-    if (event.address && isValidAddress(event.address) && !mailbox)
+    if (event.address && isValidAddress(event.address, { anyLength: true }) && !mailbox)
       return { email: canonicalAddress(event.address), issueId: null, via: 'report' };
     return undefined;
   };

@@ -169,13 +169,23 @@ export function oneLine<T extends z.ZodString>(schema: T, hint?: string): T {
  * An address as the SMTP envelope will say it: checked as written (a control or invisible
  * character anywhere is refused, never trimmed away), then trimmed. See src/address.ts.
  */
-export const email = z
-  .string()
-  .superRefine((value, ctx) => {
-    const problem = addressProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { hint: problem.hint } });
-  })
-  .overwrite((value) => value.trim());
+export const email = emailOf({});
+
+/**
+ * An address to remove, erase or suppress: any length, since an earlier release may have stored
+ * one over SMTP's limit, and its reader must still be able to leave (see `addressProblem`).
+ */
+export const anyLengthEmail = emailOf({ anyLength: true });
+
+function emailOf(options: { anyLength?: boolean }) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = addressProblem(value, options);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { hint: problem.hint } });
+    })
+    .overwrite((value) => value.trim());
+}
 
 /**
  * An address of the list itself (sender, reply-to, unsubscribe mailto): written into MAIL FROM,

@@ -10,7 +10,7 @@ import { outboxFolders, refuseDrafts } from '../send/send-issue.js';
 import { warnIfStateLost } from '../send/state-loss.js';
 import type { StateLock, StateStore } from '../state/contract.js';
 import { stateLocation } from '../state/location.js';
-import { openExistingState, openState } from '../state/open.js';
+import { openState, openStateToRehearse } from '../state/open.js';
 import type { WaveResult } from './runner.js';
 import { scheduledSend } from './scheduled-send.js';
 
@@ -76,7 +76,7 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
   // A dry run reads the suppressions when there is a state file, and never creates one.
   const localDir = project.config.stateDirAbs;
   const state: StateStore | undefined = options.dryRun
-    ? await openExistingState(location, { localDir })
+    ? await openStateToRehearse(location, { localDir })
     : await openState(location, { growthLimitPages: env.stateGrowthLimitPages, localDir });
   const ledger = state && !options.dryRun ? state.ledger(project.issue.id, channel, send.now) : undefined;
   let lock: StateLock | undefined;

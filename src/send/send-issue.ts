@@ -10,7 +10,7 @@ import type { SubscriberTable } from '../model/subscriber-table.js';
 import type { CompiledVariant } from '../render/index.js';
 import type { StateLock } from '../state/contract.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
-import { openExistingState, openState, postgresSideFileBase } from '../state/open.js';
+import { openState, openStateToRehearse, postgresSideFileBase } from '../state/open.js';
 import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
 import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
@@ -38,7 +38,6 @@ import { createProgress } from './progress.js';
 import { createRateLimiter, describePace } from './rate-limit.js';
 import type { Halted, SendReport } from './report.js';
 import { runDeliveries, type SendJob } from './run.js';
-import { assertStateFileCreatable } from './state-file.js';
 import { haltedBy, readUnrecorded, warnIfStateLost } from './state-loss.js';
 import { sendTestMessage } from './test-send.js';
 import {
@@ -234,8 +233,7 @@ async function sendLoaded(
     // The real run reads and checks the DKIM key before it sends; a missing or unusable key shows now.
     await readDkim(env);
     // Reads the state when there is one, to show what a real run would skip; writes nothing.
-    const store = await openExistingState(location, { localDir });
-    if (!store && location.kind === 'sqlite') assertStateFileCreatable(location.file);
+    const store = await openStateToRehearse(location, { localDir });
     try {
       const ledger = store?.ledger(issue.id, channel);
       const resumed = ledger

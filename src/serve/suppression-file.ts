@@ -4,7 +4,10 @@ import { parseCsv as csvRows } from '../load/_csv.js';
 import { unguardFormula } from '../load/_formula-guard.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
 import { byteLength, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from '../load/limits.js';
-import { email as emailSchema } from '../model/_fields.js';
+import { anyLengthEmail } from '../model/_fields.js';
+
+/** A suppression may name an address an earlier release stored over SMTP's length limit. */
+const ANY_LENGTH = { anyLength: true } as const;
 
 /**
  * Reads bounce and complaint exports from email providers: a CSV with an address column, or JSON
@@ -56,10 +59,10 @@ function accept(
   defaultReason: string,
   out: SuppressionFileResult,
 ): void {
-  const parsed = typeof raw === 'string' && raw.trim() !== '' ? emailSchema.safeParse(raw) : undefined;
+  const parsed = typeof raw === 'string' && raw.trim() !== '' ? anyLengthEmail.safeParse(raw) : undefined;
   if (!parsed?.success) {
     // A control or invisible character is named by code point, never echoed.
-    const problem = typeof raw === 'string' ? addressProblem(raw) : undefined;
+    const problem = typeof raw === 'string' ? addressProblem(raw, { anyLength: true }) : undefined;
     out.problems.push({
       severity: 'error',
       file,
@@ -129,7 +132,7 @@ function acceptFields(
 /** Two spellings of one mailbox (case, surrounding blanks) are the same address. */
 function mailboxKey(value: unknown): string {
   const text = String(value);
-  return isValidAddress(text) ? canonicalAddress(text) : text.trim();
+  return isValidAddress(text, ANY_LENGTH) ? canonicalAddress(text) : text.trim();
 }
 
 function parseJson(text: string, file: string, defaultReason: string): SuppressionFileResult {
@@ -204,7 +207,7 @@ function findLists(value: unknown): AddressList[] {
 }
 
 function holdsAddress(item: unknown): boolean {
-  if (typeof item === 'string') return isValidAddress(item);
+  if (typeof item === 'string') return isValidAddress(item, ANY_LENGTH);
   return isRecord(item) && pick(item, ADDRESS_KEYS) !== undefined;
 }
 
@@ -232,7 +235,7 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
   let body = rows.slice(1);
   if (addressColumns.length === 0) {
     // No header: a plain list of addresses, one per line.
-    if (!emailSchema.safeParse(header.cells[0] ?? '').success) {
+    if (!anyLengthEmail.safeParse(header.cells[0] ?? '').success) {
       out.problems.push({
         severity: 'error',
         file,

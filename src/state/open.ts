@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { openPostgres } from '../db/postgres.js';
+import { assertStateFileCreatable } from '../send/state-file.js';
 import { openExistingStateDb, openStateDb } from '../send/store.js';
 import type { StateStore } from './contract.js';
 import type { StateLocation } from './location.js';
@@ -50,6 +51,20 @@ export async function openExistingState(
   // The tables are created when missing: on a shared server that is harmless, and every host
   // then reads an empty ledger the same way.
   return openState(location, { ...options, maxConnections: 2 });
+}
+
+/**
+ * The state as a dry run reads it: the existing state, if any, and never a new one; where there is
+ * no SQLite file yet, its folder is checked as the real run would need it (see
+ * `assertStateFileCreatable`), so a rehearsal that passes is a run that can record what it sends.
+ */
+export async function openStateToRehearse(
+  location: StateLocation,
+  options: Pick<OpenStateOptions, 'localDir'> = {},
+): Promise<StateStore | undefined> {
+  const store = await openExistingState(location, options);
+  if (!store && location.kind === 'sqlite') assertStateFileCreatable(location.file);
+  return store;
 }
 
 function sideFileBase(options: Pick<OpenStateOptions, 'localDir'>): string | undefined {

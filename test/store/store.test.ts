@@ -285,6 +285,34 @@ describe('rolecast subscribers', () => {
     db.close();
   });
 
+  it('a reader an earlier release stored with an address over 254 bytes can still leave, and no new one comes in', async () => {
+    // 64 + 1 + 190 = 255 bytes: taken before SMTP's limit was checked.
+    const long = `${'a'.repeat(64)}@${'b'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(63)}.coms`;
+    const other = long.replace('a@', 'b@');
+    const db = openStateDb(stateFile());
+    const store = sqliteSubscriberStore(db);
+    await store.insert(newReader(long, new Date(), { roles: ['CTO'], status: 'active' }));
+    await store.insert(newReader(other, new Date(), { roles: ['CTO'], status: 'active' }));
+    db.close();
+    const added = await runMain(project.dir, ['subscribers', 'add', long.replace('a@', 'c@'), '--roles', 'CTO']);
+    expect(added.code, added.all).toBe(2);
+    expect(added.all).toMatch(/is not a valid email address/);
+    const forgot = await runMain(project.dir, ['subscribers', 'forget', long]);
+    expect(forgot.code, forgot.all).toBe(0);
+    const removed = await runMain(project.dir, ['subscribers', 'remove', other]);
+    expect(removed.code, removed.all).toBe(0);
+    const suppressed = await runMain(project.dir, ['suppress', 'add', other]);
+    expect(suppressed.code, suppressed.all).toBe(0);
+    const after = openStateDb(stateFile());
+    try {
+      expect(after.prepare('SELECT count(*) FROM readers').pluck().get()).toBe(0);
+      expect(isSuppressed(after, long)).toBe(true);
+      expect(isSuppressed(after, other)).toBe(true);
+    } finally {
+      after.close();
+    }
+  });
+
   it('forget erases the personal data and leaves only a hashed suppression that send honours', async () => {
     const reader = 'priya.raman@example.com';
     expect((await runMain(project.dir, ['subscribers', 'import', 'subscribers.example.json'])).code).toBe(0);

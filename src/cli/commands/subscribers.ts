@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import { RolecastError, throwIfErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { loadSubscribers } from '../../load/subscribers.js';
-import { email as emailSchema } from '../../model/_fields.js';
+import { anyLengthEmail, email as emailSchema } from '../../model/_fields.js';
 import { SubscriberSchema } from '../../model/subscriber.js';
 import { printable } from '../../printable.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
@@ -105,7 +105,8 @@ export const subscribersCommand: Command = {
       }
       const raw = requirePositional(args, 1, 'EMAIL', USAGE);
       // Refused, not hashed as written: a forget of "Name <addr>" would erase nothing and say it did.
-      const valid = emailSchema.safeParse(raw);
+      // A reader stored before long addresses were refused can still be removed and forgotten.
+      const valid = (action === 'add' ? emailSchema : anyLengthEmail).safeParse(raw);
       if (!valid.success)
         throw new RolecastError('E_USAGE', `"${printable(raw)}" is not a valid email address`, {
           hint: 'give the bare address, e.g. reader@example.com; nothing was changed',

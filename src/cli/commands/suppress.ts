@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import { RolecastError, throwIfErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { fileSize, LIMITS, tooLarge } from '../../load/limits.js';
-import { email as emailSchema } from '../../model/_fields.js';
+import { anyLengthEmail } from '../../model/_fields.js';
 import { printable } from '../../printable.js';
 import { parseSuppressionFile } from '../../serve/index.js';
 import { stateLocation } from '../../state/location.js';
@@ -44,7 +44,7 @@ export const suppressCommand: Command = {
       }
       if (action === 'add') {
         const raw = requirePositional(args, 1, 'EMAIL', USAGE);
-        const parsed = emailSchema.safeParse(raw);
+        const parsed = anyLengthEmail.safeParse(raw);
         if (!parsed.success) throw new RolecastError('E_USAGE', `"${printable(raw)}" is not a valid email address`);
         const { added } = await store.suppressions.addMany(
           [{ email: parsed.data, reason: stringOption(args, 'reason') ?? 'manual' }],
