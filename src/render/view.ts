@@ -170,6 +170,11 @@ function sharedContents(shared: SharedViews, section: SectionView): ContentsSect
   return found;
 }
 
+/** The language subtag of a locale ("de-AT" → "de"), lower-cased. */
+function primaryLanguage(locale: string): string {
+  return locale.split('-')[0]!.toLowerCase();
+}
+
 /** The language the list writes in: its config locale's, English when it is not shipped. */
 export function listLanguage(config: Pick<ResolvedConfig, 'locale'>): Language {
   return languageOf(config.locale);
@@ -211,7 +216,10 @@ export function buildView(
   const mine = new Set(variant.roles.map((r) => r.toLowerCase()));
   const anchors = new Set<string>();
   const shared = options.shared;
-  const contentLang = language === listLanguage(config) ? undefined : config.locale;
+  // A list whose locale's language has no catalogue writes its stories in that language and its
+  // messages' labels in the fallback's: the stories are marked, and the message names the labels'.
+  const listWritesIn = primaryLanguage(config.locale);
+  const contentLang = listWritesIn === language ? undefined : config.locale;
   const context: CardContext = { t, locale, style, summaryHref, mine, anchors, contentLang };
   const build = (role: string, cards: CardView[]): SectionView => ({
     role,
@@ -238,7 +246,7 @@ export function buildView(
   // Up to three roles as written; past that, the first two and a count (see rolesLine).
   const roles = variant.roles.length <= 3 ? variant.roles.join(', ') : rolesLine(locale, t, variant.roles);
   return {
-    lang: locale,
+    lang: listWritesIn === language ? config.locale : language,
     language,
     contentLang,
     brand: {

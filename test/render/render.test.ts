@@ -197,6 +197,25 @@ describe('variants', () => {
   });
 });
 
+describe('the language a message names', () => {
+  it("is the labels' when the list writes in a language without a catalogue, and its stories carry the list's", async () => {
+    const project = fixtureProject({ config: { locale: 'fr-FR' } });
+    const { html } = (await editorEdition(project)).personalise(reader());
+    // The labels are English (the fallback catalogue); the stories are the list's French.
+    expect(html).toMatch(/<html[^>]* lang="en"/);
+    const titles = html.match(/<h3\b[^>]*>/g) ?? [];
+    expect(titles.length).toBeGreaterThan(0);
+    for (const title of titles) expect(title).toContain('lang="fr-FR"');
+  });
+
+  it("is the list's locale, with no story marked, when the list writes in a language with a catalogue", async () => {
+    const project = fixtureProject({ config: { locale: 'de-AT' } });
+    const { html } = (await editorEdition(project)).personalise(reader());
+    expect(html).toMatch(/<html[^>]* lang="de-AT"/);
+    expect(html).not.toMatch(/<h3\b[^>]* lang=/);
+  });
+});
+
 describe('placeholder tokens in content', () => {
   it('are never filled with a reader’s values', async () => {
     const project = fixtureProject({
