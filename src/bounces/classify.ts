@@ -1,19 +1,23 @@
 import type { BounceKind } from './types.js';
 
 /**
- * Hard or soft. A 5.x.x status about the address is permanent (RFC 3463); so is any failure whose
- * words say the mailbox does not exist, whatever code came with it — some servers answer 4xx for an
- * unknown user, and reports written by hand (Yahoo's, qmail's) carry only a basic SMTP code or none.
+ * Hard or soft. A 5.x.x status that says the address is bad is permanent (RFC 3463: the mailbox
+ * or its domain unknown, 5.1.0–5.1.3, 5.1.6, 5.1.10, a disabled mailbox 5.2.1, a domain mail cannot
+ * be routed to 5.4.4); so is any failure whose words say the mailbox does not exist, whatever code
+ * came with it — some servers answer 4xx for an unknown user, and reports written by hand (Yahoo's,
+ * qmail's) carry only a basic SMTP code or none.
  *
- * A 5.x.x status about the message or the sender says nothing against the reader's address: a full
- * mailbox (5.2.2), a message too big (5.2.3, 5.3.4), its content (5.6.x), the sender's own
- * addresses (5.1.7, 5.1.8), and policy and reputation (5.7.x: DMARC, block lists, rate limits).
- * Taken as hard, one block list or DMARC mistake would suppress a whole provider's readers for
- * good; as soft, a reader is suppressed only if it keeps happening `softLimit` issues in a row.
+ * Every other 5.x.x status says nothing against the reader's address: a full mailbox (5.2.2), a
+ * message too big (5.2.3, 5.3.4), the receiving system (5.3.x), routing and time-outs (5.4.x), the
+ * protocol (5.5.x), its content (5.6.x), the sender's own addresses (5.1.7, 5.1.8), policy and
+ * reputation (5.7.x: DMARC, block lists, rate limits), and 5.0.0, which a report carries when the
+ * server gave only a basic reply code ("554 … blocked using b.barracudacentral.org"). Taken as hard,
+ * one block list or DMARC mistake would suppress a whole provider's readers for good; as soft, a
+ * reader is suppressed only if it keeps happening `softLimit` issues in a row.
  */
 
 const MAILBOX_UNKNOWN =
-  /\b(?:no such (?:user|mailbox|recipient|address)|(?:user|mailbox|recipient|address|account)(?: name)? (?:is )?(?:unknown|not found|does not exist|doesn't exist|invalid|disabled|deactivated|inactive)|(?:unknown|invalid) (?:user|mailbox|recipient|address)|does not exist|doesn't have an? [\w.-]{1,64} account|recip(?:ient)?notfound|account (?:has been )?(?:disabled|closed|deactivated))\b/i;
+  /\b(?:no such (?:user|mailbox|recipient|address)|(?:user|mailbox|recipient|address|account)(?: name)? (?:is )?(?:unknown|not found|does not exist|doesn't exist|invalid|disabled|deactivated|inactive)|(?:unknown|invalid) (?:user|mailbox|recipient|address)|does not exist|doesn't have an? [\w.-]{1,64} account|recip(?:ient)?notfound|account (?:has been )?(?:disabled|closed|deactivated)|recipient address rejected: access denied)\b/i;
 
 /** RFC 3463 enhanced status code anywhere in the text, e.g. `550 5.1.1 <x>: …` → `5.1.1`. */
 export function findStatus(text: string): string | undefined {
@@ -31,9 +35,9 @@ export function saysMailboxUnknown(text: string): boolean {
 
 /** The kind of a failed delivery from its status code and diagnostic text. */
 export function classifyFailure(status: string | undefined, diagnostic: string): Exclude<BounceKind, 'complaint'> {
-  if (status?.startsWith('5') && !NOT_THE_ADDRESS.test(status)) return 'hard';
+  if (status !== undefined && ABOUT_THE_ADDRESS.test(status)) return 'hard';
   return saysMailboxUnknown(diagnostic) ? 'hard' : 'soft';
 }
 
-/** 5.x.x statuses about the message or the sender, not the reader's address (see above). */
-const NOT_THE_ADDRESS = /^5\.(?:2\.[23]|3\.4|1\.[78]|6\.\d+|7\.\d+)$/;
+/** 5.x.x statuses that say the reader's address is bad (see above). */
+const ABOUT_THE_ADDRESS = /^5\.(?:1\.(?:[0-3]|6|10)|2\.1|4\.4)$/;

@@ -221,6 +221,17 @@ describe('hard or soft', () => {
     ['4.0.0', '450 4.0.0 <x@y>: Recipient address rejected: User unknown', 'hard'],
     [undefined, 'The mailbox does not exist', 'hard'],
     [undefined, 'connection timed out', 'soft'],
+    // Only a basic reply code (5.0.0), or a status about the system, routing or protocol: soft
+    // unless the words say the mailbox is unknown.
+    ['5.0.0', '554 Service unavailable; Client host [192.0.2.1] blocked using b.barracudacentral.org', 'soft'],
+    ['5.0.0', '554 Message not allowed - [PH01] Email not accepted for policy reasons', 'soft'],
+    ['5.0.0', '552 Message size exceeds fixed maximum message size', 'soft'],
+    ['5.4.7', 'Host not found, try again', 'soft'],
+    ['5.3.2', '550 5.3.2 Service currently unavailable', 'soft'],
+    ['5.5.0', '550 5.5.0 Requested action not taken', 'soft'],
+    ['5.0.0', '550 No such user here', 'hard'],
+    ['5.1.2', '550 5.1.2 Host unknown (Name server: example.invalid: host not found)', 'hard'],
+    ['5.4.4', '550 5.4.4 Unable to route: no mail hosts for domain', 'hard'],
   ] as const)('%s %s → %s', (status, text, kind) => {
     expect(classifyFailure(status, text)).toBe(kind);
   });
