@@ -82,8 +82,11 @@ function partialDkimError(missing: readonly string[]): RolecastError {
  */
 function checkDkimKey(privateKey: string, keyFile: string): void {
   let type: string | undefined;
+  let bits: number | undefined;
   try {
-    type = createPrivateKey(privateKey).asymmetricKeyType;
+    const key = createPrivateKey(privateKey);
+    type = key.asymmetricKeyType;
+    bits = key.asymmetricKeyDetails?.modulusLength;
     createSign('RSA-SHA256').update('rolecast dkim key check').sign(privateKey);
   } catch (cause) {
     throw new RolecastError('E_USAGE', `the DKIM key in ${keyFile} cannot sign (RSA-SHA256)`, {
@@ -97,7 +100,17 @@ function checkDkimKey(privateKey: string, keyFile: string): void {
       `the DKIM key in ${keyFile} cannot sign rsa-sha256: it is a key of type ${type ?? 'unknown'}, and an RSA key is needed`,
       { hint: DKIM_KEY_HINT },
     );
+  // RFC 8301: verifiers must not accept signatures of RSA keys under 1024 bits, which anyone can
+  // factor: every message would fail DKIM (Gmail reports "weak-key").
+  if (bits !== undefined && bits < MIN_DKIM_BITS)
+    throw new RolecastError(
+      'E_USAGE',
+      `the DKIM key in ${keyFile} is ${bits} bits: verifiers reject RSA keys under ${MIN_DKIM_BITS} bits (RFC 8301)`,
+      { hint: DKIM_KEY_HINT },
+    );
 }
+
+const MIN_DKIM_BITS = 1024;
 
 const DKIM_KEY_HINT =
   'give a PEM RSA private key (openssl genrsa -out dkim.pem 2048), or unset ROLECAST_DKIM_KEY_FILE to send without DKIM; nothing was sent';

@@ -72,6 +72,13 @@ it.each([
       return project.write('dkim.pem', pem.toString());
     },
   ],
+  [
+    'an RSA key of 512 bits, which verifiers reject (RFC 8301)',
+    () => {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 512 });
+      return project.write('dkim.pem', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    },
+  ],
 ])('a dry run is refused, as the send is, when the DKIM key file is %s', async (_what, keyFile) => {
   const env = {
     ROLECAST_DKIM_KEY_FILE: await keyFile(),
