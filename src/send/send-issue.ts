@@ -573,6 +573,14 @@ function checkUnsubscribeSetup(
   log: (line: string) => void,
 ): void {
   assertStrongSecret(env.secret);
+  if (!config.urls.unsubscribe && channel === 'smtp') {
+    // A mailto alone is no one-click unsubscribe (RFC 8058), which Gmail and Yahoo ask of every
+    // bulk sender: a list's mail can go to spam or be refused for it.
+    log(
+      'warning: urls.unsubscribe is not set: messages carry only a mailto unsubscribe, without the one-click unsubscribe (RFC 8058) Gmail and Yahoo ask of bulk senders; set urls.unsubscribe to the address of `rolecast serve`',
+    );
+    return;
+  }
   if (!config.urls.unsubscribe || env.secret) return;
   const message =
     'urls.unsubscribe is set but ROLECAST_SECRET is not: messages would carry no one-click unsubscribe link';
