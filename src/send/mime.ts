@@ -67,6 +67,7 @@ export function buildMime(message: MimeMessage): Buffer {
 export const MAX_DISPLAY_NAME = 100;
 /** RFC 5322 §2.1.1: lines SHOULD stay within 78 characters and MUST stay within 998. */
 const FOLD_WIDTH = 78;
+const ENCODED_WORD_LINE = 76;
 const MAX_LINE = 998;
 /** A word longer than this in a name or subject is written as encoded words, which can be split anywhere. */
 const MAX_WORD = 60;
@@ -130,12 +131,16 @@ function hasLongWord(value: string): boolean {
   return false;
 }
 
-/** RFC 2047 B-encoded words of at most 75 characters, split on whole characters, separated by spaces to fold at. */
+/**
+ * RFC 2047 B-encoded words split on whole characters, separated by spaces to fold at: 39 bytes
+ * make a word of at most 64 characters, so a line holding one, `Subject: ` or `Reply-To: ` before
+ * it, stays within the 76 characters §2 allows.
+ */
 function encodeWords(value: string): string {
   const words: string[] = [];
   let chunk = '';
   for (const char of value) {
-    if (Buffer.byteLength(chunk + char) > 42) {
+    if (Buffer.byteLength(chunk + char) > WORD_BYTES) {
       words.push(chunk);
       chunk = '';
     }
@@ -144,6 +149,8 @@ function encodeWords(value: string): string {
   if (chunk) words.push(chunk);
   return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join(' ');
 }
+
+const WORD_BYTES = 39;
 
 /** `<a>, <b>` lists (List-Unsubscribe): a space after each comma so a fold keeps every URL whole. */
 export function listValue(value: string): string {
@@ -155,14 +162,16 @@ export function listValue(value: string): string {
  * exceeds 998 octets (one unbreakable token, such as a very long URL) is refused rather than sent.
  */
 export function foldHeader(name: string, value: string): string {
+  // RFC 2047 §2: a line holding an encoded word is at most 76 characters.
+  const width = value.includes('=?') ? ENCODED_WORD_LINE : FOLD_WIDTH;
   // Short enough for one line: what the loop below would write, without splitting the value.
-  if (name.length + 2 + value.length <= FOLD_WIDTH) return `${name}: ${value}`;
+  if (name.length + 2 + value.length <= width) return `${name}: ${value}`;
   const lines: string[] = [];
   let line = `${name}:`;
   let started = false;
   for (const word of value.split(' ')) {
     // An empty word is one of several spaces in a row: it stays on the line, so no line is only white space.
-    if (word && started && line.length + 1 + word.length > FOLD_WIDTH) {
+    if (word && started && line.length + 1 + word.length > width) {
       lines.push(line);
       line = ` ${word}`;
     } else line += ` ${word}`;

@@ -53,6 +53,8 @@ function expectShortLines(raw: string | Buffer): void {
     const unbreakable = !/\S \S/.test(line.replace(/^[\w-]+: /, ''));
     if (!unbreakable) expect(Buffer.byteLength(line), line.slice(0, 40)).toBeLessThanOrEqual(78);
     expect(line.trim(), 'a folded line holds more than white space').not.toBe('');
+    // RFC 2047 §2: a line holding an encoded word is at most 76 characters.
+    if (/=\?[\w-]+\?[BQ]\?/i.test(line)) expect(line.length, line.slice(0, 40)).toBeLessThanOrEqual(76);
   }
 }
 
