@@ -257,6 +257,16 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
       );
     }
   }
+  if (view.subject.trim() === '') {
+    // An empty Subject reads as spam to filters and as nothing in the inbox.
+    problems.push({
+      severity: 'error',
+      file: where.file,
+      field: `variant ${where.variantId}`,
+      message: 'the subject is empty: the subject template in issue.json writes nothing for this variant',
+      hint: 'give the subject text outside its {{#if}} blocks, or leave "subject" out for the default',
+    });
+  }
   const width = displayColumns(view.subject);
   if (width > SUBJECT_COLUMNS) {
     const chars = [...view.subject];

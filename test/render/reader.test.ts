@@ -305,6 +305,22 @@ describe('quality gates', () => {
     );
   });
 
+  it('refuse, naming the variant, a subject its template leaves empty', async () => {
+    const problemsFor = async (subject: string) =>
+      (
+        await runQualityGates(
+          fixtureProject({
+            manifest: { subject },
+            summaries: [{ id: 'lead', roles: ['CTO'], url: 'https://example.com/lead' }],
+          }),
+        )
+      ).filter((p) => p.message.startsWith('the subject is empty'));
+    expect(await problemsFor('{{lead}} · Week {{week}}')).toEqual([]);
+    expect(await problemsFor('{{#if nothing}}News{{/if}}')).toContainEqual(
+      expect.objectContaining({ severity: 'error', field: 'variant cto' }),
+    );
+  });
+
   it('warn, naming the variant, on a subject too wide for an inbox to show its end (wide characters count two)', async () => {
     const subjectWarnings = async (title: string) =>
       (
