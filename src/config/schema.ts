@@ -208,14 +208,17 @@ export interface ResolvedConfig extends Config {
 }
 
 /**
- * Letters, digits, dots and dashes with at least one dot. Checked as two simple patterns on the
- * parts around the last dot: one pattern with both would backtrack over every dot.
+ * Two or more host-name labels (letters, digits and inner dashes, up to 63 each) joined by dots:
+ * a List-Id is a dot-atom (RFC 2919), so no label may be empty (`weekly..example`), and a bounce
+ * domain must be a host name. Checked label by label, which cannot backtrack over the dots.
  */
 function isDomainName(value: string): boolean {
-  const dot = value.lastIndexOf('.');
-  if (value.length > 253 || dot < 1) return false;
-  return /^[a-zA-Z0-9][a-zA-Z0-9.-]*$/.test(value.slice(0, dot)) && /^[a-zA-Z0-9-]+$/.test(value.slice(dot + 1));
+  if (value.length > 253) return false;
+  const labels = value.split('.');
+  return labels.length >= 2 && labels.every((label) => HOST_LABEL.test(label));
 }
+
+const HOST_LABEL = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 
 /** The host of a URL, or '' when it does not parse (the URL check beside it reports that). */
 function hostOf(url: string): string {

@@ -64,6 +64,20 @@ describe('config', () => {
     listId: 'l.example.com',
     footer: { postalAddress: 'P' },
   };
+  it('takes a list id only as a domain-like dot-atom (RFC 2919), naming the field', async () => {
+    const { parseConfig } = await import('../../src/config/load.js');
+    for (const listId of [
+      'weekly..rolecast.example',
+      'weekly.rolecast-.example',
+      '.weekly.example',
+      'weekly.',
+      'weekly',
+    ])
+      expect(() => parseConfig(JSON.stringify({ ...base, listId }), '/tmp/c.json'), listId).toThrow();
+    for (const listId of ['weekly.rolecast.example', 'w-1.example.co.uk'])
+      expect(parseConfig(JSON.stringify({ ...base, listId }), '/tmp/c.json').listId).toBe(listId);
+  });
+
   it('refuses a locale that is not a BCP 47 tag, naming the field, instead of failing later in Intl', async () => {
     const { parseConfig } = await import('../../src/config/load.js');
     for (const locale of ['en_GB', 'english', 'en-GB-x-']) {
