@@ -11,7 +11,7 @@ import { RolecastError } from '../errors.js';
 import { LocalWriteError } from './local-write-error.js';
 import { wirePayloadOf } from './message.js';
 import { credentialScrubber, scrubError } from './scrub.js';
-import { dkimSignature } from './wire/dkim.js';
+import { dkimSignature, signEveryMessage } from './wire/dkim.js';
 import { createWirePool, type DotGate, type WirePool, wireSupported } from './wire/pool.js';
 import { headText } from './wire/prepare.js';
 
@@ -167,7 +167,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   };
   const options = smtpPoolOptions(parsed, settings);
   const finalReplyMs = settings.timeouts?.finalReplyMs ?? DEFAULT_SMTP_TIMEOUTS.finalReplyMs;
-  const transporter: Transporter = nodemailer.createTransport(options);
+  const transporter: Transporter = signEveryMessage(nodemailer.createTransport(options), settings.dkim);
   // Messages already in wire form go over connections of their own, without nodemailer's composer
   // and dot-stuffing stream; anything else (and an incompatible nodemailer) takes the pool above.
   let wire: WirePool | undefined;
@@ -326,7 +326,6 @@ export function smtpPoolOptions(parsed: ParsedSmtpUrl, settings: Omit<SmtpSettin
     connectionTimeout: timeouts.connectionMs,
     greetingTimeout: timeouts.greetingMs,
     socketTimeout: timeouts.socketMs,
-    ...(settings.dkim ? { dkim: settings.dkim } : {}),
     logger: false,
   };
 }
@@ -408,12 +407,10 @@ export function createOutboxTransport(
   folder: string,
   options: { dkim?: DkimSettings | undefined } = {},
 ): MailTransport {
-  const builder = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'windows',
-    ...(options.dkim ? { dkim: options.dkim } : {}),
-  });
+  const builder = signEveryMessage(
+    nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }),
+    options.dkim,
+  );
   let counter = 0;
   return {
     kind: 'outbox',

@@ -1,5 +1,6 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
@@ -7,7 +8,8 @@ import { planAudience } from '../../src/group/index.js';
 import { openStateDb, readStatus, sendIssue } from '../../src/send/index.js';
 import { formatReport } from '../../src/send/report.js';
 import { addSuppression } from '../../src/send/store.js';
-import { createSmtpTransport } from '../../src/send/transport.js';
+import { createOutboxTransport, createSmtpTransport } from '../../src/send/transport.js';
+import { verifyDkim } from '../helpers/dkim-verify.js';
 import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
@@ -356,6 +358,38 @@ describe('sending over SMTP', () => {
     for (const { raw } of messages)
       expect(raw).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=rolecast\.example;/m);
     expect(messages[0]!.raw).toMatch(/h=[^;]*List-Unsubscribe-Post/i);
+    // Signed alike whichever way a message goes: spliced over SMTP, written by nodemailer to the
+    // outbox, or sent by nodemailer over SMTP (a message not in wire form). Each verifies, and
+    // each has its once-only fields oversigned, so a Subject added above its own breaks it.
+    const publicKey = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    const dkim = {
+      domainName: 'rolecast.example',
+      keySelector: 'rc1',
+      privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    };
+    const folder = opened.fixture.temp.path('signed-outbox');
+    const outbox = createOutboxTransport(folder, { dkim });
+    await outbox.verify();
+    await outbox.send({
+      from: 'Digest <digest@rolecast.example>',
+      to: 'ana@example.com',
+      subject: 'Wöche 48',
+      text: 'Hallo\n',
+      html: '<p>Hallo</p>',
+    });
+    await outbox.close();
+    const written = await readFile(join(folder, 'ana@example.com.eml'));
+    const smtp = createSmtpTransport({ url: opened.server.url(), concurrency: 1, dkim });
+    await smtp.send({ from: 'digest@rolecast.example', to: 'bo@example.com', subject: 'Plain', text: 'x  \n\n' });
+    await smtp.close();
+    const plain = (await opened.server.messages()).find((m) => m.envelope.to.includes('bo@example.com'))!;
+    for (const raw of [messages[0]!.raw, written, plain.raw]) {
+      const result = verifyDkim(raw, publicKey);
+      expect(result.reason).toBe('pass');
+      expect(result.signed.filter((name) => name === 'subject')).toHaveLength(2);
+      const replayed = raw.toString().replace(/\r\nSubject: /, '\r\nSubject: Urgent\r\nSubject: ');
+      expect(verifyDkim(replayed, publicKey).ok).toBe(false);
+    }
   });
 
   it('refuses a DKIM key that cannot sign before connecting, and records no reader as failed', async () => {
