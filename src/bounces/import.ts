@@ -4,6 +4,7 @@ import { readMailbox } from './mailbox.js';
 import { readReport } from './report.js';
 import { createResolver } from './resolve.js';
 import type { BounceStore } from './store.js';
+import { readUnsubscribeRequest } from './unsubscribe-request.js';
 
 /**
  * `rolecast bounces import`: every message under a path read as a report, each decision stored.
@@ -16,6 +17,8 @@ export interface ImportSummary {
   decisions: Decision[];
   /** Messages that gave no event, with why (an auto-reply in the bounce mailbox, a delay notice). */
   ignored: { origin: string; reason: string }[];
+  /** Readers' unsubscribe requests by mail (see unsubscribe-request.ts), and whether each was new. */
+  unsubscribed: { origin: string; email: string; outcome: 'suppressed' | 'already suppressed' }[];
 }
 
 const BATCH = 500;
@@ -25,7 +28,7 @@ export async function importBounces(
   store: BounceStore,
   options: ApplyOptions & { source: string },
 ): Promise<ImportSummary> {
-  const summary: ImportSummary = { messages: 0, decisions: [], ignored: [] };
+  const summary: ImportSummary = { messages: 0, decisions: [], ignored: [], unsubscribed: [] };
   const resolver = createResolver(store, options);
   let batch: ReturnType<typeof readReport>['events'] = [];
   const flush = async () => {
@@ -35,7 +38,21 @@ export async function importBounces(
   for (const message of readMailbox(path)) {
     summary.messages++;
     const { events, ignored } = readReport(message.raw, options.source, options.now);
-    if (ignored) summary.ignored.push({ origin: message.origin, reason: ignored });
+    const request = events.length === 0 ? readUnsubscribeRequest(message.raw, options.listId) : undefined;
+    if (request && 'email' in request) {
+      const { email } = request;
+      const added = await store.transaction(() =>
+        store.suppress(email, { reason: 'unsubscribe', source: 'mailto', at: options.now.toISOString() }),
+      );
+      summary.unsubscribed.push({
+        origin: message.origin,
+        email,
+        outcome: added ? 'suppressed' : 'already suppressed',
+      });
+      continue;
+    }
+    const why = request?.ignored ?? ignored;
+    if (why) summary.ignored.push({ origin: message.origin, reason: why });
     append(batch, events);
     if (batch.length >= BATCH) await flush();
   }

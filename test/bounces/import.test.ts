@@ -291,3 +291,65 @@ describe('which reports are believed with VERP on', () => {
     expect(plain).toEqual([expect.objectContaining({ email: 'victim@example.com' })]);
   });
 });
+
+describe('unsubscribe requests by mail', () => {
+  const LIST = 'weekly.rolecast.example';
+  const request = (from: string, subject: string, results: string[]) =>
+    [
+      ...results.map((r) => `Authentication-Results: ${r}`),
+      `From: ${from}`,
+      'To: news@rolecast.example',
+      `Subject: ${subject}`,
+      'Message-ID: <req@example.com>',
+      '',
+      'unsubscribe',
+      '',
+    ].join('\r\n');
+
+  it('suppress a reader whose request the receiving server vouched for, and only that reader', async () => {
+    const folder = join(dir, 'requests');
+    await mkdir(folder);
+    await writeFile(
+      join(folder, 'dmarc.eml'),
+      request('Ana Ruiz <Ana.Ruiz@example.com>', `unsubscribe ${LIST}`, [
+        'mx.rolecast.example; dkim=pass header.i=@example.com header.s=s1; spf=pass (sender ok) smtp.mailfrom=ana.ruiz@example.com; dmarc=pass (p=REJECT) header.from=example.com',
+      ]),
+    );
+    await writeFile(
+      join(folder, 'dkim-subdomain.eml'),
+      request('bo@mail.example.org', 'unsubscribe', ['mx.rolecast.example; dkim=pass header.d=example.org']),
+    );
+    // Forged: the only passing result is the one the sender wrote below the receiving server's.
+    await writeFile(
+      join(folder, 'forged.eml'),
+      request('victim@example.net', `unsubscribe ${LIST}`, [
+        'mx.rolecast.example; dkim=none; spf=fail smtp.mailfrom=victim@example.net; dmarc=fail header.from=example.net',
+        'mx.rolecast.example; dmarc=pass header.from=example.net',
+      ]),
+    );
+    await writeFile(
+      join(folder, 'other-domain.eml'),
+      request('carl@example.net', 'unsubscribe', ['mx.rolecast.example; dkim=pass header.d=attacker.example']),
+    );
+    await writeFile(
+      join(folder, 'other-list.eml'),
+      request('dora@example.com', 'unsubscribe monthly.other.example', [
+        'mx.rolecast.example; dmarc=pass header.from=example.com',
+      ]),
+    );
+    const store = sqliteBounceStore(db);
+    const summary = await importBounces(folder, store, { ...options, listId: LIST });
+    expect(summary.unsubscribed.map((u) => [u.email, u.outcome]).sort()).toEqual([
+      ['ana.ruiz@example.com', 'suppressed'],
+      ['bo@mail.example.org', 'suppressed'],
+    ]);
+    for (const email of ['victim@example.net', 'carl@example.net', 'dora@example.com'])
+      expect(await store.isSuppressed(email)).toBe(false);
+    expect(await store.isSuppressed('ana.ruiz@example.com')).toBe(true);
+    const reasons = summary.ignored.map((i) => i.reason).join('\n');
+    expect(reasons).toMatch(/from victim@example\.net whose sender the receiving server did not verify/);
+    expect(reasons).toMatch(/another list \(monthly\.other\.example\)/);
+    const again = await importBounces(folder, store, { ...options, listId: LIST });
+    expect(again.unsubscribed.map((u) => u.outcome)).toEqual(['already suppressed', 'already suppressed']);
+  });
+});

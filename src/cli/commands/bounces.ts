@@ -62,7 +62,13 @@ export const bouncesCommand: Command = {
         print(
           ctx.stdout,
           JSON.stringify(
-            { messages: summary.messages, ...counts, decisions: summary.decisions, ignored: summary.ignored },
+            {
+              messages: summary.messages,
+              ...counts,
+              decisions: summary.decisions,
+              unsubscribed: summary.unsubscribed,
+              ignored: summary.ignored,
+            },
             null,
             2,
           ),
@@ -70,10 +76,11 @@ export const bouncesCommand: Command = {
         return 0;
       }
       for (const d of summary.decisions) print(ctx.stdout, describe(d));
+      for (const u of summary.unsubscribed) print(ctx.stdout, `unsubscribe request by mail\t${u.email}\t${u.outcome}`);
       for (const i of summary.ignored) print(ctx.stderr, `skipped ${displayPath(i.origin, ctx.cwd)}: ${i.reason}`);
       print(
         ctx.stdout,
-        `read ${summary.messages} message(s): ${counts.hard} hard bounce(s), ${counts.soft} soft, ${counts.complaint} complaint(s); ${counts.suppressed} address(es) newly suppressed; ${counts.duplicate} already imported; ${counts.unmatched} naming no reader`,
+        `read ${summary.messages} message(s): ${counts.hard} hard bounce(s), ${counts.soft} soft, ${counts.complaint} complaint(s); ${counts.suppressed} address(es) newly suppressed; ${counts.duplicate} already imported; ${counts.unmatched} naming no reader; ${summary.unsubscribed.length} unsubscribe request(s) by mail, ${summary.unsubscribed.filter((u) => u.outcome === 'suppressed').length} newly suppressed`,
       );
       return 0;
     } catch (error) {
