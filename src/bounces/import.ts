@@ -26,7 +26,11 @@ const BATCH = 500;
 export async function importBounces(
   path: string,
   store: BounceStore,
-  options: ApplyOptions & { source: string },
+  options: ApplyOptions & {
+    source: string;
+    /** The name the mailbox's server writes in Authentication-Results (see unsubscribe-request.ts). */
+    authServId?: string | undefined;
+  },
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { messages: 0, decisions: [], ignored: [], unsubscribed: [] };
   const resolver = createResolver(store, options);
@@ -38,7 +42,7 @@ export async function importBounces(
   for (const message of readMailbox(path)) {
     summary.messages++;
     const { events, ignored } = readReport(message.raw, options.source, options.now);
-    const request = events.length === 0 ? readUnsubscribeRequest(message.raw, options.listId) : undefined;
+    const request = events.length === 0 ? readUnsubscribeRequest(message.raw, options) : undefined;
     if (request && 'email' in request) {
       const { email } = request;
       const added = await store.transaction(() =>

@@ -1,12 +1,14 @@
+import addressparser from 'nodemailer/lib/addressparser';
 import { canonicalAddress, isValidAddress } from '../address.js';
 import { header, headerValues, parseMessage } from './_mime.js';
 
 /**
  * A reader's unsubscribe request by mail: what a mail client sends to the List-Unsubscribe
  * mailto (`unsubscribe <list id>` as its subject, see unsubscribe/links.ts). Anyone can write any
- * From, so a request counts only when the mailbox's own server vouched for its sender: the topmost
- * Authentication-Results field (the one the receiving server adds; those below it came with the
- * message) shows DMARC, DKIM or SPF passing for the From address's domain.
+ * From, so a request counts only when the mailbox's own server vouched for its sender: an
+ * Authentication-Results field written by that server (its name, `authServId`, is configured;
+ * RFC 8601 §5 has a server remove fields that claim its name from incoming mail) shows DMARC,
+ * DKIM or SPF passing for the From address's domain. Without a server name nothing counts.
  */
 
 export type UnsubscribeRequest = { email: string } | { ignored: string };
@@ -16,39 +18,61 @@ const SUBJECT = /^\s*(?:re:\s*)?unsubscribe(?:\s+(\S+))?\s*$/i;
 /** The request in `raw`, undefined when it is no unsubscribe request at all. */
 export function readUnsubscribeRequest(
   raw: string | Buffer,
-  listId: string | undefined,
+  options: { listId?: string | undefined; authServId?: string | undefined },
 ): UnsubscribeRequest | undefined {
   const root = parseMessage(raw);
   const subject = SUBJECT.exec(header(root.headers, 'subject') ?? '');
   if (!subject) return undefined;
-  const named = subject[1];
-  if (named && listId && named.toLowerCase() !== listId.toLowerCase())
+  // A word that is no list id ("unsubscribe me") is a request all the same.
+  const named = subject[1]?.includes('.') ? subject[1] : undefined;
+  if (named && options.listId && named.toLowerCase() !== options.listId.toLowerCase())
     return { ignored: `an unsubscribe request for another list (${named})` };
   const from = fromAddress(header(root.headers, 'from'));
-  if (!from) return { ignored: 'an unsubscribe request without a usable From address' };
-  const domain = from.slice(from.lastIndexOf('@') + 1).toLowerCase();
-  const [results] = headerValues(root.headers, 'authentication-results');
-  if (!results || !vouchedFor(results, domain))
+  if (!from) return { ignored: 'an unsubscribe request without one usable From address' };
+  const by = `if it is genuine, run \`rolecast suppress add ${from} --reason unsubscribe\``;
+  if (!options.authServId)
     return {
-      ignored: `an unsubscribe request from ${from} whose sender the receiving server did not verify (no DMARC, DKIM or SPF pass for ${domain} in its Authentication-Results): if it is genuine, run \`rolecast suppress add ${from} --reason unsubscribe\``,
+      ignored: `an unsubscribe request from ${from}, not read: set bounces.authServId to the name your mail server writes in Authentication-Results, so a forged sender can be told apart; ${by}`,
+    };
+  const domain = from.slice(from.lastIndexOf('@') + 1).toLowerCase();
+  const server = options.authServId.toLowerCase();
+  const vouched = headerValues(root.headers, 'authentication-results').some(
+    (results) => authServIdOf(results) === server && vouchedFor(results, domain),
+  );
+  if (!vouched)
+    return {
+      ignored: `an unsubscribe request from ${from} whose sender ${options.authServId} did not verify (no DMARC, DKIM or SPF pass for ${domain} in its Authentication-Results): ${by}`,
     };
   return { email: canonicalAddress(from) };
 }
 
-function fromAddress(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const address = (/<([^<>\s]+)>/.exec(value)?.[1] ?? value).trim();
-  return isValidAddress(address, { anyLength: true }) ? address : undefined;
+/** The server that wrote an Authentication-Results field: its first word, lower-cased. */
+function authServIdOf(results: string): string {
+  return (results.split(';')[0] ?? '')
+    .replace(/\([^()]*\)/g, ' ')
+    .trim()
+    .split(/\s+/)[0]!
+    .toLowerCase();
 }
 
-/** Whether one of the results (RFC 8601) passes for `domain` or a domain it belongs to (relaxed alignment). */
+/** The one mailbox of a From field, parsed as RFC 5322 says (a display name is never read as one). */
+function fromAddress(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const mailboxes = addressparser(value, { flatten: true });
+  const address = mailboxes.length === 1 ? mailboxes[0]!.address : undefined;
+  return address && isValidAddress(address, { anyLength: true }) ? address : undefined;
+}
+
+/**
+ * Whether one of the results (RFC 8601) passes for `domain`: the same domain, or one it is under
+ * (relaxed alignment) as long as that has two labels or more, never a bare top-level domain.
+ * DKIM by its signing domain (`header.d`), never by `header.i`, which the signer chooses freely.
+ */
 function vouchedFor(results: string, domain: string): boolean {
   const aligned = (value: string | undefined) => {
-    const d = value
-      ?.replace(/^.*@/, '')
-      .replace(/[>"'.]+$/, '')
-      .toLowerCase();
-    return d !== undefined && d !== '' && (d === domain || domain.endsWith(`.${d}`) || d.endsWith(`.${domain}`));
+    const d = value?.replace(/^"|"$/g, '').replace(/^.*@/, '').toLowerCase();
+    if (!d || !d.includes('.')) return false;
+    return d === domain || domain.endsWith(`.${d}`) || d.endsWith(`.${domain}`);
   };
   // The first part names the server that wrote the field; each later one is `method=result props`.
   for (const part of results
@@ -60,7 +84,7 @@ function vouchedFor(results: string, domain: string): boolean {
     const property = (name: string) => new RegExp(`\\b${name}\\s*=\\s*([^\\s;]+)`, 'i').exec(part)?.[1];
     const kind = method[1]!.toLowerCase();
     if (kind === 'dmarc' && aligned(property('header\\.from'))) return true;
-    if (kind === 'dkim' && (aligned(property('header\\.d')) || aligned(property('header\\.i')))) return true;
+    if (kind === 'dkim' && aligned(property('header\\.d'))) return true;
     if (kind === 'spf' && aligned(property('smtp\\.mailfrom'))) return true;
   }
   return false;

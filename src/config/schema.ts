@@ -185,6 +185,15 @@ export const ConfigSchema = z.object({
         .refine(isDomainName, 'must be a domain name whose mail reaches you, e.g. bounces.example.com')
         .optional(),
       softLimit: z.number().int().min(1).max(100).default(3),
+      /**
+       * The name the server of the mailbox `bounces import` reads writes in Authentication-Results
+       * (e.g. mx.google.com): only its results vouch for the sender of an unsubscribe request by mail.
+       */
+      authServId: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, 'must be a server name such as mx.example.com')
+        .optional(),
     })
     .default({ softLimit: 3 }),
   /** Size gate for one message as encoded for sending. Gmail clips above ~102 KB. */

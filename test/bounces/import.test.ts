@@ -294,6 +294,7 @@ describe('which reports are believed with VERP on', () => {
 
 describe('unsubscribe requests by mail', () => {
   const LIST = 'weekly.rolecast.example';
+  const MX = 'mx.rolecast.example';
   const request = (from: string, subject: string, results: string[]) =>
     [
       ...results.map((r) => `Authentication-Results: ${r}`),
@@ -306,50 +307,77 @@ describe('unsubscribe requests by mail', () => {
       '',
     ].join('\r\n');
 
-  it('suppress a reader whose request the receiving server vouched for, and only that reader', async () => {
+  it('suppress a reader whose request the mailbox server vouched for, and never one a forged message names', async () => {
     const folder = join(dir, 'requests');
     await mkdir(folder);
-    await writeFile(
-      join(folder, 'dmarc.eml'),
+    const write = (name: string, text: string) => writeFile(join(folder, `${name}.eml`), text);
+    await write(
+      'dmarc',
       request('Ana Ruiz <Ana.Ruiz@example.com>', `unsubscribe ${LIST}`, [
-        'mx.rolecast.example; dkim=pass header.i=@example.com header.s=s1; spf=pass (sender ok) smtp.mailfrom=ana.ruiz@example.com; dmarc=pass (p=REJECT) header.from=example.com',
+        `${MX}; dkim=pass header.i=@example.com header.s=s1; spf=pass (sender ok) smtp.mailfrom=ana.ruiz@example.com; dmarc=pass (p=REJECT) header.from=example.com`,
       ]),
     );
-    await writeFile(
-      join(folder, 'dkim-subdomain.eml'),
-      request('bo@mail.example.org', 'unsubscribe', ['mx.rolecast.example; dkim=pass header.d=example.org']),
+    await write(
+      'dkim-parent',
+      request('bo@mail.example.org', 'Unsubscribe me', [`${MX}; dkim=pass header.d=example.org`]),
     );
-    // Forged: the only passing result is the one the sender wrote below the receiving server's.
-    await writeFile(
-      join(folder, 'forged.eml'),
-      request('victim@example.net', `unsubscribe ${LIST}`, [
-        'mx.rolecast.example; dkim=none; spf=fail smtp.mailfrom=victim@example.net; dmarc=fail header.from=example.net',
-        'mx.rolecast.example; dmarc=pass header.from=example.net',
+    // Forged, each a way to name a reader the sender is not.
+    await write(
+      'display-name',
+      request('"x <cleo@example.com>" <mallory@example.com>', 'unsubscribe', [
+        `${MX}; dmarc=pass header.from=example.com`,
       ]),
     );
-    await writeFile(
-      join(folder, 'other-domain.eml'),
-      request('carl@example.net', 'unsubscribe', ['mx.rolecast.example; dkim=pass header.d=attacker.example']),
-    );
-    await writeFile(
-      join(folder, 'other-list.eml'),
-      request('dora@example.com', 'unsubscribe monthly.other.example', [
-        'mx.rolecast.example; dmarc=pass header.from=example.com',
+    await write(
+      'other-server',
+      request('dan@example.com', 'unsubscribe', [
+        `${MX}; dmarc=fail header.from=example.com`,
+        'mx.attacker.example; dmarc=pass header.from=example.com',
       ]),
+    );
+    await write('tld', request('eve@example.net', 'unsubscribe', [`${MX}; dkim=pass header.d=net`]));
+    await write(
+      'signer-i',
+      request('fay@example.net', 'unsubscribe', [`${MX}; dkim=pass header.d=attacker.example header.i=@example.net`]),
+    );
+    await write(
+      'other-list',
+      request('gus@example.com', 'unsubscribe monthly.other.example', [`${MX}; dmarc=pass header.from=example.com`]),
     );
     const store = sqliteBounceStore(db);
-    const summary = await importBounces(folder, store, { ...options, listId: LIST });
+    const summary = await importBounces(folder, store, { ...options, listId: LIST, authServId: MX });
     expect(summary.unsubscribed.map((u) => [u.email, u.outcome]).sort()).toEqual([
       ['ana.ruiz@example.com', 'suppressed'],
       ['bo@mail.example.org', 'suppressed'],
+      // The sender's own address, not the one its display name spells.
+      ['mallory@example.com', 'suppressed'],
     ]);
-    for (const email of ['victim@example.net', 'carl@example.net', 'dora@example.com'])
-      expect(await store.isSuppressed(email)).toBe(false);
-    expect(await store.isSuppressed('ana.ruiz@example.com')).toBe(true);
+    for (const email of [
+      'cleo@example.com',
+      'dan@example.com',
+      'eve@example.net',
+      'fay@example.net',
+      'gus@example.com',
+    ])
+      expect(await store.isSuppressed(email), email).toBe(false);
     const reasons = summary.ignored.map((i) => i.reason).join('\n');
-    expect(reasons).toMatch(/from victim@example\.net whose sender the receiving server did not verify/);
+    expect(reasons).toMatch(/from dan@example\.com whose sender mx\.rolecast\.example did not verify/);
     expect(reasons).toMatch(/another list \(monthly\.other\.example\)/);
-    const again = await importBounces(folder, store, { ...options, listId: LIST });
-    expect(again.unsubscribed.map((u) => u.outcome)).toEqual(['already suppressed', 'already suppressed']);
+    const again = await importBounces(folder, store, { ...options, listId: LIST, authServId: MX });
+    expect(again.unsubscribed.map((u) => u.outcome)).toEqual(Array(3).fill('already suppressed'));
+  });
+
+  it('read none without the name of the mailbox server, and say which setting is missing', async () => {
+    const folder = join(dir, 'requests');
+    await mkdir(folder);
+    await writeFile(
+      join(folder, 'a.eml'),
+      request('ana@example.com', 'unsubscribe', [`${MX}; dmarc=pass header.from=example.com`]),
+    );
+    const store = sqliteBounceStore(db);
+    const summary = await importBounces(folder, store, { ...options, listId: LIST });
+    expect(summary.unsubscribed).toEqual([]);
+    expect(await store.isSuppressed('ana@example.com')).toBe(false);
+    expect(summary.ignored[0]!.reason).toMatch(/set bounces\.authServId/);
   });
 });

@@ -55,6 +55,7 @@ export const bouncesCommand: Command = {
         secret: env.secret,
         verpDomain: config.bounces.domain,
         listId: config.listId,
+        authServId: config.bounces.authServId,
         now: new Date(),
       });
       const counts = countDecisions(summary.decisions);
