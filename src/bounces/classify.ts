@@ -17,7 +17,18 @@ import type { BounceKind } from './types.js';
  */
 
 const MAILBOX_UNKNOWN =
-  /\b(?:no such (?:user|mailbox|recipient|address)|(?:user|mailbox|recipient|address|account)(?: name)? (?:is )?(?:unknown|not found|does not exist|doesn't exist|invalid|disabled|deactivated|inactive)|(?:unknown|invalid) (?:user|mailbox|recipient|address)|does not exist|doesn't have an? [\w.-]{1,64} account|recip(?:ient)?notfound|account (?:has been )?(?:disabled|closed|deactivated)|recipient address rejected: access denied)\b/i;
+  /\b(?:no such (?:user|mailbox|recipient|address)|(?:user|mailbox|recipient|address|account)(?: name)? (?:is )?(?:unknown|not found|does not exist|doesn't exist|invalid|disabled|deactivated|inactive)|(?:unknown|invalid) (?:user|mailbox|recipient|address)|does not exist|doesn't have an? [\w.-]{1,64} account|recip(?:ient)?notfound|account (?:has been )?(?:disabled|closed|deactivated))\b/i;
+
+/**
+ * Words that say the mailbox is gone only in a permanent refusal: "mailbox unavailable" also
+ * comes with a 450 for greylisting, and Microsoft writes "550 5.5.0 … mailbox unavailable" or
+ * "550 5.4.1 Recipient address rejected: Access denied" for an address it does not have.
+ */
+const GONE_WHEN_PERMANENT =
+  /\b(?:mailbox (?:is )?unavailable|unrouteable address|addressee unknown|recipient address rejected: access denied)\b/i;
+
+/** Our own envelope sender refused: nothing against the reader's address. */
+const SENDER_REFUSED = /\bsender address rejected\b/i;
 
 /** RFC 3463 enhanced status code anywhere in the text, e.g. `550 5.1.1 <x>: …` → `5.1.1`. */
 export function findStatus(text: string): string | undefined {
@@ -35,7 +46,9 @@ export function saysMailboxUnknown(text: string): boolean {
 
 /** The kind of a failed delivery from its status code and diagnostic text. */
 export function classifyFailure(status: string | undefined, diagnostic: string): Exclude<BounceKind, 'complaint'> {
+  if (SENDER_REFUSED.test(diagnostic)) return 'soft';
   if (status !== undefined && ABOUT_THE_ADDRESS.test(status)) return 'hard';
+  if (status?.startsWith('5') && !status.startsWith('5.7') && GONE_WHEN_PERMANENT.test(diagnostic)) return 'hard';
   return saysMailboxUnknown(diagnostic) ? 'hard' : 'soft';
 }
 

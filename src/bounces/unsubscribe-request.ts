@@ -71,7 +71,7 @@ function fromAddress(value: string | undefined): string | undefined {
 function vouchedFor(results: string, domain: string): boolean {
   const aligned = (value: string | undefined) => {
     const d = value?.replace(/^"|"$/g, '').replace(/^.*@/, '').toLowerCase();
-    if (!d || !d.includes('.')) return false;
+    if (!d?.includes('.')) return false;
     return d === domain || domain.endsWith(`.${d}`) || d.endsWith(`.${domain}`);
   };
   // The first part names the server that wrote the field; each later one is `method=result props`.

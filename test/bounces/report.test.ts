@@ -232,6 +232,21 @@ describe('hard or soft', () => {
     ['5.0.0', '550 No such user here', 'hard'],
     ['5.1.2', '550 5.1.2 Host unknown (Name server: example.invalid: host not found)', 'hard'],
     ['5.4.4', '550 5.4.4 Unable to route: no mail hosts for domain', 'hard'],
+    // Dead mailboxes in a permanent refusal's words, whatever its status says.
+    ['5.5.0', '550 5.5.0 Requested action not taken: mailbox unavailable', 'hard'],
+    ['5.0.0', '550 Requested action not taken: mailbox unavailable', 'hard'],
+    ['5.0.0', '550 Unrouteable address', 'hard'],
+    ['5.3.0', '553 5.3.0 <x@example.com>... Addressee unknown', 'hard'],
+    ['5.4.1', '550 5.4.1 Recipient address rejected: Access denied. AS(201806281)', 'hard'],
+    // The same words in a temporary or policy refusal, or about our own sender: soft.
+    ['4.2.0', '450 4.2.0 <x@example.com>: mailbox unavailable (greylisted)', 'soft'],
+    ['4.7.1', '450 4.7.1 <x@example.com>: Recipient address rejected: Access denied', 'soft'],
+    ['5.7.1', '554 5.7.1 <x@example.com>: Recipient address rejected: Access denied', 'soft'],
+    [
+      '5.1.0',
+      '550 5.1.0 <news@rolecast.example>: Sender address rejected: User unknown in local recipient table',
+      'soft',
+    ],
   ] as const)('%s %s → %s', (status, text, kind) => {
     expect(classifyFailure(status, text)).toBe(kind);
   });

@@ -89,5 +89,7 @@ function mailgunKind(
   words: string,
 ): BounceEvent['kind'] {
   if (severity !== 'permanent' || reason === 'old' || status?.startsWith('4')) return 'soft';
+  // Mailgun refused to try: the address bounced for good before (code 605, no reply to read).
+  if (reason === 'suppress-bounce') return 'hard';
   return classifyFailure(status ?? '5.0.0', words);
 }
