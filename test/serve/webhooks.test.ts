@@ -276,6 +276,17 @@ describe('provider webhooks on serve', () => {
     expect(state().suppressions).toEqual([]);
   });
 
+  it('Mailgun: an address it will not try because it bounced for good before (suppress-bounce, code 605) is hard', async () => {
+    const data = {
+      ...mailgunFailed('mg-605', 'gone.reader@example.com'),
+      reason: 'suppress-bounce',
+      'delivery-status': { code: 605, message: '', description: 'Not delivering to previously bounced address' },
+    };
+    const response = await post('/webhooks/mailgun', mailgunBody(data));
+    expect(await response.json()).toMatchObject({ hard: 1, suppressed: 1 });
+    expect(state().suppressions).toEqual([{ email: 'gone.reader@example.com', reason: 'bounce', source: 'mailgun' }]);
+  });
+
   it.each(valid)('%s: the same call replayed changes nothing the second time', async (_, make) => {
     const call = make();
     expect((await post(call.path, call.body, call.headers)).status).toBe(200);
