@@ -18,7 +18,12 @@ export const ConfigSchema = z.object({
   }),
   replyTo: listAddress.optional(),
   /** RFC 2919 list identifier, e.g. `weekly.rolecast.example`. */
-  listId: z.string().refine(isDomainName, 'must look like a domain name, e.g. weekly.example.com'),
+  listId: z
+    .string()
+    .refine(
+      isListId,
+      'must be labels of letters, digits and dashes joined by single dots, e.g. weekly.example.com (RFC 2919)',
+    ),
   brand: z
     .object({
       // The List-Id header carries it as its display name.
@@ -228,6 +233,17 @@ function isDomainName(value: string): boolean {
 }
 
 const HOST_LABEL = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+
+/**
+ * A List-Id (RFC 2919): a dot-atom, so no empty label (`weekly..example`), here of letters, digits
+ * and dashes as before, two labels or more. Looser than a host name: a list id that went out in
+ * earlier issues stays the same list (its preferences links and Message-IDs depend on it).
+ */
+function isListId(value: string): boolean {
+  if (value.length > 253) return false;
+  const labels = value.split('.');
+  return labels.length >= 2 && /^[a-zA-Z0-9]/.test(value) && labels.every((label) => /^[a-zA-Z0-9-]+$/.test(label));
+}
 
 /** The host of a URL, or '' when it does not parse (the URL check beside it reports that). */
 function hostOf(url: string): string {

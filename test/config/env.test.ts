@@ -66,15 +66,10 @@ describe('config', () => {
   };
   it('takes a list id only as a domain-like dot-atom (RFC 2919), naming the field', async () => {
     const { parseConfig } = await import('../../src/config/load.js');
-    for (const listId of [
-      'weekly..rolecast.example',
-      'weekly.rolecast-.example',
-      '.weekly.example',
-      'weekly.',
-      'weekly',
-    ])
+    for (const listId of ['weekly..rolecast.example', 'week ly.example', '.weekly.example', 'weekly.', 'weekly'])
       expect(() => parseConfig(JSON.stringify({ ...base, listId }), '/tmp/c.json'), listId).toThrow();
-    for (const listId of ['weekly.rolecast.example', 'w-1.example.co.uk'])
+    // As before: a list id that went out in earlier issues (its links depend on it) still loads.
+    for (const listId of ['weekly.rolecast.example', 'w-1.example.co.uk', 'weekly-.example.com'])
       expect(parseConfig(JSON.stringify({ ...base, listId }), '/tmp/c.json').listId).toBe(listId);
   });
 
