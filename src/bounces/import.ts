@@ -42,7 +42,7 @@ export async function importBounces(
   for (const message of readMailbox(path)) {
     summary.messages++;
     const { events, ignored } = readReport(message.raw, options.source, options.now);
-    const request = events.length === 0 ? readUnsubscribeRequest(message.raw, options) : undefined;
+    const request = events.length === 0 ? await readUnsubscribeRequest(message.raw, options) : undefined;
     if (request && 'email' in request) {
       const { email } = request;
       const added = await store.transaction(() =>

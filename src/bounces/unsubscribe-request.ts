@@ -1,4 +1,3 @@
-import addressparser from 'nodemailer/lib/addressparser';
 import { canonicalAddress, isValidAddress } from '../address.js';
 import { header, headerValues, parseMessage } from './_mime.js';
 
@@ -16,10 +15,10 @@ export type UnsubscribeRequest = { email: string } | { ignored: string };
 const SUBJECT = /^\s*(?:re:\s*)?unsubscribe(?:\s+(\S+))?\s*$/i;
 
 /** The request in `raw`, undefined when it is no unsubscribe request at all. */
-export function readUnsubscribeRequest(
+export async function readUnsubscribeRequest(
   raw: string | Buffer,
   options: { listId?: string | undefined; authServId?: string | undefined },
-): UnsubscribeRequest | undefined {
+): Promise<UnsubscribeRequest | undefined> {
   const root = parseMessage(raw);
   const subject = SUBJECT.exec(header(root.headers, 'subject') ?? '');
   if (!subject) return undefined;
@@ -27,7 +26,7 @@ export function readUnsubscribeRequest(
   const named = subject[1]?.includes('.') ? subject[1] : undefined;
   if (named && options.listId && named.toLowerCase() !== options.listId.toLowerCase())
     return { ignored: `an unsubscribe request for another list (${named})` };
-  const from = fromAddress(header(root.headers, 'from'));
+  const from = await fromAddress(header(root.headers, 'from'));
   if (!from) return { ignored: 'an unsubscribe request without one usable From address' };
   const by = `if it is genuine, run \`rolecast suppress add ${from} --reason unsubscribe\``;
   if (!options.authServId)
@@ -56,8 +55,10 @@ function authServIdOf(results: string): string {
 }
 
 /** The one mailbox of a From field, parsed as RFC 5322 says (a display name is never read as one). */
-function fromAddress(value: string | undefined): string | undefined {
+async function fromAddress(value: string | undefined): Promise<string | undefined> {
   if (!value) return undefined;
+  // Loaded here: commands that never read a request (status, suppress) load no mail module.
+  const { default: addressparser } = await import('nodemailer/lib/addressparser');
   const mailboxes = addressparser(value, { flatten: true });
   const address = mailboxes.length === 1 ? mailboxes[0]!.address : undefined;
   return address && isValidAddress(address, { anyLength: true }) ? address : undefined;
