@@ -59,6 +59,11 @@ export interface CardView {
   style: CardStyle;
   /** The language the story is written in (the list's), when the message is in another one. */
   lang: string | undefined;
+  /**
+   * The story reads right to left (its title's first letter is Hebrew, Arabic or another RTL
+   * script): its lists then indent on the right, where their bullets go.
+   */
+  rtl: boolean;
 }
 
 export interface SectionView {
@@ -493,8 +498,17 @@ function cardView(summary: Summary, context: CardContext, given?: string): CardV
     minutes,
     style,
     lang: context.contentLang,
+    rtl: startsRightToLeft(summary.title),
   };
 }
+
+/** Whether the first letter of `text` is of a right-to-left script (as `dir="auto"` decides). */
+function startsRightToLeft(text: string): boolean {
+  const letter = /\p{L}/u.exec(text)?.[0];
+  return letter !== undefined && RTL_LETTER.test(letter);
+}
+
+const RTL_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]|[\u{10800}-\u{10fff}]|[\u{1e800}-\u{1efff}]/u;
 
 /** Brand colours adjusted so every text/background pair meets WCAG AA (4.5:1). */
 export function palette(brand: ResolvedConfig['brand']): Record<string, string> {

@@ -44,8 +44,31 @@ it('lays out an Arabic story right to left and English stories left to right', a
       const arabicText = [...(box?.querySelectorAll('p, li') ?? [])]
         .filter((el) => /[\u0600-\u06ff]/.test(el.textContent ?? ''))
         .map(dir);
-      return { title: dir(card), text: arabicText, entry: dir(entry), english: dir(english) };
+      // A list indents on the side its bullets go, inside the card's box.
+      const indent = (ul: Element | null | undefined) => {
+        if (!ul) return 'missing';
+        const style = getComputedStyle(ul);
+        return `${style.direction} ${style.paddingLeft} ${style.paddingRight}`;
+      };
+      const inside = [...(box?.querySelectorAll('li') ?? [])].every((li) => {
+        const inner = box!.getBoundingClientRect().right - Number.parseFloat(getComputedStyle(box!).paddingRight);
+        const marker = li.getBoundingClientRect().right + 16;
+        return marker <= inner + 0.5;
+      });
+      const englishBox = english?.closest('td');
+      return {
+        title: dir(card),
+        text: arabicText,
+        entry: dir(entry),
+        english: dir(english),
+        arabicList: indent(box?.querySelector('ul')),
+        englishList: indent(englishBox?.querySelector('ul')),
+        inside,
+      };
     });
+    expect(directions.arabicList).toBe('rtl 0px 22px');
+    expect(directions.englishList).toBe('ltr 22px 0px');
+    expect(directions.inside).toBe(true);
     expect(directions.title).toBe('rtl');
     expect(directions.text.length).toBeGreaterThanOrEqual(4);
     expect(new Set(directions.text)).toEqual(new Set(['rtl']));
