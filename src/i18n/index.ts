@@ -32,6 +32,11 @@ export function languageOf(locale: string | undefined, fallback: Language = 'en'
   return shippedLanguage(locale) ?? fallback;
 }
 
+/** Whether `locale` is a locale of `language` ("de-AT" of "de"): its own words, not a fallback's. */
+export function isLocaleOf(locale: string, language: Language): boolean {
+  return shippedLanguage(locale) === language;
+}
+
 function shippedLanguage(locale: string): Language | null {
   // Asked for per variant and per reader, of a handful of tags: each tag's answer is kept.
   let shipped = shippedOf.get(locale);

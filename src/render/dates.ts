@@ -1,5 +1,5 @@
 import { DateTime, Interval } from 'luxon';
-import { languageOf, translator } from '../i18n/index.js';
+import { isLocaleOf, languageOf, translator } from '../i18n/index.js';
 import { memo } from './_text.js';
 
 export interface IssueWeek {
@@ -44,7 +44,7 @@ export function weekLine(isoDate: string, locale: string, zone: string): string 
 
 function findWeekLine(isoDate: string, locale: string, zone: string): string {
   const language = languageOf(locale);
-  const formatLocale = locale.split('-')[0]?.toLowerCase() === language ? locale : language;
+  const formatLocale = isLocaleOf(locale, language) ? locale : language;
   const { week, start, end } = issueWeek(isoDate, zone);
   const range = Interval.fromDateTimes(start.setLocale(formatLocale), end.setLocale(formatLocale)).toLocaleString({
     day: 'numeric',

@@ -233,8 +233,12 @@ function decodeEntities(value: string): string {
 
 type Where = { file: string; variantId: string };
 
+function variantProblem(severity: Problem['severity'], where: Where, message: string, hint: string): Problem {
+  return { severity, file: where.file, field: `variant ${where.variantId}`, message, hint };
+}
+
 function warning(where: Where, message: string, hint: string): Problem {
-  return { severity: 'warning', file: where.file, field: `variant ${where.variantId}`, message, hint };
+  return variantProblem('warning', where, message, hint);
 }
 
 /**
@@ -259,13 +263,14 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
   }
   if (view.subject.trim() === '') {
     // An empty Subject reads as spam to filters and as nothing in the inbox.
-    problems.push({
-      severity: 'error',
-      file: where.file,
-      field: `variant ${where.variantId}`,
-      message: 'the subject is empty: the subject template in issue.json writes nothing for this variant',
-      hint: 'give the subject text outside its {{#if}} blocks, or leave "subject" out for the default',
-    });
+    problems.push(
+      variantProblem(
+        'error',
+        where,
+        'the subject is empty: the subject template in issue.json writes nothing for this variant',
+        'give the subject text outside its {{#if}} blocks, or leave "subject" out for the default',
+      ),
+    );
   }
   const width = displayColumns(view.subject);
   if (width > SUBJECT_COLUMNS) {

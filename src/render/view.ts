@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Variant } from '../group/index.js';
 import type { EMAIL_EN } from '../i18n/email.en.js';
-import { catalogue, type Language, languageOf, type Translate, translator } from '../i18n/index.js';
+import { catalogue, isLocaleOf, type Language, languageOf, type Translate, translator } from '../i18n/index.js';
 import type { LoadedIssue } from '../load/issue.js';
 import type { Summary } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
@@ -175,11 +175,6 @@ function sharedContents(shared: SharedViews, section: SectionView): ContentsSect
   return found;
 }
 
-/** The language subtag of a locale ("de-AT" → "de"), lower-cased. */
-function primaryLanguage(locale: string): string {
-  return locale.split('-')[0]!.toLowerCase();
-}
-
 /** The language the list writes in: its config locale's, English when it is not shipped. */
 export function listLanguage(config: Pick<ResolvedConfig, 'locale'>): Language {
   return languageOf(config.locale);
@@ -223,8 +218,8 @@ export function buildView(
   const shared = options.shared;
   // A list whose locale's language has no catalogue writes its stories in that language and its
   // messages' labels in the fallback's: the stories are marked, and the message names the labels'.
-  const listWritesIn = primaryLanguage(config.locale);
-  const contentLang = listWritesIn === language ? undefined : config.locale;
+  const listSpeaks = isLocaleOf(config.locale, language);
+  const contentLang = listSpeaks ? undefined : config.locale;
   const context: CardContext = { t, locale, style, summaryHref, mine, anchors, contentLang };
   const build = (role: string, cards: CardView[]): SectionView => ({
     role,
@@ -251,7 +246,7 @@ export function buildView(
   // Up to three roles as written; past that, the first two and a count (see rolesLine).
   const roles = variant.roles.length <= 3 ? variant.roles.join(', ') : rolesLine(locale, t, variant.roles);
   return {
-    lang: listWritesIn === language ? config.locale : language,
+    lang: listSpeaks ? config.locale : language,
     language,
     contentLang,
     brand: {

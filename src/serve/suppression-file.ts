@@ -62,20 +62,19 @@ function accept(
   const parsed = typeof raw === 'string' && raw.trim() !== '' ? anyLengthEmail.safeParse(raw) : undefined;
   if (!parsed?.success) {
     // A control or invisible character is named by code point, never echoed.
-    const problem = typeof raw === 'string' ? addressProblem(raw, { anyLength: true }) : undefined;
-    out.problems.push({
-      severity: 'error',
-      file,
-      line,
-      field: 'email',
-      message:
+    const problem = typeof raw === 'string' ? addressProblem(raw, ANY_LENGTH) : undefined;
+    out.problems.push(
+      rowProblem(
+        file,
+        line,
         raw === undefined || (typeof raw === 'string' && raw.trim() === '')
           ? 'no address found in this row'
           : problem?.hint
             ? `the address ${problem.message}`
             : `"${String(raw)}" is not a valid email address`,
-      hint: 'fix or remove the row; the other rows were read',
-    });
+        'fix or remove the row; the other rows were read',
+      ),
+    );
     return;
   }
   const why = typeof reason === 'string' && reason.trim() ? reason.trim() : defaultReason;
@@ -116,17 +115,22 @@ function acceptFields(
   const first = mailboxes[0] ?? written[0];
   const other = first && mailboxes.find(([, value]) => mailboxKey(value) !== mailboxKey(first[1]));
   if (first && other) {
-    out.problems.push({
-      severity: 'error',
-      file,
-      line,
-      field: 'email',
-      message: `two different addresses, in "${first[0]}" and "${other[0]}"`,
-      hint: 'keep one address per record, or one per row; the other rows were read',
-    });
+    out.problems.push(
+      rowProblem(
+        file,
+        line,
+        `two different addresses, in "${first[0]}" and "${other[0]}"`,
+        'keep one address per record, or one per row; the other rows were read',
+      ),
+    );
     return;
   }
   accept((first ?? fields[0])?.[1], reason, line, file, defaultReason, out);
+}
+
+/** A row whose address cannot be suppressed: an error, so the import says what it left out. */
+function rowProblem(file: string, line: number, message: string, hint: string): Problem {
+  return { severity: 'error', file, line, field: 'email', message, hint };
 }
 
 /** Two spellings of one mailbox (case, surrounding blanks) are the same address. */

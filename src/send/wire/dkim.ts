@@ -151,12 +151,13 @@ function signedStream(input: Readable, settings: DkimSettings): Readable {
   return output;
 }
 
-/** RFC 6376 §3.4.4: white space at line ends dropped, runs made one space, empty lines at the end dropped. */
+/**
+ * RFC 6376 §3.4.4 for a whole body: its lines as `relaxedPiece` makes them, and the empty lines at
+ * its end dropped (a piece of a spliced body never ends the body, so that step is the body's own).
+ */
 function relaxedBody(body: Buffer): Buffer {
-  const text = body
+  const text = relaxedPiece(body)
     .toString('latin1')
-    .replace(/[ \t]+\r\n/g, '\r\n')
-    .replace(/[ \t]+/g, ' ')
     .replace(/(?:\r\n)+$/, '')
     .replace(/ $/, '');
   return Buffer.from(text ? `${text}\r\n` : '', 'latin1');
