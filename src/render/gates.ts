@@ -203,10 +203,14 @@ export function sizeProblems(
   return [];
 }
 
+/** The attributes the link gate reads, and the tags the alt gate reads (set-frames.ts keeps lines clear of both). */
+export const LINK_ATTRIBUTE = /\s(href|src|background)\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))/gi;
+export const IMAGE_TAG = /<img\b[^>]*>/gi;
+
 /** Every href and src in the rendered HTML must be http(s), mailto, or a link to a place in the message itself. */
 export function linkProblems(html: string, where: { file: string; variantId: string }): Problem[] {
   const problems: Problem[] = [];
-  for (const match of html.matchAll(/\s(href|src|background)\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))/gi)) {
+  for (const match of html.matchAll(LINK_ATTRIBUTE)) {
     const value = decodeEntities(match[3] ?? match[4] ?? match[5] ?? '').trim();
     if (/^(https?:\/\/|mailto:)/i.test(value)) continue;
     if (match[1]!.toLowerCase() === 'href' && /^#[A-Za-z][\w-]*$/.test(value)) continue;
@@ -357,7 +361,7 @@ function lowContrast(colours: Record<string, string>): LowContrast {
 /** Every image needs alt text: an empty alt is allowed only for decoration, and none is decoration here. */
 export function altProblems(html: string, where: Where): Problem[] {
   const problems: Problem[] = [];
-  for (const match of html.matchAll(/<img\b[^>]*>/gi)) {
+  for (const match of html.matchAll(IMAGE_TAG)) {
     const alt = /\salt\s*=\s*("([^"]*)"|'([^']*)')/i.exec(match[0]);
     if (alt && (alt[2] ?? alt[3] ?? '').trim()) continue;
     const src = /\ssrc\s*=\s*"([^"]*)"/i.exec(match[0])?.[1] ?? '';

@@ -3,6 +3,7 @@ import type { Problem } from '../errors.js';
 import { createCache } from './_cache.js';
 import { escapeHtml, type FieldValues, joinParts, type Parts, VARIANT_FIELDS } from './_personal.js';
 import { altProblems, linkProblems, type SizeCounts, sizeCounts } from './gates.js';
+import type { GateSegment } from './set-frames.js';
 
 /**
  * The HTML gates of a variant assembled from pieces, from its pieces: sizes and counts add up, and
@@ -31,7 +32,7 @@ const CACHE = 1000;
 export function createPieceGates(
   split: (segment: string) => Parts,
   file: string,
-): (segments: readonly string[], values: FieldValues, variantId: string) => HtmlGates {
+): (segments: readonly GateSegment[], values: FieldValues, variantId: string) => HtmlGates {
   // null: the piece holds a reader's field and is checked per variant.
   const cache = createCache<string, PieceGates | null>(CACHE);
   const check = (html: string): PieceGates => {
@@ -80,7 +81,8 @@ export function createPieceGates(
   return (segments, values, variantId) => {
     const out: HtmlGates = { bytes: 0, counts: { length: 0, escaped: 0, breaks: 0 }, links: [], alt: [] };
     const field = `variant ${variantId}`;
-    for (const segment of segments) {
+    for (const each of segments) {
+      const segment = typeof each === 'string' ? each : each.template;
       let gates = cache.get(segment);
       if (gates === undefined) {
         const parts = split(segment);
@@ -92,6 +94,18 @@ export function createPieceGates(
       out.counts.length += found.counts.length;
       out.counts.escaped += found.counts.escaped;
       out.counts.breaks += found.counts.breaks;
+      // A class segment's lines: their own size in place of their tokens'.
+      if (typeof each !== 'string') {
+        out.bytes -= each.tokenChars;
+        out.counts.length -= each.tokenChars;
+        for (const line of each.lines) {
+          const counts = sizeCounts(line);
+          out.bytes += Buffer.byteLength(line);
+          out.counts.length += counts.length;
+          out.counts.escaped += counts.escaped;
+          out.counts.breaks += counts.breaks;
+        }
+      }
       for (const p of found.links) out.links.push({ ...p, field });
       for (const p of found.alt) out.alt.push({ ...p, field });
     }

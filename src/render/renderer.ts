@@ -42,7 +42,7 @@ import { compileMjml, type MjmlResult, mapMjmlErrors, mjmlOptions } from './mjml
 import { cachedMjml } from './mjml-cache.js';
 import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
-import { createSetFrames, type SetFrameStats } from './set-frames.js';
+import { createSetFrames, type GateSegment, type SetFrameStats } from './set-frames.js';
 import { createSplicedTemplates } from './splice.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
 import { createPlainText, fillText, type TextTemplate, textSizer } from './text-template.js';
@@ -113,6 +113,8 @@ interface LanguageRender {
    * gates have read them, so a kept variant holds only its parts.
    */
   segments: readonly string[] | undefined;
+  /** What the gates read of a variant assembled from pieces (see `FilledVariant.gates`); dropped with `segments`. */
+  gates: readonly GateSegment[] | undefined;
   /** `pieces` cut at the fields (see `htmlChunksOf`), once a message was personalised from them. */
   chunks: readonly (readonly string[])[] | undefined;
   text: TextTemplate;
@@ -231,12 +233,13 @@ export async function createRenderer(project: Project, options: RendererOptions 
         hint: 'fix the template lines listed above',
       });
     }
-    // A filled variant's message is cut from its pieces; its gates read its whole segments.
+    // A filled variant's message is cut from its pieces; its gates read its gate segments.
     const pieces = filled ? filled.pieces : result.segments;
     const rendered: LanguageRender = {
       language,
       subject: view.subject,
       segments: result.segments,
+      gates: filled ? filled.gates : result.segments,
       chunks: undefined,
       htmlParts: pieces ? undefined : tokens.split(minify ? minifyHtml(result.html) : result.html),
       pieces,
@@ -267,7 +270,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const textBytes = textSizer();
   /** The sample reader's gates from a variant's pieces, each distinct piece checked once. */
   const sampleFromPieces = (rendered: LanguageRender, values: FieldValues, variantId: string): SampleGates => {
-    const html = pieceGates(rendered.segments!, values, variantId);
+    const html = pieceGates(rendered.gates!, values, variantId);
     return {
       htmlBytes: html.bytes,
       textBytes: textBytes(rendered.text, values),
@@ -341,7 +344,10 @@ export async function createRenderer(project: Project, options: RendererOptions 
       const sample = own.segments
         ? sampleFromPieces(own, fillers(sampleReader, own.language, variant), variant.id)
         : sampleFromWhole(personalise(sampleReader), where);
-      for (const rendered of byLanguage.values()) rendered.segments = undefined;
+      for (const rendered of byLanguage.values()) {
+        rendered.segments = undefined;
+        rendered.gates = undefined;
+      }
       const frameBytes = await frameOf(own.subject, sample.htmlBytes > 0, sample.textBytes > 0);
       // Counting the encoding exactly costs more than the rest of a variant: done when the size
       // gate cannot tell without it, or when someone reads the encoded sizes.

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { detach } from '../detach.js';
 import { type Cache, createCache } from './_cache.js';
+import { IMAGE_TAG, LINK_ATTRIBUTE } from './gates.js';
 import { blockEdge, hasOtherSpace, minifyHtml, minifyPiece, trimSpace } from './minify.js';
 import type { PieceCompiler, PieceResult } from './pieces.js';
 import type { ListSlot, SplicedTemplates, StandIns } from './splice.js';
@@ -38,7 +39,27 @@ export interface FilledVariant {
    * text around them stays the class's own shared strings (see `pushCut`).
    */
   pieces: readonly string[];
+  /**
+   * What the gates read, segment by segment: a segment as it is, or a segment of the class that
+   * holds only lines, with its lines apart (see `LinedSegment`), so a role set's gates never scan
+   * its own copy of a long segment.
+   */
+  gates: readonly GateSegment[];
 }
+
+/**
+ * A class's segment, its lines as tokens, and the variant's lines in the order they appear. Only
+ * for segments whose lines sit where they can change no link and no image (see `linesInText`): its
+ * link and image gates are the class segment's, its size the class segment's with the lines' own.
+ */
+export interface LinedSegment {
+  template: string;
+  lines: readonly string[];
+  /** Characters the line tokens take in `template`. */
+  tokenChars: number;
+}
+
+export type GateSegment = string | LinedSegment;
 
 export interface SetFrameStats {
   /** Classes met: each rendered once from its stand-in view. */
@@ -238,6 +259,7 @@ export function createSetFrames(options: {
     set: SetClass,
     values: readonly string[] = lineValues(view),
     pieces?: string[],
+    gates?: GateSegment[],
   ): string[] | undefined => {
     const slots = set.source!.slots;
     const fillLines = (text: string): string | undefined => {
@@ -257,6 +279,7 @@ export function createSetFrames(options: {
       if (!parts) {
         out.push(segment);
         pieces?.push(segment);
+        gates?.push(segment);
         continue;
       }
       const sequence: Piece[] = [];
@@ -287,6 +310,7 @@ export function createSetFrames(options: {
       if (sequence.length === 0) {
         out.push(literal);
         if (pieces) pushCut(pieces, parts, values);
+        gates?.push(linedSegment(segment, parts, values) ?? literal);
         continue;
       }
       sequence.push(literalPiece(literal));
@@ -295,9 +319,36 @@ export function createSetFrames(options: {
       if (joined) for (const piece of joined) out.push(piece);
       // A list block's output was never minified: the segment is, again, with it in place.
       else out.push(minifyHtml(whole));
-      if (pieces) for (let i = from; i < out.length; i++) pieces.push(out[i]!);
+      for (let i = from; i < out.length; i++) {
+        pieces?.push(out[i]!);
+        gates?.push(out[i]!);
+      }
     }
     return out;
+  };
+
+  // Whether each class segment holding lines keeps them clear of links and images, once per segment.
+  const textLines = createCache<string, number | null>(2000);
+  /** The segment as a `LinedSegment`, or undefined when its lines could touch a link or an image. */
+  const linedSegment = (
+    segment: string,
+    parts: readonly (string | undefined)[],
+    values: readonly string[],
+  ): LinedSegment | undefined => {
+    let tokenChars = textLines.get(segment);
+    if (tokenChars === undefined) {
+      tokenChars = linesInText(segment, parts, (line) => lineToken(line).length) ? tokenLengths(parts) : null;
+      textLines.set(segment, tokenChars);
+    }
+    if (tokenChars === null) return undefined;
+    const lines: string[] = [];
+    for (let i = 1; i < parts.length; i += 3) lines.push(values[Number(parts[i])]!);
+    return { template: segment, lines, tokenChars };
+  };
+  const tokenLengths = (parts: readonly (string | undefined)[]): number => {
+    let chars = 0;
+    for (let i = 1; i < parts.length; i += 3) chars += lineToken(Number(parts[i])).length;
+    return chars;
   };
 
   // Templates that once used a stand-in in a way a fill cannot reproduce do so for every class
@@ -398,17 +449,19 @@ export function createSetFrames(options: {
     const values = lineValues(view);
     const out: string[] = [];
     const pieces: string[] = [];
+    const gates: GateSegment[] = [];
     for (let k = 0; k < gaps.length; k++) {
-      const filled = fillSegments(gaps[k]!, view, set, values, pieces);
+      const filled = fillSegments(gaps[k]!, view, set, values, pieces, gates);
       if (filled === undefined) return undefined;
       for (const segment of filled) out.push(segment);
       if (k < runs.length)
         for (const segment of runs[k]!) {
           out.push(segment);
           pieces.push(segment);
+          gates.push(segment);
         }
     }
-    return { segments: out, pieces };
+    return { segments: out, pieces, gates };
   };
 
   const fill = async (set: SetClass, view: DigestView): Promise<FilledVariant | undefined> => {
@@ -428,7 +481,15 @@ export function createSetFrames(options: {
     });
     if (result.errors.length) return undefined;
     const pieceList: string[] = [];
-    const assembled = fillSegments(result.segments ?? [minifyHtml(result.html)], view, set, undefined, pieceList);
+    const gates: GateSegment[] = [];
+    const assembled = fillSegments(
+      result.segments ?? [minifyHtml(result.html)],
+      view,
+      set,
+      undefined,
+      pieceList,
+      gates,
+    );
     if (composed) {
       // The first variant put together from runs is compared with its assembly, as classes are.
       set.composedChecked =
@@ -437,7 +498,7 @@ export function createSetFrames(options: {
         composed.pieces.join('') === pieceList.join('');
       if (!set.composedChecked) set.gaps = null;
     } else learn(set, sections, result);
-    return assembled && { segments: assembled, pieces: pieceList };
+    return assembled && { segments: assembled, pieces: pieceList, gates };
   };
 
   return {
@@ -581,6 +642,39 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (keys.length !== Object.keys(b).length) return false;
   for (const key of keys) {
     if (!deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/** What the link and image gates read (see gates.ts): a line must stay clear of both. */
+const LINK_OR_IMAGE = new RegExp(`${LINK_ATTRIBUTE.source}|${IMAGE_TAG.source}`, 'gi');
+
+/**
+ * Whether a class segment's lines (escaped text: no `<`, `>`, `=` or quotes) can change none of
+ * its link or image gates: no link or image tag of the segment as tokens reaches a token, and no
+ * `=` follows a token with only letters between, where a line could end in an attribute's name.
+ * The segment's link and image gates are then the same for every variant of the class.
+ */
+function linesInText(
+  segment: string,
+  parts: readonly (string | undefined)[],
+  tokenLength: (line: number) => number,
+): boolean {
+  const spans: [number, number][] = [];
+  let at = parts[0]!.length;
+  for (let i = 1; i < parts.length; i += 3) {
+    if (parts[i] === undefined) return false;
+    const end = at + tokenLength(Number(parts[i]));
+    spans.push([at, end]);
+    const after = parts[i + 2]!;
+    if (/^[A-Za-z]*\s*=/.test(after)) return false;
+    at = end + after.length;
+  }
+  for (const match of segment.matchAll(LINK_OR_IMAGE)) {
+    const from = match.index;
+    const to = from + match[0].length;
+    // Touching counts: a line right after an unquoted value would be read as part of it.
+    if (spans.some(([start, end]) => from <= end && to >= start)) return false;
   }
   return true;
 }

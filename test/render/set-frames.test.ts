@@ -192,6 +192,36 @@ describe('role sets filled from their class', () => {
     const fast = await compareAll(project, [['CTO'], ['Data'], ['CTO', 'Data'], ['Architect', 'Executive', 'Product']]);
     expect(fast.classes!.filled).toBe(4);
   }, 120_000);
+
+  it('gate a line in a link or an image by its own value, and lines in text from their class', async () => {
+    // The audience line in a quoted href, an unquoted one and an image's alt: each role set's own
+    // value decides those gates, as in a whole compile. The titles, with non-ASCII and markup, reach
+    // the subject, lead and preheader lines, which sit in text: their sizes are added to the class's.
+    const dir = await userTemplates({
+      'partials/header.mjml.hbs': (s) =>
+        s.replace(
+          '{{issue.dateLine}} · {{audience}}',
+          '{{issue.dateLine}} · {{audience}} <a href="{{audience}}">a</a> <a href=https://example.com/{{audience}}>b</a> <img src="https://example.com/i.png" alt="{{audience}}">',
+        ),
+    });
+    const summaries = SUMMARIES.map((summary, i) =>
+      i < 2 ? { ...summary, title: `Über gateways 🚪 ${i} href=javascript:alert(1) <b>"x"</b> =` } : summary,
+    );
+    const project = fixtureProject({ summaries, templatesDir: dir });
+    const sets = [
+      ['CTO'],
+      ['Data'],
+      ['CTO', 'Data'],
+      ['Architect', 'Executive', 'Product'],
+      ['Product'],
+      ['Architect'],
+    ];
+    const fast = await compareAll(project, sets);
+    expect(fast.classes!.filled).toBe(sets.length);
+    // Each role set's audience is its own link: a whole compile names it in the link gate.
+    const problems = (await fast.compile(variantOf(project, ['Data']))).problems.map((p) => p.message);
+    expect(problems).toContain('href "For Data" is not an http(s) or mailto link');
+  }, 120_000);
 });
 
 describe('minified pieces joined', () => {
