@@ -5,9 +5,6 @@ import type { Suppressions } from '../contract.js';
 import { suppressionIndex } from '../suppression-index.js';
 import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../suppression-rows.js';
 
-/** How far apart the clocks of the hosts writing suppressions may be. */
-const CLOCK_SLACK_MS = 10 * 60_000;
-
 /**
  * The suppressions table in PostgreSQL. Inserts never overwrite (the first reason wins) and skip an
  * address whose hashed entry is there, in one statement, so replicas adding the same address at
@@ -54,15 +51,21 @@ export function postgresSuppressions(pool: Pool): Suppressions {
       return suppressionIndex(rows);
     },
     async addedSince(cursor) {
-      // No row order to go by: entries are asked for by their time, from a while before the cursor
-      // (hosts' clocks differ), and a caller takes one it already has again without harm.
-      const now = String(Date.now());
-      if (cursor === undefined) return { cursor: now, added: [] };
-      const { rows } = await pool.query<{ email: string; reason: string | null }>(
-        'SELECT email, reason FROM suppressions WHERE created_at >= $1',
-        [new Date(Number(cursor) - CLOCK_SLACK_MS).toISOString()],
+      // Told by the transaction that wrote them, not by created_at: that is the writing host's clock
+      // (a serve replica minutes slow), and a cursor from this host's clock (a worker minutes fast)
+      // skipped them, so a reader who unsubscribed mid-send was mailed. Every transaction not yet
+      // committed when the cursor was taken has an xid at or past the snapshot's xmin, which age()
+      // compares across xid wraparound. Rows of transactions that were still open then, and
+      // committed before, come back again, which a caller takes without harm.
+      const { rows } = await pool.query<{ next: string; added: { email: string; reason: string | null }[] | null }>(
+        `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS next,
+           CASE WHEN $1::bigint IS NULL THEN NULL ELSE (
+             SELECT json_agg(json_build_object('email', email, 'reason', reason)) FROM suppressions
+             WHERE age(xmin) <= age(($1::bigint % 4294967296)::text::xid)) END AS added`,
+        [cursor === undefined ? null : cursor],
       );
-      return { cursor: now, added: rows };
+      const row = rows[0]!;
+      return { cursor: row.next, added: row.added ?? [] };
     },
     async list() {
       const { rows } = await pool.query<SuppressionRow>(
