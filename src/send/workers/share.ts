@@ -3,6 +3,7 @@ import { canonicalAddress } from '../../address.js';
 import type { AudiencePlan } from '../../group/index.js';
 import type { Project } from '../../load/project.js';
 import type { Subscriber } from '../../model/subscriber.js';
+import type { CompiledVariant } from '../../render/types.js';
 import { planRecipients, segmentRoles, suppressedKind } from '../plan.js';
 import { createReport, type ReportBuilder, type SendMode } from '../report.js';
 
@@ -23,6 +24,30 @@ export function planFingerprint(
   for (const line of lines) hash.update(`${line}\n`);
   return { fingerprint: hash.digest('hex'), audience };
 }
+
+/**
+ * The plan's fingerprint with what its messages say: every variant filled for one made-up reader
+ * (subject, HTML, text). Workers started from different copies of the issue (a host with last
+ * week's checkout, an edited subject, other templates or sender) agreed on the audience alone, so
+ * each sent its own version and a list got two different issues.
+ */
+export function withContent(fingerprint: string, compiled: ReadonlyMap<string, CompiledVariant>): string {
+  const hash = createHash('sha256').update(`${fingerprint}\n`);
+  for (const id of [...compiled.keys()].sort()) {
+    const message = compiled.get(id)!.personalise(SAMPLE_READER);
+    for (const part of [id, message.subject, message.html, message.text]) hash.update(`${part.length}:${part}\n`);
+  }
+  return hash.digest('hex');
+}
+
+const SAMPLE_READER = {
+  email: 'reader@example.invalid',
+  name: 'Sample Reader',
+  unsubscribeUrl: 'https://example.invalid/unsubscribe',
+  preferencesUrl: 'https://example.invalid/preferences',
+  viewOnlineUrl: 'https://example.invalid/view',
+  sentAt: new Date(0),
+};
 
 /**
  * What tells two workers' signing secrets apart without revealing them: an HMAC of a fixed label

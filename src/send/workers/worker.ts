@@ -30,7 +30,7 @@ import type { MailTransport } from '../transport.js';
 import type { BatchResult } from './batch.js';
 import { runPipeline } from './pipeline.js';
 import { createSharedRate } from './rate-share.js';
-import { keyCheck, planFingerprint, workerReport } from './share.js';
+import { keyCheck, planFingerprint, withContent, workerReport } from './share.js';
 
 /** A worker silent for this long loses its unfinished items to the others. */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -147,7 +147,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     };
     queue = openSendQueue(pool, { issueId: issue.id, channel: options.channel, worker, leaseMs });
     const opened = await queue.openPlan(
-      fingerprint,
+      withContent(fingerprint, compiled),
       (recorded) => {
         const fresh = plannedWith(recorded as Map<string, DeliveryStatus>);
         const since = resendSince;
@@ -166,7 +166,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       );
     if (opened.replaced)
       log(
-        `replaced the unfinished plan of ${opened.replaced.createdAt} (${opened.replaced.createdBy}): it was for another audience and no worker is left on it`,
+        `replaced the unfinished plan of ${opened.replaced.createdAt} (${opened.replaced.createdBy}): it was for another audience or other messages and no worker is left on it`,
       );
     log(
       opened.wrote
