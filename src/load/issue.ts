@@ -149,57 +149,63 @@ export async function loadIssue(
     pool ??= indexPool(resolve(options.poolDir ?? join(issueDir, '..', '..', 'summaries')));
     return pool;
   };
+  // Files are read at once but parsed one at a time, in the manifest's order: an unknown role takes
+  // the spelling of the first summary naming it, which must not depend on which file was read first.
+  const parsedBefore = manifest.summaries.map(() => deferred());
+  const turn = (index: number) => (index === 0 ? Promise.resolve() : parsedBefore[index - 1]!.promise);
   const loaded = await Promise.all(
-    manifest.summaries.map(async (entry, index) => {
-      const at = { file: shown, line: parsed.lineOf(['summaries', index]), field: `summaries[${index}]` };
-      let file = resolve(issueDir, entry);
-      // The issue and the archive publish what they read: nothing from outside the project.
-      const outside = (message: string, hint: string) => ({
-        file,
-        summary: undefined,
-        problems: [{ severity: 'error' as const, ...at, message, hint }],
-      });
-      if (!isPoolRef(entry) && !(await insideProject(file, projectDir)))
-        return outside(
-          `names "${entry}", which is outside the project folder ${displayPath(projectDir)}`,
-          'keep summaries inside the project (beside the issue, or in the content pool as pool:<id>)',
-        );
-      if (isPoolRef(entry)) {
-        const index = await poolIndex();
-        const found = resolvePoolRef(entry, index, displayPath(index.dir));
-        if ('message' in found)
-          return { file, summary: undefined, problems: [{ severity: 'error' as const, ...at, ...found }] };
-        file = found.file;
-        // A symlink in the pool may lead anywhere: it must stay in the project or the pool folder.
-        if (!(await insideProject(file, projectDir)) && !(await insideProject(file, index.dir)))
-          return outside(
-            `names "${entry}", whose file leads outside the project folder ${displayPath(projectDir)}`,
-            'keep pool summaries inside the project or the pool folder',
-          );
-      }
-      const outcome = await loadSummaryFile(file, taxonomy, displayPath(file));
-      // An unreadable file is the manifest's problem: point at the manifest line that names it.
-      if (outcome.problems.some((p) => p.field === 'file' && p.message.startsWith('could not be read'))) {
-        const inPool = !isPoolRef(entry) && (await poolIndex()).byId.has(summaryIdFromFile(entry));
-        return {
+    manifest.summaries
+      .map(async (entry, index) => {
+        const at = { file: shown, line: parsed.lineOf(['summaries', index]), field: `summaries[${index}]` };
+        let file = resolve(issueDir, entry);
+        // The issue and the archive publish what they read: nothing from outside the project.
+        const outside = (message: string, hint: string) => ({
           file,
           summary: undefined,
-          problems: [
-            {
-              severity: 'error' as const,
-              file: shown,
-              line: parsed.lineOf(['summaries', index]),
-              field: `summaries[${index}]`,
-              message: `names "${entry}", which does not exist`,
-              hint: inPool
-                ? `did you mean "pool:${summaryIdFromFile(entry)}"? (pool summaries are named pool:<id>)`
-                : `create ${displayPath(file)} or fix the path (paths are relative to the issue folder)`,
-            },
-          ],
-        };
-      }
-      return { file, ...outcome };
-    }),
+          problems: [{ severity: 'error' as const, ...at, message, hint }],
+        });
+        if (!isPoolRef(entry) && !(await insideProject(file, projectDir)))
+          return outside(
+            `names "${entry}", which is outside the project folder ${displayPath(projectDir)}`,
+            'keep summaries inside the project (beside the issue, or in the content pool as pool:<id>)',
+          );
+        if (isPoolRef(entry)) {
+          const index = await poolIndex();
+          const found = resolvePoolRef(entry, index, displayPath(index.dir));
+          if ('message' in found)
+            return { file, summary: undefined, problems: [{ severity: 'error' as const, ...at, ...found }] };
+          file = found.file;
+          // A symlink in the pool may lead anywhere: it must stay in the project or the pool folder.
+          if (!(await insideProject(file, projectDir)) && !(await insideProject(file, index.dir)))
+            return outside(
+              `names "${entry}", whose file leads outside the project folder ${displayPath(projectDir)}`,
+              'keep pool summaries inside the project or the pool folder',
+            );
+        }
+        const outcome = await loadSummaryFile(file, taxonomy, displayPath(file), () => turn(index));
+        // An unreadable file is the manifest's problem: point at the manifest line that names it.
+        if (outcome.problems.some((p) => p.field === 'file' && p.message.startsWith('could not be read'))) {
+          const inPool = !isPoolRef(entry) && (await poolIndex()).byId.has(summaryIdFromFile(entry));
+          return {
+            file,
+            summary: undefined,
+            problems: [
+              {
+                severity: 'error' as const,
+                file: shown,
+                line: parsed.lineOf(['summaries', index]),
+                field: `summaries[${index}]`,
+                message: `names "${entry}", which does not exist`,
+                hint: inPool
+                  ? `did you mean "pool:${summaryIdFromFile(entry)}"? (pool summaries are named pool:<id>)`
+                  : `create ${displayPath(file)} or fix the path (paths are relative to the issue folder)`,
+              },
+            ],
+          };
+        }
+        return { file, ...outcome };
+      })
+      .map((loading, index) => loading.finally(() => parsedBefore[index]!.resolve())),
   );
 
   const summaries: Summary[] = [];
@@ -345,4 +351,12 @@ function checkedOverrides(
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
 }

@@ -135,6 +135,8 @@ export async function loadSummaryFile(
   file: string,
   taxonomy: RoleTaxonomy,
   displayName = file,
+  /** Awaited between reading and parsing: lets a caller read many files at once and parse them in order. */
+  beforeParse?: () => Promise<unknown>,
 ): Promise<LoadedSummary> {
   const size = await fileSize(file);
   if (size !== undefined && size > LIMITS.summaryBytes)
@@ -145,6 +147,7 @@ export async function loadSummaryFile(
   } catch {
     return fail(displayName, 'file', 'could not be read (does the file exist?)', 'check the path');
   }
+  await beforeParse?.();
   const { text, legacyEncoding } = decodeText(bytes);
   const loaded = parseSummary(text, displayName, taxonomy, summaryIdFromFile(file));
   if (legacyEncoding) {
