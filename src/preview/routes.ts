@@ -114,11 +114,15 @@ export async function handleRequest(
   return send(response, 404, 'not found');
 }
 
-/** Any `..`, backslash or NUL, however many times percent-encoded, is refused. */
+/**
+ * A `..` segment, a backslash or NUL, however many times percent-encoded, is refused. Two dots
+ * inside a segment are not a step up: an address such as john..doe@example.com names a reader the
+ * list holds, whose page would otherwise be refused.
+ */
 export function looksLikeTraversal(path: string): boolean {
   let value = path;
   for (let round = 0; round < 4; round++) {
-    if (/\.\.|\\|\0/.test(value)) return true;
+    if (/\\|\0/.test(value) || value.split('/').includes('..')) return true;
     let decoded: string;
     try {
       decoded = decodeURIComponent(value);

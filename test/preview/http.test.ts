@@ -90,6 +90,20 @@ describe('preview server over plain HTTP', () => {
     expect(view.body).not.toContain('<img src=x');
   });
 
+  it('shows a reader whose address holds two dots in a row, which is no traversal', async () => {
+    fixture = await startFixture({
+      files: { 'dots.json': JSON.stringify([{ email: 'john..doe@example.com', name: 'John', roles: ['CTO'] }]) },
+      subscribers: 'dots.json',
+    });
+    const index = await rawGet(fixture.preview.port, '/');
+    expect(index.body).toContain('href="/subscriber/john..doe%40example.com"');
+    for (const path of ['/subscriber/john..doe%40example.com', '/message/subscriber/john..doe%40example.com/text']) {
+      const response = await rawGet(fixture.preview.port, path);
+      expect(response.status, path).toBe(200);
+    }
+    expect((await rawGet(fixture.preview.port, '/subscriber/..%2f..%2fjohn..doe%40example.com')).status).toBe(400);
+  });
+
   it('offers each reader message as an .eml addressed to that reader alone', async () => {
     fixture = await startFixture();
     const response = await rawGet(fixture.preview.port, '/message/subscriber/priya.raman%40example.com/eml');
