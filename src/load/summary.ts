@@ -271,7 +271,7 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
     ).filter((p) => !(titleReported && p.field === 'title'));
     append(
       problems,
-      zodFound.map((p) => (format === 'text' ? withMissingMessage(p) : p)),
+      zodFound.map((p) => (format === 'text' ? withMissingMessage(p, parsed.lines) : p)),
     );
     return { summary: undefined, problems };
   }
@@ -349,7 +349,7 @@ function unknownFieldWarnings(parsed: ParsedText, file: string): Problem[] {
 }
 
 /** "summary: is required" reads badly for a section; name the section the editor has to add. */
-function withMissingMessage(problem: Problem): Problem {
+function withMissingMessage(problem: Problem, lines: Record<string, number>): Problem {
   if (
     problem.message !== 'is required' &&
     problem.message !== 'is empty' &&
@@ -361,6 +361,9 @@ function withMissingMessage(problem: Problem): Problem {
     roles: 'the "Best for:" line is missing',
     title: 'the title is missing',
   };
+  // A "Best for:" line that is there but names nothing: "missing" would send the editor looking for it.
+  if (problem.field === 'roles' && ownLine(lines, 'roles') !== undefined)
+    return { ...problem, message: 'the "Best for:" line names no role' };
   const message = Object.hasOwn(section, problem.field ?? '') ? section[problem.field ?? ''] : undefined;
   return message ? { ...problem, message } : problem;
 }

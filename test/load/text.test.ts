@@ -247,6 +247,24 @@ describe('editorial summary text format', () => {
     ]);
   });
 
+  it.each([
+    ['an empty "Best for:" line', ['Best for:'], 4, 'the "Best for:" line names no role'],
+    ['a "Best for:" line of commas', ['Best for: , ,'], 4, 'the "Best for:" line names no role'],
+    ['no "Best for:" line', [], 3, 'the "Best for:" line is missing'],
+  ])('says what is wrong with %s, at its line', (_name, tail, line, message) => {
+    const { summary, problems } = parseSummary(doc('T', 'Summary', 'x', ...tail), 'a.txt', taxonomy);
+    expect(summary).toBeUndefined();
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        line,
+        field: 'roles',
+        message,
+        hint: expect.stringContaining('Best for: Role'),
+      }),
+    ]);
+  });
+
   it('takes the same source named twice, on a "Source:" line and the attribution line', () => {
     const { summary, problems } = parseSummary(
       doc(...MINIMAL, 'Source: Acme Weekly', 'Original article published by Acme Weekly.'),
