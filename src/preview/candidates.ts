@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
 import { MANIFEST_FILE } from '../load/issue.js';
+import { SUMMARY_EXTENSIONS } from '../load/summary.js';
 import { isPoolRef, loadPool } from '../pool/index.js';
 
 /** A summary the editor panel offers to include: a file of the issue folder, or a pool entry. */
@@ -14,7 +15,8 @@ export interface Candidate {
   title?: string;
 }
 
-const SUMMARY_FILE = /\.(txt|json|md)$/i;
+// Every extension the loader reads (.markdown too), so no file `check` warns is unlisted is left out here.
+const isSummaryFile = (name: string) => (SUMMARY_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
 const SKIPPED = new Set(['node_modules', '.git', '.rolecast']);
 /** A folder of thousands of files is not a pool an editor picks from by hand. */
 const MAX_FILES = 2000;
@@ -69,7 +71,7 @@ async function summaryFiles(root: string): Promise<string[]> {
     for (const entry of entries) {
       if (entry.name.startsWith('.') || SKIPPED.has(entry.name)) continue;
       if (entry.isDirectory()) dirs.push(join(dir, entry.name));
-      else if (entry.isFile() && SUMMARY_FILE.test(entry.name)) files.push(join(dir, entry.name));
+      else if (entry.isFile() && isSummaryFile(entry.name)) files.push(join(dir, entry.name));
     }
   }
   return files;

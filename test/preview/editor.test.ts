@@ -251,6 +251,7 @@ describe('listCandidates', () => {
         'issues/W1/issue.json': ISSUE,
         'issues/W1/summaries/a.txt': 'x',
         'issues/W1/summaries/d.txt': 'x',
+        'issues/W1/summaries/e.markdown': 'x',
         'issues/W1/notes.png': 'x',
         'issues/W1/.hidden.md': 'x',
         'summaries/pool-one.txt': entry('Pool One', 'Date: 2026-11-20\n'),
@@ -264,6 +265,8 @@ describe('listCandidates', () => {
     const found = await listCandidates(configAt(project.dir), issueDir, ['summaries/a.txt'], project.dir);
     expect(found).toEqual([
       { path: 'summaries/d.txt', source: 'issue' },
+      // Read as Markdown like .md, and warned about by check when unlisted: the panel offers it too.
+      { path: 'summaries/e.markdown', source: 'issue' },
       { path: 'pool:pool-one', source: 'pool', title: 'Pool One' },
       { path: 'pool:pool-two', source: 'pool', title: 'Pool Two' },
     ]);
