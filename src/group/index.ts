@@ -75,12 +75,20 @@ const MAX_ID_LENGTH = 80;
  * become "c", non-Latin names become "role") and long role sets make long file names, so such ids
  * get a short hash of the exact role list.
  */
-export function createVariantIds(): (roles: readonly string[]) => string {
+export function createVariantIds(issueRoles: readonly string[] = []): (roles: readonly string[]) => string {
   const owners = new Map<string, string>();
+  // A role whose slug another role of the issue shares ("Data/ML", "Data ML") is always hashed:
+  // otherwise whichever set was met first got the plain id, and a wave or a segment that plans only
+  // its own readers gave it to the other set, with the overrides and click counts keyed by it.
+  const slugCounts = new Map<string, number>();
+  for (const role of new Set(issueRoles)) slugCounts.set(roleSlug(role), (slugCounts.get(roleSlug(role)) ?? 0) + 1);
+  const sharesSlug = (role: string) => (slugCounts.get(roleSlug(role)) ?? 0) > 1;
   return (roles) => {
     const key = JSON.stringify(roles);
     let id = variantId(roles);
-    const lossy = roles.some((role) => roleSlug(role) === 'role' || !/^[A-Za-z0-9 /&.,+()-]+$/.test(role));
+    const lossy = roles.some(
+      (role) => roleSlug(role) === 'role' || sharesSlug(role) || !/^[A-Za-z0-9 /&.,+()-]+$/.test(role),
+    );
     if (lossy || id.length > MAX_ID_LENGTH || (owners.has(id) && owners.get(id) !== key)) {
       id = `${id.slice(0, MAX_ID_LENGTH)}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
     }
@@ -201,7 +209,7 @@ export function planAudience(
 ): AudiencePlan {
   const roleOrder = effectiveRoleOrder(summaries, preferredOrder);
   const variants = new Map<string, Variant>();
-  const idFor = createVariantIds();
+  const idFor = createVariantIds(roleOrder);
   const intern = createSectionInterner();
   const recipients: AudiencePlan['recipients'] = [];
   const skipped: AudiencePlan['skipped'] = [];
@@ -264,6 +272,6 @@ export function planAudience(
 /** Without a subscriber list: the editor edition plus one variant per single role. */
 export function planSingleRoleVariants(summaries: readonly Summary[], preferredOrder: readonly string[]): Variant[] {
   const roleOrder = effectiveRoleOrder(summaries, preferredOrder);
-  const idFor = createVariantIds();
+  const idFor = createVariantIds(roleOrder);
   return roleOrder.map((role) => buildVariant(summaries, roleOrder, [role], idFor([role])));
 }

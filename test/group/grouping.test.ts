@@ -201,6 +201,29 @@ describe('variant ids', () => {
     for (const id of ids) expect(id).toMatch(/^[a-z0-9+-]+$/);
   });
 
+  it('gives a role set the same id whoever else is planned with it, when two roles share a slug', () => {
+    // "Data/ML" and "Data ML" both slug to data-ml. Each wave of a scheduled send and each --segment
+    // send plans only its own readers: an override keyed by the id must reach the same readers in all.
+    const summaries = [summary('a', ['Data/ML']), summary('b', ['Data ML'])];
+    const slash = { email: 'a@example.com', roles: ['Data/ML'], status: 'active' as const };
+    const space = { email: 'b@example.com', roles: ['Data ML'], status: 'active' as const };
+    const idOf = (readers: (typeof slash)[], email: string) =>
+      planAudience(summaries, [], readers).recipients.find((r) => r.subscriber.email === email)?.variantId;
+    const slashIds = new Set([
+      idOf([slash, space], slash.email),
+      idOf([space, slash], slash.email),
+      idOf([slash], slash.email),
+    ]);
+    const spaceIds = new Set([
+      idOf([slash, space], space.email),
+      idOf([space, slash], space.email),
+      idOf([space], space.email),
+    ]);
+    expect(slashIds.size).toBe(1);
+    expect(spaceIds.size).toBe(1);
+    expect([...slashIds][0]).not.toBe([...spaceIds][0]);
+  });
+
   it('keeps ids short enough for file names', () => {
     const roles = Array.from({ length: 12 }, (_, i) => `A Rather Long Role Name Number ${i}`);
     const plan = planAudience([summary('x', roles)], [], [{ email: 'a@example.com', roles, status: 'active' }]);
