@@ -11,6 +11,7 @@ export const TEXT_WIDTH = 76;
 /** `  * `, `- `, `1. `: continuation lines hang under the text after the marker. */
 const BULLET = /^[ \t]*(?:[*\-+•]|\d{1,3}[.)])[ \t]+/u;
 const INDENT = /^[ \t]*/;
+const HEADING = /^(?:#{1,6}|={2,})$/;
 
 export function wrapText(text: string, width: number = TEXT_WIDTH): string {
   return text
@@ -39,6 +40,11 @@ export function wrapLine(line: string, width: number = TEXT_WIDTH): string {
       words.push(parts[k]!);
       joins.push(k === 0 ? ' ' : '');
     }
+  }
+  // A heading marker (`## `, `== `) is no text of its own: alone on a line it heads nothing.
+  if (words.length > 1 && HEADING.test(words[0]!)) {
+    words.splice(0, 2, `${words[0]}${joins[1]}${words[1]}`);
+    joins.splice(1, 1);
   }
   if (words.length < 2) return line;
   const hang = ' '.repeat(Math.min(columns(lead), Math.floor(width / 2)));

@@ -155,6 +155,16 @@ describe('contents, cards and sections', () => {
   });
 });
 
+describe('the text part', () => {
+  it('keeps a card title’s heading marker on the line of a first word too long for one', async () => {
+    const word = 'Hyperconvergedinfrastructuremigrationplaybookforplatformteams'.repeat(2);
+    const project = fixtureProject({ summaries: [long('one', ['CTO'], { title: `${word} in practice` })] });
+    const { text } = (await compileFor(project, ['CTO'])).personalise(reader());
+    expect(text).toContain(`\n## ${word}\nin practice\n`);
+    expect(text).not.toMatch(/^##$/m);
+  });
+});
+
 describe('reading time', () => {
   it('reads Chinese and Japanese at about 500 characters a minute, and spaced scripts by their words', () => {
     const japanese = 'データの品質は評価の前提である。'.repeat(200);

@@ -80,6 +80,18 @@ describe('wrapLine', () => {
       expected: ['😀😀😀😀 😀😀😀😀😀'],
     },
     {
+      name: 'a heading marker stays with a first word longer than the width',
+      width: 20,
+      line: '## Supercalifragilisticexpialidocious economics of queues',
+      expected: ['## Supercalifragilisticexpialidocious', 'economics of queues'],
+    },
+    {
+      name: 'a section band marker stays with its first word',
+      width: 12,
+      line: '== Engineering · 2 reads ==',
+      expected: ['== Engineering', '· 2 reads =='],
+    },
+    {
       name: 'per-reader tokens are single words',
       width: 30,
       line: `Unsubscribe from this list: ${SENTINEL.unsubscribe}`,
