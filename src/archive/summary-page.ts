@@ -1,7 +1,7 @@
 import { htmlPage } from '../html-page.js';
 import { type Language, translator } from '../i18n/index.js';
 import type { Summary } from '../model/summary.js';
-import { domainOf } from '../render/_text.js';
+import { domainOf, isMailLink } from '../render/_text.js';
 import { summaryParagraphs } from '../render/view.js';
 import { escapeHtml } from '../serve/pages.js';
 import { type ArchiveSite, archiveBaseCss } from './pages.js';
@@ -54,7 +54,7 @@ ${list(t('email.principles'), summary.principles)}
 ${list(t('email.practice'), summary.practice)}
 <p class="meta">${e(t('email.bestFor'))}: ${e(summary.roles.join(', '))}${summary.topics.length ? `<br>${e(t('email.topics'))}: ${e(summary.topics.join(' · '))}` : ''}</p>
 ${summary.attribution ? `<p class="meta">${e(summary.attribution)}</p>` : ''}
-${summary.url ? `<p><a href="${e(summary.url)}">${e(t('email.readArticle'))} →</a></p>` : ''}
+${summary.url ? `<p><a href="${e(summary.url)}">${e(t(isMailLink(summary.url) ? 'email.writeEmail' : 'email.readArticle'))} →</a></p>` : ''}
 </main>
 `,
   });

@@ -32,6 +32,8 @@ export const EMAIL_DE: Partial<Record<keyof typeof EMAIL_EN, string>> = {
   'email.source': 'Quelle',
   'email.readArticle': 'Artikel lesen',
   'email.readArticleNamed': 'Artikel lesen: {title}',
+  'email.writeEmail': 'E-Mail schreiben',
+  'email.writeEmailNamed': 'E-Mail schreiben zu „{title}“',
   'email.readSummary': 'Ganze Zusammenfassung lesen',
   'email.readSummaryNamed': 'Ganze Zusammenfassung lesen: {title}',
   'email.sentTo': 'Diese E-Mail ging an {email} für {roles}.',

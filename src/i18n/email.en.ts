@@ -31,6 +31,8 @@ export const EMAIL_EN = {
   'email.source': 'Source',
   'email.readArticle': 'Read the article',
   'email.readArticleNamed': 'Read the article: {title}',
+  'email.writeEmail': 'Send an email',
+  'email.writeEmailNamed': 'Send an email about “{title}”',
   'email.readSummary': 'Read the full summary',
   'email.readSummaryNamed': 'Read the full summary: {title}',
   'email.sentTo': 'This email was sent to {email} for {roles}.',

@@ -159,6 +159,11 @@ export function firstSentence(text: string): string {
   return (match?.[0] ?? text).trim();
 }
 
+/** Whether an article link opens a new email rather than a page: its label must not promise reading. */
+export function isMailLink(url: string | undefined): boolean {
+  return url !== undefined && /^mailto:/i.test(url);
+}
+
 /** "example.com" for a link, without "www."; undefined when it does not parse. */
 export function domainOf(url: string | undefined): string | undefined {
   if (!url) return undefined;

@@ -13,6 +13,7 @@ import {
   domainOf,
   firstSentence,
   formatMinutes,
+  isMailLink,
   memo,
   pluralForm,
   readingMinutes,
@@ -470,14 +471,15 @@ function cardView(summary: Summary, context: CardContext, given?: string): CardV
   const href = summary.url ?? context.summaryHref(summary.id);
   const hrefIsArticle = summary.url !== undefined;
   const anchor = given ?? nextAnchor(summary, context.anchors);
+  const link = !hrefIsArticle ? SUMMARY_LINK : isMailLink(summary.url) ? MAIL_LINK : ARTICLE_LINK;
   return {
     id: summary.id,
     anchor,
     title: summary.title,
     href,
     hrefIsArticle,
-    buttonLabel: hrefIsArticle ? t('email.readArticle') : t('email.readSummary'),
-    buttonName: t(hrefIsArticle ? 'email.readArticleNamed' : 'email.readSummaryNamed', { title: summary.title }),
+    buttonLabel: t(link.label),
+    buttonName: t(link.name, { title: summary.title }),
     teaser,
     paragraphs: [...(style === 'full' ? paragraphs : compact)],
     takeaway: summary.takeaway,
@@ -496,6 +498,10 @@ function cardView(summary: Summary, context: CardContext, given?: string): CardV
     rtl: startsRightToLeft(summary.title),
   };
 }
+
+const ARTICLE_LINK = { label: 'email.readArticle', name: 'email.readArticleNamed' } as const;
+const MAIL_LINK = { label: 'email.writeEmail', name: 'email.writeEmailNamed' } as const;
+const SUMMARY_LINK = { label: 'email.readSummary', name: 'email.readSummaryNamed' } as const;
 
 /** Whether the first letter of `text` is of a right-to-left script (as `dir="auto"` decides). */
 function startsRightToLeft(text: string): boolean {

@@ -2,7 +2,10 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ArchiveResult, buildArchive } from '../../src/archive/index.js';
+import type { ArchiveSite } from '../../src/archive/pages.js';
+import { renderSummaryPage } from '../../src/archive/summary-page.js';
 import { loadProject } from '../../src/load/project.js';
+import { SummarySchema } from '../../src/model/summary.js';
 import { escapeHtml } from '../../src/serve/pages.js';
 import { runCli } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
@@ -213,3 +216,25 @@ function isWellFormed(xml: string): boolean {
   }
   return stack.length === 0;
 }
+
+describe('a summary page', () => {
+  const site: ArchiveSite = {
+    title: 'Test Weekly',
+    lang: 'en-GB',
+    baseUrl: undefined,
+    atomId: 'tag:test',
+    author: 'Test',
+    primaryColor: '#1f3a5f',
+  };
+  const summary = (url: string) =>
+    SummarySchema.parse({ id: 'one', title: 'One', summary: 'Text.', takeaway: 'Do it.', roles: ['CTO'], url });
+
+  it('labels a mailto link as writing an email, an article link as reading', () => {
+    const page = (url: string, language: 'en' | 'de' = 'en') =>
+      renderSummaryPage({ site, language, summary: summary(url), issueTitle: 'Issue', issueHref: '../' });
+    expect(page('mailto:editor@news.example')).toContain('>Send an email →</a>');
+    expect(page('mailto:editor@news.example')).not.toContain('Read the article');
+    expect(page('mailto:editor@news.example', 'de')).toContain('>E-Mail schreiben →</a>');
+    expect(page('https://news.example/one')).toContain('>Read the article →</a>');
+  });
+});

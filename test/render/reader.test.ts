@@ -155,6 +155,27 @@ describe('contents, cards and sections', () => {
   });
 });
 
+describe('a card whose link writes an email', () => {
+  const project = () =>
+    fixtureProject({ summaries: [long('one', ['CTO'], { url: 'mailto:editor@news.example?subject=Queues' })] });
+
+  it('says so, in its button, contents link and text part, where it said "Read the article"', async () => {
+    const { html, text } = (await compileFor(project(), ['CTO'])).personalise(reader());
+    expect(html).not.toContain('Read the article');
+    expect(text).not.toContain('Read the article');
+    expect(html).toContain('>Send an email →</a>');
+    expect(html.match(/aria-label="Send an email about “The story of one”"/g)).toHaveLength(2);
+    expect(text).toContain('Send an email: mailto:editor@news.example?subject=Queues');
+  });
+
+  it('says so in every language of the catalogue', async () => {
+    const german = (await compileFor(project(), ['CTO'], { languages: ['de'] })).personalise(reader({ locale: 'de' }));
+    expect(german.html).toContain('>E-Mail schreiben →</a>');
+    expect(german.html).toContain('aria-label="E-Mail schreiben zu „The story of one“"');
+    expect(german.html).not.toContain('Artikel lesen');
+  });
+});
+
 describe('the text part', () => {
   it('keeps a card title’s heading marker on the line of a first word too long for one', async () => {
     const word = 'Hyperconvergedinfrastructuremigrationplaybookforplatformteams'.repeat(2);
