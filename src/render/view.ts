@@ -110,7 +110,8 @@ export interface DigestView {
     showHeadings: boolean;
     sections: {
       heading: string;
-      items: { title: string; anchor: string; href: string | undefined; linkName: string }[];
+      /** `rtl`: the story reads right to left, so its bullet goes on the right (see CardView). */
+      items: { title: string; anchor: string; href: string | undefined; linkName: string; rtl: boolean }[];
     }[];
   };
   sections: SectionView[];
@@ -163,7 +164,13 @@ type ContentsSection = DigestView['contents']['sections'][number];
 function contentsOf(section: SectionView): ContentsSection {
   return {
     heading: section.heading,
-    items: section.cards.map((c) => ({ title: c.title, anchor: c.anchor, href: c.href, linkName: c.buttonName })),
+    items: section.cards.map((c) => ({
+      title: c.title,
+      anchor: c.anchor,
+      href: c.href,
+      linkName: c.buttonName,
+      rtl: c.rtl,
+    })),
   };
 }
 

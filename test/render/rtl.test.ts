@@ -55,6 +55,17 @@ it('lays out an Arabic story right to left and English stories left to right', a
         const marker = li.getBoundingClientRect().right + 16;
         return marker <= inner + 0.5;
       });
+      // The contents list holds both directions: the Arabic entry's bullet, on its right, stays in the box too.
+      const contents = entry?.closest('td');
+      const entryInside =
+        !!entry &&
+        !!contents &&
+        entry.getBoundingClientRect().right + 16 <=
+          contents.getBoundingClientRect().right - Number.parseFloat(getComputedStyle(contents).paddingRight) + 0.5;
+      const englishEntry = [...(contents?.querySelectorAll('li') ?? [])].find((li) => li !== entry);
+      const englishEntryIndent = englishEntry
+        ? englishEntry.getBoundingClientRect().left - contents!.getBoundingClientRect().left
+        : -1;
       const englishBox = english?.closest('td');
       return {
         title: dir(card),
@@ -64,11 +75,16 @@ it('lays out an Arabic story right to left and English stories left to right', a
         arabicList: indent(box?.querySelector('ul')),
         englishList: indent(englishBox?.querySelector('ul')),
         inside,
+        entryInside,
+        englishEntryIndent,
       };
     });
     expect(directions.arabicList).toBe('rtl 0px 22px');
     expect(directions.englishList).toBe('ltr 22px 0px');
     expect(directions.inside).toBe(true);
+    expect(directions.entryInside).toBe(true);
+    // The English entries keep their place: box padding and the list's own indent.
+    expect(directions.englishEntryIndent).toBe(36);
     expect(directions.title).toBe('rtl');
     expect(directions.text.length).toBeGreaterThanOrEqual(4);
     expect(new Set(directions.text)).toEqual(new Set(['rtl']));
