@@ -165,7 +165,9 @@ describe('variants', () => {
     expect(html.match(/<h3[^>]*>.*?<\/h3>/g)?.filter((h) => h.includes('Title one'))).toHaveLength(1);
     expect(html).not.toContain('Title two');
     // The reader's own role is marked among all of the summary's roles.
-    expect(html).toMatch(/Best for: <strong class="rc-mine"[^>]*>CTO<\/strong>, Executive</);
+    expect(html).toMatch(
+      /Best for: <strong class="rc-mine"[^>]*>CTO<span [^>]*> \(your role\)<\/span><\/strong>, Executive</,
+    );
     expect(html.match(/>Read the article →/g)).toHaveLength(1);
     expect(html).toContain('href="https://example.com/one"');
     expect(text).toContain('Read the article: https://example.com/one');
