@@ -76,6 +76,10 @@ export interface SectionView {
 }
 
 export interface DigestView {
+  /**
+   * The language of the labels (the catalogue's: "en", "de"), never a region: one compiled message
+   * goes to every reader of that language whatever their region, and the catalogue names none.
+   */
   lang: string;
   language: Language;
   /**
@@ -225,7 +229,8 @@ export function buildView(
   const anchors = new Set<string>();
   const shared = options.shared;
   // A list whose locale's language has no catalogue writes its stories in that language and its
-  // messages' labels in the fallback's: the stories are marked, and the message names the labels'.
+  // messages' labels in the fallback's: the stories are marked. A list of the labels' language
+  // (en-GB for "en") needs no mark: its stories are in the language the message names.
   const listSpeaks = isLocaleOf(config.locale, language);
   const contentLang = listSpeaks ? undefined : config.locale;
   const context: CardContext = { t, locale, style, summaryHref, mine, anchors, contentLang };
@@ -254,7 +259,7 @@ export function buildView(
   // Up to three roles as written; past that, the first two and a count (see rolesLine).
   const roles = variant.roles.length <= 3 ? variant.roles.join(', ') : rolesLine(locale, t, variant.roles);
   return {
-    lang: listSpeaks ? config.locale : language,
+    lang: language,
     language,
     contentLang,
     brand: {

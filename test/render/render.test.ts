@@ -186,7 +186,7 @@ describe('variants', () => {
       },
     });
     const { html } = (await editorEdition(project)).personalise(reader());
-    expect(html).toMatch(/<html[^>]* lang="en-GB"/);
+    expect(html).toMatch(/<html[^>]* lang="en"/);
     expect(html).toContain('<meta name="color-scheme" content="light dark">');
     expect(html).toContain('prefers-color-scheme:dark');
     expect(html).not.toMatch(/fonts\.googleapis|@import|<link[^>]+stylesheet/);
@@ -210,11 +210,30 @@ describe('the language a message names', () => {
     for (const title of titles) expect(title).toContain('lang="fr-FR"');
   });
 
-  it("is the list's locale, with no story marked, when the list writes in a language with a catalogue", async () => {
+  it("is the labels', with no story marked, when the list writes in a language with a catalogue", async () => {
     const project = fixtureProject({ config: { locale: 'de-AT' } });
     const { html } = (await editorEdition(project)).personalise(reader());
-    expect(html).toMatch(/<html[^>]* lang="de-AT"/);
+    expect(html).toMatch(/<html[^>]* lang="de"/);
     expect(html).not.toMatch(/<h3\b[^>]* lang=/);
+  });
+
+  it("is the labels' language for every reader, never the list's region over another region's reader", async () => {
+    const cases: [list: string, reader: string | undefined, lang: string][] = [
+      ['en-GB', 'en-US', 'en'],
+      ['en-GB', 'en-GB', 'en'],
+      ['en-GB', undefined, 'en'],
+      ['en-US', 'en-GB', 'en'],
+      ['en-US', 'fr-FR', 'en'],
+      ['de-AT', 'de-DE', 'de'],
+      ['en-GB', 'de-CH', 'de'],
+    ];
+    for (const [list, locale, lang] of cases) {
+      const compiled = await editorEdition(fixtureProject({ config: { locale: list } }), { languages: ['de'] });
+      const { html } = compiled.personalise(reader({ locale }));
+      // The <html> element and MJML's article wrapper both carry it.
+      expect(html.match(/<html[^>]* lang="([^"]*)"/)?.[1], `${list} list, ${locale} reader`).toBe(lang);
+      expect(html.match(/role="article" lang="([^"]*)"/)?.[1], `${list} list, ${locale} reader`).toBe(lang);
+    }
   });
 });
 
