@@ -147,6 +147,19 @@ export function compactParagraphs(paragraphs: readonly string[], limit = 60): st
   return out;
 }
 
+/**
+ * A compact card's paragraphs, and whether they leave some of the summary out: then the last one
+ * ends in "…" (after a no-break space, so a wrapped line never starts with it), and the reader can
+ * tell there is more.
+ */
+export function compactSummary(paragraphs: readonly string[], limit = 60): { shown: string[]; cut: boolean } {
+  const shown = compactParagraphs(paragraphs, limit);
+  const cut = shown.length < paragraphs.length || shown.some((p, i) => p !== paragraphs[i]);
+  const last = shown.length - 1;
+  if (cut && last >= 0 && !shown[last]!.endsWith('…')) shown[last] = `${shown[last]}\u00a0…`;
+  return { shown, cut };
+}
+
 /** `text` cut to at most `limit` words, with "…" when cut. */
 function cutAtWords(text: string, limit: number): string {
   const words = text.replace(/…$/, '').trim().split(/\s+/);

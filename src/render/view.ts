@@ -9,7 +9,7 @@ import { createCache } from './_cache.js';
 import { contrast, fadedOn, mix, textOn, withContrast } from './_colour.js';
 import { createFieldTokens, type FieldTokens } from './_personal.js';
 import {
-  compactParagraphs,
+  compactSummary,
   domainOf,
   firstSentence,
   formatMinutes,
@@ -47,6 +47,11 @@ export interface CardView {
   /** One line under the title: the summary's key insight. */
   teaser: string | undefined;
   paragraphs: string[];
+  /**
+   * The summary's page in the archive, when a compact card leaves some of it out and its own link
+   * is the article: the rest of the summary is there.
+   */
+  more: { href: string; label: string; name: string } | undefined;
   takeaway: string;
   principles: string[];
   practice: string[];
@@ -384,8 +389,10 @@ export function summaryParagraphs(summary: Summary): string[] {
 /** What a card takes from its summary alone, worked out once however many variants show it. */
 interface SummaryText {
   paragraphs: string[];
-  /** The compact card's paragraphs: about 60 words, each kept apart as written. */
+  /** The compact card's paragraphs: about 60 words, each kept apart as written, "…" where cut. */
   compact: string[];
+  /** The compact card leaves some of the summary out. */
+  cut: boolean;
   minutes: number;
   domain: string | undefined;
   teaser: string | undefined;
@@ -400,10 +407,12 @@ function summaryText(summary: Summary): SummaryText {
   let text = summaryTexts.get(summary);
   if (!text) {
     const paragraphs = summaryParagraphs(summary);
+    const compact = compactSummary(paragraphs);
     const words = wordCount([summary.summary, summary.takeaway, ...summary.principles, ...summary.practice].join(' '));
     text = {
       paragraphs,
-      compact: compactParagraphs(paragraphs),
+      compact: compact.shown,
+      cut: compact.cut,
       minutes: readingMinutes(words),
       domain: domainOf(summary.url),
       teaser: summary.insights ? firstSentence(summary.insights) : undefined,
@@ -479,10 +488,12 @@ let cardIds = 0;
 
 function cardView(summary: Summary, context: CardContext, given?: string): CardView {
   const { t, style } = context;
-  const { paragraphs, compact, minutes, domain, teaser } = summaryText(summary);
+  const { paragraphs, compact, cut, minutes, domain, teaser } = summaryText(summary);
   const href = summary.url ?? context.summaryHref(summary.id);
   const hrefIsArticle = summary.url !== undefined;
   const anchor = given ?? nextAnchor(summary, context.anchors);
+  // A cut card whose link is the article says where the rest of the summary is.
+  const moreHref = style === 'compact' && cut && hrefIsArticle ? context.summaryHref(summary.id) : undefined;
   const link = !hrefIsArticle ? SUMMARY_LINK : isMailLink(summary.url) ? MAIL_LINK : ARTICLE_LINK;
   return {
     id: summary.id,
@@ -494,6 +505,13 @@ function cardView(summary: Summary, context: CardContext, given?: string): CardV
     buttonName: t(link.name, { title: summary.title }),
     teaser,
     paragraphs: [...(style === 'full' ? paragraphs : compact)],
+    more: moreHref
+      ? {
+          href: moreHref,
+          label: t(SUMMARY_LINK.label),
+          name: t(SUMMARY_LINK.name, { title: summary.title }),
+        }
+      : undefined,
     takeaway: summary.takeaway,
     principles: style === 'full' ? summary.principles : [],
     practice: style === 'full' ? summary.practice : summary.practice.slice(0, 3),

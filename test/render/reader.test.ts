@@ -83,7 +83,7 @@ describe('contents, cards and sections', () => {
     expect(html).toMatch(/<h3[^>]*><a href="https:\/\/news\.example\/one"[^>]*>The story of one<\/a><\/h3>/);
     // About 60 words, cut after a whole sentence: the first three long sentences and a few short ones.
     expect(html.match(/More detail follows here\./g)?.length).toBeLessThan(8);
-    expect(html).toMatch(/More detail follows here\.<\/p>/);
+    expect(html).toMatch(/More detail follows here\.\u00a0…<\/p>/);
     expect(html).toContain('First sentence of the summary runs on for a while with detail.');
     expect(html).toContain('Takeaway one');
     expect(html).not.toContain('Principle one.');
@@ -128,6 +128,30 @@ describe('contents, cards and sections', () => {
     expect(text).not.toContain('Then it shipped');
   });
 
+  it('compact cards that cut a summary end it in "…" and link its page in the archive when they link the article', async () => {
+    const { html, text } = (await compileFor(project(), ['CTO', 'Executive'])).personalise(reader());
+    const archive = (id: string) => `https://test.example/archive/2026-W48/${id}/`;
+    // "one" links the article: the rest of its summary is on its archive page, said in both parts.
+    expect(html).toContain(
+      `<a href="${archive('one')}" class="rc-link rc-more" aria-label="Read the full summary: The story of one"`,
+    );
+    expect(html).toMatch(/>Read the full summary<\/a><\/p>/);
+    expect(text).toMatch(
+      /More detail follows here\.\u00a0…\n\nRead the full summary:\s+https:\/\/test\.example\/archive\/2026-W48\/one\/\n/,
+    );
+    // "two" links its archive page already: "…" and its one button are enough.
+    expect(html.match(new RegExp(`href="${archive('two')}"`, 'g'))).toHaveLength(3);
+    expect(text.match(/Read the full summary:/g)).toHaveLength(2);
+  });
+
+  it('compact cards that show a whole summary say nothing more', async () => {
+    const short = fixtureProject({ summaries: [long('one', ['CTO'], { summary: 'Short.\n\nStill short.' })] });
+    const { html, text } = (await compileFor(short, ['CTO'])).personalise(reader());
+    expect(html).toContain('<p dir="auto" style="margin:0 0 12px">Still short.</p>');
+    expect(html + text).not.toContain('…');
+    expect(html + text).not.toContain('Read the full summary');
+  });
+
   it('full cards (the editor edition, or cards.style "full") show everything', async () => {
     const editor = (await compileFor(project())).personalise(reader());
     const full = (await compileFor(project(), ['CTO'], { cardStyle: 'full' })).personalise(reader());
@@ -135,6 +159,8 @@ describe('contents, cards and sections', () => {
       expect(html).toContain('More detail follows here');
       expect(html).toContain('<li dir="auto">Principle one.</li>');
       expect(html).toContain('<li dir="auto">d</li>');
+      expect(html).not.toContain('…');
+      expect(html).not.toContain('aria-label="Read the full summary: The story of one"');
     }
   });
 

@@ -129,7 +129,7 @@ describe('every variant of the example issue in Chromium', () => {
 describe('tap targets on a 375 px phone', () => {
   // WCAG 2.5.8 asks 24 × 24 CSS px of a link that is not part of a sentence; a button, the 44 px a
   // thumb needs (Apple's and Google's guidance).
-  it('gives every contents arrow and footer link 24 × 24 px, and every card button 44 px', async () => {
+  it('gives every contents arrow, footer and full-summary link 24 × 24 px, and every card button 44 px', async () => {
     const small: string[] = [];
     for (const id of html.keys()) {
       const page = await open(id, PHONE, 'light');
@@ -142,6 +142,7 @@ describe('tap targets on a 375 px phone', () => {
           return [
             ...[...document.querySelectorAll('.rc-contents a.rc-link')].map((a) => box('arrow', a)),
             ...[...document.querySelectorAll('.rc-footer a')].map((a) => box('footer', a)),
+            ...[...document.querySelectorAll('a.rc-more')].map((a) => box('more', a)),
             ...[...document.querySelectorAll('a.rc-button')].map((a) => box('button', a)),
           ];
         });
