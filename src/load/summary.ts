@@ -28,6 +28,7 @@ const TEXT_HINTS: Record<string, string> = {
   roles: 'add a line "Best for: Role, Role, …" naming the audience roles',
   url: 'use a full http:// or https:// link',
   id: 'rename the file to lower-case letters, digits and dashes, e.g. open-source-ai.txt',
+  date: 'write the day the summary was written as YYYY-MM-DD, e.g. "Date: 2026-11-20"',
 };
 
 /** JSON and Markdown editors think in fields, not in the text format's headings. */
@@ -38,6 +39,7 @@ const FIELD_HINTS: Record<Exclude<Format, 'text'>, Record<string, string>> = {
     roles: 'add "roles": ["Role", …] naming the audience roles',
     url: 'use a full http:// or https:// link in "url"',
     id: TEXT_HINTS.id!,
+    date: 'write "date": "YYYY-MM-DD", e.g. "2026-11-20"',
   },
   markdown: {
     title: 'add a line "title: …" to the frontmatter',
@@ -45,6 +47,7 @@ const FIELD_HINTS: Record<Exclude<Format, 'text'>, Record<string, string>> = {
     roles: 'add a line "roles: [Role, …]" to the frontmatter',
     url: 'use a full http:// or https:// link in "url"',
     id: TEXT_HINTS.id!,
+    date: 'write "date: YYYY-MM-DD" in the frontmatter, e.g. "date: 2026-11-20"',
   },
 };
 

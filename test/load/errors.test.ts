@@ -328,6 +328,24 @@ describe('issue manifests', () => {
     expect(errorsOf(problems)).toEqual([expect.stringContaining('date: must be a date written as YYYY-MM-DD')]);
   });
 
+  it("says how to write a summary's date in each format, at its line", () => {
+    const cases: [string, string, string][] = [
+      ['a.txt', 'Title\n\nSummary\nWhat it says.\n\nBest for: CTO\nDate: 20/11/2026\n', 'a.txt:7: date: '],
+      ['a.md', '---\ntitle: T\nroles: [CTO]\ndate: 2026-13-01\n---\nWhat it says.\n', 'a.md:4: date: '],
+      [
+        'a.json',
+        '{"title": "T", "summary": "What it says.", "roles": ["CTO"], "date": "2026-02-30"}',
+        'a.json:1: date: ',
+      ],
+    ];
+    for (const [file, text, where] of cases) {
+      const { problems } = parseSummary(text, file, taxonomy);
+      const shown = problems.map(formatProblem);
+      expect(shown).toEqual([expect.stringContaining(where)]);
+      expect(shown[0]).toMatch(/ — write .*YYYY-MM-DD.*2026-11-20/);
+    }
+  });
+
   it('refuses a year before 1900 in an issue or a summary date, once per date', async () => {
     project = await tempProject({
       files: {
