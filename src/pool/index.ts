@@ -11,7 +11,16 @@ import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
 import { indexPool, poolRef } from './refs.js';
 import { type IssueFolder, scanPoolUsage } from './usage.js';
 
-export { closestId, indexPool, isPoolRef, POOL_PREFIX, type PoolIndex, poolRef, resolvePoolRef } from './refs.js';
+export {
+  closestId,
+  indexPool,
+  isPoolRef,
+  POOL_PREFIX,
+  type PoolIndex,
+  poolIdIn,
+  poolRef,
+  resolvePoolRef,
+} from './refs.js';
 export { type IssueFolder, listIssueFolders, scanPoolUsage } from './usage.js';
 
 export type PoolStatus = 'draft' | 'ready';

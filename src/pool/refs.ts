@@ -17,6 +17,11 @@ export function isPoolRef(entry: string): boolean {
   return entry.startsWith(POOL_PREFIX);
 }
 
+/** The id a `pool:<id>` entry names; `"pool: <id>"`, with a space, names the same one. */
+export function poolIdIn(ref: string): string {
+  return ref.slice(POOL_PREFIX.length).trim();
+}
+
 /** The pool's files by summary id (the file name made into a slug), read once per load. */
 export interface PoolIndex {
   dir: string;
@@ -56,7 +61,7 @@ export type RefResolution = { file: string } | { message: string; hint: string }
 
 /** Resolves `pool:<id>` to its file, or says why not (unknown id with a did-you-mean, or an id two files share). */
 export function resolvePoolRef(ref: string, index: PoolIndex, shownDir: string): RefResolution {
-  const id = ref.slice(POOL_PREFIX.length).trim();
+  const id = poolIdIn(ref);
   const files = index.byId.get(id);
   if (files?.length === 1) return { file: files[0]! };
   if (files && files.length > 1)

@@ -5,7 +5,7 @@ import type { Problem } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import { summaryIdFromFile } from '../load/summary.js';
-import { isPoolRef, POOL_PREFIX } from './refs.js';
+import { isPoolRef, poolIdIn } from './refs.js';
 
 export interface IssueFolder {
   /** Folder name, e.g. `2026-W48`. */
@@ -71,7 +71,7 @@ export async function scanPoolUsage(
 }
 
 function poolIdOf(entry: string, issueDir: string, poolDir: string): string | undefined {
-  if (isPoolRef(entry)) return entry.slice(POOL_PREFIX.length).trim();
+  if (isPoolRef(entry)) return poolIdIn(entry);
   const file = resolve(issueDir, entry.trim());
   return dirname(file) === resolve(poolDir) ? summaryIdFromFile(file) : undefined;
 }

@@ -4,7 +4,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import type { ResolvedConfig } from '../config/schema.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import { SUMMARY_EXTENSIONS } from '../load/summary.js';
-import { isPoolRef, loadPool } from '../pool/index.js';
+import { isPoolRef, loadPool, poolIdIn, poolRef } from '../pool/index.js';
 
 /** A summary the editor panel offers to include: a file of the issue folder, or a pool entry. */
 export interface Candidate {
@@ -39,7 +39,8 @@ export async function listCandidates(
   cwd: string,
 ): Promise<Candidate[]> {
   const dir = resolve(issueDir);
-  const taken = new Set(listed.map((entry) => (isPoolRef(entry) ? entry : resolve(dir, entry))));
+  // `pool: <id>` with a space names the same entry as `pool:<id>`, which is how the pool offers it.
+  const taken = new Set(listed.map((entry) => (isPoolRef(entry) ? poolRef(poolIdIn(entry)) : resolve(dir, entry))));
   taken.add(join(dir, MANIFEST_FILE));
   const candidates: Candidate[] = [];
   for (const file of await summaryFiles(dir))

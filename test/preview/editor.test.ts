@@ -273,6 +273,9 @@ describe('listCandidates', () => {
     // An entry this issue already lists is not offered again.
     const listed = await listCandidates(configAt(project.dir), issueDir, ['pool:pool-one'], project.dir);
     expect(listed.map((c) => c.path)).not.toContain('pool:pool-one');
+    // Written with a space after the colon, the entry names the same summary, which the loader reads.
+    const spaced = await listCandidates(configAt(project.dir), issueDir, ['pool: pool-one '], project.dir);
+    expect(spaced.map((c) => c.path)).not.toContain('pool:pool-one');
   });
 
   it('uses the config pool folder when set, and no pool when the folder does not exist', async () => {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { effectiveRoleOrder } from '../../group/index.js';
-import { isPoolRef, POOL_PREFIX } from '../../pool/index.js';
+import { isPoolRef, poolIdIn } from '../../pool/index.js';
 import { html, type SafeHtml } from '../_html.js';
 import type { ReadySnapshot } from '../snapshot.js';
 
@@ -39,7 +39,7 @@ export function editorPanel(snapshot: ReadySnapshot): SafeHtml {
 <ol class="sortable" id="edit-summaries" data-list="summaries" aria-labelledby="edit-summaries-title">
 ${listed.map((entry, index) => {
   // A pool entry is named by its id, which is the summary's id; a path by its file.
-  const file = isPoolRef(entry) ? issue.files.get(entry.slice(POOL_PREFIX.length)) : resolve(issue.dir, entry);
+  const file = isPoolRef(entry) ? issue.files.get(poolIdIn(entry)) : resolve(issue.dir, entry);
   const title = (file && titleOf.get(file)) ?? entry;
   return sortableItem(
     entry,
