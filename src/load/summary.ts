@@ -274,7 +274,7 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
     ).filter((p) => !(titleReported && p.field === 'title'));
     append(
       problems,
-      zodFound.map((p) => (format === 'text' ? withMissingMessage(p, parsed.lines) : p)),
+      zodFound.map((p) => (format === 'text' ? withMissingMessage(p, parsed) : p)),
     );
     return { summary: undefined, problems };
   }
@@ -352,7 +352,8 @@ function unknownFieldWarnings(parsed: ParsedText, file: string): Problem[] {
 }
 
 /** "summary: is required" reads badly for a section; name the section the editor has to add. */
-function withMissingMessage(problem: Problem, lines: Record<string, number>): Problem {
+function withMissingMessage(problem: Problem, parsed: ParsedText): Problem {
+  const { lines } = parsed;
   if (
     problem.message !== 'is required' &&
     problem.message !== 'is empty' &&
@@ -367,6 +368,15 @@ function withMissingMessage(problem: Problem, lines: Record<string, number>): Pr
   // A "Best for:" line that is there but names nothing: "missing" would send the editor looking for it.
   if (problem.field === 'roles' && ownLine(lines, 'roles') !== undefined)
     return { ...problem, message: 'the "Best for:" line names no role' };
+  // Written without its colon, the line was read as text: point at it rather than at the file's end.
+  const uncolonned = parsed.bestForWithoutColon;
+  if (problem.field === 'roles' && uncolonned)
+    return {
+      ...problem,
+      line: uncolonned.line,
+      message: `the "Best for:" line is missing: "${uncolonned.text}" has no colon after "Best for"`,
+      hint: 'write it "Best for: Role, Role, …"',
+    };
   const message = Object.hasOwn(section, problem.field ?? '') ? section[problem.field ?? ''] : undefined;
   return message ? { ...problem, message } : problem;
 }

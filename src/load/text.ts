@@ -21,6 +21,8 @@ export interface ParsedText {
   fatal?: boolean;
   /** Fields came from Markdown frontmatter (hints then speak of fields, not headings). */
   frontmatter?: boolean;
+  /** The first line that reads like a "Best for:" line without its colon ("Best for CTO"). */
+  bestForWithoutColon?: { line: number; text: string };
 }
 
 type SectionKind = 'paragraph' | 'bullets';
@@ -60,6 +62,8 @@ const SECTIONS = new Map<string, { field: string; kind: SectionKind }>([
  * line of any length and content costs time linear in its length.
  */
 const BEST_FOR_LABELS = new Set(['best for', 'audience', 'for roles', 'roles']);
+/** "Best for CTO, Executive": a "Best for:" line whose colon was left out, as a short line. */
+const BEST_FOR_WITHOUT_COLON = /^best\s+for\s+[^:]{1,200}$/i;
 const LINK_LABELS = new Set(['link', 'url', 'read more', 'original', 'article']);
 const PUBLISHED_BY = /original article published by/i;
 /** `Date: 2026-11-20` and `Status: draft`, for summaries kept in the content pool. */
@@ -250,6 +254,7 @@ export function parseSummaryText(
   // "- Logs, Metrics and Traces" is one topic; "AI, Security, Cost" on a line of its own is three.
   let topicsMarked = false;
   let ignoring = false;
+  let bestForWithoutColon: ParsedText['bestForWithoutColon'];
   const nextText = nextNonBlankText(lines);
   // Whether a "Link:" line names the article: then "Source: <URL>" names the publisher, not it.
   let linkLine: boolean | undefined;
@@ -374,6 +379,9 @@ export function parseSummaryText(
       if (bestFor === '') section = { field: 'roles', kind: 'bullets', line: lineNo };
       continue;
     }
+
+    if (bestForWithoutColon === undefined && BEST_FOR_WITHOUT_COLON.test(trimmed))
+      bestForWithoutColon = { line: lineNo, text: trimmed.slice(0, 60) };
 
     const link = continuing ? undefined : linkOf(trimmed);
     if (link !== undefined) {
@@ -541,7 +549,13 @@ export function parseSummaryText(
   if (Array.isArray(raw.roles)) raw.roles = (raw.roles as string[]).flatMap((r) => splitRoles(r));
   if (Array.isArray(raw.topics) && raw.topics.length === 1 && !topicsMarked)
     raw.topics = splitRoles(String(raw.topics[0]).replace(/;/g, ','));
-  return { raw, lines: at, problems, missingLine: lastNonBlank(lines) };
+  return {
+    raw,
+    lines: at,
+    problems,
+    missingLine: lastNonBlank(lines),
+    ...(bestForWithoutColon ? { bestForWithoutColon } : {}),
+  };
 }
 
 /** Dates as people write them on a `Date:` line, besides YYYY-MM-DD. */

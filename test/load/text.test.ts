@@ -251,6 +251,12 @@ describe('editorial summary text format', () => {
     ['an empty "Best for:" line', ['Best for:'], 4, 'the "Best for:" line names no role'],
     ['a "Best for:" line of commas', ['Best for: , ,'], 4, 'the "Best for:" line names no role'],
     ['no "Best for:" line', [], 3, 'the "Best for:" line is missing'],
+    [
+      'a "Best for" line without its colon',
+      ['', 'Best for CTO, Executive', '', 'Source: Example'],
+      5,
+      'the "Best for:" line is missing: "Best for CTO, Executive" has no colon after "Best for"',
+    ],
   ])('says what is wrong with %s, at its line', (_name, tail, line, message) => {
     const { summary, problems } = parseSummary(doc('T', 'Summary', 'x', ...tail), 'a.txt', taxonomy);
     expect(summary).toBeUndefined();
