@@ -4,7 +4,7 @@ import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { printableLines } from '../printable.js';
 import type { Channel } from '../send/channel.js';
-import { audienceWarnings, normaliseSegments, planRecipients } from '../send/plan.js';
+import { audienceWarnings, issueRoles, normaliseSegments, planRecipients } from '../send/plan.js';
 import type { StateStore } from '../state/contract.js';
 import { formatPlan, planWaves, type Wave } from './plan.js';
 import { sleep as realSleep, runSchedule, type ScheduleEvent, type ScheduleReport, type WaveResult } from './runner.js';
@@ -74,7 +74,7 @@ export async function scheduledSend(
   const config = project.config;
   const isSuppressed = deps.state ? (await deps.state.suppressions.index()).isSuppressed : () => false;
   const audience = planRecipients(project, subscribers, {
-    segments: normaliseSegments(project.taxonomy, options.segments ?? []),
+    segments: normaliseSegments(project.taxonomy, options.segments ?? [], issueRoles(project.issue.summaries)),
     isSuppressed,
   });
   // Judged on the whole list, once for the plan; the waves themselves stay quiet about it.

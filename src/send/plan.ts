@@ -5,7 +5,8 @@ import { type AudiencePlan, type AudienceVisitor, planAudience, type SkipReason 
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
-import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import type { Summary } from '../model/summary.js';
+import { type RoleTaxonomy, roleKey } from '../roles/taxonomy.js';
 import type { DeliveryStatus } from './ledger.js';
 import { createReport, type ReportBuilder, type SendMode } from './report.js';
 
@@ -79,16 +80,31 @@ export interface PlanOptions extends AudienceFilter {
   compact?: boolean | undefined;
 }
 
-/** Canonical names for `--segment` values; an unknown role is a usage error with a suggestion. */
-export function normaliseSegments(taxonomy: RoleTaxonomy, segments: readonly string[]): string[] {
+/**
+ * Canonical names for `--segment` values. A role the taxonomy lacks is taken when the issue's
+ * summaries name it (as they spell it: readers holding it get those stories); any other is a usage
+ * error with a suggestion.
+ */
+export function normaliseSegments(
+  taxonomy: RoleTaxonomy,
+  segments: readonly string[],
+  issueRoles: readonly string[] = [],
+): string[] {
   return segments.map((segment) => {
     const canonical = taxonomy.lookup(segment);
     if (canonical) return canonical;
+    const named = issueRoles.find((role) => roleKey(role) === roleKey(segment));
+    if (named) return named;
     const closest = taxonomy.closest(segment);
     throw new RolecastError('E_USAGE', `--segment "${segment}" is not a known role`, {
       hint: closest ? `did you mean ${closest}?` : 'use a role name or alias from the role taxonomy (roles.yaml)',
     });
   });
+}
+
+/** The roles the issue's summaries name, each once. */
+export function issueRoles(summaries: readonly Pick<Summary, 'roles'>[]): string[] {
+  return [...new Set(summaries.flatMap((summary) => summary.roles))];
 }
 
 export function inSegments(subscriber: Pick<Subscriber, 'roles'>, segments: readonly string[]): boolean {

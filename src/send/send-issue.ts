@@ -28,6 +28,7 @@ import {
   COUNT_ONLY,
   countByVariant,
   type DeliveryPlan,
+  issueRoles,
   normaliseSegments,
   planDelivery,
   planRecipients,
@@ -159,7 +160,7 @@ async function sendLoaded(
     });
   const env = readEnvironment(options.env);
   const { config, issue } = project;
-  const segments = normaliseSegments(project.taxonomy, options.segments ?? []);
+  const segments = normaliseSegments(project.taxonomy, options.segments ?? [], issueRoles(issue.summaries));
   const compile = options.compile ?? defaultCompile;
   const concurrency = options.concurrency ?? config.send.concurrency;
   // Printed before anything is sent: an unknown role is only a warning, but it changes who gets what.
