@@ -1,4 +1,3 @@
-import { append } from '../append.js';
 import type { Suppressions } from '../state/contract.js';
 import { suppressionIndex } from '../state/suppression-index.js';
 
@@ -13,6 +12,8 @@ import { suppressionIndex } from '../state/suppression-index.js';
 export interface LateSuppressions {
   /** The reason an address was suppressed since the plan ('' without one), or undefined. */
   reason(email: string): string | undefined;
+  /** How many addresses were suppressed since the plan, as far as the last check knows. */
+  readonly known: number;
   stop(): void;
 }
 
@@ -29,8 +30,10 @@ export function watchSuppressions(
   options: { everyMs?: number; log: (line: string) => void },
 ): LateSuppressions {
   let at = cursor;
-  const rows: { email: string; reason: string | null }[] = [];
-  let index = suppressionIndex(rows);
+  // By address: a store may hand an entry back again (PostgreSQL does while an older transaction
+  // stays open anywhere on its server), and the list must not grow with each tick.
+  const byEmail = new Map<string, { email: string; reason: string | null }>();
+  let index = suppressionIndex([]);
   let asking = false;
   let warned = false;
   const ask = async () => {
@@ -40,10 +43,13 @@ export function watchSuppressions(
       await suppressions.applyJournal();
       const next = await suppressions.addedSince(at);
       at = next.cursor;
-      if (next.added.length > 0) {
-        append(rows, next.added);
-        index = suppressionIndex(rows);
+      let fresh = false;
+      for (const row of next.added) {
+        if (byEmail.has(row.email)) continue;
+        byEmail.set(row.email, row);
+        fresh = true;
       }
+      if (fresh) index = suppressionIndex([...byEmail.values()]);
     } catch (error) {
       // The state file busy or full: asked again at the next tick; the plan's list still holds.
       if (!warned)
@@ -59,6 +65,9 @@ export function watchSuppressions(
   timer.unref();
   return {
     reason: (email) => (index.isSuppressed(email) ? (index.reason(email) ?? '') : undefined),
+    get known() {
+      return byEmail.size;
+    },
     stop: () => clearInterval(timer),
   };
 }

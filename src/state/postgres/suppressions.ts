@@ -56,12 +56,16 @@ export function postgresSuppressions(pool: Pool): Suppressions {
       // skipped them, so a reader who unsubscribed mid-send was mailed. Every transaction not yet
       // committed when the cursor was taken has an xid at or past the snapshot's xmin, which age()
       // compares across xid wraparound. Rows of transactions that were still open then, and
-      // committed before, come back again, which a caller takes without harm.
+      // committed before, come back again (all of them while a transaction anywhere on the server
+      // stays open), which a caller takes without harm. An age below 0 is a row written more than
+      // 2^31 transactions ago (freezing keeps its xmin): old, never new. A cursor ahead of the
+      // server's transactions (a database restored from a backup) hands back the whole list.
       const { rows } = await pool.query<{ next: string; added: { email: string; reason: string | null }[] | null }>(
         `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS next,
            CASE WHEN $1::bigint IS NULL THEN NULL ELSE (
              SELECT json_agg(json_build_object('email', email, 'reason', reason)) FROM suppressions
-             WHERE age(xmin) <= age(($1::bigint % 4294967296)::text::xid)) END AS added`,
+             WHERE age(($1::bigint % 4294967296)::text::xid) < 0
+                OR age(xmin) BETWEEN 0 AND age(($1::bigint % 4294967296)::text::xid)) END AS added`,
         [cursor === undefined ? null : cursor],
       );
       const row = rows[0]!;
