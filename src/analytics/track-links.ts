@@ -46,7 +46,8 @@ export function clickBase(config: Pick<ResolvedConfig, 'tracking' | 'urls'>): st
 
 /**
  * The view with every card link tracked; the input is not changed. A card has two links: its own
- * (the article, else its archive page) and its source. The contents list at the top repeats each
+ * (the article, else its archive page) and its source, and a third, to its archive page, when a
+ * compact card cuts its summary. The contents list at the top repeats each
  * card's own link, so it gets the very same tracked link, counted under the card's section role.
  * The tracked copy of a card, section or contents group is made once and reused by every view that
  * shares the object, so role sets keep sharing them.
@@ -72,7 +73,9 @@ export function trackLinks<V extends DigestView>(view: V, tracking: LinkTracking
       () => {
         const href = track(card.href, card.id, role, card.hrefIsArticle ? 'article' : 'archive');
         const source = card.source && { ...card.source, href: track(card.source.href, card.id, role, 'source') };
-        return { ...card, href, source };
+        // A cut compact card's link to the rest of the summary is its archive page.
+        const more = card.more && { ...card.more, href: track(card.more.href, card.id, role, 'archive')! };
+        return { ...card, href, source, more };
       },
     );
   const byAnchor = new Map<string, string | undefined>();

@@ -154,4 +154,36 @@ describe('link tracking transform', () => {
       expect(message.text).not.toContain('/c/');
     }
   });
+
+  it("tracks a cut compact card's link to the rest of its summary, in both parts, as its archive link", async () => {
+    const project = fixtureProject({
+      config: { tracking: { clicks: true } },
+      summaries: [
+        {
+          id: 'one',
+          roles: ['CTO'],
+          title: 'The story of one',
+          summary: `${'First sentence of the summary runs on for a while with detail. '.repeat(3)}${'More detail follows here. '.repeat(20)}`,
+          url: 'https://news.example/one',
+        },
+      ],
+    });
+    const { summaries, manifest } = project.issue;
+    const variant = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), ['CTO']);
+    const renderer = await createRenderer(project, { clickSecret: 'click-secret-0123456789abcdef' });
+    const { html, text } = (await renderer.compile(variant)).personalise({
+      email: 'a@example.com',
+      unsubscribeUrl: 'https://test.example/u?t=1',
+    });
+    const more = html.match(/<a href="([^"]*)" class="rc-link rc-more"/)?.[1];
+    const textMore = text.match(/Read the full summary:\s+(\S+)/)?.[1];
+    for (const link of [more, textMore]) {
+      expect(link).toMatch(/\/c\//);
+      const token = new URL(link!.replace(/&amp;/g, '&')).pathname.split('/').at(-1)!;
+      expect(verifyClickToken(token, 'click-secret-0123456789abcdef')).toMatchObject({
+        summaryId: 'one',
+        kind: 'archive',
+      });
+    }
+  });
 });
