@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { canonicalAddress } from '../../address.js';
+import { verifyClickToken, verifyClickVariant } from '../../analytics/token.js';
 import type { AudiencePlan } from '../../group/index.js';
 import type { Project } from '../../load/project.js';
 import type { Subscriber } from '../../model/subscriber.js';
@@ -31,13 +32,39 @@ export function planFingerprint(
  * week's checkout, an edited subject, other templates or sender) agreed on the audience alone, so
  * each sent its own version and a list got two different issues.
  */
-export function withContent(fingerprint: string, compiled: ReadonlyMap<string, CompiledVariant>): string {
+export function withContent(
+  fingerprint: string,
+  compiled: ReadonlyMap<string, CompiledVariant>,
+  /** With click tracking: its links are read as what they name, so the key (see `keyCheck`) is left out. */
+  tracking?: { base: string; secret: string; issueId: string } | undefined,
+): string {
   const hash = createHash('sha256').update(`${fingerprint}\n`);
+  const plain = tracking ? trackedLinksRead(tracking) : (text: string) => text;
   for (const id of [...compiled.keys()].sort()) {
     const message = compiled.get(id)!.personalise(SAMPLE_READER);
-    for (const part of [id, message.subject, message.html, message.text]) hash.update(`${part.length}:${part}\n`);
+    for (const part of [id, message.subject, plain(message.html), plain(message.text)])
+      hash.update(`${part.length}:${part}\n`);
   }
   return hash.digest('hex');
+}
+
+/**
+ * Tracked links written as what they are signed to say (issue, summary, role, kind, target and
+ * role set): their signatures change with ROLECAST_SECRET, which `keyCheck` compares on its own.
+ */
+function trackedLinksRead(tracking: { base: string; secret: string; issueId: string }): (text: string) => string {
+  const link = new RegExp(
+    `${tracking.base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^"'\\s<>?]+)(\\?[^"'\\s<>]*)?`,
+    'g',
+  );
+  return (text) =>
+    text.replace(link, (whole, token: string, query: string | undefined) => {
+      const claims = verifyClickToken(token, tracking.secret);
+      if (!claims) return whole;
+      const v = new URLSearchParams((query ?? '').replace(/&amp;/g, '&').slice(1)).get('v');
+      const variant = v ? verifyClickVariant(v, tracking.issueId, tracking.secret) : undefined;
+      return `${tracking.base}${JSON.stringify([claims, variant ?? null])}`;
+    });
 }
 
 const SAMPLE_READER = {

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { canonicalAddress } from '../../address.js';
 import { issueLayout } from '../../analytics/layout.js';
+import { clickBase } from '../../analytics/track-links.js';
 import type { Environment } from '../../config/env.js';
 import { migrate, openPostgres, type Pool } from '../../db/postgres.js';
 import type { Project } from '../../load/project.js';
@@ -147,7 +148,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     };
     queue = openSendQueue(pool, { issueId: issue.id, channel: options.channel, worker, leaseMs });
     const opened = await queue.openPlan(
-      withContent(fingerprint, compiled),
+      withContent(fingerprint, compiled, contentTracking(config, options.env.secret, issue.id)),
       (recorded) => {
         const fresh = plannedWith(recorded as Map<string, DeliveryStatus>);
         const since = resendSince;
@@ -403,4 +404,14 @@ async function refuseWhileLocked(pool: Pool, issueId: string, breakLock: boolean
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** What a plan's fingerprint needs to read tracked links (see `withContent`), when links are tracked. */
+function contentTracking(
+  config: Project['config'],
+  secret: string | undefined,
+  issueId: string,
+): { base: string; secret: string; issueId: string } | undefined {
+  const base = config.tracking.clicks && secret ? clickBase(config) : undefined;
+  return base && secret ? { base, secret, issueId } : undefined;
 }

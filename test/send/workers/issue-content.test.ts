@@ -20,12 +20,17 @@ describePostgres('send workers: hosts with different copies of the issue', () =>
     'second',
   ]);
 
-  const worker = (f: SendFixture, smtp: TestSmtpServer, lines: string[] = []) =>
+  const worker = (f: SendFixture, smtp: TestSmtpServer, lines: string[] = [], secret?: string) =>
     sendIssue({
       issueDir: f.issueDir,
       subscribersFile: f.subscribersFile,
       cwd: f.dir,
-      env: { ...sendEnv(smtp.url()), DATABASE_URL: db.url(), ROLECAST_TEST_WORKER_BATCH: '6' },
+      env: {
+        ...sendEnv(smtp.url()),
+        ...(secret ? { ROLECAST_SECRET: secret } : {}),
+        DATABASE_URL: db.url(),
+        ROLECAST_TEST_WORKER_BATCH: '6',
+      },
       ratePerSecond: 0,
       log: (line) => lines.push(line),
     });
@@ -71,5 +76,30 @@ describePostgres('send workers: hosts with different copies of the issue', () =>
     const mailed = (await smtp.messages()).map((m) => m.envelope.to.join());
     expect(new Set(mailed).size).toBe(mailed.length);
     expect(reports[0]!.total.sent + reports[1]!.total.sent).toBe(mailed.length);
+  });
+
+  it('with click tracking on, a worker with another ROLECAST_SECRET is told it is the key, not the messages', async () => {
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const smtp = await startSmtpServer({ faults: { holdData: hold } });
+    const { first, second } = await twoCopies(smtp);
+    for (const copy of [first, second]) {
+      const file = copy.temp.path('rolecast.config.json');
+      const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      await writeFile(file, JSON.stringify({ ...config, tracking: { clicks: true } }));
+    }
+    const running = worker(first, smtp, [], 'secret-A-0123456789abcdef0123456789');
+    await expect.poll(() => smtp.counts.data, { timeout: 30_000 }).toBeGreaterThan(0);
+    try {
+      // Tracked links are signed with the key: the messages read the same once their links are read.
+      await expect(worker(second, smtp, [], 'secret-B-0123456789abcdef0123456789')).rejects.toThrow(
+        /another ROLECAST_SECRET/,
+      );
+    } finally {
+      release();
+      await running.catch(() => undefined);
+    }
   });
 });
