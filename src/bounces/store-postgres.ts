@@ -49,12 +49,13 @@ export function postgresBounceStore(pool: Pool): BounceStore {
       return (await db.query('SELECT 1 FROM bounce_events WHERE event_id = $1', [eventId])).rowCount > 0;
     },
     async insertEvent(record) {
-      // An erased reader's event keeps its hashed key, never the address.
+      // An erased reader's event keeps its hashed key, never the address, and, as `forget` leaves
+      // their older events, not the server's text either: it usually quotes the address.
       const erased = await isErasedIn(query, record.email);
       const result = await db.query(
         `INSERT INTO bounce_events (${mapping.EVENT_COLUMNS})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
-        mapping.eventValues(erased ? { ...record, email: hashedAddress(record.email) } : record),
+        mapping.eventValues(erased ? { ...record, email: hashedAddress(record.email), diagnostic: '' } : record),
       );
       return result.rowCount > 0;
     },

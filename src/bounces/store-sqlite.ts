@@ -64,8 +64,11 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
       return present() && db.prepare('SELECT 1 FROM bounce_events WHERE event_id = ?').get(eventId) !== undefined;
     },
     async insertEvent(record) {
-      // An erased reader's event keeps its hashed key, never the address.
-      const stored = isErased(db, record.email) ? { ...record, email: hashedAddress(record.email) } : record;
+      // An erased reader's event keeps its hashed key, never the address, and, as `forget` leaves
+      // their older events, not the server's text either: it usually quotes the address.
+      const stored = isErased(db, record.email)
+        ? { ...record, email: hashedAddress(record.email), diagnostic: '' }
+        : record;
       const result = db
         .prepare(
           `INSERT INTO bounce_events (${mapping.EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,

@@ -16,6 +16,7 @@ import { migrateBounceStorePg, postgresBounceStore } from '../../src/bounces/sto
 import { openPostgres, type Pool } from '../../src/db/postgres.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { openStateDb } from '../../src/send/store.js';
+import { readSesNotification } from '../../src/serve/webhooks/ses.js';
 import { hashedAddress } from '../../src/store/hash.js';
 import { sentEntry } from '../helpers/ledger.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
@@ -86,6 +87,39 @@ function describeBounceContract(driver: string, open: () => Promise<Harness>): v
       const events = await h.store.events();
       expect(events.map((e) => e.email)).toEqual([hashedAddress(reader)]);
       expect(JSON.stringify(events)).not.toContain('erased.reader');
+    });
+
+    it("a late provider bounce for an erased reader keeps neither the server's text nor an event id naming the address", async () => {
+      const reader = 'erased.reader@example.org';
+      await h.store.suppress(hashedAddress(reader), { reason: 'erased', source: 'forget', at: NOW.toISOString() });
+      // SES quotes the remote server, which names the address, as most servers do.
+      const events = readSesNotification(
+        {
+          notificationType: 'Bounce',
+          mail: { messageId: 'ses-late-1', source: 'digest@rolecast.example' },
+          bounce: {
+            bounceType: 'Permanent',
+            feedbackId: 'feedback-late-1',
+            timestamp: NOW.toISOString(),
+            bouncedRecipients: [
+              {
+                emailAddress: 'Erased.Reader@example.org',
+                status: '5.1.1',
+                diagnosticCode: `smtp; 550 5.1.1 <${reader}>: user unknown`,
+              },
+            ],
+          },
+        },
+        NOW,
+      );
+      await applyEvents(h.store, events, { ...options, authenticated: true });
+      const stored = await h.store.events();
+      expect(stored.map((e) => e.email)).toEqual([hashedAddress(reader)]);
+      expect(JSON.stringify(stored).toLowerCase()).not.toContain('erased.reader');
+      // Replayed, it is still the same event.
+      expect(countDecisions(await applyEvents(h.store, events, { ...options, authenticated: true }))).toMatchObject({
+        duplicate: 1,
+      });
     });
 
     it('soft bounces suppress after softLimit issues in a row; a clean delivery resets the count', async () => {

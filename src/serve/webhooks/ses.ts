@@ -1,5 +1,6 @@
 import { createVerify, X509Certificate } from 'node:crypto';
 import { type BounceEvent, emptyHints } from '../../bounces/index.js';
+import { hashedAddress } from '../../store/hash.js';
 import { dateOf, fresh, type Provider, parseJson, record, text } from './_types.js';
 
 /**
@@ -167,7 +168,7 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
       const status = text(record(r).status);
       return [
         {
-          eventId: `ses:${id}:${email.toLowerCase()}`,
+          eventId: recipientEventId(id, email),
           kind,
           address: email,
           status: status && /^[245]\.\d{1,3}\.\d{1,3}$/.test(status) ? status : undefined,
@@ -190,7 +191,7 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
       const feedback = text(complaint.complaintFeedbackType);
       return [
         {
-          eventId: `ses:${id}:${email.toLowerCase()}`,
+          eventId: recipientEventId(id, email),
           kind: 'complaint',
           address: email,
           status: undefined,
@@ -203,6 +204,14 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
     });
   }
   return [];
+}
+
+/**
+ * One recipient's event of an SES notification. The address is hashed: an event id is never
+ * rewritten, so one holding the address would keep it after `subscribers forget`.
+ */
+function recipientEventId(id: string, email: string): string {
+  return `ses:${id}:${hashedAddress(email)}`;
 }
 
 /** A small GET over https with a timeout and a size cap, for certificates and confirmations. */
