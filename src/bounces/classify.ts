@@ -27,8 +27,17 @@ const MAILBOX_UNKNOWN =
 const GONE_WHEN_PERMANENT =
   /\b(?:mailbox (?:is )?unavailable|unrouteable address|addressee unknown|recipient address rejected: access denied)\b/i;
 
-/** Our own envelope sender refused: nothing against the reader's address. */
-const SENDER_REFUSED = /\bsender address rejected\b/i;
+/**
+ * Our own envelope sender refused: nothing against the reader's address. Sendmail words it "Domain
+ * of sender address … does not exist" and Exim "Sender verify failed", which the mailbox-unknown
+ * words would otherwise take for the reader's: a VERP domain that stops resolving would then
+ * suppress every reader on such servers for good.
+ */
+const SENDER_REFUSED =
+  /\b(?:sender address rejected|domain of sender address|sender verify failed|sender (?:domain|mailbox|address) (?:does not exist|not found|unknown|invalid))\b/i;
+
+/** Statuses about the sender's own addresses (RFC 3463 X.1.7, X.1.8), whatever the words say. */
+const ABOUT_THE_SENDER = /^[45]\.1\.[78]$/;
 
 /** RFC 3463 enhanced status code anywhere in the text, e.g. `550 5.1.1 <x>: …` → `5.1.1`. */
 export function findStatus(text: string): string | undefined {
@@ -46,7 +55,7 @@ export function saysMailboxUnknown(text: string): boolean {
 
 /** The kind of a failed delivery from its status code and diagnostic text. */
 export function classifyFailure(status: string | undefined, diagnostic: string): Exclude<BounceKind, 'complaint'> {
-  if (SENDER_REFUSED.test(diagnostic)) return 'soft';
+  if (SENDER_REFUSED.test(diagnostic) || (status !== undefined && ABOUT_THE_SENDER.test(status))) return 'soft';
   if (status !== undefined && ABOUT_THE_ADDRESS.test(status)) return 'hard';
   if (status?.startsWith('5') && !status.startsWith('5.7') && GONE_WHEN_PERMANENT.test(diagnostic)) return 'hard';
   return saysMailboxUnknown(diagnostic) ? 'hard' : 'soft';

@@ -247,6 +247,17 @@ describe('hard or soft', () => {
       '550 5.1.0 <news@rolecast.example>: Sender address rejected: User unknown in local recipient table',
       'soft',
     ],
+    // Our own envelope sender's domain (the VERP domain) not resolving, in Sendmail's and Exim's
+    // words: soft, or one DNS mistake would suppress every reader on such servers for good.
+    [
+      '5.1.8',
+      '553 5.1.8 <bounces+abc@bounces.rolecast.example>... Domain of sender address bounces+abc@bounces.rolecast.example does not exist',
+      'soft',
+    ],
+    ['4.1.8', '451 4.1.8 Domain of sender address bounces+abc@bounces.rolecast.example does not exist', 'soft'],
+    ['5.0.0', '553 Domain of sender address bounces+abc@bounces.rolecast.example does not exist', 'soft'],
+    ['5.1.7', '550 5.1.7 Sender mailbox does not exist', 'soft'],
+    ['5.0.0', '550 Sender verify failed: mailbox does not exist', 'soft'],
   ] as const)('%s %s → %s', (status, text, kind) => {
     expect(classifyFailure(status, text)).toBe(kind);
   });
