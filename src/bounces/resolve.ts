@@ -51,9 +51,13 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     for (const issueId of issuesByTag.get(token.issueTag) ?? []) {
       let readers = readersByIssue.get(issueId);
       if (!readers) {
-        readers = new Map(
-          (await store.recipients(issueId)).map((email) => [readerTag(options.secret!, issueId, email), email]),
-        );
+        readers = new Map();
+        for (const email of await store.recipients(issueId)) {
+          // Tokens of earlier releases name no list; this list's own tokens win over them.
+          readers.set(readerTag(options.secret!, issueId, email), email);
+          if (options.listId !== undefined)
+            readers.set(readerTag(options.secret!, issueId, email, options.listId), email);
+        }
         readersByIssue.set(issueId, readers);
       }
       const email = readers.get(token.readerTag);

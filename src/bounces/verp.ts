@@ -17,13 +17,13 @@ const READER_CHARS = 16;
 
 /** The envelope sender for one message: a VERP address when `bounces.domain` and a secret are set. */
 export function returnPathFor(
-  config: { bounces: { domain?: string | undefined } },
+  config: { listId: string; bounces: { domain?: string | undefined } },
   secret: string | undefined,
   issueId: string,
   email: string,
 ): string | undefined {
   const domain = config.bounces.domain;
-  return domain && secret ? verpAddress(domain, secret, issueId, email) : undefined;
+  return domain && secret ? verpAddress(domain, secret, issueId, email, config.listId) : undefined;
 }
 
 /** Why VERP cannot work with this setup (a domain but no key to sign tokens with); undefined when fine. */
@@ -35,8 +35,13 @@ export function verpSetupProblem(
   return 'bounces.domain is set but ROLECAST_SECRET is not: messages would go out without a per-message bounce address';
 }
 
-export function verpAddress(domain: string, secret: string, issueId: string, email: string): string {
-  return `${VERP_PREFIX}${issueTag(issueId)}${readerTag(secret, issueId, email)}@${domain.toLowerCase()}`;
+/**
+ * `listId` binds the token to the list: two lists of one sender often share the secret, the bounce
+ * domain and week-named issue ids, and a complaint about one must not suppress the reader on the
+ * other. Without it (mail sent by earlier releases) the token is the list-less one.
+ */
+export function verpAddress(domain: string, secret: string, issueId: string, email: string, listId?: string): string {
+  return `${VERP_PREFIX}${issueTag(issueId)}${readerTag(secret, issueId, email, listId)}@${domain.toLowerCase()}`;
 }
 
 export interface VerpToken {
@@ -56,9 +61,10 @@ export function issueTag(issueId: string): string {
   return base32(createHash('sha256').update(`rolecast-verp-issue\0${issueId}`).digest()).slice(0, ISSUE_CHARS);
 }
 
-export function readerTag(secret: string, issueId: string, email: string): string {
+export function readerTag(secret: string, issueId: string, email: string, listId?: string): string {
+  const list = listId === undefined ? '' : `list\0${listId.toLowerCase()}\0`;
   const mac = createHmac('sha256', secret)
-    .update(`rolecast-verp\0${issueId}\0${canonicalAddress(email)}`)
+    .update(`rolecast-verp\0${list}${issueId}\0${canonicalAddress(email)}`)
     .digest();
   return base32(mac).slice(0, READER_CHARS);
 }

@@ -12,6 +12,7 @@ import {
   softInARow,
   sqliteBounceStore,
 } from '../../src/bounces/index.js';
+import { returnPathFor } from '../../src/bounces/verp.js';
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { messageIdFor } from '../../src/send/message.js';
@@ -249,6 +250,28 @@ describe('which reports are believed with VERP on', () => {
     );
     expect(decisions.map((d) => d.outcome)).toEqual(['unmatched', 'unmatched']);
     expect(db.prepare('SELECT COUNT(*) FROM suppressions').pluck().get()).toBe(0);
+  });
+
+  it("a complaint to another list's VERP address, with the same secret, domain and issue id, names nobody on this one", async () => {
+    // Two newsletters of one sender: same ROLECAST_SECRET, same bounce domain and mailbox, and
+    // issue ids made from the week, so both sent "2026-W48" to a reader on both lists.
+    const reader = 'both.lists@example.com';
+    deliver('2026-W48', reader, '2026-11-30T08:00:00Z');
+    const bounces = { domain: verp.verpDomain };
+    const theirs = returnPathFor({ listId: 'other.example.org', bounces }, verp.secret, '2026-W48', reader)!;
+    const ours = returnPathFor({ listId: 'weekly.example.org', bounces }, verp.secret, '2026-W48', reader)!;
+    const complaint = (eventId: string, returnPath: string): BounceEvent => ({
+      ...hard(eventId, { verpCandidates: [returnPath] }),
+      kind: 'complaint',
+      address: reader,
+    });
+    const store = sqliteBounceStore(db);
+    const listed = { ...verp, listId: 'weekly.example.org' };
+    const [other] = await applyEvents(store, [complaint('theirs', theirs)], listed);
+    expect(other).toMatchObject({ outcome: 'unmatched' });
+    expect(await store.isSuppressed(reader)).toBe(false);
+    const [own] = await applyEvents(store, [complaint('ours', ours)], listed);
+    expect(own).toMatchObject({ outcome: 'suppressed', email: reader, issueId: '2026-W48' });
   });
 
   it('a provider webhook, whose signature was checked, is believed about the address it names', async () => {
