@@ -59,8 +59,9 @@ async function applyOne(
   const at = event.at.toISOString();
   let inARow: number | undefined;
   let suppress = event.kind !== 'soft';
+  const history = await store.history(reader.email);
   if (event.kind === 'soft') {
-    inARow = softInARow(await store.history(reader.email), { issueId: reader.issueId, eventId: event.eventId, at });
+    inARow = softInARow(history, { issueId: reader.issueId, eventId: event.eventId, at });
     suppress = inARow >= options.softLimit;
   }
   let outcome: Outcome = 'counted';
@@ -68,7 +69,7 @@ async function applyOne(
     const added = await store.suppress(reader.email, {
       reason: SUPPRESSION_REASONS[event.kind],
       source: event.source,
-      at: options.now.toISOString(),
+      at: suppressedAt(history, reader.issueId, event.at, options.now),
     });
     outcome = added ? 'suppressed' : 'already suppressed';
   } else if (await store.isSuppressed(reader.email)) outcome = 'already suppressed';
@@ -86,6 +87,21 @@ async function applyOne(
   };
   await store.insertEvent(record);
   return { ...record, inARow };
+}
+
+/**
+ * When a bounce's suppression is dated. Reports credit a suppression to the last issue delivered
+ * before it, so one imported late (the mailbox read after the next issue went out) would count for
+ * the wrong issue. When the event names its issue, it is dated when it happened, kept within that
+ * issue's delivery and the next one (and never after now); otherwise when it was recorded. Pure.
+ */
+export function suppressedAt(history: ReaderHistory, issueId: string | null, happened: Date, now: Date): string {
+  const recorded = now.toISOString();
+  const delivered = issueId ? history.deliveries.find((d) => d.issueId === issueId)?.at : undefined;
+  if (!delivered) return recorded;
+  const at = happened.getTime() <= now.getTime() ? happened.toISOString() : recorded;
+  const later = history.deliveries.some((d) => d.at > delivered && d.at <= at);
+  return at < delivered || later ? delivered : at;
 }
 
 /**

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
 import {
   applyEvents,
   type BounceEvent,
@@ -272,6 +273,30 @@ describe('which reports are believed with VERP on', () => {
     expect(await store.isSuppressed(reader)).toBe(false);
     const [own] = await applyEvents(store, [complaint('ours', ours)], listed);
     expect(own).toMatchObject({ outcome: 'suppressed', email: reader, issueId: '2026-W48' });
+  });
+
+  it('a complaint imported after the next issue went out still counts for the issue it was about', async () => {
+    const reader = 'late.import@example.com';
+    deliver('2026-W48', reader, '2026-11-30T08:00:00Z');
+    deliver('2026-W49', reader, '2026-12-07T08:00:00Z');
+    const bounces = { domain: verp.verpDomain };
+    const returnPath = returnPathFor({ listId: 'weekly.example.org', bounces }, verp.secret, '2026-W48', reader)!;
+    // The reader complained about W48 on its day; the mailbox was imported only after W49 was sent.
+    const complaint: BounceEvent = {
+      ...hard('late', { verpCandidates: [returnPath] }),
+      kind: 'complaint',
+      address: reader,
+      at: new Date('2026-11-30T09:00:00Z'),
+    };
+    const [decision] = await applyEvents(sqliteBounceStore(db), [complaint], {
+      ...verp,
+      listId: 'weekly.example.org',
+      now: new Date('2026-12-08T10:00:00Z'),
+    });
+    expect(decision).toMatchObject({ outcome: 'suppressed', issueId: '2026-W48' });
+    const analytics = sqliteAnalyticsStore(db);
+    expect(analytics.facts('2026-W48').deliveries).toEqual([expect.objectContaining({ complained: 1 })]);
+    expect(analytics.facts('2026-W49').deliveries).toEqual([expect.objectContaining({ complained: 0 })]);
   });
 
   it('a provider webhook, whose signature was checked, is believed about the address it names', async () => {
