@@ -34,6 +34,11 @@ export interface ClickRouteOptions {
   uniqueWindowMs?: number;
   /** Clients remembered for uniqueness at most; the oldest are forgotten first. */
   maxClients?: number;
+  /**
+   * `readers.trustProxy`: a proxy on another address (a load balancer, a container network) writes
+   * the client into X-Forwarded-For; without it every click would share the proxy's address.
+   */
+  trustProxy?: boolean;
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -70,7 +75,7 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
       const sentAt = decodeSentAt(url.searchParams.get('d'));
       const tooSoon = sentAt !== undefined && at.getTime() - sentAt.getTime() < options.scannerWindowSeconds * 1000;
       if (method === 'GET' && !isScannerAgent(agent) && !tooSoon) {
-        const client = `${clientAddress(request)}\n${agent ?? ''}\n${token}\n${variantId}`;
+        const client = `${clientAddress(request, options.trustProxy ?? false)}\n${agent ?? ''}\n${token}\n${variantId}`;
         record({ ...claims, at, first: seen(client, at.getTime()) });
       }
       response.writeHead(302, {
@@ -157,13 +162,14 @@ function recentClients(windowMs: number, max: number): (client: string, nowMs: n
 
 /**
  * The reader's address: behind a reverse proxy on this machine every request comes from loopback,
- * so the last X-Forwarded-For entry (the one that proxy appended) is the client. From anywhere
- * else the header could be forged, so the socket's address is used.
+ * so the last X-Forwarded-For entry (the one that proxy appended) is the client; so it is from any
+ * peer when the config trusts a proxy. Otherwise the header could be forged, and the socket's
+ * address is used.
  */
-function clientAddress(request: IncomingMessage): string {
+function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
   const peer = (request.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
   const forwarded = request.headers['x-forwarded-for'];
-  if (!isLoopbackHost(peer) || typeof forwarded !== 'string') return peer;
+  if (!(trustProxy || isLoopbackHost(peer)) || typeof forwarded !== 'string') return peer;
   return forwarded.split(',').at(-1)?.trim() || peer;
 }
 

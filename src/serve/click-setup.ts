@@ -5,7 +5,7 @@ import { clickRoute, type ServeRoute } from './click-route.js';
 
 /** The click route as `serve` runs it: on the path the config's click links point to. */
 export function clickRouteFor(
-  config: Pick<ResolvedConfig, 'tracking' | 'urls'>,
+  config: Pick<ResolvedConfig, 'tracking' | 'urls' | 'readers'>,
   secret: string,
   store: AnalyticsStore,
   log?: (line: string) => void,
@@ -17,6 +17,7 @@ export function clickRouteFor(
     store,
     prefix: base ? new URL(base).pathname : '/c/',
     scannerWindowSeconds: config.tracking.scannerWindowSeconds,
+    trustProxy: config.readers.trustProxy,
     log,
     now,
   });

@@ -1,5 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
+import { Duplex } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isScannerAgent } from '../../src/analytics/scanners.js';
@@ -9,6 +12,7 @@ import { encodeSentAt } from '../../src/analytics/track-links.js';
 import { loadConfig } from '../../src/config/load.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { clickRoute } from '../../src/serve/click-route.js';
+import { clickRouteFor } from '../../src/serve/click-setup.js';
 import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
@@ -194,6 +198,42 @@ describe('the click redirect', () => {
     }
     expect((await get(link({ ...fresh, kind: 'archive' }))).status).toBe(302);
     expect(clicks().map((c) => (c as { kind: string }).kind)).toEqual(['article', 'archive']);
+  });
+});
+
+describe('behind a proxy on another address (readers.trustProxy)', () => {
+  it('tells clients apart by the address the proxy appended, as the reader pages do', async () => {
+    const config = await loadConfig({ cwd: project.dir });
+    const route = clickRouteFor(
+      { ...config, readers: { ...config.readers, trustProxy: true } },
+      SECRET,
+      sqliteAnalyticsStore(db),
+      undefined,
+      () => NOW,
+    );
+    const fresh = { ...CLAIMS, summaryId: 'behind-a-load-balancer' };
+    const path = new URL(link(fresh)).pathname + new URL(link(fresh)).search;
+    // A load balancer at 10.0.0.5: every connection comes from it, each with its client appended.
+    const click = async (client: string) => {
+      const socket = new Socket();
+      Object.defineProperty(socket, 'remoteAddress', { value: '10.0.0.5' });
+      const request = new IncomingMessage(socket);
+      Object.assign(request, {
+        method: 'GET',
+        url: path,
+        headers: { 'user-agent': BROWSER, 'x-forwarded-for': client },
+      });
+      const response = new ServerResponse(request);
+      // The reply goes nowhere: only its status matters here.
+      response.assignSocket(new Duplex({ write: (_chunk, _encoding, done) => done(), read() {} }) as Socket);
+      await route.handle(request, response, new URL(path, 'http://news.example.com'));
+      expect(response.statusCode).toBe(302);
+      socket.destroy();
+    };
+    await click('198.51.100.1');
+    await click('198.51.100.2');
+    await click('198.51.100.1');
+    expect(clicks().map((c) => (c as { first: number }).first)).toEqual([1, 1, 0]);
   });
 });
 
