@@ -276,6 +276,39 @@ describe('provider webhooks on serve', () => {
     expect(state().suppressions).toEqual([]);
   });
 
+  it('SendGrid: a bounce that refuses the sender (block list, DMARC) rather than the address is soft', async () => {
+    const bounce = (id: string, email: string, status: string, reason: string, classification: string) => ({
+      email,
+      event: 'bounce',
+      type: 'bounce',
+      status,
+      reason,
+      bounce_classification: classification,
+      sg_event_id: id,
+      timestamp: Math.floor(Date.now() / 1000),
+    });
+    const sg = sendgridPost([
+      bounce(
+        'sg-rep',
+        'listed@example.com',
+        '5.7.1',
+        '550 5.7.1 Service unavailable; client host blocked using Spamhaus',
+        'Reputation',
+      ),
+      bounce(
+        'sg-dmarc',
+        'dmarc@example.com',
+        '5.7.26',
+        "550 5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy",
+        'Content',
+      ),
+      bounce('sg-gone', 'gone@example.com', '5.0.0', '550 No such user here', 'Invalid Address'),
+    ]);
+    const response = await post('/webhooks/sendgrid', sg.body, sg.headers);
+    expect(await response.json()).toMatchObject({ soft: 2, hard: 1, suppressed: 1 });
+    expect(state().suppressions).toEqual([{ email: 'gone@example.com', reason: 'bounce', source: 'sendgrid' }]);
+  });
+
   it('Mailgun: an address it will not try because it bounced for good before (suppress-bounce, code 605) is hard', async () => {
     const data = {
       ...mailgunFailed('mg-605', 'gone.reader@example.com'),

@@ -1,5 +1,6 @@
 import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { classifyFailure, findStatus } from '../../bounces/classify.js';
 import { type BounceEvent, emptyHints } from '../../bounces/index.js';
 import { RolecastError } from '../../errors.js';
 import { dateOf, fresh, headerOf, type Provider, parseJson, record, text } from './_types.js';
@@ -9,7 +10,7 @@ import { dateOf, fresh, headerOf, type Provider, parseJson, record, text } from 
  * the raw body, signature in X-Twilio-Email-Event-Webhook-Signature (base64 DER), timestamp in
  * X-Twilio-Email-Event-Webhook-Timestamp. The verification key is shown base64 (DER
  * SubjectPublicKeyInfo) in SendGrid's settings. A body is a JSON array of events; `bounce` (type
- * bounce: hard, blocked: soft) and `spamreport` are read, each stored once by its sg_event_id.
+ * bounce: hard or soft as its status and words say, blocked: soft) and `spamreport` are read, each stored once by its sg_event_id.
  */
 
 export function sendgridProvider(publicKey: string, maxAgeSeconds: number): Provider {
@@ -54,18 +55,37 @@ export function sendgridProvider(publicKey: string, maxAgeSeconds: number): Prov
         if (e.event === 'spamreport')
           return [{ ...base, kind: 'complaint', status: undefined, diagnostic: 'complaint (spam report)' }];
         if (e.event !== 'bounce') return [];
-        const status = text(e.status);
+        const given = text(e.status);
+        const status = given && /^[245]\.\d{1,3}\.\d{1,3}$/.test(given) ? given : undefined;
+        const diagnostic = text(e.reason) ?? text(e.bounce_classification) ?? 'bounce';
         return [
           {
             ...base,
-            kind: e.type === 'blocked' ? 'soft' : 'hard',
-            status: status && /^[245]\.\d{1,3}\.\d{1,3}$/.test(status) ? status : undefined,
-            diagnostic: (text(e.reason) ?? text(e.bounce_classification) ?? 'bounce').slice(0, 1000),
+            kind: sendgridKind(text(e.type), text(e.bounce_classification), status, diagnostic),
+            status,
+            diagnostic: diagnostic.slice(0, 1000),
           },
         ];
       });
     },
   };
+}
+
+/**
+ * SendGrid calls every permanent refusal a `bounce`, also a block list or a DMARC failure (its
+ * Reputation and Content classes), which says nothing against the reader's address: read like the
+ * same report from a mailbox (see bounces/classify.ts), or one mistake would suppress every reader
+ * of a provider for good. `blocked` is a temporary refusal; Invalid Address is SendGrid's own word.
+ */
+function sendgridKind(
+  type: string | undefined,
+  classification: string | undefined,
+  status: string | undefined,
+  words: string,
+): BounceEvent['kind'] {
+  if (type === 'blocked') return 'soft';
+  if (classification === 'Invalid Address') return 'hard';
+  return classifyFailure(status ?? findStatus(words) ?? '5.0.0', words);
 }
 
 function readKey(value: string): KeyObject {
