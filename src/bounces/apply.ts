@@ -54,12 +54,15 @@ async function applyOne(
   resolve: Resolver,
 ): Promise<Decision> {
   if (await store.hasEvent(event.eventId)) return { outcome: 'duplicate', eventId: event.eventId };
-  const reader = await resolve(event);
-  if (!reader) return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic };
+  const resolved = await resolve(event);
+  if (!resolved) return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic };
   const at = event.at.toISOString();
   let inARow: number | undefined;
   let suppress = event.kind !== 'soft';
-  const history = await store.history(reader.email);
+  const history = await store.history(resolved.email);
+  // A report naming no issue (Postmark's webhook names only the address) is about the last issue
+  // delivered before it, as soft bounces are counted: recorded so, list health counts it too.
+  const reader = { ...resolved, issueId: resolved.issueId ?? lastDeliveredBefore(history, at) };
   if (event.kind === 'soft') {
     inARow = softInARow(history, { issueId: reader.issueId, eventId: event.eventId, at });
     suppress = inARow >= options.softLimit;
@@ -87,6 +90,13 @@ async function applyOne(
   };
   await store.insertEvent(record);
   return { ...record, inARow };
+}
+
+/** The issue last delivered to the reader at or before `at`; null with none. */
+function lastDeliveredBefore(history: ReaderHistory, at: string): string | null {
+  let found: { issueId: string; at: string } | undefined;
+  for (const d of history.deliveries) if (d.at <= at && (!found || d.at > found.at)) found = d;
+  return found?.issueId ?? null;
 }
 
 /**

@@ -164,6 +164,22 @@ function describeBounceContract(driver: string, open: () => Promise<Harness>): v
       expect(tallyRecords(await h.store.events({ issueId: '2026-W48' }))).toEqual({ hard: 1, soft: 1, complaints: 1 });
     });
 
+    it('a provider bounce naming no issue counts in the list health of the issue last delivered before it', async () => {
+      await h.deliver('2026-W47', 'pm.gone@example.com', '2026-11-23T07:00:00.000Z', null);
+      await h.deliver('2026-W48', 'pm.gone@example.com', '2026-11-30T07:00:00.000Z', null);
+      await h.deliver('2026-W48', 'pm.fine@example.com', '2026-11-30T07:00:00.000Z', null);
+      // Postmark's webhook names only the address: no VERP address, Message-ID or link.
+      const [decision] = await applyEvents(
+        h.store,
+        [{ ...bounce('pm-1', 'pm.gone@example.com', 'hard', '<none@x>'), hints: emptyHints() }],
+        { ...options, authenticated: true },
+      );
+      expect(decision).toMatchObject({ outcome: 'suppressed', issueId: '2026-W48' });
+      const [counts] = await h.store.issueCounts();
+      expect(counts).toMatchObject({ issueId: '2026-W48', sent: 2, hard: 1 });
+      expect(tallyRecords(await h.store.events({ issueId: '2026-W48' }))).toMatchObject({ hard: 1 });
+    });
+
     it('the same event applied twice at once is recorded once; a failed transaction leaves nothing', async () => {
       await h.deliver('2026-W48', 'a@example.com', '2026-11-30T07:00:00.000Z', '<m1@x>');
       const results = await Promise.all([
