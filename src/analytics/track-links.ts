@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/schema.js';
+import { MAX_REQUEST_TARGET } from '../config/served-paths.js';
 import { RolecastError } from '../errors.js';
 import type { DigestView } from '../render/view.js';
 import { type LinkKind, signClickToken } from './token.js';
@@ -33,6 +34,12 @@ type ContentsGroup = DigestView['contents']['sections'][number];
 
 const trackedBy = new WeakMap<LinkTracking, Map<string, Tracked>>();
 
+/**
+ * The longest `?v=…&d=…` a link is given: a variant id has at most 89 characters (80 and a hash,
+ * see group/index.ts), signed as base64url, a dot and a 22-character MAC; `d` at most 9.
+ */
+const LONGEST_SUFFIX = '?v='.length + Math.ceil((89 * 4) / 3) + 1 + 22 + '&d='.length + 9;
+
 /** The `/c/` base beside the unsubscribe endpoint, or `tracking.baseUrl`; undefined when neither is set. */
 export function clickBase(config: Pick<ResolvedConfig, 'tracking' | 'urls'>): string | undefined {
   const explicit = config.tracking.baseUrl;
@@ -62,9 +69,14 @@ export function trackLinks<V extends DigestView>(view: V, tracking: LinkTracking
     (): Tracked => ({ cards: new WeakMap(), sections: new WeakMap(), groups: new WeakMap() }),
   );
   const suffix = `?v=${tracking.variant}&d=${tracking.sentAt}`;
+  const basePath = new URL(tracking.base).pathname;
   const track = (target: string | undefined, summaryId: string, role: string, kind: LinkKind) => {
     if (typeof target !== 'string' || !/^https?:\/\//i.test(target)) return target;
-    return `${tracking.base}${signClickToken({ issueId, summaryId, role, kind, target }, tracking.secret)}${suffix}`;
+    const token = signClickToken({ issueId, summaryId, role, kind, target }, tracking.secret);
+    // A link serve would refuse as too long (a long percent-encoded URL makes a token of ~4/3 its
+    // length) would lose the reader's click altogether: such a link is left as written, untracked.
+    if (basePath.length + token.length + LONGEST_SUFFIX > MAX_REQUEST_TARGET) return target;
+    return `${tracking.base}${token}${suffix}`;
   };
   const trackCard = (card: CardView, role: string): CardView =>
     kept(

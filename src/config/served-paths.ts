@@ -4,6 +4,8 @@
  */
 
 export const HEALTH_PATH = '/healthz';
+/** Request targets (path and query) longer than this are refused (414) before they are routed. */
+export const MAX_REQUEST_TARGET = 4096;
 export const WEBHOOK_PREFIX = '/webhooks/';
 
 export interface ReaderPaths {

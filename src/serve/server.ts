@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ResolvedConfig } from '../config/schema.js';
-import { HEALTH_PATH, trimmedPath, urlPath, WEBHOOK_PREFIX } from '../config/served-paths.js';
+import { HEALTH_PATH, MAX_REQUEST_TARGET, trimmedPath, urlPath, WEBHOOK_PREFIX } from '../config/served-paths.js';
 import { RolecastError } from '../errors.js';
 import { type TokenClaims, verifyToken } from '../unsubscribe/token.js';
 import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
@@ -77,8 +77,6 @@ export const DEFAULT_REPLAY_INTERVAL_MS = 30_000;
 /** Seconds a client is asked to wait when an unsubscribe could be recorded nowhere. */
 const RETRY_AFTER_SECONDS = 60;
 const DEFAULT_PATH = '/unsubscribe';
-/** Request targets longer than this are refused before they are parsed or routed. */
-const MAX_TARGET_LENGTH = 4096;
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
@@ -198,7 +196,7 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
 
   return async (request, response) => {
     // Every link this server hands out is a few hundred characters; a longer one is not one of them.
-    if ((request.url?.length ?? 0) > MAX_TARGET_LENGTH)
+    if ((request.url?.length ?? 0) > MAX_REQUEST_TARGET)
       return send(response, 414, errorPage(brand, 'Address too long', 'The address of this request is too long.'));
     const url = requestUrl(request.url);
     if (!url) return send(response, 400, errorPage(brand, 'Bad request', 'The address of this request is not valid.'));

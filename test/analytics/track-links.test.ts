@@ -56,6 +56,24 @@ describe('link tracking transform', () => {
     expect(view.sections[0]!.cards[0]!.href).toBe('https://example.com/a?x=1&y=2');
   });
 
+  it('leaves a link as written when its tracked form would be longer than serve answers', () => {
+    // 400 Japanese characters in a path: under the 2,048-character limit as written, but stored
+    // percent-encoded (3,628 characters), which makes a token of ~5,000 in a link.
+    const written = `https://ja.example.org/wiki/${'あ'.repeat(400)}`;
+    const long = `https://ja.example.org/wiki/${'%E3%81%82'.repeat(400)}`;
+    const project = fixtureProject({ summaries: [{ id: 'long-link', roles: ['CTO'], url: written }, SUMMARIES[0]!] });
+    const view = buildView(project.config, project.taxonomy, project.issue, editorVariant(project));
+    const tracked = trackLinks(view, { base: 'https://t.example/c/', secret: SECRET, sentAt: 'SENT', variant: 'VAR' });
+    const [longCard, shortCard] = tracked.sections[0]!.cards;
+    // A 414 from serve would lose the reader's click altogether; an untracked link still works.
+    expect(longCard!.href).toBe(long);
+    expect(shortCard!.href).toMatch(/^https:\/\/t\.example\/c\//);
+    // Any tracked link, with the longest role set and send time filled in, fits serve's limit.
+    const longest = `?v=${'x'.repeat(142)}&d=${'z'.repeat(9)}`;
+    const target = new URL(shortCard!.href!.replace(/\?.*$/, longest));
+    expect(`${target.pathname}${target.search}`.length).toBeLessThanOrEqual(4096);
+  });
+
   it('puts click links beside the unsubscribe endpoint unless tracking.baseUrl says otherwise', () => {
     const project = fixtureProject();
     expect(clickBase(project.config)).toBe('https://test.example/c/');
