@@ -309,6 +309,28 @@ describe('provider webhooks on serve', () => {
     expect(state().suppressions).toEqual([{ email: 'gone@example.com', reason: 'bounce', source: 'sendgrid' }]);
   });
 
+  it('Mailgun: a temporary failure, which Mailgun retries, is a deferral: it neither counts nor suppresses', async () => {
+    // Yahoo defers bulk mail ("421 4.7.0 [TSS04]") on the first attempt of every issue, and the
+    // retry is delivered: three issues in a row must not make the reader a soft-bounced one.
+    for (const issue of ['2026-W46', '2026-W47', '2026-W48']) {
+      const deferred = {
+        ...mailgunFailed(`mg-tss04-${issue}`, 'yahoo.reader@example.com', 'temporary'),
+        reason: 'generic',
+        'delivery-status': {
+          code: 421,
+          'enhanced-code': '4.7.0',
+          message: '4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume',
+          description: '',
+        },
+        message: { headers: { 'message-id': `${issue}.yahoo@rolecast.example` } },
+      };
+      const response = await post('/webhooks/mailgun', mailgunBody(deferred));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ soft: 0, suppressed: 0 });
+    }
+    expect(state()).toEqual({ suppressions: [], events: [] });
+  });
+
   it('Mailgun: an address it will not try because it bounced for good before (suppress-bounce, code 605) is hard', async () => {
     const data = {
       ...mailgunFailed('mg-605', 'gone.reader@example.com'),

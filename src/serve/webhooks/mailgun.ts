@@ -60,6 +60,10 @@ export function mailgunProvider(
       if (name === 'complained')
         return [{ ...base, kind: 'complaint', status: undefined, diagnostic: 'complaint (Mailgun feedback loop)' }];
       if (name !== 'failed') return [];
+      // A temporary failure is one attempt Mailgun will retry (a deferral, often delivered on the
+      // next try): counted as a soft bounce, routine deferrals (Yahoo's TSS04, rate limits) on three
+      // issues would suppress a reader who got every one. Mailgun reports giving up as permanent.
+      if (text(data.severity) === 'temporary') return [];
       const enhanced = text(delivery['enhanced-code']);
       const code = text(delivery.code);
       const words = [code, text(delivery.message), text(delivery.description), text(data.reason)]
