@@ -33,8 +33,8 @@ export function createPieceGates(
   split: (segment: string) => Parts,
   file: string,
 ): (segments: readonly GateSegment[], values: FieldValues, variantId: string) => HtmlGates {
-  // null: the piece holds a reader's field and is checked per variant.
-  const cache = createCache<string, PieceGates | null>(CACHE);
+  // Parts: the piece holds a reader's field and is checked per variant, cut at its fields once.
+  const cache = createCache<string, PieceGates | Parts>(CACHE);
   const check = (html: string): PieceGates => {
     const where = { file, variantId: '' };
     return {
@@ -47,8 +47,7 @@ export function createPieceGates(
   // A piece holding fields, by the values of those fields: most (greeting, date line, links) read
   // the same for the sample reader of every variant; the "sent to" line names the variant's roles.
   const filled = createCache<string, Map<string, PieceGates>>(CACHE);
-  const checkFilled = (segment: string, values: FieldValues): PieceGates => {
-    const parts = split(segment);
+  const checkFilled = (segment: string, parts: Parts, values: FieldValues): PieceGates => {
     let key = '';
     // A role set's signed `?v=` value sits inside a tracked https link and holds only URL-safe
     // ASCII: it adds its length and nothing else, so the piece is checked without it, once for
@@ -86,10 +85,10 @@ export function createPieceGates(
       let gates = cache.get(segment);
       if (gates === undefined) {
         const parts = split(segment);
-        gates = parts.length === 1 ? check(segment) : null;
+        gates = parts.length === 1 ? check(segment) : parts;
         cache.set(segment, gates);
       }
-      const found = gates ?? checkFilled(segment, values);
+      const found = 'bytes' in gates ? gates : checkFilled(segment, gates, values);
       out.bytes += found.bytes;
       out.counts.length += found.counts.length;
       out.counts.escaped += found.counts.escaped;
@@ -99,11 +98,8 @@ export function createPieceGates(
         out.bytes -= each.tokenChars;
         out.counts.length -= each.tokenChars;
         for (const line of each.lines) {
-          const counts = sizeCounts(line);
           out.bytes += Buffer.byteLength(line);
-          out.counts.length += counts.length;
-          out.counts.escaped += counts.escaped;
-          out.counts.breaks += counts.breaks;
+          addLineCounts(out.counts, line);
         }
       }
       for (const p of found.links) out.links.push({ ...p, field });
@@ -111,4 +107,18 @@ export function createPieceGates(
     }
     return out;
   };
+}
+
+/**
+ * A line's size counts added to `counts`, as `sizeCounts` counts them (see gates.ts), in one pass:
+ * a role set's own lines are short and new each time.
+ */
+function addLineCounts(counts: SizeCounts, line: string): void {
+  counts.length += line.length;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 10) counts.breaks++;
+    // What sizeCounts' /[^\t\n\x20-\x3c\x3e-\x7e]/ matches: escaped by quoted-printable.
+    else if (!(c === 9 || (c >= 0x20 && c <= 0x3c) || (c >= 0x3e && c <= 0x7e))) counts.escaped++;
+  }
 }
