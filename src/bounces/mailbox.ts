@@ -75,19 +75,19 @@ function isMbox(raw: Buffer): boolean {
 }
 
 /** mboxrd/mboxo: a `From ` line at the start of a line begins a message; `>From ` is unescaped once. */
-export function splitMbox(raw: Buffer): Buffer[] {
+export function* splitMbox(raw: Buffer): Generator<Buffer> {
+  // One message at a time: a mailbox of hundreds of megabytes is not held a second time as its
+  // messages, only as the text they are cut from.
   const text = raw.toString('latin1');
-  const messages: Buffer[] = [];
-  const starts: number[] = [];
   const pattern = /^From [^\r\n]*\r?\n/gm;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) starts.push(match.index);
-  for (let i = 0; i < starts.length; i++) {
-    const from = text.indexOf('\n', starts[i]!) + 1;
-    const to = i + 1 < starts.length ? starts[i + 1]! : text.length;
-    const body = text.slice(from, to).replace(/^>(>*From )/gm, '$1');
-    messages.push(Buffer.from(body, 'latin1'));
+  let start = pattern.exec(text);
+  while (start) {
+    const from = start.index + start[0].length;
+    const next = pattern.exec(text);
+    const to = next ? next.index : text.length;
+    yield Buffer.from(text.slice(from, to).replace(/^>(>*From )/gm, '$1'), 'latin1');
+    start = next;
   }
-  return messages;
 }
 
 function sortedEntries(dir: string): string[] {
