@@ -553,3 +553,28 @@ describe('webhook keys', () => {
       );
   });
 });
+
+describe('SendGrid bounces', () => {
+  it.each([
+    ['a disabled account', '550 5.2.1 The email account that you tried to reach is disabled.', 'Mailbox Unavailable'],
+    ['an unknown user', '550 5.1.1 Not our Customer', 'Unclassified'],
+    ['a rejected recipient', '550 5.1.1 <x@contoso.example>: Recipient address rejected', 'Technical'],
+  ])(
+    'with only the class as status (5.0.0) are read by the server reply that names %s: hard',
+    (_what, reason, classification) => {
+      const key = sendgrid.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+      const event = {
+        email: 'r@example.com',
+        event: 'bounce',
+        type: 'bounce',
+        status: '5.0.0',
+        reason,
+        bounce_classification: classification,
+        sg_event_id: 'e1',
+        timestamp: 1_700_000_000,
+      };
+      const [read] = sendgridProvider(key, 600).read(Buffer.from(JSON.stringify([event])), new Date());
+      expect(read).toMatchObject({ kind: 'hard' });
+    },
+  );
+});

@@ -56,8 +56,11 @@ export function sendgridProvider(publicKey: string, maxAgeSeconds: number): Prov
           return [{ ...base, kind: 'complaint', status: undefined, diagnostic: 'complaint (spam report)' }];
         if (e.event !== 'bounce') return [];
         const given = text(e.status);
-        const status = given && /^[245]\.\d{1,3}\.\d{1,3}$/.test(given) ? given : undefined;
         const diagnostic = text(e.reason) ?? text(e.bounce_classification) ?? 'bounce';
+        // SendGrid often gives only the class (5.0.0): the receiving server's own status, when its
+        // reply quotes one, says more (5.1.1: no such mailbox).
+        const valid = given && /^[245]\.\d{1,3}\.\d{1,3}$/.test(given) ? given : undefined;
+        const status = valid?.endsWith('.0.0') ? (findStatus(diagnostic) ?? valid) : valid;
         return [
           {
             ...base,
