@@ -92,10 +92,17 @@ async function applyOne(
   return { ...record, inARow };
 }
 
-/** The issue last delivered to the reader at or before `at`; null with none. */
+/**
+ * A provider's clock and ours differ, and our ledger row is written after the provider's 250: a
+ * bounce the provider stamps a moment before that row is still about that delivery.
+ */
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+/** The issue last delivered to the reader at or before `at` (give or take CLOCK_SKEW_MS); null with none. */
 function lastDeliveredBefore(history: ReaderHistory, at: string): string | null {
+  const by = new Date(Date.parse(at) + CLOCK_SKEW_MS).toISOString();
   let found: { issueId: string; at: string } | undefined;
-  for (const d of history.deliveries) if (d.at <= at && (!found || d.at > found.at)) found = d;
+  for (const d of history.deliveries) if (d.at <= by && (!found || d.at > found.at)) found = d;
   return found?.issueId ?? null;
 }
 
