@@ -62,8 +62,11 @@ const SECTIONS = new Map<string, { field: string; kind: SectionKind }>([
  * line of any length and content costs time linear in its length.
  */
 const BEST_FOR_LABELS = new Set(['best for', 'audience', 'for roles', 'roles']);
-/** "Best for CTO, Executive": a "Best for:" line whose colon was left out, as a short line. */
-const BEST_FOR_WITHOUT_COLON = /^best\s+for\s+[^:]{1,200}$/i;
+/**
+ * "Best for CTO, Executive": a "Best for:" line whose colon was left out. Not a sentence ("Best for
+ * small teams that run their own servers."): no full stop, question or exclamation mark at its end.
+ */
+const BEST_FOR_WITHOUT_COLON = /^best\s+for\s+[^:]{0,199}[^:.!?\s]$/i;
 const LINK_LABELS = new Set(['link', 'url', 'read more', 'original', 'article']);
 const PUBLISHED_BY = /original article published by/i;
 /** `Date: 2026-11-20` and `Status: draft`, for summaries kept in the content pool. */

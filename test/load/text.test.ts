@@ -248,6 +248,15 @@ describe('editorial summary text format', () => {
   });
 
   it.each([
+    ['a title', 'Best for small teams\n\nSummary\nWhat it says.\n'],
+    ['a sentence of the summary', 'Title\n\nSummary\nBest for small teams that run their own servers.\n'],
+  ])('without a "Best for:" line, never blame %s that starts "Best for" for a missing colon', (_what, text) => {
+    const { problems } = parseSummary(text, 'a.txt', taxonomy);
+    expect(problems.map((p) => p.message)).toContain('the "Best for:" line is missing');
+    expect(problems.map((p) => p.message).join('\n')).not.toContain('has no colon');
+  });
+
+  it.each([
     ['an empty "Best for:" line', ['Best for:'], 4, 'the "Best for:" line names no role'],
     ['a "Best for:" line of commas', ['Best for: , ,'], 4, 'the "Best for:" line names no role'],
     ['no "Best for:" line', [], 3, 'the "Best for:" line is missing'],
