@@ -53,7 +53,11 @@ async function applyOne(
   options: ApplyOptions,
   resolve: Resolver,
 ): Promise<Decision> {
-  if (await store.hasEvent(event.eventId)) return { outcome: 'duplicate', eventId: event.eventId };
+  if (
+    (await store.hasEvent(event.eventId)) ||
+    (event.legacyEventId !== undefined && (await store.hasEvent(event.legacyEventId)))
+  )
+    return { outcome: 'duplicate', eventId: event.eventId };
   const resolved = await resolve(event);
   if (!resolved) return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic };
   const at = event.at.toISOString();

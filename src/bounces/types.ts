@@ -9,6 +9,8 @@ export type BounceKind = 'hard' | 'soft' | 'complaint';
 export interface BounceEvent {
   /** Stable per event: a report imported twice, or a webhook sent twice, yields the same id. */
   eventId: string;
+  /** The id an earlier release stored the same event under, so its redelivery is still a duplicate. */
+  legacyEventId?: string | undefined;
   kind: BounceKind;
   /** The address the report names (Final-Recipient, the ARF's Original-Rcpt-To, the provider's recipient). */
   address: string | undefined;

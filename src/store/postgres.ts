@@ -162,11 +162,27 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
           // Tables of components this database may not have yet: their bounce history is kept under
           // the hashed key without the server's text, and a send plan's item stays (done or claimable,
           // then refused by the hashed entry) without the address.
-          if (await tableExists('bounce_events'))
+          if (await tableExists('bounce_events')) {
             await db.query("UPDATE bounce_events SET email = $2, diagnostic = '' WHERE email = $1", [
               key,
               hashedAddress(key),
             ]);
+            // SES events stored by earlier releases carry the address in their id: ended by its hash
+            // (one already stored under the new id is the same event, and the old row goes).
+            const legacy = `:${key.toLowerCase()}`;
+            const hashed = `:${hashedAddress(key)}`;
+            await db.query(
+              `UPDATE bounce_events b SET event_id = left(b.event_id, length(b.event_id) - length($1)) || $2
+               WHERE b.event_id LIKE 'ses:%' AND right(b.event_id, length($1)) = $1
+                 AND NOT EXISTS (SELECT 1 FROM bounce_events o
+                   WHERE o.event_id = left(b.event_id, length(b.event_id) - length($1)) || $2)`,
+              [legacy, hashed],
+            );
+            await db.query(
+              "DELETE FROM bounce_events WHERE event_id LIKE 'ses:%' AND right(event_id, length($1)) = $1",
+              [legacy],
+            );
+          }
           if (await tableExists('send_items'))
             await db.query('UPDATE send_items SET email = $2 WHERE email = $1', [key, hashedAddress(key)]);
           return had;

@@ -211,11 +211,20 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
                ON CONFLICT (email) DO NOTHING`,
             ).run(hashedAddress(key), now.toISOString());
             // Its bounce history stays under the hashed key, without the server's text.
-            if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bounce_events'").get())
+            if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bounce_events'").get()) {
               db.prepare("UPDATE bounce_events SET email = ?, diagnostic = '' WHERE email = ?").run(
                 hashedAddress(key),
                 key,
               );
+              // SES events stored by earlier releases carry the address in their id: ended by its hash.
+              const legacy = `:${key.toLowerCase()}`;
+              const hashed = `:${hashedAddress(key)}`;
+              const matches = "event_id LIKE 'ses:%' AND substr(event_id, -length(?)) = ?";
+              db.prepare(
+                `UPDATE OR IGNORE bounce_events SET event_id = substr(event_id, 1, length(event_id) - length(?)) || ? WHERE ${matches}`,
+              ).run(legacy, hashed, legacy, legacy);
+              db.prepare(`DELETE FROM bounce_events WHERE ${matches}`).run(legacy, legacy);
+            }
             return had;
           })();
           // The old pages also sit in the write-ahead log until a checkpoint: move them out now

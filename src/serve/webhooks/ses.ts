@@ -169,6 +169,7 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
       return [
         {
           eventId: recipientEventId(id, email),
+          legacyEventId: legacyEventId(id, email),
           kind,
           address: email,
           status: status && /^[245]\.\d{1,3}\.\d{1,3}$/.test(status) ? status : undefined,
@@ -192,6 +193,7 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
       return [
         {
           eventId: recipientEventId(id, email),
+          legacyEventId: legacyEventId(id, email),
           kind: 'complaint',
           address: email,
           status: undefined,
@@ -212,6 +214,11 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
  */
 function recipientEventId(id: string, email: string): string {
   return `ses:${id}:${hashedAddress(email)}`;
+}
+
+/** The id earlier releases stored it under, address and all (`forget` rewrites those, see store). */
+function legacyEventId(id: string, email: string): string {
+  return `ses:${id}:${email.toLowerCase()}`;
 }
 
 /** A small GET over https with a timeout and a size cap, for certificates and confirmations. */
