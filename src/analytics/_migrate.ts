@@ -31,12 +31,23 @@ ${LAYOUT_TABLES}CREATE INDEX IF NOT EXISTS deliveries_email ON deliveries (email
  */
 export function migrateAnalytics(db: StateDb): void {
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version >= ANALYTICS_VERSION && hasAnalyticsTables(db)) return;
-  db.transaction(() => {
-    db.exec(SCHEMA);
-    const current = db.pragma('user_version', { simple: true }) as number;
-    if (current < ANALYTICS_VERSION) db.pragma(`user_version = ${ANALYTICS_VERSION}`);
-  }).immediate();
+  if (version < ANALYTICS_VERSION || !hasAnalyticsTables(db))
+    db.transaction(() => {
+      db.exec(SCHEMA);
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (current < ANALYTICS_VERSION) db.pragma(`user_version = ${ANALYTICS_VERSION}`);
+    }).immediate();
+  addClicksTagged(db);
+}
+
+/**
+ * Each role set's first decision on `?v=` (see Variant.clickTagged), added to files made before
+ * it. Releases that do not know the column write their rows without it, as before.
+ */
+function addClicksTagged(db: StateDb): void {
+  const columns = db.prepare('PRAGMA table_info(issue_variants)').all() as { name: string }[];
+  if (columns.length > 0 && !columns.some((c) => c.name === 'clicks_tagged'))
+    db.exec('ALTER TABLE issue_variants ADD COLUMN clicks_tagged INTEGER');
 }
 
 export function hasAnalyticsTables(db: StateDb): boolean {

@@ -9,6 +9,7 @@ export function issueLayout(variants: readonly Variant[], summaries: readonly Su
       id: v.id,
       roles: v.roles,
       sections: v.sections.map((s) => ({ role: s.role, summaryIds: s.summaries.map((summary) => summary.id) })),
+      clicksTagged: v.clickTagged,
     })),
     summaries: summaries.map((s) => ({ id: s.id, roles: s.roles, topics: s.topics })),
   };

@@ -50,15 +50,18 @@ export function postgresAnalyticsStore(pool: Pool): AnalyticsStore {
       // One statement per table (unnest), so a layout costs two round trips whatever its size.
       await transaction(pool, async (client) => {
         await client.query(
-          `INSERT INTO issue_variants (issue_id, variant_id, roles, sections, recorded_at)
-           SELECT $1, v.id, v.roles, v.sections, $5 FROM unnest($2::text[], $3::text[], $4::text[]) AS v(id, roles, sections)
-           ON CONFLICT (issue_id, variant_id) DO UPDATE SET roles = excluded.roles, sections = excluded.sections`,
+          `INSERT INTO issue_variants (issue_id, variant_id, roles, sections, recorded_at, clicks_tagged)
+           SELECT $1, v.id, v.roles, v.sections, $5, v.tagged
+           FROM unnest($2::text[], $3::text[], $4::text[], $6::int[]) AS v(id, roles, sections, tagged)
+           ON CONFLICT (issue_id, variant_id) DO UPDATE SET roles = excluded.roles, sections = excluded.sections,
+             clicks_tagged = COALESCE(issue_variants.clicks_tagged, excluded.clicks_tagged)`,
           [
             issueId,
             layout.variants.map((v) => v.id),
             layout.variants.map((v) => JSON.stringify(v.roles)),
             layout.variants.map((v) => JSON.stringify(v.sections)),
             at.toISOString(),
+            layout.variants.map((v) => (v.clicksTagged === undefined ? null : Number(v.clicksTagged))),
           ],
         );
         await client.query(

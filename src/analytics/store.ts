@@ -16,7 +16,13 @@ export interface ClickEvent extends ClickClaims {
 }
 
 export interface IssueLayout {
-  variants: { id: string; roles: string[]; sections: { role: string; summaryIds: string[] }[] }[];
+  variants: {
+    id: string;
+    roles: string[];
+    sections: { role: string; summaryIds: string[] }[];
+    /** Whether its click links carry `?v=` (see Variant.clickTagged); the first recorded value stays. */
+    clicksTagged?: boolean | undefined;
+  }[];
   summaries: { id: string; roles: string[]; topics: string[] }[];
 }
 
@@ -53,6 +59,8 @@ export interface AnalyticsStore {
 export interface SqliteAnalyticsStore extends AnalyticsStore {
   recordClick(event: ClickEvent): void;
   recordLayout(issueId: string, layout: IssueLayout, at: Date): void;
+  /** Each recorded role set's decision on `?v=`, by variant id. */
+  clickTags(issueId: string): Map<string, boolean>;
   issues(since?: Date): string[];
   facts(issueId: string): IssueFacts;
 }
@@ -69,9 +77,11 @@ export function sqliteAnalyticsStore(db: StateDb): SqliteAnalyticsStore {
       insertClick.run(...mapping.clickValues(event));
     },
     recordLayout(issueId, layout, at) {
+      // The first decision on `?v=` stays: every later run of the issue reads it (see clickTags).
       const variant = db.prepare(
-        `INSERT INTO issue_variants (issue_id, variant_id, roles, sections, recorded_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (issue_id, variant_id) DO UPDATE SET roles = excluded.roles, sections = excluded.sections`,
+        `INSERT INTO issue_variants (issue_id, variant_id, roles, sections, recorded_at, clicks_tagged) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (issue_id, variant_id) DO UPDATE SET roles = excluded.roles, sections = excluded.sections,
+           clicks_tagged = COALESCE(issue_variants.clicks_tagged, excluded.clicks_tagged)`,
       );
       const summary = db.prepare(
         `INSERT INTO issue_summaries (issue_id, summary_id, roles, topics) VALUES (?, ?, ?, ?)
@@ -79,9 +89,25 @@ export function sqliteAnalyticsStore(db: StateDb): SqliteAnalyticsStore {
       );
       db.transaction(() => {
         for (const v of layout.variants)
-          variant.run(issueId, v.id, JSON.stringify(v.roles), JSON.stringify(v.sections), at.toISOString());
+          variant.run(
+            issueId,
+            v.id,
+            JSON.stringify(v.roles),
+            JSON.stringify(v.sections),
+            at.toISOString(),
+            v.clicksTagged === undefined ? null : Number(v.clicksTagged),
+          );
         for (const s of layout.summaries) summary.run(issueId, s.id, JSON.stringify(s.roles), JSON.stringify(s.topics));
       })();
+    },
+    clickTags(issueId) {
+      if (!ready) return new Map();
+      const rows = db
+        .prepare(
+          'SELECT variant_id, clicks_tagged FROM issue_variants WHERE issue_id = ? AND clicks_tagged IS NOT NULL',
+        )
+        .all(issueId) as { variant_id: string; clicks_tagged: number }[];
+      return new Map(rows.map((r) => [r.variant_id, r.clicks_tagged === 1]));
     },
     issues(since) {
       if (!ready) return [];

@@ -28,6 +28,12 @@ export interface Variant {
    * `tracking.minVariantReaders` leaves its `?v=` out of click links, so a click cannot name them.
    */
   readers?: number;
+  /**
+   * Whether its click links name it (`?v=`), as the issue's first send decided from `readers`:
+   * kept with the issue's layout, so a later run (a resumed send, a reader added since) decides
+   * alike and never leaves fewer readers than that holding a `?v=`.
+   */
+  clickTagged?: boolean | undefined;
 }
 
 export const EDITOR_VARIANT_ID = 'editor';

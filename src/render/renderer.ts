@@ -163,9 +163,9 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const clickVariant =
     tracking &&
     ((variant: Variant) =>
-      (variant.readers ?? Number.POSITIVE_INFINITY) < config.tracking.minVariantReaders
-        ? ''
-        : signClickVariant(issue.id, variant.id, tracking.secret));
+      (variant.clickTagged ?? (variant.readers ?? Number.POSITIVE_INFINITY) >= config.tracking.minVariantReaders)
+        ? signClickVariant(issue.id, variant.id, tracking.secret)
+        : '');
   const fillers = fieldFiller(config, issue.id, dateLine, clickVariant);
   // A broken subject template is reported before any variant is compiled.
   renderSubject(issue.manifest.subject, {});

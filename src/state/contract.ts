@@ -134,6 +134,8 @@ export interface StateStore {
   scheduledChannels(issueId: string): Promise<string[]>;
   /** Which variant held which summaries, for `rolecast report`. */
   recordLayout(issueId: string, layout: IssueLayout, at: Date): Promise<void>;
+  /** What earlier runs of the issue decided on each role set's `?v=` (see Variant.clickTagged). */
+  clickTags(issueId: string): Promise<ReadonlyMap<string, boolean>>;
   /** Applies what an earlier run or `serve` could not write in time; see `Pending`. */
   applyPending(now: () => Date): Promise<Pending>;
   /**

@@ -100,4 +100,9 @@ ALTER TABLE runs ADD COLUMN open_resend_since TEXT;
 UPDATE runs SET open_resend_since = resend_started_at
   WHERE resend_started_at IS NOT NULL AND outcome IS DISTINCT FROM 'complete';`,
   },
+  {
+    version: 5,
+    name: "each role set's first decision on ?v= is kept for every later run of the issue",
+    sql: 'ALTER TABLE issue_variants ADD COLUMN IF NOT EXISTS clicks_tagged INTEGER;',
+  },
 ];

@@ -399,6 +399,30 @@ export function contractTests(b: Backend): void {
     ]);
   });
 
+  it("keeps each role set's first decision on ?v=, whatever later runs of the issue record", async () => {
+    const store = await b.open();
+    const variant = (id: string, clicksTagged?: boolean) => ({
+      id,
+      roles: [id],
+      sections: [{ role: id, summaryIds: ['s1'] }],
+      clicksTagged,
+    });
+    const summaries = [{ id: 's1', roles: ['CTO'], topics: [] }];
+    const at = new Date('2026-11-30T08:00:00.000Z');
+    await store.recordLayout(
+      ISSUE,
+      { variants: [variant('lone', false), variant('pair', true), variant('old')], summaries },
+      at,
+    );
+    await store.recordLayout(
+      ISSUE,
+      { variants: [variant('lone', true), variant('pair', false), variant('old', true)], summaries },
+      at,
+    );
+    expect(Object.fromEntries(await store.clickTags(ISSUE))).toEqual({ lone: false, pair: true, old: true });
+    expect((await store.clickTags('2026-W01')).size).toBe(0);
+  });
+
   it('records what an earlier run listed as accepted but unrecorded, once', async () => {
     const store = await b.open();
     expect(store.sideFileBase).toBeDefined();

@@ -13,6 +13,7 @@ import { migrateState, postgresState } from '../../state/postgres/index.js';
 import { openSendQueue, recordReplayed, type SendQueue } from '../../state/postgres/queue.js';
 import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
 import type { Channel } from '../channel.js';
+import { decideClickTags } from '../click-tags.js';
 import { type Compile, renderChecked } from '../compose.js';
 import { startConnectionCheck } from '../connection-check.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from '../late-suppressions.js';
@@ -134,6 +135,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     // opened ahead than messages are left for all workers: this one claims at most those.
     const connectionChecked = startConnectionCheck(transport, startPlan.sending.length);
     // Every variant of the unsuppressed audience: whichever items this worker claims, it can build them.
+    decideClickTags(audience.variants, await store.clickTags(issue.id), config.tracking.minVariantReaders);
     const compiled = await renderChecked(options.compile, project, audience.variants, log, options.env.secret);
     // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
     await store.recordLayout(issue.id, issueLayout(audience.variants, issue.summaries), options.now());

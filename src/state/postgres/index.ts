@@ -35,17 +35,27 @@ export function postgresState(
     suppressions: postgresSuppressions(pool),
     waves: (issueId, channel, now = () => new Date()) => postgresWaves(pool, issueId, channel, now),
     scheduledChannels: (issueId) => postgresScheduledChannels(pool, issueId),
+    async clickTags(issueId) {
+      const { rows } = await pool.query<{ variant_id: string; clicks_tagged: number }>(
+        'SELECT variant_id, clicks_tagged FROM issue_variants WHERE issue_id = $1 AND clicks_tagged IS NOT NULL',
+        [issueId],
+      );
+      return new Map(rows.map((r) => [r.variant_id, r.clicks_tagged === 1]));
+    },
     async recordLayout(issueId, layout, at) {
       await pool.query(
-        `INSERT INTO issue_variants (issue_id, variant_id, roles, sections, recorded_at)
-         SELECT $1, v, r, s, $2 FROM unnest($3::text[], $4::text[], $5::text[]) AS t(v, r, s)
-         ON CONFLICT (issue_id, variant_id) DO UPDATE SET roles = excluded.roles, sections = excluded.sections`,
+        // The first decision on `?v=` stays: every later run of the issue reads it (see clickTags).
+        `INSERT INTO issue_variants (issue_id, variant_id, roles, sections, recorded_at, clicks_tagged)
+         SELECT $1, v, r, s, $2, c FROM unnest($3::text[], $4::text[], $5::text[], $6::int[]) AS t(v, r, s, c)
+         ON CONFLICT (issue_id, variant_id) DO UPDATE SET roles = excluded.roles, sections = excluded.sections,
+           clicks_tagged = COALESCE(issue_variants.clicks_tagged, excluded.clicks_tagged)`,
         [
           issueId,
           at.toISOString(),
           layout.variants.map((v) => v.id),
           layout.variants.map((v) => JSON.stringify(v.roles)),
           layout.variants.map((v) => JSON.stringify(v.sections)),
+          layout.variants.map((v) => (v.clicksTagged === undefined ? null : Number(v.clicksTagged))),
         ],
       );
       await pool.query(

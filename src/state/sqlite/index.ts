@@ -49,6 +49,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
     },
     scheduledChannels: async (issueId) => storedChannels(db, issueId),
     recordLayout: async (issueId, layout, at) => sqliteAnalyticsStore(db).recordLayout(issueId, layout, at),
+    clickTags: async (issueId) => sqliteAnalyticsStore(db).clickTags(issueId),
     async applyPending(now) {
       // Unsubscribes the endpoint could only journal (database busy) count before anyone is planned.
       const journal = await suppressions.applyJournal();

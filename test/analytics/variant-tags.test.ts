@@ -1,0 +1,74 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyClickVariant } from '../../src/analytics/token.js';
+import { sendIssue } from '../../src/send/index.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { type GeneratedSubscriber, type SendFixture, sendEnv, sendFixture } from '../send/_fixture.js';
+
+/**
+ * A role set's `?v=` is decided once per issue: a role set one reader held in the first run stays
+ * unnamed in the run that mails a second reader of it, so no click can be told to be theirs.
+ */
+const SECRET = sendEnv().ROLECAST_SECRET!;
+const reader = (email: string, roles: string[]): GeneratedSubscriber => ({
+  email,
+  name: email.split('@')[0]!,
+  roles,
+  status: 'active',
+});
+const LONE = ['Security Engineer', 'Head of ML'];
+
+let smtp: TestSmtpServer | undefined;
+let fixture: SendFixture | undefined;
+afterEach(async () => {
+  await smtp?.close();
+  await fixture?.cleanup();
+  smtp = fixture = undefined;
+});
+
+describe("a role set's ?v= across runs of one issue", () => {
+  it('stays as the first run decided, where a reader added later would have been alone with one', async () => {
+    const first = [
+      reader('alone@example.test', LONE),
+      reader('c1@example.test', ['VP of Data']),
+      reader('c2@example.test', ['VP of Data']),
+    ];
+    fixture = await sendFixture(0, {}, first);
+    const configFile = fixture.temp.path('rolecast.config.json');
+    const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(configFile, JSON.stringify({ ...config, tracking: { clicks: true } }));
+    smtp = await startSmtpServer();
+    const send = () =>
+      sendIssue({
+        issueDir: fixture!.issueDir,
+        subscribersFile: fixture!.subscribersFile,
+        cwd: fixture!.dir,
+        env: sendEnv(smtp!.url()),
+      });
+    expect((await send()).total.sent).toBe(3);
+    // A second reader of the lone role set, and a new role set of two, join before the next run.
+    const later = [
+      ...first,
+      reader('joined@example.test', LONE),
+      reader('d1@example.test', ['Engineering Manager']),
+      reader('d2@example.test', ['Engineering Manager']),
+    ];
+    await writeFile(fixture.subscribersFile, JSON.stringify({ subscribers: later }));
+    expect((await send()).total.sent).toBe(3);
+
+    const named = new Map<string, (string | undefined)[]>();
+    for (const message of await smtp.messages()) {
+      const values = [
+        ...String(message.parsed.html).matchAll(/href="https:\/\/rolecast\.example\/c\/[^"?]*\?v(?:=|&#x3D;)([^&"]*)/g),
+      ].map((m) => verifyClickVariant(m[1]!, '2026-W48', SECRET));
+      expect(values.length).toBeGreaterThan(0);
+      named.set(message.envelope.to[0]!, values);
+    }
+    // The lone role set was not named in the first run, so it is not for the reader who joined it.
+    for (const who of ['alone@example.test', 'joined@example.test'])
+      expect(named.get(who)!.every((v) => v === undefined)).toBe(true);
+    // Role sets of two or more are named, whichever run first met them.
+    for (const who of ['c1@example.test', 'c2@example.test', 'd1@example.test', 'd2@example.test'])
+      expect(named.get(who)!.every((v) => v !== undefined)).toBe(true);
+  }, 120_000);
+});
