@@ -45,9 +45,15 @@ export function migrateAnalytics(db: StateDb): void {
  * it. Releases that do not know the column write their rows without it, as before.
  */
 function addClicksTagged(db: StateDb): void {
-  const columns = db.prepare('PRAGMA table_info(issue_variants)').all() as { name: string }[];
-  if (columns.length > 0 && !columns.some((c) => c.name === 'clicks_tagged'))
-    db.exec('ALTER TABLE issue_variants ADD COLUMN clicks_tagged INTEGER');
+  const missing = () => {
+    const columns = db.prepare('PRAGMA table_info(issue_variants)').all() as { name: string }[];
+    return columns.length > 0 && !columns.some((c) => c.name === 'clicks_tagged');
+  };
+  if (!missing()) return;
+  // Looked at again under the write lock: `serve` and `send` may open an older file at once.
+  db.transaction(() => {
+    if (missing()) db.exec('ALTER TABLE issue_variants ADD COLUMN clicks_tagged INTEGER');
+  }).immediate();
 }
 
 export function hasAnalyticsTables(db: StateDb): boolean {

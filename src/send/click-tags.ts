@@ -11,7 +11,9 @@ export function decideClickTags(
   variants: readonly Variant[],
   decided: ReadonlyMap<string, boolean>,
   minReaders: number,
+  /** The readers a role set has left once suppressed readers are out, when `variants` counts them too. */
+  readersOf: (variant: Variant) => number | undefined = (variant) => variant.readers,
 ): void {
   for (const variant of variants)
-    variant.clickTagged = decided.get(variant.id) ?? (variant.readers ?? Number.POSITIVE_INFINITY) >= minReaders;
+    variant.clickTagged = decided.get(variant.id) ?? (readersOf(variant) ?? Number.POSITIVE_INFINITY) >= minReaders;
 }

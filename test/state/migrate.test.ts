@@ -101,7 +101,9 @@ async function fillState(file: string): Promise<void> {
     await store.recordLayout(
       '2026-W48',
       {
-        variants: [{ id: 'cto', roles: ['CTO'], sections: [{ role: 'CTO', summaryIds: ['s1', 's2'] }] }],
+        variants: [
+          { id: 'cto', roles: ['CTO'], sections: [{ role: 'CTO', summaryIds: ['s1', 's2'] }], clicksTagged: true },
+        ],
         summaries: [
           { id: 's1', roles: ['CTO'], topics: ['ai'] },
           { id: 's2', roles: ['CTO'], topics: [] },
@@ -113,7 +115,9 @@ async function fillState(file: string): Promise<void> {
     await store.recordLayout(
       '2026-W49',
       {
-        variants: [{ id: 'exec', roles: ['Exec'], sections: [{ role: 'Exec', summaryIds: ['s9', 's3'] }] }],
+        variants: [
+          { id: 'exec', roles: ['Exec'], sections: [{ role: 'Exec', summaryIds: ['s9', 's3'] }], clicksTagged: false },
+        ],
         summaries: [
           { id: 's9', roles: ['Exec'], topics: ['chips'] },
           { id: 's3', roles: ['Exec'], topics: ['ai', 'law'] },

@@ -134,15 +134,24 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     // Checked while the issue renders, awaited before anything is claimed. No more connections
     // opened ahead than messages are left for all workers: this one claims at most those.
     const connectionChecked = startConnectionCheck(transport, startPlan.sending.length);
+    // The fingerprint's audience counts suppressed readers too (so a reader suppressed mid-send
+    // changes no plan); a role set's `?v=` is decided by the readers it has without them.
+    const unsuppressed = new Map(startPlan.audience.variants.map((v) => [v.id, v.readers ?? 0]));
+    decideClickTags(
+      audience.variants,
+      await store.clickTags(issue.id),
+      config.tracking.minVariantReaders,
+      (variant) => unsuppressed.get(variant.id) ?? 0,
+    );
     // Every variant of the unsuppressed audience: whichever items this worker claims, it can build them.
-    decideClickTags(audience.variants, await store.clickTags(issue.id), config.tracking.minVariantReaders);
     const compiled = await renderChecked(options.compile, project, audience.variants, log, options.env.secret);
-    // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
-    await store.recordLayout(issue.id, issueLayout(audience.variants, issue.summaries), options.now());
     await connectionChecked();
 
     // A scheduled send of this issue holds the one-sender lock: workers do not start beside it.
     await refuseWhileLocked(pool, issue.id, options.breakLock);
+    // Who got what, for `rolecast report` (the ledger holds only a variant id per reader), and each
+    // role set's `?v=` decision: recorded once this worker may send, before it claims anything.
+    await store.recordLayout(issue.id, issueLayout(audience.variants, issue.summaries), options.now());
     const worker = {
       id: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
       host: hostname(),

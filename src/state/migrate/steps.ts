@@ -90,7 +90,7 @@ registerCopyComponent({
     },
     {
       table: 'issue_variants',
-      columns: ['issue_id', 'variant_id', 'roles', 'sections', 'recorded_at'],
+      columns: ['issue_id', 'variant_id', 'roles', 'sections', 'recorded_at', 'clicks_tagged'],
       key: ['issue_id', 'variant_id'],
     },
     {
