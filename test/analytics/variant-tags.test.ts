@@ -56,14 +56,7 @@ describe("a role set's ?v= across runs of one issue", () => {
     await writeFile(fixture.subscribersFile, JSON.stringify({ subscribers: later }));
     expect((await send()).total.sent).toBe(3);
 
-    const named = new Map<string, (string | undefined)[]>();
-    for (const message of await smtp.messages()) {
-      const values = [
-        ...String(message.parsed.html).matchAll(/href="https:\/\/rolecast\.example\/c\/[^"?]*\?v(?:=|&#x3D;)([^&"]*)/g),
-      ].map((m) => verifyClickVariant(m[1]!, '2026-W48', SECRET));
-      expect(values.length).toBeGreaterThan(0);
-      named.set(message.envelope.to[0]!, values);
-    }
+    const named = await namedIn(smtp);
     // The lone role set was not named in the first run, so it is not for the reader who joined it.
     for (const who of ['alone@example.test', 'joined@example.test'])
       expect(named.get(who)!.every((v) => v === undefined)).toBe(true);
@@ -71,4 +64,45 @@ describe("a role set's ?v= across runs of one issue", () => {
     for (const who of ['c1@example.test', 'c2@example.test', 'd1@example.test', 'd2@example.test'])
       expect(named.get(who)!.every((v) => v !== undefined)).toBe(true);
   }, 120_000);
+
+  it('is decided by the whole list when a run sends to part of it, as a wave of a scheduled send does', async () => {
+    const list = [
+      reader('first@example.test', LONE),
+      reader('second@example.test', LONE),
+      reader('c1@example.test', ['VP of Data']),
+    ];
+    fixture = await sendFixture(0, {}, list);
+    const configFile = fixture.temp.path('rolecast.config.json');
+    const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(configFile, JSON.stringify({ ...config, tracking: { clicks: true } }));
+    smtp = await startSmtpServer();
+    // Two waves, each with one reader of the role set the whole list gives two.
+    for (const wave of [['first@example.test', 'c1@example.test'], ['second@example.test']])
+      await sendIssue({
+        issueDir: fixture.issueDir,
+        subscribersFile: fixture.subscribersFile,
+        cwd: fixture.dir,
+        env: sendEnv(smtp.url()),
+        onlyEmails: new Set(wave),
+      });
+    const named = await namedIn(smtp);
+    expect([...named.keys()].sort()).toEqual(['c1@example.test', 'first@example.test', 'second@example.test']);
+    for (const who of ['first@example.test', 'second@example.test'])
+      expect(named.get(who)!.every((v) => v !== undefined)).toBe(true);
+    // c1 alone holds its role set in the whole list: named in no wave.
+    expect(named.get('c1@example.test')!.every((v) => v === undefined)).toBe(true);
+  }, 120_000);
 });
+
+/** The role set each message's tracked links name (undefined where a link names none), by recipient. */
+async function namedIn(server: TestSmtpServer): Promise<Map<string, (string | undefined)[]>> {
+  const named = new Map<string, (string | undefined)[]>();
+  for (const message of await server.messages()) {
+    const values = [
+      ...String(message.parsed.html).matchAll(/href="https:\/\/rolecast\.example\/c\/[^"?]*\?v(?:=|&#x3D;)([^&"]*)/g),
+    ].map((m) => verifyClickVariant(m[1]!, '2026-W48', SECRET));
+    expect(values.length).toBeGreaterThan(0);
+    named.set(message.envelope.to[0]!, values);
+  }
+  return named;
+}
