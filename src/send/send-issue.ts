@@ -12,7 +12,7 @@ import type { StateLock } from '../state/contract.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
 import { openState, openStateToRehearse, postgresSideFileBase } from '../state/open.js';
 import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
-import { decideClickTags, wholeListReaders } from './click-tags.js';
+import { decideClickTags } from './click-tags.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
 import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from './late-suppressions.js';
@@ -345,17 +345,17 @@ async function sendLoaded(
     const connectionChecked = startConnectionCheck(transport, plan.sending.length, early?.opening);
     // The render needs the readers' languages only: one reader per locale, not the list.
     const readersByLocale = withSubscribers(project, subscribers.localeSamples());
-    const decided = await state(() => store.clickTags(issue.id));
-    const whole =
-      coversPartOfList({ segments, onlyEmails: options.onlyEmails }) &&
-      plan.audience.variants.some((variant) => !decided.has(variant.id))
-        ? wholeListReaders(project, subscribers, isSuppressed)
-        : undefined;
     decideClickTags(
       plan.audience.variants,
-      decided,
+      await state(() => store.clickTags(issue.id)),
       config.tracking.minVariantReaders,
-      whole && ((variant) => whole.get(variant.id) ?? variant.readers),
+      {
+        planned: plan.audience.variants,
+        partOfList: coversPartOfList({ segments, onlyEmails: options.onlyEmails }),
+        project,
+        subscribers,
+        isSuppressed,
+      },
     );
     const compiled = await renderChecked(compile, readersByLocale, plan.audience.variants, log, env.secret);
     // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.

@@ -13,7 +13,7 @@ import { migrateState, postgresState } from '../../state/postgres/index.js';
 import { openSendQueue, recordReplayed, type SendQueue } from '../../state/postgres/queue.js';
 import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
 import type { Channel } from '../channel.js';
-import { decideClickTags, wholeListReaders } from '../click-tags.js';
+import { decideClickTags } from '../click-tags.js';
 import { type Compile, renderChecked } from '../compose.js';
 import { startConnectionCheck } from '../connection-check.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from '../late-suppressions.js';
@@ -135,18 +135,14 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     // opened ahead than messages are left for all workers: this one claims at most those.
     const connectionChecked = startConnectionCheck(transport, startPlan.sending.length);
     // The fingerprint's audience counts suppressed readers too (so a reader suppressed mid-send
-    // changes no plan); a role set's `?v=` is decided by the readers it has without them, over the
-    // whole list when this run plans part of it.
-    const decided = await store.clickTags(issue.id);
-    const unsuppressed = coversPartOfList(options)
-      ? wholeListReaders(project, subscribers, isSuppressed)
-      : new Map(startPlan.audience.variants.map((v) => [v.id, v.readers ?? 0]));
-    decideClickTags(
-      audience.variants,
-      decided,
-      config.tracking.minVariantReaders,
-      (variant) => unsuppressed.get(variant.id) ?? 0,
-    );
+    // changes no plan); a role set's `?v=` is decided by the readers it has without them.
+    decideClickTags(audience.variants, await store.clickTags(issue.id), config.tracking.minVariantReaders, {
+      planned: startPlan.audience.variants,
+      partOfList: coversPartOfList(options),
+      project,
+      subscribers,
+      isSuppressed,
+    });
     // Every variant of the unsuppressed audience: whichever items this worker claims, it can build them.
     const compiled = await renderChecked(options.compile, project, audience.variants, log, options.env.secret);
     await connectionChecked();
