@@ -5,6 +5,16 @@
  */
 import type { ClickEvent, IssueFacts } from './store.js';
 
+/** A role set's `?v=` decision as `issue_variants.clicks_tagged` holds it: 1, 0, or null for none made. */
+export function clicksTaggedValue(tagged: boolean | undefined): number | null {
+  return tagged === undefined ? null : Number(tagged);
+}
+
+/** The decisions an issue's `issue_variants` rows hold (those with one), by variant id. */
+export function clickTagsOf(rows: readonly { variant_id: string; clicks_tagged: number }[]): Map<string, boolean> {
+  return new Map(rows.map((row) => [row.variant_id, row.clicks_tagged === 1]));
+}
+
 /** The columns a click insert writes, in the order of `clickValues`. */
 export const CLICK_COLUMNS = 'issue_id, summary_id, role, variant_id, kind, target, clicked_at, first';
 

@@ -61,7 +61,7 @@ export function postgresAnalyticsStore(pool: Pool): AnalyticsStore {
             layout.variants.map((v) => JSON.stringify(v.roles)),
             layout.variants.map((v) => JSON.stringify(v.sections)),
             at.toISOString(),
-            layout.variants.map((v) => (v.clicksTagged === undefined ? null : Number(v.clicksTagged))),
+            layout.variants.map((v) => mapping.clicksTaggedValue(v.clicksTagged)),
           ],
         );
         await client.query(

@@ -95,7 +95,7 @@ export function sqliteAnalyticsStore(db: StateDb): SqliteAnalyticsStore {
             JSON.stringify(v.roles),
             JSON.stringify(v.sections),
             at.toISOString(),
-            v.clicksTagged === undefined ? null : Number(v.clicksTagged),
+            mapping.clicksTaggedValue(v.clicksTagged),
           );
         for (const s of layout.summaries) summary.run(issueId, s.id, JSON.stringify(s.roles), JSON.stringify(s.topics));
       })();
@@ -107,7 +107,7 @@ export function sqliteAnalyticsStore(db: StateDb): SqliteAnalyticsStore {
           'SELECT variant_id, clicks_tagged FROM issue_variants WHERE issue_id = ? AND clicks_tagged IS NOT NULL',
         )
         .all(issueId) as { variant_id: string; clicks_tagged: number }[];
-      return new Map(rows.map((r) => [r.variant_id, r.clicks_tagged === 1]));
+      return mapping.clickTagsOf(rows);
     },
     issues(since) {
       if (!ready) return [];

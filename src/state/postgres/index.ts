@@ -1,3 +1,4 @@
+import { clicksTaggedValue, clickTagsOf } from '../../analytics/rows.js';
 import { migrate, type Pool, redactDatabaseUrl } from '../../db/postgres.js';
 import { EXIT, RolecastError } from '../../errors.js';
 import type { StateStore } from '../contract.js';
@@ -40,7 +41,7 @@ export function postgresState(
         'SELECT variant_id, clicks_tagged FROM issue_variants WHERE issue_id = $1 AND clicks_tagged IS NOT NULL',
         [issueId],
       );
-      return new Map(rows.map((r) => [r.variant_id, r.clicks_tagged === 1]));
+      return clickTagsOf(rows);
     },
     async recordLayout(issueId, layout, at) {
       await pool.query(
@@ -55,7 +56,7 @@ export function postgresState(
           layout.variants.map((v) => v.id),
           layout.variants.map((v) => JSON.stringify(v.roles)),
           layout.variants.map((v) => JSON.stringify(v.sections)),
-          layout.variants.map((v) => (v.clicksTagged === undefined ? null : Number(v.clicksTagged))),
+          layout.variants.map((v) => clicksTaggedValue(v.clicksTagged)),
         ],
       );
       await pool.query(
