@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.js';
+import { escapeRegExp } from '../escape.js';
 import { displayPath } from '../load/_display.js';
 import { type TemplateFile, type TemplateSet, TRACE_BEGIN, TRACE_END } from './templates.js';
 
@@ -115,8 +116,4 @@ function closestMatch(sourceLines: string[], wanted: string, offset: number): nu
 
 function stripMarkers(text: string): string {
   return text.replace(/<!--rc-partial:.*?-->|<!--rc-end-->/g, '');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

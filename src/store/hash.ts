@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalAddress } from '../address.js';
+import { escapeRegExp } from '../escape.js';
 
 /**
  * The suppression key an erased address leaves behind: a SHA-256 of the canonical address, so
@@ -24,7 +25,7 @@ export function isHashedKey(key: string): boolean {
  * address ("n@example.com" in "ann@example.com.au"), which is another reader's.
  */
 export function eraseAddress(text: string, address: string): string {
-  const escaped = address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escapeRegExp(address);
   // Before: no character an address's local part can hold (RFC 5322 atext, and the dot). After: no domain character, and no dot
   // going on to one (a full stop ending a sentence is not part of the address).
   const whole = new RegExp(

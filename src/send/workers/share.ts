@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { canonicalAddress } from '../../address.js';
 import { verifyClickToken, verifyClickVariant } from '../../analytics/token.js';
+import { escapeRegExp } from '../../escape.js';
 import type { AudiencePlan } from '../../group/index.js';
 import type { Project } from '../../load/project.js';
 import type { Subscriber } from '../../model/subscriber.js';
@@ -53,10 +54,7 @@ export function withContent(
  * role set): their signatures change with ROLECAST_SECRET, which `keyCheck` compares on its own.
  */
 function trackedLinksRead(tracking: { base: string; secret: string; issueId: string }): (text: string) => string {
-  const link = new RegExp(
-    `${tracking.base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^"'\\s<>?]+)(\\?[^"'\\s<>]*)?`,
-    'g',
-  );
+  const link = new RegExp(`${escapeRegExp(tracking.base)}([^"'\\s<>?]+)(\\?[^"'\\s<>]*)?`, 'g');
   return (text) =>
     text.replace(link, (whole, token: string, query: string | undefined) => {
       const claims = verifyClickToken(token, tracking.secret);
