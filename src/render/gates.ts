@@ -112,9 +112,22 @@ export interface SizeCounts {
 }
 
 export function sizeCounts(html: string): SizeCounts {
-  const escaped = html.match(/[^\t\n\x20-\x3c\x3e-\x7e]/g)?.length ?? 0;
-  const breaks = html.match(/\n/g)?.length ?? 0;
-  return { length: html.length, escaped, breaks };
+  const counts = { length: 0, escaped: 0, breaks: 0 };
+  addSizeCounts(counts, html);
+  return counts;
+}
+
+/**
+ * `text`'s counts added to `counts`, in one pass over its UTF-16 code units: line breaks, and the
+ * characters quoted-printable escapes (anything but tab and printable ASCII other than `=`).
+ */
+export function addSizeCounts(counts: SizeCounts, text: string): void {
+  counts.length += text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) counts.breaks++;
+    else if (!(c === 9 || (c >= 0x20 && c <= 0x3c) || (c >= 0x3e && c <= 0x7e))) counts.escaped++;
+  }
 }
 
 /** `mayReachSizeWarning` from the counts of the HTML's pieces, summed. */

@@ -2,7 +2,7 @@ import { isSignedValueShape } from '../analytics/token.js';
 import type { Problem } from '../errors.js';
 import { createCache } from './_cache.js';
 import { escapeHtml, type FieldValues, joinParts, type Parts, VARIANT_FIELDS } from './_personal.js';
-import { altProblems, linkProblems, type SizeCounts, sizeCounts } from './gates.js';
+import { addSizeCounts, altProblems, linkProblems, type SizeCounts, sizeCounts } from './gates.js';
 import type { GateSegment } from './set-frames.js';
 
 /**
@@ -99,7 +99,7 @@ export function createPieceGates(
         out.counts.length -= each.tokenChars;
         for (const line of each.lines) {
           out.bytes += Buffer.byteLength(line);
-          addLineCounts(out.counts, line);
+          addSizeCounts(out.counts, line);
         }
       }
       for (const p of found.links) out.links.push({ ...p, field });
@@ -107,18 +107,4 @@ export function createPieceGates(
     }
     return out;
   };
-}
-
-/**
- * A line's size counts added to `counts`, as `sizeCounts` counts them (see gates.ts), in one pass:
- * a role set's own lines are short and new each time.
- */
-function addLineCounts(counts: SizeCounts, line: string): void {
-  counts.length += line.length;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 10) counts.breaks++;
-    // What sizeCounts' /[^\t\n\x20-\x3c\x3e-\x7e]/ matches: escaped by quoted-printable.
-    else if (!(c === 9 || (c >= 0x20 && c <= 0x3c) || (c >= 0x3e && c <= 0x7e))) counts.escaped++;
-  }
 }
