@@ -67,9 +67,13 @@ describePostgres('subscribers forget with the state in PostgreSQL', () => {
       `INSERT INTO send_items (issue_id, channel, plan_id, seq, email, variant_id) VALUES ('2026-W48', 'smtp', 'p1', 0, $1, 'v1')`,
       [reader],
     );
+    await pool.query(
+      `INSERT INTO send_plan_readers (issue_id, channel, plan_id, seq, email, reader) VALUES ('2026-W48', 'smtp', 'p1', 0, $1, $2)`,
+      [reader, JSON.stringify({ email: reader, name: 'Priya Raman', roles: ['CTO'] })],
+    );
     const before = await everything();
-    for (const table of ['readers', 'deliveries', 'suppressions', 'bounce_events', 'reader_audit', 'send_items'])
-      expect(before.get(table), table).toContain('priya');
+    const tables = ['readers', 'deliveries', 'suppressions', 'bounce_events', 'reader_audit', 'send_items'];
+    for (const table of [...tables, 'send_plan_readers']) expect(before.get(table), table).toContain('priya');
 
     const forgot = await runMain(project.dir, ['subscribers', 'forget', 'Priya.Raman@example.com'], env);
     expect(forgot.code, forgot.all).toBe(0);

@@ -10,6 +10,7 @@ import { migrate, openPostgres, type Pool } from '../../db/postgres.js';
 import type { Project } from '../../load/project.js';
 import type { Subscriber } from '../../model/subscriber.js';
 import { migrateState, postgresState } from '../../state/postgres/index.js';
+import { readPlanReaders } from '../../state/postgres/plan-readers.js';
 import { openSendQueue, recordReplayed, type SendQueue } from '../../state/postgres/queue.js';
 import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
 import type { Channel } from '../channel.js';
@@ -108,6 +109,11 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     const destination = transport.destination;
     // What an earlier run on this host sent but could not record: recorded first, never sent again.
     if (options.sideFileBase) replayed(await replaySideFile(pool, options.sideFileBase, options.now), log);
+    // Readers from the subscriber store change while a send runs (signups, preferences): a worker
+    // joining a running plan takes the readers it was made from, or its list would be another plan.
+    const planReaders = project.readers ? await readPlanReaders(pool, issue.id, options.channel) : undefined;
+    const readers = planReaders ?? subscribers;
+    if (planReaders) log(planReadersLine(planReaders.length));
     const ledger = store.ledger(issue.id, options.channel);
     const recordedAtStart = await ledger.recorded();
     const { since: resendSince, resumed, leftOpen } = await resendGeneration(ledger, options.resend, options.now());
@@ -116,7 +122,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     if (resumed) log(resumingResendLine(resumed));
     if (leftOpen) log(openResendNote(leftOpen));
     const plannedWith = (recorded: ReadonlyMap<string, DeliveryStatus>) =>
-      planDelivery(project, subscribers, {
+      planDelivery(project, readers, {
         segments: options.segments,
         onlyEmails: options.onlyEmails,
         isSuppressed,
@@ -130,7 +136,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       });
     const startPlan = plannedWith(recordedAtStart);
     options.warn(startPlan, isSuppressed);
-    const { fingerprint, audience } = planFingerprint(project, subscribers, options);
+    const { fingerprint, audience } = planFingerprint(project, readers, options);
     // Checked while the issue renders, awaited before anything is claimed. No more connections
     // opened ahead than messages are left for all workers: this one claims at most those.
     const connectionChecked = startConnectionCheck(transport, startPlan.sending.length);
@@ -140,7 +146,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       planned: startPlan.audience.variants,
       partOfList: coversPartOfList(options),
       project,
-      subscribers,
+      subscribers: readers,
       isSuppressed,
     });
     // Every variant of the unsuppressed audience: whichever items this worker claims, it can build them.
@@ -168,6 +174,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
           readers: fresh.audience.recipients.length,
           salt: since ? `resend:${since}` : '',
           resendSince: since,
+          keptReaders: project.readers ? readers : undefined,
         };
       },
       keyCheck(options.env.secret),
@@ -235,7 +242,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     stopBeating = beats.stop;
     await beats.first;
 
-    const byEmail = new Map(subscribers.map((s) => [canonicalAddress(s.email), s]));
+    const byEmail = new Map(readers.map((s) => [canonicalAddress(s.email), s]));
     late = watchSuppressions(store.suppressions, cursor, { everyMs: options.lateSuppressionCheckMs, log });
     const signal = options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal;
     const shared = queue;
@@ -425,4 +432,8 @@ function contentTracking(
 ): { base: string; secret: string; issueId: string } | undefined {
   const base = config.tracking.clicks && secret ? clickBase(config) : undefined;
   return base && secret ? { base, secret, issueId } : undefined;
+}
+
+function planReadersLine(count: number): string {
+  return `the send running now was planned from the subscriber store as it was then: this worker sends to those ${count} reader(s); changes since (signups, roles) count from the next run`;
 }

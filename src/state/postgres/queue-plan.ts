@@ -1,7 +1,9 @@
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { PoolClient } from '../../db/postgres.js';
 import { RolecastError } from '../../errors.js';
+import type { Subscriber } from '../../model/subscriber.js';
 import { RUN_START_CONFLICT } from '../../send/ledger.js';
+import { writePlanReaders } from './plan-readers.js';
 
 /**
  * Writing or joining the plan of a send (see queue.ts): under an advisory lock per issue and
@@ -40,6 +42,8 @@ export interface PlanProposal {
   /** Message-ID salt of this generation (a resend's start), shared by every worker. */
   salt: string;
   resendSince?: string | undefined;
+  /** The list the plan was made from, kept for workers that join it (see plan-readers.ts). */
+  keptReaders?: readonly Subscriber[] | undefined;
 }
 
 export interface StoredPlan {
@@ -188,6 +192,7 @@ export async function openPlanIn(
     ],
     client,
   );
+  await writePlanReaders(client, { issueId, channel, planId: plan.planId }, proposal.keptReaders);
   // The run record, as a single sender writes it: status counts pending as planned − sent − failed.
   await query(
     `INSERT INTO runs (issue_id, channel, planned, started_at, resend_started_at, open_resend_since)

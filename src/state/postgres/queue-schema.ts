@@ -61,4 +61,19 @@ CREATE INDEX send_workers_issue ON send_workers (issue_id, channel);`,
     // A keyed hash of ROLECAST_SECRET (never the secret): workers with different keys are refused.
     sql: `ALTER TABLE send_plans ADD COLUMN key_check TEXT NOT NULL DEFAULT '';`,
   },
+  {
+    version: 3,
+    name: 'the readers a plan was made from (see plan-readers.ts)',
+    sql: `
+CREATE TABLE send_plan_readers (
+  issue_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  plan_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  email TEXT NOT NULL,
+  reader TEXT NOT NULL,
+  PRIMARY KEY (issue_id, channel, seq)
+);
+CREATE INDEX send_plan_readers_email ON send_plan_readers (email);`,
+  },
 ];

@@ -3,6 +3,7 @@ import { type Pool, type PoolClient, transaction } from '../../db/postgres.js';
 import { hashedAddress } from '../../store/hash.js';
 import { DELIVERY_UPSERT_CONFLICT } from '../delivery-upsert.js';
 import { ERASURE_LOCK_SQL } from '../postgres-schema.js';
+import { dropFinishedPlanReaders } from './plan-readers.js';
 import {
   NOW,
   type OpenedPlan,
@@ -336,6 +337,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
       // over items × deliveries, quadratic (39 s for 10,000 readers). A hash join is linear.
       const result = await transaction(pool, async (client) => {
         await client.query('SET LOCAL enable_nestloop = off');
+        await dropFinishedPlanReaders(client, { issueId, channel, planId: currentPlan() });
         return query<{ outcome: string | null }>(
           `WITH t AS (SELECT ${NOW(4)} AS ms),
          state AS (

@@ -1,0 +1,82 @@
+import { canonicalAddress } from '../../address.js';
+import type { Pool, PoolClient } from '../../db/postgres.js';
+import type { Subscriber } from '../../model/subscriber.js';
+import { NOW } from './queue-plan.js';
+
+/**
+ * The readers a plan was made from, kept with it when they came from the subscriber store. Signups
+ * and preference changes during a send would give a worker started later another list, hence
+ * another plan, and it would be refused; it takes these instead and joins. Written with the plan,
+ * dropped once the plan has no open item, and an erased reader's row goes with `forget`.
+ */
+
+const ROWS_PER_INSERT = 5000;
+
+export interface PlanKey {
+  issueId: string;
+  channel: string;
+  planId: string;
+}
+
+/** In the plan's transaction: replaces whatever an earlier plan of the issue and channel kept. */
+export async function writePlanReaders(
+  client: PoolClient,
+  key: PlanKey,
+  readers: readonly Subscriber[] | undefined,
+): Promise<void> {
+  await client.query('DELETE FROM send_plan_readers WHERE issue_id = $1 AND channel = $2', [key.issueId, key.channel]);
+  if (!readers) return;
+  for (let from = 0; from < readers.length; from += ROWS_PER_INSERT) {
+    const chunk = readers.slice(from, from + ROWS_PER_INSERT);
+    await client.query(
+      `INSERT INTO send_plan_readers (issue_id, channel, plan_id, seq, email, reader)
+       SELECT $1, $2, $3, * FROM unnest($4::int[], $5::text[], $6::text[])`,
+      [
+        key.issueId,
+        key.channel,
+        key.planId,
+        chunk.map((_, i) => from + i),
+        chunk.map((reader) => canonicalAddress(reader.email)),
+        chunk.map((reader) => JSON.stringify(reader)),
+      ],
+    );
+  }
+}
+
+/**
+ * The readers of the plan workers are sending now (items open, a worker live on it), in the order
+ * they were planned; undefined when no such plan kept its readers. A plan every worker left is not
+ * joined this way: a worker started later plans from the store as it is then.
+ */
+export async function readPlanReaders(pool: Pool, issueId: string, channel: string): Promise<Subscriber[] | undefined> {
+  const { rows } = await pool.query<{ reader: string }>(
+    `SELECT r.reader FROM send_plans p
+       JOIN send_plan_readers r ON r.issue_id = p.issue_id AND r.channel = p.channel AND r.plan_id = p.plan_id
+     WHERE p.issue_id = $1 AND p.channel = $2
+       AND EXISTS (SELECT 1 FROM send_items i WHERE i.issue_id = p.issue_id AND i.channel = p.channel
+                     AND i.plan_id = p.plan_id AND NOT i.done)
+       AND EXISTS (SELECT 1 FROM send_workers w WHERE w.issue_id = p.issue_id AND w.channel = p.channel
+                     AND w.plan_id = p.plan_id AND w.stopped_at IS NULL AND w.heartbeat_at + w.lease_ms > ${NOW(3)})
+     ORDER BY r.seq`,
+    [issueId, channel, null],
+  );
+  if (rows.length === 0) return undefined;
+  return rows.map((row, index) => planReader(row.reader, index));
+}
+
+function planReader(text: string, index: number): Subscriber {
+  const reader = JSON.parse(text) as Partial<Subscriber> | null;
+  // Written by a worker from a checked list: anything else is a damaged table, never a reader to mail.
+  if (typeof reader?.email !== 'string' || !Array.isArray(reader.roles))
+    throw new Error(`send_plan_readers row ${index} is not a reader: the table is damaged`);
+  return reader as Subscriber;
+}
+
+/** In the run's closing transaction: a plan with no open item needs its readers no more. */
+export async function dropFinishedPlanReaders(client: PoolClient, key: PlanKey): Promise<void> {
+  await client.query(
+    `DELETE FROM send_plan_readers r WHERE r.issue_id = $1 AND r.channel = $2 AND r.plan_id = $3
+       AND NOT EXISTS (SELECT 1 FROM send_items i WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $3 AND NOT i.done)`,
+    [key.issueId, key.channel, key.planId],
+  );
+}
