@@ -199,6 +199,39 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 }
 
 /**
+ * The end of a worker's run once its pipeline stopped: how many items are left, and the run record
+ * closed, each waiting out a database that went away as the batches' writes do. Everything it sent
+ * is recorded by then: a connection lost here must not turn a finished send into a failed exit.
+ * An interrupted worker does not wait.
+ */
+export async function closeWorkerRun(
+  queue: Pick<SendQueue, 'progress' | 'finishRun'>,
+  end: {
+    signal: AbortSignal;
+    result: BatchResult;
+    /** The plan covers some segments or addresses: a resend it completes is not complete. */
+    partOfList: boolean;
+    log(line: string): void;
+    outagePatienceMs?: number | undefined;
+  },
+): Promise<{ open: number; interrupted: boolean }> {
+  const patience = end.outagePatienceMs ?? OUTAGE_PATIENCE_MS;
+  const patiently = <T>(call: () => Promise<T>) => withRetries(call, [], patience, end.log, end.signal);
+  const progress = await patiently(() => queue.progress());
+  const interrupted = end.signal.aborted && progress.open > 0;
+  const { result } = end;
+  const reason = interrupted
+    ? 'interrupted'
+    : result.aborted
+      ? 'aborted'
+      : result.stopped || result.halted
+        ? 'failed'
+        : undefined;
+  await patiently(() => queue.finishRun(reason, end.partOfList));
+  return { open: progress.open, interrupted };
+}
+
+/**
  * A database call tried again after each pause of `retryMs` whatever the error, then every
  * OUTAGE_RETRY_MS for up to `patienceMs` (from the first failure) while the database cannot be reached.
  */

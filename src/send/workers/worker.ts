@@ -31,7 +31,7 @@ import type { SendReport } from '../report.js';
 import { haltedBy, readUnrecorded, unrecordedFileOf } from '../state-loss.js';
 import type { MailTransport } from '../transport.js';
 import type { BatchResult } from './batch.js';
-import { runPipeline } from './pipeline.js';
+import { closeWorkerRun, runPipeline } from './pipeline.js';
 import { createSharedRate } from './rate-share.js';
 import { keyCheck, planFingerprint, withContent, workerReport } from './share.js';
 
@@ -302,17 +302,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
             ),
     };
 
-    const progress = await queue.progress();
-    const interrupted = Boolean(signal.aborted) && progress.open > 0;
-    const reason = interrupted
-      ? 'interrupted'
-      : result.aborted
-        ? 'aborted'
-        : result.stopped || result.halted
-          ? 'failed'
-          : undefined;
-    // A plan of some segments or addresses completes a resend for those readers only.
-    await queue.finishRun(reason, coversPartOfList(options));
+    const progress = await closeWorkerRun(queue, { signal, result, partOfList: coversPartOfList(options), log });
+    const { interrupted } = progress;
     const t = report.total;
     const trips = queue.roundTrips();
     log(
