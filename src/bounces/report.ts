@@ -306,6 +306,7 @@ function collectHints(root: MimePart): SourceHints {
       headerValues(quoted, 'message-id').map((v) => v.trim()),
     );
     append(hints.unsubscribeLinks, headerValues(quoted, 'list-unsubscribe'));
+    append(hints.listIds, headerValues(quoted, 'list-id'));
     for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
   }
   // Yahoo, qmail and Exim quote the original below a marker line, not as a part.
@@ -318,6 +319,7 @@ function collectHints(root: MimePart): SourceHints {
       headerValues(quoted, 'message-id').map((v) => v.trim()),
     );
     append(hints.unsubscribeLinks, headerValues(quoted, 'list-unsubscribe'));
+    append(hints.listIds, headerValues(quoted, 'list-id'));
     for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
   }
   return hints;

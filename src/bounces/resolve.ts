@@ -83,10 +83,32 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
         if (email) return { email, issueId: null, via: 'unsubscribe-token' };
       }
     }
+    // The address alone is believed only when nothing quoted of the original says it went out for
+    // another list: lists sharing a notification topic (one SNS topic for every list of a
+    // sender) would otherwise suppress this list's reader over another list's complaint.
+    if (aboutAnotherList(event.hints, options)) return undefined;
     if (event.address && isValidAddress(event.address, { anyLength: true }) && !mailbox)
       return { email: canonicalAddress(event.address), issueId: null, via: 'report' };
     return undefined;
   };
+}
+
+/** A quoted List-Id, or a List-Unsubscribe link signed with this secret, names a list other than this one. */
+function aboutAnotherList(hints: BounceEvent['hints'], options: ResolveOptions): boolean {
+  const ours = options.listId?.toLowerCase();
+  if (ours === undefined) return false;
+  for (const value of hints.listIds) {
+    // `Brand <list.example>`, or the bare id.
+    const id = (/<([^<>]*)>/.exec(value)?.[1] ?? value).trim().toLowerCase();
+    if (id && id !== ours) return true;
+  }
+  if (!options.secret) return false;
+  for (const value of hints.unsubscribeLinks)
+    for (const match of value.matchAll(/[?&]token=([A-Za-z0-9_.-]+)/g)) {
+      const claims = verifyToken(match[1]!, options.secret);
+      if (claims && claims.listId.toLowerCase() !== ours) return true;
+    }
+  return false;
 }
 
 /** The address in the first signed token found in a List-Unsubscribe value (`<https://…?token=…>`). */

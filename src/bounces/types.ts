@@ -32,8 +32,10 @@ export interface SourceHints {
   messageIds: string[];
   /** List-Unsubscribe values of the original message (their signed token names the reader). */
   unsubscribeLinks: string[];
+  /** List-Id values of the original message: one naming another list says it is not about this one. */
+  listIds: string[];
 }
 
 export function emptyHints(): SourceHints {
-  return { verpCandidates: [], messageIds: [], unsubscribeLinks: [] };
+  return { verpCandidates: [], messageIds: [], unsubscribeLinks: [], listIds: [] };
 }

@@ -153,6 +153,7 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
     if (name === 'message-id') hints.messageIds.push(headerValue);
     if (name === 'return-path') hints.verpCandidates.push(headerValue.replace(/^<|>$/g, ''));
     if (name === 'list-unsubscribe') hints.unsubscribeLinks.push(headerValue);
+    if (name === 'list-id') hints.listIds.push(headerValue);
   }
   if (type === 'Bounce') {
     const bounce = record(note.bounce);
