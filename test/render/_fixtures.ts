@@ -1,7 +1,7 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, inject } from 'vitest';
+import { expect, inject, onTestFinished } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { Project } from '../../src/load/project.js';
@@ -122,6 +122,8 @@ export const SUMMARIES: SummaryInput[] = [
  */
 export async function userTemplates(edits: Record<string, (source: string) => string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'rolecast-templates-'));
+  // Called inside a test: the copy goes when that test ends.
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
   await cp(join(REPO_ROOT, 'templates'), dir, { recursive: true });
   for (const [file, edit] of Object.entries(edits)) {
     const path = join(dir, file);
