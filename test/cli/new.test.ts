@@ -99,6 +99,15 @@ describe('rolecast new and rolecast pool', () => {
     expect(result.stderr).toContain('--week "2026-W54" is not an ISO week');
   });
 
+  it('writes the issue without a broken pool file, names the file, and exits 2', async () => {
+    await project.write('issues/_pool/broken.json', '{ "title": "Half a summary", ');
+    const created = await inProcess(['new', '--week', '2026-W50']);
+    expect(created.code).toBe(2);
+    expect(created.stderr).toContain('broken.json');
+    expect(created.stderr).toMatch(/the issue was written without those files/);
+    expect((await manifest('2026-W50')).summaries).not.toContainEqual(expect.stringContaining('broken'));
+  });
+
   it('exits 2 when the pool folder does not exist', async () => {
     const config = await readFile(project.path('rolecast.config.json'), 'utf8');
     await project.write('rolecast.config.json', config.replace('issues/_pool', 'nowhere'));

@@ -4,6 +4,7 @@ import { readTopicEngagement } from '../../analytics/history.js';
 import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import type { ResolvedConfig } from '../../config/schema.js';
+import { hasErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { loadPool } from '../../pool/index.js';
 import { planNewIssue, writeNewIssue } from '../../pool/new-issue.js';
@@ -54,7 +55,14 @@ export const newCommand: Command = {
     if (uncovered.length)
       print(ctx.stdout, `roles with none (no ready, unused pool summary names them): ${uncovered.join(', ')}`);
     print(ctx.stdout, `next: rolecast preview ${displayPath(plan.dir, ctx.cwd)}`);
-    return 0;
+    // The issue is written either way; a script must still learn that pool files were left out.
+    if (!hasErrors(pool.problems)) return 0;
+    const broken = pool.problems.filter((p) => p.severity === 'error').length;
+    print(
+      ctx.stderr,
+      `${broken} pool problem(s) above: the issue was written without those files; fix them (\`rolecast pool\` lists what is left) and add them to the issue if they belong in it`,
+    );
+    return 2;
   },
 };
 
