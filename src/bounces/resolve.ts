@@ -93,22 +93,41 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
   };
 }
 
-/** A quoted List-Id, or a List-Unsubscribe link signed with this secret, names a list other than this one. */
+/**
+ * A quoted List-Id, or a List-Unsubscribe link signed with this secret, names a list other than
+ * this one, and nothing quoted names this one. A List-Id that does not read as one (cut short, no
+ * id in it) proves nothing either way.
+ */
 function aboutAnotherList(hints: BounceEvent['hints'], options: ResolveOptions): boolean {
   const ours = options.listId?.toLowerCase();
   if (ours === undefined) return false;
+  let other = false;
   for (const value of hints.listIds) {
-    // `Brand <list.example>`, or the bare id.
-    const id = (/<([^<>]*)>/.exec(value)?.[1] ?? value).trim().toLowerCase();
-    if (id && id !== ours) return true;
+    const id = listIdOf(value);
+    if (id === ours) return false;
+    if (id !== undefined) other = true;
   }
-  if (!options.secret) return false;
-  for (const value of hints.unsubscribeLinks)
-    for (const match of value.matchAll(/[?&]token=([A-Za-z0-9_.-]+)/g)) {
-      const claims = verifyToken(match[1]!, options.secret);
-      if (claims && claims.listId.toLowerCase() !== ours) return true;
-    }
-  return false;
+  if (options.secret)
+    for (const value of hints.unsubscribeLinks)
+      for (const match of value.matchAll(/[?&]token=([A-Za-z0-9_.-]+)/g)) {
+        const claims = verifyToken(match[1]!, options.secret);
+        if (!claims) continue;
+        if (claims.listId.toLowerCase() === ours) return false;
+        other = true;
+      }
+  return other;
+}
+
+/**
+ * The id of a List-Id value (RFC 2919: an optional phrase, then `<id>`), lower-cased: its quoted
+ * strings and comments removed first (a brand may hold "<" or ">"), then the last `<…>`. A bare
+ * value counts only when it is a dotted id; anything else is undefined.
+ */
+export function listIdOf(value: string): string | undefined {
+  const plain = value.replace(/"(?:[^"\\]|\\.)*"/g, ' ').replace(/\((?:[^()\\]|\\.)*\)/g, ' ');
+  const bracketed = [...plain.matchAll(/<([^<>\s]+)>/g)].at(-1)?.[1];
+  const id = (bracketed ?? plain).trim().toLowerCase();
+  return /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)+$/.test(id) ? id : undefined;
 }
 
 /** The address in the first signed token found in a List-Unsubscribe value (`<https://…?token=…>`). */

@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { formatProblem, type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { loadProject, type Project, subscriberTable, withSubscribers } from '../load/project.js';
-import type { SubscriberTable } from '../model/subscriber-table.js';
+import { SubscriberTable } from '../model/subscriber-table.js';
 import type { CompiledVariant } from '../render/index.js';
 import type { StateLock } from '../state/contract.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
@@ -215,7 +215,13 @@ async function sendLoaded(
       concurrency,
       compile,
       openTransport: () => createTransport(project, env, options, log),
-      warn: (plan, isSuppressed) => warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log }),
+      warn: (plan, isSuppressed, readers) =>
+        warnAudience(project, readers ? SubscriberTable.from(readers) : subscribers, plan, {
+          segments,
+          options,
+          isSuppressed,
+          log,
+        }),
       signal: options.signal,
       log,
       now,

@@ -10,6 +10,10 @@ import { LAYOUT_TABLES } from './layout-tables.js';
 /** The advisory lock ledger writers hold shared and `forget` exclusively (see migration 3). */
 export const ERASURE_LOCK_SQL = "hashtext('rolecast:erasure')";
 
+/** The suppression key an erased address leaves (src/store/hash.ts), computed in SQL from a canonical address column. */
+export const hashedKeySql = (column: string) =>
+  `'sha256:' || encode(sha256('rolecast-suppression'::bytea || '\\x00'::bytea || convert_to(${column}, 'UTF8')), 'hex')`;
+
 export const STATE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

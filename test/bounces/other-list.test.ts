@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReport } from '../../src/bounces/index.js';
-import { createResolver } from '../../src/bounces/resolve.js';
+import { createResolver, listIdOf } from '../../src/bounces/resolve.js';
 import type { BounceStore } from '../../src/bounces/store.js';
 import type { BounceEvent } from '../../src/bounces/types.js';
 import { readSesNotification } from '../../src/serve/webhooks/ses.js';
@@ -56,6 +56,24 @@ describe('reports about another list of the same sender', () => {
     ).toEqual([undefined]);
     for (const headers of [[{ name: 'List-Id', value: `Weekly <${OURS.toUpperCase()}>` }], []])
       expect(await resolveAll(sesComplaint(headers), true)).toEqual([{ email: READER, issueId: null, via: 'report' }]);
+  });
+
+  it('reads a List-Id as RFC 2919 writes it; one that does not read as an id proves nothing', async () => {
+    expect(listIdOf(`"<Dev> Weekly" <${OURS}>`)).toBe(OURS);
+    expect(listIdOf(`Weekly (the <old> one) <${OURS}>`)).toBe(OURS);
+    expect(listIdOf(OURS.toUpperCase())).toBe(OURS);
+    expect(listIdOf('"Some very long brand name"')).toBeUndefined();
+    expect(listIdOf('Weekly <>')).toBeUndefined();
+    for (const value of [`"<Dev> Weekly" <${OURS}>`, '"Some very long brand name', 'Weekly'])
+      expect(await resolveAll(sesComplaint([{ name: 'List-Id', value }]), true)).toEqual([
+        { email: READER, issueId: null, via: 'report' },
+      ]);
+    // Two values, one of them this list's: about this list.
+    const both = sesComplaint([
+      { name: 'List-Id', value: 'Monthly <monthly.rolecast.example>' },
+      { name: 'List-Id', value: `<${OURS}>` },
+    ]);
+    expect(await resolveAll(both, true)).toEqual([{ email: READER, issueId: null, via: 'report' }]);
   });
 
   it('a complaint whose unsubscribe link is signed for the other list (same secret) is not this list reader’s', async () => {

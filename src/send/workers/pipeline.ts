@@ -207,7 +207,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 export async function closeWorkerRun(
   queue: Pick<SendQueue, 'progress' | 'finishRun'>,
   end: {
+    /** The run's stop signal: set with items open, the run was interrupted. */
     signal: AbortSignal;
+    /** What cuts a wait for the database short (the person stopping the run); default `signal`. */
+    stopWaiting?: AbortSignal | undefined;
     result: BatchResult;
     /** The plan covers some segments or addresses: a resend it completes is not complete. */
     partOfList: boolean;
@@ -216,7 +219,8 @@ export async function closeWorkerRun(
   },
 ): Promise<{ open: number; interrupted: boolean }> {
   const patience = end.outagePatienceMs ?? OUTAGE_PATIENCE_MS;
-  const patiently = <T>(call: () => Promise<T>) => withRetries(call, [], patience, end.log, end.signal);
+  const stop = end.stopWaiting ?? end.signal;
+  const patiently = <T>(call: () => Promise<T>) => withRetries(call, [], patience, end.log, stop);
   const progress = await patiently(() => queue.progress());
   const interrupted = end.signal.aborted && progress.open > 0;
   const { result } = end;

@@ -7,7 +7,7 @@ import { issueLayout } from '../../analytics/layout.js';
 import { clickBase } from '../../analytics/track-links.js';
 import type { Environment } from '../../config/env.js';
 import { migrate, openPostgres, type Pool } from '../../db/postgres.js';
-import type { Project } from '../../load/project.js';
+import { type Project, withSubscribers } from '../../load/project.js';
 import type { Subscriber } from '../../model/subscriber.js';
 import { migrateState, postgresState } from '../../state/postgres/index.js';
 import { readPlanReaders } from '../../state/postgres/plan-readers.js';
@@ -59,7 +59,8 @@ export interface WorkerSendOptions {
   compile: Compile;
   openTransport(): Promise<MailTransport>;
   /** The load and audience warnings, judged on the whole list (and `--strict`), before anything is sent. */
-  warn(plan: DeliveryPlan, isSuppressed: (email: string) => boolean): void;
+  /** `readers`: the running plan's kept readers, when this worker took them instead of its own list. */
+  warn(plan: DeliveryPlan, isSuppressed: (email: string) => boolean, readers?: readonly Subscriber[]): void;
   signal?: AbortSignal | undefined;
   log(line: string): void;
   now(): Date;
@@ -111,9 +112,12 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     if (options.sideFileBase) replayed(await replaySideFile(pool, options.sideFileBase, options.now), log);
     // Readers from the subscriber store change while a send runs (signups, preferences): a worker
     // joining a running plan takes the readers it was made from, or its list would be another plan.
-    const planReaders = project.readers ? await readPlanReaders(pool, issue.id, options.channel) : undefined;
+    // Only a list from the store alone: a worker given a file plans from its file.
+    const fromStore = project.readers?.source === 'store';
+    const planReaders = fromStore ? await readPlanReaders(pool, issue.id, options.channel) : undefined;
     const readers = planReaders ?? subscribers;
-    if (planReaders) log(planReadersLine(planReaders.length));
+    // Languages to render, warnings and role-set counts come from the same readers as the plan.
+    const planned = planReaders ? withSubscribers(project, planReaders) : project;
     const ledger = store.ledger(issue.id, options.channel);
     const recordedAtStart = await ledger.recorded();
     const { since: resendSince, resumed, leftOpen } = await resendGeneration(ledger, options.resend, options.now());
@@ -122,7 +126,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     if (resumed) log(resumingResendLine(resumed));
     if (leftOpen) log(openResendNote(leftOpen));
     const plannedWith = (recorded: ReadonlyMap<string, DeliveryStatus>) =>
-      planDelivery(project, readers, {
+      planDelivery(planned, readers, {
         segments: options.segments,
         onlyEmails: options.onlyEmails,
         isSuppressed,
@@ -135,8 +139,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         destination,
       });
     const startPlan = plannedWith(recordedAtStart);
-    options.warn(startPlan, isSuppressed);
-    const { fingerprint, audience } = planFingerprint(project, readers, options);
+    options.warn(startPlan, isSuppressed, planReaders);
+    const { fingerprint, audience } = planFingerprint(planned, readers, options);
     // Checked while the issue renders, awaited before anything is claimed. No more connections
     // opened ahead than messages are left for all workers: this one claims at most those.
     const connectionChecked = startConnectionCheck(transport, startPlan.sending.length);
@@ -145,12 +149,12 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     decideClickTags(audience.variants, await store.clickTags(issue.id), config.tracking.minVariantReaders, {
       planned: startPlan.audience.variants,
       partOfList: coversPartOfList(options),
-      project,
+      project: planned,
       subscribers: readers,
       isSuppressed,
     });
     // Every variant of the unsuppressed audience: whichever items this worker claims, it can build them.
-    const compiled = await renderChecked(options.compile, project, audience.variants, log, options.env.secret);
+    const compiled = await renderChecked(options.compile, planned, audience.variants, log, options.env.secret);
     await connectionChecked();
 
     // A scheduled send of this issue holds the one-sender lock: workers do not start beside it.
@@ -174,7 +178,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
           readers: fresh.audience.recipients.length,
           salt: since ? `resend:${since}` : '',
           resendSince: since,
-          keptReaders: project.readers ? readers : undefined,
+          keptReaders: fromStore && fresh.toSend.length > 0 ? readers : undefined,
         };
       },
       keyCheck(options.env.secret),
@@ -183,6 +187,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       log(
         'warning: this plan was begun by workers with another ROLECAST_SECRET; its remaining messages are signed with this one, and the unsubscribe links already sent verify only where serve has the key they were signed with',
       );
+    if (planReaders) log(planReadersLine(planReaders.length, opened.wrote));
     if (opened.replaced)
       log(
         `replaced the unfinished plan of ${opened.replaced.createdAt} (${opened.replaced.createdBy}): it was for another audience or other messages and no worker is left on it`,
@@ -302,7 +307,14 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
             ),
     };
 
-    const progress = await closeWorkerRun(queue, { signal, result, partOfList: coversPartOfList(options), log });
+    const progress = await closeWorkerRun(queue, {
+      signal,
+      // A stall is most often the same outage: only the person stopping the run cuts the wait short.
+      stopWaiting: options.signal,
+      result,
+      partOfList: coversPartOfList(options),
+      log,
+    });
     const { interrupted } = progress;
     const t = report.total;
     const trips = queue.roundTrips();
@@ -425,6 +437,8 @@ function contentTracking(
   return base && secret ? { base, secret, issueId } : undefined;
 }
 
-function planReadersLine(count: number): string {
-  return `the send running now was planned from the subscriber store as it was then: this worker sends to those ${count} reader(s); changes since (signups, roles) count from the next run`;
+function planReadersLine(count: number, wrote: boolean): string {
+  return wrote
+    ? `the send this worker found running ended as it started: it planned from that send's ${count} reader(s); run the same command again once it is done to reach readers who signed up since`
+    : `the send running now was planned from the subscriber store as it was then: this worker sends to those ${count} reader(s); readers who signed up since are reached by the next run, and role changes count from a reader's next message`;
 }

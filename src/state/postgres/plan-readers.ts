@@ -1,13 +1,16 @@
 import { canonicalAddress } from '../../address.js';
 import type { Pool, PoolClient } from '../../db/postgres.js';
 import type { Subscriber } from '../../model/subscriber.js';
+import { hashedKeySql } from '../postgres-schema.js';
 import { NOW } from './queue-plan.js';
 
 /**
  * The readers a plan was made from, kept with it when they came from the subscriber store. Signups
  * and preference changes during a send would give a worker started later another list, hence
- * another plan, and it would be refused; it takes these instead and joins. Written with the plan,
- * dropped once the plan has no open item, and an erased reader's row goes with `forget`.
+ * another plan, and it would be refused; it takes these instead and joins. Only a list read from
+ * the store alone is kept (a worker given a file plans from its file). Written with a plan that
+ * has items, dropped once the plan has no open item or no live worker, and an erased reader's
+ * row goes with the erasure (a trigger, so `forget` on any host removes it).
  */
 
 const ROWS_PER_INSERT = 5000;
@@ -18,19 +21,29 @@ export interface PlanKey {
   planId: string;
 }
 
-/** In the plan's transaction: replaces whatever an earlier plan of the issue and channel kept. */
+/**
+ * In the plan's transaction: replaces what an earlier plan of the issue and channel kept, and what
+ * any plan no worker is live on still keeps (a send interrupted and never resumed). A reader
+ * erased since the list was read is left out.
+ */
 export async function writePlanReaders(
   client: PoolClient,
   key: PlanKey,
   readers: readonly Subscriber[] | undefined,
 ): Promise<void> {
-  await client.query('DELETE FROM send_plan_readers WHERE issue_id = $1 AND channel = $2', [key.issueId, key.channel]);
+  await client.query(
+    `DELETE FROM send_plan_readers r WHERE (r.issue_id = $1 AND r.channel = $2)
+       OR NOT EXISTS (SELECT 1 FROM send_workers w WHERE w.issue_id = r.issue_id AND w.channel = r.channel
+                        AND w.plan_id = r.plan_id AND w.stopped_at IS NULL AND w.heartbeat_at + w.lease_ms > ${NOW(3)})`,
+    [key.issueId, key.channel, null],
+  );
   if (!readers) return;
   for (let from = 0; from < readers.length; from += ROWS_PER_INSERT) {
     const chunk = readers.slice(from, from + ROWS_PER_INSERT);
     await client.query(
       `INSERT INTO send_plan_readers (issue_id, channel, plan_id, seq, email, reader)
-       SELECT $1, $2, $3, * FROM unnest($4::int[], $5::text[], $6::text[])`,
+       SELECT $1, $2, $3, u.seq, u.email, u.reader FROM unnest($4::int[], $5::text[], $6::text[]) AS u(seq, email, reader)
+       WHERE NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.email = ${hashedKeySql('u.email')} AND s.reason = 'erased')`,
       [
         key.issueId,
         key.channel,

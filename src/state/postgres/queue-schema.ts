@@ -1,4 +1,5 @@
 import type { Migration } from '../../db/postgres.js';
+import { hashedKeySql } from '../postgres-schema.js';
 
 /**
  * The work queue cooperating `send` workers share (component 'workers'). One plan per (issue,
@@ -74,6 +75,15 @@ CREATE TABLE send_plan_readers (
   reader TEXT NOT NULL,
   PRIMARY KEY (issue_id, channel, seq)
 );
-CREATE INDEX send_plan_readers_email ON send_plan_readers (email);`,
+CREATE INDEX send_plan_readers_email ON send_plan_readers (email);
+-- An erasure from any host, this release's or an older one that does not know the table: the
+-- reader's kept record goes with it.
+CREATE FUNCTION rolecast_erase_plan_reader() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  DELETE FROM send_plan_readers r WHERE ${hashedKeySql('r.email')} = NEW.email;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER send_plan_readers_erased AFTER INSERT OR UPDATE ON suppressions
+  FOR EACH ROW WHEN (NEW.reason = 'erased') EXECUTE FUNCTION rolecast_erase_plan_reader();`,
   },
 ];

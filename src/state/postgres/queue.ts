@@ -2,7 +2,7 @@ import type { QueryResultRow } from 'pg';
 import { type Pool, type PoolClient, transaction } from '../../db/postgres.js';
 import { hashedAddress } from '../../store/hash.js';
 import { DELIVERY_UPSERT_CONFLICT } from '../delivery-upsert.js';
-import { ERASURE_LOCK_SQL } from '../postgres-schema.js';
+import { ERASURE_LOCK_SQL, hashedKeySql } from '../postgres-schema.js';
 import { dropFinishedPlanReaders } from './plan-readers.js';
 import {
   NOW,
@@ -18,7 +18,7 @@ import {
  * The key an erased reader leaves on the suppression list (src/store/hash.ts), computed in SQL from
  * the item's canonical address, so a reader forgotten during the send is skipped like any other.
  */
-const HASHED_KEY_SQL = `'sha256:' || encode(sha256('rolecast-suppression'::bytea || '\\x00'::bytea || convert_to(i.email, 'UTF8')), 'hex')`;
+const HASHED_KEY_SQL = hashedKeySql('i.email');
 
 export type { OpenedPlan, PlanItem, PlanProposal, QueueWorker, StoredPlan } from './queue-plan.js';
 
@@ -323,8 +323,15 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
            WHERE issue_id = $1 AND channel = $2 AND lease_owner = $3 AND NOT done AND NOT (seq = ANY($5::int[])) RETURNING 1
          ), stopped AS (
            UPDATE send_workers SET stopped_at = ${NOW(4)}, heartbeat_at = ${NOW(4)} WHERE worker_id = $3 RETURNING 1
+         ), unkept AS (
+           -- The last worker gone: the readers kept for workers joining the plan are needed no more.
+           DELETE FROM send_plan_readers r WHERE r.issue_id = $1 AND r.channel = $2
+             AND NOT EXISTS (SELECT 1 FROM send_workers w WHERE w.issue_id = $1 AND w.channel = $2 AND w.worker_id <> $3
+               AND w.stopped_at IS NULL AND w.heartbeat_at + w.lease_ms > ${NOW(4)})
+           RETURNING 1
          )
-         SELECT (SELECT count(*) FROM released)::int AS released, (SELECT count(*) FROM stopped)::int AS stopped`,
+         SELECT (SELECT count(*) FROM released)::int AS released, (SELECT count(*) FROM stopped)::int AS stopped,
+           (SELECT count(*) FROM unkept)::int AS unkept`,
         [issueId, channel, worker.id, now(), [...keep]],
       );
       return result.rows[0]!.released;

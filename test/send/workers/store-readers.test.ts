@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { sendIssue } from '../../../src/send/index.js';
+import { hashedAddress } from '../../../src/store/hash.js';
 import { perTest } from '../../helpers/per-test.js';
 import { describePostgres } from '../../helpers/postgres.js';
 import { runMain } from '../../helpers/project.js';
@@ -90,5 +91,57 @@ describePostgres('send workers: readers from the subscriber store', () => {
     expect(nextMailed).toContain('late.signup@example.com');
     expect(nextMailed.filter((address) => mailed.includes(address))).toEqual([]);
     expect(next.total.sent).toBe(nextMailed.length);
+  });
+
+  it('a worker given a subscribers file does not join a plan made from the store: it is refused', async () => {
+    await db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const smtp = await startSmtpServer({ faults: { holdData: hold } });
+    opened.smtp = smtp;
+    const f = await sendFixture(20);
+    opened.fixture = f;
+    await db.pool.query("DO $$ BEGIN IF to_regclass('readers') IS NOT NULL THEN DELETE FROM readers; END IF; END $$");
+    await store(f, 'import', f.subscribersFile);
+    const other = await f.temp.write(
+      'partners.json',
+      JSON.stringify([{ email: 'partner@partners.example', roles: ['CTO'] }]),
+    );
+    const first = worker(f, smtp, []);
+    await expect.poll(() => smtp.counts.data, { timeout: 30_000 }).toBeGreaterThan(0);
+    try {
+      await expect(
+        sendIssue({
+          issueDir: f.issueDir,
+          subscribersFile: other,
+          cwd: f.dir,
+          env: { ...sendEnv(smtp.url()), DATABASE_URL: db.url() },
+          ratePerSecond: 0,
+          log: () => {},
+        }),
+      ).rejects.toThrow(/with a different plan/);
+    } finally {
+      release();
+    }
+    await first;
+  });
+
+  it('an erasure by any host removes the reader from the kept readers', async () => {
+    const key = { issue: 'erase-test', reader: 'kept.reader@example.com' };
+    await db.pool.query(
+      `INSERT INTO send_plan_readers (issue_id, channel, plan_id, seq, email, reader) VALUES ($1, 'smtp', 'p', 0, $2, $3)`,
+      [key.issue, key.reader, JSON.stringify({ email: key.reader, roles: ['CTO'] })],
+    );
+    // As `forget` on a host that does not know the table leaves it: only the hashed suppression.
+    await db.pool.query(
+      `INSERT INTO suppressions (email, reason, source, created_at) VALUES ($1, 'erased', 'forget', '2026-12-01T00:00:00Z')`,
+      [hashedAddress(key.reader)],
+    );
+    const left = await db.pool.query('SELECT count(*)::int AS n FROM send_plan_readers WHERE issue_id = $1', [
+      key.issue,
+    ]);
+    expect(left.rows[0].n).toBe(0);
   });
 });
