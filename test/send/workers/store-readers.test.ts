@@ -33,7 +33,8 @@ describePostgres('send workers: readers from the subscriber store', () => {
     expect(result.code, result.all).toBe(0);
   };
 
-  it('a worker started after a signup and a role change joins the running plan; nobody is mailed twice', async () => {
+  /** `count` readers imported into the store, and an SMTP server holding every message until `release`. */
+  const heldSendOfStore = async (count: number) => {
     await db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
     let release!: () => void;
     const hold = new Promise<void>((resolve) => {
@@ -41,10 +42,15 @@ describePostgres('send workers: readers from the subscriber store', () => {
     });
     const smtp = await startSmtpServer({ faults: { holdData: hold } });
     opened.smtp = smtp;
-    const f = await sendFixture(30);
+    const f = await sendFixture(count);
     opened.fixture = f;
     await db.pool.query("DO $$ BEGIN IF to_regclass('readers') IS NOT NULL THEN DELETE FROM readers; END IF; END $$");
     await store(f, 'import', f.subscribersFile);
+    return { smtp, f, release };
+  };
+
+  it('a worker started after a signup and a role change joins the running plan; nobody is mailed twice', async () => {
+    const { smtp, f, release } = await heldSendOfStore(30);
     const planned = f.subscribers.map((s) => s.email.toLowerCase());
 
     const lines: string[] = [];
@@ -94,17 +100,7 @@ describePostgres('send workers: readers from the subscriber store', () => {
   });
 
   it('a worker given a subscribers file does not join a plan made from the store: it is refused', async () => {
-    await db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
-    let release!: () => void;
-    const hold = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const smtp = await startSmtpServer({ faults: { holdData: hold } });
-    opened.smtp = smtp;
-    const f = await sendFixture(20);
-    opened.fixture = f;
-    await db.pool.query("DO $$ BEGIN IF to_regclass('readers') IS NOT NULL THEN DELETE FROM readers; END IF; END $$");
-    await store(f, 'import', f.subscribersFile);
+    const { smtp, f, release } = await heldSendOfStore(20);
     const other = await f.temp.write(
       'partners.json',
       JSON.stringify([{ email: 'partner@partners.example', roles: ['CTO'] }]),
