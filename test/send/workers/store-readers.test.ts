@@ -34,7 +34,7 @@ describePostgres('send workers: readers from the subscriber store', () => {
   };
 
   /** `count` readers imported into the store, and an SMTP server holding every message until `release`. */
-  const heldSendOfStore = async (count: number) => {
+  const heldSendOfStore = async (count: number, subscribers?: Parameters<typeof sendFixture>[2]) => {
     await db.pool.query('DELETE FROM send_items; DELETE FROM send_plans; DELETE FROM deliveries; DELETE FROM runs');
     let release!: () => void;
     const hold = new Promise<void>((resolve) => {
@@ -42,7 +42,7 @@ describePostgres('send workers: readers from the subscriber store', () => {
     });
     const smtp = await startSmtpServer({ faults: { holdData: hold } });
     opened.smtp = smtp;
-    const f = await sendFixture(count);
+    const f = await sendFixture(count, {}, subscribers);
     opened.fixture = f;
     await db.pool.query("DO $$ BEGIN IF to_regclass('readers') IS NOT NULL THEN DELETE FROM readers; END IF; END $$");
     await store(f, 'import', f.subscribersFile);
@@ -122,6 +122,33 @@ describePostgres('send workers: readers from the subscriber store', () => {
       release();
     }
     await first;
+  });
+
+  it('a joining worker writes the kept readers in their language, though the store no longer holds it', async () => {
+    const readers = Array.from({ length: 10 }, (_, i) => ({
+      email: `reader${i}@example.test`,
+      name: `Reader ${i}`,
+      roles: ['CTO'],
+      status: 'active' as const,
+      ...(i === 5 ? { locale: 'de' } : {}),
+    }));
+    const { smtp, f, release } = await heldSendOfStore(10, readers);
+    const lines: string[] = [];
+    const first = worker(f, smtp, lines);
+    await expect.poll(() => smtp.counts.data, { timeout: 30_000 }).toBeGreaterThan(0);
+    let second: ReturnType<typeof worker>;
+    try {
+      // The only German reader leaves the store; the plan still holds them.
+      await store(f, 'remove', 'reader5@example.test');
+      second = worker(f, smtp, lines);
+      await expect.poll(() => lines.some((line) => line.includes('joined the plan')), { timeout: 20_000 }).toBe(true);
+    } finally {
+      release();
+    }
+    await Promise.all([first, second!]);
+    const german = (await smtp.messages()).filter((m) => m.envelope.to.includes('reader5@example.test'));
+    expect(german).toHaveLength(1);
+    expect(german[0]!.parsed.text).toContain('Abmelden');
   });
 
   it('an erasure by any host removes the reader from the kept readers', async () => {
