@@ -13,6 +13,7 @@ import { NOW } from './queue-plan.js';
  * row goes with the erasure (a trigger, so `forget` on any host removes it).
  */
 
+/** Rows per INSERT when a plan keeps its readers, and per page when a worker reads them. */
 const ROWS_PER_INSERT = 5000;
 
 export interface PlanKey {
@@ -62,19 +63,30 @@ export async function writePlanReaders(
  * joined this way: a worker started later plans from the store as it is then.
  */
 export async function readPlanReaders(pool: Pool, issueId: string, channel: string): Promise<Subscriber[] | undefined> {
-  const { rows } = await pool.query<{ reader: string }>(
-    `SELECT r.reader FROM send_plans p
-       JOIN send_plan_readers r ON r.issue_id = p.issue_id AND r.channel = p.channel AND r.plan_id = p.plan_id
+  const live = await pool.query<{ plan_id: string }>(
+    `SELECT p.plan_id FROM send_plans p
      WHERE p.issue_id = $1 AND p.channel = $2
        AND EXISTS (SELECT 1 FROM send_items i WHERE i.issue_id = p.issue_id AND i.channel = p.channel
                      AND i.plan_id = p.plan_id AND NOT i.done)
        AND EXISTS (SELECT 1 FROM send_workers w WHERE w.issue_id = p.issue_id AND w.channel = p.channel
-                     AND w.plan_id = p.plan_id AND w.stopped_at IS NULL AND w.heartbeat_at + w.lease_ms > ${NOW(3)})
-     ORDER BY r.seq`,
+                     AND w.plan_id = p.plan_id AND w.stopped_at IS NULL AND w.heartbeat_at + w.lease_ms > ${NOW(3)})`,
     [issueId, channel, null],
   );
-  if (rows.length === 0) return undefined;
-  return rows.map((row, index) => planReader(row.reader, index));
+  const planId = live.rows[0]?.plan_id;
+  if (planId === undefined) return undefined;
+  // A page at a time: a million kept readers never sit in memory as rows and readers at once.
+  const readers: Subscriber[] = [];
+  for (let after = -1; ; ) {
+    const { rows } = await pool.query<{ seq: number; reader: string }>(
+      `SELECT seq, reader FROM send_plan_readers
+       WHERE issue_id = $1 AND channel = $2 AND plan_id = $3 AND seq > $4 ORDER BY seq LIMIT ${ROWS_PER_INSERT}`,
+      [issueId, channel, planId, after],
+    );
+    for (const row of rows) readers.push(planReader(row.reader, row.seq));
+    if (rows.length < ROWS_PER_INSERT) break;
+    after = rows.at(-1)!.seq;
+  }
+  return readers.length > 0 ? readers : undefined;
 }
 
 function planReader(text: string, index: number): Subscriber {
