@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { EXIT, RolecastError } from '../errors.js';
-import { walDamage } from './wal-check.js';
+import { walDamage, walLoss } from './wal-check.js';
 
 /**
  * How a state file is judged before anything trusts it. A damaged file (not SQLite, corrupt,
@@ -183,6 +183,7 @@ export function assertStateFileKind(file: string): 'file' | 'missing' {
  * the log under the first read.
  */
 export function assertLogSound(file: string): void {
+  assertLogWhole(file);
   const wal = `${sqlitePath(file)}-wal`;
   if (!walDamage(wal)) return;
   const damage = walDamage(wal);
@@ -190,6 +191,32 @@ export function assertLogSound(file: string): void {
   throw stateDamaged(
     file,
     `its write-ahead log ${wal} has a bad frame (${damage.frame}) followed by ${damage.dropped} more, which SQLite would drop without a word: messages recorded there would read as never sent`,
+  );
+}
+
+/**
+ * Refuses a state file whose write-ahead log lacks frames its index (`-shm`, left by a process
+ * killed mid-send) lists as committed: the log deleted, cut short or replaced since (see
+ * wal-check.ts). SQLite would open the rest without a word, and those readers would be mailed again.
+ * Cheap (the index's header and the log's size), so checked by every open, the light ones too: the
+ * first to open the file rebuilds the index from the log, and the loss can no longer be seen.
+ */
+export function assertLogWhole(file: string): void {
+  const wal = `${sqlitePath(file)}-wal`;
+  const shm = `${sqlitePath(file)}-shm`;
+  if (!walLoss(wal, shm)) return;
+  const loss = walLoss(wal, shm);
+  if (!loss) return;
+  const what =
+    loss.present === 0
+      ? `its write-ahead log ${wal} is missing (or is another file's)`
+      : `its write-ahead log ${wal} ends after ${loss.present} frame(s)`;
+  throw new RolecastError(
+    'E_STATE_DAMAGED',
+    `the state file ${file} is damaged: ${what}, but its index ${shm} lists committed records there (${loss.committed} frame(s) not yet in the file): messages recorded there would read as never sent; nothing was sent`,
+    {
+      hint: `put the log back beside the file as it was (a copy of the state file needs its -wal file); if it is lost for good, see "State file recovery" in the README before you delete ${shm} to go on without those records: readers recorded only there would be sent the issue again`,
+    },
   );
 }
 

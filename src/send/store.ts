@@ -9,6 +9,7 @@ import { hashedAddress } from '../store/hash.js';
 import { migrateSubscriberStore, STORE_SCHEMA_VERSION } from '../store/sqlite.js';
 import {
   assertLogSound,
+  assertLogWhole,
   assertStateFileKind,
   markStateDb,
   type StateCheck,
@@ -112,6 +113,7 @@ export function openStateDb(
     assertStateFileKind(file);
     // The preview's light read on every edit skips it: a log is only read through in full.
     if (options.check !== 'light') assertLogSound(file);
+    else assertLogWhole(file);
     const db = openOrClassify(file, () => new Database(file, { readonly: true, fileMustExist: true }));
     verifyOrClose(db, file, options.check);
     return db;

@@ -125,3 +125,90 @@ function checksum(words: Uint32Array, start: number, count: number, sum: [number
   sum[0] = s0;
   sum[1] = s1;
 }
+
+/**
+ * What a state file's write-ahead log lacks of the frames its index (`-shm`) lists as committed.
+ *
+ * A process killed mid-send leaves its records in the log and the log's index beside it, which
+ * counts the frames committed (`mxFrame`) and those already copied into the file (`nBackfill`).
+ * SQLite rebuilds the index from whatever log it finds: a log deleted, truncated or swapped for
+ * another one (a copy of `state.db` without its `-wal`, a "stale file" removed) opens without a word,
+ * and every message recorded only there reads as never sent. The index is written after the log on
+ * every commit, so in a live file the log always holds what the index lists.
+ *
+ * Format: https://www.sqlite.org/walformat.html#the_wal_index_file_format
+ */
+export interface WalLoss {
+  /** Frames the index lists as committed and not yet copied into the file. */
+  committed: number;
+  /** How many of the index's frames the log holds: 0 when it is missing or another log. */
+  present: number;
+}
+
+const INDEX_HEADER = 48;
+const CHECKPOINT_INFO = 40;
+const WAL_INDEX_VERSION = 3007000;
+
+/** Undefined when nothing committed is lost: no index, an index fully copied in, or a log holding it all. */
+export function walLoss(walFile: string, shmFile: string): WalLoss | undefined {
+  const before = readIndex(shmFile);
+  if (!before) return undefined;
+  const index = parseIndex(before);
+  if (!index || index.mxFrame <= index.nBackfill) return undefined;
+  const present = framesHeld(walFile, index.salt);
+  // A writer that moved the log on between the two reads (a checkpoint, a restart): not judged.
+  const after = readIndex(shmFile);
+  if (!after?.equals(before) || present >= index.mxFrame) return undefined;
+  return { committed: index.mxFrame - index.nBackfill, present };
+}
+
+function readIndex(shmFile: string): Buffer | undefined {
+  const length = 2 * INDEX_HEADER + CHECKPOINT_INFO;
+  let fd: number;
+  try {
+    fd = openSync(shmFile, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const bytes = Buffer.alloc(length);
+    return readSync(fd, bytes, 0, length, 0) === length ? bytes : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The index header as SQLite wrote it (two equal copies, in the host's byte order), or undefined. */
+function parseIndex(bytes: Buffer): { mxFrame: number; nBackfill: number; salt: Buffer } | undefined {
+  const first = bytes.subarray(0, INDEX_HEADER);
+  if (!first.equals(bytes.subarray(INDEX_HEADER, 2 * INDEX_HEADER))) return undefined;
+  const u32 = (at: number) => (LITTLE_HOST ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at));
+  if (u32(0) !== WAL_INDEX_VERSION || bytes[12] !== 1) return undefined;
+  const sum: [number, number] = [0, 0];
+  // A copy of its own: words in the host's byte order, from an aligned start.
+  checksum(new Uint32Array(new Uint8Array(first.subarray(0, 40)).buffer), 0, 10, sum);
+  if (sum[0] !== u32(40) || sum[1] !== u32(44)) return undefined;
+  return { mxFrame: u32(16), nBackfill: u32(2 * INDEX_HEADER), salt: Buffer.from(bytes.subarray(32, 40)) };
+}
+
+/** Whole frames of the log generation with these salts: 0 for a missing log or another one. */
+function framesHeld(walFile: string, salt: Buffer): number {
+  let fd: number;
+  try {
+    fd = openSync(walFile, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const header = Buffer.alloc(HEADER);
+    if (size < HEADER || readSync(fd, header, 0, HEADER, 0) < HEADER) return 0;
+    const magic = header.readUInt32BE(0);
+    if ((magic !== MAGIC_LE && magic !== MAGIC_BE) || !header.subarray(16, 24).equals(salt)) return 0;
+    return Math.floor((size - HEADER) / (FRAME_HEADER + header.readUInt32BE(8)));
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, runCli } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/project.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+
+/**
+ * A send killed with SIGKILL leaves its ledger in the write-ahead log (`state.db-wal`), and the
+ * log's index (`state.db-shm`) beside it. A log deleted or cut short afterwards (a "stale file"
+ * removed, a copy of state.db taken without its log) opens in SQLite without a word, and every
+ * reader recorded only there would be mailed again: the index tells, and the file is refused.
+ */
+
+let server: TestSmtpServer | undefined;
+let fixture: SendFixture | undefined;
+const children: ChildProcess[] = [];
+
+afterEach(async () => {
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await server?.close();
+  await fixture?.cleanup();
+  server = undefined;
+  fixture = undefined;
+});
+
+const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A real `rolecast send`, killed with SIGKILL once the server took `accepted` messages. */
+async function killedSend(f: SendFixture, env: NodeJS.ProcessEnv, accepted: number): Promise<void> {
+  const child = spawn(process.execPath, [CLI, ...SEND], {
+    cwd: f.dir,
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
+  children.push(child);
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  await until(() => server!.counts.accepted >= accepted, 'the first messages');
+  child.kill('SIGKILL');
+  await closed;
+}
+
+describe('a write-ahead log lost after a send was killed', () => {
+  it.each([
+    ['deleted', (wal: string) => rmSync(wal)],
+    ['cut short', (wal: string) => truncateSync(wal, Math.floor(readFileSync(wal).length / 3))],
+  ])(
+    '%s: send and status refuse the state, nothing is sent; with the log put back, nobody is mailed twice',
+    async (_name, lose) => {
+      const concurrency = 2;
+      fixture = await sendFixture(70, { concurrency });
+      server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
+      const env = sendEnv(server.url());
+      await killedSend(fixture, env, 20);
+      const state = fixture.temp.path('.rolecast/state.db');
+      const wal = `${state}-wal`;
+      expect(existsSync(`${state}-shm`)).toBe(true);
+      const log = readFileSync(wal);
+      lose(wal);
+      const before = server.counts.accepted;
+
+      const refused = await runCli(SEND, { cwd: fixture.dir, env });
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain(`the state file ${state} is damaged: its write-ahead log ${wal} `);
+      expect(refused.stderr).toMatch(/lists committed records there .*nothing was sent/);
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+      const status = await runCli(['status', 'issues/2026-W48'], { cwd: fixture.dir, env });
+      expect(status.code, status.stderr).toBe(2);
+      expect(server.counts.accepted).toBe(before);
+
+      writeFileSync(wal, log);
+      const resumed = await runCli(SEND, { cwd: fixture.dir, env });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const counts = new Map<string, number>();
+      for (const m of await server.messages()) counts.set(m.envelope.to[0]!, (counts.get(m.envelope.to[0]!) ?? 0) + 1);
+      const twice = [...counts.values()].filter((n) => n > 1);
+      expect(twice.length).toBeLessThanOrEqual(concurrency);
+    },
+  );
+
+  it('is no loss once the log was copied into the file: a missing log is then accepted', async () => {
+    fixture = await sendFixture(5);
+    const file = fixture.temp.path('.rolecast/state.db');
+    // A process writes a record, checkpoints it into the file and is killed: the index stays.
+    const script = `
+      const { openStateDb } = await import(${JSON.stringify(join(REPO_ROOT, 'dist/send/store.js'))});
+      const db = openStateDb(${JSON.stringify(file)});
+      db.prepare("INSERT INTO suppressions (email, created_at) VALUES ('gone@example.test', 'now')").run();
+      db.pragma('wal_checkpoint(PASSIVE)');
+      process.kill(process.pid, 'SIGKILL');`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script]);
+    expect(child.signal).toBe('SIGKILL');
+    expect(existsSync(`${file}-shm`)).toBe(true);
+    rmSync(`${file}-wal`);
+    const listed = await runCli(['suppress', 'list'], { cwd: fixture.dir });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('gone@example.test');
+  });
+});
