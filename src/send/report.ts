@@ -94,7 +94,9 @@ export function haltedHint(halted: Halted): string {
   // sqlite3 shell): nothing is wrong with the disk.
   const base = /database is locked|SQLITE_BUSY|database table is locked/i.test(halted.reason)
     ? 'another program kept the state file locked longer than rolecast waits (a backup, an open sqlite3 shell); once it lets go, run the same command again'
-    : 'free space on that disk (or fix the write error) and run the same command again';
+    : / was (deleted|replaced by another file) while the send ran/.test(halted.reason)
+      ? 'keep the state folder out of clean-ups; when the file was replaced, put the one named above in its place; then run the same command again'
+      : 'free space on that disk (or fix the write error) and run the same command again';
   if (halted.unrecorded.length === 0) return `${base}: messages recorded as sent are not sent again`;
   if (halted.unrecordedFile)
     return `${base}: it first records the messages listed as not recorded (from ${halted.unrecordedFile}), so none is sent twice`;

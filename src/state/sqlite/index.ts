@@ -6,6 +6,7 @@ import { stateUseError } from '../../send/state-file.js';
 import { replayUnrecorded, unrecordedFileOf } from '../../send/state-loss.js';
 import type { StateDb } from '../../send/store.js';
 import type { DeliveryLedger, StateStore } from '../contract.js';
+import { fileInPlace } from './file-in-place.js';
 import { sqliteSuppressions } from './suppressions.js';
 
 /**
@@ -15,6 +16,8 @@ import { sqliteSuppressions } from './suppressions.js';
  */
 export function sqliteState(db: StateDb, file: string): StateStore {
   const suppressions = sqliteSuppressions(db);
+  // Before each ledger write: a send whose file was deleted under it stops, its records kept.
+  const inPlace = fileInPlace(db, file);
   return {
     kind: 'sqlite',
     description: file,
@@ -26,9 +29,13 @@ export function sqliteState(db: StateDb, file: string): StateStore {
         sentSince: async (since) => ledger.sentSince(since),
         unfinishedResend: async () => ledger.unfinishedResend(),
         latestStamp: async () => ledger.latestStamp(),
-        recordMany: async (entries) => ledger.recordMany(entries),
+        recordMany: async (entries) => {
+          inPlace();
+          ledger.recordMany(entries);
+        },
         startRun: async (planned, resendSince) => ledger.startRun(planned, resendSince),
         finishRun: async (outcome, keepResendOpen) => {
+          inPlace();
           ledger.finishRun(outcome, keepResendOpen);
         },
       } satisfies DeliveryLedger;

@@ -1,0 +1,69 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { planAudience } from '../../src/group/index.js';
+import { CLI, runCli } from '../helpers/cli.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+
+/**
+ * SQLite goes on writing to a state file deleted under it. A send whose state folder is removed
+ * mid-run (a clean-up, `git clean`, a tmp cleaner) would record the rest of the run into a file
+ * nobody reads, finish with exit 0, and the next run would mail every reader a second time.
+ */
+
+let server: TestSmtpServer | undefined;
+let fixture: SendFixture | undefined;
+const children: ChildProcess[] = [];
+
+afterEach(async () => {
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await server?.close();
+  await fixture?.cleanup();
+  server = undefined;
+  fixture = undefined;
+});
+
+const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('the state folder removed while a send runs', () => {
+  it('stops the send (exit 3) with its records written back, and the next run mails nobody twice', async () => {
+    fixture = await sendFixture(70, { concurrency: 2 });
+    server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
+    const env = sendEnv(server.url());
+    const child = spawn(process.execPath, [CLI, ...SEND], {
+      cwd: fixture.dir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await until(() => server!.counts.accepted >= 15, 'the first messages');
+    const state = fixture.temp.path('.rolecast/state.db');
+    rmSync(fixture.temp.path('.rolecast'), { recursive: true });
+
+    expect(await exited, stderr).toBe(3);
+    expect(stderr).toContain(`the state file ${state} was deleted while the send ran: the send stopped`);
+    expect(existsSync(state)).toBe(true);
+
+    const resumed = await runCli(SEND, { cwd: fixture.dir, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const received = (await server.messages()).map((m) => m.envelope.to[0]!);
+    const project = await fixture.load();
+    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+    expect(received.sort()).toEqual(plan.recipients.map((r) => r.subscriber.email).sort());
+  });
+});
