@@ -19,6 +19,12 @@ export interface SendJob {
   variantId: string;
   messageId: string;
   build(): SendMailOptions;
+  /**
+   * The reason the reader was suppressed since the plan ('' without one), else undefined: asked
+   * before every try, since a retry may come minutes after the first (a reader who unsubscribed,
+   * bounced or complained meanwhile is not mailed by it).
+   */
+  suppressedSince?(): string | undefined;
 }
 
 export type JobOutcome =
@@ -47,6 +53,8 @@ export interface RunOptions {
   /** Only throttling replies and nothing accepted for this long stop the run (THROTTLED_OUT_MS). */
   throttledOutMs?: number;
   onOutcome?: (job: SendJob, outcome: JobOutcome) => void;
+  /** A job whose reader was suppressed before one of its tries: nothing sent, nothing recorded. */
+  onSuppressed?: (job: SendJob, reason: string) => void;
 }
 
 /** A message the server accepted (or the outbox holds) whose ledger row could not be written. */
@@ -174,6 +182,10 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
       for (let job = next(); job; job = next()) {
         const delivered = await deliver(job, inner, slots, permits, watch);
         if (!delivered) return;
+        if ('suppressed' in delivered) {
+          options.onSuppressed?.(job, delivered.suppressed);
+          continue;
+        }
         let outcome = delivered.outcome;
         if (outcome.status === 'failed' && (aborted !== undefined || outcome.failure.accountLevel)) {
           // About the account, not this reader: left for a later run.
@@ -281,6 +293,11 @@ interface Delivered {
   release(): void;
 }
 
+/** A job not tried (again): its reader was suppressed meanwhile, for this reason ('' without one). */
+interface Suppressed {
+  suppressed: string;
+}
+
 const NOTHING_HELD = () => {};
 
 /**
@@ -293,7 +310,7 @@ async function deliver(
   slots: Slots,
   permits: Permits,
   watch: ThrottleWatch,
-): Promise<Delivered | undefined> {
+): Promise<Delivered | Suppressed | undefined> {
   const clock = options.clock ?? systemClock;
   let mail: SendMailOptions;
   try {
@@ -314,6 +331,12 @@ async function deliver(
     if (!(await slots.acquire(options.signal))) {
       if (attempt === 1) return undefined;
       return holdingNothing({ status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() });
+    }
+    // Asked after the waits for a token and a connection, the last moment before the message starts.
+    const suppressed = job.suppressedSince?.();
+    if (suppressed !== undefined) {
+      slots.release();
+      return { suppressed };
     }
     const gate = messageGate(permits);
     try {

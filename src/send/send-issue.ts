@@ -406,6 +406,7 @@ async function sendLoaded(
           email: subscriber.email,
           variantId,
           messageId,
+          suppressedSince: () => watched.reason(subscriber.email),
           build: () => {
             const mail = buildFor(project, env, compiled, subscriber, variantId, messageId, now(), {
               lastOfVariant: (toBuild.get(variantId) ?? 1) === 1,
@@ -427,6 +428,14 @@ async function sendLoaded(
       retries: config.send.retries,
       retryBaseMs: config.send.retryBaseMs,
       signal: options.signal,
+      onSuppressed(job, reason) {
+        // Suppressed while its message waited for a try: counted as one suppressed before it started.
+        const roles = roleOf.get(job.email) ?? [];
+        roleOf.delete(job.email);
+        plan.report.plan(roles, job.variantId, -1);
+        plan.report.skip(roles, job.variantId, suppressedKind(reason || undefined));
+        progress?.update(plan.report.total);
+      },
       onOutcome(job, outcome) {
         const roles = roleOf.get(job.email) ?? [];
         roleOf.delete(job.email);

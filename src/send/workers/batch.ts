@@ -92,6 +92,7 @@ export async function sendBatch(
         email: item.email,
         variantId: item.variantId,
         messageId,
+        suppressedSince: () => context.suppressedSince?.(item.email),
         build: () =>
           buildFor(project, context.env, context.compiled, subscriber, item.variantId, messageId, context.now()),
       };
@@ -127,6 +128,15 @@ export async function sendBatch(
     retries: config.send.retries,
     retryBaseMs: config.send.retryBaseMs,
     signal: context.signal,
+    onSuppressed(job, reason) {
+      // Suppressed while its message waited for a try: done without one, as if found at the claim.
+      const item = itemOf.get(job.email);
+      if (!item) return;
+      const roles = rolesOf.get(job.email) ?? [];
+      report.plan(roles, job.variantId, -1);
+      report.skip(roles, job.variantId, suppressedKind(reason || undefined));
+      outcomes.push({ seq: item.seq, email: item.email, variantId: item.variantId, status: 'skipped' });
+    },
     onOutcome(job, outcome) {
       report.outcome(rolesOf.get(job.email) ?? [], job.variantId, outcome.status);
       if (outcome.status === 'sent') return;
