@@ -35,35 +35,41 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
-describe('the state folder removed while a send runs', () => {
-  it('stops the send (exit 3) with its records written back, and the next run mails nobody twice', async () => {
-    fixture = await sendFixture(70, { concurrency: 2 });
-    server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
-    const env = sendEnv(server.url());
-    const child = spawn(process.execPath, [CLI, ...SEND], {
-      cwd: fixture.dir,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let stderr = '';
-    child.stderr!.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await until(() => server!.counts.accepted >= 15, 'the first messages');
-    const state = fixture.temp.path('.rolecast/state.db');
-    rmSync(fixture.temp.path('.rolecast'), { recursive: true });
+describe('the state file removed while a send runs', () => {
+  it.each([
+    ['the folder', '.rolecast'],
+    ['the file alone (its log and index left)', '.rolecast/state.db'],
+  ])(
+    '%s: the send stops (exit 3) with its records written back, and the next run mails nobody twice',
+    async (_name, removed) => {
+      fixture = await sendFixture(70, { concurrency: 2 });
+      server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
+      const env = sendEnv(server.url());
+      const child = spawn(process.execPath, [CLI, ...SEND], {
+        cwd: fixture.dir,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      let stderr = '';
+      child.stderr!.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await until(() => server!.counts.accepted >= 15, 'the first messages');
+      const state = fixture.temp.path('.rolecast/state.db');
+      rmSync(fixture.temp.path(removed), { recursive: true });
 
-    expect(await exited, stderr).toBe(3);
-    expect(stderr).toContain(`the state file ${state} was deleted while the send ran: the send stopped`);
-    expect(existsSync(state)).toBe(true);
+      expect(await exited, stderr).toBe(3);
+      expect(stderr).toContain(`the state file ${state} was deleted while the send ran: the send stopped`);
+      expect(existsSync(state)).toBe(true);
 
-    const resumed = await runCli(SEND, { cwd: fixture.dir, env });
-    expect(resumed.code, resumed.stderr).toBe(0);
-    const received = (await server.messages()).map((m) => m.envelope.to[0]!);
-    const project = await fixture.load();
-    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
-    expect(received.sort()).toEqual(plan.recipients.map((r) => r.subscriber.email).sort());
-  });
+      const resumed = await runCli(SEND, { cwd: fixture.dir, env });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const received = (await server.messages()).map((m) => m.envelope.to[0]!);
+      const project = await fixture.load();
+      const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+      expect(received.sort()).toEqual(plan.recipients.map((r) => r.subscriber.email).sort());
+    },
+  );
 });

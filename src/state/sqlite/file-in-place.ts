@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EXIT, RolecastError } from '../../errors.js';
 import { sqlitePath } from '../../send/state-file.js';
@@ -35,7 +35,7 @@ export function fileInPlace(db: StateDb, file: string): () => void {
     throw new RolecastError('E_STATE_WRITE', `${what}: the send stopped, and what it recorded is in ${rescue.to}`, {
       exitCode: EXIT.sendFailed,
       hint: replaced
-        ? `the file now at ${file} is not the one this send used: put ${rescue.to} in its place before sending again, or the readers it records are mailed again`
+        ? `the file now at ${file} is not the one this send used: put ${rescue.to} in its place (and delete ${file}-wal and ${file}-shm if this send's are still there) before sending again, or the readers it records are mailed again`
         : 'run the same command again: it goes on from there; keep the state folder out of clean-ups',
     });
   };
@@ -50,10 +50,16 @@ function identity(path: string): { dev: number; ino: number } | undefined {
   }
 }
 
-/** A copy of the open database at `to` (never over an existing file: VACUUM INTO refuses one). */
+/**
+ * A copy of the open database at `to` (never over an existing file: VACUUM INTO refuses one). A log
+ * and index left where the file was deleted are the deleted file's (this send's, still written
+ * through open handles): beside the copy, SQLite would read them as its own and lay the deleted
+ * file's pages over it. Everything they hold is in the copy, so they go.
+ */
 function writeBack(db: StateDb, to: string): { to?: string; failed?: string } {
   try {
     if (existsSync(to)) return { failed: `${to} exists` };
+    for (const leftover of [`${to}-wal`, `${to}-shm`]) rmSync(leftover, { force: true });
     mkdirSync(dirname(to), { recursive: true });
     db.prepare('VACUUM INTO ?').run(to);
     return { to };
