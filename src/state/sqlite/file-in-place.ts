@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EXIT, RolecastError } from '../../errors.js';
 import { sqlitePath } from '../../send/state-file.js';
@@ -61,7 +61,11 @@ function writeBack(db: StateDb, to: string): { to?: string; failed?: string } {
     if (existsSync(to)) return { failed: `${to} exists` };
     for (const leftover of [`${to}-wal`, `${to}-shm`]) rmSync(leftover, { force: true });
     mkdirSync(dirname(to), { recursive: true });
-    db.prepare('VACUUM INTO ?').run(to);
+    // Written aside and renamed: a process killed half-way leaves no torn file where the state goes.
+    const partial = `${to}.writing-${process.pid}`;
+    rmSync(partial, { force: true });
+    db.prepare('VACUUM INTO ?').run(partial);
+    renameSync(partial, to);
     return { to };
   } catch (error) {
     return { failed: error instanceof Error ? error.message : String(error) };
