@@ -1,5 +1,5 @@
-import { accessSync, constants, lstatSync, readlinkSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, existsSync, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { EXIT, RolecastError } from '../errors.js';
@@ -202,9 +202,23 @@ export function assertLogSound(file: string): void {
  * first to open the file rebuilds the index from the log, and the loss can no longer be seen.
  */
 export function assertLogWhole(file: string): void {
-  const wal = `${sqlitePath(file)}-wal`;
-  const shm = `${sqlitePath(file)}-shm`;
-  if (!walLoss(wal, shm)) return;
+  const path = sqlitePath(file);
+  if (!existsSync(path)) {
+    // A send stopped while it wrote its records back (its file deleted under it): they are in the copy.
+    const copy = unfinishedWriteBack(path);
+    if (copy)
+      throw new RolecastError(
+        'E_STATE_DAMAGED',
+        `the state file ${file} is missing, and ${copy} beside it is the copy a send was writing back when it stopped: the records of that send are there; nothing was sent`,
+        {
+          hint: `check it with sqlite3 ${copy} "PRAGMA quick_check" and move it to ${path} to go on from it; starting without it would send those readers the issue again`,
+        },
+      );
+    // No state file (moved aside to start afresh): an index left beside it guards nothing.
+    return;
+  }
+  const wal = `${path}-wal`;
+  const shm = `${path}-shm`;
   const loss = walLoss(wal, shm);
   if (!loss) return;
   const what =
@@ -218,6 +232,19 @@ export function assertLogWhole(file: string): void {
       hint: `put the log back beside the file as it was (a copy of the state file needs its -wal file); if it is lost for good, see "State file recovery" in the README before you delete ${shm} to go on without those records: readers recorded only there would be sent the issue again`,
     },
   );
+}
+
+/** What a state file's copy being written back is named until it is in place: `state.db.writing-<pid>`. */
+export const WRITING = '.writing-';
+
+function unfinishedWriteBack(path: string): string | undefined {
+  const prefix = `${basename(path)}${WRITING}`;
+  try {
+    const found = readdirSync(dirname(path)).find((name) => name.startsWith(prefix));
+    return found && join(dirname(path), found);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `light`: only what reading the suppression list needs, for the preview's rebuild on every edit. */

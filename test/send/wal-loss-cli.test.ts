@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.js';
@@ -106,5 +106,34 @@ describe('a write-ahead log lost after a send was killed', () => {
     const listed = await runCli(['suppress', 'list'], { cwd: fixture.dir });
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain('gone@example.test');
+  });
+
+  it('a state file moved aside with its log, its index left behind, starts afresh: nothing to refuse', async () => {
+    fixture = await sendFixture(5);
+    const file = fixture.temp.path('.rolecast/state.db');
+    // Records in the log only, then killed: the index lists them as committed.
+    const script = `
+      const { openStateDb } = await import(${JSON.stringify(join(REPO_ROOT, 'dist/send/store.js'))});
+      const db = openStateDb(${JSON.stringify(file)});
+      db.prepare("INSERT INTO suppressions (email, created_at) VALUES ('kept@example.test', 'now')").run();
+      process.kill(process.pid, 'SIGKILL');`;
+    expect(spawnSync(process.execPath, ['--input-type=module', '-e', script]).signal).toBe('SIGKILL');
+    for (const suffix of ['', '-wal']) renameSync(`${file}${suffix}`, `${file}.damaged${suffix}`);
+    expect(existsSync(`${file}-shm`)).toBe(true);
+    const listed = await runCli(['suppress', 'list'], { cwd: fixture.dir });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).not.toContain('kept@example.test');
+  });
+
+  it('a copy a send was writing back when it stopped, with no state file, is named, not started afresh', async () => {
+    fixture = await sendFixture(5);
+    const file = fixture.temp.path('.rolecast/state.db');
+    await fixture.temp.write('.rolecast/state.db.writing-4242', 'partial');
+    server = await startSmtpServer();
+    const send = await runCli(SEND, { cwd: fixture.dir, env: sendEnv(server.url()) });
+    expect(send.code, send.stderr).toBe(2);
+    expect(send.stderr).toContain(`the state file ${file} is missing, and ${file}.writing-4242 beside it`);
+    expect(server.counts.accepted).toBe(0);
+    expect(existsSync(file)).toBe(false);
   });
 });

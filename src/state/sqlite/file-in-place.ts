@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EXIT, RolecastError } from '../../errors.js';
-import { sqlitePath } from '../../send/state-file.js';
+import { sqlitePath, WRITING } from '../../send/state-file.js';
 import type { StateDb } from '../../send/store.js';
 
 /**
@@ -15,13 +15,19 @@ import type { StateDb } from '../../send/store.js';
 export function fileInPlace(db: StateDb, file: string): () => void {
   const path = sqlitePath(file);
   const opened = identity(path);
-  let rescue: { to?: string; failed?: string } | undefined;
+  let rescue: { to?: string; failed?: string; replaced: boolean } | undefined;
   return () => {
-    if (!opened) return;
-    const now = identity(path);
-    if (now && now.dev === opened.dev && now.ino === opened.ino) return;
-    const replaced = now !== undefined;
-    rescue ??= writeBack(db, replaced ? `${path}.rescued-${Date.now()}` : path);
+    if (!opened || opened === UNKNOWN) return;
+    if (!rescue) {
+      const now = identity(path);
+      // A stat that failed for another reason (permissions, a stale network mount) says nothing
+      // about the file: the send goes on, as it did before this check.
+      if (now === UNKNOWN || (now && now.dev === opened.dev && now.ino === opened.ino)) return;
+      const replaced = now !== undefined;
+      rescue = { ...writeBack(db, replaced ? `${path}.rescued-${Date.now()}` : path), replaced };
+    }
+    // The first verdict stands: after the write-back a file is at the path again, and is not "another file".
+    const { replaced } = rescue;
     const what = `the state file ${file} was ${replaced ? 'replaced by another file' : 'deleted'} while the send ran`;
     if (rescue.to === undefined)
       throw new RolecastError(
@@ -41,12 +47,16 @@ export function fileInPlace(db: StateDb, file: string): () => void {
   };
 }
 
-function identity(path: string): { dev: number; ino: number } | undefined {
+const UNKNOWN = 'unknown';
+
+/** The file's identity; undefined when it is gone, UNKNOWN when the stat failed otherwise. */
+function identity(path: string): { dev: number; ino: number } | undefined | typeof UNKNOWN {
   try {
     const { dev, ino } = statSync(path);
     return { dev, ino };
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : UNKNOWN;
   }
 }
 
@@ -61,11 +71,14 @@ function writeBack(db: StateDb, to: string): { to?: string; failed?: string } {
     if (existsSync(to)) return { failed: `${to} exists` };
     for (const leftover of [`${to}-wal`, `${to}-shm`]) rmSync(leftover, { force: true });
     mkdirSync(dirname(to), { recursive: true });
-    // Written aside and renamed: a process killed half-way leaves no torn file where the state goes.
-    const partial = `${to}.writing-${process.pid}`;
+    // Written aside, then linked into place: a process killed half-way leaves no torn file where the
+    // state goes (and the copy aside is refused by name, see assertLogWhole), and a file that
+    // appeared there meanwhile is never replaced (link fails with EEXIST).
+    const partial = `${to}${WRITING}${process.pid}`;
     rmSync(partial, { force: true });
     db.prepare('VACUUM INTO ?').run(partial);
-    renameSync(partial, to);
+    linkSync(partial, to);
+    unlinkSync(partial);
     return { to };
   } catch (error) {
     return { failed: error instanceof Error ? error.message : String(error) };
