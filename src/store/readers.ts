@@ -252,7 +252,22 @@ export function overlayReaderChanges(
       paused++;
       continue;
     }
-    out.push({ ...toSubscriberEntry(reader), email: subscriber.email });
+    const own = toSubscriberEntry(reader);
+    out.push({ ...(reader.consent === null ? withFileSettings(own, subscriber) : own), email: subscriber.email });
   }
   return { subscribers: out, overrides, paused, unconsented: 0 };
+}
+
+/**
+ * A record the preferences page made for a reader of the file (no consent of its own) starts
+ * blank, since the page never sees the file: what the reader left unset there (no roles chosen, no
+ * name, or only a pause or resume pressed) is the file's, not nothing.
+ */
+function withFileSettings(own: Subscriber, file: Subscriber): Subscriber {
+  const merged: Subscriber = { ...own, roles: own.roles.length ? own.roles : file.roles };
+  for (const key of ['name', 'firstName', 'timezone', 'locale'] as const) {
+    const value = own[key] ?? file[key];
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
 }
