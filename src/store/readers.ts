@@ -58,15 +58,24 @@ export async function importReaders(
       // a signup not confirmed yet (which the purge would delete): a list that names them is the
       // editor's word that they are readers, recorded as consent, as for an address new to the store.
       const activates = stored.status === 'pending' && subscriber.status !== 'unsubscribed' && !suppressed;
+      // Recorded consent makes a reader of that record: one the list says left is stored as
+      // unsubscribed, as an address new to the store would be, with or without --update.
+      const leaves = !stored.consent && subscriber.status === 'unsubscribed' && stored.status !== 'bounced';
       const consent: ReaderPatch =
         stored.consent && !activates
           ? {}
           : {
               consent: { at, method: 'import', wording: options.source },
               ...(activates ? { status: 'active' as const, confirmedAt: at } : {}),
+              ...(leaves ? { status: 'unsubscribed' as const, pausedUntil: null } : {}),
             };
       const consentChange = consent.consent
-        ? `${activates ? 'unconfirmed signup made active' : 'consent recorded'} from ${options.source}`
+        ? [
+            `${activates ? 'unconfirmed signup made active' : 'consent recorded'} from ${options.source}`,
+            leaves ? describe(stored, { status: consent.status }) : '',
+          ]
+            .filter(Boolean)
+            .join('; ')
         : '';
       // An activated signup takes the list's fields too: what the unconfirmed form held was typed by
       // whoever had the address, and the list is the editor's word (as for a new address).
