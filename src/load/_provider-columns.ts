@@ -26,8 +26,9 @@ export interface ProviderColumnProblem {
 
 /**
  * What providers' own columns say, in rolecast's fields: a last name joins the first name into
- * `name` (Mailchimp's "First Name" and "Last Name"), and Buttondown's `subscriber_type` and
- * Substack's `email_disabled` say whether a reader is mailed. A column used so is taken out of the
+ * `name` (Mailchimp's "First Name" and "Last Name"), and Buttondown's `subscriber_type`,
+ * Substack's `email_disabled` and a time in Mailchimp's `UNSUB_TIME` or `CLEAN_TIME` say whether a
+ * reader is mailed. A column used so is taken out of the
  * entry; beside a `status` column they are not read, and are warned about as unknown fields.
  */
 export function fromProviderColumns(entry: Record<string, unknown>): ProviderColumnProblem | undefined {
@@ -40,11 +41,15 @@ export function fromProviderColumns(entry: Record<string, unknown>): ProviderCol
   if (entry.status !== undefined) return undefined;
   const type = entry.subscriber_type;
   const disabled = entry.email_disabled;
+  // Mailchimp's unsubscribed and cleaned exports: when each reader left or bounced.
+  const left = entry.unsub_time ?? entry.clean_time;
   delete entry.subscriber_type;
   delete entry.email_disabled;
+  delete entry.unsub_time;
+  delete entry.clean_time;
   const typeSays = typeof type === 'string' ? buttondownMailed(type) : undefined;
   const disabledSays = typeof disabled === 'string' ? substackMailed(disabled) : undefined;
-  if (typeSays === false || disabledSays === false) entry.status = 'unsubscribed';
+  if (typeSays === false || disabledSays === false || typeof left === 'string') entry.status = 'unsubscribed';
   // Unknown, the reader may be one who left: an error, so nothing is sent from the list.
   if (typeSays === 'unknown')
     return {

@@ -133,6 +133,22 @@ describe('provider columns', () => {
   });
 });
 
+describe("Mailchimp's unsubscribed and cleaned exports", () => {
+  it('are readers who left: a time in UNSUB_TIME or CLEAN_TIME is unsubscribed', async () => {
+    const header = 'Email Address,First Name,Last Name,Address,MEMBER_RATING,OPTIN_TIME,TIMEZONE,LEID,EUID,NOTES,TAGS';
+    const unsubscribed = `${header},UNSUB_TIME,UNSUB_CAMPAIGN_TITLE,UNSUB_REASON\r\nann@example.com,Ann,Lee,"1 Road, Town",2,2024-01-02 10:00:00,America/New_York,1,abc,,"""cto""",2026-11-30 09:12:00,Weekly #47,No longer interested\r\n`;
+    const cleaned = `${header},CLEAN_TIME,CLEAN_CAMPAIGN_TITLE\r\nbob@example.com,Bob,,,1,,,2,def,,,2026-11-29 08:00:00,Weekly #46\r\n`;
+    for (const text of [unsubscribed, cleaned])
+      for (const result of await both(text)) {
+        expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+        expect(result.subscribers.map((s) => s.status)).toEqual(['unsubscribed']);
+      }
+    // The audience export (no such column) lists readers to mail.
+    const [members] = await both(`${header}\r\ncarl@example.com,Carl,,,2,,,3,ghi,,\r\n`);
+    expect(members!.subscribers.map((s) => s.status)).toEqual(['active']);
+  });
+});
+
 describe('Buttondown and Substack columns', () => {
   const mailed = ['regular', 'Premium', 'gifted', 'trialed', 'churning', 'past_due', 'unpaid'];
   const notMailed = ['unactivated', 'unsubscribed', 'removed', 'complained', 'undeliverable', 'spammy', 'PAUSED'];
