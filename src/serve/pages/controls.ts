@@ -68,6 +68,13 @@ export function isLocale(value: string): boolean {
   return LOCALES.some((l) => l.tag === value);
 }
 
+/**
+ * An address field's type and hints. Not `type="email"`: browsers refuse a non-ASCII part before
+ * the @ there, and would block the form for a reader whose address needs SMTPUTF8 (the server
+ * checks every address itself); `inputmode` still gives phones their email keyboard.
+ */
+export const EMAIL_FIELD = 'type="text" inputmode="email" autocapitalize="none" spellcheck="false"';
+
 export function hidden(name: string, value: string): string {
   return `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`;
 }

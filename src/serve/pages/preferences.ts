@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { escapeHtml } from '../../escape.js';
 import type { RoleTaxonomy } from '../../roles/taxonomy.js';
-import { hidden, localeSelect, roleFieldsets, timezoneSelect } from './controls.js';
+import { EMAIL_FIELD, hidden, localeSelect, roleFieldsets, timezoneSelect } from './controls.js';
 import { layout, type PageContext } from './layout.js';
 
 /** The preferences page: one form per kind of change, each carrying the page's CSRF token. */
@@ -57,7 +57,7 @@ ${inner}
 ${form(
   'save',
   `<label for="email">${escapeHtml(t('pages.preferences.email'))}</label>
-<input type="email" id="email" name="email" required autocomplete="email" value="${escapeHtml(view.email)}" aria-describedby="email-hint">
+<input ${EMAIL_FIELD} id="email" name="email" required autocomplete="email" value="${escapeHtml(view.email)}" aria-describedby="email-hint">
 <p class="hint" id="email-hint">${escapeHtml(t('pages.preferences.emailHint'))}</p>
 <label for="name">${escapeHtml(t('pages.subscribe.name'))}</label>
 <input type="text" id="name" name="name" autocomplete="name" maxlength="200" value="${escapeHtml(view.name)}">
