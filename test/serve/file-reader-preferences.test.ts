@@ -78,4 +78,31 @@ describe('a reader of a subscribers file who pauses and resumes on the preferenc
     const mail = await simpleParser(await readFile(h.project.path('outbox/2026-W48/jonas@example.org.eml')));
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0]?.name : '').toBe('J. Becker');
   });
+
+  it('keeps the time zone and language the file gives when they save new roles with the page as shown', async () => {
+    const file = await h.project.write(
+      'list.json',
+      JSON.stringify([{ email: 'jonas@example.org', roles: ['CTO'], timezone: 'America/New_York', locale: 'de-DE' }]),
+    );
+    const before = new Date(Date.now() - 3600_000);
+    await utimes(file, before, before);
+    // The page shows the list's own zone and language (Europe/Berlin, English): the form sends them back.
+    await press('jonas@example.org', {
+      action: 'save',
+      email: 'jonas@example.org',
+      roles: 'Executive',
+      timezone: h.config.timezone,
+      locale: 'en',
+    });
+    expect(await h.store.get('jonas@example.org')).toMatchObject({
+      roles: ['Executive'],
+      timezone: null,
+      locale: null,
+    });
+    h.db.close();
+    const sent = await runMain(h.project.dir, ['send', 'issues/2026-W48', '--subscribers', 'list.json']);
+    expect(sent.code, sent.all).toBe(0);
+    const mail = await simpleParser(await readFile(h.project.path('outbox/2026-W48/jonas@example.org.eml')));
+    expect(mail.html).toMatch(/<html[^>]* lang="de/);
+  });
 });

@@ -208,10 +208,14 @@ function decide(
       .filter((r, i, all): r is string => r !== undefined && all.indexOf(r) === i);
     patch.name = lineField(fields, 'name', LIMITS.nameLength) || null;
     patch.firstName = lineField(fields, 'firstName', LIMITS.nameLength) || null;
+    // Only a zone or language the reader changed is written: the page shows the list's own to a
+    // reader with none stored (one known from a subscribers file, whose file may say otherwise).
     const timezone = field(fields, 'timezone');
-    if (isTimeZone(timezone)) patch.timezone = zoneSpelling(timezone);
+    const shownZone = reader.timezone ?? services.config.timezone;
+    if (isTimeZone(timezone) && zoneSpelling(timezone) !== shownZone) patch.timezone = zoneSpelling(timezone);
     const locale = field(fields, 'locale');
-    if (isLocale(locale)) patch.locale = storedLocale(services, locale);
+    if (isLocale(locale) && locale !== shownLanguage(reader.locale ?? services.config.locale))
+      patch.locale = storedLocale(services, locale);
     if (moveTo.blocked && !gone) notice = 'address';
     else if (!gone) newAddress = moveTo.address;
   }
@@ -222,6 +226,9 @@ function decide(
   }
   return { reader, patch, notice, newAddress };
 }
+
+/** The language the page's select shows as chosen for a locale (see `localeSelect`). */
+const shownLanguage = (locale: string): string | undefined => locale.split('-')[0]?.toLowerCase();
 
 /** The address the form asks to move to, canonical; undefined when it names none or the same one. */
 function wantedAddress(fields: FormFields, email: string): string | undefined {
