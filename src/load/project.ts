@@ -93,7 +93,7 @@ export async function inspectProject(
     if (stored?.length) {
       const byEmail = new Map(stored.map((reader) => [reader.email, reader]));
       const overlaid = overlayReaderChanges(table, byEmail, modifiedAt(file), now);
-      table = SubscriberTable.from(overlaid.subscribers);
+      table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused };
     }
   } else {
@@ -101,7 +101,7 @@ export async function inspectProject(
     const stored = await readStoredReadersAt(location);
     if (stored?.length) {
       const audience = storeAudience(stored, now);
-      table = SubscriberTable.from(audience.subscribers);
+      table = SubscriberTable.from(withTaxonomyRoles(audience.subscribers, taxonomy));
       readers = { source: 'store', overrides: 0, paused: audience.paused };
       if (audience.unconsented > 0) problems.push(unconsentedReaders(location, audience.unconsented));
     }
@@ -221,6 +221,17 @@ function modifiedAt(file: string): Date {
   } catch {
     return new Date(0);
   }
+}
+
+/**
+ * Stored roles by the taxonomy of today, as a subscribers file's are read: a role renamed in
+ * roles.yaml since a reader chose it (now an alias of another) still reaches them.
+ */
+function withTaxonomyRoles(subscribers: Subscriber[], taxonomy: RoleTaxonomy): Subscriber[] {
+  return subscribers.map((subscriber) => {
+    const roles = [...new Set(subscriber.roles.map((role) => taxonomy.normalise(role)))];
+    return roles.join('\u0000') === subscriber.roles.join('\u0000') ? subscriber : { ...subscriber, roles };
+  });
 }
 
 /**

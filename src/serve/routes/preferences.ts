@@ -82,7 +82,8 @@ async function show(
     email,
     name: reader.name ?? '',
     firstName: reader.firstName ?? '',
-    roles: new Set(reader.roles),
+    // By today's taxonomy: a role renamed since the reader chose it shows as the role it became.
+    roles: new Set(reader.roles.map((role) => services.taxonomy.normalise(role))),
     timezone: reader.timezone ?? services.config.timezone,
     locale: reader.locale ?? services.config.locale,
     pausedUntil: isPaused(reader, now) ? (reader.pausedUntil ?? undefined) : undefined,
