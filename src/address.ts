@@ -27,6 +27,9 @@ const A_LABEL = /(?:^|\.)xn--/i;
 /** The longest address SMTP carries: 256 octets of path less its angle brackets. */
 const MAX_ADDRESS_OCTETS = 254;
 
+/** The problem of a value that is no address at all, shown beside the value itself. */
+export const NOT_AN_ADDRESS = 'is not a valid email address';
+
 export interface AddressProblem {
   message: string;
   hint?: string;
@@ -53,7 +56,7 @@ export function addressProblem(value: string, options: { anyLength?: boolean } =
       hint: 'save the list as UTF-8 (in Excel: "CSV UTF-8") and load it again',
     };
   const address = value.trim();
-  if (!SHAPE.test(address)) return { message: 'is not a valid email address' };
+  if (!SHAPE.test(address)) return { message: NOT_AN_ADDRESS, hint: shapeHint(address) };
   const { local, domain } = splitAddress(address);
   // 21 UTF-16 units are at most 63 bytes of UTF-8: only longer local parts need counting.
   if (local.length > 21 && Buffer.byteLength(local) > 64)
@@ -136,6 +139,15 @@ function checkLabels(ascii: string): string | undefined {
   // The URL parser reads a numeric last label (decimal or 0x…) as an IPv4 address.
   if (NUMERIC_TLD.test(ascii)) return undefined;
   return ascii;
+}
+
+/** The fix for an address of the wrong shape: a copied "Name <address>" names the address to keep. */
+function shapeHint(address: string): string {
+  const bracketed = /<([^<>\s]+@[^<>\s]+)>/.exec(address)?.[1];
+  if (bracketed && SHAPE.test(bracketed)) return `write the address alone, without the name: ${bracketed}`;
+  return (address.match(/@/g)?.length ?? 0) > 1
+    ? 'write one address per entry, as name@example.com'
+    : 'write it as name@example.com';
 }
 
 function codePoint(char: string): string {

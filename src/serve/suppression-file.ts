@@ -1,4 +1,4 @@
-import { addressProblem, canonicalAddress, isValidAddress } from '../address.js';
+import { addressProblem, canonicalAddress, isValidAddress, NOT_AN_ADDRESS } from '../address.js';
 import type { Problem } from '../errors.js';
 import { parseCsv as csvRows } from '../load/_csv.js';
 import { unguardFormula } from '../load/_formula-guard.js';
@@ -69,9 +69,9 @@ function accept(
         line,
         raw === undefined || (typeof raw === 'string' && raw.trim() === '')
           ? 'no address found in this row'
-          : problem?.hint
+          : problem && problem.message !== NOT_AN_ADDRESS
             ? `the address ${problem.message}`
-            : `"${String(raw)}" is not a valid email address`,
+            : `"${String(raw)}" ${NOT_AN_ADDRESS}`,
         'fix or remove the row; the other rows were read',
       ),
     );

@@ -86,3 +86,21 @@ describe('one mailbox written several ways in one list', () => {
     expect(shown(problems, 'error')).toEqual([]);
   });
 });
+
+describe('addresses of the wrong shape', () => {
+  it('say what to write: the address alone for a copied "Name <address>", one address per entry', () => {
+    const csv = [
+      'email,roles',
+      '"Ann Smith <ann@example.com>",CTO',
+      '"bob@example.com, carl@example.com",CTO',
+      'dave.example.com,CTO',
+    ].join('\n');
+    const { subscribers, problems } = parseSubscribersCsv(csv, 'list.csv', taxonomy);
+    expect(subscribers).toEqual([]);
+    expect(shown(problems, 'error')).toEqual([
+      'list.csv:2: [0].email: is not a valid email address (got "Ann Smith <ann@example.com>") — write the address alone, without the name: ann@example.com',
+      'list.csv:3: [1].email: is not a valid email address (got "bob@example.com, carl@example.com") — write one address per entry, as name@example.com',
+      'list.csv:4: [2].email: is not a valid email address (got "dave.example.com") — write it as name@example.com',
+    ]);
+  });
+});

@@ -450,7 +450,9 @@ describe('CSV subscriber lists', () => {
     expect(subscribers).toEqual([
       expect.objectContaining({ email: 'a@example.com', name: 'Doe, Jane', roles: ['CTO'], timezone: 'Europe/Berlin' }),
     ]);
-    expect(errorsOf(problems)).toEqual(['list.csv:4: [1].email: is not a valid email address (got "bad")']);
+    expect(errorsOf(problems)).toEqual([
+      'list.csv:4: [1].email: is not a valid email address (got "bad") — write it as name@example.com',
+    ]);
   });
 });
 

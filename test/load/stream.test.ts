@@ -100,7 +100,9 @@ describe('a JSON list read as a stream', () => {
       '  {"email": "c@example.com", "roles": ["Chef"], "nick": "x"}\n]\n';
     const expected = whole(text);
     // The list has one error on line 5 and warnings naming their lines.
-    expect(expected.problems).toContain('s.json:5: [3].email: is not a valid email address (got "not-an-address")');
+    expect(expected.problems).toContain(
+      's.json:5: [3].email: is not a valid email address (got "not-an-address") — write it as name@example.com',
+    );
     expect(expected.problems.some((p) => p.startsWith('s.json:4: warning: [2].email: duplicate'))).toBe(true);
     expect(await streamed(text, [])).toEqual(expected);
     for (const point of everyByte(text)) expect(await streamed(text, [point])).toEqual(expected);
@@ -109,7 +111,9 @@ describe('a JSON list read as a stream', () => {
   it('streams a { "subscribers": [ … ] } file and names lines inside it', async () => {
     const text = '{\n  "$schema": "./schema.json",\n  "subscribers": [\n    {\n      "email": "x"\n    }\n  ]\n}\n';
     const expected = whole(text);
-    expect(expected.problems).toEqual(['s.json:5: subscribers[0].email: is not a valid email address (got "x")']);
+    expect(expected.problems).toEqual([
+      's.json:5: subscribers[0].email: is not a valid email address (got "x") — write it as name@example.com',
+    ]);
     for (const point of everyByte(text)) expect(await streamed(text, [point])).toEqual(expected);
   });
 
@@ -238,7 +242,7 @@ describe('a CSV list read as a stream', () => {
     expect(expected.problems).toEqual([
       's.csv:2: [0].name: must not contain line breaks (got "Doe; \\"Jo\\"\\r\\nSecond line") — write the name on one line',
       's.csv:2: [0].name: must not contain control characters (such as escape sequences) (got "Doe; \\"Jo\\"\\r\\nSecond line") — write the name on one line',
-      's.csv:5: [1].email: is not a valid email address (got "bad")',
+      's.csv:5: [1].email: is not a valid email address (got "bad") — write it as name@example.com',
     ]);
     expect(expected.subscribers.map((s) => s.email)).toEqual(['b@example.com', 'c@example.com']);
     for (const point of everyByte(text)) expect(await streamedCsv(text, [point])).toEqual(expected);
