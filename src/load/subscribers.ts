@@ -365,8 +365,8 @@ function columnName(cell: string): string {
   const name = cell.trim().toLowerCase();
   if (/^first[ _]?name$/.test(name)) return 'firstName';
   if (/^last[ _]?name$/.test(name)) return 'lastName';
-  // Mailchimp's "Email Address", ConvertKit's "email_address", "E-Mail" in German exports.
-  return /^e[-_ ]?mail(?:[-_ ]?address)?$/.test(name) ? 'email' : name;
+  // Mailchimp's "Email Address", ConvertKit's "email_address", "E-Mail" and "E-Mail-Adresse" in German exports.
+  return /^e[-_ ]?mail(?:[-_ ]?(?:address|adresse))?$/.test(name) ? 'email' : name;
 }
 
 /**

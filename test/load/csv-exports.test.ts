@@ -81,7 +81,7 @@ describe('CSV exports', () => {
   });
 
   it("reads Mailchimp, ConvertKit and German email headers, Excel's sep= line, and roles on lines of a cell", async () => {
-    for (const header of ['Email Address', 'email_address', 'E-Mail']) {
+    for (const header of ['Email Address', 'email_address', 'E-Mail', 'E-Mail-Adresse']) {
       const [result] = await both(`${header},roles\nann@example.com,"CTO\nExecutive"\n`);
       expect(result!.problems).toEqual([]);
       expect(result!.subscribers).toEqual([
