@@ -262,15 +262,16 @@ export function overlayReaderChanges(
       continue;
     }
     const own = toSubscriberEntry(reader);
-    out.push({ ...(reader.consent === null ? withFileSettings(own, subscriber) : own), email: subscriber.email });
+    out.push({ ...withFileSettings(own, subscriber), email: subscriber.email });
   }
   return { subscribers: out, overrides, paused, unconsented: 0 };
 }
 
 /**
- * A record the preferences page made for a reader of the file (no consent of its own) starts
- * blank, since the page never sees the file: what the reader left unset there (no roles chosen, no
- * name, or only a pause or resume pressed) is the file's, not nothing.
+ * What the store leaves unset is the file's, not nothing. The preferences page never sees the file,
+ * so the record it makes for a reader of the file starts blank: what the reader left unset there
+ * (no roles chosen, no name, only a pause or resume pressed) stays as the file says, also once a
+ * signup of theirs is confirmed, which keeps that record's settings.
  */
 function withFileSettings(own: Subscriber, file: Subscriber): Subscriber {
   const merged: Subscriber = { ...own, roles: own.roles.length ? own.roles : file.roles };

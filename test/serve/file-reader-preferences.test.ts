@@ -105,4 +105,26 @@ describe('a reader of a subscribers file who pauses and resumes on the preferenc
     const mail = await simpleParser(await readFile(h.project.path('outbox/2026-W48/jonas@example.org.eml')));
     expect(mail.html).toMatch(/<html[^>]* lang="de/);
   });
+
+  it('still gets the file’s roles once a signup of theirs is confirmed, which keeps the record the page made', async () => {
+    const file = await h.project.write(
+      'list.json',
+      JSON.stringify([{ email: 'jonas@example.org', name: 'Jonas Becker', roles: ['CTO'] }]),
+    );
+    const before = new Date(Date.now() - 3600_000);
+    await utimes(file, before, before);
+    await press('jonas@example.org', { action: 'pause', weeks: '1' });
+    await press('jonas@example.org', { action: 'resume', do: 'resume' });
+    await h.post('/subscribe', form({ email: 'jonas@example.org', roles: 'Executive' }));
+    expect(await h.mailCount(1)).toBe(1);
+    const token = new URL(h.mails[0]!.url).searchParams.get('token')!;
+    expect((await h.post('/confirm', form({ token }))).status).toBe(200);
+    expect(await h.store.get('jonas@example.org')).toMatchObject({ roles: [], consent: expect.anything() });
+    h.db.close();
+    const sent = await runMain(h.project.dir, ['send', 'issues/2026-W48', '--subscribers', 'list.json', '--json']);
+    expect(sent.code, sent.all).toBe(0);
+    const mail = await simpleParser(await readFile(h.project.path('outbox/2026-W48/jonas@example.org.eml')));
+    expect(mail.text).toContain('For CTO');
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0]?.name : '').toBe('Jonas Becker');
+  });
 });
