@@ -2,7 +2,7 @@ import { canonicalAddress } from '../address.js';
 import { openPostgres } from '../db/postgres.js';
 import { isSuppressed, openStateDb, suppressionChecker } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
-import { hashedAddress } from './hash.js';
+import { HASHED_PREFIX, hashedAddress } from './hash.js';
 import { migrateSubscriberStorePg, postgresSubscriberStore } from './postgres.js';
 import { sqliteSubscriberStore } from './sqlite.js';
 import type { SubscriberStore } from './types.js';
@@ -13,6 +13,8 @@ export interface LocatedStore {
   isSuppressed(email: string): Promise<boolean>;
   /** The whole list read once, for checking many addresses (an import). */
   suppressionChecker(): Promise<(email: string) => boolean>;
+  /** The hashed entries `subscribers forget` left, read once: such an address is never stored again. */
+  erasureChecker(): Promise<(email: string) => boolean>;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,8 @@ export async function openSubscriberStoreAt(location: StateLocation): Promise<Lo
       store: sqliteSubscriberStore(db),
       isSuppressed: async (email) => isSuppressed(db, email),
       suppressionChecker: async () => suppressionChecker(db),
+      erasureChecker: async () =>
+        erasedOf(db.prepare(`SELECT email FROM suppressions WHERE email LIKE '${HASHED_PREFIX}%'`).pluck().all()),
       close: async () => {
         db.close();
       },
@@ -48,6 +52,17 @@ export async function openSubscriberStoreAt(location: StateLocation): Promise<Lo
       const set = new Set(rows.map((r) => r.email));
       return (email) => set.has(canonicalAddress(email)) || set.has(hashedAddress(email));
     },
+    async erasureChecker() {
+      const { rows } = await pool.query<{ email: string }>('SELECT email FROM suppressions WHERE email LIKE $1', [
+        `${HASHED_PREFIX}%`,
+      ]);
+      return erasedOf(rows.map((r) => r.email));
+    },
     close: () => pool.end(),
   };
+}
+
+function erasedOf(keys: readonly unknown[]): (email: string) => boolean {
+  const hashed = new Set(keys);
+  return (email) => hashed.size > 0 && hashed.has(hashedAddress(email));
 }

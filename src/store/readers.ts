@@ -13,6 +13,8 @@ export interface ImportOptions {
   /** Merge into readers already stored (by address); without it they are left as they are. */
   update: boolean;
   isSuppressed: (email: string) => boolean;
+  /** Erased by `subscribers forget`: never stored in plain again (its hashed suppression keeps it out). */
+  isErased?: (email: string) => boolean;
   now: Date;
   /** Recorded as the consent's wording: the file the readers came from. */
   source: string;
@@ -26,6 +28,8 @@ export interface ImportCounts {
   existing: number;
   /** Listed as active but kept unsubscribed (or suppressed): an import never re-activates anyone. */
   keptOut: number;
+  /** Erased addresses in the list, left out of the store. */
+  erased: number;
 }
 
 export async function importReaders(
@@ -33,13 +37,17 @@ export async function importReaders(
   subscribers: readonly Subscriber[],
   options: ImportOptions,
 ): Promise<ImportCounts> {
-  const counts: ImportCounts = { added: 0, updated: 0, unchanged: 0, existing: 0, keptOut: 0 };
+  const counts: ImportCounts = { added: 0, updated: 0, unchanged: 0, existing: 0, keptOut: 0, erased: 0 };
   const at = options.now.toISOString();
   await store.transaction(async () => {
     for (const subscriber of subscribers) {
       const email = canonicalAddress(subscriber.email);
       const stored = await store.get(email);
       const suppressed = options.isSuppressed(email);
+      if (!stored && options.isErased?.(email)) {
+        counts.erased++;
+        continue;
+      }
       if (!stored) {
         const leaving = subscriber.status === 'unsubscribed' || suppressed;
         if (suppressed && subscriber.status !== 'unsubscribed') counts.keptOut++;

@@ -64,12 +64,13 @@ export const subscribersCommand: Command = {
         const counts = await importReaders(store, subscribers, {
           update: flag(args, 'update'),
           isSuppressed: await opened.suppressionChecker(),
+          isErased: await opened.erasureChecker(),
           now,
           source: displayPath(file),
         });
         print(
           ctx.stdout,
-          `imported ${counts.added} new reader(s); ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.existing} already stored (left as they are without --update); ${counts.keptOut} kept unsubscribed`,
+          `imported ${counts.added} new reader(s); ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.existing} already stored (left as they are without --update); ${counts.keptOut} kept unsubscribed${counts.erased ? `; ${counts.erased} erased address(es) left out (never stored again)` : ''}`,
         );
         return 0;
       }
@@ -166,6 +167,10 @@ export const subscribersCommand: Command = {
       if (stored)
         throw new RolecastError('E_USAGE', `${printable(email)} is already stored`, {
           hint: 'change it with `rolecast subscribers import FILE --update`, or the reader changes it on the preferences page',
+        });
+      if ((await opened.erasureChecker())(email))
+        throw new RolecastError('E_USAGE', `${printable(email)} was erased (subscribers forget)`, {
+          hint: 'an erased address is never stored or mailed again; nothing was changed',
         });
       const suppressed = await opened.isSuppressed(email);
       await store.insert({
