@@ -5,10 +5,18 @@ import type { RoleTaxonomy } from '../../roles/taxonomy.js';
 
 /** Form controls the signup and preferences pages share. */
 
-/** Role checkboxes in one fieldset per group of the taxonomy, each with its description. */
+/**
+ * Role checkboxes in one fieldset per group of the taxonomy, each with its description. A chosen
+ * role the taxonomy lacks (one an editor's list gave the reader) is shown too, under "other": the
+ * reader sees it, and a save keeps it unless they untick it.
+ */
 export function roleFieldsets(taxonomy: RoleTaxonomy, chosen: ReadonlySet<string>, t: Translate): string {
-  const groups = new Map<string, RoleTaxonomy['roles']>();
-  for (const role of taxonomy.roles) {
+  const groups = new Map<string, { name: string; description?: string | undefined }[]>();
+  const listed = [
+    ...taxonomy.roles,
+    ...[...chosen].filter((role) => taxonomy.lookup(role) === undefined).map((name) => ({ name, group: undefined })),
+  ];
+  for (const role of listed) {
     const group = role.group ?? t('pages.roles.other');
     groups.set(group, [...(groups.get(group) ?? []), role]);
   }

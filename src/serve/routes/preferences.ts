@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
 import { LIMITS } from '../../load/limits.js';
 import { email as emailSchema, zoneSpelling } from '../../model/_fields.js';
+import { roleKey } from '../../roles/taxonomy.js';
 import { describeChange, isPaused, newReader, type Reader, type ReaderPatch } from '../../store/index.js';
 import { verifyToken } from '../../unsubscribe/token.js';
 import { readBoundedBody } from '../body.js';
@@ -204,8 +205,11 @@ function decide(
     patch.pausedUntil = null;
     notice = 'resumed';
   } else {
+    // A role the taxonomy lacks is kept only if the reader holds it already (the page shows it):
+    // a post cannot invent roles.
+    const held = new Map(reader.roles.map((role) => [roleKey(role), services.taxonomy.normalise(role)]));
     patch.roles = (fields.get('roles') ?? [])
-      .map((r) => services.taxonomy.lookup(r))
+      .map((r) => services.taxonomy.lookup(r) ?? held.get(roleKey(r)))
       .filter((r, i, all): r is string => r !== undefined && all.indexOf(r) === i);
     patch.name = lineField(fields, 'name', LIMITS.nameLength) || null;
     patch.firstName = lineField(fields, 'firstName', LIMITS.nameLength) || null;
