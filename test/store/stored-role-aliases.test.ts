@@ -22,7 +22,7 @@ beforeEach(async () => {
 afterEach(() => project.cleanup());
 
 describe('stored readers whose role is now an alias', () => {
-  it('get the sections of the role it stands for, from the store', async () => {
+  it('get the sections of the role it stands for, from the store, and are listed under it', async () => {
     const db = openStateDb(project.path('.rolecast/state.db'));
     const store = sqliteSubscriberStore(db);
     // "Head of ML" and "Chief Technical Officer" are aliases in roles.yaml (of Director of AI/ML and CTO).
@@ -36,6 +36,9 @@ describe('stored readers whose role is now an alias', () => {
       'cto@example.com.eml',
       'ml@example.com.eml',
     ]);
+    // The editor's list of a role's readers names them too.
+    const listed = await runMain(project.dir, ['subscribers', 'list', '--role', 'Director of AI/ML']);
+    expect(listed.out).toMatch(/^ml@example\.com\t/m);
     const ml = await simpleParser(await readFile(project.path('outbox/2026-W48/ml@example.com.eml')));
     expect(ml.text).toContain('For Director of AI/ML');
     const cto = await simpleParser(await readFile(project.path('outbox/2026-W48/cto@example.com.eml')));
