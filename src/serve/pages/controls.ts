@@ -76,6 +76,12 @@ export function isLocale(value: string): boolean {
   return LOCALES.some((l) => l.tag === value);
 }
 
+/** The page language a posted tag names: the select's `de`, or a script's BCP 47 `de-DE`. */
+export function pageLanguageOf(value: string): string | undefined {
+  const language = value.split(/[-_]/)[0]?.toLowerCase() ?? '';
+  return isLocale(language) ? language : undefined;
+}
+
 /**
  * An address field's type and hints. Not `type="email"`: browsers refuse a non-ASCII part before
  * the @ there, and would block the form for a reader whose address needs SMTPUTF8 (the server

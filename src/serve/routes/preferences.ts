@@ -6,7 +6,7 @@ import { roleKey } from '../../roles/taxonomy.js';
 import { describeChange, isPaused, newReader, type Reader, type ReaderPatch } from '../../store/index.js';
 import { verifyToken } from '../../unsubscribe/token.js';
 import { readBoundedBody } from '../body.js';
-import { isLocale, isTimeZone } from '../pages/controls.js';
+import { isTimeZone, pageLanguageOf } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { type PreferencesNotice, preferencesPage } from '../pages/preferences.js';
 import { type FormFields, field, lineField, parseForm } from '../readers/form.js';
@@ -218,9 +218,9 @@ function decide(
     const timezone = field(fields, 'timezone');
     const shownZone = reader.timezone ?? services.config.timezone;
     if (isTimeZone(timezone) && zoneSpelling(timezone) !== shownZone) patch.timezone = zoneSpelling(timezone);
-    const locale = field(fields, 'locale');
-    if (isLocale(locale) && locale !== shownLanguage(reader.locale ?? services.config.locale))
-      patch.locale = storedLocale(services, locale);
+    const language = pageLanguageOf(field(fields, 'locale'));
+    if (language && language !== shownLanguage(reader.locale ?? services.config.locale))
+      patch.locale = storedLocale(services, language);
     if (moveTo.blocked && !gone) notice = 'address';
     else if (!gone) newAddress = moveTo.address;
   }

@@ -4,7 +4,7 @@ import { translator } from '../../i18n/index.js';
 import { LIMITS } from '../../load/limits.js';
 import { email as emailSchema, zoneSpelling } from '../../model/_fields.js';
 import { newReader, type Reader } from '../../store/index.js';
-import { isLocale, isTimeZone } from '../pages/controls.js';
+import { isTimeZone, pageLanguageOf } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { checkInboxPage, subscribePage } from '../pages/subscribe.js';
 import { loggableError } from '../pages.js';
@@ -100,14 +100,14 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
   // A filled honeypot is a bot: it gets the same answer and nothing else happens.
   if (field(fields, 'website') !== '') return;
   const timezone = field(fields, 'timezone');
-  const locale = field(fields, 'locale');
+  const chosenLanguage = pageLanguageOf(field(fields, 'locale'));
   // After the answer, so a store that waits for a lock or fails cannot tell a new address from a known one.
   await startSignup(services, {
     email,
     name: lineField(fields, 'name', LIMITS.nameLength) || null,
     roles: [...roles],
     timezone: isTimeZone(timezone) ? zoneSpelling(timezone) : null,
-    locale: isLocale(locale) ? storedLocale(services, locale) : null,
+    locale: chosenLanguage ? storedLocale(services, chosenLanguage) : null,
     method: json ? 'api' : 'form',
   }).catch((error: unknown) =>
     services.log(
