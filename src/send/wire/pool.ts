@@ -398,7 +398,17 @@ function withhold(connection: SMTPConnection, reject: (error: Error) => void): v
 }
 
 function reset(connection: SMTPConnection): Promise<void> {
-  return new Promise((resolve, reject) => connection.reset((error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) => {
+    // A connection lost before the server answered RSET (a server that refuses a message and hangs
+    // up, or goes quiet until the socket times out) never calls back: its end settles the reset.
+    const lost = () => reject(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' }));
+    connection.once('end', lost);
+    connection.reset((error) => {
+      connection.off('end', lost);
+      if (error) reject(error);
+      else resolve();
+    });
+  });
 }
 
 function drop(lane: Lane, connection: SMTPConnection): void {

@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { planAudience } from '../../src/group/index.js';
+import { openStateDb } from '../../src/send/index.js';
+import { captureStreams } from '../helpers/project.js';
+import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { type RawServer, type RawServerOptions, startRawServer } from './_raw-smtp.js';
+
+/**
+ * Servers written by hand, for what real ones do and `smtp-server` will not: hang up in the same
+ * breath as a reply, leave a command unanswered. Whatever they do, the run ends, each reader is
+ * recorded by what the server said, and nobody is mailed twice.
+ */
+
+const servers: RawServer[] = [];
+let fixture: SendFixture | undefined;
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+  await fixture?.cleanup();
+  fixture = undefined;
+});
+
+async function serve(options: RawServerOptions): Promise<RawServer> {
+  const server = await startRawServer(options);
+  servers.push(server);
+  return server;
+}
+
+async function eligible(f: SendFixture): Promise<string[]> {
+  const project = await f.load();
+  const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+  return plan.recipients.map((r) => r.subscriber.email).sort();
+}
+
+function ledger(f: SendFixture): { email: string; status: string; response: string | null }[] {
+  const db = openStateDb(`${f.dir}/.rolecast/state.db`);
+  try {
+    return db.prepare('SELECT email, status, response FROM deliveries ORDER BY email').all() as never;
+  } finally {
+    db.close();
+  }
+}
+
+async function send(f: SendFixture, url: string) {
+  const streams = captureStreams();
+  const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
+    cwd: f.dir,
+    env: sendEnv(url),
+    stdout: streams.stdout,
+    stderr: streams.stderr,
+    signal: new AbortController().signal,
+  });
+  return { code, report: JSON.parse(streams.out), err: streams.err };
+}
+
+const RCPT = /^RCPT TO:<([^>]*)>/i;
+
+describe('a server that hangs up as it refuses', () => {
+  it.each<[string, (refused: string) => RawServerOptions]>([
+    [
+      'a 554 to the final dot, the connection closed in the same write',
+      (refused) => ({
+        dataEnd: (_session, message) =>
+          message.to[0] === refused ? { hangUp: '554 5.7.1 Message rejected as spam\r\n' } : undefined,
+      }),
+    ],
+    [
+      'a 550 to RCPT TO, then the connection closed at the RSET that follows',
+      (refused) => ({
+        command: (line) =>
+          /^RSET/i.test(line) ? 'drop' : RCPT.exec(line)?.[1] === refused ? '550 5.1.1 No such user\r\n' : undefined,
+      }),
+    ],
+    [
+      'a 550 to RCPT TO, then no reply to the RSET that follows until the connection times out',
+      (refused) => ({
+        command: (line) =>
+          /^RSET/i.test(line) ? null : RCPT.exec(line)?.[1] === refused ? '550 5.1.1 No such user\r\n' : undefined,
+      }),
+    ],
+  ])(
+    '%s: the run ends, that reader failed, the rest sent once',
+    async (_name, behaviour) => {
+      fixture = await sendFixture(12, { concurrency: 2, socketTimeoutMs: 1500 });
+      const expected = await eligible(fixture);
+      const refused = expected[2]!;
+      const server = await serve(behaviour(refused));
+      const { code, report } = await send(fixture, server.url());
+      expect(code).toBe(3);
+      expect(report.total).toMatchObject({ sent: expected.length - 1, failed: 1, deferred: 0, pending: 0 });
+      const taken = server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
+      expect(taken.sort()).toEqual(expected.filter((email) => email !== refused));
+      const rows = ledger(fixture);
+      expect(rows.filter((row) => row.status === 'failed').map((row) => row.email)).toEqual([refused]);
+      expect(rows.filter((row) => row.status === 'sent').map((row) => row.email)).toEqual(taken);
+    },
+    20_000,
+  );
+});
