@@ -97,3 +97,31 @@ describe('a server that hangs up as it refuses', () => {
     20_000,
   );
 });
+
+describe('a server that caps connections without a word', () => {
+  it.each<[string, Record<string, number>, 'drop' | null]>([
+    ['closes the connections past its cap before greeting', {}, 'drop'],
+    ['never greets the connections past its cap', { greetingTimeoutMs: 300 }, null],
+  ])(
+    '%s: the run goes on over the connection it serves and sends everyone once',
+    async (_name, timeouts, answer) => {
+      fixture = await sendFixture(30, { concurrency: 3, ...timeouts });
+      let open = 0;
+      const server = await serve({
+        greeting: (session) => {
+          open++;
+          session.socket.on('close', () => open--);
+          return open > 1 ? answer : undefined;
+        },
+      });
+      const { code, report } = await send(fixture, server.url());
+      const expected = await eligible(fixture);
+      expect(code).toBe(0);
+      expect(report.stopped).toBeUndefined();
+      expect(report.total).toMatchObject({ sent: expected.length, failed: 0, deferred: 0, pending: 0 });
+      expect(server.messages.map((m) => m.to[0]).sort()).toEqual(expected);
+      expect(ledger(fixture).map((row) => [row.email, row.status])).toEqual(expected.map((email) => [email, 'sent']));
+    },
+    20_000,
+  );
+});

@@ -130,13 +130,13 @@ export function createWirePool(
     else free.push(lane);
   };
 
-  // A server that caps connections refuses the one too many at its greeting with 421: that lane
-  // stays out, rather than being turned away again by every message that lands on it. Only the
-  // greeting: a 421 later in the handshake (an idle timeout, a restart) says nothing about a cap.
+  // A server that caps connections refuses the one too many at its greeting, with 421 or without a
+  // word: that lane stays out, rather than being turned away again by every message that lands on
+  // it (and spending their retries). Only the greeting: a 421 later in the handshake (an idle
+  // timeout, a restart) says nothing about a cap.
   // The cap may lift as other clients leave, so the lane comes back after a while. Never the last.
   const retire = (lane: Lane, error: unknown): boolean => {
-    const { responseCode, command } = (error ?? {}) as { responseCode?: number; command?: string };
-    if (responseCode !== 421 || command !== 'CONN' || closed) return false;
+    if (!turnedAway(lane, error) || closed) return false;
     // Its open, shared by a message, is reported by both: retired once.
     if (lane.retired) return true;
     if (lanes.filter((other) => !other.retired).length <= 1) return false;
@@ -151,6 +151,15 @@ export function createWirePool(
     }, timing.retireMs);
     lane.back.unref?.();
     return true;
+  };
+  const turnedAway = (lane: Lane, error: unknown): boolean => {
+    const { responseCode, command } = (error ?? {}) as { responseCode?: number; command?: string };
+    if (command !== 'CONN') return false;
+    if (responseCode === 421) return true;
+    // No greeting at all (the connection closed, reset or left waiting) while another connection is
+    // being served: a cap enforced without a word. With none open, the server is away, and the
+    // run must hear of it.
+    return responseCode === undefined && lanes.some((other) => other !== lane && other.connection !== undefined);
   };
   /** The lane's connection, opened if need be; undefined when the server turned the lane away for its cap. */
   const connectionOf = async (lane: Lane): Promise<SMTPConnection | undefined> => {
