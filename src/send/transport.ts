@@ -12,7 +12,7 @@ import { LocalWriteError } from './local-write-error.js';
 import { wirePayloadOf } from './message.js';
 import { credentialScrubber, scrubError } from './scrub.js';
 import { dkimSignature, signEveryMessage } from './wire/dkim.js';
-import { createWirePool, type DotGate, type WirePool, wireSupported } from './wire/pool.js';
+import { createWirePool, type DotGate, quitConnection, type WirePool, wireSupported } from './wire/pool.js';
 import { headText } from './wire/prepare.js';
 
 export { LocalWriteError } from './local-write-error.js';
@@ -288,7 +288,7 @@ function shortConnection<T>(
         connection.close();
         reject(error);
       } else {
-        connection.quit();
+        quitConnection(connection);
         resolve(value as T);
       }
     };

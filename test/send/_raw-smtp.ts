@@ -56,6 +56,8 @@ export interface RawServer {
   parsed(): Promise<(RawMessage & { parsed: ParsedMail })[]>;
   commands: string[];
   connections(): number;
+  /** Resolves once no connection is open. */
+  allClosed(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -169,6 +171,9 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
     parsed: () => Promise.all(messages.map(async (m) => ({ ...m, parsed: await simpleParser(m.raw) }))),
     commands,
     connections: () => count,
+    allClosed: async () => {
+      while (sockets.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

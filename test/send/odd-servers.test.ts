@@ -125,3 +125,16 @@ describe('a server that caps connections without a word', () => {
     20_000,
   );
 });
+
+describe('a server that never answers QUIT', () => {
+  it('has every connection closed soon after the run, not held until the idle timeout', async () => {
+    fixture = await sendFixture(8, { concurrency: 3 });
+    const server = await serve({ command: (line) => (/^QUIT/i.test(line) ? null : undefined) });
+    const { code } = await send(fixture, server.url());
+    expect(code).toBe(0);
+    const ended = Date.now();
+    await server.allClosed();
+    // Closed by the client a moment after its QUIT went unanswered, not after 60 s of silence.
+    expect(Date.now() - ended).toBeLessThan(5_000);
+  }, 20_000);
+});

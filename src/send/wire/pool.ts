@@ -375,7 +375,7 @@ export function createWirePool(
         clearTimeout(lane.back);
         const connection = lane.connection;
         lane.connection = undefined;
-        connection?.quit();
+        if (connection) quitConnection(connection);
         lane.pending?.close();
       }
     },
@@ -404,6 +404,20 @@ function withhold(connection: SMTPConnection, reject: (error: Error) => void): v
       code: 'EWITHHELD',
     }),
   );
+}
+
+/** How long a server has to answer QUIT and hang up before the connection is closed on it. */
+const QUIT_WAIT_MS = 2_000;
+
+/**
+ * Says QUIT, and closes the connection if the server has not hung up soon after: one that never
+ * answers would otherwise keep the socket, and the finished command with it, until its idle timeout.
+ */
+export function quitConnection(connection: SMTPConnection): void {
+  // Unreferenced: while the socket is open it keeps the process up, and once it closed there is nothing to do.
+  const timer = setTimeout(() => connection.close(), QUIT_WAIT_MS).unref();
+  connection.once('end', () => clearTimeout(timer));
+  connection.quit();
 }
 
 function reset(connection: SMTPConnection): Promise<void> {
