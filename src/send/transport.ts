@@ -320,6 +320,10 @@ export function smtpPoolOptions(parsed: ParsedSmtpUrl, settings: Omit<SmtpSettin
     // smtp:// upgrades with STARTTLS; a password never crosses the network in clear text, so
     // insist on the upgrade unless the server is on this machine.
     requireTLS: !parsed.secure && parsed.auth !== undefined && !isLoopbackHost(parsed.host),
+    // For the same reason a server on this machine may have a certificate nobody signed: a local
+    // relay often offers STARTTLS with one (Debian's Postfix with its "snakeoil" certificate),
+    // which would otherwise stop every send.
+    ...(isLoopbackHost(parsed.host) ? { tls: { rejectUnauthorized: false } } : {}),
     maxConnections: settings.concurrency,
     maxMessages: Number.POSITIVE_INFINITY,
     maxRequeues: 0,
@@ -394,7 +398,7 @@ function verifyError(error: unknown, where: string, user: string | undefined): R
   const tls = e.code === 'ETLS' || /certificate|self[- ]signed|TLS|SSL/i.test(reply);
   return new RolecastError('E_SMTP_CONNECT', `could not connect to the SMTP server ${where}: ${reply}`, {
     hint: tls
-      ? "the TLS handshake failed: check the server's certificate (name, expiry, issuer) and whether the port expects smtps:// (implicit TLS) or smtp:// (STARTTLS); nothing was sent"
+      ? "the TLS handshake failed: check the server's certificate (name, expiry, issuer; one signed by your own certificate authority is trusted with NODE_EXTRA_CA_CERTS=ca.pem) and whether the port expects smtps:// (implicit TLS) or smtp:// (STARTTLS); nothing was sent"
       : 'check the host and port in SMTP_URL and that the server is running; nothing was sent',
   });
 }
