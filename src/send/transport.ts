@@ -384,7 +384,7 @@ function decodeCredential(value: string, url: string): string {
 }
 
 function verifyError(error: unknown, where: string, user: string | undefined): RolecastError {
-  const e = error as { code?: string; response?: string; responseCode?: number; message?: string };
+  const e = error as { code?: string; command?: string; response?: string; responseCode?: number; message?: string };
   const reply = e.response ?? e.message ?? String(error);
   if (e.code === 'EAUTH' || e.code === 'ENOAUTH' || e.responseCode === 535 || e.responseCode === 530) {
     return new RolecastError(
@@ -395,6 +395,14 @@ function verifyError(error: unknown, where: string, user: string | undefined): R
       },
     );
   }
+  // It answered, and turned this client away at its greeting: the host and port are right.
+  if (e.command === 'CONN' && e.responseCode !== undefined)
+    return new RolecastError('E_SMTP_CONNECT', `the SMTP server ${where} turned the connection away: ${reply}`, {
+      hint:
+        e.responseCode < 500
+          ? 'the server is busy, or limits connections from this host for now: run the same command later; nothing was sent'
+          : 'the server takes no mail from this host (its address may be on a blocklist, or the server does not relay for it): ask its administrator, or send through another server; nothing was sent',
+    });
   const tls = e.code === 'ETLS' || /certificate|self[- ]signed|TLS|SSL/i.test(reply);
   return new RolecastError('E_SMTP_CONNECT', `could not connect to the SMTP server ${where}: ${reply}`, {
     hint: tls

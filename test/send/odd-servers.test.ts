@@ -138,3 +138,26 @@ describe('a server that never answers QUIT', () => {
     expect(Date.now() - ended).toBeLessThan(5_000);
   }, 20_000);
 });
+
+describe('a server that turns the client away at its greeting', () => {
+  it.each([
+    ['554 5.7.1 Your address is listed on a blocklist', /takes no mail from this host/],
+    ['421 4.3.2 Too busy, try later', /busy, or limits connections .* run the same command later/],
+  ])('"%s": exit 2, the reply shown with what to do, and nothing sent', async (greeting, hint) => {
+    fixture = await sendFixture(4);
+    const server = await serve({ greeting: () => `${greeting}\r\n` });
+    const streams = captureStreams();
+    const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
+      cwd: fixture.dir,
+      env: sendEnv(server.url()),
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      signal: new AbortController().signal,
+    });
+    expect(code).toBe(2);
+    expect(streams.err).toContain(`turned the connection away: ${greeting}`);
+    expect(streams.err).toMatch(hint);
+    expect(streams.err).not.toContain('check the host and port');
+    expect(server.commands.filter((line) => /^MAIL/i.test(line))).toEqual([]);
+  });
+});
