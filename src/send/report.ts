@@ -88,6 +88,14 @@ export type SkipKind = keyof Skipped;
 /** What to do when a run was aborted because the server refuses the sender or the account. */
 export const ACCOUNT_REFUSED_HINT =
   'check the sending account with your mail provider (suspended or over quota, sender address not verified, wrong credentials); nothing was marked failed, so run the same command again once it is fixed';
+/** The same, when the server said it wants a login first (530, RFC 4954): no account can be checked without one. */
+export const LOGIN_REQUIRED_HINT =
+  'the server asks for a login before it takes mail: put the user name and password in SMTP_URL (smtp://user:password@host:587, special characters percent-encoded); nothing was marked failed, so run the same command again once it is set';
+
+/** What to do when a run was aborted with `reason`, the server's refusal. */
+export function accountRefusedHint(reason: string): string {
+  return /^530\b/.test(reason) ? LOGIN_REQUIRED_HINT : ACCOUNT_REFUSED_HINT;
+}
 /** What to do after a run stopped because a local write failed. */
 export function haltedHint(halted: Halted): string {
   // SQLite's words when another connection kept the file locked past the wait (a backup, an open

@@ -161,3 +161,24 @@ describe('a server that turns the client away at its greeting', () => {
     expect(server.commands.filter((line) => /^MAIL/i.test(line))).toEqual([]);
   });
 });
+
+describe('a server that wants a login the SMTP URL does not give', () => {
+  it('530 to MAIL FROM: exit 3, nobody marked failed, and the hint says to put the login in SMTP_URL', async () => {
+    fixture = await sendFixture(6, { concurrency: 1 });
+    const server = await serve({
+      command: (line) => (/^MAIL/i.test(line) ? '530 5.7.0 Authentication required\r\n' : undefined),
+    });
+    const streams = captureStreams();
+    const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
+      cwd: fixture.dir,
+      env: sendEnv(server.url()),
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      signal: new AbortController().signal,
+    });
+    expect(code).toBe(3);
+    expect(streams.err).toContain('530 5.7.0 Authentication required');
+    expect(streams.err).toMatch(/asks for a login .* put the user name and password in SMTP_URL/);
+    expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { EXIT, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import type { SendOptions, SendReport } from '../../send/index.js';
-import { ACCOUNT_REFUSED_HINT, haltedHint } from '../../send/report.js';
+import { accountRefusedHint, haltedHint } from '../../send/report.js';
 import { SIZE_REFUSAL, THROTTLED_OUT } from '../../send/retry.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, requirePositional, stringOption, stringsOption } from '../_shared.js';
@@ -130,7 +130,7 @@ function outcome(report: SendReport, stderr: NodeJS.WritableStream): number {
   }
   if (report.aborted !== undefined) {
     print(stderr, `rolecast send: aborted — the SMTP server refuses this sender or account: ${report.aborted}`);
-    print(stderr, `  ${ACCOUNT_REFUSED_HINT}`);
+    print(stderr, `  ${accountRefusedHint(report.aborted)}`);
     return EXIT.sendFailed;
   }
   const failed = report.total.failed + report.total.deferred;
