@@ -383,6 +383,9 @@ function decodeCredential(value: string, url: string): string {
   }
 }
 
+/** nodemailer's `err.command` for a refusal before any login or message: of this client itself. */
+const TURNED_AWAY_AT = new Set(['CONN', 'EHLO', 'HELO']);
+
 function verifyError(error: unknown, where: string, user: string | undefined): RolecastError {
   const e = error as { code?: string; command?: string; response?: string; responseCode?: number; message?: string };
   const reply = e.response ?? e.message ?? String(error);
@@ -395,8 +398,8 @@ function verifyError(error: unknown, where: string, user: string | undefined): R
       },
     );
   }
-  // It answered, and turned this client away at its greeting: the host and port are right.
-  if (e.command === 'CONN' && e.responseCode !== undefined)
+  // It answered, and turned this client away at its greeting or EHLO: the host and port are right.
+  if (e.responseCode !== undefined && TURNED_AWAY_AT.has(e.command ?? ''))
     return new RolecastError('E_SMTP_CONNECT', `the SMTP server ${where} turned the connection away: ${reply}`, {
       hint:
         e.responseCode < 500

@@ -141,11 +141,17 @@ describe('a server that never answers QUIT', () => {
 
 describe('a server that turns the client away at its greeting', () => {
   it.each([
-    ['554 5.7.1 Your address is listed on a blocklist', /takes no mail from this host/],
-    ['421 4.3.2 Too busy, try later', /busy, or limits connections .* run the same command later/],
-  ])('"%s": exit 2, the reply shown with what to do, and nothing sent', async (greeting, hint) => {
+    ['554 5.7.1 Your address is listed on a blocklist', /takes no mail from this host/, false],
+    ['421 4.3.2 Too busy, try later', /busy, or limits connections .* run the same command later/, false],
+    ['550 5.7.1 Administrative prohibition', /takes no mail from this host/, true],
+  ])('"%s": exit 2, the reply shown with what to do, and nothing sent', async (greeting, hint, atEhlo) => {
     fixture = await sendFixture(4);
-    const server = await serve({ greeting: () => `${greeting}\r\n` });
+    // At EHLO (and the HELO that follows) rather than the greeting, as Exim's connect ACLs do.
+    const server = await serve(
+      atEhlo
+        ? { command: (line) => (/^(EHLO|HELO)/i.test(line) ? `${greeting}\r\n` : undefined) }
+        : { greeting: () => `${greeting}\r\n` },
+    );
     const streams = captureStreams();
     const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
       cwd: fixture.dir,
