@@ -188,3 +188,27 @@ describe('a server that wants a login the SMTP URL does not give', () => {
     expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
   });
 });
+
+describe('a server whose replies come a few bytes a packet, every one of them multi-line', () => {
+  it('gets every message once, whole: both parts, and only its reader named', async () => {
+    fixture = await sendFixture(12, { concurrency: 2 });
+    const server = await serve({
+      splitBytes: 1,
+      greeting: () => '220-raw.test first line\r\n220-second line\r\n220 ESMTP\r\n',
+      dataEnd: () => '250-2.0.0 queued as A1\r\n250-more to say\r\n250 2.0.0 ok\r\n',
+    });
+    const { code, report } = await send(fixture, server.url());
+    const expected = await eligible(fixture);
+    expect(code).toBe(0);
+    expect(report.total).toMatchObject({ sent: expected.length, failed: 0, deferred: 0 });
+    const messages = await server.parsed();
+    expect(messages.map((m) => m.to[0]).sort()).toEqual(expected);
+    for (const { to, raw, parsed } of messages) {
+      expect(parsed.to && 'value' in parsed.to ? parsed.to.value.map((a) => a.address) : []).toEqual(to);
+      expect(parsed.text).toBeTruthy();
+      expect(parsed.html).toBeTruthy();
+      for (const other of expected) if (other !== to[0]) expect(raw).not.toContain(other);
+    }
+    expect(ledger(fixture).map((row) => row.status)).toEqual(expected.map(() => 'sent'));
+  }, 20_000);
+});
