@@ -92,9 +92,14 @@ export const ACCOUNT_REFUSED_HINT =
 export const LOGIN_REQUIRED_HINT =
   'the server asks for a login before it takes mail: put the user name and password in SMTP_URL (smtp://user:password@host:587, special characters percent-encoded); nothing was marked failed, so run the same command again once it is set';
 
-/** What to do when a run was aborted with `reason`, the server's refusal. */
-export function accountRefusedHint(reason: string): string {
-  return /^530\b/.test(reason) ? LOGIN_REQUIRED_HINT : ACCOUNT_REFUSED_HINT;
+/** A 530 although SMTP_URL has a login: the server offered no AUTH on this port, so it was never sent. */
+export const LOGIN_NOT_OFFERED_HINT =
+  'the server asks for a login but offers none on this connection, so the user name and password in SMTP_URL were not used: send through its submission port (smtp://user:password@host:587, or smtps://…:465), where it offers one; nothing was marked failed, so run the same command again once it is set';
+
+/** What to do when a run was aborted with `reason`, the server's refusal; `hasLogin`: SMTP_URL carries a user name. */
+export function accountRefusedHint(reason: string, hasLogin = false): string {
+  if (!/^530\b/.test(reason)) return ACCOUNT_REFUSED_HINT;
+  return hasLogin ? LOGIN_NOT_OFFERED_HINT : LOGIN_REQUIRED_HINT;
 }
 /** What to do after a run stopped because a local write failed. */
 export function haltedHint(halted: Halted): string {

@@ -313,7 +313,9 @@ export function smtpPoolOptions(parsed: ParsedSmtpUrl, settings: Omit<SmtpSettin
   const timeouts = { ...DEFAULT_SMTP_TIMEOUTS, ...settings.timeouts };
   return {
     pool: true as const,
-    host: parsed.host,
+    // `localhost` connects to 127.0.0.1 itself: nodemailer asks DNS for a name before the hosts
+    // file, and a resolver that answers it with another address would get the trust given below.
+    host: parsed.host.toLowerCase() === 'localhost' ? '127.0.0.1' : parsed.host,
     port: parsed.port,
     secure: parsed.secure,
     ...(parsed.auth ? { auth: parsed.auth } : {}),

@@ -62,5 +62,10 @@ describe('a server on this machine with a self-signed certificate', () => {
     expect(smtpPoolOptions(parseSmtpUrl('smtp://[::1]:25'), { concurrency: 1 })).toMatchObject({
       tls: { rejectUnauthorized: false },
     });
+    // Trusted as this machine only where it connects to this machine, whatever DNS says of the name.
+    expect(smtpPoolOptions(parseSmtpUrl('smtps://user:pw@LocalHost:465'), { concurrency: 1 })).toMatchObject({
+      host: '127.0.0.1',
+      tls: { rejectUnauthorized: false },
+    });
   });
 });

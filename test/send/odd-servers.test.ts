@@ -187,6 +187,25 @@ describe('a server that wants a login the SMTP URL does not give', () => {
     expect(streams.err).toMatch(/asks for a login .* put the user name and password in SMTP_URL/);
     expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
   });
+
+  it('530 with a login in SMTP_URL on a port that offers none: the hint names the submission port', async () => {
+    fixture = await sendFixture(6, { concurrency: 1 });
+    const server = await serve({
+      command: (line) => (/^MAIL/i.test(line) ? '530 5.7.0 Authentication required\r\n' : undefined),
+    });
+    const streams = captureStreams();
+    const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
+      cwd: fixture.dir,
+      env: sendEnv(server.url({ user: 'ann', pass: 's3cretpw' })),
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      signal: new AbortController().signal,
+    });
+    expect(code).toBe(3);
+    expect(streams.err).toMatch(/offers none on this connection.*submission port/);
+    expect(streams.err).not.toContain('put the user name and password in SMTP_URL');
+    expect(streams.err).not.toContain('s3cretpw');
+  });
 });
 
 describe('a server whose replies come a few bytes a packet, every one of them multi-line', () => {

@@ -90,7 +90,7 @@ export const sendCommand: Command = {
 
     if (json) print(ctx.stdout, JSON.stringify(report, null, 2));
     else print(ctx.stdout, formatReport(withShortPaths(report, ctx.cwd)));
-    return outcome(report, ctx.stderr);
+    return outcome(report, ctx.stderr, /^smtps?:\/\/[^/?#]*@/i.test(ctx.env.SMTP_URL ?? ''));
   },
 };
 
@@ -113,7 +113,8 @@ function withShortPaths(report: SendReport, cwd: string): SendReport {
   return { ...report, destination: displayPath(report.destination, cwd) };
 }
 
-function outcome(report: SendReport, stderr: NodeJS.WritableStream): number {
+/** `hasLogin`: SMTP_URL names a user (only whether, never its value). */
+function outcome(report: SendReport, stderr: NodeJS.WritableStream, hasLogin: boolean): number {
   if (report.halted) {
     // The write error is the message; the report above lists what went out without its record.
     print(stderr, `rolecast send: ${report.halted.reason}`);
@@ -130,7 +131,7 @@ function outcome(report: SendReport, stderr: NodeJS.WritableStream): number {
   }
   if (report.aborted !== undefined) {
     print(stderr, `rolecast send: aborted — the SMTP server refuses this sender or account: ${report.aborted}`);
-    print(stderr, `  ${accountRefusedHint(report.aborted)}`);
+    print(stderr, `  ${accountRefusedHint(report.aborted, hasLogin)}`);
     return EXIT.sendFailed;
   }
   const failed = report.total.failed + report.total.deferred;

@@ -33,8 +33,9 @@ export interface WirePool {
    * Opens every lane's connection now (greeting, EHLO, STARTTLS, login), so the first messages do
    * not wait for them. Settles with the first lane's open: its error is the check's error. The
    * other lanes then open in the background; one that fails is opened again by its next message,
-   * except one whose greeting the server refused with 421 (its cap on connections), which the run
-   * goes without for a while (see `retireMs`). At most `connections` lanes are open in all (all by
+   * except one the server turned away as it opened while another lane was connected (a 421 at the
+   * greeting, or the connection closed, reset or timed out with no reply: its cap on connections),
+   * which the run goes without for a while (see `retireMs`). At most `connections` lanes are open in all (all by
    * default), those already open or opening included.
    */
   open(connections?: number): Promise<void>;
