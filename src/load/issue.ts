@@ -184,7 +184,17 @@ export async function loadIssue(
         }
         const outcome = await loadSummaryFile(file, taxonomy, displayPath(file), () => turn(index));
         // An unreadable file is the manifest's problem: point at the manifest line that names it.
-        if (outcome.problems.some((p) => p.field === 'file' && p.message.startsWith('could not be read'))) {
+        if (outcome.unreadable === 'folder' || outcome.unreadable === 'denied') {
+          const why =
+            outcome.unreadable === 'folder'
+              ? { message: `names "${entry}", a folder`, hint: 'name a summary file in it' }
+              : {
+                  message: `names "${entry}", which cannot be read (permission denied)`,
+                  hint: `let the user running rolecast read ${displayPath(file)}`,
+                };
+          return { file, summary: undefined, problems: [{ severity: 'error' as const, ...at, ...why }] };
+        }
+        if (outcome.unreadable === 'missing') {
           const inPool = !isPoolRef(entry) && (await poolIndex()).byId.has(summaryIdFromFile(entry));
           return {
             file,

@@ -16,6 +16,8 @@ import { isSectionHeading, type ParsedText, parseSummaryText, splitLines, splitR
 export interface LoadedSummary {
   summary: Summary | undefined;
   problems: Problem[];
+  /** Why the file could not be read at all, for a manifest naming it to say so. */
+  unreadable?: 'missing' | 'folder' | 'denied';
 }
 
 export const SUMMARY_EXTENSIONS = ['.txt', '.json', '.md', '.markdown'] as const;
@@ -147,8 +149,19 @@ export async function loadSummaryFile(
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
-  } catch {
-    return fail(displayName, 'file', 'could not be read (does the file exist?)', 'check the path');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR')
+      return { ...fail(displayName, 'file', 'is a folder', 'name a summary file in it'), unreadable: 'folder' };
+    if (code === 'EACCES' || code === 'EPERM')
+      return {
+        ...fail(displayName, 'file', 'cannot be read (permission denied)', 'let the user running rolecast read it'),
+        unreadable: 'denied',
+      };
+    return {
+      ...fail(displayName, 'file', 'could not be read (does the file exist?)', 'check the path'),
+      unreadable: 'missing',
+    };
   }
   await beforeParse?.();
   const { text, legacyEncoding } = decodeText(bytes);

@@ -1,4 +1,4 @@
-import { readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, readFile, symlink, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { formatProblem, type Problem, RolecastError } from '../../src/errors.js';
@@ -170,6 +170,27 @@ describe('issue manifests', () => {
         /issue\.json:6: summaries\[1\]: names "missing\.txt", which does not exist — create .*missing\.txt/,
       ),
     ]);
+  });
+
+  it('says a listed path is a folder, or cannot be read for want of permission, not that it does not exist', async () => {
+    project = await tempProject({
+      files: {
+        'issues/x/issue.json':
+          '{\n  "subject": "S",\n  "date": "2026-11-26",\n  "summaries": [\n    "summaries",\n    "locked.txt"\n  ]\n}\n',
+        'issues/x/summaries/a.txt': 'T\nSummary\nx\nBest for: CTO\n',
+        'issues/x/locked.txt': 'T\nSummary\nx\nBest for: CTO\n',
+      },
+    });
+    await chmod(project.path('issues/x/locked.txt'), 0o000);
+    const { problems } = await loadIssue(project.path('issues/x'), taxonomy);
+    const errors = errorsOf(problems);
+    expect(errors[0]).toMatch(/issue\.json:5: summaries\[0\]: names "summaries", a folder — name a summary file in it/);
+    // Root reads any file: only an ordinary user gets the permission error.
+    if (process.getuid?.() !== 0)
+      expect(errors[1]).toMatch(
+        /issue\.json:6: summaries\[1\]: names "locked\.txt", which cannot be read \(permission denied\)/,
+      );
+    for (const error of errors) expect(error).not.toMatch(/does not exist/);
   });
 
   it('refuses a summary outside the project folder, by path or through a symlink', async () => {
