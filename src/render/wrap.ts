@@ -78,6 +78,12 @@ const NO_START =
   /^[、。，．・：；？！）」』】〕〉》〙〗｝］ー〜ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%),.:;?!\]}]/u;
 /** Punctuation a line may not end with: opening marks. */
 const NO_END = /[（「『【〔〈《〘〖｛［([{]$/u;
+/**
+ * What belongs to the character before it: a combining mark (か and U+3099 are が), a variation
+ * selector, a zero-width joiner, and a Hangul vowel or final consonant of a syllable written as
+ * its jamo (decomposed text, as macOS writes file names and some PDFs copy out).
+ */
+const JOINS_BEFORE = /^[\p{M}\u200d\u1160-\u11ff\ud7b0-\ud7ff]/u;
 
 /**
  * A word holding wide characters, cut where a line may break: between two characters when either
@@ -90,7 +96,12 @@ function breakWide(word: string): string[] {
   for (let i = 1; i < chars.length; i++) {
     const before = chars[i - 1]!;
     const next = chars[i]!;
-    const breakable = (WIDE.test(before) || WIDE.test(next)) && !NO_START.test(next) && !NO_END.test(part);
+    const breakable =
+      (WIDE.test(before) || WIDE.test(next)) &&
+      !NO_START.test(next) &&
+      !NO_END.test(part) &&
+      !JOINS_BEFORE.test(next) &&
+      before !== '\u200d';
     if (breakable) {
       parts.push(part);
       part = next;

@@ -217,4 +217,18 @@ describe('wrapLine with Chinese, Japanese and Korean', () => {
   it('leaves a short Korean line that fits alone', () => {
     expect(wrapLine('안녕하세요 독자님', 40)).toBe('안녕하세요 독자님');
   });
+
+  it('never parts a character from the marks that make it one (decomposed kana and Hangul, variation selectors)', () => {
+    const decomposed = [
+      'か\u3099'.repeat(50), // が written as か and a combining voiced mark
+      '한국어'.normalize('NFD').repeat(30), // Hangul as its jamo, as macOS names files
+      '葛\u{E0100}'.repeat(50), // a CJK character with its ideographic variation selector
+    ];
+    for (const text of decomposed)
+      for (const lead of ['', 'a ', 'ab ', 'abc ']) {
+        const lines = wrapLine(lead + text).split('\n');
+        expect(lines.length).toBeGreaterThan(1);
+        for (const line of lines.slice(1)) expect(line).not.toMatch(/^[\p{M}\u1160-\u11ff]/u);
+      }
+  });
 });
