@@ -58,9 +58,12 @@ ${items}
   });
 }
 
-/** Body text and the header rule every archive page shares. */
+/**
+ * Body text and the header rule every archive page shares. A long address or word in a summary
+ * wraps inside the screen (`anywhere` where supported, `break-word` before it), as in the email.
+ */
 export function archiveBaseCss(site: ArchiveSite): string {
-  return `body{font:17px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}
+  return `body{font:17px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;overflow-wrap:break-word;overflow-wrap:anywhere}
 header{border-bottom:4px solid ${escapeHtml(site.primaryColor)};margin-bottom:1.5rem}`;
 }
 
