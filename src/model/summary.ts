@@ -31,7 +31,9 @@ export const SummarySchema = z.object({
   roles: z
     .array(
       oneLine(
-        text.min(1).max(LIMITS.roleLength, `is too long — limit ${LIMITS.roleLength} characters per role`),
+        text
+          .min(1, 'must not be empty')
+          .max(LIMITS.roleLength, `is too long — limit ${LIMITS.roleLength} characters per role`),
         ONE_LINE_HINT,
       ),
     )
@@ -49,7 +51,7 @@ export const SummarySchema = z.object({
   /** When the summary was written: orders the content pool, newest first. */
   date: isoDate.optional(),
   /** Pool summaries marked `draft` are listed but never picked for a new issue. */
-  status: z.enum(['draft', 'ready']).optional(),
+  status: z.enum(['draft', 'ready'], { error: 'must be "draft" or "ready", in lower case' }).optional(),
 });
 
 export type Summary = z.infer<typeof SummarySchema>;

@@ -148,3 +148,19 @@ describe('errors speak the format of the file', () => {
     ]);
   });
 });
+
+describe('values zod would describe in its own words', () => {
+  it('an empty role and a status in the wrong case say what is wrong in the house style', () => {
+    const taxonomy = createTaxonomy([{ name: 'CTO', aliases: [] }]);
+    const { problems } = parseSummary(
+      JSON.stringify({ title: 'T', summary: 'S', roles: ['CTO', ' '], status: 'Ready' }),
+      'a.json',
+      taxonomy,
+    );
+    expect(problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
+      'roles[1]: must not be empty',
+      'status: must be "draft" or "ready", in lower case',
+    ]);
+    for (const problem of problems) expect(problem.message).not.toMatch(/Too small|Invalid option/);
+  });
+});
