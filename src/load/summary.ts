@@ -287,7 +287,9 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
     ).filter((p) => !(titleReported && p.field === 'title'));
     append(
       problems,
-      zodFound.map((p) => (format === 'text' ? withMissingMessage(p, parsed) : p)),
+      zodFound.map((p) =>
+        format === 'text' ? withMissingMessage(p, parsed) : format === 'markdown' ? withYamlQuoteHint(p) : p,
+      ),
     );
     return { summary: undefined, problems };
   }
@@ -598,6 +600,16 @@ function bodyParagraphs(body: readonly string[], literal: ReadonlySet<number>, s
   }
   close();
   return paragraphs;
+}
+
+/**
+ * Frontmatter text YAML read as another type (`title: 1984`, `topics: [AI, 2026]`, `title: true`): "write it as text" does not say how; quotes do.
+ */
+function withYamlQuoteHint(problem: Problem): Problem {
+  const found = /^must be text, not (a number|true or false)$/.exec(problem.message);
+  if (!found) return problem;
+  const what = found[1] === 'a number' ? 'a number' : 'true or false';
+  return { ...problem, hint: `put it in quotes ("…"): without them, YAML reads it as ${what}` };
 }
 
 const LIST_LIMITS = [

@@ -119,7 +119,7 @@ describe('errors speak the format of the file', () => {
 
   it('a value of the wrong type gets the type\'s fix, not the field\'s "add …", and an empty one says it is empty', () => {
     const wrong = lines('---\ntitle: 2026\nroles: [CTO]\n---\nBody.', 'a.md').join('\n');
-    expect(wrong).toContain('title: must be text, not a number — write it as text');
+    expect(wrong).toContain('title: must be text, not a number — put it in quotes');
     const empty = lines('---\ntitle:\nroles: [CTO]\n---\nBody.', 'a.md').join('\n');
     expect(empty).toContain('title: is empty — add a line "title: …" to the frontmatter');
     // A JSON field written as null is there: it needs a value, not to be added.
@@ -162,5 +162,21 @@ describe('values zod would describe in its own words', () => {
       'status: must be "draft" or "ready", in lower case',
     ]);
     for (const problem of problems) expect(problem.message).not.toMatch(/Too small|Invalid option/);
+  });
+});
+
+describe('frontmatter text that YAML reads as a number or true/false', () => {
+  it('says to put it in quotes, on its line', () => {
+    const taxonomy = createTaxonomy([{ name: 'CTO', aliases: [] }]);
+    const { problems } = parseSummary(
+      '---\ntitle: 1984\nroles: [CTO]\ntopics: [AI, 2026]\nsource: true\n---\nBody.\n',
+      'a.md',
+      taxonomy,
+    );
+    expect(problems.map(formatProblem)).toEqual([
+      'a.md:2: title: must be text, not a number — put it in quotes ("…"): without them, YAML reads it as a number',
+      'a.md:4: topics[1]: must be text, not a number — put it in quotes ("…"): without them, YAML reads it as a number',
+      'a.md:5: source: must be text, not true or false — put it in quotes ("…"): without them, YAML reads it as true or false',
+    ]);
   });
 });
