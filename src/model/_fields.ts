@@ -47,11 +47,16 @@ export const httpUrl = z
     message: 'must be an http:// or https:// URL',
   });
 
-const isIsoDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid;
+const isIsoShape = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+const isIsoDate = (value: string) => isIsoShape(value) && DateTime.fromISO(value).isValid;
 
 export const isoDate = z
   .string()
-  .refine(isIsoDate, { message: 'must be a date written as YYYY-MM-DD' })
+  .refine(isIsoShape, { message: 'must be a date written as YYYY-MM-DD' })
+  // 2026-02-30 is written as it should be: say what is wrong with it instead.
+  .refine((value) => !isIsoShape(value) || isIsoDate(value), {
+    message: 'is not a day of the calendar: check the month (01–12) and the day',
+  })
   // A year such as 0000 or 0202 is a slip of the keys; luxon would take it and count its weeks.
   .refine((value) => !isIsoDate(value) || Number(value.slice(0, 4)) >= 1900, {
     message: 'is before 1900: check the year',

@@ -180,3 +180,18 @@ describe('frontmatter text that YAML reads as a number or true/false', () => {
     ]);
   });
 });
+
+describe('a date written as YYYY-MM-DD that no calendar has', () => {
+  it('says the day does not exist, not that it is written wrongly', () => {
+    const taxonomy = createTaxonomy([{ name: 'CTO', aliases: [] }]);
+    for (const [text, file] of [
+      ['T\nSummary\nBody.\nDate: 2026-02-30\nBest for: CTO\n', 'a.txt'],
+      [JSON.stringify({ title: 'T', summary: 'S', roles: ['CTO'], date: '2026-13-01' }), 'a.json'],
+    ] as const) {
+      const { problems } = parseSummary(text, file, taxonomy);
+      expect(problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
+        'date: is not a day of the calendar: check the month (01–12) and the day',
+      ]);
+    }
+  });
+});
