@@ -135,7 +135,7 @@ export async function openPlanIn(
         'E_USAGE',
         `another worker (${names}) is sending ${issueId} with a different plan: ${open.readers} reader(s) planned at ${open.created_at}, and this worker's subscribers, segments or options give another audience, or its issue, templates or config render other messages`,
         {
-          hint: 'start every worker with the same issue folder, config, subscriber list, --segment and --resend options, or wait until those workers finish; nothing was sent',
+          hint: 'start every worker with the same issue folder, config, subscriber list, --segment and --resend options, or wait until those workers finish (a worker killed without a word counts as live until its lease runs out, 30 s by default); nothing was sent',
         },
       );
     }
