@@ -83,7 +83,7 @@ const NO_END = /[（「『【〔〈《〘〖｛［([{]$/u;
  * selector, a zero-width joiner, and a Hangul vowel or final consonant of a syllable written as
  * its jamo (decomposed text, as macOS writes file names and some PDFs copy out).
  */
-const JOINS_BEFORE = /^[\p{M}\u200d\u1160-\u11ff\ud7b0-\ud7ff]/u;
+const JOINS_BEFORE = /^(?:\p{M}|\u200d|[\u1160-\u11ff\ud7b0-\ud7ff])/u;
 
 /**
  * A word holding wide characters, cut where a line may break: between two characters when either

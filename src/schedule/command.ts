@@ -5,7 +5,7 @@ import { loadProject } from '../load/project.js';
 import { deliveryChannel } from '../send/channel.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
 import { coversPartOfList, resendGeneration } from '../send/ledger.js';
-import { ACCOUNT_REFUSED_HINT } from '../send/report.js';
+import { abortedRun, smtpUrlHasLogin } from '../send/report.js';
 import { outboxFolders, refuseDrafts } from '../send/send-issue.js';
 import { warnIfStateLost } from '../send/state-loss.js';
 import type { StateLock, StateStore } from '../state/contract.js';
@@ -143,11 +143,8 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
             return { complete: false, detail: `stopped, ${open} message(s) not delivered yet`, stop };
           }
           if (report.aborted !== undefined) {
-            const stop = new RolecastError(
-              'E_SEND_FAILED',
-              `the SMTP server refuses this sender or account: ${report.aborted}`,
-              { hint: ACCOUNT_REFUSED_HINT },
-            );
+            const { message, hint } = abortedRun(report.aborted, smtpUrlHasLogin(options.send.env?.SMTP_URL));
+            const stop = new RolecastError('E_SEND_FAILED', message, { hint });
             return { complete: false, detail: `aborted, ${open} message(s) not delivered yet`, stop };
           }
           // Deferred or unattempted messages keep the wave open, so running the command again retries them.

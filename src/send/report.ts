@@ -101,6 +101,21 @@ export function accountRefusedHint(reason: string, hasLogin = false): string {
   if (!/^530\b/.test(reason)) return ACCOUNT_REFUSED_HINT;
   return hasLogin ? LOGIN_NOT_OFFERED_HINT : LOGIN_REQUIRED_HINT;
 }
+
+/** What stopped an aborted run, and what to do, for `send` and the waves of a scheduled send alike. */
+export function abortedRun(reason: string, hasLogin: boolean): { message: string; hint: string | undefined } {
+  if (reason.includes(SIZE_REFUSAL))
+    return { message: `the messages are too large for this SMTP server: ${reason}`, hint: undefined };
+  return {
+    message: `the SMTP server refuses this sender or account: ${reason}`,
+    hint: accountRefusedHint(reason, hasLogin),
+  };
+}
+
+/** Whether SMTP_URL names a user (the part before @ in its authority); never its value. */
+export function smtpUrlHasLogin(url: string | undefined): boolean {
+  return /^smtps?:\/\/[^/?#]*@/i.test(url ?? '');
+}
 /** What to do after a run stopped because a local write failed. */
 export function haltedHint(halted: Halted): string {
   // SQLite's words when another connection kept the file locked past the wait (a backup, an open

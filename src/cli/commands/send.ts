@@ -1,8 +1,8 @@
 import { EXIT, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import type { SendOptions, SendReport } from '../../send/index.js';
-import { accountRefusedHint, haltedHint } from '../../send/report.js';
-import { SIZE_REFUSAL, THROTTLED_OUT } from '../../send/retry.js';
+import { abortedRun, haltedHint, smtpUrlHasLogin } from '../../send/report.js';
+import { THROTTLED_OUT } from '../../send/retry.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, requirePositional, stringOption, stringsOption } from '../_shared.js';
 
@@ -90,7 +90,7 @@ export const sendCommand: Command = {
 
     if (json) print(ctx.stdout, JSON.stringify(report, null, 2));
     else print(ctx.stdout, formatReport(withShortPaths(report, ctx.cwd)));
-    return outcome(report, ctx.stderr, /^smtps?:\/\/[^/?#]*@/i.test(ctx.env.SMTP_URL ?? ''));
+    return outcome(report, ctx.stderr, smtpUrlHasLogin(ctx.env.SMTP_URL));
   },
 };
 
@@ -125,13 +125,10 @@ function outcome(report: SendReport, stderr: NodeJS.WritableStream, hasLogin: bo
     print(stderr, 'interrupted — run the same command to resume');
     return EXIT.interrupted;
   }
-  if (report.aborted?.includes(SIZE_REFUSAL)) {
-    print(stderr, `rolecast send: aborted — the messages are too large for this SMTP server: ${report.aborted}`);
-    return EXIT.sendFailed;
-  }
   if (report.aborted !== undefined) {
-    print(stderr, `rolecast send: aborted — the SMTP server refuses this sender or account: ${report.aborted}`);
-    print(stderr, `  ${accountRefusedHint(report.aborted, hasLogin)}`);
+    const { message, hint } = abortedRun(report.aborted, hasLogin);
+    print(stderr, `rolecast send: aborted — ${message}`);
+    if (hint) print(stderr, `  ${hint}`);
     return EXIT.sendFailed;
   }
   const failed = report.total.failed + report.total.deferred;
