@@ -787,7 +787,11 @@ function lastNonBlank(lines: string[]): number {
   return 1;
 }
 
-/** A line that can go on a "Best for" list: not blank, and not a line of its own kind (a heading, a link, the source). */
+/**
+ * A line that can go on a "Best for" list: not blank, and not a line of its own kind (a heading, a
+ * link, the source, "Related on …", a bare address, "Via …"), which a stray comma at the end of the
+ * list must not turn into a role.
+ */
 function continuesRoles(line: string): boolean {
   return (
     line !== '' &&
@@ -795,6 +799,9 @@ function continuesRoles(line: string): boolean {
     linkOf(line) === undefined &&
     publishedByOf(line) === undefined &&
     sourceLineOf(line) === undefined &&
-    !POOL_FIELD.test(line)
+    !POOL_FIELD.test(line) &&
+    !isRelatedLine(line) &&
+    !isBareUrl(line) &&
+    closingLine(line, bulletOf(line), NO_MARKERS) === undefined
   );
 }

@@ -1076,3 +1076,20 @@ describe('a heading-like line with parentheses or a semicolon', () => {
     }
   });
 });
+
+describe('a "Best for:" line ending in a stray comma', () => {
+  it.each([
+    ['Related on Rolecast', {}],
+    ['https://example.com/queues', { url: 'https://example.com/queues' }],
+    ['Via Example Weekly', { source: 'Example Weekly' }],
+    ['— Jane Doe, Example Weekly', { source: 'Jane Doe, Example Weekly' }],
+  ])('does not take the next line %j for a role', (line, expected) => {
+    const { summary, problems } = parseSummary(
+      doc('Title', 'Summary', 'Queues hold work.', 'Best for: CTO, Executive,', line),
+      'x.txt',
+      taxonomy,
+    );
+    expect(problems).toEqual([]);
+    expect(summary).toMatchObject({ roles: ['CTO', 'Executive'], ...expected });
+  });
+});
