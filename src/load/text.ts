@@ -99,7 +99,14 @@ function bestForOf(trimmed: string): string | undefined {
 function linkOf(trimmed: string): string | undefined {
   const found = labelled(trimmed);
   if (!found || !LINK_LABELS.has(found.label) || found.rest === '') return undefined;
-  return /\s/.test(found.rest) ? undefined : found.rest;
+  const link = unwrappedLink(found.rest);
+  return /\s/.test(link) ? undefined : link;
+}
+
+/** `<https://…>` and `[text](https://…)`, as mail clients and Markdown write a link: its address. */
+function unwrappedLink(text: string): string {
+  const found = /^<([^<>\s]{1,2000})>$|^\[[^\]]{0,500}\]\(<?([^<>\s]{1,2000}?)>?\)$/.exec(text);
+  return found ? (found[1] ?? found[2]!) : text;
 }
 
 function sourceLineOf(trimmed: string): string | undefined {

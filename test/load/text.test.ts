@@ -1093,3 +1093,23 @@ describe('a "Best for:" line ending in a stray comma', () => {
     expect(summary).toMatchObject({ roles: ['CTO', 'Executive'], ...expected });
   });
 });
+
+describe('a "Link:" line written as mail clients and Markdown write links', () => {
+  it.each([
+    '<https://example.com/queues>',
+    '[the article](https://example.com/queues)',
+    '[Read](<https://example.com/queues>)',
+  ])('takes the address of %j', (written) => {
+    const { summary, problems } = parseSummary(doc(...MINIMAL, `Link: ${written}`), 'x.txt', taxonomy);
+    expect(problems).toEqual([]);
+    expect(summary?.url).toBe('https://example.com/queues');
+  });
+
+  it('still refuses a scheme other than http(s) or mailto inside the brackets', () => {
+    for (const written of ['<javascript:alert(1)>', '[x](javascript:alert(1))', '[x](data:text/html,x)']) {
+      const { summary, problems } = parseSummary(doc(...MINIMAL, `Link: ${written}`), 'x.txt', taxonomy);
+      expect(summary).toBeUndefined();
+      expect(problems.map((p) => p.field)).toEqual(['url']);
+    }
+  });
+});
