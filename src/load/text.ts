@@ -84,10 +84,17 @@ const isAsciiLetter = (ch: string | undefined) =>
 
 /** `label: rest` with a short label, compared lower-case with white space collapsed. */
 function labelled(trimmed: string): { label: string; rest: string } | undefined {
-  const colon = trimmed.slice(0, MAX_LABEL + 1).indexOf(':');
+  const colon = colonIn(trimmed.slice(0, MAX_LABEL + 1));
   if (colon < 0) return undefined;
   const label = trimmed.slice(0, colon).trim().toLowerCase().replace(/\s+/g, ' ');
   return { label, rest: trimmed.slice(colon + 1).trim() };
+}
+
+/** Where the first colon is: ASCII, or the full-width one Chinese and Japanese input methods type. */
+function colonIn(text: string): number {
+  const ascii = text.indexOf(':');
+  const wide = text.indexOf('：');
+  return wide >= 0 && (ascii < 0 || wide < ascii) ? wide : ascii;
 }
 
 /** The roles after `Best for:` (possibly empty), or undefined when the line is not one. */
@@ -143,8 +150,8 @@ function isRelatedLine(trimmed: string): boolean {
   return trimmed.slice(i, i + 2).toLowerCase() === 'on' && !/\w/.test(trimmed[i + 2] ?? '');
 }
 
-/** How a line that ends a sentence (or a clause a label may follow) ends. */
-const ENDS_SENTENCE = /[.!?:;"'”’)\]…]$/;
+/** How a line that ends a sentence (or a clause a label may follow) ends, in Latin or CJK punctuation. */
+const ENDS_SENTENCE = /[.!?:;"'”’)\]…。．！？：；」』）】]$/;
 
 /** The text of a bullet (`- x`, `* x`, `1. x`, `2) x`), or undefined when the line is not one. */
 function bulletOf(line: string): string | undefined {
@@ -669,10 +676,13 @@ function closesFile(next: string | undefined): boolean {
   );
 }
 
-/** Roles are split on commas only: "VP of Engineering/Data" is one role. */
+/**
+ * Roles are split on commas only (and the full-width and ideographic commas CJK input methods
+ * type, ，and 、): "VP of Engineering/Data" is one role.
+ */
 export function splitRoles(value: string): string[] {
   return value
-    .split(',')
+    .split(/[,，、]/)
     .map((role) => role.trim().replace(/\.$/, '').trim())
     .filter((role) => role.length > 0);
 }
@@ -707,7 +717,7 @@ function headingOf(
     // ("Summary-level" is a word).
     const dash =
       mark === '—' || mark === '–' || (mark === '-' && isSpace(stripped[rest - 1]) && isSpace(stripped[rest + 1]));
-    if (mark !== ':' && !dash) return undefined;
+    if (mark !== ':' && mark !== '：' && !dash) return undefined;
     inline = stripped.slice(rest + 1).trim() || undefined;
     // "In practice – it depends." goes on in lower case: prose, not a heading and its text.
     if (dash && inline !== undefined && /^\p{Ll}/u.test(inline)) return undefined;

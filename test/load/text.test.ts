@@ -1113,3 +1113,34 @@ describe('a "Link:" line written as mail clients and Markdown write links', () =
     }
   });
 });
+
+describe('labels and lists typed with a Chinese or Japanese input method', () => {
+  it('read a full-width colon as a colon and the full-width and ideographic commas as commas', () => {
+    const { summary, problems } = parseSummary(
+      doc(
+        'キューは約束である',
+        'Summary：',
+        'キューは仕事を預かる。',
+        'Topics：信頼性、運用',
+        'Best for：CTO、Executive，AI Architect',
+      ),
+      'x.txt',
+      taxonomy,
+    );
+    expect(problems).toEqual([]);
+    expect(summary).toMatchObject({
+      summary: 'キューは仕事を預かる。',
+      topics: ['信頼性', '運用'],
+      roles: ['CTO', 'Executive', 'AI Architect'],
+    });
+  });
+
+  it('keeps a full-width colon inside a sentence as written', () => {
+    const { summary } = parseSummary(
+      doc('T', 'Summary', '結論：キューを制限する。', 'Best for: CTO'),
+      'x.txt',
+      taxonomy,
+    );
+    expect(summary?.summary).toBe('結論：キューを制限する。');
+  });
+});
