@@ -1144,3 +1144,15 @@ describe('labels and lists typed with a Chinese or Japanese input method', () =>
     expect(summary?.summary).toBe('結論：キューを制限する。');
   });
 });
+
+describe('character references in a Markdown body', () => {
+  it('reach readers as the characters Markdown shows, except in code and where they name a control character', () => {
+    const { summary, problems } = parseSummary(
+      `---\ntitle: Queues\nroles: [CTO]\n---\nAT&amp;T&rsquo;s queues &mdash; and &#8220;backlogs&#x201D; &copy; \`&amp;\` &#27; &bogus;.\n`,
+      'q.md',
+      taxonomy,
+    );
+    expect(problems).toEqual([]);
+    expect(summary?.summary).toBe('AT&T’s queues — and “backlogs” © &amp; &#27; &bogus;.');
+  });
+});
