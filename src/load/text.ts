@@ -110,6 +110,13 @@ function linkOf(trimmed: string): string | undefined {
   return /\s/.test(link) ? undefined : link;
 }
 
+/** A "Link:" line whose address holds a space ("https://example.com/my article"): the address. */
+function spacedLinkOf(trimmed: string): string | undefined {
+  const found = labelled(trimmed);
+  if (!found || !LINK_LABELS.has(found.label)) return undefined;
+  return /^(?:https?:|mailto:)\S*\s/i.test(found.rest) ? found.rest : undefined;
+}
+
 /** `<https://…>` and `[text](https://…)`, as mail clients and Markdown write a link: its address. */
 function unwrappedLink(text: string): string {
   const found = /^<([^<>\s]{1,2000})>$|^\[[^\]]{0,500}\]\(<?([^<>\s]{1,2000}?)>?\)$/.exec(text);
@@ -421,6 +428,20 @@ export function parseSummaryText(
     if (link !== undefined) {
       flush();
       takeUrl(link, lineNo);
+      continue;
+    }
+    // Read as text, it would run into the section above and the summary would lose its link.
+    const spaced = continuing ? undefined : spacedLinkOf(trimmed);
+    if (spaced !== undefined) {
+      flush();
+      problems.push({
+        severity: 'error',
+        file,
+        line: lineNo,
+        field: 'url',
+        message: `holds a space: "${spaced.slice(0, 60)}"`,
+        hint: 'write a space inside a link as %20, and any words after the link on a line of their own',
+      });
       continue;
     }
 

@@ -1159,3 +1159,19 @@ describe('character references in a Markdown body', () => {
     expect(summary?.summary).toBe('AT&T’s queues — and “backlogs” © &amp; &#27; &bogus;.');
   });
 });
+
+describe('a "Link:" line whose address holds a space', () => {
+  it('is an error on its line, not text run into the section above', () => {
+    for (const above of [['Topics', '- Queues'], []]) {
+      const { summary, problems } = parseSummary(
+        doc('Title', 'Summary', 'Queues hold work.', ...above, 'Link: https://example.com/my article', 'Best for: CTO'),
+        'x.txt',
+        taxonomy,
+      );
+      expect(summary).toBeUndefined();
+      expect(problems.map((p) => [p.line, p.field, p.severity, p.message])).toEqual([
+        [4 + above.length, 'url', 'error', 'holds a space: "https://example.com/my article"'],
+      ]);
+    }
+  });
+});
