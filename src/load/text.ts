@@ -201,11 +201,10 @@ function trimEndBlanks(line: string): string {
 
 /**
  * A line that is one bold span ("**Summary**", "**Key takeaway:**") or opens with a bold label
- * ("**Best for:** CTO", "**Key takeaway** — …"), as chat tools and rich-text exports write headings: the marks would keep
+ * ("**Best for:** CTO"), as chat tools and rich-text exports write headings: the marks would keep
  * it from being read as what it names, and reach readers. Bold inside a sentence stays.
  */
-const BOLD_LEAD =
-  /^\*\*([^*]{1,200})\*\*(?=[:：]?$)|^\*\*([^*]{1,64}[:：])\*\*(?=\s)|^\*\*([^*]{1,64})\*\*(?=[:：]\s|\s?[—–]|\s-\s)/;
+const BOLD_LEAD = /^\*\*([^*]{1,200})\*\*(?=:?$)|^\*\*([^*]{1,64}:)\*\*(?=\s)|^\*\*([^*]{1,64})\*\*(?=:\s)/;
 
 function unbolded(line: string): string {
   if (!line.includes('**')) return line;
