@@ -2,13 +2,13 @@
  * A Markdown line's inline marks taken out, leaving the words a reader of the rendered Markdown
  * sees: links as their text (a destination may hold parentheses, `(Foo_(bar))`, and a title), a
  * reference link `[text][ref]` as its text, images left out, an autolink `<https://…>` as its
- * address, code spans as their code, emphasis, strong and strike-through marks dropped, a
- * backslash escape as the character it escapes and a character reference (`&amp;`) as its character. HTML is left as written (it reaches readers
+ * address, code spans as their code, emphasis, strong and strike-through marks dropped, and a
+ * backslash escape as the character it escapes. HTML is left as written (it reaches readers
  * escaped, as text). One scan for links and code, then bounded patterns: linear in the line.
  */
 export function inlineText(line: string): string {
   // A line holding the marks this uses itself (private-use characters) is left as written.
-  if (!/[[\]`<\\*_~&]/.test(line) || line.includes(ESCAPED_MARK)) return line;
+  if (!/[[\]`<\\*_~]/.test(line) || line.includes(ESCAPED_MARK)) return line;
   return dropEmphasis(scanLinksAndCode(line));
 }
 
@@ -46,14 +46,6 @@ function scanLinksAndCode(line: string): string {
         continue;
       }
     }
-    if (ch === '&') {
-      const entity = entityAt(line, i);
-      if (entity) {
-        out += protect(entity.text);
-        i = entity.end;
-        continue;
-      }
-    }
     const image = ch === '!' && line[i + 1] === '[';
     if (ch === '[' || image) {
       const link = linkAt(line, image ? i + 1 : i);
@@ -67,50 +59,6 @@ function scanLinksAndCode(line: string): string {
     i++;
   }
   return out;
-}
-
-/** Named references editors and converters write; the rest stay as written. */
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-  ndash: '–',
-  mdash: '—',
-  hellip: '…',
-  lsquo: '‘',
-  rsquo: '’',
-  ldquo: '“',
-  rdquo: '”',
-  laquo: '«',
-  raquo: '»',
-  middot: '·',
-  bull: '•',
-  copy: '©',
-  reg: '®',
-  trade: '™',
-  euro: '€',
-};
-const ENTITY = /^&(?:([a-z]{2,8})|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));/;
-
-/**
- * An HTML character reference (`&amp;`, `&mdash;`, `&#8217;`), which Markdown shows as its
- * character: that character and the reference's end. A control character, a surrogate or a
- * reference it does not know stays as written.
- */
-function entityAt(line: string, start: number): { text: string; end: number } | undefined {
-  const found = ENTITY.exec(line.slice(start, start + 12));
-  if (!found) return undefined;
-  let text: string | undefined;
-  if (found[1] !== undefined) text = Object.hasOwn(NAMED_ENTITIES, found[1]) ? NAMED_ENTITIES[found[1]] : undefined;
-  else {
-    const code = found[2] !== undefined ? Number(found[2]) : Number.parseInt(found[3]!, 16);
-    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f);
-    if (!control && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)) text = String.fromCodePoint(code);
-  }
-  return text === undefined ? undefined : { text, end: start + found[0].length };
 }
 
 /** `[text](destination "title")`, `[text][ref]` or `[text][]` starting at `open`: its text and end. */

@@ -62,7 +62,6 @@ const SUMMARY_LINES: Record<string, (n: number) => string> = {
   'a line of opening brackets': (n) => '[a]['.repeat(n / 4),
   'backtick runs of growing length': (n) => Array.from({ length: Math.sqrt(n) }, (_, k) => '`'.repeat(k)).join('x'),
   'emphasis marks': (n) => '*a_b~~c**d__'.repeat(n / 12),
-  'character references': (n) => '&amp;&#x1F600;&'.repeat(n / 15),
 };
 
 const CASES: { name: string; parse: Parse; build: (n: number) => string }[] = [

@@ -1145,18 +1145,6 @@ describe('labels and lists typed with a Chinese or Japanese input method', () =>
   });
 });
 
-describe('character references in a Markdown body', () => {
-  it('reach readers as the characters Markdown shows, except in code and where they name a control character', () => {
-    const { summary, problems } = parseSummary(
-      `---\ntitle: Queues\nroles: [CTO]\n---\nAT&amp;T&rsquo;s queues &mdash; and &#8220;backlogs&#x201D; &copy; \`&amp;\` &#27; &bogus;.\n`,
-      'q.md',
-      taxonomy,
-    );
-    expect(problems).toEqual([]);
-    expect(summary?.summary).toBe('AT&T’s queues — and “backlogs” © &amp; &#27; &bogus;.');
-  });
-});
-
 describe('a "Link:" line whose address holds a space', () => {
   it('is an error on its line, not text run into the section above', () => {
     for (const above of [['Topics', '- Queues'], []]) {
