@@ -72,7 +72,7 @@ const PUBLISHED_BY = /original article published by/i;
 /** `Date: 2026-11-20` and `Status: draft`, for summaries kept in the content pool. */
 const POOL_FIELD = /^(date|status)\s*:\s*(\S+)$/i;
 /** Looks like a heading: short, capitalised, no sentence punctuation. Bounded, so cheap. */
-const HEADING_LIKE = /^[A-Z][A-Za-z&/'(); -]{1,38}:?$/;
+const HEADING_LIKE = /^[A-Z][A-Za-z&/' -]{1,38}:?$/;
 /** Labels ("Best for", "Link") are short; a colon further in is part of the text. */
 const MAX_LABEL = 64;
 const BULLET_MARKS = '-*+•–—·▪◦‣';

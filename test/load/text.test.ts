@@ -1054,29 +1054,6 @@ describe('a heading with its text after a dash on the same line', () => {
   });
 });
 
-describe('a heading-like line with parentheses or a semicolon', () => {
-  it('is read as a near-miss heading or warned about, never run silently into the summary', () => {
-    const parse = (heading: string) =>
-      parseSummary(
-        doc('Title', 'Summary', 'Queues hold work.', '', heading, 'Bound them.', 'Best for: CTO'),
-        'x.txt',
-        taxonomy,
-      );
-    const plural = parse('Key takeaway(s)');
-    expect(plural.summary).toMatchObject({ summary: 'Queues hold work.', takeaway: 'Bound them.' });
-    expect(plural.problems.map((p) => p.message)).toEqual([
-      'unknown heading "Key takeaway(s)", read as "Key takeaways"',
-    ]);
-    for (const heading of ['TL;DR', 'Summary (short)']) {
-      const { summary, problems } = parse(heading);
-      expect(summary?.summary).toBe('Queues hold work.');
-      expect(problems.map((p) => [p.line, p.message])).toEqual([
-        [5, `unknown heading "${heading}"; its content is ignored`],
-      ]);
-    }
-  });
-});
-
 describe('a "Best for:" line ending in a stray comma', () => {
   it.each([
     ['Related on Rolecast', {}],
