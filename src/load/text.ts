@@ -733,15 +733,8 @@ function headingOf(
   while (isSpace(stripped[rest])) rest++;
   let inline: string | undefined;
   if (rest < stripped.length) {
-    const mark = stripped[rest]!;
-    // "Key takeaway: …", "Key takeaway — …", and "Key takeaway - …" with spaces round the hyphen
-    // ("Summary-level" is a word).
-    const dash =
-      mark === '—' || mark === '–' || (mark === '-' && isSpace(stripped[rest - 1]) && isSpace(stripped[rest + 1]));
-    if (mark !== ':' && mark !== '：' && !dash) return undefined;
+    if (stripped[rest] !== ':' && stripped[rest] !== '：') return undefined;
     inline = stripped.slice(rest + 1).trim() || undefined;
-    // "In practice – it depends." goes on in lower case: prose, not a heading and its text.
-    if (dash && inline !== undefined && /^\p{Ll}/u.test(inline)) return undefined;
   }
   const name = text.toLowerCase().replace(/ +/g, ' ');
   // "2. Summary: write one up" is a numbered item that starts with a section's name, not a heading.

@@ -1020,40 +1020,6 @@ describe('Markdown bodies reach readers as the rendered Markdown reads', () => {
   });
 });
 
-describe('a heading with its text after a dash on the same line', () => {
-  it.each([
-    'Key takeaway — Bound them.',
-    'Key takeaway – Bound them.',
-    'Key takeaway - Bound them.',
-    'Key takeaway—Bound them.',
-  ])('reads %j as the takeaway, not as more of the summary', (line) => {
-    const { summary, problems } = parseSummary(
-      doc('Title', 'Summary', 'Queues hold work.', line, 'Best for: CTO'),
-      'x.txt',
-      taxonomy,
-    );
-    expect(problems).toEqual([]);
-    expect(summary).toMatchObject({ summary: 'Queues hold work.', takeaway: 'Bound them.' });
-  });
-
-  it('keeps a hyphenated word and a sentence that goes on after a dash as text', () => {
-    const { summary } = parseSummary(
-      doc(
-        'Title',
-        'Summary',
-        'Queues hold work.',
-        'Summary-level numbers hide the tail.',
-        'In practice – it depends.',
-        'Best for: CTO',
-      ),
-      'x.txt',
-      taxonomy,
-    );
-    expect(summary?.summary).toBe('Queues hold work. Summary-level numbers hide the tail. In practice – it depends.');
-    expect(summary?.practice).toEqual([]);
-  });
-});
-
 describe('a "Best for:" line ending in a stray comma', () => {
   it.each([
     ['Related on Rolecast', {}],
