@@ -1,15 +1,12 @@
 import type { Problem } from '../errors.js';
-import { inlineText } from './_markdown-inline.js';
 
 /**
  * A Markdown summary's lines as the text format reads them, line for line, so every problem keeps
  * the file's line numbers:
  * - HTML comments are dropped: an editor's notes ("do not publish") never reach readers;
  * - a line that only underlines the one above (`-----`, `=====`) or breaks the page is blank;
- * - inline marks are taken out (see `inlineText`): links are written as their text, images left
- *   out, and emphasis unmarked, so a line that is only a bold heading ("**Key takeaway**") is read
- *   as that heading; a reference link's definition ("[1]: https://…") is not text;
- * - block quote marks ("> ") and task boxes ("- [ ] ") are dropped;
+ * - links are written as their text, images left out, and `**bold**` and `__bold__` unmarked, so
+ *   a line that is only a bold heading ("**Key takeaway**") is read as that heading;
  * - lines inside a code fence are `literal`: text, never read as a heading or a label.
  * Every pattern is bounded and anchored or scanned by hand: time stays linear in the text.
  */
@@ -24,16 +21,10 @@ export interface MarkdownBody {
 
 const FENCE = /^\s{0,3}(?:```|~~~)/;
 const RULE = /^\s{0,3}(?:={3,}|-{3,}|\*{3,}|_{3,})\s*$/;
-const REFERENCE_DEFINITION =
-  /^\s{0,3}\[[^\]\n]{1,500}\]:[ \t]{0,40}\S{1,2000}(?:[ \t]{1,40}(?:"[^"]{0,500}"|'[^']{0,500}'|\([^)]{0,500}\)))?[ \t]*$/;
-const BLOCK_QUOTE = /^\s{0,3}(?:>[ \t]?){1,16}/;
-const TASK_BOX = /^(\s{0,8}(?:[-*+]|\d{1,3}[.)])[ \t]{1,8})\[[ xX]\][ \t]+/;
-
-/** A line without its block quote marks ("> ") and a list item without its task box ("- [x] "). */
-function withoutBlockMarks(line: string): string {
-  const unquoted = line.includes('>') ? line.replace(BLOCK_QUOTE, '') : line;
-  return unquoted.includes('[') ? unquoted.replace(TASK_BOX, '$1') : unquoted;
-}
+const IMAGE = /!\[[^\]\n]{0,500}\]\([^)\s]{0,2000}\)/g;
+const LINK = /\[([^\]\n]{1,500})\]\([^)\s]{0,2000}\)/g;
+const BOLD_STARS = /\*\*([^*\n]{1,500})\*\*/g;
+const BOLD_UNDERSCORES = /__([^_\n]{1,500})__/g;
 
 export function prepareMarkdownBody(source: readonly string[], file: string, firstLine: number): MarkdownBody {
   const problems: Problem[] = [];
@@ -67,13 +58,10 @@ export function prepareMarkdownBody(source: readonly string[], file: string, fir
       lines[index] = '';
       continue;
     }
-    if (REFERENCE_DEFINITION.test(line)) {
-      // "[1]: https://…" defines where a reference link leads: not text.
-      lines[index] = '';
-      skip.add(index);
-      continue;
-    }
-    lines[index] = inlineText(withoutBlockMarks(line));
+    lines[index] =
+      line.includes('](') || line.includes('**') || line.includes('__')
+        ? line.replace(IMAGE, '').replace(LINK, '$1').replace(BOLD_STARS, '$1').replace(BOLD_UNDERSCORES, '$1')
+        : line;
   }
   const unclosed = comments.opened();
   if (unclosed !== undefined)

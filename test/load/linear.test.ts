@@ -58,10 +58,6 @@ const SUMMARY_LINES: Record<string, (n: number) => string> = {
   'a roles line of many roles': (n) => `Best for: ${'a,'.repeat(n / 2)}`,
   'a repeated section': (n) => 'Principles\n- x\n'.repeat(n / 16),
   'short lines that look like headings': (n) => 'Word\nword.\n\n'.repeat(n / 12),
-  'a line of link openers': (n) => '![a]('.repeat(n / 5),
-  'a line of opening brackets': (n) => '[a]['.repeat(n / 4),
-  'backtick runs of growing length': (n) => Array.from({ length: Math.sqrt(n) }, (_, k) => '`'.repeat(k)).join('x'),
-  'emphasis marks': (n) => '*a_b~~c**d__'.repeat(n / 12),
 };
 
 const CASES: { name: string; parse: Parse; build: (n: number) => string }[] = [

@@ -970,56 +970,6 @@ describe('the lines that end a summary, below its "Best for:" line', () => {
   });
 });
 
-describe('Markdown bodies reach readers as the rendered Markdown reads', () => {
-  const body = (...lines: string[]) => `---\ntitle: Queues\nroles: [CTO]\n---\n${doc(...lines)}\n`;
-
-  it('write links with parentheses or a title, reference links and autolinks as their text, and leave definitions out', () => {
-    const { summary, problems } = parseSummary(
-      body(
-        'See [the entry](https://en.wikipedia.org/wiki/Queue_(abstract_data_type)) and [the post](https://example.com/a "A title").',
-        'Also [the paper][1], [the talk][] and <https://example.com/talk>.',
-        '',
-        '## In practice',
-        '- Read [the guide](<https://example.com/a guide>).',
-        '',
-        '[1]: https://example.com/paper "Paper"',
-        '[the talk]: https://example.com/talk',
-      ),
-      'q.md',
-      taxonomy,
-    );
-    expect(problems).toEqual([]);
-    expect(summary?.summary).toBe('See the entry and the post. Also the paper, the talk and https://example.com/talk.');
-    expect(summary?.practice).toEqual(['Read the guide.']);
-  });
-
-  it('drop emphasis, code, strike-through, quote and task marks, and keep what is escaped or inside a word', () => {
-    const { summary } = parseSummary(
-      body(
-        'Queues are *not* a _backlog_; ~~never~~ call `drain_all()` on `**` alone.',
-        'Keep snake_case_names, 2 * 3 * 4 and \\*literal stars\\*.',
-        '',
-        '> A quoted line.',
-        '',
-        '## In practice',
-        '- [ ] Measure depth.',
-        '- [x] Alert on age.',
-      ),
-      'q.md',
-      taxonomy,
-    );
-    expect(summary?.summary).toBe(
-      'Queues are not a backlog; never call drain_all() on ** alone. Keep snake_case_names, 2 * 3 * 4 and *literal stars*.\n\nA quoted line.',
-    );
-    expect(summary?.practice).toEqual(['Measure depth.', 'Alert on age.']);
-  });
-
-  it('leave a code fence as written', () => {
-    const { summary } = parseSummary(body('Text.', '', '```', '[a](b) *c* `d`', '```'), 'q.md', taxonomy);
-    expect(summary?.summary).toContain('[a](b) *c* `d`');
-  });
-});
-
 describe('a "Best for:" line ending in a stray comma', () => {
   it.each([
     ['Related on Rolecast', {}],
