@@ -67,7 +67,7 @@ const BEST_FOR_LABELS = new Set(['best for', 'audience', 'for roles', 'roles']);
  * small teams that run their own servers."): no full stop, question or exclamation mark at its end.
  */
 const BEST_FOR_WITHOUT_COLON = /^best\s+for\s+[^:]{0,199}[^:.!?\s]$/i;
-const LINK_LABELS = new Set(['link', 'url', 'read more', 'original', 'article', 'original article', 'source url']);
+const LINK_LABELS = new Set(['link', 'url', 'read more', 'original', 'article']);
 const PUBLISHED_BY = /original article published by/i;
 /** `Date: 2026-11-20` and `Status: draft`, for summaries kept in the content pool. */
 const POOL_FIELD = /^(date|status)\s*:\s*(\S+)$/i;
@@ -132,8 +132,7 @@ function sourceLineOf(trimmed: string): string | undefined {
 function publishedByOf(trimmed: string): string | undefined {
   const found = PUBLISHED_BY.exec(trimmed);
   if (!found) return undefined;
-  // "published by: Acme" as well as "published by Acme".
-  const after = trimmed.slice(found.index + found[0].length).replace(/^:(?=\s)/, '');
+  const after = trimmed.slice(found.index + found[0].length);
   if (!isSpace(after[0])) return undefined;
   let name = after.trim();
   // The sentence's full stop goes; an abbreviation's stays ("Policy Quarterly Inc..").
@@ -539,12 +538,6 @@ export function parseSummaryText(
     if (!section) {
       // The article's address on a line of its own, below the sections.
       if (isBareUrl(trimmed) && takeUrl(trimmed, lineNo)) continue;
-      // Below "Best for:", the other lines that end a summary: "— Name, Publication", "Via …".
-      const closing = index > 0 ? closingLine(trimmed, bulletOf(line), NO_MARKERS) : undefined;
-      if (closing !== undefined && closing.url === undefined) {
-        takeSource(trimmed, closing.source, lineNo);
-        continue;
-      }
       if (raw.attribution === undefined && index > 0 && /curation|editorial|published|summary by/i.test(trimmed)) {
         raw.attribution = trimmed;
         at.attribution = lineNo;
@@ -649,13 +642,9 @@ function closingLine(
   if (bullet !== undefined) return undefined;
   if (isBareUrl(trimmed)) return { url: trimmed };
   // "Via The Revenue Desk", a name; not "via the gateway", the end of a wrapped item.
-  const via = /^Via\s+([A-Z0-9]\S*(?:\s.{0,200})?)$/u.exec(trimmed) ?? ORIGINALLY_PUBLISHED.exec(trimmed);
+  const via = /^Via\s+([A-Z0-9]\S*(?:\s.{0,200})?)$/u.exec(trimmed);
   return via ? { source: via[1]!.replace(/\.$/, '').trim() } : undefined;
 }
-
-const NO_MARKERS: ReadonlySet<string> = new Set();
-/** "Originally published by (in, on) Publication.": a source, as a line that ends a summary. */
-const ORIGINALLY_PUBLISHED = /^(?:Originally|First) [Pp]ublished (?:[Bb]y|[Ii]n|[Oo]n):?\s+(\S.{0,200})$/u;
 
 /** Text after a label that reads as a sentence: lower case first, five words or more, a full stop at the end. */
 function isSentence(text: string): boolean {
@@ -692,7 +681,6 @@ function closesFile(next: string | undefined): boolean {
     POOL_FIELD.test(next) ||
     isBareUrl(next) ||
     /^Via\s+[A-Z0-9]/u.test(next) ||
-    ORIGINALLY_PUBLISHED.test(next) ||
     /^—\s/.test(next)
   );
 }

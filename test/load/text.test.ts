@@ -937,39 +937,6 @@ describe('headings and labels written in bold, as chat tools and rich-text expor
   });
 });
 
-describe('the lines that end a summary, below its "Best for:" line', () => {
-  it.each([
-    ['— Jane Doe, Example Weekly, 2026', { source: 'Jane Doe, Example Weekly, 2026' }],
-    ['Via Example Weekly', { source: 'Example Weekly' }],
-    ['Originally published by Example Weekly.', { source: 'Example Weekly' }],
-    ['First published in Example Weekly', { source: 'Example Weekly' }],
-    ['Original article published by: Example Weekly.', { source: 'Example Weekly' }],
-    ['Original article: https://example.com/queues', { url: 'https://example.com/queues' }],
-  ])('reads %j as what it names, not as text outside any section', (line, expected) => {
-    const { summary, problems } = parseSummary(doc(...MINIMAL, 'Related on Rolecast', line), 'x.txt', taxonomy);
-    expect(problems).toEqual([]);
-    expect(summary).toMatchObject(expected);
-  });
-
-  it('keeps "Originally published in 1998, …" inside a summary as its sentence', () => {
-    const { summary } = parseSummary(
-      doc(
-        'Title',
-        'Summary',
-        'Queues hold work.',
-        'Originally published in 1998, the paper still holds.',
-        'Best for: CTO',
-      ),
-      'x.txt',
-      taxonomy,
-    );
-    expect(summary).toMatchObject({
-      summary: 'Queues hold work. Originally published in 1998, the paper still holds.',
-    });
-    expect(summary?.source).toBeUndefined();
-  });
-});
-
 describe('a "Best for:" line ending in a stray comma', () => {
   it.each([
     ['Related on Rolecast', {}],
