@@ -198,21 +198,6 @@ function trimEndBlanks(line: string): string {
   return end === line.length ? line : line.slice(0, end);
 }
 
-/**
- * A line that is one bold span ("**Summary**", "**Key takeaway:**") or opens with a bold label
- * ("**Best for:** CTO"), as chat tools and rich-text exports write headings: the marks would keep
- * it from being read as what it names, and reach readers. Bold inside a sentence stays.
- */
-const BOLD_LEAD = /^\*\*([^*]{1,200})\*\*(?=:?$)|^\*\*([^*]{1,64}:)\*\*(?=\s)|^\*\*([^*]{1,64})\*\*(?=:\s)/;
-
-function unbolded(line: string): string {
-  if (!line.includes('**')) return line;
-  const start = line.length - line.trimStart().length;
-  const found = BOLD_LEAD.exec(line.slice(start));
-  if (!found) return line;
-  return line.slice(0, start) + (found[1] ?? found[2] ?? found[3]) + line.slice(start + found[0].length);
-}
-
 export function splitLines(text: string): string[] {
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines: string[] = [];
@@ -244,7 +229,7 @@ export function parseSummaryText(
   // The file's line number of the text's first line: a Markdown body starts below its frontmatter,
   // and every line a problem names or a message quotes is the file's.
   const firstLine = options.firstLine ?? 1;
-  const lines = splitLines(text).map((line, index) => (options.literal?.has(index) ? line : unbolded(line)));
+  const lines = splitLines(text);
   const raw: RawSummary = {};
   const at: Record<string, number> = {};
   const problems: Problem[] = [];

@@ -895,48 +895,6 @@ it('keeps "Topics: …" written as a sentence inside a summary in the summary', 
   expect(raw.topics).toBeUndefined();
 });
 
-describe('headings and labels written in bold, as chat tools and rich-text exports write them', () => {
-  it('reads "**Summary**", "**Key takeaway:**", "**Topics**:" and "**Best for:** …" as what they name', () => {
-    const { summary, problems } = parseSummary(
-      doc(
-        '**Queues Are a Promise**',
-        '',
-        '**Summary**',
-        'Queues hold work.',
-        '',
-        '**Key takeaway:**',
-        'Bound them.',
-        '',
-        '**Topics**:',
-        '- Queues',
-        '',
-        '**Best for:** CTO, Executive',
-        '**Source:** Example Weekly',
-      ),
-      'x.txt',
-      taxonomy,
-    );
-    expect(problems).toEqual([]);
-    expect(summary).toMatchObject({
-      title: 'Queues Are a Promise',
-      summary: 'Queues hold work.',
-      takeaway: 'Bound them.',
-      topics: ['Queues'],
-      roles: ['CTO', 'Executive'],
-      source: 'Example Weekly',
-    });
-  });
-
-  it('keeps bold inside a sentence as written', () => {
-    const { summary } = parseSummary(
-      doc('Title', 'Summary', 'It is **not** a backlog.', '**Note:** queues hold work.', 'Best for: CTO'),
-      'x.txt',
-      taxonomy,
-    );
-    expect(summary?.summary).toBe('It is **not** a backlog. Note: queues hold work.');
-  });
-});
-
 describe('a "Best for:" line ending in a stray comma', () => {
   it.each([
     ['Related on Rolecast', {}],
