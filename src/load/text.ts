@@ -87,7 +87,16 @@ function labelled(trimmed: string): { label: string; rest: string } | undefined 
   const colon = colonIn(trimmed.slice(0, MAX_LABEL + 1));
   if (colon < 0) return undefined;
   const label = trimmed.slice(0, colon).trim().toLowerCase().replace(/\s+/g, ' ');
-  return { label, rest: trimmed.slice(colon + 1).trim() };
+  const rest = trimmed.slice(colon + 1).trim();
+  // "Roles：团队中的角色比头衔更重要，她说。" is a sentence in CJK prose, not a label and its value.
+  if (trimmed[colon] === '：' && /[。．！？.!?]$/.test(rest)) return undefined;
+  return { label, rest };
+}
+
+/** Whether the label colon of `trimmed` is the full-width one ("Topics：…"). */
+function opensWithWideLabel(trimmed: string): boolean {
+  const colon = colonIn(trimmed.slice(0, MAX_LABEL + 1));
+  return colon >= 0 && trimmed[colon] === '：';
 }
 
 /** Where the first colon is: ASCII, or the full-width one Chinese and Japanese input methods type. */
@@ -156,8 +165,11 @@ function isRelatedLine(trimmed: string): boolean {
   return trimmed.slice(i, i + 2).toLowerCase() === 'on' && !/\w/.test(trimmed[i + 2] ?? '');
 }
 
-/** How a line that ends a sentence (or a clause a label may follow) ends, in Latin or CJK punctuation. */
-const ENDS_SENTENCE = /[.!?:;"'”’)\]…。．！？：；」』）】]$/;
+/**
+ * How a line that ends a sentence (or a clause a label may follow) ends. Latin punctuation only: a
+ * "Source: …" line below a line ending in 。 has always been read as more of that paragraph.
+ */
+const ENDS_SENTENCE = /[.!?:;"'”’)\]…]$/;
 
 /** The text of a bullet (`- x`, `* x`, `1. x`, `2) x`), or undefined when the line is not one. */
 function bulletOf(line: string): string | undefined {
@@ -282,6 +294,13 @@ export function parseSummaryText(
   const nextText = nextNonBlankText(lines);
   // Whether a "Link:" line names the article: then "Source: <URL>" names the publisher, not it.
   let linkLine: boolean | undefined;
+  // Whether a "Source:" or "Original article published by" line names the source anywhere.
+  let sourceLine: boolean | undefined;
+  const hasSourceLine = () =>
+    (sourceLine ??= lines.some((line) => {
+      const trimmed = line.trim();
+      return publishedByOf(trimmed) !== undefined || sourceLineOf(trimmed) !== undefined;
+    }));
   const hasLinkLine = () => (linkLine ??= lines.some((line) => linkOf(line.trim()) !== undefined));
   // Whether a heading names the summary: without one, a Markdown body's first text is it.
   const namesSummary =
@@ -348,8 +367,13 @@ export function parseSummaryText(
 
     // A line that goes on a paragraph whose last line ended mid-sentence (a hard-wrapped line) is
     // its text, even when it starts like a label ("source: …", "related on …", "1998. Since …").
+    // A line ending in 。！？ ends its sentence only for a label typed as CJK input methods type it
+    // ("Topics：…"): a "Source: …" line below one has always been more of the paragraph.
     const continuing =
-      section?.kind === 'paragraph' && paragraph.length > 0 && !ENDS_SENTENCE.test(lines[index - 1]!.trim());
+      section?.kind === 'paragraph' &&
+      paragraph.length > 0 &&
+      !ENDS_SENTENCE.test(lines[index - 1]!.trim()) &&
+      !(/[。．！？]$/.test(lines[index - 1]!.trim()) && opensWithWideLabel(trimmed));
     // In a numbered list, "3. Practice" is one of its items; after a list with other markers it is a heading.
     const found = headingOf(trimmed);
     const numberedList = section?.kind === 'bullets' && [...markers].some((mark) => isDigit(mark));
@@ -373,7 +397,8 @@ export function parseSummaryText(
         if (heading.inline) {
           if (known.kind === 'paragraph') paragraph.push(heading.inline);
           // "Topics: AI, Security" on one line is a list of labels.
-          else if (known.field === 'topics') bullets = bullets.concat(splitRoles(heading.inline.replace(/;/g, ',')));
+          else if (known.field === 'topics')
+            bullets = bullets.concat(splitRoles(heading.inline.replace(/;/g, ','), true));
           else bullets.push(heading.inline);
         }
       }
@@ -391,7 +416,7 @@ export function parseSummaryText(
         index++;
         bestFor = `${bestFor} ${lines[index]!.trim()}`;
       }
-      const roles = splitRoles(bestFor);
+      const roles = splitRoles(bestFor, true);
       if (at.roles !== undefined) {
         // A second "Best for:" adds its roles: none of the readers either line names loses the summary.
         warn(lineNo, 'roles', `"Best for:" appears again (first on line ${at.roles})`, 'merge the two lines into one');
@@ -470,6 +495,19 @@ export function parseSummaryText(
 
     if (!continuing && isRelatedLine(trimmed)) {
       flush();
+      continue;
+    }
+
+    // Below "Best for:" and outside any section, the lines that end a summary: "Via Publication",
+    // "— Name, Publication", "Originally published by Publication". Never above it (a title's
+    // subtitle, a quote), and never over a source another line names: then it gives way, read (and
+    // warned about) as any other line there.
+    const closingSource =
+      continuing || section || ignoring || at.roles === undefined || at.roles >= lineNo
+        ? undefined
+        : closingSourceOf(trimmed, line);
+    if (closingSource !== undefined && raw.source === undefined && !hasSourceLine()) {
+      takeSource(trimmed, closingSource, lineNo);
       continue;
     }
 
@@ -584,9 +622,9 @@ export function parseSummaryText(
   }
   flush();
 
-  if (Array.isArray(raw.roles)) raw.roles = (raw.roles as string[]).flatMap((r) => splitRoles(r));
+  if (Array.isArray(raw.roles)) raw.roles = (raw.roles as string[]).flatMap((r) => splitRoles(r, true));
   if (Array.isArray(raw.topics) && raw.topics.length === 1 && !topicsMarked)
-    raw.topics = splitRoles(String(raw.topics[0]).replace(/;/g, ','));
+    raw.topics = splitRoles(String(raw.topics[0]).replace(/;/g, ','), true);
   return {
     raw,
     lines: at,
@@ -631,6 +669,36 @@ function closingLine(
   return via ? { source: via[1]!.replace(/\.$/, '').trim() } : undefined;
 }
 
+const NO_MARKERS: ReadonlySet<string> = new Set();
+/** "Originally published by Publication.": by a name only, not "in 1998" or "on March 3". */
+const ORIGINALLY_PUBLISHED = /^(?:Originally|First) published by:?\s+(\p{Lu}.{0,200})$/u;
+
+/**
+ * The source a closing line names ("Via Publication", "— Name, Publication", "Originally
+ * published by Publication."), or undefined: a name starts with a capital or a digit, so
+ * "— as the saying goes…" stays text.
+ */
+function closingSourceOf(trimmed: string, line: string): string | undefined {
+  const closing = closingLine(trimmed, bulletOf(line), NO_MARKERS);
+  const source =
+    closing === undefined
+      ? ORIGINALLY_PUBLISHED.exec(trimmed)?.[1]?.replace(/\.$/, '').trim()
+      : closing.url === undefined
+        ? closing.source
+        : undefined;
+  return source !== undefined && isName(source) ? source : undefined;
+}
+
+/**
+ * A name ("Jane Doe, Example Weekly, 2026", "The Revenue Desk"), not a sentence ("Updated
+ * quarterly.", "Slack, teams report faster fixes.", "Editor's note: …"): its words of four letters
+ * or more start with a capital or a digit, and it holds no colon and no sentence break.
+ */
+function isName(text: string): boolean {
+  if (/[:;!?]|\.\s/.test(text)) return false;
+  return text.split(/[\s,]+/).every((word) => word.length < 4 || /^[\p{Lu}\p{N}(“"']/u.test(word));
+}
+
 /** Text after a label that reads as a sentence: lower case first, five words or more, a full stop at the end. */
 function isSentence(text: string): boolean {
   return /^[a-z]/.test(text) && /[.!?]$/.test(text) && text.split(/\s+/).length >= 5;
@@ -671,12 +739,13 @@ function closesFile(next: string | undefined): boolean {
 }
 
 /**
- * Roles are split on commas only (and the full-width and ideographic commas CJK input methods
- * type, ，and 、): "VP of Engineering/Data" is one role.
+ * Roles are split on commas only: "VP of Engineering/Data" is one role. In a text summary's lines
+ * (`wide`), the full-width and ideographic commas CJK input methods type (，and 、) split too; a
+ * JSON or frontmatter value is split on the ASCII comma alone, as it always was.
  */
-export function splitRoles(value: string): string[] {
+export function splitRoles(value: string, wide = false): string[] {
   return value
-    .split(/[,，、]/)
+    .split(wide ? /[,，、]/ : ',')
     .map((role) => role.trim().replace(/\.$/, '').trim())
     .filter((role) => role.length > 0);
 }
