@@ -375,7 +375,8 @@ export function parseSummaryText(
       !ENDS_SENTENCE.test(lines[index - 1]!.trim()) &&
       !(/[。．！？]$/.test(lines[index - 1]!.trim()) && opensWithWideLabel(trimmed));
     // In a numbered list, "3. Practice" is one of its items; after a list with other markers it is a heading.
-    const found = headingOf(trimmed);
+    // A dash heading never opens the text (a Markdown body's first line is its summary's).
+    const found = headingOf(trimmed) ?? (Object.keys(at).length > 0 ? dashHeadingOf(trimmed, at, lines) : undefined);
     const numberedList = section?.kind === 'bullets' && [...markers].some((mark) => isDigit(mark));
     // "Topics: the author covers eval sets, logs and costs." inside a summary is one of its sentences.
     const sentence = section?.kind === 'paragraph' && found?.inline !== undefined && isSentence(found.inline);
@@ -782,6 +783,50 @@ function headingOf(
   // "2. Summary: write one up" is a numbered item that starts with a section's name, not a heading.
   if (numbered && inline !== undefined) return undefined;
   return SECTIONS.has(name) ? { name, text, inline, numbered } : undefined;
+}
+
+/**
+ * "Key takeaway — Bound them." (em or en dash, or a hyphen with spaces round it): a heading with its
+ * text, read as "Key takeaway: Bound them." would be. Only a section's own name, only for a section
+ * not yet seen (so a sentence that starts with a section's word stays in its paragraph), and only
+ * when the text is short, starts with a capital and holds no dash of its own ("Insights — Not raw
+ * data — drive good decisions" is prose). Never the title: that line is read before headings are.
+ */
+const DASH_HEADING = /^([A-Za-z][A-Za-z ]{0,30}?) ?(?:[—–]| - ) ?(\p{Lu}.{0,150})$/u;
+
+const DASH_HEADING_NAMES = new Set(['summary', 'key takeaway', 'key insights', 'principles', 'in practice', 'topics']);
+
+function dashHeadingOf(
+  trimmed: string,
+  at: Record<string, number>,
+  lines: readonly string[],
+): { name: string; text: string; inline: string; numbered: boolean } | undefined {
+  const found = DASH_HEADING.exec(trimmed);
+  if (!found) return undefined;
+  const text = found[1]!.trimEnd();
+  const inline = found[2]!.trim();
+  if (/[—–]|\s-\s/.test(inline)) return undefined;
+  const name = text.toLowerCase().replace(/ +/g, ' ');
+  const section = SECTIONS.get(name);
+  if (!DASH_HEADING_NAMES.has(name) || section === undefined || at[section.field] !== undefined) return undefined;
+  // A section the file heads elsewhere ("Key takeaway" on a line of its own below) is that one.
+  return headedFields(lines).has(section.field) ? undefined : { name, text, inline, numbered: false };
+}
+
+/** The fields a heading line of the file names, found once per file (a linear scan). */
+const HEADED = new WeakMap<readonly string[], Set<string>>();
+function headedFields(lines: readonly string[]): Set<string> {
+  let fields = HEADED.get(lines);
+  if (fields === undefined) {
+    fields = new Set();
+    for (const line of lines) {
+      const heading = headingOf(line.trim());
+      const field = heading === undefined ? undefined : SECTIONS.get(heading.name)?.field;
+      if (field !== undefined) fields.add(field);
+    }
+    HEADED.set(lines, fields);
+  }
+  return fields;
 }
 
 /** Emoji and other symbols an editor puts before a heading ("🔑 Key takeaway"). */

@@ -1524,3 +1524,67 @@ describe('summaries that loaded at 79068ed load as they did (regressions of the 
     for (const [field, value] of Object.entries(expected)) expect(summary?.[field] || null).toEqual(value);
   });
 });
+describe('a heading with its text after a dash on the same line', () => {
+  it.each([
+    'Key takeaway — Bound them.',
+    'Key takeaway – Bound them.',
+    'Key takeaway - Bound them.',
+    'Key takeaway—Bound them.',
+  ])('reads %j as the takeaway, not as more of the summary', (line) => {
+    const { summary, problems } = parseSummary(
+      doc('Title', 'Summary', 'Queues hold work.', line, 'Best for: CTO'),
+      'x.txt',
+      taxonomy,
+    );
+    expect(problems).toEqual([]);
+    expect(summary).toMatchObject({ summary: 'Queues hold work.', takeaway: 'Bound them.' });
+  });
+
+  it('keeps a hyphenated word and a sentence that goes on after a dash as text', () => {
+    const { summary } = parseSummary(
+      doc(
+        'Title',
+        'Summary',
+        'Queues hold work.',
+        'Summary-level numbers hide the tail.',
+        'In practice – it depends.',
+        'Best for: CTO',
+      ),
+      'x.txt',
+      taxonomy,
+    );
+    expect(summary?.summary).toBe('Queues hold work. Summary-level numbers hide the tail. In practice – it depends.');
+    expect(summary?.practice).toEqual([]);
+  });
+});
+
+describe('a heading with its text after a dash, where it could be prose', () => {
+  it.each([
+    // A section the file heads on a line of its own is that one.
+    ['Key takeaway — Small teams benefit most.', ['Key takeaway', 'Bound them.']],
+    // Only a section's own name, not an alias.
+    ['Takeaway — Small teams benefit most.', []],
+    // The text holds a dash of its own: a sentence.
+    ['Key takeaway — Bound them — and watch them.', []],
+  ])('keeps %j in the summary', (line, after) => {
+    const { summary, problems } = parseSummary(
+      doc('Title', 'Summary', 'Queues hold work.', line, ...after, 'Best for: CTO'),
+      'x.txt',
+      taxonomy,
+    );
+    expect(problems).toEqual([]);
+    expect(summary?.summary).toBe(`Queues hold work. ${line}`);
+  });
+});
+
+describe('a dash heading as the first line of a Markdown body', () => {
+  it('stays the summary text, as it was', () => {
+    const { summary, problems } = parseSummary(
+      '---\ntitle: Queues\nroles: [CTO]\n---\nSummary — Q3 Earnings Call\n',
+      'q.md',
+      taxonomy,
+    );
+    expect(problems).toEqual([]);
+    expect(summary?.summary).toBe('Summary — Q3 Earnings Call');
+  });
+});
