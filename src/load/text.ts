@@ -512,6 +512,22 @@ export function parseSummaryText(
       continue;
     }
 
+    // "Key takeaway(s)", "Key insights (optional)" on a line of their own: a section's own name with
+    // a note, read as that section when it has none yet. Any other line with ( ) or ; stays text
+    // ("Control (placebo)", "Jane Doe (Acme)", "TL;DR").
+    const nearMiss =
+      !continuing && !ignoring && previousEndsBlock(lines, index, nextText) && nextText[index + 1] !== undefined
+        ? nearMissHeadingOf(trimmed, at, lines)
+        : undefined;
+    if (nearMiss !== undefined) {
+      flush();
+      // Read without a warning: the section is plain, and a file that loaded before warns no more.
+      const known = SECTIONS.get(nearMiss)!;
+      section = { ...known, line: lineNo };
+      at[known.field] = lineNo;
+      continue;
+    }
+
     // A Markdown heading marker ("## Pitfalls") makes a heading whatever its words: read as text,
     // it would run into the paragraph above and reach readers with its hashes.
     const unmarked = stripHashes(trimmed);
@@ -811,6 +827,22 @@ function dashHeadingOf(
   if (!DASH_HEADING_NAMES.has(name) || section === undefined || at[section.field] !== undefined) return undefined;
   // A section the file heads elsewhere ("Key takeaway" on a line of its own below) is that one.
   return headedFields(lines).has(section.field) ? undefined : { name, text, inline, numbered: false };
+}
+
+/** "Key takeaway(s)", "Summary (short)": a section's own name and a note in parentheses. */
+const NEAR_MISS_HEADING = /^([A-Za-z][A-Za-z ]{0,30}?)(\(s\)| \([^()]{1,30}\)):?$/;
+
+/** The section a near-miss heading names (its own name, "(s)" read as a plural), or undefined. */
+function nearMissHeadingOf(trimmed: string, at: Record<string, number>, lines: readonly string[]): string | undefined {
+  const found = NEAR_MISS_HEADING.exec(trimmed);
+  if (!found) return undefined;
+  const base = found[1]!.trimEnd().toLowerCase().replace(/ +/g, ' ');
+  if (!DASH_HEADING_NAMES.has(base)) return undefined;
+  const name = found[2] === '(s)' && SECTIONS.has(`${base}s`) ? `${base}s` : base;
+  const section = SECTIONS.get(name);
+  if (section === undefined || at[section.field] !== undefined || headedFields(lines).has(section.field))
+    return undefined;
+  return name;
 }
 
 /** The fields a heading line of the file names, found once per file (a linear scan). */

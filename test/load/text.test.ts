@@ -1588,3 +1588,28 @@ describe('a dash heading as the first line of a Markdown body', () => {
     expect(summary?.summary).toBe('Summary — Q3 Earnings Call');
   });
 });
+
+describe('a heading with a note in parentheses', () => {
+  const parse = (...lines: string[]) =>
+    parseSummary(doc('Title', 'Summary', 'Queues hold work.', '', ...lines, 'Best for: CTO'), 'x.txt', taxonomy);
+
+  it('reads a section name with "(s)" or a note as that section', () => {
+    const plural = parse('Key takeaway(s)', 'Bound them.');
+    expect(plural.problems).toEqual([]);
+    expect(plural.summary).toMatchObject({ summary: 'Queues hold work.', takeaway: 'Bound them.' });
+    const noted = parse('Key insights (optional)', 'Depth matters.');
+    expect(noted.problems).toEqual([]);
+    expect(noted.summary).toMatchObject({ summary: 'Queues hold work.', insights: 'Depth matters.' });
+  });
+
+  it.each([
+    ['Summary (short)', 'Bound them.'],
+    ['Key takeaway (below)', 'Bound them.', 'Key takeaway', 'Really.'],
+    ['TL;DR', 'Bound them.'],
+    ['Control (placebo)', 'Patients got nothing.'],
+  ])('keeps %j as text when it is not a section it may open', (...lines) => {
+    const { summary, problems } = parse(...lines);
+    expect(problems).toEqual([]);
+    expect(summary?.summary).toBe(`Queues hold work.\n\n${lines[0]} ${lines[1]}`);
+  });
+});
