@@ -1613,3 +1613,66 @@ describe('a heading with a note in parentheses', () => {
     expect(summary?.summary).toBe(`Queues hold work.\n\n${lines[0]} ${lines[1]}`);
   });
 });
+
+describe('headings and labels written in bold, as chat tools and rich-text exports write them', () => {
+  it('reads "**Summary**", "**Key takeaway:**", "**Topics**:" and "**Best for:** …" as what they name', () => {
+    const { summary, problems } = parseSummary(
+      doc(
+        'Queues Are a Promise',
+        '',
+        '**Summary**',
+        'Queues hold work.',
+        '',
+        '**Key takeaway:**',
+        'Bound them.',
+        '',
+        '**Topics**:',
+        '- Queues',
+        '',
+        '**Best for:** CTO, Executive',
+        '**Source:** Example Weekly',
+      ),
+      'x.txt',
+      taxonomy,
+    );
+    expect(problems).toEqual([]);
+    expect(summary).toMatchObject({
+      title: 'Queues Are a Promise',
+      summary: 'Queues hold work.',
+      takeaway: 'Bound them.',
+      topics: ['Queues'],
+      roles: ['CTO', 'Executive'],
+      source: 'Example Weekly',
+    });
+  });
+
+  it.each<[string[], string, string[]?]>([
+    // Not a section's own name, or a section the file heads elsewhere.
+    [['**Important**', 'Bound them always.'], 'Queues hold work. **Important** Bound them always.'],
+    [['**Insights**', 'Depth matters.'], 'Queues hold work. **Insights** Depth matters.'],
+    // A label whose text is a sentence, or one that is not a summary's own.
+    [
+      ['**Roles**: matter more than titles, she says.'],
+      'Queues hold work. **Roles**: matter more than titles, she says.',
+    ],
+    [['**Date:** 2025-01-01'], 'Queues hold work. **Date:** 2025-01-01'],
+    [
+      ['It is **not** a backlog.', '**Note:** queues hold work.'],
+      'Queues hold work. It is **not** a backlog. **Note:** queues hold work.',
+    ],
+    // The file's other source line names the source: the quoted one stays text.
+    [
+      ['**Source:** Gartner 2025 survey'],
+      'Queues hold work. **Source:** Gartner 2025 survey',
+      ['Source: Example Weekly'],
+    ],
+  ])('keeps %j as written', (lines, expected, after = []) => {
+    const { summary, problems } = parseSummary(
+      doc('Title', 'Summary', 'Queues hold work.', ...lines, 'Best for: CTO', ...after),
+      'x.txt',
+      taxonomy,
+    );
+    expect(problems).toEqual([]);
+    expect(summary?.summary).toBe(expected);
+  });
+});
