@@ -581,6 +581,27 @@ export function parseSummaryText(
       takeSource(trimmed, closingSource, lineNo);
       continue;
     }
+    // Giving way, it says so where it would have been warned about anyway (as text outside any
+    // section or an unknown heading), rather than taken in silently as the attribution.
+    if (
+      closingSource !== undefined &&
+      !ATTRIBUTION_WORDS.test(trimmed) &&
+      (!trimmed.startsWith('—') ? /^Via\s/.test(trimmed) : true)
+    ) {
+      warn(
+        lineNo,
+        'source',
+        `"${trimmed.slice(0, 60)}" is not read as the source: another line names it`,
+        'keep one line naming the source',
+      );
+      // What follows is ignored as it was when this line was an unknown heading.
+      ignoring =
+        HEADING_LIKE.test(trimmed) &&
+        trimmed.split(/\s+/).length <= 4 &&
+        previousEndsBlock(lines, index, nextText) &&
+        nextText[index + 1] !== undefined;
+      continue;
+    }
 
     // "Key takeaway(s)", "Key insights (optional)" on a line of their own: a section's own name with
     // a note, read as that section when it has none yet. Any other line with ( ) or ; stays text
@@ -648,7 +669,7 @@ export function parseSummaryText(
     if (!section) {
       // The article's address on a line of its own, below the sections.
       if (isBareUrl(trimmed) && takeUrl(trimmed, lineNo)) continue;
-      if (raw.attribution === undefined && index > 0 && /curation|editorial|published|summary by/i.test(trimmed)) {
+      if (raw.attribution === undefined && index > 0 && ATTRIBUTION_WORDS.test(trimmed)) {
         raw.attribution = trimmed;
         at.attribution = lineNo;
         continue;
@@ -757,6 +778,8 @@ function closingLine(
 }
 
 const NO_MARKERS: ReadonlySet<string> = new Set();
+/** Words that make a line outside any section the attribution ("Editorial summary by …"). */
+const ATTRIBUTION_WORDS = /curation|editorial|published|summary by/i;
 /** "Originally published by Publication.": by a name only, not "in 1998" or "on March 3". */
 const ORIGINALLY_PUBLISHED = /^(?:Originally|First) published by:?\s+(\p{Lu}.{0,200})$/u;
 

@@ -1094,7 +1094,7 @@ describe('summaries that loaded at 79068ed load as they did (regressions of the 
         date: null,
         takeaway: null,
       },
-      ['warning L6 text: text outside any section is ignored'],
+      ['warning L6 source: "Via Other Weekly" is not read as the source: another line names it'],
     ],
     [
       'a9.txt',
