@@ -93,6 +93,15 @@ function labelled(trimmed: string): { label: string; rest: string } | undefined 
   return { label, rest };
 }
 
+/**
+ * A full-width label that may follow a CJK sentence as its own line: Best for and Topics only. A
+ * "Source：" or "Date：" there has always been more of the paragraph (and may repeat a field).
+ */
+function wideLabelEndsProse(trimmed: string): boolean {
+  const label = labelled(trimmed)?.label;
+  return label === 'best for' || label === 'topics';
+}
+
 /** Whether the label colon of `trimmed` is the full-width one ("Topics：…"). */
 function opensWithWideLabel(trimmed: string): boolean {
   const colon = colonIn(trimmed.slice(0, MAX_LABEL + 1));
@@ -119,11 +128,17 @@ function linkOf(trimmed: string): string | undefined {
   return /\s/.test(link) ? undefined : link;
 }
 
-/** A "Link:" line whose address holds a space ("https://example.com/my article"): the address. */
+/**
+ * A "Link:" line whose address holds a space ("https://example.com/my article"): the address. Only
+ * the `Link` label, and only a short bare tail: words after an address are usually prose ("Read
+ * more: https://… in the March issue.", "URL: https://… (mirror)"), which stays text.
+ */
 function spacedLinkOf(trimmed: string): string | undefined {
   const found = labelled(trimmed);
-  if (!found || !LINK_LABELS.has(found.label)) return undefined;
-  return /^(?:https?:|mailto:)\S*\s/i.test(found.rest) ? found.rest : undefined;
+  if (found?.label !== 'link') return undefined;
+  const tail = /^(?:https?:|mailto:)\S*\s+(.*)$/i.exec(found.rest)?.[1];
+  if (tail === undefined || /[.!?,;:()—–]/.test(tail) || tail.split(/\s+/).length > 3) return undefined;
+  return found.rest;
 }
 
 /** `<https://…>` and `[text](https://…)`, as mail clients and Markdown write a link: its address. */
@@ -443,10 +458,14 @@ export function parseSummaryText(
       section?.kind === 'paragraph' &&
       paragraph.length > 0 &&
       !ENDS_SENTENCE.test(lines[index - 1]!.trim()) &&
-      !(/[。．！？]$/.test(lines[index - 1]!.trim()) && opensWithWideLabel(trimmed));
+      !(/[。．！？]$/.test(lines[index - 1]!.trim()) && opensWithWideLabel(trimmed) && wideLabelEndsProse(trimmed));
     // In a numbered list, "3. Practice" is one of its items; after a list with other markers it is a heading.
     // A dash heading never opens the text (a Markdown body's first line is its summary's).
-    const found = headingOf(trimmed) ?? (Object.keys(at).length > 0 ? dashHeadingOf(trimmed, at, lines) : undefined);
+    // A dash heading opens a block (after a blank line), never the middle of a paragraph or list,
+    // except "Key takeaway — …", which prose hardly opens with ("In practice — most teams…" does).
+    const opensBlock = index > 0 && lines[index - 1]!.trim() === '';
+    const dashed = Object.keys(at).length > 0 ? dashHeadingOf(trimmed, at, lines) : undefined;
+    const found = headingOf(trimmed) ?? (opensBlock || dashed?.name === 'key takeaway' ? dashed : undefined);
     const numberedList = section?.kind === 'bullets' && [...markers].some((mark) => isDigit(mark));
     // "Topics: the author covers eval sets, logs and costs." inside a summary is one of its sentences.
     const sentence = section?.kind === 'paragraph' && found?.inline !== undefined && isSentence(found.inline);
@@ -608,7 +627,7 @@ export function parseSummaryText(
     // ("Control (placebo)", "Jane Doe (Acme)", "TL;DR").
     const nearMiss =
       !continuing && !ignoring && previousEndsBlock(lines, index, nextText) && nextText[index + 1] !== undefined
-        ? nearMissHeadingOf(trimmed, at, lines)
+        ? nearMissHeadingOf(trimmed, at, lines, nextText[index + 1]!)
         : undefined;
     if (nearMiss !== undefined) {
       flush();
@@ -781,7 +800,7 @@ const NO_MARKERS: ReadonlySet<string> = new Set();
 /** Words that make a line outside any section the attribution ("Editorial summary by …"). */
 const ATTRIBUTION_WORDS = /curation|editorial|published|summary by/i;
 /** "Originally published by Publication.": by a name only, not "in 1998" or "on March 3". */
-const ORIGINALLY_PUBLISHED = /^(?:Originally|First) published by:?\s+(\p{Lu}.{0,200})$/u;
+const ORIGINALLY_PUBLISHED = /^(?:Originally|First) published by:?\s+(\p{Lu}.{0,200}?)(?:,?\s+(?:on|in)\s+.*)?$/u;
 
 /**
  * The source a closing line names ("Via Publication", "— Name, Publication", "Originally
@@ -918,19 +937,31 @@ function dashHeadingOf(
   const name = text.toLowerCase().replace(/ +/g, ' ');
   const section = SECTIONS.get(name);
   if (!DASH_HEADING_NAMES.has(name) || section === undefined || at[section.field] !== undefined) return undefined;
+  // Topics are a list ("AI, cloud, cost"), not a sentence ("Cost and speed come up most often.").
+  if (section.field === 'topics' && /[.!?]$/.test(inline)) return undefined;
   // A section the file heads elsewhere ("Key takeaway" on a line of its own below) is that one.
   return headedFields(lines).has(section.field) ? undefined : { name, text, inline, numbered: false };
 }
 
 /** "Key takeaway(s)", "Summary (short)": a section's own name and a note in parentheses. */
-const NEAR_MISS_HEADING = /^([A-Za-z][A-Za-z ]{0,30}?)(\(s\)| \([^()]{1,30}\)):?$/;
+const NEAR_MISS_HEADING = /^([A-Za-z][A-Za-z ]{0,30}?)(\(s\)| \([^()]{1,30}\))(:?)$/;
 
 /** The section a near-miss heading names (its own name, "(s)" read as a plural), or undefined. */
-function nearMissHeadingOf(trimmed: string, at: Record<string, number>, lines: readonly string[]): string | undefined {
+function nearMissHeadingOf(
+  trimmed: string,
+  at: Record<string, number>,
+  lines: readonly string[],
+  next: string,
+): string | undefined {
   const found = NEAR_MISS_HEADING.exec(trimmed);
   if (!found) return undefined;
   const base = found[1]!.trimEnd().toLowerCase().replace(/ +/g, ' ');
   if (!DASH_HEADING_NAMES.has(base)) return undefined;
+  // A note without its colon heads a section only when what follows starts like one (a capital, a
+  // list marker): "In practice (as opposed to theory)" then "the budgets slip." is a sentence; and
+  // Topics, whose text is a list, only with the colon.
+  const noted = found[2] !== '(s)' && found[3] === '';
+  if (noted && (base === 'topics' || !/^(?:\p{Lu}|[-*•]\s|\d+[.)]\s)/u.test(next.trim()))) return undefined;
   const name = found[2] === '(s)' && SECTIONS.has(`${base}s`) ? `${base}s` : base;
   const section = SECTIONS.get(name);
   if (section === undefined || at[section.field] !== undefined || headedFields(lines).has(section.field))

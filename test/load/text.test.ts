@@ -1676,3 +1676,85 @@ describe('headings and labels written in bold, as chat tools and rich-text expor
     expect(summary?.summary).toBe(expected);
   });
 });
+
+describe('prose that only looks like the newer reading rules reads as before', () => {
+  const closing = 'Editorial summary by Rolecast. Original article published by Example Weekly.';
+
+  it.each([
+    'Read more: https://example.com/report in the March issue.',
+    'Article: https://example.com/survey shows the survey form.',
+    'URL: https://example.com/data (mirror)',
+    'Original: https://example.com/post and a follow-up post.',
+  ])('keeps %j, an address with words after it, in its section', (line) => {
+    const { summary, problems } = parseSummary(
+      doc('Title', 'Summary', 'Queues hold work.', line, '', 'Best for: CTO', '', closing),
+      'x.txt',
+      taxonomy,
+    );
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(summary?.summary).toBe(`Queues hold work. ${line}`);
+  });
+
+  it('keeps a CJK "Source：" line after a sentence in its paragraph, beside the closing line', () => {
+    const { summary, problems } = parseSummary(
+      doc('Title', 'Summary', '作者调查了400位工程负责人。', 'Source：内部调查', '', 'Best for: CTO', '', closing),
+      'x.txt',
+      taxonomy,
+    );
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(summary?.summary).toBe('作者调查了400位工程负责人。 Source：内部调查');
+  });
+
+  it('keeps "In practice — Most teams…" in the middle of a paragraph as its sentence', () => {
+    const { summary } = parseSummary(
+      doc(
+        'Title',
+        'Summary',
+        'Queues hold work.',
+        'In practice — Most teams start with a single service.',
+        'Best for: CTO',
+      ),
+      'x.txt',
+      taxonomy,
+    );
+    expect(summary?.summary).toBe('Queues hold work. In practice — Most teams start with a single service.');
+    expect(summary?.practice).toEqual([]);
+  });
+
+  it('keeps a section name with a note in parentheses as prose when a sentence goes on below it', () => {
+    const { summary } = parseSummary(
+      doc(
+        'Title',
+        'Summary',
+        'Queues hold work.',
+        '',
+        'In practice (as opposed to theory)',
+        'the budgets slip.',
+        'Best for: CTO',
+      ),
+      'x.txt',
+      taxonomy,
+    );
+    expect(summary?.practice).toEqual([]);
+    expect(summary?.summary).toContain('In practice (as opposed to theory) the budgets slip.');
+  });
+
+  it('reads "Originally published by X on <date>" as X, not X and the date', () => {
+    for (const tail of [' on March 3, 2025.', ' in 2019.']) {
+      const { summary } = parseSummary(
+        doc(
+          'Title',
+          'Summary',
+          'Queues hold work.',
+          '',
+          'Best for: CTO',
+          '',
+          `Originally published by Example Weekly${tail}`,
+        ),
+        'x.txt',
+        taxonomy,
+      );
+      expect(summary?.source).toBe('Example Weekly');
+    }
+  });
+});
