@@ -290,7 +290,9 @@ function unboldedLines(lines: string[], literal: ReadonlySet<number> | undefined
 /** What a label line gives: the roles, the source or the link; one a file may have once. */
 function kindOf(trimmed: string): string | undefined {
   if (bestForOf(trimmed) !== undefined) return 'roles';
+  // A closing "Via …" or "— Name" line counts too: a bold "**Source:**" quoted above it stays text.
   if (publishedByOf(trimmed) !== undefined || sourceLineOf(trimmed) !== undefined) return 'source';
+  if (closingSourceOf(trimmed, trimmed) !== undefined) return 'source';
   if (linkOf(trimmed) !== undefined || isBareUrl(trimmed)) return 'url';
   return undefined;
 }
@@ -809,13 +811,17 @@ const ORIGINALLY_PUBLISHED = /^(?:Originally|First) published by:?\s+(\p{Lu}.{0,
  */
 function closingSourceOf(trimmed: string, line: string): string | undefined {
   const closing = closingLine(trimmed, bulletOf(line), NO_MARKERS);
+  // "— Editorial Team, …", "— Curation by …": who made the summary, not where the article ran.
+  if (closing !== undefined && ATTRIBUTION_WORDS.test(trimmed)) return undefined;
   const source =
     closing === undefined
       ? ORIGINALLY_PUBLISHED.exec(trimmed)?.[1]?.replace(/\.$/, '').trim()
       : closing.url === undefined
         ? closing.source
         : undefined;
-  return source !== undefined && isName(source) ? source : undefined;
+  // "— Example Weekly (paywalled)": the note is not part of the name.
+  const name = source?.replace(/\s*\([^()]*\)$/, '');
+  return name !== undefined && name !== '' && isName(name) ? name : undefined;
 }
 
 /**

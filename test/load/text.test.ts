@@ -979,10 +979,9 @@ describe('a "Link:" line whose address holds a space', () => {
   });
 });
 
-describe('summaries that loaded at 79068ed load as they did (regressions of the sums branch)', () => {
-  // Inputs the reviews found read differently after the bold, attribution, Markdown-inline, dash
-  // and parentheses heading and CJK changes; each still reads as it did before them (79068ed). The
-  // z cases are the closing lines below "Best for:" that now give the source, as they should.
+describe('prose near the bold, closing-line, dash, parentheses and CJK reading rules reads as it always did', () => {
+  // Summaries these rules could misread, each read as it was before the rules existed. The z cases
+  // are the closing lines below "Best for:" that give the source, as they should.
   const cases: [string, string, Record<string, unknown>, string[]][] = [
     [
       'a1.txt',
@@ -1737,6 +1736,33 @@ describe('prose that only looks like the newer reading rules reads as before', (
     );
     expect(summary?.practice).toEqual([]);
     expect(summary?.summary).toContain('In practice (as opposed to theory) the budgets slip.');
+  });
+
+  it('keeps a bold "**Source:**" quoted in a section as text when a closing "Via" line names the source', () => {
+    const { summary } = parseSummary(
+      doc(
+        'Title',
+        'Summary',
+        'Queues hold work.',
+        '**Source:** 2025 reliability survey',
+        '',
+        'Best for: CTO',
+        '',
+        'Via Example Weekly',
+      ),
+      'x.txt',
+      taxonomy,
+    );
+    expect(summary?.source).toBe('Example Weekly');
+    expect(summary?.summary).toBe('Queues hold work. **Source:** 2025 reliability survey');
+  });
+
+  it('takes no source from "— Editorial Team, …", and leaves a note in brackets out of one', () => {
+    const read = (line: string) =>
+      parseSummary(doc('Title', 'Summary', 'Queues hold work.', '', 'Best for: CTO', '', line), 'x.txt', taxonomy)
+        .summary;
+    expect(read('— Editorial Team, Rolecast')?.source).toBeUndefined();
+    expect(read('— Example Weekly (paywalled)')?.source).toBe('Example Weekly');
   });
 
   it('reads "Originally published by X on <date>" as X, not X and the date', () => {
