@@ -8,14 +8,14 @@ import { planAudience } from '../../src/group/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { stopChildren, until } from './_waiting.js';
 
 let server: TestSmtpServer | undefined;
 let fixture: SendFixture | undefined;
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  stopChildren(children);
   await server?.close();
   await fixture?.cleanup();
   server = undefined;
@@ -49,14 +49,6 @@ function startChild(f: SendFixture, env: NodeJS.ProcessEnv, ...extra: string[]) 
     (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   return { child, done };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 function countBy(values: string[]): Map<string, number> {
@@ -141,7 +133,7 @@ describe('rolecast send (CLI)', () => {
     server = await startSmtpServer({ faults: { dataDelayMs: 25 } });
     const env = sendEnv(server.url());
     const { child, done } = startChild(fixture, env);
-    await until(() => server!.counts.accepted >= 10, 'the first messages');
+    await until(() => server!.counts.accepted >= 10, 'the first messages', 30_000, 10);
     child.kill('SIGKILL');
     const killed = await done;
     expect(killed.signal).toBe('SIGKILL');
@@ -167,7 +159,7 @@ describe('rolecast send (CLI)', () => {
     server = await startSmtpServer({ faults: { dataDelayMs: 25 } });
     const env = sendEnv(server.url());
     const { child, done } = startChild(fixture, env);
-    await until(() => server!.counts.accepted >= 5, 'the first messages');
+    await until(() => server!.counts.accepted >= 5, 'the first messages', 30_000, 10);
     child.kill('SIGINT');
     const stopped = await done;
     expect(stopped.code).toBe(130);

@@ -5,6 +5,7 @@ import { addSuppression } from '../../src/send/store.js';
 import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { until } from './_waiting.js';
 
 /**
  * A message the server put off (4xx, throttling) waits seconds to minutes before its next try. A
@@ -13,14 +14,6 @@ import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
  */
 
 const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 describe('a reader suppressed while their message waits for a retry', () => {
   it('is not mailed by the retry, and is counted as suppressed, not sent', async () => {
@@ -37,7 +30,7 @@ describe('a reader suppressed while their message waits for a retry', () => {
       env: sendEnv(opened.server.url()),
       lateSuppressionCheckMs: 20,
     });
-    await until(() => opened.server!.counts.rcpt >= 1, 'the put-off first try');
+    await until(() => opened.server!.counts.rcpt >= 1, 'the put-off first try', 20_000, 2);
     // As `serve` records a one-click unsubscribe: another connection to the state file.
     const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     addSuppression(db, first, { reason: 'unsubscribe' });

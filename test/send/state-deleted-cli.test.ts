@@ -5,6 +5,7 @@ import { planAudience } from '../../src/group/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { stopChildren, until } from './_waiting.js';
 
 /**
  * SQLite goes on writing to a state file deleted under it. A send whose state folder is removed
@@ -17,8 +18,7 @@ let fixture: SendFixture | undefined;
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  stopChildren(children);
   await server?.close();
   await fixture?.cleanup();
   server = undefined;
@@ -26,14 +26,6 @@ afterEach(async () => {
 });
 
 const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('the state file removed while a send runs', () => {
   it.each([

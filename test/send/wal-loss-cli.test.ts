@@ -6,6 +6,7 @@ import { CLI, runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/project.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { stopChildren, until } from './_waiting.js';
 
 /**
  * A send killed with SIGKILL leaves its ledger in the write-ahead log (`state.db-wal`), and the
@@ -19,8 +20,7 @@ let fixture: SendFixture | undefined;
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  stopChildren(children);
   await server?.close();
   await fixture?.cleanup();
   server = undefined;
@@ -28,14 +28,6 @@ afterEach(async () => {
 });
 
 const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** A real `rolecast send`, killed with SIGKILL once the server took `accepted` messages. */
 async function killedSend(f: SendFixture, env: NodeJS.ProcessEnv, accepted: number): Promise<void> {
