@@ -41,16 +41,23 @@ function ledger(f: SendFixture): { email: string; status: string; response: stri
   }
 }
 
-async function send(f: SendFixture, url: string) {
+/** `rolecast send` of the fixture in this process: its exit code and what it printed. */
+async function run(f: SendFixture, url: string, ...extra: string[]) {
   const streams = captureStreams();
-  const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
+  const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', ...extra], {
     cwd: f.dir,
     env: sendEnv(url),
     stdout: streams.stdout,
     stderr: streams.stderr,
     signal: new AbortController().signal,
   });
-  return { code, report: JSON.parse(streams.out), err: streams.err };
+  return { code, out: streams.out, err: streams.err };
+}
+
+/** The same with `--json`: its report read. */
+async function send(f: SendFixture, url: string) {
+  const { code, out, err } = await run(f, url, '--json');
+  return { code, report: JSON.parse(out), err };
 }
 
 const RCPT = /^RCPT TO:<([^>]*)>/i;
@@ -152,18 +159,11 @@ describe('a server that turns the client away at its greeting', () => {
         ? { command: (line) => (/^(EHLO|HELO)/i.test(line) ? `${greeting}\r\n` : undefined) }
         : { greeting: () => `${greeting}\r\n` },
     );
-    const streams = captureStreams();
-    const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
-      stdout: streams.stdout,
-      stderr: streams.stderr,
-      signal: new AbortController().signal,
-    });
+    const { code, err } = await run(fixture, server.url());
     expect(code).toBe(2);
-    expect(streams.err).toContain(`turned the connection away: ${greeting}`);
-    expect(streams.err).toMatch(hint);
-    expect(streams.err).not.toContain('check the host and port');
+    expect(err).toContain(`turned the connection away: ${greeting}`);
+    expect(err).toMatch(hint);
+    expect(err).not.toContain('check the host and port');
     expect(server.commands.filter((line) => /^MAIL/i.test(line))).toEqual([]);
   });
 });
@@ -174,17 +174,10 @@ describe('a server that wants a login the SMTP URL does not give', () => {
     const server = await serve({
       command: (line) => (/^MAIL/i.test(line) ? '530 5.7.0 Authentication required\r\n' : undefined),
     });
-    const streams = captureStreams();
-    const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
-      stdout: streams.stdout,
-      stderr: streams.stderr,
-      signal: new AbortController().signal,
-    });
+    const { code, err } = await run(fixture, server.url());
     expect(code).toBe(3);
-    expect(streams.err).toContain('530 5.7.0 Authentication required');
-    expect(streams.err).toMatch(/asks for a login .* put the user name and password in SMTP_URL/);
+    expect(err).toContain('530 5.7.0 Authentication required');
+    expect(err).toMatch(/asks for a login .* put the user name and password in SMTP_URL/);
     expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
   });
 
@@ -193,18 +186,11 @@ describe('a server that wants a login the SMTP URL does not give', () => {
     const server = await serve({
       command: (line) => (/^MAIL/i.test(line) ? '530 5.7.0 Authentication required\r\n' : undefined),
     });
-    const streams = captureStreams();
-    const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
-      cwd: fixture.dir,
-      env: sendEnv(server.url({ user: 'ann', pass: 's3cretpw' })),
-      stdout: streams.stdout,
-      stderr: streams.stderr,
-      signal: new AbortController().signal,
-    });
+    const { code, err } = await run(fixture, server.url({ user: 'ann', pass: 's3cretpw' }));
     expect(code).toBe(3);
-    expect(streams.err).toMatch(/offers none on this connection.*submission port/);
-    expect(streams.err).not.toContain('put the user name and password in SMTP_URL');
-    expect(streams.err).not.toContain('s3cretpw');
+    expect(err).toMatch(/offers none on this connection.*submission port/);
+    expect(err).not.toContain('put the user name and password in SMTP_URL');
+    expect(err).not.toContain('s3cretpw');
   });
 });
 
