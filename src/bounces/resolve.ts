@@ -1,5 +1,5 @@
 import { canonicalAddress, isValidAddress } from '../address.js';
-import { verifyToken } from '../unsubscribe/token.js';
+import { type TokenClaims, verifyToken } from '../unsubscribe/token.js';
 import type { BounceStore } from './store.js';
 import type { BounceEvent } from './types.js';
 import { issueTag, parseVerpAddress, readerTag } from './verp.js';
@@ -109,9 +109,7 @@ function aboutAnotherList(hints: BounceEvent['hints'], options: ResolveOptions):
   }
   if (options.secret)
     for (const value of hints.unsubscribeLinks)
-      for (const match of value.matchAll(/[?&]token=([A-Za-z0-9_.-]+)/g)) {
-        const claims = verifyToken(match[1]!, options.secret);
-        if (!claims) continue;
+      for (const claims of signedClaimsIn(value, options.secret)) {
         if (claims.listId.toLowerCase() === ours) return false;
         other = true;
       }
@@ -132,11 +130,17 @@ export function listIdOf(value: string): string | undefined {
 
 /** The address in the first signed token found in a List-Unsubscribe value (`<https://…?token=…>`). */
 function emailFromUnsubscribe(value: string, secret: string, listId: string | undefined): string | undefined {
+  for (const claims of signedClaimsIn(value, secret))
+    if (listId === undefined || claims.listId === listId) return canonicalAddress(claims.email);
+  return undefined;
+}
+
+/** The claims of each token in a List-Unsubscribe value (`<https://…?token=…>`) that verifies with `secret`. */
+function* signedClaimsIn(value: string, secret: string): Generator<TokenClaims> {
   for (const match of value.matchAll(/[?&]token=([A-Za-z0-9_.-]+)/g)) {
     const claims = verifyToken(match[1]!, secret);
-    if (claims && (listId === undefined || claims.listId === listId)) return canonicalAddress(claims.email);
+    if (claims) yield claims;
   }
-  return undefined;
 }
 
 function groupBy(values: string[], key: (value: string) => string): Map<string, string[]> {
