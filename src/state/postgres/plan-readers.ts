@@ -2,7 +2,7 @@ import { canonicalAddress } from '../../address.js';
 import type { Pool, PoolClient } from '../../db/postgres.js';
 import type { Subscriber } from '../../model/subscriber.js';
 import { hashedKeySql } from '../postgres-schema.js';
-import { NOW } from './queue-plan.js';
+import { LIVE_WORKER, NOW } from './queue-plan.js';
 
 /**
  * The readers a plan was made from, kept with it when they came from the subscriber store. Signups
@@ -35,7 +35,7 @@ export async function writePlanReaders(
   await client.query(
     `DELETE FROM send_plan_readers r WHERE (r.issue_id = $1 AND r.channel = $2)
        OR NOT EXISTS (SELECT 1 FROM send_workers w WHERE w.issue_id = r.issue_id AND w.channel = r.channel
-                        AND w.plan_id = r.plan_id AND w.stopped_at IS NULL AND w.heartbeat_at + w.lease_ms > ${NOW(3)})`,
+                        AND w.plan_id = r.plan_id AND ${LIVE_WORKER(NOW(3))})`,
     [key.issueId, key.channel, null],
   );
   if (!readers) return;
@@ -69,7 +69,7 @@ export async function readPlanReaders(pool: Pool, issueId: string, channel: stri
        AND EXISTS (SELECT 1 FROM send_items i WHERE i.issue_id = p.issue_id AND i.channel = p.channel
                      AND i.plan_id = p.plan_id AND NOT i.done)
        AND EXISTS (SELECT 1 FROM send_workers w WHERE w.issue_id = p.issue_id AND w.channel = p.channel
-                     AND w.plan_id = p.plan_id AND w.stopped_at IS NULL AND w.heartbeat_at + w.lease_ms > ${NOW(3)})`,
+                     AND w.plan_id = p.plan_id AND ${LIVE_WORKER(NOW(3))})`,
     [issueId, channel, null],
   );
   const planId = live.rows[0]?.plan_id;

@@ -21,6 +21,10 @@ export interface QueueWorker {
 export const NOW = (param: number) =>
   `COALESCE($${param}::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint)`;
 
+/** A `send_workers` row (as `alias`) still running at `now` (an SQL expression): not stopped, heartbeat within its lease. */
+export const LIVE_WORKER = (now: string, alias = 'w') =>
+  `${alias}.stopped_at IS NULL AND ${alias}.heartbeat_at + ${alias}.lease_ms > ${now}`;
+
 /**
  * A lease that ran out while the database was down (restarted, failed over) is kept one more lease
  * after it came back: its holder could not renew or record meanwhile, and may still be waiting to
@@ -207,8 +211,8 @@ export async function openPlanIn(
 /** Workers of this issue and channel whose heartbeat is within their lease, as "pid P on HOST". */
 async function liveWorkers(ctx: PlanContext, client: PoolClient): Promise<string[]> {
   const live = await ctx.query<{ host: string; pid: number }>(
-    `SELECT host, pid FROM send_workers WHERE issue_id = $1 AND channel = $2 AND stopped_at IS NULL
-       AND heartbeat_at + lease_ms > ${NOW(3)} ORDER BY started_at`,
+    `SELECT host, pid FROM send_workers w WHERE issue_id = $1 AND channel = $2 AND ${LIVE_WORKER(NOW(3))}
+     ORDER BY started_at`,
     [ctx.issueId, ctx.channel, ctx.now()],
     client,
   );

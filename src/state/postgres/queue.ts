@@ -5,6 +5,7 @@ import { DELIVERY_UPSERT_CONFLICT } from '../delivery-upsert.js';
 import { ERASURE_LOCK_SQL, hashedKeySql } from '../postgres-schema.js';
 import { dropFinishedPlanReaders } from './plan-readers.js';
 import {
+  LIVE_WORKER,
   NOW,
   type OpenedPlan,
   openPlanIn,
@@ -158,7 +159,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
          )
          SELECT COALESCE((SELECT array_agg(seq) FROM renewed), '{}') AS held,
            1 + (SELECT count(*) FROM send_workers w WHERE w.issue_id = $1 AND w.channel = $2 AND w.worker_id <> $3
-                AND w.stopped_at IS NULL AND w.heartbeat_at + w.lease_ms > ${NOW(4)})::int AS live`,
+                AND ${LIVE_WORKER(NOW(4))})::int AS live`,
         [issueId, channel, worker.id, now(), leaseMs],
       );
       const row = result.rows[0]!;
@@ -327,7 +328,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
            -- The last worker gone: the readers kept for workers joining the plan are needed no more.
            DELETE FROM send_plan_readers r WHERE r.issue_id = $1 AND r.channel = $2
              AND NOT EXISTS (SELECT 1 FROM send_workers w WHERE w.issue_id = $1 AND w.channel = $2 AND w.worker_id <> $3
-               AND w.stopped_at IS NULL AND w.heartbeat_at + w.lease_ms > ${NOW(4)})
+               AND ${LIVE_WORKER(NOW(4))})
            RETURNING 1
          )
          SELECT (SELECT count(*) FROM released)::int AS released, (SELECT count(*) FROM stopped)::int AS stopped,
@@ -350,7 +351,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
          state AS (
            SELECT (SELECT count(*) FROM send_items WHERE issue_id = $1 AND channel = $2 AND plan_id = $5 AND NOT done) AS open,
              (SELECT count(*) FROM send_workers w WHERE w.issue_id = $1 AND w.channel = $2 AND w.worker_id <> $3
-               AND w.stopped_at IS NULL AND w.heartbeat_at + w.lease_ms > (SELECT ms FROM t)) AS others,
+               AND ${LIVE_WORKER('(SELECT ms FROM t)')}) AS others,
              (SELECT count(*) FROM send_items i JOIN deliveries d
                 ON d.issue_id = i.issue_id AND d.channel = i.channel AND d.email = i.email
               WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $5 AND d.status <> 'sent') AS unreached
