@@ -213,10 +213,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
 
   return {
     port,
-    url: (credentials) =>
-      credentials
-        ? `smtp://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.pass)}@127.0.0.1:${port}`
-        : `smtp://127.0.0.1:${port}`,
+    url: (credentials) => loopbackSmtpUrl(port, credentials),
     messages: () => Promise.all(received),
     counts,
     close: shutdown,
@@ -240,4 +237,11 @@ function dropConnection(server: SMTPServer, session: SMTPServerSession): void {
   for (const connection of connectionsOf(server)) {
     if (connection.session?.id === session.id) connection._socket?.destroy();
   }
+}
+
+/** `smtp://…@127.0.0.1:port`, with the credentials percent-encoded when given. */
+export function loopbackSmtpUrl(port: number, credentials?: { user: string; pass: string }): string {
+  return credentials
+    ? `smtp://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.pass)}@127.0.0.1:${port}`
+    : `smtp://127.0.0.1:${port}`;
 }

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
+import { loopbackSmtpUrl } from '../helpers/smtp.js';
 
 /**
  * An SMTP server written by hand on 127.0.0.1, for behaviour `smtp-server` cannot be made to show:
@@ -163,10 +164,7 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
   const port = (server.address() as AddressInfo).port;
   return {
     port,
-    url: (credentials) =>
-      credentials
-        ? `smtp://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.pass)}@127.0.0.1:${port}`
-        : `smtp://127.0.0.1:${port}`,
+    url: (credentials) => loopbackSmtpUrl(port, credentials),
     messages,
     parsed: () => Promise.all(messages.map(async (m) => ({ ...m, parsed: await simpleParser(m.raw) }))),
     commands,
