@@ -78,7 +78,7 @@ export function createPieceGates(
     };
   };
   return (segments, values, variantId) => {
-    const out: HtmlGates = { bytes: 0, counts: { length: 0, escaped: 0, breaks: 0 }, links: [], alt: [] };
+    const out: HtmlGates = { bytes: 0, counts: { length: 0, escaped: 0, wide: 0, breaks: 0 }, links: [], alt: [] };
     const field = `variant ${variantId}`;
     for (const each of segments) {
       const segment = typeof each === 'string' ? each : each.template;
@@ -92,6 +92,7 @@ export function createPieceGates(
       out.bytes += found.bytes;
       out.counts.length += found.counts.length;
       out.counts.escaped += found.counts.escaped;
+      out.counts.wide += found.counts.wide;
       out.counts.breaks += found.counts.breaks;
       // A class segment's lines: their own size in place of their tokens'.
       if (typeof each !== 'string') {

@@ -88,6 +88,17 @@ describe('encoded sizes for the clip gate', () => {
     );
   });
 
+  it('bound a digest of tracked links and attributes within 2 % of its encoded size, so the exact count is rare', async () => {
+    // A message's HTML is mostly attributes (`=` is escaped to three bytes, not nine) and links.
+    const card = (i: number) =>
+      `<tr><td style="padding:0 24px;font-family:Georgia,serif" class="card"><a href="https://news.example.com/c/tok${i}?v=abc.def&amp;d=0" style="color:#1a5fb4;text-decoration:underline">Bound every queue, part ${i}</a><p style="margin:0 0 12px">Writers who set limits early keep latency flat when traffic spikes.</p></td></tr>`;
+    const html = `<table role="presentation" width="100%">${Array.from({ length: 200 }, (_, i) => card(i)).join('')}</table>`;
+    const { htmlBytes } = await encodedSizes({ subject: 's', html, text: 't' });
+    const kb = (htmlBytes * 1.02) / 1024;
+    expect(mayReachSizeWarning(html, { sizeWarnKb: kb, sizeLimitKb: kb })).toBe(false);
+    expect(mayReachSizeWarning(html, { sizeWarnKb: htmlBytes / 1024, sizeLimitKb: kb })).toBe(true);
+  });
+
   it('never skip the exact count when the HTML could reach a threshold: the bound is above the encoded size', async () => {
     const html = fc
       .array(
