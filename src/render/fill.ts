@@ -244,7 +244,7 @@ export function createTextLineFiller(
     for (let i = 1; i < parts.length; i += 2) {
       const value = values[parts[i]!] ?? '';
       // A value holding wide characters may itself break between them: wrapped as it is.
-      if (value === '' || BLANK.test(value) || WIDE.test(value)) return slow(parts, values);
+      if (BLANK.test(value) || WIDE.test(value)) return slow(parts, values);
       key += `${columns(value)},`;
     }
     let around = byWidths.get(key);
@@ -260,26 +260,33 @@ export function createTextLineFiller(
   };
 }
 
-/** The literal pieces of `parts` wrapped with each field as a stand-in `widths` columns wide. */
+/**
+ * The literal pieces of `parts` wrapped with each field as a stand-in `widths` columns wide. An
+ * empty field (a role set's unnamed click variant) adds nothing to the line: it has no stand-in,
+ * and an empty piece stands after it.
+ */
 function wrapAround(parts: readonly string[], key: string, wrap: (line: string) => string): readonly string[] | null {
   const widths = key.split(',').map(Number);
   const slots: string[] = [];
   let line = parts[0] ?? '';
   for (let i = 1, k = 0; i < parts.length; i += 2, k++) {
     const slot = String.fromCharCode(SLOT_BASE + k).repeat(widths[k]!);
-    slots.push(slot);
+    if (slot) slots.push(slot);
     line += slot + parts[i + 1];
   }
   const out = wrap(line);
-  const around: string[] = [];
+  const between: string[] = [];
   let from = 0;
   for (const slot of slots) {
     const at = out.indexOf(slot, from);
     if (at < 0) return null;
-    around.push(out.slice(from, at));
+    between.push(out.slice(from, at));
     from = at + slot.length;
   }
-  around.push(out.slice(from));
+  between.push(out.slice(from));
+  const around = [between[0]!];
+  let next = 1;
+  for (const width of widths.slice(0, -1)) around.push(width > 0 ? between[next++]! : '');
   return around;
 }
 

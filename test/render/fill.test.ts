@@ -157,4 +157,24 @@ describe('text lines holding reader fields', () => {
     }
     expect(wraps).toBe(1);
   });
+
+  it('wrap a tracked link once though its role set’s click value is empty (a role set too small to name)', () => {
+    let wraps = 0;
+    const fill = createTextLineFiller((text) => {
+      wraps++;
+      return wrapLine(text);
+    });
+    const parts = [
+      'Read the whole article: https://news.example/c/tok0123456789abcdef?v=',
+      'clickVariant',
+      '&d=',
+      'sentAt',
+      '',
+    ];
+    for (let n = 0; n < 50; n++) {
+      const values = { clickVariant: '', sentAt: (1_800_000_000 + n).toString(36) } as FieldValues;
+      expect(fill(parts, values)).toBe(wrapLine(joinParts(parts, values, asIs)));
+    }
+    expect(wraps).toBe(1);
+  });
 });
