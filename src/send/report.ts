@@ -1,6 +1,6 @@
 import { append } from '../append.js';
 import { printable } from '../printable.js';
-import { SIZE_REFUSAL, THROTTLED_OUT } from './retry.js';
+import { THROTTLED_OUT } from './retry.js';
 
 /**
  * The send report: counts in total, per segment (each role a subscriber holds) and per audience
@@ -103,9 +103,7 @@ export function accountRefusedHint(reason: string, hasLogin = false): string {
 }
 
 /** What stopped an aborted run, and what to do, for `send` and the waves of a scheduled send alike. */
-export function abortedRun(reason: string, hasLogin: boolean): { message: string; hint: string | undefined } {
-  if (reason.includes(SIZE_REFUSAL))
-    return { message: `the messages are too large for this SMTP server: ${reason}`, hint: undefined };
+export function abortedRun(reason: string, hasLogin: boolean): { message: string; hint: string } {
   return {
     message: `the SMTP server refuses this sender or account: ${reason}`,
     hint: accountRefusedHint(reason, hasLogin),
@@ -312,7 +310,7 @@ export function formatReport(report: SendReport): string {
     );
   if (report.aborted !== undefined)
     lines.push(
-      `aborted: ${report.aborted.includes(SIZE_REFUSAL) ? 'the messages are larger than the server takes' : 'the server refuses this sender or account, not single readers'} (${printable(report.aborted)}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
+      `aborted: the server refuses this sender or account, not single readers (${printable(report.aborted)}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
     );
   if (report.halted) append(lines, haltedLines(report));
   if (report.readers) lines.push(readersLine(report.readers));

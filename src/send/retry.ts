@@ -17,7 +17,7 @@ export type FailureKind = 'temporary' | 'permanent';
  */
 export const UNSURE_AFTER_DOT = 'unsureAfterDot';
 
-/** How a message over the server's SIZE limit is reported; several in a row abort the run. */
+/** How a message over the server's SIZE limit is reported: that reader fails, as for a 552 (see `refusesTheMessage`). */
 export const SIZE_REFUSAL = "the message is larger than the SMTP server's SIZE limit";
 
 /** A run's `stopped` reason starts with this when only throttling replies came for too long (run.ts). */
@@ -94,7 +94,8 @@ export function classifyFailure(error: unknown): DeliveryFailure {
       responseCode,
       response,
       noReply: false,
-      accountLevel: permanent && aboutAccount,
+      // A size refusal at MAIL FROM (its SIZE= parameter) is about this message, not the sender.
+      accountLevel: permanent && aboutAccount && !(command === 'MAIL FROM' && tooLarge(responseCode, said)),
       ...(said === response ? {} : { said }),
     };
   }
@@ -170,16 +171,53 @@ function oneLine(text: string): string {
  * any address taken out. Undefined for replies whose enhanced status code (RFC 3463) says they are
  * about the reader's mailbox — X.1.x addressing (bar X.1.7/X.1.8, the sender's address), X.2.x
  * mailbox status and X.6.7 (a non-ASCII address the path cannot carry) — so a list with several dead addresses in a row is never mistaken for a refused
- * account.
+ * account; and for refusals of the message itself (see `refusesTheMessage`), which would refuse
+ * the same readers first on every run and so never let the list through.
  */
 export function refusalKey(failure: DeliveryFailure): string | undefined {
-  const enhanced = /\b5\.(\d{1,3})\.(\d{1,3})\b/.exec(failure.said ?? failure.response);
-  if (enhanced) {
-    const subject = Number(enhanced[1]);
-    const detail = Number(enhanced[2]);
-    if (subject === 2 || (subject === 1 && detail !== 7 && detail !== 8)) return undefined;
-    if (subject === 6 && detail === 7) return undefined; // a non-ASCII recipient address (RFC 6531)
-  }
+  const said = failure.said ?? failure.response;
+  const [subject, detail] = enhancedStatus(said);
+  if (subject === 2 || (subject === 1 && detail !== 7 && detail !== 8)) return undefined;
+  if (subject === 6 && detail === 7) return undefined; // a non-ASCII recipient address (RFC 6531)
+  if (failure.response.startsWith(SIZE_REFUSAL) || refusesTheMessage(failure.responseCode, said)) return undefined;
   const text = failure.response.replace(/<[^<>]*>|[^\s<>]+@[^\s<>]+/g, '<address>').toLowerCase();
   return `${failure.responseCode ?? ''} ${text}`;
+}
+
+/** A policy refusal's words about what the message says or carries. */
+const CONTENT_TEXT = /\b(?:content|spam\w*|virus|malware|phish\w*|unsolicited|policy|attachments?|prohibited)\b/i;
+
+/**
+ * Words that put a refusal on the sender, the account or the sending host (every message would get
+ * it): they win over content words ("Client host blocked using Spamhaus", "sender rejected by policy").
+ */
+const SENDER_TEXT =
+  /sender|from address|relay|auth|account|login|credential|client|host|\bip\b|domain|spf|dkim|dmarc|reverse dns|\bptr\b|block ?list|black ?list|listed|spamhaus|reputation|quota|suspend|verif/i;
+
+/**
+ * A permanent refusal of this message rather than of the account: RFC 3463's X.6.x (media and
+ * content), a message too large (see `tooLarge`), or a 5.7.0/5.7.1 policy refusal (or one without
+ * an enhanced code) that speaks of the content, spam or a virus and not of the sender, account or
+ * host. Other readers' messages may get it too, but each is the server's judgement of one message:
+ * those readers fail and the run goes on.
+ */
+export function refusesTheMessage(responseCode: number | undefined, said: string): boolean {
+  if (responseCode === undefined || responseCode < 500 || responseCode >= 600) return false;
+  if (tooLarge(responseCode, said)) return true;
+  const [subject, detail] = enhancedStatus(said);
+  if (subject === 6 && detail !== 7) return true;
+  const policy = subject === undefined || (subject === 7 && (detail === 0 || detail === 1));
+  return policy && CONTENT_TEXT.test(said) && !SENDER_TEXT.test(said);
+}
+
+/** X.3.4 (message too big for the system), or a 552 (storage allocation exceeded) with no other subject. */
+function tooLarge(responseCode: number, said: string): boolean {
+  const [subject, detail] = enhancedStatus(said);
+  return (subject === 3 && detail === 4) || (responseCode === 552 && (subject === undefined || subject === 3));
+}
+
+/** The subject and detail of a permanent enhanced status code (RFC 3463) in the reply, if it has one. */
+function enhancedStatus(said: string): [number, number] | [undefined, undefined] {
+  const enhanced = /\b5\.(\d{1,3})\.(\d{1,3})\b/.exec(said);
+  return enhanced ? [Number(enhanced[1]), Number(enhanced[2])] : [undefined, undefined];
 }

@@ -35,8 +35,8 @@ export interface SmtpFaults {
   holdData?: Promise<void>;
   /** 1-based RCPT TO numbers answered with the given reply code, e.g. 452 (too many recipients). */
   rcptReplies?: Record<number, number>;
-  /** 1-based DATA numbers answered with the given code once read; a 421 also closes the connection. */
-  dataReplies?: Record<number, number>;
+  /** 1-based DATA numbers answered with the given code (or reply) once read; a 421 also closes the connection. */
+  dataReplies?: Record<number, number | { code: number; message: string }>;
   /** 1-based DATA number during which the whole server goes away: listener closed, every socket destroyed. */
   vanishOnData?: number;
   /** The first `count` DATA commands answered with a provider's throttling reply, e.g. 451 "4.7.1 rate limit". */
@@ -172,7 +172,8 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           const throttle = faults.throttleData;
           if (throttle && number <= throttle.count) return callback(smtpError(throttle.code, throttle.message));
           const reply = faults.dataReplies?.[number];
-          if (reply) return callback(smtpError(reply, `Reply ${reply} on cue`));
+          if (typeof reply === 'number') return callback(smtpError(reply, `Reply ${reply} on cue`));
+          if (reply) return callback(smtpError(reply.code, reply.message));
           counts.accepted++;
           if (!options.discard) {
             const raw = Buffer.concat(chunks).toString('utf8');

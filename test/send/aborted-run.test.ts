@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { abortedRun, smtpUrlHasLogin } from '../../src/send/report.js';
-import { SIZE_REFUSAL } from '../../src/send/retry.js';
 
 /** What `send` and a scheduled send's wave say of a run the server stopped: by what stopped it. */
 describe('an aborted run, told', () => {
-  it('messages too large are not called a refused account', () => {
-    const told = abortedRun(`${SIZE_REFUSAL} (552 5.3.4 message too big)`, false);
-    expect(told.message).toMatch(/^the messages are too large for this SMTP server/);
-    expect(told.hint).toBeUndefined();
-  });
-
   it('a 530 asks for a login, or for the port that offers one when SMTP_URL has it', () => {
     expect(abortedRun('530 5.7.0 Authentication required', false).hint).toMatch(/put the user name and password/);
     expect(abortedRun('530 5.7.0 Authentication required', true).hint).toMatch(/submission port/);

@@ -227,6 +227,40 @@ describe('refusals of the sender or account, not of a reader', () => {
     expect(rows.filter((r) => r.status === 'deferred')).toHaveLength(deferred);
   });
 
+  it('content refusals in a row fail those readers and the run goes on; a re-run does not stop at them', async () => {
+    fixture = await sendFixture(30, { concurrency: 1 });
+    const expected = await eligible(fixture);
+    const refusal = { code: 554, message: '5.7.1 Message content rejected' };
+    const dataReplies = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [i + 3, refusal]));
+    const server = await serve({ faults: { dataReplies } });
+    const { code, report } = await sendCommand(fixture, server.url());
+    expect(code).toBe(3);
+    expect(report.aborted).toBeUndefined();
+    expect(report.total).toMatchObject({ failed: 7, deferred: 0, pending: 0, sent: expected.length - 7 });
+    expect(report.failures.map((f: { response: string }) => f.response)).toEqual(
+      Array(7).fill('554 5.7.1 Message content rejected'),
+    );
+    expect(ledgerRows(fixture).filter((r) => r.status === 'failed')).toHaveLength(7);
+
+    // The same command again mails nobody twice and stops at nobody.
+    const again = await serve();
+    const rerun = await sendCommand(fixture, again.url());
+    expect(rerun.code, rerun.err).toBe(0);
+    expect(rerun.report.total.skipped).toMatchObject({ alreadySent: expected.length - 7, previouslyFailed: 7 });
+    expect(again.counts.mailFrom).toBe(0);
+  });
+
+  it('the same refusal naming the connecting host still aborts the run as the account', async () => {
+    fixture = await sendFixture(30, { concurrency: 1 });
+    const refusal = { code: 554, message: '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using Spamhaus' };
+    const dataReplies = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [i + 3, refusal]));
+    const server = await serve({ faults: { dataReplies } });
+    const { code, report } = await sendCommand(fixture, server.url());
+    expect(code).toBe(3);
+    expect(report.aborted).toMatch(/5 messages in a row refused with the same reply: 554 5\.7\.1 Service unavailable/);
+    expect(report.total.failed).toBe(0);
+  });
+
   it('a 5xx to RCPT TO stays a failure of that reader alone, however many in a row', async () => {
     fixture = await sendFixture(30, { concurrency: 1 });
     const expected = await eligible(fixture);

@@ -116,6 +116,40 @@ describe('failure classification', () => {
     expect(key('553 5.1.7 Bad sender address')).toBeDefined();
   });
 
+  it('leaves refusals of the message itself out of a run of them, not those of the sender, account or host', () => {
+    const key = (responseCode: number, response: string) =>
+      refusalKey({ kind: 'permanent', responseCode, response, noReply: false, accountLevel: false });
+    for (const [code, reply] of [
+      [554, '554 5.7.1 Message content rejected'],
+      [550, '550 5.7.1 Message rejected as spam by Content Filtering'],
+      [554, '554 5.7.1 The message was rejected because it contains prohibited virus or spam content'],
+      [552, '552 5.7.0 This message was blocked because its content presents a potential security issue'],
+      [554, '554 5.6.0 Message contains invalid header'],
+      [552, '552 5.3.4 Message size exceeds fixed limit'],
+      [552, '552 Message size exceeds fixed maximum message size'],
+      [554, '554 Message refused: spam'],
+    ] as const)
+      expect(key(code, reply), reply).toBeUndefined();
+    for (const [code, reply] of [
+      [535, '535 5.7.8 Authentication credentials invalid'],
+      [550, '550 5.7.0 Authentication required'],
+      [550, '550 5.7.1 Sender address not allowed by policy'],
+      [554, '554 5.7.1 <a@b.c>: Relay access denied'],
+      [554, '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org'],
+      [550, '550 5.7.1 Our system has detected unsolicited mail originating from your IP address'],
+      [554, '554 Transaction failed'],
+    ] as const)
+      expect(key(code, reply), reply).toBeDefined();
+  });
+
+  it('a size refusal at MAIL FROM is about the message, any other 5xx there about the account', () => {
+    const at = (response: string) =>
+      classifyFailure({ responseCode: Number(response.slice(0, 3)), command: 'MAIL FROM', response }).accountLevel;
+    expect(at('552 5.3.4 Message size exceeds fixed limit')).toBe(false);
+    expect(at('554 5.7.1 Message content rejected')).toBe(true);
+    expect(at('554 Transaction failed')).toBe(true);
+  });
+
   it('backs off exponentially with jitter, within bounds', () => {
     expect(backoffDelay(1, 100, () => 0)).toBe(50);
     expect(backoffDelay(1, 100, () => 1)).toBe(100);

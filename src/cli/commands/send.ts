@@ -128,7 +128,7 @@ function outcome(report: SendReport, stderr: NodeJS.WritableStream, hasLogin: bo
   if (report.aborted !== undefined) {
     const { message, hint } = abortedRun(report.aborted, hasLogin);
     print(stderr, `rolecast send: aborted — ${message}`);
-    if (hint) print(stderr, `  ${hint}`);
+    print(stderr, `  ${hint}`);
     return EXIT.sendFailed;
   }
   const failed = report.total.failed + report.total.deferred;
