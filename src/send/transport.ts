@@ -408,6 +408,16 @@ function verifyError(error: unknown, where: string, user: string | undefined): R
           ? 'the server is busy, or limits connections from this host for now: run the same command later; nothing was sent'
           : 'the server takes no mail from this host (its address may be on a blocklist, or the server does not relay for it): ask its administrator, or send through another server; nothing was sent',
     });
+  // It offered STARTTLS and then answered it with a refusal (454, RFC 3207): TLS is broken on its
+  // side, and no certificate or URL here would change that.
+  if (e.command === 'STARTTLS' && e.responseCode !== undefined)
+    return new RolecastError(
+      'E_SMTP_CONNECT',
+      `the SMTP server ${where} offers STARTTLS but could not start TLS: ${reply}`,
+      {
+        hint: 'the server cannot encrypt connections right now (a fault on its side, such as a missing or unreadable certificate of its own), and rolecast does not go on unencrypted with a server that offers TLS: ask its administrator, or run the same command later; nothing was sent',
+      },
+    );
   const tls = e.code === 'ETLS' || /certificate|self[- ]signed|TLS|SSL/i.test(reply);
   return new RolecastError('E_SMTP_CONNECT', `could not connect to the SMTP server ${where}: ${reply}`, {
     hint: tls

@@ -168,6 +168,23 @@ describe('a server that turns the client away at its greeting', () => {
   });
 });
 
+describe('a server that offers STARTTLS and then cannot start it', () => {
+  it("454 TLS not available: exit 2, and the hint names the server's TLS, not a certificate to check here", async () => {
+    fixture = await sendFixture(4);
+    const server = await serve({
+      ehlo: () => '250-raw.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 SIZE 10485760\r\n',
+      command: (line) => (/^STARTTLS/i.test(line) ? '454 4.7.0 TLS not available due to local problem\r\n' : undefined),
+    });
+    const { code, err } = await run(fixture, server.url());
+    expect(code).toBe(2);
+    expect(err).toContain('454 4.7.0 TLS not available due to local problem');
+    expect(err).toMatch(/offers STARTTLS but could not start TLS/);
+    expect(err).toMatch(/ask its administrator/);
+    expect(err).not.toMatch(/certificate \(name, expiry|NODE_EXTRA_CA_CERTS|expects smtps/);
+    expect(server.commands.filter((line) => /^MAIL/i.test(line))).toEqual([]);
+  });
+});
+
 describe('a server that wants a login the SMTP URL does not give', () => {
   it('530 to MAIL FROM: exit 3, nobody marked failed, and the hint says to put the login in SMTP_URL', async () => {
     fixture = await sendFixture(6, { concurrency: 1 });
