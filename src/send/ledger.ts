@@ -258,7 +258,7 @@ export interface ChannelStatus {
   sent: number;
   failed: number;
   deferred: number;
-  /** Planned in the last run and neither accepted nor permanently refused yet. */
+  /** Planned in the last run and not tried yet: neither accepted, refused nor deferred. */
   pending: number | undefined;
   lastRun:
     | { startedAt: string; finishedAt: string | null; outcome: string | null; resendStartedAt: string | null }

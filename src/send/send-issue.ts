@@ -372,7 +372,7 @@ async function sendLoaded(
     const toBuild = countByVariant(plan.sending);
     // Only the variants this run sends: the editor edition is compiled every time, sent to few.
     refuseOversize(transport.maxMessageSize?.(), compiled, toBuild);
-    // The whole plan, already-sent readers included: status counts pending as planned − sent − failed.
+    // The whole plan, already-sent readers included: status counts pending as planned − sent − failed − deferred.
     if (!options.partOfRun) await state(() => ledger.startRun(plan.audienceSize, resendSince));
 
     // One Message-ID per resend generation: a resumed resend repeats it, so a provider can drop a copy.

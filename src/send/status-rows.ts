@@ -50,13 +50,15 @@ export function channelStatus(
   const count = (status: DeliveryStatus) => counts.find((c) => c.status === status)?.n ?? 0;
   const sent = count('sent');
   const failed = count('failed');
+  const deferred = count('deferred');
   return {
     channel,
     planned: run?.planned,
     sent,
     failed,
-    deferred: count('deferred'),
-    pending: run === undefined ? undefined : Math.max(0, run.planned - sent - failed),
+    deferred,
+    // A deferred reader waits for the next run's retry: counted there, not a second time as pending.
+    pending: run === undefined ? undefined : Math.max(0, run.planned - sent - failed - deferred),
     lastRun: run && {
       startedAt: run.started_at,
       finishedAt: run.finished_at,

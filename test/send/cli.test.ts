@@ -113,6 +113,19 @@ describe('rolecast send (CLI)', () => {
     expect(status.stdout).toContain('No such user here');
   });
 
+  it('status counts a deferred reader once, as deferred, not also as pending', async () => {
+    fixture = await sendFixture(6, { concurrency: 1, retries: 0 });
+    const expected = await eligible(fixture);
+    server = await startSmtpServer({ faults: { tempFailData: [2] } });
+    const result = await runCli(sendArgs(), { cwd: fixture.dir, env: sendEnv(server.url()) });
+    expect(result.code).toBe(3);
+    const status = await runCli(['status', 'issues/2026-W48'], { cwd: fixture.dir });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(`via smtp: ${expected.length - 1} sent, 0 failed, 1 deferred, 0 pending`);
+    const json = JSON.parse((await runCli(['status', 'issues/2026-W48', '--json'], { cwd: fixture.dir })).stdout);
+    expect(json.channels[0]).toMatchObject({ planned: expected.length, deferred: 1, pending: 0 });
+  });
+
   it('aborts with exit 2 on a wrong password, sends nothing and never prints the password', async () => {
     fixture = await sendFixture(4);
     server = await startSmtpServer({ auth: { user: 'mailer', pass: 'correct-horse' } });

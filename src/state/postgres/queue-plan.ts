@@ -197,7 +197,7 @@ export async function openPlanIn(
     client,
   );
   await writePlanReaders(client, { issueId, channel, planId: plan.planId }, proposal.keptReaders);
-  // The run record, as a single sender writes it: status counts pending as planned − sent − failed.
+  // The run record, as a single sender writes it: status counts pending as planned − sent − failed − deferred.
   await query(
     `INSERT INTO runs (issue_id, channel, planned, started_at, resend_started_at, open_resend_since)
      VALUES ($1, $2, $3, $4, $5, $5) ${RUN_START_CONFLICT}`,
