@@ -44,8 +44,6 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
   'pages.preferences.pause.button': 'Pausieren',
   'pages.preferences.unsubscribe.button': 'Von allem abmelden',
   'pages.preferences.done.saved': 'Ihre Änderungen sind gespeichert.',
-  'pages.preferences.done.unconfirmed':
-    'Diese Adresse ist noch nicht bestätigt: Nutzen Sie den Link in der Bestätigungs-E-Mail. Bis dahin erhält sie nichts.',
   'pages.mail.confirm.subject': 'Bestätigen Sie Ihr Abonnement von {brand}',
   'pages.mail.confirm.button': 'Abonnement bestätigen',
 } as const;

@@ -62,8 +62,6 @@ export const PAGES_EN = {
   'pages.preferences.done.unsubscribed': 'You are unsubscribed.',
   'pages.preferences.done.address':
     'We sent a confirmation email to your new address. Until you confirm it, we keep using the current one.',
-  'pages.preferences.done.unconfirmed':
-    'This address is not confirmed yet: use the link in the confirmation email. Until then it receives nothing.',
   'pages.roles.other': 'Other roles',
   'pages.mail.confirm.subject': 'Confirm your subscription to {brand}',
   'pages.mail.confirm.heading': 'One step left',

@@ -5,7 +5,7 @@ import { lineField } from '../../src/serve/readers/form.js';
 import type { ReaderMail } from '../../src/serve/readers/mail.js';
 import { signCsrf } from '../../src/serve/readers/tokens.js';
 import { clientKey } from '../../src/serve/routes/_http.js';
-import type { SubscriberStore } from '../../src/store/index.js';
+import { overlayReaderChanges, type SubscriberStore, storeAudience } from '../../src/store/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
 import { readerRecord } from '../helpers/readers.js';
 import { form, type SignupServer, startSignupServer } from '../helpers/signup.js';
@@ -72,19 +72,39 @@ describe('preferences writes for a reader who left', () => {
 });
 
 describe('preferences writes for a signup nobody confirmed', () => {
-  for (const action of ['resume', 'pause'])
-    it(`"${action}" from an old preferences link leaves it pending, and says so`, async () => {
-      // Someone signs up another person's address; an old preferences link of theirs is at hand.
-      await post('/subscribe', form({ email: 'owner@example.com', roles: 'CTO' }));
+  for (const [action, status] of [
+    ['pause', 'paused'],
+    ['resume', 'active'],
+  ] as const)
+    it(`"${action}" from a file reader's link works, and the signup someone typed grants nothing`, async () => {
+      // A subscribers file's reader (no record of their own) whose address someone signs up.
+      await post('/subscribe', form({ email: 'owner@example.com', roles: 'CTO', name: 'Typed By Someone' }));
       expect(await mailCount(1)).toBe(1);
       expect((await store.get('owner@example.com'))?.status).toBe('pending');
+      const before = await (await fetch(`${h.origin}${prefsPath('owner@example.com')}`)).text();
+      expect(before).not.toContain('Typed By Someone');
       const csrf = signCsrf('owner@example.com', SECRET, new Date(clock));
       const response = await post(prefsPath('owner@example.com'), form({ csrf, do: action, weeks: '1' }));
       expect(response.status).toBe(303);
-      expect(response.headers.get('location')).toContain('done=unconfirmed');
-      expect((await store.get('owner@example.com'))?.status).toBe('pending');
-      const page = await (await fetch(`${h.origin}${response.headers.get('location')}`)).text();
-      expect(page).toContain('This address is not confirmed yet');
+      expect(response.headers.get('location')).toContain(`done=${action === 'pause' ? 'paused' : 'resumed'}`);
+      const own = await store.get('owner@example.com');
+      expect(own).toMatchObject({ status, consent: null, confirmNonce: null, name: null, roles: [] });
+      expect(own?.readerChangedAt).toBe(new Date(clock).toISOString());
+      // A send with the subscribers file takes the reader's own change.
+      const file = [{ email: 'owner@example.com', roles: ['Product manager'], status: 'active' as const }];
+      const overlaid = overlayReaderChanges(
+        file,
+        new Map([[own!.email, own!]]),
+        new Date(clock - 86_400_000),
+        new Date(clock),
+      );
+      expect(overlaid).toMatchObject({ overrides: 1, paused: action === 'pause' ? 1 : 0 });
+      if (action === 'resume') expect(overlaid.subscribers[0]?.roles).toEqual(['Product manager']);
+      // Neither a send from the store nor the signup's own link makes a reader of it.
+      expect(storeAudience(await store.list(), new Date(clock)).subscribers).toEqual([]);
+      const token = new URL(mails[0]!.url).searchParams.get('token')!;
+      expect((await post('/confirm', form({ token }))).status).toBe(410);
+      expect((await store.get('owner@example.com'))?.consent).toBeNull();
     });
 });
 

@@ -6,7 +6,7 @@ import { layout, type PageContext } from './layout.js';
 
 /** The preferences page: one form per kind of change, each carrying the page's CSRF token. */
 
-export type PreferencesNotice = 'saved' | 'paused' | 'resumed' | 'unsubscribed' | 'address' | 'unconfirmed';
+export type PreferencesNotice = 'saved' | 'paused' | 'resumed' | 'unsubscribed' | 'address';
 
 export interface PreferencesView {
   email: string;

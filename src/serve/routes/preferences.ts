@@ -62,7 +62,7 @@ export function preferencesRoute(services: ReaderServices): Route {
   };
 }
 
-const NOTICES: readonly string[] = ['saved', 'paused', 'resumed', 'unsubscribed', 'address', 'unconfirmed'];
+const NOTICES: readonly string[] = ['saved', 'paused', 'resumed', 'unsubscribed', 'address'];
 
 async function show(
   services: ReaderServices,
@@ -72,7 +72,7 @@ async function show(
   done: string | null,
 ) {
   const now = services.now();
-  const reader = (await services.store.get(email)) ?? blankReader(email, now);
+  const reader = ownRecord(await services.store.get(email)) ?? blankReader(email, now);
   const language = languageFor(services, reader.locale ?? undefined);
   const ctx = pageContext(services, language);
   const unsubscribed =
@@ -103,6 +103,21 @@ const formAction = (fields: FormFields): string => field(fields, 'do') || field(
 /** A reader known only from a subscribers file: their first change here creates their stored record. */
 const blankReader = (email: string, now: Date): Reader => newReader(email, now);
 
+/**
+ * The stored record that is this link's reader's own: not a signup nobody confirmed, whose fields
+ * anyone may have typed on the signup form (a subscribers file's reader has no record of their own
+ * until they change something here). Their changes then go to a record of their own that the
+ * signup neither shapes nor turns into a reader (see `apply`).
+ */
+const ownRecord = (stored: Reader | undefined): Reader | undefined =>
+  stored?.status === 'pending' ? undefined : stored;
+
+/** Every field of `reader` as a write: what replaces a signup nobody confirmed. */
+function allFields(reader: Reader): ReaderPatch {
+  const { email: _email, createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = reader;
+  return fields;
+}
+
 async function apply(
   services: ReaderServices,
   email: string,
@@ -124,11 +139,17 @@ async function apply(
   // apply one change after the other, each against what the other stored.
   const { notice, newAddress, patch, reader } = await store.transaction(async () => {
     const stored = await store.get(email);
+    const own = ownRecord(stored);
     const moveTo = blocked ? { blocked: true } : { address: wanted };
-    const decided = decide(services, stored ?? blankReader(email, now), suppressed, moveTo, fields, now);
+    const decided = decide(services, own ?? blankReader(email, now), suppressed, moveTo, fields, now);
     const change = describeChange(decided.reader, decided.patch);
     if (!stored) await store.insert({ ...decided.reader, createdAt: now.toISOString() });
+    // The link's reader acts on a record of their own: the signup is set aside, its link spent, and
+    // the record has no consent, so a send from the store leaves it out until a signup is confirmed.
+    else if (!own) await store.update(email, allFields(decided.reader), now);
     await store.update(email, decided.patch, now);
+    if (stored && !own)
+      await store.audit({ email, at: now.toISOString(), page: 'preferences', change: 'unconfirmed signup set aside' });
     if (change) await store.audit({ email, at: now.toISOString(), page: 'preferences', change });
     return decided;
   });
@@ -192,9 +213,6 @@ function decide(
     notice = 'unsubscribed';
   } else if ((action === 'pause' || action === 'resume') && gone) {
     notice = 'unsubscribed';
-  } else if ((action === 'pause' || action === 'resume') && reader.status === 'pending') {
-    // Only the confirmation link makes a signup a reader: an old preferences link must not.
-    notice = 'unconfirmed';
   } else if (action === 'pause') {
     const weeks = Math.min(8, Math.max(1, Number.parseInt(field(fields, 'weeks'), 10) || 1));
     patch.status = 'paused';
