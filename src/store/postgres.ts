@@ -186,7 +186,7 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
           if (await tableExists('send_items'))
             await db.query('UPDATE send_items SET email = $2 WHERE email = $1', [key, hashedAddress(key)]);
           // The reader's record kept with a running plan: a worker joining it then plans without
-          // them, sees another audience and is refused until the plan is done (README).
+          // them, and joins by the plan's kept check (see keptReadersCheck).
           if (await tableExists('send_plan_readers'))
             await db.query('DELETE FROM send_plan_readers WHERE email = $1', [key]);
           return had;

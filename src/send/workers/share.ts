@@ -50,6 +50,39 @@ export function withContent(
 }
 
 /**
+ * What a worker that takes a plan's kept readers (see plan-readers.ts) must agree on with the plan,
+ * when an erasure since it was written left its audience short of a reader (and perhaps of that
+ * reader's variant): the options that choose from the list, and the content of each variant.
+ */
+export function keptReadersCheck(
+  filter: { segments: readonly string[]; onlyEmails?: ReadonlySet<string> | undefined; resend: boolean },
+  compiled: ReadonlyMap<string, CompiledVariant>,
+  tracking?: { base: string; secret: string; issueId: string } | undefined,
+): string {
+  const chosen = [
+    filter.resend,
+    filter.segments.map((segment) => segment.toLowerCase()).sort(),
+    filter.onlyEmails ? [...filter.onlyEmails].map((email) => canonicalAddress(email)).sort() : null,
+  ];
+  const variants: Record<string, string> = {};
+  for (const [id, variant] of compiled) variants[id] = withContent('', new Map([[id, variant]]), tracking);
+  return JSON.stringify({ chosen: createHash('sha256').update(JSON.stringify(chosen)).digest('hex'), variants });
+}
+
+/** Whether a worker's check agrees with the plan's: the same options, and each of its variants as the plan has it. */
+export function keptChecksAgree(stored: string, own: string): boolean {
+  try {
+    const plan = JSON.parse(stored) as { chosen: string; variants: Record<string, string> };
+    const mine = JSON.parse(own) as typeof plan;
+    return (
+      plan.chosen === mine.chosen && Object.entries(mine.variants).every(([id, hash]) => plan.variants[id] === hash)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Tracked links written as what they are signed to say (issue, summary, role, kind, target and
  * role set): their signatures change with ROLECAST_SECRET, which `keyCheck` compares on its own.
  */

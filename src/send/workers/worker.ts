@@ -33,7 +33,7 @@ import type { MailTransport } from '../transport.js';
 import type { BatchResult } from './batch.js';
 import { closeWorkerRun, runPipeline } from './pipeline.js';
 import { createSharedRate } from './rate-share.js';
-import { keyCheck, planFingerprint, withContent, workerReport } from './share.js';
+import { keptChecksAgree, keptReadersCheck, keyCheck, planFingerprint, withContent, workerReport } from './share.js';
 
 /** A worker silent for this long loses its unfinished items to the others. */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -114,7 +114,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     // joining a running plan takes the readers it was made from, or its list would be another plan.
     // Only a list from the store alone: a worker given a file plans from its file.
     const fromStore = project.readers?.source === 'store';
-    const planReaders = fromStore ? await readPlanReaders(pool, issue.id, options.channel) : undefined;
+    const kept = fromStore ? await readPlanReaders(pool, issue.id, options.channel) : undefined;
+    const planReaders = kept?.readers;
     const readers = planReaders ?? subscribers;
     // Languages to render, warnings and role-set counts come from the same readers as the plan.
     const planned = planReaders ? withSubscribers(project, planReaders) : project;
@@ -168,8 +169,11 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       pid: process.pid,
     };
     queue = openSendQueue(pool, { issueId: issue.id, channel: options.channel, worker, leaseMs });
+    const tracking = contentTracking(config, options.env.secret, issue.id);
+    // Readers erased since the plan kept its list are missing from it: the rest must agree.
+    const keptCheck = fromStore ? keptReadersCheck(options, compiled, tracking) : undefined;
     const opened = await queue.openPlan(
-      withContent(fingerprint, compiled, contentTracking(config, options.env.secret, issue.id)),
+      withContent(fingerprint, compiled, tracking),
       (recorded) => {
         const fresh = plannedWith(recorded as Map<string, DeliveryStatus>);
         const since = resendSince;
@@ -182,6 +186,9 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         };
       },
       keyCheck(options.env.secret),
+      keptCheck === undefined
+        ? undefined
+        : { check: keptCheck, from: kept?.planId, agrees: (stored) => keptChecksAgree(stored, keptCheck) },
     );
     if (opened.rekeyed)
       log(

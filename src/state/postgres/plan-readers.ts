@@ -10,7 +10,8 @@ import { LIVE_WORKER, NOW } from './queue-plan.js';
  * another plan, and it would be refused; it takes these instead and joins. Only a list read from
  * the store alone is kept (a worker given a file plans from its file). Written with a plan that
  * has items, dropped once the plan has no open item or no live worker, and an erased reader's
- * row goes with the erasure (a trigger, so `forget` on any host removes it).
+ * row goes with the erasure (a trigger, so `forget` on any host removes it): a worker that joins
+ * after it agrees with the plan by its kept check instead of its fingerprint (see queue-plan.ts).
  */
 
 /** Rows per INSERT when a plan keeps its readers, and per page when a worker reads them. */
@@ -59,10 +60,14 @@ export async function writePlanReaders(
 
 /**
  * The readers of the plan workers are sending now (items open, a worker live on it), in the order
- * they were planned; undefined when no such plan kept its readers. A plan every worker left is not
- * joined this way: a worker started later plans from the store as it is then.
+ * they were planned, with that plan's id; undefined when no such plan kept its readers. A plan every
+ * worker left is not joined this way: a worker started later plans from the store as it is then.
  */
-export async function readPlanReaders(pool: Pool, issueId: string, channel: string): Promise<Subscriber[] | undefined> {
+export async function readPlanReaders(
+  pool: Pool,
+  issueId: string,
+  channel: string,
+): Promise<{ planId: string; readers: Subscriber[] } | undefined> {
   const live = await pool.query<{ plan_id: string }>(
     `SELECT p.plan_id FROM send_plans p
      WHERE p.issue_id = $1 AND p.channel = $2
@@ -86,7 +91,7 @@ export async function readPlanReaders(pool: Pool, issueId: string, channel: stri
     if (rows.length < ROWS_PER_INSERT) break;
     after = rows.at(-1)!.seq;
   }
-  return readers.length > 0 ? readers : undefined;
+  return readers.length > 0 ? { planId, readers } : undefined;
 }
 
 function planReader(text: string, index: number): Subscriber {

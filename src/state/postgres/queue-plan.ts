@@ -50,6 +50,20 @@ export interface PlanProposal {
   keptReaders?: readonly Subscriber[] | undefined;
 }
 
+/**
+ * How a worker sending to the readers a plan kept (see plan-readers.ts) is told apart from one with
+ * other options or messages: an erasure since the plan was written leaves its audience, and so its
+ * fingerprint, short of the plan's, which it joins all the same when `agrees` says it should.
+ */
+export interface KeptReadersCheck {
+  /** This worker's check, stored with a plan it writes that keeps its readers. */
+  check: string;
+  /** The plan whose kept readers this worker took, when it took them. */
+  from?: string | undefined;
+  /** Whether this worker's check agrees with the one stored with that plan. */
+  agrees(stored: string): boolean;
+}
+
 export interface StoredPlan {
   planId: string;
   fingerprint: string;
@@ -91,6 +105,7 @@ export async function openPlanIn(
   fingerprint: string,
   propose: (recorded: Map<string, string>) => PlanProposal,
   keyCheck: string,
+  kept?: KeptReadersCheck | undefined,
 ): Promise<OpenedPlan> {
   const { issueId, channel, worker, iso, query } = ctx;
   // One plan writer at a time per issue and channel; joiners wait here the few milliseconds it takes.
@@ -105,7 +120,7 @@ export async function openPlanIn(
   const open = existing.rows[0];
   let replaced: StoredPlan | undefined;
   if (open && open.open > 0) {
-    if (open.fingerprint === fingerprint) {
+    if (open.fingerprint === fingerprint || takesKeptReaders(open, kept)) {
       let rekeyed = false;
       if (open.key_check !== keyCheck) {
         // Links signed with another key fail at `serve`: never two keys in one plan at once.
@@ -163,11 +178,12 @@ export async function openPlanIn(
   };
   await query(
     `WITH gone AS (DELETE FROM send_items WHERE issue_id = $1 AND channel = $2 RETURNING 1)
-     INSERT INTO send_plans (issue_id, channel, plan_id, fingerprint, readers, items, salt, resend_since, created_at, created_by, key_check)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     INSERT INTO send_plans (issue_id, channel, plan_id, fingerprint, readers, items, salt, resend_since, created_at, created_by, key_check, kept_check)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (issue_id, channel) DO UPDATE SET plan_id = excluded.plan_id, fingerprint = excluded.fingerprint,
        readers = excluded.readers, items = excluded.items, salt = excluded.salt, resend_since = excluded.resend_since,
-       created_at = excluded.created_at, created_by = excluded.created_by, key_check = excluded.key_check`,
+       created_at = excluded.created_at, created_by = excluded.created_by, key_check = excluded.key_check,
+       kept_check = excluded.kept_check`,
     [
       issueId,
       channel,
@@ -180,6 +196,7 @@ export async function openPlanIn(
       plan.createdAt,
       plan.createdBy,
       keyCheck,
+      proposal.keptReaders ? (kept?.check ?? null) : null,
     ],
     client,
   );
@@ -230,9 +247,15 @@ async function register(ctx: PlanContext, client: PoolClient, plan: string): Pro
   );
 }
 
+/** This worker took the readers `open` kept, and agrees with it on everything else. */
+function takesKeptReaders(open: PlanRow, kept: KeptReadersCheck | undefined): boolean {
+  return kept?.from === open.plan_id && open.kept_check !== null && kept.agrees(open.kept_check);
+}
+
 interface PlanRow {
   plan_id: string;
   key_check: string;
+  kept_check: string | null;
   fingerprint: string;
   readers: number;
   items: number;

@@ -86,4 +86,10 @@ END $fn$;
 CREATE TRIGGER send_plan_readers_erased AFTER INSERT OR UPDATE ON suppressions
   FOR EACH ROW WHEN (NEW.reason = 'erased') EXECUTE FUNCTION rolecast_erase_plan_reader();`,
   },
+  {
+    version: 4,
+    name: "what a worker taking a plan's kept readers must agree on (see keptReadersCheck)",
+    // Null for a plan that kept no readers, or written by an older release: joined by fingerprint only.
+    sql: 'ALTER TABLE send_plans ADD COLUMN kept_check TEXT;',
+  },
 ];

@@ -5,6 +5,7 @@ import { DELIVERY_UPSERT_CONFLICT } from '../delivery-upsert.js';
 import { ERASURE_LOCK_SQL, hashedKeySql } from '../postgres-schema.js';
 import { dropFinishedPlanReaders } from './plan-readers.js';
 import {
+  type KeptReadersCheck,
   LIVE_WORKER,
   NOW,
   type OpenedPlan,
@@ -21,7 +22,7 @@ import {
  */
 const HASHED_KEY_SQL = hashedKeySql('i.email');
 
-export type { OpenedPlan, PlanItem, PlanProposal, QueueWorker, StoredPlan } from './queue-plan.js';
+export type { KeptReadersCheck, OpenedPlan, PlanItem, PlanProposal, QueueWorker, StoredPlan } from './queue-plan.js';
 
 /**
  * The work queue of cooperating `send` workers in PostgreSQL. Every method is one round trip
@@ -83,11 +84,13 @@ export interface SendQueue {
   /**
    * Joins the open plan with this fingerprint, or writes a new one from `propose` (given the ledger).
    * `keyCheck` is a keyed hash of the signing secret ('' without one): a live worker with another is refused.
+   * `kept`: for readers from the subscriber store, what joining the plan whose kept readers were taken needs.
    */
   openPlan(
     fingerprint: string,
     propose: (recorded: Map<string, string>) => PlanProposal,
     keyCheck?: string,
+    kept?: KeptReadersCheck,
   ): Promise<OpenedPlan>;
   /** Renews this worker's heartbeat and leases: the items it still holds, and how many workers are live. */
   heartbeat(): Promise<{ held: Set<number>; liveWorkers: number }>;
@@ -131,12 +134,12 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
   };
 
   return {
-    async openPlan(fingerprint, propose, keyCheck = '') {
+    async openPlan(fingerprint, propose, keyCheck = '', kept) {
       const client = await pool.connect();
       try {
         await query('BEGIN', [], client);
         try {
-          const opened = await openPlanIn(context, client, fingerprint, propose, keyCheck);
+          const opened = await openPlanIn(context, client, fingerprint, propose, keyCheck, kept);
           await query('COMMIT', [], client);
           planId = opened.plan.planId;
           return opened;

@@ -32,7 +32,9 @@ describePostgres('kept plan readers', () => {
        VALUES ('w1', '2026-W48', 'smtp', 'plan-1', 'h', 1, 600000, 0, (extract(epoch from clock_timestamp()) * 1000)::bigint)`,
     );
     await transaction(db.pool, (client) => writePlanReaders(client, key, readers));
-    const back = await readPlanReaders(db.pool, key.issueId, key.channel);
+    const kept = await readPlanReaders(db.pool, key.issueId, key.channel);
+    expect(kept?.planId).toBe('plan-1');
+    const back = kept?.readers;
     expect(back).toHaveLength(12_000);
     expect(back!.map((r) => r.email)).toEqual(readers.filter((_, i) => i !== 7).map((r) => r.email));
     expect(back![11_999]).toEqual(readers[12_000]);

@@ -99,6 +99,51 @@ describePostgres('send workers: readers from the subscriber store', () => {
     expect(next.total.sent).toBe(nextMailed.length);
   });
 
+  it('a worker started after a reader was erased joins the running plan, and nobody mails the erased reader', async () => {
+    const { smtp, f, release } = await heldSendOfStore(30);
+    const lines: string[] = [];
+    const first = worker(f, smtp, lines);
+    await expect.poll(() => smtp.counts.data, { timeout: 30_000 }).toBeGreaterThan(0);
+    // The plan's last reader: not claimed yet while the first messages are held.
+    const last = await db.pool.query<{ email: string }>('SELECT email FROM send_items ORDER BY seq DESC LIMIT 1');
+    const erased = last.rows[0]!.email;
+    let second: ReturnType<typeof worker>;
+    try {
+      await store(f, 'forget', erased);
+      // Still one plan: a worker choosing other readers from the kept list is refused.
+      await expect(
+        sendIssue({
+          issueDir: f.issueDir,
+          cwd: f.dir,
+          env: { ...sendEnv(smtp.url()), DATABASE_URL: db.url() },
+          segments: ['CTO'],
+          ratePerSecond: 0,
+          log: () => {},
+        }),
+      ).rejects.toThrow(/with a different plan/);
+      second = worker(f, smtp, lines);
+      const refused = second.then(
+        () => '',
+        (error: Error) => error.message,
+      );
+      await expect
+        .poll(async () => lines.some((line) => line.includes('joined the plan')) || (await peek(refused)), {
+          timeout: 20_000,
+        })
+        .not.toBe(false);
+      expect(await peek(refused)).toBe(false);
+    } finally {
+      release();
+    }
+    const reports = await Promise.all([first, second!]);
+    const mailed = (await smtp.messages()).map((m) => m.envelope.to.join().toLowerCase());
+    expect(mailed).not.toContain(erased);
+    expect(new Set(mailed).size).toBe(mailed.length);
+    const plan = (await db.pool.query<{ readers: number }>('SELECT readers FROM send_plans')).rows[0]!;
+    expect(mailed.length).toBe(plan.readers - 1);
+    expect(reports[0].total.sent + reports[1].total.sent).toBe(mailed.length);
+  });
+
   it('a worker given a subscribers file does not join a plan made from the store: it is refused', async () => {
     const { smtp, f, release } = await heldSendOfStore(20);
     const other = await f.temp.write(
