@@ -1,13 +1,17 @@
 import type { Problem } from '../errors.js';
+import { outsideCodeSpans, referenceLabel } from './markdown-inline.js';
 
 /**
  * A Markdown summary's lines as the text format reads them, line for line, so every problem keeps
  * the file's line numbers:
  * - HTML comments are dropped: an editor's notes ("do not publish") never reach readers;
  * - a line that only underlines the one above (`-----`, `=====`) or breaks the page is blank;
- * - links are written as their text, images left out, and `**bold**` and `__bold__` unmarked, so
- *   a line that is only a bold heading ("**Key takeaway**") is read as that heading;
- * - lines inside a code fence are `literal`: text, never read as a heading or a label.
+ * - links are written as their text, images left out, and `**bold**` and `__bold__` unmarked (not
+ *   inside a code span), so a line that is only a bold heading ("**Key takeaway**") is read as that
+ *   heading;
+ * - lines inside a code fence are `literal`: text, never read as a heading or a label;
+ * - a reference definition (`[ref]: https://…`) that a `[text][ref]` of the file uses is not
+ *   there at all, and `definitions` names it, so the text unwraps its references.
  * Every pattern is bounded and anchored or scanned by hand: time stays linear in the text.
  */
 export interface MarkdownBody {
@@ -16,6 +20,8 @@ export interface MarkdownBody {
   literal: Set<number>;
   /** Indexes of lines that held only a comment or a fence: not there at all, not blank lines. */
   skip: Set<number>;
+  /** Labels (see `referenceLabel`) of the reference definitions the body uses. */
+  definitions: Set<string>;
   problems: Problem[];
 }
 
@@ -25,6 +31,16 @@ const IMAGE = /!\[[^\]\n]{0,500}\]\([^)\s]{0,2000}\)/g;
 const LINK = /\[([^\]\n]{1,500})\]\([^)\s]{0,2000}\)/g;
 const BOLD_STARS = /\*\*([^*\n]{1,500})\*\*/g;
 const BOLD_UNDERSCORES = /__([^_\n]{1,500})__/g;
+/**
+ * `[ref]: https://…`, `[ref]: <…> "Title"`: a definition on one line, its address with a scheme or a
+ * path, not a footnote (`[^1]: …`). A line such as "[Update]: Revised." stays text.
+ */
+const DEFINITION =
+  /^ {0,3}\[([^[\]^][^[\]]{0,998})\]:[ \t]*(?:<[^<>]{0,2000}>|[A-Za-z][A-Za-z0-9+.-]{1,31}:\S{1,2000}|[/#]\S{0,2000})(?:[ \t]+(?:"[^"]{0,500}"|'[^']{0,500}'|\([^()]{0,500}\)))?[ \t]*$/;
+/** A link's brackets as a reference would use them: `[text]`, `[ref]`. */
+const BRACKETED = /\[([^[\]]{1,999})\]/g;
+/** An ATX heading: a definition may stand right below one. */
+const ATX_HEADING = /^ {0,3}#{1,6}(?:\s|$)/;
 
 export function prepareMarkdownBody(source: readonly string[], file: string, firstLine: number): MarkdownBody {
   const problems: Problem[] = [];
@@ -60,9 +76,12 @@ export function prepareMarkdownBody(source: readonly string[], file: string, fir
     }
     lines[index] =
       line.includes('](') || line.includes('**') || line.includes('__')
-        ? line.replace(IMAGE, '').replace(LINK, '$1').replace(BOLD_STARS, '$1').replace(BOLD_UNDERSCORES, '$1')
+        ? outsideCodeSpans(line, (part) =>
+            part.replace(IMAGE, '').replace(LINK, '$1').replace(BOLD_STARS, '$1').replace(BOLD_UNDERSCORES, '$1'),
+          )
         : line;
   }
+  const definitions = usedDefinitions(lines, literal, skip);
   const unclosed = comments.opened();
   if (unclosed !== undefined)
     problems.push({
@@ -73,7 +92,44 @@ export function prepareMarkdownBody(source: readonly string[], file: string, fir
       message: 'an HTML comment is not closed: the text after it is left out',
       hint: 'end the comment with -->',
     });
-  return { lines, literal, skip, problems };
+  return { lines, literal, skip, definitions, problems };
+}
+
+/**
+ * Takes the reference definitions the body's text uses out of `lines` (marking them skipped) and
+ * returns their labels. As in CommonMark, a definition cannot interrupt a paragraph: it opens the
+ * body, or stands after a blank line, a `#` heading or another definition. One nothing uses stays
+ * text, as it always read.
+ */
+function usedDefinitions(lines: string[], literal: ReadonlySet<number>, skip: Set<number>): Set<string> {
+  const found = new Map<number, string>();
+  let previous: number | undefined;
+  for (let index = 0; index < lines.length; index++) {
+    if (skip.has(index)) continue;
+    const line = lines[index]!;
+    const opensBlock =
+      previous === undefined ||
+      lines[previous]!.trim() === '' ||
+      ATX_HEADING.test(lines[previous]!) ||
+      found.has(previous);
+    const definition = literal.has(index) || !opensBlock ? undefined : DEFINITION.exec(line);
+    if (definition) found.set(index, referenceLabel(definition[1]!));
+    previous = index;
+  }
+  const used = new Set<string>();
+  if (found.size === 0) return used;
+  const mentioned = new Set<string>();
+  for (const [index, line] of lines.entries()) {
+    if (found.has(index) || skip.has(index) || literal.has(index) || !line.includes('[')) continue;
+    for (const bracketed of line.matchAll(BRACKETED)) mentioned.add(referenceLabel(bracketed[1]!));
+  }
+  for (const [index, label] of found) {
+    if (!mentioned.has(label)) continue;
+    used.add(label);
+    lines[index] = '';
+    skip.add(index);
+  }
+  return used;
 }
 
 /** Takes every `<!-- … -->` out of the lines it is given in order; a comment may span several. */

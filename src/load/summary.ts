@@ -11,7 +11,8 @@ import { utf16Encoding } from './_utf16.js';
 import { zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
 import { prepareMarkdownBody } from './markdown-body.js';
-import { isSectionHeading, type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
+import { withoutInlineMarks } from './markdown-inline.js';
+import { isSectionHeading, joinLines, type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
 
 export interface LoadedSummary {
   summary: Summary | undefined;
@@ -456,6 +457,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
     const parsed = parseSummaryText(prepared.lines.map((l) => l.replace(/^#{1,6}\s+/, '')).join('\n'), file, {
       literal: prepared.literal,
       skip: prepared.skip,
+      written: (text) => withoutInlineMarks(text, prepared.definitions),
     });
     return { ...parsed, problems: [...prepared.problems, ...parsed.problems] };
   }
@@ -529,6 +531,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
   }
   const prepared = prepareMarkdownBody(lines.slice(end + 1), file, end + 2);
   append(problems, prepared.problems);
+  const written = (text: string) => withoutInlineMarks(text, prepared.definitions);
   const body = prepared.lines;
   const bodyText = body.join('\n').trim();
   const bodyHasSections = body.some(
@@ -541,6 +544,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
       firstLine: end + 2,
       literal: prepared.literal,
       skip: prepared.skip,
+      written,
     });
     for (const [field, value] of Object.entries(sections.raw)) {
       const bodyAt = sections.lines[field] ?? end + 2;
@@ -570,7 +574,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
       hint: 'keep it in one place: delete `summary:` from the frontmatter, or the body text',
     });
   } else if (bodyText) {
-    raw.summary = bodyParagraphs(body, prepared.literal, prepared.skip).join('\n\n');
+    raw.summary = bodyParagraphs(body, prepared.literal, prepared.skip, written).join('\n\n');
     lineOfKey.summary = bodyLine;
   }
   return { raw, lines: lineOfKey, problems, missingLine: 1, frontmatter: true };
@@ -581,13 +585,19 @@ const BODY_BULLET = /^\s{0,8}(?:[-*+•]|\d{1,3}[.)])\s+/;
 
 /**
  * A body without sections as the summary's paragraphs: blank lines part them, and each list item
- * is one of its own (without its marker), as under a paragraph heading in the text format.
+ * is one of its own (without its marker), as under a paragraph heading in the text format. What
+ * readers see of each is `written` of it, a code fence's lines as they are.
  */
-function bodyParagraphs(body: readonly string[], literal: ReadonlySet<number>, skip: ReadonlySet<number>): string[] {
+function bodyParagraphs(
+  body: readonly string[],
+  literal: ReadonlySet<number>,
+  skip: ReadonlySet<number>,
+  written: (text: string) => string,
+): string[] {
   const paragraphs: string[] = [];
-  let current: string[] = [];
+  let current: { text: string; literal: boolean }[] = [];
   const close = () => {
-    if (current.length) paragraphs.push(current.join(' '));
+    if (current.length) paragraphs.push(joinLines(current, written));
     current = [];
   };
   for (const [index, line] of body.entries()) {
@@ -595,8 +605,8 @@ function bodyParagraphs(body: readonly string[], literal: ReadonlySet<number>, s
     const trimmed = line.trim();
     const item = trimmed === '' || literal.has(index) ? undefined : BODY_BULLET.exec(line);
     if (trimmed === '' || item) close();
-    if (item) current.push(line.slice(item[0].length).trim());
-    else if (trimmed !== '') current.push(trimmed);
+    if (item) current.push({ text: line.slice(item[0].length).trim(), literal: false });
+    else if (trimmed !== '') current.push({ text: trimmed, literal: literal.has(index) });
   }
   close();
   return paragraphs;

@@ -27,6 +27,38 @@ export interface ParsedText {
 
 type SectionKind = 'paragraph' | 'bullets';
 
+/** A line of a paragraph or list item; a `literal` one (a code fence's) is never rewritten. */
+interface TextLine {
+  text: string;
+  literal?: boolean;
+}
+
+/**
+ * Lines joined with spaces, each run of lines that are not `literal` made into what readers see by
+ * `written`; a run it would leave blank stays as written.
+ */
+export function joinLines(lines: readonly TextLine[], written: ((text: string) => string) | undefined): string {
+  if (written === undefined || lines.length === 0) return lines.map((line) => line.text).join(' ');
+  const out: string[] = [];
+  let run: string[] = [];
+  const closeRun = () => {
+    if (run.length === 0) return;
+    const text = run.join(' ');
+    const rewritten = written(text);
+    out.push(rewritten.trim() === '' ? text : rewritten);
+    run = [];
+  };
+  for (const line of lines) {
+    if (!line.literal) run.push(line.text);
+    else {
+      closeRun();
+      out.push(line.text);
+    }
+  }
+  closeRun();
+  return out.join(' ');
+}
+
 /** Known headings, matched case-insensitively, with an optional trailing colon. */
 const SECTIONS = new Map<string, { field: string; kind: SectionKind }>([
   ['summary', { field: 'summary', kind: 'paragraph' }],
@@ -322,6 +354,11 @@ export function parseSummaryText(
     literal?: ReadonlySet<number>;
     /** Indexes of lines to pass over as if they were not there (a Markdown comment's). */
     skip?: ReadonlySet<number>;
+    /**
+     * What the text readers see is made of (a Markdown body's without its inline marks): applied to
+     * the title line and to section text, never to labels, roles or `literal` lines.
+     */
+    written?: (text: string) => string;
   } = {},
 ): ParsedText {
   const hasTitle = options.hasTitle ?? true;
@@ -369,9 +406,11 @@ export function parseSummaryText(
   };
 
   let section: { field: string; kind: SectionKind; line: number } | undefined;
-  let paragraph: string[] = [];
+  let paragraph: TextLine[] = [];
   let paragraphs: string[] = [];
-  let bullets: string[] = [];
+  let bullets: TextLine[][] = [];
+  const writtenOut = (pieces: readonly TextLine[], field: string | undefined) =>
+    joinLines(pieces, field === 'roles' ? undefined : options.written);
   // The markers the current list section's items are written with ("-", "1"): none, a list without.
   const markers = new Set<string>();
   // "- Logs, Metrics and Traces" is one topic; "AI, Security, Cost" on a line of its own is three.
@@ -399,8 +438,9 @@ export function parseSummaryText(
 
   const flush = () => {
     if (!section) return;
-    if (paragraph.length) paragraphs.push(paragraph.join(' '));
-    const value = section.kind === 'paragraph' ? paragraphs.join('\n\n') : bullets;
+    if (paragraph.length) paragraphs.push(writtenOut(paragraph, section.field));
+    const value =
+      section.kind === 'paragraph' ? paragraphs.join('\n\n') : bullets.map((item) => writtenOut(item, section?.field));
     const existing = raw[section.field];
     // Appending in place: a file repeating one section thousands of times stays linear.
     if (Array.isArray(existing) && Array.isArray(value)) for (const item of value) existing.push(item);
@@ -419,7 +459,7 @@ export function parseSummaryText(
     const line = lines[index]!;
     const trimmed = line.trim();
     if (trimmed === '') {
-      if (paragraph.length) paragraphs.push(paragraph.join(' '));
+      if (paragraph.length) paragraphs.push(writtenOut(paragraph, section?.field));
       paragraph = [];
       continue;
     }
@@ -436,7 +476,12 @@ export function parseSummaryText(
         });
         raw.title = '';
       } else {
-        raw.title = stripHashes(trimmed).replace(/^title\s*:\s*/i, '');
+        const title = stripHashes(trimmed);
+        // A "Title:" label's value is read as written, as every label's is, and so is a code fence's line.
+        const labelled = /^title\s*:\s*/i.exec(title);
+        raw.title = labelled
+          ? title.slice(labelled[0].length)
+          : joinLines([{ text: title, literal: options.literal?.has(index) }], options.written);
         at.title = lineNo;
         continue;
       }
@@ -446,9 +491,9 @@ export function parseSummaryText(
       if (ignoring) continue;
       if (!section)
         warn(lineNo, 'text', 'text outside any section is ignored', 'put it under a heading such as "Summary"');
-      else if (section.kind === 'paragraph') paragraph.push(trimmed);
-      else if (bullets.length) bullets[bullets.length - 1] += ` ${trimmed}`;
-      else bullets.push(trimmed);
+      else if (section.kind === 'paragraph') paragraph.push({ text: trimmed, literal: true });
+      else if (bullets.length) bullets[bullets.length - 1]!.push({ text: trimmed, literal: true });
+      else bullets.push([{ text: trimmed, literal: true }]);
       continue;
     }
 
@@ -487,11 +532,11 @@ export function parseSummaryText(
         section = { ...known, line: lineNo };
         at[known.field] ??= lineNo;
         if (heading.inline) {
-          if (known.kind === 'paragraph') paragraph.push(heading.inline);
+          if (known.kind === 'paragraph') paragraph.push({ text: heading.inline });
           // "Topics: AI, Security" on one line is a list of labels.
           else if (known.field === 'topics')
-            bullets = bullets.concat(splitRoles(heading.inline.replace(/;/g, ','), true));
-          else bullets.push(heading.inline);
+            bullets = bullets.concat(splitRoles(heading.inline.replace(/;/g, ','), true).map((text) => [{ text }]));
+          else bullets.push([{ text: heading.inline }]);
         }
       }
       continue;
@@ -733,20 +778,20 @@ export function parseSummaryText(
     if (section.kind === 'bullets') {
       const afterBlank = lines[index - 1]?.trim() === '';
       if (bullet !== undefined) {
-        bullets.push(bullet);
+        bullets.push([{ text: bullet }]);
         markers.add(trimmed[0]!);
         if (section.field === 'topics') topicsMarked = true;
       } else if (bullets.length && (markers.size > 0 ? !afterBlank : carriesOn(lines[index - 1]!.trim(), trimmed))) {
         // A wrapped item goes on; in a list written without markers, one line is one item unless it
         // carries on the line before (see carriesOn).
-        bullets[bullets.length - 1] += ` ${trimmed}`;
-      } else bullets.push(trimmed);
+        bullets[bullets.length - 1]!.push({ text: trimmed });
+      } else bullets.push([{ text: trimmed }]);
     } else if (bullet !== undefined) {
       // Bullets under a paragraph section (e.g. several key insights): one paragraph each, no markers.
-      if (paragraph.length) paragraphs.push(paragraph.join(' '));
-      paragraph = [bullet];
+      if (paragraph.length) paragraphs.push(writtenOut(paragraph, section.field));
+      paragraph = [{ text: bullet }];
     } else {
-      paragraph.push(trimmed);
+      paragraph.push({ text: trimmed });
     }
   }
   flush();

@@ -58,6 +58,12 @@ const SUMMARY_LINES: Record<string, (n: number) => string> = {
   'a roles line of many roles': (n) => `Best for: ${'a,'.repeat(n / 2)}`,
   'a repeated section': (n) => 'Principles\n- x\n'.repeat(n / 16),
   'short lines that look like headings': (n) => 'Word\nword.\n\n'.repeat(n / 12),
+  'inline marks that never close': (n) => `Key insights\n${'*a _b `c ~~d <e &f; [g] \\'.repeat(n / 24)}`,
+  'emphasis openers, then closers': (n) => `Key insights\n${'*a _b '.repeat(n / 12)}${'c* d_ '.repeat(n / 12)}`,
+  'backtick runs of every length': (n) =>
+    `Key insights\n${Array.from({ length: Math.sqrt(n) | 0 }, (_, k) => `${'`'.repeat(k + 1)}x`).join(' ')}`,
+  'an address ending in parentheses': (n) => `Key insights\nhttps://x.test/${')'.repeat(n)}`,
+  'references to a definition': (n) => `Key insights\n${'[a][r] [b] [c][] '.repeat(n / 17)}\n\n[r]: https://x.test`,
 };
 
 const CASES: { name: string; parse: Parse; build: (n: number) => string }[] = [

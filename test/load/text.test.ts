@@ -1296,7 +1296,8 @@ describe('prose near the bold, closing-line, dash, parentheses and CJK reading r
       '---\ntitle: Queues\nroles: [CTO]\n---\n`Roles: admin` is the default.\n',
       {
         title: 'Queues',
-        summary: '`Roles: admin` is the default.',
+        // A code span is text, never a label; readers see its content without the backticks.
+        summary: 'Roles: admin is the default.',
         roles: ['CTO'],
         source: null,
         url: null,
@@ -1310,7 +1311,7 @@ describe('prose near the bold, closing-line, dash, parentheses and CJK reading r
       '---\ntitle: Queues\nroles: [CTO]\n---\nWrite `## Summary` as the heading.\n',
       {
         title: 'Queues',
-        summary: 'Write `## Summary` as the heading.',
+        summary: 'Write ## Summary as the heading.',
         roles: ['CTO'],
         source: null,
         url: null,

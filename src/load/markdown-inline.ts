@@ -1,0 +1,377 @@
+/**
+ * A Markdown body's inline marks taken out of the text readers see: `*emphasis*`, `_emphasis_`,
+ * `~~strike~~`, code spans' backticks, backslash escapes, `<…>` around an autolink, the brackets of a
+ * reference link whose reference the file defines, and character references (`&amp;`, `&#8212;`).
+ * The text stays as written wherever a Markdown author would not see a mark:
+ * - a code span's content, a web address and an autolink are never read for marks
+ *   (https://example.com/a_b_c, `a*b*c`);
+ * - a `*` or `_` inside a word never counts (snake_case_words, 2*3*4, E*Trade), nor a run of four
+ *   or more (a `****` rating); CommonMark's flanking rules decide the rest;
+ * - `[text][ref]` loses its brackets only when the file defines `ref`; `m[i][j]` stays;
+ * - a character reference that would give a control character stays as written.
+ * One left-to-right scan and CommonMark's delimiter pass: time linear in the text.
+ */
+
+/** Reference labels as CommonMark matches them: case and runs of white space do not count. */
+export function referenceLabel(label: string): string {
+  return label.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** A run of `*`, `_` or `~~` that may open or close a span; `at` is its place in the output. */
+interface Mark {
+  at: number;
+  char: string;
+  count: number;
+  written: number;
+  canOpen: boolean;
+  canClose: boolean;
+}
+
+const ASCII_PUNCTUATION = /^[!-/:-@[-`{-~]$/;
+const PUNCTUATION = /^[\p{P}\p{S}]$/u;
+const SPACE = /^\s$/u;
+/** A bare web address: a scheme and `//`, or `www.`, up to a space or an angle bracket. */
+const BARE_URL = /(?<![\p{L}\p{N}])(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:\/\/|www\.)[^\s<>]*/gu;
+const AUTOLINK =
+  /<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,20})>/y;
+const CHARACTER_REFERENCE = /&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/y;
+const REFERENCE_TAIL = /\[([^[\]]{0,999})\]/y;
+
+/** The named references editors paste most; any other name stays as written. */
+const NAMED: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  ndash: '–',
+  mdash: '—',
+  hellip: '…',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  laquo: '«',
+  raquo: '»',
+  bull: '•',
+  middot: '·',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  deg: '°',
+  times: '×',
+  divide: '÷',
+  plusmn: '±',
+  euro: '€',
+  pound: '£',
+  yen: '¥',
+  cent: '¢',
+  sect: '§',
+  para: '¶',
+  rarr: '→',
+  larr: '←',
+  asymp: '≈',
+  le: '≤',
+  ge: '≥',
+  ne: '≠',
+};
+
+/**
+ * The character a reference names, or undefined when it names none a reader may be shown: controls,
+ * line breaks, bidirectional controls, surrogates and noncharacters stay as written.
+ */
+function referencedCharacter(decimal: string | undefined, hex: string | undefined, name: string | undefined) {
+  if (name !== undefined) return Object.hasOwn(NAMED, name) ? NAMED[name] : undefined;
+  const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
+  if (
+    code > 0x10ffff ||
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0xd800 && code <= 0xdfff) ||
+    (code >= 0xfdd0 && code <= 0xfdef) ||
+    (code & 0xfffe) === 0xfffe ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  )
+    return undefined;
+  return String.fromCodePoint(code);
+}
+
+/** `text` without its inline marks; `defined` holds the reference labels the file defines. */
+export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): string {
+  if (!/[*_~`\\<&[]/.test(text)) return text;
+  // The output, a stretch at a time; a mark's place holds what is left of it once marks are matched.
+  const out: string[] = [];
+  const marks: Mark[] = [];
+  const closeCodeAt = codeSpanCloser(text);
+  const urls = bareUrls(text);
+  // Where the defined reference link being read ends its text: its "][ref]" (or "]") is left out.
+  let referenceEnd: { at: number; end: number } | undefined;
+  // How far the text is copied into the output: plain text is copied a stretch at a time.
+  let copied = 0;
+  let i = 0;
+  /** Writes `piece` in place of the text from `i` to `to`. */
+  const put = (to: number, piece: string) => {
+    if (i > copied) out.push(text.slice(copied, i));
+    out.push(piece);
+    copied = i = to;
+  };
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (referenceEnd !== undefined && i >= referenceEnd.at) {
+      put(Math.max(i, referenceEnd.end), '');
+      referenceEnd = undefined;
+      continue;
+    }
+    if (ch === '\\' && i + 1 < text.length && ASCII_PUNCTUATION.test(text[i + 1]!)) {
+      put(i + 2, text[i + 1]!);
+      continue;
+    }
+    if (ch === '`') {
+      let run = i;
+      while (text[run] === '`') run++;
+      const close = closeCodeAt(i, run - i);
+      let code = close === undefined ? '' : text.slice(run, close);
+      // No closing run, or "` `" (a space between backticks, not code): kept as written.
+      if (close === undefined || code.trim() === '') {
+        i = close === undefined ? run : close + (run - i);
+        continue;
+      }
+      if (code.length > 1 && code.startsWith(' ') && code.endsWith(' ')) code = code.slice(1, -1);
+      put(close + (run - i), code);
+      continue;
+    }
+    if (ch === '<') {
+      AUTOLINK.lastIndex = i;
+      const link = AUTOLINK.exec(text);
+      if (link) {
+        put(AUTOLINK.lastIndex, link[1]!);
+        continue;
+      }
+    }
+    if (ch === '&') {
+      CHARACTER_REFERENCE.lastIndex = i;
+      const found = CHARACTER_REFERENCE.exec(text);
+      const character = found ? referencedCharacter(found[1], found[2], found[3]) : undefined;
+      if (character !== undefined) {
+        put(CHARACTER_REFERENCE.lastIndex, character);
+        continue;
+      }
+    }
+    const url = urls.get(i);
+    if (url !== undefined) {
+      // Inside a reference link's text, the address ends where the text does.
+      const within = referenceEnd === undefined ? url : url.slice(0, Math.max(0, referenceEnd.at - i));
+      const address = withoutTrailingPunctuation(within);
+      if (address !== '') {
+        i += address.length;
+        continue;
+      }
+    }
+    if (ch === '[' && defined.size > 0 && referenceEnd === undefined) {
+      referenceEnd = definedReference(text, i, defined);
+      if (referenceEnd) {
+        put(i + 1, '');
+        continue;
+      }
+    }
+    if (ch === '*' || ch === '_' || ch === '~') {
+      let run = i;
+      while (text[run] === ch) run++;
+      const count = run - i;
+      if (ch === '~' ? count !== 2 : count > 3) {
+        i = run;
+        continue;
+      }
+      const before = text[i - 1] ?? ' ';
+      const after = text[run] ?? ' ';
+      // CommonMark's flanking rules, with the one it gives `_` for `*` and `~` too: a run inside
+      // a word (2*3*4, snake_case) neither opens nor closes.
+      const left = !SPACE.test(after) && (!PUNCTUATION.test(after) || SPACE.test(before) || PUNCTUATION.test(before));
+      const right = !SPACE.test(before) && (!PUNCTUATION.test(before) || SPACE.test(after) || PUNCTUATION.test(after));
+      put(run, '');
+      marks.push({
+        at: out.length - 1,
+        char: ch,
+        count,
+        written: count,
+        canOpen: left && (!right || PUNCTUATION.test(before)),
+        canClose: right && (!left || PUNCTUATION.test(after)),
+      });
+      continue;
+    }
+    i++;
+  }
+  if (text.length > copied) out.push(text.slice(copied));
+  matchMarks(marks);
+  for (const mark of marks) out[mark.at] = mark.char.repeat(mark.count);
+  return out.join('');
+}
+
+/**
+ * `line` with `rewrite` applied to the parts outside its code spans: what a code span holds stays as
+ * written (`__init__`, `[a](b)`).
+ */
+export function outsideCodeSpans(line: string, rewrite: (part: string) => string): string {
+  if (!line.includes('`')) return rewrite(line);
+  const closeCodeAt = codeSpanCloser(line);
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < line.length; ) {
+    if (line[i] !== '`') {
+      i++;
+      continue;
+    }
+    let run = i;
+    while (line[run] === '`') run++;
+    const close = closeCodeAt(i, run - i);
+    if (close === undefined) {
+      i = run;
+      continue;
+    }
+    const end = close + (run - i);
+    out += rewrite(line.slice(from, i)) + line.slice(i, end);
+    from = end;
+    i = end;
+  }
+  return out + rewrite(line.slice(from));
+}
+
+/** The bare web addresses in `text`, by where each starts. */
+function bareUrls(text: string): Map<number, string> {
+  const found = new Map<number, string>();
+  if (!text.includes('://') && !text.includes('www.')) return found;
+  for (const url of text.matchAll(BARE_URL)) found.set(url.index, url[0]);
+  return found;
+}
+
+/** GFM's rule for a bare address's end: closing punctuation and an unmatched ")" are the sentence's. */
+function withoutTrailingPunctuation(url: string): string {
+  let unmatched = 0;
+  for (const ch of url) unmatched += ch === ')' ? 1 : ch === '(' ? -1 : 0;
+  let end = url.length;
+  for (;;) {
+    const last = url[end - 1];
+    if (last !== undefined && '?!.,:*_~\'"'.includes(last)) end--;
+    else if (last === ')' && unmatched > 0) {
+      end--;
+      unmatched--;
+    } else break;
+  }
+  return url.slice(0, end);
+}
+
+/**
+ * For each backtick run, where the code span it opens closes (the next run of the same length), or
+ * undefined. Runs are indexed once by length: no run is scanned for twice.
+ */
+function codeSpanCloser(text: string): (at: number, length: number) => number | undefined {
+  let runs: Map<number, { starts: number[]; next: number }> | undefined;
+  return (at, length) => {
+    if (runs === undefined) {
+      runs = new Map();
+      for (let i = 0; i < text.length; ) {
+        if (text[i] !== '`') {
+          i++;
+          continue;
+        }
+        let end = i;
+        while (text[end] === '`') end++;
+        const found = runs.get(end - i) ?? { starts: [], next: 0 };
+        found.starts.push(i);
+        runs.set(end - i, found);
+        i = end;
+      }
+    }
+    const found = runs.get(length);
+    if (!found) return undefined;
+    while (found.next < found.starts.length && found.starts[found.next]! <= at) found.next++;
+    return found.starts[found.next];
+  };
+}
+
+/**
+ * `[text][ref]`, `[text][]` or `[text]` at `at` whose reference the file defines: where its text ends
+ * and where the whole link does. A bracket followed by "(" is an inline link, not read here.
+ */
+function definedReference(
+  text: string,
+  at: number,
+  defined: ReadonlySet<string>,
+): { at: number; end: number } | undefined {
+  REFERENCE_TAIL.lastIndex = at;
+  const label = REFERENCE_TAIL.exec(text);
+  // A code span or an escaped bracket could end the text elsewhere: such a link stays as written.
+  if (!label || label[1]!.trim() === '' || /[`\\]/.test(label[1]!)) return undefined;
+  const textEnd = at + 1 + label[1]!.length;
+  const after = REFERENCE_TAIL.lastIndex;
+  REFERENCE_TAIL.lastIndex = after;
+  const ref = REFERENCE_TAIL.exec(text);
+  if (ref) {
+    const name = ref[1]!.trim() === '' ? label[1]! : ref[1]!;
+    return defined.has(referenceLabel(name)) ? { at: textEnd, end: REFERENCE_TAIL.lastIndex } : undefined;
+  }
+  if (text[after] === '(') return undefined;
+  return defined.has(referenceLabel(label[1]!)) ? { at: textEnd, end: after } : undefined;
+}
+
+/**
+ * CommonMark's "process emphasis": each closer meets the nearest opener of its kind; matched marks
+ * are taken away, unmatched ones stay as written.
+ */
+function matchMarks(marks: Mark[]): void {
+  if (marks.length < 2) return;
+  const previous = marks.map((_, index) => index - 1);
+  const next = marks.map((_, index) => (index + 1 < marks.length ? index + 1 : -1));
+  const unlink = (index: number) => {
+    const before = previous[index]!;
+    const after = next[index]!;
+    if (before >= 0) next[before] = after;
+    if (after >= 0) previous[after] = before;
+  };
+  // Below these, no opener for a closer of this kind was found before: never searched again.
+  const bottoms = new Map<string, number>();
+  let closer = 0;
+  while (closer >= 0) {
+    const mark = marks[closer]!;
+    if (!mark.canClose || mark.count === 0) {
+      closer = next[closer]!;
+      continue;
+    }
+    const key = `${mark.char}${mark.written % 3}${mark.canOpen}`;
+    const bottom = bottoms.get(key) ?? -1;
+    let opener = previous[closer]!;
+    while (opener > bottom) {
+      const candidate = marks[opener]!;
+      const oddMatch =
+        (candidate.canClose || mark.canOpen) &&
+        (candidate.written + mark.written) % 3 === 0 &&
+        !(candidate.written % 3 === 0 && mark.written % 3 === 0);
+      const sameLength = mark.char !== '~' || candidate.count === mark.count;
+      if (candidate.char === mark.char && candidate.canOpen && candidate.count > 0 && !oddMatch && sameLength) break;
+      opener = previous[opener]!;
+    }
+    if (opener <= bottom) {
+      bottoms.set(key, previous[closer]!);
+      const after = next[closer]!;
+      if (!mark.canOpen) unlink(closer);
+      closer = after;
+      continue;
+    }
+    const open = marks[opener]!;
+    const used = mark.char === '~' ? 2 : open.count >= 2 && mark.count >= 2 ? 2 : 1;
+    open.count -= used;
+    mark.count -= used;
+    // Marks between the two stay as written, and are no longer openers.
+    for (let between = next[opener]!; between !== closer && between >= 0; between = next[between]!) unlink(between);
+    if (open.count === 0) unlink(opener);
+    if (mark.count === 0) {
+      const after = next[closer]!;
+      unlink(closer);
+      closer = after;
+    }
+  }
+}
