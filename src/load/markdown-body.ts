@@ -27,8 +27,17 @@ export interface MarkdownBody {
 
 const FENCE = /^\s{0,3}(?:```|~~~)/;
 const RULE = /^\s{0,3}(?:={3,}|-{3,}|\*{3,}|_{3,})\s*$/;
-const IMAGE = /!\[[^\]\n]{0,500}\]\([^)\s]{0,2000}\)/g;
-const LINK = /\[([^\]\n]{1,500})\]\([^)\s]{0,2000}\)/g;
+// An address holding "(" or a title is left to the text readers see (see markdown-inline.ts):
+// unwrapped here, "Link:" and "Source:" lines would read differently.
+const IMAGE = /!\[[^\]\n]{0,500}\]\([^()\s]{0,2000}\)/g;
+const LINK = /\[([^\]\n]{1,500})\]\([^()\s]{0,2000}\)/g;
+/**
+ * "Link: [here](https://…)", bold or not: a link label whose value is one link with a one-word text
+ * keeps it, for the label to read the address from (as in a text summary). Unwrapped, the word
+ * would be read as the address and the file refused; a longer text has always stayed text.
+ */
+const LINK_LABEL_LINE =
+  /^ {0,3}(?:\*\*)?(?:link|url|read more|original|article)(?:\*\*)?[ \t]{0,20}:(?:\*\*)?[ \t]{0,20}\[[^\]\s]{1,500}\]\(<?[^<>()\s]{1,2000}>?\)$/i;
 const BOLD_STARS = /\*\*([^*\n]{1,500})\*\*/g;
 const BOLD_UNDERSCORES = /__([^_\n]{1,500})__/g;
 /**
@@ -77,7 +86,9 @@ export function prepareMarkdownBody(source: readonly string[], file: string, fir
     lines[index] =
       line.includes('](') || line.includes('**') || line.includes('__')
         ? outsideCodeSpans(line, (part) =>
-            part.replace(IMAGE, '').replace(LINK, '$1').replace(BOLD_STARS, '$1').replace(BOLD_UNDERSCORES, '$1'),
+            (LINK_LABEL_LINE.test(line) ? part : part.replace(IMAGE, '').replace(LINK, '$1'))
+              .replace(BOLD_STARS, '$1')
+              .replace(BOLD_UNDERSCORES, '$1'),
           )
         : line;
   }

@@ -1,7 +1,8 @@
 /**
  * A Markdown body's inline marks taken out of the text readers see: `*emphasis*`, `_emphasis_`,
- * `~~strike~~`, code spans' backticks, backslash escapes, `<…>` around an autolink, the brackets of a
- * reference link whose reference the file defines, and character references (`&amp;`, `&#8212;`).
+ * `~~strike~~`, code spans' backticks, backslash escapes, `<…>` around an autolink, the brackets and
+ * address of a link (`[text](https://…)`, or `[text][ref]` when the file defines `ref`), and
+ * character references (`&amp;`, `&#8212;`).
  * The text stays as written wherever a Markdown author would not see a mark:
  * - a code span's content, a web address and an autolink are never read for marks
  *   (https://example.com/a_b_c, `a*b*c`);
@@ -36,6 +37,15 @@ const AUTOLINK =
   /<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,20})>/y;
 const CHARACTER_REFERENCE = /&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/y;
 const REFERENCE_TAIL = /\[([^[\]]{0,999})\]/y;
+/**
+ * What follows an inline link's text: `(address)`, where the address may hold one pair of
+ * parentheses (Wikipedia's `Queue_(abstract_data_type)`) or be written `<…>`, and a title may follow
+ * it (`"Title"`, `'Title'`, `(Title)`). Every part is bounded: a line of unclosed links stays linear.
+ */
+const LINK_TARGET =
+  /\((?:<[^<>\n]{0,2000}>|[^()\s]{0,2000}(?:\([^()\s]{0,500}\)[^()\s]{0,500})?)(?:[ \t]{1,20}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'|\([^()\n]{0,500}\)))?[ \t]{0,20}\)/y;
+
+const NO_DEFINITIONS: ReadonlySet<string> = new Set();
 
 /** The named references editors paste most; any other name stays as written. */
 const NAMED: Record<string, string> = {
@@ -108,7 +118,7 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
   const marks: Mark[] = [];
   const closeCodeAt = codeSpanCloser(text);
   const urls = bareUrls(text);
-  // Where the defined reference link being read ends its text: its "][ref]" (or "]") is left out.
+  // Where the link being read ends its text: its "](…)", "][ref]" or "]" is left out there.
   let referenceEnd: { at: number; end: number } | undefined;
   // How far the text is copied into the output: plain text is copied a stretch at a time.
   let copied = 0;
@@ -171,8 +181,16 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
         continue;
       }
     }
-    if (ch === '[' && defined.size > 0 && referenceEnd === undefined) {
-      referenceEnd = definedReference(text, i, defined);
+    // An image is left out, as it is from the lines the structure is read on.
+    if (ch === '!' && text[i + 1] === '[' && referenceEnd === undefined) {
+      const image = linkAt(text, i + 1, NO_DEFINITIONS);
+      if (image) {
+        put(image.end, '');
+        continue;
+      }
+    }
+    if (ch === '[' && referenceEnd === undefined) {
+      referenceEnd = linkAt(text, i, defined);
       if (referenceEnd) {
         put(i + 1, '');
         continue;
@@ -294,27 +312,27 @@ function codeSpanCloser(text: string): (at: number, length: number) => number | 
 }
 
 /**
- * `[text][ref]`, `[text][]` or `[text]` at `at` whose reference the file defines: where its text ends
- * and where the whole link does. A bracket followed by "(" is an inline link, not read here.
+ * `[text](https://…)`, or `[text][ref]`, `[text][]` or `[text]` whose reference the file defines, at
+ * `at`: where its text ends and where the whole link does.
  */
-function definedReference(
-  text: string,
-  at: number,
-  defined: ReadonlySet<string>,
-): { at: number; end: number } | undefined {
+function linkAt(text: string, at: number, defined: ReadonlySet<string>): { at: number; end: number } | undefined {
   REFERENCE_TAIL.lastIndex = at;
   const label = REFERENCE_TAIL.exec(text);
   // A code span or an escaped bracket could end the text elsewhere: such a link stays as written.
   if (!label || label[1]!.trim() === '' || /[`\\]/.test(label[1]!)) return undefined;
   const textEnd = at + 1 + label[1]!.length;
   const after = REFERENCE_TAIL.lastIndex;
+  if (text[after] === '(') {
+    LINK_TARGET.lastIndex = after;
+    return LINK_TARGET.test(text) ? { at: textEnd, end: LINK_TARGET.lastIndex } : undefined;
+  }
+  if (defined.size === 0) return undefined;
   REFERENCE_TAIL.lastIndex = after;
   const ref = REFERENCE_TAIL.exec(text);
   if (ref) {
     const name = ref[1]!.trim() === '' ? label[1]! : ref[1]!;
     return defined.has(referenceLabel(name)) ? { at: textEnd, end: REFERENCE_TAIL.lastIndex } : undefined;
   }
-  if (text[after] === '(') return undefined;
   return defined.has(referenceLabel(label[1]!)) ? { at: textEnd, end: after } : undefined;
 }
 

@@ -270,3 +270,59 @@ describe('Markdown that only looks like inline marks reads as it always did', ()
     expect([json?.title, json?.summary]).toEqual(['T *x*', 'The *author* `argues` &amp;.']);
   });
 });
+
+describe('Markdown links in a body', () => {
+  it('write a link whose address holds parentheses or a title as its text, and leave such an image out', () => {
+    expect(
+      summaryOf(
+        'See [the wiki](https://en.wikipedia.org/wiki/Queue_(abstract_data_type)), [the post](https://x.test/a "Title")',
+        "and [notes](<https://x.test/my notes>) ![chart](c.png 'Chart') now.",
+      ),
+    ).toBe('See the wiki, the post and notes  now.');
+  });
+
+  it('read the address of a "Link:" line written as a one-word Markdown link, where it was refused', () => {
+    for (const line of ['Link: [here](https://example.com/p)', '**Link:** [here](https://example.com/p)']) {
+      const loaded = parseSummary(doc('# Title', '', 'Summary', 'Text.', '', 'Best for: CTO', line), 'x.md', taxonomy);
+      expect(loaded.problems).toEqual([]);
+      expect(loaded.summary?.url).toBe('https://example.com/p');
+    }
+  });
+
+  it('read other link lines and labels as before', () => {
+    // Read as the link, these would repeat the frontmatter's url and the file would be refused.
+    const repeated = md('## Summary', 'Text.', '', 'Link: [the post](https://example.com/p)');
+    expect(repeated.summary).toBe('Text.\n\nLink: the post');
+    const withUrl = parseSummary(
+      doc(
+        '---',
+        'title: T',
+        'roles: [CTO]',
+        'url: https://example.com/p',
+        '---',
+        'Text.',
+        '',
+        'Link: [here](https://example.com/p "T")',
+      ),
+      'x.md',
+      taxonomy,
+    );
+    expect(withUrl.problems).toEqual([]);
+    expect(withUrl.summary?.summary).toBe('Text.\n\nLink: here');
+    const source = parseSummary(
+      doc(
+        '---',
+        'title: T',
+        'roles: [CTO]',
+        '---',
+        '## Summary',
+        'Text.',
+        '',
+        'Source: [Acme](https://example.com/p "T")',
+      ),
+      'x.md',
+      taxonomy,
+    );
+    expect(source.summary?.source).toBe('[Acme](https://example.com/p "T")');
+  });
+});
