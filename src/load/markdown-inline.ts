@@ -110,9 +110,12 @@ function referencedCharacter(decimal: string | undefined, hex: string | undefine
   return String.fromCodePoint(code);
 }
 
-/** `text` without its inline marks; `defined` holds the reference labels the file defines. */
+/**
+ * `text` (a paragraph's or a list item's lines, joined with line breaks) without its inline marks,
+ * on one line; `defined` holds the reference labels the file defines.
+ */
 export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): string {
-  if (!/[*_~`\\<&[]/.test(text)) return text;
+  if (!/[*_~`\\<&[]/.test(text)) return text.replaceAll('\n', ' ');
   // The output, a stretch at a time; a mark's place holds what is left of it once marks are matched.
   const out: string[] = [];
   const marks: Mark[] = [];
@@ -134,6 +137,11 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
     if (referenceEnd !== undefined && i >= referenceEnd.at) {
       put(Math.max(i, referenceEnd.end), '');
       referenceEnd = undefined;
+      continue;
+    }
+    // A backslash ending a line is a line break, which a paragraph read as one line does without.
+    if (ch === '\\' && text[i + 1] === '\n') {
+      put(i + 1, '');
       continue;
     }
     if (ch === '\\' && i + 1 < text.length && ASCII_PUNCTUATION.test(text[i + 1]!)) {
@@ -226,7 +234,7 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
   if (text.length > copied) out.push(text.slice(copied));
   matchMarks(marks);
   for (const mark of marks) out[mark.at] = mark.char.repeat(mark.count);
-  return out.join('');
+  return out.join('').replaceAll('\n', ' ');
 }
 
 /**

@@ -35,7 +35,8 @@ interface TextLine {
 
 /**
  * Lines joined with spaces, each run of lines that are not `literal` made into what readers see by
- * `written`; a run it would leave blank stays as written.
+ * `written` (given the run's lines joined with line breaks, and giving one line); a run it would
+ * leave blank stays as written.
  */
 export function joinLines(lines: readonly TextLine[], written: ((text: string) => string) | undefined): string {
   if (written === undefined || lines.length === 0) return lines.map((line) => line.text).join(' ');
@@ -43,9 +44,8 @@ export function joinLines(lines: readonly TextLine[], written: ((text: string) =
   let run: string[] = [];
   const closeRun = () => {
     if (run.length === 0) return;
-    const text = run.join(' ');
-    const rewritten = written(text);
-    out.push(rewritten.trim() === '' ? text : rewritten);
+    const rewritten = written(run.join('\n'));
+    out.push(rewritten.trim() === '' ? run.join(' ') : rewritten);
     run = [];
   };
   for (const line of lines) {

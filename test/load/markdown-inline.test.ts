@@ -45,6 +45,13 @@ describe('Markdown inline marks reach readers as their text', () => {
     );
   });
 
+  it('drops the backslash of a line break at the end of a line', () => {
+    expect(summaryOf('Text one\\', 'line two, and C:\\ stays.')).toBe('Text one line two, and C:\\ stays.');
+    expect(md('## Summary', 'Text.', '', '## Principles', '- Measure\\', '  depth.').principles).toEqual([
+      'Measure depth.',
+    ]);
+  });
+
   it('writes an autolink as its address', () => {
     expect(summaryOf('Read <https://example.com/a_b_c> or mail <first_last@example.com>.')).toBe(
       'Read https://example.com/a_b_c or mail first_last@example.com.',
