@@ -38,8 +38,9 @@ const LINK = /\[([^\]\n]{1,500})\]\([^()\s]{0,2000}\)/g;
  */
 const LINK_LABEL_LINE =
   /^ {0,3}(?:\*\*)?(?:link|url|read more|original|article)(?:\*\*)?[ \t]{0,20}:(?:\*\*)?[ \t]{0,20}\[[^\]\s]{1,500}\]\(<?[^<>()\s]{1,2000}>?\)$/i;
-const BOLD_STARS = /\*\*([^*\n]{1,500})\*\*/g;
-const BOLD_UNDERSCORES = /__([^_\n]{1,500})__/g;
+// Not inside a word of ASCII letters and digits: "x**2 + y**2" and "a__b__c" are not bold.
+const BOLD_STARS = /(?<![A-Za-z0-9])\*\*([^*\n]{1,500})\*\*(?![A-Za-z0-9])/g;
+const BOLD_UNDERSCORES = /(?<![A-Za-z0-9])__([^_\n]{1,500})__(?![A-Za-z0-9])/g;
 /**
  * `[ref]: https://…`, `[ref]: <…> "Title"`: a definition on one line, its address with a scheme or a
  * path, not a footnote (`[^1]: …`). A line such as "[Update]: Revised." stays text.

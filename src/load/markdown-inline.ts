@@ -6,8 +6,9 @@
  * The text stays as written wherever a Markdown author would not see a mark:
  * - a code span's content, a web address and an autolink are never read for marks
  *   (https://example.com/a_b_c, `a*b*c`);
- * - a `*` or `_` inside a word never counts (snake_case_words, 2*3*4, E*Trade), nor a run of four
- *   or more (a `****` rating); CommonMark's flanking rules decide the rest;
+ * - a `_` inside a word never counts (snake_case_words), nor a `*` inside a word of ASCII letters
+ *   and digits (2*3*4, E*Trade), nor a run of four or more (a `****` rating); CommonMark's flanking
+ *   rules decide the rest;
  * - `[text][ref]` loses its brackets only when the file defines `ref`; `m[i][j]` stays;
  * - a character reference that would give a control character stays as written.
  * One left-to-right scan and CommonMark's delimiter pass: time linear in the text.
@@ -31,6 +32,7 @@ interface Mark {
 const ASCII_PUNCTUATION = /^[!-/:-@[-`{-~]$/;
 const PUNCTUATION = /^[\p{P}\p{S}]$/u;
 const SPACE = /^\s$/u;
+const ASCII_WORD = /^[A-Za-z0-9]$/;
 /** A bare web address: a scheme and `//`, or `www.`, up to a space or an angle bracket. */
 const BARE_URL = /(?<![\p{L}\p{N}])(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:\/\/|www\.)[^\s<>]*/gu;
 const AUTOLINK =
@@ -214,18 +216,20 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
       }
       const before = text[i - 1] ?? ' ';
       const after = text[run] ?? ' ';
-      // CommonMark's flanking rules, with the one it gives `_` for `*` and `~` too: a run inside
-      // a word (2*3*4, snake_case) neither opens nor closes.
+      // CommonMark's flanking rules; a `_` inside a word neither opens nor closes (snake_case), and
+      // neither does a `*` or `~~` between ASCII letters or digits (2*3*4, E*Trade). Between CJK
+      // characters, which have no spaces between words, a `*` counts as CommonMark has it.
       const left = !SPACE.test(after) && (!PUNCTUATION.test(after) || SPACE.test(before) || PUNCTUATION.test(before));
       const right = !SPACE.test(before) && (!PUNCTUATION.test(before) || SPACE.test(after) || PUNCTUATION.test(after));
+      const inWord = ch === '_' ? left && right : ASCII_WORD.test(before) && ASCII_WORD.test(after);
       put(run, '');
       marks.push({
         at: out.length - 1,
         char: ch,
         count,
         written: count,
-        canOpen: left && (!right || PUNCTUATION.test(before)),
-        canClose: right && (!left || PUNCTUATION.test(after)),
+        canOpen: left && (!inWord || PUNCTUATION.test(before)),
+        canClose: right && (!inWord || PUNCTUATION.test(after)),
       });
       continue;
     }

@@ -170,6 +170,16 @@ describe('Markdown that only looks like inline marks reads as it always did', ()
     );
   });
 
+  it('keeps double stars and underscores inside ASCII words, and unmarks emphasis between CJK characters', () => {
+    expect(summaryOf('So x**2 + y**2 = r**2, and a__b__c and 2**3**4 stay.')).toBe(
+      'So x**2 + y**2 = r**2, and a__b__c and 2**3**4 stay.',
+    );
+    expect(summaryOf('作者认为*队列*隐藏了负载，这是**重要**的。')).toBe('作者认为队列隐藏了负载，这是重要的。');
+    expect(summaryOf('Fill in the ____ blank; the __init__ method is bold in Markdown.')).toBe(
+      'Fill in the ____ blank; the init method is bold in Markdown.',
+    );
+  });
+
   it('keeps star ratings, footnote stars, lone tildes and blanks to fill in', () => {
     expect(summaryOf('Rated *****, or 4*, by readers; revenue grew 20%* in Q3.')).toBe(
       'Rated *****, or 4*, by readers; revenue grew 20%* in Q3.',
