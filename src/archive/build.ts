@@ -68,6 +68,11 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
     // Issues sent long ago share pool summaries as they did then: nothing to warn about, and
     // warning would read every manifest once per issue.
     const loaded = await inspectProject({ issueDir: dir, configFile: config.file, cwd: options.cwd, poolReuse: false });
+    // The loader's reading is the one that counts: an issue it reads as a draft is never published.
+    if (loaded.project?.issue.manifest.draft) {
+      skipped.push({ dir, reason: 'draft' });
+      continue;
+    }
     // An issue dated after today is one being prepared: the archive must not publish it early.
     if (loaded.project && loaded.project.issue.manifest.date > today) {
       skipped.push({ dir, reason: 'future' });
@@ -95,10 +100,13 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
   return { entries, problems, files, skipped };
 }
 
-/** `"draft": true` in issue.json, read before (and without) validating the issue. */
+/**
+ * `"draft": true` in issue.json, read before (and without) validating the issue. A leading byte
+ * order mark is skipped as the loader skips it: otherwise such a draft would load, and be published.
+ */
 async function isDraft(dir: string): Promise<boolean> {
   try {
-    const manifest: unknown = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
+    const manifest: unknown = JSON.parse((await readFile(join(dir, MANIFEST_FILE), 'utf8')).replace(/^\uFEFF/, ''));
     return typeof manifest === 'object' && manifest !== null && (manifest as { draft?: unknown }).draft === true;
   } catch {
     return false;
