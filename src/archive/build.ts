@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { append } from '../append.js';
 import { loadConfig } from '../config/load.js';
@@ -14,6 +14,7 @@ import { weekLine } from '../render/dates.js';
 import { createRenderer } from '../render/index.js';
 import type { PersonalFields } from '../render/types.js';
 import { type ArchiveEntry, type ArchiveSite, renderAtomFeed, renderIndexPage } from './pages.js';
+import { PUBLISHED_LIST, publishedList, readPublished, withdrawStale } from './published.js';
 import { renderSummaryPage } from './summary-page.js';
 
 /**
@@ -42,6 +43,8 @@ export interface ArchiveResult {
   files: string[];
   /** Issue folders left out: drafts, and (with keepGoing) broken issues. */
   skipped: { dir: string; reason: 'draft' | 'broken' | 'future' }[];
+  /** Pages an earlier build published that this one took down, relative to the output folder. */
+  withdrawn: string[];
 }
 
 export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResult> {
@@ -89,6 +92,7 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
   pages.sort((a, b) => b.entry.date.localeCompare(a.entry.date) || b.entry.id.localeCompare(a.entry.id));
   const entries = pages.map((p) => p.entry);
 
+  const previous = await readPublished(outDir);
   const files: string[] = [];
   for (const { entry, html, summaries } of pages) {
     files.push(await writeAtomic(join(outDir, entry.id, 'index.html'), html));
@@ -97,7 +101,12 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
   }
   files.push(await writeAtomic(join(outDir, 'index.html'), renderIndexPage(site, entries)));
   files.push(await writeAtomic(join(outDir, 'feed.xml'), renderAtomFeed(site, entries)));
-  return { entries, problems, files, skipped };
+  // A broken issue left out with keepGoing keeps the pages it had: a typo must not take it down.
+  const broken = new Set(skipped.filter((s) => s.reason === 'broken').map((s) => basename(s.dir)));
+  const kept = previous.filter((file) => broken.has(file.split('/')[0]!)).map((file) => join(outDir, file));
+  const withdrawn = await withdrawStale(outDir, previous, [...files, ...kept]);
+  await writeAtomic(join(outDir, PUBLISHED_LIST), publishedList(outDir, [...files, ...kept]));
+  return { entries, problems, files, skipped, withdrawn };
 }
 
 /**

@@ -87,6 +87,7 @@ describe('rolecast archive', () => {
     const perSummary = (id: string) => issue.summaries.map((s) => `${id}/${s.id}/index.html`);
     expect(files).toEqual(
       [
+        '.rolecast-published.json',
         '2026-W48/index.html',
         ...perSummary('2026-W48'),
         '2026-W49/index.html',

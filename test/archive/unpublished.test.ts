@@ -1,6 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildArchive } from '../../src/archive/index.js';
+import { runCli } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 let project: TempProject | undefined;
@@ -36,5 +37,65 @@ describe('what the archive must not publish', () => {
     expect(result.skipped.map((s) => s.reason)).toEqual(['draft']);
     expect(await readdir(project.path('site'))).not.toContain('2026-W47');
     expect(await readFile(project.path('site/index.html'), 'utf8')).not.toContain('Embargoed draft');
+  });
+});
+
+describe('what an archive build takes down', () => {
+  const build = () => runCli(['archive', '--out', 'site'], { cwd: project!.dir });
+
+  it('removes the pages of an issue marked draft again, and of a summary taken out of an issue, and says so', async () => {
+    project = await withSecondIssue((m) => JSON.stringify(m, null, 2));
+    await project.write('site/robots.txt', 'User-agent: *\n');
+    const first = await buildArchive({ issuesDir: 'issues', outDir: 'site', cwd: project.dir, now: NOW });
+    expect(first.entries.map((e) => e.id)).toEqual(['2026-W48', '2026-W47']);
+    expect(await readdir(project.path('site/2026-W47'))).toContain('secrets-in-prompt-logs');
+
+    // The editor withdraws W47, and takes one summary out of W48.
+    const w47 = JSON.parse(await readFile(project.path('issues/2026-W47/issue.json'), 'utf8'));
+    await project.write('issues/2026-W47/issue.json', JSON.stringify({ ...w47, draft: true }));
+    const w48 = JSON.parse(await readFile(project.path('issues/2026-W48/issue.json'), 'utf8'));
+    const summaries = w48.summaries.filter((s: string) => !s.includes('secrets-in-prompt-logs'));
+    await project.write('issues/2026-W48/issue.json', JSON.stringify({ ...w48, summaries }));
+
+    const second = await buildArchive({ issuesDir: 'issues', outDir: 'site', cwd: project.dir, now: NOW });
+    expect(second.entries.map((e) => e.id)).toEqual(['2026-W48']);
+    const left = await readdir(project.path('site'));
+    expect(left).not.toContain('2026-W47');
+    expect(left).toContain('robots.txt');
+    expect(await readdir(project.path('site/2026-W48'))).not.toContain('secrets-in-prompt-logs');
+    expect(second.withdrawn).toContain('2026-W47/index.html');
+    expect(second.withdrawn).toContain('2026-W48/secrets-in-prompt-logs/index.html');
+  });
+
+  it('keeps the pages of an issue that is left out because it broke, and names what it removes', async () => {
+    project = await withSecondIssue((m) => JSON.stringify(m, null, 2));
+    expect((await build()).code).toBe(0);
+    const w47 = JSON.parse(await readFile(project.path('issues/2026-W47/issue.json'), 'utf8'));
+    await project.write('issues/2026-W47/issue.json', JSON.stringify({ ...w47, summaries: ['gone.txt'] }));
+    const going = await runCli(['archive', '--out', 'site', '--keep-going'], { cwd: project.dir });
+    expect(going.code, going.stderr).toBe(0);
+    expect(await readdir(project.path('site/2026-W47'))).toContain('index.html');
+
+    await project.write('issues/2026-W47/issue.json', JSON.stringify({ ...w47, date: '2999-12-24' }));
+    const later = await build();
+    expect(later.code, later.stderr).toBe(0);
+    expect(later.stdout).toContain('removed site/2026-W47/index.html: no longer published');
+    expect(await readdir(project.path('site'))).not.toContain('2026-W47');
+  });
+
+  it('removes only files it listed as its own, inside the output folder', async () => {
+    project = await withSecondIssue((m) => JSON.stringify(m, null, 2));
+    await project.write('keep/index.html', 'not the archive');
+    await project.write('keep/notes.txt', 'not the archive');
+    await mkdir(project.path('site'), { recursive: true });
+    await symlink(project.path('keep'), project.path('site/linked'));
+    await project.write(
+      'site/.rolecast-published.json',
+      JSON.stringify({
+        files: ['../keep/index.html', 'linked/index.html', 'linked/notes.txt', project.path('keep/index.html')],
+      }),
+    );
+    expect((await build()).code).toBe(0);
+    expect(await readdir(project.path('keep'))).toEqual(['index.html', 'notes.txt']);
   });
 });

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readEnvironment } from '../../config/env.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
@@ -31,6 +31,12 @@ export const archiveCommand: Command = {
       ctx.stdout,
       `✓ archive of ${result.entries.length} issue(s) written to ${displayPath(resolve(ctx.cwd, out), ctx.cwd)} (index.html, feed.xml)`,
     );
+    // Said, not done silently: a page that was public at this address no longer is.
+    for (const file of result.withdrawn)
+      print(
+        ctx.stdout,
+        `  removed ${printable(join(displayPath(resolve(ctx.cwd, out), ctx.cwd), file))}: no longer published`,
+      );
     for (const { dir } of result.skipped.filter((s) => s.reason === 'future'))
       print(ctx.stdout, `  ${displayPath(dir, ctx.cwd)} is dated after today: left out until its date`);
     const broken = result.skipped.filter((s) => s.reason === 'broken');

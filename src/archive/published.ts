@@ -1,0 +1,67 @@
+import { lstat, readFile, realpath, rm, rmdir } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+
+/**
+ * The pages one archive build published, listed in the output folder, so the next build takes
+ * down what it no longer publishes: an issue marked draft again, dated later or deleted, a summary
+ * taken out of an issue. Left in place, such a page would stay public at its old address.
+ * Only files a build listed as its own are ever removed, and only inside the output folder.
+ */
+export const PUBLISHED_LIST = '.rolecast-published.json';
+
+/** The files the archive writes: `index.html` at any depth, and the feed at the top. */
+const isArchiveFile = (path: string) => basename(path) === 'index.html' || path === 'feed.xml';
+
+/** The previous build's files, relative to the output folder; none when there is no readable list. */
+export async function readPublished(outDir: string): Promise<string[]> {
+  try {
+    const list: unknown = JSON.parse(await readFile(join(outDir, PUBLISHED_LIST), 'utf8'));
+    const files = (list as { files?: unknown }).files;
+    return Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The list's text for the files written now (absolute paths inside `outDir`). */
+export function publishedList(outDir: string, files: readonly string[]): string {
+  const relativeFiles = files.map((file) => relative(outDir, file).split(sep).join('/'));
+  return `${JSON.stringify({ files: relativeFiles }, null, 2)}\n`;
+}
+
+/**
+ * Removes the previously published files that this build did not write, and folders left empty.
+ * Returns the removed files, relative to `outDir`.
+ */
+export async function withdrawStale(
+  outDir: string,
+  previous: readonly string[],
+  written: readonly string[],
+): Promise<string[]> {
+  const root = await realpath(outDir);
+  const current = new Set(written.map((file) => relative(outDir, file).split(sep).join('/')));
+  const removed: string[] = [];
+  for (const entry of previous) {
+    const path = normalize(entry);
+    if (current.has(entry) || isAbsolute(path) || path.startsWith('..') || !isArchiveFile(path)) continue;
+    const file = join(root, path);
+    // A folder on the way may be a link: what it leads to outside the output folder is not ours.
+    const folder = await realpath(dirname(file)).catch(() => undefined);
+    if (!folder || (folder !== root && !folder.startsWith(root + sep))) continue;
+    const stat = await lstat(file).catch(() => undefined);
+    if (!stat?.isFile()) continue;
+    await rm(file);
+    removed.push(entry);
+    for (let dir = dirname(file); dir.startsWith(root + sep); dir = dirname(dir)) {
+      // Only an empty folder goes: anything else put there is left alone.
+      if (
+        !(await rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        break;
+    }
+  }
+  return removed;
+}
