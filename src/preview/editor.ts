@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { IssueManifestSchema } from '../model/issue.js';
+import { IssueManifestSchema, SUBJECT_VALUES, subjectTemplateProblem, unknownSubjectNames } from '../model/issue.js';
 import { roleKey } from '../roles/taxonomy.js';
+import { closestWord } from '../suggest.js';
 
 /**
  * The editor panel's changes to `issue.json`, as a pure function from the file's text to its new
@@ -72,8 +73,24 @@ export function applyEdit(text: string, edit: IssueEdit, context: EditContext): 
     const issues = checked.error.issues.map((i) => `${i.path.join('.') || 'issue.json'}: ${i.message}`);
     return fail(`not saved: issue.json would become invalid (${issues.join('; ')})`);
   }
+  // The loader refuses a subject that is no template or reads no value: refused here, not written.
+  const subject = edit.op === 'set' && edit.fields.subject !== undefined ? checked.data.subject : undefined;
+  const broken = subject === undefined ? undefined : subjectProblem(subject);
+  if (broken) return fail(`not saved: the subject ${broken}`);
   const out = formatIssue(next);
   return { ok: true, text: out, changed: out !== text };
+}
+
+/** Line breaks, tabs and ASCII spaces; not the no-break and other typographic spaces. */
+const LINE_SPACE = /[ \t\n\v\f\r\u0085\u2028\u2029]+/g;
+
+function subjectProblem(subject: string): string | undefined {
+  const broken = subjectTemplateProblem(subject);
+  if (broken) return `is not a valid template: ${broken}`;
+  const unknown = unknownSubjectNames(subject)[0];
+  if (unknown === undefined) return undefined;
+  const closest = closestWord(unknown, SUBJECT_VALUES);
+  return `reads {{${unknown}}}, which is no subject value and would be written as nothing${closest ? ` (did you mean {{${closest}}}?)` : ''}`;
 }
 
 function fail(message: string): EditResult {
@@ -88,8 +105,10 @@ function change(manifest: Manifest, edit: IssueEdit, context: EditContext): Mani
       for (const field of TEXT_FIELDS) {
         const value = edit.fields[field];
         if (value === undefined) continue;
-        // Line breaks cannot go into a header: subject and preheader are single lines.
-        const cleaned = field === 'intro' || field === 'editorNote' ? value.trim() : value.replace(/\s+/g, ' ').trim();
+        // Line breaks cannot go into a header: subject and preheader are single lines. Only breaks
+        // and plain spaces are folded: a no-break space (10 km, « mot ») is written as typed.
+        const cleaned =
+          field === 'intro' || field === 'editorNote' ? value.trim() : value.replace(LINE_SPACE, ' ').trim();
         next = cleaned === '' && field !== 'subject' ? withoutKey(next, field) : withKey(next, field, cleaned);
       }
       return next;
