@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { readEnvironment } from '../config/env.js';
 import { RolecastError } from '../errors.js';
+import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import { createEventHub } from './events.js';
 import { createIssueWriter } from './issue-file.js';
@@ -59,7 +60,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   const env = readEnvironment(options.env);
   // Per run, never written anywhere: only a page this server rendered can know it.
   const token = randomBytes(32).toString('base64url');
-  const writer = createIssueWriter(join(resolve(cwd, options.issueDir), MANIFEST_FILE));
+  const manifestFile = join(resolve(cwd, options.issueDir), MANIFEST_FILE);
+  const writer = createIssueWriter(manifestFile, displayPath(manifestFile, cwd));
   const hub = createEventHub();
   const live = await startLiveProject(
     {

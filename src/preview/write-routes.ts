@@ -81,6 +81,10 @@ async function edit(response: ServerResponse, body: unknown, ctx: WriteContext):
     });
   }
   if (outcome.kind === 'invalid') return reply(response, 422, { error: outcome.message });
+  if (outcome.kind === 'failed') {
+    ctx.log(`edit not saved: ${outcome.message}`);
+    return reply(response, 500, { error: outcome.message });
+  }
   if (outcome.changed) ctx.log(`issue.json written from the editor panel (${request.data.edit.op})`);
   return reply(response, 200, { version: outcome.version, changed: outcome.changed });
 }

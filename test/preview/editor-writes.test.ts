@@ -1,11 +1,17 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, lstat, readdir, readFile, rename, stat, symlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ISSUE_DIR, type PreviewFixture, startFixture } from './_fixture.js';
 
 const MANIFEST = `${ISSUE_DIR}/issue.json`;
 
 let fixture: PreviewFixture | undefined;
+let undo: (() => Promise<unknown>) | undefined;
 afterEach(async () => {
+  await undo?.();
+  undo = undefined;
   await fixture?.close();
   fixture = undefined;
 });
@@ -63,4 +69,72 @@ describe('saving issue.json from the editor panel', () => {
     expect(written.subject).toBe('{{lead}} ·\u00a010\u00a0km run');
     expect(written.preheader).toBe('«\u00a0mot\u00a0» and\u202f!');
   });
+
+  it('says so when issue.json was moved away, instead of failing as a bug', async () => {
+    fixture = await startFixture();
+    const version = await pageVersion(fixture);
+    await rename(fixture.project.path(MANIFEST), fixture.project.path('issue.json.moved'));
+    const response = await save(fixture, setSubject('Moved away'), version);
+    expect(response.status).toBe(500);
+    expect(response.error).toContain(`${MANIFEST} is no longer there`);
+    expect(fixture.logs.join('\n')).not.toContain('this is a bug');
+  });
+
+  it('leaves a read-only issue.json as it is, and says how to allow the edit', async () => {
+    fixture = await startFixture();
+    const file = fixture.project.path(MANIFEST);
+    const before = await readFile(file, 'utf8');
+    await chmod(file, 0o444);
+    const response = await save(fixture, setSubject('Overwritten {{lead}}'));
+    expect(response.status).toBe(500);
+    expect(response.error).toContain(`${MANIFEST} is read-only`);
+    expect(response.error).toContain('chmod u+w');
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect((await stat(file)).mode & 0o777).toBe(0o444);
+  });
+
+  it('writes through a linked issue.json, keeping the link', async () => {
+    fixture = await startFixture();
+    const file = fixture.project.path(MANIFEST);
+    const shared = fixture.project.path('shared-issue.json');
+    await rename(file, shared);
+    await symlink(shared, file);
+    const response = await save(fixture, setSubject('Through the link {{lead}}'));
+    expect(response.status, response.error).toBe(200);
+    expect(await readFile(shared, 'utf8')).toContain('Through the link');
+    expect((await lstat(file)).isSymbolicLink()).toBe(true);
+  });
+
+  it('reports a write the file system refuses, leaving the file and no temp file behind', async (context) => {
+    fixture = await startFixture();
+    const file = fixture.project.path(MANIFEST);
+    const before = await readFile(file, 'utf8');
+    const version = await pageVersion(fixture);
+    undo = await freeze(dirname(file));
+    if (!undo) return context.skip('cannot make a folder unwritable here');
+    const response = await save(fixture, setSubject('Nowhere to go {{lead}}'), version);
+    expect(response.status).toBe(500);
+    expect(response.error).toContain(`${MANIFEST} could not be written`);
+    expect(response.error).toContain('the file on disk is unchanged');
+    expect(fixture.logs.join('\n')).not.toContain('this is a bug');
+    await undo();
+    undo = undefined;
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect((await readdir(dirname(file))).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
 });
+
+/** Makes a folder refuse new files: its mode for a user, the immutable flag for root. */
+async function freeze(dir: string): Promise<(() => Promise<unknown>) | undefined> {
+  if (process.getuid?.() !== 0) {
+    await chmod(dir, 0o555);
+    return () => chmod(dir, 0o755);
+  }
+  const run = promisify(execFile);
+  try {
+    await run('chattr', ['+i', dir]);
+    return () => run('chattr', ['-i', dir]);
+  } catch {
+    return undefined;
+  }
+}
