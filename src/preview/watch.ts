@@ -1,5 +1,5 @@
-import { type Dirent, existsSync, type FSWatcher, readdirSync, watch } from 'node:fs';
-import { basename, join } from 'node:path';
+import { type Dirent, existsSync, type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** A folder to watch; `files` narrows it to some files directly inside it. */
 export interface WatchTarget {
@@ -29,7 +29,7 @@ const MAX_DIRS = 500;
  * subfolders are picked up on the next `update`, which follows every rebuild.
  */
 export function createWatcher(onChange: (file: string) => void, onError: (message: string) => void): ProjectWatcher {
-  const active = new Map<string, { names: Names; watcher: FSWatcher }>();
+  const active = new Map<string, { names: Names; watcher: FSWatcher; ino: number | undefined }>();
 
   function start(dir: string): FSWatcher | undefined {
     try {
@@ -59,12 +59,17 @@ export function createWatcher(onChange: (file: string) => void, onError: (messag
       }
       for (const [dir, names] of wanted) {
         const existing = active.get(dir);
-        if (existing) {
+        const ino = inodeOf(dir);
+        // A folder moved away and another put in its place (a branch switch) needs a new watcher:
+        // the old one follows the folder it was opened on.
+        if (existing && existing.ino === ino) {
           existing.names = names;
           continue;
         }
+        existing?.watcher.close();
+        active.delete(dir);
         const watcher = start(dir);
-        if (watcher) active.set(dir, { names, watcher });
+        if (watcher) active.set(dir, { names, watcher, ino });
       }
     },
     close() {
@@ -87,7 +92,12 @@ function expand(targets: WatchTarget[]): Map<string, Names> {
     else for (const name of names) previous.add(name);
   };
   for (const target of targets) {
-    if (!existsSync(target.path)) continue;
+    if (!existsSync(target.path)) {
+      // Gone for now (moved away, or not yet created): its parent says when it is back.
+      const { dir, name } = nearestExisting(target.path);
+      if (dir) add(dir, new Set([name]));
+      continue;
+    }
     if (target.recursive) for (const dir of folderTree(target.path)) add(dir, undefined);
     else add(target.path, target.files ? new Set(target.files.map((f) => basename(f))) : undefined);
   }
@@ -108,4 +118,21 @@ function folderTree(root: string): string[] {
     }
   }
   return dirs;
+}
+
+/** The closest folder above `path` that exists, and the name in it that leads towards `path`. */
+function nearestExisting(path: string): { dir: string | undefined; name: string } {
+  let child = path;
+  for (let dir = dirname(path); dir !== child; child = dir, dir = dirname(dir)) {
+    if (existsSync(dir)) return { dir, name: basename(child) };
+  }
+  return { dir: undefined, name: '' };
+}
+
+function inodeOf(dir: string): number | undefined {
+  try {
+    return statSync(dir).ino;
+  } catch {
+    return undefined;
+  }
 }
