@@ -48,6 +48,11 @@ const PORT_ATTEMPTS = 20;
 export async function startPreview(options: PreviewOptions): Promise<PreviewServer> {
   const cwd = options.cwd ?? process.cwd();
   const host = options.host ?? DEFAULT_HOST;
+  // An empty host would listen on every interface (as `--host "$UNSET"` gives): refused, not widened.
+  if (host.trim() === '')
+    throw new RolecastError('E_USAGE', '--host is empty', {
+      hint: 'leave --host out to listen on 127.0.0.1 only, or name the address to listen on',
+    });
   const log = options.log ?? (() => {});
   if (!existsSync(resolve(cwd, options.issueDir))) {
     throw new RolecastError('E_NOT_FOUND', `issue folder ${options.issueDir} does not exist`, {
