@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { hasErrors, type Problem, RolecastError, throwIfErrors } from '../errors.js';
 import { buildVariant, effectiveRoleOrder } from '../group/index.js';
 import { languageOf } from '../i18n/index.js';
+import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import { inspectProject, type Project } from '../load/project.js';
 import { weekLine } from '../render/dates.js';
@@ -81,8 +82,9 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
       skipped.push({ dir, reason: 'future' });
       continue;
     }
-    append(problems, loaded.problems);
-    if (loaded.project && !hasErrors(loaded.problems)) projects.push(loaded.project);
+    const found = [...loaded.problems, ...(loaded.project ? draftSummaries(loaded.project, options.cwd) : [])];
+    append(problems, found);
+    if (loaded.project && !hasErrors(found)) projects.push(loaded.project);
     else if (options.keepGoing) skipped.push({ dir, reason: 'broken' });
   }
   if (!options.keepGoing) throwIfErrors(problems, 'the archive was not built');
@@ -120,6 +122,22 @@ async function isDraft(dir: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * A summary marked `status: draft` is unfinished: a send refuses the issue holding it, and the
+ * public archive publishes it no more than a send mails it.
+ */
+function draftSummaries(project: Project, cwd: string): Problem[] {
+  return project.issue.summaries
+    .filter((summary) => summary.status === 'draft')
+    .map((summary) => ({
+      severity: 'error' as const,
+      file: displayPath(project.issue.files.get(summary.id) ?? project.issue.dir, cwd),
+      field: 'status',
+      message: `summary "${summary.id}" of ${project.issue.id} is marked draft: the archive publishes no draft, as a send sends none`,
+      hint: 'set "status: ready" in it when it is done, or take it out of the issue; --keep-going publishes the other issues',
+    }));
 }
 
 async function findIssueDirs(issuesDir: string): Promise<string[]> {

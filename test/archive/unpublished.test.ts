@@ -99,3 +99,29 @@ describe('what an archive build takes down', () => {
     expect(await readdir(project.path('keep'))).toEqual(['index.html', 'notes.txt']);
   });
 });
+
+describe('a summary marked draft', () => {
+  it('stops the archive as it stops a send, naming the file and the fix; --keep-going leaves its issue out', async () => {
+    project = await withSecondIssue((m) => JSON.stringify(m, null, 2));
+    await project.write(
+      'issues/2026-W47/unfinished.md',
+      '---\ntitle: Not Ready For Readers\nstatus: draft\nroles: [CTO]\n---\nHalf a thought.\n',
+    );
+    const w47 = JSON.parse(await readFile(project.path('issues/2026-W47/issue.json'), 'utf8'));
+    await project.write(
+      'issues/2026-W47/issue.json',
+      JSON.stringify({ ...w47, summaries: [...w47.summaries, 'unfinished.md'] }),
+    );
+    const strict = await runCli(['archive', '--out', 'site'], { cwd: project.dir });
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain(
+      'issues/2026-W47/unfinished.md: status: summary "unfinished" of 2026-W47 is marked draft',
+    );
+    expect(strict.stderr).toContain('set "status: ready" in it when it is done');
+    const going = await runCli(['archive', '--out', 'site', '--keep-going'], { cwd: project.dir });
+    expect(going.code, going.stderr).toBe(0);
+    const published = await readdir(project.path('site'));
+    expect(published).toContain('2026-W48');
+    expect(published).not.toContain('2026-W47');
+  });
+});
