@@ -52,16 +52,16 @@ export async function withdrawStale(
     if (!stat?.isFile()) continue;
     await rm(file);
     removed.push(entry);
-    for (let dir = dirname(file); dir.startsWith(root + sep); dir = dirname(dir)) {
-      // Only an empty folder goes: anything else put there is left alone.
-      if (
-        !(await rmdir(dir).then(
-          () => true,
-          () => false,
-        ))
-      )
-        break;
-    }
+    // Only an empty folder goes: anything else put there is left alone.
+    let dir = dirname(file);
+    while (dir.startsWith(root + sep) && (await removeIfEmpty(dir))) dir = dirname(dir);
   }
   return removed;
+}
+
+function removeIfEmpty(dir: string): Promise<boolean> {
+  return rmdir(dir).then(
+    () => true,
+    () => false,
+  );
 }
