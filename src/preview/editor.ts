@@ -38,6 +38,8 @@ export interface EditContext {
    * `new` would carry it on to every later issue.
    */
   taxonomyRoles: readonly string[];
+  /** A role's canonical name (an alias to its role); as written when left out or unknown. */
+  canonical?: ((role: string) => string) | undefined;
 }
 
 export type EditResult = { ok: true; text: string; changed: boolean } | { ok: false; message: string };
@@ -157,25 +159,27 @@ function reorderRoles(manifest: Manifest, order: readonly string[], context: Edi
   const current = manifest.roleOrder === undefined ? [] : manifest.roleOrder;
   if (!Array.isArray(current) || current.some((r) => typeof r !== 'string'))
     return 'roleOrder in issue.json is not a list of role names';
-  const known = new Set([...current, ...context.roles].map(roleKey));
+  // An alias in the file ("Chief Technology Officer") is the role the page names ("CTO").
+  const keyOf = (role: string) => roleKey(context.canonical?.(role) ?? role);
+  const known = new Set([...current, ...context.roles].map(keyOf));
   const seen = new Set<string>();
   for (const role of order) {
-    const key = roleKey(role);
+    const key = keyOf(role);
     if (seen.has(key)) return `role "${role}" is listed twice`;
     if (!known.has(key)) return `"${role}" is not a known role`;
     seen.add(key);
   }
   const listed = current as string[];
-  const writable = new Set([...listed, ...context.taxonomyRoles].map(roleKey));
-  const result = order.filter((role) => writable.has(roleKey(role)));
-  const keys = () => result.map(roleKey);
+  const writable = new Set([...listed, ...context.taxonomyRoles].map(keyOf));
+  const result = order.filter((role) => writable.has(keyOf(role)));
+  const keys = () => result.map(keyOf);
   listed.forEach((role, index) => {
-    if (seen.has(roleKey(role))) return;
+    if (seen.has(keyOf(role))) return;
     const before = listed
       .slice(0, index)
       .reverse()
-      .find((r) => keys().includes(roleKey(r)));
-    result.splice(before === undefined ? 0 : keys().indexOf(roleKey(before)) + 1, 0, role);
+      .find((r) => keys().includes(keyOf(r)));
+    result.splice(before === undefined ? 0 : keys().indexOf(keyOf(before)) + 1, 0, role);
   });
   return withKey(manifest, 'roleOrder', result);
 }

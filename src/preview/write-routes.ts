@@ -71,6 +71,7 @@ async function edit(response: ServerResponse, body: unknown, ctx: WriteContext):
     candidates: (await listCandidates(config, issue.dir, [], ctx.cwd)).map((c) => c.path),
     roles: [...taxonomy.roles.map((r) => r.name), ...issue.summaries.flatMap((s) => s.roles)],
     taxonomyRoles: taxonomy.roles.map((r) => r.name),
+    canonical: (role: string) => taxonomy.lookup(role) ?? role,
   }));
   if (outcome.kind === 'conflict') {
     ctx.log('edit refused: issue.json changed on disk since the page was loaded');

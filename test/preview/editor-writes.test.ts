@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, lstat, readdir, readFile, rename, stat, symlink } from 'node:fs/promises';
+import { chmod, lstat, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,6 +43,16 @@ async function save(f: PreviewFixture, edit: unknown, version?: string) {
 
 const setSubject = (subject: string) => ({ op: 'set', fields: { subject } });
 
+/** The index page once `test` holds (the preview re-renders after a change on disk). */
+async function until(f: PreviewFixture, test: (page: string) => boolean): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const page = await (await fetch(f.preview.url)).text();
+    if (test(page) || Date.now() > deadline) return page;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
 describe('saving issue.json from the editor panel', () => {
   it('refuses a subject the issue would not load with, and says why, instead of writing it', async () => {
     fixture = await startFixture();
@@ -68,6 +78,27 @@ describe('saving issue.json from the editor panel', () => {
     const written = JSON.parse(await readFile(fixture.project.path(MANIFEST), 'utf8'));
     expect(written.subject).toBe('{{lead}} ·\u00a010\u00a0km run');
     expect(written.preheader).toBe('«\u00a0mot\u00a0» and\u202f!');
+  });
+
+  it('moves a role that issue.json names by an alias, without writing it twice', async () => {
+    fixture = await startFixture();
+    const file = fixture.project.path(MANIFEST);
+    const manifest = JSON.parse(await readFile(file, 'utf8'));
+    // The file names CTO by an alias; the panel shows, and posts, the canonical name.
+    const aliased = ['Chief Technology Officer', ...manifest.roleOrder.filter((r: string) => r !== 'CTO')];
+    const before = await pageVersion(fixture);
+    await writeFile(file, JSON.stringify({ ...manifest, roleOrder: aliased }, null, 2));
+    const page = await until(fixture, (html) => html.includes('data-issue-version=') && !html.includes(before));
+    const shown = [
+      ...(/id="edit-roles"[^>]*>([\s\S]*?)<\/ol>/.exec(page)?.[1] ?? '').matchAll(/data-value="([^"]+)"/g),
+    ].map((m) => m[1]!);
+    expect(shown[0]).toBe('CTO');
+    const moved = [shown[1]!, 'CTO', ...shown.slice(2)];
+    const response = await save(fixture, { op: 'order', list: 'roleOrder', value: moved });
+    expect(response.status, response.error).toBe(200);
+    const written: string[] = JSON.parse(await readFile(file, 'utf8')).roleOrder;
+    expect(written.slice(0, 2)).toEqual([shown[1], 'CTO']);
+    expect(written).not.toContain('Chief Technology Officer');
   });
 
   it('says so when issue.json was moved away, instead of failing as a bug', async () => {
