@@ -69,9 +69,21 @@ export function variantRoles(readerRoles: readonly string[], roleOrder: readonly
   return roleOrder.filter((role) => held.has(role));
 }
 
+/**
+ * Ids a role set's slugs must not take: the editor edition's (a reader holding only a role called
+ * "Editor" would get every section) and the index page `rolecast build` writes beside the variants.
+ */
+const RESERVED_IDS = new Set([EDITOR_VARIANT_ID, 'index']);
+
 export function variantId(roles: readonly string[]): string {
   if (roles.length === 0) return EDITOR_VARIANT_ID;
-  return roles.map(roleSlug).join('+');
+  const id = roles.map(roleSlug).join('+');
+  return RESERVED_IDS.has(id) ? `${id}-${roleListHash(roles)}` : id;
+}
+
+/** A short hash of the exact role list, which tells role sets of one slug apart. */
+function roleListHash(roles: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify(roles)).digest('hex').slice(0, 8);
 }
 
 const MAX_ID_LENGTH = 80;
@@ -96,7 +108,7 @@ export function createVariantIds(issueRoles: readonly string[] = []): (roles: re
       (role) => roleSlug(role) === 'role' || sharesSlug(role) || !/^[A-Za-z0-9 /&.,+()-]+$/.test(role),
     );
     if (lossy || id.length > MAX_ID_LENGTH || (owners.has(id) && owners.get(id) !== key)) {
-      id = `${id.slice(0, MAX_ID_LENGTH)}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+      id = `${id.slice(0, MAX_ID_LENGTH)}-${roleListHash(roles)}`;
     }
     owners.set(id, key);
     return id;
