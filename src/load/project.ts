@@ -10,7 +10,7 @@ import type { Subscriber } from '../model/subscriber.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
-import { readStoredReadersAt } from '../state/read-at.js';
+import { readStoredReadersAt, readStoredSubscribersAt } from '../state/read-at.js';
 import { overlayReaderChanges, storeAudience } from '../store/index.js';
 import { displayPath } from './_display.js';
 import { type LoadedIssue, loadIssue } from './issue.js';
@@ -41,6 +41,8 @@ export interface ReaderSource {
   overrides: number;
   /** Readers left out because they paused. */
   paused: number;
+  /** File entries mailed at the address their reader moved to on the preferences page. */
+  moved: number;
 }
 
 export interface ProjectOptions {
@@ -90,11 +92,12 @@ export async function inspectProject(
     append(problems, result.problems);
     table = result.table;
     const stored = await readersBesideFile(location);
-    if (stored?.length) {
-      const byEmail = new Map(stored.map((reader) => [reader.email, reader]));
-      const overlaid = overlayReaderChanges(table, byEmail, modifiedAt(file), now);
+    if (stored?.readers.length) {
+      const byEmail = new Map(stored.readers.map((reader) => [reader.email, reader]));
+      const moves = new Map(stored.moves.map((move) => [move.email, move.movedTo]));
+      const overlaid = overlayReaderChanges(table, byEmail, modifiedAt(file), now, moves);
       table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
-      readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused };
+      readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused, moved: overlaid.moved };
     }
   } else {
     // No file given: the readers who signed up (or were imported) into the store, when there are any.
@@ -102,7 +105,7 @@ export async function inspectProject(
     if (stored?.length) {
       const audience = storeAudience(stored, now);
       table = SubscriberTable.from(withTaxonomyRoles(audience.subscribers, taxonomy));
-      readers = { source: 'store', overrides: 0, paused: audience.paused };
+      readers = { source: 'store', overrides: 0, paused: audience.paused, moved: 0 };
       if (audience.unconsented > 0) problems.push(unconsentedReaders(location, audience.unconsented));
     }
   }
@@ -240,7 +243,7 @@ function withTaxonomyRoles(subscribers: Subscriber[], taxonomy: RoleTaxonomy): S
  */
 async function readersBesideFile(location: StateLocation) {
   try {
-    return await readStoredReadersAt(location);
+    return await readStoredSubscribersAt(location);
   } catch {
     return undefined;
   }

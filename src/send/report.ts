@@ -72,6 +72,8 @@ export interface ReportReaders {
   overrides: number;
   /** Readers who paused, left out of this send. */
   paused: number;
+  /** File entries mailed at the address their reader moved to on the preferences page. */
+  moved?: number | undefined;
 }
 
 export interface Halted {
@@ -334,7 +336,10 @@ export function formatReport(report: SendReport): string {
 function readersLine(readers: ReportReaders): string {
   const paused = `${readers.paused} paused reader(s) left out`;
   if (readers.source === 'store') return `readers: from the subscriber store; ${paused}`;
-  return `readers: ${readers.overrides} reader(s) changed their own settings in the store since the subscribers file was written, and those changes won; ${paused}`;
+  const moved = readers.moved
+    ? `; ${readers.moved} address(es) in the file moved to a new one their reader confirmed, and are mailed there (\`rolecast subscribers list\` names them)`
+    : '';
+  return `readers: ${readers.overrides} reader(s) changed their own settings in the store since the subscribers file was written, and those changes won; ${paused}${moved}`;
 }
 
 /** The stop on a failed local write, and every message that went out without its ledger row. */

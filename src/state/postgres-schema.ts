@@ -109,4 +109,18 @@ UPDATE runs SET open_resend_since = resend_started_at
     name: "each role set's first decision on ?v= is kept for every later run of the issue",
     sql: 'ALTER TABLE issue_variants ADD COLUMN IF NOT EXISTS clicks_tagged INTEGER;',
   },
+  {
+    version: 6,
+    name: 'addresses readers moved away from (the subscriber store)',
+    // Here, not with the readers: every send host checks this component, and one of an older
+    // release would mail a subscribers file's old address and take every stored field over the
+    // file's (subscribers migration 2). It refuses the database instead.
+    sql: `
+CREATE TABLE reader_moves (
+  email TEXT PRIMARY KEY,
+  moved_to TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX reader_moves_to ON reader_moves (moved_to);`,
+  },
 ];

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import { openPostgres, type Pool } from '../db/postgres.js';
 import { checkerOf, readSuppressionChecker } from '../send/store.js';
-import { readStoredReaders } from '../store/open.js';
+import { readStoredReaders, readStoredSubscribers, type StoredSubscribers } from '../store/open.js';
 import { postgresSubscriberStore } from '../store/postgres.js';
 import type { Reader } from '../store/types.js';
 import type { StateLocation } from './location.js';
@@ -18,6 +18,16 @@ export async function readStoredReadersAt(location: StateLocation): Promise<Read
   return withPool(location.url, async (pool) =>
     (await hasTable(pool, 'readers')) ? postgresSubscriberStore(pool).list() : undefined,
   );
+}
+
+/** Every stored reader and the addresses readers moved away from; undefined when there is no store yet. */
+export async function readStoredSubscribersAt(location: StateLocation): Promise<StoredSubscribers | undefined> {
+  if (location.kind === 'sqlite') return readStoredSubscribers(location.file);
+  return withPool(location.url, async (pool) => {
+    if (!(await hasTable(pool, 'readers'))) return undefined;
+    const store = postgresSubscriberStore(pool);
+    return { readers: await store.list(), moves: await store.moves() };
+  });
 }
 
 /** The suppression list as one lookup, read once. */

@@ -1,7 +1,14 @@
 /** The subscriber store: one contract, a SQLite driver in the state file, and the rules on top. */
 
+export { readerFieldTimes, signupFields, stampFields } from './fields.js';
 export { HASHED_PREFIX, hashedAddress, isHashedKey } from './hash.js';
-export { type OpenStore, openSubscriberStore, readStoredReaders } from './open.js';
+export {
+  type OpenStore,
+  openSubscriberStore,
+  readStoredReaders,
+  readStoredSubscribers,
+  type StoredSubscribers,
+} from './open.js';
 export { type LocatedStore, openSubscriberStoreAt } from './open-location.js';
 export { migrateSubscriberStorePg, postgresSubscriberStore, SUBSCRIBER_MIGRATIONS } from './postgres.js';
 export {
@@ -20,12 +27,16 @@ export {
 export { newReader } from './rows.js';
 export { hasSubscriberStore, migrateSubscriberStore, STORE_SCHEMA_VERSION, sqliteSubscriberStore } from './sqlite.js';
 export {
+  type AddressMove,
   type AuditEntry,
   CONSENT_METHODS,
   type Consent,
   type ConsentMethod,
+  READER_FIELDS,
   READER_STATUSES,
   type Reader,
+  type ReaderField,
+  type ReaderFieldTimes,
   type ReaderPatch,
   type ReaderQuery,
   type ReaderStatus,

@@ -4,7 +4,7 @@ import { scoped } from '../db/scoped.js';
 import { ERASURE_LOCK_SQL, STATE_MIGRATIONS } from '../state/postgres-schema.js';
 import { eraseAddress, hashedAddress } from './hash.js';
 import { INSERT_COLUMNS, insertValues, patchColumns, type ReaderRow, toReader } from './rows.js';
-import type { AuditEntry, ReaderQuery, SubscriberStore } from './types.js';
+import type { AddressMove, AuditEntry, ReaderQuery, SubscriberStore } from './types.js';
 
 /**
  * The PostgreSQL driver of the subscriber store, for several `serve` replicas on one database.
@@ -46,6 +46,12 @@ CREATE TABLE reader_audit (
   change TEXT NOT NULL
 );
 CREATE INDEX reader_audit_email ON reader_audit (email, id);`,
+  },
+  {
+    // The moves beside it are state migration 6, which every host checks (see there).
+    version: 2,
+    name: "when each field was the reader's own choice",
+    sql: 'ALTER TABLE readers ADD COLUMN reader_fields TEXT;',
   },
 ];
 
@@ -106,11 +112,31 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
         );
         if (moved.rowCount === 0) return false;
         await db.query('UPDATE reader_audit SET email = $1 WHERE email = $2', [target, source]);
+        // One step from any old address to where the reader is now; moving back ends the move.
+        await db.query('UPDATE reader_moves SET moved_to = $1 WHERE moved_to = $2', [target, source]);
+        await db.query(
+          `INSERT INTO reader_moves (email, moved_to, at) VALUES ($1, $2, $3)
+           ON CONFLICT (email) DO UPDATE SET moved_to = excluded.moved_to, at = excluded.at`,
+          [source, target, now.toISOString()],
+        );
+        await db.query('DELETE FROM reader_moves WHERE email = moved_to');
         return true;
       }),
-    async remove(email) {
-      return (await db.query('DELETE FROM readers WHERE email = $1', [canonicalAddress(email)])).rowCount > 0;
+    async moves(from) {
+      // A database whose subscriber schema an older release made has no moves yet (read without migrating).
+      if (!(await tableExists('reader_moves'))) return [];
+      const { rows } = await db.query<AddressMove>(
+        `SELECT email, moved_to AS "movedTo", at FROM reader_moves${from === undefined ? '' : ' WHERE email = $1'} ORDER BY at, email`,
+        from === undefined ? [] : [canonicalAddress(from)],
+      );
+      return rows;
     },
+    remove: (email) =>
+      db.transaction(async () => {
+        const key = canonicalAddress(email);
+        await db.query('DELETE FROM reader_moves WHERE email = $1 OR moved_to = $1', [key]);
+        return (await db.query('DELETE FROM readers WHERE email = $1', [key])).rowCount > 0;
+      }),
     async audit(entry: AuditEntry) {
       await db.query('INSERT INTO reader_audit (email, at, page, change) VALUES ($1, $2, $3, $4)', [
         canonicalAddress(entry.email),
@@ -143,6 +169,7 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
             key,
           ]);
           await db.query('DELETE FROM reader_audit WHERE email = $1', [key]);
+          await db.query('DELETE FROM reader_moves WHERE email = $1 OR moved_to = $1', [key]);
           // Other readers' audit lines that name it (an address change they asked for) keep the line, not the address.
           const naming = await db.query<{ id: string; change: string }>(
             'SELECT id, change FROM reader_audit WHERE strpos(change, $1) > 0',

@@ -1,8 +1,9 @@
 import { canonicalAddress } from '../address.js';
 import { toOneLine } from '../model/_fields.js';
 import type { Subscriber } from '../model/subscriber.js';
+import { readerFieldTimes } from './fields.js';
 import { newReader } from './rows.js';
-import type { Reader, ReaderPatch, SubscriberStore } from './types.js';
+import { READER_FIELDS, type Reader, type ReaderField, type ReaderPatch, type SubscriberStore } from './types.js';
 
 /**
  * The store's rules, written once against the `SubscriberStore` contract: imports that never
@@ -132,7 +133,14 @@ function fieldsOf(subscriber: Subscriber) {
 export function describe(before: Reader, patch: ReaderPatch): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(patch) as [keyof ReaderPatch, unknown][]) {
-    if (key === 'confirmNonce' || key === 'readerChangedAt' || key === 'consent' || value === undefined) continue;
+    if (
+      key === 'confirmNonce' ||
+      key === 'readerChangedAt' ||
+      key === 'readerFields' ||
+      key === 'consent' ||
+      value === undefined
+    )
+      continue;
     const old = (before as unknown as Record<string, unknown>)[key];
     const shown = (v: unknown) => (Array.isArray(v) ? v.join(', ') || '(none)' : v === null ? '(none)' : String(v));
     if (shown(old) !== shown(value)) parts.push(`${key}: ${shown(old)} → ${shown(value)}`);
@@ -231,26 +239,46 @@ export function storeAudience(readers: readonly Reader[], now: Date): StoreAudie
 export interface Overlaid extends StoreAudience {
   /** Addresses in the file whose reader changed their own settings in the store after the file was written. */
   overrides: number;
+  /** Addresses in the file whose reader moved to a new address: mailed there, once. */
+  moved: number;
 }
 
 /**
- * With a subscribers file: a reader's own later changes in the store (roles, pause, unsubscribe,
- * name, zone, locale) win over the file for that address. "Later" is after the file was last
- * written, so an editor's newer file wins again.
+ * With a subscribers file: what a reader set themselves in the store (roles, pause, unsubscribe,
+ * name, zone, locale) after the file was last written wins over the file for that field; every
+ * other field is the file's, so an editor's newer file wins again. A blank the reader chose (a
+ * name cleared, every role unticked) stays blank. An address its reader moved away from (see
+ * `SubscriberStore.rename`) is mailed at the new one, with that record's fields; once, also when
+ * the file lists the new address too (its own entry is the one used).
  */
 export function overlayReaderChanges(
   subscribers: Iterable<Subscriber>,
   readers: ReadonlyMap<string, Reader>,
   fileWrittenAt: Date,
   now: Date,
+  moves: ReadonlyMap<string, string> = new Map(),
 ): Overlaid {
   const out: Subscriber[] = [];
   let overrides = 0;
   let paused = 0;
+  let moved = 0;
   const since = fileWrittenAt.toISOString();
-  for (const subscriber of subscribers) {
-    const reader = readers.get(canonicalAddress(subscriber.email));
-    if (!reader?.readerChangedAt || reader.readerChangedAt <= since || reader.status === 'pending') {
+  const listed = listedOf(subscribers, new Set(moves.values()));
+  const reached = new Set<string>();
+  for (const listedEntry of subscribers) {
+    const email = canonicalAddress(listedEntry.email);
+    const movedTo = moves.get(email);
+    let subscriber = listedEntry;
+    if (movedTo !== undefined) {
+      moved++;
+      if (listed.has(movedTo) || reached.has(movedTo)) continue;
+      reached.add(movedTo);
+      subscriber = { ...listedEntry, email: movedTo };
+    }
+    const reader = readers.get(movedTo ?? email);
+    const times = reader ? readerFieldTimes(reader) : {};
+    const newer = READER_FIELDS.filter((field) => (times[field] ?? '') > since);
+    if (!reader || reader.status === 'pending' || newer.length === 0) {
       out.push(subscriber);
       continue;
     }
@@ -265,27 +293,34 @@ export function overlayReaderChanges(
       continue;
     }
     overrides++;
-    if (isPaused(reader, now)) {
+    if (newer.includes('status') && isPaused(reader, now)) {
       paused++;
       continue;
     }
-    const own = toSubscriberEntry(reader);
-    out.push({ ...withFileSettings(own, subscriber), email: subscriber.email });
+    out.push(withReaderFields(subscriber, toSubscriberEntry(reader), newer));
   }
-  return { subscribers: out, overrides, paused, unconsented: 0 };
+  return { subscribers: out, overrides, paused, unconsented: 0, moved };
 }
 
-/**
- * What the store leaves unset is the file's, not nothing. The preferences page never sees the file,
- * so the record it makes for a reader of the file starts blank: what the reader left unset there
- * (no roles chosen, no name, only a pause or resume pressed) stays as the file says, also once a
- * signup of theirs is confirmed, which keeps that record's settings.
- */
-function withFileSettings(own: Subscriber, file: Subscriber): Subscriber {
-  const merged: Subscriber = { ...own, roles: own.roles.length ? own.roles : file.roles };
-  for (const key of ['name', 'firstName', 'timezone', 'locale'] as const) {
-    const value = own[key] ?? file[key];
-    if (value !== undefined) merged[key] = value;
+/** Which of `addresses` the file lists (read only when a reader moved). */
+function listedOf(subscribers: Iterable<Subscriber>, addresses: ReadonlySet<string>): Set<string> {
+  const listed = new Set<string>();
+  if (addresses.size === 0) return listed;
+  for (const subscriber of subscribers) {
+    const email = canonicalAddress(subscriber.email);
+    if (addresses.has(email)) listed.add(email);
+  }
+  return listed;
+}
+
+/** The file's entry with the reader's own value of each of `fields`; a value they cleared is cleared. */
+function withReaderFields(file: Subscriber, own: Subscriber, fields: readonly ReaderField[]): Subscriber {
+  const merged: Subscriber = { ...file };
+  for (const field of fields) {
+    if (field === 'status') merged.status = own.status;
+    else if (field === 'roles') merged.roles = own.roles;
+    else if (own[field] === undefined) delete merged[field];
+    else merged[field] = own[field];
   }
   return merged;
 }

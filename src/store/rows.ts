@@ -3,6 +3,7 @@
  * PostgreSQL (roles as JSON text, times as ISO text), so only the SQL around them differs.
  */
 import { canonicalAddress } from '../address.js';
+import { parseFieldTimes } from './fields.js';
 import type { ConsentMethod, Reader, ReaderPatch, ReaderStatus, SubscriberStore } from './types.js';
 
 export interface ReaderRow {
@@ -18,6 +19,8 @@ export interface ReaderRow {
   confirmed_at: string | null;
   updated_at: string;
   reader_changed_at: string | null;
+  /** JSON of `ReaderFieldTimes`; absent from a file an older release wrote and nothing migrated since. */
+  reader_fields?: string | null;
   consent_at: string | null;
   consent_method: ConsentMethod | null;
   consent_wording: string | null;
@@ -36,6 +39,7 @@ const COLUMNS: Record<Exclude<keyof ReaderPatch, 'consent'>, keyof ReaderRow> = 
   pausedUntil: 'paused_until',
   confirmedAt: 'confirmed_at',
   readerChangedAt: 'reader_changed_at',
+  readerFields: 'reader_fields',
   pendingEmail: 'pending_email',
   confirmNonce: 'confirm_nonce',
 };
@@ -54,6 +58,7 @@ export function toReader(row: ReaderRow): Reader {
     confirmedAt: row.confirmed_at,
     updatedAt: row.updated_at,
     readerChangedAt: row.reader_changed_at,
+    readerFields: parseFieldTimes(row.reader_fields),
     consent:
       row.consent_at && row.consent_method
         ? { at: row.consent_at, method: row.consent_method, wording: row.consent_wording }
@@ -88,6 +93,7 @@ export function newReader(email: string, now: Date, fields: Partial<Reader> = {}
     confirmedAt: null,
     updatedAt: at,
     readerChangedAt: null,
+    readerFields: null,
     consent: null,
     pendingEmail: null,
     confirmNonce: null,
@@ -97,7 +103,7 @@ export function newReader(email: string, now: Date, fields: Partial<Reader> = {}
 
 /** The columns an insert writes, in the order of `insertValues`. */
 export const INSERT_COLUMNS = `email, name, first_name, roles, timezone, locale, status, paused_until, created_at,
-  confirmed_at, updated_at, reader_changed_at, consent_at, consent_method, consent_wording, pending_email, confirm_nonce`;
+  confirmed_at, updated_at, reader_changed_at, reader_fields, consent_at, consent_method, consent_wording, pending_email, confirm_nonce`;
 
 /** The values of a new reader's row, in the order of `INSERT_COLUMNS`. */
 export function insertValues(reader: Parameters<SubscriberStore['insert']>[0]): unknown[] {
@@ -114,6 +120,7 @@ export function insertValues(reader: Parameters<SubscriberStore['insert']>[0]): 
     reader.confirmedAt,
     reader.updatedAt ?? reader.createdAt,
     reader.readerChangedAt,
+    reader.readerFields ? JSON.stringify(reader.readerFields) : null,
     reader.consent?.at ?? null,
     reader.consent?.method ?? null,
     reader.consent?.wording ?? null,
@@ -121,6 +128,11 @@ export function insertValues(reader: Parameters<SubscriberStore['insert']>[0]): 
     reader.confirmNonce,
   ];
 }
+
+/** Fields stored as JSON text. */
+const jsonColumns = new Set<keyof ReaderPatch>(['roles', 'readerFields']);
+const json = (field: keyof ReaderPatch, value: unknown) =>
+  field === 'roles' ? JSON.stringify(value ?? []) : value == null ? null : JSON.stringify(value);
 
 /** The column and value each field of a patch sets; absent (undefined) fields are left out. */
 export function patchColumns(patch: ReaderPatch): [column: string, value: unknown][] {
@@ -137,7 +149,7 @@ export function patchColumns(patch: ReaderPatch): [column: string, value: unknow
       continue;
     }
     const column = COLUMNS[field];
-    if (column) sets.push([column, field === 'roles' ? JSON.stringify(value ?? []) : (value ?? null)]);
+    if (column) sets.push([column, jsonColumns.has(field) ? json(field, value) : (value ?? null)]);
   }
   return sets;
 }

@@ -4,7 +4,7 @@ import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { commitOrRollback } from './commit.js';
 import { eraseAddress, hashedAddress } from './hash.js';
 import { INSERT_COLUMNS, insertValues, patchColumns, type ReaderRow, toReader } from './rows.js';
-import type { AuditEntry, ReaderQuery, SubscriberStore } from './types.js';
+import type { AddressMove, AuditEntry, ReaderQuery, SubscriberStore } from './types.js';
 
 /**
  * The SQLite driver of the subscriber store: its tables live in the send state file beside the
@@ -17,10 +17,14 @@ type Db = Database.Database;
 /** How long a write waits for a lock held by another process before it fails, ms. */
 export const DEFAULT_WRITE_WAIT_MS = 5_000;
 
-/** Version 1 (address keys in canonical form) is the ledger's own step, in send/store.ts. */
-const MIGRATIONS: { version: number; sql: string }[] = [
+/**
+ * Version 1 (address keys in canonical form) is the ledger's own step, in send/store.ts. Each step
+ * says how to tell it is in place, since other parts of the file number theirs in the same sequence.
+ */
+const MIGRATIONS: { version: number; sql: string; applied: (db: Db) => boolean }[] = [
   {
     version: 2,
+    applied: (db) => hasSubscriberStore(db),
     sql: `
 CREATE TABLE IF NOT EXISTS readers (
   email TEXT PRIMARY KEY,
@@ -52,6 +56,22 @@ CREATE TABLE IF NOT EXISTS reader_audit (
 CREATE INDEX IF NOT EXISTS reader_audit_email ON reader_audit (email, id);
 `,
   },
+  {
+    // When each field was the reader's own choice, and the addresses readers moved away from. A
+    // release before it would mail a moved reader's old address from a file and write the page's
+    // changes without their times: this version makes every such release refuse the file.
+    version: 5,
+    applied: (db) => hasTable(db, 'reader_moves'),
+    sql: `
+ALTER TABLE readers ADD COLUMN reader_fields TEXT;
+CREATE TABLE reader_moves (
+  email TEXT PRIMARY KEY,
+  moved_to TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX reader_moves_to ON reader_moves (moved_to);
+`,
+  },
 ];
 
 export const STORE_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
@@ -61,12 +81,12 @@ export function migrateSubscriberStore(db: Db): void {
   const current = () => db.pragma('user_version', { simple: true }) as number;
   // Other parts of the state file (analytics, bounces) number their steps in the same sequence, so
   // the tables themselves are checked too: a file another step moved past 2 still gets the store.
-  if (current() >= STORE_SCHEMA_VERSION && hasSubscriberStore(db)) return;
+  const done = () => MIGRATIONS.every((step) => current() >= step.version && step.applied(db));
+  if (done()) return;
   // IMMEDIATE: two processes opening an old file at once migrate it one after the other.
   db.transaction(() => {
     for (const step of MIGRATIONS) {
-      if (current() >= step.version && hasSubscriberStore(db)) continue;
-      db.exec(step.sql);
+      if (!step.applied(db)) db.exec(step.sql);
       if (current() < step.version) db.pragma(`user_version = ${step.version}`);
     }
   }).immediate();
@@ -74,7 +94,11 @@ export function migrateSubscriberStore(db: Db): void {
 
 /** True when the database has the store's tables (a read-only file from an older version may not). */
 export function hasSubscriberStore(db: Db): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'readers'").get() !== undefined;
+  return hasTable(db, 'readers');
+}
+
+function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 /**
@@ -148,13 +172,34 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
             db
               .prepare('UPDATE readers SET email = ?, pending_email = NULL, updated_at = ? WHERE email = ?')
               .run(target, now.toISOString(), canonicalAddress(from)).changes > 0;
-          if (changed)
-            db.prepare('UPDATE reader_audit SET email = ? WHERE email = ?').run(target, canonicalAddress(from));
-          return changed;
+          if (!changed) return false;
+          const source = canonicalAddress(from);
+          db.prepare('UPDATE reader_audit SET email = ? WHERE email = ?').run(target, source);
+          // One step from any old address to where the reader is now; moving back ends the move.
+          db.prepare('UPDATE reader_moves SET moved_to = ? WHERE moved_to = ?').run(target, source);
+          db.prepare(
+            'INSERT INTO reader_moves (email, moved_to, at) VALUES (?, ?, ?) ON CONFLICT (email) DO UPDATE SET moved_to = excluded.moved_to, at = excluded.at',
+          ).run(source, target, now.toISOString());
+          db.prepare('DELETE FROM reader_moves WHERE email = moved_to').run();
+          return true;
         })();
       }),
+    moves: (from) =>
+      run(() => {
+        // A read-only file an older release wrote has no moves yet.
+        if (!hasTable(db, 'reader_moves')) return [];
+        const sql = `SELECT email, moved_to AS movedTo, at FROM reader_moves${from === undefined ? '' : ' WHERE email = ?'} ORDER BY at, email`;
+        const params = from === undefined ? [] : [canonicalAddress(from)];
+        return db.prepare(sql).all(...params) as AddressMove[];
+      }),
     remove: (email) =>
-      run(() => db.prepare('DELETE FROM readers WHERE email = ?').run(canonicalAddress(email)).changes > 0),
+      run(() =>
+        db.transaction(() => {
+          const key = canonicalAddress(email);
+          db.prepare('DELETE FROM reader_moves WHERE email = ? OR moved_to = ?').run(key, key);
+          return db.prepare('DELETE FROM readers WHERE email = ?').run(key).changes > 0;
+        })(),
+      ),
     audit: (entry: AuditEntry) =>
       run(() => {
         db.prepare('INSERT INTO reader_audit (email, at, page, change) VALUES (?, ?, ?, ?)').run(
@@ -194,6 +239,7 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
               key,
             );
             db.prepare('DELETE FROM reader_audit WHERE email = ?').run(key);
+            db.prepare('DELETE FROM reader_moves WHERE email = ? OR moved_to = ?').run(key, key);
             // Other readers' audit lines that name it (an address change they asked for) keep the line, not the address.
             const naming = db.prepare('SELECT id, change FROM reader_audit WHERE instr(change, ?) > 0').all(key) as {
               id: number;

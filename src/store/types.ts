@@ -33,11 +33,30 @@ export interface Reader {
   updatedAt: string;
   /** The last change the reader made themselves (preferences, confirmation, unsubscribe). */
   readerChangedAt: string | null;
+  /**
+   * When the reader last set each field themselves (preferences page, signup), so a subscribers
+   * file keeps the fields they never touched. Null on records from before it was kept (see fields.ts).
+   */
+  readerFields: ReaderFieldTimes | null;
   consent: Consent | null;
   /** A new address waiting for its confirmation. */
   pendingEmail: string | null;
   /** The one confirmation token that is still valid (single use). */
   confirmNonce: string | null;
+}
+
+/** The fields a reader sets themselves; `status` stands for pause, resume and unsubscribe. */
+export const READER_FIELDS = ['name', 'firstName', 'roles', 'timezone', 'locale', 'status'] as const;
+export type ReaderField = (typeof READER_FIELDS)[number];
+export type ReaderFieldTimes = Partial<Record<ReaderField, string>>;
+
+/** An address a reader moved away from on the preferences page, confirmed at the new one. */
+export interface AddressMove {
+  /** The old address (canonical). */
+  email: string;
+  /** Where the reader's record is now (canonical): moves are followed one step, never on (see `rename`). */
+  movedTo: string;
+  at: string;
 }
 
 /** The fields a write may set; absent fields are left as they are. */
@@ -68,16 +87,23 @@ export interface SubscriberStore {
   insert(reader: Omit<Reader, 'updatedAt'> & { updatedAt?: string }): Promise<void>;
   /** Changes a stored reader; false when there is none. */
   update(email: string, patch: ReaderPatch, now: Date): Promise<boolean>;
-  /** Moves a reader (and their audit log) to a new address; false when the new one is taken. */
+  /**
+   * Moves a reader (and their audit log) to a new address and records the move, so a subscribers
+   * file that still lists the old one reaches them at the new one; false when the new one is taken.
+   * Earlier moves to the old address follow on to the new one.
+   */
   rename(from: string, to: string, now: Date): Promise<boolean>;
+  /** Every recorded move, oldest first; with `from`, only the move away from that address. */
+  moves(from?: string): Promise<AddressMove[]>;
+  /** Deletes the reader, and the moves to or from the address (a file then reaches the address it lists). */
   remove(email: string): Promise<boolean>;
   audit(entry: AuditEntry): Promise<void>;
   auditOf(email: string): Promise<AuditEntry[]>;
   /** Deletes pending signups created before `before`; returns how many. */
   purgePending(before: Date): Promise<number>;
   /**
-   * Erasure: deletes everything stored about the address (reader, audit log, ledger rows, a plain
-   * suppression) and keeps only a hashed suppression, so it is never mailed again. Returns whether
+   * Erasure: deletes everything stored about the address (reader, audit log, moves to or from it,
+   * ledger rows, a plain suppression) and keeps only a hashed suppression, so it is never mailed again. Returns whether
    * a reader was stored.
    */
   forget(email: string, now: Date): Promise<boolean>;

@@ -22,6 +22,7 @@ describePostgres('PostgreSQL migrations', () => {
       'issue_summaries',
       'issue_variants',
       'locks',
+      'reader_moves',
       'rolecast_migrations',
       'runs',
       'schedule_waves',

@@ -38,6 +38,7 @@ const TABLES: Record<string, string> = {
   issue_summaries: 'rowid',
   readers: 'email',
   reader_audit: 'id',
+  reader_moves: 'email',
   clicks: 'rowid',
   bounce_events: 'event_id',
 };
@@ -152,6 +153,7 @@ async function fillStores(file: string): Promise<void> {
       createdAt: at,
       confirmedAt: at,
       readerChangedAt: at,
+      readerFields: { roles: at, name: at },
       consent: { at, method: 'form', wording: 'Yes, send me the digest' },
       pendingEmail: 'ann.new@example.com',
       confirmNonce: 'nonce-1',
@@ -168,10 +170,14 @@ async function fillStores(file: string): Promise<void> {
       createdAt: at,
       confirmedAt: null,
       readerChangedAt: null,
+      readerFields: null,
       consent: null,
       pendingEmail: null,
       confirmNonce: null,
     });
+    db.prepare(
+      "INSERT INTO reader_moves (email, moved_to, at) VALUES ('ann.old@example.com', 'ann@example.com', ?)",
+    ).run(at);
     for (const [i, email] of ['bo@example.com', 'ann@example.com', 'bo@example.com'].entries())
       await readers.audit({ email, at: `2026-11-0${i + 1}T00:00:00.000Z`, page: 'preferences', change: `step ${i}` });
     const analytics = sqliteAnalyticsStore(db);
@@ -338,6 +344,7 @@ describePostgres('state migrate between SQLite and PostgreSQL', () => {
       issue_summaries: 4,
       readers: 2,
       reader_audit: 3,
+      reader_moves: 1,
       clicks: 3,
       bounce_events: 2,
     });
@@ -354,7 +361,13 @@ describePostgres('state migrate between SQLite and PostgreSQL', () => {
     const pool = await openPostgres(url, { max: 1 });
     try {
       const readers = postgresSubscriberStore(pool);
-      expect((await readers.get('ann@example.com'))?.consent?.wording).toBe('Yes, send me the digest');
+      expect(await readers.get('ann@example.com')).toMatchObject({
+        consent: { wording: 'Yes, send me the digest' },
+        readerFields: { roles: '2026-11-01T10:00:00.000Z', name: '2026-11-01T10:00:00.000Z' },
+      });
+      expect(await readers.moves()).toEqual([
+        { email: 'ann.old@example.com', movedTo: 'ann@example.com', at: '2026-11-01T10:00:00.000Z' },
+      ]);
       await readers.audit({ email: 'ann@example.com', at: '2026-12-01T00:00:00.000Z', page: 'pg', change: 'after' });
       expect((await readers.auditOf('ann@example.com')).map((e) => e.change)).toEqual(['step 1', 'after']);
       const facts = await postgresAnalyticsStore(pool).facts('2026-W49');

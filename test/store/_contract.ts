@@ -38,6 +38,7 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreH
         pausedUntil: '2026-12-15T10:00:00.000Z',
         confirmedAt: T0.toISOString(),
         readerChangedAt: T0.toISOString(),
+        readerFields: { roles: T0.toISOString(), status: T0.toISOString() },
         consent: { at: T0.toISOString(), method: 'form', wording: 'v2' },
         pendingEmail: 'new@example.com',
         confirmNonce: 'n1',
@@ -75,6 +76,47 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreH
       expect(await store.auditOf('new@example.com')).toEqual([
         { email: 'new@example.com', at: T0.toISOString(), page: 'preferences', change: 'x' },
       ]);
+    });
+
+    it('records a move with each rename, followed one step from every old address, ended by moving back', async () => {
+      const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+      await store.insert(reader('a@example.com'));
+      expect(await store.rename('a@example.com', 'B@Example.com', at(1))).toBe(true);
+      expect(await store.moves()).toEqual([
+        { email: 'a@example.com', movedTo: 'b@example.com', at: at(1).toISOString() },
+      ]);
+      expect(await store.rename('b@example.com', 'c@example.com', at(2))).toBe(true);
+      expect(await store.moves()).toEqual([
+        { email: 'a@example.com', movedTo: 'c@example.com', at: at(1).toISOString() },
+        { email: 'b@example.com', movedTo: 'c@example.com', at: at(2).toISOString() },
+      ]);
+      expect(await store.moves('B@example.com')).toEqual([
+        { email: 'b@example.com', movedTo: 'c@example.com', at: at(2).toISOString() },
+      ]);
+      // Back at an address they left: that address is theirs again, not a move.
+      expect(await store.rename('c@example.com', 'a@example.com', at(3))).toBe(true);
+      expect(await store.moves()).toEqual([
+        { email: 'b@example.com', movedTo: 'a@example.com', at: at(2).toISOString() },
+        { email: 'c@example.com', movedTo: 'a@example.com', at: at(3).toISOString() },
+      ]);
+      // A refused rename records nothing.
+      await store.insert(reader('taken@example.com'));
+      expect(await store.rename('a@example.com', 'taken@example.com', at(4))).toBe(false);
+      expect(await store.moves()).toHaveLength(2);
+    });
+
+    it('remove and forget of either address end the moves to or from it', async () => {
+      await store.insert(reader('one@example.com'));
+      await store.insert(reader('two@example.com'));
+      await store.rename('one@example.com', 'one.new@example.com', T0);
+      await store.rename('two@example.com', 'two.new@example.com', T0);
+      expect(await store.remove('one.new@example.com')).toBe(true);
+      expect((await store.moves()).map((m) => m.email)).toEqual(['two@example.com']);
+      expect(await store.forget('two@example.com', T0)).toBe(false);
+      expect(await store.moves()).toEqual([]);
+      await store.rename('two.new@example.com', 'two.newer@example.com', T0);
+      expect(await store.forget('Two.Newer@example.com', T0)).toBe(true);
+      expect(await store.moves()).toEqual([]);
     });
 
     it('purges only pending signups older than the cut-off', async () => {

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll } from 'vitest';
-import { openPostgres, type Pool } from '../../src/db/postgres.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { migrate, openPostgres, type Pool } from '../../src/db/postgres.js';
 import { postgresSuppressionList } from '../../src/serve/suppressions-postgres.js';
-import { migrateSubscriberStorePg, postgresSubscriberStore } from '../../src/store/postgres.js';
-import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
+import { STATE_MIGRATIONS } from '../../src/state/postgres-schema.js';
+import { newReader } from '../../src/store/index.js';
+import { migrateSubscriberStorePg, postgresSubscriberStore, SUBSCRIBER_MIGRATIONS } from '../../src/store/postgres.js';
+import { createDatabase, describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 import { describeStoreContract } from './_contract.js';
 
 describePostgres('PostgreSQL subscriber store', () => {
@@ -16,12 +18,45 @@ describePostgres('PostgreSQL subscriber store', () => {
 
   describeStoreContract('PostgreSQL', async () => {
     // Each test starts from empty tables in the suite's own database.
-    await pool.query('TRUNCATE readers, reader_audit, suppressions, deliveries');
+    await pool.query('TRUNCATE readers, reader_audit, reader_moves, suppressions, deliveries');
     const suppressions = postgresSuppressionList(pool);
     return {
       store: postgresSubscriberStore(pool),
       isSuppressed: async (email) => suppressions.isSuppressed(email),
       close: async () => {},
     };
+  });
+
+  it('adds field times and moves to readers an earlier release stored; that release then refuses the database', async () => {
+    const database = await createDatabase('store_upgrade');
+    const old = await openPostgres(database.url, { max: 1 });
+    try {
+      const earlier = SUBSCRIBER_MIGRATIONS.filter((m) => m.version === 1);
+      const earlierState = STATE_MIGRATIONS.filter((m) => m.version <= 5);
+      await migrate(old, 'state', earlierState);
+      await migrate(old, 'subscribers', earlier);
+      const at = '2026-11-01T10:00:00.000Z';
+      await old.query(
+        "INSERT INTO readers (email, name, roles, status, created_at, updated_at, reader_changed_at) VALUES ('ann@example.com', 'Ann', '[]', 'active', $1, $1, $1)",
+        [at],
+      );
+      // Read before the upgrade (a send's audience): no moves, the record as it was.
+      expect(await postgresSubscriberStore(old).moves()).toEqual([]);
+      await migrateSubscriberStorePg(old);
+      const store = postgresSubscriberStore(old);
+      expect(await store.get('ann@example.com')).toMatchObject({
+        name: 'Ann',
+        readerChangedAt: at,
+        readerFields: null,
+      });
+      await store.insert(newReader('bo@example.com', new Date(at), { readerFields: { name: at } }));
+      expect((await store.get('bo@example.com'))?.readerFields).toEqual({ name: at });
+      // Sending hosts check the state schema: the moves live there, so an older one does not mail an old address.
+      await expect(migrate(old, 'state', earlierState)).rejects.toMatchObject({ code: 'E_STATE_NEWER' });
+      await expect(migrate(old, 'subscribers', earlier)).rejects.toMatchObject({ code: 'E_STATE_NEWER' });
+    } finally {
+      await old.end();
+      await database.drop();
+    }
   });
 });

@@ -7,7 +7,13 @@ import { openLedger } from '../../src/send/ledger.js';
 import { APPLICATION_ID } from '../../src/send/state-file.js';
 import { addSuppression, isSuppressed, openStateDb, suppressionChecker } from '../../src/send/store.js';
 import { stateSuppressionList } from '../../src/serve/suppressions.js';
-import { hashedAddress, newReader, STORE_SCHEMA_VERSION, sqliteSubscriberStore } from '../../src/store/index.js';
+import {
+  hashedAddress,
+  newReader,
+  readStoredSubscribers,
+  STORE_SCHEMA_VERSION,
+  sqliteSubscriberStore,
+} from '../../src/store/index.js';
 import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 let project: TempProject;
@@ -55,6 +61,36 @@ describe('subscriber store migrations', () => {
     }
   });
 
+  it('adds field times and moves to a store an earlier release wrote, which then refuses the file', async () => {
+    await project.write('.rolecast/.keep', '');
+    const made = openStateDb(stateFile());
+    const at = '2026-11-01T10:00:00.000Z';
+    await sqliteSubscriberStore(made).insert(
+      newReader('ann@example.com', new Date(at), { name: 'Ann', readerChangedAt: at }),
+    );
+    // As the release before field times and moves left it.
+    made.exec('ALTER TABLE readers DROP COLUMN reader_fields; DROP TABLE reader_moves;');
+    made.pragma('user_version = 4');
+    made.close();
+    // Read without writing (a build, a send's audience): nothing to follow, the record as it was.
+    expect(await readStoredSubscribers(stateFile())).toEqual({
+      readers: [expect.objectContaining({ email: 'ann@example.com', name: 'Ann', readerFields: null })],
+      moves: [],
+    });
+    const db = openStateDb(stateFile());
+    try {
+      // Past every version that release knows: it refuses the file rather than mail an address a reader left.
+      expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
+      expect(STORE_SCHEMA_VERSION).toBeGreaterThan(4);
+      const store = sqliteSubscriberStore(db);
+      expect(await store.get('ann@example.com')).toMatchObject({ name: 'Ann', readerFields: null });
+      expect(await store.rename('ann@example.com', 'ann.new@example.com', new Date(at))).toBe(true);
+      expect(await store.moves()).toEqual([{ email: 'ann@example.com', movedTo: 'ann.new@example.com', at }]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('migrates a state file of the previous version and keeps its ledger and suppressions', async () => {
     await project.write('.rolecast/.keep', '');
     writeVersionOneFile(stateFile(), 'gone@example.com');
@@ -76,6 +112,7 @@ describe('subscriber store migrations', () => {
         createdAt: '2026-12-01T00:00:00.000Z',
         confirmedAt: null,
         readerChangedAt: null,
+        readerFields: null,
         consent: { at: '2026-12-01T00:00:00.000Z', method: 'cli', wording: null },
         pendingEmail: null,
         confirmNonce: null,

@@ -11,7 +11,14 @@ import { printable } from '../../printable.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
 import { stateUseError } from '../../send/state-file.js';
 import { describeLocation, stateLocation } from '../../state/location.js';
-import { exportReaders, importReaders, READER_STATUSES, type Reader, type ReaderStatus } from '../../store/index.js';
+import {
+  type AddressMove,
+  exportReaders,
+  importReaders,
+  READER_STATUSES,
+  type Reader,
+  type ReaderStatus,
+} from '../../store/index.js';
 import { openSubscriberStoreAt } from '../../store/open-location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, printProblems, requirePositional, stringOption } from '../_shared.js';
@@ -98,10 +105,28 @@ export const subscribersCommand: Command = {
         const readers = (await store.list({ status: status as ReaderStatus | undefined })).filter(
           (reader) => wanted === undefined || reader.roles.some((held) => taxonomy.normalise(held) === wanted),
         );
-        if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(readers.map(publicFields), null, 2));
+        const movedFrom = movedFromOf(await store.moves());
+        if (flag(args, 'json'))
+          print(
+            ctx.stdout,
+            JSON.stringify(
+              readers.map((r) => ({
+                ...publicFields(r),
+                movedFrom: (movedFrom.get(r.email) ?? []).map(({ email, at }) => ({ email, at })),
+              })),
+              null,
+              2,
+            ),
+          );
         else {
           for (const r of readers) print(ctx.stdout, listLine(r));
           print(ctx.stderr, `${readers.length} reader(s)`);
+          for (const r of readers)
+            for (const move of movedFrom.get(r.email) ?? [])
+              print(
+                ctx.stderr,
+                `${printable(move.email)} moved to ${printable(r.email)} on ${move.at.slice(0, 10)}: a subscribers file that lists it is mailed at the new address`,
+              );
         }
         return 0;
       }
@@ -186,6 +211,7 @@ export const subscribersCommand: Command = {
         createdAt: at,
         confirmedAt: null,
         readerChangedAt: null,
+        readerFields: null,
         consent: { at, method: 'cli', wording: null },
         pendingEmail: null,
         confirmNonce: null,
@@ -215,6 +241,13 @@ function knownRole(taxonomy: RoleTaxonomy, role: string): string {
 function publicFields(reader: Reader) {
   const { confirmNonce: _nonce, ...rest } = reader;
   return rest;
+}
+
+/** The moves to each address, by the address moved to. */
+function movedFromOf(moves: readonly AddressMove[]): Map<string, AddressMove[]> {
+  const byTarget = new Map<string, AddressMove[]>();
+  for (const move of moves) byTarget.set(move.movedTo, [...(byTarget.get(move.movedTo) ?? []), move]);
+  return byTarget;
 }
 
 function listLine(r: Reader): string {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { translator } from '../../i18n/index.js';
-import type { Reader } from '../../store/index.js';
+import { type Reader, signupFields, stampFields } from '../../store/index.js';
 import { confirmedPage, confirmPage } from '../pages/confirm.js';
 import { messagePage } from '../pages/layout.js';
 import { loggableError } from '../pages.js';
@@ -71,10 +71,18 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
       await store.audit({ email: check.email, at, page: 'confirm', change: `email: ${email} → ${check.email}` });
     } else if (keptWithoutConsent(current)) {
       const consent = { at, method: 'form' as const, wording: services.config.readers.consentWording };
-      await store.update(email, { consent, confirmedAt: at, readerChangedAt: at, confirmNonce: null }, now);
+      // Only their status: the settings they kept stay as much theirs as before, a file's the rest.
+      const readerFields = stampFields(current, ['status'], at);
+      await store.update(
+        email,
+        { consent, confirmedAt: at, readerChangedAt: at, readerFields, confirmNonce: null },
+        now,
+      );
       await store.audit({ email, at, page: 'confirm', change: 'consent recorded, settings kept' });
     } else {
-      await store.update(email, { status: 'active', confirmedAt: at, readerChangedAt: at, confirmNonce: null }, now);
+      const readerFields = stampFields(current, signupFields(current), at);
+      const activated = { status: 'active' as const, confirmedAt: at, readerChangedAt: at, readerFields };
+      await store.update(email, { ...activated, confirmNonce: null }, now);
       await store.audit({ email, at, page: 'confirm', change: 'status: pending → active' });
     }
     return current;

@@ -1,9 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
 import { LIMITS } from '../../load/limits.js';
-import { email as emailSchema, zoneSpelling } from '../../model/_fields.js';
+import { email as emailSchema, toOneLine, zoneSpelling } from '../../model/_fields.js';
 import { roleKey } from '../../roles/taxonomy.js';
-import { describeChange, isPaused, newReader, type Reader, type ReaderPatch } from '../../store/index.js';
+import {
+  describeChange,
+  isPaused,
+  newReader,
+  type Reader,
+  type ReaderField,
+  type ReaderPatch,
+  stampFields,
+} from '../../store/index.js';
 import { verifyToken } from '../../unsubscribe/token.js';
 import { readBoundedBody } from '../body.js';
 import { isTimeZone, pageLanguageOf } from '../pages/controls.js';
@@ -33,7 +41,7 @@ export function preferencesRoute(services: ReaderServices): Route {
         if (method === 'POST') await drain(request, services.maxBodyBytes);
         return problem(services, request, response, 400, 'invalidLink');
       }
-      const email = canonicalAddress(claims.email);
+      const email = await currentAddress(services, canonicalAddress(claims.email));
       const action = `${services.paths.preferences}?${new URLSearchParams({ token: tokens[0]! })}`;
       if (method !== 'POST') return show(services, response, email, action, url.searchParams.get('done'));
       const body = await readBodyOr413(request, response, services.maxBodyBytes, () =>
@@ -95,6 +103,15 @@ async function show(
     taxonomy: services.taxonomy,
   });
   return respond(response, 200, page);
+}
+
+/**
+ * The address the link's reader is at now: an old message's link, for an address its reader moved
+ * away from, opens their page at the new one (unless that address is stored again, someone else's).
+ */
+async function currentAddress(services: ReaderServices, email: string): Promise<string> {
+  if (await services.store.get(email)) return email;
+  return (await services.store.moves(email))[0]?.movedTo ?? email;
 }
 
 /** The button the reader pressed (`do`, or `action` from older pages). */
@@ -203,6 +220,9 @@ function decide(
   const at = now.toISOString();
   const action = formAction(fields);
   const patch: ReaderPatch = { readerChangedAt: at };
+  // Only what the reader changed from what the page showed is theirs: the rest of a file reader's
+  // settings stays the file's (see overlayReaderChanges).
+  const changed: ReaderField[] = [];
   let notice: PreferencesNotice = 'saved';
   let newAddress: string | undefined;
   // Someone who left (unsubscribed, bounced, suppressed) is not brought back by pause or resume.
@@ -210,6 +230,7 @@ function decide(
   if (action === 'unsubscribe') {
     patch.status = 'unsubscribed';
     patch.pausedUntil = null;
+    changed.push('status');
     notice = 'unsubscribed';
   } else if ((action === 'pause' || action === 'resume') && gone) {
     notice = 'unsubscribed';
@@ -217,10 +238,12 @@ function decide(
     const weeks = Math.min(8, Math.max(1, Number.parseInt(field(fields, 'weeks'), 10) || 1));
     patch.status = 'paused';
     patch.pausedUntil = new Date(now.getTime() + weeks * 7 * 86_400_000).toISOString();
+    changed.push('status');
     notice = 'paused';
   } else if (action === 'resume') {
     patch.status = 'active';
     patch.pausedUntil = null;
+    changed.push('status');
     notice = 'resumed';
   } else {
     // A role the taxonomy lacks is kept only if the reader holds it already (the page shows it):
@@ -229,19 +252,31 @@ function decide(
     patch.roles = (fields.get('roles') ?? [])
       .map((r) => services.taxonomy.lookup(r) ?? held.get(roleKey(r)))
       .filter((r, i, all): r is string => r !== undefined && all.indexOf(r) === i);
+    const shownRoles = new Set(held.values());
+    if (patch.roles.length !== shownRoles.size || patch.roles.some((role) => !shownRoles.has(role)))
+      changed.push('roles');
     patch.name = lineField(fields, 'name', LIMITS.nameLength) || null;
     patch.firstName = lineField(fields, 'firstName', LIMITS.nameLength) || null;
+    const shown = (value: string | null) => (value && toOneLine(value)) || null;
+    if (patch.name !== shown(reader.name)) changed.push('name');
+    if (patch.firstName !== shown(reader.firstName)) changed.push('firstName');
     // Only a zone or language the reader changed is written: the page shows the list's own to a
     // reader with none stored (one known from a subscribers file, whose file may say otherwise).
     const timezone = field(fields, 'timezone');
     const shownZone = reader.timezone ?? services.config.timezone;
-    if (isTimeZone(timezone) && zoneSpelling(timezone) !== shownZone) patch.timezone = zoneSpelling(timezone);
+    if (isTimeZone(timezone) && zoneSpelling(timezone) !== shownZone) {
+      patch.timezone = zoneSpelling(timezone);
+      changed.push('timezone');
+    }
     const language = pageLanguageOf(field(fields, 'locale'));
-    if (language && language !== shownLanguage(reader.locale ?? services.config.locale))
+    if (language && language !== shownLanguage(reader.locale ?? services.config.locale)) {
       patch.locale = storedLocale(services, language);
+      changed.push('locale');
+    }
     if (moveTo.blocked && !gone) notice = 'address';
     else if (!gone) newAddress = moveTo.address;
   }
+  patch.readerFields = stampFields(reader, changed, at);
   if (newAddress) {
     patch.pendingEmail = newAddress;
     patch.confirmNonce = newNonce();

@@ -153,6 +153,8 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
     roles: signup.roles,
     timezone: signup.timezone,
     locale: signup.locale,
+    // What the reader set on a signup that starts over is this form's, confirmed with it (see confirm.ts).
+    readerFields: null,
     consent,
     confirmNonce: nonce,
   };

@@ -32,6 +32,7 @@ registerCopyComponent({
         'confirmed_at',
         'updated_at',
         'reader_changed_at',
+        'reader_fields',
         'consent_at',
         'consent_method',
         'consent_wording',
@@ -48,6 +49,7 @@ registerCopyComponent({
       afterPostgresWrite:
         "SELECT setval(pg_get_serial_sequence('reader_audit', 'id'), (SELECT MAX(id) FROM reader_audit))",
     },
+    { table: 'reader_moves', columns: ['email', 'moved_to', 'at'], key: ['email'] },
   ],
 });
 

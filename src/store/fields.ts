@@ -1,0 +1,53 @@
+import { READER_FIELDS, type Reader, type ReaderField, type ReaderFieldTimes } from './types.js';
+
+/**
+ * When each field was last the reader's own choice. A record from before these times were kept
+ * reads as that release treated it: every field it holds, and the status, from its last change;
+ * a field it left unset was never the reader's.
+ */
+export function readerFieldTimes(reader: Reader): ReaderFieldTimes {
+  if (reader.readerFields) return reader.readerFields;
+  const at = reader.readerChangedAt;
+  if (!at) return {};
+  const times: ReaderFieldTimes = { status: at };
+  if (reader.roles.length) times.roles = at;
+  for (const key of ['name', 'firstName', 'timezone', 'locale'] as const) if (reader[key] !== null) times[key] = at;
+  return times;
+}
+
+/** The reader's field times with `fields` now set by them at `at` (what a patch stores). */
+export function stampFields(reader: Reader, fields: Iterable<ReaderField>, at: string): ReaderFieldTimes {
+  const times = { ...readerFieldTimes(reader) };
+  for (const field of fields) times[field] = at;
+  return times;
+}
+
+/** Field times as stored (JSON text): unknown keys and values that are not times are dropped. */
+export function parseFieldTimes(text: string | null | undefined): ReaderFieldTimes | null {
+  if (!text) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const times: ReaderFieldTimes = {};
+  for (const field of READER_FIELDS) {
+    const at = (value as Record<string, unknown>)[field];
+    if (typeof at === 'string') times[field] = at;
+  }
+  return times;
+}
+
+/**
+ * What a confirmed signup makes the reader's own: what the form gave (a blank left there is not a
+ * choice), what they set on the page while it waited, and their status.
+ */
+export function signupFields(reader: Reader): ReaderField[] {
+  const fields = new Set<ReaderField>(Object.keys(reader.readerFields ?? {}) as ReaderField[]);
+  fields.add('status');
+  if (reader.roles.length) fields.add('roles');
+  for (const key of ['name', 'firstName', 'timezone', 'locale'] as const) if (reader[key] !== null) fields.add(key);
+  return [...fields];
+}

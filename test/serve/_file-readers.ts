@@ -1,0 +1,110 @@
+import { readFile, utimes, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { main } from '../../src/cli/main.js';
+import { signToken } from '../../src/unsubscribe/token.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { captureStreams, runMain, type TempProject, tempProject } from '../helpers/project.js';
+import { type ReceivedMessage, startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+
+/**
+ * Readers of a subscribers file on the preferences page, for real: `rolecast serve` (the CLI
+ * command, in process) with headless Chromium on its pages, and `rolecast send --subscribers`
+ * over a loopback SMTP server, which keeps every message.
+ */
+export interface FileReaders {
+  project: TempProject;
+  smtp: TestSmtpServer;
+  browser: Browser;
+  /** A reader's preferences page, opened from the link in their messages. */
+  preferences(email: string): Promise<Page>;
+  /** Writes a subscribers file, last changed `minutesAgo` minutes ago. */
+  writeList(name: string, entries: unknown[], minutesAgo?: number): Promise<void>;
+  /** `rolecast <args>` with this project's SMTP server and secret. */
+  run(args: string[]): ReturnType<typeof runMain>;
+  /** Messages the SMTP server took for `address` (by envelope). */
+  mailsTo(address: string): Promise<ReceivedMessage[]>;
+  /** Waits for the nth message to `address` (1-based). */
+  waitForMail(address: string, count?: number): Promise<ReceivedMessage>;
+  close(): Promise<void>;
+}
+
+export const SECRET = 'file-readers-secret-0123456789abcdefghij';
+
+/** `env`: more environment for serve and the commands (DATABASE_URL puts the state in PostgreSQL). */
+export async function startFileReaders(env: Record<string, string> = {}): Promise<FileReaders> {
+  const browser = await launchBrowser();
+  const smtp = await startSmtpServer();
+  const project = await tempProject({ withExample: true });
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const configFile = project.path('rolecast.config.json');
+  const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
+  config.urls = { unsubscribe: `${origin}/unsubscribe`, preferences: `${origin}/preferences` };
+  config.readers = { perIpPerHour: 100 };
+  await writeFile(configFile, JSON.stringify(config, null, 2));
+  const listId = String(config.listId);
+  const commandEnv = { SMTP_URL: smtp.url(), ROLECAST_SECRET: SECRET, ...env };
+  const stop = new AbortController();
+  const output = captureStreams();
+  const served = main(['serve', '--port', String(port)], {
+    cwd: project.dir,
+    env: commandEnv,
+    stdout: output.stdout,
+    stderr: output.stderr,
+    signal: stop.signal,
+  });
+  const until = async <T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; serve said:\n${output.out}\n${output.err}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  await until('serve to listen', () => (output.out.includes('listening on') ? true : undefined));
+  const mailsTo = async (address: string) => (await smtp.messages()).filter((m) => m.envelope.to.includes(address));
+  return {
+    project,
+    smtp,
+    browser,
+    async preferences(email) {
+      const page = await browser.newPage();
+      const token = signToken({ email, listId }, SECRET);
+      await page.goto(`${origin}/preferences?${new URLSearchParams({ token })}`);
+      return page;
+    },
+    async writeList(name, entries, minutesAgo = 60) {
+      await project.write(name, JSON.stringify(entries));
+      const at = new Date(Date.now() - minutesAgo * 60_000);
+      await utimes(project.path(name), at, at);
+    },
+    run: (args) => runMain(project.dir, args, commandEnv),
+    mailsTo,
+    waitForMail: (address, count = 1) =>
+      until(`message ${count} to ${address}`, async () => (await mailsTo(address))[count - 1]),
+    async close() {
+      stop.abort();
+      await served;
+      await browser.close();
+      await smtp.close();
+      await project.cleanup();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The display name a message was addressed to, '' when none. */
+export function toName(message: ReceivedMessage): string {
+  const to = message.parsed.to;
+  return (to && !Array.isArray(to) ? to.value[0]?.name : '') ?? '';
+}

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
+import { type FileReaders, startFileReaders, toName } from './_file-readers.js';
+
+/**
+ * A reader of a subscribers file who moves to a new address on the preferences page: once they
+ * confirm it, a send from the file (which still lists the old one) mails them at the new one, once.
+ */
+
+let h: FileReaders;
+beforeAll(async () => {
+  h = await startFileReaders();
+}, 60_000);
+afterAll(() => h?.close());
+
+/** Asks for `to` on `from`'s preferences page and confirms it from the mail, in the browser. */
+async function moveAddress(from: string, to: string, on: FileReaders = h) {
+  const page = await on.preferences(from);
+  await page.getByLabel('Email address').fill(to);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByText('We sent a confirmation email to your new address.').waitFor({ timeout: 5000 });
+  const mail = await on.waitForMail(to);
+  const link = /https?:\/\/\S+\/confirm\?token=[\w.-]+/.exec(mail.parsed.text ?? '')?.[0];
+  expect(link).toBeDefined();
+  await page.goto(link!);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.getByRole('heading', { name: 'You are subscribed' }).waitFor({ timeout: 5000 });
+  await page.close();
+}
+
+describe('a reader of a subscribers file who confirms a new address', () => {
+  it('gets the next issue at the new address, with the file’s settings, and the old address gets nothing', async () => {
+    await h.writeList('list.json', [
+      { email: 'ann.old@example.com', name: 'Ann Lee', roles: ['CTO'] },
+      { email: 'bo@example.com', name: 'Bo Berg', roles: ['Executive'] },
+    ]);
+    await moveAddress('ann.old@example.com', 'ann.new@example.com');
+
+    const dry = await h.run(['send', 'issues/2026-W48', '--subscribers', 'list.json', '--dry-run']);
+    expect(dry.code, dry.all).toBe(0);
+    expect(dry.all).toMatch(/1 address\(es\) in the file moved to a new one their reader confirmed/);
+
+    const sent = await h.run(['send', 'issues/2026-W48', '--subscribers', 'list.json', '--json']);
+    expect(sent.code, sent.all).toBe(0);
+    expect(JSON.parse(sent.out).readers).toMatchObject({ source: 'file', moved: 1 });
+    expect(await h.mailsTo('ann.old@example.com')).toEqual([]);
+    // The confirmation, then the issue.
+    const issue = await h.waitForMail('ann.new@example.com', 2);
+    expect(issue.envelope.to).toEqual(['ann.new@example.com']);
+    expect(toName(issue)).toBe('Ann Lee');
+    expect(issue.parsed.text).toContain('For CTO');
+    expect(`${issue.parsed.text}${issue.parsed.html}`).not.toMatch(/ann\.old@|bo@example\.com|Bo Berg/);
+    expect(await h.mailsTo('bo@example.com')).toHaveLength(1);
+
+    // The editor sees where the address went.
+    const listed = await h.run(['subscribers', 'list']);
+    expect(listed.err).toContain('ann.old@example.com moved to ann.new@example.com');
+    const json = JSON.parse((await h.run(['subscribers', 'list', '--json'])).out) as {
+      email: string;
+      movedFrom: { email: string }[];
+    }[];
+    expect(json.find((r) => r.email === 'ann.new@example.com')?.movedFrom).toEqual([
+      { email: 'ann.old@example.com', at: expect.any(String) },
+    ]);
+
+    // The link in an older message, to the old address, opens the reader's page at the new one.
+    const page = await h.preferences('ann.old@example.com');
+    expect(await page.getByLabel('Email address').inputValue()).toBe('ann.new@example.com');
+    await page.close();
+  });
+
+  it('is mailed once when the file lists the new address too', async () => {
+    await h.writeList('both.json', [
+      { email: 'cy.old@example.com', name: 'Cy Old', roles: ['CTO'] },
+      { email: 'cy.new@example.com', name: 'Cy New', roles: ['Executive'] },
+    ]);
+    await moveAddress('cy.old@example.com', 'cy.new@example.com');
+    const sent = await h.run(['send', 'issues/2026-W48', '--subscribers', 'both.json', '--json']);
+    expect(sent.code, sent.all).toBe(0);
+    expect(await h.mailsTo('cy.old@example.com')).toEqual([]);
+    const mails = await h.mailsTo('cy.new@example.com');
+    // The confirmation, then one issue: the new address's own entry.
+    expect(mails).toHaveLength(2);
+    expect(toName(mails[1]!)).toBe('Cy New');
+    expect(mails[1]!.parsed.text).toContain('For Executive');
+  });
+
+  it('reaches the old address again once the editor removes the moved reader', async () => {
+    await h.writeList('undo.json', [{ email: 'di.old@example.com', name: 'Di Old', roles: ['CTO'] }]);
+    await moveAddress('di.old@example.com', 'di.new@example.com');
+    expect((await h.run(['subscribers', 'remove', 'di.new@example.com'])).code).toBe(0);
+    const sent = await h.run(['send', 'issues/2026-W48', '--subscribers', 'undo.json', '--json']);
+    expect(sent.code, sent.all).toBe(0);
+    expect(await h.mailsTo('di.old@example.com')).toHaveLength(1);
+    // Only the confirmation.
+    expect(await h.mailsTo('di.new@example.com')).toHaveLength(1);
+  });
+});
+
+describePostgres('a reader of a subscribers file who confirms a new address, with the state in PostgreSQL', () => {
+  const databaseUrl = useFreshDatabase('file_moves');
+  let pg: FileReaders;
+  beforeAll(async () => {
+    pg = await startFileReaders({ DATABASE_URL: databaseUrl() });
+  }, 60_000);
+  afterAll(() => pg?.close());
+
+  it('gets the next issue at the new address only, once', async () => {
+    await pg.writeList('list.json', [
+      { email: 'eve.old@example.com', name: 'Eve Old', roles: ['CTO'] },
+      { email: 'eve.new@example.com', name: 'Eve New', roles: ['Executive'] },
+      { email: 'fay@example.com', name: 'Fay', roles: ['CTO'] },
+    ]);
+    await moveAddress('eve.old@example.com', 'eve.new@example.com', pg);
+    const sent = await pg.run(['send', 'issues/2026-W48', '--subscribers', 'list.json', '--json']);
+    expect(sent.code, sent.all).toBe(0);
+    expect(JSON.parse(sent.out).readers).toMatchObject({ source: 'file', moved: 1 });
+    expect(await pg.mailsTo('eve.old@example.com')).toEqual([]);
+    const mails = await pg.mailsTo('eve.new@example.com');
+    expect(mails).toHaveLength(2);
+    expect(toName(mails[1]!)).toBe('Eve New');
+    expect(await pg.mailsTo('fay@example.com')).toHaveLength(1);
+    expect((await pg.run(['subscribers', 'list'])).err).toContain('eve.old@example.com moved to eve.new@example.com');
+  });
+});
