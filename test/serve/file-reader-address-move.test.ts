@@ -53,6 +53,11 @@ describe('a reader of a subscribers file who confirms a new address', () => {
     expect(await h.mailsTo('bo@example.com')).toHaveLength(1);
 
     // The editor sees where the address went.
+    const status = await h.run(['status', 'issues/2026-W48']);
+    expect(status.out).toMatch(/ann\.old@example\.com → ann\.new@example\.com/);
+    expect(JSON.parse((await h.run(['status', 'issues/2026-W48', '--json'])).out).addressMoves).toEqual([
+      { email: 'ann.old@example.com', movedTo: 'ann.new@example.com', at: expect.any(String) },
+    ]);
     const listed = await h.run(['subscribers', 'list']);
     expect(listed.err).toContain('ann.old@example.com moved to ann.new@example.com');
     const json = JSON.parse((await h.run(['subscribers', 'list', '--json'])).out) as {

@@ -12,6 +12,8 @@ import type { ChannelStatus } from '../../send/index.js';
 import { formatPlanStatus, readWorkerPlans } from '../../send/workers/status.js';
 import { readIssueStatus } from '../../state/issue-status.js';
 import { describeLocation, stateLocation } from '../../state/location.js';
+import { readStoredSubscribersAt } from '../../state/read-at.js';
+import type { AddressMove } from '../../store/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, requirePositional, stringOption } from '../_shared.js';
 
@@ -36,6 +38,8 @@ export const statusCommand: Command = {
     const { channels, schedules, bounces } = await readIssueStatus(location, issueId);
     // Cooperating workers on PostgreSQL: each plan's progress, its workers and their leases.
     const workers = location.kind === 'postgres' ? await readWorkerPlans(location.url, issueId) : [];
+    // Sends from a subscribers file mail these at the new address: a failure or bounce there is the old one's reader.
+    const moves = (await readStoredSubscribersAt(location).catch(() => undefined))?.moves ?? [];
     if (flag(args, 'json')) {
       print(
         ctx.stdout,
@@ -46,6 +50,7 @@ export const statusCommand: Command = {
             channels,
             schedules,
             bounces: { ...tallyRecords(bounces), events: bounces },
+            addressMoves: moves,
             ...(location.kind === 'postgres' ? { workers } : {}),
           },
           null,
@@ -63,6 +68,7 @@ export const statusCommand: Command = {
     for (const plan of workers) for (const line of formatPlanStatus(issueId, plan)) print(ctx.stdout, printable(line));
     for (const s of schedules) printSchedule(ctx.stdout, issueId, s, ctx.cwd);
     printBounces(ctx.stdout, issueId, bounces, channels.find((c) => c.channel === 'smtp')?.sent ?? 0);
+    printMoves(ctx.stdout, moves);
     return 0;
   },
 };
@@ -118,6 +124,16 @@ function printBounces(out: NodeJS.WritableStream, issueId: string, records: Boun
       `  ${mark} ${printable(r.email)} [${r.kind}${status}, ${r.outcome}, ${r.source}]: ${printable(r.diagnostic)}`,
     );
   }
+}
+
+/** The addresses readers moved away from: a send from a subscribers file that lists one mails the new one. */
+function printMoves(out: NodeJS.WritableStream, moves: readonly AddressMove[]): void {
+  if (moves.length === 0) return;
+  print(
+    out,
+    `${moves.length} address(es) moved to a new one their reader confirmed; a send from a subscribers file that lists the old one mails the new one:`,
+  );
+  for (const m of moves) print(out, `  ${printable(m.email)} → ${printable(m.movedTo)} (${m.at.slice(0, 10)})`);
 }
 
 /** A typo in the folder name would otherwise read as "nothing sent yet" — a reassuring wrong answer. */
