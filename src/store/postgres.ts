@@ -122,12 +122,11 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
         await db.query('DELETE FROM reader_moves WHERE email = moved_to');
         return true;
       }),
-    async moves(from) {
-      // A database whose subscriber schema an older release made has no moves yet (read without migrating).
+    async moves() {
+      // A database whose state schema an older release made has no moves yet (read without migrating).
       if (!(await tableExists('reader_moves'))) return [];
       const { rows } = await db.query<AddressMove>(
-        `SELECT email, moved_to AS "movedTo", at FROM reader_moves${from === undefined ? '' : ' WHERE email = $1'} ORDER BY at, email`,
-        from === undefined ? [] : [canonicalAddress(from)],
+        'SELECT email, moved_to AS "movedTo", at FROM reader_moves ORDER BY at, email',
       );
       return rows;
     },

@@ -184,14 +184,15 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
           return true;
         })();
       }),
-    moves: (from) =>
-      run(() => {
+    moves: () =>
+      run(() =>
         // A read-only file an older release wrote has no moves yet.
-        if (!hasTable(db, 'reader_moves')) return [];
-        const sql = `SELECT email, moved_to AS movedTo, at FROM reader_moves${from === undefined ? '' : ' WHERE email = ?'} ORDER BY at, email`;
-        const params = from === undefined ? [] : [canonicalAddress(from)];
-        return db.prepare(sql).all(...params) as AddressMove[];
-      }),
+        hasTable(db, 'reader_moves')
+          ? (db
+              .prepare('SELECT email, moved_to AS movedTo, at FROM reader_moves ORDER BY at, email')
+              .all() as AddressMove[])
+          : [],
+      ),
     remove: (email) =>
       run(() =>
         db.transaction(() => {

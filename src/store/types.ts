@@ -93,8 +93,8 @@ export interface SubscriberStore {
    * Earlier moves to the old address follow on to the new one.
    */
   rename(from: string, to: string, now: Date): Promise<boolean>;
-  /** Every recorded move, oldest first; with `from`, only the move away from that address. */
-  moves(from?: string): Promise<AddressMove[]>;
+  /** Every recorded move, oldest first. */
+  moves(): Promise<AddressMove[]>;
   /** Deletes the reader, and the moves to or from the address (a file then reaches the address it lists). */
   remove(email: string): Promise<boolean>;
   audit(entry: AuditEntry): Promise<void>;

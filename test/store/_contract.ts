@@ -90,9 +90,6 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreH
         { email: 'a@example.com', movedTo: 'c@example.com', at: at(1).toISOString() },
         { email: 'b@example.com', movedTo: 'c@example.com', at: at(2).toISOString() },
       ]);
-      expect(await store.moves('B@example.com')).toEqual([
-        { email: 'b@example.com', movedTo: 'c@example.com', at: at(2).toISOString() },
-      ]);
       // Back at an address they left: that address is theirs again, not a move.
       expect(await store.rename('c@example.com', 'a@example.com', at(3))).toBe(true);
       expect(await store.moves()).toEqual([

@@ -41,7 +41,9 @@ export function preferencesRoute(services: ReaderServices): Route {
         if (method === 'POST') await drain(request, services.maxBodyBytes);
         return problem(services, request, response, 400, 'invalidLink');
       }
-      const email = await currentAddress(services, canonicalAddress(claims.email));
+      // The link's own address, also once its reader moved away from it: an old message may have
+      // been forwarded, and its page must not show where the reader went.
+      const email = canonicalAddress(claims.email);
       const action = `${services.paths.preferences}?${new URLSearchParams({ token: tokens[0]! })}`;
       if (method !== 'POST') return show(services, response, email, action, url.searchParams.get('done'));
       const body = await readBodyOr413(request, response, services.maxBodyBytes, () =>
@@ -103,15 +105,6 @@ async function show(
     taxonomy: services.taxonomy,
   });
   return respond(response, 200, page);
-}
-
-/**
- * The address the link's reader is at now: an old message's link, for an address its reader moved
- * away from, opens their page at the new one (unless that address is stored again, someone else's).
- */
-async function currentAddress(services: ReaderServices, email: string): Promise<string> {
-  if (await services.store.get(email)) return email;
-  return (await services.store.moves(email))[0]?.movedTo ?? email;
 }
 
 /** The button the reader pressed (`do`, or `action` from older pages). */
