@@ -278,7 +278,18 @@ export function overlayReaderChanges(
     const reader = readers.get(movedTo ?? email);
     const times = reader ? readerFieldTimes(reader) : {};
     const newer = READER_FIELDS.filter((field) => (times[field] ?? '') > since);
-    if (!reader || reader.status === 'pending' || newer.length === 0) {
+    if (!reader || reader.status === 'pending') {
+      out.push(subscriber);
+      continue;
+    }
+    // A pause the reader chose lasts until its end, whatever file came since: a file has no pause,
+    // so a newer one does not mean to end it (one that says they left leaves them out anyway).
+    if (times.status !== undefined && isPaused(reader, now) && subscriber.status !== 'unsubscribed') {
+      overrides++;
+      paused++;
+      continue;
+    }
+    if (newer.length === 0) {
       out.push(subscriber);
       continue;
     }
@@ -293,10 +304,6 @@ export function overlayReaderChanges(
       continue;
     }
     overrides++;
-    if (newer.includes('status') && isPaused(reader, now)) {
-      paused++;
-      continue;
-    }
     out.push(withReaderFields(subscriber, toSubscriberEntry(reader), newer));
   }
   return { subscribers: out, overrides, paused, unconsented: 0, moved };

@@ -70,6 +70,30 @@ describe('a reader of a subscribers file who changes some of their settings', ()
     expect(await h.mailsTo('max@example.org')).toHaveLength(1);
   });
 
+  it('stays paused when the editor saves the file again during the pause', async () => {
+    await h.writeList('pause.json', [
+      { email: 'pia@example.org', roles: ['CTO'] },
+      { email: 'quinn@example.org', roles: ['CTO'] },
+    ]);
+    const page = await h.preferences('pia@example.org');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByText('Your subscription is paused.').waitFor({ timeout: 5000 });
+    await page.close();
+    // Another reader's name fixed in the file: a file has no pause, so it does not mean to end hers.
+    await h.writeList(
+      'pause.json',
+      [
+        { email: 'pia@example.org', roles: ['CTO'] },
+        { email: 'quinn@example.org', name: 'Quinn', roles: ['CTO'] },
+      ],
+      0,
+    );
+    const sent = await send('pause.json');
+    expect(JSON.parse(sent.out).readers).toMatchObject({ paused: 1 });
+    expect(await h.mailsTo('pia@example.org')).toEqual([]);
+    expect(await h.mailsTo('quinn@example.org')).toHaveLength(1);
+  });
+
   it('keeps a record from before field times as it was read: what it holds wins, what it left unset is the file’s', async () => {
     await h.writeList('older.json', [{ email: 'ola@example.org', name: 'Ola Nord', roles: ['CTO'] }]);
     const db = openStateDb(join(h.project.dir, '.rolecast/state.db'));
