@@ -16,6 +16,11 @@ export interface ImportOptions {
   isSuppressed: (email: string) => boolean;
   /** Erased by `subscribers forget`: never stored in plain again (its hashed suppression keeps it out). */
   isErased?: (email: string) => boolean;
+  /**
+   * Addresses a reader moved away from (see `SubscriberStore.rename`): an older list that still
+   * names one is not made a second reader, which would mail them twice.
+   */
+  moved?: ReadonlySet<string>;
   now: Date;
   /** Recorded as the consent's wording: the file the readers came from. */
   source: string;
@@ -30,7 +35,8 @@ export interface ImportCounts {
   /** Listed as active but kept unsubscribed (or suppressed): an import never re-activates anyone. */
   keptOut: number;
   /** Erased addresses in the list, left out of the store. */
-  erased: number;
+  erased: number /** Addresses whose reader moved to a new one, left out. */;
+  moved: number;
 }
 
 export async function importReaders(
@@ -38,7 +44,7 @@ export async function importReaders(
   subscribers: readonly Subscriber[],
   options: ImportOptions,
 ): Promise<ImportCounts> {
-  const counts: ImportCounts = { added: 0, updated: 0, unchanged: 0, existing: 0, keptOut: 0, erased: 0 };
+  const counts: ImportCounts = { added: 0, updated: 0, unchanged: 0, existing: 0, keptOut: 0, erased: 0, moved: 0 };
   const at = options.now.toISOString();
   await store.transaction(async () => {
     for (const subscriber of subscribers) {
@@ -47,6 +53,10 @@ export async function importReaders(
       const suppressed = options.isSuppressed(email);
       if (!stored && options.isErased?.(email)) {
         counts.erased++;
+        continue;
+      }
+      if (!stored && options.moved?.has(email)) {
+        counts.moved++;
         continue;
       }
       if (!stored) {

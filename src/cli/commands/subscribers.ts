@@ -72,12 +72,13 @@ export const subscribersCommand: Command = {
           update: flag(args, 'update'),
           isSuppressed: await opened.suppressionChecker(),
           isErased: await opened.erasureChecker(),
+          moved: new Set((await store.moves()).map((move) => move.email)),
           now,
           source: displayPath(file),
         });
         print(
           ctx.stdout,
-          `imported ${counts.added} new reader(s); ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.existing} already stored (left as they are without --update); ${counts.keptOut} kept unsubscribed${counts.erased ? `; ${counts.erased} erased address(es) left out (never stored again)` : ''}`,
+          `imported ${counts.added} new reader(s); ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.existing} already stored (left as they are without --update); ${counts.keptOut} kept unsubscribed${counts.erased ? `; ${counts.erased} erased address(es) left out (never stored again)` : ''}${counts.moved ? `; ${counts.moved} address(es) left out whose reader moved to a new one (\`rolecast subscribers list\` names them)` : ''}`,
         );
         return 0;
       }
