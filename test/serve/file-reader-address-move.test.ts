@@ -91,6 +91,21 @@ describe('a reader of a subscribers file who confirms a new address', () => {
     expect(mails[1]!.parsed.text).toContain('For Executive');
   });
 
+  it('stops mailing the new address when the reader unsubscribes from an older message’s page', async () => {
+    await h.writeList('leave.json', [{ email: 'gus.old@example.com', name: 'Gus', roles: ['CTO'] }]);
+    await moveAddress('gus.old@example.com', 'gus.new@example.com');
+    const page = await h.preferences('gus.old@example.com');
+    await page.getByRole('button', { name: 'Unsubscribe from everything' }).click();
+    await page.getByText('You are unsubscribed.').waitFor({ timeout: 5000 });
+    expect(await page.content()).not.toContain('gus.new@example.com');
+    await page.close();
+    const sent = await h.run(['send', 'issues/2026-W48', '--subscribers', 'leave.json', '--json']);
+    expect(sent.code, sent.all).toBe(0);
+    expect(await h.mailsTo('gus.old@example.com')).toEqual([]);
+    // Only the confirmation.
+    expect(await h.mailsTo('gus.new@example.com')).toHaveLength(1);
+  });
+
   it('reaches the old address again once the editor removes the moved reader', async () => {
     await h.writeList('undo.json', [{ email: 'di.old@example.com', name: 'Di Old', roles: ['CTO'] }]);
     await moveAddress('di.old@example.com', 'di.new@example.com');
