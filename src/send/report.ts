@@ -1,6 +1,6 @@
 import { append } from '../append.js';
 import { printable } from '../printable.js';
-import { ISSUE_REFUSED, THROTTLED_OUT } from './retry.js';
+import { THROTTLED_OUT } from './retry.js';
 
 /**
  * The send report: counts in total, per segment (each role a subscriber holds) and per audience
@@ -104,16 +104,8 @@ export function accountRefusedHint(reason: string, hasLogin = false): string {
   return hasLogin ? LOGIN_NOT_OFFERED_HINT : LOGIN_REQUIRED_HINT;
 }
 
-const ISSUE_REFUSED_HINT =
-  "no message of this run was accepted, each refused for what it holds or its size: change what the server's reply names (a link, a word its filter refuses, the size) or ask its administrator, then run the same command again; those readers are left for it, none marked failed";
-
 /** What stopped an aborted run, and what to do, for `send` and the waves of a scheduled send alike. */
 export function abortedRun(reason: string, hasLogin: boolean): { message: string; hint: string } {
-  if (reason.startsWith(ISSUE_REFUSED))
-    return {
-      message: `the SMTP server refuses this issue's messages: ${reason.slice(ISSUE_REFUSED.length)}`,
-      hint: ISSUE_REFUSED_HINT,
-    };
   return {
     message: `the SMTP server refuses this sender or account: ${reason}`,
     hint: accountRefusedHint(reason, hasLogin),
@@ -320,7 +312,7 @@ export function formatReport(report: SendReport): string {
     );
   if (report.aborted !== undefined)
     lines.push(
-      `aborted: ${report.aborted.startsWith(ISSUE_REFUSED) ? "the server refused this issue's messages before taking any" : 'the server refuses this sender or account, not single readers'} (${printable(report.aborted)}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
+      `aborted: the server refuses this sender or account, not single readers (${printable(report.aborted)}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
     );
   if (report.halted) append(lines, haltedLines(report));
   if (report.readers) lines.push(readersLine(report.readers));

@@ -23,9 +23,6 @@ export const SIZE_REFUSAL = "the message is larger than the SMTP server's SIZE l
 /** A run's `stopped` reason starts with this when only throttling replies came for too long (run.ts). */
 export const THROTTLED_OUT = 'throttled: ';
 
-/** A run's `aborted` reason starts with this when its first messages were all refused for themselves (run.ts). */
-export const ISSUE_REFUSED = 'refused before any was accepted: ';
-
 export interface DeliveryFailure {
   kind: FailureKind;
   responseCode: number | undefined;
@@ -182,20 +179,9 @@ export function refusalKey(failure: DeliveryFailure): string | undefined {
   const [subject, detail] = enhancedStatus(said);
   if (subject === 2 || (subject === 1 && detail !== 7 && detail !== 8)) return undefined;
   if (subject === 6 && detail === 7) return undefined; // a non-ASCII recipient address (RFC 6531)
-  if (refusesItsMessage(failure)) return undefined;
+  if (failure.response.startsWith(SIZE_REFUSAL) || refusesTheMessage(failure.responseCode, said)) return undefined;
   const text = failure.response.replace(/<[^<>]*>|[^\s<>]+@[^\s<>]+/g, '<address>').toLowerCase();
   return `${failure.responseCode ?? ''} ${text}`;
-}
-
-/**
- * Whether a permanent refusal is of the message itself: its content or size (see
- * `refusesTheMessage`), or the SIZE limit the transport checks before sending.
- */
-export function refusesItsMessage(failure: DeliveryFailure): boolean {
-  return (
-    failure.response.startsWith(SIZE_REFUSAL) ||
-    refusesTheMessage(failure.responseCode, failure.said ?? failure.response)
-  );
 }
 
 /** A policy refusal's words about what the message says or carries. */

@@ -7,10 +7,8 @@ import {
   backoffDelay,
   classifyFailure,
   type DeliveryFailure,
-  ISSUE_REFUSED,
   isThrottling,
   refusalKey,
-  refusesItsMessage,
   THROTTLED_OUT,
 } from './retry.js';
 import { LocalWriteError, type MailTransport } from './transport.js';
@@ -138,11 +136,6 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   // Permanent refusals with the same reply, held back until an acceptance or another reply shows
   // they were about their readers after all (then: failed), or the run is aborted (then: deferred).
   let streak: { key: string; items: { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[] } | undefined;
-  // A refusal of the message itself (its content, its size) is that reader's once the server has
-  // taken a message of this run. Before that, twice the limit of them in a row say the server
-  // refuses the issue (a relay's content filter), and the run stops rather than fail the whole list.
-  let acceptedOne = false;
-  const ISSUE_STREAK = '\u0000issue';
 
   const permits = createPermits(Math.max(1, options.concurrency), () => recorder.flush());
   const recorder = createRecorder(
@@ -201,9 +194,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           continue;
         }
         if (outcome.status === 'failed') {
-          const key =
-            refusalKey(outcome.failure) ??
-            (!acceptedOne && refusesItsMessage(outcome.failure) ? ISSUE_STREAK : undefined);
+          const key = refusalKey(outcome.failure);
           const released = key === undefined || key !== streak?.key ? releaseStreak('failed') : undefined;
           if (key === undefined) {
             await Promise.all([released, settle(job, outcome)]);
@@ -211,15 +202,12 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           }
           streak ??= { key, items: [] };
           streak.items.push({ job, outcome: { ...outcome, status: 'failed' } });
-          if (key === ISSUE_STREAK && streak.items.length >= 2 * limit)
-            await abortRun(`${ISSUE_REFUSED}${2 * limit} messages in a row, the last: ${outcome.failure.response}`);
-          else if (key !== ISSUE_STREAK && streak.items.length >= limit)
+          if (streak.items.length >= limit)
             await abortRun(`${limit} messages in a row refused with the same reply: ${outcome.failure.response}`);
           await released;
           continue;
         }
         if (outcome.status === 'sent') {
-          acceptedOne = true;
           const released = releaseStreak('failed');
           // Its slot, or its commit permit, is held until the row is committed: a failed write stops
           // the run before any other message is completed, so at most one for each connection goes out

@@ -260,29 +260,6 @@ describe('refusals of the sender or account, not of a reader', () => {
     expect(again.counts.mailFrom).toBe(0);
   });
 
-  it('a server refusing every message for its content before taking any stops the run, failing nobody', async () => {
-    fixture = await sendFixture(30, { concurrency: 1 });
-    const expected = await eligible(fixture);
-    const refusal = { code: 554, message: '5.7.1 Message rejected as spam' };
-    const dataReplies = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [i + 1, refusal]));
-    const server = await serve({ faults: { dataReplies } });
-    const { code, report, err } = await sendCommand(fixture, server.url());
-    expect(code).toBe(3);
-    expect(report.aborted).toMatch(/^refused before any was accepted: 10 messages in a row, the last: 554 5\.7\.1/);
-    // The message already on its way when the run stopped is left for the next run too.
-    expect(report.total).toMatchObject({ failed: 0, sent: 0 });
-    expect(report.total.deferred).toBeGreaterThanOrEqual(10);
-    expect(report.total.deferred + report.total.pending).toBe(expected.length);
-    expect(err).toMatch(/refuses this issue's messages/);
-    expect(ledgerRows(fixture).filter((r) => r.status === 'failed')).toHaveLength(0);
-
-    // Once the server takes the issue, the same command sends everyone once.
-    const again = await serve();
-    const rerun = await sendCommand(fixture, again.url());
-    expect(rerun.code, rerun.err).toBe(0);
-    expect(again.counts.accepted).toBe(expected.length);
-  });
-
   it('the same refusal naming the connecting host still aborts the run as the account', async () => {
     fixture = await sendFixture(30, { concurrency: 1 });
     const refusal = { code: 554, message: '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using Spamhaus' };
