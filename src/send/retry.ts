@@ -189,10 +189,11 @@ const CONTENT_TEXT = /\b(?:content|spam\w*|virus|malware|phish\w*|unsolicited|po
 
 /**
  * Words that put a refusal on the sender, the account or the sending host (every message would get
- * it): they win over content words ("Client host blocked using Spamhaus", "sender rejected by policy").
+ * it): they win over content words ("Client host blocked using Spamhaus", "sender rejected by policy",
+ * "Rejected by header based Anti-Spoofing policy": the From domain is judged forged, not one message).
  */
 const SENDER_TEXT =
-  /sender|from address|relay|auth|account|login|credential|client|host|\bip\b|domain|spf|dkim|dmarc|reverse dns|\bptr\b|block ?list|black ?list|listed|spamhaus|reputation|quota|suspend|verif/i;
+  /sender|from address|relay|auth|account|login|credential|client|host|\bip\b|domain|spf|dkim|dmarc|reverse dns|\bptr\b|block ?list|black ?list|listed|spamhaus|reputation|quota|suspend|verif|spoof|impersonat/i;
 
 /**
  * A permanent refusal of this message rather than of the account: RFC 3463's X.6.x (media and

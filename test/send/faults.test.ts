@@ -271,6 +271,19 @@ describe('refusals of the sender or account, not of a reader', () => {
     expect(report.total.failed).toBe(0);
   });
 
+  it('a policy refusal of the sender domain as spoofed aborts the run, not fails the whole list', async () => {
+    fixture = await sendFixture(30, { concurrency: 1 });
+    // Exchange Online's answer to a From domain that fails its sender checks: every message gets it.
+    const refusal = { code: 550, message: '5.7.1 Rejected by header based Anti-Spoofing policy' };
+    const dataReplies = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [i + 1, refusal]));
+    const server = await serve({ faults: { dataReplies } });
+    const { code, report } = await sendCommand(fixture, server.url());
+    expect(code).toBe(3);
+    expect(report.aborted).toMatch(/5 messages in a row refused with the same reply: 550 5\.7\.1 Rejected by header/);
+    expect(report.total.failed).toBe(0);
+    expect(ledgerRows(fixture).filter((r) => r.status === 'failed')).toHaveLength(0);
+  });
+
   it('a 5xx to RCPT TO stays a failure of that reader alone, however many in a row', async () => {
     fixture = await sendFixture(30, { concurrency: 1 });
     const expected = await eligible(fixture);
