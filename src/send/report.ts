@@ -1,6 +1,6 @@
 import { append } from '../append.js';
 import { printable } from '../printable.js';
-import { THROTTLED_OUT } from './retry.js';
+import { MESSAGES_REFUSED, THROTTLED_OUT } from './retry.js';
 
 /**
  * The send report: counts in total, per segment (each role a subscriber holds) and per audience
@@ -106,6 +106,11 @@ export function accountRefusedHint(reason: string, hasLogin = false): string {
 
 /** What stopped an aborted run, and what to do, for `send` and the waves of a scheduled send alike. */
 export function abortedRun(reason: string, hasLogin: boolean): { message: string; hint: string } {
+  if (reason.startsWith(MESSAGES_REFUSED))
+    return {
+      message: `the SMTP server refuses the messages themselves and accepted none: ${reason.slice(MESSAGES_REFUSED.length)}`,
+      hint: "its reply says what it objects to in this issue's messages (content, links, attachments, size): change the issue, then run the same command with --retry-failed; the readers it refused are marked failed, the rest were not sent",
+    };
   return {
     message: `the SMTP server refuses this sender or account: ${reason}`,
     hint: accountRefusedHint(reason, hasLogin),
@@ -310,7 +315,11 @@ export function formatReport(report: SendReport): string {
         ? `stopped: the server throttled every message and took none (${printable(report.stopped.slice(THROTTLED_OUT.length))}); ${report.total.pending} message(s) not attempted`
         : `stopped: the server could not be reached (${printable(report.stopped)}); ${report.total.pending} message(s) not attempted`,
     );
-  if (report.aborted !== undefined)
+  if (report.aborted?.startsWith(MESSAGES_REFUSED))
+    lines.push(
+      `aborted: the server refused the first messages themselves and accepted none (${printable(report.aborted.slice(MESSAGES_REFUSED.length))}); ${report.total.failed} reader(s) marked failed with its reply, ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted`,
+    );
+  else if (report.aborted !== undefined)
     lines.push(
       `aborted: the server refuses this sender or account, not single readers (${printable(report.aborted)}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
     );

@@ -20,6 +20,12 @@ export const UNSURE_AFTER_DOT = 'unsureAfterDot';
 /** How a message over the server's SIZE limit is reported: that reader fails, as for a 552 (see `refusesTheMessage`). */
 export const SIZE_REFUSAL = "the message is larger than the SMTP server's SIZE limit";
 
+/**
+ * An aborted run's reason starts with this when its first messages were all refused for what they
+ * carry, none accepted (run.ts): the server likely refuses the issue itself, not a few readers' copies.
+ */
+export const MESSAGES_REFUSED = 'messages refused, none accepted: ';
+
 /** A run's `stopped` reason starts with this when only throttling replies came for too long (run.ts). */
 export const THROTTLED_OUT = 'throttled: ';
 
@@ -179,9 +185,17 @@ export function refusalKey(failure: DeliveryFailure): string | undefined {
   const [subject, detail] = enhancedStatus(said);
   if (subject === 2 || (subject === 1 && detail !== 7 && detail !== 8)) return undefined;
   if (subject === 6 && detail === 7) return undefined; // a non-ASCII recipient address (RFC 6531)
-  if (failure.response.startsWith(SIZE_REFUSAL) || refusesTheMessage(failure.responseCode, said)) return undefined;
+  if (refusedTheMessage(failure)) return undefined;
   const text = failure.response.replace(/<[^<>]*>|[^\s<>]+@[^\s<>]+/g, '<address>').toLowerCase();
   return `${failure.responseCode ?? ''} ${text}`;
+}
+
+/** Whether the server refused this message itself (see `refusesTheMessage`), or it was over the server's SIZE. */
+export function refusedTheMessage(failure: DeliveryFailure): boolean {
+  return (
+    failure.response.startsWith(SIZE_REFUSAL) ||
+    refusesTheMessage(failure.responseCode, failure.said ?? failure.response)
+  );
 }
 
 /** A policy refusal's words about what the message says or carries. */

@@ -8,7 +8,9 @@ import {
   classifyFailure,
   type DeliveryFailure,
   isThrottling,
+  MESSAGES_REFUSED,
   refusalKey,
+  refusedTheMessage,
   THROTTLED_OUT,
 } from './retry.js';
 import { LocalWriteError, type MailTransport } from './transport.js';
@@ -73,6 +75,8 @@ export interface RunResult {
   /**
    * Why the run was aborted: the server refused the sender or the account, not a reader. The
    * refused messages are recorded deferred and the rest left unrecorded, so a later run sends them.
+   * Or, starting with MESSAGES_REFUSED, it refused the first messages themselves and took none:
+   * those are recorded failed (the next run goes past them), the rest as for a refused account.
    */
   aborted: string | undefined;
   /**
@@ -136,6 +140,11 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   // Permanent refusals with the same reply, held back until an acceptance or another reply shows
   // they were about their readers after all (then: failed), or the run is aborted (then: deferred).
   let streak: { key: string; items: { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[] } | undefined;
+  // Refusals of the messages themselves fail their readers and the run goes on, but `limit` of them
+  // before any message was accepted say the server refuses the issue itself: going on would mark the
+  // whole list failed. Those readers stay failed, so the next run does not stop at them again.
+  let acceptedAny = false;
+  let refusedBeforeAny = 0;
 
   const permits = createPermits(Math.max(1, options.concurrency), () => recorder.flush());
   const recorder = createRecorder(
@@ -197,7 +206,14 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           const key = refusalKey(outcome.failure);
           const released = key === undefined || key !== streak?.key ? releaseStreak('failed') : undefined;
           if (key === undefined) {
-            await Promise.all([released, settle(job, outcome)]);
+            // Decided before any await: a message finishing meanwhile is deferred, not failed.
+            const refusesIssue = !acceptedAny && refusedTheMessage(outcome.failure) && ++refusedBeforeAny >= limit;
+            await Promise.all([
+              released,
+              settle(job, outcome),
+              refusesIssue &&
+                abortRun(`${MESSAGES_REFUSED}${limit} refused for what they carry: ${outcome.failure.response}`),
+            ]);
             continue;
           }
           streak ??= { key, items: [] };
@@ -208,6 +224,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           continue;
         }
         if (outcome.status === 'sent') {
+          acceptedAny = true;
           const released = releaseStreak('failed');
           // Its slot, or its commit permit, is held until the row is committed: a failed write stops
           // the run before any other message is completed, so at most one for each connection goes out

@@ -260,6 +260,31 @@ describe('refusals of the sender or account, not of a reader', () => {
     expect(again.counts.mailFrom).toBe(0);
   });
 
+  it('content refusals of every message abort the run after five, not mark the whole list failed', async () => {
+    fixture = await sendFixture(40, { concurrency: 3 });
+    const expected = await eligible(fixture);
+    // A relay whose filter refuses this issue, whoever it is for.
+    const refusal = { code: 554, message: '5.7.1 Message content rejected' };
+    const dataReplies = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i + 1, refusal]));
+    const server = await serve({ faults: { dataReplies } });
+    const { code, report, err } = await sendCommand(fixture, server.url());
+    expect(code).toBe(3);
+    expect(err).toMatch(/refuses the messages themselves and accepted none: 5 refused for what they carry/);
+    expect(err).toMatch(/change the issue, then run the same command with --retry-failed/);
+    expect(report.aborted).toMatch(/^messages refused, none accepted: 5 refused for what they carry: 554 5\.7\.1/);
+    expect(report.total.failed).toBe(5);
+    expect(ledgerRows(fixture).filter((r) => r.status === 'failed')).toHaveLength(5);
+    // Only the messages already on the wire (one per connection) went out after the fifth.
+    expect(server.counts.data).toBeLessThanOrEqual(5 + 3);
+
+    // Once the issue passes, the same command goes past the five and mails everyone else once.
+    const again = await serve();
+    const rerun = await sendCommand(fixture, again.url());
+    expect(rerun.code, rerun.err).toBe(0);
+    expect(rerun.report.total.skipped).toMatchObject({ previouslyFailed: 5 });
+    expect(rerun.report.total.sent).toBe(expected.length - 5);
+  });
+
   it('the same refusal naming the connecting host still aborts the run as the account', async () => {
     fixture = await sendFixture(30, { concurrency: 1 });
     const refusal = { code: 554, message: '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using Spamhaus' };
