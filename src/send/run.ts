@@ -52,6 +52,8 @@ export interface RunOptions {
   random?: () => number;
   /** This many identical permanent refusals in a row, with nothing accepted between, abort the run. */
   sameRefusalLimit?: number;
+  /** Whether a message was accepted yet, shared by runs that make up one send (a worker's batches). */
+  accepted?: { any: boolean };
   /** Only throttling replies and nothing accepted for this long stop the run (THROTTLED_OUT_MS). */
   throttledOutMs?: number;
   onOutcome?: (job: SendJob, outcome: JobOutcome) => void;
@@ -143,7 +145,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   // Refusals of the messages themselves fail their readers and the run goes on, but `limit` of them
   // before any message was accepted say the server refuses the issue itself: going on would mark the
   // whole list failed. Those readers stay failed, so the next run does not stop at them again.
-  let acceptedAny = false;
+  const accepted = options.accepted ?? { any: false };
   let refusedBeforeAny = 0;
 
   const permits = createPermits(Math.max(1, options.concurrency), () => recorder.flush());
@@ -207,7 +209,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           const released = key === undefined || key !== streak?.key ? releaseStreak('failed') : undefined;
           if (key === undefined) {
             // Decided before any await: a message finishing meanwhile is deferred, not failed.
-            const refusesIssue = !acceptedAny && refusedTheMessage(outcome.failure) && ++refusedBeforeAny >= limit;
+            const refusesIssue = !accepted.any && refusedTheMessage(outcome.failure) && ++refusedBeforeAny >= limit;
             await Promise.all([
               released,
               settle(job, outcome),
@@ -224,7 +226,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           continue;
         }
         if (outcome.status === 'sent') {
-          acceptedAny = true;
+          accepted.any = true;
           const released = releaseStreak('failed');
           // Its slot, or its commit permit, is held until the row is committed: a failed write stops
           // the run before any other message is completed, so at most one for each connection goes out

@@ -38,6 +38,8 @@ export interface BatchContext {
   now(): Date;
   /** Every job of the batch handed out: only those still in flight remain, so the next batch may start. */
   onExhausted?: (() => void) | undefined;
+  /** Whether this worker had a message accepted yet: its batches are one run (see runDeliveries). */
+  accepted?: { any: boolean } | undefined;
 }
 
 export interface BatchResult {
@@ -128,6 +130,7 @@ export async function sendBatch(
     retries: config.send.retries,
     retryBaseMs: config.send.retryBaseMs,
     signal: context.signal,
+    accepted: context.accepted,
     onSuppressed(job, reason) {
       // Suppressed while its message waited for a try: done without one, as if found at the claim.
       const item = itemOf.get(job.email);

@@ -288,6 +288,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         report,
         now: options.now,
         suppressedSince: late.reason,
+        // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
+        accepted: { any: false },
       },
     });
     const totals = { takenOver: run.takenOver, lost: run.lost };
