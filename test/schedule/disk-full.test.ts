@@ -19,13 +19,15 @@ afterEach(async () => {
 
 describe('rolecast send --at on a full disk', () => {
   it('stops the wave at once, exits 3 with the disk error, and every accepted message is recorded or listed', async () => {
-    fixture = await sendFixture(90, { concurrency: 3 });
+    // The wave's own tables take the first pages of the allowance on a new state file: enough
+    // readers that the ledger fills it part way through the wave.
+    fixture = await sendFixture(300, { concurrency: 3 });
     server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
     const at = `${new Date(Date.now() - 5 * 60_000).toISOString().slice(0, 16)}Z`;
     const streams = captureStreams();
     const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--at', at], {
       cwd: fixture.dir,
-      env: { ...sendEnv(server.url()), ROLECAST_TEST_STATE_GROWTH_PAGES: '2' },
+      env: { ...sendEnv(server.url()), ROLECAST_TEST_STATE_GROWTH_PAGES: '4' },
       stdout: streams.stdout,
       stderr: streams.stderr,
       signal: new AbortController().signal,
