@@ -1,5 +1,5 @@
 import type { Problem } from '../errors.js';
-import { outsideCodeSpans, referenceLabel } from './markdown-inline.js';
+import { codeSpanRanges, codeSpansClosed, outsideCodeSpans, referenceLabel } from './markdown-inline.js';
 
 /**
  * A Markdown summary's lines as the text format reads them, line for line, so every problem keeps
@@ -29,7 +29,7 @@ const FENCE = /^\s{0,3}(?:```|~~~)/;
 const RULE = /^\s{0,3}(?:={3,}|-{3,}|\*{3,}|_{3,})\s*$/;
 // An address holding "(" or a title is left to the text readers see (see markdown-inline.ts):
 // unwrapped here, "Link:" and "Source:" lines would read differently.
-const IMAGE = /!\[[^\]\n]{0,500}\]\([^()\s]{0,2000}\)/g;
+const IMAGE = /!\[([^\]\n]{0,500})\]\([^()\s]{0,2000}\)/g;
 const LINK = /\[([^\]\n]{1,500})\]\([^()\s]{0,2000}\)/g;
 /**
  * "Link: [here](https://…)", bold or not: a link label whose value is one link with a one-word text
@@ -84,14 +84,11 @@ export function prepareMarkdownBody(source: readonly string[], file: string, fir
       lines[index] = '';
       continue;
     }
+    const linked = line.includes('](') && !LINK_LABEL_LINE.test(line) ? withoutLinks(line) : line;
     lines[index] =
-      line.includes('](') || line.includes('**') || line.includes('__')
-        ? outsideCodeSpans(line, (part) =>
-            (LINK_LABEL_LINE.test(line) ? part : part.replace(IMAGE, '').replace(LINK, '$1'))
-              .replace(BOLD_STARS, '$1')
-              .replace(BOLD_UNDERSCORES, '$1'),
-          )
-        : line;
+      linked.includes('**') || linked.includes('__')
+        ? outsideCodeSpans(linked, (part) => part.replace(BOLD_STARS, '$1').replace(BOLD_UNDERSCORES, '$1'))
+        : linked;
   }
   const definitions = usedDefinitions(lines, literal, skip);
   const unclosed = comments.opened();
@@ -105,6 +102,30 @@ export function prepareMarkdownBody(source: readonly string[], file: string, fir
       hint: 'end the comment with -->',
     });
   return { lines, literal, skip, definitions, problems };
+}
+
+/**
+ * `line` with its links written as their text and its images left out, but not a link a code span
+ * holds (`` `[a](b)` ``) or one whose text a code span runs on past (`[a `b](c) d`); a code span
+ * inside the text is the text's (`[`code`](…)`).
+ */
+function withoutLinks(line: string): string {
+  if (!line.includes('`')) return line.replace(IMAGE, '').replace(LINK, '$1');
+  return outsideCode(
+    outsideCode(line, IMAGE, () => ''),
+    LINK,
+    (text) => text,
+  );
+}
+
+function outsideCode(line: string, pattern: RegExp, written: (text: string) => string): string {
+  const spans = codeSpanRanges(line);
+  let span = 0;
+  return line.replace(pattern, (link: string, text: string, at: number) => {
+    while (span < spans.length && spans[span]!.end <= at) span++;
+    const inCode = span < spans.length && spans[span]!.start <= at;
+    return inCode || !codeSpansClosed(text) ? link : written(text);
+  });
 }
 
 /**

@@ -247,9 +247,20 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
  */
 export function outsideCodeSpans(line: string, rewrite: (part: string) => string): string {
   if (!line.includes('`')) return rewrite(line);
-  const closeCodeAt = codeSpanCloser(line);
   let out = '';
   let from = 0;
+  for (const span of codeSpanRanges(line)) {
+    out += rewrite(line.slice(from, span.start)) + line.slice(span.start, span.end);
+    from = span.end;
+  }
+  return out + rewrite(line.slice(from));
+}
+
+/** `line`'s code spans in order, each from its opening backticks to just after its closing ones. */
+export function codeSpanRanges(line: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  if (!line.includes('`')) return spans;
+  const closeCodeAt = codeSpanCloser(line);
   for (let i = 0; i < line.length; ) {
     if (line[i] !== '`') {
       i++;
@@ -262,12 +273,10 @@ export function outsideCodeSpans(line: string, rewrite: (part: string) => string
       i = run;
       continue;
     }
-    const end = close + (run - i);
-    out += rewrite(line.slice(from, i)) + line.slice(i, end);
-    from = end;
-    i = end;
+    spans.push({ start: i, end: close + (run - i) });
+    i = close + (run - i);
   }
-  return out + rewrite(line.slice(from));
+  return spans;
 }
 
 /** The bare web addresses in `text`, by where each starts. */
@@ -330,8 +339,9 @@ function codeSpanCloser(text: string): (at: number, length: number) => number | 
 function linkAt(text: string, at: number, defined: ReadonlySet<string>): { at: number; end: number } | undefined {
   REFERENCE_TAIL.lastIndex = at;
   const label = REFERENCE_TAIL.exec(text);
-  // A code span or an escaped bracket could end the text elsewhere: such a link stays as written.
-  if (!label || label[1]!.trim() === '' || /[`\\]/.test(label[1]!)) return undefined;
+  // An escaped bracket, or a code span going on past the "]", could end the text elsewhere: such a
+  // link stays as written. A code span closed inside the text (`[`code`](…)`) is the link's text.
+  if (!label || label[1]!.trim() === '' || label[1]!.includes('\\') || !codeSpansClosed(label[1]!)) return undefined;
   const textEnd = at + 1 + label[1]!.length;
   const after = REFERENCE_TAIL.lastIndex;
   if (text[after] === '(') {
@@ -346,6 +356,24 @@ function linkAt(text: string, at: number, defined: ReadonlySet<string>): { at: n
     return defined.has(referenceLabel(name)) ? { at: textEnd, end: REFERENCE_TAIL.lastIndex } : undefined;
   }
   return defined.has(referenceLabel(label[1]!)) ? { at: textEnd, end: after } : undefined;
+}
+
+/** Whether every backtick run in `text` opens a code span that closes within it. */
+export function codeSpansClosed(text: string): boolean {
+  if (!text.includes('`')) return true;
+  const closeCodeAt = codeSpanCloser(text);
+  for (let i = 0; i < text.length; ) {
+    if (text[i] !== '`') {
+      i++;
+      continue;
+    }
+    let run = i;
+    while (text[run] === '`') run++;
+    const close = closeCodeAt(i, run - i);
+    if (close === undefined) return false;
+    i = close + (run - i);
+  }
+  return true;
 }
 
 /**

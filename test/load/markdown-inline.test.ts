@@ -306,6 +306,31 @@ describe('Markdown links in a body', () => {
     }
   });
 
+  it('write a link whose text is a code span as its text, and read a Source: line with one as before', () => {
+    expect(
+      summaryOf('Call [`parseSummary()`](https://x.test/api#parse) and [`build`](https://x.test/b "Build").'),
+    ).toBe('Call parseSummary() and build.');
+    expect(summaryOf('See [`x`][r] and ![`chart`](https://x.test/c.png) now.', '', '[r]: https://x.test/r')).toBe(
+      'See x and  now.',
+    );
+    const sourced = parseSummary(
+      doc(
+        '# [`rolecast`](https://x.test) news',
+        '',
+        'Summary',
+        'Text.',
+        '',
+        'Best for: CTO',
+        'Source: [`Acme` Weekly](https://x.test/p)',
+      ),
+      'x.md',
+      taxonomy,
+    );
+    expect(sourced.summary).toMatchObject({ title: 'rolecast news', source: '`Acme` Weekly' });
+    // A code span that goes on past the link's text makes it no link, as in CommonMark.
+    expect(summaryOf('See [a `b](https://x.test) c` now.')).toBe('See [a b](https://x.test) c now.');
+  });
+
   it('read other link lines and labels as before', () => {
     // Read as the link, these would repeat the frontmatter's url and the file would be refused.
     const repeated = md('## Summary', 'Text.', '', 'Link: [the post](https://example.com/p)');
