@@ -38,8 +38,10 @@ const LINK = /\[([^\]\n]{1,500})\]\([^()\s]{0,2000}\)/g;
  */
 const LINK_LABEL_LINE =
   /^ {0,3}(?:\*\*)?(?:link|url|read more|original|article)(?:\*\*)?[ \t]{0,20}:(?:\*\*)?[ \t]{0,20}\[[^\]\s]{1,500}\]\(<?[^<>()\s]{1,2000}>?\)$/i;
-// Not inside a word of ASCII letters and digits: "x**2 + y**2" and "a__b__c" are not bold.
-const BOLD_STARS = /(?<![A-Za-z0-9])\*\*([^*\n]{1,500})\*\*(?![A-Za-z0-9])/g;
+// Not inside a word of ASCII letters and digits: "x**2 + y**2" and "a__b__c" are not bold. Stars
+// that a word goes on after only close one, as CommonMark has it ("**API**s").
+const BOLD_STARS =
+  /(?<![A-Za-z0-9])\*\*([^*\n]{1,500})\*\*(?![A-Za-z0-9])|(?<![A-Za-z0-9])\*\*([^*\s]|[^*\s][^*\n]{0,498}[^*\s])\*\*(?=[A-Za-z0-9])/g;
 const BOLD_UNDERSCORES = /(?<![A-Za-z0-9])__([^_\n]{1,500})__(?![A-Za-z0-9])/g;
 /**
  * `[ref]: https://…`, `[ref]: <…> "Title"`: a definition on one line, its address with a scheme or a
@@ -87,7 +89,7 @@ export function prepareMarkdownBody(source: readonly string[], file: string, fir
     const linked = line.includes('](') && !LINK_LABEL_LINE.test(line) ? withoutLinks(line) : line;
     lines[index] =
       linked.includes('**') || linked.includes('__')
-        ? outsideCodeSpans(linked, (part) => part.replace(BOLD_STARS, '$1').replace(BOLD_UNDERSCORES, '$1'))
+        ? outsideCodeSpans(linked, (part) => part.replace(BOLD_STARS, '$1$2').replace(BOLD_UNDERSCORES, '$1'))
         : linked;
   }
   const definitions = usedDefinitions(lines, literal, skip);

@@ -180,6 +180,16 @@ describe('Markdown that only looks like inline marks reads as it always did', ()
     );
   });
 
+  it('unmarks bold that a word goes on after, as the previous release did', () => {
+    expect(summaryOf('Teams ship more **PR**s and **API**s, **5**x faster, **Bold**ly.')).toBe(
+      'Teams ship more PRs and APIs, 5x faster, Boldly.',
+    );
+    expect(summaryOf('So x**2 + y**2 = z**2 and **bold** text; **kwargs and **options.')).toBe(
+      'So x**2 + y**2 = z**2 and bold text; **kwargs and **options.',
+    );
+    expect(summaryOf('foo**bar**baz and 中**文**字.')).toBe('foo**bar**baz and 中文字.');
+  });
+
   it('keeps star ratings, footnote stars, lone tildes and blanks to fill in', () => {
     expect(summaryOf('Rated *****, or 4*, by readers; revenue grew 20%* in Q3.')).toBe(
       'Rated *****, or 4*, by readers; revenue grew 20%* in Q3.',
