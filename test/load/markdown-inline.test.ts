@@ -341,6 +341,12 @@ describe('Markdown links in a body', () => {
     expect(summaryOf('See [a `b](https://x.test) c` now.')).toBe('See [a b](https://x.test) c now.');
   });
 
+  it('keep brackets written with a backslash, as a Markdown preview shows them', () => {
+    expect(summaryOf('Literal \\[not a link\\](x) and \\[x\\] and [a\\](b) stay.')).toBe(
+      'Literal [not a link](x) and [x] and [a](b) stay.',
+    );
+  });
+
   it('read other link lines and labels as before', () => {
     // Read as the link, these would repeat the frontmatter's url and the file would be refused.
     const repeated = md('## Summary', 'Text.', '', 'Link: [the post](https://example.com/p)');
