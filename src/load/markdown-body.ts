@@ -30,8 +30,9 @@ const RULE = /^\s{0,3}(?:={3,}|-{3,}|\*{3,}|_{3,})\s*$/;
 // An address holding "(" or a title is left to the text readers see (see markdown-inline.ts):
 // unwrapped here, "Link:" and "Source:" lines would read differently.
 const IMAGE = /!\[([^\]\n]{0,500})\]\([^()\s]{0,2000}\)/g;
-// Not a bracket written with a backslash: "\\[not a link\\](x)" is left to the text's escapes.
-const LINK = /(?<!\\)\[([^\]\n]{0,499}[^\]\n\\])\]\([^()\s]{0,2000}\)/g;
+// Not a bracket written with a backslash: "\\[not a link\\](x)" is left to the text's escapes. A link
+// with no text is nothing a reader sees: a badge, "[![CI](badge.svg)](…)", is left out with its image.
+const LINK = /(?<!\\)\[((?:[^\]\n]{0,499}[^\]\n\\])?)\]\([^()\s]{0,2000}\)/g;
 /**
  * "Link: [here](https://…)", bold or not: a link label whose value is one link with a one-word text
  * keeps it, for the label to read the address from (as in a text summary). Unwrapped, the word

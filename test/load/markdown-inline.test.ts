@@ -347,6 +347,12 @@ describe('Markdown links in a body', () => {
     );
   });
 
+  it('leave out a badge, a link holding only an image', () => {
+    expect(
+      summaryOf('Status: [![CI](https://x.test/ci.svg)](https://x.test/ci) and [![npm][b]](https://x.test/n) done.'),
+    ).toBe('Status:  and [![npm][b]](https://x.test/n) done.');
+  });
+
   it('read other link lines and labels as before', () => {
     // Read as the link, these would repeat the frontmatter's url and the file would be refused.
     const repeated = md('## Summary', 'Text.', '', 'Link: [the post](https://example.com/p)');
