@@ -1,5 +1,6 @@
 import type { Problem } from '../errors.js';
 import { codeSpanRanges, codeSpansClosed, outsideCodeSpans, referenceLabel } from './markdown-inline.js';
+import { isSectionHeading } from './text.js';
 
 /**
  * A Markdown summary's lines as the text format reads them, line for line, so every problem keeps
@@ -153,6 +154,7 @@ function usedDefinitions(lines: string[], literal: ReadonlySet<number>, skip: Se
     if (definition) found.set(index, referenceLabel(definition[1]!));
     previous = index;
   }
+  keepDefinitionsAlone(lines, literal, skip, found);
   const used = new Set<string>();
   if (found.size === 0) return used;
   const mentioned = new Set<string>();
@@ -167,6 +169,32 @@ function usedDefinitions(lines: string[], literal: ReadonlySet<number>, skip: Se
     skip.add(index);
   }
   return used;
+}
+
+/**
+ * Drops from `found` the definitions with no other text under their heading (a `## Summary` holding
+ * only `[p]: https://…`): they stay text, as they always read, and never leave a section empty.
+ */
+function keepDefinitionsAlone(
+  lines: readonly string[],
+  literal: ReadonlySet<number>,
+  skip: ReadonlySet<number>,
+  found: Map<number, string>,
+): void {
+  let block: number[] = [];
+  let text = false;
+  const close = () => {
+    if (!text) for (const index of block) found.delete(index);
+    block = [];
+    text = false;
+  };
+  for (const [index, line] of lines.entries()) {
+    if (skip.has(index)) continue;
+    if (found.has(index)) block.push(index);
+    else if (!literal.has(index) && (ATX_HEADING.test(line) || isSectionHeading(line))) close();
+    else if (line.trim() !== '') text = true;
+  }
+  close();
 }
 
 /** Takes every `<!-- … -->` out of the lines it is given in order; a comment may span several. */

@@ -215,6 +215,30 @@ describe('Markdown that only looks like inline marks reads as it always did', ()
     );
   });
 
+  it('keeps a definition alone under its heading, which would leave the section empty', () => {
+    expect(md('## Summary', '[a]: https://x.test/a', '', '## Key takeaway', 'See [a].')).toMatchObject({
+      summary: '[a]: https://x.test/a',
+      takeaway: 'See [a].',
+    });
+    const plain = parseSummary(
+      doc(
+        '# Title',
+        '',
+        'Best for: CTO',
+        '',
+        'Summary',
+        '',
+        '[docs]: https://x.test/d',
+        '',
+        'Key takeaway',
+        'Read the [docs].',
+      ),
+      'x.md',
+      taxonomy,
+    );
+    expect(plain.summary).toMatchObject({ summary: '[docs]: https://x.test/d', takeaway: 'Read the [docs].' });
+  });
+
   it('keeps a definition-like line inside a paragraph, and one nothing uses', () => {
     expect(summaryOf('The author argues.', '[Update]: Revised.', 'More text here.')).toBe(
       'The author argues. [Update]: Revised. More text here.',
