@@ -114,9 +114,10 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
         await db.query('UPDATE reader_audit SET email = $1 WHERE email = $2', [target, source]);
         // One step from any old address to where the reader is now; moving back ends the move.
         await db.query('UPDATE reader_moves SET moved_to = $1 WHERE moved_to = $2', [target, source]);
+        // An address moved away from already stays its first reader's: a record made there since
+        // (from an older message's link, by a later owner) does not take their mail elsewhere.
         await db.query(
-          `INSERT INTO reader_moves (email, moved_to, at) VALUES ($1, $2, $3)
-           ON CONFLICT (email) DO UPDATE SET moved_to = excluded.moved_to, at = excluded.at`,
+          'INSERT INTO reader_moves (email, moved_to, at) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING',
           [source, target, now.toISOString()],
         );
         await db.query('DELETE FROM reader_moves WHERE email = moved_to');

@@ -177,8 +177,10 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
           db.prepare('UPDATE reader_audit SET email = ? WHERE email = ?').run(target, source);
           // One step from any old address to where the reader is now; moving back ends the move.
           db.prepare('UPDATE reader_moves SET moved_to = ? WHERE moved_to = ?').run(target, source);
+          // An address moved away from already stays its first reader's: a record made there since
+          // (from an older message's link, by a later owner) does not take their mail elsewhere.
           db.prepare(
-            'INSERT INTO reader_moves (email, moved_to, at) VALUES (?, ?, ?) ON CONFLICT (email) DO UPDATE SET moved_to = excluded.moved_to, at = excluded.at',
+            'INSERT INTO reader_moves (email, moved_to, at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING',
           ).run(source, target, now.toISOString());
           db.prepare('DELETE FROM reader_moves WHERE email = moved_to').run();
           return true;

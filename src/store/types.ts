@@ -90,7 +90,8 @@ export interface SubscriberStore {
   /**
    * Moves a reader (and their audit log) to a new address and records the move, so a subscribers
    * file that still lists the old one reaches them at the new one; false when the new one is taken.
-   * Earlier moves to the old address follow on to the new one.
+   * Earlier moves to the old address follow on to the new one; a move already recorded from the old
+   * address (its first reader's) is kept.
    */
   rename(from: string, to: string, now: Date): Promise<boolean>;
   /** Every recorded move, oldest first. */

@@ -102,6 +102,17 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreH
       expect(await store.moves()).toHaveLength(2);
     });
 
+    it('keeps the first move from an address when a record made there since moves on', async () => {
+      await store.insert(reader('first@example.com'));
+      await store.rename('first@example.com', 'first.new@example.com', T0);
+      // An older message's link (or a later owner) makes a record at the old address and moves it.
+      await store.insert(reader('first@example.com'));
+      expect(await store.rename('first@example.com', 'other@example.com', T0)).toBe(true);
+      expect((await store.moves()).map((m) => [m.email, m.movedTo])).toEqual([
+        ['first@example.com', 'first.new@example.com'],
+      ]);
+    });
+
     it('remove and forget of either address end the moves to or from it', async () => {
       await store.insert(reader('one@example.com'));
       await store.insert(reader('two@example.com'));
