@@ -37,6 +37,8 @@ export interface UnsubscribeServerOptions {
   perClientExempt?: (address: string) => boolean;
   /** How often journaled unsubscribes are retried into the database, ms. */
   replayIntervalMs?: number;
+  /** Called after each one-click unsubscribe is recorded (the reader store follows an address move). */
+  afterUnsubscribe?: (email: string) => Promise<void>;
   /** Further routes (signup, confirmation, preferences, click redirects), each in its own module. */
   routes?: readonly ServeRoute[];
   /** Bounce and complaint webhooks of mail providers, answered under /webhooks/ (see webhooks/). */
@@ -272,6 +274,12 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
         `the state database is busy: unsubscribed ${maskEmail(claims.email)} in the journal, applied later`,
       );
     else if (outcome !== 'already') options.log?.(`unsubscribed ${maskEmail(claims.email)}`);
+    // Its own address is out already; where its reader moved to is carried on as best it can be.
+    await options
+      .afterUnsubscribe?.(claims.email)
+      .catch((error: unknown) =>
+        options.log?.(`could not carry an unsubscribe on to the address its reader moved to: ${loggableError(error)}`),
+      );
     return send(response, 200, donePage(brand, claims.email));
   };
 }

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReceivedMessage } from '../helpers/smtp.js';
 import { type FileReaders, startFileReaders } from './_file-readers.js';
 
 /**
  * What an older message's links can still do once its reader of a subscribers file moved to a new
  * address: whoever holds such a message (a forward, a later owner of the old mailbox) must not
- * take the reader's mail elsewhere.
+ * take the reader's mail elsewhere, and a List-Unsubscribe in it stops their mail as the page does.
  */
 
 let h: FileReaders;
@@ -28,12 +29,40 @@ async function moveAddress(from: string, to: string) {
   await page.close();
 }
 
+/** The https URL of a message's List-Unsubscribe header. */
+function oneClickUrl(message: ReceivedMessage): string {
+  const header = message.raw.replace(/\r?\n[ \t]+/g, ' ');
+  const url = /^List-Unsubscribe:.*<(https?:\/\/[^>]+)>/im.exec(header)?.[1];
+  expect(url).toBeDefined();
+  return url!;
+}
+
 const send = async (list: string) => {
   const sent = await h.run(['send', 'issues/2026-W48', '--subscribers', list, '--json']);
   expect(sent.code, sent.all).toBe(0);
 };
 
 describe('an older message of a reader who moved to a new address', () => {
+  it('stops their mail at the new address through its one-click List-Unsubscribe', async () => {
+    await h.writeList('click.json', [{ email: 'hal.old@example.com', name: 'Hal', roles: ['CTO'] }]);
+    await send('click.json');
+    const older = await h.waitForMail('hal.old@example.com');
+    await moveAddress('hal.old@example.com', 'hal.new@example.com');
+
+    const response = await fetch(oneClickUrl(older), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).not.toContain('hal.new@example.com');
+
+    await send('click.json');
+    expect(await h.mailsTo('hal.old@example.com')).toHaveLength(1);
+    // Only the confirmation.
+    expect(await h.mailsTo('hal.new@example.com')).toHaveLength(1);
+  });
+
   it('does not let its holder move the address on, away from where the reader went', async () => {
     await h.writeList('steal.json', [{ email: 'ida.old@example.com', name: 'Ida', roles: ['CTO'] }]);
     await moveAddress('ida.old@example.com', 'ida.new@example.com');

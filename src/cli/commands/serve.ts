@@ -74,6 +74,7 @@ export const serveCommand: Command = {
         secret,
         suppressions,
         perClientExempt: clientCapExemption(config.readers.trustProxy),
+        afterUnsubscribe: readers.unsubscribed,
         routes: [
           ...readers.routes,
           ...(config.tracking.clicks

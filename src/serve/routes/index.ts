@@ -4,6 +4,7 @@ import { loggableError } from '../pages.js';
 import { fixedWindowLimiter } from '../readers/rate-limit.js';
 import type { LimiterFactory } from '../readers/rate-limit-postgres.js';
 import type { ReaderPaths, ReaderServices } from '../readers/services.js';
+import { unsubscribeWhereMoved } from '../readers/unsubscribe-moved.js';
 import type { Route } from './_http.js';
 import { confirmRoute } from './confirm.js';
 import { preferencesRoute } from './preferences.js';
@@ -30,6 +31,8 @@ export interface ReaderRoutes {
   subscribeUrl(): string;
   /** Deletes pending signups older than `readers.purgePendingHours`; returns how many. */
   purge(): Promise<number>;
+  /** After a one-click unsubscribe of `email`: the address its reader moved to, if any, leaves too. */
+  unsubscribed(email: string): Promise<void>;
   close(): void;
 }
 
@@ -85,6 +88,7 @@ export function readerRoutes(options: ReaderRoutesOptions): ReaderRoutes {
     paths,
     subscribeUrl: () => `${services.publicOrigin()}${paths.subscribe}`,
     purge,
+    unsubscribed: (email) => unsubscribeWhereMoved(services, email, 'one-click'),
     close: () => clearInterval(timer),
   };
 }

@@ -20,6 +20,7 @@ import { type PreferencesNotice, preferencesPage } from '../pages/preferences.js
 import { type FormFields, field, lineField, parseForm } from '../readers/form.js';
 import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
 import { newNonce, signCsrf, verifyCsrf } from '../readers/tokens.js';
+import { unsubscribeWhereMoved } from '../readers/unsubscribe-moved.js';
 import { clientAddress, clientKey, methodNotAllowed, type Route, readBodyOr413, redirect, respond } from './_http.js';
 import { sendConfirmation } from './subscribe.js';
 
@@ -68,7 +69,7 @@ export function preferencesRoute(services: ReaderServices): Route {
         notice = 'unsubscribed';
       }
       if (formAction(fields) === 'unsubscribe')
-        await unsubscribeWhereMoved(services, email).catch((error: unknown) =>
+        await unsubscribeWhereMoved(services, email, 'preferences').catch((error: unknown) =>
           services.log(
             `could not carry an unsubscribe on to the address its reader moved to: ${error instanceof Error ? error.message : String(error)}`,
           ),
@@ -111,39 +112,6 @@ async function show(
     taxonomy: services.taxonomy,
   });
   return respond(response, 200, page);
-}
-
-/**
- * An unsubscribe from the page of an address its reader moved away from (an older message's link)
- * reaches them at the new one too, without the page saying where: a subscribers file that lists
- * the old address mails the new one. Not when the old address is a reader's own again (consented).
- */
-async function unsubscribeWhereMoved(services: ReaderServices, email: string): Promise<void> {
-  const { store } = services;
-  if ((await store.get(email))?.consent) return;
-  const movedTo = (await store.moves()).find((move) => move.email === email)?.movedTo;
-  if (!movedTo) return;
-  const now = services.now();
-  const at = now.toISOString();
-  // The suppression list first: it is what every send checks.
-  await services.suppressions.add(movedTo, { reason: 'unsubscribe', source: 'preferences', now });
-  await store.transaction(async () => {
-    const reader = await store.get(movedTo);
-    if (!reader || reader.status === 'unsubscribed' || reader.status === 'bounced') return;
-    const patch: ReaderPatch = {
-      status: 'unsubscribed',
-      pausedUntil: null,
-      readerChangedAt: at,
-      readerFields: stampFields(reader, ['status'], at),
-    };
-    await store.update(movedTo, patch, now);
-    await store.audit({
-      email: movedTo,
-      at,
-      page: 'preferences',
-      change: 'status: unsubscribed from an earlier address',
-    });
-  });
 }
 
 /** The button the reader pressed (`do`, or `action` from older pages). */

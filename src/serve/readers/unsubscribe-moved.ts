@@ -1,0 +1,40 @@
+import { type ReaderPatch, stampFields } from '../../store/index.js';
+import type { ReaderServices } from './services.js';
+
+/**
+ * An unsubscribe of an address its reader moved away from (from an older message: its preferences
+ * page, or its one-click List-Unsubscribe) reaches them at the new one too, without saying where: a
+ * subscribers file that lists the old address mails the new one. Not when the old address is a
+ * reader's own again (consented).
+ */
+export async function unsubscribeWhereMoved(
+  services: Pick<ReaderServices, 'store' | 'suppressions' | 'now'>,
+  email: string,
+  source: 'preferences' | 'one-click',
+): Promise<void> {
+  const { store } = services;
+  if ((await store.get(email))?.consent) return;
+  const movedTo = (await store.moves()).find((move) => move.email === email)?.movedTo;
+  if (!movedTo) return;
+  const now = services.now();
+  const at = now.toISOString();
+  // The suppression list first: it is what every send checks.
+  await services.suppressions.add(movedTo, { reason: 'unsubscribe', source, now });
+  await store.transaction(async () => {
+    const reader = await store.get(movedTo);
+    if (!reader || reader.status === 'unsubscribed' || reader.status === 'bounced') return;
+    const patch: ReaderPatch = {
+      status: 'unsubscribed',
+      pausedUntil: null,
+      readerChangedAt: at,
+      readerFields: stampFields(reader, ['status'], at),
+    };
+    await store.update(movedTo, patch, now);
+    await store.audit({
+      email: movedTo,
+      at,
+      page: source,
+      change: 'status: unsubscribed from an earlier address',
+    });
+  });
+}
