@@ -281,7 +281,9 @@ export function overlayReaderChanges(
     let subscriber = listedEntry;
     if (movedTo !== undefined) {
       moved++;
-      if (listed.has(movedTo) || reached.has(movedTo)) continue;
+      // The file's own entry for the new address is used instead, unless that address's first
+      // reader moved away from it too (its entry goes where they went).
+      if ((listed.has(movedTo) && !moves.has(movedTo)) || reached.has(movedTo)) continue;
       reached.add(movedTo);
       subscriber = { ...listedEntry, email: movedTo };
     }

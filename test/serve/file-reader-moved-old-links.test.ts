@@ -75,3 +75,25 @@ describe('an older message of a reader who moved to a new address', () => {
     expect(await h.mailsTo('ida.new@example.com')).toHaveLength(2);
   });
 });
+
+describe('an address one reader of the file moved away from and another moved to', () => {
+  it('mails each of them once, where they are now', async () => {
+    await h.writeList('swap.json', [
+      { email: 'desk@example.com', name: 'Jo', roles: ['CTO'] },
+      { email: 'kim.home@example.com', name: 'Kim', roles: ['Executive'] },
+    ]);
+    await moveAddress('desk@example.com', 'jo@example.com');
+    // The shared mailbox passes to Kim.
+    await moveAddress('kim.home@example.com', 'desk@example.com');
+
+    await send('swap.json');
+    expect(await h.mailsTo('kim.home@example.com')).toEqual([]);
+    const jo = await h.mailsTo('jo@example.com');
+    expect(jo).toHaveLength(2);
+    expect(jo[1]!.parsed.text).toContain('For CTO');
+    // The confirmation, then the issue.
+    const desk = await h.mailsTo('desk@example.com');
+    expect(desk).toHaveLength(2);
+    expect(desk[1]!.parsed.text).toContain('For Executive');
+  });
+});
