@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedMessage } from '../helpers/smtp.js';
 import { type FileReaders, startFileReaders } from './_file-readers.js';
@@ -95,5 +96,25 @@ describe('an address one reader of the file moved away from and another moved to
     const desk = await h.mailsTo('desk@example.com');
     expect(desk).toHaveLength(2);
     expect(desk[1]!.parsed.text).toContain('For Executive');
+  });
+});
+
+describe('erasure of the address a reader of the file moved to', () => {
+  it('leaves the old address the file lists unmailed too, and nothing of either stored', async () => {
+    await h.writeList('erase.json', [{ email: 'lu.old@example.com', name: 'Lu', roles: ['CTO'] }]);
+    await moveAddress('lu.old@example.com', 'lu.new@example.com');
+    const forgot = await h.run(['subscribers', 'forget', 'lu.new@example.com']);
+    expect(forgot.code, forgot.all).toBe(0);
+
+    await send('erase.json');
+    expect(await h.mailsTo('lu.old@example.com')).toEqual([]);
+    const db = new Database(h.project.path('.rolecast/state.db'), { readonly: true });
+    try {
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+      const rows = tables.flatMap(({ name }) => db.prepare(`SELECT * FROM "${name}"`).all());
+      expect(JSON.stringify(rows)).not.toMatch(/lu\.(old|new)@/);
+    } finally {
+      db.close();
+    }
   });
 });
