@@ -17,10 +17,11 @@ export interface ImportOptions {
   /** Erased by `subscribers forget`: never stored in plain again (its hashed suppression keeps it out). */
   isErased?: (email: string) => boolean;
   /**
-   * Addresses a reader moved away from (see `SubscriberStore.rename`): an older list that still
-   * names one is not made a second reader, which would mail them twice.
+   * Addresses a reader moved away from, each to the one they moved to (see `SubscriberStore.rename`):
+   * an older list that still names one is not made a second reader, which would mail them twice,
+   * and one it says left unsubscribes the reader where they are now.
    */
-  moved?: ReadonlySet<string>;
+  moved?: ReadonlyMap<string, string>;
   now: Date;
   /** Recorded as the consent's wording: the file the readers came from. */
   source: string;
@@ -55,8 +56,10 @@ export async function importReaders(
         counts.erased++;
         continue;
       }
-      if (!stored && options.moved?.has(email)) {
+      const movedTo = stored ? undefined : options.moved?.get(email);
+      if (movedTo !== undefined) {
         counts.moved++;
+        if (subscriber.status === 'unsubscribed') await unsubscribeMoved(store, movedTo, options);
         continue;
       }
       if (!stored) {
@@ -127,6 +130,16 @@ export async function importReaders(
     }
   });
   return counts;
+}
+
+/** The reader at `email`, which a listed address moved to, unsubscribed as the list says the old one is. */
+async function unsubscribeMoved(store: SubscriberStore, email: string, options: ImportOptions): Promise<void> {
+  const reader = await store.get(email);
+  if (!reader || reader.status === 'unsubscribed' || reader.status === 'bounced') return;
+  const patch: ReaderPatch = { status: 'unsubscribed', pausedUntil: null };
+  await store.update(email, patch, options.now);
+  const change = `${describe(reader, patch)} (an earlier address, from ${options.source})`;
+  await store.audit({ email, at: options.now.toISOString(), page: 'import', change });
 }
 
 function fieldsOf(subscriber: Subscriber) {

@@ -72,7 +72,7 @@ export const subscribersCommand: Command = {
           update: flag(args, 'update'),
           isSuppressed: await opened.suppressionChecker(),
           isErased: await opened.erasureChecker(),
-          moved: new Set((await store.moves()).map((move) => move.email)),
+          moved: new Map((await store.moves()).map((move) => [move.email, move.movedTo])),
           now,
           source: displayPath(file),
         });
