@@ -56,7 +56,9 @@ export async function importReaders(
         counts.erased++;
         continue;
       }
-      const movedTo = stored ? undefined : options.moved?.get(email);
+      // A record at the old address is a reader's own again only with consent: one its older
+      // page made after the move (see preferences) is still the moved reader's.
+      const movedTo = stored?.consent ? undefined : options.moved?.get(email);
       if (movedTo !== undefined) {
         counts.moved++;
         if (subscriber.status === 'unsubscribed') await unsubscribeMoved(store, movedTo, options);

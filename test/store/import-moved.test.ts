@@ -83,4 +83,22 @@ describe('subscribers import after a reader moved', () => {
     expect(await readdir(h.project.path('outbox/2026-W48')).catch(() => [])).toEqual([]);
     expect(sent.all).not.toContain('new@example.com');
   });
+
+  it('leaves the old address out also once its older page was saved after the move', async () => {
+    await move('old@example.com', 'new@example.com');
+    // The reader opens an older message's page (the old address's own) and picks a role there.
+    const path = `/preferences?${new URLSearchParams({ token: signToken({ email: 'old@example.com', listId: h.config.listId }, SECRET) })}`;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await fetch(`${h.origin}${path}`)).text())?.[1] ?? '';
+    expect((await h.post(path, form({ csrf, do: 'save', roles: 'Executive' }))).status).toBe(303);
+
+    await h.project.write('old-export.json', JSON.stringify([{ email: 'old@example.com', roles: ['CTO'] }]));
+    const imported = await runMain(h.project.dir, ['subscribers', 'import', 'old-export.json']);
+    expect(imported.code, imported.all).toBe(0);
+    expect(imported.out).toMatch(/1 address\(es\) left out whose reader moved to a new one/);
+    expect((await h.store.get('old@example.com'))?.consent).toBeNull();
+
+    const sent = await runMain(h.project.dir, ['send', 'issues/2026-W48']);
+    expect(sent.code, sent.all).toBe(0);
+    expect(await readdir(h.project.path('outbox/2026-W48'))).toEqual(['new@example.com.eml']);
+  });
 });
