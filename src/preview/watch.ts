@@ -29,7 +29,7 @@ const MAX_DIRS = 500;
  * subfolders are picked up on the next `update`, which follows every rebuild.
  */
 export function createWatcher(onChange: (file: string) => void, onError: (message: string) => void): ProjectWatcher {
-  const active = new Map<string, { names: Names; watcher: FSWatcher; ino: number | undefined }>();
+  const active = new Map<string, { names: Names; watcher: FSWatcher; identity: string | undefined }>();
 
   function start(dir: string): FSWatcher | undefined {
     try {
@@ -59,17 +59,17 @@ export function createWatcher(onChange: (file: string) => void, onError: (messag
       }
       for (const [dir, names] of wanted) {
         const existing = active.get(dir);
-        const ino = inodeOf(dir);
+        const identity = identityOf(dir);
         // A folder moved away and another put in its place (a branch switch) needs a new watcher:
         // the old one follows the folder it was opened on.
-        if (existing && existing.ino === ino) {
+        if (existing && existing.identity === identity) {
           existing.names = names;
           continue;
         }
         existing?.watcher.close();
         active.delete(dir);
         const watcher = start(dir);
-        if (watcher) active.set(dir, { names, watcher, ino });
+        if (watcher) active.set(dir, { names, watcher, identity });
       }
     },
     close() {
@@ -129,9 +129,14 @@ function nearestExisting(path: string): { dir: string | undefined; name: string 
   return { dir: undefined, name: '' };
 }
 
-function inodeOf(dir: string): number | undefined {
+/**
+ * Which folder is at `dir`: its inode and its creation time, since a folder deleted and made again
+ * (rm -rf, then a restore) is often given the inode number just freed.
+ */
+function identityOf(dir: string): string | undefined {
   try {
-    return statSync(dir).ino;
+    const stat = statSync(dir, { bigint: true });
+    return `${stat.dev}:${stat.ino}:${stat.birthtimeNs}`;
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { cp, readFile, rename, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { afterEach, describe, it } from 'vitest';
 import { ISSUE_DIR, type PreviewFixture, startFixture } from './_fixture.js';
 
@@ -52,5 +52,20 @@ describe('live reload when the issue folder itself goes and comes back', () => {
     await until(fixture, subjectIs('Swapped in'), 'the swapped-in folder');
     await setSubject(fixture, 'Edited after the swap {{lead}}');
     await until(fixture, subjectIs('Edited after the swap'), 'an edit in the swapped-in folder');
+  });
+
+  it('follows edits in a folder deleted and made again, which the file system may give the same inode', async () => {
+    fixture = await startFixture();
+    const folder = fixture.project.path(ISSUE_DIR);
+    const backup = fixture.project.path('backup');
+    await cp(folder, backup, { recursive: true });
+    // rm -rf, then a restore: ext4 most often hands the new folder the inode number just freed.
+    await rm(folder, { recursive: true });
+    await mkdir(folder);
+    await cp(backup, folder, { recursive: true });
+    await setSubject(fixture, 'Restored {{lead}}');
+    await until(fixture, subjectIs('Restored'), 'the restored folder');
+    await setSubject(fixture, 'Edited after the restore {{lead}}');
+    await until(fixture, subjectIs('Edited after the restore'), 'an edit in the restored folder');
   });
 });
