@@ -1,5 +1,5 @@
 import { lstat, readFile, realpath, rm, rmdir } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 
 /**
  * The pages one archive build published, listed in the output folder, so the next build takes
@@ -39,11 +39,13 @@ export async function withdrawStale(
   written: readonly string[],
 ): Promise<string[]> {
   const root = await realpath(outDir);
-  const current = new Set(written.map((file) => relative(outDir, file).split(sep).join('/')));
+  // Compared as written to disk: "./index.html" in a tampered list is the index just written.
+  const key = (file: string) => relative(outDir, resolve(outDir, file));
+  const current = new Set(written.map(key));
   const removed: string[] = [];
   for (const entry of previous) {
     const path = normalize(entry);
-    if (current.has(entry) || isAbsolute(path) || path.startsWith('..') || !isArchiveFile(path)) continue;
+    if (current.has(key(entry)) || isAbsolute(path) || path.startsWith('..') || !isArchiveFile(path)) continue;
     const file = join(root, path);
     // A folder on the way may be a link: what it leads to outside the output folder is not ours.
     const folder = await realpath(dirname(file)).catch(() => undefined);

@@ -98,6 +98,18 @@ describe('what an archive build takes down', () => {
     expect((await build()).code).toBe(0);
     expect(await readdir(project.path('keep'))).toEqual(['index.html', 'notes.txt']);
   });
+  it('keeps the pages it writes whatever way a tampered list spells them', async () => {
+    project = await withSecondIssue((m) => JSON.stringify(m, null, 2));
+    await project.write(
+      'site/.rolecast-published.json',
+      JSON.stringify({ files: ['./index.html', './feed.xml', '2026-W48//index.html', '2026-W47/./index.html'] }),
+    );
+    const built = await build();
+    expect(built.code, built.stderr).toBe(0);
+    expect(await readdir(project.path('site'))).toEqual(expect.arrayContaining(['index.html', 'feed.xml']));
+    expect(await readdir(project.path('site/2026-W48'))).toContain('index.html');
+    expect(await readdir(project.path('site/2026-W47'))).toContain('index.html');
+  });
 });
 
 describe('a summary marked draft', () => {
