@@ -94,15 +94,23 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
   pages.sort((a, b) => b.entry.date.localeCompare(a.entry.date) || b.entry.id.localeCompare(a.entry.id));
   const entries = pages.map((p) => p.entry);
 
+  const writes = pages.flatMap(({ entry, html, summaries }) => [
+    { file: join(outDir, entry.id, 'index.html'), content: html },
+    ...summaries.map((summary) => ({ file: join(outDir, entry.id, summary.id, 'index.html'), content: summary.html })),
+  ]);
+  writes.push({ file: join(outDir, 'index.html'), content: renderIndexPage(site, entries) });
+  writes.push({ file: join(outDir, 'feed.xml'), content: renderAtomFeed(site, entries) });
   const previous = await readPublished(outDir);
+  // Listed before they are written: a build stopped half way (a full disk) leaves no page public
+  // that the next build does not know to take down.
+  const planned = publishedList(
+    outDir,
+    writes.map((write) => write.file),
+    previous,
+  );
+  await writeAtomic(join(outDir, PUBLISHED_LIST), planned);
   const files: string[] = [];
-  for (const { entry, html, summaries } of pages) {
-    files.push(await writeAtomic(join(outDir, entry.id, 'index.html'), html));
-    for (const summary of summaries)
-      files.push(await writeAtomic(join(outDir, entry.id, summary.id, 'index.html'), summary.html));
-  }
-  files.push(await writeAtomic(join(outDir, 'index.html'), renderIndexPage(site, entries)));
-  files.push(await writeAtomic(join(outDir, 'feed.xml'), renderAtomFeed(site, entries)));
+  for (const { file, content } of writes) files.push(await writeAtomic(file, content));
   // A broken issue left out with keepGoing keeps the pages it had: a typo must not take it down.
   const broken = new Set(skipped.filter((s) => s.reason === 'broken').map((s) => basename(s.dir)));
   const kept = previous.filter((file) => broken.has(file.split('/')[0]!)).map((file) => join(outDir, file));

@@ -23,10 +23,13 @@ export async function readPublished(outDir: string): Promise<string[]> {
   }
 }
 
-/** The list's text for the files written now (absolute paths inside `outDir`). */
-export function publishedList(outDir: string, files: readonly string[]): string {
-  const relativeFiles = files.map((file) => relative(outDir, file).split(sep).join('/'));
-  return `${JSON.stringify({ files: relativeFiles }, null, 2)}\n`;
+/**
+ * The list's text for the files written now (absolute paths inside `outDir`), and for `carried`:
+ * entries of the previous list, kept as they were written there.
+ */
+export function publishedList(outDir: string, files: readonly string[], carried: readonly string[] = []): string {
+  const relativeFiles = new Set([...carried, ...files.map((file) => relative(outDir, file).split(sep).join('/'))]);
+  return `${JSON.stringify({ files: [...relativeFiles] }, null, 2)}\n`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, symlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildArchive } from '../../src/archive/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -109,6 +109,24 @@ describe('what an archive build takes down', () => {
     expect(await readdir(project.path('site'))).toEqual(expect.arrayContaining(['index.html', 'feed.xml']));
     expect(await readdir(project.path('site/2026-W48'))).toContain('index.html');
     expect(await readdir(project.path('site/2026-W47'))).toContain('index.html');
+  });
+
+  it('still takes down the pages of a build that stopped half way', async () => {
+    project = await withSecondIssue((m) => JSON.stringify({ ...m, draft: true }, null, 2));
+    expect((await build()).code).toBe(0);
+    const w47 = JSON.parse(await readFile(project.path('issues/2026-W47/issue.json'), 'utf8'));
+    await project.write('issues/2026-W47/issue.json', JSON.stringify({ ...w47, draft: false }));
+    // The build writes W47's pages, then cannot write the index (as on a full disk) and stops.
+    await rm(project.path('site/index.html'));
+    await mkdir(project.path('site/index.html/blocked'), { recursive: true });
+    expect((await build()).code).not.toBe(0);
+    expect(await readdir(project.path('site/2026-W47'))).toContain('index.html');
+
+    await rm(project.path('site/index.html'), { recursive: true });
+    await project.write('issues/2026-W47/issue.json', JSON.stringify({ ...w47, draft: true }));
+    const after = await build();
+    expect(after.code, after.stderr).toBe(0);
+    expect(await readdir(project.path('site'))).not.toContain('2026-W47');
   });
 });
 
