@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { append } from '../append.js';
@@ -232,11 +232,19 @@ async function renderIssuePage(
   return { entry, html: message.html, summaries };
 }
 
-/** Temp file beside the target, then rename: a reader of the site never sees half a page. */
+/**
+ * Temp file beside the target, then rename: a reader of the site never sees half a page. The temp
+ * file goes when the write fails, or it would stay public under its own name.
+ */
 async function writeAtomic(file: string, content: string): Promise<string> {
   await mkdir(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, content);
-  await rename(temp, file);
+  try {
+    await writeFile(temp, content);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
   return file;
 }

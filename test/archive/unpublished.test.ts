@@ -122,6 +122,9 @@ describe('what an archive build takes down', () => {
     expect((await build()).code).not.toBe(0);
     expect(await readdir(project.path('site/2026-W47'))).toContain('index.html');
 
+    // Nor does it leave a half-written page public under a temp name.
+    expect((await readdir(project.path('site'))).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+
     await rm(project.path('site/index.html'), { recursive: true });
     await project.write('issues/2026-W47/issue.json', JSON.stringify({ ...w47, draft: true }));
     const after = await build();
