@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
+import { refuseEmptyHost } from '../_loopback.js';
 import { readEnvironment } from '../config/env.js';
 import { RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
@@ -48,11 +49,7 @@ const PORT_ATTEMPTS = 20;
 export async function startPreview(options: PreviewOptions): Promise<PreviewServer> {
   const cwd = options.cwd ?? process.cwd();
   const host = options.host ?? DEFAULT_HOST;
-  // An empty host would listen on every interface (as `--host "$UNSET"` gives): refused, not widened.
-  if (host.trim() === '')
-    throw new RolecastError('E_USAGE', '--host is empty', {
-      hint: 'leave --host out to listen on 127.0.0.1 only, or name the address to listen on',
-    });
+  refuseEmptyHost(host);
   const log = options.log ?? (() => {});
   if (!existsSync(resolve(cwd, options.issueDir))) {
     throw new RolecastError('E_NOT_FOUND', `issue folder ${options.issueDir} does not exist`, {

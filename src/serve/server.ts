@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refuseEmptyHost } from '../_loopback.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { HEALTH_PATH, MAX_REQUEST_TARGET, trimmedPath, urlPath, WEBHOOK_PREFIX } from '../config/served-paths.js';
 import { RolecastError } from '../errors.js';
@@ -96,6 +97,8 @@ export function endpointPath(unsubscribeUrl: string | undefined): string {
 }
 
 export async function startUnsubscribeServer(options: UnsubscribeServerOptions): Promise<UnsubscribeServer> {
+  const host = options.host ?? '127.0.0.1';
+  refuseEmptyHost(host);
   const path = endpointPath(options.config.urls.unsubscribe);
   const handler = createHandler({ ...options, path });
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
@@ -122,7 +125,6 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
     max: options.maxConnectionsPerClient ?? DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
     exempt: options.perClientExempt,
   });
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {

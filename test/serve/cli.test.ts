@@ -77,6 +77,20 @@ describe('rolecast serve', () => {
     expect(result.stderr).toContain('ROLECAST_SECRET is not set');
   });
 
+  it('refuses an empty --host, which would listen on every interface, and serves nothing', async () => {
+    // Before, it listened on every interface, failed as a bug, and then ignored SIGTERM.
+    const result = await runCli(['serve', '--port', '0', '--host', ''], {
+      cwd: project.dir,
+      env: { ROLECAST_SECRET: SECRET },
+      timeoutMs: 30_000,
+    });
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--host is empty');
+    expect(result.stderr).toContain('leave --host out to listen on 127.0.0.1 only');
+    expect(result.stdout).not.toContain('listening on');
+  });
+
   it('serves on 127.0.0.1, records a one-click unsubscribe, and stops cleanly on SIGTERM', async () => {
     const serve = await startServe({ cwd: project.dir, env: { ROLECAST_SECRET: SECRET } });
     const { url } = serve;
