@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { applyEdit, type EditContext, type IssueEdit, issueVersion } from './editor.js';
 
@@ -73,6 +73,8 @@ export async function writeAtomically(file: string, text: string): Promise<void>
   );
   try {
     await writeFile(temp, text, { mode });
+    // Set again: the umask takes bits off a new file's mode (group write, 0664 to 0644).
+    await chmod(temp, mode);
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });

@@ -124,6 +124,16 @@ describe('saving issue.json from the editor panel', () => {
     expect((await stat(file)).mode & 0o777).toBe(0o444);
   });
 
+  it('keeps the mode of issue.json whatever the umask (a file the team may write stays so)', async () => {
+    fixture = await startFixture();
+    const file = fixture.project.path(MANIFEST);
+    await chmod(file, 0o664);
+    const response = await save(fixture, setSubject('Shared with the team {{lead}}'));
+    expect(response.status, response.error).toBe(200);
+    expect(await readFile(file, 'utf8')).toContain('Shared with the team');
+    expect((await stat(file)).mode & 0o777).toBe(0o664);
+  });
+
   it('writes through a linked issue.json, keeping the link', async () => {
     fixture = await startFixture();
     const file = fixture.project.path(MANIFEST);
