@@ -79,8 +79,18 @@ export function applyEdit(text: string, edit: IssueEdit, context: EditContext): 
   const subject = edit.op === 'set' && edit.fields.subject !== undefined ? checked.data.subject : undefined;
   const broken = subject === undefined ? undefined : subjectProblem(subject);
   if (broken) return fail(`not saved: the subject ${broken}`);
-  const out = formatIssue(next);
+  const out = inStyleOf(text, formatIssue(next));
   return { ok: true, text: out, changed: out !== text };
+}
+
+/**
+ * The new text with the byte order mark and Windows line endings of the file it replaces, as an
+ * editor on Windows saved it: otherwise every line would show as changed. JSON strings escape their
+ * own line breaks, so only the layout's are turned.
+ */
+function inStyleOf(original: string, formatted: string): string {
+  const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
+  return bom + (original.includes('\r\n') ? formatted.replace(/\n/g, '\r\n') : formatted);
 }
 
 /** Line breaks, tabs and ASCII spaces; not the no-break and other typographic spaces. */

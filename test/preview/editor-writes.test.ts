@@ -134,6 +134,21 @@ describe('saving issue.json from the editor panel', () => {
     expect((await stat(file)).mode & 0o777).toBe(0o664);
   });
 
+  it('keeps the byte order mark and Windows line endings of issue.json', async () => {
+    fixture = await startFixture();
+    const file = fixture.project.path(MANIFEST);
+    const text = await readFile(file, 'utf8');
+    const before = await pageVersion(fixture);
+    await writeFile(file, `\uFEFF${text.replace(/\r?\n/g, '\r\n')}`);
+    await until(fixture, (page) => !page.includes(`data-issue-version="${before}"`));
+    const response = await save(fixture, setSubject('Saved on Windows {{lead}}'));
+    expect(response.status, response.error).toBe(200);
+    const saved = await readFile(file, 'utf8');
+    expect(saved).toContain('Saved on Windows');
+    expect(saved.startsWith('\uFEFF{\r\n')).toBe(true);
+    expect(saved.replace(/\r\n/g, '')).not.toContain('\n');
+  });
+
   it('writes through a linked issue.json, keeping the link', async () => {
     fixture = await startFixture();
     const file = fixture.project.path(MANIFEST);
