@@ -41,6 +41,12 @@ const LINK = /(?<!\\)\[((?:[^\]\n]{0,499}[^\]\n\\])?)\]\([^()\s]{0,2000}\)/g;
  */
 const LINK_LABEL_LINE =
   /^ {0,3}(?:\*\*)?(?:link|url|read more|original|article)(?:\*\*)?[ \t]{0,20}:(?:\*\*)?[ \t]{0,20}\[[^\]\s]{1,500}\]\(<?[^<>()\s]{1,2000}>?\)$/i;
+/**
+ * The same label with a link whose text has several words ("Link: [the post](https://…)"): it has
+ * always been read as text, which would lose the article link without a word; a warning says so.
+ */
+const LINK_LABEL_WORDS =
+  /^ {0,3}(?:\*\*)?(?:link|url|read more|original|article)(?:\*\*)?[ \t]{0,20}:(?:\*\*)?[ \t]{0,20}\[[^\]\n]{1,500}\]\(<?[^<>()\s]{1,2000}>?\)$/i;
 // Not inside a word of ASCII letters and digits: "x**2 + y**2" and "a__b__c" are not bold. Stars
 // that a word goes on after only close one, as CommonMark has it ("**API**s").
 const BOLD_STARS =
@@ -89,7 +95,17 @@ export function prepareMarkdownBody(source: readonly string[], file: string, fir
       lines[index] = '';
       continue;
     }
-    const linked = line.includes('](') && !LINK_LABEL_LINE.test(line) ? withoutLinks(line) : line;
+    const labelLine = line.includes('](') && LINK_LABEL_LINE.test(line);
+    if (line.includes('](') && !labelLine && LINK_LABEL_WORDS.test(line))
+      problems.push({
+        severity: 'warning',
+        file,
+        line: index + firstLine,
+        field: 'url',
+        message: 'this line is read as text, not as the article link: its link text has several words',
+        hint: 'give the address itself (Link: https://…), or the link in the frontmatter as url',
+      });
+    const linked = line.includes('](') && !labelLine ? withoutLinks(line) : line;
     lines[index] =
       linked.includes('**') || linked.includes('__')
         ? outsideCodeSpans(linked, (part) => part.replace(BOLD_STARS, '$1$2').replace(BOLD_UNDERSCORES, '$1'))

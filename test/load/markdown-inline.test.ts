@@ -414,3 +414,31 @@ describe('Markdown links in a body', () => {
     expect(source.summary?.source).toBe('[Acme](https://example.com/p "T")');
   });
 });
+
+describe('a Link: line whose link text has several words', () => {
+  it('stays text as before, and a warning on its line says the article link was not read', () => {
+    const body = ['## Summary', 'Bound the queue.', '', 'Link: [the whole post](https://example.com/q)'];
+    const loaded = parseSummary(doc(...FRONTMATTER, ...body), 'x.md', taxonomy);
+    expect(loaded.summary?.url).toBeUndefined();
+    expect(loaded.summary?.summary).toBe('Bound the queue.\n\nLink: the whole post');
+    const warning = loaded.problems.find((p) => p.field === 'url');
+    expect(warning).toMatchObject({ severity: 'warning', line: FRONTMATTER.length + 4 });
+    expect(warning?.message).toMatch(/not as the article link/);
+  });
+
+  it('gives no warning where the label reads the link (one word) or the line is prose', () => {
+    const one = parseSummary(
+      doc(...FRONTMATTER, '## Summary', 'Bound the queue.', '', 'Link: [post](https://example.com/q)'),
+      'x.md',
+      taxonomy,
+    );
+    expect(one.summary?.url).toBe('https://example.com/q');
+    expect(one.problems.filter((p) => p.field === 'url')).toEqual([]);
+    const prose = parseSummary(
+      doc(...FRONTMATTER, '## Summary', 'Read [the whole post](https://example.com/q) first.'),
+      'x.md',
+      taxonomy,
+    );
+    expect(prose.problems.filter((p) => p.field === 'url')).toEqual([]);
+  });
+});
