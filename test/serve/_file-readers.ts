@@ -1,6 +1,7 @@
 import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { signToken } from '../../src/unsubscribe/token.js';
 import { launchBrowser } from '../helpers/browser.js';
@@ -26,6 +27,8 @@ export interface FileReaders {
   mailsTo(address: string): Promise<ReceivedMessage[]>;
   /** Waits for the nth message to `address` (1-based). */
   waitForMail(address: string, count?: number): Promise<ReceivedMessage>;
+  /** Asks for `to` on `from`'s preferences page and confirms it from the mail sent to `to`, in the browser. */
+  moveAddress(from: string, to: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,16 +69,19 @@ export async function startFileReaders(env: Record<string, string> = {}): Promis
   };
   await until('serve to listen', () => (output.out.includes('listening on') ? true : undefined));
   const mailsTo = async (address: string) => (await smtp.messages()).filter((m) => m.envelope.to.includes(address));
+  const waitForMail = (address: string, count = 1) =>
+    until(`message ${count} to ${address}`, async () => (await mailsTo(address))[count - 1]);
+  const preferences = async (email: string) => {
+    const page = await browser.newPage();
+    const token = signToken({ email, listId }, SECRET);
+    await page.goto(`${origin}/preferences?${new URLSearchParams({ token })}`);
+    return page;
+  };
   return {
     project,
     smtp,
     browser,
-    async preferences(email) {
-      const page = await browser.newPage();
-      const token = signToken({ email, listId }, SECRET);
-      await page.goto(`${origin}/preferences?${new URLSearchParams({ token })}`);
-      return page;
-    },
+    preferences,
     async writeList(name, entries, minutesAgo = 60) {
       await project.write(name, JSON.stringify(entries));
       const at = new Date(Date.now() - minutesAgo * 60_000);
@@ -83,8 +89,22 @@ export async function startFileReaders(env: Record<string, string> = {}): Promis
     },
     run: (args) => runMain(project.dir, args, commandEnv),
     mailsTo,
-    waitForMail: (address, count = 1) =>
-      until(`message ${count} to ${address}`, async () => (await mailsTo(address))[count - 1]),
+    waitForMail,
+    async moveAddress(from, to) {
+      const page = await preferences(from);
+      // `to` may have had mail before (an issue, an earlier move): the confirmation is the next one.
+      const before = (await mailsTo(to)).length;
+      await page.getByLabel('Email address').fill(to);
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText('We sent a confirmation email to your new address.').waitFor({ timeout: 5000 });
+      const mail = await waitForMail(to, before + 1);
+      const link = /https?:\/\/\S+\/confirm\?token=[\w.-]+/.exec(mail.parsed.text ?? '')?.[0];
+      expect(link).toBeDefined();
+      await page.goto(link!);
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await page.getByRole('heading', { name: 'You are subscribed' }).waitFor({ timeout: 5000 });
+      await page.close();
+    },
     async close() {
       stop.abort();
       await served;

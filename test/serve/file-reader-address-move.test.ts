@@ -13,28 +13,13 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => h?.close());
 
-/** Asks for `to` on `from`'s preferences page and confirms it from the mail, in the browser. */
-async function moveAddress(from: string, to: string, on: FileReaders = h) {
-  const page = await on.preferences(from);
-  await page.getByLabel('Email address').fill(to);
-  await page.getByRole('button', { name: 'Save changes' }).click();
-  await page.getByText('We sent a confirmation email to your new address.').waitFor({ timeout: 5000 });
-  const mail = await on.waitForMail(to);
-  const link = /https?:\/\/\S+\/confirm\?token=[\w.-]+/.exec(mail.parsed.text ?? '')?.[0];
-  expect(link).toBeDefined();
-  await page.goto(link!);
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await page.getByRole('heading', { name: 'You are subscribed' }).waitFor({ timeout: 5000 });
-  await page.close();
-}
-
 describe('a reader of a subscribers file who confirms a new address', () => {
   it('gets the next issue at the new address, with the file’s settings, and the old address gets nothing', async () => {
     await h.writeList('list.json', [
       { email: 'ann.old@example.com', name: 'Ann Lee', roles: ['CTO'] },
       { email: 'bo@example.com', name: 'Bo Berg', roles: ['Executive'] },
     ]);
-    await moveAddress('ann.old@example.com', 'ann.new@example.com');
+    await h.moveAddress('ann.old@example.com', 'ann.new@example.com');
 
     const dry = await h.run(['send', 'issues/2026-W48', '--subscribers', 'list.json', '--dry-run']);
     expect(dry.code, dry.all).toBe(0);
@@ -80,7 +65,7 @@ describe('a reader of a subscribers file who confirms a new address', () => {
       { email: 'cy.old@example.com', name: 'Cy Old', roles: ['CTO'] },
       { email: 'cy.new@example.com', name: 'Cy New', roles: ['Executive'] },
     ]);
-    await moveAddress('cy.old@example.com', 'cy.new@example.com');
+    await h.moveAddress('cy.old@example.com', 'cy.new@example.com');
     const sent = await h.run(['send', 'issues/2026-W48', '--subscribers', 'both.json', '--json']);
     expect(sent.code, sent.all).toBe(0);
     expect(await h.mailsTo('cy.old@example.com')).toEqual([]);
@@ -93,7 +78,7 @@ describe('a reader of a subscribers file who confirms a new address', () => {
 
   it('stops mailing the new address when the reader unsubscribes from an older message’s page', async () => {
     await h.writeList('leave.json', [{ email: 'gus.old@example.com', name: 'Gus', roles: ['CTO'] }]);
-    await moveAddress('gus.old@example.com', 'gus.new@example.com');
+    await h.moveAddress('gus.old@example.com', 'gus.new@example.com');
     const page = await h.preferences('gus.old@example.com');
     await page.getByRole('button', { name: 'Unsubscribe from everything' }).click();
     await page.getByText('You are unsubscribed.').waitFor({ timeout: 5000 });
@@ -108,7 +93,7 @@ describe('a reader of a subscribers file who confirms a new address', () => {
 
   it('reaches the old address again once the editor removes the moved reader', async () => {
     await h.writeList('undo.json', [{ email: 'di.old@example.com', name: 'Di Old', roles: ['CTO'] }]);
-    await moveAddress('di.old@example.com', 'di.new@example.com');
+    await h.moveAddress('di.old@example.com', 'di.new@example.com');
     expect((await h.run(['subscribers', 'remove', 'di.new@example.com'])).code).toBe(0);
     const sent = await h.run(['send', 'issues/2026-W48', '--subscribers', 'undo.json', '--json']);
     expect(sent.code, sent.all).toBe(0);
@@ -132,7 +117,7 @@ describePostgres('a reader of a subscribers file who confirms a new address, wit
       { email: 'eve.new@example.com', name: 'Eve New', roles: ['Executive'] },
       { email: 'fay@example.com', name: 'Fay', roles: ['CTO'] },
     ]);
-    await moveAddress('eve.old@example.com', 'eve.new@example.com', pg);
+    await pg.moveAddress('eve.old@example.com', 'eve.new@example.com');
     const sent = await pg.run(['send', 'issues/2026-W48', '--subscribers', 'list.json', '--json']);
     expect(sent.code, sent.all).toBe(0);
     expect(JSON.parse(sent.out).readers).toMatchObject({ source: 'file', moved: 1 });

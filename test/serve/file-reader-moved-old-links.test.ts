@@ -15,21 +15,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => h?.close());
 
-/** Asks for `to` on `from`'s preferences page and confirms it from the mail sent to `to`. */
-async function moveAddress(from: string, to: string) {
-  const page = await h.preferences(from);
-  await page.getByLabel('Email address').fill(to);
-  await page.getByRole('button', { name: 'Save changes' }).click();
-  await page.getByText('We sent a confirmation email to your new address.').waitFor({ timeout: 5000 });
-  const mail = (await h.mailsTo(to)).at(-1) ?? (await h.waitForMail(to));
-  const link = /https?:\/\/\S+\/confirm\?token=[\w.-]+/.exec(mail.parsed.text ?? '')?.[0];
-  expect(link).toBeDefined();
-  await page.goto(link!);
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await page.getByRole('heading', { name: 'You are subscribed' }).waitFor({ timeout: 5000 });
-  await page.close();
-}
-
 /** The https URL of a message's List-Unsubscribe header. */
 function oneClickUrl(message: ReceivedMessage): string {
   const header = message.raw.replace(/\r?\n[ \t]+/g, ' ');
@@ -48,7 +33,7 @@ describe('an older message of a reader who moved to a new address', () => {
     await h.writeList('click.json', [{ email: 'hal.old@example.com', name: 'Hal', roles: ['CTO'] }]);
     await send('click.json');
     const older = await h.waitForMail('hal.old@example.com');
-    await moveAddress('hal.old@example.com', 'hal.new@example.com');
+    await h.moveAddress('hal.old@example.com', 'hal.new@example.com');
 
     const response = await fetch(oneClickUrl(older), {
       method: 'POST',
@@ -66,9 +51,9 @@ describe('an older message of a reader who moved to a new address', () => {
 
   it('does not let its holder move the address on, away from where the reader went', async () => {
     await h.writeList('steal.json', [{ email: 'ida.old@example.com', name: 'Ida', roles: ['CTO'] }]);
-    await moveAddress('ida.old@example.com', 'ida.new@example.com');
+    await h.moveAddress('ida.old@example.com', 'ida.new@example.com');
     // Whoever holds an older message (or now owns the old mailbox) asks for an address of theirs.
-    await moveAddress('ida.old@example.com', 'mallory@example.com');
+    await h.moveAddress('ida.old@example.com', 'mallory@example.com');
 
     await send('steal.json');
     expect(await h.mailsTo('mallory@example.com')).toHaveLength(1);
@@ -83,9 +68,9 @@ describe('an address one reader of the file moved away from and another moved to
       { email: 'desk@example.com', name: 'Jo', roles: ['CTO'] },
       { email: 'kim.home@example.com', name: 'Kim', roles: ['Executive'] },
     ]);
-    await moveAddress('desk@example.com', 'jo@example.com');
+    await h.moveAddress('desk@example.com', 'jo@example.com');
     // The shared mailbox passes to Kim.
-    await moveAddress('kim.home@example.com', 'desk@example.com');
+    await h.moveAddress('kim.home@example.com', 'desk@example.com');
 
     await send('swap.json');
     expect(await h.mailsTo('kim.home@example.com')).toEqual([]);
@@ -102,7 +87,7 @@ describe('an address one reader of the file moved away from and another moved to
 describe('erasure of the address a reader of the file moved to', () => {
   it('leaves the old address the file lists unmailed too, and nothing of either stored', async () => {
     await h.writeList('erase.json', [{ email: 'lu.old@example.com', name: 'Lu', roles: ['CTO'] }]);
-    await moveAddress('lu.old@example.com', 'lu.new@example.com');
+    await h.moveAddress('lu.old@example.com', 'lu.new@example.com');
     const forgot = await h.run(['subscribers', 'forget', 'lu.new@example.com']);
     expect(forgot.code, forgot.all).toBe(0);
 
