@@ -256,26 +256,32 @@ export function outsideCodeSpans(line: string, rewrite: (part: string) => string
   return out + rewrite(line.slice(from));
 }
 
-/** `line`'s code spans in order, each from its opening backticks to just after its closing ones. */
-export function codeSpanRanges(line: string): { start: number; end: number }[] {
-  const spans: { start: number; end: number }[] = [];
-  if (!line.includes('`')) return spans;
-  const closeCodeAt = codeSpanCloser(line);
-  for (let i = 0; i < line.length; ) {
-    if (line[i] !== '`') {
+/**
+ * `text`'s backtick runs in order, each with where its code span's closing run starts (undefined
+ * when nothing closes it). The scan goes on after a span's closing run, or after a run left open.
+ */
+function* backtickRuns(text: string): Generator<{ start: number; length: number; close: number | undefined }> {
+  if (!text.includes('`')) return;
+  const closeCodeAt = codeSpanCloser(text);
+  for (let i = 0; i < text.length; ) {
+    if (text[i] !== '`') {
       i++;
       continue;
     }
     let run = i;
-    while (line[run] === '`') run++;
-    const close = closeCodeAt(i, run - i);
-    if (close === undefined) {
-      i = run;
-      continue;
-    }
-    spans.push({ start: i, end: close + (run - i) });
-    i = close + (run - i);
+    while (text[run] === '`') run++;
+    const length = run - i;
+    const close = closeCodeAt(i, length);
+    yield { start: i, length, close };
+    i = close === undefined ? run : close + length;
   }
+}
+
+/** `line`'s code spans in order, each from its opening backticks to just after its closing ones. */
+export function codeSpanRanges(line: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  for (const { start, length, close } of backtickRuns(line))
+    if (close !== undefined) spans.push({ start, end: close + length });
   return spans;
 }
 
@@ -360,19 +366,7 @@ function linkAt(text: string, at: number, defined: ReadonlySet<string>): { at: n
 
 /** Whether every backtick run in `text` opens a code span that closes within it. */
 export function codeSpansClosed(text: string): boolean {
-  if (!text.includes('`')) return true;
-  const closeCodeAt = codeSpanCloser(text);
-  for (let i = 0; i < text.length; ) {
-    if (text[i] !== '`') {
-      i++;
-      continue;
-    }
-    let run = i;
-    while (text[run] === '`') run++;
-    const close = closeCodeAt(i, run - i);
-    if (close === undefined) return false;
-    i = close + (run - i);
-  }
+  for (const { close } of backtickRuns(text)) if (close === undefined) return false;
   return true;
 }
 
