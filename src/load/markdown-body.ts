@@ -34,19 +34,24 @@ const IMAGE = /!\[([^\]\n]{0,500})\]\([^()\s]{0,2000}\)/g;
 // Not a bracket written with a backslash: "\\[not a link\\](x)" is left to the text's escapes. A link
 // with no text is nothing a reader sees: a badge, "[![CI](badge.svg)](…)", is left out with its image.
 const LINK = /(?<!\\)\[((?:[^\]\n]{0,499}[^\]\n\\])?)\]\([^()\s]{0,2000}\)/g;
+/** A link label line (bold or not) whose value is one link, its text made of `textChar`. */
+function linkLabelLine(textChar: string): RegExp {
+  return new RegExp(
+    `^ {0,3}(?:\\*\\*)?(?:link|url|read more|original|article)(?:\\*\\*)?[ \\t]{0,20}:(?:\\*\\*)?[ \\t]{0,20}\\[${textChar}{1,500}\\]\\(<?[^<>()\\s]{1,2000}>?\\)$`,
+    'i',
+  );
+}
 /**
  * "Link: [here](https://…)", bold or not: a link label whose value is one link with a one-word text
  * keeps it, for the label to read the address from (as in a text summary). Unwrapped, the word
  * would be read as the address and the file refused; a longer text has always stayed text.
  */
-const LINK_LABEL_LINE =
-  /^ {0,3}(?:\*\*)?(?:link|url|read more|original|article)(?:\*\*)?[ \t]{0,20}:(?:\*\*)?[ \t]{0,20}\[[^\]\s]{1,500}\]\(<?[^<>()\s]{1,2000}>?\)$/i;
+const LINK_LABEL_LINE = linkLabelLine('[^\\]\\s]');
 /**
  * The same label with a link whose text has several words ("Link: [the post](https://…)"): it has
  * always been read as text, which would lose the article link without a word; a warning says so.
  */
-const LINK_LABEL_WORDS =
-  /^ {0,3}(?:\*\*)?(?:link|url|read more|original|article)(?:\*\*)?[ \t]{0,20}:(?:\*\*)?[ \t]{0,20}\[[^\]\n]{1,500}\]\(<?[^<>()\s]{1,2000}>?\)$/i;
+const LINK_LABEL_WORDS = linkLabelLine('[^\\]\\n]');
 // Not inside a word of ASCII letters and digits: "x**2 + y**2" and "a__b__c" are not bold. Stars
 // that a word goes on after only close one, as CommonMark has it ("**API**s").
 const BOLD_STARS =
