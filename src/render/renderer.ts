@@ -42,10 +42,11 @@ import { compileMjml, type MjmlResult, mapMjmlErrors, mjmlOptions } from './mjml
 import { cachedMjml } from './mjml-cache.js';
 import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
+import { createPlainText } from './plain-text.js';
 import { createSetFrames, type GateSegment, type SetFrameStats } from './set-frames.js';
 import { createSplicedTemplates } from './splice.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
-import { createPlainText, fillText, type TextTemplate, textSizer } from './text-template.js';
+import { fillText, type TextTemplate, textSizer } from './text-template.js';
 import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
 import { buildView, type CardStyle, createSharedViews, type DigestView, listLanguage } from './view.js';
 import { wrapLine } from './wrap.js';

@@ -3,16 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import { loadProject, type Project } from '../../src/load/project.js';
 import { createFieldTokens, type FieldValues } from '../../src/render/_personal.js';
+import { createPlainText } from '../../src/render/plain-text.js';
 import { loadTemplates, type TemplateSet } from '../../src/render/templates.js';
-import {
-  createPlainText,
-  fillText,
-  joinTexts,
-  normaliseText,
-  textShape,
-  textSizer,
-  textSplitter,
-} from '../../src/render/text-template.js';
+import { joinTexts } from '../../src/render/text-joiner.js';
+import { fillText, normaliseText, textShape, textSizer, textSplitter } from '../../src/render/text-template.js';
 import { buildView, type CardStyle, createSharedViews } from '../../src/render/view.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
 import { fixtureProject, SUMMARIES, type SummaryInput, userTemplates } from './_fixtures.js';
