@@ -1,10 +1,11 @@
-import Handlebars from 'handlebars';
 import { detach } from '../detach.js';
 import { type Cache, createCache } from './_cache.js';
-import { IMAGE_TAG, LINK_ATTRIBUTE } from './gates.js';
-import { blockEdge, hasOtherSpace, minifyHtml, minifyPiece, trimSpace } from './minify.js';
+import { minifyHtml, minifyPiece } from './minify.js';
 import type { PieceCompiler, PieceResult } from './pieces.js';
-import type { ListSlot, SplicedTemplates, StandIns } from './splice.js';
+import { joinMinified, linesInText, literalPiece, type Piece, pushCut } from './set-join.js';
+import { classKey, lineValues, sameLanguageFields } from './set-lines.js';
+import type { ListSlot, SplicedTemplates } from './splice.js';
+import { createStandIns } from './stand-ins.js';
 import type { DigestView } from './view.js';
 
 /**
@@ -72,31 +73,9 @@ export interface SetFrameStats {
   composed: number;
 }
 
-/** The variant's lines that differ between role sets, by where they sit in the view. */
-const LINES = [
-  ['subject'],
-  ['audience'],
-  ['issue', 'lead'],
-  ['issue', 'preheader'],
-  ['issue', 'intro'],
-  ['contents', 'summary'],
-] as const;
-
-/** Fields of the view that hold a variant's own lines and lists; everything else is the language's. */
-const OWN = new Set(['subject', 'audience', 'isEditorEdition', 'contents', 'sections', 'issue']);
-const OWN_ISSUE = new Set(['lead', 'preheader', 'intro']);
-
 const MAX_CLASSES = 64;
 /** Sections kept per column of a frame: a few hundred for a dozen roles; past the limit the oldest are worked out again. */
 const RUNS_PER_COLUMN = 1000;
-
-export interface Piece {
-  /** Minified, so without white space at either end. */
-  html: string;
-  /** The raw output started or ended with white space. */
-  spaceBefore: boolean;
-  spaceAfter: boolean;
-}
 
 interface SetClass {
   /** The view the class was made from: the language's fields are compared with it. */
@@ -127,78 +106,9 @@ export function createSetFrames(options: {
   nonce: string;
 }): SetFrames {
   const { spliced, pieces, nonce } = options;
-  // A line's token and a list block's: the prefix, then the line's or the block's number.
-  const linePrefix = `rcV${nonce}x`;
-  const slotPrefix = `rcL${nonce}x`;
-  const lineToken = (i: number) => `${linePrefix}${i}x`;
-  const tokens = new RegExp(`${linePrefix}(\\d+)x|${slotPrefix}(\\d+)x`, 'g');
-  // A search, not `cut`: a section's segments are many, and would crowd the class's own out of its cache.
-  const holdsToken = (segment: string) => segment.includes(linePrefix) || segment.includes(slotPrefix);
+  const { standIns, standInView, lineToken, tokens, holdsToken, clearTaint } = createStandIns(nonce);
   const classes = new Map<string, SetClass>();
   const stats: SetFrameStats = { classes: 0, filled: 0, ordinary: 0, composed: 0 };
-
-  // Stand-ins record how they are used.
-  let elementReads = 0;
-  let tainted = false;
-  const positions = new WeakMap<object, number>();
-  const lists = new WeakSet<object>();
-  const standIns: StandIns = {
-    isList: (value) => typeof value === 'object' && value !== null && lists.has(value),
-    sectionAt: (value) => (typeof value === 'object' && value !== null ? positions.get(value) : undefined),
-    elementReads: () => elementReads,
-    tainted: () => tainted,
-    slotToken: (k) => `${slotPrefix}${k}x`,
-  };
-  const element = (): object =>
-    watched(() => {
-      elementReads++;
-    });
-  const standInList = (length: number, sections: boolean): object[] => {
-    const list = Array.from({ length }, (_, i) => {
-      const one = element();
-      if (sections) positions.set(one, i);
-      return one;
-    });
-    lists.add(list);
-    return list;
-  };
-  /** A line's stand-in: printed escaped it is its token; used any other way, the class is ordinary. */
-  const line = (i: number): object => {
-    const token = lineToken(i);
-    const toHTML = () => token;
-    // A partial kept by the values it reads keys them with JSON: a line's key is its token.
-    const toJSON = () => token;
-    const markTainted = () => {
-      tainted = true;
-    };
-    // Made a string some other way (printed raw, used as a key): the class cannot be filled.
-    const toPrimitive = () => {
-      markTainted();
-      return token;
-    };
-    return watched(markTainted, { toHTML, toJSON, [Symbol.toPrimitive]: toPrimitive });
-  };
-
-  const standInView = (view: DigestView): DigestView => {
-    const lineOr = (i: number, value: string | undefined) => (value ? (line(i) as unknown as string) : value);
-    return {
-      ...view,
-      subject: lineOr(0, view.subject)!,
-      audience: lineOr(1, view.audience)!,
-      issue: {
-        ...view.issue,
-        lead: lineOr(2, view.issue.lead)!,
-        preheader: lineOr(3, view.issue.preheader),
-        intro: lineOr(4, view.issue.intro),
-      },
-      contents: {
-        ...view.contents,
-        summary: lineOr(5, view.contents.summary)!,
-        sections: standInList(view.contents.sections.length, false) as unknown as DigestView['contents']['sections'],
-      },
-      sections: standInList(view.sections.length, true) as unknown as DigestView['sections'],
-    };
-  };
 
   // Segments of a class recur in every variant of it: each is cut at its tokens once.
   const cuts = createCache<string, readonly string[] | null>(2000);
@@ -213,10 +123,10 @@ export function createSetFrames(options: {
   };
 
   const newClass = async (view: DigestView): Promise<SetClass> => {
-    tainted = false;
+    clearTaint();
     const stand = standInView(view);
     const source = spliced.standIn(stand, standIns);
-    tainted = false;
+    clearTaint();
     const slotLists = (source?.slots ?? []).map((slot: ListSlot) => {
       if (slot.list === stand.sections) return (v: DigestView) => v.sections;
       if (slot.list === stand.contents.sections) return (v: DigestView) => v.contents.sections;
@@ -512,169 +422,8 @@ export function createSetFrames(options: {
   };
 }
 
-/**
- * The class a view belongs to: its language, the lengths of its lists, and which of its lines are
- * empty. Undefined when a line holds white space the minifier would change (its token would not).
- */
-export function classKey(view: DigestView): string | undefined {
-  let key = `${view.language}\u0000${view.sections.length}\u0000${view.contents.sections.length}\u0000${view.isEditorEdition}\u0000${view.contents.showHeadings}`;
-  for (const path of LINES) {
-    const value = lineOf(view, path);
-    if (value === undefined || value === '') key += value === undefined ? 'u' : 'e';
-    else if (typeof value !== 'string' || !steady(value)) return undefined;
-    else key += 's';
-  }
-  return key;
-}
-
-/**
- * A segment holding only lines, as pieces: its text around the lines (the class's own strings,
- * shared by every variant of it) and the line values apart. A line in a long segment (the
- * preheader and the padding after it, the header) then costs a role set its own few bytes, not a
- * copy of the segment, in memory and in the encoded pieces of its message.
- */
-function pushCut(pieces: string[], parts: readonly (string | undefined)[], values: readonly string[]): void {
-  if (parts[0]) pieces.push(parts[0]);
-  for (let i = 1; i < parts.length; i += 3) {
-    const value = values[Number(parts[i])]!;
-    if (value) pieces.push(value);
-    if (parts[i + 2]) pieces.push(parts[i + 2]!);
-  }
-}
-
-/** The variant's lines as its HTML shows them, in the order of `LINES`. */
-function lineValues(view: DigestView): string[] {
-  return LINES.map((path) => {
-    const value = lineOf(view, path);
-    return typeof value === 'string' ? Handlebars.Utils.escapeExpression(value) : '';
-  });
-}
-
-/** A run of a minified segment between list blocks: at most one space at either end. */
-function literalPiece(text: string): Piece {
-  return { html: trimSpace(text), spaceBefore: text.startsWith(' '), spaceAfter: text.endsWith(' ') };
-}
-
-/**
- * Minified pieces joined as minifying their raw join would: white space between two pieces goes
- * when a block-level tag is next to it; undefined when it would stay (one space).
- */
-export function joinMinified(pieces: readonly Piece[]): string[] | undefined {
-  const out: string[] = [];
-  let previous: string | undefined;
-  let space = false;
-  for (const piece of pieces) {
-    space ||= piece.spaceBefore;
-    if (piece.html === '') {
-      space ||= piece.spaceAfter;
-      continue;
-    }
-    if (previous !== undefined && space && !(blockEdge(previous, 'end') || blockEdge(piece.html, 'start'))) {
-      return undefined;
-    }
-    out.push(piece.html);
-    previous = piece.html;
-    space = piece.spaceAfter;
-  }
-  return out;
-}
-
-function lineOf(view: DigestView, path: (typeof LINES)[number]): unknown {
-  return path.length === 1 ? view[path[0]] : (view[path[0]] as unknown as Record<string, unknown>)[path[1]];
-}
-
-/**
- * An object that answers only `answers` and reports every other use (a property read, `in`, a
- * listing of its keys) through `onUse`.
- */
-function watched(onUse: () => void, answers: Record<string | symbol, unknown> = {}): object {
-  return new Proxy(Object.create(null) as object, {
-    get(_, property) {
-      if (Object.hasOwn(answers, property)) return answers[property];
-      onUse();
-      return undefined;
-    },
-    has() {
-      onUse();
-      return false;
-    },
-    ownKeys() {
-      onUse();
-      return [];
-    },
-    getOwnPropertyDescriptor() {
-      onUse();
-      return undefined;
-    },
-  });
-}
-
-/**
- * No leading, trailing or repeated space, and no other white space the minifier would change (a
- * no-break space is text to it, see minify.ts).
- */
-function steady(value: string): boolean {
-  return !(value.startsWith(' ') || value.endsWith(' ') || value.includes('  ') || hasOtherSpace(value));
-}
-
-/** True when the two views agree on every field that is not a variant's own. */
-function sameLanguageFields(a: DigestView, b: DigestView): boolean {
-  for (const key of Object.keys(a) as (keyof DigestView)[]) {
-    if (OWN.has(key)) continue;
-    if (!deepEqual(a[key], b[key])) return false;
-  }
-  for (const key of Object.keys(a.issue) as (keyof DigestView['issue'])[]) {
-    if (!OWN_ISSUE.has(key) && a.issue[key] !== b.issue[key]) return false;
-  }
-  return Object.keys(a).length === Object.keys(b).length;
-}
-
 function sameLists(a: readonly (readonly string[])[], b: readonly (readonly string[])[]): boolean {
   return (
     a.length === b.length && a.every((list, i) => list.length === b[i]!.length && list.every((x, j) => x === b[i]![j]))
   );
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) {
-    if (!deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-  }
-  return true;
-}
-
-/** What the link and image gates read (see gates.ts): a line must stay clear of both. */
-const LINK_OR_IMAGE = new RegExp(`${LINK_ATTRIBUTE.source}|${IMAGE_TAG.source}`, 'gi');
-
-/**
- * Whether a class segment's lines (escaped text: no `<`, `>`, `=` or quotes) can change none of
- * its link or image gates: no link or image tag of the segment as tokens reaches a token, and no
- * `=` follows a token with only letters between, where a line could end in an attribute's name.
- * The segment's link and image gates are then the same for every variant of the class.
- */
-function linesInText(
-  segment: string,
-  parts: readonly (string | undefined)[],
-  tokenLength: (line: number) => number,
-): boolean {
-  const spans: [number, number][] = [];
-  let at = parts[0]!.length;
-  for (let i = 1; i < parts.length; i += 3) {
-    if (parts[i] === undefined) return false;
-    const end = at + tokenLength(Number(parts[i]));
-    spans.push([at, end]);
-    const after = parts[i + 2]!;
-    if (/^[A-Za-z]*\s*=/.test(after)) return false;
-    at = end + after.length;
-  }
-  for (const match of segment.matchAll(LINK_OR_IMAGE)) {
-    const from = match.index;
-    const to = from + match[0].length;
-    // Touching counts: a line right after an unquoted value would be read as part of it.
-    if (spans.some(([start, end]) => from <= end && to >= start)) return false;
-  }
-  return true;
 }

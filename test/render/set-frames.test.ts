@@ -5,7 +5,7 @@ import { buildVariant, effectiveRoleOrder, type Variant } from '../../src/group/
 import { loadProject, type Project } from '../../src/load/project.js';
 import { type CompiledVariant, createRenderer, type Renderer } from '../../src/render/index.js';
 import { minifyHtml, minifyPiece } from '../../src/render/minify.js';
-import { joinMinified, type Piece } from '../../src/render/set-frames.js';
+import { joinMinified, type Piece } from '../../src/render/set-join.js';
 import { buildView } from '../../src/render/view.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
 import { fixtureProject, SAMPLE_READERS as readers, SUMMARIES, userTemplates } from './_fixtures.js';
