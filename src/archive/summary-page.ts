@@ -2,7 +2,7 @@ import { htmlPage } from '../html-page.js';
 import { type Language, translator } from '../i18n/index.js';
 import type { Summary } from '../model/summary.js';
 import { domainOf, isMailLink } from '../render/_text.js';
-import { summaryParagraphs } from '../render/view.js';
+import { summaryParagraphs } from '../render/cards.js';
 import { escapeHtml } from '../serve/pages.js';
 import { type ArchiveSite, archiveBaseCss } from './pages.js';
 

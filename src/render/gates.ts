@@ -9,7 +9,8 @@ import type { Summary } from '../model/summary.js';
 import { createCache } from './_cache.js';
 import { contrast } from './_colour.js';
 import { absentAmong, variantSummaries } from './lead.js';
-import { contrastPairs, type DigestView } from './view.js';
+import { contrastPairs } from './palette.js';
+import type { DigestView } from './view.js';
 import { columns } from './wrap.js';
 
 /**

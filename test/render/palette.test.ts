@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { contrast } from '../../src/render/_colour.js';
-import { contrastPairs, palette } from '../../src/render/view.js';
+import { contrastPairs, palette } from '../../src/render/palette.js';
 
 /**
  * The palette fades the header's date line towards the brand colour for a quieter look, but never

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder, planSingleRoleVariants } from '../../src/group/index.js';
 import type { Summary } from '../../src/model/summary.js';
+import { summaryParagraphs } from '../../src/render/cards.js';
 import {
   compileAudience,
   createRenderer,
@@ -8,7 +9,6 @@ import {
   type RendererOptions,
   weekLine,
 } from '../../src/render/index.js';
-import { summaryParagraphs } from '../../src/render/view.js';
 import { fixtureProject } from './_fixtures.js';
 
 const reader = (overrides: Partial<PersonalFields> = {}): PersonalFields => ({

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import { loadProject } from '../../src/load/project.js';
 import { linkProblems } from '../../src/render/gates.js';
-import { buildView, palette } from '../../src/render/view.js';
+import { palette } from '../../src/render/palette.js';
+import { buildView } from '../../src/render/view.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
 
 describe('views and link gates', () => {
