@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planAudience } from '../../src/group/index.js';
+import { openStateDb } from '../../src/send/store.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
@@ -64,4 +66,49 @@ describe('the state file removed while a send runs', () => {
       expect(received.sort()).toEqual(plan.recipients.map((r) => r.subscriber.email).sort());
     },
   );
+
+  it('a state file reached through a link, the link pointed at another file mid-run: the send stops (exit 3) and its records are kept', async () => {
+    fixture = await sendFixture(70, { concurrency: 2 });
+    // As a deploy might keep it: the state path a link to one of several files, switched by re-pointing it.
+    const releases = fixture.temp.path('.rolecast/releases');
+    mkdirSync(releases, { recursive: true });
+    const first = join(releases, 'one.db');
+    const second = join(releases, 'two.db');
+    openStateDb(first).close();
+    copyFileSync(first, second);
+    const state = fixture.temp.path('.rolecast/state.db');
+    symlinkSync(first, state);
+
+    server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
+    const env = sendEnv(server.url());
+    const child = spawn(process.execPath, [CLI, ...SEND], {
+      cwd: fixture.dir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await until(() => server!.counts.accepted >= 15, 'the first messages');
+    renameSync(state, `${state}.old`);
+    symlinkSync(second, state);
+
+    expect(await exited, stderr).toBe(3);
+    expect(stderr).toContain(`the state file ${state} was replaced by another file while the send ran`);
+    // Done as its hint says: the rescued copy put where the link now points.
+    const rescued = readdirSync(releases).find((name) => name.startsWith('two.db.rescued-'));
+    expect(rescued, readdirSync(releases).join(', ')).toBeDefined();
+    for (const leftover of [second, `${second}-wal`, `${second}-shm`]) rmSync(leftover, { force: true });
+    renameSync(join(releases, rescued!), second);
+
+    const resumed = await runCli(SEND, { cwd: fixture.dir, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const received = (await server.messages()).map((m) => m.envelope.to[0]!);
+    const project = await fixture.load();
+    const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+    expect(received.sort()).toEqual(plan.recipients.map((r) => r.subscriber.email).sort());
+  });
 });

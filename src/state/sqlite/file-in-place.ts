@@ -13,17 +13,14 @@ import type { StateDb } from '../../send/store.js';
  * place), so nothing it recorded is lost.
  */
 export function fileInPlace(db: StateDb, file: string): () => void {
-  const path = sqlitePath(file);
-  const opened = identity(path);
+  const moved = fileMoved(file);
   let rescue: { to?: string; failed?: string; replaced: boolean } | undefined;
   return () => {
-    if (!opened || opened === UNKNOWN) return;
     if (!rescue) {
-      const now = identity(path);
-      // A stat that failed for another reason (permissions, a stale network mount) says nothing
-      // about the file: the send goes on, as it did before this check.
-      if (now === UNKNOWN || (now && now.dev === opened.dev && now.ino === opened.ino)) return;
-      const replaced = now !== undefined;
+      const now = moved();
+      if (!now) return;
+      const path = sqlitePath(file);
+      const replaced = now === 'replaced';
       rescue = { ...writeBack(db, replaced ? `${path}.rescued-${Date.now()}` : path), replaced };
     }
     // The first verdict stands: after the write-back a file is at the path again, and is not "another file".
@@ -47,9 +44,26 @@ export function fileInPlace(db: StateDb, file: string): () => void {
   };
 }
 
+/**
+ * Whether the file at `file` is still the one there now (call it right after opening the database):
+ * undefined while it is, else whether it was deleted or replaced. The path is followed afresh each
+ * time, so a symbolic link pointed at another file counts as replaced: the next command opens that one.
+ */
+export function fileMoved(file: string): () => 'deleted' | 'replaced' | undefined {
+  const opened = identity(file);
+  return () => {
+    if (!opened || opened === UNKNOWN) return undefined;
+    const now = identity(file);
+    // A stat that failed for another reason (permissions, a stale network mount) says nothing
+    // about the file: the writer goes on, as it did before this check.
+    if (now === UNKNOWN || (now && now.dev === opened.dev && now.ino === opened.ino)) return undefined;
+    return now === undefined ? 'deleted' : 'replaced';
+  };
+}
+
 const UNKNOWN = 'unknown';
 
-/** The file's identity; undefined when it is gone, UNKNOWN when the stat failed otherwise. */
+/** The file's identity, through any symbolic links; undefined when it is gone, UNKNOWN when the stat failed otherwise. */
 function identity(path: string): { dev: number; ino: number } | undefined | typeof UNKNOWN {
   try {
     const { dev, ino } = statSync(path);
