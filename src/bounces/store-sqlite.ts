@@ -1,5 +1,6 @@
 import { canonicalAddress } from '../address.js';
 import { isSuppressed as isSuppressedInState, type StateDb } from '../send/store.js';
+import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
 import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import { commitOrRollback } from '../store/commit.js';
 import { hashedAddress } from '../store/hash.js';
@@ -49,8 +50,19 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
   const present = () => options.readonly !== true || hasBounceTable(db);
   let queue: Promise<unknown> = Promise.resolve();
   let insertSuppression: ReturnType<typeof suppressionInsert> | undefined;
+  // `serve` holds the file for days: a bounce written into one restored from a backup or deleted
+  // under it is in no file a send reads, and its reader is mailed again.
+  const moved = options.readonly || db.memory ? undefined : fileMoved(db.name);
   const transaction = <T>(work: () => Promise<T>): Promise<T> => {
     const run = async () => {
+      const how = moved?.();
+      if (how)
+        throw movedAwayError(
+          db.name,
+          how,
+          'bounces and complaints are not recorded',
+          `start the command again (a running serve too) so that it uses the file now at ${db.name}; a provider retries a webhook answered 503`,
+        );
       db.exec('BEGIN IMMEDIATE');
       return commitOrRollback(db, work);
     };

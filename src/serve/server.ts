@@ -273,7 +273,7 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
     }
     if (outcome === 'journaled')
       options.log?.(
-        `the state database is busy: unsubscribed ${maskEmail(claims.email)} in the journal, applied later`,
+        `the state database could not take it now: unsubscribed ${maskEmail(claims.email)} in the journal, applied later`,
       );
     else if (outcome !== 'already') options.log?.(`unsubscribed ${maskEmail(claims.email)}`);
     // Its own address is out already; where its reader moved to is carried on as best it can be.

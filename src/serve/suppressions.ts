@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { appendToJournal, journaledAddresses, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
 import { addSuppression, isSuppressed, type StateDb } from '../send/store.js';
+import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
 import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../state/suppression-rows.js';
 
@@ -59,7 +60,18 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
   const journaled = db.memory || options.journal ? undefined : journaledAddresses(db.name);
   db.pragma('busy_timeout = 0');
   const insert = suppressionInsert(db);
+  // `serve` runs for days: a file restored from a backup or deleted under it is written to no more,
+  // since the next send reads the file at the path. Unsubscribes go to the journal beside it then.
+  const moved = db.memory ? undefined : fileMoved(db.name);
   const replayPending = (): ReplayResult | undefined => {
+    const how = moved?.();
+    if (how)
+      throw movedAwayError(
+        db.name,
+        how,
+        `unsubscribes wait in ${journalPath(db.name)}, which the next send applies`,
+        `restart serve so that it uses the file now at ${db.name}`,
+      );
     try {
       return replayJournal(db);
     } catch (error) {
@@ -78,6 +90,7 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
       let pause = 25;
       let failure: unknown;
       for (;;) {
+        if (moved?.()) break;
         try {
           const added = insert(email, reason, source, at);
           // The database takes writes again: whatever waits in the journal can go in now.

@@ -61,6 +61,20 @@ export function fileMoved(file: string): () => 'deleted' | 'replaced' | undefine
   };
 }
 
+/** The error of a write refused because the file at the path is no longer the one opened. */
+export function movedAwayError(
+  file: string,
+  how: 'deleted' | 'replaced',
+  outcome: string,
+  hint: string,
+): RolecastError {
+  const what = how === 'replaced' ? 'replaced by another file' : 'deleted';
+  return new RolecastError('E_STATE_WRITE', `the state file ${file} was ${what} after it was opened: ${outcome}`, {
+    exitCode: EXIT.sendFailed,
+    hint,
+  });
+}
+
 const UNKNOWN = 'unknown';
 
 /** The file's identity, through any symbolic links; undefined when it is gone, UNKNOWN when the stat failed otherwise. */
