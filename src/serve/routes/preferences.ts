@@ -62,7 +62,16 @@ export function preferencesRoute(services: ReaderServices): Route {
         // The store could not be written (another program holds the state file): an unsubscribe
         // still counts, through the suppression list, which journals it when it cannot write.
         if (formAction(fields) !== 'unsubscribe') throw error;
-        await services.suppressions.add(email, { reason: 'unsubscribe', source: 'preferences', now: services.now() });
+        try {
+          await services.suppressions.add(email, { reason: 'unsubscribe', source: 'preferences', now: services.now() });
+        } catch (notKept) {
+          // Kept nowhere, not even in the journal: the page must not say it took.
+          services.log(
+            `could not add an unsubscribe to the suppression list: ${notKept instanceof Error ? notKept.message : String(notKept)}`,
+          );
+          response.setHeader('Retry-After', '60');
+          return problem(services, request, response, 503, 'error');
+        }
         services.log(
           `the reader store could not be written (${error instanceof Error ? error.message : String(error)}); the unsubscribe went to the suppression list`,
         );
@@ -171,15 +180,10 @@ async function apply(
     return decided;
   });
   if (notice === 'unsubscribed') {
-    // The suppression list stays authoritative: every send skips the address from now on.
-    try {
-      await services.suppressions.add(email, { reason: 'unsubscribe', source: 'preferences', now });
-    } catch (error) {
-      // The store already says unsubscribed, and a send skips unsubscribed readers.
-      services.log(
-        `could not add an unsubscribe to the suppression list: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
+    // The suppression list stays authoritative: every send skips the address from now on. The
+    // record's "unsubscribed" alone keeps a reader of a subscribers file out only until the file is
+    // written again, so a failure here fails the request (the caller tries the list once more).
+    await services.suppressions.add(email, { reason: 'unsubscribe', source: 'preferences', now });
   }
   if (newAddress && patch.confirmNonce) {
     // The same limits as a signup's: per address, and per client, so one reader's link cannot
@@ -309,7 +313,7 @@ function problem(
   request: IncomingMessage,
   response: ServerResponse,
   status: number,
-  kind: 'invalidLink' | 'tooLarge' | 'forbidden',
+  kind: 'invalidLink' | 'tooLarge' | 'forbidden' | 'error',
 ) {
   const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
   return respond(
