@@ -11,6 +11,7 @@ import { printable } from '../../printable.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
 import { stateUseError } from '../../send/state-file.js';
 import { describeLocation, stateLocation } from '../../state/location.js';
+import { forgetReader } from '../../store/forget.js';
 import {
   type AddressMove,
   exportReaders,
@@ -146,16 +147,10 @@ export const subscribersCommand: Command = {
         print(ctx.stdout, removed ? `removed ${printable(email)} from the store` : `${printable(email)} is not stored`);
         return removed ? 0 : 2;
       }
-      // The addresses this reader moved away from go too: a subscribers file that lists one would
-      // otherwise mail them there again once the move is gone. Not one that is a reader's own again.
-      const left: string[] = [];
-      for (const move of await store.moves())
-        if (move.movedTo === email && !(await store.get(move.email))?.consent) left.push(move.email);
-      const had = await store.forget(email, now);
-      for (const old of left) await store.forget(old, now);
+      const { had, movedFrom } = await forgetReader(store, email, now);
       print(
         ctx.stdout,
-        `forgot ${had ? 'the reader' : 'the address'}${left.length ? ` and ${left.length} address(es) they moved away from` : ''}: its personal data is deleted; only a hashed suppression is kept, so it is never mailed again`,
+        `forgot ${had ? 'the reader' : 'the address'}${movedFrom ? ` and ${movedFrom} address(es) they moved away from` : ''}: its personal data is deleted; only a hashed suppression is kept, so it is never mailed again`,
       );
       return 0;
     } catch (error) {
