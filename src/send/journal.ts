@@ -16,6 +16,7 @@ import { canonicalAddress } from '../address.js';
 import { append } from '../append.js';
 import { RolecastError } from '../errors.js';
 import { suppressionInsert } from '../state/sqlite/suppression-insert.js';
+import { sqlitePath } from './state-file.js';
 import type { StateDb } from './store.js';
 
 /**
@@ -49,9 +50,13 @@ export interface ReplayResult {
 const SUFFIX = '.unsubscribe-journal';
 const REPLAYING = '.replaying-';
 
-/** `state.db` → `state.db.unsubscribe-journal`, in the same folder. */
+/**
+ * `state.db` → `state.db.unsubscribe-journal`, in the same folder. Beside the file a link leads
+ * to, as SQLite keeps its log: commands that name the file by the link and by its own path then
+ * share one journal, and a send never misses an unsubscribe `serve` journaled.
+ */
 export function journalPath(stateFile: string): string {
-  return `${stateFile}${SUFFIX}`;
+  return `${sqlitePath(stateFile)}${SUFFIX}`;
 }
 
 /**
