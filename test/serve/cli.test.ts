@@ -42,6 +42,11 @@ describe('rolecast suppress', () => {
 
   it('refuses a bad address and an unknown action', async () => {
     expect((await cli('suppress', 'add', 'nope')).code).toBe(2);
+    // An address copied with its name: the error names the address to give.
+    const named = await cli('suppress', 'add', 'Ann Lee <ann.lee@example.com>');
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('write the address alone, without the name: ann.lee@example.com');
+    expect(named.stderr).toContain('nothing was suppressed');
     const unknown = await cli('suppress', 'remove', 'a@example.com');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown action "remove"');

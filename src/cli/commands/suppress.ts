@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { addressProblem } from '../../address.js';
 import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError, throwIfErrors } from '../../errors.js';
@@ -45,7 +46,11 @@ export const suppressCommand: Command = {
       if (action === 'add') {
         const raw = requirePositional(args, 1, 'EMAIL', USAGE);
         const parsed = anyLengthEmail.safeParse(raw);
-        if (!parsed.success) throw new RolecastError('E_USAGE', `"${printable(raw)}" is not a valid email address`);
+        if (!parsed.success)
+          // The fix too: an address copied with its name ("Ann <ann@…>") is named, to give alone.
+          throw new RolecastError('E_USAGE', `"${printable(raw)}" is not a valid email address`, {
+            hint: `${addressProblem(raw, { anyLength: true })?.hint ?? 'write it as name@example.com'}; nothing was suppressed`,
+          });
         const { added } = await store.suppressions.addMany(
           [{ email: parsed.data, reason: stringOption(args, 'reason') ?? 'manual' }],
           'cli',
