@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
+import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
 import { commitOrRollback } from './commit.js';
 import { eraseAddress, hashedAddress } from './hash.js';
 import { INSERT_COLUMNS, insertValues, patchColumns, type ReaderRow, toReader } from './rows.js';
@@ -128,6 +129,21 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
       pause = Math.min(pause * 2, 250);
     }
   };
+  // `serve` holds the file for days: a change written into one restored from a backup or deleted
+  // under it is in no file a send reads (a pause, a move, a confirmed signup), so it is refused.
+  const moved = db.memory ? undefined : fileMoved(db.name);
+  const write = <T>(work: () => T): Promise<T> =>
+    run(() => {
+      const how = moved?.();
+      if (how)
+        throw movedAwayError(
+          db.name,
+          how,
+          'the change was not saved',
+          `start the command again (a running serve too) so that it uses the file now at ${db.name}`,
+        );
+      return work();
+    });
   return {
     get: (email) =>
       run(() => {
@@ -150,21 +166,21 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
         return (db.prepare(sql).all(...params) as ReaderRow[]).map(toReader);
       }),
     insert: (reader) =>
-      run(() => {
+      write(() => {
         const values = insertValues(reader);
         db.prepare(`INSERT INTO readers (${INSERT_COLUMNS}) VALUES (${values.map(() => '?').join(', ')})`).run(
           ...values,
         );
       }),
     update: (email, patch, now) =>
-      run(() => {
+      write(() => {
         const sets = patchColumns(patch);
         const assignments = ['updated_at = ?', ...sets.map(([column]) => `${column} = ?`)];
         const params = [now.toISOString(), ...sets.map(([, value]) => value), canonicalAddress(email)];
         return db.prepare(`UPDATE readers SET ${assignments.join(', ')} WHERE email = ?`).run(...params).changes > 0;
       }),
     rename: (from, to, now) =>
-      run(() => {
+      write(() => {
         const target = canonicalAddress(to);
         if (select.get(target)) return false;
         return db.transaction(() => {
@@ -196,7 +212,7 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
           : [],
       ),
     remove: (email) =>
-      run(() =>
+      write(() =>
         db.transaction(() => {
           const key = canonicalAddress(email);
           db.prepare('DELETE FROM reader_moves WHERE email = ? OR moved_to = ?').run(key, key);
@@ -204,7 +220,7 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
         })(),
       ),
     audit: (entry: AuditEntry) =>
-      run(() => {
+      write(() => {
         db.prepare('INSERT INTO reader_audit (email, at, page, change) VALUES (?, ?, ?, ?)').run(
           canonicalAddress(entry.email),
           entry.at,
@@ -220,7 +236,7 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
             .all(canonicalAddress(email)) as AuditEntry[],
       ),
     purgePending: (before) =>
-      run(
+      write(
         () =>
           db
             .prepare(
@@ -229,7 +245,7 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
             .run(before.toISOString()).changes,
       ),
     forget: (email, now) =>
-      run(() => {
+      write(() => {
         const key = canonicalAddress(email);
         // Deleted rows are overwritten with zeros, not left readable in free pages.
         const secure = db.pragma('secure_delete', { simple: true });
@@ -287,7 +303,7 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
     async transaction(work) {
       // Nested calls join the outer transaction, as better-sqlite3's own transactions do.
       if (depth > 0 || db.inTransaction) return work();
-      await run(() => db.exec('BEGIN IMMEDIATE'));
+      await write(() => db.exec('BEGIN IMMEDIATE'));
       depth++;
       try {
         return await commitOrRollback(db, work);
