@@ -66,9 +66,12 @@ export interface UnrecordedLine extends Unrecorded {
   at: string;
 }
 
-/** The side file a stopped run lists its unrecorded messages in. */
+/**
+ * The side file a stopped run lists its unrecorded messages in: beside the file a link leads to, as
+ * SQLite keeps its log, so a next run that names the state file another way still finds it.
+ */
 export function unrecordedFileOf(stateFile: string): string {
-  return `${stateFile}.unrecorded.jsonl`;
+  return `${sqlitePath(stateFile)}.unrecorded.jsonl`;
 }
 
 /**

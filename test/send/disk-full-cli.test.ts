@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -112,5 +112,29 @@ describe('an outbox file that cannot be written', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/rolecast send: the outbox folder \S+ could not be written/);
     expect(result.stderr).not.toMatch(/this is a bug|\n\s+at /);
+  });
+});
+
+describe('a state file reached through a link, on a full disk', () => {
+  it('the next send, naming the file by its own path, records the unrecorded messages and mails nobody twice', async () => {
+    fixture = await sendFixture(90, { concurrency: 3 });
+    server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
+    // The config's state path a link to the file, which another job names by its own path.
+    const real = fixture.temp.path('data/state.db');
+    await mkdir(fixture.temp.path('data'));
+    await mkdir(fixture.temp.path('.rolecast'));
+    await symlink(real, fixture.temp.path('.rolecast/state.db'));
+    const full = await runCli(SEND, {
+      cwd: fixture.dir,
+      env: { ...sendEnv(server.url()), ROLECAST_TEST_STATE_GROWTH_PAGES: '1' },
+    });
+    expect(full.code, full.stderr).toBe(3);
+    expect(full.stdout).toMatch(/\d+ message\(s\) accepted by the server, not recorded/);
+
+    const resumed = await runCli([...SEND, '--state', real], { cwd: fixture.dir, env: sendEnv(server.url()) });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const received = (await server.messages()).map((m) => m.envelope.to[0]!);
+    expect(received.length).toBeGreaterThan(0);
+    expect(received.length).toBe(new Set(received).size);
   });
 });
