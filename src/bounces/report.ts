@@ -325,11 +325,30 @@ function collectHints(root: MimePart): SourceHints {
   return hints;
 }
 
-/** `rfc822; user@example.com` → `user@example.com`. */
+/**
+ * `rfc822; user@example.com` → `user@example.com`. An address of type `utf-8` (RFC 6533) writes
+ * characters outside ASCII as `\x{HEX}`: decoded, or the report would name a mailbox nobody has and
+ * its reader would go on being mailed.
+ */
 function addressOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const address = stripType(value).replace(/^<|>$/g, '').trim();
-  return /^[^\s@]+@[^\s@]+$/.test(address) ? address : undefined;
+  const written = stripType(value).replace(/^<|>$/g, '').trim();
+  const address = /^\s*utf-8\s*;/i.test(value) ? decodeEmbeddedUnicode(written) : written;
+  return address !== undefined && /^[^\s@]+@[^\s@]+$/.test(address) ? address : undefined;
+}
+
+/** `j\x{F6}rg@…` → `jörg@…`; undefined when an escape names no character. */
+function decodeEmbeddedUnicode(text: string): string | undefined {
+  let bad = false;
+  const decoded = text.replace(/\\x\{([0-9A-Fa-f]{1,6})\}/g, (_, hex: string) => {
+    const code = Number.parseInt(hex, 16);
+    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+      bad = true;
+      return '';
+    }
+    return String.fromCodePoint(code);
+  });
+  return bad ? undefined : decoded;
 }
 
 function addressesIn(value: string): string[] {
