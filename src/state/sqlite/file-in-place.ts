@@ -45,8 +45,8 @@ export function fileInPlace(db: StateDb, file: string): () => void {
 }
 
 /**
- * Whether the file at `file` is still the one there now (call it right after opening the database):
- * undefined while it is, else whether it was deleted or replaced. The path is followed afresh each
+ * Whether the file at `file` is still the one there when this was called (right after the database
+ * was opened): undefined while it is, else whether it was deleted or replaced. The path is followed afresh each
  * time, so a symbolic link pointed at another file counts as replaced: the next command opens that one.
  */
 export function fileMoved(file: string): () => 'deleted' | 'replaced' | undefined {
