@@ -11,7 +11,7 @@ import { SubscriberTable } from '../model/subscriber-table.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
 import { readStoredReadersAt, readStoredSubscribersAt } from '../state/read-at.js';
-import { overlayReaderChanges, storeAudience } from '../store/index.js';
+import { type FileFieldNote, overlayReaderChanges, storeAudience } from '../store/index.js';
 import { displayPath } from './_display.js';
 import { type LoadedIssue, loadIssue } from './issue.js';
 import { reusedPoolSummaries } from './reused.js';
@@ -33,6 +33,12 @@ export interface Project {
   readers?: ReaderSource | undefined;
   /** Where the state lives (the SQLite file, or DATABASE_URL): suppressions are read from there too. */
   state?: StateLocation | undefined;
+  /**
+   * What the subscribers file says for fields readers set that no send had noted yet: a real send
+   * stores them (see `noteFileFields`), so a later write of the file that leaves such a field as it
+   * is does not take it back.
+   */
+  fileNotes?: FileFieldNote[] | undefined;
 }
 
 export interface ReaderSource {
@@ -84,6 +90,7 @@ export async function inspectProject(
   append(problems, loaded.problems);
   let table: SubscriberTable | undefined;
   let readers: ReaderSource | undefined;
+  let fileNotes: FileFieldNote[] | undefined;
   const location = stateLocation(config, readEnvironment(options.env), cwd, options.stateFile);
   const now = options.now ?? new Date();
   if (options.subscribersFile) {
@@ -98,6 +105,7 @@ export async function inspectProject(
       const overlaid = overlayReaderChanges(table, byEmail, modifiedAt(file), now, moves);
       table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused, moved: overlaid.moved };
+      if (overlaid.notes.length) fileNotes = overlaid.notes;
     }
   } else {
     // No file given: the readers who signed up (or were imported) into the store, when there are any.
@@ -135,6 +143,7 @@ export async function inspectProject(
       problems,
       readers,
       state: location,
+      fileNotes,
     },
     table,
   );

@@ -340,7 +340,7 @@ function readersLine(readers: ReportReaders): string {
   const moved = readers.moved
     ? `; ${readers.moved} address(es) in the file moved to a new one their reader confirmed, and are mailed there (\`rolecast subscribers list\` names them)`
     : '';
-  return `readers: ${readers.overrides} reader(s) changed their own settings in the store since the subscribers file was written, and those changes won; ${paused}${moved}`;
+  return `readers: ${readers.overrides} reader(s) set some of their own settings in the store, which won over the subscribers file; ${paused}${moved}`;
 }
 
 /** The stop on a failed local write, and every message that went out without its ledger row. */

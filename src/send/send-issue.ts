@@ -11,6 +11,7 @@ import type { CompiledVariant } from '../render/index.js';
 import type { StateLock } from '../state/contract.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
 import { openState, openStateToRehearse, postgresSideFileBase } from '../state/open.js';
+import { noteFileFieldsAt } from '../store/open-location.js';
 import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
 import { decideClickTags } from './click-tags.js';
 import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
@@ -187,6 +188,7 @@ async function sendLoaded(
   // A dry run and a test send show a draft; only a finished summary reaches readers.
   if (!options.dryRun) refuseDrafts(project);
   const location = stateLocation(config, env, options.cwd, options.stateFile);
+  if (!options.dryRun && project.fileNotes) await noteFileFieldsAt(location, project.fileNotes, now(), log);
   // Where a stopped run lists what it could not record: beside the SQLite file, else in stateDir.
   const localDir = config.stateDirAbs;
   const channel = deliveryChannel({

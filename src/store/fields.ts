@@ -1,4 +1,6 @@
-import { READER_FIELDS, type Reader, type ReaderField, type ReaderFieldTimes } from './types.js';
+import { createHash } from 'node:crypto';
+import type { Subscriber } from '../model/subscriber.js';
+import { type FileFieldValues, READER_FIELDS, type Reader, type ReaderField, type ReaderFieldTimes } from './types.js';
 
 /**
  * When each field was last the reader's own choice. A record from before these times were kept
@@ -38,6 +40,42 @@ export function parseFieldTimes(text: string | null | undefined): ReaderFieldTim
     if (typeof at === 'string') times[field] = at;
   }
   return times;
+}
+
+/** Noted file values as stored (JSON text): unknown fields and malformed entries are dropped. */
+export function parseFileFields(text: string | null | undefined): FileFieldValues | null {
+  if (!text) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const noted: FileFieldValues = {};
+  for (const field of READER_FIELDS) {
+    const entry = (value as Record<string, unknown>)[field] as { at?: unknown; said?: unknown } | undefined;
+    if (typeof entry?.at === 'string' && typeof entry.said === 'string')
+      noted[field] = { at: entry.at, said: entry.said };
+  }
+  return noted;
+}
+
+/**
+ * A short hash of what a subscribers-file entry says for `field`, for noting it without keeping
+ * another copy of the reader's details. Roles in any order are the same roles.
+ */
+export function fileFieldHash(entry: Subscriber, field: ReaderField): string {
+  const value =
+    field === 'roles'
+      ? [...entry.roles].sort()
+      : field === 'status'
+        ? (entry.status ?? 'active')
+        : (entry[field] ?? null);
+  return createHash('sha256')
+    .update(JSON.stringify([field, value]))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /**

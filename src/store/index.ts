@@ -14,10 +14,12 @@ export { migrateSubscriberStorePg, postgresSubscriberStore, SUBSCRIBER_MIGRATION
 export {
   describe as describeChange,
   exportReaders,
+  type FileFieldNote,
   type ImportCounts,
   type ImportOptions,
   importReaders,
   isPaused,
+  noteFileFields,
   type Overlaid,
   overlayReaderChanges,
   type StoreAudience,

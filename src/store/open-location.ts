@@ -4,6 +4,7 @@ import { isSuppressed, openStateDb, suppressionChecker } from '../send/store.js'
 import type { StateLocation } from '../state/location.js';
 import { HASHED_PREFIX, hashedAddress } from './hash.js';
 import { migrateSubscriberStorePg, postgresSubscriberStore } from './postgres.js';
+import { type FileFieldNote, noteFileFields } from './readers.js';
 import { sqliteSubscriberStore } from './sqlite.js';
 import type { SubscriberStore } from './types.js';
 
@@ -65,4 +66,28 @@ export async function openSubscriberStoreAt(location: StateLocation): Promise<Lo
 function erasedOf(keys: readonly unknown[]): (email: string) => boolean {
   const hashed = new Set(keys);
   return (email) => hashed.size > 0 && hashed.has(hashedAddress(email));
+}
+
+/**
+ * Stores what a send read in its subscribers file for fields readers set (see `noteFileFields`).
+ * A state that cannot be written now is no reason to hold the send: the next one notes them.
+ */
+export async function noteFileFieldsAt(
+  location: StateLocation,
+  notes: readonly FileFieldNote[],
+  now: Date,
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    const located = await openSubscriberStoreAt(location);
+    try {
+      await noteFileFields(located.store, notes, now);
+    } finally {
+      await located.close();
+    }
+  } catch (error) {
+    log(
+      `could not note what the subscribers file says for fields readers set themselves (${error instanceof Error ? error.message : String(error)}); the next send notes them`,
+    );
+  }
 }

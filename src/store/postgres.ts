@@ -53,6 +53,12 @@ CREATE INDEX reader_audit_email ON reader_audit (email, id);`,
     name: "when each field was the reader's own choice",
     sql: 'ALTER TABLE readers ADD COLUMN reader_fields TEXT;',
   },
+  {
+    // The sending hosts' refusal of an older release is state migration 7 (see there).
+    version: 3,
+    name: 'what a subscribers file said for each field a reader set',
+    sql: 'ALTER TABLE readers ADD COLUMN file_fields TEXT;',
+  },
 ];
 
 export async function migrateSubscriberStorePg(pool: Pool): Promise<void> {

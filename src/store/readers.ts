@@ -1,7 +1,7 @@
 import { canonicalAddress } from '../address.js';
 import { toOneLine } from '../model/_fields.js';
 import type { Subscriber } from '../model/subscriber.js';
-import { readerFieldTimes } from './fields.js';
+import { fileFieldHash, readerFieldTimes } from './fields.js';
 import { newReader } from './rows.js';
 import { READER_FIELDS, type Reader, type ReaderField, type ReaderPatch, type SubscriberStore } from './types.js';
 
@@ -162,6 +162,7 @@ export function describe(before: Reader, patch: ReaderPatch): string {
       key === 'confirmNonce' ||
       key === 'readerChangedAt' ||
       key === 'readerFields' ||
+      key === 'fileFields' ||
       key === 'consent' ||
       value === undefined
     )
@@ -262,17 +263,29 @@ export function storeAudience(readers: readonly Reader[], now: Date): StoreAudie
 }
 
 export interface Overlaid extends StoreAudience {
-  /** Addresses in the file whose reader changed their own settings in the store after the file was written. */
+  /** Addresses in the file whose reader's own settings in the store won over it (see `overlayReaderChanges`). */
   overrides: number;
   /** Addresses in the file whose reader moved to a new address: mailed there, once. */
   moved: number;
+  /** What the file says for fields readers set that no send had noted yet (see `noteFileFields`). */
+  notes: FileFieldNote[];
+}
+
+/** What the file says for a field its reader set at `at` (the reader's time for that field). */
+export interface FileFieldNote {
+  email: string;
+  field: ReaderField;
+  at: string;
+  said: string;
 }
 
 /**
  * With a subscribers file: what a reader set themselves in the store (roles, pause, unsubscribe,
- * name, zone, locale) after the file was last written wins over the file for that field; every
- * other field is the file's, so an editor's newer file wins again. A blank the reader chose (a
- * name cleared, every role unticked) stays blank. An address its reader moved away from (see
+ * name, zone, locale) wins over the file for that field until the file's editor changes that
+ * field; every other field is the file's. Whether the editor changed it is known from what the file
+ * said when a send first read it after the reader's choice (noted, see `noteFileFields`); until
+ * one has, from the file's time: written after the choice, the file wins. A blank the reader chose
+ * (a name cleared, every role unticked) stays blank. An address its reader moved away from (see
  * `SubscriberStore.rename`) is mailed at the new one, with that record's fields; once, also when
  * the file lists the new address too (its own entry is the one used).
  */
@@ -284,6 +297,7 @@ export function overlayReaderChanges(
   moves: ReadonlyMap<string, string> = new Map(),
 ): Overlaid {
   const out: Subscriber[] = [];
+  const notes: FileFieldNote[] = [];
   let overrides = 0;
   let paused = 0;
   let moved = 0;
@@ -303,12 +317,22 @@ export function overlayReaderChanges(
       subscriber = { ...listedEntry, email: movedTo };
     }
     const reader = readers.get(movedTo ?? email);
-    const times = reader ? readerFieldTimes(reader) : {};
-    const newer = READER_FIELDS.filter((field) => (times[field] ?? '') > since);
     if (!reader || reader.status === 'pending') {
       out.push(subscriber);
       continue;
     }
+    const times = readerFieldTimes(reader);
+    const newer = READER_FIELDS.filter((field) => {
+      const at = times[field];
+      if (at === undefined) return false;
+      const said = fileFieldHash(subscriber, field);
+      const noted = reader.fileFields?.[field];
+      if (noted?.at === at) return noted.said === said;
+      // Not noted yet: a file not written since the choice still says what it said then.
+      const theirs = at > since;
+      if (theirs) notes.push({ email: reader.email, field, at, said });
+      return theirs;
+    });
     // A pause the reader chose lasts until its end, whatever file came since: a file has no pause,
     // so a newer one does not mean to end it (one that says they left leaves them out anyway).
     if (times.status !== undefined && isPaused(reader, now) && subscriber.status !== 'unsubscribed') {
@@ -333,7 +357,31 @@ export function overlayReaderChanges(
     overrides++;
     out.push(withReaderFields(subscriber, toSubscriberEntry(reader), newer));
   }
-  return { subscribers: out, overrides, paused, unconsented: 0, moved };
+  return { subscribers: out, overrides, paused, unconsented: 0, moved, notes };
+}
+
+/**
+ * Stores what `overlayReaderChanges` found the file saying for fields no send had noted yet, each
+ * only while the reader's choice it was read for is still their latest for that field.
+ */
+export async function noteFileFields(store: SubscriberStore, notes: readonly FileFieldNote[], now: Date) {
+  const byReader = new Map<string, FileFieldNote[]>();
+  for (const note of notes) byReader.set(note.email, [...(byReader.get(note.email) ?? []), note]);
+  await store.transaction(async () => {
+    for (const [email, own] of byReader) {
+      const reader = await store.get(email);
+      if (!reader) continue;
+      const times = readerFieldTimes(reader);
+      const fileFields = { ...reader.fileFields };
+      let changed = false;
+      for (const note of own) {
+        if (times[note.field] !== note.at || fileFields[note.field]?.at === note.at) continue;
+        fileFields[note.field] = { at: note.at, said: note.said };
+        changed = true;
+      }
+      if (changed) await store.update(email, { fileFields }, now);
+    }
+  });
 }
 
 /** Which of `addresses` the file lists (read only when a reader moved). */

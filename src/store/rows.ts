@@ -3,7 +3,7 @@
  * PostgreSQL (roles as JSON text, times as ISO text), so only the SQL around them differs.
  */
 import { canonicalAddress } from '../address.js';
-import { parseFieldTimes } from './fields.js';
+import { parseFieldTimes, parseFileFields } from './fields.js';
 import type { ConsentMethod, Reader, ReaderPatch, ReaderStatus, SubscriberStore } from './types.js';
 
 export interface ReaderRow {
@@ -21,6 +21,8 @@ export interface ReaderRow {
   reader_changed_at: string | null;
   /** JSON of `ReaderFieldTimes`; absent from a file an older release wrote and nothing migrated since. */
   reader_fields?: string | null;
+  /** JSON of `FileFieldValues`; absent from a file an older release wrote and nothing migrated since. */
+  file_fields?: string | null;
   consent_at: string | null;
   consent_method: ConsentMethod | null;
   consent_wording: string | null;
@@ -40,6 +42,7 @@ const COLUMNS: Record<Exclude<keyof ReaderPatch, 'consent'>, keyof ReaderRow> = 
   confirmedAt: 'confirmed_at',
   readerChangedAt: 'reader_changed_at',
   readerFields: 'reader_fields',
+  fileFields: 'file_fields',
   pendingEmail: 'pending_email',
   confirmNonce: 'confirm_nonce',
 };
@@ -59,6 +62,7 @@ export function toReader(row: ReaderRow): Reader {
     updatedAt: row.updated_at,
     readerChangedAt: row.reader_changed_at,
     readerFields: parseFieldTimes(row.reader_fields),
+    fileFields: parseFileFields(row.file_fields),
     consent:
       row.consent_at && row.consent_method
         ? { at: row.consent_at, method: row.consent_method, wording: row.consent_wording }
@@ -94,6 +98,7 @@ export function newReader(email: string, now: Date, fields: Partial<Reader> = {}
     updatedAt: at,
     readerChangedAt: null,
     readerFields: null,
+    fileFields: null,
     consent: null,
     pendingEmail: null,
     confirmNonce: null,
@@ -103,7 +108,7 @@ export function newReader(email: string, now: Date, fields: Partial<Reader> = {}
 
 /** The columns an insert writes, in the order of `insertValues`. */
 export const INSERT_COLUMNS = `email, name, first_name, roles, timezone, locale, status, paused_until, created_at,
-  confirmed_at, updated_at, reader_changed_at, reader_fields, consent_at, consent_method, consent_wording, pending_email, confirm_nonce`;
+  confirmed_at, updated_at, reader_changed_at, reader_fields, file_fields, consent_at, consent_method, consent_wording, pending_email, confirm_nonce`;
 
 /** The values of a new reader's row, in the order of `INSERT_COLUMNS`. */
 export function insertValues(reader: Parameters<SubscriberStore['insert']>[0]): unknown[] {
@@ -121,6 +126,7 @@ export function insertValues(reader: Parameters<SubscriberStore['insert']>[0]): 
     reader.updatedAt ?? reader.createdAt,
     reader.readerChangedAt,
     reader.readerFields ? JSON.stringify(reader.readerFields) : null,
+    reader.fileFields ? JSON.stringify(reader.fileFields) : null,
     reader.consent?.at ?? null,
     reader.consent?.method ?? null,
     reader.consent?.wording ?? null,
@@ -130,7 +136,7 @@ export function insertValues(reader: Parameters<SubscriberStore['insert']>[0]): 
 }
 
 /** Fields stored as JSON text. */
-const jsonColumns = new Set<keyof ReaderPatch>(['roles', 'readerFields']);
+const jsonColumns = new Set<keyof ReaderPatch>(['roles', 'readerFields', 'fileFields']);
 const json = (field: keyof ReaderPatch, value: unknown) =>
   field === 'roles' ? JSON.stringify(value ?? []) : value == null ? null : JSON.stringify(value);
 

@@ -73,6 +73,14 @@ CREATE TABLE reader_moves (
 CREATE INDEX reader_moves_to ON reader_moves (moved_to);
 `,
   },
+  {
+    // What a subscribers file said for each field a reader set, as a send noted it. A release
+    // before it would hand the file every such field again on any write of the file (its time is
+    // all it compares): this version makes every such release refuse the file.
+    version: 6,
+    applied: (db) => hasColumn(db, 'readers', 'file_fields'),
+    sql: 'ALTER TABLE readers ADD COLUMN file_fields TEXT;',
+  },
 ];
 
 export const STORE_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
@@ -96,6 +104,10 @@ export function migrateSubscriberStore(db: Db): void {
 /** True when the database has the store's tables (a read-only file from an older version may not). */
 export function hasSubscriberStore(db: Db): boolean {
   return hasTable(db, 'readers');
+}
+
+function hasColumn(db: Db, table: string, column: string): boolean {
+  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).includes(column);
 }
 
 function hasTable(db: Db, name: string): boolean {

@@ -38,6 +38,12 @@ export interface Reader {
    * file keeps the fields they never touched. Null on records from before it was kept (see fields.ts).
    */
   readerFields: ReaderFieldTimes | null;
+  /**
+   * What a subscribers file said for a field the reader set, as a send first read it after they set
+   * it (see `overlayReaderChanges`): the file then wins that field again only once its editor
+   * changes it, not on any write of the file. Null until a send noted one.
+   */
+  fileFields: FileFieldValues | null;
   consent: Consent | null;
   /** A new address waiting for its confirmation. */
   pendingEmail: string | null;
@@ -49,6 +55,13 @@ export interface Reader {
 export const READER_FIELDS = ['name', 'firstName', 'roles', 'timezone', 'locale', 'status'] as const;
 export type ReaderField = (typeof READER_FIELDS)[number];
 export type ReaderFieldTimes = Partial<Record<ReaderField, string>>;
+
+/** What the file said for a field (`said`, a hash), noted for the reader's choice made at `at`. */
+export interface FileFieldValue {
+  at: string;
+  said: string;
+}
+export type FileFieldValues = Partial<Record<ReaderField, FileFieldValue>>;
 
 /** An address a reader moved away from on the preferences page, confirmed at the new one. */
 export interface AddressMove {

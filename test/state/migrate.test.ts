@@ -154,6 +154,7 @@ async function fillStores(file: string): Promise<void> {
       confirmedAt: at,
       readerChangedAt: at,
       readerFields: { roles: at, name: at },
+      fileFields: { name: { at, said: 'noted-file-name' } },
       consent: { at, method: 'form', wording: 'Yes, send me the digest' },
       pendingEmail: 'ann.new@example.com',
       confirmNonce: 'nonce-1',
@@ -171,6 +172,7 @@ async function fillStores(file: string): Promise<void> {
       confirmedAt: null,
       readerChangedAt: null,
       readerFields: null,
+      fileFields: null,
       consent: null,
       pendingEmail: null,
       confirmNonce: null,
@@ -364,6 +366,7 @@ describePostgres('state migrate between SQLite and PostgreSQL', () => {
       expect(await readers.get('ann@example.com')).toMatchObject({
         consent: { wording: 'Yes, send me the digest' },
         readerFields: { roles: '2026-11-01T10:00:00.000Z', name: '2026-11-01T10:00:00.000Z' },
+        fileFields: { name: { at: '2026-11-01T10:00:00.000Z', said: 'noted-file-name' } },
       });
       expect(await readers.moves()).toEqual([
         { email: 'ann.old@example.com', movedTo: 'ann@example.com', at: '2026-11-01T10:00:00.000Z' },

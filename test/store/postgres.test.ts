@@ -59,4 +59,31 @@ describePostgres('PostgreSQL subscriber store', () => {
       await database.drop();
     }
   });
+
+  it('adds the noted file values to readers a release before them stored; that release then refuses the database', async () => {
+    const database = await createDatabase('store_file_fields');
+    const old = await openPostgres(database.url, { max: 1 });
+    try {
+      const earlier = SUBSCRIBER_MIGRATIONS.filter((m) => m.version <= 2);
+      const earlierState = STATE_MIGRATIONS.filter((m) => m.version <= 6);
+      await migrate(old, 'state', earlierState);
+      await migrate(old, 'subscribers', earlier);
+      const at = '2026-11-01T10:00:00.000Z';
+      await old.query(
+        "INSERT INTO readers (email, roles, status, created_at, updated_at, reader_fields) VALUES ('ann@example.com', '[]', 'active', $1, $1, $2)",
+        [at, JSON.stringify({ name: at })],
+      );
+      await migrateSubscriberStorePg(old);
+      const store = postgresSubscriberStore(old);
+      expect(await store.get('ann@example.com')).toMatchObject({ readerFields: { name: at }, fileFields: null });
+      await store.update('ann@example.com', { fileFields: { name: { at, said: 'h' } } }, new Date(at));
+      expect((await store.get('ann@example.com'))?.fileFields).toEqual({ name: { at, said: 'h' } });
+      // A send host of that release would compare the file's time alone: it refuses instead.
+      await expect(migrate(old, 'state', earlierState)).rejects.toMatchObject({ code: 'E_STATE_NEWER' });
+      await expect(migrate(old, 'subscribers', earlier)).rejects.toMatchObject({ code: 'E_STATE_NEWER' });
+    } finally {
+      await old.end();
+      await database.drop();
+    }
+  });
 });

@@ -91,6 +91,31 @@ describe('subscriber store migrations', () => {
     }
   });
 
+  it('adds the noted file values to a store a release before them wrote, which then refuses the file', async () => {
+    await project.write('.rolecast/.keep', '');
+    const made = openStateDb(stateFile());
+    const at = '2026-11-01T10:00:00.000Z';
+    await sqliteSubscriberStore(made).insert(
+      newReader('ann@example.com', new Date(at), { readerFields: { name: at } }),
+    );
+    made.exec('ALTER TABLE readers DROP COLUMN file_fields');
+    made.pragma('user_version = 5');
+    made.close();
+    expect((await readStoredSubscribers(stateFile()))?.readers).toEqual([
+      expect.objectContaining({ readerFields: { name: at }, fileFields: null }),
+    ]);
+    const db = openStateDb(stateFile());
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
+      expect(STORE_SCHEMA_VERSION).toBeGreaterThan(5);
+      const store = sqliteSubscriberStore(db);
+      await store.update('ann@example.com', { fileFields: { name: { at, said: 'h' } } }, new Date(at));
+      expect((await store.get('ann@example.com'))?.fileFields).toEqual({ name: { at, said: 'h' } });
+    } finally {
+      db.close();
+    }
+  });
+
   it('migrates a state file of the previous version and keeps its ledger and suppressions', async () => {
     await project.write('.rolecast/.keep', '');
     writeVersionOneFile(stateFile(), 'gone@example.com');
@@ -113,6 +138,7 @@ describe('subscriber store migrations', () => {
         confirmedAt: null,
         readerChangedAt: null,
         readerFields: null,
+        fileFields: null,
         consent: { at: '2026-12-01T00:00:00.000Z', method: 'cli', wording: null },
         pendingEmail: null,
         confirmNonce: null,

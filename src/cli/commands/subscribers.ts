@@ -214,6 +214,7 @@ export const subscribersCommand: Command = {
         confirmedAt: null,
         readerChangedAt: null,
         readerFields: null,
+        fileFields: null,
         consent: { at, method: 'cli', wording: null },
         pendingEmail: null,
         confirmNonce: null,

@@ -155,6 +155,7 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
     locale: signup.locale,
     // What the reader set on a signup that starts over is this form's, confirmed with it (see confirm.ts).
     readerFields: null,
+    fileFields: null,
     consent,
     confirmNonce: nonce,
   };

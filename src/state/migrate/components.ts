@@ -33,6 +33,7 @@ registerCopyComponent({
         'updated_at',
         'reader_changed_at',
         'reader_fields',
+        'file_fields',
         'consent_at',
         'consent_method',
         'consent_wording',
