@@ -35,6 +35,9 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
   'pages.confirm.title': 'Abonnement bestätigen',
   'pages.confirm.body': 'Drücken Sie die Schaltfläche, um zu bestätigen, dass {email} {brand} erhalten soll.',
   'pages.confirm.button': 'Bestätigen',
+  'pages.confirm.taken.title': 'Diese Adresse hat schon ein Abonnement',
+  'pages.confirm.taken.body':
+    '{email} erhält {brand} bereits mit eigenen Einstellungen, daher wurde nichts dorthin verschoben. Was sie erhält, ändern Sie über den Einstellungslink in einer E-Mail an diese Adresse; die E-Mails an Ihre frühere Adresse beenden Sie auf deren Einstellungsseite mit „Abmelden“.',
   'pages.confirm.done.title': 'Sie haben abonniert',
   'pages.confirm.done.body': '{email} erhält {brand}.',
   'pages.confirm.done.preferences': 'Rollen und Einstellungen wählen',

@@ -37,6 +37,9 @@ export const PAGES_EN = {
   'pages.confirm.addressBody': 'Press the button to receive {brand} at {email} from now on.',
   'pages.confirm.used.title': 'This link was already used',
   'pages.confirm.used.body': 'Each confirmation link works once. Your preferences link is in every email.',
+  'pages.confirm.taken.title': 'This address already has a subscription',
+  'pages.confirm.taken.body':
+    '{email} already receives {brand} with settings of its own, so nothing was moved to it. To change what it gets, use the preferences link in an email sent to it; to stop the emails at your earlier address, unsubscribe on that address’s preferences page.',
   'pages.confirm.done.title': 'You are subscribed',
   'pages.confirm.done.body': '{email} will receive {brand}.',
   'pages.confirm.done.preferences': 'Choose your roles and settings',

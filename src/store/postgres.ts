@@ -143,6 +143,8 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
         await db.query('DELETE FROM reader_moves WHERE email = $1 OR moved_to = $1', [key]);
         return (await db.query('DELETE FROM readers WHERE email = $1', [key])).rowCount > 0;
       }),
+    discard: async (email) =>
+      (await db.query('DELETE FROM readers WHERE email = $1', [canonicalAddress(email)])).rowCount > 0,
     async audit(entry: AuditEntry) {
       await db.query('INSERT INTO reader_audit (email, at, page, change) VALUES ($1, $2, $3, $4)', [
         canonicalAddress(entry.email),

@@ -231,6 +231,8 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
           return db.prepare('DELETE FROM readers WHERE email = ?').run(key).changes > 0;
         })(),
       ),
+    discard: (email) =>
+      run(() => db.prepare('DELETE FROM readers WHERE email = ?').run(canonicalAddress(email)).changes > 0),
     audit: (entry: AuditEntry) =>
       write(() => {
         db.prepare('INSERT INTO reader_audit (email, at, page, change) VALUES (?, ?, ?, ?)').run(

@@ -111,6 +111,11 @@ export interface SubscriberStore {
   moves(): Promise<AddressMove[]>;
   /** Deletes the reader, and the moves to or from the address (a file then reaches the address it lists). */
   remove(email: string): Promise<boolean>;
+  /**
+   * Deletes only the reader's record, keeping the address's moves and audit log: a record that left
+   * (or never confirmed) which a confirmed address move takes the place of.
+   */
+  discard(email: string): Promise<boolean>;
   audit(entry: AuditEntry): Promise<void>;
   auditOf(email: string): Promise<AuditEntry[]>;
   /** Deletes pending signups created before `before`; returns how many. */

@@ -127,6 +127,20 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreH
       expect(await store.moves()).toEqual([]);
     });
 
+    it('discard deletes only the record: the moves to and from the address and its audit log stay', async () => {
+      await store.insert(reader('one@example.com'));
+      await store.rename('one@example.com', 'one.new@example.com', T0);
+      await store.insert(reader('one@example.com', { status: 'unsubscribed' }));
+      await store.audit({ email: 'one@example.com', at: T0.toISOString(), page: 'import', change: 'left' });
+      expect(await store.discard('One@Example.com')).toBe(true);
+      expect(await store.discard('one@example.com')).toBe(false);
+      expect(await store.get('one@example.com')).toBeUndefined();
+      expect((await store.moves()).map((m) => [m.email, m.movedTo])).toEqual([
+        ['one@example.com', 'one.new@example.com'],
+      ]);
+      expect((await store.auditOf('one@example.com')).map((e) => e.change)).toEqual(['left']);
+    });
+
     it('purges only pending signups older than the cut-off', async () => {
       await store.insert(reader('old-pending@example.com', { status: 'pending' }));
       await store.insert(reader('old-active@example.com'));

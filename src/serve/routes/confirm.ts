@@ -3,7 +3,7 @@ import { translator } from '../../i18n/index.js';
 import { type Reader, signupFields, stampFields } from '../../store/index.js';
 import { confirmedPage, confirmPage } from '../pages/confirm.js';
 import { messagePage } from '../pages/layout.js';
-import { loggableError } from '../pages.js';
+import { loggableError, maskEmail } from '../pages.js';
 import { field, parseForm } from '../readers/form.js';
 import { welcomeMail } from '../readers/mail.js';
 import { languageFor, pageContext, preferencesUrl, type ReaderServices } from '../readers/services.js';
@@ -66,9 +66,18 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
     const current = await store.get(email);
     if (!current || !stillValid(current, check)) return undefined;
     if (check.purpose === 'address') {
+      const there = await store.get(check.email);
+      if (there && !(await replaceable(services, there, email))) return 'taken' as const;
+      if (there) await store.discard(check.email);
       if (!(await store.rename(email, check.email, now))) return undefined;
       await store.update(check.email, { confirmNonce: null, readerChangedAt: at }, now);
-      await store.audit({ email: check.email, at, page: 'confirm', change: `email: ${email} → ${check.email}` });
+      const replaced = there ? ` (in place of a record that was ${there.status})` : '';
+      await store.audit({
+        email: check.email,
+        at,
+        page: 'confirm',
+        change: `email: ${email} → ${check.email}${replaced}`,
+      });
     } else if (keptWithoutConsent(current)) {
       const consent = { at, method: 'form' as const, wording: services.config.readers.consentWording };
       // Only their status: the settings they kept stay as much theirs as before, a file's the rest.
@@ -88,6 +97,7 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
     return current;
   });
   if (!reader) return used(services, request, response);
+  if (reader === 'taken') return taken(services, request, response, check.email);
   const language = languageFor(services, reader.locale ?? undefined);
   const link = preferencesUrl(services, check.email);
   if (check.purpose === 'signup' && services.config.readers.welcome) {
@@ -97,6 +107,19 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
     });
   }
   return respond(response, 200, confirmedPage(pageContext(services, language), check.email, link));
+}
+
+/**
+ * Whether a confirmed move may take the place of the record already stored at the new address:
+ * one that left (unsubscribed, bounced) or was never confirmed (a signup anyone may have typed), or
+ * the moving reader's own from before they moved away from it (a move back). Any other is a
+ * reader's own settings (a subscribers file's reader, a consented one): the move is refused, so no
+ * reader's record is overwritten with another's.
+ */
+async function replaceable(services: ReaderServices, there: Reader, from: string): Promise<boolean> {
+  if (there.status === 'pending' || there.status === 'unsubscribed' || there.status === 'bounced') return true;
+  if (there.consent) return false;
+  return (await services.store.moves()).some((move) => move.email === there.email && move.movedTo === from);
 }
 
 /** Valid claims whose nonce the store still holds; 'used' for a sound token already spent. */
@@ -124,6 +147,13 @@ function invalid(services: ReaderServices, request: IncomingMessage, response: S
     status,
     messagePage(ctx, ctx.t('pages.common.invalidLink.title'), ctx.t('pages.common.invalidLink.body')),
   );
+}
+
+/** The new address holds a reader's own record: nothing moved, and the page says what to do instead. */
+function taken(services: ReaderServices, request: IncomingMessage, response: ServerResponse, email: string) {
+  const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
+  const body = ctx.t('pages.confirm.taken.body', { email: maskEmail(email), brand: ctx.brand.name });
+  return respond(response, 409, messagePage(ctx, ctx.t('pages.confirm.taken.title'), body));
 }
 
 function used(services: ReaderServices, request: IncomingMessage, response: ServerResponse) {
