@@ -5,7 +5,7 @@ import type { ReaderServices } from './services.js';
  * An unsubscribe of an address its reader moved away from (from an older message: its preferences
  * page, or its one-click List-Unsubscribe) reaches them at the new one too, without saying where: a
  * subscribers file that lists the old address mails the new one. Not when the old address is a
- * reader's own again (consented).
+ * reader's own again (consented, or where another reader moved to since).
  */
 export async function unsubscribeWhereMoved(
   services: Pick<ReaderServices, 'store' | 'suppressions' | 'now'>,
@@ -14,7 +14,10 @@ export async function unsubscribeWhereMoved(
 ): Promise<void> {
   const { store } = services;
   if ((await store.get(email))?.consent) return;
-  const movedTo = (await store.moves()).find((move) => move.email === email)?.movedTo;
+  const moves = await store.moves();
+  // A reader who moved here since (the mailbox handed on) unsubscribes only themselves.
+  if (moves.some((move) => move.movedTo === email)) return;
+  const movedTo = moves.find((move) => move.email === email)?.movedTo;
   if (!movedTo) return;
   const now = services.now();
   const at = now.toISOString();
