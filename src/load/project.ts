@@ -102,7 +102,10 @@ export async function inspectProject(
     if (stored?.readers.length) {
       const byEmail = new Map(stored.readers.map((reader) => [reader.email, reader]));
       const moves = new Map(stored.moves.map((move) => [move.email, move.movedTo]));
-      const overlaid = overlayReaderChanges(table, byEmail, modifiedAt(file), now, moves);
+      const movedInAt = new Map<string, string>();
+      for (const move of stored.moves)
+        if (move.at > (movedInAt.get(move.movedTo) ?? '')) movedInAt.set(move.movedTo, move.at);
+      const overlaid = overlayReaderChanges(table, byEmail, modifiedAt(file), now, moves, movedInAt);
       table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused, moved: overlaid.moved };
       if (overlaid.notes.length) fileNotes = overlaid.notes;

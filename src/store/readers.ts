@@ -295,6 +295,11 @@ export function overlayReaderChanges(
   fileWrittenAt: Date,
   now: Date,
   moves: ReadonlyMap<string, string> = new Map(),
+  /**
+   * When a reader last confirmed a move to each address: an entry of the file that says such an
+   * address left gives way to the moved reader's when the file is older than that confirmation.
+   */
+  movedInAt: ReadonlyMap<string, string> = new Map(),
 ): Overlaid {
   const out: Subscriber[] = [];
   const notes: FileFieldNote[] = [];
@@ -303,16 +308,21 @@ export function overlayReaderChanges(
   let moved = 0;
   const since = fileWrittenAt.toISOString();
   const listed = listedOf(subscribers, new Set(moves.values()));
+  // The file says the address left, but a reader confirmed a move there since: that was someone
+  // before them (their own unsubscribe there is on the suppression list), so their entry is used.
+  const givesWay = (address: string) =>
+    listed.get(address) === 'unsubscribed' && (movedInAt.get(address) ?? '') > since;
   const reached = new Set<string>();
   for (const listedEntry of subscribers) {
     const email = canonicalAddress(listedEntry.email);
     const movedTo = moves.get(email);
     let subscriber = listedEntry;
+    if (movedTo === undefined && givesWay(email)) continue;
     if (movedTo !== undefined) {
       moved++;
       // The file's own entry for the new address is used instead, unless that address's first
-      // reader moved away from it too (its entry goes where they went).
-      if ((listed.has(movedTo) && !moves.has(movedTo)) || reached.has(movedTo)) continue;
+      // reader moved away from it too (its entry goes where they went), or it gives way (above).
+      if ((listed.has(movedTo) && !moves.has(movedTo) && !givesWay(movedTo)) || reached.has(movedTo)) continue;
       reached.add(movedTo);
       subscriber = { ...listedEntry, email: movedTo };
     }
@@ -384,13 +394,17 @@ export async function noteFileFields(store: SubscriberStore, notes: readonly Fil
   });
 }
 
-/** Which of `addresses` the file lists (read only when a reader moved). */
-function listedOf(subscribers: Iterable<Subscriber>, addresses: ReadonlySet<string>): Set<string> {
-  const listed = new Set<string>();
+/** Which of `addresses` the file lists, with what it says of each (read only when a reader moved). */
+function listedOf(
+  subscribers: Iterable<Subscriber>,
+  addresses: ReadonlySet<string>,
+): Map<string, Subscriber['status']> {
+  const listed = new Map<string, Subscriber['status']>();
   if (addresses.size === 0) return listed;
   for (const subscriber of subscribers) {
     const email = canonicalAddress(subscriber.email);
-    if (addresses.has(email)) listed.add(email);
+    // The first entry is the one the file's loader keeps.
+    if (addresses.has(email) && !listed.has(email)) listed.set(email, subscriber.status);
   }
   return listed;
 }

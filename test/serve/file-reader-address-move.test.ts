@@ -76,6 +76,34 @@ describe('a reader of a subscribers file who confirms a new address', () => {
     expect(mails[1]!.parsed.text).toContain('For Executive');
   });
 
+  it('is mailed at the new address the file says left before the move, and not once a newer file says so', async () => {
+    const list = (minutesAgo: number) =>
+      h.writeList(
+        'left.json',
+        [
+          { email: 'hu.old@example.com', name: 'Hu Old', roles: ['CTO'] },
+          { email: 'hu.new@example.com', name: 'Someone Before', roles: ['Executive'], status: 'unsubscribed' },
+        ],
+        minutesAgo,
+      );
+    await list(60);
+    await h.moveAddress('hu.old@example.com', 'hu.new@example.com');
+    const sent = await h.run(['send', 'issues/2026-W48', '--subscribers', 'left.json', '--json']);
+    expect(sent.code, sent.all).toBe(0);
+    expect(await h.mailsTo('hu.old@example.com')).toEqual([]);
+    const mails = await h.mailsTo('hu.new@example.com');
+    // The confirmation, then the issue, as the reader who moved there gets it.
+    expect(mails).toHaveLength(2);
+    expect(toName(mails[1]!)).toBe('Hu Old');
+    expect(mails[1]!.parsed.text).toContain('For CTO');
+
+    // The editor learns afterwards that the new address left: the newer file is followed.
+    await list(-1);
+    const again = await h.run(['send', 'issues/2026-W48', '--subscribers', 'left.json', '--resend', '--json']);
+    expect(again.code, again.all).toBe(0);
+    expect(await h.mailsTo('hu.new@example.com')).toHaveLength(2);
+  });
+
   it('stops mailing the new address when the reader unsubscribes from an older message’s page', async () => {
     await h.writeList('leave.json', [{ email: 'gus.old@example.com', name: 'Gus', roles: ['CTO'] }]);
     await h.moveAddress('gus.old@example.com', 'gus.new@example.com');
