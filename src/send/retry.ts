@@ -100,8 +100,11 @@ export function classifyFailure(error: unknown): DeliveryFailure {
       responseCode,
       response,
       noReply: false,
-      // A size refusal at MAIL FROM (its SIZE= parameter) is about this message, not the sender.
-      accountLevel: permanent && aboutAccount && !(command === 'MAIL FROM' && tooLarge(responseCode, said)),
+      // A size refusal at MAIL FROM (its SIZE= parameter) is about this message, not the sender. A
+      // refusal of the account's own mailbox is about the account, whichever command it answers.
+      accountLevel:
+        permanent &&
+        ((aboutAccount && !(command === 'MAIL FROM' && tooLarge(responseCode, said))) || SENDER_MAILBOX.test(said)),
       ...(said === response ? {} : { said }),
     };
   }
@@ -138,6 +141,14 @@ export function classifyFailure(error: unknown): DeliveryFailure {
 
 /** An enhanced status (RFC 3463) about the recipient's mailbox: X.1.x addressing or X.2.x mailbox. */
 const MAILBOX_STATUS = /\b[45]\.[12]\.\d{1,3}\b/;
+
+/**
+ * Words of a mailbox status about the sending account's own mailbox, not the reader's: Exchange
+ * Online answers the end of every message with one once the account reached its daily limit
+ * ("554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException") or its Sent Items
+ * filled its mailbox ("554 5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException").
+ */
+const SENDER_MAILBOX = /STOREDRV\.(?:Submission|ClientSubmit)|SubmissionQuota/i;
 
 /** Words providers use for "slow down" (Gmail, Microsoft, SES, Postfix's anvil). */
 const THROTTLING_TEXT =

@@ -234,3 +234,30 @@ describe('a server whose replies come a few bytes a packet, every one of them mu
     expect(ledger(fixture).map((row) => row.status)).toEqual(expected.map(() => 'sent'));
   }, 20_000);
 });
+
+describe("a server that refuses the sending account's own mailbox at the end of each message", () => {
+  it.each([
+    '554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message due to a permanent exception with message [BeginDiagnosticData]Cannot submit message.',
+    '554 5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded',
+  ])('"%s": the run aborts (exit 3) with nobody failed, and the next run sends the rest once', async (reply) => {
+    fixture = await sendFixture(30, { concurrency: 2 });
+    const expected = await eligible(fixture);
+    // Exchange Online's daily limit (or its Sent Items full), reached after three messages.
+    let overQuota = true;
+    const server = await serve({
+      dataEnd: () => (overQuota && server.messages.filter((m) => m.accepted).length >= 3 ? `${reply}\r\n` : undefined),
+    });
+    const first = await send(fixture, server.url());
+    expect(first.code).toBe(3);
+    expect(first.report.aborted).toContain('STOREDRV.Submission');
+    expect(first.report.total.failed).toBe(0);
+    expect(first.err).toMatch(/refuses this sender or account.*\n.*over quota/);
+    expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
+    overQuota = false;
+    const second = await send(fixture, server.url());
+    expect(second.code, second.err).toBe(0);
+    const taken = server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
+    expect(taken.sort()).toEqual(expected);
+    expect(ledger(fixture).map((row) => [row.email, row.status])).toEqual(expected.map((email) => [email, 'sent']));
+  });
+});

@@ -102,6 +102,16 @@ describe('failure classification', () => {
     [{ responseCode: 550, command: 'RCPT TO', response: '550 5.1.1 <a@b.c>: No such user' }, false],
     [{ responseCode: 554, command: 'DATA', response: '554 Message rejected' }, false],
     [{ responseCode: 451, command: 'MAIL FROM', response: '451 Try later' }, false],
+    [{ responseCode: 552, command: 'DATA', response: '552 5.2.2 Mailbox full' }, false],
+    // Exchange Online's refusal of the sending account's own mailbox, at the end of each message.
+    [
+      {
+        responseCode: 554,
+        command: 'DATA',
+        response: '554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Cannot submit message.',
+      },
+      true,
+    ],
   ])('%o is about the sender or account: %s', (error, expected) => {
     expect(classifyFailure(error).accountLevel).toBe(expected);
   });
