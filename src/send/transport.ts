@@ -391,7 +391,18 @@ const TURNED_AWAY_AT = new Set(['CONN', 'EHLO', 'HELO']);
 function verifyError(error: unknown, where: string, user: string | undefined): RolecastError {
   const e = error as { code?: string; command?: string; response?: string; responseCode?: number; message?: string };
   const reply = e.response ?? e.message ?? String(error);
-  if (e.code === 'EAUTH' || e.code === 'ENOAUTH' || e.responseCode === 535 || e.responseCode === 530) {
+  const login = e.code === 'EAUTH' || e.code === 'ENOAUTH' || e.responseCode === 535 || e.responseCode === 530;
+  // A temporary reply to the login (454 4.7.0, RFC 4954: its login service is down, or it limits
+  // attempts from this host) refused nothing: the same credentials work once it is back.
+  if (login && e.responseCode !== undefined && e.responseCode >= 400 && e.responseCode < 500)
+    return new RolecastError(
+      'E_SMTP_AUTH',
+      `the SMTP server ${where} could not log in${user ? ` ${user}` : ''} for now: ${reply}`,
+      {
+        hint: 'that reply is temporary: the user name and password were not refused, but the server cannot check them just now (its login service is down, or it allows this host no more login attempts for a while): run the same command later; nothing was sent',
+      },
+    );
+  if (login) {
     return new RolecastError(
       'E_SMTP_AUTH',
       `the SMTP server ${where} refused the login${user ? ` for ${user}` : ''}: ${reply}`,

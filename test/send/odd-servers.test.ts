@@ -261,3 +261,23 @@ describe("a server that refuses the sending account's own mailbox at the end of 
     expect(ledger(fixture).map((row) => [row.email, row.status])).toEqual(expected.map((email) => [email, 'sent']));
   });
 });
+
+describe('a server that answers the login with a temporary failure', () => {
+  it.each(['454 4.7.0 Temporary authentication failure', '454 4.7.0 Too many login attempts, please try again later.'])(
+    '"%s": exit 2, and the hint says to run it later, not to check the password',
+    async (reply) => {
+      fixture = await sendFixture(4);
+      const server = await serve({
+        ehlo: () => '250-raw.test\r\n250-PIPELINING\r\n250 AUTH PLAIN LOGIN\r\n',
+        command: (line) => (/^AUTH/i.test(line) ? `${reply}\r\n` : undefined),
+      });
+      const { code, err } = await run(fixture, server.url({ user: 'ann', pass: 's3cretpw' }));
+      expect(code).toBe(2);
+      expect(err).toContain(`could not log in ann for now: ${reply}`);
+      expect(err).toMatch(/were not refused.*run the same command later/);
+      expect(err).not.toContain('check the user name and password');
+      expect(err).not.toContain('s3cretpw');
+      expect(server.commands.filter((line) => /^MAIL/i.test(line))).toEqual([]);
+    },
+  );
+});
