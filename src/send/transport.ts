@@ -12,7 +12,14 @@ import { LocalWriteError } from './local-write-error.js';
 import { wirePayloadOf } from './message.js';
 import { credentialScrubber, scrubError } from './scrub.js';
 import { dkimSignature, signEveryMessage } from './wire/dkim.js';
-import { createWirePool, type DotGate, quitConnection, type WirePool, wireSupported } from './wire/pool.js';
+import {
+  createWirePool,
+  type DotGate,
+  offersLogin,
+  quitConnection,
+  type WirePool,
+  wireSupported,
+} from './wire/pool.js';
 import { headText } from './wire/prepare.js';
 
 export { LocalWriteError } from './local-write-error.js';
@@ -167,7 +174,14 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   };
   const options = smtpPoolOptions(parsed, settings);
   const finalReplyMs = settings.timeouts?.finalReplyMs ?? DEFAULT_SMTP_TIMEOUTS.finalReplyMs;
-  const transporter: Transporter = signEveryMessage(nodemailer.createTransport(options), settings.dkim);
+  // nodemailer's own pool would send AUTH to a server greeted with HELO all the same, so it is made
+  // at its first message, without the credentials once a connection found no login offered.
+  let transporter: Transporter | undefined;
+  const nodemailerPool = () => {
+    const { auth: _unused, ...withoutLogin } = options;
+    transporter ??= signEveryMessage(nodemailer.createTransport(toldNoLogin ? withoutLogin : options), settings.dkim);
+    return transporter;
+  };
   // Messages already in wire form go over connections of their own, without nodemailer's composer
   // and dot-stuffing stream; anything else (and an incompatible nodemailer) takes the pool above.
   let wire: WirePool | undefined;
@@ -217,7 +231,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       for (const connection of checking) connection.close();
       checking.clear();
       wire?.close();
-      transporter.close();
+      transporter?.close();
     },
   };
 
@@ -232,7 +246,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       const head = `${settings.dkim ? `${dkimSignature(payload, settings.dkim)}\r\n` : ''}${headText(payload.headers)}`;
       return { response: await pool().send(envelope, [head, ...payload.body], gate) };
     }
-    const info = (await transporter.sendMail(mail)) as { response?: string };
+    const info = (await nodemailerPool().sendMail(mail)) as { response?: string };
     return { response: String(info.response ?? '250 OK') };
   }
 }
@@ -244,7 +258,7 @@ function checkConnection(
   loginNotOffered: () => void,
 ): Promise<void> {
   return shortConnection<void>(options, live, (connection, done) => {
-    if (options.auth && connection.allowsAuth) return connection.login(options.auth, (error) => done(error));
+    if (options.auth && offersLogin(connection)) return connection.login(options.auth, (error) => done(error));
     if (options.auth) loginNotOffered();
     done(null);
   });

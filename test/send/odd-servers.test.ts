@@ -281,3 +281,35 @@ describe('a server that answers the login with a temporary failure', () => {
     },
   );
 });
+
+describe('a server that refuses EHLO, so the session is greeted with HELO', () => {
+  it('offers no login: the credentials in SMTP_URL go unused with one warning, and every reader is sent once', async () => {
+    fixture = await sendFixture(12, { concurrency: 2 });
+    const server = await serve({
+      command: (line) => (/^EHLO/i.test(line) ? '502 5.5.2 Error: command not recognized\r\n' : undefined),
+    });
+    const { code, err } = await run(fixture, server.url({ user: 'ann', pass: 's3cretpw' }));
+    const expected = await eligible(fixture);
+    expect(code, err).toBe(0);
+    expect(
+      err.match(/offers no login \(AUTH\), so the user name and password in SMTP_URL were not used/g),
+    ).toHaveLength(1);
+    expect(server.commands.filter((line) => /^AUTH/i.test(line))).toEqual([]);
+    expect(server.messages.map((m) => m.to[0]).sort()).toEqual(expected);
+    expect(ledger(fixture).map((row) => [row.email, row.status])).toEqual(expected.map((email) => [email, 'sent']));
+  }, 20_000);
+
+  it('a test send (built by nodemailer) goes out without a login too', async () => {
+    fixture = await sendFixture(4);
+    const server = await serve({
+      command: (line) => (/^EHLO/i.test(line) ? '502 5.5.2 Error: command not recognized\r\n' : undefined),
+    });
+    const [as] = await eligible(fixture);
+    const url = server.url({ user: 'ann', pass: 's3cretpw' });
+    const { code, err } = await run(fixture, url, '--test', 'editor@example.test', '--as', as!);
+    expect(code, err).toBe(0);
+    expect(err).toMatch(/offers no login \(AUTH\)/);
+    expect(server.commands.filter((line) => /^AUTH/i.test(line))).toEqual([]);
+    expect(server.messages.map((m) => [m.to[0], m.accepted])).toEqual([['editor@example.test', true]]);
+  }, 20_000);
+});

@@ -55,6 +55,8 @@ interface ConnectionInternals {
   _createSendStream?: unknown;
   _destroyed?: boolean;
   _supportedExtensions?: string[];
+  _supportedAuth?: string[];
+  _ehloLines?: string[];
 }
 
 /** Whether the installed nodemailer still has the hooks the pool replaces; if not, use its own pool. */
@@ -209,7 +211,7 @@ export function createWirePool(
           lane.connection = connection;
           resolve(connection);
         };
-        if (options.auth && connection.allowsAuth) {
+        if (options.auth && offersLogin(connection)) {
           connection.login(options.auth, (loginError?: Error | null) => (loginError ? fail(loginError) : done()));
           return;
         }
@@ -405,6 +407,17 @@ function withhold(connection: SMTPConnection, reject: (error: Error) => void): v
       code: 'EWITHHELD',
     }),
   );
+}
+
+/**
+ * Whether the server offers a login. nodemailer assumes one after HELO too (a server that refused
+ * EHLO) and sends AUTH, but AUTH is an extension of EHLO (RFC 4954): a server greeted with HELO
+ * offers none, and answering AUTH as an unknown command is no refusal of the credentials.
+ */
+export function offersLogin(connection: SMTPConnection): boolean {
+  const internals = connection as unknown as ConnectionInternals;
+  const greetedWithHelo = internals._ehloLines === undefined && internals._supportedAuth?.length === 0;
+  return connection.allowsAuth && !greetedWithHelo;
 }
 
 /** How long a server has to answer QUIT and hang up before the connection is closed on it. */
