@@ -313,3 +313,20 @@ describe('a server that refuses EHLO, so the session is greeted with HELO', () =
     expect(server.messages.map((m) => [m.to[0], m.accepted])).toEqual([['editor@example.test', true]]);
   }, 20_000);
 });
+
+describe('a server that takes one message a session and hangs up in the same breath as its 250', () => {
+  it('gets every reader once, each at the first attempt: a message begun on a connection closing under it takes a new one', async () => {
+    fixture = await sendFixture(40, { concurrency: 3, retries: 3 });
+    const server = await serve({ dataEnd: () => ({ hangUp: '250 2.0.0 queued, closing\r\n' }) });
+    const { code, report, err } = await send(fixture, server.url());
+    const expected = await eligible(fixture);
+    expect(code, err).toBe(0);
+    expect(report.stopped).toBeUndefined();
+    expect(report.total).toMatchObject({ sent: expected.length, failed: 0, deferred: 0, pending: 0 });
+    expect(server.messages.map((m) => m.to[0]).sort()).toEqual(expected);
+    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const attempts = db.prepare('SELECT DISTINCT attempts FROM deliveries').all();
+    db.close();
+    expect(attempts).toEqual([{ attempts: 1 }]);
+  }, 30_000);
+});

@@ -84,6 +84,14 @@ interface Lane {
 
 const END = Buffer.from('.\r\n', 'latin1');
 
+interface Step {
+  outOfStep: boolean;
+  wrote: boolean;
+}
+
+/** nodemailer's codes for a connection that closed or broke under a command. */
+const LOST_CONNECTION = new Set(['ECONNECTION', 'EPIPE', 'ECONNRESET', 'ESOCKET']);
+
 export interface WirePoolTiming {
   /** How long a lane the server turned away for its cap stays out before it is tried again. */
   retireMs: number;
@@ -225,8 +233,11 @@ export function createWirePool(
     envelope: WireEnvelope,
     chunks: readonly (Buffer | string)[],
     gate: DotGate | undefined,
-    /** Set when the server's replies fell out of step with the commands: the connection is dropped. */
-    step: { outOfStep: boolean },
+    /**
+     * `outOfStep`: the server's replies fell out of step with the commands, so the connection is
+     * dropped. `wrote`: the message's data began to go out (its gate may have been asked).
+     */
+    step: Step,
   ) =>
     new Promise<string>((resolve, reject) => {
       const internals = connection as unknown as ConnectionInternals;
@@ -258,6 +269,7 @@ export function createWirePool(
         return {
           outByteCount: size + END.length,
           write() {
+            step.wrote = true;
             // One copy into one write: cheaper than a writev of a few dozen small pieces. Strings
             // (the header block) are encoded straight into it, not into buffers of their own first.
             const out = Buffer.allocUnsafe(size + END.length);
@@ -306,14 +318,17 @@ export function createWirePool(
 
   return {
     async send(envelope, chunks, gate) {
+      // Connections found closed under this message as it began on them (see below).
+      let closedUnder = 0;
       for (;;) {
         if (closed) throw poolClosed();
         const lane = await acquire();
         try {
+          const reused = lane.connection !== undefined;
           const connection = await connectionOf(lane);
           // Turned away for the server's cap before any of the message was sent: the message takes another lane.
           if (!connection) continue;
-          const step = { outOfStep: false };
+          const step: Step = { outOfStep: false, wrote: false };
           try {
             const reply = await deliver(connection, envelope, chunks, gate, step);
             // Never used again: its next replies would be taken for the next message's.
@@ -335,6 +350,12 @@ export function createWirePool(
               !(connection as unknown as ConnectionInternals)._destroyed;
             if (refusedMessage && !step.outOfStep) await reset(connection).catch(() => drop(lane, connection));
             else drop(lane, connection);
+            // A server that hangs up right after its reply to a message (one message a session) may
+            // do so while the next one starts on that connection, before its close reaches us: with
+            // no reply and none of the message written, nothing was taken, so it goes out on another
+            // connection, neither failed nor retried. Each such connection is spent: a bounded loop.
+            const lost = e.responseCode === undefined && !step.wrote && LOST_CONNECTION.has(e.code ?? '');
+            if (reused && lost && ++closedUnder <= lanes.length) continue;
             throw error;
           }
         } finally {
