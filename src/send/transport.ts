@@ -416,6 +416,16 @@ function verifyError(error: unknown, where: string, user: string | undefined): R
         hint: 'that reply is temporary: the user name and password were not refused, but the server cannot check them just now (its login service is down, or it allows this host no more login attempts for a while): run the same command later; nothing was sent',
       },
     );
+  // 504: a mechanism it does not take; 534: one too weak for it (RFC 4954), as servers that take only
+  // OAuth tokens (XOAUTH2) or app passwords answer the password login tried.
+  if (login && (e.responseCode === 504 || e.responseCode === 534))
+    return new RolecastError(
+      'E_SMTP_AUTH',
+      `the SMTP server ${where} does not take a password login${user ? ` for ${user}` : ''}: ${reply}`,
+      {
+        hint: 'rolecast logs in with the user name and password of SMTP_URL (AUTH PLAIN, LOGIN or CRAM-MD5), and this server or account wants another kind, such as an OAuth token (XOAUTH2): give an app password of the account if its provider offers them, or send through a server or port that takes a password login; nothing was sent',
+      },
+    );
   if (login) {
     return new RolecastError(
       'E_SMTP_AUTH',

@@ -330,3 +330,27 @@ describe('a server that takes one message a session and hangs up in the same bre
     expect(attempts).toEqual([{ attempts: 1 }]);
   }, 30_000);
 });
+
+describe('a server that takes no password login', () => {
+  it.each([
+    ['offering only XOAUTH2, 504 to the password login', 'AUTH XOAUTH2', '504 5.5.4 Unrecognized authentication type'],
+    [
+      'wanting an app password, 534',
+      'AUTH LOGIN PLAIN XOAUTH2',
+      '534-5.7.9 Application-specific password required.\r\n534 5.7.9 Learn more at https://support.example/apppasswords',
+    ],
+  ])('%s: exit 2, and the hint names the kind of login, not a wrong password', async (_name, auth, reply) => {
+    fixture = await sendFixture(4);
+    const server = await serve({
+      ehlo: () => `250-raw.test\r\n250-PIPELINING\r\n250 ${auth}\r\n`,
+      command: (line) => (/^AUTH/i.test(line) ? `${reply}\r\n` : undefined),
+    });
+    const { code, err } = await run(fixture, server.url({ user: 'ann', pass: 's3cretpw' }));
+    expect(code).toBe(2);
+    expect(err).toContain('does not take a password login for ann');
+    expect(err).toMatch(/OAuth token \(XOAUTH2\).*app password/);
+    expect(err).not.toContain('check the user name and password');
+    expect(err).not.toContain('s3cretpw');
+    expect(server.commands.filter((line) => /^MAIL/i.test(line))).toEqual([]);
+  });
+});
