@@ -119,5 +119,8 @@ export function redactUrl(url: string): string {
   const colon = userinfo.indexOf(':');
   const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
   const prefix = scheme < 0 ? '' : url.slice(0, scheme + 3);
-  return `${prefix}${user.includes('/') ? '***' : user}${colon < 0 ? '' : ':***'}@${url.slice(at + 1)}`;
+  // A user name holding the password (a provider's token given as both, as Postmark asks) is no more shown than it.
+  const password = colon < 0 ? '' : userinfo.slice(colon + 1);
+  const hidden = user.includes('/') || (password.length >= 4 && user.includes(password));
+  return `${prefix}${hidden ? '***' : user}${colon < 0 ? '' : ':***'}@${url.slice(at + 1)}`;
 }

@@ -50,6 +50,7 @@ import {
   parseSmtpUrl,
   readDkim,
   type SmtpTimeouts,
+  shownUser,
 } from './transport.js';
 import { wireSupported } from './wire/pool.js';
 import { sendAsWorker } from './workers/worker.js';
@@ -587,7 +588,8 @@ function describeTransport(project: Project, env: Environment, options: SendOpti
   if (env.smtpUrl && !options.outbox) {
     const parsed = parseSmtpUrl(env.smtpUrl);
     const tls = parsed.secure ? 'TLS' : 'STARTTLS when offered';
-    return `send over SMTP to ${parsed.host}:${parsed.port} (${tls}${parsed.auth ? `, as ${parsed.auth.user}` : ''})`;
+    const user = shownUser(env.smtpUrl, parsed);
+    return `send over SMTP to ${parsed.host}:${parsed.port} (${tls}${user === undefined ? '' : `, as ${user}`})`;
   }
   const folder = outboxFolder(project.config, project.issue.id, options.cwd, options.outbox);
   return `write .eml files to ${displayPath(folder, options.cwd)}${env.smtpUrl ? '' : ' (SMTP_URL is not set)'}`;

@@ -211,7 +211,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
           await pool().open(check.connections);
         } else await checkConnection(options, checking, loginNotOffered);
       } catch (error) {
-        throw verifyError(scrubError(error, scrub), where, parsed.auth?.user);
+        throw verifyError(scrubError(error, scrub), where, shownUser(settings.url, parsed));
       }
     },
     maxMessageSize() {
@@ -348,6 +348,14 @@ export function smtpPoolOptions(parsed: ParsedSmtpUrl, settings: Omit<SmtpSettin
     socketTimeout: timeouts.socketMs,
     logger: false,
   };
+}
+
+/**
+ * The user name of SMTP_URL as it may be shown, the password taken out of it: some providers
+ * (Postmark) take their API token as both the user name and the password.
+ */
+export function shownUser(url: string, parsed: ParsedSmtpUrl): string | undefined {
+  return parsed.auth ? credentialScrubber(url, parsed.auth)(parsed.auth.user) : undefined;
 }
 
 export interface ParsedSmtpUrl {

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { redactUrl } from '../../src/config/env.js';
 import { RolecastError } from '../../src/errors.js';
 import { openStateDb, sendIssue } from '../../src/send/index.js';
 import { formatReport } from '../../src/send/report.js';
@@ -7,6 +9,7 @@ import { classifyFailure, isThrottling } from '../../src/send/retry.js';
 import { credentialScrubber, scrubError } from '../../src/send/scrub.js';
 import { createSmtpTransport, type MailTransport } from '../../src/send/transport.js';
 import { perTest } from '../helpers/per-test.js';
+import { captureStreams } from '../helpers/project.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
@@ -111,5 +114,37 @@ describe('an SMTP server that quotes the refused credentials', () => {
     db.close();
     expectNoPassword(JSON.stringify(rows));
     expect(JSON.stringify(rows) + shown).toContain('Bad creds for alice/***');
+  });
+});
+
+describe('an API token given as both the user name and the password (as Postmark asks)', () => {
+  const token = 'a1b2c3d4-0000-4e5f-9a8b-feedfacecafe';
+
+  it('is printed neither by a dry run naming the transport nor by a refused login', async () => {
+    opened.fixture = await sendFixture(3);
+    opened.server = await startSmtpServer({ auth: { user: 'someone-else', pass: 'not-the-token' } });
+    const url = opened.server.url({ user: token, pass: token });
+    const streams = captureStreams();
+    const dry = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--dry-run'], {
+      cwd: opened.fixture.dir,
+      env: sendEnv(url),
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      signal: new AbortController().signal,
+    });
+    expect(dry, streams.err).toBe(0);
+    expect(streams.out + streams.err).toMatch(/a real run would send over SMTP to 127\.0\.0\.1:\d+ \(.*, as \*\*\*\)/);
+    const refused = captureStreams();
+    const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
+      cwd: opened.fixture.dir,
+      env: sendEnv(url),
+      stdout: refused.stdout,
+      stderr: refused.stderr,
+      signal: new AbortController().signal,
+    });
+    expect(code).toBe(2);
+    expect(refused.err).toContain('refused the login for ***');
+    expect(streams.out + streams.err + refused.out + refused.err).not.toContain(token);
+    expect(redactUrl(url)).toBe(`smtp://***:***@127.0.0.1:${opened.server.port}`);
   });
 });
