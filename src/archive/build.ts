@@ -9,7 +9,7 @@ import { hasErrors, type Problem, RolecastError, throwIfErrors } from '../errors
 import { buildVariant, effectiveRoleOrder } from '../group/index.js';
 import { languageOf } from '../i18n/index.js';
 import { displayPath } from '../load/_display.js';
-import { MANIFEST_FILE } from '../load/issue.js';
+import { isDraftSummaryWarning, MANIFEST_FILE } from '../load/issue.js';
 import { inspectProject, type Project } from '../load/project.js';
 import { weekLine } from '../render/dates.js';
 import { createRenderer } from '../render/index.js';
@@ -82,7 +82,10 @@ export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResu
       skipped.push({ dir, reason: 'future' });
       continue;
     }
-    const found = [...loaded.problems, ...(loaded.project ? draftSummaries(loaded.project, options.cwd) : [])];
+    // A draft summary is an error here, reported once: the loader's warning about it gives way.
+    const found = loaded.project
+      ? [...loaded.problems.filter((p) => !isDraftSummaryWarning(p)), ...draftSummaries(loaded.project, options.cwd)]
+      : loaded.problems;
     append(problems, found);
     if (loaded.project && !hasErrors(found)) projects.push(loaded.project);
     else if (options.keepGoing) skipped.push({ dir, reason: 'broken' });

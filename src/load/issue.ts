@@ -39,6 +39,21 @@ export interface IssueLoadResult {
 
 export const MANIFEST_FILE = 'issue.json';
 
+/** The words of the loader's warning about a summary marked draft; `isDraftSummaryWarning` finds it. */
+const DRAFT_SUMMARY = 'is marked draft';
+
+/**
+ * The loader's warning about a summary marked draft, so a command that refuses drafts outright
+ * (the archive) reports each draft once, as its own error, not twice.
+ */
+export function isDraftSummaryWarning(problem: Problem): boolean {
+  return (
+    problem.severity === 'warning' &&
+    problem.message.startsWith('summary "') &&
+    problem.message.includes(`" ${DRAFT_SUMMARY} (`)
+  );
+}
+
 export interface IssueLoadOptions {
   /** The content pool folder, for entries written `pool:<id>`. */
   poolDir?: string | undefined;
@@ -243,7 +258,7 @@ export async function loadIssue(
         file: shown,
         line: parsed.lineOf(['summaries', index]),
         field: `summaries[${index}]`,
-        message: `summary "${summary.id}" is marked draft (${displayPath(file)}): a send refuses the issue until it is ready`,
+        message: `summary "${summary.id}" ${DRAFT_SUMMARY} (${displayPath(file)}): a send refuses the issue until it is ready`,
         hint: 'set "status: ready" in it when it is done, or take it out of the issue',
       });
   });

@@ -151,6 +151,8 @@ describe('a summary marked draft', () => {
       'issues/2026-W47/unfinished.md: status: summary "unfinished" of 2026-W47 is marked draft',
     );
     expect(strict.stderr).toContain('set "status: ready" in it when it is done');
+    // Once: the archive's error, not the loader's warning beside it.
+    expect(strict.stderr.match(/is marked draft/g)).toHaveLength(1);
     const going = await runCli(['archive', '--out', 'site', '--keep-going'], { cwd: project.dir });
     expect(going.code, going.stderr).toBe(0);
     const published = await readdir(project.path('site'));
