@@ -14,6 +14,7 @@ import { inspectProject, type Project } from '../load/project.js';
 import { weekLine } from '../render/dates.js';
 import { createRenderer } from '../render/index.js';
 import type { PersonalFields } from '../render/types.js';
+import { lockFolder } from './folder-lock.js';
 import { type ArchiveEntry, type ArchiveSite, renderAtomFeed, renderIndexPage } from './pages.js';
 import { PUBLISHED_LIST, publishedList, readPublished, withdrawStale } from './published.js';
 import { renderSummaryPage } from './summary-page.js';
@@ -49,8 +50,17 @@ export interface ArchiveResult {
 }
 
 export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResult> {
-  const issuesDir = resolve(options.cwd, options.issuesDir);
   const outDir = resolve(options.cwd, options.outDir);
+  const lock = await lockFolder(outDir, options.cwd);
+  try {
+    return await build(options, outDir);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveResult> {
+  const issuesDir = resolve(options.cwd, options.issuesDir);
   const config = await loadConfig({ file: options.configFile, cwd: options.cwd, near: issuesDir });
   const issueDirs = await findIssueDirs(issuesDir);
   if (issueDirs.length === 0) {

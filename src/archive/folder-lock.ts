@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { RolecastError } from '../errors.js';
+import { displayPath } from '../load/_display.js';
+import { heldOnThisHost, type LockRow, newLockRow, noteHeld } from '../send/lock.js';
+
+/**
+ * One build at a time per output folder. Two builds writing one folder would each list only their
+ * own pages, so a page of one could stay public with no list naming it, never to be taken down.
+ */
+export const FOLDER_LOCK = '.rolecast-build.lock';
+
+export interface FolderLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the lock: a file created exclusively in `dir`, naming this process. A lock left by a
+ * process of this host that no longer runs (killed, machine restarted) is taken over; one held by
+ * a live process, or by a process on another host (which cannot be checked from here), refuses
+ * the build with E_LOCKED, naming the holder and the file to delete if that build is gone.
+ */
+export async function lockFolder(dir: string, cwd: string): Promise<FolderLock> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, FOLDER_LOCK);
+  const row = newLockRow(() => new Date());
+  const text = `${JSON.stringify(row)}\n`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeFile(file, text, { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const held = await readFile(file, 'utf8').catch(() => undefined);
+    // Gone since: try again. Unreadable or half written counts as held, never as stale.
+    if (held === undefined && attempt < 3) continue;
+    const holder = held === undefined ? undefined : parseRow(held);
+    if (held === undefined || attempt >= 3 || !holder || holder.host !== hostname() || heldOnThisHost(holder))
+      throw lockedError(file, cwd, holder);
+    await takeOverStale(file, held);
+  }
+  noteHeld(row.token, true);
+  return {
+    async release() {
+      noteHeld(row.token, false);
+      // Only our own lock: never one a later build took over after ours was judged stale.
+      const now = await readFile(file, 'utf8').catch(() => undefined);
+      if (now === text) await rm(file, { force: true });
+    },
+  };
+}
+
+/**
+ * Moves the stale lock aside (a rename happens once, so of two builds finding it only one moves
+ * it), then removes it. A lock that turns out to be another's, taken between reading and moving,
+ * is put back.
+ */
+async function takeOverStale(file: string, stale: string): Promise<void> {
+  const aside = `${file}.${randomUUID()}.stale`;
+  try {
+    await rename(file, aside);
+  } catch {
+    return;
+  }
+  if ((await readFile(aside, 'utf8').catch(() => undefined)) === stale) await rm(aside, { force: true });
+  else await rename(aside, file).catch(() => rm(aside, { force: true }));
+}
+
+function parseRow(text: string): LockRow | undefined {
+  try {
+    const row = JSON.parse(text) as Partial<LockRow>;
+    return typeof row.pid === 'number' && typeof row.host === 'string' && typeof row.token === 'string'
+      ? (row as LockRow)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function lockedError(file: string, cwd: string, holder: LockRow | undefined): RolecastError {
+  const shown = displayPath(file, cwd);
+  const who = holder
+    ? `pid ${holder.pid} on ${holder.host}, started ${holder.started_at}`
+    : 'its lock file does not say who';
+  const unsure = !holder
+    ? `if no build is running`
+    : holder.host === hostname()
+      ? `if pid ${holder.pid} is not a rolecast build`
+      : `a build on another host cannot be checked from here: if it is no longer running`;
+  return new RolecastError('E_LOCKED', `another build is writing this folder (${who}): ${shown} is held`, {
+    hint: `wait for that build to finish and run the command again; ${unsure}, delete ${shown} and run it again`,
+  });
+}
