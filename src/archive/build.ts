@@ -113,7 +113,7 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
   ]);
   writes.push({ file: join(outDir, 'index.html'), content: renderIndexPage(site, entries) });
   writes.push({ file: join(outDir, 'feed.xml'), content: renderAtomFeed(site, entries) });
-  const previous = await readPublished(outDir);
+  const previous = await readPublished(outDir, options.cwd);
   // Listed before they are written: a build stopped half way (a full disk) leaves no page public
   // that the next build does not know to take down.
   const planned = publishedList(

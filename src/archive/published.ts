@@ -1,5 +1,7 @@
 import { lstat, readFile, realpath, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { RolecastError } from '../errors.js';
+import { displayPath } from '../load/_display.js';
 
 /**
  * The pages one archive build published, listed in the output folder, so the next build takes
@@ -12,15 +14,47 @@ export const PUBLISHED_LIST = '.rolecast-published.json';
 /** The files the archive writes: `index.html` at any depth, and the feed at the top. */
 const isArchiveFile = (path: string) => basename(path) === 'index.html' || path === 'feed.xml';
 
-/** The previous build's files, relative to the output folder; none when there is no readable list. */
-export async function readPublished(outDir: string): Promise<string[]> {
+/**
+ * The previous build's files, relative to the output folder; none when there is no list yet. A
+ * list that is there but does not read (bad JSON, another shape, not a file) is refused: read as
+ * empty, the pages it names would stay public and be forgotten, and nothing may be removed on a
+ * guess either.
+ */
+export async function readPublished(outDir: string, cwd?: string): Promise<string[]> {
+  const file = join(outDir, PUBLISHED_LIST);
+  let text: string;
   try {
-    const list: unknown = JSON.parse(await readFile(join(outDir, PUBLISHED_LIST), 'utf8'));
-    const files = (list as { files?: unknown }).files;
-    return Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string') : [];
-  } catch {
-    return [];
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw unreadableList(file, cwd, `could not be read (${(cause as Error).message})`, cause);
   }
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch (cause) {
+    throw unreadableList(file, cwd, `is not valid JSON (${(cause as Error).message})`, cause);
+  }
+  const files = (list as { files?: unknown } | null)?.files;
+  if (
+    typeof list !== 'object' ||
+    Array.isArray(list) ||
+    !Array.isArray(files) ||
+    files.some((f) => typeof f !== 'string')
+  )
+    throw unreadableList(file, cwd, 'is not a list of published pages ({ "files": ["<path>", …] })');
+  return files;
+}
+
+function unreadableList(file: string, cwd: string | undefined, why: string, cause?: unknown): RolecastError {
+  return new RolecastError(
+    'E_INVALID',
+    `${displayPath(file, cwd)} ${why}: the archive was not built, and nothing was removed`,
+    {
+      hint: `this file lists the pages the last build published, so the next one can take down what it no longer publishes; restore it, or delete it and remove by hand any page of an issue or summary no longer published (a build without it removes nothing)`,
+      cause,
+    },
+  );
 }
 
 /**

@@ -133,6 +133,35 @@ describe('what an archive build takes down', () => {
   });
 });
 
+describe('an unreadable list of published pages', () => {
+  it('stops the build, naming the file and the fix, and removes nothing', async () => {
+    project = await withSecondIssue((m) => JSON.stringify(m, null, 2));
+    expect((await runCli(['archive', '--out', 'site'], { cwd: project.dir })).code).toBe(0);
+    // W47 goes back to draft: a build that could read the list would take its pages down.
+    const w47 = JSON.parse(await readFile(project.path('issues/2026-W47/issue.json'), 'utf8'));
+    await project.write('issues/2026-W47/issue.json', JSON.stringify({ ...w47, draft: true }));
+    const index = await readFile(project.path('site/index.html'), 'utf8');
+
+    await project.write('site/.rolecast-published.json', '{"files": ["index.html",');
+    const broken = await runCli(['archive', '--out', 'site'], { cwd: project.dir });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('site/.rolecast-published.json is not valid JSON');
+    expect(broken.stderr).toContain('delete it and remove by hand');
+    expect(await readdir(project.path('site/2026-W47'))).toContain('index.html');
+    expect(await readFile(project.path('site/index.html'), 'utf8')).toBe(index);
+
+    for (const shape of ['[]', '{"files": "index.html"}', '{"files": ["index.html", 3]}', 'null'])
+      await project
+        .write('site/.rolecast-published.json', shape)
+        .then(() => buildArchive({ issuesDir: 'issues', outDir: 'site', cwd: project!.dir, now: NOW }))
+        .then(
+          () => expect.fail(`${shape} was read as a list`),
+          (error: Error) => expect(error.message).toContain('is not a list of published pages'),
+        );
+    expect(await readdir(project.path('site/2026-W47'))).toContain('index.html');
+  }, 60_000);
+});
+
 describe('a summary marked draft', () => {
   it('stops the archive as it stops a send, naming the file and the fix; --keep-going leaves its issue out', async () => {
     project = await withSecondIssue((m) => JSON.stringify(m, null, 2));
