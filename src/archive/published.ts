@@ -14,14 +14,20 @@ export const PUBLISHED_LIST = '.rolecast-published.json';
 /** The files the archive writes: `index.html` at any depth, and the feed at the top. */
 const isArchiveFile = (path: string) => basename(path) === 'index.html' || path === 'feed.xml';
 
+/** `rolecast build --out` lists its files the same way, in a list of its own. */
+export const BUILT_LIST = '.rolecast-built.json';
+
+/** The files `rolecast build` writes, all at the top: each variant's `.html` and `.txt`, and `manifest.json`. */
+export const isBuildFile = (path: string) => !/[\\/]/.test(path) && /\.(html|txt)$|^manifest\.json$/.test(path);
+
 /**
  * The previous build's files, relative to the output folder; none when there is no list yet. A
  * list that is there but does not read (bad JSON, another shape, not a file) is refused: read as
  * empty, the pages it names would stay public and be forgotten, and nothing may be removed on a
  * guess either.
  */
-export async function readPublished(outDir: string, cwd?: string): Promise<string[]> {
-  const file = join(outDir, PUBLISHED_LIST);
+export async function readPublished(outDir: string, cwd?: string, name = PUBLISHED_LIST): Promise<string[]> {
+  const file = join(outDir, name);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -47,14 +53,10 @@ export async function readPublished(outDir: string, cwd?: string): Promise<strin
 }
 
 function unreadableList(file: string, cwd: string | undefined, why: string, cause?: unknown): RolecastError {
-  return new RolecastError(
-    'E_INVALID',
-    `${displayPath(file, cwd)} ${why}: the archive was not built, and nothing was removed`,
-    {
-      hint: `this file lists the pages the last build published, so the next one can take down what it no longer publishes; restore it, or delete it and remove by hand any page of an issue or summary no longer published (a build without it removes nothing)`,
-      cause,
-    },
-  );
+  return new RolecastError('E_INVALID', `${displayPath(file, cwd)} ${why}: nothing was built or removed`, {
+    hint: `this file lists what the last build wrote, so the next one can take down what it no longer writes; restore it, or delete it and remove by hand any page no longer published (a build without it removes nothing)`,
+    cause,
+  });
 }
 
 /**
@@ -74,6 +76,7 @@ export async function withdrawStale(
   outDir: string,
   previous: readonly string[],
   written: readonly string[],
+  isOurs: (path: string) => boolean = isArchiveFile,
 ): Promise<string[]> {
   const root = await realpath(outDir);
   // Compared as written to disk: "./index.html" in a tampered list is the index just written.
@@ -82,7 +85,7 @@ export async function withdrawStale(
   const removed: string[] = [];
   for (const entry of previous) {
     const path = normalize(entry);
-    if (current.has(key(entry)) || isAbsolute(path) || path.startsWith('..') || !isArchiveFile(path)) continue;
+    if (current.has(key(entry)) || isAbsolute(path) || path.startsWith('..') || !isOurs(path)) continue;
     const file = join(root, path);
     // A folder on the way may be a link: what it leads to outside the output folder is not ours.
     const folder = await realpath(dirname(file)).catch(() => undefined);

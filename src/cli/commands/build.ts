@@ -1,14 +1,18 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { append } from '../../append.js';
+import { lockFolder } from '../../archive/folder-lock.js';
+import { BUILT_LIST, isBuildFile, publishedList, readPublished, withdrawStale } from '../../archive/published.js';
 import { readEnvironment } from '../../config/env.js';
-import { formatProblem, hasErrors, RolecastError } from '../../errors.js';
-import { loadProject } from '../../load/project.js';
+import { formatProblem, hasErrors, type Problem, RolecastError } from '../../errors.js';
+import { displayPath } from '../../load/_display.js';
+import { loadProject, type Project } from '../../load/project.js';
 import { printable } from '../../printable.js';
-import type { BuildEntry } from '../../render/index.js';
+import type { BuildEntry, RenderedAudience } from '../../render/index.js';
+import type { PersonalFields } from '../../render/types.js';
 import { audienceWarnings } from '../../send/plan.js';
 import { suppressionsOf } from '../../state/read-at.js';
-import { CONFIG_OPTION, type Command, print } from '../_command.js';
+import { CONFIG_OPTION, type Command, type CommandContext, print } from '../_command.js';
 import { requirePositional, stringOption } from '../_shared.js';
 
 export const buildCommand: Command = {
@@ -18,7 +22,7 @@ export const buildCommand: Command = {
   options: { ...CONFIG_OPTION, out: { type: 'string' }, subscribers: { type: 'string' }, state: { type: 'string' } },
   async run(args, ctx) {
     // Loaded on use: rendering brings MJML, which other commands must not wait for.
-    const { renderAudience, renderBuildIndex, sampleFields } = await import('../../render/index.js');
+    const { renderAudience, sampleFields } = await import('../../render/index.js');
     const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
     const out = resolve(ctx.cwd, requireOut(stringOption(args, 'out'), this.usage));
     const project = await loadProject({
@@ -46,57 +50,86 @@ export const buildCommand: Command = {
 
     // Sample output: a placeholder reader, and no signing key, so nothing secret is written.
     const fields = sampleFields(project.config, project.issue.id, undefined);
-    await mkdir(out, { recursive: true });
-    const entries: BuildEntry[] = [];
-    for (const compiled of rendered.compiled) {
-      const { variant } = compiled;
-      const message = compiled.personalise(fields);
-      await writeAtomic(join(out, `${variant.id}.html`), message.html);
-      await writeAtomic(join(out, `${variant.id}.txt`), message.text);
-      const recipients = rendered.recipients?.get(variant.id);
-      entries.push({
-        id: variant.id,
-        roles: variant.roles,
-        isEditorEdition: variant.isEditorEdition,
-        subject: compiled.subject,
-        summaryIds: variant.summaryIds,
-        htmlBytes: Buffer.byteLength(message.html),
-        textBytes: Buffer.byteLength(message.text),
-        encodedHtmlBytes: compiled.encodedHtmlBytes,
-        ...(rendered.recipients ? { recipients: recipients ?? 0 } : {}),
-      });
+    const lock = await lockFolder(out, ctx.cwd);
+    try {
+      return await writeBuild(out, project, rendered, fields, problems, ctx);
+    } finally {
+      await lock.release();
     }
-    const manifest = {
-      issue: project.issue.id,
-      variants: entries,
-      ...(rendered.plan
-        ? {
-            recipients: rendered.plan.recipients.length,
-            skipped: countBy(rendered.plan.skipped.map((s) => s.reason)),
-          }
-        : {}),
-    };
-    await writeAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    const title = `${project.issue.manifest.title ?? project.config.brand.name} · ${project.issue.id}`;
-    await writeAtomic(join(out, 'index.html'), renderBuildIndex(title, entries));
-
-    for (const problem of rendered.problems) print(ctx.stdout, formatProblem(problem));
-    for (const entry of entries) {
-      const who = entry.isEditorEdition ? 'editor edition' : printable(entry.roles.join(', '));
-      const count = entry.recipients === undefined ? '' : `, ${entry.recipients} recipient(s)`;
-      print(
-        ctx.stdout,
-        `  ${entry.id}.html  ${(entry.encodedHtmlBytes / 1024).toFixed(1)} KB encoded — ${who}${count}`,
-      );
-    }
-    if (hasErrors(problems)) {
-      print(ctx.stderr, `✗ ${problems.filter((p) => p.severity === 'error').length} error(s); files written to ${out}`);
-      return 2;
-    }
-    print(ctx.stdout, `✓ ${entries.length} variant(s) written to ${out}`);
-    return 0;
   },
 };
+
+/**
+ * Writes the variants, the manifest and the index, listed in `.rolecast-built.json` before they are
+ * written (as the archive lists its pages), and removes the files of an earlier build into the
+ * folder that this one no longer writes: a variant whose role set is gone must not keep its page.
+ */
+async function writeBuild(
+  out: string,
+  project: Project,
+  rendered: RenderedAudience,
+  fields: PersonalFields,
+  problems: Problem[],
+  ctx: CommandContext,
+): Promise<number> {
+  const { renderBuildIndex } = await import('../../render/index.js');
+  const previous = await readPublished(out, ctx.cwd, BUILT_LIST);
+  const files = [
+    ...rendered.compiled.flatMap(({ variant }) => [join(out, `${variant.id}.html`), join(out, `${variant.id}.txt`)]),
+    join(out, 'manifest.json'),
+    join(out, 'index.html'),
+  ];
+  await writeAtomic(join(out, BUILT_LIST), publishedList(out, files, previous));
+  const entries: BuildEntry[] = [];
+  for (const compiled of rendered.compiled) {
+    const { variant } = compiled;
+    const message = compiled.personalise(fields);
+    await writeAtomic(join(out, `${variant.id}.html`), message.html);
+    await writeAtomic(join(out, `${variant.id}.txt`), message.text);
+    const recipients = rendered.recipients?.get(variant.id);
+    entries.push({
+      id: variant.id,
+      roles: variant.roles,
+      isEditorEdition: variant.isEditorEdition,
+      subject: compiled.subject,
+      summaryIds: variant.summaryIds,
+      htmlBytes: Buffer.byteLength(message.html),
+      textBytes: Buffer.byteLength(message.text),
+      encodedHtmlBytes: compiled.encodedHtmlBytes,
+      ...(rendered.recipients ? { recipients: recipients ?? 0 } : {}),
+    });
+  }
+  const manifest = {
+    issue: project.issue.id,
+    variants: entries,
+    ...(rendered.plan
+      ? {
+          recipients: rendered.plan.recipients.length,
+          skipped: countBy(rendered.plan.skipped.map((s) => s.reason)),
+        }
+      : {}),
+  };
+  await writeAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const title = `${project.issue.manifest.title ?? project.config.brand.name} · ${project.issue.id}`;
+  await writeAtomic(join(out, 'index.html'), renderBuildIndex(title, entries));
+  const removed = await withdrawStale(out, previous, files, isBuildFile);
+  await writeAtomic(join(out, BUILT_LIST), publishedList(out, files));
+  for (const file of removed)
+    print(ctx.stdout, `  removed ${printable(displayPath(join(out, file), ctx.cwd))}: no longer written by this build`);
+
+  for (const problem of rendered.problems) print(ctx.stdout, formatProblem(problem));
+  for (const entry of entries) {
+    const who = entry.isEditorEdition ? 'editor edition' : printable(entry.roles.join(', '));
+    const count = entry.recipients === undefined ? '' : `, ${entry.recipients} recipient(s)`;
+    print(ctx.stdout, `  ${entry.id}.html  ${(entry.encodedHtmlBytes / 1024).toFixed(1)} KB encoded — ${who}${count}`);
+  }
+  if (hasErrors(problems)) {
+    print(ctx.stderr, `✗ ${problems.filter((p) => p.severity === 'error').length} error(s); files written to ${out}`);
+    return 2;
+  }
+  print(ctx.stdout, `✓ ${entries.length} variant(s) written to ${out}`);
+  return 0;
+}
 
 function requireOut(value: string | undefined, usage: string): string {
   if (value === undefined) throw new RolecastError('E_USAGE', 'missing --out DIR', { hint: `usage: ${usage}` });
