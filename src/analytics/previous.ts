@@ -15,13 +15,17 @@ export async function previousIssueReport(
   config: Pick<ResolvedConfig, 'stateDirAbs'>,
   issueId: string,
   at?: string | StateLocation,
+  /** The start of the issue's date: an issue not sent yet follows the issues sent before it. */
+  issueStart?: Date,
 ): Promise<Report | undefined> {
   try {
     return await readAnalyticsAt(config, at, async (store) => {
       const all = await store.issues();
-      // Issues recorded before this one when it was sent already; else every recorded issue.
+      // Issues recorded before this one when it was sent already; else those sent before its date,
+      // so an older issue previewed late does not show an issue that came after it.
       const index = all.indexOf(issueId);
-      const earlier = index >= 0 ? all.slice(0, index) : all;
+      const later = index < 0 && issueStart ? new Set(await store.issues(issueStart)) : new Set<string>();
+      const earlier = index >= 0 ? all.slice(0, index) : all.filter((id) => !later.has(id));
       const last = earlier.at(-1);
       if (!last) return undefined;
       const history = await Promise.all(earlier.slice(-HISTORY).map((id) => store.facts(id)));

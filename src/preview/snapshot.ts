@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { DateTime } from 'luxon';
 import { previousIssueReport } from '../analytics/previous.js';
 import type { Report } from '../analytics/report.js';
 import { type ListHealth, readListHealth } from '../bounces/health.js';
@@ -125,7 +126,12 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
       ...[...compiled.values()].flatMap((c) => c.problems),
     ],
     editor,
-    lastReport: await previousIssueReport(project.config, project.issue.id, project.state),
+    lastReport: await previousIssueReport(
+      project.config,
+      project.issue.id,
+      project.state,
+      DateTime.fromISO(project.issue.manifest.date, { zone: project.config.timezone }).toJSDate(),
+    ),
     listHealth: await readListHealth(project.config, project.state),
   };
 }

@@ -20,11 +20,11 @@ afterAll(async () => {
 });
 
 /** Last week's issue as a send left it: who got what, three deliveries, two clicks. */
-function recordLastWeek(file: string): void {
+function recordLastWeek(file: string, issueId = '2026-W47', sentAt = new Date('2026-11-17T08:00:00Z')): void {
   const db = openStateDb(file);
   const store = sqliteAnalyticsStore(db);
   store.recordLayout(
-    '2026-W47',
+    issueId,
     {
       variants: [
         { id: 'cto', roles: ['CTO'], sections: [{ role: 'CTO', summaryIds: ['old-infra'] }] },
@@ -35,9 +35,9 @@ function recordLastWeek(file: string): void {
         { id: 'old-colour', roles: ['Designer'], topics: ['colour'] },
       ],
     },
-    new Date('2026-11-17T08:00:00Z'),
+    sentAt,
   );
-  const ledger = openLedger(db, '2026-W47', 'smtp', () => new Date('2026-11-17T08:00:00Z'));
+  const ledger = openLedger(db, issueId, 'smtp', () => sentAt);
   for (const [email, variantId] of [
     ['a@example.com', 'cto'],
     ['b@example.com', 'cto'],
@@ -54,7 +54,7 @@ function recordLastWeek(file: string): void {
     });
   for (const first of [true, false])
     store.recordClick({
-      issueId: '2026-W47',
+      issueId,
       summaryId: 'old-infra',
       role: 'CTO',
       variantId: 'cto',
@@ -93,6 +93,24 @@ describe('the previous issue report in the preview', () => {
     const report = (await panel.boundingBox())!;
     expect(report.x).toBeGreaterThanOrEqual(editor.x + editor.width);
     expect(report.y).toBeLessThan(editor.y + editor.height);
+  }, 90_000);
+
+  it('shows the issue sent before an older issue previewed, not one sent after it', async () => {
+    // W48 (dated 2026-11-26) was never sent; W49 went out after it, W47 before.
+    opened.project = await tempProject({ withExample: true });
+    const state = join(opened.project.dir, '.rolecast', 'state.db');
+    recordLastWeek(state);
+    recordLastWeek(state, '2026-W49', new Date('2026-12-03T08:00:00Z'));
+    opened.preview = await startPreview({
+      issueDir: ISSUE_DIR,
+      subscribersFile: SUBSCRIBERS,
+      cwd: opened.project.dir,
+      port: 0,
+    });
+    opened.page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await opened.page.goto(opened.preview.url);
+    await opened.page.locator('#last-report').waitFor({ timeout: 30_000 });
+    expect(await opened.page.locator('#last-report h2').textContent()).toBe('Last issue: 2026-W47');
   }, 90_000);
 
   it('says so when nothing was sent yet', async () => {
