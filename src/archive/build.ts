@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
+import { readAnalyticsAt } from '../analytics/read-at.js';
 import { append } from '../append.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
@@ -14,6 +15,7 @@ import { inspectProject, type Project } from '../load/project.js';
 import { weekLine } from '../render/dates.js';
 import { createRenderer } from '../render/index.js';
 import type { PersonalFields } from '../render/types.js';
+import { stateLocation } from '../state/location.js';
 import { lockFolder } from './folder-lock.js';
 import { type ArchiveEntry, type ArchiveSite, renderAtomFeed, renderIndexPage } from './pages.js';
 import { PUBLISHED_LIST, publishedList, readPublished, withdrawStale } from './published.js';
@@ -37,14 +39,17 @@ export interface ArchiveOptions {
   cacheSecret?: string | undefined;
   /** Today is judged by this clock, in the config's zone: issues dated later are not published yet. */
   now?: (() => Date) | undefined;
+  /** Where sends are recorded (`--state`, DATABASE_URL): an issue dated today waits for its send. */
+  stateFile?: string | undefined;
+  databaseUrl?: string | undefined;
 }
 
 export interface ArchiveResult {
   entries: ArchiveEntry[];
   problems: Problem[];
   files: string[];
-  /** Issue folders left out: drafts, and (with keepGoing) broken issues. */
-  skipped: { dir: string; reason: 'draft' | 'broken' | 'future' }[];
+  /** Issue folders left out: drafts, issues dated later or dated today and not sent yet, and (with keepGoing) broken issues. */
+  skipped: { dir: string; reason: 'draft' | 'broken' | 'future' | 'unsent' }[];
   /** Pages an earlier build published that this one took down, relative to the output folder. */
   withdrawn: string[];
 }
@@ -70,6 +75,12 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
   }
   const site = siteFor(config);
   const today = DateTime.fromJSDate((options.now ?? (() => new Date()))(), { zone: config.timezone }).toISODate()!;
+  const location = stateLocation(config, { databaseUrl: options.databaseUrl }, options.cwd, options.stateFile);
+  let sent: Set<string> | undefined;
+  const sentIssues = async () => {
+    sent ??= new Set((await readAnalyticsAt(config, location, async (store) => store.issues())) ?? []);
+    return sent;
+  };
   const problems: Problem[] = [];
   const projects: Project[] = [];
   const skipped: ArchiveResult['skipped'] = [];
@@ -90,6 +101,12 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
     // An issue dated after today is one being prepared: the archive must not publish it early.
     if (loaded.project && loaded.project.issue.manifest.date > today) {
       skipped.push({ dir, reason: 'future' });
+      continue;
+    }
+    // Dated today, it goes online once its send has started: no reader may find it on the web
+    // before it is in their inbox, whatever time of day it is sent.
+    if (loaded.project?.issue.manifest.date === today && !(await sentIssues()).has(loaded.project.issue.id)) {
+      skipped.push({ dir, reason: 'unsent' });
       continue;
     }
     // A draft summary is an error here, reported once: the loader's warning about it gives way.
@@ -125,7 +142,10 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
   const files: string[] = [];
   for (const { file, content } of writes) files.push(await writeAtomic(file, content));
   // A broken issue left out with keepGoing keeps the pages it had: a typo must not take it down.
-  const broken = new Set(skipped.filter((s) => s.reason === 'broken').map((s) => basename(s.dir)));
+  // So does one of today whose send this build cannot see (built where the state is not).
+  const broken = new Set(
+    skipped.filter((s) => s.reason === 'broken' || s.reason === 'unsent').map((s) => basename(s.dir)),
+  );
   const kept = previous.filter((file) => broken.has(file.split('/')[0]!)).map((file) => join(outDir, file));
   const withdrawn = await withdrawStale(outDir, previous, [...files, ...kept]);
   await writeAtomic(join(outDir, PUBLISHED_LIST), publishedList(outDir, [...files, ...kept]));

@@ -1,6 +1,8 @@
 import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
 import { buildArchive } from '../../src/archive/index.js';
+import { openStateDb } from '../../src/send/index.js';
 import { runCli } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
@@ -38,6 +40,51 @@ describe('what the archive must not publish', () => {
     expect(await readdir(project.path('site'))).not.toContain('2026-W47');
     expect(await readFile(project.path('site/index.html'), 'utf8')).not.toContain('Embargoed draft');
   });
+});
+
+describe('an issue dated today', () => {
+  it('is published once its send has started, not from midnight, and keeps its pages when built where its send is not recorded', async () => {
+    project = await tempProject({ withExample: true });
+    // 07:00 in Berlin on the issue's date: the send is planned for later in the day.
+    const morning = () => new Date('2026-11-26T06:00:00Z');
+    const early = await buildArchive({ issuesDir: 'issues', outDir: 'site', cwd: project.dir, now: morning });
+    expect(early.entries).toEqual([]);
+    expect(early.skipped.map((s) => s.reason)).toEqual(['unsent']);
+    expect(await readdir(project.path('site'))).not.toContain('2026-W48');
+
+    // The send starts: it records the issue in the state file.
+    const db = openStateDb(project.path('.rolecast/state.db'));
+    sqliteAnalyticsStore(db).recordLayout(
+      '2026-W48',
+      { variants: [{ id: 'cto', roles: ['CTO'], sections: [] }], summaries: [] },
+      new Date('2026-11-26T07:00:00Z'),
+    );
+    db.close();
+    const sent = await buildArchive({ issuesDir: 'issues', outDir: 'site', cwd: project.dir, now: morning });
+    expect(sent.entries.map((e) => e.id)).toEqual(['2026-W48']);
+    expect(await readdir(project.path('site/2026-W48'))).toContain('index.html');
+
+    // Built again with a state that does not know the send: the page stays up.
+    const away = await buildArchive({
+      issuesDir: 'issues',
+      outDir: 'site',
+      cwd: project.dir,
+      now: morning,
+      stateFile: 'nowhere.db',
+    });
+    expect(away.withdrawn).toEqual([]);
+    expect(await readdir(project.path('site/2026-W48'))).toContain('index.html');
+
+    // From the next day it is published whatever the state says.
+    const later = await buildArchive({
+      issuesDir: 'issues',
+      outDir: 'site',
+      cwd: project.dir,
+      now: () => new Date('2026-11-27T06:00:00Z'),
+      stateFile: 'nowhere.db',
+    });
+    expect(later.entries.map((e) => e.id)).toEqual(['2026-W48']);
+  }, 60_000);
 });
 
 describe('what an archive build takes down', () => {

@@ -9,8 +9,14 @@ import { flag, printProblems, stringOption } from '../_shared.js';
 export const archiveCommand: Command = {
   name: 'archive',
   summary: 'Build the static web archive: every issue, an index newest first and an Atom feed',
-  usage: 'rolecast archive --out DIR [--issues DIR (default issues)] [--keep-going] [--config FILE]',
-  options: { ...CONFIG_OPTION, out: { type: 'string' }, issues: { type: 'string' }, 'keep-going': { type: 'boolean' } },
+  usage: 'rolecast archive --out DIR [--issues DIR (default issues)] [--keep-going] [--state FILE] [--config FILE]',
+  options: {
+    ...CONFIG_OPTION,
+    out: { type: 'string' },
+    issues: { type: 'string' },
+    'keep-going': { type: 'boolean' },
+    state: { type: 'string' },
+  },
   async run(args, ctx) {
     // Loaded on use: rendering brings MJML, which other commands must not wait for.
     const { buildArchive } = await import('../../archive/index.js');
@@ -23,6 +29,8 @@ export const archiveCommand: Command = {
       cwd: ctx.cwd,
       keepGoing: flag(args, 'keep-going'),
       cacheSecret: readEnvironment(ctx.env).secret,
+      stateFile: stringOption(args, 'state'),
+      databaseUrl: readEnvironment(ctx.env).databaseUrl,
     });
     printProblems(ctx.stderr, result.problems);
     for (const entry of result.entries)
@@ -39,6 +47,11 @@ export const archiveCommand: Command = {
       );
     for (const { dir } of result.skipped.filter((s) => s.reason === 'future'))
       print(ctx.stdout, `  ${displayPath(dir, ctx.cwd)} is dated after today: left out until its date`);
+    for (const { dir } of result.skipped.filter((s) => s.reason === 'unsent'))
+      print(
+        ctx.stdout,
+        `  ${displayPath(dir, ctx.cwd)} is dated today and its send has not started: left out until it has (build where its sends are recorded, or with --state)`,
+      );
     const broken = result.skipped.filter((s) => s.reason === 'broken');
     for (const { dir } of broken)
       print(ctx.stderr, `✗ ${displayPath(dir, ctx.cwd)} left out of the archive: fix the problems listed above`);
