@@ -235,6 +235,7 @@ export async function loadIssue(
 
   const summaries: Summary[] = [];
   const files = new Map<string, string>();
+  const sameStory = storyTwins();
   loaded.forEach(({ file, summary, problems: found }, index) => {
     append(problems, found);
     if (!summary) return;
@@ -252,6 +253,16 @@ export async function loadIssue(
     }
     files.set(summary.id, file);
     summaries.push(summary);
+    const twin = sameStory.find(summary);
+    if (twin)
+      problems.push({
+        severity: 'warning',
+        file: shown,
+        line: parsed.lineOf(['summaries', index]),
+        field: `summaries[${index}]`,
+        message: `summary "${summary.id}" (${displayPath(file)}) has the same title as "${twin}": a reader of both would get the story twice`,
+        hint: `take one of them out of the issue (a pool entry copied into the issue folder is the usual cause)`,
+      });
     if (summary.status === 'draft')
       problems.push({
         severity: 'warning',
@@ -384,4 +395,21 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
     resolve = done;
   });
   return { promise, resolve };
+}
+
+/**
+ * Finds a summary with the title of one met before under another id (case, spacing and Unicode
+ * form aside): the ids differ, so nothing else notices, and a reader would get the story twice.
+ */
+function storyTwins(): { find(summary: Summary): string | undefined } {
+  const byTitle = new Map<string, string>();
+  const titleKey = (title: string) => title.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  return {
+    find(summary) {
+      const title = titleKey(summary.title);
+      const twin = byTitle.get(title);
+      if (twin === undefined) byTitle.set(title, summary.id);
+      return twin;
+    },
+  };
 }

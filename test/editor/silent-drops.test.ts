@@ -186,3 +186,24 @@ describe('unknown command-line options', () => {
     expect(result.err.split('\n')[0]).toBe('rolecast check: unknown option --subscriber — did you mean --subscribers?');
   });
 });
+
+describe('the same story twice under two ids', () => {
+  it('a pool entry and its copy in the issue folder: a warning at the later one’s line', async () => {
+    await cleanList();
+    const config = JSON.parse(await readFile(project.path('rolecast.config.json'), 'utf8'));
+    await project.write('rolecast.config.json', JSON.stringify({ ...config, pool: 'pool' }));
+    const story = 'Queues Are Not a Backlog\nSummary\nA queue is a promise.\nBest for: CTO\n';
+    await project.write('pool/queues-are-not-a-backlog.txt', story);
+    // Copied into the issue folder and retitled only in case and spacing.
+    await project.write(
+      'issues/2026-W48/summaries/queues.txt',
+      story.replace('Queues Are Not a Backlog', 'queues are  not a backlog'),
+    );
+    await editManifest((m) => m.summaries.push('pool:queues-are-not-a-backlog', 'summaries/queues.txt'));
+    const loose = await run('check', 'issues/2026-W48', '--subscribers', 'readers.json');
+    expect(loose.code, loose.err).toBe(0);
+    expect(loose.out).toMatch(
+      /issue\.json:\d+: warning: summaries\[10\]: summary "queues" \(\S*summaries\/queues\.txt\) has the same title as "queues-are-not-a-backlog": a reader of both would get the story twice/,
+    );
+  });
+});
