@@ -40,7 +40,8 @@ export async function scanPoolUsage(
     const file = join(dir, MANIFEST_FILE);
     let manifest: Record<string, unknown> | undefined;
     try {
-      const value: unknown = JSON.parse(await readFile(file, 'utf8'));
+      // A leading byte order mark is skipped, as the loader skips it: the issue reads, and was sent.
+      const value: unknown = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
       if (typeof value === 'object' && value !== null && !Array.isArray(value))
         manifest = value as Record<string, unknown>;
     } catch {

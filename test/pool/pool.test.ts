@@ -103,6 +103,16 @@ describe('loadPool', () => {
     expect(pool.entries[0]?.path).toBe(project.path('summaries/contracts.md'));
   });
 
+  it('counts the uses of an issue.json saved with a byte order mark, which the issue loads with', async () => {
+    // A Windows editor (or the preview's editor panel, which keeps a BOM) saved it so: the issue
+    // loads and was sent; its pool summaries must not look unused, or `new` picks them again.
+    const made = await poolProject({ 'issues/2026-W48/issue.json': `\uFEFF${issue(['pool:flags'])}` });
+    project = made.project;
+    const pool = await loadPool(made.config);
+    expect(pool.problems).toEqual([]);
+    expect(pool.entries.find((e) => e.id === 'flags')?.usedIn).toEqual(['2026-W48']);
+  });
+
   it("falls back to the file's modification time, in the configured zone, and says so", async () => {
     const made = await poolProject({ 'summaries/undated.txt': 'Undated\nSummary\nBody.\nBest for: CTO\n' });
     project = made.project;
