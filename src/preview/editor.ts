@@ -137,11 +137,14 @@ function change(manifest: Manifest, edit: IssueEdit, context: EditContext): Mani
     case 'exclude': {
       const list = summariesOf(manifest);
       if (typeof list === 'string') return list;
-      if (!list.includes(edit.path)) return `"${edit.path}" is not listed in issue.json`;
+      const at = list.lastIndexOf(edit.path);
+      if (at < 0) return `"${edit.path}" is not listed in issue.json`;
+      // One entry goes: excluding the second copy of a summary listed twice (an error the loader
+      // names) must not take the summary out of the issue altogether.
       return withKey(
         manifest,
         'summaries',
-        list.filter((entry) => entry !== edit.path),
+        list.filter((_, index) => index !== at),
       );
     }
     case 'order':

@@ -108,6 +108,15 @@ describe('applyEdit', () => {
     ]);
   });
 
+  it('excludes one copy of a summary listed twice, leaving it in the issue once', () => {
+    const twice = ISSUE.replace('"summaries/c.json"]', '"summaries/c.json", "summaries/a.txt"]');
+    expect(edited({ op: 'exclude', path: 'summaries/a.txt' }, twice).summaries).toEqual([
+      'summaries/a.txt',
+      'summaries/b.md',
+      'summaries/c.json',
+    ]);
+  });
+
   it('refuses to include what is not a candidate or already listed, or to exclude what is not listed', () => {
     expect(refusal({ op: 'include', path: '/etc/passwd' })).toMatch(/not a summary file this issue can include/);
     const withA = { ...CONTEXT, candidates: ['summaries/a.txt'] };
