@@ -16,6 +16,31 @@ const BUTTONDOWN_NOT_MAILED = [
 ];
 const SUBSTACK_DISABLED = ['true', '1', 'yes'];
 const SUBSTACK_ENABLED = ['false', '0', 'no'];
+/** Kit's (ConvertKit's) subscriber states other than `active`: left, cancelled, bounced, complained. */
+const KIT_NOT_MAILED = ['inactive', 'cancelled', 'bounced', 'complained'];
+/**
+ * Cell words that say a reader is not to be mailed, in any export: a column rolecast does not read
+ * holding one (Buttondown's newer `type`, a spreadsheet's "Subscription") would otherwise be passed
+ * over with a warning, and the reader mailed.
+ */
+const SAYS_LEFT = [
+  'unsubscribed',
+  'cleaned',
+  'bounced',
+  'complained',
+  'blocklisted',
+  'blacklisted',
+  'suppressed',
+  'undeliverable',
+  'opted out',
+  'opted-out',
+];
+/** Column names that say a reader left when their cell is yes (a spreadsheet's own "Unsubscribed" column). */
+const LEFT_COLUMN =
+  /^(?:un[-_ ]?subscribed|opt(?:ed)?[-_ ]?out|do[-_ ]?not[-_ ]?(?:e?mail|contact)|bounced|complained|blocklisted|blacklisted)$/;
+const YES = ['true', 'yes', 'y', '1', 'x'];
+/** The fields rolecast reads; any other column is passed over. */
+const READ = new Set(['email', 'name', 'firstName', 'roles', 'timezone', 'locale', 'status']);
 
 /** A provider's cell that says neither mailed nor not: the reader's status is unknown. */
 export interface ProviderColumnProblem {
@@ -27,9 +52,11 @@ export interface ProviderColumnProblem {
 /**
  * What providers' own columns say, in rolecast's fields: a last name joins the first name into
  * `name` (Mailchimp's "First Name" and "Last Name"), and Buttondown's `subscriber_type`,
- * Substack's `email_disabled` and a time in Mailchimp's `UNSUB_TIME` or `CLEAN_TIME` say whether a
- * reader is mailed. A column used so is taken out of the
- * entry; beside a `status` column they are not read, and are warned about as unknown fields.
+ * Substack's `email_disabled`, Ghost's `subscribed_to_emails`, Kit's `state` and a time in
+ * Mailchimp's `UNSUB_TIME` or `CLEAN_TIME` say whether a reader is mailed. A column used so is
+ * taken out of the entry; beside a `status` column they are not read, and are warned about as
+ * unknown fields. Any other column that says the reader left, where the status does not, is an
+ * error: the list is refused rather than that reader mailed.
  */
 export function fromProviderColumns(entry: Record<string, unknown>): ProviderColumnProblem | undefined {
   const last = entry.lastName;
@@ -38,18 +65,25 @@ export function fromProviderColumns(entry: Record<string, unknown>): ProviderCol
       entry.name = typeof entry.firstName === 'string' ? `${entry.firstName} ${last}` : last;
     delete entry.lastName;
   }
-  if (entry.status !== undefined) return undefined;
+  if (entry.status !== undefined) return saysLeft(entry);
   const type = entry.subscriber_type;
   const disabled = entry.email_disabled;
+  const subscribed = entry.subscribed_to_emails;
   // Mailchimp's unsubscribed and cleaned exports: when each reader left or bounced.
   const left = entry.unsub_time ?? entry.clean_time;
   delete entry.subscriber_type;
   delete entry.email_disabled;
+  delete entry.subscribed_to_emails;
   delete entry.unsub_time;
   delete entry.clean_time;
+  // Kit's states only: other exports have a `state` column for the region of the reader's address.
+  const kitLeft = typeof entry.state === 'string' && KIT_NOT_MAILED.includes(entry.state.trim().toLowerCase());
+  if (kitLeft || (typeof entry.state === 'string' && entry.state.trim().toLowerCase() === 'active')) delete entry.state;
   const typeSays = typeof type === 'string' ? buttondownMailed(type) : undefined;
   const disabledSays = typeof disabled === 'string' ? substackMailed(disabled) : undefined;
-  if (typeSays === false || disabledSays === false || typeof left === 'string') entry.status = 'unsubscribed';
+  const subscribedSays = typeof subscribed === 'string' ? ghostMailed(subscribed) : undefined;
+  if (typeSays === false || disabledSays === false || subscribedSays === false || kitLeft || typeof left === 'string')
+    entry.status = 'unsubscribed';
   // Unknown, the reader may be one who left: an error, so nothing is sent from the list.
   if (typeSays === 'unknown')
     return {
@@ -63,6 +97,28 @@ export function fromProviderColumns(entry: Record<string, unknown>): ProviderCol
       message: `${shown(String(disabled))} is neither true nor false, so whether to mail the reader is unknown`,
       hint: 'write true for a reader not to mail, false for one to mail (or add a status column: active or unsubscribed)',
     };
+  if (subscribedSays === 'unknown')
+    return {
+      field: 'subscribed_to_emails',
+      message: `${shown(String(subscribed))} is neither true nor false, so whether to mail the reader is unknown`,
+      hint: 'write true for a reader to mail, false for one not to (or add a status column: active or unsubscribed)',
+    };
+  return saysLeft(entry);
+}
+
+/** A column rolecast does not read that says the reader left, when the entry's status does not. */
+function saysLeft(entry: Record<string, unknown>): ProviderColumnProblem | undefined {
+  if (typeof entry.status === 'string' && entry.status.trim().toLowerCase() === 'unsubscribed') return undefined;
+  for (const [field, value] of Object.entries(entry)) {
+    if (READ.has(field) || typeof value !== 'string') continue;
+    const word = value.trim().toLowerCase();
+    if (SAYS_LEFT.includes(word) || (LEFT_COLUMN.test(field) && YES.includes(word)))
+      return {
+        field,
+        message: `says ${shown(value.trim())}, which rolecast does not read: the reader would be mailed${entry.status === undefined ? '' : ` as ${shown(String(entry.status))}`}`,
+        hint: 'add a status column saying unsubscribed for readers who left and active for the others (or remove this column)',
+      };
+  }
   return undefined;
 }
 
@@ -72,6 +128,10 @@ function buttondownMailed(type: string): boolean | 'unknown' {
 
 function substackMailed(disabled: string): boolean | 'unknown' {
   return known(disabled, SUBSTACK_ENABLED, SUBSTACK_DISABLED);
+}
+
+function ghostMailed(subscribed: string): boolean | 'unknown' {
+  return known(subscribed, SUBSTACK_DISABLED, SUBSTACK_ENABLED);
 }
 
 function known(value: string, mailed: readonly string[], notMailed: readonly string[]): boolean | 'unknown' {

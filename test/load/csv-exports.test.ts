@@ -224,3 +224,42 @@ describe('an export read back', () => {
     );
   });
 });
+
+describe('other exports that say who left', () => {
+  it("reads Ghost's subscribed_to_emails and Kit's state; a region in a state column is no state of Kit's", async () => {
+    const ghost =
+      'id,email,name,note,subscribed_to_emails,complimentary_plan,stripe_customer_id,created_at,deleted_at,labels,tiers,roles\n' +
+      '65a1,ann@example.com,Ann Lee,,true,false,,2024-01-02T10:00:00.000Z,,,,CTO\n' +
+      '65a2,bob@example.com,Bob,,false,false,,2024-01-02T10:00:00.000Z,,,,CTO\n';
+    const kit =
+      'first_name,email_address,state,created_at,roles\nAnn,ann@example.com,active,2024-01-02,CTO\n' +
+      'Bob,bob@example.com,cancelled,2024-01-02,CTO\nCarl,carl@example.com,bounced,2024-01-02,CTO\n' +
+      'Dee,dee@example.com,complained,2024-01-02,CTO\nEve,eve@example.com,inactive,2024-01-02,CTO\n';
+    const region = 'email,state,roles\nann@example.com,Bavaria,CTO\n';
+    for (const result of [...(await both(ghost)), ...(await both(kit))]) {
+      expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+      expect(result.subscribers.filter((s) => s.status === 'active').map((s) => s.email)).toEqual(['ann@example.com']);
+    }
+    for (const result of await both(region)) expect(result.subscribers.map((s) => s.status)).toEqual(['active']);
+    for (const result of await both('email,roles,subscribed_to_emails\nann@example.com,CTO,maybe\n'))
+      expect(lines(result)).toEqual([expect.stringMatching(/^list\.csv:2: subscribed_to_emails: "maybe" is neither/)]);
+  });
+
+  it('refuses a list where a column rolecast does not read says a reader left, naming the column and line', async () => {
+    // Buttondown's newer "type" column, and a spreadsheet's own "Unsubscribed" column.
+    const buttondown = 'email,notes,type,roles\nann@example.com,,regular,CTO\nbob@example.com,,unsubscribed,CTO\n';
+    const sheet =
+      'Timestamp,Email address,Name,Roles,Unsubscribed\n1/2/2024,ann@example.com,Ann,CTO,\n1/2/2024,bob@example.com,Bob,CTO,yes\n';
+    const active = 'email,status,list_status,roles\nbob@example.com,active,cleaned,CTO\n';
+    for (const [text, pattern] of [
+      [
+        buttondown,
+        /^list\.csv:3: type: says "unsubscribed", which rolecast does not read: the reader would be mailed — add a status column/,
+      ],
+      [sheet, /^list\.csv:3: unsubscribed: says "yes"/],
+      [active, /^list\.csv:2: list_status: says "cleaned".* as "active"/],
+    ] as const)
+      for (const result of await both(text))
+        expect(lines(result).filter((l) => !l.includes('warning'))).toEqual([expect.stringMatching(pattern)]);
+  });
+});
