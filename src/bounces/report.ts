@@ -296,6 +296,10 @@ function collectHints(root: MimePart): SourceHints {
   for (const name of ['in-reply-to', 'references'])
     for (const value of headerValues(own, name)) append(hints.messageIds, value.match(/<[^<>\s]{1,250}>/g) ?? []);
   for (const part of walkParts(root)) {
+    // A complaint's envelope sender: the VERP address, when the original is redacted or left out.
+    if (part.type === 'message/feedback-report')
+      for (const value of headerValues(parseHeaders(utf8(part.body)), 'original-mail-from'))
+        append(hints.verpCandidates, addressesIn(value));
     let quoted: HeaderList | undefined;
     if (part.type === 'text/rfc822-headers') quoted = parseHeaders(splitHeaderBody(part.body).head);
     else if (part !== root && (part.type === 'message/rfc822' || part.type === 'message/global'))

@@ -1,0 +1,83 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importBounces, sqliteBounceStore } from '../../src/bounces/index.js';
+import { returnPathFor } from '../../src/bounces/verp.js';
+import { openLedger } from '../../src/send/ledger.js';
+import { openStateDb, type StateDb } from '../../src/send/store.js';
+import { sentEntry } from '../helpers/ledger.js';
+
+/** Reports as mailbox providers write them, beyond the fixtures: what each must do to the suppression list. */
+
+const NOW = new Date('2026-12-01T12:00:00Z');
+const LIST = 'weekly.rolecast.example';
+const SECRET = 'bounce-secret-0123456789abcdef';
+const DOMAIN = 'bounces.rolecast.example';
+const verp = { source: 'import:test', softLimit: 3, now: NOW, secret: SECRET, verpDomain: DOMAIN, listId: LIST };
+let dir: string;
+let db: StateDb;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rolecast-returned-'));
+  db = openStateDb(join(dir, 'state.db'));
+});
+afterEach(async () => {
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function deliver(issueId: string, email: string, at: string) {
+  openLedger(db, issueId, 'smtp', () => new Date(at)).record(sentEntry(email, { variantId: 'v1', response: '250 ok' }));
+}
+
+async function importOne(name: string, text: string, options: Parameters<typeof importBounces>[2] = verp) {
+  const file = join(dir, name);
+  await writeFile(file, text);
+  return importBounces(file, sqliteBounceStore(db), options);
+}
+
+describe('complaints whose original message is redacted or left out', () => {
+  it("are tied to the reader by the feedback report's Original-Mail-From, the VERP address", async () => {
+    const reader = 'annoyed.reader@yahoo.com';
+    deliver('2026-W48', reader, '2026-11-30T07:00:00Z');
+    const returnPath = returnPathFor({ listId: LIST, bounces: { domain: DOMAIN } }, SECRET, '2026-W48', reader)!;
+    const report = [
+      'From: Yahoo! Mail AntiSpam Feedback <feedback@arf.mail.yahoo.com>',
+      'To: fbl@rolecast.example',
+      'Subject: FW: Your week',
+      'Message-ID: <arf-redacted-1@arf.mail.yahoo.com>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=feedback-report; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain',
+      '',
+      'This is an email abuse report for an email message received from IP 192.0.2.1.',
+      '',
+      '--b1',
+      'Content-Type: message/feedback-report',
+      '',
+      'Feedback-Type: abuse',
+      'User-Agent: Yahoo!-Mail-Feedback/2.0',
+      'Version: 0.1',
+      `Original-Mail-From: <${returnPath}>`,
+      'Original-Rcpt-To: [redacted]@yahoo.com',
+      'Received-Date: Mon, 30 Nov 2026 08:00:00 +0000',
+      '',
+      '--b1--',
+      '',
+    ].join('\r\n');
+    const summary = await importOne('arf.eml', report);
+    expect(summary.decisions).toEqual([
+      expect.objectContaining({ outcome: 'suppressed', kind: 'complaint', email: reader, issueId: '2026-W48' }),
+    ]);
+    // A forged one naming a token that does not verify suppresses nobody.
+    const forged = report
+      .replace(returnPath, `bounces+${'a'.repeat(24)}@${DOMAIN}`)
+      .replace('arf-redacted-1', 'arf-redacted-2');
+    expect((await importOne('forged.eml', forged)).decisions).toEqual([
+      expect.objectContaining({ outcome: 'unmatched' }),
+    ]);
+  });
+});
