@@ -156,3 +156,30 @@ export function utf8(text: string): string {
   const decoded = Buffer.from(text, 'latin1').toString('utf8');
   return decoded.includes('\uFFFD') ? text : decoded;
 }
+
+/**
+ * RFC 2047 encoded words (`=?UTF-8?B?…?=`) decoded: some webmails encode every subject, plain ASCII
+ * too. Blanks between two words go, as the RFC says; a word in a charset this runtime does not
+ * know is left as it is.
+ */
+export function decodeWords(value: string): string {
+  return value
+    .replace(/(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[BbQq]\?)/g, '$1')
+    .replace(/=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g, (word, charset: string, encoding: string, text: string) => {
+      const bytes =
+        encoding.toUpperCase() === 'B'
+          ? Buffer.from(text, 'base64')
+          : Buffer.from(
+              text
+                .replace(/_/g, ' ')
+                .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+              'latin1',
+            );
+      try {
+        // `UTF-8*en` (RFC 2231) names a language after the charset.
+        return new TextDecoder(charset.replace(/\*.*$/, '')).decode(bytes);
+      } catch {
+        return word;
+      }
+    });
+}

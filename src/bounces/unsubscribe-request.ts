@@ -1,5 +1,5 @@
 import { canonicalAddress, isValidAddress } from '../address.js';
-import { header, headerValues, parseMessage } from './_mime.js';
+import { decodeWords, header, headerValues, parseMessage } from './_mime.js';
 
 /**
  * A reader's unsubscribe request by mail: what a mail client sends to the List-Unsubscribe
@@ -20,7 +20,8 @@ export async function readUnsubscribeRequest(
   options: { listId?: string | undefined; authServId?: string | undefined },
 ): Promise<UnsubscribeRequest | undefined> {
   const root = parseMessage(raw);
-  const subject = SUBJECT.exec(header(root.headers, 'subject') ?? '');
+  // Some webmails (Yandex, Mail.ru) send even an ASCII subject as an encoded word.
+  const subject = SUBJECT.exec(decodeWords(header(root.headers, 'subject') ?? ''));
   if (!subject) return undefined;
   // A word that is no list id ("unsubscribe me") is a request all the same.
   const named = subject[1]?.includes('.') ? subject[1] : undefined;

@@ -81,3 +81,45 @@ describe('complaints whose original message is redacted or left out', () => {
     ]);
   });
 });
+
+describe('unsubscribe requests by mail', () => {
+  const MX = 'mx.rolecast.example';
+  const request = (from: string, subject: string) =>
+    [
+      `Authentication-Results: ${MX}; dkim=pass header.d=yandex.ru; spf=pass smtp.mailfrom=yandex.ru; dmarc=pass header.from=yandex.ru`,
+      `From: ${from}`,
+      'To: news@rolecast.example',
+      `Subject: ${subject}`,
+      `Message-ID: <${subject.length}.${from.length}@yandex.ru>`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'unsubscribe',
+      '',
+    ].join('\r\n');
+  const options = { source: 'import:test', softLimit: 3, now: NOW, listId: LIST, authServId: MX };
+
+  it.each([
+    [
+      'base64, as Yandex and Mail.ru write every subject',
+      `=?utf-8?B?${Buffer.from(`unsubscribe ${LIST}`).toString('base64')}?=`,
+    ],
+    ['quoted-printable, split into two words', '=?us-ascii?Q?unsubscribe?= =?us-ascii?Q?_weekly.rolecast.example?='],
+  ])('are read when the subject is encoded (%s)', async (_, subject) => {
+    const summary = await importOne(
+      'request.eml',
+      request('=?utf-8?B?0JDQvdC90LA=?= <Anna.Petrova@yandex.ru>', subject),
+      options,
+    );
+    expect(summary.unsubscribed).toEqual([
+      expect.objectContaining({ email: 'anna.petrova@yandex.ru', outcome: 'suppressed' }),
+    ]);
+  });
+
+  it('an encoded subject naming another list is still skipped and named', async () => {
+    const subject = `=?utf-8?B?${Buffer.from('unsubscribe monthly.other.example').toString('base64')}?=`;
+    const summary = await importOne('other.eml', request('anna.petrova@yandex.ru', subject), options);
+    expect(summary.unsubscribed).toEqual([]);
+    expect(summary.ignored[0]!.reason).toMatch(/another list \(monthly\.other\.example\)/);
+  });
+});
