@@ -70,15 +70,21 @@ export function isMaildir(dir: string): boolean {
   return sub('cur') && sub('new');
 }
 
+/**
+ * A `From ` line first, after any byte order mark or blank lines (a mailbox joined from others, or
+ * saved by a Windows editor): read as one message, every report after the first would be lost.
+ */
 function isMbox(raw: Buffer): boolean {
-  return raw.subarray(0, 5).toString('latin1') === 'From ';
+  return /^(?:\xef\xbb\xbf)?(?:[ \t]*\r?\n)*From /.test(raw.subarray(0, 4096).toString('latin1'));
 }
 
 /** mboxrd/mboxo: a `From ` line at the start of a line begins a message; `>From ` is unescaped once. */
 export function* splitMbox(raw: Buffer): Generator<Buffer> {
   // One message at a time: a mailbox of hundreds of megabytes is not held a second time as its
   // messages, only as the text they are cut from.
-  const text = raw.toString('latin1');
+  const whole = raw.toString('latin1');
+  // Without its byte order mark, the first `From ` line starts a line.
+  const text = whole.startsWith('\xef\xbb\xbf') ? whole.slice(3) : whole;
   const pattern = /^From [^\r\n]*\r?\n/gm;
   let start = pattern.exec(text);
   while (start) {

@@ -123,3 +123,44 @@ describe('unsubscribe requests by mail', () => {
     expect(summary.ignored[0]!.reason).toMatch(/another list \(monthly\.other\.example\)/);
   });
 });
+
+describe('mailbox files', () => {
+  const report = (n: number, address: string) =>
+    [
+      'From: MAILER-DAEMON@mx.example.net',
+      'Subject: Undelivered Mail Returned to Sender',
+      `Message-ID: <dsn-${n}@mx.example.net>`,
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="r"',
+      '',
+      '--r',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.net',
+      '',
+      `Final-Recipient: rfc822;${address}`,
+      'Action: failed',
+      'Status: 5.1.1',
+      `Diagnostic-Code: smtp; 550 5.1.1 <${address}>: User unknown`,
+      '',
+      '--r--',
+    ].join('\n');
+  const mbox = [
+    'From MAILER-DAEMON Mon Nov 30 09:12:45 2026',
+    report(1, 'first@example.net'),
+    'From MAILER-DAEMON Mon Nov 30 09:20:11 2026',
+    report(2, 'second@example.net'),
+  ].join('\n');
+
+  it.each([
+    ['a blank line', `\n${mbox}\n`],
+    ['a byte order mark', `\ufeff${mbox}\n`],
+    ['CRLF line ends, no newline at the end', `\r\n${mbox.replaceAll('\n', '\r\n')}`],
+  ])('an mbox starting with %s gives every report in it, not the first alone', async (_, text) => {
+    const summary = await importOne('bounces.mbox', text, { source: 'import:test', softLimit: 3, now: NOW });
+    expect(summary.messages).toBe(2);
+    expect(summary.decisions.map((d) => ('email' in d ? `${d.email} ${d.outcome}` : d.outcome))).toEqual([
+      'first@example.net suppressed',
+      'second@example.net suppressed',
+    ]);
+  });
+});
