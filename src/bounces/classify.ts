@@ -31,10 +31,12 @@ const GONE_WHEN_PERMANENT =
  * Our own envelope sender refused: nothing against the reader's address. Sendmail words it "Domain
  * of sender address … does not exist" and Exim "Sender verify failed", which the mailbox-unknown
  * words would otherwise take for the reader's: a VERP domain that stops resolving would then
- * suppress every reader on such servers for good.
+ * suppress every reader on such servers for good. Exchange's sender filter answers "550 5.1.0
+ * Sender denied", whose status alone would say the reader's address is bad: one company's block
+ * would suppress all its readers for good.
  */
 const SENDER_REFUSED =
-  /\b(?:sender address rejected|domain of sender address|sender verify failed|sender (?:domain|mailbox|address) (?:does not exist|not found|unknown|invalid))\b/i;
+  /\b(?:sender address rejected|domain of sender address|sender verify failed|sender (?:domain|mailbox|address) (?:does not exist|not found|unknown|invalid)|sender(?: address)?(?: <[^<>\s]{0,256}>)? (?:is )?(?:rejected|denied|blocked|blacklisted|not allowed))\b/i;
 
 /** Statuses about the sender's own addresses (RFC 3463 X.1.7, X.1.8), whatever the words say. */
 const ABOUT_THE_SENDER = /^[45]\.1\.[78]$/;

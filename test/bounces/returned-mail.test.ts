@@ -164,3 +164,43 @@ describe('mailbox files', () => {
     ]);
   });
 });
+
+describe("a company's block of our sender", () => {
+  it('Exchange\'s "550 5.1.0 Sender denied" is soft: counted, nobody suppressed after one issue', async () => {
+    const group = (address: string) => [
+      `Final-Recipient: rfc822;${address}`,
+      'Action: failed',
+      'Status: 5.1.0',
+      'Remote-MTA: dns;mail.contoso.example',
+      `Diagnostic-Code: smtp;550 5.1.0 Sender denied as sender's email address is on SenderFilterConfig list`,
+      '',
+    ];
+    const report = [
+      'From: postmaster@contoso.example',
+      'To: digest@rolecast.example',
+      'Subject: Undeliverable: Your week',
+      'Message-ID: <ndr-sender-denied@contoso.example>',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="ndr"',
+      '',
+      '--ndr',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns;mail.contoso.example',
+      '',
+      ...group('ana@contoso.example'),
+      ...group('ben@contoso.example'),
+      '--ndr',
+      'Content-Type: text/rfc822-headers',
+      '',
+      'From: Weekly <digest@rolecast.example>',
+      '',
+      '--ndr--',
+      '',
+    ].join('\r\n');
+    const summary = await importOne('ndr.eml', report, { source: 'import:test', softLimit: 3, now: NOW });
+    expect(summary.decisions.map((d) => ('email' in d ? `${d.email} ${d.kind} ${d.outcome}` : d.outcome))).toEqual([
+      'ana@contoso.example soft counted',
+      'ben@contoso.example soft counted',
+    ]);
+  });
+});
