@@ -16,6 +16,20 @@ const BUTTONDOWN_NOT_MAILED = [
 ];
 const SUBSTACK_DISABLED = ['true', '1', 'yes'];
 const SUBSTACK_ENABLED = ['false', '0', 'no'];
+/**
+ * Mailchimp's contact table export: its "Email Marketing" column. Only `Subscribed` readers opted
+ * in; a non-subscribed contact (a shop customer) never did.
+ */
+const MAILCHIMP_MAILED = ['subscribed'];
+const MAILCHIMP_NOT_MAILED = [
+  'unsubscribed',
+  'non-subscribed',
+  'nonsubscribed',
+  'cleaned',
+  'pending',
+  'archived',
+  'transactional',
+];
 /** Kit's (ConvertKit's) subscriber states other than `active`: left, cancelled, bounced, complained. */
 const KIT_NOT_MAILED = ['inactive', 'cancelled', 'bounced', 'complained'];
 /**
@@ -52,7 +66,8 @@ export interface ProviderColumnProblem {
 /**
  * What providers' own columns say, in rolecast's fields: a last name joins the first name into
  * `name` (Mailchimp's "First Name" and "Last Name"), and Buttondown's `subscriber_type`,
- * Substack's `email_disabled`, Ghost's `subscribed_to_emails`, Kit's `state` and a time in
+ * Substack's `email_disabled`, Ghost's `subscribed_to_emails`, Kit's `state`, Mailchimp's
+ * "Email Marketing" and a time in
  * Mailchimp's `UNSUB_TIME` or `CLEAN_TIME` say whether a reader is mailed. A column used so is
  * taken out of the entry; beside a `status` column they are not read, and are warned about as
  * unknown fields. Any other column that says the reader left, where the status does not, is an
@@ -69,11 +84,13 @@ export function fromProviderColumns(entry: Record<string, unknown>): ProviderCol
   const type = entry.subscriber_type;
   const disabled = entry.email_disabled;
   const subscribed = entry.subscribed_to_emails;
+  const marketing = entry['email marketing'];
   // Mailchimp's unsubscribed and cleaned exports: when each reader left or bounced.
   const left = entry.unsub_time ?? entry.clean_time;
   delete entry.subscriber_type;
   delete entry.email_disabled;
   delete entry.subscribed_to_emails;
+  delete entry['email marketing'];
   delete entry.unsub_time;
   delete entry.clean_time;
   // Kit's states only: other exports have a `state` column for the region of the reader's address.
@@ -82,7 +99,16 @@ export function fromProviderColumns(entry: Record<string, unknown>): ProviderCol
   const typeSays = typeof type === 'string' ? buttondownMailed(type) : undefined;
   const disabledSays = typeof disabled === 'string' ? substackMailed(disabled) : undefined;
   const subscribedSays = typeof subscribed === 'string' ? ghostMailed(subscribed) : undefined;
-  if (typeSays === false || disabledSays === false || subscribedSays === false || kitLeft || typeof left === 'string')
+  const marketingSays =
+    typeof marketing === 'string' ? known(marketing, MAILCHIMP_MAILED, MAILCHIMP_NOT_MAILED) : undefined;
+  if (
+    typeSays === false ||
+    disabledSays === false ||
+    subscribedSays === false ||
+    marketingSays === false ||
+    kitLeft ||
+    typeof left === 'string'
+  )
     entry.status = 'unsubscribed';
   // Unknown, the reader may be one who left: an error, so nothing is sent from the list.
   if (typeSays === 'unknown')
@@ -102,6 +128,12 @@ export function fromProviderColumns(entry: Record<string, unknown>): ProviderCol
       field: 'subscribed_to_emails',
       message: `${shown(String(subscribed))} is neither true nor false, so whether to mail the reader is unknown`,
       hint: 'write true for a reader to mail, false for one not to (or add a status column: active or unsubscribed)',
+    };
+  if (marketingSays === 'unknown')
+    return {
+      field: 'Email Marketing',
+      message: `${shown(String(marketing))} is not a Mailchimp email marketing status rolecast knows, so whether to mail the reader is unknown`,
+      hint: 'write Subscribed for a reader to mail, or Unsubscribed for one not to (or add a status column: active or unsubscribed)',
     };
   return saysLeft(entry);
 }

@@ -245,6 +245,20 @@ describe('other exports that say who left', () => {
       expect(lines(result)).toEqual([expect.stringMatching(/^list\.csv:2: subscribed_to_emails: "maybe" is neither/)]);
   });
 
+  it('mails only the Subscribed contacts of a Mailchimp contact export, never a Non-Subscribed one (a shop customer)', async () => {
+    const text =
+      'Email Address,First Name,Last Name,Email Marketing,Tags,roles\n' +
+      ['Subscribed', 'Non-Subscribed', 'Cleaned', 'Unsubscribed', 'Pending', 'Archived']
+        .map((status, i) => `r${i}@example.com,R,${i},${status},,CTO`)
+        .join('\n');
+    for (const result of await both(text)) {
+      expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+      expect(result.subscribers.filter((s) => s.status === 'active').map((s) => s.email)).toEqual(['r0@example.com']);
+    }
+    for (const result of await both('Email Address,Email Marketing,roles\nann@example.com,VIP,CTO\n'))
+      expect(lines(result)).toEqual([expect.stringMatching(/^list\.csv:2: Email Marketing: "VIP" is not a Mailchimp/)]);
+  });
+
   it('refuses a list where a column rolecast does not read says a reader left, naming the column and line', async () => {
     // Buttondown's newer "type" column, and a spreadsheet's own "Unsubscribed" column.
     const buttondown = 'email,notes,type,roles\nann@example.com,,regular,CTO\nbob@example.com,,unsubscribed,CTO\n';
