@@ -77,7 +77,7 @@ function vouchedFor(results: string, domain: string): boolean {
     return d === domain || domain.endsWith(`.${d}`) || d.endsWith(`.${domain}`);
   };
   // The first part names the server that wrote the field; each later one is `method=result props`.
-  for (const part of results
+  for (const part of withoutQuotedText(results)
     .replace(/\([^()]*\)/g, ' ')
     .split(';')
     .slice(1)) {
@@ -90,4 +90,16 @@ function vouchedFor(results: string, domain: string): boolean {
     if (kind === 'spf' && aligned(property('smtp\\.mailfrom'))) return true;
   }
   return false;
+}
+
+/**
+ * Quoted strings that hold more than a plain value replaced by `"…"`. The sender chooses its
+ * envelope address, and one with a quoted local part (`"x;dmarc=pass header.from=victim.example;"@attacker.example`),
+ * written into `smtp.mailfrom`, would otherwise read as a result of its own: a DMARC pass for
+ * any domain.
+ */
+function withoutQuotedText(results: string): string {
+  return results.replace(/"((?:[^"\\]|\\.)*)"/g, (quoted, inner: string) =>
+    /^[^\s;()="\\]*$/.test(inner) ? quoted : '"…"',
+  );
 }

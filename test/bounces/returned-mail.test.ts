@@ -116,6 +116,25 @@ describe('unsubscribe requests by mail', () => {
     ]);
   });
 
+  it('never reads a result out of a quoted envelope address the sender chose, and still reads a quoted value', async () => {
+    const forged = (results: string) =>
+      [`Authentication-Results: ${MX}; ${results}`, 'From: victim@gmail.example', 'Subject: unsubscribe', '', ''].join(
+        '\r\n',
+      );
+    const evil = '"x;dmarc=pass header.from=gmail.example;"@attacker.example';
+    const summary = await importOne(
+      'forged.eml',
+      forged(
+        `spf=pass (domain of ${evil} designates 192.0.2.1 as permitted sender) smtp.mailfrom=${evil}; dkim=none; dmarc=fail (p=none) header.from=gmail.example`,
+      ),
+      options,
+    );
+    expect(summary.unsubscribed).toEqual([]);
+    expect(summary.ignored[0]!.reason).toMatch(/from victim@gmail\.example whose sender .* did not verify/);
+    const quoted = await importOne('quoted.eml', forged('dmarc=pass header.from="gmail.example"'), options);
+    expect(quoted.unsubscribed).toEqual([expect.objectContaining({ email: 'victim@gmail.example' })]);
+  });
+
   it('an encoded subject naming another list is still skipped and named', async () => {
     const subject = `=?utf-8?B?${Buffer.from('unsubscribe monthly.other.example').toString('base64')}?=`;
     const summary = await importOne('other.eml', request('anna.petrova@yandex.ru', subject), options);
