@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RolecastError } from '../errors.js';
 
@@ -21,13 +21,17 @@ export const MAX_MAILBOX_BYTES = 512 * 1024 * 1024;
 export function* readMailbox(path: string): Generator<MailboxMessage> {
   const stat = statOf(path);
   if (stat.isDirectory()) {
-    yield* readFolder(path);
+    yield* readFolder(path, new Set());
     return;
   }
   yield* readFile(path);
 }
 
-function* readFolder(dir: string): Generator<MailboxMessage> {
+/** `seen`: the folders read so far, by their real path; a link back up the tree is read once, not until the path is too long. */
+function* readFolder(dir: string, seen: Set<string>): Generator<MailboxMessage> {
+  const real = realpathSync(dir);
+  if (seen.has(real)) return;
+  seen.add(real);
   if (isMaildir(dir)) {
     for (const sub of ['cur', 'new'])
       for (const name of sortedEntries(join(dir, sub)))
@@ -38,7 +42,7 @@ function* readFolder(dir: string): Generator<MailboxMessage> {
     if (name.startsWith('.')) continue;
     const path = join(dir, name);
     const stat = statOf(path);
-    if (stat.isDirectory()) yield* readFolder(path);
+    if (stat.isDirectory()) yield* readFolder(path, seen);
     else if (stat.isFile()) yield* readFile(path);
   }
 }

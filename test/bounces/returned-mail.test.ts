@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -169,6 +169,20 @@ describe('mailbox files', () => {
     'From MAILER-DAEMON Mon Nov 30 09:20:11 2026',
     report(2, 'second@example.net'),
   ].join('\n');
+
+  it('a folder holding a link back up to itself is read once, not until the path is too long', async () => {
+    const folder = join(dir, 'returned');
+    await mkdir(join(folder, 'sub'), { recursive: true });
+    await writeFile(join(folder, 'sub', 'one.eml'), report(1, 'first@example.net'));
+    await symlink('..', join(folder, 'sub', 'up'));
+    const summary = await importBounces(folder, sqliteBounceStore(db), {
+      source: 'import:test',
+      softLimit: 3,
+      now: NOW,
+    });
+    expect(summary.messages).toBe(1);
+    expect(summary.decisions).toEqual([expect.objectContaining({ email: 'first@example.net', outcome: 'suppressed' })]);
+  });
 
   it.each([
     ['a blank line', `\n${mbox}\n`],
