@@ -1,5 +1,5 @@
 import { canonicalAddress, isValidAddress } from '../address.js';
-import { decodeWords, header, headerValues, parseMessage } from './_mime.js';
+import { decodeWords, header, headerValues, parseMessage, utf8 } from './_mime.js';
 
 /**
  * A reader's unsubscribe request by mail: what a mail client sends to the List-Unsubscribe
@@ -27,23 +27,31 @@ export async function readUnsubscribeRequest(
   const named = subject[1]?.includes('.') ? subject[1] : undefined;
   if (named && options.listId && named.toLowerCase() !== options.listId.toLowerCase())
     return { ignored: `an unsubscribe request for another list (${named})` };
-  const from = await fromAddress(header(root.headers, 'from'));
+  // A mailbox in Unicode (RFC 6532) is written in UTF-8: read as latin1 it would name someone else.
+  const fromField = header(root.headers, 'from');
+  const from = await fromAddress(fromField === undefined ? undefined : utf8(fromField));
   if (!from) return { ignored: 'an unsubscribe request without one usable From address' };
   const by = `if it is genuine, run \`rolecast suppress add ${from} --reason unsubscribe\``;
   if (!options.authServId)
     return {
       ignored: `an unsubscribe request from ${from}, not read: set bounces.authServId to the name your mail server writes in Authentication-Results, so a forged sender can be told apart; ${by}`,
     };
-  const domain = from.slice(from.lastIndexOf('@') + 1).toLowerCase();
+  const domain = asciiDomainOf(from);
   const server = options.authServId.toLowerCase();
   const vouched = headerValues(root.headers, 'authentication-results').some(
-    (results) => authServIdOf(results) === server && vouchedFor(results, domain),
+    (results) => authServIdOf(results) === server && vouchedFor(utf8(results), domain),
   );
   if (!vouched)
     return {
       ignored: `an unsubscribe request from ${from} whose sender ${options.authServId} did not verify (no DMARC, DKIM or SPF pass for ${domain} in its Authentication-Results): ${by}`,
     };
   return { email: canonicalAddress(from) };
+}
+
+/** A domain (or an address's) as compared: lower-case ASCII, a Unicode name in punycode. */
+function asciiDomainOf(value: string): string {
+  const canonical = canonicalAddress(value.includes('@') ? value : `x@${value}`);
+  return canonical.slice(canonical.lastIndexOf('@') + 1);
 }
 
 /** The server that wrote an Authentication-Results field: its first word, lower-cased. */
@@ -72,8 +80,9 @@ async function fromAddress(value: string | undefined): Promise<string | undefine
  */
 function vouchedFor(results: string, domain: string): boolean {
   const aligned = (value: string | undefined) => {
-    const d = value?.replace(/^"|"$/g, '').replace(/^.*@/, '').toLowerCase();
-    if (!d?.includes('.')) return false;
+    const written = value?.replace(/^"|"$/g, '').replace(/^.*@/, '');
+    if (!written?.includes('.')) return false;
+    const d = asciiDomainOf(written);
     return d === domain || domain.endsWith(`.${d}`) || d.endsWith(`.${domain}`);
   };
   // The first part names the server that wrote the field; each later one is `method=result props`.

@@ -135,6 +135,27 @@ describe('unsubscribe requests by mail', () => {
     expect(quoted.unsubscribed).toEqual([expect.objectContaining({ email: 'victim@gmail.example' })]);
   });
 
+  it('reads a From in UTF-8 (RFC 6532) as the reader it names, its domain matched in punycode', async () => {
+    const raw = Buffer.from(
+      [
+        `Authentication-Results: ${MX}; dmarc=pass header.from=xn--bcher-kva.de`,
+        'From: Jürgen <jürgen@bücher.de>',
+        `Subject: unsubscribe ${LIST}`,
+        '',
+        '',
+      ].join('\r\n'),
+      'utf8',
+    );
+    const file = join(dir, 'utf8.eml');
+    await writeFile(file, raw);
+    const store = sqliteBounceStore(db);
+    const summary = await importBounces(file, store, options);
+    expect(summary.unsubscribed).toEqual([
+      expect.objectContaining({ email: 'jürgen@xn--bcher-kva.de', outcome: 'suppressed' }),
+    ]);
+    expect(await store.isSuppressed('Jürgen@Bücher.de')).toBe(true);
+  });
+
   it('an encoded subject naming another list is still skipped and named', async () => {
     const subject = `=?utf-8?B?${Buffer.from('unsubscribe monthly.other.example').toString('base64')}?=`;
     const summary = await importOne('other.eml', request('anna.petrova@yandex.ru', subject), options);
