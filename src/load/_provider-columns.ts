@@ -53,6 +53,8 @@ const SAYS_LEFT = [
 const LEFT_COLUMN =
   /^(?:un[-_ ]?subscribed|opt(?:ed)?[-_ ]?out|do[-_ ]?not[-_ ]?(?:e?mail|contact)|bounced|complained|blocklisted|blacklisted)$/;
 const YES = ['true', 'yes', 'y', '1', 'x'];
+/** Longer cells hold none of these words, blanks around them included. */
+const LONGEST_WORD = 24;
 /** The fields rolecast reads; any other column is passed over. */
 const READ = new Set(['email', 'name', 'firstName', 'roles', 'timezone', 'locale', 'status']);
 
@@ -141,8 +143,10 @@ export function fromProviderColumns(entry: Record<string, unknown>): ProviderCol
 /** A column rolecast does not read that says the reader left, when the entry's status does not. */
 function saysLeft(entry: Record<string, unknown>): ProviderColumnProblem | undefined {
   if (typeof entry.status === 'string' && entry.status.trim().toLowerCase() === 'unsubscribed') return undefined;
-  for (const [field, value] of Object.entries(entry)) {
-    if (READ.has(field) || typeof value !== 'string') continue;
+  // Per row of a large list: no array of entries, and long cells (dates, ids, notes) skipped unread.
+  for (const field in entry) {
+    const value = entry[field];
+    if (READ.has(field) || typeof value !== 'string' || value.length > LONGEST_WORD) continue;
     const word = value.trim().toLowerCase();
     if (SAYS_LEFT.includes(word) || (LEFT_COLUMN.test(field) && YES.includes(word)))
       return {
