@@ -66,10 +66,13 @@ function readDeliveryStatus(part: MimePart, ctx: Context): ReadResult {
     const recipient = addressOf(header(fields, 'final-recipient')) ?? addressOf(header(fields, 'original-recipient'));
     if (!recipient) continue;
     seen++;
-    const action = (header(fields, 'action') ?? 'failed').toLowerCase().split(/[\s(]/)[0];
-    if (action !== 'failed') continue;
     const diagnostic = stripType(header(fields, 'diagnostic-code') ?? '');
     const status = normaliseStatus(header(fields, 'status')) ?? findStatus(diagnostic);
+    // Without the Action RFC 3464 asks for, a temporary status is a delay still being retried.
+    const action = (header(fields, 'action') ?? (status?.startsWith('4') ? 'delayed' : 'failed'))
+      .toLowerCase()
+      .split(/[\s(]/)[0];
+    if (action !== 'failed') continue;
     const when = parseDate(header(fields, 'last-attempt-date')) ?? arrival ?? ctx.date;
     events.push(
       event(ctx, recipient, {

@@ -258,3 +258,32 @@ describe("a company's block of our sender", () => {
     ]);
   });
 });
+
+describe('delivery reports without an Action', () => {
+  const report = (status: string) =>
+    [
+      'From: MAILER-DAEMON@mx.example.net',
+      'Subject: Delivery Status Notification',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="r"',
+      '',
+      '--r',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.net',
+      '',
+      'Final-Recipient: rfc822; ed@example.com',
+      `Status: ${status}`,
+      `Diagnostic-Code: smtp; ${status === '4.4.1' ? '421 4.4.1 try again later' : '550 5.1.1 user unknown'}`,
+      '',
+      '--r--',
+      '',
+    ].join('\r\n');
+
+  it('a temporary status is a delay, not a soft bounce; a permanent one still fails', async () => {
+    const delay = await importOne('delay.eml', report('4.4.1'), { source: 'import:test', softLimit: 3, now: NOW });
+    expect(delay.decisions).toEqual([]);
+    expect(delay.ignored[0]!.reason).toMatch(/no failed recipient/);
+    const failed = await importOne('failed.eml', report('5.1.1'), { source: 'import:test', softLimit: 3, now: NOW });
+    expect(failed.decisions).toEqual([expect.objectContaining({ email: 'ed@example.com', kind: 'hard' })]);
+  });
+});
