@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importBounces, sqliteBounceStore } from '../../src/bounces/index.js';
+import { classifyFailure, importBounces, sqliteBounceStore } from '../../src/bounces/index.js';
 import { returnPathFor } from '../../src/bounces/verp.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
@@ -285,5 +285,14 @@ describe('delivery reports without an Action', () => {
     expect(delay.ignored[0]!.reason).toMatch(/no failed recipient/);
     const failed = await importOne('failed.eml', report('5.1.1'), { source: 'import:test', softLimit: 3, now: NOW });
     expect(failed.decisions).toEqual([expect.objectContaining({ email: 'ed@example.com', kind: 'hard' })]);
+  });
+});
+
+describe('words that say a mailbox does not exist', () => {
+  it.each([
+    ['5.0.0', '554 delivery error: dd Not a valid recipient - atlas117.free.mail.bf1.yahoo.com'],
+    ['5.0.0', '550 sorry, no mailbox here by that name (chkuser)'],
+  ])('%s %s is hard', (status, words) => {
+    expect(classifyFailure(status, words)).toBe('hard');
   });
 });
