@@ -543,7 +543,9 @@ export function parseSummaryText(
     }
 
     // "…pitched at a broad / audience: directors, …" goes on a sentence; "Best for:" starts its own line.
-    let bestFor = continuing && !/^[A-Z]/.test(trimmed) ? undefined : bestForOf(trimmed);
+    // In CJK prose, "Roles：工程经理、架构师都需要……" is more of it: only "Best for：" starts a line there.
+    const prose = !/^[A-Z]/.test(trimmed) || (opensWithWideLabel(trimmed) && !wideLabelEndsProse(trimmed));
+    let bestFor = continuing && prose ? undefined : bestForOf(trimmed);
     if (bestFor !== undefined) {
       flush();
       ignoring = false;
