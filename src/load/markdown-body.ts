@@ -1,6 +1,6 @@
 import type { Problem } from '../errors.js';
 import { codeSpanRanges, codeSpansClosed, outsideCodeSpans, referenceLabel } from './markdown-inline.js';
-import { isSectionHeading } from './text.js';
+import { givesLink, isSectionHeading } from './text.js';
 
 /**
  * A Markdown summary's lines as the text format reads them, line for line, so every problem keeps
@@ -23,6 +23,11 @@ export interface MarkdownBody {
   skip: Set<number>;
   /** Labels (see `referenceLabel`) of the reference definitions the body uses. */
   definitions: Set<string>;
+  /**
+   * The index of a "Link: [the whole post](https://…)" line left as written for the label to read
+   * the article's address from (the file gives no other link); see `linkNotRead`.
+   */
+  wordedLink?: number;
   problems: Problem[];
 }
 
@@ -48,8 +53,8 @@ function linkLabelLine(textChar: string): RegExp {
  */
 const LINK_LABEL_LINE = linkLabelLine('[^\\]\\s]');
 /**
- * The same label with a link whose text has several words ("Link: [the post](https://…)"): it has
- * always been read as text, which would lose the article link without a word; a warning says so.
+ * The same label with a link whose text has several words ("Link: [the post](https://…)"): the
+ * article's link when the file gives no other; beside another one, text, with a warning.
  */
 const LINK_LABEL_WORDS = linkLabelLine('[^\\]\\n]');
 // Not inside a word of ASCII letters and digits: "x**2 + y**2" and "a__b__c" are not bold. Stars
@@ -68,8 +73,16 @@ const BRACKETED = /\[([^[\]]{1,999})\]/g;
 /** An ATX heading: a definition may stand right below one. */
 const ATX_HEADING = /^ {0,3}#{1,6}(?:\s|$)/;
 
-export function prepareMarkdownBody(source: readonly string[], file: string, firstLine: number): MarkdownBody {
+export function prepareMarkdownBody(
+  source: readonly string[],
+  file: string,
+  firstLine: number,
+  /** Whether the frontmatter gives the article's link. */
+  linkAbove = false,
+): MarkdownBody {
   const problems: Problem[] = [];
+  // The "Link: [several words](…)" lines, each as written and as text.
+  const worded: { index: number; written: string; text: string }[] = [];
   const lines = [...source];
   const literal = new Set<number>();
   const skip = new Set<number>();
@@ -101,21 +114,17 @@ export function prepareMarkdownBody(source: readonly string[], file: string, fir
       continue;
     }
     const labelLine = line.includes('](') && LINK_LABEL_LINE.test(line);
-    if (line.includes('](') && !labelLine && LINK_LABEL_WORDS.test(line))
-      problems.push({
-        severity: 'warning',
-        file,
-        line: index + firstLine,
-        field: 'url',
-        message: 'this line is read as text, not as the article link: its link text has several words',
-        hint: 'give the address itself (Link: https://…), or the link in the frontmatter as url',
-      });
     const linked = line.includes('](') && !labelLine ? withoutLinks(line) : line;
-    lines[index] =
-      linked.includes('**') || linked.includes('__')
-        ? outsideCodeSpans(linked, (part) => part.replace(BOLD_STARS, '$1$2').replace(BOLD_UNDERSCORES, '$1'))
-        : linked;
+    lines[index] = unbolded(linked);
+    if (line.includes('](') && !labelLine && LINK_LABEL_WORDS.test(line))
+      worded.push({ index, written: unbolded(line), text: lines[index]! });
   }
+  // One such line in a file giving no other link is the article's: left as written, the label reads it.
+  const only = worded.length === 1 ? worded[0]! : undefined;
+  const linkElsewhere =
+    linkAbove || lines.some((line, index) => index !== only?.index && !literal.has(index) && givesLink(line.trim()));
+  if (only !== undefined && !linkElsewhere) lines[only.index] = only.written;
+  else for (const { index } of worded) problems.push(linkNotRead(file, index + firstLine));
   const definitions = usedDefinitions(lines, literal, skip);
   const unclosed = comments.opened();
   if (unclosed !== undefined)
@@ -127,7 +136,33 @@ export function prepareMarkdownBody(source: readonly string[], file: string, fir
       message: 'an HTML comment is not closed: the text after it is left out',
       hint: 'end the comment with -->',
     });
-  return { lines, literal, skip, definitions, problems };
+  return {
+    lines,
+    literal,
+    skip,
+    definitions,
+    ...(only !== undefined && !linkElsewhere ? { wordedLink: only.index } : {}),
+    problems,
+  };
+}
+
+/** `**bold**` and `__bold__` unmarked, not inside a code span. */
+function unbolded(line: string): string {
+  return line.includes('**') || line.includes('__')
+    ? outsideCodeSpans(line, (part) => part.replace(BOLD_STARS, '$1$2').replace(BOLD_UNDERSCORES, '$1'))
+    : line;
+}
+
+/** "Link: [the whole post](https://…)" read as text (another line gives the link, or it goes on a sentence). */
+export function linkNotRead(file: string, line: number): Problem {
+  return {
+    severity: 'warning',
+    file,
+    line,
+    field: 'url',
+    message: 'this line is read as text, not as the article link: its link text has several words',
+    hint: 'give the address itself (Link: https://…), or the link in the frontmatter as url',
+  };
 }
 
 /**

@@ -10,7 +10,7 @@ import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { utf16Encoding } from './_utf16.js';
 import { zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
-import { prepareMarkdownBody } from './markdown-body.js';
+import { linkNotRead, type MarkdownBody, prepareMarkdownBody } from './markdown-body.js';
 import { withoutInlineMarks } from './markdown-inline.js';
 import { isSectionHeading, joinLines, type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
 
@@ -459,7 +459,10 @@ function parseMarkdown(text: string, file: string): ParsedText {
       skip: prepared.skip,
       written: (text) => withoutInlineMarks(text, prepared.definitions),
     });
-    return { ...parsed, problems: [...prepared.problems, ...parsed.problems] };
+    return {
+      ...parsed,
+      problems: [...prepared.problems, ...wordedLinkUnread(prepared, parsed, file, 1), ...parsed.problems],
+    };
   }
   const end = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
   if (end < 0) {
@@ -529,7 +532,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
     lineOfKey.roles = lineOfKey.bestFor ?? 2;
     delete raw.bestFor;
   }
-  const prepared = prepareMarkdownBody(lines.slice(end + 1), file, end + 2);
+  const prepared = prepareMarkdownBody(lines.slice(end + 1), file, end + 2, raw.url !== undefined);
   append(problems, prepared.problems);
   const written = (text: string) => withoutInlineMarks(text, prepared.definitions);
   const body = prepared.lines;
@@ -546,6 +549,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
       skip: prepared.skip,
       written,
     });
+    append(problems, wordedLinkUnread(prepared, sections, file, end + 2));
     for (const [field, value] of Object.entries(sections.raw)) {
       const bodyAt = sections.lines[field] ?? end + 2;
       if (raw[field] === undefined) {
@@ -576,8 +580,18 @@ function parseMarkdown(text: string, file: string): ParsedText {
   } else if (bodyText) {
     raw.summary = bodyParagraphs(body, prepared.literal, prepared.skip, written).join('\n\n');
     lineOfKey.summary = bodyLine;
+    if (prepared.wordedLink !== undefined) problems.push(linkNotRead(file, prepared.wordedLink + end + 2));
   }
   return { raw, lines: lineOfKey, problems, missingLine: 1, frontmatter: true };
+}
+
+/**
+ * The warning for a "Link: [the whole post](https://…)" line left for its label to read that was
+ * read as text after all (it goes on a sentence), as it would have been beside another link.
+ */
+function wordedLinkUnread(prepared: MarkdownBody, parsed: ParsedText, file: string, firstLine: number): Problem[] {
+  const line = prepared.wordedLink === undefined ? undefined : prepared.wordedLink + firstLine;
+  return line === undefined || ownLine(parsed.lines, 'url') === line ? [] : [linkNotRead(file, line)];
 }
 
 /** A list item in a Markdown body: `- x`, `* x`, `+ x`, `1. x`, `2) x`. */

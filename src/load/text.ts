@@ -197,6 +197,12 @@ function publishedByOf(trimmed: string): string | undefined {
   return name === '' ? undefined : name;
 }
 
+/** Whether a line gives the article's link: a link label with an address, a bare address, "Source: https://…". */
+export function givesLink(trimmed: string): boolean {
+  const source = sourceLineOf(trimmed);
+  return linkOf(trimmed) !== undefined || isBareUrl(trimmed) || (source !== undefined && isBareUrl(source));
+}
+
 /** A line that is only a web address. */
 function isBareUrl(text: string): boolean {
   return /^https?:\/\/\S+$/i.test(text);

@@ -379,8 +379,22 @@ describe('Markdown links in a body', () => {
 
   it('read other link lines and labels as before', () => {
     // Read as the link, these would repeat the frontmatter's url and the file would be refused.
-    const repeated = md('## Summary', 'Text.', '', 'Link: [the post](https://example.com/p)');
-    expect(repeated.summary).toBe('Text.\n\nLink: the post');
+    const repeated = parseSummary(
+      doc(
+        '---',
+        'title: T',
+        'roles: [CTO]',
+        'url: https://example.com/p',
+        '---',
+        '## Summary',
+        'Text.',
+        '',
+        'Link: [the post](https://example.com/p)',
+      ),
+      'x.md',
+      taxonomy,
+    );
+    expect(repeated.summary?.summary).toBe('Text.\n\nLink: the post');
     const withUrl = parseSummary(
       doc(
         '---',
@@ -416,13 +430,21 @@ describe('Markdown links in a body', () => {
 });
 
 describe('a Link: line whose link text has several words', () => {
-  it('stays text as before, and a warning on its line says the article link was not read', () => {
+  it('is the article link when the file gives no other', () => {
     const body = ['## Summary', 'Bound the queue.', '', 'Link: [the whole post](https://example.com/q)'];
     const loaded = parseSummary(doc(...FRONTMATTER, ...body), 'x.md', taxonomy);
-    expect(loaded.summary?.url).toBeUndefined();
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.summary).toMatchObject({ url: 'https://example.com/q', summary: 'Bound the queue.' });
+  });
+
+  it('beside another link, stays text as before, and a warning on its line says the article link was not read', () => {
+    const body = ['## Summary', 'Bound the queue.', '', 'Link: [the whole post](https://example.com/q)'];
+    const withUrl = [...FRONTMATTER.slice(0, -1), 'url: https://example.com/p', '---'];
+    const loaded = parseSummary(doc(...withUrl, ...body), 'x.md', taxonomy);
+    expect(loaded.summary?.url).toBe('https://example.com/p');
     expect(loaded.summary?.summary).toBe('Bound the queue.\n\nLink: the whole post');
     const warning = loaded.problems.find((p) => p.field === 'url');
-    expect(warning).toMatchObject({ severity: 'warning', line: FRONTMATTER.length + 4 });
+    expect(warning).toMatchObject({ severity: 'warning', line: withUrl.length + 4 });
     expect(warning?.message).toMatch(/not as the article link/);
   });
 

@@ -30,4 +30,48 @@ describe('summaries as editors paste them', () => {
       '文章认为推理成本正在下降。 Roles：工程经理、架构师都需要理解这一点 缓存可以大幅降低成本 Audience：面向平台团队的读者',
     );
   });
+
+  it('reads "Link: [the whole post](https://…)" in a Markdown body as the article link when the file gives no other', () => {
+    for (const label of ['Link:', '**Link:**']) {
+      const { summary, problems } = parse(
+        'edge.md',
+        '# Caching at the Edge',
+        '',
+        '## Summary',
+        'Edge caches cut latency for global users.',
+        '',
+        'Best for: CTO',
+        `${label} [Read the whole post](https://example.com/edge)`,
+      );
+      expect(problems).toEqual([]);
+      expect(summary?.url).toBe('https://example.com/edge');
+      expect(summary?.summary).toBe('Edge caches cut latency for global users.');
+    }
+    // Beside the frontmatter's link, or going on a sentence, it stays text, with the warning.
+    const front = parse(
+      'f.md',
+      '---',
+      'title: T',
+      'roles: [CTO]',
+      'url: https://example.com/p',
+      '---',
+      '## Summary',
+      'Text.',
+      '',
+      'Link: [the post](https://example.com/q)',
+    );
+    expect(front.summary?.url).toBe('https://example.com/p');
+    expect(front.problems.map((p) => `${p.line} ${p.field}`)).toEqual(['9 url']);
+    const wrapped = parse(
+      'w.md',
+      '# T',
+      '## Summary',
+      'Edge caches cut latency',
+      'Link: [the post](https://example.com/q)',
+      'Best for: CTO',
+    );
+    expect(wrapped.summary).toMatchObject({ summary: 'Edge caches cut latency Link: the post' });
+    expect(wrapped.summary?.url).toBeUndefined();
+    expect(wrapped.problems.map((p) => `${p.line} ${p.field}`)).toEqual(['4 url']);
+  });
 });
