@@ -1,6 +1,6 @@
 /**
  * A Markdown body's inline marks taken out of the text readers see: `*emphasis*`, `_emphasis_`,
- * `~~strike~~`, code spans' backticks, backslash escapes, `<…>` around an autolink, the brackets and
+ * `~~strike~~`, code spans' backticks, a blockquote's `>` opening a line, backslash escapes, `<…>` around an autolink, the brackets and
  * address of a link (`[text](https://…)`, or `[text][ref]` when the file defines `ref`), and
  * character references (`&amp;`, `&#8212;`).
  * The text stays as written wherever a Markdown author would not see a mark:
@@ -117,7 +117,7 @@ function referencedCharacter(decimal: string | undefined, hex: string | undefine
  * on one line; `defined` holds the reference labels the file defines.
  */
 export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): string {
-  if (!/[*_~`\\<&[]/.test(text)) return text.replaceAll('\n', ' ');
+  if (!/[*_~`\\<&[>]/.test(text)) return text.replaceAll('\n', ' ');
   // The output, a stretch at a time; a mark's place holds what is left of it once marks are matched.
   const out: string[] = [];
   const marks: Mark[] = [];
@@ -136,6 +136,19 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
   };
   while (i < text.length) {
     const ch = text[i]!;
+    // A blockquote's "> " opening a line: a Markdown preview shows the quote, not the marks. Not
+    // ">50% of teams", which its author means as written.
+    if (ch === '>' && (i === 0 || text[i - 1] === '\n')) {
+      let end = i;
+      while (text[end] === '>' && (text[end + 1] === ' ' || text[end + 1] === '\n' || end + 1 === text.length)) {
+        end++;
+        while (text[end] === ' ') end++;
+      }
+      if (end > i) {
+        put(end, '');
+        continue;
+      }
+    }
     if (referenceEnd !== undefined && i >= referenceEnd.at) {
       put(Math.max(i, referenceEnd.end), '');
       referenceEnd = undefined;

@@ -74,4 +74,25 @@ describe('summaries as editors paste them', () => {
     expect(wrapped.summary?.url).toBeUndefined();
     expect(wrapped.problems.map((p) => `${p.line} ${p.field}`)).toEqual(['4 url']);
   });
+
+  it('shows a quoted passage of a Markdown body without its "> " marks, and keeps ">50%"', () => {
+    const { summary, problems } = parse(
+      'quote.md',
+      '# Quoting the Author',
+      '',
+      '## Summary',
+      '> Latency is a feature.',
+      '> > Treat it as one.',
+      '> — Jane Doe',
+      '',
+      'The survey of 400 teams found',
+      '>50% of teams lack latency budgets.',
+      '',
+      'Best for: CTO',
+    );
+    expect(problems).toEqual([]);
+    expect(summary?.summary).toBe(
+      'Latency is a feature. Treat it as one. — Jane Doe\n\nThe survey of 400 teams found >50% of teams lack latency budgets.',
+    );
+  });
 });

@@ -1367,7 +1367,7 @@ describe('prose near the bold, closing-line, dash, parentheses and CJK reading r
       '---\ntitle: Queues\nroles: [CTO]\n---\nQueues hold work.\n\n> Source: a reader\n> Best for: everyone\n',
       {
         title: 'Queues',
-        summary: 'Queues hold work.\n\n> Source: a reader > Best for: everyone',
+        summary: 'Queues hold work.\n\nSource: a reader Best for: everyone',
         roles: ['CTO'],
         source: null,
         url: null,
