@@ -374,6 +374,9 @@ function linkAt(text: string, at: number, defined: ReadonlySet<string>): { at: n
     const name = ref[1]!.trim() === '' ? label[1]! : ref[1]!;
     return defined.has(referenceLabel(name)) ? { at: textEnd, end: REFERENCE_TAIL.lastIndex } : undefined;
   }
+  // A numbered citation ("tail latency [1]") keeps its brackets: as "tail latency 1" it would read
+  // as part of the sentence.
+  if (/^\d{1,9}$/.test(label[1]!.trim())) return undefined;
   return defined.has(referenceLabel(label[1]!)) ? { at: textEnd, end: after } : undefined;
 }
 

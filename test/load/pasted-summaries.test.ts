@@ -95,4 +95,21 @@ describe('summaries as editors paste them', () => {
       'Latency is a feature. Treat it as one. — Jane Doe\n\nThe survey of 400 teams found >50% of teams lack latency budgets.',
     );
   });
+
+  it('keeps the brackets of a numbered citation whose reference the Markdown file defines', () => {
+    const { summary, problems } = parse(
+      'cites.md',
+      '# Numbered Citations',
+      '',
+      '## Summary',
+      'Cold starts dominate tail latency [1] and cost [2], as [the survey][1] shows.',
+      '',
+      '[1]: https://example.com/ref1',
+      '[2]: https://example.com/ref2',
+      '',
+      'Best for: CTO',
+    );
+    expect(problems).toEqual([]);
+    expect(summary?.summary).toBe('Cold starts dominate tail latency [1] and cost [2], as the survey shows.');
+  });
 });
