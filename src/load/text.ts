@@ -794,6 +794,17 @@ export function parseSummaryText(
         // carries on the line before (see carriesOn).
         bullets[bullets.length - 1]!.push({ text: trimmed });
       } else bullets.push([{ text: trimmed }]);
+    } else if (
+      bullet !== undefined &&
+      trimmed[0] === '—' &&
+      paragraph.length > 0 &&
+      /[”"’']$/.test(lines[index - 1]!.trim()) &&
+      bulletOf(lines[index - 1]!) === undefined &&
+      isName(bullet)
+    ) {
+      // "— Jane Doe, CTO at Example Corp" under a quotation (not under an item of an em-dash list)
+      // is who said it, not a list item: it stays with the quote, dash and all.
+      paragraph.push({ text: trimmed });
     } else if (bullet !== undefined) {
       // Bullets under a paragraph section (e.g. several key insights): one paragraph each, no markers.
       if (paragraph.length) paragraphs.push(writtenOut(paragraph, section.field));

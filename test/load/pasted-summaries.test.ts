@@ -112,4 +112,25 @@ describe('summaries as editors paste them', () => {
     expect(problems).toEqual([]);
     expect(summary?.summary).toBe('Cold starts dominate tail latency [1] and cost [2], as the survey shows.');
   });
+
+  it('keeps "— Name, Title at Company" under a quotation with the quote, dash and all', () => {
+    const { summary, problems } = parse(
+      'quote.txt',
+      'Latency as a Feature',
+      'Summary',
+      '“Latency is a feature.”',
+      '— Jane Doe, CTO at Example Corp',
+      '',
+      'The article explains why.',
+      'Key insights',
+      '— Teams say “ship it”',
+      '— Another insight follows',
+      'Best for: CTO',
+    );
+    expect(problems).toEqual([]);
+    expect(summary?.summary).toBe(
+      '“Latency is a feature.” — Jane Doe, CTO at Example Corp\n\nThe article explains why.',
+    );
+    expect(summary?.insights).toBe('Teams say “ship it”\n\nAnother insight follows');
+  });
 });
