@@ -291,9 +291,9 @@ function unboldedLines(lines: string[], literal: ReadonlySet<number> | undefined
   for (const line of lines) {
     const trimmed = line.trim();
     const bold = BOLD_LINE.exec(trimmed);
-    const field = named(bold ? bold[1]! : trimmed);
-    if (field !== undefined) heads.set(field, (heads.get(field) ?? 0) + 1);
     const label = BOLD_LABEL.exec(trimmed);
+    const field = named(bold ? bold[1]! : label ? `${label[1]!.trim()}: ${label[2]!.trim()}` : trimmed);
+    if (field !== undefined) heads.set(field, (heads.get(field) ?? 0) + 1);
     const kind = kindOf(label ? `${label[1]!.trim()}: ${label[2]!.trim()}` : trimmed);
     if (kind !== undefined) kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
@@ -311,6 +311,9 @@ function unboldedLines(lines: string[], literal: ReadonlySet<number> | undefined
       const name = label[1]!.trim().toLowerCase().replace(/\s+/g, ' ');
       const rest = label[2]!.trim();
       const unbolded = `${label[1]!.trim()}: ${rest}`.trimEnd();
+      // "**Summary:** Teams drown in alerts.", as chat tools write a heading and its text.
+      const field = DASH_HEADING_NAMES.has(name) ? SECTIONS.get(name)?.field : undefined;
+      if (field !== undefined && heads.get(field) === 1) return unbolded;
       const kind = kindOf(unbolded);
       if (
         BOLD_LABELS.has(name) &&

@@ -133,4 +133,22 @@ describe('summaries as editors paste them', () => {
     );
     expect(summary?.insights).toBe('Teams say “ship it”\n\nAnother insight follows');
   });
+
+  it('reads "**Summary:** text" pasted from a chat tool as the heading and its text', () => {
+    const { summary, problems } = parse(
+      'chat.txt',
+      'Alert Fatigue',
+      '**Summary:** Teams drown in alerts.',
+      '**Key takeaway:** Delete half your alerts.',
+      '**Topics:** Alerting, On-call',
+      '**Best for:** CTO',
+    );
+    expect(problems).toEqual([]);
+    expect(summary).toMatchObject({
+      summary: 'Teams drown in alerts.',
+      takeaway: 'Delete half your alerts.',
+      topics: ['Alerting', 'On-call'],
+      roles: ['CTO'],
+    });
+  });
 });
