@@ -114,8 +114,12 @@ const isDigit = (ch: string | undefined) => ch !== undefined && ch >= '0' && ch 
 const isAsciiLetter = (ch: string | undefined) =>
   ch !== undefined && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'));
 
-/** `label: rest` with a short label, compared lower-case with white space collapsed. */
-function labelled(trimmed: string): { label: string; rest: string } | undefined {
+/**
+ * `label: rest` with a short label, compared lower-case with white space collapsed; an emoji an
+ * editor puts before it ("🎯 Best for:", "🔗 Link:") is not part of it, as before a heading.
+ */
+function labelled(line: string): { label: string; rest: string } | undefined {
+  const trimmed = withoutLeadingSymbols(line);
   const colon = colonIn(trimmed.slice(0, MAX_LABEL + 1));
   if (colon < 0) return undefined;
   const label = trimmed.slice(0, colon).trim().toLowerCase().replace(/\s+/g, ' ');

@@ -151,4 +151,23 @@ describe('summaries as editors paste them', () => {
       roles: ['CTO'],
     });
   });
+
+  it('reads the labels of a summary exported from a notes app with an emoji before each', () => {
+    const { summary, problems } = parse(
+      'notion.txt',
+      '📝 Postmortems That Stick',
+      '📌 Summary',
+      'Postmortems fail when actions have no owner.',
+      '🎯 Best for: Executive, CTO',
+      '🔗 Link: https://example.com/pm',
+      '📰 Source: Example Weekly',
+    );
+    expect(problems).toEqual([]);
+    expect(summary).toMatchObject({
+      title: '📝 Postmortems That Stick',
+      roles: ['Executive', 'CTO'],
+      url: 'https://example.com/pm',
+      source: 'Example Weekly',
+    });
+  });
 });
