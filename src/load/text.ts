@@ -122,7 +122,7 @@ function labelled(line: string): { label: string; rest: string } | undefined {
   const trimmed = withoutLeadingSymbols(line);
   const colon = colonIn(trimmed.slice(0, MAX_LABEL + 1));
   if (colon < 0) return undefined;
-  const label = trimmed.slice(0, colon).trim().toLowerCase().replace(/\s+/g, ' ');
+  const label = trimmed.slice(0, colon).replace(INVISIBLE, '').trim().toLowerCase().replace(/\s+/g, ' ');
   const rest = trimmed.slice(colon + 1).trim();
   // "Roles：团队中的角色比头衔更重要，她说。" is a sentence in CJK prose, not a label and its value.
   if (trimmed[colon] === '：' && /[。．！？.!?]$/.test(rest)) return undefined;
@@ -346,14 +346,19 @@ export function splitLines(text: string): string[] {
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines: string[] = [];
   let start = 0;
+  // A line of nothing but invisible characters (a zero-width space pasted from a web page) is blank.
+  const line = (text: string) => {
+    const trimmed = trimEndBlanks(text);
+    return trimmed !== '' && trimmed.replace(INVISIBLE, '').trim() === '' ? '' : trimmed;
+  };
   for (let i = 0; i < withoutBom.length; i++) {
     const code = withoutBom.charCodeAt(i);
     if (code !== 10 && code !== 13) continue;
-    lines.push(trimEndBlanks(withoutBom.slice(start, i)));
+    lines.push(line(withoutBom.slice(start, i)));
     if (code === 13 && withoutBom.charCodeAt(i + 1) === 10) i++;
     start = i + 1;
   }
-  lines.push(trimEndBlanks(withoutBom.slice(start)));
+  lines.push(line(withoutBom.slice(start)));
   return lines;
 }
 
@@ -1087,8 +1092,11 @@ const NUMBERED = /^\d{1,2}[.)]\s+/;
 function undecorated(line: string): string {
   let out = line.replace(NUMBERED, '');
   if (out.includes('\u00a0') || out.includes('\t')) out = out.replace(/[\u00a0\t]/g, ' ');
-  return out;
+  return out.replace(INVISIBLE, '');
 }
+
+/** Zero-width spaces and joiners, word joiners, byte order marks and soft hyphens pasted from the web. */
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
 
 /** Drops a Markdown heading marker (`# ` to `###### `). */
 export function stripHashes(line: string): string {

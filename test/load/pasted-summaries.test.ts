@@ -170,4 +170,24 @@ describe('summaries as editors paste them', () => {
       source: 'Example Weekly',
     });
   });
+
+  it('reads headings and labels holding zero-width characters pasted from a web page', () => {
+    const { summary, problems } = parse(
+      'pasted.txt',
+      'Invisible Characters',
+      'Summ\u200bary',
+      'First paragraph.',
+      '\u200b',
+      'Second paragraph.',
+      '\u200bKey\u200b takeaway',
+      'Watch out.',
+      'Best\u2060 for: CTO',
+    );
+    expect(problems).toEqual([]);
+    expect(summary).toMatchObject({
+      summary: 'First paragraph.\n\nSecond paragraph.',
+      takeaway: 'Watch out.',
+      roles: ['CTO'],
+    });
+  });
 });
