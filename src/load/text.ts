@@ -955,9 +955,15 @@ function closesFile(next: string | undefined): boolean {
  * JSON or frontmatter value is split on the ASCII comma alone, as it always was.
  */
 export function splitRoles(value: string, wide = false): string[] {
-  return value
+  // "(CTO, Executive)", "[CTO, Executive]": the list in brackets, not roles starting with one.
+  const listed = /^\s*(?:\(([^()]*)\)|\[([^[\]]*)\])\.?\s*$/.exec(value);
+  return (listed ? (listed[1] ?? listed[2]!) : value)
     .split(wide ? /[,，、]/ : ',')
-    .map((role) => role.trim().replace(/\.$/, '').trim())
+    .map((role, index) => {
+      const trimmed = role.trim().replace(/\.$/, '').trim();
+      // "CTO, Executive, and Product Manager": the list's last "and" is not part of the role.
+      return index > 0 ? trimmed.replace(/^(?:and|or|&)\s+/i, '') : trimmed;
+    })
     .filter((role) => role.length > 0);
 }
 

@@ -190,4 +190,22 @@ describe('summaries as editors paste them', () => {
       roles: ['CTO'],
     });
   });
+
+  it('reads roles written as a list in brackets or with a final "and"', () => {
+    const roles = (line: string) => parse('roles.txt', 'T', 'Summary', 'Text.', line).summary?.roles;
+    expect(roles('Best for: CTO, Executive, and Product Manager.')).toEqual(['CTO', 'Executive', 'Product Manager']);
+    expect(roles('Best for: CTO, Executive or ML Engineer, or Product Manager')).toEqual([
+      'CTO',
+      'Executive or ML Engineer',
+      'Product Manager',
+    ]);
+    expect(roles('Best for: (CTO, Executive)')).toEqual(['CTO', 'Executive']);
+    expect(roles('Best for: [CTO, ML Engineer]')).toEqual(['CTO', 'ML Engineer']);
+    const json = parseSummary(
+      JSON.stringify({ title: 'T', summary: 'S', roles: 'CTO, and Executive' }),
+      'j.json',
+      taxonomy,
+    );
+    expect(json.summary?.roles).toEqual(['CTO', 'Executive']);
+  });
 });
