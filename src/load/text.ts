@@ -758,6 +758,9 @@ export function parseSummaryText(
       if (raw.attribution === undefined && index > 0 && ATTRIBUTION_WORDS.test(trimmed)) {
         raw.attribution = trimmed;
         at.attribution = lineNo;
+        // "Originally published at https://…" names where the article is: its link, when there is no other.
+        const original = PUBLISHED_AT.exec(trimmed)?.[1];
+        if (original !== undefined && at.url === undefined && !hasLinkLine()) takeUrl(original, lineNo);
         continue;
       }
       warn(lineNo, 'text', 'text outside any section is ignored', 'put it under a heading such as "Summary"');
@@ -877,6 +880,8 @@ function closingLine(
 const NO_MARKERS: ReadonlySet<string> = new Set();
 /** Words that make a line outside any section the attribution ("Editorial summary by …"). */
 const ATTRIBUTION_WORDS = /curation|editorial|published|summary by/i;
+/** "Originally published at https://…": the article's address. */
+const PUBLISHED_AT = /^(?:Originally|First) published (?:at|on|in):?\s+<?(https?:\/\/[^\s<>]{1,2000}?)>?\.?$/i;
 /** "Originally published by Publication.": by a name only, not "in 1998" or "on March 3". */
 const ORIGINALLY_PUBLISHED = /^(?:Originally|First) published by:?\s+(\p{Lu}.{0,200}?)(?:,?\s+(?:on|in)\s+.*)?$/u;
 

@@ -208,4 +208,25 @@ describe('summaries as editors paste them', () => {
     );
     expect(json.summary?.roles).toEqual(['CTO', 'Executive']);
   });
+
+  it('reads "Originally published at https://…" as the article link when no line gives another', () => {
+    const closing = (...lines: string[]) =>
+      parse(
+        'async.txt',
+        'Async Standups',
+        'Summary',
+        'Written standups free an hour a day.',
+        'Best for: CTO',
+        ...lines,
+      );
+    const alone = closing('Originally published at https://example.com/async.');
+    expect(alone.problems).toEqual([]);
+    expect(alone.summary).toMatchObject({
+      url: 'https://example.com/async',
+      attribution: 'Originally published at https://example.com/async.',
+    });
+    const linked = closing('Link: https://example.com/mirror', 'Originally published at https://example.com/async');
+    expect(linked.problems).toEqual([]);
+    expect(linked.summary?.url).toBe('https://example.com/mirror');
+  });
 });
