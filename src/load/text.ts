@@ -177,10 +177,16 @@ function spacedLinkOf(trimmed: string): string | undefined {
   return found.rest;
 }
 
-/** `<https://…>` and `[text](https://…)`, as mail clients and Markdown write a link: its address. */
+/**
+ * `<https://…>` and `[text](https://…)`, as mail clients and Markdown write a link, and `“https://…”`,
+ * as a word processor's smart quotes wrap one: its address.
+ */
 function unwrappedLink(text: string): string {
-  const found = /^<([^<>\s]{1,2000})>$|^\[[^\]]{0,500}\]\(<?([^<>\s]{1,2000}?)>?\)$/.exec(text);
-  return found ? (found[1] ?? found[2]!) : text;
+  const found =
+    /^<([^<>\s]{1,2000})>$|^\[[^\]]{0,500}\]\(<?([^<>\s]{1,2000}?)>?\)$|^[“"]((?:https?|mailto):[^\s“”"]{1,2000})[”"]$/i.exec(
+      text,
+    );
+  return found ? (found[1] ?? found[2] ?? found[3]!) : text;
 }
 
 function sourceLineOf(trimmed: string): string | undefined {
@@ -347,7 +353,10 @@ export function splitLines(text: string): string[] {
   const lines: string[] = [];
   let start = 0;
   // A line of nothing but invisible characters (a zero-width space pasted from a web page) is blank.
-  const line = (text: string) => {
+  // The vertical tab and form feed word processors and slide tools write for a line or page break
+  // within a paragraph are a space: as control characters they would refuse the summary.
+  const line = (written: string) => {
+    const text = written.includes('\v') || written.includes('\f') ? written.replace(/[\v\f]/g, ' ') : written;
     const trimmed = trimEndBlanks(text);
     return trimmed !== '' && trimmed.replace(INVISIBLE, '').trim() === '' ? '' : trimmed;
   };

@@ -229,4 +229,17 @@ describe('summaries as editors paste them', () => {
     expect(linked.problems).toEqual([]);
     expect(linked.summary?.url).toBe('https://example.com/mirror');
   });
+
+  it("reads a link in smart quotes and a word processor's line and page breaks inside a paragraph", () => {
+    const { summary, problems } = parse(
+      'word.txt',
+      'Soft Breaks',
+      'Summary',
+      'First line\vsecond line.\f',
+      'Best for: CTO',
+      'Link: “https://example.com/q”',
+    );
+    expect(problems).toEqual([]);
+    expect(summary).toMatchObject({ summary: 'First line second line.', url: 'https://example.com/q' });
+  });
 });
