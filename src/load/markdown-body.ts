@@ -39,10 +39,12 @@ const IMAGE = /!\[([^\]\n]{0,500})\]\([^()\s]{0,2000}\)/g;
 // Not a bracket written with a backslash: "\\[not a link\\](x)" is left to the text's escapes. A link
 // with no text is nothing a reader sees: a badge, "[![CI](badge.svg)](…)", is left out with its image.
 const LINK = /(?<!\\)\[((?:[^\]\n]{0,499}[^\]\n\\])?)\]\([^()\s]{0,2000}\)/g;
-/** A link label line (bold or not) whose value is one link, its text made of `textChar`. */
+/** A link's title after its address: `"Title"` or `'Title'`. */
+const LINK_TITLE = `(?:[ \\t]{1,20}(?:"[^"\\n]{0,500}"|'[^'\\n]{0,500}'))?`;
+/** A link label line (bold or not) whose value is one link, its text made of `textChar`, maybe a title after its address. */
 function linkLabelLine(textChar: string): RegExp {
   return new RegExp(
-    `^ {0,3}(?:\\*\\*)?(?:link|url|read more|original|article)(?:\\*\\*)?[ \\t]{0,20}:(?:\\*\\*)?[ \\t]{0,20}\\[${textChar}{1,500}\\]\\(<?[^<>()\\s]{1,2000}>?\\)$`,
+    `^ {0,3}(?:\\*\\*)?(?:link|url|read more|original|article)(?:\\*\\*)?[ \\t]{0,20}:(?:\\*\\*)?[ \\t]{0,20}\\[${textChar}{1,500}\\]\\(<?[^<>()\\s]{1,2000}>?${LINK_TITLE}\\)$`,
     'i',
   );
 }

@@ -183,7 +183,7 @@ function spacedLinkOf(trimmed: string): string | undefined {
  */
 function unwrappedLink(text: string): string {
   const found =
-    /^<([^<>\s]{1,2000})>$|^\[[^\]]{0,500}\]\(<?([^<>\s]{1,2000}?)>?\)$|^[“"]((?:https?|mailto):[^\s“”"]{1,2000})[”"]$/i.exec(
+    /^<([^<>\s]{1,2000})>$|^\[[^\]]{0,500}\]\(<?([^<>\s]{1,2000}?)>?(?:[ \t]{1,20}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'))?\)$|^[“"]((?:https?|mailto):[^\s“”"]{1,2000})[”"]$/i.exec(
       text,
     );
   return found ? (found[1] ?? found[2] ?? found[3]!) : text;

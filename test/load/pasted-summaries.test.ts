@@ -242,4 +242,21 @@ describe('summaries as editors paste them', () => {
     expect(problems).toEqual([]);
     expect(summary).toMatchObject({ summary: 'First line second line.', url: 'https://example.com/q' });
   });
+
+  it('reads a Markdown "Link:" line whose link has a title after its address', () => {
+    for (const link of ['[here](https://example.com/p "The post")', "[the whole post](https://example.com/p 'Post')"]) {
+      const { summary, problems } = parse(
+        'titled.md',
+        '# T',
+        '',
+        '## Summary',
+        'Text.',
+        '',
+        'Best for: CTO',
+        `Link: ${link}`,
+      );
+      expect(problems).toEqual([]);
+      expect(summary).toMatchObject({ url: 'https://example.com/p', summary: 'Text.' });
+    }
+  });
 });
