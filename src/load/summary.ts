@@ -390,11 +390,16 @@ function withMissingMessage(problem: Problem, parsed: ParsedText): Problem {
     return {
       ...problem,
       line: uncolonned.line,
-      message: `the "Best for:" line is missing: "${uncolonned.text}" has no colon after "Best for"`,
+      message: `the "Best for:" line is missing: "${uncolonned.text}" has no colon after "${labelOf(uncolonned.text)}"`,
       hint: 'write it "Best for: Role, Role, …"',
     };
   const message = Object.hasOwn(section, problem.field ?? '') ? section[problem.field ?? ''] : undefined;
   return message ? { ...problem, message } : problem;
+}
+
+/** The label a roles line without its colon starts with, as written ("Best for", "Audience"). */
+function labelOf(line: string): string {
+  return /(?:best\s+for|audience|roles)/i.exec(line)?.[0] ?? 'Best for';
 }
 
 function parseJsonFields(text: string, file: string): ParsedText | { problem: Problem } {

@@ -99,6 +99,8 @@ const BEST_FOR_LABELS = new Set(['best for', 'audience', 'for roles', 'roles']);
  * small teams that run their own servers."): no full stop, question or exclamation mark at its end.
  */
 const BEST_FOR_WITHOUT_COLON = /^best\s+for\s+[^:]{0,199}[^:.!?\s]$/i;
+/** "Audience — CTO, Engineering Manager": the label with a dash where its colon goes. */
+const ROLES_AFTER_DASH = /^(?:best\s+for|audience|roles)\s{0,20}[—–]\s{0,20}[^:—–]{0,199}[^:.!?\s—–]$/i;
 const LINK_LABELS = new Set(['link', 'url', 'read more', 'original', 'article']);
 const PUBLISHED_BY = /original article published by/i;
 /** `Date: 2026-11-20` and `Status: draft`, for summaries kept in the content pool. */
@@ -595,7 +597,10 @@ export function parseSummaryText(
       continue;
     }
 
-    if (bestForWithoutColon === undefined && BEST_FOR_WITHOUT_COLON.test(trimmed))
+    if (
+      bestForWithoutColon === undefined &&
+      (BEST_FOR_WITHOUT_COLON.test(trimmed) || ROLES_AFTER_DASH.test(withoutLeadingSymbols(trimmed)))
+    )
       bestForWithoutColon = { line: lineNo, text: trimmed.slice(0, 60) };
 
     const link = continuing ? undefined : linkOf(trimmed);

@@ -259,4 +259,24 @@ describe('summaries as editors paste them', () => {
       expect(summary).toMatchObject({ url: 'https://example.com/p', summary: 'Text.' });
     }
   });
+
+  it('names the line of a roles label written with a dash where its colon goes', () => {
+    const { summary, problems } = parse(
+      'dash.txt',
+      'Incident Reviews',
+      'Summary',
+      'Blameless reviews surface more causes.',
+      'Audience — Engineering Manager, SRE',
+      'Link: https://example.com/incidents',
+    );
+    expect(summary).toBeUndefined();
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        line: 4,
+        field: 'roles',
+        message: 'the "Best for:" line is missing: "Audience — Engineering Manager, SRE" has no colon after "Audience"',
+      }),
+    ]);
+  });
 });
