@@ -457,6 +457,13 @@ export function parseSummaryText(
       return publishedByOf(trimmed) !== undefined || sourceLineOf(trimmed) !== undefined;
     }));
   const hasLinkLine = () => (linkLine ??= lines.some((line) => linkOf(line.trim()) !== undefined));
+  // The lines giving the article's link in a way of their own (a link label, a bare address, "Source: https://…").
+  let linkLines: number[] | undefined;
+  /** Whether a line other than `index` gives the link: then an address noted on a closing line is not it. */
+  const linkElsewhere = (index: number) => {
+    linkLines ??= lines.flatMap((line, at) => (givesLink(line.trim()) ? [at] : []));
+    return linkLines.some((at) => at !== index);
+  };
   // Whether a heading names the summary: without one, a Markdown body's first text is it.
   const namesSummary =
     !hasTitle &&
@@ -679,6 +686,9 @@ export function parseSummaryText(
         : closingSourceOf(trimmed, line);
     if (closingSource !== undefined && raw.source === undefined && !hasSourceLine()) {
       takeSource(trimmed, closingSource, lineNo);
+      // "Via Example Weekly (https://…)": the address in the note is the article's, when no line gives one.
+      const noted = NOTED_URL.exec(trimmed)?.[1];
+      if (noted !== undefined && at.url === undefined && !linkElsewhere(index)) takeUrl(noted, lineNo);
       continue;
     }
     // Giving way, it says so where it would have been warned about anyway (as text outside any
@@ -774,7 +784,7 @@ export function parseSummaryText(
         at.attribution = lineNo;
         // "Originally published at https://…" names where the article is: its link, when there is no other.
         const original = PUBLISHED_AT.exec(trimmed)?.[1];
-        if (original !== undefined && at.url === undefined && !hasLinkLine()) takeUrl(original, lineNo);
+        if (original !== undefined && at.url === undefined && !linkElsewhere(index)) takeUrl(original, lineNo);
         continue;
       }
       warn(lineNo, 'text', 'text outside any section is ignored', 'put it under a heading such as "Summary"');
@@ -894,6 +904,8 @@ function closingLine(
 const NO_MARKERS: ReadonlySet<string> = new Set();
 /** Words that make a line outside any section the attribution ("Editorial summary by …"). */
 const ATTRIBUTION_WORDS = /curation|editorial|published|summary by/i;
+/** A closing line's note in brackets that is a web address: "(https://…)". */
+const NOTED_URL = /\(<?(https?:\/\/[^\s()<>]{1,2000})>?\)\.?$/i;
 /** "Originally published at https://…": the article's address. */
 const PUBLISHED_AT = /^(?:Originally|First) published (?:at|on|in):?\s+<?(https?:\/\/[^\s<>]{1,2000}?)>?\.?$/i;
 /** "Originally published by Publication.": by a name only, not "in 1998" or "on March 3". */

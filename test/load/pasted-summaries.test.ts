@@ -279,4 +279,25 @@ describe('summaries as editors paste them', () => {
       }),
     ]);
   });
+
+  it('reads the address noted after a closing source line as the article link when no line gives another', () => {
+    const closing = (...lines: string[]) =>
+      parse('via.txt', 'Monorepos', 'Summary', 'Monorepos make changes atomic.', 'Best for: CTO', ...lines);
+    for (const [line, source] of [
+      ['Via Example Weekly (https://example.com/m)', 'Example Weekly'],
+      ['— Jane Doe, Example Weekly (https://example.com/m)', 'Jane Doe, Example Weekly'],
+      ['Originally published by Example Weekly (https://example.com/m).', 'Example Weekly'],
+    ]) {
+      const { summary, problems } = closing(line!);
+      expect(problems).toEqual([]);
+      expect(summary).toMatchObject({ source, url: 'https://example.com/m' });
+    }
+    // Another line giving the link is the link: the noted address is not, and nothing is refused.
+    const bare = closing('Via Example Weekly (https://example.com/weekly)', 'https://example.com/article');
+    expect(bare.problems).toEqual([]);
+    expect(bare.summary?.url).toBe('https://example.com/article');
+    const published = closing('Originally published at https://example.com/a', 'https://example.com/b');
+    expect(published.problems).toEqual([]);
+    expect(published.summary?.url).toBe('https://example.com/b');
+  });
 });
