@@ -55,7 +55,9 @@ export const DEFAULT_WRITE_WAIT_MS = 5_000;
  * with it `/healthz` and every other request).
  */
 export function stateSuppressionList(db: StateDb, options: StateSuppressionOptions = {}): SuppressionList {
-  const journal = options.journal ?? (db.memory ? undefined : journalPath(db.name));
+  // Found afresh at each use: a state path that is a link pointed at another file since serve
+  // started has its journal beside that file, where the next send looks.
+  const journalNow = () => options.journal ?? (db.memory ? undefined : journalPath(db.name));
   const writeWait = options.writeWaitMs ?? DEFAULT_WRITE_WAIT_MS;
   const journaled = db.memory || options.journal ? undefined : journaledAddresses(db.name);
   db.pragma('busy_timeout = 0');
@@ -94,6 +96,7 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
         try {
           const added = insert(email, reason, source, at);
           // The database takes writes again: whatever waits in the journal can go in now.
+          const journal = journalNow();
           if (journal && existsSync(journal)) ignoreErrors(replayPending);
           return added ? 'added' : 'already';
         } catch (error) {
@@ -105,6 +108,7 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(pause, deadline - Date.now()))));
         pause = Math.min(pause * 2, 500);
       }
+      const journal = journalNow();
       if (!journal) throw failure;
       appendToJournal(journal, { email, reason, source, at });
       return 'journaled';

@@ -1,0 +1,94 @@
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import type { ResolvedConfig } from '../../src/config/schema.js';
+import { sendIssue } from '../../src/send/index.js';
+import { openStateDb, type StateDb } from '../../src/send/store.js';
+import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
+import { signToken } from '../../src/unsubscribe/token.js';
+import { type TempProject, tempProject } from '../helpers/project.js';
+
+/**
+ * The state path a symbolic link: an unsubscribe journaled while the link leads to another file
+ * than the one serve opened must be found by the next send through the link.
+ */
+
+const SECRET = 'journal-link-repointed-secret-0123456789';
+const READER = 'priya.raman@example.com';
+
+let project: TempProject;
+let config: ResolvedConfig;
+let db: StateDb | undefined;
+let server: UnsubscribeServer | undefined;
+
+beforeEach(async () => {
+  project = await tempProject({ withExample: true });
+  config = await loadConfig({ cwd: project.dir });
+});
+
+afterEach(async () => {
+  await server?.close();
+  db?.close();
+  server = db = undefined;
+  await project.cleanup();
+});
+
+function linkedState(): { link: string; real: string } {
+  const real = project.path('data/state.db');
+  mkdirSync(project.path('data'));
+  mkdirSync(config.stateDirAbs, { recursive: true });
+  const link = join(config.stateDirAbs, 'state.db');
+  symlinkSync(real, link);
+  return { link, real };
+}
+
+async function sendThrough(link: string) {
+  const outbox = project.path('outbox');
+  const report = await sendIssue({
+    issueDir: 'issues/2026-W48',
+    subscribersFile: 'subscribers.example.json',
+    cwd: project.dir,
+    env: { ROLECAST_SECRET: SECRET },
+    stateFile: link,
+    outbox,
+  });
+  return { report, written: await readdir(outbox) };
+}
+
+describe('the unsubscribe journal of a state file reached through a link', () => {
+  it('an unsubscribe taken after the link was pointed at a restored copy is applied by the next send', async () => {
+    const { link } = linkedState();
+    db = openStateDb(link);
+    server = await startUnsubscribeServer({
+      config,
+      secret: SECRET,
+      suppressions: stateSuppressionList(db, { writeWaitMs: 100 }),
+      port: 0,
+      replayIntervalMs: 60_000,
+    });
+    // A restore by re-pointing the link at a copy, as a deploy that switches folders does.
+    const restored = project.path('restored/state.db');
+    mkdirSync(project.path('restored'));
+    db.prepare('VACUUM INTO ?').run(restored);
+    rmSync(link);
+    symlinkSync(restored, link);
+
+    const token = signToken({ email: READER, listId: config.listId }, SECRET);
+    const response = await fetch(`${new URL(server.url).origin}/unsubscribe?token=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(response.status).toBe(200);
+    await server.close();
+    server = undefined;
+    db.close();
+    db = undefined;
+
+    const { report, written } = await sendThrough(link);
+    expect(written).not.toContain(`${READER}.eml`);
+    expect(report.total.skipped.suppressed).toBe(1);
+  });
+});
