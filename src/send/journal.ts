@@ -159,15 +159,19 @@ function parseLine(line: string): JournalEntry | undefined {
 export function replayJournal(db: StateDb): ReplayResult {
   const result: ReplayResult = { read: 0, added: 0, unreadable: 0 };
   if (db.memory || !db.name) return result;
-  const journal = journalPath(db.name);
+  const journals = journalLocations(db.name);
   // Set the current journal aside under a name no other replay uses; new requests start a new file.
-  try {
-    if (statSync(journal).isFile())
-      renameSync(journal, `${journal}${REPLAYING}${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const files = journalFiles(db.name).filter((file) => file !== journal);
+  for (const journal of journals)
+    try {
+      if (statSync(journal).isFile())
+        renameSync(
+          journal,
+          `${journal}${REPLAYING}${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+        );
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  const files = journalFiles(db.name).filter((file) => !journals.includes(file));
   if (files.length === 0) return result;
   const read: string[] = [];
   const entries: JournalEntry[] = [];
@@ -192,7 +196,7 @@ export function replayJournal(db: StateDb): ReplayResult {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  fsyncDirectory(dirname(journal));
+  for (const journal of journals) fsyncDirectory(dirname(journal));
   return result;
 }
 
@@ -254,17 +258,28 @@ export function journaledAddresses(stateFile: string): (email: string) => boolea
   };
 }
 
-function journalFiles(stateFile: string): string[] {
+/**
+ * The journal, and for a state path that is a link the one beside the link too: earlier releases
+ * kept it there, and what one of them journaled must still be applied.
+ */
+function journalLocations(stateFile: string): string[] {
   const journal = journalPath(stateFile);
-  const prefix = `${basename(journal)}${REPLAYING}`;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(journal));
-  } catch {
-    return [];
-  }
-  const aside = names.filter((name) => name.startsWith(prefix)).sort();
-  return [...aside.map((name) => join(dirname(journal), name)), journal];
+  const besideLink = `${stateFile}${SUFFIX}`;
+  return besideLink === journal ? [journal] : [journal, besideLink];
+}
+
+function journalFiles(stateFile: string): string[] {
+  return journalLocations(stateFile).flatMap((journal) => {
+    const prefix = `${basename(journal)}${REPLAYING}`;
+    let names: string[];
+    try {
+      names = readdirSync(dirname(journal));
+    } catch {
+      return [];
+    }
+    const aside = names.filter((name) => name.startsWith(prefix)).sort();
+    return [...aside.map((name) => join(dirname(journal), name)), journal];
+  });
 }
 
 function readIfFile(file: string): string | undefined {

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ import { type TempProject, tempProject } from '../helpers/project.js';
 
 /**
  * The state path a symbolic link: an unsubscribe journaled while the link leads to another file
- * than the one serve opened must be found by the next send through the link.
+ * than the one serve opened, or left beside the link by a release that kept it there, must be
+ * found by the next send through the link.
  */
 
 const SECRET = 'journal-link-repointed-secret-0123456789';
@@ -86,6 +87,17 @@ describe('the unsubscribe journal of a state file reached through a link', () =>
     server = undefined;
     db.close();
     db = undefined;
+
+    const { report, written } = await sendThrough(link);
+    expect(written).not.toContain(`${READER}.eml`);
+    expect(report.total.skipped.suppressed).toBe(1);
+  });
+
+  it('a journal the previous release left beside the link is applied by the next send', async () => {
+    const { link } = linkedState();
+    openStateDb(link).close();
+    const entry = { email: READER, reason: 'unsubscribe', source: 'one-click', at: '2026-11-30T08:00:00.000Z' };
+    writeFileSync(`${link}.unsubscribe-journal`, `${JSON.stringify(entry)}\n`);
 
     const { report, written } = await sendThrough(link);
     expect(written).not.toContain(`${READER}.eml`);
