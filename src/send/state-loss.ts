@@ -75,6 +75,16 @@ export function unrecordedFileOf(stateFile: string): string {
 }
 
 /**
+ * The side file, and for a state path that is a link the one beside the link too: earlier releases
+ * listed the messages there, and a next run that missed them would send them again.
+ */
+function unrecordedFilesOf(stateFile: string): string[] {
+  const file = unrecordedFileOf(stateFile);
+  const besideLink = `${stateFile}.unrecorded.jsonl`;
+  return besideLink === file ? [file] : [file, besideLink];
+}
+
+/**
  * Before a send plans: messages an earlier run listed as accepted but not recorded are recorded as
  * sent now, so they are not sent twice, and the side file is renamed `….replayed-<time>`. A line
  * that is not such a record makes the whole file untrustworthy: refused, like a damaged state file.
@@ -92,7 +102,7 @@ export function replayUnrecorded(db: StateDb, stateFile: string, now: () => Date
         openLedger(db, e.issueId, e.channel, now).record(unrecordedEntry(e, file));
       }
     })();
-    setReplayedAside(file, now());
+    setUnrecordedAside(stateFile, now());
   } catch (error) {
     throw stateUseError(stateFile, error);
   }
@@ -112,9 +122,10 @@ export function unrecordedEntry(line: UnrecordedLine, file: string): Omit<Delive
   };
 }
 
-/** Renames a side file once its lines are recorded, so they are never replayed twice. */
-export function setReplayedAside(file: string, now: Date): void {
-  renameSync(file, `${file}.replayed-${now.toISOString().replace(/[:.]/g, '-')}`);
+/** Renames the side files of `stateFile` once their lines are recorded, so they are never replayed twice. */
+export function setUnrecordedAside(stateFile: string, now: Date): void {
+  for (const file of unrecordedFilesOf(stateFile))
+    if (existsSync(file)) renameSync(file, `${file}.replayed-${now.toISOString().replace(/[:.]/g, '-')}`);
 }
 
 /**
@@ -122,7 +133,10 @@ export function setReplayedAside(file: string, now: Date): void {
  * A dry run counts them as sent without writing anything; a real run records them first.
  */
 export function readUnrecorded(stateFile: string): UnrecordedLine[] {
-  const file = unrecordedFileOf(stateFile);
+  return unrecordedFilesOf(stateFile).flatMap(readSideFile);
+}
+
+function readSideFile(file: string): UnrecordedLine[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -1,4 +1,4 @@
-import { readUnrecorded, setReplayedAside, unrecordedEntry, unrecordedFileOf } from '../send/state-loss.js';
+import { readUnrecorded, setUnrecordedAside, unrecordedEntry, unrecordedFileOf } from '../send/state-loss.js';
 import type { LedgerEntry, StateStore } from './contract.js';
 
 /**
@@ -25,6 +25,6 @@ export async function replayUnrecordedInto(
     groups.set(key, group);
   }
   for (const group of groups.values()) await store.ledger(group.issueId, group.channel, now).recordMany(group.rows);
-  setReplayedAside(file, now());
+  setUnrecordedAside(base, now());
   return { unrecorded: entries.length, unrecordedFile: file };
 }

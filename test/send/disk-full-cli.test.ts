@@ -1,4 +1,4 @@
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, symlink, writeFile } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -136,5 +136,30 @@ describe('a state file reached through a link, on a full disk', () => {
     const received = (await server.messages()).map((m) => m.envelope.to[0]!);
     expect(received.length).toBeGreaterThan(0);
     expect(received.length).toBe(new Set(received).size);
+  });
+});
+
+describe('a side file an earlier release left beside a linked state path', () => {
+  it('is recorded by the next send through the link, and nobody it lists is mailed twice', async () => {
+    fixture = await sendFixture(90, { concurrency: 3 });
+    server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
+    const real = fixture.temp.path('data/state.db');
+    const link = fixture.temp.path('.rolecast/state.db');
+    await mkdir(fixture.temp.path('data'));
+    await mkdir(fixture.temp.path('.rolecast'));
+    await symlink(real, link);
+    const full = await runCli(SEND, {
+      cwd: fixture.dir,
+      env: { ...sendEnv(server.url()), ROLECAST_TEST_STATE_GROWTH_PAGES: '1' },
+    });
+    expect(full.code, full.stderr).toBe(3);
+    // Where earlier releases kept the list: beside the path as the config names it, the link.
+    await rename(`${real}.unrecorded.jsonl`, `${link}.unrecorded.jsonl`);
+
+    const resumed = await runCli(SEND, { cwd: fixture.dir, env: sendEnv(server.url()) });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const received = (await server.messages()).map((m) => m.envelope.to[0]!);
+    expect(received.length).toBe(new Set(received).size);
+    expect(await readdir(fixture.temp.path('.rolecast'))).not.toContain('state.db.unrecorded.jsonl');
   });
 });

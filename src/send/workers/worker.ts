@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { canonicalAddress } from '../../address.js';
@@ -28,7 +28,7 @@ import {
 import { type LockRow, lockDecision, lockedError } from '../lock.js';
 import { type DeliveryPlan, planDelivery } from '../plan.js';
 import type { SendReport } from '../report.js';
-import { haltedBy, readUnrecorded, unrecordedFileOf } from '../state-loss.js';
+import { haltedBy, readUnrecorded, setUnrecordedAside, unrecordedFileOf } from '../state-loss.js';
 import type { MailTransport } from '../transport.js';
 import type { BatchResult } from './batch.js';
 import { closeWorkerRun, runPipeline } from './pipeline.js';
@@ -414,7 +414,7 @@ async function replaySideFile(pool: Pool, base: string, now: () => Date): Promis
   const entries = readUnrecorded(base);
   if (entries.length === 0) return { count: 0, file };
   await recordReplayed(pool, entries, basename(file));
-  renameSync(file, `${file}.replayed-${now().toISOString().replace(/[:.]/g, '-')}`);
+  setUnrecordedAside(base, now());
   return { count: entries.length, file };
 }
 
