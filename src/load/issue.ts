@@ -261,7 +261,7 @@ export async function loadIssue(
         line: parsed.lineOf(['summaries', index]),
         field: `summaries[${index}]`,
         message: `summary "${summary.id}" (${displayPath(file)}) has the same title as "${twin}": a reader of both would get the story twice`,
-        hint: `take one of them out of the issue (a pool entry copied into the issue folder is the usual cause)`,
+        hint: `take one of them out of the issue (a pool entry copied into the issue folder is the usual cause); if each is written for other readers, give each only its own roles`,
       });
     if (summary.status === 'draft')
       problems.push({
@@ -399,17 +399,20 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 /**
  * Finds a summary with the title of one met before under another id (case, spacing and Unicode
- * form aside): the ids differ, so nothing else notices, and a reader would get the story twice.
+ * form aside) that a reader of one of its roles gets too: the ids differ, so nothing else notices,
+ * and that reader would get the story twice. One story written once for each of two roles is no
+ * twin: each take goes to the readers it was written for.
  */
 function storyTwins(): { find(summary: Summary): string | undefined } {
-  const byTitle = new Map<string, string>();
+  const byTitle = new Map<string, Summary[]>();
   const titleKey = (title: string) => title.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
   return {
     find(summary) {
       const title = titleKey(summary.title);
-      const twin = byTitle.get(title);
-      if (twin === undefined) byTitle.set(title, summary.id);
-      return twin;
+      const met = byTitle.get(title) ?? [];
+      const twin = met.find((other) => other.roles.some((role) => summary.roles.includes(role)));
+      byTitle.set(title, [...met, summary]);
+      return twin?.id;
     },
   };
 }

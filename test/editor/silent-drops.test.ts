@@ -206,4 +206,22 @@ describe('the same story twice under two ids', () => {
       /issue\.json:\d+: warning: summaries\[10\]: summary "queues" \(\S*summaries\/queues\.txt\) has the same title as "queues-are-not-a-backlog": a reader of both would get the story twice/,
     );
   });
+
+  it('one story written once for each of two roles under one title is no twin: no warning for --strict to refuse', async () => {
+    await cleanList();
+    // Two takes on one story, each for the readers it is written for: neither may go.
+    await project.write(
+      'issues/2026-W48/summaries/outage-cto.txt',
+      'The Outage Review\nSummary\nWhat broke, and the fix in the deploy pipeline.\nBest for: CTO\n',
+    );
+    await project.write(
+      'issues/2026-W48/summaries/outage-exec.txt',
+      'The Outage Review\nSummary\nWhat it cost, and what we promised customers.\nBest for: Executive\n',
+    );
+    await editManifest((m) => m.summaries.push('summaries/outage-cto.txt', 'summaries/outage-exec.txt'));
+    const result = await run('check', 'issues/2026-W48', '--subscribers', 'readers.json');
+    expect(result.code, result.err).toBe(0);
+    expect(result.out + result.err).toContain('outage-exec');
+    expect(result.out + result.err).not.toContain('has the same title');
+  });
 });
