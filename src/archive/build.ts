@@ -15,7 +15,7 @@ import { inspectProject, type Project } from '../load/project.js';
 import { weekLine } from '../render/dates.js';
 import { createRenderer } from '../render/index.js';
 import type { PersonalFields } from '../render/types.js';
-import { stateLocation } from '../state/location.js';
+import { describeLocation, stateLocation } from '../state/location.js';
 import { lockFolder } from './folder-lock.js';
 import { type ArchiveEntry, type ArchiveSite, renderAtomFeed, renderIndexPage } from './pages.js';
 import { PUBLISHED_LIST, publishedList, readPublished, withdrawStale } from './published.js';
@@ -52,6 +52,8 @@ export interface ArchiveResult {
   skipped: { dir: string; reason: 'draft' | 'broken' | 'future' | 'unsent' }[];
   /** Pages an earlier build published that this one took down, relative to the output folder. */
   withdrawn: string[];
+  /** Where the state was looked for, and not found, for an issue dated today: it waits a day. */
+  stateMissing?: string;
 }
 
 export async function buildArchive(options: ArchiveOptions): Promise<ArchiveResult> {
@@ -77,8 +79,14 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
   const today = DateTime.fromJSDate((options.now ?? (() => new Date()))(), { zone: config.timezone }).toISODate()!;
   const location = stateLocation(config, { databaseUrl: options.databaseUrl }, options.cwd, options.stateFile);
   let sent: Set<string> | undefined;
+  let stateMissing: string | undefined;
   const sentIssues = async () => {
-    sent ??= new Set((await readAnalyticsAt(config, location, async (store) => store.issues())) ?? []);
+    if (sent) return sent;
+    const recorded = await readAnalyticsAt(config, location, async (store) => store.issues());
+    // No state here at all: the build cannot tell a send that started elsewhere from none.
+    if (!recorded)
+      stateMissing = location.kind === 'sqlite' ? displayPath(location.file, options.cwd) : describeLocation(location);
+    sent = new Set(recorded ?? []);
     return sent;
   };
   const problems: Problem[] = [];
@@ -149,7 +157,7 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
   const kept = previous.filter((file) => broken.has(file.split('/')[0]!)).map((file) => join(outDir, file));
   const withdrawn = await withdrawStale(outDir, previous, [...files, ...kept]);
   await writeAtomic(join(outDir, PUBLISHED_LIST), publishedList(outDir, [...files, ...kept]));
-  return { entries, problems, files, skipped, withdrawn };
+  return { entries, problems, files, skipped, withdrawn, ...(stateMissing ? { stateMissing } : {}) };
 }
 
 /**

@@ -1,10 +1,11 @@
 import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
 import { buildArchive } from '../../src/archive/index.js';
 import { openStateDb } from '../../src/send/index.js';
 import { runCli } from '../helpers/cli.js';
-import { type TempProject, tempProject } from '../helpers/project.js';
+import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 let project: TempProject | undefined;
 afterEach(async () => {
@@ -234,5 +235,20 @@ describe('a summary marked draft', () => {
     const published = await readdir(project.path('site'));
     expect(published).toContain('2026-W48');
     expect(published).not.toContain('2026-W47');
+  });
+});
+
+describe('an issue dated today, built where no state is', () => {
+  it('says it waits until tomorrow, naming where the state was looked for', async () => {
+    project = await tempProject({ withExample: true });
+    const today = DateTime.now().setZone('Europe/Berlin').toISODate()!;
+    const manifest = JSON.parse(await readFile(project.path('issues/2026-W48/issue.json'), 'utf8'));
+    await project.write('issues/2026-W48/issue.json', JSON.stringify({ ...manifest, date: today, $schema: undefined }));
+    const result = await runMain(project.dir, ['archive', '--out', 'site']);
+    expect(result.code, result.err).toBe(0);
+    // "its send has not started" would be a guess: the send may be recorded on another host.
+    expect(result.out).toContain(
+      'issues/2026-W48 is dated today, and there is no state at .rolecast/state.db to say its send has started: left out until tomorrow',
+    );
   });
 });

@@ -50,7 +50,9 @@ export const archiveCommand: Command = {
     for (const { dir } of result.skipped.filter((s) => s.reason === 'unsent'))
       print(
         ctx.stdout,
-        `  ${displayPath(dir, ctx.cwd)} is dated today and its send has not started: left out until it has (build where its sends are recorded, or with --state)`,
+        result.stateMissing
+          ? `  ${displayPath(dir, ctx.cwd)} is dated today, and there is no state at ${printable(result.stateMissing)} to say its send has started: left out until tomorrow (build with --state FILE or DATABASE_URL where its sends are recorded to publish it once it is sent)`
+          : `  ${displayPath(dir, ctx.cwd)} is dated today and its send has not started: left out until it has (build where its sends are recorded, or with --state)`,
       );
     const broken = result.skipped.filter((s) => s.reason === 'broken');
     for (const { dir } of broken)
