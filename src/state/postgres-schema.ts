@@ -131,4 +131,13 @@ CREATE INDEX reader_moves_to ON reader_moves (moved_to);`,
     // field readers set. It refuses the database instead.
     sql: 'SELECT 1;',
   },
+  {
+    version: 8,
+    name: 'where the latest reader to leave an address went (the subscriber store)',
+    // Here, with the moves: a host of an older release would pass an unsubscribe at an address
+    // handed on to its first reader rather than its latest. It refuses the database instead.
+    sql: `
+ALTER TABLE reader_moves ADD COLUMN latest_moved_to TEXT;
+UPDATE reader_moves SET latest_moved_to = moved_to;`,
+  },
 ];

@@ -71,6 +71,13 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
   const db = scoped(pool);
   const tableExists = async (name: string) =>
     (await db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [name])).rows[0]?.t != null;
+  // A database an older release migrated, read without migrating: its first reader to leave is the latest.
+  const hasLatestMovedTo = async () =>
+    (
+      await db.query(
+        "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('reader_moves') AND attname = 'latest_moved_to' AND NOT attisdropped",
+      )
+    ).rowCount > 0;
   return {
     async get(email) {
       const { rows } = await db.query<ReaderRow>('SELECT * FROM readers WHERE email = $1', [canonicalAddress(email)]);
@@ -120,10 +127,13 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
         await db.query('UPDATE reader_audit SET email = $1 WHERE email = $2', [target, source]);
         // One step from any old address to where the reader is now; moving back ends the move.
         await db.query('UPDATE reader_moves SET moved_to = $1 WHERE moved_to = $2', [target, source]);
+        await db.query('UPDATE reader_moves SET latest_moved_to = $1 WHERE latest_moved_to = $2', [target, source]);
         // An address moved away from already stays its first reader's: a record made there since
         // (from an older message's link, by a later owner) does not take their mail elsewhere.
+        // Its latest reader to leave is this one, whom an unsubscribe there reaches.
         await db.query(
-          'INSERT INTO reader_moves (email, moved_to, at) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING',
+          `INSERT INTO reader_moves (email, moved_to, at, latest_moved_to) VALUES ($1, $2, $3, $2)
+           ON CONFLICT (email) DO UPDATE SET latest_moved_to = excluded.latest_moved_to`,
           [source, target, now.toISOString()],
         );
         await db.query('DELETE FROM reader_moves WHERE email = moved_to');
@@ -133,7 +143,8 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
       // A database whose state schema an older release made has no moves yet (read without migrating).
       if (!(await tableExists('reader_moves'))) return [];
       const { rows } = await db.query<AddressMove>(
-        'SELECT email, moved_to AS "movedTo", at FROM reader_moves ORDER BY at, email',
+        `SELECT email, moved_to AS "movedTo", at, ${(await hasLatestMovedTo()) ? 'latest_moved_to' : 'moved_to'} AS "latestMovedTo"
+         FROM reader_moves ORDER BY at, email`,
       );
       return rows;
     },
@@ -141,6 +152,7 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
       db.transaction(async () => {
         const key = canonicalAddress(email);
         await db.query('DELETE FROM reader_moves WHERE email = $1 OR moved_to = $1', [key]);
+        await db.query('UPDATE reader_moves SET latest_moved_to = NULL WHERE latest_moved_to = $1', [key]);
         return (await db.query('DELETE FROM readers WHERE email = $1', [key])).rowCount > 0;
       }),
     discard: async (email) =>
@@ -178,6 +190,8 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
           ]);
           await db.query('DELETE FROM reader_audit WHERE email = $1', [key]);
           await db.query('DELETE FROM reader_moves WHERE email = $1 OR moved_to = $1', [key]);
+          await db.query('UPDATE reader_moves SET latest_moved_to = NULL WHERE latest_moved_to = $1', [key]);
+          await db.query('UPDATE reader_moves SET latest_moved_to = NULL WHERE latest_moved_to = $1', [key]);
           // Other readers' audit lines that name it (an address change they asked for) keep the line, not the address.
           const naming = await db.query<{ id: string; change: string }>(
             'SELECT id, change FROM reader_audit WHERE strpos(change, $1) > 0',

@@ -81,6 +81,17 @@ CREATE INDEX reader_moves_to ON reader_moves (moved_to);
     applied: (db) => hasColumn(db, 'readers', 'file_fields'),
     sql: 'ALTER TABLE readers ADD COLUMN file_fields TEXT;',
   },
+  {
+    // Where the latest reader to leave an address went, beside its first reader's move (which a
+    // file follows): an unsubscribe there reaches the latest. A release before it would pass it to
+    // the first: this version makes every such release refuse the file.
+    version: 7,
+    applied: (db) => hasColumn(db, 'reader_moves', 'latest_moved_to'),
+    sql: `
+ALTER TABLE reader_moves ADD COLUMN latest_moved_to TEXT;
+UPDATE reader_moves SET latest_moved_to = moved_to;
+`,
+  },
 ];
 
 export const STORE_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
@@ -205,11 +216,14 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
           db.prepare('UPDATE reader_audit SET email = ? WHERE email = ?').run(target, source);
           // One step from any old address to where the reader is now; moving back ends the move.
           db.prepare('UPDATE reader_moves SET moved_to = ? WHERE moved_to = ?').run(target, source);
+          db.prepare('UPDATE reader_moves SET latest_moved_to = ? WHERE latest_moved_to = ?').run(target, source);
           // An address moved away from already stays its first reader's: a record made there since
           // (from an older message's link, by a later owner) does not take their mail elsewhere.
+          // Its latest reader to leave is this one, whom an unsubscribe there reaches.
           db.prepare(
-            'INSERT INTO reader_moves (email, moved_to, at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING',
-          ).run(source, target, now.toISOString());
+            `INSERT INTO reader_moves (email, moved_to, at, latest_moved_to) VALUES (?, ?, ?, ?)
+             ON CONFLICT (email) DO UPDATE SET latest_moved_to = excluded.latest_moved_to`,
+          ).run(source, target, now.toISOString(), target);
           db.prepare('DELETE FROM reader_moves WHERE email = moved_to').run();
           return true;
         })();
@@ -219,7 +233,12 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
         // A read-only file an older release wrote has no moves yet.
         hasTable(db, 'reader_moves')
           ? (db
-              .prepare('SELECT email, moved_to AS movedTo, at FROM reader_moves ORDER BY at, email')
+              .prepare(
+                // A read-only file from before the latest leaver was kept: the first is the latest.
+                hasColumn(db, 'reader_moves', 'latest_moved_to')
+                  ? 'SELECT email, moved_to AS movedTo, at, latest_moved_to AS latestMovedTo FROM reader_moves ORDER BY at, email'
+                  : 'SELECT email, moved_to AS movedTo, at, moved_to AS latestMovedTo FROM reader_moves ORDER BY at, email',
+              )
               .all() as AddressMove[])
           : [],
       ),
@@ -228,6 +247,7 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
         db.transaction(() => {
           const key = canonicalAddress(email);
           db.prepare('DELETE FROM reader_moves WHERE email = ? OR moved_to = ?').run(key, key);
+          db.prepare('UPDATE reader_moves SET latest_moved_to = NULL WHERE latest_moved_to = ?').run(key);
           return db.prepare('DELETE FROM readers WHERE email = ?').run(key).changes > 0;
         })(),
       ),
@@ -273,6 +293,7 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
             );
             db.prepare('DELETE FROM reader_audit WHERE email = ?').run(key);
             db.prepare('DELETE FROM reader_moves WHERE email = ? OR moved_to = ?').run(key, key);
+            db.prepare('UPDATE reader_moves SET latest_moved_to = NULL WHERE latest_moved_to = ?').run(key);
             // Other readers' audit lines that name it (an address change they asked for) keep the line, not the address.
             const naming = db.prepare('SELECT id, change FROM reader_audit WHERE instr(change, ?) > 0').all(key) as {
               id: number;

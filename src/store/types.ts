@@ -70,6 +70,11 @@ export interface AddressMove {
   /** Where the reader's record is now (canonical): moves are followed one step, never on (see `rename`). */
   movedTo: string;
   at: string;
+  /**
+   * Where the latest reader to leave the address is now: its first (`movedTo`), or one who moved
+   * there since and left again (a mailbox handed on). Null once that reader was removed.
+   */
+  latestMovedTo: string | null;
 }
 
 /** The fields a write may set; absent fields are left as they are. */

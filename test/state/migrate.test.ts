@@ -178,7 +178,7 @@ async function fillStores(file: string): Promise<void> {
       confirmNonce: null,
     });
     db.prepare(
-      "INSERT INTO reader_moves (email, moved_to, at) VALUES ('ann.old@example.com', 'ann@example.com', ?)",
+      "INSERT INTO reader_moves (email, moved_to, at, latest_moved_to) VALUES ('ann.old@example.com', 'ann@example.com', ?, 'ann.newest@example.com')",
     ).run(at);
     for (const [i, email] of ['bo@example.com', 'ann@example.com', 'bo@example.com'].entries())
       await readers.audit({ email, at: `2026-11-0${i + 1}T00:00:00.000Z`, page: 'preferences', change: `step ${i}` });
@@ -369,7 +369,12 @@ describePostgres('state migrate between SQLite and PostgreSQL', () => {
         fileFields: { name: { at: '2026-11-01T10:00:00.000Z', said: 'noted-file-name' } },
       });
       expect(await readers.moves()).toEqual([
-        { email: 'ann.old@example.com', movedTo: 'ann@example.com', at: '2026-11-01T10:00:00.000Z' },
+        {
+          email: 'ann.old@example.com',
+          movedTo: 'ann@example.com',
+          at: '2026-11-01T10:00:00.000Z',
+          latestMovedTo: 'ann.newest@example.com',
+        },
       ]);
       await readers.audit({ email: 'ann@example.com', at: '2026-12-01T00:00:00.000Z', page: 'pg', change: 'after' });
       expect((await readers.auditOf('ann@example.com')).map((e) => e.change)).toEqual(['step 1', 'after']);

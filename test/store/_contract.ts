@@ -83,18 +83,18 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreH
       await store.insert(reader('a@example.com'));
       expect(await store.rename('a@example.com', 'B@Example.com', at(1))).toBe(true);
       expect(await store.moves()).toEqual([
-        { email: 'a@example.com', movedTo: 'b@example.com', at: at(1).toISOString() },
+        { email: 'a@example.com', movedTo: 'b@example.com', at: at(1).toISOString(), latestMovedTo: 'b@example.com' },
       ]);
       expect(await store.rename('b@example.com', 'c@example.com', at(2))).toBe(true);
       expect(await store.moves()).toEqual([
-        { email: 'a@example.com', movedTo: 'c@example.com', at: at(1).toISOString() },
-        { email: 'b@example.com', movedTo: 'c@example.com', at: at(2).toISOString() },
+        { email: 'a@example.com', movedTo: 'c@example.com', at: at(1).toISOString(), latestMovedTo: 'c@example.com' },
+        { email: 'b@example.com', movedTo: 'c@example.com', at: at(2).toISOString(), latestMovedTo: 'c@example.com' },
       ]);
       // Back at an address they left: that address is theirs again, not a move.
       expect(await store.rename('c@example.com', 'a@example.com', at(3))).toBe(true);
       expect(await store.moves()).toEqual([
-        { email: 'b@example.com', movedTo: 'a@example.com', at: at(2).toISOString() },
-        { email: 'c@example.com', movedTo: 'a@example.com', at: at(3).toISOString() },
+        { email: 'b@example.com', movedTo: 'a@example.com', at: at(2).toISOString(), latestMovedTo: 'a@example.com' },
+        { email: 'c@example.com', movedTo: 'a@example.com', at: at(3).toISOString(), latestMovedTo: 'a@example.com' },
       ]);
       // A refused rename records nothing.
       await store.insert(reader('taken@example.com'));
@@ -111,6 +111,23 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreH
       expect((await store.moves()).map((m) => [m.email, m.movedTo])).toEqual([
         ['first@example.com', 'first.new@example.com'],
       ]);
+    });
+
+    it('keeps where the latest reader to leave an address went, followed as they move on, until forgotten', async () => {
+      await store.insert(reader('first@example.com'));
+      await store.rename('first@example.com', 'first.new@example.com', T0);
+      // The address handed on: another reader moves there, then leaves it again, then moves on.
+      await store.insert(reader('second@example.com'));
+      await store.rename('second@example.com', 'first@example.com', T0);
+      await store.rename('first@example.com', 'second.new@example.com', T0);
+      await store.rename('second.new@example.com', 'second.newer@example.com', T0);
+      const first = async () => (await store.moves()).find((m) => m.email === 'first@example.com');
+      expect(await first()).toMatchObject({
+        movedTo: 'first.new@example.com',
+        latestMovedTo: 'second.newer@example.com',
+      });
+      expect(await store.forget('second.newer@example.com', T0)).toBe(true);
+      expect(await first()).toMatchObject({ movedTo: 'first.new@example.com', latestMovedTo: null });
     });
 
     it('remove and forget of either address end the moves to or from it', async () => {

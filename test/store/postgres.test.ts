@@ -86,4 +86,31 @@ describePostgres('PostgreSQL subscriber store', () => {
       await database.drop();
     }
   });
+
+  it('keeps the moves a release before the latest leaver stored, each its own latest; that release then refuses the database', async () => {
+    const database = await createDatabase('store_latest_moved');
+    const old = await openPostgres(database.url, { max: 1 });
+    try {
+      const earlierState = STATE_MIGRATIONS.filter((m) => m.version <= 7);
+      await migrate(old, 'state', earlierState);
+      await migrate(old, 'subscribers', SUBSCRIBER_MIGRATIONS);
+      const at = '2026-11-01T10:00:00.000Z';
+      await old.query(
+        "INSERT INTO reader_moves (email, moved_to, at) VALUES ('bob@work.example', 'bob@home.example', $1)",
+        [at],
+      );
+      // Read before the upgrade (a send's audience): the first reader to leave is the latest.
+      const before = [
+        { email: 'bob@work.example', movedTo: 'bob@home.example', at, latestMovedTo: 'bob@home.example' },
+      ];
+      expect(await postgresSubscriberStore(old).moves()).toEqual(before);
+      await migrateSubscriberStorePg(old);
+      expect(await postgresSubscriberStore(old).moves()).toEqual(before);
+      // A serve of that release would pass an unsubscribe at a handed-on address to its first reader.
+      await expect(migrate(old, 'state', earlierState)).rejects.toMatchObject({ code: 'E_STATE_NEWER' });
+    } finally {
+      await old.end();
+      await database.drop();
+    }
+  });
 });

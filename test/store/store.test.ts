@@ -85,7 +85,9 @@ describe('subscriber store migrations', () => {
       const store = sqliteSubscriberStore(db);
       expect(await store.get('ann@example.com')).toMatchObject({ name: 'Ann', readerFields: null });
       expect(await store.rename('ann@example.com', 'ann.new@example.com', new Date(at))).toBe(true);
-      expect(await store.moves()).toEqual([{ email: 'ann@example.com', movedTo: 'ann.new@example.com', at }]);
+      expect(await store.moves()).toEqual([
+        { email: 'ann@example.com', movedTo: 'ann.new@example.com', at, latestMovedTo: 'ann.new@example.com' },
+      ]);
     } finally {
       db.close();
     }
@@ -111,6 +113,28 @@ describe('subscriber store migrations', () => {
       const store = sqliteSubscriberStore(db);
       await store.update('ann@example.com', { fileFields: { name: { at, said: 'h' } } }, new Date(at));
       expect((await store.get('ann@example.com'))?.fileFields).toEqual({ name: { at, said: 'h' } });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps the moves a release before the latest leaver wrote, each its own latest, and that release then refuses the file', async () => {
+    await project.write('.rolecast/.keep', '');
+    const made = openStateDb(stateFile());
+    const at = '2026-11-01T10:00:00.000Z';
+    await sqliteSubscriberStore(made).insert(newReader('bob@work.example', new Date(at)));
+    await sqliteSubscriberStore(made).rename('bob@work.example', 'bob@home.example', new Date(at));
+    made.exec('ALTER TABLE reader_moves DROP COLUMN latest_moved_to');
+    made.pragma('user_version = 6');
+    made.close();
+    const before = [{ email: 'bob@work.example', movedTo: 'bob@home.example', at, latestMovedTo: 'bob@home.example' }];
+    // Read without writing (a build, a send's audience): the first reader to leave is the latest.
+    expect((await readStoredSubscribers(stateFile()))?.moves).toEqual(before);
+    const db = openStateDb(stateFile());
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
+      expect(STORE_SCHEMA_VERSION).toBeGreaterThan(6);
+      expect(await sqliteSubscriberStore(db).moves()).toEqual(before);
     } finally {
       db.close();
     }

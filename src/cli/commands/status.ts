@@ -50,7 +50,8 @@ export const statusCommand: Command = {
             channels,
             schedules,
             bounces: { ...tallyRecords(bounces), events: bounces },
-            addressMoves: moves,
+            // Where each file address is mailed; who left an address last is the serve's alone.
+            addressMoves: moves.map(({ email, movedTo, at }) => ({ email, movedTo, at })),
             ...(location.kind === 'postgres' ? { workers } : {}),
           },
           null,

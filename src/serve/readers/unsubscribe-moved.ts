@@ -17,7 +17,8 @@ export async function unsubscribeWhereMoved(
   const moves = await store.moves();
   // A reader who moved here since (the mailbox handed on) unsubscribes only themselves.
   if (moves.some((move) => move.movedTo === email)) return;
-  const movedTo = moves.find((move) => move.email === email)?.movedTo;
+  // Its latest reader to leave, whose messages were the last it got (not its first, when handed on).
+  const movedTo = moves.find((move) => move.email === email)?.latestMovedTo;
   if (!movedTo) return;
   const now = services.now();
   const at = now.toISOString();

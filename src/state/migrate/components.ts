@@ -50,7 +50,7 @@ registerCopyComponent({
       afterPostgresWrite:
         "SELECT setval(pg_get_serial_sequence('reader_audit', 'id'), (SELECT MAX(id) FROM reader_audit))",
     },
-    { table: 'reader_moves', columns: ['email', 'moved_to', 'at'], key: ['email'] },
+    { table: 'reader_moves', columns: ['email', 'moved_to', 'at', 'latest_moved_to'], key: ['email'] },
   ],
 });
 
