@@ -53,7 +53,7 @@ export function parseFileFields(text: string | null | undefined): FileFieldValue
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const noted: FileFieldValues = {};
-  for (const field of READER_FIELDS) {
+  for (const field of [...READER_FIELDS, 'movedOnto'] as const) {
     const entry = (value as Record<string, unknown>)[field] as { at?: unknown; said?: unknown } | undefined;
     if (typeof entry?.at === 'string' && typeof entry.said === 'string')
       noted[field] = { at: entry.at, said: entry.said };
@@ -74,6 +74,14 @@ export function fileFieldHash(entry: Subscriber, field: ReaderField): string {
         : (entry[field] ?? null);
   return createHash('sha256')
     .update(JSON.stringify([field, value]))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/** A short hash of a whole subscribers-file entry, but for its address (see `fileFieldHash`). */
+export function fileEntryHash(entry: Subscriber): string {
+  return createHash('sha256')
+    .update(READER_FIELDS.map((field) => fileFieldHash(entry, field)).join(' '))
     .digest('base64url')
     .slice(0, 22);
 }

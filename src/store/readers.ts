@@ -1,9 +1,16 @@
 import { canonicalAddress } from '../address.js';
 import { toOneLine } from '../model/_fields.js';
 import type { Subscriber } from '../model/subscriber.js';
-import { fileFieldHash, readerFieldTimes } from './fields.js';
+import { fileEntryHash, fileFieldHash, readerFieldTimes } from './fields.js';
 import { newReader } from './rows.js';
-import { READER_FIELDS, type Reader, type ReaderField, type ReaderPatch, type SubscriberStore } from './types.js';
+import {
+  type NotedField,
+  READER_FIELDS,
+  type Reader,
+  type ReaderField,
+  type ReaderPatch,
+  type SubscriberStore,
+} from './types.js';
 
 /**
  * The store's rules, written once against the `SubscriberStore` contract: imports that never
@@ -274,7 +281,7 @@ export interface Overlaid extends StoreAudience {
 /** What the file says for a field its reader set at `at` (the reader's time for that field). */
 export interface FileFieldNote {
   email: string;
-  field: ReaderField;
+  field: NotedField;
   at: string;
   said: string;
 }
@@ -310,8 +317,25 @@ export function overlayReaderChanges(
   const listed = listedOf(subscribers, new Set(moves.values()));
   // The file says the address left, but a reader confirmed a move there since: that was someone
   // before them (their own unsubscribe there is on the suppression list), so their entry is used.
-  const givesWay = (address: string) =>
-    listed.get(address) === 'unsubscribed' && (movedInAt.get(address) ?? '') > since;
+  // As for a field, a send notes what the entry said then, so only its editor changing it (not
+  // another write of the file) makes it the file's again.
+  const gave = new Map<string, boolean>();
+  const givesWay = (address: string): boolean => {
+    const entry = listed.get(address);
+    const at = movedInAt.get(address);
+    if (entry?.status !== 'unsubscribed' || at === undefined) return false;
+    let gives = gave.get(address);
+    if (gives !== undefined) return gives;
+    const said = fileEntryHash(entry);
+    const noted = readers.get(address)?.fileFields?.movedOnto;
+    if (noted?.at === at) gives = noted.said === said;
+    else {
+      gives = at > since;
+      if (gives) notes.push({ email: address, field: 'movedOnto', at, said });
+    }
+    gave.set(address, gives);
+    return gives;
+  };
   const reached = new Set<string>();
   for (const listedEntry of subscribers) {
     const email = canonicalAddress(listedEntry.email);
@@ -378,10 +402,18 @@ export async function noteFileFields(store: SubscriberStore, notes: readonly Fil
   const byReader = new Map<string, FileFieldNote[]>();
   for (const note of notes) byReader.set(note.email, [...(byReader.get(note.email) ?? []), note]);
   await store.transaction(async () => {
+    // A note on the address a reader moved onto holds for their latest move there.
+    const movedInAt = new Map<string, string>();
+    if (notes.some((note) => note.field === 'movedOnto'))
+      for (const move of await store.moves())
+        if (move.at > (movedInAt.get(move.movedTo) ?? '')) movedInAt.set(move.movedTo, move.at);
     for (const [email, own] of byReader) {
       const reader = await store.get(email);
       if (!reader) continue;
-      const times = readerFieldTimes(reader);
+      const times: Partial<Record<NotedField, string>> = {
+        ...readerFieldTimes(reader),
+        movedOnto: movedInAt.get(email),
+      };
       const fileFields = { ...reader.fileFields };
       let changed = false;
       for (const note of own) {
@@ -394,17 +426,14 @@ export async function noteFileFields(store: SubscriberStore, notes: readonly Fil
   });
 }
 
-/** Which of `addresses` the file lists, with what it says of each (read only when a reader moved). */
-function listedOf(
-  subscribers: Iterable<Subscriber>,
-  addresses: ReadonlySet<string>,
-): Map<string, Subscriber['status']> {
-  const listed = new Map<string, Subscriber['status']>();
+/** Which of `addresses` the file lists, with its entry for each (read only when a reader moved). */
+function listedOf(subscribers: Iterable<Subscriber>, addresses: ReadonlySet<string>): Map<string, Subscriber> {
+  const listed = new Map<string, Subscriber>();
   if (addresses.size === 0) return listed;
   for (const subscriber of subscribers) {
     const email = canonicalAddress(subscriber.email);
     // The first entry is the one the file's loader keeps.
-    if (addresses.has(email) && !listed.has(email)) listed.set(email, subscriber.status);
+    if (addresses.has(email) && !listed.has(email)) listed.set(email, subscriber);
   }
   return listed;
 }

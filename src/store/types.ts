@@ -61,7 +61,12 @@ export interface FileFieldValue {
   at: string;
   said: string;
 }
-export type FileFieldValues = Partial<Record<ReaderField, FileFieldValue>>;
+/**
+ * Besides the reader's fields, `movedOnto`: the file's entry for the address the reader moved onto,
+ * which said it left (someone before them), noted for their move there at `at`.
+ */
+export type NotedField = ReaderField | 'movedOnto';
+export type FileFieldValues = Partial<Record<NotedField, FileFieldValue>>;
 
 /** An address a reader moved away from on the preferences page, confirmed at the new one. */
 export interface AddressMove {

@@ -76,13 +76,14 @@ describe('a reader of a subscribers file who confirms a new address', () => {
     expect(mails[1]!.parsed.text).toContain('For Executive');
   });
 
-  it('is mailed at the new address the file says left before the move, and not once a newer file says so', async () => {
-    const list = (minutesAgo: number) =>
+  it('is mailed at the new address the file says left before the move, until its editor changes that entry', async () => {
+    const list = (minutesAgo: number, before = 'Someone Before', more: unknown[] = []) =>
       h.writeList(
         'left.json',
         [
           { email: 'hu.old@example.com', name: 'Hu Old', roles: ['CTO'] },
-          { email: 'hu.new@example.com', name: 'Someone Before', roles: ['Executive'], status: 'unsubscribed' },
+          { email: 'hu.new@example.com', name: before, roles: ['Executive'], status: 'unsubscribed' },
+          ...more,
         ],
         minutesAgo,
       );
@@ -97,11 +98,17 @@ describe('a reader of a subscribers file who confirms a new address', () => {
     expect(toName(mails[1]!)).toBe('Hu Old');
     expect(mails[1]!.parsed.text).toContain('For CTO');
 
-    // The editor learns afterwards that the new address left: the newer file is followed.
-    await list(-1);
+    // A newer file that only adds another reader (a weekly export) still speaks of someone before them.
+    await list(-1, 'Someone Before', [{ email: 'hu.colleague@example.com', roles: ['CTO'] }]);
+    const resent = await h.run(['send', 'issues/2026-W48', '--subscribers', 'left.json', '--resend', '--json']);
+    expect(resent.code, resent.all).toBe(0);
+    expect(await h.mailsTo('hu.new@example.com')).toHaveLength(3);
+
+    // The editor writes that entry again after the move: the newer file is followed.
+    await list(-2, 'Hu New');
     const again = await h.run(['send', 'issues/2026-W48', '--subscribers', 'left.json', '--resend', '--json']);
     expect(again.code, again.all).toBe(0);
-    expect(await h.mailsTo('hu.new@example.com')).toHaveLength(2);
+    expect(await h.mailsTo('hu.new@example.com')).toHaveLength(3);
   });
 
   it('stops mailing the new address when the reader unsubscribes from an older message’s page', async () => {
