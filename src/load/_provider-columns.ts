@@ -53,6 +53,11 @@ const SAYS_LEFT = [
 const LEFT_COLUMN =
   /^(?:un[-_ ]?subscribed|opt(?:ed)?[-_ ]?out|do[-_ ]?not[-_ ]?(?:e?mail|contact)|bounced|complained|blocklisted|blacklisted)$/;
 const YES = ['true', 'yes', 'y', '1', 'x'];
+/**
+ * Column names about another channel (Mailchimp's "SMS Marketing", a CRM's "SMS Opt Out"): a reader
+ * who left the texts, or never joined them, still asked for the email.
+ */
+const OTHER_CHANNEL = /(?:^|[^a-z])(?:sms|mms|texts|text[-_ ]?messages?|phone|mobile|whatsapp|push|postal)(?:[^a-z]|$)/;
 /** Longer cells hold none of these words, blanks around them included. */
 const LONGEST_WORD = 24;
 /** The fields rolecast reads; any other column is passed over. */
@@ -148,7 +153,7 @@ function saysLeft(entry: Record<string, unknown>): ProviderColumnProblem | undef
     const value = entry[field];
     if (READ.has(field) || typeof value !== 'string' || value.length > LONGEST_WORD) continue;
     const word = value.trim().toLowerCase();
-    if (SAYS_LEFT.includes(word) || (LEFT_COLUMN.test(field) && YES.includes(word)))
+    if ((SAYS_LEFT.includes(word) || (LEFT_COLUMN.test(field) && YES.includes(word))) && !OTHER_CHANNEL.test(field))
       return {
         field,
         message: `says ${shown(value.trim())}, which rolecast does not read: the reader would be mailed${entry.status === undefined ? '' : ` as ${shown(String(entry.status))}`}`,

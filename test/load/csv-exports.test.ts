@@ -259,6 +259,17 @@ describe('other exports that say who left', () => {
       expect(lines(result)).toEqual([expect.stringMatching(/^list\.csv:2: Email Marketing: "VIP" is not a Mailchimp/)]);
   });
 
+  it("reads nothing into a column about another channel: Mailchimp's SMS Marketing, a CRM's SMS Opt Out", async () => {
+    // A reader subscribed to the email who left (or never joined) the texts is still mailed.
+    const text =
+      'Email Address,First Name,Email Marketing,SMS Marketing,SMS Opt Out,roles\n' +
+      'ann@example.com,Ann,Subscribed,Unsubscribed,true,CTO\nbob@example.com,Bob,Subscribed,Cleaned,,CTO\n';
+    for (const result of await both(text)) {
+      expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+      expect(result.subscribers.map((s) => s.status)).toEqual(['active', 'active']);
+    }
+  });
+
   it('refuses a list where a column rolecast does not read says a reader left, naming the column and line', async () => {
     // Buttondown's newer "type" column, and a spreadsheet's own "Unsubscribed" column.
     const buttondown = 'email,notes,type,roles\nann@example.com,,regular,CTO\nbob@example.com,,unsubscribed,CTO\n';
