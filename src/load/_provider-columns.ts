@@ -49,9 +49,13 @@ const SAYS_LEFT = [
   'opted out',
   'opted-out',
 ];
-/** Column names that say a reader left when their cell is yes (a spreadsheet's own "Unsubscribed" column). */
+/**
+ * Column names that say a reader left when their cell is yes: a spreadsheet's own "Unsubscribed",
+ * and CRMs' "Email Opt Out" (Salesforce, Zoho; `HasOptedOutOfEmail` through their APIs) and
+ * "Unsubscribed from all email" (HubSpot).
+ */
 const LEFT_COLUMN =
-  /^(?:un[-_ ]?subscribed|opt(?:ed)?[-_ ]?out|do[-_ ]?not[-_ ]?(?:e?mail|contact)|bounced|complained|blocklisted|blacklisted)$/;
+  /^(?:(?:e-?mail|marketing|newsletter)[-_ ]?)?(?:un[-_ ]?subscribed|opt(?:ed)?[-_ ]?out|do[-_ ]?not[-_ ]?(?:e?mail|contact)|bounced|complained|blocklisted|blacklisted|has[-_ ]?opted[-_ ]?out[-_ ]?of[-_ ]?e-?mail)(?:[-_ ](?:(?:from|of)[-_ ])?(?:all[-_ ])?(?:e-?mails?|marketing|newsletters?))?$/;
 const YES = ['true', 'yes', 'y', '1', 'x'];
 /**
  * Column names about another channel (Mailchimp's "SMS Marketing", a CRM's "SMS Opt Out"): a reader

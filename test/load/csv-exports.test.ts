@@ -270,6 +270,16 @@ describe('other exports that say who left', () => {
     }
   });
 
+  it('refuses a CRM export whose Email Opt Out (Salesforce, Zoho) or Unsubscribed from all email (HubSpot) says a reader left', async () => {
+    for (const heading of ['Email Opt Out', 'Unsubscribed from all email', 'HasOptedOutOfEmail', 'Marketing Opt-Out']) {
+      const text = `Email,First Name,${heading},Opt Out Reason,roles\nann@example.com,Ann,false,,CTO\nbob@example.com,Bob,true,Too many emails,CTO\n`;
+      for (const result of await both(text))
+        expect(lines(result).filter((l) => !l.includes('warning'))).toEqual([
+          `list.csv:3: ${heading.toLowerCase()}: says "true", which rolecast does not read: the reader would be mailed — add a status column saying unsubscribed for readers who left and active for the others (or remove this column)`,
+        ]);
+    }
+  });
+
   it('refuses a list where a column rolecast does not read says a reader left, naming the column and line', async () => {
     // Buttondown's newer "type" column, and a spreadsheet's own "Unsubscribed" column.
     const buttondown = 'email,notes,type,roles\nann@example.com,,regular,CTO\nbob@example.com,,unsubscribed,CTO\n';
