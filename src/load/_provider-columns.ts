@@ -81,7 +81,7 @@ export interface ProviderColumnProblem {
  * "Email Marketing" and a time in
  * Mailchimp's `UNSUB_TIME` or `CLEAN_TIME` say whether a reader is mailed. A column used so is
  * taken out of the entry; beside a `status` column they are not read, and are warned about as
- * unknown fields. Any other column that says the reader left, where the status does not, is an
+ * unknown fields (one saying the reader is not mailed, where the status does, is an error). Any other column that says the reader left, where the status does not, is an
  * error: the list is refused rather than that reader mailed.
  */
 export function fromProviderColumns(entry: Record<string, unknown>): ProviderColumnProblem | undefined {
@@ -91,7 +91,7 @@ export function fromProviderColumns(entry: Record<string, unknown>): ProviderCol
       entry.name = typeof entry.firstName === 'string' ? `${entry.firstName} ${last}` : last;
     delete entry.lastName;
   }
-  if (entry.status !== undefined) return saysLeft(entry);
+  if (entry.status !== undefined) return saysLeft(entry, providerSaysLeft(entry));
   const type = entry.subscriber_type;
   const disabled = entry.email_disabled;
   const subscribed = entry.subscribed_to_emails;
@@ -149,22 +149,49 @@ export function fromProviderColumns(entry: Record<string, unknown>): ProviderCol
   return saysLeft(entry);
 }
 
-/** A column rolecast does not read that says the reader left, when the entry's status does not. */
-function saysLeft(entry: Record<string, unknown>): ProviderColumnProblem | undefined {
+/**
+ * The provider column that says the reader is not mailed, read beside a `status` column: the two
+ * disagree when the status says active, and the reader who left must not be mailed for it.
+ */
+function providerSaysLeft(entry: Record<string, unknown>): string | undefined {
+  const says = (field: string, mailed: (value: string) => boolean | 'unknown') => {
+    const value = entry[field];
+    return typeof value === 'string' && mailed(value) === false ? field : undefined;
+  };
+  return (
+    says('subscriber_type', buttondownMailed) ??
+    says('email_disabled', substackMailed) ??
+    says('subscribed_to_emails', ghostMailed) ??
+    says('email marketing', (value) => known(value, MAILCHIMP_MAILED, MAILCHIMP_NOT_MAILED)) ??
+    says('state', (value) => !KIT_NOT_MAILED.includes(value.trim().toLowerCase())) ??
+    ['unsub_time', 'clean_time'].find((field) => typeof entry[field] === 'string')
+  );
+}
+
+/**
+ * A column rolecast does not read that says the reader left (`first`, a provider's column found so,
+ * or any other), when the entry's status does not.
+ */
+function saysLeft(entry: Record<string, unknown>, first?: string): ProviderColumnProblem | undefined {
   if (typeof entry.status === 'string' && entry.status.trim().toLowerCase() === 'unsubscribed') return undefined;
+  if (first !== undefined) return leftProblem(entry, first);
   // Per row of a large list: no array of entries, and long cells (dates, ids, notes) skipped unread.
   for (const field in entry) {
     const value = entry[field];
     if (READ.has(field) || typeof value !== 'string' || value.length > LONGEST_WORD) continue;
     const word = value.trim().toLowerCase();
     if ((SAYS_LEFT.includes(word) || (LEFT_COLUMN.test(field) && YES.includes(word))) && !OTHER_CHANNEL.test(field))
-      return {
-        field,
-        message: `says ${shown(value.trim())}, which rolecast does not read: the reader would be mailed${entry.status === undefined ? '' : ` as ${shown(String(entry.status))}`}`,
-        hint: 'add a status column saying unsubscribed for readers who left and active for the others (or remove this column)',
-      };
+      return leftProblem(entry, field);
   }
   return undefined;
+}
+
+function leftProblem(entry: Record<string, unknown>, field: string): ProviderColumnProblem {
+  return {
+    field,
+    message: `says ${shown(String(entry[field]).trim())}, which rolecast does not read: the reader would be mailed${entry.status === undefined ? '' : ` as ${shown(String(entry.status))}`}`,
+    hint: 'add a status column saying unsubscribed for readers who left and active for the others (or remove this column)',
+  };
 }
 
 function buttondownMailed(type: string): boolean | 'unknown' {

@@ -280,6 +280,22 @@ describe('other exports that say who left', () => {
     }
   });
 
+  it("refuses a provider's own column saying a reader left beside a status column saying active", async () => {
+    for (const [columns, cells, field] of [
+      ['subscribed_to_emails', 'false', 'subscribed_to_emails'],
+      ['Email Marketing', 'Non-Subscribed', 'email marketing'],
+      ['email_disabled', 'true', 'email_disabled'],
+      ['subscriber_type', 'unactivated', 'subscriber_type'],
+      ['state', 'cancelled', 'state'],
+    ]) {
+      const text = `email,status,${columns},roles\nann@example.com,active,${cells},CTO\nbob@example.com,unsubscribed,${cells},CTO\n`;
+      for (const result of await both(text))
+        expect(lines(result).filter((l) => !l.includes('warning'))).toEqual([
+          expect.stringMatching(new RegExp(`^list\\.csv:2: ${field}: says "${cells}".* as "active"`)),
+        ]);
+    }
+  });
+
   it('refuses a list where a column rolecast does not read says a reader left, naming the column and line', async () => {
     // Buttondown's newer "type" column, and a spreadsheet's own "Unsubscribed" column.
     const buttondown = 'email,notes,type,roles\nann@example.com,,regular,CTO\nbob@example.com,,unsubscribed,CTO\n';
