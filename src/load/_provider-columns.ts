@@ -190,7 +190,10 @@ function leftProblem(entry: Record<string, unknown>, field: string): ProviderCol
   return {
     field,
     message: `says ${shown(String(entry[field]).trim())}, which rolecast does not read: the reader would be mailed${entry.status === undefined ? '' : ` as ${shown(String(entry.status))}`}`,
-    hint: 'add a status column saying unsubscribed for readers who left and active for the others (or remove this column)',
+    hint:
+      entry.status === undefined
+        ? 'add a status column saying unsubscribed for readers who left and active for the others (or remove this column)'
+        : 'write unsubscribed in the status column for readers who left (or remove this column)',
   };
 }
 

@@ -291,7 +291,11 @@ describe('other exports that say who left', () => {
       const text = `email,status,${columns},roles\nann@example.com,active,${cells},CTO\nbob@example.com,unsubscribed,${cells},CTO\n`;
       for (const result of await both(text))
         expect(lines(result).filter((l) => !l.includes('warning'))).toEqual([
-          expect.stringMatching(new RegExp(`^list\\.csv:2: ${field}: says "${cells}".* as "active"`)),
+          expect.stringMatching(
+            new RegExp(
+              `^list\\.csv:2: ${field}: says "${cells}".* as "active" — write unsubscribed in the status column`,
+            ),
+          ),
         ]);
     }
   });
