@@ -271,7 +271,13 @@ describe('other exports that say who left', () => {
   });
 
   it('refuses a CRM export whose Email Opt Out (Salesforce, Zoho) or Unsubscribed from all email (HubSpot) says a reader left', async () => {
-    for (const heading of ['Email Opt Out', 'Unsubscribed from all email', 'HasOptedOutOfEmail', 'Marketing Opt-Out']) {
+    for (const heading of [
+      'Email Opt Out',
+      'Unsubscribed from all email',
+      'HasOptedOutOfEmail',
+      'Marketing Opt-Out',
+      'EMAIL_BLACKLISTED',
+    ]) {
       const text = `Email,First Name,${heading},Opt Out Reason,roles\nann@example.com,Ann,false,,CTO\nbob@example.com,Bob,true,Too many emails,CTO\n`;
       for (const result of await both(text))
         expect(lines(result).filter((l) => !l.includes('warning'))).toEqual([
