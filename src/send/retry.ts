@@ -104,7 +104,8 @@ export function classifyFailure(error: unknown): DeliveryFailure {
       // refusal of the account's own mailbox is about the account, whichever command it answers.
       accountLevel:
         permanent &&
-        ((aboutAccount && !(command === 'MAIL FROM' && tooLarge(responseCode, said))) || SENDER_MAILBOX.test(said)),
+        ((aboutAccount && !(command === 'MAIL FROM' && tooLarge(responseCode, said))) ||
+          SENDER_MAILBOX.test(withoutAddresses(said))),
       ...(said === response ? {} : { said }),
     };
   }
@@ -149,6 +150,17 @@ const MAILBOX_STATUS = /\b[45]\.[12]\.\d{1,3}\b/;
  * filled its mailbox ("554 5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException").
  */
 const SENDER_MAILBOX = /STOREDRV\.(?:Submission|ClientSubmit)|SubmissionQuota/i;
+
+/**
+ * A reply with the addresses it quotes taken out: a reader chooses their own address, and one
+ * spelt like words the reply is read for ("storedrv.submission@…" in "550 5.1.1 <…>: User
+ * unknown") must not make that reader's refusal stop the run.
+ */
+function withoutAddresses(said: string): string {
+  return said.replace(QUOTED_ADDRESS, '<address>');
+}
+
+const QUOTED_ADDRESS = /<[^<>]*>|[^\s<>]+@[^\s<>]+/g;
 
 /** Words providers use for "slow down" (Gmail, Microsoft, SES, Postfix's anvil). */
 const THROTTLING_TEXT =
@@ -197,7 +209,7 @@ export function refusalKey(failure: DeliveryFailure): string | undefined {
   if (subject === 2 || (subject === 1 && detail !== 7 && detail !== 8)) return undefined;
   if (subject === 6 && detail === 7) return undefined; // a non-ASCII recipient address (RFC 6531)
   if (refusedTheMessage(failure)) return undefined;
-  const text = failure.response.replace(/<[^<>]*>|[^\s<>]+@[^\s<>]+/g, '<address>').toLowerCase();
+  const text = withoutAddresses(failure.response).toLowerCase();
   return `${failure.responseCode ?? ''} ${text}`;
 }
 

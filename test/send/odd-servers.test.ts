@@ -3,7 +3,7 @@ import { main } from '../../src/cli/main.js';
 import { planAudience } from '../../src/group/index.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { generateSubscribers, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, type RawServerOptions, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -353,4 +353,28 @@ describe('a server that takes no password login', () => {
     expect(err).not.toContain('s3cretpw');
     expect(server.commands.filter((line) => /^MAIL/i.test(line))).toEqual([]);
   });
+});
+
+describe("a reader's address holding the words of a refusal of the sending account", () => {
+  it('is quoted in the refusal of that reader: that reader fails, and the run goes on for the rest', async () => {
+    const subscribers = generateSubscribers(12);
+    const named = 'storedrv.submission@example.test';
+    subscribers[0]!.email = named;
+    fixture = await sendFixture(12, { concurrency: 2 }, subscribers);
+    const expected = await eligible(fixture);
+    expect(expected).toContain(named);
+    // As Postfix refuses a recipient it does not know, quoting the address.
+    const server = await serve({
+      command: (line) =>
+        RCPT.exec(line)?.[1] === named
+          ? `550 5.1.1 <${named}>: Recipient address rejected: User unknown in local recipient table\r\n`
+          : undefined,
+    });
+    const { report } = await send(fixture, server.url());
+    expect(report.aborted).toBeUndefined();
+    expect(report.total).toMatchObject({ sent: expected.length - 1, failed: 1, deferred: 0, pending: 0 });
+    expect(server.messages.map((m) => m.to[0]).sort()).toEqual(expected.filter((email) => email !== named));
+    const rows = ledger(fixture);
+    expect(rows.filter((row) => row.status === 'failed').map((row) => row.email)).toEqual([named]);
+  }, 20_000);
 });
