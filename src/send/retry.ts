@@ -105,7 +105,7 @@ export function classifyFailure(error: unknown): DeliveryFailure {
       accountLevel:
         permanent &&
         ((aboutAccount && !(command === 'MAIL FROM' && tooLarge(responseCode, said))) ||
-          SENDER_MAILBOX.test(withoutAddresses(said))),
+          ACCOUNT_LIMIT.some((words) => words.test(withoutAddresses(said)))),
       ...(said === response ? {} : { said }),
     };
   }
@@ -150,6 +150,18 @@ const MAILBOX_STATUS = /\b[45]\.[12]\.\d{1,3}\b/;
  * filled its mailbox ("554 5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException").
  */
 const SENDER_MAILBOX = /STOREDRV\.(?:Submission|ClientSubmit)|SubmissionQuota/i;
+
+/**
+ * Words of a refusal because the account sent all a day allows it, which every other message
+ * would get too: Gmail's "550 5.4.5 Daily user sending limit exceeded" (each reply with an id of
+ * its own, so never five alike), Exchange Online's "550 5.1.90 … you've reached your daily limit
+ * for message recipients", a host's "552 Message would take you over your relay quota".
+ */
+const SENDING_LIMIT =
+  /\bdaily (?:user )?sending (?:quota|limit)|\bdaily limit for message recipients|\bover your relay quota/i;
+
+/** Replies about the sending account wherever they come, whatever their status says. */
+const ACCOUNT_LIMIT = [SENDER_MAILBOX, SENDING_LIMIT];
 
 /**
  * A reply with the addresses it quotes taken out: a reader chooses their own address, and one

@@ -378,3 +378,29 @@ describe("a reader's address holding the words of a refusal of the sending accou
     expect(rows.filter((row) => row.status === 'failed').map((row) => row.email)).toEqual([named]);
   }, 20_000);
 });
+
+describe("a server that refuses each message once the account's daily sending limit is reached", () => {
+  it("Gmail's 550 5.4.5, with its own id in every reply: the run aborts (exit 3) with nobody failed, and the next run sends the rest once", async () => {
+    fixture = await sendFixture(30, { concurrency: 2 });
+    const expected = await eligible(fixture);
+    let overLimit = true;
+    let id = 0;
+    const server = await serve({
+      dataEnd: () =>
+        overLimit && server.messages.filter((m) => m.accepted).length >= 3
+          ? `550-5.4.5 Daily user sending limit exceeded. For more information on Gmail\r\n550-5.4.5 sending limits go to\r\n550 5.4.5  https://support.google.com/a/answer/166852 d2e1a72fcca58-${++id}sm9728466b3a.112 - gsmtp\r\n`
+          : undefined,
+    });
+    const first = await send(fixture, server.url());
+    expect(first.code).toBe(3);
+    expect(first.report.aborted).toContain('Daily user sending limit exceeded');
+    expect(first.report.total.failed).toBe(0);
+    expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
+    overLimit = false;
+    const second = await send(fixture, server.url());
+    expect(second.code, second.err).toBe(0);
+    const taken = server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
+    expect(taken.sort()).toEqual(expected);
+    expect(ledger(fixture).map((row) => [row.email, row.status])).toEqual(expected.map((email) => [email, 'sent']));
+  }, 20_000);
+});

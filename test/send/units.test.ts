@@ -112,6 +112,17 @@ describe('failure classification', () => {
       },
       true,
     ],
+    // A daily sending limit of the account, whatever the status code says.
+    [
+      {
+        responseCode: 550,
+        command: 'RCPT TO',
+        response:
+          "550 5.1.90 Your message can't be sent because you've reached your daily limit for message recipients",
+      },
+      true,
+    ],
+    [{ responseCode: 552, command: 'DATA', response: '552 Message would take you over your relay quota of 500' }, true],
   ])('%o is about the sender or account: %s', (error, expected) => {
     expect(classifyFailure(error).accountLevel).toBe(expected);
   });
