@@ -120,7 +120,16 @@ export function redactUrl(url: string): string {
   const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
   const prefix = scheme < 0 ? '' : url.slice(0, scheme + 3);
   // A user name holding the password (a provider's token given as both, as Postmark asks) is no more shown than it.
-  const password = colon < 0 ? '' : userinfo.slice(colon + 1);
-  const hidden = user.includes('/') || (password.length >= 4 && user.includes(password));
+  // Compared as decoded: either copy may be percent-encoded where the other is not.
+  const password = decoded(colon < 0 ? '' : userinfo.slice(colon + 1));
+  const hidden = user.includes('/') || (password.length >= 4 && decoded(user).includes(password));
   return `${prefix}${hidden ? '***' : user}${colon < 0 ? '' : ':***'}@${url.slice(at + 1)}`;
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -147,4 +147,26 @@ describe('an API token given as both the user name and the password (as Postmark
     expect(streams.out + streams.err + refused.out + refused.err).not.toContain(token);
     expect(redactUrl(url)).toBe(`smtp://***:***@127.0.0.1:${opened.server.port}`);
   });
+
+  it('is not shown when one of its two copies is percent-encoded and the other is not', async () => {
+    opened.fixture = await sendFixture(3);
+    opened.server = await startSmtpServer({ auth: { user: token, pass: token } });
+    const port = opened.server.port;
+    const encodedUser = token.replaceAll('-', '%2D');
+    const url = `smtp://${encodedUser}:${token}@127.0.0.1:${port}`;
+    const streams = captureStreams();
+    const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
+      cwd: opened.fixture.dir,
+      env: sendEnv(url),
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      signal: new AbortController().signal,
+    });
+    expect(code, streams.err).toBe(0);
+    expect((await opened.server.messages()).length).toBeGreaterThan(0);
+    expect(streams.out + streams.err).not.toContain(encodedUser);
+    expect(streams.out + streams.err).not.toContain(token);
+    expect(redactUrl(url)).toBe(`smtp://***:***@127.0.0.1:${port}`);
+    expect(redactUrl(`smtp://${token}:${encodedUser}@127.0.0.1:${port}`)).toBe(`smtp://***:***@127.0.0.1:${port}`);
+  });
 });
