@@ -221,9 +221,13 @@ export function refusalKey(failure: DeliveryFailure): string | undefined {
   if (subject === 2 || (subject === 1 && detail !== 7 && detail !== 8)) return undefined;
   if (subject === 6 && detail === 7) return undefined; // a non-ASCII recipient address (RFC 6531)
   if (refusedTheMessage(failure)) return undefined;
-  const text = withoutAddresses(failure.response).toLowerCase();
+  // Words holding both letters and digits are the server's ids and times (Gmail ends every reply
+  // with one of its own, "o65sm25351206pga.71 - gsmtp"): the same refusal, whatever they say.
+  const text = withoutAddresses(failure.response).toLowerCase().replace(SERVER_ID, '#');
   return `${failure.responseCode ?? ''} ${text}`;
 }
+
+const SERVER_ID = /[^\s[\]()]*(?:[a-z][^\s[\]()]*\d|\d[^\s[\]()]*[a-z])[^\s[\]()]*/g;
 
 /** Whether the server refused this message itself (see `refusesTheMessage`), or it was over the server's SIZE. */
 export function refusedTheMessage(failure: DeliveryFailure): boolean {

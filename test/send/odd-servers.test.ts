@@ -404,3 +404,21 @@ describe("a server that refuses each message once the account's daily sending li
     expect(ledger(fixture).map((row) => [row.email, row.status])).toEqual(expected.map((email) => [email, 'sent']));
   }, 20_000);
 });
+
+describe('a server that refuses the sender at the end of each message with an id of its own in every reply', () => {
+  it('Gmail\'s "550 5.7.1 … unusual rate of unsolicited mail … <id> - gsmtp": five in a row abort the run (exit 3) with nobody failed', async () => {
+    fixture = await sendFixture(30, { concurrency: 1 });
+    let id = 0;
+    const server = await serve({
+      dataEnd: () =>
+        server.messages.filter((m) => m.accepted).length >= 3
+          ? `550-5.7.1 [127.0.0.1] Our system has detected an unusual rate of\r\n550-5.7.1 unsolicited mail originating from your IP address.\r\n550 5.7.1 https://support.google.com/mail/?p=UnsolicitedIPError ${(++id).toString(36)}x7si${1000 + id}pga.${id} - gsmtp\r\n`
+          : undefined,
+    });
+    const { code, report } = await send(fixture, server.url());
+    expect(code).toBe(3);
+    expect(report.aborted).toContain('5 messages in a row refused with the same reply');
+    expect(report.total.failed).toBe(0);
+    expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
+  }, 20_000);
+});

@@ -135,6 +135,14 @@ describe('failure classification', () => {
     expect(key('550 5.1.1 The email account that you tried to reach does not exist')).toBeUndefined();
     expect(key('552 5.2.2 Mailbox full')).toBeUndefined();
     expect(key('553 5.1.7 Bad sender address')).toBeDefined();
+    // The server's own id and time in each reply (Gmail, Microsoft) make no two refusals different.
+    expect(key('550 5.7.1 Sender blocked o65sm25351206pga.71 - gsmtp')).toBe(
+      key('550 5.7.1 Sender blocked d2e1a72fcca58-76e7d5sm97.112 - gsmtp'),
+    );
+    expect(key('550 5.7.708 Access denied [AM6EUR05FT058.eop.outlook.com 2026-12-05T04:50:01.123Z]')).toBe(
+      key('550 5.7.708 Access denied [DB8EUR02FT011.eop.outlook.com 2026-12-05T04:50:02.456Z]'),
+    );
+    expect(key('550 5.7.1 Sender blocked')).not.toBe(key('550 5.7.26 Sender blocked'));
   });
 
   it('leaves refusals of the message itself out of a run of them, not those of the sender, account or host', () => {
