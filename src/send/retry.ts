@@ -94,7 +94,7 @@ export function classifyFailure(error: unknown): DeliveryFailure {
       responseCode >= 500 &&
       responseCode < 600 &&
       responseCode !== 503 &&
-      (MAILBOX_STATUS.test(said) || !THROTTLING_TEXT.test(said));
+      (MAILBOX_STATUS.test(said) || !THROTTLING_TEXT.test(withoutAddresses(said)));
     return {
       kind: permanent ? 'permanent' : 'temporary',
       responseCode,
@@ -165,8 +165,8 @@ const ACCOUNT_LIMIT = [SENDER_MAILBOX, SENDING_LIMIT];
 
 /**
  * A reply with the addresses it quotes taken out: a reader chooses their own address, and one
- * spelt like words the reply is read for ("storedrv.submission@…" in "550 5.1.1 <…>: User
- * unknown") must not make that reader's refusal stop the run.
+ * spelt like words the reply is read for ("storedrv.submission@…" or "ratelimit@…" in "550 <…>:
+ * User unknown") must not make that reader's refusal stop or slow the run.
  */
 function withoutAddresses(said: string): string {
   return said.replace(QUOTED_ADDRESS, '<address>');
@@ -190,7 +190,7 @@ export function isThrottling(failure: DeliveryFailure): boolean {
   const said = failure.said ?? failure.response;
   if (MAILBOX_STATUS.test(said)) return false;
   if (code >= 400 && code < 500 && /\b4\.7\.\d{1,3}\b/.test(said)) return true;
-  return THROTTLING_TEXT.test(said);
+  return THROTTLING_TEXT.test(withoutAddresses(said));
 }
 
 /**

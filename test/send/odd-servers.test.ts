@@ -422,3 +422,24 @@ describe('a server that refuses the sender at the end of each message with an id
     expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
   }, 20_000);
 });
+
+describe("a reader's address holding the words of a request to slow down", () => {
+  it('is quoted in a refusal of that reader without an enhanced code: that reader fails, not deferred as throttling', async () => {
+    const subscribers = generateSubscribers(12);
+    const named = 'ratelimit@example.test';
+    subscribers[0]!.email = named;
+    fixture = await sendFixture(12, { concurrency: 2 }, subscribers);
+    const expected = await eligible(fixture);
+    const server = await serve({
+      command: (line) =>
+        RCPT.exec(line)?.[1] === named ? `550 <${named}>: Recipient address rejected: User unknown\r\n` : undefined,
+    });
+    const { report } = await send(fixture, server.url());
+    expect(report.total).toMatchObject({ sent: expected.length - 1, failed: 1, deferred: 0, pending: 0 });
+    expect(
+      ledger(fixture)
+        .filter((row) => row.status === 'failed')
+        .map((row) => row.email),
+    ).toEqual([named]);
+  }, 20_000);
+});
