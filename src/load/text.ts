@@ -209,6 +209,15 @@ function publishedByOf(trimmed: string): string | undefined {
   return name === '' ? undefined : name;
 }
 
+/**
+ * Whether `trimmed` is a link line right under another link label line ("Link: the post", a
+ * Markdown link with several words kept as text): that line ends there, not mid-sentence.
+ */
+function followsLinkLabel(previous: string, trimmed: string): boolean {
+  const label = labelled(previous)?.label;
+  return label !== undefined && LINK_LABELS.has(label) && linkOf(trimmed) !== undefined;
+}
+
 /** Whether a line gives the article's link: a link label with an address, a bare address, "Source: https://…". */
 export function givesLink(trimmed: string): boolean {
   const source = sourceLineOf(trimmed);
@@ -541,7 +550,8 @@ export function parseSummaryText(
       section?.kind === 'paragraph' &&
       paragraph.length > 0 &&
       !ENDS_SENTENCE.test(lines[index - 1]!.trim()) &&
-      !(/[。．！？]$/.test(lines[index - 1]!.trim()) && opensWithWideLabel(trimmed) && wideLabelEndsProse(trimmed));
+      !(/[。．！？]$/.test(lines[index - 1]!.trim()) && opensWithWideLabel(trimmed) && wideLabelEndsProse(trimmed)) &&
+      !followsLinkLabel(lines[index - 1]!.trim(), trimmed);
     // In a numbered list, "3. Practice" is one of its items; after a list with other markers it is a heading.
     // A dash heading never opens the text (a Markdown body's first line is its summary's).
     // A dash heading opens a block (after a blank line), never the middle of a paragraph or list,

@@ -448,6 +448,18 @@ describe('a Link: line whose link text has several words', () => {
     expect(warning?.message).toMatch(/not as the article link/);
   });
 
+  it('beside a "Link:" line with the address right under it, that line still gives the article link', () => {
+    for (const next of ['Link: https://example.com/q', 'URL: https://example.com/q']) {
+      const body = ['## Summary', 'Bound the queue.', '', 'Link: [the whole post](https://example.com/p)', next];
+      const loaded = parseSummary(doc(...FRONTMATTER, ...body), 'x.md', taxonomy);
+      expect(loaded.summary).toMatchObject({
+        url: 'https://example.com/q',
+        summary: 'Bound the queue.\n\nLink: the whole post',
+      });
+      expect(loaded.problems.find((p) => p.field === 'url')?.line).toBe(FRONTMATTER.length + 4);
+    }
+  });
+
   it('gives no warning where the label reads the link (one word) or the line is prose', () => {
     const one = parseSummary(
       doc(...FRONTMATTER, '## Summary', 'Bound the queue.', '', 'Link: [post](https://example.com/q)'),
