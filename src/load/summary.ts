@@ -553,6 +553,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
       literal: prepared.literal,
       skip: prepared.skip,
       written,
+      rolesAbove: raw.roles !== undefined,
     });
     append(problems, wordedLinkUnread(prepared, sections, file, end + 2));
     for (const [field, value] of Object.entries(sections.raw)) {

@@ -397,6 +397,8 @@ export function parseSummaryText(
      * the title line and to section text, never to labels, roles or `literal` lines.
      */
     written?: (text: string) => string;
+    /** Whether the roles are given above the text (a Markdown summary's frontmatter). */
+    rolesAbove?: boolean;
   } = {},
 ): ParsedText {
   const hasTitle = options.hasTitle ?? true;
@@ -466,6 +468,13 @@ export function parseSummaryText(
       return publishedByOf(trimmed) !== undefined || sourceLineOf(trimmed) !== undefined;
     }));
   const hasLinkLine = () => (linkLine ??= lines.some((line) => linkOf(line.trim()) !== undefined));
+  // The lines giving the roles ("Best for:", "Audience：…"), and whether another line or the frontmatter does.
+  let rolesLines: number[] | undefined;
+  const rolesElsewhere = (index: number) => {
+    if (options.rolesAbove) return true;
+    rolesLines ??= lines.flatMap((line, at) => (bestForOf(line.trim()) !== undefined ? [at] : []));
+    return rolesLines.some((at) => at !== index);
+  };
   // The lines giving the article's link in a way of their own (a link label, a bare address, "Source: https://…").
   let linkLines: number[] | undefined;
   /** Whether a line other than `index` gives the link: then an address noted on a closing line is not it. */
@@ -589,8 +598,10 @@ export function parseSummaryText(
     }
 
     // "…pitched at a broad / audience: directors, …" goes on a sentence; "Best for:" starts its own line.
-    // In CJK prose, "Roles：工程经理、架构师都需要……" is more of it: only "Best for：" starts a line there.
-    const prose = !/^[A-Z]/.test(trimmed) || (opensWithWideLabel(trimmed) && !wideLabelEndsProse(trimmed));
+    // In CJK prose, "Roles：工程经理、架构师都需要……" is more of it when the roles are given elsewhere:
+    // only "Best for：" starts a line there. Without another, that line is the roles, as it always was.
+    const prose =
+      !/^[A-Z]/.test(trimmed) || (opensWithWideLabel(trimmed) && !wideLabelEndsProse(trimmed) && rolesElsewhere(index));
     let bestFor = continuing && prose ? undefined : bestForOf(trimmed);
     if (bestFor !== undefined) {
       flush();

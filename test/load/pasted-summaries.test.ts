@@ -31,6 +31,17 @@ describe('summaries as editors paste them', () => {
     );
   });
 
+  it('reads a full-width "Audience：" or "Roles：" line under the summary as the roles when no other line gives them', () => {
+    for (const [prose, label] of [
+      ['The survey covered 400 engineering leaders', 'Audience：CTO, ML Engineer'],
+      ['作者调查了400位工程负责人', 'Roles：CTO、ML Engineer'],
+    ]) {
+      const { summary, problems } = parse('wide-roles.txt', 'Title', 'Summary', prose!, label!);
+      expect(problems).toEqual([]);
+      expect(summary).toMatchObject({ roles: ['CTO', 'ML Engineer'], summary: prose });
+    }
+  });
+
   it('reads "Link: [the whole post](https://…)" in a Markdown body as the article link when the file gives no other', () => {
     for (const label of ['Link:', '**Link:**']) {
       const { summary, problems } = parse(
