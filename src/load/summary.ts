@@ -554,6 +554,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
       skip: prepared.skip,
       written,
       rolesAbove: raw.roles !== undefined,
+      linkAbove: raw.url !== undefined,
     });
     append(problems, wordedLinkUnread(prepared, sections, file, end + 2));
     for (const [field, value] of Object.entries(sections.raw)) {

@@ -399,6 +399,8 @@ export function parseSummaryText(
     written?: (text: string) => string;
     /** Whether the roles are given above the text (a Markdown summary's frontmatter). */
     rolesAbove?: boolean;
+    /** Whether the article's link is given above the text (a Markdown summary's frontmatter). */
+    linkAbove?: boolean;
   } = {},
 ): ParsedText {
   const hasTitle = options.hasTitle ?? true;
@@ -479,6 +481,7 @@ export function parseSummaryText(
   let linkLines: number[] | undefined;
   /** Whether a line other than `index` gives the link: then an address noted on a closing line is not it. */
   const linkElsewhere = (index: number) => {
+    if (options.linkAbove) return true;
     linkLines ??= lines.flatMap((line, at) => (givesLink(line.trim()) ? [at] : []));
     return linkLines.some((at) => at !== index);
   };

@@ -311,4 +311,28 @@ describe('summaries as editors paste them', () => {
     expect(published.problems).toEqual([]);
     expect(published.summary?.url).toBe('https://example.com/b');
   });
+
+  it("leaves the article link to a Markdown summary's frontmatter url, an address on a closing line beside it refusing nothing", () => {
+    for (const line of [
+      'Via Example Weekly (https://example.com/weekly)',
+      '— Jane Doe, Example Weekly (https://example.com/a)',
+      'Originally published at https://example.com/a',
+    ]) {
+      const { summary, problems } = parse(
+        'closing.md',
+        '---',
+        'title: Monorepos',
+        'url: https://example.com/a',
+        '---',
+        '## Summary',
+        'Monorepos make changes atomic.',
+        '',
+        'Best for: CTO',
+        '',
+        line,
+      );
+      expect(problems).toEqual([]);
+      expect(summary?.url).toBe('https://example.com/a');
+    }
+  });
 });
