@@ -711,7 +711,9 @@ export function parseSummaryText(
     if (closingSource !== undefined && raw.source === undefined && !hasSourceLine()) {
       takeSource(trimmed, closingSource, lineNo);
       // "Via Example Weekly (https://…)": the address in the note is the article's, when no line gives one.
-      const noted = NOTED_URL.exec(trimmed)?.[1];
+      // Not "— Jane Doe (https://…)": a name alone notes the person's own page, not the article.
+      const personOnly = /^[—–]/.test(trimmed) && !closingSource.includes(',');
+      const noted = personOnly ? undefined : NOTED_URL.exec(trimmed)?.[1];
       if (noted !== undefined && at.url === undefined && !linkElsewhere(index)) takeUrl(noted, lineNo);
       continue;
     }

@@ -303,6 +303,11 @@ describe('summaries as editors paste them', () => {
       expect(problems).toEqual([]);
       expect(summary).toMatchObject({ source, url: 'https://example.com/m' });
     }
+    // A name alone notes the person's own page, which is not the article.
+    const person = closing('— Jane Doe (https://example.com/@janedoe)');
+    expect(person.problems).toEqual([]);
+    expect(person.summary).toMatchObject({ source: 'Jane Doe' });
+    expect(person.summary?.url).toBeUndefined();
     // Another line giving the link is the link: the noted address is not, and nothing is refused.
     const bare = closing('Via Example Weekly (https://example.com/weekly)', 'https://example.com/article');
     expect(bare.problems).toEqual([]);
