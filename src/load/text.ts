@@ -865,10 +865,12 @@ export function parseSummaryText(
       paragraph.length > 0 &&
       /[”"’']$/.test(lines[index - 1]!.trim()) &&
       bulletOf(lines[index - 1]!) === undefined &&
+      !/^\s*[—–]\s/.test(lines[index + 1] ?? '') &&
       isName(bullet)
     ) {
       // "— Jane Doe, CTO at Example Corp" under a quotation (not under an item of an em-dash list)
-      // is who said it, not a list item: it stays with the quote, dash and all.
+      // is who said it, not a list item: it stays with the quote, dash and all. One with another dash
+      // line under it opens an em-dash list.
       paragraph.push({ text: trimmed });
     } else if (bullet !== undefined) {
       // Bullets under a paragraph section (e.g. several key insights): one paragraph each, no markers.

@@ -145,6 +145,21 @@ describe('summaries as editors paste them', () => {
     expect(summary?.insights).toBe('Teams say “ship it”\n\nAnother insight follows');
   });
 
+  it('reads an em-dash list under a line ending in a quotation as its items, not as who said it', () => {
+    const { summary, problems } = parse(
+      'quote-list.txt',
+      'Latency as a Feature',
+      'Summary',
+      'The team said “ship it”',
+      '— Latency Budgets Per Team',
+      '— Alerts On The Budget',
+      'Best for: CTO',
+    );
+    expect(problems).toEqual([]);
+    expect(summary?.summary).not.toContain('“ship it” —');
+    expect(summary?.summary?.startsWith('The team said “ship it”\n\n')).toBe(true);
+  });
+
   it('reads "**Summary:** text" pasted from a chat tool as the heading and its text', () => {
     const { summary, problems } = parse(
       'chat.txt',
