@@ -12,7 +12,15 @@ import { zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
 import { linkNotRead, type MarkdownBody, prepareMarkdownBody } from './markdown-body.js';
 import { withoutInlineMarks } from './markdown-inline.js';
-import { isSectionHeading, joinLines, type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
+import {
+  isSectionHeading,
+  joinLines,
+  LIST_JOINER,
+  type ParsedText,
+  parseSummaryText,
+  splitLines,
+  splitRoles,
+} from './text.js';
 
 export interface LoadedSummary {
   summary: Summary | undefined;
@@ -255,6 +263,12 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
   const roles: unknown = raw.roles;
   if (Array.isArray(roles) && roles.some((role) => typeof role === 'string' && role.includes(',')))
     raw.roles = roles.flatMap((role: unknown) => (typeof role === 'string' ? splitRoles(role) : [role]));
+  // `roles: [CTO, Executive, and Product Manager]` (YAML's list, written as a sentence): the last
+  // "and" is not part of the role, as in a Best for line.
+  if (Array.isArray(raw.roles))
+    raw.roles = raw.roles.map((role: unknown, index) =>
+      index > 0 && typeof role === 'string' ? role.replace(LIST_JOINER, '') : role,
+    );
   const lineOf = (path: readonly PropertyKey[]) => {
     const field = String(path[0] ?? '');
     const line = ownLine(parsed.lines, field);

@@ -235,6 +235,28 @@ describe('summaries as editors paste them', () => {
     expect(json.summary?.roles).toEqual(['CTO', 'Executive']);
   });
 
+  it('reads a roles list of YAML or JSON whose last entry opens with "and"', () => {
+    const markdown = parse(
+      'list.md',
+      '---',
+      'title: T',
+      'roles: [CTO, Executive, and Product Manager]',
+      '---',
+      '## Summary',
+      'Text.',
+    );
+    expect(markdown.summary?.roles).toEqual(['CTO', 'Executive', 'Product Manager']);
+    const json = parseSummary(
+      JSON.stringify({ title: 'T', summary: 'S', roles: ['CTO', 'or Executive'] }),
+      'j.json',
+      taxonomy,
+    );
+    expect(json.summary?.roles).toEqual(['CTO', 'Executive']);
+    // Only after the first entry: a role of its own name is left as it is.
+    const first = parseSummary(JSON.stringify({ title: 'T', summary: 'S', roles: ['& Co Lead'] }), 'k.json', taxonomy);
+    expect(first.summary?.roles).toEqual(['& Co Lead']);
+  });
+
   it('reads "Originally published at https://…" as the article link when no line gives another', () => {
     const closing = (...lines: string[]) =>
       parse(
