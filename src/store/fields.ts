@@ -26,17 +26,11 @@ export function stampFields(reader: Reader, fields: Iterable<ReaderField>, at: s
 
 /** Field times as stored (JSON text): unknown keys and values that are not times are dropped. */
 export function parseFieldTimes(text: string | null | undefined): ReaderFieldTimes | null {
-  if (!text) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const value = storedObject(text);
+  if (!value) return null;
   const times: ReaderFieldTimes = {};
   for (const field of READER_FIELDS) {
-    const at = (value as Record<string, unknown>)[field];
+    const at = value[field];
     if (typeof at === 'string') times[field] = at;
   }
   return times;
@@ -44,6 +38,19 @@ export function parseFieldTimes(text: string | null | undefined): ReaderFieldTim
 
 /** Noted file values as stored (JSON text): unknown fields and malformed entries are dropped. */
 export function parseFileFields(text: string | null | undefined): FileFieldValues | null {
+  const value = storedObject(text);
+  if (!value) return null;
+  const noted: FileFieldValues = {};
+  for (const field of [...READER_FIELDS, 'movedOnto'] as const) {
+    const entry = value[field] as { at?: unknown; said?: unknown } | undefined;
+    if (typeof entry?.at === 'string' && typeof entry.said === 'string')
+      noted[field] = { at: entry.at, said: entry.said };
+  }
+  return noted;
+}
+
+/** A JSON object stored as text; null for no text, text that is not JSON, or JSON that is not an object. */
+function storedObject(text: string | null | undefined): Record<string, unknown> | null {
   if (!text) return null;
   let value: unknown;
   try {
@@ -51,14 +58,9 @@ export function parseFileFields(text: string | null | undefined): FileFieldValue
   } catch {
     return null;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const noted: FileFieldValues = {};
-  for (const field of [...READER_FIELDS, 'movedOnto'] as const) {
-    const entry = (value as Record<string, unknown>)[field] as { at?: unknown; said?: unknown } | undefined;
-    if (typeof entry?.at === 'string' && typeof entry.said === 'string')
-      noted[field] = { at: entry.at, said: entry.said };
-  }
-  return noted;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 /**
