@@ -1,10 +1,11 @@
 import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { signToken } from '../../src/unsubscribe/token.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 import { captureStreams, runMain, type TempProject, tempProject } from '../helpers/project.js';
 import { type ReceivedMessage, startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 
@@ -127,4 +128,28 @@ async function freePort(): Promise<number> {
 export function toName(message: ReceivedMessage): string {
   const to = message.parsed.to;
   return (to && !Array.isArray(to) ? to.value[0]?.name : '') ?? '';
+}
+
+/**
+ * Declares `scenario` twice: with the state in a SQLite file, and with it in PostgreSQL (a fresh
+ * database named after `database`; skipped without a server outside CI, as every PostgreSQL suite).
+ */
+export function onEveryBackend(title: string, database: string, scenario: (start: () => FileReaders) => void): void {
+  describe(title, () => {
+    let h: FileReaders;
+    beforeAll(async () => {
+      h = await startFileReaders();
+    }, 60_000);
+    afterAll(() => h?.close());
+    scenario(() => h);
+  });
+  describePostgres(`${title}, with the state in PostgreSQL`, () => {
+    const databaseUrl = useFreshDatabase(database);
+    let h: FileReaders;
+    beforeAll(async () => {
+      h = await startFileReaders({ DATABASE_URL: databaseUrl() });
+    }, 60_000);
+    afterAll(() => h?.close());
+    scenario(() => h);
+  });
 }

@@ -1,7 +1,6 @@
 import { cp } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
-import { type FileReaders, startFileReaders, toName } from './_file-readers.js';
+import { expect, it } from 'vitest';
+import { type FileReaders, onEveryBackend, toName } from './_file-readers.js';
 
 /**
  * A field a reader of a subscribers file set on the preferences page stays theirs when the file is
@@ -56,21 +55,4 @@ function scenario(start: () => FileReaders) {
   });
 }
 
-describe('a reader’s own fields over a subscribers file written again', () => {
-  let h: FileReaders;
-  beforeAll(async () => {
-    h = await startFileReaders();
-  }, 60_000);
-  afterAll(() => h?.close());
-  scenario(() => h);
-});
-
-describePostgres('a reader’s own fields over a subscribers file written again, with the state in PostgreSQL', () => {
-  const databaseUrl = useFreshDatabase('file_rewrites');
-  let h: FileReaders;
-  beforeAll(async () => {
-    h = await startFileReaders({ DATABASE_URL: databaseUrl() });
-  }, 60_000);
-  afterAll(() => h?.close());
-  scenario(() => h);
-});
+onEveryBackend('a reader’s own fields over a subscribers file written again', 'file_rewrites', scenario);

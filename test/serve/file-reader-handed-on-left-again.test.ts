@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
-import { type FileReaders, startFileReaders } from './_file-readers.js';
+import { expect, it } from 'vitest';
+import { type FileReaders, onEveryBackend } from './_file-readers.js';
 
 /**
  * An address handed on, whose new holder moves on again: an unsubscribe there (from the newer
@@ -37,21 +36,4 @@ function scenario(start: () => FileReaders) {
   });
 }
 
-describe('an address handed on whose new holder moves on again', () => {
-  let h: FileReaders;
-  beforeAll(async () => {
-    h = await startFileReaders();
-  }, 60_000);
-  afterAll(() => h?.close());
-  scenario(() => h);
-});
-
-describePostgres('an address handed on whose new holder moves on again, with the state in PostgreSQL', () => {
-  const databaseUrl = useFreshDatabase('handed_on_again');
-  let h: FileReaders;
-  beforeAll(async () => {
-    h = await startFileReaders({ DATABASE_URL: databaseUrl() });
-  }, 60_000);
-  afterAll(() => h?.close());
-  scenario(() => h);
-});
+onEveryBackend('an address handed on whose new holder moves on again', 'handed_on_again', scenario);

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
-import { type FileReaders, startFileReaders } from './_file-readers.js';
+import { expect, it } from 'vitest';
+import { type FileReaders, onEveryBackend } from './_file-readers.js';
 
 /**
  * An address a reader moved away from, which another reader later moves to (a mailbox handed on):
@@ -31,21 +30,4 @@ function scenario(start: () => FileReaders) {
   });
 }
 
-describe('an address handed on to another reader', () => {
-  let h: FileReaders;
-  beforeAll(async () => {
-    h = await startFileReaders();
-  }, 60_000);
-  afterAll(() => h?.close());
-  scenario(() => h);
-});
-
-describePostgres('an address handed on to another reader, with the state in PostgreSQL', () => {
-  const databaseUrl = useFreshDatabase('handed_on');
-  let h: FileReaders;
-  beforeAll(async () => {
-    h = await startFileReaders({ DATABASE_URL: databaseUrl() });
-  }, 60_000);
-  afterAll(() => h?.close());
-  scenario(() => h);
-});
+onEveryBackend('an address handed on to another reader', 'handed_on', scenario);

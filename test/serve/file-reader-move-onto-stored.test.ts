@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
-import { type FileReaders, startFileReaders, toName } from './_file-readers.js';
+import { expect, it } from 'vitest';
+import { type FileReaders, onEveryBackend, toName } from './_file-readers.js';
 
 /**
  * A new address confirmed on the preferences page that the store already holds a record for: a
@@ -105,21 +104,4 @@ function scenario(start: () => FileReaders) {
   });
 }
 
-describe('a move onto an address the store already holds', () => {
-  let h: FileReaders;
-  beforeAll(async () => {
-    h = await startFileReaders();
-  }, 60_000);
-  afterAll(() => h?.close());
-  scenario(() => h);
-});
-
-describePostgres('a move onto an address the store already holds, with the state in PostgreSQL', () => {
-  const databaseUrl = useFreshDatabase('move_onto_stored');
-  let h: FileReaders;
-  beforeAll(async () => {
-    h = await startFileReaders({ DATABASE_URL: databaseUrl() });
-  }, 60_000);
-  afterAll(() => h?.close());
-  scenario(() => h);
-});
+onEveryBackend('a move onto an address the store already holds', 'move_onto_stored', scenario);
