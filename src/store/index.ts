@@ -10,18 +10,15 @@ export {
   type StoredSubscribers,
 } from './open.js';
 export { type LocatedStore, openSubscriberStoreAt } from './open-location.js';
+export { type FileFieldNote, noteFileFields, type Overlaid, overlayReaderChanges } from './overlay.js';
 export { migrateSubscriberStorePg, postgresSubscriberStore, SUBSCRIBER_MIGRATIONS } from './postgres.js';
 export {
   describe as describeChange,
   exportReaders,
-  type FileFieldNote,
   type ImportCounts,
   type ImportOptions,
   importReaders,
   isPaused,
-  noteFileFields,
-  type Overlaid,
-  overlayReaderChanges,
   type StoreAudience,
   storeAudience,
   toSubscriberEntry,

@@ -3,8 +3,8 @@ import { openPostgres } from '../db/postgres.js';
 import { isSuppressed, openStateDb, suppressionChecker } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
 import { HASHED_PREFIX, hashedAddress } from './hash.js';
+import { type FileFieldNote, noteFileFields } from './overlay.js';
 import { migrateSubscriberStorePg, postgresSubscriberStore } from './postgres.js';
-import { type FileFieldNote, noteFileFields } from './readers.js';
 import { sqliteSubscriberStore } from './sqlite.js';
 import type { SubscriberStore } from './types.js';
 

@@ -1,0 +1,190 @@
+import { canonicalAddress } from '../address.js';
+import type { Subscriber } from '../model/subscriber.js';
+import { fileEntryHash, fileFieldHash, readerFieldTimes } from './fields.js';
+import { isPaused, type StoreAudience, toSubscriberEntry } from './readers.js';
+import { type NotedField, READER_FIELDS, type Reader, type ReaderField, type SubscriberStore } from './types.js';
+
+/**
+ * A subscribers file with what readers set themselves in the store laid over it, and what a send
+ * notes of the file for those fields.
+ */
+export interface Overlaid extends StoreAudience {
+  /** Addresses in the file whose reader's own settings in the store won over it (see `overlayReaderChanges`). */
+  overrides: number;
+  /** Addresses in the file whose reader moved to a new address: mailed there, once. */
+  moved: number;
+  /** What the file says for fields readers set that no send had noted yet (see `noteFileFields`). */
+  notes: FileFieldNote[];
+}
+
+/** What the file says for a field its reader set at `at` (the reader's time for that field). */
+export interface FileFieldNote {
+  email: string;
+  field: NotedField;
+  at: string;
+  said: string;
+}
+
+/**
+ * With a subscribers file: what a reader set themselves in the store (roles, pause, unsubscribe,
+ * name, zone, locale) wins over the file for that field until the file's editor changes that
+ * field; every other field is the file's. Whether the editor changed it is known from what the file
+ * said when a send first read it after the reader's choice (noted, see `noteFileFields`); until
+ * one has, from the file's time: written after the choice, the file wins. A blank the reader chose
+ * (a name cleared, every role unticked) stays blank. An address its reader moved away from (see
+ * `SubscriberStore.rename`) is mailed at the new one, with that record's fields; once, also when
+ * the file lists the new address too (its own entry is the one used).
+ */
+export function overlayReaderChanges(
+  subscribers: Iterable<Subscriber>,
+  readers: ReadonlyMap<string, Reader>,
+  fileWrittenAt: Date,
+  now: Date,
+  moves: ReadonlyMap<string, string> = new Map(),
+  /**
+   * When a reader last confirmed a move to each address: an entry of the file that says such an
+   * address left gives way to the moved reader's when the file is older than that confirmation.
+   */
+  movedInAt: ReadonlyMap<string, string> = new Map(),
+): Overlaid {
+  const out: Subscriber[] = [];
+  const notes: FileFieldNote[] = [];
+  let overrides = 0;
+  let paused = 0;
+  let moved = 0;
+  const since = fileWrittenAt.toISOString();
+  const listed = listedOf(subscribers, new Set(moves.values()));
+  // The file says the address left, but a reader confirmed a move there since: that was someone
+  // before them (their own unsubscribe there is on the suppression list), so their entry is used.
+  // As for a field, a send notes what the entry said then, so only its editor changing it (not
+  // another write of the file) makes it the file's again.
+  const gave = new Map<string, boolean>();
+  const givesWay = (address: string): boolean => {
+    const entry = listed.get(address);
+    const at = movedInAt.get(address);
+    if (entry?.status !== 'unsubscribed' || at === undefined) return false;
+    let gives = gave.get(address);
+    if (gives !== undefined) return gives;
+    const said = fileEntryHash(entry);
+    const noted = readers.get(address)?.fileFields?.movedOnto;
+    if (noted?.at === at) gives = noted.said === said;
+    else {
+      gives = at > since;
+      if (gives) notes.push({ email: address, field: 'movedOnto', at, said });
+    }
+    gave.set(address, gives);
+    return gives;
+  };
+  const reached = new Set<string>();
+  for (const listedEntry of subscribers) {
+    const email = canonicalAddress(listedEntry.email);
+    const movedTo = moves.get(email);
+    let subscriber = listedEntry;
+    if (movedTo === undefined && givesWay(email)) continue;
+    if (movedTo !== undefined) {
+      moved++;
+      // The file's own entry for the new address is used instead, unless that address's first
+      // reader moved away from it too (its entry goes where they went), or it gives way (above).
+      if ((listed.has(movedTo) && !moves.has(movedTo) && !givesWay(movedTo)) || reached.has(movedTo)) continue;
+      reached.add(movedTo);
+      subscriber = { ...listedEntry, email: movedTo };
+    }
+    const reader = readers.get(movedTo ?? email);
+    if (!reader || reader.status === 'pending') {
+      out.push(subscriber);
+      continue;
+    }
+    const times = readerFieldTimes(reader);
+    const newer = READER_FIELDS.filter((field) => {
+      const at = times[field];
+      if (at === undefined) return false;
+      const said = fileFieldHash(subscriber, field);
+      const noted = reader.fileFields?.[field];
+      if (noted?.at === at) return noted.said === said;
+      // Not noted yet: a file not written since the choice still says what it said then.
+      const theirs = at > since;
+      if (theirs) notes.push({ email: reader.email, field, at, said });
+      return theirs;
+    });
+    // A pause the reader chose lasts until its end, whatever file came since: a file has no pause,
+    // so a newer one does not mean to end it (one that says they left leaves them out anyway).
+    if (times.status !== undefined && isPaused(reader, now) && subscriber.status !== 'unsubscribed') {
+      overrides++;
+      paused++;
+      continue;
+    }
+    if (newer.length === 0) {
+      out.push(subscriber);
+      continue;
+    }
+    // Someone the file says left is not brought back by a settings page saved without them
+    // confirming again (an old preferences link): only a double opt-in since the file does that.
+    if (
+      subscriber.status === 'unsubscribed' &&
+      reader.status !== 'unsubscribed' &&
+      !(reader.confirmedAt && reader.confirmedAt > since)
+    ) {
+      out.push(subscriber);
+      continue;
+    }
+    overrides++;
+    out.push(withReaderFields(subscriber, toSubscriberEntry(reader), newer));
+  }
+  return { subscribers: out, overrides, paused, unconsented: 0, moved, notes };
+}
+
+/**
+ * Stores what `overlayReaderChanges` found the file saying for fields no send had noted yet, each
+ * only while the reader's choice it was read for is still their latest for that field.
+ */
+export async function noteFileFields(store: SubscriberStore, notes: readonly FileFieldNote[], now: Date) {
+  const byReader = new Map<string, FileFieldNote[]>();
+  for (const note of notes) byReader.set(note.email, [...(byReader.get(note.email) ?? []), note]);
+  await store.transaction(async () => {
+    // A note on the address a reader moved onto holds for their latest move there.
+    const movedInAt = new Map<string, string>();
+    if (notes.some((note) => note.field === 'movedOnto'))
+      for (const move of await store.moves())
+        if (move.at > (movedInAt.get(move.movedTo) ?? '')) movedInAt.set(move.movedTo, move.at);
+    for (const [email, own] of byReader) {
+      const reader = await store.get(email);
+      if (!reader) continue;
+      const times: Partial<Record<NotedField, string>> = {
+        ...readerFieldTimes(reader),
+        movedOnto: movedInAt.get(email),
+      };
+      const fileFields = { ...reader.fileFields };
+      let changed = false;
+      for (const note of own) {
+        if (times[note.field] !== note.at || fileFields[note.field]?.at === note.at) continue;
+        fileFields[note.field] = { at: note.at, said: note.said };
+        changed = true;
+      }
+      if (changed) await store.update(email, { fileFields }, now);
+    }
+  });
+}
+
+/** Which of `addresses` the file lists, with its entry for each (read only when a reader moved). */
+function listedOf(subscribers: Iterable<Subscriber>, addresses: ReadonlySet<string>): Map<string, Subscriber> {
+  const listed = new Map<string, Subscriber>();
+  if (addresses.size === 0) return listed;
+  for (const subscriber of subscribers) {
+    const email = canonicalAddress(subscriber.email);
+    // The first entry is the one the file's loader keeps.
+    if (addresses.has(email) && !listed.has(email)) listed.set(email, subscriber);
+  }
+  return listed;
+}
+
+/** The file's entry with the reader's own value of each of `fields`; a value they cleared is cleared. */
+function withReaderFields(file: Subscriber, own: Subscriber, fields: readonly ReaderField[]): Subscriber {
+  const merged: Subscriber = { ...file };
+  for (const field of fields) {
+    if (field === 'status') merged.status = own.status;
+    else if (field === 'roles') merged.roles = own.roles;
+    else if (own[field] === undefined) delete merged[field];
+    else merged[field] = own[field];
+  }
+  return merged;
+}
