@@ -189,7 +189,11 @@ async function sendLoaded(
   // A dry run and a test send show a draft; only a finished summary reaches readers.
   if (!options.dryRun) refuseDrafts(project);
   const location = stateLocation(config, env, options.cwd, options.stateFile);
-  if (!options.dryRun && project.fileNotes) await noteFileFieldsAt(location, project.fileNotes, now(), log);
+  // Noted only once the send goes ahead (past --strict, the send lock and the plan's checks): a
+  // refused send read the file for nothing, and the next one notes it then.
+  const noteFile = async () => {
+    if (project.fileNotes) await noteFileFieldsAt(location, project.fileNotes, now(), log);
+  };
   // Where a stopped run lists what it could not record: beside the SQLite file, else in stateDir.
   const localDir = config.stateDirAbs;
   const channel = deliveryChannel({
@@ -234,6 +238,7 @@ async function sendLoaded(
       breakLock: options.breakLock,
       sideFileBase: postgresSideFileBase(localDir),
       lateSuppressionCheckMs: options.lateSuppressionCheckMs,
+      beforeSending: noteFile,
     });
   if (!options.partOfRun && location.kind === 'sqlite')
     warnIfStateLost(location.file, outboxFolders(project, options), issue.id, log);
@@ -375,6 +380,7 @@ async function sendLoaded(
     const toBuild = countByVariant(plan.sending);
     // Only the variants this run sends: the editor edition is compiled every time, sent to few.
     refuseOversize(transport.maxMessageSize?.(), compiled, toBuild);
+    await noteFile();
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed − deferred.
     if (!options.partOfRun) await state(() => ledger.startRun(plan.audienceSize, resendSince));
 

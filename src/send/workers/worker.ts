@@ -74,6 +74,8 @@ export interface WorkerSendOptions {
   breakLock?: boolean | undefined;
   /** How often the suppression list is read again during the run (see late-suppressions.ts). */
   lateSuppressionCheckMs?: number | undefined;
+  /** Called once this worker is on a plan and about to send (not when refused before). */
+  beforeSending?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -190,6 +192,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         ? undefined
         : { check: keptCheck, from: kept?.planId, agrees: (stored) => keptChecksAgree(stored, keptCheck) },
     );
+    await options.beforeSending?.();
     if (opened.rekeyed)
       log(
         'warning: this plan was begun by workers with another ROLECAST_SECRET; its remaining messages are signed with this one, and the unsubscribe links already sent verify only where serve has the key they were signed with',
