@@ -1,4 +1,5 @@
 import { canonicalAddress } from '../address.js';
+import { append } from '../append.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { fileEntryHash, fileFieldHash, readerFieldTimes } from './fields.js';
 import { isPaused, type StoreAudience, toSubscriberEntry } from './readers.js';
@@ -17,12 +18,17 @@ export interface Overlaid extends StoreAudience {
   notes: FileFieldNote[];
 }
 
-/** What the file says for a field its reader set at `at` (the reader's time for that field). */
+/**
+ * What the file says for a field its reader set at `at` (the reader's time for that field). With
+ * `editorWon`, the file's value was sent over the reader's: the field is the file's from then on
+ * (until the reader sets it again), also if the editor later writes back what it said before.
+ */
 export interface FileFieldNote {
   email: string;
   field: NotedField;
   at: string;
   said: string;
+  editorWon?: boolean;
 }
 
 /**
@@ -95,17 +101,21 @@ export function overlayReaderChanges(
       continue;
     }
     const times = readerFieldTimes(reader);
+    const pending: FileFieldNote[] = [];
+    const won: FileFieldNote[] = [];
     const newer = READER_FIELDS.filter((field) => {
       const at = times[field];
       if (at === undefined) return false;
       const said = fileFieldHash(subscriber, field);
       const noted = reader.fileFields?.[field];
-      if (noted?.at === at) return noted.said === said;
-      // Not noted yet: a file not written since the choice still says what it said then.
-      const theirs = at > since;
-      if (theirs) notes.push({ email: reader.email, field, at, said });
+      // Noted: the reader's until the file says something else there. Not noted yet: a file not
+      // written since the choice still says what it said then.
+      const theirs = noted?.at === at ? noted.said === said : at > since;
+      if (theirs && noted?.at !== at) pending.push({ email: reader.email, field, at, said });
+      if (!theirs) won.push({ email: reader.email, field, at, said, editorWon: true });
       return theirs;
     });
+    append(notes, pending);
     // A pause the reader chose lasts until its end, whatever file came since: a file has no pause,
     // so a newer one does not mean to end it (one that says they left leaves them out anyway).
     if (times.status !== undefined && isPaused(reader, now) && subscriber.status !== 'unsubscribed') {
@@ -113,6 +123,8 @@ export function overlayReaderChanges(
       paused++;
       continue;
     }
+    // The editor's value goes out over the reader's: it stays the file's, whatever the file says next.
+    append(notes, won);
     if (newer.length === 0) {
       out.push(subscriber);
       continue;
@@ -154,13 +166,29 @@ export async function noteFileFields(store: SubscriberStore, notes: readonly Fil
         movedOnto: movedInAt.get(email),
       };
       const fileFields = { ...reader.fileFields };
+      const readerFields = { ...readerFieldTimes(reader) };
       let changed = false;
+      const handedBack: string[] = [];
       for (const note of own) {
-        if (times[note.field] !== note.at || fileFields[note.field]?.at === note.at) continue;
-        fileFields[note.field] = { at: note.at, said: note.said };
+        // Only while the choice it was read for is still the reader's latest for that field.
+        if (times[note.field] !== note.at) continue;
+        if (note.editorWon && note.field !== 'movedOnto') {
+          delete readerFields[note.field];
+          delete fileFields[note.field];
+          handedBack.push(note.field);
+        } else if (fileFields[note.field]?.at !== note.at) fileFields[note.field] = { at: note.at, said: note.said };
+        else continue;
         changed = true;
       }
-      if (changed) await store.update(email, { fileFields }, now);
+      if (!changed) continue;
+      await store.update(email, handedBack.length ? { fileFields, readerFields } : { fileFields }, now);
+      if (handedBack.length)
+        await store.audit({
+          email,
+          at: now.toISOString(),
+          page: 'send',
+          change: `${handedBack.join(', ')}: the subscribers file's from now on (a send used its value over the reader's)`,
+        });
     }
   });
 }
