@@ -11,7 +11,7 @@ import { SubscriberTable } from '../model/subscriber-table.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
 import { readStoredReadersAt, readStoredSubscribersAt } from '../state/read-at.js';
-import { type FileFieldNote, overlayReaderChanges, storeAudience } from '../store/index.js';
+import { type FileFieldNote, overlayReaderChanges, roleSpellingsOf, storeAudience } from '../store/index.js';
 import { displayPath } from './_display.js';
 import { type LoadedIssue, loadIssue } from './issue.js';
 import { reusedPoolSummaries } from './reused.js';
@@ -105,7 +105,8 @@ export async function inspectProject(
       const movedInAt = new Map<string, string>();
       for (const move of stored.moves)
         if (move.at > (movedInAt.get(move.movedTo) ?? '')) movedInAt.set(move.movedTo, move.at);
-      const overlaid = overlayReaderChanges(table, byEmail, modifiedAt(file), now, moves, movedInAt);
+      const spellings = roleSpellingsOf(taxonomy.roles);
+      const overlaid = overlayReaderChanges(table, byEmail, modifiedAt(file), now, moves, movedInAt, spellings);
       table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused, moved: overlaid.moved };
       if (overlaid.notes.length) fileNotes = overlaid.notes;

@@ -2,6 +2,7 @@
 
 export { readerFieldTimes, signupFields, stampFields } from './fields.js';
 export { HASHED_PREFIX, hashedAddress, isHashedKey } from './hash.js';
+export { type RoleSpellings, roleSpellingsOf } from './noted-roles.js';
 export {
   type OpenStore,
   openSubscriberStore,

@@ -2,6 +2,7 @@ import { canonicalAddress } from '../address.js';
 import { append } from '../append.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { fileEntryHash, fileFieldHash, readerFieldTimes } from './fields.js';
+import { entrySaysAsNoted, type RoleSpellings, saysAsNoted } from './noted-roles.js';
 import { isPaused, type StoreAudience, toSubscriberEntry } from './readers.js';
 import { type NotedField, READER_FIELDS, type Reader, type ReaderField, type SubscriberStore } from './types.js';
 
@@ -52,6 +53,8 @@ export function overlayReaderChanges(
    * address left gives way to the moved reader's when the file is older than that confirmation.
    */
   movedInAt: ReadonlyMap<string, string> = new Map(),
+  /** Today's `roles.yaml`: roles noted under a name that is now an alias are the same roles. */
+  spellings?: RoleSpellings,
 ): Overlaid {
   const out: Subscriber[] = [];
   const notes: FileFieldNote[] = [];
@@ -73,7 +76,7 @@ export function overlayReaderChanges(
     if (gives !== undefined) return gives;
     const said = fileEntryHash(entry);
     const noted = readers.get(address)?.fileFields?.movedOnto;
-    if (noted?.at === at) gives = noted.said === said;
+    if (noted?.at === at) gives = entrySaysAsNoted(entry, noted.said, spellings);
     else {
       gives = at > since;
       if (gives) notes.push({ email: address, field: 'movedOnto', at, said });
@@ -110,7 +113,7 @@ export function overlayReaderChanges(
       const noted = reader.fileFields?.[field];
       // Noted: the reader's until the file says something else there. Not noted yet: a file not
       // written since the choice still says what it said then.
-      const theirs = noted?.at === at ? noted.said === said : at > since;
+      const theirs = noted?.at === at ? saysAsNoted(subscriber, field, noted.said, spellings) : at > since;
       if (theirs && noted?.at !== at) pending.push({ email: reader.email, field, at, said });
       if (!theirs) won.push({ email: reader.email, field, at, said, editorWon: true });
       return theirs;

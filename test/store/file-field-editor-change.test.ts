@@ -9,6 +9,7 @@ import {
   newReader,
   noteFileFields,
   overlayReaderChanges,
+  roleSpellingsOf,
   type SubscriberStore,
   sqliteSubscriberStore,
 } from '../../src/store/index.js';
@@ -104,5 +105,35 @@ describe('an editor’s change to a field a reader of a subscribers file set', (
     );
     await noteFileFields(store, overlaid.notes, new Date(later));
     expect(await send(ann({ roles: ['Developer'] }), 4)).toMatchObject({ roles: ['Product Manager'] });
+  });
+});
+
+describe('roles noted under a name roles.yaml later makes an alias', () => {
+  const spellings = roleSpellingsOf([{ name: 'ML Engineer', aliases: ['Machine Learning Engineer', 'Model  Ops'] }]);
+
+  it('are the same roles, and a real change of them is the editor’s', async () => {
+    const now = new Date('2026-12-02T08:00:00.000Z');
+    let readers = new Map((await store.list()).map((reader) => [reader.email, reader]));
+    await noteFileFields(
+      store,
+      overlayReaderChanges(ann({ roles: ['Model Ops'] }), readers, WRITTEN_AT, now).notes,
+      now,
+    );
+    readers = new Map((await store.list()).map((reader) => [reader.email, reader]));
+    const later = new Date('2026-12-03T08:00:00.000Z');
+    const renamed = ann({ roles: ['ML Engineer', 'CTO'] });
+    // Read by the taxonomy of the day, the file's "Model Ops" is ML Engineer.
+    const same = overlayReaderChanges(
+      ann({ roles: ['ML Engineer'] }),
+      readers,
+      WRITTEN_AT,
+      later,
+      undefined,
+      undefined,
+      spellings,
+    );
+    expect(same.subscribers[0]?.roles).toEqual(['Executive']);
+    const changed = overlayReaderChanges(renamed, readers, WRITTEN_AT, later, undefined, undefined, spellings);
+    expect(changed.subscribers[0]?.roles).toEqual(['ML Engineer', 'CTO']);
   });
 });
