@@ -21,8 +21,9 @@ export interface Overlaid extends StoreAudience {
 
 /**
  * What the file says for a field its reader set at `at` (the reader's time for that field). With
- * `editorWon`, the file's value was sent over the reader's: the field is the file's from then on
- * (until the reader sets it again), also if the editor later writes back what it said before.
+ * `editorWon`, the file says something else than a send noted for that choice (its editor changed
+ * it): the field is the file's from then on (until the reader sets it again), also if the editor
+ * later writes back what it said before.
  */
 export interface FileFieldNote {
   email: string;
@@ -115,7 +116,8 @@ export function overlayReaderChanges(
       // written since the choice still says what it said then.
       const theirs = noted?.at === at ? saysAsNoted(subscriber, field, noted.said, spellings) : at > since;
       if (theirs && noted?.at !== at) pending.push({ email: reader.email, field, at, said });
-      if (!theirs) won.push({ email: reader.email, field, at, said, editorWon: true });
+      // The editor changed what a send noted: the file's, also once they write back the noted value.
+      if (!theirs && noted?.at === at) won.push({ email: reader.email, field, at, said, editorWon: true });
       return theirs;
     });
     append(notes, pending);
@@ -126,7 +128,6 @@ export function overlayReaderChanges(
       paused++;
       continue;
     }
-    // The editor's value goes out over the reader's: it stays the file's, whatever the file says next.
     append(notes, won);
     if (newer.length === 0) {
       out.push(subscriber);
@@ -190,7 +191,7 @@ export async function noteFileFields(store: SubscriberStore, notes: readonly Fil
           email,
           at: now.toISOString(),
           page: 'send',
-          change: `${handedBack.join(', ')}: the subscribers file's from now on (a send used its value over the reader's)`,
+          change: `${handedBack.join(', ')}: the subscribers file's from now on (its editor changed it)`,
         });
     }
   });

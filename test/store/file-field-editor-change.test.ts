@@ -74,7 +74,7 @@ describe('an editor’s change to a field a reader of a subscribers file set', (
     expect(stored?.readerFields).toEqual({ name: CHOSE_AT });
     expect(Object.keys(stored?.fileFields ?? {})).toEqual(['name']);
     expect((await store.auditOf('ann@example.com')).map((entry) => entry.change)).toEqual([
-      "roles: the subscribers file's from now on (a send used its value over the reader's)",
+      "roles: the subscribers file's from now on (its editor changed it)",
     ]);
   });
 
@@ -135,5 +135,17 @@ describe('roles noted under a name roles.yaml later makes an alias', () => {
     expect(same.subscribers[0]?.roles).toEqual(['Executive']);
     const changed = overlayReaderChanges(renamed, readers, WRITTEN_AT, later, undefined, undefined, spellings);
     expect(changed.subscribers[0]?.roles).toEqual(['ML Engineer', 'CTO']);
+  });
+});
+
+describe('a file written after the reader’s choice, before a send noted it', () => {
+  it('wins that send by its time alone, and leaves the field the reader’s: only a change of what was noted hands it over', async () => {
+    const readers = new Map((await store.list()).map((reader) => [reader.email, reader]));
+    const now = new Date('2026-12-02T08:00:00.000Z');
+    // A copy on another host, written after Ann chose: no editor's change is known.
+    const overlaid = overlayReaderChanges(ann({}), readers, new Date('2026-12-01T12:00:00.000Z'), now);
+    expect(overlaid.subscribers[0]).toMatchObject({ name: 'Ann Lee', roles: ['CTO'] });
+    await noteFileFields(store, overlaid.notes, now);
+    expect((await store.get('ann@example.com'))?.readerFields).toEqual({ name: CHOSE_AT, roles: CHOSE_AT });
   });
 });
