@@ -77,35 +77,104 @@ export function createPieceGates(
       counts: { ...found.counts, length: found.counts.length + variantChars },
     };
   };
+  /** A segment's own gates, or its parts when it holds a reader's field; each segment checked once. */
+  const gatesOf = (segment: string): PieceGates | Parts => {
+    let gates = cache.get(segment);
+    if (gates === undefined) {
+      const parts = split(segment);
+      gates = parts.length === 1 ? check(segment) : parts;
+      cache.set(segment, gates);
+    }
+    return gates;
+  };
+  // A kept section's segments, added up once for every role set that shows it (see
+  // `GateSegment`); null when a segment holds a field other than the role set's signed value.
+  const runs = new WeakMap<readonly string[], RunGates | null>();
+  const runGates = (run: readonly string[]): RunGates | null => {
+    let found = runs.get(run);
+    if (found === undefined) {
+      const sum: PieceGates = { bytes: 0, counts: emptyCounts(), links: [], alt: [] };
+      let variantFields = 0;
+      found = { gates: sum, variantFields };
+      for (const segment of run) {
+        const gates = gatesOf(segment);
+        if ('bytes' in gates) {
+          addGates(sum, gates, '');
+          continue;
+        }
+        // Only the signed value: checked without it, as `checkFilled` does, its length added per role set.
+        for (let i = 1; i < gates.length; i += 2) {
+          if (VARIANT_FIELDS.has(gates[i]!)) variantFields++;
+          else found = null;
+        }
+        if (found === null) break;
+        addGates(sum, check(joinParts(gates, NO_VARIANT_VALUES, escapeHtml)), '');
+      }
+      if (found) found.variantFields = variantFields;
+      runs.set(run, found);
+    }
+    return found;
+  };
+  const addSegment = (out: HtmlGates, segment: string, values: FieldValues, field: string) => {
+    const gates = gatesOf(segment);
+    addGates(out, 'bytes' in gates ? gates : checkFilled(segment, gates, values), field);
+  };
   return (segments, values, variantId) => {
-    const out: HtmlGates = { bytes: 0, counts: { length: 0, escaped: 0, wide: 0, breaks: 0 }, links: [], alt: [] };
+    const out: HtmlGates = { bytes: 0, counts: emptyCounts(), links: [], alt: [] };
     const field = `variant ${variantId}`;
     for (const each of segments) {
-      const segment = typeof each === 'string' ? each : each.template;
-      let gates = cache.get(segment);
-      if (gates === undefined) {
-        const parts = split(segment);
-        gates = parts.length === 1 ? check(segment) : parts;
-        cache.set(segment, gates);
+      if (typeof each === 'string') {
+        addSegment(out, each, values, field);
+        continue;
       }
-      const found = 'bytes' in gates ? gates : checkFilled(segment, gates, values);
-      out.bytes += found.bytes;
-      out.counts.length += found.counts.length;
-      out.counts.escaped += found.counts.escaped;
-      out.counts.wide += found.counts.wide;
-      out.counts.breaks += found.counts.breaks;
+      if (isRun(each)) {
+        const run = runGates(each);
+        const value = values.clickVariant;
+        if (run && (run.variantFields === 0 || isSignedValueShape(value))) {
+          addGates(out, run.gates, field);
+          out.bytes += run.variantFields * value.length;
+          out.counts.length += run.variantFields * value.length;
+        } else for (const segment of each) addSegment(out, segment, values, field);
+        continue;
+      }
+      addSegment(out, each.template, values, field);
       // A class segment's lines: their own size in place of their tokens'.
-      if (typeof each !== 'string') {
-        out.bytes -= each.tokenChars;
-        out.counts.length -= each.tokenChars;
-        for (const line of each.lines) {
-          out.bytes += Buffer.byteLength(line);
-          addSizeCounts(out.counts, line);
-        }
+      out.bytes -= each.tokenChars;
+      out.counts.length -= each.tokenChars;
+      for (const line of each.lines) {
+        out.bytes += Buffer.byteLength(line);
+        addSizeCounts(out.counts, line);
       }
-      for (const p of found.links) out.links.push({ ...p, field });
-      for (const p of found.alt) out.alt.push({ ...p, field });
     }
     return out;
   };
+}
+
+interface RunGates {
+  /** The run's gates with every signed value left empty. */
+  gates: PieceGates;
+  /** How many signed values the run holds: each adds its length. */
+  variantFields: number;
+}
+
+/** Values for a run's segments whose only field is the signed value, left empty (see `runGates`). */
+const NO_VARIANT_VALUES = { clickVariant: '' } as FieldValues;
+
+function isRun(each: GateSegment): each is readonly string[] {
+  return Array.isArray(each);
+}
+
+function emptyCounts(): SizeCounts {
+  return { length: 0, escaped: 0, wide: 0, breaks: 0 };
+}
+
+/** `gates` added to `out`, its problems named for the variant. */
+function addGates(out: PieceGates, gates: PieceGates, field: string): void {
+  out.bytes += gates.bytes;
+  out.counts.length += gates.counts.length;
+  out.counts.escaped += gates.counts.escaped;
+  out.counts.wide += gates.counts.wide;
+  out.counts.breaks += gates.counts.breaks;
+  for (const p of gates.links) out.links.push({ ...p, field });
+  for (const p of gates.alt) out.alt.push({ ...p, field });
 }

@@ -43,7 +43,7 @@ export interface FilledVariant {
   /**
    * What the gates read, segment by segment: a segment as it is, or a segment of the class that
    * holds only lines, with its lines apart (see `LinedSegment`), so a role set's gates never scan
-   * its own copy of a long segment.
+   * its own copy of a long segment; or a kept section's segments as one entry.
    */
   gates: readonly GateSegment[];
 }
@@ -60,7 +60,12 @@ export interface LinedSegment {
   tokenChars: number;
 }
 
-export type GateSegment = string | LinedSegment;
+/**
+ * A segment as it is, a class segment with its lines apart, or a section's kept segments (see
+ * `runOf`): the same array for every role set that shows the section in that place, so the gates
+ * add up its segments once, not once per role set.
+ */
+export type GateSegment = string | LinedSegment | readonly string[];
 
 export interface SetFrameStats {
   /** Classes met: each rendered once from its stand-in view. */
@@ -364,12 +369,13 @@ export function createSetFrames(options: {
       const filled = fillSegments(gaps[k]!, view, set, values, pieces, gates);
       if (filled === undefined) return undefined;
       for (const segment of filled) out.push(segment);
-      if (k < runs.length)
+      if (k < runs.length) {
         for (const segment of runs[k]!) {
           out.push(segment);
           pieces.push(segment);
-          gates.push(segment);
         }
+        gates.push(runs[k]!);
+      }
     }
     return { segments: out, pieces, gates };
   };
