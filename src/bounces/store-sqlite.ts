@@ -1,4 +1,5 @@
 import { canonicalAddress } from '../address.js';
+import { appendToJournal, journalPath } from '../send/journal.js';
 import { isSuppressed as isSuppressedInState, type StateDb } from '../send/store.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
 import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.js';
@@ -51,18 +52,22 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
   let queue: Promise<unknown> = Promise.resolve();
   let insertSuppression: ReturnType<typeof suppressionInsert> | undefined;
   // `serve` holds the file for days: a bounce written into one restored from a backup or deleted
-  // under it is in no file a send reads, and its reader is mailed again.
+  // under it is in no file a send reads, and its reader is mailed again. Its suppressions go to the
+  // journal beside the file now at the path instead, as unsubscribes do, which the next send applies:
+  // a provider that retries only briefly would otherwise lose a complaint.
   const moved = options.readonly || db.memory ? undefined : fileMoved(db.name);
+  let journaling: { journal: string; how: 'deleted' | 'replaced' } | undefined;
   const transaction = <T>(work: () => Promise<T>): Promise<T> => {
     const run = async () => {
       const how = moved?.();
-      if (how)
-        throw movedAwayError(
-          db.name,
-          how,
-          'bounces and complaints are not recorded',
-          `start the command again (a running serve too) so that it uses the file now at ${db.name}; a provider retries a webhook answered 503`,
-        );
+      if (how) {
+        journaling = { journal: journalPath(db.name), how };
+        try {
+          return await work();
+        } finally {
+          journaling = undefined;
+        }
+      }
       db.exec('BEGIN IMMEDIATE');
       return commitOrRollback(db, work);
     };
@@ -73,9 +78,22 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
   return {
     transaction,
     async hasEvent(eventId) {
+      // The open file's events are not the ones at the path: journaling an event again is harmless.
+      if (journaling) return false;
       return present() && db.prepare('SELECT 1 FROM bounce_events WHERE event_id = ?').get(eventId) !== undefined;
     },
     async insertEvent(record) {
+      if (journaling) {
+        // Its suppression is in the journal; a soft bounce only counted has nowhere to go, so the
+        // call fails (503) and the provider retries it.
+        if (record.outcome !== 'counted') return true;
+        throw movedAwayError(
+          db.name,
+          journaling.how,
+          'a soft bounce is not counted',
+          `restart serve so that it uses the file now at ${db.name}; a provider retries a webhook answered 503`,
+        );
+      }
       // An erased reader's event keeps its hashed key, never the address, and, as `forget` leaves
       // their older events, not the server's text either: it usually quotes the address.
       const stored = isErased(db, record.email)
@@ -89,6 +107,11 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
       return result.changes > 0;
     },
     async suppress(email, { reason, source, at }) {
+      if (journaling) {
+        // Throws when the journal cannot be written either (its folder gone): the call is answered 503.
+        appendToJournal(journaling.journal, { email, reason, source, at });
+        return true;
+      }
       // Prepared at the first use: a read-only store never writes.
       insertSuppression ??= suppressionInsert(db);
       return insertSuppression(email, reason, source, at);

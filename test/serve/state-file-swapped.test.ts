@@ -73,25 +73,6 @@ async function start(replayIntervalMs = 60_000): Promise<void> {
   });
 }
 
-function postmarkComplaint(email: string): Promise<Response> {
-  return fetch(`${new URL(server!.url).origin}/webhooks/postmark`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Basic ${Buffer.from(POSTMARK_AUTH).toString('base64')}`,
-    },
-    body: JSON.stringify({
-      RecordType: 'SpamComplaint',
-      ID: 7,
-      Type: 'SpamComplaint',
-      TypeCode: 512,
-      MessageID: '883953f4-6105-42a2-a16a-77a8eac79483',
-      Email: email,
-      BouncedAt: '2026-12-01T10:00:00Z',
-    }),
-  });
-}
-
 function oneClick(email: string): Promise<Response> {
   const token = signToken({ email, listId: config.listId }, SECRET);
   return fetch(`${new URL(server!.url).origin}/unsubscribe?token=${encodeURIComponent(token)}`, {
@@ -160,17 +141,5 @@ describe('an unsubscribe while the state file serve opened is no longer at its p
     expect(response.status).toBe(503);
     expect(await response.text()).not.toContain('You are unsubscribed');
     expect(existsSync(config.stateDirAbs) ? readdirSync(config.stateDirAbs) : []).toEqual([]);
-  });
-
-  it('a complaint by webhook is answered 503 (the provider retries), never recorded where no send looks', async () => {
-    const backup = project.path('state-backup.db');
-    db.prepare('VACUUM INTO ?').run(backup);
-    await start();
-    restoreFrom(backup);
-
-    const response = await postmarkComplaint(READER);
-    expect(response.status).toBe(503);
-    expect(logged.join('\n')).toContain(`the state file ${stateFile} was replaced by another file after it was opened`);
-    expect(db.prepare('SELECT COUNT(*) FROM suppressions').pluck().get()).toBe(0);
   });
 });
