@@ -106,9 +106,12 @@ export interface StateDbLimits {
  * never creates anything.
  */
 export function openStateDb(
-  file: string,
+  given: string,
   options: { readonly?: boolean; check?: StateCheck } & StateDbLimits = {},
 ): StateDb {
+  // Resolved once: every later check of the file, its journal and its side files (named after
+  // `db.name`) must find this file even after the process changes directory.
+  const file = resolve(given);
   if (options.readonly) {
     assertStateFileKind(file);
     // The preview's light read on every edit skips it: a log is only read through in full.

@@ -24,8 +24,10 @@ export interface OpenStateOptions {
  * see src/send/state-file.ts) or the PostgreSQL database (E_STATE_UNAVAILABLE when unreachable).
  */
 export async function openState(location: StateLocation, options: OpenStateOptions = {}): Promise<StateStore> {
-  if (location.kind === 'sqlite')
-    return sqliteState(openStateDb(location.file, { growthLimitPages: options.growthLimitPages }), location.file);
+  if (location.kind === 'sqlite') {
+    const db = openStateDb(location.file, { growthLimitPages: options.growthLimitPages });
+    return sqliteState(db, db.name);
+  }
   const pool = await openPostgres(location.url, { max: options.maxConnections });
   try {
     await migrateState(pool);
@@ -46,7 +48,7 @@ export async function openExistingState(
 ): Promise<StateStore | undefined> {
   if (location.kind === 'sqlite') {
     const db = openExistingStateDb(location.file);
-    return db && sqliteState(db, location.file);
+    return db && sqliteState(db, db.name);
   }
   // The tables are created when missing: on a shared server that is harmless, and every host
   // then reads an empty ledger the same way.
