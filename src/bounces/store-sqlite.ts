@@ -1,7 +1,7 @@
 import { canonicalAddress } from '../address.js';
 import { appendToJournal, journalPath } from '../send/journal.js';
 import { isSuppressed as isSuppressedInState, type StateDb } from '../send/store.js';
-import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
+import { fileMoved, type Moved, movedAwayError } from '../state/sqlite/file-in-place.js';
 import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import { commitOrRollback } from '../store/commit.js';
 import { hashedAddress } from '../store/hash.js';
@@ -56,7 +56,7 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
   // journal beside the file now at the path instead, as unsubscribes do, which the next send applies:
   // a provider that retries only briefly would otherwise lose a complaint.
   const moved = options.readonly || db.memory ? undefined : fileMoved(db.name);
-  let journaling: { journal: string; how: 'deleted' | 'replaced' } | undefined;
+  let journaling: { journal: string; how: Moved } | undefined;
   const transaction = <T>(work: () => Promise<T>): Promise<T> => {
     const run = async () => {
       const how = moved?.();

@@ -14,18 +14,19 @@ import type { StateDb } from '../../send/store.js';
  */
 export function fileInPlace(db: StateDb, file: string): () => void {
   const moved = fileMoved(file);
-  let rescue: { to?: string; failed?: string; replaced: boolean } | undefined;
+  let rescue: { to?: string; failed?: string; replaced: boolean; how: Moved } | undefined;
   return () => {
     if (!rescue) {
       const now = moved();
       if (!now) return;
       const path = sqlitePath(file);
-      const replaced = now === 'replaced';
-      rescue = { ...writeBack(db, replaced ? `${path}.rescued-${Date.now()}` : path), replaced };
+      // A deleted log leaves the file at the path without this send's latest records: a copy goes beside it.
+      const replaced = now !== 'deleted';
+      rescue = { ...writeBack(db, replaced ? `${path}.rescued-${Date.now()}` : path), replaced, how: now };
     }
     // The first verdict stands: after the write-back a file is at the path again, and is not "another file".
     const { replaced } = rescue;
-    const what = `the state file ${file} was ${replaced ? 'replaced by another file' : 'deleted'} while the send ran`;
+    const what = `${movedAway(file, rescue.how)} while the send ran`;
     if (rescue.to === undefined)
       throw new RolecastError(
         'E_STATE_WRITE',
@@ -38,38 +39,54 @@ export function fileInPlace(db: StateDb, file: string): () => void {
     throw new RolecastError('E_STATE_WRITE', `${what}: the send stopped, and what it recorded is in ${rescue.to}`, {
       exitCode: EXIT.sendFailed,
       hint: replaced
-        ? `the file now at ${file} is not the one this send used: put ${rescue.to} in its place (and delete ${file}-wal and ${file}-shm if this send's are still there) before sending again, or the readers it records are mailed again`
+        ? `the file now at ${file} ${rescue.how === 'log-deleted' ? 'lacks what this send recorded' : 'is not the one this send used'}: stop every command using it (serve too), put ${rescue.to} in its place (and delete ${file}-wal and ${file}-shm if this send's are still there) before sending again, or the readers it records are mailed again`
         : 'run the same command again: it goes on from there; keep the state folder out of clean-ups',
     });
   };
 }
 
+/** How the state file is no longer the one opened; `log-deleted`: the file is, but its write-ahead log was deleted. */
+export type Moved = 'deleted' | 'replaced' | 'log-deleted';
+
 /**
  * Whether the file at `file` is still the one there when this was called (right after the database
  * was opened): undefined while it is, else whether it was deleted or replaced. The path is followed afresh each
  * time, so a symbolic link pointed at another file counts as replaced: the next command opens that one.
+ * The write-ahead log is checked too: it stays while any connection is open, so one deleted meanwhile
+ * (a "stale" file cleaned up) takes every record written since into a file no other command reads,
+ * and a crash of this process loses them.
  */
-export function fileMoved(file: string): () => 'deleted' | 'replaced' | undefined {
+export function fileMoved(file: string): () => Moved | undefined {
   const opened = identity(file);
+  const log = `${sqlitePath(file)}-wal`;
+  const openedLog = identity(log);
   return () => {
     if (!opened || opened === UNKNOWN) return undefined;
     const now = identity(file);
     // A stat that failed for another reason (permissions, a stale network mount) says nothing
     // about the file: the writer goes on, as it did before this check.
-    if (now === UNKNOWN || (now && now.dev === opened.dev && now.ino === opened.ino)) return undefined;
-    return now === undefined ? 'deleted' : 'replaced';
+    if (now === UNKNOWN) return undefined;
+    if (!now || !sameFile(now, opened)) return now === undefined ? 'deleted' : 'replaced';
+    if (!openedLog || openedLog === UNKNOWN) return undefined;
+    const nowLog = identity(log);
+    return nowLog === UNKNOWN || (nowLog && sameFile(nowLog, openedLog)) ? undefined : 'log-deleted';
   };
 }
 
+function sameFile(a: { dev: number; ino: number }, b: { dev: number; ino: number }): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
+}
+
+/** What became of the state file, for messages. */
+function movedAway(file: string, how: Moved): string {
+  if (how === 'log-deleted')
+    return `the write-ahead log of the state file ${file} (${sqlitePath(file)}-wal) was deleted`;
+  return `the state file ${file} was ${how === 'replaced' ? 'replaced by another file' : 'deleted'}`;
+}
+
 /** The error of a write refused because the file at the path is no longer the one opened. */
-export function movedAwayError(
-  file: string,
-  how: 'deleted' | 'replaced',
-  outcome: string,
-  hint: string,
-): RolecastError {
-  const what = how === 'replaced' ? 'replaced by another file' : 'deleted';
-  return new RolecastError('E_STATE_WRITE', `the state file ${file} was ${what} after it was opened: ${outcome}`, {
+export function movedAwayError(file: string, how: Moved, outcome: string, hint: string): RolecastError {
+  return new RolecastError('E_STATE_WRITE', `${movedAway(file, how)} after it was opened: ${outcome}`, {
     exitCode: EXIT.sendFailed,
     hint,
   });
