@@ -1,7 +1,7 @@
 import { canonicalAddress } from '../address.js';
 import { appendToJournal, journalPath } from '../send/journal.js';
 import { isSuppressed as isSuppressedInState, type StateDb } from '../send/store.js';
-import { fileMoved, type Moved, movedAwayError } from '../state/sqlite/file-in-place.js';
+import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
 import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import { commitOrRollback } from '../store/commit.js';
 import { hashedAddress } from '../store/hash.js';
@@ -56,20 +56,36 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
   // journal beside the file now at the path instead, as unsubscribes do, which the next send applies:
   // a provider that retries only briefly would otherwise lose a complaint.
   const moved = options.readonly || db.memory ? undefined : fileMoved(db.name);
-  let journaling: { journal: string; how: Moved } | undefined;
+  // The same when the file takes no writes (read-only, a full disk): a provider's retries would fail too.
+  let journaling: { journal: string; refusal: () => Error } | undefined;
+  const journalInstead = async <T>(work: () => Promise<T>, refusal: () => Error): Promise<T> => {
+    journaling = { journal: journalPath(db.name), refusal };
+    try {
+      return await work();
+    } finally {
+      journaling = undefined;
+    }
+  };
   const transaction = <T>(work: () => Promise<T>): Promise<T> => {
     const run = async () => {
       const how = moved?.();
-      if (how) {
-        journaling = { journal: journalPath(db.name), how };
-        try {
-          return await work();
-        } finally {
-          journaling = undefined;
-        }
+      if (how)
+        return journalInstead(work, () =>
+          movedAwayError(
+            db.name,
+            how,
+            'a soft bounce is not counted',
+            `restart serve so that it uses the file now at ${db.name}; a provider retries a webhook answered 503`,
+          ),
+        );
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        return await commitOrRollback(db, work);
+      } catch (error) {
+        // Busy: a retry soon finds it free, so the call is answered 503.
+        if (!isWriteRefused(error)) throw error;
+        return journalInstead(work, () => error as Error);
       }
-      db.exec('BEGIN IMMEDIATE');
-      return commitOrRollback(db, work);
     };
     const next = queue.then(run, run);
     queue = next.catch(() => undefined);
@@ -87,12 +103,7 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
         // Its suppression is in the journal; a soft bounce only counted has nowhere to go, so the
         // call fails (503) and the provider retries it.
         if (record.outcome !== 'counted') return true;
-        throw movedAwayError(
-          db.name,
-          journaling.how,
-          'a soft bounce is not counted',
-          `restart serve so that it uses the file now at ${db.name}; a provider retries a webhook answered 503`,
-        );
+        throw journaling.refusal();
       }
       // An erased reader's event keeps its hashed key, never the address, and, as `forget` leaves
       // their older events, not the server's text either: it usually quotes the address.
@@ -177,4 +188,12 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
       return mapping.issueBounceCounts(sent, bounced);
     },
   };
+}
+
+const REFUSED_WRITE = /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|PERM)/;
+
+/** A write the file refuses whatever the wait (read-only, disk full, an I/O error), unlike a busy one. */
+function isWriteRefused(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && REFUSED_WRITE.test(code);
 }
