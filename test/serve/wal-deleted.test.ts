@@ -65,6 +65,16 @@ describe("serve's write-ahead log deleted while it runs", () => {
   });
 });
 
+describe("serve's log index deleted while it runs", () => {
+  it('an unsubscribe goes to the journal, never into a log the next command indexes afresh', async () => {
+    db = openStateDb(stateFile);
+    const list = stateSuppressionList(db, { writeWaitMs: 50 });
+    rmSync(`${stateFile}-shm`);
+    expect(await list.add(READER, { reason: 'unsubscribe', source: 'one-click' })).toBe('journaled');
+    expect(readFileSync(journalPath(stateFile), 'utf8')).toContain(READER);
+  });
+});
+
 describe("a send's write-ahead log deleted while it runs", () => {
   it('the send stops at its next ledger write, and a copy beside the file holds every record', async () => {
     const store = await openState({ kind: 'sqlite', file: stateFile });

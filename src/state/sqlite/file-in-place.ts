@@ -45,7 +45,7 @@ export function fileInPlace(db: StateDb, file: string): () => void {
   };
 }
 
-/** How the state file is no longer the one opened; `log-deleted`: the file is, but its write-ahead log was deleted. */
+/** How the state file is no longer the one opened; `log-deleted`: the file is, but its write-ahead log or its index was deleted. */
 export type Moved = 'deleted' | 'replaced' | 'log-deleted';
 
 /**
@@ -58,8 +58,10 @@ export type Moved = 'deleted' | 'replaced' | 'log-deleted';
  */
 export function fileMoved(file: string): () => Moved | undefined {
   const opened = identity(file);
-  const log = `${sqlitePath(file)}-wal`;
-  const openedLog = identity(log);
+  // The log and its index: with the index deleted, the next command starts another one, and two
+  // processes then append to the same log each by its own index, over each other's records.
+  const logs = ['-wal', '-shm'].map((suffix) => `${sqlitePath(file)}${suffix}`);
+  const openedLogs = logs.map(identity);
   return () => {
     if (!opened || opened === UNKNOWN) return undefined;
     const now = identity(file);
@@ -67,9 +69,13 @@ export function fileMoved(file: string): () => Moved | undefined {
     // about the file: the writer goes on, as it did before this check.
     if (now === UNKNOWN) return undefined;
     if (!now || !sameFile(now, opened)) return now === undefined ? 'deleted' : 'replaced';
-    if (!openedLog || openedLog === UNKNOWN) return undefined;
-    const nowLog = identity(log);
-    return nowLog === UNKNOWN || (nowLog && sameFile(nowLog, openedLog)) ? undefined : 'log-deleted';
+    const gone = logs.some((log, i) => {
+      const openedLog = openedLogs[i];
+      if (!openedLog || openedLog === UNKNOWN) return false;
+      const nowLog = identity(log);
+      return nowLog !== UNKNOWN && !(nowLog && sameFile(nowLog, openedLog));
+    });
+    return gone ? 'log-deleted' : undefined;
   };
 }
 
@@ -80,7 +86,7 @@ function sameFile(a: { dev: number; ino: number }, b: { dev: number; ino: number
 /** What became of the state file, for messages. */
 function movedAway(file: string, how: Moved): string {
   if (how === 'log-deleted')
-    return `the write-ahead log of the state file ${file} (${sqlitePath(file)}-wal) was deleted`;
+    return `the write-ahead log of the state file ${file} or its index (${sqlitePath(file)}-wal, -shm) was deleted`;
   return `the state file ${file} was ${how === 'replaced' ? 'replaced by another file' : 'deleted'}`;
 }
 
