@@ -1,4 +1,5 @@
 import type { StateDb } from '../send/store.js';
+import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
 import { hasAnalyticsTables } from './_migrate.js';
 import * as mapping from './rows.js';
 import type { ClickClaims, LinkKind } from './token.js';
@@ -68,12 +69,24 @@ export interface SqliteAnalyticsStore extends AnalyticsStore {
 /** The SQLite driver, on the send state file. A file without the analytics tables reads as empty. */
 export function sqliteAnalyticsStore(db: StateDb): SqliteAnalyticsStore {
   const ready = hasAnalyticsTables(db);
+  // `serve` holds the file for days: a click is not written into a log or file no other command
+  // reads (it waits in memory instead, see click-route.ts), where it would also overlay a log index
+  // the next send starts afresh.
+  const moved = db.memory || db.readonly ? undefined : fileMoved(db.name);
   const insertClick = ready
     ? db.prepare(`INSERT INTO clicks (${mapping.CLICK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
     : undefined;
   return {
     recordClick(event) {
       if (!insertClick) throw new Error('the state file has no clicks table (opened read-only?)');
+      const how = moved?.();
+      if (how)
+        throw movedAwayError(
+          db.name,
+          how,
+          'clicks wait in memory',
+          `restart serve so that it uses the file now at ${db.name}`,
+        );
       insertClick.run(...mapping.clickValues(event));
     },
     recordLayout(issueId, layout, at) {
