@@ -63,7 +63,10 @@ function readDeliveryStatus(part: MimePart, ctx: Context): ReadResult {
   const events: BounceEvent[] = [];
   let seen = 0;
   for (const fields of groups) {
-    const recipient = addressOf(header(fields, 'final-recipient')) ?? addressOf(header(fields, 'original-recipient'));
+    // The address the message was sent to: a forwarding mailbox rewrites Final-Recipient to the
+    // address it forwards to, and only Original-Recipient still names the reader on the list.
+    const final = addressOf(header(fields, 'final-recipient'));
+    const recipient = addressOf(header(fields, 'original-recipient')) ?? final;
     if (!recipient) continue;
     seen++;
     const diagnostic = stripType(header(fields, 'diagnostic-code') ?? '');
@@ -74,14 +77,16 @@ function readDeliveryStatus(part: MimePart, ctx: Context): ReadResult {
       .split(/[\s(]/)[0];
     if (action !== 'failed') continue;
     const when = parseDate(header(fields, 'last-attempt-date')) ?? arrival ?? ctx.date;
-    events.push(
-      event(ctx, recipient, {
-        kind: classifyFailure(status, diagnostic),
-        status,
-        diagnostic: diagnostic || `status ${status ?? 'unknown'}`,
-        at: when,
-      }),
-    );
+    const details = {
+      kind: classifyFailure(status, diagnostic),
+      status,
+      diagnostic: diagnostic || `status ${status ?? 'unknown'}`,
+      at: when,
+    };
+    const found = event(ctx, recipient, details);
+    // Earlier releases named the event by Final-Recipient: the same report imported again is the same event.
+    if (final !== undefined && final !== recipient) found.legacyEventId = event(ctx, final, details).eventId;
+    events.push(found);
   }
   if (events.length > 0) return { events };
   return {
