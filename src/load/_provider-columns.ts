@@ -48,6 +48,34 @@ const SAYS_LEFT = [
   'undeliverable',
   'opted out',
   'opted-out',
+  // The same in the languages providers export in (Mailchimp, Brevo, MailerLite), accents left out.
+  'abgemeldet',
+  'ausgetragen',
+  'abbestellt',
+  'bereinigt',
+  'nicht abonniert',
+  'desabonne',
+  'desabonnee',
+  'desinscrit',
+  'desinscrite',
+  'non abonne',
+  'nettoye',
+  'blackliste',
+  'dado de baja',
+  'dada de baja',
+  'de baja',
+  'desuscrito',
+  'desuscrita',
+  'no suscrito',
+  'rebotado',
+  'descadastrado',
+  'descadastrada',
+  'desinscrito',
+  'desinscrita',
+  'disiscritto',
+  'disiscritta',
+  'afgemeld',
+  'uitgeschreven',
 ];
 /**
  * Column names that say a reader left when their cell is yes: a spreadsheet's own "Unsubscribed",
@@ -56,7 +84,10 @@ const SAYS_LEFT = [
  */
 const LEFT_COLUMN =
   /^(?:(?:e-?mail|marketing|newsletter)[-_ ]?)?(?:un[-_ ]?subscribed|opt(?:ed)?[-_ ]?out|do[-_ ]?not[-_ ]?(?:e?mail|contact)|bounced|complained|blocklisted|blacklisted|has[-_ ]?opted[-_ ]?out[-_ ]?of[-_ ]?e-?mail)(?:[-_ ](?:(?:from|of)[-_ ])?(?:all[-_ ])?(?:e-?mails?|marketing|newsletters?))?$/;
-const YES = ['true', 'yes', 'y', '1', 'x'];
+/** The same headings in other languages ("Abgemeldet", "Désabonné", "Dado de baja"), accents left out. */
+const LEFT_COLUMN_ELSEWHERE =
+  /^(?:abgemeldet|ausgetragen|abbestellt|desabonnee?|desinscrite?|dad[oa][-_ ]de[-_ ]baja|de[-_ ]baja|baja|desuscrit[oa]|descadastrad[oa]|desinscrit[oa]|disiscritt[oa]|afgemeld|uitgeschreven)$/;
+const YES = ['true', 'yes', 'y', '1', 'x', 'ja', 'oui', 'si', 'sim', 'vrai', 'wahr', 'verdadero', 'vero', 'waar'];
 /**
  * Column names about another channel (Mailchimp's "SMS Marketing", a CRM's "SMS Opt Out"): a reader
  * who left the texts, or never joined them, still asked for the email.
@@ -179,11 +210,18 @@ function saysLeft(entry: Record<string, unknown>, first?: string): ProviderColum
   for (const field in entry) {
     const value = entry[field];
     if (READ.has(field) || typeof value !== 'string' || value.length > LONGEST_WORD) continue;
-    const word = value.trim().toLowerCase();
-    if ((SAYS_LEFT.includes(word) || (LEFT_COLUMN.test(field) && YES.includes(word))) && !OTHER_CHANNEL.test(field))
+    const word = withoutAccents(value.trim().toLowerCase());
+    const heading = withoutAccents(field);
+    const leftColumn = LEFT_COLUMN.test(heading) || LEFT_COLUMN_ELSEWHERE.test(heading);
+    if ((SAYS_LEFT.includes(word) || (leftColumn && YES.includes(word))) && !OTHER_CHANNEL.test(heading))
       return leftProblem(entry, field);
   }
   return undefined;
+}
+
+/** "Désabonné" as "desabonne": exports write the accents, or leave them out, either way. */
+function withoutAccents(text: string): string {
+  return /[^\x00-\x7f]/.test(text) ? text.normalize('NFD').replace(/\p{M}/gu, '') : text;
 }
 
 function leftProblem(entry: Record<string, unknown>, field: string): ProviderColumnProblem {
