@@ -100,7 +100,14 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
     }
     // Issues sent long ago share pool summaries as they did then: nothing to warn about, and
     // warning would read every manifest once per issue.
-    const loaded = await inspectProject({ issueDir: dir, configFile: config.file, cwd: options.cwd, poolReuse: false });
+    // The pages are rendered for nobody, so the readers are never read.
+    const loaded = await inspectProject({
+      issueDir: dir,
+      configFile: config.file,
+      cwd: options.cwd,
+      poolReuse: false,
+      readers: false,
+    });
     // The loader's reading is the one that counts: an issue it reads as a draft is never published.
     if (loaded.project?.issue.manifest.draft) {
       skipped.push({ dir, reason: 'draft' });

@@ -66,6 +66,11 @@ export interface ProjectOptions {
   poolReuse?: boolean | undefined;
   /** The environment (DATABASE_URL selects PostgreSQL); process.env when not given. */
   env?: NodeJS.ProcessEnv | undefined;
+  /**
+   * Read the readers (default true). The archive renders for nobody: reading them would only make
+   * a database it cannot reach stop a build of past issues.
+   */
+  readers?: boolean | undefined;
   /** Called once the config is read, before the issue and the readers: a send connects meanwhile. */
   onConfig?: ((config: ResolvedConfig) => void) | undefined;
 }
@@ -93,7 +98,9 @@ export async function inspectProject(
   let fileNotes: FileFieldNote[] | undefined;
   const location = stateLocation(config, readEnvironment(options.env), cwd, options.stateFile);
   const now = options.now ?? new Date();
-  if (options.subscribersFile) {
+  if (options.readers === false) {
+    // Nobody to read: the project has no readers.
+  } else if (options.subscribersFile) {
     const file = resolve(cwd, options.subscribersFile);
     const result = await loadSubscriberTable(file, taxonomy);
     append(problems, result.problems);
