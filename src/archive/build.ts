@@ -18,7 +18,7 @@ import type { PersonalFields } from '../render/types.js';
 import { describeLocation, stateLocation } from '../state/location.js';
 import { lockFolder } from './folder-lock.js';
 import { type ArchiveEntry, type ArchiveSite, renderAtomFeed, renderIndexPage } from './pages.js';
-import { PUBLISHED_LIST, publishedList, readPublished, withdrawStale } from './published.js';
+import { fingerprint, PUBLISHED_LIST, publishedList, readPublished, withdrawStale } from './published.js';
 import { renderSummaryPage } from './summary-page.js';
 
 /**
@@ -52,6 +52,8 @@ export interface ArchiveResult {
   skipped: { dir: string; reason: 'draft' | 'broken' | 'future' | 'unsent' }[];
   /** Pages an earlier build published that this one took down, relative to the output folder. */
   withdrawn: string[];
+  /** Pages no longer published that were left in place: changed since a build wrote them, or listed with no fingerprint. */
+  left: string[];
   /** Where the state was looked for, and not found, for an issue dated today: it waits a day. */
   stateMissing?: string;
 }
@@ -148,11 +150,8 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
   const previous = await readPublished(outDir, options.cwd);
   // Listed before they are written: a build stopped half way (a full disk) leaves no page public
   // that the next build does not know to take down.
-  const planned = publishedList(
-    outDir,
-    writes.map((write) => write.file),
-    previous,
-  );
+  const digests = new Map(writes.map((write) => [write.file, fingerprint(write.content)]));
+  const planned = publishedList(outDir, digests, previous);
   await writeAtomic(join(outDir, PUBLISHED_LIST), planned);
   const files: string[] = [];
   for (const { file, content } of writes) files.push(await writeAtomic(file, content));
@@ -161,10 +160,14 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
   const broken = new Set(
     skipped.filter((s) => s.reason === 'broken' || s.reason === 'unsent').map((s) => basename(s.dir)),
   );
-  const kept = previous.filter((file) => broken.has(file.split('/')[0]!)).map((file) => join(outDir, file));
-  const withdrawn = await withdrawStale(outDir, previous, [...files, ...kept]);
-  await writeAtomic(join(outDir, PUBLISHED_LIST), publishedList(outDir, [...files, ...kept]));
-  return { entries, problems, files, skipped, withdrawn, ...(stateMissing ? { stateMissing } : {}) };
+  const kept = previous.files.filter((file) => broken.has(file.split('/')[0]!));
+  const { removed: withdrawn, left } = await withdrawStale(outDir, previous, [
+    ...files,
+    ...kept.map((file) => join(outDir, file)),
+  ]);
+  const listed = publishedList(outDir, digests, { files: kept, sha256: previous.sha256 });
+  await writeAtomic(join(outDir, PUBLISHED_LIST), listed);
+  return { entries, problems, files, skipped, withdrawn, left, ...(stateMissing ? { stateMissing } : {}) };
 }
 
 /**

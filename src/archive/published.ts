@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { lstat, readFile, realpath, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { RolecastError } from '../errors.js';
@@ -21,18 +22,32 @@ export const BUILT_LIST = '.rolecast-built.json';
 export const isBuildFile = (path: string) => !/[\\/]/.test(path) && /\.(html|txt)$|^manifest\.json$/.test(path);
 
 /**
- * The previous build's files, relative to the output folder; none when there is no list yet. A
- * list that is there but does not read (bad JSON, another shape, not a file) is refused: read as
- * empty, the pages it names would stay public and be forgotten, and nothing may be removed on a
- * guess either.
+ * A build's list: the files it wrote, relative to the output folder, and the SHA-256 of what it
+ * wrote in each. Only a file still holding what a build wrote is ever removed: a list that names
+ * a file of someone else's (tampered, or copied from another folder) cannot have it removed.
  */
-export async function readPublished(outDir: string, cwd?: string, name = PUBLISHED_LIST): Promise<string[]> {
+export interface PublishedFiles {
+  files: string[];
+  /** Per file, the contents a build wrote there (more than one while a build was under way). */
+  sha256: Record<string, string[]>;
+}
+
+/** The fingerprint a list keeps of what a build wrote in a file. */
+export const fingerprint = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
+
+/**
+ * The previous build's files; none when there is no list yet. A list that is there but does not
+ * read (bad JSON, another shape, not a file) is refused: read as empty, the pages it names would
+ * stay public and be forgotten, and nothing may be removed on a guess either. A list of an earlier
+ * release has no fingerprints: its files are named, never removed.
+ */
+export async function readPublished(outDir: string, cwd?: string, name = PUBLISHED_LIST): Promise<PublishedFiles> {
   const file = join(outDir, name);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { files: [], sha256: {} };
     throw unreadableList(file, cwd, `could not be read (${(cause as Error).message})`, cause);
   }
   let list: unknown;
@@ -49,7 +64,18 @@ export async function readPublished(outDir: string, cwd?: string, name = PUBLISH
     files.some((f) => typeof f !== 'string')
   )
     throw unreadableList(file, cwd, 'is not a list of published pages ({ "files": ["<path>", …] })');
-  return files;
+  return { files, sha256: fingerprintsOf((list as { sha256?: unknown }).sha256) };
+}
+
+/** Fingerprints as listed; anything else in their place is none (the file is then never removed). */
+function fingerprintsOf(value: unknown): Record<string, string[]> {
+  const found: Record<string, string[]> = Object.create(null);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return found;
+  for (const [path, digests] of Object.entries(value)) {
+    const list = typeof digests === 'string' ? [digests] : Array.isArray(digests) ? digests : [];
+    found[path] = list.filter((d): d is string => typeof d === 'string' && /^[0-9a-f]{64}$/.test(d));
+  }
+  return found;
 }
 
 function unreadableList(file: string, cwd: string | undefined, why: string, cause?: unknown): RolecastError {
@@ -60,30 +86,44 @@ function unreadableList(file: string, cwd: string | undefined, why: string, caus
 }
 
 /**
- * The list's text for the files written now (absolute paths inside `outDir`), and for `carried`:
- * entries of the previous list, kept as they were written there.
+ * The list's text for the files written now (absolute paths inside `outDir`, each with the
+ * fingerprint of what is written there), and for `carried`: entries of the previous list, kept as
+ * they were written there, with their fingerprints (a file about to be written keeps its old one
+ * too, so a build stopped before writing it can still take it down).
  */
-export function publishedList(outDir: string, files: readonly string[], carried: readonly string[] = []): string {
-  const relativeFiles = new Set([...carried, ...files.map((file) => relative(outDir, file).split(sep).join('/'))]);
-  return `${JSON.stringify({ files: [...relativeFiles] }, null, 2)}\n`;
+export function publishedList(
+  outDir: string,
+  written: ReadonlyMap<string, string>,
+  carried: PublishedFiles = { files: [], sha256: {} },
+): string {
+  const sha256: Record<string, string[]> = {};
+  for (const entry of carried.files) sha256[entry] = [...(carried.sha256[entry] ?? [])];
+  for (const [file, digest] of written) {
+    const entry = relative(outDir, file).split(sep).join('/');
+    sha256[entry] = [...new Set([...(sha256[entry] ?? []), digest])];
+  }
+  return `${JSON.stringify({ files: Object.keys(sha256), sha256 }, null, 2)}\n`;
 }
 
 /**
  * Removes the previously published files that this build did not write, and folders left empty.
- * Returns the removed files, relative to `outDir`.
+ * A file is removed only when it still holds what a build wrote there: one changed since, or
+ * listed with no fingerprint (by an earlier release, or by hand), is left and returned as `left`.
+ * Returns the files, relative to `outDir`.
  */
 export async function withdrawStale(
   outDir: string,
-  previous: readonly string[],
+  previous: PublishedFiles,
   written: readonly string[],
   isOurs: (path: string) => boolean = isArchiveFile,
-): Promise<string[]> {
+): Promise<{ removed: string[]; left: string[] }> {
   const root = await realpath(outDir);
   // Compared as written to disk: "./index.html" in a tampered list is the index just written.
   const key = (file: string) => relative(outDir, resolve(outDir, file));
   const current = new Set(written.map(key));
   const removed: string[] = [];
-  for (const entry of previous) {
+  const left: string[] = [];
+  for (const entry of previous.files) {
     const path = normalize(entry);
     if (current.has(key(entry)) || isAbsolute(path) || path.startsWith('..') || !isOurs(path)) continue;
     const file = join(root, path);
@@ -92,13 +132,18 @@ export async function withdrawStale(
     if (!folder || (folder !== root && !folder.startsWith(root + sep))) continue;
     const stat = await lstat(file).catch(() => undefined);
     if (!stat?.isFile()) continue;
+    const digests = Object.hasOwn(previous.sha256, entry) ? previous.sha256[entry]! : [];
+    if (!digests.includes(fingerprint(await readFile(file)))) {
+      left.push(entry);
+      continue;
+    }
     await rm(file);
     removed.push(entry);
     // Only an empty folder goes: anything else put there is left alone.
     let dir = dirname(file);
     while (dir.startsWith(root + sep) && (await removeIfEmpty(dir))) dir = dirname(dir);
   }
-  return removed;
+  return { removed, left };
 }
 
 function removeIfEmpty(dir: string): Promise<boolean> {

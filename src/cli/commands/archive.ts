@@ -45,6 +45,11 @@ export const archiveCommand: Command = {
         ctx.stdout,
         `  removed ${printable(join(displayPath(resolve(ctx.cwd, out), ctx.cwd), file))}: no longer published`,
       );
+    for (const file of result.left)
+      print(
+        ctx.stdout,
+        `  left ${printable(join(displayPath(resolve(ctx.cwd, out), ctx.cwd), file))} in place: no longer published, but it is not what a build wrote there (changed since, or listed without a fingerprint); delete it if it should go`,
+      );
     for (const { dir } of result.skipped.filter((s) => s.reason === 'future'))
       print(ctx.stdout, `  ${displayPath(dir, ctx.cwd)} is dated after today: left out until its date`);
     for (const { dir } of result.skipped.filter((s) => s.reason === 'unsent'))

@@ -2,7 +2,14 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { append } from '../../append.js';
 import { lockFolder } from '../../archive/folder-lock.js';
-import { BUILT_LIST, isBuildFile, publishedList, readPublished, withdrawStale } from '../../archive/published.js';
+import {
+  BUILT_LIST,
+  fingerprint,
+  isBuildFile,
+  publishedList,
+  readPublished,
+  withdrawStale,
+} from '../../archive/published.js';
 import { readEnvironment } from '../../config/env.js';
 import { formatProblem, hasErrors, type Problem, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
@@ -74,18 +81,13 @@ async function writeBuild(
 ): Promise<number> {
   const { renderBuildIndex } = await import('../../render/index.js');
   const previous = await readPublished(out, ctx.cwd, BUILT_LIST);
-  const files = [
-    ...rendered.compiled.flatMap(({ variant }) => [join(out, `${variant.id}.html`), join(out, `${variant.id}.txt`)]),
-    join(out, 'manifest.json'),
-    join(out, 'index.html'),
-  ];
-  await writeAtomic(join(out, BUILT_LIST), publishedList(out, files, previous));
   const entries: BuildEntry[] = [];
+  const writes = new Map<string, string>();
   for (const compiled of rendered.compiled) {
     const { variant } = compiled;
     const message = compiled.personalise(fields);
-    await writeAtomic(join(out, `${variant.id}.html`), message.html);
-    await writeAtomic(join(out, `${variant.id}.txt`), message.text);
+    writes.set(join(out, `${variant.id}.html`), message.html);
+    writes.set(join(out, `${variant.id}.txt`), message.text);
     const recipients = rendered.recipients?.get(variant.id);
     entries.push({
       id: variant.id,
@@ -109,13 +111,22 @@ async function writeBuild(
         }
       : {}),
   };
-  await writeAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writes.set(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const title = `${project.issue.manifest.title ?? project.config.brand.name} · ${project.issue.id}`;
-  await writeAtomic(join(out, 'index.html'), renderBuildIndex(title, entries));
-  const removed = await withdrawStale(out, previous, files, isBuildFile);
-  await writeAtomic(join(out, BUILT_LIST), publishedList(out, files));
+  writes.set(join(out, 'index.html'), renderBuildIndex(title, entries));
+  // Listed, with what each will hold, before any is written (as the archive lists its pages).
+  const digests = new Map([...writes].map(([file, content]) => [file, fingerprint(content)]));
+  await writeAtomic(join(out, BUILT_LIST), publishedList(out, digests, previous));
+  for (const [file, content] of writes) await writeAtomic(file, content);
+  const { removed, left } = await withdrawStale(out, previous, [...writes.keys()], isBuildFile);
+  await writeAtomic(join(out, BUILT_LIST), publishedList(out, digests));
   for (const file of removed)
     print(ctx.stdout, `  removed ${printable(displayPath(join(out, file), ctx.cwd))}: no longer written by this build`);
+  for (const file of left)
+    print(
+      ctx.stdout,
+      `  left ${printable(displayPath(join(out, file), ctx.cwd))} in place: no longer written by this build, but it is not what a build wrote there (changed since, or listed without a fingerprint); delete it if it should go`,
+    );
 
   for (const problem of rendered.problems) print(ctx.stdout, formatProblem(problem));
   for (const entry of entries) {
