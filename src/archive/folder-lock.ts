@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { heldOnThisHost, type LockRow, newLockRow, noteHeld } from '../send/lock.js';
@@ -9,8 +9,16 @@ import { heldOnThisHost, type LockRow, newLockRow, noteHeld } from '../send/lock
 /**
  * One build at a time per output folder. Two builds writing one folder would each list only their
  * own pages, so a page of one could stay public with no list naming it, never to be taken down.
+ * The lock sits beside the folder, not in it: a web server publishing the folder must not serve
+ * the build's pid, host and start time.
  */
 export const FOLDER_LOCK = '.rolecast-build.lock';
+
+/** Where the lock of the output folder `dir` (its real path) is: `site/` → `.site.rolecast-build.lock` beside it. */
+export function folderLockFile(dir: string): string {
+  const parent = dirname(dir);
+  return parent === dir ? join(dir, FOLDER_LOCK) : join(parent, `.${basename(dir)}${FOLDER_LOCK}`);
+}
 
 export interface FolderLock {
   release(): Promise<void>;
@@ -24,7 +32,8 @@ export interface FolderLock {
  */
 export async function lockFolder(dir: string, cwd: string): Promise<FolderLock> {
   await mkdir(dir, { recursive: true });
-  const file = join(dir, FOLDER_LOCK);
+  // The real path: two builds naming the folder two ways take the same lock.
+  const file = folderLockFile(await realpath(dir));
   const row = newLockRow(() => new Date());
   const text = `${JSON.stringify(row)}\n`;
   for (let attempt = 0; ; attempt++) {
@@ -43,6 +52,13 @@ export async function lockFolder(dir: string, cwd: string): Promise<FolderLock> 
     await takeOverStale(file, held);
   }
   noteHeld(row.token, true);
+  try {
+    await clearLockInFolder(join(dir, FOLDER_LOCK), cwd);
+  } catch (error) {
+    noteHeld(row.token, false);
+    await rm(file, { force: true });
+    throw error;
+  }
   return {
     async release() {
       noteHeld(row.token, false);
@@ -51,6 +67,19 @@ export async function lockFolder(dir: string, cwd: string): Promise<FolderLock> 
       if (now === text) await rm(file, { force: true });
     },
   };
+}
+
+/**
+ * The lock earlier releases kept inside the folder, where the web server published it. A build of
+ * such a release still running holds the folder; one that no longer runs left it behind, public:
+ * it is removed.
+ */
+async function clearLockInFolder(file: string, cwd: string): Promise<void> {
+  const held = await readFile(file, 'utf8').catch(() => undefined);
+  if (held === undefined) return;
+  const holder = parseRow(held);
+  if (!holder || holder.host !== hostname() || heldOnThisHost(holder)) throw lockedError(file, cwd, holder);
+  await takeOverStale(file, held);
 }
 
 /**

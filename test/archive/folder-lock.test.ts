@@ -14,6 +14,7 @@ afterEach(async () => {
 });
 
 const NOW = () => new Date('2026-12-05T12:00:00Z');
+/** Where earlier releases kept the lock: inside the folder, where it is still honoured. */
 const LOCK = 'site/.rolecast-build.lock';
 
 /** The example project, with a second issues folder that also holds W47: a different set of pages. */
@@ -52,7 +53,7 @@ describe('one archive build at a time per output folder', () => {
     expect(error).toBeInstanceOf(RolecastError);
     expect(error.code).toBe('E_LOCKED');
     expect(error.message).toContain(`pid ${process.pid} on ${hostname()}`);
-    expect(error.message).toContain('site/.rolecast-build.lock is held');
+    expect(error.message).toContain('.site.rolecast-build.lock is held');
     // Every page on disk is one the list names, so a later build can take it down.
     const listed = JSON.parse(await readFile(project.path('site/.rolecast-published.json'), 'utf8')).files;
     expect(listed).toEqual(expect.arrayContaining(await pagesOnDisk(project.path('site'))));
