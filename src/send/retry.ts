@@ -9,6 +9,7 @@
  * the account, and every other message would get it too.
  */
 import { UNSCRUBBED_REPLY } from './scrub.js';
+import { isConnectionLimit } from './wire/connection-limit.js';
 export type FailureKind = 'temporary' | 'permanent';
 
 /**
@@ -188,6 +189,8 @@ export function isThrottling(failure: DeliveryFailure): boolean {
   if (code === undefined) return false;
   if (code === 421) return true;
   const said = failure.said ?? failure.response;
+  // Too many connections for the account: waiting, not this reader's retries, is the answer.
+  if (isConnectionLimit(code, said)) return true;
   if (MAILBOX_STATUS.test(said)) return false;
   if (code >= 400 && code < 500 && /\b4\.7\.\d{1,3}\b/.test(said)) return true;
   return THROTTLING_TEXT.test(withoutAddresses(said));

@@ -185,7 +185,12 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   // Messages already in wire form go over connections of their own, without nodemailer's composer
   // and dot-stuffing stream; anything else (and an incompatible nodemailer) takes the pool above.
   let wire: WirePool | undefined;
-  const pool = () => (wire ??= createWirePool(options, settings.concurrency, { finalReplyMs }, { loginNotOffered }));
+  const connectionsCapped = (connections: number, reply: string) =>
+    settings.log?.(
+      `notice: the SMTP server ${where} allows fewer connections at once (${scrub(reply).replace(/\s+/g, ' ').trim()}): sending over ${connections} connection${connections === 1 ? '' : 's'} for the rest of the run (lower --concurrency to start there)`,
+    );
+  const pool = () =>
+    (wire ??= createWirePool(options, settings.concurrency, { finalReplyMs }, { loginNotOffered, connectionsCapped }));
   // Checks and probes still running: closing the transport (a render failed meanwhile) cuts them
   // short, so the command ends at once rather than when the server's greeting or connection times out.
   const checking = new Set<SMTPConnection>();

@@ -1,5 +1,9 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { UNSURE_AFTER_DOT } from '../retry.js';
+import { isConnectionLimitError } from './connection-limit.js';
+import { offersLogin, outOfStepError, quitConnection, reset, withhold } from './session-steps.js';
+
+export { offersLogin, quitConnection } from './session-steps.js';
 
 /**
  * A pool of SMTP connections that send messages already in wire form: CRLF line breaks and no line
@@ -75,8 +79,10 @@ interface Lane {
   opening?: Promise<SMTPConnection> | undefined;
   /** Its connection, so closing the pool can cut it short. */
   pending?: SMTPConnection | undefined;
-  /** Turned away for the server's cap: no message uses it until `back` fires. */
+  /** Turned away for the server's cap: no message uses it until `back` fires (never, once `capped`). */
   retired?: boolean;
+  /** The server said the account has too many connections: out for the rest of the run. */
+  capped?: boolean;
   back?: NodeJS.Timeout | undefined;
   /** A message has it (taken from `free` or handed over by `release`). */
   held?: boolean;
@@ -108,6 +114,8 @@ const TIMING: WirePoolTiming = { retireMs: 60_000, finalReplyMs: 10 * 60_000 };
 export interface WirePoolEvents {
   /** A connection found no AUTH offered, so the credentials it has went unused. */
   loginNotOffered?: () => void;
+  /** The server said the account has too many connections open (`reply`): `connections` are left for the run. */
+  connectionsCapped?: (connections: number, reply: string) => void;
 }
 
 export function createWirePool(
@@ -172,12 +180,35 @@ export function createWirePool(
     // run must hear of it.
     return responseCode === undefined && lanes.some((other) => other !== lane && other.connection !== undefined);
   };
+  // A reply that says the account has too many connections open, wherever in the session it comes:
+  // that lane is out for the rest of the run, since the limit belongs to the account and does not
+  // lift while the run keeps its other connections. Never the last: its refusal then reaches the
+  // run, which takes it as throttling.
+  const cap = (lane: Lane, error: unknown): boolean => {
+    if (closed || !isConnectionLimitError(error)) return false;
+    if (lane.capped) return true;
+    const left = lanes.filter((other) => !other.retired).length - (lane.retired ? 0 : 1);
+    if (left < 1) return false;
+    lane.capped = true;
+    lane.retired = true;
+    // Closed, not kept: the server counts it against the account until it goes.
+    if (lane.connection) drop(lane, lane.connection);
+    clearTimeout(lane.back);
+    lane.back = undefined;
+    const at = free.indexOf(lane);
+    if (at >= 0) free.splice(at, 1);
+    events.connectionsCapped?.(
+      lanes.filter((other) => !other.capped).length,
+      String((error as { response?: unknown }).response ?? ''),
+    );
+    return true;
+  };
   /** The lane's connection, opened if need be; undefined when the server turned the lane away for its cap. */
   const connectionOf = async (lane: Lane): Promise<SMTPConnection | undefined> => {
     try {
       return lane.connection ?? (await open(lane));
     } catch (error) {
-      if (retire(lane, error)) return undefined;
+      if (cap(lane, error) || retire(lane, error)) return undefined;
       throw error;
     }
   };
@@ -356,6 +387,9 @@ export function createWirePool(
             // connection, neither failed nor retried. Each such connection is spent: a bounded loop.
             const lost = e.responseCode === undefined && !step.wrote && LOST_CONNECTION.has(e.code ?? '');
             if (reused && lost && ++closedUnder <= lanes.length) continue;
+            // Refused for the account's connections, not for this message (a reply, so never taken): it
+            // goes out on another connection, and this one is closed above and not opened again.
+            if (!step.outOfStep && cap(lane, error)) continue;
             throw error;
           }
         } finally {
@@ -375,7 +409,7 @@ export function createWirePool(
       const first = live.some((lane) => lane.connection) ? undefined : (live[0] ?? others.shift());
       if (first) await open(first);
       // Not awaited: a lane that fails is opened again by its next message.
-      for (const lane of others) open(lane).catch((error: unknown) => retire(lane, error));
+      for (const lane of others) open(lane).catch((error: unknown) => cap(lane, error) || retire(lane, error));
     },
     maxSize() {
       for (const lane of lanes) {
@@ -404,69 +438,6 @@ export function createWirePool(
       }
     },
   };
-}
-
-/** The error of a message whose dot was answered with a reply meant for another command. */
-function outOfStepError(reply: string): Error {
-  return Object.assign(
-    new Error(
-      `The server's replies are out of step with the commands (got "${reply.trim()}" for the end of a message)`,
-    ),
-    {
-      code: 'EPROTOCOL',
-      response: reply,
-      [UNSURE_AFTER_DOT]: true,
-    },
-  );
-}
-
-/** Abandons a message held at its dot: without the dot the server never takes it (RFC 5321 4.1.1.4). */
-function withhold(connection: SMTPConnection, reject: (error: Error) => void): void {
-  connection.close();
-  reject(
-    Object.assign(new Error('Message withheld at its end of data: the ledger could not record earlier messages'), {
-      code: 'EWITHHELD',
-    }),
-  );
-}
-
-/**
- * Whether the server offers a login. nodemailer assumes one after HELO too (a server that refused
- * EHLO) and sends AUTH, but AUTH is an extension of EHLO (RFC 4954): a server greeted with HELO
- * offers none, and answering AUTH as an unknown command is no refusal of the credentials.
- */
-export function offersLogin(connection: SMTPConnection): boolean {
-  const internals = connection as unknown as ConnectionInternals;
-  const greetedWithHelo = internals._ehloLines === undefined && internals._supportedAuth?.length === 0;
-  return connection.allowsAuth && !greetedWithHelo;
-}
-
-/** How long a server has to answer QUIT and hang up before the connection is closed on it. */
-const QUIT_WAIT_MS = 2_000;
-
-/**
- * Says QUIT, and closes the connection if the server has not hung up soon after: one that never
- * answers would otherwise keep the socket, and the finished command with it, until its idle timeout.
- */
-export function quitConnection(connection: SMTPConnection): void {
-  // Unreferenced: while the socket is open it keeps the process up, and once it closed there is nothing to do.
-  const timer = setTimeout(() => connection.close(), QUIT_WAIT_MS).unref();
-  connection.once('end', () => clearTimeout(timer));
-  connection.quit();
-}
-
-function reset(connection: SMTPConnection): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // A connection lost before the server answered RSET (a server that refuses a message and hangs
-    // up, or goes quiet until the socket times out) never calls back: its end settles the reset.
-    const lost = () => reject(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' }));
-    connection.once('end', lost);
-    connection.reset((error) => {
-      connection.off('end', lost);
-      if (error) reject(error);
-      else resolve();
-    });
-  });
 }
 
 function drop(lane: Lane, connection: SMTPConnection): void {

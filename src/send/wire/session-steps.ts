@@ -1,0 +1,67 @@
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { UNSURE_AFTER_DOT } from '../retry.js';
+
+// The steps of an SMTP session the wire pool takes beside sending: quitting, resetting, giving up a message.
+
+/** The error of a message whose dot was answered with a reply meant for another command. */
+export function outOfStepError(reply: string): Error {
+  return Object.assign(
+    new Error(
+      `The server's replies are out of step with the commands (got "${reply.trim()}" for the end of a message)`,
+    ),
+    {
+      code: 'EPROTOCOL',
+      response: reply,
+      [UNSURE_AFTER_DOT]: true,
+    },
+  );
+}
+
+/** Abandons a message held at its dot: without the dot the server never takes it (RFC 5321 4.1.1.4). */
+export function withhold(connection: SMTPConnection, reject: (error: Error) => void): void {
+  connection.close();
+  reject(
+    Object.assign(new Error('Message withheld at its end of data: the ledger could not record earlier messages'), {
+      code: 'EWITHHELD',
+    }),
+  );
+}
+
+/**
+ * Whether the server offers a login. nodemailer assumes one after HELO too (a server that refused
+ * EHLO) and sends AUTH, but AUTH is an extension of EHLO (RFC 4954): a server greeted with HELO
+ * offers none, and answering AUTH as an unknown command is no refusal of the credentials.
+ */
+export function offersLogin(connection: SMTPConnection): boolean {
+  const internals = connection as unknown as { _ehloLines?: string[]; _supportedAuth?: string[] };
+  const greetedWithHelo = internals._ehloLines === undefined && internals._supportedAuth?.length === 0;
+  return connection.allowsAuth && !greetedWithHelo;
+}
+
+/** How long a server has to answer QUIT and hang up before the connection is closed on it. */
+const QUIT_WAIT_MS = 2_000;
+
+/**
+ * Says QUIT, and closes the connection if the server has not hung up soon after: one that never
+ * answers would otherwise keep the socket, and the finished command with it, until its idle timeout.
+ */
+export function quitConnection(connection: SMTPConnection): void {
+  // Unreferenced: while the socket is open it keeps the process up, and once it closed there is nothing to do.
+  const timer = setTimeout(() => connection.close(), QUIT_WAIT_MS).unref();
+  connection.once('end', () => clearTimeout(timer));
+  connection.quit();
+}
+
+export function reset(connection: SMTPConnection): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // A connection lost before the server answered RSET (a server that refuses a message and hangs
+    // up, or goes quiet until the socket times out) never calls back: its end settles the reset.
+    const lost = () => reject(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' }));
+    connection.once('end', lost);
+    connection.reset((error) => {
+      connection.off('end', lost);
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+}
