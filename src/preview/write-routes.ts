@@ -105,8 +105,15 @@ async function testSend(response: ServerResponse, body: unknown, ctx: WriteConte
   if (kind === 'variant' && key !== EDITOR_VARIANT_ID && !variant)
     return reply(response, 404, { error: `no variant "${key}" in this issue` });
   const started = performance.now();
+  // Shown on the page beside the outcome as well as in the terminal: the person is at the page.
+  const warnings: string[] = [];
+  const warn = (line: string) => {
+    warnings.push(line);
+    ctx.log(line);
+  };
+  const withWarnings = (text: string) => [text, ...warnings].join(' ');
   try {
-    const transport = await testTransport(project, ctx.env, ctx.cwd);
+    const transport = await testTransport(project, ctx.env, ctx.cwd, warn);
     const report = await sendTestMessage({
       project,
       state: { cwd: ctx.cwd },
@@ -121,15 +128,17 @@ async function testSend(response: ServerResponse, body: unknown, ctx: WriteConte
     const failure = report.failures[0];
     if (report.total.sent !== 1) {
       const why = failure ? `${failure.responseCode ?? ''} ${failure.response}`.trim() : 'not sent';
-      return reply(response, 502, { error: `The test was not delivered: ${why}` });
+      return reply(response, 502, { error: withWarnings(`The test was not delivered: ${why}`) });
     }
     const where = transport.kind === 'smtp' ? `through ${transport.destination}` : `into ${transport.destination}`;
     ctx.log(`test message sent ${where}`);
-    return reply(response, 200, { message: `Test sent to ${to.trim()} ${where}.` });
+    return reply(response, 200, { message: withWarnings(`Test sent to ${to.trim()} ${where}.`) });
   } catch (error) {
     if (!(error instanceof RolecastError)) throw error;
     const status = error.code === 'E_USAGE' ? 400 : 502;
-    return reply(response, status, { error: `${error.message}${error.hint ? ` — ${error.hint}` : ''}` });
+    return reply(response, status, {
+      error: withWarnings(`${error.message}${error.hint ? ` — ${error.hint}` : ''}`),
+    });
   }
 }
 

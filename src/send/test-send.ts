@@ -94,11 +94,17 @@ export async function sendTestMessage(input: TestSendInput): Promise<SendReport>
 
 /**
  * Where a test goes when no `--outbox` is given: SMTP with `SMTP_URL`, else the issue's outbox
- * folder beside the config, as `send` chooses. Used by the preview's "send me a test".
+ * folder beside the config, as `send` chooses. Used by the preview's "send me a test". `log` hears
+ * the transport's warnings, as `send --test` prints them (a server that offers no login).
  */
-export async function testTransport(project: Project, env: Environment, cwd: string): Promise<MailTransport> {
+export async function testTransport(
+  project: Project,
+  env: Environment,
+  cwd: string,
+  log?: (line: string) => void,
+): Promise<MailTransport> {
   const dkim = await readDkim(env);
-  return singleMessageTransport(project.config, env.smtpUrl, dkim, project.issue.id, cwd);
+  return singleMessageTransport(project.config, env.smtpUrl, dkim, project.issue.id, cwd, log);
 }
 
 /** Unsubscribed, bounced, complained or erased addresses get no mail at all, tests included. */

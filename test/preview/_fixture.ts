@@ -18,7 +18,7 @@ export interface PreviewFixture {
  * its last lines printed when a test fails, since a browser timeout alone says little.
  */
 export async function startFixture(
-  options: { files?: Record<string, string>; subscribers?: string | false } = {},
+  options: { files?: Record<string, string>; subscribers?: string | false; env?: NodeJS.ProcessEnv } = {},
 ): Promise<PreviewFixture> {
   const project = await tempProject({ withExample: true, files: options.files ?? {} });
   const logs: string[] = [];
@@ -29,6 +29,7 @@ export async function startFixture(
       subscribersFile: options.subscribers === false ? undefined : (options.subscribers ?? SUBSCRIBERS),
       cwd: project.dir,
       port: 0,
+      ...(options.env ? { env: options.env } : {}),
       log: (line) => logs.push(`${new Date().toISOString().slice(11, 23)} ${line}`),
     });
   } catch (error) {
