@@ -189,8 +189,17 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
     settings.log?.(
       `notice: the SMTP server ${where} allows fewer connections at once (${scrub(reply).replace(/\s+/g, ' ').trim()}): sending over ${connections} connection${connections === 1 ? '' : 's'} for the rest of the run (lower --concurrency to start there)`,
     );
+  const pipeliningDropped = () =>
+    settings.log?.(
+      `notice: the SMTP server ${where} offers PIPELINING but left pipelined commands unanswered more than once: sending each command on its own for the rest of the run (the messages it left waiting were sent again, not counted as attempts)`,
+    );
   const pool = () =>
-    (wire ??= createWirePool(options, settings.concurrency, { finalReplyMs }, { loginNotOffered, connectionsCapped }));
+    (wire ??= createWirePool(
+      options,
+      settings.concurrency,
+      { finalReplyMs },
+      { loginNotOffered, connectionsCapped, pipeliningDropped },
+    ));
   // Checks and probes still running: closing the transport (a render failed meanwhile) cuts them
   // short, so the command ends at once rather than when the server's greeting or connection times out.
   const checking = new Set<SMTPConnection>();

@@ -38,6 +38,11 @@ export interface RawServerOptions {
   dataEnd?: (session: RawSession, message: RawMessage) => RawAnswer;
   /** Splits each reply into writes of this many bytes, each in a packet of its own. */
   splitBytes?: number;
+  /**
+   * Reads only the first command of each packet and discards the rest, as a server that does not
+   * read ahead does with pipelined commands (whether or not its EHLO offers PIPELINING).
+   */
+  firstCommandOfPacket?: boolean;
 }
 
 export interface RawMessage {
@@ -92,6 +97,7 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
     let data: string[] | undefined;
     socket.on('data', (chunk) => {
       buffer += chunk.toString('latin1');
+      let commandsOfPacket = 0;
       for (;;) {
         if (socket.destroyed) return;
         const end = buffer.indexOf('\r\n');
@@ -121,6 +127,7 @@ export async function startRawServer(options: RawServerOptions = {}): Promise<Ra
           answer(said);
           continue;
         }
+        if (options.firstCommandOfPacket && ++commandsOfPacket > 1) continue;
         commands.push(line);
         const own = options.command?.(line, session);
         if (own !== undefined) {

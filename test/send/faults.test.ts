@@ -377,7 +377,10 @@ describe('a server that stops answering', () => {
     const report = await sendWithTimeouts(server, { socketMs: 400 });
     expect(report.total).toMatchObject({ failed: 0, deferred: 0, pending: 0 });
     expect([...(await receivedBy(server))].sort()).toEqual(await eligible(fixture));
-    expect(ledgerRows(fixture).reduce((sum, r) => sum + r.attempts, 0)).toBe(server.counts.accepted + 1);
+    // Its envelope went out pipelined and got no reply: it goes again one command at a time, not
+    // counted as an attempt (as for a server that reads one command at a time, see pipelining.test.ts).
+    expect(ledgerRows(fixture).reduce((sum, r) => sum + r.attempts, 0)).toBe(server.counts.accepted);
+    expect(server.counts.rcpt).toBe(server.counts.accepted + 1);
   }, 15_000);
 
   it('does not send again in the same run a message whose final dot got no reply: the server may have taken it', async () => {

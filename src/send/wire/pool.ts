@@ -1,7 +1,15 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { UNSURE_AFTER_DOT } from '../retry.js';
 import { isConnectionLimitError } from './connection-limit.js';
-import { offersLogin, outOfStepError, quitConnection, reset, withhold } from './session-steps.js';
+import {
+  leftPipelinedUnanswered,
+  offersLogin,
+  outOfStepError,
+  quitConnection,
+  reset,
+  stopPipelining,
+  withhold,
+} from './session-steps.js';
 
 export { offersLogin, quitConnection } from './session-steps.js';
 
@@ -93,6 +101,8 @@ const END = Buffer.from('.\r\n', 'latin1');
 interface Step {
   outOfStep: boolean;
   wrote: boolean;
+  /** The envelope went out pipelined (MAIL FROM, RCPT TO and DATA at once, RFC 2920). */
+  pipelined?: boolean;
 }
 
 /** nodemailer's codes for a connection that closed or broke under a command. */
@@ -114,6 +124,8 @@ const TIMING: WirePoolTiming = { retireMs: 60_000, finalReplyMs: 10 * 60_000 };
 export interface WirePoolEvents {
   /** A connection found no AUTH offered, so the credentials it has went unused. */
   loginNotOffered?: () => void;
+  /** The server offered PIPELINING and left pipelined commands unanswered: commands go one at a time from now on. */
+  pipeliningDropped?: () => void;
   /** The server said the account has too many connections open (`reply`): `connections` are left for the run. */
   connectionsCapped?: (connections: number, reply: string) => void;
 }
@@ -129,6 +141,10 @@ export function createWirePool(
   const free = [...lanes];
   const waiting: ((lane: Lane) => void)[] = [];
   let closed = false;
+  // Off once a server that offers PIPELINING left pipelined envelopes unanswered twice: one may be
+  // a stall of the moment, two say it reads one command at a time.
+  let pipelining = true;
+  let pipelinedStalls = 0;
 
   const acquire = (): Promise<Lane> => {
     const lane = free.pop();
@@ -247,6 +263,7 @@ export function createWirePool(
           // Closed while it logged in: quit, never handed out.
           if (closed) return fail(poolClosed());
           settled = true;
+          if (!pipelining) stopPipelining(connection);
           lane.connection = connection;
           resolve(connection);
         };
@@ -336,6 +353,7 @@ export function createWirePool(
         };
       };
       connection.send({ ...envelope, size } as never, {} as never, (error, info) => {
+        step.pipelined ??= false;
         if (dotSent && !internals._destroyed) internals._socket?.setTimeout?.(options.socketTimeout ?? 600_000);
         if (error) {
           // No reply to the dot (the wait ran out, or the connection closed or broke first): the
@@ -345,12 +363,16 @@ export function createWirePool(
           reject(error);
         } else resolve(String((info as { response?: string }).response ?? '250 OK'));
       });
+      // Read as the envelope went out (send writes it at once), before any reply.
+      step.pipelined ??= (internals as { _envelope?: { pipelined?: boolean } })._envelope?.pipelined === true;
     });
 
   return {
     async send(envelope, chunks, gate) {
       // Connections found closed under this message as it began on them (see below).
       let closedUnder = 0;
+      // Its pipelined envelope went unanswered once: it goes again one command at a time.
+      let unpipelined = false;
       for (;;) {
         if (closed) throw poolClosed();
         const lane = await acquire();
@@ -359,6 +381,7 @@ export function createWirePool(
           const connection = await connectionOf(lane);
           // Turned away for the server's cap before any of the message was sent: the message takes another lane.
           if (!connection) continue;
+          if (unpipelined) stopPipelining(connection);
           const step: Step = { outOfStep: false, wrote: false };
           try {
             const reply = await deliver(connection, envelope, chunks, gate, step);
@@ -387,6 +410,18 @@ export function createWirePool(
             // connection, neither failed nor retried. Each such connection is spent: a bounded loop.
             const lost = e.responseCode === undefined && !step.wrote && LOST_CONNECTION.has(e.code ?? '');
             if (reused && lost && ++closedUnder <= lanes.length) continue;
+            // No reply to a pipelined envelope, and none of the message sent (a server that offers
+            // PIPELINING but reads one command at a time): nothing was taken, so the message goes
+            // again at once, its commands one by one, not counted as an attempt.
+            if (step.pipelined && !unpipelined && leftPipelinedUnanswered(error, step.wrote)) {
+              unpipelined = true;
+              if (pipelining && ++pipelinedStalls >= 2) {
+                pipelining = false;
+                for (const other of lanes) if (other.connection) stopPipelining(other.connection);
+                events.pipeliningDropped?.();
+              }
+              continue;
+            }
             // Refused for the account's connections, not for this message (a reply, so never taken): it
             // goes out on another connection, and this one is closed above and not opened again.
             if (!step.outOfStep && cap(lane, error)) continue;

@@ -65,3 +65,19 @@ export function reset(connection: SMTPConnection): Promise<void> {
     });
   });
 }
+
+/** nodemailer's codes for a command left without a reply: the wait ran out, or the connection went. */
+const NO_REPLY = new Set(['ETIMEDOUT', 'ECONNECTION', 'EPIPE', 'ECONNRESET', 'ESOCKET']);
+
+/** Whether a message failed for want of any reply before its data went out. */
+export function leftPipelinedUnanswered(error: unknown, wrote: boolean): boolean {
+  const e = (error ?? {}) as { code?: string; responseCode?: number };
+  return !wrote && e.responseCode === undefined && NO_REPLY.has(e.code ?? '');
+}
+
+/** The connection's later envelopes go one command at a time, as to a server without PIPELINING. */
+export function stopPipelining(connection: SMTPConnection): void {
+  const extensions = (connection as unknown as { _supportedExtensions?: string[] })._supportedExtensions;
+  const at = extensions?.indexOf('PIPELINING') ?? -1;
+  if (extensions && at >= 0) extensions.splice(at, 1);
+}
