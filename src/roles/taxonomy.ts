@@ -7,6 +7,7 @@ import { unknownKeyWarnings } from '../load/_unknown-keys.js';
 import { formatPath, zodProblems } from '../load/_validate.js';
 import { yamlLineOf } from '../load/_yaml-lines.js';
 import { byteLength, fileSize, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from '../load/limits.js';
+import { singularForms } from './_plural.js';
 
 const roleName = z.string().trim().min(1).max(LIMITS.roleLength);
 const TaxonomyFileSchema = z.object({
@@ -91,10 +92,22 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
     return written;
   };
 
+  // A role written in the plural ("CTOs", "Product managers") is the role its singular names, so
+  // its readers get the summary; only when the plural itself is neither a role nor an alias.
+  const known = (role: string): string | undefined => {
+    const exact = byKey.get(roleKey(role));
+    if (exact !== undefined || role.length > LIMITS.roleLength) return exact;
+    for (const singular of singularForms(role)) {
+      const found = byKey.get(roleKey(singular));
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+
   return {
     roles,
-    lookup: (role) => byKey.get(roleKey(role)),
-    normalise: (role) => byKey.get(roleKey(role)) ?? unknownAs(role),
+    lookup: known,
+    normalise: (role) => known(role) ?? unknownAs(role),
     closest(role) {
       const key = roleKey(role);
       if (hints.has(key)) return hints.get(key);
