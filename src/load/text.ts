@@ -764,7 +764,8 @@ export function parseSummaryText(
         trimmed.split(/\s+/).length <= 4 &&
         bulletOf(trimmed) === undefined &&
         previousEndsBlock(lines, index, nextText) &&
-        nextText[index + 1] !== undefined)
+        nextText[index + 1] !== undefined &&
+        !leadsIntoText(trimmed))
     ) {
       flush();
       const written = unmarked.replace(/:$/, '');
@@ -1030,6 +1031,14 @@ export function splitRoles(value: string, wide = false): string[] {
 }
 
 /** Whether a line is one of the known section headings (after its decoration, see `undecorated`). */
+/**
+ * "The fix was simple:" after a blank line leads into the sentence or list under it: ending in a
+ * colon, only a known heading or a near miss of one is a heading, so the reader keeps what follows.
+ */
+function leadsIntoText(trimmed: string): boolean {
+  return trimmed.endsWith(':') && closestWord(trimmed.slice(0, -1), SECTIONS.keys()) === undefined;
+}
+
 export function isSectionHeading(line: string): boolean {
   return headingOf(line.trim()) !== undefined;
 }
