@@ -7,6 +7,7 @@ import { type Summary, SummarySchema } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { closestWord } from '../suggest.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
+import { addressedSource, sameAddress } from './_source-address.js';
 import { utf16Encoding } from './_utf16.js';
 import { zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
@@ -269,6 +270,7 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
     raw.roles = raw.roles.map((role: unknown, index) =>
       index > 0 && typeof role === 'string' ? role.replace(LIST_JOINER, '') : role,
     );
+  sourceAddressToLink(raw, parsed.lines);
   const lineOf = (path: readonly PropertyKey[]) => {
     const field = String(path[0] ?? '');
     const line = ownLine(parsed.lines, field);
@@ -333,6 +335,21 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
     if (!canonical.includes(name)) canonical.push(name);
   }
   return { summary: { ...summary, roles: canonical }, problems };
+}
+
+/**
+ * "Source: Example Weekly (https://…)": readers see the source as a name. The address is the
+ * article's link when none is given, and is left out of the name when it is the link already;
+ * a different address stays where it was written, so nothing is lost.
+ */
+function sourceAddressToLink(raw: Record<string, unknown>, lines: Record<string, number>): void {
+  const addressed = addressedSource(raw.source);
+  if (addressed === undefined) return;
+  if (raw.url === undefined) {
+    raw.url = addressed.url;
+    if (lines.source !== undefined) lines.url = lines.source;
+  } else if (typeof raw.url !== 'string' || !sameAddress(raw.url, addressed.url)) return;
+  raw.source = addressed.name;
 }
 
 /**

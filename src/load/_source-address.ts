@@ -1,0 +1,40 @@
+/**
+ * A source written with its address, as editors paste it: "Example Weekly (https://…)",
+ * "Example Weekly <https://…>", "[Example Weekly](https://…)", "Example Weekly - https://…".
+ * Readers see the source as a name; the address is the article's link when none is given.
+ */
+export interface AddressedSource {
+  name: string;
+  url: string;
+}
+
+const ADDRESS = String.raw`https?:\/\/[^\s<>]{1,2000}`;
+const FORMS = [
+  new RegExp(String.raw`^\[([^\[\]]{1,300})\]\(\s*<?(${ADDRESS}?)>?\s*\)\.?$`, 'i'),
+  new RegExp(String.raw`^(.{1,300}?)\s*\(\s*<?(${ADDRESS}?)>?\s*\)\.?$`, 'i'),
+  new RegExp(String.raw`^(.{1,300}?)\s*<(${ADDRESS})>\.?$`, 'i'),
+  new RegExp(String.raw`^(.{1,300}?)(?:\s*[—–|:,]\s*|\s+-\s+|\s+)(${ADDRESS}?)\.?$`, 'i'),
+];
+
+export function addressedSource(source: unknown): AddressedSource | undefined {
+  if (typeof source !== 'string' || !/https?:\/\//i.test(source)) return undefined;
+  for (const form of FORMS) {
+    const found = form.exec(source.trim());
+    if (!found) continue;
+    const name = found[1]!.trim().replace(/[\s—–|:,-]+$/, '');
+    // A name has letters and no address of its own: "https://a (https://b)" is not one.
+    if (!/\p{L}/u.test(name) || /https?:\/\//i.test(name)) return undefined;
+    return { name, url: found[2]! };
+  }
+  return undefined;
+}
+
+/** The same address written with or without its closing slash, host in any case. */
+export function sameAddress(a: string, b: string): boolean {
+  const key = (url: string) => {
+    const trimmed = url.trim().replace(/\/+$/, '');
+    const host = /^https?:\/\/[^/?#]+/i.exec(trimmed)?.[0] ?? '';
+    return host.toLowerCase() + trimmed.slice(host.length);
+  };
+  return key(a) === key(b);
+}
