@@ -173,12 +173,17 @@ export function linkNotRead(file: string, line: number): Problem {
  * inside the text is the text's (`[`code`](…)`).
  */
 function withoutLinks(line: string): string {
-  if (!line.includes('`')) return line.replace(IMAGE, '').replace(LINK, '$1');
+  if (!line.includes('`')) return line.replace(IMAGE, '').replace(LINK, (_link, text: string) => linkShown(text));
   return outsideCode(
     outsideCode(line, IMAGE, () => ''),
     LINK,
-    (text) => text,
+    linkShown,
   );
+}
+
+/** A link's text as readers see it: a numbered citation, "[1](https://…)", keeps its brackets. */
+function linkShown(text: string): string {
+  return /^\d{1,9}$/.test(text.trim()) ? `[${text.trim()}]` : text;
 }
 
 function outsideCode(line: string, pattern: RegExp, written: (text: string) => string): string {
