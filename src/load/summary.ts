@@ -17,6 +17,7 @@ import {
   isSectionHeading,
   joinLines,
   LIST_JOINER,
+  linkLineAddress,
   type ParsedText,
   parseSummaryText,
   splitLines,
@@ -573,8 +574,14 @@ function parseMarkdown(text: string, file: string): ParsedText {
   const written = (text: string) => withoutInlineMarks(text, prepared.definitions);
   const body = prepared.lines;
   const bodyText = body.join('\n').trim();
+  // A "Link: https://…" line in a body without headings is the article link, as in the text format,
+  // not run into the summary readers see; beside the frontmatter's url it stays text, with a warning.
   const bodyHasSections = body.some(
-    (line, index) => !prepared.literal.has(index) && (/^#{1,6}\s+\S/.test(line.trim()) || isSectionHeading(line)),
+    (line, index) =>
+      !prepared.literal.has(index) &&
+      (/^#{1,6}\s+\S/.test(line.trim()) ||
+        isSectionHeading(line) ||
+        (raw.url === undefined && !prepared.skip.has(index) && linkLineAddress(line.trim()) !== undefined)),
   );
   const bodyLine = end + 2 + body.findIndex((line) => line.trim() !== '');
   if (bodyHasSections) {
@@ -619,6 +626,19 @@ function parseMarkdown(text: string, file: string): ParsedText {
     raw.summary = bodyParagraphs(body, prepared.literal, prepared.skip, written).join('\n\n');
     lineOfKey.summary = bodyLine;
     if (prepared.wordedLink !== undefined) problems.push(linkNotRead(file, prepared.wordedLink + end + 2));
+    body.forEach((line, index) => {
+      const address =
+        prepared.literal.has(index) || prepared.skip.has(index) ? undefined : linkLineAddress(line.trim());
+      if (address !== undefined && !(typeof raw.url === 'string' && sameAddress(raw.url, address)))
+        problems.push({
+          severity: 'warning',
+          file,
+          line: index + end + 2,
+          field: 'url',
+          message: `this line is read as text, not as the article link: the frontmatter gives url (line ${lineOfKey.url ?? 2})`,
+          hint: 'keep the link in one place: delete this line or the frontmatter url',
+        });
+    });
   }
   return { raw, lines: lineOfKey, problems, missingLine: 1, frontmatter: true };
 }

@@ -218,6 +218,11 @@ function followsLinkLabel(previous: string, trimmed: string): boolean {
   return label !== undefined && LINK_LABELS.has(label) && linkOf(trimmed) !== undefined;
 }
 
+/** The address a link label line gives: "Link: https://…", "URL: <https://…>". */
+export function linkLineAddress(trimmed: string): string | undefined {
+  return linkOf(trimmed);
+}
+
 /** Whether a line gives the article's link: a link label with an address, a bare address, "Source: https://…". */
 export function givesLink(trimmed: string): boolean {
   const source = sourceLineOf(trimmed);

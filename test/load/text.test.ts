@@ -1395,10 +1395,10 @@ describe('prose near the bold, closing-line, dash, parentheses and CJK reading r
       '---\ntitle: Queues\nroles: [CTO]\n---\nQueues hold work.\n\nLink: https://example.com/pkg/_internal_/mod.py\n',
       {
         title: 'Queues',
-        summary: 'Queues hold work.\n\nLink: https://example.com/pkg/_internal_/mod.py',
+        summary: 'Queues hold work.',
         roles: ['CTO'],
         source: null,
-        url: null,
+        url: 'https://example.com/pkg/_internal_/mod.py',
         date: null,
         takeaway: null,
       },
