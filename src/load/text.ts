@@ -927,12 +927,24 @@ function closingLine(
   bullet: string | undefined,
   markers: ReadonlySet<string>,
 ): { url: string } | { url?: undefined; source: string } | undefined {
-  if (bullet !== undefined && trimmed[0] === '—' && !markers.has('—')) return { source: bullet.replace(/\.$/, '') };
+  if (bullet !== undefined && trimmed[0] === '—' && !markers.has('—'))
+    return emDashItem(bullet, markers) ? undefined : { source: bullet.replace(/\.$/, '') };
   if (bullet !== undefined) return undefined;
   if (isBareUrl(trimmed)) return { url: trimmed };
   // "Via The Revenue Desk", a name; not "via the gateway", the end of a wrapped item.
   const via = /^Via\s+([A-Z0-9]\S*(?:\s.{0,200})?)$/u.exec(trimmed);
   return via ? { source: via[1]!.replace(/\.$/, '').trim() } : undefined;
+}
+
+/**
+ * "— Three." closing a list of "– One.", "– Two.": an item typed with the other dash (word
+ * processors turn some into em dashes), not who wrote the article: under an en-dash list, an
+ * em-dash line ending in a full stop, or one that does not read as a name, is one more item.
+ */
+function emDashItem(bullet: string, markers: ReadonlySet<string>): boolean {
+  // "— Jane Doe, Example Weekly (https://…)": a note in brackets is not part of the name.
+  if (!isName(bullet.replace(/\.$/, '').replace(/\s*\([^()]*\)$/, ''))) return true;
+  return markers.has('–') && bullet.endsWith('.') && !ABBREVIATION.test(bullet);
 }
 
 const NO_MARKERS: ReadonlySet<string> = new Set();
