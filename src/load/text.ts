@@ -109,7 +109,9 @@ const POOL_FIELD = /^(date|status)\s*:\s*(\S+)$/i;
 const HEADING_LIKE = /^[A-Z][A-Za-z&/' -]{1,38}:?$/;
 /** Labels ("Best for", "Link") are short; a colon further in is part of the text. */
 const MAX_LABEL = 64;
-const BULLET_MARKS = '-*+•–—·▪◦‣';
+// Also the round and square bullets Google Docs and Apple Notes paste (●, ○, ■), and the Symbol-font
+// bullet Word pastes as a private-use character (U+F0B7, and U+F0A7 for its square one).
+const BULLET_MARKS = '-*+•–—·▪◦‣●○■\uf0b7\uf0a7';
 
 const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
 const isDigit = (ch: string | undefined) => ch !== undefined && ch >= '0' && ch <= '9';
