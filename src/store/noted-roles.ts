@@ -43,19 +43,40 @@ export function entrySaysAsNoted(entry: Subscriber, said: string, spellings?: Ro
   return false;
 }
 
-/** `roles` with each role under each of its spellings, every combination (none past the limit). */
+/**
+ * `roles` as a send may have noted them: each role under each of its spellings, then (two roles
+ * merged into one, the other kept as its alias) under several of them at once. Every combination,
+ * none past the limit.
+ */
 function* respelled(roles: readonly string[], spellings: RoleSpellings): Generator<string[]> {
-  const options = roles.map((role) => spellings(role));
+  const each = roles.map((role) => spellings(role).map((spelling) => [spelling]));
+  yield* combined(each);
+  // A file that gave a reader both merged roles is read as the one role now.
+  const merged = each.map((options) => subsetsOf(options.map(([spelling]) => spelling!)));
+  if (merged.some((options, index) => options.length > each[index]!.length)) yield* combined(merged);
+}
+
+/** Every pick of one option per role, unless there are none to try or too many. */
+function* combined(options: readonly (readonly string[][])[]): Generator<string[]> {
   let combinations = 1;
   for (const spelled of options) combinations *= spelled.length;
   if (combinations <= 1 || combinations > MOST_COMBINATIONS) return;
   const picked = options.map(() => 0);
   for (let n = 0; n < combinations; n++) {
-    yield options.map((spelled, index) => spelled[picked[index]!]!);
+    yield options.flatMap((spelled, index) => spelled[picked[index]!]!);
     for (let index = 0; index < picked.length; index++) {
       picked[index]! += 1;
       if (picked[index]! < options[index]!.length) break;
       picked[index] = 0;
     }
   }
+}
+
+/** The non-empty subsets of `spellings` (a role with too many aliases to try them so: each alone). */
+function subsetsOf(spellings: readonly string[]): string[][] {
+  if (2 ** spellings.length > MOST_COMBINATIONS) return spellings.map((spelling) => [spelling]);
+  const subsets: string[][] = [];
+  for (let mask = 1; mask < 2 ** spellings.length; mask++)
+    subsets.push(spellings.filter((_, index) => (mask >> index) & 1));
+  return subsets;
 }
