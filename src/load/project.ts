@@ -8,7 +8,7 @@ import { redactDatabaseUrl } from '../db/postgres.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
-import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
+import { loadTaxonomy, type RoleTaxonomy, roleKey } from '../roles/taxonomy.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
 import { readStoredReadersAt, readStoredSubscribersAt } from '../state/read-at.js';
 import { type FileFieldNote, overlayReaderChanges, roleSpellingsOf, storeAudience } from '../store/index.js';
@@ -102,7 +102,9 @@ export async function inspectProject(
     // Nobody to read: the project has no readers.
   } else if (options.subscribersFile) {
     const file = resolve(cwd, options.subscribersFile);
-    const result = await loadSubscriberTable(file, taxonomy);
+    // How the file writes each known role: a send before roles.yaml knew one noted it so.
+    const written = new Map<string, Set<string>>();
+    const result = await loadSubscriberTable(file, spellingsNoted(taxonomy, written));
     append(problems, result.problems);
     table = result.table;
     const stored = await readersBesideFile(location);
@@ -112,7 +114,7 @@ export async function inspectProject(
       const movedInAt = new Map<string, string>();
       for (const move of stored.moves)
         if (move.at > (movedInAt.get(move.movedTo) ?? '')) movedInAt.set(move.movedTo, move.at);
-      const spellings = roleSpellingsOf(taxonomy.roles);
+      const spellings = roleSpellingsOf(taxonomy.roles, written);
       const overlaid = overlayReaderChanges(table, byEmail, modifiedAt(file), now, moves, movedInAt, spellings);
       table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused, moved: overlaid.moved };
@@ -246,6 +248,23 @@ function modifiedAt(file: string): Date {
   }
 }
 
+/** `taxonomy`, noting in `written` each spelling of a known role it reads (a few per role). */
+function spellingsNoted(taxonomy: RoleTaxonomy, written: Map<string, Set<string>>): RoleTaxonomy {
+  return {
+    ...taxonomy,
+    normalise(role) {
+      const name = taxonomy.normalise(role);
+      // Only through an alias: the role's own name in another case was noted under the name.
+      if (taxonomy.lookup(role) !== undefined && roleKey(role) !== roleKey(name)) {
+        const spelled = written.get(name) ?? new Set<string>();
+        if (spelled.size < WRITTEN_SPELLINGS) spelled.add(role.normalize('NFC').trim().replace(/\s+/g, ' '));
+        written.set(name, spelled);
+      }
+      return name;
+    },
+  };
+}
+
 /**
  * Stored roles by the taxonomy of today, as a subscribers file's are read: a role renamed in
  * roles.yaml since a reader chose it (now an alias of another) still reaches them.
@@ -256,6 +275,9 @@ function withTaxonomyRoles(subscribers: Subscriber[], taxonomy: RoleTaxonomy): S
     return roles.join('\u0000') === subscriber.roles.join('\u0000') ? subscriber : { ...subscriber, roles };
   });
 }
+
+/** Spellings of one role kept from a subscribers file: a list that writes it more ways is broken. */
+const WRITTEN_SPELLINGS = 8;
 
 /**
  * The store's readers for overlaying a file. A state file that cannot be read is left to the

@@ -11,15 +11,24 @@ export type RoleSpellings = (role: string) => readonly string[];
 /** Combinations of spellings tried for one reader's roles: a few roles with a few aliases each. */
 const MOST_COMBINATIONS = 4096;
 
-export function roleSpellingsOf(roles: readonly { name: string; aliases: readonly string[] }[]): RoleSpellings {
+export function roleSpellingsOf(
+  roles: readonly { name: string; aliases: readonly string[] }[],
+  /** How the subscribers file itself writes each role (an alias matches whatever its case and spaces). */
+  written: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+): RoleSpellings {
   const byName = new Map<string, string[]>();
   // An alias is noted as the loader kept an unknown role: trimmed, its spaces collapsed.
-  for (const role of roles)
-    byName.set(role.name, [
-      role.name,
-      ...role.aliases.map((alias) => alias.normalize('NFC').trim().replace(/\s+/g, ' ')),
-    ]);
+  for (const role of roles) {
+    const spelled = new Set([role.name, ...role.aliases.map(asKept)]);
+    for (const spelling of written.get(role.name) ?? []) spelled.add(asKept(spelling));
+    byName.set(role.name, [...spelled]);
+  }
   return (role) => byName.get(role) ?? [role];
+}
+
+/** A role as the loader keeps one `roles.yaml` does not know (see `RoleTaxonomy.normalise`). */
+function asKept(role: string): string {
+  return role.normalize('NFC').trim().replace(/\s+/g, ' ');
 }
 
 /**

@@ -75,4 +75,22 @@ describe('roles a send noted, under a name roles.yaml later makes an alias', () 
     expect(second).toContain('For Executive');
     expect(second).not.toContain('For ML Engineer');
   });
+
+  it('are no change of the file when it spells the role otherwise than the alias does (case, spaces)', async () => {
+    await writeList(['model  ops']);
+    const first = await send('2026-W48');
+    expect(first).toContain('For Executive');
+
+    const rolesFile = project.path('roles.yaml');
+    const taxonomy = await readFile(rolesFile, 'utf8');
+    const aliased = taxonomy.replace(
+      'aliases: [Machine Learning Engineer, MLE,',
+      'aliases: [Machine Learning Engineer, Model Ops, MLE,',
+    );
+    expect(aliased).not.toBe(taxonomy);
+    await writeFile(rolesFile, aliased);
+    const second = await send('2026-W49');
+    expect(second).toContain('For Executive');
+    expect(second).not.toContain('For ML Engineer');
+  });
 });
