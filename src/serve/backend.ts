@@ -7,6 +7,7 @@ import { sqliteBounceStore } from '../bounces/store-sqlite.js';
 import { migrate, openPostgres } from '../db/postgres.js';
 import { openStateDb } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
+import { closeStateDb, fileMoved } from '../state/sqlite/file-in-place.js';
 import { migrateSubscriberStorePg, postgresSubscriberStore } from '../store/postgres.js';
 import { sqliteSubscriberStore } from '../store/sqlite.js';
 import type { SubscriberStore } from '../store/types.js';
@@ -47,6 +48,7 @@ export const DEFAULT_SERVE_POOL_SIZE = 10;
 export async function openServeBackend(location: StateLocation, options: ServeBackendOptions): Promise<ServeBackend> {
   if (location.kind === 'sqlite') {
     const db = openStateDb(location.file);
+    const moved = fileMoved(db.name);
     return {
       kind: 'sqlite',
       store: sqliteSubscriberStore(db),
@@ -55,9 +57,7 @@ export async function openServeBackend(location: StateLocation, options: ServeBa
       bounces: sqliteBounceStore(db),
       limiters: undefined,
       tokenBindings: undefined,
-      close: async () => {
-        db.close();
-      },
+      close: async () => closeStateDb(db, moved),
     };
   }
   const pool = await openPostgres(location.url, {

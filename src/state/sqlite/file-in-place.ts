@@ -1,5 +1,6 @@
 import { existsSync, linkSync, mkdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
 import { EXIT, RolecastError } from '../../errors.js';
 import { sqlitePath, WRITING } from '../../send/state-file.js';
 import type { StateDb } from '../../send/store.js';
@@ -88,6 +89,36 @@ function movedAway(file: string, how: Moved): string {
   if (how === 'log-deleted')
     return `the write-ahead log of the state file ${file} or its index (${sqlitePath(file)}-wal, -shm) was deleted`;
   return `the state file ${file} was ${how === 'replaced' ? 'replaced by another file' : 'deleted'}`;
+}
+
+/**
+ * Closes the state database so that it never takes a log other commands still write. The connection
+ * closed last lays the log into the file by its own index, then deletes the log: with the index
+ * deleted and started afresh by a command opened since, this connection's index no longer tells
+ * what the log holds, and that command's records (a send's ledger, an unsubscribe) would be deleted
+ * with it. A read-only connection held across the close keeps this one from being the last, and
+ * closes without touching the log itself: the next command reads the log by its new index.
+ */
+export function closeStateDb(db: StateDb, moved: (() => Moved | undefined) | undefined): void {
+  if (moved?.() !== 'log-deleted') {
+    db.close();
+    return;
+  }
+  let holder: StateDb | undefined;
+  try {
+    holder = new Database(db.name, { readonly: true, fileMustExist: true });
+    holder.prepare('SELECT 1 FROM sqlite_master').get();
+  } catch {
+    // The log itself is gone (not only its index): nobody else can read it, and closing lays what
+    // this connection wrote into the file, as it always did.
+    holder?.close();
+    holder = undefined;
+  }
+  try {
+    db.close();
+  } finally {
+    holder?.close();
+  }
 }
 
 /** The error of a write refused because the file at the path is no longer the one opened. */

@@ -6,7 +6,7 @@ import { stateUseError } from '../../send/state-file.js';
 import { replayUnrecorded, unrecordedFileOf } from '../../send/state-loss.js';
 import type { StateDb } from '../../send/store.js';
 import type { DeliveryLedger, StateStore } from '../contract.js';
-import { fileInPlace } from './file-in-place.js';
+import { closeStateDb, fileInPlace, fileMoved } from './file-in-place.js';
 import { sqliteSuppressions } from './suppressions.js';
 
 /**
@@ -18,6 +18,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
   const suppressions = sqliteSuppressions(db);
   // Before each ledger write: a send whose file was deleted under it stops, its records kept.
   const inPlace = fileInPlace(db, file);
+  const moved = db.memory || db.readonly ? undefined : fileMoved(file);
   return {
     kind: 'sqlite',
     description: file,
@@ -65,7 +66,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
     },
     explain: (error) => stateUseError(file, error),
     async close() {
-      db.close();
+      closeStateDb(db, moved);
     },
   };
 }
