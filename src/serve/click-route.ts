@@ -5,6 +5,7 @@ import { isScannerAgent } from '../analytics/scanners.js';
 import type { AnalyticsStore, ClickEvent } from '../analytics/store.js';
 import { verifyClickToken, verifyClickVariant } from '../analytics/token.js';
 import { decodeSentAt } from '../analytics/track-links.js';
+import { RolecastError } from '../errors.js';
 
 /**
  * `GET /c/<token>`: a 302 to the exact target signed in the token, and a click counted when it
@@ -98,10 +99,7 @@ function pendingWrites(store: AnalyticsStore, log?: (line: string) => void): (ev
   /** A write to a networked store is under way: the next ones wait behind it, in order. */
   let writing = false;
   const failed = (error: unknown) => {
-    if (!warned)
-      log?.(
-        `clicks wait in memory, the state database is busy: ${error instanceof Error ? error.message : String(error)}`,
-      );
+    if (!warned) log?.(waitingLine(error));
     warned = true;
   };
   const flush = (): void => {
@@ -137,6 +135,13 @@ function pendingWrites(store: AnalyticsStore, log?: (line: string) => void): (ev
     if (pending.length < MAX_PENDING) pending.push(event);
     flush();
   };
+}
+
+/** A write refused with a hint (the state file moved under serve) says what to do; any other waits out a busy file. */
+function waitingLine(error: unknown): string {
+  if (error instanceof RolecastError)
+    return `clicks wait in memory: ${error.message}${error.hint ? ` — ${error.hint}` : ''}`;
+  return `clicks wait in memory, the state database is busy: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /**

@@ -164,7 +164,9 @@ function replayPending(options: UnsubscribeServerOptions): void {
     if (result?.unreadable)
       options.log?.(`skipped ${result.unreadable} unreadable journal line(s), left by an interrupted write`);
   } catch (error) {
-    options.log?.(`the unsubscribe journal could not be applied yet: ${loggableError(error)}`);
+    // A file moved under serve stays so until a restart: the hint says so, every round.
+    const hint = error instanceof RolecastError && error.hint ? ` — ${loggableError(error.hint)}` : '';
+    options.log?.(`the unsubscribe journal could not be applied yet: ${loggableError(error)}${hint}`);
   }
 }
 
