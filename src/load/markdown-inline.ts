@@ -14,6 +14,8 @@
  * One left-to-right scan and CommonMark's delimiter pass: time linear in the text.
  */
 
+import { characterReferenceAt } from './_character-references.js';
+
 /** Reference labels as CommonMark matches them: case and runs of white space do not count. */
 export function referenceLabel(label: string): string {
   return label.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -37,7 +39,6 @@ const ASCII_WORD = /^[A-Za-z0-9]$/;
 const BARE_URL = /(?<![\p{L}\p{N}])(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:\/\/|www\.)[^\s<>]*/gu;
 const AUTOLINK =
   /<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,20})>/y;
-const CHARACTER_REFERENCE = /&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/y;
 const REFERENCE_TAIL = /\[([^[\]]{0,999})\]/y;
 /**
  * What follows an inline link's text: `(address)`, where the address may hold one pair of
@@ -48,69 +49,6 @@ const LINK_TARGET =
   /\((?:<[^<>\n]{0,2000}>|[^()\s]{0,2000}(?:\([^()\s]{0,500}\)[^()\s]{0,500})?)(?:[ \t]{1,20}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'|\([^()\n]{0,500}\)))?[ \t]{0,20}\)/y;
 
 const NO_DEFINITIONS: ReadonlySet<string> = new Set();
-
-/** The named references editors paste most; any other name stays as written. */
-const NAMED: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-  ndash: '–',
-  mdash: '—',
-  hellip: '…',
-  lsquo: '‘',
-  rsquo: '’',
-  ldquo: '“',
-  rdquo: '”',
-  laquo: '«',
-  raquo: '»',
-  bull: '•',
-  middot: '·',
-  copy: '©',
-  reg: '®',
-  trade: '™',
-  deg: '°',
-  times: '×',
-  divide: '÷',
-  plusmn: '±',
-  euro: '€',
-  pound: '£',
-  yen: '¥',
-  cent: '¢',
-  sect: '§',
-  para: '¶',
-  rarr: '→',
-  larr: '←',
-  asymp: '≈',
-  le: '≤',
-  ge: '≥',
-  ne: '≠',
-};
-
-/**
- * The character a reference names, or undefined when it names none a reader may be shown: controls,
- * line breaks, bidirectional controls, surrogates and noncharacters stay as written.
- */
-function referencedCharacter(decimal: string | undefined, hex: string | undefined, name: string | undefined) {
-  if (name !== undefined) return Object.hasOwn(NAMED, name) ? NAMED[name] : undefined;
-  const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
-  if (
-    code > 0x10ffff ||
-    code < 0x20 ||
-    (code >= 0x7f && code <= 0x9f) ||
-    (code >= 0xd800 && code <= 0xdfff) ||
-    (code >= 0xfdd0 && code <= 0xfdef) ||
-    (code & 0xfffe) === 0xfffe ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
-  )
-    return undefined;
-  return String.fromCodePoint(code);
-}
 
 /**
  * `text` (a paragraph's or a list item's lines, joined with line breaks) without its inline marks,
@@ -186,11 +124,9 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
       }
     }
     if (ch === '&') {
-      CHARACTER_REFERENCE.lastIndex = i;
-      const found = CHARACTER_REFERENCE.exec(text);
-      const character = found ? referencedCharacter(found[1], found[2], found[3]) : undefined;
-      if (character !== undefined) {
-        put(CHARACTER_REFERENCE.lastIndex, character);
+      const reference = characterReferenceAt(text, i);
+      if (reference !== undefined) {
+        put(reference.end, reference.character);
         continue;
       }
     }

@@ -7,6 +7,7 @@ import { type Summary, SummarySchema } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { closestWord } from '../suggest.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
+import { parsePastedText } from './_pasted-markup.js';
 import { addressedSource, sameAddress } from './_source-address.js';
 import { utf16Encoding } from './_utf16.js';
 import { zodProblems } from './_validate.js';
@@ -247,7 +248,7 @@ function parseUncapped(text: string, file: string, taxonomy: RoleTaxonomy, id: s
     if (parsed.fatal) return { summary: undefined, problems: parsed.problems };
     format = parsed.frontmatter ? 'markdown' : 'text';
   } else if (ext === '.txt' || ext === '') {
-    parsed = parseSummaryText(text, file);
+    parsed = parsePastedText(text, file);
     format = 'text';
   } else {
     return fail(file, 'file', `has an unsupported extension "${ext}"`, `use one of ${SUMMARY_EXTENSIONS.join(', ')}`);

@@ -295,7 +295,7 @@ describe('Markdown that only looks like inline marks reads as it always did', ()
     ).toBe('Write the file like this: ## Summary then a paragraph. Roles: admin is the default.');
   });
 
-  it('reads .txt and .json summaries exactly as written', () => {
+  it('reads .txt and .json summaries with their marks as written (a .txt file reads "&amp;" as "&")', () => {
     const text = parseSummary(
       doc(
         'Title *x*',
@@ -311,7 +311,7 @@ describe('Markdown that only looks like inline marks reads as it always did', ()
     ).summary;
     expect([text?.title, text?.summary]).toEqual([
       'Title *x*',
-      'The *author* `argues` &amp; [more][m].\n\n[m]: https://x.test',
+      'The *author* `argues` & [more][m].\n\n[m]: https://x.test',
     ]);
     const json = parseSummary(
       JSON.stringify({ title: 'T *x*', summary: 'The *author* `argues` &amp;.', roles: ['CTO'] }),

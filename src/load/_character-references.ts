@@ -1,0 +1,87 @@
+/**
+ * HTML character references (`&amp;`, `&#8212;`, `&mdash;`) as editors paste them from web pages,
+ * RSS feeds and CMS exports: read as the character they name in a Markdown body and in a text
+ * summary alike. A reference must end in `;` (`AT&T`, `Q&A` and a link's `?a=1&b=2` hold none), and
+ * one that would give a character a reader must not be shown stays as written.
+ */
+
+const CHARACTER_REFERENCE = /&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/y;
+const ANY_REFERENCE = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/g;
+
+/** The named references editors paste most; any other name stays as written. */
+const NAMED: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  ndash: '–',
+  mdash: '—',
+  hellip: '…',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  laquo: '«',
+  raquo: '»',
+  bull: '•',
+  middot: '·',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  deg: '°',
+  times: '×',
+  divide: '÷',
+  plusmn: '±',
+  euro: '€',
+  pound: '£',
+  yen: '¥',
+  cent: '¢',
+  sect: '§',
+  para: '¶',
+  rarr: '→',
+  larr: '←',
+  asymp: '≈',
+  le: '≤',
+  ge: '≥',
+  ne: '≠',
+};
+
+/**
+ * The character a reference names, or undefined when it names none a reader may be shown: controls,
+ * line breaks, bidirectional controls, surrogates and noncharacters stay as written.
+ */
+function referencedCharacter(decimal: string | undefined, hex: string | undefined, name: string | undefined) {
+  if (name !== undefined) return Object.hasOwn(NAMED, name) ? NAMED[name] : undefined;
+  const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
+  if (
+    code > 0x10ffff ||
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0xd800 && code <= 0xdfff) ||
+    (code >= 0xfdd0 && code <= 0xfdef) ||
+    (code & 0xfffe) === 0xfffe ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  )
+    return undefined;
+  return String.fromCodePoint(code);
+}
+
+/** The reference starting at `at` in `text`, with the character it names and where it ends. */
+export function characterReferenceAt(text: string, at: number): { character: string; end: number } | undefined {
+  CHARACTER_REFERENCE.lastIndex = at;
+  const found = CHARACTER_REFERENCE.exec(text);
+  if (!found) return undefined;
+  const character = referencedCharacter(found[1], found[2], found[3]);
+  return character === undefined ? undefined : { character, end: CHARACTER_REFERENCE.lastIndex };
+}
+
+/** `text` with each reference read as its character, in one pass: `&amp;lt;` gives `&lt;`. */
+export function decodeCharacterReferences(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(ANY_REFERENCE, (reference) => characterReferenceAt(reference, 0)?.character ?? reference);
+}
