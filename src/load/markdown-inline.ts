@@ -2,7 +2,7 @@
  * A Markdown body's inline marks taken out of the text readers see: `*emphasis*`, `_emphasis_`,
  * `~~strike~~`, code spans' backticks, a blockquote's `>` opening a line, backslash escapes, `<…>` around an autolink, the brackets and
  * address of a link (`[text](https://…)`, or `[text][ref]` when the file defines `ref`), and
- * character references (`&amp;`, `&#8212;`).
+ * character references (`&amp;`, `&#8212;`), and Obsidian's wikilinks and callout types (`_obsidian.ts`).
  * The text stays as written wherever a Markdown author would not see a mark:
  * - a code span's content, a web address and an autolink are never read for marks
  *   (https://example.com/a_b_c, `a*b*c`);
@@ -15,6 +15,7 @@
  */
 
 import { characterReferenceAt } from './_character-references.js';
+import { calloutTypeEnd, wikilinkAt } from './_obsidian.js';
 
 /** Reference labels as CommonMark matches them: case and runs of white space do not count. */
 export function referenceLabel(label: string): string {
@@ -83,7 +84,7 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
         while (text[end] === ' ') end++;
       }
       if (end > i) {
-        put(end, '');
+        put(calloutTypeEnd(text, end) ?? end, '');
         continue;
       }
     }
@@ -145,6 +146,13 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
       const image = linkAt(text, i + 1, NO_DEFINITIONS);
       if (image) {
         put(image.end, '');
+        continue;
+      }
+    }
+    if (ch === '[' && text[i + 1] === '[' && referenceEnd === undefined) {
+      const wikilink = wikilinkAt(text, i);
+      if (wikilink) {
+        put(wikilink.end, wikilink.shown);
         continue;
       }
     }
