@@ -21,9 +21,12 @@ export function parsePastedText(text: string, file: string): ParsedText {
   if (decoded === text && !PASTED_TAG.test(text)) return parsed;
   const written = splitLines(text);
   const read = splitLines(decoded);
-  const urlLine = parsed.lines.url;
-  if (urlLine !== undefined && typeof parsed.raw.url === 'string' && written[urlLine - 1] !== read[urlLine - 1])
-    parsed.problems.push(linkDecoded(file, urlLine, firstReference(written[urlLine - 1]!), parsed.raw.url));
+  // Without a Link line, a source written with its address ("Source: Example Weekly (https://…)")
+  // gives the link: its line is checked as the link's.
+  const urlLine = parsed.raw.url === undefined ? parsed.lines.source : parsed.lines.url;
+  const address = urlLine === undefined ? undefined : read[urlLine - 1]!.match(/(?:https?|mailto):[^\s<>()]+/i)?.[0];
+  if (urlLine !== undefined && address !== undefined && written[urlLine - 1] !== read[urlLine - 1])
+    parsed.problems.push(linkDecoded(file, urlLine, firstReference(written[urlLine - 1]!), address));
   const tagged = read.findIndex((line) => PASTED_TAG.test(line));
   if (tagged >= 0) parsed.problems.push(htmlLeftIn(file, tagged + 1, read[tagged]!.match(PASTED_TAG)![0].slice(0, 40)));
   return parsed;

@@ -71,6 +71,23 @@ describe('character references in a text summary', () => {
     ]);
   });
 
+  it('warn too where a source written with its address gives the link', () => {
+    const { summary, problems } = parseSummary(
+      [
+        'Budgets',
+        'Summary',
+        'Text.',
+        'Best for: CTO',
+        'Source: Example Weekly (https://example.com/rd?a=1&amp;b=2)',
+        '',
+      ].join('\n'),
+      'pasted.txt',
+      taxonomy,
+    );
+    expect([summary?.source, summary?.url]).toEqual(['Example Weekly', 'https://example.com/rd?a=1&b=2']);
+    expect(problems).toEqual([expect.objectContaining({ severity: 'warning', line: 5, field: 'url' })]);
+  });
+
   it.each(['javascript&#58;alert(1)', '&#106;avascript:alert(1)', 'java&#115;cript:alert(1)'])(
     'never make a javascript: link: %s is refused',
     (link) => {
