@@ -14,6 +14,7 @@ import { displayPath } from './_display.js';
 import { unguardFormula } from './_formula-guard.js';
 import { hasDuplicateKeys, JsonSyntaxError, type JsonWithLines, parseJsonWithLines } from './_json-lines.js';
 import { entryText, type JsonListStream, NotStreamable, type StreamedEntry, streamJsonList } from './_json-stream.js';
+import { createLeftFieldsCheck } from './_left-fields.js';
 import { fromProviderColumns } from './_provider-columns.js';
 import { fastSubscriber } from './_subscriber-fast.js';
 import { decodedChunks, utf16Encoding } from './_utf16.js';
@@ -231,7 +232,11 @@ function csvEntries(file: string, taxonomy: RoleTaxonomy) {
   let refusal: SubscriberTableResult | undefined;
   // Cells are slices of the text read: what a kept reader holds is copied out (the table copies its
   // own text; roles are copied by `detach`).
-  const validator = createEntryValidator(file, taxonomy, [], { copyKept: true, undecodableSaid: true });
+  const validator = createEntryValidator(file, taxonomy, [], {
+    copyKept: true,
+    undecodableSaid: true,
+    leftFieldsRead: true,
+  });
   // Rows the file's own shape makes wrong, said once each; errors, so nothing is sent from the list.
   const shapeProblems: Problem[] = [];
   // Provider cells that say nothing known, one error per distinct cell: a new provider type in a
@@ -539,6 +544,8 @@ export function createEntryValidator(
     copyKept?: boolean;
     /** U+FFFD is said by the reader of the file (CSV says it of any cell). */
     undecodableSaid?: boolean;
+    /** Fields saying a reader left are read by the reader of the file (CSV reads them per row). */
+    leftFieldsRead?: boolean;
   } = {},
 ): EntryValidator {
   const kept = options.copyKept ? detach : (text: string) => text;
@@ -557,9 +564,12 @@ export function createEntryValidator(
   const roleSets = new Map<string, { roles: string[]; unknown: number[] }>();
   const unknownRoles = new Map<string, { count: number; path: (string | number)[]; line: number }>();
   const unknownFields = new Map<string, { count: number; path: (string | number)[]; line: number }>();
+  // A JSON entry's "unsubscribed": true, read as the same CSV column is.
+  const left = options.leftFieldsRead ? undefined : createLeftFieldsCheck(file, prefix);
   let index = -1;
-  const add = (raw: unknown, lineOf: (path: readonly PropertyKey[]) => number): void => {
+  const add = (given: unknown, lineOf: (path: readonly PropertyKey[]) => number): void => {
     index++;
+    const raw = left ? left.entry(given, index, lineOf) : given;
     const entry = lenient(raw);
     const roleCount = Array.isArray(entry?.roles) ? entry.roles.length : 0;
     if (roleCount > LIMITS.rolesPerSubscriber) {
@@ -672,7 +682,13 @@ export function createEntryValidator(
     // The table keeps its own copy of the reader's text: the entry itself is dropped.
     table.push(subscriber);
   };
-  return { add, finish: () => finishValidation(file, taxonomy, table, problems, unknownFields, unknownRoles) };
+  return {
+    add,
+    finish: () => {
+      if (left) problems.unshift(...left.problems());
+      return finishValidation(file, taxonomy, table, problems, unknownFields, unknownRoles);
+    },
+  };
 }
 
 function finishValidation(

@@ -1,0 +1,109 @@
+import type { Problem } from '../errors.js';
+import { fromProviderColumns, type ProviderColumnProblem } from './_provider-columns.js';
+import { formatPath } from './_validate.js';
+
+/** The fields a JSON entry has of its own: any other says nothing to read here. */
+const SUBSCRIBER_FIELDS = new Set(['email', 'name', 'firstName', 'roles', 'timezone', 'locale', 'status']);
+
+/** What a JSON entry's fields beyond the subscriber's own say about whether to mail the reader. */
+export interface LeftFieldsReading {
+  /** The entry to validate: the provider fields read taken out, and the status they say put in. */
+  entry: Record<string, unknown>;
+  /** A field saying the reader left, or holding an unknown provider value; its key as written. */
+  problem?: ProviderColumnProblem;
+}
+
+/**
+ * A JSON entry read as a CSV row of the same columns is read: a provider's field rolecast reads
+ * (Ghost's `"subscribed_to_emails": false`, Kit's `"state": "inactive"`) makes the reader
+ * unsubscribed, and any other field saying the reader left (`"unsubscribed": true`,
+ * `"Abgemeldet": "ja"`, `"status"` of Mailchimp's API beside it) is a problem, so the list is
+ * refused rather than that reader mailed. Keys match in any case, as CSV headings do; `true`, `false`
+ * and numbers are read as the words CSV holds. Returns undefined for an entry with only subscriber
+ * fields (nearly every entry), so a large list pays nothing for this.
+ */
+export function readLeftFields(raw: unknown): LeftFieldsReading | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const entry = raw as Record<string, unknown>;
+  let other = false;
+  for (const key in entry)
+    if (Object.hasOwn(entry, key) && !SUBSCRIBER_FIELDS.has(key)) {
+      other = true;
+      break;
+    }
+  if (!other) return undefined;
+  // No prototype: a "__proto__" key is an ordinary field here, as it is in the parsed JSON.
+  const row: Record<string, unknown> = Object.create(null);
+  // CSV headings are read lower-cased; the key as written is kept to name it back.
+  const written = new Map<string, string>();
+  for (const key of Object.keys(entry)) {
+    const value = entry[key];
+    if (SUBSCRIBER_FIELDS.has(key)) {
+      row[key] = value;
+      continue;
+    }
+    const heading = key.trim().toLowerCase();
+    const cell = typeof value === 'string' ? value.trim() : scalarWord(value);
+    // An empty cell, a list or an object: CSV has no such cell to read.
+    if (cell === undefined || cell === '' || written.has(heading)) continue;
+    written.set(heading, key);
+    row[heading] = cell;
+  }
+  const problem = fromProviderColumns(row);
+  // The provider fields taken as read (`fromProviderColumns` deletes them), by the key as written.
+  const read = new Set([...written].filter(([heading]) => !(heading in row)).map(([, key]) => key));
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(entry)) {
+    if (read.has(key)) continue;
+    // Defined, not assigned, only where that differs: a "__proto__" key stays an ordinary field.
+    if (key === '__proto__')
+      Object.defineProperty(kept, key, { value: entry[key], enumerable: true, writable: true, configurable: true });
+    else kept[key] = entry[key];
+  }
+  if (entry.status === undefined && row.status === 'unsubscribed') kept.status = 'unsubscribed';
+  if (!problem) return { entry: kept };
+  const field = written.get(problem.field.toLowerCase()) ?? problem.field;
+  return { entry: kept, problem: { ...problem, field, hint: problem.hint.replace(/\bcolumn\b/g, 'field') } };
+}
+
+/** `true`, `false` and numbers as a CSV cell writes them; other values are not read. */
+function scalarWord(value: unknown): string | undefined {
+  if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return String(value);
+  return undefined;
+}
+
+/**
+ * `readLeftFields` over a list's entries, one error per distinct field and value (its first entry
+ * named, with a count): a provider value new to rolecast in a large list is one line, not one per reader.
+ */
+export function createLeftFieldsCheck(file: string, prefix: readonly (string | number)[]) {
+  const found = new Map<string, { problem: Problem; count: number }>();
+  return {
+    /** The entry to validate in place of `raw`. */
+    entry(raw: unknown, index: number, lineOf: (path: readonly PropertyKey[]) => number): unknown {
+      const reading = readLeftFields(raw);
+      if (!reading) return raw;
+      const { problem } = reading;
+      if (problem) {
+        const key = `${problem.field}\u0000${problem.message}`;
+        const seen = found.get(key);
+        if (seen) seen.count++;
+        else {
+          const path = [...prefix, index, problem.field];
+          const { message, hint } = problem;
+          const line = lineOf(path);
+          found.set(key, {
+            problem: { severity: 'error', file, line, field: formatPath(path), message, hint },
+            count: 1,
+          });
+        }
+      }
+      return reading.entry;
+    },
+    problems(): Problem[] {
+      return [...found.values()].map(({ problem, count }) =>
+        count > 1 ? { ...problem, message: `${problem.message} (${count} entries)` } : problem,
+      );
+    },
+  };
+}
