@@ -32,24 +32,44 @@ export function readLeftFields(raw: unknown): LeftFieldsReading | undefined {
       break;
     }
   if (!other) return undefined;
-  // No prototype: a "__proto__" key is an ordinary field here, as it is in the parsed JSON.
-  const row: Record<string, unknown> = Object.create(null);
+  const own = () => {
+    // No prototype: a "__proto__" key is an ordinary field here, as it is in the parsed JSON.
+    const row: Record<string, unknown> = Object.create(null);
+    for (const key of SUBSCRIBER_FIELDS) if (Object.hasOwn(entry, key)) row[key] = entry[key];
+    return row;
+  };
+  const row = own();
   // CSV headings are read lower-cased; the key as written is kept to name it back.
   const written = new Map<string, string>();
+  // Keys written twice in different case ("unsubscribed" and "Unsubscribed"): each is read on its own.
+  const again: { heading: string; cell: string; key: string }[] = [];
   for (const key of Object.keys(entry)) {
+    if (SUBSCRIBER_FIELDS.has(key)) continue;
     const value = entry[key];
-    if (SUBSCRIBER_FIELDS.has(key)) {
-      row[key] = value;
-      continue;
-    }
-    const heading = key.trim().toLowerCase();
     const cell = typeof value === 'string' ? value.trim() : scalarWord(value);
     // An empty cell, a list or an object: CSV has no such cell to read.
-    if (cell === undefined || cell === '' || written.has(heading)) continue;
+    if (cell === undefined || cell === '') continue;
+    let heading = key.trim().toLowerCase();
+    // "Status" beside "status" must not stand in for it: kept as written, it is judged by its value
+    // alone ("unsubscribed"). Without a "status", it is the status, as a CSV heading "Status" is.
+    if (SUBSCRIBER_FIELDS.has(heading) && heading in row) heading = key;
+    if (written.has(heading)) {
+      again.push({ heading, cell, key });
+      continue;
+    }
     written.set(heading, key);
     row[heading] = cell;
   }
-  const problem = fromProviderColumns(row);
+  let problem = fromProviderColumns(row);
+  let field = problem && (written.get(problem.field) ?? written.get(problem.field.toLowerCase()) ?? problem.field);
+  let left = unsubscribed(row.status);
+  for (const { heading, cell, key } of again) {
+    const alone = own();
+    alone[heading] = cell;
+    const said = fromProviderColumns(alone);
+    left ||= unsubscribed(alone.status);
+    if (said && !problem) [problem, field] = [said, key];
+  }
   // The provider fields taken as read (`fromProviderColumns` deletes them), by the key as written.
   const read = new Set([...written].filter(([heading]) => !(heading in row)).map(([, key]) => key));
   const kept: Record<string, unknown> = {};
@@ -60,10 +80,14 @@ export function readLeftFields(raw: unknown): LeftFieldsReading | undefined {
       Object.defineProperty(kept, key, { value: entry[key], enumerable: true, writable: true, configurable: true });
     else kept[key] = entry[key];
   }
-  if (entry.status === undefined && row.status === 'unsubscribed') kept.status = 'unsubscribed';
-  if (!problem) return { entry: kept };
-  const field = written.get(problem.field.toLowerCase()) ?? problem.field;
+  if (entry.status === undefined && left) kept.status = 'unsubscribed';
+  if (!problem || field === undefined) return { entry: kept };
   return { entry: kept, problem: { ...problem, field, hint: problem.hint.replace(/\bcolumn\b/g, 'field') } };
+}
+
+/** A status saying the reader left, in any case ("Unsubscribed"), as `status` itself is read. */
+function unsubscribed(status: unknown): boolean {
+  return typeof status === 'string' && status.trim().toLowerCase() === 'unsubscribed';
 }
 
 /** `true`, `false` and numbers as a CSV cell writes them; other values are not read. */

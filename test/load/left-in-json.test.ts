@@ -98,6 +98,39 @@ describe('a JSON subscriber entry saying the reader left', () => {
   });
 });
 
+describe('a JSON entry writing a field twice in different case', () => {
+  it.each([
+    [{ unsubscribed: false, Unsubscribed: true }, 'Unsubscribed'],
+    [{ Unsubscribed: 'no', UNSUBSCRIBED: 'yes' }, 'UNSUBSCRIBED'],
+    [{ status: 'active', Status: 'unsubscribed' }, 'Status'],
+    [{ Status: 'Abgemeldet', status: 'Active' }, 'Status'],
+  ])('%j is refused, naming the field that says the reader left', async (fields, field) => {
+    const { problems } = await readEveryWay(list(fields));
+    expect(errors(problems)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^subscribers\\.json:3: \\[1\\]\\.${field}: says .*which rolecast does not read`),
+      ),
+    ]);
+  });
+
+  it('reads either spelling of a provider field saying the reader left, and "Status" alone as the status', async () => {
+    const { problems, readers } = await readEveryWay(
+      list(
+        { subscribed_to_emails: true, Subscribed_To_Emails: false },
+        { status: 'unsubscribed', Status: 'active' },
+        { Status: 'Unsubscribed' },
+      ),
+    );
+    expect(errors(problems)).toEqual([]);
+    expect(readers).toEqual([
+      ['r0@example.com', 'active'],
+      ['r1@example.com', 'unsubscribed'],
+      ['r2@example.com', 'unsubscribed'],
+      ['r3@example.com', 'unsubscribed'],
+    ]);
+  });
+});
+
 describe("a provider's field in a JSON entry", () => {
   it.each([
     [{ subscribed_to_emails: false }],
