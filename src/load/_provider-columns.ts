@@ -87,6 +87,13 @@ const LEFT_COLUMN =
 /** The same headings in other languages ("Abgemeldet", "Désabonné", "Dado de baja"), accents left out. */
 const LEFT_COLUMN_ELSEWHERE =
   /^(?:abgemeldet|ausgetragen|abbestellt|desabonnee?|desinscrite?|dad[oa][-_ ]de[-_ ]baja|de[-_ ]baja|baja|desuscrit[oa]|descadastrad[oa]|desinscrit[oa]|disiscritt[oa]|afgemeld|uitgeschreven)$/;
+/**
+ * Column names that say a reader is mailed when their cell is yes ("Subscribed", "Opted in",
+ * "Email Opt In", "Marketing consent"): a no under one says the reader left, or never joined.
+ */
+const JOINED_COLUMN =
+  /^(?:(?:e-?mail|marketing|newsletter)[-_ ]?)?(?:subscribed|opt(?:ed)?[-_ ]?in|consent(?:ed)?|accepts[-_ ]?marketing)(?:[-_ ](?:to[-_ ])?(?:e-?mails?|marketing|newsletters?))?$/;
+const NO = ['false', 'no', 'n', '0', 'nein', 'non', 'nee', 'falsch', 'faux', 'falso'];
 const YES = ['true', 'yes', 'y', '1', 'x', 'ja', 'oui', 'si', 'sim', 'vrai', 'wahr', 'verdadero', 'vero', 'waar'];
 /**
  * Column names about another channel (Mailchimp's "SMS Marketing", a CRM's "SMS Opt Out"): a reader
@@ -213,7 +220,11 @@ function saysLeft(entry: Record<string, unknown>, first?: string): ProviderColum
     const word = withoutAccents(value.trim().toLowerCase());
     const heading = withoutAccents(field);
     const leftColumn = LEFT_COLUMN.test(heading) || LEFT_COLUMN_ELSEWHERE.test(heading);
-    if ((SAYS_LEFT.includes(word) || (leftColumn && YES.includes(word))) && !OTHER_CHANNEL.test(heading))
+    const joinedColumn = JOINED_COLUMN.test(heading);
+    if (
+      (SAYS_LEFT.includes(word) || (leftColumn && YES.includes(word)) || (joinedColumn && NO.includes(word))) &&
+      !OTHER_CHANNEL.test(heading)
+    )
       return leftProblem(entry, field);
   }
   return undefined;
