@@ -1,14 +1,14 @@
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { loadProject } from '../../src/load/project.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Subscriber } from '../../src/model/subscriber.js';
-import { type PlanOptions, planDelivery } from '../../src/send/plan.js';
-import { createReport } from '../../src/send/report.js';
+import type { PlanOptions } from '../../src/send/plan.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
 
-// Every report the plan makes counts the calls it is given.
-const calls = vi.hoisted(() => ({ n: 0 }));
-vi.mock('../../src/send/report.js', async (importOriginal) => {
+// Every report the plan makes counts the calls it is given. Test files share one module registry,
+// so the plan is imported afresh here, after the counting report is put in place, and the registry
+// is reset again once this file is done.
+const calls = { n: 0 };
+vi.doMock('../../src/send/report.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/send/report.js')>();
   return {
     ...real,
@@ -26,6 +26,14 @@ vi.mock('../../src/send/report.js', async (importOriginal) => {
       return report;
     },
   };
+});
+vi.resetModules();
+const { loadProject } = await import('../../src/load/project.js');
+const { planDelivery } = await import('../../src/send/plan.js');
+const { createReport } = await import('../../src/send/report.js');
+afterAll(() => {
+  vi.doUnmock('../../src/send/report.js');
+  vi.resetModules();
 });
 
 const project = await loadProject({
