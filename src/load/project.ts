@@ -114,7 +114,7 @@ export async function inspectProject(
       const movedInAt = new Map<string, string>();
       for (const move of stored.moves)
         if (move.at > (movedInAt.get(move.movedTo) ?? '')) movedInAt.set(move.movedTo, move.at);
-      const spellings = roleSpellingsOf(taxonomy.roles, written);
+      const spellings = roleSpellingsOf(taxonomy.roles, written, (role) => taxonomy.pluralsOf?.(role) ?? []);
       const overlaid = overlayReaderChanges(table, byEmail, modifiedAt(file), now, moves, movedInAt, spellings);
       table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused, moved: overlaid.moved };

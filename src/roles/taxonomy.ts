@@ -45,6 +45,11 @@ export interface RoleTaxonomy {
   /** The known role (or alias) closest to an unknown one, for "did you mean" hints. */
   closest(role: string): string | undefined;
   heading(role: string): string;
+  /**
+   * The plural spellings read so far as this role ("CTOs" for CTO), each as a role the taxonomy
+   * did not know is kept: what a send noted for them before the taxonomy knew their singular.
+   */
+  pluralsOf?(role: string): readonly string[];
 }
 
 /**
@@ -61,6 +66,9 @@ export function roleKey(role: string): string {
 
 /** Distinct unknown roles whose spellings are merged; a list of more is hostile or broken anyway. */
 const UNKNOWN_ROLE_SPELLINGS = 10_000;
+
+/** Plural spellings kept per role: a list spells its roles a few ways, not more. */
+const PLURAL_SPELLINGS = 8;
 
 /** Work spent on "did you mean" hints per taxonomy: about a tenth of a second. */
 const SUGGESTION_CELLS = 20_000_000;
@@ -99,9 +107,24 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
     if (exact !== undefined || role.length > LIMITS.roleLength) return exact;
     for (const singular of singularForms(role)) {
       const found = byKey.get(roleKey(singular));
-      if (found !== undefined) return found;
+      if (found === undefined) continue;
+      notePlural(found, role);
+      return found;
     }
     return undefined;
+  };
+
+  // Before the taxonomy knew its singular, a plural was kept as written, and a send noted it so.
+  const plurals = new Map<string, string[]>();
+  let pluralsNoted = 0;
+  const notePlural = (role: string, written: string): void => {
+    const kept = written.normalize('NFC').trim().replace(/\s+/g, ' ');
+    const spellings = plurals.get(role) ?? [];
+    if (spellings.includes(kept) || spellings.length >= PLURAL_SPELLINGS || pluralsNoted >= UNKNOWN_ROLE_SPELLINGS)
+      return;
+    spellings.push(kept);
+    plurals.set(role, spellings);
+    pluralsNoted++;
   };
 
   return {
@@ -116,6 +139,7 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
       return hint;
     },
     heading: (role) => headings.get(role) ?? `For ${role}`,
+    pluralsOf: (role) => plurals.get(role) ?? [],
   };
 
   function closestOf(key: string): string | undefined {

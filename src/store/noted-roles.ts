@@ -3,8 +3,8 @@ import { fileEntryHash, fileFieldHash } from './fields.js';
 import type { ReaderField } from './types.js';
 
 /**
- * Every name a role of today's `roles.yaml` may have been noted under: its name and its aliases.
- * A role `roles.yaml` does not know has only its own.
+ * Every name a role of today's `roles.yaml` may have been noted under: its name, its aliases and
+ * the plurals read as it. A role `roles.yaml` does not know has only its own.
  */
 export type RoleSpellings = (role: string) => readonly string[];
 
@@ -15,6 +15,8 @@ export function roleSpellingsOf(
   roles: readonly { name: string; aliases: readonly string[] }[],
   /** How the subscribers file itself writes each role (an alias matches whatever its case and spaces). */
   written: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  /** Plurals read as a role ("CTOs" for CTO), noted as written before its singular was known. */
+  plurals: (role: string) => readonly string[] = () => [],
 ): RoleSpellings {
   const byName = new Map<string, string[]>();
   // An alias is noted as the loader kept an unknown role: trimmed, its spaces collapsed.
@@ -23,7 +25,11 @@ export function roleSpellingsOf(
     for (const spelling of written.get(role.name) ?? []) spelled.add(asKept(spelling));
     byName.set(role.name, [...spelled]);
   }
-  return (role) => byName.get(role) ?? [role];
+  return (role) => {
+    const spellings = byName.get(role) ?? [role];
+    const fromPlurals = plurals(role).filter((plural) => !spellings.includes(plural));
+    return fromPlurals.length ? [...spellings, ...fromPlurals] : spellings;
+  };
 }
 
 /** A role as the loader keeps one `roles.yaml` does not know (see `RoleTaxonomy.normalise`). */
