@@ -575,14 +575,8 @@ function parseMarkdown(text: string, file: string): ParsedText {
   const written = (text: string) => withoutInlineMarks(text, prepared.definitions);
   const body = prepared.lines;
   const bodyText = body.join('\n').trim();
-  // A "Link: https://…" line in a body without headings is the article link, as in the text format,
-  // not run into the summary readers see; beside the frontmatter's url it stays text, with a warning.
   const bodyHasSections = body.some(
-    (line, index) =>
-      !prepared.literal.has(index) &&
-      (/^#{1,6}\s+\S/.test(line.trim()) ||
-        isSectionHeading(line) ||
-        (raw.url === undefined && !prepared.skip.has(index) && linkLineAddress(line.trim()) !== undefined)),
+    (line, index) => !prepared.literal.has(index) && (/^#{1,6}\s+\S/.test(line.trim()) || isSectionHeading(line)),
   );
   const bodyLine = end + 2 + body.findIndex((line) => line.trim() !== '');
   if (bodyHasSections) {
@@ -624,22 +618,35 @@ function parseMarkdown(text: string, file: string): ParsedText {
       hint: 'keep it in one place: delete `summary:` from the frontmatter, or the body text',
     });
   } else if (bodyText) {
-    raw.summary = bodyParagraphs(body, prepared.literal, prepared.skip, written).join('\n\n');
-    lineOfKey.summary = bodyLine;
-    if (prepared.wordedLink !== undefined) problems.push(linkNotRead(file, prepared.wordedLink + end + 2));
-    body.forEach((line, index) => {
+    // A "Link: https://…" line in a body without headings is the article link, as in the text format,
+    // taken out of the summary readers see; the body's other paragraphs, above and below it, stay the
+    // summary. Beside another link (the frontmatter's url, a Link line above) a line stays text.
+    const linkLines = body.flatMap((line, index) => {
       const address =
         prepared.literal.has(index) || prepared.skip.has(index) ? undefined : linkLineAddress(line.trim());
-      if (address !== undefined && !(typeof raw.url === 'string' && sameAddress(raw.url, address)))
+      return address === undefined ? [] : [{ index, address }];
+    });
+    const taken = raw.url === undefined ? linkLines[0] : undefined;
+    const urlFrom = taken === undefined ? 'the frontmatter gives url' : 'another line gives the article link';
+    if (taken !== undefined) {
+      raw.url = taken.address;
+      lineOfKey.url = taken.index + end + 2;
+    }
+    const skip = taken === undefined ? prepared.skip : new Set([...prepared.skip, taken.index]);
+    raw.summary = bodyParagraphs(body, prepared.literal, skip, written).join('\n\n');
+    lineOfKey.summary = bodyLine;
+    if (prepared.wordedLink !== undefined && prepared.wordedLink !== taken?.index)
+      problems.push(linkNotRead(file, prepared.wordedLink + end + 2));
+    for (const { index, address } of linkLines)
+      if (index !== taken?.index && !(typeof raw.url === 'string' && sameAddress(raw.url, address)))
         problems.push({
           severity: 'warning',
           file,
           line: index + end + 2,
           field: 'url',
-          message: `this line is read as text, not as the article link: the frontmatter gives url (line ${lineOfKey.url ?? 2})`,
-          hint: 'keep the link in one place: delete this line or the frontmatter url',
+          message: `this line is read as text, not as the article link: ${urlFrom} (line ${lineOfKey.url ?? 2})`,
+          hint: 'keep the link in one place: delete this line or the other link',
         });
-    });
   }
   return { raw, lines: lineOfKey, problems, missingLine: 1, frontmatter: true };
 }
