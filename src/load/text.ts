@@ -772,7 +772,7 @@ export function parseSummaryText(
         bulletOf(trimmed) === undefined &&
         previousEndsBlock(lines, index, nextText) &&
         nextText[index + 1] !== undefined &&
-        !leadsIntoText(trimmed))
+        !leadsIntoText(trimmed, section?.kind))
     ) {
       flush();
       const written = unmarked.replace(/:$/, '');
@@ -1049,14 +1049,26 @@ export function splitRoles(value: string, wide = false): string[] {
     .filter((role) => role.length > 0);
 }
 
-/** Whether a line is one of the known section headings (after its decoration, see `undecorated`). */
 /**
- * "The fix was simple:" after a blank line leads into the sentence or list under it: ending in a
- * colon, only a known heading or a near miss of one is a heading, so the reader keeps what follows.
+ * "The fix was simple:" after a blank line in a paragraph section leads into the sentence or list
+ * under it: ending in a colon, only a known heading or a near miss of one is a heading, so the
+ * reader keeps what follows. A note for the editors ("Editor notes:", "Sources:", "TODO:") is
+ * left out with what it heads, as any unknown heading, and so is such a line in a list section,
+ * where it would become an item.
  */
-function leadsIntoText(trimmed: string): boolean {
-  return trimmed.endsWith(':') && closestWord(trimmed.slice(0, -1), SECTIONS.keys()) === undefined;
+function leadsIntoText(trimmed: string, kind: SectionKind | undefined): boolean {
+  return (
+    kind === 'paragraph' &&
+    trimmed.endsWith(':') &&
+    !EDITORS_NOTE.test(trimmed) &&
+    closestWord(trimmed.slice(0, -1), SECTIONS.keys()) === undefined
+  );
 }
+
+const EDITORS_NOTE =
+  /^(?:(?:editor|editors|editor['’]s|editorial|internal|private|personal|draft|review|reviewer['’]?s?|my|our)\s+)?(?:notes?|comments?|todos?|to-?do|to do|sources?|references?|further reading|reading|links?|related|reminders?|questions?|internal|private|draft|do not (?:publish|send))\s*:$/i;
+
+/** Whether a line is one of the known section headings (after its decoration, see `undecorated`). */
 
 export function isSectionHeading(line: string): boolean {
   return headingOf(line.trim()) !== undefined;

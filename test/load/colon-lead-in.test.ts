@@ -73,3 +73,44 @@ describe('a short line ending in a colon', () => {
     expect(problems.map((p) => p.message)).toEqual(['unknown heading "Further reading"; its content is ignored']);
   });
 });
+
+describe('a line ending in a colon that heads a note for the editors', () => {
+  it.each([['Editor notes:'], ["Editor's notes:"], ['Notes:'], ['TODO:'], ['Internal:'], ['Sources:']])(
+    'is left out with what it heads, as an unknown heading (%s)',
+    (heading) => {
+      const { summary, problems } = parse(
+        'Shorter Standups',
+        'Summary',
+        'Standups grew to forty minutes.',
+        '',
+        heading,
+        'Hold until legal signs off; ask ann@example.com first.',
+        'Key takeaway',
+        'Time-box the standup.',
+        'Best for: CTO',
+      );
+      expect(summary?.summary).toBe('Standups grew to forty minutes.');
+      expect(summary?.takeaway).toBe('Time-box the standup.');
+      expect(problems).toEqual([
+        expect.objectContaining({ severity: 'warning', field: 'heading', message: expect.stringContaining('ignored') }),
+      ]);
+    },
+  );
+
+  it('in a list section, is no item: what it heads is left out', () => {
+    const { summary, problems } = parse(
+      'Shorter Standups',
+      'Summary',
+      'Standups grew to forty minutes.',
+      'Principles',
+      '- Time-box it.',
+      '- Stand up.',
+      '',
+      'They said:',
+      '- https://example.com/standups',
+      'Best for: CTO',
+    );
+    expect(summary?.principles).toEqual(['Time-box it.', 'Stand up.']);
+    expect(problems).toEqual([expect.objectContaining({ severity: 'warning', field: 'heading' })]);
+  });
+});
