@@ -181,9 +181,12 @@ function withoutLinks(line: string): string {
   );
 }
 
-/** A link's text as readers see it: a numbered citation, "[1](https://…)", keeps its brackets. */
+/**
+ * A link's text as readers see it: a numbered citation, "[1](https://…)", keeps its brackets; a
+ * longer number is a figure or a year written as a link ("the [2024](https://…) report").
+ */
 function linkShown(text: string): string {
-  return /^\d{1,9}$/.test(text.trim()) ? `[${text.trim()}]` : text;
+  return /^\d{1,3}$/.test(text.trim()) ? `[${text.trim()}]` : text;
 }
 
 function outsideCode(line: string, pattern: RegExp, written: (text: string) => string): string {

@@ -158,9 +158,9 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
     }
     if (ch === '[' && referenceEnd === undefined) {
       referenceEnd = linkAt(text, i, defined);
-      // A numbered citation linked to its reference ("[1][r]", "[2](https://…)") is shown as "[1]":
+      // A numbered citation (up to three digits) linked to its reference ("[1][r]", "[2](https://…)") is "[1]":
       // without its brackets the number would read as part of the sentence.
-      const citation = referenceEnd && /^\d{1,9}$/.test(text.slice(i + 1, referenceEnd.at).trim());
+      const citation = referenceEnd && /^\d{1,3}$/.test(text.slice(i + 1, referenceEnd.at).trim());
       if (referenceEnd && citation) {
         put(referenceEnd.end, `[${text.slice(i + 1, referenceEnd.at).trim()}]`);
         referenceEnd = undefined;

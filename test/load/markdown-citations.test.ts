@@ -23,6 +23,15 @@ describe('numbered citations in Markdown', () => {
     expect(summary?.summary).toBe('Tail latency dominates at fan-out [1].');
   });
 
+  it('shows a year or figure written as a link as its text, without brackets', () => {
+    const { summary } = markdown(
+      'The [2024](https://example.com/2024) report and the [2025][r] one [3][r].',
+      '',
+      '[r]: https://example.com/paper',
+    );
+    expect(summary?.summary).toBe('The 2024 report and the 2025 one [3].');
+  });
+
   it('still shows a worded reference link as its text', () => {
     const { summary } = markdown('Read [the paper][r] first.', '', '[r]: https://example.com/paper');
     expect(summary?.summary).toBe('Read the paper first.');
