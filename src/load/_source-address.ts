@@ -22,11 +22,19 @@ export function addressedSource(source: unknown): AddressedSource | undefined {
     const found = form.exec(source.trim());
     if (!found) continue;
     const name = found[1]!.trim().replace(/[\s—–|:,-]+$/, '');
-    // A name has letters and no address of its own: "https://a (https://b)" is not one.
+    // A name has letters and no address of its own: "https://a (https://b)" is not one. A bracket
+    // opened before the address and closed after it ("Example Weekly (print, https://…)") is a note
+    // holding the address: split there, the name and the link would each keep half of it.
     if (!/\p{L}/u.test(name) || /https?:\/\//i.test(name)) return undefined;
+    if (!balanced(name) || !balanced(found[2]!)) return undefined;
     return { name, url: found[2]! };
   }
   return undefined;
+}
+
+function balanced(text: string): boolean {
+  const count = (pattern: RegExp) => text.match(pattern)?.length ?? 0;
+  return count(/\(/g) === count(/\)/g) && count(/\[/g) === count(/\]/g);
 }
 
 /** The same address written with or without its closing slash, host in any case. */

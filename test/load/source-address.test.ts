@@ -11,6 +11,20 @@ const text = (...lines: string[]) =>
     taxonomy,
   );
 
+describe('a source with an address inside a note in brackets', () => {
+  it('stays as written: neither a name with half a bracket nor a link ending in one', () => {
+    const { summary } = text('Source: Example Weekly (print edition, https://example.com/weekly/budgets)');
+    expect(summary?.source).toBe('Example Weekly (print edition, https://example.com/weekly/budgets)');
+    expect(summary?.url).toBeUndefined();
+  });
+
+  it('keeps an address whose own brackets are closed', () => {
+    const { summary } = text('Source: Example Weekly - https://example.com/wiki/Queue_(computing)');
+    expect(summary?.source).toBe('Example Weekly');
+    expect(summary?.url).toBe('https://example.com/wiki/Queue_(computing)');
+  });
+});
+
 describe('a source written with its address', () => {
   it.each([
     'Source: Example Weekly (https://example.com/weekly/budgets)',
