@@ -13,7 +13,7 @@ import {
   refusedTheMessage,
   THROTTLED_OUT,
 } from './retry.js';
-import { LocalWriteError, type MailTransport } from './transport.js';
+import { LocalWriteError, type MailTransport, MESSAGE_WITHDRAWN } from './transport.js';
 
 /** One message to deliver; built only when a worker picks it up, so 100k jobs cost little memory. */
 export interface SendJob {
@@ -359,7 +359,11 @@ async function deliver(
     }
     const gate = messageGate(permits);
     try {
-      const { response } = await options.transport.send(mail, gate);
+      // A message the transport sends again within this try (nothing of it taken) is asked again too.
+      const { response } = await options.transport.send(mail, {
+        request: (go) => gate.request(go),
+        again: () => job.suppressedSince?.() === undefined,
+      });
       options.limiter.accepted?.();
       watch.since = undefined;
       const outcome: JobOutcome = { status: 'sent', attempts: attempt, response };
@@ -373,6 +377,9 @@ async function deliver(
       slots.release();
       if (gate.refused) return undefined;
       if (error instanceof LocalWriteError) throw error;
+      // Not sent again by the transport: its reader was suppressed while it waited, and nothing was taken.
+      if ((error as { code?: unknown } | null)?.code === MESSAGE_WITHDRAWN)
+        return { suppressed: job.suppressedSince?.() ?? '' };
       const failure = classifyFailure(error);
       if (failure.kind === 'permanent') return holdingNothing({ status: 'failed', attempts: attempt, failure });
       // A throttling reply slows the whole run; it spends a retry only past a generous allowance.

@@ -23,7 +23,7 @@ import {
 import { headText } from './wire/prepare.js';
 
 export { LocalWriteError } from './local-write-error.js';
-export type { DotGate } from './wire/pool.js';
+export { type DotGate, MESSAGE_WITHDRAWN } from './wire/pool.js';
 
 /** Where messages go: an SMTP server through a connection pool, or `.eml` files in a folder. */
 export interface MailTransport {

@@ -36,7 +36,16 @@ export interface WireEnvelope {
 /** Asked right before a message's terminating dot; `go(false)`: never write it. */
 export interface DotGate {
   request(go: (granted: boolean) => void): void;
+  /**
+   * Asked before a message of which nothing was taken goes out again on another connection (a lane
+   * turned away, a connection lost under it, a pipelined envelope left unanswered): the wait may have
+   * been a socket timeout long. `false`: it does not go, and the send fails with `MESSAGE_WITHDRAWN`.
+   */
+  again?(): boolean;
 }
+
+/** The code of a message not sent again because its gate's `again()` said no: nothing of it was taken. */
+export const MESSAGE_WITHDRAWN = 'EWITHDRAWN';
 
 export interface WirePool {
   /** Resolves with the server's reply once it accepted the message. */
@@ -373,6 +382,8 @@ export function createWirePool(
       let closedUnder = 0;
       // Its pipelined envelope went unanswered once: it goes again one command at a time.
       let unpipelined = false;
+      // A pass of the loop after the first: the message goes again, and is asked whether it still should.
+      let again = false;
       for (;;) {
         if (closed) throw poolClosed();
         const lane = await acquire();
@@ -380,7 +391,13 @@ export function createWirePool(
           const reused = lane.connection !== undefined;
           const connection = await connectionOf(lane);
           // Turned away for the server's cap before any of the message was sent: the message takes another lane.
-          if (!connection) continue;
+          if (!connection) {
+            again = true;
+            continue;
+          }
+          // The last moment before it goes again: its reader may have left while it waited.
+          if (again && gate?.again?.() === false) throw withdrawn();
+          again = true;
           if (unpipelined) stopPipelining(connection);
           const step: Step = { outOfStep: false, wrote: false };
           try {
@@ -478,6 +495,10 @@ export function createWirePool(
 function drop(lane: Lane, connection: SMTPConnection): void {
   if (lane.connection === connection) lane.connection = undefined;
   connection.close();
+}
+
+function withdrawn(): Error {
+  return Object.assign(new Error('Message not sent again: it is no longer wanted'), { code: MESSAGE_WITHDRAWN });
 }
 
 /** What a message waiting for, or opening, a lane gets once `close()` was called. */
