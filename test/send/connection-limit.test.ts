@@ -141,4 +141,14 @@ describe('what counts as a limit on connections', () => {
   ])('%s "%s" is not', (code, reply) => {
     expect(isConnectionLimit(code, reply)).toBe(false);
   });
+
+  it.each([
+    [450, '450 4.2.1 <reader@example.com>: Mailbox busy, too many concurrent connections to it'],
+    [452, '452 4.2.2 Mailbox over quota: connection limit for this mailbox'],
+    [451, '451 4.1.1 Recipient lookup: too many connections to the directory'],
+    [432, '432 4.3.2 STOREDRV.Deliver; recipient thread limit exceeded'],
+  ])('%s "%s" is about the reader\'s mailbox: neither a limit on connections nor throttling', (code, reply) => {
+    expect(isConnectionLimit(code, reply)).toBe(false);
+    expect(isThrottling(classifyFailure({ responseCode: code, response: reply, command: 'RCPT TO' }))).toBe(false);
+  });
 });

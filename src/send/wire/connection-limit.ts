@@ -9,6 +9,8 @@
 export function isConnectionLimit(responseCode: number | undefined, said: string): boolean {
   if (responseCode === undefined || responseCode < 400 || responseCode >= 500) return false;
   const words = said.replace(QUOTED_ADDRESS, '<address>');
+  // About the reader's mailbox, whatever its words: that reader's retries, never the run's connections.
+  if (READER_MAILBOX.test(words)) return false;
   if (CONNECTION_WORDS.test(words)) return true;
   return /\b4\.3\.2\b/.test(words) && /\b(?:limit|exceed\w*|too many|concurren\w*|thread)\b/i.test(words);
 }
@@ -22,6 +24,13 @@ export function isConnectionLimitError(error: unknown): boolean {
   const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   return isConnectionLimit(code, typeof e.response === 'string' ? e.response : '');
 }
+
+/**
+ * A mailbox status (4.1.x addressing, 4.2.x mailbox, as retry.ts reads them) or Exchange's "432 4.3.2
+ * STOREDRV.Deliver; recipient thread limit exceeded": the reader's mailbox takes too many deliveries
+ * at once, which fewer connections of this run would not change.
+ */
+const READER_MAILBOX = /\b4\.[12]\.\d{1,3}\b|\brecipient thread limit\b/i;
 
 /** An address quoted in the reply is the reader's own choice of words, never the server's. */
 const QUOTED_ADDRESS = /<[^<>]*>|[^\s<>]+@[^\s<>]+/g;
