@@ -101,10 +101,16 @@ const CASES: [string, () => RawServerOptions][] = [
   ['a login offered only as AUTH LOGIN', loginOnly],
 ];
 
+/** The cases whose server offers a login: the run must log in with it, not merely get through without it. */
+const LOGS_IN = new Set([
+  'multi-line replies, a bare SIZE and the old AUTH=LOGIN in the EHLO reply',
+  'a login offered only as AUTH LOGIN',
+]);
+
 describe('servers as providers run them', () => {
   it.each(CASES)(
     '%s: every reader is mailed once and recorded as sent',
-    async (_name, options) => {
+    async (name, options) => {
       fixture = await sendFixture(8);
       server = await startRawServer(options());
       const streams = captureStreams();
@@ -129,6 +135,13 @@ describe('servers as providers run them', () => {
         db.close();
       }
       expect(streams.err).not.toContain('s3cretpw');
+      if (LOGS_IN.has(name)) {
+        // Each connection logs in with AUTH LOGIN and the user name of SMTP_URL before its first message.
+        const logins = server.commands.filter((line) => /^AUTH /i.test(line));
+        expect(logins.length).toBeGreaterThan(0);
+        expect(new Set(logins)).toEqual(new Set(['AUTH LOGIN']));
+        expect(server.commands).toContain(Buffer.from('ann').toString('base64'));
+      }
     },
     20_000,
   );
