@@ -359,10 +359,10 @@ async function deliver(
     }
     const gate = messageGate(permits);
     try {
-      // A message the transport sends again within this try (nothing of it taken) is asked again too.
+      // Asked again by the transport right before the message goes out: it may have waited for a connection.
       const { response } = await options.transport.send(mail, {
         request: (go) => gate.request(go),
-        again: () => job.suppressedSince?.() === undefined,
+        stillWanted: () => job.suppressedSince?.() === undefined,
       });
       options.limiter.accepted?.();
       watch.since = undefined;

@@ -37,14 +37,16 @@ export interface WireEnvelope {
 export interface DotGate {
   request(go: (granted: boolean) => void): void;
   /**
-   * Asked before a message of which nothing was taken goes out again on another connection (a lane
-   * turned away, a connection lost under it, a pipelined envelope left unanswered): the wait may have
-   * been a socket timeout long. `false`: it does not go, and the send fails with `MESSAGE_WITHDRAWN`.
+   * Asked right before the message's commands go out on a connection, each time: it may have waited
+   * for one behind other messages' final replies (fewer connections than messages, once the server
+   * limited them), or waited out a lane turned away, a connection lost under it or a pipelined
+   * envelope left unanswered, nothing of it taken. `false`: it does not go, and the send fails with
+   * `MESSAGE_WITHDRAWN`.
    */
-  again?(): boolean;
+  stillWanted?(): boolean;
 }
 
-/** The code of a message not sent again because its gate's `again()` said no: nothing of it was taken. */
+/** The code of a message not sent because its gate said it is no longer wanted: nothing of it was taken. */
 export const MESSAGE_WITHDRAWN = 'EWITHDRAWN';
 
 export interface WirePool {
@@ -382,8 +384,6 @@ export function createWirePool(
       let closedUnder = 0;
       // Its pipelined envelope went unanswered once: it goes again one command at a time.
       let unpipelined = false;
-      // A pass of the loop after the first: the message goes again, and is asked whether it still should.
-      let again = false;
       for (;;) {
         if (closed) throw poolClosed();
         const lane = await acquire();
@@ -391,13 +391,9 @@ export function createWirePool(
           const reused = lane.connection !== undefined;
           const connection = await connectionOf(lane);
           // Turned away for the server's cap before any of the message was sent: the message takes another lane.
-          if (!connection) {
-            again = true;
-            continue;
-          }
-          // The last moment before it goes again: its reader may have left while it waited.
-          if (again && gate?.again?.() === false) throw withdrawn();
-          again = true;
+          if (!connection) continue;
+          // The last moment before it goes: its reader may have left while it waited for the connection.
+          if (gate?.stillWanted?.() === false) throw withdrawn();
           if (unpipelined) stopPipelining(connection);
           const step: Step = { outOfStep: false, wrote: false };
           try {
