@@ -15,10 +15,14 @@ describe('--segment values', () => {
     ]);
   });
 
+  it('take a role written in the plural as the role, as a Best for line does', () => {
+    expect(normaliseSegments(taxonomy, ['CTOs'], issueRoles(summaries))).toEqual(['CTO']);
+  });
+
   it('refuse a role neither the taxonomy nor the issue names, with a suggestion', () => {
-    const refused = () => normaliseSegments(taxonomy, ['CTOs'], issueRoles(summaries));
+    const refused = () => normaliseSegments(taxonomy, ['CTX'], issueRoles(summaries));
     expect(refused).toThrow(RolecastError);
-    expect(refused).toThrow('--segment "CTOs" is not a known role');
+    expect(refused).toThrow('--segment "CTX" is not a known role');
     try {
       refused();
     } catch (error) {
