@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { planAudience } from '../../src/group/index.js';
 import { loadProject, type Project } from '../../src/load/project.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
@@ -70,4 +71,11 @@ export async function sendFixture(
 /** Environment for a send: the given SMTP URL and signing secret, nothing from the real process. */
 export function sendEnv(smtpUrl?: string): NodeJS.ProcessEnv {
   return { ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ROLECAST_SECRET: 'test-signing-secret-0123456789abcdef' };
+}
+
+/** The addresses the fixture's plan mails (active, with a summary for their roles), sorted. */
+export async function eligible(f: SendFixture): Promise<string[]> {
+  const project = await f.load();
+  const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+  return plan.recipients.map((r) => r.subscriber.email).sort();
 }

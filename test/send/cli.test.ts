@@ -4,10 +4,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planAudience } from '../../src/group/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 import { stopChildren, until } from './_waiting.js';
 
 let server: TestSmtpServer | undefined;
@@ -23,12 +22,6 @@ afterEach(async () => {
 });
 
 const sendArgs = (...extra: string[]) => ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', ...extra];
-
-async function eligible(f: SendFixture): Promise<string[]> {
-  const project = await f.load();
-  const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
-  return plan.recipients.map((r) => r.subscriber.email).sort();
-}
 
 function startChild(f: SendFixture, env: NodeJS.ProcessEnv, ...extra: string[]) {
   const child = spawn(process.execPath, [CLI, ...sendArgs(...extra)], {

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { planAudience } from '../../src/group/index.js';
 import { openStateDb } from '../../src/send/index.js';
 import { classifyFailure, isThrottling } from '../../src/send/retry.js';
 import { isConnectionLimit } from '../../src/send/wire/connection-limit.js';
 import { captureStreams } from '../helpers/project.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 import { type RawAnswer, type RawServer, type RawSession, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -45,12 +44,6 @@ async function cappedServer(where: Where, reply: RawAnswer) {
   });
   servers.push(server);
   return { server, most: () => most };
-}
-
-async function eligible(f: SendFixture): Promise<string[]> {
-  const project = await f.load();
-  const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
-  return plan.recipients.map((r) => r.subscriber.email).sort();
 }
 
 function ledger(f: SendFixture): { email: string; status: string; attempts: number }[] {

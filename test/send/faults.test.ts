@@ -6,7 +6,7 @@ import { openStateDb, readStatus, sendIssue } from '../../src/send/index.js';
 import type { SmtpTimeouts } from '../../src/send/transport.js';
 import { captureStreams } from '../helpers/project.js';
 import { type SmtpFaults, startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
 /**
  * A real SMTP server misbehaving the ways real ones do. Whatever it does, each reader ends up with
@@ -26,12 +26,6 @@ async function serve(options: Parameters<typeof startSmtpServer>[0] = {}): Promi
   const server = await startSmtpServer(options);
   servers.push(server);
   return server;
-}
-
-async function eligible(f: SendFixture): Promise<string[]> {
-  const project = await f.load();
-  const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
-  return plan.recipients.map((r) => r.subscriber.email).sort();
 }
 
 interface Row {

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { planAudience } from '../../src/group/index.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
-import { generateSubscribers, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { eligible, generateSubscribers, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, type RawServerOptions, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -24,12 +23,6 @@ async function serve(options: RawServerOptions): Promise<RawServer> {
   const server = await startRawServer(options);
   servers.push(server);
   return server;
-}
-
-async function eligible(f: SendFixture): Promise<string[]> {
-  const project = await f.load();
-  const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
-  return plan.recipients.map((r) => r.subscriber.email).sort();
 }
 
 function ledger(f: SendFixture): { email: string; status: string; response: string | null }[] {

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { planAudience } from '../../src/group/index.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -22,12 +21,6 @@ afterEach(async () => {
 });
 
 const WITHOUT_PIPELINING = '250-raw.test\r\n250-8BITMIME\r\n250 SIZE 10485760\r\n';
-
-async function eligible(f: SendFixture): Promise<string[]> {
-  const project = await f.load();
-  const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
-  return plan.recipients.map((r) => r.subscriber.email).sort();
-}
 
 function ledger(f: SendFixture): { email: string; status: string; attempts: number }[] {
   const db = openStateDb(`${f.dir}/.rolecast/state.db`);
