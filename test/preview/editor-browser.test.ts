@@ -9,6 +9,7 @@ import { launchBrowser } from '../helpers/browser.js';
 import { perTest } from '../helpers/per-test.js';
 import { REPO_ROOT, type TempProject, tempProject } from '../helpers/project.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { startRawServer } from '../send/_raw-smtp.js';
 import { ISSUE_DIR, SUBSCRIBERS } from './_fixture.js';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
@@ -239,6 +240,29 @@ describe('editor panel in headless Chromium', () => {
     expect(cto?.parsed.subject).toBe(
       '[test as cto] Five Questions Boards Are Asking About AI Spend + 2 more · Week 48',
     );
+  });
+
+  it('says on the page, beside "Test sent", that a server offering no login left the password unused', async () => {
+    // EHLO refused: the session is greeted with HELO, which offers no AUTH (RFC 4954).
+    const server = await startRawServer({
+      command: (line) => (/^EHLO/i.test(line) ? '502 5.5.2 Error: command not recognized\r\n' : undefined),
+    });
+    try {
+      const p = await start({ SMTP_URL: server.url({ user: 'ann', pass: 's3cretpw' }) });
+      await p.goto(new URL('/variant/cto', opened.preview!.url).toString());
+      await p.fill('#test-to', 'editor@example.net');
+      await p.click('#test-send-button');
+      await p.waitForFunction(() => document.getElementById('test-status')?.dataset.kind === 'ok', undefined, {
+        timeout: 30_000,
+      });
+      const shown = (await p.locator('#test-status').textContent()) ?? '';
+      expect(shown).toContain('Test sent to editor@example.net through smtp://');
+      expect(shown).toMatch(/offers no login \(AUTH\), so the user name and password in SMTP_URL were not used/);
+      expect(shown).not.toContain('s3cretpw');
+      expect(server.messages.map((m) => m.to)).toEqual([['editor@example.net']]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('sends the editor edition as a test into the outbox without SMTP_URL', async () => {
