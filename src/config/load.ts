@@ -7,7 +7,7 @@ import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
 import { unknownKeyWarnings } from '../load/_unknown-keys.js';
 import { zodProblems } from '../load/_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep as tooDeepProblem, tooLarge } from '../load/limits.js';
-import { ConfigSchema, type ResolvedConfig } from './schema.js';
+import { type Config, ConfigSchema, type ResolvedConfig } from './schema.js';
 
 export const CONFIG_FILE = 'rolecast.config.json';
 
@@ -78,6 +78,7 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
   const base = dirname(file);
   return {
     ...result.data,
+    brand: brandOrSender(result.data, parsed.value),
     problems: unknownKeyWarnings(parsed.value, ConfigSchema, shown, parsed.lineOf),
     file,
     templatesDir: resolve(base, result.data.templates),
@@ -85,6 +86,15 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
     poolDir: resolve(base, result.data.pool),
     stateDirAbs: resolve(base, result.data.stateDir),
   };
+}
+
+/**
+ * Without a `brand`, readers see the sender's name in the header, the List-Id and the reader
+ * pages: the list is the editor's, not named after the tool that sends it.
+ */
+function brandOrSender(config: Config, written: unknown): Config['brand'] {
+  const given = typeof written === 'object' && written !== null && 'brand' in written;
+  return given ? config.brand : { ...config.brand, name: config.sender.name };
 }
 
 /** A config refused before it is parsed: the problem says why and what the limit is. */

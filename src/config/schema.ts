@@ -34,6 +34,7 @@ export const ConfigSchema = z.object({
       logoUrl: httpUrl.optional(),
       logoAlt: z.string().trim().optional(),
     })
+    // Without a brand, the config loader names the list after its sender.
     .default({ name: 'Rolecast', primaryColor: '#1f3a5f', accentColor: '#e8590c', backgroundColor: '#f3f4f6' }),
   /** Postal address and legal line: anti-spam laws (CAN-SPAM, CASL) require a postal address. */
   footer: z.object({
