@@ -22,7 +22,7 @@ export async function loadConfig(
   const file = options.file ? resolve(cwd, options.file) : findConfig(cwd, options.near);
   if (!file) {
     throw new RolecastError('E_NOT_FOUND', `no ${CONFIG_FILE} found`, {
-      hint: `create ${CONFIG_FILE} in the project folder (see README), or pass --config FILE`,
+      hint: `start a project here with rolecast init (see README), or pass --config FILE`,
     });
   }
   const size = await fileSize(file);

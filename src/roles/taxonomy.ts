@@ -175,7 +175,7 @@ export async function loadTaxonomy(file: string): Promise<RoleTaxonomy> {
     text = await readFile(file, 'utf8');
   } catch (cause) {
     throw new RolecastError('E_NOT_FOUND', `role taxonomy ${file} could not be read`, {
-      hint: 'create it (see roles.yaml in the rolecast repository) or set "roles" in rolecast.config.json',
+      hint: 'create it (rolecast init writes one in a new project; see roles.yaml in the rolecast repository) or set "roles" in rolecast.config.json',
       cause,
     });
   }

@@ -3,6 +3,7 @@ import { archiveCommand } from './archive.js';
 import { bouncesCommand } from './bounces.js';
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
+import { initCommand } from './init.js';
 import { newCommand } from './new.js';
 import { parseCommand } from './parse.js';
 import { poolCommand } from './pool.js';
@@ -18,6 +19,7 @@ import { suppressCommand } from './suppress.js';
 
 /** Every command, in the order `rolecast --help` lists them. */
 export const COMMANDS: Command[] = [
+  initCommand,
   newCommand,
   poolCommand,
   parseCommand,
