@@ -3,6 +3,7 @@ import { type AudiencePlan, planAudience, planSingleRoleVariants, type Variant }
 import type { Project } from '../load/project.js';
 import { compileAudience, type RendererOptions } from './renderer.js';
 import type { CompiledVariant } from './types.js';
+import { unreadableTextWarnings } from './unreadable-text.js';
 
 /** Every variant an issue needs, compiled, with who receives each and every gate problem. */
 export interface RenderedAudience {
@@ -41,7 +42,8 @@ export async function renderAudience(
     variants = planSingleRoleVariants(summaries, order);
   }
   const compiled = [...(await compileAudience(project, variants, options)).values()];
-  return { compiled, recipients, plan, problems: compiled.flatMap((c) => c.problems) };
+  const problems = [...unreadableTextWarnings(project), ...compiled.flatMap((c) => c.problems)];
+  return { compiled, recipients, plan, problems };
 }
 
 /** The render gates as problems, for `check`: template errors become problems instead of a throw. */

@@ -133,6 +133,9 @@ export function sharedSection(
   return found;
 }
 
+/** The tips a compact card shows; the rest are in the full summary. */
+export const COMPACT_TIPS = 3;
+
 /** Numbers shared cards for section keys; unique across renderers, so never reused. */
 let cardIds = 0;
 
@@ -164,7 +167,7 @@ export function cardView(summary: Summary, context: CardContext, given?: string)
       : undefined,
     takeaway: summary.takeaway,
     principles: style === 'full' ? summary.principles : [],
-    practice: style === 'full' ? summary.practice : summary.practice.slice(0, 3),
+    practice: style === 'full' ? summary.practice : summary.practice.slice(0, COMPACT_TIPS),
     topics: summary.topics.join(' · '),
     roles: summary.roles.map((name) => ({ name, mine: context.mine.has(name.toLowerCase()) })),
     source:
