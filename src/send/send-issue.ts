@@ -98,6 +98,8 @@ export interface SendOptions {
   progress?: { stream: NodeJS.WritableStream; isTTY: boolean } | undefined;
   /** Notices for the person running the command (where messages go, render warnings). */
   log?: ((line: string) => void) | undefined;
+  /** Told of each warning logged before sending, so the end of the run can count them. */
+  onWarning?: ((problem: Problem) => void) | undefined;
   /** Refuse to send (exit 2, nothing sent) when loading or the audience audit found any warning. */
   strict?: boolean | undefined;
   /** The render stage; replaceable in tests. */
@@ -167,7 +169,7 @@ async function sendLoaded(
   const compile = options.compile ?? defaultCompile;
   const concurrency = options.concurrency ?? config.send.concurrency;
   // Printed before anything is sent: an unknown role is only a warning, but it changes who gets what.
-  if (!options.partOfRun) for (const problem of project.problems) log(formatProblem(problem));
+  if (!options.partOfRun) logProblems(project.problems, log, options.onWarning);
 
   if (options.test) {
     // A test message's links are signed as a real one's: a weak key is refused here too.
@@ -529,8 +531,19 @@ function warnAudience(
     ? planRecipients(project, readers, { segments: [], isSuppressed }, COUNT_ONLY)
     : plan.audience;
   const found = audienceWarnings(project, audience, { cwd: options.cwd, subscribersFile: options.subscribersFile });
-  for (const problem of found) log(formatProblem(problem));
+  logProblems(found, log, options.onWarning);
   if (options.strict) refuseWarnings([...project.problems, ...found]);
+}
+
+function logProblems(
+  problems: readonly Problem[],
+  log: (line: string) => void,
+  onWarning: ((problem: Problem) => void) | undefined,
+): void {
+  for (const problem of problems) {
+    log(formatProblem(problem));
+    if (problem.severity === 'warning') onWarning?.(problem);
+  }
 }
 
 /** `--strict`: a warning is as good as an error, and nothing is sent. */

@@ -49,6 +49,7 @@ export const sendCommand: Command = {
       throw new RolecastError('E_USAGE', `--concurrency must be between 1 and 50, got ${concurrency}`);
     const json = flag(args, 'json');
     const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
+    let warnings = 0;
 
     const sendOptions: SendOptions = {
       issueDir,
@@ -70,6 +71,9 @@ export const sendCommand: Command = {
       signal: ctx.signal,
       progress: { stream: ctx.stderr, isTTY: Boolean(stderr.isTTY) },
       log: (line) => print(ctx.stderr, line),
+      onWarning: () => {
+        warnings++;
+      },
     };
 
     // Scheduled sending (--at, --local, --send-missed) lives in src/schedule/command.ts.
@@ -90,6 +94,9 @@ export const sendCommand: Command = {
 
     if (json) print(ctx.stdout, JSON.stringify(report, null, 2));
     else print(ctx.stdout, formatReport(withShortPaths(report, ctx.cwd)));
+    // Printed before a report of many lines: the last line says they are there to be read.
+    if (warnings > 0 && !json)
+      print(ctx.stderr, `${warnings} warning(s) above, printed before the report — --strict refuses to send with any`);
     return outcome(report, ctx.stderr, smtpUrlHasLogin(ctx.env.SMTP_URL));
   },
 };
