@@ -12,8 +12,9 @@ export function indexPage(snapshot: ReadySnapshot, state: PageState): string {
   const manifest = issue.manifest;
   const editor = snapshot.variants.find((v) => v.isEditorEdition);
   const editorSubject = editor ? snapshot.compiled.get(editor.id)?.subject : undefined;
+  // Without a title of its own, the issue is headed as readers see it: by the brand.
   const body = html`<section class="issue">
-<h1>${manifest.title ?? issue.id} <small>${issue.id}</small></h1>
+<h1>${manifest.title ?? snapshot.project.config.brand.name} <small>${issue.id}</small></h1>
 <dl class="facts">
 <dt>Subject</dt><dd id="issue-subject">${editorSubject ?? manifest.subject}</dd>
 <dt>Subject template</dt><dd><code>${manifest.subject}</code></dd>
