@@ -14,6 +14,7 @@ import { MANIFEST_FILE } from '../load/issue.js';
 import { inspectProject, type Project, type ProjectOptions } from '../load/project.js';
 import { compileAudience } from '../render/index.js';
 import type { CompiledVariant } from '../render/types.js';
+import { unreadableTextWarnings } from '../render/unreadable-text.js';
 import { suppressionsOf } from '../state/read-at.js';
 import { type Candidate, listCandidates, poolFolder } from './candidates.js';
 import { issueVersion } from './editor.js';
@@ -123,6 +124,7 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
     problems: [
       ...problems,
       ...auditProject(project, plan, { subscribersFile: options.subscribersFile, cwd: options.cwd }),
+      ...unreadableTextWarnings(project, options.cwd),
       ...[...compiled.values()].flatMap((c) => c.problems),
     ],
     editor,
