@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.js';
+import { listCell } from './_not-mailed.js';
 import { fromProviderColumns, type ProviderColumnProblem } from './_provider-columns.js';
 import { formatPath } from './_validate.js';
 
@@ -43,11 +44,9 @@ export function readLeftFields(raw: unknown): LeftFieldsReading | undefined {
   const written = new Map<string, string>();
   // Keys written twice in different case ("unsubscribed" and "Unsubscribed"): each is read on its own.
   const again: { heading: string; cell: string; key: string }[] = [];
-  for (const key of Object.keys(entry)) {
-    if (SUBSCRIBER_FIELDS.has(key)) continue;
-    const value = entry[key];
-    const cell = typeof value === 'string' ? value.trim() : scalarWord(value);
-    // An empty cell, a list or an object: CSV has no such cell to read.
+  for (const [key, value] of providerFields(entry)) {
+    const cell = typeof value === 'string' ? value.trim() : Array.isArray(value) ? listCell(value) : scalarWord(value);
+    // An empty cell, or a value CSV has no cell like: nothing to read.
     if (cell === undefined || cell === '') continue;
     let heading = key.trim().toLowerCase();
     // "Status" beside "status" must not stand in for it: kept as written, it is judged by its value
@@ -80,9 +79,34 @@ export function readLeftFields(raw: unknown): LeftFieldsReading | undefined {
       Object.defineProperty(kept, key, { value: entry[key], enumerable: true, writable: true, configurable: true });
     else kept[key] = entry[key];
   }
+  // "Status" without a "status" is the status, as the CSV heading is: validated, not passed over.
+  const statusKey = written.get('status');
+  if (entry.status === undefined && statusKey !== undefined && statusKey !== 'status') {
+    kept.status = entry[statusKey];
+    delete kept[statusKey];
+  }
   if (entry.status === undefined && left) kept.status = 'unsubscribed';
   if (!problem || field === undefined) return { entry: kept };
   return { entry: kept, problem: { ...problem, field, hint: problem.hint.replace(/\bcolumn\b/g, 'field') } };
+}
+
+/** Nested objects this deep are read (Klaviyo's `subscriptions.email.marketing.consent`). */
+const DEEPEST = 4;
+
+/**
+ * The entry's fields other than the subscriber's own, with a field inside an object named by its
+ * path (Ghost's `"email_suppression": { "suppressed": true }` as `email_suppression.suppressed`):
+ * a provider's API writes where the reader stands inside such objects.
+ */
+function* providerFields(entry: Record<string, unknown>, path = '', depth = 1): Generator<[string, unknown]> {
+  for (const key of Object.keys(entry)) {
+    if (!path && SUBSCRIBER_FIELDS.has(key)) continue;
+    const value = entry[key];
+    const named = path ? `${path}.${key}` : key;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      if (depth < DEEPEST) yield* providerFields(value as Record<string, unknown>, named, depth + 1);
+    } else yield [named, value];
+  }
 }
 
 /** A status saying the reader left, in any case ("Unsubscribed"), as `status` itself is read. */

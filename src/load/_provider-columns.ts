@@ -1,3 +1,5 @@
+import { saysNotMailed } from './_not-mailed.js';
+
 /**
  * Buttondown's `subscriber_type`s that mean the reader is mailed. Every other type Buttondown
  * documents means they are not: never confirmed, left, removed, complained, bounced, paused.
@@ -216,15 +218,17 @@ function saysLeft(entry: Record<string, unknown>, first?: string): ProviderColum
   // Per row of a large list: no array of entries, and long cells (dates, ids, notes) skipped unread.
   for (const field in entry) {
     const value = entry[field];
-    if (READ.has(field) || typeof value !== 'string' || value.length > LONGEST_WORD) continue;
-    const word = withoutAccents(value.trim().toLowerCase());
+    if (READ.has(field) || typeof value !== 'string') continue;
     const heading = withoutAccents(field);
+    if (OTHER_CHANNEL.test(heading)) continue;
+    const word = withoutAccents(value.trim().toLowerCase());
+    // A field inside a JSON object is named by its path ("email_suppression.suppressed").
+    const last = heading.slice(heading.lastIndexOf('.') + 1);
+    if (saysNotMailed(heading, word, last)) return leftProblem(entry, field);
+    if (value.length > LONGEST_WORD) continue;
     const leftColumn = LEFT_COLUMN.test(heading) || LEFT_COLUMN_ELSEWHERE.test(heading);
     const joinedColumn = JOINED_COLUMN.test(heading);
-    if (
-      (SAYS_LEFT.includes(word) || (leftColumn && YES.includes(word)) || (joinedColumn && NO.includes(word))) &&
-      !OTHER_CHANNEL.test(heading)
-    )
+    if (SAYS_LEFT.includes(word) || (leftColumn && YES.includes(word)) || (joinedColumn && NO.includes(word)))
       return leftProblem(entry, field);
   }
   return undefined;

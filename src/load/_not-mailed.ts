@@ -1,0 +1,116 @@
+/**
+ * What a column rolecast does not read says about the reader, beyond the words any column may hold
+ * (see `_provider-columns.ts`): the subscription states providers export under their own headings
+ * (Beehiiv's and MailerLite's `status`, Klaviyo's consent, HubSpot's opt-out, Brevo's blocklist),
+ * yes/no flags saying the reader is active or confirmed, and dates saying when the reader left.
+ * Headings arrive lower-cased with their accents left out.
+ */
+
+/** A heading about the reader's subscription, consent or standing with the list. */
+const STANDING_HEADING =
+  /status|state|consent|subscri|opt[-_ ]?in|newsletter|marketing|mailing|e-?mail|gdpr|permission|member|suppress|^type$/;
+/** A heading about something else the reader has a status in: a payment, an order, a plan. */
+const OTHER_SUBJECT = /pay|order|billing|invoice|plan|tier|ship|trial|account|sms|phone|text/;
+/**
+ * Words that, under such a heading, say the reader is not mailed: never confirmed (`pending`,
+ * `unconfirmed`, `validating`), consent taken back (`revoked`, `withdrawn`), removed by the
+ * provider (`cleaned`, `junk`, `invalid`), or only sent receipts (`transactional`). Only there:
+ * "pending" in a payment column says nothing about the email.
+ */
+const NOT_MAILED_STANDING = new Set([
+  'inactive',
+  'pending',
+  'unconfirmed',
+  'not confirmed',
+  'validating',
+  'cleaned',
+  'transactional',
+  'archived',
+  'junk',
+  'invalid',
+  'deleted',
+  'disabled',
+  'blocked',
+  'spam',
+  'unsubscribe',
+  'opt-out',
+  'optout',
+  'opted_out',
+  'never subscribed',
+  'never_subscribed',
+  'non-marketing',
+  'non-marketing contact',
+  'revoked',
+  'withdrawn',
+  'declined',
+  'denied',
+  'refused',
+  'rejected',
+  'expired',
+  'hard bounce',
+  'hard_bounce',
+  'user_suppressed',
+  // Buttondown's types for a reader not mailed, under its newer `type` heading.
+  'unactivated',
+  'removed',
+  'undeliverable',
+  'spammy',
+  'paused',
+]);
+/**
+ * Headings of a flag that says the reader is mailed when yes ("active", "confirmed", Brevo's
+ * `DOUBLE_OPT-IN`): a no under one says the reader left, or never confirmed. Anchored, so
+ * Substack's `active_subscription` (a paid plan) is not one.
+ */
+const MAILED_FLAG =
+  /^(?:(?:e-?mail|marketing|newsletter|is|has)[-_ ]?)?(?:active|enabled|confirmed|verified|double[-_ ]?opt[-_ ]?in(?:[-_ ]?confirmed)?|gdpr(?:[-_ ]?consent)?|mailing|newsletter|marketing|e-?mailable|can[-_ ]?e-?mail|allow[-_ ]?e-?mails?|accepts[-_ ]?e-?mails?)$/;
+/**
+ * Headings of a flag that says the reader is not mailed when yes, by a provider's prefix
+ * (HubSpot's `hs_email_optout`, `hs_email_bad_address`) or a word of its own (Ghost's
+ * `email_suppressed`, "Hard bounced", "Marked as spam").
+ */
+const NOT_MAILED_FLAG =
+  /^(?:(?:hs|mc|ac|sib|kl)[-_ ])?(?:(?:e-?mail|marketing|newsletter|is|has)[-_ ]?)?(?:opt(?:ed)?[-_ ]?out|un[-_ ]?subscribed|bad[-_ ]?address|hard[-_ ]?bounced?|suppressed|spam[-_ ]?(?:reported|complaint)|marked[-_ ]?as[-_ ]?spam|blocked|deleted|global[-_ ]?unsubscribe)$/;
+/**
+ * Headings of the time the reader left ("unsubscribed_at", "unsubscribedAt", "Date unsubscribed",
+ * "opted_out_on", "bounced_at"): any time under one says they left.
+ */
+const LEFT_AT =
+  /^(?:(?:date|time|when)[-_ ]?)?(?:e-?mail[-_ ]?|marketing[-_ ]?)?(?:un[-_ ]?sub(?:scribed?)?|opt(?:ed)?[-_ ]?out|bounced|hard[-_ ]?bounced|cleaned|deleted|blocklisted|blacklisted|suppressed|complained|spam[-_ ]?reported)(?:[-_ ]?(?:at|on|date|time|timestamp|since))$/;
+const LEFT_AT_PREFIXED =
+  /^(?:date|time|when)[-_ ]?(?:e-?mail[-_ ]?|marketing[-_ ]?)?(?:un[-_ ]?sub(?:scribed?)?|opt(?:ed)?[-_ ]?out|bounced|cleaned|deleted|blocklisted|blacklisted|suppressed|complained)$/;
+/**
+ * Headings of a list naming what the reader left (Brevo's `listUnsubscribed`, Klaviyo's
+ * `suppression`): any entry says they left. And headings of the lists a reader gets (Ghost's
+ * `newsletters`): none says they get no email.
+ */
+const LEFT_LIST = /^(?:list[-_ ]?unsubscribed|unsubscribed[-_ ]?(?:from[-_ ]?)?lists?|suppressions?|suppression)$/;
+const MAILED_LIST = /^(?:newsletters|subscriptions|lists|subscribed[-_ ]?lists|list[-_ ]?ids)$/;
+const NO = new Set(['false', 'no', 'n', '0', 'nein', 'non', 'nee', 'falsch', 'faux', 'falso', 'off']);
+const YES = new Set(['true', 'yes', 'y', '1', 'x', 'ja', 'oui', 'si', 'sim', 'vrai', 'wahr', 'on']);
+/** Cells that say no time: the reader has not left. */
+const NO_TIME = new Set(['', 'null', 'none', 'never', 'n/a', '-', 'false', '0', 'no']);
+/** Longer cells hold none of the words above (a date is read whatever its length). */
+const LONGEST_WORD = 24;
+
+/** The mark `_left-fields.ts` writes for a JSON list's value: its entries' count. */
+export function listCell(value: readonly unknown[]): string {
+  return value.length === 0 ? '[]' : `[${value.length} ${value.length === 1 ? 'entry' : 'entries'}]`;
+}
+
+/**
+ * Whether a column rolecast does not read says the reader is not mailed. `heading` lower-cased
+ * without accents, `cell` trimmed and lower-cased, `last` the heading's last part when the field
+ * sat inside an object (`email_suppression` → `suppressed`).
+ */
+export function saysNotMailed(heading: string, cell: string, last = heading): boolean {
+  if (cell.startsWith('[') && cell.endsWith(']'))
+    return (LEFT_LIST.test(last) && cell !== '[]') || (MAILED_LIST.test(last) && cell === '[]');
+  if (LEFT_AT.test(last) || LEFT_AT_PREFIXED.test(last)) return !NO_TIME.has(cell);
+  if (cell.length > LONGEST_WORD) return false;
+  if (MAILED_FLAG.test(last) && NO.has(cell)) return true;
+  if (NOT_MAILED_FLAG.test(last) && YES.has(cell)) return true;
+  return (
+    STANDING_HEADING.test(heading) && !OTHER_SUBJECT.test(heading) && NOT_MAILED_STANDING.has(cell.replace(/\s+/g, ' '))
+  );
+}
