@@ -82,7 +82,8 @@ let listedZones: Map<string, string> | undefined;
  * A known zone as the zone database spells it ("europe/berlin" → "Europe/Berlin"): zone names are
  * matched without regard to case, so one zone would otherwise be stored, shown and planned as a
  * wave of its own under every spelling. A name this Node lists under another (a link, or a new
- * name such as "Asia/Kolkata" that Node 20 lists as "Asia/Calcutta") is kept as written.
+ * name such as "Asia/Kolkata" that Node 20 lists as "Asia/Calcutta") is kept as written when written
+ * with its capitals; in lower case ("us/eastern") it is the zone Node names for it.
  */
 export function zoneSpelling(value: string): string {
   let spelled = zoneSpellings.get(value);
@@ -103,7 +104,11 @@ function spellZone(value: string): string {
   const lower = value.toLowerCase();
   if (resolved.toLowerCase() === lower) return resolved;
   listedZones ??= new Map(Intl.supportedValuesOf('timeZone').map((zone) => [zone.toLowerCase(), zone]));
-  return listedZones.get(lower) ?? value;
+  const listed = listedZones.get(lower);
+  if (listed !== undefined) return listed;
+  // A link written in lower case ("us/eastern") has no spelling Node lists: the zone it names has,
+  // so the zone is not stored and shown in a spelling of the writer's own.
+  return value === lower ? resolved : value;
 }
 
 export const ianaZone = z
