@@ -1,0 +1,302 @@
+import { canonicalAddress } from '../address.js';
+import { append } from '../append.js';
+import { detach } from '../detach.js';
+import type { Problem } from '../errors.js';
+import { type Subscriber, SubscriberSchema } from '../model/subscriber.js';
+import { SubscriberTable } from '../model/subscriber-table.js';
+import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import { closestWord } from '../suggest.js';
+import { createAddressSet } from './_address-set.js';
+import { createLeftFieldsCheck } from './_left-fields.js';
+import { fastSubscriber } from './_subscriber-fast.js';
+import type { SubscriberTableResult } from './_subscriber-results.js';
+import { formatPath, zodProblems } from './_validate.js';
+import { LIMITS } from './limits.js';
+
+/**
+ * Subscriber entries checked one at a time, in file order, whichever file they came from (JSON
+ * whole or streamed, CSV rows): the readers kept as a table, every problem said once.
+ */
+
+const KNOWN_FIELDS = new Set(Object.keys(SubscriberSchema.shape));
+
+/**
+ * Forgiving where the meaning is unambiguous: `"roles": "CTO, Executive"` (or `|`/`;` separated)
+ * is a list, and `"Active"` is `active`. Anything else is left for the schema to judge.
+ */
+function lenient(entry: unknown): Record<string, unknown> | undefined {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
+  const record = entry as Record<string, unknown>;
+  const roles = typeof record.roles === 'string' ? splitList(record.roles) : record.roles;
+  const status = typeof record.status === 'string' ? record.status.trim().toLowerCase() : record.status;
+  if (roles === record.roles && status === record.status) return record;
+  return { ...record, roles, status };
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(/[|;,\r\n]/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+/** What to write instead, per subscriber field. */
+const SUBSCRIBER_HINTS: Record<string, string> = {
+  name: 'write the name on one line',
+  firstName: 'write the first name on one line',
+  roles: 'list roles as ["CTO", "Executive"] (or "CTO|Executive" in CSV)',
+  timezone: 'use an IANA time zone such as Europe/Berlin or America/New_York',
+  locale: 'use a BCP 47 tag such as en-GB or de',
+};
+
+function subscriberHint(field: string): string | undefined {
+  return SUBSCRIBER_HINTS[field];
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** The bad value beside the message, quoted and shortened, so the entry can be found and fixed. */
+function withBadValue(problem: Problem, value: unknown): Problem {
+  if (value === undefined || (typeof value === 'object' && value !== null)) return problem;
+  // A message that already names the offending character by code point says more than an echo could.
+  if (/\bU\+[0-9A-F]{4}/.test(problem.message)) return problem;
+  const quoted = JSON.stringify(value) ?? String(value);
+  const shown = quoted.length > 60 ? `${quoted.slice(0, 57)}…` : quoted;
+  return { ...problem, message: `${problem.message} (got ${shown})` };
+}
+
+export function validateEntries(
+  entries: unknown[],
+  file: string,
+  taxonomy: RoleTaxonomy,
+  lineOf: (path: readonly PropertyKey[]) => number,
+  prefix: (string | number)[],
+): SubscriberTableResult {
+  const validator = createEntryValidator(file, taxonomy, prefix);
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index];
+    entries[index] = undefined; // let the raw entry be collected as we go
+    validator.add(entry, lineOf);
+  }
+  return validator.finish();
+}
+
+export interface EntryValidator {
+  /** Checks the next entry; `lineOf` answers for paths from the document's root. */
+  add(entry: unknown, lineOf: (path: readonly PropertyKey[]) => number): void;
+  finish(): SubscriberTableResult;
+}
+
+/**
+ * Validates entries one at a time, in file order, so a list can be checked as it is read. Keeps
+ * only what the result needs: the subscribers, one canonical address per reader for duplicates,
+ * and one record per distinct unknown field or role.
+ */
+export function createEntryValidator(
+  file: string,
+  taxonomy: RoleTaxonomy,
+  prefix: readonly (string | number)[],
+  options: {
+    /** Copy the text a kept reader holds out of the file's text (CSV cells are slices of it). */
+    copyKept?: boolean;
+    /** U+FFFD is said by the reader of the file (CSV says it of any cell). */
+    undecodableSaid?: boolean;
+    /** Fields saying a reader left are read by the reader of the file (CSV reads them per row). */
+    leftFieldsRead?: boolean;
+  } = {},
+): EntryValidator {
+  const kept = options.copyKept ? detach : (text: string) => text;
+  // A JSON file is UTF-8; bytes that were not decoded to U+FFFD: the name or role they stood for is lost.
+  let undecodableSaid = options.undecodableSaid ?? false;
+  const problems: Problem[] = [];
+  const table = new SubscriberTable();
+  // A kept reader's canonical address is worked out again from the table when asked for: only on
+  // an equal hash (a duplicate, or a rare collision). Kept, a list with capitals or Unicode domains
+  // in every address would hold a second string per reader while it is read.
+  const seen = createAddressSet((reader) => canonicalAddress(table.email(reader)));
+  // Addresses the list says unsubscribed: a later duplicate saying so must not lose to an earlier active one.
+  const unsubscribed = new Set<string>();
+  // Lists are large and role sets repeat: share one roles array per distinct set written, and look
+  // its roles up in the taxonomy once. `unknown` holds the position of each role it does not know.
+  const roleSets = new Map<string, { roles: string[]; unknown: number[] }>();
+  const unknownRoles = new Map<string, { count: number; path: (string | number)[]; line: number }>();
+  const unknownFields = new Map<string, { count: number; path: (string | number)[]; line: number }>();
+  // A JSON entry's "unsubscribed": true, read as the same CSV column is.
+  const left = options.leftFieldsRead ? undefined : createLeftFieldsCheck(file, prefix);
+  let index = -1;
+  const add = (given: unknown, lineOf: (path: readonly PropertyKey[]) => number): void => {
+    index++;
+    const raw = left ? left.entry(given, index, lineOf) : given;
+    const entry = lenient(raw);
+    const roleCount = Array.isArray(entry?.roles) ? entry.roles.length : 0;
+    if (roleCount > LIMITS.rolesPerSubscriber) {
+      // One problem, before any per-role work: a list of 150,000 roles is refused in one step.
+      const path = [...prefix, index, 'roles'];
+      problems.push({
+        severity: 'error',
+        file,
+        line: lineOf(path),
+        field: formatPath(path),
+        message: `has too many roles (${roleCount})`,
+        hint: `limit ${LIMITS.rolesPerSubscriber}`,
+      });
+      return;
+    }
+    // The schema judges only what the fast check is not sure of (and words every problem). An entry
+    // the fast check takes has known fields only.
+    const fast = fastSubscriber(entry ?? raw);
+    if (entry && !fast) {
+      for (const field of Object.keys(entry)) {
+        if (KNOWN_FIELDS.has(field)) continue;
+        const seenField = unknownFields.get(field);
+        if (seenField) seenField.count++;
+        else {
+          const path = [...prefix, index, field];
+          unknownFields.set(field, { count: 1, path, line: lineOf(path) });
+        }
+      }
+    }
+    const result = fast
+      ? { success: true as const, data: fast }
+      : SubscriberSchema.safeParse(entry ?? raw, { reportInput: true });
+    if (!result.success) {
+      append(
+        problems,
+        result.error.issues.flatMap((issue) =>
+          zodProblems({ issues: [issue] } as typeof result.error, file, lineOf, subscriberHint, [...prefix, index]).map(
+            (problem) => withBadValue(problem, valueAt(entry, issue.path)),
+          ),
+        ),
+      );
+      return;
+    }
+    const subscriber = result.data;
+    const undecodable = undecodableSaid ? undefined : undecodableField(subscriber);
+    if (undecodable) {
+      undecodableSaid = true;
+      const field = undecodable;
+      problems.push({
+        severity: 'warning',
+        file,
+        line: lineOf([...prefix, index, field]),
+        field: formatPath([...prefix, index, field]),
+        message: "holds U+FFFD, a character the file's encoding could not give (names show it as �)",
+        hint: 'write the list as UTF-8 and load it again',
+      });
+    }
+    const key = canonicalAddress(subscriber.email);
+    const first = seen.addOrFirst(key, table.length, index);
+    if (first >= 0 && subscriber.status === 'unsubscribed' && !unsubscribed.has(key)) {
+      // Keeping the first would mail someone the list itself says left.
+      problems.push({
+        severity: 'error',
+        file,
+        line: lineOf([...prefix, index]),
+        field: formatPath([...prefix, index, 'status']),
+        message: `duplicate of entry [${first}], which is not unsubscribed, and this one is`,
+        hint: 'keep one entry per address: this one, if the reader left',
+      });
+      return;
+    }
+    if (first >= 0) {
+      problems.push({
+        severity: 'warning',
+        file,
+        line: lineOf([...prefix, index]),
+        field: formatPath([...prefix, index, 'email']),
+        message: `duplicate of entry [${first}]; only the first is used`,
+        hint: 'remove one of the two entries',
+      });
+      return;
+    }
+    if (subscriber.status === 'unsubscribed') unsubscribed.add(key);
+    // A role holding the separator itself is never shared: ["a\u0000b"] is not ["a", "b"].
+    const written = subscriber.roles.some((role) => role.includes('\u0000'))
+      ? undefined
+      : subscriber.roles.join('\u0000');
+    let set = written === undefined ? undefined : roleSets.get(written);
+    if (!set) {
+      const roles: string[] = [];
+      const unknown: number[] = [];
+      subscriber.roles.forEach((role, roleIndex) => {
+        const name = taxonomy.normalise(role);
+        if (!roles.includes(name)) roles.push(kept(name));
+        if (taxonomy.lookup(role) === undefined) unknown.push(roleIndex);
+      });
+      set = { roles, unknown };
+      if (written !== undefined) roleSets.set(written, set);
+    }
+    for (const roleIndex of set.unknown) {
+      const role = subscriber.roles[roleIndex]!;
+      const known = unknownRoles.get(role);
+      if (known) known.count++;
+      else {
+        const path = [...prefix, index, 'roles', roleIndex];
+        unknownRoles.set(kept(role), { count: 1, path, line: lineOf(path) });
+      }
+    }
+    subscriber.roles = set.roles;
+    // The table keeps its own copy of the reader's text: the entry itself is dropped.
+    table.push(subscriber);
+  };
+  return {
+    add,
+    finish: () => {
+      if (left) problems.unshift(...left.problems());
+      return finishValidation(file, taxonomy, table, problems, unknownFields, unknownRoles);
+    },
+  };
+}
+
+function finishValidation(
+  file: string,
+  taxonomy: RoleTaxonomy,
+  table: SubscriberTable,
+  problems: Problem[],
+  unknownFields: Map<string, { count: number; path: (string | number)[]; line: number }>,
+  unknownRoles: Map<string, { count: number; path: (string | number)[]; line: number }>,
+): SubscriberTableResult {
+  for (const { count, path, line } of unknownFields.values()) {
+    problems.push({
+      severity: 'warning',
+      file,
+      line,
+      field: formatPath(path),
+      message: `is not a subscriber field and is ignored${count > 1 ? ` (${count} subscribers)` : ''}`,
+      hint: fieldHint(String(path[path.length - 1])),
+    });
+  }
+  // One warning per unknown role, not per subscriber: a 100k list with one typo stays readable.
+  for (const [role, { count, path, line }] of unknownRoles) {
+    const closest = taxonomy.closest(role);
+    problems.push({
+      severity: 'warning',
+      file,
+      line,
+      field: formatPath(path),
+      message: `unknown role "${role}"${count > 1 ? ` (${count} subscribers)` : ''}`,
+      hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',
+    });
+  }
+  return { table, problems };
+}
+
+/** The first text field of a reader holding U+FFFD, if any. */
+function undecodableField(subscriber: Subscriber): 'name' | 'firstName' | 'roles' | undefined {
+  if (subscriber.name?.includes('\ufffd')) return 'name';
+  if (subscriber.firstName?.includes('\ufffd')) return 'firstName';
+  return subscriber.roles.some((role) => role.includes('\ufffd')) ? 'roles' : undefined;
+}
+
+/** The field probably meant ("nmae" → name), else the list of fields. */
+function fieldHint(written: string): string {
+  const closest = closestWord(written, KNOWN_FIELDS);
+  return closest ? `did you mean "${closest}"?` : `use one of: ${[...KNOWN_FIELDS].join(', ')}`;
+}
