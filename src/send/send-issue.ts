@@ -1,110 +1,46 @@
-import { canonicalAddress } from '../address.js';
 import { issueLayout } from '../analytics/layout.js';
-import { verpSetupProblem } from '../bounces/verp.js';
-import { assertStrongSecret, type Environment, readEnvironment } from '../config/env.js';
-import type { ResolvedConfig } from '../config/schema.js';
-import { formatProblem, type Problem, RolecastError } from '../errors.js';
-import { displayPath } from '../load/_display.js';
+import { assertStrongSecret, readEnvironment } from '../config/env.js';
+import { RolecastError } from '../errors.js';
 import { loadProject, type Project, subscriberTable, withSubscribers } from '../load/project.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
-import type { CompiledVariant } from '../render/index.js';
 import type { StateLock } from '../state/contract.js';
-import { type StateLocation, stateLocation } from '../state/location.js';
-import { openState, openStateToRehearse, postgresSideFileBase } from '../state/open.js';
+import { stateLocation } from '../state/location.js';
+import { openState, postgresSideFileBase } from '../state/open.js';
 import { noteFileFieldsAt } from '../store/open-location.js';
-import { type Channel, deliveryChannel, outboxFolder } from './channel.js';
+import { deliveryChannel } from './channel.js';
 import { decideClickTags } from './click-tags.js';
-import { buildFor, type Compile, defaultCompile, renderChecked } from './compose.js';
+import { buildFor, defaultCompile, renderChecked } from './compose.js';
 import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
+import { rehearseSend } from './dry-run.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from './late-suppressions.js';
-import {
-  coversPartOfList,
-  type DeliveryStatus,
-  openResendNote,
-  resendGeneration,
-  resumingResendLine,
-} from './ledger.js';
+import { coversPartOfList, openResendNote, resendGeneration, resumingResendLine } from './ledger.js';
 import { messageIdFor } from './message.js';
-import {
-  audienceWarnings,
-  COUNT_ONLY,
-  countByVariant,
-  type DeliveryPlan,
-  issueRoles,
-  normaliseSegments,
-  planDelivery,
-  planRecipients,
-  segmentRoles,
-  suppressedKind,
-} from './plan.js';
+import { countByVariant, issueRoles, normaliseSegments, planDelivery, segmentRoles, suppressedKind } from './plan.js';
 import { createProgress } from './progress.js';
 import { createRateLimiter, describePace } from './rate-limit.js';
 import type { Halted, SendReport } from './report.js';
 import { runDeliveries, type SendJob } from './run.js';
-import { haltedBy, readUnrecorded, warnIfStateLost } from './state-loss.js';
-import { sendTestMessage } from './test-send.js';
 import {
-  createOutboxTransport,
-  createSmtpTransport,
-  type MailTransport,
-  parseSmtpUrl,
-  readDkim,
-  type SmtpTimeouts,
-  shownUser,
-} from './transport.js';
-import { wireSupported } from './wire/pool.js';
+  checkBounceSetup,
+  checkUnsubscribeSetup,
+  logProblems,
+  outboxFolders,
+  refuseDrafts,
+  refuseOversize,
+  warnAudience,
+} from './send-checks.js';
+import type { SendOptions } from './send-options.js';
+import { connectsEarly, createTransport, smtpTransport } from './send-transport.js';
+
+export type { SendOptions } from './send-options.js';
+
+import { haltedBy, warnIfStateLost } from './state-loss.js';
+import { sendTestMessage } from './test-send.js';
+import type { MailTransport } from './transport.js';
 import { sendAsWorker } from './workers/worker.js';
 
 export { buildFor, type Compile } from './compose.js';
-
-export interface SendOptions {
-  issueDir: string;
-  /** Without it, the readers in the subscriber store (see src/store). */
-  subscribersFile?: string | undefined;
-  configFile?: string | undefined;
-  cwd: string;
-  /** The process environment (SMTP_URL, ROLECAST_SECRET, DKIM); read only through readEnvironment. */
-  env: NodeJS.ProcessEnv;
-  segments?: string[] | undefined;
-  /** Only these addresses, compared case-insensitively: one wave of a scheduled send. */
-  onlyEmails?: ReadonlySet<string> | undefined;
-  /**
-   * This send is one part of a larger run whose caller holds the send lock and keeps the ledger's
-   * run record (a scheduled send: one lock and one record for all its waves), so it neither takes
-   * the lock nor starts or finishes a record itself, and leaves load warnings to the caller.
-   */
-  partOfRun?: boolean | undefined;
-  /** With `resend` and `partOfRun`: the start of the caller's resend, whose readers are not sent again. */
-  resendSince?: string | undefined;
-  /** Take the send lock even from a holder that cannot be checked (another host). */
-  breakLock?: boolean | undefined;
-  /** SMTP timeouts; the defaults suit real servers, tests shorten them. */
-  smtpTimeouts?: Partial<SmtpTimeouts> | undefined;
-  dryRun?: boolean | undefined;
-  /** Write `.eml` files here instead of sending, even when SMTP_URL is set. */
-  outbox?: string | undefined;
-  /** Send one message to `to`, rendered as subscriber `as` would get it (else the editor edition). */
-  test?: { to: string; as?: string | undefined } | undefined;
-  concurrency?: number | undefined;
-  /** Messages per second; 0 or Infinity for no limit. */
-  ratePerSecond?: number | undefined;
-  stateFile?: string | undefined;
-  resend?: boolean | undefined;
-  retryFailed?: boolean | undefined;
-  signal?: AbortSignal | undefined;
-  /** How often the suppression list is read again while sending (default: every second). */
-  lateSuppressionCheckMs?: number | undefined;
-  now?: (() => Date) | undefined;
-  progress?: { stream: NodeJS.WritableStream; isTTY: boolean } | undefined;
-  /** Notices for the person running the command (where messages go, render warnings). */
-  log?: ((line: string) => void) | undefined;
-  /** Told of each warning logged before sending, so the end of the run can count them. */
-  onWarning?: ((problem: Problem) => void) | undefined;
-  /** Refuse to send (exit 2, nothing sent) when loading or the audience audit found any warning. */
-  strict?: boolean | undefined;
-  /** The render stage; replaceable in tests. */
-  compile?: Compile | undefined;
-}
+export { outboxFolders, refuseDrafts, refuseWarnings } from './send-checks.js';
 
 /** Plans, renders and delivers an issue, resuming where an earlier run stopped. */
 export async function sendIssue(options: SendOptions): Promise<SendReport> {
@@ -138,18 +74,6 @@ export async function sendIssue(options: SendOptions): Promise<SendReport> {
  * sender. Not with --strict, whose refused plan must connect to nothing, nor for a dry run, a test
  * send, a wave (its caller plans) or PostgreSQL workers (they open their own).
  */
-function connectsEarly(config: ResolvedConfig, options: SendOptions): boolean {
-  if (options.strict || options.dryRun || options.test || options.partOfRun || options.outbox) return false;
-  // Without the wire pool a check cannot keep its connection: an early one would only be made twice.
-  if (!wireSupported()) return false;
-  try {
-    const env = readEnvironment(options.env);
-    return Boolean(env.smtpUrl) && stateLocation(config, env, options.cwd, options.stateFile).kind === 'sqlite';
-  } catch {
-    // A setting that does not read: the run reports it in its place, and connects as it did.
-    return false;
-  }
-}
 
 async function sendLoaded(
   project: Project,
@@ -245,54 +169,19 @@ async function sendLoaded(
   if (!options.partOfRun && location.kind === 'sqlite')
     warnIfStateLost(location.file, outboxFolders(project, options), issue.id, log);
 
-  if (options.dryRun) {
-    // The real run's transport, checked and named: a typo in SMTP_URL shows now, not at send time.
-    log(`dry run: nothing is sent; a real run would ${describeTransport(project, env, options)}`);
-    // The real run reads and checks the DKIM key before it sends; a missing or unusable key shows now.
-    await readDkim(env);
-    // Reads the state when there is one, to show what a real run would skip; writes nothing.
-    const store = await openStateToRehearse(location, { localDir });
-    try {
-      const ledger = store?.ledger(issue.id, channel);
-      const resumed = ledger
-        ? (await resendGeneration(ledger, Boolean(options.resend), now(), options.resendSince)).resumed
-        : undefined;
-      const suppressions = store ? await store.suppressions.index() : undefined;
-      const isSuppressed = suppressions?.isSuppressed ?? (() => false);
-      const plan = planDelivery(project, subscribers, {
-        segments,
-        onlyEmails: options.onlyEmails,
-        isSuppressed,
-        suppressionReason: suppressions?.reason ?? (() => undefined),
-        recorded: withUnrecorded(
-          ledger ? await ledger.recorded() : new Map(),
-          unrecordedBase(location, localDir),
-          issue.id,
-          channel,
-        ),
-        resend: Boolean(options.resend),
-        alreadyResent: resumed && ledger ? await ledger.sentSince(resumed) : undefined,
-        retryFailed: Boolean(options.retryFailed),
-        mode: 'dry-run',
-        destination: undefined,
-        countOnly: true,
-      });
-      warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
-      // The real run's gates (size, links, the templates), once per variant, never per reader: a dry
-      // run that passes is a send that is not refused for what it renders.
-      await renderChecked(
-        compile,
-        withSubscribers(project, subscribers.localeSamples()),
-        plan.audience.variants,
-        log,
-        env.secret,
-        true,
-      );
-      return plan.report.finish({ interrupted: false, elapsedMs: performance.now() - started });
-    } finally {
-      await store?.close();
-    }
-  }
+  if (options.dryRun)
+    return rehearseSend(project, subscribers, {
+      options,
+      env,
+      location,
+      localDir,
+      channel,
+      segments,
+      compile,
+      log,
+      started,
+      now,
+    });
 
   const store = await openState(location, { growthLimitPages: env.stateGrowthLimitPages, localDir });
   let transport: MailTransport | undefined;
@@ -506,204 +395,4 @@ async function cleanup(what: string, step: () => unknown, log: (line: string) =>
   } catch (error) {
     log(`warning: could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-/**
- * Warns about content that would silently drop out (summaries nobody gets, readers who get nothing),
- * judged on the whole list (not a segment or one wave, where it is expected): once per command, so
- * not for a wave (`onlyEmails`), whose caller warns for the plan. With `strict`, any warning — these
- * or the load warnings — stops the send before anything goes out.
- */
-function warnAudience(
-  project: Project,
-  readers: SubscriberTable,
-  plan: DeliveryPlan,
-  context: {
-    segments: readonly string[];
-    options: SendOptions;
-    isSuppressed: (email: string) => boolean;
-    log: (line: string) => void;
-  },
-): void {
-  const { segments, options, isSuppressed, log } = context;
-  if (options.partOfRun || options.onlyEmails) return;
-  const audience = segments.length
-    ? planRecipients(project, readers, { segments: [], isSuppressed }, COUNT_ONLY)
-    : plan.audience;
-  const found = audienceWarnings(project, audience, { cwd: options.cwd, subscribersFile: options.subscribersFile });
-  logProblems(found, log, options.onWarning);
-  if (options.strict) refuseWarnings([...project.problems, ...found]);
-}
-
-function logProblems(
-  problems: readonly Problem[],
-  log: (line: string) => void,
-  onWarning: ((problem: Problem) => void) | undefined,
-): void {
-  for (const problem of problems) {
-    log(formatProblem(problem));
-    if (problem.severity === 'warning') onWarning?.(problem);
-  }
-}
-
-/** `--strict`: a warning is as good as an error, and nothing is sent. */
-export function refuseWarnings(problems: readonly Problem[]): void {
-  const warnings = problems.filter((p) => p.severity === 'warning').length;
-  if (warnings === 0) return;
-  throw new RolecastError('E_INVALID', `--strict: ${warnings} warning(s) found; nothing was sent`, {
-    hint: 'fix the warnings listed above, or run without --strict',
-  });
-}
-
-async function createTransport(
-  project: Project,
-  env: Environment,
-  options: SendOptions,
-  log: (line: string) => void,
-): Promise<MailTransport> {
-  if (env.smtpUrl && !options.outbox) return smtpTransport(project.config, env, options);
-  const dkim = await readDkim(env);
-  const folder = outboxFolder(project.config, project.issue.id, options.cwd, options.outbox);
-  if (!options.outbox) log(`SMTP_URL is not set: writing messages as .eml files to ${folder} (set SMTP_URL to send)`);
-  return createOutboxTransport(folder, { dkim });
-}
-
-async function smtpTransport(config: ResolvedConfig, env: Environment, options: SendOptions): Promise<MailTransport> {
-  return createSmtpTransport({
-    url: env.smtpUrl!,
-    concurrency: options.concurrency ?? config.send.concurrency,
-    dkim: await readDkim(env),
-    log: options.log,
-    // Config first, then what the caller (tests, embedding code) overrides.
-    timeouts: {
-      connectionMs: config.send.connectionTimeoutMs,
-      greetingMs: config.send.greetingTimeoutMs,
-      socketMs: config.send.socketTimeoutMs,
-      finalReplyMs: config.send.finalReplyTimeoutMs,
-      ...options.smtpTimeouts,
-    },
-  });
-}
-
-/** Where a stopped run lists its unrecorded messages: the SQLite file, or a base in the state folder. */
-function unrecordedBase(location: StateLocation, localDir: string): string {
-  return location.kind === 'sqlite' ? location.file : postgresSideFileBase(localDir);
-}
-
-/** Accepted-but-unrecorded messages of an earlier run count as sent: the real run records them first. */
-function withUnrecorded(
-  recorded: Map<string, DeliveryStatus>,
-  base: string,
-  issueId: string,
-  channel: Channel,
-): Map<string, DeliveryStatus> {
-  for (const entry of readUnrecorded(base))
-    if (entry.issueId === issueId && entry.channel === channel) recorded.set(canonicalAddress(entry.email), 'sent');
-  return recorded;
-}
-
-/** What a real run would deliver through, with the password masked; throws on an invalid SMTP_URL. */
-function describeTransport(project: Project, env: Environment, options: SendOptions): string {
-  if (env.smtpUrl && !options.outbox) {
-    const parsed = parseSmtpUrl(env.smtpUrl);
-    const tls = parsed.secure ? 'TLS' : 'STARTTLS when offered';
-    const user = shownUser(env.smtpUrl, parsed);
-    return `send over SMTP to ${parsed.host}:${parsed.port} (${tls}${user === undefined ? '' : `, as ${user}`})`;
-  }
-  const folder = outboxFolder(project.config, project.issue.id, options.cwd, options.outbox);
-  return `write .eml files to ${displayPath(folder, options.cwd)}${env.smtpUrl ? '' : ' (SMTP_URL is not set)'}`;
-}
-
-/**
- * Gmail and Yahoo require one-click unsubscribe from bulk senders: real sends with an unsubscribe
- * URL configured but no signing key would silently offer only the mailto, so they are refused.
- */
-function checkUnsubscribeSetup(
-  config: ResolvedConfig,
-  env: Environment,
-  channel: Channel,
-  log: (line: string) => void,
-): void {
-  assertStrongSecret(env.secret);
-  if (!config.urls.unsubscribe && channel === 'smtp') {
-    // A mailto alone is no one-click unsubscribe (RFC 8058), which Gmail and Yahoo ask of every
-    // bulk sender: a list's mail can go to spam or be refused for it.
-    log(
-      'warning: urls.unsubscribe is not set: messages carry only a mailto unsubscribe, without the one-click unsubscribe (RFC 8058) Gmail and Yahoo ask of bulk senders; set urls.unsubscribe to the address of `rolecast serve`',
-    );
-    return;
-  }
-  if (!config.urls.unsubscribe || env.secret) return;
-  const message =
-    'urls.unsubscribe is set but ROLECAST_SECRET is not: messages would carry no one-click unsubscribe link';
-  if (channel === 'smtp') {
-    throw new RolecastError('E_USAGE', message, {
-      hint: 'set ROLECAST_SECRET (at least 32 random characters, the same value `rolecast serve` uses); nothing was sent',
-    });
-  }
-  log(`warning: ${message} (allowed for the outbox; a real send would stop here)`);
-}
-
-/** VERP tokens are signed: a bounce domain without the key would quietly send without them. */
-function checkBounceSetup(
-  config: ResolvedConfig,
-  env: Environment,
-  channel: Channel,
-  log: (line: string) => void,
-): void {
-  const problem = verpSetupProblem(config, env.secret);
-  if (!problem) return;
-  if (channel === 'smtp')
-    throw new RolecastError('E_USAGE', problem, {
-      hint: 'set ROLECAST_SECRET (the same value `rolecast serve` and `rolecast bounces import` use), or remove bounces.domain; nothing was sent',
-    });
-  log(`warning: ${problem} (allowed for the outbox; a real send would stop here)`);
-}
-
-/** Where this send writes `.eml` files (`--outbox`, else outbox/<issue id> beside the config), then the default. */
-export function outboxFolders(project: Project, options: Pick<SendOptions, 'cwd' | 'outbox'>): string[] {
-  const standard = outboxFolder(project.config, project.issue.id, options.cwd);
-  return options.outbox
-    ? [outboxFolder(project.config, project.issue.id, options.cwd, options.outbox), standard]
-    : [standard];
-}
-
-/**
- * Refuses the run before its first message when even a variant's parts, before any encoding, are
- * larger than the SMTP server's SIZE: every message of that variant would be refused, one by one.
- */
-function refuseOversize(
-  limit: number | undefined,
-  compiled: ReadonlyMap<string, CompiledVariant>,
-  sending: ReadonlyMap<string, number>,
-): void {
-  if (!limit) return;
-  let largest: { id: string; bytes: number } | undefined;
-  for (const id of sending.keys()) {
-    const variant = compiled.get(id);
-    if (!variant) continue;
-    const bytes = variant.htmlBytes + variant.textBytes;
-    if (bytes > limit && (!largest || bytes > largest.bytes)) largest = { id, bytes };
-  }
-  if (!largest) return;
-  throw new RolecastError(
-    'E_SIZE',
-    `the SMTP server takes messages of at most ${limit} bytes (SIZE), and variant "${largest.id}" is ${largest.bytes} bytes before encoding; nothing was sent`,
-    {
-      hint: 'shorten the issue (cards.style "compact", fewer summaries), or send through a server that takes larger messages',
-    },
-  );
-}
-
-/** Refuses a send while the issue holds a summary marked `status: draft` (the loader warns where). */
-export function refuseDrafts(project: Project): void {
-  const drafts = project.issue.summaries.filter((summary) => summary.status === 'draft').map((s) => s.id);
-  if (drafts.length === 0) return;
-  throw new RolecastError(
-    'E_INVALID',
-    `the issue holds ${drafts.length} draft summary(ies): ${drafts.join(', ')}; nothing was sent`,
-    {
-      hint: 'set "status: ready" in each when it is done, or take it out of the issue; a dry run or a test send shows drafts',
-    },
-  );
 }
