@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { canonicalAddress } from '../../address.js';
 
 /**
@@ -6,6 +6,11 @@ import { canonicalAddress } from '../../address.js';
  * payload, and the key is derived per purpose), so a confirmation token cannot pass as a CSRF token
  * or an unsubscribe token, and none of them as another. Confirmation tokens expire and carry a
  * nonce the store keeps until they are used: a second use finds no matching nonce.
+ *
+ * A confirmation link goes to the address being confirmed, and for an address change it names the
+ * reader's current address too: someone given the new address (a typo, a stranger's) must not read
+ * the old one out of the link. Its fields are sealed (AES-256-GCM), not only signed; links of
+ * earlier releases (`r1`, signed only) are still honoured until they expire.
  */
 
 export type ConfirmPurpose = 'signup' | 'address';
@@ -23,21 +28,28 @@ export interface ConfirmClaims {
 }
 
 const VERSION = 'r1';
+/** Confirmation tokens whose fields are sealed, not readable. */
+const SEALED_VERSION = 'r2';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
 export function newNonce(): string {
   return randomBytes(12).toString('base64url');
 }
 
 export function signConfirmToken(claims: ConfirmClaims, secret: string): string {
-  const payload = encode([
-    VERSION,
-    claims.purpose,
-    claims.listId,
-    canonicalAddress(claims.email),
-    claims.from ? canonicalAddress(claims.from) : '',
-    claims.nonce,
-    claims.expires,
-  ]);
+  const payload = seal(
+    [
+      SEALED_VERSION,
+      claims.purpose,
+      claims.listId,
+      canonicalAddress(claims.email),
+      claims.from ? canonicalAddress(claims.from) : '',
+      claims.nonce,
+      claims.expires,
+    ],
+    secret,
+  );
   return `${payload}.${mac('confirm', payload, secret)}`;
 }
 
@@ -45,8 +57,9 @@ export type ConfirmCheck = { ok: true; claims: ConfirmClaims } | { ok: false; re
 
 export function verifyConfirmToken(token: string, secret: string, listId: string, now: Date): ConfirmCheck {
   const payload = verified('confirm', token, secret);
-  const fields = payload && decode(payload);
-  if (fields?.length !== 7 || fields[0] !== VERSION) return { ok: false, reason: 'forged' };
+  const fields = payload && (unseal(payload, secret) ?? decode(payload));
+  if (fields?.length !== 7 || (fields[0] !== SEALED_VERSION && fields[0] !== VERSION))
+    return { ok: false, reason: 'forged' };
   const [, purpose, list, email, from, nonce, expires] = fields;
   if (
     (purpose !== 'signup' && purpose !== 'address') ||
@@ -100,6 +113,33 @@ function decode(payload: string): unknown[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The fields encrypted under a key of their own: base64url(iv, ciphertext, tag). */
+function seal(fields: unknown[], secret: string): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', sealKey(secret), iv);
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(fields), 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
+}
+
+/** The sealed fields, or undefined for a payload that is not sealed with this secret (an `r1` one). */
+function unseal(payload: string, secret: string): unknown[] | undefined {
+  const bytes = Buffer.from(payload, 'base64url');
+  if (bytes.length <= IV_BYTES + TAG_BYTES) return undefined;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', sealKey(secret), bytes.subarray(0, IV_BYTES));
+    decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+    const text = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    const value = JSON.parse(text.toString('utf8')) as unknown;
+    return Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sealKey(secret: string): Buffer {
+  return createHmac('sha256', secret).update('rolecast reader pages: seal confirm').digest();
 }
 
 /** HMAC with a key derived for one purpose from the signing secret. */
