@@ -18,6 +18,9 @@ import { LIMITS } from './limits.js';
  * whole or streamed, CSV rows): the readers kept as a table, every problem said once.
  */
 
+/** Duplicate addresses named one by one; the rest are counted in one warning. */
+const SHOWN_DUPLICATES = 10;
+
 const KNOWN_FIELDS = new Set(Object.keys(SubscriberSchema.shape));
 
 /**
@@ -130,6 +133,9 @@ export function createEntryValidator(
   const unknownFields = new Map<string, { count: number; path: (string | number)[]; line: number }>();
   // A JSON entry's "unsubscribed": true, read as the same CSV column is.
   const left = options.leftFieldsRead ? undefined : createLeftFieldsCheck(file, prefix);
+  // Duplicates past the first few are one warning: a list merged twice must not bury the others.
+  let duplicates = 0;
+  let moreDuplicatesAt: { line: number; index: number } | undefined;
   let index = -1;
   const add = (given: unknown, lineOf: (path: readonly PropertyKey[]) => number): void => {
     index++;
@@ -206,14 +212,17 @@ export function createEntryValidator(
       return;
     }
     if (first >= 0) {
-      problems.push({
-        severity: 'warning',
-        file,
-        line: lineOf([...prefix, index]),
-        field: formatPath([...prefix, index, 'email']),
-        message: `duplicate of entry [${first}]; only the first is used`,
-        hint: 'remove one of the two entries',
-      });
+      duplicates++;
+      if (duplicates <= SHOWN_DUPLICATES)
+        problems.push({
+          severity: 'warning',
+          file,
+          line: lineOf([...prefix, index]),
+          field: formatPath([...prefix, index, 'email']),
+          message: `duplicate of entry [${first}]; only the first is used`,
+          hint: 'remove one of the two entries',
+        });
+      else if (duplicates === SHOWN_DUPLICATES + 1) moreDuplicatesAt = { line: lineOf([...prefix, index]), index };
       return;
     }
     if (subscriber.status === 'unsubscribed') unsubscribed.add(key);
@@ -250,6 +259,15 @@ export function createEntryValidator(
     add,
     finish: () => {
       if (left) problems.unshift(...left.problems());
+      if (moreDuplicatesAt)
+        problems.push({
+          severity: 'warning',
+          file,
+          line: moreDuplicatesAt.line,
+          field: formatPath([...prefix, moreDuplicatesAt.index, 'email']),
+          message: `and ${duplicates - SHOWN_DUPLICATES} more duplicates of earlier entries from here on (${duplicates} in all); only the first of each address is used`,
+          hint: 'remove the repeated entries (addresses are compared ignoring case)',
+        });
       return finishValidation(file, taxonomy, table, problems, unknownFields, unknownRoles);
     },
   };
