@@ -5,8 +5,9 @@ import type { SubscriberTable } from '../model/subscriber-table.js';
 import type { StateLocation } from '../state/location.js';
 import { openStateToRehearse, postgresSideFileBase } from '../state/open.js';
 import type { Channel } from './channel.js';
+import { decideClickTags } from './click-tags.js';
 import { type Compile, renderChecked } from './compose.js';
-import { type DeliveryStatus, resendGeneration } from './ledger.js';
+import { coversPartOfList, type DeliveryStatus, resendGeneration } from './ledger.js';
 import { planDelivery } from './plan.js';
 import type { SendReport } from './report.js';
 import { warnAudience } from './send-checks.js';
@@ -69,6 +70,19 @@ export async function rehearseSend(
       countOnly: true,
     });
     warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
+    // `?v=` on each role set's links as the real run will decide it: as the issue's earlier run did.
+    decideClickTags(
+      plan.audience.variants,
+      store ? await store.clickTags(issue.id) : new Map(),
+      project.config.tracking.minVariantReaders,
+      {
+        planned: plan.audience.variants,
+        partOfList: coversPartOfList({ segments, onlyEmails: options.onlyEmails }),
+        project,
+        subscribers,
+        isSuppressed,
+      },
+    );
     // The real run's gates (size, links, the templates), once per variant, never per reader: a dry
     // run that passes is a send that is not refused for what it renders.
     await renderChecked(
