@@ -219,7 +219,8 @@ function saysLeft(entry: Record<string, unknown>, first?: string): ProviderColum
   for (const field in entry) {
     const value = entry[field];
     if (READ.has(field) || typeof value !== 'string') continue;
-    const heading = withoutAccents(field);
+    // Lower-cased here too: a JSON "Status" beside "status" keeps its capitals to be named back.
+    const heading = withoutAccents(field.toLowerCase());
     if (OTHER_CHANNEL.test(heading)) continue;
     const word = withoutAccents(value.trim().toLowerCase());
     // A field inside a JSON object is named by its path ("email_suppression.suppressed").

@@ -119,6 +119,16 @@ describe('a field saying the reader is not mailed', () => {
     expect(json.errors).toEqual([expect.stringMatching(/^subscribers\.json:3: \[1\]\.status: .*got "unconfirmed"/)]);
   });
 
+  it.each([
+    [{ status: 'active', STATUS: 'pending' }, 'STATUS'],
+    [{ status: 'active', Status: 'unconfirmed' }, 'Status'],
+  ])('%j, a second status in capitals, refuses the JSON list', async (fields, field) => {
+    const json = await readJson(fields);
+    expect(json.errors).toEqual([
+      expect.stringMatching(new RegExp(`^subscribers\\.json:3: \\[1\\]\\.${field}: says .*mailed as "active"`)),
+    ]);
+  });
+
   it('is read beside a status saying unsubscribed', async () => {
     const json = await readJson({ status: 'unsubscribed', active: false, unsubscribed_at: '2024-01-01' });
     expect(json).toEqual({
