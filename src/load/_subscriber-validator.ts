@@ -251,6 +251,7 @@ export function createEntryValidator(
         unknownRoles.set(kept(role), { count: 1, path, line: lineOf(path) });
       }
     }
+    taxonomy.readsWritten?.(key, subscriber.roles);
     subscriber.roles = set.roles;
     // The table keeps its own copy of the reader's text: the entry itself is dropped.
     table.push(subscriber);

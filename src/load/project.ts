@@ -104,10 +104,16 @@ export async function inspectProject(
     const file = resolve(cwd, options.subscribersFile);
     // How the file writes each known role: a send before roles.yaml knew one noted it so.
     const written = new Map<string, Set<string>>();
-    const result = await loadSubscriberTable(file, spellingsNoted(taxonomy, written));
+    const stored = await readersBesideFile(location);
+    // The roles the file writes for readers the store knows, before roles.yaml reads them.
+    const asWritten = new Map<string, readonly string[]>();
+    const known = new Set([
+      ...(stored?.readers ?? []).map((reader) => reader.email),
+      ...(stored?.moves ?? []).map((move) => move.email),
+    ]);
+    const result = await loadSubscriberTable(file, spellingsNoted(taxonomy, written, known, asWritten));
     append(problems, result.problems);
     table = result.table;
-    const stored = await readersBesideFile(location);
     if (stored?.readers.length) {
       const byEmail = new Map(stored.readers.map((reader) => [reader.email, reader]));
       const moves = new Map(stored.moves.map((move) => [move.email, move.movedTo]));
@@ -115,7 +121,16 @@ export async function inspectProject(
       for (const move of stored.moves)
         if (move.at > (movedInAt.get(move.movedTo) ?? '')) movedInAt.set(move.movedTo, move.at);
       const spellings = roleSpellingsOf(taxonomy.roles, written, (role) => taxonomy.pluralsOf?.(role) ?? []);
-      const overlaid = overlayReaderChanges(table, byEmail, modifiedAt(file), now, moves, movedInAt, spellings);
+      const overlaid = overlayReaderChanges(
+        table,
+        byEmail,
+        modifiedAt(file),
+        now,
+        moves,
+        movedInAt,
+        spellings,
+        (email) => asWritten.get(email),
+      );
       table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused, moved: overlaid.moved };
       if (overlaid.notes.length) fileNotes = overlaid.notes;
@@ -249,9 +264,18 @@ function modifiedAt(file: string): Date {
 }
 
 /** `taxonomy`, noting in `written` each spelling of a known role it reads (a few per role). */
-function spellingsNoted(taxonomy: RoleTaxonomy, written: Map<string, Set<string>>): RoleTaxonomy {
+function spellingsNoted(
+  taxonomy: RoleTaxonomy,
+  written: Map<string, Set<string>>,
+  /** Addresses whose entry's roles are kept as written, in `asWritten` (the first entry's, as the loader keeps). */
+  known: ReadonlySet<string>,
+  asWritten: Map<string, readonly string[]>,
+): RoleTaxonomy {
   return {
     ...taxonomy,
+    readsWritten(address, roles) {
+      if (known.has(address) && !asWritten.has(address)) asWritten.set(address, [...roles]);
+    },
     normalise(role) {
       const name = taxonomy.normalise(role);
       // Only through an alias: the role's own name in another case was noted under the name.

@@ -50,6 +50,11 @@ export interface RoleTaxonomy {
    * did not know is kept: what a send noted for them before the taxonomy knew their singular.
    */
   pluralsOf?(role: string): readonly string[];
+  /**
+   * Told each subscribers-file entry's roles as the file writes them, before they are read: a send
+   * notes them so, and a change of this taxonomy alone is then no change of the file.
+   */
+  readsWritten?(canonicalEmail: string, roles: readonly string[]): void;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Subscriber } from '../model/subscriber.js';
+import { roleKey } from '../roles/taxonomy.js';
 import { type FileFieldValues, READER_FIELDS, type Reader, type ReaderField, type ReaderFieldTimes } from './types.js';
 
 /**
@@ -43,8 +44,10 @@ export function parseFileFields(text: string | null | undefined): FileFieldValue
   const noted: FileFieldValues = {};
   for (const field of [...READER_FIELDS, 'movedOnto'] as const) {
     const entry = value[field] as { at?: unknown; said?: unknown } | undefined;
-    if (typeof entry?.at === 'string' && typeof entry.said === 'string')
-      noted[field] = { at: entry.at, said: entry.said };
+    if (typeof entry?.at !== 'string' || typeof entry.said !== 'string') continue;
+    const written = (entry as { written?: unknown }).written;
+    noted[field] =
+      typeof written === 'string' ? { at: entry.at, said: entry.said, written } : { at: entry.at, said: entry.said };
   }
   return noted;
 }
@@ -84,6 +87,27 @@ export function fileFieldHash(entry: Subscriber, field: ReaderField): string {
 export function fileEntryHash(entry: Subscriber): string {
   return createHash('sha256')
     .update(READER_FIELDS.map((field) => fileFieldHash(entry, field)).join(' '))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/**
+ * A short hash of roles as a subscribers file writes them, before `roles.yaml` reads them: in any
+ * order, case and spacing (as the taxonomy matches them), so the same text hashes the same whatever
+ * the taxonomy made of it then or makes of it now (an alias split out into a role of its own).
+ */
+export function writtenRolesHash(written: readonly string[]): string {
+  const keys = [...new Set(written.map(roleKey))].sort();
+  return createHash('sha256')
+    .update(JSON.stringify(['roles as written', keys]))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/** `fileEntryHash` with the roles as the file writes them (see `writtenRolesHash`). */
+export function writtenEntryHash(entry: Subscriber, written: readonly string[]): string {
+  return createHash('sha256')
+    .update(`${fileEntryHash({ ...entry, roles: [] })} ${writtenRolesHash(written)}`)
     .digest('base64url')
     .slice(0, 22);
 }

@@ -1,7 +1,7 @@
 import { canonicalAddress } from '../address.js';
 import { append } from '../append.js';
 import type { Subscriber } from '../model/subscriber.js';
-import { fileEntryHash, fileFieldHash, readerFieldTimes } from './fields.js';
+import { fileEntryHash, fileFieldHash, readerFieldTimes, writtenEntryHash, writtenRolesHash } from './fields.js';
 import { entrySaysAsNoted, type RoleSpellings, saysAsNoted } from './noted-roles.js';
 import { isPaused, type StoreAudience, toSubscriberEntry } from './readers.js';
 import { type NotedField, READER_FIELDS, type Reader, type ReaderField, type SubscriberStore } from './types.js';
@@ -30,6 +30,8 @@ export interface FileFieldNote {
   field: NotedField;
   at: string;
   said: string;
+  /** For roles and `movedOnto`: the same as the file writes them (see `writtenRolesHash`). */
+  written?: string | undefined;
   editorWon?: boolean;
 }
 
@@ -56,6 +58,8 @@ export function overlayReaderChanges(
   movedInAt: ReadonlyMap<string, string> = new Map(),
   /** Today's `roles.yaml`: roles noted under a name that is now an alias are the same roles. */
   spellings?: RoleSpellings,
+  /** Each entry's roles as the file writes them, by its canonical address (see `RoleTaxonomy.readsWritten`). */
+  writtenRoles: (email: string) => readonly string[] | undefined = () => undefined,
 ): Overlaid {
   const out: Subscriber[] = [];
   const notes: FileFieldNote[] = [];
@@ -76,11 +80,17 @@ export function overlayReaderChanges(
     let gives = gave.get(address);
     if (gives !== undefined) return gives;
     const said = fileEntryHash(entry);
+    const asWritten = writtenRoles(address);
+    const written = asWritten && writtenEntryHash(entry, asWritten);
     const noted = readers.get(address)?.fileFields?.movedOnto;
-    if (noted?.at === at) gives = entrySaysAsNoted(entry, noted.said, spellings);
-    else {
+    if (noted?.at === at) {
+      // The same text is the same entry, whatever roles.yaml made of its roles then and now.
+      gives = (written !== undefined && noted.written === written) || entrySaysAsNoted(entry, noted.said, spellings);
+      if (gives && written !== undefined && noted.written === undefined)
+        notes.push({ email: address, field: 'movedOnto', at, said: noted.said, written });
+    } else {
       gives = at > since;
-      if (gives) notes.push({ email: address, field: 'movedOnto', at, said });
+      if (gives) notes.push({ email: address, field: 'movedOnto', at, said, written });
     }
     gave.set(address, gives);
     return gives;
@@ -105,17 +115,27 @@ export function overlayReaderChanges(
       continue;
     }
     const times = readerFieldTimes(reader);
+    const asWritten = times.roles === undefined ? undefined : writtenRoles(email);
     const pending: FileFieldNote[] = [];
     const won: FileFieldNote[] = [];
     const newer = READER_FIELDS.filter((field) => {
       const at = times[field];
       if (at === undefined) return false;
       const said = fileFieldHash(subscriber, field);
+      const written = field === 'roles' && asWritten ? writtenRolesHash(asWritten) : undefined;
       const noted = reader.fileFields?.[field];
-      // Noted: the reader's until the file says something else there. Not noted yet: a file not
-      // written since the choice still says what it said then.
-      const theirs = noted?.at === at ? saysAsNoted(subscriber, field, noted.said, spellings) : at > since;
-      if (theirs && noted?.at !== at) pending.push({ email: reader.email, field, at, said });
+      // Noted: the reader's until the file says something else there (the same text says the same,
+      // whatever roles.yaml made of it then and now). Not noted yet: a file not written since the
+      // choice still says what it said then.
+      const theirs =
+        noted?.at === at
+          ? (written !== undefined && noted.written === written) ||
+            saysAsNoted(subscriber, field, noted.said, spellings)
+          : at > since;
+      if (theirs && noted?.at !== at) pending.push({ email: reader.email, field, at, said, written });
+      // A note from before the text was noted gets it, while the file still says what was noted.
+      else if (theirs && written !== undefined && noted?.written === undefined)
+        pending.push({ email: reader.email, field, at, said: noted!.said, written });
       // The editor changed what a send noted: the file's, also once they write back the noted value.
       if (!theirs && noted?.at === at) won.push({ email: reader.email, field, at, said, editorWon: true });
       return theirs;
@@ -180,7 +200,10 @@ export async function noteFileFields(store: SubscriberStore, notes: readonly Fil
           delete readerFields[note.field];
           delete fileFields[note.field];
           handedBack.push(note.field);
-        } else if (fileFields[note.field]?.at !== note.at) fileFields[note.field] = { at: note.at, said: note.said };
+        } else if (fileFields[note.field]?.at !== note.at || (note.written && !fileFields[note.field]?.written))
+          fileFields[note.field] = note.written
+            ? { at: note.at, said: note.said, written: note.written }
+            : { at: note.at, said: note.said };
         else continue;
         changed = true;
       }

@@ -60,6 +60,12 @@ export type ReaderFieldTimes = Partial<Record<ReaderField, string>>;
 export interface FileFieldValue {
   at: string;
   said: string;
+  /**
+   * For roles (and `movedOnto`), the same as the file writes them, before `roles.yaml` reads them
+   * (see `writtenRolesHash`): the same text is no change of the file, whatever the taxonomy does.
+   * Notes from before it was kept have none.
+   */
+  written?: string;
 }
 /**
  * Besides the reader's fields, `movedOnto`: the file's entry for the address the reader moved onto,
