@@ -4,7 +4,14 @@ import type { Subscriber } from '../model/subscriber.js';
 import { fileEntryHash, fileFieldHash, readerFieldTimes, writtenEntryHash, writtenRolesHash } from './fields.js';
 import { entrySaysAsNoted, type RoleSpellings, saysAsNoted } from './noted-roles.js';
 import { isPaused, type StoreAudience, toSubscriberEntry } from './readers.js';
-import { type NotedField, READER_FIELDS, type Reader, type ReaderField, type SubscriberStore } from './types.js';
+import {
+  type NotedField,
+  READER_FIELDS,
+  type Reader,
+  type ReaderField,
+  type ReaderPatch,
+  type SubscriberStore,
+} from './types.js';
 
 /**
  * A subscribers file with what readers set themselves in the store laid over it, and what a send
@@ -33,6 +40,11 @@ export interface FileFieldNote {
   /** For roles and `movedOnto`: the same as the file writes them (see `writtenRolesHash`). */
   written?: string | undefined;
   editorWon?: boolean;
+  /**
+   * With `editorWon`: what the file says for the field, stored in the reader's record so the
+   * preferences page (which does not see the file) shows what they are mailed, not their old choice.
+   */
+  fileValue?: ReaderPatch | undefined;
 }
 
 /**
@@ -137,7 +149,8 @@ export function overlayReaderChanges(
       else if (theirs && written !== undefined && noted?.written === undefined)
         pending.push({ email: reader.email, field, at, said: noted!.said, written });
       // The editor changed what a send noted: the file's, also once they write back the noted value.
-      if (!theirs && noted?.at === at) won.push({ email: reader.email, field, at, said, editorWon: true });
+      if (!theirs && noted?.at === at)
+        won.push({ email: reader.email, field, at, said, editorWon: true, fileValue: fileValueOf(subscriber, field) });
       return theirs;
     });
     append(notes, pending);
@@ -193,6 +206,7 @@ export async function noteFileFields(store: SubscriberStore, notes: readonly Fil
       const readerFields = { ...readerFieldTimes(reader) };
       let changed = false;
       const handedBack: string[] = [];
+      let fileValues: ReaderPatch = {};
       for (const note of own) {
         // Only while the choice it was read for is still the reader's latest for that field.
         if (times[note.field] !== note.at) continue;
@@ -200,6 +214,7 @@ export async function noteFileFields(store: SubscriberStore, notes: readonly Fil
           delete readerFields[note.field];
           delete fileFields[note.field];
           handedBack.push(note.field);
+          fileValues = { ...fileValues, ...note.fileValue };
         } else if (fileFields[note.field]?.at !== note.at || (note.written && !fileFields[note.field]?.written))
           fileFields[note.field] = note.written
             ? { at: note.at, said: note.said, written: note.written }
@@ -208,7 +223,7 @@ export async function noteFileFields(store: SubscriberStore, notes: readonly Fil
         changed = true;
       }
       if (!changed) continue;
-      await store.update(email, handedBack.length ? { fileFields, readerFields } : { fileFields }, now);
+      await store.update(email, handedBack.length ? { ...fileValues, fileFields, readerFields } : { fileFields }, now);
       if (handedBack.length)
         await store.audit({
           email,
@@ -218,6 +233,16 @@ export async function noteFileFields(store: SubscriberStore, notes: readonly Fil
         });
     }
   });
+}
+
+/**
+ * What the file says for `field`, as the reader's record holds it. A status is left as stored: a
+ * file has no pause, and an unsubscribe stays on the suppression list whatever the file says.
+ */
+function fileValueOf(file: Subscriber, field: ReaderField): ReaderPatch | undefined {
+  if (field === 'status') return undefined;
+  if (field === 'roles') return { roles: [...file.roles] };
+  return { [field]: file[field] ?? null };
 }
 
 /** Which of `addresses` the file lists, with its entry for each (read only when a reader moved). */
