@@ -11,9 +11,11 @@ import { createReport, type ReportBuilder, type SendMode } from '../report.js';
 
 /**
  * What makes two workers' plans the same: the readers of the chosen segments and addresses with
- * their variant, and whether it is a resend. Suppressions are left out on purpose: a reader who
- * unsubscribes during a long send must not turn a worker started later into "another plan" (the
- * queue skips suppressed readers when they are claimed).
+ * their variant and what their message says to them (name, first name, zone, language), and
+ * whether it is a resend. Suppressions are left out on purpose: a reader who unsubscribes during a
+ * long send must not turn a worker started later into "another plan" (the queue skips suppressed
+ * readers when they are claimed). The details matter as the roles do: a host with an older copy of
+ * the list would greet its share of the readers by names corrected since.
  */
 export function planFingerprint(
   project: Project,
@@ -21,10 +23,18 @@ export function planFingerprint(
   filter: { segments: readonly string[]; onlyEmails?: ReadonlySet<string> | undefined; resend: boolean },
 ): { fingerprint: string; audience: AudiencePlan } {
   const audience = planRecipients(project, subscribers, { ...filter, isSuppressed: () => false });
-  const lines = audience.recipients.map((r) => `${canonicalAddress(r.subscriber.email)}\t${r.variantId}`).sort();
+  const lines = audience.recipients
+    .map((r) => `${canonicalAddress(r.subscriber.email)}\t${r.variantId}\t${readerDetails(r.subscriber)}`)
+    .sort();
   const hash = createHash('sha256').update(filter.resend ? 'resend\n' : 'send\n');
   for (const line of lines) hash.update(`${line}\n`);
   return { fingerprint: hash.digest('hex'), audience };
+}
+
+/** What a reader's message says to them besides their roles, as one line of a plan's fingerprint. */
+function readerDetails(subscriber: Subscriber): string {
+  const { name, firstName, timezone, locale } = subscriber;
+  return JSON.stringify([name ?? null, firstName ?? null, timezone ?? null, locale ?? null]);
 }
 
 /**
