@@ -39,7 +39,7 @@ const SWEEP_EVERY = 200;
 export function postgresTokenBindings(pool: Pool): TokenBindings {
   let calls = 0;
   return {
-    async bind(token, digest, signedAt, now, maxAgeSeconds) {
+    async bind(token, digest, signedAt, _now, maxAgeSeconds) {
       // The no-op update makes RETURNING give the body already bound, in one atomic statement.
       const { rows } = await pool.query<{ body_digest: string }>(
         `INSERT INTO webhook_tokens (token, body_digest, signed_at) VALUES ($1, $2, $3)
@@ -47,9 +47,13 @@ export function postgresTokenBindings(pool: Pool): TokenBindings {
          RETURNING body_digest`,
         [token, digest, signedAt],
       );
+      // Swept by the database's clock: a replica whose clock runs ahead would delete bindings the
+      // others still accept tokens for, and a token replayed there with another body would be taken.
       if (++calls % SWEEP_EVERY === 0)
         pool
-          .query('DELETE FROM webhook_tokens WHERE signed_at < $1', [now.getTime() / 1000 - maxAgeSeconds - 600])
+          .query('DELETE FROM webhook_tokens WHERE signed_at < extract(epoch from statement_timestamp()) - $1', [
+            maxAgeSeconds + 600,
+          ])
           .catch(() => {});
       return rows[0]!.body_digest === digest;
     },
