@@ -8,6 +8,7 @@ import { migrate, openPostgres } from '../db/postgres.js';
 import { openStateDb } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
 import { closeStateDb, fileMoved } from '../state/sqlite/file-in-place.js';
+import { settlingAfterEach } from '../state/sqlite/settle.js';
 import { migrateSubscriberStorePg, postgresSubscriberStore } from '../store/postgres.js';
 import { sqliteSubscriberStore } from '../store/sqlite.js';
 import type { SubscriberStore } from '../store/types.js';
@@ -51,10 +52,11 @@ export async function openServeBackend(location: StateLocation, options: ServeBa
     const moved = fileMoved(db.name);
     return {
       kind: 'sqlite',
-      store: sqliteSubscriberStore(db),
-      suppressions: stateSuppressionList(db),
+      // What readers are told is done is copied into the file at once (see settle.ts).
+      store: settlingAfterEach(db, sqliteSubscriberStore(db), moved),
+      suppressions: settlingAfterEach(db, stateSuppressionList(db), moved),
       analytics: sqliteAnalyticsStore(db),
-      bounces: sqliteBounceStore(db),
+      bounces: settlingAfterEach(db, sqliteBounceStore(db), moved),
       limiters: undefined,
       tokenBindings: undefined,
       close: async () => closeStateDb(db, moved),
