@@ -1,12 +1,13 @@
 import { canonicalAddress } from '../address.js';
-import { appendToJournal, journalPath } from '../send/journal.js';
+import { appendToJournal, type JournalEntry, journalPath } from '../send/journal.js';
 import { isSuppressed as isSuppressedInState, type StateDb } from '../send/store.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
-import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.js';
+import { suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import { commitOrRollback } from '../store/commit.js';
-import { hashedAddress } from '../store/hash.js';
+import { insertBounceEvent } from './event-row-sqlite.js';
 import * as mapping from './rows.js';
-import type { BounceRecord, BounceStore, IssueBounceCounts, ReaderHistory } from './store.js';
+import { ensureBounceSchema } from './schema-sqlite.js';
+import type { BounceRecord, BounceStore, IssueBounceCounts, JournaledInstead, ReaderHistory } from './store.js';
 
 /**
  * The bounce store in the send state file. Its table is created on first use by the commands that
@@ -14,27 +15,7 @@ import type { BounceRecord, BounceStore, IssueBounceCounts, ReaderHistory } from
  * (status, the preview) see an empty store until then.
  */
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS bounce_events (
-  event_id TEXT PRIMARY KEY,
-  issue_id TEXT,
-  email TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('hard', 'soft', 'complaint')),
-  status TEXT,
-  diagnostic TEXT NOT NULL,
-  source TEXT NOT NULL,
-  outcome TEXT NOT NULL,
-  occurred_at TEXT NOT NULL,
-  recorded_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS bounce_events_email ON bounce_events (email);
-CREATE INDEX IF NOT EXISTS bounce_events_issue ON bounce_events (issue_id);
-CREATE INDEX IF NOT EXISTS deliveries_message_id ON deliveries (message_id);
-`;
-
-export function ensureBounceSchema(db: StateDb): void {
-  db.exec(SCHEMA);
-}
+export { ensureBounceSchema };
 
 function hasBounceTable(db: StateDb): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bounce_events'").get() !== undefined;
@@ -57,11 +38,22 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
   // a provider that retries only briefly would otherwise lose a complaint.
   const moved = options.readonly || db.memory ? undefined : fileMoved(db.name);
   // The same when the file takes no writes (read-only, a full disk): a provider's retries would fail too.
-  let journaling: { journal: string; refusal: () => Error } | undefined;
+  // Lines are written once the whole of `work` has run: a refusal half-way (a soft bounce, which
+  // only counts) leaves nothing half-journaled, and the call or import fails as a whole.
+  let journaling: { journal: string; refusal: () => Error; lines: JournalEntry[] } | undefined;
+  let journaled: JournaledInstead | undefined;
   const journalInstead = async <T>(work: () => Promise<T>, refusal: () => Error): Promise<T> => {
-    journaling = { journal: journalPath(db.name), refusal };
+    const current = { journal: journalPath(db.name), refusal, lines: [] as JournalEntry[] };
+    journaling = current;
     try {
-      return await work();
+      const result = await work();
+      // Throws when the journal cannot be written either (its folder gone): answered 503, or the import fails.
+      for (const line of current.lines) appendToJournal(current.journal, line);
+      if (current.lines.length > 0) {
+        journaled ??= { entries: 0, journal: current.journal, cause: refusal().message };
+        journaled.entries += current.lines.length;
+      }
+      return result;
     } finally {
       journaling = undefined;
     }
@@ -93,6 +85,7 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
   };
   return {
     transaction,
+    journaledInstead: () => journaled,
     async hasEvent(eventId) {
       // The open file's events are not the ones at the path: journaling an event again is harmless.
       if (journaling) return false;
@@ -100,27 +93,18 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
     },
     async insertEvent(record) {
       if (journaling) {
-        // Its suppression is in the journal; a soft bounce only counted has nowhere to go, so the
-        // call fails (503) and the provider retries it.
-        if (record.outcome !== 'counted') return true;
-        throw journaling.refusal();
+        // A soft bounce only counted has nowhere to go, so the call fails (503) and the provider
+        // retries it. Any other goes with its suppression: the replay records it, for `bounces list` and list health.
+        if (record.outcome === 'counted') throw journaling.refusal();
+        const line = [...journaling.lines].reverse().find((l) => l.event === undefined && l.email === record.email);
+        if (line) line.event = record;
+        return true;
       }
-      // An erased reader's event keeps its hashed key, never the address, and, as `forget` leaves
-      // their older events, not the server's text either: it usually quotes the address.
-      const stored = isErased(db, record.email)
-        ? { ...record, email: hashedAddress(record.email), diagnostic: '' }
-        : record;
-      const result = db
-        .prepare(
-          `INSERT INTO bounce_events (${mapping.EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
-        )
-        .run(...mapping.eventValues(stored));
-      return result.changes > 0;
+      return insertBounceEvent(db, record);
     },
     async suppress(email, { reason, source, at }) {
       if (journaling) {
-        // Throws when the journal cannot be written either (its folder gone): the call is answered 503.
-        appendToJournal(journaling.journal, { email, reason, source, at });
+        journaling.lines.push({ email, reason, source, at });
         return true;
       }
       // Prepared at the first use: a read-only store never writes.

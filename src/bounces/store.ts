@@ -40,6 +40,15 @@ export interface ReaderHistory {
   events: { eventId: string; issueId: string | null; kind: BounceKind; at: string }[];
 }
 
+/** What went to the unsubscribe journal because the state file took no writes. */
+export interface JournaledInstead {
+  /** Suppressions written there, each with its event. */
+  entries: number;
+  journal: string;
+  /** Why the state file refused them. */
+  cause: string;
+}
+
 export interface BounceStore {
   hasEvent(eventId: string): Promise<boolean>;
   /** False when an event with this id was recorded before (a replay): nothing changes then. */
@@ -57,6 +66,8 @@ export interface BounceStore {
   /** Runs `work` atomically: every write in it lands, or none does. Transactions run one at a time. */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   events(filter?: { issueId?: string }): Promise<BounceRecord[]>;
+  /** The SQLite state file only: what went to the journal instead, since the store was opened. */
+  journaledInstead?(): JournaledInstead | undefined;
   /** Per issue that was sent or drew a bounce, newest first. */
   issueCounts(): Promise<IssueBounceCounts[]>;
 }

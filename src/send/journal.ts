@@ -14,6 +14,9 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { canonicalAddress } from '../address.js';
 import { append } from '../append.js';
+import { insertBounceEvent, journaledBounceRecord } from '../bounces/event-row-sqlite.js';
+import { ensureBounceSchema } from '../bounces/schema-sqlite.js';
+import type { BounceRecord } from '../bounces/store.js';
 import { RolecastError } from '../errors.js';
 import { suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import { sqlitePath } from './state-file.js';
@@ -36,6 +39,12 @@ export interface JournalEntry {
   source: string;
   /** ISO time of the request. */
   at: string;
+  /**
+   * The bounce or complaint behind the suppression, when one was journaled because the state file
+   * took no writes: recorded in `bounce_events` when the journal is applied. Earlier releases wrote
+   * no such field and ignore it.
+   */
+  event?: BounceRecord;
 }
 
 export interface ReplayResult {
@@ -139,14 +148,16 @@ function parseLine(line: string): JournalEntry | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { email, reason, source, at } = value as Record<string, unknown>;
+  const { email, reason, source, at, event } = value as Record<string, unknown>;
   if (typeof email !== 'string' || !email.includes('@')) return undefined;
   const time = typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : new Date().toISOString();
+  const record = journaledBounceRecord(event);
   return {
     email,
     reason: typeof reason === 'string' ? reason : 'unsubscribe',
     source: typeof source === 'string' ? source : 'journal',
     at: time,
+    ...(record && canonicalAddress(record.email) === canonicalAddress(email) ? { event: record } : {}),
   };
 }
 
@@ -185,7 +196,12 @@ export function replayJournal(db: StateDb): ReplayResult {
   }
   const insert = suppressionInsert(db);
   db.transaction(() => {
-    for (const entry of entries) if (insert(entry.email, entry.reason, entry.source, entry.at)) result.added++;
+    if (entries.some((entry) => entry.event)) ensureBounceSchema(db);
+    for (const entry of entries) {
+      if (insert(entry.email, entry.reason, entry.source, entry.at)) result.added++;
+      // After its suppression: an erased reader's event is then kept under the hashed key only.
+      if (entry.event) insertBounceEvent(db, entry.event);
+    }
   })();
   result.read = entries.length;
   // Committed: only now may the files go. Another replay may have removed one already.

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { countDecisions, type Decision, importBounces } from '../../bounces/index.js';
 import { openBounceStoreAt } from '../../bounces/open.js';
+import type { JournaledInstead } from '../../bounces/store.js';
 import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
-import { RolecastError } from '../../errors.js';
+import { EXIT, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { printable } from '../../printable.js';
 import { stateUseError } from '../../send/state-file.js';
@@ -48,6 +49,7 @@ export const bouncesCommand: Command = {
 
     const path = resolve(ctx.cwd, requirePositional(args, 1, 'FILE or DIR', USAGE));
     const opened = (await openBounceStoreAt(location, { growthLimitPages: env.stateGrowthLimitPages }))!;
+    let journaled: JournaledInstead | undefined;
     try {
       const summary = await importBounces(path, opened.store, {
         source: `import:${displayPath(path, ctx.cwd)}`,
@@ -59,6 +61,7 @@ export const bouncesCommand: Command = {
         now: new Date(),
       });
       const counts = countDecisions(summary.decisions);
+      journaled = opened.store.journaledInstead?.();
       if (flag(args, 'json')) {
         print(
           ctx.stdout,
@@ -74,7 +77,7 @@ export const bouncesCommand: Command = {
             2,
           ),
         );
-        return 0;
+        return journaled ? notRecorded(stateFile, journaled) : 0;
       }
       for (const d of summary.decisions) print(ctx.stdout, describe(d));
       for (const u of summary.unsubscribed) print(ctx.stdout, `unsubscribe request by mail\t${u.email}\t${u.outcome}`);
@@ -83,7 +86,7 @@ export const bouncesCommand: Command = {
         ctx.stdout,
         `read ${summary.messages} message(s): ${counts.hard} hard bounce(s), ${counts.soft} soft, ${counts.complaint} complaint(s); ${counts.suppressed} address(es) newly suppressed; ${counts.duplicate} already imported; ${counts.unmatched} naming no reader; ${summary.unsubscribed.length} unsubscribe request(s) by mail, ${summary.unsubscribed.filter((u) => u.outcome === 'suppressed').length} newly suppressed`,
       );
-      return 0;
+      return journaled ? notRecorded(stateFile, journaled) : 0;
     } catch (error) {
       throw stateUseError(stateFile, error);
     } finally {
@@ -91,6 +94,21 @@ export const bouncesCommand: Command = {
     }
   },
 };
+
+/**
+ * The state file took none of what was read: it is safe in the journal, which the next send
+ * applies, but the run must not look like a success (a script would delete the mailbox).
+ */
+function notRecorded(stateFile: string, journaled: JournaledInstead): never {
+  throw new RolecastError(
+    'E_STATE_WRITE',
+    `the state file ${stateFile} took no writes (${journaled.cause}): the ${journaled.entries} suppression(s) above, with their bounces and complaints, went to ${journaled.journal} instead`,
+    {
+      exitCode: EXIT.sendFailed,
+      hint: `keep that file: the next send applies it before it plans, as does \`rolecast suppress list\` once the state file takes writes again (free space, permissions)`,
+    },
+  );
+}
 
 function describe(d: Decision): string {
   if (d.outcome === 'duplicate') return `= ${d.eventId}: already imported`;
