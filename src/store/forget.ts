@@ -12,11 +12,11 @@ export async function forgetReader(
   store: SubscriberStore,
   email: string,
   now: Date,
-): Promise<{ had: boolean; movedFrom: number }> {
+): Promise<{ had: boolean; movedFrom: number; erased: string[] }> {
   const left: string[] = [];
   for (const move of await store.moves())
     if (move.movedTo === email && !(await store.get(move.email))?.consent) left.push(move.email);
   for (const old of left) await store.forget(old, now);
   const had = await store.forget(email, now);
-  return { had, movedFrom: left.length };
+  return { had, movedFrom: left.length, erased: [...left, email] };
 }

@@ -2,6 +2,7 @@ import { canonicalAddress } from '../address.js';
 import { openPostgres } from '../db/postgres.js';
 import { isSuppressed, openStateDb, suppressionChecker } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
+import { eraseFromSideFiles } from './erase-side-files.js';
 import { HASHED_PREFIX, hashedAddress } from './hash.js';
 import { type FileFieldNote, noteFileFields } from './overlay.js';
 import { migrateSubscriberStorePg, postgresSubscriberStore } from './postgres.js';
@@ -16,6 +17,8 @@ export interface LocatedStore {
   suppressionChecker(): Promise<(email: string) => boolean>;
   /** The hashed entries `subscribers forget` left, read once: such an address is never stored again. */
   erasureChecker(): Promise<(email: string) => boolean>;
+  /** After `forget`: the files beside a SQLite state file that name readers in plain (see erase-side-files.ts). */
+  eraseBeside?(emails: readonly string[], now: Date): Promise<{ rescueCopies: string[] }>;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export async function openSubscriberStoreAt(location: StateLocation): Promise<Lo
       suppressionChecker: async () => suppressionChecker(db),
       erasureChecker: async () =>
         erasedOf(db.prepare(`SELECT email FROM suppressions WHERE email LIKE '${HASHED_PREFIX}%'`).pluck().all()),
+      eraseBeside: async (emails, now) => eraseFromSideFiles(db, location.file, emails, now),
       close: async () => {
         db.close();
       },

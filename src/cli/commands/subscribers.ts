@@ -147,11 +147,17 @@ export const subscribersCommand: Command = {
         print(ctx.stdout, removed ? `removed ${printable(email)} from the store` : `${printable(email)} is not stored`);
         return removed ? 0 : 2;
       }
-      const { had, movedFrom } = await forgetReader(store, email, now);
+      const { had, movedFrom, erased } = await forgetReader(store, email, now);
+      const beside = await opened.eraseBeside?.(erased, now);
       print(
         ctx.stdout,
         `forgot ${had ? 'the reader' : 'the address'}${movedFrom ? ` and ${movedFrom} address(es) they moved away from` : ''}: its personal data is deleted; only a hashed suppression is kept, so it is never mailed again`,
       );
+      if (beside?.rescueCopies.length)
+        print(
+          ctx.stderr,
+          `warning: ${beside.rescueCopies.length} cop(ies) of the state file a send rescued lie beside it and may still hold the address: ${beside.rescueCopies.join(', ')} — put the one you need in place (stop serve first) and forget the address again, or delete them`,
+        );
       return 0;
     } catch (error) {
       throw stateUseError(stateFile, error);
