@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -76,7 +76,29 @@ describe("serve's log index deleted while it runs", () => {
 });
 
 describe("a send's write-ahead log deleted while it runs", () => {
-  it('the send stops at its next ledger write, and a copy beside the file holds every record', async () => {
+  it('the send stops at its next ledger write, its records copied into the file at the path', async () => {
+    const store = await openState({ kind: 'sqlite', file: stateFile });
+    const ledger = store.ledger('2026-W48', 'smtp', () => new Date('2026-12-01T10:00:00Z'));
+    try {
+      await ledger.startRun(2);
+      await ledger.recordMany([sentRow(READER)]);
+      rmSync(`${stateFile}-wal`);
+      await expect(ledger.recordMany([sentRow('zoe.hartmann@example.net')])).rejects.toThrow(
+        /write-ahead log of the state file .* was deleted while the send ran: the send stopped, and what it recorded is in .*state\.db$/,
+      );
+    } finally {
+      await store.close();
+    }
+    const file = new Database(stateFile, { readonly: true });
+    try {
+      expect(file.prepare('SELECT email FROM deliveries').pluck().all()).toEqual([READER]);
+    } finally {
+      file.close();
+    }
+    expect(readdirSync(config.stateDirAbs).some((name) => name.startsWith('state.db.rescued-'))).toBe(false);
+  });
+
+  it('with a log another command started since at the path, a copy beside the file holds every record', async () => {
     const store = await openState({ kind: 'sqlite', file: stateFile });
     const ledger = store.ledger('2026-W48', 'smtp', () => new Date('2026-12-01T10:00:00Z'));
     const row = (email: string) => ({
@@ -92,6 +114,8 @@ describe("a send's write-ahead log deleted while it runs", () => {
       await ledger.startRun(2);
       await ledger.recordMany([row(READER)]);
       rmSync(`${stateFile}-wal`);
+      // Copying into the file under that command's log would lay these pages beneath its own.
+      writeFileSync(`${stateFile}-wal`, '');
       await expect(ledger.recordMany([row('zoe.hartmann@example.net')])).rejects.toThrow(
         /write-ahead log of the state file .* was deleted while the send ran: the send stopped, and what it recorded is in .*\.rescued-/,
       );
@@ -109,3 +133,15 @@ describe("a send's write-ahead log deleted while it runs", () => {
     expect(existsSync(stateFile)).toBe(true);
   });
 });
+
+function sentRow(email: string) {
+  return {
+    email,
+    variantId: 'cto',
+    status: 'sent' as const,
+    messageId: `<${email}>`,
+    attempts: 1,
+    responseCode: 250,
+    response: '250 ok',
+  };
+}

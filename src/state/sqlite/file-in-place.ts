@@ -15,15 +15,21 @@ import type { StateDb } from '../../send/store.js';
  */
 export function fileInPlace(db: StateDb, file: string): () => void {
   const moved = fileMoved(file);
+  const openedIndex = identity(`${sqlitePath(file)}-shm`);
   let rescue: { to?: string; failed?: string; replaced: boolean; how: Moved } | undefined;
   return () => {
     if (!rescue) {
       const now = moved();
       if (!now) return;
       const path = sqlitePath(file);
-      // A deleted log leaves the file at the path without this send's latest records: a copy goes beside it.
-      const replaced = now !== 'deleted';
-      rescue = { ...writeBack(db, replaced ? `${path}.rescued-${Date.now()}` : path), replaced, how: now };
+      // A deleted log leaves the file at the path without this send's latest records: copied into it
+      // when no other command can have started a log of its own since, else a copy goes beside it.
+      if (now === 'log-deleted' && settledInPlace(db, file, openedIndex))
+        rescue = { to: path, replaced: false, how: now };
+      else {
+        const replaced = now !== 'deleted';
+        rescue = { ...writeBack(db, replaced ? `${path}.rescued-${Date.now()}` : path), replaced, how: now };
+      }
     }
     // The first verdict stands: after the write-back a file is at the path again, and is not "another file".
     const { replaced } = rescue;
@@ -44,6 +50,27 @@ export function fileInPlace(db: StateDb, file: string): () => void {
         : 'run the same command again: it goes on from there; keep the state folder out of clean-ups',
     });
   };
+}
+
+/**
+ * Copies what this connection's deleted log holds into the file at the path (a checkpoint), when
+ * that is safe: no log at the path (a command opened since would have made one, and copying under
+ * it would lay these pages beneath its own) and the index the one this connection uses, or none at
+ * all. With the index in place, commands opened since refuse the file while it lists records the
+ * log lacks; once copied, it lists none, and the next command opens the file whole.
+ */
+function settledInPlace(db: StateDb, file: string, openedIndex: ReturnType<typeof identity>): boolean {
+  const wal = `${sqlitePath(file)}-wal`;
+  const shm = `${sqlitePath(file)}-shm`;
+  const indexNow = identity(shm);
+  if (identity(wal) !== undefined || indexNow === UNKNOWN) return false;
+  if (indexNow && !(openedIndex && openedIndex !== UNKNOWN && sameFile(indexNow, openedIndex))) return false;
+  try {
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    return result !== undefined && result.busy === 0 && result.checkpointed === result.log;
+  } catch {
+    return false;
+  }
 }
 
 /** How the state file is no longer the one opened; `log-deleted`: the file is, but its write-ahead log or its index was deleted. */

@@ -15,9 +15,19 @@ import { sqliteSuppressions } from './suppressions.js';
  * the unsubscribe journal) stays where it is.
  */
 export function sqliteState(db: StateDb, file: string): StateStore {
-  const suppressions = sqliteSuppressions(db);
   // Before each ledger write: a send whose file was deleted under it stops, its records kept.
   const inPlace = fileInPlace(db, file);
+  const list = sqliteSuppressions(db);
+  const suppressions: typeof list = {
+    ...list,
+    // Also each second a send asks the list again: one waiting (a retry minutes away, a rate limit,
+    // the next wave) keeps its records the moment its log is deleted, not at its next write, which a
+    // kill may never let come.
+    applyJournal: async () => {
+      inPlace();
+      return list.applyJournal();
+    },
+  };
   const moved = db.memory || db.readonly ? undefined : fileMoved(file);
   return {
     kind: 'sqlite',
