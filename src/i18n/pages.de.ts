@@ -13,6 +13,9 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
   'pages.common.forbidden.title': 'Dieses Formular ist abgelaufen',
   'pages.common.forbidden.body':
     'Öffnen Sie die Seite erneut über den Link in Ihrer E-Mail und wiederholen Sie die Änderung.',
+  'pages.common.notSaved.title': 'Ihre Änderung wurde nicht gespeichert',
+  'pages.common.notSaved.body':
+    'Es wurde nichts geändert. Bitte versuchen Sie es in einigen Minuten noch einmal über den Link in Ihrer E-Mail.',
   'pages.common.error.title': 'Etwas ist schiefgelaufen',
   'pages.common.error.body': 'Bitte versuchen Sie es später noch einmal.',
   'pages.subscribe.title': '{brand} abonnieren',

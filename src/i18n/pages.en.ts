@@ -11,6 +11,8 @@ export const PAGES_EN = {
   'pages.common.tooMany.body': 'Please wait a while before trying again.',
   'pages.common.forbidden.title': 'This form has expired',
   'pages.common.forbidden.body': 'Open the page again from the link in your email and repeat your change.',
+  'pages.common.notSaved.title': 'Your change was not saved',
+  'pages.common.notSaved.body': 'Nothing was changed. Please try again in a few minutes from the link in your email.',
   'pages.common.error.title': 'Something went wrong',
   'pages.common.error.body': 'Please try again later.',
   'pages.subscribe.title': 'Subscribe to {brand}',

@@ -61,7 +61,15 @@ export function preferencesRoute(services: ReaderServices): Route {
       } catch (error) {
         // The store could not be written (another program holds the state file): an unsubscribe
         // still counts, through the suppression list, which journals it when it cannot write.
-        if (formAction(fields) !== 'unsubscribe') throw error;
+        if (formAction(fields) !== 'unsubscribe') {
+          // The change was one transaction, rolled back: the reader is told it was not saved, in
+          // their language, and to come back (a restarted serve, a freed file, takes it).
+          services.log(
+            `a change on the preferences page was not saved: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          response.setHeader('Retry-After', '300');
+          return problem(services, request, response, 503, 'notSaved');
+        }
         try {
           await services.suppressions.add(email, { reason: 'unsubscribe', source: 'preferences', now: services.now() });
         } catch (notKept) {
@@ -313,7 +321,7 @@ function problem(
   request: IncomingMessage,
   response: ServerResponse,
   status: number,
-  kind: 'invalidLink' | 'tooLarge' | 'forbidden' | 'error',
+  kind: 'invalidLink' | 'tooLarge' | 'forbidden' | 'error' | 'notSaved',
 ) {
   const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
   return respond(
