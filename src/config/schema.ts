@@ -116,6 +116,8 @@ export const ConfigSchema = z.object({
         .default(50),
       retries: z.number().int().min(0).max(20).default(4),
       retryBaseMs: z.number().int().min(1).max(MAX_TIMER_MS).default(1000),
+      /** A greylisted reader's next try: after the greylisting delay (most wait 5 minutes), not a backoff of seconds. */
+      greylistRetryMs: z.number().int().min(1).max(MAX_TIMER_MS).default(360_000),
       graceHours: z.number().min(0).default(2),
       /** A stalled server must not hold a connection for minutes; a timeout is retried. */
       connectionTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS).default(30_000),
@@ -129,6 +131,7 @@ export const ConfigSchema = z.object({
       ratePerSecond: 50,
       retries: 4,
       retryBaseMs: 1000,
+      greylistRetryMs: 360_000,
       graceHours: 2,
       connectionTimeoutMs: 30_000,
       greetingTimeoutMs: 30_000,

@@ -55,6 +55,8 @@ export interface SendReport {
   aborted?: string | undefined;
   /** Why sending stopped at once: a local write failed (the state file on a full disk, an outbox file). */
   halted?: Halted | undefined;
+  /** Readers the server greylisted ("try again later" to a first try), tried again after the greylisting delay. */
+  greylisted?: number | undefined;
   elapsedMs: number;
   /** Accepted messages per second over the run. */
   ratePerSecond: number;
@@ -168,6 +170,7 @@ export interface ReportBuilder {
     stopped?: string | undefined;
     aborted?: string | undefined;
     halted?: Halted | undefined;
+    greylisted?: number | undefined;
     elapsedMs: number;
   }): SendReport;
   /** Live totals, for progress display. */
@@ -223,7 +226,7 @@ export function createReport(
     failure(line) {
       failures.push(line);
     },
-    finish({ interrupted, stopped, aborted, halted, elapsedMs }) {
+    finish({ interrupted, stopped, aborted, halted, greylisted, elapsedMs }) {
       return {
         issueId,
         mode,
@@ -232,6 +235,7 @@ export function createReport(
         ...(stopped === undefined ? {} : { stopped }),
         ...(aborted === undefined ? {} : { aborted }),
         ...(halted === undefined ? {} : { halted }),
+        ...(greylisted ? { greylisted } : {}),
         elapsedMs: Math.round(elapsedMs),
         ratePerSecond: elapsedMs > 0 ? Math.round((total.sent / elapsedMs) * 10_000) / 10 : 0,
         total,
@@ -322,6 +326,10 @@ export function formatReport(report: SendReport): string {
   else if (report.aborted !== undefined)
     lines.push(
       `aborted: the server refuses this sender or account, not single readers (${printable(report.aborted)}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
+    );
+  if (report.greylisted)
+    lines.push(
+      `greylisted: ${report.greylisted} reader(s) got "try again later" at their first try, and were tried again after the greylisting delay without slowing the others`,
     );
   if (report.halted) append(lines, haltedLines(report));
   if (report.readers) lines.push(readersLine(report.readers));

@@ -48,6 +48,8 @@ export interface DeliveryFailure {
   throttledOut?: boolean;
   /** The reply as the server gave it, when taking the password out of `response` changed it: classified, never shown. */
   said?: string;
+  /** The command the reply answered (nodemailer's name: 'RCPT TO', 'DATA', …), when there was a reply. */
+  command?: string;
 }
 
 const TEMPORARY_CODES = new Set([
@@ -108,6 +110,7 @@ export function classifyFailure(error: unknown): DeliveryFailure {
         ((aboutAccount && !(command === 'MAIL FROM' && tooLarge(responseCode, said))) ||
           ACCOUNT_LIMIT.some((words) => words.test(withoutAddresses(said)))),
       ...(said === response ? {} : { said }),
+      ...(command ? { command } : {}),
     };
   }
   // nodemailer refuses a message over the size the server's EHLO announced, before sending it.

@@ -1,5 +1,6 @@
 import type { SendMailOptions } from 'nodemailer';
 import type { LedgerEntry } from '../state/contract.js';
+import { createLaterQueue, DEFAULT_GREYLIST_RETRY_MS, GREYLIST_TRIES, isGreylisting } from './greylist.js';
 import { createPermits, messageGate, type Permits } from './permits.js';
 import { type Clock, type RateLimiter, systemClock } from './rate-limit.js';
 import { createRecorder, type RecorderOptions } from './recorder.js';
@@ -13,6 +14,7 @@ import {
   refusedTheMessage,
   THROTTLED_OUT,
 } from './retry.js';
+import { createSlots, type Slots } from './slots.js';
 import { LocalWriteError, type MailTransport, MESSAGE_WITHDRAWN } from './transport.js';
 
 /** One message to deliver; built only when a worker picks it up, so 100k jobs cost little memory. */
@@ -56,6 +58,10 @@ export interface RunOptions {
   accepted?: { any: boolean };
   /** Only throttling replies and nothing accepted for this long stop the run (THROTTLED_OUT_MS). */
   throttledOutMs?: number;
+  /** How long a greylisted reader waits before its next try (see greylist.ts). */
+  greylistRetryMs?: number | undefined;
+  /** The first reader the server greylisted in this run, with its reply. */
+  onFirstGreylisted?: ((failure: DeliveryFailure, retryMs: number) => void) | undefined;
   onOutcome?: (job: SendJob, outcome: JobOutcome) => void;
   /** A job whose reader was suppressed before one of its tries: nothing sent, nothing recorded. */
   onSuppressed?: (job: SendJob, reason: string) => void;
@@ -86,6 +92,8 @@ export interface RunResult {
    * after it; those already in flight were recorded when the ledger still took them, else listed.
    */
   halted?: { error: unknown; unrecorded: Unrecorded[] } | undefined;
+  /** Readers the server greylisted (see greylist.ts), each counted once however many times. */
+  greylisted: number;
 }
 
 export const SAME_REFUSAL_LIMIT = 5;
@@ -181,18 +189,31 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     return releaseStreak('deferred');
   };
   const iterator = jobs[Symbol.iterator]();
-  const next = (): SendJob | undefined => {
+  // Greylisted readers wait here for their next try, holding no worker; taken first once due.
+  const later = createLaterQueue<Task & { failure: DeliveryFailure }>(options.clock ?? systemClock);
+  const greylisted = new Set<string>();
+  const next = async (): Promise<Task | undefined> => {
     if (signal.aborted) return undefined;
+    const due = later.takeDue();
+    if (due) return due;
     const item = iterator.next();
-    return item.done ? undefined : item.value;
+    return item.done ? later.waitNext(signal) : { job: item.value };
   };
   // Two workers per connection: while one waits for the server's reply, the other builds and
   // encodes the next message, so no connection idles. Only `concurrency` are ever on the wire.
   const workers = Array.from({ length: Math.max(1, options.concurrency) * 2 }, async () => {
     try {
-      for (let job = next(); job; job = next()) {
-        const delivered = await deliver(job, inner, slots, permits, watch);
+      for (let task = await next(); task; task = await next()) {
+        const { job } = task;
+        const delivered = await deliver(task, inner, slots, permits, watch);
         if (!delivered) return;
+        if ('later' in delivered) {
+          const retryMs = options.greylistRetryMs ?? DEFAULT_GREYLIST_RETRY_MS;
+          if (greylisted.size === 0) options.onFirstGreylisted?.(delivered.failure, retryMs);
+          greylisted.add(job.email);
+          later.add({ ...delivered.later, failure: delivered.failure }, retryMs);
+          continue;
+        }
         if ('suppressed' in delivered) {
           options.onSuppressed?.(job, delivered.suppressed);
           continue;
@@ -259,52 +280,17 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     }
   });
   await Promise.all(workers);
+  // Greylisted readers whose time had not come when the run stopped: the next run tries them.
+  for (const { job, attempts, failure } of later.drain())
+    await settle(job, { status: 'deferred', attempts: attempts ?? 0, failure });
   if (crash) {
     await recorder.drain();
     throw crash.error;
   }
   await releaseStreak('failed');
   await recorder.drain();
-  return { stopped, aborted, halted };
+  return { stopped, aborted, halted, greylisted: greylisted.size };
 }
-
-/**
- * At most `size` messages handed to the transport, one per connection: the pool never holds a
- * queue of messages that would still go out after the run has been told to stop. A message sent
- * without a commit permit keeps its slot until its ledger row is committed.
- */
-function createSlots(size: number) {
-  let free = size;
-  const waiting: (() => void)[] = [];
-  return {
-    acquire(signal: AbortSignal | undefined): Promise<boolean> {
-      if (signal?.aborted) return Promise.resolve(false);
-      if (free > 0) {
-        free--;
-        return Promise.resolve(true);
-      }
-      return new Promise((resolve) => {
-        const onAbort = () => {
-          waiting.splice(waiting.indexOf(grant), 1);
-          resolve(false);
-        };
-        const grant = () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(true);
-        };
-        waiting.push(grant);
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-    },
-    release() {
-      const next = waiting.shift();
-      if (next) next();
-      else free++;
-    },
-  };
-}
-
-type Slots = ReturnType<typeof createSlots>;
 
 /** An outcome; a sent one holds a slot or a commit permit until `release`, after its row is committed. */
 interface Delivered {
@@ -317,6 +303,22 @@ interface Suppressed {
   suppressed: string;
 }
 
+/** A job, and where its tries stand when it comes back after greylisting. */
+interface Task {
+  job: SendJob;
+  /** The message as first built: a variant is let go once its last message is built. */
+  mail?: SendMailOptions;
+  attempts?: number;
+  throttledAttempts?: number;
+  greylists?: number;
+}
+
+/** A job greylisted: it waits its turn in the later queue, then goes on from `later`. */
+interface Greylisted {
+  later: Task;
+  failure: DeliveryFailure;
+}
+
 const NOTHING_HELD = () => {};
 
 /**
@@ -324,21 +326,23 @@ const NOTHING_HELD = () => {};
  * of data was withheld after a failed ledger write (never completed: the next run sends it).
  */
 async function deliver(
-  job: SendJob,
+  task: Task,
   options: RunOptions,
   slots: Slots,
   permits: Permits,
   watch: ThrottleWatch,
-): Promise<Delivered | Suppressed | undefined> {
+): Promise<Delivered | Suppressed | Greylisted | undefined> {
+  const { job } = task;
   const clock = options.clock ?? systemClock;
   let mail: SendMailOptions;
   try {
-    mail = job.build();
+    mail = task.mail ?? job.build();
   } catch (error) {
     return holdingNothing({ status: 'failed', attempts: 0, failure: classifyFailure(error) });
   }
-  let throttledAttempts = 0;
-  for (let attempt = 1; ; attempt++) {
+  let throttledAttempts = task.throttledAttempts ?? 0;
+  const greylists = task.greylists ?? 0;
+  for (let attempt = (task.attempts ?? 0) + 1; ; attempt++) {
     try {
       await options.limiter.take(options.signal);
     } catch {
@@ -382,6 +386,9 @@ async function deliver(
         return { suppressed: job.suppressedSince?.() ?? '' };
       const failure = classifyFailure(error);
       if (failure.kind === 'permanent') return holdingNothing({ status: 'failed', attempts: attempt, failure });
+      // Greylisted: tried again after the greylisting delay, the run's pace untouched (see greylist.ts).
+      if (greylists < GREYLIST_TRIES && !options.signal?.aborted && isGreylisting(failure, attempt === 1))
+        return { later: { job, mail, attempts: attempt, throttledAttempts, greylists: greylists + 1 }, failure };
       // A throttling reply slows the whole run; it spends a retry only past a generous allowance.
       const throttled = isThrottling(failure);
       if (throttled) {
@@ -391,11 +398,12 @@ async function deliver(
         if (clock.now() - watch.since >= (options.throttledOutMs ?? THROTTLED_OUT_MS))
           return holdingNothing({ status: 'deferred', attempts: attempt, failure: { ...failure, throttledOut: true } });
       }
-      const counted = attempt - Math.min(throttledAttempts, THROTTLED_ALLOWANCE);
+      // Greylisted tries are not among its retries, nor are its first throttling replies.
+      const counted = attempt - greylists - Math.min(throttledAttempts, THROTTLED_ALLOWANCE);
       if (failure.unsure || counted > options.retries || options.signal?.aborted)
         return holdingNothing({ status: 'deferred', attempts: attempt, failure });
       try {
-        await clock.sleep(backoffDelay(attempt, options.retryBaseMs, options.random), options.signal);
+        await clock.sleep(backoffDelay(attempt - greylists, options.retryBaseMs, options.random), options.signal);
       } catch {
         return holdingNothing({ status: 'deferred', attempts: attempt, failure });
       }

@@ -12,6 +12,7 @@ import { decideClickTags } from './click-tags.js';
 import { buildFor, defaultCompile, renderChecked } from './compose.js';
 import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
 import { rehearseSend } from './dry-run.js';
+import { greylistingNotice } from './greylist.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from './late-suppressions.js';
 import { coversPartOfList, openResendNote, resendGeneration, resumingResendLine } from './ledger.js';
 import { messageIdFor } from './message.js';
@@ -327,6 +328,8 @@ async function sendLoaded(
       concurrency,
       retries: config.send.retries,
       retryBaseMs: config.send.retryBaseMs,
+      greylistRetryMs: config.send.greylistRetryMs,
+      onFirstGreylisted: (failure, retryMs) => log(greylistingNotice(failure.response, retryMs)),
       signal: options.signal,
       onSuppressed(job, reason) {
         // Suppressed while its message waited for a try: counted as one suppressed before it started.
@@ -367,7 +370,7 @@ async function sendLoaded(
     // A Ctrl-C after the last message finished interrupted nothing: the run is simply done.
     const interrupted = Boolean(options.signal?.aborted) && left > 0;
     const elapsedMs = performance.now() - started;
-    const report = plan.report.finish({ interrupted, stopped, aborted, halted, elapsedMs });
+    const report = plan.report.finish({ interrupted, stopped, aborted, halted, greylisted: run.greylisted, elapsedMs });
     const failed = report.total.failed + left > 0 || halted !== undefined;
     const outcome = interrupted ? 'interrupted' : aborted ? 'aborted' : failed ? 'failed' : 'complete';
     // After a failed write the run record most likely cannot be written either: tried, and the

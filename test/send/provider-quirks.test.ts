@@ -111,7 +111,8 @@ describe('servers as providers run them', () => {
   it.each(CASES)(
     '%s: every reader is mailed once and recorded as sent',
     async (name, options) => {
-      fixture = await sendFixture(8);
+      // A greylisted reader comes back after 50 ms, not the minutes a real greylister needs.
+      fixture = await sendFixture(8, { greylistRetryMs: 50 });
       server = await startRawServer(options());
       const streams = captureStreams();
       const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {

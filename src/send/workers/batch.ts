@@ -40,6 +40,8 @@ export interface BatchContext {
   onExhausted?: (() => void) | undefined;
   /** Whether this worker had a message accepted yet: its batches are one run (see runDeliveries). */
   accepted?: { any: boolean } | undefined;
+  /** Readers greylisted over this worker's batches, for its report. */
+  greylisted?: { count: number } | undefined;
 }
 
 export interface BatchResult {
@@ -129,6 +131,7 @@ export async function sendBatch(
     concurrency: context.concurrency,
     retries: config.send.retries,
     retryBaseMs: config.send.retryBaseMs,
+    greylistRetryMs: config.send.greylistRetryMs,
     signal: context.signal,
     accepted: context.accepted,
     onSuppressed(job, reason) {
@@ -153,6 +156,7 @@ export async function sendBatch(
       });
     },
   });
+  if (context.greylisted) context.greylisted.count += run.greylisted;
   const halted = run.halted && {
     reason: run.halted.error instanceof Error ? run.halted.error.message : String(run.halted.error),
     unrecorded: run.halted.unrecorded,

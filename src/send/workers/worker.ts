@@ -220,6 +220,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       retryFailed: options.retryFailed,
     });
     const lost = new Set<number>();
+    const greylisted = { count: 0 };
     const holding = new Set<number>();
     // When each held item's lease was last known to be ours (claimed, or renewed by a beat that
     // started then), by this host's clock. A worker frozen past its lease (a suspended machine, a
@@ -293,6 +294,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         suppressedSince: late.reason,
         // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
         accepted: { any: false },
+        greylisted,
       },
     });
     const totals = { takenOver: run.takenOver, lost: run.lost };
@@ -346,6 +348,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       stopped: result.stopped,
       aborted: result.aborted,
       halted: result.halted,
+      greylisted: greylisted.count,
       elapsedMs: performance.now() - options.started,
     });
   } catch (error) {
