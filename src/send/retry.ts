@@ -180,7 +180,7 @@ const QUOTED_ADDRESS = /<[^<>]*>|[^\s<>]+@[^\s<>]+/g;
 
 /** Words providers use for "slow down" (Gmail, Microsoft, SES, Postfix's anvil). */
 const THROTTLING_TEXT =
-  /rate[ -]?limit|too many (?:messages|connections|mails|emails|requests)|throttl|slow down|sending rate/i;
+  /rate[ -]?limit|too many (?:messages|connections|mails|emails|requests)|throttl|slow down|(?:sending|submission|message) rate|(?:messages|mails|emails|recipients) per (?:second|minute|hour)/i;
 
 /**
  * A reply that asks the sender to slow down rather than saying anything about this message: 421

@@ -12,8 +12,15 @@ export function isConnectionLimit(responseCode: number | undefined, said: string
   // About the reader's mailbox, whatever its words: that reader's retries, never the run's connections.
   if (READER_MAILBOX.test(words)) return false;
   if (CONNECTION_WORDS.test(words)) return true;
+  // A 4.3.2 about how fast messages come ("452 4.3.2 Message rate limit exceeded") asks for a slower
+  // pace, which closing a connection would not give: throttling, not a cap on connections.
+  if (MESSAGE_RATE.test(words) && !/\b(?:concurren\w*|thread|simultaneous|parallel)\b/i.test(words)) return false;
   return /\b4\.3\.2\b/.test(words) && /\b(?:limit|exceed\w*|too many|concurren\w*|thread)\b/i.test(words);
 }
+
+/** Words about the rate of messages or recipients, not the number of connections open. */
+const MESSAGE_RATE =
+  /\brate\b|ratelimit|too many (?:messages|mails|emails|recipients|requests)|(?:messages|mails|emails|recipients) per\b|per (?:second|minute|hour)\b/i;
 
 /** The reply's error, as nodemailer gives it: its code and words. */
 export function isConnectionLimitError(error: unknown): boolean {
