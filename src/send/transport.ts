@@ -11,6 +11,7 @@ import { RolecastError } from '../errors.js';
 import { LocalWriteError } from './local-write-error.js';
 import { wirePayloadOf } from './message.js';
 import { credentialScrubber, scrubError } from './scrub.js';
+import { CAP_RAISE_MS } from './wire/connection-cap.js';
 import { dkimSignature, signEveryMessage } from './wire/dkim.js';
 import {
   createWirePool,
@@ -185,10 +186,29 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   // Messages already in wire form go over connections of their own, without nodemailer's composer
   // and dot-stuffing stream; anything else (and an incompatible nodemailer) takes the pool above.
   let wire: WirePool | undefined;
-  const connectionsCapped = (connections: number, reply: string) =>
+  // Said as it first happens, then counted: a server at its limit says so to every connection too many.
+  const caps = { count: 0, raised: 0, fewest: Number.POSITIVE_INFINITY, last: 0 };
+  const connectionsCapped = (connections: number, reply: string) => {
+    caps.fewest = Math.min(caps.fewest, connections);
+    caps.last = connections;
+    if (++caps.count > 1) return;
     settings.log?.(
-      `notice: the SMTP server ${where} allows fewer connections at once (${scrub(reply).replace(/\s+/g, ' ').trim()}): sending over ${connections} connection${connections === 1 ? '' : 's'} for the rest of the run (lower --concurrency to start there)`,
+      `notice: the SMTP server ${where} allows fewer connections at once (${scrub(reply).replace(/\s+/g, ' ').trim()}): sending over ${plural(connections, 'connection')}, and one more after ${Math.round(CAP_RAISE_MS / 60_000)} min without such a reply (lower --concurrency to start there)`,
     );
+  };
+  const connectionsRaised = (connections: number) => {
+    caps.raised++;
+    caps.last = connections;
+  };
+  // Once, as the transport closes: how often it happened, for a run that heard it more than once.
+  const capSummary = () => {
+    if (caps.count > 1 || caps.raised > 0)
+      settings.log?.(
+        `notice: the SMTP server ${where} said the account had too many connections ${plural(caps.count, 'time')} in this run: it went down to ${plural(caps.fewest, 'connection')}, ${plural(caps.raised, 'more')} tried after a quiet while, and ended with ${caps.last}`,
+      );
+    caps.count = 0;
+    caps.raised = 0;
+  };
   const pipeliningDropped = () =>
     settings.log?.(
       `notice: the SMTP server ${where} offers PIPELINING but left pipelined commands unanswered more than once: sending each command on its own for the rest of the run (the messages it left waiting were sent again, not counted as attempts)`,
@@ -198,7 +218,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       options,
       settings.concurrency,
       { finalReplyMs },
-      { loginNotOffered, connectionsCapped, pipeliningDropped },
+      { loginNotOffered, connectionsCapped, connectionsRaised, pipeliningDropped },
     ));
   // Checks and probes still running: closing the transport (a render failed meanwhile) cuts them
   // short, so the command ends at once rather than when the server's greeting or connection times out.
@@ -246,6 +266,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       checking.clear();
       wire?.close();
       transporter?.close();
+      capSummary();
     },
   };
 
@@ -263,6 +284,10 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
     const info = (await nodemailerPool().sendMail(mail)) as { response?: string };
     return { response: String(info.response ?? '250 OK') };
   }
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** Connects and logs in as nodemailer's own `verify` does, then quits. */

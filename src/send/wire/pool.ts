@@ -1,6 +1,6 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { UNSURE_AFTER_DOT } from '../retry.js';
-import { isConnectionLimitError } from './connection-limit.js';
+import { CAP_RAISE_MS, type ConnectionCapEvents, createConnectionCap } from './connection-cap.js';
 import {
   leftPipelinedUnanswered,
   offersLogin,
@@ -100,7 +100,7 @@ interface Lane {
   pending?: SMTPConnection | undefined;
   /** Turned away for the server's cap: no message uses it until `back` fires (never, once `capped`). */
   retired?: boolean;
-  /** The server said the account has too many connections: out for the rest of the run. */
+  /** The server said the account has too many connections: out until a quiet while brings it back (connection-cap.ts). */
   capped?: boolean;
   back?: NodeJS.Timeout | undefined;
   /** A message has it (taken from `free` or handed over by `release`). */
@@ -122,6 +122,8 @@ const LOST_CONNECTION = new Set(['ECONNECTION', 'EPIPE', 'ECONNRESET', 'ESOCKET'
 export interface WirePoolTiming {
   /** How long a lane the server turned away for its cap stays out before it is tried again. */
   retireMs: number;
+  /** How long with no reply about too many connections before a lane closed for one is tried again. */
+  capRaiseMs: number;
   /**
    * How long the reply to a message's terminating dot is waited for. The server may take the
    * message at any moment in that wait, so giving up early risks a second copy: RFC 5321
@@ -130,15 +132,13 @@ export interface WirePoolTiming {
   finalReplyMs: number;
 }
 
-const TIMING: WirePoolTiming = { retireMs: 60_000, finalReplyMs: 10 * 60_000 };
+const TIMING: WirePoolTiming = { retireMs: 60_000, capRaiseMs: CAP_RAISE_MS, finalReplyMs: 10 * 60_000 };
 
-export interface WirePoolEvents {
+export interface WirePoolEvents extends ConnectionCapEvents {
   /** A connection found no AUTH offered, so the credentials it has went unused. */
   loginNotOffered?: () => void;
   /** The server offered PIPELINING and left pipelined commands unanswered: commands go one at a time from now on. */
   pipeliningDropped?: () => void;
-  /** The server said the account has too many connections open (`reply`): `connections` are left for the run. */
-  connectionsCapped?: (connections: number, reply: string) => void;
 }
 
 export function createWirePool(
@@ -208,28 +208,21 @@ export function createWirePool(
     return responseCode === undefined && lanes.some((other) => other !== lane && other.connection !== undefined);
   };
   // A reply that says the account has too many connections open, wherever in the session it comes:
-  // that lane is out for the rest of the run, since the limit belongs to the account and does not
-  // lift while the run keeps its other connections. Never the last: its refusal then reaches the
-  // run, which takes it as throttling.
-  const cap = (lane: Lane, error: unknown): boolean => {
-    if (closed || !isConnectionLimitError(error)) return false;
-    if (lane.capped) return true;
-    const left = lanes.filter((other) => !other.retired).length - (lane.retired ? 0 : 1);
-    if (left < 1) return false;
-    lane.capped = true;
-    lane.retired = true;
-    // Closed, not kept: the server counts it against the account until it goes.
-    if (lane.connection) drop(lane, lane.connection);
-    clearTimeout(lane.back);
-    lane.back = undefined;
-    const at = free.indexOf(lane);
-    if (at >= 0) free.splice(at, 1);
-    events.connectionsCapped?.(
-      lanes.filter((other) => !other.capped).length,
-      String((error as { response?: unknown }).response ?? ''),
-    );
-    return true;
-  };
+  // that lane is out until a while passes with no such reply (see connection-cap.ts). Never the
+  // last: its refusal then reaches the run, which takes it as throttling.
+  const capControl = createConnectionCap<Lane>({
+    lanes,
+    takeOut(lane) {
+      if (lane.connection) drop(lane, lane.connection);
+      const at = free.indexOf(lane);
+      if (at >= 0) free.splice(at, 1);
+    },
+    release,
+    isClosed: () => closed,
+    raiseMs: timing.capRaiseMs,
+    events,
+  });
+  const cap = (lane: Lane, error: unknown): boolean => capControl.cap(lane, error);
   /** The lane's connection, opened if need be; undefined when the server turned the lane away for its cap. */
   const connectionOf = async (lane: Lane): Promise<SMTPConnection | undefined> => {
     try {
@@ -477,6 +470,7 @@ export function createWirePool(
     },
     close() {
       closed = true;
+      capControl.close();
       for (const lane of lanes) {
         clearTimeout(lane.back);
         const connection = lane.connection;
