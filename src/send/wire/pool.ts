@@ -1,6 +1,7 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { UNSURE_AFTER_DOT } from '../retry.js';
 import { CAP_RAISE_MS, type ConnectionCapEvents, createConnectionCap } from './connection-cap.js';
+import { answered, createPipeliningFallback } from './pipelining-fallback.js';
 import {
   leftPipelinedUnanswered,
   offersLogin,
@@ -152,10 +153,9 @@ export function createWirePool(
   const free = [...lanes];
   const waiting: ((lane: Lane) => void)[] = [];
   let closed = false;
-  // Off once a server that offers PIPELINING left pipelined envelopes unanswered twice: one may be
-  // a stall of the moment, two say it reads one command at a time.
-  let pipelining = true;
-  let pipelinedStalls = 0;
+  // Off once a server that offers PIPELINING left pipelined envelopes unanswered twice, each then
+  // answered one command at a time: one may be a stall of the moment, and an outage is none.
+  const fallback = createPipeliningFallback(events.pipeliningDropped);
 
   const acquire = (): Promise<Lane> => {
     const lane = free.pop();
@@ -223,6 +223,7 @@ export function createWirePool(
     events,
   });
   const cap = (lane: Lane, error: unknown): boolean => capControl.cap(lane, error);
+  const openConnections = () => lanes.flatMap((lane) => (lane.connection ? [lane.connection] : []));
   /** The lane's connection, opened if need be; undefined when the server turned the lane away for its cap. */
   const connectionOf = async (lane: Lane): Promise<SMTPConnection | undefined> => {
     try {
@@ -267,7 +268,7 @@ export function createWirePool(
           // Closed while it logged in: quit, never handed out.
           if (closed) return fail(poolClosed());
           settled = true;
-          if (!pipelining) stopPipelining(connection);
+          if (!fallback.on) stopPipelining(connection);
           lane.connection = connection;
           resolve(connection);
         };
@@ -377,6 +378,7 @@ export function createWirePool(
       let closedUnder = 0;
       // Its pipelined envelope went unanswered once: it goes again one command at a time.
       let unpipelined = false;
+      let stallToConfirm = false;
       for (;;) {
         if (closed) throw poolClosed();
         const lane = await acquire();
@@ -393,8 +395,14 @@ export function createWirePool(
             const reply = await deliver(connection, envelope, chunks, gate, step);
             // Never used again: its next replies would be taken for the next message's.
             if (step.outOfStep) drop(lane, connection);
+            if (stallToConfirm) fallback.confirmStall(openConnections);
             return reply;
           } catch (error) {
+            // Answered one command at a time where pipelined commands went unanswered: a stall, not an outage.
+            if (stallToConfirm && answered(error)) {
+              stallToConfirm = false;
+              fallback.confirmStall(openConnections);
+            }
             const e = error as { code?: string; responseCode?: number; command?: string };
             // A temporary refusal of the sender says nothing of this message: the session is spent
             // (a per-session cap such as 452 4.5.3) or throttled, so the retry takes a new one.
@@ -421,11 +429,7 @@ export function createWirePool(
             // again at once, its commands one by one, not counted as an attempt.
             if (step.pipelined && !unpipelined && leftPipelinedUnanswered(error, step.wrote)) {
               unpipelined = true;
-              if (pipelining && ++pipelinedStalls >= 2) {
-                pipelining = false;
-                for (const other of lanes) if (other.connection) stopPipelining(other.connection);
-                events.pipeliningDropped?.();
-              }
+              stallToConfirm = true;
               continue;
             }
             // Refused for the account's connections, not for this message (a reply, so never taken): it
