@@ -3,6 +3,7 @@ import { UNSURE_AFTER_DOT } from '../retry.js';
 import { CAP_RAISE_MS, type ConnectionCapEvents, createConnectionCap } from './connection-cap.js';
 import { answered, createPipeliningFallback } from './pipelining-fallback.js';
 import {
+  canStopPipelining,
   leftPipelinedUnanswered,
   offersLogin,
   outOfStepError,
@@ -86,7 +87,11 @@ interface ConnectionInternals {
 /** Whether the installed nodemailer still has the hooks the pool replaces; if not, use its own pool. */
 export function wireSupported(): boolean {
   const proto = SMTPConnection.prototype as unknown as ConnectionInternals;
-  return typeof proto._createSendStream === 'function' && typeof proto._actionSMTPStream === 'function';
+  return (
+    typeof proto._createSendStream === 'function' &&
+    typeof proto._actionSMTPStream === 'function' &&
+    canStopPipelining()
+  );
 }
 
 type ConnectionOptions = ConstructorParameters<typeof SMTPConnection>[0] & {

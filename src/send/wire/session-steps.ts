@@ -1,4 +1,4 @@
-import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { UNSURE_AFTER_DOT } from '../retry.js';
 
 // The steps of an SMTP session the wire pool takes beside sending: quitting, resetting, giving up a message.
@@ -75,9 +75,28 @@ export function leftPipelinedUnanswered(error: unknown, wrote: boolean): boolean
   return !wrote && e.responseCode === undefined && NO_REPLY.has(e.code ?? '');
 }
 
-/** The connection's later envelopes go one command at a time, as to a server without PIPELINING. */
+/**
+ * The connection's later envelopes go one command at a time, as to a server without PIPELINING.
+ * nodemailer offers no option for it: it pipelines whenever the EHLO list it keeps holds PIPELINING,
+ * so the word is taken out of that list. `canStopPipelining` checks the list is still there.
+ */
 export function stopPipelining(connection: SMTPConnection): void {
   const extensions = (connection as unknown as { _supportedExtensions?: string[] })._supportedExtensions;
   const at = extensions?.indexOf('PIPELINING') ?? -1;
   if (extensions && at >= 0) extensions.splice(at, 1);
+}
+
+let stoppable: boolean | undefined;
+
+/**
+ * Whether this nodemailer keeps its EHLO extensions where `stopPipelining` takes PIPELINING out: a
+ * connection made (not connected) holds the list. A version without it takes nodemailer's own pool,
+ * rather than a fallback that would silently send pipelined commands to a server that drops them.
+ */
+export function canStopPipelining(): boolean {
+  stoppable ??= Array.isArray(
+    (new SMTPConnection({ host: '127.0.0.1', port: 25 }) as unknown as { _supportedExtensions?: unknown })
+      ._supportedExtensions,
+  );
+  return stoppable;
 }
