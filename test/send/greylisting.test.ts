@@ -84,3 +84,39 @@ describe('a greylisting server', () => {
     20_000,
   );
 });
+
+describe('a run interrupted while greylisted readers wait', () => {
+  it('ends at once, with those readers deferred for the next run and nobody mailed', async () => {
+    fixture = await sendFixture(8, { greylistRetryMs: 60_000 });
+    const expected = await eligible(fixture);
+    const stop = new AbortController();
+    const turnedAway = new Set<string>();
+    server = await startRawServer({
+      command: (line) => {
+        const address = /^RCPT TO:<([^>]*)>/i.exec(line)?.[1];
+        if (!address) return undefined;
+        turnedAway.add(address);
+        // Every reader greylisted: the run waits for the delay, and is interrupted meanwhile.
+        if (turnedAway.size === expected.length) setImmediate(() => stop.abort());
+        return '450 4.2.0 Greylisted, see https://postgrey.example/help\r\n';
+      },
+    });
+    const streams = captureStreams();
+    const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
+      cwd: fixture.dir,
+      env: sendEnv(server.url()),
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      signal: stop.signal,
+    });
+    expect(code, streams.err).toBe(130);
+    expect(server.messages).toHaveLength(0);
+    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    try {
+      const deferred = db.prepare('SELECT email, status FROM deliveries ORDER BY email').all();
+      expect(deferred).toEqual(expected.map((email) => ({ email, status: 'deferred' })));
+    } finally {
+      db.close();
+    }
+  }, 15_000);
+});
