@@ -53,7 +53,8 @@ export async function sendFixture(
   const temp = await tempProject({ withExample: true });
   const configFile = temp.path('rolecast.config.json');
   const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
-  config.send = { concurrency: 3, ratePerSecond: 1000, retries: 3, retryBaseMs: 5, ...send };
+  // A greylisted reader comes back after 50 ms, not the minutes a real greylister needs.
+  config.send = { concurrency: 3, ratePerSecond: 1000, retries: 3, retryBaseMs: 5, greylistRetryMs: 50, ...send };
   await writeFile(configFile, JSON.stringify(config, null, 2));
   const subscribersFile = await temp.write('subscribers.json', JSON.stringify({ subscribers }, null, 2));
   const issueDir = temp.path('issues/2026-W48');

@@ -17,8 +17,9 @@ const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['serve
 
 describe('a reader suppressed while their message waits for a retry', () => {
   it('is not mailed by the retry, and is counted as suppressed, not sent', async () => {
-    // The first try of the first message is put off; its retry comes 1–2 s later.
-    opened.fixture = await sendFixture(8, { concurrency: 1, retryBaseMs: 2000 });
+    // The first try of the first message is put off ("451 Try again later" at RCPT TO, read as
+    // greylisting): its retry comes 2 s later.
+    opened.fixture = await sendFixture(8, { concurrency: 1, retryBaseMs: 2000, greylistRetryMs: 2000 });
     opened.server = await startSmtpServer({ faults: { tempFailRcpt: [1] } });
     const project = await opened.fixture.load();
     const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);

@@ -14,8 +14,9 @@ describePostgres('send workers: a reader suppressed while their message waits fo
   const opened = perTest<{ smtp: TestSmtpServer; fixture: SendFixture }>(['smtp', 'fixture']);
 
   it('is not mailed by the retry, is counted as suppressed, and their item is done', async () => {
-    // The first try of the first message is put off; its retry comes 1–2 s later.
-    const f = await sendFixture(8, { concurrency: 1, retryBaseMs: 2000 });
+    // The first try of the first message is put off ("451 Try again later" at RCPT TO, read as
+    // greylisting): its retry comes 2 s later.
+    const f = await sendFixture(8, { concurrency: 1, retryBaseMs: 2000, greylistRetryMs: 2000 });
     opened.fixture = f;
     const smtp = await startSmtpServer({ faults: { tempFailRcpt: [1] } });
     opened.smtp = smtp;
