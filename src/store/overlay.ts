@@ -98,7 +98,8 @@ export function overlayReaderChanges(
     if (noted?.at === at) {
       // The same text is the same entry, whatever roles.yaml made of its roles then and now.
       gives = (written !== undefined && noted.written === written) || entrySaysAsNoted(entry, noted.said, spellings);
-      if (gives && written !== undefined && noted.written === undefined)
+      // Another text saying what was noted (an alias for the role) is noted as the text from now on.
+      if (gives && written !== undefined && noted.written !== written)
         notes.push({ email: address, field: 'movedOnto', at, said: noted.said, written });
     } else {
       gives = at > since;
@@ -145,8 +146,10 @@ export function overlayReaderChanges(
             saysAsNoted(subscriber, field, noted.said, spellings)
           : at > since;
       if (theirs && noted?.at !== at) pending.push({ email: reader.email, field, at, said, written });
-      // A note from before the text was noted gets it, while the file still says what was noted.
-      else if (theirs && written !== undefined && noted?.written === undefined)
+      // A note from before the text was noted gets it, while the file still says what was noted;
+      // so does one whose file now writes the same roles another way (an alias): a later split of
+      // that alias out of the role is then no change either.
+      else if (theirs && written !== undefined && noted?.written !== written)
         pending.push({ email: reader.email, field, at, said: noted!.said, written });
       // The editor changed what a send noted: the file's, also once they write back the noted value.
       if (!theirs && noted?.at === at)
@@ -215,7 +218,10 @@ export async function noteFileFields(store: SubscriberStore, notes: readonly Fil
           delete fileFields[note.field];
           handedBack.push(note.field);
           fileValues = { ...fileValues, ...note.fileValue };
-        } else if (fileFields[note.field]?.at !== note.at || (note.written && !fileFields[note.field]?.written))
+        } else if (
+          fileFields[note.field]?.at !== note.at ||
+          (note.written && fileFields[note.field]?.written !== note.written)
+        )
           fileFields[note.field] = note.written
             ? { at: note.at, said: note.said, written: note.written }
             : { at: note.at, said: note.said };
