@@ -16,6 +16,7 @@ import { linkNotRead, type MarkdownBody, prepareMarkdownBody } from './markdown-
 import { withoutInlineMarks } from './markdown-inline.js';
 import {
   isSectionHeading,
+  isSummaryHeading,
   joinLines,
   LIST_JOINER,
   linkLineAddress,
@@ -492,11 +493,18 @@ function parseMarkdown(text: string, file: string): ParsedText {
   if (lines[0]?.trim() !== '---') {
     // No frontmatter: treat the file as the text format with Markdown headings.
     const prepared = prepareMarkdownBody(lines, file, 1);
-    const parsed = parseSummaryText(prepared.lines.map((l) => l.replace(/^#{1,6}\s+/, '')).join('\n'), file, {
-      literal: prepared.literal,
-      skip: prepared.skip,
-      written: (text) => withoutInlineMarks(text, prepared.definitions),
-    });
+    const written = (text: string) => withoutInlineMarks(text, prepared.definitions);
+    const unhashed = prepared.lines.map((l) => l.replace(/^#{1,6}\s+/, ''));
+    const titled = headedTitle(lines, prepared);
+    const parsed = parseSummaryText(
+      titled === undefined ? unhashed.join('\n') : unhashed.map((l, i) => (i === titled.index ? '' : l)).join('\n'),
+      file,
+      { literal: prepared.literal, skip: prepared.skip, written, ...(titled ? { hasTitle: false } : {}) },
+    );
+    if (titled !== undefined) {
+      parsed.raw.title = written(titled.text);
+      parsed.lines.title = titled.index + 1;
+    }
     return {
       ...parsed,
       problems: [...prepared.problems, ...wordedLinkUnread(prepared, parsed, file, 1), ...parsed.problems],
@@ -649,6 +657,24 @@ function parseMarkdown(text: string, file: string): ParsedText {
         });
   }
   return { raw, lines: lineOfKey, problems, missingLine: 1, frontmatter: true };
+}
+
+/**
+ * A Markdown file without frontmatter that opens with a title heading (`# Title`, or a line
+ * underlined with `===`) and no heading naming the summary: its prose under the title is the
+ * summary, as a Markdown preview shows it, rather than text outside any section.
+ */
+function headedTitle(written: readonly string[], prepared: MarkdownBody): { index: number; text: string } | undefined {
+  const index = prepared.lines.findIndex((line, at) => !prepared.skip.has(at) && line.trim() !== '');
+  if (index < 0 || prepared.literal.has(index)) return undefined;
+  const atx = /^ {0,3}#[ \t]+(\S.*?)(?:[ \t]+#+)?[ \t]*$/.exec(prepared.lines[index]!);
+  const setext = /^ {0,3}=+[ \t]*$/.test(written[index + 1] ?? '') ? prepared.lines[index]!.trim() : undefined;
+  const text = atx?.[1] ?? setext;
+  if (text === undefined) return undefined;
+  const namesSummary = prepared.lines.some(
+    (line, at) => at !== index && !prepared.literal.has(at) && isSummaryHeading(line.replace(/^#{1,6}\s+/, '')),
+  );
+  return namesSummary ? undefined : { index, text };
 }
 
 /**

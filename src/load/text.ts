@@ -1074,6 +1074,11 @@ export function isSectionHeading(line: string): boolean {
   return headingOf(line.trim()) !== undefined;
 }
 
+/** Whether `line` heads the summary section (`Summary`, `Overview`, `Summary: …`). */
+export function isSummaryHeading(line: string): boolean {
+  return SECTIONS.get(headingOf(line.trim())?.name ?? '')?.field === 'summary';
+}
+
 /** Known heading names are short; a longer run of letters is text, not a heading. */
 const MAX_HEADING = 64;
 
