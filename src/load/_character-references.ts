@@ -85,3 +85,24 @@ export function decodeCharacterReferences(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(ANY_REFERENCE, (reference) => characterReferenceAt(reference, 0)?.character ?? reference);
 }
+
+/**
+ * A JSON summary's or a frontmatter's values with their references read, as a text summary's are:
+ * each string, and each string in a list. The names of the fields that held one are returned.
+ */
+export function decodeFieldReferences(raw: Record<string, unknown>): string[] {
+  const changed: string[] = [];
+  for (const [field, value] of Object.entries(raw)) {
+    if (typeof value === 'string') {
+      const decoded = decodeCharacterReferences(value);
+      if (decoded !== value) {
+        raw[field] = decoded;
+        changed.push(field);
+      }
+    } else if (Array.isArray(value) && value.some((item) => typeof item === 'string' && item.includes('&'))) {
+      raw[field] = value.map((item) => (typeof item === 'string' ? decodeCharacterReferences(item) : item));
+      changed.push(field);
+    }
+  }
+  return changed;
+}

@@ -33,13 +33,13 @@ export function parsePastedText(text: string, file: string): ParsedText {
 }
 
 /** The first reference in `line` that is read as a character. */
-function firstReference(line: string): string {
+export function firstReference(line: string): string {
   for (const found of line.matchAll(/&[#A-Za-z][A-Za-z0-9]{0,31};/g))
     if (decodeCharacterReferences(found[0]) !== found[0]) return found[0];
   return '&amp;';
 }
 
-function linkDecoded(file: string, line: number, reference: string, url: string): Problem {
+export function linkDecoded(file: string, line: number, reference: string, url: string): Problem {
   return {
     severity: 'warning',
     file,

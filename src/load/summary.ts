@@ -6,8 +6,9 @@ import { hasErrors, type Problem } from '../errors.js';
 import { type Summary, SummarySchema } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { closestWord } from '../suggest.js';
+import { decodeFieldReferences } from './_character-references.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
-import { parsePastedText } from './_pasted-markup.js';
+import { firstReference, linkDecoded, parsePastedText } from './_pasted-markup.js';
 import { addressedSource, sameAddress } from './_source-address.js';
 import { utf16Encoding } from './_utf16.js';
 import { zodProblems } from './_validate.js';
@@ -456,10 +457,12 @@ function parseJsonFields(text: string, file: string): ParsedText | { problem: Pr
     const raw = { ...(value as Record<string, unknown>) };
     delete raw.$schema;
     delete raw.id;
+    const written = typeof raw.url === 'string' ? raw.url : undefined;
+    const decoded = decodeFieldReferences(raw);
     if (typeof raw.roles === 'string') raw.roles = splitRoles(raw.roles);
     const lines: Record<string, number> = Object.create(null);
     for (const key of Object.keys(raw)) lines[key] = lineOf([key]);
-    return { raw, lines, problems: [] };
+    return { raw, lines, problems: decodedLinkWarnings(decoded, written, raw, lines.url ?? 1, file) };
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
     return {
@@ -572,6 +575,8 @@ function parseMarkdown(text: string, file: string): ParsedText {
   }
   const raw: Record<string, unknown> = { ...(front as Record<string, unknown>) };
   delete raw.id;
+  const writtenUrl = typeof raw.url === 'string' ? raw.url : undefined;
+  append(problems, decodedLinkWarnings(decodeFieldReferences(raw), writtenUrl, raw, lineOfKey.url ?? 2, file));
   if (typeof raw.roles === 'string') raw.roles = splitRoles(raw.roles);
   if (raw.bestFor !== undefined && raw.roles === undefined) {
     raw.roles = typeof raw.bestFor === 'string' ? splitRoles(raw.bestFor) : raw.bestFor;
@@ -726,6 +731,18 @@ function withYamlQuoteHint(problem: Problem): Problem {
   if (!found) return problem;
   const what = found[1] === 'a number' ? 'a number' : 'true or false';
   return { ...problem, hint: `put it in quotes ("…"): without them, YAML reads it as ${what}` };
+}
+
+/** A link written with character references (`?a=1&amp;b=2`) is read decoded, and the editor told, as in a text summary. */
+function decodedLinkWarnings(
+  decoded: readonly string[],
+  written: string | undefined,
+  raw: Record<string, unknown>,
+  line: number,
+  file: string,
+): Problem[] {
+  if (!decoded.includes('url') || written === undefined || typeof raw.url !== 'string') return [];
+  return [linkDecoded(file, line, firstReference(written), raw.url)];
 }
 
 const LIST_LIMITS = [
