@@ -121,6 +121,7 @@ export function prepareMarkdownBody(
     if (line.includes('](') && !labelLine && LINK_LABEL_WORDS.test(line))
       worded.push({ index, written: unbolded(line), text: lines[index]! });
   }
+  labelHeadings(lines, literal);
   // One such line in a file giving no other link is the article's: left as written, the label reads it.
   const only = worded.length === 1 ? worded[0]! : undefined;
   const linkElsewhere =
@@ -146,6 +147,41 @@ export function prepareMarkdownBody(
     ...(only !== undefined && !linkElsewhere ? { wordedLink: only.index } : {}),
     problems,
   };
+}
+
+/** `## Best for`, `## Audience`: a heading naming the roles, as Notion and other editors write the label. */
+const ROLES_HEADING = /^ {0,3}#{1,6}[ \t]+(best for|audience)[ \t]*:?[ \t]*#*[ \t]*$/i;
+/** `## Source`: a heading naming the source on the line below it. */
+const SOURCE_HEADING = /^ {0,3}#{1,6}[ \t]+source[ \t]*:?[ \t]*#*[ \t]*$/i;
+
+/** A list item's marker, as a roles list under `## Best for` is written. */
+const ITEM_MARKER = /^\s{0,8}(?:[-*+•]|\d{1,3}[.)])\s+/;
+
+/**
+ * Headings that stand for a label, read as the label on the heading's line: `## Best for` over a
+ * list or a line of roles is `Best for: A, B` (the block under it, up to a blank line, then blank),
+ * and `## Source` over one line is `Source: …`. What follows the block is text as before: a link
+ * line below the roles is never read as a role.
+ */
+function labelHeadings(lines: string[], literal: ReadonlySet<number>): void {
+  for (let index = 0; index < lines.length; index++) {
+    if (literal.has(index)) continue;
+    const roles = ROLES_HEADING.exec(lines[index]!);
+    const source = roles ? undefined : SOURCE_HEADING.exec(lines[index]!);
+    if (!roles && !source) continue;
+    let next = index + 1;
+    while (next < lines.length && lines[next]!.trim() === '' && !literal.has(next)) next++;
+    const block: number[] = [];
+    for (let at = next; at < lines.length && !literal.has(at); at++) {
+      const trimmed = lines[at]!.trim();
+      if (trimmed === '' || trimmed.startsWith('#')) break;
+      block.push(at);
+    }
+    if (source && block.length !== 1) continue;
+    const values = block.map((at) => lines[at]!.replace(ITEM_MARKER, '').trim());
+    lines[index] = roles ? `${roles[1]}: ${values.join(', ')}`.trimEnd() : `Source: ${values[0]}`;
+    for (const at of block) lines[at] = '';
+  }
 }
 
 /** `**bold**` and `__bold__` unmarked, not inside a code span. */
