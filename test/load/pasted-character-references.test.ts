@@ -103,10 +103,8 @@ describe('character references in a text summary', () => {
 describe('HTML pasted into a text summary', () => {
   it.each([
     ['&lt;p&gt;Choose boring technology.&lt;/p&gt;', '<p>'],
-    ['Choose boring technology.<br>Spend tokens wisely.', '<br>'],
-    ['<p class="lead">Choose boring technology.</p>', '<p class="lead">'],
-    ['See <a href="https://example.com">the post</a>.', '<a href'],
-  ])('is warned about on its line: %s', (text, tag) => {
+    ['&lt;br&gt;Choose boring technology.', '<br>'],
+  ])('written as references is warned about on its line: %s', (text, tag) => {
     const { summary, problems } = load('Boring Tech', text);
     expect(summary).toBeDefined();
     expect(problems).toEqual([

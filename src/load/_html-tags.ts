@@ -1,0 +1,71 @@
+/**
+ * HTML tags a web page, CMS or note app leaves in text pasted into a text summary, read as what they
+ * meant: `<b>`, `<em>`, `<span>` are only marks (dropped), `<br>` a line break (a space, as a wrapped
+ * line's), `<p>` a paragraph (a blank line between two), `<li>` a bullet, and `<a href>` its text, or
+ * its address on a `Link:` line or when the text is the address. Other tags of a page (`<img>`,
+ * `<script>`, `<table>`) are dropped, and the line named. `<https://…>` and an element named in
+ * prose without HTML's own tags around it (`the <details> element`) are text.
+ * Lines may grow (one `<p>` line into two paragraphs): `origin` maps each line read to its line in
+ * the file, so every problem still names the line the editor wrote.
+ */
+
+const ANCHOR =
+  /<a\s[^<>]{0,500}?\bhref\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+))[^<>]{0,500}>([^<]{0,1000})<\/a\s*>/gi;
+const MARK =
+  /<\/?(?:b|strong|em|i|u|span|div|font|small|mark|s|strike|del|ins|sup|sub|code|h[1-6])(?:\s[^<>]{0,500})?\/?>/gi;
+const LINE_BREAK = /\s*<br\s*\/?>\s*/gi;
+const PARAGRAPH = /<\/?p(?:\s[^<>]{0,500})?>/gi;
+const LIST_ITEM = /\s*<li(?:\s[^<>]{0,500})?>\s*/gi;
+const LIST_END = /<\/(?:li|ul|ol)\s*>|<(?:ul|ol)(?:\s[^<>]{0,500})?>/gi;
+/** A page's other tags, dropped with a warning: their content (an image, a script) is nothing a reader should get. */
+const OTHER =
+  /<\/?(?:img|script|style|table|thead|tbody|tr|td|th|iframe|object|embed|meta|link|hr|section|article|header|footer|figure|figcaption|blockquote|pre|nav|aside|form|input|button|svg)(?:\s[^<>]{0,500})?\/?>/gi;
+const OTHER_SPACED = new RegExp(`([ \\t]*)(?:${OTHER.source})([ \\t]*)`, 'gi');
+const ANY_HTML =
+  /<\/?(?:a|p|br|li|ul|ol)\b|<\/?(?:b|strong|em|i|u|span|div|font|small|mark|s|strike|del|ins|sup|sub|code|h[1-6])\s*\/?>|<\/?(?:b|strong|em|i|u|span|div|font|small|mark|s|strike|del|ins|sup|sub|code|h[1-6])\s[^<>]*>/i;
+
+export interface ReadTags {
+  lines: string[];
+  /** The file's line index of each line read. */
+  origin: number[];
+  /** The file's line index and tag of each other tag dropped, once per line. */
+  dropped: { index: number; tag: string }[];
+}
+
+export function readPastedTags(lines: readonly string[]): ReadTags {
+  const read: ReadTags = { lines: [], origin: [], dropped: [] };
+  for (const [index, line] of lines.entries()) {
+    if (!line.includes('<') || !(ANY_HTML.test(line) || OTHER.test(line))) {
+      OTHER.lastIndex = 0;
+      read.lines.push(line);
+      read.origin.push(index);
+      continue;
+    }
+    OTHER.lastIndex = 0;
+    const other = line.match(OTHER)?.[0];
+    if (other !== undefined) read.dropped.push({ index, tag: other.slice(0, 40) });
+    const linkLine = /^\s*(?:link|url|read more|article)\s*:/i.test(line);
+    const text = line
+      .replace(ANCHOR, (_whole, quoted, single, bare, shown: string) => {
+        const address = String(quoted ?? single ?? bare ?? '').trim();
+        const web = /^(?:https?:|mailto:)/i.test(address);
+        return web && (linkLine || shown.trim() === '' || shown.trim() === address) ? address : shown;
+      })
+      // A tag dropped between two words leaves one space between them, not two.
+      .replace(OTHER_SPACED, (_tag, before: string, after: string) => (before && after ? ' ' : before + after))
+      .replace(LIST_ITEM, '\n- ')
+      .replace(LIST_END, '\n')
+      .replace(/<\/p\s*>\s*<p(?:\s[^<>]{0,500})?>/gi, '\n\n')
+      .replace(PARAGRAPH, '')
+      .replace(LINE_BREAK, ' ')
+      .replace(MARK, '');
+    const parts = text.split('\n');
+    // A paragraph closed at the line's end is a paragraph of its own: a blank line after it.
+    if (/<\/p\s*>\s*$/i.test(line) && (lines[index + 1] ?? '').trim() !== '') parts.push('');
+    for (const part of parts) {
+      read.lines.push(part.trimEnd());
+      read.origin.push(index);
+    }
+  }
+  return read;
+}
