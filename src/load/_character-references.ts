@@ -46,14 +46,53 @@ const NAMED: Record<string, string> = {
   le: '≤',
   ge: '≥',
   ne: '≠',
+  szlig: 'ß',
+  aelig: 'æ',
+  AElig: 'Æ',
+  oelig: 'œ',
+  OElig: 'Œ',
+  oslash: 'ø',
+  Oslash: 'Ø',
+  eth: 'ð',
+  ETH: 'Ð',
+  thorn: 'þ',
+  THORN: 'Þ',
+  iexcl: '¡',
+  iquest: '¿',
+  frac12: '½',
+  frac14: '¼',
+  frac34: '¾',
+  micro: 'µ',
+  dagger: '†',
+  permil: '‰',
 };
+
+/** The marks of accented letters' names (`&eacute;`, `&uuml;`, `&ccedil;`), as combining characters. */
+const ACCENTS: Record<string, string> = {
+  acute: '\u0301',
+  grave: '\u0300',
+  circ: '\u0302',
+  uml: '\u0308',
+  tilde: '\u0303',
+  cedil: '\u0327',
+  ring: '\u030a',
+  caron: '\u030c',
+};
+
+/** `&eacute;` is é: a letter and its accent, when Unicode has the two as one character. */
+function accentedLetter(name: string): string | undefined {
+  const found = /^([A-Za-z])(acute|grave|circ|uml|tilde|cedil|ring|caron)$/.exec(name);
+  if (!found) return undefined;
+  const letter = `${found[1]}${ACCENTS[found[2]!]}`.normalize('NFC');
+  return letter.length === 1 ? letter : undefined;
+}
 
 /**
  * The character a reference names, or undefined when it names none a reader may be shown: controls,
  * line breaks, bidirectional controls, surrogates and noncharacters stay as written.
  */
 function referencedCharacter(decimal: string | undefined, hex: string | undefined, name: string | undefined) {
-  if (name !== undefined) return Object.hasOwn(NAMED, name) ? NAMED[name] : undefined;
+  if (name !== undefined) return Object.hasOwn(NAMED, name) ? NAMED[name] : accentedLetter(name);
   const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
   if (
     code > 0x10ffff ||

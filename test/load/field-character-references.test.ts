@@ -29,7 +29,7 @@ describe('character references in JSON fields', () => {
     expect(summary).toMatchObject({
       title: 'R&D in a Downturn',
       summary: 'Cut R&D last — it pays.',
-      topics: ['Q&A', 'Caf&eacute;s'],
+      topics: ['Q&A', 'Cafés'],
       source: 'Example & Partners',
       url: 'https://example.com/a?x=1&y=2',
     });
@@ -64,5 +64,18 @@ describe('character references in Markdown frontmatter', () => {
       summary: 'The summary.',
     });
     expect(problems).toEqual([expect.objectContaining({ severity: 'warning', field: 'url', line: 5 })]);
+  });
+});
+
+describe('accented letters named by reference', () => {
+  it.each([
+    ['Caf&eacute; in M&uuml;nchen', 'Café in München'],
+    ['S&atilde;o Paulo, Gar&ccedil;on, &Aring;se, &scaron;', 'São Paulo, Garçon, Åse, š'],
+    ['Stra&szlig;e, &aelig;, &oslash;', 'Straße, æ, ø'],
+    ['&qacute; &eacutex; stay', '&qacute; &eacutex; stay'],
+  ])('%s reads %s, in a JSON field as in a text summary', (written, read) => {
+    expect(json({ title: written }).summary?.title).toBe(read);
+    const text = parseSummary(`${written}\nSummary\nS.\nBest for: CTO\n`, 'accents.txt', taxonomy);
+    expect(text.summary?.title).toBe(read);
   });
 });
