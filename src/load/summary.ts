@@ -10,6 +10,7 @@ import { decodeFieldReferences } from './_character-references.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { firstReference, linkDecoded, parsePastedText } from './_pasted-markup.js';
 import { addressedSource, sameAddress } from './_source-address.js';
+import { linkLineAddress } from './_text-labels.js';
 import { utf16Encoding } from './_utf16.js';
 import { zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
@@ -20,7 +21,6 @@ import {
   isSummaryHeading,
   joinLines,
   LIST_JOINER,
-  linkLineAddress,
   type ParsedText,
   parseSummaryText,
   splitLines,
