@@ -1,7 +1,7 @@
 import type { Problem } from '../errors.js';
+import { isSectionHeading } from './_text-headings.js';
 import { givesLink } from './_text-labels.js';
 import { codeSpanRanges, codeSpansClosed, outsideCodeSpans, referenceLabel } from './markdown-inline.js';
-import { isSectionHeading } from './text.js';
 
 /**
  * A Markdown summary's lines as the text format reads them, line for line, so every problem keeps

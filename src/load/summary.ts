@@ -10,22 +10,14 @@ import { decodeFieldReferences } from './_character-references.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { firstReference, linkDecoded, parsePastedText } from './_pasted-markup.js';
 import { addressedSource, sameAddress } from './_source-address.js';
+import { isSectionHeading, isSummaryHeading } from './_text-headings.js';
 import { linkLineAddress } from './_text-labels.js';
 import { utf16Encoding } from './_utf16.js';
 import { zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
 import { linkNotRead, type MarkdownBody, prepareMarkdownBody } from './markdown-body.js';
 import { withoutInlineMarks } from './markdown-inline.js';
-import {
-  isSectionHeading,
-  isSummaryHeading,
-  joinLines,
-  LIST_JOINER,
-  type ParsedText,
-  parseSummaryText,
-  splitLines,
-  splitRoles,
-} from './text.js';
+import { joinLines, LIST_JOINER, type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
 
 export interface LoadedSummary {
   summary: Summary | undefined;
