@@ -310,7 +310,20 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
 
   const summary = result.data;
   const canonical: string[] = [];
-  for (const role of summary.roles) {
+  const joinedRoles = summary.roles.flatMap((role) => {
+    const parts = ampersandRoles(role, taxonomy);
+    if (parts === undefined) return [role];
+    problems.push({
+      severity: 'warning',
+      file,
+      line: lineOf(['roles']),
+      field: 'roles',
+      message: `"${role}" is read as ${parts.length} roles: ${parts.join(', ')}`,
+      hint: `separate roles with commas: write "${parts.join(', ')}"`,
+    });
+    return parts;
+  });
+  for (const role of joinedRoles) {
     const name = taxonomy.normalise(role);
     if (taxonomy.lookup(role) === undefined) {
       const split = splitSuggestion(role, taxonomy);
@@ -346,6 +359,17 @@ function sourceAddressToLink(raw: Record<string, unknown>, lines: Record<string,
     if (lines.source !== undefined) lines.url = lines.source;
   } else if (typeof raw.url !== 'string' || !sameAddress(raw.url, addressed.url)) return;
   raw.source = addressed.name;
+}
+
+/**
+ * "ML Engineers & Data Scientists": two roles joined with "&", each one the taxonomy knows, read as
+ * both (a reader of either gets the summary). A role the taxonomy knows by that name stays one.
+ */
+function ampersandRoles(role: string, taxonomy: RoleTaxonomy): string[] | undefined {
+  if (role.length > 1_000 || !/\s&\s/.test(role) || taxonomy.lookup(role) !== undefined) return undefined;
+  const parts = role.split(/\s+&\s+/).map((part) => part.trim());
+  if (parts.length < 2 || !parts.every((part) => part !== '' && taxonomy.lookup(part) !== undefined)) return undefined;
+  return parts.map((part) => taxonomy.normalise(part));
 }
 
 /**
