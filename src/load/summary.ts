@@ -266,7 +266,8 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
     raw.roles = raw.roles.map((role: unknown, index) =>
       index > 0 && typeof role === 'string' ? role.replace(LIST_JOINER, '') : role,
     );
-  sourceAddressToLink(raw, parsed.lines);
+  const homePage = sourceAddressToLink(raw, parsed.lines);
+  if (homePage !== undefined) problems.push({ ...homePage, file });
   const lineOf = (path: readonly PropertyKey[]) => {
     const field = String(path[0] ?? '');
     const line = ownLine(parsed.lines, field);
@@ -351,14 +352,34 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
  * article's link when none is given, and is left out of the name when it is the link already;
  * a different address stays where it was written, so nothing is lost.
  */
-function sourceAddressToLink(raw: Record<string, unknown>, lines: Record<string, number>): void {
+function sourceAddressToLink(
+  raw: Record<string, unknown>,
+  lines: Record<string, number>,
+): Omit<Problem, 'file'> | undefined {
   const addressed = addressedSource(raw.source);
   if (addressed === undefined) return;
+  // "Example Weekly, https://example.com/": the publication's home page, not the article. Readers
+  // would be sent to the front page; the source is its name, and the editor is told the link is missing.
+  if (raw.url === undefined && isHomePage(addressed.url)) {
+    raw.source = addressed.name;
+    return {
+      severity: 'warning',
+      line: lines.source ?? 1,
+      field: 'url',
+      message: `the source's address (${addressed.url}) is the publication's home page, not the article's: it is not the link`,
+      hint: 'add a line "Link: https://…" with the article\'s own address',
+    };
+  }
   if (raw.url === undefined) {
     raw.url = addressed.url;
     if (lines.source !== undefined) lines.url = lines.source;
   } else if (typeof raw.url !== 'string' || !sameAddress(raw.url, addressed.url)) return;
   raw.source = addressed.name;
+}
+
+/** An address with no path, query or fragment: a site's front page. */
+function isHomePage(url: string): boolean {
+  return /^https?:\/\/[^/?#\s]+\/?$/i.test(url.trim());
 }
 
 /**
