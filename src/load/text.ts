@@ -725,10 +725,9 @@ export function parseSummaryText(
       bullet !== undefined &&
       trimmed[0] === '—' &&
       paragraph.length > 0 &&
-      /[”"’']$/.test(lines[index - 1]!.trim()) &&
-      bulletOf(lines[index - 1]!) === undefined &&
-      !/^\s*[—–]\s/.test(lines[index + 1] ?? '') &&
-      isName(bullet)
+      ((quoteAbove(lines[index - 1]!) && !/^\s*[—–]\s/.test(lines[index + 1] ?? '')) ||
+        (enDashItemAbove(lines[index - 1]!) && !/^\s*—\s/.test(lines[index + 1] ?? ''))) &&
+      isName(bullet.replace(/\.$/, ''))
     ) {
       // "— Jane Doe, CTO at Example Corp" under a quotation (not under an item of an em-dash list)
       // is who said it, not a list item: it stays with the quote, dash and all. One with another dash
@@ -754,6 +753,16 @@ export function parseSummaryText(
     missingLine: lastNonBlank(lines),
     ...(bestForWithoutColon ? { bestForWithoutColon } : {}),
   };
+}
+
+/** A quotation's last line, not a list item: a name under it is who said it. */
+function quoteAbove(previous: string): boolean {
+  return /[”"’']$/.test(previous.trim()) && bulletOf(previous) === undefined;
+}
+
+/** An item of an en-dash list: an em-dash name under it ("— Donald Knuth.") is who said it, not an item. */
+function enDashItemAbove(previous: string): boolean {
+  return /^\s*–\s/.test(previous);
 }
 
 /** Dates as people write them on a `Date:` line, besides YYYY-MM-DD. */
