@@ -20,6 +20,8 @@ const LIST_END = /<\/(?:li|ul|ol)\s*>|<(?:ul|ol)(?:\s[^<>]{0,500})?>/gi;
 /** A page's other tags, dropped with a warning: their content (an image, a script) is nothing a reader should get. */
 const OTHER =
   /<\/?(?:img|script|style|table|thead|tbody|tr|td|th|iframe|object|embed|meta|link|hr|section|article|header|footer|figure|figcaption|blockquote|pre|nav|aside|form|input|button|svg)(?:\s[^<>]{0,500})?\/?>/gi;
+/** A web or mail address as written in text, up to white space, a quote or a tag. */
+const ADDRESS = /((?:https?|mailto):[^\s"'<>]{1,2000})/i;
 const OTHER_SPACED = new RegExp(`([ \\t]*)(?:${OTHER.source})([ \\t]*)`, 'gi');
 const ANY_HTML =
   /<\/?(?:a|p|br|li|ul|ol)\b|<\/?(?:b|strong|em|i|u|span|div|font|small|mark|s|strike|del|ins|sup|sub|code|h[1-6])\s*\/?>|<\/?(?:b|strong|em|i|u|span|div|font|small|mark|s|strike|del|ins|sup|sub|code|h[1-6])\s[^<>]*>/i;
@@ -45,20 +47,23 @@ export function readPastedTags(lines: readonly string[]): ReadTags {
     const other = line.match(OTHER)?.[0];
     if (other !== undefined) read.dropped.push({ index, tag: other.slice(0, 40) });
     const linkLine = /^\s*(?:link|url|read more|article)\s*:/i.test(line);
-    const text = line
-      .replace(ANCHOR, (_whole, quoted, single, bare, shown: string) => {
-        const address = String(quoted ?? single ?? bare ?? '').trim();
-        const web = /^(?:https?:|mailto:)/i.test(address);
-        return web && (linkLine || shown.trim() === '' || shown.trim() === address) ? address : shown;
-      })
-      // A tag dropped between two words leaves one space between them, not two.
-      .replace(OTHER_SPACED, (_tag, before: string, after: string) => (before && after ? ' ' : before + after))
-      .replace(LIST_ITEM, '\n- ')
-      .replace(LIST_END, '\n')
-      .replace(/<\/p\s*>\s*<p(?:\s[^<>]{0,500})?>/gi, '\n\n')
-      .replace(PARAGRAPH, '')
-      .replace(LINE_BREAK, ' ')
-      .replace(MARK, '');
+    const anchored = line.replace(ANCHOR, (_whole, quoted, single, bare, shown: string) => {
+      const address = String(quoted ?? single ?? bare ?? '').trim();
+      const web = /^(?:https?:|mailto:)/i.test(address);
+      return web && (linkLine || shown.trim() === '' || shown.trim() === address) ? address : shown;
+    });
+    // A Link line's or a bare address's "?a=<b>" is part of the address, as the link reader has it;
+    // in text, an address ends at a tag ("https://…</p>").
+    const addressOnly = linkLine || /^\s*(?:https?|mailto):\S*$/i.test(anchored);
+    const text = addressOnly
+      ? anchored
+      : anchored
+          // A page's tag goes first, addresses in its attributes with it; one dropped between two
+          // words leaves one space between them, not two.
+          .replace(OTHER_SPACED, (_tag, before: string, after: string) => (before && after ? ' ' : before + after))
+          .split(ADDRESS)
+          .map((part, at) => (at % 2 === 1 ? part : untagged(part)))
+          .join('');
     const parts = text.split('\n');
     // A paragraph closed at the line's end is a paragraph of its own: a blank line after it.
     if (/<\/p\s*>\s*$/i.test(line) && (lines[index + 1] ?? '').trim() !== '') parts.push('');
@@ -68,4 +73,15 @@ export function readPastedTags(lines: readonly string[]): ReadTags {
     }
   }
   return read;
+}
+
+/** Text outside any address with its tags read (see the module's comment). */
+function untagged(text: string): string {
+  return text
+    .replace(LIST_ITEM, '\n- ')
+    .replace(LIST_END, '\n')
+    .replace(/<\/p\s*>\s*<p(?:\s[^<>]{0,500})?>/gi, '\n\n')
+    .replace(PARAGRAPH, '')
+    .replace(LINE_BREAK, ' ')
+    .replace(MARK, '');
 }

@@ -88,4 +88,16 @@ describe('HTML tags in a text summary', () => {
       'The <details> element and a <summary> inside it, for a < b, at <https://example.com/a>.',
     );
   });
+
+  it('leave an address on a Link line as written, and end one in text at a tag', () => {
+    const { summary } = load(
+      'Addresses',
+      'Summary',
+      '<p>Read https://example.com/a</p>',
+      'Best for: CTO',
+      'Link: https://example.com/article?a=<b>#sec-2',
+    );
+    expect(summary?.summary).toBe('Read https://example.com/a');
+    expect(summary?.url).toBe('https://example.com/article?a=%3Cb%3E#sec-2');
+  });
 });
