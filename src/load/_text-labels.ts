@@ -97,10 +97,13 @@ export function spacedLinkOf(trimmed: string): string | undefined {
 }
 
 /**
- * `<https://…>` and `[text](https://…)`, as mail clients and Markdown write a link, and `“https://…”`,
- * as a word processor's smart quotes wrap one: its address.
+ * `<https://…>` and `[text](https://…)`, as mail clients and Markdown write a link, `<https://…|text>`
+ * as Slack does, and `“https://…”`, as a word processor's smart quotes wrap one: its address.
  */
 function unwrappedLink(text: string): string {
+  // Slack writes a link with its text as <https://…|text>: the address is before the bar.
+  const slack = /^<((?:https?|mailto):[^<>|\s]{1,2000})\|[^<>]{0,500}>$/i.exec(text);
+  if (slack) return slack[1]!;
   const found =
     /^<([^<>\s]{1,2000})>$|^\[[^\]]{0,500}\]\(<?([^<>\s]{1,2000}?)>?(?:[ \t]{1,20}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'))?\)$|^[“"]((?:https?|mailto):[^\s“”"]{1,2000})[”"]$/i.exec(
       text,
