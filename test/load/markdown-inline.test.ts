@@ -295,7 +295,7 @@ describe('Markdown that only looks like inline marks reads as it always did', ()
     ).toBe('Write the file like this: ## Summary then a paragraph. Roles: admin is the default.');
   });
 
-  it('reads .txt and .json summaries with their marks as written (a .txt file reads "&amp;" as "&")', () => {
+  it('reads .txt and .json summaries with their marks as written (both read "&amp;" as "&")', () => {
     const text = parseSummary(
       doc(
         'Title *x*',
@@ -318,7 +318,7 @@ describe('Markdown that only looks like inline marks reads as it always did', ()
       'x.json',
       taxonomy,
     ).summary;
-    expect([json?.title, json?.summary]).toEqual(['T *x*', 'The *author* `argues` &amp;.']);
+    expect([json?.title, json?.summary]).toEqual(['T *x*', 'The *author* `argues` &.']);
   });
 });
 
