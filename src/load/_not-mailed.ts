@@ -38,6 +38,10 @@ const NOT_MAILED_STANDING = new Set([
   'opted_out',
   'never subscribed',
   'never_subscribed',
+  // Shopify's email marketing states for a reader who never opted in, or whose data was erased.
+  'not subscribed',
+  'not_subscribed',
+  'redacted',
   'non-marketing',
   'non-marketing contact',
   'revoked',
@@ -64,6 +68,14 @@ const NOT_MAILED_STANDING = new Set([
  */
 const MAILED_FLAG =
   /^(?:(?:e-?mail|marketing|newsletter|is|has)[-_ ]?)?(?:active|enabled|confirmed|verified|double[-_ ]?opt[-_ ]?in(?:[-_ ]?confirmed)?|gdpr(?:[-_ ]?consent)?|mailing|newsletter|marketing|e-?mailable|can[-_ ]?e-?mail|allow[-_ ]?e-?mails?|accepts[-_ ]?e-?mails?)$/;
+/**
+ * Headings made only of words about the email a reader agreed to get, two or more of them: Shopify's
+ * "Accepts Email Marketing" (`acceptsEmailMarketing` through its API), "Email Marketing Consent",
+ * "Marketing emails", "Email subscription". A no under one says the reader never opted in.
+ */
+const AGREED_WORD =
+  '(?:accepts?|allows?|agreed|e-?mails?|marketing|newsletters?|consent(?:ed)?|opt(?:ed)?[-_ ]?in|subscription|subscribed)';
+const MAILED_WORDS = new RegExp(`^${AGREED_WORD}(?:[-_ ]?(?:to[-_ ]?)?${AGREED_WORD}){1,3}$`);
 /**
  * Headings of a flag that says the reader is not mailed when yes, by a provider's prefix
  * (HubSpot's `hs_email_optout`, `hs_email_bad_address`) or a word of its own (Ghost's
@@ -108,7 +120,7 @@ export function saysNotMailed(heading: string, cell: string, last = heading): bo
     return (LEFT_LIST.test(last) && cell !== '[]') || (MAILED_LIST.test(last) && cell === '[]');
   if (LEFT_AT.test(last) || LEFT_AT_PREFIXED.test(last)) return !NO_TIME.has(cell);
   if (cell.length > LONGEST_WORD) return false;
-  if (MAILED_FLAG.test(last) && NO.has(cell)) return true;
+  if ((MAILED_FLAG.test(last) || MAILED_WORDS.test(last)) && NO.has(cell)) return true;
   if (NOT_MAILED_FLAG.test(last) && YES.has(cell)) return true;
   return (
     STANDING_HEADING.test(heading) && !OTHER_SUBJECT.test(heading) && NOT_MAILED_STANDING.has(cell.replace(/\s+/g, ' '))
