@@ -251,7 +251,12 @@ export function createEntryValidator(
         unknownRoles.set(kept(role), { count: 1, path, line: lineOf(path) });
       }
     }
-    taxonomy.readsWritten?.(key, subscriber.roles);
+    const zone = entry?.timezone;
+    taxonomy.readsWritten?.(
+      key,
+      subscriber.roles,
+      typeof zone === 'string' && zone !== subscriber.timezone ? zone : undefined,
+    );
     subscriber.roles = set.roles;
     // The table keeps its own copy of the reader's text: the entry itself is dropped.
     table.push(subscriber);

@@ -107,11 +107,13 @@ export async function inspectProject(
     const stored = await readersBesideFile(location);
     // The roles the file writes for readers the store knows, before roles.yaml reads them.
     const asWritten = new Map<string, readonly string[]>();
+    // Their time zones as the file writes them, where read as another spelling.
+    const zonesWritten = new Map<string, string>();
     const known = new Set([
       ...(stored?.readers ?? []).map((reader) => reader.email),
       ...(stored?.moves ?? []).map((move) => move.email),
     ]);
-    const result = await loadSubscriberTable(file, spellingsNoted(taxonomy, written, known, asWritten));
+    const result = await loadSubscriberTable(file, spellingsNoted(taxonomy, written, known, asWritten, zonesWritten));
     append(problems, result.problems);
     table = result.table;
     if (stored?.readers.length) {
@@ -130,6 +132,7 @@ export async function inspectProject(
         movedInAt,
         spellings,
         (email) => asWritten.get(email),
+        (email) => zonesWritten.get(email),
       );
       table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused, moved: overlaid.moved };
@@ -270,11 +273,14 @@ function spellingsNoted(
   /** Addresses whose entry's roles are kept as written, in `asWritten` (the first entry's, as the loader keeps). */
   known: ReadonlySet<string>,
   asWritten: Map<string, readonly string[]>,
+  zonesWritten: Map<string, string>,
 ): RoleTaxonomy {
   return {
     ...taxonomy,
-    readsWritten(address, roles) {
-      if (known.has(address) && !asWritten.has(address)) asWritten.set(address, [...roles]);
+    readsWritten(address, roles, timezone) {
+      if (!known.has(address) || asWritten.has(address)) return;
+      asWritten.set(address, [...roles]);
+      if (timezone !== undefined) zonesWritten.set(address, timezone);
     },
     normalise(role) {
       const name = taxonomy.normalise(role);

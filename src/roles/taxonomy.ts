@@ -52,9 +52,10 @@ export interface RoleTaxonomy {
   pluralsOf?(role: string): readonly string[];
   /**
    * Told each subscribers-file entry's roles as the file writes them, before they are read: a send
-   * notes them so, and a change of this taxonomy alone is then no change of the file.
+   * notes them so, and a change of this taxonomy alone is then no change of the file. And its time
+   * zone as written, where that is read as another spelling ("us/eastern" as America/New_York).
    */
-  readsWritten?(canonicalEmail: string, roles: readonly string[]): void;
+  readsWritten?(canonicalEmail: string, roles: readonly string[], timezone?: string): void;
 }
 
 /**

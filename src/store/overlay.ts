@@ -72,6 +72,11 @@ export function overlayReaderChanges(
   spellings?: RoleSpellings,
   /** Each entry's roles as the file writes them, by its canonical address (see `RoleTaxonomy.readsWritten`). */
   writtenRoles: (email: string) => readonly string[] | undefined = () => undefined,
+  /**
+   * Each entry's time zone as the file writes it, where it is read otherwise ("us/eastern", read as
+   * America/New_York), by its canonical address: an earlier release noted it as written.
+   */
+  writtenZone: (email: string) => string | undefined = () => undefined,
 ): Overlaid {
   const out: Subscriber[] = [];
   const notes: FileFieldNote[] = [];
@@ -97,7 +102,14 @@ export function overlayReaderChanges(
     const noted = readers.get(address)?.fileFields?.movedOnto;
     if (noted?.at === at) {
       // The same text is the same entry, whatever roles.yaml made of its roles then and now.
-      gives = (written !== undefined && noted.written === written) || entrySaysAsNoted(entry, noted.said, spellings);
+      gives =
+        (written !== undefined && noted.written === written) ||
+        entrySaysAsNoted(entry, noted.said, spellings) ||
+        asNotedWithZone(entry, writtenZone(address), (asZoned) =>
+          asWritten && noted.written !== undefined
+            ? noted.written === writtenEntryHash(asZoned, asWritten)
+            : entrySaysAsNoted(asZoned, noted.said, spellings),
+        );
       // Another text saying what was noted (an alias for the role) is noted as the text from now on.
       if (gives && written !== undefined && noted.written !== written)
         notes.push({ email: address, field: 'movedOnto', at, said: noted.said, written });
@@ -143,7 +155,11 @@ export function overlayReaderChanges(
       const theirs =
         noted?.at === at
           ? (written !== undefined && noted.written === written) ||
-            saysAsNoted(subscriber, field, noted.said, spellings)
+            saysAsNoted(subscriber, field, noted.said, spellings) ||
+            (field === 'timezone' &&
+              asNotedWithZone(subscriber, writtenZone(email), (asZoned) =>
+                saysAsNoted(asZoned, field, noted.said, spellings),
+              ))
           : at > since;
       if (theirs && noted?.at !== at) pending.push({ email: reader.email, field, at, said, written });
       // A note from before the text was noted gets it, while the file still says what was noted;
@@ -273,4 +289,12 @@ function withReaderFields(file: Subscriber, own: Subscriber, fields: readonly Re
     else merged[field] = own[field];
   }
   return merged;
+}
+
+/**
+ * Whether the entry with its time zone as the file writes it (`zone`, where that is read otherwise)
+ * says what was noted: a send before the zone was read so noted the text, which is no change.
+ */
+function asNotedWithZone(entry: Subscriber, zone: string | undefined, says: (entry: Subscriber) => boolean): boolean {
+  return zone !== undefined && says({ ...entry, timezone: zone });
 }
