@@ -105,6 +105,48 @@ const NO_TIME = new Set(['', 'null', 'none', 'never', 'n/a', '-', 'false', '0', 
 /** Longer cells hold none of the words above (a date is read whatever its length). */
 const LONGEST_WORD = 24;
 
+/**
+ * Headings that hold the reader's status itself ("Subscription status", `email_status`, "Consent
+ * state"), not only a mention of email: their cell is read word by word, as a sentence a provider
+ * or an editor wrote ("Pending confirmation", "Unsubscribed by admin", `not_confirmed`).
+ */
+const STATUS_HEADING = /(?:status|state|consent|subscription|opt[-_ ]?in)$/;
+/** A status sentence this long at most is read (a note is longer). */
+const LONGEST_STATUS = 48;
+/** Words that, in such a sentence, say the reader is not mailed, unless it also says they are. */
+const NOT_MAILED_WORDS = new Set([
+  'pending',
+  'awaiting',
+  'unconfirmed',
+  'unverified',
+  'unsubscribed',
+  'unsubscribe',
+  'bounced',
+  'cleaned',
+  'blocked',
+  'blocklisted',
+  'blacklisted',
+  'suppressed',
+  'complained',
+  'revoked',
+  'withdrawn',
+  'inactive',
+  'deleted',
+  'removed',
+]);
+const MAILED_WORDS_SAID = new Set(['active', 'subscribed', 'confirmed', 'verified', 'enabled', 'resubscribed']);
+/** Phrases saying the reader is not mailed whatever else the sentence says. */
+const NOT_MAILED_PHRASE =
+  /\b(?:(?:not|never|no longer)(?: yet)? (?:confirmed|verified|subscribed|opted in|active)|do not (?:e ?mail|mail|contact)|hard bounced?|opted out|marked as spam)\b/;
+
+/** Whether a status sentence says the reader is not mailed. */
+function statusSaysNotMailed(cell: string): boolean {
+  const spaced = cell.replace(/[^a-z]+/g, ' ').trim();
+  if (NOT_MAILED_PHRASE.test(spaced)) return true;
+  const words = spaced.split(' ');
+  return words.some((word) => NOT_MAILED_WORDS.has(word)) && !words.some((word) => MAILED_WORDS_SAID.has(word));
+}
+
 /** The mark `_left-fields.ts` writes for a JSON list's value: its entries' count. */
 export function listCell(value: readonly unknown[]): string {
   return value.length === 0 ? '[]' : `[${value.length} ${value.length === 1 ? 'entry' : 'entries'}]`;
@@ -119,6 +161,13 @@ export function saysNotMailed(heading: string, cell: string, last = heading): bo
   if (cell.startsWith('[') && cell.endsWith(']'))
     return (LEFT_LIST.test(last) && cell !== '[]') || (MAILED_LIST.test(last) && cell === '[]');
   if (LEFT_AT.test(last) || LEFT_AT_PREFIXED.test(last)) return !NO_TIME.has(cell);
+  if (
+    cell.length <= LONGEST_STATUS &&
+    STATUS_HEADING.test(last) &&
+    !OTHER_SUBJECT.test(heading) &&
+    statusSaysNotMailed(cell)
+  )
+    return true;
   if (cell.length > LONGEST_WORD) return false;
   if ((MAILED_FLAG.test(last) || MAILED_WORDS.test(last)) && NO.has(cell)) return true;
   if (NOT_MAILED_FLAG.test(last) && YES.has(cell)) return true;
