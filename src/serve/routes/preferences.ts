@@ -276,7 +276,9 @@ function decide(
     // reader with none stored (one known from a subscribers file, whose file may say otherwise).
     const timezone = field(fields, 'timezone');
     const shownZone = reader.timezone ?? services.config.timezone;
-    if (isTimeZone(timezone) && zoneSpelling(timezone) !== shownZone) {
+    // Both as spelled now: a zone stored as an earlier release spelled it ("us/eastern") and sent
+    // back unchanged is no change of the reader's.
+    if (isTimeZone(timezone) && zoneSpelling(timezone) !== zoneSpelling(shownZone)) {
       patch.timezone = zoneSpelling(timezone);
       changed.push('timezone');
     }
