@@ -11,8 +11,9 @@ import { warnIfStateLost } from '../send/state-loss.js';
 import type { StateLock, StateStore } from '../state/contract.js';
 import { stateLocation } from '../state/location.js';
 import { openState, openStateToRehearse } from '../state/open.js';
-import type { WaveResult } from './runner.js';
+import { sleep as realSleep, type WaveResult } from './runner.js';
 import { scheduledSend } from './scheduled-send.js';
+import { watchedWait } from './watched-wait.js';
 
 /**
  * `rolecast send … --at TIME [--local] [--send-missed]`: the scheduled form of `send`. Each wave is
@@ -109,7 +110,11 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
       {
         state,
         ...(send.now ? { now: send.now } : {}),
-        ...(options.sleep ? { sleep: options.sleep } : {}),
+        ...(state && !options.dryRun
+          ? { sleep: watchedWait(options.sleep ?? realSleep, state, options.sleep === undefined) }
+          : options.sleep
+            ? { sleep: options.sleep }
+            : {}),
         resendSince: () => resendSince,
         onStart: async (waves) => {
           // A --resend resumes an unfinished one, so its readers are not sent it twice.
