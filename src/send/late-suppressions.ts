@@ -1,3 +1,4 @@
+import { RolecastError } from '../errors.js';
 import type { Suppressions } from '../state/contract.js';
 import { suppressionIndex } from '../state/suppression-index.js';
 
@@ -27,7 +28,15 @@ export async function suppressionCursor(suppressions: Suppressions): Promise<str
 export function watchSuppressions(
   suppressions: Suppressions,
   cursor: string,
-  options: { everyMs?: number; log: (line: string) => void },
+  options: {
+    everyMs?: number;
+    log: (line: string) => void;
+    /**
+     * The state file is no longer the one opened (its log deleted, the file replaced): what the send
+     * recorded was put back, and the list and the journal are read no more, so nothing may be sent now.
+     */
+    onStateLost?: (error: RolecastError) => void;
+  },
 ): LateSuppressions {
   let at = cursor;
   // By address: a store may hand an entry back again (PostgreSQL does while an older transaction
@@ -51,6 +60,7 @@ export function watchSuppressions(
       }
       if (fresh) index = suppressionIndex([...byEmail.values()]);
     } catch (error) {
+      if (error instanceof RolecastError && error.code === 'E_STATE_WRITE') options.onStateLost?.(error);
       // The state file busy or full: asked again at the next tick; the plan's list still holds.
       if (!warned)
         options.log(

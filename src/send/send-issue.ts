@@ -288,7 +288,14 @@ async function sendLoaded(
       toBuild.set(variantId, remaining);
       if (remaining === 0) compiled.delete(variantId);
     };
-    late = watchSuppressions(store.suppressions, cursor, { everyMs: options.lateSuppressionCheckMs, log });
+    // A state file found moved while a message waits (a retry, a rate limit) stops the run then,
+    // not at the next ledger write: the suppressions read since are no longer seen.
+    const stateLost = new AbortController();
+    late = watchSuppressions(store.suppressions, cursor, {
+      everyMs: options.lateSuppressionCheckMs,
+      log,
+      onStateLost: () => stateLost.abort(),
+    });
     const watched = late;
     const jobs = function* (): Generator<SendJob> {
       for (const { subscriber, variantId } of plan.sending) {
@@ -330,7 +337,7 @@ async function sendLoaded(
       retryBaseMs: config.send.retryBaseMs,
       greylistRetryMs: config.send.greylistRetryMs,
       onFirstGreylisted: (failure, retryMs) => log(greylistingNotice(failure.response, retryMs)),
-      signal: options.signal,
+      signal: options.signal ? AbortSignal.any([options.signal, stateLost.signal]) : stateLost.signal,
       onSuppressed(job, reason) {
         // Suppressed while its message waited for a try: counted as one suppressed before it started.
         const roles = roleOf.get(job.email) ?? [];
