@@ -67,7 +67,11 @@ function settledInPlace(db: StateDb, file: string, openedIndex: ReturnType<typeo
   if (indexNow && !(openedIndex && openedIndex !== UNKNOWN && sameFile(indexNow, openedIndex))) return false;
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-    return result !== undefined && result.busy === 0 && result.checkpointed === result.log;
+    const settled = result !== undefined && result.busy === 0 && result.checkpointed === result.log;
+    // Nothing more is written through this connection: it would go to the deleted log, and with the
+    // index still at the path, listed there, the next command would refuse the file as damaged.
+    if (settled) db.pragma('query_only = ON');
+    return settled;
   } catch {
     return false;
   }
