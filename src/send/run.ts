@@ -29,6 +29,12 @@ export interface SendJob {
    * bounced or complained meanwhile is not mailed by it).
    */
   suppressedSince?(): string | undefined;
+  /**
+   * Whether this run may still send the message (with send workers: its lease is still this
+   * worker's), asked before every try: a greylisted reader comes back minutes later, by when another
+   * worker may have taken the reader over and mailed them. False: not tried, nothing recorded.
+   */
+  stillOurs?(): boolean;
 }
 
 export type JobOutcome =
@@ -218,6 +224,8 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           options.onSuppressed?.(job, delivered.suppressed);
           continue;
         }
+        // Another worker holds this reader now: theirs to send and record.
+        if ('notOurs' in delivered) continue;
         let outcome = delivered.outcome;
         if (outcome.status === 'failed' && (aborted !== undefined || outcome.failure.accountLevel)) {
           // About the account, not this reader: left for a later run.
@@ -303,6 +311,11 @@ interface Suppressed {
   suppressed: string;
 }
 
+/** A job no longer this run's to send (see SendJob.stillOurs): not tried, nothing recorded. */
+interface NotOurs {
+  notOurs: true;
+}
+
 /** A job, and where its tries stand when it comes back after greylisting. */
 interface Task {
   job: SendJob;
@@ -331,7 +344,7 @@ async function deliver(
   slots: Slots,
   permits: Permits,
   watch: ThrottleWatch,
-): Promise<Delivered | Suppressed | Greylisted | undefined> {
+): Promise<Delivered | Suppressed | Greylisted | NotOurs | undefined> {
   const { job } = task;
   const clock = options.clock ?? systemClock;
   let mail: SendMailOptions;
@@ -361,12 +374,16 @@ async function deliver(
       slots.release();
       return { suppressed };
     }
+    if (job.stillOurs?.() === false) {
+      slots.release();
+      return { notOurs: true };
+    }
     const gate = messageGate(permits);
     try {
       // Asked again by the transport right before the message goes out: it may have waited for a connection.
       const { response } = await options.transport.send(mail, {
         request: (go) => gate.request(go),
-        stillWanted: () => job.suppressedSince?.() === undefined,
+        stillWanted: () => job.suppressedSince?.() === undefined && job.stillOurs?.() !== false,
       });
       options.limiter.accepted?.();
       watch.since = undefined;
@@ -382,8 +399,11 @@ async function deliver(
       if (gate.refused) return undefined;
       if (error instanceof LocalWriteError) throw error;
       // Not sent again by the transport: its reader was suppressed while it waited, and nothing was taken.
-      if ((error as { code?: unknown } | null)?.code === MESSAGE_WITHDRAWN)
-        return { suppressed: job.suppressedSince?.() ?? '' };
+      if ((error as { code?: unknown } | null)?.code === MESSAGE_WITHDRAWN) {
+        const reason = job.suppressedSince?.();
+        if (reason === undefined && job.stillOurs?.() === false) return { notOurs: true };
+        return { suppressed: reason ?? '' };
+      }
       const failure = classifyFailure(error);
       if (failure.kind === 'permanent') return holdingNothing({ status: 'failed', attempts: attempt, failure });
       // Greylisted: tried again after the greylisting delay, the run's pace untouched (see greylist.ts).

@@ -97,6 +97,8 @@ export async function sendBatch(
         variantId: item.variantId,
         messageId,
         suppressedSince: () => context.suppressedSince?.(item.email),
+        // A greylisted reader comes back minutes later: its lease may be another worker's by then.
+        stillOurs: () => !context.isLost(item.seq),
         build: () =>
           buildFor(project, context.env, context.compiled, subscriber, item.variantId, messageId, context.now()),
       };
