@@ -42,7 +42,15 @@ export interface BatchContext {
   accepted?: { any: boolean } | undefined;
   /** Readers greylisted over this worker's batches, for its report. */
   greylisted?: { count: number } | undefined;
+  /**
+   * Writes outcomes before the batch ends: a batch whose greylisted readers wait minutes for their
+   * next try writes the others' as they come, rather than hold them unwritten all that while.
+   */
+  recordEarly?: ((outcomes: ItemOutcome[]) => void) | undefined;
 }
+
+/** How often a batch waiting for greylisted readers writes the outcomes it has. */
+export const EARLY_RECORD_MS = 1000;
 
 export interface BatchResult {
   stopped?: string | undefined;
@@ -126,6 +134,13 @@ export async function sendBatch(
       updatedAt: context.now().toISOString(),
     });
   };
+  // Once a reader is greylisted the batch lasts minutes: the outcomes it has are written meanwhile,
+  // so a worker that dies in the wait leaves no accepted message unrecorded for another to send again.
+  let early: NodeJS.Timeout | undefined;
+  const recordEarly = context.recordEarly;
+  const flush = () => {
+    if (recordEarly && outcomes.length > 0) recordEarly(outcomes.splice(0));
+  };
   const run = await runDeliveries(jobs(), {
     transport: context.transport,
     ledger: collector,
@@ -134,6 +149,12 @@ export async function sendBatch(
     retries: config.send.retries,
     retryBaseMs: config.send.retryBaseMs,
     greylistRetryMs: config.send.greylistRetryMs,
+    onFirstGreylisted() {
+      if (recordEarly && !early) {
+        early = setInterval(flush, EARLY_RECORD_MS);
+        early.unref?.();
+      }
+    },
     signal: context.signal,
     accepted: context.accepted,
     onSuppressed(job, reason) {
@@ -157,7 +178,7 @@ export async function sendBatch(
         attempts: outcome.attempts,
       });
     },
-  });
+  }).finally(() => clearInterval(early));
   if (context.greylisted) context.greylisted.count += run.greylisted;
   const halted = run.halted && {
     reason: run.halted.error instanceof Error ? run.halted.error.message : String(run.halted.error),

@@ -22,7 +22,7 @@ export interface PipelineOptions {
   /** Leases held at once: the claimed items whose outcomes are not recorded yet, over every batch in flight. */
   window: number;
   /** What every batch shares; `signal` and `onExhausted` are the pipeline's. */
-  batch: Omit<BatchContext, 'signal' | 'onExhausted' | 'isLost'>;
+  batch: Omit<BatchContext, 'signal' | 'onExhausted' | 'isLost' | 'recordEarly'>;
   isLost(seq: number): boolean;
   signal?: AbortSignal | undefined;
   /** Seqs of the items claimed and not recorded yet, for the heartbeat's check of lost leases. */
@@ -120,6 +120,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ...options.batch,
       isLost: options.isLost,
       signal,
+      // Written in turn with every other batch's outcomes, ahead of the rest of this one's.
+      recordEarly(outcomes) {
+        writes = writes.then(() => record(outcomes));
+      },
       onExhausted() {
         feeding = false;
         wake();
