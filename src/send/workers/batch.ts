@@ -10,6 +10,7 @@ import { messageIdFor } from '../message.js';
 import { segmentRoles, suppressedKind } from '../plan.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { Halted, ReportBuilder } from '../report.js';
+import type { DeliveryFailure } from '../retry.js';
 import { type LedgerWriter, runDeliveries, type SendJob } from '../run.js';
 import type { MailTransport } from '../transport.js';
 
@@ -47,6 +48,8 @@ export interface BatchContext {
    * next try writes the others' as they come, rather than hold them unwritten all that while.
    */
   recordEarly?: ((outcomes: ItemOutcome[]) => void) | undefined;
+  /** A reader of this batch was the first the server greylisted in it (the worker says so once). */
+  onGreylisted?: ((failure: DeliveryFailure, retryMs: number) => void) | undefined;
 }
 
 /** How often a batch waiting for greylisted readers writes the outcomes it has. */
@@ -149,7 +152,8 @@ export async function sendBatch(
     retries: config.send.retries,
     retryBaseMs: config.send.retryBaseMs,
     greylistRetryMs: config.send.greylistRetryMs,
-    onFirstGreylisted() {
+    onFirstGreylisted(failure, retryMs) {
+      context.onGreylisted?.(failure, retryMs);
       if (recordEarly && !early) {
         early = setInterval(flush, EARLY_RECORD_MS);
         early.unref?.();

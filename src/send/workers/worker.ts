@@ -17,6 +17,7 @@ import type { Channel } from '../channel.js';
 import { decideClickTags } from '../click-tags.js';
 import { type Compile, renderChecked } from '../compose.js';
 import { startConnectionCheck } from '../connection-check.js';
+import { greylistingNotice } from '../greylist.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from '../late-suppressions.js';
 import {
   coversPartOfList,
@@ -221,6 +222,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     });
     const lost = new Set<number>();
     const greylisted = { count: 0 };
+    let greylistNoticed = false;
     const holding = new Set<number>();
     // When each held item's lease was last known to be ours (claimed, or renewed by a beat that
     // started then), by this host's clock. A worker frozen past its lease (a suspended machine, a
@@ -295,6 +297,12 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
         accepted: { any: false },
         greylisted,
+        // Said once a worker run, as by one sender, however many of its batches are greylisted.
+        onGreylisted(failure, retryMs) {
+          if (greylistNoticed) return;
+          greylistNoticed = true;
+          log(greylistingNotice(failure.response, retryMs));
+        },
       },
     });
     const totals = { takenOver: run.takenOver, lost: run.lost };
