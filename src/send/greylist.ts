@@ -27,9 +27,12 @@ const TRY_LATER = /\btry (?:again )?later\b|\bcome back later\b|\btemporar(?:il)
 /** Status codes greylisters answer with: 4.2.0 (Postgrey, Postfix) and 4.7.1 (Exim, sqlgrey, milter-greylist). */
 const GREYLIST_STATUS = /\b4\.(?:2\.0|7\.1)\b/;
 
-/** Words that make a reply about the run's pace or connections, whatever else it says. */
+/**
+ * Words that make a reply about the run's pace, its quota or connections, whatever else it says: a
+ * "451 4.7.1 Sending limit reached, try again later" is a limit on the run, which greylisting never names.
+ */
 const ABOUT_RATE =
-  /\brate\b|ratelimit|too many|throttl|slow down|per (?:second|minute|hour)|quota|busy|concurren|\bconnections?\b|volume/i;
+  /\brate\b|ratelimit|too many|throttl|slow down|per (?:second|minute|hour)|quota|busy|concurren|\bconnections?\b|volume|\blimit|\bexceed|\breached\b/i;
 
 /** A quoted address is the reader's own choice of words, never the server's. */
 const QUOTED_ADDRESS = /<[^<>]*>|[^\s<>]+@[^\s<>]+/g;
