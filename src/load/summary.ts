@@ -712,7 +712,8 @@ function headedTitle(written: readonly string[], prepared: MarkdownBody): { inde
   const atx = /^ {0,3}#[ \t]+(\S.*?)(?:[ \t]+#+)?[ \t]*$/.exec(prepared.lines[index]!);
   const setext = /^ {0,3}=+[ \t]*$/.test(written[index + 1] ?? '') ? prepared.lines[index]!.trim() : undefined;
   const text = atx?.[1] ?? setext;
-  if (text === undefined) return undefined;
+  // "# Summary" or "# Key takeaway" opening the file heads a section: the title is missing, not that word.
+  if (text === undefined || isSectionHeading(text)) return undefined;
   const namesSummary = prepared.lines.some(
     (line, at) => at !== index && !prepared.literal.has(at) && isSummaryHeading(line.replace(/^#{1,6}\s+/, '')),
   );
