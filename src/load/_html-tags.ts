@@ -36,6 +36,7 @@ export interface ReadTags {
 
 export function readPastedTags(lines: readonly string[]): ReadTags {
   const read: ReadTags = { lines: [], origin: [], dropped: [] };
+  const markup = markupIn(lines.join('\n'));
   for (const [index, line] of lines.entries()) {
     if (!line.includes('<') || !(ANY_HTML.test(line) || OTHER.test(line))) {
       OTHER.lastIndex = 0;
@@ -44,7 +45,7 @@ export function readPastedTags(lines: readonly string[]): ReadTags {
       continue;
     }
     OTHER.lastIndex = 0;
-    const other = line.match(OTHER)?.[0];
+    const other = line.match(OTHER)?.find(markup);
     if (other !== undefined) read.dropped.push({ index, tag: other.slice(0, 40) });
     const linkLine = /^\s*(?:link|url|read more|article)\s*:/i.test(line);
     const anchored = line.replace(ANCHOR, (_whole, quoted, single, bare, shown: string) => {
@@ -60,9 +61,11 @@ export function readPastedTags(lines: readonly string[]): ReadTags {
       : anchored
           // A page's tag goes first, addresses in its attributes with it; one dropped between two
           // words leaves one space between them, not two.
-          .replace(OTHER_SPACED, (_tag, before: string, after: string) => (before && after ? ' ' : before + after))
+          .replace(OTHER_SPACED, (whole: string, before: string, after: string) =>
+            !markup(whole.trim()) ? whole : before && after ? ' ' : before + after,
+          )
           .split(ADDRESS)
-          .map((part, at) => (at % 2 === 1 ? part : untagged(part)))
+          .map((part, at) => (at % 2 === 1 ? part : untagged(part, markup)))
           .join('');
     const parts = text.split('\n');
     // A paragraph closed at the line's end is a paragraph of its own: a blank line after it.
@@ -76,12 +79,33 @@ export function readPastedTags(lines: readonly string[]): ReadTags {
 }
 
 /** Text outside any address with its tags read (see the module's comment). */
-function untagged(text: string): string {
+function untagged(text: string, markup: (tag: string) => boolean): string {
   return text
     .replace(LIST_ITEM, '\n- ')
     .replace(LIST_END, '\n')
     .replace(/<\/p\s*>\s*<p(?:\s[^<>]{0,500})?>/gi, '\n\n')
     .replace(PARAGRAPH, '')
     .replace(LINE_BREAK, ' ')
-    .replace(MARK, '');
+    .replace(MARK, (tag) => (markup(tag) ? '' : tag));
+}
+
+/** Elements that have no closing tag. */
+const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'embed']);
+
+/**
+ * Whether a tag in `text` is markup a page left, rather than an element named in prose ("stop using
+ * <div> for buttons", "if a<b and c>d"): it has an attribute with a value, is void or self-closed,
+ * or its opening or closing counterpart is in the text. Anything else is the editor's text.
+ */
+function markupIn(text: string): (tag: string) => boolean {
+  const lower = text.toLowerCase();
+  return (tag) => {
+    const parts = /^<(\/?)([a-z][a-z0-9]*)(\s[^<>]*?)?(\/?)>$/i.exec(tag);
+    if (!parts) return true;
+    const [, closing, name, attributes = '', selfClosed] = parts;
+    const element = name!.toLowerCase();
+    if (attributes.trim() !== '') return attributes.includes('=');
+    if (selfClosed || VOID.has(element)) return true;
+    return closing ? new RegExp(`<${element}[\\s/>]`).test(lower) : lower.includes(`</${element}`);
+  };
 }
