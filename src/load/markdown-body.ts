@@ -176,6 +176,9 @@ function labelHeadings(lines: string[], literal: ReadonlySet<number>): void {
     for (let at = next; at < lines.length && !literal.has(at); at++) {
       const trimmed = lines[at]!.trim();
       if (trimmed === '' || trimmed.startsWith('#')) break;
+      // A list is its items and a line of roles is one line: a "Link:" line, an address or a quote
+      // written straight under them is read as it would be anywhere else, never as a role.
+      if (block.length > 0 && !(ITEM_MARKER.test(lines[block[0]!]!) && ITEM_MARKER.test(lines[at]!))) break;
       block.push(at);
     }
     if (source && block.length !== 1) continue;
