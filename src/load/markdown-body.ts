@@ -82,6 +82,8 @@ export function prepareMarkdownBody(
   firstLine: number,
   /** Whether the frontmatter gives the article's link. */
   linkAbove = false,
+  /** The fields the frontmatter gives: a heading naming one of them is left as it was written. */
+  givenAbove: ReadonlySet<string> = new Set(),
 ): MarkdownBody {
   const problems: Problem[] = [];
   // The "Link: [several words](…)" lines, each as written and as text.
@@ -122,7 +124,7 @@ export function prepareMarkdownBody(
     if (line.includes('](') && !labelLine && LINK_LABEL_WORDS.test(line))
       worded.push({ index, written: unbolded(line), text: lines[index]! });
   }
-  labelHeadings(lines, literal);
+  labelHeadings(lines, literal, givenAbove);
   // One such line in a file giving no other link is the article's: left as written, the label reads it.
   const only = worded.length === 1 ? worded[0]! : undefined;
   const linkElsewhere =
@@ -164,12 +166,14 @@ const ITEM_MARKER = /^\s{0,8}(?:[-*+•]|\d{1,3}[.)])\s+/;
  * and `## Source` over one line is `Source: …`. What follows the block is text as before: a link
  * line below the roles is never read as a role.
  */
-function labelHeadings(lines: string[], literal: ReadonlySet<number>): void {
+function labelHeadings(lines: string[], literal: ReadonlySet<number>, givenAbove: ReadonlySet<string>): void {
   for (let index = 0; index < lines.length; index++) {
     if (literal.has(index)) continue;
     const roles = ROLES_HEADING.exec(lines[index]!);
     const source = roles ? undefined : SOURCE_HEADING.exec(lines[index]!);
     if (!roles && !source) continue;
+    // The frontmatter's roles or source stand: the heading is the body's, warned about as unknown.
+    if (givenAbove.has(roles ? 'roles' : 'source')) continue;
     let next = index + 1;
     while (next < lines.length && lines[next]!.trim() === '' && !literal.has(next)) next++;
     const block: number[] = [];

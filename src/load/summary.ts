@@ -620,7 +620,8 @@ function parseMarkdown(text: string, file: string): ParsedText {
     lineOfKey.roles = lineOfKey.bestFor ?? 2;
     delete raw.bestFor;
   }
-  const prepared = prepareMarkdownBody(lines.slice(end + 1), file, end + 2, raw.url !== undefined);
+  const given = new Set(['roles', 'source'].filter((field) => raw[field] !== undefined));
+  const prepared = prepareMarkdownBody(lines.slice(end + 1), file, end + 2, raw.url !== undefined, given);
   append(problems, prepared.problems);
   const written = (text: string) => withoutInlineMarks(text, prepared.definitions);
   const body = prepared.lines;
