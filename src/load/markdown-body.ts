@@ -29,8 +29,16 @@ export interface MarkdownBody {
    * the article's address from (the file gives no other link); see `linkNotRead`.
    */
   wordedLink?: number;
+  /**
+   * The address of each line that is only a Markdown link to a web page (`[Read the original](https://…)`,
+   * as read-later apps close an export), by index: the line itself keeps the link's text.
+   */
+  aloneLinks: Map<number, string>;
   problems: Problem[];
 }
+
+/** A line that is only a Markdown link to a web page. */
+const ALONE_LINK = /^\s{0,3}\[[^[\]]{1,500}\]\((https?:\/\/[^\s()<>]{1,2000})\)\s*$/i;
 
 const FENCE = /^\s{0,3}(?:```|~~~)/;
 const RULE = /^\s{0,3}(?:={3,}|-{3,}|\*{3,}|_{3,})\s*$/;
@@ -88,6 +96,7 @@ export function prepareMarkdownBody(
   const problems: Problem[] = [];
   // The "Link: [several words](…)" lines, each as written and as text.
   const worded: { index: number; written: string; text: string }[] = [];
+  const aloneLinks = new Map<number, string>();
   const lines = [...source];
   const literal = new Set<number>();
   const skip = new Set<number>();
@@ -118,6 +127,8 @@ export function prepareMarkdownBody(
       lines[index] = '';
       continue;
     }
+    const alone = line.includes('](') ? ALONE_LINK.exec(line)?.[1] : undefined;
+    if (alone !== undefined) aloneLinks.set(index, alone);
     const labelLine = line.includes('](') && LINK_LABEL_LINE.test(line);
     const linked = line.includes('](') && !labelLine ? withoutLinks(line) : line;
     lines[index] = unbolded(linked);
@@ -147,6 +158,7 @@ export function prepareMarkdownBody(
     literal,
     skip,
     definitions,
+    aloneLinks,
     ...(only !== undefined && !linkElsewhere ? { wordedLink: only.index } : {}),
     problems,
   };

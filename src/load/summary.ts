@@ -539,7 +539,13 @@ function parseMarkdown(text: string, file: string): ParsedText {
     const parsed = parseSummaryText(
       titled === undefined ? unhashed.join('\n') : unhashed.map((l, i) => (i === titled.index ? '' : l)).join('\n'),
       file,
-      { literal: prepared.literal, skip: prepared.skip, written, ...(titled ? { hasTitle: false } : {}) },
+      {
+        literal: prepared.literal,
+        skip: prepared.skip,
+        written,
+        aloneLinks: prepared.aloneLinks,
+        ...(titled ? { hasTitle: false } : {}),
+      },
     );
     if (titled !== undefined) {
       parsed.raw.title = written(titled.text);
@@ -640,6 +646,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
       written,
       rolesAbove: raw.roles !== undefined,
       linkAbove: raw.url !== undefined,
+      aloneLinks: prepared.aloneLinks,
     });
     append(problems, wordedLinkUnread(prepared, sections, file, end + 2));
     for (const [field, value] of Object.entries(sections.raw)) {

@@ -258,6 +258,8 @@ export function parseSummaryText(
     rolesAbove?: boolean;
     /** Whether the article's link is given above the text (a Markdown summary's frontmatter). */
     linkAbove?: boolean;
+    /** The address of each line that was only a Markdown link, by index (see `MarkdownBody`). */
+    aloneLinks?: ReadonlyMap<number, string>;
   } = {},
 ): ParsedText {
   const hasTitle = options.hasTitle ?? true;
@@ -663,6 +665,9 @@ export function parseSummaryText(
     if (!section) {
       // The article's address on a line of its own, below the sections.
       if (isBareUrl(trimmed) && takeUrl(trimmed, lineNo)) continue;
+      // Or a Markdown link alone on a line there, when the summary gives no other link.
+      const alone = options.aloneLinks?.get(index);
+      if (alone !== undefined && at.url === undefined && !linkElsewhere(index) && takeUrl(alone, lineNo)) continue;
       if (raw.attribution === undefined && index > 0 && ATTRIBUTION_WORDS.test(trimmed)) {
         raw.attribution = trimmed;
         at.attribution = lineNo;
