@@ -34,6 +34,15 @@ const GREYLIST_STATUS = /\b4\.(?:2\.0|7\.1)\b/;
 const ABOUT_RATE =
   /\brate\b|ratelimit|too many|throttl|slow down|per (?:second|minute|hour)|quota|busy|concurren|\bconnections?\b|volume|\blimit|\bexceed|\breached\b/i;
 
+/**
+ * Words of a refusal of the sending host itself, for now (Postfix's "450 4.7.1 Client host
+ * rejected: cannot find your hostname", a HELO or reverse-DNS check): it answers every reader alike
+ * and is fixed on the sender's side, so it is retried and reported as such, never waited out reader
+ * by reader as greylisting would.
+ */
+const ABOUT_SENDER =
+  /\bclient host\b|\bcannot find your (?:hostname|reverse hostname)\b|\bhelo command rejected\b|\breverse (?:dns|hostname|lookup)\b|\bptr record\b/i;
+
 /** A quoted address is the reader's own choice of words, never the server's. */
 const QUOTED_ADDRESS = /<[^<>]*>|[^\s<>]+@[^\s<>]+/g;
 
@@ -50,7 +59,7 @@ export function isGreylisting(failure: DeliveryFailure, firstTry: boolean): bool
   const command = failure.command ?? '';
   if (command !== 'RCPT TO' && command !== 'DATA') return false;
   const words = (failure.said ?? failure.response).replace(QUOTED_ADDRESS, '<address>');
-  if (ABOUT_RATE.test(words) || isConnectionLimit(code, words)) return false;
+  if (ABOUT_RATE.test(words) || ABOUT_SENDER.test(words) || isConnectionLimit(code, words)) return false;
   if (SAYS_GREYLIST.test(words)) return true;
   return firstTry && command === 'RCPT TO' && (TRY_LATER.test(words) || GREYLIST_STATUS.test(words));
 }
