@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Problem } from '../errors.js';
 import { closestWord } from '../suggest.js';
+import { notePropertyOf } from './_note-properties.js';
 import {
   DASH_HEADING_NAMES,
   dashHeadingOf,
@@ -511,6 +512,20 @@ export function parseSummaryText(
         message: `holds a space: "${spaced.slice(0, 60)}"`,
         hint: 'write a space inside a link as %20, and any words after the link on a line of their own',
       });
+      continue;
+    }
+
+    // A note app's own record of the note ("Created: November 30, 2026 9:12 AM" under Notion's
+    // "Tags:"): not the summary's, and never a topic or a line of its text.
+    const noteProperty = continuing ? undefined : notePropertyOf(trimmed);
+    if (noteProperty !== undefined) {
+      flush();
+      warn(
+        lineNo,
+        'text',
+        `the note's "${noteProperty}" line is left out`,
+        'delete it; a summary’s own date is written Date: YYYY-MM-DD',
+      );
       continue;
     }
 
