@@ -31,7 +31,9 @@ function lenient(entry: unknown): Record<string, unknown> | undefined {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
   const record = entry as Record<string, unknown>;
   const roles = typeof record.roles === 'string' ? splitList(record.roles) : record.roles;
-  const status = typeof record.status === 'string' ? record.status.trim().toLowerCase() : record.status;
+  const written = typeof record.status === 'string' ? record.status.trim().toLowerCase() : record.status;
+  // Mailchimp's word for a reader who opted in (its API and exports): rolecast's "active".
+  const status = written === 'subscribed' ? 'active' : written;
   if (roles === record.roles && status === record.status) return record;
   return { ...record, roles, status };
 }
