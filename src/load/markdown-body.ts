@@ -38,7 +38,7 @@ export interface MarkdownBody {
 }
 
 /** A line that is only a Markdown link to a web page. */
-const ALONE_LINK = /^\s{0,3}\[[^[\]]{1,500}\]\((https?:\/\/[^\s()<>]{1,2000})\)\s*$/i;
+const ALONE_LINK = /^\s*\[[^[\]]{1,500}\]\((https?:\/\/[^\s()<>]{1,2000})\)\s*$/i;
 
 const FENCE = /^\s{0,3}(?:```|~~~)/;
 const RULE = /^\s{0,3}(?:={3,}|-{3,}|\*{3,}|_{3,})\s*$/;

@@ -550,7 +550,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
     if (titled !== undefined) {
       parsed.raw.title = written(titled.text);
       parsed.lines.title = titled.index + 1;
-      linkUnderTitle(lines, prepared, titled.index, parsed);
+      linkUnderTitle(prepared, titled.index, parsed);
     }
     return {
       ...parsed,
@@ -710,30 +710,22 @@ function parseMarkdown(text: string, file: string): ParsedText {
   return { raw, lines: lineOfKey, problems, missingLine: 1, frontmatter: true };
 }
 
-/** A paragraph that is one Markdown link to a web address: `[example.com](https://example.com/post)`. */
-const LINK_PARAGRAPH = /^\s*\[([^[\]]{1,500})\]\((https?:\/\/[^\s()<>]{1,2000})\)\s*$/i;
-
 /**
  * A note app's export puts the article's link under its title, as a paragraph of its own
  * (`[example.com](https://example.com/post)`): read as the summary's prose, readers got the site's
  * name as its first line and no link. With no other link given, it is the link and not the prose.
  */
-function linkUnderTitle(
-  written: readonly string[],
-  prepared: MarkdownBody,
-  titleIndex: number,
-  parsed: ParsedText,
-): void {
+function linkUnderTitle(prepared: MarkdownBody, titleIndex: number, parsed: ParsedText): void {
   if (parsed.raw.url !== undefined || typeof parsed.raw.summary !== 'string') return;
   let at = titleIndex + 1;
   while (at < prepared.lines.length && (prepared.lines[at]!.trim() === '' || prepared.skip.has(at))) at++;
   if (prepared.literal.has(at) || (prepared.lines[at + 1] ?? '').trim() !== '') return;
-  const link = LINK_PARAGRAPH.exec(written[at] ?? '');
-  if (!link) return;
+  const link = prepared.aloneLinks.get(at);
+  if (link === undefined) return;
   const paragraphs = parsed.raw.summary.split(/\n\s*\n/);
   if (paragraphs.length < 2 || paragraphs[0]!.trim() !== (prepared.lines[at] ?? '').trim()) return;
   parsed.raw.summary = paragraphs.slice(1).join('\n\n');
-  parsed.raw.url = link[2];
+  parsed.raw.url = link;
   parsed.lines.url = at + 1;
 }
 
