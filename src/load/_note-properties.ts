@@ -32,5 +32,6 @@ export function notePropertyOf(trimmed: string): string | undefined {
   if (!found || !NOTE_PROPERTIES.has(found.label) || found.rest.length > 40) return undefined;
   if (!/\b\d{4}\b|\b\d{1,2}:\d{2}\b/.test(found.rest)) return undefined;
   if (!DATE_WORDS_ONLY.test(found.rest)) return undefined;
-  return trimmed.slice(0, trimmed.indexOf(':')).trim();
+  // The label as written: `labelled` lowercases it, and the colon may be a full-width one.
+  return trimmed.slice(0, trimmed.search(/[:：]/)).trim();
 }
