@@ -54,4 +54,23 @@ describe('a note app’s property line', () => {
     expect(summary?.summary).toContain('Updated: 2026 decisions moved every job under one owner.');
     expect(problems).toEqual([]);
   });
+
+  it('written with a full-width colon is named in its warning as written', () => {
+    const { summary, problems } = load(
+      'batch-slos.md',
+      '# Batch Jobs Deserve SLOs Too',
+      '',
+      'Tags: Reliability',
+      'Created：2026-11-30 09:12',
+      '',
+      '## Summary',
+      '',
+      'Nightly jobs feed the dashboards finance reads first.',
+      '',
+      'Best for: Data Engineer',
+      'Link: https://example.org/batch-slos',
+    );
+    expect(summary?.topics).toEqual(['Reliability']);
+    expect(problems).toEqual([expect.objectContaining({ line: 4, message: 'the note\'s "Created" line is left out' })]);
+  });
 });
