@@ -10,6 +10,7 @@ import { readerFields } from '../render/fields.js';
 import type { CompiledVariant } from '../render/types.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { buildMailOptions, buildWireMailOptions } from './message.js';
+import { refuseWarnings } from './send-checks.js';
 
 /**
  * The render stage as the send sees it: compiled variants by id. Replaceable in tests. A send
@@ -74,6 +75,8 @@ export async function renderChecked(
   clickSecret?: string | undefined,
   /** A dry run writes nothing, not even the MJML output cache. */
   writeNothing = false,
+  /** Each warning told to the end-of-run count; with `strict`, a warning refuses the send. */
+  warnings: { onWarning?: ((problem: Problem) => void) | undefined; strict?: boolean | undefined } = {},
 ): Promise<Map<string, CompiledVariant>> {
   if (project.config.tracking.clicks && !clickSecret)
     log('warning: tracking.clicks is on but ROLECAST_SECRET is not set, so links are sent untracked');
@@ -86,7 +89,10 @@ export async function renderChecked(
     sent.has(c.variant.id) ? c.problems : c.problems.map(notSentTo),
   );
   throwIfErrors(problems, 'the rendered issue');
-  for (const p of problems)
+  for (const p of problems) {
     log(`warning: ${printable(p.file)}${p.field ? ` ${printable(p.field)}` : ''}: ${printable(p.message)}`);
+    warnings.onWarning?.(p);
+  }
+  if (warnings.strict) refuseWarnings(problems);
   return compiled;
 }

@@ -92,6 +92,7 @@ export async function rehearseSend(
       log,
       env.secret,
       true,
+      { onWarning: options.onWarning, strict: options.strict },
     );
     return plan.report.finish({ interrupted: false, elapsedMs: performance.now() - started });
   } finally {

@@ -5,6 +5,7 @@ import { formatProblem, type Problem, RolecastError } from '../errors.js';
 import type { Project } from '../load/project.js';
 import type { SubscriberTable } from '../model/subscriber-table.js';
 import type { CompiledVariant } from '../render/index.js';
+import { unreadableTextWarnings } from '../render/unreadable-text.js';
 import { type Channel, outboxFolder } from './channel.js';
 import { audienceWarnings, COUNT_ONLY, type DeliveryPlan, planRecipients } from './plan.js';
 import type { SendOptions } from './send-options.js';
@@ -35,7 +36,11 @@ export function warnAudience(
   const audience = segments.length
     ? planRecipients(project, readers, { segments: [], isSuppressed }, COUNT_ONLY)
     : plan.audience;
-  const found = audienceWarnings(project, audience, { cwd: options.cwd, subscribersFile: options.subscribersFile });
+  const found = [
+    ...audienceWarnings(project, audience, { cwd: options.cwd, subscribersFile: options.subscribersFile }),
+    // What `check` and `build` warn of: text compact cards leave out with no archive to read it in.
+    ...unreadableTextWarnings(project, options.cwd),
+  ];
   logProblems(found, log, options.onWarning);
   if (options.strict) refuseWarnings([...project.problems, ...found]);
 }

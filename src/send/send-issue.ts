@@ -263,7 +263,10 @@ async function sendLoaded(
         isSuppressed,
       },
     );
-    const compiled = await renderChecked(compile, readersByLocale, plan.audience.variants, log, env.secret);
+    const compiled = await renderChecked(compile, readersByLocale, plan.audience.variants, log, env.secret, false, {
+      onWarning: options.onWarning,
+      strict: options.strict,
+    });
     // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
     await state(() => store.recordLayout(issue.id, issueLayout(plan.audience.variants, issue.summaries), now()));
     // Connection and credentials are checked before the first message, so a typo sends nothing.
