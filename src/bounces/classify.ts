@@ -36,7 +36,7 @@ const GONE_WHEN_PERMANENT =
  * would suppress all its readers for good.
  */
 const SENDER_REFUSED =
-  /\b(?:sender address rejected|domain of sender address|sender verify failed|sender (?:domain|mailbox|address) (?:does not exist|not found|unknown|invalid)|sender(?: address)?(?: <[^<>\s]{0,256}>)? (?:is )?(?:rejected|denied|blocked|blacklisted|not allowed))\b/i;
+  /\b(?:sender address rejected|domain of sender address|sender verify failed|sender (?:domain|mailbox|address)(?: <?[^\s<>;]{1,255}>?)? (?:does not exist|not found|unknown|invalid)|sender(?: address)?(?: <[^<>\s]{0,256}>)? (?:is )?(?:rejected|denied|blocked|blacklisted|not allowed))\b/i;
 
 /** Statuses about the sender's own addresses (RFC 3463 X.1.7, X.1.8), whatever the words say. */
 const ABOUT_THE_SENDER = /^[45]\.1\.[78]$/;
@@ -60,7 +60,22 @@ export function classifyFailure(status: string | undefined, diagnostic: string):
   if (SENDER_REFUSED.test(diagnostic) || (status !== undefined && ABOUT_THE_SENDER.test(status))) return 'soft';
   if (status !== undefined && ABOUT_THE_ADDRESS.test(status)) return 'hard';
   if (status?.startsWith('5') && !status.startsWith('5.7') && GONE_WHEN_PERMANENT.test(diagnostic)) return 'hard';
-  return saysMailboxUnknown(diagnostic) ? 'hard' : 'soft';
+  return saysMailboxUnknown(withoutOurSide(diagnostic)) ? 'hard' : 'soft';
+}
+
+/**
+ * What a refusal says "does not exist" (or is "disabled") may be on our side: the sending host's
+ * reverse DNS or PTR record, its HELO name, the sending domain, its DKIM key, SPF or DMARC record,
+ * our account at a relay ("550 5.7.1 Client host rejected: reverse DNS record does not exist",
+ * Postfix's expired "451 4.7.1 PTR record does not exist"). Read as the reader's mailbox, one DNS
+ * mistake would suppress every reader of that provider for good. Each such clause, up to the next
+ * ";", is left out before the words are read; "User unknown; client host [192.0.2.1]" stays hard.
+ */
+const OUR_SIDE =
+  /\b(?:client host|reverse (?:dns|lookup)|rdns|ptr|helo|ehlo|dkim|spf|dmarc|sending (?:domain|host|ip|server|account)|sender(?:'s)? domain|from domain|your (?:ip|host|hostname|server|domain|account))\b[^;\r\n]{0,160}/gi;
+
+function withoutOurSide(diagnostic: string): string {
+  return diagnostic.replace(OUR_SIDE, ' ');
 }
 
 /** 5.x.x statuses that say the reader's address is bad (see above). */
