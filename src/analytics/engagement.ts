@@ -1,5 +1,6 @@
 import { boundByReaders } from './bound.js';
 import type { IssueFacts } from './store.js';
+import { recordedClicks } from './tracked.js';
 
 /**
  * How well each role took to each topic in past issues: unique clicks over readers, for the
@@ -16,7 +17,10 @@ export interface TopicEngagement {
 /** Readers a topic's rate is shrunk towards the role's own rate by, so one lucky click does not lead. */
 const PRIOR_READERS = 20;
 
-export function topicEngagement(history: readonly IssueFacts[]): TopicEngagement {
+export function topicEngagement(issues: readonly IssueFacts[]): TopicEngagement {
+  // An issue sent with click tracking off recorded no click: its readers could not click, and
+  // counted as readers who did not, they would sink every topic it carried below unseen ones.
+  const history = issues.filter(recordedClicks);
   const roles: TopicEngagement['roles'] = new Map();
   let clicks = 0;
   const slot = (role: string) => {

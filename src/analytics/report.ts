@@ -1,5 +1,6 @@
 import { boundByReaders, cmp } from './bound.js';
 import type { IssueFacts } from './store.js';
+import { recordedClicks } from './tracked.js';
 
 /**
  * `rolecast report`: a pure function from stored facts to numbers, so the CLI, the preview and the
@@ -107,7 +108,9 @@ export function buildReport(issues: readonly IssueFacts[], options: ReportOption
   linkRows.sort(
     (a, b) => b.rate - a.rate || b.unique - a.unique || cmp(a.summaryId, b.summaryId) || cmp(a.role, b.role),
   );
-  const history = options.history?.map(boundByReaders) ?? [...selected];
+  // An issue that recorded no click at all was sent with tracking off (or is not read yet): its
+  // silence says nothing about any role, so only issues with some click are judged.
+  const history = (options.history?.map(boundByReaders) ?? [...selected]).filter(recordedClicks);
   return {
     issues: selected.map((f) => f.issueId),
     total,
@@ -168,11 +171,11 @@ function misTagged(selected: readonly IssueFacts[], minClicks: number, share: nu
 }
 
 /**
- * Roles whose sections reached readers in the given issues and drew no click at all. Judged only
- * when those issues recorded clicks somewhere: with tracking off, silence means nothing.
+ * Roles whose sections reached readers in the given issues (those that recorded clicks: see
+ * buildReport) and drew no click at all.
  */
 function quietRoles(history: readonly IssueFacts[]): QuietRole[] {
-  if (!history.some((f) => f.clicks.some((c) => c.clicks > 0))) return [];
+  if (history.length === 0) return [];
   const seen = new Map<string, QuietRole>();
   const clicked = new Set<string>();
   for (const facts of history) {
