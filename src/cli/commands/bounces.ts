@@ -38,7 +38,10 @@ export const bouncesCommand: Command = {
           for (const e of events)
             print(
               ctx.stdout,
-              [e.occurredAt, e.kind, e.email, e.issueId ?? '-', e.status ?? '-', e.outcome, e.diagnostic].join('\t'),
+              // Each cell printable: a tab or newline in a server's words would make cells or rows of its own.
+              [e.occurredAt, e.kind, e.email, e.issueId ?? '-', e.status ?? '-', e.outcome, e.diagnostic]
+                .map(printable)
+                .join('\t'),
             );
         if (!flag(args, 'json')) print(ctx.stderr, `${events.length} bounce(s) and complaint(s)`);
         return 0;
