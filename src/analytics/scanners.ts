@@ -4,7 +4,8 @@
  * scripts. A user agent matching this list never counts as a click; nor does an empty one.
  */
 const SCANNER_AGENTS = [
-  'bot\\b',
+  // Not the phone maker Cubot, whose Android phones name themselves "CUBOT P50" in every browser.
+  '(?<!cu)bot\\b',
   'bot/',
   'spider',
   'crawler',
