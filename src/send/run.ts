@@ -22,7 +22,14 @@ export interface SendJob {
   email: string;
   variantId: string;
   messageId: string;
+  /**
+   * Builds the message. A reader set aside for minutes (greylisting) waits without it and it is
+   * built again for their next try: a list the server greylists whole would otherwise hold every
+   * reader's message at once. What `build` needs is kept until `done`.
+   */
   build(): SendMailOptions;
+  /** The job is over (recorded, suppressed, or another worker's): never built again. */
+  done?(): void;
   /**
    * The reason the reader was suppressed since the plan ('' without one), else undefined: asked
    * before every try, since a retry may come minutes after the first (a reader who unsubscribed,
@@ -180,6 +187,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
       if (outcome.status === 'sent')
         halted.unrecorded.push({ email: job.email, variantId: job.variantId, messageId: job.messageId });
     }
+    job.done?.();
     options.onOutcome?.(job, outcome);
   };
   const releaseStreak = (as: 'failed' | 'deferred'): Promise<unknown> => {
@@ -221,11 +229,15 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           continue;
         }
         if ('suppressed' in delivered) {
+          job.done?.();
           options.onSuppressed?.(job, delivered.suppressed);
           continue;
         }
         // Another worker holds this reader now: theirs to send and record.
-        if ('notOurs' in delivered) continue;
+        if ('notOurs' in delivered) {
+          job.done?.();
+          continue;
+        }
         let outcome = delivered.outcome;
         if (outcome.status === 'failed' && (aborted !== undefined || outcome.failure.accountLevel)) {
           // About the account, not this reader: left for a later run.
@@ -316,11 +328,9 @@ interface NotOurs {
   notOurs: true;
 }
 
-/** A job, and where its tries stand when it comes back after greylisting. */
+/** A job, and where its tries stand when it comes back after greylisting (its message built again then). */
 interface Task {
   job: SendJob;
-  /** The message as first built: a variant is let go once its last message is built. */
-  mail?: SendMailOptions;
   attempts?: number;
   throttledAttempts?: number;
   greylists?: number;
@@ -349,7 +359,7 @@ async function deliver(
   const clock = options.clock ?? systemClock;
   let mail: SendMailOptions;
   try {
-    mail = task.mail ?? job.build();
+    mail = job.build();
   } catch (error) {
     return holdingNothing({ status: 'failed', attempts: 0, failure: classifyFailure(error) });
   }
@@ -408,7 +418,7 @@ async function deliver(
       if (failure.kind === 'permanent') return holdingNothing({ status: 'failed', attempts: attempt, failure });
       // Greylisted: tried again after the greylisting delay, the run's pace untouched (see greylist.ts).
       if (greylists < GREYLIST_TRIES && !options.signal?.aborted && isGreylisting(failure, attempt === 1))
-        return { later: { job, mail, attempts: attempt, throttledAttempts, greylists: greylists + 1 }, failure };
+        return { later: { job, attempts: attempt, throttledAttempts, greylists: greylists + 1 }, failure };
       // A throttling reply slows the whole run; it spends a retry only past a generous allowance.
       const throttled = isThrottling(failure);
       if (throttled) {

@@ -38,6 +38,7 @@ export type { SendOptions } from './send-options.js';
 import { haltedBy, warnIfStateLost } from './state-loss.js';
 import { sendTestMessage } from './test-send.js';
 import type { MailTransport } from './transport.js';
+import { createVariantUses } from './variant-uses.js';
 import { sendAsWorker } from './workers/worker.js';
 
 export { buildFor, type Compile } from './compose.js';
@@ -282,15 +283,7 @@ async function sendLoaded(
     // One Message-ID per resend generation: a resumed resend repeats it, so a provider can drop a copy.
     const salt = resendSince ? `resend:${resendSince}` : '';
     const roleOf = new Map<string, readonly string[]>();
-    /**
-     * Counts one of the variant's messages off, built or skipped: after its last the variant is let
-     * go, so the send holds only those still to come.
-     */
-    const countOff = (variantId: string): void => {
-      const remaining = (toBuild.get(variantId) ?? 1) - 1;
-      toBuild.set(variantId, remaining);
-      if (remaining === 0) compiled.delete(variantId);
-    };
+    const uses = createVariantUses(toBuild, (variantId) => compiled.delete(variantId));
     // A state file found moved while a message waits (a retry, a rate limit) stops the run then,
     // not at the next ledger write: the suppressions read since are no longer seen.
     const stateLost = new AbortController();
@@ -308,22 +301,30 @@ async function sendLoaded(
           const roles = segmentRoles(subscriber, segments);
           plan.report.plan(roles, variantId, -1);
           plan.report.skip(roles, variantId, suppressedKind(suppressed || undefined));
-          countOff(variantId);
+          uses.skipped(variantId);
           continue;
         }
         const messageId = messageIdFor(config, issue.id, subscriber.email, salt);
         roleOf.set(subscriber.email, segmentRoles(subscriber, segments));
+        let built = false;
+        let finished = false;
         yield {
           email: subscriber.email,
           variantId,
           messageId,
           suppressedSince: () => watched.reason(subscriber.email),
           build: () => {
+            const first = !built;
             const mail = buildFor(project, env, compiled, subscriber, variantId, messageId, now(), {
-              lastOfVariant: (toBuild.get(variantId) ?? 1) === 1,
+              lastOfVariant: first && uses.lastFirstBuild(variantId),
             });
-            countOff(variantId);
+            built = true;
+            if (first) uses.built(variantId);
             return mail;
+          },
+          done: () => {
+            if (built && !finished) uses.finished(variantId);
+            finished = true;
           },
         };
       }
