@@ -213,12 +213,16 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
     settings.log?.(
       `notice: the SMTP server ${where} offers PIPELINING but left pipelined commands unanswered more than once: sending each command on its own for the rest of the run (the messages it left waiting were sent again, not counted as attempts)`,
     );
+  const sessionCapLearnt = (messages: number, reply: string) =>
+    settings.log?.(
+      `notice: the SMTP server ${where} takes at most ${plural(messages, 'message')} a connection (${scrub(reply).replace(/\s+/g, ' ').trim()}): a new connection is opened after every ${messages}, at the same pace`,
+    );
   const pool = () =>
     (wire ??= createWirePool(
       options,
       settings.concurrency,
       { finalReplyMs },
-      { loginNotOffered, connectionsCapped, connectionsRaised, pipeliningDropped },
+      { loginNotOffered, connectionsCapped, connectionsRaised, pipeliningDropped, sessionCapLearnt },
     ));
   // Checks and probes still running: closing the transport (a render failed meanwhile) cuts them
   // short, so the command ends at once rather than when the server's greeting or connection times out.

@@ -2,6 +2,7 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { UNSURE_AFTER_DOT } from '../retry.js';
 import { CAP_RAISE_MS, type ConnectionCapEvents, createConnectionCap } from './connection-cap.js';
 import { answered, createPipeliningFallback } from './pipelining-fallback.js';
+import { createSessionCap } from './session-cap.js';
 import {
   canStopPipelining,
   leftPipelinedUnanswered,
@@ -145,6 +146,8 @@ export interface WirePoolEvents extends ConnectionCapEvents {
   loginNotOffered?: () => void;
   /** The server offered PIPELINING and left pipelined commands unanswered: commands go one at a time from now on. */
   pipeliningDropped?: () => void;
+  /** The server said a connection had sent all the messages it takes (see session-cap.ts), first heard after `messages`. */
+  sessionCapLearnt?: (messages: number, reply: string) => void;
 }
 
 export function createWirePool(
@@ -161,6 +164,7 @@ export function createWirePool(
   // Off once a server that offers PIPELINING left pipelined envelopes unanswered twice, each then
   // answered one command at a time: one may be a stall of the moment, and an outage is none.
   const fallback = createPipeliningFallback(events.pipeliningDropped);
+  const sessionCap = createSessionCap(events.sessionCapLearnt);
 
   const acquire = (): Promise<Lane> => {
     const lane = free.pop();
@@ -398,8 +402,14 @@ export function createWirePool(
           const step: Step = { outOfStep: false, wrote: false };
           try {
             const reply = await deliver(connection, envelope, chunks, gate, step);
+            sessionCap.accepted(connection);
             // Never used again: its next replies would be taken for the next message's.
             if (step.outOfStep) drop(lane, connection);
+            // At the server's cap on messages a connection: the next message opens a new one.
+            else if (sessionCap.spent(connection)) {
+              if (lane.connection === connection) lane.connection = undefined;
+              quitConnection(connection);
+            }
             if (stallToConfirm) fallback.confirmStall(openConnections);
             return reply;
           } catch (error) {
@@ -423,6 +433,13 @@ export function createWirePool(
               !(connection as unknown as ConnectionInternals)._destroyed;
             if (refusedMessage && !step.outOfStep) await reset(connection).catch(() => drop(lane, connection));
             else drop(lane, connection);
+            // The connection sent all the messages the server takes on one (a reply, so nothing of this
+            // one was taken): it goes out on a new connection at once, neither a try nor a reason to slow
+            // down. Each such connection had a message accepted: a bounded loop.
+            if (!step.outOfStep && sessionCap.reached(connection, error)) {
+              drop(lane, connection);
+              continue;
+            }
             // A server that hangs up right after its reply to a message (one message a session) may
             // do so while the next one starts on that connection, before its close reaches us: with
             // no reply and none of the message written, nothing was taken, so it goes out on another
