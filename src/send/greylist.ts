@@ -98,8 +98,11 @@ export function createLaterQueue<T>(clock: Clock): LaterQueue<T> {
   return {
     add(value, dueInMs) {
       const due = clock.now() + dueInMs;
-      const at = items.findIndex((item) => item.due > due);
-      items.splice(at < 0 ? items.length : at, 0, { due, value });
+      // Searched from the end: with one delay for all, each new one is due last, and a list greylisted
+      // whole would otherwise walk every reader already waiting at each addition.
+      let at = items.length;
+      while (at > 0 && items[at - 1]!.due > due) at--;
+      items.splice(at, 0, { due, value });
     },
     takeDue,
     async waitNext(signal) {
