@@ -156,6 +156,9 @@ export function overlayReaderChanges(
         noted?.at === at
           ? (written !== undefined && noted.written === written) ||
             saysAsNoted(subscriber, field, noted.said, spellings) ||
+            // Roles an earlier release noted without the file's text: a file not written since the
+            // choice, so since the note, says what it said then, however roles.yaml reads it now.
+            (written !== undefined && noted.written === undefined && at > since) ||
             (field === 'timezone' &&
               asNotedWithZone(subscriber, writtenZone(email), (asZoned) =>
                 saysAsNoted(asZoned, field, noted.said, spellings),
