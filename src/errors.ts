@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   E_STATE_NEWER:
     'The state file or database was written by a newer release of rolecast, whose records this one may not read.',
   E_STATE_UNAVAILABLE: 'The shared database (DATABASE_URL) could not be reached.',
+  E_STATE_DENIED: 'The shared database (DATABASE_URL) does not let its role create or use rolecast’s tables.',
   E_STATE_WRITE: 'The state file could not be written (full disk, I/O error): sending stopped.',
   E_PORT_IN_USE: 'The requested port is already in use.',
   E_INTERRUPTED: 'The run was interrupted by a signal.',

@@ -244,6 +244,8 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
         });
         applied.push(step.version);
       }
+    } catch (error) {
+      throw deniedError(pool, error);
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]);
     }
@@ -251,6 +253,29 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
     client.release();
   }
   return applied;
+}
+
+/**
+ * A role that may not create rolecast's tables (no CREATE on the schema, tables another role owns)
+ * as the person sees it, not as a crash: which database, and what to grant.
+ */
+function deniedError(pool: Pool, error: unknown): unknown {
+  if ((error as { code?: unknown } | null)?.code !== '42501') return error;
+  const url = (pool as unknown as { options?: { connectionString?: string } }).options?.connectionString;
+  let user = '';
+  try {
+    user = url ? decodeURIComponent(new URL(url).username) : '';
+  } catch {
+    // A connection string that is not a URL: the message names no role.
+  }
+  return new RolecastError(
+    'E_STATE_DENIED',
+    `the database at ${url ? redactDatabaseUrl(url) : 'DATABASE_URL'} does not let ${user ? `the role "${user}"` : 'its role'} create or use rolecast's tables (${(error as Error).message})`,
+    {
+      hint: 'rolecast creates and upgrades its tables when it first opens the database: give that role CREATE on its schema (GRANT CREATE ON SCHEMA public TO …) and ownership of tables an earlier role made, or run the command once as a role that has them; nothing was sent',
+      cause: error,
+    },
+  );
 }
 
 /** Runs `work` in one transaction on a client of its own; rolls back when it throws. */
