@@ -105,6 +105,8 @@ export function overlayReaderChanges(
       gives =
         (written !== undefined && noted.written === written) ||
         entrySaysAsNoted(entry, noted.said, spellings) ||
+        // An earlier release's note has no text: a file not written since the move says what it did then.
+        (written !== undefined && noted.written === undefined && at > since) ||
         asNotedWithZone(entry, writtenZone(address), (asZoned) =>
           asWritten && noted.written !== undefined
             ? noted.written === writtenEntryHash(asZoned, asWritten)
