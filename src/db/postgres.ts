@@ -218,7 +218,10 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
     try {
-      await client.query(LEDGER);
+      // Made only when missing: a role that may use the tables but not create any (an owner ran
+      // the migrations) needs no CREATE right while nothing is left to apply.
+      const ledger = await client.query<{ t: string | null }>("SELECT to_regclass('rolecast_migrations')::text AS t");
+      if (ledger.rows[0]?.t == null) await client.query(LEDGER);
       const done = await client.query<{ version: number }>(
         'SELECT version FROM rolecast_migrations WHERE component = $1',
         [component],

@@ -58,4 +58,18 @@ describePostgres('a PostgreSQL role without the rights to create rolecast’s ta
     expect(run.all).not.toMatch(/unexpected error|this is a bug/);
     expect(run.all).not.toContain(password);
   });
+
+  it('may use the tables their owner made, without the right to create any', async () => {
+    const owner = await runMain(project.dir, ['subscribers', 'add', 'ann@example.com', '--roles', 'CTO'], {
+      DATABASE_URL: withDatabase(postgresUrl, database),
+    });
+    expect(owner.code, owner.all).toBe(0);
+    await asAdmin(withDatabase(postgresUrl, database), [
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
+      `GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
+    ]);
+    const run = await runMain(project.dir, ['subscribers', 'list'], { DATABASE_URL: asRole() });
+    expect(run.code, run.all).toBe(0);
+    expect(run.out).toContain('ann@example.com');
+  });
 });
