@@ -88,8 +88,11 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
     partial: (name, compiled) => {
       const paths = byValues.get(name);
       if (paths && name !== SECTION_PARTIAL) return memoByValues(compiled, paths) as unknown as Handlebars.Template;
-      if (name !== SECTION_PARTIAL) return undefined;
       const data = reusableHtml.get(name);
+      // A card reads the same wherever its shared view is shown: a section written anew for a
+      // role set (its cards mark other roles as the reader's) runs Handlebars only for new cards.
+      if (name !== SECTION_PARTIAL)
+        return data ? (memoPartial(compiled, data) as unknown as Handlebars.Template) : undefined;
       const render = data ? memoPartial(compiled, data) : compiled;
       sectionRender = render;
       return ((context: unknown, options: Handlebars.RuntimeOptions & { indent?: string }) => {
