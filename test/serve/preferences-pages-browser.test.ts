@@ -89,6 +89,29 @@ describe('a pause serve cannot keep, in Chromium', () => {
   });
 });
 
+describe('a pause serve cannot keep, for a reader who chose their language', () => {
+  it('is answered in the language of their page, German, whatever the browser asks for', async () => {
+    h = await startSignupServer({ secret: SECRET, now: () => new Date() });
+    const reader = 'greta@example.org';
+    await h.store.insert(
+      readerRecord(reader, { roles: ['CTO'], locale: 'de-DE', confirmedAt: '2026-12-01T10:00:00.000Z' }),
+    );
+    await restoreStateUnderServe(h, 'someone.else@example.org');
+    const page = await newPage('en-GB');
+    await page.goto(preferencesUrl(h, reader));
+    await page.getByRole('heading', { level: 1, name: 'Ihre Einstellungen' }).waitFor();
+    await page.getByLabel('Pausieren für').selectOption('2');
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Pausieren', exact: true }).click(),
+    ]);
+    expect(answer.status()).toBe(503);
+    await page.getByRole('heading', { level: 1, name: 'Ihre Änderung wurde nicht gespeichert' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('de');
+    expect(scriptErrors).toEqual([]);
+  });
+});
+
 describe('the preferences page after the editor changed fields the reader had set, in Chromium', () => {
   it('shows the roles, name and zone the reader is now mailed, and saves them unchanged', async () => {
     const now = () => new Date('2026-12-05T08:00:00.000Z');

@@ -53,7 +53,7 @@ export function preferencesRoute(services: ReaderServices): Route {
       if (!body) return;
       const fields = parseForm(request.headers['content-type'], body);
       if (!fields || !verifyCsrf(field(fields, 'csrf'), email, services.secret, services.now()))
-        return problem(services, request, response, 403, 'forbidden');
+        return problem(services, request, response, 403, 'forbidden', email);
       const client = clientKey(clientAddress(request, services.config.readers.trustProxy));
       let notice: PreferencesNotice;
       try {
@@ -68,7 +68,7 @@ export function preferencesRoute(services: ReaderServices): Route {
             `a change on the preferences page was not saved: ${error instanceof Error ? error.message : String(error)}`,
           );
           response.setHeader('Retry-After', '300');
-          return problem(services, request, response, 503, 'notSaved');
+          return problem(services, request, response, 503, 'notSaved', email);
         }
         try {
           await services.suppressions.add(email, { reason: 'unsubscribe', source: 'preferences', now: services.now() });
@@ -78,7 +78,7 @@ export function preferencesRoute(services: ReaderServices): Route {
             `could not add an unsubscribe to the suppression list: ${notKept instanceof Error ? notKept.message : String(notKept)}`,
           );
           response.setHeader('Retry-After', '60');
-          return problem(services, request, response, 503, 'error');
+          return problem(services, request, response, 503, 'error', email);
         }
         services.log(
           `the reader store could not be written (${error instanceof Error ? error.message : String(error)}); the unsubscribe went to the suppression list`,
@@ -318,17 +318,29 @@ async function drain(request: IncomingMessage, max: number): Promise<void> {
   }
 }
 
-function problem(
+async function problem(
   services: ReaderServices,
   request: IncomingMessage,
   response: ServerResponse,
   status: number,
   kind: 'invalidLink' | 'tooLarge' | 'forbidden' | 'error' | 'notSaved',
+  /** The link's reader: the language they chose for their page is theirs here too. */
+  email?: string,
 ) {
-  const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
+  const chosen = email === undefined ? undefined : await chosenLocale(services, email);
+  const ctx = pageContext(services, languageFor(services, chosen, request.headers['accept-language']));
   return respond(
     response,
     status,
     messagePage(ctx, ctx.t(`pages.common.${kind}.title`), ctx.t(`pages.common.${kind}.body`)),
   );
+}
+
+/** The language a reader chose on their page; none when the store cannot say (it may be what failed). */
+async function chosenLocale(services: ReaderServices, email: string): Promise<string | undefined> {
+  try {
+    return ownRecord(await services.store.get(email))?.locale ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
