@@ -14,9 +14,10 @@ a { color: #1d4ed8; }
 .bar a { color: #fff; text-decoration: none; font-weight: 600; }
 .live { font-size: 12px; padding: 2px 8px; border-radius: 10px; background: #64748b; }
 .live.on { background: #15803d; }
+h1, h2 { overflow-wrap: anywhere; }
 h1 small { font-size: 14px; color: #64748b; font-weight: 400; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; background: #fff; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #e2e8f0; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #e2e8f0; overflow-wrap: anywhere; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
 .facts dt { font-weight: 600; }
