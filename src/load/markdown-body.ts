@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.js';
+import { quotedHeading } from './_quoted-headings.js';
 import { isSectionHeading } from './_text-headings.js';
 import { givesLink } from './_text-labels.js';
 import { codeSpanRanges, codeSpansClosed, outsideCodeSpans, referenceLabel } from './markdown-inline.js';
@@ -132,6 +133,9 @@ export function prepareMarkdownBody(
     const labelLine = line.includes('](') && LINK_LABEL_LINE.test(line);
     const linked = line.includes('](') && !labelLine ? withoutLinks(line) : line;
     lines[index] = unbolded(linked);
+    // "> **Summary**: …", "> [!summary] Summary": a quote opening with a heading is that heading.
+    const heading = quotedHeading(lines[index]!, index > 0 ? source[index - 1] : undefined, source[index + 1]);
+    if (heading !== undefined) lines[index] = heading;
     if (line.includes('](') && !labelLine && LINK_LABEL_WORDS.test(line))
       worded.push({ index, written: unbolded(line), text: lines[index]! });
   }
