@@ -181,3 +181,8 @@ export function withoutLeadingSymbols(line: string): string {
 
 /** Zero-width spaces and joiners, word joiners, byte order marks and soft hyphens pasted from the web. */
 export const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+
+/** A line that is only a link to a web page as Slack copies one, `<https://…|text>`: its address. */
+export function slackLinkLineOf(trimmed: string): string | undefined {
+  return /^<(https?:\/\/[^<>|\s]{1,2000})\|[^<>]{0,500}>$/i.exec(trimmed)?.[1];
+}

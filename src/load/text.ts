@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Problem } from '../errors.js';
 import { closestWord } from '../suggest.js';
 import { notePropertyOf } from './_note-properties.js';
+import { sameAddress } from './_source-address.js';
 import {
   DASH_HEADING_NAMES,
   dashHeadingOf,
@@ -33,6 +34,7 @@ import {
   POOL_FIELD,
   publishedByOf,
   ROLES_AFTER_DASH,
+  slackLinkLineOf,
   sourceLineOf,
   spacedLinkOf,
   wideLabelEndsProse,
@@ -370,6 +372,8 @@ export function parseSummaryText(
     markers.clear();
   };
 
+  // Slack links alone on a line that another line's link stands beside: warned about at the end.
+  const slackLinksLeft: { line: number; address: string }[] = [];
   for (let index = 0; index < lines.length; index++) {
     const lineNo = index + firstLine;
     if (options.skip?.has(index)) continue;
@@ -672,6 +676,15 @@ export function parseSummaryText(
 
     if (ignoring) continue;
 
+    // A Slack link alone on a line ("<https://…|text>") is the article's link when no other line gives
+    // one; beside another it is left out with a warning. Its markup never reaches readers.
+    const slackLink = slackLinkLineOf(trimmed);
+    if (slackLink !== undefined) {
+      if (at.url === undefined && !linkElsewhere(index) && takeUrl(slackLink, lineNo)) continue;
+      slackLinksLeft.push({ line: lineNo, address: slackLink });
+      continue;
+    }
+
     // A Markdown body's text before its first heading is its summary, when no heading names one.
     if (!section && !hasTitle && at.summary === undefined && !namesSummary) {
       section = { field: 'summary', kind: 'paragraph', line: lineNo };
@@ -762,6 +775,15 @@ export function parseSummaryText(
     }
   }
   flush();
+  // Known once every line is read: one repeating the link says nothing new.
+  for (const { line, address } of slackLinksLeft)
+    if (!(typeof raw.url === 'string' && sameAddress(raw.url, address)))
+      warn(
+        line,
+        'url',
+        'this Slack link is left out: another line gives the article link',
+        'keep the link in one place: delete this line or the other link',
+      );
 
   if (Array.isArray(raw.roles)) raw.roles = (raw.roles as string[]).flatMap((r) => splitRoles(r, true));
   if (Array.isArray(raw.topics) && raw.topics.length === 1 && !topicsMarked)
