@@ -40,6 +40,7 @@ import {
   wideLabelEndsProse,
   withoutLeadingSymbols,
 } from './_text-labels.js';
+import { wordSubBulletOf } from './_word-bullets.js';
 
 /**
  * Reads the editorial-summary text format: a title line, then headed sections, a `Best for:` line,
@@ -116,9 +117,6 @@ function bulletOf(line: string): string | undefined {
   if (!isSpace(line[i])) return undefined;
   return line.slice(i).trim();
 }
-
-/** Word's second-level bullet, "o" indented or before a tab: the item's text. */
-const WORD_SUB_BULLET = /^(?:[ \t]{1,16}o[ \t]{1,16}|o\t[ \t]{0,16})(\S.{0,100000})$/;
 
 /**
  * A list item written without the space after its marker ("-Second item"), in a list that marker
@@ -723,10 +721,10 @@ export function parseSummaryText(
         `write "${trimmed[0]} ${cramped.slice(0, 20)}"`,
       );
     }
-    // Word pastes a second-level bullet as the letter "o" (its Courier New circle): under a list with
-    // markers, an indented "o" or one before a tab opens an item of its own.
-    if (bullet === undefined && section.kind === 'bullets' && markers.size > 0)
-      bullet = WORD_SUB_BULLET.exec(line)?.[1];
+    // Word pastes a second-level bullet as the letter "o" (its Courier New circle): an indented "o" or
+    // one before a tab opens an item of its own (see wordSubBulletOf).
+    if (bullet === undefined && !continuing)
+      bullet = wordSubBulletOf(line, lines[index - 1], section.kind === 'bullets' && markers.size > 0);
     // Below a list, the lines that end a summary: "— Name, Publication" (when the list's own
     // markers are others), "Via Publication" and the article's address on a line of its own.
     // Only where nothing but such lines follows: "- Read the guide at" / "https://…" is one item.
