@@ -1,5 +1,6 @@
 import type { Problem } from '../errors.js';
 import { quotedHeading } from './_quoted-headings.js';
+import { isRolesProse, rolesProseError } from './_roles-prose.js';
 import { isSectionHeading } from './_text-headings.js';
 import { givesLink } from './_text-labels.js';
 import { codeSpanRanges, codeSpansClosed, outsideCodeSpans, referenceLabel } from './markdown-inline.js';
@@ -139,7 +140,8 @@ export function prepareMarkdownBody(
     if (line.includes('](') && !labelLine && LINK_LABEL_WORDS.test(line))
       worded.push({ index, written: unbolded(line), text: lines[index]! });
   }
-  labelHeadings(lines, literal, givenAbove);
+  for (const { index, heading } of labelHeadings(lines, literal, givenAbove))
+    problems.push(rolesProseError(file, index + firstLine, heading));
   // One such line in a file giving no other link is the article's: left as written, the label reads it.
   const only = worded.length === 1 ? worded[0]! : undefined;
   const linkElsewhere =
@@ -182,7 +184,13 @@ const ITEM_MARKER = /^\s{0,8}(?:[-*+•]|\d{1,3}[.)])\s+/;
  * and `## Source` over one line is `Source: …`. What follows the block is text as before: a link
  * line below the roles is never read as a role.
  */
-function labelHeadings(lines: string[], literal: ReadonlySet<number>, givenAbove: ReadonlySet<string>): void {
+function labelHeadings(
+  lines: string[],
+  literal: ReadonlySet<number>,
+  givenAbove: ReadonlySet<string>,
+): { index: number; heading: string }[] {
+  // The lines of prose read as roles: each an error, so the summary is never mailed to the wrong readers.
+  const prose: { index: number; heading: string }[] = [];
   for (let index = 0; index < lines.length; index++) {
     if (literal.has(index)) continue;
     const roles = ROLES_HEADING.exec(lines[index]!);
@@ -203,9 +211,13 @@ function labelHeadings(lines: string[], literal: ReadonlySet<number>, givenAbove
     }
     if (source && block.length !== 1) continue;
     const values = block.map((at) => lines[at]!.replace(ITEM_MARKER, '').trim());
+    if (roles)
+      for (const [k, value] of values.entries())
+        if (isRolesProse(value)) prose.push({ index: block[k]!, heading: roles[1]! });
     lines[index] = roles ? `${roles[1]}: ${values.join(', ')}`.trimEnd() : `Source: ${values[0]}`;
     for (const at of block) lines[at] = '';
   }
+  return prose;
 }
 
 /** `**bold**` and `__bold__` unmarked, not inside a code span. */
