@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.js';
+import { noteTagsOf } from './_note-tags.js';
 import { quotedHeading } from './_quoted-headings.js';
 import { isRolesProse, rolesProseError } from './_roles-prose.js';
 import { isSectionHeading } from './_text-headings.js';
@@ -36,6 +37,8 @@ export interface MarkdownBody {
    * as read-later apps close an export), by index: the line itself keeps the link's text.
    */
   aloneLinks: Map<number, string>;
+  /** A note app's tag lines (`#engineering #infra/caching`), by index, not there at all: the topics. */
+  tags: { index: number; names: string[] }[];
   problems: Problem[];
 }
 
@@ -99,6 +102,7 @@ export function prepareMarkdownBody(
   // The "Link: [several words](…)" lines, each as written and as text.
   const worded: { index: number; written: string; text: string }[] = [];
   const aloneLinks = new Map<number, string>();
+  const tags: { index: number; names: string[] }[] = [];
   const lines = [...source];
   const literal = new Set<number>();
   const skip = new Set<number>();
@@ -127,6 +131,13 @@ export function prepareMarkdownBody(
     }
     if (RULE.test(line)) {
       lines[index] = '';
+      continue;
+    }
+    const names = line.includes('#') ? noteTagsOf(line) : undefined;
+    if (names !== undefined) {
+      tags.push({ index, names });
+      lines[index] = '';
+      skip.add(index);
       continue;
     }
     const alone = line.includes('](') ? ALONE_LINK.exec(line)?.[1] : undefined;
@@ -165,6 +176,7 @@ export function prepareMarkdownBody(
     skip,
     definitions,
     aloneLinks,
+    tags,
     ...(only !== undefined && !linkElsewhere ? { wordedLink: only.index } : {}),
     problems,
   };

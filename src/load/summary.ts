@@ -8,6 +8,7 @@ import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { closestWord } from '../suggest.js';
 import { decodeFieldReferences } from './_character-references.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
+import { tagsAsTopics } from './_note-tags.js';
 import { firstReference, linkDecoded, parsePastedText } from './_pasted-markup.js';
 import { addressedSource, sameAddress } from './_source-address.js';
 import { isSectionHeading, isSummaryHeading } from './_text-headings.js';
@@ -552,9 +553,10 @@ function parseMarkdown(text: string, file: string): ParsedText {
       parsed.lines.title = titled.index + 1;
       linkUnderTitle(prepared, titled.index, parsed);
     }
+    const tagged = tagsAsTopics(prepared.tags, parsed.raw, parsed.lines, file, 1);
     return {
       ...parsed,
-      problems: [...prepared.problems, ...wordedLinkUnread(prepared, parsed, file, 1), ...parsed.problems],
+      problems: [...prepared.problems, ...wordedLinkUnread(prepared, parsed, file, 1), ...parsed.problems, ...tagged],
     };
   }
   const end = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
@@ -707,6 +709,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
           hint: 'keep the link in one place: delete this line or the other link',
         });
   }
+  append(problems, tagsAsTopics(prepared.tags, raw, lineOfKey, file, end + 2));
   return { raw, lines: lineOfKey, problems, missingLine: 1, frontmatter: true };
 }
 
