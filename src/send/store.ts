@@ -5,6 +5,7 @@ import { canonicalAddress } from '../address.js';
 import { ANALYTICS_VERSION, migrateAnalytics } from '../analytics/_migrate.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
+import { assertNotRestored, ensureGeneration, noteGeneration } from '../state/sqlite/generation.js';
 import { hashedAddress } from '../store/hash.js';
 import { migrateSubscriberStore, STORE_SCHEMA_VERSION } from '../store/sqlite.js';
 import {
@@ -131,6 +132,7 @@ export function openStateDb(
     // Checked before the first write, so a foreign or damaged file is never changed.
     verifyStateDb(db, file);
     assertKnownSchema(db, file);
+    assertNotRestored(db, file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
@@ -147,6 +149,8 @@ export function openStateDb(
     migrateSubscriberStore(db);
     migrateAnalytics(db);
     markOpenResend(db);
+    ensureGeneration(db);
+    noteOnClose(db, file);
     if (options.growthLimitPages !== undefined) {
       const pages = db.pragma('page_count', { simple: true }) as number;
       db.pragma(`max_page_count = ${pages + options.growthLimitPages}`);
@@ -156,6 +160,16 @@ export function openStateDb(
     db.close();
     throw stateFileError(file, cause);
   }
+}
+
+/** Every command that wrote the file notes how far it got as it closes (see generation.ts). */
+function noteOnClose(db: StateDb, file: string): void {
+  const close = db.close.bind(db);
+  db.close = () => {
+    if (db.open) noteGeneration(db, file);
+    return close();
+  };
+  noteGeneration(db, file);
 }
 
 function openOrClassify(file: string, open: () => StateDb): StateDb {
@@ -170,6 +184,7 @@ function verifyOrClose(db: StateDb, file: string, check?: StateCheck): void {
   try {
     verifyStateDb(db, file, check);
     assertKnownSchema(db, file);
+    assertNotRestored(db, file);
   } catch (error) {
     db.close();
     throw error;

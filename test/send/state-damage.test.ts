@@ -172,11 +172,15 @@ describe('a write-ahead log SQLite would cut short', () => {
     // One transaction of many pages: its frames, then its commit frame, end the log.
     const sizeBefore = readFileSync(`${file}-wal`).length;
     const insert = db.prepare("INSERT INTO suppressions (email, created_at) VALUES (?, 'now')");
+    // How far the file was written, as noted beside it before the transaction: one a full disk
+    // refused is never noted.
+    const note = readFileSync(`${file}.generation`);
     db.transaction(() => {
       for (let i = 0; i < 3000; i++) insert.run(`gone${i}-${'x'.repeat(60)}@example.com`);
     })();
     const log = readFileSync(`${file}-wal`);
     db.close();
+    writeFileSync(`${file}.generation`, note);
     const pageSize = log.readUInt32BE(8);
     const frameSize = 24 + pageSize;
     const first = Math.ceil((sizeBefore - 32) / frameSize);

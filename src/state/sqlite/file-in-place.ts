@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { EXIT, RolecastError } from '../../errors.js';
 import { sqlitePath, WRITING } from '../../send/state-file.js';
 import type { StateDb } from '../../send/store.js';
+import { freshGeneration, readNote } from './generation.js';
 
 /**
  * A check that the state file is still the one that was opened. SQLite goes on writing to a file
@@ -77,8 +78,11 @@ function settledInPlace(db: StateDb, file: string, openedIndex: ReturnType<typeo
   }
 }
 
-/** How the state file is no longer the one opened; `log-deleted`: the file is, but its write-ahead log or its index was deleted. */
-export type Moved = 'deleted' | 'replaced' | 'log-deleted';
+/**
+ * How the state file is no longer the one opened; `log-deleted`: the file is, but its write-ahead
+ * log or its index was deleted; `restored`: an older copy of it was written over it in place.
+ */
+export type Moved = 'deleted' | 'replaced' | 'log-deleted' | 'restored';
 
 /**
  * Whether the file at `file` is still the one there when this was called (right after the database
@@ -94,6 +98,7 @@ export function fileMoved(file: string): () => Moved | undefined {
   // processes then append to the same log each by its own index, over each other's records.
   const logs = ['-wal', '-shm'].map((suffix) => `${sqlitePath(file)}${suffix}`);
   const openedLogs = logs.map(identity);
+  const writtenOver = olderCopyWatch(file, opened);
   return () => {
     if (!opened || opened === UNKNOWN) return undefined;
     const now = identity(file);
@@ -101,6 +106,7 @@ export function fileMoved(file: string): () => Moved | undefined {
     // about the file: the writer goes on, as it did before this check.
     if (now === UNKNOWN) return undefined;
     if (!now || !sameFile(now, opened)) return now === undefined ? 'deleted' : 'replaced';
+    if (writtenOver(now)) return 'restored';
     const gone = logs.some((log, i) => {
       const openedLog = openedLogs[i];
       if (!openedLog || openedLog === UNKNOWN) return false;
@@ -111,6 +117,34 @@ export function fileMoved(file: string): () => Moved | undefined {
   };
 }
 
+/**
+ * Whether an older copy of the file was written over it in place (`cp backup.db state.db`), which
+ * keeps its identity: this process's connection goes on reading its cached pages, so the file's
+ * generation (generation.ts) is read afresh, through a connection of its own, each time the file's
+ * size or times moved (another command's checkpoint, or the copy). Once seen, the verdict stands.
+ */
+function olderCopyWatch(file: string, opened: Identity | undefined | typeof UNKNOWN): (now: Identity) => boolean {
+  let seen = opened === UNKNOWN ? undefined : opened;
+  let known = seen && freshGeneration(file);
+  let restored = false;
+  return (now) => {
+    if (restored || !known || !seen || sameContentStamp(now, seen)) return restored;
+    seen = now;
+    const fresh = freshGeneration(file);
+    if (!fresh) return false;
+    // What this process (or another) wrote since is in the note, not in what it last read.
+    const noted = readNote(file);
+    const since = noted?.id === known.id && noted.counter > known.counter ? noted : known;
+    restored = fresh.id !== since.id || fresh.counter < since.counter;
+    if (!restored) known = fresh;
+    return restored;
+  };
+}
+
+function sameContentStamp(a: Identity, b: Identity): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+}
+
 function sameFile(a: { dev: number; ino: number }, b: { dev: number; ino: number }): boolean {
   return a.dev === b.dev && a.ino === b.ino;
 }
@@ -119,6 +153,7 @@ function sameFile(a: { dev: number; ino: number }, b: { dev: number; ino: number
 function movedAway(file: string, how: Moved): string {
   if (how === 'log-deleted')
     return `the write-ahead log of the state file ${file} or its index (${sqlitePath(file)}-wal, -shm) was deleted`;
+  if (how === 'restored') return `the state file ${file} was written over by an older copy of itself`;
   return `the state file ${file} was ${how === 'replaced' ? 'replaced by another file' : 'deleted'}`;
 }
 
@@ -163,10 +198,18 @@ export function movedAwayError(file: string, how: Moved, outcome: string, hint: 
 const UNKNOWN = 'unknown';
 
 /** The file's identity, through any symbolic links; undefined when it is gone, UNKNOWN when the stat failed otherwise. */
-function identity(path: string): { dev: number; ino: number } | undefined | typeof UNKNOWN {
+interface Identity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+function identity(path: string): Identity | undefined | typeof UNKNOWN {
   try {
-    const { dev, ino } = statSync(path);
-    return { dev, ino };
+    const { dev, ino, size, mtimeMs, ctimeMs } = statSync(path);
+    return { dev, ino, size, mtimeMs, ctimeMs };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : UNKNOWN;

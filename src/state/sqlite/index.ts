@@ -7,6 +7,7 @@ import { replayUnrecorded, unrecordedFileOf } from '../../send/state-loss.js';
 import type { StateDb } from '../../send/store.js';
 import type { DeliveryLedger, StateStore } from '../contract.js';
 import { closeStateDb, fileInPlace, fileMoved } from './file-in-place.js';
+import { noteGeneration } from './generation.js';
 import { sqliteSuppressions } from './suppressions.js';
 
 /**
@@ -43,11 +44,13 @@ export function sqliteState(db: StateDb, file: string): StateStore {
         recordMany: async (entries) => {
           inPlace();
           ledger.recordMany(entries);
+          noteGeneration(db, file);
         },
         startRun: async (planned, resendSince) => ledger.startRun(planned, resendSince),
         finishRun: async (outcome, keepResendOpen) => {
           inPlace();
           ledger.finishRun(outcome, keepResendOpen);
+          noteGeneration(db, file);
         },
       } satisfies DeliveryLedger;
     },

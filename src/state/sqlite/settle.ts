@@ -1,5 +1,6 @@
 import type { StateDb } from '../../send/store.js';
 import type { Moved } from './file-in-place.js';
+import { noteGeneration } from './generation.js';
 
 /**
  * Copies what the write-ahead log holds into the state file (a PASSIVE checkpoint: it never waits
@@ -22,6 +23,8 @@ export function settleLog(db: StateDb, moved?: () => Moved | undefined): void {
   } catch {
     // Busy or refused: the write itself stands, and the next write's checkpoint copies it.
   }
+  // How far the file got, so that an older copy put back over it is told from it (generation.ts).
+  noteGeneration(db, db.name);
 }
 
 /**

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { RolecastError } from '../../errors.js';
+import { sqlitePath } from '../../send/state-file.js';
+import type { StateDb } from '../../send/store.js';
+
+/**
+ * How far a state file has been written, to tell it from an older copy of itself put back over it.
+ * A `cp backup.db state.db` keeps the file's identity, so no check by inode sees it, and SQLite in
+ * WAL mode moves no header counter per commit. Instead the file holds one row: an id drawn when the
+ * row was made and a counter its own triggers raise with every change to the ledger, the runs, the
+ * suppression list and the readers (in the same transaction, whatever release or command writes).
+ * Each command that writes notes the pair in a small file beside the state (`state.db.generation`);
+ * a state file whose counter is below the note, under the same id, is an older copy.
+ */
+export interface Generation {
+  id: string;
+  counter: number;
+}
+
+const TRACKED = ['deliveries', 'runs', 'suppressions', 'readers'] as const;
+
+/** Creates the row and its triggers when missing (a file from an earlier release gets a new id). */
+export function ensureGeneration(db: StateDb): void {
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS state_generation (id TEXT NOT NULL, counter INTEGER NOT NULL)');
+    for (const table of TRACKED)
+      for (const change of ['INSERT', 'UPDATE', 'DELETE'])
+        db.exec(
+          `CREATE TRIGGER IF NOT EXISTS state_generation_${table}_${change.toLowerCase()} AFTER ${change} ON ${table} ` +
+            'BEGIN UPDATE state_generation SET counter = counter + 1; END',
+        );
+    db.prepare(
+      'INSERT INTO state_generation (id, counter) SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM state_generation)',
+    ).run(randomUUID());
+  }).immediate();
+}
+
+/** The file's own row; undefined in a file no release with this check has opened for writing. */
+export function readGeneration(db: StateDb): Generation | undefined {
+  try {
+    return db.prepare('SELECT id, counter FROM state_generation LIMIT 1').get() as Generation | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The row as a new read-only connection sees it: the file at the path, not this process's cache. */
+export function freshGeneration(file: string): Generation | undefined {
+  try {
+    const db = new Database(sqlitePath(file), { readonly: true, fileMustExist: true });
+    try {
+      return readGeneration(db);
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the note of the latest pair is kept: beside the file SQLite opens, as its log is. */
+export function generationNoteOf(file: string): string {
+  return `${sqlitePath(file)}.generation`;
+}
+
+/** The pair last noted beside the file, if any. */
+export function readNote(file: string): Generation | undefined {
+  try {
+    const note = JSON.parse(readFileSync(generationNoteOf(file), 'utf8')) as Partial<Generation>;
+    if (typeof note.id !== 'string' || typeof note.counter !== 'number') return undefined;
+    return { id: note.id, counter: note.counter };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Notes the file's pair beside it, after a write has committed: the note never runs ahead of the
+ * file (two commands noting at once may leave the lower pair, which only weakens the check). A note
+ * that cannot be written (a full disk) is left as it was, for the same reason.
+ */
+export function noteGeneration(db: StateDb, file: string): void {
+  if (db.memory || db.readonly) return;
+  const now = readGeneration(db);
+  if (!now) return;
+  const noted = readNote(file);
+  if (noted && noted.id === now.id && noted.counter >= now.counter) return;
+  const note = generationNoteOf(file);
+  const partial = `${note}.${process.pid}.tmp`;
+  try {
+    writeFileSync(partial, `${JSON.stringify({ ...now, at: new Date().toISOString() })}\n`);
+    renameSync(partial, note);
+  } catch {
+    rmSync(partial, { force: true });
+  }
+}
+
+/**
+ * Refuses a state file older than the note beside it says it was written: readers mailed since
+ * that copy was taken would be mailed again, and readers who unsubscribed since, mailed at all.
+ */
+export function assertNotRestored(db: StateDb, file: string): void {
+  const now = readGeneration(db);
+  const noted = readNote(file);
+  if (!now || !noted || noted.id !== now.id || noted.counter <= now.counter) return;
+  throw new RolecastError(
+    'E_STATE_RESTORED',
+    `the state file ${file} is an older copy of itself: it holds ${noted.counter - now.counter} change(s) fewer than ${generationNoteOf(file)} records it had (the ledger, suppressions or readers went back to an earlier backup)`,
+    {
+      hint: `put the newest copy back (with its -wal), or, to use this one anyway, first write the readers your provider's logs show as delivered since into ${file}.unrecorded.jsonl and re-import suppressions added since (rolecast suppress import), then delete ${generationNoteOf(file)}; nothing was sent`,
+    },
+  );
+}
