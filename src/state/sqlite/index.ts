@@ -17,7 +17,17 @@ import { sqliteSuppressions } from './suppressions.js';
  */
 export function sqliteState(db: StateDb, file: string): StateStore {
   // Before each ledger write: a send whose file was deleted under it stops, its records kept.
-  const inPlace = fileInPlace(db, file);
+  const check = fileInPlace(db, file);
+  // Whether the send was already told the file moved (it stopped then): closing says it once more only if not.
+  let told = false;
+  const inPlace = () => {
+    try {
+      check();
+    } catch (error) {
+      told = true;
+      throw error;
+    }
+  };
   const list = sqliteSuppressions(db);
   const suppressions: typeof list = {
     ...list,
@@ -79,7 +89,17 @@ export function sqliteState(db: StateDb, file: string): StateStore {
     },
     explain: (error) => stateUseError(file, error),
     async close() {
+      // A log deleted since the last check (the end of the run, say) holds every record of the run:
+      // with another command's log at the path now, this connection is not the last to close and
+      // would drop it. Kept first, as during the run (see fileInPlace); its error is told once closed.
+      let kept: unknown;
+      try {
+        if (!told && moved?.()) inPlace();
+      } catch (error) {
+        kept = error;
+      }
       closeStateDb(db, moved);
+      if (kept) throw kept;
     },
   };
 }
