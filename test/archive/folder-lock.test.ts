@@ -43,8 +43,19 @@ async function pagesOnDisk(dir: string): Promise<string[]> {
 describe('one archive build at a time per output folder', () => {
   it('refuses a second build while one runs, naming the holder, and leaves no page unlisted', async () => {
     project = await twoIssueFolders();
+    // The second starts once the first holds the lock, its row written: started together, either
+    // could take it first, or find the other's lock file created and not yet written.
+    const building = buildArchive({ issuesDir: 'other', outDir: 'site', cwd: project.dir, now: NOW });
+    let done = false;
+    building.finally(() => {
+      done = true;
+    });
+    const lockFile = project.path('.site.rolecast-build.lock');
+    while (!done && !(await readFile(lockFile, 'utf8').catch(() => '')).endsWith('\n'))
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(done, 'the first build ended before its lock was seen').toBe(false);
     const [first, second] = await Promise.allSettled([
-      buildArchive({ issuesDir: 'other', outDir: 'site', cwd: project.dir, now: NOW }),
+      building,
       buildArchive({ issuesDir: 'issues', outDir: 'site', cwd: project.dir, now: NOW }),
     ]);
     expect(first.status).toBe('fulfilled');
