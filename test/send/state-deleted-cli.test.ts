@@ -93,8 +93,10 @@ describe('the state file removed while a send runs', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await until(() => server!.counts.accepted >= 15, 'the first messages');
-    renameSync(state, `${state}.old`);
-    symlinkSync(second, state);
+    // Re-pointed in one step, as a deploy does it (a new link renamed over the old one): removing the
+    // link first leaves an instant with no file at the path, when the send takes it for deleted.
+    symlinkSync(second, `${state}.next`);
+    renameSync(`${state}.next`, state);
 
     expect(await exited, stderr).toBe(3);
     expect(stderr).toContain(`the state file ${state} was replaced by another file while the send ran`);
