@@ -133,6 +133,7 @@ export async function inspectProject(
         spellings,
         (email) => asWritten.get(email),
         (email) => zonesWritten.get(email),
+        modifiedAt(config.rolesFile),
       );
       table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused, moved: overlaid.moved };

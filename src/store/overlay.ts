@@ -77,6 +77,13 @@ export function overlayReaderChanges(
    * America/New_York), by its canonical address: an earlier release noted it as written.
    */
   writtenZone: (email: string) => string | undefined = () => undefined,
+  /**
+   * When `roles.yaml` was last written. A note an earlier release made (without the file's text)
+   * holds by the file's time only when roles.yaml was written since the choice: an unchanged file
+   * reads otherwise only through a changed roles.yaml, while a changed file can carry an old time
+   * (copied or restored keeping it, written where the clock is behind). Unknown: as if written since.
+   */
+  taxonomyWrittenAt?: Date,
 ): Overlaid {
   const out: Subscriber[] = [];
   const notes: FileFieldNote[] = [];
@@ -84,6 +91,9 @@ export function overlayReaderChanges(
   let paused = 0;
   let moved = 0;
   const since = fileWrittenAt.toISOString();
+  const rolesSince = taxonomyWrittenAt?.toISOString();
+  // Not written since `at` while roles.yaml was: the only way the same text can read otherwise.
+  const onlyRolesRewritten = (at: string) => at > since && (rolesSince === undefined || rolesSince > at);
   const listed = listedOf(subscribers, new Set(moves.values()));
   // The file says the address left, but a reader confirmed a move there since: that was someone
   // before them (their own unsubscribe there is on the suppression list), so their entry is used.
@@ -105,8 +115,9 @@ export function overlayReaderChanges(
       gives =
         (written !== undefined && noted.written === written) ||
         entrySaysAsNoted(entry, noted.said, spellings) ||
-        // An earlier release's note has no text: a file not written since the move says what it did then.
-        (written !== undefined && noted.written === undefined && at > since) ||
+        // An earlier release's note has no text: a file not written since the move, under a roles.yaml
+        // written since, says what it did then.
+        (written !== undefined && noted.written === undefined && onlyRolesRewritten(at)) ||
         asNotedWithZone(entry, writtenZone(address), (asZoned) =>
           asWritten && noted.written !== undefined
             ? noted.written === writtenEntryHash(asZoned, asWritten)
@@ -159,8 +170,8 @@ export function overlayReaderChanges(
           ? (written !== undefined && noted.written === written) ||
             saysAsNoted(subscriber, field, noted.said, spellings) ||
             // Roles an earlier release noted without the file's text: a file not written since the
-            // choice, so since the note, says what it said then, however roles.yaml reads it now.
-            (written !== undefined && noted.written === undefined && at > since) ||
+            // choice, so since the note, says what it said then, however a roles.yaml written since reads it.
+            (written !== undefined && noted.written === undefined && onlyRolesRewritten(at)) ||
             (field === 'timezone' &&
               asNotedWithZone(subscriber, writtenZone(email), (asZoned) =>
                 saysAsNoted(asZoned, field, noted.said, spellings),
