@@ -46,7 +46,19 @@ export function preferencesRoute(services: ReaderServices): Route {
       // been forwarded, and its page must not show where the reader went.
       const email = canonicalAddress(claims.email);
       const action = `${services.paths.preferences}?${new URLSearchParams({ token: tokens[0]! })}`;
-      if (method !== 'POST') return show(services, response, email, action, url.searchParams.get('done'));
+      if (method !== 'POST') {
+        try {
+          return await show(services, response, email, action, url.searchParams.get('done'));
+        } catch (error) {
+          if (response.headersSent) throw error;
+          // The store did not answer (a lock held past its timeout): as an unsubscribe then, come back.
+          services.log(
+            `the preferences page could not be shown: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          response.setHeader('Retry-After', '60');
+          return problem(services, request, response, 503, 'error');
+        }
+      }
       const body = await readBodyOr413(request, response, services.maxBodyBytes, () =>
         problem(services, request, response, 413, 'tooLarge'),
       );
