@@ -191,7 +191,6 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
           await db.query('DELETE FROM reader_audit WHERE email = $1', [key]);
           await db.query('DELETE FROM reader_moves WHERE email = $1 OR moved_to = $1', [key]);
           await db.query('UPDATE reader_moves SET latest_moved_to = NULL WHERE latest_moved_to = $1', [key]);
-          await db.query('UPDATE reader_moves SET latest_moved_to = NULL WHERE latest_moved_to = $1', [key]);
           // Other readers' audit lines that name it (an address change they asked for) keep the line, not the address.
           const naming = await db.query<{ id: string; change: string }>(
             'SELECT id, change FROM reader_audit WHERE strpos(change, $1) > 0',
