@@ -70,9 +70,11 @@ export function classifyFailure(status: string | undefined, diagnostic: string):
  * Postfix's expired "451 4.7.1 PTR record does not exist"). Read as the reader's mailbox, one DNS
  * mistake would suppress every reader of that provider for good. Each such clause, up to the next
  * ";", is left out before the words are read; "User unknown; client host [192.0.2.1]" stays hard.
+ * A word inside an address or a host name ("<spf@example.com>... User unknown", a reader at
+ * helo.example) is the reader's, not ours: it leaves nothing out.
  */
 const OUR_SIDE =
-  /\b(?:client host|reverse (?:dns|lookup)|rdns|ptr|helo|ehlo|dkim|spf|dmarc|sending (?:domain|host|ip|server|account)|sender(?:'s)? domain|from domain|your (?:ip|host|hostname|server|domain|account))\b[^;\r\n]{0,160}/gi;
+  /(?<![.@])\b(?:client host|reverse (?:dns|lookup)|rdns|ptr|helo|ehlo|dkim|spf|dmarc|sending (?:domain|host|ip|server|account)|sender(?:'s)? domain|from domain|your (?:ip|host|hostname|server|domain|account))\b(?![\w-]*(?:@|\.[a-z0-9]))[^;\r\n]{0,160}/gi;
 
 function withoutOurSide(diagnostic: string): string {
   return diagnostic.replace(OUR_SIDE, ' ');
