@@ -117,11 +117,20 @@ function readFeedback(part: MimePart, ctx: Context): ReadResult {
 
 /** Looks like a bounce at all: from a mailer daemon or postmaster, or saying so in the subject. */
 function looksLikeBounce(root: MimePart): boolean {
+  return /postmaster/i.test(header(root.headers, 'from') ?? '') || saysItBounced(root);
+}
+
+/**
+ * Says it is a bounce, not only that a postmaster wrote it: from a mailer daemon, or a subject
+ * saying the mail was not delivered. A company's postmaster also sends auto-replies with an
+ * ordinary subject ("Your weekly digest") and no auto-reply header.
+ */
+function saysItBounced(root: MimePart): boolean {
   const from = header(root.headers, 'from') ?? '';
   const subject = header(root.headers, 'subject') ?? '';
   return (
-    /mailer-daemon|postmaster|mail delivery (?:subsystem|system)/i.test(from) ||
-    /undeliver|delivery (?:status notification|failure|has failed)|failure notice|returned mail|could not be delivered|non-?delivery/i.test(
+    /mailer-daemon|mail delivery (?:subsystem|system)/i.test(from) ||
+    /undeliver|delivery (?:status notification|failure|has failed)|failure notice|returned mail|could not be delivered|not (?:been )?delivered|non-?deliver/i.test(
       subject,
     )
   );
@@ -154,7 +163,12 @@ function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadRes
   // failure, whatever code the last attempt got.
   if (isDelayNotice(header(root.headers, 'subject') ?? '', text))
     return { events: [], ignored: 'a delay notice (delivery is still being tried)' };
-  const found = qmailBlocks(text) ?? eximBlocks(text) ?? exchangeBlocks(text);
+  // Words alone ("the mailbox … does not exist") are read only from a message that says it bounced.
+  const found =
+    qmailBlocks(text) ??
+    eximBlocks(text) ??
+    exchangeBlocks(text) ??
+    (saysItBounced(root) ? wordsOnly(text) : undefined);
   if (!found?.length) return { events: [], ignored: 'a bounce whose failed recipient could not be read' };
   return {
     events: found.map(({ address, diagnostic }) => {
@@ -251,8 +265,11 @@ function exchangeBlocks(text: string): TextBounce[] | undefined {
       }
     }
   }
-  if (found.length) return found;
-  // Only the words: one address and a clear "does not exist" is still a hard bounce.
+  return found.length ? found : undefined;
+}
+
+/** Only the words: one address and a clear "does not exist" is still a hard bounce. */
+function wordsOnly(text: string): TextBounce[] | undefined {
   const addresses = [...new Set(emailTokens(text))];
   if (addresses.length === 1 && saysMailboxUnknown(text)) {
     const line = text.split(/\r?\n/).find((l) => saysMailboxUnknown(l)) ?? '';
