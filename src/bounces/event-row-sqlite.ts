@@ -1,4 +1,5 @@
 import type { StateDb } from '../send/store.js';
+import { prepared } from '../state/sqlite/statements.js';
 import { isErased } from '../state/sqlite/suppression-insert.js';
 import { hashedAddress } from '../store/hash.js';
 import { EVENT_COLUMNS, eventValues } from './rows.js';
@@ -13,11 +14,10 @@ export function insertBounceEvent(db: StateDb, record: BounceRecord): boolean {
   const stored = isErased(db, record.email)
     ? { ...record, email: hashedAddress(record.email), diagnostic: '' }
     : record;
-  const result = db
-    .prepare(
-      `INSERT INTO bounce_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
-    )
-    .run(...eventValues(stored));
+  const result = prepared(
+    db,
+    `INSERT INTO bounce_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+  ).run(...eventValues(stored));
   return result.changes > 0;
 }
 

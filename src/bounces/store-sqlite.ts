@@ -2,6 +2,7 @@ import { canonicalAddress } from '../address.js';
 import { appendToJournal, type JournalEntry, journalPath } from '../send/journal.js';
 import { isSuppressed as isSuppressedInState, type StateDb } from '../send/store.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
+import { prepared } from '../state/sqlite/statements.js';
 import { suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import { commitOrRollback } from '../store/commit.js';
 import { insertBounceEvent } from './event-row-sqlite.js';
@@ -89,7 +90,7 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
     async hasEvent(eventId) {
       // The open file's events are not the ones at the path: journaling an event again is harmless.
       if (journaling) return false;
-      return present() && db.prepare('SELECT 1 FROM bounce_events WHERE event_id = ?').get(eventId) !== undefined;
+      return present() && prepared(db, 'SELECT 1 FROM bounce_events WHERE event_id = ?').get(eventId) !== undefined;
     },
     async insertEvent(record) {
       if (journaling) {
@@ -116,26 +117,24 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
     },
     async history(email): Promise<ReaderHistory> {
       const key = canonicalAddress(email);
-      const deliveries = db
-        .prepare(
-          "SELECT issue_id AS issueId, MIN(updated_at) AS at FROM deliveries WHERE email = ? AND status = 'sent' AND channel = 'smtp' GROUP BY issue_id",
-        )
-        .all(key) as { issueId: string; at: string }[];
+      const deliveries = prepared(
+        db,
+        "SELECT issue_id AS issueId, MIN(updated_at) AS at FROM deliveries WHERE email = ? AND status = 'sent' AND channel = 'smtp' GROUP BY issue_id",
+      ).all(key) as { issueId: string; at: string }[];
       const events = present()
-        ? (db
-            .prepare(
-              'SELECT event_id AS eventId, issue_id AS issueId, kind, occurred_at AS at FROM bounce_events WHERE email = ?',
-            )
-            .all(key) as ReaderHistory['events'])
+        ? (prepared(
+            db,
+            'SELECT event_id AS eventId, issue_id AS issueId, kind, occurred_at AS at FROM bounce_events WHERE email = ?',
+          ).all(key) as ReaderHistory['events'])
         : [];
       return { deliveries, events };
     },
     async deliveryByMessageId(messageId) {
       const spellings = mapping.messageIdSpellings(messageId);
       if (!spellings) return undefined;
-      return db
-        .prepare('SELECT issue_id AS issueId, email FROM deliveries WHERE message_id IN (?, ?) LIMIT 1')
-        .get(...spellings) as { issueId: string; email: string } | undefined;
+      return prepared(db, 'SELECT issue_id AS issueId, email FROM deliveries WHERE message_id IN (?, ?) LIMIT 1').get(
+        ...spellings,
+      ) as { issueId: string; email: string } | undefined;
     },
     async deliveredIssues() {
       return db.prepare('SELECT DISTINCT issue_id FROM deliveries').pluck().all() as string[];

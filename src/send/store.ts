@@ -6,6 +6,7 @@ import { ANALYTICS_VERSION, migrateAnalytics } from '../analytics/_migrate.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import { assertNotRestored, ensureGeneration, noteGeneration } from '../state/sqlite/generation.js';
+import { prepared } from '../state/sqlite/statements.js';
 import { hashedAddress } from '../store/hash.js';
 import { migrateSubscriberStore, STORE_SCHEMA_VERSION } from '../store/sqlite.js';
 import {
@@ -326,9 +327,10 @@ export function addSuppression(
 /** Matches the address, or the hashed entry an erased address (`rolecast subscribers forget`) left. */
 export function isSuppressed(db: StateDb, email: string): boolean {
   return (
-    db
-      .prepare('SELECT 1 FROM suppressions WHERE email IN (?, ?)')
-      .get(canonicalAddress(email), hashedAddress(email)) !== undefined
+    prepared(db, 'SELECT 1 FROM suppressions WHERE email IN (?, ?)').get(
+      canonicalAddress(email),
+      hashedAddress(email),
+    ) !== undefined
   );
 }
 

@@ -1,6 +1,7 @@
 import { canonicalAddress } from '../../address.js';
 import type { StateDb } from '../../send/store.js';
 import { hashedAddress } from '../../store/hash.js';
+import { prepared } from './statements.js';
 
 /**
  * Adds an address to the state file's suppression list, keeping an existing record, and never
@@ -22,5 +23,5 @@ export function suppressionInsert(
 
 /** Whether the address was erased: only its hashed entry is on the list. */
 export function isErased(db: StateDb, email: string): boolean {
-  return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(hashedAddress(email)) !== undefined;
+  return prepared(db, 'SELECT 1 FROM suppressions WHERE email = ?').get(hashedAddress(email)) !== undefined;
 }
