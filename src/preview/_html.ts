@@ -33,6 +33,24 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   return new SafeHtml(out);
 }
 
+/** A word this long (a pasted handle, a hash) would widen a table past the window. */
+const LONG_WORD = 40;
+
+/**
+ * Text whose over-long words may wrap anywhere, and only those: a table cell left to break every
+ * word squeezes its ordinary ones ("example.co|m", "Subscriber|s") whenever the table is full.
+ */
+export function wrapLongWords(text: string): SafeHtml {
+  return new SafeHtml(
+    text
+      .split(/(\s+)/)
+      .map((part) =>
+        part.length >= LONG_WORD ? `<span class="long-word">${escapeHtml(part)}</span>` : escapeHtml(part),
+      )
+      .join(''),
+  );
+}
+
 /** `/variant/a+b` with each segment percent-encoded, for hrefs built from data. */
 export function pathOf(...segments: string[]): string {
   return `/${segments.map(encodeURIComponent).join('/')}`;

@@ -17,7 +17,8 @@ a { color: #1d4ed8; }
 h1, h2 { overflow-wrap: anywhere; }
 h1 small { font-size: 14px; color: #64748b; font-weight: 400; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; background: #fff; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #e2e8f0; overflow-wrap: anywhere; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #e2e8f0; }
+.long-word { overflow-wrap: anywhere; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
 .facts dt { font-weight: 600; }

@@ -1,5 +1,5 @@
 import type { Variant } from '../../group/index.js';
-import { html, pathOf, type SafeHtml } from '../_html.js';
+import { html, pathOf, type SafeHtml, wrapLongWords } from '../_html.js';
 import type { ReadySnapshot } from '../snapshot.js';
 import { checksPanel } from './checks.js';
 import { editorPanel } from './editor-panel.js';
@@ -74,8 +74,8 @@ ${rows.map(({ subscriber, variantId, skipped }) => {
     .join(' ')
     .toLowerCase();
   return html`<tr class="subscriber" data-search="${search}">
-<td>${variantId ? html`<a href="${pathOf('subscriber', subscriber.email)}">${subscriber.name || subscriber.email}</a>` : (subscriber.name ?? '')}</td>
-<td>${subscriber.email}</td>
+<td>${variantId ? html`<a href="${pathOf('subscriber', subscriber.email)}">${wrapLongWords(subscriber.name || subscriber.email)}</a>` : wrapLongWords(subscriber.name ?? '')}</td>
+<td>${wrapLongWords(subscriber.email)}</td>
 <td>${subscriber.roles.join(', ')}</td>
 <td>${variantId ? html`<a href="${pathOf('variant', variantId)}">${variantId}</a>` : html`<span class="badge warn">not sent: ${skipped}</span>`}</td>
 </tr>`;
