@@ -48,7 +48,7 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
   'pages.confirm.addressBody': 'Drücken Sie die Schaltfläche, um {brand} ab jetzt unter {email} zu erhalten.',
   'pages.confirm.used.title': 'Dieser Link wurde schon verwendet',
   'pages.confirm.used.body':
-    'Jeder Bestätigungslink funktioniert einmal. Den Link zu Ihren Einstellungen finden Sie in jeder E-Mail.',
+    'Jeder Bestätigungslink funktioniert nur einmal. Den Link zu Ihren Einstellungen finden Sie in jeder E-Mail.',
   'pages.preferences.title': 'Ihre Einstellungen',
   'pages.preferences.intro': 'Einstellungen für {email}. Änderungen gelten ab der nächsten Ausgabe.',
   'pages.preferences.save': 'Änderungen speichern',
@@ -76,10 +76,10 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
   'pages.mail.confirm.button': 'Abonnement bestätigen',
   'pages.mail.confirm.heading': 'Nur noch ein Schritt',
   'pages.mail.confirm.body':
-    'Jemand, hoffentlich Sie, möchte {brand} an diese Adresse erhalten. Bestätigen Sie, um den Empfang zu starten.',
+    'Jemand, hoffentlich Sie, möchte {brand} unter dieser Adresse erhalten. Bitte bestätigen Sie, damit der Versand beginnt.',
   'pages.mail.confirm.ignore':
     'Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ohne Ihre Bestätigung wird nichts gesendet.',
-  'pages.mail.confirm.expires': 'Der Link funktioniert einmal und läuft in {hours} Stunden ab.',
+  'pages.mail.confirm.expires': 'Der Link funktioniert nur einmal und läuft in {hours} Stunden ab.',
   'pages.mail.welcome.subject': 'Willkommen bei {brand}',
   'pages.mail.welcome.heading': 'Willkommen',
   'pages.mail.welcome.body': 'Sie haben {brand} abonniert. Ihre erste Ausgabe kommt mit dem nächsten Versand.',
