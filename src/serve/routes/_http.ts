@@ -81,14 +81,14 @@ export async function readBodyOr413(
   request: IncomingMessage,
   response: ServerResponse,
   max: number,
-  tooLarge: () => void,
+  tooLarge: () => void | Promise<void>,
 ): Promise<Buffer | undefined> {
   try {
     return await readBoundedBody(request, max);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
     response.setHeader('Connection', 'close');
-    tooLarge();
+    await tooLarge();
     return undefined;
   }
 }

@@ -60,7 +60,7 @@ export function preferencesRoute(services: ReaderServices): Route {
         }
       }
       const body = await readBodyOr413(request, response, services.maxBodyBytes, () =>
-        problem(services, request, response, 413, 'tooLarge'),
+        problem(services, request, response, 413, 'tooLarge', email),
       );
       if (!body) return;
       const fields = parseForm(request.headers['content-type'], body);
