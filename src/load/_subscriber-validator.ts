@@ -58,6 +58,13 @@ function subscriberHint(field: string): string | undefined {
   return SUBSCRIBER_HINTS[field];
 }
 
+/** A name over the limit is on one line already: what it needs is to be shorter. */
+function tooLongHint(field: string): string | undefined {
+  return field === 'name' || field === 'firstName'
+    ? `shorten it to ${LIMITS.nameLength} characters or fewer`
+    : subscriberHint(field);
+}
+
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let value = root;
   for (const key of path) {
@@ -178,9 +185,13 @@ export function createEntryValidator(
       append(
         problems,
         result.error.issues.flatMap((issue) =>
-          zodProblems({ issues: [issue] } as typeof result.error, file, lineOf, subscriberHint, [...prefix, index]).map(
-            (problem) => withBadValue(problem, valueAt(entry, issue.path)),
-          ),
+          zodProblems(
+            { issues: [issue] } as typeof result.error,
+            file,
+            lineOf,
+            issue.code === 'too_big' ? tooLongHint : subscriberHint,
+            [...prefix, index],
+          ).map((problem) => withBadValue(problem, valueAt(entry, issue.path))),
         ),
       );
       return;
