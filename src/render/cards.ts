@@ -10,7 +10,7 @@ import {
   wordCount,
 } from './_text.js';
 import { collapseSpace, trimSpace } from './minify.js';
-import type { CardStyle, CardView, SectionView, SharedViews } from './view.js';
+import type { CardStyle, CardView, ListSide, SectionView, SharedViews } from './view.js';
 
 /** A summary's card in a digest, kept per language, style and the reader's roles (see view.ts). */
 
@@ -147,6 +147,8 @@ export function cardView(summary: Summary, context: CardContext, given?: string)
   const anchor = given ?? nextAnchor(summary, context.anchors);
   // A cut card whose link is the article says where the rest of the summary is.
   const moreHref = style === 'compact' && cut && hrefIsArticle ? context.summaryHref(summary.id) : undefined;
+  const principles = style === 'full' ? summary.principles : [];
+  const practice = style === 'full' ? summary.practice : summary.practice.slice(0, COMPACT_TIPS);
   const link = !hrefIsArticle ? SUMMARY_LINK : isMailLink(summary.url) ? MAIL_LINK : ARTICLE_LINK;
   return {
     id: summary.id,
@@ -166,8 +168,8 @@ export function cardView(summary: Summary, context: CardContext, given?: string)
         }
       : undefined,
     takeaway: summary.takeaway,
-    principles: style === 'full' ? summary.principles : [],
-    practice: style === 'full' ? summary.practice : summary.practice.slice(0, COMPACT_TIPS),
+    principles,
+    practice,
     topics: summary.topics.join(' · '),
     roles: summary.roles.map((name) => ({ name, mine: context.mine.has(name.toLowerCase()) })),
     source:
@@ -179,12 +181,30 @@ export function cardView(summary: Summary, context: CardContext, given?: string)
     style,
     lang: context.contentLang,
     rtl: startsRightToLeft(summary.title),
+    principlesSide: listSide(principles),
+    practiceSide: listSide(practice),
   };
 }
 
 const ARTICLE_LINK = { label: 'email.readArticle', name: 'email.readArticleNamed' } as const;
 const MAIL_LINK = { label: 'email.writeEmail', name: 'email.writeEmailNamed' } as const;
 const SUMMARY_LINK = { label: 'email.readSummary', name: 'email.readSummaryNamed' } as const;
+
+/**
+ * Where a list's bullets go. Each item takes its direction from its own first letter (`dir="auto"`),
+ * and its bullet hangs on that side: a list indents on the side its items read from, and on both
+ * when they read both ways (English tips under an Arabic title), so no bullet falls outside the card.
+ */
+function listSide(items: readonly string[]): ListSide {
+  let rtl = false;
+  let ltr = false;
+  for (const item of items) {
+    if (!/\p{L}/u.test(item)) continue;
+    if (startsRightToLeft(item)) rtl = true;
+    else ltr = true;
+  }
+  return { rtl: rtl && !ltr, both: rtl && ltr };
+}
 
 /** Whether the first letter of `text` is of a right-to-left script (as `dir="auto"` decides). */
 function startsRightToLeft(text: string): boolean {

@@ -55,11 +55,21 @@ export interface CardView {
   style: CardStyle;
   /** The language the story is written in (the list's), when the message is in another one. */
   lang: string | undefined;
-  /**
-   * The story reads right to left (its title's first letter is Hebrew, Arabic or another RTL
-   * script): its lists then indent on the right, where their bullets go.
-   */
+  /** The story reads right to left: its title's first letter is Hebrew, Arabic or another RTL script. */
   rtl: boolean;
+  /** Where the bullets of `principles` and of `practice` go (see ListSide). */
+  principlesSide: ListSide;
+  practiceSide: ListSide;
+}
+
+/**
+ * Where a list's bullets go: each item reads from its own first letter, so a list indents on the
+ * right when every item reads right to left (`rtl`), and on both sides when its items read both
+ * ways (`both`); else on the left.
+ */
+export interface ListSide {
+  rtl: boolean;
+  both: boolean;
 }
 
 export interface SectionView {
