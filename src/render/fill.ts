@@ -1,10 +1,11 @@
 import { encodeSentAt } from '../analytics/track-links.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Variant } from '../group/index.js';
-import { hasCatalogue, type Language, languageOf, translator } from '../i18n/index.js';
+import { hasCatalogue, type Language, languageOf, type Translate, translator } from '../i18n/index.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import type { FieldValues } from './_personal.js';
 import { greetingName } from './_text.js';
+import { listFormat } from './lead.js';
 import type { PersonalFields } from './types.js';
 import { listLanguage, localeFor } from './view.js';
 import { WIDE } from './wrap.js';
@@ -38,7 +39,11 @@ export function readerValues(
       : variant.isEditorEdition
         ? t('email.sentToEditor', { email: fields.email })
         : quiet.length
-          ? t('email.sentToQuiet', { email: fields.email, roles, quiet: quiet.join(', ') })
+          ? t('email.sentToQuiet', {
+              email: fields.email,
+              roles,
+              quiet: quietLine(quiet, localeFor(config, language), t),
+            })
           : t('email.sentTo', { email: fields.email, roles });
     return {
       greetingName: greetingName(fields) ?? config.greetingFallback ?? t('email.greetingFallback'),
@@ -62,6 +67,21 @@ function quietRoles(readerRoles: readonly string[] | undefined, variant: Variant
   if (!readerRoles || variant.isEditorEdition || readerRoles.length <= variant.roles.length) return [];
   return readerRoles.filter((role) => !variant.roles.includes(role));
 }
+
+/**
+ * The quiet roles as the footer names them: past three, two and a count ("A, B and 33 more roles").
+ * The line is the reader's own, which the size gate (measured on a sample reader) never sees: a
+ * reader holding dozens of long roles would otherwise push a message near the limit past the
+ * size at which Gmail clips it, and with it the unsubscribe link below. The preferences page
+ * lists them all.
+ */
+function quietLine(quiet: readonly string[], locale: string, t: Translate): string {
+  if (quiet.length <= QUIET_NAMED) return quiet.join(', ');
+  const named = quiet.slice(0, QUIET_NAMED - 1);
+  return listFormat(locale, [...named, t('email.moreRoles', { count: quiet.length - named.length })]);
+}
+
+const QUIET_NAMED = 3;
 
 /** Stands for the address while a variant's "sent to" line is worded once; no catalogue or role name holds it. */
 const EMAIL_SLOT = '\u0000rc-email\u0000';
@@ -126,8 +146,9 @@ export function fieldFiller(
   const quietSentTo = (own: Shared, readerRoles: readonly string[], language: Language, variant: Variant) => {
     if (own.quietSentTo.has(readerRoles)) return own.quietSentTo.get(readerRoles);
     const roles = variant.roles.join(', ');
-    const quiet = quietRoles(readerRoles, variant).join(', ');
-    const worded = translator(language)('email.sentToQuiet', { email: EMAIL_SLOT, roles, quiet });
+    const t = translator(language);
+    const quiet = quietLine(quietRoles(readerRoles, variant), own.locale, t);
+    const worded = t('email.sentToQuiet', { email: EMAIL_SLOT, roles, quiet });
     const cut = roles.includes(EMAIL_SLOT) || quiet.includes(EMAIL_SLOT) ? undefined : worded.split(EMAIL_SLOT);
     if (own.quietSentTo.size >= 1000) own.quietSentTo.clear();
     own.quietSentTo.set(readerRoles, cut);
