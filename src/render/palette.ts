@@ -26,6 +26,8 @@ export function palette(brand: ResolvedConfig['brand']): Record<string, string> 
     onPrimary,
     onPrimaryMuted: fadedOn(onPrimary, brand.primaryColor, contrast(onPrimary, brand.primaryColor) > 9 ? 0.25 : 0.1),
     text,
+    // The greeting, the lead line and the intro stand on the page's background, not on a card.
+    textOnBackground: withContrast(text, brand.backgroundColor),
     heading: '#111827',
     muted: withContrast('#5b6472', brand.backgroundColor),
     cardMuted: withContrast('#5b6472', card),
@@ -60,6 +62,7 @@ export function contrastPairs(colours: Record<string, string>): { name: string; 
   const pairs: [string, string, string][] = [
     ['text on card', c.text!, c.card!],
     ['muted text on card', c.cardMuted!, c.card!],
+    ['text on background', c.textOnBackground!, c.background!],
     ['muted text on background', c.muted!, c.background!],
     ['link on card', c.link!, c.card!],
     ['link on background', c.linkOnBackground!, c.background!],
