@@ -20,6 +20,7 @@ export const EMAIL_DE: Partial<Record<keyof typeof EMAIL_EN, string>> = {
   'email.lead.one': 'Ein Artikel für {roles} diese Woche: „{top}“.',
   'email.lead.other': '{count} Artikel für {roles} diese Woche, zuerst „{top}“.',
   'email.leadEditor': 'Alle {count} Artikel dieser Ausgabe, zuerst „{top}“.',
+  'email.leadEditorOne': 'Der einzige Artikel dieser Ausgabe: „{top}“.',
   'email.subjectLead.one': '{top}',
   'email.subjectLead.other': '{top} + {more} weitere',
   'email.preheaderAlso': 'Außerdem: {titles}',

@@ -19,6 +19,7 @@ export const EMAIL_EN = {
   'email.lead.one': 'One read for {roles} this week: “{top}”.',
   'email.lead.other': '{count} reads for {roles} this week, starting with “{top}”.',
   'email.leadEditor': 'All {count} reads of this issue, starting with “{top}”.',
+  'email.leadEditorOne': 'The one read of this issue: “{top}”.',
   'email.subjectLead.one': '{top}',
   'email.subjectLead.other': '{top} + {more} more',
   'email.preheaderAlso': 'Also: {titles}',

@@ -205,7 +205,9 @@ export function leadText(context: LeadContext, variant: Variant): LeadText {
       : undefined;
   const preheader = override.preheader ?? issuePreheader ?? builtPreheader(t, stories);
   const lead = variant.isEditorEdition
-    ? t('email.leadEditor', { count, top })
+    ? count === 1
+      ? t('email.leadEditorOne', { top })
+      : t('email.leadEditor', { count, top })
     : t(`email.lead.${pluralForm(language, count)}`, { count, roles, top });
   return { subject, preheader, lead, intro: override.intro ?? manifest.intro };
 }
