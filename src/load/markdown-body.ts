@@ -1,7 +1,7 @@
 import type { Problem } from '../errors.js';
 import { noteTagsOf } from './_note-tags.js';
 import { quotedHeading } from './_quoted-headings.js';
-import { isRolesProse, rolesProseError } from './_roles-prose.js';
+import { isRolesProse, type RolesProse } from './_roles-prose.js';
 import { isSectionHeading } from './_text-headings.js';
 import { givesLink } from './_text-labels.js';
 import { codeSpanRanges, codeSpansClosed, outsideCodeSpans, referenceLabel } from './markdown-inline.js';
@@ -39,6 +39,8 @@ export interface MarkdownBody {
   aloneLinks: Map<number, string>;
   /** A note app's tag lines (`#engineering #infra/caching`), by index, not there at all: the topics. */
   tags: { index: number; names: string[] }[];
+  /** Lines under a roles heading that read as prose: refused unless the role taxonomy names them. */
+  rolesProse: RolesProse[];
   problems: Problem[];
 }
 
@@ -151,8 +153,11 @@ export function prepareMarkdownBody(
     if (line.includes('](') && !labelLine && LINK_LABEL_WORDS.test(line))
       worded.push({ index, written: unbolded(line), text: lines[index]! });
   }
-  for (const { index, heading } of labelHeadings(lines, literal, givenAbove))
-    problems.push(rolesProseError(file, index + firstLine, heading));
+  const rolesProse = labelHeadings(lines, literal, givenAbove).map(({ index, heading, value }) => ({
+    line: index + firstLine,
+    heading,
+    value,
+  }));
   // One such line in a file giving no other link is the article's: left as written, the label reads it.
   const only = worded.length === 1 ? worded[0]! : undefined;
   const linkElsewhere =
@@ -177,6 +182,7 @@ export function prepareMarkdownBody(
     definitions,
     aloneLinks,
     tags,
+    rolesProse,
     ...(only !== undefined && !linkElsewhere ? { wordedLink: only.index } : {}),
     problems,
   };
@@ -200,9 +206,9 @@ function labelHeadings(
   lines: string[],
   literal: ReadonlySet<number>,
   givenAbove: ReadonlySet<string>,
-): { index: number; heading: string }[] {
-  // The lines of prose read as roles: each an error, so the summary is never mailed to the wrong readers.
-  const prose: { index: number; heading: string }[] = [];
+): { index: number; heading: string; value: string }[] {
+  // The lines that read as prose: each an error unless the role taxonomy names it (see parseSummary).
+  const prose: { index: number; heading: string; value: string }[] = [];
   for (let index = 0; index < lines.length; index++) {
     if (literal.has(index)) continue;
     const roles = ROLES_HEADING.exec(lines[index]!);
@@ -225,7 +231,7 @@ function labelHeadings(
     const values = block.map((at) => lines[at]!.replace(ITEM_MARKER, '').trim());
     if (roles)
       for (const [k, value] of values.entries())
-        if (isRolesProse(value)) prose.push({ index: block[k]!, heading: roles[1]! });
+        if (isRolesProse(value)) prose.push({ index: block[k]!, heading: roles[1]!, value });
     lines[index] = roles ? `${roles[1]}: ${values.join(', ')}`.trimEnd() : `Source: ${values[0]}`;
     for (const at of block) lines[at] = '';
   }

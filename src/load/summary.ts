@@ -10,6 +10,7 @@ import { decodeFieldReferences } from './_character-references.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { tagsAsTopics } from './_note-tags.js';
 import { firstReference, linkDecoded, parsePastedText } from './_pasted-markup.js';
+import { rolesProseErrors } from './_roles-prose.js';
 import { addressedSource, sameAddress } from './_source-address.js';
 import { isSectionHeading, isSummaryHeading } from './_text-headings.js';
 import { linkLineAddress } from './_text-labels.js';
@@ -253,6 +254,11 @@ function parseUncapped(text: string, file: string, taxonomy: RoleTaxonomy, id: s
 
 function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxonomy, format: Format): LoadedSummary {
   const problems = [...parsed.problems];
+  // Prose under a "## Best for" heading is refused, but never a role the taxonomy names.
+  append(
+    problems,
+    rolesProseErrors(parsed.rolesProse ?? [], (role) => taxonomy.lookup(role) !== undefined, file),
+  );
   // Nothing was read (e.g. the frontmatter was refused): the error already says why.
   if (hasErrors(problems) && Object.keys(parsed.raw).length === 0) return { summary: undefined, problems };
   if (format !== 'text') append(problems, unknownFieldWarnings(parsed, file));
@@ -557,6 +563,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
     return {
       ...parsed,
       problems: [...prepared.problems, ...wordedLinkUnread(prepared, parsed, file, 1), ...parsed.problems, ...tagged],
+      rolesProse: prepared.rolesProse,
     };
   }
   const end = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
@@ -710,7 +717,7 @@ function parseMarkdown(text: string, file: string): ParsedText {
         });
   }
   append(problems, tagsAsTopics(prepared.tags, raw, lineOfKey, file, end + 2));
-  return { raw, lines: lineOfKey, problems, missingLine: 1, frontmatter: true };
+  return { raw, lines: lineOfKey, problems, missingLine: 1, frontmatter: true, rolesProse: prepared.rolesProse };
 }
 
 /**

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Problem } from '../errors.js';
 import { closestWord } from '../suggest.js';
 import { notePropertyOf } from './_note-properties.js';
+import type { RolesProse } from './_roles-prose.js';
 import { sameAddress } from './_source-address.js';
 import {
   DASH_HEADING_NAMES,
@@ -63,6 +64,8 @@ export interface ParsedText {
   frontmatter?: boolean;
   /** The first line that reads like a "Best for:" line without its colon ("Best for CTO"). */
   bestForWithoutColon?: { line: number; text: string };
+  /** Lines under a Markdown roles heading that read as prose: refused unless the taxonomy names them. */
+  rolesProse?: RolesProse[];
 }
 
 /** A line of a paragraph or list item; a `literal` one (a code fence's) is never rewritten. */
