@@ -7,8 +7,32 @@ import { isSectionHeading } from './_text-headings.js';
 
 const TAG = /^#[\p{L}_][\p{L}\p{N}_/-]{0,60}$/u;
 
-/** The tags a line holds when it holds nothing else, without their `#`s. */
-export function noteTagsOf(line: string): string[] | undefined {
+/** The end of a line a sentence goes on from: a word, a comma, a colon, a dash. */
+const RUNS_ON = /[\p{L}\p{N},:;–—-]$/u;
+/** A line ending with an address ("Link: https://…"): a field, not a sentence going on. */
+const ENDS_ADDRESS = /:\/\/\S+\s*$/;
+
+/** A line of a paragraph's text: not blank, a list item, a quote, a heading, a rule or a line of tags itself. */
+function isProse(line: string | undefined): line is string {
+  const trimmed = (line ?? '').trim();
+  return (
+    trimmed !== '' &&
+    !/^(?:[-*+•>]|\d{1,3}[.)]|o\s)/u.test(trimmed) &&
+    !/^#{1,6}(?:\s|$)/.test(trimmed) &&
+    !/^(?:-{3,}|\*{3,}|_{3,})$/.test(trimmed) &&
+    !trimmed.split(/\s+/).every((word) => TAG.test(word))
+  );
+}
+
+/**
+ * The tags a line holds when it holds nothing else, without their `#`s; undefined when it is text,
+ * as it is inside a sentence ("…trended under two slogans:" / "#StopTheSpam #NoMoreAlerts" / "and
+ * …"): the line above runs on past its end, or the line below goes on in lower case.
+ */
+export function noteTagsOf(line: string, above?: string, below?: string): string[] | undefined {
+  if (isProse(above) && RUNS_ON.test(above.trim()) && !ENDS_ADDRESS.test(above) && !isSectionHeading(above.trim()))
+    return undefined;
+  if (isProse(below) && /^\p{Ll}/u.test(below.trim())) return undefined;
   const words = line.trim().split(/\s+/);
   if (words.length > 20 || !words.every((word) => TAG.test(word))) return undefined;
   // "#Summary" is a heading written without its space, read as it always was.

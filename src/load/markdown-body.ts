@@ -135,7 +135,7 @@ export function prepareMarkdownBody(
       lines[index] = '';
       continue;
     }
-    const names = line.includes('#') ? noteTagsOf(line) : undefined;
+    const names = line.includes('#') ? noteTagsOf(line, lines[index - 1], source[index + 1]) : undefined;
     if (names !== undefined) {
       tags.push({ index, names });
       lines[index] = '';
