@@ -49,7 +49,9 @@ export function tagsAsTopics(
   firstLine: number,
 ): Problem[] {
   if (tags.length === 0) return [];
-  if (raw.topics === undefined) {
+  // A Topics heading over the tag line alone ("## Topics" / "#platform #infra") gives them as its topics.
+  const none = raw.topics === undefined || raw.topics === '' || (Array.isArray(raw.topics) && raw.topics.length === 0);
+  if (none) {
     raw.topics = [...new Set(tags.flatMap((tag) => tag.names))];
     lines.topics = tags[0]!.index + firstLine;
     return [];
