@@ -13,7 +13,7 @@ import { firstReference, linkDecoded, parsePastedText } from './_pasted-markup.j
 import { rolesProseErrors } from './_roles-prose.js';
 import { addressedSource, sameAddress } from './_source-address.js';
 import { isSectionHeading, isSummaryHeading } from './_text-headings.js';
-import { linkLineAddress } from './_text-labels.js';
+import { linkLineAddress, slackLinkLineOf } from './_text-labels.js';
 import { utf16Encoding } from './_utf16.js';
 import { zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
@@ -689,10 +689,13 @@ function parseMarkdown(text: string, file: string): ParsedText {
     // A "Link: https://…" line in a body without headings is the article link, as in the text format,
     // taken out of the summary readers see; the body's other paragraphs, above and below it, stay the
     // summary. Beside another link (the frontmatter's url, a Link line above) a line stays text.
+    // A Slack link alone on a line ("<https://…|text>") is the link too; never text, its markup would show.
     const linkLines = body.flatMap((line, index) => {
-      const address =
-        prepared.literal.has(index) || prepared.skip.has(index) ? undefined : linkLineAddress(line.trim());
-      return address === undefined ? [] : [{ index, address }];
+      if (prepared.literal.has(index) || prepared.skip.has(index)) return [];
+      const address = linkLineAddress(line.trim());
+      const slack = address === undefined ? slackLinkLineOf(line.trim()) : undefined;
+      if (slack !== undefined) return [{ index, address: slack, slack: true }];
+      return address === undefined ? [] : [{ index, address, slack: false }];
     });
     const taken = raw.url === undefined ? linkLines[0] : undefined;
     const urlFrom = taken === undefined ? 'the frontmatter gives url' : 'another line gives the article link';
@@ -700,19 +703,24 @@ function parseMarkdown(text: string, file: string): ParsedText {
       raw.url = taken.address;
       lineOfKey.url = taken.index + end + 2;
     }
-    const skip = taken === undefined ? prepared.skip : new Set([...prepared.skip, taken.index]);
+    const skip = new Set([
+      ...prepared.skip,
+      ...linkLines.filter((link) => link.slack || link === taken).map((link) => link.index),
+    ]);
     raw.summary = bodyParagraphs(body, prepared.literal, skip, written).join('\n\n');
     lineOfKey.summary = bodyLine;
     if (prepared.wordedLink !== undefined && prepared.wordedLink !== taken?.index)
       problems.push(linkNotRead(file, prepared.wordedLink + end + 2));
-    for (const { index, address } of linkLines)
+    for (const { index, address, slack } of linkLines)
       if (index !== taken?.index && !(typeof raw.url === 'string' && sameAddress(raw.url, address)))
         problems.push({
           severity: 'warning',
           file,
           line: index + end + 2,
           field: 'url',
-          message: `this line is read as text, not as the article link: ${urlFrom} (line ${lineOfKey.url ?? 2})`,
+          message: slack
+            ? `this Slack link is left out: ${urlFrom} (line ${lineOfKey.url ?? 2})`
+            : `this line is read as text, not as the article link: ${urlFrom} (line ${lineOfKey.url ?? 2})`,
           hint: 'keep the link in one place: delete this line or the other link',
         });
   }
