@@ -16,6 +16,7 @@ import { isSectionHeading, isSummaryHeading } from './_text-headings.js';
 import { linkLineAddress, slackLinkLineOf } from './_text-labels.js';
 import { utf16Encoding } from './_utf16.js';
 import { zodProblems } from './_validate.js';
+import { wordSubBulletOf } from './_word-bullets.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
 import { linkNotRead, type MarkdownBody, prepareMarkdownBody } from './markdown-body.js';
 import { withoutInlineMarks } from './markdown-inline.js';
@@ -799,8 +800,12 @@ function bodyParagraphs(
     if (skip.has(index)) continue;
     const trimmed = line.trim();
     const item = trimmed === '' || literal.has(index) ? undefined : BODY_BULLET.exec(line);
-    if (trimmed === '' || item) close();
-    if (item) current.push({ text: line.slice(item[0].length).trim(), literal: false });
+    // Word's second-level bullet ("  o Drop them.") below a finished sentence: a paragraph of its own.
+    const sub =
+      item || trimmed === '' || literal.has(index) ? undefined : wordSubBulletOf(line, body[index - 1], false);
+    if (trimmed === '' || item || sub !== undefined) close();
+    if (sub !== undefined) current.push({ text: sub.trim(), literal: false });
+    else if (item) current.push({ text: line.slice(item[0].length).trim(), literal: false });
     else if (trimmed !== '') current.push({ text: trimmed, literal: literal.has(index) });
   }
   close();
