@@ -130,10 +130,11 @@ function olderCopyWatch(file: string, opened: Identity | undefined | typeof UNKN
   return (now) => {
     if (restored || !known || !seen || sameContentStamp(now, seen)) return restored;
     seen = now;
+    // What this process (or another) wrote since is in the note, not in what it last read. Read
+    // before the file: a change committed and noted between the two reads is then in both.
+    const noted = readNote(file);
     const fresh = freshGeneration(file);
     if (!fresh) return false;
-    // What this process (or another) wrote since is in the note, not in what it last read.
-    const noted = readNote(file);
     const since = noted?.id === known.id && noted.counter > known.counter ? noted : known;
     restored = fresh.id !== since.id || fresh.counter < since.counter;
     if (!restored) known = fresh;

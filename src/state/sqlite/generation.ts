@@ -102,8 +102,10 @@ export function noteGeneration(db: StateDb, file: string): void {
  * that copy was taken would be mailed again, and readers who unsubscribed since, mailed at all.
  */
 export function assertNotRestored(db: StateDb, file: string): void {
-  const now = readGeneration(db);
+  // The note first: another command may commit and note a change between the two reads, and a
+  // count read before its note would then look older than the note, on a sound file.
   const noted = readNote(file);
+  const now = readGeneration(db);
   if (!now || !noted || noted.id !== now.id || noted.counter <= now.counter) return;
   throw new RolecastError(
     'E_STATE_RESTORED',
