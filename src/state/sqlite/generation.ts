@@ -82,7 +82,9 @@ export function readNote(file: string): Generation | undefined {
  * that cannot be written (a full disk) is left as it was, for the same reason.
  */
 export function noteGeneration(db: StateDb, file: string): void {
-  if (db.memory || db.readonly) return;
+  // Inside a transaction the count holds changes not committed, which a rollback (or the close
+  // that ends it) takes back: noted, the note would run ahead of the file.
+  if (db.memory || db.readonly || db.inTransaction) return;
   const now = readGeneration(db);
   if (!now) return;
   const noted = readNote(file);
