@@ -20,13 +20,17 @@ export interface Generation {
 }
 
 const TRACKED = ['deliveries', 'runs', 'suppressions', 'readers'] as const;
+const CHANGES = ['INSERT', 'UPDATE', 'DELETE'] as const;
 
 /** Creates the row and its triggers when missing (a file from an earlier release gets a new id). */
 export function ensureGeneration(db: StateDb): void {
+  // Looked up first: taking the write lock at every open would make a command wait on (and after
+  // five seconds be refused by) another one's long write, such as an import, which it never did.
+  if (hasGeneration(db)) return;
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS state_generation (id TEXT NOT NULL, counter INTEGER NOT NULL)');
     for (const table of TRACKED)
-      for (const change of ['INSERT', 'UPDATE', 'DELETE'])
+      for (const change of CHANGES)
         db.exec(
           `CREATE TRIGGER IF NOT EXISTS state_generation_${table}_${change.toLowerCase()} AFTER ${change} ON ${table} ` +
             'BEGIN UPDATE state_generation SET counter = counter + 1; END',
@@ -35,6 +39,20 @@ export function ensureGeneration(db: StateDb): void {
       'INSERT INTO state_generation (id, counter) SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM state_generation)',
     ).run(randomUUID());
   }).immediate();
+}
+
+/** Whether the row and every trigger that raises its counter are in the file. */
+function hasGeneration(db: StateDb): boolean {
+  const present = new Set(
+    (db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]).map(
+      (t) => t.name,
+    ),
+  );
+  return triggerNames().every((name) => present.has(name)) && readGeneration(db) !== undefined;
+}
+
+function triggerNames(): string[] {
+  return TRACKED.flatMap((table) => CHANGES.map((change) => `state_generation_${table}_${change.toLowerCase()}`));
 }
 
 /** The file's own row; undefined in a file no release with this check has opened for writing. */
