@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { RolecastError } from '../errors.js';
@@ -38,7 +38,7 @@ export async function lockFolder(dir: string, cwd: string): Promise<FolderLock> 
   const text = `${JSON.stringify(row)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
-      await writeFile(file, text, { flag: 'wx' });
+      await placeLock(file, text);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -67,6 +67,26 @@ export async function lockFolder(dir: string, cwd: string): Promise<FolderLock> 
       if (now === text) await rm(file, { force: true });
     },
   };
+}
+
+/**
+ * Puts the lock in place whole: written beside it, then linked to its name, which fails (EEXIST)
+ * when another build holds it. Created and then written, another build reading it between the two
+ * found it empty and was refused with "does not say who", told to delete a lock that was live.
+ * Where the file system makes no links, the lock is created and written as before.
+ */
+async function placeLock(file: string, text: string): Promise<void> {
+  const partial = `${file}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(partial, text, { flag: 'wx' });
+    await link(partial, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    await writeFile(file, text, { flag: 'wx' });
+  } finally {
+    await rm(partial, { force: true });
+  }
 }
 
 /**
