@@ -157,6 +157,7 @@ async function sendLoaded(
           isSuppressed,
           log,
         }),
+      renderWarnings: { onWarning: options.onWarning, strict: options.strict },
       signal: options.signal,
       log,
       now,

@@ -7,6 +7,7 @@ import { issueLayout } from '../../analytics/layout.js';
 import { clickBase } from '../../analytics/track-links.js';
 import type { Environment } from '../../config/env.js';
 import { migrate, openPostgres, type Pool } from '../../db/postgres.js';
+import type { Problem } from '../../errors.js';
 import { type Project, withSubscribers } from '../../load/project.js';
 import type { Subscriber } from '../../model/subscriber.js';
 import { migrateState, postgresState } from '../../state/postgres/index.js';
@@ -62,6 +63,8 @@ export interface WorkerSendOptions {
   /** The load and audience warnings, judged on the whole list (and `--strict`), before anything is sent. */
   /** `readers`: the running plan's kept readers, when this worker took them instead of its own list. */
   warn(plan: DeliveryPlan, isSuppressed: (email: string) => boolean, readers?: readonly Subscriber[]): void;
+  /** Each render warning told to the end-of-run count; with `strict`, one refuses the send before anything is claimed. */
+  renderWarnings?: { onWarning?: ((problem: Problem) => void) | undefined; strict?: boolean | undefined } | undefined;
   signal?: AbortSignal | undefined;
   log(line: string): void;
   now(): Date;
@@ -158,7 +161,15 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       isSuppressed,
     });
     // Every variant of the unsuppressed audience: whichever items this worker claims, it can build them.
-    const compiled = await renderChecked(options.compile, planned, audience.variants, log, options.env.secret);
+    const compiled = await renderChecked(
+      options.compile,
+      planned,
+      audience.variants,
+      log,
+      options.env.secret,
+      false,
+      options.renderWarnings,
+    );
     await connectionChecked();
 
     // A scheduled send of this issue holds the one-sender lock: workers do not start beside it.
