@@ -90,10 +90,22 @@ export interface LaterQueue<T> {
 }
 
 export function createLaterQueue<T>(clock: Clock): LaterQueue<T> {
+  // Taken from `head` on, not shifted off: a list greylisted whole keeps the queue long, and a shift
+  // moves every reader still waiting. The taken ones are cut off once they are half the array.
   const items: { due: number; value: T }[] = [];
+  let head = 0;
   const takeDue = () => {
-    const first = items[0];
-    return first && first.due <= clock.now() ? items.shift()?.value : undefined;
+    const first = items[head];
+    if (!first || first.due > clock.now()) return undefined;
+    items[head++] = undefined as never;
+    if (head === items.length) {
+      items.length = 0;
+      head = 0;
+    } else if (head >= 1024 && head * 2 >= items.length) {
+      items.splice(0, head);
+      head = 0;
+    }
+    return first.value;
   };
   return {
     add(value, dueInMs) {
@@ -101,14 +113,15 @@ export function createLaterQueue<T>(clock: Clock): LaterQueue<T> {
       // Searched from the end: with one delay for all, each new one is due last, and a list greylisted
       // whole would otherwise walk every reader already waiting at each addition.
       let at = items.length;
-      while (at > 0 && items[at - 1]!.due > due) at--;
-      items.splice(at, 0, { due, value });
+      while (at > head && items[at - 1]!.due > due) at--;
+      if (at === items.length) items.push({ due, value });
+      else items.splice(at, 0, { due, value });
     },
     takeDue,
     async waitNext(signal) {
       for (;;) {
         if (signal.aborted) return undefined;
-        const first = items[0];
+        const first = items[head];
         if (!first) return undefined;
         const due = takeDue();
         if (due !== undefined) return due;
@@ -119,6 +132,11 @@ export function createLaterQueue<T>(clock: Clock): LaterQueue<T> {
         }
       }
     },
-    drain: () => items.splice(0).map((item) => item.value),
+    drain: () => {
+      const left = items.slice(head).map((item) => item.value);
+      items.length = 0;
+      head = 0;
+      return left;
+    },
   };
 }
