@@ -3,7 +3,7 @@
  * Exchange's "Messages per connection limit exceeded", "452 4.5.3 … messages per session". It is
  * about the connection, not the run's pace nor the message: a new connection takes the message at
  * once, at the same pace. Once one was heard, the cap is known (the messages that connection had
- * taken), and every connection is closed as it reaches it, so the refusal is not heard again.
+ * taken, the most of any connection refused so), and every connection is closed as it reaches it.
  */
 
 /** Words of a cap on the messages of one session or connection (never a rate over time). */
@@ -50,7 +50,10 @@ export function createSessionCap(onLearnt?: (messages: number, reply: string) =>
     reached(connection, error) {
       const count = taken.get(connection) ?? 0;
       if (count === 0 || !isSessionMessageCap(error)) return false;
-      if (cap === undefined || count < cap) {
+      // The most any connection took: a server that also counts the transactions it refused
+      // (a greylisted recipient, a rejected one) refuses some connections earlier, and the least
+      // would fall towards one message a connection. Such an early refusal only reconnects.
+      if (cap === undefined || count > cap) {
         const first = cap === undefined;
         cap = count;
         if (first) onLearnt?.(count, String((error as { response?: unknown }).response ?? ''));
