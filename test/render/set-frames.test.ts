@@ -184,8 +184,8 @@ describe('role sets filled from their class', () => {
     const dir = await userTemplates({
       'partials/intro.mjml.hbs': (s) =>
         s.replace(
-          '<mj-text padding="0 0 6px">{{greeting}}</mj-text>',
-          '<mj-text padding="0 0 6px">{{greeting}} {{#each contents.sections}} <b>{{heading}}</b> {{/each}} end</mj-text>',
+          '{{greeting}}</mj-text>',
+          '{{greeting}} {{#each contents.sections}} <b>{{heading}}</b> {{/each}} end</mj-text>',
         ),
     });
     const project = fixtureProject({ summaries: SUMMARIES, templatesDir: dir });
