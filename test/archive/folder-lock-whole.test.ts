@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 /**
  * Two archive builds into one folder: the lock file was created, then written, and the second
@@ -32,7 +32,14 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...fs, default: { ...fs, writeFile }, writeFile };
 });
 
+// Test files share one module registry: the lock is loaded afresh, with the mock.
+vi.resetModules();
 const { lockFolder } = await import('../../src/archive/folder-lock.js');
+
+afterAll(() => {
+  vi.doUnmock('node:fs/promises');
+  vi.resetModules();
+});
 
 let dir: string;
 

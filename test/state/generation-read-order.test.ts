@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 /**
  * Two commands writing one state file (serve and send, two serves, a send and `bounces import`):
@@ -26,9 +26,16 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...fs, default: { ...fs, readFileSync }, readFileSync };
 });
 
+// Test files share one module registry: the modules reading the note are loaded afresh, mocked.
+vi.resetModules();
 const { openStateDb } = await import('../../src/send/store.js');
 const { fileMoved } = await import('../../src/state/sqlite/file-in-place.js');
 const { noteGeneration } = await import('../../src/state/sqlite/generation.js');
+
+afterAll(() => {
+  vi.doUnmock('node:fs');
+  vi.resetModules();
+});
 
 let dir: string;
 let file: string;
