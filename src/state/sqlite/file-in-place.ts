@@ -79,6 +79,21 @@ function settledInPlace(db: StateDb, file: string, openedIndex: ReturnType<typeo
 }
 
 /**
+ * Whether the write-ahead log itself (not only its index) is gone or another since this was called:
+ * with only the index deleted, the log at the path still holds this connection's records, and the
+ * next command reads them from it.
+ */
+export function logFileMoved(file: string): () => boolean {
+  const log = `${sqlitePath(file)}-wal`;
+  const opened = identity(log);
+  return () => {
+    if (!opened || opened === UNKNOWN) return false;
+    const now = identity(log);
+    return now !== UNKNOWN && !(now && sameFile(now, opened));
+  };
+}
+
+/**
  * How the state file is no longer the one opened; `log-deleted`: the file is, but its write-ahead
  * log or its index was deleted; `restored`: an older copy of it was written over it in place.
  */

@@ -6,7 +6,7 @@ import { stateUseError } from '../../send/state-file.js';
 import { replayUnrecorded, unrecordedFileOf } from '../../send/state-loss.js';
 import type { StateDb } from '../../send/store.js';
 import type { DeliveryLedger, StateStore } from '../contract.js';
-import { closeStateDb, fileInPlace, fileMoved } from './file-in-place.js';
+import { closeStateDb, fileInPlace, fileMoved, logFileMoved } from './file-in-place.js';
 import { noteGeneration } from './generation.js';
 import { sqliteSuppressions } from './suppressions.js';
 
@@ -40,6 +40,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
     },
   };
   const moved = db.memory || db.readonly ? undefined : fileMoved(file);
+  const logMoved = moved && logFileMoved(file);
   return {
     kind: 'sqlite',
     description: file,
@@ -92,9 +93,11 @@ export function sqliteState(db: StateDb, file: string): StateStore {
       // A log deleted since the last check (the end of the run, say) holds every record of the run:
       // with another command's log at the path now, this connection is not the last to close and
       // would drop it. Kept first, as during the run (see fileInPlace); its error is told once closed.
+      // With only the index deleted, the log at the path keeps those records for the next command.
       let kept: unknown;
       try {
-        if (!told && moved?.()) inPlace();
+        const how = told ? undefined : moved?.();
+        if (how && (how !== 'log-deleted' || logMoved?.())) inPlace();
       } catch (error) {
         kept = error;
       }
