@@ -1,13 +1,6 @@
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/errors.js';
-import {
-  parseSubscribers,
-  parseSubscribersCsv,
-  readSubscriberCsvStream,
-  readSubscriberStream,
-} from '../../src/load/subscribers.js';
 import { createTaxonomy } from '../../src/roles/taxonomy.js';
+import { readCsvBothWays, readJsonBothWays } from '../helpers/subscriber-lists.js';
 
 /**
  * A shop's customer export says whether each customer agreed to marketing email under a heading of
@@ -19,30 +12,14 @@ import { createTaxonomy } from '../../src/roles/taxonomy.js';
 
 const taxonomy = createTaxonomy([{ name: 'CTO', aliases: [] }]);
 
-const shown = (result: { problems: Parameters<typeof formatProblem>[0][]; subscribers: { email: string }[] }) => ({
-  errors: result.problems.filter((p) => p.severity === 'error').map(formatProblem),
-  readers: result.subscribers.map((s) => s.email),
-});
-
 async function readCsv(heading: string, cell: string) {
   const text = `email,roles,${heading}\nshopper@example.com,CTO,${cell}\n`;
-  const whole = shown(parseSubscribersCsv(text, 'customers.csv', taxonomy));
-  const streamed = await readSubscriberCsvStream(Readable.from([Buffer.from(text)]), 'customers.csv', taxonomy);
-  expect(shown(streamed)).toEqual(whole);
-  return whole;
+  return readCsvBothWays(text, 'customers.csv', taxonomy);
 }
 
 async function readJson(fields: Record<string, unknown>) {
   const text = `[\n  ${JSON.stringify({ email: 'shopper@example.com', roles: ['CTO'], ...fields })}\n]\n`;
-  const whole = shown(parseSubscribers(text, 'customers.json', taxonomy));
-  const streamed = await readSubscriberStream(
-    Readable.from([Buffer.from(text)]),
-    'customers.json',
-    taxonomy,
-    async () => text,
-  );
-  expect(shown(streamed)).toEqual(whole);
-  return whole;
+  return readJsonBothWays(text, 'customers.json', taxonomy);
 }
 
 describe('a customer export saying the customer never agreed to marketing email', () => {
@@ -80,13 +57,18 @@ describe('a customer export saying the customer agreed, or about texts', () => {
     ['Total Orders', '0'],
     ['Tax Exempt', 'no'],
   ])('"%s" saying %s is read and the customer mailed', async (heading, cell) => {
-    expect(await readCsv(heading, cell)).toEqual({ errors: [], readers: ['shopper@example.com'] });
+    expect(await readCsv(heading, cell)).toEqual({
+      errors: [],
+      readers: ['shopper@example.com'],
+      statuses: ['active'],
+    });
   });
 
   it('{"emailMarketingConsent": {"marketingState": "SUBSCRIBED"}} is read and the customer mailed', async () => {
     expect(await readJson({ emailMarketingConsent: { marketingState: 'SUBSCRIBED' } })).toEqual({
       errors: [],
       readers: ['shopper@example.com'],
+      statuses: ['active'],
     });
   });
 });

@@ -1,13 +1,6 @@
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/errors.js';
-import {
-  parseSubscribers,
-  parseSubscribersCsv,
-  readSubscriberCsvStream,
-  readSubscriberStream,
-} from '../../src/load/subscribers.js';
 import { createTaxonomy } from '../../src/roles/taxonomy.js';
+import { readCsvBothWays, readJsonBothWays } from '../helpers/subscriber-lists.js';
 
 /**
  * A column holding the reader's subscription status in words of its own provider or editor
@@ -19,30 +12,14 @@ import { createTaxonomy } from '../../src/roles/taxonomy.js';
 
 const taxonomy = createTaxonomy([{ name: 'CTO', aliases: [] }]);
 
-const shown = (result: { problems: Parameters<typeof formatProblem>[0][]; subscribers: { email: string }[] }) => ({
-  errors: result.problems.filter((p) => p.severity === 'error').map(formatProblem),
-  readers: result.subscribers.map((s) => s.email),
-});
-
 async function readCsv(heading: string, cell: string) {
   const text = `email,roles,${heading}\nreader@example.com,CTO,"${cell}"\n`;
-  const whole = shown(parseSubscribersCsv(text, 'list.csv', taxonomy));
-  const streamed = await readSubscriberCsvStream(Readable.from([Buffer.from(text)]), 'list.csv', taxonomy);
-  expect(shown(streamed)).toEqual(whole);
-  return whole;
+  return readCsvBothWays(text, 'list.csv', taxonomy);
 }
 
 async function readJson(heading: string, cell: string) {
   const text = `[\n  ${JSON.stringify({ email: 'reader@example.com', roles: ['CTO'], status: 'active', [heading]: cell })}\n]\n`;
-  const whole = shown(parseSubscribers(text, 'list.json', taxonomy));
-  const streamed = await readSubscriberStream(
-    Readable.from([Buffer.from(text)]),
-    'list.json',
-    taxonomy,
-    async () => text,
-  );
-  expect(shown(streamed)).toEqual(whole);
-  return whole;
+  return readJsonBothWays(text, 'list.json', taxonomy);
 }
 
 describe('a status column saying in its own words that the reader is not mailed', () => {
@@ -77,7 +54,11 @@ describe('a column saying the reader is mailed, or about something else', () => 
     ['Newsletter notes', 'unsubscribed last year then rejoined'],
     ['state', 'New Brunswick'],
   ])('"%s" saying "%s" is read and the reader mailed', async (heading, cell) => {
-    expect(await readCsv(heading, cell)).toEqual({ errors: [], readers: ['reader@example.com'] });
-    expect(await readJson(heading, cell)).toEqual({ errors: [], readers: ['reader@example.com'] });
+    expect(await readCsv(heading, cell)).toEqual({ errors: [], readers: ['reader@example.com'], statuses: ['active'] });
+    expect(await readJson(heading, cell)).toEqual({
+      errors: [],
+      readers: ['reader@example.com'],
+      statuses: ['active'],
+    });
   });
 });
