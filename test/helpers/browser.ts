@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -31,4 +31,17 @@ export async function launchBrowser(
       ...extraArgs,
     ],
   });
+}
+
+/**
+ * The page's script errors and console errors, gathered as they happen: a page that works throws
+ * none. `expected` leaves out console lines the test brings about on purpose (a 503 it asked for).
+ */
+export function watchScriptErrors(page: Page, expected?: (consoleLine: string) => boolean): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected?.(message.text())) errors.push(message.text());
+  });
+  return errors;
 }

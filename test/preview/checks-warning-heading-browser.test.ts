@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, watchScriptErrors } from '../helpers/browser.js';
 import { ISSUE_DIR, type PreviewFixture, startFixture } from './_fixture.js';
 
 /**
@@ -32,12 +32,8 @@ afterEach(async () => {
 
 async function open(path: string): Promise<Page> {
   fixture = await startFixture();
-  scriptErrors = [];
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.on('pageerror', (error) => scriptErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') scriptErrors.push(message.text());
-  });
+  scriptErrors = watchScriptErrors(page);
   await page.goto(new URL(path, fixture.preview.url).toString());
   return page;
 }

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Subscriber } from '../../src/model/subscriber.js';
 import { noteFileFields, overlayReaderChanges } from '../../src/store/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, watchScriptErrors } from '../helpers/browser.js';
 import { readerRecord } from '../helpers/readers.js';
 import { type SignupServer, startSignupServer } from '../helpers/signup.js';
 
@@ -37,12 +37,8 @@ afterEach(async () => {
 
 async function newPage(locale: string): Promise<Page> {
   context = await browser.newContext({ locale, viewport: { width: 375, height: 800 } });
-  scriptErrors = [];
   const page = await context.newPage();
-  page.on('pageerror', (error) => scriptErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().includes('503')) scriptErrors.push(message.text());
-  });
+  scriptErrors = watchScriptErrors(page, (line) => line.includes('503'));
   return page;
 }
 
