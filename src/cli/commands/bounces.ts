@@ -83,8 +83,10 @@ export const bouncesCommand: Command = {
         return journaled ? notRecorded(stateFile, journaled) : 0;
       }
       for (const d of summary.decisions) print(ctx.stdout, describe(d));
-      for (const u of summary.unsubscribed) print(ctx.stdout, `unsubscribe request by mail\t${u.email}\t${u.outcome}`);
-      for (const i of summary.ignored) print(ctx.stderr, `skipped ${displayPath(i.origin, ctx.cwd)}: ${i.reason}`);
+      for (const u of summary.unsubscribed)
+        print(ctx.stdout, `unsubscribe request by mail\t${printable(u.email)}\t${u.outcome}`);
+      for (const i of summary.ignored)
+        print(ctx.stderr, `skipped ${printable(displayPath(i.origin, ctx.cwd))}: ${printable(i.reason)}`);
       print(
         ctx.stdout,
         `read ${summary.messages} message(s): ${counts.hard} hard bounce(s), ${counts.soft} soft, ${counts.complaint} complaint(s); ${counts.suppressed} address(es) newly suppressed; ${counts.duplicate} already imported; ${counts.unmatched} naming no reader; ${summary.unsubscribed.length} unsubscribe request(s) by mail, ${summary.unsubscribed.filter((u) => u.outcome === 'suppressed').length} newly suppressed`,
@@ -113,10 +115,15 @@ function notRecorded(stateFile: string, journaled: JournaledInstead): never {
   );
 }
 
+/**
+ * One line per decision. Every value a report carries (its id, address, issue, status and the
+ * server's words) is shown printable: a tab or line break in them would split the line.
+ */
 function describe(d: Decision): string {
-  if (d.outcome === 'duplicate') return `= ${d.eventId}: already imported`;
-  if (d.outcome === 'unmatched') return `? ${d.eventId}: names no reader (${d.diagnostic})`;
-  const issue = d.issueId ? ` [${d.issueId}]` : '';
+  const eventId = printable(d.eventId);
+  if (d.outcome === 'duplicate') return `= ${eventId}: already imported`;
+  if (d.outcome === 'unmatched') return `? ${eventId}: names no reader (${printable(d.diagnostic)})`;
+  const issue = d.issueId ? ` [${printable(d.issueId)}]` : '';
   const row = d.inARow === undefined ? '' : `, ${d.inARow} in a row`;
-  return `${d.outcome === 'suppressed' ? '✗' : '·'} ${d.email}${issue} ${d.kind}${row} ${d.status ?? ''}: ${d.outcome} — ${d.diagnostic}`;
+  return `${d.outcome === 'suppressed' ? '✗' : '·'} ${printable(d.email)}${issue} ${d.kind}${row} ${printable(d.status ?? '')}: ${d.outcome} — ${printable(d.diagnostic)}`;
 }
