@@ -17,7 +17,7 @@ import { createRenderer } from '../render/index.js';
 import type { PersonalFields } from '../render/types.js';
 import { describeLocation, stateLocation } from '../state/location.js';
 import { lockFolder } from './folder-lock.js';
-import { type ArchiveEntry, type ArchiveSite, renderAtomFeed, renderIndexPage } from './pages.js';
+import { type ArchiveEntry, type ArchiveSite, renderAtomFeed, renderIndexPage, withArchiveIcon } from './pages.js';
 import { fingerprint, PUBLISHED_LIST, publishedList, readPublished, withdrawStale } from './published.js';
 import { renderSummaryPage } from './summary-page.js';
 
@@ -280,7 +280,7 @@ async function renderIssuePage(
     id: summary.id,
     html: renderSummaryPage({ site, language, summary, issueTitle: title, issueHref: site.baseUrl ? href : '../' }),
   }));
-  return { entry, html: message.html, summaries };
+  return { entry, html: withArchiveIcon(message.html), summaries };
 }
 
 /**

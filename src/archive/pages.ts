@@ -32,6 +32,18 @@ export interface ArchiveSite {
   primaryColor: string;
 }
 
+/**
+ * An empty icon of the page's own: without one a browser asks the host for /favicon.ico, which
+ * the archive has none of, and each visit leaves a 404 in the web server's log.
+ */
+export const ARCHIVE_ICON = '<link rel="icon" href="data:,">';
+
+/** The issue page is the email's own HTML: the icon goes into its head. */
+export function withArchiveIcon(html: string): string {
+  const end = html.indexOf('</head>');
+  return end < 0 ? html : `${html.slice(0, end)}${ARCHIVE_ICON}\n${html.slice(end)}`;
+}
+
 export function renderIndexPage(site: ArchiveSite, entries: readonly ArchiveEntry[]): string {
   const items = entries
     .map(
@@ -46,7 +58,10 @@ export function renderIndexPage(site: ArchiveSite, entries: readonly ArchiveEntr
     lang: site.lang,
     title: `${site.title} · archive`,
     meta: ['<meta name="color-scheme" content="light dark">'],
-    links: [`<link rel="alternate" type="application/atom+xml" title="${escapeHtml(site.title)}" href="feed.xml">`],
+    links: [
+      ARCHIVE_ICON,
+      `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(site.title)}" href="feed.xml">`,
+    ],
     css: `${archiveBaseCss(site)}
 ol{list-style:none;padding:0}li{margin:0 0 1.8rem}h2{font-size:1.25rem;margin:0}.date{color:#6b7280;margin:.2rem 0}`,
     body: `

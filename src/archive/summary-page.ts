@@ -4,7 +4,7 @@ import type { Summary } from '../model/summary.js';
 import { domainOf, isMailLink } from '../render/_text.js';
 import { summaryParagraphs } from '../render/cards.js';
 import { escapeHtml } from '../serve/pages.js';
-import { type ArchiveSite, archiveBaseCss } from './pages.js';
+import { ARCHIVE_ICON, type ArchiveSite, archiveBaseCss } from './pages.js';
 
 /**
  * One summary as its own archive page: the link a card carries when its summary has no article
@@ -39,6 +39,7 @@ export function renderSummaryPage(input: SummaryPageInput): string {
     lang: site.lang,
     title: `${summary.title} · ${site.title}`,
     meta: ['<meta name="color-scheme" content="light dark">'],
+    links: [ARCHIVE_ICON],
     css: `${archiveBaseCss(site)}.meta,.back{color:#5b6472}
 h2{font-size:.8rem;letter-spacing:.06em;text-transform:uppercase;margin:1.5rem 0 .3rem}
 @media (prefers-color-scheme:dark){body{background:#0f172a;color:#e2e8f0}.meta,.back{color:#a3b1c6}a{color:#93c5fd}}`,
