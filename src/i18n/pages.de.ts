@@ -23,6 +23,7 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
     'Wählen Sie Ihre Rollen und erhalten Sie nur die Abschnitte, die dafür geschrieben sind. Zuerst senden wir eine Bestätigungs-E-Mail.',
   'pages.subscribe.email': 'E-Mail-Adresse',
   'pages.subscribe.name': 'Name (optional)',
+  'pages.subscribe.nameHint': 'Bis zu {max} Zeichen.',
   'pages.subscribe.roles': 'Ihre Rollen',
   'pages.subscribe.rolesHint': 'Wählen Sie jede passende Rolle; Sie können sie später ändern.',
   'pages.subscribe.timezone': 'Zeitzone',

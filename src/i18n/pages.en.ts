@@ -20,6 +20,7 @@ export const PAGES_EN = {
     'Choose your roles and get only the sections written for them. We send a confirmation email first.',
   'pages.subscribe.email': 'Email address',
   'pages.subscribe.name': 'Name (optional)',
+  'pages.subscribe.nameHint': 'Up to {max} characters.',
   'pages.subscribe.roles': 'Your roles',
   'pages.subscribe.rolesHint': 'Pick every role that fits; you can change them later.',
   'pages.subscribe.timezone': 'Time zone',

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../escape.js';
 import type { Translate } from '../../i18n/index.js';
+import { LIMITS } from '../../load/limits.js';
 import { isKnownZone } from '../../model/_fields.js';
 import type { RoleTaxonomy } from '../../roles/taxonomy.js';
 
@@ -88,6 +89,21 @@ export function pageLanguageOf(value: string): string | undefined {
  * checks every address itself); `inputmode` still gives phones their email keyboard.
  */
 export const EMAIL_FIELD = 'type="text" inputmode="email" autocapitalize="none" spellcheck="false"';
+
+/**
+ * A one-line name field. Its limit is the subscriber file's, which the server keeps too; the
+ * browser stops typing and cuts a paste there, so the page says where, instead of a name that
+ * silently ends short.
+ */
+export function nameInput(
+  t: Translate,
+  field: { id: string; label: string; autocomplete: string; value: string },
+): string {
+  const hint = `${field.id}-hint`;
+  return `<label for="${field.id}">${escapeHtml(field.label)}</label>
+<input type="text" id="${field.id}" name="${field.id}" autocomplete="${field.autocomplete}" maxlength="${LIMITS.nameLength}" aria-describedby="${hint}" value="${escapeHtml(field.value)}">
+<p class="hint" id="${hint}">${escapeHtml(t('pages.subscribe.nameHint', { max: LIMITS.nameLength }))}</p>`;
+}
 
 export function hidden(name: string, value: string): string {
   return `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`;

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { escapeHtml } from '../../escape.js';
 import type { RoleTaxonomy } from '../../roles/taxonomy.js';
-import { EMAIL_FIELD, hidden, localeSelect, roleFieldsets, timezoneSelect } from './controls.js';
+import { EMAIL_FIELD, hidden, localeSelect, nameInput, roleFieldsets, timezoneSelect } from './controls.js';
 import { layout, type PageContext } from './layout.js';
 
 /** The preferences page: one form per kind of change, each carrying the page's CSRF token. */
@@ -59,10 +59,8 @@ ${form(
   `<label for="email">${escapeHtml(t('pages.preferences.email'))}</label>
 <input ${EMAIL_FIELD} id="email" name="email" required autocomplete="email" value="${escapeHtml(view.email)}" aria-describedby="email-hint">
 <p class="hint" id="email-hint">${escapeHtml(t('pages.preferences.emailHint'))}</p>
-<label for="name">${escapeHtml(t('pages.subscribe.name'))}</label>
-<input type="text" id="name" name="name" autocomplete="name" maxlength="200" value="${escapeHtml(view.name)}">
-<label for="firstName">${escapeHtml(t('pages.preferences.firstName'))}</label>
-<input type="text" id="firstName" name="firstName" autocomplete="given-name" maxlength="200" value="${escapeHtml(view.firstName)}">
+${nameInput(t, { id: 'name', label: t('pages.subscribe.name'), autocomplete: 'name', value: view.name })}
+${nameInput(t, { id: 'firstName', label: t('pages.preferences.firstName'), autocomplete: 'given-name', value: view.firstName })}
 <p class="hint">${escapeHtml(t('pages.subscribe.rolesHint'))}</p>
 ${roleFieldsets(view.taxonomy, view.roles, t)}
 ${timezoneSelect(t('pages.subscribe.timezone'), view.timezone, false)}

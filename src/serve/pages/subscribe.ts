@@ -1,7 +1,7 @@
 import { escapeHtml } from '../../escape.js';
 import type { RoleTaxonomy } from '../../roles/taxonomy.js';
 import { maskEmail } from '../pages.js';
-import { EMAIL_FIELD, localeSelect, roleFieldsets, timezoneSelect } from './controls.js';
+import { EMAIL_FIELD, localeSelect, nameInput, roleFieldsets, timezoneSelect } from './controls.js';
 import { layout, type PageContext } from './layout.js';
 
 /** The signup form, as a page of its own and as a snippet to paste into another site. */
@@ -25,8 +25,7 @@ export function signupForm(ctx: PageContext, options: SignupFormOptions): string
 <label for="email">${escapeHtml(t('pages.subscribe.email'))}</label>
 <input ${EMAIL_FIELD} id="email" name="email" required autocomplete="email" value="${escapeHtml(values.email ?? '')}"${options.error ? ' aria-invalid="true" aria-describedby="email-error"' : ''}>
 ${error}
-<label for="name">${escapeHtml(t('pages.subscribe.name'))}</label>
-<input type="text" id="name" name="name" autocomplete="name" maxlength="200" value="${escapeHtml(values.name ?? '')}">
+${nameInput(t, { id: 'name', label: t('pages.subscribe.name'), autocomplete: 'name', value: values.name ?? '' })}
 <p class="hint">${escapeHtml(t('pages.subscribe.rolesHint'))}</p>
 ${roleFieldsets(options.taxonomy, values.roles ?? new Set(), t)}
 ${timezoneSelect(t('pages.subscribe.timezone'), options.timezone, true)}
