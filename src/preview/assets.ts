@@ -15,6 +15,8 @@ a { color: #1d4ed8; }
 .live { font-size: 12px; padding: 2px 8px; border-radius: 10px; background: #64748b; }
 .live.on { background: #15803d; }
 h1, h2 { overflow-wrap: anywhere; }
+/* The breadcrumb names the reader or variant in view: a long one wraps on a phone, as the heading does. */
+.crumbs { overflow-wrap: anywhere; }
 h1 small { font-size: 14px; color: #64748b; font-weight: 400; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; background: #fff; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #e2e8f0; }
@@ -46,6 +48,8 @@ pre { white-space: pre-wrap; word-break: break-word; background: #fff; border: 1
 .overlay h1 { color: #b91c1c; margin-top: 0; }
 .backdrop { position: fixed; inset: 0; z-index: 10; background: rgba(15, 23, 42, 0.55); display: flex; align-items: flex-start; justify-content: center; padding: 64px 24px; overflow: auto; }
 .backdrop .overlay { max-width: 960px; box-shadow: 0 12px 32px rgba(0, 0, 0, 0.35); }
+/* On a phone the checks' size table scrolls within itself rather than widening the page. */
+@media (max-width: 600px) { .sizes { display: block; overflow-x: auto; } }
 [hidden] { display: none !important; }
 `;
 
