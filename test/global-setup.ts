@@ -49,8 +49,13 @@ export default async function setup(project: TestProject): Promise<() => void> {
   project.provide('postgresMissing', missing);
   const fixtureStateDir = mkdtempSync(join(tmpdir(), 'rolecast-fixture-state-'));
   project.provide('fixtureStateDir', fixtureStateDir);
+  // The notes every state file written leaves in the user's cache folder (one per temp state file)
+  // go to a folder of the run's own; set before the workers and the CLIs they start inherit it.
+  const cacheDir = mkdtempSync(join(tmpdir(), 'rolecast-cache-'));
+  process.env.ROLECAST_CACHE_DIR ??= cacheDir;
   return () => {
     rmSync(fixtureStateDir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
     return cluster?.stop();
   };
 }

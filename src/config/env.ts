@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { RolecastError } from '../errors.js';
 
 /**
@@ -132,4 +134,15 @@ function decoded(text: string): string {
   } catch {
     return text;
   }
+}
+
+/**
+ * Where this user's commands note how far each state file was written, outside its folder (see
+ * src/state/sqlite/outside-note.ts): ROLECAST_CACHE_DIR, else XDG_CACHE_HOME/rolecast, else
+ * ~/.cache/rolecast; undefined without a home folder.
+ */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string | undefined {
+  if (env.ROLECAST_CACHE_DIR) return env.ROLECAST_CACHE_DIR;
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'rolecast');
+  return home ? join(home, '.cache', 'rolecast') : undefined;
 }

@@ -10,6 +10,8 @@ import { openLedger } from '../../src/send/ledger.js';
 import { APPLICATION_ID, stateFileError, stateUseError } from '../../src/send/state-file.js';
 import { openExistingStateDb, openStateDb, readSuppressionChecker } from '../../src/send/store.js';
 import { walDamageIn } from '../../src/send/wal-check.js';
+import { readGeneration } from '../../src/state/sqlite/generation.js';
+import { outsideNoteOf } from '../../src/state/sqlite/outside-note.js';
 import { DAMAGED_MESSAGE, DAMAGES, damageStateFile, realStateFile } from './_damage.js';
 
 /** A state file that cannot be trusted is refused, never repaired or read as "nothing sent". */
@@ -175,12 +177,15 @@ describe('a write-ahead log SQLite would cut short', () => {
     // How far the file was written, as noted beside it before the transaction: one a full disk
     // refused is never noted.
     const note = readFileSync(`${file}.generation`);
+    const outsideNote = outsideNoteOf(file, readGeneration(db)!.id)!;
+    const outside = readFileSync(outsideNote);
     db.transaction(() => {
       for (let i = 0; i < 3000; i++) insert.run(`gone${i}-${'x'.repeat(60)}@example.com`);
     })();
     const log = readFileSync(`${file}-wal`);
     db.close();
     writeFileSync(`${file}.generation`, note);
+    writeFileSync(outsideNote, outside);
     const pageSize = log.readUInt32BE(8);
     const frameSize = 24 + pageSize;
     const first = Math.ceil((sizeBefore - 32) / frameSize);

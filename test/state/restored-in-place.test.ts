@@ -1,10 +1,13 @@
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStateDb } from '../../src/send/store.js';
 import { openServeBackend } from '../../src/serve/backend.js';
 import { openExistingState, openState } from '../../src/state/open.js';
+import { type Generation, readGeneration } from '../../src/state/sqlite/generation.js';
+import { outsideNoteOf } from '../../src/state/sqlite/outside-note.js';
 
 /**
  * An older copy of the state file written over it in place (`cp backup.db state.db`) keeps the
@@ -22,6 +25,15 @@ beforeEach(() => {
 });
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function generationOf(path: string): Generation {
+  const db = new Database(path, { readonly: true });
+  try {
+    return readGeneration(db)!;
+  } finally {
+    db.close();
+  }
+}
 
 const NOW = new Date('2026-12-05T09:00:00Z');
 
@@ -87,7 +99,11 @@ describe('a state file written over by an older copy of itself', () => {
     await state.close();
 
     restore(backup);
+    // Both notes the hint names: beside the file and in the cache folder.
+    const { hint } = (await openState({ kind: 'sqlite', file }).catch((error: unknown) => error)) as { hint: string };
     rmSync(`${file}.generation`);
+    rmSync(outsideNoteOf(file, generationOf(file).id)!);
+    expect(hint).toContain(outsideNoteOf(file, generationOf(file).id));
     const accepted = await openState({ kind: 'sqlite', file });
     expect((await accepted.ledger('2026-12-05', 'smtp', () => NOW).recorded()).size).toBe(1);
     await accepted.close();

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 import Database from 'better-sqlite3';
 import { RolecastError } from '../../errors.js';
 import { sqlitePath } from '../../send/state-file.js';
 import type { StateDb } from '../../send/store.js';
+import { type NotedPair, outsideNoteOf, readPair, writePair } from './outside-note.js';
 
 /**
  * How far a state file has been written, to tell it from an older copy of itself put back over it.
@@ -84,20 +85,14 @@ export function generationNoteOf(file: string): string {
 }
 
 /** The pair last noted beside the file, if any. */
-export function readNote(file: string): Generation | undefined {
-  try {
-    const note = JSON.parse(readFileSync(generationNoteOf(file), 'utf8')) as Partial<Generation>;
-    if (typeof note.id !== 'string' || typeof note.counter !== 'number') return undefined;
-    return { id: note.id, counter: note.counter };
-  } catch {
-    return undefined;
-  }
+export function readNote(file: string): NotedPair | undefined {
+  return readPair(generationNoteOf(file));
 }
 
 /**
- * Notes the file's pair beside it, after a write has committed: the note never runs ahead of the
- * file (two commands noting at once may leave the lower pair, which only weakens the check). A note
- * that cannot be written (a full disk) is left as it was, for the same reason.
+ * Notes the file's pair beside it and in this user's cache folder (outside-note.ts), after a write
+ * has committed: the notes never run ahead of the file (two commands noting at once may leave the
+ * lower pair, which only weakens the check). A note that cannot be written is left as it was.
  */
 export function noteGeneration(db: StateDb, file: string): void {
   // Inside a transaction the count holds changes not committed, which a rollback (or the close
@@ -105,33 +100,66 @@ export function noteGeneration(db: StateDb, file: string): void {
   if (db.memory || db.readonly || db.inTransaction) return;
   const now = readGeneration(db);
   if (!now) return;
-  const noted = readNote(file);
-  if (noted && noted.id === now.id && noted.counter >= now.counter) return;
-  const note = generationNoteOf(file);
-  const partial = `${note}.${process.pid}.tmp`;
-  try {
-    writeFileSync(partial, `${JSON.stringify({ ...now, at: new Date().toISOString() })}\n`);
-    renameSync(partial, note);
-  } catch {
-    rmSync(partial, { force: true });
-  }
+  if (behind(readNote(file), now)) writePair(generationNoteOf(file), now);
+  const outside = outsideNoteOf(file, now.id);
+  if (outside && behind(readPair(outside), now)) writePair(outside, now, true);
+}
+
+function behind(noted: NotedPair | undefined, now: Generation): boolean {
+  return !noted || noted.id !== now.id || noted.counter < now.counter;
 }
 
 /**
- * Refuses a state file older than the note beside it says it was written: readers mailed since
- * that copy was taken would be mailed again, and readers who unsubscribed since, mailed at all.
+ * Refuses a state file older than either note says it was written: readers mailed since that copy
+ * was taken would be mailed again, and readers who unsubscribed since, mailed at all. The note in
+ * the cache folder catches the whole state folder copied back, its own note with it.
  */
-export function assertNotRestored(db: StateDb, file: string): void {
-  // The note first: another command may commit and note a change between the two reads, and a
+export function assertNotRestored(db: StateDb, file: string, bootedAt: Date = bootTime()): void {
+  // The notes first: another command may commit and note a change between the two reads, and a
   // count read before its note would then look older than the note, on a sound file.
-  const noted = readNote(file);
+  const beside = readNote(file);
   const now = readGeneration(db);
-  if (!now || !noted || noted.id !== now.id || noted.counter <= now.counter) return;
-  throw new RolecastError(
+  if (!now) return;
+  const outsidePath = outsideNoteOf(file, now.id);
+  const outside = readPair(outsidePath);
+  const ahead = [
+    { note: beside, path: generationNoteOf(file) },
+    { note: outside, path: outsidePath },
+  ].filter(
+    (n): n is { note: NotedPair; path: string } =>
+      n.note !== undefined && n.path !== undefined && n.note.id === now.id && n.note.counter > now.counter,
+  );
+  const [first] = ahead.sort((a, b) => b.note.counter - a.note.counter);
+  if (!first) return;
+  // Both named: the one not ahead now would be, for this file, once its counter moves on.
+  const notes = [generationNoteOf(file), ...(outsidePath ? [outsidePath] : [])];
+  throw restoredError(file, now, first.note, first.path, bootedAt, notes);
+}
+
+/** When the machine last started. */
+function bootTime(): Date {
+  return new Date(Date.now() - uptime() * 1000);
+}
+
+function restoredError(
+  file: string,
+  now: Generation,
+  noted: NotedPair,
+  notePath: string,
+  bootedAt: Date,
+  notes: string[],
+): RolecastError {
+  const fewer = noted.counter - now.counter;
+  const deleteNotes = `then delete ${notes.join(' and ')} (the second in your cache folder; another user who ran rolecast on this file has one in theirs); nothing was sent`;
+  const where =
+    notePath === generationNoteOf(file)
+      ? `${notePath} records it had (the ledger, suppressions or readers went back to an earlier backup)`
+      : `${notePath}, noted outside its folder, records it had (the state folder went back to an earlier backup, its note beside the file with it)`;
+  return new RolecastError(
     'E_STATE_RESTORED',
-    `the state file ${file} is an older copy of itself: it holds ${noted.counter - now.counter} change(s) fewer than ${generationNoteOf(file)} records it had (the ledger, suppressions or readers went back to an earlier backup)`,
+    `the state file ${file} is an older copy of itself: it holds ${fewer} change(s) fewer than ${where}`,
     {
-      hint: `put the newest copy back (with its -wal), or, to use this one anyway, first write the readers your provider's logs show as delivered since into ${file}.unrecorded.jsonl and re-import suppressions added since (rolecast suppress import), then delete ${generationNoteOf(file)}; nothing was sent`,
+      hint: `put the newest copy back (with its -wal), or, to use this one anyway, first write the readers your provider's logs show as delivered since into ${file}.unrecorded.jsonl and re-import suppressions added since (rolecast suppress import), ${deleteNotes}`,
     },
   );
 }

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { userCacheDir } from '../../config/env.js';
+import { sqlitePath } from '../../send/state-file.js';
+
+/**
+ * A second note of how far a state file was written, kept outside its folder in this user's cache
+ * folder. The note beside the file goes back with it when the whole state folder is copied back
+ * from a backup, and then says the old file is current; this one stays. One file per state file
+ * and file id (a copy at another path, or a fresh file, has its own), holding no address.
+ */
+export interface NotedPair {
+  id: string;
+  counter: number;
+  /** When it was noted (ISO); missing in notes written before it was. */
+  at?: string | undefined;
+}
+
+/** Where the note of `file` under `id` is kept; undefined when this user has no cache folder. */
+export function outsideNoteOf(file: string, id: string): string | undefined {
+  const dir = userCacheDir();
+  if (!dir) return undefined;
+  const key = createHash('sha256')
+    .update(`${resolve(sqlitePath(file))}\0${id}`)
+    .digest('hex')
+    .slice(0, 32);
+  return join(dir, 'state-notes', `${key}.json`);
+}
+
+/** A noted pair read from `path`, if it is one. */
+export function readPair(path: string | undefined): NotedPair | undefined {
+  if (!path) return undefined;
+  try {
+    const note = JSON.parse(readFileSync(path, 'utf8')) as Partial<NotedPair>;
+    if (typeof note.id !== 'string' || typeof note.counter !== 'number') return undefined;
+    return { id: note.id, counter: note.counter, at: typeof note.at === 'string' ? note.at : undefined };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes the pair to `path` (a temp file beside it, then renamed). A note that cannot be written (a
+ * full disk, no cache folder) is left as it was: that only weakens the check.
+ */
+export function writePair(path: string, pair: { id: string; counter: number }, makeFolder = false): void {
+  const partial = `${path}.${process.pid}.tmp`;
+  try {
+    if (makeFolder) mkdirSync(resolve(path, '..'), { recursive: true, mode: 0o700 });
+    writeFileSync(partial, `${JSON.stringify({ id: pair.id, counter: pair.counter, at: new Date().toISOString() })}\n`);
+    renameSync(partial, path);
+  } catch {
+    rmSync(partial, { force: true });
+  }
+}
