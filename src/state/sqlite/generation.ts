@@ -151,6 +151,17 @@ function restoredError(
 ): RolecastError {
   const fewer = noted.counter - now.counter;
   const deleteNotes = `then delete ${notes.join(' and ')} (the second in your cache folder; another user who ran rolecast on this file has one in theirs); nothing was sent`;
+  const notedAt = noted.at ? new Date(noted.at) : undefined;
+  // The file's last commits reach the disk with its log only now and then (synchronous=NORMAL): a
+  // power cut or crash since the note loses them, with no newer copy anywhere to put back.
+  if (notedAt && notedAt.getTime() < bootedAt.getTime())
+    return new RolecastError(
+      'E_STATE_RESTORED',
+      `the state file ${file} lacks ${fewer} change(s) that ${notePath} records it had at ${noted.at}, before this machine last started (${bootedAt.toISOString()}): the last writes before a power cut or crash were lost (or an older copy was put back)`,
+      {
+        hint: `readers mailed and unsubscribes taken just before ${noted.at} may be missing from it: write the readers your provider's logs show as delivered since into ${file}.unrecorded.jsonl and re-import suppressions added since (rolecast suppress import), ${deleteNotes}`,
+      },
+    );
   const where =
     notePath === generationNoteOf(file)
       ? `${notePath} records it had (the ledger, suppressions or readers went back to an earlier backup)`
