@@ -56,9 +56,7 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   const now = services.now();
   const at = now.toISOString();
   // The suppression list is authoritative: a suppressed address is never (re-)activated, nor moved elsewhere.
-  for (const address of [check.email, check.from])
-    if (address !== undefined && (await services.suppressions.isSuppressed(address)))
-      return invalid(services, request, response, 400);
+  if (await suppressedAny(services, [check.email, check.from])) return invalid(services, request, response, 400);
   const email = check.purpose === 'address' ? check.from! : check.email;
   // The nonce is checked again in the transaction that clears it: of two replicas taking the same
   // link at once, one confirms and the other finds it used.
@@ -97,6 +95,10 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
     return current;
   });
   if (!reader) return used(services, request, response);
+  // Asked again now the reader is stored: a bounce that landed after the first look (the confirmation
+  // mail bouncing late) gets no welcome mail. Not inside the transaction: on PostgreSQL the list is
+  // read through another connection of the pool, which transactions waiting on it could exhaust.
+  if (await suppressedAny(services, [check.email, check.from])) return invalid(services, request, response, 400);
   if (reader === 'taken') return taken(services, request, response, check.email);
   const language = languageFor(services, reader.locale ?? undefined);
   const link = preferencesUrl(services, check.email);
@@ -107,6 +109,12 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
     });
   }
   return respond(response, 200, confirmedPage(pageContext(services, language), check.email, link));
+}
+
+async function suppressedAny(services: ReaderServices, addresses: (string | undefined)[]): Promise<boolean> {
+  for (const address of addresses)
+    if (address !== undefined && (await services.suppressions.isSuppressed(address))) return true;
+  return false;
 }
 
 /**
