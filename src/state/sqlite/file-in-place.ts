@@ -14,8 +14,7 @@ import { freshGeneration, readNote } from './generation.js';
  * and what the open database holds is written back where it was (or beside the file that took its
  * place), so nothing it recorded is lost.
  */
-export function fileInPlace(db: StateDb, file: string): () => void {
-  const moved = fileMoved(file);
+export function fileInPlace(db: StateDb, file: string, moved: FileMovedWatch = fileMoved(file)): () => void {
   const openedIndex = identity(`${sqlitePath(file)}-shm`);
   let rescue: { to?: string; failed?: string; replaced: boolean; how: Moved } | undefined;
   return () => {
@@ -79,21 +78,6 @@ function settledInPlace(db: StateDb, file: string, openedIndex: ReturnType<typeo
 }
 
 /**
- * Whether the write-ahead log itself (not only its index) is gone or another since this was called:
- * with only the index deleted, the log at the path still holds this connection's records, and the
- * next command reads them from it.
- */
-export function logFileMoved(file: string): () => boolean {
-  const log = `${sqlitePath(file)}-wal`;
-  const opened = identity(log);
-  return () => {
-    if (!opened || opened === UNKNOWN) return false;
-    const now = identity(log);
-    return now !== UNKNOWN && !(now && sameFile(now, opened));
-  };
-}
-
-/**
  * How the state file is no longer the one opened; `log-deleted`: the file is, but its write-ahead
  * log or its index was deleted; `restored`: an older copy of it was written over it in place.
  */
@@ -107,14 +91,20 @@ export type Moved = 'deleted' | 'replaced' | 'log-deleted' | 'restored';
  * (a "stale" file cleaned up) takes every record written since into a file no other command reads,
  * and a crash of this process loses them.
  */
-export function fileMoved(file: string): () => Moved | undefined {
+export function fileMoved(file: string): FileMovedWatch {
   const opened = identity(file);
   // The log and its index: with the index deleted, the next command starts another one, and two
   // processes then append to the same log each by its own index, over each other's records.
   const logs = ['-wal', '-shm'].map((suffix) => `${sqlitePath(file)}${suffix}`);
   const openedLogs = logs.map(identity);
+  const notTheOpened = (i: number): boolean => {
+    const openedLog = openedLogs[i];
+    if (!openedLog || openedLog === UNKNOWN) return false;
+    const nowLog = identity(logs[i]!);
+    return nowLog !== UNKNOWN && !(nowLog && sameFile(nowLog, openedLog));
+  };
   const writtenOver = olderCopyWatch(file, opened);
-  return () => {
+  const watch = () => {
     if (!opened || opened === UNKNOWN) return undefined;
     const now = identity(file);
     // A stat that failed for another reason (permissions, a stale network mount) says nothing
@@ -122,15 +112,18 @@ export function fileMoved(file: string): () => Moved | undefined {
     if (now === UNKNOWN) return undefined;
     if (!now || !sameFile(now, opened)) return now === undefined ? 'deleted' : 'replaced';
     if (writtenOver(now)) return 'restored';
-    const gone = logs.some((log, i) => {
-      const openedLog = openedLogs[i];
-      if (!openedLog || openedLog === UNKNOWN) return false;
-      const nowLog = identity(log);
-      return nowLog !== UNKNOWN && !(nowLog && sameFile(nowLog, openedLog));
-    });
-    return gone ? 'log-deleted' : undefined;
+    return logs.some((_, i) => notTheOpened(i)) ? 'log-deleted' : undefined;
   };
+  // With only the index deleted, the log at the path still holds this connection's records, and the
+  // next command reads them from it.
+  return Object.assign(watch, { logItselfMoved: () => notTheOpened(0) });
 }
+
+/**
+ * `fileMoved`'s check; `logItselfMoved`: whether the write-ahead log itself (not only its index) is
+ * gone or another since the watch began.
+ */
+export type FileMovedWatch = (() => Moved | undefined) & { logItselfMoved(): boolean };
 
 /**
  * Whether an older copy of the file was written over it in place (`cp backup.db state.db`), which

@@ -7,7 +7,7 @@ import { stateUseError } from '../../send/state-file.js';
 import { replayUnrecorded, unrecordedFileOf } from '../../send/state-loss.js';
 import type { StateDb } from '../../send/store.js';
 import type { DeliveryLedger, StateStore } from '../contract.js';
-import { closeStateDb, fileInPlace, fileMoved, logFileMoved } from './file-in-place.js';
+import { closeStateDb, fileInPlace, fileMoved } from './file-in-place.js';
 import { noteGeneration } from './generation.js';
 import { sqliteSuppressions } from './suppressions.js';
 
@@ -19,8 +19,9 @@ const NOTE_EVERY_MS = 250;
  * the unsubscribe journal) stays where it is.
  */
 export function sqliteState(db: StateDb, file: string): StateStore {
+  const moved = db.memory || db.readonly ? undefined : fileMoved(file);
   // Before each ledger write: a send whose file was deleted under it stops, its records kept.
-  const check = fileInPlace(db, file);
+  const check = fileInPlace(db, file, moved);
   // Whether the send was already told the file moved (it stopped then): closing says it once more only if not.
   let told = false;
   const inPlace = () => {
@@ -42,9 +43,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
       return list.applyJournal();
     },
   };
-  const moved = db.memory || db.readonly ? undefined : fileMoved(file);
   let notedAt = Number.NEGATIVE_INFINITY;
-  const logMoved = moved && logFileMoved(file);
   return {
     kind: 'sqlite',
     description: file,
@@ -106,7 +105,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
       let kept: unknown;
       try {
         const how = told ? undefined : moved?.();
-        if (how && (how !== 'log-deleted' || logMoved?.())) inPlace();
+        if (how && (how !== 'log-deleted' || moved?.logItselfMoved())) inPlace();
       } catch (error) {
         kept = error;
       }
