@@ -50,9 +50,19 @@ export function stateDamaged(file: string, reason: string, cause?: unknown): Rol
 export function stateWriteFailed(file: string, cause: unknown): RolecastError {
   return new RolecastError('E_STATE_WRITE', `the state file ${file} could not be written: ${reasonOf(cause)}`, {
     exitCode: EXIT.sendFailed,
-    hint: 'free space on its disk (or fix the I/O error) and run the same command again: messages recorded as sent are not sent again',
+    hint: isReadOnly(codeOf(cause))
+      ? `${READ_ONLY_ADVICE}, then run the same command again: messages recorded as sent are not sent again`
+      : 'free space on its disk (or fix the I/O error) and run the same command again: messages recorded as sent are not sent again',
     cause,
   });
+}
+
+const READ_ONLY_ADVICE =
+  'the file may well be intact: check that it and its folder can be read and written by this user and are not on a read-only file system; do not move it aside, or every reader is sent the issue again';
+
+/** A file or folder this user may not write, or a read-only mount: no disk to free. */
+function isReadOnly(code: string): boolean {
+  return (code.startsWith('SQLITE_READONLY') && code !== 'SQLITE_READONLY_DBMOVED') || code === 'EROFS';
 }
 
 /** Codes of SQLite errors that mean the file's bytes are not a sound database. */
@@ -78,6 +88,17 @@ export function stateFileError(file: string, error: unknown): RolecastError {
   if (error instanceof RolecastError) return error;
   const code = codeOf(error);
   if (isCorruption(code)) return stateDamaged(file, reasonOf(error), error);
+  // Read-only at open (SQLite opens a file it may not write read-only, and the first write fails):
+  // nothing was sent, and it is no full disk.
+  if (isReadOnly(code) && fileKind(file) === 'file')
+    return new RolecastError(
+      'E_INVALID',
+      `the state file ${file} could not be opened for writing: ${reasonOf(error)}`,
+      {
+        hint: READ_ONLY_ADVICE,
+        cause: error,
+      },
+    );
   if (isWriteFailure(code)) return stateWriteFailed(file, error);
   if (code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') {
     const kind = fileKind(file);
@@ -86,7 +107,7 @@ export function stateFileError(file: string, error: unknown): RolecastError {
     // aside (the damaged file's advice) would mail every reader again.
     if (kind === 'file')
       return new RolecastError('E_INVALID', `the state file ${file} could not be opened: ${reasonOf(error)}`, {
-        hint: 'the file may well be intact: check that it and its folder can be read and written by this user and are not on a read-only file system; do not move it aside, or every reader is sent the issue again',
+        hint: READ_ONLY_ADVICE,
         cause: error,
       });
   }
