@@ -19,6 +19,7 @@ import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { unknownKeyWarnings } from './_unknown-keys.js';
 import { zodProblems } from './_validate.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from './limits.js';
+import { storyTwins, twinReason } from './same-story.js';
 import { loadSummaryFile, summaryIdFromFile } from './summary.js';
 
 export interface LoadedIssue {
@@ -260,7 +261,7 @@ export async function loadIssue(
         file: shown,
         line: parsed.lineOf(['summaries', index]),
         field: `summaries[${index}]`,
-        message: `summary "${summary.id}" (${displayPath(file)}) has the same title as "${twin}": a reader of both would get the story twice`,
+        message: `summary "${summary.id}" (${displayPath(file)}) ${twinReason(twin)} "${twin.id}": a reader of both would get the story twice`,
         hint: `take one of them out of the issue (a pool entry copied into the issue folder is the usual cause); if each is written for other readers, give each only its own roles`,
       });
     if (summary.status === 'draft')
@@ -395,24 +396,4 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
     resolve = done;
   });
   return { promise, resolve };
-}
-
-/**
- * Finds a summary with the title of one met before under another id (case, spacing and Unicode
- * form aside) that a reader of one of its roles gets too: the ids differ, so nothing else notices,
- * and that reader would get the story twice. One story written once for each of two roles is no
- * twin: each take goes to the readers it was written for.
- */
-function storyTwins(): { find(summary: Summary): string | undefined } {
-  const byTitle = new Map<string, Summary[]>();
-  const titleKey = (title: string) => title.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
-  return {
-    find(summary) {
-      const title = titleKey(summary.title);
-      const met = byTitle.get(title) ?? [];
-      const twin = met.find((other) => other.roles.some((role) => summary.roles.includes(role)));
-      byTitle.set(title, [...met, summary]);
-      return twin?.id;
-    },
-  };
 }

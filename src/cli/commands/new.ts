@@ -6,9 +6,10 @@ import { loadConfig } from '../../config/load.js';
 import type { ResolvedConfig } from '../../config/schema.js';
 import { hasErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
+import { twinReason } from '../../load/same-story.js';
 import { loadPool } from '../../pool/index.js';
 import { planNewIssue, writeNewIssue } from '../../pool/new-issue.js';
-import type { RoleCount } from '../../pool/select.js';
+import type { LeftOutTwin, RoleCount } from '../../pool/select.js';
 import { loadTaxonomy } from '../../roles/taxonomy.js';
 import { stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, type CommandContext, type ParsedArgs, print } from '../_command.js';
@@ -46,7 +47,7 @@ export const newCommand: Command = {
       rank: await engagementRank(config, ctx, args),
     });
     const file = await writeNewIssue(plan);
-    const { picked, coverage, uncovered } = plan.selection;
+    const { picked, coverage, uncovered, twins } = plan.selection;
     print(
       ctx.stdout,
       `created ${displayPath(file, ctx.cwd)}: ${picked.length} summaries from ${displayPath(pool.dir, ctx.cwd)}`,
@@ -54,6 +55,7 @@ export const newCommand: Command = {
     print(ctx.stdout, coverageLines(coverage, config.perRole));
     if (uncovered.length)
       print(ctx.stdout, `roles with none (no ready, unused pool summary names them): ${uncovered.join(', ')}`);
+    if (twins.length) print(ctx.stdout, twinLines(twins, ctx.cwd));
     print(ctx.stdout, `next: rolecast preview ${displayPath(plan.dir, ctx.cwd)}`);
     // The issue is written either way; a script must still learn that pool files were left out.
     if (!hasErrors(pool.problems)) return 0;
@@ -74,6 +76,22 @@ function coverageLines(coverage: readonly RoleCount[], perRole: number): string 
     `role coverage (${covered.length} of ${coverage.length} roles; picking up to ${perRole} per role):`,
     ...rows,
   ].join('\n');
+}
+
+/** Twins past this many are counted, not named: a pool imported twice must not bury the rest. */
+const TWINS_SHOWN = 10;
+
+function twinLines(twins: readonly LeftOutTwin[], cwd: string): string {
+  const lines = [
+    `left out ${twins.length} summar${twins.length === 1 ? 'y' : 'ies'} telling a story already picked or sent (readers would get it twice):`,
+  ];
+  for (const twin of twins.slice(0, TWINS_SHOWN)) {
+    const when = twin.usedIn.length ? `sent in ${twin.usedIn.join(', ')}` : 'picked this week';
+    lines.push(`  ${displayPath(twin.entry.path, cwd)}: ${twinReason(twin)} "${twin.id}" (${when})`);
+  }
+  if (twins.length > TWINS_SHOWN) lines.push(`  … and ${twins.length - TWINS_SHOWN} more`);
+  lines.push('  if one is a different take, give it its own title and roles; else remove the copy from the pool');
+  return lines.join('\n');
 }
 
 /** Past issues `--by-engagement` learns from. */

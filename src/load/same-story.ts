@@ -1,0 +1,94 @@
+import type { Summary } from '../model/summary.js';
+
+/**
+ * Query parameters that only say where a click came from (newsletters, ads, social sites): two
+ * links that differ only in these lead to the same article.
+ */
+const TRACKING = /^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_hsenc|_hsmi|mkt_tok|ref_src|yclid)$/i;
+
+/** A title as readers would recognise it again: case, spacing and Unicode form aside. */
+export function titleKey(title: string): string {
+  return title.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The article an http(s) link leads to, whichever way it was copied: `http` or `https`, with or
+ * without `www.`, a trailing slash, a `#fragment` or tracking parameters. Undefined for other links
+ * (a `mailto:` names a person, not an article).
+ */
+export function articleKey(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  const host = parsed.hostname.toLowerCase().replace(/^www\./, '');
+  const port = parsed.port && parsed.port !== '80' && parsed.port !== '443' ? `:${parsed.port}` : '';
+  const path = parsed.pathname.replace(/\/+$/, '');
+  const params = [...parsed.searchParams]
+    .filter(([name]) => !TRACKING.test(name))
+    .map(([name, value]) => `${name}=${value}`)
+    .sort();
+  return `${host}${port}${path}${params.length ? `?${params.join('&')}` : ''}`;
+}
+
+export interface StoryTwin {
+  /** The id of the summary met first. */
+  id: string;
+  /** What they share: the same title, or a link to the same article. */
+  by: 'title' | 'link';
+}
+
+type StoryFields = Pick<Summary, 'id' | 'title' | 'url' | 'roles'>;
+
+/**
+ * Finds a summary that tells a story met before under another id — the same title, or a link to
+ * the same article however it was copied — for a reader of one of its roles: the ids differ, so
+ * nothing else notices, and that reader would get the story twice. One story written once for each
+ * of two roles is no twin: each take goes to the readers it was written for.
+ */
+export function storyTwins(): {
+  /** The twin met before, if any; then remembers this summary too. */
+  find(summary: StoryFields): StoryTwin | undefined;
+  /** The twin met before, if any, without remembering this one. */
+  twinOf(summary: StoryFields): StoryTwin | undefined;
+  add(summary: StoryFields): void;
+} {
+  const met = new Map<string, StoryFields[]>();
+  const keysOf = (summary: StoryFields) => {
+    const link = articleKey(summary.url);
+    return [
+      { key: `title ${titleKey(summary.title)}`, by: 'title' as const },
+      ...(link ? [{ key: `link ${link}`, by: 'link' as const }] : []),
+    ];
+  };
+  const twinOf = (summary: StoryFields) => {
+    for (const { key, by } of keysOf(summary)) {
+      const other = met
+        .get(key)
+        ?.find((earlier) => earlier.id !== summary.id && earlier.roles.some((role) => summary.roles.includes(role)));
+      if (other) return { id: other.id, by };
+    }
+    return undefined;
+  };
+  const add = (summary: StoryFields) => {
+    for (const { key } of keysOf(summary)) met.set(key, [...(met.get(key) ?? []), summary]);
+  };
+  return {
+    find(summary) {
+      const twin = twinOf(summary);
+      add(summary);
+      return twin;
+    },
+    twinOf,
+    add,
+  };
+}
+
+/** How a twin is described to the editor. */
+export function twinReason(twin: StoryTwin): string {
+  return twin.by === 'title' ? 'has the same title as' : 'links to the same article as';
+}
