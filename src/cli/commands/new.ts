@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { engagementScore } from '../../analytics/engagement.js';
 import { readTopicEngagement } from '../../analytics/history.js';
 import { readEnvironment } from '../../config/env.js';
@@ -10,7 +10,7 @@ import { twinReason } from '../../load/same-story.js';
 import { loadPool } from '../../pool/index.js';
 import { planNewIssue, writeNewIssue } from '../../pool/new-issue.js';
 import type { LeftOutTwin, RoleCount } from '../../pool/select.js';
-import { loadTaxonomy } from '../../roles/taxonomy.js';
+import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
 import { stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, type CommandContext, type ParsedArgs, print } from '../_command.js';
 import { flag, printProblems, stringOption } from '../_shared.js';
@@ -52,7 +52,7 @@ export const newCommand: Command = {
       ctx.stdout,
       `created ${displayPath(file, ctx.cwd)}: ${picked.length} summaries from ${displayPath(pool.dir, ctx.cwd)}`,
     );
-    print(ctx.stdout, coverageLines(coverage, config.perRole));
+    print(ctx.stdout, coverageLines(coverage, config.perRole, taxonomy, basename(config.rolesFile)));
     if (uncovered.length)
       print(ctx.stdout, `roles with none (no ready, unused pool summary names them): ${uncovered.join(', ')}`);
     if (twins.length) print(ctx.stdout, twinLines(twins, ctx.cwd));
@@ -68,14 +68,31 @@ export const newCommand: Command = {
   },
 };
 
-function coverageLines(coverage: readonly RoleCount[], perRole: number): string {
-  const covered = coverage.filter((c) => c.count > 0);
-  const width = Math.max(0, ...covered.map((c) => c.role.length));
-  const rows = covered.map((c) => `  ${c.role.padEnd(width)}  ${c.count}`);
-  return [
-    `role coverage (${covered.length} of ${coverage.length} roles; picking up to ${perRole} per role):`,
-    ...rows,
-  ].join('\n');
+function coverageLines(
+  coverage: readonly RoleCount[],
+  perRole: number,
+  taxonomy: RoleTaxonomy,
+  rolesFile: string,
+): string {
+  // A role roles.yaml does not know (a misspelling, usually) is held by no reader: counting it as
+  // covered would hide that the summary picked for it reaches nobody.
+  const known = coverage.filter((c) => taxonomy.lookup(c.role) !== undefined);
+  const unknown = coverage.filter((c) => taxonomy.lookup(c.role) === undefined && c.count > 0);
+  const covered = known.filter((c) => c.count > 0);
+  const width = Math.max(0, ...covered.map((c) => c.role.length), ...unknown.map((c) => c.role.length));
+  const lines = [
+    `role coverage (${covered.length} of ${known.length} roles; picking up to ${perRole} per role):`,
+    ...covered.map((c) => `  ${c.role.padEnd(width)}  ${c.count}`),
+  ];
+  if (unknown.length === 0) return lines.join('\n');
+  lines.push(
+    `picked for roles not in ${rolesFile}, which no reader holds (fix the role in the summary, or add it to the taxonomy):`,
+  );
+  for (const c of unknown) {
+    const closest = taxonomy.closest(c.role);
+    lines.push(`  ${c.role.padEnd(width)}  ${c.count}${closest ? `  — did you mean ${closest}?` : ''}`);
+  }
+  return lines.join('\n');
 }
 
 /** Twins past this many are counted, not named: a pool imported twice must not bury the rest. */
