@@ -5,27 +5,37 @@ import { type Coverage, MAX_VARIANTS } from '../group/coverage.js';
 /** Lists longer than this are cut in the table; `--json` has them whole. */
 const LIST_LIMIT = 10;
 
+/**
+ * Past this many summaries a matrix row is wider than any terminal (three characters a column):
+ * the table then gives each role's counts alone, and `--json` and the preview keep the matrix.
+ */
+export const MATRIX_COLUMNS = 40;
+
 /** The role × summary matrix as compact text: one row per role, one numbered column per summary. */
 export function coverageTable(coverage: Coverage, quietRoles: readonly string[] = []): string {
   const quiet = new Set(quietRoles);
   const { summaries, rows, audience } = coverage;
+  const matrix = summaries.length <= MATRIX_COLUMNS;
   const cell = String(summaries.length).length + 1;
   const roleWidth = Math.max(4, ...rows.map((r) => r.role.length));
-  const head = summaries.map((_, i) => String(i + 1).padStart(cell)).join('');
+  const head = matrix ? summaries.map((_, i) => String(i + 1).padStart(cell)).join('') : '';
   const lines = [
-    `coverage: ${summaries.length} summaries × ${rows.length} roles (● the role's readers see it)`,
+    matrix
+      ? `coverage: ${summaries.length} summaries × ${rows.length} roles (● the role's readers see it)`
+      : `coverage: ${summaries.length} summaries × ${rows.length} roles (summaries per role; too many for the matrix: --json and the preview show it)`,
     `  ${'ROLE'.padEnd(roleWidth)}${head}  SUMMARIES${audience ? '  READERS' : ''}`,
   ];
   for (const row of rows) {
-    const cells = row.cells.map((on) => (on ? '●' : '·').padStart(cell)).join('');
+    const cells = matrix ? row.cells.map((on) => (on ? '●' : '·').padStart(cell)).join('') : '';
     const readers = row.readers === undefined ? '' : `  ${String(row.readers).padStart(7)}`;
     const none =
       row.summaries === 0 ? (quiet.has(row.role) ? '  ← quiet this week (quietRoles)' : '  ← none this week') : '';
     lines.push(`  ${row.role.padEnd(roleWidth)}${cells}  ${String(row.summaries).padStart(9)}${readers}${none}`);
   }
-  summaries.forEach((s, i) => {
-    lines.push(`  ${String(i + 1).padStart(cell - 1)} ${s.id}`);
-  });
+  if (matrix)
+    summaries.forEach((s, i) => {
+      lines.push(`  ${String(i + 1).padStart(cell - 1)} ${s.id}`);
+    });
   if (!audience) return lines.join('\n');
   lines.push(`readers: ${audience.readers} active in ${audience.variantCount} variant(s) (distinct role sets)`);
   for (const v of audience.variants.slice(0, LIST_LIMIT)) lines.push(`  ${String(v.readers).padStart(6)}  ${v.id}`);
