@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { append } from '../../append.js';
-import { formatProblem } from '../../errors.js';
 import { computeCoverage } from '../../group/coverage.js';
 import { displayPath } from '../../load/_display.js';
 import { MANIFEST_FILE } from '../../load/issue.js';
@@ -10,6 +9,7 @@ import { suppressionsOf } from '../../state/read-at.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, requirePositional, stringOption } from '../_shared.js';
 import { coverageProblems, coverageTable } from '../coverage-table.js';
+import { problemLines } from '../problem-lines.js';
 
 export const checkCommand: Command = {
   name: 'check',
@@ -63,7 +63,7 @@ export const checkCommand: Command = {
       print(ctx.stdout, JSON.stringify(report, null, 2));
       return failed ? 2 : 0;
     }
-    for (const problem of problems) print(ctx.stdout, formatProblem(problem));
+    for (const line of problemLines(problems, '`check --json` lists all')) print(ctx.stdout, line);
     // Shown when the check fails too: it is where the editor sees what a warning is about.
     if (coverage) print(ctx.stdout, coverageTable(coverage, project?.issue.manifest.quietRoles));
     if (failed) {

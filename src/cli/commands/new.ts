@@ -13,7 +13,8 @@ import type { LeftOutTwin, RoleCount } from '../../pool/select.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
 import { stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, type CommandContext, type ParsedArgs, print } from '../_command.js';
-import { flag, printProblems, stringOption } from '../_shared.js';
+import { flag, stringOption } from '../_shared.js';
+import { problemLines } from '../problem-lines.js';
 
 export const newCommand: Command = {
   name: 'new',
@@ -36,7 +37,7 @@ export const newCommand: Command = {
     const taxonomy = await loadTaxonomy(config.rolesFile);
     const pool = await loadPool(config, { issuesDir, taxonomy });
     // Broken pool files are left out of the pick; say so rather than skip them silently.
-    printProblems(ctx.stderr, pool.problems);
+    for (const line of problemLines(pool.problems, '`rolecast pool --json` lists all')) print(ctx.stderr, line);
     const plan = planNewIssue({
       pool,
       config,

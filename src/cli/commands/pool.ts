@@ -4,7 +4,8 @@ import { hasErrors, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { loadPool, type PoolEntry } from '../../pool/index.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
-import { flag, printProblems, stringOption } from '../_shared.js';
+import { flag, stringOption } from '../_shared.js';
+import { problemLines } from '../problem-lines.js';
 
 export const poolCommand: Command = {
   name: 'pool',
@@ -28,7 +29,7 @@ export const poolCommand: Command = {
       print(ctx.stdout, JSON.stringify({ dir: shownDir, entries, problems: pool.problems }, null, 2));
       return hasErrors(pool.problems) ? 2 : 0;
     }
-    printProblems(ctx.stderr, pool.problems);
+    for (const line of problemLines(pool.problems, '`rolecast pool --json` lists all')) print(ctx.stderr, line);
     print(ctx.stdout, poolTable(shownDir, pool.entries));
     return hasErrors(pool.problems) ? 2 : 0;
   },
