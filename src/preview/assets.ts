@@ -22,6 +22,7 @@ table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; background: 
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #e2e8f0; }
 .long-word { overflow-wrap: anywhere; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.scroll-x { overflow-x: auto; max-width: 100%; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
 .facts dt { font-weight: 600; }
 .facts dd { margin: 0; }

@@ -77,8 +77,9 @@ export function coverageOf(snapshot: ReadySnapshot): Coverage {
 /** The same role × summary matrix `rolecast check` prints, with readers per role and per variant. */
 function coveragePanel(coverage: Coverage): SafeHtml {
   const { summaries, rows, audience } = coverage;
+  // One column a summary: a large issue's matrix scrolls in its own box, not the whole page.
   return html`<h3>Coverage</h3>
-<table class="coverage">
+<div class="scroll-x"><table class="coverage">
 <thead><tr><th>Role</th>${summaries.map((s, i) => html`<th class="num" title="${s.title}">${i + 1}</th>`)}<th class="num">Summaries</th>${audience ? html`<th class="num">Readers</th>` : ''}</tr></thead>
 <tbody>
 ${rows.map(
@@ -90,7 +91,7 @@ ${rows.map(
     }</tr>`,
 )}
 </tbody>
-</table>
+</table></div>
 <ol class="coverage-summaries">${summaries.map((s) => html`<li><code>${s.id}</code> ${s.title}</li>`)}</ol>
 ${audience ? audiencePanel(audience) : ''}`;
 }
