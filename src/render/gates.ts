@@ -198,16 +198,21 @@ export function sizeProblems(
   encodedHtmlBytes: number,
   config: Pick<ResolvedConfig, 'sizeLimitKb' | 'sizeWarnKb'>,
   where: { file: string; variantId: string },
+  /** Of `encodedHtmlBytes`, the room counted for a reader's name and address at their longest. */
+  roomBytes = 0,
 ): Problem[] {
   const kb = encodedHtmlBytes / 1024;
   const shown = `${kb.toFixed(1)} KB`;
+  const room = roomBytes
+    ? `, counting ${(roomBytes / 1024).toFixed(1)} KB for a reader's name and address at their longest`
+    : '';
   const base = { file: where.file, field: `variant ${where.variantId}` };
   if (kb > config.sizeLimitKb) {
     return [
       {
         ...base,
         severity: 'error',
-        message: `HTML is ${shown} as encoded for sending, over the ${config.sizeLimitKb} KB limit (Gmail clips at about 102 KB)`,
+        message: `HTML is ${shown} as encoded for sending, over the ${config.sizeLimitKb} KB limit (Gmail clips at about 102 KB)${room}`,
         hint: 'shorten or drop summaries, or split the issue',
       },
     ];
@@ -217,7 +222,7 @@ export function sizeProblems(
       {
         ...base,
         severity: 'warning',
-        message: `HTML is ${shown} as encoded for sending, over the ${config.sizeWarnKb} KB warning threshold`,
+        message: `HTML is ${shown} as encoded for sending, over the ${config.sizeWarnKb} KB warning threshold${room}`,
         hint: `keep it under ${config.sizeLimitKb} KB: Gmail clips longer messages`,
       },
     ];

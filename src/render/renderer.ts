@@ -40,6 +40,7 @@ import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors, mjmlOptions } from './mjml.js';
 import { cachedMjml } from './mjml-cache.js';
+import { personalRoom, roomFieldUses, withRoom } from './personal-room.js';
 import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { createPlainText } from './plain-text.js';
@@ -267,6 +268,9 @@ export async function createRenderer(project: Project, options: RendererOptions 
   };
 
   const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
+  /** How many times a variant's HTML prints each field whose length is the reader's own. */
+  const fieldUses = (rendered: LanguageRender) =>
+    roomFieldUses(rendered.segments ? { segments: rendered.segments } : { parts: htmlPartsOf(rendered) }, tokens);
   const pieceGates = createPieceGates(tokens.split, issueFile);
   const textBytes = textSizer();
   /** The sample reader's gates from a variant's pieces, each distinct piece checked once. */
@@ -342,9 +346,15 @@ export async function createRenderer(project: Project, options: RendererOptions 
 
       // Gates run on a sample reader's message, with links as long as real signed ones.
       const where = { file: issueFile, variantId: variant.id };
+      const sampleValues = fillers(sampleReader, own.language, variant);
       const sample = own.segments
-        ? sampleFromPieces(own, fillers(sampleReader, own.language, variant), variant.id)
+        ? sampleFromPieces(own, sampleValues, variant.id)
         : sampleFromWhole(personalise(sampleReader), where);
+      // Room for a reader whose name and address are as long as the list allows (see personal-room.ts).
+      const room = personalRoom(fieldUses(own), {
+        greetingName: sampleValues.greetingName,
+        email: sampleReader.email,
+      });
       for (const rendered of byLanguage.values()) {
         rendered.segments = undefined;
         rendered.gates = undefined;
@@ -358,7 +368,9 @@ export async function createRenderer(project: Project, options: RendererOptions 
         return sizes;
       };
       const problems: Problem[] = [
-        ...(mayReachFromCounts(sample.counts, config) ? sizeProblems(exact().htmlBytes, config, where) : []),
+        ...(mayReachFromCounts(withRoom(sample.counts, room), config)
+          ? sizeProblems(exact().htmlBytes + room.bytes, config, where, room.bytes)
+          : []),
         ...sample.links,
         ...viewProblems(listView!, variant, issue.summaries, where),
         ...sample.alt,
