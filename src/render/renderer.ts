@@ -46,6 +46,7 @@ import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { createPlainText } from './plain-text.js';
 import { createSetFrames, type GateSegment, type SetFrameStats } from './set-frames.js';
 import { createSplicedTemplates } from './splice.js';
+import { templateColourProblems } from './template-contrast.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
 import { fillText, type TextTemplate, textSizer } from './text-template.js';
 import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
@@ -296,6 +297,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
     return (await found)(subject);
   };
 
+  let templateColoursRead = false;
   return {
     classes: setFrames?.stats,
     async compile(variant) {
@@ -375,6 +377,11 @@ export async function createRenderer(project: Project, options: RendererOptions 
         ...viewProblems(listView!, variant, issue.summaries, where),
         ...sample.alt,
       ];
+      // The colours the templates write are the same in every variant: read once, in the first.
+      if (!templateColoursRead) {
+        templateColoursRead = true;
+        problems.push(...templateColourProblems(personalise(sampleReader).html, listView!.colours, where));
+      }
       return {
         variant,
         subject: own.subject,
