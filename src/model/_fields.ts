@@ -175,6 +175,26 @@ export function oneLine<T extends z.ZodString>(schema: T, hint?: string): T {
     .refine((value) => !BIDI_OVERRIDE.test(value), { message: BIDI_MESSAGE, ...params }) as T;
 }
 
+/** `oneLine(schema, hint)` with the isolates it opens closed (see `closeIsolates`): for a story's one-line fields. */
+export function storyLine<T extends z.ZodString>(schema: T, hint?: string): T {
+  return oneLine(schema, hint).overwrite((value) => closeIsolates(value) as typeof value) as unknown as T;
+}
+
+/**
+ * `value` with every isolate it opens (U+2066–U+2068) closed (U+2069) at its end. A title is set
+ * inside sentences ("…starting with “TITLE”.", the subject's "+ 3 more · Week 48"), a greeting's
+ * name in "Hi NAME,": an isolate left open there would turn the rest of the sentence around.
+ */
+export function closeIsolates(value: string): string {
+  if (!/[⁦-⁨]/.test(value)) return value;
+  let open = 0;
+  for (const char of value) {
+    if (char >= '\u2066' && char <= '\u2068') open++;
+    else if (char === '\u2069' && open > 0) open--;
+  }
+  return value + '\u2069'.repeat(open);
+}
+
 /**
  * An address as the SMTP envelope will say it: checked as written (a control or invisible
  * character anywhere is refused, never trimmed away), then trimmed. See src/address.ts.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../load/limits.js';
-import { encodedLink, isoDate, oneLine, plainText, safeLink } from './_fields.js';
+import { encodedLink, isoDate, oneLine, plainText, safeLink, storyLine } from './_fields.js';
 
 const text = z.string().trim();
 const ONE_LINE_HINT = 'write it on one line, without control characters';
@@ -14,11 +14,11 @@ const listOf = <T extends z.ZodType>(entry: T) =>
   z.array(entry).max(LIMITS.listItems, `has too many items — limit ${LIMITS.listItems}`).default([]);
 const bullets = listOf(item);
 /** Topics: shown as one line, so each is one line too. */
-const labels = listOf(oneLine(item, ONE_LINE_HINT));
+const labels = listOf(storyLine(item, ONE_LINE_HINT));
 
 export const SummarySchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a slug: lower-case letters, digits and dashes'),
-  title: oneLine(
+  title: storyLine(
     text.min(1, 'is required').max(LIMITS.titleLength, `is too long — limit ${LIMITS.titleLength} characters`),
     ONE_LINE_HINT,
   ),
@@ -39,7 +39,7 @@ export const SummarySchema = z.object({
     )
     .min(1, 'needs at least one audience role ("Best for: …")')
     .max(LIMITS.rolesPerSummary, `has too many roles — limit ${LIMITS.rolesPerSummary}`),
-  source: oneLine(
+  source: storyLine(
     text.max(LIMITS.titleLength, `is too long — limit ${LIMITS.titleLength} characters`),
     ONE_LINE_HINT,
   ).optional(),

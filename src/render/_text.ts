@@ -1,4 +1,5 @@
 import type { Language } from '../i18n/index.js';
+import { closeIsolates } from '../model/_fields.js';
 
 /** Small text helpers for the reader's view: names, counts, reading time, teasers. Pure. */
 
@@ -12,13 +13,15 @@ export function greetingName(reader: {
   name?: string | undefined;
 }): string | undefined {
   const first = reader.firstName?.trim();
-  if (first) return first;
+  if (first) return closeIsolates(first);
   const name = reader.name?.trim();
   if (!name) return undefined;
   const comma = name.indexOf(',');
   const given = comma >= 0 ? name.slice(comma + 1) : name;
   const words = given.split(/\s+/).filter(Boolean);
-  return words.find((w) => !/\.$/.test(w) && !w.includes('@'));
+  const word = words.find((w) => !/\.$/.test(w) && !w.includes('@'));
+  // "Hi NAME,": an isolate the name leaves open would turn the comma and the rest round.
+  return word === undefined ? undefined : closeIsolates(word);
 }
 
 /** Intl plural category reduced to the two forms the catalogue ships. */
