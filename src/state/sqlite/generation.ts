@@ -4,7 +4,15 @@ import Database from 'better-sqlite3';
 import { RolecastError } from '../../errors.js';
 import { sqlitePath } from '../../send/state-file.js';
 import type { StateDb } from '../../send/store.js';
-import { type NotedPair, outsideNoteOf, readPair, writePair } from './outside-note.js';
+import {
+  type NotedPair,
+  outsideNoteOf,
+  readPair,
+  readPairInBackground,
+  writePair,
+  writePairInBackground,
+} from './outside-note.js';
+import { prepared } from './statements.js';
 
 /**
  * How far a state file has been written, to tell it from an older copy of itself put back over it.
@@ -59,7 +67,8 @@ function triggerNames(): string[] {
 /** The file's own row; undefined in a file no release with this check has opened for writing. */
 export function readGeneration(db: StateDb): Generation | undefined {
   try {
-    return db.prepare('SELECT id, counter FROM state_generation LIMIT 1').get() as Generation | undefined;
+    // Prepared once per connection: a send reads it each time it notes the count.
+    return prepared(db, 'SELECT id, counter FROM state_generation LIMIT 1').get() as Generation | undefined;
   } catch {
     return undefined;
   }
@@ -95,14 +104,34 @@ export function readNote(file: string): NotedPair | undefined {
  * lower pair, which only weakens the check). A note that cannot be written is left as it was.
  */
 export function noteGeneration(db: StateDb, file: string): void {
-  // Inside a transaction the count holds changes not committed, which a rollback (or the close
-  // that ends it) takes back: noted, the note would run ahead of the file.
-  if (db.memory || db.readonly || db.inTransaction) return;
-  const now = readGeneration(db);
+  const now = committedGeneration(db);
   if (!now) return;
   if (behind(readNote(file), now)) writePair(generationNoteOf(file), now);
   const outside = outsideNoteOf(file, now.id);
   if (outside && behind(readPair(outside), now)) writePair(outside, now, true);
+}
+
+/**
+ * `noteGeneration` with the files written off the event loop: a send notes the count every fraction
+ * of a second, and a write and rename there held every connection's next message for milliseconds
+ * each time. The pair is read now, after the write committed, so it is one the file has reached.
+ * Callers let one finish before the next note of the same file (see sqliteState).
+ */
+export async function noteGenerationInBackground(db: StateDb, file: string): Promise<void> {
+  const now = committedGeneration(db);
+  if (!now) return;
+  const beside = generationNoteOf(file);
+  if (behind(await readPairInBackground(beside), now)) await writePairInBackground(beside, now);
+  const outside = outsideNoteOf(file, now.id);
+  if (outside && behind(await readPairInBackground(outside), now)) await writePairInBackground(outside, now, true);
+}
+
+/** The file's pair as committed; undefined where nothing is noted (a memory or read-only database). */
+function committedGeneration(db: StateDb): Generation | undefined {
+  // Inside a transaction the count holds changes not committed, which a rollback (or the close
+  // that ends it) takes back: noted, the note would run ahead of the file.
+  if (db.memory || db.readonly || db.inTransaction) return undefined;
+  return readGeneration(db);
 }
 
 function behind(noted: NotedPair | undefined, now: Generation): boolean {

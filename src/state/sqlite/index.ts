@@ -8,7 +8,7 @@ import { replayUnrecorded, unrecordedFileOf } from '../../send/state-loss.js';
 import type { StateDb } from '../../send/store.js';
 import type { DeliveryLedger, StateStore } from '../contract.js';
 import { closeStateDb, fileInPlace, fileMoved } from './file-in-place.js';
-import { noteGeneration } from './generation.js';
+import { noteGeneration, noteGenerationInBackground } from './generation.js';
 import { sqliteSuppressions } from './suppressions.js';
 
 /** How often a send notes its ledger's count beside the file (see generation.ts). */
@@ -44,6 +44,14 @@ export function sqliteState(db: StateDb, file: string): StateStore {
     },
   };
   let notedAt = Number.NEGATIVE_INFINITY;
+  // The note being written during the run, if any: one at a time, so an older count never lands
+  // after a newer one, and awaited before the end of the run and the close note the file whole.
+  let noting: Promise<void> | undefined;
+  const noteInBackground = () => {
+    noting ??= noteGenerationInBackground(db, file).finally(() => {
+      noting = undefined;
+    });
+  };
   return {
     kind: 'sqlite',
     description: file,
@@ -61,7 +69,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
           // A file write per batch cost a send some of its pace: the note lags the file by a
           // fraction of a second at most, and the end of the run and the close note it whole.
           if (performance.now() - notedAt >= NOTE_EVERY_MS) {
-            noteGeneration(db, file);
+            noteInBackground();
             notedAt = performance.now();
           }
         },
@@ -69,6 +77,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
         finishRun: async (outcome, keepResendOpen) => {
           inPlace();
           ledger.finishRun(outcome, keepResendOpen);
+          await noting;
           noteGeneration(db, file);
         },
       } satisfies DeliveryLedger;
@@ -103,6 +112,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
       // would drop it. Kept first, as during the run (see fileInPlace); its error is told once closed.
       // With only the index deleted, the log at the path keeps those records for the next command.
       let kept: unknown;
+      await noting;
       try {
         const how = told ? undefined : moved?.();
         if (how && (how !== 'log-deleted' || moved?.logItselfMoved())) inPlace();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { userCacheDir } from '../../config/env.js';
 import { sqlitePath } from '../../send/state-file.js';
@@ -32,7 +33,21 @@ export function outsideNoteOf(file: string, id: string): string | undefined {
 export function readPair(path: string | undefined): NotedPair | undefined {
   if (!path) return undefined;
   try {
-    const note = JSON.parse(readFileSync(path, 'utf8')) as Partial<NotedPair>;
+    return parsePair(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `readPair` off the event loop. */
+export async function readPairInBackground(path: string): Promise<NotedPair | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : parsePair(text);
+}
+
+function parsePair(text: string): NotedPair | undefined {
+  try {
+    const note = JSON.parse(text) as Partial<NotedPair>;
     if (typeof note.id !== 'string' || typeof note.counter !== 'number') return undefined;
     return { id: note.id, counter: note.counter, at: typeof note.at === 'string' ? note.at : undefined };
   } catch {
@@ -48,9 +63,29 @@ export function writePair(path: string, pair: { id: string; counter: number }, m
   const partial = `${path}.${process.pid}.tmp`;
   try {
     if (makeFolder) mkdirSync(resolve(path, '..'), { recursive: true, mode: 0o700 });
-    writeFileSync(partial, `${JSON.stringify({ id: pair.id, counter: pair.counter, at: new Date().toISOString() })}\n`);
+    writeFileSync(partial, pairText(pair));
     renameSync(partial, path);
   } catch {
     rmSync(partial, { force: true });
   }
+}
+
+/** `writePair` off the event loop, through a temp name of its own (a note written at once may share the other). */
+export async function writePairInBackground(
+  path: string,
+  pair: { id: string; counter: number },
+  makeFolder = false,
+): Promise<void> {
+  const partial = `${path}.${process.pid}.background.tmp`;
+  try {
+    if (makeFolder) await mkdir(resolve(path, '..'), { recursive: true, mode: 0o700 });
+    await writeFile(partial, pairText(pair));
+    await rename(partial, path);
+  } catch {
+    await rm(partial, { force: true }).catch(() => undefined);
+  }
+}
+
+function pairText(pair: { id: string; counter: number }): string {
+  return `${JSON.stringify({ id: pair.id, counter: pair.counter, at: new Date().toISOString() })}\n`;
 }

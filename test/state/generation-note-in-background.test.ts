@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+/**
+ * A send notes the state file's change count beside it (state.db.generation) every fraction of a
+ * second. Written and renamed on the event loop, each note held every connection's next message
+ * for milliseconds (more on a busy disk). The note is now written in the background; it still
+ * lands during the run, and the close still notes the count whole.
+ */
+
+// Synchronous writes of the note, as the event loop would wait for them.
+const syncNoteWrites: string[] = [];
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const writeFileSync = ((path: unknown, ...rest: unknown[]) => {
+    if (typeof path === 'string' && path.includes('.generation')) syncNoteWrites.push(path);
+    return (fs.writeFileSync as (...a: unknown[]) => unknown)(path, ...rest);
+  }) as typeof fs.writeFileSync;
+  return { ...fs, default: { ...fs, writeFileSync }, writeFileSync };
+});
+
+// Test files share one module registry: the modules writing the note are loaded afresh, mocked.
+vi.resetModules();
+const { openStateDb } = await import('../../src/send/store.js');
+const { sqliteState } = await import('../../src/state/sqlite/index.js');
+const { readGeneration } = await import('../../src/state/sqlite/generation.js');
+
+afterAll(() => {
+  vi.doUnmock('node:fs');
+  vi.resetModules();
+});
+
+let dir: string;
+let file: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rolecast-note-background-'));
+  file = join(dir, 'state.db');
+});
+
+afterEach(() => {
+  syncNoteWrites.length = 0;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const noted = () => JSON.parse(readFileSync(`${file}.generation`, 'utf8')) as { id: string; counter: number };
+
+function row(i: number) {
+  return {
+    email: `reader${i}@example.com`,
+    variantId: 'v1',
+    status: 'sent' as const,
+    messageId: `<m${i}@example.com>`,
+    responseCode: 250,
+    response: '250 OK',
+    attempts: 1,
+  };
+}
+
+describe('the change count noted during a send', () => {
+  it('is written off the event loop, lands during the run, and is whole at close', async () => {
+    const db = openStateDb(file);
+    const store = sqliteState(db, file);
+    const ledger = store.ledger('2026-W48', 'smtp', () => new Date('2026-12-05T09:00:00Z'));
+    const before = noted().counter;
+    syncNoteWrites.length = 0;
+
+    await ledger.recordMany([row(1), row(2)]);
+    expect(syncNoteWrites).toEqual([]);
+    const afterBatch = readGeneration(db)!;
+    expect(afterBatch.counter).toBeGreaterThan(before);
+    // Still noted during the run, without waiting for its end.
+    await vi.waitFor(() => expect(noted()).toEqual(expect.objectContaining(afterBatch)), { interval: 5 });
+
+    // A batch within the same fraction of a second is noted by the close, whole.
+    await ledger.recordMany([row(3)]);
+    const last = readGeneration(db)!;
+    await store.close();
+    expect(noted()).toEqual(expect.objectContaining(last));
+  });
+
+  it('never leaves an older count after a newer one when the run ends', async () => {
+    const db = openStateDb(file);
+    const store = sqliteState(db, file);
+    const ledger = store.ledger('2026-W48', 'smtp', () => new Date('2026-12-05T09:00:00Z'));
+    await ledger.startRun(3);
+    await ledger.recordMany([row(1)]);
+    // The run ends while the note of the batch may still be on its way.
+    await ledger.finishRun('complete');
+    const final = readGeneration(db)!;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(noted()).toEqual(expect.objectContaining(final));
+    await store.close();
+    expect(noted()).toEqual(expect.objectContaining(final));
+  });
+});
