@@ -7,8 +7,10 @@ import { type Summary, SummarySchema } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { closestWord } from '../suggest.js';
 import { decodeFieldReferences } from './_character-references.js';
+import { readFieldObjects } from './_field-objects.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { tagsAsTopics } from './_note-tags.js';
+import { notionPageFields } from './_notion-page.js';
 import { firstReference, linkDecoded, parsePastedText } from './_pasted-markup.js';
 import { rolesProseErrors } from './_roles-prose.js';
 import { addressedSource, sameAddress } from './_source-address.js';
@@ -499,14 +501,19 @@ function parseJsonFields(text: string, file: string): ParsedText | { problem: Pr
         },
       };
     }
-    const raw = { ...(value as Record<string, unknown>) };
+    const page = notionPageFields(value as Record<string, unknown>);
+    const raw = { ...(page?.raw ?? (value as Record<string, unknown>)) };
     delete raw.$schema;
     delete raw.id;
+    const pathOf = (path: (string | number)[]) => [...(page?.from[String(path[0])] ?? [path[0]!]), ...path.slice(1)];
+    const unread = readFieldObjects(raw, (path) => lineOf(pathOf(path)), file, 'json');
+    // Nothing else is checked: the fields read so far would be reported as missing.
+    if (unread.length > 0) return { raw: {}, lines: {}, problems: unread };
     const written = typeof raw.url === 'string' ? raw.url : undefined;
     const decoded = decodeFieldReferences(raw);
     if (typeof raw.roles === 'string') raw.roles = splitRoles(raw.roles);
     const lines: Record<string, number> = Object.create(null);
-    for (const key of Object.keys(raw)) lines[key] = lineOf([key]);
+    for (const key of Object.keys(raw)) lines[key] = lineOf(pathOf([key]));
     return { raw, lines, problems: decodedLinkWarnings(decoded, written, raw, lines.url ?? 1, file) };
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
@@ -629,6 +636,8 @@ function parseMarkdown(text: string, file: string): ParsedText {
   }
   const raw: Record<string, unknown> = { ...(front as Record<string, unknown>) };
   delete raw.id;
+  const unread = readFieldObjects(raw, (path) => lineOfKey[String(path[0])] ?? 2, file, 'markdown');
+  if (unread.length > 0) return { raw: {}, lines: {}, problems: [...problems, ...unread], fatal: true };
   const writtenUrl = typeof raw.url === 'string' ? raw.url : undefined;
   append(problems, decodedLinkWarnings(decodeFieldReferences(raw), writtenUrl, raw, lineOfKey.url ?? 2, file));
   if (typeof raw.roles === 'string') raw.roles = splitRoles(raw.roles);
