@@ -27,5 +27,9 @@ export function quotedHeading(line: string, above: string | undefined, below: st
     return type !== undefined && SUMMARY_CALLOUTS.has(type) && /^ {0,3}>[ \t]*\S/.test(below ?? '')
       ? 'Summary'
       : undefined;
-  return isSectionHeading(text) ? text : undefined;
+  if (!isSectionHeading(text)) return undefined;
+  // "> Summary" alone, over no quoted text and with none after a colon, heads nothing: it quotes
+  // the word. Read as a heading, it opened an empty section and took the text around it out of its own.
+  if (type === undefined && !/[:：][ \t]*\S/.test(text) && !QUOTE.test(below ?? '')) return undefined;
+  return text;
 }
