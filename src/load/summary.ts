@@ -7,6 +7,7 @@ import { type Summary, SummarySchema } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { closestWord } from '../suggest.js';
 import { decodeFieldReferences } from './_character-references.js';
+import { commaRolesJoined } from './_comma-roles.js';
 import { readFieldObjects } from './_field-objects.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { tagsAsTopics } from './_note-tags.js';
@@ -276,6 +277,8 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
     raw.roles = raw.roles.map((role: unknown, index) =>
       index > 0 && typeof role === 'string' ? role.replace(LIST_JOINER, '') : role,
     );
+  // "Head of Sales, EMEA": a role whose name holds a comma, when the roles file names it so.
+  if (Array.isArray(raw.roles)) raw.roles = commaRolesJoined(raw.roles, (role) => taxonomy.lookup(role) !== undefined);
   const homePage = sourceAddressToLink(raw, parsed.lines);
   if (homePage !== undefined) problems.push({ ...homePage, file });
   const lineOf = (path: readonly PropertyKey[]) => {

@@ -1,0 +1,26 @@
+/** Most parts a comma-holding role name is looked for across ("Head of Sales, EMEA, North"). */
+const MOST_PARTS = 4;
+
+/**
+ * Roles split on commas, with the runs of neighbours the role taxonomy names joined by a comma
+ * made whole again: "Best for: Head of Sales, EMEA, CTO" names "Head of Sales, EMEA" and CTO when
+ * the roles file names "Head of Sales, EMEA", and three roles when it does not ("VP, Engineering"
+ * is VP and Engineering unless the file names "VP, Engineering"). The longest known run wins.
+ */
+export function commaRolesJoined(roles: readonly unknown[], known: (role: string) => boolean): unknown[] {
+  const joined: unknown[] = [];
+  for (let at = 0; at < roles.length; ) {
+    let taken = 1;
+    for (let parts = Math.min(MOST_PARTS, roles.length - at); parts > 1; parts--) {
+      const run = roles.slice(at, at + parts);
+      if (!run.every((role): role is string => typeof role === 'string' && role.length <= 200)) continue;
+      if (known(run.join(', '))) {
+        taken = parts;
+        break;
+      }
+    }
+    joined.push(taken === 1 ? roles[at] : roles.slice(at, at + taken).join(', '));
+    at += taken;
+  }
+  return joined;
+}
