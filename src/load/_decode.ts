@@ -1,0 +1,72 @@
+import { utf16Encoding } from './_utf16.js';
+
+/**
+ * Summaries exported from word processors on Windows arrive as Windows-1252; decoding them as
+ * UTF-8 would turn every curly quote into U+FFFD. UTF-8 is tried strictly first.
+ */
+export function decodeText(bytes: Uint8Array): { text: string; legacyEncoding: boolean } {
+  // UTF-16 with its byte order mark (Notepad's "Unicode"): read as written, not as Windows-1252.
+  const utf16 = utf16Encoding(bytes);
+  if (utf16) {
+    try {
+      return { text: new TextDecoder(utf16, { fatal: true }).decode(bytes), legacyEncoding: false };
+    } catch {
+      // Not valid UTF-16 after all: the fallback below says the file is not UTF-8.
+    }
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), legacyEncoding: false };
+  } catch {
+    return { text: decodeMixed(bytes), legacyEncoding: true };
+  }
+}
+
+/**
+ * Windows-1252; in a file with a UTF-8 byte order mark, well-formed UTF-8 sequences stay UTF-8: a
+ * UTF-8 file into which one Windows-1252 character was pasted keeps its other accents and dashes,
+ * and its byte order mark is dropped rather than read as "ï»¿" in front of the title or "---".
+ */
+function decodeMixed(bytes: Uint8Array): string {
+  const chars: string[] = [];
+  // Only a file that says it is UTF-8 (its byte order mark) keeps UTF-8 sequences: in a plain
+  // Windows-1252 file, pairs such as "ß“" (DF 93) are also well-formed UTF-8 and must not be read so.
+  const utf8Marked = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  let i = utf8Marked ? 3 : 0;
+  while (i < bytes.length) {
+    const byte = bytes[i]!;
+    const length = utf8Marked && byte >= 0x80 ? utf8SequenceLength(bytes, i) : 0;
+    if (length > 0) {
+      chars.push(Buffer.from(bytes.buffer, bytes.byteOffset + i, length).toString('utf8'));
+      i += length;
+      continue;
+    }
+    chars.push(byte >= 0x80 && byte <= 0x9f ? (CP1252_HIGH[byte - 0x80] ?? '') : String.fromCharCode(byte));
+    i++;
+  }
+  return chars.join('');
+}
+
+/** The length of the well-formed UTF-8 sequence starting at `at` (RFC 3629 table), or 0. */
+function utf8SequenceLength(bytes: Uint8Array, at: number): number {
+  const lead = bytes[at]!;
+  const next = (k: number, low = 0x80, high = 0xbf) => {
+    const b = bytes[at + k];
+    return b !== undefined && b >= low && b <= high;
+  };
+  if (lead >= 0xc2 && lead <= 0xdf) return next(1) ? 2 : 0;
+  if (lead >= 0xe0 && lead <= 0xef) {
+    const [low, high] = lead === 0xe0 ? [0xa0, 0xbf] : lead === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return next(1, low, high) && next(2) ? 3 : 0;
+  }
+  if (lead >= 0xf0 && lead <= 0xf4) {
+    const [low, high] = lead === 0xf0 ? [0x90, 0xbf] : lead === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return next(1, low, high) && next(2) && next(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/**
+ * Windows-1252's 0x80–0x9F (Node's decoder treats them as Latin-1 control characters). The five
+ * bytes it leaves undefined become U+FFFD: as control characters they would fail a one-line field.
+ */
+const CP1252_HIGH = [...'€\ufffd‚ƒ„…†‡ˆ‰Š‹Œ\ufffdŽ\ufffd\ufffd‘’“”•–—˜™š›œ\ufffdžŸ'];
