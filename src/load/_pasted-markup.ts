@@ -87,3 +87,15 @@ function tagDropped(file: string, line: number, tag: string): Problem {
     hint: 'write it as text: readers get no images, tables or scripts from a summary',
   };
 }
+
+/** A link written with character references (`?a=1&amp;b=2`) is read decoded, and the editor told, as in a text summary. */
+export function decodedLinkWarnings(
+  decoded: readonly string[],
+  written: string | undefined,
+  raw: Record<string, unknown>,
+  line: number,
+  file: string,
+): Problem[] {
+  if (!decoded.includes('url') || written === undefined || typeof raw.url !== 'string') return [];
+  return [linkDecoded(file, line, firstReference(written), raw.url)];
+}

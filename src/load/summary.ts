@@ -10,17 +10,16 @@ import { decodeFieldReferences } from './_character-references.js';
 import { commaRolesJoined } from './_comma-roles.js';
 import { decodeText } from './_decode.js';
 import { readFieldObjects } from './_field-objects.js';
-import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { tagsAsTopics } from './_note-tags.js';
-import { notionPageFields } from './_notion-page.js';
-import { firstReference, linkDecoded, parsePastedText } from './_pasted-markup.js';
+import { decodedLinkWarnings, parsePastedText } from './_pasted-markup.js';
 import { rolesProseErrors } from './_roles-prose.js';
 import { addressedSource, sameAddress } from './_source-address.js';
 import { isSectionHeading, isSummaryHeading } from './_text-headings.js';
 import { linkLineAddress, slackLinkLineOf } from './_text-labels.js';
 import { zodProblems } from './_validate.js';
 import { wordSubBulletOf } from './_word-bullets.js';
-import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
+import { parseJsonFields } from './json-summary.js';
+import { byteLength, fileSize, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
 import { linkNotRead, type MarkdownBody, prepareMarkdownBody } from './markdown-body.js';
 import { withoutInlineMarks } from './markdown-inline.js';
 import { joinLines, LIST_JOINER, type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
@@ -418,52 +417,6 @@ function labelOf(line: string): string {
   return /(?:best\s+for|audience|roles)/i.exec(line)?.[0] ?? 'Best for';
 }
 
-function parseJsonFields(text: string, file: string): ParsedText | { problem: Problem } {
-  const deepAt = jsonTooDeepAt(text);
-  if (deepAt !== undefined) return { problem: tooDeep(file, deepAt, 'json') };
-  try {
-    const { value, lineOf } = parseJsonWithLines(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return {
-        problem: {
-          severity: 'error',
-          file,
-          line: 1,
-          field: '(root)',
-          message: 'must be a JSON object',
-          hint: 'wrap the fields in { … }',
-        },
-      };
-    }
-    const page = notionPageFields(value as Record<string, unknown>);
-    const raw = { ...(page?.raw ?? (value as Record<string, unknown>)) };
-    delete raw.$schema;
-    delete raw.id;
-    const pathOf = (path: (string | number)[]) => [...(page?.from[String(path[0])] ?? [path[0]!]), ...path.slice(1)];
-    const unread = readFieldObjects(raw, (path) => lineOf(pathOf(path)), file, 'json');
-    // Nothing else is checked: the fields read so far would be reported as missing.
-    if (unread.length > 0) return { raw: {}, lines: {}, problems: unread };
-    const written = typeof raw.url === 'string' ? raw.url : undefined;
-    const decoded = decodeFieldReferences(raw);
-    if (typeof raw.roles === 'string') raw.roles = splitRoles(raw.roles);
-    const lines: Record<string, number> = Object.create(null);
-    for (const key of Object.keys(raw)) lines[key] = lineOf(pathOf([key]));
-    return { raw, lines, problems: decodedLinkWarnings(decoded, written, raw, lines.url ?? 1, file) };
-  } catch (error) {
-    if (!(error instanceof JsonSyntaxError)) throw error;
-    return {
-      problem: {
-        severity: 'error',
-        file,
-        line: error.line,
-        field: 'json',
-        message: `invalid JSON: ${error.message} (column ${error.column})`,
-        hint: 'fix the JSON syntax; a JSON-aware editor shows where',
-      },
-    };
-  }
-}
-
 function parseMarkdown(text: string, file: string): ParsedText {
   const lines = splitLines(text);
   const problems: Problem[] = [];
@@ -763,18 +716,6 @@ function withYamlQuoteHint(problem: Problem): Problem {
   if (!found) return problem;
   const what = found[1] === 'a number' ? 'a number' : 'true or false';
   return { ...problem, hint: `put it in quotes ("…"): without them, YAML reads it as ${what}` };
-}
-
-/** A link written with character references (`?a=1&amp;b=2`) is read decoded, and the editor told, as in a text summary. */
-function decodedLinkWarnings(
-  decoded: readonly string[],
-  written: string | undefined,
-  raw: Record<string, unknown>,
-  line: number,
-  file: string,
-): Problem[] {
-  if (!decoded.includes('url') || written === undefined || typeof raw.url !== 'string') return [];
-  return [linkDecoded(file, line, firstReference(written), raw.url)];
 }
 
 const LIST_LIMITS = [
