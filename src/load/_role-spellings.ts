@@ -1,0 +1,26 @@
+import type { RoleTaxonomy } from '../roles/taxonomy.js';
+
+/**
+ * "ML Engineers & Data Scientists": two roles joined with "&", each one the taxonomy knows, read as
+ * both (a reader of either gets the summary). A role the taxonomy knows by that name stays one.
+ */
+export function ampersandRoles(role: string, taxonomy: RoleTaxonomy): string[] | undefined {
+  if (role.length > 1_000 || !/\s&\s/.test(role) || taxonomy.lookup(role) !== undefined) return undefined;
+  const parts = role.split(/\s+&\s+/).map((part) => part.trim());
+  if (parts.length < 2 || !parts.every((part) => part !== '' && taxonomy.lookup(part) !== undefined)) return undefined;
+  return parts.map((part) => taxonomy.normalise(part));
+}
+
+/**
+ * "CTO; Executive" or "CTO / Engineering Manager" written as one role: when splitting on `;` or a
+ * slash with a space beside it gives known roles, suggest the comma-separated form.
+ */
+export function splitSuggestion(role: string, taxonomy: RoleTaxonomy): string[] | undefined {
+  if (role.length > 1_000 || !/;|\s\/|\/\s|\sand\s|\s&\s/i.test(role)) return undefined;
+  const parts = role
+    .split(/;|\s+\/\s*|\s*\/\s+|\s+and\s+|\s+&\s+/i)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+  if (parts.length < 2 || !parts.every((part) => taxonomy.lookup(part) !== undefined)) return undefined;
+  return parts.map((part) => taxonomy.normalise(part));
+}
