@@ -149,6 +149,14 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
         continue;
       }
     }
+    // Obsidian's embed, "![[diagram.png]]": an image or another note shown in place, left out as an image is.
+    if (ch === '!' && text[i + 1] === '[' && text[i + 2] === '[' && referenceEnd === undefined) {
+      const embed = wikilinkAt(text, i + 1);
+      if (embed) {
+        put(embed.end, '');
+        continue;
+      }
+    }
     if (ch === '[' && text[i + 1] === '[' && referenceEnd === undefined) {
       const wikilink = wikilinkAt(text, i);
       if (wikilink) {
