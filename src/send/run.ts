@@ -37,6 +37,11 @@ export interface SendJob {
    */
   suppressedSince?(): string | undefined;
   /**
+   * As `suppressedSince`, after a fresh look where that costs microseconds (SQLite): asked by the
+   * transport at the last moment before the message is handed over.
+   */
+  suppressedNow?(): string | undefined;
+  /**
    * Whether this run may still send the message (with send workers: its lease is still this
    * worker's), asked before every try: a greylisted reader comes back minutes later, by when another
    * worker may have taken the reader over and mailed them. False: not tried, nothing recorded.
@@ -76,6 +81,11 @@ export interface RunOptions {
   /** The first reader the server greylisted in this run, with its reply. */
   onFirstGreylisted?: ((failure: DeliveryFailure, retryMs: number) => void) | undefined;
   onOutcome?: (job: SendJob, outcome: JobOutcome) => void;
+  /**
+   * Reads the suppression list afresh, awaited once a message has its connection and before it is
+   * asked whether its reader was suppressed (see LateSuppressions.confirm); never rejects.
+   */
+  confirmSuppressions?: (() => Promise<void>) | undefined;
   /** A job whose reader was suppressed before one of its tries: nothing sent, nothing recorded. */
   onSuppressed?: (job: SendJob, reason: string) => void;
 }
@@ -379,6 +389,7 @@ async function deliver(
       return holdingNothing({ status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() });
     }
     // Asked after the waits for a token and a connection, the last moment before the message starts.
+    if (options.confirmSuppressions) await options.confirmSuppressions();
     const suppressed = job.suppressedSince?.();
     if (suppressed !== undefined) {
       slots.release();
@@ -393,7 +404,7 @@ async function deliver(
       // Asked again by the transport right before the message goes out: it may have waited for a connection.
       const { response } = await options.transport.send(mail, {
         request: (go) => gate.request(go),
-        stillWanted: () => job.suppressedSince?.() === undefined && job.stillOurs?.() !== false,
+        stillWanted: () => (job.suppressedNow ?? job.suppressedSince)?.() === undefined && job.stillOurs?.() !== false,
       });
       options.limiter.accepted?.();
       watch.since = undefined;

@@ -314,6 +314,7 @@ async function sendLoaded(
           variantId,
           messageId,
           suppressedSince: () => watched.reason(subscriber.email),
+          suppressedNow: () => watched.reasonNow(subscriber.email),
           build: () => {
             const first = !built;
             const mail = buildFor(project, env, compiled, subscriber, variantId, messageId, now(), {
@@ -341,6 +342,7 @@ async function sendLoaded(
       retries: config.send.retries,
       retryBaseMs: config.send.retryBaseMs,
       greylistRetryMs: config.send.greylistRetryMs,
+      confirmSuppressions: watched.confirm,
       onFirstGreylisted: (failure, retryMs) => log(greylistingNotice(failure.response, retryMs)),
       signal: options.signal ? AbortSignal.any([options.signal, stateLost.signal]) : stateLost.signal,
       onSuppressed(job, reason) {

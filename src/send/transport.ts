@@ -20,6 +20,7 @@ import {
   quitConnection,
   type WirePool,
   wireSupported,
+  withdrawn,
 } from './wire/pool.js';
 import { headText } from './wire/prepare.js';
 
@@ -542,8 +543,10 @@ export function createOutboxTransport(
         );
       }
     },
-    async send(mail) {
+    async send(mail, gate) {
       const info = (await builder.sendMail(mail)) as { message: Buffer };
+      // The last moment before the message is written: its reader may have left meanwhile.
+      if (gate?.stillWanted?.() === false) throw withdrawn();
       const to = mail.envelope && typeof mail.envelope === 'object' ? String(mail.envelope.to) : String(mail.to);
       const file = join(folder, `${fileNameFor(to)}.eml`);
       const temp = `${file}.${process.pid}.${++counter}.tmp`;

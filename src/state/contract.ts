@@ -91,6 +91,21 @@ export interface Suppressions {
    * journal: replicas write there directly, alongside a send.
    */
   applyJournal(): Promise<ReplayResult>;
+  /**
+   * A look that takes no wait, where the store has one that costs microseconds (SQLite): a send asks
+   * it right before each message goes out, so a suppression committed before then stops it.
+   */
+  readonly instant?: InstantSuppressions;
+}
+
+/** See Suppressions.instant. */
+export interface InstantSuppressions {
+  /** A number that moves whenever another connection committed to the list's store. */
+  version(): number;
+  /** As Suppressions.addedSince, answered at once. */
+  addedSince(cursor: string | undefined): { cursor: string; added: { email: string; reason: string | null }[] };
+  /** Whether an unsubscribe of the address waits in the journal `serve` writes when the store is busy. */
+  journaled(email: string): boolean;
 }
 
 /** The stored waves of one scheduled send (issue and channel). */

@@ -513,7 +513,7 @@ function drop(lane: Lane, connection: SMTPConnection): void {
   connection.close();
 }
 
-function withdrawn(): Error {
+export function withdrawn(): Error {
   return Object.assign(new Error('Message not sent again: it is no longer wanted'), { code: MESSAGE_WITHDRAWN });
 }
 

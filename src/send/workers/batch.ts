@@ -31,6 +31,8 @@ export interface BatchContext {
    * claimed is not mailed, as with one sender.
    */
   suppressedSince?: ((email: string) => string | undefined) | undefined;
+  /** Reads the list afresh right before a message goes out (see LateSuppressions.confirm). */
+  confirmSuppressions?: (() => Promise<void>) | undefined;
   transport: MailTransport;
   limiter: RateLimiter;
   concurrency: number;
@@ -152,6 +154,7 @@ export async function sendBatch(
     retries: config.send.retries,
     retryBaseMs: config.send.retryBaseMs,
     greylistRetryMs: config.send.greylistRetryMs,
+    confirmSuppressions: context.confirmSuppressions,
     onFirstGreylisted(failure, retryMs) {
       context.onGreylisted?.(failure, retryMs);
       if (recordEarly && !early) {

@@ -305,6 +305,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         report,
         now: options.now,
         suppressedSince: late.reason,
+        confirmSuppressions: late.confirm,
         // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
         accepted: { any: false },
         greylisted,

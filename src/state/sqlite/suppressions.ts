@@ -1,8 +1,9 @@
+import { statSync } from 'node:fs';
 import { canonicalAddress } from '../../address.js';
-import { applyUnsubscribeJournal } from '../../send/journal.js';
+import { applyUnsubscribeJournal, journaledAddresses, journalPath } from '../../send/journal.js';
 import { isSuppressed, type StateDb } from '../../send/store.js';
 import { hashedAddress } from '../../store/hash.js';
-import type { Suppressions } from '../contract.js';
+import type { InstantSuppressions, Suppressions } from '../contract.js';
 import { suppressionIndex } from '../suppression-index.js';
 import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../suppression-rows.js';
 
@@ -18,7 +19,37 @@ export function sqliteSuppressions(db: StateDb): Suppressions {
     if (isSuppressed(db, email)) return false;
     return insert().run(canonicalAddress(email), reason, source, at).changes > 0;
   };
+  const addedSinceNow: InstantSuppressions['addedSince'] = (cursor) => {
+    // Rows get growing rowids, so those past the cursor's top are new. Rows up to it change only
+    // by removal, or by the top one's rowid being given again after it was removed: when their
+    // count or the top row differ from the cursor's, every row is handed back.
+    const top = db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM suppressions').pluck().get() as number;
+    const look = (upTo: number) => {
+      const count = db.prepare('SELECT COUNT(*) FROM suppressions WHERE rowid <= ?').pluck().get(upTo) as number;
+      const email = (db.prepare('SELECT email FROM suppressions WHERE rowid = ?').pluck().get(upTo) as string) ?? '';
+      return { count, email };
+    };
+    const now = look(top);
+    const next = JSON.stringify([top, now.count, now.email]);
+    if (cursor === undefined || cursor === next) return { cursor: next, added: [] };
+    const [before, counted, email] = JSON.parse(cursor) as [number, number, string];
+    const then = look(before);
+    if (then.count !== counted || then.email !== email)
+      return { cursor: next, added: db.prepare('SELECT email, reason FROM suppressions').all() as Row[] };
+    const added = db
+      .prepare('SELECT email, reason FROM suppressions WHERE rowid > ? ORDER BY rowid')
+      .all(before) as Row[];
+    return { cursor: next, added };
+  };
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const instant: InstantSuppressions = {
+    // Moves only when another connection (serve, `suppress`, a webhook) commits: a read of a counter.
+    version: () => dataVersion.get() as number,
+    addedSince: addedSinceNow,
+    journaled: journaledNow(db),
+  };
   return {
+    instant,
     async add(email, details = {}) {
       const { reason, source, at } = addDefaults(details);
       return addOne(email, reason, source, at);
@@ -35,28 +66,7 @@ export function sqliteSuppressions(db: StateDb): Suppressions {
       suppressionIndex(
         db.prepare('SELECT email, reason FROM suppressions').all() as { email: string; reason: string | null }[],
       ),
-    async addedSince(cursor) {
-      // Rows get growing rowids, so those past the cursor's top are new. Rows up to it change only
-      // by removal, or by the top one's rowid being given again after it was removed: when their
-      // count or the top row differ from the cursor's, every row is handed back.
-      const top = db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM suppressions').pluck().get() as number;
-      const look = (upTo: number) => {
-        const count = db.prepare('SELECT COUNT(*) FROM suppressions WHERE rowid <= ?').pluck().get(upTo) as number;
-        const email = (db.prepare('SELECT email FROM suppressions WHERE rowid = ?').pluck().get(upTo) as string) ?? '';
-        return { count, email };
-      };
-      const now = look(top);
-      const next = JSON.stringify([top, now.count, now.email]);
-      if (cursor === undefined || cursor === next) return { cursor: next, added: [] };
-      const [before, counted, email] = JSON.parse(cursor) as [number, number, string];
-      const then = look(before);
-      if (then.count !== counted || then.email !== email)
-        return { cursor: next, added: db.prepare('SELECT email, reason FROM suppressions').all() as Row[] };
-      const added = db
-        .prepare('SELECT email, reason FROM suppressions WHERE rowid > ? ORDER BY rowid')
-        .all(before) as Row[];
-      return { cursor: next, added };
-    },
+    addedSince: async (cursor) => addedSinceNow(cursor),
     async list() {
       const rows = db
         .prepare('SELECT email, reason, source, created_at FROM suppressions ORDER BY created_at, email')
@@ -71,4 +81,16 @@ export function sqliteSuppressions(db: StateDb): Suppressions {
       return changes > 0;
     },
   };
+}
+
+/**
+ * Whether an unsubscribe waits in the journal beside the state file: one stat while there is none,
+ * the journal read again only when it changed.
+ */
+function journaledNow(db: StateDb): (email: string) => boolean {
+  if (db.memory || !db.name) return () => false;
+  const journal = journalPath(db.name);
+  const journaled = journaledAddresses(db.name);
+  // Files set aside by a replay are committed by it (the version moves) before they go.
+  return (email) => statSync(journal, { throwIfNoEntry: false }) !== undefined && journaled(email);
 }
