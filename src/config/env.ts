@@ -141,8 +141,22 @@ function decoded(text: string): string {
  * src/state/sqlite/outside-note.ts): ROLECAST_CACHE_DIR, else XDG_CACHE_HOME/rolecast, else
  * ~/.cache/rolecast; undefined without a home folder.
  */
-export function userCacheDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string | undefined {
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env, home: () => string = homedir): string | undefined {
   if (env.ROLECAST_CACHE_DIR) return env.ROLECAST_CACHE_DIR;
   if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'rolecast');
-  return home ? join(home, '.cache', 'rolecast') : undefined;
+  const folder = homeFolder(home);
+  return folder ? join(folder, '.cache', 'rolecast') : undefined;
+}
+
+/**
+ * The user's home folder, or undefined. Node throws when it cannot tell one (no HOME, and a user id
+ * with no entry in /etc/passwd, as a container run as a bare id): the note outside the state folder
+ * is only ever a second check, and its absence must stop no command.
+ */
+function homeFolder(home: () => string): string | undefined {
+  try {
+    return home() || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { openExistingState, openState } from '../../src/state/open.js';
+
+/**
+ * A user with no home folder (no HOME, and no entry in /etc/passwd: a container run as a bare user
+ * id) has no cache folder for the note of how far the state file was written. Node cannot tell the
+ * home folder then and throws, and every command that opens the state stopped with "this is a bug":
+ * no send, no status, no suppress.
+ */
+
+vi.mock('node:os', async (original) => {
+  const os = await original<typeof import('node:os')>();
+  const homedir = () => {
+    throw Object.assign(
+      new Error('A system error occurred: uv_os_homedir returned ENOENT (no such file or directory)'),
+      {
+        code: 'ERR_SYSTEM_ERROR',
+      },
+    );
+  };
+  return { ...os, homedir, default: { ...os, homedir } };
+});
+
+const CACHE_VARIABLES = ['ROLECAST_CACHE_DIR', 'XDG_CACHE_HOME', 'HOME'] as const;
+let saved: Partial<Record<(typeof CACHE_VARIABLES)[number], string>>;
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rolecast-no-home-'));
+  saved = {};
+  for (const name of CACHE_VARIABLES) {
+    saved[name] = process.env[name];
+    delete process.env[name];
+  }
+});
+
+afterEach(() => {
+  for (const name of CACHE_VARIABLES) {
+    const value = saved[name];
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('the state file opens, takes a suppression and reads it back without a home folder', async () => {
+  const file = join(dir, '.rolecast', 'state.db');
+  const state = await openState({ kind: 'sqlite', file });
+  await state.suppressions.add('ada@example.com', { reason: 'unsubscribe' });
+  await state.close();
+
+  const again = await openExistingState({ kind: 'sqlite', file });
+  expect(again).toBeDefined();
+  expect(await again!.suppressions.isSuppressed('ada@example.com')).toBe(true);
+  await again!.close();
+});
