@@ -188,7 +188,9 @@ function restoredError(
       'E_STATE_RESTORED',
       `the state file ${file} lacks ${fewer} change(s) that ${notePath} records it had at ${noted.at}, before this machine last started (${bootedAt.toISOString()}): the last writes before a power cut or crash were lost (or an older copy was put back)`,
       {
-        hint: `readers mailed and unsubscribes taken just before ${noted.at} may be missing from it: write the readers your provider's logs show as delivered since into ${file}.unrecorded.jsonl and re-import suppressions added since (rolecast suppress import), ${deleteNotes}`,
+        // Any note older than the last start reads so, and a server rebooted weekly has one before
+        // most weekly sends: a copy put back is the likelier cause there, and the newest copy the cure.
+        hint: `readers mailed and unsubscribes taken just before ${noted.at} may be missing from it: write the readers your provider's logs show as delivered since into ${file}.unrecorded.jsonl and re-import suppressions added since (rolecast suppress import), ${deleteNotes}. If no power cut or crash came between, an older copy was put back (a backup, a sync): move the newest copy (with its -wal) back into place instead, which keeps unsubscribes your provider never saw`,
       },
     );
   const where =
