@@ -145,12 +145,15 @@ function behind(noted: NotedPair | undefined, now: Generation): boolean {
  */
 export function assertNotRestored(db: StateDb, file: string, bootedAt: Date = bootTime()): void {
   // The notes first: another command may commit and note a change between the two reads, and a
-  // count read before its note would then look older than the note, on a sound file.
+  // count read before its note would then look older than the note, on a sound file. The note in
+  // the cache folder is named by the file's id, which never changes: read for that, then the count.
   const beside = readNote(file);
+  const id = readGeneration(db)?.id;
+  if (id === undefined) return;
+  const outsidePath = outsideNoteOf(file, id);
+  const outside = readPair(outsidePath);
   const now = readGeneration(db);
   if (!now) return;
-  const outsidePath = outsideNoteOf(file, now.id);
-  const outside = readPair(outsidePath);
   const ahead = [
     { note: beside, path: generationNoteOf(file) },
     { note: outside, path: outsidePath },
