@@ -49,8 +49,8 @@ pre { white-space: pre-wrap; word-break: break-word; background: #fff; border: 1
 .overlay h1 { color: #b91c1c; margin-top: 0; }
 .backdrop { position: fixed; inset: 0; z-index: 10; background: rgba(15, 23, 42, 0.55); display: flex; align-items: flex-start; justify-content: center; padding: 64px 24px; overflow: auto; }
 .backdrop .overlay { max-width: 960px; box-shadow: 0 12px 32px rgba(0, 0, 0, 0.35); }
-/* On a phone the checks' size table scrolls within itself rather than widening the page. */
-@media (max-width: 600px) { .sizes { display: block; overflow-x: auto; } }
+/* On a phone a wide table (sizes, coverage, subscribers) scrolls within itself rather than widening the page. */
+@media (max-width: 600px) { table { display: block; overflow-x: auto; } }
 [hidden] { display: none !important; }
 `;
 

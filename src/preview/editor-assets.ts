@@ -14,13 +14,14 @@ export const EDITOR_CSS = `
 .editor .hint { color: #475569; font-size: 14px; }
 .edit-text label, .test-send label { display: block; margin: 8px 0; font-weight: 600; }
 .edit-text input, .edit-text textarea, .test-send input { display: block; width: 100%; box-sizing: border-box; margin-top: 4px; padding: 6px 8px; font: inherit; font-weight: 400; border: 1px solid #94a3b8; border-radius: 6px; }
-.test-send label { display: inline-block; }
-.test-send input { display: inline-block; width: 320px; }
+.test-send label { display: inline-block; max-width: 100%; }
+.test-send input { display: inline-block; width: 320px; max-width: 100%; }
 .sortable, .candidates { padding-left: 24px; }
 .sortable li, .candidates li { display: flex; align-items: center; gap: 8px; padding: 4px 6px; margin: 2px 0; border: 1px solid #e2e8f0; border-radius: 6px; background: #f8fafc; }
 .sortable li.dragging { opacity: 0.5; }
 .sortable .grip { cursor: grab; color: #94a3b8; }
-.sortable .label { flex: 1; }
+.sortable .label { flex: 1; min-width: 0; overflow-wrap: anywhere; }
+.candidates code { min-width: 0; overflow-wrap: anywhere; }
 .sortable .actions { display: inline-flex; gap: 4px; }
 .sortable button, .candidates button { padding: 2px 8px; }
 button:focus-visible, input:focus-visible, textarea:focus-visible { outline: 3px solid #2563eb; outline-offset: 1px; }
