@@ -63,7 +63,8 @@ export function renderIndexPage(site: ArchiveSite, entries: readonly ArchiveEntr
       `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(site.title)}" href="feed.xml">`,
     ],
     css: `${archiveBaseCss(site)}
-ol{list-style:none;padding:0}li{margin:0 0 1.8rem}h2{font-size:1.25rem;margin:0}.date{color:#6b7280;margin:.2rem 0}`,
+ol{list-style:none;padding:0}li{margin:0 0 1.8rem}h2{font-size:1.25rem;margin:0}.date{color:#6b7280;margin:.2rem 0}
+@media (prefers-color-scheme:dark){body{background:#0f172a;color:#e2e8f0}.date{color:#a3b1c6}a{color:#93c5fd}}`,
     body: `
 <header><h1>${escapeHtml(site.title)}</h1><p>Every past issue · <a href="feed.xml">Atom feed</a></p></header>
 <main><ol>
