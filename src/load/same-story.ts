@@ -14,7 +14,9 @@ export function titleKey(title: string): string {
 /**
  * The article an http(s) link leads to, whichever way it was copied: `http` or `https`, with or
  * without `www.`, a trailing slash, a `#fragment` or tracking parameters. Undefined for other links
- * (a `mailto:` names a person, not an article).
+ * (a `mailto:` names a person, not an article). A fragment that is a route (`#/post/2`, `#!/post/2`,
+ * as single-page sites write them) names the article, so it is kept; names and values stay
+ * encoded, so `?q=a%26b%3Dc` is not read as `?q=a&b=c`.
  */
 export function articleKey(url: string | undefined): string | undefined {
   if (!url) return undefined;
@@ -30,9 +32,10 @@ export function articleKey(url: string | undefined): string | undefined {
   const path = parsed.pathname.replace(/\/+$/, '');
   const params = [...parsed.searchParams]
     .filter(([name]) => !TRACKING.test(name))
-    .map(([name, value]) => `${name}=${value}`)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
     .sort();
-  return `${host}${port}${path}${params.length ? `?${params.join('&')}` : ''}`;
+  const route = /^#!?\//.test(parsed.hash) ? parsed.hash.replace(/\/+$/, '') : '';
+  return `${host}${port}${path}${params.length ? `?${params.join('&')}` : ''}${route}`;
 }
 
 export interface StoryTwin {
