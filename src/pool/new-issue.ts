@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { ResolvedConfig } from '../config/schema.js';
-import { RolecastError } from '../errors.js';
+import { type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Pool, PoolEntry } from './index.js';
@@ -14,6 +14,8 @@ export interface NewIssuePlan {
   dir: string;
   manifest: Record<string, unknown>;
   selection: Selection;
+  /** Picked summaries dated after the issue's date (or today, if later): newest first put them at the head. */
+  warnings: Problem[];
 }
 
 /**
@@ -61,7 +63,25 @@ export function planNewIssue(input: {
     ...carried('roleOrder'),
     summaries: selection.picked.map((entry) => entry.ref),
   };
-  return { week, dir: join(input.issuesDir, week), manifest, selection };
+  const today = DateTime.fromJSDate(input.now, { zone: config.timezone }).toISODate() ?? '';
+  const issueDate = String(manifest.date);
+  const after = [issueDate, today].sort().at(-1) ?? today;
+  const warnings = selection.picked.filter((entry) => entry.date > after).map((entry) => datedAhead(entry, after));
+  return { week, dir: join(input.issuesDir, week), manifest, selection, warnings };
+}
+
+/**
+ * A date past the issue's (a year typed wrong, usually) sorts the summary first, so it is picked
+ * ahead of this week's: say so rather than pick it silently.
+ */
+function datedAhead(entry: PoolEntry, after: string): Problem {
+  return {
+    severity: 'warning',
+    file: displayPath(entry.path),
+    field: 'date',
+    message: `is dated ${entry.date}, after ${after}, so it sorts first and was picked ahead of newer summaries`,
+    hint: 'correct the date in the summary (or take it out of the issue if it is not meant for this week)',
+  };
 }
 
 /** With no earlier issue to copy: the lead story first, as the example does (the brand is in From). */

@@ -48,6 +48,7 @@ export const newCommand: Command = {
       rank: await engagementRank(config, ctx, args),
     });
     const file = await writeNewIssue(plan);
+    for (const line of problemLines(plan.warnings, '`rolecast pool` lists every date')) print(ctx.stderr, line);
     const { picked, coverage, uncovered, twins } = plan.selection;
     print(
       ctx.stdout,
