@@ -16,6 +16,8 @@ export interface LeftOutTwin extends StoryTwin {
 export interface Selection {
   /** Picked entries, newest first. */
   picked: PoolEntry[];
+  /** The same entries in the order they were picked: the last are the first to give up for room. */
+  pickOrder: PoolEntry[];
   /** Every role considered, with how many picked summaries serve it. */
   coverage: RoleCount[];
   /** Roles no ready, unused pool summary serves. */
@@ -74,6 +76,7 @@ export function selectFromPool(
   const coverage = roles.map((role) => ({ role, count: counts.get(role) ?? 0 }));
   return {
     picked: newestFirst([...picked]),
+    pickOrder: [...picked],
     coverage,
     uncovered: coverage.filter((c) => c.count === 0).map((c) => c.role),
     twins,

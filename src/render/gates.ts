@@ -194,6 +194,13 @@ function build(mail: ConstructorParameters<typeof MailComposer>[0]): Promise<Buf
   });
 }
 
+const SIZE_LIMIT_HINT = 'shorten or drop summaries, or split the issue';
+
+/** A problem `sizeProblems` raised for a message over the clip limit (not the warning below it). */
+export function isOverSizeLimit(problem: Problem): boolean {
+  return problem.severity === 'error' && problem.hint === SIZE_LIMIT_HINT;
+}
+
 export function sizeProblems(
   encodedHtmlBytes: number,
   config: Pick<ResolvedConfig, 'sizeLimitKb' | 'sizeWarnKb'>,
@@ -213,7 +220,7 @@ export function sizeProblems(
         ...base,
         severity: 'error',
         message: `HTML is ${shown} as encoded for sending, over the ${config.sizeLimitKb} KB limit (Gmail clips at about 102 KB)${room}`,
-        hint: 'shorten or drop summaries, or split the issue',
+        hint: SIZE_LIMIT_HINT,
       },
     ];
   }

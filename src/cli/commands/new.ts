@@ -14,6 +14,7 @@ import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
 import { stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, type CommandContext, type ParsedArgs, print } from '../_command.js';
 import { flag, stringOption } from '../_shared.js';
+import type { SizeFit } from '../fit-size.js';
 import { problemLines } from '../problem-lines.js';
 
 export const newCommand: Command = {
@@ -48,8 +49,16 @@ export const newCommand: Command = {
       rank: await engagementRank(config, ctx, args),
     });
     const file = await writeNewIssue(plan);
+    // Loaded on use: measuring the issue renders it, which brings MJML.
+    const { fitToSizeLimit } = await import('../fit-size.js');
+    const fit = await fitToSizeLimit(plan, { configFile: stringOption(args, 'config'), cwd: ctx.cwd, env: ctx.env });
     for (const line of problemLines(plan.warnings, '`rolecast pool` lists every date')) print(ctx.stderr, line);
-    const { picked, coverage, uncovered, twins } = plan.selection;
+    const { uncovered, twins } = plan.selection;
+    const picked = plan.selection.picked.filter((entry) => !fit.leftOut.includes(entry));
+    const coverage = plan.selection.coverage.map(({ role }) => ({
+      role,
+      count: picked.filter((entry) => entry.roles.includes(role)).length,
+    }));
     print(
       ctx.stdout,
       `created ${displayPath(file, ctx.cwd)}: ${picked.length} summaries from ${displayPath(pool.dir, ctx.cwd)}`,
@@ -58,6 +67,7 @@ export const newCommand: Command = {
     if (uncovered.length)
       print(ctx.stdout, `roles with none (no ready, unused pool summary names them): ${uncovered.join(', ')}`);
     if (twins.length) print(ctx.stdout, twinLines(twins, ctx.cwd));
+    if (fit.leftOut.length) print(ctx.stdout, sizeLines(fit, config.sizeLimitKb, ctx.cwd));
     print(ctx.stdout, `next: rolecast preview ${displayPath(plan.dir, ctx.cwd)}`);
     // The issue is written either way; a script must still learn that pool files were left out.
     if (!hasErrors(pool.problems)) return 0;
@@ -95,6 +105,15 @@ function coverageLines(
     lines.push(`  ${c.role.padEnd(width)}  ${c.count}${closest ? `  — did you mean ${closest}?` : ''}`);
   }
   return lines.join('\n');
+}
+
+function sizeLines(fit: SizeFit, limitKb: number, cwd: string): string {
+  const count = fit.leftOut.length;
+  return [
+    `left out ${count} summar${count === 1 ? 'y' : 'ies'} picked last, as with ${count === 1 ? 'it' : 'them'} the issue measured ${fit.measuredKb.toFixed(1)} KB, over the ${limitKb} KB limit (sizeLimitKb; Gmail clips at about 102 KB):`,
+    ...fit.leftOut.map((entry) => `  ${displayPath(entry.path, cwd)} (${entry.roles.join(', ')})`),
+    '  they stay in the pool for next week; to send one now, shorten summaries or lower perRole and add it to issue.json',
+  ].join('\n');
 }
 
 /** Twins past this many are counted, not named: a pool imported twice must not bury the rest. */

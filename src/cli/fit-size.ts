@@ -1,0 +1,56 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MANIFEST_FILE } from '../load/issue.js';
+import { inspectProject } from '../load/project.js';
+import { newestFirst, type PoolEntry } from '../pool/index.js';
+import type { NewIssuePlan } from '../pool/new-issue.js';
+import { isOverSizeLimit } from '../render/gates.js';
+import { renderProblems } from '../render/index.js';
+
+/** What `new` gave up so the issue it writes passes its own size gate. */
+export interface SizeFit {
+  /** Picked entries left out again, in the order they were given up (the last picked first). */
+  leftOut: PoolEntry[];
+  /** The largest size the gate measured before the last summary was left out, in KB; 0 when none was. */
+  measuredKb: number;
+}
+
+/**
+ * Renders the issue `new` just wrote as `check` and `build` would and, while a message is over the
+ * clip limit, leaves out the summary picked last (a role's third pick before any role's first) and
+ * writes the list again. An issue that does not load or render for another reason is left as it is:
+ * `check` reports that in full.
+ */
+export async function fitToSizeLimit(
+  plan: NewIssuePlan,
+  options: { configFile?: string | undefined; cwd: string; env: NodeJS.ProcessEnv },
+): Promise<SizeFit> {
+  const kept = [...plan.selection.pickOrder];
+  const leftOut: PoolEntry[] = [];
+  let measuredKb = 0;
+  for (;;) {
+    const { project, problems } = await inspectProject({
+      issueDir: plan.dir,
+      configFile: options.configFile,
+      cwd: options.cwd,
+      env: options.env,
+      readers: false,
+    });
+    if (!project || problems.some((p) => p.severity === 'error')) break;
+    const over = (await renderProblems(project)).filter(isOverSizeLimit);
+    if (over.length === 0 || kept.length <= 1) break;
+    measuredKb = Math.max(measuredKb, ...over.map((p) => Number(/([\d.]+) KB/.exec(p.message)?.[1] ?? 0)));
+    leftOut.push(kept.pop()!);
+    await rewriteSummaries(plan, kept);
+  }
+  return { leftOut, measuredKb };
+}
+
+/** Writes the manifest again with only `kept`, newest first; temp file and rename, as a crash may come. */
+async function rewriteSummaries(plan: NewIssuePlan, kept: readonly PoolEntry[]): Promise<void> {
+  plan.manifest.summaries = newestFirst(kept).map((entry) => entry.ref);
+  const file = join(plan.dir, MANIFEST_FILE);
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(plan.manifest, null, 2)}\n`);
+  await rename(temp, file);
+}
