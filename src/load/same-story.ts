@@ -68,11 +68,22 @@ export function storyTwins(): {
       ...(link ? [{ key: `link ${link}`, by: 'link' as const }] : []),
     ];
   };
+  // A recurring column keeps its title week after week ("This week in security"): a title shared by
+  // two links to different articles is two stories, not one.
+  const otherArticle = (a: StoryFields, b: StoryFields) => {
+    const [linkA, linkB] = [articleKey(a.url), articleKey(b.url)];
+    return linkA !== undefined && linkB !== undefined && linkA !== linkB;
+  };
   const twinOf = (summary: StoryFields) => {
     for (const { key, by } of keysOf(summary)) {
       const other = met
         .get(key)
-        ?.find((earlier) => earlier.id !== summary.id && earlier.roles.some((role) => summary.roles.includes(role)));
+        ?.find(
+          (earlier) =>
+            earlier.id !== summary.id &&
+            earlier.roles.some((role) => summary.roles.includes(role)) &&
+            !(by === 'title' && otherArticle(earlier, summary)),
+        );
       if (other) return { id: other.id, by };
     }
     return undefined;
