@@ -14,7 +14,9 @@ const NAMED_REST = 20;
  * `whole` says where the full list is (`--json`).
  */
 export function problemLines(problems: readonly Problem[], whole: string): string[] {
-  const keyOf = (p: Problem) => `${p.severity}\u0000${p.field ?? ''}\u0000${p.hint ?? p.message}`;
+  // `summaries[3]` and `summaries[17]` are one field at two places: the index must not part them.
+  const keyOf = (p: Problem) =>
+    `${p.severity}\u0000${(p.field ?? '').replace(/\[\d+\]/g, '[]')}\u0000${p.hint ?? p.message}`;
   const groups = new Map<string, Problem[]>();
   for (const problem of problems) groups.set(keyOf(problem), [...(groups.get(keyOf(problem)) ?? []), problem]);
   const seen = new Map<string, number>();
@@ -32,7 +34,9 @@ export function problemLines(problems: readonly Problem[], whole: string): strin
 
 function restLine(rest: readonly Problem[], whole: string): string {
   const kind = rest[0]!.severity === 'error' ? 'error' : 'warning';
-  const files = [...new Set(rest.map((p) => p.file ?? '?'))];
+  // Alike problems in one file (the lines of issue.json) are told apart by their lines.
+  const oneFile = new Set(rest.map((p) => p.file)).size === 1;
+  const files = [...new Set(rest.map((p) => (oneFile && p.line ? `${p.file}:${p.line}` : (p.file ?? '?'))))];
   const named = files.slice(0, NAMED_REST).join(', ');
   const more = files.length > NAMED_REST ? `, and ${files.length - NAMED_REST} more` : '';
   return `  … and ${rest.length} more ${kind}(s) with the same fix: ${named}${more} (${whole})`;
