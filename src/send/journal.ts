@@ -275,6 +275,17 @@ export function journaledAddresses(stateFile: string): (email: string) => boolea
 }
 
 /**
+ * Whether an unsubscribe may wait beside `stateFile`: the journal, or a copy a replay renamed aside
+ * and has not committed yet (under way, or stopped by a state file that took no writes, which
+ * leaves the copy for the next replay). A stat while the journal is there, else a folder listing.
+ */
+export function journalWaiting(stateFile: string): boolean {
+  const locations = journalLocations(stateFile);
+  if (locations.some((file) => statSync(file, { throwIfNoEntry: false }) !== undefined)) return true;
+  return journalFiles(stateFile).length > locations.length;
+}
+
+/**
  * The journal, and for a state path that is a link the one beside the link too: earlier releases
  * kept it there, and what one of them journaled must still be applied.
  */

@@ -1,6 +1,5 @@
-import { statSync } from 'node:fs';
 import { canonicalAddress } from '../../address.js';
-import { applyUnsubscribeJournal, journaledAddresses, journalPath } from '../../send/journal.js';
+import { applyUnsubscribeJournal, journaledAddresses, journalWaiting } from '../../send/journal.js';
 import { isSuppressed, type StateDb } from '../../send/store.js';
 import { hashedAddress } from '../../store/hash.js';
 import type { InstantSuppressions, Suppressions } from '../contract.js';
@@ -84,13 +83,12 @@ export function sqliteSuppressions(db: StateDb): Suppressions {
 }
 
 /**
- * Whether an unsubscribe waits in the journal beside the state file: one stat while there is none,
- * the journal read again only when it changed.
+ * Whether an unsubscribe waits in the journal beside the state file, or in a copy a replay set aside
+ * and has not committed: the journal read again only when it changed.
  */
 function journaledNow(db: StateDb): (email: string) => boolean {
   if (db.memory || !db.name) return () => false;
-  const journal = journalPath(db.name);
-  const journaled = journaledAddresses(db.name);
-  // Files set aside by a replay are committed by it (the version moves) before they go.
-  return (email) => statSync(journal, { throwIfNoEntry: false }) !== undefined && journaled(email);
+  const stateFile = db.name;
+  const journaled = journaledAddresses(stateFile);
+  return (email) => journalWaiting(stateFile) && journaled(email);
 }
