@@ -49,9 +49,10 @@ const QUOTED_ADDRESS = /<[^<>]*>|[^\s<>]+@[^\s<>]+/g;
 /**
  * Whether a temporary refusal is greylisting. A reply that says "greylist" is, to RCPT TO or to the
  * message's end (where some servers greylist), at any try. One that only says "try again later" or
- * gives 4.2.0 / 4.7.1 is, when it answers a reader's RCPT TO at that reader's first try: greylisting
- * is per recipient, while a limit on the run answers retries alike. Never a 421 (the server closes
- * the connection) nor a reply about the rate, quota or connections.
+ * gives 4.2.0 / 4.7.1 is, when it answers a reader's RCPT TO at that reader's first try, or at a later
+ * try of a reader greylisted before (back before the server's delay was over): greylisting is per
+ * recipient, while a limit on the run answers retries alike. Never a 421 (the server closes the
+ * connection) nor a reply about the rate, quota or connections.
  */
 export function isGreylisting(failure: DeliveryFailure, firstTry: boolean): boolean {
   const code = failure.responseCode;

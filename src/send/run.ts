@@ -428,10 +428,13 @@ async function deliver(
       const failure = classifyFailure(error);
       if (failure.kind === 'permanent') return holdingNothing({ status: 'failed', attempts: attempt, failure });
       // Greylisted: tried again after the greylisting delay, the run's pace untouched (see greylist.ts).
-      if (greylists < GREYLIST_TRIES && !options.signal?.aborted && isGreylisting(failure, attempt === 1))
+      // A reader greylisted before whose later try gets such a reply again came back before the
+      // server's own delay was over: still greylisting, never a limit on the whole run.
+      const greylisting = isGreylisting(failure, attempt === 1 || greylists > 0);
+      if (greylists < GREYLIST_TRIES && !options.signal?.aborted && greylisting)
         return { later: { job, attempts: attempt, throttledAttempts, greylists: greylists + 1 }, failure };
       // A throttling reply slows the whole run; it spends a retry only past a generous allowance.
-      const throttled = isThrottling(failure);
+      const throttled = !greylisting && isThrottling(failure);
       if (throttled) {
         options.limiter.throttled?.(failure.response);
         throttledAttempts++;
