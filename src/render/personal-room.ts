@@ -1,30 +1,55 @@
+import type { ResolvedConfig } from '../config/schema.js';
+import { escapeHtml } from '../escape.js';
 import { LIMITS } from '../load/limits.js';
-import type { FieldName, FieldTokens, Parts } from './_personal.js';
+import { personalLinks } from '../unsubscribe/links.js';
+import type { FieldName, FieldTokens, FieldValues, Parts } from './_personal.js';
+import { readerFields } from './fields.js';
 import type { SizeCounts } from './gates.js';
+import type { PersonalFields } from './types.js';
 
 /**
- * The size gate measures a sample reader, but the greeting's name and the "sent to" address are
- * each reader's own: a reader whose name or address is as long as the list allows gets a larger
- * message than the one measured. An issue measured just under the limit would reach that reader
- * past where Gmail clips it, hiding the footer's unsubscribe link. The gate adds the room those
- * values may take beyond the sample's, for every place the layout prints them.
+ * The size gate measures a sample reader, but the greeting's name, the "sent to" address and the
+ * signed unsubscribe and preferences links (which carry the address) are each reader's own: a
+ * reader whose name or address is as long as the list allows gets a larger message than the one
+ * measured. An issue measured just under the limit would reach that reader past where Gmail clips
+ * it, hiding the footer's unsubscribe link. The gate adds the room those values may take beyond
+ * the sample's, for every place the layout prints them, worked out from a reader whose values are
+ * the longest the list accepts, filled in as every reader's are.
  */
 
-/** SMTP's limit on an address (see address.ts). */
+/** SMTP's limit on an address (see address.ts), counted with its domain in ASCII. */
 const MAX_ADDRESS_OCTETS = 254;
 
-/** The fields whose length is the reader's own, and how many quoted-printable bytes each may take at most. */
-const LONGEST: Partial<Record<FieldName, number>> = {
-  // A character of the Basic Multilingual Plane outside ASCII is three UTF-8 bytes, each written
-  // "=XX": 9 bytes per UTF-16 code unit, the unit the name limit counts. HTML escapes ("&amp;",
-  // "&quot;") take fewer. The fallback (config greetingFallback) has the same limit.
-  greetingName: LIMITS.nameLength * 9,
-  // An address is at most 254 octets (SMTP), each at most "=XX" once encoded.
-  sentTo: MAX_ADDRESS_OCTETS * 3,
-};
+/**
+ * The longest a "sent to" line may print an address. The local part is at most 64 octets, each
+ * at most 5 bytes once escaped for HTML (`'` is `&#39;`). A domain is measured in ASCII (punycode),
+ * where every character written outside ASCII takes at least one: as written and printed, each of
+ * its octets may be a character of four UTF-8 bytes, twelve once encoded. One escaped character
+ * before the @ and a domain of such characters is the longest.
+ */
+const LONGEST_PRINTED_ADDRESS = `'@${'\u{1d54f}'.repeat(MAX_ADDRESS_OCTETS - 2)}`;
+
+/** An address of 254 octets as the tokens sign it (canonical: the domain in ASCII). */
+const LONGEST_SIGNED_ADDRESS = `${'q'.repeat(64)}@${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(61)}`;
+
+/**
+ * A name of isolate initiators (U+2066) only: each takes three UTF-8 bytes, and the greeting closes
+ * every one it leaves open with another three (see `closeIsolates`), the most a name of the
+ * limit's length can come to.
+ */
+const LONGEST_NAME = '\u2066'.repeat(LIMITS.nameLength);
+
+/** The fields whose length is the reader's own. */
+const ROOM_FIELDS: readonly FieldName[] = ['greetingName', 'sentTo', 'unsubscribe', 'preferences'];
 
 /** Quoted-printable writes a soft line break ("=" CRLF) at most every 73 bytes of a 76-column line. */
 const SOFT_BREAKS = 76 / 73;
+
+/** The reader whose own values are the longest the list accepts, with links signed by `secret`. */
+export function longestReader(config: ResolvedConfig, issueId: string, secret: string): PersonalFields {
+  const links = personalLinks(config, secret, issueId, LONGEST_SIGNED_ADDRESS);
+  return readerFields(links, { email: LONGEST_PRINTED_ADDRESS, firstName: LONGEST_NAME });
+}
 
 export interface PersonalRoom {
   /** Encoded bytes the longest values may add over the sample reader's. */
@@ -34,25 +59,32 @@ export interface PersonalRoom {
 }
 
 /**
- * The room the longest reader values may take beyond the sample reader's, given how many times the
- * layout prints each field. `sample` holds the sample reader's own values: the greeting's name and
- * the address (its "sent to" line's wording is the same for every reader).
+ * The room the longest reader's values (`longest`) may take beyond the sample reader's (`sample`),
+ * both as the filler gives them, given how many times the layout prints each field.
  */
 export function personalRoom(
   uses: Partial<Record<FieldName, number>>,
-  sample: { greetingName: string; email: string },
+  sample: FieldValues,
+  longest: FieldValues,
 ): PersonalRoom {
   let bytes = 0;
   let units = 0;
-  for (const [field, longest] of Object.entries(LONGEST) as [FieldName, number][]) {
+  for (const field of ROOM_FIELDS) {
     const count = uses[field] ?? 0;
     if (!count) continue;
-    const own = field === 'greetingName' ? sample.greetingName : sample.email;
-    bytes += count * Math.max(0, Math.ceil(longest * SOFT_BREAKS) - Buffer.byteLength(own));
-    units += count * Math.ceil(longest / 9);
+    const most = Math.ceil(encodedBytes(escapeHtml(longest[field])) * SOFT_BREAKS);
+    bytes += count * Math.max(0, most - Buffer.byteLength(escapeHtml(sample[field])));
+    units += count * Math.ceil(most / 9);
   }
   // Counted as wide characters, which the bound takes at 9 bytes each.
   return { bytes, counts: { length: units, escaped: 0, wide: units, breaks: 0 } };
+}
+
+/** Quoted-printable bytes of `text` without soft line breaks: each octet outside printable ASCII, and `=`, as "=XX". */
+function encodedBytes(text: string): number {
+  let bytes = 0;
+  for (const octet of Buffer.from(text)) bytes += octet > 0x7e || octet < 0x20 || octet === 0x3d ? 3 : 1;
+  return bytes;
 }
 
 /** `counts` with `room`'s added. */
@@ -64,8 +96,6 @@ export function withRoom(counts: SizeCounts, room: PersonalRoom): SizeCounts {
     breaks: counts.breaks + room.counts.breaks,
   };
 }
-
-const ROOM_FIELDS = Object.keys(LONGEST) as FieldName[];
 
 /**
  * How many times a variant's HTML prints each field `personalRoom` makes room for: counted in the

@@ -40,7 +40,7 @@ import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors, mjmlOptions } from './mjml.js';
 import { cachedMjml } from './mjml-cache.js';
-import { personalRoom, roomFieldUses, withRoom } from './personal-room.js';
+import { longestReader, personalRoom, roomFieldUses, withRoom } from './personal-room.js';
 import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { createPlainText } from './plain-text.js';
@@ -269,6 +269,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
   };
 
   const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
+  const longest = longestReader(config, issue.id, SIZE_ESTIMATE_KEY);
   /** How many times a variant's HTML prints each field whose length is the reader's own. */
   const fieldUses = (rendered: LanguageRender) =>
     roomFieldUses(rendered.segments ? { segments: rendered.segments } : { parts: htmlPartsOf(rendered) }, tokens);
@@ -353,10 +354,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
         ? sampleFromPieces(own, sampleValues, variant.id)
         : sampleFromWhole(personalise(sampleReader), where);
       // Room for a reader whose name and address are as long as the list allows (see personal-room.ts).
-      const room = personalRoom(fieldUses(own), {
-        greetingName: sampleValues.greetingName,
-        email: sampleReader.email,
-      });
+      const room = personalRoom(fieldUses(own), sampleValues, fillers(longest, own.language, variant));
       for (const rendered of byLanguage.values()) {
         rendered.segments = undefined;
         rendered.gates = undefined;
