@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../load/limits.js';
-import { headerSafe, isoDate, plainText } from './_fields.js';
+import { closeIsolates, headerSafe, isoDate, plainText } from './_fields.js';
 
 const tooLong = (limit: number) => `is too long — limit ${limit} characters`;
 
@@ -94,8 +94,14 @@ export const IssueManifestSchema = z.object({
   ),
   /** The issue's publication date; the digest covers the ISO week it falls in. */
   date: isoDate,
-  /** The subject may include it ({{title}}): header-bound like the subject. */
-  title: headerSafe.pipe(z.string().trim().max(LIMITS.titleLength, tooLong(LIMITS.titleLength))).optional(),
+  /**
+   * The subject may include it ({{title}}): header-bound like the subject. Set inside the subject's
+   * sentence, it has the isolates it leaves open closed, as a story's title has (see `closeIsolates`).
+   */
+  title: headerSafe
+    .pipe(z.string().trim().max(LIMITS.titleLength, tooLong(LIMITS.titleLength)))
+    .overwrite(closeIsolates)
+    .optional(),
   intro: plainText(z.string().trim().max(LIMITS.textLength, tooLong(LIMITS.textLength))).optional(),
   preheader: plainText(
     z.string().trim().max(200, 'should stay under 200 characters; inboxes show about 90'),
