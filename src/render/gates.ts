@@ -201,15 +201,23 @@ export function isOverSizeLimit(problem: Problem): boolean {
   return problem.severity === 'error' && problem.hint === SIZE_LIMIT_HINT;
 }
 
+const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
+
+function languageName(code: string): string {
+  return LANGUAGE_NAMES.of(code) ?? code;
+}
+
 export function sizeProblems(
   encodedHtmlBytes: number,
   config: Pick<ResolvedConfig, 'sizeLimitKb' | 'sizeWarnKb'>,
   where: { file: string; variantId: string },
   /** Of `encodedHtmlBytes`, the room counted for a reader's name and address at their longest. */
   roomBytes = 0,
+  /** The language of the copy measured, when it is not the list's own. */
+  language?: string,
 ): Problem[] {
   const kb = encodedHtmlBytes / 1024;
-  const shown = `${kb.toFixed(1)} KB`;
+  const shown = `${kb.toFixed(1)} KB${language ? ` in the copy for readers in ${languageName(language)}` : ''}`;
   const room = roomBytes
     ? `, counting ${(roomBytes / 1024).toFixed(1)} KB for a reader's name and address at their longest`
     : '';

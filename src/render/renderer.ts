@@ -311,9 +311,9 @@ export async function createRenderer(project: Project, options: RendererOptions 
       }
       const own = byLanguage.get(listLang)!;
 
-      const personalise = (fields: PersonalFields) => {
-        const wanted = languageOf(fields.locale, listLang);
-        const chosen = byLanguage.get(wanted) ?? own;
+      const personalise = (fields: PersonalFields) =>
+        personaliseIn(byLanguage.get(languageOf(fields.locale, listLang)) ?? own, fields);
+      const personaliseIn = (chosen: LanguageRender, fields: PersonalFields) => {
         const values = fillers(fields, chosen.language, variant);
         return {
           subject: chosen.subject,
@@ -353,8 +353,19 @@ export async function createRenderer(project: Project, options: RendererOptions 
       const sample = own.segments
         ? sampleFromPieces(own, sampleValues, variant.id)
         : sampleFromWhole(personalise(sampleReader), where);
-      // Room for a reader whose name and address are as long as the list allows (see personal-room.ts).
-      const room = personalRoom(fieldUses(own), sampleValues, fillers(longest, own.language, variant));
+      // Each language its readers read is measured: German labels are longer than English ones.
+      // With room for a reader whose name and address are as long as the list allows (see personal-room.ts).
+      const measured = [...byLanguage.values()].map((rendered) => {
+        const values = rendered === own ? sampleValues : fillers(sampleReader, rendered.language, variant);
+        const counts =
+          rendered === own
+            ? sample.counts
+            : rendered.segments
+              ? sampleFromPieces(rendered, values, variant.id).counts
+              : sizeCounts(personaliseIn(rendered, sampleReader).html);
+        const room = personalRoom(fieldUses(rendered), values, fillers(longest, rendered.language, variant));
+        return { rendered, room, mayReach: mayReachFromCounts(withRoom(counts, room), config) };
+      });
       for (const rendered of byLanguage.values()) {
         rendered.segments = undefined;
         rendered.gates = undefined;
@@ -367,9 +378,26 @@ export async function createRenderer(project: Project, options: RendererOptions 
         sizes ??= encodedSizesIn(frameBytes, personalise(sampleReader));
         return sizes;
       };
+      // The largest copy any reader gets, of those the bound cannot clear.
+      let largest: { bytes: number; room: number; language: Language } | undefined;
+      for (const { rendered, room, mayReach } of measured) {
+        if (!mayReach) continue;
+        const html =
+          rendered === own
+            ? exact().htmlBytes
+            : encodedSizesIn(frameBytes, personaliseIn(rendered, sampleReader)).htmlBytes;
+        const bytes = html + room.bytes;
+        if (!largest || bytes > largest.bytes) largest = { bytes, room: room.bytes, language: rendered.language };
+      }
       const problems: Problem[] = [
-        ...(mayReachFromCounts(withRoom(sample.counts, room), config)
-          ? sizeProblems(exact().htmlBytes + room.bytes, config, where, room.bytes)
+        ...(largest
+          ? sizeProblems(
+              largest.bytes,
+              config,
+              where,
+              largest.room,
+              largest.language === listLang ? undefined : largest.language,
+            )
           : []),
         ...sample.links,
         ...viewProblems(listView!, variant, issue.summaries, where),
