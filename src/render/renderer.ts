@@ -24,18 +24,7 @@ import {
 import { createWeekLineCache } from './dates.js';
 import { readerFields } from './fields.js';
 import { createTextLineFiller, fieldFiller } from './fill.js';
-import {
-  altProblems,
-  type EncodedSizes,
-  encodedSizesIn,
-  linkProblems,
-  mayReachFromCounts,
-  type SizeCounts,
-  sizeCounts,
-  sizeProblems,
-  subjectFrames,
-  viewProblems,
-} from './gates.js';
+import { type EncodedSizes, encodedSizesIn, mayReachFromCounts, sizeCounts, viewProblems } from './gates.js';
 import { renderSubject } from './lead.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors, mjmlOptions } from './mjml.js';
@@ -45,6 +34,7 @@ import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { createPlainText } from './plain-text.js';
 import { createSetFrames, type GateSegment, type SetFrameStats } from './set-frames.js';
+import { frameSizes, largestCopyProblems, type SampleGates, sampleFromWhole } from './size-gate.js';
 import { createSplicedTemplates } from './splice.js';
 import { templateColourProblems } from './template-contrast.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
@@ -121,28 +111,6 @@ interface LanguageRender {
   /** `pieces` cut at the fields (see `htmlChunksOf`), once a message was personalised from them. */
   chunks: readonly (readonly string[])[] | undefined;
   text: TextTemplate;
-}
-
-/** What the gates read of the sample reader's message. */
-interface SampleGates {
-  htmlBytes: number;
-  textBytes: number;
-  counts: SizeCounts;
-  links: Problem[];
-  alt: Problem[];
-}
-
-function sampleFromWhole(
-  sample: { html: string; text: string },
-  where: { file: string; variantId: string },
-): SampleGates {
-  return {
-    htmlBytes: Buffer.byteLength(sample.html),
-    textBytes: Buffer.byteLength(sample.text),
-    counts: sizeCounts(sample.html),
-    links: linkProblems(sample.html, where),
-    alt: altProblems(sample.html, where),
-  };
 }
 
 /**
@@ -286,17 +254,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
       alt: html.alt,
     };
   };
-  // The message frame depends only on the subject and which parts there are.
-  const frames = new Map<string, Promise<(subject: string) => number>>();
-  const frameOf = async (subject: string, html: boolean, text: boolean) => {
-    const key = `${html ? 'h' : '-'}${text ? 't' : '-'}`;
-    let found = frames.get(key);
-    if (!found) {
-      found = subjectFrames({ html, text });
-      frames.set(key, found);
-    }
-    return (await found)(subject);
-  };
+  const frameOf = frameSizes();
 
   let templateColoursRead = false;
   return {
@@ -378,27 +336,17 @@ export async function createRenderer(project: Project, options: RendererOptions 
         sizes ??= encodedSizesIn(frameBytes, personalise(sampleReader));
         return sizes;
       };
-      // The largest copy any reader gets, of those the bound cannot clear.
-      let largest: { bytes: number; room: number; language: Language } | undefined;
-      for (const { rendered, room, mayReach } of measured) {
-        if (!mayReach) continue;
-        const html =
+      const copies = measured.map(({ rendered, room, mayReach }) => ({
+        language: rendered.language,
+        mayReach,
+        roomBytes: room.bytes,
+        htmlBytes: () =>
           rendered === own
             ? exact().htmlBytes
-            : encodedSizesIn(frameBytes, personaliseIn(rendered, sampleReader)).htmlBytes;
-        const bytes = html + room.bytes;
-        if (!largest || bytes > largest.bytes) largest = { bytes, room: room.bytes, language: rendered.language };
-      }
+            : encodedSizesIn(frameBytes, personaliseIn(rendered, sampleReader)).htmlBytes,
+      }));
       const problems: Problem[] = [
-        ...(largest
-          ? sizeProblems(
-              largest.bytes,
-              config,
-              where,
-              largest.room,
-              largest.language === listLang ? undefined : largest.language,
-            )
-          : []),
+        ...largestCopyProblems(copies, config, where, listLang),
         ...sample.links,
         ...viewProblems(listView!, variant, issue.summaries, where),
         ...sample.alt,
