@@ -24,3 +24,18 @@ export function commaRolesJoined(roles: readonly unknown[], known: (role: string
   }
   return joined;
 }
+
+/**
+ * A reader's roles written as one text ("Head of Sales, EMEA|CTO", a CSV cell, a JSON string,
+ * `subscribers add --roles`): split on "|", ";", line breaks and commas, with a comma the roles
+ * file explains kept inside its role, as in a summary's roles, so such a reader matches it.
+ */
+export function readerRolesSplit(value: string, known: (role: string) => boolean): string[] {
+  return value.split(/[|;\r\n]/).flatMap((piece) => {
+    const parts = piece
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+    return commaRolesJoined(parts, known) as string[];
+  });
+}

@@ -7,6 +7,7 @@ import { SubscriberTable } from '../model/subscriber-table.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { closestWord } from '../suggest.js';
 import { createAddressSet } from './_address-set.js';
+import { readerRolesSplit } from './_comma-roles.js';
 import { createLeftFieldsCheck } from './_left-fields.js';
 import { fastSubscriber } from './_subscriber-fast.js';
 import type { SubscriberTableResult } from './_subscriber-results.js';
@@ -27,22 +28,19 @@ const KNOWN_FIELDS = new Set(Object.keys(SubscriberSchema.shape));
  * Forgiving where the meaning is unambiguous: `"roles": "CTO, Executive"` (or `|`/`;` separated)
  * is a list, and `"Active"` is `active`. Anything else is left for the schema to judge.
  */
-function lenient(entry: unknown): Record<string, unknown> | undefined {
+function lenient(entry: unknown, taxonomy: RoleTaxonomy): Record<string, unknown> | undefined {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
   const record = entry as Record<string, unknown>;
-  const roles = typeof record.roles === 'string' ? splitList(record.roles) : record.roles;
+  // "Head of Sales, EMEA": a role whose name holds a comma, when the roles file names it so.
+  const roles =
+    typeof record.roles === 'string'
+      ? readerRolesSplit(record.roles, (role) => taxonomy.lookup(role) !== undefined)
+      : record.roles;
   const written = typeof record.status === 'string' ? record.status.trim().toLowerCase() : record.status;
   // Mailchimp's word for a reader who opted in (its API and exports): rolecast's "active".
   const status = written === 'subscribed' ? 'active' : written;
   if (roles === record.roles && status === record.status) return record;
   return { ...record, roles, status };
-}
-
-function splitList(value: string): string[] {
-  return value
-    .split(/[|;,\r\n]/)
-    .map((part) => part.trim())
-    .filter(Boolean);
 }
 
 /** What to write instead, per subscriber field. */
@@ -149,7 +147,7 @@ export function createEntryValidator(
   const add = (given: unknown, lineOf: (path: readonly PropertyKey[]) => number): void => {
     index++;
     const raw = left ? left.entry(given, index, lineOf) : given;
-    const entry = lenient(raw);
+    const entry = lenient(raw, taxonomy);
     const roleCount = Array.isArray(entry?.roles) ? entry.roles.length : 0;
     if (roleCount > LIMITS.rolesPerSubscriber) {
       // One problem, before any per-role work: a list of 150,000 roles is refused in one step.

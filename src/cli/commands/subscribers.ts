@@ -3,6 +3,7 @@ import { canonicalAddress } from '../../address.js';
 import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError, throwIfErrors } from '../../errors.js';
+import { readerRolesSplit } from '../../load/_comma-roles.js';
 import { displayPath } from '../../load/_display.js';
 import { loadSubscribers } from '../../load/subscribers.js';
 import { anyLengthEmail, email as emailSchema } from '../../model/_fields.js';
@@ -170,11 +171,9 @@ export const subscribersCommand: Command = {
       if (!rolesText) throw new RolecastError('E_USAGE', 'add needs --roles R1,R2', { hint: `usage: ${USAGE}` });
       const parsed = SubscriberSchema.safeParse({
         email,
-        roles: rolesText
-          .split(/[|;,]/)
-          .map((r) => r.trim())
-          .filter(Boolean)
-          .map((r) => knownRole(taxonomy, r)),
+        roles: readerRolesSplit(rolesText, (role) => taxonomy.lookup(role) !== undefined).map((r) =>
+          knownRole(taxonomy, r),
+        ),
         name: stringOption(args, 'name'),
         timezone: stringOption(args, 'timezone'),
         locale: stringOption(args, 'locale'),
