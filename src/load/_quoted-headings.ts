@@ -16,7 +16,12 @@ const SUMMARY_CALLOUTS = new Set(['summary', 'abstract', 'tldr']);
  * The heading line a blockquote's first line stands for (its `>` and callout type left out), or
  * undefined when it opens a quotation like any other: only a quote's first line is read so.
  */
-export function quotedHeading(line: string, above: string | undefined, below: string | undefined): string | undefined {
+export function quotedHeading(
+  line: string,
+  above: string | undefined,
+  below: string | undefined,
+  lead?: string,
+): string | undefined {
   if (above !== undefined && QUOTE.test(above)) return undefined;
   const found = QUOTED.exec(line);
   if (!found) return undefined;
@@ -28,8 +33,11 @@ export function quotedHeading(line: string, above: string | undefined, below: st
       ? 'Summary'
       : undefined;
   if (!isSectionHeading(text)) return undefined;
-  // "> Summary" alone, over no quoted text and with none after a colon, heads nothing: it quotes
-  // the word. Read as a heading, it opened an empty section and took the text around it out of its own.
-  if (type === undefined && !/[:：][ \t]*\S/.test(text) && !QUOTE.test(below ?? '')) return undefined;
+  // "> Summary" alone, over no quoted text and with none after a colon, under text that leads into
+  // it ("…one word on its cover page:") quotes the word: read as a heading, it opened an empty
+  // section and took the text around it out of its own. Under anything else it is the heading a
+  // note app writes ("> **Key takeaway**" over its paragraph).
+  if (type === undefined && !/[:：][ \t]*\S/.test(text) && !QUOTE.test(below ?? '') && /[:：]\s*$/.test(lead ?? ''))
+    return undefined;
   return text;
 }

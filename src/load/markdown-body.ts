@@ -148,7 +148,12 @@ export function prepareMarkdownBody(
     const linked = line.includes('](') && !labelLine ? withoutLinks(line) : line;
     lines[index] = unbolded(linked);
     // "> **Summary**: …", "> [!summary] Summary": a quote opening with a heading is that heading.
-    const heading = quotedHeading(lines[index]!, index > 0 ? source[index - 1] : undefined, source[index + 1]);
+    const heading = quotedHeading(
+      lines[index]!,
+      index > 0 ? source[index - 1] : undefined,
+      source[index + 1],
+      QUOTE_LINE.test(line) ? textAbove(source, index) : undefined,
+    );
     if (heading !== undefined) lines[index] = heading;
     if (line.includes('](') && !labelLine && LINK_LABEL_WORDS.test(line))
       worded.push({ index, written: unbolded(line), text: lines[index]! });
@@ -239,6 +244,14 @@ function labelHeadings(
 }
 
 /** `**bold**` and `__bold__` unmarked, not inside a code span. */
+const QUOTE_LINE = /^ {0,3}>/;
+
+/** The nearest line above `index` with text on it (blank lines between skipped, a few hundred at most). */
+function textAbove(source: readonly string[], index: number): string | undefined {
+  for (let at = index - 1; at >= Math.max(0, index - 200); at--) if (source[at]!.trim() !== '') return source[at];
+  return undefined;
+}
+
 function unbolded(line: string): string {
   return line.includes('**') || line.includes('__')
     ? outsideCodeSpans(line, (part) => part.replace(BOLD_STARS, '$1$2').replace(BOLD_UNDERSCORES, '$1'))
