@@ -54,12 +54,14 @@ function readField(field: string, value: unknown, unreadable: Unreadable[]): unk
   if (isPlainObject(value)) {
     // A list field given one object stays as it is: "must be a list" says what to write.
     if (LIST_FIELDS.has(field)) return value;
-    return entryText(value, [field], unreadable, 0) ?? value;
+    const text = entryText(value, [field], unreadable, 0);
+    return text === undefined ? value : field === 'source' ? sourceWithAddress(text, [value]) : text;
   }
   if (!Array.isArray(value) || !value.some((item) => isPlainObject(item) || PARAGRAPH_FIELDS.has(field))) return value;
   // A Notion rich-text list is one text in pieces (a bold word is a piece of its own).
   if (isRichText(value)) {
     const text = richText(value);
+    if (field === 'source') return sourceWithAddress(text, value);
     return LIST_FIELDS.has(field)
       ? text
           .split(/\n+/)
@@ -108,6 +110,28 @@ function entryText(
     why: `is an object without one text in it (read from ${TEXT_KEYS.join(', ')})`,
   });
   return undefined;
+}
+
+/** Where an export keeps the address beside an entry's text (a Notion run's `href`). */
+const ADDRESS_KEYS = ['url', 'href', 'link'] as const;
+
+/**
+ * A source given with its address (`{"name": "Example Weekly", "url": "https://…"}`, a Notion run
+ * linked to the article) as "Example Weekly (https://…)": the address is then the article's link,
+ * or stays beside the name when another link is given, as a source written so in text. Read as the
+ * name alone, the address was lost and readers got the summary with no link.
+ */
+function sourceWithAddress(text: string, entries: readonly Record<string, unknown>[]): string {
+  const addresses = new Set<string>();
+  for (const entry of entries)
+    for (const key of ADDRESS_KEYS) {
+      const address = entry[key];
+      if (typeof address === 'string' && /^https?:\/\//i.test(address.trim())) addresses.add(address.trim());
+      else if (isPlainObject(address) && typeof address.url === 'string') addresses.add(address.url.trim());
+    }
+  if (addresses.size !== 1) return text;
+  const [address] = addresses;
+  return text.includes(address!) ? text : `${text} (${address})`;
 }
 
 /** Notion's rich text: a list of runs, each with its `plain_text`. */
