@@ -146,7 +146,7 @@ export function prepareMarkdownBody(
     if (alone !== undefined) aloneLinks.set(index, alone);
     const labelLine = line.includes('](') && LINK_LABEL_LINE.test(line);
     const linked = line.includes('](') && !labelLine ? withoutLinks(line) : line;
-    lines[index] = unbolded(linked);
+    lines[index] = unbolded(linked.includes('![[') ? withoutEmbeds(linked) : linked);
     // "> **Summary**: …", "> [!summary] Summary": a quote opening with a heading is that heading.
     const heading = quotedHeading(
       lines[index]!,
@@ -268,6 +268,25 @@ export function linkNotRead(file: string, line: number): Problem {
     message: 'this line is read as text, not as the article link: its link text has several words',
     hint: 'give the address itself (Link: https://…), or the link in the frontmatter as url',
   };
+}
+
+/** Obsidian's embed, `![[diagram.png]]`, `![[Cold Starts#Numbers|300]]`: an image or another note shown in place. */
+const EMBED = /!\[\[([^[\]\n]{1,500})\]\]/g;
+
+/**
+ * `line` with its Obsidian embeds left out, as its images are, but not one a code span holds: on
+ * a line of its own, an embed left to the text readers see stayed there as written ("![[diagram.png]]").
+ * The space it stood between is one space.
+ */
+function withoutEmbeds(line: string): string {
+  const left = outsideCode(line, EMBED, () => '\u0000');
+  if (!left.includes('\u0000')) return left;
+  return left.replace(/([ \t]*)\u0000(?:[ \t]*\u0000)*[ \t]*/g, (_gap, before: string, at: number, whole: string) => {
+    const end = at + _gap.length;
+    // At the line's start its indent stays (it says what the line belongs to); at its end nothing does.
+    if (whole.slice(0, at).trim() === '') return before;
+    return whole.slice(end).trim() === '' ? '' : ' ';
+  });
 }
 
 /**
