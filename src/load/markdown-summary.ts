@@ -1,9 +1,9 @@
-import { parse as parseYaml } from 'yaml';
 import { append } from '../append.js';
 import type { Problem } from '../errors.js';
 import { decodeFieldReferences } from './_character-references.js';
 import { ownLine } from './_field-lines.js';
 import { readFieldObjects } from './_field-objects.js';
+import { parseFrontmatterYaml } from './_frontmatter-yaml.js';
 import { tagsAsTopics } from './_note-tags.js';
 import { decodedLinkWarnings } from './_pasted-markup.js';
 import { sameAddress } from './_source-address.js';
@@ -99,7 +99,7 @@ export function parseMarkdown(text: string, file: string): ParsedText {
   let front: unknown;
   try {
     // Warnings would go to the process (raw file text on stderr); errors are reported below.
-    front = parseYaml(frontmatter, { logLevel: 'error', maxAliasCount: LIMITS.yamlAliases }) ?? {};
+    front = parseFrontmatterYaml(frontmatter, LIMITS.yamlAliases) ?? {};
   } catch (error) {
     const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     problems.push({
