@@ -1,4 +1,6 @@
+import { append } from '../append.js';
 import type { Problem } from '../errors.js';
+import { tableProblems } from './_markdown-tables.js';
 import { noteTagsOf } from './_note-tags.js';
 import { quotedHeading } from './_quoted-headings.js';
 import { isRolesProse, type RolesProse } from './_roles-prose.js';
@@ -170,6 +172,7 @@ export function prepareMarkdownBody(
   if (only !== undefined && !linkElsewhere) lines[only.index] = only.written;
   else for (const { index } of worded) problems.push(linkNotRead(file, index + firstLine));
   const definitions = usedDefinitions(lines, literal, skip);
+  append(problems, tableProblems(lines, literal, file, firstLine));
   const unclosed = comments.opened();
   if (unclosed !== undefined)
     problems.push({
