@@ -137,6 +137,13 @@ export function prepareMarkdownBody(
       lines[index] = '';
       continue;
     }
+    // "[^1]: Measured on Lambda.": a footnote, which the message has no place for.
+    if (FOOTNOTE_DEFINITION.test(line)) {
+      lines[index] = '';
+      skip.add(index);
+      problems.push(footnoteLeftOut(file, index + firstLine));
+      continue;
+    }
     const names = line.includes('#') ? noteTagsOf(line, lines[index - 1], source[index + 1]) : undefined;
     if (names !== undefined) {
       tags.push({ index, names });
@@ -147,7 +154,9 @@ export function prepareMarkdownBody(
     const alone = line.includes('](') ? ALONE_LINK.exec(line)?.[1] : undefined;
     if (alone !== undefined) aloneLinks.set(index, alone);
     const labelLine = line.includes('](') && LINK_LABEL_LINE.test(line);
-    const linked = line.includes('](') && !labelLine ? withoutLinks(line) : line;
+    // "…cold starts.[^1]": a footnote's mark, left out with its footnote.
+    const unmarked = line.includes('[^') ? outsideCode(line, FOOTNOTE_MARK, () => '') : line;
+    const linked = line.includes('](') && !labelLine ? withoutLinks(unmarked) : unmarked;
     lines[index] = unbolded(linked.includes('![[') ? withoutEmbeds(linked) : linked);
     // "> **Summary**: …", "> [!summary] Summary": a quote opening with a heading is that heading.
     const heading = quotedHeading(
@@ -270,6 +279,21 @@ export function linkNotRead(file: string, line: number): Problem {
     field: 'url',
     message: 'this line is read as text, not as the article link: its link text has several words',
     hint: 'give the address itself (Link: https://…), or the link in the frontmatter as url',
+  };
+}
+
+/** A footnote's definition, `[^1]: …`, and its mark in the text, `[^1]`. */
+const FOOTNOTE_DEFINITION = /^ {0,3}\[\^[^\]\s]{1,100}\]:/;
+const FOOTNOTE_MARK = /\[\^([^\]\s]{1,100})\]/g;
+
+function footnoteLeftOut(file: string, line: number): Problem {
+  return {
+    severity: 'warning',
+    file,
+    line,
+    field: 'text',
+    message: 'is a footnote, which readers are not shown: it is left out, and its mark in the text',
+    hint: 'put what it says in the sentence it belongs to',
   };
 }
 

@@ -210,9 +210,8 @@ describe('Markdown that only looks like inline marks reads as it always did', ()
     expect(summaryOf('Steps:', '- [ ] audit queues', '- [x] set limits')).toBe(
       'Steps:\n\n[ ] audit queues\n\n[x] set limits',
     );
-    expect(summaryOf('A claim[^1].', '', '[^1]: https://example.com/n')).toBe(
-      'A claim[^1].\n\n[^1]: https://example.com/n',
-    );
+    // A footnote is left out with its mark, with a warning (see markdown-footnotes.test.ts).
+    expect(summaryOf('A claim[^1].', '', '[^1]: https://example.com/n')).toBe('A claim.');
   });
 
   it('keeps a definition alone under its heading, which would leave the section empty', () => {
