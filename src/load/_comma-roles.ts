@@ -7,13 +7,23 @@ const MOST_PARTS = 4;
  * the roles file names "Head of Sales, EMEA", and three roles when it does not ("VP, Engineering"
  * is VP and Engineering unless the file names "VP, Engineering"). The longest known run wins.
  */
-export function commaRolesJoined(roles: readonly unknown[], known: (role: string) => boolean): unknown[] {
+export function commaRolesJoined(
+  roles: readonly unknown[],
+  known: (role: string) => boolean,
+  /**
+   * The roles were written as entries of their own (a JSON or YAML list): a run of them is one role
+   * only when one of its parts is no role by itself. `["Head of Sales", "EMEA"]` are two roles when
+   * the roles file names both, even when it also names "Head of Sales, EMEA".
+   */
+  entries = false,
+): unknown[] {
   const joined: unknown[] = [];
   for (let at = 0; at < roles.length; ) {
     let taken = 1;
     for (let parts = Math.min(MOST_PARTS, roles.length - at); parts > 1; parts--) {
       const run = roles.slice(at, at + parts);
       if (!run.every((role): role is string => typeof role === 'string' && role.length <= 200)) continue;
+      if (entries && run.every((role) => known(role))) continue;
       if (known(run.join(', '))) {
         taken = parts;
         break;

@@ -158,8 +158,14 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
   const raw: Record<string, unknown> & { id: string } = { ...parsed.raw, id };
   // ["Engineering Manager, Software Engineer"] names two roles, as a "Best for" line would.
   const roles: unknown = raw.roles;
+  const known = (role: string) => taxonomy.lookup(role) !== undefined;
+  // A text summary's roles are its "Best for" line's, split already; a list's entries are each written
+  // apart, a comma inside one joining what the roles file names with one ("Head of Sales, EMEA").
+  const listed = format !== 'text';
   if (Array.isArray(roles) && roles.some((role) => typeof role === 'string' && role.includes(',')))
-    raw.roles = roles.flatMap((role: unknown) => (typeof role === 'string' ? splitRoles(role) : [role]));
+    raw.roles = roles.flatMap((role: unknown) =>
+      typeof role !== 'string' ? [role] : listed ? commaRolesJoined(splitRoles(role), known) : splitRoles(role),
+    );
   // `roles: [CTO, Executive, and Product Manager]` (YAML's list, written as a sentence): the last
   // "and" is not part of the role, as in a Best for line.
   if (Array.isArray(raw.roles))
@@ -167,7 +173,7 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
       index > 0 && typeof role === 'string' ? role.replace(LIST_JOINER, '') : role,
     );
   // "Head of Sales, EMEA": a role whose name holds a comma, when the roles file names it so.
-  if (Array.isArray(raw.roles)) raw.roles = commaRolesJoined(raw.roles, (role) => taxonomy.lookup(role) !== undefined);
+  if (Array.isArray(raw.roles)) raw.roles = commaRolesJoined(raw.roles, known, listed);
   const homePage = sourceAddressToLink(raw, parsed.lines);
   if (homePage !== undefined) problems.push({ ...homePage, file });
   const lineOf = (path: readonly PropertyKey[]) => {
