@@ -12,7 +12,8 @@ import { suppressionIndex } from '../state/suppression-index.js';
  *   last looked (a counter read), and at the journal; a suppression committed, or an unsubscribe
  *   journaled, before that look stops the message.
  * - PostgreSQL: `confirm` asks the database and `reasonNow` knows its answer; a send awaits it once a
- *   message has its connection, so a suppression committed before then stops the message.
+ *   message has its connection's turn, and the pool again once it has the connection itself when it
+ *   waited for it, so a suppression committed before then stops the message.
  */
 export interface LateSuppressions {
   /** The reason an address was suppressed since the plan ('' without one), or undefined, as last known. */

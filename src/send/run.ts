@@ -405,6 +405,7 @@ async function deliver(
       const { response } = await options.transport.send(mail, {
         request: (go) => gate.request(go),
         stillWanted: () => (job.suppressedNow ?? job.suppressedSince)?.() === undefined && job.stillOurs?.() !== false,
+        confirm: options.confirmSuppressions,
       });
       options.limiter.accepted?.();
       watch.since = undefined;

@@ -47,6 +47,12 @@ export interface DotGate {
    * `MESSAGE_WITHDRAWN`.
    */
   stillWanted?(): boolean;
+  /**
+   * Resolves once the suppression list was read afresh (see LateSuppressions.confirm), awaited
+   * before `stillWanted` when the message waited for its connection (behind other messages, or for
+   * one to open and log in): what was committed during that wait is then seen too.
+   */
+  confirm?(): Promise<void>;
 }
 
 /** The code of a message not sent because its gate said it is no longer wanted: nothing of it was taken. */
@@ -388,14 +394,21 @@ export function createWirePool(
       // Its pipelined envelope went unanswered once: it goes again one command at a time.
       let unpipelined = false;
       let stallToConfirm = false;
+      let tries = 0;
       for (;;) {
         if (closed) throw poolClosed();
+        // A first try on a lane free now: the read the sender awaited before handing it over is still fresh.
+        const waited = tries++ > 0 || free.length === 0;
         const lane = await acquire();
         try {
           const reused = lane.connection !== undefined;
           const connection = await connectionOf(lane);
           // Turned away for the server's cap before any of the message was sent: the message takes another lane.
           if (!connection) continue;
+          // Waited for a lane or for the connection to open: the list is read again, the connection
+          // idle for one shared query only after such a wait.
+          if ((waited || !reused) && gate?.confirm) await gate.confirm();
+          if (closed) throw poolClosed();
           // The last moment before it goes: its reader may have left while it waited for the connection.
           if (gate?.stillWanted?.() === false) throw withdrawn();
           if (unpipelined) stopPipelining(connection);
