@@ -286,6 +286,9 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       const head = `${settings.dkim ? `${dkimSignature(payload, settings.dkim)}\r\n` : ''}${headText(payload.headers)}`;
       return { response: await pool().send(envelope, [head, ...payload.body], gate) };
     }
+    // nodemailer's pool gives no hook once a connection is in hand: the last look is right before it.
+    if (gate?.confirm) await gate.confirm();
+    if (gate?.stillWanted?.() === false) throw withdrawn();
     const info = (await nodemailerPool().sendMail(mail)) as { response?: string };
     return { response: String(info.response ?? '250 OK') };
   }
