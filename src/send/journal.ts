@@ -246,9 +246,10 @@ function message(error: unknown): string {
  * pages that show whether a reader is subscribed count them as unsubscribed. Read again only when
  * a journal file changed.
  */
-export function journaledAddresses(stateFile: string): (email: string) => boolean {
+export function journaledAddresses(stateFile: string): (email: string) => string | undefined {
   let seen = '';
-  let addresses = new Set<string>();
+  // By address, the reason of its first entry, as a replay keeps the first record.
+  let addresses = new Map<string, string>();
   return (email) => {
     const files: string[] = [];
     let signature = '';
@@ -262,15 +263,18 @@ export function journaledAddresses(stateFile: string): (email: string) => boolea
       }
     }
     if (signature !== seen) {
-      addresses = new Set();
+      addresses = new Map();
       for (const file of files) {
         const text = readIfFile(file);
-        if (text !== undefined)
-          for (const entry of parseJournal(text).entries) addresses.add(canonicalAddress(entry.email));
+        if (text === undefined) continue;
+        for (const entry of parseJournal(text).entries) {
+          const email = canonicalAddress(entry.email);
+          if (!addresses.has(email)) addresses.set(email, entry.reason || 'unsubscribe');
+        }
       }
       seen = signature;
     }
-    return addresses.size > 0 && addresses.has(canonicalAddress(email));
+    return addresses.size > 0 ? addresses.get(canonicalAddress(email)) : undefined;
   };
 }
 

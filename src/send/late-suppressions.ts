@@ -124,8 +124,8 @@ export function watchSuppressions(
       lookNow();
       const known = reason(email);
       if (known !== undefined) return known;
-      // Journaled by `serve` (the state file took no writes), not yet applied: an unsubscribe all the same.
-      return instant?.journaled(email) ? 'unsubscribe' : undefined;
+      // Journaled by `serve` (the state file took no writes), not yet applied: counted by its reason all the same.
+      return instant?.journaled(email);
     },
     confirm: instant ? undefined : fresh,
     get known() {

@@ -422,7 +422,8 @@ async function deliver(
       if (error instanceof LocalWriteError) throw error;
       // Not sent again by the transport: its reader was suppressed while it waited, and nothing was taken.
       if ((error as { code?: unknown } | null)?.code === MESSAGE_WITHDRAWN) {
-        const reason = job.suppressedSince?.();
+        // As the transport was told: a suppression only journaled yet is known to `suppressedNow`.
+        const reason = (job.suppressedNow ?? job.suppressedSince)?.();
         if (reason === undefined && job.stillOurs?.() === false) return { notOurs: true };
         return { suppressed: reason ?? '' };
       }

@@ -83,7 +83,7 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
   };
   return {
     // An unsubscribe still in the journal counts: the preferences page must not show that reader subscribed.
-    isSuppressed: (email) => isSuppressed(db, email) || (journaled?.(email) ?? false),
+    isSuppressed: (email) => isSuppressed(db, email) || journaled?.(email) !== undefined,
     isErased: (email) => isErased(db, email),
     replayPending,
     async add(email, details) {

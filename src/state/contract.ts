@@ -104,8 +104,11 @@ export interface InstantSuppressions {
   version(): number;
   /** As Suppressions.addedSince, answered at once. */
   addedSince(cursor: string | undefined): { cursor: string; added: { email: string; reason: string | null }[] };
-  /** Whether an unsubscribe of the address waits in the journal `serve` writes when the store is busy. */
-  journaled(email: string): boolean;
+  /**
+   * The reason of a suppression of the address (an unsubscribe, a bounce, a complaint) that waits in
+   * the journal `serve` writes when the store is busy, or undefined.
+   */
+  journaled(email: string): string | undefined;
 }
 
 /** The stored waves of one scheduled send (issue and channel). */

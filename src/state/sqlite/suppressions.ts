@@ -86,9 +86,9 @@ export function sqliteSuppressions(db: StateDb): Suppressions {
  * Whether an unsubscribe waits in the journal beside the state file, or in a copy a replay set aside
  * and has not committed: the journal read again only when it changed.
  */
-function journaledNow(db: StateDb): (email: string) => boolean {
-  if (db.memory || !db.name) return () => false;
+function journaledNow(db: StateDb): (email: string) => string | undefined {
+  if (db.memory || !db.name) return () => undefined;
   const stateFile = db.name;
   const journaled = journaledAddresses(stateFile);
-  return (email) => journalWaiting(stateFile) && journaled(email);
+  return (email) => (journalWaiting(stateFile) ? journaled(email) : undefined);
 }
