@@ -45,7 +45,10 @@ const ROOM_FIELDS: readonly FieldName[] = ['greetingName', 'sentTo', 'unsubscrib
 /** Quoted-printable writes a soft line break ("=" CRLF) at most every 73 bytes of a 76-column line. */
 const SOFT_BREAKS = 76 / 73;
 
-/** The reader whose own values are the longest the list accepts, with links signed by `secret`. */
+/**
+ * The reader whose own values are the longest the list accepts, with links signed by `secret`:
+ * the room counted when the list is not known (with it, see list-room.ts).
+ */
 export function longestReader(config: ResolvedConfig, issueId: string, secret: string): PersonalFields {
   const links = personalLinks(config, secret, issueId, LONGEST_SIGNED_ADDRESS);
   return readerFields(links, { email: LONGEST_PRINTED_ADDRESS, firstName: LONGEST_NAME });
@@ -59,20 +62,23 @@ export interface PersonalRoom {
 }
 
 /**
- * The room the longest reader's values (`longest`) may take beyond the sample reader's (`sample`),
- * both as the filler gives them, given how many times the layout prints each field.
+ * The room the longest readers' values (`longest`, each field's longest among them) may take beyond
+ * the sample reader's (`sample`), all as the filler gives them, given how many times the layout
+ * prints each field.
  */
 export function personalRoom(
   uses: Partial<Record<FieldName, number>>,
   sample: FieldValues,
-  longest: FieldValues,
+  longest: readonly FieldValues[],
 ): PersonalRoom {
   let bytes = 0;
   let units = 0;
   for (const field of ROOM_FIELDS) {
     const count = uses[field] ?? 0;
     if (!count) continue;
-    const most = Math.ceil(encodedBytes(escapeHtml(longest[field])) * SOFT_BREAKS);
+    let longestBytes = 0;
+    for (const values of longest) longestBytes = Math.max(longestBytes, encodedBytes(escapeHtml(values[field])));
+    const most = Math.ceil(longestBytes * SOFT_BREAKS);
     bytes += count * Math.max(0, most - Buffer.byteLength(escapeHtml(sample[field])));
     units += count * Math.ceil(most / 9);
   }
@@ -81,7 +87,7 @@ export function personalRoom(
 }
 
 /** Quoted-printable bytes of `text` without soft line breaks: each octet outside printable ASCII, and `=`, as "=XX". */
-function encodedBytes(text: string): number {
+export function encodedBytes(text: string): number {
   let bytes = 0;
   for (const octet of Buffer.from(text)) bytes += octet > 0x7e || octet < 0x20 || octet === 0x3d ? 3 : 1;
   return bytes;

@@ -26,6 +26,7 @@ import { readerFields } from './fields.js';
 import { createTextLineFiller, fieldFiller } from './fill.js';
 import { type EncodedSizes, encodedSizesIn, mayReachFromCounts, sizeCounts, viewProblems } from './gates.js';
 import { renderSubject } from './lead.js';
+import { listLongestReaders, roomReaders } from './list-room.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors, mjmlOptions } from './mjml.js';
 import { cachedMjml } from './mjml-cache.js';
@@ -237,7 +238,11 @@ export async function createRenderer(project: Project, options: RendererOptions 
   };
 
   const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
-  const longest = longestReader(config, issue.id, SIZE_ESTIMATE_KEY);
+  // With the list, room for its own longest values; without, for the longest it could hold.
+  const listLongest = project.subscribers?.length
+    ? listLongestReaders(config, issue.id, SIZE_ESTIMATE_KEY, roomReaders(project.subscribers))
+    : [];
+  const longest = listLongest.length ? listLongest : [longestReader(config, issue.id, SIZE_ESTIMATE_KEY)];
   /** How many times a variant's HTML prints each field whose length is the reader's own. */
   const fieldUses = (rendered: LanguageRender) =>
     roomFieldUses(rendered.segments ? { segments: rendered.segments } : { parts: htmlPartsOf(rendered) }, tokens);
@@ -312,7 +317,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
         ? sampleFromPieces(own, sampleValues, variant.id)
         : sampleFromWhole(personalise(sampleReader), where);
       // Each language its readers read is measured: German labels are longer than English ones.
-      // With room for a reader whose name and address are as long as the list allows (see personal-room.ts).
+      // With room for the longest name and address of a reader (see personal-room.ts, list-room.ts).
       const measured = [...byLanguage.values()].map((rendered) => {
         const values = rendered === own ? sampleValues : fillers(sampleReader, rendered.language, variant);
         const counts =
@@ -321,7 +326,8 @@ export async function createRenderer(project: Project, options: RendererOptions 
             : rendered.segments
               ? sampleFromPieces(rendered, values, variant.id).counts
               : sizeCounts(personaliseIn(rendered, sampleReader).html);
-        const room = personalRoom(fieldUses(rendered), values, fillers(longest, rendered.language, variant));
+        const longestValues = longest.map((reader) => fillers(reader, rendered.language, variant));
+        const room = personalRoom(fieldUses(rendered), values, longestValues);
         return { rendered, room, mayReach: mayReachFromCounts(withRoom(counts, room), config) };
       });
       for (const rendered of byLanguage.values()) {

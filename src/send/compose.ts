@@ -5,8 +5,10 @@ import { type Problem, throwIfErrors } from '../errors.js';
 import type { Variant } from '../group/index.js';
 import type { Project } from '../load/project.js';
 import type { Subscriber } from '../model/subscriber.js';
+import type { SubscriberTable } from '../model/subscriber-table.js';
 import { printable } from '../printable.js';
 import { readerFields } from '../render/fields.js';
+import { roomReaders } from '../render/list-room.js';
 import type { CompiledVariant } from '../render/types.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { buildMailOptions, buildWireMailOptions } from './message.js';
@@ -14,14 +16,25 @@ import { refuseWarnings } from './send-checks.js';
 
 /**
  * The render stage as the send sees it: compiled variants by id. Replaceable in tests. A send
- * hands it one reader per locale in `project.subscribers` (all a render needs: the languages to
- * compile), not the whole list.
+ * hands it a few readers in `project.subscribers` (see `renderReaders`), not the whole list.
  */
 export type Compile = (
   project: Project,
   variants: Variant[],
   options?: { clickSecret?: string | undefined; cacheSecret?: string | undefined; mjmlCache?: false | undefined },
 ) => Promise<Map<string, CompiledVariant>>;
+
+/**
+ * The readers a send's render is given: the first of each locale (the languages to compile) and
+ * those holding the list's longest name and addresses, which the size gate makes room for.
+ */
+export function renderReaders(subscribers: SubscriberTable): Subscriber[] {
+  const readers = subscribers.localeSamples();
+  const longest = roomReaders(subscribers);
+  for (const reader of [longest.greeting, longest.printed, longest.signed, longest.nameless])
+    if (reader && !readers.includes(reader)) readers.push(reader);
+  return readers;
+}
 
 /** Loaded on first use: MJML is heavy, and commands that only read state never render. */
 export const defaultCompile: Compile = async (project, variants, options) => {

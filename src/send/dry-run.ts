@@ -6,7 +6,7 @@ import type { StateLocation } from '../state/location.js';
 import { openStateToRehearse, postgresSideFileBase } from '../state/open.js';
 import type { Channel } from './channel.js';
 import { decideClickTags } from './click-tags.js';
-import { type Compile, renderChecked } from './compose.js';
+import { type Compile, renderChecked, renderReaders } from './compose.js';
 import { coversPartOfList, type DeliveryStatus, resendGeneration } from './ledger.js';
 import { planDelivery } from './plan.js';
 import type { SendReport } from './report.js';
@@ -87,7 +87,7 @@ export async function rehearseSend(
     // run that passes is a send that is not refused for what it renders.
     await renderChecked(
       compile,
-      withSubscribers(project, subscribers.localeSamples()),
+      withSubscribers(project, renderReaders(subscribers)),
       plan.audience.variants,
       log,
       env.secret,

@@ -9,7 +9,7 @@ import { openState, postgresSideFileBase } from '../state/open.js';
 import { noteFileFieldsAt } from '../store/open-location.js';
 import { deliveryChannel } from './channel.js';
 import { decideClickTags } from './click-tags.js';
-import { buildFor, defaultCompile, renderChecked } from './compose.js';
+import { buildFor, defaultCompile, renderChecked, renderReaders } from './compose.js';
 import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
 import { rehearseSend } from './dry-run.js';
 import { greylistingNotice } from './greylist.js';
@@ -251,8 +251,8 @@ async function sendLoaded(
     // no connection. Otherwise its first connection opened while the issue loaded (connectEarly).
     // No more connections opened ahead than there are messages to send.
     const connectionChecked = startConnectionCheck(transport, plan.sending.length, early?.opening);
-    // The render needs the readers' languages only: one reader per locale, not the list.
-    const readersByLocale = withSubscribers(project, subscribers.localeSamples());
+    // The render needs the readers' languages and longest values only, not the list.
+    const readersByLocale = withSubscribers(project, renderReaders(subscribers));
     decideClickTags(
       plan.audience.variants,
       await state(() => store.clickTags(issue.id)),
