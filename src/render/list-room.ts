@@ -30,6 +30,9 @@ const PLAIN_PRINTED = /[^\x20\x21\x23-\x25\x28-\x3b\x3f-\x7e]/;
 /** Characters an address keeps as one byte in a signed link's JSON (printable ASCII but space, `"` and `\`). */
 const PLAIN_SIGNED = /[^\x21\x23-\x5b\x5d-\x7e]/;
 
+/** Characters plain both ways. */
+const PLAIN_BOTH = /[^\x21\x23-\x25\x28-\x3b\x3f-\x5b\x5d-\x7e]/;
+
 /** Bytes `text` comes to once escaped for HTML and encoded as quoted-printable. */
 function printedBytes(text: string): number {
   return PLAIN_PRINTED.test(text) ? encodedBytes(escapeHtml(text)) : text.length;
@@ -40,6 +43,19 @@ function signedBytes(email: string): number {
   return PLAIN_SIGNED.test(email) ? Buffer.byteLength(JSON.stringify(canonicalAddress(email))) : email.length + 2;
 }
 
+/**
+ * Whether the reader's greeting name is surely no longer than `most` bytes, without working it
+ * out: a plain name's greeting is a part of it, so no longer than it is written. A plain name
+ * greets its reader unless each of its words is a title or an initial ("Dr. J.") or holds an @,
+ * which only matters until a reader without a greeting name has been found.
+ */
+function cannotBeatGreeting(reader: Subscriber, most: number, namelessFound: boolean): boolean {
+  const { firstName, name } = reader;
+  if (firstName?.trim()) return firstName.length <= most && !PLAIN_PRINTED.test(firstName);
+  if (!name || name.length > most || PLAIN_PRINTED.test(name)) return false;
+  return namelessFound || (!name.includes('.') && !name.includes('@') && name.trim() !== '');
+}
+
 /** One pass over the list: O(readers), one greeting name worked out per reader that may beat the longest. */
 export function roomReaders(subscribers: Iterable<Subscriber>): RoomReaders {
   const found: RoomReaders = { greeting: undefined, printed: undefined, signed: undefined, nameless: undefined };
@@ -47,19 +63,20 @@ export function roomReaders(subscribers: Iterable<Subscriber>): RoomReaders {
   let printedMost = -1;
   let signedMost = -1;
   for (const reader of subscribers) {
-    const printed = printedBytes(reader.email);
+    const { email } = reader;
+    // Nearly every address is plain for both: one test, its length its weight.
+    const plain = !PLAIN_BOTH.test(email);
+    const printed = plain ? email.length : printedBytes(email);
     if (printed > printedMost) {
       printedMost = printed;
       found.printed = reader;
     }
-    const signed = signedBytes(reader.email);
+    const signed = plain ? email.length + 2 : signedBytes(email);
     if (signed > signedMost) {
       signedMost = signed;
       found.signed = reader;
     }
-    // A plain first name is the greeting as it is, trimmed: no longer than it is written.
-    const first = reader.firstName;
-    if (first && first.length <= greetingMost && !PLAIN_PRINTED.test(first) && first.trim()) continue;
+    if (cannotBeatGreeting(reader, greetingMost, found.nameless !== undefined)) continue;
     const name = greetingName(reader);
     if (name === undefined) {
       found.nameless ??= reader;
