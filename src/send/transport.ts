@@ -229,16 +229,23 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   // short, so the command ends at once rather than when the server's greeting or connection times out.
   const checking = new Set<SMTPConnection>();
   let smtpUtf8: Promise<boolean> | undefined;
+  let smtpUtf8Probed = false;
   const offersSmtpUtf8 = () => {
     if (smtpUtf8) return smtpUtf8;
     // A connection of the pool already said it in its EHLO: no connection of the probe's own.
     const known = wire?.extensions();
     smtpUtf8 = known
       ? Promise.resolve(known.includes('SMTPUTF8'))
-      : probeSmtpUtf8(options, checking).catch((error: unknown) => {
-          smtpUtf8 = undefined; // a failed probe is retried with the message, like any connection error
-          throw error;
-        });
+      : probeSmtpUtf8(options, checking).then(
+          (offered) => {
+            smtpUtf8Probed = true;
+            return offered;
+          },
+          (error: unknown) => {
+            smtpUtf8 = undefined; // a failed probe is retried with the message, like any connection error
+            throw error;
+          },
+        );
     return smtpUtf8;
   };
   return {
@@ -278,7 +285,10 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   async function deliver(mail: SendMailOptions, gate: DotGate | undefined): Promise<{ response: string }> {
     // nodemailer would put a non-ASCII local part into RCPT TO as raw 8-bit bytes whether or
     // not the server offers SMTPUTF8; refuse that reader instead, before anything is sent.
-    if (envelopeRecipients(mail).some(needsSmtpUtf8) && !(await offersSmtpUtf8())) throw smtpUtf8Refusal();
+    // Not yet known, the answer waits for a probe connection to open and log in: a wait of its own.
+    const needsUtf8 = envelopeRecipients(mail).some(needsSmtpUtf8);
+    const probing = needsUtf8 && !smtpUtf8Probed && !wire?.extensions();
+    if (needsUtf8 && !(await offersSmtpUtf8())) throw smtpUtf8Refusal();
     const payload = wirePayloadOf(mail);
     if (payload && wireSupported()) {
       const envelope = mail.envelope as { from: string; to: string[] };
@@ -287,7 +297,9 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       return { response: await pool().send(envelope, [head, ...payload.body], gate) };
     }
     // nodemailer's pool gives no hook once a connection is in hand: the last look is right before it.
-    if (gate?.confirm) await gate.confirm();
+    // The sender read the list afresh just before handing the message over; read again only when
+    // the message waited since, for the probe (a second shared read a message slowed every one).
+    if (probing && gate?.confirm) await gate.confirm();
     if (gate?.stillWanted?.() === false) throw withdrawn();
     const info = (await nodemailerPool().sendMail(mail)) as { response?: string };
     return { response: String(info.response ?? '250 OK') };
