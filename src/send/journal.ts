@@ -254,13 +254,12 @@ export function journaledAddresses(stateFile: string): (email: string) => string
     const files: string[] = [];
     let signature = '';
     for (const file of journalFiles(stateFile)) {
-      try {
-        const { size, mtimeMs, ino } = statSync(file);
-        signature += `${file}\u0000${size}\u0000${mtimeMs}\u0000${ino}\n`;
-        files.push(file);
-      } catch {
-        // Gone: applied by a replay meanwhile.
-      }
+      // Missing (none journaled, or applied by a replay meanwhile): told without an exception,
+      // as this runs before every message a send hands over.
+      const found = statSync(file, { throwIfNoEntry: false });
+      if (!found) continue;
+      signature += `${file}\u0000${found.size}\u0000${found.mtimeMs}\u0000${found.ino}\n`;
+      files.push(file);
     }
     if (signature !== seen) {
       addresses = new Map();
@@ -276,17 +275,6 @@ export function journaledAddresses(stateFile: string): (email: string) => string
     }
     return addresses.size > 0 ? addresses.get(canonicalAddress(email)) : undefined;
   };
-}
-
-/**
- * Whether an unsubscribe may wait beside `stateFile`: the journal, or a copy a replay renamed aside
- * and has not committed yet (under way, or stopped by a state file that took no writes, which
- * leaves the copy for the next replay). A stat while the journal is there, else a folder listing.
- */
-export function journalWaiting(stateFile: string): boolean {
-  const locations = journalLocations(stateFile);
-  if (locations.some((file) => statSync(file, { throwIfNoEntry: false }) !== undefined)) return true;
-  return journalFiles(stateFile).length > locations.length;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { canonicalAddress } from '../../address.js';
-import { applyUnsubscribeJournal, journaledAddresses, journalWaiting } from '../../send/journal.js';
+import { applyUnsubscribeJournal, journaledAddresses } from '../../send/journal.js';
 import { isSuppressed, type StateDb } from '../../send/store.js';
 import { hashedAddress } from '../../store/hash.js';
 import type { InstantSuppressions, Suppressions } from '../contract.js';
@@ -88,7 +88,5 @@ export function sqliteSuppressions(db: StateDb): Suppressions {
  */
 function journaledNow(db: StateDb): (email: string) => string | undefined {
   if (db.memory || !db.name) return () => undefined;
-  const stateFile = db.name;
-  const journaled = journaledAddresses(stateFile);
-  return (email) => (journalWaiting(stateFile) ? journaled(email) : undefined);
+  return journaledAddresses(db.name);
 }
