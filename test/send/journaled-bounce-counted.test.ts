@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { planAudience } from '../../src/group/index.js';
-import { sendIssue } from '../../src/send/index.js';
 import { appendToJournal, journalPath } from '../../src/send/journal.js';
 import { perTest } from '../helpers/per-test.js';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
-import { until } from './_waiting.js';
+import type { TestSmtpServer } from '../helpers/smtp.js';
+import type { SendFixture } from './_fixture.js';
+import { sendWhileSecondIsSuppressed } from './_held-send.js';
 
 /**
  * A bounce or complaint `serve` could only journal (the state file took no writes), caught by the
@@ -16,41 +14,10 @@ import { until } from './_waiting.js';
 
 const opened = perTest<{ server: TestSmtpServer; fixture: SendFixture }>(['server', 'fixture']);
 
-async function sendWhileJournaling(reason: string) {
-  let release = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let dataEnded = 0;
-  opened.fixture = await sendFixture(4, { concurrency: 1 });
-  // The first message's reply waits: the second reader's message is built and waits for its turn.
-  opened.server = await startSmtpServer({
-    faults: { holdData: held },
-    onDataEnd: () => {
-      dataEnded++;
-    },
-  });
-  const project = await opened.fixture.load();
-  const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
-  const second = plan.recipients[1]!.subscriber.email;
-  const running = sendIssue({
-    issueDir: opened.fixture.issueDir,
-    subscribersFile: opened.fixture.subscribersFile,
-    cwd: opened.fixture.dir,
-    env: sendEnv(opened.server.url()),
-    lateSuppressionCheckMs: 60_000,
-  });
-  await until(() => dataEnded >= 1, 'the first message taken, its reply held', 20_000, 2);
-  appendToJournal(journalPath(`${opened.fixture.dir}/.rolecast/state.db`), {
-    email: second,
-    reason,
-    source: 'webhook',
-    at: new Date().toISOString(),
-  });
-  release();
-  const report = await running;
-  const mailed = (await opened.server.messages()).flatMap((m) => m.envelope.to);
-  return { report, mailed, second, planned: plan.recipients.length };
+function sendWhileJournaling(reason: string) {
+  return sendWhileSecondIsSuppressed(opened, 4, (stateFile, email) =>
+    appendToJournal(journalPath(stateFile), { email, reason, source: 'webhook', at: new Date().toISOString() }),
+  );
 }
 
 describe('a bounce or complaint journaled while the message before the reader’s is on the wire', () => {
