@@ -119,10 +119,10 @@ function printBounces(out: NodeJS.WritableStream, issueId: string, records: Boun
   print(out, `${printable(issueId)} bounces: ${t.hard} hard, ${t.soft} soft, ${t.complaints} complaint(s)${rates}`);
   for (const r of records) {
     const mark = r.outcome === 'counted' ? '·' : '✗';
-    const status = r.status ? ` ${r.status}` : '';
+    const status = r.status ? ` ${printable(r.status)}` : '';
     print(
       out,
-      `  ${mark} ${printable(r.email)} [${r.kind}${status}, ${r.outcome}, ${r.source}]: ${printable(r.diagnostic)}`,
+      `  ${mark} ${printable(r.email)} [${r.kind}${status}, ${r.outcome}, ${printable(r.source)}]: ${printable(r.diagnostic)}`,
     );
   }
 }
