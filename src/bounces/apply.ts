@@ -49,10 +49,11 @@ export async function applyEvents(
 
 async function applyOne(
   store: BounceStore,
-  event: BounceEvent,
+  given: BounceEvent,
   options: ApplyOptions,
   resolve: Resolver,
 ): Promise<Decision> {
+  const event = storable(given);
   if (
     (await store.hasEvent(event.eventId)) ||
     (event.legacyEventId !== undefined && (await store.hasEvent(event.legacyEventId)))
@@ -94,6 +95,23 @@ async function applyOne(
   };
   await store.insertEvent(record);
   return { ...record, inARow };
+}
+
+/**
+ * PostgreSQL's text holds no NUL character: one in a receiving server's reply (relayed by a
+ * provider, quoted in a report) would fail the whole batch, on every retry. Each becomes U+FFFD,
+ * the same on every retry, so a redelivered event is still the same event.
+ */
+function storable(event: BounceEvent): BounceEvent {
+  const clean = (text: string) => text.replaceAll('\u0000', '\uFFFD');
+  return {
+    ...event,
+    eventId: clean(event.eventId),
+    legacyEventId: event.legacyEventId === undefined ? undefined : clean(event.legacyEventId),
+    status: event.status === undefined ? undefined : clean(event.status),
+    diagnostic: clean(event.diagnostic),
+    source: clean(event.source),
+  };
 }
 
 /**
