@@ -1,4 +1,5 @@
 import { createVerify, X509Certificate } from 'node:crypto';
+import { classifyFailure, findStatus } from '../../bounces/classify.js';
 import { type BounceEvent, emptyHints } from '../../bounces/index.js';
 import { hashedAddress } from '../../store/hash.js';
 import { dateOf, fresh, type Provider, parseJson, record, text } from './_types.js';
@@ -157,23 +158,22 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
   }
   if (type === 'Bounce') {
     const bounce = record(note.bounce);
-    const kind = text(bounce.bounceType) === 'Permanent' ? 'hard' : 'soft';
     const id = text(bounce.feedbackId) ?? text(mail.messageId) ?? '';
     const recipients = Array.isArray(bounce.bouncedRecipients) ? bounce.bouncedRecipients : [];
     return recipients.flatMap((r): BounceEvent[] => {
       const email = text(record(r).emailAddress);
       if (!email || !id) return [];
-      const diagnostic =
-        text(record(r).diagnosticCode) ??
-        `${text(bounce.bounceType)} bounce (${text(bounce.bounceSubType) ?? 'General'})`;
-      const status = text(record(r).status);
+      const given = text(record(r).diagnosticCode);
+      const diagnostic = given ?? `${text(bounce.bounceType)} bounce (${text(bounce.bounceSubType) ?? 'General'})`;
+      const written = text(record(r).status);
+      const status = written && /^[245]\.\d{1,3}\.\d{1,3}$/.test(written) ? written : undefined;
       return [
         {
           eventId: recipientEventId(id, email),
           legacyEventId: legacyEventId(id, email),
-          kind,
+          kind: sesKind(text(bounce.bounceType), text(bounce.bounceSubType), status, given),
           address: email,
-          status: status && /^[245]\.\d{1,3}\.\d{1,3}$/.test(status) ? status : undefined,
+          status,
           diagnostic: diagnostic.slice(0, 1000),
           source: 'ses',
           at: dateOf(bounce.timestamp, now),
@@ -207,6 +207,31 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
     });
   }
   return [];
+}
+
+/** SES's own verdicts that the address is bad: it has no mailbox, or SES will not send to it after earlier hard bounces. */
+const SES_HARD_SUBTYPES = new Set(['NoEmail', 'Suppressed', 'OnAccountSuppressionList']);
+
+/**
+ * SES calls every 5xx refusal `Permanent`, a DMARC failure or a block list too (subtype General),
+ * which says nothing against the reader's address: read by its status and words, as the same
+ * refusal from a mailbox, SendGrid or Mailgun is (see bounces/classify.ts), or one such mistake
+ * would suppress every reader of a provider for good. A Permanent bounce quoting no server is
+ * SES's own verdict, and hard.
+ */
+function sesKind(
+  type: string | undefined,
+  subType: string | undefined,
+  status: string | undefined,
+  diagnostic: string | undefined,
+): BounceEvent['kind'] {
+  if (type !== 'Permanent') return 'soft';
+  if (SES_HARD_SUBTYPES.has(subType ?? '') || (status === undefined && diagnostic === undefined)) return 'hard';
+  const words = diagnostic ?? '';
+  return classifyFailure(
+    status?.endsWith('.0.0') ? (findStatus(words) ?? status) : (status ?? findStatus(words) ?? '5.0.0'),
+    words,
+  );
 }
 
 /**
