@@ -12,6 +12,7 @@ import {
   utf8,
   walkParts,
 } from './_mime.js';
+import { isAutoReply, isChallengeResponse } from './auto-reply.js';
 import { classifyFailure, findStatus, saysMailboxUnknown } from './classify.js';
 import { type BounceEvent, emptyHints, type SourceHints } from './types.js';
 
@@ -136,24 +137,6 @@ function saysItBounced(root: MimePart): boolean {
   );
 }
 
-/**
- * An out-of-office or other automatic reply (RFC 3834 and the headers mail systems add), which a
- * company may send from its postmaster and word like a bounce ("this mailbox does not exist any
- * more"): it has no machine-readable part, and suppressing the reader for it would lose them.
- */
-function isAutoReply(root: MimePart): boolean {
-  const subject = header(root.headers, 'subject') ?? '';
-  const precedence = header(root.headers, 'precedence') ?? '';
-  return (
-    header(root.headers, 'x-autoreply') !== undefined ||
-    header(root.headers, 'x-autorespond') !== undefined ||
-    /^\s*auto[_-]?reply\s*$/i.test(precedence) ||
-    /^\s*(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|out of (?:the )?office|abwesenheit\w*|automatische antwort|r[ée]ponse automatique|absence|respuesta autom[aá]tica|risposta automatica|autosvar|automatisch antwoord)\b/i.test(
-      subject,
-    )
-  );
-}
-
 function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadResult {
   if (!looksLikeBounce(root)) return { events: [], ignored: 'not a delivery report or feedback report' };
   if (isAutoReply(root)) return { events: [], ignored: 'an auto-reply (out of office), not a delivery report' };
@@ -163,6 +146,11 @@ function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadRes
   // failure, whatever code the last attempt got.
   if (isDelayNotice(header(root.headers, 'subject') ?? '', text))
     return { events: [], ignored: 'a delay notice (delivery is still being tried)' };
+  if (isChallengeResponse(root, text))
+    return {
+      events: [],
+      ignored: 'a challenge-response notice (a filter asking the sender to prove itself), not a bounce',
+    };
   // Words alone ("the mailbox … does not exist") are read only from a message that says it bounced.
   const found =
     qmailBlocks(text) ??
