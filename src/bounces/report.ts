@@ -13,7 +13,8 @@ import {
   walkParts,
 } from './_mime.js';
 import { isAutoReply, isChallengeResponse } from './auto-reply.js';
-import { classifyFailure, findStatus, saysMailboxUnknown } from './classify.js';
+import { classifyFailure, findStatus } from './classify.js';
+import { EXIM_COPY, exchangeBlocks, eximBlocks, qmailBlocks, wordsOnly } from './text-report.js';
 import { type BounceEvent, emptyHints, type SourceHints } from './types.js';
 
 /**
@@ -191,89 +192,6 @@ function firstOwnText(part: MimePart): string | undefined {
   return undefined;
 }
 
-interface TextBounce {
-  address: string;
-  diagnostic: string;
-}
-
-/** qmail and Yahoo: `<user@example.com>:` on its own line, the server's reply below it. */
-function qmailBlocks(text: string): TextBounce[] | undefined {
-  const body = text.split(/^--- ?Below this line is a copy of the message/m)[0] ?? text;
-  const lines = body.split(/\r?\n/);
-  const found: TextBounce[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    // Anchored, with bounded classes that exclude "@": linear however long a hostile line is.
-    const match = /^<([^<>\s@]{1,256}@[^<>\s@]{1,256})>:\s*$/.exec(lines[i]!.slice(0, 600));
-    if (!match) continue;
-    const reply: string[] = [];
-    for (let j = i + 1; j < lines.length && j <= i + 10 && lines[j]!.trim() !== ''; j++) reply.push(lines[j]!);
-    if (reply.length) found.push({ address: match[1]!, diagnostic: oneLine(reply.join(' ')) });
-  }
-  return found.length ? found : undefined;
-}
-
-/**
- * Exim's plain-text report ("Mail delivery failed"): after "The following address(es) failed:",
- * each address indented on its own line, the remote server's reply on the indented lines below it,
- * and the original message after "------ This is a copy of the message".
- */
-function eximBlocks(text: string): TextBounce[] | undefined {
-  const start = text.search(/following address(?:\(es\)|es)? failed:/i);
-  if (start < 0) return undefined;
-  const body = text.slice(start).split(EXIM_COPY)[0] ?? '';
-  const lines = body.split(/\r?\n/).slice(1);
-  const found: TextBounce[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^ {1,8}<?([^<>\s@]{1,256}@[^<>\s@]{1,256}?)>?:?\s*$/.exec(lines[i]!.slice(0, 600));
-    if (!match) continue;
-    const reply: string[] = [];
-    for (let j = i + 1; j < lines.length && j <= i + 12 && /^\s{3,}\S/.test(lines[j]!); j++) reply.push(lines[j]!);
-    found.push({ address: match[1]!, diagnostic: oneLine(reply.join(' ')) || 'failed' });
-  }
-  return found.length ? found : undefined;
-}
-
-/** Exim's marker before the copy of the original message. */
-const EXIM_COPY = /^-{3,} This is a copy of (?:the|your) message.*$/m;
-
-/** Legacy Exchange: the address, then within a few lines `Remote Server returned '550 5.1.1 …'`. */
-function exchangeBlocks(text: string): TextBounce[] | undefined {
-  const lines = text.split(/\r?\n/);
-  const found: TextBounce[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const at = lines[i]!.indexOf("Remote Server returned '");
-    if (at < 0) continue;
-    const rest = lines[i]!.slice(at + 24);
-    const reply = rest.slice(0, Math.max(0, rest.indexOf("'")) || rest.length).slice(0, 1000);
-    for (let j = i; j >= Math.max(0, i - 3); j--) {
-      const address = emailTokens(j === i ? lines[j]!.slice(0, at) : lines[j]!)[0];
-      if (address) {
-        found.push({ address, diagnostic: oneLine(reply) });
-        break;
-      }
-    }
-  }
-  return found.length ? found : undefined;
-}
-
-/** Only the words: one address and a clear "does not exist" is still a hard bounce. */
-function wordsOnly(text: string): TextBounce[] | undefined {
-  const addresses = [...new Set(emailTokens(text))];
-  if (addresses.length === 1 && saysMailboxUnknown(text)) {
-    const line = text.split(/\r?\n/).find((l) => saysMailboxUnknown(l)) ?? '';
-    return [{ address: addresses[0]!, diagnostic: oneLine(line.slice(0, 1000)) }];
-  }
-  return undefined;
-}
-
-/** Address-shaped words of a text, found by splitting rather than scanning: linear in the length. */
-function emailTokens(text: string): string[] {
-  return text
-    .split(/[\s<>'"(),;:[\]]+/)
-    .filter((token) => token.length <= 320 && /^[^@]+@[^@]+\.[A-Za-z]{2,}$/.test(token))
-    .map((token) => token.replace(/\.$/, ''));
-}
-
 function event(
   ctx: Context,
   address: string | undefined,
@@ -386,10 +304,6 @@ function parseDate(value: string | undefined): Date | undefined {
   // Dates are short; a hostile header is cut before any pattern runs over it.
   const date = new Date(value.slice(0, 120).replace(/\s*\([^)]*\)\s*$/, ''));
   return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 function sha(value: string | Buffer): string {
