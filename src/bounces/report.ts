@@ -103,7 +103,9 @@ function readFeedback(part: MimePart, ctx: Context): ReadResult {
   const fields = parseHeaders(utf8(part.body));
   const type = (header(fields, 'feedback-type') ?? 'abuse').toLowerCase();
   if (type !== 'abuse' && type !== 'fraud') return { events: [], ignored: `a feedback report of type ${type}` };
-  const recipient = addressOf(header(fields, 'original-rcpt-to')) ?? addressOf(header(fields, 'removal-recipient'));
+  const recipient = [header(fields, 'original-rcpt-to'), header(fields, 'removal-recipient')]
+    .map(addressOf)
+    .find((address) => address !== undefined && !isRedacted(address));
   const agent = header(fields, 'user-agent');
   return {
     events: [
@@ -115,6 +117,15 @@ function readFeedback(part: MimePart, ctx: Context): ReadResult {
       }),
     ],
   };
+}
+
+/**
+ * A feedback loop's stand-in for the reader's address (RFC 6590): "redacted@…", "xxxxxxxx@…",
+ * "***@…". It names nobody; read as an address it would suppress a made-up mailbox in place of
+ * the reader who complained.
+ */
+function isRedacted(address: string): boolean {
+  return /^(?:\[?redacted\]?|x{3,}|\*+|#+)@/i.test(address);
 }
 
 /** Looks like a bounce at all: from a mailer daemon or postmaster, or saying so in the subject. */
