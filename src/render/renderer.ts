@@ -34,6 +34,7 @@ import { longestReader, personalRoom, roomFieldUses, withRoom } from './personal
 import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { createPlainText } from './plain-text.js';
+import { longestRoleHolders, quietRoleSets } from './quiet-room.js';
 import { createSetFrames, type GateSegment, type SetFrameStats } from './set-frames.js';
 import { frameSizes, largestCopyProblems, type SampleGates, sampleFromWhole } from './size-gate.js';
 import { createSplicedTemplates } from './splice.js';
@@ -243,6 +244,8 @@ export async function createRenderer(project: Project, options: RendererOptions 
     ? listLongestReaders(config, issue.id, SIZE_ESTIMATE_KEY, roomReaders(project.subscribers))
     : [];
   const longest = listLongest.length ? listLongest : [longestReader(config, issue.id, SIZE_ESTIMATE_KEY)];
+  // The footer's quiet roles are the reader's own too: the list's longest role names, or the longest accepted.
+  const roleNames = listLongest.length ? longestRoleHolders(project.subscribers!).names : undefined;
   /** How many times a variant's HTML prints each field whose length is the reader's own. */
   const fieldUses = (rendered: LanguageRender) =>
     roomFieldUses(rendered.segments ? { segments: rendered.segments } : { parts: htmlPartsOf(rendered) }, tokens);
@@ -318,6 +321,13 @@ export async function createRenderer(project: Project, options: RendererOptions 
         : sampleFromWhole(personalise(sampleReader), where);
       // Each language its readers read is measured: German labels are longer than English ones.
       // With room for the longest name and address of a reader (see personal-room.ts, list-room.ts).
+      const quietSets = quietRoleSets(variant, roleNames);
+      const longestOf = (language: Language) =>
+        longest.flatMap((reader) =>
+          quietSets.length
+            ? quietSets.map((roles) => fillers({ ...reader, roles }, language, variant))
+            : [fillers(reader, language, variant)],
+        );
       const measured = [...byLanguage.values()].map((rendered) => {
         const values = rendered === own ? sampleValues : fillers(sampleReader, rendered.language, variant);
         const counts =
@@ -326,8 +336,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
             : rendered.segments
               ? sampleFromPieces(rendered, values, variant.id).counts
               : sizeCounts(personaliseIn(rendered, sampleReader).html);
-        const longestValues = longest.map((reader) => fillers(reader, rendered.language, variant));
-        const room = personalRoom(fieldUses(rendered), values, longestValues);
+        const room = personalRoom(fieldUses(rendered), values, longestOf(rendered.language));
         return { rendered, room, mayReach: mayReachFromCounts(withRoom(counts, room), config) };
       });
       for (const rendered of byLanguage.values()) {

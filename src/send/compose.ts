@@ -9,6 +9,7 @@ import type { SubscriberTable } from '../model/subscriber-table.js';
 import { printable } from '../printable.js';
 import { readerFields } from '../render/fields.js';
 import { roomReaders } from '../render/list-room.js';
+import { longestRoleHolders } from '../render/quiet-room.js';
 import type { CompiledVariant } from '../render/types.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { buildMailOptions, buildWireMailOptions } from './message.js';
@@ -26,13 +27,19 @@ export type Compile = (
 
 /**
  * The readers a send's render is given: the first of each locale (the languages to compile) and
- * those holding the list's longest name and addresses, which the size gate makes room for.
+ * those holding the list's longest name, addresses and role names, which the size gate makes room for.
  */
 export function renderReaders(subscribers: SubscriberTable): Subscriber[] {
   const readers = subscribers.localeSamples();
   const longest = roomReaders(subscribers);
-  for (const reader of [longest.greeting, longest.printed, longest.signed, longest.nameless])
-    if (reader && !readers.includes(reader)) readers.push(reader);
+  const roleHolders = longestRoleHolders(subscribers).holders;
+  // The table makes a new object each time it is read: one reader is told by their address.
+  const emails = new Set(readers.map((reader) => reader.email));
+  for (const reader of [longest.greeting, longest.printed, longest.signed, longest.nameless, ...roleHolders]) {
+    if (!reader || emails.has(reader.email)) continue;
+    emails.add(reader.email);
+    readers.push(reader);
+  }
   return readers;
 }
 
