@@ -1,5 +1,6 @@
 import { append } from '../append.js';
 import type { Problem } from '../errors.js';
+import { emptiedItem } from './_emptied-items.js';
 import { tableProblems } from './_markdown-tables.js';
 import { noteTagsOf } from './_note-tags.js';
 import { quotedHeading } from './_quoted-headings.js';
@@ -158,6 +159,12 @@ export function prepareMarkdownBody(
     const unmarked = line.includes('[^') ? outsideCode(line, FOOTNOTE_MARK, () => '') : line;
     const linked = line.includes('](') && !labelLine ? withoutLinks(unmarked) : unmarked;
     lines[index] = unbolded(linked.includes('![[') ? withoutEmbeds(linked) : linked);
+    if (emptiedItem(line, lines[index]!)) {
+      // An item that was only an image: left out with it.
+      lines[index] = '';
+      skip.add(index);
+      continue;
+    }
     // "> **Summary**: …", "> [!summary] Summary": a quote opening with a heading is that heading.
     const heading = quotedHeading(
       lines[index]!,
