@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { type Cache, createCache } from './_cache.js';
 import type { SplitSource } from './pieces.js';
+import { locationKey, placeFreeBlocks } from './place-free.js';
 import { createEnv, HTML_OPTIONS, runTemplate, type TemplateFile, type TemplateSet } from './templates.js';
 
 /**
@@ -120,6 +121,10 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
     },
   });
   const each = htmlEnv.helpers.each as Handlebars.HelperDelegate;
+  const placeFree = placeFreeBlocks(
+    [templates.layout, ...templates.htmlPartials.values()],
+    new Set(Object.keys(htmlEnv.helpers)),
+  );
   htmlEnv.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
     const render = standIn;
     if (!render || filling || !render.standIns.isList(context)) return each.call(this, context, options);
@@ -161,10 +166,12 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
   ): ListSlot => {
     // The frame the block was called in, as it was then (a loop around it changes it in place).
     const outer = { ...(options.data ?? {}) };
-    // An element's output depends on the element and its place in the list: kept per both.
+    // An element's output depends on the element and its place in the list: kept per both, or per
+    // element alone when the block reads nothing of its place (see place-free.ts).
+    const anyPlace = placeFree.has(locationKey((options as { loc?: unknown }).loc) ?? '');
     const kept = new WeakMap<object, Map<string, string>>();
     const one = (element: unknown, index: number, last: boolean): string | undefined => {
-      const key = `${index}\u0000${last}`;
+      const key = anyPlace ? '' : `${index}\u0000${last}`;
       const keep = typeof element === 'object' && element !== null;
       const found = keep ? kept.get(element)?.get(key) : undefined;
       if (found !== undefined) return found;

@@ -162,10 +162,22 @@ export interface SharedViews {
   ids: WeakMap<CardView, number>;
   /** A shared section's entry in the contents list. */
   contents: WeakMap<SectionView, ContentsSection>;
+  /**
+   * Contents entries by what they print: sections that differ only in which roles their cards mark
+   * as the reader's (a contents entry shows none of that) share one entry, so its output in the
+   * contents list is worked out once, not once per role set.
+   */
+  contentsByText: Map<string, ContentsSection>;
 }
 
 export function createSharedViews(): SharedViews {
-  return { cards: new WeakMap(), sections: new Map(), ids: new WeakMap(), contents: new WeakMap() };
+  return {
+    cards: new WeakMap(),
+    sections: new Map(),
+    ids: new WeakMap(),
+    contents: new WeakMap(),
+    contentsByText: new Map(),
+  };
 }
 
 type ContentsSection = DigestView['contents']['sections'][number];
@@ -183,13 +195,27 @@ function contentsOf(section: SectionView): ContentsSection {
   };
 }
 
-function sharedContents(shared: SharedViews, section: SectionView): ContentsSection {
+function sharedContents(shared: SharedViews, language: Language, section: SectionView): ContentsSection {
   let found = shared.contents.get(section);
   if (!found) {
-    found = contentsOf(section);
+    const entry = contentsOf(section);
+    const key = `${language}\u0000${contentsKey(entry)}`;
+    found = shared.contentsByText.get(key);
+    if (!found) {
+      found = entry;
+      shared.contentsByText.set(key, entry);
+    }
     shared.contents.set(section, found);
   }
   return found;
+}
+
+/** Every value a contents entry holds, so two entries with one key read the same. */
+function contentsKey(entry: ContentsSection): string {
+  let key = entry.heading;
+  for (const item of entry.items)
+    key += `\u0000${item.title}\u0001${item.anchor}\u0001${item.href ?? '\u0002'}\u0001${item.linkName}\u0001${item.rtl}`;
+  return key;
 }
 
 /** The language the list writes in: its config locale's, English when it is not shipped. */
@@ -293,7 +319,7 @@ export function buildView(
     contents: {
       summary: contentsSummary(language, locale, cardCount, minutes),
       showHeadings: sections.length > 1,
-      sections: sections.map((s) => (shared ? sharedContents(shared, s) : contentsOf(s))),
+      sections: sections.map((s) => (shared ? sharedContents(shared, language, s) : contentsOf(s))),
     },
     sections,
     sender: { name: config.sender.name, email: config.sender.email },
