@@ -47,6 +47,8 @@ export interface SendJob {
    * worker may have taken the reader over and mailed them. False: not tried, nothing recorded.
    */
   stillOurs?(): boolean;
+  /** Tries made before this run took the job over (a greylisted reader handed back by a send worker). */
+  resumed?: { attempts: number; greylists: number } | undefined;
 }
 
 export type JobOutcome =
@@ -80,6 +82,11 @@ export interface RunOptions {
   greylistRetryMs?: number | undefined;
   /** The first reader the server greylisted in this run, with its reply. */
   onFirstGreylisted?: ((failure: DeliveryFailure, retryMs: number) => void) | undefined;
+  /**
+   * Takes a greylisted job off this run instead of its waiting here (send workers: back to the shared
+   * plan, for any worker once `retryMs` has passed); the run then neither sends nor records it.
+   */
+  handBack?: ((job: SendJob, tries: { attempts: number; greylists: number }, retryMs: number) => void) | undefined;
   onOutcome?: (job: SendJob, outcome: JobOutcome) => void;
   /**
    * Reads the suppression list afresh, awaited once a message has its connection and before it is
@@ -221,7 +228,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     const due = later.takeDue();
     if (due) return due;
     const item = iterator.next();
-    return item.done ? later.waitNext(signal) : { job: item.value };
+    return item.done ? later.waitNext(signal) : { job: item.value, ...item.value.resumed };
   };
   // Two workers per connection: while one waits for the server's reply, the other builds and
   // encodes the next message, so no connection idles. Only `concurrency` are ever on the wire.
@@ -235,6 +242,12 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           const retryMs = options.greylistRetryMs ?? DEFAULT_GREYLIST_RETRY_MS;
           if (greylisted.size === 0) options.onFirstGreylisted?.(delivered.failure, retryMs);
           greylisted.add(job.email);
+          const { attempts = 0, greylists = 0 } = delivered.later;
+          if (options.handBack) {
+            options.handBack(job, { attempts, greylists }, retryMs);
+            job.done?.();
+            continue;
+          }
           later.add({ ...delivered.later, failure: delivered.failure }, retryMs);
           continue;
         }

@@ -112,6 +112,7 @@ export async function sendBatch(
         suppressedSince: () => context.suppressedSince?.(item.email),
         // A greylisted reader comes back minutes later: its lease may be another worker's by then.
         stillOurs: () => !context.isLost(item.seq),
+        resumed: item.greylists > 0 ? { attempts: item.tries, greylists: item.greylists } : undefined,
         build: () =>
           buildFor(project, context.env, context.compiled, subscriber, item.variantId, messageId, context.now()),
       };
@@ -164,6 +165,22 @@ export async function sendBatch(
     },
     signal: context.signal,
     accepted: context.accepted,
+    // A greylisted reader waits minutes: back to the plan with a time, so no lease is held meanwhile
+    // and any worker (this one included) takes them then; one claim at a time, as for any item.
+    handBack(job, tries, retryMs) {
+      const item = itemOf.get(job.email);
+      if (!item) return;
+      report.plan(rolesOf.get(job.email) ?? [], job.variantId, -1);
+      outcomes.push({
+        seq: item.seq,
+        email: item.email,
+        variantId: item.variantId,
+        status: 'later',
+        retryMs,
+        tries: tries.attempts,
+        greylists: tries.greylists,
+      });
+    },
     onSuppressed(job, reason) {
       // Suppressed while its message waited for a try: done without one, as if found at the claim.
       const item = itemOf.get(job.email);

@@ -99,7 +99,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     }
     // The ledger refused (now or before): keep the accepted ones for the side file, and mark the
     // items done if the database still allows it, so no worker sends them again meanwhile.
-    const sent = outcomes.filter((o): o is Exclude<ItemOutcome, { status: 'skipped' }> => o.status === 'sent');
+    const sent = outcomes.filter(
+      (o): o is Exclude<ItemOutcome, { status: 'skipped' | 'later' }> => o.status === 'sent',
+    );
     for (const o of sent) out.unrecorded.push({ email: o.email, variantId: o.variantId, messageId: o.messageId ?? '' });
     try {
       await queue.markDone(sent.map((o) => o.seq));
@@ -115,7 +117,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     feeding = true;
     active++;
     for (const item of items) holding.add(item.seq);
-    out.takenOver += items.filter((item) => item.claims > 1).length;
+    // Claimed again after a greylisting hand-back is not taken over: only claims past those are.
+    out.takenOver += items.filter((item) => item.claims - item.greylists > 1).length;
     const sending = sendBatch(items, {
       ...options.batch,
       isLost: options.isLost,

@@ -92,4 +92,13 @@ CREATE TRIGGER send_plan_readers_erased AFTER INSERT OR UPDATE ON suppressions
     // Null for a plan that kept no readers, or written by an older release: joined by fingerprint only.
     sql: 'ALTER TABLE send_plans ADD COLUMN kept_check TEXT;',
   },
+  {
+    version: 5,
+    name: 'greylisted readers handed back to the plan until a time',
+    // An item a server greylisted waits unleased until not_before (the database's clock), so any
+    // worker may take it then; its tries so far go with it. Items of older plans: null and 0.
+    sql: `ALTER TABLE send_items ADD COLUMN not_before BIGINT,
+  ADD COLUMN tries INTEGER NOT NULL DEFAULT 0,
+  ADD COLUMN greylists INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -54,6 +54,9 @@ export interface ClaimedItem {
   claims: number;
   /** Added to the suppression list since the plan was written: skipped, not sent. */
   suppressed: boolean;
+  /** Tries so far and how many of them a server greylisted, when a worker handed the item back (else 0). */
+  tries: number;
+  greylists: number;
 }
 
 export type ItemOutcome =
@@ -68,6 +71,19 @@ export type ItemOutcome =
       response: string | null;
       attempts: number;
       updatedAt: string;
+    }
+  /**
+   * Greylisted: back to the plan, unleased, not taken by any worker before `retryMs` has passed (by the
+   * database's clock), with its tries so far; nothing in the ledger yet.
+   */
+  | {
+      seq: number;
+      email: string;
+      variantId: string;
+      status: 'later';
+      retryMs: number;
+      tries: number;
+      greylists: number;
     };
 
 export interface QueueProgress {
@@ -75,7 +91,7 @@ export interface QueueProgress {
   open: number;
   /** Open items leased to other workers whose lease has not run out. */
   leasedElsewhere: number;
-  /** When the next of those leases runs out, and the queue's time now (ms). */
+  /** When the next of those leases runs out or a greylisted item may be taken again, and the queue's time now (ms). */
   nextExpiry: number | null;
   now: number;
 }
@@ -176,17 +192,20 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
         variant_id: string;
         claims: number;
         suppressed: boolean;
+        tries: number;
+        greylists: number;
       }>(
         `WITH picked AS (
            SELECT seq FROM send_items
            WHERE issue_id = $1 AND channel = $2 AND plan_id = $6 AND NOT done
              AND (lease_expires_at IS NULL OR GREATEST(lease_expires_at, ${RESTART_GRACE_END(8, 7)}) <= ${NOW(4)})
+             AND (not_before IS NULL OR not_before <= ${NOW(4)})
            ORDER BY seq LIMIT $5
            FOR UPDATE SKIP LOCKED
          )
          UPDATE send_items i SET lease_owner = $3, lease_expires_at = ${NOW(4)} + $7, claims = i.claims + 1
          FROM picked WHERE i.issue_id = $1 AND i.channel = $2 AND i.seq = picked.seq
-         RETURNING i.seq, i.email, i.variant_id, i.claims,
+         RETURNING i.seq, i.email, i.variant_id, i.claims, i.tries, i.greylists,
            EXISTS (SELECT 1 FROM suppressions s WHERE s.email IN (i.email, ${HASHED_KEY_SQL})) AS suppressed`,
         [issueId, channel, worker.id, now(), limit, currentPlan(), leaseMs, serverStartedAt()],
       );
@@ -197,6 +216,8 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
           variantId: r.variant_id,
           claims: r.claims,
           suppressed: r.suppressed,
+          tries: r.tries,
+          greylists: r.greylists,
         }))
         .sort((a, b) => a.seq - b.seq);
     },
@@ -213,6 +234,8 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
         response: [] as (string | null)[],
         attempts: [] as number[],
         at: [] as string[],
+        retryMs: [] as (number | null)[],
+        greylists: [] as number[],
       };
       let sent = 0;
       for (const o of outcomes) {
@@ -220,11 +243,13 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
         cols.email.push(o.email);
         cols.variant.push(o.variantId);
         cols.status.push(o.status);
-        if (o.status === 'skipped') {
+        cols.retryMs.push(o.status === 'later' ? o.retryMs : null);
+        cols.greylists.push(o.status === 'later' ? o.greylists : 0);
+        if (o.status === 'skipped' || o.status === 'later') {
           cols.messageId.push(null);
           cols.code.push(null);
           cols.response.push(null);
-          cols.attempts.push(0);
+          cols.attempts.push(o.status === 'later' ? o.tries : 0);
           cols.at.push(iso());
           continue;
         }
@@ -242,13 +267,14 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
            -- The erasure lock first, before any send_items row is locked below: taken by the ledger
            -- rows' trigger only, it could wait on a forget that waits on those rows (state migration 3).
            SELECT o.* FROM (SELECT pg_advisory_xact_lock_shared(${ERASURE_LOCK_SQL})) AS erasure,
-             unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::int[], $12::text[], $15::text[])
-             AS o(seq, email, variant_id, status, message_id, response_code, response, attempts, updated_at, hashed)
+             unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::int[], $12::text[], $15::text[],
+               $16::bigint[], $17::int[])
+             AS o(seq, email, variant_id, status, message_id, response_code, response, attempts, updated_at, hashed, retry_ms, greylists)
          ), written AS (
            INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
            SELECT $1, $2, email, variant_id, status, message_id, response_code, response, attempts, updated_at
            -- A reader erased while their message was in flight: forget already deleted their rows.
-           FROM o WHERE status <> 'skipped' AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.email = o.hashed)
+           FROM o WHERE status NOT IN ('skipped', 'later') AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.email = o.hashed)
            ${DELIVERY_UPSERT_CONFLICT}
            RETURNING 1
          ), prev AS (
@@ -256,14 +282,22 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
            WHERE issue_id = $1 AND channel = $2 AND plan_id = $14 AND seq = ANY($4::int[])
          ), marked AS (
            UPDATE send_items i SET done = true, lease_owner = NULL, lease_expires_at = NULL, done_by = COALESCE(i.done_by, $3)
-           FROM o WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $14 AND i.seq = o.seq
+           FROM o WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $14 AND i.seq = o.seq AND o.status <> 'later'
+           RETURNING i.seq
+         ), handed AS (
+           -- Greylisted: unleased until its time, for whichever worker claims it then. Only while the
+           -- lease is still this worker's: an item another worker took over is theirs.
+           UPDATE send_items i SET lease_owner = NULL, lease_expires_at = NULL,
+             not_before = ${NOW(18)} + o.retry_ms, tries = o.attempts, greylists = o.greylists
+           FROM o WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $14 AND i.seq = o.seq AND o.status = 'later'
+             AND i.lease_owner = $3 AND NOT i.done
            RETURNING i.seq
          ), counted AS (
            UPDATE send_workers SET sent = sent + $13 WHERE worker_id = $3 RETURNING 1
          )
          SELECT (SELECT count(*) FROM prev WHERE done OR lease_owner IS DISTINCT FROM $3)::int AS lost,
            (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM marked)::int AS marked,
-           (SELECT count(*) FROM counted)::int AS counted`,
+           (SELECT count(*) FROM handed)::int AS handed, (SELECT count(*) FROM counted)::int AS counted`,
         [
           issueId,
           channel,
@@ -280,6 +314,9 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
           sent,
           currentPlan(),
           cols.email.map(hashedAddress),
+          cols.retryMs,
+          cols.greylists,
+          now(),
         ],
       );
       return { lost: result.rows[0]!.lost };
@@ -296,7 +333,8 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
         `WITH t AS (SELECT ${NOW(4)} AS ms)
          SELECT count(*)::int AS items, (count(*) FILTER (WHERE NOT done))::int AS open,
            (count(*) FILTER (WHERE NOT done AND lease_owner <> $3 AND lease_expires_at > (SELECT ms FROM t)))::int AS leased_elsewhere,
-           min(lease_expires_at) FILTER (WHERE NOT done AND lease_expires_at > (SELECT ms FROM t)) AS next_expiry,
+           LEAST(min(lease_expires_at) FILTER (WHERE NOT done AND lease_expires_at > (SELECT ms FROM t)),
+             min(not_before) FILTER (WHERE NOT done AND lease_owner IS NULL AND not_before > (SELECT ms FROM t))) AS next_expiry,
            (SELECT ms FROM t) AS now
          FROM send_items WHERE issue_id = $1 AND channel = $2 AND plan_id = $5`,
         [issueId, channel, worker.id, now(), currentPlan()],
