@@ -279,7 +279,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       queue: {
         claim: async (limit) => {
           const at = clock();
-          const items = await shared.claim(limit);
+          const items = await shared.claim(limit, holding);
           for (const item of items) confirmed.set(item.seq, at);
           return items;
         },

@@ -110,8 +110,13 @@ export interface SendQueue {
   ): Promise<OpenedPlan>;
   /** Renews this worker's heartbeat and leases: the items it still holds, and how many workers are live. */
   heartbeat(): Promise<{ held: Set<number>; liveWorkers: number }>;
-  /** Up to `limit` open items whose lease is free or ran out, leased to this worker. */
-  claim(limit: number): Promise<ClaimedItem[]>;
+  /**
+   * Up to `limit` open items whose lease is free or ran out, leased to this worker. `holding`: the
+   * items this worker knows it holds; any other item leased to it (a claim whose answer was lost) is
+   * taken again, since its heartbeat would otherwise renew that lease for ever with nobody sending.
+   * Without `holding`, items leased to this worker are left as they are.
+   */
+  claim(limit: number, holding?: Iterable<number>): Promise<ClaimedItem[]>;
   /** Records outcomes in the ledger and marks their items done, in one statement; `lost`: items another worker had claimed meanwhile. */
   complete(outcomes: readonly ItemOutcome[]): Promise<{ lost: number }>;
   progress(): Promise<QueueProgress>;
@@ -185,7 +190,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
       return { held: new Set(row.held), liveWorkers: row.live };
     },
 
-    async claim(limit) {
+    async claim(limit, holding) {
       const result = await query<{
         seq: number;
         email: string;
@@ -198,7 +203,8 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
         `WITH picked AS (
            SELECT seq FROM send_items
            WHERE issue_id = $1 AND channel = $2 AND plan_id = $6 AND NOT done
-             AND (lease_expires_at IS NULL OR GREATEST(lease_expires_at, ${RESTART_GRACE_END(8, 7)}) <= ${NOW(4)})
+             AND (lease_expires_at IS NULL OR GREATEST(lease_expires_at, ${RESTART_GRACE_END(8, 7)}) <= ${NOW(4)}
+               OR ($9::int[] IS NOT NULL AND lease_owner = $3 AND NOT (seq = ANY($9::int[]))))
              AND (not_before IS NULL OR not_before <= ${NOW(4)})
            ORDER BY seq LIMIT $5
            FOR UPDATE SKIP LOCKED
@@ -207,7 +213,17 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
          FROM picked WHERE i.issue_id = $1 AND i.channel = $2 AND i.seq = picked.seq
          RETURNING i.seq, i.email, i.variant_id, i.claims, i.tries, i.greylists,
            EXISTS (SELECT 1 FROM suppressions s WHERE s.email IN (i.email, ${HASHED_KEY_SQL})) AS suppressed`,
-        [issueId, channel, worker.id, now(), limit, currentPlan(), leaseMs, serverStartedAt()],
+        [
+          issueId,
+          channel,
+          worker.id,
+          now(),
+          limit,
+          currentPlan(),
+          leaseMs,
+          serverStartedAt(),
+          holding ? [...holding] : null,
+        ],
       );
       return result.rows
         .map((r) => ({
