@@ -33,6 +33,7 @@ import type { SendReport } from '../report.js';
 import { haltedBy, readUnrecorded, setUnrecordedAside, unrecordedFileOf } from '../state-loss.js';
 import type { MailTransport } from '../transport.js';
 import type { BatchResult } from './batch.js';
+import { leaseClock } from './lease-clock.js';
 import { closeWorkerRun, runPipeline } from './pipeline.js';
 import { createSharedRate } from './rate-share.js';
 import { keptChecksAgree, keptReadersCheck, keyCheck, planFingerprint, withContent, workerReport } from './share.js';
@@ -238,7 +239,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     // When each held item's lease was last known to be ours (claimed, or renewed by a beat that
     // started then), by this host's clock. A worker frozen past its lease (a suspended machine, a
     // stopped process) has no say over its items any more: another worker may have sent them.
-    const clock = () => (options.now?.() ?? new Date()).getTime();
+    const clock = leaseClock(() => (options.now?.() ?? new Date()).getTime());
     let confirmed = new Map<number, number>();
     const stall = new AbortController();
     const stale = (seq: number): boolean => {
