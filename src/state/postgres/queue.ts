@@ -253,7 +253,6 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
         retryMs: [] as (number | null)[],
         greylists: [] as number[],
       };
-      let sent = 0;
       for (const o of outcomes) {
         cols.seq.push(o.seq);
         cols.email.push(o.email);
@@ -269,7 +268,6 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
           cols.at.push(iso());
           continue;
         }
-        if (o.status === 'sent') sent++;
         cols.messageId.push(o.messageId);
         cols.code.push(o.responseCode);
         cols.response.push(o.response);
@@ -283,8 +281,8 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
            -- The erasure lock first, before any send_items row is locked below: taken by the ledger
            -- rows' trigger only, it could wait on a forget that waits on those rows (state migration 3).
            SELECT o.* FROM (SELECT pg_advisory_xact_lock_shared(${ERASURE_LOCK_SQL})) AS erasure,
-             unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::int[], $12::text[], $15::text[],
-               $16::bigint[], $17::int[])
+             unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::int[], $12::text[], $14::text[],
+               $15::bigint[], $16::int[])
              AS o(seq, email, variant_id, status, message_id, response_code, response, attempts, updated_at, hashed, retry_ms, greylists)
          ), written AS (
            INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
@@ -294,24 +292,28 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
            ${DELIVERY_UPSERT_CONFLICT}
            RETURNING 1
          ), prev AS (
-           SELECT seq, lease_owner, done FROM send_items
-           WHERE issue_id = $1 AND channel = $2 AND plan_id = $14 AND seq = ANY($4::int[])
+           SELECT seq, lease_owner, done, done_by FROM send_items
+           WHERE issue_id = $1 AND channel = $2 AND plan_id = $13 AND seq = ANY($4::int[])
          ), marked AS (
            UPDATE send_items i SET done = true, lease_owner = NULL, lease_expires_at = NULL, done_by = COALESCE(i.done_by, $3)
-           FROM o WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $14 AND i.seq = o.seq AND o.status <> 'later'
+           FROM o WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $13 AND i.seq = o.seq AND o.status <> 'later'
            RETURNING i.seq
          ), handed AS (
            -- Greylisted: unleased until its time, for whichever worker claims it then. Only while the
            -- lease is still this worker's: an item another worker took over is theirs.
            UPDATE send_items i SET lease_owner = NULL, lease_expires_at = NULL,
-             not_before = ${NOW(18)} + o.retry_ms, tries = o.attempts, greylists = o.greylists
-           FROM o WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $14 AND i.seq = o.seq AND o.status = 'later'
+             not_before = ${NOW(17)} + o.retry_ms, tries = o.attempts, greylists = o.greylists
+           FROM o WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $13 AND i.seq = o.seq AND o.status = 'later'
              AND i.lease_owner = $3 AND NOT i.done
            RETURNING i.seq
          ), counted AS (
-           UPDATE send_workers SET sent = sent + $13 WHERE worker_id = $3 RETURNING 1
+           -- A write tried again after its answer was lost (its first try committed) counts nothing twice.
+           UPDATE send_workers SET sent = sent + (SELECT count(*) FROM o JOIN prev USING (seq)
+             WHERE o.status = 'sent' AND NOT (prev.done AND prev.done_by = $3))
+           WHERE worker_id = $3 RETURNING 1
          )
-         SELECT (SELECT count(*) FROM prev WHERE done OR lease_owner IS DISTINCT FROM $3)::int AS lost,
+         SELECT (SELECT count(*) FROM prev WHERE CASE WHEN done THEN done_by IS DISTINCT FROM $3
+             ELSE lease_owner IS DISTINCT FROM $3 END)::int AS lost,
            (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM marked)::int AS marked,
            (SELECT count(*) FROM handed)::int AS handed, (SELECT count(*) FROM counted)::int AS counted`,
         [
@@ -327,7 +329,6 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
           cols.response,
           cols.attempts,
           cols.at,
-          sent,
           currentPlan(),
           cols.email.map(hashedAddress),
           cols.retryMs,
