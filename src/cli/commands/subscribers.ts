@@ -87,7 +87,7 @@ export const subscribersCommand: Command = {
       if (action === 'export') {
         const exported = await exportReaders(store, await opened.suppressionChecker(), now);
         const entries = exported.subscribers;
-        if (format === 'csv') ctx.stdout.write(subscribersCsv(entries));
+        if (format === 'csv') ctx.stdout.write(subscribersCsv(entries, (role) => taxonomy.lookup(role) !== undefined));
         else print(ctx.stdout, JSON.stringify({ subscribers: entries }, null, 2));
         if (exported.unconsented)
           print(
