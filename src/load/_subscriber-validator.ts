@@ -25,6 +25,17 @@ const SHOWN_DUPLICATES = 10;
 const KNOWN_FIELDS = new Set(Object.keys(SubscriberSchema.shape));
 
 /**
+ * The roles of an entry that writes them as one text (a CSV cell, a JSON string), split at every
+ * separator and comma: what the file says whatever roles.yaml makes of a comma ("Head of Sales,
+ * EMEA" is one role or two as the roles file names it), so a roles.yaml that gains or loses such a
+ * role changes nothing of the text a send notes. Undefined for a list, whose entries are its text.
+ */
+function typedRoles(raw: unknown): string[] | undefined {
+  const roles = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).roles : undefined;
+  return typeof roles === 'string' ? readerRolesSplit(roles, () => false) : undefined;
+}
+
+/**
  * Forgiving where the meaning is unambiguous: `"roles": "CTO, Executive"` (or `|`/`;` separated)
  * is a list, and `"Active"` is `active`. Anything else is left for the schema to judge.
  */
@@ -263,9 +274,10 @@ export function createEntryValidator(
       }
     }
     const zone = entry?.timezone;
+    const asRead = subscriber.roles;
     taxonomy.readsWritten?.(
       key,
-      subscriber.roles,
+      () => typedRoles(raw) ?? asRead,
       typeof zone === 'string' && zone !== subscriber.timezone ? zone : undefined,
     );
     subscriber.roles = set.roles;

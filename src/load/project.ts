@@ -280,7 +280,7 @@ function spellingsNoted(
     ...taxonomy,
     readsWritten(address, roles, timezone) {
       if (!known.has(address) || asWritten.has(address)) return;
-      asWritten.set(address, [...roles]);
+      asWritten.set(address, [...roles()]);
       if (timezone !== undefined) zonesWritten.set(address, timezone);
     },
     normalise(role) {

@@ -54,8 +54,9 @@ export interface RoleTaxonomy {
    * Told each subscribers-file entry's roles as the file writes them, before they are read: a send
    * notes them so, and a change of this taxonomy alone is then no change of the file. And its time
    * zone as written, where that is read as another spelling ("us/eastern" as America/New_York).
+   * The roles are worked out only when asked for: most entries are of readers the store does not know.
    */
-  readsWritten?(canonicalEmail: string, roles: readonly string[], timezone?: string): void;
+  readsWritten?(canonicalEmail: string, roles: () => readonly string[], timezone?: string): void;
 }
 
 /**
