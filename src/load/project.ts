@@ -134,6 +134,7 @@ export async function inspectProject(
         (email) => asWritten.get(email),
         (email) => zonesWritten.get(email),
         modifiedAt(config.rolesFile),
+        taxonomy.roles.map((role) => role.name),
       );
       table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused, moved: overlaid.moved };

@@ -2,7 +2,7 @@ import { canonicalAddress } from '../address.js';
 import { append } from '../append.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { fileEntryHash, fileFieldHash, readerFieldTimes, writtenEntryHash, writtenRolesHash } from './fields.js';
-import { entrySaysAsNoted, type RoleSpellings, saysAsNoted } from './noted-roles.js';
+import { entrySaysAsNoted, type RoleSpellings, rolesReadOtherwiseAsNoted, saysAsNoted } from './noted-roles.js';
 import { isPaused, type StoreAudience, toSubscriberEntry } from './readers.js';
 import {
   type NotedField,
@@ -84,6 +84,11 @@ export function overlayReaderChanges(
    * (copied or restored keeping it, written where the clock is behind). Unknown: as if written since.
    */
   taxonomyWrittenAt?: Date,
+  /**
+   * Today's role names: with roles.yaml written since a reader's choice, a file whose roles read
+   * as these one for one says what an earlier release's note (without the text) said.
+   */
+  knownRoles: readonly string[] = [],
 ): Overlaid {
   const out: Subscriber[] = [];
   const notes: FileFieldNote[] = [];
@@ -94,6 +99,7 @@ export function overlayReaderChanges(
   const rolesSince = taxonomyWrittenAt?.toISOString();
   // Not written since `at` while roles.yaml was: the only way the same text can read otherwise.
   const onlyRolesRewritten = (at: string) => at > since && (rolesSince === undefined || rolesSince > at);
+  const rolesRewrittenSince = (at: string) => rolesSince === undefined || rolesSince > at;
   const listed = listedOf(subscribers, new Set(moves.values()));
   // The file says the address left, but a reader confirmed a move there since: that was someone
   // before them (their own unsubscribe there is on the suppression list), so their entry is used.
@@ -172,6 +178,12 @@ export function overlayReaderChanges(
             // Roles an earlier release noted without the file's text: a file not written since the
             // choice, so since the note, says what it said then, however a roles.yaml written since reads it.
             (written !== undefined && noted.written === undefined && onlyRolesRewritten(at)) ||
+            // The same with the file written since too (a fresh checkout gives every file a new
+            // time): the same roles, some read as others one for one, are roles.yaml's doing.
+            (written !== undefined &&
+              noted.written === undefined &&
+              rolesRewrittenSince(at) &&
+              rolesReadOtherwiseAsNoted(subscriber, noted.said, knownRoles)) ||
             (field === 'timezone' &&
               asNotedWithZone(subscriber, writtenZone(email), (asZoned) =>
                 saysAsNoted(asZoned, field, noted.said, spellings),
