@@ -98,16 +98,22 @@ function subsetsOf(spellings: readonly string[]): string[][] {
 
 /**
  * Whether the file's roles, some of them read as other roles of today's `roles.yaml` one for one,
- * are the roles a send noted as `said`: what an earlier release's note (which has no text) looks
- * like when only a roles.yaml written since reads the same text otherwise (an alias it used split
- * out into a role of its own, or renamed without keeping it). A file that gives the reader more or
- * fewer roles than were noted is its editor's change. Every pick, none past the limit.
+ * are the roles a send noted as `said` (`hash`: the roles' note, or the whole entry's): what an
+ * earlier release's note (which has no text) looks like when only a roles.yaml written since reads
+ * the same text otherwise (an alias it used split out into a role of its own). Only a role today's
+ * roles.yaml names is read as another; a file that gives the reader more or fewer roles than were
+ * noted, or a role roles.yaml does not know, is its editor's change. Every pick, none past the limit.
  */
-export function rolesReadOtherwiseAsNoted(entry: Subscriber, said: string, knownRoles: readonly string[]): boolean {
-  const options = entry.roles.map((role) => [
-    [role],
-    ...knownRoles.filter((known) => known !== role).map((known) => [known]),
-  ]);
-  for (const roles of combined(options)) if (fileFieldHash({ ...entry, roles }, 'roles') === said) return true;
+export function rolesReadOtherwiseAsNoted(
+  entry: Subscriber,
+  said: string,
+  knownRoles: readonly string[],
+  hash: (entry: Subscriber) => string = (roles) => fileFieldHash(roles, 'roles'),
+): boolean {
+  const known = new Set(knownRoles);
+  const options = entry.roles.map((role) =>
+    known.has(role) ? [[role], ...knownRoles.filter((other) => other !== role).map((other) => [other])] : [[role]],
+  );
+  for (const roles of combined(options)) if (hash({ ...entry, roles }) === said) return true;
   return false;
 }

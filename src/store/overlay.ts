@@ -124,6 +124,11 @@ export function overlayReaderChanges(
         // An earlier release's note has no text: a file not written since the move, under a roles.yaml
         // written since, says what it did then.
         (written !== undefined && noted.written === undefined && onlyRolesRewritten(at)) ||
+        // The same with the file written since (a fresh checkout): see the roles' note below.
+        (written !== undefined &&
+          noted.written === undefined &&
+          rolesRewrittenSince(at) &&
+          rolesReadOtherwiseAsNoted(entry, noted.said, knownRoles, fileEntryHash)) ||
         asNotedWithZone(entry, writtenZone(address), (asZoned) =>
           asWritten && noted.written !== undefined
             ? noted.written === writtenEntryHash(asZoned, asWritten)
