@@ -102,7 +102,7 @@ function subsetsOf(spellings: readonly string[]): string[][] {
  * earlier release's note (which has no text) looks like when only a roles.yaml written since reads
  * the same text otherwise (an alias it used split out into a role of its own). Only a role today's
  * roles.yaml names is read as another; a file that gives the reader more or fewer roles than were
- * noted, or a role roles.yaml does not know, is its editor's change. Every pick, none past the limit.
+ * noted, or a role roles.yaml does not know, is its editor's change. Every pick, or past the limit each role alone.
  */
 export function rolesReadOtherwiseAsNoted(
   entry: Subscriber,
@@ -115,5 +115,11 @@ export function rolesReadOtherwiseAsNoted(
     known.has(role) ? [[role], ...knownRoles.filter((other) => other !== role).map((other) => [other])] : [[role]],
   );
   for (const roles of combined(options)) if (hash({ ...entry, roles }) === said) return true;
-  return false;
+  // Too many picks to try them all (a reader of several roles): each role read as another alone.
+  if (options.reduce((count, spelled) => count * spelled.length, 1) <= MOST_COMBINATIONS) return false;
+  return options.some((spelled, index) =>
+    spelled.some(
+      ([other]) => hash({ ...entry, roles: entry.roles.map((role, at) => (at === index ? other! : role)) }) === said,
+    ),
+  );
 }
