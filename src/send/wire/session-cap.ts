@@ -4,11 +4,17 @@
  * about the connection, not the run's pace nor the message: a new connection takes the message at
  * once, at the same pace. Once one was heard, the cap is known (the messages that connection had
  * taken, the most of any connection refused so), and every connection is closed as it reaches it.
+ * Every message names one reader, so "452 4.5.3 Too many recipients" to its RCPT TO counts the
+ * recipients of the whole session: a cap on its messages too.
  */
 
 /** Words of a cap on the messages of one session or connection (never a rate over time). */
 const SESSION_CAP_WORDS =
   /\btoo many (?:messages|mails|emails) (?:in|on|for|per) (?:this |the |one |a )?(?:session|connection)\b|\b(?:messages?|mails?|emails?) per (?:session|connection)\b|\b(?:session|connection) message (?:limit|count|cap)\b/i;
+
+/** Words of too many recipients, to a message that has one: the session's, unless said of a while. */
+const SESSION_RECIPIENT_WORDS = /\btoo many recipients\b/i;
+const OVER_TIME = /\bper (?:second|minute|hour|day)\b|\bthis (?:minute|hour|day)\b|\btoday\b|\brate\b|\bquota\b/i;
 
 const QUOTED_ADDRESS = /<[^<>]*>|[^\s<>]+@[^\s<>]+/g;
 
@@ -17,11 +23,13 @@ export function isSessionMessageCap(error: unknown): boolean {
   const e = (typeof error === 'object' && error !== null ? error : {}) as {
     responseCode?: unknown;
     response?: unknown;
+    command?: unknown;
   };
   const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   if (code === undefined || code < 400 || code >= 500) return false;
   const words = typeof e.response === 'string' ? e.response.replace(QUOTED_ADDRESS, '<address>') : '';
-  return SESSION_CAP_WORDS.test(words);
+  if (SESSION_CAP_WORDS.test(words)) return true;
+  return e.command === 'RCPT TO' && SESSION_RECIPIENT_WORDS.test(words) && !OVER_TIME.test(words);
 }
 
 export interface SessionCap {
