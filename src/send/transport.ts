@@ -11,6 +11,7 @@ import { RolecastError } from '../errors.js';
 import { LocalWriteError } from './local-write-error.js';
 import { wirePayloadOf } from './message.js';
 import { credentialScrubber, scrubError } from './scrub.js';
+import { nameTimeout } from './timeout-names.js';
 import { CAP_RAISE_MS } from './wire/connection-cap.js';
 import { dkimSignature, signEveryMessage } from './wire/dkim.js';
 import {
@@ -175,7 +176,8 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
     );
   };
   const options = smtpPoolOptions(parsed, settings);
-  const finalReplyMs = settings.timeouts?.finalReplyMs ?? DEFAULT_SMTP_TIMEOUTS.finalReplyMs;
+  const timeouts = { ...DEFAULT_SMTP_TIMEOUTS, ...settings.timeouts };
+  const finalReplyMs = timeouts.finalReplyMs;
   // nodemailer's own pool would send AUTH to a server greeted with HELO all the same, so it is made
   // at its first message, without the credentials once a connection found no login offered.
   let transporter: Transporter | undefined;
@@ -257,7 +259,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
           await pool().open(check.connections);
         } else await checkConnection(options, checking, loginNotOffered);
       } catch (error) {
-        throw verifyError(scrubError(error, scrub), where, shownUser(settings.url, parsed));
+        throw verifyError(nameTimeout(scrubError(error, scrub), timeouts), where, shownUser(settings.url, parsed));
       }
     },
     maxMessageSize() {
@@ -270,7 +272,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
         const { response } = await deliver(mail, gate);
         return { response: scrub(response) };
       } catch (error) {
-        throw scrubError(error, scrub);
+        throw nameTimeout(scrubError(error, scrub), timeouts);
       }
     },
     async close() {

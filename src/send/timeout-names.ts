@@ -1,0 +1,44 @@
+/**
+ * nodemailer says only "Timeout", "Greeting never received" or "Connection timeout" when a wait runs
+ * out. The person running the send needs to know which wait, how long it was and the setting that
+ * sets it, to tell a slow server from a dead one and to lengthen the right one.
+ */
+import { UNSURE_AFTER_DOT } from './retry.js';
+
+export interface NamedTimeouts {
+  connectionMs: number;
+  greetingMs: number;
+  socketMs: number;
+  finalReplyMs: number;
+}
+
+/** Rewrites, in place, the message of a timed-out SMTP wait to name it; other errors are kept as they are. */
+export function nameTimeout<T>(error: T, timeouts: NamedTimeouts): T {
+  if (typeof error !== 'object' || error === null) return error;
+  const e = error as { code?: unknown; timeoutType?: unknown; message?: unknown; stack?: unknown };
+  if (e.code !== 'ETIMEDOUT' || typeof e.message !== 'string') return error;
+  const named = describe(e.timeoutType, (error as Record<string, unknown>)[UNSURE_AFTER_DOT] === true, timeouts);
+  if (!named || e.message.includes(named)) return error;
+  const message = `${e.message}: ${named}`;
+  if (typeof e.stack === 'string') e.stack = e.stack.replace(e.message, message);
+  e.message = message;
+  return error;
+}
+
+function describe(type: unknown, afterDot: boolean, t: NamedTimeouts): string | undefined {
+  if (type === 'CONNECT_TIMEOUT')
+    return `no connection to the SMTP server within ${duration(t.connectionMs)} (send.connectionTimeoutMs)`;
+  if (type === 'GREETING_TIMEOUT')
+    return `the SMTP server sent no greeting within ${duration(t.greetingMs)} (send.greetingTimeoutMs)`;
+  if (type === 'SOCKET_TIMEOUT')
+    return afterDot
+      ? `no reply to the end of the message within ${duration(t.finalReplyMs)} (send.finalReplyTimeoutMs)`
+      : `no reply from the SMTP server within ${duration(t.socketMs)} (send.socketTimeoutMs)`;
+  return undefined;
+}
+
+function duration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000 || ms % 60_000 !== 0) return `${Number((ms / 1000).toFixed(1))} s`;
+  return `${ms / 60_000} min`;
+}
