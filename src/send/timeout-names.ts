@@ -42,3 +42,14 @@ function duration(ms: number): string {
   if (ms < 60_000 || ms % 60_000 !== 0) return `${Number((ms / 1000).toFixed(1))} s`;
   return `${ms / 60_000} min`;
 }
+
+/**
+ * What to do about a server that never greeted: one that takes TLS from the first byte (smtps://,
+ * port 465) waits for the client's TLS hello and says nothing to an smtp:// client, so the wait
+ * runs out as for a server that hangs.
+ */
+export function silentGreetingHint(error: unknown, secure: boolean): string | undefined {
+  const type = (typeof error === 'object' && error !== null ? error : {}) as { timeoutType?: unknown };
+  if (secure || type.timeoutType !== 'GREETING_TIMEOUT') return undefined;
+  return 'the server accepted the connection but never greeted: a port that expects TLS from the start (usually 465) waits silently for an smtp:// client, so write the URL as smtps://…; otherwise check the host and port in SMTP_URL, or raise send.greetingTimeoutMs for a server that greets late; nothing was sent';
+}

@@ -11,7 +11,7 @@ import { RolecastError } from '../errors.js';
 import { LocalWriteError } from './local-write-error.js';
 import { wirePayloadOf } from './message.js';
 import { credentialScrubber, scrubError } from './scrub.js';
-import { nameTimeout } from './timeout-names.js';
+import { nameTimeout, silentGreetingHint } from './timeout-names.js';
 import { CAP_RAISE_MS } from './wire/connection-cap.js';
 import { dkimSignature, signEveryMessage } from './wire/dkim.js';
 import {
@@ -259,7 +259,12 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
           await pool().open(check.connections);
         } else await checkConnection(options, checking, loginNotOffered);
       } catch (error) {
-        throw verifyError(nameTimeout(scrubError(error, scrub), timeouts), where, shownUser(settings.url, parsed));
+        throw verifyError(
+          nameTimeout(scrubError(error, scrub), timeouts),
+          where,
+          shownUser(settings.url, parsed),
+          parsed.secure,
+        );
       }
     },
     maxMessageSize() {
@@ -471,7 +476,7 @@ function decodeCredential(value: string, url: string): string {
 /** nodemailer's `err.command` for a refusal before any login or message: of this client itself. */
 const TURNED_AWAY_AT = new Set(['CONN', 'EHLO', 'HELO']);
 
-function verifyError(error: unknown, where: string, user: string | undefined): RolecastError {
+function verifyError(error: unknown, where: string, user: string | undefined, secure: boolean): RolecastError {
   const e = error as { code?: string; command?: string; response?: string; responseCode?: number; message?: string };
   const reply = e.response ?? e.message ?? String(error);
   const login = e.code === 'EAUTH' || e.code === 'ENOAUTH' || e.responseCode === 535 || e.responseCode === 530;
@@ -523,10 +528,13 @@ function verifyError(error: unknown, where: string, user: string | undefined): R
       },
     );
   const tls = e.code === 'ETLS' || /certificate|self[- ]signed|TLS|SSL/i.test(reply);
+  const silent = silentGreetingHint(error, secure);
   return new RolecastError('E_SMTP_CONNECT', `could not connect to the SMTP server ${where}: ${reply}`, {
-    hint: tls
-      ? "the TLS handshake failed: check the server's certificate (name, expiry, issuer; one signed by your own certificate authority is trusted with NODE_EXTRA_CA_CERTS=ca.pem) and whether the port expects smtps:// (implicit TLS) or smtp:// (STARTTLS); nothing was sent"
-      : 'check the host and port in SMTP_URL and that the server is running; nothing was sent',
+    hint:
+      silent ??
+      (tls
+        ? "the TLS handshake failed: check the server's certificate (name, expiry, issuer; one signed by your own certificate authority is trusted with NODE_EXTRA_CA_CERTS=ca.pem) and whether the port expects smtps:// (implicit TLS) or smtp:// (STARTTLS); nothing was sent"
+        : 'check the host and port in SMTP_URL and that the server is running; nothing was sent'),
   });
 }
 
