@@ -11,6 +11,16 @@ export interface LeftOutTwin extends StoryTwin {
   entry: PoolEntry;
   /** Issues that used the twin, when it was used before; empty when it was picked this week. */
   usedIn: string[];
+  /** Its roles the twin does not name: their readers get the story from neither. */
+  rolesOnlyHere: string[];
+}
+
+/** A pick given up for its twin, which tells the same story to every one of its roles and more. */
+export interface ReplacedTwin extends StoryTwin {
+  /** The entry given up (the twin, `id`, is picked in its place). */
+  entry: PoolEntry;
+  /** The roles the twin reaches that the entry given up did not. */
+  gained: string[];
 }
 
 export interface Selection {
@@ -24,6 +34,8 @@ export interface Selection {
   uncovered: string[];
   /** Candidates passed over as the same story as one picked or already used. */
   twins: LeftOutTwin[];
+  /** Picks given up for a twin met later that serves their roles and more. */
+  replaced: ReplacedTwin[];
 }
 
 /**
@@ -32,7 +44,9 @@ export interface Selection {
  * gets one before any gets a second, and stops adding for a role once `perRole` summaries serve
  * it. A summary picked for one role counts for each of its roles. A candidate with the title of, or
  * a link to the same article as, one picked or used before for a role they share is passed over
- * and reported: its readers would get the story twice. Pure: no clock, no disk.
+ * and reported: its readers would get the story twice. When that candidate names every role of a
+ * twin picked this week and more, it takes the twin's place instead, so the roles only it names
+ * still get the story. Pure: no clock, no disk.
  */
 export function selectFromPool(
   entries: readonly PoolEntry[],
@@ -50,6 +64,7 @@ export function selectFromPool(
   for (const used of entries) if (used.usedIn.length > 0) stories.add(story(used));
   const byId = new Map(entries.map((e) => [e.id, e]));
   const twins: LeftOutTwin[] = [];
+  const replaced: ReplacedTwin[] = [];
   const passedOver = new Set<PoolEntry>();
 
   const counts = new Map(roles.map((role) => [role, 0]));
@@ -64,8 +79,25 @@ export function selectFromPool(
         if (!next) break;
         const twin = stories.twinOf(story(next));
         if (!twin) break;
+        const earlier = byId.get(twin.id);
+        const rolesOnlyHere = next.roles.filter((r) => !earlier?.roles.includes(r));
+        const others = () => [...entries.filter((e) => e.usedIn.length > 0), ...picked].filter((e) => e !== earlier);
+        if (
+          earlier &&
+          picked.has(earlier) &&
+          rolesOnlyHere.length > 0 &&
+          coversAll(next, earlier) &&
+          !tellsAny(story(next), others().map(story))
+        ) {
+          // The later copy reaches everyone the earlier one did, and more: swap rather than lose readers.
+          picked.delete(earlier);
+          for (const served of earlier.roles) counts.set(served, (counts.get(served) ?? 1) - 1);
+          passedOver.add(earlier);
+          replaced.push({ entry: earlier, id: next.id, by: twin.by, gained: rolesOnlyHere });
+          break;
+        }
         passedOver.add(next);
-        twins.push({ entry: next, ...twin, usedIn: byId.get(twin.id)?.usedIn ?? [] });
+        twins.push({ entry: next, ...twin, usedIn: earlier?.usedIn ?? [], rolesOnlyHere });
       }
       if (!next) continue;
       picked.add(next);
@@ -80,7 +112,19 @@ export function selectFromPool(
     coverage,
     uncovered: coverage.filter((c) => c.count === 0).map((c) => c.role),
     twins,
+    replaced,
   };
+}
+
+/** Whether `summary` tells the story of one of `others` for a role they share. */
+function tellsAny(summary: Parameters<ReturnType<typeof storyTwins>['add']>[0], others: readonly (typeof summary)[]) {
+  const stories = storyTwins();
+  for (const other of others) stories.add(other);
+  return stories.twinOf(summary) !== undefined;
+}
+
+function coversAll(entry: PoolEntry, other: PoolEntry): boolean {
+  return other.roles.every((role) => entry.roles.includes(role));
 }
 
 /** The first entry with the highest score: the newest among equals, as candidates are newest first. */

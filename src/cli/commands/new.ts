@@ -9,7 +9,7 @@ import { displayPath } from '../../load/_display.js';
 import { twinReason } from '../../load/same-story.js';
 import { loadPool } from '../../pool/index.js';
 import { planNewIssue, writeNewIssue } from '../../pool/new-issue.js';
-import type { LeftOutTwin, RoleCount } from '../../pool/select.js';
+import type { LeftOutTwin, ReplacedTwin, RoleCount } from '../../pool/select.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
 import { stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, type CommandContext, type ParsedArgs, print } from '../_command.js';
@@ -53,7 +53,7 @@ export const newCommand: Command = {
     const { fitToSizeLimit } = await import('../fit-size.js');
     const fit = await fitToSizeLimit(plan, { configFile: stringOption(args, 'config'), cwd: ctx.cwd, env: ctx.env });
     for (const line of problemLines(plan.warnings, '`rolecast pool` lists every date')) print(ctx.stderr, line);
-    const { uncovered, twins } = plan.selection;
+    const { uncovered, twins, replaced } = plan.selection;
     const picked = plan.selection.picked.filter((entry) => !fit.leftOut.includes(entry));
     const coverage = plan.selection.coverage.map(({ role }) => ({
       role,
@@ -66,6 +66,7 @@ export const newCommand: Command = {
     print(ctx.stdout, coverageLines(coverage, config.perRole, taxonomy, basename(config.rolesFile)));
     if (uncovered.length)
       print(ctx.stdout, `roles with none (no ready, unused pool summary names them): ${uncovered.join(', ')}`);
+    if (replaced.length) print(ctx.stdout, replacedLines(replaced, ctx.cwd));
     if (twins.length) print(ctx.stdout, twinLines(twins, ctx.cwd));
     if (fit.leftOut.length) print(ctx.stdout, sizeLines(fit, config.sizeLimitKb, ctx.cwd));
     print(ctx.stdout, `next: rolecast preview ${displayPath(plan.dir, ctx.cwd)}`);
@@ -116,6 +117,17 @@ function sizeLines(fit: SizeFit, limitKb: number, cwd: string): string {
   ].join('\n');
 }
 
+function replacedLines(replaced: readonly ReplacedTwin[], cwd: string): string {
+  const lines = [
+    `picked ${replaced.length} summar${replaced.length === 1 ? 'y' : 'ies'} in place of a copy of the same story that reached fewer roles:`,
+  ];
+  for (const swap of replaced)
+    lines.push(
+      `  ${displayPath(swap.entry.path, cwd)} left out for "${swap.id}", which ${twinReason(swap)} it and also reaches ${swap.gained.join(', ')}`,
+    );
+  return lines.join('\n');
+}
+
 /** Twins past this many are counted, not named: a pool imported twice must not bury the rest. */
 const TWINS_SHOWN = 10;
 
@@ -126,6 +138,11 @@ function twinLines(twins: readonly LeftOutTwin[], cwd: string): string {
   for (const twin of twins.slice(0, TWINS_SHOWN)) {
     const when = twin.usedIn.length ? `sent in ${twin.usedIn.join(', ')}` : 'picked this week';
     lines.push(`  ${displayPath(twin.entry.path, cwd)}: ${twinReason(twin)} "${twin.id}" (${when})`);
+    // Roles only the copy names: their readers get the story from neither, which must not pass unseen.
+    if (twin.rolesOnlyHere.length)
+      lines.push(
+        `    its ${twin.rolesOnlyHere.join(', ')} readers get this story from neither; to reach them, add ${twin.rolesOnlyHere.length === 1 ? 'that role' : 'those roles'} to "${twin.id}"${twin.usedIn.length ? ' in a later issue' : ''}`,
+      );
   }
   if (twins.length > TWINS_SHOWN) lines.push(`  … and ${twins.length - TWINS_SHOWN} more`);
   lines.push('  if one is a different take, give it its own title and roles; else remove the copy from the pool');
