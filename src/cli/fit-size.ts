@@ -1,9 +1,6 @@
-import { rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { MANIFEST_FILE } from '../load/issue.js';
 import { inspectProject } from '../load/project.js';
 import { newestFirst, type PoolEntry } from '../pool/index.js';
-import type { NewIssuePlan } from '../pool/new-issue.js';
+import { type NewIssuePlan, planText } from '../pool/new-issue.js';
 import { isOverSizeLimit } from '../render/gates.js';
 import { renderProblems } from '../render/index.js';
 
@@ -16,10 +13,11 @@ export interface SizeFit {
 }
 
 /**
- * Renders the issue `new` just wrote as `check` and `build` would and, while a message is over the
- * clip limit, leaves out the summary picked last (a role's third pick before any role's first) and
- * writes the list again. An issue that does not load or render for another reason is left as it is:
- * `check` reports that in full.
+ * Renders the issue `new` is about to write as `check` and `build` would and, while a message is
+ * over the clip limit, leaves out the summary picked last (a role's third pick before any role's
+ * first) from the plan. Nothing is written here: the issue is written once, complete, after this.
+ * An issue that does not load or render for another reason is left as it is: `check` reports that
+ * in full.
  */
 export async function fitToSizeLimit(
   plan: NewIssuePlan,
@@ -35,22 +33,14 @@ export async function fitToSizeLimit(
       cwd: options.cwd,
       env: options.env,
       readers: false,
+      manifestText: planText(plan),
     });
     if (!project || problems.some((p) => p.severity === 'error')) break;
     const over = (await renderProblems(project)).filter(isOverSizeLimit);
     if (over.length === 0 || kept.length <= 1) break;
     measuredKb = Math.max(measuredKb, ...over.map((p) => Number(/([\d.]+) KB/.exec(p.message)?.[1] ?? 0)));
     leftOut.push(kept.pop()!);
-    await rewriteSummaries(plan, kept);
+    plan.manifest.summaries = newestFirst(kept).map((entry) => entry.ref);
   }
   return { leftOut, measuredKb };
-}
-
-/** Writes the manifest again with only `kept`, newest first; temp file and rename, as a crash may come. */
-async function rewriteSummaries(plan: NewIssuePlan, kept: readonly PoolEntry[]): Promise<void> {
-  plan.manifest.summaries = newestFirst(kept).map((entry) => entry.ref);
-  const file = join(plan.dir, MANIFEST_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(plan.manifest, null, 2)}\n`);
-  await rename(temp, file);
 }

@@ -58,6 +58,8 @@ export function isDraftSummaryWarning(problem: Problem): boolean {
 export interface IssueLoadOptions {
   /** The content pool folder, for entries written `pool:<id>`. */
   poolDir?: string | undefined;
+  /** The manifest's text in place of the file's: `new` measures an issue before it writes it. */
+  manifestText?: string | undefined;
 }
 
 export async function loadIssue(
@@ -68,12 +70,12 @@ export async function loadIssue(
   const issueDir = resolve(dir);
   const manifestFile = join(issueDir, MANIFEST_FILE);
   const shown = displayPath(manifestFile);
-  const size = await fileSize(manifestFile);
+  const size = options.manifestText === undefined ? await fileSize(manifestFile) : undefined;
   if (size !== undefined && size > LIMITS.smallFileBytes)
     return { issue: undefined, problems: [tooLarge(shown, size, LIMITS.smallFileBytes)] };
   let text: string;
   try {
-    text = await readFile(manifestFile, 'utf8');
+    text = options.manifestText ?? (await readFile(manifestFile, 'utf8'));
   } catch {
     return {
       issue: undefined,

@@ -73,6 +73,8 @@ export interface ProjectOptions {
   readers?: boolean | undefined;
   /** Called once the config is read, before the issue and the readers: a send connects meanwhile. */
   onConfig?: ((config: ResolvedConfig) => void) | undefined;
+  /** The issue's manifest as text, read in place of its `issue.json` (which may not exist yet). */
+  manifestText?: string | undefined;
 }
 
 /** Loads config, taxonomy, issue and subscribers, collecting every problem instead of stopping at the first. */
@@ -91,7 +93,10 @@ export async function inspectProject(
   options.onConfig?.(config);
   const taxonomy = await loadTaxonomy(config.rolesFile);
   const problems: Problem[] = [...(config.problems ?? []), ...(taxonomy.problems ?? [])];
-  const loaded = await loadIssue(resolve(cwd, options.issueDir), taxonomy, { poolDir: config.poolDir });
+  const loaded = await loadIssue(resolve(cwd, options.issueDir), taxonomy, {
+    poolDir: config.poolDir,
+    manifestText: options.manifestText,
+  });
   append(problems, loaded.problems);
   let table: SubscriberTable | undefined;
   let readers: ReaderSource | undefined;

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { ResolvedConfig } from '../config/schema.js';
@@ -87,16 +87,28 @@ function datedAhead(entry: PoolEntry, after: string): Problem {
 /** With no earlier issue to copy: the lead story first, as the example does (the brand is in From). */
 const DEFAULT_SUBJECT = '{{lead}} · {{weekLabel}}';
 
-/** Writes the planned `issue.json`; never replaces an existing one. */
+/** The planned `issue.json` as it is written. */
+export function planText(plan: NewIssuePlan): string {
+  return `${JSON.stringify(plan.manifest, null, 2)}\n`;
+}
+
+/**
+ * Writes the planned `issue.json` whole or not at all, and never replaces an existing one: the
+ * text goes to a temp file beside it, which is then linked in under its name (a link fails if
+ * the name is taken, so two runs cannot both write it, and a crash never leaves half a file).
+ */
 export async function writeNewIssue(plan: NewIssuePlan): Promise<string> {
   const file = join(plan.dir, MANIFEST_FILE);
+  const temp = `${file}.${process.pid}.tmp`;
   await mkdir(plan.dir, { recursive: true });
   try {
-    // `wx` creates the file only if it is not there, so two runs cannot both write it.
-    await writeFile(file, `${JSON.stringify(plan.manifest, null, 2)}\n`, { flag: 'wx' });
+    await writeFile(temp, planText(plan));
+    await link(temp, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw refuseExisting(file);
     throw error;
+  } finally {
+    await rm(temp, { force: true });
   }
   return file;
 }

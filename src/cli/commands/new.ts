@@ -48,10 +48,11 @@ export const newCommand: Command = {
       now: new Date(),
       rank: await engagementRank(config, ctx, args),
     });
-    const file = await writeNewIssue(plan);
     // Loaded on use: measuring the issue renders it, which brings MJML.
     const { fitToSizeLimit } = await import('../fit-size.js');
+    // Measured before it is written: an issue on disk is always the one the report describes.
     const fit = await fitToSizeLimit(plan, { configFile: stringOption(args, 'config'), cwd: ctx.cwd, env: ctx.env });
+    const file = await writeNewIssue(plan);
     for (const line of problemLines(plan.warnings, '`rolecast pool` lists every date')) print(ctx.stderr, line);
     const { uncovered, twins, replaced } = plan.selection;
     const picked = plan.selection.picked.filter((entry) => !fit.leftOut.includes(entry));
