@@ -51,6 +51,8 @@ export interface Pool {
   /** Issue folders found while looking for uses, sorted by name. */
   issues: IssueFolder[];
   problems: Problem[];
+  /** Files (absolute paths) in the pool folder no one means as a summary (a read-me, a backup), left out with a note. */
+  skipped: { file: string; what: string }[];
 }
 
 export interface PoolOptions {
@@ -74,9 +76,7 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
       message: name.endsWith('/')
         ? 'is a folder in the pool, which is read flat: its files are not pool summaries'
         : `is not a summary file (${SUMMARY_EXTENSIONS.join(', ')}), so it is not in the pool`,
-      hint: name.endsWith('/')
-        ? 'move its summaries up into the pool folder, or keep archived ones outside it'
-        : 'save it in one of those formats, or move it out of the pool folder',
+      hint: folderHint(name),
     });
   const entries: PoolEntry[] = [];
   for (const [id, files] of index.byId) {
@@ -109,7 +109,23 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
       summary,
     });
   }
-  return { dir: config.poolDir, exists: index.exists, entries: newestFirst(entries), issues: usage.issues, problems };
+  const skipped = index.skipped.map(({ name, what }) => ({ file: join(config.poolDir, name), what }));
+  return {
+    dir: config.poolDir,
+    exists: index.exists,
+    entries: newestFirst(entries),
+    issues: usage.issues,
+    problems,
+    skipped,
+  };
+}
+
+function folderHint(name: string): string {
+  if (!name.endsWith('/')) return 'save it in one of those formats, or move it out of the pool folder';
+  // A drafts folder is the usual one: the pool has its own way to hold a draft back.
+  if (/^drafts?\/$/i.test(name))
+    return 'keep a draft in the pool folder itself with "status: draft" (new leaves drafts out), or outside the pool';
+  return 'move its summaries up into the pool folder, or keep archived ones outside it';
 }
 
 /** Newest first; ties by id, so the order never depends on the file system. */

@@ -29,24 +29,42 @@ export interface PoolIndex {
   byId: Map<string, string[]>;
   /** What the folder holds that is not a summary file: subfolders and other extensions (not dot files). */
   ignored: string[];
+  /** Files no one means as a summary (the folder's read-me, an editor's backup), with what each is. */
+  skipped: { name: string; what: string }[];
+}
+
+/**
+ * Files that sit in a folder of notes without being one: a read-me or licence for the folder, and
+ * the copies editors leave beside a file they save. Read as summaries, they would be errors.
+ */
+export function notASummary(name: string): string | undefined {
+  if (/^(readme|license|licence|changelog|contributing)(\.[a-z]{1,8})?$/i.test(name)) return "the folder's read-me";
+  if (/(~|\.bak|\.orig|\.tmp)$/i.test(name) || /^#.*#$/.test(name)) return "an editor's backup copy";
+  return undefined;
 }
 
 /** Lists the summary files directly in the pool folder; a missing folder is an empty pool. */
 export async function indexPool(dir: string): Promise<PoolIndex> {
   let names: string[];
   const ignored: string[] = [];
+  const skipped: { name: string; what: string }[] = [];
   try {
     // A symlinked file is listed too (the issue's loader still refuses one leading out of the project).
     const found = await readdir(dir, { withFileTypes: true });
     names = found.filter((d) => d.isFile() || d.isSymbolicLink()).map((d) => d.name);
     for (const d of found) if (d.isDirectory() && !d.name.startsWith('.')) ignored.push(`${d.name}/`);
   } catch {
-    return { dir, exists: false, byId: new Map(), ignored };
+    return { dir, exists: false, byId: new Map(), ignored, skipped };
   }
   const byId = new Map<string, string[]>();
   const extensions: readonly string[] = SUMMARY_EXTENSIONS;
   for (const name of names.sort()) {
     if (name.startsWith('.')) continue;
+    const what = notASummary(name);
+    if (what) {
+      skipped.push({ name, what });
+      continue;
+    }
     if (!extensions.includes(extname(name).toLowerCase())) {
       ignored.push(name);
       continue;
@@ -54,7 +72,7 @@ export async function indexPool(dir: string): Promise<PoolIndex> {
     const id = summaryIdFromFile(name);
     byId.set(id, [...(byId.get(id) ?? []), join(dir, name)]);
   }
-  return { dir, exists: true, byId, ignored: ignored.sort() };
+  return { dir, exists: true, byId, ignored: ignored.sort(), skipped };
 }
 
 export type RefResolution = { file: string } | { message: string; hint: string };

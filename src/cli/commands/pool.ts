@@ -26,11 +26,29 @@ export const poolCommand: Command = {
         ...entry,
         path: displayPath(path, ctx.cwd),
       }));
-      print(ctx.stdout, JSON.stringify({ dir: shownDir, entries, problems: pool.problems }, null, 2));
+      print(
+        ctx.stdout,
+        JSON.stringify(
+          {
+            dir: shownDir,
+            entries,
+            problems: pool.problems,
+            skipped: pool.skipped.map((s) => ({ ...s, file: displayPath(s.file, ctx.cwd) })),
+          },
+          null,
+          2,
+        ),
+      );
       return hasErrors(pool.problems) ? 2 : 0;
     }
     for (const line of problemLines(pool.problems, '`rolecast pool --json` lists all')) print(ctx.stderr, line);
     print(ctx.stdout, poolTable(shownDir, pool.entries));
+    // Said once, quietly: a read-me in the pool is no mistake, but nothing in the folder goes unmentioned.
+    if (pool.skipped.length)
+      print(
+        ctx.stdout,
+        `not summaries, so not read: ${pool.skipped.map((s) => `${displayPath(s.file, ctx.cwd)} (${s.what})`).join(', ')}`,
+      );
     return hasErrors(pool.problems) ? 2 : 0;
   },
 };
