@@ -67,6 +67,13 @@ export const newCommand: Command = {
     print(ctx.stdout, coverageLines(coverage, config.perRole, taxonomy, basename(config.rolesFile)));
     if (uncovered.length)
       print(ctx.stdout, `roles with none (no ready, unused pool summary names them): ${uncovered.join(', ')}`);
+    // A role whose every pick went to the size trim has none this week too, for another reason.
+    const trimmedAway = coverage.filter((c) => c.count === 0 && !uncovered.includes(c.role)).map((c) => c.role);
+    if (trimmedAway.length)
+      print(
+        ctx.stdout,
+        `roles with none after the size trim (every summary picked for them is left out below): ${trimmedAway.join(', ')}`,
+      );
     if (replaced.length) print(ctx.stdout, replacedLines(replaced, ctx.cwd));
     if (twins.length) print(ctx.stdout, twinLines(twins, ctx.cwd));
     if (fit.leftOut.length) print(ctx.stdout, sizeLines(fit, config.sizeLimitKb, ctx.cwd));
