@@ -78,6 +78,7 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
         : `is not a summary file (${SUMMARY_EXTENSIONS.join(', ')}), so it is not in the pool`,
       hint: folderHint(name),
     });
+  append(problems, missingFromPool(usage.usedIn, index.byId, config.poolDir));
   const entries: PoolEntry[] = [];
   for (const [id, files] of index.byId) {
     if (files.length > 1) {
@@ -118,6 +119,21 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
     problems,
     skipped,
   };
+}
+
+/**
+ * Pool summaries an issue names that the pool no longer holds (deleted or renamed after the issue
+ * was made): the issue no longer loads, and the archive of a sent one loses the story.
+ */
+function missingFromPool(usedIn: Map<string, string[]>, byId: Map<string, string[]>, poolDir: string): Problem[] {
+  return [...usedIn]
+    .filter(([id]) => !byId.has(id))
+    .map(([id, issues]) => ({
+      severity: 'warning' as const,
+      file: displayPath(poolDir),
+      message: `pool summary "${id}" is named by ${issues.map((i) => `issue ${i}`).join(', ')} but is not in the pool`,
+      hint: 'put the file back (or restore it from where the issue was sent), or take it out of those issues',
+    }));
 }
 
 function folderHint(name: string): string {
