@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runMain, type TempProject } from '../helpers/project.js';
 import { poolProject } from './_fixture.js';
 
@@ -20,6 +20,13 @@ vi.mock('../../src/render/index.js', async (original) => {
       return actual.renderProblems(...args);
     },
   };
+});
+
+// Test files share one module registry: load the CLI afresh so it sees the mock, and leave none behind.
+vi.resetModules();
+afterAll(() => {
+  vi.doUnmock('../../src/render/index.js');
+  vi.resetModules();
 });
 
 let project: TempProject | undefined;
