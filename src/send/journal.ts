@@ -56,7 +56,7 @@ export interface ReplayResult {
   unreadable: number;
 }
 
-const SUFFIX = '.unsubscribe-journal';
+const JOURNAL_SUFFIX = '.unsubscribe-journal';
 const REPLAYING = '.replaying-';
 
 /**
@@ -65,7 +65,7 @@ const REPLAYING = '.replaying-';
  * share one journal, and a send never misses an unsubscribe `serve` journaled.
  */
 export function journalPath(stateFile: string): string {
-  return `${sqlitePath(stateFile)}${SUFFIX}`;
+  return `${sqlitePath(stateFile)}${JOURNAL_SUFFIX}`;
 }
 
 /**
@@ -182,7 +182,7 @@ export function replayJournal(db: StateDb): ReplayResult {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-  const files = journalFiles(db.name).filter((file) => !journals.includes(file));
+  const files = journalFiles(journals).filter((file) => !journals.includes(file));
   if (files.length === 0) return result;
   const read: string[] = [];
   const entries: JournalEntry[] = [];
@@ -240,68 +240,42 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The journal and any renamed copies a replay has not finished with, oldest name first. */
-/**
- * Addresses (canonical) whose unsubscribe waits in the journal of `stateFile`, not yet applied:
- * pages that show whether a reader is subscribed count them as unsubscribed. Read again only when
- * a journal file changed.
- */
-export function journaledAddresses(stateFile: string): (email: string) => string | undefined {
-  let seen = '';
-  // By address, the reason of its first entry, as a replay keeps the first record.
-  let addresses = new Map<string, string>();
-  return (email) => {
-    const files: string[] = [];
-    let signature = '';
-    for (const file of journalFiles(stateFile)) {
-      // Missing (none journaled, or applied by a replay meanwhile): told without an exception,
-      // as this runs before every message a send hands over.
-      const found = statSync(file, { throwIfNoEntry: false });
-      if (!found) continue;
-      signature += `${file}\u0000${found.size}\u0000${found.mtimeMs}\u0000${found.ino}\n`;
-      files.push(file);
-    }
-    if (signature !== seen) {
-      addresses = new Map();
-      for (const file of files) {
-        const text = readIfFile(file);
-        if (text === undefined) continue;
-        for (const entry of parseJournal(text).entries) {
-          const email = canonicalAddress(entry.email);
-          if (!addresses.has(email)) addresses.set(email, entry.reason || 'unsubscribe');
-        }
-      }
-      seen = signature;
-    }
-    return addresses.size > 0 ? addresses.get(canonicalAddress(email)) : undefined;
-  };
-}
-
 /**
  * The journal, and for a state path that is a link the one beside the link too: earlier releases
  * kept it there, and what one of them journaled must still be applied.
  */
-function journalLocations(stateFile: string): string[] {
-  const journal = journalPath(stateFile);
-  const besideLink = `${stateFile}${SUFFIX}`;
+export function journalLocations(stateFile: string, opened = sqlitePath(stateFile)): string[] {
+  const journal = `${opened}${JOURNAL_SUFFIX}`;
+  const besideLink = `${stateFile}${JOURNAL_SUFFIX}`;
   return besideLink === journal ? [journal] : [journal, besideLink];
 }
 
-function journalFiles(stateFile: string): string[] {
-  return journalLocations(stateFile).flatMap((journal) => {
+/**
+ * The renamed copies a replay has not finished with, oldest name first, then the journal, at each
+ * of `journals`, given the names in each one's folder.
+ */
+export function journalFiles(
+  journals: readonly string[],
+  namesIn: (folder: string) => readonly string[] = listNames,
+): string[] {
+  return journals.flatMap((journal) => {
     const prefix = `${basename(journal)}${REPLAYING}`;
-    let names: string[];
-    try {
-      names = readdirSync(dirname(journal));
-    } catch {
-      return [];
-    }
-    const aside = names.filter((name) => name.startsWith(prefix)).sort();
+    const aside = namesIn(dirname(journal))
+      .filter((name) => name.startsWith(prefix))
+      .sort();
     return [...aside.map((name) => join(dirname(journal), name)), journal];
   });
 }
 
-function readIfFile(file: string): string | undefined {
+function listNames(folder: string): readonly string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return [];
+  }
+}
+
+export function readIfFile(file: string): string | undefined {
   try {
     if (!statSync(file).isFile()) return undefined;
     return readFileSync(file, 'utf8');

@@ -148,18 +148,24 @@ function stateBusy(file: string, cause: unknown): RolecastError {
  * beside the file the link points to, not beside the link), a dangling one too.
  */
 export function sqlitePath(file: string): string {
-  let path = file;
-  for (let hops = 0; hops < 40; hops++) {
+  return linkHops(file).at(-1)!;
+}
+
+/** `file`, and each path its links lead to in turn, the one SQLite opens last. */
+export function linkHops(file: string): string[] {
+  const hops = [file];
+  for (let hop = 0; hop < 40; hop++) {
+    const path = hops.at(-1)!;
     let isLink: boolean;
     try {
       isLink = lstatSync(path).isSymbolicLink();
     } catch {
-      return path;
+      return hops;
     }
-    if (!isLink) return path;
-    path = resolve(dirname(path), readlinkSync(path));
+    if (!isLink) return hops;
+    hops.push(resolve(dirname(path), readlinkSync(path)));
   }
-  return path;
+  return hops;
 }
 
 /**

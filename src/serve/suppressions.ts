@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
-import { appendToJournal, journaledAddresses, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
+import { appendToJournal, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
+import { journaledAddresses } from '../send/journal-watch.js';
 import { addSuppression, isSuppressed, type StateDb } from '../send/store.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
 import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.js';

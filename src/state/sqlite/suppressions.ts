@@ -1,5 +1,6 @@
 import { canonicalAddress } from '../../address.js';
-import { applyUnsubscribeJournal, journaledAddresses } from '../../send/journal.js';
+import { applyUnsubscribeJournal } from '../../send/journal.js';
+import { journaledAddresses } from '../../send/journal-watch.js';
 import { isSuppressed, type StateDb } from '../../send/store.js';
 import { hashedAddress } from '../../store/hash.js';
 import type { InstantSuppressions, Suppressions } from '../contract.js';

@@ -1,0 +1,71 @@
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { canonicalAddress } from '../address.js';
+import { journalFiles, journalLocations, parseJournal, readIfFile } from './journal.js';
+import { listedFolder } from './listed-folder.js';
+import { linkHops } from './state-file.js';
+
+/**
+ * Addresses (canonical) whose unsubscribe waits in the journal of `stateFile`, or in a copy a replay
+ * set aside and has not committed, not yet applied: a send looks before every message it hands
+ * over, and pages that show whether a reader is subscribed count them as unsubscribed.
+ *
+ * Each look stats the folders that hold the state path and the links it leads through, and lists
+ * one again only when it may have changed (see listed-folder.ts): a journal made, set aside or
+ * removed, or a link pointed elsewhere, is seen at the next look. A journal found is read again
+ * only when its size, time or inode moved, as appending to it moves no folder.
+ */
+export function journaledAddresses(stateFile: string): (email: string) => string | undefined {
+  const listings = new Map<string, () => readonly string[]>();
+  const namesIn = (folder: string) => {
+    let list = listings.get(folder);
+    if (!list) {
+      list = listedFolder(folder);
+      listings.set(folder, list);
+    }
+    return list();
+  };
+  // Where the journals are, found again when a folder on the link path was listed again.
+  let folders: string[] = [];
+  let listed: (readonly string[])[] = [];
+  let files: string[] = [];
+  let seen = '';
+  // By address, the reason of its first entry, as a replay keeps the first record.
+  let addresses = new Map<string, string>();
+  const locate = () => {
+    const hops = linkHops(stateFile);
+    folders = [...new Set(hops.map((hop) => dirname(hop)))];
+    listed = folders.map(namesIn);
+    const names = new Map(folders.map((folder, i) => [folder, listed[i]!]));
+    // Only those the listing holds: one made since moves its folder, and is then listed.
+    files = journalFiles(journalLocations(stateFile, hops.at(-1)), (folder) => names.get(folder) ?? []).filter((file) =>
+      names.get(dirname(file))?.includes(file.slice(dirname(file).length + 1)),
+    );
+  };
+  return (email) => {
+    // The same listing hands back the same array: any other means the folder was listed again.
+    if (folders.length === 0 || folders.some((folder, i) => namesIn(folder) !== listed[i])) locate();
+    let signature = '';
+    const present: string[] = [];
+    for (const file of files) {
+      // Missing (applied by a replay meanwhile): told without an exception.
+      const found = statSync(file, { throwIfNoEntry: false });
+      if (!found) continue;
+      signature += `${file}\u0000${found.size}\u0000${found.mtimeMs}\u0000${found.ino}\n`;
+      present.push(file);
+    }
+    if (signature !== seen) {
+      addresses = new Map();
+      for (const file of present) {
+        const text = readIfFile(file);
+        if (text === undefined) continue;
+        for (const entry of parseJournal(text).entries) {
+          const email = canonicalAddress(entry.email);
+          if (!addresses.has(email)) addresses.set(email, entry.reason || 'unsubscribe');
+        }
+      }
+      seen = signature;
+    }
+    return addresses.size > 0 ? addresses.get(canonicalAddress(email)) : undefined;
+  };
+}

@@ -1,0 +1,124 @@
+import type { BigIntStats, StatSyncOptions } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+/**
+ * Before every message a send hands over, it looks for an unsubscribe `serve` could only journal
+ * (or a copy of the journal a replay set aside). Listing the state folder for them each time cost
+ * every message a directory read; the folder is now listed again only when its timestamps moved,
+ * or may have missed a change made within the same tick of the file system's clock.
+ */
+
+const listed: string[] = [];
+// Timestamps handed back for a folder instead of its own: a change that left them as they were.
+const frozen = new Map<string, BigIntStats>();
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const readdirSync = ((path: unknown, ...rest: unknown[]) => {
+    listed.push(String(path));
+    return (fs.readdirSync as (...a: unknown[]) => unknown)(path, ...rest);
+  }) as typeof fs.readdirSync;
+  const statSync = ((path: unknown, options?: StatSyncOptions) => {
+    const held = typeof path === 'string' ? frozen.get(path) : undefined;
+    return held ?? fs.statSync(path as string, options);
+  }) as typeof fs.statSync;
+  return { ...fs, default: { ...fs, readdirSync, statSync }, readdirSync, statSync };
+});
+
+vi.resetModules();
+const { statSync } = await import('node:fs');
+const { appendToJournal, journalPath } = await import('../../src/send/journal.js');
+const { journaledAddresses } = await import('../../src/send/journal-watch.js');
+
+afterAll(() => {
+  vi.doUnmock('node:fs');
+  vi.resetModules();
+});
+
+let dir: string;
+let stateFile: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rolecast-journal-listing-'));
+  stateFile = join(dir, 'state.db');
+  listed.length = 0;
+  frozen.clear();
+  vi.useFakeTimers({ toFake: ['Date', 'performance'] });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const unsubscribe = (file: string, email: string) =>
+  appendToJournal(journalPath(file), {
+    email,
+    reason: 'unsubscribe',
+    source: 'one-click',
+    at: new Date().toISOString(),
+  });
+
+/** The folder's timestamps as they are now, kept through the changes that follow. */
+function freeze(folder: string, wholeMilliseconds = false): void {
+  const now = statSync(folder, { bigint: true })!;
+  const at = wholeMilliseconds ? (now.mtimeNs / 1_000_000_000n) * 1_000_000_000n : now.mtimeNs;
+  frozen.set(folder, Object.assign(Object.create(Object.getPrototypeOf(now)), now, { mtimeNs: at, ctimeNs: at }));
+}
+
+describe('the look for journaled unsubscribes before each message', () => {
+  it('lists a state folder nothing changes in once, not before every message', () => {
+    const journaled = journaledAddresses(stateFile);
+    journaled('first@example.com');
+    vi.advanceTimersByTime(3_000);
+    for (let i = 0; i < 500; i++) expect(journaled(`reader${i}@example.com`)).toBeUndefined();
+    // One listing at the first look, and one once the folder's last change lies a tick behind.
+    expect(listed.filter((folder) => folder === dir).length).toBeLessThanOrEqual(2);
+  });
+
+  it('sees a journal made after a long quiet, at the next look', () => {
+    const journaled = journaledAddresses(stateFile);
+    journaled('first@example.com');
+    vi.advanceTimersByTime(3_000);
+    journaled('first@example.com');
+    unsubscribe(stateFile, 'leaver@example.com');
+    expect(journaled('Leaver@Example.com')).toBe('unsubscribe');
+  });
+
+  it('sees a journal made within the same clock tick as the listing before it', () => {
+    const journaled = journaledAddresses(stateFile);
+    freeze(dir);
+    expect(journaled('leaver@example.com')).toBeUndefined();
+    // The folder's timestamps stay as they were: the change landed in the tick they show.
+    unsubscribe(stateFile, 'leaver@example.com');
+    expect(journaled('leaver@example.com')).toBe('unsubscribe');
+  });
+
+  it('on a file system with whole-second timestamps, sees a journal made a second after the listing in the same second', () => {
+    const journaled = journaledAddresses(stateFile);
+    freeze(dir, true);
+    expect(journaled('leaver@example.com')).toBeUndefined();
+    vi.advanceTimersByTime(1_000);
+    expect(journaled('leaver@example.com')).toBeUndefined();
+    unsubscribe(stateFile, 'leaver@example.com');
+    expect(journaled('leaver@example.com')).toBe('unsubscribe');
+  });
+
+  it('sees a journal beside the file a state path that is a link was pointed to since the last look', () => {
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    const linked = join(dir, 'linked.db');
+    symlinkSync(join(dir, 'state.db'), linked);
+    const journaled = journaledAddresses(linked);
+    unsubscribe(join(elsewhere, 'state.db'), 'leaver@example.com');
+    expect(journaled('leaver@example.com')).toBeUndefined();
+    vi.advanceTimersByTime(3_000);
+    expect(journaled('leaver@example.com')).toBeUndefined();
+    unlinkSync(linked);
+    symlinkSync(join(elsewhere, 'state.db'), linked);
+    expect(journaled('leaver@example.com')).toBe('unsubscribe');
+  });
+});
