@@ -24,6 +24,7 @@ import {
   withdrawn,
 } from './wire/pool.js';
 import { headText } from './wire/prepare.js';
+import { wholeFormChunks } from './wire/whole-form.js';
 
 export { LocalWriteError } from './local-write-error.js';
 export { type DotGate, MESSAGE_WITHDRAWN } from './wire/pool.js';
@@ -303,9 +304,14 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       const head = `${settings.dkim ? `${dkimSignature(payload, settings.dkim)}\r\n` : ''}${headText(payload.headers)}`;
       return { response: await pool().send(envelope, [head, ...payload.body], gate) };
     }
-    // nodemailer's pool gives no hook once a connection is in hand: the last look is right before it.
-    // The sender read the list afresh just before handing the message over; read again only when
-    // the message waited since, for the probe (a second shared read a message slowed every one).
+    // A send's message written whole: over the wire pool too, whose last look at the reader comes
+    // once the connection is in hand (it may open and log in first), not before (see whole-form.ts).
+    const whole = gate?.stillWanted && wireSupported() ? wholeFormChunks(mail, settings.dkim) : undefined;
+    if (whole) return { response: await pool().send(whole.envelope, whole.chunks, gate) };
+    // Anything else takes nodemailer's pool, which gives no hook once a connection is in hand: the
+    // last look is right before it. The sender read the list afresh just before handing the message
+    // over; read again only when the message waited since, for the probe (a second shared read a
+    // message slowed every one).
     if (probing && gate?.confirm) await gate.confirm();
     if (gate?.stillWanted?.() === false) throw withdrawn();
     const info = (await nodemailerPool().sendMail(mail)) as { response?: string };

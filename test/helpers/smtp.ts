@@ -46,6 +46,8 @@ export interface SmtpFaults {
    * the credentials given, as a server that quotes them does. Needs `auth`, which offers AUTH.
    */
   refuseLogin?: { after?: number; reply: (user: string, pass: string) => string };
+  /** Each login is answered once the promise this returns settles: a connection held while it logs in. */
+  holdLogin?: () => Promise<void>;
 }
 
 export interface ReceivedMessage {
@@ -117,7 +119,9 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       }
       if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) {
         logins++;
-        callback(null, { user: auth.username });
+        const held = faults.holdLogin?.();
+        if (held) void held.then(() => callback(null, { user: auth.username }));
+        else callback(null, { user: auth.username });
         return;
       }
       counts.authFailures++;
