@@ -49,3 +49,46 @@ export function readerRolesSplit(value: string, known: (role: string) => boolean
     return commaRolesJoined(parts, known) as string[];
   });
 }
+
+/** Most readings of one roles text `commaRunsJoined` gives: a text of many commas gets none. */
+const MOST_READINGS = 64;
+/** Most comma parts of one piece that are cut every way. */
+const MOST_CUT = 8;
+
+/**
+ * The other ways a roles text ("Head of Sales, EMEA|CTO") reads under a roles file that names
+ * roles holding a comma: each run of neighbours in a piece joined by ", " as one role, every way
+ * but the one split at every comma (`readerRolesSplit` with no role known). What a send that took
+ * such a run whole may have noted for the same text. None past the limit.
+ */
+export function commaRunsJoined(value: string): string[][] {
+  let readings: string[][] = [[]];
+  let parts = 0;
+  for (const piece of value.split(/[|;\r\n]/)) {
+    const split = piece
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+    parts += split.length;
+    // Cutting a long piece every way is work past counting, most of it over the limit anyway.
+    if (split.length > MOST_CUT) return [];
+    const ofPiece = runsOf(split);
+    if (ofPiece.length === 0 || readings.length * ofPiece.length > MOST_READINGS) return [];
+    readings = readings.flatMap((reading) => ofPiece.map((runs) => [...reading, ...runs]));
+  }
+  return readings.filter((reading) => reading.length < parts);
+}
+
+/** Every way to cut `parts` into runs of neighbours of up to `MOST_PARTS`, each joined by ", " (none past the limit). */
+function runsOf(parts: readonly string[]): string[][] {
+  if (parts.length === 0) return [[]];
+  const cuts: string[][] = [];
+  for (let taken = 1; taken <= Math.min(MOST_PARTS, parts.length); taken++) {
+    const head = parts.slice(0, taken).join(', ');
+    for (const rest of runsOf(parts.slice(taken))) {
+      cuts.push([head, ...rest]);
+      if (cuts.length > MOST_READINGS) return [];
+    }
+  }
+  return cuts;
+}

@@ -7,7 +7,7 @@ import { SubscriberTable } from '../model/subscriber-table.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { closestWord } from '../suggest.js';
 import { createAddressSet } from './_address-set.js';
-import { readerRolesSplit } from './_comma-roles.js';
+import { commaRunsJoined, readerRolesSplit } from './_comma-roles.js';
 import { createLeftFieldsCheck } from './_left-fields.js';
 import { fastSubscriber } from './_subscriber-fast.js';
 import type { SubscriberTableResult } from './_subscriber-results.js';
@@ -33,6 +33,12 @@ const KNOWN_FIELDS = new Set(Object.keys(SubscriberSchema.shape));
 function typedRoles(raw: unknown): string[] | undefined {
   const roles = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).roles : undefined;
   return typeof roles === 'string' ? readerRolesSplit(roles, () => false) : undefined;
+}
+
+/** The other readings of an entry's roles text, as a roles.yaml naming comma roles made them (see `commaRunsJoined`). */
+function joinedRoles(raw: unknown): string[][] {
+  const roles = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).roles : undefined;
+  return typeof roles === 'string' ? commaRunsJoined(roles) : [];
 }
 
 /**
@@ -279,6 +285,7 @@ export function createEntryValidator(
       key,
       () => typedRoles(raw) ?? asRead,
       typeof zone === 'string' && zone !== subscriber.timezone ? zone : undefined,
+      () => joinedRoles(raw),
     );
     subscriber.roles = set.roles;
     // The table keeps its own copy of the reader's text: the entry itself is dropped.

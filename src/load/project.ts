@@ -114,11 +114,16 @@ export async function inspectProject(
     const asWritten = new Map<string, readonly string[]>();
     // Their time zones as the file writes them, where read as another spelling.
     const zonesWritten = new Map<string, string>();
+    // The other readings of their roles text, as a roles.yaml naming comma roles made them.
+    const joinedWritten = new Map<string, () => readonly (readonly string[])[]>();
     const known = new Set([
       ...(stored?.readers ?? []).map((reader) => reader.email),
       ...(stored?.moves ?? []).map((move) => move.email),
     ]);
-    const result = await loadSubscriberTable(file, spellingsNoted(taxonomy, written, known, asWritten, zonesWritten));
+    const result = await loadSubscriberTable(
+      file,
+      spellingsNoted(taxonomy, written, known, asWritten, zonesWritten, joinedWritten),
+    );
     append(problems, result.problems);
     table = result.table;
     if (stored?.readers.length) {
@@ -140,6 +145,7 @@ export async function inspectProject(
         (email) => zonesWritten.get(email),
         modifiedAt(config.rolesFile),
         taxonomy.roles.map((role) => role.name),
+        (email) => joinedWritten.get(email)?.() ?? [],
       );
       table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused, moved: overlaid.moved };
@@ -281,13 +287,16 @@ function spellingsNoted(
   known: ReadonlySet<string>,
   asWritten: Map<string, readonly string[]>,
   zonesWritten: Map<string, string>,
+  joinedWritten: Map<string, () => readonly (readonly string[])[]>,
 ): RoleTaxonomy {
   return {
     ...taxonomy,
-    readsWritten(address, roles, timezone) {
+    readsWritten(address, roles, timezone, joined) {
       if (!known.has(address) || asWritten.has(address)) return;
       asWritten.set(address, [...roles()]);
       if (timezone !== undefined) zonesWritten.set(address, timezone);
+      // Worked out only for a note the text as taken now does not match.
+      if (joined) joinedWritten.set(address, joined);
     },
     normalise(role) {
       const name = taxonomy.normalise(role);

@@ -55,8 +55,14 @@ export interface RoleTaxonomy {
    * notes them so, and a change of this taxonomy alone is then no change of the file. And its time
    * zone as written, where that is read as another spelling ("us/eastern" as America/New_York).
    * The roles are worked out only when asked for: most entries are of readers the store does not know.
+   * `joined`: the other ways the same text read under a roles file naming roles that hold a comma.
    */
-  readsWritten?(canonicalEmail: string, roles: () => readonly string[], timezone?: string): void;
+  readsWritten?(
+    canonicalEmail: string,
+    roles: () => readonly string[],
+    timezone?: string,
+    joined?: () => readonly (readonly string[])[],
+  ): void;
 }
 
 /**

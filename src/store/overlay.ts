@@ -89,6 +89,11 @@ export function overlayReaderChanges(
    * as these one for one says what an earlier release's note (without the text) said.
    */
   knownRoles: readonly string[] = [],
+  /**
+   * The other ways each entry's roles text reads under a roles.yaml naming roles that hold a comma
+   * ("Head of Sales, EMEA" one role), by its canonical address: a send that took it so noted that text.
+   */
+  writtenJoined: (email: string) => readonly (readonly string[])[] = () => [],
 ): Overlaid {
   const out: Subscriber[] = [];
   const notes: FileFieldNote[] = [];
@@ -120,6 +125,10 @@ export function overlayReaderChanges(
       // The same text is the same entry, whatever roles.yaml made of its roles then and now.
       gives =
         (written !== undefined && noted.written === written) ||
+        // The same text, noted as a roles.yaml then took a comma in it (see `writtenJoined`).
+        (written !== undefined &&
+          noted.written !== undefined &&
+          writtenJoined(address).some((text) => writtenEntryHash(entry, text) === noted.written)) ||
         entrySaysAsNoted(entry, noted.said, spellings) ||
         // An earlier release's note has no text: a file not written since the move, under a roles.yaml
         // written since, says what it did then.
@@ -179,6 +188,10 @@ export function overlayReaderChanges(
       const theirs =
         noted?.at === at
           ? (written !== undefined && noted.written === written) ||
+            // The same text, noted as a roles.yaml then took a comma in it (see `writtenJoined`).
+            (written !== undefined &&
+              noted.written !== undefined &&
+              writtenJoined(email).some((text) => writtenRolesHash(text) === noted.written)) ||
             saysAsNoted(subscriber, field, noted.said, spellings) ||
             // Roles an earlier release noted without the file's text: a file not written since the
             // choice, so since the note, says what it said then, however a roles.yaml written since reads it.
