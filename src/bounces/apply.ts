@@ -98,14 +98,23 @@ async function applyOne(
 }
 
 /**
- * PostgreSQL's text holds no NUL character: one in a receiving server's reply (relayed by a
- * provider, quoted in a report) would fail the whole batch, on every retry. Each becomes U+FFFD,
- * the same on every retry, so a redelivered event is still the same event.
+ * PostgreSQL's text holds no NUL character, not even as a query's parameter: one in a receiving
+ * server's reply or in a Message-ID it quotes (relayed by a provider, quoted in a report) would fail
+ * the whole batch, on every retry. Each becomes U+FFFD, the same on every retry, so a redelivered
+ * event is still the same event (a Message-ID so changed finds no delivery: none we send holds a NUL).
  */
 function storable(event: BounceEvent): BounceEvent {
   const clean = (text: string) => text.replaceAll('\u0000', '\uFFFD');
+  const { hints } = event;
   return {
     ...event,
+    hints: {
+      ...hints,
+      verpCandidates: hints.verpCandidates.map(clean),
+      messageIds: hints.messageIds.map(clean),
+      unsubscribeLinks: hints.unsubscribeLinks.map(clean),
+      listIds: hints.listIds.map(clean),
+    },
     eventId: clean(event.eventId),
     legacyEventId: event.legacyEventId === undefined ? undefined : clean(event.legacyEventId),
     status: event.status === undefined ? undefined : clean(event.status),
