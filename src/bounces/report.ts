@@ -103,20 +103,21 @@ function readFeedback(part: MimePart, ctx: Context): ReadResult {
   const fields = parseHeaders(utf8(part.body));
   const type = (header(fields, 'feedback-type') ?? 'abuse').toLowerCase();
   if (type !== 'abuse' && type !== 'fraud') return { events: [], ignored: `a feedback report of type ${type}` };
-  const recipient = [header(fields, 'original-rcpt-to'), header(fields, 'removal-recipient')]
-    .map(addressOf)
-    .find((address) => address !== undefined && !isRedacted(address));
+  const named = [header(fields, 'original-rcpt-to'), header(fields, 'removal-recipient')].map(addressOf);
+  const recipient = named.find((address) => address !== undefined && !isRedacted(address));
   const agent = header(fields, 'user-agent');
-  return {
-    events: [
-      event(ctx, recipient, {
-        kind: 'complaint',
-        status: undefined,
-        diagnostic: `complaint (feedback type ${type}${agent ? `, from ${agent}` : ''})`,
-        at: parseDate(header(fields, 'arrival-date') ?? header(fields, 'received-date')) ?? ctx.date,
-      }),
-    ],
+  const details = {
+    kind: 'complaint' as const,
+    status: undefined,
+    diagnostic: `complaint (feedback type ${type}${agent ? `, from ${agent}` : ''})`,
+    at: parseDate(header(fields, 'arrival-date') ?? header(fields, 'received-date')) ?? ctx.date,
   };
+  const found = event(ctx, recipient, details);
+  // Earlier releases named the event by the first address given, redacted or not: the same report
+  // imported again is the same event.
+  const earlier = named.find((address) => address !== undefined);
+  if (earlier !== recipient) found.legacyEventId = event(ctx, earlier, details).eventId;
+  return { events: [found] };
 }
 
 /**
