@@ -151,6 +151,31 @@ export function parseFieldGroups(body: string): HeaderList[] {
     .filter((group) => group.length > 0);
 }
 
+/**
+ * The field groups of a delivery-status part, one per recipient: RFC 3464 puts a blank line between
+ * recipients, but some servers write them one after the other, and only the first would be read. A
+ * recipient begins at an Original- or Final-Recipient that follows another recipient's fields.
+ */
+export function recipientFieldGroups(body: string): HeaderList[] {
+  const isRecipient = (name: string) => name === 'final-recipient' || name === 'original-recipient';
+  const groups: HeaderList[] = [];
+  for (const group of parseFieldGroups(body)) {
+    let current: HeaderList = [];
+    let pastRecipient = false;
+    for (const field of group) {
+      const [name] = field;
+      if (isRecipient(name) && (pastRecipient || current.some(([n]) => n === name))) {
+        groups.push(current);
+        current = [];
+        pastRecipient = false;
+      } else if (!isRecipient(name) && current.some(([n]) => isRecipient(n))) pastRecipient = true;
+      current.push(field);
+    }
+    groups.push(current);
+  }
+  return groups;
+}
+
 /** Reads text as UTF-8 when it is valid UTF-8 (latin1 bytes above), else leaves it. */
 export function utf8(text: string): string {
   const decoded = Buffer.from(text, 'latin1').toString('utf8');

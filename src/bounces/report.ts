@@ -5,9 +5,9 @@ import {
   header,
   headerValues,
   type MimePart,
-  parseFieldGroups,
   parseHeaders,
   parseMessage,
+  recipientFieldGroups,
   splitHeaderBody,
   utf8,
   walkParts,
@@ -59,7 +59,7 @@ interface Context {
 }
 
 function readDeliveryStatus(part: MimePart, ctx: Context): ReadResult {
-  const groups = parseFieldGroups(utf8(part.body));
+  const groups = recipientFieldGroups(utf8(part.body));
   const perMessage = groups[0] ?? [];
   const arrival = parseDate(header(perMessage, 'arrival-date'));
   const events: BounceEvent[] = [];
