@@ -73,8 +73,11 @@ function readDeliveryStatus(part: MimePart, ctx: Context): ReadResult {
     seen++;
     const diagnostic = stripType(header(fields, 'diagnostic-code') ?? '');
     const status = normaliseStatus(header(fields, 'status')) ?? findStatus(diagnostic);
-    // Without the Action RFC 3464 asks for, a temporary status is a delay still being retried.
-    const action = (header(fields, 'action') ?? (status?.startsWith('4') ? 'delayed' : 'failed'))
+    // Without the Action RFC 3464 asks for, a temporary status is a delay still being retried, and
+    // a recipient with no status or words either (a report cut off after its address) says nothing.
+    const action = (
+      header(fields, 'action') ?? (status?.startsWith('4') ? 'delayed' : status || diagnostic ? 'failed' : '')
+    )
       .toLowerCase()
       .split(/[\s(]/)[0];
     if (action !== 'failed') continue;
