@@ -162,7 +162,8 @@ function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadRes
   // failure, whatever code the last attempt got.
   if (isDelayNotice(header(root.headers, 'subject') ?? '', text))
     return { events: [], ignored: 'a delay notice (delivery is still being tried)' };
-  if (isChallengeResponse(root, text))
+  // Only the notice's own words: the copy of the digest it may quote can ask for "approved senders".
+  if (isChallengeResponse(root, ownWords(text)))
     return {
       events: [],
       ignored: 'a challenge-response notice (a filter asking the sender to prove itself), not a bounce',
@@ -185,6 +186,13 @@ function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadRes
       });
     }),
   };
+}
+
+const QMAIL_COPY = /^--- ?Below this line is a copy of the message\.?\s*$/m;
+
+/** A plain-text report's text above the copy of the original message it quotes (qmail's, Yahoo's, Exim's marker). */
+function ownWords(text: string): string {
+  return text.split(QMAIL_COPY)[0]!.split(EXIM_COPY)[0]!;
 }
 
 function isDelayNotice(subject: string, text: string): boolean {
@@ -261,7 +269,7 @@ function collectHints(root: MimePart): SourceHints {
   }
   // Yahoo, qmail and Exim quote the original below a marker line, not as a part.
   const text = root.type === 'text/plain' ? root.body : '';
-  const copy = text.split(/^--- ?Below this line is a copy of the message\.?\s*$/m)[1] ?? text.split(EXIM_COPY)[1];
+  const copy = text.split(QMAIL_COPY)[1] ?? text.split(EXIM_COPY)[1];
   if (copy) {
     const quoted = parseHeaders(splitHeaderBody(copy.replace(/^\s+/, '')).head);
     append(
