@@ -281,7 +281,12 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         claim: async (limit) => {
           const at = clock();
           const items = await shared.claim(limit, holding);
-          for (const item of items) confirmed.set(item.seq, at);
+          // Claimed now, so ours again: an item this worker lost before (handed back while greylisted,
+          // or taken over and left again) is not skipped as lost, which would keep it leased unsent.
+          for (const item of items) {
+            confirmed.set(item.seq, at);
+            lost.delete(item.seq);
+          }
           return items;
         },
         complete: (outcomes) => shared.complete(outcomes),
