@@ -81,6 +81,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     if (result.stopped !== undefined || result.aborted !== undefined || result.halted) halt.abort();
   };
   let crash: { error: unknown } | undefined;
+  // The batch that holds each item now: a greylisted item handed back may be claimed again into a
+  // later batch before its first batch ends, and that end must not drop it from `holding`.
+  const heldBy = new Map<number, object>();
 
   const record = async (outcomes: ItemOutcome[]) => {
     try {
@@ -116,7 +119,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const start = (items: ClaimedItem[]) => {
     feeding = true;
     active++;
-    for (const item of items) holding.add(item.seq);
+    const batchMark = {};
+    for (const item of items) {
+      holding.add(item.seq);
+      heldBy.set(item.seq, batchMark);
+    }
     // Claimed again after a greylisting hand-back is not taken over: only claims past those are.
     out.takenOver += items.filter((item) => item.claims - item.greylists > 1).length;
     const sending = sendBatch(items, {
@@ -147,7 +154,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       )
       .finally(() => {
         leased -= items.length;
-        for (const item of items) holding.delete(item.seq);
+        for (const item of items) {
+          if (heldBy.get(item.seq) !== batchMark) continue;
+          heldBy.delete(item.seq);
+          holding.delete(item.seq);
+        }
         feeding = false;
         active--;
         wake();
