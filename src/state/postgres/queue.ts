@@ -284,16 +284,18 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
              unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::int[], $12::text[], $14::text[],
                $15::bigint[], $16::int[])
              AS o(seq, email, variant_id, status, message_id, response_code, response, attempts, updated_at, hashed, retry_ms, greylists)
+         ), prev AS (
+           SELECT seq, lease_owner, done, done_by FROM send_items
+           WHERE issue_id = $1 AND channel = $2 AND plan_id = $13 AND seq = ANY($4::int[])
          ), written AS (
            INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, response, attempts, updated_at)
            SELECT $1, $2, email, variant_id, status, message_id, response_code, response, attempts, updated_at
            -- A reader erased while their message was in flight: forget already deleted their rows.
            FROM o WHERE status NOT IN ('skipped', 'later') AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.email = o.hashed)
+             -- Written already by this worker (a write tried again after its answer was lost): its tries are not added twice.
+             AND NOT EXISTS (SELECT 1 FROM prev p WHERE p.seq = o.seq AND p.done AND p.done_by = $3)
            ${DELIVERY_UPSERT_CONFLICT}
            RETURNING 1
-         ), prev AS (
-           SELECT seq, lease_owner, done, done_by FROM send_items
-           WHERE issue_id = $1 AND channel = $2 AND plan_id = $13 AND seq = ANY($4::int[])
          ), marked AS (
            UPDATE send_items i SET done = true, lease_owner = NULL, lease_expires_at = NULL, done_by = COALESCE(i.done_by, $3)
            FROM o WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $13 AND i.seq = o.seq AND o.status <> 'later'
@@ -312,8 +314,9 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
              WHERE o.status = 'sent' AND NOT (prev.done AND prev.done_by = $3))
            WHERE worker_id = $3 RETURNING 1
          )
-         SELECT (SELECT count(*) FROM prev WHERE CASE WHEN done THEN done_by IS DISTINCT FROM $3
-             ELSE lease_owner IS DISTINCT FROM $3 END)::int AS lost,
+         -- A greylisted reader handed back was delivered nothing: never lost, whoever holds them now.
+         SELECT (SELECT count(*) FROM prev JOIN o USING (seq) WHERE o.status <> 'later' AND CASE WHEN done
+             THEN done_by IS DISTINCT FROM $3 ELSE lease_owner IS DISTINCT FROM $3 END)::int AS lost,
            (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM marked)::int AS marked,
            (SELECT count(*) FROM handed)::int AS handed, (SELECT count(*) FROM counted)::int AS counted`,
         [
