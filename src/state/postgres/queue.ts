@@ -302,11 +302,13 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
            RETURNING i.seq
          ), handed AS (
            -- Greylisted: unleased until its time, for whichever worker claims it then. Only while the
-           -- lease is still this worker's: an item another worker took over is theirs.
+           -- lease is still this worker's: an item another worker took over is theirs. Each hand-back
+           -- adds a greylisting: one written already (tried again after its answer was lost, the item
+           -- maybe claimed again since for its next try) is not written twice.
            UPDATE send_items i SET lease_owner = NULL, lease_expires_at = NULL,
              not_before = ${NOW(17)} + o.retry_ms, tries = o.attempts, greylists = o.greylists
            FROM o WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $13 AND i.seq = o.seq AND o.status = 'later'
-             AND i.lease_owner = $3 AND NOT i.done
+             AND i.lease_owner = $3 AND NOT i.done AND i.greylists < o.greylists
            RETURNING i.seq
          ), counted AS (
            -- A write tried again after its answer was lost (its first try committed) counts nothing twice.
