@@ -7,7 +7,9 @@ import type { TemplateFile } from './templates.js';
  * parameter beside the element, calls no partial and no helper but `if`, `unless`, `with` and an
  * inner `each` (a helper or partial is handed the frame and could read the place). Read from the
  * syntax trees, by the block's location in its file; a location two files share counts only when
- * the blocks at it in both qualify. A list slot of such a block keeps an element's output once, not
+ * the blocks at it in both qualify. Any other block at a location disqualifies it: a section block
+ * over a list (`{{#list}}…{{/list}}`) loops through `each` with its own location and its own body.
+ * A list slot of such a block keeps an element's output once, not
  * once per place (see splice.ts): a contents entry met at a dozen places in a thousand role sets is
  * rendered once.
  */
@@ -38,24 +40,26 @@ export function placeFreeBlocks(files: readonly TemplateFile[], helpers: Readonl
     } catch {
       continue;
     }
-    visitEach(tree, (block) => {
+    visitBlocks(tree, (block) => {
       const key = locationKey(block.loc);
       if (!key) return;
-      verdicts.set(key, (verdicts.get(key) ?? true) && placeFree(block, helpers));
+      const free = (block.path as Node).original === 'each' && placeFree(block, helpers);
+      verdicts.set(key, (verdicts.get(key) ?? true) && free);
     });
   }
   return new Set([...verdicts].filter(([, free]) => free).map(([key]) => key));
 }
 
-function visitEach(node: unknown, found: (block: Node) => void): void {
+/** Every block: an `each` is judged; any other block at its location may reach `each` too. */
+function visitBlocks(node: unknown, found: (block: Node) => void): void {
   if (Array.isArray(node)) {
-    for (const child of node) visitEach(child, found);
+    for (const child of node) visitBlocks(child, found);
     return;
   }
   if (typeof node !== 'object' || node === null) return;
   const n = node as Node;
-  if (n.type === 'BlockStatement' && (n.path as Node).original === 'each') found(n);
-  for (const [key, value] of Object.entries(n)) if (key !== 'loc') visitEach(value, found);
+  if (n.type === 'BlockStatement') found(n);
+  for (const [key, value] of Object.entries(n)) if (key !== 'loc') visitBlocks(value, found);
 }
 
 function placeFree(block: Node, helpers: ReadonlySet<string>): boolean {
