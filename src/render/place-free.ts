@@ -3,15 +3,15 @@ import type { TemplateFile } from './templates.js';
 
 /**
  * `each` blocks whose output for an element does not depend on the element's place in the list:
- * their body reads none of `@index`, `@first`, `@last`, `@key` of its own loop and no block
- * parameter beside the element, calls no partial and no helper but `if`, `unless`, `with` and an
- * inner `each` (a helper or partial is handed the frame and could read the place). Read from the
- * syntax trees, by the block's location in its file; a location two files share counts only when
- * the blocks at it in both qualify. Any other block at a location disqualifies it: a section block
- * over a list (`{{#list}}…{{/list}}`) loops through `each` with its own location and its own body.
- * A list slot of such a block keeps an element's output once, not
- * once per place (see splice.ts): a contents entry met at a dozen places in a thousand role sets is
- * rendered once.
+ * their body reads no data but `@root` and an inner loop's own `@index`, `@first`, `@last` and
+ * `@key` (`@_parent` in an inner loop is the block's frame, with its place), no block parameter
+ * beside the element, calls no partial and no helper but `if`, `unless`, `with` and an inner
+ * `each` (a helper or partial is handed the frame and could read the place). Read from the syntax
+ * trees, by the block's location in its file; a location two files share counts only when the
+ * blocks at it in both qualify, and any other block there disqualifies it (a section block over a
+ * list, `{{#list}}…{{/list}}`, loops through `each` with its own location and body). A list slot of
+ * such a block keeps an element's output once, not once per place (see splice.ts): a contents
+ * entry met at a dozen places in a thousand role sets is rendered once.
  */
 
 const PLACE = new Set(['index', 'first', 'last', 'key']);
@@ -82,10 +82,12 @@ function readsNoPlace(node: unknown, level: number, helpers: ReadonlySet<string>
     case 'Decorator':
       return false;
     case 'PathExpression': {
+      if (!n.data) return true;
       const head = (n.parts as string[] | undefined)?.[0];
-      if (!n.data || !head || !PLACE.has(head)) return true;
-      // `@index` in an inner loop is that loop's; `@../index` there may be ours.
-      return level > 0 && (n.depth as number) === 0;
+      if (head === 'root') return true;
+      // `@index` in an inner loop is that loop's; `@../index` there may be ours. Any other data
+      // may be a frame: in an inner loop `@_parent` is ours, with its place in it.
+      return head !== undefined && PLACE.has(head) && level > 0 && (n.depth as number) === 0;
     }
     case 'MustacheStatement':
     case 'SubExpression': {
