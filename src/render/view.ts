@@ -180,7 +180,7 @@ export function createSharedViews(): SharedViews {
   };
 }
 
-type ContentsSection = DigestView['contents']['sections'][number];
+export type ContentsSection = DigestView['contents']['sections'][number];
 
 function contentsOf(section: SectionView): ContentsSection {
   return {
@@ -210,12 +210,15 @@ function sharedContents(shared: SharedViews, language: Language, section: Sectio
   return found;
 }
 
-/** Every value a contents entry holds, so two entries with one key read the same. */
-function contentsKey(entry: ContentsSection): string {
-  let key = entry.heading;
-  for (const item of entry.items)
-    key += `\u0000${item.title}\u0001${item.anchor}\u0001${item.href ?? '\u0002'}\u0001${item.linkName}\u0001${item.rtl}`;
-  return key;
+/**
+ * Every value a contents entry holds, so two entries with one key read the same. JSON keeps each
+ * value apart whatever characters a heading or title holds (roles.yaml headings may hold any).
+ */
+export function contentsKey(entry: ContentsSection): string {
+  return JSON.stringify([
+    entry.heading,
+    entry.items.map((item) => [item.title, item.anchor, item.href ?? null, item.linkName, item.rtl]),
+  ]);
 }
 
 /** The language the list writes in: its config locale's, English when it is not shipped. */
