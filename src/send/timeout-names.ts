@@ -28,13 +28,23 @@ export function nameTimeout<T>(error: T, timeouts: NamedTimeouts): T {
 function describe(type: unknown, afterDot: boolean, t: NamedTimeouts): string | undefined {
   if (type === 'CONNECT_TIMEOUT')
     return `no connection to the SMTP server within ${duration(t.connectionMs)} (send.connectionTimeoutMs)`;
-  if (type === 'GREETING_TIMEOUT')
-    return `the SMTP server sent no greeting within ${duration(t.greetingMs)} (send.greetingTimeoutMs)`;
+  if (type === 'GREETING_TIMEOUT') return greetingWait(t);
   if (type === 'SOCKET_TIMEOUT')
     return afterDot
       ? `no reply to the end of the message within ${duration(t.finalReplyMs)} (send.finalReplyTimeoutMs)`
       : `no reply from the SMTP server within ${duration(t.socketMs)} (send.socketTimeoutMs)`;
   return undefined;
+}
+
+/**
+ * nodemailer waits for the greeting no longer than send.greetingTimeoutMs nor than what is left of
+ * send.connectionTimeoutMs, which runs from the first try to connect: with the defaults (30 s each)
+ * the connection's wait is the one that runs out, and lengthening the greeting's alone changes nothing.
+ */
+function greetingWait(t: NamedTimeouts): string {
+  if (t.greetingMs < t.connectionMs)
+    return `the SMTP server sent no greeting within ${duration(t.greetingMs)} (send.greetingTimeoutMs)`;
+  return `the SMTP server sent no greeting within ${duration(t.connectionMs)} of the first try to connect (send.connectionTimeoutMs, which bounds send.greetingTimeoutMs)`;
 }
 
 function duration(ms: number): string {
@@ -51,5 +61,5 @@ function duration(ms: number): string {
 export function silentGreetingHint(error: unknown, secure: boolean): string | undefined {
   const type = (typeof error === 'object' && error !== null ? error : {}) as { timeoutType?: unknown };
   if (secure || type.timeoutType !== 'GREETING_TIMEOUT') return undefined;
-  return 'the server accepted the connection but never greeted: a port that expects TLS from the start (usually 465) waits silently for an smtp:// client, so write the URL as smtps://…; otherwise check the host and port in SMTP_URL, or raise send.greetingTimeoutMs for a server that greets late; nothing was sent';
+  return 'the server accepted the connection but never greeted: a port that expects TLS from the start (usually 465) waits silently for an smtp:// client, so write the URL as smtps://…; otherwise check the host and port in SMTP_URL, or raise send.greetingTimeoutMs and send.connectionTimeoutMs (which bounds it) for a server that greets late; nothing was sent';
 }
