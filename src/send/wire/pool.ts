@@ -1,6 +1,7 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { UNSURE_AFTER_DOT } from '../retry.js';
 import { CAP_RAISE_MS, type ConnectionCapEvents, createConnectionCap } from './connection-cap.js';
+import { isIdleClose } from './idle-close.js';
 import { answered, createPipeliningFallback } from './pipelining-fallback.js';
 import { createSessionCap } from './session-cap.js';
 import {
@@ -459,6 +460,9 @@ export function createWirePool(
             // connection, neither failed nor retried. Each such connection is spent: a bounded loop.
             const lost = e.responseCode === undefined && !step.wrote && LOST_CONNECTION.has(e.code ?? '');
             if (reused && lost && ++closedUnder <= lanes.length) continue;
+            // The same for a 421 ending the session for its idle time, read as this message's reply
+            // (see idle-close.ts): a reply before any of the message was written, so nothing was taken.
+            if (reused && !step.wrote && isIdleClose(error) && ++closedUnder <= lanes.length) continue;
             // No reply to a pipelined envelope, and none of the message sent (a server that offers
             // PIPELINING but reads one command at a time): nothing was taken, so the message goes
             // again at once, its commands one by one, not counted as an attempt.

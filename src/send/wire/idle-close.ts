@@ -1,0 +1,21 @@
+/**
+ * A server ends a session left idle too long with a 421 ("421 4.4.2 … Error: timeout exceeded",
+ * Postfix; "421 4.4.2 Connection timed out"). Said to an idle connection it closes it quietly, but
+ * said just as the next message starts on it, the 421 is read as the reply to that message's first
+ * command: nothing of the message was taken, and the server asked nobody to slow down.
+ */
+
+/** Words of a session's idle time running out: 4.4.2 (bad connection) or a timeout. */
+const IDLE_WORDS = /\b4\.4\.2\b|\btime[sd]?[ -]?out\b|\btimeout\b|\bidle\b/i;
+/** Words of a pace the server wants, which a 421 may carry with a timeout: then it is throttling. */
+const PACE_WORDS = /rate|too many|throttl|slow down|per (?:second|minute|hour|day)|quota|limit/i;
+
+/** A 421 that ends a session for its idle time, not for the sender's pace. */
+export function isIdleClose(error: unknown): boolean {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    responseCode?: unknown;
+    response?: unknown;
+  };
+  if (e.responseCode !== 421 || typeof e.response !== 'string') return false;
+  return IDLE_WORDS.test(e.response) && !PACE_WORDS.test(e.response);
+}
