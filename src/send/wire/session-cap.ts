@@ -12,9 +12,10 @@
 const SESSION_CAP_WORDS =
   /\btoo many (?:messages|mails|emails) (?:in|on|for|per) (?:this |the |one |a )?(?:session|connection)\b|\b(?:messages?|mails?|emails?) per (?:session|connection)\b|\b(?:session|connection) message (?:limit|count|cap)\b/i;
 
-/** Words of too many recipients, to a message that has one: the session's, unless said of a while. */
+/** Words of too many recipients, to a message that has one: the session's, unless said of a while or a pace. */
 const SESSION_RECIPIENT_WORDS = /\btoo many recipients\b/i;
-const OVER_TIME = /\bper (?:second|minute|hour|day)\b|\bthis (?:minute|hour|day)\b|\btoday\b|\brate\b|\bquota\b/i;
+const OVER_TIME =
+  /\bper (?:second|minute|hour|day)\b|\bthis (?:minute|hour|day)\b|\btoday\b|\brate\b|\bquota\b|\bslow down\b|\bthrottl/i;
 
 const QUOTED_ADDRESS = /<[^<>]*>|[^\s<>]+@[^\s<>]+/g;
 
