@@ -66,6 +66,17 @@ export function selectFromPool(
   const twins: LeftOutTwin[] = [];
   const replaced: ReplacedTwin[] = [];
   const passedOver = new Set<PoolEntry>();
+  const replacedBy = new Map<PoolEntry, PoolEntry>();
+  const current = (entry: PoolEntry | undefined) => {
+    let at = entry;
+    while (at && replacedBy.has(at)) at = replacedBy.get(at);
+    return at;
+  };
+  const twinBy = (a: PoolEntry, b: PoolEntry, fallback: StoryTwin): StoryTwin['by'] => {
+    const pair = storyTwins();
+    pair.add(story(b));
+    return pair.twinOf(story(a))?.by ?? fallback.by;
+  };
 
   const counts = new Map(roles.map((role) => [role, 0]));
   const picked = new Set<PoolEntry>();
@@ -77,9 +88,11 @@ export function selectFromPool(
         const open = candidates.filter((e) => !picked.has(e) && !passedOver.has(e) && e.roles.includes(role));
         next = rank ? best(open, (e) => rank(e, role)) : open[0];
         if (!next) break;
-        const twin = stories.twinOf(story(next));
-        if (!twin) break;
-        const earlier = byId.get(twin.id);
+        const found = stories.twinOf(story(next));
+        if (!found) break;
+        // A copy given up for another is no longer in the issue: measure against the one that is.
+        const earlier = current(byId.get(found.id));
+        const twin = earlier && earlier.id !== found.id ? { id: earlier.id, by: twinBy(next, earlier, found) } : found;
         const rolesOnlyHere = next.roles.filter((r) => !earlier?.roles.includes(r));
         const others = () => [...entries.filter((e) => e.usedIn.length > 0), ...picked].filter((e) => e !== earlier);
         if (
@@ -94,6 +107,7 @@ export function selectFromPool(
           for (const served of earlier.roles) counts.set(served, (counts.get(served) ?? 1) - 1);
           passedOver.add(earlier);
           replaced.push({ entry: earlier, id: next.id, by: twin.by, gained: rolesOnlyHere });
+          replacedBy.set(earlier, next);
           break;
         }
         passedOver.add(next);
