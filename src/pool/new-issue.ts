@@ -92,10 +92,14 @@ export function planText(plan: NewIssuePlan): string {
   return `${JSON.stringify(plan.manifest, null, 2)}\n`;
 }
 
+/** What a file system that holds no hard links answers a link with. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
 /**
  * Writes the planned `issue.json` whole or not at all, and never replaces an existing one: the
  * text goes to a temp file beside it, which is then linked in under its name (a link fails if
- * the name is taken, so two runs cannot both write it, and a crash never leaves half a file).
+ * the name is taken, so two runs cannot both write it, and a crash never leaves half a file). On a
+ * drive that holds no hard links it is created in place, only if it is not there.
  */
 export async function writeNewIssue(plan: NewIssuePlan): Promise<string> {
   const file = join(plan.dir, MANIFEST_FILE);
@@ -103,7 +107,11 @@ export async function writeNewIssue(plan: NewIssuePlan): Promise<string> {
   await mkdir(plan.dir, { recursive: true });
   try {
     await writeFile(temp, planText(plan));
-    await link(temp, file);
+    await link(temp, file).catch((error: NodeJS.ErrnoException) => {
+      // A drive without hard links (exFAT, FAT, some shares): create the file only if it is not there.
+      if (!NO_LINKS.has(error.code ?? '')) throw error;
+      return writeFile(file, planText(plan), { flag: 'wx' });
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw refuseExisting(file);
     throw error;
