@@ -9,6 +9,7 @@ import { decodeText } from './_decode.js';
 import { type Format, hintsFor, unknownFieldWarnings, withMissingMessage, withYamlQuoteHint } from './_field-hints.js';
 import { ownLine } from './_field-lines.js';
 import { parsePastedText } from './_pasted-markup.js';
+import { propertyLinesError } from './_property-lines.js';
 import { ampersandRoles, splitSuggestion } from './_role-spellings.js';
 import { rolesProseErrors } from './_roles-prose.js';
 import { addressedSource, sameAddress } from './_source-address.js';
@@ -142,7 +143,20 @@ function parseUncapped(text: string, file: string, taxonomy: RoleTaxonomy, id: s
   } else {
     return fail(file, 'file', `has an unsupported extension "${ext}"`, `use one of ${SUMMARY_EXTENSIONS.join(', ')}`);
   }
-  return finish(parsed, file, id, taxonomy, format);
+  const loaded = finish(parsed, file, id, taxonomy, format);
+  if (format !== 'text' || !loaded.problems.some(isSummaryMissing)) return loaded;
+  // Fields written as property lines above the text: say how to write them, not what went missing.
+  const properties = propertyLinesError(text, file, ext !== '.txt' && ext !== '');
+  if (!properties) return loaded;
+  const misread = (p: Problem) =>
+    isSummaryMissing(p) ||
+    p.message.startsWith('text outside any section') ||
+    (p.line !== undefined && properties.lines.includes(p.line));
+  return { summary: undefined, problems: [properties.problem, ...loaded.problems.filter((p) => !misread(p))] };
+}
+
+function isSummaryMissing(problem: Problem): boolean {
+  return problem.severity === 'error' && problem.field === 'summary' && problem.message.endsWith('section is missing');
 }
 
 function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxonomy, format: Format): LoadedSummary {
