@@ -8,7 +8,7 @@ import { displayPath } from '../load/_display.js';
 import { loadSummaryFile, SUMMARY_EXTENSIONS } from '../load/summary.js';
 import type { Summary } from '../model/summary.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
-import { indexPool, poolRef } from './refs.js';
+import { indexPool, namedAside, type PoolIndex, poolRef } from './refs.js';
 import { type IssueFolder, scanPoolUsage } from './usage.js';
 
 export {
@@ -78,7 +78,7 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
         : `is not a summary file (${SUMMARY_EXTENSIONS.join(', ')}), so it is not in the pool`,
       hint: folderHint(name),
     });
-  append(problems, missingFromPool(usage.usedIn, index.byId, config.poolDir));
+  append(problems, missingFromPool(usage.usedIn, index, config.poolDir));
   const entries: PoolEntry[] = [];
   for (const [id, files] of index.byId) {
     if (files.length > 1) {
@@ -125,9 +125,9 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
  * Pool summaries an issue names that the pool no longer holds (deleted or renamed after the issue
  * was made): the issue no longer loads, and the archive of a sent one loses the story.
  */
-function missingFromPool(usedIn: Map<string, string[]>, byId: Map<string, string[]>, poolDir: string): Problem[] {
+function missingFromPool(usedIn: Map<string, string[]>, index: PoolIndex, poolDir: string): Problem[] {
   return [...usedIn]
-    .filter(([id]) => !byId.has(id))
+    .filter(([id]) => !index.byId.has(id) && !namedAside(id, index))
     .map(([id, issues]) => ({
       severity: 'warning' as const,
       file: displayPath(poolDir),

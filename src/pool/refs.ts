@@ -75,12 +75,27 @@ export async function indexPool(dir: string): Promise<PoolIndex> {
   return { dir, exists: true, byId, ignored: ignored.sort(), skipped };
 }
 
+/**
+ * A summary file the pool leaves out for its name (`changelog.md`, as a folder's read-me is
+ * called): an issue that names it by its id means it as a summary, so that reads it.
+ */
+export function namedAside(id: string, index: PoolIndex): string[] | undefined {
+  const files = index.skipped
+    .filter(
+      ({ name }) =>
+        (SUMMARY_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase()) &&
+        summaryIdFromFile(name) === id,
+    )
+    .map(({ name }) => join(index.dir, name));
+  return files.length ? files : undefined;
+}
+
 export type RefResolution = { file: string } | { message: string; hint: string };
 
 /** Resolves `pool:<id>` to its file, or says why not (unknown id with a did-you-mean, or an id two files share). */
 export function resolvePoolRef(ref: string, index: PoolIndex, shownDir: string): RefResolution {
   const id = poolIdIn(ref);
-  const files = index.byId.get(id);
+  const files = index.byId.get(id) ?? namedAside(id, index);
   if (files?.length === 1) return { file: files[0]! };
   if (files && files.length > 1)
     return {
