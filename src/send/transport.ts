@@ -302,12 +302,12 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       const envelope = mail.envelope as { from: string; to: string[] };
       // The header block stays a string: the pool encodes it straight into the message's one buffer.
       const head = `${settings.dkim ? `${dkimSignature(payload, settings.dkim)}\r\n` : ''}${headText(payload.headers)}`;
-      return { response: await pool().send(envelope, [head, ...payload.body], gate) };
+      return { response: await pool().send(envelope, [head, ...payload.body], gate, { waited: probing }) };
     }
     // A send's message written whole: over the wire pool too, whose last look at the reader comes
     // once the connection is in hand (it may open and log in first), not before (see whole-form.ts).
     const whole = gate?.stillWanted && wireSupported() ? wholeFormChunks(mail, settings.dkim) : undefined;
-    if (whole) return { response: await pool().send(whole.envelope, whole.chunks, gate) };
+    if (whole) return { response: await pool().send(whole.envelope, whole.chunks, gate, { waited: probing }) };
     // Anything else takes nodemailer's pool, which gives no hook once a connection is in hand: the
     // last look is right before it. The sender read the list afresh just before handing the message
     // over; read again only when the message waited since, for the probe (a second shared read a

@@ -48,6 +48,8 @@ export interface SmtpFaults {
   refuseLogin?: { after?: number; reply: (user: string, pass: string) => string };
   /** Each login is answered once the promise this returns settles: a connection held while it logs in. */
   holdLogin?: () => Promise<void>;
+  /** Connection n (1-based) is greeted once the promise this returns for it settles; undefined: at once. */
+  holdGreeting?: (connection: number) => Promise<void> | undefined;
 }
 
 export interface ReceivedMessage {
@@ -109,6 +111,11 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     ...(options.eightBitMime === false ? { hide8BITMIME: true, hidePIPELINING: true } : {}),
     onConnect(_session, callback) {
       counts.connections++;
+      const held = faults.holdGreeting?.(counts.connections);
+      if (held) {
+        void held.then(() => callback());
+        return;
+      }
       callback();
     },
     onAuth(auth, _session, callback) {

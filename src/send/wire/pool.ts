@@ -60,8 +60,16 @@ export interface DotGate {
 export const MESSAGE_WITHDRAWN = 'EWITHDRAWN';
 
 export interface WirePool {
-  /** Resolves with the server's reply once it accepted the message. */
-  send(envelope: WireEnvelope, chunks: readonly (Buffer | string)[], gate?: DotGate): Promise<string>;
+  /**
+   * Resolves with the server's reply once it accepted the message. `waited`: it waited before it
+   * was handed over (for the check of SMTPUTF8), so the list is read again on any connection.
+   */
+  send(
+    envelope: WireEnvelope,
+    chunks: readonly (Buffer | string)[],
+    gate?: DotGate,
+    handed?: { waited?: boolean },
+  ): Promise<string>;
   /**
    * Opens every lane's connection now (greeting, EHLO, STARTTLS, login), so the first messages do
    * not wait for them. Settles with the first lane's open: its error is the check's error. The
@@ -389,7 +397,7 @@ export function createWirePool(
     });
 
   return {
-    async send(envelope, chunks, gate) {
+    async send(envelope, chunks, gate, handed) {
       // Connections found closed under this message as it began on them (see below).
       let closedUnder = 0;
       // Its pipelined envelope went unanswered once: it goes again one command at a time.
@@ -399,7 +407,7 @@ export function createWirePool(
       for (;;) {
         if (closed) throw poolClosed();
         // A first try on a lane free now: the read the sender awaited before handing it over is still fresh.
-        const waited = tries++ > 0 || free.length === 0;
+        const waited = tries++ > 0 || free.length === 0 || handed?.waited === true;
         const lane = await acquire();
         try {
           const reused = lane.connection !== undefined;
