@@ -37,9 +37,12 @@ export function journaledAddresses(stateFile: string): (email: string) => string
     folders = [...new Set(hops.map((hop) => dirname(hop)))];
     listed = folders.map(namesIn);
     const names = new Map(folders.map((folder, i) => [folder, listed[i]!]));
-    // Only those the listing holds: one made since moves its folder, and is then listed.
-    files = journalFiles(journalLocations(stateFile, hops.at(-1)), (folder) => names.get(folder) ?? []).filter((file) =>
-      names.get(dirname(file))?.includes(file.slice(dirname(file).length + 1)),
+    // Copies set aside only when the listing holds them: one made since moves its folder, and is
+    // then listed. The journals themselves are looked at whatever the listing says (a stat each),
+    // so one is seen even while the folder cannot be listed.
+    const journals = journalLocations(stateFile, hops.at(-1));
+    files = journalFiles(journals, (folder) => names.get(folder) ?? []).filter(
+      (file) => journals.includes(file) || names.get(dirname(file))?.includes(file.slice(dirname(file).length + 1)),
     );
   };
   return (email) => {

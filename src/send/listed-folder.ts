@@ -36,10 +36,12 @@ export function listedFolder(folder: string): () => readonly string[] {
     const changedAt = Math.max(Number(found.mtimeNs / 1_000_000n), Number(found.ctimeNs / 1_000_000n));
     const tick = tickOf(found.mtimeNs, found.ctimeNs);
     if (settled && wall - changedAt >= tick) return names;
-    names = listNames(folder);
+    const listing = listNames(folder);
+    names = listing ?? [];
     // Taken after the stat above: a change since the timestamps were first seen, by a tick and more,
-    // and by the wall clock as well as by this process's, gets timestamps of its own.
-    settled = since - firstSeenAt >= tick && wall - changedAt >= tick;
+    // and by the wall clock as well as by this process's, gets timestamps of its own. A listing that
+    // failed (too many open files, say) says nothing of what is there: it is tried again next time.
+    settled = listing !== undefined && since - firstSeenAt >= tick && wall - changedAt >= tick;
     return names;
   };
 }
@@ -54,10 +56,10 @@ function tickOf(mtimeNs: bigint, ctimeNs: bigint): number {
   return mtimeNs % 1_000_000n === 0n && ctimeNs % 1_000_000n === 0n ? 2_000 : 20;
 }
 
-function listNames(folder: string): readonly string[] {
+function listNames(folder: string): readonly string[] | undefined {
   try {
     return readdirSync(folder);
   } catch {
-    return [];
+    return undefined;
   }
 }
