@@ -49,8 +49,6 @@ const REFERENCE_TAIL = /\[([^[\]]{0,999})\]/y;
 const LINK_TARGET =
   /\((?:<[^<>\n]{0,2000}>|[^()\s]{0,2000}(?:\([^()\s]{0,500}\)[^()\s]{0,500})?)(?:[ \t]{1,20}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'|\([^()\n]{0,500}\)))?[ \t]{0,20}\)/y;
 
-const NO_DEFINITIONS: ReadonlySet<string> = new Set();
-
 /**
  * `text` (a paragraph's or a list item's lines, joined with line breaks) without its inline marks,
  * on one line; `defined` holds the reference labels the file defines.
@@ -143,9 +141,12 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
     }
     // An image is left out, as it is from the lines the structure is read on.
     if (ch === '!' && text[i + 1] === '[' && referenceEnd === undefined) {
-      const image = linkAt(text, i + 1, NO_DEFINITIONS);
+      const image = imageAt(text, i + 1, defined);
       if (image) {
-        put(image.end, '');
+        // Between two spaces, or opening the text, it takes the space after it along: one gap is left.
+        let end = image.end;
+        if (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\n') while (text[end] === ' ') end++;
+        put(end, '');
         continue;
       }
     }
@@ -338,6 +339,30 @@ function linkAt(text: string, at: number, defined: ReadonlySet<string>): { at: n
   // as part of the sentence.
   if (/^\d{1,9}$/.test(label[1]!.trim())) return undefined;
   return defined.has(referenceLabel(label[1]!)) ? { at: textEnd, end: after } : undefined;
+}
+
+/**
+ * An image's `[alt](…)`, `[alt][ref]`, `[][ref]` or `[ref]` at `at` (after its "!"): where it ends. Its
+ * alt text may be empty, as a link's text may not: `![][diagram]` is an image, read on it would reach
+ * readers as "![]diagram", and `![Chart][c]` as "!Chart".
+ */
+function imageAt(text: string, at: number, defined: ReadonlySet<string>): { at: number; end: number } | undefined {
+  if (text[at + 1] !== ']') return linkAt(text, at, defined);
+  const after = at + 2;
+  if (text[after] === '(') {
+    LINK_TARGET.lastIndex = after;
+    return LINK_TARGET.test(text) ? { at: at + 1, end: LINK_TARGET.lastIndex } : undefined;
+  }
+  REFERENCE_TAIL.lastIndex = after;
+  const ref = REFERENCE_TAIL.exec(text);
+  return ref && ref[1]!.trim() !== '' && defined.has(referenceLabel(ref[1]!))
+    ? { at: at + 1, end: REFERENCE_TAIL.lastIndex }
+    : undefined;
+}
+
+/** Whether `text` (a list item as written) holds an image and nothing else readers would see. */
+export function onlyImages(text: string, defined: ReadonlySet<string>): boolean {
+  return text.includes('![') && withoutInlineMarks(text, defined).trim() === '';
 }
 
 /** Whether every backtick run in `text` opens a code span that closes within it. */

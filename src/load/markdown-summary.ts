@@ -12,7 +12,7 @@ import { linkLineAddress, slackLinkLineOf } from './_text-labels.js';
 import { wordSubBulletOf } from './_word-bullets.js';
 import { byteLength, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from './limits.js';
 import { linkNotRead, type MarkdownBody, prepareMarkdownBody } from './markdown-body.js';
-import { withoutInlineMarks } from './markdown-inline.js';
+import { onlyImages, withoutInlineMarks } from './markdown-inline.js';
 import { joinLines, type ParsedText, parseSummaryText, splitLines, splitRoles } from './text.js';
 
 /**
@@ -47,6 +47,7 @@ export function parseMarkdown(text: string, file: string): ParsedText {
         literal: prepared.literal,
         skip: prepared.skip,
         written,
+        unseenItem: (text: string) => onlyImages(text, prepared.definitions),
         aloneLinks: prepared.aloneLinks,
         ...(titled ? { hasTitle: false } : {}),
       },
@@ -152,6 +153,7 @@ export function parseMarkdown(text: string, file: string): ParsedText {
       literal: prepared.literal,
       skip: prepared.skip,
       written,
+      unseenItem: (text: string) => onlyImages(text, prepared.definitions),
       rolesAbove: raw.roles !== undefined,
       linkAbove: raw.url !== undefined,
       aloneLinks: prepared.aloneLinks,

@@ -258,6 +258,8 @@ export function parseSummaryText(
      * the title line and to section text, never to labels, roles or `literal` lines.
      */
     written?: (text: string) => string;
+    /** Whether a list item, as written, is nothing readers see (only an image): left out of its list. */
+    unseenItem?: (text: string) => boolean;
     /** Whether the roles are given above the text (a Markdown summary's frontmatter). */
     rolesAbove?: boolean;
     /** Whether the article's link is given above the text (a Markdown summary's frontmatter). */
@@ -316,6 +318,10 @@ export function parseSummaryText(
   let bullets: TextLine[][] = [];
   const writtenOut = (pieces: readonly TextLine[], field: string | undefined) =>
     joinLines(pieces, field === 'roles' ? undefined : options.written);
+  const unseen = (item: readonly TextLine[]) =>
+    options.unseenItem !== undefined &&
+    !item.some((line) => line.literal) &&
+    options.unseenItem(item.map((line) => line.text).join('\n'));
   // The markers the current list section's items are written with ("-", "1"): none, a list without.
   const markers = new Set<string>();
   // "- Logs, Metrics and Traces" is one topic; "AI, Security, Cost" on a line of its own is three.
@@ -360,7 +366,9 @@ export function parseSummaryText(
     if (!section) return;
     if (paragraph.length) paragraphs.push(writtenOut(paragraph, section.field));
     const value =
-      section.kind === 'paragraph' ? paragraphs.join('\n\n') : bullets.map((item) => writtenOut(item, section?.field));
+      section.kind === 'paragraph'
+        ? paragraphs.join('\n\n')
+        : bullets.filter((item) => !unseen(item)).map((item) => writtenOut(item, section?.field));
     const existing = raw[section.field];
     // Appending in place: a file repeating one section thousands of times stays linear.
     if (Array.isArray(existing) && Array.isArray(value)) for (const item of value) existing.push(item);

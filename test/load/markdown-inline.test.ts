@@ -328,7 +328,7 @@ describe('Markdown links in a body', () => {
         'See [the wiki](https://en.wikipedia.org/wiki/Queue_(abstract_data_type)), [the post](https://x.test/a "Title")',
         "and [notes](<https://x.test/my notes>) ![chart](c.png 'Chart') now.",
       ),
-    ).toBe('See the wiki, the post and notes  now.');
+    ).toBe('See the wiki, the post and notes now.');
   });
 
   it('read the address of a "Link:" line written as a one-word Markdown link, where it was refused', () => {
