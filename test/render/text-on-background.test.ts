@@ -36,7 +36,7 @@ describe.each(['#222222', '#1f3a5f', '#f3f4f6', '#ffffff'])('on a %s background'
     const variant = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), ['CTO']);
     const compiled = await (await createRenderer(project)).compile(variant);
     const { html } = compiled.personalise(reader);
-    for (const start of ['Hi Ada,', 'One read for CTO', 'Intro of the week.']) {
+    for (const start of ['Hi Ada,', 'For CTO this week', 'Intro of the week.']) {
       const colour = colourOf(html, start);
       expect(colour, start).toBeDefined();
       expect(contrast(colour!, background), `${start} in ${colour}`).toBeGreaterThanOrEqual(4.5);
