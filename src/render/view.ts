@@ -112,6 +112,11 @@ export interface DigestView {
   /** Who this edition is for, shown under the title. */
   audience: string;
   isEditorEdition: boolean;
+  /**
+   * Whether each section opens with a band naming its role: a reader of one section has it named by
+   * the lead and its reads counted by the contents; the editor edition names no role elsewhere.
+   */
+  showBands: boolean;
   greeting: string;
   contents: {
     summary: string;
@@ -318,6 +323,7 @@ export function buildView(
     subject: text.subject,
     audience: variant.isEditorEdition ? t('email.editorEdition') : t('email.forRoles', { roles }),
     isEditorEdition: variant.isEditorEdition,
+    showBands: variant.isEditorEdition || sections.length > 1,
     greeting: t('email.greeting', { name: sentinel.greetingName }),
     contents: {
       summary: contentsSummary(language, locale, cardCount, minutes),
