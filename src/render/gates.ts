@@ -211,7 +211,7 @@ export function sizeProblems(
   encodedHtmlBytes: number,
   config: Pick<ResolvedConfig, 'sizeLimitKb' | 'sizeWarnKb'>,
   where: { file: string; variantId: string },
-  /** Of `encodedHtmlBytes`, the room counted for a reader's name and address at their longest. */
+  /** Of `encodedHtmlBytes`, the room counted for a reader's own lines at their longest. */
   roomBytes = 0,
   /** The language of the copy measured, when it is not the list's own. */
   language?: string,
@@ -219,7 +219,7 @@ export function sizeProblems(
   const kb = encodedHtmlBytes / 1024;
   const shown = `${kb.toFixed(1)} KB${language ? ` in the copy for readers in ${languageName(language)}` : ''}`;
   const room = roomBytes
-    ? `, counting ${(roomBytes / 1024).toFixed(1)} KB for a reader's name and address at their longest`
+    ? `, counting ${(roomBytes / 1024).toFixed(1)} KB for a reader's own name, address and roles with nothing this week at their longest`
     : '';
   const base = { file: where.file, field: `variant ${where.variantId}` };
   if (kb > config.sizeLimitKb) {

@@ -49,7 +49,7 @@ describe('the size gate’s room with the list known', () => {
     expect(sampleKb).toBeLessThan(96);
     expect(sizeErrors(unknownList)).toEqual([
       expect.stringMatching(
-        /over the 100 KB limit .*counting 7\.\d KB for a reader's name and address at their longest/,
+        /over the 100 KB limit .*counting 7\.\d KB for a reader's own name, address and roles with nothing this week at their longest/,
       ),
     ]);
 
@@ -69,7 +69,7 @@ describe('the size gate’s room with the list known', () => {
     const longName = await editorCopy(141, [...ordinaryList, reader(1000, { name: '龍'.repeat(200) })]);
     expect(sizeErrors(longName)).toEqual([
       expect.stringMatching(
-        /over the 100 KB limit .*counting 1\.\d KB for a reader's name and address at their longest/,
+        /over the 100 KB limit .*counting 1\.\d KB for a reader's own name, address and roles with nothing this week at their longest/,
       ),
     ]);
     // The room is the list's: its longest name, not the longest a name may be.

@@ -56,7 +56,7 @@ describe('the size gate and a reader’s own name and address', () => {
     expect(gated.encodedHtmlBytes).toBeLessThan(limitKb * 1024);
     const [error] = sizeErrors(gated);
     expect(error?.message).toMatch(
-      /over the [\d.]+ KB limit .*counting [\d.]+ KB for a reader's name and address at their longest/,
+      /over the [\d.]+ KB limit .*counting [\d.]+ KB for a reader's own name, address and roles with nothing this week at their longest/,
     );
   });
 

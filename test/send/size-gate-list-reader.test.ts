@@ -47,7 +47,7 @@ it('refuses a send when a reader further down the list has a name that takes the
   for (const run of [dry, real]) {
     expect(run.code, run.all).toBe(2);
     expect(run.err).toMatch(
-      /variant [^:]+: HTML is [\d.]+ KB .*over the [\d.]+ KB limit.*counting 1\.\d KB for a reader's name and address at their longest/,
+      /variant [^:]+: HTML is [\d.]+ KB .*over the [\d.]+ KB limit.*counting 1\.\d KB for a reader's own name, address and roles with nothing this week at their longest/,
     );
   }
   expect(existsSync(project.path('out'))).toBe(false);
