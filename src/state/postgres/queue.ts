@@ -113,7 +113,8 @@ export interface SendQueue {
   /**
    * Up to `limit` open items whose lease is free or ran out, leased to this worker. `holding`: the
    * items this worker knows it holds; any other item leased to it (a claim whose answer was lost) is
-   * taken again, since its heartbeat would otherwise renew that lease for ever with nobody sending.
+   * taken again, since its heartbeat would otherwise renew that lease for ever with nobody sending;
+   * an item in `holding` still leased to it is never returned, even once its lease ran out.
    * Without `holding`, items leased to this worker are left as they are.
    */
   claim(limit: number, holding?: Iterable<number>): Promise<ClaimedItem[]>;
@@ -205,6 +206,10 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
            WHERE issue_id = $1 AND channel = $2 AND plan_id = $6 AND NOT done
              AND (lease_expires_at IS NULL OR GREATEST(lease_expires_at, ${RESTART_GRACE_END(8, 7)}) <= ${NOW(4)}
                OR ($9::int[] IS NOT NULL AND lease_owner = $3 AND NOT (seq = ANY($9::int[]))))
+             -- Never an item this worker holds, though its lease ran out (beats that could not reach
+             -- the database): its batch may have sent it, unrecorded yet, and a second batch would mail
+             -- it again. Another worker may take it over; one it handed back (unleased) it may claim.
+             AND NOT COALESCE(lease_owner = $3 AND seq = ANY($9::int[]), false)
              AND (not_before IS NULL OR not_before <= ${NOW(4)})
            ORDER BY seq LIMIT $5
            FOR UPDATE SKIP LOCKED
