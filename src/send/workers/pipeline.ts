@@ -81,9 +81,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     if (result.stopped !== undefined || result.aborted !== undefined || result.halted) halt.abort();
   };
   let crash: { error: unknown } | undefined;
-  // The batch that holds each item now: a greylisted item handed back may be claimed again into a
-  // later batch before its first batch ends, and that end must not drop it from `holding`.
+  // The batch that holds each item now, from its claim on: an item claimed again (handed back while
+  // greylisted, or taken over and left again) belongs to the later batch alone. The earlier one
+  // neither starts nor retries it, and its end does not drop it from `holding`.
   const heldBy = new Map<number, object>();
+  const claimedAs = (items: ClaimedItem[]) => {
+    const batchMark = {};
+    for (const item of items) heldBy.set(item.seq, batchMark);
+    return batchMark;
+  };
 
   const record = async (outcomes: ItemOutcome[]) => {
     try {
@@ -116,19 +122,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     }
   };
 
-  const start = (items: ClaimedItem[]) => {
+  const start = (items: ClaimedItem[], batchMark: object) => {
     feeding = true;
     active++;
-    const batchMark = {};
-    for (const item of items) {
-      holding.add(item.seq);
-      heldBy.set(item.seq, batchMark);
-    }
+    for (const item of items) holding.add(item.seq);
     // Claimed again after a greylisting hand-back is not taken over: only claims past those are.
     out.takenOver += items.filter((item) => item.claims - item.greylists > 1).length;
     const sending = sendBatch(items, {
       ...options.batch,
-      isLost: options.isLost,
+      isLost: (seq) => heldBy.get(seq) !== batchMark || options.isLost(seq),
       signal,
       // Written in turn with every other batch's outcomes, ahead of the rest of this one's.
       recordEarly(outcomes) {
@@ -166,6 +168,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   };
 
   let ready: ClaimedItem[] | undefined;
+  let readyMark: object = {};
   let drained = false;
   const settle = async () => {
     while (active > 0) await changed();
@@ -192,11 +195,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         if (claimed.length > 0) {
           leased += claimed.length;
           ready = claimed;
+          readyMark = claimedAs(claimed);
         } else drained = true;
         continue;
       }
       if (ready && !feeding) {
-        start(ready);
+        start(ready, readyMark);
         ready = undefined;
         continue;
       }
