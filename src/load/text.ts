@@ -364,7 +364,7 @@ export function parseSummaryText(
 
   const flush = () => {
     if (!section) return;
-    if (paragraph.length) paragraphs.push(writtenOut(paragraph, section.field));
+    if (paragraph.length && !unseen(paragraph)) paragraphs.push(writtenOut(paragraph, section.field));
     const value =
       section.kind === 'paragraph'
         ? paragraphs.join('\n\n')
@@ -389,7 +389,7 @@ export function parseSummaryText(
     const line = lines[index]!;
     const trimmed = line.trim();
     if (trimmed === '') {
-      if (paragraph.length) paragraphs.push(writtenOut(paragraph, section?.field));
+      if (paragraph.length && !unseen(paragraph)) paragraphs.push(writtenOut(paragraph, section?.field));
       paragraph = [];
       continue;
     }
@@ -777,7 +777,7 @@ export function parseSummaryText(
       paragraph.push({ text: trimmed });
     } else if (bullet !== undefined) {
       // Bullets under a paragraph section (e.g. several key insights): one paragraph each, no markers.
-      if (paragraph.length) paragraphs.push(writtenOut(paragraph, section.field));
+      if (paragraph.length && !unseen(paragraph)) paragraphs.push(writtenOut(paragraph, section.field));
       paragraph = [{ text: bullet }];
     } else {
       paragraph.push({ text: trimmed });
