@@ -122,6 +122,14 @@ function bulletOf(line: string): string | undefined {
 }
 
 /**
+ * A task list's item ("- [ ] Keep warm.", "- [x] Done.") without its box: a Markdown preview shows a
+ * checkbox, which an email cannot; read on, readers saw "[ ] Keep warm.". A box with nothing after it stays.
+ */
+function withoutTaskBox(item: string | undefined): string | undefined {
+  return item?.replace(/^\[[ xX]\][ \t]+(?=\S)/, '');
+}
+
+/**
  * A list item written without the space after its marker ("-Second item"), in a list that marker
  * already opens: its text, or undefined. Only before a capital, a digit-free word or a quote, so
  * "-10% year on year" wrapped from the line above stays part of that line.
@@ -719,7 +727,7 @@ export function parseSummaryText(
 
     // A number or a dash opening a wrapped line ("founded in / 1998. Since then", "not the / – often
     // smaller – set") is not a list marker.
-    let bullet = continuing && /^\s*[\d–—]/.test(line) ? undefined : bulletOf(line);
+    let bullet = continuing && /^\s*[\d–—]/.test(line) ? undefined : withoutTaskBox(bulletOf(line));
     // "-Second item" in a list the same marker opens: an item missing its space, not the item
     // above going on (a wrapped line does not start with a dash and a capital).
     const cramped = bullet === undefined && section.kind === 'bullets' ? crampedBulletOf(line, markers) : undefined;
