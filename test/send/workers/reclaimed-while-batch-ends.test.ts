@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { ClaimedItem, ItemOutcome } from '../../../src/state/postgres/queue.js';
 
 // The batches are stood in for: each hands out its jobs at once and ends when the test says.
@@ -12,7 +12,13 @@ vi.mock('../../../src/send/workers/batch.js', () => ({
   },
 }));
 
+// Test files share one module registry: the pipeline is imported afresh so it meets the stand-in.
+vi.resetModules();
 const { runPipeline } = await import('../../../src/send/workers/pipeline.js');
+afterAll(() => {
+  vi.doUnmock('../../../src/send/workers/batch.js');
+  vi.resetModules();
+});
 
 const item = (seq: number): ClaimedItem => ({
   seq,
