@@ -144,7 +144,8 @@ describe('preview in headless Chromium', () => {
 
   it('re-renders on template, role taxonomy and subscribers edits', async () => {
     fixture = await startFixture();
-    const p = await open('/variant/cto');
+    // A reader of two sections: their bands show each section's heading (one section has none).
+    const p = await open('/variant/cto+executive');
     await waitForFrameText(p, 'For CTO');
 
     await edit('templates/partials/footer.mjml.hbs', (text) =>
