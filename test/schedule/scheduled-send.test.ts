@@ -9,6 +9,8 @@ import { captureStreams, type TempProject, tempProject } from '../helpers/projec
 let project: TempProject;
 let loaded: Project;
 let db: StateDb;
+/** The state file's own path: notes written beside it stay in the project's folder. */
+let statePath: string;
 beforeEach(async () => {
   project = await tempProject({ withExample: true });
   loaded = await loadProject({
@@ -16,7 +18,8 @@ beforeEach(async () => {
     subscribersFile: 'subscribers.example.json',
     cwd: project.dir,
   });
-  db = openStateDb(project.path('.rolecast/state.db'));
+  statePath = project.path('.rolecast/state.db');
+  db = openStateDb(statePath);
 });
 afterEach(async () => {
   db.close();
@@ -25,7 +28,7 @@ afterEach(async () => {
 
 /** What the real send does for the readers it reaches: a ledger row each. */
 async function recordSent(subscribers: readonly Subscriber[]): Promise<void> {
-  await sqliteState(db, 'state.db')
+  await sqliteState(db, statePath)
     .ledger('2026-W48', 'outbox')
     .recordMany(
       subscribers.map((s) => ({
@@ -46,7 +49,7 @@ describe('scheduledSend on the example project (default zone Europe/Berlin)', ()
     const sent: Subscriber[][] = [];
     const result = await scheduledSend(
       { project: loaded, channel: 'outbox', at: '2026-11-30T08:00', local: true, dryRun: true, stdout: streams.stdout },
-      { state: sqliteState(db, 'state.db'), sendTo: async (subscribers) => void sent.push(subscribers) },
+      { state: sqliteState(db, statePath), sendTo: async (subscribers) => void sent.push(subscribers) },
     );
     expect(sent).toEqual([]);
     expect(result.report).toBeUndefined();
@@ -85,7 +88,7 @@ describe('scheduledSend on the example project (default zone Europe/Berlin)', ()
       stdout: streams.stdout,
     };
     // Started at midnight UTC: Sydney's 08:00 (21:00 UTC the day before) is 3 h gone — missed.
-    const first = await scheduledSend(options, { state: sqliteState(db, 'state.db'), now, sleep, sendTo });
+    const first = await scheduledSend(options, { state: sqliteState(db, statePath), now, sleep, sendTo });
     expect(first.report!.missed).toBe(1);
     expect(calls.map((c) => c.at)).toEqual([
       '2026-11-30T02:30:00.000Z',
@@ -103,9 +106,9 @@ describe('scheduledSend on the example project (default zone Europe/Berlin)', ()
 
     // A rerun sends nothing again; with --send-missed it sends only the missed wave.
     calls.length = 0;
-    await scheduledSend(options, { state: sqliteState(db, 'state.db'), now, sleep, sendTo });
+    await scheduledSend(options, { state: sqliteState(db, statePath), now, sleep, sendTo });
     expect(calls).toEqual([]);
-    await scheduledSend({ ...options, sendMissed: true }, { state: sqliteState(db, 'state.db'), now, sleep, sendTo });
+    await scheduledSend({ ...options, sendMissed: true }, { state: sqliteState(db, statePath), now, sleep, sendTo });
     expect(calls.map((c) => c.emails)).toEqual([['lucy.tran@example.com']]);
   });
 
@@ -120,7 +123,7 @@ describe('scheduledSend on the example project (default zone Europe/Berlin)', ()
     // As the real send: handed a wave's readers, it mails those the ledger has no record of.
     const sendTo = async (subscribers: Subscriber[]) => {
       calls.push({ at: now().toISOString(), emails: subscribers.map((s) => s.email) });
-      const recorded = await sqliteState(db, 'state.db').ledger('2026-W48', 'outbox').recorded();
+      const recorded = await sqliteState(db, statePath).ledger('2026-W48', 'outbox').recorded();
       const fresh = subscribers.filter((s) => !recorded.has(s.email));
       delivered.push(...fresh.map((s) => s.email));
       await recordSent(fresh);
@@ -128,7 +131,7 @@ describe('scheduledSend on the example project (default zone Europe/Berlin)', ()
     const run = (project: Project, stdout: NodeJS.WritableStream) =>
       scheduledSend(
         { project, channel: 'outbox', at: '2026-11-30T08:00', local: true, stdout },
-        { state: sqliteState(db, 'state.db'), now, sleep, sendTo },
+        { state: sqliteState(db, statePath), now, sleep, sendTo },
       );
     // The Kolkata wave (02:30 UTC) goes out; the run stops before Berlin's (07:00 UTC).
     const first = await run(
