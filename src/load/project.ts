@@ -13,6 +13,7 @@ import { type StateLocation, stateLocation } from '../state/location.js';
 import { readStoredReadersAt, readStoredSubscribersAt } from '../state/read-at.js';
 import { type FileFieldNote, overlayReaderChanges, roleSpellingsOf, storeAudience } from '../store/index.js';
 import { displayPath } from './_display.js';
+import { rolesReadOtherwiseProblems } from './_roles-read-otherwise.js';
 import { type LoadedIssue, loadIssue } from './issue.js';
 import { reusedPoolSummaries } from './reused.js';
 import { loadSubscriberTable } from './subscribers.js';
@@ -150,6 +151,7 @@ export async function inspectProject(
       table = SubscriberTable.from(withTaxonomyRoles(overlaid.subscribers, taxonomy));
       readers = { source: 'file', overrides: overlaid.overrides, paused: overlaid.paused, moved: overlaid.moved };
       if (overlaid.notes.length) fileNotes = overlaid.notes;
+      append(problems, rolesReadOtherwiseProblems(file, overlaid.rolesReadOtherwise));
     }
   } else {
     // No file given: the readers who signed up (or were imported) into the store, when there are any.

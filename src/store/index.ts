@@ -11,7 +11,13 @@ export {
   type StoredSubscribers,
 } from './open.js';
 export { type LocatedStore, openSubscriberStoreAt } from './open-location.js';
-export { type FileFieldNote, noteFileFields, type Overlaid, overlayReaderChanges } from './overlay.js';
+export {
+  type FileFieldNote,
+  noteFileFields,
+  type Overlaid,
+  overlayReaderChanges,
+  type RolesReadOtherwise,
+} from './overlay.js';
 export { migrateSubscriberStorePg, postgresSubscriberStore, SUBSCRIBER_MIGRATIONS } from './postgres.js';
 export {
   describe as describeChange,

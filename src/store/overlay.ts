@@ -24,6 +24,23 @@ export interface Overlaid extends StoreAudience {
   moved: number;
   /** What the file says for fields readers set that no send had noted yet (see `noteFileFields`). */
   notes: FileFieldNote[];
+  /**
+   * Readers whose own roles were kept although the file gives them others: an earlier release's
+   * note (without the file's text), a file and a roles.yaml both written since their choice, and
+   * the file's roles reading as the noted ones one for one. A roles.yaml that split an alias out
+   * and an editor who swapped a role look the same there, so the editor is told.
+   */
+  rolesReadOtherwise: RolesReadOtherwise[];
+}
+
+/** A reader kept on their own roles where the file may say its editor changed them (see `Overlaid`). */
+export interface RolesReadOtherwise {
+  /** The file's address for the entry. */
+  email: string;
+  /** The roles the file gives them, as today's roles.yaml reads them. */
+  fileRoles: readonly string[];
+  /** The roles they chose, which they are mailed. */
+  readerRoles: readonly string[];
 }
 
 /**
@@ -97,6 +114,7 @@ export function overlayReaderChanges(
 ): Overlaid {
   const out: Subscriber[] = [];
   const notes: FileFieldNote[] = [];
+  const rolesReadOtherwise: RolesReadOtherwise[] = [];
   let overrides = 0;
   let paused = 0;
   let moved = 0;
@@ -185,28 +203,34 @@ export function overlayReaderChanges(
       // Noted: the reader's until the file says something else there (the same text says the same,
       // whatever roles.yaml made of it then and now). Not noted yet: a file not written since the
       // choice still says what it said then.
-      const theirs =
-        noted?.at === at
-          ? (written !== undefined && noted.written === written) ||
-            // The same text, noted as a roles.yaml then took a comma in it (see `writtenJoined`).
-            (written !== undefined &&
-              noted.written !== undefined &&
-              writtenJoined(email).some((text) => writtenRolesHash(text) === noted.written)) ||
-            saysAsNoted(subscriber, field, noted.said, spellings) ||
-            // Roles an earlier release noted without the file's text: a file not written since the
-            // choice, so since the note, says what it said then, however a roles.yaml written since reads it.
-            (written !== undefined && noted.written === undefined && onlyRolesRewritten(at)) ||
-            // The same with the file written since too (a fresh checkout gives every file a new
-            // time): the same roles, some read as others one for one, are roles.yaml's doing.
-            (written !== undefined &&
-              noted.written === undefined &&
-              rolesRewrittenSince(at) &&
-              rolesReadOtherwiseAsNoted(subscriber, noted.said, knownRoles)) ||
-            (field === 'timezone' &&
-              asNotedWithZone(subscriber, writtenZone(email), (asZoned) =>
-                saysAsNoted(asZoned, field, noted.said, spellings),
-              ))
-          : at > since;
+      const asNoted =
+        noted?.at === at &&
+        ((written !== undefined && noted.written === written) ||
+          // The same text, noted as a roles.yaml then took a comma in it (see `writtenJoined`).
+          (written !== undefined &&
+            noted.written !== undefined &&
+            writtenJoined(email).some((text) => writtenRolesHash(text) === noted.written)) ||
+          saysAsNoted(subscriber, field, noted.said, spellings) ||
+          // Roles an earlier release noted without the file's text: a file not written since the
+          // choice, so since the note, says what it said then, however a roles.yaml written since reads it.
+          (written !== undefined && noted.written === undefined && onlyRolesRewritten(at)) ||
+          (field === 'timezone' &&
+            asNotedWithZone(subscriber, writtenZone(email), (asZoned) =>
+              saysAsNoted(asZoned, field, noted.said, spellings),
+            )));
+      // The same with the file written since too (a fresh checkout gives every file a new time):
+      // the same roles, some read as others one for one, are taken for roles.yaml's doing (an alias
+      // split out), and the editor is told, since their swap of a role reads the same.
+      const readOtherwise =
+        noted?.at === at &&
+        !asNoted &&
+        written !== undefined &&
+        noted.written === undefined &&
+        rolesRewrittenSince(at) &&
+        rolesReadOtherwiseAsNoted(subscriber, noted.said, knownRoles);
+      if (readOtherwise)
+        rolesReadOtherwise.push({ email, fileRoles: [...subscriber.roles], readerRoles: [...reader.roles] });
+      const theirs = noted?.at === at ? asNoted || readOtherwise : at > since;
       if (theirs && noted?.at !== at) pending.push({ email: reader.email, field, at, said, written });
       // A note from before the text was noted gets it, while the file still says what was noted;
       // so does one whose file now writes the same roles another way (an alias): a later split of
@@ -244,7 +268,7 @@ export function overlayReaderChanges(
     overrides++;
     out.push(withReaderFields(subscriber, toSubscriberEntry(reader), newer));
   }
-  return { subscribers: out, overrides, paused, unconsented: 0, moved, notes };
+  return { subscribers: out, overrides, paused, unconsented: 0, moved, notes, rolesReadOtherwise };
 }
 
 /**
