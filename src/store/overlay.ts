@@ -41,6 +41,8 @@ export interface RolesReadOtherwise {
   fileRoles: readonly string[];
   /** The roles they chose, which they are mailed. */
   readerRoles: readonly string[];
+  /** The entry says the address left, and a reader who moved onto it is mailed there all the same. */
+  movedOnto?: boolean;
 }
 
 /**
@@ -151,16 +153,29 @@ export function overlayReaderChanges(
         // An earlier release's note has no text: a file not written since the move, under a roles.yaml
         // written since, says what it did then.
         (written !== undefined && noted.written === undefined && onlyRolesRewritten(at)) ||
-        // The same with the file written since (a fresh checkout): see the roles' note below.
-        (written !== undefined &&
-          noted.written === undefined &&
-          rolesRewrittenSince(at) &&
-          rolesReadOtherwiseAsNoted(entry, noted.said, knownRoles, fileEntryHash)) ||
         asNotedWithZone(entry, writtenZone(address), (asZoned) =>
           asWritten && noted.written !== undefined
             ? noted.written === writtenEntryHash(asZoned, asWritten)
             : entrySaysAsNoted(asZoned, noted.said, spellings),
         );
+      // The same with the file written since (a fresh checkout): see the roles' note below; the
+      // editor is told, since their swap of the entry's role reads the same.
+      if (
+        !gives &&
+        written !== undefined &&
+        noted.written === undefined &&
+        rolesRewrittenSince(at) &&
+        rolesReadOtherwiseAsNoted(entry, noted.said, knownRoles, fileEntryHash)
+      ) {
+        gives = true;
+        const reader = readers.get(address);
+        rolesReadOtherwise.push({
+          email: address,
+          fileRoles: [...entry.roles],
+          readerRoles: [...(reader?.roles ?? [])],
+          movedOnto: true,
+        });
+      }
       // Another text saying what was noted (an alias for the role) is noted as the text from now on.
       if (gives && written !== undefined && noted.written !== written)
         notes.push({ email: address, field: 'movedOnto', at, said: noted.said, written });
