@@ -2,6 +2,7 @@ import { append } from '../append.js';
 import type { Problem } from '../errors.js';
 import { emptiedItem } from './_emptied-items.js';
 import { commentStripper } from './_html-comments.js';
+import { closedImageGaps, IMAGE_STOOD } from './_image-gaps.js';
 import { labelHeadings } from './_label-headings.js';
 import { tableProblems } from './_markdown-tables.js';
 import { noteTagsOf } from './_note-tags.js';
@@ -160,7 +161,13 @@ export function prepareMarkdownBody(
     // "…cold starts.[^1]": a footnote's mark, left out with its footnote.
     const unmarked = line.includes('[^') ? outsideCode(line, FOOTNOTE_MARK, () => '') : line;
     const linked = line.includes('](') && !labelLine ? withoutLinks(unmarked) : unmarked;
-    lines[index] = unbolded(linked.includes('![[') ? withoutEmbeds(linked) : linked);
+    lines[index] = unbolded(closedImageGaps(linked.includes('![[') ? withoutEmbeds(linked) : linked));
+    if (lines[index]!.trim() === '' && line.includes('![')) {
+      // A line that was only images: not there at all, so the paragraph it stood in goes on.
+      lines[index] = '';
+      skip.add(index);
+      continue;
+    }
     if (emptiedItem(line, lines[index]!)) {
       // An item that was only an image: left out with it.
       lines[index] = '';
@@ -265,14 +272,7 @@ const EMBED = /!\[\[([^[\]\n]{1,500})\]\]/g;
  * The space it stood between is one space.
  */
 function withoutEmbeds(line: string): string {
-  const left = outsideCode(line, EMBED, () => '\u0000');
-  if (!left.includes('\u0000')) return left;
-  return left.replace(/([ \t]*)\u0000(?:[ \t]*\u0000)*[ \t]*/g, (_gap, before: string, at: number, whole: string) => {
-    const end = at + _gap.length;
-    // At the line's start its indent stays (it says what the line belongs to); at its end nothing does.
-    if (whole.slice(0, at).trim() === '') return before;
-    return whole.slice(end).trim() === '' ? '' : ' ';
-  });
+  return outsideCode(line, EMBED, () => IMAGE_STOOD);
 }
 
 /**
@@ -281,9 +281,10 @@ function withoutEmbeds(line: string): string {
  * inside the text is the text's (`[`code`](…)`).
  */
 function withoutLinks(line: string): string {
-  if (!line.includes('`')) return line.replace(IMAGE, '').replace(LINK, (_link, text: string) => linkShown(text));
+  if (!line.includes('`'))
+    return line.replace(IMAGE, IMAGE_STOOD).replace(LINK, (_link, text: string) => linkShown(text));
   return outsideCode(
-    outsideCode(line, IMAGE, () => ''),
+    outsideCode(line, IMAGE, () => IMAGE_STOOD),
     LINK,
     linkShown,
   );

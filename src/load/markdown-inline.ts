@@ -16,6 +16,7 @@
 
 import { characterReferenceAt } from './_character-references.js';
 import { type Mark, matchMarks } from './_emphasis-marks.js';
+import { imageGap } from './_image-gaps.js';
 import { calloutTypeEnd, wikilinkAt } from './_obsidian.js';
 
 /** Reference labels as CommonMark matches them: case and runs of white space do not count. */
@@ -61,6 +62,18 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
     if (i > copied) out.push(text.slice(copied, i));
     out.push(piece);
     copied = i = to;
+  };
+  // Where the last image left a space in the output.
+  let spaceLeftAt = -1;
+  /** Leaves out the image from `i` to `end`, with the space around it that would leave two gaps. */
+  const leaveOut = (end: number) => {
+    const gap = imageGap(text, i, end, copied, lastCharacter(out));
+    // "a ![x](x.png) ![y](y.png), b": the space the first left goes before the comma.
+    if (gap.closes && gap.from === copied && spaceLeftAt === out.length - 1) out[spaceLeftAt] = '';
+    if (gap.from > copied) out.push(text.slice(copied, gap.from));
+    out.push(gap.piece);
+    if (gap.piece !== '') spaceLeftAt = out.length - 1;
+    copied = i = gap.to;
   };
   while (i < text.length) {
     const ch = text[i]!;
@@ -134,10 +147,7 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
     if (ch === '!' && text[i + 1] === '[' && referenceEnd === undefined) {
       const image = imageAt(text, i + 1, defined);
       if (image) {
-        // Between two spaces, or opening the text, it takes the space after it along: one gap is left.
-        let end = image.end;
-        if (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\n') while (text[end] === ' ') end++;
-        put(end, '');
+        leaveOut(image.end);
         continue;
       }
     }
@@ -145,7 +155,7 @@ export function withoutInlineMarks(text: string, defined: ReadonlySet<string>): 
     if (ch === '!' && text[i + 1] === '[' && text[i + 2] === '[' && referenceEnd === undefined) {
       const embed = wikilinkAt(text, i + 1);
       if (embed) {
-        put(embed.end, '');
+        leaveOut(embed.end);
         continue;
       }
     }
@@ -360,4 +370,10 @@ export function onlyImages(text: string, defined: ReadonlySet<string>): boolean 
 export function codeSpansClosed(text: string): boolean {
   for (const { close } of backtickRuns(text)) if (close === undefined) return false;
   return true;
+}
+
+/** The last character written to `out`, or '' when nothing is. */
+function lastCharacter(out: readonly string[]): string {
+  for (let k = out.length - 1; k >= 0; k--) if (out[k] !== '') return out[k]!.at(-1)!;
+  return '';
 }

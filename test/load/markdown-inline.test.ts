@@ -345,7 +345,7 @@ describe('Markdown links in a body', () => {
       summaryOf('Call [`parseSummary()`](https://x.test/api#parse) and [`build`](https://x.test/b "Build").'),
     ).toBe('Call parseSummary() and build.');
     expect(summaryOf('See [`x`][r] and ![`chart`](https://x.test/c.png) now.', '', '[r]: https://x.test/r')).toBe(
-      'See x and  now.',
+      'See x and now.',
     );
     const sourced = parseSummary(
       doc(
@@ -374,7 +374,7 @@ describe('Markdown links in a body', () => {
   it('leave out a badge, a link holding only an image', () => {
     expect(
       summaryOf('Status: [![CI](https://x.test/ci.svg)](https://x.test/ci) and [![npm][b]](https://x.test/n) done.'),
-    ).toBe('Status:  and [![npm][b]](https://x.test/n) done.');
+    ).toBe('Status: and [![npm][b]](https://x.test/n) done.');
   });
 
   it('read other link lines and labels as before', () => {

@@ -639,7 +639,7 @@ describe('Markdown bodies', () => {
       '__Topics__',
       '- Governance',
     );
-    expect(summary?.summary).toBe('The first paragraph, with a post and  a chart.');
+    expect(summary?.summary).toBe('The first paragraph, with a post and a chart.');
     expect(summary?.takeaway).toBe('Keep it short.');
     expect(summary?.topics).toEqual(['Governance']);
   });
