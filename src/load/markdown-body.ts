@@ -7,6 +7,7 @@ import { labelHeadings } from './_label-headings.js';
 import { tableProblems } from './_markdown-tables.js';
 import { noteTagsOf } from './_note-tags.js';
 import { quotedHeading } from './_quoted-headings.js';
+import { unquotedListLine } from './_quoted-lists.js';
 import type { RolesProse } from './_roles-prose.js';
 import { isSectionHeading } from './_text-headings.js';
 import { givesLink } from './_text-labels.js';
@@ -119,7 +120,7 @@ export function prepareMarkdownBody(
   for (let index = 0; index < lines.length; index++) {
     const written = source[index]!;
     // Code shows "<!--" as it is: in a fence, or on a line that opens or closes one, no comment starts.
-    const line =
+    let line =
       fenced || (comments.opened() === undefined && FENCE.test(written)) ? written : comments.strip(written, index);
     if (line !== written && line.trim() === '') {
       // It held only a comment, or a comment's middle: not there at all.
@@ -141,6 +142,12 @@ export function prepareMarkdownBody(
       lines[index] = '';
       continue;
     }
+    const unquoted = unquotedListLine(line);
+    if (unquoted === '') {
+      lines[index] = '';
+      continue;
+    }
+    if (unquoted !== undefined) line = unquoted;
     // "[^1]: Measured on Lambda.": a footnote, which the message has no place for.
     if (FOOTNOTE_DEFINITION.test(line)) {
       lines[index] = '';
