@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import { canonicalAddress } from '../../address.js';
 import { issueLayout } from '../../analytics/layout.js';
 import { clickBase } from '../../analytics/track-links.js';
 import type { Environment } from '../../config/env.js';
-import { migrate, openPostgres, type Pool } from '../../db/postgres.js';
+import { migrate, openPostgres } from '../../db/postgres.js';
 import type { Problem } from '../../errors.js';
 import { type Project, withSubscribers } from '../../load/project.js';
 import type { Subscriber } from '../../model/subscriber.js';
 import { migrateState, postgresState } from '../../state/postgres/index.js';
 import { readPlanReaders } from '../../state/postgres/plan-readers.js';
-import { openSendQueue, recordReplayed, type SendQueue } from '../../state/postgres/queue.js';
+import { openSendQueue, type SendQueue } from '../../state/postgres/queue.js';
 import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
 import type { Channel } from '../channel.js';
 import { decideClickTags } from '../click-tags.js';
@@ -27,16 +27,18 @@ import {
   resendGeneration,
   resumingResendLine,
 } from '../ledger.js';
-import { type LockRow, lockDecision, lockedError } from '../lock.js';
 import { type DeliveryPlan, planDelivery } from '../plan.js';
 import type { SendReport } from '../report.js';
-import { haltedBy, readUnrecorded, setUnrecordedAside, unrecordedFileOf } from '../state-loss.js';
+import { haltedBy } from '../state-loss.js';
 import type { MailTransport } from '../transport.js';
 import type { BatchResult } from './batch.js';
-import { leaseClock } from './lease-clock.js';
+import { errorMessage, startHeartbeat } from './heartbeat.js';
+import { watchLeases } from './lease-watch.js';
 import { closeWorkerRun, runPipeline } from './pipeline.js';
 import { createSharedRate } from './rate-share.js';
+import { refuseWhileLocked } from './send-lock-check.js';
 import { keptChecksAgree, keptReadersCheck, keyCheck, planFingerprint, withContent, workerReport } from './share.js';
+import { replaySideFile } from './side-file-replay.js';
 
 /** A worker silent for this long loses its unfinished items to the others. */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -116,7 +118,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     const mode = transport.kind;
     const destination = transport.destination;
     // What an earlier run on this host sent but could not record: recorded first, never sent again.
-    if (options.sideFileBase) replayed(await replaySideFile(pool, options.sideFileBase, options.now), log);
+    if (options.sideFileBase) await replaySideFile(pool, options.sideFileBase, options.now, log);
     // Readers from the subscriber store change while a send runs (signups, preferences): a worker
     // joining a running plan takes the readers it was made from, or its list would be another plan.
     // Only a list from the store alone: a worker given a file plans from its file.
@@ -173,7 +175,6 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     );
     await connectionChecked();
 
-    // A scheduled send of this issue holds the one-sender lock: workers do not start beside it.
     await refuseWhileLocked(pool, issue.id, options.breakLock);
     // Who got what, for `rolecast report` (the ledger holds only a variant id per reader), and each
     // role set's `?v=` decision: recorded once this worker may send, before it claims anything.
@@ -232,27 +233,10 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       resend: options.resend,
       retryFailed: options.retryFailed,
     });
-    const lost = new Set<number>();
     const greylisted = { count: 0 };
     let greylistNoticed = false;
-    const holding = new Set<number>();
-    // When each held item's lease was last known to be ours (claimed, or renewed by a beat that
-    // started then), by this host's clock. A worker frozen past its lease (a suspended machine, a
-    // stopped process) has no say over its items any more: another worker may have sent them.
-    const clock = leaseClock(() => (options.now?.() ?? new Date()).getTime());
-    let confirmed = new Map<number, number>();
-    const stall = new AbortController();
-    const stale = (seq: number): boolean => {
-      const at = confirmed.get(seq);
-      if (at !== undefined && clock() - at <= leaseMs * STALE_LEASE_SHARE) return false;
-      if (!stall.signal.aborted) {
-        log(
-          `warning: this worker went ${at === undefined ? 'too long' : `${Math.round((clock() - at) / 1000)} s`} without renewing its leases (lease ${Math.round(leaseMs / 1000)} s): another worker may have taken its items over, so it sends nothing more and hands its items back; run the same command to go on`,
-        );
-        stall.abort();
-      }
-      return true;
-    };
+    const leases = watchLeases({ leaseMs, log, now: () => (options.now?.() ?? new Date()).getTime() });
+    const { holding, clock } = leases;
     const beats = startHeartbeat(
       queue,
       leaseMs,
@@ -260,12 +244,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       () => new Set(holding),
       (before, held, live, startedAt) => {
         rate.setWorkers(live);
-        // Only items held when the beat started: one claimed meanwhile is not in its answer.
-        for (const seq of before) if (holding.has(seq) && !held.has(seq)) lost.add(seq);
-        const renewed = new Map<number, number>();
-        for (const seq of held) renewed.set(seq, startedAt);
-        for (const [seq, at] of confirmed) if (at > startedAt && !renewed.has(seq)) renewed.set(seq, at);
-        confirmed = renewed;
+        leases.beaten(before, held, startedAt);
       },
       clock,
     );
@@ -274,19 +253,15 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
 
     const byEmail = new Map(readers.map((s) => [canonicalAddress(s.email), s]));
     late = watchSuppressions(store.suppressions, cursor, { everyMs: options.lateSuppressionCheckMs, log });
-    const signal = options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal;
+    const stalled = leases.stalled;
+    const signal = options.signal ? AbortSignal.any([options.signal, stalled]) : stalled;
     const shared = queue;
     const run = await runPipeline({
       queue: {
         claim: async (limit) => {
           const at = clock();
           const items = await shared.claim(limit, holding);
-          // Claimed now, so ours again: an item this worker lost before (handed back while greylisted,
-          // or taken over and left again) is not skipped as lost, which would keep it leased unsent.
-          for (const item of items) {
-            confirmed.set(item.seq, at);
-            lost.delete(item.seq);
-          }
+          leases.claimed(items, at);
           return items;
         },
         complete: (outcomes) => shared.complete(outcomes),
@@ -295,7 +270,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       },
       window: options.batchSize ?? DEFAULT_BATCH,
       holding,
-      isLost: (seq) => lost.has(seq) || stale(seq),
+      isLost: leases.isLost,
       signal,
       log,
       batch: {
@@ -385,87 +360,10 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     // A clean exit hands unfinished items back at once instead of after the lease.
     await queue
       ?.release(keepLeased)
-      .catch((error: unknown) => log(`warning: could not release this worker's leases: ${message(error)}`));
+      .catch((error: unknown) => log(`warning: could not release this worker's leases: ${errorMessage(error)}`));
     await Promise.resolve(transport?.close()).catch(() => {});
     await pool.end().catch(() => {});
   }
-}
-
-/**
- * How much of a lease may pass since it was last known to be ours before a message is started on
- * it: beats come every third of a lease, so only a worker held up for longer gets here.
- */
-const STALE_LEASE_SHARE = 2 / 3;
-
-/** Heartbeats every third of a lease; a beat still running is not doubled. */
-function startHeartbeat(
-  queue: SendQueue,
-  leaseMs: number,
-  log: (line: string) => void,
-  snapshot: () => Set<number>,
-  onBeat: (before: Set<number>, held: Set<number>, liveWorkers: number, startedAt: number) => void,
-  clock: () => number,
-) {
-  let running: Promise<void> = Promise.resolve();
-  let busy = false;
-  let warned = false;
-  const beat = async () => {
-    try {
-      const before = snapshot();
-      const startedAt = clock();
-      const { held, liveWorkers } = await queue.heartbeat();
-      onBeat(before, held, liveWorkers, startedAt);
-      warned = false;
-    } catch (error) {
-      if (!warned) log(`warning: heartbeat failed (${message(error)}); leases run out if it keeps failing`);
-      warned = true;
-    }
-  };
-  const timer = setInterval(
-    () => {
-      if (busy) return;
-      busy = true;
-      running = beat().finally(() => {
-        busy = false;
-      });
-    },
-    Math.max(10, Math.floor(leaseMs / 3)),
-  );
-  return {
-    first: beat(),
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}
-
-/** The side file's messages recorded as sent and their queue items done, then the file renamed aside. */
-async function replaySideFile(pool: Pool, base: string, now: () => Date): Promise<{ count: number; file: string }> {
-  const file = unrecordedFileOf(base);
-  const entries = readUnrecorded(base);
-  if (entries.length === 0) return { count: 0, file };
-  await recordReplayed(pool, entries, basename(file));
-  setUnrecordedAside(base, now());
-  return { count: entries.length, file };
-}
-
-function replayed(result: { count: number; file: string }, log: (line: string) => void): void {
-  if (result.count > 0)
-    log(`recorded ${result.count} message(s) an earlier run sent but could not record, from ${result.file}`);
-}
-
-async function refuseWhileLocked(pool: Pool, issueId: string, breakLock: boolean | undefined): Promise<void> {
-  const { rows } = await pool.query<LockRow>(
-    'SELECT pid, host, token, started_at, proc_start FROM locks WHERE issue_id = $1',
-    [issueId],
-  );
-  const decided = lockDecision(rows[0], breakLock);
-  if (decided.refusedBy) throw lockedError(issueId, decided.refusedBy, 'postgres');
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** What a plan's fingerprint needs to read tracked links (see `withContent`), when links are tracked. */

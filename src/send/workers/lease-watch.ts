@@ -1,0 +1,59 @@
+import type { ClaimedItem } from '../../state/postgres/queue.js';
+import { leaseClock } from './lease-clock.js';
+
+/**
+ * How much of a lease may pass since it was last known to be ours before a message is started on
+ * it: beats come every third of a lease, so only a worker held up for longer gets here.
+ */
+const STALE_LEASE_SHARE = 2 / 3;
+
+/**
+ * What a worker knows of its own leases: the items it holds, those a beat found taken over (lost),
+ * and when each held item's lease was last known to be ours (claimed, or renewed by a beat that
+ * started then), by this host's clock. A worker frozen past its lease (a suspended machine, a
+ * stopped process) has no say over its items any more: another worker may have sent them, so it
+ * stops (`stalled`).
+ */
+export function watchLeases(options: { leaseMs: number; log: (line: string) => void; now: () => number }) {
+  const { leaseMs, log } = options;
+  const holding = new Set<number>();
+  const lost = new Set<number>();
+  const clock = leaseClock(options.now);
+  let confirmed = new Map<number, number>();
+  const stall = new AbortController();
+  const stale = (seq: number): boolean => {
+    const at = confirmed.get(seq);
+    if (at !== undefined && clock() - at <= leaseMs * STALE_LEASE_SHARE) return false;
+    if (!stall.signal.aborted) {
+      log(
+        `warning: this worker went ${at === undefined ? 'too long' : `${Math.round((clock() - at) / 1000)} s`} without renewing its leases (lease ${Math.round(leaseMs / 1000)} s): another worker may have taken its items over, so it sends nothing more and hands its items back; run the same command to go on`,
+      );
+      stall.abort();
+    }
+    return true;
+  };
+  return {
+    holding,
+    clock,
+    stalled: stall.signal,
+    isLost: (seq: number) => lost.has(seq) || stale(seq),
+    /** A beat's answer: `before`, the items held when it started; `held`, those it renewed. */
+    beaten(before: ReadonlySet<number>, held: ReadonlySet<number>, startedAt: number): void {
+      // Only items held when the beat started: one claimed meanwhile is not in its answer.
+      for (const seq of before) if (holding.has(seq) && !held.has(seq)) lost.add(seq);
+      const renewed = new Map<number, number>();
+      for (const seq of held) renewed.set(seq, startedAt);
+      for (const [seq, at] of confirmed) if (at > startedAt && !renewed.has(seq)) renewed.set(seq, at);
+      confirmed = renewed;
+    },
+    /** Items a claim that started at `at` returned. */
+    claimed(items: readonly ClaimedItem[], at: number): void {
+      // Claimed now, so ours again: an item this worker lost before (handed back while greylisted,
+      // or taken over and left again) is not skipped as lost, which would keep it leased unsent.
+      for (const item of items) {
+        confirmed.set(item.seq, at);
+        lost.delete(item.seq);
+      }
+    },
+  };
+}
