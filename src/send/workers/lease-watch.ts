@@ -20,6 +20,8 @@ export function watchLeases(options: { leaseMs: number; log: (line: string) => v
   const lost = new Set<number>();
   const clock = leaseClock(options.now);
   let confirmed = new Map<number, number>();
+  // When the answer of each item's latest claim came, by the same clock.
+  const answered = new Map<number, number>();
   const stall = new AbortController();
   const stale = (seq: number): boolean => {
     const at = confirmed.get(seq);
@@ -39,19 +41,26 @@ export function watchLeases(options: { leaseMs: number; log: (line: string) => v
     isLost: (seq: number) => lost.has(seq) || stale(seq),
     /** A beat's answer: `before`, the items held when it started; `held`, those it renewed. */
     beaten(before: ReadonlySet<number>, held: ReadonlySet<number>, startedAt: number): void {
+      // A claim answered once the beat had started may have committed after the beat's statement
+      // ran: its items are missing from the answer though they are ours, neither lost nor unconfirmed.
+      const claimedSince = (seq: number) => (answered.get(seq) ?? -Infinity) >= startedAt;
       // Only items held when the beat started: one claimed meanwhile is not in its answer.
-      for (const seq of before) if (holding.has(seq) && !held.has(seq)) lost.add(seq);
+      for (const seq of before) if (holding.has(seq) && !held.has(seq) && !claimedSince(seq)) lost.add(seq);
       const renewed = new Map<number, number>();
       for (const seq of held) renewed.set(seq, startedAt);
-      for (const [seq, at] of confirmed) if (at > startedAt && !renewed.has(seq)) renewed.set(seq, at);
+      for (const [seq, at] of confirmed)
+        if ((at > startedAt || claimedSince(seq)) && !renewed.has(seq)) renewed.set(seq, at);
       confirmed = renewed;
+      for (const seq of answered.keys()) if (!holding.has(seq) && !claimedSince(seq)) answered.delete(seq);
     },
     /** Items a claim that started at `at` returned. */
     claimed(items: readonly ClaimedItem[], at: number): void {
       // Claimed now, so ours again: an item this worker lost before (handed back while greylisted,
       // or taken over and left again) is not skipped as lost, which would keep it leased unsent.
+      const answeredAt = clock();
       for (const item of items) {
         confirmed.set(item.seq, at);
+        answered.set(item.seq, answeredAt);
         lost.delete(item.seq);
       }
     },

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { watchLeases } from '../../../src/send/workers/lease-watch.js';
+import type { ClaimedItem } from '../../../src/state/postgres/queue.js';
+
+const item = (seq: number): ClaimedItem => ({
+  seq,
+  email: `r${seq}@example.test`,
+  variantId: 'v',
+  claims: 1,
+  suppressed: false,
+  tries: 0,
+  greylists: 0,
+});
+
+/**
+ * A claim and a heartbeat run on two connections: the claim may start first and commit after the
+ * beat's statement ran, so the beat's answer lacks the items the claim returned.
+ */
+function setup() {
+  let t = 1_000_000;
+  const lines: string[] = [];
+  const leases = watchLeases({ leaseMs: 30_000, log: (line) => lines.push(line), now: () => t });
+  const tick = () => {
+    t += 10;
+  };
+  return { leases, lines, tick };
+}
+
+describe('a heartbeat answered around a claim', () => {
+  it('keeps the items of a claim that started before the beat and committed after it', () => {
+    const { leases, lines, tick } = setup();
+    const claimStarted = leases.clock();
+    tick();
+    const before = new Set(leases.holding);
+    const beatStarted = leases.clock();
+    tick();
+    leases.claimed([item(1), item(2)], claimStarted);
+    leases.holding.add(1).add(2);
+    tick();
+    leases.beaten(before, new Set(), beatStarted);
+
+    expect(leases.isLost(1)).toBe(false);
+    expect(leases.isLost(2)).toBe(false);
+    expect(leases.stalled.aborted).toBe(false);
+    expect(lines).toEqual([]);
+  });
+
+  it('does not take a reader claimed again during the beat for lost', () => {
+    const { leases, tick } = setup();
+    // Held by an earlier batch, then taken over by another worker and let go again.
+    leases.claimed([item(5)], leases.clock());
+    leases.holding.add(5);
+    tick();
+    const before = new Set(leases.holding);
+    const beatStarted = leases.clock();
+    tick();
+    const claimStarted = leases.clock();
+    leases.claimed([item(5)], claimStarted);
+    tick();
+    leases.beaten(before, new Set(), beatStarted);
+
+    expect(leases.isLost(5)).toBe(false);
+    expect(leases.stalled.aborted).toBe(false);
+  });
+
+  it('still takes a held reader the beat did not renew, with no claim since, for lost', () => {
+    const { leases, tick } = setup();
+    leases.claimed([item(7)], leases.clock());
+    leases.holding.add(7);
+    tick();
+    const before = new Set(leases.holding);
+    const beatStarted = leases.clock();
+    tick();
+    leases.beaten(before, new Set(), beatStarted);
+
+    expect(leases.isLost(7)).toBe(true);
+  });
+
+  it('keeps the items a beat renewed', () => {
+    const { leases, tick } = setup();
+    leases.claimed([item(3)], leases.clock());
+    leases.holding.add(3);
+    tick();
+    const before = new Set(leases.holding);
+    const beatStarted = leases.clock();
+    tick();
+    leases.beaten(before, new Set([3]), beatStarted);
+    expect(leases.isLost(3)).toBe(false);
+    expect(leases.stalled.aborted).toBe(false);
+  });
+});
