@@ -120,6 +120,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         sent.map((o) => o.seq),
       );
     }
+    // Greylisted readers have no ledger row to refuse: their hand-back (tries so far, not before
+    // when) is written alone if the database takes it, or the next worker would try them at once
+    // with their count started again. Left unwritten, they are released as before.
+    const later = outcomes.filter((o) => o.status === 'later');
+    if (later.length > 0) await queue.complete(later).catch(() => {});
   };
 
   const start = (items: ClaimedItem[], batchMark: object) => {
