@@ -205,6 +205,12 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       keptCheck === undefined
         ? undefined
         : { check: keptCheck, from: kept?.planId, agrees: (stored) => keptChecksAgree(stored, keptCheck) },
+      {
+        resend: options.resend,
+        audience: fingerprint,
+        readers: audience.recipients.length,
+        content: withContent('', compiled, tracking),
+      },
     );
     await options.beforeSending?.();
     if (opened.rekeyed)

@@ -3,6 +3,7 @@ import type { PoolClient } from '../../db/postgres.js';
 import { RolecastError } from '../../errors.js';
 import type { Subscriber } from '../../model/subscriber.js';
 import { RUN_START_CONFLICT } from '../../send/ledger.js';
+import { type PlanParts, planDifferences, storedParts } from './plan-differences.js';
 import { writePlanReaders } from './plan-readers.js';
 
 /**
@@ -106,6 +107,7 @@ export async function openPlanIn(
   propose: (recorded: Map<string, string>) => PlanProposal,
   keyCheck: string,
   kept?: KeptReadersCheck | undefined,
+  parts?: PlanParts | undefined,
 ): Promise<OpenedPlan> {
   const { issueId, channel, worker, iso, query } = ctx;
   // One plan writer at a time per issue and channel; joiners wait here the few milliseconds it takes.
@@ -152,7 +154,10 @@ export async function openPlanIn(
       const names = live.join(', ');
       throw new RolecastError(
         'E_USAGE',
-        `another worker (${names}) is sending ${issueId} with a different plan: ${open.readers} reader(s) planned at ${open.created_at}, and this worker's subscribers, segments or options give another audience, or its issue, templates or config render other messages`,
+        `another worker (${names}) is sending ${issueId} with a different plan: ${open.readers} reader(s) planned at ${open.created_at}, and ${
+          planDifferences(open.parts ?? null, parts) ??
+          "this worker's subscribers, segments or options give another audience, or its issue, templates or config render other messages"
+        }`,
         {
           hint: 'start every worker with the same issue folder, config, subscriber list, --segment and --resend options, or wait until those workers finish (a worker killed without a word counts as live until its lease runs out, 30 s by default); nothing was sent',
         },
@@ -178,12 +183,12 @@ export async function openPlanIn(
   };
   await query(
     `WITH gone AS (DELETE FROM send_items WHERE issue_id = $1 AND channel = $2 RETURNING 1)
-     INSERT INTO send_plans (issue_id, channel, plan_id, fingerprint, readers, items, salt, resend_since, created_at, created_by, key_check, kept_check)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     INSERT INTO send_plans (issue_id, channel, plan_id, fingerprint, readers, items, salt, resend_since, created_at, created_by, key_check, kept_check, parts)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT (issue_id, channel) DO UPDATE SET plan_id = excluded.plan_id, fingerprint = excluded.fingerprint,
        readers = excluded.readers, items = excluded.items, salt = excluded.salt, resend_since = excluded.resend_since,
        created_at = excluded.created_at, created_by = excluded.created_by, key_check = excluded.key_check,
-       kept_check = excluded.kept_check`,
+       kept_check = excluded.kept_check, parts = excluded.parts`,
     [
       issueId,
       channel,
@@ -197,6 +202,7 @@ export async function openPlanIn(
       plan.createdBy,
       keyCheck,
       proposal.keptReaders ? (kept?.check ?? null) : null,
+      storedParts(parts),
     ],
     client,
   );
@@ -256,6 +262,8 @@ interface PlanRow {
   plan_id: string;
   key_check: string;
   kept_check: string | null;
+  /** Null for a plan of an older release (before state migration 6 of workers). */
+  parts?: string | null;
   fingerprint: string;
   readers: number;
   items: number;

@@ -101,4 +101,10 @@ CREATE TRIGGER send_plan_readers_erased AFTER INSERT OR UPDATE ON suppressions
   ADD COLUMN tries INTEGER NOT NULL DEFAULT 0,
   ADD COLUMN greylists INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 6,
+    name: 'what a plan is made of, to tell a refused worker what differs (see plan-differences.ts)',
+    // Null for a plan written by an older release: a worker refused by it is told every possible cause.
+    sql: 'ALTER TABLE send_plans ADD COLUMN parts TEXT;',
+  },
 ];

@@ -1,4 +1,5 @@
 /** The shapes of the PostgreSQL work queue of cooperating `send` workers (see queue.ts). */
+import type { PlanParts } from './plan-differences.js';
 import type { KeptReadersCheck, OpenedPlan, PlanProposal, QueueWorker } from './queue-plan.js';
 
 export interface QueueOptions {
@@ -77,6 +78,8 @@ export interface SendQueue {
     propose: (recorded: Map<string, string>) => PlanProposal,
     keyCheck?: string,
     kept?: KeptReadersCheck,
+    /** What this worker's plan is made of: stored with a plan it writes, compared when it is refused. */
+    parts?: PlanParts,
   ): Promise<OpenedPlan>;
   /** Renews this worker's heartbeat and leases: the items it still holds, and how many workers are live. */
   heartbeat(): Promise<{ held: Set<number>; liveWorkers: number }>;

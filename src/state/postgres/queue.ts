@@ -40,12 +40,12 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
   };
 
   return {
-    async openPlan(fingerprint, propose, keyCheck = '', kept) {
+    async openPlan(fingerprint, propose, keyCheck = '', kept, parts) {
       const client = await pool.connect();
       try {
         await query('BEGIN', [], client);
         try {
-          const opened = await openPlanIn(context, client, fingerprint, propose, keyCheck, kept);
+          const opened = await openPlanIn(context, client, fingerprint, propose, keyCheck, kept, parts);
           await query('COMMIT', [], client);
           planId = opened.plan.planId;
           return opened;
