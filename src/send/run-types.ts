@@ -1,0 +1,115 @@
+import type { SendMailOptions } from 'nodemailer';
+import type { LedgerEntry } from '../state/contract.js';
+import type { Clock, RateLimiter } from './rate-limit.js';
+import type { RecorderOptions } from './recorder.js';
+import type { DeliveryFailure } from './retry.js';
+import type { MailTransport } from './transport.js';
+
+/** One message to deliver; built only when a worker picks it up, so 100k jobs cost little memory. */
+export interface SendJob {
+  email: string;
+  variantId: string;
+  messageId: string;
+  /**
+   * Builds the message. A reader set aside for minutes (greylisting) waits without it and it is
+   * built again for their next try: a list the server greylists whole would otherwise hold every
+   * reader's message at once. What `build` needs is kept until `done`.
+   */
+  build(): SendMailOptions;
+  /** The job is over (recorded, suppressed, or another worker's): never built again. */
+  done?(): void;
+  /**
+   * The reason the reader was suppressed since the plan ('' without one), else undefined: asked
+   * before every try, since a retry may come minutes after the first (a reader who unsubscribed,
+   * bounced or complained meanwhile is not mailed by it).
+   */
+  suppressedSince?(): string | undefined;
+  /**
+   * As `suppressedSince`, after a fresh look where that costs microseconds (SQLite): asked by the
+   * transport at the last moment before the message is handed over.
+   */
+  suppressedNow?(): string | undefined;
+  /**
+   * Whether this run may still send the message (with send workers: its lease is still this
+   * worker's), asked before every try: a greylisted reader comes back minutes later, by when another
+   * worker may have taken the reader over and mailed them. False: not tried, nothing recorded.
+   */
+  stillOurs?(): boolean;
+  /** Tries made before this run took the job over (a greylisted reader handed back by a send worker). */
+  resumed?: { attempts: number; greylists: number } | undefined;
+}
+
+export type JobOutcome =
+  | { status: 'sent'; attempts: number; response: string }
+  | { status: 'failed' | 'deferred'; attempts: number; failure: DeliveryFailure };
+
+/** Where outcomes go: the ledger of the issue and channel (see DeliveryLedger in src/state/contract.ts). */
+export interface LedgerWriter {
+  recordMany(entries: readonly LedgerEntry[]): Promise<void> | void;
+}
+
+export interface RunOptions {
+  transport: MailTransport;
+  ledger: LedgerWriter | undefined;
+  /** How rows are grouped into ledger writes; see recorder.ts. */
+  batch?: Partial<RecorderOptions> | undefined;
+  limiter: RateLimiter;
+  concurrency: number;
+  retries: number;
+  retryBaseMs: number;
+  signal?: AbortSignal | undefined;
+  clock?: Clock;
+  random?: () => number;
+  /** This many identical permanent refusals in a row, with nothing accepted between, abort the run. */
+  sameRefusalLimit?: number;
+  /** Whether a message was accepted yet, shared by runs that make up one send (a worker's batches). */
+  accepted?: { any: boolean };
+  /** Only throttling replies and nothing accepted for this long stop the run (THROTTLED_OUT_MS). */
+  throttledOutMs?: number;
+  /** How long a greylisted reader waits before its next try (see greylist.ts). */
+  greylistRetryMs?: number | undefined;
+  /** The first reader the server greylisted in this run, with its reply. */
+  onFirstGreylisted?: ((failure: DeliveryFailure, retryMs: number) => void) | undefined;
+  /**
+   * Takes a greylisted job off this run instead of its waiting here (send workers: back to the shared
+   * plan, for any worker once `retryMs` has passed); the run then neither sends nor records it.
+   */
+  handBack?: ((job: SendJob, tries: { attempts: number; greylists: number }, retryMs: number) => void) | undefined;
+  onOutcome?: (job: SendJob, outcome: JobOutcome) => void;
+  /**
+   * Reads the suppression list afresh, awaited once a message has its connection and before it is
+   * asked whether its reader was suppressed (see LateSuppressions.confirm); never rejects.
+   */
+  confirmSuppressions?: (() => Promise<void>) | undefined;
+  /** A job whose reader was suppressed before one of its tries: nothing sent, nothing recorded. */
+  onSuppressed?: (job: SendJob, reason: string) => void;
+}
+
+/** A message the server accepted (or the outbox holds) whose ledger row could not be written. */
+export interface Unrecorded {
+  email: string;
+  variantId: string;
+  messageId: string;
+}
+
+export interface RunResult {
+  /**
+   * Why the run stopped before the end: the server could not be reached even after a message's
+   * retries ran out. Jobs not yet started are left unrecorded, so the next run sends them.
+   */
+  stopped: string | undefined;
+  /**
+   * Why the run was aborted: the server refused the sender or the account, not a reader. The
+   * refused messages are recorded deferred and the rest left unrecorded, so a later run sends them.
+   * Or, starting with MESSAGES_REFUSED, it refused the first messages themselves and took none:
+   * those are recorded failed (the next run goes past them), the rest as for a refused account.
+   */
+  aborted: string | undefined;
+  /**
+   * A local write failed: the ledger (full disk, I/O error) or an outbox file. No message started
+   * after it; those already in flight were recorded when the ledger still took them, else listed.
+   */
+  halted?: { error: unknown; unrecorded: Unrecorded[] } | undefined;
+  /** Readers the server greylisted (see greylist.ts), each counted once however many times. */
+  greylisted: number;
+}
