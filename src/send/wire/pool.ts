@@ -1,20 +1,26 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { UNSURE_AFTER_DOT } from '../retry.js';
 import { CAP_RAISE_MS, type ConnectionCapEvents, createConnectionCap } from './connection-cap.js';
 import { isIdleClose } from './idle-close.js';
+import { deliverMessage, type Step } from './message-data.js';
 import { answered, createPipeliningFallback } from './pipelining-fallback.js';
+import { type ConnectionInternals, type WirePool, withdrawn } from './pool-contract.js';
 import { createSessionCap } from './session-cap.js';
 import {
   canStopPipelining,
   leftPipelinedUnanswered,
   offersLogin,
-  outOfStepError,
   quitConnection,
   reset,
   stopPipelining,
-  withhold,
 } from './session-steps.js';
 
+export {
+  type DotGate,
+  MESSAGE_WITHDRAWN,
+  type WireEnvelope,
+  type WirePool,
+  withdrawn,
+} from './pool-contract.js';
 export { offersLogin, quitConnection } from './session-steps.js';
 
 /**
@@ -31,74 +37,6 @@ export { offersLogin, quitConnection } from './session-steps.js';
  * while the previous message's ledger row is still being committed. A refused gate abandons the
  * message: the connection is closed without the dot, so the server discards what it received.
  */
-
-export interface WireEnvelope {
-  from: string;
-  to: string[];
-}
-
-/** Asked right before a message's terminating dot; `go(false)`: never write it. */
-export interface DotGate {
-  request(go: (granted: boolean) => void): void;
-  /**
-   * Asked right before the message's commands go out on a connection, each time: it may have waited
-   * for one behind other messages' final replies (fewer connections than messages, once the server
-   * limited them), or waited out a lane turned away, a connection lost under it or a pipelined
-   * envelope left unanswered, nothing of it taken. `false`: it does not go, and the send fails with
-   * `MESSAGE_WITHDRAWN`.
-   */
-  stillWanted?(): boolean;
-  /**
-   * Resolves once the suppression list was read afresh (see LateSuppressions.confirm), awaited
-   * before `stillWanted` when the message waited for its connection (behind other messages, or for
-   * one to open and log in): what was committed during that wait is then seen too.
-   */
-  confirm?(): Promise<void>;
-}
-
-/** The code of a message not sent because its gate said it is no longer wanted: nothing of it was taken. */
-export const MESSAGE_WITHDRAWN = 'EWITHDRAWN';
-
-export interface WirePool {
-  /**
-   * Resolves with the server's reply once it accepted the message. `waited`: it waited before it
-   * was handed over (for the check of SMTPUTF8), so the list is read again on any connection.
-   */
-  send(
-    envelope: WireEnvelope,
-    chunks: readonly (Buffer | string)[],
-    gate?: DotGate,
-    handed?: { waited?: boolean },
-  ): Promise<string>;
-  /**
-   * Opens every lane's connection now (greeting, EHLO, STARTTLS, login), so the first messages do
-   * not wait for them. Settles with the first lane's open: its error is the check's error. The
-   * other lanes then open in the background; one that fails is opened again by its next message,
-   * except one the server turned away as it opened while another lane was connected (a 421 at the
-   * greeting, or the connection closed, reset or timed out with no reply: its cap on connections),
-   * which the run goes without for a while (see `retireMs`). At most `connections` lanes are open in all (all by
-   * default), those already open or opening included.
-   */
-  open(connections?: number): Promise<void>;
-  /** The EHLO extensions of a connection that is open now (every lane talks to one server), if any. */
-  extensions(): readonly string[] | undefined;
-  /** The largest message the server takes (SIZE in its EHLO reply), once a connection said; 0: no limit given. */
-  maxSize(): number | undefined;
-  close(): void;
-}
-
-/** The internals of SMTPConnection this pool relies on; checked before use. */
-interface ConnectionInternals {
-  _socket?: { write(chunk: Buffer): boolean; setTimeout?(ms: number): unknown };
-  _responseActions?: ((reply: string) => void)[];
-  _responseQueue?: unknown[];
-  _actionSMTPStream?: (reply: string, callback: (error: Error | null, reply?: string) => void) => void;
-  _createSendStream?: unknown;
-  _destroyed?: boolean;
-  _supportedExtensions?: string[];
-  _supportedAuth?: string[];
-  _ehloLines?: string[];
-}
 
 /** Whether the installed nodemailer still has the hooks the pool replaces; if not, use its own pool. */
 export function wireSupported(): boolean {
@@ -127,15 +65,6 @@ interface Lane {
   back?: NodeJS.Timeout | undefined;
   /** A message has it (taken from `free` or handed over by `release`). */
   held?: boolean;
-}
-
-const END = Buffer.from('.\r\n', 'latin1');
-
-interface Step {
-  outOfStep: boolean;
-  wrote: boolean;
-  /** The envelope went out pipelined (MAIL FROM, RCPT TO and DATA at once, RFC 2920). */
-  pipelined?: boolean;
 }
 
 /** nodemailer's codes for a connection that closed or broke under a command. */
@@ -305,97 +234,6 @@ export function createWirePool(
       });
     });
 
-  const deliver = (
-    connection: SMTPConnection,
-    envelope: WireEnvelope,
-    chunks: readonly (Buffer | string)[],
-    gate: DotGate | undefined,
-    /**
-     * `outOfStep`: the server's replies fell out of step with the commands, so the connection is
-     * dropped. `wrote`: the message's data began to go out (its gate may have been asked).
-     */
-    step: Step,
-  ) =>
-    new Promise<string>((resolve, reject) => {
-      const internals = connection as unknown as ConnectionInternals;
-      // Once the dot is out, the reply is waited for longer than the socket's idle limit.
-      let dotSent = false;
-      const sentDot = () => {
-        dotSent = true;
-        internals._socket?.setTimeout?.(timing.finalReplyMs);
-      };
-      let size = 0;
-      for (const chunk of chunks) size += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.length;
-      // Replaces the dot-stuffing stream for this connection: the bytes are written as they are.
-      (internals as { _createSendStream: unknown })._createSendStream = (
-        callback: (error: Error | null, reply?: string) => void,
-      ) => {
-        internals._responseActions!.push((reply) => {
-          // A reply to the dot must be final (2xx, 4xx, 5xx): a 354 was meant for an earlier DATA,
-          // so the server's replies and our commands are out of step, and this message's own reply
-          // may still come (it may have been taken).
-          if (/^3/.test(reply)) {
-            step.outOfStep = true;
-            return callback(outOfStepError(reply));
-          }
-          internals._actionSMTPStream!.call(connection, reply, callback);
-          // More replies already in than commands waiting for them: the server spoke out of turn,
-          // and the next message's commands would be answered with replies meant for others.
-          if (internals._responseQueue?.some((line) => String(line).trim() !== '')) step.outOfStep = true;
-        });
-        return {
-          outByteCount: size + END.length,
-          write() {
-            step.wrote = true;
-            // One copy into one write: cheaper than a writev of a few dozen small pieces. Strings
-            // (the header block) are encoded straight into it, not into buffers of their own first.
-            const out = Buffer.allocUnsafe(size + END.length);
-            let at = 0;
-            for (const chunk of chunks)
-              at += typeof chunk === 'string' ? out.write(chunk, at, 'utf8') : chunk.copy(out, at);
-            END.copy(out, at);
-            if (!gate) {
-              internals._socket!.write(out);
-              sentDot();
-              return;
-            }
-            // A permit free now: body and dot in one write; otherwise the body now, the dot later.
-            let now: boolean | undefined;
-            let later = false;
-            gate.request((granted) => {
-              if (!later) now = granted;
-              else if (!granted) withhold(connection, reject);
-              // A connection lost meanwhile already failed the send with its own error.
-              else if (!internals._destroyed) {
-                internals._socket!.write(out.subarray(at));
-                sentDot();
-              }
-            });
-            later = true;
-            if (now === true) {
-              internals._socket!.write(out);
-              sentDot();
-            } else if (now === false) withhold(connection, reject);
-            else internals._socket!.write(out.subarray(0, at));
-          },
-          end() {},
-        };
-      };
-      connection.send({ ...envelope, size } as never, {} as never, (error, info) => {
-        step.pipelined ??= false;
-        if (dotSent && !internals._destroyed) internals._socket?.setTimeout?.(options.socketTimeout ?? 600_000);
-        if (error) {
-          // No reply to the dot (the wait ran out, or the connection closed or broke first): the
-          // server may have taken the message, and nobody can tell. A reply, even a refusal, says.
-          if (dotSent && (error as { responseCode?: number }).responseCode === undefined)
-            Object.assign(error, { [UNSURE_AFTER_DOT]: true });
-          reject(error);
-        } else resolve(String((info as { response?: string }).response ?? '250 OK'));
-      });
-      // Read as the envelope went out (send writes it at once), before any reply.
-      step.pipelined ??= (internals as { _envelope?: { pipelined?: boolean } })._envelope?.pipelined === true;
-    });
-
   return {
     async send(envelope, chunks, gate, handed) {
       // Connections found closed under this message as it began on them (see below).
@@ -423,7 +261,10 @@ export function createWirePool(
           if (unpipelined) stopPipelining(connection);
           const step: Step = { outOfStep: false, wrote: false };
           try {
-            const reply = await deliver(connection, envelope, chunks, gate, step);
+            const reply = await deliverMessage(connection, envelope, chunks, gate, step, {
+              finalReplyMs: timing.finalReplyMs,
+              socketMs: options.socketTimeout,
+            });
             sessionCap.accepted(connection);
             // Never used again: its next replies would be taken for the next message's.
             if (step.outOfStep) drop(lane, connection);
@@ -536,10 +377,6 @@ export function createWirePool(
 function drop(lane: Lane, connection: SMTPConnection): void {
   if (lane.connection === connection) lane.connection = undefined;
   connection.close();
-}
-
-export function withdrawn(): Error {
-  return Object.assign(new Error('Message not sent again: it is no longer wanted'), { code: MESSAGE_WITHDRAWN });
 }
 
 /** What a message waiting for, or opening, a lane gets once `close()` was called. */

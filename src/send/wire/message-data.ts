@@ -1,0 +1,110 @@
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { UNSURE_AFTER_DOT } from '../retry.js';
+import type { ConnectionInternals, DotGate, WireEnvelope } from './pool-contract.js';
+import { outOfStepError, withhold } from './session-steps.js';
+
+/**
+ * A message's data written on a connection of the pool: its buffers go to the socket as they are,
+ * in place of nodemailer's dot-stuffing stream, and its terminating dot waits for the gate.
+ */
+
+const END = Buffer.from('.\r\n', 'latin1');
+
+export interface Step {
+  outOfStep: boolean;
+  wrote: boolean;
+  /** The envelope went out pipelined (MAIL FROM, RCPT TO and DATA at once, RFC 2920). */
+  pipelined?: boolean;
+}
+
+export const deliverMessage = (
+  connection: SMTPConnection,
+  envelope: WireEnvelope,
+  chunks: readonly (Buffer | string)[],
+  gate: DotGate | undefined,
+  /**
+   * `outOfStep`: the server's replies fell out of step with the commands, so the connection is
+   * dropped. `wrote`: the message's data began to go out (its gate may have been asked).
+   */
+  step: Step,
+  waits: { finalReplyMs: number; socketMs: number | undefined },
+) =>
+  new Promise<string>((resolve, reject) => {
+    const internals = connection as unknown as ConnectionInternals;
+    // Once the dot is out, the reply is waited for longer than the socket's idle limit.
+    let dotSent = false;
+    const sentDot = () => {
+      dotSent = true;
+      internals._socket?.setTimeout?.(waits.finalReplyMs);
+    };
+    let size = 0;
+    for (const chunk of chunks) size += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.length;
+    // Replaces the dot-stuffing stream for this connection: the bytes are written as they are.
+    (internals as { _createSendStream: unknown })._createSendStream = (
+      callback: (error: Error | null, reply?: string) => void,
+    ) => {
+      internals._responseActions!.push((reply) => {
+        // A reply to the dot must be final (2xx, 4xx, 5xx): a 354 was meant for an earlier DATA,
+        // so the server's replies and our commands are out of step, and this message's own reply
+        // may still come (it may have been taken).
+        if (/^3/.test(reply)) {
+          step.outOfStep = true;
+          return callback(outOfStepError(reply));
+        }
+        internals._actionSMTPStream!.call(connection, reply, callback);
+        // More replies already in than commands waiting for them: the server spoke out of turn,
+        // and the next message's commands would be answered with replies meant for others.
+        if (internals._responseQueue?.some((line) => String(line).trim() !== '')) step.outOfStep = true;
+      });
+      return {
+        outByteCount: size + END.length,
+        write() {
+          step.wrote = true;
+          // One copy into one write: cheaper than a writev of a few dozen small pieces. Strings
+          // (the header block) are encoded straight into it, not into buffers of their own first.
+          const out = Buffer.allocUnsafe(size + END.length);
+          let at = 0;
+          for (const chunk of chunks)
+            at += typeof chunk === 'string' ? out.write(chunk, at, 'utf8') : chunk.copy(out, at);
+          END.copy(out, at);
+          if (!gate) {
+            internals._socket!.write(out);
+            sentDot();
+            return;
+          }
+          // A permit free now: body and dot in one write; otherwise the body now, the dot later.
+          let now: boolean | undefined;
+          let later = false;
+          gate.request((granted) => {
+            if (!later) now = granted;
+            else if (!granted) withhold(connection, reject);
+            // A connection lost meanwhile already failed the send with its own error.
+            else if (!internals._destroyed) {
+              internals._socket!.write(out.subarray(at));
+              sentDot();
+            }
+          });
+          later = true;
+          if (now === true) {
+            internals._socket!.write(out);
+            sentDot();
+          } else if (now === false) withhold(connection, reject);
+          else internals._socket!.write(out.subarray(0, at));
+        },
+        end() {},
+      };
+    };
+    connection.send({ ...envelope, size } as never, {} as never, (error, info) => {
+      step.pipelined ??= false;
+      if (dotSent && !internals._destroyed) internals._socket?.setTimeout?.(waits.socketMs ?? 600_000);
+      if (error) {
+        // No reply to the dot (the wait ran out, or the connection closed or broke first): the
+        // server may have taken the message, and nobody can tell. A reply, even a refusal, says.
+        if (dotSent && (error as { responseCode?: number }).responseCode === undefined)
+          Object.assign(error, { [UNSURE_AFTER_DOT]: true });
+        reject(error);
+      } else resolve(String((info as { response?: string }).response ?? '250 OK'));
+    });
+    // Read as the envelope went out (send writes it at once), before any reply.
+    step.pipelined ??= (internals as { _envelope?: { pipelined?: boolean } })._envelope?.pipelined === true;
+  });
