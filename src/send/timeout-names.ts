@@ -29,6 +29,7 @@ function describe(type: unknown, afterDot: boolean, t: NamedTimeouts): string | 
   if (type === 'CONNECT_TIMEOUT')
     return `no connection to the SMTP server within ${duration(t.connectionMs)} (send.connectionTimeoutMs)`;
   if (type === 'GREETING_TIMEOUT') return greetingWait(t);
+  if (type === 'UPGRADE_TIMEOUT') return `the TLS handshake after STARTTLS did not finish ${setupWait(t)}`;
   if (type === 'SOCKET_TIMEOUT')
     return afterDot
       ? `no reply to the end of the message within ${duration(t.finalReplyMs)} (send.finalReplyTimeoutMs)`
@@ -42,9 +43,13 @@ function describe(type: unknown, afterDot: boolean, t: NamedTimeouts): string | 
  * the connection's wait is the one that runs out, and lengthening the greeting's alone changes nothing.
  */
 function greetingWait(t: NamedTimeouts): string {
-  if (t.greetingMs < t.connectionMs)
-    return `the SMTP server sent no greeting within ${duration(t.greetingMs)} (send.greetingTimeoutMs)`;
-  return `the SMTP server sent no greeting within ${duration(t.connectionMs)} of the first try to connect (send.connectionTimeoutMs, which bounds send.greetingTimeoutMs)`;
+  return `the SMTP server sent no greeting ${setupWait(t)}`;
+}
+
+/** The greeting and a STARTTLS handshake are each waited for as long, bounded the same way. */
+function setupWait(t: NamedTimeouts): string {
+  if (t.greetingMs < t.connectionMs) return `within ${duration(t.greetingMs)} (send.greetingTimeoutMs)`;
+  return `within ${duration(t.connectionMs)} of the first try to connect (send.connectionTimeoutMs, which bounds send.greetingTimeoutMs)`;
 }
 
 function duration(ms: number): string {
@@ -60,6 +65,9 @@ function duration(ms: number): string {
  */
 export function silentGreetingHint(error: unknown, secure: boolean): string | undefined {
   const type = (typeof error === 'object' && error !== null ? error : {}) as { timeoutType?: unknown };
+  // No certificate was looked at yet: the server took STARTTLS and then never answered the handshake.
+  if (type.timeoutType === 'UPGRADE_TIMEOUT')
+    return 'the server said it would start TLS and then never answered the handshake: it may be overloaded, or something between this host and it (a firewall, a proxy) holds the encrypted traffic back; run the same command later, or raise send.greetingTimeoutMs and send.connectionTimeoutMs (which bounds it) for a slow server; nothing was sent';
   if (secure || type.timeoutType !== 'GREETING_TIMEOUT') return undefined;
   return 'the server accepted the connection but never greeted: a port that expects TLS from the start (usually 465) waits silently for an smtp:// client, so write the URL as smtps://…; otherwise check the host and port in SMTP_URL, or raise send.greetingTimeoutMs and send.connectionTimeoutMs (which bounds it) for a server that greets late; nothing was sent';
 }
