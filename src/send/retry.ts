@@ -210,7 +210,21 @@ export function backoffDelay(attempt: number, baseMs: number, random: () => numb
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 500);
+  return wordsOnce(text).replace(/\s+/g, ' ').trim().slice(0, 500);
+}
+
+/**
+ * A reply over several lines ("550-5.1.1 … / 550-5.1.1 … / 550 5.1.1 …", RFC 5321 4.2.1) with its
+ * code and enhanced status said once, at the front: read and stored as the sentence it is.
+ */
+function wordsOnce(text: string): string {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  const first = /^(\d{3})[ -](?:([245]\.\d{1,3}\.\d{1,3})\s)?/.exec(lines[0] ?? '');
+  if (!first || lines.length < 2) return text;
+  const [, code, status] = first;
+  const prefix = new RegExp(`^${code}[ -]${status ? `(?:${status.replace(/\./g, '\\.')}(?:\\s|$))?` : ''}`);
+  if (!lines.every((line) => prefix.test(line))) return text;
+  return `${code} ${status ? `${status} ` : ''}${lines.map((line) => line.replace(prefix, '').trim()).join(' ')}`;
 }
 
 /**
