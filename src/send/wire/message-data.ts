@@ -59,40 +59,47 @@ export const deliverMessage = (
       return {
         outByteCount: size + END.length,
         write() {
-          step.wrote = true;
-          // One copy into one write: cheaper than a writev of a few dozen small pieces. Strings
-          // (the header block) are encoded straight into it, not into buffers of their own first.
-          const out = Buffer.allocUnsafe(size + END.length);
-          let at = 0;
-          for (const chunk of chunks)
-            at += typeof chunk === 'string' ? out.write(chunk, at, 'utf8') : chunk.copy(out, at);
-          END.copy(out, at);
-          if (!gate) {
-            internals._socket!.write(out);
-            sentDot();
-            return;
-          }
-          // A permit free now: body and dot in one write; otherwise the body now, the dot later.
-          let now: boolean | undefined;
-          let later = false;
-          gate.request((granted) => {
-            if (!later) now = granted;
-            else if (!granted) withhold(connection, reject);
-            // A connection lost meanwhile already failed the send with its own error.
-            else if (!internals._destroyed) {
-              internals._socket!.write(out.subarray(at));
-              sentDot();
-            }
-          });
-          later = true;
-          if (now === true) {
-            internals._socket!.write(out);
-            sentDot();
-          } else if (now === false) withhold(connection, reject);
-          else internals._socket!.write(out.subarray(0, at));
+          // Written once what came with the 354 was read: a server that hung up with its 354 read
+          // none of the message, so none of it is written, and the send fails as a connection lost
+          // before any of it went (sent again at once), not as one that may have been delivered.
+          setImmediate(writeData);
         },
         end() {},
       };
+      function writeData() {
+        if (internals._destroyed || internals._socket?.readableEnded) return;
+        step.wrote = true;
+        // One copy into one write: cheaper than a writev of a few dozen small pieces. Strings
+        // (the header block) are encoded straight into it, not into buffers of their own first.
+        const out = Buffer.allocUnsafe(size + END.length);
+        let at = 0;
+        for (const chunk of chunks)
+          at += typeof chunk === 'string' ? out.write(chunk, at, 'utf8') : chunk.copy(out, at);
+        END.copy(out, at);
+        if (!gate) {
+          internals._socket!.write(out);
+          sentDot();
+          return;
+        }
+        // A permit free now: body and dot in one write; otherwise the body now, the dot later.
+        let now: boolean | undefined;
+        let later = false;
+        gate.request((granted) => {
+          if (!later) now = granted;
+          else if (!granted) withhold(connection, reject);
+          // A connection lost meanwhile already failed the send with its own error.
+          else if (!internals._destroyed) {
+            internals._socket!.write(out.subarray(at));
+            sentDot();
+          }
+        });
+        later = true;
+        if (now === true) {
+          internals._socket!.write(out);
+          sentDot();
+        } else if (now === false) withhold(connection, reject);
+        else internals._socket!.write(out.subarray(0, at));
+      }
     };
     connection.send({ ...envelope, size } as never, {} as never, (error, info) => {
       step.pipelined ??= false;

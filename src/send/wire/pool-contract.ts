@@ -57,7 +57,7 @@ export interface WirePool {
 
 /** The internals of SMTPConnection this pool relies on; checked before use. */
 export interface ConnectionInternals {
-  _socket?: { write(chunk: Buffer): boolean; setTimeout?(ms: number): unknown };
+  _socket?: { write(chunk: Buffer): boolean; setTimeout?(ms: number): unknown; readableEnded?: boolean };
   _responseActions?: ((reply: string) => void)[];
   _responseQueue?: unknown[];
   _actionSMTPStream?: (reply: string, callback: (error: Error | null, reply?: string) => void) => void;
