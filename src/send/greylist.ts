@@ -1,4 +1,5 @@
 import { printable } from '../printable.js';
+import { speaksOfPace, withoutAddresses } from './pace-words.js';
 import type { Clock } from './rate-limit.js';
 import type { DeliveryFailure } from './retry.js';
 import { isConnectionLimit } from './wire/connection-limit.js';
@@ -28,11 +29,11 @@ const TRY_LATER = /\btry (?:again )?later\b|\bcome back later\b|\btemporar(?:il)
 const GREYLIST_STATUS = /\b4\.(?:2\.0|7\.1)\b/;
 
 /**
- * Words that make a reply about the run's pace, its quota or connections, whatever else it says: a
- * "451 4.7.1 Sending limit reached, try again later" is a limit on the run, which greylisting never names.
+ * Beside the words of a pace (pace-words.ts), words of a limit on the run, its volume or its
+ * connections: a "451 4.7.1 Sending limit reached, try again later" is a limit on the run, which
+ * greylisting never names.
  */
-const ABOUT_RATE =
-  /\brate\b|ratelimit|too many|throttl|slow down|per (?:second|minute|hour)|quota|busy|concurren|\bconnections?\b|volume|\blimit|\bexceed|\breached\b/i;
+const ABOUT_LIMITS = /busy|concurren|\bconnections?\b|volume|\blimit|\bexceed|\breached\b/i;
 
 /**
  * Words of a refusal of the sending host itself, for now (Postfix's "450 4.7.1 Client host
@@ -42,9 +43,6 @@ const ABOUT_RATE =
  */
 const ABOUT_SENDER =
   /\bclient host\b|\bcannot find your (?:hostname|reverse hostname)\b|\bhelo command rejected\b|\breverse (?:dns|hostname|lookup)\b|\bptr record\b/i;
-
-/** A quoted address is the reader's own choice of words, never the server's. */
-const QUOTED_ADDRESS = /<[^<>]*>|[^\s<>]+@[^\s<>]+/g;
 
 /**
  * Whether a temporary refusal is greylisting. A reply that says "greylist" is, to RCPT TO or to the
@@ -59,8 +57,9 @@ export function isGreylisting(failure: DeliveryFailure, firstTry: boolean): bool
   if (code === undefined || code < 450 || code >= 460) return false;
   const command = failure.command ?? '';
   if (command !== 'RCPT TO' && command !== 'DATA') return false;
-  const words = (failure.said ?? failure.response).replace(QUOTED_ADDRESS, '<address>');
-  if (ABOUT_RATE.test(words) || ABOUT_SENDER.test(words) || isConnectionLimit(code, words)) return false;
+  const words = withoutAddresses(failure.said ?? failure.response);
+  if (speaksOfPace(words) || ABOUT_LIMITS.test(words) || ABOUT_SENDER.test(words) || isConnectionLimit(code, words))
+    return false;
   if (SAYS_GREYLIST.test(words)) return true;
   return firstTry && command === 'RCPT TO' && (TRY_LATER.test(words) || GREYLIST_STATUS.test(words));
 }

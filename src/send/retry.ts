@@ -8,6 +8,7 @@
  * or reader; a 5xx to MAIL FROM, to the login or to the connection itself is about the sender or
  * the account, and every other message would get it too.
  */
+import { speaksOfPace, withoutAddresses } from './pace-words.js';
 import { UNSCRUBBED_REPLY } from './scrub.js';
 import { isConnectionLimit } from './wire/connection-limit.js';
 export type FailureKind = 'temporary' | 'permanent';
@@ -97,7 +98,9 @@ export function classifyFailure(error: unknown): DeliveryFailure {
       responseCode >= 500 &&
       responseCode < 600 &&
       responseCode !== 503 &&
-      (MAILBOX_STATUS.test(said) || !THROTTLING_TEXT.test(withoutAddresses(said)));
+      (MAILBOX_STATUS.test(said) ||
+        ACCOUNT_LIMIT.some((words) => words.test(withoutAddresses(said))) ||
+        !speaksOfPace(said));
     return {
       kind: permanent ? 'permanent' : 'temporary',
       responseCode,
@@ -168,21 +171,6 @@ const SENDING_LIMIT =
 const ACCOUNT_LIMIT = [SENDER_MAILBOX, SENDING_LIMIT];
 
 /**
- * A reply with the addresses it quotes taken out: a reader chooses their own address, and one
- * spelt like words the reply is read for ("storedrv.submission@…" or "ratelimit@…" in "550 <…>:
- * User unknown") must not make that reader's refusal stop or slow the run.
- */
-function withoutAddresses(said: string): string {
-  return said.replace(QUOTED_ADDRESS, '<address>');
-}
-
-const QUOTED_ADDRESS = /<[^<>]*>|[^\s<>]+@[^\s<>]+/g;
-
-/** Words providers use for "slow down" (Gmail, Microsoft, SES, Postfix's anvil). */
-const THROTTLING_TEXT =
-  /rate[ -]?limit|too many (?:messages|connections|mails|emails|requests)|throttl|slow down|(?:sending|submission|message) rate|(?:messages|mails|emails|recipients) per (?:second|minute|hour)/i;
-
-/**
  * A reply that asks the sender to slow down rather than saying anything about this message: 421
  * (service not available, closing), a 4xx with an enhanced status 4.7.x (a policy, e.g. 451 4.7.1),
  * or any reply that says "rate limit", "too many …", "throttled".
@@ -196,7 +184,7 @@ export function isThrottling(failure: DeliveryFailure): boolean {
   if (isConnectionLimit(code, said)) return true;
   if (MAILBOX_STATUS.test(said)) return false;
   if (code >= 400 && code < 500 && /\b4\.7\.\d{1,3}\b/.test(said)) return true;
-  return THROTTLING_TEXT.test(withoutAddresses(said));
+  return speaksOfPace(said);
 }
 
 /**

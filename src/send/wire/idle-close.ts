@@ -5,10 +5,12 @@
  * command: nothing of the message was taken, and the server asked nobody to slow down.
  */
 
+import { speaksOfPace } from '../pace-words.js';
+
 /** Words of a session's idle time running out: 4.4.2 (bad connection) or a timeout. */
 const IDLE_WORDS = /\b4\.4\.2\b|\btime[sd]?[ -]?out\b|\btimeout\b|\bidle\b/i;
-/** Words of a pace the server wants, which a 421 may carry with a timeout: then it is throttling. */
-const PACE_WORDS = /rate|too many|throttl|slow down|per (?:second|minute|hour|day)|quota|limit/i;
+/** A limit the server names beside a timeout: then the 421 is about the sender, as a pace is. */
+const LIMIT_WORDS = /\blimit/i;
 
 /** A 421 that ends a session for its idle time, not for the sender's pace. */
 export function isIdleClose(error: unknown): boolean {
@@ -17,5 +19,5 @@ export function isIdleClose(error: unknown): boolean {
     response?: unknown;
   };
   if (e.responseCode !== 421 || typeof e.response !== 'string') return false;
-  return IDLE_WORDS.test(e.response) && !PACE_WORDS.test(e.response);
+  return IDLE_WORDS.test(e.response) && !speaksOfPace(e.response) && !LIMIT_WORDS.test(e.response);
 }

@@ -8,16 +8,14 @@
  * recipients of the whole session: a cap on its messages too.
  */
 
+import { speaksOfPace, withoutAddresses } from '../pace-words.js';
+
 /** Words of a cap on the messages of one session or connection (never a rate over time). */
 const SESSION_CAP_WORDS =
   /\btoo many (?:messages|mails|emails) (?:in|on|for|per) (?:this |the |one |a )?(?:session|connection)\b|\b(?:messages?|mails?|emails?) per (?:session|connection)\b|\b(?:session|connection) message (?:limit|count|cap)\b/i;
 
-/** Words of too many recipients, to a message that has one: the session's, unless said of a while or a pace. */
+/** Words of too many recipients, to a message that has one: the session's, unless said of a pace (pace-words.ts). */
 const SESSION_RECIPIENT_WORDS = /\btoo many recipients\b/i;
-const OVER_TIME =
-  /\bper (?:second|minute|hour|day)\b|\bthis (?:minute|hour|day)\b|\btoday\b|\brate\b|\bquota\b|\bslow down\b|\bthrottl/i;
-
-const QUOTED_ADDRESS = /<[^<>]*>|[^\s<>]+@[^\s<>]+/g;
 
 /** A temporary reply (4xx) speaking of a cap on messages per session or connection. */
 export function isSessionMessageCap(error: unknown): boolean {
@@ -28,9 +26,9 @@ export function isSessionMessageCap(error: unknown): boolean {
   };
   const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   if (code === undefined || code < 400 || code >= 500) return false;
-  const words = typeof e.response === 'string' ? e.response.replace(QUOTED_ADDRESS, '<address>') : '';
+  const words = typeof e.response === 'string' ? withoutAddresses(e.response) : '';
   if (SESSION_CAP_WORDS.test(words)) return true;
-  return e.command === 'RCPT TO' && SESSION_RECIPIENT_WORDS.test(words) && !OVER_TIME.test(words);
+  return e.command === 'RCPT TO' && SESSION_RECIPIENT_WORDS.test(words) && !speaksOfPace(words);
 }
 
 export interface SessionCap {
