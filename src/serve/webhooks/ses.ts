@@ -216,8 +216,9 @@ const SES_HARD_SUBTYPES = new Set(['NoEmail', 'Suppressed', 'OnAccountSuppressio
  * SES calls every 5xx refusal `Permanent`, a DMARC failure or a block list too (subtype General),
  * which says nothing against the reader's address: read by its status and words, as the same
  * refusal from a mailbox, SendGrid or Mailgun is (see bounces/classify.ts), or one such mistake
- * would suppress every reader of a provider for good. A Permanent bounce quoting no server is
- * SES's own verdict, and hard.
+ * would suppress every reader of a provider for good. A Permanent bounce quoting no server's words
+ * is SES's own verdict, and hard, also when it gives the bare status 5.0.0 (SES writes that for a
+ * failure it has no finer code for): that status says only "permanent", which is all SES said.
  */
 function sesKind(
   type: string | undefined,
@@ -226,8 +227,9 @@ function sesKind(
   diagnostic: string | undefined,
 ): BounceEvent['kind'] {
   if (type !== 'Permanent') return 'soft';
-  if (SES_HARD_SUBTYPES.has(subType ?? '') || (status === undefined && diagnostic === undefined)) return 'hard';
   const words = diagnostic ?? '';
+  const onlyPermanent = status === undefined || status === '5.0.0';
+  if (SES_HARD_SUBTYPES.has(subType ?? '') || (onlyPermanent && words.trim() === '')) return 'hard';
   return classifyFailure(
     status?.endsWith('.0.0') ? (findStatus(words) ?? status) : (status ?? findStatus(words) ?? '5.0.0'),
     words,
