@@ -17,7 +17,12 @@ export type Verdict =
   | { ok: true }
   | { ok: false; reason: string }
   /** Verified and fully handled by the provider itself (an SNS subscription confirmation). */
-  | { ok: true; handled: string };
+  | { ok: true; handled: string }
+  /**
+   * Verified, but what it asks could not be done now (the SubscribeURL did not answer): answered
+   * 503, so the provider sends it again, a bounded number of times, rather than 500 as a bug.
+   */
+  | { ok: true; notYet: string };
 
 export interface Provider {
   name: 'ses' | 'postmark' | 'sendgrid' | 'mailgun';

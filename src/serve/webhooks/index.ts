@@ -111,6 +111,11 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
       log(`${provider.name} webhook refused: ${verdict.reason}`);
       return reply(response, 401, { error: 'signature not valid' });
     }
+    if ('notYet' in verdict) {
+      log(`${provider.name} webhook: ${verdict.notYet}`);
+      response.setHeader('Retry-After', '60');
+      return reply(response, 503, { error: 'try again later' });
+    }
     if ('handled' in verdict) {
       log(`${provider.name} webhook: ${verdict.handled}`);
       return reply(response, 200, { ok: true });

@@ -111,7 +111,11 @@ export function sesProvider(options: SesOptions): Provider {
       if (message.Type === 'SubscriptionConfirmation') {
         const url = text(message.SubscribeURL) ?? '';
         if (!isSnsUrl(url)) return { ok: false, reason: 'SubscribeURL is not an SNS URL' };
-        await confirm(url);
+        try {
+          await confirm(url);
+        } catch (error) {
+          return { ok: true, notYet: notConfirmed(text(message.TopicArn) ?? '', url, error) };
+        }
         return { ok: true, handled: `confirmed the subscription to ${text(message.TopicArn)}` };
       }
       if (message.Type === 'UnsubscribeConfirmation') return { ok: true, handled: 'unsubscribe confirmation noted' };
@@ -122,6 +126,17 @@ export function sesProvider(options: SesOptions): Provider {
       return readSesNotification(parseJson(Buffer.from(text(envelope.Message) ?? '')), now);
     },
   };
+}
+
+/**
+ * Why a subscription is not confirmed yet, and what to do. The SubscribeURL carries the
+ * confirmation token, so it is named, never written out.
+ */
+function notConfirmed(topicArn: string, url: string, error: unknown): string {
+  const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
+  const why = String(cause || error).replaceAll(url, 'its SubscribeURL');
+  const host = new URL(url).hostname;
+  return `could not confirm the subscription to ${topicArn} (${why}); answered 503 so SNS sends the confirmation again — let serve reach https://${host}, or choose "Request confirmation" for the subscription in the SNS console`;
 }
 
 function signedBy(pem: string, toSign: string, signature: string, version: string, now: Date): boolean {
