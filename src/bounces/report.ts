@@ -120,6 +120,7 @@ function readFeedback(part: MimePart, ctx: Context): ReadResult {
   // imported again is the same event.
   const earlier = named.find((address) => address !== undefined);
   if (earlier !== recipient) found.legacyEventId = event(ctx, earlier, details).eventId;
+  if (recipient === undefined) found.lookalikeAddress = earlier;
   return { events: [found] };
 }
 

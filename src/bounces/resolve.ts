@@ -84,6 +84,14 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     return issueId === undefined ? undefined : { email, issueId, via: 'verp' };
   };
 
+  /** A redacted-looking address that the list has mailed: a reader whose address really is `xxx@…`. */
+  const mailedReader = async (address: string): Promise<Resolved | undefined> => {
+    if (!isValidAddress(address, { anyLength: true })) return undefined;
+    const email = canonicalAddress(address);
+    const { deliveries } = await store.history(email);
+    return deliveries.length > 0 ? { email, issueId: null, via: 'report' } : undefined;
+  };
+
   // Only what nobody else can make counts for a report from the mailbox (see above).
   const mailbox = Boolean(options.verpDomain && options.secret) && !options.authenticated;
   /** The reader tags a message of the issue to `email` may carry: without a list (earlier releases), then this list's. */
@@ -113,6 +121,7 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     if (aboutAnotherList(event.hints, options)) return undefined;
     if (event.address && isValidAddress(event.address, { anyLength: true }) && !mailbox)
       return { email: canonicalAddress(event.address), issueId: null, via: 'report' };
+    if (event.lookalikeAddress && !mailbox) return mailedReader(event.lookalikeAddress);
     return undefined;
   };
 }

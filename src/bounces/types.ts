@@ -14,6 +14,12 @@ export interface BounceEvent {
   kind: BounceKind;
   /** The address the report names (Final-Recipient, the ARF's Original-Rcpt-To, the provider's recipient). */
   address: string | undefined;
+  /**
+   * An address the report names that reads as a feedback loop's stand-in (`redacted@…`,
+   * `xxx@…`): it names a reader only when the list has mailed that very address (a reader may
+   * really be `xxx@…`); any other stand-in names nobody.
+   */
+  lookalikeAddress?: string | undefined;
   /** Enhanced status code (RFC 3463) such as `5.1.1`, when the report gives or implies one. */
   status: string | undefined;
   /** The remote server's words, or the provider's description. */
