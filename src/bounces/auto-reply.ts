@@ -33,9 +33,12 @@ export function isAutoReply(root: MimePart): boolean {
 const CHALLENGE =
   /\b(?:(?:confirm|verify|prove)(?: that)? you(?:'re| are) (?:a )?(?:real )?(?:person|human)|approved senders?|(?:unknown|unverified) senders?|add (?:yourself|your (?:e-?mail )?address) to (?:my|the|our|their|his|her) (?:white|allow|safe|approved)[- ]?list|challenge[- ]response)\b/i;
 
-/** A challenge-response notice: one of its asks in the subject or the first lines, not from a mailer daemon or postmaster. */
+/**
+ * A challenge-response notice: one of its asks in the subject or the first lines, not from a mailer
+ * daemon. A postmaster's is judged like anyone's: company filters send their challenges from
+ * postmaster@, where only the mail system's own daemon writes bounces alone.
+ */
 export function isChallengeResponse(root: MimePart, text: string): boolean {
-  if (/mailer-daemon|postmaster|mail delivery (?:subsystem|system)/i.test(header(root.headers, 'from') ?? ''))
-    return false;
+  if (/mailer-daemon|mail delivery (?:subsystem|system)/i.test(header(root.headers, 'from') ?? '')) return false;
   return CHALLENGE.test(header(root.headers, 'subject') ?? '') || CHALLENGE.test(text.slice(0, 4000));
 }
