@@ -1,10 +1,12 @@
 import { basename, resolve } from 'node:path';
 import { openAnalyticsAt } from '../../analytics/open.js';
 import { buildReport } from '../../analytics/report.js';
+import { withCurrentRoleNames } from '../../analytics/role-names.js';
 import { sinceDate } from '../../analytics/since.js';
 import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
+import { loadTaxonomy } from '../../roles/taxonomy.js';
 import { stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, stringOption } from '../_shared.js';
@@ -43,7 +45,9 @@ export const reportCommand: Command = {
           : await store.issues(sinceDate(since!, new Date(), config.timezone));
       const upTo = all.indexOf(ids[ids.length - 1] ?? '');
       const historyIds = upTo < 0 ? ids : all.slice(Math.max(0, upTo + 1 - last), upTo + 1);
-      const facts = (list: string[]) => Promise.all(list.map((id) => store.facts(id)));
+      const roleName = await currentRoleNames(config.rolesFile);
+      const facts = async (list: string[]) =>
+        (await Promise.all(list.map((id) => store.facts(id)))).map((f) => withCurrentRoleNames(f, roleName));
       const report = buildReport(await facts(ids), { history: await facts(historyIds) });
       if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(report, null, 2));
       else if (flag(args, 'csv')) ctx.stdout.write(reportCsv(report));
@@ -54,3 +58,13 @@ export const reportCommand: Command = {
     }
   },
 };
+
+/** Today's name of each role a send recorded; without a readable roles file, the names as recorded. */
+async function currentRoleNames(rolesFile: string): Promise<(role: string) => string> {
+  try {
+    const taxonomy = await loadTaxonomy(rolesFile);
+    return (role) => taxonomy.lookup(role) ?? role;
+  } catch {
+    return (role) => role;
+  }
+}
