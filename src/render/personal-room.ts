@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { escapeHtml } from '../escape.js';
 import { LIMITS } from '../load/limits.js';
 import { personalLinks } from '../unsubscribe/links.js';
+import { createCache } from './_cache.js';
 import type { FieldName, FieldTokens, FieldValues, Parts } from './_personal.js';
 import { readerFields } from './fields.js';
 import type { SizeCounts } from './gates.js';
@@ -77,7 +78,7 @@ export function personalRoom(
     const count = uses[field] ?? 0;
     if (!count) continue;
     let longestBytes = 0;
-    for (const values of longest) longestBytes = Math.max(longestBytes, encodedBytes(escapeHtml(values[field])));
+    for (const values of longest) longestBytes = Math.max(longestBytes, encodedEscaped(values[field]));
     const most = Math.ceil(longestBytes * SOFT_BREAKS);
     bytes += count * Math.max(0, most - Buffer.byteLength(escapeHtml(sample[field])));
     units += count * Math.ceil(most / 9);
@@ -86,10 +87,36 @@ export function personalRoom(
   return { bytes, counts: { length: units, escaped: 0, wide: units, breaks: 0 } };
 }
 
+/**
+ * `encodedBytes` of a value once escaped, kept by value: the longest reader's name and links are the
+ * same for every role set, so each is measured once, not once per role set.
+ */
+const encodedValues = createCache<string, number>(256);
+function encodedEscaped(value: string): number {
+  let bytes = encodedValues.get(value);
+  if (bytes === undefined) {
+    bytes = encodedBytes(escapeHtml(value));
+    encodedValues.set(value, bytes);
+  }
+  return bytes;
+}
+
 /** Quoted-printable bytes of `text` without soft line breaks: each octet outside printable ASCII, and `=`, as "=XX". */
 export function encodedBytes(text: string): number {
   let bytes = 0;
-  for (const octet of Buffer.from(text)) bytes += octet > 0x7e || octet < 0x20 || octet === 0x3d ? 3 : 1;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += unit > 0x7e || unit < 0x20 || unit === 0x3d ? 3 : 1;
+    else if (unit < 0x800) bytes += 6;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      // A pair is one character of four octets; a lone surrogate is written as U+FFFD, three.
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 12;
+        i++;
+      } else bytes += 9;
+    } else bytes += 9;
+  }
   return bytes;
 }
 
