@@ -1,6 +1,6 @@
 import type Handlebars from 'handlebars';
 import type { Parts } from './_personal.js';
-import { memoPartial, reusablePartials } from './splice.js';
+import { memoPartial, reusablePartials } from './partial-memo.js';
 import { createEnv, TEXT_OPTIONS, type TemplateSet } from './templates.js';
 import type { Chunk } from './text-assembly.js';
 import { keptEachBlocks } from './text-blocks.js';
