@@ -1,10 +1,10 @@
 /** The render stage: templates → one MJML compile per audience variant → cheap per-reader fill. */
 export { type RenderedAudience, renderAudience, renderProblems } from './audience.js';
 export { type BuildEntry, renderBuildIndex } from './build-index.js';
+export { compileAudience } from './compile-audience.js';
 export { weekLine } from './dates.js';
 export { TEXT_ENCODING } from './gates.js';
 export {
-  compileAudience,
   createRenderer,
   type Renderer,
   type RendererOptions,

@@ -5,22 +5,13 @@ import { signClickVariant } from '../analytics/token.js';
 import { linkTracking, trackLinks } from '../analytics/track-links.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { type Problem, RolecastError } from '../errors.js';
-import { buildVariant, effectiveRoleOrder, type Variant } from '../group/index.js';
+import type { Variant } from '../group/index.js';
 import { type Language, languageOf } from '../i18n/index.js';
 import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { personalLinks } from '../unsubscribe/links.js';
-import { createCache } from './_cache.js';
-import {
-  createFieldTokens,
-  escapeHtml,
-  type FieldTokens,
-  type FieldValues,
-  joinChunks,
-  joinParts,
-  type Parts,
-} from './_personal.js';
+import { createFieldTokens, escapeHtml, type FieldValues, joinChunks, joinParts, type Parts } from './_personal.js';
 import { createWeekLineCache } from './dates.js';
 import { readerFields } from './fields.js';
 import { createTextLineFiller, fieldFiller } from './fill.js';
@@ -35,6 +26,7 @@ import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { createPlainText } from './plain-text.js';
 import { longestRoleHolders, quietRoleSets } from './quiet-room.js';
+import { segmentSplitter } from './segment-split.js';
 import { createSetFrames, type GateSegment, type SetFrameStats } from './set-frames.js';
 import { frameSizes, largestCopyProblems, type SampleGates, sampleFromWhole } from './size-gate.js';
 import { createSplicedTemplates } from './splice.js';
@@ -390,68 +382,12 @@ export async function createRenderer(project: Project, options: RendererOptions 
   };
 }
 
-/** Compiles the editor edition and every given variant; keyed by variant id. */
-export async function compileAudience(
-  project: Project,
-  variants: Variant[],
-  options: RendererOptions = {},
-): Promise<Map<string, CompiledVariant>> {
-  const listLang = listLanguage(project.config);
-  // Each reader's language is compiled once per variant; readers of other languages get the list's.
-  const languages = [...new Set((project.subscribers ?? []).map((s) => languageOf(s.locale, listLang)))];
-  const renderer = await createRenderer(project, { languages, ...options });
-  const { summaries, manifest } = project.issue;
-  const editor = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder ?? []), undefined);
-  const compiled = new Map<string, CompiledVariant>();
-  for (const variant of [editor, ...variants]) {
-    if (!compiled.has(variant.id)) compiled.set(variant.id, await renderer.compile(variant));
-  }
-  return compiled;
-}
-
 /**
  * Fields for a sample reader: the `build` output passes no secret (a mailto unsubscribe link); the
  * size gate passes a throwaway key so links are as long as real signed ones.
  */
 export function sampleFields(config: ResolvedConfig, issueId: string, secret: string | undefined): PersonalFields {
   return readerFields(personalLinks(config, secret, issueId, SAMPLE_READER.email), SAMPLE_READER);
-}
-
-/**
- * A variant's HTML parts from its minified segments: each segment is split at the reader fields
- * once (segments recur across variants), and neighbouring literal text is joined. Besides the
- * parts, it keeps for each literal the strings it was joined from: segment pieces shared by every
- * variant that shows them, which the sender encodes once for all of them (see wire/prepare.ts).
- */
-function segmentSplitter(tokens: FieldTokens): (segments: readonly string[]) => string[][] {
-  const cache = createCache<string, Parts>(1000);
-  return (segments) => {
-    const chunks: string[][] = [];
-    let literal: string[] = [];
-    for (const segment of segments) {
-      // Most segments hold no field, and those a role set's lines were written into are new
-      // strings: a search answers for them without hashing them into the cache.
-      if (!tokens.holds(segment)) {
-        if (segment) literal.push(segment);
-        continue;
-      }
-      let parts = cache.get(segment);
-      if (parts === undefined) {
-        parts = tokens.split(segment);
-        cache.set(segment, parts);
-      }
-      if (parts[0]) literal.push(parts[0]);
-      // Odd indexes are field names, kept as they are; even ones literal HTML.
-      for (let i = 1; i < parts.length; i++) {
-        chunks.push(literal.slice());
-        literal = parts[i] ? [parts[i]!] : [];
-      }
-    }
-    chunks.push(literal.slice());
-    // Copies of their exact length: arrays grown by push keep room for more, and a role set holds
-    // a few dozen of them for the whole send.
-    return chunks.slice();
-  };
 }
 
 function randomHex(bytes: number): string {
