@@ -39,6 +39,8 @@ export interface IssueLoadResult {
 }
 
 export const MANIFEST_FILE = 'issue.json';
+/** What `new` keeps beside an issue of the pool summaries it picked (see pool/picked-record.ts). */
+export const PICKED_FILE = 'picked.json';
 
 /** The words of the loader's warning about a summary marked draft; `isDraftSummaryWarning` finds it. */
 const DRAFT_SUMMARY = 'is marked draft';

@@ -41,11 +41,12 @@ export function articleKey(url: string | undefined): string | undefined {
 export interface StoryTwin {
   /** The id of the summary met first. */
   id: string;
-  /** What they share: the same title, or a link to the same article. */
-  by: 'title' | 'link';
+  /** What they share: the same title, a link to the same article, or the same text. */
+  by: 'title' | 'link' | 'text';
 }
 
-type StoryFields = Pick<Summary, 'id' | 'title' | 'url' | 'roles'>;
+/** `fingerprint`, when given, is the text's (see pool/picked-record.ts): a copy under a new title is the same story. */
+type StoryFields = Pick<Summary, 'id' | 'title' | 'url' | 'roles'> & { fingerprint?: string | undefined };
 
 /**
  * Finds a summary that tells a story met before under another id — the same title, or a link to
@@ -63,13 +64,15 @@ export function storyTwins(): {
   const met = new Map<string, StoryFields[]>();
   const keysOf = (summary: StoryFields) => {
     const link = articleKey(summary.url);
+    // The text first: a copy word for word is said to be one, whatever its title.
     return [
+      ...(summary.fingerprint ? [{ key: `text ${summary.fingerprint}`, by: 'text' as const }] : []),
       { key: `title ${titleKey(summary.title)}`, by: 'title' as const },
       ...(link ? [{ key: `link ${link}`, by: 'link' as const }] : []),
     ];
   };
-  // A recurring column keeps its title week after week ("This week in security"): a title shared by
-  // two links to different articles is two stories, not one.
+  // A recurring column keeps its title (and often its blurb) week after week ("This week in
+  // security"): a title or text shared by two links to different articles is two stories, not one.
   const otherArticle = (a: StoryFields, b: StoryFields) => {
     const [linkA, linkB] = [articleKey(a.url), articleKey(b.url)];
     return linkA !== undefined && linkB !== undefined && linkA !== linkB;
@@ -82,7 +85,7 @@ export function storyTwins(): {
           (earlier) =>
             earlier.id !== summary.id &&
             earlier.roles.some((role) => summary.roles.includes(role)) &&
-            !(by === 'title' && otherArticle(earlier, summary)),
+            !(by !== 'link' && otherArticle(earlier, summary)),
         );
       if (other) return { id: other.id, by };
     }
@@ -104,5 +107,6 @@ export function storyTwins(): {
 
 /** How a twin is described to the editor. */
 export function twinReason(twin: StoryTwin): string {
+  if (twin.by === 'text') return 'has the same text as';
   return twin.by === 'title' ? 'has the same title as' : 'links to the same article as';
 }

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { displayPath } from './_display.js';
-import { MANIFEST_FILE } from './issue.js';
+import { MANIFEST_FILE, PICKED_FILE } from './issue.js';
 import { SUMMARY_EXTENSIONS } from './summary.js';
 
 /** Deep enough for `summaries/topic/x.txt`; a bound so a stray link loop or huge tree cannot stall a check. */
@@ -31,6 +31,7 @@ export async function unlistedSummaryFiles(issueDir: string, listed: ReadonlySet
       else if (
         (entry.isFile() || entry.isSymbolicLink()) &&
         entry.name !== MANIFEST_FILE &&
+        entry.name !== PICKED_FILE &&
         isSummaryFile(entry.name) &&
         !listed.has(path)
       )

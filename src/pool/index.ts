@@ -8,6 +8,7 @@ import { displayPath } from '../load/_display.js';
 import { loadSummaryFile, SUMMARY_EXTENSIONS } from '../load/summary.js';
 import type { Summary } from '../model/summary.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
+import { type GoneStory, readGoneStories } from './picked-record.js';
 import { indexPool, namedAside, type PoolIndex, poolRef } from './refs.js';
 import { type IssueFolder, scanPoolUsage } from './usage.js';
 
@@ -50,6 +51,8 @@ export interface Pool {
   entries: PoolEntry[];
   /** Issue folders found while looking for uses, sorted by name. */
   issues: IssueFolder[];
+  /** Stories issues name whose pool file is gone (renamed or deleted), as `new` recorded them. */
+  gone: GoneStory[];
   problems: Problem[];
   /** Files (absolute paths) in the pool folder no one means as a summary (a read-me, a backup), left out with a note. */
   skipped: { file: string; what: string }[];
@@ -79,6 +82,12 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
       hint: folderHint(name),
     });
   append(problems, missingFromPool(usage.usedIn, index, config.poolDir));
+  const gone = await readGoneStories(
+    usage.issues,
+    usage.usedIn,
+    (id) => index.byId.has(id) || namedAside(id, index) !== undefined,
+  );
+  append(problems, gone.problems);
   const entries: PoolEntry[] = [];
   for (const [id, files] of index.byId) {
     if (files.length > 1) {
@@ -116,6 +125,7 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
     exists: index.exists,
     entries: newestFirst(entries),
     issues: usage.issues,
+    gone: gone.stories,
     problems,
     skipped,
   };

@@ -6,6 +6,7 @@ import { type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Pool, PoolEntry } from './index.js';
+import { type PickedStory, storyFingerprint, writePickedRecord } from './picked-record.js';
 import { type Selection, selectFromPool } from './select.js';
 import { dateInWeek, nextWeek, weekStart } from './week.js';
 
@@ -45,7 +46,7 @@ export function planNewIssue(input: {
       hint: 'write it as YYYY-Www, e.g. 2026-W50',
     });
   if (pool.issues.some((issue) => issue.id === week)) throw refuseExisting(join(input.issuesDir, week, MANIFEST_FILE));
-  const selection = selectFromPool(pool.entries, input.taxonomyRoles, config.perRole, input.rank);
+  const selection = selectFromPool(pool.entries, input.taxonomyRoles, config.perRole, input.rank, pool.gone);
   if (selection.picked.length === 0) {
     const why = pool.exists ? 'has no ready summary that an earlier issue has not used' : 'does not exist';
     throw new RolecastError('E_INVALID', `the pool ${displayPath(pool.dir)} ${why}`, {
@@ -118,7 +119,23 @@ export async function writeNewIssue(plan: NewIssuePlan): Promise<string> {
   } finally {
     await rm(temp, { force: true });
   }
+  // Only once the issue is ours: a run refused above must not touch another's record.
+  await writePickedRecord(plan.dir, pickedStories(plan));
   return file;
+}
+
+/** What the issue takes from the pool, as its record keeps it. */
+function pickedStories(plan: NewIssuePlan): PickedStory[] {
+  const refs = new Set(plan.manifest.summaries as string[]);
+  return plan.selection.picked
+    .filter((entry) => refs.has(entry.ref))
+    .map((entry) => ({
+      id: entry.id,
+      title: entry.title,
+      ...(entry.summary.url ? { url: entry.summary.url } : {}),
+      roles: entry.roles,
+      fingerprint: storyFingerprint(entry.summary),
+    }));
 }
 
 function refuseExisting(file: string): RolecastError {

@@ -1,5 +1,6 @@
 import { type StoryTwin, storyTwins } from '../load/same-story.js';
 import { newestFirst, type PoolEntry } from './index.js';
+import { type GoneStory, storyFingerprint } from './picked-record.js';
 
 export interface RoleCount {
   role: string;
@@ -13,6 +14,8 @@ export interface LeftOutTwin extends StoryTwin {
   usedIn: string[];
   /** Its roles the twin does not name: their readers get the story from neither. */
   rolesOnlyHere: string[];
+  /** When the twin's pool file is gone (renamed or deleted since an issue took it): known from that issue's record. */
+  twinGone?: true;
 }
 
 /** A pick given up for its twin, which tells the same story to every one of its roles and more. */
@@ -54,14 +57,32 @@ export function selectFromPool(
   perRole: number,
   /** Higher first when a role picks its next summary (e.g. past engagement); newest first among equals. */
   rank?: (entry: PoolEntry, role: string) => number,
+  /** Stories issues took whose pool file is gone since: a renamed copy is still one of them. */
+  gone: readonly GoneStory[] = [],
 ): Selection {
   const candidates = newestFirst(entries.filter((e) => e.status === 'ready' && e.usedIn.length === 0));
   const roles = [...taxonomyRoles];
   for (const entry of candidates) for (const role of entry.roles) if (!roles.includes(role)) roles.push(role);
 
-  const story = (e: PoolEntry) => ({ id: e.id, title: e.title, roles: e.roles, url: e.summary.url });
+  // The text is compared with gone stories alone: among files in the pool, the title and link say
+  // enough, and two short blurbs alike are no reason to pass one over.
+  const goneTexts = new Set(gone.map((lost) => lost.fingerprint));
+  const texts = new Map<PoolEntry, string>();
+  const textOf = (e: PoolEntry) => texts.get(e) ?? texts.set(e, storyFingerprint(e.summary)).get(e)!;
+  const story = (e: PoolEntry) => {
+    const fingerprint = goneTexts.size ? textOf(e) : undefined;
+    return {
+      id: e.id,
+      title: e.title,
+      roles: e.roles,
+      url: e.summary.url,
+      fingerprint: fingerprint && goneTexts.has(fingerprint) ? fingerprint : undefined,
+    };
+  };
   const stories = storyTwins();
   for (const used of entries) if (used.usedIn.length > 0) stories.add(story(used));
+  for (const lost of gone) stories.add(lost);
+  const goneById = new Map(gone.map((lost) => [lost.id, lost]));
   const byId = new Map(entries.map((e) => [e.id, e]));
   const twins: LeftOutTwin[] = [];
   const replaced: ReplacedTwin[] = [];
@@ -93,7 +114,8 @@ export function selectFromPool(
         // A copy given up for another is no longer in the issue: measure against the one that is.
         const earlier = current(byId.get(found.id));
         const twin = earlier && earlier.id !== found.id ? { id: earlier.id, by: twinBy(next, earlier, found) } : found;
-        const rolesOnlyHere = next.roles.filter((r) => !earlier?.roles.includes(r));
+        const lost = earlier ? undefined : goneById.get(found.id);
+        const rolesOnlyHere = next.roles.filter((r) => !(earlier ?? lost)?.roles.includes(r));
         const others = () => [...entries.filter((e) => e.usedIn.length > 0), ...picked].filter((e) => e !== earlier);
         if (
           earlier &&
@@ -111,7 +133,13 @@ export function selectFromPool(
           break;
         }
         passedOver.add(next);
-        twins.push({ entry: next, ...twin, usedIn: earlier?.usedIn ?? [], rolesOnlyHere });
+        twins.push({
+          entry: next,
+          ...twin,
+          usedIn: earlier?.usedIn ?? lost?.usedIn ?? [],
+          rolesOnlyHere,
+          ...(lost ? { twinGone: true as const } : {}),
+        });
       }
       if (!next) continue;
       picked.add(next);

@@ -50,7 +50,8 @@ describe('new writes the issue only once it is complete', () => {
     expect(again.code).toBe(0);
     const issue = JSON.parse(await readFile(project.path('issues/2026-W49/issue.json'), 'utf8'));
     expect(issue.summaries).toEqual(['pool:queues', 'pool:flags', 'pool:focus']);
-    expect(await readdir(project.path('issues/2026-W49'))).toEqual(['issue.json']);
+    // No temp file is left; the record of what was picked (picked.json) sits beside the issue.
+    expect(await readdir(project.path('issues/2026-W49'))).toEqual(['issue.json', 'picked.json']);
   });
 
   it('still refuses to replace an issue.json that is there', async () => {

@@ -145,7 +145,8 @@ function twinLines(twins: readonly LeftOutTwin[], cwd: string): string {
   ];
   for (const twin of twins.slice(0, TWINS_SHOWN)) {
     const when = twin.usedIn.length ? `sent in ${twin.usedIn.join(', ')}` : 'picked this week';
-    lines.push(`  ${displayPath(twin.entry.path, cwd)}: ${twinReason(twin)} "${twin.id}" (${when})`);
+    const gone = twin.twinGone ? ', whose file is no longer in the pool: renamed or deleted since' : '';
+    lines.push(`  ${displayPath(twin.entry.path, cwd)}: ${twinReason(twin)} "${twin.id}" (${when}${gone})`);
     // Roles only the copy names: their readers get the story from neither, which must not pass unseen.
     if (twin.rolesOnlyHere.length)
       lines.push(
