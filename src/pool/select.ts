@@ -101,6 +101,10 @@ export function selectFromPool(
 
   const counts = new Map(roles.map((role) => [role, 0]));
   const picked = new Set<PoolEntry>();
+  // The order picks were made in, which the size trim gives up from the end: a copy swapped in
+  // takes its twin's place here, as it is picked for the same turn.
+  const order: PoolEntry[] = [];
+  let swappedFor: PoolEntry | undefined;
   for (let round = 1; round <= perRole; round++) {
     for (const role of roles) {
       if ((counts.get(role) ?? 0) >= round) continue;
@@ -130,6 +134,7 @@ export function selectFromPool(
           passedOver.add(earlier);
           replaced.push({ entry: earlier, id: next.id, by: twin.by, gained: rolesOnlyHere });
           replacedBy.set(earlier, next);
+          swappedFor = earlier;
           break;
         }
         passedOver.add(next);
@@ -142,6 +147,9 @@ export function selectFromPool(
         });
       }
       if (!next) continue;
+      if (swappedFor) order[order.indexOf(swappedFor)] = next;
+      else order.push(next);
+      swappedFor = undefined;
       picked.add(next);
       stories.add(story(next));
       for (const served of next.roles) counts.set(served, (counts.get(served) ?? 0) + 1);
@@ -150,7 +158,7 @@ export function selectFromPool(
   const coverage = roles.map((role) => ({ role, count: counts.get(role) ?? 0 }));
   return {
     picked: newestFirst([...picked]),
-    pickOrder: [...picked],
+    pickOrder: order,
     coverage,
     uncovered: coverage.filter((c) => c.count === 0).map((c) => c.role),
     twins,
