@@ -12,7 +12,12 @@ const LIST_LIMIT = 10;
 export const MATRIX_COLUMNS = 40;
 
 /** The role × summary matrix as compact text: one row per role, one numbered column per summary. */
-export function coverageTable(coverage: Coverage, quietRoles: readonly string[] = []): string {
+export function coverageTable(
+  coverage: Coverage,
+  quietRoles: readonly string[] = [],
+  /** Why a role has none, when `new` left its summaries out for size (see load/size-trim-note.ts). */
+  trimmed: ReadonlyMap<string, string> = new Map(),
+): string {
   const quiet = new Set(quietRoles);
   const { summaries, rows, audience } = coverage;
   const matrix = summaries.length <= MATRIX_COLUMNS;
@@ -28,8 +33,13 @@ export function coverageTable(coverage: Coverage, quietRoles: readonly string[] 
   for (const row of rows) {
     const cells = matrix ? row.cells.map((on) => (on ? '●' : '·').padStart(cell)).join('') : '';
     const readers = row.readers === undefined ? '' : `  ${String(row.readers).padStart(7)}`;
+    const why = trimmed.get(row.role);
     const none =
-      row.summaries === 0 ? (quiet.has(row.role) ? '  ← quiet this week (quietRoles)' : '  ← none this week') : '';
+      row.summaries === 0
+        ? quiet.has(row.role)
+          ? '  ← quiet this week (quietRoles)'
+          : `  ← none this week${why ? ` (${why})` : ''}`
+        : '';
     lines.push(`  ${row.role.padEnd(roleWidth)}${cells}  ${String(row.summaries).padStart(9)}${readers}${none}`);
   }
   if (matrix)

@@ -5,6 +5,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
+import type { SizeTrimNote } from '../load/size-trim-note.js';
 import type { Pool, PoolEntry } from './index.js';
 import { type PickedStory, storyFingerprint, writePickedRecord } from './picked-record.js';
 import { type Selection, selectFromPool } from './select.js';
@@ -102,7 +103,7 @@ const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
  * the name is taken, so two runs cannot both write it, and a crash never leaves half a file). On a
  * drive that holds no hard links it is created in place, only if it is not there.
  */
-export async function writeNewIssue(plan: NewIssuePlan): Promise<string> {
+export async function writeNewIssue(plan: NewIssuePlan, sizeTrim?: SizeTrimNote): Promise<string> {
   const file = join(plan.dir, MANIFEST_FILE);
   const temp = `${file}.${process.pid}.tmp`;
   await mkdir(plan.dir, { recursive: true });
@@ -120,7 +121,7 @@ export async function writeNewIssue(plan: NewIssuePlan): Promise<string> {
     await rm(temp, { force: true });
   }
   // Only once the issue is ours: a run refused above must not touch another's record.
-  await writePickedRecord(plan.dir, pickedStories(plan));
+  await writePickedRecord(plan.dir, pickedStories(plan), sizeTrim);
   return file;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Problem } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { PICKED_FILE } from '../load/issue.js';
+import type { SizeTrimNote } from '../load/size-trim-note.js';
 import type { Summary } from '../model/summary.js';
 import type { IssueFolder } from './usage.js';
 
@@ -45,17 +46,21 @@ export function storyFingerprint(
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
-/** The record's text for the stories picked (`picked.json`). */
-export function pickedRecordText(stories: readonly PickedStory[]): string {
-  return `${JSON.stringify({ stories }, null, 2)}\n`;
+/** The record's text for the stories picked (`picked.json`), and what the size trim left out, if anything. */
+export function pickedRecordText(stories: readonly PickedStory[], sizeTrim?: SizeTrimNote): string {
+  return `${JSON.stringify({ stories, ...(sizeTrim?.leftOut.length ? { sizeTrim } : {}) }, null, 2)}\n`;
 }
 
 /** Writes an issue's record whole (temp file, then rename). */
-export async function writePickedRecord(issueDir: string, stories: readonly PickedStory[]): Promise<void> {
+export async function writePickedRecord(
+  issueDir: string,
+  stories: readonly PickedStory[],
+  sizeTrim?: SizeTrimNote,
+): Promise<void> {
   const file = join(issueDir, PICKED_FILE);
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(temp, pickedRecordText(stories));
+    await writeFile(temp, pickedRecordText(stories, sizeTrim));
     await rename(temp, file);
   } finally {
     await rm(temp, { force: true });

@@ -4,6 +4,7 @@ import { computeCoverage } from '../../group/coverage.js';
 import { displayPath } from '../../load/_display.js';
 import { MANIFEST_FILE } from '../../load/issue.js';
 import { inspectProject } from '../../load/project.js';
+import { sizeTrimReasons } from '../../load/size-trim-note.js';
 import { audienceWarnings, planRecipients } from '../../send/plan.js';
 import { suppressionsOf } from '../../state/read-at.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
@@ -65,7 +66,15 @@ export const checkCommand: Command = {
     }
     for (const line of problemLines(problems, '`check --json` lists all')) print(ctx.stdout, line);
     // Shown when the check fails too: it is where the editor sees what a warning is about.
-    if (coverage) print(ctx.stdout, coverageTable(coverage, project?.issue.manifest.quietRoles));
+    if (coverage)
+      print(
+        ctx.stdout,
+        coverageTable(
+          coverage,
+          project?.issue.manifest.quietRoles,
+          project ? sizeTrimReasons(project.issue.dir) : undefined,
+        ),
+      );
     if (failed) {
       const why = errors ? '' : ' (--strict: warnings count as errors)';
       print(ctx.stderr, `✗ ${errors} error(s), ${warnings} warning(s)${why}`);

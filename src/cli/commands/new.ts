@@ -52,7 +52,11 @@ export const newCommand: Command = {
     const { fitToSizeLimit } = await import('../fit-size.js');
     // Measured before it is written: an issue on disk is always the one the report describes.
     const fit = await fitToSizeLimit(plan, { configFile: stringOption(args, 'config'), cwd: ctx.cwd, env: ctx.env });
-    const file = await writeNewIssue(plan);
+    const file = await writeNewIssue(plan, {
+      limitKb: config.sizeLimitKb,
+      measuredKb: fit.measuredKb,
+      leftOut: fit.leftOut.map((entry) => ({ id: entry.id, roles: entry.roles })),
+    });
     for (const line of problemLines(plan.warnings, '`rolecast pool` lists every date')) print(ctx.stderr, line);
     const { uncovered, twins, replaced } = plan.selection;
     const picked = plan.selection.picked.filter((entry) => !fit.leftOut.includes(entry));

@@ -1,5 +1,6 @@
 import { formatProblem, type Problem } from '../../errors.js';
 import { type Coverage, computeCoverage, MAX_VARIANTS } from '../../group/coverage.js';
+import { sizeTrimReasons } from '../../load/size-trim-note.js';
 import type { CompiledVariant } from '../../render/types.js';
 import { formatBytes, html, pathOf, type SafeHtml } from '../_html.js';
 import type { ReadySnapshot } from '../snapshot.js';
@@ -47,7 +48,7 @@ ${rows.map((c) => {
 })}
 </tbody>
 </table>
-${only === undefined ? coveragePanel(coverageOf(snapshot)) : ''}
+${only === undefined ? coveragePanel(coverageOf(snapshot), trimmedOf(snapshot)) : ''}
 ${only === undefined ? listHealthPanel(snapshot.listHealth) : ''}
 ${problemList(problems)}
 </section>`;
@@ -74,8 +75,20 @@ export function coverageOf(snapshot: ReadySnapshot): Coverage {
   return coverage;
 }
 
+const trimmedCache = new WeakMap<ReadySnapshot, Map<string, string>>();
+
+/** Why `new` left a role with none for size, read once per snapshot. */
+function trimmedOf(snapshot: ReadySnapshot): Map<string, string> {
+  let trimmed = trimmedCache.get(snapshot);
+  if (!trimmed) {
+    trimmed = sizeTrimReasons(snapshot.project.issue.dir);
+    trimmedCache.set(snapshot, trimmed);
+  }
+  return trimmed;
+}
+
 /** The same role × summary matrix `rolecast check` prints, with readers per role and per variant. */
-function coveragePanel(coverage: Coverage): SafeHtml {
+function coveragePanel(coverage: Coverage, trimmed: ReadonlyMap<string, string> = new Map()): SafeHtml {
   const { summaries, rows, audience } = coverage;
   // One column a summary: a large issue's matrix scrolls in its own box, not the whole page.
   return html`<h3>Coverage</h3>
@@ -86,7 +99,7 @@ ${rows.map(
   (row) =>
     html`<tr data-role="${row.role}"${row.summaries === 0 ? html` class="none"` : ''}><td>${row.role}</td>${row.cells.map(
       (on, i) => html`<td class="num" title="${summaries[i]?.id}">${on ? '●' : '·'}</td>`,
-    )}<td class="num">${row.summaries === 0 ? html`<span class="badge warn">none</span>` : row.summaries}</td>${
+    )}<td class="num">${row.summaries === 0 ? html`<span class="badge warn"${trimmed.has(row.role) ? html` title="${trimmed.get(row.role)}"` : ''}>none</span>${trimmed.has(row.role) ? html` <span class="trimmed">${trimmed.get(row.role)}</span>` : ''}` : row.summaries}</td>${
       row.readers === undefined ? '' : html`<td class="num">${row.readers}</td>`
     }</tr>`,
 )}
