@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { userCacheDir } from '../../config/env.js';
 import { sqlitePath } from '../../send/state-file.js';
 
@@ -61,6 +61,7 @@ function parsePair(text: string): NotedPair | undefined {
  */
 export function writePair(path: string, pair: { id: string; counter: number }, makeFolder = false): void {
   const partial = `${path}.${process.pid}.tmp`;
+  const fresh = makeFolder && !existsSync(path);
   try {
     if (makeFolder) mkdirSync(resolve(path, '..'), { recursive: true, mode: 0o700 });
     writeFileSync(partial, pairText(pair));
@@ -68,7 +69,38 @@ export function writePair(path: string, pair: { id: string; counter: number }, m
   } catch {
     rmSync(partial, { force: true });
   }
+  if (fresh) removeStaleNotes(dirname(path));
 }
+
+/**
+ * A note is kept for every state file this user ever wrote (each test folder, each fresh file), and
+ * nothing else ever removed one. One not written for a year belongs to a file gone or long idle:
+ * without it that file's check is weakened as with no cache folder, never stopped. Looked at only
+ * when a new note is made, so a send noting its count many times a second never lists the folder.
+ */
+export function removeStaleNotes(dir: string, now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.json') && !name.endsWith('.tmp')) continue;
+    const file = join(dir, name);
+    try {
+      // A temp file is a write cut short: a day is ample for one in progress.
+      const maxAge = name.endsWith('.tmp') ? DAY : STALE_AFTER_DAYS * DAY;
+      if (now - statSync(file).mtimeMs > maxAge) rmSync(file, { force: true });
+    } catch {
+      // Gone already, or not ours to remove: it stays.
+    }
+  }
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+/** A note is stale once its state file has not been written for this long. */
+const STALE_AFTER_DAYS = 365;
 
 /** `writePair` off the event loop, through a temp name of its own (a note written at once may share the other). */
 export async function writePairInBackground(
@@ -77,6 +109,7 @@ export async function writePairInBackground(
   makeFolder = false,
 ): Promise<void> {
   const partial = `${path}.${process.pid}.background.tmp`;
+  const fresh = makeFolder && !existsSync(path);
   try {
     if (makeFolder) await mkdir(resolve(path, '..'), { recursive: true, mode: 0o700 });
     await writeFile(partial, pairText(pair));
@@ -84,6 +117,7 @@ export async function writePairInBackground(
   } catch {
     await rm(partial, { force: true }).catch(() => undefined);
   }
+  if (fresh) removeStaleNotes(dirname(path));
 }
 
 function pairText(pair: { id: string; counter: number }): string {
