@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { addressProblem, envelopeAddress, needsSmtpUtf8 } from '../address.js';
+import { isPlainMailto } from './_mailto.js';
 
 /** Links in content may only be http(s) or mailto: anything else (javascript:, data:) is refused. */
 export const safeLink = z
@@ -8,6 +9,10 @@ export const safeLink = z
   .trim()
   .refine((value) => /^(https?:\/\/[^\s]+|mailto:[^\s]+)$/i.test(value) && parsesAsUrl(value), {
     message: 'must be an http(s):// or mailto: link',
+  })
+  .refine(isPlainMailto, {
+    message:
+      'is a mailto link that adds recipients or mail headers (several addresses, to, cc, bcc, a line break): link to one address, with a subject or body at most',
   });
 
 /**
