@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import { append } from '../append.js';
 import { hasErrors, type Problem } from '../errors.js';
 import { type Summary, SummarySchema } from '../model/summary.js';
+import { asLatinLetters } from '../roles/_look-alikes.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { commaRolesJoined } from './_comma-roles.js';
 import { decodeText } from './_decode.js';
@@ -259,9 +260,13 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
         message: `unknown role "${role}"`,
         hint: split
           ? `roles are separated by commas only: write "${split.join(', ')}"`
-          : closest
-            ? `did you mean ${closest}? Or add it to the role taxonomy`
-            : 'add it to the role taxonomy',
+          : closest !== undefined &&
+              asLatinLetters(role) !== undefined &&
+              taxonomy.lookup(asLatinLetters(role)!) === closest
+            ? `it is written with Cyrillic or Greek letters that look like Latin ones: retype it as ${closest}`
+            : closest
+              ? `did you mean ${closest}? Or add it to the role taxonomy`
+              : 'add it to the role taxonomy',
       });
     }
     if (!canonical.includes(name)) canonical.push(name);

@@ -7,6 +7,7 @@ import { unknownKeyWarnings } from '../load/_unknown-keys.js';
 import { formatPath, zodProblems } from '../load/_validate.js';
 import { yamlLineOf } from '../load/_yaml-lines.js';
 import { byteLength, fileSize, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from '../load/limits.js';
+import { asLatinLetters } from './_look-alikes.js';
 import { singularForms } from './_plural.js';
 
 const roleName = z.string().trim().min(1).max(LIMITS.roleLength);
@@ -147,7 +148,8 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
     closest(role) {
       const key = roleKey(role);
       if (hints.has(key)) return hints.get(key);
-      const hint = closestOf(key);
+      const latin = asLatinLetters(role);
+      const hint = (latin === undefined ? undefined : byKey.get(roleKey(latin))) ?? closestOf(key);
       if (hints.size < 10_000) hints.set(key, hint);
       return hint;
     },
