@@ -115,7 +115,10 @@ export async function writeNewIssue(plan: NewIssuePlan, sizeTrim?: SizeTrimNote)
       return writeFile(file, planText(plan), { flag: 'wx' });
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw refuseExisting(file);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw refuseExisting(file);
+    // The write itself names no file: say which one, rather than "this is a bug" with a stack.
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw diskFull(file, error);
     throw error;
   } finally {
     await rm(temp, { force: true });
@@ -142,5 +145,12 @@ function pickedStories(plan: NewIssuePlan): PickedStory[] {
 function refuseExisting(file: string): RolecastError {
   return new RolecastError('E_USAGE', `${displayPath(file)} already exists`, {
     hint: 'edit that issue, or pick another week with --week',
+  });
+}
+
+function diskFull(file: string, cause: unknown): RolecastError {
+  return new RolecastError('E_USAGE', `${displayPath(file)} could not be written: the disk is full`, {
+    hint: 'free some space on that drive and run rolecast new again; no issue was written',
+    cause,
   });
 }

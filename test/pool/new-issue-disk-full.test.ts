@@ -1,0 +1,75 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import type { RolecastError } from '../../src/errors.js';
+
+/**
+ * `new` on a drive that fills up while issue.json is written: the write names no file (as a
+ * FileHandle's write fails with ENOSPC), so the command said "this is a bug" with a stack. It now
+ * names the file and the full disk, leaves no issue.json and no temp file, and writes the issue
+ * once space is freed.
+ */
+
+const full = vi.hoisted(() => ({ code: '' }));
+vi.mock('node:fs/promises', async (original) => {
+  const actual = await original<typeof import('node:fs/promises')>();
+  return {
+    ...actual,
+    writeFile: async (...args: Parameters<typeof actual.writeFile>) => {
+      if (full.code) {
+        await actual.writeFile(args[0], '');
+        throw Object.assign(new Error(`${full.code}: no space left on device, write`), {
+          code: full.code,
+          syscall: 'write',
+        });
+      }
+      return actual.writeFile(...args);
+    },
+  };
+});
+
+// Test files share one module registry: load the writer afresh so it sees the mock, and leave none behind.
+vi.resetModules();
+const { writeNewIssue } = await import('../../src/pool/new-issue.js');
+const { RolecastError: FreshError } = await import('../../src/errors.js');
+afterAll(() => {
+  vi.doUnmock('node:fs/promises');
+  vi.resetModules();
+});
+
+let dir: string | undefined;
+afterEach(async () => {
+  full.code = '';
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const plan = (issueDir: string) =>
+  ({ dir: issueDir, manifest: { subject: 's', date: '2026-12-02', summaries: ['pool:a'] } }) as unknown as Parameters<
+    typeof writeNewIssue
+  >[0];
+
+describe('new when the disk is full', () => {
+  it.each(['ENOSPC', 'EDQUOT'])(
+    'names issue.json and the full disk (%s), and writes it once space is freed',
+    async (code) => {
+      dir = await mkdtemp(join(tmpdir(), 'rolecast-full-'));
+      const issueDir = join(dir, '2026-W49');
+      full.code = code;
+      const error = await writeNewIssue(plan(issueDir)).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(FreshError);
+      expect((error as RolecastError).exitCode).toBe(2);
+      expect((error as RolecastError).message).toMatch(
+        /2026-W49[/\\]issue\.json could not be written: the disk is full/,
+      );
+      expect((error as RolecastError).hint).toMatch(/free some space/);
+      expect(await readdir(issueDir)).toEqual([]);
+      full.code = '';
+      await writeNewIssue(plan(issueDir));
+      expect(await readdir(issueDir)).toEqual(['issue.json']);
+    },
+  );
+});
