@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { readAnalyticsAt } from '../analytics/read-at.js';
@@ -16,6 +16,7 @@ import { weekLine } from '../render/dates.js';
 import { createRenderer } from '../render/index.js';
 import type { PersonalFields } from '../render/types.js';
 import { describeLocation, stateLocation } from '../state/location.js';
+import { writeWhole } from '../write-whole.js';
 import { lockFolder } from './folder-lock.js';
 import { type ArchiveEntry, type ArchiveSite, renderAtomFeed, renderIndexPage, withArchiveIcon } from './pages.js';
 import { fingerprint, PUBLISHED_LIST, publishedList, readPublished, withdrawStale } from './published.js';
@@ -283,19 +284,9 @@ async function renderIssuePage(
   return { entry, html: withArchiveIcon(message.html), summaries };
 }
 
-/**
- * Temp file beside the target, then rename: a reader of the site never sees half a page. The temp
- * file goes when the write fails, or it would stay public under its own name.
- */
+/** The page written whole (see writeWhole): a reader of the site never sees half a page. */
 async function writeAtomic(file: string, content: string): Promise<string> {
   await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temp, content);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeWhole(file, content);
   return file;
 }

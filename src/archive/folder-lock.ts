@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { heldOnThisHost, type LockRow, newLockRow, noteHeld } from '../send/lock.js';
+import { diskFullOr } from '../write-whole.js';
 
 /**
  * One build at a time per output folder. Two builds writing one folder would each list only their
@@ -82,7 +83,8 @@ async function placeLock(file: string, text: string): Promise<void> {
     await link(partial, file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS')
+      throw diskFullOr(file, error);
     await writeFile(file, text, { flag: 'wx' });
   } finally {
     await rm(partial, { force: true });

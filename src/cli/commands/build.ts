@@ -1,4 +1,3 @@
-import { rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { append } from '../../append.js';
 import { lockFolder } from '../../archive/folder-lock.js';
@@ -19,6 +18,7 @@ import type { BuildEntry, RenderedAudience } from '../../render/index.js';
 import type { PersonalFields } from '../../render/types.js';
 import { audienceWarnings } from '../../send/plan.js';
 import { suppressionsOf } from '../../state/read-at.js';
+import { writeWhole } from '../../write-whole.js';
 import { CONFIG_OPTION, type Command, type CommandContext, print } from '../_command.js';
 import { requirePositional, stringOption } from '../_shared.js';
 
@@ -116,10 +116,10 @@ async function writeBuild(
   writes.set(join(out, 'index.html'), renderBuildIndex(title, entries));
   // Listed, with what each will hold, before any is written (as the archive lists its pages).
   const digests = new Map([...writes].map(([file, content]) => [file, fingerprint(content)]));
-  await writeAtomic(join(out, BUILT_LIST), publishedList(out, digests, previous));
-  for (const [file, content] of writes) await writeAtomic(file, content);
+  await writeWhole(join(out, BUILT_LIST), publishedList(out, digests, previous));
+  for (const [file, content] of writes) await writeWhole(file, content);
   const { removed, left } = await withdrawStale(out, previous, [...writes.keys()], isBuildFile);
-  await writeAtomic(join(out, BUILT_LIST), publishedList(out, digests));
+  await writeWhole(join(out, BUILT_LIST), publishedList(out, digests));
   for (const file of removed)
     print(ctx.stdout, `  removed ${printable(displayPath(join(out, file), ctx.cwd))}: no longer written by this build`);
   for (const file of left)
@@ -151,11 +151,4 @@ function countBy(values: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
-}
-
-/** Temp file beside the target, then rename: a reader never sees a half-written file. */
-async function writeAtomic(file: string, content: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, content);
-  await rename(temp, file);
 }
