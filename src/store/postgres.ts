@@ -59,6 +59,12 @@ CREATE INDEX reader_audit_email ON reader_audit (email, id);`,
     name: 'what a subscribers file said for each field a reader set',
     sql: 'ALTER TABLE readers ADD COLUMN file_fields TEXT;',
   },
+  {
+    // Rows stored before have none, and are mailed at their key as before.
+    version: 4,
+    name: 'the address as written, which mail goes to',
+    sql: 'ALTER TABLE readers ADD COLUMN written_email TEXT;',
+  },
 ];
 
 export async function migrateSubscriberStorePg(pool: Pool): Promise<void> {
@@ -120,7 +126,8 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
         const source = canonicalAddress(from);
         if ((await db.query('SELECT 1 FROM readers WHERE email = $1', [target])).rowCount > 0) return false;
         const moved = await db.query(
-          'UPDATE readers SET email = $1, pending_email = NULL, updated_at = $2 WHERE email = $3',
+          // The old address's spelling is no spelling of the new one.
+          'UPDATE readers SET email = $1, written_email = NULL, pending_email = NULL, updated_at = $2 WHERE email = $3',
           [target, now.toISOString(), source],
         );
         if (moved.rowCount === 0) return false;

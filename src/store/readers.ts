@@ -1,7 +1,7 @@
 import { canonicalAddress } from '../address.js';
 import { toOneLine } from '../model/_fields.js';
 import type { Subscriber } from '../model/subscriber.js';
-import { newReader } from './rows.js';
+import { mailAddress, newReader, writtenForm } from './rows.js';
 import type { Reader, ReaderPatch, SubscriberStore } from './types.js';
 
 /**
@@ -69,6 +69,7 @@ export async function importReaders(
         await store.insert(
           newReader(email, options.now, {
             ...fieldsOf(subscriber),
+            writtenEmail: writtenForm(email, subscriber.email),
             status: leaving ? 'unsubscribed' : 'active',
             consent: { at, method: 'import', wording: options.source },
           }),
@@ -112,6 +113,9 @@ export async function importReaders(
       }
       const patch: ReaderPatch = activates ? { ...consent, confirmNonce: null, pendingEmail: null } : { ...consent };
       const wanted = fieldsOf(subscriber);
+      // The list's spelling of the address (its case) is the editor's word too.
+      const written = writtenForm(email, subscriber.email);
+      if ((written ?? email) !== mailAddress(stored)) patch.writtenEmail = written;
       for (const key of ['name', 'firstName', 'timezone', 'locale'] as const)
         if (wanted[key] !== null && wanted[key] !== stored[key]) patch[key] = wanted[key];
       if (subscriber.roles.length && subscriber.roles.join('\n') !== stored.roles.join('\n'))
@@ -179,7 +183,7 @@ export function toSubscriberEntry(reader: Reader): Subscriber {
   const name = reader.name && toOneLine(reader.name);
   const firstName = reader.firstName && toOneLine(reader.firstName);
   return {
-    email: reader.email,
+    email: mailAddress(reader),
     ...(name ? { name } : {}),
     ...(firstName ? { firstName } : {}),
     roles: reader.roles,

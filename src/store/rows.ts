@@ -2,12 +2,14 @@
  * The `readers` row ↔ `Reader` mapping both drivers share: the columns are the same on SQLite and
  * PostgreSQL (roles as JSON text, times as ISO text), so only the SQL around them differs.
  */
-import { canonicalAddress } from '../address.js';
+import { canonicalAddress, envelopeAddress } from '../address.js';
 import { parseFieldTimes, parseFileFields } from './fields.js';
 import type { ConsentMethod, Reader, ReaderPatch, ReaderStatus, SubscriberStore } from './types.js';
 
 export interface ReaderRow {
   email: string;
+  /** Absent from a file an older release wrote and nothing migrated since; null on rows stored before it. */
+  written_email?: string | null;
   name: string | null;
   first_name: string | null;
   roles: string;
@@ -43,6 +45,7 @@ const COLUMNS: Record<Exclude<keyof ReaderPatch, 'consent'>, keyof ReaderRow> = 
   readerChangedAt: 'reader_changed_at',
   readerFields: 'reader_fields',
   fileFields: 'file_fields',
+  writtenEmail: 'written_email',
   pendingEmail: 'pending_email',
   confirmNonce: 'confirm_nonce',
 };
@@ -50,6 +53,7 @@ const COLUMNS: Record<Exclude<keyof ReaderPatch, 'consent'>, keyof ReaderRow> = 
 export function toReader(row: ReaderRow): Reader {
   return {
     email: row.email,
+    ...(row.written_email ? { writtenEmail: row.written_email } : {}),
     name: row.name,
     firstName: row.first_name,
     roles: parseRoles(row.roles),
@@ -108,7 +112,8 @@ export function newReader(email: string, now: Date, fields: Partial<Reader> = {}
 
 /** The columns an insert writes, in the order of `insertValues`. */
 export const INSERT_COLUMNS = `email, name, first_name, roles, timezone, locale, status, paused_until, created_at,
-  confirmed_at, updated_at, reader_changed_at, reader_fields, file_fields, consent_at, consent_method, consent_wording, pending_email, confirm_nonce`;
+  confirmed_at, updated_at, reader_changed_at, reader_fields, file_fields, consent_at, consent_method, consent_wording, pending_email, confirm_nonce,
+  written_email`;
 
 /** The values of a new reader's row, in the order of `INSERT_COLUMNS`. */
 export function insertValues(reader: Parameters<SubscriberStore['insert']>[0]): unknown[] {
@@ -132,7 +137,23 @@ export function insertValues(reader: Parameters<SubscriberStore['insert']>[0]): 
     reader.consent?.wording ?? null,
     reader.pendingEmail,
     reader.confirmNonce,
+    writtenForm(reader.email, reader.writtenEmail),
   ];
+}
+
+/**
+ * The address to keep as written for the record at `email`: only a spelling of that same key (its
+ * case, its Unicode form), so a record can never be mailed at another reader's address.
+ */
+export function writtenForm(email: string, written: string | null | undefined): string | null {
+  if (!written) return null;
+  const form = envelopeAddress(written);
+  return canonicalAddress(form) === canonicalAddress(email) && form !== canonicalAddress(email) ? form : null;
+}
+
+/** Where a stored reader is mailed: the address as written when it is kept, else the key. */
+export function mailAddress(reader: Pick<Reader, 'email' | 'writtenEmail'>): string {
+  return writtenForm(reader.email, reader.writtenEmail) ?? reader.email;
 }
 
 /** Fields stored as JSON text. */

@@ -92,6 +92,13 @@ ALTER TABLE reader_moves ADD COLUMN latest_moved_to TEXT;
 UPDATE reader_moves SET latest_moved_to = moved_to;
 `,
   },
+  {
+    // The address as written, which mail goes to (rows stored before have none: mailed at the key).
+    // A release before it would mail a moved reader at the old address kept here: it refuses the file.
+    version: 8,
+    applied: (db) => hasColumn(db, 'readers', 'written_email'),
+    sql: 'ALTER TABLE readers ADD COLUMN written_email TEXT;',
+  },
 ];
 
 export const STORE_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
@@ -209,7 +216,10 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
         return db.transaction(() => {
           const changed =
             db
-              .prepare('UPDATE readers SET email = ?, pending_email = NULL, updated_at = ? WHERE email = ?')
+              .prepare(
+                // The old address's spelling is no spelling of the new one.
+                'UPDATE readers SET email = ?, written_email = NULL, pending_email = NULL, updated_at = ? WHERE email = ?',
+              )
               .run(target, now.toISOString(), canonicalAddress(from)).changes > 0;
           if (!changed) return false;
           const source = canonicalAddress(from);

@@ -18,8 +18,14 @@ export interface Consent {
 }
 
 export interface Reader {
-  /** Canonical form (see canonicalAddress). */
+  /** Canonical form (see canonicalAddress): the key duplicates, suppressions and the ledger compare on. */
   email: string;
+  /**
+   * The address as the reader or the editor's list wrote it (NFC, ASCII domain), which mail goes to:
+   * a local part is case-sensitive (RFC 5321), so `John.Smith@` is not mailed at `john.smith@`.
+   * Null or absent on records stored before it was kept, and after a move: mailed at `email`.
+   */
+  writtenEmail?: string | null;
   name: string | null;
   firstName: string | null;
   roles: string[];

@@ -29,6 +29,7 @@ export function describeStoreContract(driver: string, open: () => Promise<StoreH
 
     it('keys readers by canonical address and round-trips every field', async () => {
       const full = reader('Ann@Bücher.de', {
+        writtenEmail: 'Ann@xn--bcher-kva.de',
         name: 'Ann',
         firstName: 'Ann',
         roles: ['CTO', 'Executive'],

@@ -17,6 +17,7 @@ import {
   type AddressMove,
   exportReaders,
   importReaders,
+  mailAddress,
   READER_STATUSES,
   type Reader,
   type ReaderStatus,
@@ -142,7 +143,7 @@ export const subscribersCommand: Command = {
           hint: 'give the bare address, e.g. reader@example.com; nothing was changed',
         });
       const email = canonicalAddress(valid.data);
-      if (action === 'add') return await add(email);
+      if (action === 'add') return await add(email, valid.data);
       if (action === 'remove') {
         const removed = await store.remove(email);
         print(ctx.stdout, removed ? `removed ${printable(email)} from the store` : `${printable(email)} is not stored`);
@@ -166,7 +167,7 @@ export const subscribersCommand: Command = {
       await opened.close();
     }
 
-    async function add(email: string): Promise<number> {
+    async function add(email: string, written: string): Promise<number> {
       const rolesText = stringOption(args, 'roles');
       if (!rolesText) throw new RolecastError('E_USAGE', 'add needs --roles R1,R2', { hint: `usage: ${USAGE}` });
       const parsed = SubscriberSchema.safeParse({
@@ -208,6 +209,7 @@ export const subscribersCommand: Command = {
       const suppressed = await opened.isSuppressed(email);
       await store.insert({
         email,
+        writtenEmail: written,
         name: reader.name ?? null,
         firstName: null,
         roles: reader.roles,
@@ -262,7 +264,7 @@ function listLine(r: Reader): string {
   // The instant, in UTC and marked so: a bare date would be the UTC day, a day off for many readers.
   const until = r.pausedUntil?.replace(/:\d{2}\.\d{3}Z$/, 'Z').replace('T', ' ');
   const status = r.status === 'paused' && until ? `paused until ${until}` : r.status;
-  return [r.email, status, r.roles.join(', ') || '-', r.name ?? '-', r.timezone ?? '-', r.locale ?? '-']
+  return [mailAddress(r), status, r.roles.join(', ') || '-', r.name ?? '-', r.timezone ?? '-', r.locale ?? '-']
     .map(printable)
     .join('\t');
 }
