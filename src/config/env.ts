@@ -11,6 +11,11 @@ export interface Environment {
   /** `postgres://…`: state shared by every host (see src/db/postgres.ts); unset: the SQLite state file. */
   databaseUrl: string | undefined;
   secret: string | undefined;
+  /**
+   * Keys ROLECAST_SECRET replaced (ROLECAST_SECRET_PREVIOUS, separated by commas or spaces): links
+   * signed with them still verify at serve; nothing is signed with them.
+   */
+  previousSecrets: string[];
   /** Unset when none of the three DKIM variables is; `missing` names those left out when only some are. */
   dkim: DkimEnvironment | undefined;
   isCI: boolean;
@@ -32,6 +37,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     smtpUrl: env.SMTP_URL || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     secret: env.ROLECAST_SECRET || undefined,
+    previousSecrets: (env.ROLECAST_SECRET_PREVIOUS ?? '').split(/[\s,]+/).filter(Boolean),
     dkim: readDkimVariables(env),
     isCI: env.CI === 'true' || env.CI === '1',
     isTTY: Boolean(process.stdout.isTTY),
@@ -94,6 +100,22 @@ export function assertStrongSecret(secret: string | undefined): void {
   // A placeholder ("aaaa…", 32 spaces) has the length and none of the randomness; random hex has 16.
   if (new Set(secret).size < MIN_SECRET_VARIETY)
     throw new RolecastError('E_USAGE', `ROLECAST_SECRET repeats a few characters: it is not a random key`, { hint });
+}
+
+/** Throws when a key of ROLECAST_SECRET_PREVIOUS is too weak, naming its place in the list (never the key). */
+export function assertStrongPreviousSecrets(secrets: readonly string[]): void {
+  secrets.forEach((secret, index) => {
+    try {
+      assertStrongSecret(secret);
+    } catch (error) {
+      if (!(error instanceof RolecastError)) throw error;
+      throw new RolecastError(
+        'E_USAGE',
+        error.message.replace('ROLECAST_SECRET', `key ${index + 1} of ROLECAST_SECRET_PREVIOUS`),
+        { hint: `${error.hint ?? ''}; list only keys ROLECAST_SECRET once was, separated by commas or spaces` },
+      );
+    }
+  });
 }
 
 /** Distinct characters a key must hold: random hex or base64 of the least length has far more. */

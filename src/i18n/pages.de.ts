@@ -6,6 +6,9 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
   'pages.common.invalidLink.title': 'Dieser Link ist ungültig',
   'pages.common.invalidLink.body':
     'Der Link ist unvollständig, beschädigt oder abgelaufen. Nutzen Sie den Link aus der neuesten E-Mail oder melden Sie sich erneut an.',
+  'pages.common.unverifiedLink.title': 'Dieser Link ließ sich nicht prüfen',
+  'pages.common.unverifiedLink.body':
+    'Der Link ist beschädigt oder stammt aus einer E-Mail von vor dem Wechsel des Schlüssels, mit dem wir unsere Links signieren. Es wurde nichts geändert. Zum Abmelden nutzen Sie den Abmeldelink in unserer neuesten E-Mail oder antworten Sie auf eine unserer E-Mails.',
   'pages.common.tooLarge.title': 'Anfrage zu groß',
   'pages.common.tooLarge.body': 'Das Formular hat mehr Daten gesendet, als diese Seite annimmt.',
   'pages.common.tooMany.title': 'Zu viele Anfragen',

@@ -5,6 +5,9 @@ export const PAGES_EN = {
   'pages.common.invalidLink.title': 'This link is not valid',
   'pages.common.invalidLink.body':
     'The link is incomplete, damaged or has expired. Use the link from the latest email, or sign up again.',
+  'pages.common.unverifiedLink.title': 'This link could not be verified',
+  'pages.common.unverifiedLink.body':
+    'The link is damaged, or comes from an email sent before we changed the key our links are signed with. Nothing was changed. To unsubscribe, use the unsubscribe link in our latest email, or reply to any of our emails and ask.',
   'pages.common.tooLarge.title': 'Request too large',
   'pages.common.tooLarge.body': 'The form sent more data than this page accepts.',
   'pages.common.tooMany.title': 'Too many requests',

@@ -4,7 +4,7 @@ import { refuseEmptyHost } from '../_loopback.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { HEALTH_PATH, MAX_REQUEST_TARGET, trimmedPath, urlPath, WEBHOOK_PREFIX } from '../config/served-paths.js';
 import { RolecastError } from '../errors.js';
-import { type TokenClaims, verifyToken } from '../unsubscribe/token.js';
+import { type TokenClaims, verifyTokenWithAny } from '../unsubscribe/token.js';
 import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
 import type { ServeRoute } from './click-route.js';
 import { capConnections } from './connections.js';
@@ -21,6 +21,8 @@ import type { WebhookHandler } from './webhooks/index.js';
 export interface UnsubscribeServerOptions {
   config: Pick<ResolvedConfig, 'listId' | 'urls' | 'brand'>;
   secret: string;
+  /** Keys `secret` replaced: links in messages sent before a rotation still unsubscribe. */
+  previousSecrets?: readonly string[];
   suppressions: SuppressionList;
   port?: number;
   /** 127.0.0.1 unless told otherwise: a reverse proxy in front is the way to the internet. */
@@ -224,7 +226,7 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
     if (method !== 'GET' && method !== 'HEAD' && method !== 'POST')
       return methodNotAllowed(response, 'GET, HEAD, POST');
 
-    const claims = readClaims(url, options.secret, options.config.listId);
+    const claims = readClaims(url, [options.secret, ...(options.previousSecrets ?? [])], options.config.listId);
     if (method !== 'POST') {
       if (!claims) return invalid(response);
       const action = `${options.path}?${new URLSearchParams({ token: url.searchParams.get('token')! })}`;
@@ -288,11 +290,11 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
   };
 }
 
-/** Claims of a token that is intact, signed with our secret and issued for this list. */
-function readClaims(url: URL, secret: string, listId: string): TokenClaims | undefined {
+/** Claims of a token that is intact, signed with one of our keys and issued for this list. */
+function readClaims(url: URL, [secret, ...previous]: string[], listId: string): TokenClaims | undefined {
   const tokens = url.searchParams.getAll('token');
-  if (tokens.length !== 1 || !tokens[0]) return undefined;
-  const claims = verifyToken(tokens[0], secret);
+  if (tokens.length !== 1 || !tokens[0] || secret === undefined) return undefined;
+  const claims = verifyTokenWithAny(tokens[0], secret, previous);
   return claims && claims.listId === listId ? claims : undefined;
 }
 

@@ -39,6 +39,22 @@ export function verifyToken(token: string, secret: string): TokenClaims | undefi
   }
 }
 
+/**
+ * The claims when the token verifies with the current key or one of the keys it replaced: a link in
+ * a message sent before the key was rotated must still unsubscribe its reader. Only verifying.
+ */
+export function verifyTokenWithAny(
+  token: string,
+  secret: string,
+  previous: readonly string[] = [],
+): TokenClaims | undefined {
+  for (const key of [secret, ...previous]) {
+    const claims = verifyToken(token, key);
+    if (claims) return claims;
+  }
+  return undefined;
+}
+
 function mac(payload: string, secret: string): string {
   return createHmac('sha256', keyOf(secret)).update(payload).digest('base64url');
 }

@@ -1,4 +1,4 @@
-import { assertStrongSecret, readEnvironment } from '../../config/env.js';
+import { assertStrongPreviousSecrets, assertStrongSecret, readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { redactDatabaseUrl } from '../../db/postgres.js';
 import { RolecastError } from '../../errors.js';
@@ -34,13 +34,14 @@ export const serveCommand: Command = {
       return 0;
     }
     const env = readEnvironment(ctx.env);
-    const { secret, webhooks: webhookSecrets } = env;
+    const { secret, previousSecrets, webhooks: webhookSecrets } = env;
     if (!secret) {
       throw new RolecastError('E_USAGE', 'ROLECAST_SECRET is not set', {
         hint: 'set ROLECAST_SECRET to the same signing key `rolecast send` uses, so the links in sent messages verify',
       });
     }
     assertStrongSecret(secret);
+    assertStrongPreviousSecrets(previousSecrets);
     if (!config.urls.unsubscribe) {
       print(
         ctx.stderr,
@@ -64,6 +65,7 @@ export const serveCommand: Command = {
       limiters: backend.limiters,
       suppressions,
       secret,
+      previousSecrets,
       mailer,
       log: (line) => print(ctx.stderr, line),
       origin: () => origin,
@@ -72,6 +74,7 @@ export const serveCommand: Command = {
       const server = await startUnsubscribeServer({
         config,
         secret,
+        previousSecrets,
         suppressions,
         perClientExempt: clientCapExemption(config.readers.trustProxy),
         afterUnsubscribe: readers.unsubscribed,

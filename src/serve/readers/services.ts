@@ -16,6 +16,8 @@ export interface ReaderServices {
   store: SubscriberStore;
   suppressions: SuppressionList;
   secret: string;
+  /** Keys `secret` replaced: the preferences links of messages sent before a rotation still open. */
+  previousSecrets?: readonly string[] | undefined;
   mailer: ReaderMailer;
   now: () => Date;
   log: (line: string) => void;

@@ -15,7 +15,7 @@ export type { Route } from './_http.js';
 /** The signup, confirmation and preferences pages, ready to register with the server. */
 export interface ReaderRoutesOptions
   extends Pick<ReaderServices, 'config' | 'taxonomy' | 'store' | 'suppressions' | 'secret' | 'mailer'>,
-    Partial<Pick<ReaderServices, 'now' | 'log' | 'maxBodyBytes' | 'busyRetryMs'>> {
+    Partial<Pick<ReaderServices, 'now' | 'log' | 'maxBodyBytes' | 'busyRetryMs' | 'previousSecrets'>> {
   /** This server's own origin, for links when the config names no public URL; set once it listens. */
   origin?: () => string;
   /** How often pending signups are purged, ms (hourly by default). */
@@ -59,6 +59,7 @@ export function readerRoutes(options: ReaderRoutesOptions): ReaderRoutes {
     store: options.store,
     suppressions: options.suppressions,
     secret: options.secret,
+    previousSecrets: options.previousSecrets,
     mailer: options.mailer,
     now,
     log: options.log ?? (() => {}),

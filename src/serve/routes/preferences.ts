@@ -12,7 +12,7 @@ import {
   type ReaderPatch,
   stampFields,
 } from '../../store/index.js';
-import { verifyToken } from '../../unsubscribe/token.js';
+import { verifyTokenWithAny } from '../../unsubscribe/token.js';
 import { readBoundedBody } from '../body.js';
 import { isTimeZone, pageLanguageOf } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
@@ -37,10 +37,13 @@ export function preferencesRoute(services: ReaderServices): Route {
       if (method !== 'GET' && method !== 'HEAD' && method !== 'POST')
         return methodNotAllowed(response, 'GET, HEAD, POST');
       const tokens = url.searchParams.getAll('token');
-      const claims = tokens.length === 1 && tokens[0] ? verifyToken(tokens[0], services.secret) : undefined;
+      const claims =
+        tokens.length === 1 && tokens[0]
+          ? verifyTokenWithAny(tokens[0], services.secret, services.previousSecrets)
+          : undefined;
       if (!claims || claims.listId !== services.config.listId) {
         if (method === 'POST') await drain(request, services.maxBodyBytes);
-        return problem(services, request, response, 400, 'invalidLink');
+        return problem(services, request, response, 400, 'unverifiedLink');
       }
       // The link's own address, also once its reader moved away from it: an old message may have
       // been forwarded, and its page must not show where the reader went.
@@ -335,7 +338,7 @@ async function problem(
   request: IncomingMessage,
   response: ServerResponse,
   status: number,
-  kind: 'invalidLink' | 'tooLarge' | 'forbidden' | 'error' | 'notSaved',
+  kind: 'unverifiedLink' | 'tooLarge' | 'forbidden' | 'error' | 'notSaved',
   /** The link's reader: the language they chose for their page is theirs here too. */
   email?: string,
 ) {
