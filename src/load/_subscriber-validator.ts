@@ -9,6 +9,7 @@ import { closestWord } from '../suggest.js';
 import { createAddressSet } from './_address-set.js';
 import { commaRunsJoined, readerRolesSplit } from './_comma-roles.js';
 import { createLeftFieldsCheck } from './_left-fields.js';
+import { lookalikeIn } from './_lookalike.js';
 import { fastSubscriber } from './_subscriber-fast.js';
 import type { SubscriberTableResult } from './_subscriber-results.js';
 import { formatPath, zodProblems } from './_validate.js';
@@ -18,6 +19,9 @@ import { LIMITS } from './limits.js';
  * Subscriber entries checked one at a time, in file order, whichever file they came from (JSON
  * whole or streamed, CSV rows): the readers kept as a table, every problem said once.
  */
+
+/** Addresses mixing scripts named one by one, up to this many. */
+const SHOWN_LOOKALIKES = 20;
 
 /** Duplicate addresses named one by one; the rest are counted in one warning. */
 const SHOWN_DUPLICATES = 10;
@@ -157,6 +161,8 @@ export function createEntryValidator(
   const unknownFields = new Map<string, { count: number; path: (string | number)[]; line: number }>();
   // A JSON entry's "unsubscribed": true, read as the same CSV column is.
   const left = options.leftFieldsRead ? undefined : createLeftFieldsCheck(file, prefix);
+  // Mixed-script addresses past the first few are not named: a list of them is one problem to look into.
+  let lookalikes = 0;
   // Duplicates past the first few are one warning: a list merged twice must not bury the others.
   let duplicates = 0;
   let moreDuplicatesAt: { line: number; index: number } | undefined;
@@ -225,6 +231,16 @@ export function createEntryValidator(
         hint: 'write the list as UTF-8 and load it again',
       });
     }
+    const lookalike = lookalikeIn(subscriber.email);
+    if (lookalike && ++lookalikes <= SHOWN_LOOKALIKES)
+      problems.push({
+        severity: 'warning',
+        file,
+        line: lineOf([...prefix, index, 'email']),
+        field: formatPath([...prefix, index, 'email']),
+        message: `mixes scripts: its ${lookalike.part} holds ${lookalike.codePoint} ("${lookalike.char}") among Latin letters, and reads like an all-Latin address that is another mailbox`,
+        hint: 'check the address with the reader, or retype it by hand; it is kept as written',
+      });
     const key = canonicalAddress(subscriber.email);
     const first = seen.addOrFirst(key, table.length, index);
     if (first >= 0 && subscriber.status === 'unsubscribed' && !unsubscribed.has(key)) {
