@@ -38,7 +38,23 @@ const CHALLENGE =
  * daemon. A postmaster's is judged like anyone's: company filters send their challenges from
  * postmaster@, where only the mail system's own daemon writes bounces alone.
  */
-export function isChallengeResponse(root: MimePart, text: string): boolean {
+export function isChallengeResponse(root: MimePart, text: string, quotedSubjects: readonly string[] = []): boolean {
   if (/mailer-daemon|mail delivery (?:subsystem|system)/i.test(header(root.headers, 'from') ?? '')) return false;
-  return CHALLENGE.test(header(root.headers, 'subject') ?? '') || CHALLENGE.test(text.slice(0, 4000));
+  const own = (value: string) => withoutQuoted(value, quotedSubjects);
+  return CHALLENGE.test(own(header(root.headers, 'subject') ?? '')) || CHALLENGE.test(own(text.slice(0, 4000)));
+}
+
+/**
+ * A bounce names the message it returns ("Undeliverable: Approved senders and DMARC this week"):
+ * the digest's own subject, which an editor may word like a challenge, is not the notice's ask.
+ */
+function withoutQuoted(value: string, subjects: readonly string[]): string {
+  let left = value;
+  for (const subject of subjects) {
+    const wanted = subject.replace(/\s+/g, ' ').trim();
+    if (wanted.length < 4) continue;
+    const pattern = wanted.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+    left = left.replace(new RegExp(pattern, 'gi'), ' ');
+  }
+  return left;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { append } from '../append.js';
 import {
+  decodeWords,
   type HeaderList,
   header,
   headerValues,
@@ -164,7 +165,7 @@ function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadRes
   if (isDelayNotice(header(root.headers, 'subject') ?? '', text))
     return { events: [], ignored: 'a delay notice (delivery is still being tried)' };
   // Only the notice's own words: the copy of the digest it may quote can ask for "approved senders".
-  if (isChallengeResponse(root, ownWords(text)))
+  if (isChallengeResponse(root, ownWords(text), quotedSubjects(root, text)))
     return {
       events: [],
       ignored: 'a challenge-response notice (a filter asking the sender to prove itself), not a bounce',
@@ -190,10 +191,25 @@ function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadRes
 }
 
 const QMAIL_COPY = /^--- ?Below this line is a copy of the message\.?\s*$/m;
+/** The marker a mail client or a postmaster's notice writes above the message it quotes. */
+const ORIGINAL_COPY = /^\s*-{2,} ?Original Message ?-{2,}\s*$/im;
 
 /** A plain-text report's text above the copy of the original message it quotes (qmail's, Yahoo's, Exim's marker). */
 function ownWords(text: string): string {
-  return text.split(QMAIL_COPY)[0]!.split(EXIM_COPY)[0]!;
+  return text.split(QMAIL_COPY)[0]!.split(EXIM_COPY)[0]!.split(ORIGINAL_COPY)[0]!;
+}
+
+/** The subject of the message a report returns: from the copy it encloses, or a `Subject:` line it quotes. */
+function quotedSubjects(root: MimePart, text: string): string[] {
+  const subjects: string[] = [];
+  for (const part of walkParts(root)) {
+    if (part.type === 'text/rfc822-headers')
+      append(subjects, headerValues(parseHeaders(splitHeaderBody(part.body).head), 'subject'));
+    else if (part !== root && (part.type === 'message/rfc822' || part.type === 'message/global'))
+      append(subjects, headerValues(part.parts[0]?.headers ?? [], 'subject'));
+  }
+  for (const match of text.matchAll(/^[ \t>]*Subject:[ \t]*(.+)$/gim)) subjects.push(match[1]!);
+  return [...subjects, ...subjects.map(decodeWords)];
 }
 
 function isDelayNotice(subject: string, text: string): boolean {
