@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { StateLocation } from '../state/location.js';
 import { readAnalyticsAt } from './read-at.js';
 import { buildReport, type Report } from './report.js';
+import { withCurrentRoleNames } from './role-names.js';
 
 /** How many issues the preview's "no clicks" feedback looks back over. */
 const HISTORY = 4;
@@ -17,6 +18,11 @@ export async function previousIssueReport(
   at?: string | StateLocation,
   /** The start of the issue's date: an issue not sent yet follows the issues sent before it. */
   issueStart?: Date,
+  /**
+   * Today's name of a role a send recorded (roles.yaml's canonical name for an old name kept as an
+   * alias): a role renamed between the issues looked back over is judged as one role.
+   */
+  roleName: (role: string) => string = (role) => role,
 ): Promise<Report | undefined> {
   try {
     return await readAnalyticsAt(config, at, async (store) => {
@@ -28,8 +34,9 @@ export async function previousIssueReport(
       const earlier = index >= 0 ? all.slice(0, index) : all.filter((id) => !later.has(id));
       const last = earlier.at(-1);
       if (!last) return undefined;
-      const history = await Promise.all(earlier.slice(-HISTORY).map((id) => store.facts(id)));
-      return buildReport([await store.facts(last)], { history });
+      const facts = async (id: string) => withCurrentRoleNames(await store.facts(id), roleName);
+      const history = await Promise.all(earlier.slice(-HISTORY).map(facts));
+      return buildReport([await facts(last)], { history });
     });
   } catch {
     return undefined;

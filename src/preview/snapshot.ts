@@ -133,6 +133,7 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
       project.issue.id,
       project.state,
       DateTime.fromISO(project.issue.manifest.date, { zone: project.config.timezone }).toJSDate(),
+      (role) => project.taxonomy.lookup(role) ?? role,
     ),
     listHealth: await readListHealth(project.config, project.state),
   };
