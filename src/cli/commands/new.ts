@@ -46,7 +46,7 @@ export const newCommand: Command = {
       issuesDir,
       week: stringOption(args, 'week'),
       now: new Date(),
-      rank: await engagementRank(config, ctx, args),
+      rank: await engagementRank(config, ctx, args, taxonomy),
     });
     // Loaded on use: measuring the issue renders it, which brings MJML.
     const { fitToSizeLimit } = await import('../fit-size.js');
@@ -166,12 +166,13 @@ function twinLines(twins: readonly LeftOutTwin[], cwd: string): string {
 const ENGAGEMENT_ISSUES = 8;
 
 /** With --by-engagement: each role picks the pool summaries whose topics its readers clicked most. */
-async function engagementRank(config: ResolvedConfig, ctx: CommandContext, args: ParsedArgs) {
+async function engagementRank(config: ResolvedConfig, ctx: CommandContext, args: ParsedArgs, taxonomy: RoleTaxonomy) {
   if (!flag(args, 'by-engagement')) return undefined;
   const engagement = await readTopicEngagement(
     config,
     ENGAGEMENT_ISSUES,
     stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state')),
+    (role) => taxonomy.lookup(role) ?? role,
   );
   if (!engagement || engagement.clicks === 0) {
     print(ctx.stderr, 'no clicks recorded yet (see "Analytics" in the README): picking newest first');
