@@ -47,6 +47,9 @@ export function isSummaryHeading(line: string): boolean {
   return SECTIONS.get(headingOf(line.trim())?.name ?? '')?.field === 'summary';
 }
 
+/** Dashes (em, en, hyphen) and spaces ending a heading's line in place of its colon. */
+const TRAILING_DASH = /^[—–-][—–\s-]*$/;
+
 /** Known heading names are short; a longer run of letters is text, not a heading. */
 export const MAX_HEADING = 64;
 
@@ -66,6 +69,8 @@ export function headingOf(
   let rest = i;
   while (isSpace(stripped[rest])) rest++;
   let inline: string | undefined;
+  // "In Practice —" alone on its line: a dash standing where the colon would, with nothing after it.
+  if (rest < stripped.length && TRAILING_DASH.test(stripped.slice(rest))) rest = stripped.length;
   if (rest < stripped.length) {
     if (stripped[rest] !== ':' && stripped[rest] !== '：') return undefined;
     inline = stripped.slice(rest + 1).trim() || undefined;
