@@ -86,7 +86,7 @@ export function csvEntries(file: string, taxonomy: RoleTaxonomy) {
         return;
       }
       if (!columns) {
-        columns = cells.map(columnName);
+        columns = headerColumns(cells);
         const twice = columns.find((name, index) => name !== '' && columns!.indexOf(name) !== index);
         if (twice !== undefined) {
           // Each row would keep only the last of the two cells, without a word.
@@ -153,6 +153,35 @@ export function csvEntries(file: string, taxonomy: RoleTaxonomy) {
     },
   };
 }
+
+/**
+ * The header's columns. A heading a spreadsheet gives a field in words ("Full Name", "Time Zone",
+ * "Job Roles") is that field unless the header also names the field itself: then it stays a column
+ * of its own, passed over with a warning as before, rather than refusing the list as named twice.
+ */
+function headerColumns(cells: readonly string[]): string[] {
+  const named = new Set(cells.map(columnName));
+  return cells.map((cell) => {
+    const field = WORDED_FIELDS.get(
+      cell
+        .trim()
+        .toLowerCase()
+        .replace(/[\s_-]+/g, ' '),
+    );
+    return field !== undefined && !named.has(field) ? field : columnName(cell);
+  });
+}
+
+/** Headings in words for the fields spreadsheets name that way, lower case, spaces between words. */
+const WORDED_FIELDS = new Map([
+  ['full name', 'name'],
+  ['fullname', 'name'],
+  ['time zone', 'timezone'],
+  ['tz', 'timezone'],
+  ['role', 'roles'],
+  ['job role', 'roles'],
+  ['job roles', 'roles'],
+]);
 
 /**
  * Header cells match in any case; the one camel-case field, `firstName`, is also accepted the way
