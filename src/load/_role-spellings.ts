@@ -12,15 +12,19 @@ export function ampersandRoles(role: string, taxonomy: RoleTaxonomy): string[] |
 }
 
 /**
- * "CTO; Executive" or "CTO / Engineering Manager" written as one role: when splitting on `;` or a
- * slash with a space beside it gives known roles, suggest the comma-separated form.
+ * "CTO; Executive", "CTO / Engineering Manager" or "CEO/Founder" written as one role: when splitting on
+ * `;`, "and", "&" or a slash gives known roles, suggest them apart (once each). A slash with a space
+ * beside it is tried first, so "VP of Engineering/Data / CTO" keeps the role whose name holds one.
  */
 export function splitSuggestion(role: string, taxonomy: RoleTaxonomy): string[] | undefined {
-  if (role.length > 1_000 || !/;|\s\/|\/\s|\sand\s|\s&\s/i.test(role)) return undefined;
-  const parts = role
-    .split(/;|\s+\/\s*|\s*\/\s+|\s+and\s+|\s+&\s+/i)
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0);
-  if (parts.length < 2 || !parts.every((part) => taxonomy.lookup(part) !== undefined)) return undefined;
-  return parts.map((part) => taxonomy.normalise(part));
+  if (role.length > 1_000 || !/;|\/|\sand\s|\s&\s/i.test(role)) return undefined;
+  for (const separator of [/;|\s+\/\s*|\s*\/\s+|\s+and\s+|\s+&\s+/i, /;|\/|\s+and\s+|\s+&\s+/i]) {
+    const parts = role
+      .split(separator)
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0);
+    if (parts.length >= 2 && parts.every((part) => taxonomy.lookup(part) !== undefined))
+      return [...new Set(parts.map((part) => taxonomy.normalise(part)))];
+  }
+  return undefined;
 }

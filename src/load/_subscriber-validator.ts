@@ -10,6 +10,7 @@ import { createAddressSet } from './_address-set.js';
 import { commaRunsJoined, readerRolesSplit } from './_comma-roles.js';
 import { createLeftFieldsCheck } from './_left-fields.js';
 import { lookalikeIn } from './_lookalike.js';
+import { splitSuggestion } from './_role-spellings.js';
 import { fastSubscriber } from './_subscriber-fast.js';
 import type { SubscriberTableResult } from './_subscriber-results.js';
 import { formatPath, zodProblems } from './_validate.js';
@@ -345,14 +346,20 @@ function finishValidation(
   }
   // One warning per unknown role, not per subscriber: a 100k list with one typo stays readable.
   for (const [role, { count, path, line }] of unknownRoles) {
-    const closest = taxonomy.closest(role);
+    // "ML Engineer / AI Architect" in one cell: known roles joined by a slash the list does not split.
+    const split = splitSuggestion(role, taxonomy);
+    const closest = split ? undefined : taxonomy.closest(role);
     problems.push({
       severity: 'warning',
       file,
       line,
       field: formatPath(path),
       message: `unknown role "${role}"${count > 1 ? ` (${count} subscribers)` : ''}`,
-      hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',
+      hint: split
+        ? `separate the roles with "|", ";" or a comma: write "${split.join('|')}" (or each as an entry of a roles list)`
+        : closest
+          ? `did you mean ${closest}?`
+          : 'add it to the role taxonomy',
     });
   }
   return { table, problems };

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { parseSubscribersCsv } from '../../src/load/subscribers.js';
+import { parseSummary } from '../../src/load/summary.js';
+import { createTaxonomy } from '../../src/roles/taxonomy.js';
+
+/** Known roles joined with a slash, as job titles are written in spreadsheets ("ML Engineer / AI Architect"). */
+const taxonomy = createTaxonomy([
+  { name: 'ML Engineer', aliases: [] },
+  { name: 'AI Architect', aliases: [] },
+  { name: 'Executive', aliases: ['CEO', 'Founder'] },
+  { name: 'VP of Engineering/Data', aliases: [] },
+  { name: 'CTO', aliases: [] },
+]);
+
+describe('roles joined with a slash', () => {
+  it('tells the editor how to write a reader holding both apart', () => {
+    const csv =
+      'email;name;roles\nfarid@example.com;Farid;ML Engineer / AI Architect\neve@example.com;Eve;CEO/Founder\n';
+    const { problems } = parseSubscribersCsv(csv, 'readers.csv', taxonomy);
+    expect(problems.map((p) => [p.line, p.message, p.hint])).toEqual([
+      [
+        2,
+        'unknown role "ML Engineer / AI Architect"',
+        'separate the roles with "|", ";" or a comma: write "ML Engineer|AI Architect" (or each as an entry of a roles list)',
+      ],
+      [
+        3,
+        'unknown role "CEO/Founder"',
+        'separate the roles with "|", ";" or a comma: write "Executive" (or each as an entry of a roles list)',
+      ],
+    ]);
+  });
+
+  it('suggests a comma for a summary naming roles joined by a slash without spaces', () => {
+    const text = 'Pricing\nSummary\nCharge per outcome.\nBest for: CEO/Founder, ML Engineer/AI Architect\n';
+    const { problems } = parseSummary(text, 'pricing.txt', taxonomy);
+    expect(problems.map((p) => p.hint)).toEqual([
+      'roles are separated by commas only: write "Executive"',
+      'roles are separated by commas only: write "ML Engineer, AI Architect"',
+    ]);
+  });
+
+  it('keeps a role whose own name holds a slash, beside one after a spaced slash', () => {
+    const text = 'Pricing\nSummary\nCharge per outcome.\nBest for: VP of Engineering/Data / CTO\n';
+    const { problems } = parseSummary(text, 'pricing.txt', taxonomy);
+    expect(problems.map((p) => p.hint)).toEqual([
+      'roles are separated by commas only: write "VP of Engineering/Data, CTO"',
+    ]);
+  });
+});
