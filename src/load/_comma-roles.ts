@@ -92,3 +92,31 @@ function runsOf(parts: readonly string[]): string[][] {
   }
   return cuts;
 }
+
+/**
+ * A job title written with a comma ("VP, Engineering", "Director, Product"): two neighbours that are
+ * no role by themselves but name one with a space between them are that role. Returns the roles and
+ * each title so read, as written, for a warning.
+ */
+export function titleCommaRoles(
+  roles: readonly unknown[],
+  known: (role: string) => boolean,
+): { roles: unknown[]; titles: { written: string; read: string }[] } {
+  const out: unknown[] = [];
+  const titles: { written: string; read: string }[] = [];
+  for (let at = 0; at < roles.length; at++) {
+    const role = roles[at];
+    const next = roles[at + 1];
+    if (typeof role === 'string' && typeof next === 'string' && !known(role) && !known(next)) {
+      const spaced = `${role.trim()} ${next.trim()}`;
+      if (spaced.length <= 200 && known(spaced)) {
+        out.push(spaced);
+        titles.push({ written: `${role.trim()}, ${next.trim()}`, read: spaced });
+        at++;
+        continue;
+      }
+    }
+    out.push(role);
+  }
+  return { roles: out, titles };
+}

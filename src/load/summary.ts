@@ -5,7 +5,7 @@ import { hasErrors, type Problem } from '../errors.js';
 import { type Summary, SummarySchema } from '../model/summary.js';
 import { asLatinLetters } from '../roles/_look-alikes.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
-import { commaRolesJoined } from './_comma-roles.js';
+import { commaRolesJoined, titleCommaRoles } from './_comma-roles.js';
 import { decodeText } from './_decode.js';
 import { type Format, hintsFor, unknownFieldWarnings, withMissingMessage, withYamlQuoteHint } from './_field-hints.js';
 import { ownLine } from './_field-lines.js';
@@ -189,6 +189,9 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
     );
   // "Head of Sales, EMEA": a role whose name holds a comma, when the roles file names it so.
   if (Array.isArray(raw.roles)) raw.roles = commaRolesJoined(raw.roles, known, listed);
+  // "Best for: VP, Engineering": a job title with a comma, each half no role, the whole one.
+  const titled = !listed && Array.isArray(raw.roles) ? titleCommaRoles(raw.roles, known) : undefined;
+  if (titled) raw.roles = titled.roles;
   const homePage = sourceAddressToLink(raw, parsed.lines);
   if (homePage !== undefined) problems.push({ ...homePage, file });
   const lineOf = (path: readonly PropertyKey[]) => {
@@ -233,6 +236,15 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
   if (problems.some((p) => p.severity === 'error')) return { summary: undefined, problems };
 
   const summary = result.data;
+  for (const { written, read } of titled?.titles ?? [])
+    problems.push({
+      severity: 'warning',
+      file,
+      line: lineOf(['roles']),
+      field: 'roles',
+      message: `"${written}" is read as one role, ${taxonomy.normalise(read)}`,
+      hint: `write "${read}" without the comma, or separate two roles by a comma only when each is a role`,
+    });
   const canonical: string[] = [];
   const joinedRoles = summary.roles.flatMap((role) => {
     const parts = ampersandRoles(role, taxonomy);
