@@ -187,3 +187,21 @@ export function stripHashes(line: string): string {
 export function headingTitle(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
+
+/** The names readers know each section by, for a message about a heading that names it again. */
+const SECTION_NAMES: Record<string, string> = {
+  summary: 'Summary',
+  takeaway: 'Key takeaway',
+  insights: 'Key insights',
+  principles: 'Principles',
+  practice: 'In practice',
+  topics: 'Topics',
+};
+
+/** "Why it matters" under a "Takeaway:" heading names the same section: say which, not only the words. */
+export function sectionAgain(written: string, field: string, first: number): string {
+  const name = SECTION_NAMES[field] ?? field;
+  return written.toLowerCase() === name.toLowerCase()
+    ? `"${written}" appears again (first on line ${first})`
+    : `"${written}" heads the ${name} section again (first on line ${first}); its text is added to that section`;
+}

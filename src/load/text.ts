@@ -20,7 +20,7 @@ import { readClosingSource } from './_text-closing-source.js';
 import { textFacts } from './_text-facts.js';
 import { readFieldLine } from './_text-field-lines.js';
 import { textFields } from './_text-fields.js';
-import { dashHeadingOf, headingOf, nearMissHeadingOf, SECTIONS, stripHashes } from './_text-headings.js';
+import { dashHeadingOf, headingOf, nearMissHeadingOf, SECTIONS, sectionAgain, stripHashes } from './_text-headings.js';
 import {
   BEST_FOR_WITHOUT_COLON,
   bestForOf,
@@ -145,7 +145,7 @@ export function parseSummaryText(text: string, file: string, options: TextOption
           warn(
             lineNo,
             known.field,
-            `"${heading.text}" appears again (first on line ${at[known.field]})`,
+            sectionAgain(heading.text, known.field, at[known.field]!),
             'merge the two sections',
           );
         block.section = { ...known, line: lineNo };
