@@ -88,6 +88,12 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
     (id) => index.byId.has(id) || namedAside(id, index) !== undefined,
   );
   append(problems, gone.problems);
+  // Recorded as roles.yaml named them that week: read through today's file, as the pool's entries are,
+  // so a role renamed since (its old name kept as an alias) still ties a renamed copy to its story.
+  const goneStories = gone.stories.map((story) => ({
+    ...story,
+    roles: [...new Set(story.roles.map((role) => taxonomy.normalise(role)))],
+  }));
   const entries: PoolEntry[] = [];
   for (const [id, files] of index.byId) {
     if (files.length > 1) {
@@ -125,7 +131,7 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
     exists: index.exists,
     entries: newestFirst(entries),
     issues: usage.issues,
-    gone: gone.stories,
+    gone: goneStories,
     problems,
     skipped,
   };
