@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
-import { MANIFEST_FILE } from '../load/issue.js';
+import { MANIFEST_FILE, PICKED_FILE } from '../load/issue.js';
 import { SUMMARY_EXTENSIONS } from '../load/summary.js';
 import { isPoolRef, loadPool, poolIdIn, poolRef } from '../pool/index.js';
 
@@ -42,6 +42,8 @@ export async function listCandidates(
   // `pool: <id>` with a space names the same entry as `pool:<id>`, which is how the pool offers it.
   const taken = new Set(listed.map((entry) => (isPoolRef(entry) ? poolRef(poolIdIn(entry)) : resolve(dir, entry))));
   taken.add(join(dir, MANIFEST_FILE));
+  // What `new` kept of its picks: not a summary, and an issue listing it does not load.
+  taken.add(join(dir, PICKED_FILE));
   const candidates: Candidate[] = [];
   for (const file of await summaryFiles(dir))
     if (!taken.has(file)) candidates.push({ path: relative(dir, file).split(sep).join('/'), source: 'issue' });
