@@ -4,6 +4,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import type { ResolvedConfig } from '../config/schema.js';
 import { MANIFEST_FILE, PICKED_FILE } from '../load/issue.js';
 import { SUMMARY_EXTENSIONS } from '../load/summary.js';
+import { goneTwins } from '../pool/gone-twins.js';
 import { isPoolRef, loadPool, poolIdIn, poolRef } from '../pool/index.js';
 
 /** A summary the editor panel offers to include: a file of the issue folder, or a pool entry. */
@@ -30,7 +31,8 @@ export function poolFolder(config: ResolvedConfig, cwd: string): string | undefi
 /**
  * What the panel offers: unlisted summary files of the issue folder, by path, and the pool's ready
  * entries that no issue has used yet, as `pool:<id>` (how issue.json names them). Drafts and
- * entries another issue already sent stay out of the list, as they do for `rolecast new`.
+ * entries another issue already sent (under their name, or renamed since) stay out of the list, as
+ * they do for `rolecast new`.
  */
 export async function listCandidates(
   config: ResolvedConfig,
@@ -50,9 +52,12 @@ export async function listCandidates(
   const folder = poolFolder(config, cwd);
   if (folder) {
     const pool = await loadPool({ ...config, poolDir: folder }, { issuesDir: dirname(dir) });
+    const twinOfGone = goneTwins(pool.gone);
     for (const entry of pool.entries) {
       if (entry.status !== 'ready' || taken.has(entry.ref) || taken.has(entry.path)) continue;
       if (entry.usedIn.some((issue) => issue !== basename(dir))) continue;
+      // A renamed copy of a story another issue took, as `new` knows it from that issue's record.
+      if (twinOfGone(entry)?.usedIn.some((issue) => issue !== basename(dir))) continue;
       candidates.push({ path: entry.ref, source: 'pool', title: entry.title });
     }
   }
