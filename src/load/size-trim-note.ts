@@ -14,12 +14,17 @@ export interface SizeTrimNote {
  * the role appears as uncovered, since the issue itself no longer names what was given up. Empty
  * when `new` trimmed nothing, or the issue has no record. Read whole and small: a few ids.
  */
-export function sizeTrimReasons(issueDir: string): Map<string, string> {
+export function sizeTrimReasons(
+  issueDir: string,
+  /** Today's name for a role (roles.yaml): a role renamed since `new` ran is shown under its new name. */
+  normalise: (role: string) => string = (role) => role,
+): Map<string, string> {
   const reasons = new Map<string, string>();
   const note = readNote(issueDir);
   if (!note) return reasons;
-  for (const role of new Set(note.leftOut.flatMap((entry) => entry.roles))) {
-    const ids = note.leftOut.filter((entry) => entry.roles.includes(role)).map((entry) => `pool:${entry.id}`);
+  const leftOut = note.leftOut.map((entry) => ({ id: entry.id, roles: entry.roles.map(normalise) }));
+  for (const role of new Set(leftOut.flatMap((entry) => entry.roles))) {
+    const ids = leftOut.filter((entry) => entry.roles.includes(role)).map((entry) => `pool:${entry.id}`);
     reasons.set(
       role,
       `new left out ${ids.join(', ')} for size: with ${ids.length === 1 ? 'it' : 'them'} the issue measured ${note.measuredKb.toFixed(1)} KB, over the ${note.limitKb} KB limit`,

@@ -72,7 +72,7 @@ export const checkCommand: Command = {
         coverageTable(
           coverage,
           project?.issue.manifest.quietRoles,
-          project ? sizeTrimReasons(project.issue.dir) : undefined,
+          project ? sizeTrimReasons(project.issue.dir, project.taxonomy.normalise) : undefined,
         ),
       );
     if (failed) {

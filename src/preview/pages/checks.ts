@@ -81,7 +81,7 @@ const trimmedCache = new WeakMap<ReadySnapshot, Map<string, string>>();
 function trimmedOf(snapshot: ReadySnapshot): Map<string, string> {
   let trimmed = trimmedCache.get(snapshot);
   if (!trimmed) {
-    trimmed = sizeTrimReasons(snapshot.project.issue.dir);
+    trimmed = sizeTrimReasons(snapshot.project.issue.dir, snapshot.project.taxonomy.normalise);
     trimmedCache.set(snapshot, trimmed);
   }
   return trimmed;
