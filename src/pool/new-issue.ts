@@ -1,13 +1,13 @@
-import { link, mkdir, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { ResolvedConfig } from '../config/schema.js';
 import { type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
-import { MANIFEST_FILE } from '../load/issue.js';
+import { MANIFEST_FILE, PICKED_FILE } from '../load/issue.js';
 import type { SizeTrimNote } from '../load/size-trim-note.js';
 import type { Pool, PoolEntry } from './index.js';
-import { type PickedStory, storyFingerprint, writePickedRecord } from './picked-record.js';
+import { type PickedStory, pickedRecordText, storyFingerprint } from './picked-record.js';
 import { type Selection, selectFromPool } from './select.js';
 import { dateInWeek, nextWeek, weekStart } from './week.js';
 
@@ -101,31 +101,44 @@ const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
  * Writes the planned `issue.json` whole or not at all, and never replaces an existing one: the
  * text goes to a temp file beside it, which is then linked in under its name (a link fails if
  * the name is taken, so two runs cannot both write it, and a crash never leaves half a file). On a
- * drive that holds no hard links it is created in place, only if it is not there.
+ * drive that holds no hard links it is created in place, only if it is not there. The picked
+ * record (`picked.json`) is written to its temp file first, so a disk that fills up stops the run
+ * before the issue exists, and is renamed in only once the issue is ours.
  */
 export async function writeNewIssue(plan: NewIssuePlan, sizeTrim?: SizeTrimNote): Promise<string> {
   const file = join(plan.dir, MANIFEST_FILE);
   const temp = `${file}.${process.pid}.tmp`;
+  const record = join(plan.dir, PICKED_FILE);
+  const recordTemp = `${record}.${process.pid}.tmp`;
   await mkdir(plan.dir, { recursive: true });
   try {
+    await writeFile(recordTemp, pickedRecordText(pickedStories(plan), sizeTrim)).catch((error: unknown) => {
+      throw writeRefused(record, error);
+    });
     await writeFile(temp, planText(plan));
     await link(temp, file).catch((error: NodeJS.ErrnoException) => {
       // A drive without hard links (exFAT, FAT, some shares): create the file only if it is not there.
       if (!NO_LINKS.has(error.code ?? '')) throw error;
       return writeFile(file, planText(plan), { flag: 'wx' });
     });
+    // Only once the issue is ours: a run refused above must not touch another's record.
+    await rename(recordTemp, record);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw refuseExisting(file);
-    // The write itself names no file: say which one, rather than "this is a bug" with a stack.
-    if (code === 'ENOSPC' || code === 'EDQUOT') throw diskFull(file, error);
-    throw error;
+    throw writeRefused(file, error);
   } finally {
     await rm(temp, { force: true });
+    await rm(recordTemp, { force: true });
   }
-  // Only once the issue is ours: a run refused above must not touch another's record.
-  await writePickedRecord(plan.dir, pickedStories(plan), sizeTrim);
   return file;
+}
+
+/** A refused write named by its file, rather than "this is a bug" with a stack. */
+function writeRefused(file: string, error: unknown): unknown {
+  if (error instanceof RolecastError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST') return refuseExisting(file);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return diskFull(file, error);
+  return error;
 }
 
 /** What the issue takes from the pool, as its record keeps it. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
 import { displayPath } from '../load/_display.js';
@@ -49,22 +49,6 @@ export function storyFingerprint(
 /** The record's text for the stories picked (`picked.json`), and what the size trim left out, if anything. */
 export function pickedRecordText(stories: readonly PickedStory[], sizeTrim?: SizeTrimNote): string {
   return `${JSON.stringify({ stories, ...(sizeTrim?.leftOut.length ? { sizeTrim } : {}) }, null, 2)}\n`;
-}
-
-/** Writes an issue's record whole (temp file, then rename). */
-export async function writePickedRecord(
-  issueDir: string,
-  stories: readonly PickedStory[],
-  sizeTrim?: SizeTrimNote,
-): Promise<void> {
-  const file = join(issueDir, PICKED_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temp, pickedRecordText(stories, sizeTrim));
-    await rename(temp, file);
-  } finally {
-    await rm(temp, { force: true });
-  }
 }
 
 /**

@@ -11,13 +11,13 @@ import type { RolecastError } from '../../src/errors.js';
  * once space is freed.
  */
 
-const full = vi.hoisted(() => ({ code: '' }));
+const full = vi.hoisted(() => ({ code: '', file: '' }));
 vi.mock('node:fs/promises', async (original) => {
   const actual = await original<typeof import('node:fs/promises')>();
   return {
     ...actual,
     writeFile: async (...args: Parameters<typeof actual.writeFile>) => {
-      if (full.code) {
+      if (full.code && String(args[0]).includes(full.file)) {
         await actual.writeFile(args[0], '');
         throw Object.assign(new Error(`${full.code}: no space left on device, write`), {
           code: full.code,
@@ -45,17 +45,24 @@ afterEach(async () => {
 });
 
 const plan = (issueDir: string) =>
-  ({ dir: issueDir, manifest: { subject: 's', date: '2026-12-02', summaries: ['pool:a'] } }) as unknown as Parameters<
-    typeof writeNewIssue
-  >[0];
+  ({
+    dir: issueDir,
+    manifest: { subject: 's', date: '2026-12-02', summaries: ['pool:a'] },
+    selection: { picked: [] },
+  }) as unknown as Parameters<typeof writeNewIssue>[0];
 
 describe('new when the disk is full', () => {
-  it.each(['ENOSPC', 'EDQUOT'])(
-    'names issue.json and the full disk (%s), and writes it once space is freed',
-    async (code) => {
+  it.each([
+    ['ENOSPC', 'issue.json'],
+    ['EDQUOT', 'issue.json'],
+    ['ENOSPC', 'picked.json'],
+  ])(
+    'names the file and the full disk (%s at %s), writes no issue, and writes it once space is freed',
+    async (code, file) => {
       dir = await mkdtemp(join(tmpdir(), 'rolecast-full-'));
       const issueDir = join(dir, '2026-W49');
       full.code = code;
+      full.file = file;
       const error = await writeNewIssue(plan(issueDir)).then(
         () => undefined,
         (thrown: unknown) => thrown,
@@ -63,13 +70,13 @@ describe('new when the disk is full', () => {
       expect(error).toBeInstanceOf(FreshError);
       expect((error as RolecastError).exitCode).toBe(2);
       expect((error as RolecastError).message).toMatch(
-        /2026-W49[/\\]issue\.json could not be written: the disk is full/,
+        new RegExp(`2026-W49[/\\\\]${file.replace('.', '\\.')} could not be written: the disk is full`),
       );
       expect((error as RolecastError).hint).toMatch(/free some space/);
       expect(await readdir(issueDir)).toEqual([]);
       full.code = '';
       await writeNewIssue(plan(issueDir));
-      expect(await readdir(issueDir)).toEqual(['issue.json']);
+      expect((await readdir(issueDir)).sort()).toEqual(['issue.json', 'picked.json']);
     },
   );
 });

@@ -37,9 +37,11 @@ afterEach(async () => {
 });
 
 const plan = (issueDir: string) =>
-  ({ dir: issueDir, manifest: { subject: 's', date: '2026-12-02', summaries: ['pool:a'] } }) as unknown as Parameters<
-    typeof writeNewIssue
-  >[0];
+  ({
+    dir: issueDir,
+    manifest: { subject: 's', date: '2026-12-02', summaries: ['pool:a'] },
+    selection: { picked: [] },
+  }) as unknown as Parameters<typeof writeNewIssue>[0];
 
 describe('new on a drive without hard links', () => {
   it.each(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'])(
@@ -49,7 +51,7 @@ describe('new on a drive without hard links', () => {
       refuse.code = code;
       const file = await writeNewIssue(plan(join(dir, '2026-W49')));
       expect(JSON.parse(await readFile(file, 'utf8')).summaries).toEqual(['pool:a']);
-      expect(await readdir(join(dir, '2026-W49'))).toEqual(['issue.json']);
+      expect((await readdir(join(dir, '2026-W49'))).sort()).toEqual(['issue.json', 'picked.json']);
     },
   );
 
@@ -58,6 +60,6 @@ describe('new on a drive without hard links', () => {
     await writeNewIssue(plan(join(dir, '2026-W49')));
     refuse.code = 'EPERM';
     await expect(writeNewIssue(plan(join(dir, '2026-W49')))).rejects.toThrow(/already exists/);
-    expect(await readdir(join(dir, '2026-W49'))).toEqual(['issue.json']);
+    expect((await readdir(join(dir, '2026-W49'))).sort()).toEqual(['issue.json', 'picked.json']);
   });
 });
