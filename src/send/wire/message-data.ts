@@ -33,6 +33,8 @@ export const deliverMessage = (
     const internals = connection as unknown as ConnectionInternals;
     // Once the dot is out, the reply is waited for longer than the socket's idle limit.
     let dotSent = false;
+    // A final reply already read (one that came with the 354): the message is over, none of it goes.
+    let settled = false;
     const sentDot = () => {
       dotSent = true;
       internals._socket?.setTimeout?.(waits.finalReplyMs);
@@ -51,6 +53,12 @@ export const deliverMessage = (
           step.outOfStep = true;
           return callback(outOfStepError(reply));
         }
+        // A reply that came with the 354, before any of the message went: a refusal is this message's
+        // own, but an acceptance is of nothing, so the connection is dropped and the message not sent.
+        if (!step.wrote && /^2/.test(reply)) {
+          step.outOfStep = true;
+          return callback(acceptedUnsent(reply));
+        }
         internals._actionSMTPStream!.call(connection, reply, callback);
         // More replies already in than commands waiting for them: the server spoke out of turn,
         // and the next message's commands would be answered with replies meant for others.
@@ -67,7 +75,10 @@ export const deliverMessage = (
         end() {},
       };
       function writeData() {
-        if (internals._destroyed || internals._socket?.readableEnded) return;
+        if (settled || internals._destroyed || internals._socket?.readableEnded) return;
+        // The server said more after its 354 ("354 …" and "554 …" at once): it ended the message
+        // before any of it went, so none of it is written (its lines would be read as commands).
+        if (internals._responseQueue?.some((line) => String(line).trim() !== '')) return;
         step.wrote = true;
         // One copy into one write: cheaper than a writev of a few dozen small pieces. Strings
         // (the header block) are encoded straight into it, not into buffers of their own first.
@@ -102,6 +113,7 @@ export const deliverMessage = (
       }
     };
     connection.send({ ...envelope, size } as never, {} as never, (error, info) => {
+      settled = true;
       step.pipelined ??= false;
       if (dotSent && !internals._destroyed) internals._socket?.setTimeout?.(waits.socketMs ?? 600_000);
       if (error) {
@@ -115,3 +127,13 @@ export const deliverMessage = (
     // Read as the envelope went out (send writes it at once), before any reply.
     step.pipelined ??= (internals as { _envelope?: { pipelined?: boolean } })._envelope?.pipelined === true;
   });
+
+/** A 2xx read as the reply to a message none of which was written: nothing was taken. */
+function acceptedUnsent(reply: string): Error {
+  return Object.assign(
+    new Error(
+      `The server's replies are out of step with the commands (got "${reply.trim()}" before the message was sent)`,
+    ),
+    { code: 'EPROTOCOL', response: reply },
+  );
+}
