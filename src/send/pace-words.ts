@@ -7,7 +7,18 @@
  * does a rate of something else ("high bounce rate").
  */
 const PACE_WORDS =
-  /\brate[ -]?limit|\bratelimit|\b(?:sending|submission|message|messages|send|mail|email|connection) rate\b|\brate (?:exceeded|limited)\b|\btoo many (?:messages|connections|mails|emails|requests)\b|\bthrottl|\bslow(?:ing)? down\b|\bper (?:second|minute|hour|day)\b|\bthis (?:minute|hour|day)\b|\btoday\b|\bquota\b/i;
+  /\brate[ -]?limit|\bratelimit|\b(?:sending|submission|message|messages|send|mail|email|connection) rate\b|\brate (?:exceeded|limited)\b|\btoo many (?:messages|connections|mails|emails|requests)\b|\bthrottl|\bslow(?:ing)? down\b|\bper (?:second|minute|hour|day)\b|\bthis (?:minute|hour|day)\b|\btoday\b/i;
+
+/**
+ * A quota is a pace unless it is the reader's mailbox that is full ("552 Mailbox quota exceeded",
+ * "452 user is over quota"): that says nothing of the run, and the reader's refusal stands.
+ */
+const QUOTA = /\bquota\b/i;
+/** A quota named for what is sent is a pace, whatever else the reply says ("your account's sending quota"). */
+const SENDING_QUOTA =
+  /\b(?:sending|send|submission|relay|outbound|hourly|daily|message|messages|recipient|recipients) quota\b/i;
+const MAILBOX_QUOTA =
+  /\b(?:mailbox|mail box|inbox|disk|storage|user)\b[^.;]*\bquota\b|\bquota\b[^.;]*\b(?:mailbox|mail box|inbox|disk|storage)\b|\bover (?:its |the |his |her |their )?quota\b/i;
 
 /**
  * Addresses quoted in a reply: a reader chooses their own, and one spelt like these words
@@ -22,5 +33,6 @@ export function withoutAddresses(reply: string): string {
 
 /** Whether the server's words ask for a slower pace or speak of a quota over time. */
 export function speaksOfPace(reply: string): boolean {
-  return PACE_WORDS.test(withoutAddresses(reply));
+  const words = withoutAddresses(reply);
+  return PACE_WORDS.test(words) || SENDING_QUOTA.test(words) || (QUOTA.test(words) && !MAILBOX_QUOTA.test(words));
 }
