@@ -33,7 +33,8 @@ const GREYLIST_STATUS = /\b4\.(?:2\.0|7\.1)\b/;
  * connections: a "451 4.7.1 Sending limit reached, try again later" is a limit on the run, which
  * greylisting never names.
  */
-const ABOUT_LIMITS = /busy|concurren|\bconnections?\b|volume|\blimit|\bexceed|\breached\b/i;
+const ABOUT_LIMITS =
+  /\brate\b|\btoo many\b|\bquota\b|busy|concurren|\bconnections?\b|volume|\blimit|\bexceed|\breached\b/i;
 
 /**
  * Words of a refusal of the sending host itself, for now (Postfix's "450 4.7.1 Client host
