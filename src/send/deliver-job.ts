@@ -1,5 +1,6 @@
 import type { SendMailOptions } from 'nodemailer';
 import { GREYLIST_TRIES, isGreylisting } from './greylist.js';
+import { isLookFailed } from './late-suppressions.js';
 import { messageGate, type Permits } from './permits.js';
 import { systemClock } from './rate-limit.js';
 import { backoffDelay, classifyFailure, type DeliveryFailure, isThrottling } from './retry.js';
@@ -34,6 +35,11 @@ export interface Suppressed {
 }
 
 /** A job no longer this run's to send (see SendJob.stillOurs): not tried, nothing recorded. */
+/** A job not started as the suppression list could not be read right before it: nothing recorded. */
+export interface Unread {
+  unread: Error;
+}
+
 export interface NotOurs {
   notOurs: true;
 }
@@ -64,7 +70,7 @@ export async function deliverJob(
   slots: Slots,
   permits: Permits,
   watch: ThrottleWatch,
-): Promise<Delivered | Suppressed | Greylisted | NotOurs | undefined> {
+): Promise<Delivered | Suppressed | Greylisted | NotOurs | Unread | undefined> {
   const { job } = task;
   const clock = options.clock ?? systemClock;
   let mail: SendMailOptions;
@@ -89,7 +95,12 @@ export async function deliverJob(
       return holdingNothing({ status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() });
     }
     // Asked after the waits for a token and a connection, the last moment before the message starts.
-    if (options.confirmSuppressions) await options.confirmSuppressions();
+    try {
+      await options.confirmSuppressions?.();
+    } catch (error) {
+      slots.release();
+      return isLookFailed(error) && !options.signal?.aborted ? { unread: error } : undefined;
+    }
     const suppressed = job.suppressedSince?.();
     if (suppressed !== undefined) {
       slots.release();
@@ -121,9 +132,11 @@ export async function deliverJob(
       if (gate.refused) return undefined;
       if (error instanceof LocalWriteError) throw error;
       // Not sent again by the transport: its reader was suppressed while it waited, and nothing was taken.
+      // Its last look could not be made once it had its connection: nothing of it was sent.
+      if (isLookFailed(error)) return options.signal?.aborted ? undefined : { unread: error };
       if ((error as { code?: unknown } | null)?.code === MESSAGE_WITHDRAWN) {
         // As the transport was told: a suppression only journaled yet is known to `suppressedNow`.
-        const reason = (job.suppressedNow ?? job.suppressedSince)?.();
+        const reason = lastReason(job);
         if (reason === undefined && job.stillOurs?.() === false) return { notOurs: true };
         return { suppressed: reason ?? '' };
       }
@@ -154,6 +167,15 @@ export async function deliverJob(
         return holdingNothing({ status: 'deferred', attempts: attempt, failure });
       }
     }
+  }
+}
+
+/** Why a withdrawn message's reader left, as the transport was told; what was known if the look fails now. */
+function lastReason(job: SendJob): string | undefined {
+  try {
+    return (job.suppressedNow ?? job.suppressedSince)?.();
+  } catch {
+    return job.suppressedSince?.();
   }
 }
 

@@ -14,16 +14,22 @@ import { suppressionIndex } from '../state/suppression-index.js';
  * - PostgreSQL: `confirm` asks the database and `reasonNow` knows its answer; a send awaits it once a
  *   message has its connection's turn, and the pool again once it has the connection itself when it
  *   waited for it, so a suppression committed before then stops the message.
+ * A look right before a message that cannot be made (the database unreachable, the state file's
+ * counter unreadable) never counts as "nobody new": the message is not started (see run.ts).
  */
 export interface LateSuppressions {
   /** The reason an address was suppressed since the plan ('' without one), or undefined, as last known. */
   reason(email: string): string | undefined;
-  /** As `reason`, after a look at the state file where that costs microseconds (SQLite). */
+  /**
+   * As `reason`, after a look at the state file where that costs microseconds (SQLite). Throws a
+   * `LOOK_FAILED` error when that look cannot be made: the message must not start.
+   */
   reasonNow(email: string): string | undefined;
   /**
    * Resolves once the list was read by a look that began after this call (looks under way are
-   * shared); absent where `reasonNow` looks itself. Never rejects: a failed look leaves what was
-   * known, with a warning.
+   * shared); absent where `reasonNow` looks itself. A failed look is made again every
+   * LOOK_RETRY_MS for up to `patienceMs` (a database restarting); then, or once the signal is
+   * aborted, rejects with a `LOOK_FAILED` error: the message must not start.
    */
   confirm?: (() => Promise<void>) | undefined;
   /** How many addresses were suppressed since the plan, as far as the last check knows. */
@@ -32,6 +38,27 @@ export interface LateSuppressions {
 }
 
 export const LATE_SUPPRESSION_CHECK_MS = 1000;
+
+/** How long a send waits for the list to be readable again before a message (see send workers' outage patience). */
+export const LOOK_PATIENCE_MS = 300_000;
+const LOOK_RETRY_MS = 1000;
+
+/**
+ * The code of a look right before a message that could not be made: the message is not started,
+ * since a reader who left meanwhile would be mailed; it stays unsent for the next run.
+ */
+export const LOOK_FAILED = 'ESUPPRESSIONLOOK';
+
+export function lookFailed(cause: unknown): Error & { code: string } {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return Object.assign(new Error(`could not read the suppression list right before a message: ${reason}`, { cause }), {
+    code: LOOK_FAILED,
+  });
+}
+
+export function isLookFailed(error: unknown): error is Error & { code: string } {
+  return (error as { code?: unknown } | null)?.code === LOOK_FAILED;
+}
 
 /** Where the list stands now: taken before the plan reads it, so nothing added between is missed. */
 export async function suppressionCursor(suppressions: Suppressions): Promise<string> {
@@ -43,6 +70,15 @@ export function watchSuppressions(
   cursor: string,
   options: {
     everyMs?: number;
+    /** How long a message waits for a failed look to succeed (LOOK_PATIENCE_MS). */
+    patienceMs?: number | undefined;
+    /** Ends that wait at once (a stop, a lease lost). */
+    signal?: AbortSignal | undefined;
+    /**
+     * Awaited after a look that succeeded only on a later try (send workers: the next heartbeat, so
+     * a lease the wait outlasted is renewed, or found taken over, before the message starts).
+     */
+    afterOutage?: (() => Promise<void>) | undefined;
     log: (line: string) => void;
     /**
      * The state file is no longer the one opened (its log deleted, the file replaced): what the send
@@ -76,19 +112,22 @@ export function watchSuppressions(
       );
     warned = true;
   };
-  const look = async () => {
+  // Resolves with the error of a failed look, undefined after a good one; never rejects.
+  const look = async (): Promise<unknown> => {
     try {
       await suppressions.applyJournal();
       take(await suppressions.addedSince(at));
+      return undefined;
     } catch (error) {
       warn(error);
+      return error ?? new Error('the read failed');
     }
   };
   // One look at a time; a caller who comes while one is under way waits for the next, which begins
   // after it came and so sees what was committed before.
-  let underWay: Promise<void> | undefined;
-  let following: Promise<void> | undefined;
-  const fresh = (): Promise<void> => {
+  let underWay: Promise<unknown> | undefined;
+  let following: Promise<unknown> | undefined;
+  const fresh = (): Promise<unknown> => {
     if (!underWay) {
       underWay = look().finally(() => {
         underWay = undefined;
@@ -100,6 +139,21 @@ export function watchSuppressions(
       return fresh();
     });
     return following;
+  };
+  // Right before a message: what was known is not enough, as an unsubscribe committed before then
+  // must stop it. A failed look is made again (the database may be restarting), never skipped.
+  const confirm = async (): Promise<void> => {
+    const patienceMs = options.patienceMs ?? LOOK_PATIENCE_MS;
+    const since = performance.now();
+    for (let tries = 1; ; tries++) {
+      const failure = await fresh();
+      if (failure === undefined) {
+        if (tries > 1 && options.afterOutage) await untilAborted(options.afterOutage(), options.signal);
+        return;
+      }
+      if (options.signal?.aborted || performance.now() - since >= patienceMs) throw lookFailed(failure);
+      await pause(Math.min(LOOK_RETRY_MS, patienceMs), options.signal);
+    }
   };
   const instant = suppressions.instant;
   // None yet: the first look reads what was committed between the cursor and then.
@@ -113,6 +167,7 @@ export function watchSuppressions(
       version = now;
     } catch (error) {
       warn(error);
+      throw lookFailed(error);
     }
   };
   const reason = (email: string) => (index.isSuppressed(email) ? (index.reason(email) ?? '') : undefined);
@@ -125,12 +180,40 @@ export function watchSuppressions(
       const known = reason(email);
       if (known !== undefined) return known;
       // Journaled by `serve` (the state file took no writes), not yet applied: counted by its reason all the same.
-      return instant?.journaled(email);
+      try {
+        return instant?.journaled(email);
+      } catch (error) {
+        warn(error);
+        throw lookFailed(error);
+      }
     },
-    confirm: instant ? undefined : fresh,
+    confirm: instant ? undefined : confirm,
     get known() {
       return byEmail.size;
     },
     stop: () => clearInterval(timer),
   };
+}
+
+/** Waits `ms`, or less once the signal is aborted; never rejects. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Waits for `work`, or until the signal is aborted; never rejects. */
+function untilAborted(work: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    work.then(resolve, resolve);
+  });
 }

@@ -1,6 +1,6 @@
 import { append } from '../append.js';
 import { printable } from '../printable.js';
-import { MESSAGES_REFUSED, THROTTLED_OUT } from './retry.js';
+import { LOOK_FAILED_STOP, MESSAGES_REFUSED, THROTTLED_OUT } from './retry.js';
 
 /**
  * The send report: counts in total, per segment (each role a subscriber holds) and per audience
@@ -313,7 +313,11 @@ export function formatReport(report: SendReport): string {
       `${f.status === 'failed' ? '✗' : '…'} ${printable(f.email)}: ${printable(f.response)} (${f.attempts} attempt(s))`,
     );
   }
-  if (report.stopped !== undefined)
+  if (report.stopped?.startsWith(LOOK_FAILED_STOP))
+    lines.push(
+      `stopped: ${printable(report.stopped.slice(LOOK_FAILED_STOP.length))}, and no message goes out without that look (a reader who left meanwhile would be mailed); ${report.total.pending} message(s) not attempted`,
+    );
+  else if (report.stopped !== undefined)
     lines.push(
       report.stopped.startsWith(THROTTLED_OUT)
         ? `stopped: the server throttled every message and took none (${printable(report.stopped.slice(THROTTLED_OUT.length))}); ${report.total.pending} message(s) not attempted`

@@ -31,6 +31,9 @@ export const MESSAGES_REFUSED = 'messages refused, none accepted: ';
 /** A run's `stopped` reason starts with this when only throttling replies came for too long (run.ts). */
 export const THROTTLED_OUT = 'throttled: ';
 
+/** A run's `stopped` reason starts with this when the suppression list could not be read before a message (run.ts). */
+export const LOOK_FAILED_STOP = 'suppression list unreadable: ';
+
 export interface DeliveryFailure {
   kind: FailureKind;
   responseCode: number | undefined;

@@ -4,7 +4,14 @@ import { createLaterQueue, DEFAULT_GREYLIST_RETRY_MS } from './greylist.js';
 import { createPermits } from './permits.js';
 import { systemClock } from './rate-limit.js';
 import { createRecorder } from './recorder.js';
-import { type DeliveryFailure, MESSAGES_REFUSED, refusalKey, refusedTheMessage, THROTTLED_OUT } from './retry.js';
+import {
+  type DeliveryFailure,
+  LOOK_FAILED_STOP,
+  MESSAGES_REFUSED,
+  refusalKey,
+  refusedTheMessage,
+  THROTTLED_OUT,
+} from './retry.js';
 import type { JobOutcome, RunOptions, RunResult, SendJob } from './run-types.js';
 import { createSlots } from './slots.js';
 import { LocalWriteError } from './transport.js';
@@ -109,6 +116,12 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         const { job } = task;
         const delivered = await deliverJob(task, inner, slots, permits, watch);
         if (!delivered) return;
+        // The list could not be read right before it: not started, nor any message after it.
+        if ('unread' in delivered) {
+          if (!halt.signal.aborted) stopped ??= `${LOOK_FAILED_STOP}${delivered.unread.message}`;
+          halt.abort();
+          return;
+        }
         if ('later' in delivered) {
           const retryMs = options.greylistRetryMs ?? DEFAULT_GREYLIST_RETRY_MS;
           if (greylisted.size === 0) options.onFirstGreylisted?.(delivered.failure, retryMs);

@@ -167,6 +167,7 @@ async function sendLoaded(
       breakLock: options.breakLock,
       sideFileBase: postgresSideFileBase(localDir),
       lateSuppressionCheckMs: options.lateSuppressionCheckMs,
+      lookPatienceMs: options.lookPatienceMs,
       beforeSending: noteFile,
     });
   if (!options.partOfRun && location.kind === 'sqlite')

@@ -40,6 +40,8 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   /** How often the suppression list is read again while sending (default: every second). */
   lateSuppressionCheckMs?: number | undefined;
+  /** How long a message waits for the suppression list to be readable right before it (default: 5 minutes). */
+  lookPatienceMs?: number | undefined;
   now?: (() => Date) | undefined;
   progress?: { stream: NodeJS.WritableStream; isTTY: boolean } | undefined;
   /** Notices for the person running the command (where messages go, render warnings). */

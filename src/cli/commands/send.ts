@@ -2,7 +2,7 @@ import { EXIT, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import type { SendOptions, SendReport } from '../../send/index.js';
 import { abortedRun, haltedHint, smtpUrlHasLogin } from '../../send/report.js';
-import { THROTTLED_OUT } from '../../send/retry.js';
+import { LOOK_FAILED_STOP, THROTTLED_OUT } from '../../send/retry.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, requirePositional, stringOption, stringsOption } from '../_shared.js';
 
@@ -147,6 +147,11 @@ function outcome(report: SendReport, stderr: NodeJS.WritableStream, hasLogin: bo
     print(
       stderr,
       'the SMTP server throttled every message for a long while (a sending quota reached?); run the same command later to send the remaining messages',
+    );
+  else if (report.stopped?.startsWith(LOOK_FAILED_STOP))
+    print(
+      stderr,
+      'the suppression list could not be read (is the state database reachable?); run the same command again once it answers to send the remaining messages',
     );
   else if (report.stopped !== undefined)
     print(stderr, 'the SMTP server could not be reached; run the same command again to send the remaining messages');

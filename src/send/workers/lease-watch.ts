@@ -23,6 +23,8 @@ export function watchLeases(options: { leaseMs: number; log: (line: string) => v
   // When the answer of each item's latest claim came, by the same clock.
   const answered = new Map<number, number>();
   const stall = new AbortController();
+  // Waiting for a beat that starts after they asked (see `renewed`).
+  let waiting: { after: number; resolve: () => void }[] = [];
   const stale = (seq: number): boolean => {
     const at = confirmed.get(seq);
     if (at !== undefined && clock() - at <= leaseMs * STALE_LEASE_SHARE) return false;
@@ -51,7 +53,17 @@ export function watchLeases(options: { leaseMs: number; log: (line: string) => v
       for (const [seq, at] of confirmed)
         if ((at > startedAt || claimedSince(seq)) && !renewed.has(seq)) renewed.set(seq, at);
       confirmed = renewed;
+      for (const waiter of waiting) if (startedAt >= waiter.after) waiter.resolve();
+      waiting = waiting.filter((waiter) => startedAt < waiter.after);
       for (const seq of answered.keys()) if (!holding.has(seq) && !claimedSince(seq)) answered.delete(seq);
+    },
+    /**
+     * Resolves once a beat that started after this call answered: a message held up while the
+     * database was away has its lease renewed, or found taken over, before it is asked whether it is ours.
+     */
+    renewed(): Promise<void> {
+      const after = clock();
+      return new Promise((resolve) => waiting.push({ after, resolve }));
     },
     /** Items a claim that started at `at` returned. */
     claimed(items: readonly ClaimedItem[], at: number): void {

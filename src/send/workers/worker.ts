@@ -81,6 +81,8 @@ export interface WorkerSendOptions {
   breakLock?: boolean | undefined;
   /** How often the suppression list is read again during the run (see late-suppressions.ts). */
   lateSuppressionCheckMs?: number | undefined;
+  /** How long a message waits for the list to be readable right before it (see late-suppressions.ts). */
+  lookPatienceMs?: number | undefined;
   /** Called once this worker is on a plan and about to send (not when refused before). */
   beforeSending?: (() => Promise<void>) | undefined;
 }
@@ -258,9 +260,15 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     await beats.first;
 
     const byEmail = new Map(readers.map((s) => [canonicalAddress(s.email), s]));
-    late = watchSuppressions(store.suppressions, cursor, { everyMs: options.lateSuppressionCheckMs, log });
     const stalled = leases.stalled;
     const signal = options.signal ? AbortSignal.any([options.signal, stalled]) : stalled;
+    late = watchSuppressions(store.suppressions, cursor, {
+      everyMs: options.lateSuppressionCheckMs,
+      patienceMs: options.lookPatienceMs,
+      signal,
+      afterOutage: leases.renewed,
+      log,
+    });
     const shared = queue;
     const run = await runPipeline({
       queue: {
