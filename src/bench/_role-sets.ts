@@ -26,6 +26,8 @@ export interface RoleSetRow {
   mjmlRuns: number;
   /** Role-set classes the variants were filled from (0 when compiled whole). */
   classes: number;
+  /** Section sources the section partial wrote (see section-keep.ts). */
+  sectionsWritten: number;
   personaliseMs: number;
   peakRssMb: number;
   heapMb: number;
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
     renderCpuMs,
     mjmlRuns: runs,
     classes: renderer.classes?.classes ?? 0,
+    sectionsWritten: renderer.classes?.sectionsWritten ?? 0,
     personaliseMs,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     heapMb: process.memoryUsage().heapUsed / 1e6,

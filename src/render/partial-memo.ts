@@ -122,19 +122,56 @@ export function valueReadingPartials(partials: ReadonlyMap<string, TemplateFile>
  * that qualify too.
  */
 export function reusablePartials(partials: ReadonlyMap<string, TemplateFile>): Map<string, string[]> {
-  const verdicts = new Map<string, Set<string> | null>();
-  const check = (name: string, seen: Set<string>): Set<string> | null => {
+  const check = partialChecker(partials, false);
+  const out = new Map<string, string[]>();
+  for (const name of partials.keys()) {
+    const reads = check(name, new Set());
+    if (reads) out.set(name, [...reads.frame].sort());
+  }
+  return out;
+}
+
+/** What a partial's output is fixed by, beside its context object. */
+export interface PartialReads {
+  /** The frame data it reads (`first`, `index`, …). */
+  frame: string[];
+  /** The `@root` paths it reads, itself or through the partials it calls. */
+  root: string[][];
+}
+
+/**
+ * `reusablePartials` for one partial, any `@root` path allowed: its output is fixed by its context
+ * object, the frame data and the `@root` values it reads (see splice.ts, which keeps a section's
+ * source by these). Undefined when it reads anything else.
+ */
+export function partialReads(partials: ReadonlyMap<string, TemplateFile>, name: string): PartialReads | undefined {
+  const reads = partialChecker(partials, true)(name, new Set());
+  return reads ? { frame: [...reads.frame].sort(), root: [...reads.root.values()] } : undefined;
+}
+
+interface Reads {
+  frame: Set<string>;
+  root: Map<string, string[]>;
+}
+
+function partialChecker(
+  partials: ReadonlyMap<string, TemplateFile>,
+  anyRoot: boolean,
+): (name: string, seen: Set<string>) => Reads | null {
+  const verdicts = new Map<string, Reads | null>();
+  const check = (name: string, seen: Set<string>): Reads | null => {
     const known = verdicts.get(name);
     if (known !== undefined) return known;
     const file = partials.get(name);
     if (!file || seen.has(name)) return null;
-    const reads = new Set<string>();
+    const reads: Reads = { frame: new Set(), root: new Map() };
     let ok: boolean;
     try {
       ok = walk(Handlebars.parse(file.source), {
         seen: new Set(seen).add(name),
         inline: inlineNames(file.source),
         reads,
+        anyRoot,
         check,
       });
     } catch {
@@ -143,12 +180,7 @@ export function reusablePartials(partials: ReadonlyMap<string, TemplateFile>): M
     verdicts.set(name, ok ? reads : null);
     return ok ? reads : null;
   };
-  const out = new Map<string, string[]>();
-  for (const name of partials.keys()) {
-    const reads = check(name, new Set());
-    if (reads) out.set(name, [...reads].sort());
-  }
-  return out;
+  return check;
 }
 
 function inlineNames(source: string): Set<string> {
@@ -165,8 +197,10 @@ interface Walk {
   inLoop?: boolean;
   seen: Set<string>;
   inline: Set<string>;
-  reads: Set<string>;
-  check: (name: string, seen: Set<string>) => Set<string> | null;
+  reads: Reads;
+  /** Any `@root` path may be read (and is noted), not only the shared ones. */
+  anyRoot: boolean;
+  check: (name: string, seen: Set<string>) => Reads | null;
 }
 
 function walk(node: unknown, w: Walk): boolean {
@@ -179,10 +213,14 @@ function walk(node: unknown, w: Walk): boolean {
     if ((n.depth as number) > 0 || String(n.original).includes('../')) return false;
     if (!n.data) return true;
     const head = parts[0] ?? '';
-    if (head === 'root') return parts.length > 1 && SHARED_ROOT.has(parts[1]!);
+    if (head === 'root') {
+      if (parts.length < 2) return false;
+      if (w.anyRoot) w.reads.root.set(parts.slice(1).join('.'), parts.slice(1));
+      return w.anyRoot || SHARED_ROOT.has(parts[1]!);
+    }
     if (!(FRAME_DATA as readonly string[]).includes(head)) return false;
     // Inside an `each` body the loop's own frame answers: the partial's place does not matter there.
-    if (!w.inLoop) w.reads.add(head);
+    if (!w.inLoop) w.reads.frame.add(head);
     return true;
   }
   if (n.type === 'PartialStatement') {
@@ -192,7 +230,8 @@ function walk(node: unknown, w: Walk): boolean {
     if (!w.inline.has(called)) {
       const reads = w.check(called, w.seen);
       if (!reads) return false;
-      if (!w.inLoop) for (const r of reads) w.reads.add(r);
+      if (!w.inLoop) for (const r of reads.frame) w.reads.frame.add(r);
+      for (const [key, path] of reads.root) w.reads.root.set(key, path);
     }
   }
   if (n.type === 'BlockStatement' && !w.inLoop && (n.path as Node).original === 'each') {

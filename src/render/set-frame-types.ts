@@ -54,6 +54,11 @@ export interface SetFrameStats {
   ordinary: number;
   /** Of the filled variants, those put together from their class's gaps and kept sections alone. */
   composed: number;
+  /**
+   * Section sources the section partial wrote: once per section view and each place or class where
+   * the partial reads another frame value or `@root` value (see section-keep.ts).
+   */
+  sectionsWritten: number;
 }
 
 export interface SetClass {

@@ -49,7 +49,7 @@ export function createSetFrames(options: {
   const { spliced, pieces, nonce } = options;
   const { standIns, standInView, lineToken, tokens, holdsToken, clearTaint } = createStandIns(nonce);
   const classes = new Map<string, SetClass>();
-  const stats: SetFrameStats = { classes: 0, filled: 0, ordinary: 0, composed: 0 };
+  const stats: SetFrameStats = { classes: 0, filled: 0, ordinary: 0, composed: 0, sectionsWritten: 0 };
 
   // Segments of a class recur in every variant of it: each is cut at its tokens once.
   const cuts = createCache<string, readonly string[] | null>(2000);
@@ -319,6 +319,7 @@ export function createSetFrames(options: {
   const fill = async (set: SetClass, view: DigestView): Promise<FilledVariant | undefined> => {
     const source = set.source!;
     const sections = source.sections(view.sections);
+    stats.sectionsWritten = spliced.written.sections;
     if (!sections) return undefined;
     const composed = compose(set, sections, view);
     if (composed && set.composedChecked) {

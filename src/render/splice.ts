@@ -1,8 +1,16 @@
 import Handlebars from 'handlebars';
 import { type Cache, createCache } from './_cache.js';
-import { memoByValues, memoPartial, type Render, reusablePartials, valueReadingPartials } from './partial-memo.js';
+import {
+  memoByValues,
+  memoPartial,
+  partialReads,
+  type Render,
+  reusablePartials,
+  valueReadingPartials,
+} from './partial-memo.js';
 import type { SplitSource } from './pieces.js';
 import { locationKey, placeFreeBlocks } from './place-free.js';
+import { createSectionStores, type SectionStore } from './section-keep.js';
 import { createEnv, HTML_OPTIONS, runTemplate, type TemplateSet } from './templates.js';
 
 /**
@@ -28,6 +36,8 @@ export interface SplicedTemplates {
    * stand-in in a way a later fill could not reproduce.
    */
   standIn(view: object, standIns: StandIns): StandInSource | undefined;
+  /** Section sources the section partial wrote for role-set classes (one kept for a view is not counted again). */
+  readonly written: { sections: number };
 }
 
 /** What the stand-in view is made of, as the render meets it. */
@@ -69,6 +79,8 @@ export interface ListSlot {
 
 export function createSplicedTemplates(templates: TemplateSet, nonce: string): SplicedTemplates {
   const reusableHtml = reusablePartials(templates.htmlPartials);
+  const sectionStores = createSectionStores(partialReads(templates.htmlPartials, SECTION_PARTIAL));
+  const written = { sections: 0 };
   const marker = (k: number) => `rcS${nonce}x${k}x`;
 
   // Sections met while rendering one skeleton, in order.
@@ -102,7 +114,8 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
         if (standIn && at !== undefined) {
           // Each iteration's frame is the same object, changed in place: keep this one's values.
           const data = { ...(options.data ?? {}) };
-          standIn.sections.push({ at, options: { ...options, data }, indent: by, kept: new WeakMap() });
+          const kept = sectionStores.storeFor(standIn, data, by);
+          standIn.sections.push({ at, options: { ...options, data }, indent: by, kept });
           return `<mj-raw>${marker(standIn.sections.length - 1)}</mj-raw>`;
         }
         const source = indented(render(context, options), by);
@@ -232,6 +245,7 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
   };
 
   return {
+    written,
     standIn(view, standIns) {
       const render: StandInRender = { standIns, sections: [], slots: [], expectedReads: 0, broken: false };
       const reads = standIns.elementReads();
@@ -266,12 +280,14 @@ export function createSplicedTemplates(templates: TemplateSet, nonce: string): S
               out.push(section.source);
               continue;
             }
-            // In one place of one class, a section's source depends on the section alone.
+            // In one place of one class, a section's source depends on the section alone; places
+            // where the partial reads the same frame data and root values share it (section-keep.ts).
             const view = real[section.at];
             const keep = typeof view === 'object' && view !== null;
             let source = keep ? section.kept.get(view) : undefined;
             if (source === undefined) {
               const rendered = fillWith(render, () => sectionRender!(view, section.options));
+              written.sections++;
               if (rendered === undefined) return undefined;
               source = indented(rendered, section.indent);
               if (keep) section.kept.set(view, source);
@@ -329,8 +345,8 @@ interface PlacedSection {
   at: number;
   options: Handlebars.RuntimeOptions;
   indent: string;
-  /** Sources already written here, by section view. */
-  kept: WeakMap<object, string>;
+  /** Sources already written here, or where the section partial reads the same (see section-keep.ts), by section view. */
+  kept: SectionStore;
 }
 
 interface StandInRender {
