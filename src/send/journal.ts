@@ -19,6 +19,7 @@ import { ensureBounceSchema } from '../bounces/schema-sqlite.js';
 import type { BounceRecord } from '../bounces/store.js';
 import { RolecastError } from '../errors.js';
 import { suppressionInsert } from '../state/sqlite/suppression-insert.js';
+import { readDamagedLine } from './journal-lines.js';
 import { sqlitePath } from './state-file.js';
 import type { StateDb } from './store.js';
 
@@ -54,6 +55,14 @@ export interface ReplayResult {
   added: number;
   /** Lines that could not be read (a write cut short by a crash): never answered as done. */
   unreadable: number;
+  /** Where those lines were (file, 1-based line), and the damaged lines whose address was still read. */
+  cutShort?: JournalLineRef[];
+  readAround?: JournalLineRef[];
+}
+
+export interface JournalLineRef {
+  file: string;
+  line: number;
 }
 
 const JOURNAL_SUFFIX = '.unsubscribe-journal';
@@ -127,17 +136,41 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
-/** The entries of a journal's text; lines that are not a whole entry are counted, never fatal. */
-export function parseJournal(text: string): { entries: JournalEntry[]; unreadable: number } {
-  const entries: JournalEntry[] = [];
-  let unreadable = 0;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
+export interface ParsedJournal {
+  entries: JournalEntry[];
+  /** Lines cut short before their address ended: never answered, passed over. */
+  unreadable: number;
+  cutShort: number[];
+  /** Lines that do not parse but whose address was read: suppressed all the same. */
+  readAround: number[];
+  /** Lines with no address to read that are not a write cut short: an answered unsubscribe may be lost. */
+  damaged: number[];
+}
+
+/** The entries of a journal's text, and the 1-based numbers of the lines that are not a whole entry. */
+export function parseJournal(text: string): ParsedJournal {
+  const parsed: ParsedJournal = { entries: [], unreadable: 0, cutShort: [], readAround: [], damaged: [] };
+  text.split('\n').forEach((line, index) => {
+    if (!line.trim()) return;
     const entry = parseLine(line);
-    if (entry) entries.push(entry);
-    else unreadable++;
-  }
-  return { entries, unreadable };
+    if (entry) {
+      parsed.entries.push(entry);
+      return;
+    }
+    const damaged = readDamagedLine(line);
+    if (damaged.kind === 'address') {
+      parsed.entries.push({
+        email: damaged.email,
+        reason: damaged.reason ?? 'unsubscribe',
+        source: 'journal (damaged line)',
+        at: new Date().toISOString(),
+      });
+      parsed.readAround.push(index + 1);
+    } else if (damaged.kind === 'cut-short') parsed.cutShort.push(index + 1);
+    else parsed.damaged.push(index + 1);
+  });
+  parsed.unreadable = parsed.cutShort.length;
+  return parsed;
 }
 
 function parseLine(line: string): JournalEntry | undefined {
@@ -190,8 +223,16 @@ export function replayJournal(db: StateDb): ReplayResult {
     const text = readIfFile(file);
     if (text === undefined) continue;
     const parsed = parseJournal(text);
+    // Applied without that line, the journal would be deleted and its reader mailed: left in place.
+    if (parsed.damaged.length > 0) throw damagedJournalError(file, parsed.damaged);
     append(entries, parsed.entries);
     result.unreadable += parsed.unreadable;
+    // Named as the journal the user knows: the copy set aside is gone once applied.
+    const named = file.replace(/\.replaying-[^/]*$/, '');
+    if (parsed.cutShort.length > 0)
+      result.cutShort = [...(result.cutShort ?? []), ...parsed.cutShort.map((line) => ({ file: named, line }))];
+    if (parsed.readAround.length > 0)
+      result.readAround = [...(result.readAround ?? []), ...parsed.readAround.map((line) => ({ file: named, line }))];
     read.push(file);
   }
   const insert = suppressionInsert(db);
@@ -224,6 +265,7 @@ export function applyUnsubscribeJournal(db: StateDb): ReplayResult {
   try {
     return replayJournal(db);
   } catch (cause) {
+    if (cause instanceof RolecastError) throw cause;
     const file = db.memory ? 'the unsubscribe journal' : journalPath(db.name);
     throw new RolecastError(
       'E_INVALID',
@@ -234,6 +276,17 @@ export function applyUnsubscribeJournal(db: StateDb): ReplayResult {
       },
     );
   }
+}
+
+function damagedJournalError(file: string, lines: number[]): RolecastError {
+  const where = lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.join(', ')}`;
+  return new RolecastError(
+    'E_STATE_DAMAGED',
+    `the unsubscribe journal ${file} is damaged at ${where}: no address can be read there, so an unsubscribe it held would be lost`,
+    {
+      hint: `open the file and write the reader's address back into that line as {"email":"…"} if you can tell it (your web server's access log shows when the request came), or delete the line; then run the same command again. The journal was left as it was; nothing was sent`,
+    },
+  );
 }
 
 function message(error: unknown): string {

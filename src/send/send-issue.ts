@@ -35,6 +35,7 @@ import { connectsEarly, createTransport, smtpTransport } from './send-transport.
 
 export type { SendOptions } from './send-options.js';
 
+import { journalLineNotes } from './journal-lines.js';
 import { haltedBy, warnIfStateLost } from './state-loss.js';
 import { sendTestMessage } from './test-send.js';
 import type { MailTransport } from './transport.js';
@@ -210,6 +211,7 @@ async function sendLoaded(
     // Before planning: unsubscribes `serve` could only journal, and what an earlier run sent but
     // could not record (which counts as sent).
     const pending = await state(() => store.applyPending(now));
+    for (const line of journalLineNotes(pending.journal)) log(line);
     if (pending.unrecorded > 0)
       log(
         `recorded ${pending.unrecorded} message(s) an earlier run sent but could not record (${pending.unrecordedFile})`,

@@ -251,7 +251,11 @@ describe('replaying the journal', () => {
     appendToJournal(journal, entry('zoe.hartmann@example.net'));
     appendFileSync(journal, '{"email":"cut.short@exa');
     const result = replayJournal(db);
-    expect(result).toEqual({ read: 2, added: 2, unreadable: 2 });
+    expect(result).toMatchObject({ read: 2, added: 2, unreadable: 2 });
+    expect(result.cutShort).toEqual([
+      { file: journal, line: 2 },
+      { file: journal, line: 4 },
+    ]);
     expect(suppressed().sort()).toEqual([READER, 'zoe.hartmann@example.net']);
     expect(existsSync(journal)).toBe(false);
   });
