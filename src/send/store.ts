@@ -9,12 +9,14 @@ import { assertNotRestored, ensureGeneration, noteGeneration } from '../state/sq
 import { prepared } from '../state/sqlite/statements.js';
 import { hashedAddress } from '../store/hash.js';
 import { migrateSubscriberStore, STORE_SCHEMA_VERSION } from '../store/sqlite.js';
+import { assertNotEmptied } from './emptied-state.js';
 import {
   assertLogSound,
   assertLogWhole,
   assertStateFileKind,
   markStateDb,
   type StateCheck,
+  sqlitePath,
   stateFileError,
   verifyStateDb,
 } from './state-file.js';
@@ -116,6 +118,7 @@ export function openStateDb(
   const file = resolve(given);
   if (options.readonly) {
     assertStateFileKind(file);
+    assertNotEmptied(file, sqlitePath(file));
     // The preview's light read on every edit skips it: a log is only read through in full.
     if (options.check !== 'light') assertLogSound(file);
     else assertLogWhole(file);
@@ -124,6 +127,7 @@ export function openStateDb(
     return db;
   }
   assertStateFileKind(file);
+  assertNotEmptied(file, sqlitePath(file));
   assertLogSound(file);
   const db = openOrClassify(file, () => {
     mkdirSync(dirname(file), { recursive: true });
