@@ -28,6 +28,8 @@ export interface ServeRoute {
 
 export interface ClickRouteOptions {
   secret: string;
+  /** Keys `secret` replaced (ROLECAST_SECRET_PREVIOUS): article links in mail sent before a rotation still open. */
+  previousSecrets?: readonly string[];
   store: AnalyticsStore;
   /** The path prefix of click links, ending in a slash: `/c/`. */
   prefix: string;
@@ -64,12 +66,13 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
       }
       const token = url.pathname.slice(options.prefix.length);
       if (!token || token.includes('/')) return plain(response, 404, 'not found\n');
-      const link = verifyClickToken(token, options.secret);
-      if (!link) return plain(response, 400, 'this link is not valid\n');
-      // The role set rides beside the token, signed on its own; a link whose `v` is missing or
-      // altered still redirects, and its click counts without a role set.
+      const signed = verifiedClick(token, [options.secret, ...(options.previousSecrets ?? [])]);
+      if (!signed) return plain(response, 400, 'this link is not valid\n');
+      const { link, key } = signed;
+      // The role set rides beside the token, signed on its own (with the same key); a link whose `v`
+      // is missing or altered still redirects, and its click counts without a role set.
       const variant = url.searchParams.get('v');
-      const variantId = link.variantId ?? verifyClickVariant(variant, link.issueId, options.secret) ?? '';
+      const variantId = link.variantId ?? verifyClickVariant(variant, link.issueId, key) ?? '';
       const claims = { ...link, variantId };
       const at = now();
       const agent = request.headers['user-agent'];
@@ -88,6 +91,15 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
       response.end();
     },
   };
+}
+
+/** The link a token carries and the key it verified with: the current one first, then those it replaced. */
+function verifiedClick(token: string, keys: readonly string[]) {
+  for (const key of keys) {
+    const link = verifyClickToken(token, key);
+    if (link) return { link, key };
+  }
+  return undefined;
 }
 
 /** Clicks kept in memory while the database is busy (a send writing), written with the next one. */

@@ -10,10 +10,12 @@ export function clickRouteFor(
   store: AnalyticsStore,
   log?: (line: string) => void,
   now?: () => Date,
+  previousSecrets: readonly string[] = [],
 ): ServeRoute {
   const base = clickBase(config);
   return clickRoute({
     secret,
+    previousSecrets,
     store,
     prefix: base ? new URL(base).pathname : '/c/',
     scannerWindowSeconds: config.tracking.scannerWindowSeconds,

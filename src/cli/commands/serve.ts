@@ -81,7 +81,16 @@ export const serveCommand: Command = {
         routes: [
           ...readers.routes,
           ...(config.tracking.clicks
-            ? [clickRouteFor(config, secret, backend.analytics, (line) => print(ctx.stderr, line))]
+            ? [
+                clickRouteFor(
+                  config,
+                  secret,
+                  backend.analytics,
+                  (line) => print(ctx.stderr, line),
+                  undefined,
+                  previousSecrets,
+                ),
+              ]
             : []),
         ],
         port: portOption(args) ?? DEFAULT_PORT,
