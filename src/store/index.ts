@@ -30,7 +30,7 @@ export {
   storeAudience,
   toSubscriberEntry,
 } from './readers.js';
-export { mailAddress, newReader } from './rows.js';
+export { mailAddress, newReader, writtenForm } from './rows.js';
 export { hasSubscriberStore, migrateSubscriberStore, STORE_SCHEMA_VERSION, sqliteSubscriberStore } from './sqlite.js';
 export {
   type AddressMove,

@@ -105,6 +105,9 @@ export async function importReaders(
       // whoever had the address, and the list is the editor's word (as for a new address).
       if (!options.update && !activates) {
         if (consent.consent) {
+          // The list makes a reader of a record the preferences page kept: mailed as the list spells it.
+          const written = writtenForm(email, subscriber.email);
+          if ((written ?? email) !== mailAddress(stored)) consent.writtenEmail = written;
           await store.update(email, consent, options.now);
           await store.audit({ email, at, page: 'import', change: consentChange });
           counts.updated++;

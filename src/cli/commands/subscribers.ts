@@ -21,6 +21,7 @@ import {
   READER_STATUSES,
   type Reader,
   type ReaderStatus,
+  writtenForm,
 } from '../../store/index.js';
 import { openSubscriberStoreAt } from '../../store/open-location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
@@ -188,7 +189,12 @@ export const subscribersCommand: Command = {
       const reader = parsed.data;
       if (stored?.consent === null) {
         // Kept by the preferences page with no consent (see storeAudience): adding makes them a reader.
-        await store.update(email, { consent: { at, method: 'cli', wording: null }, roles: reader.roles }, now);
+        const writtenEmail = writtenForm(email, written);
+        await store.update(
+          email,
+          { consent: { at, method: 'cli', wording: null }, roles: reader.roles, writtenEmail },
+          now,
+        );
         await store.audit({
           email,
           at,
