@@ -3,7 +3,7 @@ import { canonicalAddress } from '../../address.js';
 import { translator } from '../../i18n/index.js';
 import { LIMITS } from '../../load/limits.js';
 import { email as emailSchema, zoneSpelling } from '../../model/_fields.js';
-import { newReader, type Reader } from '../../store/index.js';
+import { mailAddress, newReader, type Reader, writtenForm } from '../../store/index.js';
 import { isTimeZone, pageLanguageOf } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { checkInboxPage, subscribePage } from '../pages/subscribe.js';
@@ -95,6 +95,8 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
     );
   }
   const email = canonicalAddress(parsed.data);
+  // The address as typed (its case): where the confirmation and, once confirmed, every issue go.
+  const writtenEmail = writtenForm(email, parsed.data);
   if (json) respondJson(response, 202, { status: 'check-your-inbox' });
   else respond(response, 200, checkInboxPage(ctx, email));
   // A filled honeypot is a bot: it gets the same answer and nothing else happens.
@@ -104,6 +106,7 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
   // After the answer, so a store that waits for a lock or fails cannot tell a new address from a known one.
   await startSignup(services, {
     email,
+    writtenEmail,
     name: lineField(fields, 'name', LIMITS.nameLength) || null,
     roles: [...roles],
     timezone: isTimeZone(timezone) ? zoneSpelling(timezone) : null,
@@ -126,6 +129,8 @@ function subscribePagePlain(
 
 interface Signup {
   email: string;
+  /** The address as typed when it is another spelling of `email`; null when typed as the key. */
+  writtenEmail: string | null;
   name: string | null;
   roles: string[];
   timezone: string | null;
@@ -158,6 +163,7 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
     fileFields: null,
     consent,
     confirmNonce: nonce,
+    writtenEmail: signup.writtenEmail,
   };
   const liveMs = services.config.readers.confirmHours * 3600 * 1000;
   // Read again inside the transaction: another replica may have stored or confirmed the address meanwhile.
@@ -178,7 +184,12 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
             change: `signup again (${signup.method}), link mailed again`,
           });
           // Mailed again with the first link's end: a post later than that starts over (below).
-          return { nonce: stored.confirmNonce, locale: stored.locale, expiresAt: signedUpAt + liveMs };
+          return {
+            nonce: stored.confirmNonce,
+            locale: stored.locale,
+            expiresAt: signedUpAt + liveMs,
+            to: mailAddress(stored),
+          };
         }
         if (stored && keptWithoutConsent(stored)) {
           // Only a link: their settings and status stay as they are, and consent is recorded when
@@ -190,7 +201,7 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
             page: 'subscribe',
             change: `signup (${signup.method}), settings kept`,
           });
-          return { nonce, locale: stored.locale, expiresAt: undefined };
+          return { nonce, locale: stored.locale, expiresAt: undefined, to: mailAddress(stored) };
         }
         if (stored) await store.update(signup.email, { ...fields, status: 'pending' }, now);
         else await store.insert(newReader(signup.email, now, { ...fields, status: 'pending' }));
@@ -200,7 +211,7 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
           page: 'subscribe',
           change: `signup (${signup.method}), roles ${signup.roles.join(', ') || '(none)'}`,
         });
-        return { nonce, locale: signup.locale, expiresAt: undefined };
+        return { nonce, locale: signup.locale, expiresAt: undefined, to: signup.writtenEmail ?? signup.email };
       }),
     services.busyRetryMs ?? BUSY_RETRY_MS,
   );
@@ -208,6 +219,7 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
     sendConfirmation(services, {
       purpose: 'signup',
       email: signup.email,
+      to: recorded.to,
       from: undefined,
       nonce: recorded.nonce,
       locale: recorded.locale,
@@ -261,6 +273,8 @@ export function sendConfirmation(
   request: {
     purpose: 'signup' | 'address';
     email: string;
+    /** Where the mail goes when not to `email`: the address as the reader typed it. */
+    to?: string | undefined;
     from: string | undefined;
     nonce: string;
     locale: string | null;
@@ -269,14 +283,21 @@ export function sendConfirmation(
   },
 ): void {
   const hours = services.config.readers.confirmHours;
-  const { expiresAt, ...claims } = request;
+  const { expiresAt, to, ...claims } = request;
   const expires = Math.floor((expiresAt ?? services.now().getTime() + hours * 3600 * 1000) / 1000);
   const token = signConfirmToken({ ...claims, listId: services.config.listId, expires }, services.secret);
   const url = `${services.publicOrigin()}${services.paths.confirm}?${new URLSearchParams({ token })}`;
   const language = languageFor(services, request.locale ?? undefined);
   // The hours the mail promises are those the link has left.
   const left = Math.max(1, Math.ceil((expires * 1000 - services.now().getTime()) / 3_600_000));
-  const mail = confirmationMail(translator(language), services.config.brand.name, request.email, url, left, language);
+  const mail = confirmationMail(
+    translator(language),
+    services.config.brand.name,
+    to ?? request.email,
+    url,
+    left,
+    language,
+  );
   services.mailer.send(mail).then(
     () => services.log(`sent a confirmation link (${request.purpose})`),
     (error: unknown) => services.log(`could not send a confirmation mail: ${loggableError(error)}`),
