@@ -1,5 +1,5 @@
 import { canonicalAddress, isValidAddress } from '../address.js';
-import { type TokenClaims, verifyToken } from '../unsubscribe/token.js';
+import { type TokenClaims, verifyTokenWithAny } from '../unsubscribe/token.js';
 import type { BounceStore } from './store.js';
 import type { BounceEvent } from './types.js';
 import { issueTag, parseVerpAddress, readerTag, type VerpToken } from './verp.js';
@@ -27,6 +27,8 @@ export interface Resolved {
 
 export interface ResolveOptions {
   secret?: string | undefined;
+  /** Keys `secret` replaced (ROLECAST_SECRET_PREVIOUS): tags and links of mail sent before a rotation still name their reader. */
+  previousSecrets?: readonly string[] | undefined;
   verpDomain?: string | undefined;
   /**
    * This list's id: a signed unsubscribe link counts only when it was signed for this list (two
@@ -60,7 +62,7 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
         readers = new Map();
         // Tokens of earlier releases name no list; this list's own tokens win over them.
         for (const email of await store.recipients(issueId))
-          for (const tag of readerTags(options.secret!, issueId, email)) readers.set(tag, email);
+          for (const tag of readerTags(issueId, email)) readers.set(tag, email);
         readersByIssue.set(issueId, readers);
       }
       const email = readers.get(token.readerTag);
@@ -77,7 +79,7 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
   ): Promise<Resolved | undefined> => {
     if (!isValidAddress(named, { anyLength: true })) return undefined;
     const email = canonicalAddress(named);
-    const tagged = issues.filter((issueId) => readerTags(options.secret!, issueId, email).includes(token.readerTag));
+    const tagged = issues.filter((issueId) => readerTags(issueId, email).includes(token.readerTag));
     if (tagged.length === 0) return undefined;
     const delivered = new Set((await store.history(email)).deliveries.map((d) => d.issueId));
     const issueId = tagged.find((id) => delivered.has(id));
@@ -95,10 +97,12 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
   // Only what nobody else can make counts for a report from the mailbox (see above).
   const mailbox = Boolean(options.verpDomain && options.secret) && !options.authenticated;
   /** The reader tags a message of the issue to `email` may carry: without a list (earlier releases), then this list's. */
-  const readerTags = (secret: string, issueId: string, email: string): string[] =>
-    options.listId === undefined
-      ? [readerTag(secret, issueId, email)]
-      : [readerTag(secret, issueId, email), readerTag(secret, issueId, email, options.listId)];
+  const readerTags = (issueId: string, email: string): string[] =>
+    keysOf(options).flatMap((secret) =>
+      options.listId === undefined
+        ? [readerTag(secret, issueId, email)]
+        : [readerTag(secret, issueId, email), readerTag(secret, issueId, email, options.listId)],
+    );
 
   return async (event) => {
     for (const candidate of event.hints.verpCandidates) {
@@ -111,7 +115,7 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     }
     if (options.secret) {
       for (const value of event.hints.unsubscribeLinks) {
-        const email = emailFromUnsubscribe(value, options.secret, options.listId);
+        const email = emailFromUnsubscribe(value, keysOf(options), options.listId);
         if (email) return { email, issueId: null, via: 'unsubscribe-token' };
       }
     }
@@ -142,7 +146,7 @@ function aboutAnotherList(hints: BounceEvent['hints'], options: ResolveOptions):
   }
   if (options.secret)
     for (const value of hints.unsubscribeLinks)
-      for (const claims of signedClaimsIn(value, options.secret)) {
+      for (const claims of signedClaimsIn(value, keysOf(options))) {
         if (claims.listId.toLowerCase() === ours) return false;
         other = true;
       }
@@ -162,18 +166,28 @@ export function listIdOf(value: string): string | undefined {
 }
 
 /** The address in the first signed token found in a List-Unsubscribe value (`<https://…?token=…>`). */
-function emailFromUnsubscribe(value: string, secret: string, listId: string | undefined): string | undefined {
+function emailFromUnsubscribe(
+  value: string,
+  secret: readonly string[],
+  listId: string | undefined,
+): string | undefined {
   for (const claims of signedClaimsIn(value, secret))
     if (listId === undefined || claims.listId === listId) return canonicalAddress(claims.email);
   return undefined;
 }
 
 /** The claims of each token in a List-Unsubscribe value (`<https://…?token=…>`) that verifies with `secret`. */
-function* signedClaimsIn(value: string, secret: string): Generator<TokenClaims> {
+function* signedClaimsIn(value: string, [secret, ...previous]: readonly string[]): Generator<TokenClaims> {
+  if (secret === undefined) return;
   for (const match of value.matchAll(/[?&]token=([A-Za-z0-9_.-]+)/g)) {
-    const claims = verifyToken(match[1]!, secret);
+    const claims = verifyTokenWithAny(match[1]!, secret, previous);
     if (claims) yield claims;
   }
+}
+
+/** The current key first, then the keys it replaced; none without a current key. */
+function keysOf(options: ResolveOptions): string[] {
+  return options.secret ? [options.secret, ...(options.previousSecrets ?? [])] : [];
 }
 
 function groupBy(values: string[], key: (value: string) => string): Map<string, string[]> {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { countDecisions, type Decision, importBounces } from '../../bounces/index.js';
 import { openBounceStoreAt } from '../../bounces/open.js';
 import type { JournaledInstead } from '../../bounces/store.js';
-import { readEnvironment } from '../../config/env.js';
+import { assertStrongPreviousSecrets, readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { EXIT, RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
@@ -25,6 +25,7 @@ export const bouncesCommand: Command = {
       throw new RolecastError('E_USAGE', `unknown action "${printable(action)}"`, { hint: `usage: ${USAGE}` });
     const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
     const env = readEnvironment(ctx.env);
+    assertStrongPreviousSecrets(env.previousSecrets);
     const location = stateLocation(config, env, ctx.cwd, stringOption(args, 'state'));
     const stateFile = describeLocation(location);
 
@@ -58,6 +59,7 @@ export const bouncesCommand: Command = {
         source: `import:${displayPath(path, ctx.cwd)}`,
         softLimit: config.bounces.softLimit,
         secret: env.secret,
+        previousSecrets: env.previousSecrets,
         verpDomain: config.bounces.domain,
         listId: config.listId,
         authServId: config.bounces.authServId,

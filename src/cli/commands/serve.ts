@@ -102,6 +102,7 @@ export const serveCommand: Command = {
           secrets: webhookSecrets,
           softLimit: config.bounces.softLimit,
           secret,
+          previousSecrets,
           verpDomain: config.bounces.domain,
           listId: config.listId,
           log: (line) => print(ctx.stderr, line),

@@ -32,6 +32,8 @@ export interface WebhookOptions {
   softLimit: number;
   /** ROLECAST_SECRET and bounces.domain, to read VERP addresses and unsubscribe tokens. */
   secret?: string | undefined;
+  /** Keys `secret` replaced: tags and links of mail sent before a rotation still name their reader. */
+  previousSecrets?: readonly string[] | undefined;
   verpDomain?: string | undefined;
   /** This list's id: unsubscribe links signed for another list name no reader of this one. */
   listId?: string | undefined;
@@ -126,6 +128,7 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
       decisions = await applyEvents(options.store, events, {
         softLimit: options.softLimit,
         secret: options.secret,
+        previousSecrets: options.previousSecrets,
         verpDomain: options.verpDomain,
         listId: options.listId,
         authenticated: true,
