@@ -164,6 +164,7 @@ export function createEntryValidator(
   const left = options.leftFieldsRead ? undefined : createLeftFieldsCheck(file, prefix);
   // Mixed-script addresses past the first few are not named: a list of them is one problem to look into.
   let lookalikes = 0;
+  let moreLookalikesAt: { line: number; index: number } | undefined;
   // Duplicates past the first few are one warning: a list merged twice must not bury the others.
   let duplicates = 0;
   let moreDuplicatesAt: { line: number; index: number } | undefined;
@@ -233,7 +234,9 @@ export function createEntryValidator(
       });
     }
     const lookalike = lookalikeIn(subscriber.email);
-    if (lookalike && ++lookalikes <= SHOWN_LOOKALIKES)
+    if (lookalike && ++lookalikes > SHOWN_LOOKALIKES)
+      moreLookalikesAt ??= { line: lineOf([...prefix, index, 'email']), index };
+    else if (lookalike)
       problems.push({
         severity: 'warning',
         file,
@@ -312,6 +315,15 @@ export function createEntryValidator(
     add,
     finish: () => {
       if (left) problems.unshift(...left.problems());
+      if (moreLookalikesAt)
+        problems.push({
+          severity: 'warning',
+          file,
+          line: moreLookalikesAt.line,
+          field: formatPath([...prefix, moreLookalikesAt.index, 'email']),
+          message: `and ${lookalikes - SHOWN_LOOKALIKES} more addresses mixing scripts from here on (${lookalikes} in all), each reading like an all-Latin address that is another mailbox`,
+          hint: 'check these addresses with their readers, or retype them by hand; they are kept as written',
+        });
       if (moreDuplicatesAt)
         problems.push({
           severity: 'warning',
