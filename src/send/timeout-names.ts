@@ -4,6 +4,7 @@
  * sets it, to tell a slow server from a dead one and to lengthen the right one.
  */
 import { UNSURE_AFTER_DOT } from './retry.js';
+import { REPLY_TIMEOUT } from './wire/reply-limit.js';
 
 export interface NamedTimeouts {
   connectionMs: number;
@@ -34,6 +35,8 @@ function describe(type: unknown, afterDot: boolean, t: NamedTimeouts): string | 
     return afterDot
       ? `no reply to the end of the message within ${duration(t.finalReplyMs)} (send.finalReplyTimeoutMs)`
       : `no reply from the SMTP server within ${duration(t.socketMs)} (send.socketTimeoutMs)`;
+  if (type === REPLY_TIMEOUT)
+    return `the SMTP server began a reply${afterDot ? ' to the end of the message' : ''} and did not finish it within ${duration(t.socketMs)} (send.socketTimeoutMs)`;
   return undefined;
 }
 

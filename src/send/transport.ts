@@ -19,6 +19,7 @@ import {
   withdrawn,
 } from './wire/pool.js';
 import { headText } from './wire/prepare.js';
+import { limitReplyTime } from './wire/reply-limit.js';
 import { wholeFormChunks } from './wire/whole-form.js';
 
 export { type DkimSettings, readDkim } from './dkim-key.js';
@@ -264,6 +265,7 @@ function shortConnection<T>(
   connected: (connection: SMTPConnection, done: (error: Error | null | undefined, value?: T) => void) => void,
 ): Promise<T> {
   const connection = new SMTPConnection(options);
+  limitReplyTime(connection, options.socketTimeout);
   live.add(connection);
   return new Promise<T>((resolve, reject) => {
     let settled = false;

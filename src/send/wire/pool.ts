@@ -4,6 +4,7 @@ import { isIdleClose } from './idle-close.js';
 import { deliverMessage, type Step } from './message-data.js';
 import { answered, createPipeliningFallback } from './pipelining-fallback.js';
 import { type ConnectionInternals, type WirePool, withdrawn } from './pool-contract.js';
+import { limitReplyTime } from './reply-limit.js';
 import { createSessionCap } from './session-cap.js';
 import {
   canStopPipelining,
@@ -197,6 +198,7 @@ export function createWirePool(
     new Promise((resolve, reject) => {
       if (closed) return reject(poolClosed());
       const connection = new SMTPConnection(options);
+      limitReplyTime(connection, options.socketTimeout);
       lane.pending = connection;
       let settled = false;
       const fail = (error: Error) => {

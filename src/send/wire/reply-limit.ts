@@ -1,0 +1,48 @@
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+
+/** The internals of SMTPConnection the limit reads: where a reply still arriving is kept. */
+interface ReplyInternals {
+  _onData?: (chunk: Buffer) => void;
+  _onError?: (error: Error, type: string, data: unknown, command: string) => void;
+  _remainder?: string;
+  _responsePartial?: boolean;
+  _destroyed?: boolean;
+}
+
+/** nodemailer's own wait for an idle socket, when no socketTimeout is given. */
+const NODEMAILER_IDLE_MS = 600_000;
+
+/** The kind of wait named when a reply begun was not finished in time (see timeout-names.ts). */
+export const REPLY_TIMEOUT = 'REPLY_TIMEOUT';
+
+/**
+ * A reply begun must end within `ms`. The socket's timeout counts only silence, so a server that
+ * sends a reply a byte at a time (or a continuation line at a time) and never ends it held the
+ * connection, and the message on it, for ever. Once a reply's first bytes are in, the rest gets
+ * `ms` (send.socketTimeoutMs), after which the connection fails as a timeout of its own kind:
+ * nothing sent so far is lost, and a message whose dot went out is "may have been delivered".
+ * A connection whose nodemailer keeps no such internals is left as it is.
+ */
+export function limitReplyTime(connection: SMTPConnection, ms: number | undefined): void {
+  const internals = connection as unknown as ReplyInternals;
+  const read = internals._onData;
+  if (typeof read !== 'function' || typeof internals._onError !== 'function') return;
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
+  const expire = () => {
+    timer = undefined;
+    if (internals._destroyed) return;
+    const error = Object.assign(new Error('Timeout'), { timeoutType: REPLY_TIMEOUT });
+    internals._onError!.call(connection, error, 'ETIMEDOUT', false, 'CONN');
+  };
+  internals._onData = (chunk: Buffer) => {
+    read.call(connection, chunk);
+    const unfinished = (internals._remainder ?? '') !== '' || internals._responsePartial === true;
+    if (!unfinished || internals._destroyed) stop();
+    else timer ??= setTimeout(expire, ms ?? NODEMAILER_IDLE_MS);
+  };
+  connection.once('end', stop);
+}
