@@ -4,6 +4,9 @@ import { silentGreetingHint } from './timeout-names.js';
 /** nodemailer's `err.command` for a refusal before any login or message: of this client itself. */
 const TURNED_AWAY_AT = new Set(['CONN', 'EHLO', 'HELO']);
 
+/** Replies to a command the server does not know (RFC 5321 4.2.4): 500, 502, 504. */
+const STARTTLS_UNKNOWN = new Set([500, 502, 504]);
+
 export function verifyError(error: unknown, where: string, user: string | undefined, secure: boolean): RolecastError {
   const e = error as { code?: string; command?: string; response?: string; responseCode?: number; message?: string };
   const reply = e.response ?? e.message ?? String(error);
@@ -45,6 +48,17 @@ export function verifyError(error: unknown, where: string, user: string | undefi
           ? 'the server is busy, or limits connections from this host for now: run the same command later; nothing was sent'
           : 'the server takes no mail from this host (its address may be on a blocklist, or the server does not relay for it): ask its administrator, or send through another server; nothing was sent',
     });
+  // A password for a server elsewhere goes only over TLS, so STARTTLS was asked of a server that
+  // did not offer it (or whose offer something on the way removed): it answered as to a command it
+  // does not know, which says nothing about TLS being broken on its side.
+  if (e.command === 'STARTTLS' && e.responseCode !== undefined && STARTTLS_UNKNOWN.has(e.responseCode))
+    return new RolecastError(
+      'E_SMTP_CONNECT',
+      `the SMTP server ${where} does not offer STARTTLS (it answered ${reply}), so the password in SMTP_URL was not sent: a server that is not on this machine gets it only over TLS`,
+      {
+        hint: 'if the port speaks TLS from the start (usually 465), write the URL as smtps://; if the server should offer STARTTLS, something between this host and it (a firewall or proxy) may be removing the offer: ask its administrator; nothing was sent',
+      },
+    );
   // It offered STARTTLS and then answered it with a refusal (454, RFC 3207): TLS is broken on its
   // side, and no certificate or URL here would change that.
   if (e.command === 'STARTTLS' && e.responseCode !== undefined)
