@@ -1,7 +1,7 @@
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { UNSURE_AFTER_DOT } from '../retry.js';
 import type { ConnectionInternals, DotGate, WireEnvelope } from './pool-contract.js';
-import { outOfStepError, withhold } from './session-steps.js';
+import { earlyReplyError, outOfStepError, withhold } from './session-steps.js';
 
 /**
  * A message's data written on a connection of the pool: its buffers go to the socket as they are,
@@ -58,6 +58,14 @@ export const deliverMessage = (
         if (!step.wrote && /^2/.test(reply)) {
           step.outOfStep = true;
           return callback(acceptedUnsent(reply));
+        }
+        // A reply after some of the message went but before its dot (the dot held for a permit)
+        // answers something else: without its dot the server cannot have taken this message, so it
+        // is given up here and goes out again.
+        if (step.wrote && !dotSent) {
+          step.outOfStep = true;
+          connection.close();
+          return callback(earlyReplyError(reply));
         }
         internals._actionSMTPStream!.call(connection, reply, callback);
         // More replies already in than commands waiting for them: the server spoke out of turn,

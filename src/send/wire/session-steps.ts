@@ -17,6 +17,16 @@ export function outOfStepError(reply: string): Error {
   );
 }
 
+/** The error of a message answered before its dot went out: the server never had all of it. */
+export function earlyReplyError(reply: string): Error {
+  return Object.assign(
+    new Error(
+      `The server's replies are out of step with the commands (got "${reply.trim()}" before the end of the message was sent)`,
+    ),
+    { code: 'EPROTOCOL', command: 'DATA' },
+  );
+}
+
 /** Abandons a message held at its dot: without the dot the server never takes it (RFC 5321 4.1.1.4). */
 export function withhold(connection: SMTPConnection, reject: (error: Error) => void): void {
   connection.close();
