@@ -34,12 +34,12 @@ export interface Suppressed {
   suppressed: string;
 }
 
-/** A job no longer this run's to send (see SendJob.stillOurs): not tried, nothing recorded. */
 /** A job not started as the suppression list could not be read right before it: nothing recorded. */
 export interface Unread {
   unread: Error;
 }
 
+/** A job no longer this run's to send (see SendJob.stillOurs): not tried, nothing recorded. */
 export interface NotOurs {
   notOurs: true;
 }
@@ -96,7 +96,7 @@ export async function deliverJob(
     }
     // Asked after the waits for a token and a connection, the last moment before the message starts.
     try {
-      await options.confirmSuppressions?.();
+      await options.confirmSuppressions?.(options.signal);
     } catch (error) {
       slots.release();
       return isLookFailed(error) && !options.signal?.aborted ? { unread: error } : undefined;
@@ -111,12 +111,13 @@ export async function deliverJob(
       return { notOurs: true };
     }
     const gate = messageGate(permits);
+    const { confirmSuppressions } = options;
     try {
       // Asked again by the transport right before the message goes out: it may have waited for a connection.
       const { response } = await options.transport.send(mail, {
         request: (go) => gate.request(go),
         stillWanted: () => (job.suppressedNow ?? job.suppressedSince)?.() === undefined && job.stillOurs?.() !== false,
-        confirm: options.confirmSuppressions,
+        confirm: confirmSuppressions && (() => confirmSuppressions(options.signal)),
       });
       options.limiter.accepted?.();
       watch.since = undefined;

@@ -29,9 +29,10 @@ export interface LateSuppressions {
    * Resolves once the list was read by a look that began after this call (looks under way are
    * shared); absent where `reasonNow` looks itself. A failed look is made again every
    * LOOK_RETRY_MS for up to `patienceMs` (a database restarting); then, or once the signal is
-   * aborted, rejects with a `LOOK_FAILED` error: the message must not start.
+   * aborted (the watch's own, or the run's given here), rejects with a `LOOK_FAILED` error: the
+   * message must not start.
    */
-  confirm?: (() => Promise<void>) | undefined;
+  confirm?: ((signal?: AbortSignal) => Promise<void>) | undefined;
   /** How many addresses were suppressed since the plan, as far as the last check knows. */
   readonly known: number;
   stop(): void;
@@ -142,17 +143,21 @@ export function watchSuppressions(
   };
   // Right before a message: what was known is not enough, as an unsubscribe committed before then
   // must stop it. A failed look is made again (the database may be restarting), never skipped.
-  const confirm = async (): Promise<void> => {
+  // A run that stopped meanwhile (another message's look, a ledger write, the server gone) ends the
+  // wait at once: its messages not started stay unsent, and the run does not wait minutes to stop.
+  const confirm = async (runSignal?: AbortSignal): Promise<void> => {
     const patienceMs = options.patienceMs ?? LOOK_PATIENCE_MS;
+    const signal =
+      runSignal && options.signal ? AbortSignal.any([options.signal, runSignal]) : (runSignal ?? options.signal);
     const since = performance.now();
     for (let tries = 1; ; tries++) {
       const failure = await fresh();
       if (failure === undefined) {
-        if (tries > 1 && options.afterOutage) await untilAborted(options.afterOutage(), options.signal);
+        if (tries > 1 && options.afterOutage) await untilAborted(options.afterOutage(), signal);
         return;
       }
-      if (options.signal?.aborted || performance.now() - since >= patienceMs) throw lookFailed(failure);
-      await pause(Math.min(LOOK_RETRY_MS, patienceMs), options.signal);
+      if (signal?.aborted || performance.now() - since >= patienceMs) throw lookFailed(failure);
+      await pause(Math.min(LOOK_RETRY_MS, patienceMs), signal);
     }
   };
   const instant = suppressions.instant;

@@ -78,9 +78,10 @@ export interface RunOptions {
   onOutcome?: (job: SendJob, outcome: JobOutcome) => void;
   /**
    * Reads the suppression list afresh, awaited once a message has its connection and before it is
-   * asked whether its reader was suppressed (see LateSuppressions.confirm); never rejects.
+   * asked whether its reader was suppressed (see LateSuppressions.confirm). Rejects with a
+   * LOOK_FAILED error when the list could not be read, or once the run's `signal` is aborted.
    */
-  confirmSuppressions?: (() => Promise<void>) | undefined;
+  confirmSuppressions?: ((signal?: AbortSignal) => Promise<void>) | undefined;
   /** A job whose reader was suppressed before one of its tries: nothing sent, nothing recorded. */
   onSuppressed?: (job: SendJob, reason: string) => void;
 }

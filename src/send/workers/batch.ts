@@ -32,7 +32,7 @@ export interface BatchContext {
    */
   suppressedSince?: ((email: string) => string | undefined) | undefined;
   /** Reads the list afresh right before a message goes out (see LateSuppressions.confirm). */
-  confirmSuppressions?: (() => Promise<void>) | undefined;
+  confirmSuppressions?: ((signal?: AbortSignal) => Promise<void>) | undefined;
   transport: MailTransport;
   limiter: RateLimiter;
   concurrency: number;
