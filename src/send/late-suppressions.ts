@@ -154,6 +154,8 @@ export function watchSuppressions(
       const failure = await fresh();
       if (failure === undefined) {
         if (tries > 1 && options.afterOutage) await untilAborted(options.afterOutage(), signal);
+        // Its lease not known to be renewed, and the run stopping: not started.
+        if (tries > 1 && signal?.aborted) throw lookFailed(new Error('the send stopped while it waited'));
         return;
       }
       if (signal?.aborted || performance.now() - since >= patienceMs) throw lookFailed(failure);
