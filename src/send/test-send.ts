@@ -118,7 +118,9 @@ async function refuseSuppressed(
   const state = await openExistingState(location, { localDir: project.config.stateDirAbs });
   if (!state) return;
   try {
-    if (await state.suppressions.isSuppressed(address))
+    // An unsubscribe `serve` could only journal (the state file was busy) suppresses it all the same.
+    const journaled = state.suppressions.instant?.journaled(address) !== undefined;
+    if (journaled || (await state.suppressions.isSuppressed(address)))
       throw new RolecastError(
         'E_USAGE',
         `${address} is on the suppression list: no message is sent to it, tests included`,
