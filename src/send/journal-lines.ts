@@ -7,7 +7,7 @@
 
 /** What a line that did not parse still says, and whether it can be passed over safely. */
 export type DamagedLine =
-  | { kind: 'address'; email: string; reason: string | undefined }
+  | { kind: 'address'; emails: string[]; reason: string | undefined }
   | { kind: 'cut-short' }
   | { kind: 'damaged' };
 
@@ -17,13 +17,28 @@ const LINE_START = '{"email":"';
 const FOREIGN = /[\u0000-\u001f\u007f\ufffd]/;
 
 export function readDamagedLine(line: string): DamagedLine {
-  const email = stringField(line, 'email');
-  if (email?.includes('@')) return { kind: 'address', email, reason: stringField(line, 'reason') };
+  const emails = addressesIn(line);
+  if (emails.length > 0) return { kind: 'address', emails, reason: stringField(line, 'reason') };
   // A write cut short is the start of a line as written: nothing foreign in it. A tail of NUL bytes
   // is a write whose data never reached the disk (a file grown by a crash), also never answered.
   if (/^\u0000+$/.test(line)) return { kind: 'cut-short' };
   if (LINE_START.startsWith(line) || (line.startsWith(LINE_START) && !FOREIGN.test(line))) return { kind: 'cut-short' };
   return { kind: 'damaged' };
+}
+
+/**
+ * Every address written whole in a line, in order, each once: two lines merged by damage (the start
+ * of one run into another) or a line holding the field twice name two readers, and JSON.parse and a
+ * first match would each keep only one of them. Each `"email"` is read where it stands, also where
+ * its opening quote closes the string before it.
+ */
+export function addressesIn(line: string): string[] {
+  const found: string[] = [];
+  for (let at = line.indexOf('"email"'); at !== -1; at = line.indexOf('"email"', at + 1)) {
+    const email = stringField(line.slice(at), 'email');
+    if (email?.includes('@') && !found.includes(email)) found.push(email);
+  }
+  return found;
 }
 
 /** A string field read whole from a line that is not JSON as a whole, or undefined. */

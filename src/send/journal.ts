@@ -19,7 +19,7 @@ import { ensureBounceSchema } from '../bounces/schema-sqlite.js';
 import type { BounceRecord } from '../bounces/store.js';
 import { RolecastError } from '../errors.js';
 import { suppressionInsert } from '../state/sqlite/suppression-insert.js';
-import { readDamagedLine } from './journal-lines.js';
+import { addressesIn, readDamagedLine } from './journal-lines.js';
 import { sqlitePath } from './state-file.js';
 import type { StateDb } from './store.js';
 
@@ -155,16 +155,23 @@ export function parseJournal(text: string): ParsedJournal {
     const entry = parseLine(line);
     if (entry) {
       parsed.entries.push(entry);
+      // A line that parses may still hold another reader's address (two lines merged, the field
+      // written twice): JSON.parse keeps the last, and every one of them is suppressed.
+      const others = addressesIn(line).filter((email) => canonicalAddress(email) !== canonicalAddress(entry.email));
+      const { event: _event, ...fields } = entry;
+      for (const email of others) parsed.entries.push({ ...fields, email, source: 'journal (damaged line)' });
+      if (others.length > 0) parsed.readAround.push(index + 1);
       return;
     }
     const damaged = readDamagedLine(line);
     if (damaged.kind === 'address') {
-      parsed.entries.push({
-        email: damaged.email,
-        reason: damaged.reason ?? 'unsubscribe',
-        source: 'journal (damaged line)',
-        at: new Date().toISOString(),
-      });
+      for (const email of damaged.emails)
+        parsed.entries.push({
+          email,
+          reason: damaged.reason ?? 'unsubscribe',
+          source: 'journal (damaged line)',
+          at: new Date().toISOString(),
+        });
       parsed.readAround.push(index + 1);
     } else if (damaged.kind === 'cut-short') parsed.cutShort.push(index + 1);
     else parsed.damaged.push(index + 1);
