@@ -17,6 +17,15 @@ export function assertNotEmptied(file: string, opened: string): void {
     return;
   }
   if (size > 0) return;
+  // Every commit leaves page 1 in the file once the log is in use (WAL mode is set by a write to
+  // it), so an empty file beside a log that holds frames was cut: SQLite would delete that log.
+  const log = `${opened}-wal`;
+  const logSize = sizeOf(log);
+  if (logSize > 0)
+    throw stateDamaged(
+      file,
+      `it is empty (0 bytes), but its write-ahead log ${log} holds ${logSize} bytes of changes: it was cut to nothing, and opened so SQLite would delete that log, every reader counting as never mailed and nobody as suppressed`,
+    );
   const notePath = `${opened}.generation`;
   const note = readPair(notePath);
   if (!note || note.counter <= 0) return;
@@ -24,4 +33,12 @@ export function assertNotEmptied(file: string, opened: string): void {
     file,
     `it is empty (0 bytes), but ${notePath} records ${note.counter} change(s) written to it${note.at ? ` (the last at ${note.at})` : ''}: it was cut to nothing, and read so every reader would count as never mailed and nobody as suppressed`,
   );
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
