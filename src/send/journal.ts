@@ -150,7 +150,10 @@ export interface ParsedJournal {
 /** The entries of a journal's text, and the 1-based numbers of the lines that are not a whole entry. */
 export function parseJournal(text: string): ParsedJournal {
   const parsed: ParsedJournal = { entries: [], unreadable: 0, cutShort: [], readAround: [], damaged: [] };
-  text.split('\n').forEach((line, index) => {
+  text.split('\n').forEach((written, index) => {
+    // A journal saved by an editor (after mending a line) may end its lines in CRLF and start with a
+    // byte order mark: neither is damage, and a line cut short stays one.
+    const line = written.replace(/^\ufeff/, '').replace(/\r$/, '');
     if (!line.trim()) return;
     const entry = parseLine(line);
     if (entry) {
