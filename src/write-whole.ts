@@ -19,11 +19,15 @@ export async function writeWhole(file: string, content: string): Promise<void> {
 }
 
 /** A write that failed for a full disk as an error naming `file`; any other failure as it was. */
-export function diskFullOr(file: string, error: unknown): unknown {
+export function diskFullOr(
+  file: string,
+  error: unknown,
+  hint = 'free some space on that drive and run the same command again',
+): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== 'ENOSPC' && code !== 'EDQUOT') return error;
   return new RolecastError('E_USAGE', `${displayPath(file)} could not be written: the disk is full`, {
-    hint: 'free some space on that drive and run the same command again',
+    hint,
     cause: error,
   });
 }

@@ -6,6 +6,7 @@ import { type Problem, RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE, PICKED_FILE } from '../load/issue.js';
 import type { SizeTrimNote } from '../load/size-trim-note.js';
+import { diskFullOr } from '../write-whole.js';
 import type { Pool, PoolEntry } from './index.js';
 import { type PickedStory, pickedRecordText, storyFingerprint } from './picked-record.js';
 import { type Selection, selectFromPool } from './select.js';
@@ -137,8 +138,7 @@ function writeRefused(file: string, error: unknown): unknown {
   if (error instanceof RolecastError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EEXIST') return refuseExisting(file);
-  if (code === 'ENOSPC' || code === 'EDQUOT') return diskFull(file, error);
-  return error;
+  return diskFullOr(file, error, 'free some space on that drive and run rolecast new again; no issue was written');
 }
 
 /** What the issue takes from the pool, as its record keeps it. */
@@ -158,12 +158,5 @@ function pickedStories(plan: NewIssuePlan): PickedStory[] {
 function refuseExisting(file: string): RolecastError {
   return new RolecastError('E_USAGE', `${displayPath(file)} already exists`, {
     hint: 'edit that issue, or pick another week with --week',
-  });
-}
-
-function diskFull(file: string, cause: unknown): RolecastError {
-  return new RolecastError('E_USAGE', `${displayPath(file)} could not be written: the disk is full`, {
-    hint: 'free some space on that drive and run rolecast new again; no issue was written',
-    cause,
   });
 }
