@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { RolecastError } from '../../src/errors.js';
+import { minimalIssuePlan } from '../helpers/new-issue-plan.js';
 
 /**
  * `new` on a drive that fills up while issue.json is written: the write names no file (as a
@@ -44,13 +45,6 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const plan = (issueDir: string) =>
-  ({
-    dir: issueDir,
-    manifest: { subject: 's', date: '2026-12-02', summaries: ['pool:a'] },
-    selection: { picked: [] },
-  }) as unknown as Parameters<typeof writeNewIssue>[0];
-
 describe('new when the disk is full', () => {
   it.each([
     ['ENOSPC', 'issue.json'],
@@ -63,7 +57,7 @@ describe('new when the disk is full', () => {
       const issueDir = join(dir, '2026-W49');
       full.code = code;
       full.file = file;
-      const error = await writeNewIssue(plan(issueDir)).then(
+      const error = await writeNewIssue(minimalIssuePlan(issueDir)).then(
         () => undefined,
         (thrown: unknown) => thrown,
       );
@@ -75,7 +69,7 @@ describe('new when the disk is full', () => {
       expect((error as RolecastError).hint).toMatch(/free some space/);
       expect(await readdir(issueDir)).toEqual([]);
       full.code = '';
-      await writeNewIssue(plan(issueDir));
+      await writeNewIssue(minimalIssuePlan(issueDir));
       expect((await readdir(issueDir)).sort()).toEqual(['issue.json', 'picked.json']);
     },
   );

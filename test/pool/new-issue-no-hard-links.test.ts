@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { minimalIssuePlan } from '../helpers/new-issue-plan.js';
 
 /**
  * `new` writes issue.json as a temp file linked in under its name. A folder on a drive that holds
@@ -36,20 +37,13 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const plan = (issueDir: string) =>
-  ({
-    dir: issueDir,
-    manifest: { subject: 's', date: '2026-12-02', summaries: ['pool:a'] },
-    selection: { picked: [] },
-  }) as unknown as Parameters<typeof writeNewIssue>[0];
-
 describe('new on a drive without hard links', () => {
   it.each(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'])(
     'writes issue.json when the link is refused with %s',
     async (code) => {
       dir = await mkdtemp(join(tmpdir(), 'rolecast-nolink-'));
       refuse.code = code;
-      const file = await writeNewIssue(plan(join(dir, '2026-W49')));
+      const file = await writeNewIssue(minimalIssuePlan(join(dir, '2026-W49')));
       expect(JSON.parse(await readFile(file, 'utf8')).summaries).toEqual(['pool:a']);
       expect((await readdir(join(dir, '2026-W49'))).sort()).toEqual(['issue.json', 'picked.json']);
     },
@@ -57,9 +51,9 @@ describe('new on a drive without hard links', () => {
 
   it('still never replaces an issue.json that is there', async () => {
     dir = await mkdtemp(join(tmpdir(), 'rolecast-nolink-'));
-    await writeNewIssue(plan(join(dir, '2026-W49')));
+    await writeNewIssue(minimalIssuePlan(join(dir, '2026-W49')));
     refuse.code = 'EPERM';
-    await expect(writeNewIssue(plan(join(dir, '2026-W49')))).rejects.toThrow(/already exists/);
+    await expect(writeNewIssue(minimalIssuePlan(join(dir, '2026-W49')))).rejects.toThrow(/already exists/);
     expect((await readdir(join(dir, '2026-W49'))).sort()).toEqual(['issue.json', 'picked.json']);
   });
 });
