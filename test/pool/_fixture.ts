@@ -43,3 +43,23 @@ export async function touch(file: string, iso: string): Promise<void> {
   const when = new Date(iso);
   await utimes(file, when, when);
 }
+
+/**
+ * A pool whose only Designer summary is too long for a 30 KB issue: `new` leaves it out for size,
+ * so Designer has none this week.
+ */
+export async function oversizedDesignerPool(): Promise<Awaited<ReturnType<typeof poolProject>>> {
+  const long = Array.from({ length: 600 }, (_, i) => `Sentence ${i} on how design reviews catch problems early.`);
+  return poolProject(
+    {
+      'summaries/design-reviews.json': JSON.stringify({
+        title: 'Design reviews at scale',
+        summary: long.join(' '),
+        roles: ['Designer'],
+        url: 'https://example.org/design-reviews',
+        date: '2026-11-26',
+      }),
+    },
+    { sizeLimitKb: 30, sizeWarnKb: 25 },
+  );
+}

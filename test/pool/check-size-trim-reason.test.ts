@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checksPanel } from '../../src/preview/pages/checks.js';
 import { buildSnapshot } from '../../src/preview/snapshot.js';
 import { runMain, type TempProject } from '../helpers/project.js';
-import { poolProject } from './_fixture.js';
+import { oversizedDesignerPool } from './_fixture.js';
 
 /**
  * When `new` left a role's only summary out for size, check and the preview showed the role as
@@ -14,25 +14,8 @@ import { poolProject } from './_fixture.js';
 let project: TempProject | undefined;
 afterEach(() => project?.cleanup());
 
-const long = Array.from({ length: 600 }, (_, i) => `Sentence ${i} on how design reviews catch problems early.`).join(
-  ' ',
-);
-
 async function trimmedIssue() {
-  project = (
-    await poolProject(
-      {
-        'summaries/design-reviews.json': JSON.stringify({
-          title: 'Design reviews at scale',
-          summary: long,
-          roles: ['Designer'],
-          url: 'https://example.org/design-reviews',
-          date: '2026-11-26',
-        }),
-      },
-      { sizeLimitKb: 30, sizeWarnKb: 25 },
-    )
-  ).project;
+  project = (await oversizedDesignerPool()).project;
   const created = await runMain(project.dir, ['new', '--week', '2026-W49']);
   expect(created.out).toContain('roles with none after the size trim');
   return project;

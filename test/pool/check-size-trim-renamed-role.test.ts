@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runMain, type TempProject } from '../helpers/project.js';
-import { poolProject } from './_fixture.js';
+import { oversizedDesignerPool } from './_fixture.js';
 
 /**
  * picked.json names the roles of what `new` left out for size as roles.yaml named them that day.
@@ -12,26 +12,9 @@ import { poolProject } from './_fixture.js';
 let project: TempProject | undefined;
 afterEach(() => project?.cleanup());
 
-const long = Array.from({ length: 600 }, (_, i) => `Sentence ${i} on how design reviews catch problems early.`).join(
-  ' ',
-);
-
 describe('a role the size trim left with none, renamed in roles.yaml since', () => {
   it('is shown by check under its new name with the reason', async () => {
-    project = (
-      await poolProject(
-        {
-          'summaries/design-reviews.json': JSON.stringify({
-            title: 'Design reviews at scale',
-            summary: long,
-            roles: ['Designer'],
-            url: 'https://example.org/design-reviews',
-            date: '2026-11-26',
-          }),
-        },
-        { sizeLimitKb: 30, sizeWarnKb: 25 },
-      )
-    ).project;
+    project = (await oversizedDesignerPool()).project;
     const created = await runMain(project.dir, ['new', '--week', '2026-W49']);
     expect(created.out).toContain('roles with none after the size trim');
     await writeFile(

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runMain, type TempProject } from '../helpers/project.js';
-import { poolProject } from './_fixture.js';
+import { oversizedDesignerPool } from './_fixture.js';
 
 /**
  * When the size trim left out the only summary picked for a role, `new`'s coverage simply stopped
@@ -11,26 +11,9 @@ import { poolProject } from './_fixture.js';
 let project: TempProject | undefined;
 afterEach(() => project?.cleanup());
 
-const long = Array.from({ length: 600 }, (_, i) => `Sentence ${i} on how design reviews catch problems early.`).join(
-  ' ',
-);
-
 describe('new and a role the size trim leaves empty', () => {
   it('names the role as having none this week, because of the trim', async () => {
-    project = (
-      await poolProject(
-        {
-          'summaries/design-reviews.json': JSON.stringify({
-            title: 'Design reviews at scale',
-            summary: long,
-            roles: ['Designer'],
-            url: 'https://example.org/design-reviews',
-            date: '2026-11-26',
-          }),
-        },
-        { sizeLimitKb: 30, sizeWarnKb: 25 },
-      )
-    ).project;
+    project = (await oversizedDesignerPool()).project;
     const created = await runMain(project.dir, ['new', '--week', '2026-W49']);
     expect(created.code).toBe(0);
     expect(created.out).toMatch(/summaries\/design-reviews\.json \(Designer\)/);
