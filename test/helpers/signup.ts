@@ -31,6 +31,8 @@ export interface SignupServer {
 
 export async function startSignupServer(options: {
   secret: string;
+  /** Keys links were signed with before `secret` (ROLECAST_SECRET_PREVIOUS): verified, never used to sign. */
+  previousSecrets?: readonly string[];
   now: () => Date;
   readers?: Partial<ResolvedConfig['readers']>;
   /** Wraps the store the pages use (to make it fail); `store` stays the plain one. */
@@ -54,6 +56,7 @@ export async function startSignupServer(options: {
     store: options.wrap ? options.wrap(store) : store,
     suppressions,
     secret: options.secret,
+    previousSecrets: options.previousSecrets,
     mailer: {
       send: async (mail) => {
         if (options.refuseMail) throw options.refuseMail(mail);
@@ -67,6 +70,7 @@ export async function startSignupServer(options: {
   const server: UnsubscribeServer = await startUnsubscribeServer({
     config,
     secret: options.secret,
+    ...(options.previousSecrets ? { previousSecrets: options.previousSecrets } : {}),
     suppressions,
     port: 0,
     routes: readers.routes,
