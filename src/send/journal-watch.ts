@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { canonicalAddress } from '../address.js';
-import { journalFiles, journalLocations, parseJournal, readIfFile } from './journal.js';
+import { damagedJournalError, journalFiles, journalLocations, parseJournal, readIfFile } from './journal.js';
 import { listedFolder } from './listed-folder.js';
 import { linkHops } from './state-file.js';
 
@@ -14,8 +14,15 @@ import { linkHops } from './state-file.js';
  * one again only when it may have changed (see listed-folder.ts): a journal made, set aside or
  * removed, or a link pointed elsewhere, is seen at the next look. A journal found is read again
  * only when its size, time or inode moved, as appending to it moves no folder.
+ *
+ * A damaged line whose reader cannot be told (its check failed, or no address reads in it) counts
+ * every address-like string in it as unsubscribed; with `stopOnDamage` (a send, whose next message
+ * may be to the reader it named) each look throws instead, naming the journal and the line.
  */
-export function journaledAddresses(stateFile: string): (email: string) => string | undefined {
+export function journaledAddresses(
+  stateFile: string,
+  options: { stopOnDamage?: boolean } = {},
+): (email: string) => string | undefined {
   const listings = new Map<string, () => readonly string[]>();
   const namesIn = (folder: string) => {
     let list = listings.get(folder);
@@ -32,6 +39,7 @@ export function journaledAddresses(stateFile: string): (email: string) => string
   let seen = '';
   // By address, the reason of its first entry, as a replay keeps the first record.
   let addresses = new Map<string, string>();
+  let damage: Error | undefined;
   const locate = () => {
     const hops = linkHops(stateFile);
     folders = [...new Set(hops.map((hop) => dirname(hop)))];
@@ -59,16 +67,25 @@ export function journaledAddresses(stateFile: string): (email: string) => string
     }
     if (signature !== seen) {
       addresses = new Map();
+      damage = undefined;
       for (const file of present) {
         const text = readIfFile(file);
         if (text === undefined) continue;
-        for (const entry of parseJournal(text).entries) {
+        const parsed = parseJournal(text);
+        for (const entry of parsed.entries) {
           const email = canonicalAddress(entry.email);
           if (!addresses.has(email)) addresses.set(email, entry.reason || 'unsubscribe');
         }
+        for (const suspect of parsed.suspects) {
+          const email = canonicalAddress(suspect);
+          if (!addresses.has(email)) addresses.set(email, 'unsubscribe');
+        }
+        if (parsed.damaged.length > 0 && !damage)
+          damage = damagedJournalError(file.replace(/\.replaying-[^/]*$/, ''), parsed);
       }
       seen = signature;
     }
+    if (damage && options.stopOnDamage) throw damage;
     return addresses.size > 0 ? addresses.get(canonicalAddress(email)) : undefined;
   };
 }

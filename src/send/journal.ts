@@ -14,12 +14,12 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { canonicalAddress } from '../address.js';
 import { append } from '../append.js';
-import { insertBounceEvent, journaledBounceRecord } from '../bounces/event-row-sqlite.js';
+import { insertBounceEvent } from '../bounces/event-row-sqlite.js';
 import { ensureBounceSchema } from '../bounces/schema-sqlite.js';
-import type { BounceRecord } from '../bounces/store.js';
 import { RolecastError } from '../errors.js';
 import { suppressionInsert } from '../state/sqlite/suppression-insert.js';
-import { addressesIn, readDamagedLine } from './journal-lines.js';
+import { withCheck } from './journal-check.js';
+import { type JournalEntry, readJournalLine } from './journal-line-read.js';
 import { sqlitePath } from './state-file.js';
 import type { StateDb } from './store.js';
 
@@ -34,19 +34,7 @@ import type { StateDb } from './store.js';
  * renamed file, which the next replay applies again; applying twice changes nothing.
  */
 
-export interface JournalEntry {
-  email: string;
-  reason: string;
-  source: string;
-  /** ISO time of the request. */
-  at: string;
-  /**
-   * The bounce or complaint behind the suppression, when one was journaled because the state file
-   * took no writes: recorded in `bounce_events` when the journal is applied. Earlier releases wrote
-   * no such field and ignore it.
-   */
-  event?: BounceRecord;
-}
+export type { JournalEntry } from './journal-line-read.js';
 
 export interface ReplayResult {
   /** Lines read from the journal(s). */
@@ -83,7 +71,8 @@ export function journalPath(stateFile: string): string {
  * (a duplicate line is harmless), so it can never vanish with the renamed copy.
  */
 export function appendToJournal(file: string, entry: JournalEntry): void {
-  const line = `${JSON.stringify({ ...entry, email: canonicalAddress(entry.email) })}\n`;
+  // The check last: a line damaged on disk is told from one written so (see journal-check.ts).
+  const line = `${withCheck(JSON.stringify({ ...entry, email: canonicalAddress(entry.email) }))}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
     const written = appendLine(file, line);
     if (stillAt(file, written)) return;
@@ -141,67 +130,44 @@ export interface ParsedJournal {
   /** Lines cut short before their address ended: never answered, passed over. */
   unreadable: number;
   cutShort: number[];
-  /** Lines that do not parse but whose address was read: suppressed all the same. */
+  /** Lines damaged whose every address was still read (or put back by their check): suppressed all the same. */
   readAround: number[];
-  /** Lines with no address to read that are not a write cut short: an answered unsubscribe may be lost. */
+  /** Lines whose reader cannot be told: an answered unsubscribe may be lost. */
   damaged: number[];
+  /** Of those, lines whose check failed: what reads as an address in them may not be the one written. */
+  unverified: number[];
+  /** Address-like strings in damaged lines, and prefixes of them: maybe a reader's, never mailed. */
+  suspects: string[];
 }
 
 /** The entries of a journal's text, and the 1-based numbers of the lines that are not a whole entry. */
 export function parseJournal(text: string): ParsedJournal {
-  const parsed: ParsedJournal = { entries: [], unreadable: 0, cutShort: [], readAround: [], damaged: [] };
+  const parsed: ParsedJournal = {
+    entries: [],
+    unreadable: 0,
+    cutShort: [],
+    readAround: [],
+    damaged: [],
+    unverified: [],
+    suspects: [],
+  };
   text.split('\n').forEach((written, index) => {
     // A journal saved by an editor (after mending a line) may end its lines in CRLF and start with a
     // byte order mark: neither is damage, and a line cut short stays one.
     const line = written.replace(/^\ufeff/, '').replace(/\r$/, '');
     if (!line.trim()) return;
-    const entry = parseLine(line);
-    if (entry) {
-      parsed.entries.push(entry);
-      // A line that parses may still hold another reader's address (two lines merged, the field
-      // written twice): JSON.parse keeps the last, and every one of them is suppressed.
-      const others = addressesIn(line).filter((email) => canonicalAddress(email) !== canonicalAddress(entry.email));
-      const { event: _event, ...fields } = entry;
-      for (const email of others) parsed.entries.push({ ...fields, email, source: 'journal (damaged line)' });
-      if (others.length > 0) parsed.readAround.push(index + 1);
-      return;
+    const reading = readJournalLine(line);
+    append(parsed.entries, reading.entries);
+    if (reading.kind === 'read-around') parsed.readAround.push(index + 1);
+    else if (reading.kind === 'cut-short') parsed.cutShort.push(index + 1);
+    else if (reading.kind === 'damaged') {
+      parsed.damaged.push(index + 1);
+      if (reading.unverified) parsed.unverified.push(index + 1);
+      append(parsed.suspects, reading.suspects ?? []);
     }
-    const damaged = readDamagedLine(line);
-    if (damaged.kind === 'address') {
-      for (const email of damaged.emails)
-        parsed.entries.push({
-          email,
-          reason: damaged.reason ?? 'unsubscribe',
-          source: 'journal (damaged line)',
-          at: new Date().toISOString(),
-        });
-      parsed.readAround.push(index + 1);
-    } else if (damaged.kind === 'cut-short') parsed.cutShort.push(index + 1);
-    else parsed.damaged.push(index + 1);
   });
   parsed.unreadable = parsed.cutShort.length;
   return parsed;
-}
-
-function parseLine(line: string): JournalEntry | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { email, reason, source, at, event } = value as Record<string, unknown>;
-  if (typeof email !== 'string' || !email.includes('@')) return undefined;
-  const time = typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : new Date().toISOString();
-  const record = journaledBounceRecord(event);
-  return {
-    email,
-    reason: typeof reason === 'string' ? reason : 'unsubscribe',
-    source: typeof source === 'string' ? source : 'journal',
-    at: time,
-    ...(record && canonicalAddress(record.email) === canonicalAddress(email) ? { event: record } : {}),
-  };
 }
 
 /**
@@ -234,7 +200,7 @@ export function replayJournal(db: StateDb): ReplayResult {
     if (text === undefined) continue;
     const parsed = parseJournal(text);
     // Applied without that line, the journal would be deleted and its reader mailed: left in place.
-    if (parsed.damaged.length > 0) throw damagedJournalError(file, parsed.damaged);
+    if (parsed.damaged.length > 0) throw damagedJournalError(file, parsed);
     append(entries, parsed.entries);
     result.unreadable += parsed.unreadable;
     // Named as the journal the user knows: the copy set aside is gone once applied.
@@ -288,15 +254,25 @@ export function applyUnsubscribeJournal(db: StateDb): ReplayResult {
   }
 }
 
-function damagedJournalError(file: string, lines: number[]): RolecastError {
-  const where = lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.join(', ')}`;
-  return new RolecastError(
-    'E_STATE_DAMAGED',
-    `the unsubscribe journal ${file} is damaged at ${where}: no address can be read there, so an unsubscribe it held would be lost`,
-    {
-      hint: `open the file and write the reader's address back into that line as {"email":"…"} if you can tell it (your web server's access log shows when the request came), or delete the line; then run the same command again. The journal was left as it was; nothing was sent`,
-    },
-  );
+export function damagedJournalError(
+  file: string,
+  parsed: Pick<ParsedJournal, 'damaged' | 'unverified'>,
+): RolecastError {
+  const where = (lines: number[]) => (lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.join(', ')}`);
+  const unreadable = parsed.damaged.filter((line) => !parsed.unverified.includes(line));
+  const what = [
+    ...(unreadable.length > 0
+      ? [`${where(unreadable)}: no address can be read there, so an unsubscribe it held would be lost`]
+      : []),
+    ...(parsed.unverified.length > 0
+      ? [
+          `${where(parsed.unverified)}: the line fails its check, so an address read there may not be the one written and that reader could be mailed`,
+        ]
+      : []),
+  ].join('; and at ');
+  return new RolecastError('E_STATE_DAMAGED', `the unsubscribe journal ${file} is damaged at ${what}`, {
+    hint: `open the file and write the reader's address back into that line as {"email":"…"} if you can tell it (your web server's access log shows when the request came), or delete the line; then run the same command again. The journal was left as it was; nothing was sent`,
+  });
 }
 
 function message(error: unknown): string {

@@ -121,7 +121,13 @@ describe('one-click POST while the state database is locked', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('You are unsubscribed');
     expect(journalLines()).toEqual([
-      { email: READER, reason: 'unsubscribe', source: 'one-click', at: expect.any(String) },
+      {
+        email: READER,
+        reason: 'unsubscribe',
+        source: 'one-click',
+        at: expect.any(String),
+        sum: expect.stringMatching(/^[0-9a-f]{12}$/),
+      },
     ]);
     expect(suppressed()).toEqual([]);
     expect(logged.join('\n')).toContain('journal');

@@ -89,5 +89,6 @@ export function sqliteSuppressions(db: StateDb): Suppressions {
  */
 function journaledNow(db: StateDb): (email: string) => string | undefined {
   if (db.memory || !db.name) return () => undefined;
-  return journaledAddresses(db.name);
+  // A send or test send stops at a damaged line rather than mail the reader it may name.
+  return journaledAddresses(db.name, { stopOnDamage: true });
 }

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The check each journal line carries: the first 12 hex digits of the SHA-256 of the line as
+ * written without it, in a last field `"sum"`. Damage on disk that turns one address into another
+ * well-formed one (a flipped byte, a closing quote overwritten) is then told from a real line.
+ * Lines written by earlier releases carry no check and read as before.
+ */
+
+const SUM_FIELD = ',"sum":"';
+const SUMMED = /,"sum":"([0-9a-f]{12})"\}$/;
+const SUM_DIGITS = 12;
+
+/** `{"email":…}` as JSON.stringify wrote it → the same line with its check as the last field. */
+export function withCheck(json: string): string {
+  return `${json.slice(0, -1)}${SUM_FIELD}${sumOf(json)}"}`;
+}
+
+export type CheckedLine =
+  /** Written without a check (an earlier release, a line mended by hand): read as before. */
+  | { kind: 'unchecked' }
+  /** Its check holds: `content` is the line as written, without the check. */
+  | { kind: 'sound'; content: string }
+  /** One character was damaged and the check put it back: `content` is the line as written. */
+  | { kind: 'repaired'; content: string }
+  /** The check fails and no single-character mend satisfies it: whom the line named is unknown. */
+  | { kind: 'failed' };
+
+export function checkLine(line: string): CheckedLine {
+  const match = SUMMED.exec(line);
+  if (!match) return { kind: 'unchecked' };
+  const written = match[1]!;
+  const content = `${line.slice(0, match.index)}}`;
+  if (sumOf(content) === written) return { kind: 'sound', content };
+  const mended = mendOneCharacter(content, written);
+  return mended === undefined ? { kind: 'failed' } : { kind: 'repaired', content: mended };
+}
+
+/** Whether a line that is not a checked line still shows a check of its own (damage hit its end). */
+export function showsCheck(line: string): boolean {
+  return line.includes('"sum":"');
+}
+
+function sumOf(content: string): string {
+  return createHash('sha256').update(content).digest('hex').slice(0, SUM_DIGITS);
+}
+
+// What a write of ours holds: printable ASCII (JSON.stringify escapes nothing else that matters
+// here, and addresses are stored canonical). A damaged byte is tried as each of them in turn.
+const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
+
+/**
+ * The one line that differs from `content` in a single character and matches `written`, when there
+ * is exactly one. A flipped bit, or one byte overwritten, is mended; a byte that decoded as U+FFFD
+ * (a flip that broke UTF-8) counts as one character. The sum's own digits may be the damaged part.
+ */
+function mendOneCharacter(content: string, written: string): string | undefined {
+  const found = new Set<string>();
+  const expected = sumOf(content);
+  // Damage to one digit of the check itself: the line is whole.
+  if ([...written].filter((digit, i) => digit !== expected[i]).length === 1) found.add(content);
+  const chars = [...content];
+  chars.forEach((original, at) => {
+    for (const candidate of PRINTABLE) {
+      if (candidate === original) continue;
+      const tried = [...chars.slice(0, at), candidate, ...chars.slice(at + 1)].join('');
+      if (sumOf(tried) === written) found.add(tried);
+    }
+  });
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
+// Characters an address is made of; quotes, backslashes, commas and controls end one.
+const ADDRESS_LIKE = /[A-Za-z0-9.!#$%&'*+/=?^_`|~-]+@[A-Za-z0-9.-]+/g;
+
+/**
+ * Every address-like string in a damaged line, with each one's prefixes that could be the address
+ * cut at the damage (`bob@example.comr` may be `bob@example.com` with the closing quote damaged).
+ */
+export function addressLikeStrings(line: string, withPrefixes: boolean): string[] {
+  const found = new Set<string>();
+  for (const [token] of line.matchAll(ADDRESS_LIKE)) {
+    const at = token.indexOf('@');
+    if (at < 1) continue;
+    found.add(token);
+    if (!withPrefixes) continue;
+    for (let end = at + 2; end < token.length; end++) {
+      const prefix = token.slice(0, end);
+      if (/@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(prefix) && /[A-Za-z0-9]$/.test(prefix)) found.add(prefix);
+    }
+  }
+  return [...found];
+}
