@@ -1,4 +1,4 @@
-import { RolecastError } from '../errors.js';
+import { EXIT, RolecastError } from '../errors.js';
 import type { Wave } from './plan.js';
 import type { WaveStatus } from './store.js';
 
@@ -143,15 +143,16 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
       const detail = result.detail ?? 'some messages were not delivered';
       // `failed` marks a wave started and not finished: a later run finishes it whatever the time.
       if (result.stop) await markAfterError(() => store.mark(wave.utc, 'failed', detail));
-      else await store.mark(wave.utc, 'failed', detail);
+      else await markAfterSending(wave, () => store.mark(wave.utc, 'failed', detail));
       emit({ type: 'incomplete', wave, detail });
       report.waves.push({ wave, outcome: 'incomplete', lateMs });
       if (result.stop) throw result.stop;
       continue;
     }
-    await store.mark(wave.utc, 'sent');
+    // Its messages are in the ledger already: said before the mark, which a full disk may refuse.
     emit({ type: 'sent', wave });
     report.waves.push({ wave, outcome: 'sent', lateMs });
+    await markAfterSending(wave, () => store.mark(wave.utc, 'sent'));
   }
   return report;
 }
@@ -172,6 +173,26 @@ async function markAfterError(mark: () => unknown): Promise<void> {
     await mark();
   } catch {
     // The error being thrown says what happened; a wave left `sending` is resumed as started.
+  }
+}
+
+/**
+ * A wave's mark once its messages went out: when the state refuses it (a full disk), the run stops
+ * before any later wave, saying the wave went out and that running again mails nobody twice.
+ */
+async function markAfterSending(wave: Wave, mark: () => unknown): Promise<void> {
+  try {
+    await mark();
+  } catch (error) {
+    throw new RolecastError(
+      'E_STATE_WRITE',
+      `the wave at ${wave.utc} went out (its messages are recorded in the ledger), but the schedule could not record it: ${error instanceof Error ? error.message : String(error)}; no later wave was sent`,
+      {
+        exitCode: EXIT.sendFailed,
+        hint: 'free some space (or make the state file writable) and run the same command again: the wave is finished as one already started, so no reader recorded is mailed again, and the later waves follow',
+        cause: error,
+      },
+    );
   }
 }
 
