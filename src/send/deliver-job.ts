@@ -60,6 +60,9 @@ export interface Greylisted {
 
 const NOTHING_HELD = () => {};
 
+/** How many times one message's failed last look is made again before the run stops (see RunOptions.lookAgain). */
+const LOOK_RECOVERIES = 3;
+
 /**
  * One job with its retries; undefined when the run was aborted before it started, or when its end
  * of data was withheld after a failed ledger write (never completed: the next run sends it).
@@ -81,6 +84,19 @@ export async function deliverJob(
   }
   let throttledAttempts = task.throttledAttempts ?? 0;
   const greylists = task.greylists ?? 0;
+  // A last look that failed for a moment is made again before the message is tried again (nothing
+  // of it was sent); a few such recoveries at most, so a look that keeps failing still stops the run.
+  let lookRecoveries = 0;
+  const lookedAgain = async (failed: Error): Promise<Error | undefined> => {
+    if (!options.lookAgain || lookRecoveries >= LOOK_RECOVERIES) return failed;
+    lookRecoveries++;
+    try {
+      await options.lookAgain(job.email, options.signal);
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error : failed;
+    }
+  };
   for (let attempt = (task.attempts ?? 0) + 1; ; attempt++) {
     try {
       await options.limiter.take(options.signal);
@@ -99,7 +115,12 @@ export async function deliverJob(
       await options.confirmSuppressions?.(options.signal);
     } catch (error) {
       slots.release();
-      return isLookFailed(error) && !options.signal?.aborted ? { unread: error } : undefined;
+      if (!isLookFailed(error) || options.signal?.aborted) return undefined;
+      const still = await lookedAgain(error);
+      if (options.signal?.aborted) return undefined;
+      if (still) return { unread: still };
+      attempt--;
+      continue;
     }
     const suppressed = job.suppressedSince?.();
     if (suppressed !== undefined) {
@@ -134,7 +155,15 @@ export async function deliverJob(
       if (error instanceof LocalWriteError) throw error;
       // Not sent again by the transport: its reader was suppressed while it waited, and nothing was taken.
       // Its last look could not be made once it had its connection: nothing of it was sent.
-      if (isLookFailed(error)) return options.signal?.aborted ? undefined : { unread: error };
+      if (isLookFailed(error)) {
+        if (options.signal?.aborted) return undefined;
+        const still = await lookedAgain(error);
+        if (options.signal?.aborted) return undefined;
+        if (still) return { unread: still };
+        // Looked at again: the same try once more, not counted as one.
+        attempt--;
+        continue;
+      }
       if ((error as { code?: unknown } | null)?.code === MESSAGE_WITHDRAWN) {
         // As the transport was told: a suppression only journaled yet is known to `suppressedNow`.
         const reason = lastReason(job);

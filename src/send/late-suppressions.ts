@@ -15,7 +15,8 @@ import { suppressionIndex } from '../state/suppression-index.js';
  *   message has its connection's turn, and the pool again once it has the connection itself when it
  *   waited for it, so a suppression committed before then stops the message.
  * A look right before a message that cannot be made (the database unreachable, the state file's
- * counter unreadable) never counts as "nobody new": the message is not started (see run.ts).
+ * counter unreadable) never counts as "nobody new": the message is not started (see run.ts). On the
+ * state file such a look is made again for a few seconds (`lookAgain`) before the run stops.
  */
 export interface LateSuppressions {
   /** The reason an address was suppressed since the plan ('' without one), or undefined, as last known. */
@@ -33,6 +34,13 @@ export interface LateSuppressions {
    * message must not start.
    */
   confirm?: ((signal?: AbortSignal) => Promise<void>) | undefined;
+  /**
+   * After `reasonNow` threw: looks again as it does every INSTANT_LOOK_RETRY_MS for up to
+   * `patienceMs` (INSTANT_LOOK_PATIENCE_MS by default), so one passing EMFILE or EIO does not stop
+   * a long send. Resolves once a look succeeded; rejects with a `LOOK_FAILED` error after that, or
+   * once the signal is aborted. Absent where `confirm` waits itself.
+   */
+  lookAgain?: ((email: string, signal?: AbortSignal) => Promise<void>) | undefined;
   /** How many addresses were suppressed since the plan, as far as the last check knows. */
   readonly known: number;
   stop(): void;
@@ -43,6 +51,10 @@ export const LATE_SUPPRESSION_CHECK_MS = 1000;
 /** How long a send waits for the list to be readable again before a message (see send workers' outage patience). */
 export const LOOK_PATIENCE_MS = 300_000;
 const LOOK_RETRY_MS = 1000;
+
+/** The same on the state file, whose looks fail only for a moment (a file descriptor short, a read retried). */
+export const INSTANT_LOOK_PATIENCE_MS = 5000;
+const INSTANT_LOOK_RETRY_MS = 50;
 
 /**
  * The code of a look right before a message that could not be made: the message is not started,
@@ -178,23 +190,40 @@ export function watchSuppressions(
     }
   };
   const reason = (email: string) => (index.isSuppressed(email) ? (index.reason(email) ?? '') : undefined);
+  const reasonNow = (email: string): string | undefined => {
+    lookNow();
+    const known = reason(email);
+    if (known !== undefined) return known;
+    // Journaled by `serve` (the state file took no writes), not yet applied: counted by its reason all the same.
+    try {
+      return instant?.journaled(email);
+    } catch (error) {
+      warn(error);
+      throw lookFailed(error);
+    }
+  };
+  const lookAgain = async (email: string, runSignal?: AbortSignal): Promise<void> => {
+    const patienceMs = options.patienceMs ?? INSTANT_LOOK_PATIENCE_MS;
+    const signal =
+      runSignal && options.signal ? AbortSignal.any([options.signal, runSignal]) : (runSignal ?? options.signal);
+    const since = performance.now();
+    for (;;) {
+      try {
+        reasonNow(email);
+        return;
+      } catch (error) {
+        if (!isLookFailed(error) || signal?.aborted || performance.now() - since >= patienceMs) throw error;
+      }
+      await pause(Math.min(INSTANT_LOOK_RETRY_MS, patienceMs), signal);
+    }
+  };
   const timer = setInterval(() => void fresh(), options.everyMs ?? LATE_SUPPRESSION_CHECK_MS);
   timer.unref();
   return {
     reason,
-    reasonNow(email) {
-      lookNow();
-      const known = reason(email);
-      if (known !== undefined) return known;
-      // Journaled by `serve` (the state file took no writes), not yet applied: counted by its reason all the same.
-      try {
-        return instant?.journaled(email);
-      } catch (error) {
-        warn(error);
-        throw lookFailed(error);
-      }
-    },
+    reasonNow,
     confirm: instant ? undefined : confirm,
+    lookAgain: instant ? lookAgain : undefined,
     get known() {
       return byEmail.size;
     },

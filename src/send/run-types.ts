@@ -82,6 +82,12 @@ export interface RunOptions {
    * LOOK_FAILED error when the list could not be read, or once the run's `signal` is aborted.
    */
   confirmSuppressions?: ((signal?: AbortSignal) => Promise<void>) | undefined;
+  /**
+   * After a job's last look failed (`suppressedNow` threw, nothing of its message sent): looks again
+   * for a short while (see LateSuppressions.lookAgain); the message is tried once a look succeeded,
+   * and the run stops as without it when none did. Absent: the run stops at the first failed look.
+   */
+  lookAgain?: ((email: string, signal?: AbortSignal) => Promise<void>) | undefined;
   /** A job whose reader was suppressed before one of its tries: nothing sent, nothing recorded. */
   onSuppressed?: (job: SendJob, reason: string) => void;
 }

@@ -293,6 +293,7 @@ async function sendLoaded(
     const stateLost = new AbortController();
     late = watchSuppressions(store.suppressions, cursor, {
       everyMs: options.lateSuppressionCheckMs,
+      patienceMs: options.lookPatienceMs,
       log,
       onStateLost: () => stateLost.abort(),
     });
@@ -346,6 +347,7 @@ async function sendLoaded(
       retryBaseMs: config.send.retryBaseMs,
       greylistRetryMs: config.send.greylistRetryMs,
       confirmSuppressions: watched.confirm,
+      lookAgain: watched.lookAgain,
       onFirstGreylisted: (failure, retryMs) => log(greylistingNotice(failure.response, retryMs)),
       signal: options.signal ? AbortSignal.any([options.signal, stateLost.signal]) : stateLost.signal,
       onSuppressed(job, reason) {
