@@ -6,6 +6,7 @@ import { deliveryChannel } from '../send/channel.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
 import { coversPartOfList, resendGeneration } from '../send/ledger.js';
 import { abortedRun, smtpUrlHasLogin } from '../send/report.js';
+import { LOOK_FAILED_STOP } from '../send/retry.js';
 import { outboxFolders, refuseDrafts } from '../send/send-issue.js';
 import { warnIfStateLost } from '../send/state-loss.js';
 import type { StateLock, StateStore } from '../state/contract.js';
@@ -83,6 +84,7 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
   let lock: StateLock | undefined;
   let started = false;
   let interrupted = false;
+  let lookStopped = false;
   let undelivered = 0;
   let resendSince: string | undefined;
   try {
@@ -147,6 +149,20 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
             });
             return { complete: false, detail: `stopped, ${open} message(s) not delivered yet`, stop };
           }
+          // The list unreadable past its patience: a later wave would start unchecked messages, or
+          // stop the same way, hours apart and unwatched; the run ends here, the wave left open.
+          if (report.stopped?.startsWith(LOOK_FAILED_STOP)) {
+            lookStopped = true;
+            const reason = report.stopped.slice(LOOK_FAILED_STOP.length);
+            const stop = new RolecastError(
+              'E_SEND_FAILED',
+              `the scheduled send stopped: ${reason}; the later waves were not started`,
+              {
+                hint: 'run the same command again once the state database can be read: waves and messages already sent are not sent again',
+              },
+            );
+            return { complete: false, detail: `stopped, ${open} message(s) not delivered yet`, stop };
+          }
           if (report.aborted !== undefined) {
             const { message, hint } = abortedRun(report.aborted, smtpUrlHasLogin(options.send.env?.SMTP_URL));
             const stop = new RolecastError('E_SEND_FAILED', message, { hint });
@@ -165,7 +181,7 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
     return incomplete ? EXIT.sendFailed : EXIT.ok;
   } catch (error) {
     const wasInterrupted = interrupted || (error instanceof RolecastError && error.code === 'E_INTERRUPTED');
-    const aborted = error instanceof RolecastError && error.code === 'E_SEND_FAILED';
+    const aborted = error instanceof RolecastError && error.code === 'E_SEND_FAILED' && !lookStopped;
     try {
       if (started) await ledger?.finishRun(wasInterrupted ? 'interrupted' : aborted ? 'aborted' : 'failed');
     } catch {
