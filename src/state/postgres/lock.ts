@@ -1,4 +1,5 @@
-import { type Pool, transaction } from '../../db/postgres.js';
+import { type Pool, type PoolClient, transaction } from '../../db/postgres.js';
+import { RolecastError } from '../../errors.js';
 import {
   holderOf,
   type LockOptions,
@@ -9,6 +10,7 @@ import {
   noteHeld,
 } from '../../send/lock.js';
 import type { StateLock } from '../contract.js';
+import { LIVE_WORKER, NOW } from './queue-plan.js';
 
 /**
  * The send lock in PostgreSQL, with the rules of the SQLite lock (send/lock.ts): one sender per
@@ -28,6 +30,9 @@ export async function postgresLock(pool: Pool, issueId: string, options: LockOpt
     );
     const decided = lockDecision(existing.rows[0], options.breakLock);
     if (decided.refusedBy) return decided;
+    // The one sender must not start beside workers: it would mail the readers they hold, not yet recorded, again.
+    const workers = await liveWorkersOf(client, issueId);
+    if (workers.length > 0) return { ...decided, workers };
     await client.query(
       `INSERT INTO locks (issue_id, pid, host, token, started_at, proc_start) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (issue_id) DO UPDATE SET pid = excluded.pid, host = excluded.host, token = excluded.token,
@@ -43,6 +48,16 @@ export async function postgresLock(pool: Pool, issueId: string, options: LockOpt
     noteHeld(row.token, false);
     throw lockedError(issueId, decision.refusedBy, 'postgres');
   }
+  if ('workers' in decision) {
+    noteHeld(row.token, false);
+    throw new RolecastError(
+      'E_LOCKED',
+      `${decision.workers.length} send worker(s) of ${issueId} are running (${decision.workers.join(', ')}): a scheduled send beside them would mail the readers they hold a second time`,
+      {
+        hint: 'wait for them to finish (`rolecast status` lists them), or stop them (Ctrl-C), then run the scheduled send again: readers already sent are not sent again',
+      },
+    );
+  }
   let released = false;
   return {
     tookOverFrom: holderOf(decision.tookOver),
@@ -53,4 +68,15 @@ export async function postgresLock(pool: Pool, issueId: string, options: LockOpt
       await pool.query('DELETE FROM locks WHERE issue_id = $1 AND token = $2', [issueId, row.token]);
     },
   };
+}
+
+/** Send workers of the issue whose heartbeat is within their lease, as "pid P on HOST" (none before any worker ran). */
+async function liveWorkersOf(client: PoolClient, issueId: string): Promise<string[]> {
+  const table = await client.query<{ found: string | null }>("SELECT to_regclass('send_workers')::text AS found");
+  if (!table.rows[0]?.found) return [];
+  const live = await client.query<{ host: string; pid: number }>(
+    `SELECT host, pid FROM send_workers w WHERE issue_id = $1 AND ${LIVE_WORKER(NOW(2))} ORDER BY started_at`,
+    [issueId, null],
+  );
+  return live.rows.map((w) => `pid ${w.pid} on ${w.host}`);
 }
