@@ -125,6 +125,12 @@ export const ConfigSchema = z.object({
       socketTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS).default(60_000),
       /** The wait for the reply to a message's final dot (RFC 5321: 10 minutes); not retried when it runs out. */
       finalReplyTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS).default(600_000),
+      /**
+       * smtp:// to any server only over STARTTLS, password or not. Off, TLS is insisted on only to
+       * carry a password to a server elsewhere: a relay on the LAN that takes mail by address
+       * often offers no TLS at all.
+       */
+      requireTls: z.boolean().default(false),
     })
     .default({
       concurrency: 5,
@@ -137,6 +143,7 @@ export const ConfigSchema = z.object({
       greetingTimeoutMs: 30_000,
       socketTimeoutMs: 60_000,
       finalReplyTimeoutMs: 600_000,
+      requireTls: false,
     }),
   /** Signup, confirmation and preferences pages served by `rolecast serve` (see src/serve/readers). */
   readers: z

@@ -13,6 +13,7 @@ import {
   parseSmtpUrl,
   readDkim,
   shownUser,
+  tlsRequiredBy,
 } from './transport.js';
 import { wireSupported } from './wire/pool.js';
 
@@ -38,6 +39,7 @@ export async function smtpTransport(
   return createSmtpTransport({
     url: env.smtpUrl!,
     concurrency: options.concurrency ?? config.send.concurrency,
+    requireTls: config.send.requireTls,
     dkim: await readDkim(env),
     log: options.log,
     // Config first, then what the caller (tests, embedding code) overrides.
@@ -55,7 +57,11 @@ export async function smtpTransport(
 export function describeTransport(project: Project, env: Environment, options: SendOptions): string {
   if (env.smtpUrl && !options.outbox) {
     const parsed = parseSmtpUrl(env.smtpUrl);
-    const tls = parsed.secure ? 'TLS' : 'STARTTLS when offered';
+    const tls = parsed.secure
+      ? 'TLS'
+      : tlsRequiredBy(parsed, project.config.send)
+        ? 'STARTTLS required'
+        : 'STARTTLS when offered';
     const user = shownUser(env.smtpUrl, parsed);
     return `send over SMTP to ${parsed.host}:${parsed.port} (${tls}${user === undefined ? '' : `, as ${user}`})`;
   }

@@ -19,6 +19,7 @@ export function singleMessageTransport(
   return createSmtpTransport({
     url: smtpUrl,
     concurrency: 1,
+    requireTls: config.send.requireTls,
     dkim,
     log,
     timeouts: {

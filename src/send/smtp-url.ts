@@ -31,6 +31,8 @@ export interface SmtpSettings {
   concurrency: number;
   dkim?: DkimSettings | undefined;
   timeouts?: Partial<SmtpTimeouts> | undefined;
+  /** send.requireTls: smtp:// goes on only after STARTTLS, to every server, with or without a password. */
+  requireTls?: boolean | undefined;
   /** Notices for the person running the command, e.g. credentials the server gave no way to use. */
   log?: ((line: string) => void) | undefined;
 }
@@ -46,9 +48,7 @@ export function smtpPoolOptions(parsed: ParsedSmtpUrl, settings: Omit<SmtpSettin
     port: parsed.port,
     secure: parsed.secure,
     ...(parsed.auth ? { auth: parsed.auth } : {}),
-    // smtp:// upgrades with STARTTLS; a password never crosses the network in clear text, so
-    // insist on the upgrade unless the server is on this machine.
-    requireTLS: !parsed.secure && parsed.auth !== undefined && !isLoopbackHost(parsed.host),
+    requireTLS: !parsed.secure && tlsRequiredBy(parsed, settings) !== undefined,
     // For the same reason a server on this machine may have a certificate nobody signed: a local
     // relay often offers STARTTLS with one (Debian's Postfix with its "snakeoil" certificate),
     // which would otherwise stop every send.
@@ -61,6 +61,21 @@ export function smtpPoolOptions(parsed: ParsedSmtpUrl, settings: Omit<SmtpSettin
     socketTimeout: timeouts.socketMs,
     logger: false,
   };
+}
+
+/**
+ * Why an smtp:// connection must upgrade with STARTTLS before anything else is sent, if it must: a
+ * password never crosses the network in clear text unless the server is on this machine, and
+ * send.requireTls asks it of every server, so that something on the way that removes the
+ * STARTTLS offer cannot read the readers' mail either.
+ */
+export function tlsRequiredBy(
+  parsed: ParsedSmtpUrl,
+  settings: Pick<SmtpSettings, 'requireTls'>,
+): 'setting' | 'password' | undefined {
+  if (parsed.secure) return undefined;
+  if (settings.requireTls) return 'setting';
+  return parsed.auth !== undefined && !isLoopbackHost(parsed.host) ? 'password' : undefined;
 }
 
 /**

@@ -4,7 +4,14 @@ import { needsSmtpUtf8 } from '../address.js';
 import { redactUrl } from '../config/env.js';
 import { wirePayloadOf } from './message.js';
 import { credentialScrubber, scrubError } from './scrub.js';
-import { DEFAULT_SMTP_TIMEOUTS, parseSmtpUrl, type SmtpSettings, shownUser, smtpPoolOptions } from './smtp-url.js';
+import {
+  DEFAULT_SMTP_TIMEOUTS,
+  parseSmtpUrl,
+  type SmtpSettings,
+  shownUser,
+  smtpPoolOptions,
+  tlsRequiredBy,
+} from './smtp-url.js';
 import { nameTimeout } from './timeout-names.js';
 import { verifyError } from './verify-error.js';
 import { CAP_RAISE_MS } from './wire/connection-cap.js';
@@ -33,6 +40,7 @@ export {
   type SmtpTimeouts,
   shownUser,
   smtpPoolOptions,
+  tlsRequiredBy,
 } from './smtp-url.js';
 export { type DotGate, MESSAGE_WITHDRAWN } from './wire/pool.js';
 
@@ -167,6 +175,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
           where,
           shownUser(settings.url, parsed),
           parsed.secure,
+          tlsRequiredBy(parsed, settings),
         );
       }
     },

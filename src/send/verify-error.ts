@@ -7,7 +7,21 @@ const TURNED_AWAY_AT = new Set(['CONN', 'EHLO', 'HELO']);
 /** Replies to a command the server does not know (RFC 5321 4.2.4): 500, 502, 504. */
 const STARTTLS_UNKNOWN = new Set([500, 502, 504]);
 
-export function verifyError(error: unknown, where: string, user: string | undefined, secure: boolean): RolecastError {
+/** What to do when send.requireTls found no TLS to be had. */
+const STARTTLS_SETTING_HINT =
+  'if the port speaks TLS from the start (usually 465), write the URL as smtps://; if the server should offer STARTTLS, something between this host and it (a firewall or proxy) may be removing the offer: ask its administrator; to send without TLS to a relay you trust (one on your own network), set send.requireTls to false in the config; nothing was sent';
+
+/**
+ * `tlsRequired` says why STARTTLS was insisted on, when a refusal of it is explained: a password
+ * for a server elsewhere, or send.requireTls.
+ */
+export function verifyError(
+  error: unknown,
+  where: string,
+  user: string | undefined,
+  secure: boolean,
+  tlsRequired: 'setting' | 'password' = 'password',
+): RolecastError {
   const e = error as { code?: string; command?: string; response?: string; responseCode?: number; message?: string };
   const reply = e.response ?? e.message ?? String(error);
   const login = e.code === 'EAUTH' || e.code === 'ENOAUTH' || e.responseCode === 535 || e.responseCode === 530;
@@ -40,6 +54,13 @@ export function verifyError(error: unknown, where: string, user: string | undefi
       },
     );
   }
+  // With TLS required nodemailer tries no HELO after a refused EHLO: STARTTLS needs the EHLO.
+  if (tlsRequired === 'setting' && e.command === 'EHLO' && /required STARTTLS/.test(e.message ?? ''))
+    return new RolecastError(
+      'E_SMTP_CONNECT',
+      `the SMTP server ${where} refused EHLO (it answered ${reply}), so it cannot start TLS, which send.requireTls asks of every server: no mail was sent`,
+      { hint: STARTTLS_SETTING_HINT },
+    );
   // It answered, and turned this client away at its greeting or EHLO: the host and port are right.
   if (e.responseCode !== undefined && TURNED_AWAY_AT.has(e.command ?? ''))
     return new RolecastError('E_SMTP_CONNECT', `the SMTP server ${where} turned the connection away: ${reply}`, {
@@ -51,6 +72,17 @@ export function verifyError(error: unknown, where: string, user: string | undefi
   // A password for a server elsewhere goes only over TLS, so STARTTLS was asked of a server that
   // did not offer it (or whose offer something on the way removed): it answered as to a command it
   // does not know, which says nothing about TLS being broken on its side.
+  if (
+    tlsRequired === 'setting' &&
+    e.command === 'STARTTLS' &&
+    e.responseCode !== undefined &&
+    STARTTLS_UNKNOWN.has(e.responseCode)
+  )
+    return new RolecastError(
+      'E_SMTP_CONNECT',
+      `the SMTP server ${where} does not offer STARTTLS (it answered ${reply}), and send.requireTls asks for TLS with every server: no mail${user ? ' and no password' : ''} was sent`,
+      { hint: STARTTLS_SETTING_HINT },
+    );
   if (e.command === 'STARTTLS' && e.responseCode !== undefined && STARTTLS_UNKNOWN.has(e.responseCode))
     return new RolecastError(
       'E_SMTP_CONNECT',

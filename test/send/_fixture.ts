@@ -47,7 +47,7 @@ export interface SendFixture {
 /** A temp copy of the example project with generated subscribers and fast retries. */
 export async function sendFixture(
   count: number,
-  send: Record<string, number> = {},
+  send: Record<string, number | boolean> = {},
   subscribers: GeneratedSubscriber[] = generateSubscribers(count),
 ): Promise<SendFixture> {
   const temp = await tempProject({ withExample: true });
