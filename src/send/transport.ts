@@ -26,7 +26,7 @@ import {
   withdrawn,
 } from './wire/pool.js';
 import { headText } from './wire/prepare.js';
-import { limitReplyTime } from './wire/reply-limit.js';
+import { limitPoolReplyTime, limitReplyTime } from './wire/reply-limit.js';
 import { wholeFormChunks } from './wire/whole-form.js';
 
 export { type DkimSettings, readDkim } from './dkim-key.js';
@@ -94,7 +94,11 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
   let transporter: Transporter | undefined;
   const nodemailerPool = () => {
     const { auth: _unused, ...withoutLogin } = options;
-    transporter ??= signEveryMessage(nodemailer.createTransport(toldNoLogin ? withoutLogin : options), settings.dkim);
+    if (transporter) return transporter;
+    const made = nodemailer.createTransport(toldNoLogin ? withoutLogin : options);
+    // A reply trickled in a byte at a time would hold a test send or a confirmation for ever.
+    limitPoolReplyTime(made, options.socketTimeout);
+    transporter = signEveryMessage(made, settings.dkim);
     return transporter;
   };
   // Messages already in wire form go over connections of their own, without nodemailer's composer

@@ -46,3 +46,33 @@ export function limitReplyTime(connection: SMTPConnection, ms: number | undefine
   };
   connection.once('end', stop);
 }
+
+/** The internals of nodemailer's SMTP pool the limit reaches into: where each pooled connection is made. */
+interface PoolInternals {
+  transporter?: { _createConnection?: (...args: unknown[]) => object };
+}
+
+/**
+ * The same limit on every connection of nodemailer's own pool (test sends, the mails of `serve`),
+ * which makes its connections out of reach: each pool resource's connection is caught as it is set,
+ * before it connects. A pool whose nodemailer keeps no such internals is left as it is.
+ */
+export function limitPoolReplyTime(transporter: object, ms: number | undefined): void {
+  const pool = (transporter as PoolInternals).transporter;
+  const create = pool?._createConnection;
+  if (!pool || typeof create !== 'function') return;
+  pool._createConnection = function (this: unknown, ...args: unknown[]) {
+    const resource = create.apply(this, args) as { connection?: unknown };
+    let connection = resource.connection;
+    Object.defineProperty(resource, 'connection', {
+      configurable: true,
+      enumerable: true,
+      get: () => connection,
+      set: (value: unknown) => {
+        connection = value;
+        if (value && typeof value === 'object') limitReplyTime(value as SMTPConnection, ms);
+      },
+    });
+    return resource;
+  };
+}
