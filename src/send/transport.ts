@@ -229,9 +229,23 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
     // message slowed every one).
     if (probing && gate?.confirm) await gate.confirm();
     if (gate?.stillWanted?.() === false) throw withdrawn();
-    const info = (await nodemailerPool().sendMail(mail)) as { response?: string };
+    const info = (await nodemailerPool().sendMail(withSize(mail))) as { response?: string };
     return { response: String(info.response ?? '250 OK') };
   }
+}
+
+/**
+ * A message written whole (a test send's) with its size in the envelope: nodemailer then gives it
+ * as MAIL FROM's SIZE= and refuses it, unsent, when it is over the SIZE the server announced, as
+ * the wire pool does. Without it nodemailer checks nothing and sends what the server said it
+ * would not take.
+ */
+function withSize(mail: SendMailOptions): SendMailOptions {
+  const raw = mail.raw;
+  const envelope = mail.envelope;
+  if (!envelope || typeof envelope !== 'object' || (typeof raw !== 'string' && !Buffer.isBuffer(raw))) return mail;
+  const size = Buffer.isBuffer(raw) ? raw.length : Buffer.byteLength(raw, 'utf8');
+  return { ...mail, envelope: { ...envelope, size } as SendMailOptions['envelope'] };
 }
 
 function plural(count: number, word: string): string {
