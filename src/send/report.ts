@@ -1,6 +1,6 @@
 import { append } from '../append.js';
 import { printable } from '../printable.js';
-import { LOOK_FAILED_STOP, MESSAGES_REFUSED, THROTTLED_OUT } from './retry.js';
+import { LOOK_FAILED_STOP, MESSAGES_REFUSED, THROTTLED_OUT, TLS_NOT_STARTED } from './retry.js';
 
 /**
  * The send report: counts in total, per segment (each role a subscriber holds) and per audience
@@ -112,6 +112,11 @@ export function abortedRun(reason: string, hasLogin: boolean): { message: string
     return {
       message: `the SMTP server refuses the messages themselves and accepted none: ${reason.slice(MESSAGES_REFUSED.length)}`,
       hint: "its reply says what it objects to in this issue's messages (content, links, attachments, size): change the issue, then run the same command with --retry-failed; the readers it refused are marked failed, the rest were not sent",
+    };
+  if (reason.startsWith(TLS_NOT_STARTED))
+    return {
+      message: `the SMTP server did not start TLS on a new connection (${reason.slice(TLS_NOT_STARTED.length)}), and TLS is required with it (send.requireTls, or a password for a server elsewhere): nothing was sent over that connection`,
+      hint: 'the server stopped offering STARTTLS, or something between this host and it (a firewall or proxy) removed the offer: ask its administrator; nothing was marked failed, so run the same command again once TLS works',
     };
   return {
     message: `the SMTP server refuses this sender or account: ${reason}`,
@@ -326,6 +331,10 @@ export function formatReport(report: SendReport): string {
   if (report.aborted?.startsWith(MESSAGES_REFUSED))
     lines.push(
       `aborted: the server refused the first messages themselves and accepted none (${printable(report.aborted.slice(MESSAGES_REFUSED.length))}); ${report.total.failed} reader(s) marked failed with its reply, ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted`,
+    );
+  else if (report.aborted?.startsWith(TLS_NOT_STARTED))
+    lines.push(
+      `aborted: the server did not start TLS (${printable(report.aborted.slice(TLS_NOT_STARTED.length))}); ${report.total.deferred} message(s) deferred and ${report.total.pending} not attempted, none marked failed for it`,
     );
   else if (report.aborted !== undefined)
     lines.push(

@@ -28,6 +28,12 @@ export const SIZE_REFUSAL = "the message is larger than the SMTP server's SIZE l
  */
 export const MESSAGES_REFUSED = 'messages refused, none accepted: ';
 
+/**
+ * A refusal of STARTTLS (or of the EHLO it needs) on a connection that must have TLS starts with
+ * this: the server, or something on the way that removed its offer, stopped the run, not the account.
+ */
+export const TLS_NOT_STARTED = 'TLS could not be started: ';
+
 /** A run's `stopped` reason starts with this when only throttling replies came for too long (run.ts). */
 export const THROTTLED_OUT = 'throttled: ';
 
@@ -80,6 +86,11 @@ interface MailError {
   message?: unknown;
 }
 
+/** A refusal of STARTTLS, or of the EHLO before a STARTTLS that must come (nodemailer tries no HELO then). */
+function tlsStep(command: string, message: unknown): boolean {
+  return command === 'STARTTLS' || (typeof message === 'string' && /required STARTTLS/.test(message));
+}
+
 export function classifyFailure(error: unknown): DeliveryFailure {
   const e = (typeof error === 'object' && error !== null ? error : {}) as MailError;
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
@@ -107,7 +118,8 @@ export function classifyFailure(error: unknown): DeliveryFailure {
     return {
       kind: permanent ? 'permanent' : 'temporary',
       responseCode,
-      response,
+      // Not the account's fault: the abort says TLS could not be had (report.ts).
+      response: permanent && tlsStep(command, e.message) ? `${TLS_NOT_STARTED}${response}` : response,
       noReply: false,
       // A size refusal at MAIL FROM (its SIZE= parameter) is about this message, not the sender. A
       // refusal of the account's own mailbox is about the account, whichever command it answers.

@@ -144,3 +144,42 @@ describe('send.requireTls with a server that offers STARTTLS', () => {
     expect((await simpleParser(received[0]!)).subject).toContain('[test');
   }, 60_000);
 });
+
+describe('send.requireTls with a server whose STARTTLS offer goes away during a run', () => {
+  it('sends nothing in clear, and the abort says TLS could not be had, not that the account was refused', async () => {
+    fixture = await sendFixture(3, { requireTls: true, retries: 1, concurrency: 1 });
+    let connections = 0;
+    let mails = 0;
+    const inClear: string[] = [];
+    server = new SMTPServer({
+      logger: false,
+      disableReverseLookup: true,
+      authOptional: true,
+      // The first connection offers STARTTLS; every later one does not, as with the offer stripped.
+      onConnect(session, callback) {
+        if (++connections > 1) Object.assign(session, { disabledCommands: ['STARTTLS'] });
+        callback();
+      },
+      onMailFrom(address, session, callback) {
+        if (!session.secure) inClear.push(address.address);
+        // Closes the first connection after its first message, so the next one is opened.
+        if (++mails === 2) return callback(Object.assign(new Error('shutting down'), { responseCode: 421 }));
+        callback();
+      },
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => callback());
+      },
+    });
+    server.on('error', () => {});
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.server.address() as AddressInfo).port;
+    const { code, out } = await cli([], loopbackSmtpUrl(port));
+    expect(connections).toBeGreaterThan(1);
+    expect(inClear).toEqual([]);
+    expect(code).toBe(3);
+    expect(out).toContain('did not start TLS on a new connection');
+    expect(out).toContain('send.requireTls');
+    expect(out).not.toContain('refuses this sender or account');
+  }, 60_000);
+});
