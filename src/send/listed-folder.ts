@@ -11,30 +11,39 @@ import { readdirSync, statSync } from 'node:fs';
  */
 export function listedFolder(folder: string): () => readonly string[] {
   let names: readonly string[] = [];
-  // The folder's timestamps as last seen, and when (this process's clock) they were first seen so.
-  let stamp = '';
+  // The folder's identity and timestamps as last seen, and when (this process's clock) they were
+  // first seen so. Compared field by field: this runs before every message, and building a string
+  // of four big integers each time cost more than the comparison.
+  let stamp: { dev: bigint; ino: bigint; mtimeNs: bigint; ctimeNs: bigint } | undefined;
+  // Of those timestamps, kept with them: when they say the folder last changed, and their tick.
+  let changedAt = 0;
+  let tick = 0;
   let firstSeenAt = Number.NEGATIVE_INFINITY;
   // Whether the last listing can be trusted until the timestamps move.
   let settled = false;
   return () => {
     const found = statSync(folder, { bigint: true, throwIfNoEntry: false });
     if (!found) {
-      stamp = '';
+      stamp = undefined;
       settled = false;
       names = [];
       return names;
     }
-    const now = `${found.dev}:${found.ino}:${found.mtimeNs}:${found.ctimeNs}`;
     const wall = Date.now();
     const since = performance.now();
-    if (now !== stamp) {
-      stamp = now;
+    if (
+      stamp?.dev !== found.dev ||
+      stamp.ino !== found.ino ||
+      stamp.mtimeNs !== found.mtimeNs ||
+      stamp.ctimeNs !== found.ctimeNs
+    ) {
+      stamp = { dev: found.dev, ino: found.ino, mtimeNs: found.mtimeNs, ctimeNs: found.ctimeNs };
+      // A realtime clock set back to the timestamps' tick could give a later change the same ones.
+      changedAt = Math.max(Number(found.mtimeNs / 1_000_000n), Number(found.ctimeNs / 1_000_000n));
+      tick = tickOf(found.mtimeNs, found.ctimeNs);
       firstSeenAt = since;
       settled = false;
     }
-    // A realtime clock set back to the timestamps' tick could give a later change the same ones.
-    const changedAt = Math.max(Number(found.mtimeNs / 1_000_000n), Number(found.ctimeNs / 1_000_000n));
-    const tick = tickOf(found.mtimeNs, found.ctimeNs);
     if (settled && wall - changedAt >= tick) return names;
     const listing = listNames(folder);
     names = listing ?? [];
