@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { compileAudience } from '../../src/render/index.js';
-import { runScheduledSendCommand } from '../../src/schedule/index.js';
 import type { SendReport } from '../../src/send/index.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
@@ -34,6 +33,14 @@ vi.mock('../../src/state/postgres/suppressions.js', async (importOriginal) => {
       };
     },
   };
+});
+
+// Test files share one module registry: load the scheduler afresh so it sees the mock, and leave none behind.
+vi.resetModules();
+const { runScheduledSendCommand } = await import('../../src/schedule/index.js');
+afterAll(() => {
+  vi.doUnmock('../../src/state/postgres/suppressions.js');
+  vi.resetModules();
 });
 
 let project: TempProject;

@@ -1,6 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openStateDb, sendIssue } from '../../src/send/index.js';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { LOOK_FAILED_STOP } from '../../src/send/retry.js';
 import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
@@ -32,6 +31,14 @@ vi.mock('../../src/state/sqlite/suppressions.js', async (importOriginal) => {
       return { ...store, instant: { ...instant, version } };
     },
   };
+});
+
+// Test files share one module registry: load the send afresh so it sees the mock, and leave none behind.
+vi.resetModules();
+const { openStateDb, sendIssue } = await import('../../src/send/index.js');
+afterAll(() => {
+  vi.doUnmock('../../src/state/sqlite/suppressions.js');
+  vi.resetModules();
 });
 
 let fixture: SendFixture | undefined;
