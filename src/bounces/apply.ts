@@ -29,7 +29,13 @@ export type Decision =
       inARow?: number | undefined;
     }
   | { outcome: 'duplicate'; eventId: string }
-  | { outcome: 'unmatched'; eventId: string; diagnostic: string };
+  | {
+      outcome: 'unmatched';
+      eventId: string;
+      diagnostic: string;
+      /** Why the report is not about this list's mail, when what it quotes says so. */
+      skipped?: string | undefined;
+    };
 
 /** Suppression reasons written for bounces; `send` counts readers suppressed with these as bounced/complained. */
 export const SUPPRESSION_REASONS = { hard: 'bounce', soft: 'soft-bounce', complaint: 'complaint' } as const;
@@ -61,6 +67,8 @@ async function applyOne(
     return { outcome: 'duplicate', eventId: event.eventId };
   const resolved = await resolve(event);
   if (!resolved) return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic };
+  if ('skipped' in resolved)
+    return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic, skipped: resolved.skipped };
   const at = event.at.toISOString();
   let inARow: number | undefined;
   let suppress = event.kind !== 'soft';
@@ -114,6 +122,7 @@ function storable(event: BounceEvent): BounceEvent {
       messageIds: hints.messageIds.map(clean),
       unsubscribeLinks: hints.unsubscribeLinks.map(clean),
       listIds: hints.listIds.map(clean),
+      senders: hints.senders.map(clean),
     },
     eventId: clean(event.eventId),
     legacyEventId: event.legacyEventId === undefined ? undefined : clean(event.legacyEventId),

@@ -282,6 +282,7 @@ function collectHints(root: MimePart): SourceHints {
     );
     append(hints.unsubscribeLinks, headerValues(quoted, 'list-unsubscribe'));
     append(hints.listIds, headerValues(quoted, 'list-id'));
+    append(hints.senders, headerValues(quoted, 'from'));
     for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
   }
   // Yahoo, qmail and Exim quote the original below a marker line, not as a part.
@@ -295,6 +296,7 @@ function collectHints(root: MimePart): SourceHints {
     );
     append(hints.unsubscribeLinks, headerValues(quoted, 'list-unsubscribe'));
     append(hints.listIds, headerValues(quoted, 'list-id'));
+    append(hints.senders, headerValues(quoted, 'from'));
     for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
   }
   return hints;

@@ -1,5 +1,6 @@
 import { canonicalAddress, isValidAddress } from '../address.js';
 import { type TokenClaims, verifyTokenWithAny } from '../unsubscribe/token.js';
+import { judgeSender, type SenderOptions } from './other-sender.js';
 import type { BounceStore } from './store.js';
 import type { BounceEvent } from './types.js';
 import { issueTag, parseVerpAddress, readerTag, type VerpToken } from './verp.js';
@@ -25,7 +26,12 @@ export interface Resolved {
   via: 'verp' | 'message-id' | 'unsubscribe-token' | 'report';
 }
 
-export interface ResolveOptions {
+/** A report about mail that is not this list's, and why (see other-sender.ts). */
+export interface Skipped {
+  skipped: string;
+}
+
+export interface ResolveOptions extends SenderOptions {
   secret?: string | undefined;
   /** Keys `secret` replaced (ROLECAST_SECRET_PREVIOUS): tags and links of mail sent before a rotation still name their reader. */
   previousSecrets?: readonly string[] | undefined;
@@ -39,7 +45,7 @@ export interface ResolveOptions {
   authenticated?: boolean | undefined;
 }
 
-export type Resolver = (event: BounceEvent) => Promise<Resolved | undefined>;
+export type Resolver = (event: BounceEvent) => Promise<Resolved | Skipped | undefined>;
 
 export function createResolver(store: BounceStore, options: ResolveOptions): Resolver {
   const readersByIssue = new Map<string, Map<string, string>>();
@@ -122,10 +128,17 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     // The address alone is believed only when nothing quoted of the original says it went out for
     // another list: lists sharing a notification topic (one SNS topic for every list of a
     // sender) would otherwise suppress this list's reader over another list's complaint.
-    if (aboutAnotherList(event.hints, options)) return undefined;
-    if (event.address && isValidAddress(event.address, { anyLength: true }) && !mailbox)
-      return { email: canonicalAddress(event.address), issueId: null, via: 'report' };
-    if (event.lookalikeAddress && !mailbox) return mailedReader(event.lookalikeAddress);
+    if (aboutAnotherList(event.hints, options))
+      return { skipped: 'what it quotes of the original (a List-Id, a signed unsubscribe link) names another list' };
+    if (mailbox) return undefined;
+    const named = event.address ?? event.lookalikeAddress;
+    const sender = await judgeSender(event.hints, named, options, async () => store.deliveredIssues());
+    if (sender && 'skipped' in sender) return sender;
+    if (event.address && isValidAddress(event.address, { anyLength: true }))
+      return sender
+        ? { email: canonicalAddress(event.address), issueId: sender.issueId, via: 'message-id' }
+        : { email: canonicalAddress(event.address), issueId: null, via: 'report' };
+    if (event.lookalikeAddress) return mailedReader(event.lookalikeAddress);
     return undefined;
   };
 }

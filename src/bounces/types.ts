@@ -40,8 +40,14 @@ export interface SourceHints {
   unsubscribeLinks: string[];
   /** List-Id values of the original message: one naming another list says it is not about this one. */
   listIds: string[];
+  /**
+   * The From addresses of the original message, as quoted: one on another domain than this list's
+   * sender says the report is about another sender's mail (providers rewrite the envelope sender
+   * and often the Message-ID, never the From).
+   */
+  senders: string[];
 }
 
 export function emptyHints(): SourceHints {
-  return { verpCandidates: [], messageIds: [], unsubscribeLinks: [], listIds: [] };
+  return { verpCandidates: [], messageIds: [], unsubscribeLinks: [], listIds: [], senders: [] };
 }

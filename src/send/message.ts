@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
-import { canonicalAddress, envelopeAddress } from '../address.js';
+import { envelopeAddress } from '../address.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import type { PersonalFields, PersonalisedMessage, VariantTemplate } from '../render/types.js';
@@ -19,36 +19,7 @@ export interface OutgoingMessage {
   returnPath?: string | undefined;
 }
 
-/**
- * Stable per (issue, address): a message re-sent after a crash carries the same Message-ID, so
- * mailbox providers that deduplicate on it drop the copy. `salt` makes a fresh one for --resend
- * and test sends, which must not be mistaken for the original.
- */
-export function messageIdFor(config: ResolvedConfig, issueId: string, email: string, salt = ''): string {
-  // The list id keeps two lists on one sending domain from minting the same id for different messages.
-  const hash = sha256(`${config.listId}\0${issueId}\0${canonicalAddress(email)}\0${salt}`);
-  if (idParts.issueId !== issueId || idParts.sender !== config.sender.email) {
-    idParts = {
-      issueId,
-      sender: config.sender.email,
-      domain: config.sender.email.split('@')[1] ?? 'localhost',
-      slug: issueId.replace(/[^A-Za-z0-9.-]+/g, '-'),
-    };
-  }
-  return `<${idParts.slug}.${hash.slice(0, 22)}@${idParts.domain}>`;
-}
-
-/**
- * SHA-256 of a string, base64url: Node's one-shot hash where it has one (20.12 and later), a
- * third of the cost of a Hash object per reader; the same digest either way.
- */
-const sha256: (text: string) => string =
-  typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'base64url')
-    : (text) => crypto.createHash('sha256').update(text).digest('base64url');
-
-/** The parts of a Message-ID the same for a whole issue: worked out once, not once per reader. */
-let idParts = { issueId: '', sender: '', domain: '', slug: '' };
+export { messageIdFor } from '../message-id.js';
 
 export function randomSalt(): string {
   return crypto.randomBytes(6).toString('base64url');

@@ -62,6 +62,7 @@ export const bouncesCommand: Command = {
         previousSecrets: env.previousSecrets,
         verpDomain: config.bounces.domain,
         listId: config.listId,
+        sender: config.sender.email,
         authServId: config.bounces.authServId,
         now: new Date(),
       });
@@ -124,7 +125,10 @@ function notRecorded(stateFile: string, journaled: JournaledInstead): never {
 function describe(d: Decision): string {
   const eventId = printable(d.eventId);
   if (d.outcome === 'duplicate') return `= ${eventId}: already imported`;
-  if (d.outcome === 'unmatched') return `? ${eventId}: names no reader (${printable(d.diagnostic)})`;
+  if (d.outcome === 'unmatched')
+    return d.skipped
+      ? `? ${eventId}: skipped, not about this list's mail: ${printable(d.skipped)} (${printable(d.diagnostic)})`
+      : `? ${eventId}: names no reader (${printable(d.diagnostic)})`;
   const issue = d.issueId ? ` [${printable(d.issueId)}]` : '';
   const row = d.inARow === undefined ? '' : `, ${d.inARow} in a row`;
   return `${d.outcome === 'suppressed' ? '✗' : '·'} ${printable(d.email)}${issue} ${d.kind}${row} ${printable(d.status ?? '')}: ${d.outcome} — ${printable(d.diagnostic)}`;

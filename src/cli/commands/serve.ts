@@ -105,6 +105,7 @@ export const serveCommand: Command = {
           previousSecrets,
           verpDomain: config.bounces.domain,
           listId: config.listId,
+          sender: config.sender.email,
           log: (line) => print(ctx.stderr, line),
         }),
       });

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyEvents, type BounceStore, countDecisions } from '../../bounces/index.js';
 import type { WebhookSecrets } from '../../config/env.js';
 import { WEBHOOK_PREFIX } from '../../config/served-paths.js';
+import { printable } from '../../printable.js';
 import { BodyTooLargeError, readBoundedBody } from '../body.js';
 import type { Provider } from './_types.js';
 import { mailgunProvider } from './mailgun.js';
@@ -37,6 +38,8 @@ export interface WebhookOptions {
   verpDomain?: string | undefined;
   /** This list's id: unsubscribe links signed for another list name no reader of this one. */
   listId?: string | undefined;
+  /** This list's sender address: a report about mail from another domain is not about this list (see bounces/other-sender.ts). */
+  sender?: string | undefined;
   maxAgeSeconds?: number;
   snsMaxAgeSeconds?: number;
   fetchCertificate?: Fetcher;
@@ -131,6 +134,7 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
         previousSecrets: options.previousSecrets,
         verpDomain: options.verpDomain,
         listId: options.listId,
+        sender: options.sender,
         authenticated: true,
         now: at,
       });
@@ -142,6 +146,9 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
       return reply(response, 503, { error: 'try again later' });
     }
     const counts = countDecisions(decisions);
+    for (const d of decisions)
+      if (d.outcome === 'unmatched' && d.skipped)
+        log(`${provider.name} webhook: skipped a report not about this list's mail: ${printable(d.skipped)}`);
     if (events.length)
       log(
         `${provider.name} webhook: ${counts.hard} hard, ${counts.soft} soft, ${counts.complaint} complaint(s), ${counts.suppressed} suppressed, ${counts.duplicate} already recorded`,

@@ -49,7 +49,8 @@ export function mailgunProvider(
       const delivery = record(data['delivery-status']);
       const headers = record(record(data.message).headers);
       const messageId = text(headers['message-id']);
-      const hints = { ...emptyHints(), messageIds: messageId ? [messageId] : [] };
+      const from = text(headers.from);
+      const hints = { ...emptyHints(), messageIds: messageId ? [messageId] : [], senders: from ? [from] : [] };
       const base = {
         eventId: `mailgun:${id}`,
         address: email,

@@ -52,7 +52,8 @@ export function postmarkProvider(credentials: string): Provider {
         diagnostic: diagnostic.slice(0, 1000),
         source: 'postmark',
         at: dateOf(payload.BouncedAt, now),
-        hints: emptyHints(),
+        // Postmark's MessageID is its own, never the Message-ID header: only the sender ties it.
+        hints: { ...emptyHints(), senders: text(payload.From) ? [text(payload.From)!] : [] },
       };
       return [event];
     },

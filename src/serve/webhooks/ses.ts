@@ -160,6 +160,8 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
   const common = record(mail.commonHeaders);
   const messageId = text(common.messageId);
   if (messageId) hints.messageIds.push(messageId);
+  for (const from of Array.isArray(common.from) ? common.from : [])
+    if (typeof from === 'string') hints.senders.push(from);
   const source = text(mail.source);
   if (source) hints.verpCandidates.push(source);
   for (const h of Array.isArray(mail.headers) ? mail.headers : []) {
@@ -170,6 +172,7 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
     if (name === 'return-path') hints.verpCandidates.push(headerValue.replace(/^<|>$/g, ''));
     if (name === 'list-unsubscribe') hints.unsubscribeLinks.push(headerValue);
     if (name === 'list-id') hints.listIds.push(headerValue);
+    if (name === 'from') hints.senders.push(headerValue);
   }
   if (type === 'Bounce') {
     const bounce = record(note.bounce);

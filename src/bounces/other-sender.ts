@@ -1,0 +1,90 @@
+import { canonicalAddress, isValidAddress } from '../address.js';
+import { issueSlug, messageIdFor, ownShapeOf } from '../message-id.js';
+import type { SourceHints } from './types.js';
+
+/**
+ * Without VERP, a report is tied to a reader by the address it names. A shared bounce mailbox, a
+ * forwarded report or a provider account used by another product also carries reports about
+ * another sender's mail that name one of this list's readers: what the report quotes of the
+ * original tells them apart.
+ *
+ * - A Message-ID in this list's own shape, on its sender's domain, made for the named address and
+ *   a delivered issue, is this list's (a --resend replaced it in the ledger). One in that shape
+ *   that no delivery has is another list's sending from the same domain, or a test send.
+ * - A quoted From on another domain than this list's sender is another sender's mail. The
+ *   envelope sender (Return-Path) proves nothing: providers put their own bounce domain there. So
+ *   does a Message-ID in another shape: providers (SES among them) write their own.
+ * - A report quoting nothing of the original is read as before: many real bounces quote nothing,
+ *   and skipping them would go on mailing dead addresses.
+ */
+
+export interface SenderOptions {
+  /** This list's sender address (config `sender.email`). */
+  sender?: string | undefined;
+  listId?: string | undefined;
+}
+
+export type SenderVerdict = { issueId: string } | { skipped: string } | undefined;
+
+/**
+ * What the quoted original says about a report naming `address`: the issue it belongs to, why it
+ * is about another sender's mail, or nothing either way. `deliveredIssues` lists the issues the
+ * ledger has (read only for a Message-ID in this list's shape that the ledger did not know).
+ */
+export async function judgeSender(
+  hints: SourceHints,
+  address: string | undefined,
+  options: SenderOptions,
+  deliveredIssues: () => Promise<string[]>,
+): Promise<SenderVerdict> {
+  const domain = options.sender ? domainOf(options.sender) : undefined;
+  if (domain === undefined) return undefined;
+  const own = hints.messageIds.filter((id) => ownShapeOf(id)?.domain === domain);
+  if (own.length > 0) {
+    const issueId = await issueFor(own, address, options, deliveredIssues);
+    if (issueId !== undefined) return { issueId };
+    return {
+      skipped: `it quotes the Message-ID ${own[0]}, which no message of this list carries (another list sending from ${domain}, or a test send)`,
+    };
+  }
+  const senders = hints.senders.flatMap(addressesOf);
+  if (senders.length > 0 && !senders.some((from) => domainOf(from) === domain))
+    return {
+      skipped: `it is about mail from ${senders[0]}, not from this list's sender ${options.sender} (another sender's mail)`,
+    };
+  return undefined;
+}
+
+/** The delivered issue whose Message-ID for `address` is one of `ids`, written as a first send writes it. */
+async function issueFor(
+  ids: readonly string[],
+  address: string | undefined,
+  options: SenderOptions,
+  deliveredIssues: () => Promise<string[]>,
+): Promise<string | undefined> {
+  const { listId, sender } = options;
+  if (!address || listId === undefined || sender === undefined || !isValidAddress(address, { anyLength: true }))
+    return undefined;
+  const slugs = new Set(ids.map((id) => ownShapeOf(id)!.slug));
+  // A relay may write the domain in another case; the rest is compared as written.
+  const wanted = new Set(ids.map((id) => `<${id.trim().replace(/^<|>$/g, '')}>`.toLowerCase()));
+  const email = canonicalAddress(address);
+  for (const issueId of await deliveredIssues()) {
+    if (!slugs.has(issueSlug(issueId))) continue;
+    if (wanted.has(messageIdFor({ listId, sender: { email: sender } }, issueId, email).toLowerCase())) return issueId;
+  }
+  return undefined;
+}
+
+/** Addresses in a From value: those in angle brackets (a display name may spell another), else bare ones. */
+function addressesOf(value: string): string[] {
+  const plain = value.replace(/"(?:[^"\\]|\\.)*"/g, ' ');
+  const bracketed = [...plain.matchAll(/<([^<>\s]+@[^<>\s]+)>/g)].map((m) => m[1]!);
+  if (bracketed.length > 0) return bracketed;
+  return plain.split(/[\s,;<>()]+/).filter((token) => /^[^@]+@[^@]+$/.test(token));
+}
+
+function domainOf(address: string): string | undefined {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? undefined : address.slice(at + 1).toLowerCase();
+}
