@@ -5,7 +5,7 @@
  */
 export function parseCsv(
   text: string,
-  onUnclosed?: (line: number) => void,
+  onUnclosed?: (line: number, rowLine: number) => void,
   onTextAfterQuote?: (line: number) => void,
 ): CsvRow[] {
   const rows: CsvRow[] = [];
@@ -40,8 +40,8 @@ export interface CsvReader {
  */
 export function createCsvReader(
   onRow: (cells: string[], line: number, joined: boolean) => void,
-  /** Told the line a quoted cell opened on when the text ends inside it. */
-  onUnclosed?: (line: number) => void,
+  /** Told the line a quoted cell opened on when the text ends inside it, and the line its row starts on. */
+  onUnclosed?: (line: number, rowLine: number) => void,
   /**
    * Told the line of text after a cell's closing quote (`"a@example.com"x`), once a row: the cell
    * holds that text joined to the quoted text, which is not what was meant. The row is handed out
@@ -144,7 +144,7 @@ export function createCsvReader(
     }
     if (quoted) {
       quotedParts!.push(segment(source.length));
-      onUnclosed?.(quoteLine);
+      onUnclosed?.(quoteLine, rowLine);
     }
     const rest = quoted ? '' : segment(source.length);
     if (quoted || rest.length > 0 || cells.length || quotedParts) {

@@ -1,10 +1,10 @@
 import { addressProblem, canonicalAddress, isValidAddress, NOT_AN_ADDRESS } from '../address.js';
 import type { Problem } from '../errors.js';
-import { parseCsv as csvRows } from '../load/_csv.js';
 import { unguardFormula } from '../load/_formula-guard.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
 import { byteLength, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from '../load/limits.js';
 import { anyLengthEmail } from '../model/_fields.js';
+import { suppressionCsvRows } from './suppression-csv-rows.js';
 
 /** A suppression may name an address an earlier release stored over SMTP's length limit. */
 const ANY_LENGTH = { anyLength: true } as const;
@@ -222,15 +222,25 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function parseCsv(text: string, file: string, defaultReason: string): SuppressionFileResult {
   const out: SuppressionFileResult = { entries: [], problems: [] };
   // `"ann@example.com"x` reads as ann@example.comx: the row is not read, and said so.
-  const rows = csvRows(text, undefined, (line) => {
-    out.problems.push({
-      severity: 'error',
-      file,
-      line,
-      message: 'has text after the closing quote of a cell',
-      hint: 'put the text inside the quotes, or a comma between the quoted cell and the text; the other rows were read',
-    });
-  });
+  const rows = suppressionCsvRows(
+    text,
+    (quoteLine, rowLine) =>
+      out.problems.push({
+        severity: 'error',
+        file,
+        line: rowLine,
+        message: `a quote opened on line ${quoteLine} is never closed: this row was not read`,
+        hint: 'close the quote (") or remove it, then import the file again (addresses already suppressed keep their record); the rows after it were read',
+      }),
+    (line) =>
+      out.problems.push({
+        severity: 'error',
+        file,
+        line,
+        message: 'has text after the closing quote of a cell',
+        hint: 'put the text inside the quotes, or a comma between the quoted cell and the text; the other rows were read',
+      }),
+  );
   const header = rows[0];
   if (!header) return out;
   const names = header.cells.map((cell) => normaliseKey(cell.trim()));
