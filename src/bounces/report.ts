@@ -203,7 +203,7 @@ function ownWords(text: string): string {
 function quotedSubjects(root: MimePart, text: string): string[] {
   const subjects: string[] = [];
   for (const part of walkParts(root)) {
-    if (part.type === 'text/rfc822-headers')
+    if (part.type === 'text/rfc822-headers' || part.type === 'message/rfc822-headers')
       append(subjects, headerValues(parseHeaders(splitHeaderBody(part.body).head), 'subject'));
     else if (part !== root && (part.type === 'message/rfc822' || part.type === 'message/global'))
       append(subjects, headerValues(part.parts[0]?.headers ?? [], 'subject'));
@@ -265,21 +265,21 @@ function collectHints(root: MimePart): SourceHints {
     for (const value of headerValues(own, name)) append(hints.verpCandidates, addressesIn(value));
   // Gmail and others name the original in the report's own threading headers.
   for (const name of ['in-reply-to', 'references'])
-    for (const value of headerValues(own, name)) append(hints.messageIds, value.match(/<[^<>\s]{1,250}>/g) ?? []);
+    for (const value of headerValues(own, name))
+      append(hints.messageIds, value.replace(/<[^<>]{1,300}>/g, unfoldedId).match(/<[^<>\s]{1,250}>/g) ?? []);
   for (const part of walkParts(root)) {
     // A complaint's envelope sender: the VERP address, when the original is redacted or left out.
     if (part.type === 'message/feedback-report')
       for (const value of headerValues(parseHeaders(utf8(part.body)), 'original-mail-from'))
         append(hints.verpCandidates, addressesIn(value));
     let quoted: HeaderList | undefined;
-    if (part.type === 'text/rfc822-headers') quoted = parseHeaders(splitHeaderBody(part.body).head);
+    // RFC 6522 names the part text/rfc822-headers; some servers write message/rfc822-headers.
+    if (part.type === 'text/rfc822-headers' || part.type === 'message/rfc822-headers')
+      quoted = parseHeaders(splitHeaderBody(part.body).head);
     else if (part !== root && (part.type === 'message/rfc822' || part.type === 'message/global'))
       quoted = part.parts[0]?.headers;
     if (!quoted) continue;
-    append(
-      hints.messageIds,
-      headerValues(quoted, 'message-id').map((v) => v.trim()),
-    );
+    append(hints.messageIds, headerValues(quoted, 'message-id').map(unfoldedId));
     append(hints.unsubscribeLinks, headerValues(quoted, 'list-unsubscribe'));
     append(hints.listIds, headerValues(quoted, 'list-id'));
     append(hints.senders, headerValues(quoted, 'from'));
@@ -290,16 +290,21 @@ function collectHints(root: MimePart): SourceHints {
   const copy = text.split(QMAIL_COPY)[1] ?? text.split(EXIM_COPY)[1];
   if (copy) {
     const quoted = parseHeaders(splitHeaderBody(copy.replace(/^\s+/, '')).head);
-    append(
-      hints.messageIds,
-      headerValues(quoted, 'message-id').map((v) => v.trim()),
-    );
+    append(hints.messageIds, headerValues(quoted, 'message-id').map(unfoldedId));
     append(hints.unsubscribeLinks, headerValues(quoted, 'list-unsubscribe'));
     append(hints.listIds, headerValues(quoted, 'list-id'));
     append(hints.senders, headerValues(quoted, 'from'));
     for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
   }
   return hints;
+}
+
+/**
+ * A Message-ID as written, without the blanks a line fold left inside it: some servers fold a long
+ * id in its middle (`<2026-W48.abc` then ` @example.com>`), and unfolded so it matches no delivery.
+ */
+function unfoldedId(value: string): string {
+  return value.trim().replace(/<[^<>]*>/g, (id) => id.replace(/\s+/g, ''));
 }
 
 /**
