@@ -110,6 +110,19 @@ export class SubscriberTable implements Iterable<Subscriber> {
     return subscriber;
   }
 
+  /** How many readers not unsubscribed hold each distinct role set, without building a reader. */
+  activeRoleSets(): Map<readonly string[], number> {
+    const counts = new Map<readonly string[], number>();
+    for (let index = 0; index < this.#length; index++) {
+      const chunk = this.#chunk(index);
+      const slot = index & CHUNK_MASK;
+      if (chunk.unsubscribed[slot]) continue;
+      const roles = this.#roleSets[chunk.roleSet[slot]!]!;
+      counts.set(roles, (counts.get(roles) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   /** The address of the reader at `index`, without building the reader. */
   email(index: number): string {
     const chunk = this.#chunk(index);

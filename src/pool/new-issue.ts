@@ -34,6 +34,8 @@ export function planNewIssue(input: {
   now: Date;
   /** Ranks a role's candidates (see selectFromPool); newest first without it. */
   rank?: ((entry: PoolEntry, role: string) => number) | undefined;
+  /** Roles readers hold, when known: they are picked for before roles no reader holds. */
+  held?: ReadonlySet<string> | undefined;
 }): NewIssuePlan {
   const { pool, config } = input;
   const week =
@@ -48,7 +50,14 @@ export function planNewIssue(input: {
       hint: 'write it as YYYY-Www, e.g. 2026-W50',
     });
   if (pool.issues.some((issue) => issue.id === week)) throw refuseExisting(join(input.issuesDir, week, MANIFEST_FILE));
-  const selection = selectFromPool(pool.entries, input.taxonomyRoles, config.perRole, input.rank, pool.gone);
+  const selection = selectFromPool(
+    pool.entries,
+    input.taxonomyRoles,
+    config.perRole,
+    input.rank,
+    pool.gone,
+    input.held,
+  );
   if (selection.picked.length === 0) {
     const why = pool.exists ? 'has no ready summary that an earlier issue has not used' : 'does not exist';
     throw new RolecastError('E_INVALID', `the pool ${displayPath(pool.dir)} ${why}`, {

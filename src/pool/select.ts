@@ -59,6 +59,11 @@ export function selectFromPool(
   rank?: (entry: PoolEntry, role: string) => number,
   /** Stories issues took whose pool file is gone since: a renamed copy is still one of them. */
   gone: readonly GoneStory[] = [],
+  /**
+   * Roles some reader holds, when the readers are known: every one of them gets its picks before a
+   * role no reader holds gets any, so the picks the size trim gives up first are those nobody reads.
+   */
+  held?: ReadonlySet<string>,
 ): Selection {
   const candidates = newestFirst(entries.filter((e) => e.status === 'ready' && e.usedIn.length === 0));
   const roles = [...taxonomyRoles];
@@ -105,56 +110,59 @@ export function selectFromPool(
   // takes its twin's place here, as it is picked for the same turn.
   const order: PoolEntry[] = [];
   let swappedFor: PoolEntry | undefined;
-  for (let round = 1; round <= perRole; round++) {
-    for (const role of roles) {
-      if ((counts.get(role) ?? 0) >= round) continue;
-      let next: PoolEntry | undefined;
-      for (;;) {
-        const open = candidates.filter((e) => !picked.has(e) && !passedOver.has(e) && e.roles.includes(role));
-        next = rank ? best(open, (e) => rank(e, role)) : open[0];
-        if (!next) break;
-        const found = stories.twinOf(story(next));
-        if (!found) break;
-        // A copy given up for another is no longer in the issue: measure against the one that is.
-        const earlier = current(byId.get(found.id));
-        const twin = earlier && earlier.id !== found.id ? { id: earlier.id, by: twinBy(next, earlier, found) } : found;
-        const lost = earlier ? undefined : goneById.get(found.id);
-        const rolesOnlyHere = next.roles.filter((r) => !(earlier ?? lost)?.roles.includes(r));
-        const others = () => [...entries.filter((e) => e.usedIn.length > 0), ...picked].filter((e) => e !== earlier);
-        if (
-          earlier &&
-          picked.has(earlier) &&
-          rolesOnlyHere.length > 0 &&
-          coversAll(next, earlier) &&
-          !tellsAny(story(next), others().map(story))
-        ) {
-          // The later copy reaches everyone the earlier one did, and more: swap rather than lose readers.
-          picked.delete(earlier);
-          for (const served of earlier.roles) counts.set(served, (counts.get(served) ?? 1) - 1);
-          passedOver.add(earlier);
-          replaced.push({ entry: earlier, id: next.id, by: twin.by, gained: rolesOnlyHere });
-          replacedBy.set(earlier, next);
-          swappedFor = earlier;
-          break;
+  const passes = held ? [roles.filter((r) => held.has(r)), roles.filter((r) => !held.has(r))] : [roles];
+  for (const pass of passes)
+    for (let round = 1; round <= perRole; round++) {
+      for (const role of pass) {
+        if ((counts.get(role) ?? 0) >= round) continue;
+        let next: PoolEntry | undefined;
+        for (;;) {
+          const open = candidates.filter((e) => !picked.has(e) && !passedOver.has(e) && e.roles.includes(role));
+          next = rank ? best(open, (e) => rank(e, role)) : open[0];
+          if (!next) break;
+          const found = stories.twinOf(story(next));
+          if (!found) break;
+          // A copy given up for another is no longer in the issue: measure against the one that is.
+          const earlier = current(byId.get(found.id));
+          const twin =
+            earlier && earlier.id !== found.id ? { id: earlier.id, by: twinBy(next, earlier, found) } : found;
+          const lost = earlier ? undefined : goneById.get(found.id);
+          const rolesOnlyHere = next.roles.filter((r) => !(earlier ?? lost)?.roles.includes(r));
+          const others = () => [...entries.filter((e) => e.usedIn.length > 0), ...picked].filter((e) => e !== earlier);
+          if (
+            earlier &&
+            picked.has(earlier) &&
+            rolesOnlyHere.length > 0 &&
+            coversAll(next, earlier) &&
+            !tellsAny(story(next), others().map(story))
+          ) {
+            // The later copy reaches everyone the earlier one did, and more: swap rather than lose readers.
+            picked.delete(earlier);
+            for (const served of earlier.roles) counts.set(served, (counts.get(served) ?? 1) - 1);
+            passedOver.add(earlier);
+            replaced.push({ entry: earlier, id: next.id, by: twin.by, gained: rolesOnlyHere });
+            replacedBy.set(earlier, next);
+            swappedFor = earlier;
+            break;
+          }
+          passedOver.add(next);
+          twins.push({
+            entry: next,
+            ...twin,
+            usedIn: earlier?.usedIn ?? lost?.usedIn ?? [],
+            rolesOnlyHere,
+            ...(lost ? { twinGone: true as const } : {}),
+          });
         }
-        passedOver.add(next);
-        twins.push({
-          entry: next,
-          ...twin,
-          usedIn: earlier?.usedIn ?? lost?.usedIn ?? [],
-          rolesOnlyHere,
-          ...(lost ? { twinGone: true as const } : {}),
-        });
+        if (!next) continue;
+        if (swappedFor) order[order.indexOf(swappedFor)] = next;
+        else order.push(next);
+        swappedFor = undefined;
+        picked.add(next);
+        stories.add(story(next));
+        for (const served of next.roles) counts.set(served, (counts.get(served) ?? 0) + 1);
       }
-      if (!next) continue;
-      if (swappedFor) order[order.indexOf(swappedFor)] = next;
-      else order.push(next);
-      swappedFor = undefined;
-      picked.add(next);
-      stories.add(story(next));
-      for (const served of next.roles) counts.set(served, (counts.get(served) ?? 0) + 1);
     }
-  }
   const coverage = roles.map((role) => ({ role, count: counts.get(role) ?? 0 }));
   return {
     picked: newestFirst([...picked]),

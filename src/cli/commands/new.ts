@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import type { ResolvedConfig } from '../../config/schema.js';
 import { hasErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
+import { type HeldRoles, readHeldRoles } from '../../load/held-roles.js';
 import { twinReason } from '../../load/same-story.js';
 import { loadPool } from '../../pool/index.js';
 import { planNewIssue, writeNewIssue } from '../../pool/new-issue.js';
@@ -21,11 +22,12 @@ export const newCommand: Command = {
   name: 'new',
   summary: "Start next week's issue, prefilled from the content pool",
   usage:
-    'rolecast new [--week YYYY-Www] [--issues DIR (default issues)] [--by-engagement] [--state FILE] [--config FILE]',
+    'rolecast new [--week YYYY-Www] [--issues DIR (default issues)] [--subscribers FILE] [--by-engagement] [--state FILE] [--config FILE]',
   options: {
     ...CONFIG_OPTION,
     week: { type: 'string' },
     issues: { type: 'string' },
+    subscribers: { type: 'string' },
     'by-engagement': { type: 'boolean' },
     state: { type: 'string' },
   },
@@ -39,6 +41,15 @@ export const newCommand: Command = {
     const pool = await loadPool(config, { issuesDir, taxonomy });
     // Broken pool files are left out of the pick; say so rather than skip them silently.
     for (const line of problemLines(pool.problems, '`rolecast pool --json` lists all')) print(ctx.stderr, line);
+    // Who holds which role, from where a send reads its readers: picks go to roles someone reads first.
+    const readers = await readHeldRoles({
+      subscribersFile: stringOption(args, 'subscribers'),
+      location: stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state')),
+      taxonomy,
+      cwd: ctx.cwd,
+      now: new Date(),
+    });
+    for (const line of problemLines(readers.problems, '`rolecast check` lists all')) print(ctx.stderr, line);
     const plan = planNewIssue({
       pool,
       config,
@@ -47,6 +58,7 @@ export const newCommand: Command = {
       week: stringOption(args, 'week'),
       now: new Date(),
       rank: await engagementRank(config, ctx, args, taxonomy),
+      held: readers.held && new Set(readers.held.roles.keys()),
     });
     // Loaded on use: measuring the issue renders it, which brings MJML.
     const { fitToSizeLimit } = await import('../fit-size.js');
@@ -69,6 +81,7 @@ export const newCommand: Command = {
       `created ${displayPath(file, ctx.cwd)}: ${picked.length} summaries from ${displayPath(pool.dir, ctx.cwd)}`,
     );
     print(ctx.stdout, coverageLines(coverage, config.perRole, taxonomy, basename(config.rolesFile)));
+    print(ctx.stdout, heldLines(readers, coverage, taxonomy));
     if (uncovered.length)
       print(ctx.stdout, `roles with none (no ready, unused pool summary names them): ${uncovered.join(', ')}`);
     // A role whose every pick went to the size trim has none this week too, for another reason.
@@ -92,6 +105,25 @@ export const newCommand: Command = {
     return 2;
   },
 };
+
+/** Which roles readers hold, or why that could not be known. */
+function heldLines(
+  readers: { held?: HeldRoles; why?: string },
+  coverage: readonly RoleCount[],
+  taxonomy: RoleTaxonomy,
+) {
+  if (!readers.held)
+    return `which roles readers hold could not be known (${readers.why}): every role was picked for alike; give --subscribers FILE as send does to pick for the roles readers hold first`;
+  const { held } = readers;
+  const unheld = taxonomy.roles.map((r) => r.name).filter((role) => !held.roles.has(role));
+  const lines = [`readers: ${held.readers} in ${held.source}; every role they hold was picked for before any other`];
+  const count = (role: string) => coverage.find((c) => c.role === role)?.count ?? 0;
+  if (unheld.length)
+    lines.push(
+      `roles no reader holds (summaries picked for them alone are the first the size trim gives up): ${unheld.map((role) => `${role} ${count(role)}`).join(', ')}`,
+    );
+  return lines.join('\n');
+}
 
 function coverageLines(
   coverage: readonly RoleCount[],
