@@ -3,6 +3,7 @@ import { assertStrongSecret, readEnvironment } from '../config/env.js';
 import { RolecastError } from '../errors.js';
 import { loadProject, type Project, subscriberTable, withSubscribers } from '../load/project.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
+import { recordSentStories } from '../pool/sent-record.js';
 import type { StateLock } from '../state/contract.js';
 import { stateLocation } from '../state/location.js';
 import { openState, postgresSideFileBase } from '../state/open.js';
@@ -122,6 +123,8 @@ async function sendLoaded(
   // refused send read the file for nothing, and the next one notes it then.
   const noteFile = async () => {
     if (project.fileNotes) await noteFileFieldsAt(location, project.fileNotes, now(), log);
+    // What the issue sends from the pool, also what the editor added by hand: a renamed copy stays known.
+    await recordSentStories(issue, config.poolDir, log);
   };
   // Where a stopped run lists what it could not record: beside the SQLite file, else in stateDir.
   const localDir = config.stateDirAbs;
