@@ -1,0 +1,67 @@
+import { rename, writeFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type PreviewServer, startPreview } from '../../src/preview/index.js';
+import { launchBrowser, watchScriptErrors } from '../helpers/browser.js';
+import { runMain, type TempProject } from '../helpers/project.js';
+import { poolProject } from '../pool/_fixture.js';
+
+/**
+ * The editor panel's "Not in this issue" list, as an editor sees it in Chromium, offers only what
+ * can go in the issue: not the issue's picked.json (not a summary; an issue naming it does not
+ * load), and not a renamed copy of a story an earlier issue sent (new leaves it out, and its
+ * readers would get the story twice). A summary the pool gained since is offered.
+ */
+
+let browser: Browser;
+let project: TempProject | undefined;
+let preview: PreviewServer | undefined;
+let page: Page | undefined;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await page?.close();
+  await preview?.close();
+  await project?.cleanup();
+  page = undefined;
+  preview = undefined;
+  project = undefined;
+});
+
+describe("the editor panel's unused summaries in Chromium", () => {
+  it('offers neither picked.json nor a renamed copy of a sent story', async () => {
+    project = (await poolProject()).project;
+    expect((await runMain(project.dir, ['new', '--week', '2026-W48'])).code).toBe(0);
+    await rename(project.path('summaries/queues.txt'), project.path('summaries/queues-again.txt'));
+    await writeFile(
+      project.path('summaries/fresh.md'),
+      '---\ntitle: Fresh\ndate: 2026-12-01\nroles: [CTO]\n---\n\nSomething new.\n',
+    );
+    const next = await runMain(project.dir, ['new', '--week', '2026-W49']);
+    expect(next.code).toBe(0);
+    await writeFile(
+      project.path('summaries/later.md'),
+      '---\ntitle: Later\ndate: 2026-12-02\nroles: [Executive]\n---\n\nWritten after new ran.\n',
+    );
+    await writeFile(
+      project.path('issues/2026-W49/extra.md'),
+      '---\ntitle: Extra\nroles: [CTO]\n---\n\nA file of the issue folder.\n',
+    );
+
+    preview = await startPreview({ issueDir: 'issues/2026-W49', cwd: project.dir, port: 0 });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const scriptErrors = watchScriptErrors(page);
+    await page.goto(preview.url);
+    const list = page.locator('#edit-candidates');
+    await list.waitFor({ state: 'visible', timeout: 15_000 });
+    const offered = await list.locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-value')));
+    expect(offered.sort()).toEqual(['extra.md', 'pool:later']);
+    await expect(list.textContent()).resolves.not.toMatch(/picked\.json|queues-again/);
+    expect(scriptErrors).toEqual([]);
+  });
+});
