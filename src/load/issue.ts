@@ -341,7 +341,7 @@ export async function loadIssue(
  * Whether a summary file (symlinks followed) lies inside the project folder. A file that does not
  * exist yet counts as inside: the manifest's own "does not exist" error names it then.
  */
-async function insideProject(file: string, projectDir: string): Promise<boolean> {
+export async function insideProject(file: string, projectDir: string): Promise<boolean> {
   let real: string;
   let root: string;
   try {

@@ -5,6 +5,7 @@ import { append } from '../append.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Problem } from '../errors.js';
 import { displayPath } from '../load/_display.js';
+import { insideProject } from '../load/issue.js';
 import { loadSummaryFile, SUMMARY_EXTENSIONS } from '../load/summary.js';
 import type { Summary } from '../model/summary.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
@@ -107,6 +108,17 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
       continue;
     }
     const path = files[0]!;
+    // A link out of the project is refused by the issue that names it: offering it would make new
+    // write an issue that check refuses (and the archive would publish a file kept elsewhere).
+    if (!(await insideProject(path, dirname(issuesDir))) && !(await insideProject(path, config.poolDir))) {
+      problems.push({
+        severity: 'error',
+        file: displayPath(path),
+        message: `is a link that leads outside the project folder ${displayPath(dirname(issuesDir))}, so no issue can use it`,
+        hint: 'copy the file into the pool instead of linking to it',
+      });
+      continue;
+    }
     const loaded = await loadSummaryFile(path, taxonomy, displayPath(path));
     append(problems, loaded.problems);
     if (!loaded.summary) continue;
