@@ -1,4 +1,6 @@
+import type { Problem } from '../errors.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
+import { formatPath } from './_validate.js';
 
 /**
  * "ML Engineers & Data Scientists": two roles joined with "&", each one the taxonomy knows, read as
@@ -27,4 +29,26 @@ export function splitSuggestion(role: string, taxonomy: RoleTaxonomy): string[] 
       return [...new Set(parts.map((part) => taxonomy.normalise(part)))];
   }
   return undefined;
+}
+
+/**
+ * The warning for a reader's role read otherwise than written (look-alike letters),
+ * once per role as written however many readers hold it.
+ */
+export function readerRoleReadAs(
+  file: string,
+  role: string,
+  seenAt: { count: number; path: (string | number)[]; line: number },
+  taxonomy: RoleTaxonomy,
+): Problem {
+  const readers = seenAt.count > 1 ? ` (${seenAt.count} subscribers)` : '';
+  const lookAlike = taxonomy.lookAlikeOf?.(role);
+  return {
+    severity: 'warning',
+    file,
+    line: seenAt.line,
+    field: formatPath(seenAt.path),
+    message: `"${role}" is written with Cyrillic or Greek letters that look like Latin ones: it is read as ${lookAlike}${readers}`,
+    hint: `retype it in Latin letters as ${lookAlike}`,
+  };
 }

@@ -10,7 +10,7 @@ import { createAddressSet } from './_address-set.js';
 import { commaRunsJoined, readerRolesSplit } from './_comma-roles.js';
 import { createLeftFieldsCheck } from './_left-fields.js';
 import { lookalikeIn } from './_lookalike.js';
-import { splitSuggestion } from './_role-spellings.js';
+import { readerRoleReadAs, splitSuggestion } from './_role-spellings.js';
 import { fastSubscriber } from './_subscriber-fast.js';
 import type { SubscriberTableResult } from './_subscriber-results.js';
 import { formatPath, zodProblems } from './_validate.js';
@@ -157,8 +157,10 @@ export function createEntryValidator(
   const unsubscribed = new Set<string>();
   // Lists are large and role sets repeat: share one roles array per distinct set written, and look
   // its roles up in the taxonomy once. `unknown` holds the position of each role it does not know.
-  const roleSets = new Map<string, { roles: string[]; unknown: number[] }>();
+  // `readAs` holds the position of each role read otherwise than written (look-alike letters).
+  const roleSets = new Map<string, { roles: string[]; unknown: number[]; readAs: number[] }>();
   const unknownRoles = new Map<string, { count: number; path: (string | number)[]; line: number }>();
+  const rolesReadAs = new Map<string, { count: number; path: (string | number)[]; line: number }>();
   const unknownFields = new Map<string, { count: number; path: (string | number)[]; line: number }>();
   // A JSON entry's "unsubscribed": true, read as the same CSV column is.
   const left = options.leftFieldsRead ? undefined : createLeftFieldsCheck(file, prefix);
@@ -282,12 +284,15 @@ export function createEntryValidator(
     if (!set) {
       const roles: string[] = [];
       const unknown: number[] = [];
+      const readAs: number[] = [];
       subscriber.roles.forEach((role, roleIndex) => {
+        const known = taxonomy.lookup(role) !== undefined;
         const name = taxonomy.normalise(role);
         if (!roles.includes(name)) roles.push(kept(name));
-        if (taxonomy.lookup(role) === undefined) unknown.push(roleIndex);
+        if (taxonomy.lookAlikeOf?.(role) !== undefined) readAs.push(roleIndex);
+        else if (!known) unknown.push(roleIndex);
       });
-      set = { roles, unknown };
+      set = { roles, unknown, readAs };
       if (written !== undefined) roleSets.set(written, set);
     }
     for (const roleIndex of set.unknown) {
@@ -297,6 +302,15 @@ export function createEntryValidator(
       else {
         const path = [...prefix, index, 'roles', roleIndex];
         unknownRoles.set(kept(role), { count: 1, path, line: lineOf(path) });
+      }
+    }
+    for (const roleIndex of set.readAs) {
+      const role = subscriber.roles[roleIndex]!;
+      const known = rolesReadAs.get(role);
+      if (known) known.count++;
+      else {
+        const path = [...prefix, index, 'roles', roleIndex];
+        rolesReadAs.set(kept(role), { count: 1, path, line: lineOf(path) });
       }
     }
     const zone = entry?.timezone;
@@ -333,6 +347,7 @@ export function createEntryValidator(
           message: `and ${duplicates - SHOWN_DUPLICATES} more duplicates of earlier entries from here on (${duplicates} in all); only the first of each address is used`,
           hint: 'remove the repeated entries (addresses are compared ignoring case)',
         });
+      for (const [role, seenAt] of rolesReadAs) problems.push(readerRoleReadAs(file, role, seenAt, taxonomy));
       return finishValidation(file, taxonomy, table, problems, unknownFields, unknownRoles);
     },
   };

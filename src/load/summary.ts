@@ -3,7 +3,6 @@ import { basename, extname } from 'node:path';
 import { append } from '../append.js';
 import { hasErrors, type Problem } from '../errors.js';
 import { type Summary, SummarySchema } from '../model/summary.js';
-import { asLatinLetters } from '../roles/_look-alikes.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { commaRolesJoined, titleCommaRoles } from './_comma-roles.js';
 import { decodeText } from './_decode.js';
@@ -261,6 +260,15 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
   });
   for (const role of joinedRoles) {
     const name = taxonomy.normalise(role);
+    if (taxonomy.lookAlikeOf?.(role) !== undefined)
+      problems.push({
+        severity: 'warning',
+        file,
+        line: lineOf(['roles']),
+        field: 'roles',
+        message: `"${role}" is written with Cyrillic or Greek letters that look like Latin ones: it is read as ${name}`,
+        hint: `retype it in Latin letters as ${name}`,
+      });
     if (taxonomy.lookup(role) === undefined) {
       const split = splitSuggestion(role, taxonomy);
       const closest = split ? undefined : taxonomy.closest(role);
@@ -272,13 +280,9 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
         message: `unknown role "${role}"`,
         hint: split
           ? `roles are separated by commas only: write "${split.join(', ')}"`
-          : closest !== undefined &&
-              asLatinLetters(role) !== undefined &&
-              taxonomy.lookup(asLatinLetters(role)!) === closest
-            ? `it is written with Cyrillic or Greek letters that look like Latin ones: retype it as ${closest}`
-            : closest
-              ? `did you mean ${closest}? Or add it to the role taxonomy`
-              : 'add it to the role taxonomy',
+          : closest
+            ? `did you mean ${closest}? Or add it to the role taxonomy`
+            : 'add it to the role taxonomy',
       });
     }
     if (!canonical.includes(name)) canonical.push(name);

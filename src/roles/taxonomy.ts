@@ -45,6 +45,11 @@ export interface RoleTaxonomy {
   normalise(role: string): string;
   /** The known role (or alias) closest to an unknown one, for "did you mean" hints. */
   closest(role: string): string | undefined;
+  /**
+   * The known role a role written with Cyrillic or Greek look-alike letters was read as ("СТО" as
+   * CTO); undefined for a role known as written, or not known at all.
+   */
+  lookAlikeOf?(role: string): string | undefined;
   heading(role: string): string;
   /**
    * The plural spellings read so far as this role ("CTOs" for CTO), each as a role the taxonomy
@@ -119,6 +124,8 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
   const known = (role: string): string | undefined => {
     const exact = byKey.get(roleKey(role));
     if (exact !== undefined || role.length > LIMITS.roleLength) return exact;
+    const folded = lookAlikeOf(role);
+    if (folded !== undefined) return folded;
     for (const singular of singularForms(role)) {
       const found = byKey.get(roleKey(singular));
       if (found === undefined) continue;
@@ -126,6 +133,14 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
       return found;
     }
     return undefined;
+  };
+
+  // "СТО" typed with Cyrillic letters looks exactly like CTO on screen: no one means another role by
+  // it. Read as the role its Latin letters name, when they name one exactly; the loaders say so.
+  const lookAlikeOf = (role: string): string | undefined => {
+    if (byKey.has(roleKey(role))) return undefined;
+    const latin = asLatinLetters(role);
+    return latin === undefined ? undefined : known(latin);
   };
 
   // Before the taxonomy knew its singular, a plural was kept as written, and a send noted it so.
@@ -144,6 +159,7 @@ export function createTaxonomy(roles: CanonicalRole[]): RoleTaxonomy {
   return {
     roles,
     lookup: known,
+    lookAlikeOf,
     normalise: (role) => known(role) ?? unknownAs(role),
     closest(role) {
       const key = roleKey(role);
