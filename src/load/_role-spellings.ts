@@ -32,7 +32,25 @@ export function splitSuggestion(role: string, taxonomy: RoleTaxonomy): string[] 
 }
 
 /**
- * The warning for a reader's role read otherwise than written (look-alike letters),
+ * A reader's role written as two or more joined ("CTO/VP Engineering", "CTO & Executive",
+ * "CTO + Executive", "CTO and Executive"), read as those roles when each part is one the taxonomy
+ * knows and the whole is not: such a reader asked for each, and the whole matches no summary. A role
+ * or alias whose own name holds the separator ("UX/UI Designer", "VP of Engineering/Data") is known
+ * whole and stays one; a part the taxonomy does not know leaves the whole as written.
+ */
+export function joinedReaderRoles(role: string, taxonomy: RoleTaxonomy): string[] | undefined {
+  if (role.length > 1_000 || !/\/|&|\+|\sand\s/i.test(role) || taxonomy.lookup(role) !== undefined) return undefined;
+  // A slash with a space beside it is tried first, so "VP of Engineering/Data / CTO" keeps its own slash.
+  for (const separator of [/\s+[/&+]\s*|\s*[/&+]\s+|\s+and\s+/i, /[/&+]|\s+and\s+/i]) {
+    const parts = role.split(separator).map((part) => part.trim());
+    if (parts.length >= 2 && parts.every((part) => part !== '' && taxonomy.lookup(part) !== undefined))
+      return [...new Set(parts.map((part) => taxonomy.normalise(part)))];
+  }
+  return undefined;
+}
+
+/**
+ * The warning for a reader's role read otherwise than written (joined roles, look-alike letters),
  * once per role as written however many readers hold it.
  */
 export function readerRoleReadAs(
@@ -43,12 +61,17 @@ export function readerRoleReadAs(
 ): Problem {
   const readers = seenAt.count > 1 ? ` (${seenAt.count} subscribers)` : '';
   const lookAlike = taxonomy.lookAlikeOf?.(role);
+  const where = { severity: 'warning' as const, file, line: seenAt.line, field: formatPath(seenAt.path) };
+  if (lookAlike !== undefined)
+    return {
+      ...where,
+      message: `"${role}" is written with Cyrillic or Greek letters that look like Latin ones: it is read as ${lookAlike}${readers}`,
+      hint: `retype it in Latin letters as ${lookAlike}`,
+    };
+  const parts = joinedReaderRoles(role, taxonomy) ?? [];
   return {
-    severity: 'warning',
-    file,
-    line: seenAt.line,
-    field: formatPath(seenAt.path),
-    message: `"${role}" is written with Cyrillic or Greek letters that look like Latin ones: it is read as ${lookAlike}${readers}`,
-    hint: `retype it in Latin letters as ${lookAlike}`,
+    ...where,
+    message: `"${role}" is read as ${parts.length === 1 ? 'one role' : `${parts.length} roles`}: ${parts.join(', ')}${readers}`,
+    hint: `separate the roles with "|", ";" or a comma to say so plainly: write "${parts.join('|')}" (or each as an entry of a roles list)`,
   };
 }

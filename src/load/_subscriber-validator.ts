@@ -10,7 +10,7 @@ import { createAddressSet } from './_address-set.js';
 import { commaRunsJoined, readerRolesSplit } from './_comma-roles.js';
 import { createLeftFieldsCheck } from './_left-fields.js';
 import { lookalikeIn } from './_lookalike.js';
-import { readerRoleReadAs, splitSuggestion } from './_role-spellings.js';
+import { joinedReaderRoles, readerRoleReadAs, splitSuggestion } from './_role-spellings.js';
 import { fastSubscriber } from './_subscriber-fast.js';
 import type { SubscriberTableResult } from './_subscriber-results.js';
 import { formatPath, zodProblems } from './_validate.js';
@@ -157,7 +157,7 @@ export function createEntryValidator(
   const unsubscribed = new Set<string>();
   // Lists are large and role sets repeat: share one roles array per distinct set written, and look
   // its roles up in the taxonomy once. `unknown` holds the position of each role it does not know.
-  // `readAs` holds the position of each role read otherwise than written (look-alike letters).
+  // `readAs` holds the position of each role read otherwise than written (joined roles, look-alike letters).
   const roleSets = new Map<string, { roles: string[]; unknown: number[]; readAs: number[] }>();
   const unknownRoles = new Map<string, { count: number; path: (string | number)[]; line: number }>();
   const rolesReadAs = new Map<string, { count: number; path: (string | number)[]; line: number }>();
@@ -287,9 +287,9 @@ export function createEntryValidator(
       const readAs: number[] = [];
       subscriber.roles.forEach((role, roleIndex) => {
         const known = taxonomy.lookup(role) !== undefined;
-        const name = taxonomy.normalise(role);
-        if (!roles.includes(name)) roles.push(kept(name));
-        if (taxonomy.lookAlikeOf?.(role) !== undefined) readAs.push(roleIndex);
+        const joined = known ? undefined : joinedReaderRoles(role, taxonomy);
+        for (const name of joined ?? [taxonomy.normalise(role)]) if (!roles.includes(name)) roles.push(kept(name));
+        if (joined !== undefined || taxonomy.lookAlikeOf?.(role) !== undefined) readAs.push(roleIndex);
         else if (!known) unknown.push(roleIndex);
       });
       set = { roles, unknown, readAs };

@@ -13,20 +13,21 @@ const taxonomy = createTaxonomy([
 ]);
 
 describe('roles joined with a slash', () => {
-  it('tells the editor how to write a reader holding both apart', () => {
+  it('reads a reader holding both as each, and tells the editor how to write them apart', () => {
     const csv =
       'email;name;roles\nfarid@example.com;Farid;ML Engineer / AI Architect\neve@example.com;Eve;CEO/Founder\n';
-    const { problems } = parseSubscribersCsv(csv, 'readers.csv', taxonomy);
+    const { subscribers, problems } = parseSubscribersCsv(csv, 'readers.csv', taxonomy);
+    expect(subscribers.map((s) => s.roles)).toEqual([['ML Engineer', 'AI Architect'], ['Executive']]);
     expect(problems.map((p) => [p.line, p.message, p.hint])).toEqual([
       [
         2,
-        'unknown role "ML Engineer / AI Architect"',
-        'separate the roles with "|", ";" or a comma: write "ML Engineer|AI Architect" (or each as an entry of a roles list)',
+        '"ML Engineer / AI Architect" is read as 2 roles: ML Engineer, AI Architect',
+        'separate the roles with "|", ";" or a comma to say so plainly: write "ML Engineer|AI Architect" (or each as an entry of a roles list)',
       ],
       [
         3,
-        'unknown role "CEO/Founder"',
-        'separate the roles with "|", ";" or a comma: write "Executive" (or each as an entry of a roles list)',
+        '"CEO/Founder" is read as one role: Executive',
+        'separate the roles with "|", ";" or a comma to say so plainly: write "Executive" (or each as an entry of a roles list)',
       ],
     ]);
   });
