@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.js';
+import { joinedReaderRoles } from '../roles/reader-roles.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { formatPath } from './_validate.js';
 
@@ -26,24 +27,6 @@ export function splitSuggestion(role: string, taxonomy: RoleTaxonomy): string[] 
       .map((part) => part.trim())
       .filter((part) => part.length > 0);
     if (parts.length >= 2 && parts.every((part) => taxonomy.lookup(part) !== undefined))
-      return [...new Set(parts.map((part) => taxonomy.normalise(part)))];
-  }
-  return undefined;
-}
-
-/**
- * A reader's role written as two or more joined ("CTO/VP Engineering", "CTO & Executive",
- * "CTO + Executive", "CTO and Executive"), read as those roles when each part is one the taxonomy
- * knows and the whole is not: such a reader asked for each, and the whole matches no summary. A role
- * or alias whose own name holds the separator ("UX/UI Designer", "VP of Engineering/Data") is known
- * whole and stays one; a part the taxonomy does not know leaves the whole as written.
- */
-export function joinedReaderRoles(role: string, taxonomy: RoleTaxonomy): string[] | undefined {
-  if (role.length > 1_000 || !/\/|&|\+|\sand\s/i.test(role) || taxonomy.lookup(role) !== undefined) return undefined;
-  // A slash with a space beside it is tried first, so "VP of Engineering/Data / CTO" keeps its own slash.
-  for (const separator of [/\s+[/&+]\s*|\s*[/&+]\s+|\s+and\s+/i, /[/&+]|\s+and\s+/i]) {
-    const parts = role.split(separator).map((part) => part.trim());
-    if (parts.length >= 2 && parts.every((part) => part !== '' && taxonomy.lookup(part) !== undefined))
       return [...new Set(parts.map((part) => taxonomy.normalise(part)))];
   }
   return undefined;

@@ -8,6 +8,7 @@ import { redactDatabaseUrl } from '../db/postgres.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
+import { readerRolesRead } from '../roles/reader-roles.js';
 import { loadTaxonomy, type RoleTaxonomy, roleKey } from '../roles/taxonomy.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
 import { readStoredReadersAt, readStoredSubscribersAt } from '../state/read-at.js';
@@ -319,7 +320,7 @@ function spellingsNoted(
  */
 function withTaxonomyRoles(subscribers: Subscriber[], taxonomy: RoleTaxonomy): Subscriber[] {
   return subscribers.map((subscriber) => {
-    const roles = [...new Set(subscriber.roles.map((role) => taxonomy.normalise(role)))];
+    const roles = readerRolesRead(subscriber.roles, taxonomy);
     return roles.join('\u0000') === subscriber.roles.join('\u0000') ? subscriber : { ...subscriber, roles };
   });
 }

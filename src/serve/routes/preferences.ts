@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
 import { LIMITS } from '../../load/limits.js';
 import { email as emailSchema, toOneLine, zoneSpelling } from '../../model/_fields.js';
+import { readerRolesRead } from '../../roles/reader-roles.js';
 import { roleKey } from '../../roles/taxonomy.js';
 import {
   describeChange,
@@ -133,7 +134,7 @@ async function show(
     name: reader.name ?? '',
     firstName: reader.firstName ?? '',
     // By today's taxonomy: a role renamed since the reader chose it shows as the role it became.
-    roles: new Set(reader.roles.map((role) => services.taxonomy.normalise(role))),
+    roles: new Set(readerRolesRead(reader.roles, services.taxonomy)),
     timezone: reader.timezone ?? services.config.timezone,
     locale: reader.locale ?? services.config.locale,
     pausedUntil: isPaused(reader, now) ? (reader.pausedUntil ?? undefined) : undefined,
@@ -279,7 +280,7 @@ function decide(
     patch.roles = (fields.get('roles') ?? [])
       .map((r) => services.taxonomy.lookup(r) ?? held.get(roleKey(r)))
       .filter((r, i, all): r is string => r !== undefined && all.indexOf(r) === i);
-    const shownRoles = new Set(held.values());
+    const shownRoles = new Set(readerRolesRead(reader.roles, services.taxonomy));
     if (patch.roles.length !== shownRoles.size || patch.roles.some((role) => !shownRoles.has(role)))
       changed.push('roles');
     patch.name = lineField(fields, 'name', LIMITS.nameLength) || null;
