@@ -3,6 +3,7 @@ import { canonicalAddress } from '../../address.js';
 import { translator } from '../../i18n/index.js';
 import { LIMITS } from '../../load/limits.js';
 import { email as emailSchema, zoneSpelling } from '../../model/_fields.js';
+import { joinedReaderRoles } from '../../roles/reader-roles.js';
 import { mailAddress, newReader, type Reader, writtenForm } from '../../store/index.js';
 import { isTimeZone, pageLanguageOf } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
@@ -82,8 +83,13 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
   if (!fields) return fail(400, 'pages.common.error.title', 'pages.subscribe.invalidEmail');
   const written = field(fields, 'email');
   const parsed = emailSchema.safeParse(written);
+  // A role no one knows is dropped (a post cannot invent roles); known roles joined in one, as another
+  // site's form may send them ("CTO/VP Engineering"), are each of them, as in a subscribers file.
   const roles = new Set(
-    (fields.get('roles') ?? []).map((r) => services.taxonomy.lookup(r)).filter((r): r is string => r !== undefined),
+    (fields.get('roles') ?? []).flatMap((r) => {
+      const known = services.taxonomy.lookup(r);
+      return known === undefined ? (joinedReaderRoles(r, services.taxonomy) ?? []) : [known];
+    }),
   );
   if (!parsed.success) {
     if (json) return respondJson(response, 400, { error: t('pages.subscribe.invalidEmail') });
