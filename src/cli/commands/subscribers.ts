@@ -9,6 +9,7 @@ import { loadSubscribers } from '../../load/subscribers.js';
 import { anyLengthEmail, email as emailSchema } from '../../model/_fields.js';
 import { SubscriberSchema } from '../../model/subscriber.js';
 import { printable } from '../../printable.js';
+import { joinedReaderRoles, readerRolesRead } from '../../roles/reader-roles.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
 import { stateUseError } from '../../send/state-file.js';
 import { describeLocation, stateLocation } from '../../state/location.js';
@@ -108,7 +109,7 @@ export const subscribersCommand: Command = {
         const wanted = role === undefined ? undefined : knownRole(taxonomy, role);
         // By today's taxonomy, as a send reads them: a stored role that became an alias counts as its role.
         const readers = (await store.list({ status: status as ReaderStatus | undefined })).filter(
-          (reader) => wanted === undefined || reader.roles.some((held) => taxonomy.normalise(held) === wanted),
+          (reader) => wanted === undefined || readerRolesRead(reader.roles, taxonomy).includes(wanted),
         );
         const movedFrom = movedFromOf(await store.moves());
         if (flag(args, 'json'))
@@ -173,9 +174,13 @@ export const subscribersCommand: Command = {
       if (!rolesText) throw new RolecastError('E_USAGE', 'add needs --roles R1,R2', { hint: `usage: ${USAGE}` });
       const parsed = SubscriberSchema.safeParse({
         email,
-        roles: readerRolesSplit(rolesText, (role) => taxonomy.lookup(role) !== undefined).map((r) =>
-          knownRole(taxonomy, r),
-        ),
+        roles: [
+          ...new Set(
+            readerRolesSplit(rolesText, (role) => taxonomy.lookup(role) !== undefined).flatMap((r) =>
+              knownRoles(taxonomy, r),
+            ),
+          ),
+        ],
         name: stringOption(args, 'name'),
         timezone: stringOption(args, 'timezone'),
         locale: stringOption(args, 'locale'),
@@ -243,6 +248,13 @@ export const subscribersCommand: Command = {
     }
   },
 };
+
+/** The role's canonical name; known roles joined in one ("CTO/VP Engineering") are each, as in a subscribers file. */
+function knownRoles(taxonomy: RoleTaxonomy, role: string): string[] {
+  return (
+    (taxonomy.lookup(role) === undefined ? joinedReaderRoles(role, taxonomy) : undefined) ?? [knownRole(taxonomy, role)]
+  );
+}
 
 function knownRole(taxonomy: RoleTaxonomy, role: string): string {
   const canonical = taxonomy.lookup(role);
