@@ -2,7 +2,7 @@ import { canonicalAddress } from '../address.js';
 import { append } from '../append.js';
 import { detach } from '../detach.js';
 import type { Problem } from '../errors.js';
-import { type Subscriber, SubscriberSchema } from '../model/subscriber.js';
+import { SubscriberSchema } from '../model/subscriber.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
 import { joinedReaderRoles } from '../roles/reader-roles.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
@@ -14,6 +14,7 @@ import { lookalikeIn } from './_lookalike.js';
 import { readerRoleReadAs, splitSuggestion } from './_role-spellings.js';
 import { fastSubscriber } from './_subscriber-fast.js';
 import type { SubscriberTableResult } from './_subscriber-results.js';
+import { undecodableField } from './_undecodable-field.js';
 import { formatPath, zodProblems } from './_validate.js';
 import { LIMITS } from './limits.js';
 
@@ -391,13 +392,6 @@ function finishValidation(
     });
   }
   return { table, problems };
-}
-
-/** The first text field of a reader holding U+FFFD, if any. */
-function undecodableField(subscriber: Subscriber): 'name' | 'firstName' | 'roles' | undefined {
-  if (subscriber.name?.includes('\ufffd')) return 'name';
-  if (subscriber.firstName?.includes('\ufffd')) return 'firstName';
-  return subscriber.roles.some((role) => role.includes('\ufffd')) ? 'roles' : undefined;
 }
 
 /** The field probably meant ("nmae" → name), else the list of fields. */
