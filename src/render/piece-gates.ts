@@ -1,7 +1,7 @@
 import { isSignedValueShape } from '../analytics/token.js';
 import type { Problem } from '../errors.js';
 import { createCache } from './_cache.js';
-import { escapeHtml, type FieldValues, joinParts, type Parts, VARIANT_FIELDS } from './_personal.js';
+import { escapeHtml, type FieldName, type FieldValues, joinParts, type Parts, VARIANT_FIELDS } from './_personal.js';
 import { addSizeCounts, altProblems, linkProblems, type SizeCounts, sizeCounts } from './gates.js';
 import type { GateSegment } from './set-frames.js';
 
@@ -15,6 +15,11 @@ import type { GateSegment } from './set-frames.js';
 export interface HtmlGates {
   /** UTF-8 bytes of the sample reader's HTML. */
   bytes: number;
+  /**
+   * How many times the HTML prints each reader's field (see `roomFieldUses`), counted from the
+   * pieces' fields as they are looked up: a role set's pieces are not scanned again for them.
+   */
+  uses: Partial<Record<FieldName, number>>;
   counts: SizeCounts;
   links: Problem[];
   alt: Problem[];
@@ -117,10 +122,14 @@ export function createPieceGates(
   };
   const addSegment = (out: HtmlGates, segment: string, values: FieldValues, field: string) => {
     const gates = gatesOf(segment);
-    addGates(out, 'bytes' in gates ? gates : checkFilled(segment, gates, values), field);
+    if ('bytes' in gates) addGates(out, gates, field);
+    else {
+      addGates(out, checkFilled(segment, gates, values), field);
+      countFields(out.uses, gates);
+    }
   };
   return (segments, values, variantId) => {
-    const out: HtmlGates = { bytes: 0, counts: emptyCounts(), links: [], alt: [] };
+    const out: HtmlGates = { bytes: 0, uses: {}, counts: emptyCounts(), links: [], alt: [] };
     const field = `variant ${variantId}`;
     for (const each of segments) {
       if (typeof each === 'string') {
@@ -132,6 +141,7 @@ export function createPieceGates(
         const value = values.clickVariant;
         if (run && (run.variantFields === 0 || isSignedValueShape(value))) {
           addGates(out, run.gates, field);
+          if (run.variantFields) out.uses.clickVariant = (out.uses.clickVariant ?? 0) + run.variantFields;
           out.bytes += run.variantFields * value.length;
           out.counts.length += run.variantFields * value.length;
         } else for (const segment of each) addSegment(out, segment, values, field);
@@ -144,6 +154,7 @@ export function createPieceGates(
       for (const line of each.lines) {
         out.bytes += Buffer.byteLength(line);
         addSizeCounts(out.counts, line);
+        countFields(out.uses, split(line));
       }
     }
     return out;
@@ -162,6 +173,14 @@ const NO_VARIANT_VALUES = { clickVariant: '' } as FieldValues;
 
 function isRun(each: GateSegment): each is readonly string[] {
   return Array.isArray(each);
+}
+
+/** Adds each field `parts` holds (odd indexes) to `uses`. */
+function countFields(uses: Partial<Record<FieldName, number>>, parts: Parts): void {
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as FieldName;
+    uses[name] = (uses[name] ?? 0) + 1;
+  }
 }
 
 function emptyCounts(): SizeCounts {

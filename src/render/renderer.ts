@@ -248,6 +248,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
     const html = pieceGates(rendered.gates!, values, variantId);
     return {
       htmlBytes: html.bytes,
+      uses: html.uses,
       textBytes: textBytes(rendered.text, values),
       counts: html.counts,
       links: html.links,
@@ -322,13 +323,11 @@ export async function createRenderer(project: Project, options: RendererOptions 
         );
       const measured = [...byLanguage.values()].map((rendered) => {
         const values = rendered === own ? sampleValues : fillers(sampleReader, rendered.language, variant);
-        const counts =
-          rendered === own
-            ? sample.counts
-            : rendered.segments
-              ? sampleFromPieces(rendered, values, variant.id).counts
-              : sizeCounts(personaliseIn(rendered, sampleReader).html);
-        const room = personalRoom(fieldUses(rendered), values, longestOf(rendered.language));
+        const gates =
+          rendered === own ? sample : rendered.segments ? sampleFromPieces(rendered, values, variant.id) : undefined;
+        const counts = gates ? gates.counts : sizeCounts(personaliseIn(rendered, sampleReader).html);
+        // Assembled from pieces, the gates counted the fields as they looked the pieces up.
+        const room = personalRoom(gates?.uses ?? fieldUses(rendered), values, longestOf(rendered.language));
         return { rendered, room, mayReach: mayReachFromCounts(withRoom(counts, room), config) };
       });
       for (const rendered of byLanguage.values()) {

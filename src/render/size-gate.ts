@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Problem } from '../errors.js';
 import type { Language } from '../i18n/index.js';
+import type { FieldName } from './_personal.js';
 import { altProblems, linkProblems, type SizeCounts, sizeCounts, sizeProblems, subjectFrames } from './gates.js';
 
 /**
@@ -11,6 +12,8 @@ import { altProblems, linkProblems, type SizeCounts, sizeCounts, sizeProblems, s
 /** What the gates read of the sample reader's message. */
 export interface SampleGates {
   htmlBytes: number;
+  /** How many times the HTML prints each reader's field, when its pieces counted them (see piece-gates.ts). */
+  uses?: Partial<Record<FieldName, number>>;
   textBytes: number;
   counts: SizeCounts;
   links: Problem[];
