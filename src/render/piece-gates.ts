@@ -4,6 +4,7 @@ import { createCache } from './_cache.js';
 import { escapeHtml, type FieldName, type FieldValues, joinParts, type Parts, VARIANT_FIELDS } from './_personal.js';
 import { addSizeCounts, altProblems, linkProblems, type SizeCounts, sizeCounts } from './gates.js';
 import type { GateSegment } from './set-frames.js';
+import { createTextFields, textValue } from './text-field-gates.js';
 
 /**
  * The HTML gates of a variant assembled from pieces, from its pieces: sizes and counts add up, and
@@ -37,9 +38,12 @@ const CACHE = 1000;
 export function createPieceGates(
   split: (segment: string) => Parts,
   file: string,
+  /** The field tokens `split` cuts at: with them, a field in a piece's text is checked as its token. */
+  sentinel?: Readonly<Record<FieldName, string>>,
 ): (segments: readonly GateSegment[], values: FieldValues, variantId: string) => HtmlGates {
   // Parts: the piece holds a reader's field and is checked per variant, cut at its fields once.
   const cache = createCache<string, PieceGates | Parts>(CACHE);
+  const textFields = sentinel && createTextFields(sentinel);
   const check = (html: string): PieceGates => {
     const where = { file, variantId: '' };
     return {
@@ -56,12 +60,31 @@ export function createPieceGates(
     let key = '';
     // A role set's signed `?v=` value sits inside a tracked https link and holds only URL-safe
     // ASCII: it adds its length and nothing else, so the piece is checked without it, once for
-    // every role set, and its length is added.
+    // every role set, and its length is added. A value in the piece's text (the "sent to" line
+    // naming the role set's roles, see text-field-gates.ts) is checked as its token, and adds
+    // its own size in place of the token's.
     let variantChars = 0;
+    const inText = textFields?.(segment, parts);
+    // Per field: the text it is checked with, or undefined for its value escaped.
+    const checkedAs: (string | undefined)[] = [];
+    const ownText: string[] = [];
+    let tokenChars = 0;
     for (let i = 1; i < parts.length; i += 2) {
       const name = parts[i] as keyof FieldValues;
-      if (VARIANT_FIELDS.has(name) && isSignedValueShape(values[name])) variantChars += values[name].length;
-      else key += `${values[name]}\u0000`;
+      const escaped = escapeHtml(values[name]);
+      if (VARIANT_FIELDS.has(name) && isSignedValueShape(values[name])) {
+        variantChars += values[name].length;
+        checkedAs.push('');
+      } else if (sentinel && inText?.[(i - 1) / 2] && textValue(escaped)) {
+        const token = sentinel[name];
+        checkedAs.push(token);
+        ownText.push(escaped);
+        tokenChars += token.length;
+        key += '\u0001';
+      } else {
+        checkedAs.push(undefined);
+        key += `${values[name]}\u0000`;
+      }
     }
     let byValues = filled.get(segment);
     if (!byValues) {
@@ -70,17 +93,23 @@ export function createPieceGates(
     }
     let found = byValues.get(key);
     if (!found) {
-      found = check(joinParts(parts, variantChars ? { ...values, clickVariant: '' } : values, escapeHtml));
+      let html = parts[0]!;
+      for (let i = 1; i < parts.length; i += 2) {
+        html += (checkedAs[(i - 1) / 2] ?? escapeHtml(values[parts[i] as keyof FieldValues])) + parts[i + 1]!;
+      }
+      found = check(html);
       // Values that differ per variant would pile up: keep only the last few.
       if (byValues.size >= 8) byValues.clear();
       byValues.set(key, found);
     }
-    if (!variantChars) return found;
-    return {
-      ...found,
-      bytes: found.bytes + variantChars,
-      counts: { ...found.counts, length: found.counts.length + variantChars },
-    };
+    if (!variantChars && !ownText.length) return found;
+    const counts = { ...found.counts, length: found.counts.length + variantChars - tokenChars };
+    let bytes = found.bytes + variantChars - tokenChars;
+    for (const text of ownText) {
+      bytes += Buffer.byteLength(text);
+      addSizeCounts(counts, text);
+    }
+    return { ...found, bytes, counts };
   };
   /** A segment's own gates, or its parts when it holds a reader's field; each segment checked once. */
   const gatesOf = (segment: string): PieceGates | Parts => {

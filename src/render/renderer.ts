@@ -241,7 +241,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
   /** How many times a variant's HTML prints each field whose length is the reader's own. */
   const fieldUses = (rendered: LanguageRender) =>
     roomFieldUses(rendered.segments ? { segments: rendered.segments } : { parts: htmlPartsOf(rendered) }, tokens);
-  const pieceGates = createPieceGates(tokens.split, issueFile);
+  const pieceGates = createPieceGates(tokens.split, issueFile, tokens.sentinel);
   const textBytes = textSizer();
   /** The sample reader's gates from a variant's pieces, each distinct piece checked once. */
   const sampleFromPieces = (rendered: LanguageRender, values: FieldValues, variantId: string): SampleGates => {
