@@ -33,7 +33,9 @@ export function createProgress(options: ProgressOptions): Progress {
     const seconds = (now() - started) / 1000;
     const rate = seconds > 0 ? finished / seconds : 0;
     const eta = rate > 0 ? formatSeconds(remaining / rate) : '—';
-    return `sent ${t.sent}  failed ${t.failed + t.deferred}  remaining ${remaining}  ${rate.toFixed(1)}/s  ETA ${eta}`;
+    // Deferred messages are left for the next run, not failed: counted apart, as the report counts them.
+    const deferred = t.deferred > 0 ? `  deferred ${t.deferred}` : '';
+    return `sent ${t.sent}  failed ${t.failed}${deferred}  remaining ${remaining}  ${rate.toFixed(1)}/s  ETA ${eta}`;
   };
 
   return {
