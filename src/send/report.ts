@@ -115,8 +115,9 @@ export function abortedRun(reason: string, hasLogin: boolean): { message: string
     };
   if (reason.startsWith(TLS_NOT_STARTED))
     return {
-      message: `the SMTP server did not start TLS on a new connection (${reason.slice(TLS_NOT_STARTED.length)}), and TLS is required with it (send.requireTls, or a password for a server elsewhere): nothing was sent over that connection`,
-      hint: 'the server stopped offering STARTTLS, or something between this host and it (a firewall or proxy) removed the offer: ask its administrator; nothing was marked failed, so run the same command again once TLS works',
+      // Said of a server that refused STARTTLS it offered too: nothing goes in clear after that either.
+      message: `the SMTP server did not start TLS on a new connection (${reason.slice(TLS_NOT_STARTED.length)}): nothing was sent over that connection, since nothing goes in clear where TLS is required (send.requireTls, or a password for a server elsewhere) nor to a server that offers STARTTLS`,
+      hint: 'the server refused STARTTLS or stopped offering it, or something between this host and it (a firewall or proxy) removed the offer: ask its administrator; nothing was marked failed, so run the same command again once TLS works',
     };
   return {
     message: `the SMTP server refuses this sender or account: ${reason}`,
