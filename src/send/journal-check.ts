@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 const SUM_FIELD = ',"sum":"';
 const SUMMED = /,"sum":"([0-9a-f]{12})"\}$/;
 const SUM_DIGITS = 12;
+/** Longest line whose one damaged character is looked for (a bounce with its diagnostic fits). */
+const MEND_LIMIT = 4096;
 
 /** `{"email":…}` as JSON.stringify wrote it → the same line with its check as the last field. */
 export function withCheck(json: string): string {
@@ -32,9 +34,20 @@ export function checkLine(line: string): CheckedLine {
   const written = match[1]!;
   const content = `${line.slice(0, match.index)}}`;
   if (sumOf(content) === written) return { kind: 'sound', content };
-  const mended = mendOneCharacter(content, written);
-  return mended === undefined ? { kind: 'failed' } : { kind: 'repaired', content: mended };
+  // Looking for the damaged character takes a while, and the journal is read again before the
+  // next message whenever it changes: a damaged line is looked at once.
+  let reading = mendedLines.get(line);
+  if (!reading) {
+    const mended = mendOneCharacter(content, written);
+    reading = mended === undefined ? { kind: 'failed' } : { kind: 'repaired', content: mended };
+    if (mendedLines.size >= MENDED_KEPT) mendedLines.delete(mendedLines.keys().next().value!);
+    mendedLines.set(line, reading);
+  }
+  return reading;
 }
+
+const MENDED_KEPT = 256;
+const mendedLines = new Map<string, CheckedLine>();
 
 /** Whether a line that is not a checked line still shows a check of its own (damage hit its end). */
 export function showsCheck(line: string): boolean {
@@ -59,14 +72,24 @@ function mendOneCharacter(content: string, written: string): string | undefined 
   const expected = sumOf(content);
   // Damage to one digit of the check itself: the line is whole.
   if ([...written].filter((digit, i) => digit !== expected[i]).length === 1) found.add(content);
-  const chars = [...content];
-  chars.forEach((original, at) => {
+  // Beyond this length trying every character would hold up the look before each message (and
+  // the reader pages) for seconds: such a line is one whose reader cannot be told.
+  if (content.length > MEND_LIMIT) return found.size === 1 ? [...found][0] : undefined;
+  // Each character in turn (a code point, so a broken pair stays one), the line around it sliced
+  // rather than rebuilt for every candidate.
+  // The hash of what comes before is carried along and copied, not hashed again for each.
+  const before = createHash('sha256');
+  let at = 0;
+  for (const original of content) {
+    const after = content.slice(at + original.length);
     for (const candidate of PRINTABLE) {
       if (candidate === original) continue;
-      const tried = [...chars.slice(0, at), candidate, ...chars.slice(at + 1)].join('');
-      if (sumOf(tried) === written) found.add(tried);
+      const sum = before.copy().update(candidate).update(after).digest('hex').slice(0, SUM_DIGITS);
+      if (sum === written) found.add(content.slice(0, at) + candidate + after);
     }
-  });
+    before.update(original);
+    at += original.length;
+  }
   return found.size === 1 ? [...found][0] : undefined;
 }
 
