@@ -30,7 +30,7 @@ export type CheckedLine =
 
 export function checkLine(line: string): CheckedLine {
   const match = SUMMED.exec(line);
-  if (!match) return { kind: 'unchecked' };
+  if (!match) return checkAtDamagedEnd(line);
   const written = match[1]!;
   const content = `${line.slice(0, match.index)}}`;
   if (sumOf(content) === written) return { kind: 'sound', content };
@@ -49,9 +49,35 @@ export function checkLine(line: string): CheckedLine {
 const MENDED_KEPT = 256;
 const mendedLines = new Map<string, CheckedLine>();
 
-/** Whether a line that is not a checked line still shows a check of its own (damage hit its end). */
-export function showsCheck(line: string): boolean {
-  return line.includes('"sum":"');
+// The end of a checked line, `#` standing for a digit of the sum.
+const CHECKED_END = `${SUM_FIELD}${'#'.repeat(SUM_DIGITS)}"}`;
+
+/**
+ * A line whose end is one character away from a check (a digit, a quote or the brace damaged) is a
+ * checked line hit there: read as unchecked, a second damaged character in its address would pass
+ * for another reader's. It is read by its check when what it holds is whole, else whom it named
+ * cannot be told. A line cut short in its check, or one written without it, is read as before.
+ */
+function checkAtDamagedEnd(line: string): CheckedLine {
+  if (line.length < CHECKED_END.length) return { kind: 'unchecked' };
+  const from = line.length - CHECKED_END.length;
+  let damagedAt = -1;
+  for (let i = 0; i < CHECKED_END.length; i++) {
+    const char = line[from + i]!;
+    const fits = CHECKED_END[i] === '#' ? /[0-9a-f]/.test(char) : char === CHECKED_END[i];
+    if (fits) continue;
+    if (damagedAt !== -1) return { kind: 'unchecked' };
+    damagedAt = i;
+  }
+  if (damagedAt === -1) return { kind: 'unchecked' };
+  const choices = CHECKED_END[damagedAt] === '#' ? [...'0123456789abcdef'] : [CHECKED_END[damagedAt]!];
+  for (const choice of choices) {
+    const mended = line.slice(0, from + damagedAt) + choice + line.slice(from + damagedAt + 1);
+    const match = SUMMED.exec(mended);
+    const content = match && `${mended.slice(0, match.index)}}`;
+    if (match && content && sumOf(content) === match[1]) return { kind: 'repaired', content };
+  }
+  return { kind: 'failed' };
 }
 
 function sumOf(content: string): string {
