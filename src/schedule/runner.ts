@@ -142,10 +142,11 @@ export async function runSchedule(options: RunScheduleOptions): Promise<Schedule
     if (result && !result.complete) {
       const detail = result.detail ?? 'some messages were not delivered';
       // `failed` marks a wave started and not finished: a later run finishes it whatever the time.
-      if (result.stop) await markAfterError(() => store.mark(wave.utc, 'failed', detail));
-      else await markAfterSending(wave, () => store.mark(wave.utc, 'failed', detail));
+      // Said before the mark, which a full disk may refuse: the messages left over are reported all the same.
       emit({ type: 'incomplete', wave, detail });
       report.waves.push({ wave, outcome: 'incomplete', lateMs });
+      if (result.stop) await markAfterError(() => store.mark(wave.utc, 'failed', detail));
+      else await markAfterSending(wave, () => store.mark(wave.utc, 'failed', detail), detail);
       if (result.stop) throw result.stop;
       continue;
     }
@@ -180,16 +181,19 @@ async function markAfterError(mark: () => unknown): Promise<void> {
  * A wave's mark once its messages went out: when the state refuses it (a full disk), the run stops
  * before any later wave, saying the wave went out and that running again mails nobody twice.
  */
-async function markAfterSending(wave: Wave, mark: () => unknown): Promise<void> {
+async function markAfterSending(wave: Wave, mark: () => unknown, unsent?: string): Promise<void> {
   try {
     await mark();
   } catch (error) {
+    const went = unsent
+      ? `the wave at ${wave.utc} was sent but ${unsent} (what went out is recorded in the ledger)`
+      : `the wave at ${wave.utc} went out (its messages are recorded in the ledger)`;
     throw new RolecastError(
       'E_STATE_WRITE',
-      `the wave at ${wave.utc} went out (its messages are recorded in the ledger), but the schedule could not record it: ${error instanceof Error ? error.message : String(error)}; no later wave was sent`,
+      `${went}, but the schedule could not record it: ${error instanceof Error ? error.message : String(error)}; no later wave was sent`,
       {
         exitCode: EXIT.sendFailed,
-        hint: 'free some space (or make the state file writable) and run the same command again: the wave is finished as one already started, so no reader recorded is mailed again, and the later waves follow',
+        hint: `free some space (or make the state file writable) and run the same command again: the wave is finished as one already started${unsent ? ', its readers still owed retried' : ''}, so no reader recorded is mailed again, and the later waves follow`,
         cause: error,
       },
     );
