@@ -29,6 +29,8 @@ export const ERROR_CODES = {
     'The state file or database was written by a newer release of rolecast, whose records this one may not read.',
   E_STATE_RESTORED:
     'The state file is an older copy of itself (put back from a backup): readers recorded since would be mailed again.',
+  E_STATE_MISSING:
+    'The state file is gone from where one holding records was: a new one would mail every reader already sent an issue again.',
   E_STATE_UNAVAILABLE: 'The shared database (DATABASE_URL) could not be reached.',
   E_STATE_DENIED: 'The shared database (DATABASE_URL) does not let its role create or use rolecast’s tables.',
   E_STATE_WRITE: 'The state file could not be written (full disk, I/O error): sending stopped.',

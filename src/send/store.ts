@@ -6,6 +6,7 @@ import { ANALYTICS_VERSION, migrateAnalytics } from '../analytics/_migrate.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import { assertNotRestored, ensureGeneration, noteGeneration } from '../state/sqlite/generation.js';
+import { assertNotLost } from '../state/sqlite/path-note.js';
 import { prepared } from '../state/sqlite/statements.js';
 import { hashedAddress } from '../store/hash.js';
 import { migrateSubscriberStore, STORE_SCHEMA_VERSION } from '../store/sqlite.js';
@@ -128,6 +129,7 @@ export function openStateDb(
   }
   assertStateFileKind(file);
   assertNotEmptied(file, sqlitePath(file));
+  assertNotLost(file);
   assertLogSound(file);
   const db = openOrClassify(file, () => {
     mkdirSync(dirname(file), { recursive: true });

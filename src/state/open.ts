@@ -6,6 +6,7 @@ import type { StateStore } from './contract.js';
 import type { StateLocation } from './location.js';
 import { migrateState, postgresState } from './postgres/index.js';
 import { sqliteState } from './sqlite/index.js';
+import { assertNotLost } from './sqlite/path-note.js';
 
 export interface OpenStateOptions {
   /** SQLite test hook: how many pages the file may grow by (see `openStateDb`). */
@@ -65,7 +66,11 @@ export async function openStateToRehearse(
   options: Pick<OpenStateOptions, 'localDir'> = {},
 ): Promise<StateStore | undefined> {
   const store = await openExistingState(location, options);
-  if (!store && location.kind === 'sqlite') assertStateFileCreatable(location.file);
+  if (!store && location.kind === 'sqlite') {
+    // A rehearsal stops where the real run would: no new file where one holding records was.
+    assertNotLost(location.file);
+    assertStateFileCreatable(location.file);
+  }
   return store;
 }
 

@@ -6,6 +6,7 @@ import { RolecastError } from '../../src/errors.js';
 import { sendIssue } from '../../src/send/index.js';
 import { journalPath } from '../../src/send/journal.js';
 import { openStateDb } from '../../src/send/store.js';
+import { pathNoteOf } from '../../src/state/sqlite/path-note.js';
 import { eligible, type SendFixture, sendEnv, sendFixture } from '../send/_fixture.js';
 
 /**
@@ -69,8 +70,10 @@ describe('a state file emptied after sends wrote to it', () => {
     expect(existsSync(outbox)).toBe(false);
     expect(existsSync(journalPath(state))).toBe(true);
 
-    // Moved aside on purpose (as the README says, to start afresh): a new file is used at once.
+    // Deleted on purpose with the note that a file with records lived there (as the README says,
+    // to start afresh): a new file is used at once.
     rmSync(state);
+    rmSync(pathNoteOf(state)!);
     const report = await send(fixture);
     expect(report.total.skipped.suppressed).toBe(1);
     expect(readdirSync(outbox)).toHaveLength(readers.length - 1);

@@ -8,6 +8,7 @@ import { openServeBackend } from '../../src/serve/backend.js';
 import { openExistingState, openState } from '../../src/state/open.js';
 import { type Generation, readGeneration } from '../../src/state/sqlite/generation.js';
 import { outsideNoteOf } from '../../src/state/sqlite/outside-note.js';
+import { pathNoteOf } from '../../src/state/sqlite/path-note.js';
 
 /**
  * An older copy of the state file written over it in place (`cp backup.db state.db`) keeps the
@@ -109,9 +110,10 @@ describe('a state file written over by an older copy of itself', () => {
     await accepted.close();
   });
 
-  it('a file moved aside for an empty one is not an older copy', async () => {
+  it('a file moved aside for an empty one (its path note deleted, to start afresh) is not an older copy', async () => {
     await record('ada@example.com');
     rmSync(file);
+    rmSync(pathNoteOf(file)!);
     const state = await openState({ kind: 'sqlite', file });
     await state.close();
   });

@@ -12,6 +12,7 @@ import {
   writePair,
   writePairInBackground,
 } from './outside-note.js';
+import { notePath, notePathInBackground } from './path-note.js';
 import { prepared } from './statements.js';
 
 /**
@@ -109,6 +110,7 @@ export function noteGeneration(db: StateDb, file: string): void {
   if (behind(readNote(file), now)) writePair(generationNoteOf(file), now);
   const outside = outsideNoteOf(file, now.id);
   if (outside && behind(readPair(outside), now)) writePair(outside, now, true);
+  notePath(file, now);
 }
 
 /**
@@ -124,6 +126,7 @@ export async function noteGenerationInBackground(db: StateDb, file: string): Pro
   if (behind(await readPairInBackground(beside), now)) await writePairInBackground(beside, now);
   const outside = outsideNoteOf(file, now.id);
   if (outside && behind(await readPairInBackground(outside), now)) await writePairInBackground(outside, now, true);
+  await notePathInBackground(file, now);
 }
 
 /** The file's pair as committed; undefined where nothing is noted (a memory or read-only database). */
