@@ -7,6 +7,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import { assertNotRestored, ensureGeneration, noteGeneration } from '../state/sqlite/generation.js';
 import { assertNotLost } from '../state/sqlite/path-note.js';
+import { assertSideFilesWritable } from '../state/sqlite/side-files-writable.js';
 import { prepared } from '../state/sqlite/statements.js';
 import { hashedAddress } from '../store/hash.js';
 import { migrateSubscriberStore, STORE_SCHEMA_VERSION } from '../store/sqlite.js';
@@ -131,6 +132,7 @@ export function openStateDb(
   assertNotEmptied(file, sqlitePath(file));
   assertNotLost(file);
   assertLogSound(file);
+  assertSideFilesWritable(file);
   const db = openOrClassify(file, () => {
     mkdirSync(dirname(file), { recursive: true });
     return new Database(file);
