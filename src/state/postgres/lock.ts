@@ -70,12 +70,21 @@ export async function postgresLock(pool: Pool, issueId: string, options: LockOpt
   };
 }
 
-/** Send workers of the issue whose heartbeat is within their lease, as "pid P on HOST" (none before any worker ran). */
+/**
+ * Send workers of the issue whose heartbeat is within their lease, as "pid P on HOST" (none before
+ * any worker ran); and those whose lease ran out while the database was down (restarted, failed
+ * over) but who still hold readers in the grace the other workers give them (see queue.ts): they
+ * may have sent those, unrecorded yet, and may still record them.
+ */
 async function liveWorkersOf(client: PoolClient, issueId: string): Promise<string[]> {
   const table = await client.query<{ found: string | null }>("SELECT to_regclass('send_workers')::text AS found");
   if (!table.rows[0]?.found) return [];
   const live = await client.query<{ host: string; pid: number }>(
-    `SELECT host, pid FROM send_workers w WHERE issue_id = $1 AND ${LIVE_WORKER(NOW(2))} ORDER BY started_at`,
+    `SELECT host, pid FROM send_workers w WHERE issue_id = $1 AND (${LIVE_WORKER(NOW(2))}
+       OR (w.stopped_at IS NULL AND EXISTS (SELECT 1 FROM send_items i
+             WHERE i.issue_id = w.issue_id AND i.channel = w.channel AND i.lease_owner = w.worker_id AND NOT i.done
+               AND GREATEST(i.lease_expires_at, (extract(epoch from pg_postmaster_start_time()) * 1000)::bigint + w.lease_ms) > ${NOW(2)})))
+     ORDER BY started_at`,
     [issueId, null],
   );
   return live.rows.map((w) => `pid ${w.pid} on ${w.host}`);
