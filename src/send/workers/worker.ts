@@ -186,7 +186,13 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       host: hostname(),
       pid: process.pid,
     };
-    queue = openSendQueue(pool, { issueId: issue.id, channel: options.channel, worker, leaseMs });
+    queue = openSendQueue(pool, {
+      issueId: issue.id,
+      channel: options.channel,
+      worker,
+      leaseMs,
+      breakLock: options.breakLock,
+    });
     const tracking = contentTracking(config, options.env.secret, issue.id);
     // Readers erased since the plan kept its list are missing from it: the rest must agree.
     const keptCheck = fromStore ? keptReadersCheck(options, compiled, tracking) : undefined;

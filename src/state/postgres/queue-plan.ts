@@ -3,6 +3,7 @@ import type { PoolClient } from '../../db/postgres.js';
 import { RolecastError } from '../../errors.js';
 import type { Subscriber } from '../../model/subscriber.js';
 import { RUN_START_CONFLICT } from '../../send/ledger.js';
+import { type LockRow, lockDecision, lockedError } from '../../send/lock.js';
 import { type PlanParts, planDifferences, storedParts } from './plan-differences.js';
 import { writePlanReaders } from './plan-readers.js';
 
@@ -91,6 +92,8 @@ export interface PlanContext {
   channel: string;
   worker: QueueWorker;
   leaseMs: number;
+  /** A send lock held on another host does not keep this worker out (`--break-lock`). */
+  breakLock?: boolean | undefined;
   now(): number | null;
   iso(): string;
   query<R extends object>(
@@ -110,6 +113,17 @@ export async function openPlanIn(
   parts?: PlanParts | undefined,
 ): Promise<OpenedPlan> {
   const { issueId, channel, worker, iso, query } = ctx;
+  // A worker registers here, not where it first looked at the send lock: under the lock's own
+  // advisory lock, as the one sender (a scheduled send) takes it, so one of them always sees the
+  // other, and a scheduled send that took the lock since that first look keeps this worker out.
+  await query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rolecast:lock:${issueId}`], client);
+  const holder = await query<LockRow>(
+    'SELECT pid, host, token, started_at, proc_start FROM locks WHERE issue_id = $1',
+    [issueId],
+    client,
+  );
+  const decided = lockDecision(holder.rows[0], ctx.breakLock);
+  if (decided.refusedBy) throw lockedError(issueId, decided.refusedBy, 'postgres');
   // One plan writer at a time per issue and channel; joiners wait here the few milliseconds it takes.
   await query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rolecast:plan:${issueId}:${channel}`], client);
   const existing = await query<PlanRow & { open: number }>(

@@ -15,6 +15,8 @@ export interface QueueOptions {
    * pg_postmaster_start_time(), or no restart at all when `clock` is given.
    */
   serverStartedAt?: (() => number) | undefined;
+  /** A send lock held on another host does not keep this worker out (`--break-lock`). */
+  breakLock?: boolean | undefined;
 }
 
 export interface ClaimedItem {

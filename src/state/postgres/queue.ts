@@ -33,7 +33,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
     trips++;
     return (client ?? pool).query<R & QueryResultRow>(sql, params);
   };
-  const context: PlanContext = { issueId, channel, worker, leaseMs, now, iso, query };
+  const context: PlanContext = { issueId, channel, worker, leaseMs, breakLock: options.breakLock, now, iso, query };
   const currentPlan = () => {
     if (!planId) throw new Error('openPlan first');
     return planId;
