@@ -160,6 +160,7 @@ export async function openPlanIn(
         [issueId, channel],
         client,
       );
+      await settleSentElsewhere(ctx, client, open.plan_id);
       await register(ctx, client, open.plan_id);
       return { plan: fromRow(open), wrote: false, replaced: undefined, rekeyed };
     }
@@ -254,6 +255,27 @@ async function liveWorkers(ctx: PlanContext, client: PoolClient): Promise<string
     client,
   );
   return live.rows.map((w) => `pid ${w.pid} on ${w.host}`);
+}
+
+/**
+ * Readers of the open plan recorded as sent in its generation (since its resend began, for a
+ * resend) by another sender: a scheduled send, which takes the send lock only while no worker is
+ * live, so only between workers. Done without a message, never mailed again by the plan; a worker
+ * marks its own items done as it records them. Items another worker may still hold are left.
+ */
+async function settleSentElsewhere(ctx: PlanContext, client: PoolClient, plan: string): Promise<void> {
+  await ctx.query(
+    `UPDATE send_items i SET done = true, lease_owner = NULL, lease_expires_at = NULL,
+       done_by = COALESCE(i.done_by, 'another send')
+     FROM send_plans p
+     WHERE i.issue_id = $1 AND i.channel = $2 AND i.plan_id = $3 AND NOT i.done
+       AND (i.lease_owner IS NULL OR i.lease_expires_at <= ${NOW(4)})
+       AND p.issue_id = i.issue_id AND p.channel = i.channel AND p.plan_id = i.plan_id
+       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.issue_id = i.issue_id AND d.channel = i.channel
+         AND d.email = i.email AND d.status = 'sent' AND (p.resend_since IS NULL OR d.updated_at >= p.resend_since))`,
+    [ctx.issueId, ctx.channel, plan, ctx.now()],
+    client,
+  );
 }
 
 /** In the plan's transaction: a worker with another plan arriving a moment later sees this one live. */
