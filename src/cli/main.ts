@@ -5,33 +5,26 @@ import { closestWord } from '../suggest.js';
 import { type Command, type CommandContext, type ParsedArgs, print } from './_command.js';
 import { printProblems } from './_shared.js';
 import { inputErrorFrom } from './_system-errors.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMAND_NAMES, loadAllCommands, loadCommand } from './commands/index.js';
 
 export const VERSION = '0.1.0';
 
 /** Runs one command line and returns the exit code; the only catch in the CLI lives here. */
-export async function main(
-  argv: string[],
-  ctx: CommandContext,
-  commands: readonly Command[] = COMMANDS,
-): Promise<number> {
+export async function main(argv: string[], ctx: CommandContext, commands?: readonly Command[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     // Asked for, help is the output; without a command it is the error message, on stderr.
-    print(name ? ctx.stdout : ctx.stderr, helpText());
+    print(name ? ctx.stdout : ctx.stderr, helpText(commands ?? (await loadAllCommands())));
     return name ? EXIT.ok : EXIT.invalidInput;
   }
   if (name === '--version' || name === '-v') {
     print(ctx.stdout, VERSION);
     return EXIT.ok;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = commands ? commands.find((c) => c.name === name) : await loadCommand(name);
   if (!command) {
     print(ctx.stderr, `rolecast: unknown command "${printable(name)}"`);
-    const closest = closestWord(
-      name,
-      commands.map((c) => c.name),
-    );
+    const closest = closestWord(name, commands?.map((c) => c.name) ?? COMMAND_NAMES);
     print(
       ctx.stderr,
       `${closest ? `did you mean "rolecast ${closest}"? ` : ''}run "rolecast --help" to see the commands`,
@@ -84,8 +77,8 @@ function usageMessage(error: unknown, command: Command): string {
   return message;
 }
 
-function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+function helpText(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `rolecast ${VERSION} — role-targeted email digests\n\nusage: rolecast <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun "rolecast <command> --help" for a command's options.`;
 }

@@ -1,39 +1,36 @@
 import type { Command } from '../_command.js';
-import { archiveCommand } from './archive.js';
-import { bouncesCommand } from './bounces.js';
-import { buildCommand } from './build.js';
-import { checkCommand } from './check.js';
-import { initCommand } from './init.js';
-import { newCommand } from './new.js';
-import { parseCommand } from './parse.js';
-import { poolCommand } from './pool.js';
-import { previewCommand } from './preview.js';
-import { reportCommand } from './report.js';
-import { schemaCommand } from './schema.js';
-import { sendCommand } from './send.js';
-import { serveCommand } from './serve.js';
-import { stateCommand } from './state.js';
-import { statusCommand } from './status.js';
-import { subscribersCommand } from './subscribers.js';
-import { suppressCommand } from './suppress.js';
 
-/** Every command, in the order `rolecast --help` lists them. */
-export const COMMANDS: Command[] = [
-  initCommand,
-  newCommand,
-  poolCommand,
-  parseCommand,
-  checkCommand,
-  buildCommand,
-  sendCommand,
-  statusCommand,
-  reportCommand,
-  schemaCommand,
-  previewCommand,
-  serveCommand,
-  suppressCommand,
-  subscribersCommand,
-  bouncesCommand,
-  archiveCommand,
-  stateCommand,
-];
+// Each command loads its own modules only when it runs: `status` or `serve` need not wait for
+// the renderer, the SMTP sender and every other command's dependencies to be read and compiled.
+const LOADERS = new Map<string, () => Promise<Command>>([
+  ['init', async () => (await import('./init.js')).initCommand],
+  ['new', async () => (await import('./new.js')).newCommand],
+  ['pool', async () => (await import('./pool.js')).poolCommand],
+  ['parse', async () => (await import('./parse.js')).parseCommand],
+  ['check', async () => (await import('./check.js')).checkCommand],
+  ['build', async () => (await import('./build.js')).buildCommand],
+  ['send', async () => (await import('./send.js')).sendCommand],
+  ['status', async () => (await import('./status.js')).statusCommand],
+  ['report', async () => (await import('./report.js')).reportCommand],
+  ['schema', async () => (await import('./schema.js')).schemaCommand],
+  ['preview', async () => (await import('./preview.js')).previewCommand],
+  ['serve', async () => (await import('./serve.js')).serveCommand],
+  ['suppress', async () => (await import('./suppress.js')).suppressCommand],
+  ['subscribers', async () => (await import('./subscribers.js')).subscribersCommand],
+  ['bounces', async () => (await import('./bounces.js')).bouncesCommand],
+  ['archive', async () => (await import('./archive.js')).archiveCommand],
+  ['state', async () => (await import('./state.js')).stateCommand],
+]);
+
+/** Every command's name, in the order `rolecast --help` lists them. */
+export const COMMAND_NAMES: readonly string[] = [...LOADERS.keys()];
+
+/** The named command with the modules it needs, or undefined for a name that is no command. */
+export function loadCommand(name: string): Promise<Command | undefined> {
+  return LOADERS.get(name)?.() ?? Promise.resolve(undefined);
+}
+
+/** Every command, in the order `rolecast --help` lists them (loads them all: for the help alone). */
+export function loadAllCommands(): Promise<Command[]> {
+  return Promise.all([...LOADERS.values()].map((load) => load()));
+}
