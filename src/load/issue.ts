@@ -18,6 +18,7 @@ import { displayPath } from './_display.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { unknownKeyWarnings } from './_unknown-keys.js';
 import { zodProblems } from './_validate.js';
+import { MANIFEST_FILE } from './issue-file.js';
 import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from './limits.js';
 import { storyTwins, twinReason } from './same-story.js';
 import { loadSummaryFile, summaryIdFromFile } from './summary.js';
@@ -38,7 +39,7 @@ export interface IssueLoadResult {
   problems: Problem[];
 }
 
-export const MANIFEST_FILE = 'issue.json';
+export { MANIFEST_FILE };
 /** What `new` keeps beside an issue of the pool summaries it picked (see pool/picked-record.ts). */
 export const PICKED_FILE = 'picked.json';
 

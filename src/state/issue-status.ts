@@ -1,5 +1,6 @@
-import { type BounceRecord, sqliteBounceStore } from '../bounces/index.js';
+import type { BounceRecord } from '../bounces/store.js';
 import { postgresBounceStore } from '../bounces/store-postgres.js';
+import { sqliteBounceStore } from '../bounces/store-sqlite.js';
 import type { StoredWave } from '../schedule/store.js';
 import type { ChannelStatus } from '../send/ledger.js';
 import { openExistingStateDb } from '../send/store.js';

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { type BounceRecord, formatRate, tallyRecords } from '../../bounces/index.js';
+import { formatRate, tallyRecords } from '../../bounces/health.js';
+import type { BounceRecord } from '../../bounces/store.js';
 import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
-import { MANIFEST_FILE } from '../../load/issue.js';
+import { MANIFEST_FILE } from '../../load/issue-file.js';
 import { printable } from '../../printable.js';
 import type { StoredWave } from '../../schedule/store.js';
 import type { ChannelStatus } from '../../send/index.js';

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { BounceEvent } from '../../bounces/index.js';
+import type { BounceEvent } from '../../bounces/types.js';
 
 /**
  * One provider's webhook: `verify` decides from the raw body and headers alone whether the call

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { applyEvents, type BounceStore, countDecisions } from '../../bounces/index.js';
+import { applyEvents } from '../../bounces/apply.js';
+import { countDecisions } from '../../bounces/decision-counts.js';
+import type { BounceStore } from '../../bounces/store.js';
 import type { WebhookSecrets } from '../../config/env.js';
 import { WEBHOOK_PREFIX } from '../../config/served-paths.js';
 import { printable } from '../../printable.js';

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { classifyFailure } from '../../bounces/classify.js';
-import { type BounceEvent, emptyHints } from '../../bounces/index.js';
+import { type BounceEvent, emptyHints } from '../../bounces/types.js';
 import { dateOf, fresh, type Provider, parseJson, record, text } from './_types.js';
 import { memoryTokenBindings, type TokenBindings } from './tokens.js';
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { findStatus } from '../../bounces/classify.js';
-import { type BounceEvent, type BounceKind, emptyHints } from '../../bounces/index.js';
+import { type BounceEvent, type BounceKind, emptyHints } from '../../bounces/types.js';
 import { dateOf, headerOf, type Provider, parseJson, record, text, type Verdict } from './_types.js';
 
 /**

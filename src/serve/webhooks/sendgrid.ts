@@ -1,7 +1,7 @@
 import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { classifyFailure, findStatus } from '../../bounces/classify.js';
-import { type BounceEvent, emptyHints } from '../../bounces/index.js';
+import { type BounceEvent, emptyHints } from '../../bounces/types.js';
 import { RolecastError } from '../../errors.js';
 import { dateOf, fresh, headerOf, type Provider, parseJson, record, text } from './_types.js';
 

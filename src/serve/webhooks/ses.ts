@@ -1,6 +1,6 @@
 import { createVerify, X509Certificate } from 'node:crypto';
 import { classifyFailure, findStatus } from '../../bounces/classify.js';
-import { type BounceEvent, emptyHints } from '../../bounces/index.js';
+import { type BounceEvent, emptyHints } from '../../bounces/types.js';
 import { hashedAddress } from '../../store/hash.js';
 import { dateOf, fresh, type Provider, parseJson, record, text } from './_types.js';
 
