@@ -11,7 +11,8 @@ import type { SourceHints } from './types.js';
  * - A Message-ID in this list's own shape, on its sender's domain, made for the named address and
  *   a delivered issue, is this list's (a --resend replaced it in the ledger). One in that shape
  *   that no delivery has is another list's sending from the same domain, or a test send.
- * - A quoted From on another domain than this list's sender is another sender's mail. The
+ * - A quoted From on another domain than this list's sender, and than any domain the ledger's
+ *   Message-IDs show this list mailed that reader from (a sender that moved), is another sender's mail. The
  *   envelope sender (Return-Path) proves nothing: providers put their own bounce domain there. So
  *   does a Message-ID in another shape: providers (SES among them) write their own.
  * - A report quoting nothing of the original is read as before: many real bounces quote nothing,
@@ -29,13 +30,16 @@ export type SenderVerdict = { issueId: string } | { skipped: string } | undefine
 /**
  * What the quoted original says about a report naming `address`: the issue it belongs to, why it
  * is about another sender's mail, or nothing either way. `deliveredIssues` lists the issues the
- * ledger has (read only for a Message-ID in this list's shape that the ledger did not know).
+ * ledger has (read only for a Message-ID in this list's shape that the ledger did not know);
+ * `sentMessageIds` the Message-IDs of this list's messages to `address` (read only for a From on
+ * another domain than the sender's).
  */
 export async function judgeSender(
   hints: SourceHints,
   address: string | undefined,
   options: SenderOptions,
   deliveredIssues: () => Promise<string[]>,
+  sentMessageIds: () => Promise<string[]> = async () => [],
 ): Promise<SenderVerdict> {
   const domain = options.sender ? domainOf(options.sender) : undefined;
   if (domain === undefined) return undefined;
@@ -48,10 +52,15 @@ export async function judgeSender(
     };
   }
   const senders = hints.senders.flatMap(addressesOf);
-  if (senders.length > 0 && !senders.some((from) => domainOf(from) === domain))
+  if (senders.length > 0 && !senders.some((from) => domainOf(from) === domain)) {
+    // A list whose sender moved to another domain still gets reports about what it sent from the
+    // old one (a complaint may come weeks later): the ledger's Message-IDs carry that domain.
+    const sentFrom = new Set((await sentMessageIds()).map((id) => domainOf(id.trim().replace(/^<|>$/g, ''))));
+    if (senders.some((from) => sentFrom.has(domainOf(from)))) return undefined;
     return {
       skipped: `it is about mail from ${senders[0]}, not from this list's sender ${options.sender} (another sender's mail)`,
     };
+  }
   return undefined;
 }
 

@@ -132,7 +132,14 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
       return { skipped: 'what it quotes of the original (a List-Id, a signed unsubscribe link) names another list' };
     if (mailbox) return undefined;
     const named = event.address ?? event.lookalikeAddress;
-    const sender = await judgeSender(event.hints, named, options, async () => store.deliveredIssues());
+    const sender = await judgeSender(
+      event.hints,
+      named,
+      options,
+      async () => store.deliveredIssues(),
+      async () =>
+        named && isValidAddress(named, { anyLength: true }) ? store.messageIdsTo(canonicalAddress(named)) : [],
+    );
     if (sender && 'skipped' in sender) return sender;
     if (event.address && isValidAddress(event.address, { anyLength: true }))
       return sender

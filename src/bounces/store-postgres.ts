@@ -89,6 +89,13 @@ export function postgresBounceStore(pool: Pool): BounceStore {
       );
       return rows[0];
     },
+    async messageIdsTo(email) {
+      const { rows } = await db.query<{ message_id: string }>(
+        "SELECT DISTINCT message_id FROM deliveries WHERE email = $1 AND status = 'sent' AND message_id IS NOT NULL",
+        [canonicalAddress(email)],
+      );
+      return rows.map((r) => r.message_id);
+    },
     async deliveredIssues() {
       const { rows } = await db.query<{ issue_id: string }>('SELECT DISTINCT issue_id FROM deliveries');
       return rows.map((r) => r.issue_id);

@@ -136,6 +136,14 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
         ...spellings,
       ) as { issueId: string; email: string } | undefined;
     },
+    async messageIdsTo(email) {
+      return prepared(
+        db,
+        "SELECT DISTINCT message_id FROM deliveries WHERE email = ? AND status = 'sent' AND message_id IS NOT NULL",
+      )
+        .pluck()
+        .all(canonicalAddress(email)) as string[];
+    },
     async deliveredIssues() {
       return db.prepare('SELECT DISTINCT issue_id FROM deliveries').pluck().all() as string[];
     },

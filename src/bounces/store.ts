@@ -59,6 +59,8 @@ export interface BounceStore {
   history(email: string): Promise<ReaderHistory>;
   /** The delivery a Message-ID belongs to (with or without angle brackets). */
   deliveryByMessageId(messageId: string): Promise<{ issueId: string; email: string } | undefined>;
+  /** The Message-IDs of the messages accepted for this reader (their domains are the senders it went out from). */
+  messageIdsTo(email: string): Promise<string[]>;
   /** Issue ids with at least one recorded delivery. */
   deliveredIssues(): Promise<string[]>;
   /** Addresses the issue was delivered to (any channel). */

@@ -140,6 +140,10 @@ function describeBounceContract(driver: string, open: () => Promise<Harness>): v
         email: reader,
       });
       expect((await h.store.deliveredIssues()).sort()).toEqual(issues);
+      expect((await h.store.messageIdsTo(reader.toUpperCase())).sort()).toEqual(
+        issues.map((i) => `<${i}.x@rolecast.example>`),
+      );
+      expect(await h.store.messageIdsTo('nobody@example.com')).toEqual([]);
       expect(await h.store.recipients('2026-W44')).toEqual([reader]);
       const counts = await h.store.issueCounts();
       expect(counts.map((c) => c.issueId)).toEqual([...issues].reverse());
