@@ -203,7 +203,7 @@ function ownWords(text: string): string {
 function quotedSubjects(root: MimePart, text: string): string[] {
   const subjects: string[] = [];
   for (const part of walkParts(root)) {
-    if (part.type === 'text/rfc822-headers' || part.type === 'message/rfc822-headers')
+    if (isQuotedHeaders(part.type))
       append(subjects, headerValues(parseHeaders(splitHeaderBody(part.body).head), 'subject'));
     else if (part !== root && (part.type === 'message/rfc822' || part.type === 'message/global'))
       append(subjects, headerValues(part.parts[0]?.headers ?? [], 'subject'));
@@ -273,9 +273,7 @@ function collectHints(root: MimePart): SourceHints {
       for (const value of headerValues(parseHeaders(utf8(part.body)), 'original-mail-from'))
         append(hints.verpCandidates, addressesIn(value));
     let quoted: HeaderList | undefined;
-    // RFC 6522 names the part text/rfc822-headers; some servers write message/rfc822-headers.
-    if (part.type === 'text/rfc822-headers' || part.type === 'message/rfc822-headers')
-      quoted = parseHeaders(splitHeaderBody(part.body).head);
+    if (isQuotedHeaders(part.type)) quoted = parseHeaders(splitHeaderBody(part.body).head);
     else if (part !== root && (part.type === 'message/rfc822' || part.type === 'message/global'))
       quoted = part.parts[0]?.headers;
     if (!quoted) continue;
@@ -297,6 +295,15 @@ function collectHints(root: MimePart): SourceHints {
     for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
   }
   return hints;
+}
+
+/**
+ * A part holding the original's headers: RFC 6522 names it text/rfc822-headers, some servers write
+ * message/rfc822-headers, and a report about a message sent with SMTPUTF8 has message/global-headers
+ * (RFC 6533).
+ */
+function isQuotedHeaders(type: string): boolean {
+  return type === 'text/rfc822-headers' || type === 'message/rfc822-headers' || type === 'message/global-headers';
 }
 
 /**
