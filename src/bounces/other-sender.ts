@@ -9,8 +9,9 @@ import type { SourceHints } from './types.js';
  * original tells them apart.
  *
  * - A Message-ID in this list's own shape, on its sender's domain, made for the named address and
- *   a delivered issue, is this list's (a --resend replaced it in the ledger). One in that shape
- *   that no delivery has is another list's sending from the same domain, or a test send.
+ *   a delivered issue, is this list's (a --resend replaced it in the ledger); so is one naming an
+ *   issue the named address was sent a resent copy of (an earlier resend's copy). One in that
+ *   shape that no delivery has is another list's sending from the same domain, or a test send.
  * - A quoted From on another domain than this list's sender, and than any domain the ledger's
  *   Message-IDs show this list mailed that reader from (a sender that moved), is another sender's mail. The
  *   envelope sender (Return-Path) proves nothing: providers put their own bounce domain there. So
@@ -45,7 +46,7 @@ export async function judgeSender(
   if (domain === undefined) return undefined;
   const own = hints.messageIds.filter((id) => ownShapeOf(id)?.domain === domain);
   if (own.length > 0) {
-    const issueId = await issueFor(own, address, options, deliveredIssues);
+    const issueId = await issueFor(own, address, options, deliveredIssues, sentMessageIds);
     if (issueId !== undefined) return { issueId };
     return {
       skipped: `it quotes the Message-ID ${own[0]}, which no message of this list carries (another list sending from ${domain}, or a test send)`,
@@ -64,12 +65,16 @@ export async function judgeSender(
   return undefined;
 }
 
-/** The delivered issue whose Message-ID for `address` is one of `ids`, written as a first send writes it. */
+/**
+ * The delivered issue whose Message-ID for `address` is one of `ids`, written as a first send
+ * writes it; or, when `address` was sent a resent copy of the issue `ids` name, that issue.
+ */
 async function issueFor(
   ids: readonly string[],
   address: string | undefined,
   options: SenderOptions,
   deliveredIssues: () => Promise<string[]>,
+  sentMessageIds: () => Promise<string[]>,
 ): Promise<string | undefined> {
   const { listId, sender } = options;
   if (!address || listId === undefined || sender === undefined || !isValidAddress(address, { anyLength: true }))
@@ -78,10 +83,19 @@ async function issueFor(
   // A relay may write the domain in another case; the rest is compared as written.
   const wanted = new Set(ids.map((id) => `<${id.trim().replace(/^<|>$/g, '')}>`.toLowerCase()));
   const email = canonicalAddress(address);
-  for (const issueId of await deliveredIssues()) {
-    if (!slugs.has(issueSlug(issueId))) continue;
-    if (wanted.has(messageIdFor({ listId, sender: { email: sender } }, issueId, email).toLowerCase())) return issueId;
-  }
+  const issues = (await deliveredIssues()).filter((issueId) => slugs.has(issueSlug(issueId)));
+  const first = (issueId: string) => messageIdFor({ listId, sender: { email: sender } }, issueId, email).toLowerCase();
+  for (const issueId of issues) if (wanted.has(first(issueId))) return issueId;
+  // Each --resend replaces the ledger's Message-ID with its own, so after a second one the first
+  // resend's copy carries an id nobody can work out again. A reader the ledger shows with a resent
+  // copy of the issue (an id other than the first send's) is taken: a complaint left unread keeps
+  // mailing someone who asked not to be.
+  const sent = await sentMessageIds();
+  for (const issueId of issues)
+    for (const id of sent) {
+      const bracketed = `<${id.trim().replace(/^<|>$/g, '')}>`.toLowerCase();
+      if (ownShapeOf(id)?.slug === issueSlug(issueId) && bracketed !== first(issueId)) return issueId;
+    }
   return undefined;
 }
 
