@@ -12,8 +12,8 @@ export function suppressionCsvRows(
   text: string,
   onUnclosed: (quoteLine: number, rowLine: number) => void,
   onTextAfterQuote: (line: number) => void,
-): CsvRow[] {
-  const rows: CsvRow[] = [];
+): SuppressionCsvRow[] {
+  const rows: SuppressionCsvRow[] = [];
   const firstLine = text.slice(0, lineStart(text, 2)).replace(/\r?\n$|\r$/, '');
   // Lines of `text` before the part being read; 0 on the first pass, which reads the header itself.
   let skipped = 0;
@@ -38,10 +38,34 @@ export function suppressionCsvRows(
     }
     if (unclosed === undefined) return rows;
     onUnclosed(unclosed.quoteLine, unclosed.rowLine);
+    const cut = cellsBeforeQuote(text, firstLine, unclosed);
+    if (cut) rows.push(cut);
     // A header that never closes its quote leaves nothing to read the rows by.
     if (unclosed.rowLine <= 1 || lineStart(text, unclosed.quoteLine + 1) >= text.length) return rows;
     skipped = unclosed.quoteLine;
   }
+}
+
+/** A row of a suppression list; `cut` when it holds only the cells before a quote that is never closed. */
+export interface SuppressionCsvRow extends CsvRow {
+  cut?: boolean;
+}
+
+/**
+ * The cells before the quote of a row whose quote opens on its own first line and never closes
+ * (`bob@example.com,"complained`): they were written whole, and an address among them asked not
+ * to be mailed. Cut at the line's last quote, the cell it opens is left out.
+ */
+function cellsBeforeQuote(
+  text: string,
+  header: string,
+  { quoteLine, rowLine }: { quoteLine: number; rowLine: number },
+): SuppressionCsvRow | undefined {
+  if (rowLine !== quoteLine || rowLine <= 1) return undefined;
+  const line = text.slice(lineStart(text, rowLine), lineStart(text, rowLine + 1)).replace(/\r?\n$|\r$/, '');
+  const row = parseCsv(`${header}\n${line.slice(0, line.lastIndexOf('"'))}`).find((r) => r.line === 2);
+  if (!row || row.joined || row.cells.length < 2) return undefined;
+  return { cells: row.cells.slice(0, -1), line: rowLine, joined: false, cut: true };
 }
 
 /** Where line `n` (from 1) of the text starts, counting CR, LF and CRLF as one break each, as the reader does. */

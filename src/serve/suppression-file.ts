@@ -229,7 +229,7 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
         severity: 'error',
         file,
         line: rowLine,
-        message: `a quote opened on line ${quoteLine} is never closed: this row was not read`,
+        message: `a quote opened on line ${quoteLine} is never closed: this row was read only as far as the quote`,
         hint: 'close the quote (") or remove it, then import the file again (addresses already suppressed keep their record); the rows after it were read',
       }),
     (line) =>
@@ -266,6 +266,8 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
   const width = body === rows ? 1 : header.cells.length;
   for (const row of body) {
     if (row.joined) continue;
+    // A row cut at a quote never closed (already named): read only when its address came before the quote.
+    if (row.cut && addressColumns.some((column) => column >= row.cells.length)) continue;
     if (filledWidth(row.cells) > width) {
       out.problems.push(cellsPastHeader(file, row.line, filledWidth(row.cells), width, body === rows));
       continue;

@@ -19,13 +19,14 @@ describe('suppress import of a CSV with a quote never closed', () => {
       'email,reason\nann@example.com,bounce\nbob@example.com,"complained\ncat@example.com,bounce\ndan@example.com,spam\n';
     expect(emails(text)).toEqual([
       ['ann@example.com', 2],
+      ['bob@example.com', 3],
       ['cat@example.com', 4],
       ['dan@example.com', 5],
     ]);
     expect(read(text).problems).toEqual([
       expect.objectContaining({
         line: 3,
-        message: 'a quote opened on line 3 is never closed: this row was not read',
+        message: 'a quote opened on line 3 is never closed: this row was read only as far as the quote',
         hint: expect.stringContaining('close the quote'),
       }),
     ]);
@@ -40,7 +41,7 @@ describe('suppress import of a CSV with a quote never closed', () => {
       ['hal@example.com', 'c', 6],
     ]);
     expect(problems.map((p) => [p.line, p.message])).toEqual([
-      [4, 'a quote opened on line 4 is never closed: this row was not read'],
+      [4, 'a quote opened on line 4 is never closed: this row was read only as far as the quote'],
       [2, expect.stringContaining('U+000D')],
     ]);
   });
@@ -68,20 +69,23 @@ describe('the CLI', () => {
     await project.cleanup();
   });
 
-  it('suppresses every readable address, names the broken row and exits 2', async () => {
+  it('suppresses every readable address, the one before the quote included, names the broken row and exits 2', async () => {
     await project.write(
       'bounces.csv',
       'email,reason\nann@example.com,bounce\nbob@example.com,"oops\ncat@example.com,spam\n',
     );
     const env = { ROLECAST_SECRET: 'unclosed-quote-secret-0123456789abcdef' };
     const imported = await runCli(['suppress', 'import', 'bounces.csv'], { cwd: project.dir, env });
-    expect(imported.stderr).toContain('bounces.csv:3: a quote opened on line 3 is never closed: this row was not read');
+    expect(imported.stderr).toContain(
+      'bounces.csv:3: a quote opened on line 3 is never closed: this row was read only as far as the quote',
+    );
     expect(imported.stderr).not.toContain('U+000A');
-    expect(imported.stdout).toContain('imported 2 new address(es)');
+    expect(imported.stdout).toContain('imported 3 new address(es)');
     expect(imported.code).toBe(2);
     const listed = await runCli(['suppress', 'list', '--json'], { cwd: project.dir, env });
     expect((JSON.parse(listed.stdout) as { email: string }[]).map((e) => e.email).sort()).toEqual([
       'ann@example.com',
+      'bob@example.com',
       'cat@example.com',
     ]);
   });
