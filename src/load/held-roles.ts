@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Problem } from '../errors.js';
+import { readerRolesRead } from '../roles/reader-roles.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { describeLocation, type StateLocation } from '../state/location.js';
 import { readStoredReadersAt } from '../state/read-at.js';
@@ -31,8 +32,8 @@ export async function readHeldRoles(input: {
 }): Promise<{ held?: HeldRoles; why?: string; problems: Problem[] }> {
   const roles = new Map<string, number>();
   const count = (set: readonly string[], readers: number) => {
-    for (const role of new Set(set.map((r) => input.taxonomy.normalise(r))))
-      roles.set(role, (roles.get(role) ?? 0) + readers);
+    // As a send reads them: known roles a stored reader holds joined in one ("CTO & CEO") are each.
+    for (const role of readerRolesRead(set, input.taxonomy)) roles.set(role, (roles.get(role) ?? 0) + readers);
   };
   if (input.subscribersFile) {
     const file = resolve(input.cwd, input.subscribersFile);
