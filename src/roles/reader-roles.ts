@@ -15,7 +15,45 @@ export function joinedReaderRoles(role: string, taxonomy: RoleTaxonomy): string[
     if (parts.length >= 2 && parts.every((part) => part !== '' && taxonomy.lookup(part) !== undefined))
       return [...new Set(parts.map((part) => taxonomy.normalise(part)))];
   }
-  return undefined;
+  return namedRolesJoined(role, taxonomy);
+}
+
+/** Past this many pieces a role is not split by known names: no one joins that many roles. */
+const MOST_PIECES = 12;
+
+/**
+ * "CTO/VP of Engineering/Data": the separator joins roles and is part of a role's own name too, so
+ * neither split above reads it. Read as the fewest known roles whose names, with the separators
+ * between them as written, make up the whole; undefined when no such reading exists.
+ */
+function namedRolesJoined(role: string, taxonomy: RoleTaxonomy): string[] | undefined {
+  const pieces = role.split(/(\s*[/&+]\s*|\s+and\s+)/i);
+  const count = (pieces.length + 1) / 2;
+  if (count < 3 || count > MOST_PIECES) return undefined;
+  // fewest[i]: the fewest known roles that make up the first i pieces, and where the last begins.
+  const fewest: ({ parts: number; from: number } | undefined)[] = [{ parts: 0, from: 0 }];
+  for (let end = 1; end <= count; end++)
+    for (let from = 0; from < end; from++) {
+      const before = fewest[from];
+      if (before === undefined || (fewest[end] !== undefined && fewest[end]!.parts <= before.parts + 1)) continue;
+      const part = pieces
+        .slice(from * 2, end * 2 - 1)
+        .join('')
+        .trim();
+      if (part !== '' && taxonomy.lookup(part) !== undefined) fewest[end] = { parts: before.parts + 1, from };
+    }
+  if (fewest[count] === undefined || fewest[count]!.parts < 2) return undefined;
+  const parts: string[] = [];
+  for (let end = count; end > 0; end = fewest[end]!.from)
+    parts.unshift(
+      taxonomy.normalise(
+        pieces
+          .slice(fewest[end]!.from * 2, end * 2 - 1)
+          .join('')
+          .trim(),
+      ),
+    );
+  return [...new Set(parts)];
 }
 
 /**
