@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import { append } from '../append.js';
 import { hasErrors, type Problem } from '../errors.js';
 import { type Summary, SummarySchema } from '../model/summary.js';
+import { joinedReaderRoles } from '../roles/reader-roles.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { commaRolesJoined, titleCommaRoles } from './_comma-roles.js';
 import { decodeText } from './_decode.js';
@@ -246,14 +247,16 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
     });
   const canonical: string[] = [];
   const joinedRoles = summary.roles.flatMap((role) => {
-    const parts = ampersandRoles(role, taxonomy);
+    // "CTO/VP Engineering", as job titles are written: each part a known role, read as each (as a
+    // reader's roles are), so the story reaches both roles' readers if the editor sends anyway.
+    const parts = ampersandRoles(role, taxonomy) ?? joinedReaderRoles(role, taxonomy);
     if (parts === undefined) return [role];
     problems.push({
       severity: 'warning',
       file,
       line: lineOf(['roles']),
       field: 'roles',
-      message: `"${role}" is read as ${parts.length} roles: ${parts.join(', ')}`,
+      message: `"${role}" is read as ${parts.length === 1 ? 'one role' : `${parts.length} roles`}: ${parts.join(', ')}`,
       hint: `separate roles with commas: write "${parts.join(', ')}"`,
     });
     return parts;

@@ -125,7 +125,7 @@ describe('check warns about everything that would silently drop out', () => {
     expect((await run('check', 'issues/2026-W48', '--strict')).code).toBe(2);
   });
 
-  it('Best for with ";" or " / " separators suggests the comma-separated split', async () => {
+  it('Best for with ";" suggests the comma-separated split, and " / " is read as each role', async () => {
     await project.write(
       'issues/2026-W48/summaries/semi.txt',
       'Semicolons\nSummary\nA summary.\nBest for: CTO; Executive\n',
@@ -140,7 +140,7 @@ describe('check warns about everything that would silently drop out', () => {
       'unknown role "CTO; Executive" — roles are separated by commas only: write "CTO, Executive"',
     );
     expect(result.out).toContain(
-      'unknown role "CTO / Executive" — roles are separated by commas only: write "CTO, Executive"',
+      '"CTO / Executive" is read as 2 roles: CTO, Executive — separate roles with commas: write "CTO, Executive"',
     );
   });
 });

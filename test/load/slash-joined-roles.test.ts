@@ -32,20 +32,23 @@ describe('roles joined with a slash', () => {
     ]);
   });
 
-  it('suggests a comma for a summary naming roles joined by a slash without spaces', () => {
+  it('reads a summary naming roles joined by a slash without spaces as each, and suggests a comma', () => {
     const text = 'Pricing\nSummary\nCharge per outcome.\nBest for: CEO/Founder, ML Engineer/AI Architect\n';
-    const { problems } = parseSummary(text, 'pricing.txt', taxonomy);
-    expect(problems.map((p) => p.hint)).toEqual([
-      'roles are separated by commas only: write "Executive"',
-      'roles are separated by commas only: write "ML Engineer, AI Architect"',
+    const { summary, problems } = parseSummary(text, 'pricing.txt', taxonomy);
+    expect(summary?.roles).toEqual(['Executive', 'ML Engineer', 'AI Architect']);
+    expect(problems.map((p) => [p.message, p.hint])).toEqual([
+      ['"CEO/Founder" is read as one role: Executive', 'separate roles with commas: write "Executive"'],
+      [
+        '"ML Engineer/AI Architect" is read as 2 roles: ML Engineer, AI Architect',
+        'separate roles with commas: write "ML Engineer, AI Architect"',
+      ],
     ]);
   });
 
   it('keeps a role whose own name holds a slash, beside one after a spaced slash', () => {
     const text = 'Pricing\nSummary\nCharge per outcome.\nBest for: VP of Engineering/Data / CTO\n';
-    const { problems } = parseSummary(text, 'pricing.txt', taxonomy);
-    expect(problems.map((p) => p.hint)).toEqual([
-      'roles are separated by commas only: write "VP of Engineering/Data, CTO"',
-    ]);
+    const { summary, problems } = parseSummary(text, 'pricing.txt', taxonomy);
+    expect(summary?.roles).toEqual(['VP of Engineering/Data', 'CTO']);
+    expect(problems.map((p) => p.hint)).toEqual(['separate roles with commas: write "VP of Engineering/Data, CTO"']);
   });
 });

@@ -877,9 +877,14 @@ it('Markdown: a fenced "# Summary" names no summary, and "<!--" in a fence is co
   expect(summary?.takeaway).toBe('Because.');
 });
 
-it('suggests commas for roles joined with "and", and keeps an abbreviation\'s dot in a source', () => {
-  const { problems } = parseSummary(doc('T', 'Summary', 'S.', 'Best for: CTO and Consultant'), 'x.txt', taxonomy);
-  expect(problems.map((p) => p.hint)).toContainEqual('roles are separated by commas only: write "CTO, Consultant"');
+it('reads roles joined with "and" as each, and keeps an abbreviation\'s dot in a source', () => {
+  const { summary, problems } = parseSummary(
+    doc('T', 'Summary', 'S.', 'Best for: CTO and Consultant'),
+    'x.txt',
+    taxonomy,
+  );
+  expect(summary?.roles).toEqual(['CTO', 'Consultant']);
+  expect(problems.map((p) => p.hint)).toContainEqual('separate roles with commas: write "CTO, Consultant"');
   const source = parseSummaryText(doc(...MINIMAL, 'Original article published by Policy Quarterly Inc..'), 'x.txt');
   expect(source.raw.source).toBe('Policy Quarterly Inc.');
   const plain = parseSummaryText(doc(...MINIMAL, 'Original article published by IBM - Announcements.'), 'x.txt');
