@@ -15,6 +15,7 @@ import { readStoredReadersAt, readStoredSubscribersAt } from '../state/read-at.j
 import { type FileFieldNote, overlayReaderChanges, roleSpellingsOf, storeAudience } from '../store/index.js';
 import { displayPath } from './_display.js';
 import { rolesReadOtherwiseProblems } from './_roles-read-otherwise.js';
+import { storedUnknownRoles } from './_stored-unknown-roles.js';
 import { type LoadedIssue, loadIssue } from './issue.js';
 import { reusedPoolSummaries } from './reused.js';
 import { loadSubscriberTable } from './subscribers.js';
@@ -159,8 +160,10 @@ export async function inspectProject(
     const stored = await readStoredReadersAt(location);
     if (stored?.length) {
       const audience = storeAudience(stored, now);
-      table = SubscriberTable.from(withTaxonomyRoles(audience.subscribers, taxonomy));
+      const subscribers = withTaxonomyRoles(audience.subscribers, taxonomy);
+      table = SubscriberTable.from(subscribers);
       readers = { source: 'store', overrides: 0, paused: audience.paused, moved: 0 };
+      append(problems, storedUnknownRoles(subscribers, taxonomy, location, config.rolesFile, cwd));
       if (audience.unconsented > 0) problems.push(unconsentedReaders(location, audience.unconsented));
     }
   }
