@@ -48,9 +48,16 @@ export async function readHeldRoles(input: {
     }
     return { held: { source: displayPath(file, input.cwd), readers, roles }, problems: [] };
   }
-  const stored = await readStoredReadersAt(input.location);
   const where =
     input.location.kind === 'sqlite' ? displayPath(input.location.file, input.cwd) : describeLocation(input.location);
+  // A state that cannot be read is the send's to refuse: the week's issue is still written, picked
+  // for every role alike.
+  let stored: Awaited<ReturnType<typeof readStoredReadersAt>>;
+  try {
+    stored = await readStoredReadersAt(input.location);
+  } catch (error) {
+    return { why: unreadable(where, error), problems: [] };
+  }
   const audience = stored?.length ? storeAudience(stored, input.now).subscribers : [];
   const active = audience.filter((reader) => reader.status !== 'unsubscribed');
   if (active.length === 0)
@@ -63,4 +70,8 @@ export async function readHeldRoles(input: {
     held: { source: `the subscriber store (${where})`, readers: active.length, roles },
     problems: [],
   };
+}
+
+function unreadable(where: string, error: unknown): string {
+  return `the state (${where}) could not be read: ${(error as Error).message}`;
 }

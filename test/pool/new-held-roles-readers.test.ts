@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStateDb } from '../../src/send/store.js';
 import { sqliteSubscriberStore } from '../../src/store/index.js';
@@ -57,5 +58,14 @@ describe('new: the roles readers hold', () => {
     expect(created.code, created.all).toBe(0);
     expect(created.out).toMatch(/readers: 1 in the subscriber store/);
     expect(created.out).toMatch(/roles no reader holds \(.*\): Executive 1\n/);
+  });
+
+  it('still writes the issue when the state file cannot be read, picking for every role alike', async () => {
+    const { dir } = await setUp();
+    mkdirSync(`${dir}/.rolecast`, { recursive: true });
+    await writeFile(`${dir}/.rolecast/state.db`, 'this is not a database, it was overwritten by mistake\n'.repeat(200));
+    const created = await runMain(dir, ['new', '--week', '2026-W49']);
+    expect(created.code, created.all).toBe(0);
+    expect(created.out).toMatch(/which roles readers hold could not be known \(.*could not be read/);
   });
 });
