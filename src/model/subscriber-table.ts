@@ -110,13 +110,17 @@ export class SubscriberTable implements Iterable<Subscriber> {
     return subscriber;
   }
 
-  /** How many readers not unsubscribed hold each distinct role set, without building a reader. */
-  activeRoleSets(): Map<readonly string[], number> {
+  /**
+   * How many readers not unsubscribed (nor `leftOut`, given their address) hold each distinct role
+   * set, without building a reader.
+   */
+  activeRoleSets(leftOut?: (email: string) => boolean): Map<readonly string[], number> {
     const counts = new Map<readonly string[], number>();
     for (let index = 0; index < this.#length; index++) {
       const chunk = this.#chunk(index);
       const slot = index & CHUNK_MASK;
       if (chunk.unsubscribed[slot]) continue;
+      if (leftOut?.(this.email(index))) continue;
       const roles = this.#roleSets[chunk.roleSet[slot]!]!;
       counts.set(roles, (counts.get(roles) ?? 0) + 1);
     }

@@ -51,6 +51,37 @@ async function storeReaders(dir: string, readers: Parameters<typeof readerRecord
 }
 
 describe('new: the roles readers hold', () => {
+  it('does not count a role only a suppressed reader of the subscribers file holds', async () => {
+    const { dir } = await setUp();
+    await writeFile(
+      `${dir}/subscribers.json`,
+      JSON.stringify([
+        { email: 'cto@example.com', roles: ['CTO'] },
+        { email: 'gone@example.com', roles: ['Designer'] },
+      ]),
+    );
+    const suppressed = await runMain(dir, ['suppress', 'add', 'gone@example.com', '--reason', 'complaint']);
+    expect(suppressed.code, suppressed.all).toBe(0);
+    const created = await runMain(dir, ['new', '--week', '2026-W49', '--subscribers', 'subscribers.json']);
+    expect(created.code, created.all).toBe(0);
+    expect(created.out).toContain('readers: 1 in subscribers.json');
+    expect(created.out).toMatch(/roles no reader holds \(.*\): Executive 1, Designer 1/);
+  });
+
+  it('does not count a role only a suppressed stored reader holds', async () => {
+    const { dir } = await setUp();
+    await storeReaders(dir, [
+      ['cto@example.com', { roles: ['CTO'] }],
+      ['gone@example.com', { roles: ['Designer'] }],
+    ]);
+    const suppressed = await runMain(dir, ['suppress', 'add', 'gone@example.com']);
+    expect(suppressed.code, suppressed.all).toBe(0);
+    const created = await runMain(dir, ['new', '--week', '2026-W49']);
+    expect(created.code, created.all).toBe(0);
+    expect(created.out).toMatch(/readers: 1 in the subscriber store/);
+    expect(created.out).toMatch(/roles no reader holds \(.*\): Executive 1, Designer 1/);
+  });
+
   it('counts each role a stored reader holds joined in one ("CTO/Designer") as held', async () => {
     const { dir } = await setUp();
     await storeReaders(dir, [['both@example.com', { roles: ['CTO/Designer'] }]]);

@@ -43,6 +43,7 @@ export const newCommand: Command = {
     for (const line of problemLines(pool.problems, '`rolecast pool --json` lists all')) print(ctx.stderr, line);
     // Who holds which role, from where a send reads its readers: picks go to roles someone reads first.
     const readers = await readHeldRoles({
+      config,
       subscribersFile: stringOption(args, 'subscribers'),
       location: stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state')),
       taxonomy,
