@@ -56,6 +56,13 @@ export const serveCommand: Command = {
       await backend.close();
       throw error;
     });
+    // Checked while serve already listens: a server that greets slowly (Postfix postscreen pauses
+    // for seconds) or not at all must not leave one-click unsubscribes unanswered. A failed login
+    // still stops serve, once the check fails; a mail asked for meanwhile opens its own connection.
+    const loginCheck = transport.verify().then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
     const { suppressions } = backend;
     let origin = '';
     const readers = readerRoutes({
@@ -118,6 +125,11 @@ export const serveCommand: Command = {
       for (const path of webhookPaths(webhookSecrets))
         print(ctx.stdout, `bounce webhook: ${server.url.replace(server.path, '')}${path}`);
       print(ctx.stdout, `health check: ${server.url.replace(server.path, '')}/healthz — press Ctrl+C to stop`);
+      const failed = await Promise.race([loginCheck, untilAborted(ctx.signal)]);
+      if (failed) {
+        await server.close();
+        throw failed.error;
+      }
       await untilAborted(ctx.signal);
       await server.close();
       print(ctx.stdout, 'stopped');

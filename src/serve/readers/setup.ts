@@ -12,7 +12,8 @@ import { pageContext } from './services.js';
 /**
  * What `serve` needs for the reader pages beyond the unsubscribe endpoint: the transport their
  * mails go through (SMTP with SMTP_URL, else `.eml` files in `outbox/readers` beside the config),
- * and the embeddable form.
+ * and the embeddable form. The login is not checked here: `serve` starts that check and listens
+ * meanwhile, so a server that greets slowly holds up no unsubscribe.
  */
 export async function readerMailTransport(
   config: ResolvedConfig,
@@ -22,7 +23,6 @@ export async function readerMailTransport(
 ): Promise<{ transport: MailTransport; mailer: ReaderMailer }> {
   const dkim = await readDkim(env);
   const transport = singleMessageTransport(config, env.smtpUrl, dkim, 'readers', cwd, log);
-  await transport.verify();
   return { transport, mailer: createReaderMailer(config, transport) };
 }
 
