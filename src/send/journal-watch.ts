@@ -1,7 +1,14 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { canonicalAddress } from '../address.js';
-import { damagedJournalError, journalFiles, journalLocations, parseJournal, readIfFile } from './journal.js';
+import { damagedJournalError, journalFiles, journalLocations } from './journal.js';
+import {
+  type JournalTail,
+  journaledReason,
+  journalTailDamage,
+  journalTailEmpty,
+  readJournalTail,
+} from './journal-tail.js';
 import { listedFolder } from './listed-folder.js';
 import { linkHops } from './state-file.js';
 
@@ -13,7 +20,8 @@ import { linkHops } from './state-file.js';
  * Each look stats the folders that hold the state path and the links it leads through, and lists
  * one again only when it may have changed (see listed-folder.ts): a journal made, set aside or
  * removed, or a link pointed elsewhere, is seen at the next look. A journal found is read again
- * only when its size, time or inode moved, as appending to it moves no folder.
+ * only when its size, time or inode moved, as appending to it moves no folder, and then only its
+ * new end when it grew (see journal-tail.ts).
  *
  * A damaged line whose reader cannot be told (its check failed, or no address reads in it) counts
  * every address-like string in it as unsubscribed; with `stopOnDamage` (a send, whose next message
@@ -37,8 +45,8 @@ export function journaledAddresses(
   let listed: (readonly string[])[] = [];
   let files: string[] = [];
   let seen = '';
-  // By address, the reason of its first entry, as a replay keeps the first record.
-  let addresses = new Map<string, string>();
+  // Each journal file as read so far: a file that only grew is read from where the last look stopped.
+  let tails = new Map<string, JournalTail>();
   let damage: Error | undefined;
   const locate = () => {
     const hops = linkHops(stateFile);
@@ -66,26 +74,32 @@ export function journaledAddresses(
       present.push(file);
     }
     if (signature !== seen) {
-      addresses = new Map();
-      damage = undefined;
+      // Only the files still there are kept: one gone and back is read whole again.
+      const read = new Map<string, JournalTail>();
       for (const file of present) {
-        const text = readIfFile(file);
-        if (text === undefined) continue;
-        const parsed = parseJournal(text);
-        for (const entry of parsed.entries) {
-          const email = canonicalAddress(entry.email);
-          if (!addresses.has(email)) addresses.set(email, entry.reason || 'unsubscribe');
+        const tail = readJournalTail(file, tails.get(file));
+        if (tail) read.set(file, tail);
+      }
+      tails = read;
+      damage = undefined;
+      for (const [file, tail] of tails) {
+        const lines = journalTailDamage(tail);
+        if (lines.damaged.length > 0) {
+          damage = damagedJournalError(file.replace(/\.replaying-[^/]*$/, ''), lines);
+          break;
         }
-        for (const suspect of parsed.suspects) {
-          const email = canonicalAddress(suspect);
-          if (!addresses.has(email)) addresses.set(email, 'unsubscribe');
-        }
-        if (parsed.damaged.length > 0 && !damage)
-          damage = damagedJournalError(file.replace(/\.replaying-[^/]*$/, ''), parsed);
       }
       seen = signature;
     }
     if (damage && options.stopOnDamage) throw damage;
-    return addresses.size > 0 ? addresses.get(canonicalAddress(email)) : undefined;
+    // By address, the reason of its first entry, as a replay keeps the first record.
+    const journals = [...tails.values()].filter((tail) => !journalTailEmpty(tail));
+    if (journals.length === 0) return undefined;
+    const address = canonicalAddress(email);
+    for (const tail of journals) {
+      const reason = journaledReason(tail, address);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
   };
 }

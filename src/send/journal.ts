@@ -140,8 +140,14 @@ export interface ParsedJournal {
   suspects: string[];
 }
 
-/** The entries of a journal's text, and the 1-based numbers of the lines that are not a whole entry. */
-export function parseJournal(text: string): ParsedJournal {
+/** Journal lines parsed, by every reader: seen by tests, as the work a look must not repeat. */
+export const journalLinesParsed = { lines: 0 };
+
+/**
+ * The entries of a journal's text, and the 1-based numbers of the lines that are not a whole entry;
+ * `firstLine` is the number of its first line when the text is the end of a journal.
+ */
+export function parseJournal(text: string, firstLine = 1): ParsedJournal {
   const parsed: ParsedJournal = {
     entries: [],
     unreadable: 0,
@@ -156,13 +162,15 @@ export function parseJournal(text: string): ParsedJournal {
     // byte order mark: neither is damage, and a line cut short stays one.
     const line = written.replace(/^\ufeff/, '').replace(/\r$/, '');
     if (!line.trim()) return;
+    journalLinesParsed.lines++;
     const reading = readJournalLine(line);
     append(parsed.entries, reading.entries);
-    if (reading.kind === 'read-around') parsed.readAround.push(index + 1);
-    else if (reading.kind === 'cut-short') parsed.cutShort.push(index + 1);
+    const number = firstLine + index;
+    if (reading.kind === 'read-around') parsed.readAround.push(number);
+    else if (reading.kind === 'cut-short') parsed.cutShort.push(number);
     else if (reading.kind === 'damaged') {
-      parsed.damaged.push(index + 1);
-      if (reading.unverified) parsed.unverified.push(index + 1);
+      parsed.damaged.push(number);
+      if (reading.unverified) parsed.unverified.push(number);
       append(parsed.suspects, reading.suspects ?? []);
     }
   });
