@@ -6,7 +6,6 @@ import { deliveryChannel } from '../send/channel.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
 import { coversPartOfList, resendGeneration } from '../send/ledger.js';
 import { abortedRun, smtpUrlHasLogin } from '../send/report.js';
-import { LOOK_FAILED_STOP } from '../send/retry.js';
 import { outboxFolders, refuseDrafts } from '../send/send-issue.js';
 import { warnIfStateLost } from '../send/state-loss.js';
 import type { StateLock, StateStore } from '../state/contract.js';
@@ -15,6 +14,7 @@ import { openState, openStateToRehearse } from '../state/open.js';
 import { sleep as realSleep, type WaveResult } from './runner.js';
 import { scheduledSend } from './scheduled-send.js';
 import { watchedWait } from './watched-wait.js';
+import { stoppedWave } from './wave-stop.js';
 
 /**
  * `rolecast send … --at TIME [--local] [--send-missed]`: the scheduled form of `send`. Each wave is
@@ -84,7 +84,7 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
   let lock: StateLock | undefined;
   let started = false;
   let interrupted = false;
-  let lookStopped = false;
+  let sendStopped = false;
   let undelivered = 0;
   let resendSince: string | undefined;
   try {
@@ -149,18 +149,13 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
             });
             return { complete: false, detail: `stopped, ${open} message(s) not delivered yet`, stop };
           }
-          // The list unreadable past its patience: a later wave would start unchecked messages, or
-          // stop the same way, hours apart and unwatched; the run ends here, the wave left open.
-          if (report.stopped?.startsWith(LOOK_FAILED_STOP)) {
-            lookStopped = true;
-            const reason = report.stopped.slice(LOOK_FAILED_STOP.length);
-            const stop = new RolecastError(
-              'E_SEND_FAILED',
-              `the scheduled send stopped: ${reason}; the later waves were not started`,
-              {
-                hint: 'run the same command again once the state database can be read: waves and messages already sent are not sent again',
-              },
-            );
+          // The server unreachable, every message throttled, or the list unreadable past its
+          // patience: a plain send stops there, and a later wave would start the same way, hours
+          // apart and unwatched; the run ends here, the wave left open.
+          if (report.stopped !== undefined) {
+            sendStopped = true;
+            const { message, hint } = stoppedWave(report.stopped);
+            const stop = new RolecastError('E_SEND_FAILED', message, { hint });
             return { complete: false, detail: `stopped, ${open} message(s) not delivered yet`, stop };
           }
           if (report.aborted !== undefined) {
@@ -181,7 +176,7 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
     return incomplete ? EXIT.sendFailed : EXIT.ok;
   } catch (error) {
     const wasInterrupted = interrupted || (error instanceof RolecastError && error.code === 'E_INTERRUPTED');
-    const aborted = error instanceof RolecastError && error.code === 'E_SEND_FAILED' && !lookStopped;
+    const aborted = error instanceof RolecastError && error.code === 'E_SEND_FAILED' && !sendStopped;
     try {
       if (started) await ledger?.finishRun(wasInterrupted ? 'interrupted' : aborted ? 'aborted' : 'failed');
     } catch {
