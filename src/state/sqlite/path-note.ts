@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { userCacheDir } from '../../config/env.js';
 import { RolecastError } from '../../errors.js';
 import { sqlitePath } from '../../send/state-file.js';
@@ -43,14 +44,16 @@ function behind(noted: NotedPair | undefined, now: { id: string; counter: number
 /**
  * Refuses to make a new state file where the path note says one with records was: its ledger and
  * suppression list are gone, and the run would mail again every reader already sent an issue and
- * every reader who unsubscribed. A file of 0 bytes counts as none (SQLite would start it afresh).
- * Where no note is (first use, a folder moved to a new path, no cache folder), nothing stops.
+ * every reader who unsubscribed. A file of 0 bytes counts as none (SQLite would start it afresh), and
+ * so does a SQLite file without a record (one made by hand, `sqlite3 state.db 'VACUUM'`, or a copy
+ * into it undone): either would be read as a state never written. Where no note is (first use, a
+ * folder moved to a new path, no cache folder), nothing stops.
  */
 export function assertNotLost(file: string): void {
-  if (sizeOf(sqlitePath(file)) > 0) return;
   const path = pathNoteOf(file);
   const noted = readPair(path);
   if (!path || !noted || noted.counter <= 0) return;
+  if (holdsRecords(sqlitePath(file), noted.id)) return;
   throw new RolecastError(
     'E_STATE_MISSING',
     `the state file ${file} is missing (or empty), but ${path} records that a state file there held ${noted.counter} change(s) (mail sent, unsubscribes, readers)${noted.at ? `, the last noted at ${noted.at}` : ''}: a new one would mail every reader already sent an issue again, and readers who unsubscribed`,
@@ -58,6 +61,35 @@ export function assertNotLost(file: string): void {
       hint: `restore the state folder from a backup (state.db with its -wal; see "State file recovery" in the README), or point --state at where it now lives; to start afresh on purpose, with every reader counting as not yet sent and no suppressions (re-import them with rolecast suppress import), delete ${path}; nothing was sent`,
     },
   );
+}
+
+/** Tables whose rows are what a new file would forget: mail sent, runs, unsubscribes, readers. */
+const RECORDS = ['deliveries', 'runs', 'suppressions', 'readers'] as const;
+
+/**
+ * Whether the file at `opened` holds a record, or is the very file noted (`id`): an older copy of it
+ * put back, even one from before its first record, is told as such by `assertNotRestored`. A file
+ * that cannot be read as SQLite counts as holding them: the state file's own checks name its damage.
+ */
+function holdsRecords(opened: string, id: string): boolean {
+  if (sizeOf(opened) === 0) return false;
+  try {
+    const db = new Database(opened, { readonly: true, fileMustExist: true });
+    try {
+      const names = new Set(
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[],
+      );
+      if (names.has('state_generation') && db.prepare('SELECT id FROM state_generation LIMIT 1').pluck().get() === id)
+        return true;
+      return RECORDS.some(
+        (table) => names.has(table) && db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get() !== undefined,
+      );
+    } finally {
+      db.close();
+    }
+  } catch {
+    return true;
+  }
 }
 
 function sizeOf(path: string): number {
