@@ -113,7 +113,7 @@ export interface StateDbLimits {
  */
 export function openStateDb(
   given: string,
-  options: { readonly?: boolean; check?: StateCheck } & StateDbLimits = {},
+  options: { readonly?: boolean; check?: StateCheck; copyTarget?: boolean } & StateDbLimits = {},
 ): StateDb {
   // Resolved once: every later check of the file, its journal and its side files (named after
   // `db.name`) must find this file even after the process changes directory.
@@ -130,7 +130,9 @@ export function openStateDb(
   }
   assertStateFileKind(file);
   assertNotEmptied(file, sqlitePath(file));
-  assertNotLost(file);
+  // A copy into the file (`state migrate --to FILE`) brings the records a lost file held, whole or
+  // not at all: a new file there forgets nothing, and one left without a record is refused next time.
+  if (!options.copyTarget) assertNotLost(file);
   assertLogSound(file);
   assertSideFilesWritable(file);
   const db = openOrClassify(file, () => {

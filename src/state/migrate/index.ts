@@ -69,7 +69,7 @@ export async function migrateStateData(options: MigrateOptions): Promise<Migrate
   const source = await openSide(options.from);
   let target: Side | undefined;
   try {
-    target = await openSide(options.to);
+    target = await openSide(options.to, true);
     // A send writing to either side while rows are copied: its later rows would miss the copy.
     for (const side of [source, target]) await refuseWhileSending(side);
     const components = copyComponents();

@@ -30,9 +30,10 @@ const LOCK_COLUMNS = 'issue_id, pid, host, token, started_at, proc_start';
 
 export type HeldLock = LockRow & { issue_id: string };
 
-export async function openSide(location: StateLocation): Promise<Side> {
+/** `target`: the side copied into, whose SQLite file may be new where a lost one was. */
+export async function openSide(location: StateLocation, target = false): Promise<Side> {
   return location.kind === 'sqlite'
-    ? sqliteSide(openStateDb(location.file), location.file)
+    ? sqliteSide(openStateDb(location.file, { copyTarget: target }), location.file)
     : postgresSide(await openPostgres(location.url, { max: 2 }), redactDatabaseUrl(location.url));
 }
 
