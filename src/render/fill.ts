@@ -11,6 +11,10 @@ import { listLanguage, localeFor } from './view.js';
 import { WIDE } from './wrap.js';
 
 export type FieldFiller = (fields: PersonalFields, language: Language, variant: Variant) => FieldValues;
+/** A `FieldFiller` that also gives a reader's "sent to" line alone, as its values hold it. */
+export type SentToFiller = FieldFiller & {
+  sentTo: (fields: PersonalFields, language: Language, variant: Variant) => string;
+};
 type DateLine = (locale: string, zone: string) => string;
 /** The signed `?v=` value of a role set's tracked links (see analytics/token.ts); none without tracking. */
 export type ClickVariant = (variant: Variant) => string;
@@ -107,7 +111,7 @@ export function fieldFiller(
   issueId: string,
   dateLine: DateLine,
   clickVariant?: ClickVariant,
-): FieldFiller {
+): SentToFiller {
   const fallback = personalLinks(config, undefined, issueId, config.sender.email);
   const listLang = listLanguage(config);
   const viewOnlineFallback = fallback.viewOnlineUrl ?? config.urls.archive ?? '';
@@ -179,18 +183,20 @@ export function fieldFiller(
     return line;
   };
 
-  return (fields, language, variant) => {
+  const sentToIn = (own: Shared, fields: PersonalFields, language: Language, variant: Variant): string => {
+    if (!fields.email) return '';
+    const worded = quietRoles(fields.roles, variant).length
+      ? quietSentTo(own, fields.roles!, language, variant)
+      : own.sentTo;
+    return worded
+      ? worded.join(fields.email)
+      : readerValues(config, issueId, dateLine)(fields, language, variant).sentTo;
+  };
+
+  const fill: FieldFiller = (fields, language, variant) => {
     const own = sharedOf(variant, language);
     const locale = fields.locale && readerLanguage(fields.locale) === language ? fields.locale : own.locale;
-    let sentTo = '';
-    if (fields.email) {
-      const worded = quietRoles(fields.roles, variant).length
-        ? quietSentTo(own, fields.roles!, language, variant)
-        : own.sentTo;
-      sentTo = worded
-        ? worded.join(fields.email)
-        : readerValues(config, issueId, dateLine)(fields, language, variant).sentTo;
-    }
+    const sentTo = sentToIn(own, fields, language, variant);
     const sentAt = fields.sentAt?.getTime();
     if (sentAt !== lastSentAt) {
       lastSentAt = sentAt;
@@ -207,6 +213,10 @@ export function fieldFiller(
       clickVariant: own.clickVariant,
     };
   };
+  return Object.assign(fill, {
+    sentTo: (fields: PersonalFields, language: Language, variant: Variant) =>
+      sentToIn(sharedOf(variant, language), fields, language, variant),
+  });
 }
 
 function safeDateLine(dateLine: DateLine, locale: string, zone: string, config: ResolvedConfig): string {

@@ -1,10 +1,13 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import { escapeHtml } from '../escape.js';
+import type { Variant } from '../group/index.js';
+import type { Language } from '../i18n/index.js';
 import { LIMITS } from '../load/limits.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { createCache } from './_cache.js';
 import type { FieldName, FieldTokens, FieldValues, Parts } from './_personal.js';
 import { readerFields } from './fields.js';
+import type { SentToFiller } from './fill.js';
 import type { SizeCounts } from './gates.js';
 import type { PersonalFields } from './types.js';
 
@@ -62,24 +65,68 @@ export interface PersonalRoom {
   counts: SizeCounts;
 }
 
+/** Each room field's longest value among some readers, as encoded bytes once escaped (see `encodedEscaped`). */
+export type LongestBytes = Partial<Record<FieldName, number>>;
+
+/** The fields of the longest readers whose values are the same for every role set: all but "sent to". */
+export const ROLE_FREE_ROOM_FIELDS: readonly FieldName[] = ROOM_FIELDS.filter((field) => field !== 'sentTo');
+
+/** `fields`' longest values among `values`, as `personalRoom` counts them. */
+export function longestBytes(values: readonly FieldValues[], fields: readonly FieldName[] = ROOM_FIELDS): LongestBytes {
+  const longest: LongestBytes = {};
+  for (const field of fields) {
+    let most = 0;
+    for (const value of values) most = Math.max(most, encodedEscaped(value[field]));
+    longest[field] = most;
+  }
+  return longest;
+}
+
 /**
- * The room the longest readers' values (`longest`, each field's longest among them) may take beyond
- * the sample reader's (`sample`), all as the filler gives them, given how many times the layout
- * prints each field.
+ * The longest values of `longest` readers in a role set, for `personalRoom`. Their names and links
+ * are the same in every role set: measured once per language. Only the "sent to" line names the
+ * role set's roles (and, for each of `quietSets`, roles without content): measured per role set.
+ */
+export function longestRoom(
+  longest: readonly PersonalFields[],
+  fillers: SentToFiller,
+): (language: Language, variant: Variant, quietSets: readonly string[][]) => LongestBytes {
+  const roleFree = new Map<Language, LongestBytes>();
+  return (language, variant, quietSets) => {
+    let shared = roleFree.get(language);
+    if (!shared) {
+      shared = longestBytes(
+        longest.map((reader) => fillers(reader, language, variant)),
+        ROLE_FREE_ROOM_FIELDS,
+      );
+      roleFree.set(language, shared);
+    }
+    let sentTo = 0;
+    for (const reader of longest) {
+      for (const roles of quietSets.length ? quietSets : [reader.roles]) {
+        sentTo = Math.max(sentTo, encodedEscaped(fillers.sentTo({ ...reader, roles }, language, variant)));
+      }
+    }
+    return { ...shared, sentTo };
+  };
+}
+
+/**
+ * The room the longest readers' values (`longest`, each field's longest among them, see
+ * `longestBytes`) may take beyond the sample reader's (`sample`), all as the filler gives them,
+ * given how many times the layout prints each field.
  */
 export function personalRoom(
   uses: Partial<Record<FieldName, number>>,
   sample: FieldValues,
-  longest: readonly FieldValues[],
+  longest: LongestBytes,
 ): PersonalRoom {
   let bytes = 0;
   let units = 0;
   for (const field of ROOM_FIELDS) {
     const count = uses[field] ?? 0;
     if (!count) continue;
-    let longestBytes = 0;
-    for (const values of longest) longestBytes = Math.max(longestBytes, encodedEscaped(values[field]));
-    const most = Math.ceil(longestBytes * SOFT_BREAKS);
+    const most = Math.ceil((longest[field] ?? 0) * SOFT_BREAKS);
     bytes += count * Math.max(0, most - Buffer.byteLength(escapeHtml(sample[field])));
     units += count * Math.ceil(most / 9);
   }
@@ -92,7 +139,7 @@ export function personalRoom(
  * same for every role set, so each is measured once, not once per role set.
  */
 const encodedValues = createCache<string, number>(256);
-function encodedEscaped(value: string): number {
+export function encodedEscaped(value: string): number {
   let bytes = encodedValues.get(value);
   if (bytes === undefined) {
     bytes = encodedBytes(escapeHtml(value));

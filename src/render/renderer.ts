@@ -21,7 +21,7 @@ import { listLongestReaders, roomReaders } from './list-room.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, type MjmlResult, mapMjmlErrors, mjmlOptions } from './mjml.js';
 import { cachedMjml } from './mjml-cache.js';
-import { longestReader, personalRoom, roomFieldUses, withRoom } from './personal-room.js';
+import { longestReader, longestRoom, personalRoom, roomFieldUses, withRoom } from './personal-room.js';
 import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { createPlainText } from './plain-text.js';
@@ -238,6 +238,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const longest = listLongest.length ? listLongest : [longestReader(config, issue.id, SIZE_ESTIMATE_KEY)];
   // The footer's quiet roles are the reader's own too: the list's longest role names, or the longest accepted.
   const roleNames = listLongest.length ? longestRoleHolders(project.subscribers!).names : undefined;
+  const longestOf = longestRoom(longest, fillers);
   /** How many times a variant's HTML prints each field whose length is the reader's own. */
   const fieldUses = (rendered: LanguageRender) =>
     roomFieldUses(rendered.segments ? { segments: rendered.segments } : { parts: htmlPartsOf(rendered) }, tokens);
@@ -315,19 +316,17 @@ export async function createRenderer(project: Project, options: RendererOptions 
       // Each language its readers read is measured: German labels are longer than English ones.
       // With room for the longest name and address of a reader (see personal-room.ts, list-room.ts).
       const quietSets = quietRoleSets(variant, roleNames);
-      const longestOf = (language: Language) =>
-        longest.flatMap((reader) =>
-          quietSets.length
-            ? quietSets.map((roles) => fillers({ ...reader, roles }, language, variant))
-            : [fillers(reader, language, variant)],
-        );
       const measured = [...byLanguage.values()].map((rendered) => {
         const values = rendered === own ? sampleValues : fillers(sampleReader, rendered.language, variant);
         const gates =
           rendered === own ? sample : rendered.segments ? sampleFromPieces(rendered, values, variant.id) : undefined;
         const counts = gates ? gates.counts : sizeCounts(personaliseIn(rendered, sampleReader).html);
         // Assembled from pieces, the gates counted the fields as they looked the pieces up.
-        const room = personalRoom(gates?.uses ?? fieldUses(rendered), values, longestOf(rendered.language));
+        const room = personalRoom(
+          gates?.uses ?? fieldUses(rendered),
+          values,
+          longestOf(rendered.language, variant, quietSets),
+        );
         return { rendered, room, mayReach: mayReachFromCounts(withRoom(counts, room), config) };
       });
       for (const rendered of byLanguage.values()) {
