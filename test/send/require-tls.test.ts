@@ -84,10 +84,13 @@ describe('send.requireTls with a server that offers no STARTTLS', () => {
     fixture = await sendFixture(1, { requireTls: true });
     raw = await startRawServer({ ehlo: () => NO_STARTTLS_EHLO });
     const { config } = await fixture.load();
-    const error = (await readerMailTransport(config, { smtpUrl: raw.url() } as never, fixture.dir).then(
+    // serve checks the login as it starts listening: the check of the transport it makes.
+    const { transport: checked } = await readerMailTransport(config, { smtpUrl: raw.url() } as never, fixture.dir);
+    const error = (await checked.verify().then(
       () => undefined,
       (e: unknown) => e,
     )) as RolecastError | undefined;
+    await checked.close();
     expect(error?.message).toContain('send.requireTls');
     const transport = singleMessageTransport(config, raw.url(), undefined, 'readers', fixture.dir);
     try {
