@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { userCacheDir } from '../../config/env.js';
@@ -73,6 +73,9 @@ const RECORDS = ['deliveries', 'runs', 'suppressions', 'readers'] as const;
  */
 function holdsRecords(opened: string, id: string): boolean {
   if (sizeOf(opened) === 0) return false;
+  // A log deleted or cut beside its index: the state file's own check names that loss and asks for
+  // the log back, which restores the records; "missing" would send the editor to a backup instead.
+  if (existsSync(`${opened}-shm`)) return true;
   try {
     const db = new Database(opened, { readonly: true, fileMustExist: true });
     try {
