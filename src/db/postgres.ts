@@ -106,6 +106,10 @@ function isUnavailable(error: unknown): boolean {
   if (typeof code === 'string') {
     // 57014 query_canceled (statement_timeout), 57P0x shutdown, 08xxx connection exceptions.
     if (code === '57014' || code.startsWith('57P') || code.startsWith('08')) return true;
+    // 53300 too_many_connections; a database closed to connections for maintenance (55000) says so.
+    if (code === '53300') return true;
+    if (code === '55000' && typeof message === 'string' && /not currently accepting connections/i.test(message))
+      return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
   }
   return typeof message === 'string' && /timeout|Connection terminated/i.test(message);
