@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect, inject, onTestFinished } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
+import { effectiveRoleOrder } from '../../src/group/index.js';
 import type { Project } from '../../src/load/project.js';
 import type { IssueManifest } from '../../src/model/issue.js';
 import { SummarySchema } from '../../src/model/summary.js';
@@ -133,4 +134,45 @@ export async function userTemplates(edits: Record<string, (source: string) => st
     await writeFile(path, after);
   }
   return dir;
+}
+
+/** Role A to Role O. */
+const ROLES = Array.from({ length: 15 }, (_, i) => `Role ${String.fromCharCode(65 + i)}`);
+
+/** The same numbers every run. */
+export function lcg(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+/** 40 summaries, each for one to four of the 15 roles, of every card shape. */
+export function generatedSummaries(): SummaryInput[] {
+  const random = lcg(7);
+  return Array.from({ length: 40 }, (_, i) => {
+    const roles = ROLES.filter(() => random() < 0.15);
+    if (roles.length === 0) roles.push(ROLES[i % ROLES.length]!);
+    return {
+      id: `story-${i}`,
+      roles: roles.slice(0, 4),
+      title: `Story ${i}: ${['Caching', 'Gateways', 'Evals', 'Pricing', 'On-call'][i % 5]} at scale`,
+      summary: i % 3 === 0 ? `First paragraph of ${i}.\n\nSecond paragraph of ${i}.` : `Summary of story ${i}.`,
+      ...(i % 2 === 0 ? { url: `https://example.com/story/${i}` } : {}),
+      ...(i % 4 === 1 ? { insights: `Insight ${i} pays off.`, topics: ['Costs', 'Latency'] } : {}),
+      ...(i % 5 === 2 ? { principles: ['Small bets'], practice: ['Measure', 'Ship'] } : {}),
+      ...(i % 7 === 3 ? { source: 'Field Notes' } : {}),
+    };
+  });
+}
+
+/** `count` role sets drawn from the issue's roles, each role with odds 0.3, the same ones for a seed. */
+export function roleSets(project: Project, count: number, seed: number): string[][] {
+  const order = effectiveRoleOrder(project.issue.summaries, project.issue.manifest.roleOrder ?? []);
+  const random = lcg(seed);
+  return Array.from({ length: count }, () => {
+    const roles = order.filter(() => random() < 0.3);
+    return roles.length ? roles : [order[0]!];
+  });
 }
