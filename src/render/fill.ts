@@ -14,6 +14,11 @@ export type FieldFiller = (fields: PersonalFields, language: Language, variant: 
 /** A `FieldFiller` that also gives a reader's "sent to" line alone, as its values hold it. */
 export type SentToFiller = FieldFiller & {
   sentTo: (fields: PersonalFields, language: Language, variant: Variant) => string;
+  /**
+   * The same line cut where the address goes, each part the role set's own, shared by every reader
+   * of it; undefined without an address or where the line is worded per reader.
+   */
+  sentToCut: (fields: PersonalFields, language: Language, variant: Variant) => readonly string[] | undefined;
 };
 type DateLine = (locale: string, zone: string) => string;
 /** The signed `?v=` value of a role set's tracked links (see analytics/token.ts); none without tracking. */
@@ -183,11 +188,12 @@ export function fieldFiller(
     return line;
   };
 
+  /** The reader's "sent to" line cut where their address goes, or undefined where it is worded per reader. */
+  const sentToCut = (own: Shared, fields: PersonalFields, language: Language, variant: Variant) =>
+    quietRoles(fields.roles, variant).length ? quietSentTo(own, fields.roles!, language, variant) : own.sentTo;
   const sentToIn = (own: Shared, fields: PersonalFields, language: Language, variant: Variant): string => {
     if (!fields.email) return '';
-    const worded = quietRoles(fields.roles, variant).length
-      ? quietSentTo(own, fields.roles!, language, variant)
-      : own.sentTo;
+    const worded = sentToCut(own, fields, language, variant);
     return worded
       ? worded.join(fields.email)
       : readerValues(config, issueId, dateLine)(fields, language, variant).sentTo;
@@ -216,6 +222,8 @@ export function fieldFiller(
   return Object.assign(fill, {
     sentTo: (fields: PersonalFields, language: Language, variant: Variant) =>
       sentToIn(sharedOf(variant, language), fields, language, variant),
+    sentToCut: (fields: PersonalFields, language: Language, variant: Variant) =>
+      fields.email ? sentToCut(sharedOf(variant, language), fields, language, variant) : undefined,
   });
 }
 

@@ -104,11 +104,38 @@ export function longestRoom(
     let sentTo = 0;
     for (const reader of longest) {
       for (const roles of quietSets.length ? quietSets : [reader.roles]) {
-        sentTo = Math.max(sentTo, encodedEscaped(fillers.sentTo({ ...reader, roles }, language, variant)));
+        sentTo = Math.max(sentTo, sentToBytes(fillers, { ...reader, roles }, language, variant));
       }
     }
     return { ...shared, sentTo };
   };
+}
+
+/**
+ * `encodedEscaped` of a reader's "sent to" line. Escaping and the encoded size go character by
+ * character, so the line's size is its parts' and its address's, each as often as it is printed:
+ * the longest address (hundreds of characters) is measured once, not joined into a new line and
+ * measured again for every role set. A surrogate pair cut between a part and the address is the
+ * one place the sum differs: such a line is measured whole.
+ */
+function sentToBytes(fillers: SentToFiller, reader: PersonalFields, language: Language, variant: Variant): number {
+  const cut = fillers.sentToCut(reader, language, variant);
+  const address = reader.email;
+  if (
+    !cut ||
+    cut.some((part, i) => (i > 0 && pairCut(address, part)) || (i < cut.length - 1 && pairCut(part, address)))
+  )
+    return encodedEscaped(fillers.sentTo(reader, language, variant));
+  let bytes = (cut.length - 1) * encodedEscaped(address);
+  for (const part of cut) bytes += encodedBytes(escapeHtml(part));
+  return bytes;
+}
+
+/** Whether `before` ends in the first half of a surrogate pair and `after` starts with the second. */
+function pairCut(before: string, after: string): boolean {
+  const high = before.charCodeAt(before.length - 1);
+  const low = after.charCodeAt(0);
+  return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
 }
 
 /**

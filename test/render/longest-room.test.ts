@@ -65,6 +65,29 @@ describe('room for the longest readers', () => {
     expect(whole).toBe(2 * longest.length);
   });
 
+  it('measures the address of a "sent to" line once, not written into a new line for every role set', () => {
+    const dateLine = createWeekLineCache(manifest.date);
+    const filler = fieldFiller(project.config, project.issue.id, dateLine);
+    let lines = 0;
+    const whole = filler.sentTo;
+    const counted = Object.assign(filler, {
+      sentTo: (...args: Parameters<typeof whole>) => {
+        lines++;
+        return whole(...args);
+      },
+    });
+    const room = longestRoom(longest, counted);
+    const sets = [['CTO'], ['Executive'], ['Executive', 'CTO'], ['Architect', 'Data'], ['Product', 'Data', 'CTO']];
+    for (const language of ['en', 'de'] as const) {
+      for (const roles of sets) {
+        const variant = buildVariant(summaries, order, roles);
+        room(language, variant, quietRoleSets(variant, roleNames));
+        room(language, variant, []);
+      }
+    }
+    expect(lines).toBe(0);
+  });
+
   it('gives each reader the "sent to" line their values hold', () => {
     const filler = fieldFiller(project.config, project.issue.id, createWeekLineCache(manifest.date));
     for (const variant of variants) {
