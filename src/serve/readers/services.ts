@@ -36,6 +36,11 @@ export function pageContext(services: Pick<ReaderServices, 'config'>, language: 
   return { brand: services.config.brand, language, t: translator(language) };
 }
 
+/** The key tokens are signed with, then those it replaced: what a token `serve` checks may carry. */
+export function signingKeys(services: Pick<ReaderServices, 'secret' | 'previousSecrets'>): string[] {
+  return [services.secret, ...(services.previousSecrets ?? [])];
+}
+
 /** The reader's language, else the browser's first choice, else the list's. */
 export function languageFor(services: ReaderServices, locale: string | undefined, acceptLanguage?: string): Language {
   const fallback = languageOf(services.config.locale);

@@ -55,9 +55,18 @@ export function signConfirmToken(claims: ConfirmClaims, secret: string): string 
 
 export type ConfirmCheck = { ok: true; claims: ConfirmClaims } | { ok: false; reason: 'forged' | 'expired' };
 
-export function verifyConfirmToken(token: string, secret: string, listId: string, now: Date): ConfirmCheck {
-  const payload = verified('confirm', token, secret);
-  const fields = payload && (unseal(payload, secret) ?? decode(payload));
+/**
+ * `secrets`: the signing key, then the keys it replaced (ROLECAST_SECRET_PREVIOUS), so a link mailed
+ * just before a rotation still confirms.
+ */
+export function verifyConfirmToken(
+  token: string,
+  secrets: string | readonly string[],
+  listId: string,
+  now: Date,
+): ConfirmCheck {
+  const signed = signedWith('confirm', token, secrets);
+  const fields = signed && (unseal(signed.payload, signed.secret) ?? decode(signed.payload));
   if (fields?.length !== 7 || (fields[0] !== SEALED_VERSION && fields[0] !== VERSION))
     return { ok: false, reason: 'forged' };
   const [, purpose, list, email, from, nonce, expires] = fields;
@@ -85,13 +94,32 @@ export function signCsrf(email: string, secret: string, now: Date): string {
 
 export const CSRF_MAX_AGE_MS = 12 * 3600_000;
 
-export function verifyCsrf(token: string | undefined, email: string, secret: string, now: Date): boolean {
-  const payload = token ? verified('csrf', token, secret) : undefined;
+/** `secrets` as for `verifyConfirmToken`: a page shown before a rotation still saves, and unsubscribes. */
+export function verifyCsrf(
+  token: string | undefined,
+  email: string,
+  secrets: string | readonly string[],
+  now: Date,
+): boolean {
+  const payload = token ? signedWith('csrf', token, secrets)?.payload : undefined;
   const fields = payload && decode(payload);
   if (!fields || fields[0] !== VERSION || fields[1] !== canonicalAddress(email) || typeof fields[2] !== 'number')
     return false;
   const age = now.getTime() - fields[2] * 1000;
   return age >= -60_000 && age <= CSRF_MAX_AGE_MS;
+}
+
+/** The token's payload and the first of `secrets` whose MAC for `purpose` it carries. */
+function signedWith(
+  purpose: string,
+  token: string,
+  secrets: string | readonly string[],
+): { payload: string; secret: string } | undefined {
+  for (const secret of [secrets].flat()) {
+    const payload = verified(purpose, token, secret);
+    if (payload !== undefined) return { payload, secret };
+  }
+  return undefined;
 }
 
 function verified(purpose: string, token: string, secret: string): string | undefined {

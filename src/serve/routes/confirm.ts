@@ -6,7 +6,7 @@ import { messagePage } from '../pages/layout.js';
 import { loggableError, maskEmail } from '../pages.js';
 import { field, parseForm } from '../readers/form.js';
 import { welcomeMail } from '../readers/mail.js';
-import { languageFor, pageContext, preferencesUrl, type ReaderServices } from '../readers/services.js';
+import { languageFor, pageContext, preferencesUrl, type ReaderServices, signingKeys } from '../readers/services.js';
 import { type ConfirmClaims, verifyConfirmToken } from '../readers/tokens.js';
 import { methodNotAllowed, type Route, readBodyOr413, respond } from './_http.js';
 import { keptWithoutConsent } from './subscribe.js';
@@ -132,7 +132,7 @@ async function replaceable(services: ReaderServices, there: Reader, from: string
 
 /** Valid claims whose nonce the store still holds; 'used' for a sound token already spent. */
 async function claimsOf(services: ReaderServices, token: string): Promise<ConfirmClaims | 'used' | undefined> {
-  const check = verifyConfirmToken(token, services.secret, services.config.listId, services.now());
+  const check = verifyConfirmToken(token, signingKeys(services), services.config.listId, services.now());
   if (!check.ok) return undefined;
   const { claims } = check;
   const reader = await services.store.get(claims.purpose === 'address' ? (claims.from ?? '') : claims.email);

@@ -19,7 +19,7 @@ import { isTimeZone, pageLanguageOf } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { type PreferencesNotice, preferencesPage } from '../pages/preferences.js';
 import { type FormFields, field, lineField, parseForm } from '../readers/form.js';
-import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
+import { languageFor, pageContext, type ReaderServices, signingKeys, storedLocale } from '../readers/services.js';
 import { newNonce, signCsrf, verifyCsrf } from '../readers/tokens.js';
 import { unsubscribeWhereMoved } from '../readers/unsubscribe-moved.js';
 import { clientAddress, clientKey, methodNotAllowed, type Route, readBodyOr413, redirect, respond } from './_http.js';
@@ -68,7 +68,7 @@ export function preferencesRoute(services: ReaderServices): Route {
       );
       if (!body) return;
       const fields = parseForm(request.headers['content-type'], body);
-      if (!fields || !verifyCsrf(field(fields, 'csrf'), email, services.secret, services.now()))
+      if (!fields || !verifyCsrf(field(fields, 'csrf'), email, signingKeys(services), services.now()))
         return problem(services, request, response, 403, 'forbidden', email);
       const client = clientKey(clientAddress(request, services.config.readers.trustProxy));
       let notice: PreferencesNotice;
