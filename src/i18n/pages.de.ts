@@ -36,6 +36,8 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
     'Mit dem Abonnieren stimmen Sie zu, {brand} per E-Mail zu erhalten. Jede E-Mail enthält einen Link zum Ändern Ihrer Rollen oder zum Abmelden.',
   'pages.subscribe.submit': 'Abonnieren',
   'pages.subscribe.invalidEmail': 'Geben Sie eine gültige E-Mail-Adresse ein, etwa name@example.com.',
+  'pages.subscribe.noRoles':
+    'Wählen Sie mindestens eine der Rollen unten: Jede Ausgabe enthält nur die Abschnitte für die Rollen, die Sie wählen.',
   'pages.subscribe.checkInbox.title': 'Sehen Sie in Ihr Postfach',
   'pages.subscribe.checkInbox.body':
     'Wenn {email} {brand} erhalten kann, ist eine Bestätigungs-E-Mail unterwegs. Öffnen Sie den Link darin, um die Anmeldung abzuschließen.',

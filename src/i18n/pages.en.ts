@@ -33,6 +33,8 @@ export const PAGES_EN = {
     'By subscribing you agree to receive {brand} by email. Every email has a link to change your roles or unsubscribe.',
   'pages.subscribe.submit': 'Subscribe',
   'pages.subscribe.invalidEmail': 'Enter a valid email address, such as name@example.com.',
+  'pages.subscribe.noRoles':
+    'Pick at least one of the roles below: each issue holds only the sections for the roles you pick.',
   'pages.subscribe.checkInbox.title': 'Check your inbox',
   'pages.subscribe.checkInbox.body':
     'If {email} can receive {brand}, a confirmation email is on its way. Open the link in it to finish signing up.',

@@ -202,8 +202,8 @@ describe('signup answers', () => {
     await h.close();
     await start({ wrap: lockedAt('insert'), busyRetryMs: [10, 10] });
     await storedReader('known@example.com', 'unsubscribed');
-    const known = await post('/subscribe', form({ email: 'known@example.com' }));
-    const fresh = await post('/subscribe', form({ email: 'fresh@example.com' }));
+    const known = await post('/subscribe', form({ email: 'known@example.com', roles: 'CTO' }));
+    const fresh = await post('/subscribe', form({ email: 'fresh@example.com', roles: 'CTO' }));
     expect(fresh.status).toBe(known.status);
     expect(fresh.status).toBe(200);
     for (let i = 0; i < 200 && !logs.some((l) => /signup/.test(l)); i++) await new Promise((r) => setTimeout(r, 10));
@@ -238,7 +238,7 @@ describe('signup answers', () => {
     for (let i = 0; i < 5; i++)
       statuses.push(
         (
-          await post('/subscribe', form({ email: `x${i}@example.com` }), {
+          await post('/subscribe', form({ email: `x${i}@example.com`, roles: 'CTO' }), {
             'x-forwarded-for': `10.0.0.${i}, 203.0.113.7`,
           })
         ).status,
@@ -327,8 +327,11 @@ describe('per-IP limit keys', () => {
     const statuses: number[] = [];
     for (let i = 1; i <= 3; i++)
       statuses.push(
-        (await post('/subscribe', form({ email: `v6-${i}@example.com` }), { 'x-forwarded-for': `2001:db8:7:7::${i}` }))
-          .status,
+        (
+          await post('/subscribe', form({ email: `v6-${i}@example.com`, roles: 'CTO' }), {
+            'x-forwarded-for': `2001:db8:7:7::${i}`,
+          })
+        ).status,
       );
     expect(statuses).toEqual([200, 200, 429]);
   });

@@ -191,6 +191,7 @@ describe('a reader joins, chooses roles, pauses and leaves', () => {
     const before = (await smtp.messages()).length;
     await page.goto(`${origin}/subscribe`);
     await page.getByLabel('Email address').fill(READER);
+    await page.getByLabel('CTO', { exact: true }).check();
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
     const resent = await runMain(project.dir, ['send', 'issues/2026-W48', '--resend'], env);

@@ -87,7 +87,7 @@ describe('POST /subscribe', () => {
     const confirm = await post('/confirm', form({ token: lastLink().searchParams.get('token')! }));
     expect(confirm.status).toBe(200);
     h.db.prepare("INSERT INTO suppressions (email, created_at) VALUES ('suppressed@example.com', 'now')").run();
-    await post('/subscribe', form({ email: 'pending@example.com' }));
+    await post('/subscribe', form({ email: 'pending@example.com', roles: 'CTO' }));
     await mailCount(2);
     mails.length = 0;
 
@@ -101,7 +101,7 @@ describe('POST /subscribe', () => {
     await mailCount(2);
     // Mail only to the new and the still-pending address: never to a reader or a suppressed address.
     expect(mails.map((m) => m.to).sort()).toEqual(['new@example.com', 'pending@example.com']);
-    const json = await post('/subscribe', JSON.stringify({ email: 'active@example.com' }), {
+    const json = await post('/subscribe', JSON.stringify({ email: 'active@example.com', roles: ['CTO'] }), {
       'content-type': 'application/json',
     });
     expect(json.status).toBe(202);
@@ -127,7 +127,10 @@ describe('POST /subscribe', () => {
       locale: 'de',
       consent: { method: 'form', wording: 'v1' },
     });
-    const bot = await post('/subscribe', form({ email: 'bot@example.com', website: 'http://spam.example' }));
+    const bot = await post(
+      '/subscribe',
+      form({ email: 'bot@example.com', roles: 'CTO', website: 'http://spam.example' }),
+    );
     expect(bot.status).toBe(200);
     expect(await store.get('bot@example.com')).toBeUndefined();
     expect(mails).toHaveLength(1);
@@ -206,20 +209,20 @@ describe('POST /subscribe', () => {
     await h.close();
     await start({ perIpPerHour: 5, perAddressPerHour: 2 });
     for (let i = 0; i < 4; i++)
-      expect((await post('/subscribe', form({ email: 'same@example.com' }))).status).toBe(200);
+      expect((await post('/subscribe', form({ email: 'same@example.com', roles: 'CTO' }))).status).toBe(200);
     await mailCount(2);
     expect(mails).toHaveLength(2);
-    expect((await post('/subscribe', form({ email: 'other@example.com' }))).status).toBe(200);
-    const limited = await post('/subscribe', form({ email: 'third@example.com' }));
+    expect((await post('/subscribe', form({ email: 'other@example.com', roles: 'CTO' }))).status).toBe(200);
+    const limited = await post('/subscribe', form({ email: 'third@example.com', roles: 'CTO' }));
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBeTruthy();
     // The window passes: the same client may try again.
     clock += 3600_001;
-    expect((await post('/subscribe', form({ email: 'third@example.com' }))).status).toBe(200);
+    expect((await post('/subscribe', form({ email: 'third@example.com', roles: 'CTO' }))).status).toBe(200);
   });
 
   it('purges signups never confirmed after the configured time', async () => {
-    await post('/subscribe', form({ email: 'late@example.com' }));
+    await post('/subscribe', form({ email: 'late@example.com', roles: 'CTO' }));
     await mailCount(1);
     clock += (config.readers.purgePendingHours + 1) * 3600_000;
     expect(await readers.purge()).toBe(1);
@@ -365,7 +368,7 @@ describe('welcome message and the embeddable form', () => {
   it('sends the optional welcome message once a reader confirms', async () => {
     await h.close();
     await start({ welcome: true });
-    await post('/subscribe', form({ email: 'hello@example.com', locale: 'de' }));
+    await post('/subscribe', form({ email: 'hello@example.com', roles: 'CTO', locale: 'de' }));
     await mailCount(1);
     expect(mails[0]?.subject).toBe('Bestätigen Sie Ihr Abonnement von Rolecast Weekly');
     await post('/confirm', form({ token: lastLink().searchParams.get('token')! }));

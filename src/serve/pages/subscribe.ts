@@ -14,6 +14,8 @@ export interface SignupFormOptions {
   locale: string;
   values?: { email?: string; name?: string; roles?: ReadonlySet<string> } | undefined;
   error?: string | undefined;
+  /** Shown above the roles: the post named none `roles.yaml` knows. */
+  rolesError?: string | undefined;
 }
 
 export function signupForm(ctx: PageContext, options: SignupFormOptions): string {
@@ -27,7 +29,7 @@ export function signupForm(ctx: PageContext, options: SignupFormOptions): string
 ${error}
 ${nameInput(t, { id: 'name', label: t('pages.subscribe.name'), autocomplete: 'name', value: values.name ?? '' })}
 <p class="hint">${escapeHtml(t('pages.subscribe.rolesHint'))}</p>
-${roleFieldsets(options.taxonomy, values.roles ?? new Set(), t)}
+${options.rolesError ? `<p class="error" role="alert">${escapeHtml(options.rolesError)}</p>\n` : ''}${roleFieldsets(options.taxonomy, values.roles ?? new Set(), t)}
 ${timezoneSelect(t('pages.subscribe.timezone'), options.timezone, true)}
 ${localeSelect(t('pages.subscribe.locale'), options.locale)}
 <div class="hp" aria-hidden="true"><label for="website">${escapeHtml(t('pages.subscribe.honeypot'))}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>

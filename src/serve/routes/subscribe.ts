@@ -91,14 +91,14 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
       return known === undefined ? (joinedReaderRoles(r, services.taxonomy) ?? []) : [known];
     }),
   );
-  if (!parsed.success) {
-    if (json) return respondJson(response, 400, { error: t('pages.subscribe.invalidEmail') });
+  // No role known (none ticked, or only roles a form printed before roles.yaml changed): confirmed, the
+  // reader would get no issue at all. Asked before the address is looked at, so it tells nothing of it.
+  if (!parsed.success || roles.size === 0) {
+    const error = parsed.success ? undefined : t('pages.subscribe.invalidEmail');
+    const rolesError = roles.size === 0 ? t('pages.subscribe.noRoles') : undefined;
+    if (json) return respondJson(response, 400, { error: [error, rolesError].filter(Boolean).join(' ') });
     const form = { ...formOptions(services, language), values: { email: written, name: field(fields, 'name'), roles } };
-    return respond(
-      response,
-      400,
-      subscribePagePlain(services, language, { ...form, error: t('pages.subscribe.invalidEmail') }),
-    );
+    return respond(response, 400, subscribePagePlain(services, language, { ...form, error, rolesError }));
   }
   const email = canonicalAddress(parsed.data);
   // The address as typed (its case): where the confirmation and, once confirmed, every issue go.
