@@ -45,6 +45,19 @@ describe('a signup typed with capitals', () => {
     expect(h.mails.map((m) => m.to)).toEqual(['John.Smith@example.com', 'John.Smith@example.com']);
   });
 
+  it('gets its welcome mail at the address as typed too', async () => {
+    await h.close();
+    h = await startSignupServer({ secret: SECRET, now: () => new Date(), readers: { welcome: true } });
+    await h.post('/subscribe', form({ email: 'Mary.Major@example.com', roles: 'CTO' }));
+    expect(await h.mailCount(1)).toBe(1);
+    await confirmLast();
+    expect(await h.mailCount(2)).toBe(2);
+    expect(h.mails.map((m) => [m.to, m.subject.startsWith('Welcome')])).toEqual([
+      ['Mary.Major@example.com', false],
+      ['Mary.Major@example.com', true],
+    ]);
+  });
+
   it('typed in lower case is mailed at the key as before', async () => {
     await h.post('/subscribe', form({ email: 'ann@example.com', roles: 'CTO' }));
     expect(await h.mailCount(1)).toBe(1);

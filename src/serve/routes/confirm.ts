@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { translator } from '../../i18n/index.js';
-import { type Reader, signupFields, stampFields } from '../../store/index.js';
+import { mailAddress, type Reader, signupFields, stampFields } from '../../store/index.js';
 import { confirmedPage, confirmPage } from '../pages/confirm.js';
 import { messagePage } from '../pages/layout.js';
 import { loggableError, maskEmail } from '../pages.js';
@@ -103,7 +103,9 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   const language = languageFor(services, reader.locale ?? undefined);
   const link = preferencesUrl(services, check.email);
   if (check.purpose === 'signup' && services.config.readers.welcome) {
-    const mail = welcomeMail(translator(language), services.config.brand.name, check.email, link, language);
+    // To the address as typed, where the confirmation went and every issue will go.
+    const to = mailAddress(reader);
+    const mail = welcomeMail(translator(language), services.config.brand.name, to, link, language);
     services.mailer.send(mail).catch((error: unknown) => {
       services.log(`could not send a welcome mail: ${loggableError(error)}`);
     });
