@@ -28,3 +28,18 @@ export function fixedWindowLimiter(limit: number, windowMs: number, now: () => n
     },
   };
 }
+
+/**
+ * Counts an address's mails by the mailbox they land in: `ann+1@example.com`, `ann+2@…` (RFC 5233
+ * subaddresses, which most providers deliver to `ann@`) share one allowance, so a script cannot
+ * send one inbox a confirmation per tag. A local part that starts with `+` is kept whole.
+ */
+export function perMailbox(limiter: RateLimiter): RateLimiter {
+  return { take: (address) => limiter.take(mailboxKey(address)) };
+}
+
+function mailboxKey(address: string): string {
+  const at = address.lastIndexOf('@');
+  const plus = address.indexOf('+');
+  return plus > 0 && plus < at ? `${address.slice(0, plus)}${address.slice(at)}` : address;
+}

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../../config/schema.js';
 import { readerPaths } from '../../config/served-paths.js';
 import { loggableError } from '../pages.js';
-import { fixedWindowLimiter } from '../readers/rate-limit.js';
+import { fixedWindowLimiter, perMailbox } from '../readers/rate-limit.js';
 import type { LimiterFactory } from '../readers/rate-limit-postgres.js';
 import type { ReaderPaths, ReaderServices } from '../readers/services.js';
 import { unsubscribeWhereMoved } from '../readers/unsubscribe-moved.js';
@@ -67,7 +67,7 @@ export function readerRoutes(options: ReaderRoutesOptions): ReaderRoutes {
     busyRetryMs: options.busyRetryMs,
     limits: {
       perIp: limiter('ip', readers.perIpPerHour, 3600_000, () => now().getTime()),
-      perAddress: limiter('address', readers.perAddressPerHour, 3600_000, () => now().getTime()),
+      perAddress: perMailbox(limiter('address', readers.perAddressPerHour, 3600_000, () => now().getTime())),
     },
     paths,
     publicOrigin: () => configured ?? options.origin?.() ?? 'http://127.0.0.1',
