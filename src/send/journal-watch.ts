@@ -32,13 +32,20 @@ export function journaledAddresses(
   options: { stopOnDamage?: boolean } = {},
 ): (email: string) => string | undefined {
   const listings = new Map<string, () => readonly string[]>();
+  // Each folder is looked at once a look: a folder listed again sends the look to find the journals
+  // anew, which would otherwise stat and list it a second time (every look, for a tick after a change).
+  const thisLook = new Map<string, readonly string[]>();
   const namesIn = (folder: string) => {
+    const seenNow = thisLook.get(folder);
+    if (seenNow) return seenNow;
     let list = listings.get(folder);
     if (!list) {
       list = listedFolder(folder);
       listings.set(folder, list);
     }
-    return list();
+    const names = list();
+    thisLook.set(folder, names);
+    return names;
   };
   // Where the journals are, found again when a folder on the link path was listed again.
   let folders: string[] = [];
@@ -62,6 +69,7 @@ export function journaledAddresses(
     );
   };
   return (email) => {
+    thisLook.clear();
     // The same listing hands back the same array: any other means the folder was listed again.
     if (folders.length === 0 || folders.some((folder, i) => namesIn(folder) !== listed[i])) locate();
     let signature = '';

@@ -97,6 +97,18 @@ describe('the look for journaled unsubscribes before each message', () => {
     expect(journaled('leaver@example.com')).toBe('unsubscribe');
   });
 
+  it('lists a folder that changed within the last tick once per look, not once more to find the journals again', () => {
+    const journaled = journaledAddresses(stateFile);
+    freeze(dir);
+    journaled('first@example.com');
+    listed.length = 0;
+    for (let i = 0; i < 10; i++) expect(journaled(`reader${i}@example.com`)).toBeUndefined();
+    expect(listed.filter((folder) => folder === dir)).toHaveLength(10);
+    // Still seen at the next look, as before.
+    unsubscribe(stateFile, 'leaver@example.com');
+    expect(journaled('leaver@example.com')).toBe('unsubscribe');
+  });
+
   it('on a file system with whole-second timestamps, sees a journal made a second after the listing in the same second', () => {
     const journaled = journaledAddresses(stateFile);
     freeze(dir, true);
