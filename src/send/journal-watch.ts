@@ -9,7 +9,7 @@ import {
   journalTailEmpty,
   readJournalTail,
 } from './journal-tail.js';
-import { listedFolder } from './listed-folder.js';
+import { type FolderListing, listedFolder } from './listed-folder.js';
 import { linkHops } from './state-file.js';
 
 /**
@@ -31,10 +31,12 @@ export function journaledAddresses(
   stateFile: string,
   options: { stopOnDamage?: boolean } = {},
 ): (email: string) => string | undefined {
-  const listings = new Map<string, () => readonly string[]>();
+  const listings = new Map<string, FolderListing>();
   // Each folder is looked at once a look: a folder listed again sends the look to find the journals
   // anew, which would otherwise stat and list it a second time (every look, for a tick after a change).
   const thisLook = new Map<string, readonly string[]>();
+  // Of those, the folders whose names this look knows whole (their listing did not fail).
+  const wholeNow = new Set<string>();
   const namesIn = (folder: string) => {
     const seenNow = thisLook.get(folder);
     if (seenNow) return seenNow;
@@ -45,12 +47,13 @@ export function journaledAddresses(
     }
     const names = list();
     thisLook.set(folder, names);
+    if (list.complete) wholeNow.add(folder);
     return names;
   };
   // Where the journals are, found again when a folder on the link path was listed again.
   let folders: string[] = [];
   let listed: (readonly string[])[] = [];
-  let files: string[] = [];
+  let files: { file: string; folder: string; name: string }[] = [];
   let seen = '';
   // Each journal file as read so far: a file that only grew is read from where the last look stopped.
   let tails = new Map<string, JournalTail>();
@@ -64,17 +67,24 @@ export function journaledAddresses(
     // then listed. The journals themselves are looked at whatever the listing says (a stat each),
     // so one is seen even while the folder cannot be listed.
     const journals = journalLocations(stateFile, hops.at(-1));
-    files = journalFiles(journals, (folder) => names.get(folder) ?? []).filter(
-      (file) => journals.includes(file) || names.get(dirname(file))?.includes(file.slice(dirname(file).length + 1)),
-    );
+    files = journalFiles(journals, (folder) => names.get(folder) ?? [])
+      .filter(
+        (file) => journals.includes(file) || names.get(dirname(file))?.includes(file.slice(dirname(file).length + 1)),
+      )
+      .map((file) => ({ file, folder: dirname(file), name: file.slice(dirname(file).length + 1) }));
   };
   return (email) => {
     thisLook.clear();
+    wholeNow.clear();
     // The same listing hands back the same array: any other means the folder was listed again.
     if (folders.length === 0 || folders.some((folder, i) => namesIn(folder) !== listed[i])) locate();
     let signature = '';
     const present: string[] = [];
-    for (const file of files) {
+    for (const { file, folder, name } of files) {
+      // Not in its folder's names as they stand now (listed now, or unchanged since a listing):
+      // making it would have moved the folder, so no stat can find it. Almost every look, as a
+      // journal is applied and removed within a second of being made.
+      if (wholeNow.has(folder) && !thisLook.get(folder)?.includes(name)) continue;
       // Missing (applied by a replay meanwhile): told without an exception.
       const found = statSync(file, { throwIfNoEntry: false });
       if (!found) continue;

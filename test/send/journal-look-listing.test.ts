@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
  */
 
 const listed: string[] = [];
+const stated: string[] = [];
 // Timestamps handed back for a folder instead of its own: a change that left them as they were.
 const frozen = new Map<string, BigIntStats>();
 
@@ -22,6 +23,7 @@ vi.mock('node:fs', async (importOriginal) => {
     return (fs.readdirSync as (...a: unknown[]) => unknown)(path, ...rest);
   }) as typeof fs.readdirSync;
   const statSync = ((path: unknown, options?: StatSyncOptions) => {
+    stated.push(String(path));
     const held = typeof path === 'string' ? frozen.get(path) : undefined;
     return held ?? fs.statSync(path as string, options);
   }) as typeof fs.statSync;
@@ -45,6 +47,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'rolecast-journal-listing-'));
   stateFile = join(dir, 'state.db');
   listed.length = 0;
+  stated.length = 0;
   frozen.clear();
   vi.useFakeTimers({ toFake: ['Date', 'performance'] });
 });
@@ -77,6 +80,23 @@ describe('the look for journaled unsubscribes before each message', () => {
     for (let i = 0; i < 500; i++) expect(journaled(`reader${i}@example.com`)).toBeUndefined();
     // One listing at the first look, and one once the folder's last change lies a tick behind.
     expect(listed.filter((folder) => folder === dir).length).toBeLessThanOrEqual(2);
+  });
+
+  it('stats no journal the listing shows is not there, and a journal that is, before every message', () => {
+    const journaled = journaledAddresses(stateFile);
+    journaled('first@example.com');
+    vi.advanceTimersByTime(3_000);
+    stated.length = 0;
+    for (let i = 0; i < 100; i++) expect(journaled(`reader${i}@example.com`)).toBeUndefined();
+    expect(stated.filter((path) => path === journalPath(stateFile))).toHaveLength(0);
+    // Made: the folder moved, so the next look lists it and finds the journal.
+    unsubscribe(stateFile, 'leaver@example.com');
+    expect(journaled('leaver@example.com')).toBe('unsubscribe');
+    vi.advanceTimersByTime(3_000);
+    journaled('first@example.com');
+    // Appended to, which moves no folder: seen, as the journal is stat'ed at every look while there.
+    unsubscribe(stateFile, 'second@example.com');
+    expect(journaled('second@example.com')).toBe('unsubscribe');
   });
 
   it('sees a journal made after a long quiet, at the next look', () => {
