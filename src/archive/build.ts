@@ -81,16 +81,20 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
   const site = siteFor(config);
   const today = DateTime.fromJSDate((options.now ?? (() => new Date()))(), { zone: config.timezone }).toISODate()!;
   const location = stateLocation(config, { databaseUrl: options.databaseUrl }, options.cwd, options.stateFile);
-  let sent: Set<string> | undefined;
   let stateMissing: string | undefined;
-  const sentIssues = async () => {
-    if (sent) return sent;
-    const recorded = await readAnalyticsAt(config, location, async (store) => store.issues());
+  /**
+   * A send has started once the SMTP server took a message of it: a run to the outbox (a trial),
+   * or one stopped before its first message (a server not reached, a refused login, an oversize
+   * issue), records the issue's layout but has put it in nobody's inbox.
+   */
+  const sendStarted = async (issueId: string) => {
+    const delivered = await readAnalyticsAt(config, location, async (store) =>
+      (await store.facts(issueId)).deliveries.some((d) => d.delivered > 0),
+    );
     // No state here at all: the build cannot tell a send that started elsewhere from none.
-    if (!recorded)
+    if (delivered === undefined)
       stateMissing = location.kind === 'sqlite' ? displayPath(location.file, options.cwd) : describeLocation(location);
-    sent = new Set(recorded ?? []);
-    return sent;
+    return delivered === true;
   };
   const problems: Problem[] = [];
   const projects: Project[] = [];
@@ -123,7 +127,7 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
     }
     // Dated today, it goes online once its send has started: no reader may find it on the web
     // before it is in their inbox, whatever time of day it is sent.
-    if (loaded.project?.issue.manifest.date === today && !(await sentIssues()).has(loaded.project.issue.id)) {
+    if (loaded.project?.issue.manifest.date === today && !(await sendStarted(loaded.project.issue.id))) {
       skipped.push({ dir, reason: 'unsent' });
       continue;
     }

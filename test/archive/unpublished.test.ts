@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
 import { buildArchive } from '../../src/archive/index.js';
 import { openStateDb } from '../../src/send/index.js';
+import { openLedger } from '../../src/send/ledger.js';
 import { runCli } from '../helpers/cli.js';
+import { sentEntry } from '../helpers/ledger.js';
 import { runMain, type TempProject, tempProject } from '../helpers/project.js';
 
 let project: TempProject | undefined;
@@ -53,13 +55,15 @@ describe('an issue dated today', () => {
     expect(early.skipped.map((s) => s.reason)).toEqual(['unsent']);
     expect(await readdir(project.path('site'))).not.toContain('2026-W48');
 
-    // The send starts: it records the issue in the state file.
+    // The send starts: it records the issue in the state file, and the server takes its first message.
     const db = openStateDb(project.path('.rolecast/state.db'));
+    const at = new Date('2026-11-26T07:00:00Z');
     sqliteAnalyticsStore(db).recordLayout(
       '2026-W48',
       { variants: [{ id: 'cto', roles: ['CTO'], sections: [] }], summaries: [] },
-      new Date('2026-11-26T07:00:00Z'),
+      at,
     );
+    openLedger(db, '2026-W48', 'smtp', () => at).record(sentEntry('reader@example.com'));
     db.close();
     const sent = await buildArchive({ issuesDir: 'issues', outDir: 'site', cwd: project.dir, now: morning });
     expect(sent.entries.map((e) => e.id)).toEqual(['2026-W48']);
