@@ -275,14 +275,17 @@ async function sendLoaded(
       onWarning: options.onWarning,
       strict: options.strict,
     });
-    // Who got what, for `rolecast report`: the ledger holds only a variant id per reader.
-    await state(() => store.recordLayout(issue.id, issueLayout(plan.audience.variants, issue.summaries), now()));
     // Connection and credentials are checked before the first message, so a typo sends nothing.
     await connectionChecked();
     // Messages left to build per variant: after its last, its encoded body is let go.
     const toBuild = countByVariant(plan.sending);
     // Only the variants this run sends: the editor edition is compiled every time, sent to few.
     refuseOversize(transport.maxMessageSize?.(), compiled, toBuild);
+    // Who got what, for `rolecast report` (the ledger holds only a variant id per reader), and each
+    // role set's `?v=` decision, which every later run keeps: recorded by a run that mails readers.
+    // A trial to the outbox reaches nobody, perhaps from a list of its own, and decides nothing.
+    if (transport.kind === 'smtp')
+      await state(() => store.recordLayout(issue.id, issueLayout(plan.audience.variants, issue.summaries), now()));
     await noteFile();
     // The whole plan, already-sent readers included: status counts pending as planned − sent − failed − deferred.
     if (!options.partOfRun) await state(() => ledger.startRun(plan.audienceSize, resendSince));

@@ -1,23 +1,14 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyClickVariant } from '../../src/analytics/token.js';
 import { sendIssue } from '../../src/send/index.js';
+import { LONE, namedIn, listReader as reader, trackedFixture } from '../helpers/click-tags.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
-import { type GeneratedSubscriber, type SendFixture, sendEnv, sendFixture } from '../send/_fixture.js';
+import { type SendFixture, sendEnv } from '../send/_fixture.js';
 
 /**
  * A role set's `?v=` is decided once per issue: a role set one reader held in the first run stays
  * unnamed in the run that mails a second reader of it, so no click can be told to be theirs.
  */
-const SECRET = sendEnv().ROLECAST_SECRET!;
-const reader = (email: string, roles: string[]): GeneratedSubscriber => ({
-  email,
-  name: email.split('@')[0]!,
-  roles,
-  status: 'active',
-});
-const LONE = ['Security Engineer', 'Head of ML'];
-
 let smtp: TestSmtpServer | undefined;
 let fixture: SendFixture | undefined;
 afterEach(async () => {
@@ -33,10 +24,7 @@ describe("a role set's ?v= across runs of one issue", () => {
       reader('c1@example.test', ['VP of Data']),
       reader('c2@example.test', ['VP of Data']),
     ];
-    fixture = await sendFixture(0, {}, first);
-    const configFile = fixture.temp.path('rolecast.config.json');
-    const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
-    await writeFile(configFile, JSON.stringify({ ...config, tracking: { clicks: true } }));
+    fixture = await trackedFixture(first);
     smtp = await startSmtpServer();
     const send = () =>
       sendIssue({
@@ -71,10 +59,7 @@ describe("a role set's ?v= across runs of one issue", () => {
       reader('second@example.test', LONE),
       reader('c1@example.test', ['VP of Data']),
     ];
-    fixture = await sendFixture(0, {}, list);
-    const configFile = fixture.temp.path('rolecast.config.json');
-    const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
-    await writeFile(configFile, JSON.stringify({ ...config, tracking: { clicks: true } }));
+    fixture = await trackedFixture(list);
     smtp = await startSmtpServer();
     // Two waves, each with one reader of the role set the whole list gives two.
     for (const wave of [['first@example.test', 'c1@example.test'], ['second@example.test']])
@@ -93,16 +78,3 @@ describe("a role set's ?v= across runs of one issue", () => {
     expect(named.get('c1@example.test')!.every((v) => v === undefined)).toBe(true);
   }, 120_000);
 });
-
-/** The role set each message's tracked links name (undefined where a link names none), by recipient. */
-async function namedIn(server: TestSmtpServer): Promise<Map<string, (string | undefined)[]>> {
-  const named = new Map<string, (string | undefined)[]>();
-  for (const message of await server.messages()) {
-    const values = [
-      ...String(message.parsed.html).matchAll(/href="https:\/\/rolecast\.example\/c\/[^"?]*\?v(?:=|&#x3D;)([^&"]*)/g),
-    ].map((m) => verifyClickVariant(m[1]!, '2026-W48', SECRET));
-    expect(values.length).toBeGreaterThan(0);
-    named.set(message.envelope.to[0]!, values);
-  }
-  return named;
-}

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildArchive } from '../../src/archive/index.js';
 import { sendIssue } from '../../src/send/index.js';
+import { perTest } from '../helpers/per-test.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from '../send/_fixture.js';
 
@@ -15,13 +16,7 @@ import { type SendFixture, sendEnv, sendFixture } from '../send/_fixture.js';
 // 07:00 in Berlin on the example issue's date (2026-11-26).
 const MORNING = () => new Date('2026-11-26T06:00:00Z');
 
-let fixture: SendFixture | undefined;
-let smtp: TestSmtpServer | undefined;
-afterEach(async () => {
-  await smtp?.close();
-  await fixture?.cleanup();
-  smtp = fixture = undefined;
-});
+const opened = perTest<{ smtp: TestSmtpServer; fixture: SendFixture }>(['smtp', 'fixture']);
 
 /** A send of the fixture's issue to its list; a refused one gives its error. */
 const send = (f: SendFixture, smtpUrl?: string) =>
@@ -44,7 +39,8 @@ describe('an issue dated today, before any reader has it', () => {
   ])(
     'stays out after %s',
     async (_name, smtpUrl, outcome) => {
-      fixture = await sendFixture(6);
+      const fixture = await sendFixture(6);
+      opened.fixture = fixture;
       expect(await send(fixture, smtpUrl)).toMatchObject(outcome);
       const result = await build(fixture);
       expect(result.skipped.map((s) => s.reason)).toEqual(['unsent']);
@@ -54,8 +50,10 @@ describe('an issue dated today, before any reader has it', () => {
   );
 
   it('goes online once the SMTP server took a message of it', async () => {
-    fixture = await sendFixture(6);
-    smtp = await startSmtpServer();
+    const fixture = await sendFixture(6);
+    opened.fixture = fixture;
+    const smtp = await startSmtpServer();
+    opened.smtp = smtp;
     expect(await send(fixture, smtp.url())).toMatchObject({ total: { sent: 5 } });
     const result = await build(fixture);
     expect(result.entries.map((e) => e.id)).toEqual(['2026-W48']);

@@ -3,6 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { Variant } from '../../src/group/index.js';
 import { type Compile, defaultCompile } from '../../src/send/compose.js';
 import { sendIssue } from '../../src/send/index.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type GeneratedSubscriber, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
 /**
@@ -21,7 +22,12 @@ const reader = (email: string, roles: string[]): GeneratedSubscriber => ({
 const LONE = ['Security Engineer', 'Head of ML'];
 
 let fixture: SendFixture | undefined;
-afterEach(() => fixture?.cleanup());
+let smtp: TestSmtpServer | undefined;
+afterEach(async () => {
+  await smtp?.close();
+  await fixture?.cleanup();
+  smtp = fixture = undefined;
+});
 
 /** The `clickTagged` of each role set a run hands to the renderer. */
 function recordingCompile(seen: Map<string, boolean | undefined>): Compile {
@@ -41,13 +47,14 @@ it("a dry run's role sets carry ?v= as the issue's earlier run decided, as the r
   const configFile = fixture.temp.path('rolecast.config.json');
   const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
   await writeFile(configFile, JSON.stringify({ ...config, tracking: { clicks: true } }));
+  // Runs that mail readers: a trial to the outbox decides no role set's `?v=`.
+  smtp = await startSmtpServer();
   const run = (more: Record<string, unknown>) =>
     sendIssue({
       issueDir: fixture!.issueDir,
       subscribersFile: fixture!.subscribersFile,
       cwd: fixture!.dir,
-      env: sendEnv(),
-      outbox: fixture!.temp.path('outbox'),
+      env: sendEnv(smtp!.url()),
       ...more,
     });
   expect((await run({})).total.sent).toBe(4);
