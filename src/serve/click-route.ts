@@ -24,6 +24,8 @@ import { RolecastError } from '../errors.js';
 export interface ServeRoute {
   matches(pathname: string): boolean;
   handle(request: IncomingMessage, response: ServerResponse, url: URL): void | Promise<void>;
+  /** Called once the server stopped taking requests: what the route still holds is written then. */
+  close?(): Promise<void>;
 }
 
 export interface ClickRouteOptions {
@@ -37,6 +39,8 @@ export interface ClickRouteOptions {
   uniqueWindowMs?: number;
   /** Clients remembered for uniqueness at most; the oldest are forgotten first. */
   maxClients?: number;
+  /** How long clicks that could not be written wait before they are tried again without a next click, ms. */
+  retryMs?: number;
   /**
    * `readers.trustProxy`: a proxy on another address (a load balancer, a container network) writes
    * the client into X-Forwarded-For; without it every click would share the proxy's address.
@@ -55,9 +59,10 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
     options.uniqueWindowMs ?? DEFAULT_UNIQUE_WINDOW_MS,
     options.maxClients ?? DEFAULT_MAX_CLIENTS,
   );
-  const record = pendingWrites(options.store, options.log);
+  const { record, drain } = pendingWrites(options.store, options.retryMs ?? DEFAULT_RETRY_MS, options.log);
   return {
     matches: (pathname) => pathname.startsWith(options.prefix),
+    close: drain,
     handle(request, response, url) {
       const method = request.method ?? 'GET';
       if (method !== 'GET' && method !== 'HEAD') {
@@ -102,17 +107,35 @@ function verifiedClick(token: string, keys: readonly string[]) {
   return undefined;
 }
 
-/** Clicks kept in memory while the database is busy (a send writing), written with the next one. */
+/**
+ * Clicks kept in memory while the database is busy (a send writing): written with the next one, or
+ * when the retry comes round, so a click needs no later one to be written, and when serve stops.
+ */
 const MAX_PENDING = 10_000;
+const DEFAULT_RETRY_MS = 5_000;
 
-function pendingWrites(store: AnalyticsStore, log?: (line: string) => void): (event: ClickEvent) => void {
+function pendingWrites(
+  store: AnalyticsStore,
+  retryMs: number,
+  log?: (line: string) => void,
+): { record(event: ClickEvent): void; drain(): Promise<void> } {
   const pending: ClickEvent[] = [];
   let warned = false;
-  /** A write to a networked store is under way: the next ones wait behind it, in order. */
-  let writing = false;
+  /** A write to a networked store under way: the next ones wait behind it, in order. */
+  let writing: Promise<void> | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
   const failed = (error: unknown) => {
     if (!warned) log?.(waitingLine(error));
     warned = true;
+    // Tried again on its own: the click must not wait for a reader who may never come.
+    if (!retry && !stopped) {
+      retry = setTimeout(() => {
+        retry = undefined;
+        flush();
+      }, retryMs);
+      retry.unref();
+    }
   };
   const flush = (): void => {
     while (!writing && pending.length > 0) {
@@ -124,16 +147,15 @@ function pendingWrites(store: AnalyticsStore, log?: (line: string) => void): (ev
         return;
       }
       if (result instanceof Promise) {
-        writing = true;
-        result.then(
+        writing = result.then(
           () => {
-            writing = false;
+            writing = undefined;
             pending.shift();
             warned = false;
             flush();
           },
           (error: unknown) => {
-            writing = false;
+            writing = undefined;
             failed(error);
           },
         );
@@ -143,9 +165,22 @@ function pendingWrites(store: AnalyticsStore, log?: (line: string) => void): (ev
     }
     if (pending.length === 0) warned = false;
   };
-  return (event) => {
-    if (pending.length < MAX_PENDING) pending.push(event);
-    flush();
+  return {
+    record(event) {
+      if (pending.length < MAX_PENDING) pending.push(event);
+      flush();
+    },
+    /** One last try at what waits; what still cannot be written is named, not dropped in silence. */
+    async drain() {
+      stopped = true;
+      clearTimeout(retry);
+      retry = undefined;
+      flush();
+      // A write that succeeds starts the next; one that fails ends the wait.
+      while (writing) await writing;
+      if (pending.length > 0)
+        log?.(`${pending.length} click(s) could not be written before serve stopped and are not counted`);
+    },
   };
 }
 

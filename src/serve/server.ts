@@ -149,12 +149,15 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
     url: `http://${shownHost}:${port}${path}`,
     port,
     path,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         clearInterval(timer);
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      // No request comes any more: what a route holds (clicks waiting for the database) is written.
+      for (const route of options.routes ?? []) await route.close?.();
+    },
   };
 }
 
