@@ -180,8 +180,16 @@ export const ConfigSchema = z.object({
         .boolean()
         .refine((on) => !on, 'per-reader click tracking is not available: clicks are counted without reader identity')
         .default(false),
-      /** Where `/c/…` links point; by default beside `urls.unsubscribe` on the same `serve`. */
-      baseUrl: httpUrl.optional(),
+      /**
+       * Where `/c/…` links point; by default beside `urls.unsubscribe` on the same `serve`. A token
+       * is added to its path, so a query or fragment would end up before it and no link would open.
+       */
+      baseUrl: httpUrl
+        .refine((value) => !/[?#]/.test(value), {
+          message: 'must not hold a query (?…) or a fragment (#…): each click link adds its token to the path',
+          params: { hint: 'write the address up to its path, e.g. https://t.example.com/c/' },
+        })
+        .optional(),
       /** A click this soon after its message was sent is a link scanner's, not a reader's. */
       scannerWindowSeconds: z.number().int().min(0).max(3600).default(30),
       /**
