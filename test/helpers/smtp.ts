@@ -91,6 +91,8 @@ export interface SmtpServerOptions {
   /** Told when a message's DATA starts and when its end of data (the final ".") arrives, with its recipients. */
   onDataStart?: (to: string[]) => void;
   onDataEnd?: (to: string[]) => void;
+  /** Told right after a message's 250 is written, with its recipients and how many were accepted so far. */
+  onAccepted?: (to: string[], accepted: number) => void;
 }
 
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
@@ -199,6 +201,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           const late = faults.lateReplyOnData;
           if (late?.numbers.includes(number)) setTimeout(() => callback(null, 'Message queued'), late.ms);
           else callback(null, 'Message queued');
+          options.onAccepted?.(to, counts.accepted);
         };
         const delayed = () => (faults.dataDelayMs ? setTimeout(finish, faults.dataDelayMs) : finish());
         if (faults.holdData) void faults.holdData.then(delayed);

@@ -50,6 +50,11 @@ export interface BatchContext {
    * next try writes the others' as they come, rather than hold them unwritten all that while.
    */
   recordEarly?: ((outcomes: ItemOutcome[]) => void) | undefined;
+  /**
+   * Writes the outcomes of messages as they come (a few milliseconds' worth at a time, see
+   * recorder.ts) and resolves once they are committed; rejects when the database refused them.
+   */
+  recordNow?: ((outcomes: ItemOutcome[]) => Promise<void>) | undefined;
   /** A reader of this batch was the first the server greylisted in it (the worker says so once). */
   onGreylisted?: ((failure: DeliveryFailure, retryMs: number) => void) | undefined;
 }
@@ -119,16 +124,21 @@ export async function sendBatch(
     }
     context.onExhausted?.();
   };
-  // Kept in memory until the batch ends: the caller writes them with the items' done marks.
+  // Written with the items' done marks as they come, and only once committed does a connection
+  // write its next final dot (permits.ts): a worker killed mid-batch leaves unrecorded no more
+  // than one accepted message a connection, as one sender does. Without `recordNow`, kept until
+  // the batch ends.
   const collector: LedgerWriter = {
     recordMany(entries) {
-      for (const entry of entries) collect(entry);
+      const rows = entries.flatMap((entry) => outcomeOf(entry) ?? []);
+      if (context.recordNow) return context.recordNow(rows);
+      outcomes.push(...rows);
     },
   };
-  const collect = (entry: LedgerEntry) => {
+  const outcomeOf = (entry: LedgerEntry): ItemOutcome | undefined => {
     const item = itemOf.get(canonicalAddress(entry.email));
-    if (!item) return;
-    outcomes.push({
+    if (!item) return undefined;
+    return {
       seq: item.seq,
       email: item.email,
       variantId: item.variantId,
@@ -138,7 +148,7 @@ export async function sendBatch(
       response: entry.response,
       attempts: entry.attempts,
       updatedAt: context.now().toISOString(),
-    });
+    };
   };
   // Once a reader is greylisted the batch lasts minutes: the outcomes it has are written meanwhile,
   // so a worker that dies in the wait leaves no accepted message unrecorded for another to send again.

@@ -47,9 +47,9 @@ export interface PipelineResult extends BatchResult {
 /**
  * Claims and sends batches so the connections never idle at a batch boundary: the next batch is
  * claimed while the current one sends, and starts the moment the current one has handed out its
- * last job. Outcomes are recorded in the background, one write per batch, in order. The leases held
- * at once never exceed `window`, so a crash leaves at most that many items to the others, of which
- * only those sent and not yet recorded (one batch's outcomes and the messages on the wire) go out twice.
+ * last job. Outcomes are recorded as they come (a few milliseconds' worth a write), in order. The
+ * leases held at once never exceed `window`, so a crash leaves at most that many items to the others,
+ * of which only those sent and not yet recorded (at most one message a connection) go out twice.
  *
  * A failed outcome write is tried again; when the database keeps refusing it, this worker stops
  * claiming, marks the items done if the database still takes that (so no worker sends them again)
@@ -91,13 +91,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     return batchMark;
   };
 
-  const record = async (outcomes: ItemOutcome[]) => {
+  /** Whether the database took them; if not, they are listed for the side file. */
+  const record = async (outcomes: ItemOutcome[]): Promise<boolean> => {
     try {
       // After a refusal, one try each: the database may still take other rows.
       const retryMs = out.writeError === undefined ? (options.retryMs ?? WRITE_RETRY_MS) : [];
       const patienceMs = out.writeError === undefined ? patience : 0;
       out.lost += (await withRetries(() => queue.complete(outcomes), retryMs, patienceMs, options.log)).lost;
-      return;
+      return true;
     } catch (error) {
       if (out.writeError === undefined)
         options.log(
@@ -125,6 +126,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     // with their count started again. Left unwritten, they are released as before.
     const later = outcomes.filter((o) => o.status === 'later');
     if (later.length > 0) await queue.complete(later).catch(() => {});
+    return false;
   };
 
   const start = (items: ClaimedItem[], batchMark: object) => {
@@ -139,7 +141,21 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       signal,
       // Written in turn with every other batch's outcomes, ahead of the rest of this one's.
       recordEarly(outcomes) {
-        writes = writes.then(() => record(outcomes));
+        writes = writes.then(() => record(outcomes)).then(() => {});
+      },
+      // The run holds each connection's next final dot until its message's row is in (permits.ts).
+      recordNow(outcomes) {
+        const written = writes.then(() => record(outcomes));
+        writes = written.then(() => {});
+        return written.then((ok) => {
+          if (!ok) throw out.writeError;
+          // Done: no longer this worker's to renew, nor a lease a beat could find lost.
+          for (const o of outcomes) {
+            if (heldBy.get(o.seq) !== batchMark) continue;
+            heldBy.delete(o.seq);
+            holding.delete(o.seq);
+          }
+        });
       },
       onExhausted() {
         feeding = false;
@@ -150,7 +166,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       .then(
         ({ outcomes, result }) => {
           stopWith(result);
-          writes = writes.then(() => record(outcomes));
+          writes = writes.then(() => record(outcomes)).then(() => {});
           return writes;
         },
         (error: unknown) => {

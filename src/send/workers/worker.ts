@@ -44,7 +44,8 @@ import { replaySideFile } from './side-file-replay.js';
 export const DEFAULT_LEASE_MS = 30_000;
 /**
  * Leases a worker holds at once, over the (at most two) batches in flight of half this size: the
- * most a worker that dies leaves to the others, and a bound on what it leaves sent but unrecorded.
+ * most a worker that dies leaves to the others (of which only one accepted message a connection
+ * may be unrecorded, see pipeline.ts).
  */
 export const DEFAULT_BATCH = 100;
 
