@@ -5,6 +5,7 @@ import { loadProject } from '../load/project.js';
 import { deliveryChannel } from '../send/channel.js';
 import { type SendOptions, type SendReport, sendIssue } from '../send/index.js';
 import { coversPartOfList, resendGeneration } from '../send/ledger.js';
+import { leftLockNote } from '../send/lock.js';
 import { abortedRun, smtpUrlHasLogin } from '../send/report.js';
 import { outboxFolders, refuseDrafts } from '../send/send-issue.js';
 import { warnIfStateLost } from '../send/state-loss.js';
@@ -92,6 +93,7 @@ export async function runScheduledSendCommand(options: ScheduledSendCommandOptio
       lock = await state.lock(project.issue.id, { now: send.now, breakLock: send.breakLock });
       const holder = lock.tookOverFrom;
       if (holder) send.log?.(`--break-lock: took over the send lock of pid ${holder.pid} on ${holder.host}`);
+      if (lock.leftBy) send.log?.(leftLockNote(project.issue.id, lock.leftBy));
       // Journaled unsubscribes count before the waves are planned (each wave applies later ones).
       await state.applyPending(send.now ?? (() => new Date()));
     }

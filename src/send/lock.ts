@@ -13,6 +13,8 @@ export interface LockHolder {
 export interface SendLock {
   /** The holder whose lock `breakLock` took over, for the person running the command. */
   readonly tookOverFrom: LockHolder | undefined;
+  /** A holder on this host that is gone without releasing the lock: killed, or its machine went down. */
+  readonly leftBy: LockHolder | undefined;
   release(): void;
 }
 
@@ -56,13 +58,21 @@ export function newLockRow(now: () => Date): LockRow {
 export function lockDecision(
   existing: LockRow | undefined,
   breakLock: boolean | undefined,
-): { refusedBy?: LockRow; tookOver?: LockRow } {
+): { refusedBy?: LockRow; tookOver?: LockRow; stale?: LockRow } {
   if (!existing) return {};
   const state = holderState(existing, hostname());
   // A holder on this host whose pid and start time match is the send itself, still running:
   // taking its lock would have two processes send one issue (each reader twice).
   if (state === 'ours' || state === 'running' || (state !== 'stale' && !breakLock)) return { refusedBy: existing };
-  return state === 'stale' ? {} : { tookOver: existing };
+  return state === 'stale' ? { stale: existing } : { tookOver: existing };
+}
+
+/**
+ * Said when a send takes over the lock of one that is gone without a word: a message that send had
+ * handed to the server and not recorded yet may go out again (see "Delivery is at least once").
+ */
+export function leftLockNote(issueId: string, holder: LockHolder): string {
+  return `notice: the send of ${issueId} started at ${holder.startedAt} (pid ${holder.pid} on ${holder.host}) stopped without finishing (killed, or its machine went down): a message it had handed to the server and not recorded yet, at most one a connection, may be sent again now, with the same Message-ID`;
 }
 
 /** Remembers a token this process holds (see `heldHere`); forget it again on release. */
@@ -84,7 +94,7 @@ export function holderOf(row: LockRow | undefined): LockHolder | undefined {
 export function acquireSendLock(db: StateDb, issueId: string, options: LockOptions = {}): SendLock {
   const now = options.now ?? (() => new Date());
   const row = newLockRow(now);
-  const take = db.transaction((): { refusedBy?: LockRow; tookOver?: LockRow } => {
+  const take = db.transaction((): { refusedBy?: LockRow; tookOver?: LockRow; stale?: LockRow } => {
     const existing = db
       .prepare('SELECT pid, host, token, started_at, proc_start FROM locks WHERE issue_id = ?')
       .get(issueId) as LockRow | undefined;
@@ -104,6 +114,7 @@ export function acquireSendLock(db: StateDb, issueId: string, options: LockOptio
   let released = false;
   return {
     tookOverFrom: holderOf(result.tookOver),
+    leftBy: holderOf(result.stale),
     release() {
       if (released) return;
       released = true;

@@ -16,6 +16,7 @@ import { rehearseSend } from './dry-run.js';
 import { greylistingNotice } from './greylist.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from './late-suppressions.js';
 import { coversPartOfList, openResendNote, resendGeneration, resumingResendLine } from './ledger.js';
+import { leftLockNote } from './lock.js';
 import { messageIdFor } from './message.js';
 import { countByVariant, issueRoles, normaliseSegments, planDelivery, segmentRoles, suppressedKind } from './plan.js';
 import { createProgress } from './progress.js';
@@ -210,6 +211,7 @@ async function sendLoaded(
       const holder = lock.tookOverFrom;
       if (holder)
         log(`--break-lock: took over the send lock of pid ${holder.pid} on ${holder.host} (since ${holder.startedAt})`);
+      if (lock.leftBy) log(leftLockNote(issue.id, lock.leftBy));
     }
     // Before planning: unsubscribes `serve` could only journal, and what an earlier run sent but
     // could not record (which counts as sent).

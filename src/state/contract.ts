@@ -45,6 +45,8 @@ export interface DeliveryLedger {
 export interface StateLock {
   /** The holder whose lock `breakLock` took over, for the person running the command. */
   readonly tookOverFrom: LockHolder | undefined;
+  /** A holder on this host that is gone without releasing the lock: killed, or its machine went down. */
+  readonly leftBy: LockHolder | undefined;
   release(): Promise<void>;
 }
 

@@ -80,6 +80,7 @@ describe('a send killed with SIGKILL, then run again: --resend and scheduled wav
     const again = await start(...at).done;
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('was already sent');
+    expect(again.stderr).toContain('stopped without finishing (killed, or its machine went down)');
     await expectEachOnce(sink, readers, [missed]);
   });
 });

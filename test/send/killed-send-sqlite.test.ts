@@ -15,8 +15,14 @@ describe('a send killed with SIGKILL, then run again (SQLite)', { timeout: 180_0
     expect(readers.length).toBeGreaterThan(k + 1);
     const missed = await killAndCount(sink, start, stateFile, 3, (moment, n) => moment === 'accepted' && n === k);
 
+    const killed = sink.target!.pid;
     const rerun = await start().done;
     expect(rerun.code, rerun.stderr).toBe(0);
+    // It says a message the killed send had in flight may go out again.
+    expect(rerun.stderr).toMatch(
+      new RegExp(`notice: the send of 2026-W48 started at \\S+ \\(pid ${killed} on [^)]+\\) stopped without finishing`),
+    );
+    expect(rerun.stderr).toContain('at most one a connection, may be sent again now, with the same Message-ID');
     await expectEachOnce(sink, readers, [missed]);
   });
 });

@@ -61,6 +61,7 @@ export async function postgresLock(pool: Pool, issueId: string, options: LockOpt
   let released = false;
   return {
     tookOverFrom: holderOf(decision.tookOver),
+    leftBy: 'stale' in decision ? holderOf(decision.stale) : undefined,
     async release() {
       if (released) return;
       released = true;

@@ -85,7 +85,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
     status: async (issueId) => readStatus(db, issueId),
     async lock(issueId, options) {
       const lock = acquireSendLock(db, issueId, options);
-      return { tookOverFrom: lock.tookOverFrom, release: async () => lock.release() };
+      return { tookOverFrom: lock.tookOverFrom, leftBy: lock.leftBy, release: async () => lock.release() };
     },
     suppressions,
     waves(issueId, channel, now) {
