@@ -39,7 +39,7 @@ export async function handleWrite(request: IncomingMessage, response: ServerResp
   const path = (request.url ?? '/').split('?')[0];
   if (path !== '/__edit' && path !== '/__test-send') return reply(response, 404, { error: 'not found' });
   // With --host the pages may be visible to other machines; changing the issue or sending mail is not.
-  if (!fromThisMachine(request.socket.remoteAddress))
+  if (!fromThisMachine(request.socket.remoteAddress, request.socket.localAddress))
     return reply(response, 403, { error: 'refused: edits and test sends are accepted only from this machine' });
   const crossSite = crossSiteReason(request);
   if (crossSite) return reply(response, 403, { error: `refused: ${crossSite}` });
@@ -164,8 +164,14 @@ export function crossSiteReason(request: IncomingMessage): string | undefined {
     : `a request from another origin (${origin})`;
 }
 
-export function fromThisMachine(address: string | undefined): boolean {
-  return address !== undefined && isLoopbackHost(address.replace(/^::ffff:/i, ''));
+/**
+ * The loopback, or a connection whose two ends are one address: a browser on this machine opening
+ * the URL printed for `--host 192.168.1.5` comes from 192.168.1.5, not from 127.0.0.1.
+ */
+export function fromThisMachine(remote: string | undefined, local?: string | undefined): boolean {
+  if (remote === undefined) return false;
+  const bare = (address: string) => address.replace(/^::ffff:/i, '').toLowerCase();
+  return isLoopbackHost(bare(remote)) || (local !== undefined && bare(remote) === bare(local));
 }
 
 function tokenMatches(given: string | string[] | undefined, token: string): boolean {
