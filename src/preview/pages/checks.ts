@@ -1,3 +1,4 @@
+import { canonicalAddress } from '../../address.js';
 import { formatProblem, type Problem } from '../../errors.js';
 import { type Coverage, computeCoverage, MAX_VARIANTS } from '../../group/coverage.js';
 import { sizeTrimReasons } from '../../load/size-trim-note.js';
@@ -28,7 +29,10 @@ export function sizeStatus(bytes: number, limits: { sizeLimitKb: number; sizeWar
 export function checksPanel(snapshot: ReadySnapshot, only?: string): SafeHtml {
   const { config } = snapshot.project;
   const rows = [...snapshot.compiled.values()].filter((c) => only === undefined || c.variant.id === only);
-  const problems = only === undefined ? snapshot.problems : problemsFor(snapshot, only);
+  const shown = only === undefined ? snapshot.problems : problemsFor(snapshot, only);
+  // A view is the one message on screen, the page passed round or shown: readers are named on the index only.
+  const problems = only === undefined ? shown : shown.filter((p) => !namesReader(snapshot, p));
+  const naming = shown.length - problems.length;
   return html`<section class="checks" id="checks">
 <h2>Checks</h2>
 <table class="sizes">
@@ -51,7 +55,25 @@ ${rows.map((c) => {
 ${only === undefined ? coveragePanel(coverageOf(snapshot), trimmedOf(snapshot)) : ''}
 ${only === undefined ? listHealthPanel(snapshot.listHealth) : ''}
 ${problemList(problems)}
+${naming ? html`<p class="naming-readers">${naming} warning(s) naming readers: see the <a href="/#checks">index</a>.</p>` : ''}
 </section>`;
+}
+
+const addressesCache = new WeakMap<ReadySnapshot, Set<string>>();
+/** What may be an address in a problem's text: the list's own addresses are looked up among these. */
+const ADDRESS_LIKE = /[^\s<>()[\],;:"'@]+@[^\s<>()[\],;:"'@]+/g;
+
+/** Whether the problem names one of the list's readers by address. */
+function namesReader(snapshot: ReadySnapshot, problem: Problem): boolean {
+  const text = formatProblem(problem);
+  if (!text.includes('@')) return false;
+  let addresses = addressesCache.get(snapshot);
+  if (!addresses) {
+    addresses = new Set((snapshot.project.subscribers ?? []).map((s) => canonicalAddress(s.email)));
+    addressesCache.set(snapshot, addresses);
+  }
+  const known = addresses;
+  return [...text.matchAll(ADDRESS_LIKE)].some(([found]) => known.has(canonicalAddress(found.replace(/[.]+$/, ''))));
 }
 
 /** A large list's readers who get nothing are cut here; `check --json` lists them all. */
