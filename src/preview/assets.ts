@@ -58,13 +58,14 @@ pre { white-space: pre-wrap; word-break: break-word; background: #fff; border: 1
 export const PREVIEW_JS = `'use strict';
 (() => {
   const version = Number(document.body.dataset.version);
+  const run = document.body.dataset.run;
   const live = document.getElementById('live');
   const events = new EventSource('/__events');
   events.addEventListener('open', () => live && live.classList.add('on'));
   events.addEventListener('error', () => live && live.classList.remove('on'));
   events.addEventListener('message', (event) => {
-    const next = JSON.parse(event.data).version;
-    if (next === version) return;
+    const next = JSON.parse(event.data);
+    if (next.version === version && next.run === run) return;
     // The editor panel holds the reload while it has unsaved text, and is told instead.
     if (document.body.dataset.hold === 'true') {
       document.body.dataset.stale = 'true';

@@ -76,10 +76,15 @@ export async function handleRequest(
 
   const latest = ctx.live.current();
   const snapshot = latest.ok ? latest : ctx.live.lastReady();
-  const state = { version: latest.version, failure: latest.ok ? undefined : latest.problems, token: ctx.token };
+  const state = {
+    version: latest.version,
+    run: ctx.hub.run,
+    failure: latest.ok ? undefined : latest.problems,
+    token: ctx.token,
+  };
   if (!snapshot) {
     if (isMessage) return send(response, 503, 'the issue cannot be rendered: see the preview page');
-    return sendPage(response, 200, overlayPage(state.failure ?? [], latest.version));
+    return sendPage(response, 200, overlayPage(state.failure ?? [], latest.version, ctx.hub.run));
   }
   if (first === undefined) return sendPage(response, 200, indexPage(snapshot, state));
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -44,4 +45,22 @@ export function watchScriptErrors(page: Page, expected?: (consoleLine: string) =
     if (message.type() === 'error' && !expected?.(message.text())) errors.push(message.text());
   });
   return errors;
+}
+
+/**
+ * One browser for the test file: launched before its first test, closed after its last. Call at
+ * the top level of the file; the getter gives the browser inside tests.
+ */
+export function browserPerFile(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is launched in beforeAll: use it inside a test');
+    return browser;
+  };
 }

@@ -1,9 +1,9 @@
 import { networkInterfaces } from 'node:os';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { startPreview } from '../../src/preview/index.js';
 import { fromThisMachine } from '../../src/preview/write-routes.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { browserPerFile } from '../helpers/browser.js';
 import { perTest } from '../helpers/per-test.js';
 import { tempProject } from '../helpers/project.js';
 import { ISSUE_DIR, SUBSCRIBERS } from './_fixture.js';
@@ -18,19 +18,12 @@ function ownNetworkAddress(): string {
   return found.address;
 }
 
-let browser: Browser;
+const browser = browserPerFile();
 const opened = perTest<{ page: Page; preview: { close(): Promise<void> }; project: { cleanup(): Promise<void> } }>([
   'page',
   'preview',
   'project',
 ]);
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe('the preview listening on a network address (--host)', () => {
   it('takes edits from a browser on this machine opening the URL it printed', async () => {
@@ -46,7 +39,7 @@ describe('the preview listening on a network address (--host)', () => {
       log: (line) => logs.push(line),
     });
     opened.preview = preview;
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     opened.page = page;
     await page.goto(preview.url);
     await page.evaluate(() => {

@@ -5,6 +5,8 @@ import { html, type SafeHtml } from '../_html.js';
 export interface PageState {
   /** The latest snapshot's version; the client reloads when the server announces a newer one. */
   version: number;
+  /** The preview run that rendered the page: a page from an earlier run reloads too. */
+  run?: string | undefined;
   /** Problems of the latest build when it failed; the page then shows the last good render beneath them. */
   failure?: readonly Problem[] | undefined;
   /** This preview session's write token, for the editor panel and "send me a test". */
@@ -29,7 +31,7 @@ ${state.token ? html`<meta name="rolecast-token" content="${state.token}">` : ''
 <script src="/__assets/preview.js" defer></script>
 <script src="/__assets/editor.js" defer></script>
 </head>
-<body data-version="${state.version}" data-page="${options.page}">
+<body data-version="${state.version}" data-run="${state.run ?? ''}" data-page="${options.page}">
 <header class="bar"><a href="/" class="brand">rolecast preview</a><span class="live" id="live" title="Live reload connection">live</span></header>
 ${state.failure ? html`<div class="backdrop">${errorOverlay(state.failure, true)}</div>` : ''}
 <main>
