@@ -92,11 +92,14 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
   const roleOrder = manifest.roleOrder ?? [];
   let plan: AudiencePlan | undefined;
   let compiled: Map<string, CompiledVariant>;
+  const suppressed = project.subscribers ? await readSuppressions(project) : undefined;
+  if (suppressed?.problem) problems = [...problems, suppressed.problem];
   try {
     // Suppressed addresses are skipped as a send would skip them; the state file is only read.
-    plan = project.subscribers
-      ? planAudience(summaries, roleOrder, project.subscribers, await suppressionsOf(project))
-      : undefined;
+    plan =
+      project.subscribers && suppressed
+        ? planAudience(summaries, roleOrder, project.subscribers, suppressed.isSuppressed)
+        : undefined;
     // A preview reaches no reader: without a secret it still keeps MJML output, under a checksum.
     compiled = await compileAudience(project, plan ? plan.variants : planSingleRoleVariants(summaries, roleOrder), {
       cacheSecret: readEnvironment(options.env).secret,
@@ -152,6 +155,28 @@ async function editorState(bytes: Buffer, project: Project, options: ProjectOpti
   const cwd = options.cwd ?? process.cwd();
   const candidates = await listCandidates(project.config, project.issue.dir, listed, cwd);
   return { version: issueVersion(bytes), manifest: fields, candidates };
+}
+
+/**
+ * The suppression list, for the recipients shown. A state that cannot be read (a damaged file)
+ * stops no preview, which needs nothing else from it: every reader is shown, with a warning
+ * saying so. A send refuses that state as before.
+ */
+async function readSuppressions(
+  project: Project,
+): Promise<{ isSuppressed: (email: string) => boolean; problem?: Problem }> {
+  try {
+    return { isSuppressed: await suppressionsOf(project) };
+  } catch (error) {
+    if (!(error instanceof RolecastError)) throw error;
+    const problem: Problem = {
+      severity: 'warning',
+      file: '(state)',
+      message: `${error.message.replace(/; nothing was sent$/, '')}: readers on the suppression list are shown as receiving it`,
+      hint: error.hint ?? 'see "State file recovery" in the README; send refuses this state until it is mended',
+    };
+    return { isSuppressed: () => false, problem };
+  }
 }
 
 /** A RolecastError carries the problems to show; anything else is a bug, shown with its message. */
