@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import { canonicalAddress } from '../address.js';
 import { PREVIEW_CSS, PREVIEW_JS } from './assets.js';
 import { emulateDarkMode } from './dark.js';
 import { EDITOR_CSS, EDITOR_JS } from './editor-assets.js';
@@ -47,7 +48,7 @@ export async function handleRequest(
       403,
       'unexpected Host header: open the preview through 127.0.0.1, localhost or the --host name',
     );
-  if (looksLikeTraversal(rawPath)) return send(response, 400, 'bad path');
+  if (looksLikeTraversal(rawPath) && !namesListedReader(rawPath, ctx.live)) return send(response, 400, 'bad path');
   if (write) return handleWrite(request, response, ctx);
   const url = new URL(raw, 'http://preview.invalid');
   let segments: string[];
@@ -138,6 +139,34 @@ export function looksLikeTraversal(path: string): boolean {
     value = decoded;
   }
   return true;
+}
+
+/**
+ * A reader's view or message whose address, decoded once as the router decodes it, is a reader of
+ * the list: an address may hold `%` or `/` (100%@example.com), which decoded again looks like
+ * traversal. The address is only looked up, never a path.
+ */
+function namesListedReader(rawPath: string, live: LiveProject): boolean {
+  const parts = rawPath.split('/').filter(Boolean);
+  const key =
+    parts[0] === 'subscriber' && parts.length === 2
+      ? parts[1]
+      : parts[0] === 'message' && parts[1] === 'subscriber' && parts.length === 4
+        ? parts[2]
+        : undefined;
+  if (key === undefined) return false;
+  let address: string;
+  try {
+    address = decodeURIComponent(key);
+  } catch {
+    return false;
+  }
+  if (/\0/.test(address)) return false;
+  const snapshot = live.current().ok ? live.current() : live.lastReady();
+  const wanted = canonicalAddress(address);
+  return (
+    (snapshot?.ok && snapshot.plan?.recipients.some((r) => canonicalAddress(r.subscriber.email) === wanted)) === true
+  );
 }
 
 /** Against DNS rebinding: a page on another site must not be able to reach the preview under its own name. */
