@@ -158,21 +158,16 @@ export function watchSuppressions(
   // A run that stopped meanwhile (another message's look, a ledger write, the server gone) ends the
   // wait at once: its messages not started stay unsent, and the run does not wait minutes to stop.
   const confirm = async (runSignal?: AbortSignal): Promise<void> => {
-    const patienceMs = options.patienceMs ?? LOOK_PATIENCE_MS;
-    const signal =
-      runSignal && options.signal ? AbortSignal.any([options.signal, runSignal]) : (runSignal ?? options.signal);
-    const since = performance.now();
-    for (let tries = 1; ; tries++) {
-      const failure = await fresh();
-      if (failure === undefined) {
-        if (tries > 1 && options.afterOutage) await untilAborted(options.afterOutage(), signal);
-        // Its lease not known to be renewed, and the run stopping: not started.
-        if (tries > 1 && signal?.aborted) throw lookFailed(new Error('the send stopped while it waited'));
-        return;
-      }
-      if (signal?.aborted || performance.now() - since >= patienceMs) throw lookFailed(failure);
-      await pause(Math.min(LOOK_RETRY_MS, patienceMs), signal);
-    }
+    const signal = eitherSignal(options.signal, runSignal);
+    const tries = await retryLook(fresh, {
+      retryMs: LOOK_RETRY_MS,
+      patienceMs: options.patienceMs ?? LOOK_PATIENCE_MS,
+      signal,
+      fail: lookFailed,
+    });
+    if (tries > 1 && options.afterOutage) await untilAborted(options.afterOutage(), signal);
+    // Its lease not known to be renewed, and the run stopping: not started.
+    if (tries > 1 && signal?.aborted) throw lookFailed(new Error('the send stopped while it waited'));
   };
   const instant = suppressions.instant;
   // None yet: the first look reads what was committed between the cursor and then.
@@ -203,19 +198,21 @@ export function watchSuppressions(
     }
   };
   const lookAgain = async (email: string, runSignal?: AbortSignal): Promise<void> => {
-    const patienceMs = options.patienceMs ?? INSTANT_LOOK_PATIENCE_MS;
-    const signal =
-      runSignal && options.signal ? AbortSignal.any([options.signal, runSignal]) : (runSignal ?? options.signal);
-    const since = performance.now();
-    for (;;) {
+    const look = (): unknown => {
       try {
         reasonNow(email);
-        return;
+        return undefined;
       } catch (error) {
-        if (!isLookFailed(error) || signal?.aborted || performance.now() - since >= patienceMs) throw error;
+        if (!isLookFailed(error)) throw error;
+        return error;
       }
-      await pause(Math.min(INSTANT_LOOK_RETRY_MS, patienceMs), signal);
-    }
+    };
+    await retryLook(look, {
+      retryMs: INSTANT_LOOK_RETRY_MS,
+      patienceMs: options.patienceMs ?? INSTANT_LOOK_PATIENCE_MS,
+      signal: eitherSignal(options.signal, runSignal),
+      fail: (failure) => failure,
+    });
   };
   const timer = setInterval(() => void fresh(), options.everyMs ?? LATE_SUPPRESSION_CHECK_MS);
   timer.unref();
@@ -229,6 +226,35 @@ export function watchSuppressions(
     },
     stop: () => clearInterval(timer),
   };
+}
+
+/**
+ * Makes `look` (which resolves with what it failed with, or undefined) until it succeeds, every
+ * `retryMs` for up to `patienceMs`; resolves with the number of looks made. Once the patience is
+ * spent, or the signal aborted, throws `fail` of the last failure.
+ */
+async function retryLook(
+  look: () => unknown,
+  options: {
+    retryMs: number;
+    patienceMs: number;
+    signal: AbortSignal | undefined;
+    fail: (failure: unknown) => unknown;
+  },
+): Promise<number> {
+  const { retryMs, patienceMs, signal } = options;
+  const since = performance.now();
+  for (let tries = 1; ; tries++) {
+    const failure = await look();
+    if (failure === undefined) return tries;
+    if (signal?.aborted || performance.now() - since >= patienceMs) throw options.fail(failure);
+    await pause(Math.min(retryMs, patienceMs), signal);
+  }
+}
+
+/** The watch's own signal and the run's, either of which ends a wait. */
+function eitherSignal(own: AbortSignal | undefined, run: AbortSignal | undefined): AbortSignal | undefined {
+  return own && run ? AbortSignal.any([own, run]) : (run ?? own);
 }
 
 /** Waits `ms`, or less once the signal is aborted; never rejects. */
