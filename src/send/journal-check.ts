@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { countWork } from './work-done.js';
 
 /**
  * The check each journal line carries: the first 12 hex digits of the SHA-256 of the line as
@@ -48,9 +49,6 @@ export function checkLine(line: string): CheckedLine {
 
 const MENDED_KEPT = 256;
 const mendedLines = new Map<string, CheckedLine>();
-
-/** Damaged lines that had every character tried: seen by tests, as the work a look must not repeat. */
-export const mendsTried = { lines: 0 };
 
 // The end of a checked line, `#` standing for a digit of the sum.
 const CHECKED_END = `${SUM_FIELD}${'#'.repeat(SUM_DIGITS)}"}`;
@@ -104,7 +102,7 @@ function mendOneCharacter(content: string, written: string): string | undefined 
   // Beyond this length trying every character would hold up the look before each message (and
   // the reader pages) for seconds: such a line is one whose reader cannot be told.
   if (content.length > MEND_LIMIT) return found.size === 1 ? [...found][0] : undefined;
-  mendsTried.lines++;
+  countWork('journalMendsTried');
   // Each character in turn (a code point, so a broken pair stays one), the line around it sliced
   // rather than rebuilt for every candidate.
   // The hash of what comes before is carried along and copied, not hashed again for each.

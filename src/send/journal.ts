@@ -22,6 +22,7 @@ import { withCheck } from './journal-check.js';
 import { type JournalEntry, readJournalLine } from './journal-line-read.js';
 import { sqlitePath } from './state-file.js';
 import type { StateDb } from './store.js';
+import { countWork } from './work-done.js';
 
 /**
  * The unsubscribe journal: an append-only file beside the state database where `serve` records an
@@ -140,9 +141,6 @@ export interface ParsedJournal {
   suspects: string[];
 }
 
-/** Journal lines parsed, by every reader: seen by tests, as the work a look must not repeat. */
-export const journalLinesParsed = { lines: 0 };
-
 /**
  * The entries of a journal's text, and the 1-based numbers of the lines that are not a whole entry;
  * `firstLine` is the number of its first line when the text is the end of a journal.
@@ -162,7 +160,7 @@ export function parseJournal(text: string, firstLine = 1): ParsedJournal {
     // byte order mark: neither is damage, and a line cut short stays one.
     const line = written.replace(/^\ufeff/, '').replace(/\r$/, '');
     if (!line.trim()) return;
-    journalLinesParsed.lines++;
+    countWork('journalLinesParsed');
     const reading = readJournalLine(line);
     append(parsed.entries, reading.entries);
     const number = firstLine + index;
