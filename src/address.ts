@@ -36,6 +36,14 @@ export interface AddressProblem {
 }
 
 /**
+ * An address to remove, erase or suppress as it is kept (trimmed), or undefined where
+ * `addressProblem` finds it unusable at any length: what `anyLengthEmail` (model/_fields.ts) takes.
+ */
+export function suppressibleAddress(value: string): string | undefined {
+  return addressProblem(value, { anyLength: true }) ? undefined : value.trim();
+}
+
+/**
  * Why `value` (as written, before trimming) is not a usable address; undefined when it is.
  * `anyLength`: an address to remove, erase or suppress, which an earlier release may have stored
  * before addresses over SMTP's 254 bytes were refused, is judged by its shape alone.

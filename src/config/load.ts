@@ -1,42 +1,21 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { type Problem, RolecastError } from '../errors.js';
+import { dirname, resolve } from 'node:path';
+import { RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
 import { unknownKeyWarnings } from '../load/_unknown-keys.js';
 import { zodProblems } from '../load/_validate.js';
-import { byteLength, fileSize, jsonTooDeepAt, LIMITS, tooDeep as tooDeepProblem, tooLarge } from '../load/limits.js';
+import { byteLength, jsonTooDeepAt, LIMITS, tooDeep as tooDeepProblem, tooLarge } from '../load/limits.js';
+import { type ConfigLookup, invalidConfig, readConfigText } from './_find.js';
 import { type Config, ConfigSchema, type ResolvedConfig } from './schema.js';
 
-export const CONFIG_FILE = 'rolecast.config.json';
+export { CONFIG_FILE } from './_find.js';
 
 /**
  * Finds the config: an explicit path, else `rolecast.config.json` in the working folder or any
  * folder above the issue. Paths inside it are resolved against the config file's folder.
  */
-export async function loadConfig(
-  options: { file?: string; cwd?: string; near?: string } = {},
-): Promise<ResolvedConfig> {
-  const cwd = options.cwd ?? process.cwd();
-  const file = options.file ? resolve(cwd, options.file) : findConfig(cwd, options.near);
-  if (!file) {
-    throw new RolecastError('E_NOT_FOUND', `no ${CONFIG_FILE} found`, {
-      hint: `start a project here with rolecast init (see README), or pass --config FILE`,
-    });
-  }
-  const size = await fileSize(file);
-  if (size !== undefined && size > LIMITS.smallFileBytes)
-    throw invalidConfig(tooLarge(displayPath(file), size, LIMITS.smallFileBytes));
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new RolecastError('E_NOT_FOUND', `config file ${displayPath(file)} could not be read`, {
-      hint: 'check the --config path',
-      cause,
-    });
-  }
+export async function loadConfig(options: ConfigLookup = {}): Promise<ResolvedConfig> {
+  const { file, text } = await readConfigText(options);
   return parseConfig(text, file);
 }
 
@@ -95,24 +74,4 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
 function brandOrSender(config: Config, written: unknown): Config['brand'] {
   const given = typeof written === 'object' && written !== null && 'brand' in written;
   return given ? config.brand : { ...config.brand, name: config.sender.name };
-}
-
-/** A config refused before it is parsed: the problem says why and what the limit is. */
-function invalidConfig(problem: Problem): RolecastError {
-  return new RolecastError('E_INVALID', `config ${problem.file} ${problem.message}`, { problems: [problem] });
-}
-
-function findConfig(cwd: string, near: string | undefined): string | undefined {
-  const inCwd = join(cwd, CONFIG_FILE);
-  if (existsSync(inCwd)) return inCwd;
-  if (!near) return undefined;
-  // Walk up from the issue folder only, so a stray config above the working folder is never picked up by accident.
-  let dir = resolve(cwd, near);
-  for (;;) {
-    const candidate = join(dir, CONFIG_FILE);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }

@@ -3,6 +3,7 @@ import { isLoopbackHost } from '../_loopback.js';
 import type { Problem } from '../errors.js';
 import { LIMITS } from '../load/limits.js';
 import { bcp47Locale, headerSafe, httpUrl, ianaZone, listAddress } from '../model/_fields.js';
+import { HOLDS_PASSWORD, holdsPassword, NOT_POSTGRES_URL, POSTGRES_URL } from './_database-url.js';
 import { unsubscribePathTaken } from './served-paths.js';
 
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written as #rrggbb');
@@ -97,11 +98,8 @@ export const ConfigSchema = z.object({
     .object({
       url: z
         .string()
-        .regex(/^postgres(ql)?:\/\/[^\s]*$/, 'must be a postgres:// URL')
-        .refine(
-          (url) => !/^[^/]*\/\/[^/@]*:[^/@]*@/.test(url) && !/[?&][^=&]*pass[^=&]*=/i.test(url),
-          'must not hold a password (nor ?password=): set PGPASSWORD instead',
-        )
+        .regex(POSTGRES_URL, NOT_POSTGRES_URL)
+        .refine((url) => !holdsPassword(url), HOLDS_PASSWORD)
         .optional(),
     })
     .strict()

@@ -9,6 +9,9 @@ import { yamlLineOf } from '../load/_yaml-lines.js';
 import { byteLength, fileSize, LIMITS, tooDeep, tooLarge, yamlTooDeepAt } from '../load/limits.js';
 import { asLatinLetters } from './_look-alikes.js';
 import { singularForms } from './_plural.js';
+import { roleKey } from './role-key.js';
+
+export { roleKey };
 
 const roleName = z.string().trim().min(1).max(LIMITS.roleLength);
 const TaxonomyFileSchema = z.object({
@@ -69,18 +72,6 @@ export interface RoleTaxonomy {
     timezone?: string,
     joined?: () => readonly (readonly string[])[],
   ): void;
-}
-
-/**
- * Matching ignores case, all white space and the invisible characters text pasted from the web
- * carries (zero-width spaces and joiners, soft hyphens, a byte order mark): "Chief  technology
- * officer" = "ChiefTechnologyOfficer", and "CTO" followed by a zero-width space is CTO.
- */
-export function roleKey(role: string): string {
-  return role
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s\u00ad\u200b-\u200d\u2060\ufeff]+/g, '');
 }
 
 /** Distinct unknown roles whose spellings are merged; a list of more is hostile or broken anyway. */

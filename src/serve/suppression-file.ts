@@ -1,9 +1,8 @@
-import { addressProblem, canonicalAddress, isValidAddress, NOT_AN_ADDRESS } from '../address.js';
+import { addressProblem, canonicalAddress, isValidAddress, NOT_AN_ADDRESS, suppressibleAddress } from '../address.js';
 import type { Problem } from '../errors.js';
 import { unguardFormula } from '../load/_formula-guard.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../load/_json-lines.js';
 import { byteLength, jsonTooDeepAt, LIMITS, tooDeep, tooLarge } from '../load/limits.js';
-import { anyLengthEmail } from '../model/_fields.js';
 import { suppressionCsvRows } from './suppression-csv-rows.js';
 
 /** A suppression may name an address an earlier release stored over SMTP's length limit. */
@@ -59,8 +58,8 @@ function accept(
   defaultReason: string,
   out: SuppressionFileResult,
 ): void {
-  const parsed = typeof raw === 'string' && raw.trim() !== '' ? anyLengthEmail.safeParse(raw) : undefined;
-  if (!parsed?.success) {
+  const email = typeof raw === 'string' && raw.trim() !== '' ? suppressibleAddress(raw) : undefined;
+  if (email === undefined) {
     // A control or invisible character is named by code point, never echoed.
     const problem = typeof raw === 'string' ? addressProblem(raw, ANY_LENGTH) : undefined;
     out.problems.push(
@@ -78,7 +77,7 @@ function accept(
     return;
   }
   const why = typeof reason === 'string' && reason.trim() ? reason.trim() : defaultReason;
-  out.entries.push({ email: parsed.data, reason: why, line });
+  out.entries.push({ email, reason: why, line });
 }
 
 /** A JSON item: an address, or a record with one address however many of its fields name it. */
@@ -249,7 +248,7 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
   let body = rows.slice(1);
   if (addressColumns.length === 0) {
     // No header: a plain list of addresses, one per line.
-    if (!anyLengthEmail.safeParse(header.cells[0] ?? '').success) {
+    if (suppressibleAddress(header.cells[0] ?? '') === undefined) {
       out.problems.push({
         severity: 'error',
         file,

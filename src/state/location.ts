@@ -12,7 +12,7 @@ import { RolecastError } from '../errors.js';
 export type StateLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 export function stateLocation(
-  config: ResolvedConfig,
+  config: Pick<ResolvedConfig, 'database' | 'stateDirAbs'>,
   env: Pick<Environment, 'databaseUrl'>,
   cwd: string,
   stateFile?: string,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Subscriber } from '../model/subscriber.js';
-import { roleKey } from '../roles/taxonomy.js';
+import { roleKey } from '../roles/role-key.js';
 import { type FileFieldValues, READER_FIELDS, type Reader, type ReaderField, type ReaderFieldTimes } from './types.js';
 
 /**

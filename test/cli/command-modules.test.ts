@@ -56,9 +56,11 @@ const OTHER_COMMANDS = (own: string) =>
 // What `bounces import` reads (mailboxes, reports) and the summary parsers of `parse`/`build`.
 const BOUNCE_READING = ['bounces/mailbox.js', 'bounces/report.js', 'bounces/import.js'];
 const SUMMARY_PARSING = ['load/text.js', 'load/markdown-summary.js', 'load/issue.js'];
+// The config schema's library: these two read only where the state lives (config/state-part.ts).
+const SCHEMA = ['zod', 'config/schema.js'];
 const NOT_LOADED: Record<string, string[]> = {
-  status: [...BOUNCE_READING, ...SUMMARY_PARSING],
-  suppress: [...BOUNCE_READING, ...SUMMARY_PARSING],
+  status: [...BOUNCE_READING, ...SUMMARY_PARSING, ...SCHEMA],
+  suppress: [...BOUNCE_READING, ...SUMMARY_PARSING, ...SCHEMA],
   parse: BOUNCE_READING,
   serve: [...BOUNCE_READING, ...SUMMARY_PARSING],
 };

@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { formatRate, tallyRecords } from '../../bounces/health.js';
 import type { BounceRecord } from '../../bounces/store.js';
 import { readEnvironment } from '../../config/env.js';
-import { loadConfig } from '../../config/load.js';
+import { loadStateConfig } from '../../config/state-part.js';
 import { RolecastError } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { MANIFEST_FILE } from '../../load/issue-file.js';
@@ -30,7 +30,7 @@ export const statusCommand: Command = {
   options: { ...CONFIG_OPTION, state: { type: 'string' }, json: { type: 'boolean' } },
   async run(args, ctx) {
     const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
-    const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd, near: issueDir });
+    const config = await loadStateConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd, near: issueDir });
     // The issue id is the folder name, as the loader defines it.
     const issueId = basename(resolve(ctx.cwd, issueDir));
     assertIssueFolder(resolve(ctx.cwd, issueDir));

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { addressProblem } from '../../address.js';
+import { addressProblem, suppressibleAddress } from '../../address.js';
 import { readEnvironment } from '../../config/env.js';
-import { loadConfig } from '../../config/load.js';
+import { loadStateConfig } from '../../config/state-part.js';
 import { RolecastError, throwIfErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { fileSize, LIMITS, tooLarge } from '../../load/limits.js';
-import { anyLengthEmail } from '../../model/_fields.js';
 import { printable } from '../../printable.js';
 import { parseSuppressionFile } from '../../serve/index.js';
 import { stateLocation } from '../../state/location.js';
@@ -27,7 +26,7 @@ export const suppressCommand: Command = {
     if (!['add', 'import', 'list'].includes(action)) {
       throw new RolecastError('E_USAGE', `unknown action "${action}"`, { hint: `usage: ${USAGE}` });
     }
-    const config = await loadConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
+    const config = await loadStateConfig({ file: stringOption(args, 'config'), cwd: ctx.cwd });
     const location = stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state'));
     const store = await openState(location, { localDir: config.stateDirAbs });
     try {
@@ -45,17 +44,17 @@ export const suppressCommand: Command = {
       }
       if (action === 'add') {
         const raw = requirePositional(args, 1, 'EMAIL', USAGE);
-        const parsed = anyLengthEmail.safeParse(raw);
-        if (!parsed.success)
+        const email = suppressibleAddress(raw);
+        if (email === undefined)
           // The fix too: an address copied with its name ("Ann <ann@…>") is named, to give alone.
           throw new RolecastError('E_USAGE', `"${printable(raw)}" is not a valid email address`, {
             hint: `${addressProblem(raw, { anyLength: true })?.hint ?? 'write it as name@example.com'}; nothing was suppressed`,
           });
         const { added } = await store.suppressions.addMany(
-          [{ email: parsed.data, reason: stringOption(args, 'reason') ?? 'manual' }],
+          [{ email, reason: stringOption(args, 'reason') ?? 'manual' }],
           'cli',
         );
-        const shown = printable(parsed.data);
+        const shown = printable(email);
         print(ctx.stdout, added ? `suppressed ${shown}` : `${shown} was already suppressed`);
         return 0;
       }
