@@ -2,11 +2,12 @@ import { expect, it } from 'vitest';
 import { canonicalAddress } from '../../src/address.js';
 import { runScheduledSendCommand } from '../../src/schedule/index.js';
 import { sendIssue } from '../../src/send/index.js';
+import { heldWorkerSend } from '../helpers/held-worker-send.js';
 import { perTest } from '../helpers/per-test.js';
 import { describePostgres } from '../helpers/postgres.js';
 import { captureStreams } from '../helpers/project.js';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import type { TestSmtpServer } from '../helpers/smtp.js';
+import type { SendFixture } from './_fixture.js';
 import { useWorkerDatabase } from './workers/_database.js';
 
 /**
@@ -22,25 +23,10 @@ describePostgres('a scheduled send started while a send worker of the issue runs
 
   it('is refused and sends nothing: each reader mailed once, by the worker', async () => {
     await db.pool.query('TRUNCATE deliveries, send_items, suppressions, locks CASCADE');
-    const f = await sendFixture(5, { concurrency: 1 });
-    opened.fixture = f;
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let dataEnded = 0;
-    opened.smtp = await startSmtpServer({ faults: { holdData: held }, onDataEnd: () => dataEnded++ });
-    const options = {
-      issueDir: f.issueDir,
-      subscribersFile: f.subscribersFile,
-      cwd: f.dir,
-      env: { ...sendEnv(opened.smtp.url()), DATABASE_URL: db.url() },
-      ratePerSecond: 0,
-      lateSuppressionCheckMs: 60_000,
-    };
+    const { options, release, dataEnded, smtp } = await heldWorkerSend(db, opened);
     const worker = sendIssue(options);
     // The worker holds its batch, its first message on the wire and its reply held.
-    await expect.poll(() => dataEnded, { timeout: 20_000, interval: 5 }).toBeGreaterThanOrEqual(1);
+    await dataEnded(1);
     const streams = captureStreams();
     const scheduling = runScheduledSendCommand({
       send: options,
@@ -55,15 +41,12 @@ describePostgres('a scheduled send started while a send worker of the issue runs
       (error: unknown) => ({ code: undefined, error: error as Error & { code?: string } }),
     );
     // Refused at once; one that went ahead reaches the server with a message of its own, held as the worker's is.
-    await Promise.race([
-      scheduling,
-      expect.poll(() => dataEnded, { timeout: 20_000, interval: 5 }).toBeGreaterThanOrEqual(2),
-    ]);
+    await Promise.race([scheduling, dataEnded(2)]);
     release();
     const scheduled = await scheduling;
     const report = await worker;
     const counts = new Map<string, number>();
-    for (const m of await opened.smtp.messages())
+    for (const m of await smtp.messages())
       for (const to of m.envelope.to) counts.set(canonicalAddress(to), (counts.get(canonicalAddress(to)) ?? 0) + 1);
     expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
     expect(counts.size).toBe(report.total.planned);

@@ -2,11 +2,12 @@ import { expect, it } from 'vitest';
 import { canonicalAddress } from '../../src/address.js';
 import { runScheduledSendCommand } from '../../src/schedule/index.js';
 import { type SendReport, sendIssue } from '../../src/send/index.js';
+import { heldWorkerSend } from '../helpers/held-worker-send.js';
 import { perTest } from '../helpers/per-test.js';
 import { describePostgres } from '../helpers/postgres.js';
 import { captureStreams } from '../helpers/project.js';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import type { TestSmtpServer } from '../helpers/smtp.js';
+import type { SendFixture } from './_fixture.js';
 import { useWorkerDatabase } from './workers/_database.js';
 
 /**
@@ -22,25 +23,10 @@ describePostgres('a send resumed by workers after a scheduled send finished what
 
   it('mails each reader once', async () => {
     await db.pool.query('TRUNCATE deliveries, send_items, send_plans, send_workers, suppressions, locks CASCADE');
-    const f = await sendFixture(5, { concurrency: 1 });
-    opened.fixture = f;
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let dataEnded = 0;
-    opened.smtp = await startSmtpServer({ faults: { holdData: held }, onDataEnd: () => dataEnded++ });
-    const options = {
-      issueDir: f.issueDir,
-      subscribersFile: f.subscribersFile,
-      cwd: f.dir,
-      env: { ...sendEnv(opened.smtp.url()), DATABASE_URL: db.url() },
-      ratePerSecond: 0,
-      lateSuppressionCheckMs: 60_000,
-    };
+    const { options, release, dataEnded, smtp } = await heldWorkerSend(db, opened);
     const stop = new AbortController();
     const first = sendIssue({ ...options, signal: stop.signal });
-    await expect.poll(() => dataEnded, { timeout: 20_000, interval: 5 }).toBeGreaterThanOrEqual(1);
+    await dataEnded(1);
     stop.abort();
     release();
     const interrupted = await first;
@@ -56,7 +42,7 @@ describePostgres('a send resumed by workers after a scheduled send finished what
     }).catch((e: unknown) => e);
     const resumed = await sendIssue(options).catch((e: unknown) => e);
     const counts = new Map<string, number>();
-    for (const m of await opened.smtp.messages())
+    for (const m of await smtp.messages())
       for (const to of m.envelope.to) counts.set(canonicalAddress(to), (counts.get(canonicalAddress(to)) ?? 0) + 1);
     expect(interrupted.total.sent, streams.out).toBeGreaterThanOrEqual(1);
     expect(code, streams.out).toBe(0);
