@@ -1,11 +1,12 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendIssue } from '../../src/send/index.js';
-import { appendToJournal, journalPath, replayJournal } from '../../src/send/journal.js';
+import { replayJournal } from '../../src/send/journal.js';
 import { openStateDb } from '../../src/send/store.js';
+import { journalWith } from '../helpers/journal.js';
 import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
 /**
@@ -15,13 +16,6 @@ import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js'
  * be mailed. Damage to the check alone still reads the line as written.
  */
 
-const entry = (email: string) => ({
-  email,
-  reason: 'unsubscribe',
-  source: 'one-click',
-  at: '2026-12-01T08:00:00.000Z',
-});
-
 let dir: string | undefined;
 let fixture: SendFixture | undefined;
 afterEach(async () => {
@@ -29,12 +23,6 @@ afterEach(async () => {
   await fixture?.cleanup();
   dir = fixture = undefined;
 });
-
-function journalWith(file: string, emails: string[], damage: (text: string) => string) {
-  const journal = journalPath(file);
-  for (const email of emails) appendToJournal(journal, entry(email));
-  writeFileSync(journal, damage(readFileSync(journal, 'utf8')));
-}
 
 // Hits on the check alone: one character of `,"sum":"…"}`.
 const endHits: [string, (text: string) => string][] = [

@@ -1,13 +1,14 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
 import { sendIssue } from '../../src/send/index.js';
-import { appendToJournal, journalPath, replayJournal } from '../../src/send/journal.js';
+import { replayJournal } from '../../src/send/journal.js';
 import { journaledAddresses } from '../../src/send/journal-watch.js';
 import { openStateDb } from '../../src/send/store.js';
+import { journalEntry, journalWith } from '../helpers/journal.js';
 import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
 /**
@@ -17,13 +18,6 @@ import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js'
  * stops the send, naming the journal and the line. Lines written without a check read as before.
  */
 
-const entry = (email: string) => ({
-  email,
-  reason: 'unsubscribe',
-  source: 'one-click',
-  at: '2026-12-01T08:00:00.000Z',
-});
-
 let dir: string | undefined;
 let fixture: SendFixture | undefined;
 afterEach(async () => {
@@ -31,13 +25,6 @@ afterEach(async () => {
   await fixture?.cleanup();
   dir = fixture = undefined;
 });
-
-/** Journals each address as serve does, then applies `damage` to the file's text. */
-function journalWith(file: string, emails: string[], damage: (text: string) => string) {
-  const journal = journalPath(file);
-  for (const email of emails) appendToJournal(journal, entry(email));
-  writeFileSync(journal, damage(emails.length > 0 ? readFileSync(journal, 'utf8') : ''));
-}
 
 async function applied(emails: string[], damage: (text: string) => string) {
   dir = await mkdtemp(join(tmpdir(), 'rolecast-journal-check-'));
@@ -80,7 +67,7 @@ describe('a journal line damaged on disk', () => {
   });
 
   it('a line written without a check reads as before', async () => {
-    const { rows } = await applied([], () => `${JSON.stringify(entry('old@example.test'))}\n`);
+    const { rows } = await applied([], () => `${JSON.stringify(journalEntry('old@example.test'))}\n`);
     expect(rows).toEqual([{ email: 'old@example.test', source: 'one-click' }]);
   });
 
