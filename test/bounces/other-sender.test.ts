@@ -1,17 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyEvents, type BounceEvent, readReport, sqliteBounceStore } from '../../src/bounces/index.js';
 import { messageIdFor } from '../../src/message-id.js';
 import { openLedger } from '../../src/send/ledger.js';
-import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { mailgunProvider } from '../../src/serve/webhooks/mailgun.js';
 import { postmarkProvider } from '../../src/serve/webhooks/postmark.js';
 import { sendgridProvider } from '../../src/serve/webhooks/sendgrid.js';
 import { readSesNotification } from '../../src/serve/webhooks/ses.js';
 import { sentEntry } from '../helpers/ledger.js';
+import { useStateDb } from '../helpers/state-db.js';
 
 /**
  * Without VERP, a report naming one of this list's readers may be about another sender's mail: a
@@ -28,20 +25,10 @@ const NOW = new Date('2026-12-01T12:00:00Z');
 const ours = { listId: LIST, sender: { email: SENDER } };
 const options = { softLimit: 3, now: NOW, listId: LIST, sender: SENDER };
 
-let dir: string;
-let db: StateDb;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rolecast-other-sender-'));
-  db = openStateDb(join(dir, 'state.db'));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const state = useStateDb('other-sender');
 
 function deliver(messageId: string | null) {
-  openLedger(db, ISSUE, 'smtp', () => new Date('2026-11-30T08:00:00Z')).record(
+  openLedger(state.db, ISSUE, 'smtp', () => new Date('2026-11-30T08:00:00Z')).record(
     sentEntry(READER, { messageId, response: '250 ok' }),
   );
 }
@@ -79,7 +66,7 @@ ${quoted}
 }
 
 async function apply(events: BounceEvent[]) {
-  const store = sqliteBounceStore(db);
+  const store = sqliteBounceStore(state.db);
   const decisions = await applyEvents(store, events, options);
   return { decisions, suppressed: await store.isSuppressed(READER) };
 }

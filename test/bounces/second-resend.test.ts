@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyEvents, readReport, sqliteBounceStore } from '../../src/bounces/index.js';
 import { messageIdFor } from '../../src/message-id.js';
 import { openLedger } from '../../src/send/ledger.js';
-import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { sentEntry } from '../helpers/ledger.js';
+import { useStateDb } from '../helpers/state-db.js';
 
 /**
  * Each --resend gives its copies a fresh Message-ID and the ledger keeps the last one only. After
@@ -22,19 +19,10 @@ const NOW = new Date('2026-12-01T12:00:00Z');
 const ours = { listId: LIST, sender: { email: SENDER } };
 const options = { softLimit: 3, now: NOW, listId: LIST, sender: SENDER };
 
-let dir: string;
-let db: StateDb;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rolecast-second-resend-'));
-  db = openStateDb(join(dir, 'state.db'));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const state = useStateDb('second-resend');
 
 function deliver(email: string, messageId: string) {
-  openLedger(db, ISSUE, 'smtp', () => new Date('2026-11-30T08:00:00Z')).record(
+  openLedger(state.db, ISSUE, 'smtp', () => new Date('2026-11-30T08:00:00Z')).record(
     sentEntry(email, { messageId, response: '250 ok' }),
   );
 }
@@ -61,7 +49,7 @@ Message-ID: ${messageId}
 `;
 
 async function apply(raw: string) {
-  const store = sqliteBounceStore(db);
+  const store = sqliteBounceStore(state.db);
   const decisions = await applyEvents(store, readReport(raw, 'import:test', NOW).events, options);
   return { decisions, suppressed: await store.isSuppressed(READER) };
 }

@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { applyEvents, type BounceEvent, readReport, sqliteBounceStore } from '../../src/bounces/index.js';
 import { messageIdFor } from '../../src/message-id.js';
 import { openLedger } from '../../src/send/ledger.js';
-import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { postmarkProvider } from '../../src/serve/webhooks/postmark.js';
 import { readSesNotification } from '../../src/serve/webhooks/ses.js';
 import { sentEntry } from '../helpers/ledger.js';
+import { useStateDb } from '../helpers/state-db.js';
 
 /**
  * A list whose sender moved to another domain still gets reports about the mail it sent from the
@@ -24,27 +21,20 @@ const READER = 'reader@example.org';
 const NOW = new Date('2026-12-01T12:00:00Z');
 const options = { softLimit: 3, now: NOW, listId: LIST, sender: NEW_SENDER };
 
-let dir: string;
-let db: StateDb;
+const state = useStateDb('sender-moved');
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rolecast-sender-moved-'));
-  db = openStateDb(join(dir, 'state.db'));
   // The issue went out from the old sender.
-  openLedger(db, ISSUE, 'smtp', () => new Date('2026-11-23T08:00:00Z')).record(
+  openLedger(state.db, ISSUE, 'smtp', () => new Date('2026-11-23T08:00:00Z')).record(
     sentEntry(READER, {
       messageId: messageIdFor({ listId: LIST, sender: { email: OLD_SENDER } }, ISSUE, READER),
       response: '250 ok',
     }),
   );
 });
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 async function apply(events: BounceEvent[]) {
-  const store = sqliteBounceStore(db);
+  const store = sqliteBounceStore(state.db);
   const decisions = await applyEvents(store, events, options);
   return { decisions, suppressed: await store.isSuppressed(READER) };
 }
