@@ -1,9 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type PreviewServer, startPreview } from '../../src/preview/index.js';
-import { launchBrowser, watchScriptErrors } from '../helpers/browser.js';
-import { runMain, type TempProject } from '../helpers/project.js';
+import { describe, expect, it } from 'vitest';
+import { usePreviewPage } from '../helpers/preview-page.js';
+import { runMain } from '../helpers/project.js';
 import { poolProject } from '../pool/_fixture.js';
 
 /**
@@ -13,29 +11,11 @@ import { poolProject } from '../pool/_fixture.js';
  * readers would get the story twice). A summary the pool gained since is offered.
  */
 
-let browser: Browser;
-let project: TempProject | undefined;
-let preview: PreviewServer | undefined;
-let page: Page | undefined;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await page?.close();
-  await preview?.close();
-  await project?.cleanup();
-  page = undefined;
-  preview = undefined;
-  project = undefined;
-});
+const view = usePreviewPage();
 
 describe("the editor panel's unused summaries in Chromium", () => {
   it('offers neither picked.json nor a renamed copy of a sent story', async () => {
-    project = (await poolProject()).project;
+    const project = view.keep((await poolProject()).project);
     expect((await runMain(project.dir, ['new', '--week', '2026-W48'])).code).toBe(0);
     await rename(project.path('summaries/queues.txt'), project.path('summaries/queues-again.txt'));
     await writeFile(
@@ -53,10 +33,7 @@ describe("the editor panel's unused summaries in Chromium", () => {
       '---\ntitle: Extra\nroles: [CTO]\n---\n\nA file of the issue folder.\n',
     );
 
-    preview = await startPreview({ issueDir: 'issues/2026-W49', cwd: project.dir, port: 0 });
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const scriptErrors = watchScriptErrors(page);
-    await page.goto(preview.url);
+    const { page, scriptErrors } = await view.open('issues/2026-W49');
     const list = page.locator('#edit-candidates');
     await list.waitFor({ state: 'visible', timeout: 15_000 });
     const offered = await list.locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-value')));

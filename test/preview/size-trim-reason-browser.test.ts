@@ -1,8 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type PreviewServer, startPreview } from '../../src/preview/index.js';
-import { launchBrowser, watchScriptErrors } from '../helpers/browser.js';
-import { runMain, type TempProject } from '../helpers/project.js';
+import { describe, expect, it } from 'vitest';
+import { usePreviewPage } from '../helpers/preview-page.js';
+import { runMain } from '../helpers/project.js';
 import { oversizedDesignerPool } from '../pool/_fixture.js';
 
 /**
@@ -10,35 +8,14 @@ import { oversizedDesignerPool } from '../pool/_fixture.js';
  * Chromium: the "none" badge carries the reason as its tooltip, and the reason stands beside it.
  */
 
-let browser: Browser;
-let project: TempProject | undefined;
-let preview: PreviewServer | undefined;
-let page: Page | undefined;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await page?.close();
-  await preview?.close();
-  await project?.cleanup();
-  page = undefined;
-  preview = undefined;
-  project = undefined;
-});
+const view = usePreviewPage();
 
 describe("the preview's coverage table in Chromium", () => {
   it('shows why a role the size trim emptied has none this week', async () => {
-    project = (await oversizedDesignerPool()).project;
+    const project = view.keep((await oversizedDesignerPool()).project);
     const created = await runMain(project.dir, ['new', '--week', '2026-W49']);
     expect(created.out).toContain('roles with none after the size trim');
-    preview = await startPreview({ issueDir: 'issues/2026-W49', cwd: project.dir, port: 0 });
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const scriptErrors = watchScriptErrors(page);
-    await page.goto(preview.url);
+    const { page, scriptErrors } = await view.open('issues/2026-W49');
 
     const designer = page.locator('#checks tr[data-role="Designer"]');
     await designer.waitFor({ state: 'visible', timeout: 15_000 });
