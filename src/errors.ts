@@ -23,7 +23,8 @@ export const ERROR_CODES = {
   E_SIZE: 'A rendered message is larger than the clip limit.',
   E_SMTP_AUTH: 'The SMTP server refused the credentials.',
   E_SMTP_CONNECT: 'The SMTP server could not be reached.',
-  E_LOCKED: 'Another send of the same issue, or another build into the same folder, is running.',
+  E_LOCKED:
+    'Another send of the same issue, another build into the same folder, or (after a wait) another new of the same issues folder is running.',
   E_STATE_DAMAGED: 'The state file is corrupt, truncated, unreadable or not a rolecast state file.',
   E_STATE_NEWER:
     'The state file or database was written by a newer release of rolecast, whose records this one may not read.',

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
+import { parseLockRow, takeOverStale, tryLock } from '../lock-file.js';
 import { heldOnThisHost, type LockRow, newLockRow, noteHeld } from '../send/lock.js';
-import { diskFullOr } from '../write-whole.js';
 
 /**
  * One build at a time per output folder. Two builds writing one folder would each list only their
@@ -38,16 +37,11 @@ export async function lockFolder(dir: string, cwd: string): Promise<FolderLock> 
   const row = newLockRow(() => new Date());
   const text = `${JSON.stringify(row)}\n`;
   for (let attempt = 0; ; attempt++) {
-    try {
-      await placeLock(file, text);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const held = await readFile(file, 'utf8').catch(() => undefined);
+    const inTheWay = await tryLock(file, text);
+    if (!inTheWay) break;
+    const { held, holder } = inTheWay;
     // Gone since: try again. Unreadable or half written counts as held, never as stale.
     if (held === undefined && attempt < 3) continue;
-    const holder = held === undefined ? undefined : parseRow(held);
     if (held === undefined || attempt >= 3 || !holder || holder.host !== hostname() || heldOnThisHost(holder))
       throw lockedError(file, cwd, holder);
     await takeOverStale(file, held);
@@ -71,27 +65,6 @@ export async function lockFolder(dir: string, cwd: string): Promise<FolderLock> 
 }
 
 /**
- * Puts the lock in place whole: written beside it, then linked to its name, which fails (EEXIST)
- * when another build holds it. Created and then written, another build reading it between the two
- * found it empty and was refused with "does not say who", told to delete a lock that was live.
- * Where the file system makes no links, the lock is created and written as before.
- */
-async function placeLock(file: string, text: string): Promise<void> {
-  const partial = `${file}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(partial, text, { flag: 'wx' });
-    await link(partial, file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS')
-      throw diskFullOr(file, error);
-    await writeFile(file, text, { flag: 'wx' });
-  } finally {
-    await rm(partial, { force: true });
-  }
-}
-
-/**
  * The lock earlier releases kept inside the folder, where the web server published it. A build of
  * such a release still running holds the folder; one that no longer runs left it behind, public:
  * it is removed.
@@ -99,36 +72,9 @@ async function placeLock(file: string, text: string): Promise<void> {
 async function clearLockInFolder(file: string, cwd: string): Promise<void> {
   const held = await readFile(file, 'utf8').catch(() => undefined);
   if (held === undefined) return;
-  const holder = parseRow(held);
+  const holder = parseLockRow(held);
   if (!holder || holder.host !== hostname() || heldOnThisHost(holder)) throw lockedError(file, cwd, holder);
   await takeOverStale(file, held);
-}
-
-/**
- * Moves the stale lock aside (a rename happens once, so of two builds finding it only one moves
- * it), then removes it. A lock that turns out to be another's, taken between reading and moving,
- * is put back.
- */
-async function takeOverStale(file: string, stale: string): Promise<void> {
-  const aside = `${file}.${randomUUID()}.stale`;
-  try {
-    await rename(file, aside);
-  } catch {
-    return;
-  }
-  if ((await readFile(aside, 'utf8').catch(() => undefined)) === stale) await rm(aside, { force: true });
-  else await rename(aside, file).catch(() => rm(aside, { force: true }));
-}
-
-function parseRow(text: string): LockRow | undefined {
-  try {
-    const row = JSON.parse(text) as Partial<LockRow>;
-    return typeof row.pid === 'number' && typeof row.host === 'string' && typeof row.token === 'string'
-      ? (row as LockRow)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function lockedError(file: string, cwd: string, holder: LockRow | undefined): RolecastError {

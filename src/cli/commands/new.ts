@@ -10,6 +10,7 @@ import { type HeldRoles, readHeldRoles } from '../../load/held-roles.js';
 import { twinReason } from '../../load/same-story.js';
 import { loadPool } from '../../pool/index.js';
 import { planNewIssue, writeNewIssue } from '../../pool/new-issue.js';
+import { lockIssuesFolder } from '../../pool/new-lock.js';
 import type { LeftOutTwin, ReplacedTwin, RoleCount } from '../../pool/select.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
 import { stateLocation } from '../../state/location.js';
@@ -38,38 +39,15 @@ export const newCommand: Command = {
       ? resolve(ctx.cwd, issuesOption)
       : join(config.file ? dirname(config.file) : ctx.cwd, 'issues');
     const taxonomy = await loadTaxonomy(config.rolesFile);
-    const pool = await loadPool(config, { issuesDir, taxonomy });
-    // Broken pool files are left out of the pick; say so rather than skip them silently.
-    for (const line of problemLines(pool.problems, '`rolecast pool --json` lists all')) print(ctx.stderr, line);
-    // Who holds which role, from where a send reads its readers: picks go to roles someone reads first.
-    const readers = await readHeldRoles({
-      config,
-      subscribersFile: stringOption(args, 'subscribers'),
-      location: stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state')),
-      taxonomy,
+    // One run at a time reads what the issues took, picks and writes: two at once picked alike.
+    const lock = await lockIssuesFolder(issuesDir, {
       cwd: ctx.cwd,
-      now: new Date(),
+      signal: ctx.signal,
+      onWait: (line) => print(ctx.stderr, line),
     });
-    for (const line of problemLines(readers.problems, '`rolecast check` lists all')) print(ctx.stderr, line);
-    const plan = planNewIssue({
-      pool,
-      config,
-      taxonomyRoles: taxonomy.roles.map((r) => r.name),
-      issuesDir,
-      week: stringOption(args, 'week'),
-      now: new Date(),
-      rank: await engagementRank(config, ctx, args, taxonomy),
-      held: readers.held && new Set(readers.held.roles.keys()),
-    });
-    // Loaded on use: measuring the issue renders it, which brings MJML.
-    const { fitToSizeLimit } = await import('../fit-size.js');
-    // Measured before it is written: an issue on disk is always the one the report describes.
-    const fit = await fitToSizeLimit(plan, { configFile: stringOption(args, 'config'), cwd: ctx.cwd, env: ctx.env });
-    const file = await writeNewIssue(plan, {
-      limitKb: config.sizeLimitKb,
-      measuredKb: fit.measuredKb,
-      leftOut: fit.leftOut.map((entry) => ({ id: entry.id, roles: entry.roles })),
-    });
+    const { pool, readers, plan, fit, file } = await pickAndWrite(config, taxonomy, issuesDir, args, ctx).finally(() =>
+      lock.release(),
+    );
     for (const line of problemLines(plan.warnings, '`rolecast pool` lists every date')) print(ctx.stderr, line);
     const { uncovered, twins, replaced } = plan.selection;
     const picked = plan.selection.picked.filter((entry) => !fit.leftOut.includes(entry));
@@ -106,6 +84,49 @@ export const newCommand: Command = {
     return 2;
   },
 };
+
+/** Reads the pool and the roles readers hold, picks, measures and writes the issue: all under the lock. */
+async function pickAndWrite(
+  config: ResolvedConfig,
+  taxonomy: RoleTaxonomy,
+  issuesDir: string,
+  args: ParsedArgs,
+  ctx: CommandContext,
+) {
+  const pool = await loadPool(config, { issuesDir, taxonomy });
+  // Broken pool files are left out of the pick; say so rather than skip them silently.
+  for (const line of problemLines(pool.problems, '`rolecast pool --json` lists all')) print(ctx.stderr, line);
+  // Who holds which role, from where a send reads its readers: picks go to roles someone reads first.
+  const readers = await readHeldRoles({
+    config,
+    subscribersFile: stringOption(args, 'subscribers'),
+    location: stateLocation(config, readEnvironment(ctx.env), ctx.cwd, stringOption(args, 'state')),
+    taxonomy,
+    cwd: ctx.cwd,
+    now: new Date(),
+  });
+  for (const line of problemLines(readers.problems, '`rolecast check` lists all')) print(ctx.stderr, line);
+  const plan = planNewIssue({
+    pool,
+    config,
+    taxonomyRoles: taxonomy.roles.map((r) => r.name),
+    issuesDir,
+    week: stringOption(args, 'week'),
+    now: new Date(),
+    rank: await engagementRank(config, ctx, args, taxonomy),
+    held: readers.held && new Set(readers.held.roles.keys()),
+  });
+  // Loaded on use: measuring the issue renders it, which brings MJML.
+  const { fitToSizeLimit } = await import('../fit-size.js');
+  // Measured before it is written: an issue on disk is always the one the report describes.
+  const fit = await fitToSizeLimit(plan, { configFile: stringOption(args, 'config'), cwd: ctx.cwd, env: ctx.env });
+  const file = await writeNewIssue(plan, {
+    limitKb: config.sizeLimitKb,
+    measuredKb: fit.measuredKb,
+    leftOut: fit.leftOut.map((entry) => ({ id: entry.id, roles: entry.roles })),
+  });
+  return { pool, readers, plan, fit, file };
+}
 
 /** Which roles readers hold, or why that could not be known. */
 function heldLines(
