@@ -97,14 +97,21 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
   }));
   const entries: PoolEntry[] = [];
   for (const [id, files] of index.byId) {
+    // A name in another script (日本語.txt) makes no slug: each file is named, never "id \"\" is also used by".
+    if (id === '') {
+      for (const file of files) problems.push(noPoolId(file));
+      continue;
+    }
+    // Every file past the first is named: a third copy (a.txt, a.json, a.md) must not drop out unseen.
     if (files.length > 1) {
-      problems.push({
-        severity: 'error',
-        file: displayPath(files[1]!),
-        field: 'id',
-        message: `pool id "${id}" is also used by ${displayPath(files[0]!)}`,
-        hint: 'rename or remove one of them so each pool id names one file',
-      });
+      for (const file of files.slice(1))
+        problems.push({
+          severity: 'error',
+          file: displayPath(file),
+          field: 'id',
+          message: `pool id "${id}" is also used by ${displayPath(files[0]!)}`,
+          hint: 'rename or remove one of them so each pool id names one file',
+        });
       continue;
     }
     const path = files[0]!;
@@ -162,6 +169,17 @@ function missingFromPool(usedIn: Map<string, string[]>, index: PoolIndex, poolDi
       message: `pool summary "${id}" is named by ${issues.map((i) => `issue ${i}`).join(', ')} but is not in the pool`,
       hint: 'put the file back (or restore it from where the issue was sent), or take it out of those issues',
     }));
+}
+
+function noPoolId(file: string): Problem {
+  return {
+    severity: 'error',
+    file: displayPath(file),
+    field: 'id',
+    message:
+      'has no pool id: a pool id is the file name in lower-case letters a-z, digits and dashes, and this name has none',
+    hint: 'rename the file to lower-case letters, digits and dashes, e.g. open-source-ai.txt',
+  };
 }
 
 function folderHint(name: string): string {
