@@ -43,6 +43,8 @@ export function notASummary(name: string): string | undefined {
   return undefined;
 }
 
+const HIDDEN = 'a hidden file: its name starts with a dot';
+
 /** Lists the summary files directly in the pool folder; a missing folder is an empty pool. */
 export async function indexPool(dir: string): Promise<PoolIndex> {
   let names: string[];
@@ -59,7 +61,13 @@ export async function indexPool(dir: string): Promise<PoolIndex> {
   const byId = new Map<string, string[]>();
   const extensions: readonly string[] = SUMMARY_EXTENSIONS;
   for (const name of names.sort()) {
-    if (name.startsWith('.')) continue;
+    if (name.startsWith('.')) {
+      // A summary hidden by its name (a dot typed first) is named; macOS's `._` copies and the
+      // like (.DS_Store) are not the editor's.
+      if (!name.startsWith('._') && extensions.includes(extname(name).toLowerCase()))
+        skipped.push({ name, what: HIDDEN });
+      continue;
+    }
     const what = notASummary(name);
     if (what) {
       skipped.push({ name, what });
@@ -82,7 +90,8 @@ export async function indexPool(dir: string): Promise<PoolIndex> {
 export function namedAside(id: string, index: PoolIndex): string[] | undefined {
   const files = index.skipped
     .filter(
-      ({ name }) =>
+      ({ name, what }) =>
+        what !== HIDDEN &&
         (SUMMARY_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase()) &&
         summaryIdFromFile(name) === id,
     )
