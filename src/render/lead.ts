@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import type { Variant } from '../group/index.js';
 import type { Language, Translate } from '../i18n/index.js';
+import { closeIsolates } from '../model/_fields.js';
 import type { IssueManifest, SubjectValue } from '../model/issue.js';
 import type { Summary } from '../model/summary.js';
 import { type Cache, createCache } from './_cache.js';
@@ -217,7 +218,9 @@ function builtPreheader(t: Translate, stories: readonly Summary[]): string | und
   if (!first) return undefined;
   if (rest.length === 0) {
     const line = firstSentence(first.insights || first.takeaway || first.summary);
-    return line.length > PREHEADER_LENGTH ? `${line.slice(0, PREHEADER_LENGTH - 1).trimEnd()}…` : line;
+    return line.length > PREHEADER_LENGTH
+      ? `${closeIsolates(wholeCharacters(line, PREHEADER_LENGTH - 1).trimEnd())}…`
+      : line;
   }
   let titles = '';
   for (const story of rest) {
@@ -227,6 +230,22 @@ function builtPreheader(t: Translate, stories: readonly Summary[]): string | und
   }
   return t('email.preheaderAlso', { titles });
 }
+
+/**
+ * The start of `text` in at most `length` UTF-16 units, cut between characters as a reader sees
+ * them: a cut through an emoji's surrogate pair reaches the inbox as "�", and one between a letter
+ * and its accent, or inside an emoji sequence or a flag, shows half of it.
+ */
+function wholeCharacters(text: string, length: number): string {
+  let kept = '';
+  for (const { segment } of GRAPHEMES.segment(text)) {
+    if (kept.length + segment.length > length) break;
+    kept += segment;
+  }
+  return kept;
+}
+
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
  * Roles named before the rest are counted: a reader knows their own roles, and fourteen of them
