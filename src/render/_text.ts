@@ -100,7 +100,7 @@ export function formatMinutes(locale: string, minutes: number): string {
  * total stays within the limit. A first sentence far over the limit is cut at a word, with "…".
  */
 export function cutAtSentence(text: string, limit = 60): string {
-  const sentences = text.match(/[^.!?]+[.!?]+["'”’)]*\s*|[^.!?]+$/g) ?? [text];
+  const sentences = text.match(SENTENCES) ?? [text];
   let out = '';
   for (const sentence of sentences) {
     const next = `${out}${sentence}`;
@@ -108,9 +108,38 @@ export function cutAtSentence(text: string, limit = 60): string {
     out = next;
   }
   out = out.trim();
+  if (HAS_CJK.test(out)) return wordCount(out) > limit * 1.5 ? firstCharacters(out, limit) : out;
   const words = out.split(/\s+/);
   if (words.length > limit * 1.5) return firstWords(words, limit);
   return out;
+}
+
+/**
+ * Sentences, each with its end and the closing marks and spaces after it: Latin ends, and the
+ * full-width ones Chinese and Japanese write (。！？), which no space follows.
+ */
+const SENTENCES = /[^.!?。！？]+[.!?。！？]+["'”’)」』）]*\s*|[^.!?。！？]+$/g;
+const HAS_CJK = new RegExp(CJK.source, 'u');
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * The start of Chinese or Japanese `text` that reads in at most `limit` words, with "…": written
+ * without spaces, it is cut between characters, never through one, nor after a pause mark.
+ */
+function firstCharacters(text: string, limit: number): string {
+  const chars = [...GRAPHEMES.segment(text)].map((g) => g.segment);
+  let low = 0;
+  let high = chars.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (wordCount(chars.slice(0, mid).join('')) <= limit) low = mid;
+    else high = mid - 1;
+  }
+  return `${chars
+    .slice(0, Math.max(low, 1))
+    .join('')
+    .trimEnd()
+    .replace(/[、，,;:；：]$/, '')}…`;
 }
 
 /** The first `limit` of `words`, without a trailing comma, colon or semicolon, and "…". */
@@ -165,7 +194,9 @@ export function compactSummary(paragraphs: readonly string[], limit = 60): { sho
 
 /** `text` cut to at most `limit` words, with "…" when cut. */
 function cutAtWords(text: string, limit: number): string {
-  const words = text.replace(/…$/, '').trim().split(/\s+/);
+  const bare = text.replace(/…$/, '').trim();
+  if (HAS_CJK.test(bare)) return wordCount(bare) <= limit ? text : firstCharacters(bare, limit);
+  const words = bare.split(/\s+/);
   return words.length <= limit ? text : firstWords(words, limit);
 }
 

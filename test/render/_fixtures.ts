@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { expect, inject, onTestFinished } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
-import { effectiveRoleOrder } from '../../src/group/index.js';
+import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import type { Project } from '../../src/load/project.js';
 import type { IssueManifest } from '../../src/model/issue.js';
 import { SummarySchema } from '../../src/model/summary.js';
-import type { PersonalFields } from '../../src/render/index.js';
+import { createRenderer, type PersonalFields } from '../../src/render/index.js';
 import { createTaxonomy } from '../../src/roles/taxonomy.js';
 import { REPO_ROOT } from '../helpers/project.js';
 
@@ -107,6 +107,14 @@ export const SAMPLE_READERS: PersonalFields[] = [
     unsubscribeUrl: 'https://test.example/u?token=c',
   },
 ];
+
+/** The message a CTO reader (SAMPLE_READERS' first) gets of an issue of `summaries`. */
+export async function ctoMessage(summaries: SummaryInput[], manifest?: Partial<IssueManifest>) {
+  const project = fixtureProject({ summaries, manifest });
+  const issue = project.issue;
+  const variant = buildVariant(issue.summaries, effectiveRoleOrder(issue.summaries, issue.manifest.roleOrder), ['CTO']);
+  return (await (await createRenderer(project)).compile(variant)).personalise(SAMPLE_READERS[0]!);
+}
 
 /** Five summaries over five roles, each shape of card among them: the role-set tests' issue. */
 export const SUMMARIES: SummaryInput[] = [

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
-import { createRenderer, type PersonalFields } from '../../src/render/index.js';
-import { fixtureProject } from './_fixtures.js';
+import { ctoMessage } from './_fixtures.js';
 
 /**
  * A reader with one story and an issue without a preheader gets the story's first sentence as the
@@ -11,26 +9,15 @@ import { fixtureProject } from './_fixtures.js';
  * so the "…" after it stays at the end.
  */
 
-const reader: PersonalFields = {
-  email: 'reader@example.com',
-  name: 'Ada',
-  unsubscribeUrl: 'https://test.example/unsubscribe?token=abc',
-};
-
 const FSI = '\u2068';
 const PDI = '\u2069';
 const REST = ' and the sentence goes on well past what an inbox preview shows of it.';
 
 async function preheaderFor(insights: string): Promise<string> {
-  const project = fixtureProject({
-    summaries: [
-      { id: 'one', roles: ['CTO'], title: 'One', summary: 'Text.', insights, url: 'https://news.example/one' },
-    ],
-    manifest: { preheader: undefined },
-  });
-  const { summaries, manifest } = project.issue;
-  const variant = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), ['CTO']);
-  const { html } = (await (await createRenderer(project)).compile(variant)).personalise(reader);
+  const { html } = await ctoMessage(
+    [{ id: 'one', roles: ['CTO'], title: 'One', summary: 'Text.', insights, url: 'https://news.example/one' }],
+    { preheader: undefined },
+  );
   // What the reader's mail carries: the message as UTF-8 bytes, read back.
   const sent = Buffer.from(html, 'utf8').toString('utf8');
   const line = /<div class="rc-preheader"[^>]*>([^&<]*)/.exec(sent)?.[1];
