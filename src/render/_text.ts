@@ -202,7 +202,8 @@ function cutAtWords(text: string, limit: number): string {
 
 /** The first sentence of a text, for one-line teasers. */
 export function firstSentence(text: string): string {
-  const match = /^[\s\S]*?[.!?](?=\s|$)/.exec(text.trim());
+  // Chinese and Japanese end a sentence with a full-width mark and no space after it.
+  const match = /^[\s\S]*?(?:[.!?](?=\s|$)|[。！？](?![」』）]))/.exec(text.trim());
   return (match?.[0] ?? text).trim();
 }
 

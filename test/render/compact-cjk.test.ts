@@ -45,3 +45,22 @@ describe('a compact card of a long summary', () => {
     expect(html).not.toContain('Read the full summary');
   });
 });
+
+describe('a Chinese or Japanese key insight', () => {
+  it.each([
+    { name: 'Japanese', insights: '評価セットが先である。モデルの交換はその後だ。', teaser: '評価セットが先である。' },
+    {
+      name: 'Chinese, with a question',
+      insights: '为什么先建评估集？因为换模型很便宜。',
+      teaser: '为什么先建评估集？',
+    },
+    { name: 'English, as before', insights: 'Evals come first. Models later.', teaser: 'Evals come first.' },
+  ])('gives its first sentence as the teaser and the preheader: $name', async ({ insights, teaser }) => {
+    const { html } = await ctoMessage(
+      [{ id: 'one', roles: ['CTO'], title: 'One', summary: 'Text.', insights, url: 'https://news.example/one' }],
+      { preheader: undefined },
+    );
+    expect(/font-style:italic">([^<]*)<\/p>/.exec(html)?.[1]).toBe(teaser);
+    expect(/<div class="rc-preheader"[^>]*>([^&<]*)/.exec(html)?.[1]).toBe(teaser);
+  });
+});
