@@ -60,8 +60,21 @@ ${naming ? html`<p class="naming-readers">${naming} warning(s) naming readers: s
 }
 
 const addressesCache = new WeakMap<ReadySnapshot, Set<string>>();
-/** What may be an address in a problem's text: the list's own addresses are looked up among these. */
-const ADDRESS_LIKE = /[^\s<>()[\],;:"'@]+@[^\s<>()[\],;:"'@]+/g;
+/**
+ * What may be an address in a problem's text: the list's own addresses are looked up among these.
+ * A local part may hold an apostrophe (o'brien@example.com) or follow a quote mark, so each part
+ * after a quote-like character is looked up too.
+ */
+const ADDRESS_LIKE = /[^\s<>()[\],;:"@]+@[^\s<>()[\],;:"'@]+/g;
+const QUOTE_LIKE = /['`\p{Pi}\p{Pf}\p{Ps}]/u;
+
+function candidates(found: string): string[] {
+  const at = found.lastIndexOf('@');
+  const local = found.slice(0, at);
+  const domain = found.slice(at).replace(/[^\p{L}\p{N}]+$/u, '');
+  const starts = [0, ...[...local].flatMap((char, i) => (QUOTE_LIKE.test(char) ? [i + 1] : []))];
+  return starts.map((start) => `${[...local].slice(start).join('')}${domain}`);
+}
 
 /** Whether the problem names one of the list's readers by address. */
 function namesReader(snapshot: ReadySnapshot, problem: Problem): boolean {
@@ -73,7 +86,9 @@ function namesReader(snapshot: ReadySnapshot, problem: Problem): boolean {
     addressesCache.set(snapshot, addresses);
   }
   const known = addresses;
-  return [...text.matchAll(ADDRESS_LIKE)].some(([found]) => known.has(canonicalAddress(found.replace(/[.]+$/, ''))));
+  return [...text.matchAll(ADDRESS_LIKE)].some(([found]) =>
+    candidates(found).some((address) => known.has(canonicalAddress(address))),
+  );
 }
 
 /** A large list's readers who get nothing are cut here; `check --json` lists them all. */
