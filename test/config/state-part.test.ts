@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { loadStateConfig, type StateConfig } from '../../src/config/state-part.js';
+import { stateLocation } from '../../src/state/location.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 /**
@@ -62,5 +64,85 @@ describe('the state part of a config', () => {
     );
     await expect(loadConfig({ file, cwd: project.dir })).rejects.toThrow(/is invalid/);
     expect((await loadStateConfig({ file, cwd: project.dir })).stateDirAbs).toBe(project.path('.rolecast'));
+  });
+});
+
+// Written as they are into the config's text, so a key written twice or named __proto__ stays so.
+const STATE_DIRS = [
+  '',
+  '"stateDir": "var/state",',
+  '"stateDir": "",',
+  '"stateDir": "~/state",',
+  '"stateDir": "$HOME/state",',
+  '"stateDir": "../shared",',
+  '"stateDir": "/srv/state",',
+  '"stateDir": "cafe\\u0301/état",',
+  '"stateDir": "a", "stateDir": "b",',
+  '"__proto__": { "stateDir": "elsewhere" },',
+  '"stateDir": 7,',
+  '"stateDir": null,',
+];
+const DATABASES = [
+  '',
+  '"database": {},',
+  '"database": { "url": "postgres://db.example.test/list" },',
+  '"database": { "url": "postgresql://u@db/list?sslmode=require" },',
+  '"database": { "url": "postgres://u:pw@db/list" },',
+  '"database": { "url": "mysql://db/list" },',
+  '"database": { "__proto__": { "url": "postgres://db/x" } },',
+  '"database": { "url": "postgres://db/x", "url": "postgres://db/y" },',
+  '"database": { "url": null },',
+  '"database": { "URL": "postgres://db/x" },',
+  '"database": [],',
+];
+
+describe('where status and suppress find the state', () => {
+  it('is where send finds it, for configs of every shape found above the issue', async () => {
+    // The config in the project's folder, the issue two folders below, the command run from the issue's parent.
+    const cwd = project.path('issues');
+    await project.write('issues/2026-W49/issue.json', '{}');
+    const { sender, ...rest } = example;
+    const body = JSON.stringify(rest).slice(1, -1);
+    const lookup = { cwd, near: '2026-W49' };
+    const where = async (load: (lookup: object) => Promise<StateConfig>, env: string | undefined, state?: string) =>
+      load(lookup).then((config) => {
+        try {
+          return stateLocation(config, { databaseUrl: env }, cwd, state);
+        } catch (error) {
+          return refused(error as Error);
+        }
+      }, refused);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          stateDir: fc.constantFrom(...STATE_DIRS),
+          database: fc.constantFrom(...DATABASES),
+          // A sender send refuses: status and suppress still answer, from the same state.
+          brokenSender: fc.boolean(),
+          bom: fc.boolean(),
+          crlf: fc.boolean(),
+          env: fc.constantFrom(undefined, 'postgres://env.example.test/list', 'mysql://env/list'),
+          state: fc.constantFrom(undefined, 'copy.db'),
+        }),
+        async (shape) => {
+          const write = (senderText: string) => {
+            const text = `${shape.bom ? '\ufeff' : ''}{\n${shape.stateDir}\n${shape.database}\n"sender": ${senderText},\n${body}\n}\n`;
+            return project.write('rolecast.config.json', shape.crlf ? text.replace(/\n/g, '\r\n') : text);
+          };
+          await write(shape.brokenSender ? '{ "name": "W", "email": "no" }' : JSON.stringify(sender));
+          const part = await where(loadStateConfig, shape.env, shape.state);
+          if (shape.brokenSender) await write(JSON.stringify(sender));
+          const whole = await where(loadConfig, shape.env, shape.state);
+          if ('error' in whole) {
+            // Refused as send refuses it, the broken sender named besides.
+            expect(part).toMatchObject({ error: whole.error });
+            expect((part as { problems?: unknown[] }).problems).toEqual(
+              expect.arrayContaining(whole.problems as unknown[]),
+            );
+          } else expect(part).toEqual(whole);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
