@@ -8,6 +8,7 @@ import type { Channel } from './channel.js';
 import { decideClickTags } from './click-tags.js';
 import { type Compile, renderChecked, renderReaders } from './compose.js';
 import { coversPartOfList, type DeliveryStatus, resendGeneration } from './ledger.js';
+import { maybeDeliveredNote } from './maybe-delivered.js';
 import { planDelivery } from './plan.js';
 import type { SendReport } from './report.js';
 import { warnAudience } from './send-checks.js';
@@ -49,6 +50,8 @@ export async function rehearseSend(
     const resumed = ledger
       ? (await resendGeneration(ledger, Boolean(options.resend), now(), options.resendSince)).resumed
       : undefined;
+    // Readers an earlier run may have reached already: named if this plan sends to them again.
+    const maybeDelivered = ledger ? await ledger.maybeDelivered() : [];
     const suppressions = store ? await store.suppressions.index() : undefined;
     const isSuppressed = suppressions?.isSuppressed ?? (() => false);
     const plan = planDelivery(project, subscribers, {
@@ -68,8 +71,12 @@ export async function rehearseSend(
       mode: 'dry-run',
       destination: undefined,
       countOnly: true,
+      // The readers kept too (two numbers each) only when some must be looked for among them.
+      compact: maybeDelivered.length > 0,
     });
     warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
+    const sentAgain = maybeDeliveredNote(maybeDelivered, plan.sending, true);
+    if (sentAgain) log(sentAgain);
     // `?v=` on each role set's links as the real run will decide it: as the issue's earlier run did.
     decideClickTags(
       plan.audience.variants,

@@ -34,6 +34,15 @@ export interface DeliveryRecord {
 
 type Row = Omit<DeliveryRecord, 'updatedAt'>;
 
+/**
+ * In the reply recorded for a message whose whole body went out and whose reply never came: the
+ * server may have it, and the next run sends it again (see `maybeDelivered`).
+ */
+export const MAY_HAVE_BEEN_DELIVERED = 'it may have been delivered';
+
+/** The rows `maybeDelivered` reads: deferred, their reply saying the server may have the message. */
+export const MAYBE_DELIVERED_WHERE = `status = 'deferred' AND response LIKE '%${MAY_HAVE_BEEN_DELIVERED}%'`;
+
 export type RunOutcome = 'complete' | 'interrupted' | 'failed' | 'aborted';
 
 export interface Ledger {
@@ -41,6 +50,8 @@ export interface Ledger {
   recorded(): Map<string, DeliveryStatus>;
   /** Addresses accepted at or after `since` (ISO time): those a resend started then already reached. */
   sentSince(since: string): Set<string>;
+  /** Addresses whose last message may have been delivered (`MAY_HAVE_BEEN_DELIVERED`), canonical. */
+  maybeDelivered(): string[];
   /**
    * The start of a `--resend` that has not completed, which a new `--resend` resumes: plain runs
    * after it leave it open (they send only readers without a row), so it is never begun again.
@@ -127,6 +138,9 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
   };
   const selectAll = db.prepare('SELECT email, status FROM deliveries WHERE issue_id = ? AND channel = ?');
   const selectLatest = db.prepare('SELECT max(updated_at) FROM deliveries WHERE issue_id = ? AND channel = ?').pluck();
+  const selectMaybeDelivered = db
+    .prepare(`SELECT email FROM deliveries WHERE issue_id = ? AND channel = ? AND ${MAYBE_DELIVERED_WHERE}`)
+    .pluck();
   const selectSentSince = db
     .prepare(`SELECT email FROM deliveries WHERE issue_id = ? AND channel = ? AND status = 'sent' AND updated_at >= ?`)
     .pluck();
@@ -154,6 +168,9 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
     },
     sentSince(since) {
       return new Set((selectSentSince.all(issueId, channel, since) as string[]).map(canonicalAddress));
+    },
+    maybeDelivered() {
+      return (selectMaybeDelivered.all(issueId, channel) as string[]).map(canonicalAddress);
     },
     latestStamp() {
       return (selectLatest.get(issueId, channel) as string | null) ?? undefined;

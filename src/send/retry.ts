@@ -8,6 +8,8 @@
  * or reader; a 5xx to MAIL FROM, to the login or to the connection itself is about the sender or
  * the account, and every other message would get it too.
  */
+
+import { MAY_HAVE_BEEN_DELIVERED } from './ledger.js';
 import { speaksOfPace, withoutAddresses } from './pace-words.js';
 import { UNSCRUBBED_REPLY } from './scrub.js';
 import { isConnectionLimit } from './wire/connection-limit.js';
@@ -146,7 +148,7 @@ export function classifyFailure(error: unknown): DeliveryFailure {
     return {
       kind: 'temporary',
       responseCode: undefined,
-      response: `${response} (no reply after the whole message was sent: it may have been delivered, so it is not sent again in this run)`,
+      response: `${response} (no reply after the whole message was sent: ${MAY_HAVE_BEEN_DELIVERED}, so it is not sent again in this run)`,
       noReply: false,
       accountLevel: false,
       unsure: true,

@@ -17,6 +17,7 @@ import { greylistingNotice } from './greylist.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from './late-suppressions.js';
 import { coversPartOfList, openResendNote, resendGeneration, resumingResendLine } from './ledger.js';
 import { leftLockNote } from './lock.js';
+import { maybeDeliveredNote } from './maybe-delivered.js';
 import { messageIdFor } from './message.js';
 import { countByVariant, issueRoles, normaliseSegments, planDelivery, segmentRoles, suppressedKind } from './plan.js';
 import { createProgress } from './progress.js';
@@ -255,6 +256,8 @@ async function sendLoaded(
       compact: true,
     });
     warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
+    const sentAgain = maybeDeliveredNote(await state(() => ledger.maybeDelivered()), plan.sending, false);
+    if (sentAgain) log(sentAgain);
     // Awaited only once the plan stands; with --strict started only then, so a refused plan opens
     // no connection. Otherwise its first connection opened while the issue loaded (connectEarly).
     // No more connections opened ahead than there are messages to send.

@@ -22,6 +22,11 @@ export interface DeliveryLedger {
   recorded(): Promise<Map<string, DeliveryStatus>>;
   /** Addresses accepted at or after `since` (ISO time): those a resend started then already reached. */
   sentSince(since: string): Promise<Set<string>>;
+  /**
+   * Addresses (canonical) whose last message went out whole and got no reply: deferred as "may
+   * have been delivered", so a run that sends them again may give them a second copy.
+   */
+  maybeDelivered(): Promise<string[]>;
   /** When the last run was a `--resend` that did not complete: its start, which a new `--resend` resumes. */
   unfinishedResend(): Promise<string | undefined>;
   /** The latest time a row of this issue and channel was written at (ISO), or undefined when none was. */

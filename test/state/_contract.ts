@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
 import type { Wave } from '../../src/schedule/plan.js';
+import { MAY_HAVE_BEEN_DELIVERED } from '../../src/send/ledger.js';
 import type { LedgerEntry } from '../../src/state/contract.js';
 import { hashedAddress } from '../../src/store/hash.js';
 import { sentEntry } from '../helpers/ledger.js';
@@ -101,6 +102,21 @@ export function contractTests(b: Backend): void {
     expect(await b.rows('SELECT status, message_id, response, attempts FROM deliveries')).toEqual([
       { status: 'sent', message_id: '<again@x>', response: '250 again', attempts: 2 },
     ]);
+  });
+
+  it('names the readers whose message may have been delivered, until a later outcome replaces it', async () => {
+    const store = await b.open();
+    const ledger = store.ledger(ISSUE, 'smtp');
+    const unsure = `Connection closed (no reply after the whole message was sent: ${MAY_HAVE_BEEN_DELIVERED}, so it is not sent again in this run)`;
+    await ledger.recordMany([
+      entry('Maybe@Example.com', { status: 'deferred', response: unsure }),
+      entry('later@example.com', { status: 'deferred', response: '451 4.3.0 try again later' }),
+      entry('taken@example.com'),
+    ]);
+    expect(await ledger.maybeDelivered()).toEqual(['maybe@example.com']);
+    expect(await store.ledger(ISSUE, 'outbox').maybeDelivered()).toEqual([]);
+    await ledger.recordMany([entry('maybe@example.com')]);
+    expect(await ledger.maybeDelivered()).toEqual([]);
   });
 
   it('writes a batch all or nothing', async () => {

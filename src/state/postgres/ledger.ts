@@ -4,6 +4,7 @@ import type { Channel } from '../../send/channel.js';
 import {
   type ChannelStatus,
   type DeliveryStatus,
+  MAYBE_DELIVERED_WHERE,
   openResendOf,
   RUN_FINISH_SET,
   RUN_START_CONFLICT,
@@ -40,6 +41,13 @@ export function postgresLedger(pool: Pool, issueId: string, channel: Channel, no
         [issueId, channel, since],
       );
       return new Set(rows.map((r) => canonicalAddress(r.email)));
+    },
+    async maybeDelivered() {
+      const { rows } = await pool.query<{ email: string }>(
+        `SELECT email FROM deliveries WHERE issue_id = $1 AND channel = $2 AND ${MAYBE_DELIVERED_WHERE}`,
+        [issueId, channel],
+      );
+      return rows.map((r) => canonicalAddress(r.email));
     },
     async latestStamp() {
       const { rows } = await pool.query<{ latest: string | null }>(

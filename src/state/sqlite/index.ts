@@ -61,6 +61,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
       return {
         recorded: async () => ledger.recorded(),
         sentSince: async (since) => ledger.sentSince(since),
+        maybeDelivered: async () => ledger.maybeDelivered(),
         unfinishedResend: async () => ledger.unfinishedResend(),
         latestStamp: async () => ledger.latestStamp(),
         recordMany: async (entries) => {
