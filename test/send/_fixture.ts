@@ -74,6 +74,15 @@ export function sendEnv(smtpUrl?: string): NodeJS.ProcessEnv {
   return { ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ROLECAST_SECRET: 'test-signing-secret-0123456789abcdef' };
 }
 
+/**
+ * Sends the fixture's issue to its readers over the SMTP server at `url`, through the library,
+ * imported when called: a test file that mocks part of the send gets its own mocked copy.
+ */
+export async function sendFixtureTo(f: SendFixture, url: string) {
+  const { sendIssue } = await import('../../src/send/index.js');
+  return sendIssue({ issueDir: f.issueDir, subscribersFile: f.subscribersFile, cwd: f.dir, env: sendEnv(url) });
+}
+
 /** The addresses the fixture's plan mails (active, with a summary for their roles), sorted. */
 export async function eligible(f: SendFixture): Promise<string[]> {
   const project = await f.load();

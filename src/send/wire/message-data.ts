@@ -67,6 +67,13 @@ export const deliverMessage = (
           connection.close();
           return callback(earlyReplyError(reply));
         }
+        // Lines of one reply carry one code (RFC 5321 4.2.1); nodemailer reads only the first, so
+        // "250-queued" then "550 refused" would record a refused message as taken. Such a reply
+        // cannot say whether the server has it: the message is deferred, the connection dropped.
+        if (mixedCodes(reply)) {
+          step.outOfStep = true;
+          return callback(outOfStepError(reply));
+        }
         internals._actionSMTPStream!.call(connection, reply, callback);
         // More replies already in than commands waiting for them: the server spoke out of turn,
         // and the next message's commands would be answered with replies meant for others.
@@ -135,6 +142,15 @@ export const deliverMessage = (
     // Read as the envelope went out (send writes it at once), before any reply.
     step.pipelined ??= (internals as { _envelope?: { pipelined?: boolean } })._envelope?.pipelined === true;
   });
+
+/** Whether the lines of a multi-line reply start with more than one reply code. */
+function mixedCodes(reply: string): boolean {
+  const codes = reply
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => /^\s*(\d{3})/.exec(line)?.[1]);
+  return codes.some((code) => code !== codes[0]);
+}
 
 /** A 2xx read as the reply to a message none of which was written: nothing was taken. */
 function acceptedUnsent(reply: string): Error {
