@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { lstatSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { canonicalAddress } from '../address.js';
 import { damagedJournalError, journalFiles, journalLocations } from './journal.js';
 import {
@@ -9,7 +9,7 @@ import {
   journalTailEmpty,
   readJournalTail,
 } from './journal-tail.js';
-import { type FolderListing, listedFolder } from './listed-folder.js';
+import { listedFolder } from './listed-folder.js';
 import { linkHops } from './state-file.js';
 
 /**
@@ -31,12 +31,10 @@ export function journaledAddresses(
   stateFile: string,
   options: { stopOnDamage?: boolean } = {},
 ): (email: string) => string | undefined {
-  const listings = new Map<string, FolderListing>();
+  const listings = new Map<string, () => readonly string[]>();
   // Each folder is looked at once a look: a folder listed again sends the look to find the journals
   // anew, which would otherwise stat and list it a second time (every look, for a tick after a change).
   const thisLook = new Map<string, readonly string[]>();
-  // Of those, the folders whose names this look knows whole (their listing did not fail).
-  const wholeNow = new Set<string>();
   const namesIn = (folder: string) => {
     const seenNow = thisLook.get(folder);
     if (seenNow) return seenNow;
@@ -47,13 +45,13 @@ export function journaledAddresses(
     }
     const names = list();
     thisLook.set(folder, names);
-    if (list.complete) wholeNow.add(folder);
     return names;
   };
   // Where the journals are, found again when a folder on the link path was listed again.
   let folders: string[] = [];
   let listed: (readonly string[])[] = [];
-  let files: { file: string; folder: string; name: string }[] = [];
+  // With each file, the listing of its folder under which a stat last found it missing.
+  let files: { file: string; folder: string; missingUnder?: readonly string[] | undefined }[] = [];
   let seen = '';
   // Each journal file as read so far: a file that only grew is read from where the last look stopped.
   let tails = new Map<string, JournalTail>();
@@ -68,25 +66,29 @@ export function journaledAddresses(
     // so one is seen even while the folder cannot be listed.
     const journals = journalLocations(stateFile, hops.at(-1));
     files = journalFiles(journals, (folder) => names.get(folder) ?? [])
-      .filter(
-        (file) => journals.includes(file) || names.get(dirname(file))?.includes(file.slice(dirname(file).length + 1)),
-      )
-      .map((file) => ({ file, folder: dirname(file), name: file.slice(dirname(file).length + 1) }));
+      .filter((file) => journals.includes(file) || names.get(dirname(file))?.includes(basename(file)))
+      .map((file) => ({ file, folder: dirname(file) }));
   };
   return (email) => {
     thisLook.clear();
-    wholeNow.clear();
     // The same listing hands back the same array: any other means the folder was listed again.
     if (folders.length === 0 || folders.some((folder, i) => namesIn(folder) !== listed[i])) locate();
     let signature = '';
     const present: string[] = [];
-    for (const { file, folder, name } of files) {
-      // Not in its folder's names as they stand now (listed now, or unchanged since a listing):
-      // making it would have moved the folder, so no stat can find it. Almost every look, as a
-      // journal is applied and removed within a second of being made.
-      if (wholeNow.has(folder) && !thisLook.get(folder)?.includes(name)) continue;
+    for (const entry of files) {
+      const { file, folder } = entry;
+      // Found missing by a stat since its folder was last listed: making it would have moved the
+      // folder, which would have been listed again, so no stat can find it. Almost every look, as a
+      // journal is applied and removed within a second of being made. The name is not looked for in
+      // the listing: a file system may list it spelt otherwise (decomposed, in another case) than
+      // the path that opens it. A listing that failed is never handed back again, so a journal is
+      // then stat'ed at every look.
+      const listing = thisLook.get(folder);
+      if (listing !== undefined && entry.missingUnder === listing) continue;
       // Missing (applied by a replay meanwhile): told without an exception.
       const found = statSync(file, { throwIfNoEntry: false });
+      // A link there to a file not made yet is looked at every time: making it moves another folder.
+      entry.missingUnder = found || lstatSync(file, { throwIfNoEntry: false }) ? undefined : listing;
       if (!found) continue;
       signature += `${file}\u0000${found.size}\u0000${found.mtimeMs}\u0000${found.ino}\n`;
       present.push(file);

@@ -9,16 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
  * while its timestamps were first seen, or stand, less than a tick of the coarsest clock they may
  * come from before the last listing; after that, any later change shows in them.
  */
-export interface FolderListing {
-  (): readonly string[];
-  /**
-   * Whether the names the last call handed back are all the folder holds now: a name they lack is
-   * not there. False when that listing failed (its names say nothing).
-   */
-  readonly complete: boolean;
-}
-
-export function listedFolder(folder: string): FolderListing {
+export function listedFolder(folder: string): () => readonly string[] {
   let names: readonly string[] = [];
   // The folder's identity and timestamps as last seen, and when (this process's clock) they were
   // first seen so. Compared field by field: this runs before every message, and building a string
@@ -30,10 +21,8 @@ export function listedFolder(folder: string): FolderListing {
   let firstSeenAt = Number.NEGATIVE_INFINITY;
   // Whether the last listing can be trusted until the timestamps move.
   let settled = false;
-  const state = { complete: false };
-  const list = () => {
+  return () => {
     const found = statSync(folder, { bigint: true, throwIfNoEntry: false });
-    state.complete = true;
     if (!found) {
       stamp = undefined;
       settled = false;
@@ -58,14 +47,12 @@ export function listedFolder(folder: string): FolderListing {
     if (settled && wall - changedAt >= tick) return names;
     const listing = listNames(folder);
     names = listing ?? [];
-    state.complete = listing !== undefined;
     // Taken after the stat above: a change since the timestamps were first seen, by a tick and more,
     // and by the wall clock as well as by this process's, gets timestamps of its own. A listing that
     // failed (too many open files, say) says nothing of what is there: it is tried again next time.
     settled = listing !== undefined && since - firstSeenAt >= tick && wall - changedAt >= tick;
     return names;
   };
-  return Object.defineProperty(list, 'complete', { get: () => state.complete }) as FolderListing;
 }
 
 /**
