@@ -38,9 +38,16 @@ const HEAD_BYTES = 4096;
 
 /**
  * `file` read again after it changed: only its new end when it grew from `known`, else whole.
- * Undefined when it is gone or no longer a file.
+ * Undefined when it is gone or no longer a file. With `unmoved` (its size, timestamps and inode
+ * number as when `known` was read, but within a tick of them, when another file or other lines may
+ * have taken its place without moving them), `known` is kept while the file still starts and ends
+ * its read lines as it did, and read whole again otherwise.
  */
-export function readJournalTail(file: string, known: JournalTail | undefined): JournalTail | undefined {
+export function readJournalTail(
+  file: string,
+  known: JournalTail | undefined,
+  unmoved = false,
+): JournalTail | undefined {
   let fd: number;
   try {
     // A fifo or a folder put there is no journal, and opening a fifo would wait for a writer.
@@ -53,7 +60,7 @@ export function readJournalTail(file: string, known: JournalTail | undefined): J
   try {
     const found = fstatSync(fd);
     if (!found.isFile()) return undefined;
-    const tail = known && grewFrom(fd, found, known) ? known : emptyTail(found.dev, found.ino);
+    const tail = known && grewFrom(fd, found, known, unmoved) ? known : emptyTail(found.dev, found.ino);
     const bytes = readAt(fd, tail.offset, found.size - tail.offset);
     const end = bytes.lastIndexOf(0x0a) + 1;
     if (end > 0) {
@@ -99,9 +106,15 @@ export function journalTailEmpty(tail: JournalTail): boolean {
   );
 }
 
-function grewFrom(fd: number, found: { dev: number; ino: number; size: number }, known: JournalTail): boolean {
+function grewFrom(
+  fd: number,
+  found: { dev: number; ino: number; size: number },
+  known: JournalTail,
+  orSameSize: boolean,
+): boolean {
+  if (found.dev !== known.dev || found.ino !== known.ino) return false;
   // No larger than read before yet changed: rewritten in place (an editor mending a line).
-  if (found.dev !== known.dev || found.ino !== known.ino || found.size <= known.size) return false;
+  if (orSameSize ? found.size < known.size : found.size <= known.size) return false;
   if (found.size < known.offset) return false;
   if (!readAt(fd, 0, known.head.length).equals(known.head)) return false;
   return readAt(fd, known.offset - known.lastLine.length, known.lastLine.length).equals(known.lastLine);

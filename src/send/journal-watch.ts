@@ -9,7 +9,7 @@ import {
   journalTailEmpty,
   readJournalTail,
 } from './journal-tail.js';
-import { listedFolder } from './listed-folder.js';
+import { lastChange, listedFolder } from './listed-folder.js';
 import { linkHops } from './state-file.js';
 
 /**
@@ -53,6 +53,12 @@ export function journaledAddresses(
   // With each file, the listing of its folder under which a stat last found it missing.
   let files: { file: string; folder: string; missingUnder?: readonly string[] | undefined }[] = [];
   let seen = '';
+  // Whether what was read holds until a journal's size, timestamps or inode number move: not while
+  // they lie within a tick of their clock of the read, or were first seen less than a tick before
+  // it, when another file (given a freed inode's number) or other lines of the same length may have
+  // taken its place leaving them as they were.
+  let settled = true;
+  let firstSeenAt = Number.NEGATIVE_INFINITY;
   // Each journal file as read so far: a file that only grew is read from where the last look stopped.
   let tails = new Map<string, JournalTail>();
   let damage: Error | undefined;
@@ -75,6 +81,10 @@ export function journaledAddresses(
     if (folders.length === 0 || folders.some((folder, i) => namesIn(folder) !== listed[i])) locate();
     let signature = '';
     const present: string[] = [];
+    const wall = Date.now();
+    const since = performance.now();
+    let changedAt = 0;
+    let tick = 0;
     for (const entry of files) {
       const { file, folder } = entry;
       // Found missing by a stat since its folder was last listed: making it would have moved the
@@ -86,18 +96,23 @@ export function journaledAddresses(
       const listing = thisLook.get(folder);
       if (listing !== undefined && entry.missingUnder === listing) continue;
       // Missing (applied by a replay meanwhile): told without an exception.
-      const found = statSync(file, { throwIfNoEntry: false });
+      const found = statSync(file, { bigint: true, throwIfNoEntry: false });
       // A link there to a file not made yet is looked at every time: making it moves another folder.
       entry.missingUnder = found || lstatSync(file, { throwIfNoEntry: false }) ? undefined : listing;
       if (!found) continue;
-      signature += `${file}\u0000${found.size}\u0000${found.mtimeMs}\u0000${found.ino}\n`;
+      signature += `${file}\u0000${found.size}\u0000${found.mtimeNs}\u0000${found.ctimeNs}\u0000${found.ino}\n`;
+      const last = lastChange(found);
+      changedAt = Math.max(changedAt, last.changedAt);
+      tick = Math.max(tick, last.tick);
       present.push(file);
     }
-    if (signature !== seen) {
+    if (signature !== seen || !settled) {
+      const unmoved = signature === seen;
+      if (!unmoved) firstSeenAt = since;
       // Only the files still there are kept: one gone and back is read whole again.
       const read = new Map<string, JournalTail>();
       for (const file of present) {
-        const tail = readJournalTail(file, tails.get(file));
+        const tail = readJournalTail(file, tails.get(file), unmoved);
         if (tail) read.set(file, tail);
       }
       tails = read;
@@ -110,6 +125,7 @@ export function journaledAddresses(
         }
       }
       seen = signature;
+      settled = since - firstSeenAt >= tick && wall - changedAt >= tick;
     }
     if (damage && options.stopOnDamage) throw damage;
     // By address, the reason of its first entry, as a replay keeps the first record.

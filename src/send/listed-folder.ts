@@ -38,9 +38,7 @@ export function listedFolder(folder: string): () => readonly string[] {
       stamp.ctimeNs !== found.ctimeNs
     ) {
       stamp = { dev: found.dev, ino: found.ino, mtimeNs: found.mtimeNs, ctimeNs: found.ctimeNs };
-      // A realtime clock set back to the timestamps' tick could give a later change the same ones.
-      changedAt = Math.max(Number(found.mtimeNs / 1_000_000n), Number(found.ctimeNs / 1_000_000n));
-      tick = tickOf(found.mtimeNs, found.ctimeNs);
+      ({ changedAt, tick } = lastChange(found));
       firstSeenAt = since;
       settled = false;
     }
@@ -53,6 +51,16 @@ export function listedFolder(folder: string): () => readonly string[] {
     settled = listing !== undefined && since - firstSeenAt >= tick && wall - changedAt >= tick;
     return names;
   };
+}
+
+/**
+ * When a file's timestamps say it last changed (milliseconds), and the longest tick of the clock
+ * they may come from: a change within that tick of them may have left them as they were.
+ */
+export function lastChange(found: { mtimeNs: bigint; ctimeNs: bigint }): { changedAt: number; tick: number } {
+  // A realtime clock set back to the timestamps' tick could give a later change the same ones.
+  const changedAt = Math.max(Number(found.mtimeNs / 1_000_000n), Number(found.ctimeNs / 1_000_000n));
+  return { changedAt, tick: tickOf(found.mtimeNs, found.ctimeNs) };
 }
 
 /**

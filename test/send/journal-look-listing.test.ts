@@ -15,6 +15,9 @@ const listed: string[] = [];
 const stated: string[] = [];
 // Timestamps handed back for a folder instead of its own: a change that left them as they were.
 const frozen = new Map<string, BigIntStats>();
+// A file's inode number and timestamps as a file system with whole-second timestamps gave them, put
+// over what this one says, in whichever form the stat asked for.
+const pinned = new Map<string, { ino: bigint; mtimeNs: bigint; ctimeNs: bigint }>();
 // Names listed decomposed, as macOS's HFS+ hands them back whatever form they were made in.
 let decomposing = false;
 
@@ -28,13 +31,23 @@ vi.mock('node:fs', async (importOriginal) => {
   const statSync = ((path: unknown, options?: StatSyncOptions) => {
     stated.push(String(path));
     const held = typeof path === 'string' ? frozen.get(path) : undefined;
-    return held ?? fs.statSync(path as string, options);
+    const found = held ?? fs.statSync(path as string, options);
+    const pin = typeof path === 'string' ? pinned.get(path) : undefined;
+    if (!pin || !found) return found;
+    const big = typeof found.ino === 'bigint';
+    const ms = (ns: bigint) => Number(ns / 1_000_000n);
+    return Object.assign(Object.create(Object.getPrototypeOf(found)), found, {
+      ino: big ? pin.ino : Number(pin.ino),
+      mtimeMs: big ? pin.mtimeNs / 1_000_000n : ms(pin.mtimeNs),
+      ctimeMs: big ? pin.ctimeNs / 1_000_000n : ms(pin.ctimeNs),
+      ...(big ? { mtimeNs: pin.mtimeNs, ctimeNs: pin.ctimeNs } : {}),
+    });
   }) as typeof fs.statSync;
   return { ...fs, default: { ...fs, readdirSync, statSync }, readdirSync, statSync };
 });
 
 vi.resetModules();
-const { statSync } = await import('node:fs');
+const { renameSync, statSync, unlinkSync: removeFile } = await import('node:fs');
 const { appendToJournal, journalPath } = await import('../../src/send/journal.js');
 const { journaledAddresses } = await import('../../src/send/journal-watch.js');
 
@@ -52,6 +65,7 @@ beforeEach(() => {
   listed.length = 0;
   stated.length = 0;
   frozen.clear();
+  pinned.clear();
   decomposing = false;
   vi.useFakeTimers({ toFake: ['Date', 'performance'] });
 });
@@ -132,6 +146,29 @@ describe('the look for journaled unsubscribes before each message', () => {
     // Made in the folder the link leads to: the state folder does not move.
     unsubscribe(stateFile, 'leaver@example.com');
     expect(journaled('leaver@example.com')).toBe('unsubscribe');
+  });
+
+  it('on a file system with whole-second timestamps, sees a journal applied and made again within the second that reused its inode number, at the same size', () => {
+    const journal = journalPath(stateFile);
+    const journaled = journaledAddresses(stateFile);
+    unsubscribe(stateFile, 'first@example.com');
+    const made = statSync(journal, { bigint: true })!;
+    const second = (made.mtimeNs / 1_000_000_000n) * 1_000_000_000n;
+    pinned.set(journal, { ino: made.ino, mtimeNs: second, ctimeNs: second });
+    expect(journaled('first@example.com')).toBe('unsubscribe');
+    // serve applies it (set aside, recorded, removed) and journals the next reader, an address as
+    // long, in the same second: the new file gets the freed inode's number.
+    const aside = `${journal}.replaying-1`;
+    renameSync(journal, aside);
+    removeFile(aside);
+    unsubscribe(stateFile, 'other@example.com');
+    expect(statSync(journal).size).toBe(Number(made.size));
+    expect(journaled('other@example.com')).toBe('unsubscribe');
+    // Still seen while the second lasts, and after.
+    expect(journaled('other@example.com')).toBe('unsubscribe');
+    vi.advanceTimersByTime(3_000);
+    expect(journaled('other@example.com')).toBe('unsubscribe');
+    expect(journaled('first@example.com')).toBeUndefined();
   });
 
   it('sees a journal made after a long quiet, at the next look', () => {

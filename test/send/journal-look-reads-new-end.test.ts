@@ -136,6 +136,23 @@ describe('a journal rewritten rather than grown', () => {
     expect(look('reader55@example.test')).toBeUndefined();
   });
 
+  it('is read whole again when written again in place at the same size, its modification time as it was', () => {
+    // Whole seconds, as a file system with whole-second timestamps keeps them.
+    const second = Math.floor(Date.now() / 1_000);
+    writeFileSync(journal, line('first@example.test'));
+    utimesSync(journal, second, second);
+    const look = journaledAddresses(stateFile);
+    expect(look('first@example.test')).toBe('unsubscribe');
+    const before = statSync(journal);
+    // Another address as long, within the second the file's modification time shows.
+    writeFileSync(journal, line('other@example.test'));
+    utimesSync(journal, second, second);
+    expect(statSync(journal).mtimeMs).toBe(before.mtimeMs);
+    expect(statSync(journal).size).toBe(before.size);
+    expect(look('other@example.test')).toBe('unsubscribe');
+    expect(look('first@example.test')).toBeUndefined();
+  });
+
   it('is read whole again when cut to nothing and written again', () => {
     writeFileSync(journal, readers(0, 5));
     const look = journaledAddresses(stateFile);
