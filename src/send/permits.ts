@@ -45,6 +45,29 @@ export function createPermits(size: number, onStarved: () => void): Permits {
   };
 }
 
+/**
+ * Permits shared by runs that overlap over the same connections (a worker's batches: the next one
+ * starts while the last messages of the current one are on the wire), so the bound holds over all
+ * of them. A connection waiting at its dot may wait for a row of any of those runs: each run joins
+ * with the flush of its own rows, and leaves once its rows are written.
+ */
+export interface SharedPermits extends Permits {
+  join(flush: () => void): () => void;
+}
+
+export function createSharedPermits(size: number): SharedPermits {
+  const flushes = new Set<() => void>();
+  const permits = createPermits(size, () => {
+    for (const flush of flushes) flush();
+  });
+  return Object.assign(permits, {
+    join(flush: () => void) {
+      flushes.add(flush);
+      return () => void flushes.delete(flush);
+    },
+  });
+}
+
 /** What a transport asks before writing a message's terminating dot (see DotGate in wire/pool.ts). */
 export interface MessageGate {
   request(go: (granted: boolean) => void): void;

@@ -1,5 +1,6 @@
 import type { SendMailOptions } from 'nodemailer';
 import type { LedgerEntry } from '../state/contract.js';
+import type { SharedPermits } from './permits.js';
 import type { Clock, RateLimiter } from './rate-limit.js';
 import type { RecorderOptions } from './recorder.js';
 import type { DeliveryFailure } from './retry.js';
@@ -62,6 +63,8 @@ export interface RunOptions {
   random?: () => number;
   /** This many identical permanent refusals in a row, with nothing accepted between, abort the run. */
   sameRefusalLimit?: number;
+  /** Commit permits shared by runs over the same connections (a worker's batches); default the run's own. */
+  permits?: SharedPermits | undefined;
   /** Whether a message was accepted yet, shared by runs that make up one send (a worker's batches). */
   accepted?: { any: boolean };
   /** Only throttling replies and nothing accepted for this long stop the run (THROTTLED_OUT_MS). */

@@ -64,7 +64,8 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   const accepted = options.accepted ?? { any: false };
   let refusedBeforeAny = 0;
 
-  const permits = createPermits(Math.max(1, options.concurrency), () => recorder.flush());
+  const permits = options.permits ?? createPermits(Math.max(1, options.concurrency), () => recorder.flush());
+  const leave = options.permits?.join(() => recorder.flush());
   const recorder = createRecorder(
     options.ledger,
     { concurrency: Math.max(1, options.concurrency), ...options.batch },
@@ -212,10 +213,12 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     await settle(job, { status: 'deferred', attempts: attempts ?? 0, failure });
   if (crash) {
     await recorder.drain();
+    leave?.();
     throw crash.error;
   }
   await releaseStreak('failed');
   await recorder.drain();
+  leave?.();
   return { stopped, aborted, halted, greylisted: greylisted.size };
 }
 

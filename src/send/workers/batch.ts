@@ -7,6 +7,7 @@ import type { LedgerEntry } from '../../state/contract.js';
 import type { ClaimedItem, ItemOutcome } from '../../state/postgres/queue.js';
 import { buildFor } from '../compose.js';
 import { messageIdFor } from '../message.js';
+import type { SharedPermits } from '../permits.js';
 import { segmentRoles, suppressedKind } from '../plan.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { Halted, ReportBuilder } from '../report.js';
@@ -55,6 +56,8 @@ export interface BatchContext {
    * recorder.ts) and resolves once they are committed; rejects when the database refused them.
    */
   recordNow?: ((outcomes: ItemOutcome[]) => Promise<void>) | undefined;
+  /** The worker's commit permits, shared by its batches in flight (see SharedPermits). */
+  permits?: SharedPermits | undefined;
   /** A reader of this batch was the first the server greylisted in it (the worker says so once). */
   onGreylisted?: ((failure: DeliveryFailure, retryMs: number) => void) | undefined;
 }
@@ -175,6 +178,7 @@ export async function sendBatch(
     },
     signal: context.signal,
     accepted: context.accepted,
+    permits: context.permits,
     // A greylisted reader waits minutes: back to the plan with a time, so no lease is held meanwhile
     // and any worker (this one included) takes them then; one claim at a time, as for any item.
     handBack(job, tries, retryMs) {

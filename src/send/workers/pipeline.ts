@@ -1,6 +1,7 @@
 import { append } from '../../append.js';
 import { RolecastError } from '../../errors.js';
 import type { ClaimedItem, ItemOutcome, SendQueue } from '../../state/postgres/queue.js';
+import { createSharedPermits } from '../permits.js';
 import type { Unrecorded } from '../run.js';
 import type { BatchContext, BatchResult } from './batch.js';
 import { sendBatch } from './batch.js';
@@ -22,7 +23,7 @@ export interface PipelineOptions {
   /** Leases held at once: the claimed items whose outcomes are not recorded yet, over every batch in flight. */
   window: number;
   /** What every batch shares; `signal` and `onExhausted` are the pipeline's. */
-  batch: Omit<BatchContext, 'signal' | 'onExhausted' | 'isLost' | 'recordEarly'>;
+  batch: Omit<BatchContext, 'signal' | 'onExhausted' | 'isLost' | 'recordEarly' | 'recordNow' | 'permits'>;
   isLost(seq: number): boolean;
   signal?: AbortSignal | undefined;
   /** Seqs of the items claimed and not recorded yet, for the heartbeat's check of lost leases. */
@@ -64,6 +65,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   // Claims and progress wait out a database that went away, as outcome writes do.
   const patiently = <T>(call: () => Promise<T>) => withRetries(call, [], patience, options.log, signal);
   const out: PipelineResult = { takenOver: 0, lost: 0, unrecorded: [], unrecordedSeqs: [] };
+  // One connection's next final dot waits for its message's row, whichever batch either belongs to.
+  const permits = createSharedPermits(Math.max(1, options.batch.concurrency ?? 1));
   let leased = 0;
   let feeding = false;
   let active = 0;
@@ -139,6 +142,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ...options.batch,
       isLost: (seq) => heldBy.get(seq) !== batchMark || options.isLost(seq),
       signal,
+      permits,
       // Written in turn with every other batch's outcomes, ahead of the rest of this one's.
       recordEarly(outcomes) {
         writes = writes.then(() => record(outcomes)).then(() => {});
