@@ -357,6 +357,11 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     log(
       `worker pid ${worker.pid} on ${worker.host}: ${t.sent} sent, ${t.failed} failed, ${t.deferred} deferred of the plan's ${opened.plan.items}; ${totals.takenOver} taken over from a worker whose lease ran out; ${trips} database round trips (${(trips / Math.max(1, t.sent + t.failed + t.deferred)).toFixed(3)} per message)`,
     );
+    // As a single send says when it takes over the lock of a killed one (see leftLockNote).
+    if (totals.takenOver > 0)
+      log(
+        `notice: ${totals.takenOver} reader(s) were taken over from a worker that stopped without finishing them (killed, its host went down, or held up past its lease): a message it had handed to the server and not recorded yet, at most one a connection of it, may have been sent again now, with the same Message-ID`,
+      );
     if (totals.lost > 0)
       log(
         `warning: this worker lost the lease on ${totals.lost} item(s) before recording them (it was too slow to renew); another worker may have sent those readers a second copy`,

@@ -57,6 +57,13 @@ describePostgres('send workers killed with SIGKILL, then run again', { timeout: 
 
     const again = await start().done;
     expect(again.code, again.stderr).toBe(0);
+    // It says a message the killed worker had in flight may have gone out again.
+    expect(again.stderr).toMatch(
+      /notice: \d+ reader\(s\) were taken over from a worker that stopped without finishing them/,
+    );
+    expect(again.stderr).toContain(
+      'at most one a connection of it, may have been sent again now, with the same Message-ID',
+    );
     await expectDone(sink, readers, [missed]);
   });
 
