@@ -138,6 +138,7 @@ export async function deliverJob(
       const { response } = await options.transport.send(mail, {
         request: (go) => gate.request(go),
         stillWanted: () => (job.suppressedNow ?? job.suppressedSince)?.() === undefined && job.stillOurs?.() !== false,
+        stillOurs: () => job.stillOurs?.() !== false,
         confirm: confirmSuppressions && (() => confirmSuppressions(options.signal)),
       });
       options.limiter.accepted?.();

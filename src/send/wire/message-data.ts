@@ -1,7 +1,7 @@
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { UNSURE_AFTER_DOT } from '../retry.js';
 import type { ConnectionInternals, DotGate, WireEnvelope } from './pool-contract.js';
-import { earlyReplyError, outOfStepError, withhold } from './session-steps.js';
+import { earlyReplyError, outOfStepError, withdraw, withhold } from './session-steps.js';
 
 /**
  * A message's data written on a connection of the pool: its buffers go to the socket as they are,
@@ -94,6 +94,7 @@ export const deliverMessage = (
         // The server said more after its 354 ("354 …" and "554 …" at once): it ended the message
         // before any of it went, so none of it is written (its lines would be read as commands).
         if (internals._responseQueue?.some((line) => String(line).trim() !== '')) return;
+        if (gate?.stillOurs?.() === false) return withdraw(connection, reject);
         step.wrote = true;
         // One copy into one write: cheaper than a writev of a few dozen small pieces. Strings
         // (the header block) are encoded straight into it, not into buffers of their own first.
@@ -113,6 +114,7 @@ export const deliverMessage = (
         gate.request((granted) => {
           if (!later) now = granted;
           else if (!granted) withhold(connection, reject);
+          else if (gate.stillOurs?.() === false) withdraw(connection, reject);
           // A connection lost meanwhile already failed the send with its own error.
           else if (!internals._destroyed) {
             internals._socket!.write(out.subarray(at));

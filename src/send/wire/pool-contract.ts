@@ -17,6 +17,13 @@ export interface DotGate {
    */
   stillWanted?(): boolean;
   /**
+   * Asked again once the envelope was answered, right before the data goes and before a dot held
+   * for a permit: a send worker stopped meanwhile (a suspended machine, a long pause) past its lease
+   * may have had the reader taken over and mailed by another. `false`: the data is withheld (no dot,
+   * so nothing is taken) and the send fails with `MESSAGE_WITHDRAWN`.
+   */
+  stillOurs?(): boolean;
+  /**
    * Resolves once the suppression list was read afresh (see LateSuppressions.confirm), awaited
    * before `stillWanted` when the message waited for its connection (behind other messages, or for
    * one to open and log in): what was committed during that wait is then seen too.

@@ -1,5 +1,6 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { UNSURE_AFTER_DOT } from '../retry.js';
+import { withdrawn } from './pool-contract.js';
 
 // The steps of an SMTP session the wire pool takes beside sending: quitting, resetting, giving up a message.
 
@@ -35,6 +36,12 @@ export function withhold(connection: SMTPConnection, reject: (error: Error) => v
       code: 'EWITHHELD',
     }),
   );
+}
+
+/** Abandons a message whose reader is no longer this sender's (see DotGate.stillOurs): no dot, nothing taken. */
+export function withdraw(connection: SMTPConnection, reject: (error: Error) => void): void {
+  connection.close();
+  reject(withdrawn());
 }
 
 /**
