@@ -1,11 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { isLoopbackHost } from '../_loopback.js';
 import type { Environment } from '../config/env.js';
 import { RolecastError } from '../errors.js';
 import { EDITOR_VARIANT_ID } from '../group/index.js';
 import { email as emailSchema } from '../model/_fields.js';
+import { lockIssuesFolder } from '../pool/new-lock.js';
 import { defaultCompile } from '../send/compose.js';
 import { sendTestMessage, testTransport } from '../send/test-send.js';
 import { listCandidates } from './candidates.js';
@@ -67,12 +69,25 @@ async function edit(response: ServerResponse, body: unknown, ctx: WriteContext):
   if (!snapshot?.ok)
     return reply(response, 503, { error: 'the issue has not rendered yet: fix the problems shown first' });
   const { config, issue, taxonomy } = snapshot.project;
-  const outcome = await ctx.writer.apply(request.data.version, request.data.edit, async () => ({
-    candidates: (await listCandidates(config, issue.dir, [], ctx.cwd)).map((c) => c.path),
-    roles: [...taxonomy.roles.map((r) => r.name), ...issue.summaries.flatMap((s) => s.roles)],
-    taxonomyRoles: taxonomy.roles.map((r) => r.name),
-    canonical: (role: string) => taxonomy.lookup(role) ?? role,
-  }));
+  const write = () =>
+    ctx.writer.apply(request.data.version, request.data.edit, async () => ({
+      candidates: (await listCandidates(config, issue.dir, [], ctx.cwd)).map((c) => c.path),
+      roles: [...taxonomy.roles.map((r) => r.name), ...issue.summaries.flatMap((s) => s.roles)],
+      taxonomyRoles: taxonomy.roles.map((r) => r.name),
+      canonical: (role: string) => taxonomy.lookup(role) ?? role,
+    }));
+  let outcome: Awaited<ReturnType<typeof write>>;
+  try {
+    // An included pool entry is one a `rolecast new` running now could pick too: both take the
+    // lock of the issues folder, so the entry goes to one issue, and the other sees it is taken.
+    outcome = request.data.edit.op === 'include' ? await underNewLock(issue.dir, ctx, write) : await write();
+  } catch (error) {
+    if (!(error instanceof RolecastError)) throw error;
+    ctx.log(`edit not saved: ${error.message}`);
+    return reply(response, 409, {
+      error: `Not saved: ${error.message}. Include it again once that run has written its issue.`,
+    });
+  }
   if (outcome.kind === 'conflict') {
     ctx.log('edit refused: issue.json changed on disk since the page was loaded');
     return reply(response, 409, {
@@ -88,6 +103,14 @@ async function edit(response: ServerResponse, body: unknown, ctx: WriteContext):
   }
   if (outcome.changed) ctx.log(`issue.json written from the editor panel (${request.data.edit.op})`);
   return reply(response, 200, { version: outcome.version, changed: outcome.changed });
+}
+
+async function underNewLock<T>(issueDir: string, ctx: WriteContext, write: () => Promise<T>): Promise<T> {
+  const lock = await lockIssuesFolder(dirname(resolve(ctx.cwd, issueDir)), {
+    cwd: ctx.cwd,
+    onWait: (line) => ctx.log(line),
+  });
+  return write().finally(() => lock.release());
 }
 
 async function testSend(response: ServerResponse, body: unknown, ctx: WriteContext): Promise<void> {
