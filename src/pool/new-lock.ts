@@ -50,11 +50,15 @@ export async function lockIssuesFolder(issuesDir: string, options: IssuesLockOpt
   const waitMs = options.waitMs ?? NEW_LOCK_WAIT_MS;
   const deadline = Date.now() + waitMs;
   let told = false;
+  let takeOvers = 0;
   for (;;) {
     const inTheWay = await tryLock(file, text);
     if (!inTheWay) break;
     const { held, holder } = inTheWay;
     if (held !== undefined && holder && isStale(holder)) {
+      // A lock the folder will not let us move (another user's, under a sticky bit; immutable)
+      // stays stale however often it is tried: say so rather than spin past the wait's bound.
+      if (takeOvers++ >= 3) throw leftError(file, options.cwd, holder);
       await takeOverStale(file, held);
       continue;
     }
@@ -92,6 +96,15 @@ function who(holder: LockRow | undefined): string {
   return holder
     ? `pid ${holder.pid} on ${holder.host}, started ${holder.started_at}`
     : 'its lock file does not say who';
+}
+
+function leftError(file: string, cwd: string, holder: LockRow): RolecastError {
+  const shown = displayPath(file, cwd);
+  return new RolecastError(
+    'E_LOCKED',
+    `a rolecast new that is gone (${who(holder)}) left ${shown}, which could not be taken over`,
+    { hint: `no issue was written; delete ${shown} and run the command again` },
+  );
 }
 
 function lockedError(file: string, cwd: string, holder: LockRow | undefined, waitMs: number): RolecastError {
