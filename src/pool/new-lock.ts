@@ -47,14 +47,38 @@ export async function lockIssuesFolder(issuesDir: string, options: IssuesLockOpt
   const file = join(await realpath(issuesDir), NEW_LOCK);
   const row = newLockRow(() => new Date());
   const text = `${JSON.stringify(row)}\n`;
+  // Noted as ours before it is placed, and until it is gone: a lock naming this process with a
+  // token not noted counts as an earlier process's, and another taker in this process (two saves
+  // in the preview at once) would take it over while it is placed or released.
+  noteHeld(row.token, true);
+  try {
+    await placeIssuesLock(file, text, options);
+  } catch (error) {
+    noteHeld(row.token, false);
+    throw error;
+  }
+  return {
+    async release() {
+      // Only our own lock: never one a later run took over after ours was judged stale.
+      const now = await readFile(file, 'utf8').catch(() => undefined);
+      if (now === text) await rm(file, { force: true });
+      noteHeld(row.token, false);
+    },
+  };
+}
+
+/** Places the lock, waiting for a live holder and taking over a stale one, within the wait's bound. */
+async function placeIssuesLock(file: string, text: string, options: IssuesLockOptions): Promise<void> {
   const waitMs = options.waitMs ?? NEW_LOCK_WAIT_MS;
   const deadline = Date.now() + waitMs;
   let told = false;
   let takeOvers = 0;
   for (;;) {
     const inTheWay = await tryLock(file, text);
-    if (!inTheWay) break;
+    if (!inTheWay) return;
     const { held, holder } = inTheWay;
+    // Our own text (its token is ours alone): a link on a network mount made, then answered EEXIST.
+    if (held === text) return;
     if (held !== undefined && holder && isStale(holder)) {
       // A lock the folder will not let us move (another user's, under a sticky bit; immutable)
       // stays stale however often it is tried: say so rather than spin past the wait's bound.
@@ -75,15 +99,6 @@ export async function lockIssuesFolder(issuesDir: string, options: IssuesLockOpt
       });
     });
   }
-  noteHeld(row.token, true);
-  return {
-    async release() {
-      noteHeld(row.token, false);
-      // Only our own lock: never one a later run took over after ours was judged stale.
-      const now = await readFile(file, 'utf8').catch(() => undefined);
-      if (now === text) await rm(file, { force: true });
-    },
-  };
 }
 
 function isStale(holder: LockRow): boolean {
