@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { LockRow } from './send/lock.js';
 import { diskFullOr } from './write-whole.js';
 
@@ -9,22 +9,38 @@ import { diskFullOr } from './write-whole.js';
  * issues folder).
  */
 
-/** The lock found in the way: its text (undefined when gone since, or unreadable) and the holder it names. */
+/**
+ * The lock found in the way: its text (undefined when gone since, or unreadable), the holder it
+ * names, and how long it has been in place by the file system's own clock (the lock's time against
+ * that of a file just made beside it), which a clock set wrong on either host does not change.
+ */
 export interface LockInTheWay {
   held: string | undefined;
   holder: LockRow | undefined;
+  ageMs: number | undefined;
 }
 
 /** Places the lock: undefined once it is ours, else the lock another process holds. */
 export async function tryLock(file: string, text: string): Promise<LockInTheWay | undefined> {
+  let now: number | undefined;
   try {
-    await placeLock(file, text);
+    await placeLock(file, text, (madeAt) => {
+      now = madeAt;
+    });
     return undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const held = await readFile(file, 'utf8').catch(() => undefined);
-  return { held, holder: held === undefined ? undefined : parseLockRow(held) };
+  const placedAt = await stat(file).then(
+    (s) => s.mtimeMs,
+    () => undefined,
+  );
+  return {
+    held,
+    holder: held === undefined ? undefined : parseLockRow(held),
+    ageMs: now === undefined || placedAt === undefined ? undefined : now - placedAt,
+  };
 }
 
 /**
@@ -33,10 +49,11 @@ export async function tryLock(file: string, text: string): Promise<LockInTheWay 
  * two found it empty and was refused with "does not say who", told to delete a lock that was live.
  * Where the file system makes no links, the lock is created and written as before.
  */
-async function placeLock(file: string, text: string): Promise<void> {
+async function placeLock(file: string, text: string, made: (at: number) => void): Promise<void> {
   const partial = `${file}.${randomUUID()}.tmp`;
   try {
     await writeFile(partial, text, { flag: 'wx' });
+    made((await stat(partial)).mtimeMs);
     await link(partial, file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -76,10 +76,10 @@ async function placeIssuesLock(file: string, text: string, options: IssuesLockOp
   for (;;) {
     const inTheWay = await tryLock(file, text);
     if (!inTheWay) return;
-    const { held, holder } = inTheWay;
+    const { held, holder, ageMs } = inTheWay;
     // Our own text (its token is ours alone): a link on a network mount made, then answered EEXIST.
     if (held === text) return;
-    if (held !== undefined && holder && isStale(holder)) {
+    if (held !== undefined && holder && isStale(holder, ageMs)) {
       // A lock the folder will not let us move (another user's, under a sticky bit; immutable)
       // stays stale however often it is tried: say so rather than spin past the wait's bound.
       if (takeOvers++ >= 3) throw leftError(file, options.cwd, holder);
@@ -101,10 +101,13 @@ async function placeIssuesLock(file: string, text: string, options: IssuesLockOp
   }
 }
 
-function isStale(holder: LockRow): boolean {
+/**
+ * Another host's lock is judged by how long it has been in place by the file system's clock, not
+ * by the start time it names: that host's clock an hour behind this one's made a live lock stale.
+ */
+function isStale(holder: LockRow, ageMs: number | undefined): boolean {
   if (holder.host === hostname()) return !heldOnThisHost(holder);
-  const started = Date.parse(holder.started_at);
-  return Number.isFinite(started) && Date.now() - started > REMOTE_STALE_MS;
+  return ageMs !== undefined && ageMs > REMOTE_STALE_MS;
 }
 
 function who(holder: LockRow | undefined): string {

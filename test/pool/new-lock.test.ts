@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RolecastError } from '../../src/errors.js';
@@ -58,12 +58,28 @@ describe('the lock of the issues folder', () => {
     expect(refused).toMatchObject({ code: 'E_LOCKED' });
     expect((refused as RolecastError).hint).toContain('a run on another host cannot be checked from here');
 
-    await project.write('issues/.rolecast-new.lock', row(new Date(Date.now() - 2 * 3_600_000)));
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    await project.write('issues/.rolecast-new.lock', row(twoHoursAgo));
+    await utimes(project.path('issues/.rolecast-new.lock'), twoHoursAgo, twoHoursAgo);
     const lock = await lockIssuesFolder(project.path('issues'), { cwd: project.dir, waitMs: 300 });
     expect(JSON.parse(await readFile(project.path('issues/.rolecast-new.lock'), 'utf8'))).toMatchObject({
       pid: process.pid,
     });
     await lock.release();
     expect(existsSync(project.path('issues/.rolecast-new.lock'))).toBe(false);
+  });
+
+  it('keeps a lock another host placed just now, though its clock, an hour behind, dates it earlier', async () => {
+    project = (await poolProject()).project;
+    const behind = new Date(Date.now() - 2 * 3_600_000).toISOString();
+    const row = { pid: 4242, host: `not-${hostname()}`, token: 'elsewhere', started_at: behind, proc_start: null };
+    await project.write('issues/.rolecast-new.lock', `${JSON.stringify(row)}\n`);
+    const refused = await lockIssuesFolder(project.path('issues'), { cwd: project.dir, waitMs: 300 }).catch(
+      (error: RolecastError) => error,
+    );
+    expect(refused).toMatchObject({ code: 'E_LOCKED' });
+    expect(JSON.parse(await readFile(project.path('issues/.rolecast-new.lock'), 'utf8'))).toMatchObject({
+      token: 'elsewhere',
+    });
   });
 });
