@@ -70,7 +70,8 @@ export async function lockIssuesFolder(issuesDir: string, options: IssuesLockOpt
 /** Places the lock, waiting for a live holder and taking over a stale one, within the wait's bound. */
 async function placeIssuesLock(file: string, text: string, options: IssuesLockOptions): Promise<void> {
   const waitMs = options.waitMs ?? NEW_LOCK_WAIT_MS;
-  const deadline = Date.now() + waitMs;
+  // By the monotonic clock: the time of day set back while waiting must not stretch the wait.
+  const deadline = performance.now() + waitMs;
   let told = false;
   let takeOvers = 0;
   for (;;) {
@@ -86,7 +87,7 @@ async function placeIssuesLock(file: string, text: string, options: IssuesLockOp
       await takeOverStale(file, held);
       continue;
     }
-    if (Date.now() >= deadline) throw lockedError(file, options.cwd, holder, waitMs);
+    if (performance.now() >= deadline) throw lockedError(file, options.cwd, holder, waitMs);
     if (!told && held !== undefined) {
       options.onWait?.(
         `waiting for another rolecast new (${who(holder)}) to write its issue: ${displayPath(file, options.cwd)} is held`,
