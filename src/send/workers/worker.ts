@@ -27,6 +27,7 @@ import {
   resendGeneration,
   resumingResendLine,
 } from '../ledger.js';
+import { maybeDeliveredNote } from '../maybe-delivered.js';
 import { type DeliveryPlan, planDelivery } from '../plan.js';
 import type { SendReport } from '../report.js';
 import { haltedBy } from '../state-loss.js';
@@ -153,6 +154,9 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       });
     const startPlan = plannedWith(recordedAtStart);
     options.warn(startPlan, isSuppressed, planReaders);
+    // Readers an earlier run may have reached already: named, as by one sender, before anything is sent.
+    const sentAgain = maybeDeliveredNote(await ledger.maybeDelivered(), startPlan.sending, false);
+    if (sentAgain) log(sentAgain);
     const { fingerprint, audience } = planFingerprint(planned, readers, options);
     // Checked while the issue renders, awaited before anything is claimed. No more connections
     // opened ahead than messages are left for all workers: this one claims at most those.
