@@ -184,8 +184,10 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
 
     await refuseWhileLocked(pool, issue.id, options.breakLock);
     // Who got what, for `rolecast report` (the ledger holds only a variant id per reader), and each
-    // role set's `?v=` decision: recorded once this worker may send, before it claims anything.
-    await store.recordLayout(issue.id, issueLayout(audience.variants, issue.summaries), options.now());
+    // role set's `?v=` decision: recorded once this worker may send, before it claims anything, by a
+    // run that mails readers. A trial to the outbox reaches nobody, perhaps from a list of its own.
+    if (mode === 'smtp')
+      await store.recordLayout(issue.id, issueLayout(audience.variants, issue.summaries), options.now());
     const worker = {
       id: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
       host: hostname(),
