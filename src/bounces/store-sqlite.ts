@@ -1,4 +1,5 @@
 import { canonicalAddress } from '../address.js';
+import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { appendToJournal, type JournalEntry, journalPath } from '../send/journal.js';
 import { isSuppressed as isSuppressedInState, type StateDb } from '../send/store.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
@@ -28,7 +29,19 @@ function hasBounceTable(db: StateDb): boolean {
  * returns a settled promise. A transaction is BEGIN IMMEDIATE … COMMIT around the awaited work,
  * queued so two (two webhook calls at once) never overlap on the one connection.
  */
-export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } = {}): BounceStore {
+export function sqliteBounceStore(
+  db: StateDb,
+  options: {
+    readonly?: boolean;
+    /**
+     * `serve`: how long a write waits for the lock a send holds while it writes its ledger, ms.
+     * Answered 503 at once, a complaint waited for the provider's retry a minute later, while the
+     * send mailed its reader; past the wait, a suppression goes to the journal, which a send reads
+     * before each message (a soft bounce is still answered 503).
+     */
+    busyWaitMs?: number;
+  } = {},
+): BounceStore {
   if (!options.readonly) ensureBounceSchema(db);
   const present = () => options.readonly !== true || hasBounceTable(db);
   let queue: Promise<unknown> = Promise.resolve();
@@ -72,11 +85,12 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
           ),
         );
       try {
-        db.exec('BEGIN IMMEDIATE');
+        await beginWaiting(db, options.busyWaitMs);
         return await commitOrRollback(db, work);
       } catch (error) {
-        // Busy: a retry soon finds it free, so the call is answered 503.
-        if (!isWriteRefused(error)) throw error;
+        // Busy without a wait: a retry soon finds it free, so the call is answered 503. Busy past
+        // `busyWaitMs`: journaled as a refused write is, so a send holding the file reads it at once.
+        if (!isWriteRefused(error) && !(options.busyWaitMs !== undefined && isSqliteBusy(error))) throw error;
         return journalInstead(work, () => error as Error);
       }
     };
@@ -179,6 +193,21 @@ export function sqliteBounceStore(db: StateDb, options: { readonly?: boolean } =
       return mapping.issueBounceCounts(sent, bounced);
     },
   };
+}
+
+/** BEGIN IMMEDIATE, tried again while another connection holds the lock, for up to `waitMs`. */
+async function beginWaiting(db: StateDb, waitMs: number | undefined): Promise<void> {
+  const deadline = performance.now() + (waitMs ?? 0);
+  for (let pause = 25; ; pause = Math.min(pause * 2, 250)) {
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      return;
+    } catch (error) {
+      const left = deadline - performance.now();
+      if (!isSqliteBusy(error) || left <= 0) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+    }
+  }
 }
 
 const REFUSED_WRITE = /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|PERM)/;

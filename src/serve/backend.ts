@@ -14,7 +14,7 @@ import { sqliteSubscriberStore } from '../store/sqlite.js';
 import type { SubscriberStore } from '../store/types.js';
 import { SERVE_MIGRATIONS } from './postgres-schema.js';
 import { type LimiterFactory, postgresLimiters } from './readers/rate-limit-postgres.js';
-import { type SuppressionList, stateSuppressionList } from './suppressions.js';
+import { DEFAULT_WRITE_WAIT_MS, type SuppressionList, stateSuppressionList } from './suppressions.js';
 import { postgresSuppressionList } from './suppressions-postgres.js';
 import { postgresTokenBindings, type TokenBindings } from './webhooks/tokens.js';
 
@@ -56,7 +56,7 @@ export async function openServeBackend(location: StateLocation, options: ServeBa
       store: settlingAfterEach(db, sqliteSubscriberStore(db), moved),
       suppressions: settlingAfterEach(db, stateSuppressionList(db), moved),
       analytics: sqliteAnalyticsStore(db),
-      bounces: settlingAfterEach(db, sqliteBounceStore(db), moved),
+      bounces: settlingAfterEach(db, sqliteBounceStore(db, { busyWaitMs: DEFAULT_WRITE_WAIT_MS }), moved),
       limiters: undefined,
       tokenBindings: undefined,
       close: async () => closeStateDb(db, moved),

@@ -45,7 +45,7 @@ export function webhookServeOverState(secret: string): WebhookServe {
         replayIntervalMs: 60_000,
         log,
         webhooks: createWebhookHandler({
-          store: sqliteBounceStore(harness.db),
+          store: sqliteBounceStore(harness.db, { busyWaitMs: 2000 }),
           secrets: {
             snsTopicArns: [],
             postmarkAuth: POSTMARK_AUTH,
