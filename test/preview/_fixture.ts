@@ -18,12 +18,19 @@ export interface PreviewFixture {
  * its last lines printed when a test fails, since a browser timeout alone says little.
  */
 export async function startFixture(
-  options: { files?: Record<string, string>; subscribers?: string | false; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    files?: Record<string, string>;
+    subscribers?: string | false;
+    env?: NodeJS.ProcessEnv;
+    /** Runs on the project before the preview starts: files that are not text (a state file). */
+    prepare?: (project: TempProject) => void | Promise<void>;
+  } = {},
 ): Promise<PreviewFixture> {
   const project = await tempProject({ withExample: true, files: options.files ?? {} });
   const logs: string[] = [];
   let preview: PreviewServer;
   try {
+    await options.prepare?.(project);
     preview = await startPreview({
       issueDir: ISSUE_DIR,
       subscribersFile: options.subscribers === false ? undefined : (options.subscribers ?? SUBSCRIBERS),
