@@ -3,7 +3,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { EXIT, RolecastError } from '../errors.js';
-import { walDamage, walLoss } from './wal-check.js';
+import { foreignLog } from './log-origin.js';
+import { type LogRead, readLog, walDamage, walLoss } from './wal-check.js';
 
 /**
  * How a state file is judged before anything trusts it. A damaged file (not SQLite, corrupt,
@@ -211,13 +212,36 @@ export function assertStateFileKind(file: string): 'file' | 'missing' {
  */
 export function assertLogSound(file: string): void {
   assertLogWhole(file);
-  const wal = `${sqlitePath(file)}-wal`;
-  if (!walDamage(wal)) return;
-  const damage = walDamage(wal);
-  if (!damage) return;
-  throw stateDamaged(
-    file,
-    `its write-ahead log ${wal} has a bad frame (${damage.frame}) followed by ${damage.dropped} more, which SQLite would drop without a word: messages recorded there would read as never sent`,
+  const path = sqlitePath(file);
+  const wal = `${path}-wal`;
+  const log = readLog(wal);
+  if (!log) return;
+  if (log.damage) {
+    const damage = walDamage(wal);
+    if (!damage) return;
+    throw stateDamaged(
+      file,
+      `its write-ahead log ${wal} has a bad frame (${damage.frame}) followed by ${damage.dropped} more, which SQLite would drop without a word: messages recorded there would read as never sent`,
+    );
+  }
+  assertLogOfThisFile(file, path, wal, log);
+}
+
+/**
+ * Refuses a log written for another state file (see log-origin.ts), read twice like the damage
+ * above: a `serve` writing meanwhile may have copied the log into the file under the first read.
+ */
+function assertLogOfThisFile(file: string, path: string, wal: string, log: LogRead): void {
+  if (!foreignLog(path, wal, log)) return;
+  const again = readLog(wal);
+  const foreign = again && foreignLog(path, wal, again);
+  if (!foreign) return;
+  throw new RolecastError(
+    'E_STATE_DAMAGED',
+    `the state file ${file} is damaged: its write-ahead log ${wal} belongs to another state file (its pages carry the id ${foreign.logId}, the file's own ${foreign.fileId}): SQLite would lay it over the file, which would then read as the other one, its messages sent and suppressed readers gone; nothing was sent`,
+    {
+      hint: `stop every rolecast command using the file (serve too), move ${wal} and ${path}-shm aside (they belong beside the state file whose id is ${foreign.logId}), and run the same command again; do not delete state.db itself`,
+    },
   );
 }
 

@@ -31,6 +31,25 @@ export interface WalDamage {
 
 /** Undefined when the log is missing, empty, or sound up to at most a torn end. */
 export function walDamage(walFile: string): WalDamage | undefined {
+  return readLog(walFile)?.damage;
+}
+
+export function walDamageIn(bytes: Buffer): WalDamage | undefined {
+  return scan(bytes.length, (position, length) => bytes.subarray(position, position + length))?.damage;
+}
+
+/** What one read through a log found: its damage, and where the newest committed copy of each page is. */
+export interface LogRead {
+  damage?: WalDamage;
+  pageSize: number;
+  /** The log generation's salts, which each of its frames repeats. */
+  salt: Buffer;
+  /** Page number → offset in the log of its newest copy SQLite would replay (a committed one). */
+  pages: Map<number, number>;
+}
+
+/** Undefined when the log is missing, empty or one SQLite would ignore as a whole. */
+export function readLog(walFile: string): LogRead | undefined {
   let fd: number;
   try {
     fd = openSync(walFile, 'r');
@@ -50,13 +69,9 @@ export function walDamage(walFile: string): WalDamage | undefined {
   }
 }
 
-export function walDamageIn(bytes: Buffer): WalDamage | undefined {
-  return scan(bytes.length, (position, length) => bytes.subarray(position, position + length));
-}
-
 type Read = (position: number, length: number, into: Buffer) => Buffer;
 
-function scan(size: number, read: Read): WalDamage | undefined {
+function scan(size: number, read: Read): LogRead | undefined {
   if (size < HEADER) return undefined;
   const header = read(0, HEADER, Buffer.alloc(HEADER));
   const magic = header.readUInt32BE(0);
@@ -70,6 +85,9 @@ function scan(size: number, read: Read): WalDamage | undefined {
   const sum: [number, number] = [0, 0];
   checksum(wordsOf(header, bigEndian), 0, 6, sum);
   if (sum[0] !== header.readUInt32BE(24) || sum[1] !== header.readUInt32BE(28)) return undefined;
+  const log: LogRead = { pageSize, salt: Buffer.from(header.subarray(16, 24)), pages: new Map() };
+  // Copies of the transaction being read, which count once its commit frame comes.
+  const uncommitted = new Map<number, number>();
   const frameSize = FRAME_HEADER + pageSize;
   const frames = Math.floor((size - HEADER) / frameSize);
   const buffer = Buffer.alloc(frameSize);
@@ -80,21 +98,30 @@ function scan(size: number, read: Read): WalDamage | undefined {
     const at = HEADER + i * frameSize;
     const frame = read(at, bad === undefined ? frameSize : FRAME_HEADER, buffer);
     const ours = frame.readUInt32BE(8) === salt1 && frame.readUInt32BE(12) === salt2;
+    // A commit frame: the database size after the commit; zero in every other frame.
+    const commit = frame.readUInt32BE(4) !== 0;
     if (bad !== undefined) {
       if (!ours) continue;
       dropped++;
-      // A commit frame: the database size after the commit; zero in every other frame.
-      if (frame.readUInt32BE(4) !== 0) committedAfter = true;
+      if (commit) committedAfter = true;
       continue;
     }
     // A frame of an older generation ends this one, as it ends SQLite's replay.
-    if (!ours) return undefined;
+    if (!ours) break;
     const words = wordsOf(frame, bigEndian);
     checksum(words, 0, 2, sum);
     checksum(words, FRAME_HEADER / 4, pageSize / 4, sum);
-    if (sum[0] !== frame.readUInt32BE(16) || sum[1] !== frame.readUInt32BE(20)) bad = i + 1;
+    if (sum[0] !== frame.readUInt32BE(16) || sum[1] !== frame.readUInt32BE(20)) {
+      bad = i + 1;
+      continue;
+    }
+    uncommitted.set(frame.readUInt32BE(0), at);
+    if (!commit) continue;
+    for (const [page, offset] of uncommitted) log.pages.set(page, offset);
+    uncommitted.clear();
   }
-  return bad !== undefined && committedAfter ? { frame: bad, dropped } : undefined;
+  if (bad !== undefined && committedAfter) log.damage = { frame: bad, dropped };
+  return log;
 }
 
 const LITTLE_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -211,4 +238,11 @@ function framesHeld(walFile: string, salt: Buffer): number {
   } finally {
     closeSync(fd);
   }
+}
+
+/** The page a frame `readLog` found holds; undefined when the log was started afresh since it was read. */
+export function logPage(fd: number, log: LogRead, offset: number): Buffer | undefined {
+  const frame = Buffer.alloc(FRAME_HEADER + log.pageSize);
+  if (readSync(fd, frame, 0, frame.length, offset) < frame.length) return undefined;
+  return frame.subarray(8, 16).equals(log.salt) ? frame.subarray(FRAME_HEADER) : undefined;
 }

@@ -1,0 +1,167 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { type LogRead, logPage } from './wal-check.js';
+
+/**
+ * Which state file a write-ahead log was written for. SQLite lays any log it finds beside a file
+ * over that file's pages, with no way to tell a log of another database (a `-wal` copied with the
+ * wrong file, a state folder put together from two copies): every page the log holds then reads
+ * as the other file's (a suppression or a "sent" row gone without a word), and the first command
+ * that closes it writes that into the file for good. Every state file holds an id of its own (state_generation, see
+ * generation.ts) that no write changes, and each record written rewrites the page holding it, so
+ * the id the file's own pages give and the id its pages with the log laid over them give differ
+ * only for another database's log. Both are read from the bytes, before SQLite opens anything.
+ */
+
+/** The two ids, when the log would give the file another one. */
+export interface ForeignLog {
+  fileId: string;
+  logId: string;
+}
+
+export function foreignLog(path: string, wal: string, log: LogRead): ForeignLog | undefined {
+  let file: number;
+  try {
+    file = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  let walFd: number | undefined;
+  try {
+    walFd = openSync(wal, 'r');
+    const pageSize = databasePageSize(file);
+    // A log of another page size is one SQLite does not replay over this file.
+    if (pageSize !== log.pageSize) return undefined;
+    const own = (page: number) => readPage(file, pageSize, page);
+    const fd = walFd;
+    const logged = (page: number) => {
+      const offset = log.pages.get(page);
+      return offset === undefined ? own(page) : logPage(fd, log, offset);
+    };
+    const fileId = generationId(own);
+    const logId = generationId(logged);
+    return fileId !== undefined && logId !== undefined && fileId !== logId ? { fileId, logId } : undefined;
+  } catch {
+    // A file or log that cannot be read so (changing under a writer, not SQLite at all) gets no
+    // verdict here: the checks SQLite's open runs name what is wrong with it.
+    return undefined;
+  } finally {
+    closeSync(file);
+    if (walFd !== undefined) closeSync(walFd);
+  }
+}
+
+type PageRead = (page: number) => Buffer | undefined;
+
+class Unreadable extends Error {}
+
+function databasePageSize(fd: number): number {
+  const header = Buffer.alloc(100);
+  if (readSync(fd, header, 0, 100, 0) < 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\0')
+    throw new Unreadable();
+  const size = header.readUInt16BE(16);
+  return size === 1 ? 65536 : size;
+}
+
+function readPage(fd: number, pageSize: number, page: number): Buffer | undefined {
+  const bytes = Buffer.alloc(pageSize);
+  return readSync(fd, bytes, 0, pageSize, (page - 1) * pageSize) === pageSize ? bytes : undefined;
+}
+
+/** The id in state_generation's row, found through the schema table; undefined when there is none. */
+function generationId(read: PageRead): string | undefined {
+  const first = read(1);
+  if (!first) throw new Unreadable();
+  const usable = first.length - first[20]!;
+  let root: number | undefined;
+  for (const payload of leafPayloads(read, 1, usable)) {
+    const [type, name, , rootpage] = fields(payload, 4);
+    if (type === 'table' && name === 'state_generation' && typeof rootpage === 'number') root = rootpage;
+  }
+  if (root === undefined) return undefined;
+  for (const payload of leafPayloads(read, root, usable)) {
+    const [id] = fields(payload, 1);
+    return typeof id === 'string' ? id : undefined;
+  }
+  return undefined;
+}
+
+/** The local part of each row's record of a table's b-tree (https://www.sqlite.org/fileformat2.html). */
+function* leafPayloads(read: PageRead, root: number, usable: number): Generator<Buffer> {
+  const stack = [root];
+  const seen = new Set<number>();
+  while (stack.length > 0) {
+    const number = stack.pop()!;
+    if (seen.has(number) || seen.size > 10_000) throw new Unreadable();
+    seen.add(number);
+    const page = read(number);
+    if (!page) throw new Unreadable();
+    const start = number === 1 ? 100 : 0;
+    const cells = page.readUInt16BE(start + 3);
+    const kind = page[start];
+    if (kind === 0x05) {
+      stack.push(page.readUInt32BE(start + 8));
+      for (let i = 0; i < cells; i++) stack.push(page.readUInt32BE(page.readUInt16BE(start + 12 + 2 * i)));
+    } else if (kind === 0x0d) {
+      for (let i = 0; i < cells; i++) yield cellPayload(page, page.readUInt16BE(start + 8 + 2 * i), usable);
+    } else throw new Unreadable();
+  }
+}
+
+function cellPayload(page: Buffer, offset: number, usable: number): Buffer {
+  const [size, sizeBytes] = varint(page, offset);
+  const [, rowidBytes] = varint(page, offset + sizeBytes);
+  const start = offset + sizeBytes + rowidBytes;
+  // A record longer than a page keeps only its start here, the rest on overflow pages.
+  const most = usable - 35;
+  const least = Math.floor(((usable - 12) * 32) / 255) - 23;
+  const spill = least + ((size - least) % (usable - 4));
+  const local = size <= most ? size : spill <= most ? spill : least;
+  return page.subarray(start, start + local);
+}
+
+/** The first `count` values of a record: text, integers, null; blobs and reals as null. */
+function fields(record: Buffer, count: number): (string | number | null)[] {
+  const [headerSize, headerBytes] = varint(record, 0);
+  const values: (string | number | null)[] = [];
+  let at = headerBytes;
+  let body = headerSize;
+  while (at < headerSize && values.length < count) {
+    const [type, typeBytes] = varint(record, at);
+    at += typeBytes;
+    const size = serialSize(type);
+    if (body + size > record.length) throw new Unreadable();
+    values.push(fieldValue(record, body, type, size));
+    body += size;
+  }
+  return values;
+}
+
+const INTEGER_BYTES = [0, 1, 2, 3, 4, 6, 8, 8];
+
+function serialSize(type: number): number {
+  if (type < 8) return INTEGER_BYTES[type]!;
+  if (type === 8 || type === 9) return 0;
+  if (type < 12) throw new Unreadable();
+  return type % 2 === 0 ? (type - 12) / 2 : (type - 13) / 2;
+}
+
+function fieldValue(record: Buffer, at: number, type: number, size: number): string | number | null {
+  if (type === 8 || type === 9) return type - 8;
+  if (type >= 13 && type % 2 === 1) return record.toString('utf8', at, at + size);
+  if (type >= 1 && type <= 5) return record.readIntBE(at, size);
+  if (type === 6) return Number(record.readBigInt64BE(at));
+  return null;
+}
+
+function varint(bytes: Buffer, at: number): [value: number, length: number] {
+  let value = 0;
+  for (let i = 0; i < 8; i++) {
+    const byte = bytes[at + i];
+    if (byte === undefined) throw new Unreadable();
+    value = value * 128 + (byte & 0x7f);
+    if (byte < 0x80) return [value, i + 1];
+  }
+  const last = bytes[at + 8];
+  if (last === undefined) throw new Unreadable();
+  return [value * 256 + last, 9];
+}

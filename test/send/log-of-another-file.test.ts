@@ -1,0 +1,113 @@
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { tally } from './_killed-send.js';
+
+/**
+ * SQLite lays any write-ahead log it finds beside a state file over the file's pages: a `-wal` of
+ * another state file (a state folder put together from two copies, a log copied with the wrong file)
+ * makes the file read as that other one, its ledger and suppressions gone, and the first command to
+ * close it writes that into the file for good. Each state file's own id tells the logs apart.
+ */
+
+let server: TestSmtpServer | undefined;
+let fixture: SendFixture | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  await fixture?.cleanup();
+  server = undefined;
+  fixture = undefined;
+});
+
+const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
+const SUPPRESSED = 'reader00001@example.test';
+
+/** Writes one suppression into `file` and leaves it in the log only, copied to `copyTo` before SQLite folds it in. */
+function logWithOneRecord(file: string, email: string, copyTo: (wal: string) => void): void {
+  const db = new Database(file);
+  db.pragma('wal_autocheckpoint = 0');
+  db.prepare("INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, 'manual', 'cli', ?)").run(
+    email,
+    new Date().toISOString(),
+  );
+  copyTo(`${file}-wal`);
+  db.close();
+}
+
+/** Addresses the server took, with how many copies each got. */
+async function copiesByReader(s: TestSmtpServer): Promise<Map<string, number>> {
+  return tally((await s.messages()).map((m) => m.envelope.to[0]!));
+}
+
+describe('a write-ahead log beside the state file', () => {
+  it('of another state file: every command refuses it and sends nothing; with it moved aside the file is whole', async () => {
+    fixture = await sendFixture(20);
+    server = await startSmtpServer();
+    const env = sendEnv(server.url());
+    const cli = (args: string[]) => runCli(args, { cwd: fixture!.dir, env });
+    expect((await cli(['suppress', 'add', SUPPRESSED])).code).toBe(0);
+    const first = await cli(SEND);
+    expect(first.code, first.stderr).toBe(0);
+    const mailed = server.counts.accepted;
+    expect(mailed).toBeGreaterThan(5);
+    expect((await copiesByReader(server)).has(SUPPRESSED)).toBe(false);
+
+    // Another project's state file, with a record of its own left in its log.
+    mkdirSync(fixture.temp.path('other'));
+    const other = fixture.temp.path('other/state.db');
+    expect((await cli(['suppress', 'add', 'someone@elsewhere.test', '--state', other])).code).toBe(0);
+    const state = fixture.temp.path('.rolecast/state.db');
+    const wal = `${state}-wal`;
+    logWithOneRecord(other, 'another@elsewhere.test', (log) => copyFileSync(log, wal));
+
+    for (const args of [SEND, ['status', 'issues/2026-W48'], ['suppress', 'list']]) {
+      const refused = await cli(args);
+      expect(refused.code, `${args[0]}: ${refused.stderr}`).toBe(2);
+      expect(refused.stderr).toContain(
+        `the state file ${state} is damaged: its write-ahead log ${wal} belongs to another state file`,
+      );
+      expect(refused.stderr).toContain('nothing was sent');
+      expect(refused.stderr).toContain(`move ${wal} and ${state}-shm aside`);
+      expect(refused.stderr).not.toMatch(/this is a bug|\n\s+at /);
+    }
+    expect(server.counts.accepted).toBe(mailed);
+
+    // The file itself was never changed: with the log moved aside, as the message says, it is as it was.
+    renameSync(wal, `${wal}.other`);
+    if (existsSync(`${state}-shm`)) renameSync(`${state}-shm`, `${state}-shm.other`);
+    const listed = await cli(['suppress', 'list']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain(SUPPRESSED);
+    expect(listed.stdout).not.toContain('elsewhere.test');
+    const again = await cli(SEND);
+    expect(again.code, again.stderr).toBe(0);
+    expect(server.counts.accepted).toBe(mailed);
+    expect([...(await copiesByReader(server)).values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('of the file itself, left by a process that stopped without closing it: its records count, nothing is refused', async () => {
+    fixture = await sendFixture(20);
+    server = await startSmtpServer();
+    const env = sendEnv(server.url());
+    const cli = (args: string[]) => runCli(args, { cwd: fixture!.dir, env });
+    expect((await cli(['suppress', 'add', 'someone@example.test'])).code).toBe(0);
+    const state = fixture.temp.path('.rolecast/state.db');
+    // The file and its log as they were while the record sat in the log only, put back in place.
+    logWithOneRecord(state, SUPPRESSED, (log) => {
+      copyFileSync(state, `${state}.kept`);
+      copyFileSync(log, `${log}.kept`);
+    });
+    rmSync(`${state}-shm`, { force: true });
+    renameSync(`${state}.kept`, state);
+    renameSync(`${state}-wal.kept`, `${state}-wal`);
+
+    const sent = await cli(SEND);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(server.counts.accepted).toBeGreaterThan(5);
+    expect((await copiesByReader(server)).has(SUPPRESSED)).toBe(false);
+  });
+});
