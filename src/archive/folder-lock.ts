@@ -1,10 +1,10 @@
-import { mkdir, readFile, realpath, rm } from 'node:fs/promises';
+import { mkdir, readFile, realpath } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
-import { parseLockRow, takeOverStale, tryLock } from '../lock-file.js';
-import { heldOnThisHost, type LockRow, newLockRow, noteHeld } from '../send/lock.js';
+import { type HeldLock, parseLockRow, takeLock, takeOverStale } from '../lock-file.js';
+import { heldOnThisHost, type LockRow } from '../send/lock.js';
 
 /**
  * One build at a time per output folder. Two builds writing one folder would each list only their
@@ -20,12 +20,10 @@ export function folderLockFile(dir: string): string {
   return parent === dir ? join(dir, FOLDER_LOCK) : join(parent, `.${basename(dir)}${FOLDER_LOCK}`);
 }
 
-export interface FolderLock {
-  release(): Promise<void>;
-}
+export type FolderLock = HeldLock;
 
 /**
- * Takes the lock: a file created exclusively in `dir`, naming this process. A lock left by a
+ * Takes the lock: a file created exclusively beside `dir`, naming this process. A lock left by a
  * process of this host that no longer runs (killed, machine restarted) is taken over; one held by
  * a live process, or by a process on another host (which cannot be checked from here), refuses
  * the build with E_LOCKED, naming the holder and the file to delete if that build is gone.
@@ -34,34 +32,19 @@ export async function lockFolder(dir: string, cwd: string): Promise<FolderLock> 
   await mkdir(dir, { recursive: true });
   // The real path: two builds naming the folder two ways take the same lock.
   const file = folderLockFile(await realpath(dir));
-  const row = newLockRow(() => new Date());
-  const text = `${JSON.stringify(row)}\n`;
-  for (let attempt = 0; ; attempt++) {
-    const inTheWay = await tryLock(file, text);
-    if (!inTheWay) break;
-    const { held, holder } = inTheWay;
-    // Gone since: try again. Unreadable or half written counts as held, never as stale.
-    if (held === undefined && attempt < 3) continue;
-    if (held === undefined || attempt >= 3 || !holder || holder.host !== hostname() || heldOnThisHost(holder))
-      throw lockedError(file, cwd, holder);
-    await takeOverStale(file, held);
-  }
-  noteHeld(row.token, true);
+  const lock = await takeLock(file, {
+    waitMs: 0,
+    held: (holder) => lockedError(file, cwd, holder),
+    left: (holder, why) => leftError(file, cwd, holder, why),
+    interrupted: () => lockedError(file, cwd, undefined),
+  });
   try {
     await clearLockInFolder(join(dir, FOLDER_LOCK), cwd);
   } catch (error) {
-    noteHeld(row.token, false);
-    await rm(file, { force: true });
+    await lock.release();
     throw error;
   }
-  return {
-    async release() {
-      noteHeld(row.token, false);
-      // Only our own lock: never one a later build took over after ours was judged stale.
-      const now = await readFile(file, 'utf8').catch(() => undefined);
-      if (now === text) await rm(file, { force: true });
-    },
-  };
+  return lock;
 }
 
 /**
@@ -74,20 +57,34 @@ async function clearLockInFolder(file: string, cwd: string): Promise<void> {
   if (held === undefined) return;
   const holder = parseLockRow(held);
   if (!holder || holder.host !== hostname() || heldOnThisHost(holder)) throw lockedError(file, cwd, holder);
-  await takeOverStale(file, held);
+  const outcome = await takeOverStale(file, held);
+  if (typeof outcome === 'object') throw leftError(file, cwd, holder, outcome.refused);
+  if (outcome === 'busy') throw lockedError(file, cwd, holder);
+}
+
+function who(holder: LockRow | undefined): string {
+  return holder
+    ? `pid ${holder.pid} on ${holder.host}, started ${holder.started_at}`
+    : 'its lock file does not say who';
+}
+
+function leftError(file: string, cwd: string, holder: LockRow, why: string): RolecastError {
+  const shown = displayPath(file, cwd);
+  return new RolecastError(
+    'E_LOCKED',
+    `a build that is gone (${who(holder)}) left ${shown}, which could not be taken over: ${why}`,
+    { hint: `nothing was written; delete ${shown} and run the command again` },
+  );
 }
 
 function lockedError(file: string, cwd: string, holder: LockRow | undefined): RolecastError {
   const shown = displayPath(file, cwd);
-  const who = holder
-    ? `pid ${holder.pid} on ${holder.host}, started ${holder.started_at}`
-    : 'its lock file does not say who';
   const unsure = !holder
     ? `if no build is running`
     : holder.host === hostname()
       ? `if pid ${holder.pid} is not a rolecast build`
       : `a build on another host cannot be checked from here: if it is no longer running`;
-  return new RolecastError('E_LOCKED', `another build is writing this folder (${who}): ${shown} is held`, {
+  return new RolecastError('E_LOCKED', `another build is writing this folder (${who(holder)}): ${shown} is held`, {
     hint: `wait for that build to finish and run the command again; ${unsure}, delete ${shown} and run it again`,
   });
 }
