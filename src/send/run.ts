@@ -207,19 +207,25 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
       halt.abort();
     }
   });
-  await Promise.all(workers);
-  // Greylisted readers whose time had not come when the run stopped: the next run tries them.
-  for (const { job, attempts, failure } of later.drain())
-    await settle(job, { status: 'deferred', attempts: attempts ?? 0, failure });
-  if (crash) {
-    await recorder.drain();
+  // Left however the run ends: the shared permits must not call a finished run's flush.
+  try {
+    await Promise.all(workers);
+    // Greylisted readers whose time had not come when the run stopped: the next run tries them.
+    for (const { job, attempts, failure } of later.drain())
+      await settle(job, { status: 'deferred', attempts: attempts ?? 0, failure });
+    if (crash) {
+      await recorder.drain();
+      throw crash.error;
+    }
+    try {
+      await releaseStreak('failed');
+    } finally {
+      await recorder.drain();
+    }
+    return { stopped, aborted, halted, greylisted: greylisted.size };
+  } finally {
     leave?.();
-    throw crash.error;
   }
-  await releaseStreak('failed');
-  await recorder.drain();
-  leave?.();
-  return { stopped, aborted, halted, greylisted: greylisted.size };
 }
 
 function rowOf(job: SendJob, outcome: JobOutcome): LedgerEntry {
