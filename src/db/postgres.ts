@@ -112,7 +112,9 @@ function isUnavailable(error: unknown): boolean {
       return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
   }
-  return typeof message === 'string' && /timeout|Connection terminated/i.test(message);
+  return (
+    typeof message === 'string' && /timeout|Connection terminated|connection error and is not queryable/i.test(message)
+  );
 }
 
 /** A database error that means "unreachable or too slow" as E_STATE_UNAVAILABLE; anything else as is. */
@@ -148,6 +150,11 @@ export async function openPostgres(url: string, options: PoolOptions = {}): Prom
   const translate = (error: unknown) => unavailableError(url, error, timeouts);
   // Every query, on the pool and on checked-out clients, reports a timeout as E_STATE_UNAVAILABLE.
   pool.on('connect', (client) => {
+    // pg-pool listens for a client's errors only while it is idle in the pool: one checked out
+    // (in a transaction, holding the migration lock) whose server ends the connection (a restart,
+    // a failover, pg_terminate_backend) emits an 'error' nobody hears, and the process dies. Its
+    // queries fail instead (E_STATE_UNAVAILABLE), and the pool drops it when it is released.
+    client.on('error', () => {});
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (...args: unknown[]) => {
       const result = query(...args);
