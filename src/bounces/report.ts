@@ -208,9 +208,18 @@ function quotedSubjects(root: MimePart, text: string): string[] {
     else if (part !== root && (part.type === 'message/rfc822' || part.type === 'message/global'))
       append(subjects, headerValues(part.parts[0]?.headers ?? [], 'subject'));
   }
-  for (const match of text.matchAll(/^[ \t>]*Subject:[ \t]*(.+)$/gim)) subjects.push(match[1]!);
-  return [...subjects, ...subjects.map(decodeWords)];
+  // Each is set aside by a pattern of its own, run over the notice's opening: a message quoting
+  // thousands (a long thread returned whole, or one written to stall the import) would cost minutes.
+  const distinct = new Set(subjects.slice(0, MAX_QUOTED_SUBJECTS));
+  for (const match of text.matchAll(/^[ \t>]*Subject:[ \t]*(.+)$/gim)) {
+    if (distinct.size >= MAX_QUOTED_SUBJECTS) break;
+    distinct.add(match[1]!);
+  }
+  return [...new Set([...distinct, ...[...distinct].map(decodeWords)])];
 }
+
+/** A notice returns one message; a few subjects cover its copy, a forward's and a reply's. */
+const MAX_QUOTED_SUBJECTS = 16;
 
 function isDelayNotice(subject: string, text: string): boolean {
   if (/\bdelay(?:ed)?\b|\bwarning\b|still being (?:retried|tried)/i.test(subject)) return true;
