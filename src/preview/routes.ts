@@ -85,7 +85,7 @@ export async function handleRequest(
   };
   if (!snapshot) {
     if (isMessage) return send(response, 503, 'the issue cannot be rendered: see the preview page');
-    return sendPage(response, 200, overlayPage(state.failure ?? [], latest.version, ctx.hub.run));
+    return sendPage(response, 200, overlayPage(state.failure ?? [], latest.version, ctx.hub.run, first !== undefined));
   }
   if (first === undefined) return sendPage(response, 200, indexPage(snapshot, state));
 

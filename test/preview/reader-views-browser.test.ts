@@ -156,3 +156,37 @@ describe('views reached from the index, in Chromium', () => {
     expect(errors).toEqual([]);
   });
 });
+
+/** A line of the list whose address was mistyped: the list no longer loads, naming it. */
+const MISTYPED = 'jane.doe@@example.com';
+const BROKEN_LIST = JSON.stringify([...RECEIVING, { email: MISTYPED, name: 'Jane', roles: ['CTO'] }]);
+
+describe('a reader view while the list cannot be loaded, in Chromium', () => {
+  it('shows the problems over the view without the mistyped address, which the index names', async () => {
+    fixture = await startFixture({ files: { 'list.json': LIST }, subscribers: 'list.json' });
+    const f = fixture;
+    const { page: p, errors } = await openIndex(f);
+    await p.goto(new URL('/subscriber/ann%40example.com', f.preview.url).toString());
+    await p.locator('h1#view-title').waitFor();
+    await f.project.write('list.json', BROKEN_LIST);
+    const overlay = p.locator('#error-overlay');
+    await overlay.waitFor();
+    expect(await p.content()).not.toContain('jane.doe');
+    await expect(overlay.locator('p.naming-readers').textContent()).resolves.toBe(
+      '1 problem(s) naming an address: see the index.',
+    );
+    await overlay.getByRole('link', { name: 'index' }).click();
+    await p.waitForURL(f.preview.url);
+    await expect(p.locator('#error-overlay').textContent()).resolves.toContain(MISTYPED);
+
+    // Nothing rendered yet: the same at a view's address.
+    await fixture.close();
+    fixture = await startFixture({ files: { 'list.json': BROKEN_LIST }, subscribers: 'list.json' });
+    await p.goto(new URL('/subscriber/ann%40example.com', fixture.preview.url).toString());
+    await p.locator('#error-overlay').waitFor();
+    expect(await p.content()).not.toContain('jane.doe');
+    await p.goto(fixture.preview.url);
+    await expect(p.locator('#error-overlay').textContent()).resolves.toContain(MISTYPED);
+    expect(errors).toEqual([]);
+  });
+});

@@ -33,7 +33,7 @@ ${state.token ? html`<meta name="rolecast-token" content="${state.token}">` : ''
 </head>
 <body data-version="${state.version}" data-run="${state.run ?? ''}" data-page="${options.page}">
 <header class="bar"><a href="/" class="brand">rolecast preview</a><span class="live" id="live" title="Live reload connection">live</span></header>
-${state.failure ? html`<div class="backdrop">${errorOverlay(state.failure, true)}</div>` : ''}
+${state.failure ? html`<div class="backdrop">${errorOverlay(state.failure, true, options.page === 'view')}</div>` : ''}
 <main>
 ${options.body}
 </main>
@@ -42,15 +42,27 @@ ${options.body}
 `.value;
 }
 
-/** The problems that stop a render, one `file:line: field: message` per line. */
-export function errorOverlay(problems: readonly Problem[], stale: boolean): SafeHtml {
+/**
+ * The problems that stop a render, one `file:line: field: message` per line. Over a view (a page
+ * that may be shown or passed on) those naming an address are left out and counted, as in its
+ * checks: the list's own addresses cannot be told there, since the list may be what failed to load.
+ */
+export function errorOverlay(problems: readonly Problem[], stale: boolean, onView = false): SafeHtml {
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.length - errors.length;
+  const shown = onView ? problems.filter((p) => !namesAnAddress(p)) : problems;
+  const naming = problems.length - shown.length;
   return html`<section class="overlay" id="error-overlay" role="alert">
 <h1>The issue cannot be rendered</h1>
 <p>${errors.length} error(s)${warnings ? `, ${warnings} warning(s)` : ''}. Fix the files below and save: this page updates by itself.${stale ? ' Underneath: the last version that rendered.' : ''}</p>
 <ul class="problems">
-${problems.map((p) => html`<li class="${p.severity}"><code>${formatProblem(p)}</code></li>`)}
+${shown.map((p) => html`<li class="${p.severity}"><code>${formatProblem(p)}</code></li>`)}
 </ul>
+${naming ? html`<p class="naming-readers">${naming} problem(s) naming an address: see the <a href="/">index</a>.</p>` : ''}
 </section>`;
+}
+
+/** An `@` joined to a word in what a problem says (not its file's path): it may be a reader's address. */
+function namesAnAddress(problem: Problem): boolean {
+  return [problem.field, problem.message, problem.hint].some((part) => part !== undefined && /\S@|@\S/.test(part));
 }
