@@ -3,8 +3,9 @@ import { DateTime } from 'luxon';
 import type { Problem } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import type { Project } from '../load/project.js';
+import { type StoryTwin, storyTwins, twinReason } from '../load/same-story.js';
 import type { Summary } from '../model/summary.js';
-import { type AudiencePlan, type AudienceTally, countNoContent, emptyNoContentTally } from './index.js';
+import { type AudiencePlan, type AudienceTally, countNoContent, emptyNoContentTally, type Variant } from './index.js';
 
 /**
  * Content that would silently drop out of an issue: a summary nobody gets, a role whose readers get
@@ -144,7 +145,49 @@ function audienceProblems(input: AuditInput, plan: AudiencePlan): Problem[] {
       hint: `give them roles that this issue covers, add summaries for their roles, or list those roles in issue.json's "quietRoles"`,
     });
   }
+  problems.push(...takesReadTwice(input, plan, tally.reached));
   return problems;
+}
+
+/** How many role sets a "gets the story twice" warning names before it stops. */
+const LISTED_ROLE_SETS = 5;
+
+/**
+ * One story written up once for each of two roles (no role in common, so no twin at issue.json's
+ * line) reaches a reader who holds both roles twice in one email: named with the role sets that do.
+ */
+function takesReadTwice(input: AuditInput, plan: AudiencePlan, reached: ReadonlySet<string>): Problem[] {
+  const byId = new Map(input.summaries.map((summary) => [summary.id, summary]));
+  const pairs = new Map<string, { first: Summary; second: Summary; by: StoryTwin['by']; variants: Variant[] }>();
+  for (const variant of plan.variants) {
+    if (!reached.has(variant.id)) continue;
+    const stories = storyTwins();
+    for (const id of variant.summaryIds) {
+      const second = byId.get(id);
+      // Every card of one email has the same reader: any role will do to compare them.
+      const twin = second && stories.find({ ...second, roles: ['reader'] });
+      const first = twin && byId.get(twin.id);
+      if (!second || !twin || !first || first.roles.some((role) => second.roles.includes(role))) continue;
+      const key = `${first.id}\u0000${second.id}`;
+      const pair = pairs.get(key) ?? { first, second, by: twin.by, variants: [] };
+      pair.variants.push(variant);
+      pairs.set(key, pair);
+    }
+  }
+  return [...pairs.values()].map(({ first, second, by, variants }) => {
+    const readers = variants.reduce((sum, variant) => sum + (variant.readers ?? 1), 0);
+    const sets = variants
+      .slice(0, LISTED_ROLE_SETS)
+      .map((variant) => `${variant.roles.join(' + ')}${variant.readers === undefined ? '' : ` ${variant.readers}`}`);
+    const more = variants.length > LISTED_ROLE_SETS ? `, ${variants.length - LISTED_ROLE_SETS} more role sets` : '';
+    return {
+      severity: 'warning' as const,
+      file: input.summaryFile(second.id),
+      field: 'roles',
+      message: `summary ${second.id} ${twinReason({ id: first.id, by })} "${first.id}", written for other roles (${second.roles.join(', ')}; ${first.roles.join(', ')}): ${readers} reader(s) who hold both get the story twice in one email (${sets.join(', ')}${more})`,
+      hint: `to give each reader one take, keep one summary for all of those roles and take the other out of the issue; if both takes belong in one email, give one a title and link of its own`,
+    };
+  });
 }
 
 /** The audit's counts of a plan built by hand (a planned one carries them), with its variants reached. */
