@@ -59,7 +59,7 @@ export const newCommand: Command = {
       ctx.stdout,
       `created ${displayPath(file, ctx.cwd)}: ${picked.length} summaries from ${displayPath(pool.dir, ctx.cwd)}`,
     );
-    print(ctx.stdout, coverageLines(coverage, config.perRole, taxonomy, basename(config.rolesFile)));
+    print(ctx.stdout, coverageLines(coverage, config.perRole, taxonomy, basename(config.rolesFile), readers.held));
     print(ctx.stdout, heldLines(readers, coverage, taxonomy));
     if (uncovered.length)
       print(ctx.stdout, `roles with none (no ready, unused pool summary names them): ${uncovered.join(', ')}`);
@@ -152,22 +152,31 @@ function coverageLines(
   perRole: number,
   taxonomy: RoleTaxonomy,
   rolesFile: string,
+  held: HeldRoles | undefined,
 ): string {
   // A role roles.yaml does not know (a misspelling, usually) is held by no reader: counting it as
   // covered would hide that the summary picked for it reaches nobody.
   const known = coverage.filter((c) => taxonomy.lookup(c.role) !== undefined);
   const unknown = coverage.filter((c) => taxonomy.lookup(c.role) === undefined && c.count > 0);
+  // Unless a reader wrote it too: then the summary reaches them, as a send matches it.
+  const readersOf = (c: RoleCount) => held?.roles.get(c.role) ?? 0;
+  const heldUnknown = unknown.filter((c) => readersOf(c) > 0);
+  const unheld = unknown.filter((c) => readersOf(c) === 0);
   const covered = known.filter((c) => c.count > 0);
   const width = Math.max(0, ...covered.map((c) => c.role.length), ...unknown.map((c) => c.role.length));
   const lines = [
     `role coverage (${covered.length} of ${known.length} roles; picking up to ${perRole} per role):`,
     ...covered.map((c) => `  ${c.role.padEnd(width)}  ${c.count}`),
   ];
-  if (unknown.length === 0) return lines.join('\n');
+  if (heldUnknown.length) {
+    lines.push(`picked for roles not in ${rolesFile} that readers hold (add each to the taxonomy):`);
+    for (const c of heldUnknown) lines.push(`  ${c.role.padEnd(width)}  ${c.count}  — ${readersOf(c)} reader(s)`);
+  }
+  if (unheld.length === 0) return lines.join('\n');
   lines.push(
     `picked for roles not in ${rolesFile}, which no reader holds (fix the role in the summary, or add it to the taxonomy):`,
   );
-  for (const c of unknown) {
+  for (const c of unheld) {
     const closest = taxonomy.closest(c.role);
     lines.push(`  ${c.role.padEnd(width)}  ${c.count}${closest ? `  — did you mean ${closest}?` : ''}`);
   }
