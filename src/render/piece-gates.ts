@@ -121,30 +121,41 @@ export function createPieceGates(
     }
     return gates;
   };
-  // A kept section's segments, added up once for every role set that shows it (see
-  // `GateSegment`); null when a segment holds a field other than the role set's signed value.
-  const runs = new WeakMap<readonly string[], RunGates | null>();
-  const runGates = (run: readonly string[]): RunGates | null => {
+  // A kept section's segments (or a class's own segments between its sections), added up once for
+  // every role set that shows them (see `GateSegment`). A run whose only field is the role set's
+  // signed value is one sum; any other is its field-free segments summed between its segments
+  // with fields, which are checked per role set as they come.
+  const runs = new WeakMap<readonly string[], RunGates>();
+  const runGates = (run: readonly string[]): RunGates => {
     let found = runs.get(run);
     if (found === undefined) {
       const sum: PieceGates = { bytes: 0, counts: emptyCounts(), links: [], alt: [] };
       let variantFields = 0;
-      found = { gates: sum, variantFields };
+      let onlyVariant = true;
+      const steps: (PieceGates | string)[] = [];
+      let fixed: PieceGates | undefined;
       for (const segment of run) {
         const gates = gatesOf(segment);
         if ('bytes' in gates) {
-          addGates(sum, gates, '');
+          if (onlyVariant) addGates(sum, gates, '');
+          if (!fixed) {
+            fixed = { bytes: 0, counts: emptyCounts(), links: [], alt: [] };
+            steps.push(fixed);
+          }
+          addGates(fixed, gates, '');
           continue;
         }
+        fixed = undefined;
+        steps.push(segment);
+        if (!onlyVariant) continue;
         // Only the signed value: checked without it, as `checkFilled` does, its length added per role set.
         for (let i = 1; i < gates.length; i += 2) {
           if (VARIANT_FIELDS.has(gates[i]!)) variantFields++;
-          else found = null;
+          else onlyVariant = false;
         }
-        if (found === null) break;
-        addGates(sum, check(joinParts(gates, NO_VARIANT_VALUES, escapeHtml)), '');
+        if (onlyVariant) addGates(sum, check(joinParts(gates, NO_VARIANT_VALUES, escapeHtml)), '');
       }
-      if (found) found.variantFields = variantFields;
+      found = { gates: onlyVariant ? sum : undefined, variantFields, steps };
       runs.set(run, found);
     }
     return found;
@@ -168,12 +179,15 @@ export function createPieceGates(
       if (isRun(each)) {
         const run = runGates(each);
         const value = values.clickVariant;
-        if (run && (run.variantFields === 0 || isSignedValueShape(value))) {
+        if (run.gates && (run.variantFields === 0 || isSignedValueShape(value))) {
           addGates(out, run.gates, field);
           if (run.variantFields) out.uses.clickVariant = (out.uses.clickVariant ?? 0) + run.variantFields;
           out.bytes += run.variantFields * value.length;
           out.counts.length += run.variantFields * value.length;
-        } else for (const segment of each) addSegment(out, segment, values, field);
+        } else
+          for (const step of run.steps)
+            if (typeof step === 'string') addSegment(out, step, values, field);
+            else addGates(out, step, field);
         continue;
       }
       addSegment(out, each.template, values, field);
@@ -191,10 +205,12 @@ export function createPieceGates(
 }
 
 interface RunGates {
-  /** The run's gates with every signed value left empty. */
-  gates: PieceGates;
+  /** The run's gates with every signed value left empty; undefined when it holds another field. */
+  gates: PieceGates | undefined;
   /** How many signed values the run holds: each adds its length. */
   variantFields: number;
+  /** The run in order: each stretch of segments without fields summed, each segment with fields as it is. */
+  steps: readonly (PieceGates | string)[];
 }
 
 /** Values for a run's segments whose only field is the signed value, left empty (see `runGates`). */

@@ -302,9 +302,19 @@ export function createSetFrames(options: {
     const pieces: string[] = [];
     const gates: GateSegment[] = [];
     for (let k = 0; k < gaps.length; k++) {
-      const filled = fillSegments(gaps[k]!, view, set, values, pieces, gates);
-      if (filled === undefined) return undefined;
-      for (const segment of filled) out.push(segment);
+      for (const step of gapSteps(gaps[k]!)) {
+        if (typeof step !== 'string') {
+          for (const segment of step) {
+            out.push(segment);
+            pieces.push(segment);
+          }
+          gates.push(step);
+          continue;
+        }
+        const filled = fillSegments([step], view, set, values, pieces, gates);
+        if (filled === undefined) return undefined;
+        for (const segment of filled) out.push(segment);
+      }
       if (k < runs.length) {
         for (const segment of runs[k]!) {
           out.push(segment);
@@ -314,6 +324,31 @@ export function createSetFrames(options: {
       }
     }
     return { segments: out, pieces, gates };
+  };
+
+  // A gap's segments without lines or list blocks are the same in every variant of the class: a
+  // stretch of them is handed on as one array, the same for every role set, so the gates add it
+  // up once (see piece-gates.ts) and a role set neither looks each up nor lists it on its own.
+  const gapPlans = new WeakMap<readonly string[], readonly GapStep[]>();
+  const gapSteps = (gap: readonly string[]): readonly GapStep[] => {
+    let steps = gapPlans.get(gap);
+    if (steps === undefined) {
+      const planned: GapStep[] = [];
+      let stretch: string[] | undefined;
+      for (const segment of gap) {
+        if (cut(segment)) {
+          stretch = undefined;
+          planned.push(segment);
+        } else if (stretch) stretch.push(segment);
+        else {
+          stretch = [segment];
+          planned.push(stretch);
+        }
+      }
+      steps = planned;
+      gapPlans.set(gap, steps);
+    }
+    return steps;
   };
 
   const fill = async (set: SetClass, view: DigestView): Promise<FilledVariant | undefined> => {
@@ -364,6 +399,9 @@ export function createSetFrames(options: {
     },
   };
 }
+
+/** A segment holding lines or a list block, filled per variant, or a stretch of segments without. */
+type GapStep = string | readonly string[];
 
 function sameLists(a: readonly (readonly string[])[], b: readonly (readonly string[])[]): boolean {
   return (

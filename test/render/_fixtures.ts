@@ -8,6 +8,7 @@ import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import type { Project } from '../../src/load/project.js';
 import type { IssueManifest } from '../../src/model/issue.js';
 import { SummarySchema } from '../../src/model/summary.js';
+import type { FieldValues } from '../../src/render/_personal.js';
 import { createRenderer, type PersonalFields } from '../../src/render/index.js';
 import { createTaxonomy } from '../../src/roles/taxonomy.js';
 import { REPO_ROOT } from '../helpers/project.js';
@@ -183,4 +184,18 @@ export function roleSets(project: Project, count: number, seed: number): string[
     const roles = order.filter(() => random() < 0.3);
     return roles.length ? roles : [order[0]!];
   });
+}
+
+/** A sample reader's field values as the piece gates read them, with the role set's click value. */
+export function gateValues(clickVariant: string): FieldValues {
+  return {
+    greetingName: 'Ana',
+    dateLine: 'Week 48',
+    sentTo: 'Sent to ana@example.com',
+    unsubscribe: 'https://t.example/u?token=abc',
+    preferences: 'https://t.example/p',
+    viewOnline: 'https://t.example/archive/',
+    sentAt: 'sj2k1a',
+    clickVariant,
+  };
 }

@@ -3,6 +3,7 @@ import { createFieldTokens, type FieldValues } from '../../src/render/_personal.
 import { roomFieldUses } from '../../src/render/personal-room.js';
 import { createPieceGates } from '../../src/render/piece-gates.js';
 import type { GateSegment } from '../../src/render/set-frame-types.js';
+import { gateValues } from './_fixtures.js';
 
 /**
  * The size gate's room for each reader's own values counts every place the layout prints them.
@@ -12,16 +13,7 @@ import type { GateSegment } from '../../src/render/set-frame-types.js';
 
 const tokens = createFieldTokens('0123456789abcdef');
 const { greetingName, sentTo, unsubscribe, preferences, clickVariant } = tokens.sentinel;
-const VALUES: FieldValues = {
-  greetingName: 'Ana',
-  dateLine: 'Week 48',
-  sentTo: 'Sent to ana@example.com',
-  unsubscribe: 'https://t.example/u?token=abc',
-  preferences: 'https://t.example/p',
-  viewOnline: 'https://t.example/archive/',
-  sentAt: 'sj2k1a',
-  clickVariant: 'Y3Rv.abc',
-};
+const VALUES: FieldValues = gateValues('Y3Rv.abc');
 
 describe('field uses counted by the piece gates', () => {
   const kept: readonly string[] = [`<a href="https://t.example/c?v=${clickVariant}">Read</a>`, '<p>Card</p>'];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createFieldTokens, escapeHtml, type FieldValues, joinParts } from '../../src/render/_personal.js';
 import { altProblems, linkProblems, sizeCounts } from '../../src/render/gates.js';
 import { createPieceGates } from '../../src/render/piece-gates.js';
+import { gateValues } from './_fixtures.js';
 
 /**
  * The gates of a variant's pieces against the same checks run on the joined, filled HTML: a piece
@@ -11,18 +12,7 @@ import { createPieceGates } from '../../src/render/piece-gates.js';
 const tokens = createFieldTokens('feedface');
 const FILE = 'issues/x/issue.json';
 
-function values(clickVariant: string): FieldValues {
-  return {
-    greetingName: 'Ana',
-    dateLine: 'Week 48',
-    sentTo: 'Sent to ana@example.com',
-    unsubscribe: 'https://t.example/u?token=abc',
-    preferences: 'https://t.example/p',
-    viewOnline: 'https://t.example/archive/',
-    sentAt: 'sj2k1a',
-    clickVariant,
-  };
-}
+const values = gateValues;
 
 function whole(segments: readonly string[], filled: FieldValues) {
   const html = segments.map((s) => joinParts(tokens.split(s), filled, escapeHtml)).join('');

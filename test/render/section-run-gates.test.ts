@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createFieldTokens, type FieldValues } from '../../src/render/_personal.js';
+import { createFieldTokens } from '../../src/render/_personal.js';
 import { createPieceGates } from '../../src/render/piece-gates.js';
+import { gateValues } from './_fixtures.js';
 
 /**
  * A kept section's segments handed to the gates as one run (the same array for every role set that
@@ -12,18 +13,7 @@ const tokens = createFieldTokens('c0ffee');
 const FILE = 'issues/x/issue.json';
 const { sentinel } = tokens;
 
-function values(clickVariant: string): FieldValues {
-  return {
-    greetingName: 'Ana',
-    dateLine: 'Week 48',
-    sentTo: 'Sent to ana@example.com',
-    unsubscribe: 'https://t.example/u?token=abc',
-    preferences: 'https://t.example/p',
-    viewOnline: 'https://t.example/archive/',
-    sentAt: 'sj2k1a',
-    clickVariant,
-  };
-}
+const values = gateValues;
 
 const link = (n: number) => `<a href="https://t.example/c/tok${n}.mac?v=${sentinel.clickVariant}">Read ${n}</a>`;
 const plainRun = ['<h2>For CTOs · 2 reads</h2>', '<p>Caching ünï</p>\n<img src="https://t.example/i.png">'];
