@@ -42,4 +42,7 @@ const code = await main(process.argv.slice(2), {
   signal: controller.signal,
 });
 process.exitCode = code;
+// Signalled, the command has done what it could: a connection left hanging (a database that no
+// longer answers) must not keep the process from ending.
+if (controller.signal.aborted) setTimeout(() => process.exit(), 1_000).unref();
 // Let stdout drain; servers (preview, serve) keep the process alive on their own until closed.

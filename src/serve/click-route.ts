@@ -24,8 +24,11 @@ import { RolecastError } from '../errors.js';
 export interface ServeRoute {
   matches(pathname: string): boolean;
   handle(request: IncomingMessage, response: ServerResponse, url: URL): void | Promise<void>;
-  /** Called once the server stopped taking requests: what the route still holds is written then. */
-  close?(): Promise<void>;
+  /**
+   * Called once the server stopped taking requests: what the route still holds is written then,
+   * waiting for the store no longer than until `giveUp` settles.
+   */
+  close?(giveUp?: Promise<unknown>): Promise<void>;
 }
 
 export interface ClickRouteOptions {
@@ -118,7 +121,7 @@ function pendingWrites(
   store: AnalyticsStore,
   retryMs: number,
   log?: (line: string) => void,
-): { record(event: ClickEvent): void; drain(): Promise<void> } {
+): { record(event: ClickEvent): void; drain(giveUp?: Promise<unknown>): Promise<void> } {
   const pending: ClickEvent[] = [];
   let warned = false;
   /** A write to a networked store under way: the next ones wait behind it, in order. */
@@ -171,14 +174,24 @@ function pendingWrites(
       flush();
     },
     /** One last try at what waits; what still cannot be written is named, not dropped in silence. */
-    async drain() {
+    async drain(giveUp) {
       stopped = true;
       clearTimeout(retry);
       retry = undefined;
       flush();
-      // A write that succeeds starts the next; one that fails ends the wait.
-      while (writing) await writing;
-      if (pending.length > 0)
+      let late = false;
+      const lateness = giveUp?.then(() => {
+        late = true;
+      });
+      // A write that succeeds starts the next; one that fails ends the wait, as does `giveUp`: a
+      // database that does not answer must not keep serve from stopping.
+      while (writing && !late) await (lateness ? Promise.race([writing, lateness]) : writing);
+      // One whose write went unanswered may still be written by the database after serve is gone.
+      if (pending.length > 0 && late)
+        log?.(
+          `${pending.length} click(s) may not be counted: the database had not answered their write when serve stopped`,
+        );
+      else if (pending.length > 0)
         log?.(`${pending.length} click(s) could not be written before serve stopped and are not counted`);
     },
   };

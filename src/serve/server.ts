@@ -64,7 +64,11 @@ export interface UnsubscribeServer {
   port: number;
   /** The path the endpoint answers on, from `urls.unsubscribe`. */
   path: string;
-  close(): Promise<void>;
+  /**
+   * Stops taking requests, then has each route write what it holds; a write still waiting when
+   * `giveUp` settles (the database did not answer) is left and named by its route.
+   */
+  close(giveUp?: Promise<unknown>): Promise<void>;
 }
 
 export const DEFAULT_PORT = 8787;
@@ -149,14 +153,18 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
     url: `http://${shownHost}:${port}${path}`,
     port,
     path,
-    close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        clearInterval(timer);
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      // No request comes any more: what a route holds (clicks waiting for the database) is written.
-      for (const route of options.routes ?? []) await route.close?.();
+    close: async (giveUp) => {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          clearInterval(timer);
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeAllConnections();
+        });
+      } finally {
+        // No request comes any more: what a route holds (clicks waiting for the database) is
+        // written, however the listener closed.
+        for (const route of options.routes ?? []) await route.close?.(giveUp);
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { assertStrongPreviousSecrets, assertStrongSecret, readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { redactDatabaseUrl } from '../../db/postgres.js';
@@ -77,6 +78,7 @@ export const serveCommand: Command = {
       log: (line) => print(ctx.stderr, line),
       origin: () => origin,
     });
+    let stopping: Promise<void> | undefined;
     try {
       const server = await startUnsubscribeServer({
         config,
@@ -131,16 +133,39 @@ export const serveCommand: Command = {
         throw failed.error;
       }
       await untilAborted(ctx.signal);
-      await server.close();
+      stopping = stopBound();
+      await server.close(stopping);
+      await closeWithin(backend, stopping);
       print(ctx.stdout, 'stopped');
       return 0;
     } finally {
       readers.close();
       await transport.close();
-      await backend.close();
+      if (!stopping) await backend.close();
     }
   },
 };
+
+/**
+ * How long a stop waits for the database (the clicks serve holds, closing its connections): short
+ * of the 10 s a container's stop gives before SIGKILL, so what is not written is said first.
+ */
+export const SERVE_STOP_MS = 5_000;
+
+function stopBound(): Promise<void> {
+  return sleep(SERVE_STOP_MS, undefined, { ref: false });
+}
+
+/** Closes the store, or stops waiting for it once `bound` settles: then serve ends with E_STATE_UNAVAILABLE. */
+async function closeWithin(backend: { close(): Promise<void> }, bound: Promise<void>): Promise<void> {
+  const late = await Promise.race([backend.close().then(() => false), bound.then(() => true)]);
+  if (late)
+    throw new RolecastError(
+      'E_STATE_UNAVAILABLE',
+      `the database did not answer within ${SERVE_STOP_MS / 1000} s of the stop: serve stopped without it`,
+      { hint: 'what serve could not write is named above; check the database server' },
+    );
+}
 
 function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
