@@ -15,7 +15,7 @@ import {
 } from './_mime.js';
 import { isAutoReply, isChallengeResponse } from './auto-reply.js';
 import { classifyFailure, findStatus } from './classify.js';
-import { EXIM_COPY, exchangeBlocks, eximBlocks, qmailBlocks, wordsOnly } from './text-report.js';
+import { EXIM_COPY, exchangeBlocks, eximBlocks, listedBlocks, qmailBlocks, wordsOnly } from './text-report.js';
 import { type BounceEvent, emptyHints, type SourceHints } from './types.js';
 
 /**
@@ -175,6 +175,7 @@ function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadRes
     qmailBlocks(text) ??
     eximBlocks(text) ??
     exchangeBlocks(text) ??
+    listedBlocks(text) ??
     (saysItBounced(root) ? wordsOnly(text) : undefined);
   if (!found?.length) return { events: [], ignored: 'a bounce whose failed recipient could not be read' };
   return {

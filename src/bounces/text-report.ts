@@ -72,6 +72,54 @@ export function exchangeBlocks(text: string): TextBounce[] | undefined {
   return found.length ? found : undefined;
 }
 
+/**
+ * The failed addresses listed under a heading, each on a line of its own: Sendmail's "The following
+ * addresses had permanent fatal errors" (its "transient non-fatal errors" are still retried), Gmail's
+ * older "Delivery to the following recipient failed permanently:" and Lotus Domino's "was not
+ * delivered to:". An address's reason is the indented lines below it (Sendmail's "(reason: …)"), or
+ * else the section that follows the list ("Technical details of permanent failure:", "because:").
+ * The list ends at a line of dashes (the transcript, the copy of the message) or that section.
+ */
+export function listedBlocks(text: string): TextBounce[] | undefined {
+  const start = LISTED_HEADING.exec(text);
+  if (!start) return undefined;
+  const lines = text
+    .slice(start.index + start[0].length)
+    .split(EXIM_COPY)[0]!
+    .split(/\r?\n/)
+    .slice(1);
+  const found: { address: string; reason: string[] }[] = [];
+  let end = lines.length;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.slice(0, 600);
+    if (/^\s*-{3,}/.test(line) || REASON_HEADING.test(line)) {
+      end = i;
+      break;
+    }
+    const match = /^\s{0,8}<?([^<>\s@]{1,256}@[^<>\s@]{1,256}?)>?:?\s*$/.exec(line);
+    if (match) found.push({ address: match[1]!, reason: [] });
+    else if (found.length > 0 && /^\s+\S/.test(line)) found[found.length - 1]!.reason.push(line);
+  }
+  if (found.length === 0) return undefined;
+  // The section after the list gives the reason of the addresses that have none of their own.
+  const section = oneLine(
+    lines
+      .slice(end)
+      .join('\n')
+      .split(/^\s*-{3,}/m)[0]!
+      .replace(REASON_HEADING, ' ')
+      .slice(0, 1000),
+  );
+  return found.map(({ address, reason }) => ({
+    address,
+    diagnostic: oneLine(reason.join(' ')) || section || 'failed',
+  }));
+}
+
+const LISTED_HEADING =
+  /^.*(?:following (?:addresses|recipients?|address\(es\)) had permanent fatal errors|delivery to the following recipients? failed permanently:|was not delivered to:).*$/im;
+const REASON_HEADING = /^\s*(?:technical details of permanent failure:|because:)/im;
+
 /** Only the words: one address and a clear "does not exist" is still a hard bounce. */
 export function wordsOnly(text: string): TextBounce[] | undefined {
   const addresses = [...new Set(emailTokens(text))];
