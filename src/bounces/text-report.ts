@@ -52,15 +52,16 @@ export function eximBlocks(text: string): TextBounce[] | undefined {
 /** Exim's marker before the copy of the original message. */
 export const EXIM_COPY = /^-{3,} This is a copy of (?:the|your) message.*$/m;
 
-/** Legacy Exchange: the address, then within a few lines `Remote Server returned '550 5.1.1 …'`. */
+/**
+ * Legacy Exchange: the address, then within a few lines `Remote Server returned '550 5.1.1 …'`, or
+ * as Exchange 2007 and 2010 write it, `#550 5.1.1 RESOLVER.ADR.RecipientNotFound; not found ##`.
+ */
 export function exchangeBlocks(text: string): TextBounce[] | undefined {
   const lines = text.split(/\r?\n/);
   const found: TextBounce[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const at = lines[i]!.indexOf("Remote Server returned '");
+    const { at, reply } = exchangeReply(lines[i]!);
     if (at < 0) continue;
-    const rest = lines[i]!.slice(at + 24);
-    const reply = rest.slice(0, Math.max(0, rest.indexOf("'")) || rest.length).slice(0, 1000);
     for (let j = i; j >= Math.max(0, i - 3); j--) {
       const address = emailTokens(j === i ? lines[j]!.slice(0, at) : lines[j]!)[0];
       if (address) {
@@ -119,6 +120,18 @@ export function listedBlocks(text: string): TextBounce[] | undefined {
 const LISTED_HEADING =
   /^.*(?:following (?:addresses|recipients?|address\(es\)) had permanent fatal errors|delivery to the following recipients? failed permanently:|was not delivered to:).*$/im;
 const REASON_HEADING = /^\s*(?:technical details of permanent failure:|because:)/im;
+
+/** Where a line's quoted server reply starts (-1 without one), and the reply. */
+function exchangeReply(line: string): { at: number; reply: string } {
+  const at = line.indexOf("Remote Server returned '");
+  if (at >= 0) {
+    const rest = line.slice(at + 24);
+    return { at, reply: rest.slice(0, Math.max(0, rest.indexOf("'")) || rest.length).slice(0, 1000) };
+  }
+  // Bounded and anchored: linear however long a hostile line is.
+  const hashed = /^\s{0,8}#([45]\d\d[ -][245]\.\d{1,3}\.\d{1,3}[^#]{0,1000})##/.exec(line.slice(0, 1100));
+  return hashed ? { at: 0, reply: hashed[1]!.trim() } : { at: -1, reply: '' };
+}
 
 /** Only the words: one address and a clear "does not exist" is still a hard bounce. */
 export function wordsOnly(text: string): TextBounce[] | undefined {

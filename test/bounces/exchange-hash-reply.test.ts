@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { readReport } from '../../src/bounces/index.js';
+
+/**
+ * Exchange 2007 and 2010 write the remote server's reply in their plain-text report as
+ * `#550 5.1.1 RESOLVER.ADR.RecipientNotFound; not found ##`, below the address, where later Exchange
+ * and Office 365 write "Remote Server returned '…'". A report in that form without its delivery-status
+ * part (forwarded, or passed on by a gateway that keeps only the text) names the reader and its own
+ * headers quote the digest's: more than one address, so nothing was read and the dead mailbox went on
+ * being mailed every issue.
+ */
+
+const NOW = new Date('2026-12-01T12:00:00Z');
+
+const report = (reader: string, reply: string) =>
+  [
+    'From: Microsoft Outlook <postmaster@contoso.example>',
+    'To: digest@rolecast.example',
+    'Subject: Undeliverable: This week',
+    'Message-ID: <ndr.2010@contoso.example>',
+    'Content-Type: text/plain; charset=us-ascii',
+    '',
+    'Delivery has failed to these recipients or groups:',
+    '',
+    `Reader (${reader})`,
+    "The e-mail address you entered couldn't be found. Please check the recipient's e-mail address and try to resend the message.",
+    '',
+    'Diagnostic information for administrators:',
+    '',
+    'Generating server: mail.contoso.example',
+    '',
+    reader,
+    reply,
+    '',
+    'Original message headers:',
+    '',
+    'From: Digest <digest@rolecast.example>',
+    `To: <${reader}>`,
+    'Message-ID: <m9@rolecast.example>',
+    '',
+  ].join('\r\n');
+
+const read = (raw: string) => readReport(raw, 'import:x', NOW).events.map((e) => [e.address, e.kind, e.status]);
+
+describe("an Exchange report giving the server's reply between # and ##", () => {
+  it('reads an unknown mailbox as a hard bounce', () => {
+    expect(read(report('gone@contoso.example', '#550 5.1.1 RESOLVER.ADR.RecipientNotFound; not found ##'))).toEqual([
+      ['gone@contoso.example', 'hard', '5.1.1'],
+    ]);
+  });
+
+  it('reads a full mailbox as a soft bounce', () => {
+    expect(
+      read(report('full@contoso.example', '#550 5.2.2 STOREDRV.Deliver; mailbox full ##rfc822;full@contoso.example')),
+    ).toEqual([['full@contoso.example', 'soft', '5.2.2']]);
+  });
+});
