@@ -88,8 +88,14 @@ export const EDITOR_JS = `'use strict';
   };
 
   let busy = false;
+  // A change made while another is being saved (an include waits for a rolecast new to write its
+  // issue) is not sent: the page says so rather than nothing, and typed text stays to save again.
+  const refuseWhileBusy = () => {
+    say(status, 'Not saved: the change before it is still being saved (an include waits for a rolecast new that is running to write its issue). Make this change again once that one is done.', 'error');
+    return false;
+  };
   const save = async (edit, focus) => {
-    if (busy) return false;
+    if (busy) return refuseWhileBusy();
     busy = true;
     panel.setAttribute('aria-busy', 'true');
     say(status, 'Saving…');
@@ -128,7 +134,8 @@ export const EDITOR_JS = `'use strict';
   for (const list of panel.querySelectorAll('ol.sortable')) {
     list.addEventListener('click', (event) => {
       const button = event.target.closest('button');
-      if (!button || busy) return;
+      if (!button) return;
+      if (busy) return refuseWhileBusy();
       const item = button.closest('li');
       if (button.classList.contains('move')) {
         const up = button.dataset.move === '-1';
@@ -165,7 +172,14 @@ export const EDITOR_JS = `'use strict';
       dragged.classList.remove('dragging');
       const value = dragged.dataset.value;
       dragged = null;
-      if (valuesOf(list).join('\\n') !== before) saveOrder(list, { list: list.id, value, move: '1' });
+      if (valuesOf(list).join('\\n') === before) return;
+      if (busy) {
+        // Put the list back as it is in issue.json: the new order was not saved.
+        const items = new Map(Array.from(list.children).map((item) => [item.dataset.value, item]));
+        for (const key of before.split('\\n')) list.appendChild(items.get(key));
+        return refuseWhileBusy();
+      }
+      saveOrder(list, { list: list.id, value, move: '1' });
     });
   }
 

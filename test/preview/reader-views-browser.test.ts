@@ -1,9 +1,10 @@
 import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addSuppression, openStateDb } from '../../src/send/index.js';
 import { browserPerFile, watchScriptErrors } from '../helpers/browser.js';
+import { perTest } from '../helpers/per-test.js';
 import { type PreviewFixture, startFixture } from './_fixture.js';
 
 /**
@@ -13,17 +14,11 @@ import { type PreviewFixture, startFixture } from './_fixture.js';
  */
 
 const browser = browserPerFile();
-let fixture: PreviewFixture | undefined;
-let page: Page | undefined;
-afterEach(async () => {
-  await page?.close();
-  page = undefined;
-  await fixture?.close();
-  fixture = undefined;
-});
+const opened = perTest<{ page: Page; fixture: PreviewFixture }>(['page', 'fixture']);
 
 async function openIndex(f: PreviewFixture): Promise<{ page: Page; errors: string[] }> {
-  page = await browser().newPage({ viewport: { width: 1200, height: 900 } });
+  const page = await browser().newPage({ viewport: { width: 1200, height: 900 } });
+  opened.page = page;
   // A refused test send answers with an error status, which the console reports.
   const errors = watchScriptErrors(page, (line) => /status of (409|502)/.test(line));
   await page.goto(f.preview.url);
@@ -66,10 +61,10 @@ function damagedStateSuppressing(file: string, email: string): void {
 
 describe('the preview of a project whose state file is damaged, in Chromium', () => {
   it('shows the suppressed reader as receiving, with a warning naming the file, and refuses a test send', async () => {
-    fixture = await startFixture({
+    opened.fixture = await startFixture({
       prepare: (project) => damagedStateSuppressing(project.path('.rolecast/state.db'), 'deepak.iyer@example.net'),
     });
-    const { page: p, errors } = await openIndex(fixture);
+    const { page: p, errors } = await openIndex(opened.fixture);
     await p.waitForSelector('#checks li.warning');
     const warnings = await p.locator('#checks ul.problems li').allTextContents();
     const stateWarning = warnings.find((w) => w.includes('state.db'));
@@ -91,7 +86,7 @@ describe('the preview of a project whose state file is damaged, in Chromium', ()
     const fromView = await sendTestFromKeyboard(p, 'editor@example.net');
     expect(fromView.kind).toBe('error');
     expect(fromView.text).toMatch(/state\.db is damaged.*nothing was sent/);
-    expect(existsSync(fixture.project.path('outbox'))).toBe(false);
+    expect(existsSync(opened.fixture.project.path('outbox'))).toBe(false);
     expect(errors).toEqual([]);
   });
 });
@@ -122,9 +117,9 @@ async function namesOnly(p: Page, own: string | undefined): Promise<void> {
 
 describe('views reached from the index, in Chromium', () => {
   it("each reader's view, each variant's and the editor edition name no other reader, and link to the index that does", async () => {
-    fixture = await startFixture({ files: { 'list.json': LIST }, subscribers: 'list.json' });
-    const { page: p, errors } = await openIndex(fixture);
-    const index = fixture.preview.url;
+    opened.fixture = await startFixture({ files: { 'list.json': LIST }, subscribers: 'list.json' });
+    const { page: p, errors } = await openIndex(opened.fixture);
+    const index = opened.fixture.preview.url;
     const nothing = await p.locator('#checks ul.get-nothing').textContent();
     for (const { email } of GET_NOTHING) expect(nothing).toContain(email);
 
@@ -163,8 +158,8 @@ const BROKEN_LIST = JSON.stringify([...RECEIVING, { email: MISTYPED, name: 'Jane
 
 describe('a reader view while the list cannot be loaded, in Chromium', () => {
   it('shows the problems over the view without the mistyped address, which the index names', async () => {
-    fixture = await startFixture({ files: { 'list.json': LIST }, subscribers: 'list.json' });
-    const f = fixture;
+    opened.fixture = await startFixture({ files: { 'list.json': LIST }, subscribers: 'list.json' });
+    const f = opened.fixture;
     const { page: p, errors } = await openIndex(f);
     await p.goto(new URL('/subscriber/ann%40example.com', f.preview.url).toString());
     await p.locator('h1#view-title').waitFor();
@@ -180,12 +175,12 @@ describe('a reader view while the list cannot be loaded, in Chromium', () => {
     await expect(p.locator('#error-overlay').textContent()).resolves.toContain(MISTYPED);
 
     // Nothing rendered yet: the same at a view's address.
-    await fixture.close();
-    fixture = await startFixture({ files: { 'list.json': BROKEN_LIST }, subscribers: 'list.json' });
-    await p.goto(new URL('/subscriber/ann%40example.com', fixture.preview.url).toString());
+    await opened.fixture.close();
+    opened.fixture = await startFixture({ files: { 'list.json': BROKEN_LIST }, subscribers: 'list.json' });
+    await p.goto(new URL('/subscriber/ann%40example.com', opened.fixture.preview.url).toString());
     await p.locator('#error-overlay').waitFor();
     expect(await p.content()).not.toContain('jane.doe');
-    await p.goto(fixture.preview.url);
+    await p.goto(opened.fixture.preview.url);
     await expect(p.locator('#error-overlay').textContent()).resolves.toContain(MISTYPED);
     expect(errors).toEqual([]);
   });
