@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { mountTmpfs, unmount } from '../helpers/tmpfs.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
 /**
@@ -14,28 +12,14 @@ import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
  * it must run); disk-full-cli.test.ts covers the same stop through SQLite's own "database or disk is full".
  */
 
-function tryMount(): string | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'rolecast-tmpfs-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=320k', 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    rmdirSync(dir);
-    return undefined;
-  }
-}
-
-const mounted = tryMount();
+const mounted = mountTmpfs('320k');
 let server: TestSmtpServer | undefined;
 let fixture: SendFixture | undefined;
 
 afterEach(async () => {
   await server?.close();
   await fixture?.cleanup();
-  if (mounted) {
-    execFileSync('umount', [mounted]);
-    rmdirSync(mounted);
-  }
+  if (mounted) unmount(mounted);
 });
 
 describe('a state file on a disk that fills up', () => {

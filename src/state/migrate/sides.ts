@@ -1,6 +1,7 @@
 import { openPostgres, type Pool, type PoolClient, redactDatabaseUrl } from '../../db/postgres.js';
 import { ensureScheduleSchema } from '../../schedule/store.js';
 import type { LockRow } from '../../send/lock.js';
+import { stateUseError } from '../../send/state-file.js';
 import { openStateDb, type StateDb } from '../../send/store.js';
 import type { StateLocation } from '../location.js';
 import type { CopyComponent, CopyTable } from './steps.js';
@@ -38,30 +39,47 @@ export async function openSide(location: StateLocation, target = false): Promise
 }
 
 function sqliteSide(db: StateDb, file: string): Side {
+  // A failure is named with its file, as every other command names it: without it a full disk under
+  // the target read "a state file could not be used … it must be a rolecast state file", exit 2,
+  // naming neither file.
+  const named = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      throw stateUseError(file, error);
+    }
+  };
   // Tables some state files only get on first use.
-  ensureScheduleSchema(db);
+  named(() => ensureScheduleSchema(db));
   return {
     description: file,
     async prepare(component) {
-      component.prepareSqlite?.(db);
+      named(() => component.prepareSqlite?.(db));
     },
     async locks() {
-      const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'locks'").get();
-      return has ? (db.prepare(`SELECT ${LOCK_COLUMNS} FROM locks`).all() as HeldLock[]) : [];
+      return named(() => {
+        const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'locks'").get();
+        return has ? (db.prepare(`SELECT ${LOCK_COLUMNS} FROM locks`).all() as HeldLock[]) : [];
+      });
     },
     hasTable: async (table) =>
-      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined,
-    count: async (table) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number,
+      named(() => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined),
+    count: async (table) => named(() => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number),
     async *read(table) {
       const by = table.order?.sqlite ?? table.key?.join(', ');
       const order = by ? ` ORDER BY ${by}` : '';
-      const rows = db
-        .prepare(`SELECT ${table.columns.join(', ')} FROM ${table.table}${order}`)
-        .raw()
-        .iterate() as IterableIterator<unknown[]>;
+      const rows = named(
+        () =>
+          db
+            .prepare(`SELECT ${table.columns.join(', ')} FROM ${table.table}${order}`)
+            .raw()
+            .iterate() as IterableIterator<unknown[]>,
+      );
       let page: unknown[][] = [];
-      for (const row of rows) {
-        page.push(row);
+      for (;;) {
+        const next = named(() => rows.next());
+        if (next.done) break;
+        page.push(next.value);
         if (page.length >= PAGE) {
           yield page;
           page = [];
@@ -71,22 +89,26 @@ function sqliteSide(db: StateDb, file: string): Side {
     },
     async snapshot() {
       // A read transaction in WAL mode: later commits by other processes stay invisible to it.
-      db.exec('BEGIN');
-      db.prepare('SELECT COUNT(*) FROM deliveries').get();
+      named(() => {
+        db.exec('BEGIN');
+        db.prepare('SELECT COUNT(*) FROM deliveries').get();
+      });
     },
     async begin() {
-      db.exec('BEGIN IMMEDIATE');
+      named(() => db.exec('BEGIN IMMEDIATE'));
     },
     async clear(table) {
-      db.exec(`DELETE FROM ${table}`);
+      named(() => db.exec(`DELETE FROM ${table}`));
     },
     async write(table, rows) {
       const marks = table.columns.map(() => '?').join(', ');
-      const insert = db.prepare(`INSERT INTO ${table.table} (${table.columns.join(', ')}) VALUES (${marks})`);
-      for (const row of rows) insert.run(...row);
+      named(() => {
+        const insert = db.prepare(`INSERT INTO ${table.table} (${table.columns.join(', ')}) VALUES (${marks})`);
+        for (const row of rows) insert.run(...row);
+      });
     },
     async commit() {
-      db.exec('COMMIT');
+      named(() => db.exec('COMMIT'));
     },
     async rollback() {
       if (db.inTransaction) db.exec('ROLLBACK');
