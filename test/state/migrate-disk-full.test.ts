@@ -20,6 +20,7 @@ let project: TempProject | undefined;
 afterEach(async () => {
   await project?.cleanup();
   project = undefined;
+  if (mounted) for (const name of ['copy', 'filler']) rmSync(join(mounted, name), { recursive: true, force: true });
 });
 afterAll(() => {
   if (mounted) unmount(mounted);
