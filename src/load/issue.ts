@@ -11,7 +11,8 @@ import {
   unknownSubjectNames,
 } from '../model/issue.js';
 import type { Summary } from '../model/summary.js';
-import { indexPool, isPoolRef, type PoolIndex, resolvePoolRef } from '../pool/refs.js';
+import { pickedStory } from '../pool/picked-record.js';
+import { indexPool, isPoolRef, type PoolIndex, poolIdIn, resolvePoolRef } from '../pool/refs.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { closestWord } from '../suggest.js';
 import { displayPath } from './_display.js';
@@ -40,6 +41,26 @@ export interface IssueLoadResult {
 }
 
 export { MANIFEST_FILE };
+
+/**
+ * A pool entry gone from the pool that `new` picked for this issue: the closest id is another story,
+ * so the hint names the one picked and where a renamed copy shows, not a look-alike id.
+ */
+async function pickedSince(
+  found: { message: string; hint: string },
+  entry: string,
+  index: PoolIndex,
+  issueDir: string,
+): Promise<{ message: string; hint: string }> {
+  const id = poolIdIn(entry);
+  const picked = index.exists && !index.byId.has(id) ? await pickedStory(issueDir, id) : undefined;
+  if (!picked) return found;
+  return {
+    message: `${found.message}: rolecast new picked it for this issue ("${picked.title}"), and its file was renamed or deleted since`,
+    hint: `put the file back, or name the file it was renamed to (\`rolecast pool\` shows it used by ${basename(issueDir)} "(as ${id})"); to leave the story out, take the line out`,
+  };
+}
+
 /** What `new` keeps beside an issue of the pool summaries it picked (see pool/picked-record.ts). */
 export const PICKED_FILE = 'picked.json';
 
@@ -194,7 +215,11 @@ export async function loadIssue(
           const index = await poolIndex();
           const found = resolvePoolRef(entry, index, displayPath(index.dir));
           if ('message' in found)
-            return { file, summary: undefined, problems: [{ severity: 'error' as const, ...at, ...found }] };
+            return {
+              file,
+              summary: undefined,
+              problems: [{ severity: 'error' as const, ...at, ...(await pickedSince(found, entry, index, issueDir)) }],
+            };
           file = found.file;
           // A symlink in the pool may lead anywhere: it must stay in the project or the pool folder.
           if (!(await insideProject(file, projectDir)) && !(await insideProject(file, index.dir)))

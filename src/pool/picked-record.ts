@@ -91,6 +91,15 @@ export async function readGoneStories(
   return { stories: [...gone.values()], problems };
 }
 
+/** The story `new` picked as `id` for the issue in `issueDir`, from its record; undefined without one. */
+export async function pickedStory(issueDir: string, id: string): Promise<PickedStory | undefined> {
+  try {
+    return parseRecord(await readFile(join(issueDir, PICKED_FILE), 'utf8'))?.find((story) => story.id === id);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseRecord(text: string): PickedStory[] | undefined {
   let value: unknown;
   try {
