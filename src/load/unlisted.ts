@@ -11,10 +11,11 @@ const MAX_ENTRIES = 5_000;
 
 /**
  * Summary files inside the issue folder that `issue.json` does not list: written, then forgotten.
- * Each is a warning naming the path to add. Hidden files and folders (editor backups) are skipped.
+ * Each is a warning naming the path to add. Hidden folders and dot files other than summaries are skipped.
  */
 export async function unlistedSummaryFiles(issueDir: string, listed: ReadonlySet<string>): Promise<Problem[]> {
   const found: string[] = [];
+  const hidden = new Set<string>();
   let seen = 0;
   const walk = async (dir: string, depth: number): Promise<void> => {
     let entries: import('node:fs').Dirent[];
@@ -25,8 +26,17 @@ export async function unlistedSummaryFiles(issueDir: string, listed: ReadonlySet
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
-      if (++seen > MAX_ENTRIES || entry.name.startsWith('.')) continue;
+      if (++seen > MAX_ENTRIES) continue;
       const path = join(dir, entry.name);
+      // A summary hidden by a dot typed first (.queues.txt) is the editor's, as in the pool; macOS's `._`
+      // copies, Emacs's `.#` locks, other dot files and dot folders are not.
+      if (entry.name.startsWith('.')) {
+        if (!/^\.[_#]/.test(entry.name) && !entry.isDirectory() && isSummaryFile(entry.name) && !listed.has(path)) {
+          hidden.add(path);
+          found.push(path);
+        }
+        continue;
+      }
       if (entry.isDirectory() && depth < MAX_DEPTH) await walk(path, depth + 1);
       else if (
         (entry.isFile() || entry.isSymbolicLink()) &&
@@ -44,8 +54,8 @@ export async function unlistedSummaryFiles(issueDir: string, listed: ReadonlySet
     return {
       severity: 'warning' as const,
       file: displayPath(file),
-      message: `is in the issue folder but not listed in ${MANIFEST_FILE}, so no reader gets it`,
-      hint: `add "${entry}" to "summaries" in ${MANIFEST_FILE}, or move the file out of the issue folder`,
+      message: `is in the issue folder but not listed in ${MANIFEST_FILE}${hidden.has(file) ? ', and hidden by the dot its name starts with' : ''}, so no reader gets it`,
+      hint: `${hidden.has(file) ? 'take the dot off its name and add it' : `add "${entry}"`} to "summaries" in ${MANIFEST_FILE}, or move the file out of the issue folder`,
     };
   });
 }
