@@ -1,7 +1,8 @@
 import { canonicalAddress } from '../address.js';
 import type { Pool } from '../db/postgres.js';
 import { isErasedIn, suppressUnlessErased } from '../state/postgres/suppression-insert.js';
-import { addDefaults } from '../state/suppression-rows.js';
+import { hasTable } from '../state/read-at.js';
+import { addDefaults, ownUnsubscribeWhere } from '../state/suppression-rows.js';
 import { hashedAddress } from '../store/hash.js';
 import type { SuppressionList } from './suppressions.js';
 
@@ -24,6 +25,22 @@ export function postgresSuppressionList(pool: Pool): SuppressionList {
     isErased: (email) => isErasedIn(query, email),
     async add(email, details) {
       return (await suppressUnlessErased(query, email, addDefaults(details))) ? 'added' : 'already';
+    },
+    async ownUnsubscribe(email) {
+      const where = ownUnsubscribeWhere('$1', '$2', await hasTable(pool, 'bounce_events'));
+      const result = await pool.query<{ created_at: string }>(`SELECT created_at FROM suppressions WHERE ${where}`, [
+        canonicalAddress(email),
+        hashedAddress(email),
+      ]);
+      return result.rows[0]?.created_at;
+    },
+    async lift(email) {
+      const where = ownUnsubscribeWhere('$1', '$2', await hasTable(pool, 'bounce_events'));
+      const result = await pool.query(`DELETE FROM suppressions WHERE ${where}`, [
+        canonicalAddress(email),
+        hashedAddress(email),
+      ]);
+      return (result.rowCount ?? 0) > 0;
     },
   };
 }

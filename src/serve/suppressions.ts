@@ -1,11 +1,18 @@
 import { existsSync } from 'node:fs';
+import { canonicalAddress } from '../address.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { appendToJournal, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
 import { journaledAddresses } from '../send/journal-watch.js';
 import { addSuppression, isSuppressed, type StateDb } from '../send/store.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
 import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.js';
-import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../state/suppression-rows.js';
+import {
+  addDefaults,
+  fromSuppressionRow,
+  ownUnsubscribeWhere,
+  type SuppressionRow,
+} from '../state/suppression-rows.js';
+import { hashedAddress } from '../store/hash.js';
 
 /**
  * The suppression list as the endpoint and `rolecast suppress` see it: the `suppressions` table
@@ -32,6 +39,13 @@ export interface SuppressionList {
   add(email: string, details: SuppressionDetails): AddOutcome | undefined | Promise<AddOutcome>;
   /** Applies journaled unsubscribes once the database takes writes; undefined while it still does not. */
   replayPending?(): ReplayResult | undefined;
+  /**
+   * When the address is suppressed by its reader's own unsubscribe only (see `ownUnsubscribeWhere`):
+   * the time it was recorded; undefined for any other entry, or none. A list without it lifts nothing.
+   */
+  ownUnsubscribe?(email: string): string | undefined | Promise<string | undefined>;
+  /** Takes such an entry off the list, for a confirmed signup of the address; false when there is none. */
+  lift?(email: string): boolean | Promise<boolean>;
 }
 
 export interface SuppressionEntry {
@@ -87,6 +101,22 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
     isSuppressed: (email) => isSuppressed(db, email) || journaled?.(email) !== undefined,
     isErased: (email) => isErased(db, email),
     replayPending,
+    // An unsubscribe still waiting in the journal is lifted by nothing: it would be applied again.
+    ownUnsubscribe: (email) =>
+      journaled?.(email) !== undefined
+        ? undefined
+        : (
+            db
+              .prepare(
+                `SELECT created_at FROM suppressions WHERE ${ownUnsubscribeWhere('@email', '@hash', hasBounces(db))}`,
+              )
+              .get(ownKeys(email)) as { created_at: string } | undefined
+          )?.created_at,
+    lift: (email) =>
+      journaled?.(email) === undefined &&
+      db
+        .prepare(`DELETE FROM suppressions WHERE ${ownUnsubscribeWhere('@email', '@hash', hasBounces(db))}`)
+        .run(ownKeys(email)).changes > 0,
     async add(email, details) {
       const { reason, source, at } = addDefaults(details);
       const deadline = Date.now() + writeWait;
@@ -116,6 +146,11 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
     },
   };
 }
+
+const ownKeys = (email: string) => ({ email: canonicalAddress(email), hash: hashedAddress(email) });
+
+const hasBounces = (db: StateDb): boolean =>
+  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bounce_events'").get() !== undefined;
 
 function ignoreErrors(run: () => unknown): void {
   try {

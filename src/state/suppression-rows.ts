@@ -27,3 +27,25 @@ export function addDefaults(details: { reason?: string; source?: string; now?: D
     at: (details.now ?? new Date()).toISOString(),
   };
 }
+
+/**
+ * Where a suppression is a reader's own unsubscribe (the one-click link, the preferences page, a
+ * mail to the List-Unsubscribe address) and nothing else: not a bounce, a complaint, an editor's
+ * `suppress add` or import, nor an erasure, and no hard bounce or complaint recorded for the address
+ * since. Only such an entry is lifted by a confirmed signup of the same address.
+ */
+export const OWN_UNSUBSCRIBE_SOURCES = ['one-click', 'preferences', 'mailto'] as const;
+
+/**
+ * The WHERE clause finding that entry, given how the query names the canonical address and its hash
+ * (`$1`, `$2` on PostgreSQL; `@email`, `@hash` on SQLite). Without a bounce table (a state file no
+ * bounce was recorded in), the bounce condition is left out.
+ */
+export function ownUnsubscribeWhere(email: string, hash: string, withBounces: boolean): string {
+  const sources = OWN_UNSUBSCRIBE_SOURCES.map((source) => `'${source}'`).join(', ');
+  const bounces = withBounces
+    ? ` AND NOT EXISTS (SELECT 1 FROM bounce_events WHERE email = ${email} AND kind IN ('hard', 'complaint'))`
+    : '';
+  return `email = ${email} AND reason = 'unsubscribe' AND source IN (${sources})
+    AND NOT EXISTS (SELECT 1 FROM suppressions WHERE email = ${hash})${bounces}`;
+}

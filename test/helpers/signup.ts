@@ -74,6 +74,7 @@ export async function startSignupServer(options: {
     suppressions,
     port: 0,
     routes: readers.routes,
+    afterUnsubscribe: readers.unsubscribed,
   });
   const origin = new URL(server.url).origin;
   return {

@@ -18,6 +18,10 @@ export interface FileReaders {
   project: TempProject;
   smtp: TestSmtpServer;
   browser: Browser;
+  /** Where `serve` listens: its signup form is at `${origin}/subscribe`. */
+  origin: string;
+  /** A reader's link to `path` (`/preferences`, `/unsubscribe`), as their messages carry it. */
+  linkFor(path: string, email: string): string;
   /** A reader's preferences page, opened from the link in their messages. */
   preferences(email: string): Promise<Page>;
   /** Writes a subscribers file, last changed `minutesAgo` minutes ago. */
@@ -82,6 +86,9 @@ export async function startFileReaders(env: Record<string, string> = {}): Promis
     project,
     smtp,
     browser,
+    origin,
+    linkFor: (path, email) =>
+      `${origin}${path}?${new URLSearchParams({ token: signToken({ email, listId }, SECRET) })}`,
     preferences,
     async writeList(name, entries, minutesAgo = 60) {
       await project.write(name, JSON.stringify(entries));

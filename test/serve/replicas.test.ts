@@ -279,6 +279,39 @@ describePostgres('serve replicas on one PostgreSQL database', () => {
     expect(left[0]!.n).toBe(half);
   }, 180_000);
 
+  it('a link of a reader signing up again after leaving, posted to both replicas at once, brings them back once', async () => {
+    const [a, b] = replicas as [Replica, Replica];
+    const emails = Array.from({ length: 20 }, (_, i) => `returning${i}@example.com`);
+    const tokenOf = (mail: ReaderMail) => new URL(mail.url).searchParams.get('token')!;
+    const mailsTo = (email: string) => mails.filter((m) => m.to === email);
+    const nthMail = async (email: string, n: number) => {
+      for (let i = 0; i < 1000 && mailsTo(email).length < n; i++) await new Promise((r) => setTimeout(r, 20));
+      return mailsTo(email)[n - 1]!;
+    };
+    const now = new Date();
+    for (const email of emails) {
+      await postForm(a, '/subscribe', form({ email, roles: 'CTO' }));
+      expect(await postForm(b, '/confirm', form({ token: tokenOf(await nthMail(email, 1)) }))).toBe(200);
+      const path = `${a.readers.paths.preferences}?${new URLSearchParams({ token: signToken({ email, listId: config.listId }, SECRET) })}`;
+      expect(await postForm(a, path, form({ do: 'unsubscribe', csrf: signCsrf(email, SECRET, now) }))).toBe(303);
+      await postForm(b, '/subscribe', form({ email, roles: 'CTO' }));
+    }
+    const statuses = await Promise.all(
+      emails.map(async (email) => {
+        const token = tokenOf(await nthMail(email, 2));
+        return (await Promise.all([a, b].map((r) => postForm(r, '/confirm', form({ token }))))).sort();
+      }),
+    );
+    expect(statuses).toEqual(emails.map(() => [200, 410]));
+    const back = await rows<{ n: number }>(
+      "SELECT COUNT(*)::int AS n FROM reader_audit WHERE email LIKE 'returning%' AND change LIKE '%signed up again'",
+    );
+    expect(back[0]!.n).toBe(emails.length);
+    const left = await rows<{ n: number }>("SELECT COUNT(*)::int AS n FROM suppressions WHERE email LIKE 'returning%'");
+    expect(left[0]!.n).toBe(0);
+    for (const email of emails) expect((await a.backend.store.get(email))?.status).toBe('active');
+  }, 180_000);
+
   it('the signup limits are one quota for all replicas, keyed by an HMAC rather than the address', async () => {
     const [a, b] = replicas as [Replica, Replica];
     const clock = () => Date.parse('2026-12-01T10:00:00Z');

@@ -6,6 +6,7 @@ import { messagePage } from '../pages/layout.js';
 import { loggableError, maskEmail } from '../pages.js';
 import { field, parseForm } from '../readers/form.js';
 import { welcomeMail } from '../readers/mail.js';
+import { returningSince, signedUpSince } from '../readers/returning.js';
 import { languageFor, pageContext, preferencesUrl, type ReaderServices, signingKeys } from '../readers/services.js';
 import { type ConfirmClaims, verifyConfirmToken } from '../readers/tokens.js';
 import { methodNotAllowed, type Route, readBodyOr413, respond } from './_http.js';
@@ -55,14 +56,24 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   const { store } = services;
   const now = services.now();
   const at = now.toISOString();
-  // The suppression list is authoritative: a suppressed address is never (re-)activated, nor moved elsewhere.
-  if (await suppressedAny(services, [check.email, check.from])) return invalid(services, request, response, 400);
   const email = check.purpose === 'address' ? check.from! : check.email;
+  // The suppression list is authoritative: a suppressed address is never (re-)activated, nor moved
+  // elsewhere, except by a signup after its reader's own unsubscribe, whose link lifts only that.
+  const since = check.purpose === 'signup' ? await returningSince(services, email) : undefined;
+  if (since === undefined && (await suppressedAny(services, [check.email, check.from])))
+    return invalid(services, request, response, 400);
+  if (since !== undefined) {
+    // Lifted before the reader is activated: an unsubscribe arriving in between is recorded anew and
+    // spends the link, so the transaction below then finds it used and the reader stays out.
+    const current = await store.get(email);
+    if (!current || !stillValid(current, check, since)) return used(services, request, response);
+    await services.suppressions.lift?.(email);
+  }
   // The nonce is checked again in the transaction that clears it: of two replicas taking the same
   // link at once, one confirms and the other finds it used.
   const reader = await store.transaction(async () => {
     const current = await store.get(email);
-    if (!current || !stillValid(current, check)) return undefined;
+    if (!current || !stillValid(current, check, since)) return undefined;
     if (check.purpose === 'address') {
       const there = await store.get(check.email);
       if (there && !(await replaceable(services, there, email))) return 'taken' as const;
@@ -76,6 +87,13 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
         page: 'confirm',
         change: `email: ${email} → ${check.email}${replaced}`,
       });
+    } else if (current.status !== 'pending' && since !== undefined) {
+      const consent = { at, method: 'form' as const, wording: services.config.readers.consentWording };
+      // Back with the settings they had; only the status is theirs anew.
+      const readerFields = stampFields(current, ['status'], at);
+      const back = { status: 'active' as const, pausedUntil: null, consent, confirmedAt: at, readerChangedAt: at };
+      await store.update(email, { ...back, readerFields, confirmNonce: null }, now);
+      await store.audit({ email, at, page: 'confirm', change: `status: ${current.status} → active, signed up again` });
     } else if (keptWithoutConsent(current)) {
       const consent = { at, method: 'form' as const, wording: services.config.readers.consentWording };
       // Only their status: the settings they kept stay as much theirs as before, a file's the rest.
@@ -137,17 +155,23 @@ async function claimsOf(services: ReaderServices, token: string): Promise<Confir
   const check = verifyConfirmToken(token, signingKeys(services), services.config.listId, services.now());
   if (!check.ok) return undefined;
   const { claims } = check;
-  const reader = await services.store.get(claims.purpose === 'address' ? (claims.from ?? '') : claims.email);
-  return reader && stillValid(reader, claims) ? claims : 'used';
+  const email = claims.purpose === 'address' ? (claims.from ?? '') : claims.email;
+  const reader = await services.store.get(email);
+  const since = claims.purpose === 'signup' ? await returningSince(services, email) : undefined;
+  return reader && stillValid(reader, claims, since) ? claims : 'used';
 }
 
-/** The stored reader still holds this link's nonce, and the link still applies to them. */
-function stillValid(reader: Reader, claims: ConfirmClaims): boolean {
+/**
+ * The stored reader still holds this link's nonce, and the link still applies to them. `since`: the
+ * reader's own unsubscribe a signup link made after it may lift.
+ */
+function stillValid(reader: Reader, claims: ConfirmClaims, since: string | undefined): boolean {
   if (reader.confirmNonce !== claims.nonce) return false;
-  // A signup link only ever activates a pending reader (or records consent for a kept record): one
-  // unsubscribed meanwhile stays out.
-  if (claims.purpose === 'signup' && reader.status !== 'pending' && !keptWithoutConsent(reader)) return false;
-  return claims.purpose !== 'address' || reader.pendingEmail === claims.email;
+  if (claims.purpose === 'address') return reader.pendingEmail === claims.email;
+  // A signup link activates a pending reader (or records consent for a kept record); one who
+  // unsubscribed meanwhile stays out, unless the link came from their signup after it.
+  if (since !== undefined) return reader.status !== 'bounced' && signedUpSince(reader, since);
+  return reader.status === 'pending' || keptWithoutConsent(reader);
 }
 
 function invalid(services: ReaderServices, request: IncomingMessage, response: ServerResponse, status: number) {

@@ -3,6 +3,7 @@ import { readerPaths } from '../../config/served-paths.js';
 import { loggableError } from '../pages.js';
 import { fixedWindowLimiter, perMailbox } from '../readers/rate-limit.js';
 import type { LimiterFactory } from '../readers/rate-limit-postgres.js';
+import { spendSignupLink } from '../readers/returning.js';
 import type { ReaderPaths, ReaderServices } from '../readers/services.js';
 import { unsubscribeWhereMoved } from '../readers/unsubscribe-moved.js';
 import type { Route } from './_http.js';
@@ -31,7 +32,10 @@ export interface ReaderRoutes {
   subscribeUrl(): string;
   /** Deletes pending signups older than `readers.purgePendingHours`; returns how many. */
   purge(): Promise<number>;
-  /** After a one-click unsubscribe of `email`: the address its reader moved to, if any, leaves too. */
+  /**
+   * After a one-click unsubscribe of `email`: a signup link the address holds is spent, and the
+   * address its reader moved to, if any, leaves too.
+   */
   unsubscribed(email: string): Promise<void>;
   close(): void;
 }
@@ -89,7 +93,10 @@ export function readerRoutes(options: ReaderRoutesOptions): ReaderRoutes {
     paths,
     subscribeUrl: () => `${services.publicOrigin()}${paths.subscribe}`,
     purge,
-    unsubscribed: (email) => unsubscribeWhereMoved(services, email, 'one-click'),
+    async unsubscribed(email) {
+      await spendSignupLink(services.store, email, now());
+      await unsubscribeWhereMoved(services, email, 'one-click');
+    },
     close: () => clearInterval(timer),
   };
 }

@@ -258,6 +258,8 @@ function decide(
   if (action === 'unsubscribe') {
     patch.status = 'unsubscribed';
     patch.pausedUntil = null;
+    // A signup link mailed before must not bring them back (see returning.ts).
+    patch.confirmNonce = null;
     changed.push('status');
     notice = 'unsubscribed';
   } else if ((action === 'pause' || action === 'resume') && gone) {

@@ -11,6 +11,7 @@ import { checkInboxPage, subscribePage } from '../pages/subscribe.js';
 import { loggableError } from '../pages.js';
 import { field, isJson, lineField, parseForm } from '../readers/form.js';
 import { confirmationMail } from '../readers/mail.js';
+import { returningSince, signedUpSince } from '../readers/returning.js';
 import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
 import { newNonce, signConfirmToken } from '../readers/tokens.js';
 import {
@@ -151,9 +152,11 @@ interface Signup {
 async function startSignup(services: ReaderServices, signup: Signup): Promise<void> {
   const now = services.now();
   const { store } = services;
-  if (await services.suppressions.isSuppressed(signup.email)) return;
+  // Suppressed, only the reader's own unsubscribe may be lifted: by the new link this signup mails.
+  const since = await returningSince(services, signup.email);
+  if (since === undefined && (await services.suppressions.isSuppressed(signup.email))) return;
   const known = await store.get(signup.email);
-  if (known && !joinable(known)) return;
+  if (known && !joinable(known, since)) return;
   if (!(await services.limits.perAddress.take(signup.email))) return;
   const nonce = newNonce();
   const at = now.toISOString();
@@ -177,9 +180,11 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
     () =>
       store.transaction(async () => {
         const stored = await store.get(signup.email);
-        if (stored && !joinable(stored)) return undefined;
+        if (stored && !joinable(stored, since)) return undefined;
         const signedUpAt = stored?.consent ? Date.parse(stored.consent.at) : Number.NaN;
-        if (stored?.confirmNonce && now.getTime() - signedUpAt < liveMs) {
+        // A signup from before the reader unsubscribed starts over: its link must not bring them back.
+        const live = since === undefined || (stored !== undefined && signedUpSince(stored, since));
+        if (stored?.status === 'pending' && stored.confirmNonce && live && now.getTime() - signedUpAt < liveMs) {
           // A signup whose link still works keeps its details and its link, which is mailed again:
           // anyone can post an address, and a second post must not change what the first one's owner
           // confirms, nor spend the link they already have.
@@ -196,6 +201,18 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
             expiresAt: signedUpAt + liveMs,
             to: mailAddress(stored),
           };
+        }
+        if (stored && stored.status !== 'pending' && since !== undefined) {
+          // A reader who unsubscribed comes back: a new link (one mailed before stays spent), and
+          // their own settings kept, as for a kept record below; they change them on their page.
+          await store.update(signup.email, { confirmNonce: nonce, pendingEmail: null }, now);
+          await store.audit({
+            email: signup.email,
+            at,
+            page: 'subscribe',
+            change: `signup after unsubscribing (${signup.method}), settings kept`,
+          });
+          return { nonce, locale: stored.locale, expiresAt: undefined, to: mailAddress(stored) };
         }
         if (stored && keptWithoutConsent(stored)) {
           // Only a link: their settings and status stay as they are, and consent is recorded when
@@ -258,10 +275,12 @@ function isBusy(error: unknown): boolean {
 }
 
 /**
- * Whether a stored address may sign up: a pending signup, or a record the preferences page kept
- * with no consent (see storeAudience), which the signup's confirmation turns into a reader.
+ * Whether a stored address may sign up: a pending signup, a record the preferences page kept with no
+ * consent (see storeAudience), which the signup's confirmation turns into a reader, or a reader who
+ * unsubscribed by their own choice (at `unsubscribedAt`), not one who bounced.
  */
-function joinable(reader: Reader): boolean {
+function joinable(reader: Reader, unsubscribedAt: string | undefined): boolean {
+  if (unsubscribedAt !== undefined) return reader.status !== 'bounced';
   return reader.status === 'pending' || keptWithoutConsent(reader);
 }
 
