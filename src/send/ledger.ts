@@ -356,6 +356,20 @@ export function coversPartOfList(run: {
 }
 
 /**
+ * A clock for a resend's ledger rows: never earlier than the resend's start. Resumed, a resend
+ * counts as reached the rows stamped since its start, so a clock behind the one that started it (a
+ * clock stepped back, a worker host minutes behind) must not make a reached reader look owed.
+ */
+export function stampsFrom(now: () => Date, floor: () => string | undefined): () => Date {
+  return () => {
+    const at = now();
+    const since = floor();
+    const least = since === undefined ? Number.NaN : Date.parse(since);
+    return at.getTime() < least ? new Date(least) : at;
+  };
+}
+
+/**
  * When a new `--resend` starts: now, or just after the latest row already written when that is
  * later (a clock that ran fast during the first send). Resumed, a resend counts as reached the
  * rows stamped since its start, so no row of the first send may carry a later stamp.

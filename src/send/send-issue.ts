@@ -15,7 +15,7 @@ import { connectEarly, type EarlyConnection, startConnectionCheck } from './conn
 import { rehearseSend } from './dry-run.js';
 import { greylistingNotice } from './greylist.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from './late-suppressions.js';
-import { coversPartOfList, openResendNote, resendGeneration, resumingResendLine } from './ledger.js';
+import { coversPartOfList, openResendNote, resendGeneration, resumingResendLine, stampsFrom } from './ledger.js';
 import { leftLockNote } from './lock.js';
 import { maybeDeliveredNote } from './maybe-delivered.js';
 import { messageIdFor } from './message.js';
@@ -222,21 +222,20 @@ async function sendLoaded(
       log(
         `recorded ${pending.unrecorded} message(s) an earlier run sent but could not record (${pending.unrecordedFile})`,
       );
-    // A resend's rows are stamped no earlier than its start: resumed, it counts as reached the rows
-    // stamped since then, and a clock stepped back (NTP) must not make a reached reader look owed.
-    let stampFloor: number | undefined;
-    const stamp = () => {
-      const at = now();
-      return stampFloor !== undefined && at.getTime() < stampFloor ? new Date(stampFloor) : at;
-    };
-    const ledger = store.ledger(issue.id, channel, stamp);
+    // A resend's rows are stamped no earlier than its start (see stampsFrom).
+    let stampFloor: string | undefined;
+    const ledger = store.ledger(
+      issue.id,
+      channel,
+      stampsFrom(now, () => stampFloor),
+    );
     transport = early ? await early.transport : await createTransport(project, env, options, log);
     const {
       since: resendSince,
       resumed,
       leftOpen,
     } = await state(() => resendGeneration(ledger, Boolean(options.resend), now(), options.resendSince));
-    if (resendSince !== undefined) stampFloor = Date.parse(resendSince);
+    stampFloor = resendSince;
     if (resumed && !options.partOfRun) log(resumingResendLine(resumed));
     if (leftOpen && !options.partOfRun) log(openResendNote(leftOpen));
     const cursor = await state(() => suppressionCursor(store.suppressions));

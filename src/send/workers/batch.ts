@@ -40,6 +40,8 @@ export interface BatchContext {
   signal?: AbortSignal | undefined;
   report: ReportBuilder;
   now(): Date;
+  /** When outcomes are stamped in the ledger (a resend's never before its start); `now` when not given. */
+  stamp?: (() => Date) | undefined;
   /** Every job of the batch handed out: only those still in flight remain, so the next batch may start. */
   onExhausted?: (() => void) | undefined;
   /** Whether this worker had a message accepted yet: its batches are one run (see runDeliveries). */
@@ -150,7 +152,7 @@ export async function sendBatch(
       responseCode: entry.responseCode,
       response: entry.response,
       attempts: entry.attempts,
-      updatedAt: context.now().toISOString(),
+      updatedAt: (context.stamp ?? context.now)().toISOString(),
     };
   };
   // Once a reader is greylisted the batch lasts minutes: the outcomes it has are written meanwhile,

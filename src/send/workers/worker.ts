@@ -26,6 +26,7 @@ import {
   openResendNote,
   resendGeneration,
   resumingResendLine,
+  stampsFrom,
 } from '../ledger.js';
 import { maybeDeliveredNote } from '../maybe-delivered.js';
 import { type DeliveryPlan, planDelivery } from '../plan.js';
@@ -312,6 +313,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         concurrency: options.concurrency,
         report,
         now: options.now,
+        // The plan's resend start, which a joining worker's clock may not have reached.
+        stamp: stampsFrom(options.now, () => opened.plan.resendSince ?? undefined),
         suppressedSince: late.reason,
         confirmSuppressions: late.confirm,
         // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
