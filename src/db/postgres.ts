@@ -191,13 +191,28 @@ export async function openPostgres(url: string, options: PoolOptions = {}): Prom
     throw new RolecastError(
       'E_STATE_UNAVAILABLE',
       `cannot reach the database at ${redactDatabaseUrl(url)}${databaseReason(reason, url)}`,
-      {
-        hint: 'check DATABASE_URL (host, port, user, database) and that the server is running; nothing was sent',
-        cause: reason,
-      },
+      { hint: `${unreachableHint(reason)}; nothing was sent`, cause: reason },
     );
   }
   return pool;
+}
+
+/** Node's codes for a server certificate that did not verify. */
+const CERTIFICATE_CODES =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
+/**
+ * What to do about a first connection that failed. pg reads `sslmode=require` (and `prefer`,
+ * `verify-ca`) as `verify-full`, unlike libpq, which encrypts without checking the certificate: a
+ * URL copied from a psql setup then fails on a server whose certificate no public CA signed.
+ */
+function unreachableHint(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && CERTIFICATE_CODES.test(code))
+    return "the database server's TLS certificate did not verify: give its CA in DATABASE_URL with ?sslrootcert=FILE (with sslmode=verify-full), or, to encrypt without checking it as psql's sslmode=require does, add ?uselibpqcompat=true&sslmode=require";
+  if (typeof message === 'string' && /does not support SSL/i.test(message))
+    return 'DATABASE_URL asks for TLS (sslmode=…) and this server does not offer it: turn on ssl in its postgresql.conf, or take sslmode out of the URL if the connection need not be encrypted';
+  return 'check DATABASE_URL (host, port, user, database) and that the server is running';
 }
 
 /** One versioned step of a component's schema. Steps never change once released: add a new one. */

@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { createSign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
 import { createWebhookHandler } from '../../src/serve/webhooks/index.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
+import { selfSignedCertificate } from '../helpers/self-signed.js';
 
 /**
  * An SNS subscription confirmation whose SubscribeURL cannot be visited (no way out to AWS, a
@@ -35,18 +35,9 @@ const visited: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rolecast-sns-confirm-'));
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=sns.amazonaws.com'].concat([
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]),
-    { stdio: 'ignore' },
-  );
-  key = readFileSync(join(dir, 'key.pem'), 'utf8');
-  const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  const made = selfSignedCertificate(dir, 'sns.amazonaws.com');
+  key = made.key;
+  const cert = made.cert;
   project = await tempProject({ withExample: true });
   const config = await loadConfig({ cwd: project.dir });
   db = openStateDb(join(dir, 'state.db'));
