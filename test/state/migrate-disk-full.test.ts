@@ -1,10 +1,10 @@
-import { mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
-import { mountTmpfs, unmount } from '../helpers/tmpfs.js';
+import { useSmallDisk } from '../helpers/tmpfs.js';
 import { realStateFile } from '../send/_damage.js';
 
 /**
@@ -14,16 +14,12 @@ import { realStateFile } from '../send/_damage.js';
  * full, as every other command does, and a run after space is freed copies everything.
  */
 
-const mounted = mountTmpfs('2m');
+const disk = useSmallDisk('2m');
 let project: TempProject | undefined;
 
 afterEach(async () => {
   await project?.cleanup();
   project = undefined;
-  if (mounted) for (const name of ['copy', 'filler']) rmSync(join(mounted, name), { recursive: true, force: true });
-});
-afterAll(() => {
-  if (mounted) unmount(mounted);
 });
 
 const ROWS = 3000;
@@ -38,21 +34,19 @@ function count(file: string): number {
 }
 
 describe('state migrate into a SQLite file on a disk that fills up', () => {
-  it.skipIf(!mounted && process.env.CI !== 'true')(
+  it.skipIf(!disk.dir && process.env.CI !== 'true')(
     'exits 3 naming the target and the full disk, copies nothing, and copies everything once space is freed',
     async () => {
-      expect(mounted, 'mounting a small tmpfs needs root on Linux (mount -t tmpfs)').toBeDefined();
+      expect(disk.dir, 'mounting a small tmpfs needs root on Linux (mount -t tmpfs)').toBeDefined();
       project = await tempProject({ withExample: true });
       mkdirSync(project.path('.rolecast'));
       const source = project.path('.rolecast/state.db');
       realStateFile(source, ROWS);
-      const folder = join(mounted!, 'copy');
+      const folder = join(disk.dir!, 'copy');
       mkdirSync(folder);
       const target = join(folder, 'state.db');
       // Room for a new state file and its first writes, not for the copy's 3,000 rows.
-      const { bavail, bsize } = statfsSync(mounted!);
-      const filler = join(mounted!, 'filler');
-      writeFileSync(filler, Buffer.alloc(bavail * bsize - 400_000));
+      disk.fill(400_000);
 
       const args = ['state', 'migrate', '--from', source, '--to', target];
       const full = await runCli(args, { cwd: project.dir });
@@ -65,7 +59,7 @@ describe('state migrate into a SQLite file on a disk that fills up', () => {
       expect(count(source)).toBe(ROWS);
       expect(count(target)).toBe(0);
 
-      rmSync(filler);
+      disk.free();
       const again = await runCli(args, { cwd: project.dir });
       expect(again.code, again.stderr).toBe(0);
       expect(count(target)).toBe(ROWS);
