@@ -1,5 +1,6 @@
 import { canonicalAddress } from '../address.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
+import { EXIT, RolecastError } from '../errors.js';
 import { appendToJournal, type JournalEntry, journalPath } from '../send/journal.js';
 import { isSuppressed as isSuppressedInState, type StateDb } from '../send/store.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
@@ -61,8 +62,17 @@ export function sqliteBounceStore(
     journaling = current;
     try {
       const result = await work();
-      // Throws when the journal cannot be written either (its folder gone): answered 503, or the import fails.
-      for (const line of current.lines) appendToJournal(current.journal, line);
+      // Throws when the journal cannot be written either (its folder gone, the disk full): answered
+      // 503, or the import fails, naming the journal rather than the state file alone.
+      let written = 0;
+      try {
+        for (const line of current.lines) {
+          appendToJournal(current.journal, line);
+          written++;
+        }
+      } catch (error) {
+        throw journalFailed(db.name, current.journal, refusal(), error, written, current.lines.length);
+      }
       if (current.lines.length > 0) {
         journaled ??= { entries: 0, journal: current.journal, cause: refusal().message };
         journaled.entries += current.lines.length;
@@ -216,4 +226,25 @@ const REFUSED_WRITE = /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|PERM)/;
 function isWriteRefused(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && REFUSED_WRITE.test(code);
+}
+
+/** Neither the state file nor the journal beside it took what was read: nothing of it is recorded but what the journal got first. */
+function journalFailed(
+  file: string,
+  journal: string,
+  refusal: Error,
+  cause: unknown,
+  written: number,
+  lines: number,
+): RolecastError {
+  const got = written > 0 ? ` (it holds ${written} of the ${lines} suppression(s), which the next send applies)` : '';
+  return new RolecastError(
+    'E_STATE_WRITE',
+    `the state file ${file} took no writes (${refusal.message}), and the unsubscribe journal ${journal} beside it could not be written either: ${(cause as Error).message}${got}`,
+    {
+      exitCode: EXIT.sendFailed,
+      hint: 'free space on its disk (or make the folder writable) and run the same command again: reports already recorded are not recorded twice; keep the mailbox until it succeeds',
+      cause,
+    },
+  );
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hardBounceMbox } from '../helpers/bounces.js';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT, type TempProject, tempProject } from '../helpers/project.js';
 
@@ -23,18 +24,6 @@ afterEach(async () => {
   await project.cleanup();
 });
 
-/** An mbox of hard bounces, one per reader, each a report of its own. */
-function mbox(readers: readonly string[]): string {
-  return readers
-    .map((email, i) => {
-      const report = FIXTURE.replaceAll('gone.reader@example.org', email)
-        .replaceAll('4F1A23C0123', `4F1A23C${String(1000 + i)}`)
-        .replaceAll('postfixfixture000000000', `postfixfixture${String(100000000 + i)}`);
-      return `From MAILER-DAEMON Mon Nov 30 08:12:45 2026\n${report.replace(/^From /gm, '>From ')}\n`;
-    })
-    .join('');
-}
-
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { cwd: project.dir, env });
 
 describe('bounces import while the state file takes no writes', () => {
@@ -42,7 +31,7 @@ describe('bounces import while the state file takes no writes', () => {
     // The bounce table exists already, as after any earlier import.
     await project.write('first.eml', FIXTURE);
     expect((await cli(['bounces', 'import', 'first.eml'])).code).toBe(0);
-    await project.write('bounces.mbox', mbox(READERS));
+    await project.write('bounces.mbox', hardBounceMbox(READERS));
 
     const full = await cli(['bounces', 'import', 'bounces.mbox'], { ROLECAST_TEST_STATE_GROWTH_PAGES: '0' });
     expect(full.code, full.stderr).toBe(3);
