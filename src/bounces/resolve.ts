@@ -111,6 +111,12 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     );
 
   return async (event) => {
+    // A report of a report: the mail that failed was one sent to a VERP address (a report that our
+    // bounce mailbox did not take), so its status is about our mailbox, whoever the token names.
+    if (options.verpDomain && event.address && parseVerpAddress(event.address, options.verpDomain))
+      return {
+        skipped: `the address that failed is this list's own bounce address (${event.address}): it reports a report that did not reach the bounce mailbox, not the reader's mailbox`,
+      };
     for (const candidate of event.hints.verpCandidates) {
       const found = await byVerp(candidate, event.address);
       if (found) return found;
