@@ -78,8 +78,10 @@ export const EDITOR_JS = `'use strict';
   // Unsaved text holds the live reload: it would wipe what is being typed.
   const hold = () => { document.body.dataset.hold = String(dirty()); };
   for (const field of fields) field.addEventListener('input', hold);
+  // Set when a save went through while other text stayed unsaved: the page was told so already.
+  let keptText = false;
   document.addEventListener('rolecast:stale', () => {
-    if (document.body.dataset.hold === 'true')
+    if (document.body.dataset.hold === 'true' && !keptText)
       say(status, 'The issue changed on disk while you were typing. Your text is kept: save it (a change to issue.json made elsewhere is refused, not overwritten) or reload.', 'error');
   });
   const reloadWhenStale = () => {
@@ -97,6 +99,7 @@ export const EDITOR_JS = `'use strict';
   const save = async (edit, focus) => {
     if (busy) return refuseWhileBusy();
     busy = true;
+    keptText = false;
     panel.setAttribute('aria-busy', 'true');
     say(status, 'Saving…');
     try {
@@ -104,8 +107,15 @@ export const EDITOR_JS = `'use strict';
       if (code === 200) {
         panel.dataset.issueVersion = data.version;
         if (focus) sessionStorage.setItem('rolecast-focus', JSON.stringify(focus));
+        // Only the text sent is saved: text typed meanwhile, or never saved, stays and holds the reload.
+        if (edit.op === 'set') for (const field of fields) if (field.name in edit.fields) field.defaultValue = edit.fields[field.name];
+        hold();
+        if (document.body.dataset.hold === 'true') {
+          keptText = true;
+          say(status, (data.changed ? 'Saved to issue.json.' : 'Nothing changed.') + ' Your unsaved text is kept: save it, and the page reloads.', 'ok');
+          return true;
+        }
         say(status, data.changed ? 'Saved to issue.json. Reloading…' : 'Nothing changed.', 'ok');
-        for (const field of fields) field.defaultValue = field.value;
         reloadWhenStale();
         return true;
       }

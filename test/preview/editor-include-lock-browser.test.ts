@@ -32,14 +32,20 @@ const statusText = (p: Page) => p.locator('#edit-status').textContent();
 const order = (p: Page) =>
   p.locator('#edit-summaries > li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.value));
 
+/** The example project with one pool entry, previewed in a page whose script errors are watched. */
+async function openPanel(expected?: (line: string) => boolean) {
+  const f = await startFixture({ files: { 'issues/_pool/pool-piece.txt': POOL_PIECE } });
+  opened.fixture = f;
+  const p = await browser().newPage({ viewport: { width: 1200, height: 900 } });
+  opened.page = p;
+  const errors = watchScriptErrors(p, expected);
+  await p.goto(f.preview.url);
+  return { f, p, errors };
+}
+
 describe('including a pool entry from the editor panel while rolecast new runs, in Chromium', () => {
   it('waits, says so of what is pressed meanwhile, refuses the entry the run took, and keeps the typed text', async () => {
-    opened.fixture = await startFixture({ files: { 'issues/_pool/pool-piece.txt': POOL_PIECE } });
-    const f = opened.fixture;
-    const p = await browser().newPage({ viewport: { width: 1200, height: 900 } });
-    opened.page = p;
-    const errors = watchScriptErrors(p, (line) => line.includes('422'));
-    await p.goto(f.preview.url);
+    const { f, p, errors } = await openPanel((line) => line.includes('422'));
     const before = await readFile(f.project.path(MANIFEST), 'utf8');
     const listed = await order(p);
     const run = await lockHolder();
@@ -83,6 +89,43 @@ describe('including a pool entry from the editor panel while rolecast new runs, 
     await p.locator('#edit-save').click();
     await p.waitForFunction(() => document.getElementById('edit-status')?.dataset.kind === 'ok');
     expect(JSON.parse(await readFile(f.project.path(MANIFEST), 'utf8')).subject).toBe('A subject typed while waiting');
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('an include that goes through once rolecast new ends, with text typed meanwhile, in Chromium', () => {
+  it('is saved and the typed text stays in the panel, to be saved after it', async () => {
+    const { f, p, errors } = await openPanel();
+    const run = await lockHolder();
+    try {
+      await f.project.write('issues/.rolecast-new.lock', run.row);
+      await p.locator('#edit-candidates li[data-value="pool:pool-piece"] button.include').click();
+      expect(await logged(f, 'waiting for another rolecast new')).toBe(true);
+      await p.locator('#edit-intro').fill('An intro typed while the include waited.');
+      // The run ends without taking the entry: the include goes through.
+      run.child.kill('SIGKILL');
+      await p.waitForFunction(() => !document.getElementById('editor')?.hasAttribute('aria-busy'));
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+    expect(JSON.parse(await readFile(f.project.path(MANIFEST), 'utf8')).summaries).toContain('pool:pool-piece');
+    await expect(statusText(p)).resolves.toBe(
+      'Saved to issue.json. Your unsaved text is kept: save it, and the page reloads.',
+    );
+    // The live reload of the include's own write waits while the text is unsaved.
+    expect(await logged(f, 'issue.json written from the editor panel (include)')).toBe(true);
+    await expect(p.locator('#edit-intro').inputValue()).resolves.toBe('An intro typed while the include waited.');
+    await p.locator('#edit-save').click();
+    // The page reloads, then again once the saved text has rendered: both changes show.
+    await p.waitForFunction(
+      (intro) =>
+        (document.getElementById('edit-intro') as HTMLTextAreaElement | null)?.defaultValue === intro &&
+        document.querySelector('#edit-summaries li[data-value="pool:pool-piece"]') !== null,
+      'An intro typed while the include waited.',
+    );
+    expect(JSON.parse(await readFile(f.project.path(MANIFEST), 'utf8')).intro).toBe(
+      'An intro typed while the include waited.',
+    );
     expect(errors).toEqual([]);
   });
 });
