@@ -75,6 +75,8 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
   'pages.preferences.done.paused': 'Ihr Abonnement ist pausiert.',
   'pages.preferences.done.resumed': 'Ihr Abonnement ist wieder aktiv.',
   'pages.preferences.done.unsubscribed': 'Sie sind abgemeldet.',
+  'pages.preferences.done.noRoles':
+    'Nichts wurde gespeichert: Jede Ausgabe enthält nur die Abschnitte für Ihre Rollen, lassen Sie also mindestens eine gewählt. Um keine E-Mails von {brand} mehr zu erhalten, nutzen Sie unten „Von allem abmelden“.',
   'pages.preferences.done.address':
     'Wir haben eine Bestätigungs-E-Mail an Ihre neue Adresse gesendet. Bis Sie sie bestätigen, verwenden wir weiter die bisherige.',
   'pages.roles.other': 'Weitere Rollen',

@@ -71,6 +71,8 @@ export const PAGES_EN = {
   'pages.preferences.done.paused': 'Your subscription is paused.',
   'pages.preferences.done.resumed': 'Your subscription is active again.',
   'pages.preferences.done.unsubscribed': 'You are unsubscribed.',
+  'pages.preferences.done.noRoles':
+    'Nothing was saved: each issue holds only the sections for your roles, so keep at least one ticked. To stop all emails from {brand}, use “Unsubscribe from everything” below.',
   'pages.preferences.done.address':
     'We sent a confirmation email to your new address. Until you confirm it, we keep using the current one.',
   'pages.roles.other': 'Other roles',

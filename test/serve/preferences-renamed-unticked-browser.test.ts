@@ -7,7 +7,7 @@ import { type SignupServer, startSignupServer } from '../helpers/signup.js';
 
 /**
  * The preferences page in Chromium for a reader whose roles roles.yaml renamed or dropped since
- * they chose them, who unticks every box; for a suppressed reader; and from an old message's
+ * they chose them, who unticks every box (refused: they would get nothing); for a suppressed reader; and from an old message's
  * link after the reader moved their address.
  */
 
@@ -52,20 +52,22 @@ async function untickAllAndSave(page: Page) {
 }
 
 describe('the preferences page in Chromium', () => {
-  it('shows a renamed role as the role it stands for and a dropped one as held; unticking all keeps none, still subscribed', async () => {
+  it('shows a renamed role as the role it stands for and a dropped one as held; unticking all is refused, the roles kept', async () => {
     h = await startSignupServer({ secret: SECRET, now: () => new Date() });
     const reader = 'ann@example.com';
     await h.store.insert(readerRecord(reader, { roles: ['Head of ML', 'Growth Hacker'], consent: CONSENT }));
     const page = await openPage(h, reader);
     expect(await checkedRoles(page)).toEqual(['Director of AI/ML', 'Growth Hacker']);
-    await untickAllAndSave(page);
+    for (const box of await page.locator('input[name=roles]').all()) if (await box.isChecked()) await box.uncheck();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('alert').getByText('Nothing was saved').waitFor();
+    // The page shows what they still get, and the way to stop everything.
+    expect(await checkedRoles(page)).toEqual(['Director of AI/ML', 'Growth Hacker']);
+    expect(await page.getByRole('button', { name: 'Unsubscribe from everything' }).isVisible()).toBe(true);
     const stored = await h.store.get(reader);
-    expect(stored?.roles).toEqual([]);
-    expect(stored?.status).toBe('active');
-    expect(stored?.readerFields?.roles).toBeDefined();
-    // Opened again: nothing ticked, nothing brought back.
-    const again = await openPage(h, reader);
-    expect(await checkedRoles(again)).toEqual([]);
+    expect(stored?.roles).toEqual(['Head of ML', 'Growth Hacker']);
+    expect(stored?.readerFields?.roles).toBeUndefined();
+    expect(await h.store.auditOf(reader)).toEqual([]);
     expect(scriptErrors).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import { layout, type PageContext } from './layout.js';
 
 /** The preferences page: one form per kind of change, each carrying the page's CSRF token. */
 
-export type PreferencesNotice = 'saved' | 'paused' | 'resumed' | 'unsubscribed' | 'address';
+export type PreferencesNotice = 'saved' | 'paused' | 'resumed' | 'unsubscribed' | 'address' | 'noRoles';
 
 export interface PreferencesView {
   email: string;
@@ -28,9 +28,13 @@ export interface PreferencesView {
 export function preferencesPage(ctx: PageContext, view: PreferencesView): string {
   const { t } = ctx;
   const brand = ctx.brand.name;
-  const notice = view.notice
-    ? `<p class="notice" role="status">${escapeHtml(t(`pages.preferences.done.${view.notice}`))}</p>`
-    : '';
+  // A save with every role unticked was refused: said as a problem, beside what was kept.
+  const notice =
+    view.notice === 'noRoles'
+      ? `<p class="error" role="alert">${escapeHtml(t('pages.preferences.done.noRoles', { brand }))}</p>`
+      : view.notice
+        ? `<p class="notice" role="status">${escapeHtml(t(`pages.preferences.done.${view.notice}`))}</p>`
+        : '';
   if (view.unsubscribed) {
     return layout(
       ctx,

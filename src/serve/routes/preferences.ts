@@ -112,7 +112,7 @@ export function preferencesRoute(services: ReaderServices): Route {
   };
 }
 
-const NOTICES: readonly string[] = ['saved', 'paused', 'resumed', 'unsubscribed', 'address'];
+const NOTICES: readonly string[] = ['saved', 'paused', 'resumed', 'unsubscribed', 'address', 'noRoles'];
 
 async function show(
   services: ReaderServices,
@@ -192,6 +192,7 @@ async function apply(
     const own = ownRecord(stored);
     const moveTo = blocked ? { blocked: true } : { address: wanted };
     const decided = decide(services, own ?? blankReader(email, now), suppressed, moveTo, fields, now);
+    if (decided.notice === 'noRoles') return decided;
     const change = describeChange(decided.reader, decided.patch);
     if (!stored) await store.insert({ ...decided.reader, createdAt: now.toISOString() });
     // The link's reader acts on a record of their own: the signup is set aside, its link spent, and
@@ -283,6 +284,10 @@ function decide(
       .map((r) => services.taxonomy.lookup(r) ?? held.get(roleKey(r)))
       .filter((r, i, all): r is string => r !== undefined && all.indexOf(r) === i);
     const shownRoles = new Set(readerRolesRead(reader.roles, services.taxonomy));
+    // Every role unticked would leave the reader subscribed to nothing, silently: refused, and the
+    // page says so beside the Unsubscribe button. (A page that showed none, as to a reader known only
+    // from a subscribers file, changes no roles by sending none.)
+    if (patch.roles.length === 0 && shownRoles.size > 0) return { reader, patch: {}, notice: 'noRoles', newAddress };
     if (patch.roles.length !== shownRoles.size || patch.roles.some((role) => !shownRoles.has(role)))
       changed.push('roles');
     patch.name = lineField(fields, 'name', LIMITS.nameLength) || null;
