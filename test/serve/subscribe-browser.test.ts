@@ -187,15 +187,22 @@ describe('a reader joins, chooses roles, pauses and leaves', () => {
     expect(JSON.parse(list.out)).toEqual([expect.objectContaining({ email: READER, source: 'preferences' })]);
     const audit = await runMain(project.dir, ['subscribers', 'list', '--status', 'unsubscribed'], env);
     expect(audit.out).toContain(READER);
-    // Signing up again sends nothing: the suppression list is authoritative.
+    // Signing up again mails only a new confirmation link: until it is used, the suppression list
+    // keeps the reader out of every send.
     const before = (await smtp.messages()).length;
     await page.goto(`${origin}/subscribe`);
     await page.getByLabel('Email address').fill(READER);
     await page.getByLabel('CTO', { exact: true }).check();
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+    await waitFor('the new confirmation mail', async () =>
+      (await smtp.messages()).length > before ? true : undefined,
+    );
     const resent = await runMain(project.dir, ['send', 'issues/2026-W48', '--resend'], env);
     expect(resent.code, resent.all).toBe(0);
-    expect((await smtp.messages()).length).toBe(before);
+    const after = (await smtp.messages()).slice(before);
+    expect(after.map((m) => [m.envelope.to, m.parsed.subject])).toEqual([
+      [[READER], 'Confirm your subscription to Rolecast Weekly'],
+    ]);
   });
 });
