@@ -1,4 +1,5 @@
 import type { StateDb } from '../send/store.js';
+import { markEveryWrite } from '../state/sqlite/generation.js';
 
 /** The `bounce_events` table of the SQLite state file, created by the first command that writes one. */
 const SCHEMA = `
@@ -21,4 +22,5 @@ CREATE INDEX IF NOT EXISTS deliveries_message_id ON deliveries (message_id);
 
 export function ensureBounceSchema(db: StateDb): void {
   db.exec(SCHEMA);
+  markEveryWrite(db);
 }

@@ -1,4 +1,5 @@
 import type { StateDb } from '../send/store.js';
+import { markEveryWrite } from '../state/sqlite/generation.js';
 import type { Wave } from './plan.js';
 
 /**
@@ -47,6 +48,7 @@ CREATE TABLE IF NOT EXISTS schedule_waves (
 /** The wave table is created on first use, so the state file needs no migration step. */
 export function ensureScheduleSchema(db: StateDb): void {
   db.exec(SCHEMA);
+  markEveryWrite(db);
 }
 
 /** Channels holding a stored schedule for the issue; none when nothing was ever scheduled. Writes nothing. */

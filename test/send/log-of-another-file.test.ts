@@ -38,6 +38,26 @@ function logWithOneRecord(file: string, email: string, copyTo: (wal: string) => 
   db.close();
 }
 
+/** Writes one click into `file` (as serve records one) and copies its log to `copyTo` before SQLite folds it in. */
+function logWithOneClick(file: string, issueId: string, copyTo: string): void {
+  const db = new Database(file);
+  db.pragma('wal_autocheckpoint = 0');
+  db.prepare(
+    "INSERT INTO clicks (issue_id, summary_id, role, variant_id, kind, target, clicked_at, first) VALUES (?, 's1', 'cto', 'v1', 'link', 'https://example.test/', ?, 1)",
+  ).run(issueId, new Date().toISOString());
+  copyFileSync(`${file}-wal`, copyTo);
+  db.close();
+}
+
+function clickIssues(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT issue_id FROM clicks ORDER BY issue_id').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
 /** Addresses the server took, with how many copies each got. */
 async function copiesByReader(s: TestSmtpServer): Promise<Map<string, number>> {
   return tally((await s.messages()).map((m) => m.envelope.to[0]!));
@@ -87,6 +107,29 @@ describe('a write-ahead log beside the state file', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(server.counts.accepted).toBe(mailed);
     expect([...(await copiesByReader(server)).values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('of another state file holding only a table the ledger does not hold (a click): refused, the file left as it was', async () => {
+    fixture = await sendFixture(20);
+    const cli = (args: string[]) => runCli(args, { cwd: fixture!.dir, env: sendEnv() });
+    expect((await cli(['suppress', 'add', SUPPRESSED])).code).toBe(0);
+    const state = fixture.temp.path('.rolecast/state.db');
+    logWithOneClick(state, 'ours', `${state}.unused-wal`);
+    mkdirSync(fixture.temp.path('other'));
+    const other = fixture.temp.path('other/state.db');
+    expect((await cli(['suppress', 'add', 'someone@elsewhere.test', '--state', other])).code).toBe(0);
+    // A serve of the other file took a click since its last checkpoint: that is all its log holds.
+    const wal = `${state}-wal`;
+    logWithOneClick(other, 'theirs', wal);
+
+    for (const args of [SEND, ['status', 'issues/2026-W48'], ['suppress', 'list']]) {
+      const refused = await cli(args);
+      expect(refused.code, `${args[0]}: ${refused.stderr}`).toBe(2);
+      expect(refused.stderr).toContain(`its write-ahead log ${wal} belongs to another state file`);
+    }
+    renameSync(wal, `${wal}.other`);
+    rmSync(`${state}-shm`, { force: true });
+    expect(clickIssues(state)).toEqual(['ours']);
   });
 
   it('of the file itself, left by a process that stopped without closing it: its records count, nothing is refused', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { uptime } from 'node:os';
 import Database from 'better-sqlite3';
+import { isSqliteBusy } from '../../db/sqlite-busy.js';
 import { RolecastError } from '../../errors.js';
 import { sqlitePath } from '../../send/state-file.js';
 import type { StateDb } from '../../send/store.js';
@@ -36,7 +37,11 @@ const CHANGES = ['INSERT', 'UPDATE', 'DELETE'] as const;
 export function ensureGeneration(db: StateDb): void {
   // Looked up first: taking the write lock at every open would make a command wait on (and after
   // five seconds be refused by) another one's long write, such as an import, which it never did.
-  if (hasGeneration(db)) return;
+  if (!hasGeneration(db)) createGeneration(db);
+  markEveryWrite(db);
+}
+
+function createGeneration(db: StateDb): void {
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS state_generation (id TEXT NOT NULL, counter INTEGER NOT NULL)');
     for (const table of TRACKED)
@@ -49,6 +54,63 @@ export function ensureGeneration(db: StateDb): void {
       'INSERT INTO state_generation (id, counter) SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM state_generation)',
     ).run(randomUUID());
   }).immediate();
+}
+
+/**
+ * The tables the counter leaves out (clicks, waves, bounce events, locks, the issue layout) rewrite
+ * the row too, in a column of its own: a write-ahead log of another state file (see
+ * send/log-origin.ts) then always holds that file's row and id, whichever table it wrote. One that
+ * held only a click a `serve` took read as this file's own, and SQLite laid its pages over the file.
+ * Run again by the stores that create a table later (bounces, waves); a file without the row is left.
+ */
+export function markEveryWrite(db: StateDb): void {
+  if (db.readonly) return;
+  const missing = unmarked(db);
+  if (!missing) return;
+  try {
+    addMarks(db);
+  } catch (error) {
+    // Another command writing (serve starts with no wait): the next command to open the file adds them.
+    if (!isSqliteBusy(error)) throw error;
+  }
+}
+
+function addMarks(db: StateDb): void {
+  db.transaction(() => {
+    const now = unmarked(db);
+    if (!now) return;
+    if (!now.column) db.exec(`ALTER TABLE state_generation ADD COLUMN ${MARK} INTEGER NOT NULL DEFAULT 0`);
+    for (const name of now.triggers) {
+      const [table, change] = now.of.get(name)!;
+      db.exec(
+        `CREATE TRIGGER IF NOT EXISTS "${name}" AFTER ${change} ON "${table}" BEGIN UPDATE state_generation SET ${MARK} = ${MARK} + 1; END`,
+      );
+    }
+  }).immediate();
+}
+
+const MARK = 'log_mark';
+
+/** What `markEveryWrite` has left to add; undefined when nothing (or the file has no row yet). */
+function unmarked(
+  db: StateDb,
+): { column: boolean; triggers: string[]; of: Map<string, [table: string, change: string]> } | undefined {
+  const objects = db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')").all() as {
+    type: string;
+    name: string;
+  }[];
+  const tables = objects.filter((o) => o.type === 'table').map((o) => o.name);
+  if (!tables.includes('state_generation')) return undefined;
+  const triggers = new Set(objects.filter((o) => o.type === 'trigger').map((o) => o.name));
+  const of = new Map<string, [string, string]>();
+  const skip = new Set<string>(['state_generation', ...TRACKED]);
+  for (const table of tables.filter((t) => !skip.has(t) && !t.startsWith('sqlite_')))
+    for (const change of CHANGES) of.set(`state_mark_${table}_${change.toLowerCase()}`, [table, change]);
+  const column = (
+    db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('state_generation') as string[]
+  ).includes(MARK);
+  const missing = [...of.keys()].filter((name) => !triggers.has(name));
+  return column && missing.length === 0 ? undefined : { column, triggers: missing, of };
 }
 
 /** Whether the row and every trigger that raises its counter are in the file. */
