@@ -96,9 +96,9 @@ describePostgres('serve stopped while the database does not answer', () => {
     expect(serve.stderr).toContain(
       'rolecast serve: the database did not answer within 5 s of the stop: serve stopped without it',
     );
-    expect((await holder!.query('SELECT count(*) AS n FROM clicks WHERE summary_id = $1', [summaryId])).rows[0].n).toBe(
-      '0',
-    );
+    expect(
+      Number((await holder!.query('SELECT count(*) AS n FROM clicks WHERE summary_id = $1', [summaryId])).rows[0].n),
+    ).toBe(0);
   }, 120_000);
 
   it('writes the click once the database answers within the bound, and stops cleanly', async () => {
@@ -110,8 +110,8 @@ describePostgres('serve stopped while the database does not answer', () => {
     const code = await serve.exited;
     expect(code).toBe(0);
     expect(serve.stdout).toContain('stopped');
-    expect((await holder!.query('SELECT count(*) AS n FROM clicks WHERE summary_id = $1', [summaryId])).rows[0].n).toBe(
-      '1',
-    );
+    expect(
+      Number((await holder!.query('SELECT count(*) AS n FROM clicks WHERE summary_id = $1', [summaryId])).rows[0].n),
+    ).toBe(1);
   }, 120_000);
 });
