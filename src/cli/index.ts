@@ -43,6 +43,22 @@ const code = await main(process.argv.slice(2), {
 });
 process.exitCode = code;
 // Signalled, the command has done what it could: a connection left hanging (a database that no
-// longer answers) must not keep the process from ending.
-if (controller.signal.aborted) setTimeout(() => process.exit(), 1_000).unref();
+// longer answers) must not keep the process from ending. What it printed is written first: a pipe
+// takes output as its reader reads, and an exit drops what waits (a report, a --json document).
+if (controller.signal.aborted) setTimeout(() => void exitOncePrinted(), 1_000).unref();
+
+async function exitOncePrinted(): Promise<void> {
+  await Promise.all([process.stdout, process.stderr].map(written));
+  process.exit();
+}
+
+function written(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
+  return new Promise((done) => {
+    // Called once every write before it is out ('drain' comes only after a write refused).
+    stream.write('', () => done());
+    // A reader gone (EPIPE) closes the stream: nothing more can be written.
+    stream.once('close', () => done());
+  });
+}
 // Let stdout drain; servers (preview, serve) keep the process alive on their own until closed.

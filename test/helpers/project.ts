@@ -92,3 +92,20 @@ export async function addExampleSummary(project: TempProject, name: string, summ
   manifest.summaries.push(`summaries/${name}.json`);
   await project.write('issues/2026-W48/issue.json', JSON.stringify(manifest, null, 2));
 }
+
+/** A project of one issue with one summary, for the CTO role, sent to `subscribers.json` as given. */
+export async function oneStoryProject(subscribers: readonly unknown[]): Promise<TempProject> {
+  return tempProject({
+    files: {
+      'rolecast.config.json': JSON.stringify({
+        sender: { name: 'Platform Notes', email: 'notes@platform.test' },
+        listId: 'notes.platform.test',
+        footer: { postalAddress: '1 Test Road, Berlin' },
+      }),
+      'roles.yaml': await readFile(`${REPO_ROOT}/roles.yaml`, 'utf8'),
+      'issues/2026-W49/issue.json': JSON.stringify({ subject: '{{lead}}', date: '2026-11-30', summaries: ['a.txt'] }),
+      'issues/2026-W49/a.txt': 'Queues\nSummary\nBound them.\nBest for: CTO\nLink: https://example.org/q\n',
+      'subscribers.json': JSON.stringify(subscribers),
+    },
+  });
+}

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { REPO_ROOT, type TempProject, tempProject } from '../helpers/project.js';
+import { oneStoryProject, type TempProject } from '../helpers/project.js';
 
 let project: TempProject | undefined;
 afterEach(async () => {
@@ -9,23 +8,11 @@ afterEach(async () => {
   project = undefined;
 });
 
-async function projectWithAQuietRole(): Promise<TempProject> {
-  return tempProject({
-    files: {
-      'rolecast.config.json': JSON.stringify({
-        sender: { name: 'Platform Notes', email: 'notes@platform.test' },
-        listId: 'notes.platform.test',
-        footer: { postalAddress: '1 Test Road, Berlin' },
-      }),
-      'roles.yaml': await readFile(`${REPO_ROOT}/roles.yaml`, 'utf8'),
-      'issues/2026-W49/issue.json': JSON.stringify({ subject: '{{lead}}', date: '2026-11-30', summaries: ['a.txt'] }),
-      'issues/2026-W49/a.txt': 'Queues\nSummary\nBound them.\nBest for: CTO\nLink: https://example.org/q\n',
-      'subscribers.json': JSON.stringify([
-        { email: 'cto@example.net', roles: ['CTO'] },
-        { email: 'designer@example.net', roles: ['Designer'] },
-      ]),
-    },
-  });
+function projectWithAQuietRole(): Promise<TempProject> {
+  return oneStoryProject([
+    { email: 'cto@example.net', roles: ['CTO'] },
+    { email: 'designer@example.net', roles: ['Designer'] },
+  ]);
 }
 
 describe('send: warnings printed before the report', () => {
