@@ -72,12 +72,15 @@ export interface SuppressionIndex {
 export interface Suppressions {
   /** Adds the address, keeping an existing record (the first reason wins); true when it is new. */
   add(email: string, details?: { reason?: string; source?: string; now?: Date }): Promise<boolean>;
-  /** Adds many in one transaction; an address already suppressed (plainly or hashed) is kept. */
+  /**
+   * The editor's entries, in one transaction; an address already suppressed (plainly or hashed) is
+   * kept, and one its reader unsubscribed becomes the editor's (`takenOver`), which no signup lifts.
+   */
   addMany(
     entries: readonly { email: string; reason: string }[],
     source: string,
     now?: Date,
-  ): Promise<{ added: number; already: number }>;
+  ): Promise<{ added: number; already: number; takenOver: number }>;
   /** Matches the address, or the `sha256:` entry an erased address (`rolecast subscribers forget`) left. */
   isSuppressed(email: string): Promise<boolean>;
   index(): Promise<SuppressionIndex>;

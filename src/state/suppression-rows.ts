@@ -42,10 +42,22 @@ export const OWN_UNSUBSCRIBE_SOURCES = ['one-click', 'preferences', 'mailto'] as
  * bounce was recorded in), the bounce condition is left out.
  */
 export function ownUnsubscribeWhere(email: string, hash: string, withBounces: boolean): string {
-  const sources = OWN_UNSUBSCRIBE_SOURCES.map((source) => `'${source}'`).join(', ');
   const bounces = withBounces
     ? ` AND NOT EXISTS (SELECT 1 FROM bounce_events WHERE email = ${email} AND kind IN ('hard', 'complaint'))`
     : '';
-  return `email = ${email} AND reason = 'unsubscribe' AND source IN (${sources})
+  return `${ownEntry(email)}
     AND NOT EXISTS (SELECT 1 FROM suppressions WHERE email = ${hash})${bounces}`;
+}
+
+const ownEntry = (email: string) =>
+  `email = ${email} AND reason = 'unsubscribe' AND source IN (${OWN_UNSUBSCRIBE_SOURCES.map((s) => `'${s}'`).join(', ')})`;
+
+/**
+ * The editor's `suppress add` or import of an address its reader had unsubscribed: the entry becomes
+ * the editor's (their reason and source), so a later signup of the reader no longer lifts it. The
+ * statement takes the address, reason and source as named here (`@email`…, or columns of `from`).
+ */
+export function editorTakesOverSql(email: string, reason: string, source: string, from?: string): string {
+  return `UPDATE suppressions SET reason = ${reason}, source = ${source}${from ? ` FROM ${from}` : ''}
+    WHERE ${ownEntry(email)}`;
 }

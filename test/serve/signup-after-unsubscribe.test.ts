@@ -69,6 +69,30 @@ function scenario(start: () => { h: FileReaders; complain: Complain }) {
     expect(await suppressed(h, reader)).toBe(true);
   });
 
+  it('an editor suppressing the address after the unsubscribe keeps it suppressed and unmailed', async () => {
+    const { h } = start();
+    const added = 'editor.added@example.com';
+    const imported = 'editor.imported@example.com';
+    await joinedAndLeft(h, added);
+    await joinedAndLeft(h, imported);
+    const block = await h.run(['suppress', 'add', added]);
+    expect(block.code, block.all).toBe(0);
+    expect(block.out).toContain('its reader had unsubscribed; it is now suppressed by you');
+    await h.project.write('blocked.csv', `email\n${imported}\n`);
+    const list = await h.run(['suppress', 'import', 'blocked.csv']);
+    expect(list.code, list.all).toBe(0);
+    expect(list.out).toContain('1 already suppressed (1 unsubscribed by their reader, now suppressed by this import)');
+    await postSignup(h, added);
+    await postSignup(h, imported);
+    const later = 'after.editor@example.com';
+    await postSignup(h, later);
+    await h.waitForMail(later, 1);
+    expect(await h.mailsTo(added)).toHaveLength(1);
+    expect(await h.mailsTo(imported)).toHaveLength(1);
+    expect(await suppressed(h, added)).toBe(true);
+    expect(await suppressed(h, imported)).toBe(true);
+  });
+
   it('answers alike for every address, and mails one who left no more than the per-address limit', async () => {
     const { h } = start();
     const reader = 'many.posts@example.com';

@@ -285,10 +285,30 @@ export function contractTests(b: Backend): void {
     expect(await store.suppressions.addMany([{ email: 'gone@example.com', reason: 'import' }], 'cli')).toEqual({
       added: 0,
       already: 1,
+      takenOver: 0,
     });
     expect(await b.rows("SELECT COUNT(*) AS n FROM suppressions WHERE email = 'gone@example.com'")).toEqual([{ n: 0 }]);
     expect(await store.suppressions.remove('gone@example.com')).toBe(true);
     expect(await store.suppressions.isSuppressed('gone@example.com')).toBe(false);
+  });
+
+  it("takes a reader's own unsubscribe over as the editor's, and nothing else", async () => {
+    const store = await b.open();
+    await store.suppressions.add('left@example.com', { reason: 'unsubscribe', source: 'one-click' });
+    await store.suppressions.add('bounced@example.com', { reason: 'bounce', source: 'ses' });
+    const result = await store.suppressions.addMany(
+      [
+        { email: 'LEFT@example.com', reason: 'asked by phone' },
+        { email: 'bounced@example.com', reason: 'manual' },
+      ],
+      'cli',
+    );
+    expect(result).toEqual({ added: 0, already: 2, takenOver: 1 });
+    const list = await store.suppressions.list();
+    expect(list.map((e) => [e.email, e.reason, e.source]).sort()).toEqual([
+      ['bounced@example.com', 'bounce', 'ses'],
+      ['left@example.com', 'asked by phone', 'cli'],
+    ]);
   });
 
   it('adds many in one go, counting those already there and repeated ones', async () => {
@@ -304,7 +324,7 @@ export function contractTests(b: Backend): void {
       'import:list.csv',
       new Date('2026-11-30T09:00:00.000Z'),
     );
-    expect(result).toEqual({ added: 2, already: 2 });
+    expect(result).toEqual({ added: 2, already: 2, takenOver: 0 });
     const list = await store.suppressions.list();
     // Oldest first, then by address.
     expect(list.map((e) => [e.email, e.reason, e.source])).toEqual([

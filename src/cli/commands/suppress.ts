@@ -50,12 +50,19 @@ export const suppressCommand: Command = {
           throw new RolecastError('E_USAGE', `"${printable(raw)}" is not a valid email address`, {
             hint: `${addressProblem(raw, { anyLength: true })?.hint ?? 'write it as name@example.com'}; nothing was suppressed`,
           });
-        const { added } = await store.suppressions.addMany(
+        const { added, takenOver } = await store.suppressions.addMany(
           [{ email, reason: stringOption(args, 'reason') ?? 'manual' }],
           'cli',
         );
         const shown = printable(email);
-        print(ctx.stdout, added ? `suppressed ${shown}` : `${shown} was already suppressed`);
+        print(
+          ctx.stdout,
+          added
+            ? `suppressed ${shown}`
+            : takenOver
+              ? `${shown} was already suppressed, as its reader had unsubscribed; it is now suppressed by you, and signing up again does not lift it`
+              : `${shown} was already suppressed`,
+        );
         return 0;
       }
       const file = resolve(ctx.cwd, requirePositional(args, 1, 'FILE', USAGE));
@@ -74,11 +81,13 @@ export const suppressCommand: Command = {
         stringOption(args, 'reason') ?? 'import',
       );
       if (entries.length === 0) throwIfErrors(problems, `nothing imported from ${displayPath(file)}`);
-      const { added, already } = await store.suppressions.addMany(entries, `import:${displayPath(file)}`);
+      const { added, already, takenOver } = await store.suppressions.addMany(entries, `import:${displayPath(file)}`);
       printProblems(ctx.stderr, problems);
+      // Those a reader had unsubscribed are now the editor's, which signing up again does not lift.
+      const theirs = takenOver ? ` (${takenOver} unsubscribed by their reader, now suppressed by this import)` : '';
       print(
         ctx.stdout,
-        `imported ${added} new address(es); ${already} already suppressed; ${problems.length} row(s) not read`,
+        `imported ${added} new address(es); ${already} already suppressed${theirs}; ${problems.length} row(s) not read`,
       );
       return problems.length ? 2 : 0;
     } catch (error) {

@@ -3,7 +3,7 @@ import type { Pool } from '../../db/postgres.js';
 import { hashedAddress } from '../../store/hash.js';
 import type { Suppressions } from '../contract.js';
 import { suppressionIndex } from '../suppression-index.js';
-import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../suppression-rows.js';
+import { addDefaults, editorTakesOverSql, fromSuppressionRow, type SuppressionRow } from '../suppression-rows.js';
 
 /**
  * The suppressions table in PostgreSQL. Inserts never overwrite (the first reason wins) and skip an
@@ -28,14 +28,18 @@ export function postgresSuppressions(pool: Pool): Suppressions {
       return added > 0;
     },
     async addMany(entries, source, now = new Date()) {
-      if (entries.length === 0) return { added: 0, already: 0 };
+      if (entries.length === 0) return { added: 0, already: 0, takenOver: 0 };
+      const takenOver = await pool.query(
+        editorTakesOverSql('t.e', 't.r', '$3', 'unnest($1::text[], $2::text[]) AS t(e, r)'),
+        [entries.map((e) => canonicalAddress(e.email)), entries.map((e) => e.reason), source],
+      );
       const added = await insertMany(
         entries.map((e) => e.email),
         entries.map((e) => e.reason),
         source,
         now.toISOString(),
       );
-      return { added, already: entries.length - added };
+      return { added, already: entries.length - added, takenOver: takenOver.rowCount ?? 0 };
     },
     async isSuppressed(email) {
       const { rowCount } = await pool.query('SELECT 1 FROM suppressions WHERE email IN ($1, $2)', [

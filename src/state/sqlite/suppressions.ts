@@ -5,7 +5,7 @@ import { isSuppressed, type StateDb } from '../../send/store.js';
 import { hashedAddress } from '../../store/hash.js';
 import type { InstantSuppressions, Suppressions } from '../contract.js';
 import { suppressionIndex } from '../suppression-index.js';
-import { addDefaults, fromSuppressionRow, type SuppressionRow } from '../suppression-rows.js';
+import { addDefaults, editorTakesOverSql, fromSuppressionRow, type SuppressionRow } from '../suppression-rows.js';
 
 type Row = { email: string; reason: string | null };
 
@@ -56,10 +56,16 @@ export function sqliteSuppressions(db: StateDb): Suppressions {
     },
     async addMany(entries, source, now = new Date()) {
       let added = 0;
+      let takenOver = 0;
+      const takeOver = db.prepare(editorTakesOverSql('@email', '@reason', '@source'));
       db.transaction(() => {
-        for (const entry of entries) if (addOne(entry.email, entry.reason, source, now.toISOString())) added++;
+        for (const entry of entries) {
+          if (addOne(entry.email, entry.reason, source, now.toISOString())) added++;
+          else
+            takenOver += takeOver.run({ email: canonicalAddress(entry.email), reason: entry.reason, source }).changes;
+        }
       })();
-      return { added, already: entries.length - added };
+      return { added, already: entries.length - added, takenOver };
     },
     isSuppressed: async (email) => isSuppressed(db, email),
     index: async () =>
