@@ -192,12 +192,28 @@ function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadRes
 }
 
 const QMAIL_COPY = /^--- ?Below this line is a copy of the message\.?\s*$/m;
-/** The marker a mail client or a postmaster's notice writes above the message it quotes. */
-const ORIGINAL_COPY = /^\s*-{2,} ?Original Message ?-{2,}\s*$/im;
+/**
+ * The marker a mail client or a postmaster's notice writes above the message it quotes: Gmail's
+ * "----- Original message -----", Sendmail's "----- Original message follows -----".
+ */
+const ORIGINAL_COPY = /^\s*-{2,} ?Original Message(?: follows)? ?-{2,}\s*$/im;
+/** Exchange 2007 and 2010 quote only the original's headers, below this line. */
+const EXCHANGE_HEADERS = /^[ \t]*Original message headers:[ \t]*$/im;
+const COPY_MARKERS = [QMAIL_COPY, EXIM_COPY, ORIGINAL_COPY, EXCHANGE_HEADERS];
 
-/** A plain-text report's text above the copy of the original message it quotes (qmail's, Yahoo's, Exim's marker). */
+/** A plain-text report's text above the copy of the original message it quotes, and that copy. */
+function splitAtCopy(text: string): { own: string; copy: string | undefined } {
+  let at: { index: number; end: number } | undefined;
+  for (const marker of COPY_MARKERS) {
+    const match = marker.exec(text);
+    if (match && (at === undefined || match.index < at.index))
+      at = { index: match.index, end: match.index + match[0].length };
+  }
+  return at ? { own: text.slice(0, at.index), copy: text.slice(at.end) } : { own: text, copy: undefined };
+}
+
 function ownWords(text: string): string {
-  return text.split(QMAIL_COPY)[0]!.split(EXIM_COPY)[0]!.split(ORIGINAL_COPY)[0]!;
+  return splitAtCopy(text).own;
 }
 
 /** The subject of the message a report returns: from the copy it encloses, or a `Subject:` line it quotes. */
@@ -293,9 +309,9 @@ function collectHints(root: MimePart): SourceHints {
     append(hints.senders, headerValues(quoted, 'from'));
     for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
   }
-  // Yahoo, qmail and Exim quote the original below a marker line, not as a part.
-  const text = root.type === 'text/plain' ? root.body : '';
-  const copy = text.split(QMAIL_COPY)[1] ?? text.split(EXIM_COPY)[1];
+  // Yahoo, qmail, Exim, Sendmail, Gmail and Exchange quote the original below a marker line, not as
+  // a part: without VERP, its From and Message-ID tell this list's mail from another sender's.
+  const { copy } = splitAtCopy(root.type === 'text/plain' ? root.body : '');
   if (copy) {
     const quoted = parseHeaders(splitHeaderBody(copy.replace(/^\s+/, '')).head);
     append(hints.messageIds, headerValues(quoted, 'message-id').map(unfoldedId));

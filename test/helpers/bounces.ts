@@ -36,3 +36,12 @@ export function hardBounceMbox(readers: readonly string[]): string {
     })
     .join('');
 }
+
+/** One list, its sender, an issue and a reader of it, for reports tied to this list's mail without VERP. */
+export const LIST_MAIL = {
+  listId: 'weekly.rolecast.example',
+  sender: 'digest@rolecast.example',
+  issue: '2026-W48',
+  reader: 'reader@example.org',
+  now: new Date('2026-12-01T12:00:00Z'),
+} as const;
