@@ -128,8 +128,11 @@ function exchangeReply(line: string): { at: number; reply: string } {
     const rest = line.slice(at + 24);
     return { at, reply: rest.slice(0, Math.max(0, rest.indexOf("'")) || rest.length).slice(0, 1000) };
   }
-  // Bounded and anchored: linear however long a hostile line is.
-  const hashed = /^\s{0,8}#([45]\d\d[ -][245]\.\d{1,3}\.\d{1,3}[^#]{0,1000})##/.exec(line.slice(0, 1100));
+  // Bounded and anchored: linear however long a hostile line is. Exchange 2010 writes the remote
+  // server's name before the # ("mx1.example.com #550 5.1.1 … ##"); the address is not on that line.
+  const hashed = /^\s{0,8}(?:[A-Za-z0-9.-]{1,255}[ \t]{1,8})?#([45]\d\d[ -][245]\.\d{1,3}\.\d{1,3}[^#]{0,1000})##/.exec(
+    line.slice(0, 1400),
+  );
   return hashed ? { at: 0, reply: hashed[1]!.trim() } : { at: -1, reply: '' };
 }
 

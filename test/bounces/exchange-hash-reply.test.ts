@@ -54,4 +54,13 @@ describe("an Exchange report giving the server's reply between # and ##", () => 
       read(report('full@contoso.example', '#550 5.2.2 STOREDRV.Deliver; mailbox full ##rfc822;full@contoso.example')),
     ).toEqual([['full@contoso.example', 'soft', '5.2.2']]);
   });
+
+  it('reads the reply of a remote server, which Exchange 2010 names before the #', () => {
+    expect(
+      read(report('gone@fabrikam.example', 'mx1.fabrikam.example #550 5.1.1 <gone@fabrikam.example>: User unknown ##')),
+    ).toEqual([['gone@fabrikam.example', 'hard', '5.1.1']]);
+    expect(read(report('full@fabrikam.example', '  mx1.fabrikam.example #552 5.2.2 Mailbox full ##'))).toEqual([
+      ['full@fabrikam.example', 'soft', '5.2.2'],
+    ]);
+  });
 });
