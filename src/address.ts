@@ -81,6 +81,14 @@ export function addressProblem(value: string, options: { anyLength?: boolean } =
       message: 'has a local part (before the @) that starts or ends with a dot or holds two dots in a row',
       hint: 'check the address with the reader: a dot may stand only between two characters, as in ann.lee@example.com',
     };
+  // Fullwidth letters and other compatibility forms (`ａnn@`) key another mailbox than `ann@`, yet a
+  // server that folds them (NFKC) delivers to `ann@`: a suppressed reader would be mailed.
+  const folded = NON_ASCII.test(local) ? local.normalize('NFKC') : local;
+  if (folded !== nfc(local))
+    return {
+      message: `has a local part (before the @) written with fullwidth or other compatibility characters, read by some servers as "${folded}"`,
+      hint: `check the address with the reader and write it in plain characters, such as ${folded}@${domain}`,
+    };
   const localOctets = NON_ASCII.test(local) ? Buffer.byteLength(nfc(local)) : local.length;
   if (localOctets + 1 + ascii.length > MAX_ADDRESS_OCTETS)
     return invalid(`is longer than ${MAX_ADDRESS_OCTETS} bytes, which no mail server accepts`);

@@ -26,6 +26,17 @@ describe('canonicalAddress', () => {
     expect(addressProblem(written)).toBeUndefined();
   });
 
+  it.each([
+    ['\uff41nn@example.com', 'ann'],
+    ['ANN\uff20x@example.com', 'ANN@x'],
+    ['\uff71\uff72@example.jp', '\u30a2\u30a4'],
+    ['\ufb01le@example.com', 'file'],
+  ])('refuses %j, whose local part some servers read as %j', (written, folded) => {
+    expect(addressProblem(written)?.message).toContain(`read by some servers as "${folded}"`);
+    // Still suppressible, so a reader stored by an earlier release can be stopped.
+    expect(addressProblem(written, { anyLength: true })).toBeUndefined();
+  });
+
   it('gives every spelling of one mailbox the same key', () => {
     const spellings = [
       'Ann@Bücher.de',
