@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { EXIT, RolecastError } from '../errors.js';
 import { foreignLog } from './log-origin.js';
-import { type LogRead, readLog, walDamage, walLoss } from './wal-check.js';
+import { type LogRead, logCopies, readLog, walDamage, walLoss } from './wal-check.js';
 
 /**
  * How a state file is judged before anything trusts it. A damaged file (not SQLite, corrupt,
@@ -225,6 +225,19 @@ export function assertLogSound(file: string): void {
     );
   }
   assertLogOfThisFile(file, path, wal, log);
+}
+
+/**
+ * The check of `assertLogSound` for the reads that skip it (the preview on every edit, `check`,
+ * `report`): the log's frame headers only, and when the copies they point to would give the file
+ * another id, the whole log as `assertLogSound` reads it. Without it a log of another state file
+ * was read through there: its suppressed readers shown as receiving, its clicks as this file's.
+ */
+export function assertLogOfThisFileAtAGlance(file: string): void {
+  const path = sqlitePath(file);
+  const wal = `${path}-wal`;
+  const copies = logCopies(wal);
+  if (copies && foreignLog(path, wal, copies)) assertLogSound(file);
 }
 
 /**

@@ -13,6 +13,7 @@ import { hashedAddress } from '../store/hash.js';
 import { migrateSubscriberStore, STORE_SCHEMA_VERSION } from '../store/sqlite.js';
 import { assertNotEmptied } from './emptied-state.js';
 import {
+  assertLogOfThisFileAtAGlance,
   assertLogSound,
   assertLogWhole,
   assertStateFileKind,
@@ -123,7 +124,10 @@ export function openStateDb(
     assertNotEmptied(file, sqlitePath(file));
     // The preview's light read on every edit skips it: a log is only read through in full.
     if (options.check !== 'light') assertLogSound(file);
-    else assertLogWhole(file);
+    else {
+      assertLogWhole(file);
+      assertLogOfThisFileAtAGlance(file);
+    }
     const db = openOrClassify(file, () => new Database(file, { readonly: true, fileMustExist: true }));
     verifyOrClose(db, file, options.check);
     return db;

@@ -69,9 +69,52 @@ export function readLog(walFile: string): LogRead | undefined {
   }
 }
 
+/**
+ * `readLog` from the frames' headers alone, for the reads too frequent to go through a whole log
+ * (the preview's on every edit): the newest copy of each page in the log's current generation,
+ * committed or not and its checksum unchecked. Good only for a first look: whatever it finds
+ * against the file is judged again through `readLog`.
+ */
+export function logCopies(walFile: string): LogRead | undefined {
+  let fd: number;
+  try {
+    fd = openSync(walFile, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const read: Read = (position, length, into) => {
+      readSync(fd, into, 0, length, position);
+      return into.subarray(0, length);
+    };
+    const start = logHeader(size, read);
+    if (!start) return undefined;
+    const log: LogRead = {
+      pageSize: start.pageSize,
+      salt: Buffer.from(start.header.subarray(16, 24)),
+      pages: new Map(),
+    };
+    const frameSize = FRAME_HEADER + start.pageSize;
+    const frame = Buffer.alloc(FRAME_HEADER);
+    for (let at = HEADER; at + frameSize <= size; at += frameSize) {
+      read(at, FRAME_HEADER, frame);
+      if (!frame.subarray(8, 16).equals(log.salt)) break;
+      log.pages.set(frame.readUInt32BE(0), at);
+    }
+    return log;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 type Read = (position: number, length: number, into: Buffer) => Buffer;
 
-function scan(size: number, read: Read): LogRead | undefined {
+/** The log's header, with the running checksum its frames go on from; undefined when SQLite would ignore the log. */
+function logHeader(
+  size: number,
+  read: Read,
+): { bigEndian: boolean; pageSize: number; sum: [number, number]; header: Buffer } | undefined {
   if (size < HEADER) return undefined;
   const header = read(0, HEADER, Buffer.alloc(HEADER));
   const magic = header.readUInt32BE(0);
@@ -80,11 +123,18 @@ function scan(size: number, read: Read): LogRead | undefined {
   const pageSize = header.readUInt32BE(8);
   // A header SQLite would not accept makes it ignore the whole log: nothing of it was ever replayed.
   if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) return undefined;
-  const salt1 = header.readUInt32BE(16);
-  const salt2 = header.readUInt32BE(20);
   const sum: [number, number] = [0, 0];
   checksum(wordsOf(header, bigEndian), 0, 6, sum);
   if (sum[0] !== header.readUInt32BE(24) || sum[1] !== header.readUInt32BE(28)) return undefined;
+  return { bigEndian, pageSize, sum, header };
+}
+
+function scan(size: number, read: Read): LogRead | undefined {
+  const start = logHeader(size, read);
+  if (!start) return undefined;
+  const { bigEndian, pageSize, sum, header } = start;
+  const salt1 = header.readUInt32BE(16);
+  const salt2 = header.readUInt32BE(20);
   const log: LogRead = { pageSize, salt: Buffer.from(header.subarray(16, 24)), pages: new Map() };
   // Copies of the transaction being read, which count once its commit frame comes.
   const uncommitted = new Map<number, number>();

@@ -38,6 +38,20 @@ function logWithOneRecord(file: string, email: string, copyTo: (wal: string) => 
   db.close();
 }
 
+/** Another project's state file, with a suppression of its own left in its log, that log copied beside this one's state file. */
+async function otherFilesLogBeside(
+  f: SendFixture,
+  cli: (args: string[]) => Promise<{ code: number | null }>,
+): Promise<{ state: string; wal: string }> {
+  mkdirSync(f.temp.path('other'));
+  const other = f.temp.path('other/state.db');
+  expect((await cli(['suppress', 'add', 'someone@elsewhere.test', '--state', other])).code).toBe(0);
+  const state = f.temp.path('.rolecast/state.db');
+  const wal = `${state}-wal`;
+  logWithOneRecord(other, 'another@elsewhere.test', (log) => copyFileSync(log, wal));
+  return { state, wal };
+}
+
 /** Writes one click into `file` (as serve records one) and copies its log to `copyTo` before SQLite folds it in. */
 function logWithOneClick(file: string, issueId: string, copyTo: string): void {
   const db = new Database(file);
@@ -77,12 +91,7 @@ describe('a write-ahead log beside the state file', () => {
     expect((await copiesByReader(server)).has(SUPPRESSED)).toBe(false);
 
     // Another project's state file, with a record of its own left in its log.
-    mkdirSync(fixture.temp.path('other'));
-    const other = fixture.temp.path('other/state.db');
-    expect((await cli(['suppress', 'add', 'someone@elsewhere.test', '--state', other])).code).toBe(0);
-    const state = fixture.temp.path('.rolecast/state.db');
-    const wal = `${state}-wal`;
-    logWithOneRecord(other, 'another@elsewhere.test', (log) => copyFileSync(log, wal));
+    const { state, wal } = await otherFilesLogBeside(fixture, cli);
 
     for (const args of [SEND, ['status', 'issues/2026-W48'], ['suppress', 'list']]) {
       const refused = await cli(args);
@@ -130,6 +139,25 @@ describe('a write-ahead log beside the state file', () => {
     renameSync(wal, `${wal}.other`);
     rmSync(`${state}-shm`, { force: true });
     expect(clickIssues(state)).toEqual(['ours']);
+  });
+
+  it('of another state file: the reads that only look (check, report) refuse it too', async () => {
+    fixture = await sendFixture(20);
+    const cli = (args: string[]) => runCli(args, { cwd: fixture!.dir, env: sendEnv() });
+    expect((await cli(['suppress', 'add', SUPPRESSED])).code).toBe(0);
+    const { state, wal } = await otherFilesLogBeside(fixture, cli);
+
+    const check = ['check', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
+    for (const args of [check, ['report', 'issues/2026-W48', '--json']]) {
+      const refused = await cli(args);
+      expect(refused.code, `${args[0]}: ${refused.stdout}${refused.stderr}`).toBe(2);
+      expect(refused.stderr).toContain(`its write-ahead log ${wal} belongs to another state file`);
+    }
+    // Moved aside, the file reads as its own again: the suppressed reader is not among the receivers.
+    renameSync(wal, `${wal}.other`);
+    rmSync(`${state}-shm`, { force: true });
+    const checked = await cli([...check, '--json']);
+    expect(checked.code, checked.stderr).not.toBe(2);
   });
 
   it('of the file itself, left by a process that stopped without closing it: its records count, nothing is refused', async () => {
