@@ -74,3 +74,39 @@ describe('a reader of one section, above their first headline', () => {
     expect(text).not.toMatch(/^== /m);
   });
 });
+
+/**
+ * A contents entry's ↗ link to the article ends the headline's last line on a narrow phone: an
+ * arrow wrapped onto a line of its own reads as a stray entry.
+ */
+describe('the contents on a narrow phone', () => {
+  it('keeps every contents arrow on its headline’s last line at 320, 360 and 414 px', async () => {
+    const alone: string[] = [];
+    let arrows = 0;
+    for (const width of [320, 360, 414]) {
+      const page = await browser.newPage({ viewport: { width, height: 800 } });
+      try {
+        for (const id of audience.compiled.keys()) {
+          const variant = audience.compiled.get(id)!;
+          await page.setContent(audience.messageFor(variant, audience.readerOf(id)).html);
+          const found = await page.evaluate(() =>
+            [...document.querySelectorAll('.rc-contents li')].flatMap((li) => {
+              const [title, arrow] = li.querySelectorAll('a');
+              if (!title || !arrow) return [];
+              const lines = title.getClientRects();
+              const last = lines[lines.length - 1]!;
+              const box = arrow.getBoundingClientRect();
+              return [{ title: title.textContent ?? '', alone: box.top >= last.bottom - 1 }];
+            }),
+          );
+          arrows += found.length;
+          for (const entry of found) if (entry.alone) alone.push(`${id} at ${width} px: ${entry.title}`);
+        }
+      } finally {
+        await page.close();
+      }
+    }
+    expect(arrows).toBeGreaterThan(20);
+    expect(alone).toEqual([]);
+  }, 120_000);
+});
