@@ -143,11 +143,7 @@ async function placeOrWait(file: string, text: string, terms: LockTerms): Promis
       if (typeof outcome === 'object') throw terms.left(holder, outcome.refused);
       if (outcome === 'busy') {
         // A taker removes it within milliseconds: one killed meanwhile left its marker behind.
-        if (++busy > MAX_BUSY)
-          throw terms.left(
-            holder,
-            `${basename(markerOf(file, held))} beside it was left by a run killed taking it over: delete that too`,
-          );
+        if (++busy > MAX_BUSY) throw terms.left(holder, markerLeft(file, held));
         await pause(BUSY_POLL_MS, terms);
       }
       // A stale lock back each time it is removed: say so rather than spin past the wait's bound.
@@ -205,6 +201,11 @@ export async function takeOverStale(file: string, stale: string): Promise<'taken
   } finally {
     await rm(marker, { force: true });
   }
+}
+
+/** Why a stale lock whose marker stays in place cannot be taken over, for the error naming it. */
+export function markerLeft(file: string, stale: string): string {
+  return `${basename(markerOf(file, stale))} beside it was left by a run killed taking it over: delete that too`;
 }
 
 function markerOf(file: string, stale: string): string {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
-import { type HeldLock, parseLockRow, takeLock, takeOverStale } from '../lock-file.js';
+import { type HeldLock, markerLeft, parseLockRow, takeLock, takeOverStale } from '../lock-file.js';
 import { heldOnThisHost, type LockRow } from '../send/lock.js';
 
 /**
@@ -59,7 +59,9 @@ async function clearLockInFolder(file: string, cwd: string): Promise<void> {
   if (!holder || holder.host !== hostname() || heldOnThisHost(holder)) throw lockedError(file, cwd, holder);
   const outcome = await takeOverStale(file, held);
   if (typeof outcome === 'object') throw leftError(file, cwd, holder, outcome.refused);
-  if (outcome === 'busy') throw lockedError(file, cwd, holder);
+  // Only the holder of the lock beside the folder gets here: a marker in place was left by a run
+  // killed while it took this lock over, not a build at work.
+  if (outcome === 'busy') throw leftError(file, cwd, holder, markerLeft(file, held));
 }
 
 function who(holder: LockRow | undefined): string {
