@@ -244,6 +244,9 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         : `worker pid ${worker.pid} on ${worker.host}: joined the plan written at ${opened.plan.createdAt} by ${opened.plan.createdBy} (${opened.plan.items} message(s))`,
     );
 
+    // The plan's resend start, which a joining worker's clock may not have reached: the ledger rows
+    // and the side file's lines (recorded as they say by the next run) are dated no earlier.
+    const stamp = stampsFrom(options.now, () => opened.plan.resendSince ?? undefined);
     const rate = createSharedRate(mode === 'smtp' ? (options.ratePerSecond ?? config.send.ratePerSecond) : 0);
     const report = workerReport(project, startPlan.audience, {
       variants: audience.variants,
@@ -313,8 +316,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         concurrency: options.concurrency,
         report,
         now: options.now,
-        // The plan's resend start, which a joining worker's clock may not have reached.
-        stamp: stampsFrom(options.now, () => opened.plan.resendSince ?? undefined),
+        stamp,
         suppressedSince: late.reason,
         confirmSuppressions: late.confirm,
         // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
@@ -346,7 +348,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
                 explain,
                 issueId: issue.id,
                 channel: options.channel,
-                now: options.now,
+                now: stamp,
                 log,
               },
             ),

@@ -4,7 +4,8 @@ import { hashedAddress } from '../../store/hash.js';
 /**
  * Messages an earlier run on this host listed as accepted but not recorded (its side file), recorded
  * as sent and their queue items marked done in one statement, before this worker claims anything:
- * none of them is sent again by any worker. Sent stays final, as in every ledger write.
+ * none of them is sent again by any worker. Sent stays final, as in every ledger write; a line of a
+ * resend dates the reader's sent row anew.
  */
 export async function recordReplayed(
   pool: Pool,
@@ -41,7 +42,9 @@ export async function recordReplayed(
          variant_id = excluded.variant_id, status = excluded.status, message_id = excluded.message_id,
          response_code = excluded.response_code, response = excluded.response,
          attempts = deliveries.attempts + excluded.attempts, updated_at = excluded.updated_at
-       WHERE deliveries.status <> 'sent'
+       -- A resent message listed later than the row its first copy left: the row dates the resent
+       -- one, or a resumed resend would take its reader for one it had not reached.
+       WHERE deliveries.status <> 'sent' OR excluded.updated_at > deliveries.updated_at
        RETURNING 1
      ), marked AS (
        UPDATE send_items i SET done = true, lease_owner = NULL, lease_expires_at = NULL

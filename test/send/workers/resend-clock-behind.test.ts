@@ -1,10 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sendIssue } from '../../../src/send/index.js';
 import { perTest } from '../../helpers/per-test.js';
 import { createDatabase, describePostgres } from '../../helpers/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from '../_fixture.js';
+import { addLateJoiner, copiesPerReader } from './_late-joiner.js';
 
 /**
  * A --resend resumes by "sent at or after the resend's start", which compares each ledger row's
@@ -47,15 +47,10 @@ describePostgres('send workers: a --resend resumed after a worker whose clock ru
     expect((await resending).interrupted).toBe(true);
 
     // Resumed from a list with one reader more: another plan, written from the ledger.
-    const list = JSON.parse(await readFile(f.subscribersFile, 'utf8'));
-    list.subscribers.push({ email: 'late.joiner@example.test', name: 'Late Joiner', roles: ['CTO'], status: 'active' });
-    await writeFile(f.subscribersFile, JSON.stringify(list));
+    await addLateJoiner(f.subscribersFile);
     const resumed = await send({ resend: true, now: behind });
     expect(resumed.interrupted).toBeFalsy();
-    const perReader = new Map<string, number>();
-    for (const m of await server.messages())
-      perReader.set(m.envelope.to[0]!, (perReader.get(m.envelope.to[0]!) ?? 0) + 1);
-    perReader.delete('late.joiner@example.test');
+    const perReader = await copiesPerReader(server);
     expect([...perReader].filter(([, n]) => n > 2)).toEqual([]);
     expect([...perReader.values()].filter((n) => n === 2).length).toBe(everyone);
   }, 180_000);
