@@ -100,6 +100,12 @@ export function listedBlocks(text: string): TextBounce[] | undefined {
     const match = /^\s{0,8}<?([^<>\s@]{1,256}@[^<>\s@]{1,256}?)>?:?\s*$/.exec(line);
     if (match) found.push({ address: match[1]!, reason: [] });
     else if (found.length > 0 && /^\s+\S/.test(line)) found[found.length - 1]!.reason.push(line);
+    else if (found.length > 0 && /^\S/.test(line)) {
+      // Text at the margin below the list is its reason, not more of it: an address given further
+      // down (one to write to for help) did not fail.
+      end = i;
+      break;
+    }
   }
   if (found.length === 0) return undefined;
   // The section after the list gives the reason of the addresses that have none of their own.

@@ -29,6 +29,18 @@ const read = (raw: string) => {
   return { found: events.map((e) => [e.address, e.kind, e.status ?? null]), ignored };
 };
 
+/** Lotus Domino's opening, down to the one address it lists. */
+const DOMINO_LIST = [
+  'Your message',
+  '',
+  '  Subject: This week',
+  '',
+  'was not delivered to:',
+  '',
+  '  gone@corp.example',
+  '',
+];
+
 const COPY = ['From: Digest <digest@rolecast.example>', 'To: gone@example.org', 'Subject: This week', '', 'Hello'];
 
 describe('a plain-text bounce listing the failed addresses under a heading', () => {
@@ -103,22 +115,20 @@ describe('a plain-text bounce listing the failed addresses under a heading', () 
     const raw = message(
       'Postmaster@corp.example',
       'DELIVERY FAILURE: User gone (gone@corp.example) not listed in Domino Directory',
-      [
-        'Your message',
-        '',
-        '  Subject: This week',
-        '',
-        'was not delivered to:',
-        '',
-        '  gone@corp.example',
-        '',
-        'because:',
-        '',
-        '  User gone (gone@corp.example) not listed in Domino Directory',
-        '',
-        ...COPY,
-      ],
+      [...DOMINO_LIST, 'because:', '', '  User gone (gone@corp.example) not listed in Domino Directory', '', ...COPY],
     );
+    expect(read(raw).found).toEqual([['gone@corp.example', 'hard', null]]);
+  });
+
+  it('ends the list at the text below it: an address given there to write to for help did not fail', () => {
+    const raw = message('Postmaster@corp.example', 'DELIVERY FAILURE: User gone not listed', [
+      ...DOMINO_LIST,
+      'User gone (gone@corp.example) is not listed in Domino Directory.',
+      '',
+      'For help, write to',
+      '  helpdesk@corp.example',
+      '',
+    ]);
     expect(read(raw).found).toEqual([['gone@corp.example', 'hard', null]]);
   });
 });
