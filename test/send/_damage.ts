@@ -28,8 +28,8 @@ export const DAMAGES: Damage[] = [
   'NULL delivery key',
 ];
 
-/** A real state file with `rows` accepted messages of issue 2026-W48. */
-export function realStateFile(file: string, rows = 50): void {
+/** A real state file with `rows` accepted messages of issue 2026-W48, each with the server's `response`. */
+export function realStateFile(file: string, rows = 50, response = '250 OK'): void {
   const db = openStateDb(file);
   const ledger = openLedger(db, '2026-W48', 'outbox');
   db.transaction(() => {
@@ -40,7 +40,7 @@ export function realStateFile(file: string, rows = 50): void {
         status: 'sent',
         messageId: `<m${i}@example.test>`,
         responseCode: 250,
-        response: '250 OK',
+        response,
         attempts: 1,
       });
   })();

@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrateStateData } from '../../src/state/migrate/index.js';
 import { runCli } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 import { useSmallDisk } from '../helpers/tmpfs.js';
@@ -15,6 +16,9 @@ import { realStateFile } from '../send/_damage.js';
  */
 
 const disk = useSmallDisk('2m');
+// Room for more than SQLite holds of a transaction in memory (16 MB), so the copy's writes reach the
+// disk, and fail, while the source still has rows to give.
+const roomier = useSmallDisk('8m');
 let project: TempProject | undefined;
 
 afterEach(async () => {
@@ -31,6 +35,20 @@ function count(file: string): number {
   } finally {
     db.close();
   }
+}
+
+/** The files this process holds open under `prefix` (the state file, its log and its index). */
+function openFiles(prefix: string): string[] {
+  const held: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(join('/proc/self/fd', fd));
+      if (target.startsWith(prefix)) held.push(target);
+    } catch {
+      // closed since it was listed
+    }
+  }
+  return held;
 }
 
 describe('state migrate into a SQLite file on a disk that fills up', () => {
@@ -63,6 +81,34 @@ describe('state migrate into a SQLite file on a disk that fills up', () => {
       const again = await runCli(args, { cwd: project.dir });
       expect(again.code, again.stderr).toBe(0);
       expect(count(target)).toBe(ROWS);
+    },
+  );
+
+  it.skipIf(!roomier.dir && process.env.CI !== 'true')(
+    'closes the source file when the copy fails half-way, so it can be checkpointed and written at once',
+    async () => {
+      expect(roomier.dir, 'mounting a small tmpfs needs root on Linux (mount -t tmpfs)').toBeDefined();
+      project = await tempProject({ withExample: true });
+      mkdirSync(project.path('.rolecast'));
+      const source = project.path('.rolecast/state.db');
+      // 8,000 rows of about 3 KB, read in pages of 2,000: the disk fills during the third.
+      realStateFile(source, 8000, `250 ${'queued '.repeat(430)}`);
+      const target = join(roomier.dir!, 'state.db');
+
+      await expect(
+        migrateStateData({ from: { kind: 'sqlite', file: source }, to: { kind: 'sqlite', file: target } }),
+      ).rejects.toThrow(`the state file ${target} could not be written: database or disk is full`);
+
+      expect(openFiles(source)).toEqual([]);
+      const db = new Database(source);
+      try {
+        // A reader left open on the source keeps its log from being emptied.
+        const checkpoint = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+        expect(checkpoint[0]?.busy).toBe(0);
+        expect(db.prepare('SELECT COUNT(*) FROM deliveries').pluck().get()).toBe(8000);
+      } finally {
+        db.close();
+      }
     },
   );
 });

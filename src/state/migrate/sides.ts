@@ -76,14 +76,20 @@ function sqliteSide(db: StateDb, file: string): Side {
             .iterate() as IterableIterator<unknown[]>,
       );
       let page: unknown[][] = [];
-      for (;;) {
-        const next = named(() => rows.next());
-        if (next.done) break;
-        page.push(next.value);
-        if (page.length >= PAGE) {
-          yield page;
-          page = [];
+      try {
+        for (;;) {
+          const next = named(() => rows.next());
+          if (next.done) break;
+          page.push(next.value);
+          if (page.length >= PAGE) {
+            yield page;
+            page = [];
+          }
         }
+      } finally {
+        // A copy stopped half-way (the target's disk full): a statement left open keeps the connection
+        // busy, so its ROLLBACK and close would fail and the source stay open.
+        rows.return?.();
       }
       if (page.length > 0) yield page;
     },
@@ -114,8 +120,11 @@ function sqliteSide(db: StateDb, file: string): Side {
       if (db.inTransaction) db.exec('ROLLBACK');
     },
     async close() {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      db.close();
+      try {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      } finally {
+        db.close();
+      }
     },
   };
 }
