@@ -2,7 +2,7 @@ import { canonicalAddress } from '../address.js';
 import type { Pool } from '../db/postgres.js';
 import { isErasedIn, suppressUnlessErased } from '../state/postgres/suppression-insert.js';
 import { hasTable } from '../state/read-at.js';
-import { addDefaults, ownUnsubscribeWhere } from '../state/suppression-rows.js';
+import { addDefaults, ownUnsubscribeKeys, ownUnsubscribeWhere } from '../state/suppression-rows.js';
 import { hashedAddress } from '../store/hash.js';
 import type { SuppressionList } from './suppressions.js';
 
@@ -28,19 +28,11 @@ export function postgresSuppressionList(pool: Pool): SuppressionList {
     },
     async ownUnsubscribe(email) {
       const where = ownUnsubscribeWhere('$1', '$2', await hasTable(pool, 'bounce_events'));
-      const result = await pool.query<{ created_at: string }>(`SELECT created_at FROM suppressions WHERE ${where}`, [
-        canonicalAddress(email),
-        hashedAddress(email),
-      ]);
+      const result = await pool.query<{ created_at: string }>(
+        `SELECT created_at FROM suppressions WHERE ${where}`,
+        Object.values(ownUnsubscribeKeys(email)),
+      );
       return result.rows[0]?.created_at;
-    },
-    async lift(email) {
-      const where = ownUnsubscribeWhere('$1', '$2', await hasTable(pool, 'bounce_events'));
-      const result = await pool.query(`DELETE FROM suppressions WHERE ${where}`, [
-        canonicalAddress(email),
-        hashedAddress(email),
-      ]);
-      return (result.rowCount ?? 0) > 0;
     },
   };
 }

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { canonicalAddress } from '../address.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { appendToJournal, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
 import { journaledAddresses } from '../send/journal-watch.js';
@@ -9,10 +8,10 @@ import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.
 import {
   addDefaults,
   fromSuppressionRow,
+  ownUnsubscribeKeys,
   ownUnsubscribeWhere,
   type SuppressionRow,
 } from '../state/suppression-rows.js';
-import { hashedAddress } from '../store/hash.js';
 
 /**
  * The suppression list as the endpoint and `rolecast suppress` see it: the `suppressions` table
@@ -41,11 +40,10 @@ export interface SuppressionList {
   replayPending?(): ReplayResult | undefined;
   /**
    * When the address is suppressed by its reader's own unsubscribe only (see `ownUnsubscribeWhere`):
-   * the time it was recorded; undefined for any other entry, or none. A list without it lifts nothing.
+   * the time it was recorded; undefined for any other entry, or none. A list without it lifts nothing
+   * (the store lifts it, see `SubscriberStore.liftOwnUnsubscribe`).
    */
   ownUnsubscribe?(email: string): string | undefined | Promise<string | undefined>;
-  /** Takes such an entry off the list, for a confirmed signup of the address; false when there is none. */
-  lift?(email: string): boolean | Promise<boolean>;
 }
 
 export interface SuppressionEntry {
@@ -110,13 +108,8 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
               .prepare(
                 `SELECT created_at FROM suppressions WHERE ${ownUnsubscribeWhere('@email', '@hash', hasBounces(db))}`,
               )
-              .get(ownKeys(email)) as { created_at: string } | undefined
+              .get(ownUnsubscribeKeys(email)) as { created_at: string } | undefined
           )?.created_at,
-    lift: (email) =>
-      journaled?.(email) === undefined &&
-      db
-        .prepare(`DELETE FROM suppressions WHERE ${ownUnsubscribeWhere('@email', '@hash', hasBounces(db))}`)
-        .run(ownKeys(email)).changes > 0,
     async add(email, details) {
       const { reason, source, at } = addDefaults(details);
       const deadline = Date.now() + writeWait;
@@ -146,8 +139,6 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
     },
   };
 }
-
-const ownKeys = (email: string) => ({ email: canonicalAddress(email), hash: hashedAddress(email) });
 
 const hasBounces = (db: StateDb): boolean =>
   db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bounce_events'").get() !== undefined;

@@ -2,6 +2,8 @@
  * What every suppression list shares whatever holds it (the state file, PostgreSQL, serve's
  * endpoint): the row ↔ record mapping and the defaults of a single add, a one-click unsubscribe.
  */
+import { canonicalAddress } from '../address.js';
+import { hashedAddress } from '../store/hash.js';
 import type { SuppressionRecord } from './contract.js';
 
 export interface SuppressionRow {
@@ -60,4 +62,9 @@ const ownEntry = (email: string) =>
 export function editorTakesOverSql(email: string, reason: string, source: string, from?: string): string {
   return `UPDATE suppressions SET reason = ${reason}, source = ${source}${from ? ` FROM ${from}` : ''}
     WHERE ${ownEntry(email)}`;
+}
+
+/** The values `ownUnsubscribeWhere` names: the canonical address and its hash. */
+export function ownUnsubscribeKeys(email: string): { email: string; hash: string } {
+  return { email: canonicalAddress(email), hash: hashedAddress(email) };
 }

@@ -2,6 +2,7 @@ import { canonicalAddress } from '../address.js';
 import { type Migration, migrate, type Pool } from '../db/postgres.js';
 import { scoped } from '../db/scoped.js';
 import { ERASURE_LOCK_SQL, STATE_MIGRATIONS } from '../state/postgres-schema.js';
+import { ownUnsubscribeKeys, ownUnsubscribeWhere } from '../state/suppression-rows.js';
 import { eraseAddress, hashedAddress } from './hash.js';
 import { INSERT_COLUMNS, insertValues, patchColumns, type ReaderRow, toReader } from './rows.js';
 import type { AddressMove, AuditEntry, ReaderQuery, SubscriberStore } from './types.js';
@@ -251,6 +252,13 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
         // migration 3).
         { lock: ERASURE_LOCK_SQL },
       ),
+    async liftOwnUnsubscribe(email) {
+      const where = ownUnsubscribeWhere('$1', '$2', await tableExists('bounce_events'));
+      return (
+        (await db.query(`DELETE FROM suppressions WHERE ${where}`, Object.values(ownUnsubscribeKeys(email)))).rowCount >
+        0
+      );
+    },
     transaction: (work) => db.transaction(work),
   };
 }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
+import { ownUnsubscribeKeys, ownUnsubscribeWhere } from '../state/suppression-rows.js';
 import { commitOrRollback } from './commit.js';
 import { eraseAddress, hashedAddress } from './hash.js';
 import { INSERT_COLUMNS, insertValues, patchColumns, type ReaderRow, toReader } from './rows.js';
@@ -345,6 +346,15 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
           db.pragma(`secure_delete = ${secure ? 'ON' : 'OFF'}`);
         }
       }),
+    liftOwnUnsubscribe: (email) =>
+      write(
+        () =>
+          db
+            .prepare(
+              `DELETE FROM suppressions WHERE ${ownUnsubscribeWhere('@email', '@hash', hasTable(db, 'bounce_events'))}`,
+            )
+            .run(ownUnsubscribeKeys(email)).changes > 0,
+      ),
     async transaction(work) {
       // Nested calls join the outer transaction, as better-sqlite3's own transactions do.
       if (depth > 0 || db.inTransaction) return work();

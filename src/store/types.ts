@@ -149,6 +149,12 @@ export interface SubscriberStore {
    */
   forget(email: string, now: Date): Promise<boolean>;
   /**
+   * Takes the address's own unsubscribe (see `ownUnsubscribeWhere`) off the suppression list, for a
+   * confirmed signup of it; false when there is none. Inside `transaction`, so the reader made
+   * active again and the unsubscribe lifted are stored together, or neither is.
+   */
+  liftOwnUnsubscribe(email: string): Promise<boolean>;
+  /**
    * Runs `work` as one transaction: all of its writes are stored, or none. `work` uses only this
    * store's operations in between (no other I/O), so a driver may run it on one connection.
    */

@@ -62,56 +62,69 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   const since = check.purpose === 'signup' ? await returningSince(services, email) : undefined;
   if (since === undefined && (await suppressedAny(services, [check.email, check.from])))
     return invalid(services, request, response, 400);
-  if (since !== undefined) {
-    // Lifted before the reader is activated: an unsubscribe arriving in between is recorded anew and
-    // spends the link, so the transaction below then finds it used and the reader stays out.
-    const current = await store.get(email);
-    if (!current || !stillValid(current, check, since)) return used(services, request, response);
-    await services.suppressions.lift?.(email);
-  }
   // The nonce is checked again in the transaction that clears it: of two replicas taking the same
-  // link at once, one confirms and the other finds it used.
-  const reader = await store.transaction(async () => {
-    const current = await store.get(email);
-    if (!current || !stillValid(current, check, since)) return undefined;
-    if (check.purpose === 'address') {
-      const there = await store.get(check.email);
-      if (there && !(await replaceable(services, there, email))) return 'taken' as const;
-      if (there) await store.discard(check.email);
-      if (!(await store.rename(email, check.email, now))) return undefined;
-      await store.update(check.email, { confirmNonce: null, readerChangedAt: at }, now);
-      const replaced = there ? ` (in place of a record that was ${there.status})` : '';
-      await store.audit({
-        email: check.email,
-        at,
-        page: 'confirm',
-        change: `email: ${email} → ${check.email}${replaced}`,
-      });
-    } else if (current.status !== 'pending' && since !== undefined) {
-      const consent = { at, method: 'form' as const, wording: services.config.readers.consentWording };
-      // Back with the settings they had; only the status is theirs anew.
-      const readerFields = stampFields(current, ['status'], at);
-      const back = { status: 'active' as const, pausedUntil: null, consent, confirmedAt: at, readerChangedAt: at };
-      await store.update(email, { ...back, readerFields, confirmNonce: null }, now);
-      await store.audit({ email, at, page: 'confirm', change: `status: ${current.status} → active, signed up again` });
-    } else if (keptWithoutConsent(current)) {
-      const consent = { at, method: 'form' as const, wording: services.config.readers.consentWording };
-      // Only their status: the settings they kept stay as much theirs as before, a file's the rest.
-      const readerFields = stampFields(current, ['status'], at);
-      await store.update(
-        email,
-        { consent, confirmedAt: at, readerChangedAt: at, readerFields, confirmNonce: null },
-        now,
-      );
-      await store.audit({ email, at, page: 'confirm', change: 'consent recorded, settings kept' });
-    } else {
-      const readerFields = stampFields(current, signupFields(current), at);
-      const activated = { status: 'active' as const, confirmedAt: at, readerChangedAt: at, readerFields };
-      await store.update(email, { ...activated, confirmNonce: null }, now);
-      await store.audit({ email, at, page: 'confirm', change: 'status: pending → active' });
-    }
-    return current;
-  });
+  // link at once, one confirms and the other finds it used. The reader's unsubscribe is lifted in
+  // it too: a failed write leaves them unsubscribed, suppressed, and their link still working.
+  let reader: Reader | 'taken' | undefined;
+  try {
+    reader = await store.transaction(async () => {
+      const current = await store.get(email);
+      if (!current || !stillValid(current, check, since)) return undefined;
+      if (since !== undefined) await store.liftOwnUnsubscribe(email);
+      if (check.purpose === 'address') {
+        const there = await store.get(check.email);
+        if (there && !(await replaceable(services, there, email))) return 'taken' as const;
+        if (there) await store.discard(check.email);
+        if (!(await store.rename(email, check.email, now))) return undefined;
+        await store.update(check.email, { confirmNonce: null, readerChangedAt: at }, now);
+        const replaced = there ? ` (in place of a record that was ${there.status})` : '';
+        await store.audit({
+          email: check.email,
+          at,
+          page: 'confirm',
+          change: `email: ${email} → ${check.email}${replaced}`,
+        });
+      } else if (current.status !== 'pending' && since !== undefined) {
+        const consent = { at, method: 'form' as const, wording: services.config.readers.consentWording };
+        // Back with the settings they had; only the status is theirs anew.
+        const readerFields = stampFields(current, ['status'], at);
+        const back = { status: 'active' as const, pausedUntil: null, consent, confirmedAt: at, readerChangedAt: at };
+        await store.update(email, { ...back, readerFields, confirmNonce: null }, now);
+        await store.audit({
+          email,
+          at,
+          page: 'confirm',
+          change: `status: ${current.status} → active, signed up again`,
+        });
+      } else if (keptWithoutConsent(current)) {
+        const consent = { at, method: 'form' as const, wording: services.config.readers.consentWording };
+        // Only their status: the settings they kept stay as much theirs as before, a file's the rest.
+        const readerFields = stampFields(current, ['status'], at);
+        await store.update(
+          email,
+          { consent, confirmedAt: at, readerChangedAt: at, readerFields, confirmNonce: null },
+          now,
+        );
+        await store.audit({ email, at, page: 'confirm', change: 'consent recorded, settings kept' });
+      } else {
+        const readerFields = stampFields(current, signupFields(current), at);
+        const activated = { status: 'active' as const, confirmedAt: at, readerChangedAt: at, readerFields };
+        await store.update(email, { ...activated, confirmNonce: null }, now);
+        await store.audit({ email, at, page: 'confirm', change: 'status: pending → active' });
+      }
+      return current;
+    });
+  } catch (error) {
+    // Rolled back: nothing changed, and the same link works once the store takes writes again.
+    services.log(`a confirmation could not be saved: ${loggableError(error)}`);
+    response.setHeader('Retry-After', '60');
+    const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
+    return respond(
+      response,
+      503,
+      messagePage(ctx, ctx.t('pages.common.notSaved.title'), ctx.t('pages.common.notSaved.body')),
+    );
+  }
   if (!reader) return used(services, request, response);
   // Asked again now the reader is stored: a bounce that landed after the first look (the confirmation
   // mail bouncing late) gets no welcome mail. Not inside the transaction: on PostgreSQL the list is
