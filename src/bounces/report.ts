@@ -196,7 +196,7 @@ const QMAIL_COPY = /^--- ?Below this line is a copy of the message\.?\s*$/m;
  * The marker a mail client or a postmaster's notice writes above the message it quotes: Gmail's
  * "----- Original message -----", Sendmail's "----- Original message follows -----".
  */
-const ORIGINAL_COPY = /^\s*-{2,} ?Original Message(?: follows)? ?-{2,}\s*$/im;
+const ORIGINAL_COPY = /^[ \t]*-{2,} ?Original Message(?: follows)? ?-{2,}\s*$/im;
 /** Exchange 2007 and 2010 quote only the original's headers, below this line. */
 const EXCHANGE_HEADERS = /^[ \t]*Original message headers:[ \t]*$/im;
 const COPY_MARKERS = [QMAIL_COPY, EXIM_COPY, ORIGINAL_COPY, EXCHANGE_HEADERS];

@@ -113,7 +113,7 @@ export function listedBlocks(text: string): TextBounce[] | undefined {
     lines
       .slice(end)
       .join('\n')
-      .split(/^\s*-{3,}/m)[0]!
+      .split(/^[ \t]*-{3,}/m)[0]!
       .replace(REASON_HEADING, ' ')
       .slice(0, 1000),
   );
@@ -125,7 +125,7 @@ export function listedBlocks(text: string): TextBounce[] | undefined {
 
 const LISTED_HEADING =
   /^.*(?:following (?:addresses|recipients?|address\(es\)) had permanent fatal errors|delivery to the following recipients? failed permanently:|was not delivered to:).*$/im;
-const REASON_HEADING = /^\s*(?:technical details of permanent failure:|because:)/im;
+const REASON_HEADING = /^[ \t]*(?:technical details of permanent failure:|because:)/im;
 
 /** Where a line's quoted server reply starts (-1 without one), and the reply. */
 function exchangeReply(line: string): { at: number; reply: string } {
