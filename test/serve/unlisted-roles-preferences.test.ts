@@ -49,6 +49,11 @@ describe('a role the taxonomy does not list, held by a stored reader', () => {
     expect(mail.text).toContain('Notes From Orbit');
   });
 
+  it('is kept alone when the reader unticks every other role, since summaries naming it still reach them', async () => {
+    await save({ roles: ['Space Cadet'] });
+    expect((await h.store.get(READER))?.roles).toEqual(['Space Cadet']);
+  });
+
   it('goes when the reader unticks it, and a post cannot add a role the page never showed', async () => {
     await save({ roles: ['CTO', 'Made Up Role'] });
     expect((await h.store.get(READER))?.roles).toEqual(['CTO']);
