@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
-import { mountTmpfs, unmount } from '../helpers/tmpfs.js';
+import { useSmallDisk } from '../helpers/tmpfs.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
 /**
@@ -12,14 +12,17 @@ import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
  * it must run); disk-full-cli.test.ts covers the same stop through SQLite's own "database or disk is full".
  */
 
-const mounted = mountTmpfs('320k');
+// Emptied after each test and unmounted after the last: a retry under CI finds it mounted and empty.
+const disk = useSmallDisk('320k');
+const mounted = disk.dir;
 let server: TestSmtpServer | undefined;
 let fixture: SendFixture | undefined;
 
 afterEach(async () => {
   await server?.close();
   await fixture?.cleanup();
-  if (mounted) unmount(mounted);
+  server = undefined;
+  fixture = undefined;
 });
 
 describe('a state file on a disk that fills up', () => {
