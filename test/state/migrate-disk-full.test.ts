@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync, readlinkSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateStateData } from '../../src/state/migrate/index.js';
 import { runCli } from '../helpers/cli.js';
+import { openFilesUnder } from '../helpers/open-files.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 import { useSmallDisk } from '../helpers/tmpfs.js';
 import { realStateFile } from '../send/_damage.js';
@@ -35,20 +36,6 @@ function count(file: string): number {
   } finally {
     db.close();
   }
-}
-
-/** The files this process holds open under `prefix` (the state file, its log and its index). */
-function openFiles(prefix: string): string[] {
-  const held: string[] = [];
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      const target = readlinkSync(join('/proc/self/fd', fd));
-      if (target.startsWith(prefix)) held.push(target);
-    } catch {
-      // closed since it was listed
-    }
-  }
-  return held;
 }
 
 describe('state migrate into a SQLite file on a disk that fills up', () => {
@@ -99,7 +86,7 @@ describe('state migrate into a SQLite file on a disk that fills up', () => {
         migrateStateData({ from: { kind: 'sqlite', file: source }, to: { kind: 'sqlite', file: target } }),
       ).rejects.toThrow(`the state file ${target} could not be written: database or disk is full`);
 
-      expect(openFiles(source)).toEqual([]);
+      expect(openFilesUnder(source)).toEqual([]);
       const db = new Database(source);
       try {
         // A reader left open on the source keeps its log from being emptied.

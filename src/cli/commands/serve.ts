@@ -134,8 +134,13 @@ export const serveCommand: Command = {
       }
       await untilAborted(ctx.signal);
       stopping = stopBound();
-      await server.close(stopping);
+      // The store is closed however the listener closed; its error, if any, is the one reported.
+      const unclosed = await server.close(stopping).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
       await closeWithin(backend, stopping);
+      if (unclosed) throw unclosed.error;
       print(ctx.stdout, 'stopped');
       return 0;
     } finally {
