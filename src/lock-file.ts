@@ -115,9 +115,13 @@ export async function takeLock(file: string, terms: LockTerms): Promise<HeldLock
   return {
     async release() {
       // Only our own lock: never one a later run took over after ours was judged stale.
-      const now = await readFile(file, 'utf8').catch(() => undefined);
-      if (now === text) await rm(file, { force: true });
-      noteHeld(row.token, false);
+      try {
+        const now = await readFile(file, 'utf8').catch(() => undefined);
+        if (now === text) await rm(file, { force: true });
+      } finally {
+        // Left in place (a disk turned read-only), it is no longer held: a later taker here takes it over.
+        noteHeld(row.token, false);
+      }
     },
   };
 }
