@@ -19,14 +19,24 @@ export async function returningSince(
 
 /**
  * Whether a signup link of this record was made after the reader's unsubscribe at `since`: a pending
- * signup's consent carries when it was posted. A link of another record was mailed by a signup after
- * the unsubscribe (every unsubscribe here spends the link it finds, see `spendSignupLink`).
+ * signup's consent carries when it was posted; any other record's link is dated by the link itself
+ * (`issuedAt`, ms), so one mailed before the unsubscribe never lifts it, however the reader left.
  */
-export function signedUpSince(reader: Reader, since: string): boolean {
-  if (reader.status !== 'pending') return true;
+export function signedUpSince(reader: Reader, since: string, issuedAt?: number): boolean {
+  if (reader.status !== 'pending') return issuedAt !== undefined && issuedAt >= secondOf(Date.parse(since));
   const at = reader.consent ? Date.parse(reader.consent.at) : Number.NaN;
   return at > Date.parse(since);
 }
+
+/**
+ * When a confirmation link was mailed: it expires `confirmHours` after, in whole seconds, so this is
+ * that second's start (a link mailed in the same second as the unsubscribe counts as after it).
+ */
+export function linkIssuedAt(expires: number, confirmHours: number): number {
+  return (expires - confirmHours * 3600) * 1000;
+}
+
+const secondOf = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
 /**
  * An unsubscribe spends the signup link the address holds: one mailed before it must not bring the

@@ -6,7 +6,7 @@ import { messagePage } from '../pages/layout.js';
 import { loggableError, maskEmail } from '../pages.js';
 import { field, parseForm } from '../readers/form.js';
 import { welcomeMail } from '../readers/mail.js';
-import { returningSince, signedUpSince } from '../readers/returning.js';
+import { linkIssuedAt, returningSince, signedUpSince } from '../readers/returning.js';
 import { languageFor, pageContext, preferencesUrl, type ReaderServices, signingKeys } from '../readers/services.js';
 import { type ConfirmClaims, verifyConfirmToken } from '../readers/tokens.js';
 import { methodNotAllowed, type Route, readBodyOr413, respond } from './_http.js';
@@ -69,7 +69,7 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   try {
     reader = await store.transaction(async () => {
       const current = await store.get(email);
-      if (!current || !stillValid(current, check, since)) return undefined;
+      if (!current || !stillValid(current, check, since, services.config.readers.confirmHours)) return undefined;
       if (since !== undefined) await store.liftOwnUnsubscribe(email);
       if (check.purpose === 'address') {
         const there = await store.get(check.email);
@@ -171,19 +171,20 @@ async function claimsOf(services: ReaderServices, token: string): Promise<Confir
   const email = claims.purpose === 'address' ? (claims.from ?? '') : claims.email;
   const reader = await services.store.get(email);
   const since = claims.purpose === 'signup' ? await returningSince(services, email) : undefined;
-  return reader && stillValid(reader, claims, since) ? claims : 'used';
+  return reader && stillValid(reader, claims, since, services.config.readers.confirmHours) ? claims : 'used';
 }
 
 /**
  * The stored reader still holds this link's nonce, and the link still applies to them. `since`: the
  * reader's own unsubscribe a signup link made after it may lift.
  */
-function stillValid(reader: Reader, claims: ConfirmClaims, since: string | undefined): boolean {
+function stillValid(reader: Reader, claims: ConfirmClaims, since: string | undefined, confirmHours: number): boolean {
   if (reader.confirmNonce !== claims.nonce) return false;
   if (claims.purpose === 'address') return reader.pendingEmail === claims.email;
   // A signup link activates a pending reader (or records consent for a kept record); one who
   // unsubscribed meanwhile stays out, unless the link came from their signup after it.
-  if (since !== undefined) return reader.status !== 'bounced' && signedUpSince(reader, since);
+  if (since !== undefined)
+    return reader.status !== 'bounced' && signedUpSince(reader, since, linkIssuedAt(claims.expires, confirmHours));
   return reader.status === 'pending' || keptWithoutConsent(reader);
 }
 
