@@ -203,6 +203,22 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
           };
         }
         if (stored && stored.status !== 'pending' && since !== undefined) {
+          // A link mailed by such a signup since the unsubscribe, still working, is mailed again, as
+          // for a pending signup: anyone may post the address, and must not spend the owner's link.
+          const issued =
+            stored.confirmNonce && !stored.pendingEmail ? await returnedAt(store, signup.email) : undefined;
+          if (
+            stored.confirmNonce &&
+            issued !== undefined &&
+            signedUpSince(stored, since, issued) &&
+            now.getTime() - issued < liveMs
+          )
+            return {
+              nonce: stored.confirmNonce,
+              locale: stored.locale,
+              expiresAt: issued + liveMs,
+              to: mailAddress(stored),
+            };
           // A reader who unsubscribed comes back: a new link (one mailed before stays spent), and
           // their own settings kept, as for a kept record below; they change them on their page.
           await store.update(signup.email, { confirmNonce: nonce, pendingEmail: null }, now);
@@ -210,7 +226,7 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
             email: signup.email,
             at,
             page: 'subscribe',
-            change: `signup after unsubscribing (${signup.method}), settings kept`,
+            change: `${RETURNED} (${signup.method}), settings kept`,
           });
           return { nonce, locale: stored.locale, expiresAt: undefined, to: mailAddress(stored) };
         }
@@ -272,6 +288,14 @@ async function whileBusy<T>(work: () => Promise<T>, pauses: readonly number[]): 
 function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}
+
+const RETURNED = 'signup after unsubscribing';
+
+/** When the link the record holds was mailed to a reader signing up after unsubscribing, if it was (ms). */
+async function returnedAt(store: ReaderServices['store'], email: string): Promise<number | undefined> {
+  const last = (await store.auditOf(email)).filter((entry) => entry.page !== 'cli').at(-1);
+  return last?.page === 'subscribe' && last.change.startsWith(RETURNED) ? Date.parse(last.at) : undefined;
 }
 
 /**
