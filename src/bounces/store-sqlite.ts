@@ -83,6 +83,9 @@ export function sqliteBounceStore(
     }
   };
   const transaction = <T>(work: () => Promise<T>): Promise<T> => {
+    // From the call's arrival, not its turn in the queue: calls arriving together while a send held
+    // the lock each waited for the ones before, the fifth five waits, past a provider's HTTP timeout.
+    const deadline = performance.now() + (options.busyWaitMs ?? 0);
     const run = async () => {
       const how = moved?.();
       if (how)
@@ -95,7 +98,7 @@ export function sqliteBounceStore(
           ),
         );
       try {
-        await beginWaiting(db, options.busyWaitMs);
+        await beginWaiting(db, deadline);
         return await commitOrRollback(db, work);
       } catch (error) {
         // Busy without a wait: a retry soon finds it free, so the call is answered 503. Busy past
@@ -205,9 +208,8 @@ export function sqliteBounceStore(
   };
 }
 
-/** BEGIN IMMEDIATE, tried again while another connection holds the lock, for up to `waitMs`. */
-async function beginWaiting(db: StateDb, waitMs: number | undefined): Promise<void> {
-  const deadline = performance.now() + (waitMs ?? 0);
+/** BEGIN IMMEDIATE, tried again while another connection holds the lock, until `deadline` (`performance.now()`). */
+async function beginWaiting(db: StateDb, deadline: number): Promise<void> {
   for (let pause = 25; ; pause = Math.min(pause * 2, 250)) {
     try {
       db.exec('BEGIN IMMEDIATE');

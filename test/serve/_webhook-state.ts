@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { sqliteBounceStore } from '../../src/bounces/index.js';
+import { type BounceStore, sqliteBounceStore } from '../../src/bounces/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import { sendIssue } from '../../src/send/index.js';
@@ -22,13 +22,24 @@ export interface WebhookServe {
   db: StateDb;
   /** What `serve` and its webhooks logged. */
   logged: string[];
+  /** The bounce store the webhooks write through, set by `start`. */
+  bounces: BounceStore;
   start(): Promise<void>;
-  postmark(type: 'SpamComplaint' | 'HardBounce' | 'SoftBounce', email: string, id: number): Promise<Response>;
+  /** `signal`: a provider giving up on the call, as one does past its HTTP timeout. */
+  postmark(
+    type: 'SpamComplaint' | 'HardBounce' | 'SoftBounce',
+    email: string,
+    id: number,
+    signal?: AbortSignal,
+  ): Promise<Response>;
   /** The example issue sent to an outbox: the files written and the readers skipped as complained. */
   sendToOutbox(): Promise<{ files: string[]; complained: number }>;
 }
 
 const POSTMARK_AUTH = 'rolecast:postmark-webhook-password';
+
+/** How long the webhooks wait for a state file another connection holds before they journal, ms. */
+export const WEBHOOK_BUSY_WAIT_MS = 2000;
 
 /** Registers the per-test set-up and clean-up; the fields are those of the running test. */
 export function webhookServeOverState(secret: string): WebhookServe {
@@ -37,6 +48,7 @@ export function webhookServeOverState(secret: string): WebhookServe {
     logged: [] as string[],
     async start() {
       const log = (line: string) => harness.logged.push(line);
+      harness.bounces = sqliteBounceStore(harness.db, { busyWaitMs: WEBHOOK_BUSY_WAIT_MS });
       server = await startUnsubscribeServer({
         config: harness.config,
         secret,
@@ -45,7 +57,7 @@ export function webhookServeOverState(secret: string): WebhookServe {
         replayIntervalMs: 60_000,
         log,
         webhooks: createWebhookHandler({
-          store: sqliteBounceStore(harness.db, { busyWaitMs: 2000 }),
+          store: harness.bounces,
           secrets: {
             snsTopicArns: [],
             postmarkAuth: POSTMARK_AUTH,
@@ -57,9 +69,10 @@ export function webhookServeOverState(secret: string): WebhookServe {
         }),
       });
     },
-    postmark(type, email, id) {
+    postmark(type, email, id, signal) {
       return fetch(`${new URL(server!.url).origin}/webhooks/postmark`, {
         method: 'POST',
+        signal,
         headers: {
           'content-type': 'application/json',
           authorization: `Basic ${Buffer.from(POSTMARK_AUTH).toString('base64')}`,
