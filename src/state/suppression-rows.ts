@@ -54,9 +54,12 @@ export function ownUnsubscribeWhere(email: string, hash: string, withBounces: bo
 const ownEntry = (email: string) =>
   `email = ${email} AND reason = 'unsubscribe' AND source IN (${OWN_UNSUBSCRIBE_SOURCES.map((s) => `'${s}'`).join(', ')})`;
 
+/** A suppression for anything but the reader's own choice (a bounce, a complaint) takes over their unsubscribe. */
+export const takesOver = (reason: string | null): boolean => reason !== null && reason !== 'unsubscribe';
+
 /**
- * The editor's `suppress add` or import of an address its reader had unsubscribed: the entry becomes
- * the editor's (their reason and source), so a later signup of the reader no longer lifts it. The
+ * The editor's `suppress add` or import, or a bounce, of an address its reader had unsubscribed: the
+ * entry becomes theirs (their reason and source), so a later signup of the reader no longer lifts it. The
  * statement takes the address, reason and source as named here (`@email`…, or columns of `from`).
  */
 export function editorTakesOverSql(email: string, reason: string, source: string, from?: string): string {

@@ -25,7 +25,7 @@ import {
 /** Records a complaint about the address as the webhooks and `bounces import` do. */
 type Complain = (email: string) => Promise<void>;
 
-function scenario(start: () => { h: FileReaders; complain: Complain }) {
+function scenario(start: () => { h: FileReaders; complain: Complain; bounces: () => BounceStore }) {
   it('a signup link mailed before the unsubscribe no longer works; the one mailed after it does', async () => {
     const { h } = start();
     const reader = 'early.link@example.com';
@@ -61,12 +61,7 @@ function scenario(start: () => { h: FileReaders; complain: Complain }) {
     const reader = 'complained@example.com';
     await joinedAndLeft(h, reader);
     await complain(reader);
-    await postSignup(h, reader);
-    const later = 'after.complaint@example.com';
-    await postSignup(h, later);
-    await h.waitForMail(later, 1);
-    expect(await h.mailsTo(reader)).toHaveLength(1);
-    expect(await suppressed(h, reader)).toBe(true);
+    await signsUpInVain(h, reader, 'after.complaint@example.com');
   });
 
   it('an editor suppressing the address after the unsubscribe keeps it suppressed and unmailed', async () => {
@@ -91,6 +86,14 @@ function scenario(start: () => { h: FileReaders; complain: Complain }) {
     expect(await h.mailsTo(imported)).toHaveLength(1);
     expect(await suppressed(h, added)).toBe(true);
     expect(await suppressed(h, imported)).toBe(true);
+  });
+
+  it('a soft-bounce suppression after the unsubscribe keeps the address suppressed and unmailed', async () => {
+    const { h, bounces } = start();
+    const reader = 'soft.bounced@example.com';
+    await joinedAndLeft(h, reader);
+    expect(await softLimitReached(bounces(), reader)).toBe(false);
+    await signsUpInVain(h, reader, 'after.soft.bounce@example.com');
   });
 
   it('answers alike for every address, and mails one who left no more than the per-address limit', async () => {
@@ -121,7 +124,29 @@ describe('signing up again after an unsubscribe', () => {
     bounces = sqliteBounceStore(openStateDb(h.project.path('.rolecast/state.db')));
   }, 60_000);
   afterAll(() => h?.close());
-  scenario(() => ({ h, complain: (email) => complaint(bounces, email) }));
+  scenario(() => ({ h, complain: (email) => complaint(bounces, email), bounces: () => bounces }));
+
+  it('a soft-bounce suppression journaled while a send holds the state file is applied over the unsubscribe', async () => {
+    const reader = 'soft.journaled@example.com';
+    await joinedAndLeft(h, reader);
+    const state = h.project.path('.rolecast/state.db');
+    const holder = openStateDb(state);
+    const waiting = openStateDb(state);
+    waiting.pragma('busy_timeout = 0');
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      const store = sqliteBounceStore(waiting, { busyWaitMs: 1 });
+      expect(await softLimitReached(store, reader)).toBe(true);
+      expect(store.journaledInstead?.()?.entries).toBe(1);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+      waiting.close();
+    }
+    // `suppress list` applies the journal first.
+    expect(await suppressed(h, reader)).toBe(true);
+    await signsUpInVain(h, reader, 'after.soft.journaled@example.com');
+  });
 });
 
 describePostgres('signing up again after an unsubscribe, with the state in PostgreSQL', () => {
@@ -136,7 +161,11 @@ describePostgres('signing up again after an unsubscribe, with the state in Postg
     await pool?.end();
     await h?.close();
   });
-  scenario(() => ({ h, complain: (email) => complaint(postgresBounceStore(pool), email) }));
+  scenario(() => ({
+    h,
+    complain: (email) => complaint(postgresBounceStore(pool), email),
+    bounces: () => postgresBounceStore(pool),
+  }));
 });
 
 async function complaint(store: BounceStore, email: string): Promise<void> {
@@ -154,4 +183,19 @@ async function complaint(store: BounceStore, email: string): Promise<void> {
     recordedAt: at,
   };
   expect(await store.insertEvent(record)).toBe(true);
+}
+
+/** Suppresses the address as `bounces import` does once it soft-bounced `softLimit` issues in a row. */
+function softLimitReached(store: BounceStore, email: string): Promise<boolean> {
+  const at = new Date().toISOString();
+  return store.transaction(() => store.suppress(email, { reason: 'soft-bounce', source: 'webhook:ses', at }));
+}
+
+/** The reader signs up again and gets no mail (a stranger's signup after theirs is mailed), and stays suppressed. */
+async function signsUpInVain(h: FileReaders, reader: string, later: string): Promise<void> {
+  await postSignup(h, reader);
+  await postSignup(h, later);
+  await h.waitForMail(later, 1);
+  expect(await h.mailsTo(reader)).toHaveLength(1);
+  expect(await suppressed(h, reader)).toBe(true);
 }

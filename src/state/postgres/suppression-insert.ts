@@ -1,5 +1,6 @@
 import { canonicalAddress } from '../../address.js';
 import { hashedAddress } from '../../store/hash.js';
+import { editorTakesOverSql, takesOver } from '../suppression-rows.js';
 
 /** A pool's or a transaction's query, as far as these statements need it. */
 type Query = (sql: string, params: unknown[]) => Promise<{ rowCount: number | null }>;
@@ -8,7 +9,8 @@ type Query = (sql: string, params: unknown[]) => Promise<{ rowCount: number | nu
  * Adds one address to the suppression list in PostgreSQL, keeping an existing record, and never
  * for an erased address (`subscribers forget`): its hashed entry already refuses it, and storing it
  * again in plain would undo the erasure. One statement, so replicas adding it at once leave one row.
- * Returns whether a row was added.
+ * A bounce or complaint over the reader's own unsubscribe takes that entry over, so a signup of the
+ * reader no longer lifts it. Returns whether a row was added.
  */
 export async function suppressUnlessErased(
   query: Query,
@@ -21,7 +23,10 @@ export async function suppressUnlessErased(
      ON CONFLICT (email) DO NOTHING`,
     [canonicalAddress(email), details.reason, details.source, details.at, hashedAddress(email)],
   );
-  return (result.rowCount ?? 0) > 0;
+  if ((result.rowCount ?? 0) > 0) return true;
+  if (takesOver(details.reason))
+    await query(editorTakesOverSql('$1', '$2', '$3'), [canonicalAddress(email), details.reason, details.source]);
+  return false;
 }
 
 /** Whether the address was erased: only its hashed entry is on the list. */

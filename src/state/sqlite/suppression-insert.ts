@@ -1,13 +1,15 @@
 import { canonicalAddress } from '../../address.js';
 import type { StateDb } from '../../send/store.js';
 import { hashedAddress } from '../../store/hash.js';
+import { editorTakesOverSql, takesOver } from '../suppression-rows.js';
 import { prepared } from './statements.js';
 
 /**
  * Adds an address to the state file's suppression list, keeping an existing record, and never
  * for an erased address (`subscribers forget`): its hashed entry already refuses it, and storing it
  * again in plain (an old one-click link, a late bounce, a journaled unsubscribe) would undo the
- * erasure. Returns whether a row was added.
+ * erasure. A bounce or complaint over the reader's own unsubscribe takes that entry over, so a
+ * signup of the reader no longer lifts it. Returns whether a row was added.
  */
 export function suppressionInsert(
   db: StateDb,
@@ -17,8 +19,12 @@ export function suppressionInsert(
      SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email = ?)
      ON CONFLICT (email) DO NOTHING`,
   );
-  return (email, reason, source, at) =>
-    insert.run(canonicalAddress(email), reason, source, at, hashedAddress(email)).changes > 0;
+  const takeOver = db.prepare(editorTakesOverSql('@email', '@reason', '@source'));
+  return (email, reason, source, at) => {
+    if (insert.run(canonicalAddress(email), reason, source, at, hashedAddress(email)).changes > 0) return true;
+    if (takesOver(reason)) takeOver.run({ email: canonicalAddress(email), reason, source });
+    return false;
+  };
 }
 
 /** Whether the address was erased: only its hashed entry is on the list. */
