@@ -74,13 +74,6 @@ export function addressProblem(value: string, options: { anyLength?: boolean } =
   // RFC 5321 4.5.3.1.3: a path is at most 256 octets with its angle brackets. A longer address
   // passes every other check here and is refused by every server at RCPT TO.
   if (options.anyLength) return undefined;
-  // RFC 5321's dot-string: a dot only between characters. `.ann@`, `ann.@` and `a..nn@` are refused
-  // at RCPT TO (or read as another mailbox), so they would fail mid-send after the others went out.
-  if (local.startsWith('.') || local.endsWith('.') || local.includes('..'))
-    return {
-      message: 'has a local part (before the @) that starts or ends with a dot or holds two dots in a row',
-      hint: 'check the address with the reader: a dot may stand only between two characters, as in ann.lee@example.com',
-    };
   // Fullwidth letters and other compatibility forms (`ａnn@`) key another mailbox than `ann@`, yet a
   // server that folds them (NFKC) delivers to `ann@`: a suppressed reader would be mailed.
   const folded = NON_ASCII.test(local) ? local.normalize('NFKC') : local;

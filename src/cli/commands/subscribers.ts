@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { addressProblem, canonicalAddress, NOT_AN_ADDRESS } from '../../address.js';
+import { canonicalAddress } from '../../address.js';
 import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError, throwIfErrors } from '../../errors.js';
@@ -140,13 +140,10 @@ export const subscribersCommand: Command = {
       // Refused, not hashed as written: a forget of "Name <addr>" would erase nothing and say it did.
       // A reader stored before long addresses were refused can still be removed and forgotten.
       const valid = (action === 'add' ? emailSchema : anyLengthEmail).safeParse(raw);
-      if (!valid.success) {
-        // Said as a list entry's problem is said: `a..b@` needs the reader asked, not a name taken off.
-        const problem = addressProblem(raw, { anyLength: action !== 'add' });
-        throw new RolecastError('E_USAGE', `"${printable(raw)}" ${problem?.message ?? NOT_AN_ADDRESS}`, {
-          hint: `${problem?.hint ?? 'give the bare address, e.g. reader@example.com'}; nothing was changed`,
+      if (!valid.success)
+        throw new RolecastError('E_USAGE', `"${printable(raw)}" is not a valid email address`, {
+          hint: 'give the bare address, e.g. reader@example.com; nothing was changed',
         });
-      }
       const email = canonicalAddress(valid.data);
       if (action === 'add') return await add(email, valid.data);
       if (action === 'remove') {
