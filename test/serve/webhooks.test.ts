@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } 
 import { createWebhookHandler } from '../../src/serve/webhooks/index.js';
 import { sendgridProvider } from '../../src/serve/webhooks/sendgrid.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
+import { selfSignedCertificate } from '../helpers/self-signed.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:rolecast-bounces';
 const CERT_URL = 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem';
@@ -36,27 +36,9 @@ beforeAll(async () => {
   db = openStateDb(join(config.stateDirAbs, 'state.db'));
   // A locally made certificate stands in for SNS's: the fetcher is injected, nothing leaves the machine.
   keys = mkdtempSync(join(tmpdir(), 'rolecast-sns-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=sns.amazonaws.com',
-      '-keyout',
-      join(keys, 'key.pem'),
-      '-out',
-      join(keys, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  snsKey = readFileSync(join(keys, 'key.pem'), 'utf8');
-  const cert = readFileSync(join(keys, 'cert.pem'), 'utf8');
+  const made = selfSignedCertificate(keys, 'sns.amazonaws.com');
+  snsKey = made.key;
+  const cert = made.cert;
   server = await startUnsubscribeServer({
     config,
     secret: 'webhook-test-secret-0123456789abcdef',
