@@ -1,5 +1,6 @@
 import { canonicalAddress } from '../address.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
+import { hasTable } from '../db/sqlite-tables.js';
 import { EXIT, RolecastError } from '../errors.js';
 import { appendToJournal, type JournalEntry, journalPath } from '../send/journal.js';
 import { isSuppressed as isSuppressedInState, type StateDb } from '../send/store.js';
@@ -19,10 +20,6 @@ import type { BounceRecord, BounceStore, IssueBounceCounts, JournaledInstead, Re
  */
 
 export { ensureBounceSchema };
-
-function hasBounceTable(db: StateDb): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bounce_events'").get() !== undefined;
-}
 
 /**
  * `readonly`: never creates the table (for a database opened read-only); reads of a state file
@@ -44,7 +41,7 @@ export function sqliteBounceStore(
   } = {},
 ): BounceStore {
   if (!options.readonly) ensureBounceSchema(db);
-  const present = () => options.readonly !== true || hasBounceTable(db);
+  const present = () => options.readonly !== true || hasTable(db, 'bounce_events');
   let queue: Promise<unknown> = Promise.resolve();
   let insertSuppression: ReturnType<typeof suppressionInsert> | undefined;
   // `serve` holds the file for days: a bounce written into one restored from a backup or deleted

@@ -1,3 +1,4 @@
+import { hasTable } from '../db/sqlite-tables.js';
 import type { StateDb } from '../send/store.js';
 import { markEveryWrite } from '../state/sqlite/generation.js';
 import type { Wave } from './plan.js';
@@ -53,8 +54,7 @@ export function ensureScheduleSchema(db: StateDb): void {
 
 /** Channels holding a stored schedule for the issue; none when nothing was ever scheduled. Writes nothing. */
 export function scheduledChannels(db: StateDb, issueId: string): string[] {
-  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schedule_waves'").get();
-  if (!table) return [];
+  if (!hasTable(db, 'schedule_waves')) return [];
   return db
     .prepare('SELECT DISTINCT channel FROM schedule_waves WHERE issue_id = ? ORDER BY channel DESC')
     .pluck()

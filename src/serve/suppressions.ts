@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
+import { hasTable } from '../db/sqlite-tables.js';
 import { appendToJournal, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
 import { journaledAddresses } from '../send/journal-watch.js';
 import { addSuppression, isSuppressed, type StateDb } from '../send/store.js';
@@ -106,7 +107,7 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
         : (
             db
               .prepare(
-                `SELECT created_at FROM suppressions WHERE ${ownUnsubscribeWhere('@email', '@hash', hasBounces(db))}`,
+                `SELECT created_at FROM suppressions WHERE ${ownUnsubscribeWhere('@email', '@hash', hasTable(db, 'bounce_events'))}`,
               )
               .get(ownUnsubscribeKeys(email)) as { created_at: string } | undefined
           )?.created_at,
@@ -139,9 +140,6 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
     },
   };
 }
-
-const hasBounces = (db: StateDb): boolean =>
-  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bounce_events'").get() !== undefined;
 
 function ignoreErrors(run: () => unknown): void {
   try {

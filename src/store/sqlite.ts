@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
+import { hasTable } from '../db/sqlite-tables.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
 import { ownUnsubscribeKeys, ownUnsubscribeWhere } from '../state/suppression-rows.js';
 import { commitOrRollback } from './commit.js';
@@ -127,10 +128,6 @@ export function hasSubscriberStore(db: Db): boolean {
 
 function hasColumn(db: Db, table: string, column: string): boolean {
   return (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).includes(column);
-}
-
-function hasTable(db: Db, name: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 /**
@@ -322,7 +319,7 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
                ON CONFLICT (email) DO NOTHING`,
             ).run(hashedAddress(key), now.toISOString());
             // Its bounce history stays under the hashed key, without the server's text.
-            if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bounce_events'").get()) {
+            if (hasTable(db, 'bounce_events')) {
               db.prepare("UPDATE bounce_events SET email = ?, diagnostic = '' WHERE email = ?").run(
                 hashedAddress(key),
                 key,

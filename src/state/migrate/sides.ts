@@ -1,4 +1,5 @@
 import { openPostgres, type Pool, type PoolClient, redactDatabaseUrl } from '../../db/postgres.js';
+import { hasTable } from '../../db/sqlite-tables.js';
 import { ensureScheduleSchema } from '../../schedule/store.js';
 import type { LockRow } from '../../send/lock.js';
 import { stateUseError } from '../../send/state-file.js';
@@ -58,12 +59,10 @@ function sqliteSide(db: StateDb, file: string): Side {
     },
     async locks() {
       return named(() => {
-        const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'locks'").get();
-        return has ? (db.prepare(`SELECT ${LOCK_COLUMNS} FROM locks`).all() as HeldLock[]) : [];
+        return hasTable(db, 'locks') ? (db.prepare(`SELECT ${LOCK_COLUMNS} FROM locks`).all() as HeldLock[]) : [];
       });
     },
-    hasTable: async (table) =>
-      named(() => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined),
+    hasTable: async (table) => named(() => hasTable(db, table)),
     count: async (table) => named(() => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number),
     async *read(table) {
       const by = table.order?.sqlite ?? table.key?.join(', ');

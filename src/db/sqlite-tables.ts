@@ -1,0 +1,6 @@
+import type Database from 'better-sqlite3';
+
+/** True when the SQLite database has the table: some are made only on first use, and a read-only file may lack them. */
+export function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
