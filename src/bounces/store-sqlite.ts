@@ -1,5 +1,5 @@
 import { canonicalAddress } from '../address.js';
-import { isSqliteBusy } from '../db/sqlite-busy.js';
+import { isSqliteBusy, retryWhileBusy } from '../db/sqlite-busy.js';
 import { hasTable } from '../db/sqlite-tables.js';
 import { EXIT, RolecastError } from '../errors.js';
 import { appendToJournal, type JournalEntry, journalPath } from '../send/journal.js';
@@ -95,7 +95,7 @@ export function sqliteBounceStore(
           ),
         );
       try {
-        await beginWaiting(db, deadline);
+        await retryWhileBusy(() => db.exec('BEGIN IMMEDIATE'), deadline, 250);
         return await commitOrRollback(db, work);
       } catch (error) {
         // Busy without a wait: a retry soon finds it free, so the call is answered 503. Busy past
@@ -203,20 +203,6 @@ export function sqliteBounceStore(
       return mapping.issueBounceCounts(sent, bounced);
     },
   };
-}
-
-/** BEGIN IMMEDIATE, tried again while another connection holds the lock, until `deadline` (`performance.now()`). */
-async function beginWaiting(db: StateDb, deadline: number): Promise<void> {
-  for (let pause = 25; ; pause = Math.min(pause * 2, 250)) {
-    try {
-      db.exec('BEGIN IMMEDIATE');
-      return;
-    } catch (error) {
-      const left = deadline - performance.now();
-      if (!isSqliteBusy(error) || left <= 0) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
-    }
-  }
 }
 
 const REFUSED_WRITE = /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|PERM)/;

@@ -3,3 +3,20 @@ export function isSqliteBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
+
+/**
+ * Runs `attempt` again while another connection holds the lock, pausing 25 ms and twice as long
+ * each time up to `maxPauseMs`, until `deadline` (`performance.now()`). An error other than busy,
+ * or busy past the deadline, is thrown. The pauses leave the event loop free, unlike a busy timeout.
+ */
+export async function retryWhileBusy<T>(attempt: () => T, deadline: number, maxPauseMs: number): Promise<T> {
+  for (let pause = 25; ; pause = Math.min(pause * 2, maxPauseMs)) {
+    try {
+      return attempt();
+    } catch (error) {
+      const left = deadline - performance.now();
+      if (!isSqliteBusy(error) || left <= 0) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isSqliteBusy } from '../db/sqlite-busy.js';
+import { isSqliteBusy, retryWhileBusy } from '../db/sqlite-busy.js';
 import { hasTable } from '../db/sqlite-tables.js';
 import { appendToJournal, journalPath, type ReplayResult, replayJournal } from '../send/journal.js';
 import { journaledAddresses } from '../send/journal-watch.js';
@@ -113,25 +113,23 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
           )?.created_at,
     async add(email, details) {
       const { reason, source, at } = addDefaults(details);
-      const deadline = Date.now() + writeWait;
-      let pause = 25;
       let failure: unknown;
-      for (;;) {
-        if (moved?.()) break;
-        try {
-          const added = insert(email, reason, source, at);
+      try {
+        // Locked or busy: tried again shortly. Anything else (read-only, disk full, damaged) goes
+        // straight to the journal, since waiting would not help; so does a file moved away meanwhile.
+        const added = await retryWhileBusy(
+          () => (moved?.() ? undefined : insert(email, reason, source, at)),
+          performance.now() + writeWait,
+          500,
+        );
+        if (added !== undefined) {
           // The database takes writes again: whatever waits in the journal can go in now.
           const journal = journalNow();
           if (journal && existsSync(journal)) ignoreErrors(replayPending);
           return added ? 'added' : 'already';
-        } catch (error) {
-          failure = error;
-          // Locked or busy: try again shortly. Anything else (read-only, disk full, damaged) goes
-          // straight to the journal, since waiting would not help.
-          if (!isSqliteBusy(error) || Date.now() >= deadline) break;
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(pause, deadline - Date.now()))));
-        pause = Math.min(pause * 2, 500);
+      } catch (error) {
+        failure = error;
       }
       const journal = journalNow();
       if (!journal) throw failure;
