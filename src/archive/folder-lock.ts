@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { type HeldLock, markerLeft, parseLockRow, takeLock, takeOverStale } from '../lock-file.js';
+import { goneHolderError, lockHolder } from '../lock-holder.js';
 import { heldOnThisHost, type LockRow } from '../send/lock.js';
 
 /**
@@ -64,19 +65,8 @@ async function clearLockInFolder(file: string, cwd: string): Promise<void> {
   if (outcome === 'busy') throw leftError(file, cwd, holder, markerLeft(file, held));
 }
 
-function who(holder: LockRow | undefined): string {
-  return holder
-    ? `pid ${holder.pid} on ${holder.host}, started ${holder.started_at}`
-    : 'its lock file does not say who';
-}
-
 function leftError(file: string, cwd: string, holder: LockRow, why: string): RolecastError {
-  const shown = displayPath(file, cwd);
-  return new RolecastError(
-    'E_LOCKED',
-    `a build that is gone (${who(holder)}) left ${shown}, which could not be taken over: ${why}`,
-    { hint: `nothing was written; delete ${shown} and run the command again` },
-  );
+  return goneHolderError(file, cwd, holder, why, { taker: 'a build', unwritten: 'nothing was written' });
 }
 
 function lockedError(file: string, cwd: string, holder: LockRow | undefined): RolecastError {
@@ -86,7 +76,11 @@ function lockedError(file: string, cwd: string, holder: LockRow | undefined): Ro
     : holder.host === hostname()
       ? `if pid ${holder.pid} is not a rolecast build`
       : `a build on another host cannot be checked from here: if it is no longer running`;
-  return new RolecastError('E_LOCKED', `another build is writing this folder (${who(holder)}): ${shown} is held`, {
-    hint: `wait for that build to finish and run the command again; ${unsure}, delete ${shown} and run it again`,
-  });
+  return new RolecastError(
+    'E_LOCKED',
+    `another build is writing this folder (${lockHolder(holder)}): ${shown} is held`,
+    {
+      hint: `wait for that build to finish and run the command again; ${unsure}, delete ${shown} and run it again`,
+    },
+  );
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { RolecastError } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { type HeldLock, takeLock } from '../lock-file.js';
+import { goneHolderError, lockHolder } from '../lock-holder.js';
 import type { LockRow } from '../send/lock.js';
 
 /**
@@ -47,7 +48,7 @@ export async function lockIssuesFolder(issuesDir: string, options: IssuesLockOpt
     signal: options.signal,
     onWait: (holder) =>
       options.onWait?.(
-        `waiting for another rolecast new (${who(holder)}) to write its issue: ${displayPath(file, options.cwd)} is held`,
+        `waiting for another rolecast new (${lockHolder(holder)}) to write its issue: ${displayPath(file, options.cwd)} is held`,
       ),
     held: (holder) => lockedError(file, options.cwd, holder, waitMs),
     left: (holder, why) => leftError(file, options.cwd, holder, why),
@@ -58,19 +59,8 @@ export async function lockIssuesFolder(issuesDir: string, options: IssuesLockOpt
   });
 }
 
-function who(holder: LockRow | undefined): string {
-  return holder
-    ? `pid ${holder.pid} on ${holder.host}, started ${holder.started_at}`
-    : 'its lock file does not say who';
-}
-
 function leftError(file: string, cwd: string, holder: LockRow, why: string): RolecastError {
-  const shown = displayPath(file, cwd);
-  return new RolecastError(
-    'E_LOCKED',
-    `a rolecast new that is gone (${who(holder)}) left ${shown}, which could not be taken over: ${why}`,
-    { hint: `no issue was written; delete ${shown} and run the command again` },
-  );
+  return goneHolderError(file, cwd, holder, why, { taker: 'a rolecast new', unwritten: 'no issue was written' });
 }
 
 function lockedError(file: string, cwd: string, holder: LockRow | undefined, waitMs: number): RolecastError {
@@ -82,7 +72,7 @@ function lockedError(file: string, cwd: string, holder: LockRow | undefined, wai
       : 'a run on another host cannot be checked from here: if it is no longer running';
   return new RolecastError(
     'E_LOCKED',
-    `another rolecast new is picking from this pool (${who(holder)}): ${shown} was still held after ${Math.round(waitMs / 1000)} s`,
+    `another rolecast new is picking from this pool (${lockHolder(holder)}): ${shown} was still held after ${Math.round(waitMs / 1000)} s`,
     {
       hint: `no issue was written; wait for that run to finish and run the command again; ${unsure}, delete ${shown} and run it again`,
     },
