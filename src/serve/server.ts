@@ -8,6 +8,7 @@ import { type TokenClaims, verifyTokenWithAny } from '../unsubscribe/token.js';
 import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
 import type { ServeRoute } from './click-route.js';
 import { capConnections } from './connections.js';
+import { type InFlight, inFlightRequests } from './in-flight.js';
 import { confirmPage, donePage, errorPage, loggableError, maskEmail } from './pages.js';
 import type { SuppressionList } from './suppressions.js';
 import type { WebhookHandler } from './webhooks/index.js';
@@ -106,7 +107,8 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
   const host = options.host ?? '127.0.0.1';
   refuseEmptyHost(host);
   const path = endpointPath(options.config.urls.unsubscribe);
-  const handler = createHandler({ ...options, path });
+  const inFlight = inFlightRequests();
+  const handler = createHandler({ ...options, path }, inFlight);
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const server = createServer(
     {
@@ -117,7 +119,10 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
       connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(timeouts.headersMs / 4))),
     },
     (request, response) => {
+      inFlight.track(request, response);
       handler(request, response).catch((error: unknown) => {
+        // Its connection was answered by the stop: the handler's own answer came too late.
+        if (inFlight.answeredByStop(response)) return;
         options.log?.(`unsubscribe endpoint error: ${loggableError(error)}`);
         if (!response.headersSent)
           send(response, 500, errorPage(options.config.brand.name, 'Something went wrong', 'Please try again later.'));
@@ -144,6 +149,7 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
     server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const brand = options.config.brand.name;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const replay = () => replayPending(options);
   replay();
@@ -155,11 +161,22 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
     path,
     close: async (giveUp) => {
       try {
-        await new Promise<void>((resolve, reject) => {
-          clearInterval(timer);
-          server.close((error) => (error ? reject(error) : resolve()));
-          server.closeAllConnections();
-        });
+        clearInterval(timer);
+        const closed = new Promise<void>((resolve, reject) =>
+          server.close((error) => (error ? reject(error) : resolve())),
+        );
+        server.closeIdleConnections();
+        // A request under way is answered, never cut: done if the database takes its write by
+        // `giveUp`, else asked to come again (a write left waiting may still be committed).
+        const cut = await inFlight.settle(giveUp ?? Promise.resolve(), (response) => retryLater(response, brand));
+        if (cut.unsubscribes > 0)
+          options.log?.(
+            `${cut.unsubscribes} unsubscribe(s) were answered 503 (try again): the database had not answered their write when serve stopped`,
+          );
+        if (cut.others > 0)
+          options.log?.(`${cut.others} other request(s) were answered 503 (try again) as serve stopped`);
+        server.closeAllConnections();
+        await closed;
       } finally {
         // No request comes any more: what a route holds (clicks waiting for the database) is
         // written, however the listener closed.
@@ -198,7 +215,7 @@ function requestUrl(target: string | undefined): URL | undefined {
   }
 }
 
-function createHandler(options: UnsubscribeServerOptions & { path: string }): Handler {
+function createHandler(options: UnsubscribeServerOptions & { path: string }, inFlight: InFlight): Handler {
   const brand = options.config.brand.name;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = options.now ?? (() => new Date());
@@ -266,6 +283,7 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
     }
     // A replay, or an address already suppressed for a bounce, keeps its first record.
     let outcome: Awaited<ReturnType<SuppressionList['add']>>;
+    inFlight.markUnsubscribe(response);
     try {
       outcome = await options.suppressions.add(claims.email, {
         reason: 'unsubscribe',
@@ -275,16 +293,7 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }): Ha
     } catch (error) {
       // Recorded nowhere: never claim success, so the reader or provider tries again.
       options.log?.(`could not record the unsubscribe of ${maskEmail(claims.email)}: ${loggableError(error)}`);
-      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      return send(
-        response,
-        503,
-        errorPage(
-          brand,
-          'Please try again',
-          'Your request could not be recorded just now. Please try again in a minute.',
-        ),
-      );
+      return retryLater(response, brand);
     }
     if (outcome === 'journaled')
       options.log?.(
@@ -307,6 +316,16 @@ function readClaims(url: URL, [secret, ...previous]: string[], listId: string): 
   if (tokens.length !== 1 || !tokens[0] || secret === undefined) return undefined;
   const claims = verifyTokenWithAny(tokens[0], secret, previous);
   return claims && claims.listId === listId ? claims : undefined;
+}
+
+/** 503 with Retry-After: the request was not (or may not have been) recorded, and is to come again. */
+function retryLater(response: ServerResponse, brand: string): void {
+  response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+  send(
+    response,
+    503,
+    errorPage(brand, 'Please try again', 'Your request could not be recorded just now. Please try again in a minute.'),
+  );
 }
 
 function methodNotAllowed(response: ServerResponse, allow: string): void {

@@ -1,0 +1,76 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * The requests serve is still answering, so that a stop answers each one instead of cutting its
+ * connection: a one-click unsubscribe whose write waits on the database (a locked table, a locked
+ * row) may still be committed after serve is gone, and a provider that got no answer may not try
+ * again, nor would the operator know.
+ */
+export interface InFlight {
+  track(request: IncomingMessage, response: ServerResponse): void;
+  /** This request is a one-click unsubscribe: a stop that answers it for it counts it apart. */
+  markUnsubscribe(response: ServerResponse): void;
+  /** Answered by the stop: the handler's own late answer is dropped without a word. */
+  answeredByStop(response: ServerResponse): boolean;
+  /**
+   * Waits for the requests whose body has arrived until `giveUp` settles; those still unanswered
+   * then, and those still sending their body at once, get `answer`. Returns how many of each kind.
+   */
+  settle(giveUp: Promise<unknown>, answer: (response: ServerResponse) => void): Promise<Cut>;
+}
+
+export interface Cut {
+  unsubscribes: number;
+  others: number;
+}
+
+export function inFlightRequests(): InFlight {
+  const open = new Map<ServerResponse, { request: IncomingMessage; unsubscribe: boolean }>();
+  const byStop = new WeakSet<ServerResponse>();
+  let changed: () => void = () => {};
+  const cut = (responses: ServerResponse[], answer: (response: ServerResponse) => void, tally: Cut) =>
+    responses.map((response) => {
+      if (response.headersSent) return Promise.resolve();
+      tally[open.get(response)?.unsubscribe ? 'unsubscribes' : 'others']++;
+      byStop.add(response);
+      response.setHeader('Connection', 'close');
+      const flushed = new Promise<void>((resolve) => {
+        response.once('finish', resolve);
+        response.once('close', resolve);
+      });
+      answer(response);
+      return flushed;
+    });
+  return {
+    track(request, response) {
+      open.set(response, { request, unsubscribe: false });
+      response.once('close', () => {
+        open.delete(response);
+        changed();
+      });
+      response.once('finish', () => changed());
+    },
+    markUnsubscribe(response) {
+      const entry = open.get(response);
+      if (entry) entry.unsubscribe = true;
+    },
+    answeredByStop: (response) => byStop.has(response),
+    async settle(giveUp, answer) {
+      const tally: Cut = { unsubscribes: 0, others: 0 };
+      // A body still on its way (a slow upload) is not the database's to wait for.
+      const sending = [...open].filter(([, entry]) => !entry.request.complete).map(([response]) => response);
+      const flushes = cut(sending, answer, tally);
+      let late = false;
+      const lateness = giveUp.then(() => {
+        late = true;
+      });
+      const unanswered = () => [...open.keys()].filter((response) => !response.headersSent);
+      while (!late && unanswered().length > 0)
+        await Promise.race([lateness, new Promise<void>((resolve) => (changed = resolve))]);
+      changed = () => {};
+      flushes.push(...cut(unanswered(), answer, tally));
+      await Promise.all(flushes);
+      return tally;
+    },
+  };
+}
