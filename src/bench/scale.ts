@@ -44,7 +44,9 @@ export async function benchScale(): Promise<void> {
       for (const count of counts) {
         const file = join(dir, `list-${count}.json`);
         const bytes = await writeSubscribers(file, count);
-        const outbox = join(dir, `outbox-${count}`);
+        // Each row's own state file: a path a removed file was noted at refuses a new one there
+        // (see "State file recovery"), so the SMTP row of a size must not reuse the outbox row's.
+        const outbox = join(dir, `${mode}-${count}`);
         const budget = mode === 'outbox' && count > full ? budgetMs : 0;
         const run = await child(mode, issueDir, file, dir, outbox, budget, smtpUrl);
         const first = run.firstMessageMs === undefined ? '—' : (run.firstMessageMs / 1000).toFixed(2);
