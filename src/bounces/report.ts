@@ -39,7 +39,8 @@ export interface ReadResult {
 export function readReport(raw: string | Buffer, source: string, now: Date): ReadResult {
   const root = parseMessage(raw);
   const identity = reportIdentity(root, raw);
-  const hints = collectHints(root);
+  const own = ownText(root);
+  const hints = collectHints(root, own);
   const date = parseDate(header(root.headers, 'date')) ?? now;
   const parts = walkParts(root);
 
@@ -49,7 +50,12 @@ export function readReport(raw: string | Buffer, source: string, now: Date): Rea
   const status = parts.find((p) => p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status');
   if (status) return readDeliveryStatus(status, { identity, hints, source, date });
 
-  return readPlainText(root, parts, { identity, hints, source, date });
+  return readPlainText(root, own ?? parts.find((p) => p.type === 'text/plain')?.body ?? '', {
+    identity,
+    hints,
+    source,
+    date,
+  });
 }
 
 interface Context {
@@ -155,11 +161,10 @@ function saysItBounced(root: MimePart): boolean {
   );
 }
 
-function readPlainText(root: MimePart, parts: MimePart[], ctx: Context): ReadResult {
+function readPlainText(root: MimePart, body: string, ctx: Context): ReadResult {
   if (!looksLikeBounce(root)) return { events: [], ignored: 'not a delivery report or feedback report' };
   if (isAutoReply(root)) return { events: [], ignored: 'an auto-reply (out of office), not a delivery report' };
-  // The report's own text: the first text part outside any enclosed original message.
-  const text = utf8(firstOwnText(root) ?? parts.find((p) => p.type === 'text/plain')?.body ?? '');
+  const text = utf8(body);
   // A warning that delivery is still being tried (Exim's "delayed", Exchange's "(Delay)") is no
   // failure, whatever code the last attempt got.
   if (isDelayNotice(header(root.headers, 'subject') ?? '', text))
@@ -248,6 +253,11 @@ function isDelayNotice(subject: string, text: string): boolean {
   );
 }
 
+/** The report's own text: the first text part outside any enclosed original message. */
+function ownText(root: MimePart): string | undefined {
+  return firstOwnText(root);
+}
+
 function firstOwnText(part: MimePart): string | undefined {
   if (part.type === 'text/plain') return part.body;
   if (!part.type.startsWith('multipart/')) return undefined;
@@ -284,7 +294,7 @@ function reportIdentity(root: MimePart, raw: string | Buffer): string {
 }
 
 /** Addresses and ids in the report and in the original message it quotes (rfc822 or rfc822-headers). */
-function collectHints(root: MimePart): SourceHints {
+function collectHints(root: MimePart, text: string | undefined): SourceHints {
   const hints = emptyHints();
   const own = root.headers;
   for (const name of ['to', 'delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to', 'return-path'])
@@ -310,8 +320,9 @@ function collectHints(root: MimePart): SourceHints {
     for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
   }
   // Yahoo, qmail, Exim, Sendmail, Gmail and Exchange quote the original below a marker line, not as
-  // a part: without VERP, its From and Message-ID tell this list's mail from another sender's.
-  const { copy } = splitAtCopy(root.type === 'text/plain' ? root.body : '');
+  // a part: without VERP, its From and Message-ID tell this list's mail from another sender's. The
+  // text may be the whole message or one of its parts (Exchange writes it beside an HTML copy).
+  const { copy } = splitAtCopy(text ?? '');
   if (copy) {
     const quoted = parseHeaders(splitHeaderBody(copy.replace(/^\s+/, '')).head);
     append(hints.messageIds, headerValues(quoted, 'message-id').map(unfoldedId));

@@ -22,13 +22,13 @@ const state = useStateDb('text-report-quoted-original');
 const OTHER = ['From: Billing <invoices@billing.example>', 'Message-ID: <inv-42@billing.example>', `To: ${READER}`];
 const OURS = () => [`From: Digest <${SENDER}>`, `Message-ID: ${messageIdFor(ours, ISSUE, READER)}`, `To: ${READER}`];
 
-const message = (from: string, subject: string, body: string[]) =>
+const message = (from: string, subject: string, body: string[], type = 'text/plain; charset=us-ascii') =>
   [
     `From: ${from}`,
     'To: bounces@shared.example',
     `Subject: ${subject}`,
     `Message-ID: <${Buffer.from(body.join()).toString('hex').slice(-40)}@mx.shared.example>`,
-    'Content-Type: text/plain; charset=us-ascii',
+    `Content-Type: ${type}`,
     '',
     ...body,
     '',
@@ -69,24 +69,48 @@ const gmail = (copy: string[]) =>
     'Hello',
   ]);
 
+const exchangeText = (copy: string[], failed: string = READER) => [
+  'Delivery has failed to these recipients or groups:',
+  '',
+  failed,
+  '',
+  'Diagnostic information for administrators:',
+  '',
+  'Generating server: mail.contoso.example',
+  '',
+  failed,
+  '#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##',
+  '',
+  'Original message headers:',
+  '',
+  ...copy,
+  'Subject: This week',
+];
+
 const exchange = (copy: string[]) =>
-  message('Microsoft Outlook <postmaster@contoso.example>', 'Undeliverable: This week', [
-    'Delivery has failed to these recipients or groups:',
-    '',
-    READER,
-    '',
-    'Diagnostic information for administrators:',
-    '',
-    'Generating server: mail.contoso.example',
-    '',
-    READER,
-    '#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##',
-    '',
-    'Original message headers:',
-    '',
-    ...copy,
-    'Subject: This week',
-  ]);
+  message('Microsoft Outlook <postmaster@contoso.example>', 'Undeliverable: This week', exchangeText(copy));
+
+/** Exchange 2007 and 2010 write the same notice as text and as HTML, side by side. */
+const exchangeAlternative = (copy: string[], failed: string = READER) =>
+  message(
+    'Microsoft Outlook <postmaster@contoso.example>',
+    'Undeliverable: This week',
+    [
+      '--alt',
+      'Content-Type: text/plain; charset="us-ascii"',
+      '',
+      ...exchangeText(copy, failed),
+      '',
+      '--alt',
+      'Content-Type: text/html; charset="us-ascii"',
+      '',
+      '<html><body><p><b>Delivery has failed to these recipients or groups:</b></p>',
+      `<p><a href="mailto:${failed}">${failed}</a></p></body></html>`,
+      '',
+      '--alt--',
+    ],
+    'multipart/alternative; differences=Content-Type; boundary="alt"',
+  );
 
 async function imported(raw: string) {
   openLedger(state.db, ISSUE, 'smtp', () => new Date('2026-11-30T08:00:00Z')).record(
@@ -100,7 +124,12 @@ async function imported(raw: string) {
 }
 
 describe('the copy a plain-text bounce quotes below its own marker, without VERP', () => {
-  const shapes = { Sendmail: (copy: string[]) => sendmail(READER, copy), Gmail: gmail, Exchange: exchange };
+  const shapes = {
+    Sendmail: (copy: string[]) => sendmail(READER, copy),
+    Gmail: gmail,
+    Exchange: exchange,
+    'Exchange, as text and HTML': exchangeAlternative,
+  };
 
   for (const [name, shape] of Object.entries(shapes)) {
     it(`${name}: a bounce of another sender’s mail naming a reader suppresses nobody and says why`, async () => {
@@ -122,6 +151,12 @@ describe('the copy a plain-text bounce quotes below its own marker, without VERP
     const { decisions, suppressed } = await imported(
       sendmail('reader.new@elsewhere.example', OURS(), [`    (expanded from: <${READER}>)`]),
     );
+    expect(suppressed).toBe(true);
+    expect(decisions[0]).toMatchObject({ outcome: 'suppressed', email: READER, issueId: ISSUE });
+  });
+
+  it('Exchange, as text and HTML: the address a reader’s mail was forwarded to failing suppresses the reader its Message-ID names', async () => {
+    const { decisions, suppressed } = await imported(exchangeAlternative(OURS(), 'reader.new@elsewhere.example'));
     expect(suppressed).toBe(true);
     expect(decisions[0]).toMatchObject({ outcome: 'suppressed', email: READER, issueId: ISSUE });
   });
