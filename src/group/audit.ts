@@ -161,11 +161,10 @@ function takesReadTwice(input: AuditInput, plan: AudiencePlan, reached: Readonly
   const pairs = new Map<string, { first: Summary; second: Summary; by: StoryTwin['by']; variants: Variant[] }>();
   for (const variant of plan.variants) {
     if (!reached.has(variant.id)) continue;
-    const stories = storyTwins();
+    const stories = storyTwins({ oneReader: true });
     for (const id of variant.summaryIds) {
       const second = byId.get(id);
-      // Every card of one email has the same reader: any role will do to compare them.
-      const twin = second && stories.find({ ...second, roles: ['reader'] });
+      const twin = second && stories.find(second);
       const first = twin && byId.get(twin.id);
       if (!second || !twin || !first || first.roles.some((role) => second.roles.includes(role))) continue;
       const key = `${first.id}\u0000${second.id}`;

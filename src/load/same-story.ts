@@ -52,9 +52,10 @@ type StoryFields = Pick<Summary, 'id' | 'title' | 'url' | 'roles'> & { fingerpri
  * Finds a summary that tells a story met before under another id — the same title, or a link to
  * the same article however it was copied — for a reader of one of its roles: the ids differ, so
  * nothing else notices, and that reader would get the story twice. One story written once for each
- * of two roles is no twin: each take goes to the readers it was written for.
+ * of two roles is no twin: each take goes to the readers it was written for. `oneReader`: every
+ * summary given goes to the same reader (the cards of one email), so roles are not compared.
  */
-export function storyTwins(): {
+export function storyTwins(options: { oneReader?: boolean } = {}): {
   /** The twin met before, if any; then remembers this summary too. */
   find(summary: StoryFields): StoryTwin | undefined;
   /** The twin met before, if any, without remembering this one. */
@@ -84,7 +85,7 @@ export function storyTwins(): {
         ?.find(
           (earlier) =>
             earlier.id !== summary.id &&
-            earlier.roles.some((role) => summary.roles.includes(role)) &&
+            (options.oneReader || earlier.roles.some((role) => summary.roles.includes(role))) &&
             !(by !== 'link' && otherArticle(earlier, summary)),
         );
       if (other) return { id: other.id, by };
