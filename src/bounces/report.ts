@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { append } from '../append.js';
+import { htmlText } from './_html.js';
 import {
   decodeWords,
   type HeaderList,
@@ -15,7 +16,15 @@ import {
 } from './_mime.js';
 import { isAutoReply, isChallengeResponse } from './auto-reply.js';
 import { classifyFailure, findStatus } from './classify.js';
-import { EXIM_COPY, exchangeBlocks, eximBlocks, listedBlocks, qmailBlocks, wordsOnly } from './text-report.js';
+import {
+  EXIM_COPY,
+  exchangeBlocks,
+  eximBlocks,
+  listedBlocks,
+  officeDetails,
+  qmailBlocks,
+  wordsOnly,
+} from './text-report.js';
 import { type BounceEvent, emptyHints, type SourceHints } from './types.js';
 
 /**
@@ -180,6 +189,7 @@ function readPlainText(root: MimePart, body: string, ctx: Context): ReadResult {
     qmailBlocks(text) ??
     eximBlocks(text) ??
     exchangeBlocks(text) ??
+    officeDetails(text) ??
     listedBlocks(text) ??
     (saysItBounced(root) ? wordsOnly(text) : undefined);
   if (!found?.length) return { events: [], ignored: 'a bounce whose failed recipient could not be read' };
@@ -202,8 +212,11 @@ const QMAIL_COPY = /^--- ?Below this line is a copy of the message\.?\s*$/m;
  * "----- Original message -----", Sendmail's "----- Original message follows -----".
  */
 const ORIGINAL_COPY = /^[ \t]*-{2,} ?Original Message(?: follows)? ?-{2,}\s*$/im;
-/** Exchange 2007 and 2010 quote only the original's headers, below this line. */
-const EXCHANGE_HEADERS = /^[ \t]*Original message headers:[ \t]*$/im;
+/**
+ * Exchange 2007 and 2010 quote only the original's headers, below this line; Office 365's later
+ * layout heads them "Original Message Headers", without the colon.
+ */
+const EXCHANGE_HEADERS = /^[ \t]*Original message headers:?[ \t]*$/im;
 const COPY_MARKERS = [QMAIL_COPY, EXIM_COPY, ORIGINAL_COPY, EXCHANGE_HEADERS];
 
 /** A plain-text report's text above the copy of the original message it quotes, and that copy. */
@@ -253,16 +266,22 @@ function isDelayNotice(subject: string, text: string): boolean {
   );
 }
 
-/** The report's own text: the first text part outside any enclosed original message. */
+/**
+ * The report's own text: the first text part outside any enclosed original message; without one,
+ * the text of its first HTML part (Office 365's report passed on as HTML alone).
+ */
 function ownText(root: MimePart): string | undefined {
-  return firstOwnText(root);
+  const plain = firstOwnPart(root, 'text/plain');
+  if (plain !== undefined) return plain;
+  const html = firstOwnPart(root, 'text/html');
+  return html === undefined ? undefined : Buffer.from(htmlText(utf8(html)), 'utf8').toString('latin1');
 }
 
-function firstOwnText(part: MimePart): string | undefined {
-  if (part.type === 'text/plain') return part.body;
+function firstOwnPart(part: MimePart, type: string): string | undefined {
+  if (part.type === type) return part.body;
   if (!part.type.startsWith('multipart/')) return undefined;
   for (const child of part.parts) {
-    const text = firstOwnText(child);
+    const text = firstOwnPart(child, type);
     if (text !== undefined) return text;
   }
   return undefined;

@@ -74,6 +74,19 @@ export function exchangeBlocks(text: string): TextBounce[] | undefined {
 }
 
 /**
+ * Office 365's later layout, read from its HTML: the "Original Message Details" table's row
+ * `Recipient Address:` and the "Error Details" table's `Reported error:`. Only a row naming one
+ * address is read: the server's words are about one recipient.
+ */
+export function officeDetails(text: string): TextBounce[] | undefined {
+  const recipient = /^[ \t]*Recipient Address:[ \t]*(.{1,2000})$/im.exec(text);
+  const reported = /^[ \t]*Reported error:[ \t]*(.{1,1000})$/im.exec(text);
+  if (!recipient || !reported) return undefined;
+  const addresses = [...new Set(emailTokens(recipient[1]!))];
+  return addresses.length === 1 ? [{ address: addresses[0]!, diagnostic: oneLine(reported[1]!) }] : undefined;
+}
+
+/**
  * The failed addresses listed under a heading, each on a line of its own: Sendmail's "The following
  * addresses had permanent fatal errors" (its "transient non-fatal errors" are still retried), Gmail's
  * older "Delivery to the following recipient failed permanently:" and Lotus Domino's "was not

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyEvents, readReport, sqliteBounceStore } from '../../src/bounces/index.js';
 import { messageIdFor } from '../../src/message-id.js';
 import { openLedger } from '../../src/send/ledger.js';
-import { LIST_MAIL } from '../helpers/bounces.js';
+import { LIST_MAIL, office365Html } from '../helpers/bounces.js';
 import { sentEntry } from '../helpers/ledger.js';
 import { useStateDb } from '../helpers/state-db.js';
 
@@ -112,6 +112,14 @@ const exchangeAlternative = (copy: string[], failed: string = READER) =>
     'multipart/alternative; differences=Content-Type; boundary="alt"',
   );
 
+const office365 = (copy: string[], layout: 'admin' | 'details', failed: string = READER) =>
+  office365Html({
+    failed,
+    reply: '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup',
+    copy: [...copy, 'Subject: This week'],
+    layout,
+  });
+
 async function imported(raw: string) {
   openLedger(state.db, ISSUE, 'smtp', () => new Date('2026-11-30T08:00:00Z')).record(
     sentEntry(READER, { messageId: messageIdFor(ours, ISSUE, READER), response: '250 ok' }),
@@ -129,6 +137,8 @@ describe('the copy a plain-text bounce quotes below its own marker, without VERP
     Gmail: gmail,
     Exchange: exchange,
     'Exchange, as text and HTML': exchangeAlternative,
+    'Office 365, as HTML alone': (copy: string[]) => office365(copy, 'admin'),
+    'Office 365, as HTML alone, with its detail tables': (copy: string[]) => office365(copy, 'details'),
   };
 
   for (const [name, shape] of Object.entries(shapes)) {
@@ -160,4 +170,11 @@ describe('the copy a plain-text bounce quotes below its own marker, without VERP
     expect(suppressed).toBe(true);
     expect(decisions[0]).toMatchObject({ outcome: 'suppressed', email: READER, issueId: ISSUE });
   });
+
+  for (const layout of ['admin', 'details'] as const)
+    it(`Office 365, as HTML alone (${layout}): the address a reader’s mail was forwarded to failing suppresses the reader its Message-ID names`, async () => {
+      const { decisions, suppressed } = await imported(office365(OURS(), layout, 'reader.new@elsewhere.example'));
+      expect(suppressed).toBe(true);
+      expect(decisions[0]).toMatchObject({ outcome: 'suppressed', email: READER, issueId: ISSUE });
+    });
 });

@@ -1,0 +1,92 @@
+/**
+ * The text of a notice sent as HTML alone, as a mail client shows it: tags dropped, a line break
+ * for `<br>` and at each paragraph, block, list item or table row, a tab between a row's cells,
+ * `<pre>` kept as written (Office 365 quotes the original's headers there, folded lines and all),
+ * entities decoded, styles, scripts and comments left out. One pass with `indexOf`: linear however
+ * the markup is broken (an unclosed tag, comment or style ends the text).
+ */
+export function htmlText(html: string): string {
+  const out: string[] = [];
+  let pre = 0;
+  let at = 0;
+  while (at < html.length) {
+    const open = html.indexOf('<', at);
+    const end = open < 0 ? html.length : open;
+    if (end > at) addText(out, decodeEntities(html.slice(at, end)), pre > 0);
+    if (open < 0) break;
+    if (html.startsWith('<!--', open)) {
+      at = skipPast(html, /-->/g, open + 4);
+      continue;
+    }
+    const close = html.indexOf('>', open + 1);
+    if (close < 0) break;
+    at = close + 1;
+    const tag = /^<(\/?)([A-Za-z][A-Za-z0-9]{0,15})/.exec(html.slice(open, open + 18));
+    if (!tag) continue;
+    const closing = tag[1] === '/';
+    const name = tag[2]!.toLowerCase();
+    if (!closing && SKIPPED.has(name)) at = skipPast(html, new RegExp(`</${name}`, 'gi'), at);
+    else if (name === 'pre') {
+      pre = Math.max(0, pre + (closing ? -1 : 1));
+      newLine(out);
+    } else if (name === 'br' || BLOCKS.has(name)) newLine(out);
+    else if ((name === 'td' || name === 'th') && !closing) out.push('\t');
+  }
+  return out.join('');
+}
+
+const SKIPPED = new Set(['head', 'style', 'script', 'title']);
+const BLOCKS = new Set([
+  'p',
+  'div',
+  'tr',
+  'table',
+  'li',
+  'ul',
+  'ol',
+  'hr',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'body',
+]);
+
+/** Where the text goes on after the `>` that ends `marker` (searched from `from`); the end when there is none. */
+function skipPast(html: string, marker: RegExp, from: number): number {
+  marker.lastIndex = from;
+  const found = marker.exec(html);
+  if (!found) return html.length;
+  const close = html.indexOf('>', found.index + found[0].length - 1);
+  return close < 0 ? html.length : close + 1;
+}
+
+/** Outside `<pre>`, a run of blanks and line ends is one space, and none starts or ends a line. */
+function addText(out: string[], text: string, keep: boolean): void {
+  if (keep) {
+    out.push(text);
+    return;
+  }
+  const collapsed = text.replace(/[ \t\r\n\f\u00a0]+/g, ' ');
+  const last = out[out.length - 1];
+  out.push(last === undefined || last.endsWith('\n') || last === '\t' ? collapsed.trimStart() : collapsed);
+}
+
+function newLine(out: string[]): void {
+  const last = out.length - 1;
+  if (last >= 0) out[last] = out[last]!.replace(/[ \t]+$/, '');
+  out.push('\n');
+}
+
+const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ' };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(?:#(\d{1,7})|#x([0-9A-Fa-f]{1,6})|([A-Za-z]{2,6}));/g, (whole, dec, hex, name) => {
+    if (name !== undefined) return NAMED[(name as string).toLowerCase()] ?? whole;
+    const code = dec !== undefined ? Number.parseInt(dec as string, 10) : Number.parseInt(hex as string, 16);
+    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole;
+  });
+}
