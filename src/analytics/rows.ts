@@ -18,6 +18,11 @@ export function clickTagsOf(rows: readonly { variant_id: string; clicks_tagged: 
 /** The columns a click insert writes, in the order of `clickValues`. */
 export const CLICK_COLUMNS = 'issue_id, summary_id, role, variant_id, kind, target, clicked_at, first';
 
+/** The same columns as a condition, one `?` each in the same order: one row recorded with `clickValues`. */
+export const CLICK_MATCH = CLICK_COLUMNS.split(', ')
+  .map((column) => `${column} = ?`)
+  .join(' AND ');
+
 export function clickValues(event: ClickEvent): unknown[] {
   return [
     event.issueId,

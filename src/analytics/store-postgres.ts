@@ -46,6 +46,14 @@ export function postgresAnalyticsStore(pool: Pool): AnalyticsStore {
         mapping.clickValues(event),
       );
     },
+    async withdrawClick(event) {
+      let n = 0;
+      const match = mapping.CLICK_MATCH.replace(/\?/g, () => `$${++n}`);
+      await pool.query(
+        `DELETE FROM clicks WHERE id = (SELECT id FROM clicks WHERE ${match} LIMIT 1)`,
+        mapping.clickValues(event),
+      );
+    },
     async recordLayout(issueId, layout, at) {
       // One statement per table (unnest), so a layout costs two round trips whatever its size.
       await transaction(pool, async (client) => {

@@ -50,6 +50,8 @@ export interface IssueFacts extends IssueLayout {
  */
 export interface AnalyticsStore {
   recordClick(event: ClickEvent): void | Promise<void>;
+  /** Takes back one click recorded with these very values (a link scanner's, found out after it was written). */
+  withdrawClick(event: ClickEvent): void | Promise<void>;
   /** Which variant held which summaries: written by `send`, read by reports. */
   recordLayout(issueId: string, layout: IssueLayout, at: Date): void | Promise<void>;
   /** Ids of issues with a recorded layout, oldest first, optionally only those recorded at or after `since`. */
@@ -59,6 +61,7 @@ export interface AnalyticsStore {
 
 export interface SqliteAnalyticsStore extends AnalyticsStore {
   recordClick(event: ClickEvent): void;
+  withdrawClick(event: ClickEvent): void;
   recordLayout(issueId: string, layout: IssueLayout, at: Date): void;
   /** Each recorded role set's decision on `?v=`, by variant id. */
   clickTags(issueId: string): Map<string, boolean>;
@@ -76,18 +79,27 @@ export function sqliteAnalyticsStore(db: StateDb): SqliteAnalyticsStore {
   const insertClick = ready
     ? db.prepare(`INSERT INTO clicks (${mapping.CLICK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
     : undefined;
+  const deleteClick = ready
+    ? db.prepare(`DELETE FROM clicks WHERE rowid = (SELECT rowid FROM clicks WHERE ${mapping.CLICK_MATCH} LIMIT 1)`)
+    : undefined;
+  const writable = () => {
+    if (!insertClick || !deleteClick) throw new Error('the state file has no clicks table (opened read-only?)');
+    const how = moved?.();
+    if (how)
+      throw movedAwayError(
+        db.name,
+        how,
+        'clicks wait in memory',
+        `restart serve so that it uses the file now at ${db.name}`,
+      );
+    return { insertClick, deleteClick };
+  };
   return {
     recordClick(event) {
-      if (!insertClick) throw new Error('the state file has no clicks table (opened read-only?)');
-      const how = moved?.();
-      if (how)
-        throw movedAwayError(
-          db.name,
-          how,
-          'clicks wait in memory',
-          `restart serve so that it uses the file now at ${db.name}`,
-        );
-      insertClick.run(...mapping.clickValues(event));
+      writable().insertClick.run(...mapping.clickValues(event));
+    },
+    withdrawClick(event) {
+      writable().deleteClick.run(...mapping.clickValues(event));
     },
     recordLayout(issueId, layout, at) {
       // The first decision on `?v=` stays: every later run of the issue reads it (see clickTags).

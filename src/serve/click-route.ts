@@ -6,6 +6,7 @@ import type { AnalyticsStore, ClickEvent } from '../analytics/store.js';
 import { verifyClickToken, verifyClickVariant } from '../analytics/token.js';
 import { decodeSentAt } from '../analytics/track-links.js';
 import { RolecastError } from '../errors.js';
+import { burstWatch } from './click-bursts.js';
 
 /**
  * `GET /c/<token>`: a 302 to the exact target signed in the token, and a click counted when it
@@ -15,7 +16,9 @@ import { RolecastError } from '../errors.js';
  * - a click within `scannerWindowSeconds` of its message's send time (`d` in the link) is a
  *   scanner's inspection on delivery and does not count;
  * - the first click of a client (a salted hash of IP and user agent, kept in memory only) on one
- *   link of one variant within `uniqueWindowMs` is its unique click; later ones count as repeats.
+ *   link of one variant within `uniqueWindowMs` is its unique click; later ones count as repeats;
+ * - a client opening `scannerBurstLinks` different links of one issue within two seconds is a
+ *   scanner checking the message late (see click-bursts.ts): its clicks are withdrawn.
  * A tampered or foreign token gets 400 and no redirect. A count that cannot be written never
  * breaks the reader's link: the redirect is answered anyway, and the click waits in memory for
  * the next write.
@@ -39,6 +42,8 @@ export interface ClickRouteOptions {
   /** The path prefix of click links, ending in a slash: `/c/`. */
   prefix: string;
   scannerWindowSeconds: number;
+  /** Different links of one issue a client opens within two seconds that make it a scanner; 0: off. */
+  scannerBurstLinks?: number;
   uniqueWindowMs?: number;
   /** Clients remembered for uniqueness at most; the oldest are forgotten first. */
   maxClients?: number;
@@ -62,7 +67,8 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
     options.uniqueWindowMs ?? DEFAULT_UNIQUE_WINDOW_MS,
     options.maxClients ?? DEFAULT_MAX_CLIENTS,
   );
-  const { record, drain } = pendingWrites(options.store, options.retryMs ?? DEFAULT_RETRY_MS, options.log);
+  const burst = burstWatch(options.scannerBurstLinks ?? 0, options.maxClients ?? DEFAULT_MAX_CLIENTS);
+  const { record, withdraw, drain } = pendingWrites(options.store, options.retryMs ?? DEFAULT_RETRY_MS, options.log);
   return {
     matches: (pathname) => pathname.startsWith(options.prefix),
     close: drain,
@@ -87,8 +93,14 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
       const sentAt = decodeSentAt(url.searchParams.get('d'));
       const tooSoon = sentAt !== undefined && at.getTime() - sentAt.getTime() < options.scannerWindowSeconds * 1000;
       if (method === 'GET' && !isScannerAgent(agent) && !tooSoon) {
-        const client = `${clientAddress(request, options.trustProxy ?? false)}\n${agent ?? ''}\n${token}\n${variantId}`;
-        record({ ...claims, at, first: seen(client, at.getTime()) });
+        const address = `${clientAddress(request, options.trustProxy ?? false)}\n${agent ?? ''}`;
+        const event: ClickEvent = { ...claims, at, first: false };
+        const verdict = burst(`${address}\n${link.issueId}`, token, at.getTime(), event);
+        for (const counted of verdict.withdraw) withdraw(counted);
+        if (verdict.count) {
+          event.first = seen(`${address}\n${token}\n${variantId}`, at.getTime());
+          record(event);
+        }
       }
       response.writeHead(302, {
         Location: headerSafeUrl(claims.target),
@@ -121,8 +133,13 @@ function pendingWrites(
   store: AnalyticsStore,
   retryMs: number,
   log?: (line: string) => void,
-): { record(event: ClickEvent): void; drain(giveUp?: Promise<unknown>): Promise<void> } {
-  const pending: ClickEvent[] = [];
+): {
+  record(event: ClickEvent): void;
+  withdraw(event: ClickEvent): void;
+  drain(giveUp?: Promise<unknown>): Promise<void>;
+} {
+  /** Writes in order: a click recorded, or one taken back (a scanner's, found out by its next clicks). */
+  const pending: { event: ClickEvent; withdraw: boolean }[] = [];
   let warned = false;
   /** A write to a networked store under way: the next ones wait behind it, in order. */
   let writing: Promise<void> | undefined;
@@ -144,7 +161,8 @@ function pendingWrites(
     while (!writing && pending.length > 0) {
       let result: void | Promise<void>;
       try {
-        result = store.recordClick(pending[0]!);
+        const { event, withdraw } = pending[0]!;
+        result = withdraw ? store.withdrawClick(event) : store.recordClick(event);
       } catch (error) {
         failed(error);
         return;
@@ -170,7 +188,14 @@ function pendingWrites(
   };
   return {
     record(event) {
-      if (pending.length < MAX_PENDING) pending.push(event);
+      if (pending.length < MAX_PENDING) pending.push({ event, withdraw: false });
+      flush();
+    },
+    withdraw(event) {
+      // Still waiting (not the one being written): never written at all.
+      const waiting = pending.findIndex((write, i) => write.event === event && !(writing && i === 0));
+      if (waiting >= 0) pending.splice(waiting, 1);
+      else pending.push({ event, withdraw: true });
       flush();
     },
     /** One last try at what waits; what still cannot be written is named, not dropped in silence. */
@@ -187,12 +212,12 @@ function pendingWrites(
       // database that does not answer must not keep serve from stopping.
       while (writing && !late) await (lateness ? Promise.race([writing, lateness]) : writing);
       // One whose write went unanswered may still be written by the database after serve is gone.
-      if (pending.length > 0 && late)
-        log?.(
-          `${pending.length} click(s) may not be counted: the database had not answered their write when serve stopped`,
-        );
-      else if (pending.length > 0)
-        log?.(`${pending.length} click(s) could not be written before serve stopped and are not counted`);
+      const clicks = pending.filter((write) => !write.withdraw).length;
+      if (clicks > 0 && late)
+        log?.(`${clicks} click(s) may not be counted: the database had not answered their write when serve stopped`);
+      else if (clicks > 0) log?.(`${clicks} click(s) could not be written before serve stopped and are not counted`);
+      const scanned = pending.length - clicks;
+      if (scanned > 0) log?.(`${scanned} click(s) of a link scanner could not be taken back and stay counted`);
     },
   };
 }

@@ -19,6 +19,7 @@ export function clickRouteFor(
     store,
     prefix: base ? new URL(base).pathname : '/c/',
     scannerWindowSeconds: config.tracking.scannerWindowSeconds,
+    scannerBurstLinks: config.tracking.scannerBurstLinks,
     trustProxy: config.readers.trustProxy,
     log,
     now,

@@ -75,6 +75,25 @@ function describeAnalyticsContract(driver: string, open: () => Promise<Harness>)
       ]);
     });
 
+    it('takes back one click recorded with the same values, and leaves every other', async () => {
+      await h.store.recordClick(click());
+      await h.store.recordClick(click());
+      await h.store.recordClick(click({ first: false }));
+      await h.store.recordClick(click({ at: new Date('2026-11-24T09:00:01Z') }));
+      await h.store.recordClick(click({ issueId: '2026-W47' }));
+      await h.store.withdrawClick(click());
+      await h.store.withdrawClick(click({ kind: 'source' }));
+      expect((await h.store.facts('2026-W48')).clicks).toEqual([
+        { summaryId: 'a', role: 'CTO', variantId: 'cto', kind: 'article', clicks: 3, unique: 2 },
+      ]);
+      await h.store.withdrawClick(click({ first: false }));
+      await h.store.withdrawClick(click({ at: new Date('2026-11-24T09:00:01Z') }));
+      expect((await h.store.facts('2026-W48')).clicks).toEqual([
+        { summaryId: 'a', role: 'CTO', variantId: 'cto', kind: 'article', clicks: 1, unique: 1 },
+      ]);
+      expect((await h.store.facts('2026-W47')).clicks).toHaveLength(1);
+    });
+
     it('lists issues by send time and credits a suppression to the last issue before it', async () => {
       const send = async (issue: string, at: string) => {
         await h.store.recordLayout(issue, LAYOUT, new Date(at));

@@ -31,6 +31,7 @@ it('a networked click store: a failed write keeps the click in memory and writes
       }
       written.push(event.summaryId);
     },
+    withdrawClick: async () => {},
     recordLayout: async () => {},
     issues: async () => [],
     facts: async () => {

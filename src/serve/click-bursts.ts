@@ -1,0 +1,66 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ClickEvent } from '../analytics/store.js';
+
+/**
+ * A security gateway that checks a message later than the scanner window (a delivery held by
+ * greylisting, a message forwarded days later) opens every link of it within a second or two, with
+ * a browser's user agent: no reader opens several different links of one issue that fast. So the
+ * clicks of one client (address and user agent) on one issue are watched for such a burst: once it
+ * has opened `links` different links with less than `windowMs` since its first, they are a
+ * scanner's, the clicks already counted are withdrawn, and none of the burst counts while it goes
+ * on (each click less than `windowMs` after the one before).
+ */
+
+export const BURST_WINDOW_MS = 2_000;
+
+export interface BurstVerdict {
+  /** Whether this click may count. */
+  count: boolean;
+  /** Clicks of the same burst counted before it was known to be a scanner's: to be taken back. */
+  withdraw: ClickEvent[];
+}
+
+interface Burst {
+  start: number;
+  last: number;
+  links: Set<string>;
+  counted: ClickEvent[];
+  scanner: boolean;
+}
+
+/**
+ * The watcher: `observe(client, link, atMs, event)` for every click that would count. Clients are
+ * kept as salted hashes, in memory only, and at most `max` of them, the oldest forgotten first.
+ */
+export function burstWatch(
+  links: number,
+  max: number,
+  windowMs = BURST_WINDOW_MS,
+): (client: string, link: string, atMs: number, event: ClickEvent) => BurstVerdict {
+  const salt = randomBytes(16);
+  const bursts = new Map<string, Burst>();
+  return (client, link, atMs, event) => {
+    if (links <= 0) return { count: true, withdraw: [] };
+    const key = createHash('sha256').update(salt).update(client).digest('base64url');
+    let burst = bursts.get(key);
+    if (burst?.scanner && atMs - burst.last < windowMs) {
+      burst.last = atMs;
+      return { count: false, withdraw: [] };
+    }
+    if (!burst || atMs - burst.start >= windowMs || atMs < burst.start) {
+      burst = { start: atMs, last: atMs, links: new Set(), counted: [], scanner: false };
+      // A Map iterates in insertion order, so the first key is the oldest.
+      bursts.delete(key);
+      bursts.set(key, burst);
+      if (bursts.size > max) bursts.delete(bursts.keys().next().value!);
+    }
+    burst.last = atMs;
+    burst.links.add(link);
+    if (burst.links.size >= links) {
+      burst.scanner = true;
+      return { count: false, withdraw: burst.counted.splice(0) };
+    }
+    burst.counted.push(event);
+    return { count: true, withdraw: [] };
+  };
+}
