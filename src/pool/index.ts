@@ -5,7 +5,7 @@ import { append } from '../append.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Problem } from '../errors.js';
 import { displayPath } from '../load/_display.js';
-import { insideProject } from '../load/issue.js';
+import { insideProject } from '../load/inside-project.js';
 import { loadSummaryFile, SUMMARY_EXTENSIONS } from '../load/summary.js';
 import type { Summary } from '../model/summary.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../roles/taxonomy.js';
