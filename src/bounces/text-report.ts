@@ -152,7 +152,36 @@ function exchangeReply(line: string): { at: number; reply: string } {
   const hashed = /^\s{0,8}(?:[A-Za-z0-9.-]{1,255}[ \t]{1,8})?#([45]\d\d[ -][245]\.\d{1,3}\.\d{1,3}[^#]{0,1000})##/.exec(
     line.slice(0, 1400),
   );
-  return hashed ? { at: 0, reply: hashed[1]!.trim() } : { at: -1, reply: '' };
+  if (hashed) return { at: 0, reply: hashed[1]!.trim() };
+  const older = olderExchangeReply(line.slice(0, 1400));
+  return older === undefined ? { at: -1, reply: '' } : { at: 0, reply: older };
+}
+
+/**
+ * Older Exchange wraps the reply with the status it read from it: Exchange 2007 and 2010 passing on
+ * a refusal from another Exchange or a smart host write `#< #5.1.1 smtp;550 5.1.1 …> #SMTP#` (the
+ * server named before each # when known), Exchange 2003 `<mail.example.com #5.1.1 smtp;550 …>`,
+ * each below the address. A reply giving no status of its own is read with the one before it.
+ */
+function olderExchangeReply(line: string): string | undefined {
+  const wrapped =
+    /^[ \t]{0,16}(?:[A-Za-z0-9.-]{1,255}[ \t]{1,8})?#<[A-Za-z0-9.-]{0,255}[ \t]{0,8}#([245]\.\d{1,3}\.\d{1,3})[ \t]/.exec(
+      line,
+    );
+  const end = line.lastIndexOf('#SMTP#');
+  let status: string | undefined;
+  let inner: string | undefined;
+  if (wrapped && end > wrapped[0].length) {
+    status = wrapped[1];
+    inner = line.slice(wrapped[0].length, end).replace(/>[ \t]*$/, '');
+  } else {
+    const angled = /^[ \t]{0,16}<[A-Za-z0-9.-]{1,255} #([245]\.\d{1,3}\.\d{1,3}) ([^\r\n]{1,1000})>[ \t]*$/.exec(line);
+    if (!angled) return undefined;
+    status = angled[1];
+    inner = angled[2];
+  }
+  const reply = inner!.replace(/^[ \t]*smtp[ \t]*;[ \t]*/i, '').trim();
+  return /[245]\.\d{1,3}\.\d{1,3}/.test(reply) ? reply : `${status} ${reply}`;
 }
 
 /** Only the words: one address and a clear "does not exist" is still a hard bounce. */

@@ -63,4 +63,65 @@ describe("an Exchange report giving the server's reply between # and ##", () => 
       ['full@fabrikam.example', 'soft', '5.2.2'],
     ]);
   });
+
+  it('reads the older form between #< and > #SMTP#, with or without a server named before it', () => {
+    expect(
+      read(report('gone@contoso.example', '#< #5.1.1 smtp;550 5.1.1 RESOLVER.ADR.ExRecipNotFound; not found> #SMTP#')),
+    ).toEqual([['gone@contoso.example', 'hard', '5.1.1']]);
+    expect(
+      read(
+        report(
+          'gone@fabrikam.example',
+          "mx1.fabrikam.example #<mx1.fabrikam.example #5.0.0 smtp; 5.1.0 - Unknown address error 550-'5.1.1 <gone@fabrikam.example>: Recipient address rejected: User unknown in local recipient table' (delivery attempts: 0)> #SMTP#",
+        ),
+      ),
+    ).toEqual([['gone@fabrikam.example', 'hard', '5.1.0']]);
+    expect(
+      read(
+        report(
+          'ann@fabrikam.example',
+          'mx1.fabrikam.example #<mx1.fabrikam.example #5.7.1 smtp; 550 5.7.1 Message rejected as spam by Content Filtering.> #SMTP#',
+        ),
+      ),
+    ).toEqual([['ann@fabrikam.example', 'soft', '5.7.1']]);
+  });
+
+  it('reads Exchange 2003’s <server #status smtp;reply> below the address, a full mailbox too', () => {
+    const exchange2003 = (reader: string, reply: string) =>
+      [
+        'From: System Administrator <postmaster@contoso.example>',
+        'To: digest@rolecast.example',
+        'Subject: Undeliverable: This week',
+        'Message-ID: <ndr.2003@contoso.example>',
+        'Content-Type: text/plain; charset=us-ascii',
+        '',
+        'Your message did not reach some or all of the intended recipients.',
+        '',
+        '      Subject:\tThis week',
+        '      Sent:\t11/30/2026 8:14 AM',
+        '',
+        'The following recipient(s) could not be reached:',
+        '',
+        `      ${reader} on 11/30/2026 8:14 AM`,
+        "            The recipient's mailbox is full and can't accept messages now. Please try resending this message later, or contact the recipient directly.",
+        `            ${reply}`,
+        '',
+        '      copies@contoso.example on 11/30/2026 8:14 AM',
+        '            You do not have permission to send to this recipient. For assistance, contact your system administrator.',
+        '            <mail.contoso.example #5.7.1 smtp;550 5.7.1 Requested action not taken: message refused>',
+        '',
+      ].join('\r\n');
+    expect(
+      read(exchange2003('full@contoso.example', '<mail.contoso.example #5.2.2 smtp;552 5.2.2 Mailbox full>')),
+    ).toEqual([
+      ['full@contoso.example', 'soft', '5.2.2'],
+      ['copies@contoso.example', 'soft', '5.7.1'],
+    ]);
+    expect(
+      read(exchange2003('gone@contoso.example', '<mail.contoso.example #5.1.1 smtp;550 5.1.1 User unknown>')),
+    ).toEqual([
+      ['gone@contoso.example', 'hard', '5.1.1'],
+      ['copies@contoso.example', 'soft', '5.7.1'],
+    ]);
+  });
 });

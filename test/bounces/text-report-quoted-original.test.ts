@@ -69,7 +69,11 @@ const gmail = (copy: string[]) =>
     'Hello',
   ]);
 
-const exchangeText = (copy: string[], failed: string = READER) => [
+const exchangeText = (
+  copy: string[],
+  failed: string = READER,
+  reply = '#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##',
+) => [
   'Delivery has failed to these recipients or groups:',
   '',
   failed,
@@ -79,7 +83,7 @@ const exchangeText = (copy: string[], failed: string = READER) => [
   'Generating server: mail.contoso.example',
   '',
   failed,
-  '#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##',
+  reply,
   '',
   'Original message headers:',
   '',
@@ -137,6 +141,12 @@ describe('the copy a plain-text bounce quotes below its own marker, without VERP
     Gmail: gmail,
     Exchange: exchange,
     'Exchange, as text and HTML': exchangeAlternative,
+    'Exchange, its reply between #< and > #SMTP#': (copy: string[]) =>
+      message(
+        'Microsoft Outlook <postmaster@contoso.example>',
+        'Undeliverable: This week',
+        exchangeText(copy, READER, '#< #5.1.1 smtp;550 5.1.1 RESOLVER.ADR.ExRecipNotFound; not found> #SMTP#'),
+      ),
     'Office 365, as HTML alone': (copy: string[]) => office365(copy, 'admin'),
     'Office 365, as HTML alone, with its detail tables': (copy: string[]) => office365(copy, 'details'),
   };
