@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 /**
  * The requests serve is still answering, so that a stop answers each one instead of cutting its
@@ -10,6 +11,8 @@ export interface InFlight {
   track(request: IncomingMessage, response: ServerResponse): void;
   /** This request is a one-click unsubscribe: a stop that answers it for it counts it apart. */
   markUnsubscribe(response: ServerResponse): void;
+  /** Whether a request on this socket is still waiting for its answer (its write waits on the store). */
+  answering(socket: Socket): boolean;
   /** Answered by the stop: the handler's own late answer is dropped without a word. */
   answeredByStop(response: ServerResponse): boolean;
   /**
@@ -54,6 +57,10 @@ export function inFlightRequests(): InFlight {
       const entry = open.get(response);
       if (entry) entry.unsubscribe = true;
     },
+    answering: (socket) =>
+      [...open].some(
+        ([response, entry]) => entry.request.socket === socket && entry.request.complete && !response.headersSent,
+      ),
     answeredByStop: (response) => byStop.has(response),
     async settle(giveUp, answer) {
       const tally: Cut = { unsubscribes: 0, others: 0 };

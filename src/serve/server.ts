@@ -130,8 +130,11 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
       });
     },
   );
-  // No callback: a connection silent for this long is destroyed.
-  server.setTimeout(timeouts.idleMs);
+  // A connection silent for this long is destroyed, unless it waits for our answer: a one-click
+  // unsubscribe whose writes wait for a state file a send holds is answered, not cut.
+  server.setTimeout(timeouts.idleMs, (socket) => {
+    if (!inFlight.answering(socket)) socket.destroy();
+  });
   capConnections(server, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, {
     max: options.maxConnectionsPerClient ?? DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
     exempt: options.perClientExempt,

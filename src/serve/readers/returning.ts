@@ -44,8 +44,11 @@ const secondOf = (ms: number): number => Math.floor(ms / 1000) * 1000;
  * its link, which a suppressed address never confirms anyway.
  */
 export async function spendSignupLink(store: SubscriberStore, email: string, now: Date): Promise<void> {
+  // Read first: with no link to spend, a store another program holds (a send) is not waited for.
+  if (!holdsSignupLink(await store.get(email))) return;
   await store.transaction(async () => {
-    const reader = await store.get(email);
-    if (reader?.confirmNonce && !reader.pendingEmail) await store.update(email, { confirmNonce: null }, now);
+    if (holdsSignupLink(await store.get(email))) await store.update(email, { confirmNonce: null }, now);
   });
 }
+
+const holdsSignupLink = (reader: Reader | undefined): boolean => !!reader?.confirmNonce && !reader.pendingEmail;

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../../config/schema.js';
 import { readerPaths } from '../../config/served-paths.js';
-import { loggableError } from '../pages.js';
+import { loggableError, maskEmail } from '../pages.js';
 import { fixedWindowLimiter, perMailbox } from '../readers/rate-limit.js';
 import type { LimiterFactory } from '../readers/rate-limit-postgres.js';
 import { spendSignupLink } from '../readers/returning.js';
@@ -94,7 +94,11 @@ export function readerRoutes(options: ReaderRoutesOptions): ReaderRoutes {
     subscribeUrl: () => `${services.publicOrigin()}${paths.subscribe}`,
     purge,
     async unsubscribed(email) {
-      await spendSignupLink(services.store, email, now());
+      // Each step on its own: a store that cannot be written just now (a send holds the state file)
+      // must not keep the unsubscribe from the address its reader moved to, which the list journals.
+      await spendSignupLink(services.store, email, now()).catch((error: unknown) =>
+        services.log(`could not spend the signup link of ${maskEmail(email)}: ${loggableError(error)}`),
+      );
       await unsubscribeWhereMoved(services, email, 'one-click');
     },
     close: () => clearInterval(timer),
