@@ -200,14 +200,14 @@ export const ConfigSchema = z.object({
         .min(0)
         .max(100)
         .refine((value) => value !== 1, 'must be 0 (off) or at least 2: a burst of one link would be every click')
-        .default(3),
+        .default(4),
       /**
        * A role set held by fewer readers in a send has no `?v=` in its click links: with the ledger,
        * a role set of one reader would tie their clicks to them.
        */
       minVariantReaders: z.number().int().min(1).max(1000).default(2),
     })
-    .default({ clicks: false, perReader: false, scannerWindowSeconds: 30, scannerBurstLinks: 3, minVariantReaders: 2 }),
+    .default({ clicks: false, perReader: false, scannerWindowSeconds: 30, scannerBurstLinks: 4, minVariantReaders: 2 }),
   /** Bounce handling: a VERP return path on `domain`, and how many soft bounces in a row suppress a reader. */
   bounces: z
     .object({

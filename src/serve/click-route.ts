@@ -93,9 +93,14 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
       const sentAt = decodeSentAt(url.searchParams.get('d'));
       const tooSoon = sentAt !== undefined && at.getTime() - sentAt.getTime() < options.scannerWindowSeconds * 1000;
       if (method === 'GET' && !isScannerAgent(agent) && !tooSoon) {
-        const address = `${clientAddress(request, options.trustProxy ?? false)}\n${agent ?? ''}`;
+        const client = clientAddress(request, options.trustProxy ?? false);
+        const address = `${client.address}\n${agent ?? ''}`;
         const event: ClickEvent = { ...claims, at, first: false };
-        const verdict = burst(`${address}\n${link.issueId}`, token, at.getTime(), event);
+        // A proxy that names no client (no X-Forwarded-For) makes every reader with the same browser
+        // one client: their clicks at the same moment are no scanner's burst.
+        const verdict = client.known
+          ? burst(`${address}\n${link.issueId}`, token, at.getTime(), event)
+          : { count: true, withdraw: [] };
         for (const counted of verdict.withdraw) withdraw(counted);
         if (verdict.count) {
           event.first = seen(`${address}\n${token}\n${variantId}`, at.getTime());
@@ -254,13 +259,15 @@ function recentClients(windowMs: number, max: number): (client: string, nowMs: n
  * The reader's address: behind a reverse proxy on this machine every request comes from loopback,
  * so the last X-Forwarded-For entry (the one that proxy appended) is the client; so it is from any
  * peer when the config trusts a proxy. Otherwise the header could be forged, and the socket's
- * address is used.
+ * address is used. `known` is false for a proxy's request that names no client: its address is the proxy's.
  */
-function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
+function clientAddress(request: IncomingMessage, trustProxy: boolean): { address: string; known: boolean } {
   const peer = (request.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
   const forwarded = request.headers['x-forwarded-for'];
-  if (!(trustProxy || isLoopbackHost(peer)) || typeof forwarded !== 'string') return peer;
-  return forwarded.split(',').at(-1)?.trim() || peer;
+  const proxied = trustProxy || isLoopbackHost(peer);
+  if (!proxied) return { address: peer, known: true };
+  const last = typeof forwarded === 'string' ? forwarded.split(',').at(-1)?.trim() : undefined;
+  return last ? { address: last, known: true } : { address: peer, known: false };
 }
 
 /** The target as signed; a non-ASCII one in its percent-encoded form, which HTTP headers require. */
