@@ -72,6 +72,19 @@ describe('rolecast report', () => {
     expect(month.total).toMatchObject({ delivered: 8, clicks: 2, unique: 1 });
   });
 
+  it('refuses an issue with no send recorded, naming it and the issues sent, rather than reporting zeros', async () => {
+    project = await sentTwice();
+    for (const issue of ['issues/2026-W49', 'issues/2026-W4']) {
+      const result = await runMain(project.dir, ['report', issue, '--json']);
+      expect(result.code, issue).toBe(2);
+      expect(result.out).toBe('');
+      expect(result.err).toContain(`no send of issue ${issue.slice(7)} is recorded in`);
+      expect(result.err).toContain('state.db');
+      expect(result.err).toContain('2026-W47, 2026-W48');
+    }
+    expect((await runMain(project.dir, ['report', 'issues/2026-W47/'])).code).toBe(0);
+  });
+
   it('refuses unclear usage with exit 2', async () => {
     project = await sentTwice();
     for (const args of [

@@ -3,11 +3,12 @@ import { openAnalyticsAt } from '../../analytics/open.js';
 import { buildReport } from '../../analytics/report.js';
 import { withCurrentRoleNames } from '../../analytics/role-names.js';
 import { sinceDate } from '../../analytics/since.js';
+import type { IssueFacts } from '../../analytics/store.js';
 import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
 import { RolecastError } from '../../errors.js';
 import { loadTaxonomy } from '../../roles/taxonomy.js';
-import { stateLocation } from '../../state/location.js';
+import { describeLocation, stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, stringOption } from '../_shared.js';
 import { reportCsv, reportTable } from '../report-table.js';
@@ -48,7 +49,9 @@ export const reportCommand: Command = {
       const roleName = await currentRoleNames(config.rolesFile);
       const facts = async (list: string[]) =>
         (await Promise.all(list.map((id) => store.facts(id)))).map((f) => withCurrentRoleNames(f, roleName));
-      const report = buildReport(await facts(ids), { history: await facts(historyIds) });
+      const selected = await facts(ids);
+      if (issueArg !== undefined) notSent(selected[0]!, all, describeLocation(location));
+      const report = buildReport(selected, { history: await facts(historyIds) });
       if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(report, null, 2));
       else if (flag(args, 'csv')) ctx.stdout.write(reportCsv(report));
       else print(ctx.stdout, reportTable(report));
@@ -58,6 +61,20 @@ export const reportCommand: Command = {
     }
   },
 };
+
+/**
+ * An issue the state holds no send of (a typo in its folder's name, an issue not sent yet, one only
+ * tried out to the outbox) would report zeros, as if it went to nobody and nobody clicked: refused.
+ */
+function notSent(facts: IssueFacts, sent: readonly string[], where: string): void {
+  if (facts.recordedAt !== undefined || facts.deliveries.length > 0) return;
+  const last = sent.slice(-5);
+  throw new RolecastError('E_NOT_FOUND', `no send of issue ${facts.issueId} is recorded in ${where}`, {
+    hint: last.length
+      ? `check the issue folder's name, or report on one that was sent: ${last.join(', ')}${sent.length > last.length ? ` (the last ${last.length} of ${sent.length})` : ''}`
+      : 'nothing is recorded as sent there yet: report on an issue once its send has started, or pass --state FILE (or DATABASE_URL) where sends are recorded',
+  });
+}
 
 /** Today's name of each role a send recorded; without a readable roles file, the names as recorded. */
 async function currentRoleNames(rolesFile: string): Promise<(role: string) => string> {
