@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
 import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, type RawServerOptions, startRawServer } from './_raw-smtp.js';
 
@@ -12,14 +13,7 @@ import { type RawServer, type RawServerOptions, startRawServer } from './_raw-sm
  * and nobody gets a second copy within a run.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 async function send(f: SendFixture, url: string) {
   const streams = captureStreams();
@@ -75,8 +69,8 @@ describe('a connection that breaks', () => {
       }),
     ],
   ])('%s: that reader ends %s, and a re-run completes the list', async (_name, first, behaviour) => {
-    fixture = await sendFixture(10, { concurrency: 2 });
-    const expected = await eligible(fixture);
+    opened.fixture = await sendFixture(10, { concurrency: 2 });
+    const expected = await eligible(opened.fixture);
     const broken = expected[2]!;
     // Breaks only the first time: the re-run finds a server that behaves.
     let once = false;
@@ -89,18 +83,18 @@ describe('a connection that breaks', () => {
         once = true;
         return answer;
       });
-    server = await startRawServer({ command: onlyOnce(options.command), dataEnd: onlyOnce(options.dataEnd) });
+    opened.server = await startRawServer({ command: onlyOnce(options.command), dataEnd: onlyOnce(options.dataEnd) });
 
-    const { report } = await send(fixture, server.url());
+    const { report } = await send(opened.fixture, opened.server.url());
     expect(report.total).toMatchObject({ failed: 0, pending: 0, deferred: first === 'deferred' ? 1 : 0 });
-    expect(statuses(fixture)[broken]).toBe(first);
+    expect(statuses(opened.fixture)[broken]).toBe(first);
     if (first === 'deferred') expect(report.failures[0].response).toMatch(/may have been delivered/);
-    const copies = (to: string) => server!.messages.filter((m) => m.to[0] === to).length;
+    const copies = (to: string) => opened.server!.messages.filter((m) => m.to[0] === to).length;
     for (const email of expected) expect(copies(email), email).toBe(1);
 
-    const again = await send(fixture, server.url());
+    const again = await send(opened.fixture, opened.server.url());
     expect(again.code).toBe(0);
-    expect(Object.values(statuses(fixture)).every((status) => status === 'sent')).toBe(true);
+    expect(Object.values(statuses(opened.fixture)).every((status) => status === 'sent')).toBe(true);
     // The reader deferred as "may have been delivered" gets the message again: at least once.
     for (const email of expected) expect(copies(email), email).toBe(email === broken && first === 'deferred' ? 2 : 1);
   });

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { classifyFailure, isThrottling } from '../../src/send/retry.js';
 import { isConnectionLimit } from '../../src/send/wire/connection-limit.js';
 import { captureStreams } from '../helpers/project.js';
-import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { eligible, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -11,14 +12,7 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * pace: the run slows down and keeps its connections, rather than closing one for the rest of the run.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 describe('a 4.3.2 about the message rate', () => {
   it.each([
@@ -40,9 +34,9 @@ describe('a 4.3.2 about the message rate', () => {
   });
 
   it('slows the pace, keeps every connection and mails each reader once', async () => {
-    fixture = await sendFixture(12, { concurrency: 3, retries: 1, ratePerSecond: 200 });
+    opened.fixture = await sendFixture(12, { concurrency: 3, retries: 1, ratePerSecond: 200 });
     let refusals = 0;
-    server = await startRawServer({
+    opened.server = await startRawServer({
       command: (line) =>
         /^MAIL/i.test(line) && ++refusals <= 3
           ? '452 4.3.2 Message rate limit exceeded, try again later\r\n'
@@ -50,8 +44,8 @@ describe('a 4.3.2 about the message rate', () => {
     });
     const streams = captureStreams();
     const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url()),
       stdout: streams.stdout,
       stderr: streams.stderr,
       signal: new AbortController().signal,
@@ -59,7 +53,7 @@ describe('a 4.3.2 about the message rate', () => {
     expect(code, streams.err).toBe(0);
     expect(streams.err).not.toMatch(/allows fewer connections/);
     expect(streams.err).toMatch(/throttling \(452 4\.3\.2 Message rate limit exceeded[^)]*\): every connection slowed/);
-    const taken = server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
-    expect(taken.sort()).toEqual(await eligible(fixture));
+    const taken = opened.server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
+    expect(taken.sort()).toEqual(await eligible(opened.fixture));
   }, 20_000);
 });

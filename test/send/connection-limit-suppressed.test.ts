@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planAudience } from '../../src/group/index.js';
 import { openStateDb, sendIssue } from '../../src/send/index.js';
 import { addSuppression } from '../../src/send/store.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 import { until } from './_waiting.js';
 
@@ -13,21 +14,14 @@ import { until } from './_waiting.js';
  * list is asked right before the message goes out, not only before it began to wait.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 describe('a reader suppressed while their message waits for the one connection the server allows', () => {
   it('is not mailed once the connection is free', async () => {
-    fixture = await sendFixture(4, { concurrency: 2 });
+    opened.fixture = await sendFixture(4, { concurrency: 2 });
     let open = 0;
     let ends = 0;
-    server = await startRawServer({
+    opened.server = await startRawServer({
       greeting: (session) => {
         if (open >= 1) return { hangUp: '421 4.7.0 Too many concurrent SMTP connections\r\n' };
         open++;
@@ -41,23 +35,23 @@ describe('a reader suppressed while their message waits for the one connection t
         return null;
       },
     });
-    const project = await fixture.load();
+    const project = await opened.fixture.load();
     const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
     const second = plan.recipients[1]!.subscriber.email;
     const running = sendIssue({
-      issueDir: fixture.issueDir,
-      subscribersFile: fixture.subscribersFile,
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url()),
       lateSuppressionCheckMs: 20,
     });
     await until(() => ends >= 1, 'the end of the first message', 20_000, 2);
-    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     addSuppression(db, second, { reason: 'unsubscribe' });
     db.close();
     const report = await running;
 
-    const mailed = server.commands.flatMap((c) => /^RCPT TO:<([^>]*)>/i.exec(c)?.[1] ?? []);
+    const mailed = opened.server.commands.flatMap((c) => /^RCPT TO:<([^>]*)>/i.exec(c)?.[1] ?? []);
     expect(mailed).not.toContain(second);
     expect(new Set(mailed).size).toBe(plan.recipients.length - 1);
     expect(report.total.sent).toBe(plan.recipients.length - 1);

@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sendIssue } from '../../src/send/index.js';
 import { haltedHint } from '../../src/send/report.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
@@ -16,15 +17,7 @@ import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
  */
 
 const CONCURRENCY = 3;
-let server: TestSmtpServer | undefined;
-let fixture: SendFixture | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<TestSmtpServer>();
 
 function recordedSent(f: SendFixture): { email: string; message_id: string }[] {
   const db = new Database(`${f.dir}/.rolecast/state.db`, { readonly: true });
@@ -40,20 +33,20 @@ function recordedSent(f: SendFixture): { email: string; message_id: string }[] {
 
 describe('a full disk under the ledger', () => {
   it('stops sending at once; every accepted message is recorded or listed as not recorded', async () => {
-    fixture = await sendFixture(120, { concurrency: CONCURRENCY });
-    server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
+    opened.fixture = await sendFixture(120, { concurrency: CONCURRENCY });
+    opened.server = await startSmtpServer({ faults: { dataDelayMs: 15 } });
     const report = await sendIssue({
-      issueDir: fixture.issueDir,
-      subscribersFile: fixture.subscribersFile,
-      cwd: fixture.dir,
-      env: { ...sendEnv(server.url()), ROLECAST_TEST_STATE_GROWTH_PAGES: '1' },
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env: { ...sendEnv(opened.server.url()), ROLECAST_TEST_STATE_GROWTH_PAGES: '1' },
       smtpTimeouts: { socketMs: 5_000 },
     });
-    const accepted = (await server.messages()).map((m) => ({
+    const accepted = (await opened.server.messages()).map((m) => ({
       email: m.envelope.to[0]!,
       messageId: m.parsed.messageId!,
     }));
-    const recorded = recordedSent(fixture);
+    const recorded = recordedSent(opened.fixture);
     const unrecorded = report.halted?.unrecorded ?? [];
     expect(report.halted?.reason).toMatch(/could not be written: database or disk is full/);
     expect(recorded.length).toBeGreaterThan(0);
@@ -71,10 +64,10 @@ describe('a full disk under the ledger', () => {
     // Space is back: the same command records the listed messages first and sends each reader one copy.
     const lines: string[] = [];
     const again = await sendIssue({
-      issueDir: fixture.issueDir,
-      subscribersFile: fixture.subscribersFile,
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url()),
       log: (line) => lines.push(line),
     });
     expect(again.halted).toBeUndefined();
@@ -82,7 +75,7 @@ describe('a full disk under the ledger', () => {
       `recorded ${unrecorded.length} message(s) an earlier run sent but could not record`,
     );
     expect(again.total.skipped.alreadySent).toBe(recorded.length + unrecorded.length);
-    const all = (await server.messages()).map((m) => m.envelope.to[0]!);
+    const all = (await opened.server.messages()).map((m) => m.envelope.to[0]!);
     expect(new Set(all).size).toBe(all.length);
     expect(all).toHaveLength(report.total.planned);
     expect(existsSync(report.halted!.unrecordedFile!)).toBe(false);

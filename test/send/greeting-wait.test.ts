@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { nameTimeout } from '../../src/send/timeout-names.js';
 import { DEFAULT_SMTP_TIMEOUTS } from '../../src/send/transport.js';
 import { captureStreams } from '../helpers/project.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -11,26 +12,24 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * send.connectionTimeoutMs: the wait named is the one that ran out, with the length it had.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 const greetingTimeout = () =>
   Object.assign(new Error('Greeting never received'), { code: 'ETIMEDOUT', timeoutType: 'GREETING_TIMEOUT' });
 
 describe('a server that never greets', () => {
   it('under a shorter connection timeout: names that wait and its length, not the greeting setting', async () => {
-    fixture = await sendFixture(3, { concurrency: 1, retries: 0, greetingTimeoutMs: 20_000, connectionTimeoutMs: 400 });
-    server = await startRawServer({ greeting: () => null });
+    opened.fixture = await sendFixture(3, {
+      concurrency: 1,
+      retries: 0,
+      greetingTimeoutMs: 20_000,
+      connectionTimeoutMs: 400,
+    });
+    opened.server = await startRawServer({ greeting: () => null });
     const streams = captureStreams();
     const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url()),
       stdout: streams.stdout,
       stderr: streams.stderr,
       signal: new AbortController().signal,

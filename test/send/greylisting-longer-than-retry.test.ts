@@ -1,7 +1,8 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureStreams } from '../helpers/project.js';
-import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { eligible, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -10,22 +11,15 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * reader is still greylisted: waited for again, never taken for a limit on the whole run.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 const SERVER_DELAY_MS = 400;
 const GREYLIST_RETRY_MS = 150;
 
 it("Exim's 4.7.1 at a greylisted reader's later tries keeps the run's pace, and every reader is mailed once", async () => {
-  fixture = await sendFixture(12, { retries: 2, retryBaseMs: 5, greylistRetryMs: GREYLIST_RETRY_MS });
+  opened.fixture = await sendFixture(12, { retries: 2, retryBaseMs: 5, greylistRetryMs: GREYLIST_RETRY_MS });
   const firstSeen = new Map<string, number>();
-  server = await startRawServer({
+  opened.server = await startRawServer({
     command: (line) => {
       const address = /^RCPT TO:<([^>]*)>/i.exec(line)?.[1];
       if (!address) return undefined;
@@ -36,15 +30,15 @@ it("Exim's 4.7.1 at a greylisted reader's later tries keeps the run's pace, and 
   });
   const streams = captureStreams();
   const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
-    cwd: fixture.dir,
-    env: sendEnv(server.url()),
+    cwd: opened.fixture.dir,
+    env: sendEnv(opened.server.url()),
     stdout: streams.stdout,
     stderr: streams.stderr,
     signal: new AbortController().signal,
   });
-  const expected = await eligible(fixture);
+  const expected = await eligible(opened.fixture);
   expect(code, streams.err).toBe(0);
-  const taken = server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
+  const taken = opened.server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
   expect(taken.sort()).toEqual(expected);
   expect(streams.err).not.toMatch(/throttl/i);
   const report = JSON.parse(streams.out) as { greylisted?: number; total: { deferred: number; sent: number } };

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
 import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
@@ -11,14 +12,7 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * not slow down the others, and reports how many were greylisted; nobody is deferred or mailed twice.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 /** The server's greylisting delay in the test; the run waits GREYLIST_RETRY_MS. */
 const SERVER_DELAY_MS = 150;
@@ -58,21 +52,21 @@ describe('a greylisting server', () => {
     '%s: every reader is mailed once after the delay, the pace untouched, the count reported',
     async (_name, reply) => {
       // Retries of a few milliseconds would all come before the server's delay is over.
-      fixture = await sendFixture(12, { retries: 2, retryBaseMs: 5, greylistRetryMs: GREYLIST_RETRY_MS });
-      server = await startRawServer(greylister(reply));
+      opened.fixture = await sendFixture(12, { retries: 2, retryBaseMs: 5, greylistRetryMs: GREYLIST_RETRY_MS });
+      opened.server = await startRawServer(greylister(reply));
       const streams = captureStreams();
       const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
-        cwd: fixture.dir,
-        env: sendEnv(server.url()),
+        cwd: opened.fixture.dir,
+        env: sendEnv(opened.server.url()),
         stdout: streams.stdout,
         stderr: streams.stderr,
         signal: new AbortController().signal,
       });
-      const expected = await eligible(fixture);
+      const expected = await eligible(opened.fixture);
       expect(code, streams.err).toBe(0);
-      const taken = server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
+      const taken = opened.server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
       expect(taken.sort()).toEqual(expected);
-      expect(rows(fixture)).toEqual(expected.map((email) => ({ email, status: 'sent' })));
+      expect(rows(opened.fixture)).toEqual(expected.map((email) => ({ email, status: 'sent' })));
       expect(streams.err).not.toMatch(/throttling/);
       expect(streams.err).toMatch(
         /notice: the SMTP server greylists \(45\d 4\.\d\.\d[^)]*\): each reader .* tried again/,
@@ -87,11 +81,11 @@ describe('a greylisting server', () => {
 
 describe('a run interrupted while greylisted readers wait', () => {
   it('ends at once, with those readers deferred for the next run and nobody mailed', async () => {
-    fixture = await sendFixture(8, { greylistRetryMs: 60_000 });
-    const expected = await eligible(fixture);
+    opened.fixture = await sendFixture(8, { greylistRetryMs: 60_000 });
+    const expected = await eligible(opened.fixture);
     const stop = new AbortController();
     const turnedAway = new Set<string>();
-    server = await startRawServer({
+    opened.server = await startRawServer({
       command: (line) => {
         const address = /^RCPT TO:<([^>]*)>/i.exec(line)?.[1];
         if (!address) return undefined;
@@ -103,15 +97,15 @@ describe('a run interrupted while greylisted readers wait', () => {
     });
     const streams = captureStreams();
     const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url()),
       stdout: streams.stdout,
       stderr: streams.stderr,
       signal: stop.signal,
     });
     expect(code, streams.err).toBe(130);
-    expect(server.messages).toHaveLength(0);
-    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    expect(opened.server.messages).toHaveLength(0);
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     try {
       const deferred = db.prepare('SELECT email, status FROM deliveries ORDER BY email').all();
       expect(deferred).toEqual(expected.map((email) => ({ email, status: 'deferred' })));

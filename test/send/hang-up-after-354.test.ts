@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
-import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { eligible, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -11,22 +12,15 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * one copy.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 describe('a server that hangs up right after its 354', () => {
   it.each([1, 2])('with %i connection(s): the reader is mailed once in the same run', async (concurrency) => {
-    fixture = await sendFixture(6, { concurrency, retryBaseMs: 10 });
-    const expected = await eligible(fixture);
+    opened.fixture = await sendFixture(6, { concurrency, retryBaseMs: 10 });
+    const expected = await eligible(opened.fixture);
     const broken = expected[2]!;
     let hungUp = false;
-    server = await startRawServer({
+    opened.server = await startRawServer({
       command: (line, session) => {
         if (!/^DATA$/i.test(line) || session.to[0] !== broken || hungUp) return undefined;
         hungUp = true;
@@ -35,8 +29,8 @@ describe('a server that hangs up right after its 354', () => {
     });
     const streams = captureStreams();
     const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url()),
       stdout: streams.stdout,
       stderr: streams.stderr,
       signal: new AbortController().signal,
@@ -45,7 +39,7 @@ describe('a server that hangs up right after its 354', () => {
     expect(hungUp).toBe(true);
     expect(code).toBe(0);
     expect(report.total).toMatchObject({ failed: 0, deferred: 0, pending: 0 });
-    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     try {
       const rows = db.prepare('SELECT email, status FROM deliveries').all() as { email: string; status: string }[];
       expect(Object.fromEntries(rows.map((row) => [row.email, row.status]))).toEqual(
@@ -56,7 +50,7 @@ describe('a server that hangs up right after its 354', () => {
     }
     for (const email of expected)
       expect(
-        server.messages.filter((m) => m.to[0] === email),
+        opened.server.messages.filter((m) => m.to[0] === email),
         email,
       ).toHaveLength(1);
   });

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
-import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { eligible, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -12,30 +13,23 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * on a new connection, at the same pace, not counted as a try.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 async function send(reply: string) {
-  fixture = await sendFixture(12, { concurrency: 1, retries: 3 });
-  server = await startRawServer({
+  opened.fixture = await sendFixture(12, { concurrency: 1, retries: 3 });
+  opened.server = await startRawServer({
     command: (line, session) =>
       /^MAIL FROM/i.test(line) && session.messages >= 2 ? { hangUp: `${reply}\r\n` } : undefined,
   });
   const streams = captureStreams();
   const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
-    cwd: fixture.dir,
-    env: sendEnv(server.url()),
+    cwd: opened.fixture.dir,
+    env: sendEnv(opened.server.url()),
     stdout: streams.stdout,
     stderr: streams.stderr,
     signal: new AbortController().signal,
   });
-  const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+  const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
   try {
     const rows = db.prepare('SELECT status, attempts FROM deliveries').all() as { status: string; attempts: number }[];
     return { code, err: streams.err, rows };
@@ -49,11 +43,11 @@ describe('a 421 that ends an idle session as the next message starts', () => {
     '"%s": every reader mailed once at the first try, the pace untouched',
     async (reply) => {
       const { code, err, rows } = await send(reply);
-      const expected = await eligible(fixture!);
+      const expected = await eligible(opened.fixture!);
       expect(code, err).toBe(0);
       expect(
-        server!.messages
-          .filter((m) => m.accepted)
+        opened
+          .server!.messages.filter((m) => m.accepted)
           .map((m) => m.to[0])
           .sort(),
       ).toEqual(expected);

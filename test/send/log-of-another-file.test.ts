@@ -1,7 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 import { tally } from './_killed-send.js';
@@ -13,15 +14,7 @@ import { tally } from './_killed-send.js';
  * close it writes that into the file for good. Each state file's own id tells the logs apart.
  */
 
-let server: TestSmtpServer | undefined;
-let fixture: SendFixture | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  await fixture?.cleanup();
-  server = undefined;
-  fixture = undefined;
-});
+const opened = useSendFixture<TestSmtpServer>();
 
 const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
 const SUPPRESSED = 'reader00001@example.test';
@@ -79,19 +72,19 @@ async function copiesByReader(s: TestSmtpServer): Promise<Map<string, number>> {
 
 describe('a write-ahead log beside the state file', () => {
   it('of another state file: every command refuses it and sends nothing; with it moved aside the file is whole', async () => {
-    fixture = await sendFixture(20);
-    server = await startSmtpServer();
-    const env = sendEnv(server.url());
-    const cli = (args: string[]) => runCli(args, { cwd: fixture!.dir, env });
+    opened.fixture = await sendFixture(20);
+    opened.server = await startSmtpServer();
+    const env = sendEnv(opened.server.url());
+    const cli = (args: string[]) => runCli(args, { cwd: opened.fixture!.dir, env });
     expect((await cli(['suppress', 'add', SUPPRESSED])).code).toBe(0);
     const first = await cli(SEND);
     expect(first.code, first.stderr).toBe(0);
-    const mailed = server.counts.accepted;
+    const mailed = opened.server.counts.accepted;
     expect(mailed).toBeGreaterThan(5);
-    expect((await copiesByReader(server)).has(SUPPRESSED)).toBe(false);
+    expect((await copiesByReader(opened.server)).has(SUPPRESSED)).toBe(false);
 
     // Another project's state file, with a record of its own left in its log.
-    const { state, wal } = await otherFilesLogBeside(fixture, cli);
+    const { state, wal } = await otherFilesLogBeside(opened.fixture, cli);
 
     for (const args of [SEND, ['status', 'issues/2026-W48'], ['suppress', 'list']]) {
       const refused = await cli(args);
@@ -103,7 +96,7 @@ describe('a write-ahead log beside the state file', () => {
       expect(refused.stderr).toContain(`move ${wal} and ${state}-shm aside`);
       expect(refused.stderr).not.toMatch(/this is a bug|\n\s+at /);
     }
-    expect(server.counts.accepted).toBe(mailed);
+    expect(opened.server.counts.accepted).toBe(mailed);
 
     // The file itself was never changed: with the log moved aside, as the message says, it is as it was.
     renameSync(wal, `${wal}.other`);
@@ -114,18 +107,18 @@ describe('a write-ahead log beside the state file', () => {
     expect(listed.stdout).not.toContain('elsewhere.test');
     const again = await cli(SEND);
     expect(again.code, again.stderr).toBe(0);
-    expect(server.counts.accepted).toBe(mailed);
-    expect([...(await copiesByReader(server)).values()].every((n) => n === 1)).toBe(true);
+    expect(opened.server.counts.accepted).toBe(mailed);
+    expect([...(await copiesByReader(opened.server)).values()].every((n) => n === 1)).toBe(true);
   });
 
   it('of another state file holding only a table the ledger does not hold (a click): refused, the file left as it was', async () => {
-    fixture = await sendFixture(20);
-    const cli = (args: string[]) => runCli(args, { cwd: fixture!.dir, env: sendEnv() });
+    opened.fixture = await sendFixture(20);
+    const cli = (args: string[]) => runCli(args, { cwd: opened.fixture!.dir, env: sendEnv() });
     expect((await cli(['suppress', 'add', SUPPRESSED])).code).toBe(0);
-    const state = fixture.temp.path('.rolecast/state.db');
+    const state = opened.fixture.temp.path('.rolecast/state.db');
     logWithOneClick(state, 'ours', `${state}.unused-wal`);
-    mkdirSync(fixture.temp.path('other'));
-    const other = fixture.temp.path('other/state.db');
+    mkdirSync(opened.fixture.temp.path('other'));
+    const other = opened.fixture.temp.path('other/state.db');
     expect((await cli(['suppress', 'add', 'someone@elsewhere.test', '--state', other])).code).toBe(0);
     // A serve of the other file took a click since its last checkpoint: that is all its log holds.
     const wal = `${state}-wal`;
@@ -142,10 +135,10 @@ describe('a write-ahead log beside the state file', () => {
   });
 
   it('of another state file: the reads that only look (check, report) refuse it too', async () => {
-    fixture = await sendFixture(20);
-    const cli = (args: string[]) => runCli(args, { cwd: fixture!.dir, env: sendEnv() });
+    opened.fixture = await sendFixture(20);
+    const cli = (args: string[]) => runCli(args, { cwd: opened.fixture!.dir, env: sendEnv() });
     expect((await cli(['suppress', 'add', SUPPRESSED])).code).toBe(0);
-    const { state, wal } = await otherFilesLogBeside(fixture, cli);
+    const { state, wal } = await otherFilesLogBeside(opened.fixture, cli);
 
     const check = ['check', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
     for (const args of [check, ['report', 'issues/2026-W48', '--json']]) {
@@ -161,12 +154,12 @@ describe('a write-ahead log beside the state file', () => {
   });
 
   it('of the file itself, left by a process that stopped without closing it: its records count, nothing is refused', async () => {
-    fixture = await sendFixture(20);
-    server = await startSmtpServer();
-    const env = sendEnv(server.url());
-    const cli = (args: string[]) => runCli(args, { cwd: fixture!.dir, env });
+    opened.fixture = await sendFixture(20);
+    opened.server = await startSmtpServer();
+    const env = sendEnv(opened.server.url());
+    const cli = (args: string[]) => runCli(args, { cwd: opened.fixture!.dir, env });
     expect((await cli(['suppress', 'add', 'someone@example.test'])).code).toBe(0);
-    const state = fixture.temp.path('.rolecast/state.db');
+    const state = opened.fixture.temp.path('.rolecast/state.db');
     // The file and its log as they were while the record sat in the log only, put back in place.
     logWithOneRecord(state, SUPPRESSED, (log) => {
       copyFileSync(state, `${state}.kept`);
@@ -178,7 +171,7 @@ describe('a write-ahead log beside the state file', () => {
 
     const sent = await cli(SEND);
     expect(sent.code, sent.stderr).toBe(0);
-    expect(server.counts.accepted).toBeGreaterThan(5);
-    expect((await copiesByReader(server)).has(SUPPRESSED)).toBe(false);
+    expect(opened.server.counts.accepted).toBeGreaterThan(5);
+    expect((await copiesByReader(opened.server)).has(SUPPRESSED)).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
-import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { eligible, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -11,14 +12,7 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * front, not with the code repeated at every line break.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 const GMAIL_NO_SUCH_USER =
   '550-5.1.1 The email account that you tried to reach does not exist. Please try\r\n' +
@@ -38,20 +32,20 @@ describe('a refusal over several lines', () => {
       '550 No such user here (the mailbox was closed) Write to the postmaster',
     ],
   ])('%s is recorded as its words once', async (_name, reply, stored) => {
-    fixture = await sendFixture(3, { concurrency: 1, retries: 0 });
-    const gone = (await eligible(fixture))[1]!;
-    server = await startRawServer({
+    opened.fixture = await sendFixture(3, { concurrency: 1, retries: 0 });
+    const gone = (await eligible(opened.fixture))[1]!;
+    opened.server = await startRawServer({
       command: (line) => (line.toLowerCase() === `rcpt to:<${gone}>` ? reply : undefined),
     });
     const streams = captureStreams();
     await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url()),
       stdout: streams.stdout,
       stderr: streams.stderr,
       signal: new AbortController().signal,
     });
-    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     try {
       const row = db.prepare('SELECT status, response, response_code FROM deliveries WHERE email = ?').get(gone) as {
         status: string;

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -12,19 +13,12 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * and pipelining is not turned off for it.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 describe('a server that goes down under pipelined envelopes', () => {
   it('is reported unreachable, not as a server that cannot take pipelined commands', async () => {
     // Short timeouts: the silence is noticed in half a second, not a minute.
-    fixture = await sendFixture(10, {
+    opened.fixture = await sendFixture(10, {
       concurrency: 3,
       retries: 1,
       retryBaseMs: 5,
@@ -40,10 +34,10 @@ describe('a server that goes down under pipelined envelopes', () => {
         return down ? null : undefined;
       },
     });
-    server = raw;
+    opened.server = raw;
     const streams = captureStreams();
     const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
-      cwd: fixture.dir,
+      cwd: opened.fixture.dir,
       env: sendEnv(raw.url()),
       stdout: streams.stdout,
       stderr: streams.stderr,
@@ -53,7 +47,7 @@ describe('a server that goes down under pipelined envelopes', () => {
     expect(streams.err).toMatch(/could not be reached/);
     expect(streams.err).not.toMatch(/offers PIPELINING but left pipelined commands unanswered/);
     expect(raw.messages).toHaveLength(0);
-    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     try {
       const statuses = db.prepare('SELECT DISTINCT status FROM deliveries').all() as { status: string }[];
       expect(statuses.map((row) => row.status).filter((status) => status !== 'deferred')).toEqual([]);

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planAudience } from '../../src/group/index.js';
 import { openStateDb, sendIssue } from '../../src/send/index.js';
 import { addSuppression } from '../../src/send/store.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 import { until } from './_waiting.js';
 
@@ -13,37 +14,35 @@ import { until } from './_waiting.js';
  * any retry.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 describe('a reader suppressed while their pipelined envelope goes unanswered', () => {
   it('is not mailed when the message goes again one command at a time', async () => {
-    fixture = await sendFixture(6, { concurrency: 1, socketTimeoutMs: 1500, retries: 1 });
-    server = await startRawServer({ firstCommandOfPacket: true });
-    const project = await fixture.load();
+    opened.fixture = await sendFixture(6, { concurrency: 1, socketTimeoutMs: 1500, retries: 1 });
+    opened.server = await startRawServer({ firstCommandOfPacket: true });
+    const project = await opened.fixture.load();
     const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
     const first = plan.recipients[0]!.subscriber.email;
     const running = sendIssue({
-      issueDir: fixture.issueDir,
-      subscribersFile: fixture.subscribersFile,
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
+      issueDir: opened.fixture.issueDir,
+      subscribersFile: opened.fixture.subscribersFile,
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url()),
       lateSuppressionCheckMs: 20,
     });
     // Its MAIL FROM is read, the RCPT TO and DATA sent with it are not: the envelope waits for the timeout.
-    await until(() => server!.commands.some((c) => /^MAIL FROM/i.test(c)), 'the first pipelined envelope', 20_000, 2);
-    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    await until(
+      () => opened.server!.commands.some((c) => /^MAIL FROM/i.test(c)),
+      'the first pipelined envelope',
+      20_000,
+      2,
+    );
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     addSuppression(db, first, { reason: 'unsubscribe' });
     db.close();
     const report = await running;
 
-    const mailed = server.messages.filter((m) => m.accepted).flatMap((m) => m.to);
+    const mailed = opened.server.messages.filter((m) => m.accepted).flatMap((m) => m.to);
     expect(mailed).not.toContain(first);
     expect(mailed).toHaveLength(plan.recipients.length - 1);
     expect(report.total.sent).toBe(plan.recipients.length - 1);

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
 import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
@@ -11,14 +12,7 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * mailed once, at the first attempt, and the run says what it changed.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 const WITHOUT_PIPELINING = '250-raw.test\r\n250-8BITMIME\r\n250 SIZE 10485760\r\n';
 
@@ -51,22 +45,22 @@ describe('a server that leaves pipelined commands unanswered', () => {
     '%s: every reader is mailed once at the first attempt',
     async (_name, offered) => {
       // A short socket timeout: the unanswered envelope is noticed in a second, not a minute.
-      fixture = await sendFixture(10, { socketTimeoutMs: 800, retries: 1 });
-      server = await startRawServer({
+      opened.fixture = await sendFixture(10, { socketTimeoutMs: 800, retries: 1 });
+      opened.server = await startRawServer({
         firstCommandOfPacket: true,
         ...(offered ? {} : { ehlo: () => WITHOUT_PIPELINING }),
       });
-      const { code, err } = await run(fixture, server.url());
-      const expected = await eligible(fixture);
+      const { code, err } = await run(opened.fixture, opened.server.url());
+      const expected = await eligible(opened.fixture);
       expect(code, err).toBe(0);
       const notice = err.match(
         /offers PIPELINING but left pipelined commands unanswered more than once: sending each command on its own/g,
       );
       expect(notice?.length ?? 0).toBe(offered ? 1 : 0);
       expect(err).not.toMatch(/could not be reached/);
-      const taken = server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
+      const taken = opened.server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
       expect(taken.sort()).toEqual(expected);
-      expect(ledger(fixture)).toEqual(expected.map((email) => ({ email, status: 'sent', attempts: 1 })));
+      expect(ledger(opened.fixture)).toEqual(expected.map((email) => ({ email, status: 'sent', attempts: 1 })));
     },
     20_000,
   );

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { planAudience } from '../../src/group/index.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, type RawServerOptions, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -12,14 +13,7 @@ import { type RawServer, type RawServerOptions, startRawServer } from './_raw-sm
  * login offered only as AUTH LOGIN. Each reader is mailed exactly once and recorded as sent.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 const RCPT = /^RCPT TO:<([^>]*)>/i;
 
@@ -112,23 +106,23 @@ describe('servers as providers run them', () => {
     '%s: every reader is mailed once and recorded as sent',
     async (name, options) => {
       // A greylisted reader comes back after 50 ms, not the minutes a real greylister needs.
-      fixture = await sendFixture(8, { greylistRetryMs: 50 });
-      server = await startRawServer(options());
+      opened.fixture = await sendFixture(8, { greylistRetryMs: 50 });
+      opened.server = await startRawServer(options());
       const streams = captureStreams();
       const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
-        cwd: fixture.dir,
-        env: sendEnv(server.url({ user: 'ann', pass: 's3cretpw' })),
+        cwd: opened.fixture.dir,
+        env: sendEnv(opened.server.url({ user: 'ann', pass: 's3cretpw' })),
         stdout: streams.stdout,
         stderr: streams.stderr,
         signal: new AbortController().signal,
       });
       expect(code, streams.err).toBe(0);
-      const project = await fixture.load();
+      const project = await opened.fixture.load();
       const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
       const expected = plan.recipients.map((r) => r.subscriber.email).sort();
-      const taken = server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
+      const taken = opened.server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
       expect(taken.sort()).toEqual(expected);
-      const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+      const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
       try {
         const rows = db.prepare('SELECT email, status FROM deliveries ORDER BY email').all();
         expect(rows).toEqual(expected.map((email) => ({ email, status: 'sent' })));
@@ -138,10 +132,10 @@ describe('servers as providers run them', () => {
       expect(streams.err).not.toContain('s3cretpw');
       if (LOGS_IN.has(name)) {
         // Each connection logs in with AUTH LOGIN and the user name of SMTP_URL before its first message.
-        const logins = server.commands.filter((line) => /^AUTH /i.test(line));
+        const logins = opened.server.commands.filter((line) => /^AUTH /i.test(line));
         expect(logins.length).toBeGreaterThan(0);
         expect(new Set(logins)).toEqual(new Set(['AUTH LOGIN']));
-        expect(server.commands).toContain(Buffer.from('ann').toString('base64'));
+        expect(opened.server.commands).toContain(Buffer.from('ann').toString('base64'));
       }
     },
     20_000,

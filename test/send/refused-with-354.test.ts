@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
-import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { eligible, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -11,22 +12,15 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * readers after it on the same connection are mailed as usual.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 describe('a refusal that comes with the 354', () => {
   it('writes none of the message and mails every other reader once', async () => {
-    fixture = await sendFixture(6, { concurrency: 1, retryBaseMs: 10 });
-    const expected = await eligible(fixture);
+    opened.fixture = await sendFixture(6, { concurrency: 1, retryBaseMs: 10 });
+    const expected = await eligible(opened.fixture);
     const refused = expected[2]!;
     let answered = false;
-    server = await startRawServer({
+    opened.server = await startRawServer({
       command: (line, session) => {
         if (!/^DATA$/i.test(line) || session.to[0] !== refused) return undefined;
         answered = true;
@@ -37,16 +31,18 @@ describe('a refusal that comes with the 354', () => {
     });
     const streams = captureStreams();
     const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url()),
       stdout: streams.stdout,
       stderr: streams.stderr,
       signal: new AbortController().signal,
     });
     expect(answered).toBe(true);
     // Only commands reached the server: no header, body or final dot of the refused message.
-    expect(server.commands.filter((line) => !/^(EHLO|HELO|MAIL|RCPT|DATA|RSET|NOOP|QUIT)\b/i.test(line))).toEqual([]);
-    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    expect(
+      opened.server.commands.filter((line) => !/^(EHLO|HELO|MAIL|RCPT|DATA|RSET|NOOP|QUIT)\b/i.test(line)),
+    ).toEqual([]);
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     try {
       const rows = db.prepare('SELECT email, status FROM deliveries').all() as { email: string; status: string }[];
       const status = Object.fromEntries(rows.map((row) => [row.email, row.status]));
@@ -56,7 +52,7 @@ describe('a refusal that comes with the 354', () => {
     }
     for (const email of expected)
       expect(
-        server.messages.filter((m) => m.to[0] === email),
+        opened.server.messages.filter((m) => m.to[0] === email),
         email,
       ).toHaveLength(email === refused ? 0 : 1);
     expect(code).not.toBe(0);

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -11,19 +12,12 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * had as sent.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 describe('a 250 that comes with the 354, before the message was written', () => {
   it('is not taken for the reply to the message: every reader recorded sent was received, each once', async () => {
-    fixture = await sendFixture(4, { concurrency: 1, retries: 2 });
-    server = await startRawServer({
+    opened.fixture = await sendFixture(4, { concurrency: 1, retries: 2 });
+    opened.server = await startRawServer({
       command: (line, session) => {
         if (session.connection !== 1 || !/^DATA/i.test(line)) return undefined;
         session.write('354 go ahead\r\n250 2.0.0 queued\r\n');
@@ -32,16 +26,16 @@ describe('a 250 that comes with the 354, before the message was written', () => 
     });
     const streams = captureStreams();
     const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url()),
       stdout: streams.stdout,
       stderr: streams.stderr,
       signal: new AbortController().signal,
     });
-    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     const rows = db.prepare('SELECT email, status FROM deliveries').all() as { email: string; status: string }[];
     db.close();
-    const received = server.messages.filter((m) => m.accepted).flatMap((m) => m.to);
+    const received = opened.server.messages.filter((m) => m.accepted).flatMap((m) => m.to);
     expect(
       rows
         .filter((row) => row.status === 'sent')

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { isSessionMessageCap } from '../../src/send/wire/session-cap.js';
 import { captureStreams } from '../helpers/project.js';
-import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { eligible, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -13,14 +14,7 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * are renewed before it.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 const CAP = 3;
 
@@ -29,9 +23,9 @@ describe('a cap on messages per connection', () => {
     ['421 4.7.0 Too many messages in this session'],
     ['421 4.4.2 Messages per connection limit exceeded, please reconnect'],
   ])('"%s": every reader mailed once, at the same pace, the cap heard once a connection at most', async (reply) => {
-    fixture = await sendFixture(12, { concurrency: 1, retries: 0 });
+    opened.fixture = await sendFixture(12, { concurrency: 1, retries: 0 });
     let refusals = 0;
-    server = await startRawServer({
+    opened.server = await startRawServer({
       command: (line, session) => {
         if (!/^MAIL FROM/i.test(line) || session.messages < CAP) return undefined;
         refusals++;
@@ -40,22 +34,22 @@ describe('a cap on messages per connection', () => {
     });
     const streams = captureStreams();
     const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url()),
       stdout: streams.stdout,
       stderr: streams.stderr,
       signal: new AbortController().signal,
     });
-    const expected = await eligible(fixture);
+    const expected = await eligible(opened.fixture);
     expect(code, streams.err).toBe(0);
-    const taken = server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
+    const taken = opened.server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
     expect(taken.sort()).toEqual(expected);
     // Learnt from the first refusal: the connections after it are closed before the cap.
     expect(refusals).toBe(1);
-    expect(server.connections()).toBe(Math.ceil(expected.length / CAP));
+    expect(opened.server.connections()).toBe(Math.ceil(expected.length / CAP));
     expect(streams.err).not.toMatch(/throttl|slowed/);
     expect(streams.err).toMatch(/notice: the SMTP server .* takes at most 3 messages a connection/);
-    const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+    const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     try {
       const rows = db.prepare('SELECT status, attempts FROM deliveries').all() as {
         status: string;

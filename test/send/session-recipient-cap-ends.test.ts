@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
-import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { eligible, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, type RawSession, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -11,21 +12,14 @@ import { type RawServer, type RawSession, startRawServer } from './_raw-smtp.js'
  * at most once, and the command ends.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 const TOO_MANY = '452 4.5.3 Too many recipients\r\n';
 
 async function send(refuse: (session: RawSession, taken: number) => boolean) {
-  fixture = await sendFixture(10, { concurrency: 2, retries: 1 });
+  opened.fixture = await sendFixture(10, { concurrency: 2, retries: 1 });
   let taken = 0;
-  server = await startRawServer({
+  opened.server = await startRawServer({
     command: (line, session) => (/^RCPT TO/i.test(line) && refuse(session, taken) ? TOO_MANY : undefined),
     dataEnd: () => {
       taken++;
@@ -34,17 +28,17 @@ async function send(refuse: (session: RawSession, taken: number) => boolean) {
   });
   const streams = captureStreams();
   const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
-    cwd: fixture.dir,
-    env: sendEnv(server.url()),
+    cwd: opened.fixture.dir,
+    env: sendEnv(opened.server.url()),
     stdout: streams.stdout,
     stderr: streams.stderr,
     signal: new AbortController().signal,
   });
-  const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+  const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
   try {
     const rows = db.prepare('SELECT email, status FROM deliveries').all() as { email: string; status: string }[];
-    const accepted = server.messages.filter((m) => m.accepted).map((m) => m.to[0]!);
-    return { code, err: streams.err, rows, accepted, expected: await eligible(fixture) };
+    const accepted = opened.server.messages.filter((m) => m.accepted).map((m) => m.to[0]!);
+    return { code, err: streams.err, rows, accepted, expected: await eligible(opened.fixture) };
   } finally {
     db.close();
   }
@@ -57,7 +51,7 @@ describe('a server answering "452 4.5.3 Too many recipients"', () => {
     expect(accepted).toEqual([]);
     expect(rows).toHaveLength(expected.length);
     expect(rows.every((row) => row.status === 'deferred')).toBe(true);
-    expect(server!.connections()).toBeLessThan(10 * expected.length);
+    expect(opened.server!.connections()).toBeLessThan(10 * expected.length);
   }, 60_000);
 
   it('past one message on each connection: every reader mailed once', async () => {

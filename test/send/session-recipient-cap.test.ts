@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { isSessionMessageCap } from '../../src/send/wire/session-cap.js';
 import { captureStreams } from '../helpers/project.js';
-import { eligible, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { eligible, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -12,14 +13,7 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * messages: the message goes out at once on a new connection, as for a cap said of messages.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 const CAP = 3;
 
@@ -27,9 +21,9 @@ describe('a cap on recipients per connection', () => {
   it.each([['452 4.5.3 Error: too many recipients'], ['452 Too many recipients']])(
     '"%s" to RCPT TO: every reader mailed once at the first try, the cap learnt',
     async (reply) => {
-      fixture = await sendFixture(20, { concurrency: 2, retries: 3 });
+      opened.fixture = await sendFixture(20, { concurrency: 2, retries: 3 });
       const recipients = new Map<number, number>();
-      server = await startRawServer({
+      opened.server = await startRawServer({
         command: (line, session) => {
           const to = /^RCPT TO:<([^>]*)>/i.exec(line)?.[1];
           if (to === undefined) return undefined;
@@ -42,19 +36,19 @@ describe('a cap on recipients per connection', () => {
       });
       const streams = captureStreams();
       const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
-        cwd: fixture.dir,
-        env: sendEnv(server.url()),
+        cwd: opened.fixture.dir,
+        env: sendEnv(opened.server.url()),
         stdout: streams.stdout,
         stderr: streams.stderr,
         signal: new AbortController().signal,
       });
-      const expected = await eligible(fixture);
+      const expected = await eligible(opened.fixture);
       expect(code, streams.err).toBe(0);
-      const taken = server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
+      const taken = opened.server.messages.filter((m) => m.accepted).map((m) => m.to[0]);
       expect(taken.sort()).toEqual(expected);
       expect(streams.err).toMatch(/notice: the SMTP server .* takes at most 3 messages a connection/);
       expect(streams.err).not.toMatch(/throttl|slowed/);
-      const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+      const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
       try {
         const rows = db.prepare('SELECT status, attempts FROM deliveries').all() as {
           status: string;

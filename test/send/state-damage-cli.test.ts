@@ -1,23 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runCli } from '../helpers/cli.js';
 import { captureStreams } from '../helpers/project.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { DAMAGED_MESSAGE, type Damage, damageStateFile } from './_damage.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 
 /** Every command that opens the state file refuses a damaged one the same way: exit 2, one message, nothing sent. */
 
-let fixture: SendFixture | undefined;
-let server: TestSmtpServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<TestSmtpServer>();
 
 const ISSUE = ['issues/2026-W48', '--subscribers', 'subscribers.json'];
 const COMMANDS: [string, string[]][] = [
@@ -50,13 +43,13 @@ async function run(f: SendFixture, args: string[], env: NodeJS.ProcessEnv = send
 
 describe('a damaged state file, command by command', () => {
   it.each(DAMAGES)('%s: every command exits 2 with the damaged-state message', async (damage) => {
-    fixture = await sendFixture(10);
-    await writeFile(fixture.temp.path('bounces.txt'), 'bounced@example.test\n');
-    await mkdir(fixture.temp.path('.rolecast'), { recursive: true });
-    const file = fixture.temp.path('.rolecast/state.db');
+    opened.fixture = await sendFixture(10);
+    await writeFile(opened.fixture.temp.path('bounces.txt'), 'bounced@example.test\n');
+    await mkdir(opened.fixture.temp.path('.rolecast'), { recursive: true });
+    const file = opened.fixture.temp.path('.rolecast/state.db');
     damageStateFile(file, damage);
     for (const [name, args] of COMMANDS) {
-      const result = await run(fixture, args);
+      const result = await run(opened.fixture, args);
       expect(result.code, `${name}: ${result.err}`).toBe(2);
       expect(result.err, name).toContain(`the state file ${file} is damaged: `);
       expect(result.err, name).toMatch(DAMAGED_MESSAGE);
@@ -65,24 +58,24 @@ describe('a damaged state file, command by command', () => {
   });
 
   it('nothing is sent: the SMTP server never sees a message', async () => {
-    fixture = await sendFixture(10);
-    server = await startSmtpServer();
-    damageStateFile(fixture.temp.path('state.db'), 'truncated copy');
-    const result = await run(fixture, ['send', ...ISSUE, '--state', 'state.db'], sendEnv(server.url()));
+    opened.fixture = await sendFixture(10);
+    opened.server = await startSmtpServer();
+    damageStateFile(opened.fixture.temp.path('state.db'), 'truncated copy');
+    const result = await run(opened.fixture, ['send', ...ISSUE, '--state', 'state.db'], sendEnv(opened.server.url()));
     expect(result.code).toBe(2);
     expect(result.err).toMatch(DAMAGED_MESSAGE);
-    expect(server.counts.mailFrom).toBe(0);
+    expect(opened.server.counts.mailFrom).toBe(0);
   });
 
   it('through the real CLI: a directory in place of the state file', async () => {
-    fixture = await sendFixture(5);
-    await mkdir(fixture.temp.path('.rolecast/state.db'), { recursive: true });
+    opened.fixture = await sendFixture(5);
+    await mkdir(opened.fixture.temp.path('.rolecast/state.db'), { recursive: true });
     for (const args of [
       ['send', ...ISSUE],
       ['status', 'issues/2026-W48'],
       ['suppress', 'list'],
     ]) {
-      const result = await runCli(args, { cwd: fixture.dir, env: sendEnv() });
+      const result = await runCli(args, { cwd: opened.fixture.dir, env: sendEnv() });
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(
         /the state file \S+state\.db is damaged: it is a directory, not a file — restore it/,
@@ -97,12 +90,15 @@ describe('a missing or empty state file for an issue already sent', () => {
     ['missing', false],
     ['zero-length', true],
   ])('%s, with .eml files of the issue in the outbox: a warning before sending', async (_name, empty) => {
-    fixture = await sendFixture(5);
-    await mkdir(fixture.temp.path('outbox/2026-W48'), { recursive: true });
-    await writeFile(fixture.temp.path('outbox/2026-W48/reader00000@example.test.eml'), 'From: x\r\n\r\nbody\r\n');
-    await mkdir(fixture.temp.path('.rolecast'), { recursive: true });
-    if (empty) await writeFile(fixture.temp.path('.rolecast/state.db'), '');
-    const result = await run(fixture, ['send', ...ISSUE, '--dry-run']);
+    opened.fixture = await sendFixture(5);
+    await mkdir(opened.fixture.temp.path('outbox/2026-W48'), { recursive: true });
+    await writeFile(
+      opened.fixture.temp.path('outbox/2026-W48/reader00000@example.test.eml'),
+      'From: x\r\n\r\nbody\r\n',
+    );
+    await mkdir(opened.fixture.temp.path('.rolecast'), { recursive: true });
+    if (empty) await writeFile(opened.fixture.temp.path('.rolecast/state.db'), '');
+    const result = await run(opened.fixture, ['send', ...ISSUE, '--dry-run']);
     expect(result.code).toBe(0);
     expect(result.err).toMatch(
       new RegExp(
@@ -112,8 +108,8 @@ describe('a missing or empty state file for an issue already sent', () => {
   });
 
   it('no warning for a first send', async () => {
-    fixture = await sendFixture(5);
-    const result = await run(fixture, ['send', ...ISSUE, '--dry-run']);
+    opened.fixture = await sendFixture(5);
+    const result = await run(opened.fixture, ['send', ...ISSUE, '--dry-run']);
     expect(result.code).toBe(0);
     expect(result.err).not.toContain('warning: the state file');
   });

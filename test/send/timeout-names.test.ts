@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStateDb } from '../../src/send/index.js';
 import { captureStreams } from '../helpers/project.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, type RawServerOptions, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -10,27 +11,20 @@ import { type RawServer, type RawServerOptions, startRawServer } from './_raw-sm
  * the setting that sets it, not nodemailer's bare "Timeout".
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 async function run(send: Record<string, number>, options: RawServerOptions) {
-  fixture = await sendFixture(4, { concurrency: 1, retries: 0, ...send });
-  server = await startRawServer(options);
+  opened.fixture = await sendFixture(4, { concurrency: 1, retries: 0, ...send });
+  opened.server = await startRawServer(options);
   const streams = captureStreams();
   const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
-    cwd: fixture.dir,
-    env: sendEnv(server.url()),
+    cwd: opened.fixture.dir,
+    env: sendEnv(opened.server.url()),
     stdout: streams.stdout,
     stderr: streams.stderr,
     signal: new AbortController().signal,
   });
-  const db = openStateDb(`${fixture.dir}/.rolecast/state.db`);
+  const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
   try {
     const responses = (db.prepare('SELECT response FROM deliveries').all() as { response: string }[]).map(
       (row) => row.response,

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureStreams } from '../helpers/project.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { useSendFixture } from '../helpers/send-fixture.js';
+import { sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
@@ -9,14 +10,7 @@ import { type RawServer, startRawServer } from './_raw-smtp.js';
  * ran out is named with its length and its setting, as the other waits are, and nothing is sent.
  */
 
-let fixture: SendFixture | undefined;
-let server: RawServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await fixture?.cleanup();
-  fixture = undefined;
-});
+const opened = useSendFixture<RawServer>();
 
 const EHLO = '250-raw.test\r\n250-STARTTLS\r\n250-PIPELINING\r\n250 SIZE 10485760\r\n';
 
@@ -28,8 +22,8 @@ describe('a TLS handshake after STARTTLS that never finishes', () => {
       'within 400 ms of the first try to connect (send.connectionTimeoutMs',
     ],
   ])('with %o: the command names the wait and its setting', async (timeouts, named) => {
-    fixture = await sendFixture(2, { concurrency: 1, retries: 0, ...timeouts });
-    server = await startRawServer({
+    opened.fixture = await sendFixture(2, { concurrency: 1, retries: 0, ...timeouts });
+    opened.server = await startRawServer({
       ehlo: () => EHLO,
       command: (line, session) => {
         if (!/^STARTTLS$/i.test(line)) return undefined;
@@ -40,8 +34,8 @@ describe('a TLS handshake after STARTTLS that never finishes', () => {
     });
     const streams = captureStreams();
     const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
-      cwd: fixture.dir,
-      env: sendEnv(server.url()),
+      cwd: opened.fixture.dir,
+      env: sendEnv(opened.server.url()),
       stdout: streams.stdout,
       stderr: streams.stderr,
       signal: new AbortController().signal,
@@ -51,7 +45,7 @@ describe('a TLS handshake after STARTTLS that never finishes', () => {
     expect(out).toContain(`the TLS handshake after STARTTLS did not finish ${named}`);
     expect(out).toContain('never answered the handshake');
     expect(out).not.toContain("check the server's certificate");
-    expect(server.messages).toHaveLength(0);
-    expect(server.commands.some((command) => /^MAIL/i.test(command))).toBe(false);
+    expect(opened.server.messages).toHaveLength(0);
+    expect(opened.server.commands.some((command) => /^MAIL/i.test(command))).toBe(false);
   });
 });
