@@ -56,15 +56,16 @@ export function readReport(raw: string | Buffer, source: string, now: Date): Rea
   const feedback = parts.find((p) => p.type === 'message/feedback-report');
   if (feedback) return readFeedback(feedback, { identity, hints, source, date });
 
+  const ctx = { identity, hints, source, date };
+  const text = own ?? parts.find((p) => p.type === 'text/plain')?.body ?? '';
   const status = parts.find((p) => p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status');
-  if (status) return readDeliveryStatus(status, { identity, hints, source, date });
-
-  return readPlainText(root, own ?? parts.find((p) => p.type === 'text/plain')?.body ?? '', {
-    identity,
-    hints,
-    source,
-    date,
-  });
+  if (!status) return readPlainText(root, text, ctx);
+  const report = readDeliveryStatus(status, ctx);
+  if (report.events.length > 0 || report.ignored !== NO_RECIPIENT) return report;
+  // Google Workspace sends some notices with a delivery-status part holding nothing: the failed
+  // address and the reply are only in its text, read as a plain-text report's are.
+  const fromText = readPlainText(root, text, ctx);
+  return fromText.events.length > 0 ? fromText : report;
 }
 
 interface Context {
@@ -112,11 +113,11 @@ function readDeliveryStatus(part: MimePart, ctx: Context): ReadResult {
   if (events.length > 0) return { events };
   return {
     events,
-    ignored: seen
-      ? 'a delivery report with no failed recipient (delayed or delivered)'
-      : 'a delivery report naming no recipient',
+    ignored: seen ? 'a delivery report with no failed recipient (delayed or delivered)' : NO_RECIPIENT,
   };
 }
+
+const NO_RECIPIENT = 'a delivery report naming no recipient';
 
 function readFeedback(part: MimePart, ctx: Context): ReadResult {
   const fields = parseHeaders(utf8(part.body));

@@ -188,7 +188,9 @@ function olderExchangeReply(line: string): string | undefined {
 export function wordsOnly(text: string): TextBounce[] | undefined {
   const addresses = [...new Set(emailTokens(text))];
   if (addresses.length === 1 && saysMailboxUnknown(text)) {
-    const line = text.split(/\r?\n/).find((l) => saysMailboxUnknown(l)) ?? '';
+    // The server's reply, with its status, over a heading that says the same ("Address not found").
+    const lines = text.split(/\r?\n/).filter((l) => saysMailboxUnknown(l));
+    const line = lines.find((l) => /\b[245]\.\d{1,3}\.\d{1,3}\b/.test(l)) ?? lines[0] ?? '';
     return [{ address: addresses[0]!, diagnostic: oneLine(line.slice(0, 1000)) }];
   }
   return undefined;
