@@ -67,6 +67,19 @@ export function editorTakesOverSql(email: string, reason: string, source: string
     WHERE ${ownEntry(email)}`;
 }
 
+/** An unsubscribe of the reader's own (one-click, preferences, a mail to the List-Unsubscribe address). */
+export const isOwnUnsubscribe = (reason: string | null, source: string | null): boolean =>
+  reason === 'unsubscribe' && (OWN_UNSUBSCRIBE_SOURCES as readonly (string | null)[]).includes(source);
+
+/**
+ * The reader unsubscribed again: their own entry is dated by the latest unsubscribe, so a signup link
+ * mailed between the two no longer lifts it (the latest act wins). An older one arriving late (a
+ * replayed journal) leaves the date. Times are ISO strings, ordered as text.
+ */
+export function ownUnsubscribeRedatedSql(email: string, at: string): string {
+  return `UPDATE suppressions SET created_at = ${at} WHERE ${ownEntry(email)} AND created_at < ${at}`;
+}
+
 /** The values `ownUnsubscribeWhere` names: the canonical address and its hash. */
 export function ownUnsubscribeKeys(email: string): { email: string; hash: string } {
   return { email: canonicalAddress(email), hash: hashedAddress(email) };

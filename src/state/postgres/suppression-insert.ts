@@ -1,6 +1,6 @@
 import { canonicalAddress } from '../../address.js';
 import { hashedAddress } from '../../store/hash.js';
-import { editorTakesOverSql, takesOver } from '../suppression-rows.js';
+import { editorTakesOverSql, isOwnUnsubscribe, ownUnsubscribeRedatedSql, takesOver } from '../suppression-rows.js';
 
 /** A pool's or a transaction's query, as far as these statements need it. */
 type Query = (sql: string, params: unknown[]) => Promise<{ rowCount: number | null }>;
@@ -26,6 +26,8 @@ export async function suppressUnlessErased(
   if ((result.rowCount ?? 0) > 0) return true;
   if (takesOver(details.reason))
     await query(editorTakesOverSql('$1', '$2', '$3'), [canonicalAddress(email), details.reason, details.source]);
+  else if (isOwnUnsubscribe(details.reason, details.source))
+    await query(ownUnsubscribeRedatedSql('$1', '$2'), [canonicalAddress(email), details.at]);
   return false;
 }
 

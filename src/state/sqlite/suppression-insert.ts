@@ -1,7 +1,7 @@
 import { canonicalAddress } from '../../address.js';
 import type { StateDb } from '../../send/store.js';
 import { hashedAddress } from '../../store/hash.js';
-import { editorTakesOverSql, takesOver } from '../suppression-rows.js';
+import { editorTakesOverSql, isOwnUnsubscribe, ownUnsubscribeRedatedSql, takesOver } from '../suppression-rows.js';
 import { prepared } from './statements.js';
 
 /**
@@ -20,9 +20,11 @@ export function suppressionInsert(
      ON CONFLICT (email) DO NOTHING`,
   );
   const takeOver = db.prepare(editorTakesOverSql('@email', '@reason', '@source'));
+  const redate = db.prepare(ownUnsubscribeRedatedSql('@email', '@at'));
   return (email, reason, source, at) => {
     if (insert.run(canonicalAddress(email), reason, source, at, hashedAddress(email)).changes > 0) return true;
     if (takesOver(reason)) takeOver.run({ email: canonicalAddress(email), reason, source });
+    else if (isOwnUnsubscribe(reason, source)) redate.run({ email: canonicalAddress(email), at });
     return false;
   };
 }
