@@ -1,7 +1,7 @@
 import { inspectProject } from '../load/project.js';
 import { newestFirst, type PoolEntry } from '../pool/index.js';
 import { type NewIssuePlan, planText } from '../pool/new-issue.js';
-import { isOverSizeLimit } from '../render/gates.js';
+import { isCutForSize, isOverSizeLimit } from '../render/gates.js';
 import { renderProblems } from '../render/index.js';
 
 /** What `new` gave up so the issue it writes passes its own size gate. */
@@ -36,7 +36,8 @@ export async function fitToSizeLimit(
       manifestText: planText(plan),
     });
     if (!project || problems.some((p) => p.severity === 'error')) break;
-    const over = (await renderProblems(project)).filter(isOverSizeLimit);
+    // A copy that would list stories by headline counts as over: `new` picks what fits in full.
+    const over = (await renderProblems(project)).filter((p) => isOverSizeLimit(p) || isCutForSize(p));
     if (over.length === 0 || kept.length <= 1) break;
     measuredKb = Math.max(measuredKb, ...over.map((p) => Number(/([\d.]+) KB/.exec(p.message)?.[1] ?? 0)));
     leftOut.push(kept.pop()!);

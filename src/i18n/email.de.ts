@@ -44,4 +44,8 @@ export const EMAIL_DE: Partial<Record<keyof typeof EMAIL_EN, string>> = {
   'email.forwarded': 'Weitergeleitet bekommen? Hier abonnieren',
   'email.moreRoles': '{count} weitere Rollen',
   'email.allRoles': 'Alle Rollen',
+  'email.headlines.one': 'Ein weiterer Artikel in dieser Ausgabe',
+  'email.headlines.other': '{count} weitere Artikel in dieser Ausgabe',
+  'email.headlinesNote': 'Gekürzt, damit Ihr Postfach diese E-Mail ganz zeigt: Jede Überschrift öffnet ihren Artikel.',
+  'email.headlinesOnline': 'Die ganze Ausgabe online lesen',
 };

@@ -43,4 +43,8 @@ export const EMAIL_EN = {
   'email.forwarded': 'Forwarded this? Subscribe',
   'email.moreRoles': '{count} more roles',
   'email.allRoles': 'All roles',
+  'email.headlines.one': 'One more story in this issue',
+  'email.headlines.other': '{count} more stories in this issue',
+  'email.headlinesNote': 'Shortened so your inbox shows this email whole: each headline opens its story.',
+  'email.headlinesOnline': 'Read the whole issue online',
 } as const;

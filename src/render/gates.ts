@@ -198,7 +198,14 @@ const SIZE_LIMIT_HINT = 'shorten or drop summaries, or split the issue';
 
 /** A problem `sizeProblems` raised for a message over the clip limit (not the warning below it). */
 export function isOverSizeLimit(problem: Problem): boolean {
-  return problem.severity === 'error' && problem.hint === SIZE_LIMIT_HINT;
+  return problem.severity === 'error' && problem.hint?.startsWith(SIZE_LIMIT_HINT) === true;
+}
+
+export const SIZE_CUT_HINT = 'shorten or drop summaries to send every story in full';
+
+/** The warning of a copy over the clip limit that lists its last stories by headline (see headline-cut.ts). */
+export function isCutForSize(problem: Problem): boolean {
+  return problem.severity === 'warning' && problem.hint === SIZE_CUT_HINT;
 }
 
 const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language' });

@@ -15,7 +15,21 @@ import { createFieldTokens, escapeHtml, type FieldValues, joinChunks, joinParts,
 import { createWeekLineCache } from './dates.js';
 import { readerFields } from './fields.js';
 import { createTextLineFiller, fieldFiller } from './fill.js';
-import { type EncodedSizes, encodedSizesIn, mayReachFromCounts, sizeCounts, viewProblems } from './gates.js';
+import {
+  type EncodedSizes,
+  encodedSizesIn,
+  isOverSizeLimit,
+  mayReachFromCounts,
+  sizeCounts,
+  viewProblems,
+} from './gates.js';
+import {
+  cardCount,
+  cutToHeadlines,
+  fitByHeadlines,
+  templatesListHeadlines,
+  withHeadlinesHint,
+} from './headline-cut.js';
 import { renderSubject } from './lead.js';
 import { listLongestReaders, roomReaders } from './list-room.js';
 import { minifyHtml } from './minify.js';
@@ -179,8 +193,8 @@ export async function createRenderer(project: Project, options: RendererOptions 
         })
       : undefined;
 
-  const renderLanguage = async (variant: Variant, language: Language) => {
-    const view = trackLinks(
+  const renderLanguage = async (variant: Variant, language: Language, full: number | undefined) => {
+    const tracked = trackLinks(
       buildView(config, taxonomy, issue, variant, tokens.sentinel, {
         language,
         cardStyle: options.cardStyle,
@@ -189,7 +203,9 @@ export async function createRenderer(project: Project, options: RendererOptions 
       }),
       tracking,
     );
-    const filled = await setFrames?.compile(view);
+    // A cut copy is rare: compiled on its own, never filled from a role-set class.
+    const view = full === undefined ? tracked : cutToHeadlines(tracked, full);
+    const filled = full === undefined ? await setFrames?.compile(view) : undefined;
     const result: PieceResult = filled ? { html: '', errors: [], segments: filled.segments } : await compileView(view);
     if (result.errors.length) {
       const problems = mapMjmlErrors(result.errors, templates, view);
@@ -259,13 +275,13 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const frameOf = frameSizes();
 
   let templateColoursRead = false;
-  return {
-    classes: setFrames?.stats,
-    async compile(variant) {
+  const cutsFit = templatesListHeadlines(templates);
+  const variantCopies = {
+    async compile(variant: Variant, full: number | undefined) {
       const byLanguage = new Map<Language, LanguageRender>();
       let listView: DigestView | undefined;
       for (const language of languages) {
-        const { view, rendered } = await renderLanguage(variant, language);
+        const { view, rendered } = await renderLanguage(variant, language, full);
         listView ??= view;
         byLanguage.set(language, rendered);
       }
@@ -361,7 +377,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
         templateColoursRead = true;
         problems.push(...templateColourProblems(personalise(sampleReader).html, listView!.colours, where));
       }
-      return {
+      const compiled: CompiledVariant = {
         variant,
         subject: own.subject,
         htmlBytes: sample.htmlBytes,
@@ -376,6 +392,20 @@ export async function createRenderer(project: Project, options: RendererOptions 
         personalise,
         template,
       };
+      return { compiled, cards: cardCount(listView!) };
+    },
+  };
+  return {
+    classes: setFrames?.stats,
+    async compile(variant) {
+      const whole = await variantCopies.compile(variant, undefined);
+      if (!whole.compiled.problems.some(isOverSizeLimit)) return whole.compiled;
+      if (!cutsFit) return withHeadlinesHint(whole.compiled);
+      return fitByHeadlines(
+        whole.compiled,
+        whole.cards,
+        async (full) => (await variantCopies.compile(variant, full)).compiled,
+      );
     },
   };
 }

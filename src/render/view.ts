@@ -10,6 +10,7 @@ import { createFieldTokens, type FieldTokens } from './_personal.js';
 import { formatMinutes, memo, pluralForm } from './_text.js';
 import { type CardContext, cardView, sharedCard, sharedSection } from './cards.js';
 import { issueWeek, weekLine } from './dates.js';
+import type { HeadlinesView } from './headline-cut.js';
 import { type LeadText, leadText, rolesLine } from './lead.js';
 import { memoPalette } from './palette.js';
 
@@ -129,6 +130,8 @@ export interface DigestView {
     }[];
   };
   sections: SectionView[];
+  /** The stories a copy over the clip limit lists by headline after its full cards (see headline-cut.ts). */
+  headlines?: HeadlinesView | undefined;
   sender: { name: string; email: string };
   footer: {
     postalAddress: string;

@@ -1,0 +1,129 @@
+import type { Problem } from '../errors.js';
+import { translator } from '../i18n/index.js';
+import { pluralForm } from './_text.js';
+import { isOverSizeLimit, SIZE_CUT_HINT } from './gates.js';
+import type { TemplateSet } from './templates.js';
+import type { CompiledVariant } from './types.js';
+import type { CardView, DigestView, SectionView } from './view.js';
+
+/**
+ * A copy too large for Gmail to show whole (it clips past ~102 KB, footer and unsubscribe link
+ * with it) keeps its first cards in full and lists the rest as headlines that open each story,
+ * as newsletters do with "more online": the reader keeps every story and the footer. Pure: a
+ * new view, the shared card and section objects untouched.
+ */
+
+/** The stories a cut copy lists by headline, after its full cards. */
+export interface HeadlinesView {
+  heading: string;
+  note: string;
+  items: { title: string; anchor: string; href: string | undefined; lang: string | undefined; rtl: boolean }[];
+  online: string | undefined;
+  onlineLabel: string;
+}
+
+/** How many cards the view shows, in reading order. */
+export function cardCount(view: DigestView): number {
+  return view.sections.reduce((sum, section) => sum + section.cards.length, 0);
+}
+
+/** The view with only its first `full` cards in full and the rest as headlines; the view itself when none is cut. */
+export function cutToHeadlines(view: DigestView, full: number): DigestView {
+  if (full >= cardCount(view)) return view;
+  const t = translator(view.language);
+  const cut: CardView[] = [];
+  const sections: SectionView[] = [];
+  let left = full;
+  for (const section of view.sections) {
+    const kept = section.cards.slice(0, Math.max(left, 0));
+    cut.push(...section.cards.slice(kept.length));
+    left -= kept.length;
+    if (kept.length) sections.push(kept.length === section.cards.length ? section : { ...section, cards: kept });
+  }
+  const headlines: HeadlinesView = {
+    heading: t(`email.headlines.${pluralForm(view.language, cut.length)}`, { count: cut.length }),
+    note: t('email.headlinesNote'),
+    // Each headline holds its card's anchor, so the contents' entry still leads to the story.
+    items: cut.map((card) => ({
+      title: card.title,
+      anchor: card.anchor,
+      href: card.href,
+      lang: card.lang,
+      rtl: card.rtl,
+    })),
+    online: view.viewOnline,
+    onlineLabel: t('email.headlinesOnline'),
+  };
+  return { ...view, sections, headlines };
+}
+
+/** Whether the templates print the headlines: a layout of one's own written before them would drop the stories cut. */
+export function templatesListHeadlines(templates: TemplateSet): boolean {
+  const reads = (source: string) => /\{\{>\s*headlines\b|\bheadlines\.items\b/.test(source);
+  return reads(templates.layout.source) && reads(templates.text.source);
+}
+
+/** A copy over the limit whose templates print no headlines: its error says how they would keep it whole. */
+export function withHeadlinesHint(whole: CompiledVariant): CompiledVariant {
+  const hint = (p: Problem) =>
+    `${p.hint}, or copy the headlines block ({{> headlines}} and {{#if headlines}}) of the built-in digest.mjml.hbs and digest.txt.hbs into yours, so a copy over the limit lists its last stories by headline`;
+  return { ...whole, problems: whole.problems.map((p) => (isOverSizeLimit(p) ? { ...p, hint: hint(p) } : p)) };
+}
+
+/**
+ * The copy with as many full cards as fit under the clip limit, the rest by headline (found by
+ * halving: a few compiles, only for a copy over the limit); its size error becomes a warning that
+ * says so. A copy over the limit with every story but the lead by headline keeps its error, which
+ * names its roles and its size at its shortest.
+ */
+export async function fitByHeadlines(
+  whole: CompiledVariant,
+  cards: number,
+  compileWith: (full: number) => Promise<CompiledVariant>,
+): Promise<CompiledVariant> {
+  const error = whole.problems.find(isOverSizeLimit)!;
+  let best: { full: number; compiled: CompiledVariant } | undefined;
+  let shortest: CompiledVariant | undefined;
+  let low = 1;
+  let high = cards - 1;
+  while (low <= high) {
+    const full = Math.floor((low + high) / 2);
+    const compiled = await compileWith(full);
+    if (compiled.problems.some(isOverSizeLimit)) {
+      if (full === 1) shortest = compiled;
+      high = full - 1;
+    } else {
+      best = { full, compiled };
+      low = full + 1;
+    }
+  }
+  const { variant } = whole;
+  const whose = variant.isEditorEdition ? 'the editor edition' : `readers of ${variant.roles.join(', ')}`;
+  if (!best) {
+    const size = shortest ? ` and ${kb(shortest.encodedHtmlBytes)} with only its lead story in full` : '';
+    return {
+      ...whole,
+      problems: whole.problems.map((p) =>
+        p === error
+          ? {
+              ...p,
+              message: `${p.message}; the copy for ${whose} is still over the limit${size}`,
+              hint: `${p.hint}: this copy holds ${cards} stories`,
+            }
+          : p,
+      ),
+    };
+  }
+  const cut = cards - best.full;
+  const warning: Problem = {
+    ...error,
+    severity: 'warning',
+    message: `${error.message}, so the copy for ${whose} shows ${best.full} of its ${cards} stories in full and lists the last ${cut} by headline (${kb(best.compiled.encodedHtmlBytes)})`,
+    hint: SIZE_CUT_HINT,
+  };
+  return { ...best.compiled, problems: [warning, ...best.compiled.problems] };
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}

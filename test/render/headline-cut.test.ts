@@ -1,0 +1,152 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
+import { encodedSizes } from '../../src/render/gates.js';
+import { type CompiledVariant, createRenderer } from '../../src/render/index.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { fixtureProject, SAMPLE_READERS, type SummaryInput, userTemplates } from './_fixtures.js';
+
+/**
+ * A reader of many roles in a week of many long summaries got a copy past Gmail's clip (~102 KB),
+ * and the size gate refused the whole send for every reader. Such a copy now keeps its first
+ * cards in full and lists the rest by headline, each linking to its story, under the limit.
+ */
+
+const ROLES = ['CTO', 'Executive', 'VP Eng', 'AI Lead', 'Architect', 'Consultant', 'Eng Manager', 'Engineer'];
+const LONG =
+  'The platform group describes how a routine model upgrade exposed gaps in the way they measured quality, and how a small, curated evaluation set of three hundred real customer questions caught regressions that their benchmark scores missed entirely. They explain the budget trade-offs, the staffing they needed and the review process with product owners.';
+
+/** Twenty long summaries, each for three or four of the eight roles: a busy week. */
+const WEEK: SummaryInput[] = Array.from({ length: 20 }, (_, i) => ({
+  id: `story-${String(i + 1).padStart(2, '0')}`,
+  title: `Why team ${i + 1} rebuilt their evaluation pipeline before swapping models in production`,
+  roles: [...new Set([ROLES[i % 8]!, ROLES[(i + 3) % 8]!, ROLES[(i + 5) % 8]!, 'Data Scientist'])],
+  url: `https://example.org/stories/${i + 1}`,
+  summary: `${LONG} ${LONG}`,
+  takeaway: 'Build the evaluation harness before the model swap, not after the incident; keep the set small and real.',
+  insights: 'Benchmarks measure the model; a curated set measures your product.',
+  principles: ['Measure on your own traffic.', 'Give the evaluation set an owner.', 'Treat a swap like a migration.'],
+  practice: ['Sample real questions and label them.', 'Run the harness on both models.', 'Report regressions weekly.'],
+  topics: ['Evaluation', 'Model Operations', 'Quality'],
+  source: 'Northwind Analytics Engineering',
+}));
+
+async function compiledFor(roles: string[], config: Record<string, unknown> = {}, templatesDir?: string) {
+  const project = fixtureProject({ summaries: WEEK, config: { cards: { style: 'full' }, ...config }, templatesDir });
+  const { summaries, manifest } = project.issue;
+  const variant = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), roles);
+  return (await createRenderer(project)).compile(variant);
+}
+
+const ids = (html: string) => new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
+
+let many: CompiledVariant;
+let message: { subject: string; html: string; text: string };
+let browser: Browser;
+
+beforeAll(async () => {
+  many = await compiledFor(ROLES);
+  message = many.personalise(SAMPLE_READERS[0]!);
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('a reader’s copy over the clip limit', () => {
+  it('is sent under the limit, its last stories listed by headline, not refused', async () => {
+    expect(many.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const warning = many.problems.find((p) => /by headline/.test(p.message));
+    expect(warning?.severity).toBe('warning');
+    expect(warning?.message).toMatch(/over the 100 KB limit/);
+    expect(warning?.message).toContain(`readers of ${ROLES.join(', ')}`);
+    expect((await encodedSizes(message)).htmlBytes / 1024).toBeLessThan(100);
+  });
+
+  it('keeps every story: each in full or as a headline linking to it, and each contents entry leads to one', () => {
+    const { html, text } = message;
+    const full = html.match(/<h3\b/g)?.length ?? 0;
+    const listed = [...html.matchAll(/<li id="(rc-[^"]+)"[^>]*><a href="([^"]+)"/g)];
+    expect(full).toBeGreaterThan(0);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(full + listed.length).toBe(WEEK.length);
+    expect(html).toContain(`${listed.length} more stories in this issue`);
+    for (const [, , href] of listed) expect(href).toMatch(/^https:\/\/example\.org\/stories\/\d+$/);
+    const anchors = ids(html);
+    for (const [, target] of html.matchAll(/href="#([^"]+)"/g)) expect(anchors.has(target)).toBe(true);
+    // The footer the clip would have hidden, and the headlines in the plain text too.
+    expect(html).toContain('https://test.example/u?token=a&amp;list=b');
+    expect(text).toContain(`== ${listed.length} more stories in this issue ==`);
+    for (const [, , href] of listed) expect(text).toContain(href);
+    expect(text).toContain('Read the whole issue online: https://test.example/archive/2026-W48/');
+  });
+
+  it('leaves a copy that fits as it was', async () => {
+    const one = await compiledFor(['CTO']);
+    expect(one.problems.filter((p) => /by headline|limit/.test(p.message))).toEqual([]);
+    expect(one.personalise(SAMPLE_READERS[0]!).html).not.toContain('more stories in this issue');
+  });
+
+  it('is refused, naming its roles and its size at its shortest, when even headlines do not fit', async () => {
+    const tight = await compiledFor(ROLES, { sizeLimitKb: 20, sizeWarnKb: 10 });
+    const error = tight.problems.find((p) => p.severity === 'error')!;
+    expect(error.message).toMatch(/over the 20 KB limit/);
+    expect(error.message).toMatch(/still over the limit and [\d.]+ KB with only its lead story in full/);
+    expect(error.message).toContain(`readers of ${ROLES.join(', ')}`);
+    expect(error.hint).toMatch(/shorten or drop summaries/);
+  });
+
+  it('is refused as before, saying how to keep it whole, when a layout of one’s own prints no headlines', async () => {
+    const dir = await userTemplates({
+      'digest.mjml.hbs': (source) => source.replace(/\{\{#if headlines\}\}[\s\S]*?\{\{\/if\}\}\n/, ''),
+    });
+    const old = await compiledFor(ROLES, {}, dir);
+    const error = old.problems.find((p) => p.severity === 'error')!;
+    expect(error.message).toMatch(/over the 100 KB limit/);
+    expect(error.hint).toMatch(/copy the headlines block/);
+  });
+});
+
+describe('the headlines in Chromium', () => {
+  for (const width of [320, 600])
+    for (const scheme of ['light', 'dark'] as const)
+      it(`read at ${width} px in the ${scheme} scheme: no sideways scroll, links and bullets legible on their box`, async () => {
+        const page = await browser.newPage({ viewport: { width, height: 800 } });
+        try {
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.setContent(message.html);
+          const seen = await page.evaluate(() => {
+            const rgb = (c: string) => c.match(/\d+/g)!.slice(0, 3).map(Number);
+            const lum = ([r, g, b]: number[]) =>
+              [r!, g!, b!]
+                .map((v) => v / 255)
+                .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+                .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i]!, 0);
+            const ratio = (a: string, b: string) => {
+              const [x, y] = [lum(rgb(a)), lum(rgb(b))].sort((p, q) => q - p);
+              return (x! + 0.05) / (y! + 0.05);
+            };
+            const items = [...document.querySelectorAll('li[id] > a')] as HTMLElement[];
+            const box = items[0]!.closest('td')!;
+            return {
+              scroll: document.documentElement.scrollWidth - window.innerWidth,
+              items: items.length,
+              contrast: Math.min(
+                ...items.map((a) => ratio(getComputedStyle(a).color, getComputedStyle(box).backgroundColor)),
+              ),
+              // The bullets take the list item's colour: on a dark box they must not be dark.
+              bullets: ratio(getComputedStyle(items[0]!.parentElement!).color, getComputedStyle(box).backgroundColor),
+              outside: items.filter((a) => a.getBoundingClientRect().right > window.innerWidth).length,
+            };
+          });
+          expect(seen.items).toBeGreaterThan(0);
+          expect(seen.scroll).toBeLessThanOrEqual(0);
+          expect(seen.outside).toBe(0);
+          expect(seen.contrast).toBeGreaterThanOrEqual(4.5);
+          expect(seen.bullets).toBeGreaterThanOrEqual(3);
+        } finally {
+          await page.close();
+        }
+      });
+});
