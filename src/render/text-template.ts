@@ -2,7 +2,7 @@ import { isSignedValueShape } from '../analytics/token.js';
 import { detach } from '../detach.js';
 import { createCache } from './_cache.js';
 import { asIs, type FieldValues, joinParts, type Parts, VARIANT_FIELDS } from './_personal.js';
-import { wrapLine } from './wrap.js';
+import { wrapKeepsSize, wrapLine } from './wrap.js';
 
 /**
  * The plain-text alternative as a template split at the reader fields: made once per variant
@@ -98,6 +98,7 @@ export function textSizer(): (template: TextTemplate, values: FieldValues) => nu
   const lines = createCache<string, number>(2000);
   const filled = (parts: Parts, values: FieldValues) => {
     const line = joinParts(parts, sizingValues(values), asIs);
+    if (wrapKeepsSize(line)) return Buffer.byteLength(line);
     let bytes = lines.get(line);
     if (bytes === undefined) {
       bytes = Buffer.byteLength(wrapLine(line));

@@ -70,6 +70,19 @@ export function wrapLine(line: string, width: number = TEXT_WIDTH): string {
   return lines.join('\n');
 }
 
+/**
+ * Whether `wrapLine` leaves the line's UTF-8 size as it is, however it breaks it: a line with no
+ * bullet or indent to hang under, no tab, no run of spaces, no space at its end and no wide
+ * character only has some of its single spaces turned into line breaks. The size gate then
+ * measures a role set's own lines (its "sent to" line names its roles) without wrapping them.
+ */
+export function wrapKeepsSize(line: string): boolean {
+  return !(SIZE_MAY_CHANGE.test(line) || BULLET.test(line) || WIDE.test(line));
+}
+
+/** What wrapping removes or adds: an indent, a tab, a run of spaces, a space at the end. */
+const SIZE_MAY_CHANGE = /^[ \t]|\t| {2}| $/;
+
 /** East Asian wide and full-width characters: two columns in a fixed-width font. */
 export const WIDE =
   /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\ud840-\ud87f][\udc00-\udfff]/;

@@ -4,7 +4,7 @@ import { createFieldTokens } from '../../src/render/_personal.js';
 
 const SENTINEL = createFieldTokens().sentinel;
 
-import { TEXT_WIDTH, wrapLine, wrapText } from '../../src/render/wrap.js';
+import { TEXT_WIDTH, wrapKeepsSize, wrapLine, wrapText } from '../../src/render/wrap.js';
 
 const LONG_URL = `https://example.com/articles/${'a-very-long-slug-'.repeat(5)}end?utm_source=digest`;
 
@@ -230,5 +230,54 @@ describe('wrapLine with Chinese, Japanese and Korean', () => {
         expect(lines.length).toBeGreaterThan(1);
         for (const line of lines.slice(1)) expect(line).not.toMatch(/^[\p{M}\u1160-\u11ff]/u);
       }
+  });
+});
+
+describe('wrapKeepsSize', () => {
+  // Words of every kind a line of the plain text holds: prose, addresses, roles in many scripts.
+  const word = fc.constantFrom(
+    'sent',
+    'CTO',
+    'Ärztin',
+    'Überblick',
+    'أمن',
+    'Δεδομένα',
+    '🙂x',
+    'https://rolecast.example/u/abc?t=1',
+    'VP\u00a0Engineering',
+    '東京',
+    '데이터',
+    '-',
+    '*',
+    '1.',
+    '##',
+    'a'.repeat(90),
+  );
+  const gap = fc.constantFrom(' ', ' ', ' ', '  ', '\t');
+  const line = fc
+    .tuple(fc.constantFrom('', '', ' ', '\t', '- ', '* ', '12) '), fc.array(fc.tuple(word, gap), { maxLength: 40 }))
+    .map(([lead, words]) => lead + words.map(([w, g]) => w + g).join(''))
+    .chain((text) => fc.constantFrom(text, text.trimEnd()));
+
+  it('answers yes only for lines whose UTF-8 size wrapping leaves as it is, at any width', () => {
+    let kept = 0;
+    fc.assert(
+      fc.property(line, fc.integer({ min: 1, max: 120 }), (text, width) => {
+        if (!wrapKeepsSize(text)) return;
+        kept++;
+        expect(Buffer.byteLength(wrapLine(text, width))).toBe(Buffer.byteLength(text));
+      }),
+      { numRuns: 3000, seed: 15 },
+    );
+    expect(kept).toBeGreaterThan(100);
+  });
+
+  it('answers no for lines wrapping shortens or lengthens', () => {
+    const long = 'word '.repeat(30).trimEnd();
+    for (const text of [`  ${long}`, `- ${long}`, `${long}  x`, `${long} `, '東京'.repeat(40)]) {
+      expect(Buffer.byteLength(wrapLine(text))).not.toBe(Buffer.byteLength(text));
+      expect(wrapKeepsSize(text)).toBe(false);
+    }
+    expect(wrapKeepsSize(`This email was sent to reader@example.com because you chose ${long}.`)).toBe(true);
   });
 });
