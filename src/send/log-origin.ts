@@ -10,15 +10,31 @@ import { type LogRead, logPage } from './wal-check.js';
  * generation.ts) that no write changes, and each record written rewrites the page holding it, so
  * the id the file's own pages give and the id its pages with the log laid over them give differ
  * only for another database's log. Both are read from the bytes, before SQLite opens anything.
+ * The same row, through the log, says how far the file's own pages had got when the log went on
+ * (markLogBase): a file behind that is an earlier copy of itself put back beside a later log.
  */
 
 /** The two ids, when the log would give the file another one. */
 export interface ForeignLog {
+  kind: 'foreign';
   fileId: string;
   logId: string;
 }
 
-export function foreignLog(path: string, wal: string, log: LogRead): ForeignLog | undefined {
+/**
+ * The file's own pages behind the state its log was written after: an earlier copy of the file
+ * put back with a later log beside it. `fileAt` is how far the file's own pages got (its counter
+ * and mark), `logAfter` how far the file had got when the log went on (see markLogBase in
+ * state/sqlite/generation.ts).
+ */
+export interface OlderFile {
+  kind: 'older';
+  fileAt: number;
+  logAfter: number;
+}
+
+/** Why a log cannot be laid over the file beside it; undefined when it can (or nothing tells). */
+export function logMismatch(path: string, wal: string, log: LogRead): ForeignLog | OlderFile | undefined {
   let file: number;
   try {
     file = openSync(path, 'r');
@@ -37,9 +53,11 @@ export function foreignLog(path: string, wal: string, log: LogRead): ForeignLog 
       const offset = log.pages.get(page);
       return offset === undefined ? own(page) : logPage(fd, log, offset);
     };
-    const fileId = generationId(own);
-    const logId = generationId(logged);
-    return fileId !== undefined && logId !== undefined && fileId !== logId ? { fileId, logId } : undefined;
+    const fileRow = generationRow(own);
+    const logRow = generationRow(logged);
+    if (!fileRow || !logRow) return undefined;
+    if (fileRow.id !== logRow.id) return { kind: 'foreign', fileId: fileRow.id, logId: logRow.id };
+    return logRow.base > fileRow.at ? { kind: 'older', fileAt: fileRow.at, logAfter: logRow.base } : undefined;
   } catch {
     // A file or log that cannot be read so (changing under a writer, not SQLite at all) gets no
     // verdict here: the checks SQLite's open runs name what is wrong with it.
@@ -67,22 +85,55 @@ function readPage(fd: number, pageSize: number, page: number): Buffer | undefine
   return readSync(fd, bytes, 0, pageSize, (page - 1) * pageSize) === pageSize ? bytes : undefined;
 }
 
-/** The id in state_generation's row, found through the schema table; undefined when there is none. */
-function generationId(read: PageRead): string | undefined {
+/** What the file's id row holds (read from its pages): its id, how far it got, and the log's base. */
+interface GenerationRow {
+  id: string;
+  /** The counter and the mark together: every write of any table raises it. */
+  at: number;
+  /** How far the file's own pages had got when the log went on; 0 when never recorded. */
+  base: number;
+}
+
+/** state_generation's row, found through the schema table; undefined when there is none. */
+function generationRow(read: PageRead): GenerationRow | undefined {
   const first = read(1);
   if (!first) throw new Unreadable();
   const usable = first.length - first[20]!;
-  let root: number | undefined;
+  let table: { root: number; columns: string[] } | undefined;
   for (const payload of leafPayloads(read, 1, usable)) {
-    const [type, name, , rootpage] = fields(payload, 4);
-    if (type === 'table' && name === 'state_generation' && typeof rootpage === 'number') root = rootpage;
+    const [type, name, , rootpage, sql] = fields(payload, 5);
+    if (type === 'table' && name === 'state_generation' && typeof rootpage === 'number' && typeof sql === 'string')
+      table = { root: rootpage, columns: columnNames(sql) };
   }
-  if (root === undefined) return undefined;
-  for (const payload of leafPayloads(read, root, usable)) {
-    const [id] = fields(payload, 1);
-    return typeof id === 'string' ? id : undefined;
+  if (!table) return undefined;
+  for (const payload of leafPayloads(read, table.root, usable)) {
+    const values = fields(payload, table.columns.length);
+    // Columns added after the row was written read as their default (0) until the row is rewritten.
+    const value = (column: string) => {
+      const v = values[table.columns.indexOf(column)];
+      return typeof v === 'number' ? v : 0;
+    };
+    const [id] = values;
+    if (typeof id !== 'string') return undefined;
+    return { id, at: value('counter') + value('log_mark'), base: value('log_base') };
   }
   return undefined;
+}
+
+/** The column names of a CREATE TABLE statement as SQLite keeps it (with any ADD COLUMN appended). */
+function columnNames(sql: string): string[] {
+  const open = sql.indexOf('(');
+  const close = sql.lastIndexOf(')');
+  if (open < 0 || close < open) throw new Unreadable();
+  return sql
+    .slice(open + 1, close)
+    .split(',')
+    .map((definition) =>
+      definition
+        .trim()
+        .split(/\s+/)[0]!
+        .replace(/^["`[]|["`\]]$/g, ''),
+    );
 }
 
 /** The local part of each row's record of a table's b-tree (https://www.sqlite.org/fileformat2.html). */

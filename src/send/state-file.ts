@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { EXIT, RolecastError } from '../errors.js';
-import { foreignLog } from './log-origin.js';
+import { logMismatch, type OlderFile } from './log-origin.js';
 import { type LogRead, logCopies, readLog, walDamage, walLoss } from './wal-check.js';
 
 /**
@@ -237,23 +237,35 @@ export function assertLogOfThisFileAtAGlance(file: string): void {
   const path = sqlitePath(file);
   const wal = `${path}-wal`;
   const copies = logCopies(wal);
-  if (copies && foreignLog(path, wal, copies)) assertLogSound(file);
+  if (copies && logMismatch(path, wal, copies)) assertLogSound(file);
 }
 
 /**
- * Refuses a log written for another state file (see log-origin.ts), read twice like the damage
- * above: a `serve` writing meanwhile may have copied the log into the file under the first read.
+ * Refuses a log written for another state file, or after changes an earlier copy of this one lacks
+ * (see log-origin.ts), read twice like the damage above: a `serve` writing meanwhile may have
+ * copied the log into the file under the first read.
  */
 function assertLogOfThisFile(file: string, path: string, wal: string, log: LogRead): void {
-  if (!foreignLog(path, wal, log)) return;
+  if (!logMismatch(path, wal, log)) return;
   const again = readLog(wal);
-  const foreign = again && foreignLog(path, wal, again);
-  if (!foreign) return;
+  const mismatch = again && logMismatch(path, wal, again);
+  if (!mismatch) return;
+  if (mismatch.kind === 'older') throw olderThanLog(file, path, wal, mismatch);
   throw new RolecastError(
     'E_STATE_DAMAGED',
-    `the state file ${file} is damaged: its write-ahead log ${wal} belongs to another state file (its pages carry the id ${foreign.logId}, the file's own ${foreign.fileId}): SQLite would lay it over the file, which would then read as the other one, its messages sent and suppressed readers gone; nothing was sent`,
+    `the state file ${file} is damaged: its write-ahead log ${wal} belongs to another state file (its pages carry the id ${mismatch.logId}, the file's own ${mismatch.fileId}): SQLite would lay it over the file, which would then read as the other one, its messages sent and suppressed readers gone; nothing was sent`,
     {
-      hint: `stop every rolecast command using the file (serve too), move ${wal} and ${path}-shm aside (they belong beside the state file whose id is ${foreign.logId}), and run the same command again; do not delete state.db itself`,
+      hint: `stop every rolecast command using the file (serve too), move ${wal} and ${path}-shm aside (they belong beside the state file whose id is ${mismatch.logId}), and run the same command again; do not delete state.db itself`,
+    },
+  );
+}
+
+function olderThanLog(file: string, path: string, wal: string, older: OlderFile): RolecastError {
+  return new RolecastError(
+    'E_STATE_RESTORED',
+    `the state file ${file} is older than its write-ahead log ${wal}: the log was written after the file had taken ${older.logAfter} change(s), and the file holds ${older.fileAt} (an earlier copy put back, with the log a later run left beside it); SQLite would lay the log over pages it was not written after, and the changes in between (unsubscribes, messages sent) would be gone; nothing was sent`,
+    {
+      hint: `stop every rolecast command using the file, put back the copy of ${path} this log was written with (the newest one) and run the same command again; to go on from this copy instead, move ${wal} and ${path}-shm aside (what only the log holds goes with them) and see "State file recovery" in the README`,
     },
   );
 }

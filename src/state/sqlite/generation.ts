@@ -39,6 +39,7 @@ export function ensureGeneration(db: StateDb): void {
   // five seconds be refused by) another one's long write, such as an import, which it never did.
   if (!hasGeneration(db)) createGeneration(db);
   markEveryWrite(db);
+  markLogBase(db);
 }
 
 function createGeneration(db: StateDb): void {
@@ -79,7 +80,8 @@ function addMarks(db: StateDb): void {
   db.transaction(() => {
     const now = unmarked(db);
     if (!now) return;
-    if (!now.column) db.exec(`ALTER TABLE state_generation ADD COLUMN ${MARK} INTEGER NOT NULL DEFAULT 0`);
+    for (const column of now.columns)
+      db.exec(`ALTER TABLE state_generation ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`);
     for (const name of now.triggers) {
       const [table, change] = now.of.get(name)!;
       db.exec(
@@ -89,12 +91,45 @@ function addMarks(db: StateDb): void {
   }).immediate();
 }
 
+/**
+ * Records in the file's id row how far the file's own pages have got (its counter and mark, all of
+ * it copied in from the log by a checkpoint that left nothing behind), so that every copy of that
+ * row the log holds from then on says which state of the file it was written after. A state file
+ * put back from an earlier copy of itself with a later log beside it (see send/log-origin.ts) has
+ * its own pages behind that, and SQLite would lay the log over pages it was never written after:
+ * changes in between (a suppression, a "sent" row) gone, with the id and the count read through the
+ * log the newest ones. The value read before the checkpoint is one the file has reached once the
+ * checkpoint copied everything; a write it cannot take at once (another command writing) is left.
+ */
+export function markLogBase(db: StateDb): void {
+  if (db.memory || db.readonly || db.inTransaction) return;
+  let row: { total: number; base: number } | undefined;
+  try {
+    row = db.prepare(`SELECT counter + ${MARK} AS total, ${BASE} AS base FROM state_generation LIMIT 1`).get() as
+      | { total: number; base: number }
+      | undefined;
+  } catch {
+    // No row, or the columns not added yet (another command held the file as it opened).
+    return;
+  }
+  if (!row || row.total <= row.base) return;
+  try {
+    const [copied] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    if (copied?.busy !== 0 || copied.log < 0 || copied.checkpointed !== copied.log) return;
+    db.prepare(`UPDATE state_generation SET ${BASE} = ? WHERE ${BASE} < ?`).run(row.total, row.total);
+  } catch (error) {
+    if (!isSqliteBusy(error)) throw error;
+  }
+}
+
 const MARK = 'log_mark';
+/** How far the file's own pages had got (counter + mark) when the log was written on: see `markLogBase`. */
+const BASE = 'log_base';
 
 /** What `markEveryWrite` has left to add; undefined when nothing (or the file has no row yet). */
 function unmarked(
   db: StateDb,
-): { column: boolean; triggers: string[]; of: Map<string, [table: string, change: string]> } | undefined {
+): { columns: string[]; triggers: string[]; of: Map<string, [table: string, change: string]> } | undefined {
   const objects = db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')").all() as {
     type: string;
     name: string;
@@ -106,11 +141,10 @@ function unmarked(
   const skip = new Set<string>(['state_generation', ...TRACKED]);
   for (const table of tables.filter((t) => !skip.has(t) && !t.startsWith('sqlite_')))
     for (const change of CHANGES) of.set(`state_mark_${table}_${change.toLowerCase()}`, [table, change]);
-  const column = (
-    db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('state_generation') as string[]
-  ).includes(MARK);
+  const present = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('state_generation') as string[];
+  const columns = [MARK, BASE].filter((c) => !present.includes(c));
   const missing = [...of.keys()].filter((name) => !triggers.has(name));
-  return column && missing.length === 0 ? undefined : { column, triggers: missing, of };
+  return columns.length === 0 && missing.length === 0 ? undefined : { columns, triggers: missing, of };
 }
 
 /** Whether the row and every trigger that raises its counter are in the file. */

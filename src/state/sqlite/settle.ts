@@ -1,6 +1,6 @@
 import type { StateDb } from '../../send/store.js';
 import type { Moved } from './file-in-place.js';
-import { noteGeneration } from './generation.js';
+import { markLogBase, noteGeneration } from './generation.js';
 
 /**
  * Copies what the write-ahead log holds into the state file (a PASSIVE checkpoint: it never waits
@@ -18,6 +18,8 @@ export function settleLog(db: StateDb, moved?: () => Moved | undefined): void {
   // A file deleted, replaced, or whose log another command started afresh: copying this
   // connection's log into it would lay its pages under that command's.
   if (moved?.()) return;
+  // The log goes on from here: its next copies of the id row say how far the file had got.
+  markLogBase(db);
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch {
