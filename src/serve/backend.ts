@@ -8,7 +8,8 @@ import { migrate, openPostgres } from '../db/postgres.js';
 import { openStateDb } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
 import { closeStateDb, fileMoved } from '../state/sqlite/file-in-place.js';
-import { settlingAfterEach } from '../state/sqlite/settle.js';
+import { marksPending, retryMarks } from '../state/sqlite/generation.js';
+import { beforeEachCall, settlingAfterEach } from '../state/sqlite/settle.js';
 import { migrateSubscriberStorePg, postgresSubscriberStore } from '../store/postgres.js';
 import { sqliteSubscriberStore } from '../store/sqlite.js';
 import type { SubscriberStore } from '../store/types.js';
@@ -50,12 +51,17 @@ export async function openServeBackend(location: StateLocation, options: ServeBa
   if (location.kind === 'sqlite') {
     const db = openStateDb(location.file);
     const moved = fileMoved(db.name);
+    if (marksPending(db))
+      options.log?.(
+        `notice: the state file ${db.name} was being written by another command as serve started, so the marks that tie its write-ahead log to it (generation.ts) are not all in it yet: serve adds them at its next write once that command lets go`,
+      );
     return {
       kind: 'sqlite',
       // What readers are told is done is copied into the file at once (see settle.ts).
       store: settlingAfterEach(db, sqliteSubscriberStore(db), moved),
       suppressions: settlingAfterEach(db, stateSuppressionList(db), moved),
-      analytics: sqliteAnalyticsStore(db),
+      // Clicks are not settled, but a click is a write: the marks a locked file kept out go in first.
+      analytics: beforeEachCall(sqliteAnalyticsStore(db), () => retryMarks(db)),
       bounces: settlingAfterEach(db, sqliteBounceStore(db, { busyWaitMs: DEFAULT_WRITE_WAIT_MS }), moved),
       limiters: undefined,
       tokenBindings: undefined,

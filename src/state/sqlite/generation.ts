@@ -70,10 +70,31 @@ export function markEveryWrite(db: StateDb): void {
   if (!missing) return;
   try {
     addMarks(db);
+    unmarkedAfterBusy.delete(db);
   } catch (error) {
-    // Another command writing (serve starts with no wait): the next command to open the file adds them.
+    // Another command writing past the wait: added at this connection's next write (retryMarks).
     if (!isSqliteBusy(error)) throw error;
+    unmarkedAfterBusy.add(db);
   }
+}
+
+/** Connections that found the file locked when adding the marks, until they are added. */
+const unmarkedAfterBusy = new WeakSet<StateDb>();
+
+/** Whether this connection could not add the marks yet (another command held the file). */
+export function marksPending(db: StateDb): boolean {
+  return unmarkedAfterBusy.has(db);
+}
+
+/**
+ * Adds the marks a locked file kept out at open, once nothing holds it: a `serve` runs for weeks,
+ * and without them its check stayed weaker until some other command opened the file to write.
+ * Called around writes; with serve's busy timeout of zero a file still locked costs nothing.
+ */
+export function retryMarks(db: StateDb): void {
+  if (!unmarkedAfterBusy.has(db) || !db.open || db.inTransaction) return;
+  markEveryWrite(db);
+  if (!unmarkedAfterBusy.has(db)) markLogBase(db);
 }
 
 function addMarks(db: StateDb): void {
@@ -201,6 +222,7 @@ export function readNote(file: string): NotedPair | undefined {
  * lower pair, which only weakens the check). A note that cannot be written is left as it was.
  */
 export function noteGeneration(db: StateDb, file: string): void {
+  retryMarks(db);
   const now = committedGeneration(db);
   if (!now) return;
   if (behind(readNote(file), now)) writePair(generationNoteOf(file), now);
@@ -216,6 +238,7 @@ export function noteGeneration(db: StateDb, file: string): void {
  * Callers let one finish before the next note of the same file (see sqliteState).
  */
 export async function noteGenerationInBackground(db: StateDb, file: string): Promise<void> {
+  retryMarks(db);
   const now = committedGeneration(db);
   if (!now) return;
   const beside = generationNoteOf(file);

@@ -1,6 +1,6 @@
 import type { StateDb } from '../../send/store.js';
 import type { Moved } from './file-in-place.js';
-import { markLogBase, noteGeneration } from './generation.js';
+import { markLogBase, noteGeneration, retryMarks } from './generation.js';
 
 /**
  * Copies what the write-ahead log holds into the state file (a PASSIVE checkpoint: it never waits
@@ -32,20 +32,36 @@ export function settleLog(db: StateDb, moved?: () => Moved | undefined): void {
 /**
  * `store` with the log settled after each of its calls has finished, a promise once it settles.
  * For the stores whose writes readers wait on (suppressions, bounces, readers); clicks are left to
- * SQLite's own checkpoints, as each costs a sync of the file.
+ * SQLite's own checkpoints, as each costs a sync of the file. The marks a locked file kept out at
+ * open are added before each call (see retryMarks), so the write itself carries them.
  */
 export function settlingAfterEach<T extends object>(db: StateDb, store: T, moved?: () => Moved | undefined): T {
+  return aroundEachCall(
+    store,
+    () => retryMarks(db),
+    () => settleLog(db, moved),
+  );
+}
+
+/** `store` with `before` run before each of its calls. */
+export function beforeEachCall<T extends object>(store: T, before: () => void): T {
+  return aroundEachCall(store, before);
+}
+
+function aroundEachCall<T extends object>(store: T, before: () => void, after?: () => void): T {
   return new Proxy(store, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver) as unknown;
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
+        before();
         const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!after) return result;
         if (!(result instanceof Promise)) {
-          settleLog(db, moved);
+          after();
           return result;
         }
-        return result.finally(() => settleLog(db, moved));
+        return result.finally(after);
       };
     },
   });
