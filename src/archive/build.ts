@@ -100,6 +100,12 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
   const projects: Project[] = [];
   const skipped: ArchiveResult['skipped'] = [];
   for (const dir of issueDirs) {
+    const taken = takenName(dir, options.cwd);
+    if (taken) {
+      problems.push(taken);
+      if (options.keepGoing) skipped.push({ dir, reason: 'broken' });
+      continue;
+    }
     // A draft stays out of the public archive, so a half-written one must not stop the build.
     if (await isDraft(dir)) {
       skipped.push({ dir, reason: 'draft' });
@@ -173,6 +179,24 @@ async function build(options: ArchiveOptions, outDir: string): Promise<ArchiveRe
   const listed = publishedList(outDir, digests, { files: kept, sha256: previous.sha256 });
   await writeAtomic(join(outDir, PUBLISHED_LIST), listed);
   return { entries, problems, files, skipped, withdrawn, left, ...(stateMissing ? { stateMissing } : {}) };
+}
+
+/** Names the archive writes at the top of its folder: an issue folder so named would write over them. */
+const SITE_FILES = new Set(['index.html', 'feed.xml']);
+
+/**
+ * An issue whose folder is named as a file the site holds at its top (`feed.xml`), or hidden (the
+ * pages list), would have its pages written where that file goes, or be served by nobody.
+ */
+function takenName(dir: string, cwd: string): Problem | undefined {
+  const name = basename(dir);
+  if (!SITE_FILES.has(name) && !name.startsWith('.')) return undefined;
+  return {
+    severity: 'error',
+    file: displayPath(join(dir, MANIFEST_FILE), cwd),
+    message: `the issue folder "${name}" would be published as ${name}/, where the archive keeps ${name.startsWith('.') ? 'its own hidden files' : `its ${name}`}`,
+    hint: 'rename the issue folder (its name is the issue id, as in 2026-W48); --keep-going publishes the other issues',
+  };
 }
 
 /**
