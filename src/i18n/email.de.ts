@@ -30,6 +30,7 @@ export const EMAIL_DE: Partial<Record<keyof typeof EMAIL_EN, string>> = {
   'email.topics': 'Themen',
   'email.bestFor': 'Ideal für',
   'email.yourRole': 'Ihre Rolle',
+  'email.yourRoleUnbroken': 'Ihre\u00a0Rolle',
   'email.source': 'Quelle',
   'email.readArticle': 'Artikel lesen',
   'email.readArticleNamed': 'Artikel lesen: {title}',

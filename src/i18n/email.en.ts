@@ -29,6 +29,7 @@ export const EMAIL_EN = {
   'email.topics': 'Topics',
   'email.bestFor': 'Best for',
   'email.yourRole': 'your role',
+  'email.yourRoleUnbroken': 'your\u00a0role',
   'email.source': 'Source',
   'email.readArticle': 'Read the article',
   'email.readArticleNamed': 'Read the article: {title}',

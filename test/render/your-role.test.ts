@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import { createRenderer } from '../../src/render/index.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { fixtureProject } from './_fixtures.js';
+import { ctoMessage, fixtureProject } from './_fixtures.js';
 
 /**
  * The chip that marks the reader's own role among a card's roles is announced by a screen reader
@@ -82,4 +82,41 @@ it('has no serious accessibility violations', async () => {
   } finally {
     await page.close();
   }
+});
+
+it('is announced once: the chip’s words say it, with no description (its title) repeating them', async () => {
+  const page = await browser.newPage({ viewport: { width: 600, height: 900 } });
+  try {
+    await page.setContent(html);
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: {
+        ignored?: boolean;
+        role?: { value?: string };
+        name?: { value?: string };
+        description?: { value?: string };
+      }[];
+    };
+    const shown = nodes.filter((node) => !node.ignored);
+    const said = (role: string) => shown.filter((node) => node.role?.value === role);
+    expect(said('StaticText').filter((node) => /^\(?your role\)?$/.test((node.name?.value ?? '').trim()))).toHaveLength(
+      1,
+    );
+    expect(said('strong').map((node) => node.description?.value ?? '')).toEqual(['']);
+  } finally {
+    await page.close();
+  }
+});
+
+it('stays on one line with its role in the plain text, wherever the line wraps', async () => {
+  // "Best for: Role xxx…, CTO (your role)": one card for each place the 76 columns can end.
+  const summaries = Array.from({ length: 24 }, (_, k) => ({
+    id: `s${k}`,
+    roles: [`Chief ${'x'.repeat(40 + k)}`, 'CTO'],
+    url: `https://example.com/${k}`,
+  }));
+  const { text } = await ctoMessage(summaries);
+  // No line ends with the role or inside the words, and each card's line holds them whole.
+  expect(text).not.toMatch(/CTO\n|\(your\n|\n\s*\(your|\n\s*role\)/);
+  expect(text.match(/CTO[ \u00a0]\(your[ \u00a0]role\)/g)).toHaveLength(summaries.length);
 });
