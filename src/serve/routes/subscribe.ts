@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
+import { isSqliteBusy } from '../../db/sqlite-busy.js';
 import { translator } from '../../i18n/index.js';
 import { LIMITS } from '../../load/limits.js';
 import { email as emailSchema, zoneSpelling } from '../../model/_fields.js';
@@ -278,16 +279,10 @@ async function whileBusy<T>(work: () => Promise<T>, pauses: readonly number[]): 
     try {
       return await work();
     } catch (error) {
-      if (attempt >= pauses.length || !isBusy(error)) throw error;
+      if (attempt >= pauses.length || !isSqliteBusy(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, pauses[attempt]));
     }
   }
-}
-
-/** SQLite's "database is locked" (SQLITE_BUSY, SQLITE_LOCKED and their extended codes). */
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
 const RETURNED = 'signup after unsubscribing';
