@@ -160,6 +160,34 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
   if (known && !joinable(known, since)) return;
   if (!(await services.limits.perAddress.take(signup.email))) return;
   const nonce = newNonce();
+  // Read again inside the transaction: another replica may have stored or confirmed the address meanwhile.
+  const recorded = await whileBusy(
+    () => store.transaction(() => recordSignup(services, signup, { since, now, nonce })),
+    services.busyRetryMs ?? BUSY_RETRY_MS,
+  );
+  if (recorded)
+    sendConfirmation(services, {
+      purpose: 'signup',
+      email: signup.email,
+      to: recorded.to,
+      from: undefined,
+      nonce: recorded.nonce,
+      locale: recorded.locale,
+      expiresAt: recorded.expiresAt,
+    });
+}
+
+/**
+ * The signup's write, in the store's transaction: the link to mail (its nonce, language, end and
+ * address), or undefined when the address may not sign up now. `since`: when the reader
+ * unsubscribed, for a reader coming back; `nonce`: the new link's, the same on every try.
+ */
+async function recordSignup(
+  services: ReaderServices,
+  signup: Signup,
+  { since, now, nonce }: { since: string | undefined; now: Date; nonce: string },
+): Promise<{ nonce: string; locale: string | null; expiresAt: number | undefined; to: string } | undefined> {
+  const { store } = services;
   const at = now.toISOString();
   const consent = { at, method: signup.method, wording: services.config.readers.consentWording };
   const fields = {
@@ -176,95 +204,77 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
     writtenEmail: signup.writtenEmail,
   };
   const liveMs = services.config.readers.confirmHours * 3600 * 1000;
-  // Read again inside the transaction: another replica may have stored or confirmed the address meanwhile.
-  const recorded = await whileBusy(
-    () =>
-      store.transaction(async () => {
-        const stored = await store.get(signup.email);
-        if (stored && !joinable(stored, since)) return undefined;
-        const signedUpAt = stored?.consent ? Date.parse(stored.consent.at) : Number.NaN;
-        // A signup from before the reader unsubscribed starts over: its link must not bring them back.
-        const live = since === undefined || (stored !== undefined && signedUpSince(stored, since));
-        if (stored?.status === 'pending' && stored.confirmNonce && live && now.getTime() - signedUpAt < liveMs) {
-          // A signup whose link still works keeps its details and its link, which is mailed again:
-          // anyone can post an address, and a second post must not change what the first one's owner
-          // confirms, nor spend the link they already have.
-          await store.audit({
-            email: signup.email,
-            at,
-            page: 'subscribe',
-            change: `signup again (${signup.method}), link mailed again`,
-          });
-          // Mailed again with the first link's end: a post later than that starts over (below).
-          return {
-            nonce: stored.confirmNonce,
-            locale: stored.locale,
-            expiresAt: signedUpAt + liveMs,
-            to: mailAddress(stored),
-          };
-        }
-        if (stored && stored.status !== 'pending' && since !== undefined) {
-          // A link mailed by such a signup since the unsubscribe, still working, is mailed again, as
-          // for a pending signup: anyone may post the address, and must not spend the owner's link.
-          const issued =
-            stored.confirmNonce && !stored.pendingEmail ? await returnedAt(store, signup.email) : undefined;
-          if (
-            stored.confirmNonce &&
-            issued !== undefined &&
-            signedUpSince(stored, since, issued) &&
-            now.getTime() - issued < liveMs
-          )
-            return {
-              nonce: stored.confirmNonce,
-              locale: stored.locale,
-              expiresAt: issued + liveMs,
-              to: mailAddress(stored),
-            };
-          // A reader who unsubscribed comes back: a new link (one mailed before stays spent), and
-          // their own settings kept, as for a kept record below; they change them on their page.
-          await store.update(signup.email, { confirmNonce: nonce, pendingEmail: null }, now);
-          await store.audit({
-            email: signup.email,
-            at,
-            page: 'subscribe',
-            change: `${RETURNED} (${signup.method}), settings kept`,
-          });
-          return { nonce, locale: stored.locale, expiresAt: undefined, to: mailAddress(stored) };
-        }
-        if (stored && keptWithoutConsent(stored)) {
-          // Only a link: their settings and status stay as they are, and consent is recorded when
-          // the owner of the address confirms (their own settings kept, the form's left out).
-          await store.update(signup.email, { confirmNonce: nonce }, now);
-          await store.audit({
-            email: signup.email,
-            at,
-            page: 'subscribe',
-            change: `signup (${signup.method}), settings kept`,
-          });
-          return { nonce, locale: stored.locale, expiresAt: undefined, to: mailAddress(stored) };
-        }
-        if (stored) await store.update(signup.email, { ...fields, status: 'pending' }, now);
-        else await store.insert(newReader(signup.email, now, { ...fields, status: 'pending' }));
-        await store.audit({
-          email: signup.email,
-          at,
-          page: 'subscribe',
-          change: `signup (${signup.method}), roles ${signup.roles.join(', ') || '(none)'}`,
-        });
-        return { nonce, locale: signup.locale, expiresAt: undefined, to: signup.writtenEmail ?? signup.email };
-      }),
-    services.busyRetryMs ?? BUSY_RETRY_MS,
-  );
-  if (recorded)
-    sendConfirmation(services, {
-      purpose: 'signup',
+  const stored = await store.get(signup.email);
+  if (stored && !joinable(stored, since)) return undefined;
+  const signedUpAt = stored?.consent ? Date.parse(stored.consent.at) : Number.NaN;
+  // A signup from before the reader unsubscribed starts over: its link must not bring them back.
+  const live = since === undefined || (stored !== undefined && signedUpSince(stored, since));
+  if (stored?.status === 'pending' && stored.confirmNonce && live && now.getTime() - signedUpAt < liveMs) {
+    // A signup whose link still works keeps its details and its link, which is mailed again:
+    // anyone can post an address, and a second post must not change what the first one's owner
+    // confirms, nor spend the link they already have.
+    await store.audit({
       email: signup.email,
-      to: recorded.to,
-      from: undefined,
-      nonce: recorded.nonce,
-      locale: recorded.locale,
-      expiresAt: recorded.expiresAt,
+      at,
+      page: 'subscribe',
+      change: `signup again (${signup.method}), link mailed again`,
     });
+    // Mailed again with the first link's end: a post later than that starts over (below).
+    return {
+      nonce: stored.confirmNonce,
+      locale: stored.locale,
+      expiresAt: signedUpAt + liveMs,
+      to: mailAddress(stored),
+    };
+  }
+  if (stored && stored.status !== 'pending' && since !== undefined) {
+    // A link mailed by such a signup since the unsubscribe, still working, is mailed again, as
+    // for a pending signup: anyone may post the address, and must not spend the owner's link.
+    const issued = stored.confirmNonce && !stored.pendingEmail ? await returnedAt(store, signup.email) : undefined;
+    if (
+      stored.confirmNonce &&
+      issued !== undefined &&
+      signedUpSince(stored, since, issued) &&
+      now.getTime() - issued < liveMs
+    )
+      return {
+        nonce: stored.confirmNonce,
+        locale: stored.locale,
+        expiresAt: issued + liveMs,
+        to: mailAddress(stored),
+      };
+    // A reader who unsubscribed comes back: a new link (one mailed before stays spent), and
+    // their own settings kept, as for a kept record below; they change them on their page.
+    await store.update(signup.email, { confirmNonce: nonce, pendingEmail: null }, now);
+    await store.audit({
+      email: signup.email,
+      at,
+      page: 'subscribe',
+      change: `${RETURNED} (${signup.method}), settings kept`,
+    });
+    return { nonce, locale: stored.locale, expiresAt: undefined, to: mailAddress(stored) };
+  }
+  if (stored && keptWithoutConsent(stored)) {
+    // Only a link: their settings and status stay as they are, and consent is recorded when
+    // the owner of the address confirms (their own settings kept, the form's left out).
+    await store.update(signup.email, { confirmNonce: nonce }, now);
+    await store.audit({
+      email: signup.email,
+      at,
+      page: 'subscribe',
+      change: `signup (${signup.method}), settings kept`,
+    });
+    return { nonce, locale: stored.locale, expiresAt: undefined, to: mailAddress(stored) };
+  }
+  if (stored) await store.update(signup.email, { ...fields, status: 'pending' }, now);
+  else await store.insert(newReader(signup.email, now, { ...fields, status: 'pending' }));
+  await store.audit({
+    email: signup.email,
+    at,
+    page: 'subscribe',
+    change: `signup (${signup.method}), roles ${signup.roles.join(', ') || '(none)'}`,
+  });
+  return { nonce, locale: signup.locale, expiresAt: undefined, to: signup.writtenEmail ?? signup.email };
 }
 
 /**
