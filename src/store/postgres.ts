@@ -252,12 +252,14 @@ export function postgresSubscriberStore(pool: Pool): SubscriberStore {
         // migration 3).
         { lock: ERASURE_LOCK_SQL },
       ),
-    async liftOwnUnsubscribe(email) {
+    async liftOwnUnsubscribe(email, since) {
       const where = ownUnsubscribeWhere('$1', '$2', await tableExists('bounce_events'));
-      return (
-        (await db.query(`DELETE FROM suppressions WHERE ${where}`, Object.values(ownUnsubscribeKeys(email)))).rowCount >
-        0
-      );
+      // Times are ISO strings: compared byte by byte, whatever the database's collation.
+      const { rowCount } = await db.query(`DELETE FROM suppressions WHERE ${where} AND created_at COLLATE "C" <= $3`, [
+        ...Object.values(ownUnsubscribeKeys(email)),
+        since,
+      ]);
+      return rowCount > 0;
     },
     transaction: (work) => db.transaction(work),
   };

@@ -343,14 +343,15 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
           db.pragma(`secure_delete = ${secure ? 'ON' : 'OFF'}`);
         }
       }),
-    liftOwnUnsubscribe: (email) =>
+    liftOwnUnsubscribe: (email, since) =>
       write(
         () =>
           db
             .prepare(
-              `DELETE FROM suppressions WHERE ${ownUnsubscribeWhere('@email', '@hash', hasTable(db, 'bounce_events'))}`,
+              `DELETE FROM suppressions WHERE ${ownUnsubscribeWhere('@email', '@hash', hasTable(db, 'bounce_events'))}
+                 AND created_at <= @since`,
             )
-            .run(ownUnsubscribeKeys(email)).changes > 0,
+            .run({ ...ownUnsubscribeKeys(email), since }).changes > 0,
       ),
     async transaction(work) {
       // Nested calls join the outer transaction, as better-sqlite3's own transactions do.

@@ -150,10 +150,12 @@ export interface SubscriberStore {
   forget(email: string, now: Date): Promise<boolean>;
   /**
    * Takes the address's own unsubscribe (see `ownUnsubscribeWhere`) off the suppression list, for a
-   * confirmed signup of it; false when there is none. Inside `transaction`, so the reader made
+   * confirmed signup of it, when it is dated no later than `since` (the unsubscribe the link was
+   * checked against); false when there is none. An unsubscribe of the reader's since dates the entry
+   * anew, and is never lifted by a link made before it. Inside `transaction`, so the reader made
    * active again and the unsubscribe lifted are stored together, or neither is.
    */
-  liftOwnUnsubscribe(email: string): Promise<boolean>;
+  liftOwnUnsubscribe(email: string, since: string): Promise<boolean>;
   /**
    * Runs `work` as one transaction: all of its writes are stored, or none. `work` uses only this
    * store's operations in between (no other I/O), so a driver may run it on one connection.

@@ -58,3 +58,20 @@ async function asAdmin(work: (client: pg.Client) => Promise<unknown>): Promise<v
     await client.end();
   }
 }
+
+/** Serve replicas a suite started, each with its reader pages, server and backend: closed in that order. */
+export async function closeReplicas(
+  replicas: readonly {
+    readers: { close(): void };
+    server: { close(): Promise<void> };
+    backend: { close(): Promise<void> };
+  }[],
+  project?: { cleanup(): Promise<void> },
+): Promise<void> {
+  for (const r of replicas) {
+    r.readers.close();
+    await r.server.close();
+    await r.backend.close();
+  }
+  await project?.cleanup();
+}

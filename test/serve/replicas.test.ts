@@ -9,7 +9,7 @@ import { signCsrf, verifyConfirmToken } from '../../src/serve/readers/tokens.js'
 import { type ReaderRoutes, readerRoutes } from '../../src/serve/routes/index.js';
 import { hashedAddress } from '../../src/store/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
-import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
+import { closeReplicas, describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 /**
@@ -74,14 +74,7 @@ describePostgres('serve replicas on one PostgreSQL database', () => {
     }
   });
 
-  afterAll(async () => {
-    for (const r of replicas) {
-      r.readers.close();
-      await r.server.close();
-      await r.backend.close();
-    }
-    await project?.cleanup();
-  });
+  afterAll(() => closeReplicas(replicas, project));
 
   const rows = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
     const { default: pg } = await import('pg');

@@ -70,7 +70,9 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
     reader = await store.transaction(async () => {
       const current = await store.get(email);
       if (!current || !stillValid(current, check, since, services.config.readers.confirmHours)) return undefined;
-      if (since !== undefined) await store.liftOwnUnsubscribe(email);
+      // Lifted only as it was when the link was checked: an unsubscribe since (a one-click on
+      // another replica, a mail to the List-Unsubscribe address) dated it anew, and it stays.
+      if (since !== undefined && !(await store.liftOwnUnsubscribe(email, since))) return undefined;
       if (check.purpose === 'address') {
         const there = await store.get(check.email);
         if (there && !(await replaceable(services, there, email))) return 'taken' as const;
