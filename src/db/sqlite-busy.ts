@@ -4,6 +4,12 @@ export function isSqliteBusy(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
+/** True for any error SQLite itself raised (busy, read-only, full disk, I/O), not a bug of ours. */
+export function isSqliteError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
 /**
  * Runs `attempt` again while another connection holds the lock, pausing 25 ms and twice as long
  * each time up to `maxPauseMs`, until `deadline` (`performance.now()`). An error other than busy,

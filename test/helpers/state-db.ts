@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { ensureBounceSchema } from '../../src/bounces/schema-sqlite.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
 
 /** A state file in a folder of its own for each test, opened before it and closed and removed after it. */
@@ -23,4 +25,24 @@ export function useStateDb(label: string): { readonly db: StateDb } {
       return db;
     },
   };
+}
+
+/** The state file as a release before the marks left it, after a serve: the id row and its counter only. */
+export function withoutMarks(state: string): void {
+  const opened = openStateDb(state);
+  ensureBounceSchema(opened);
+  opened.close();
+  const db = new Database(state);
+  try {
+    const marks = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'state_mark_%'")
+      .pluck()
+      .all() as string[];
+    expect(marks.length).toBeGreaterThan(0);
+    for (const name of marks) db.exec(`DROP TRIGGER "${name}"`);
+    db.exec('ALTER TABLE state_generation DROP COLUMN log_mark');
+    db.exec('ALTER TABLE state_generation DROP COLUMN log_base');
+  } finally {
+    db.close();
+  }
 }

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBounceSchema } from '../../src/bounces/schema-sqlite.js';
-import { openStateDb } from '../../src/send/store.js';
 import { signToken } from '../../src/unsubscribe/token.js';
 import { type RunningServe, runCli, startServe } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
+import { withoutMarks } from '../helpers/state-db.js';
 import { until } from '../send/_waiting.js';
 
 /**
@@ -34,26 +33,6 @@ afterEach(async () => {
   serve = undefined;
   await project.cleanup();
 });
-
-/** The state file as a release before the marks left it, after a serve: the id row and its counter only. */
-function withoutMarks(state: string): void {
-  const opened = openStateDb(state);
-  ensureBounceSchema(opened);
-  opened.close();
-  const db = new Database(state);
-  try {
-    const marks = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'state_mark_%'")
-      .pluck()
-      .all() as string[];
-    expect(marks.length).toBeGreaterThan(0);
-    for (const name of marks) db.exec(`DROP TRIGGER "${name}"`);
-    db.exec('ALTER TABLE state_generation DROP COLUMN log_mark');
-    db.exec('ALTER TABLE state_generation DROP COLUMN log_base');
-  } finally {
-    db.close();
-  }
-}
 
 function marksIn(state: string): { triggers: number; columns: string[] } {
   const db = new Database(state, { readonly: true });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { uptime } from 'node:os';
 import Database from 'better-sqlite3';
-import { isSqliteBusy } from '../../db/sqlite-busy.js';
+import { isSqliteBusy, isSqliteError } from '../../db/sqlite-busy.js';
 import { RolecastError } from '../../errors.js';
 import { sqlitePath } from '../../send/state-file.js';
 import type { StateDb } from '../../send/store.js';
@@ -93,7 +93,14 @@ export function marksPending(db: StateDb): boolean {
  */
 export function retryMarks(db: StateDb): void {
   if (!unmarkedAfterBusy.has(db) || !db.open || db.inTransaction) return;
-  markEveryWrite(db);
+  try {
+    markEveryWrite(db);
+  } catch (error) {
+    // A file that takes no writes now (read-only, a full disk): the write this runs before goes to
+    // its journal as it would without the marks, and they are tried again at the next one.
+    if (!isSqliteError(error)) throw error;
+    return;
+  }
   if (!unmarkedAfterBusy.has(db)) markLogBase(db);
 }
 
@@ -120,7 +127,9 @@ function addMarks(db: StateDb): void {
  * its own pages behind that, and SQLite would lay the log over pages it was never written after:
  * changes in between (a suppression, a "sent" row) gone, with the id and the count read through the
  * log the newest ones. The value read before the checkpoint is one the file has reached once the
- * checkpoint copied everything; a write it cannot take at once (another command writing) is left.
+ * checkpoint copied everything; a write it cannot take at once (another command writing) is left,
+ * and so is one the file refuses (read-only, a full disk): the mark only strengthens a later check,
+ * and a `serve` whose reader's unsubscribe went to the journal must still answer that it did.
  */
 export function markLogBase(db: StateDb): void {
   if (db.memory || db.readonly || db.inTransaction) return;
@@ -139,7 +148,7 @@ export function markLogBase(db: StateDb): void {
     if (copied?.busy !== 0 || copied.log < 0 || copied.checkpointed !== copied.log) return;
     db.prepare(`UPDATE state_generation SET ${BASE} = ? WHERE ${BASE} < ?`).run(row.total, row.total);
   } catch (error) {
-    if (!isSqliteBusy(error)) throw error;
+    if (!isSqliteError(error)) throw error;
   }
 }
 

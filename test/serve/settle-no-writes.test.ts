@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import type { ResolvedConfig } from '../../src/config/schema.js';
+import { openLedger } from '../../src/send/ledger.js';
+import { openStateDb, type StateDb } from '../../src/send/store.js';
+import {
+  journalPath,
+  startUnsubscribeServer,
+  stateSuppressionList,
+  type UnsubscribeServer,
+} from '../../src/serve/index.js';
+import { marksPending } from '../../src/state/sqlite/generation.js';
+import { settlingAfterEach } from '../../src/state/sqlite/settle.js';
+import { signToken } from '../../src/unsubscribe/token.js';
+import { type TempProject, tempProject } from '../helpers/project.js';
+import { withoutMarks } from '../helpers/state-db.js';
+
+/**
+ * A one-click unsubscribe while the state file takes no writes (read-only, a full disk) goes to the
+ * journal beside it and is answered 200. What `serve` does around each write (settle.ts: the log
+ * copied into the file, how far the file got recorded, the marks a locked file kept out at start)
+ * only strengthens later checks: a write of its own refused there must not turn that answer into
+ * 503 "could not be recorded", nor keep the unsubscribe out of the journal. Read-only is simulated
+ * with SQLite's query_only, which refuses writes with SQLITE_READONLY as a read-only file does.
+ */
+
+const SECRET = 'settle-no-writes-secret-0123456789abcdef';
+const READER = 'priya.raman@example.com';
+
+let project: TempProject;
+let config: ResolvedConfig;
+let stateFile: string;
+let db: StateDb | undefined;
+let server: UnsubscribeServer | undefined;
+let logged: string[];
+
+beforeEach(async () => {
+  project = await tempProject({ withExample: true });
+  config = await loadConfig({ cwd: project.dir });
+  stateFile = join(config.stateDirAbs, 'state.db');
+  openStateDb(stateFile).close();
+  logged = [];
+});
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  db?.close();
+  db = undefined;
+  await project.cleanup();
+});
+
+/** `serve`'s unsubscribe endpoint over `opened`, its list wrapped as serve/backend.ts wraps it. */
+async function serveOver(opened: StateDb): Promise<UnsubscribeServer> {
+  server = await startUnsubscribeServer({
+    config,
+    secret: SECRET,
+    suppressions: settlingAfterEach(opened, stateSuppressionList(opened, { writeWaitMs: 200 })),
+    port: 0,
+    replayIntervalMs: 60_000,
+    log: (line) => logged.push(line),
+  });
+  return server;
+}
+
+async function oneClick(running: UnsubscribeServer): Promise<Response> {
+  const token = signToken({ email: READER, listId: config.listId }, SECRET);
+  return fetch(`${new URL(running.url).origin}/unsubscribe?token=${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
+}
+
+/** A send's ledger row, written by a connection of its own after serve opened the file. */
+function sendWrites(): void {
+  const send = openStateDb(stateFile);
+  try {
+    openLedger(send, '2026-W48', 'smtp').record({
+      email: 'ellen.park@example.com',
+      variantId: 'v1',
+      status: 'sent',
+      messageId: null,
+      responseCode: 250,
+      response: '250 ok',
+      attempts: 1,
+    });
+  } finally {
+    send.close();
+  }
+}
+
+function expectJournaled(response: Response): void {
+  expect(response.status, logged.join('\n')).toBe(200);
+  expect(existsSync(journalPath(stateFile))).toBe(true);
+  expect(readFileSync(journalPath(stateFile), 'utf8')).toContain(READER);
+  expect(logged.join('\n')).toContain('in the journal, applied later');
+}
+
+describe('a one-click unsubscribe while the state file takes no writes', () => {
+  it('after a send wrote the file since serve last did: journaled and answered 200', async () => {
+    db = openStateDb(stateFile);
+    const running = await serveOver(db);
+    sendWrites();
+    db.pragma('query_only = ON');
+    expectJournaled(await oneClick(running));
+  });
+
+  it('with the marks a locked file kept out at serve start still to add: journaled and answered 200', async () => {
+    withoutMarks(stateFile);
+    // Another command writing holds the file as serve opens it, past the open's wait.
+    const holder = new Database(stateFile);
+    try {
+      holder.exec('BEGIN IMMEDIATE');
+      db = openStateDb(stateFile);
+      holder.exec('COMMIT');
+    } finally {
+      holder.close();
+    }
+    expect(marksPending(db)).toBe(true);
+    db.pragma('query_only = ON');
+    const running = await serveOver(db);
+    expectJournaled(await oneClick(running));
+  });
+});
