@@ -77,8 +77,18 @@ function addText(out: string[], text: string, keep: boolean): void {
 
 function newLine(out: string[]): void {
   const last = out.length - 1;
-  if (last >= 0) out[last] = out[last]!.replace(/[ \t]+$/, '');
+  if (last >= 0) out[last] = withoutTrailingBlanks(out[last]!);
   out.push('\n');
+}
+
+/**
+ * A line's text without the blanks at its end, found by stepping back from the end: a pattern for
+ * them would try every blank of a long run inside `<pre>` as a start, the square of its length.
+ */
+function withoutTrailingBlanks(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ' };

@@ -406,14 +406,17 @@ function stripType(value: string): string {
   return value.replace(/^\s*[A-Za-z0-9-]+\s*;\s*/, '').trim();
 }
 
+/** `5.1.1 (unknown user)` → `5.1.1`: the status before any comment. */
 function normaliseStatus(value: string | undefined): string | undefined {
-  return value ? findStatus(value.replace(/\s*\(.*$/, '')) : undefined;
+  if (!value) return undefined;
+  const comment = value.indexOf('(');
+  return findStatus(comment < 0 ? value : value.slice(0, comment));
 }
 
 function parseDate(value: string | undefined): Date | undefined {
   if (!value) return undefined;
   // Dates are short; a hostile header is cut before any pattern runs over it.
-  const date = new Date(value.slice(0, 120).replace(/\s*\([^)]*\)\s*$/, ''));
+  const date = new Date(value.slice(0, 120).replace(/\([^)]*\)\s*$/, ''));
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
