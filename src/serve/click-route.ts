@@ -17,7 +17,7 @@ import { burstWatch } from './click-bursts.js';
  *   scanner's inspection on delivery and does not count;
  * - the first click of a client (a salted hash of IP and user agent, kept in memory only) on one
  *   link of one variant within `uniqueWindowMs` is its unique click; later ones count as repeats;
- * - a client opening `scannerBurstLinks` different links of one issue within two seconds is a
+ * - a client opening `scannerBurstLinks` different links of one issue within one second is a
  *   scanner checking the message late (see click-bursts.ts): its clicks are withdrawn.
  * A tampered or foreign token gets 400 and no redirect. A count that cannot be written never
  * breaks the reader's link: the redirect is answered anyway, and the click waits in memory for
@@ -42,7 +42,7 @@ export interface ClickRouteOptions {
   /** The path prefix of click links, ending in a slash: `/c/`. */
   prefix: string;
   scannerWindowSeconds: number;
-  /** Different links of one issue a client opens within two seconds that make it a scanner; 0: off. */
+  /** Different links of one issue a client opens within one second that make it a scanner; 0: off. */
   scannerBurstLinks?: number;
   uniqueWindowMs?: number;
   /** Clients remembered for uniqueness at most; the oldest are forgotten first. */

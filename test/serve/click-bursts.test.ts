@@ -140,6 +140,12 @@ describe('a client opening many links of one issue at once', () => {
     ]);
   });
 
+  it("counts a reader opening four stories in new tabs, each a hand's aim after the one before", async () => {
+    // A middle-click on each headline in turn: under half a second apiece, four in 1.4 s.
+    await clickStories([0, 0], [1, 450], [2, 900], [3, 1_350]);
+    expect(counted().map((c) => [c.id, c.first])).toEqual([0, 1, 2, 3].map((i) => [STORIES[i], 1]));
+  });
+
   it('judges no burst where a proxy names no client: readers with one browser share its address', async () => {
     for (const [i, id] of STORIES.entries()) {
       clock = at(i * 100);
