@@ -34,34 +34,41 @@ interface Burst {
   scanner: boolean;
 }
 
+/** The watcher: called for every click that would count; `remembered()` is how many clients it holds. */
+export interface BurstWatch {
+  (client: string, link: string, atMs: number, event: ClickEvent): BurstVerdict;
+  remembered(): number;
+}
+
 /**
- * The watcher: `observe(client, link, atMs, event)` for every click that would count. Clients are
- * kept as salted hashes, in memory only, and at most `max` of them, the oldest forgotten first.
+ * Clients are kept as salted hashes, in memory only, and only while a burst of theirs can go on
+ * (less than `gapMs` since their last click), at most `max` of them, the oldest forgotten first: a
+ * flood of distinct clients must not hold their links and clicks long after any could be judged.
  */
-export function burstWatch(
-  links: number,
-  max: number,
-  windowMs = BURST_WINDOW_MS,
-  gapMs = BURST_GAP_MS,
-): (client: string, link: string, atMs: number, event: ClickEvent) => BurstVerdict {
+export function burstWatch(links: number, max: number, windowMs = BURST_WINDOW_MS, gapMs = BURST_GAP_MS): BurstWatch {
   const salt = randomBytes(16);
+  /** In the order of each client's last click (a Map iterates in insertion order): the oldest first. */
   const bursts = new Map<string, Burst>();
-  return (client, link, atMs, event) => {
+  const touch = (key: string, burst: Burst, atMs: number) => {
+    burst.last = atMs;
+    bursts.delete(key);
+    bursts.set(key, burst);
+    for (const [oldest, { last }] of bursts) {
+      if (bursts.size <= max && !(atMs - last >= gapMs)) break;
+      bursts.delete(oldest);
+    }
+  };
+  const observe = (client: string, link: string, atMs: number, event: ClickEvent): BurstVerdict => {
     if (links <= 0) return { count: true, withdraw: [] };
     const key = createHash('sha256').update(salt).update(client).digest('base64url');
     let burst = bursts.get(key);
     if (burst?.scanner && atMs - burst.last < gapMs) {
-      burst.last = atMs;
+      touch(key, burst, atMs);
       return { count: false, withdraw: [] };
     }
-    if (!burst || atMs - burst.start >= windowMs || atMs < burst.start) {
+    if (!burst || atMs - burst.start >= windowMs || atMs < burst.start)
       burst = { start: atMs, last: atMs, links: new Set(), counted: [], scanner: false };
-      // A Map iterates in insertion order, so the first key is the oldest.
-      bursts.delete(key);
-      bursts.set(key, burst);
-      if (bursts.size > max) bursts.delete(bursts.keys().next().value!);
-    }
-    burst.last = atMs;
+    touch(key, burst, atMs);
     burst.links.add(link);
     if (burst.links.size >= links) {
       burst.scanner = true;
@@ -70,4 +77,5 @@ export function burstWatch(
     burst.counted.push(event);
     return { count: true, withdraw: [] };
   };
+  return Object.assign(observe, { remembered: () => bursts.size });
 }
