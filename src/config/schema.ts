@@ -191,7 +191,7 @@ export const ConfigSchema = z.object({
       /** A click this soon after its message was sent is a link scanner's, not a reader's. */
       scannerWindowSeconds: z.number().int().min(0).max(3600).default(30),
       /**
-       * A client opening this many different links of one issue within one second is a scanner
+       * A client opening this many different links of one copy (an issue's role set) within one second is a scanner
        * checking the message later than its window (greylisting, a forward): none of them count. 0: off.
        */
       scannerBurstLinks: z

@@ -17,8 +17,8 @@ import { burstWatch } from './click-bursts.js';
  *   scanner's inspection on delivery and does not count;
  * - the first click of a client (a salted hash of IP and user agent, kept in memory only) on one
  *   link of one variant within `uniqueWindowMs` is its unique click; later ones count as repeats;
- * - a client opening `scannerBurstLinks` different links of one issue within one second is a
- *   scanner checking the message late (see click-bursts.ts): its clicks are withdrawn.
+ * - a client opening `scannerBurstLinks` different links of one copy (an issue's role set) within
+ *   one second is a scanner checking the message late (see click-bursts.ts): its clicks are withdrawn.
  * A tampered or foreign token gets 400 and no redirect. A count that cannot be written never
  * breaks the reader's link: the redirect is answered anyway, and the click waits in memory for
  * the next write.
@@ -97,9 +97,10 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
         const address = `${client.address}\n${agent ?? ''}`;
         const event: ClickEvent = { ...claims, at, first: false };
         // A proxy that names no client (no X-Forwarded-For) makes every reader with the same browser
-        // one client: their clicks at the same moment are no scanner's burst.
+        // one client: their clicks at the same moment are no scanner's burst. A scanner opens the
+        // links of one copy, one role set's: readers of other role sets behind one address are not it.
         const verdict = client.known
-          ? burst(`${address}\n${link.issueId}`, token, at.getTime(), event)
+          ? burst(`${address}\n${link.issueId}\n${variantId}`, token, at.getTime(), event)
           : { count: true, withdraw: [] };
         for (const counted of verdict.withdraw) withdraw(counted);
         if (verdict.count) {

@@ -78,7 +78,7 @@ beforeEach(() => {
 /** `ms` into this case. */
 const at = (ms: number) => new Date(NOW.getTime() + minute * 60_000 + ms);
 
-function link(summaryId: string, kind: ClickLink['kind'] = 'article'): string {
+function link(summaryId: string, kind: ClickLink['kind'] = 'article', variant = 'cto'): string {
   const claims: ClickLink = {
     issueId: '2026-W48',
     summaryId,
@@ -86,7 +86,7 @@ function link(summaryId: string, kind: ClickLink['kind'] = 'article'): string {
     kind,
     target: `https://example.com/${summaryId}/${kind}`,
   };
-  const v = signClickVariant('2026-W48', 'cto', SECRET);
+  const v = signClickVariant('2026-W48', variant, SECRET);
   return `${origin}/c/${signClickToken(claims, SECRET)}?v=${v}&d=${encodeSentAt(SENT)}`;
 }
 
@@ -144,6 +144,16 @@ describe('a client opening many links of one issue at once', () => {
     // A middle-click on each headline in turn: under half a second apiece, four in 1.4 s.
     await clickStories([0, 0], [1, 450], [2, 900], [3, 1_350]);
     expect(counted().map((c) => [c.id, c.first])).toEqual([0, 1, 2, 3].map((i) => [STORIES[i], 1]));
+  });
+
+  it('counts two readers of different role sets behind one address with one browser, clicking at once', async () => {
+    // One office, one egress address, one managed browser: a CTO and a product manager open two
+    // stories each of their own copies in the same second, as a scanner opens the links of one copy.
+    await click(link(STORIES[0]!, 'article', 'cto'), 0);
+    await click(link(STORIES[2]!, 'article', 'pm'), 200);
+    await click(link(STORIES[1]!, 'article', 'cto'), 400);
+    await click(link(STORIES[3]!, 'article', 'pm'), 600);
+    expect(counted().map((c) => c.id)).toEqual([STORIES[0], STORIES[2], STORIES[1], STORIES[3]]);
   });
 
   it('judges no burst where a proxy names no client: readers with one browser share its address', async () => {
