@@ -277,9 +277,11 @@ async function renderIssuePage(
 ): Promise<{ entry: ArchiveEntry; html: string; summaries: { id: string; html: string }[] }> {
   const { config, issue } = project;
   const manifest = issue.manifest;
-  // Full cards; a card without an article link points at its own page, one folder down.
+  // Full cards, every story: a web page no inbox clips. A card without an article link points at
+  // its own page, one folder down.
   const renderer = await createRenderer(project, {
     cardStyle: 'full',
+    headlines: false,
     cacheSecret,
     ...(site.baseUrl ? {} : { summaryHref: (id: string) => `${encodeURIComponent(id)}/` }),
   });

@@ -81,6 +81,12 @@ export interface RendererOptions {
    * by default, so without a secret a send, test send, build or archive compiles with MJML.
    */
   unsealedCache?: boolean;
+  /**
+   * A copy over the clip limit lists its last stories by headline (see headline-cut.ts); false
+   * keeps every story in full, for a web page no inbox clips (the archive, where "Read the whole
+   * issue online" leads).
+   */
+  headlines?: boolean;
 }
 
 export interface Renderer {
@@ -399,7 +405,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
     classes: setFrames?.stats,
     async compile(variant) {
       const whole = await variantCopies.compile(variant, undefined);
-      if (!whole.compiled.problems.some(isOverSizeLimit)) return whole.compiled;
+      if (options.headlines === false || !whole.compiled.problems.some(isOverSizeLimit)) return whole.compiled;
       if (!cutsFit) return withHeadlinesHint(whole.compiled);
       return fitByHeadlines(
         whole.compiled,
