@@ -12,6 +12,7 @@ import { prepared } from '../state/sqlite/statements.js';
 import { hashedAddress } from '../store/hash.js';
 import { migrateSubscriberStore, STORE_SCHEMA_VERSION } from '../store/sqlite.js';
 import { assertNotEmptied } from './emptied-state.js';
+import { heldOpenHere, holdOpen } from './held-here.js';
 import {
   assertLogOfThisFileAtAGlance,
   assertLogSound,
@@ -122,13 +123,17 @@ export function openStateDb(
   if (options.readonly) {
     assertStateFileKind(file);
     assertNotEmptied(file, sqlitePath(file));
-    // The preview's light read on every edit skips it: a log is only read through in full.
-    if (options.check !== 'light') assertLogSound(file);
-    else {
-      assertLogWhole(file);
-      assertLogOfThisFileAtAGlance(file);
+    // Checked as this process first opened it (see held-here.ts).
+    if (!heldOpenHere(file)) {
+      // The preview's light read on every edit skips it: a log is only read through in full.
+      if (options.check !== 'light') assertLogSound(file);
+      else {
+        assertLogWhole(file);
+        assertLogOfThisFileAtAGlance(file);
+      }
     }
     const db = openOrClassify(file, () => new Database(file, { readonly: true, fileMustExist: true }));
+    holdOpen(db, file);
     verifyOrClose(db, file, options.check);
     return db;
   }
@@ -137,12 +142,16 @@ export function openStateDb(
   // A copy into the file (`state migrate --to FILE`) brings the records a lost file held, whole or
   // not at all: a new file there forgets nothing, and one left without a record is refused next time.
   if (!options.copyTarget) assertNotLost(file);
-  assertLogSound(file);
-  assertSideFilesWritable(file);
+  // Checked as this process first opened it (see held-here.ts).
+  if (!heldOpenHere(file)) {
+    assertLogSound(file);
+    assertSideFilesWritable(file);
+  }
   const db = openOrClassify(file, () => {
     mkdirSync(dirname(file), { recursive: true });
     return new Database(file);
   });
+  holdOpen(db, file);
   try {
     // Checked before the first write, so a foreign or damaged file is never changed.
     verifyStateDb(db, file);
