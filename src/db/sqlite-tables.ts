@@ -4,3 +4,8 @@ import type Database from 'better-sqlite3';
 export function hasTable(db: Database.Database, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
+
+/** True when the table has the column: added by a later release, a file an earlier one wrote lacks it. */
+export function hasColumn(db: Database.Database, table: string, column: string): boolean {
+  return (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]).includes(column);
+}

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
-import { hasTable } from '../db/sqlite-tables.js';
+import { hasColumn, hasTable } from '../db/sqlite-tables.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
 import { ownUnsubscribeKeys, ownUnsubscribeWhere } from '../state/suppression-rows.js';
 import { commitOrRollback } from './commit.js';
@@ -124,10 +124,6 @@ export function migrateSubscriberStore(db: Db): void {
 /** True when the database has the store's tables (a read-only file from an older version may not). */
 export function hasSubscriberStore(db: Db): boolean {
   return hasTable(db, 'readers');
-}
-
-function hasColumn(db: Db, table: string, column: string): boolean {
-  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).includes(column);
 }
 
 /**

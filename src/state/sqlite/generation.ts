@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { uptime } from 'node:os';
 import Database from 'better-sqlite3';
 import { isSqliteBusy, isSqliteError } from '../../db/sqlite-busy.js';
+import { hasColumn } from '../../db/sqlite-tables.js';
 import { RolecastError } from '../../errors.js';
 import { sqlitePath } from '../../send/state-file.js';
 import type { StateDb } from '../../send/store.js';
@@ -171,8 +172,7 @@ function unmarked(
   const skip = new Set<string>(['state_generation', ...TRACKED]);
   for (const table of tables.filter((t) => !skip.has(t) && !t.startsWith('sqlite_')))
     for (const change of CHANGES) of.set(`state_mark_${table}_${change.toLowerCase()}`, [table, change]);
-  const present = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('state_generation') as string[];
-  const columns = [MARK, BASE].filter((c) => !present.includes(c));
+  const columns = [MARK, BASE].filter((c) => !hasColumn(db, 'state_generation', c));
   const missing = [...of.keys()].filter((name) => !triggers.has(name));
   return columns.length === 0 && missing.length === 0 ? undefined : { columns, triggers: missing, of };
 }
