@@ -67,8 +67,11 @@ function createGeneration(db: StateDb): void {
  */
 export function markEveryWrite(db: StateDb): void {
   if (db.readonly) return;
-  const missing = unmarked(db);
-  if (!missing) return;
+  // Another command may have added them meanwhile: nothing left to retry either.
+  if (!unmarked(db)) {
+    unmarkedAfterBusy.delete(db);
+    return;
+  }
   try {
     addMarks(db);
     unmarkedAfterBusy.delete(db);
