@@ -53,7 +53,7 @@ export async function openServeBackend(location: StateLocation, options: ServeBa
     const moved = fileMoved(db.name);
     if (marksPending(db))
       options.log?.(
-        `notice: the state file ${db.name} was being written by another command as serve started, so the marks that tie its write-ahead log to it (generation.ts) are not all in it yet: serve adds them at its next write once that command lets go`,
+        `notice: the state file ${db.name} was being written by another command as serve started, so the marks that tie its write-ahead log to it are not all in it yet: serve adds them at its next write once that command lets go`,
       );
     return {
       kind: 'sqlite',
