@@ -1,6 +1,7 @@
 /**
  * The text of a notice sent as HTML alone, as a mail client shows it: tags dropped, a line break
- * for `<br>` and at each paragraph, block, list item or table row, a tab between a row's cells,
+ * for `<br>` and at the edge of each paragraph, block, list item or table row (one where two
+ * meet), a tab between a row's cells,
  * `<pre>` kept as written (Office 365 quotes the original's headers there, folded lines and all),
  * entities decoded, styles, scripts and comments left out. One pass with `indexOf`: linear however
  * the markup is broken (an unclosed tag, comment or style ends the text).
@@ -28,9 +29,11 @@ export function htmlText(html: string): string {
     if (!closing && SKIPPED.has(name)) at = skipPast(html, new RegExp(`</${name}`, 'gi'), at);
     else if (name === 'pre') {
       pre = Math.max(0, pre + (closing ? -1 : 1));
-      newLine(out);
-    } else if (name === 'br' || BLOCKS.has(name)) newLine(out);
-    else if ((name === 'td' || name === 'th') && !closing) out.push('\t');
+      blockEdge(out);
+    } else if (name === 'br') newLine(out);
+    else if (BLOCKS.has(name)) blockEdge(out);
+    // Between a row's cells: a tab opening a line would read as the line before it folded.
+    else if ((name === 'td' || name === 'th') && !closing && !atLineStart(out)) out.push('\t');
   }
   return out.join('');
 }
@@ -72,7 +75,23 @@ function addText(out: string[], text: string, keep: boolean): void {
   }
   const collapsed = text.replace(/[ \t\r\n\f\u00a0]+/g, ' ');
   const last = out[out.length - 1];
-  out.push(last === undefined || last.endsWith('\n') || last === '\t' ? collapsed.trimStart() : collapsed);
+  const kept = last === undefined || last.endsWith('\n') || last === '\t' ? collapsed.trimStart() : collapsed;
+  // Blanks between two blocks are no text: kept, they would make the second's edge a blank line.
+  if (kept !== '') out.push(kept);
+}
+
+/**
+ * A block's edge ends the line it is on, as a mail client shows it: the end of one block and the
+ * start of the next make one line break, not a blank line (headers quoted one to a `<div>` or
+ * `<p>`, as a forward or a help desk tool writes them, would end at the first).
+ */
+function blockEdge(out: string[]): void {
+  if (!atLineStart(out)) newLine(out);
+}
+
+function atLineStart(out: string[]): boolean {
+  const last = out[out.length - 1];
+  return last === undefined || last.endsWith('\n');
 }
 
 function newLine(out: string[]): void {

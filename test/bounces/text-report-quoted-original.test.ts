@@ -20,6 +20,9 @@ const ours = { listId: LIST, sender: { email: SENDER } };
 const state = useStateDb('text-report-quoted-original');
 
 const OTHER = ['From: Billing <invoices@billing.example>', 'Message-ID: <inv-42@billing.example>', `To: ${READER}`];
+/** The line a quoted copy of the original's headers opens with. */
+const RECEIVED =
+  'Received: from mail.sender.example (192.0.2.10) by mx.contoso.example; Mon, 30 Nov 2026 08:14:01 +0000';
 const OURS = () => [`From: Digest <${SENDER}>`, `Message-ID: ${messageIdFor(ours, ISSUE, READER)}`, `To: ${READER}`];
 
 const message = (from: string, subject: string, body: string[], type = 'text/plain; charset=us-ascii') =>
@@ -116,12 +119,18 @@ const exchangeAlternative = (copy: string[], failed: string = READER) =>
     'multipart/alternative; differences=Content-Type; boundary="alt"',
   );
 
-const office365 = (copy: string[], layout: 'admin' | 'details', failed: string = READER) =>
+const office365 = (
+  copy: string[],
+  layout: 'admin' | 'details',
+  failed: string = READER,
+  quote: 'pre' | 'div' | 'row' = 'pre',
+) =>
   office365Html({
     failed,
     reply: '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup',
     copy: [...copy, 'Subject: This week'],
     layout,
+    quote,
   });
 
 async function imported(raw: string) {
@@ -149,6 +158,10 @@ describe('the copy a plain-text bounce quotes below its own marker, without VERP
       ),
     'Office 365, as HTML alone': (copy: string[]) => office365(copy, 'admin'),
     'Office 365, as HTML alone, with its detail tables': (copy: string[]) => office365(copy, 'details'),
+    'Office 365, as HTML alone, its headers passed on one to a <div>': (copy: string[]) =>
+      office365([RECEIVED, ...copy], 'admin', READER, 'div'),
+    'Office 365, as HTML alone, its headers passed on one to a table row': (copy: string[]) =>
+      office365([RECEIVED, ...copy], 'details', READER, 'row'),
   };
 
   for (const [name, shape] of Object.entries(shapes)) {

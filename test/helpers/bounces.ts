@@ -47,9 +47,17 @@ export const LIST_MAIL = {
   now: new Date('2026-12-01T12:00:00Z'),
 } as const;
 
-/** The original's headers as an HTML notice quotes them in `<pre>`, its brackets written as entities. */
-const preHeaders = (copy: readonly string[]) =>
-  `<pre style="color:gray;white-space:pre;margin-top:0">${copy.join('\r\n').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}\r\n</pre>`;
+/**
+ * The original's headers as an HTML notice quotes them, its brackets written as entities: in `<pre>`
+ * as Office 365 writes it, or as a forward or a help desk tool passes it on, one line to a `<div>`
+ * or to a table row.
+ */
+const quotedHeaders = (copy: readonly string[], quote: 'pre' | 'div' | 'row' = 'pre') => {
+  const lines = copy.map((line) => line.replaceAll('<', '&lt;').replaceAll('>', '&gt;'));
+  if (quote === 'div') return lines.map((line) => `<div>${line}</div>`).join('\r\n');
+  if (quote === 'row') return `<table>${lines.map((line) => `<tr><td>${line}</td></tr>`).join('\r\n')}</table>`;
+  return `<pre style="color:gray;white-space:pre;margin-top:0">${lines.join('\r\n')}\r\n</pre>`;
+};
 
 /**
  * An Office 365 / Exchange Online non-delivery report sent as HTML alone, with no text part and no
@@ -63,8 +71,9 @@ export function office365Html(options: {
   reply: string;
   copy: readonly string[];
   layout: 'admin' | 'details';
+  quote?: 'pre' | 'div' | 'row';
 }): string {
-  const { failed, reply, copy, layout } = options;
+  const { failed, reply, copy, layout, quote } = options;
   const [local, domain] = failed.split('@') as [string, string];
   const mailto = `<a href="mailto:${failed}" style="color:#0072C6">${failed}</a>`;
   const top = [
@@ -97,7 +106,7 @@ export function office365Html(options: {
     '<br>',
     '</p>',
     '<p>Original message headers:</p>',
-    preHeaders(copy),
+    quotedHeaders(copy, quote),
   ];
   const details = [
     '<p><b>More Info for Email Admins</b></p>',
@@ -121,7 +130,7 @@ export function office365Html(options: {
     '<tr><td>1</td><td>11/30/2026<br>8:14:01 AM</td><td>mail.rolecast.example</td><td>AM0PR01MB1234.eurprd01.prod.exchangelabs.com</td><td>Microsoft SMTP Server (version=TLS1_2)</td><td>*</td></tr>',
     '</table>',
     '<p><b>Original Message Headers</b></p>',
-    preHeaders(copy),
+    quotedHeaders(copy, quote),
   ];
   const html = [...top, ...(layout === 'admin' ? admin : details), '</body>', '</html>'].join('\r\n');
   return [
