@@ -64,8 +64,17 @@ export function readReport(raw: string | Buffer, source: string, now: Date): Rea
   if (report.events.length > 0 || report.ignored !== NO_RECIPIENT) return report;
   // Google Workspace sends some notices with a delivery-status part holding nothing: the failed
   // address and the reply are only in its text, read as a plain-text report's are.
-  const fromText = readPlainText(root, text, ctx);
-  return fromText.events.length > 0 ? fromText : report;
+  // Only the mailboxes its X-Failed-Recipients names failed: another address in its text (the
+  // sender's own, in a notice about its 'Send mail as' setup) is no recipient of the message.
+  const failed = new Set(headerValues(root.headers, 'x-failed-recipients').flatMap(addressesIn).map(lower));
+  const events = readPlainText(root, text, ctx).events.filter(
+    (e) => failed.size === 0 || (e.address !== undefined && failed.has(lower(e.address))),
+  );
+  return events.length > 0 ? { events } : report;
+}
+
+function lower(address: string): string {
+  return address.toLowerCase();
 }
 
 interface Context {

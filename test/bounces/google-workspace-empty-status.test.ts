@@ -108,4 +108,18 @@ describe('a Google Workspace notice whose delivery-status part is empty', () => 
     );
     expect(result).toEqual({ events: [], ignored: 'a delivery report naming no recipient' });
   });
+
+  it('takes no address of its text that X-Failed-Recipients does not name (the sender’s own, refused)', () => {
+    const result = read(
+      workspace('reader@workspace.example', [
+        `535 5.7.8 Authentication failed: the account ${LIST_MAIL.sender} does not exist`,
+      ])
+        .replace('** Address not found **', '** Message not delivered **')
+        .replace(
+          /^Your message wasn't delivered to .*$/m,
+          "You're sending this from a different address or alias using the 'Send mail as' feature. The settings for your 'Send mail as' account are misconfigured or out of date.",
+        ),
+    );
+    expect(result).toEqual({ events: [], ignored: 'a delivery report naming no recipient' });
+  });
 });
