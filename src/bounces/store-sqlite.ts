@@ -39,8 +39,18 @@ export function sqliteBounceStore(
     busyWaitMs?: number;
   } = {},
 ): BounceStore {
-  if (!options.readonly) ensureBounceSchema(db);
-  const present = () => options.readonly !== true || hasTable(db, 'bounce_events');
+  // `serve` opens the store with no busy timeout: a file that never had the table, held by a send
+  // or an import as serve starts, gets it at the first write instead, under that write's wait.
+  let schemaPending = false;
+  if (!options.readonly) {
+    try {
+      ensureBounceSchema(db);
+    } catch (error) {
+      if (!isSqliteBusy(error)) throw error;
+      schemaPending = true;
+    }
+  }
+  const present = () => (options.readonly !== true && !schemaPending) || hasTable(db, 'bounce_events');
   let queue: Promise<unknown> = Promise.resolve();
   let insertSuppression: ReturnType<typeof suppressionInsert> | undefined;
   // `serve` holds the file for days: a bounce written into one restored from a backup or deleted
@@ -95,7 +105,13 @@ export function sqliteBounceStore(
         );
       try {
         await retryWhileBusy(() => db.exec('BEGIN IMMEDIATE'), deadline, 250);
-        return await commitOrRollback(db, work);
+        const creating = schemaPending;
+        const result = await commitOrRollback(db, async () => {
+          if (creating) ensureBounceSchema(db);
+          return work();
+        });
+        if (creating) schemaPending = false;
+        return result;
       } catch (error) {
         // Busy without a wait: a retry soon finds it free, so the call is answered 503. Busy past
         // `busyWaitMs`: journaled as a refused write is, so a send holding the file reads it at once.

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { signToken } from '../../src/unsubscribe/token.js';
 import { REPO_ROOT } from './project.js';
 
 export const CLI = join(REPO_ROOT, 'dist/cli/index.js');
@@ -77,4 +78,14 @@ export async function startServe(options: {
     child.on('close', () => reject(new Error(`serve exited early:\n${running.stdout}\n${running.stderr}`)));
   });
   return running;
+}
+
+/** A one-click unsubscribe (RFC 8058) of `email` posted to a running serve, its link signed with `secret`. */
+export function oneClickUnsubscribe(serve: RunningServe, email: string, secret: string): Promise<Response> {
+  const token = signToken({ email, listId: 'weekly.rolecast.example' }, secret);
+  return fetch(`${serve.url}?token=${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
 }

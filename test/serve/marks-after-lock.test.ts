@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signToken } from '../../src/unsubscribe/token.js';
-import { type RunningServe, runCli, startServe } from '../helpers/cli.js';
+import { oneClickUnsubscribe, type RunningServe, runCli, startServe } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 import { withoutMarks } from '../helpers/state-db.js';
 import { until } from '../send/_waiting.js';
@@ -69,12 +68,7 @@ describe('serve started while another command held the state file after an upgra
     holder.close();
     holder = undefined;
 
-    const token = signToken({ email: 'ellen.park@example.com', listId: 'weekly.rolecast.example' }, SECRET);
-    const response = await fetch(`${serve.url}?token=${token}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
+    const response = await oneClickUnsubscribe(serve, 'ellen.park@example.com', SECRET);
     expect(response.status).toBe(200);
 
     const after = marksIn(state);
