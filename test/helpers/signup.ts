@@ -75,6 +75,7 @@ export async function startSignupServer(options: {
     port: 0,
     routes: readers.routes,
     afterUnsubscribe: readers.unsubscribed,
+    log: (line) => void logs.push(line),
   });
   const origin = new URL(server.url).origin;
   return {

@@ -53,6 +53,9 @@ function suppressedAfterReplay(...addresses: string[]): boolean[] {
 it('journals the new address of a reader who moved, with no link to spend at the old one', async () => {
   expect(await oneClickWhileHeld('ann.old@example.com', 'ann.new@example.com')).toBe(200);
   expect(h.logs.join('\n')).not.toContain('could not spend');
+  // The new address is out, through the journal: only its record waits, and the log says no more.
+  expect(h.logs.join('\n')).not.toContain('could not carry an unsubscribe on');
+  expect(h.logs.join('\n')).toContain('is suppressed, but its record could not be marked unsubscribed');
   expect(suppressedAfterReplay('ann.old@example.com', 'ann.new@example.com')).toEqual([true, true]);
 }, 60_000);
 

@@ -1,4 +1,5 @@
 import { type ReaderPatch, stampFields } from '../../store/index.js';
+import { loggableError } from '../pages.js';
 import type { ReaderServices } from './services.js';
 
 /**
@@ -8,7 +9,7 @@ import type { ReaderServices } from './services.js';
  * reader's own again (consented, or where another reader moved to since).
  */
 export async function unsubscribeWhereMoved(
-  services: Pick<ReaderServices, 'store' | 'suppressions' | 'now'>,
+  services: Pick<ReaderServices, 'store' | 'suppressions' | 'now' | 'log'>,
   email: string,
   source: 'preferences' | 'one-click',
 ): Promise<void> {
@@ -24,21 +25,28 @@ export async function unsubscribeWhereMoved(
   const at = now.toISOString();
   // The suppression list first: it is what every send checks.
   await services.suppressions.add(movedTo, { reason: 'unsubscribe', source, now });
-  await store.transaction(async () => {
-    const reader = await store.get(movedTo);
-    if (!reader || reader.status === 'unsubscribed' || reader.status === 'bounced') return;
-    const patch: ReaderPatch = {
-      status: 'unsubscribed',
-      pausedUntil: null,
-      readerChangedAt: at,
-      readerFields: stampFields(reader, ['status'], at),
-    };
-    await store.update(movedTo, patch, now);
-    await store.audit({
-      email: movedTo,
-      at,
-      page: source,
-      change: 'status: unsubscribed from an earlier address',
-    });
-  });
+  // Suppressed (or journaled) already: a record that cannot be written now is named as that alone.
+  await store
+    .transaction(async () => {
+      const reader = await store.get(movedTo);
+      if (!reader || reader.status === 'unsubscribed' || reader.status === 'bounced') return;
+      const patch: ReaderPatch = {
+        status: 'unsubscribed',
+        pausedUntil: null,
+        readerChangedAt: at,
+        readerFields: stampFields(reader, ['status'], at),
+      };
+      await store.update(movedTo, patch, now);
+      await store.audit({
+        email: movedTo,
+        at,
+        page: source,
+        change: 'status: unsubscribed from an earlier address',
+      });
+    })
+    .catch((error: unknown) =>
+      services.log(
+        `the address its reader moved to is suppressed, but its record could not be marked unsubscribed: ${loggableError(error)}`,
+      ),
+    );
 }
