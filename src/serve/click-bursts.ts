@@ -8,7 +8,7 @@ import type { ClickEvent } from '../analytics/store.js';
  * clicks of one client (address and user agent) on one issue are watched for such a burst: once it
  * has opened `links` different links with less than `windowMs` since its first, they are a
  * scanner's, the clicks already counted are withdrawn, and none of the burst counts while it goes
- * on (each click less than `gapMs` after the one before).
+ * on (each click less than `gapMs` after the one before, and less than `longestMs` from its start).
  *
  * The window is one second, not two: a reader opening stories in new tabs (a middle-click on each
  * headline in turn) aims at each in about half a second, so four in two seconds is a reader's pace,
@@ -18,6 +18,12 @@ import type { ClickEvent } from '../analytics/store.js';
 export const BURST_WINDOW_MS = 1_000;
 /** A scanner found out stays one while its next link comes less than this after the one before. */
 export const BURST_GAP_MS = 2_000;
+/**
+ * ...and at most this long from its burst's start: a scanner checks one message in a few seconds,
+ * while readers of one role set behind one office address with one browser, clicking in a morning's
+ * rush, would otherwise go on as that scanner as long as their clicks come, and none would count.
+ */
+export const BURST_LONGEST_MS = 5_000;
 
 export interface BurstVerdict {
   /** Whether this click may count. */
@@ -45,7 +51,13 @@ export interface BurstWatch {
  * (less than `gapMs` since their last click), at most `max` of them, the oldest forgotten first: a
  * flood of distinct clients must not hold their links and clicks long after any could be judged.
  */
-export function burstWatch(links: number, max: number, windowMs = BURST_WINDOW_MS, gapMs = BURST_GAP_MS): BurstWatch {
+export function burstWatch(
+  links: number,
+  max: number,
+  windowMs = BURST_WINDOW_MS,
+  gapMs = BURST_GAP_MS,
+  longestMs = BURST_LONGEST_MS,
+): BurstWatch {
   const salt = randomBytes(16);
   /** In the order of each client's last click (a Map iterates in insertion order): the oldest first. */
   const bursts = new Map<string, Burst>();
@@ -62,7 +74,7 @@ export function burstWatch(links: number, max: number, windowMs = BURST_WINDOW_M
     if (links <= 0) return { count: true, withdraw: [] };
     const key = createHash('sha256').update(salt).update(client).digest('base64url');
     let burst = bursts.get(key);
-    if (burst?.scanner && atMs - burst.last < gapMs) {
+    if (burst?.scanner && atMs - burst.last < gapMs && atMs - burst.start < longestMs) {
       touch(key, burst, atMs);
       return { count: false, withdraw: [] };
     }

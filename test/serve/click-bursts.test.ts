@@ -156,6 +156,17 @@ describe('a client opening many links of one issue at once', () => {
     expect(counted().map((c) => c.id)).toEqual([STORIES[0], STORIES[2], STORIES[1], STORIES[3]]);
   });
 
+  it("loses only the first burst of an office's rush behind one address, not every click after it", async () => {
+    // Readers of one role set behind one egress address with one managed browser: four of them open
+    // four stories in the first second (a scanner's pattern, so those are taken back), then the
+    // rush goes on, a click every half second for a minute, never two seconds apart.
+    await clickStories([0, 0], [1, 200], [2, 400], [3, 600]);
+    const rush = Array.from({ length: 120 }, (_, i) => 1_000 + i * 500);
+    for (const [i, ms] of rush.entries()) await click(link(STORIES[i % 2]!), ms);
+    // A scanner checks one message in a few seconds: past five seconds from the burst's start, readers.
+    expect(counted()).toHaveLength(rush.filter((ms) => ms >= 5_000).length);
+  });
+
   it('judges no burst where a proxy names no client: readers with one browser share its address', async () => {
     for (const [i, id] of STORIES.entries()) {
       clock = at(i * 100);
