@@ -49,6 +49,8 @@ export interface ClickRouteOptions {
   maxClients?: number;
   /** How long clicks that could not be written wait before they are tried again without a next click, ms. */
   retryMs?: number;
+  /** Clicks waiting in memory at most (while the database is busy); later ones are dropped. */
+  maxPending?: number;
   /**
    * `readers.trustProxy`: a proxy on another address (a load balancer, a container network) writes
    * the client into X-Forwarded-For; without it every click would share the proxy's address.
@@ -68,7 +70,12 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
     options.maxClients ?? DEFAULT_MAX_CLIENTS,
   );
   const burst = burstWatch(options.scannerBurstLinks ?? 0, options.maxClients ?? DEFAULT_MAX_CLIENTS);
-  const { record, withdraw, drain } = pendingWrites(options.store, options.retryMs ?? DEFAULT_RETRY_MS, options.log);
+  const { record, withdraw, drain } = pendingWrites(
+    options.store,
+    options.retryMs ?? DEFAULT_RETRY_MS,
+    options.maxPending ?? MAX_PENDING,
+    options.log,
+  );
   return {
     matches: (pathname) => pathname.startsWith(options.prefix),
     close: drain,
@@ -138,6 +145,7 @@ const DEFAULT_RETRY_MS = 5_000;
 function pendingWrites(
   store: AnalyticsStore,
   retryMs: number,
+  maxPending: number,
   log?: (line: string) => void,
 ): {
   record(event: ClickEvent): void;
@@ -146,6 +154,8 @@ function pendingWrites(
 } {
   /** Writes in order: a click recorded, or one taken back (a scanner's, found out by its next clicks). */
   const pending: { event: ClickEvent; withdraw: boolean }[] = [];
+  /** Clicks dropped as the queue was full: never written, so never to be taken back (that would delete a reader's like it). */
+  const dropped = new WeakSet<ClickEvent>();
   let warned = false;
   /** A write to a networked store under way: the next ones wait behind it, in order. */
   let writing: Promise<void> | undefined;
@@ -194,10 +204,12 @@ function pendingWrites(
   };
   return {
     record(event) {
-      if (pending.length < MAX_PENDING) pending.push({ event, withdraw: false });
+      if (pending.length < maxPending) pending.push({ event, withdraw: false });
+      else dropped.add(event);
       flush();
     },
     withdraw(event) {
+      if (dropped.has(event)) return;
       // Still waiting (not the one being written): never written at all.
       const waiting = pending.findIndex((write, i) => write.event === event && !(writing && i === 0));
       if (waiting >= 0) pending.splice(waiting, 1);

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
+import { clickRoute } from '../../src/serve/click-route.js';
 import { clickRouteFor } from '../../src/serve/click-setup.js';
 import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
@@ -209,6 +210,44 @@ describe('a client opening many links of one issue at once', () => {
     // The next click writes what waits: the reader's, not the scanner's.
     await click(link(STORIES[4]!), 60_000, client(21));
     expect(counted().map((c) => c.id)).toEqual([STORIES[0], STORIES[4]]);
+  });
+});
+
+describe('a scanner whose clicks found the waiting queue full', () => {
+  it("takes back none of the clicks it never queued, so a reader's click like one of them stays counted", async () => {
+    // A queue of one click while the state file is locked: the reader's waits, the scanner's are dropped.
+    const small = await startUnsubscribeServer({
+      config,
+      secret: SECRET,
+      suppressions: stateSuppressionList(db),
+      port: 0,
+      routes: [
+        clickRoute({
+          secret: SECRET,
+          store: sqliteAnalyticsStore(db),
+          prefix: '/c/',
+          scannerWindowSeconds: config.tracking.scannerWindowSeconds,
+          scannerBurstLinks: 4,
+          maxPending: 1,
+          now: () => clock,
+        }),
+      ],
+    });
+    const other = new Database(db.name);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const base = new URL(small.url).origin;
+      const on = (story: number) => link(STORIES[story]!).replace(origin, base);
+      // The same link at the same moment: the reader's click and the scanner's first are alike.
+      await click(on(0), 0, client(30));
+      for (const [story, ms] of [0, 1, 2, 3].map((s) => [s, 0] as const)) await click(on(story), ms, client(31));
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+      // Stopping serve writes what waits.
+      await small.close();
+    }
+    expect(counted().map((c) => [c.id, c.first])).toEqual([[STORIES[0], 1]]);
   });
 });
 
