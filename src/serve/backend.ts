@@ -8,7 +8,7 @@ import { migrate, openPostgres } from '../db/postgres.js';
 import { openStateDb } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
 import { closeStateDb, fileMoved } from '../state/sqlite/file-in-place.js';
-import { marksPending, retryMarks } from '../state/sqlite/generation.js';
+import { logMarkFailures, marksPending, retryMarks } from '../state/sqlite/generation.js';
 import { beforeEachCall, settlingAfterEach } from '../state/sqlite/settle.js';
 import { migrateSubscriberStorePg, postgresSubscriberStore } from '../store/postgres.js';
 import { sqliteSubscriberStore } from '../store/sqlite.js';
@@ -51,6 +51,7 @@ export async function openServeBackend(location: StateLocation, options: ServeBa
   if (location.kind === 'sqlite') {
     const db = openStateDb(location.file);
     const moved = fileMoved(db.name);
+    logMarkFailures(db, options.log);
     if (marksPending(db))
       options.log?.(
         `notice: the state file ${db.name} was being written by another command as serve started, so the marks that tie its write-ahead log to it are not all in it yet: serve adds them at its next write once that command lets go`,

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStateDb } from '../../src/send/store.js';
+import type Database from 'better-sqlite3';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { markEveryWrite, marksPending, retryMarks } from '../../src/state/sqlite/generation.js';
+import { marksKeptOutByLock, stateWithoutMarks, useStateFile } from './_marks.js';
 
 /**
  * A connection that found the state file locked as it went to add the marks (see generation.ts)
@@ -14,57 +11,27 @@ import { markEveryWrite, marksPending, retryMarks } from '../../src/state/sqlite
  * Counted here as the schema reads the connection makes, on a real file with a real lock.
  */
 
-let dir: string;
-let file: string;
-const open: Database.Database[] = [];
+const state = useStateFile();
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rolecast-marks-retry-'));
-  file = join(dir, 'state.db');
-  openStateDb(file).close();
-  const db = connect();
-  for (const name of db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'state_mark_%'")
-    .pluck()
-    .all() as string[])
-    db.exec(`DROP TRIGGER "${name}"`);
-  db.exec('ALTER TABLE state_generation DROP COLUMN log_mark');
-  db.exec('ALTER TABLE state_generation DROP COLUMN log_base');
-});
-
-afterEach(() => {
-  for (const db of open.splice(0)) if (db.open) db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function connect(): Database.Database {
-  const db = new Database(file);
-  db.pragma('busy_timeout = 0');
-  open.push(db);
-  return db;
-}
+beforeEach(() => stateWithoutMarks(state.file));
 
 /** A connection like serve's that could not add the marks, the file locked; its schema reads counted. */
 function leftWithoutMarks(): { db: Database.Database; scans: () => number } {
-  const db = connect();
+  const db = state.connect();
   let scans = 0;
   const prepare = db.prepare.bind(db);
   db.prepare = ((sql: string) => {
     if (sql.includes('sqlite_master')) scans++;
     return prepare(sql);
   }) as typeof db.prepare;
-  const holder = connect();
-  holder.exec('BEGIN IMMEDIATE');
-  markEveryWrite(db);
-  holder.exec('COMMIT');
-  expect(marksPending(db)).toBe(true);
+  marksKeptOutByLock(db, state.connect());
   return { db, scans: () => scans };
 }
 
 describe('marks a locked file kept out, looked for again before each write', () => {
   it('stops looking once another command has added them', () => {
     const { db, scans } = leftWithoutMarks();
-    markEveryWrite(connect());
+    markEveryWrite(state.connect());
     const before = scans();
     for (let write = 0; write < 20; write++) retryMarks(db);
     expect(marksPending(db)).toBe(false);

@@ -103,9 +103,32 @@ export function retryMarks(db: StateDb): void {
     // A file that takes no writes now (read-only, a full disk): the write this runs before goes to
     // its journal as it would without the marks, and they are tried again at the next one.
     if (!isSqliteError(error)) throw error;
+    markFailed(db, error);
     return;
   }
   if (!unmarkedAfterBusy.has(db)) markLogBase(db);
+}
+
+/** Where a connection's failures to mark are told, once each (serve's log). */
+const markFailureLogs = new WeakMap<StateDb, (line: string) => void>();
+const markFailureTold = new WeakSet<StateDb>();
+
+/** Tells `log`, once, of the first failure to mark the file this connection has (see markFailed). */
+export function logMarkFailures(db: StateDb, log: ((line: string) => void) | undefined): void {
+  if (log) markFailureLogs.set(db, log);
+}
+
+/**
+ * Marks are written around a write, never as part of it: one that fails (a full disk, an I/O error)
+ * must not stop the write or undo its answer, since the write itself stands without them.
+ */
+function markFailed(db: StateDb, error: unknown): void {
+  if (isSqliteBusy(error) || markFailureTold.has(db)) return;
+  markFailureTold.add(db);
+  const reason = error instanceof Error ? error.message : String(error);
+  markFailureLogs.get(db)?.(
+    `warning: the marks that tie the write-ahead log to the state file ${db.name} could not be written (${reason}); its writes go on, and the marks are tried again with later ones: free space on its disk`,
+  );
 }
 
 function addMarks(db: StateDb): void {
@@ -152,7 +175,9 @@ export function markLogBase(db: StateDb): void {
     if (copied?.busy !== 0 || copied.log < 0 || copied.checkpointed !== copied.log) return;
     db.prepare(`UPDATE state_generation SET ${BASE} = ? WHERE ${BASE} < ?`).run(row.total, row.total);
   } catch (error) {
+    // Run after a write committed (or before one): its result stands whatever happens here.
     if (!isSqliteError(error)) throw error;
+    markFailed(db, error);
   }
 }
 
