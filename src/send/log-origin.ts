@@ -120,20 +120,71 @@ function generationRow(read: PageRead): GenerationRow | undefined {
   return undefined;
 }
 
-/** The column names of a CREATE TABLE statement as SQLite keeps it (with any ADD COLUMN appended). */
+/**
+ * The column names of a CREATE TABLE statement as SQLite keeps it (with any ADD COLUMN appended after
+ * its table constraints), in the order of the row's values: split on the commas between definitions
+ * only, not those inside parentheses (a CHECK, a DEFAULT), quotes or comments, with constraints left out.
+ */
 function columnNames(sql: string): string[] {
   const open = sql.indexOf('(');
   const close = sql.lastIndexOf(')');
   if (open < 0 || close < open) throw new Unreadable();
-  return sql
-    .slice(open + 1, close)
-    .split(',')
-    .map((definition) =>
-      definition
-        .trim()
-        .split(/\s+/)[0]!
-        .replace(/^["`[]|["`\]]$/g, ''),
-    );
+  return definitions(sql.slice(open + 1, close))
+    .map(firstName)
+    .filter((name): name is string => name !== undefined);
+}
+
+const CLOSING: Record<string, string> = { "'": "'", '"': '"', '`': '`', '[': ']' };
+const TABLE_CONSTRAINT = /^(constraint|primary|unique|check|foreign)$/i;
+
+/** The definitions between the parentheses of a CREATE TABLE, as text. */
+function definitions(body: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let at = 0; at < body.length; at++) {
+    const c = body[at]!;
+    const closing = CLOSING[c];
+    if (closing) {
+      const end = body.indexOf(closing, at + 1);
+      if (end < 0) throw new Unreadable();
+      at = end;
+    } else if (c === '-' && body[at + 1] === '-') {
+      const end = body.indexOf('\n', at);
+      at = end < 0 ? body.length : end;
+    } else if (c === '/' && body[at + 1] === '*') {
+      const end = body.indexOf('*/', at + 2);
+      at = end < 0 ? body.length : end + 1;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(body.slice(from, at));
+      from = at + 1;
+    }
+  }
+  parts.push(body.slice(from));
+  return parts;
+}
+
+/** A column definition's name; undefined for a table constraint. */
+function firstName(definition: string): string | undefined {
+  const text = definition.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').trim();
+  const closing = CLOSING[text[0] ?? ''];
+  if (closing) {
+    // A quote is escaped by doubling it: "a""b" is the name a"b.
+    let at = 1;
+    let name = '';
+    for (;;) {
+      const end = text.indexOf(closing, at);
+      if (end < 0) throw new Unreadable();
+      name += text.slice(at, end);
+      if (closing === ']' || text[end + 1] !== closing) return name;
+      name += closing;
+      at = end + 2;
+    }
+  }
+  const word = text.split(/\s+/)[0]!;
+  return TABLE_CONSTRAINT.test(word) ? undefined : word;
 }
 
 /** The local part of each row's record of a table's b-tree (https://www.sqlite.org/fileformat2.html). */

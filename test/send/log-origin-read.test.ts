@@ -22,6 +22,8 @@ interface Shape {
   filler?: number;
   vacuum?: boolean;
   addedColumns?: boolean;
+  /** The table's own columns and constraints, where not the plain ones. */
+  table?: string;
 }
 
 const SHAPES: Shape[] = [512, 1024, 4096, 8192, 65536].flatMap((pageSize) => [
@@ -32,8 +34,16 @@ const SHAPES: Shape[] = [512, 1024, 4096, 8192, 65536].flatMap((pageSize) => [
   { pageSize, addedColumns: true, filler: 200 },
 ]);
 
+/** Tables whose definitions hold commas of their own, or a constraint before the columns added later. */
+const TABLES: Shape[] = [
+  "id TEXT NOT NULL CHECK (length(id) IN (1, 2) OR id <> ''), counter INTEGER NOT NULL DEFAULT (max(0, 0))",
+  'id TEXT NOT NULL, counter INTEGER NOT NULL, CHECK (counter >= 0), UNIQUE (id, counter)',
+  '"id" TEXT NOT NULL /* a, b */, [counter] INTEGER NOT NULL DEFAULT 0 -- c, d\n',
+  'id TEXT NOT NULL DEFAULT \'a,(b\', "odd, name""s" TEXT DEFAULT \')\', counter INTEGER NOT NULL, CONSTRAINT one PRIMARY KEY (id)',
+].map((table) => ({ pageSize: 4096, addedColumns: true, filler: 200, table }));
+
 function name(s: Shape): string {
-  return `${s.pageSize} B pages${s.autoVacuum ? ', auto_vacuum' : ''}${s.filler ? `, ${s.filler} rows before` : ''}${s.vacuum ? ', after VACUUM' : ''}${s.addedColumns ? ', columns added later' : ''}`;
+  return `${s.table ? `(${s.table.trim()}), ` : ''}${s.pageSize} B pages${s.autoVacuum ? ', auto_vacuum' : ''}${s.filler ? `, ${s.filler} rows before` : ''}${s.vacuum ? ', after VACUUM' : ''}${s.addedColumns ? ', columns added later' : ''}`;
 }
 
 let count = 0;
@@ -52,7 +62,7 @@ function build(shape: Shape): { file: string; id: string } {
     for (let i = 0; i < (shape.filler ?? 0); i++) fill.run(`row ${i} ${'x'.repeat(i % 90)}`, i);
   })();
   if (shape.addedColumns) {
-    db.exec('CREATE TABLE state_generation (id TEXT NOT NULL, counter INTEGER NOT NULL)');
+    db.exec(`CREATE TABLE state_generation (${shape.table ?? 'id TEXT NOT NULL, counter INTEGER NOT NULL'})`);
   } else {
     db.exec(
       'CREATE TABLE state_generation (id TEXT NOT NULL, counter INTEGER NOT NULL, log_mark INTEGER NOT NULL DEFAULT 0, log_base INTEGER NOT NULL DEFAULT 0)',
@@ -88,7 +98,7 @@ function sqliteRow(file: string): { id: string; at: number; base: number } {
 }
 
 describe('the id row read from the bytes matches what SQLite reads', () => {
-  it.each(SHAPES.map((s) => [name(s), s] as const))('%s', (_name, shape) => {
+  it.each([...SHAPES, ...TABLES].map((s) => [name(s), s] as const))('%s', (_name, shape) => {
     const { file, id } = build(shape);
     const earlier = `${file}.earlier`;
     copyFileSync(file, earlier);
