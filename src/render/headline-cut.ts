@@ -121,7 +121,7 @@ export async function fitByHeadlines(
     message: `${error.message}, so the copy for ${whose} shows ${best.full} of its ${cards} stories in full and lists the last ${cut} by headline (${kb(best.compiled.encodedHtmlBytes)})`,
     hint: SIZE_CUT_HINT,
   };
-  return { ...best.compiled, problems: [warning, ...best.compiled.problems] };
+  return { ...best.compiled, fullCards: best.full, problems: [warning, ...best.compiled.problems] };
 }
 
 function kb(bytes: number): string {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DateTime } from 'luxon';
 import { signClickVariant } from '../analytics/token.js';
-import { linkTracking, trackLinks } from '../analytics/track-links.js';
+import { clickBase, linkTracking, trackLinks } from '../analytics/track-links.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { type Problem, RolecastError } from '../errors.js';
 import type { Variant } from '../group/index.js';
@@ -401,17 +401,32 @@ export async function createRenderer(project: Project, options: RendererOptions 
       return { compiled, cards: cardCount(listView!) };
     },
   };
+  const fitted = async (variant: Variant): Promise<CompiledVariant> => {
+    const whole = await variantCopies.compile(variant, undefined);
+    if (options.headlines === false || !whole.compiled.problems.some(isOverSizeLimit)) return whole.compiled;
+    if (!cutsFit) return withHeadlinesHint(whole.compiled);
+    return fitByHeadlines(
+      whole.compiled,
+      whole.cards,
+      async (full) => (await variantCopies.compile(variant, full)).compiled,
+    );
+  };
+  // Without the signing key (a preview, a test send, `check`) links are left untracked, shorter
+  // than a send's: which stories go to headlines is decided on the copy with tracked links, so
+  // these show each reader the stories the send gives them in full.
+  const asTracked =
+    tracking === undefined && options.headlines !== false && config.tracking.clicks && clickBase(config)
+      ? createRenderer(project, { ...options, clickSecret: randomHex(32), mjmlCache: false })
+      : undefined;
   return {
     classes: setFrames?.stats,
     async compile(variant) {
-      const whole = await variantCopies.compile(variant, undefined);
-      if (options.headlines === false || !whole.compiled.problems.some(isOverSizeLimit)) return whole.compiled;
-      if (!cutsFit) return withHeadlinesHint(whole.compiled);
-      return fitByHeadlines(
-        whole.compiled,
-        whole.cards,
-        async (full) => (await variantCopies.compile(variant, full)).compiled,
-      );
+      const own = await fitted(variant);
+      if (!asTracked) return own;
+      const sent = await (await asTracked).compile(variant);
+      if (sent.fullCards === own.fullCards) return own;
+      const cut = await variantCopies.compile(variant, sent.fullCards);
+      return { ...cut.compiled, fullCards: sent.fullCards, problems: sent.problems };
     },
   };
 }

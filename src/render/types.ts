@@ -38,6 +38,8 @@ export interface CompiledVariant {
   encodedHtmlBytes: number;
   /** Warnings and errors from the quality gates (size, links, MJML). */
   problems: Problem[];
+  /** How many stories a copy over the clip limit shows in full, the rest by headline; undefined when it shows all. */
+  fullCards?: number | undefined;
   personalise(fields: PersonalFields): PersonalisedMessage;
   /**
    * The pieces `personalise` joins, for a sender that encodes the fixed text once per variant and

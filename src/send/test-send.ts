@@ -40,7 +40,7 @@ export async function sendTestMessage(input: TestSendInput): Promise<SendReport>
   if (!to.success) throw new RolecastError('E_USAGE', `--test "${test.to}" is not a valid email address`);
   await refuseSuppressed(project, input.env, input.state, to.data);
   const subscriber = test.as === undefined ? undefined : findSubscriber(input.subscribers, test.as);
-  const variant = subscriber ? variantFor(project, subscriber) : test.variant;
+  const variant = subscriber ? variantFor(project, input.subscribers, subscriber) : test.variant;
   // Untracked links, as a test message has; the MJML cache still trusts only what the secret sealed.
   const compiled = await input.compile(project, variant ? [variant] : [], { cacheSecret: input.env.secret });
   const variantId = variant?.id ?? EDITOR_VARIANT_ID;
@@ -144,11 +144,19 @@ function findSubscriber(subscribers: readonly Subscriber[], address: string): Su
   return found;
 }
 
-function variantFor(project: Project, subscriber: Subscriber): Variant {
+function variantFor(project: Project, subscribers: readonly Subscriber[], subscriber: Subscriber): Variant {
   const { issue } = project;
-  // Status is ignored here: a test may show what an unsubscribed reader would have received.
-  const plan = planAudience(issue.summaries, issue.manifest.roleOrder ?? [], [{ ...subscriber, status: 'active' }]);
-  const variant = plan.variants[0];
+  // Status is ignored here: a test may show what an unsubscribed reader would have received. Planned
+  // with the list, so the role set counts its readers as a send does: its click links name it
+  // (`?v=`) or not as theirs do, which sets their length and so which stories fit in full.
+  const key = canonicalAddress(subscriber.email);
+  const others = subscribers.filter((s) => canonicalAddress(s.email) !== key);
+  const plan = planAudience(issue.summaries, issue.manifest.roleOrder ?? [], [
+    ...others,
+    { ...subscriber, status: 'active' },
+  ]);
+  const variantId = plan.recipients.find((r) => canonicalAddress(r.subscriber.email) === key)?.variantId;
+  const variant = plan.variants.find((v) => v.id === variantId);
   if (!variant) {
     throw new RolecastError('E_USAGE', `${subscriber.email} holds no role with content in ${issue.id}`, {
       hint: 'pick a subscriber whose roles match at least one summary, or leave out --as for the editor edition',
