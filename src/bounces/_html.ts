@@ -3,17 +3,21 @@
  * for `<br>` and at the edge of each paragraph, block, list item or table row (one where two
  * meet), a tab between a row's cells,
  * `<pre>` kept as written (Office 365 quotes the original's headers there, folded lines and all),
+ * and so is an element styled `white-space: pre`, `pre-wrap` or `pre-line` (a forward's way of
+ * writing the same lines),
  * entities decoded, styles, scripts and comments left out. One pass with `indexOf`: linear however
  * the markup is broken (an unclosed tag, comment or style ends the text).
  */
 export function htmlText(html: string): string {
   const out: string[] = [];
   let pre = 0;
+  // Elements styled to keep their line ends, innermost last, with how deep each is nested in itself.
+  const styled: { name: string; depth: number }[] = [];
   let at = 0;
   while (at < html.length) {
     const open = html.indexOf('<', at);
     const end = open < 0 ? html.length : open;
-    if (end > at) addText(out, decodeEntities(html.slice(at, end)), pre > 0);
+    if (end > at) addText(out, decodeEntities(html.slice(at, end)), pre > 0 || styled.length > 0);
     if (open < 0) break;
     if (html.startsWith('<!--', open)) {
       at = skipPast(html, /-->/g, open + 4);
@@ -26,6 +30,7 @@ export function htmlText(html: string): string {
     if (!tag) continue;
     const closing = tag[1] === '/';
     const name = tag[2]!.toLowerCase();
+    trackStyled(styled, name, closing, html.slice(open, close));
     if (!closing && SKIPPED.has(name)) at = skipPast(html, new RegExp(`</${name}`, 'gi'), at);
     else if (name === 'pre') {
       pre = Math.max(0, pre + (closing ? -1 : 1));
@@ -37,6 +42,19 @@ export function htmlText(html: string): string {
   }
   return out.join('');
 }
+
+/** Follows the elements whose style keeps line ends: one opens on its tag, and closes on its own end tag. */
+function trackStyled(styled: { name: string; depth: number }[], name: string, closing: boolean, tag: string): void {
+  const top = styled[styled.length - 1];
+  if (closing) {
+    if (top?.name === name && --top.depth === 0) styled.pop();
+  } else if (VOID.has(name)) return;
+  else if (/white-space\s*:\s*pre/i.test(tag)) styled.push({ name, depth: 1 });
+  else if (top?.name === name) top.depth++;
+}
+
+/** Elements with no end tag: opening one never nests. */
+const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'col', 'area', 'base', 'wbr']);
 
 const SKIPPED = new Set(['head', 'style', 'script', 'title']);
 const BLOCKS = new Set([

@@ -17,7 +17,9 @@ import type { SourceHints } from './types.js';
  *   envelope sender (Return-Path) proves nothing: providers put their own bounce domain there. So
  *   does a Message-ID in another shape: providers (SES among them) write their own.
  * - A report quoting nothing of the original is read as before: many real bounces quote nothing,
- *   and skipping them would go on mailing dead addresses.
+ *   and skipping them would go on mailing dead addresses. One read from its HTML alone is not: a
+ *   page's layout (a style, a help desk's markup) can hide the original's headers from what is
+ *   read, so it is taken only when a quoted Message-ID or From shows this list's mail.
  */
 
 export interface SenderOptions {
@@ -43,7 +45,7 @@ export async function judgeSender(
   sentMessageIds: () => Promise<string[]> = async () => [],
 ): Promise<SenderVerdict> {
   const domain = options.sender ? domainOf(options.sender) : undefined;
-  if (domain === undefined) return undefined;
+  if (domain === undefined) return hints.fromHtmlAlone ? { skipped: UNPROVEN } : undefined;
   const own = hints.messageIds.filter((id) => ownShapeOf(id)?.domain === domain);
   if (own.length > 0) {
     const issueId = await issueFor(own, address, options, deliveredIssues, sentMessageIds);
@@ -62,8 +64,11 @@ export async function judgeSender(
       skipped: `it is about mail from ${senders[0]}, not from this list's sender ${options.sender} (another sender's mail)`,
     };
   }
-  return undefined;
+  return hints.fromHtmlAlone && senders.length === 0 ? { skipped: UNPROVEN } : undefined;
 }
+
+const UNPROVEN =
+  "it was read from its HTML alone and no From or Message-ID of the original could be read in it to show it is this list's mail (another sender's mail in a shared mailbox reads the same); set bounces.domain (VERP) so such a notice names its reader";
 
 /**
  * The delivered issue whose Message-ID for `address` is one of `ids`, written as a first send

@@ -58,8 +58,13 @@ export function readReport(raw: string | Buffer, source: string, now: Date): Rea
 
   const ctx = { identity, hints, source, date };
   const text = own ?? parts.find((p) => p.type === 'text/plain')?.body ?? '';
+  // What is read from a text made of HTML needs the original it quotes to show this list's mail.
+  const fromText =
+    own !== undefined && firstOwnPart(root, 'text/plain') === undefined
+      ? { ...ctx, hints: { ...hints, fromHtmlAlone: true } }
+      : ctx;
   const status = parts.find((p) => p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status');
-  if (!status) return readPlainText(root, text, ctx);
+  if (!status) return readPlainText(root, text, fromText);
   const report = readDeliveryStatus(status, ctx);
   if (report.events.length > 0 || report.ignored !== NO_RECIPIENT) return report;
   // Google Workspace sends some notices with a delivery-status part holding nothing: the failed
@@ -67,7 +72,7 @@ export function readReport(raw: string | Buffer, source: string, now: Date): Rea
   // Only the mailboxes its X-Failed-Recipients names failed: another address in its text (the
   // sender's own, in a notice about its 'Send mail as' setup) is no recipient of the message.
   const failed = new Set(headerValues(root.headers, 'x-failed-recipients').flatMap(addressesIn).map(lower));
-  const events = readPlainText(root, text, ctx).events.filter(
+  const events = readPlainText(root, text, fromText).events.filter(
     (e) => failed.size === 0 || (e.address !== undefined && failed.has(lower(e.address))),
   );
   return events.length > 0 ? { events } : report;

@@ -46,6 +46,12 @@ export interface SourceHints {
    * and often the Message-ID, never the From).
    */
   senders: string[];
+  /**
+   * The report was read from its HTML alone (no text or delivery-status part): its address is
+   * believed only when what it quotes shows this list's mail, since a page's layout can hide the
+   * original's headers from what is read of it.
+   */
+  fromHtmlAlone?: boolean | undefined;
 }
 
 export function emptyHints(): SourceHints {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyEvents, readReport, sqliteBounceStore } from '../../src/bounces/index.js';
 import { messageIdFor } from '../../src/message-id.js';
 import { openLedger } from '../../src/send/ledger.js';
-import { LIST_MAIL, office365Html } from '../helpers/bounces.js';
+import { type HtmlQuote, LIST_MAIL, office365Html } from '../helpers/bounces.js';
 import { sentEntry } from '../helpers/ledger.js';
 import { useStateDb } from '../helpers/state-db.js';
 
@@ -119,12 +119,7 @@ const exchangeAlternative = (copy: string[], failed: string = READER) =>
     'multipart/alternative; differences=Content-Type; boundary="alt"',
   );
 
-const office365 = (
-  copy: string[],
-  layout: 'admin' | 'details',
-  failed: string = READER,
-  quote: 'pre' | 'div' | 'row' = 'pre',
-) =>
+const office365 = (copy: string[], layout: 'admin' | 'details', failed: string = READER, quote: HtmlQuote = 'pre') =>
   office365Html({
     failed,
     reply: '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup',
@@ -162,6 +157,10 @@ describe('the copy a plain-text bounce quotes below its own marker, without VERP
       office365([RECEIVED, ...copy], 'admin', READER, 'div'),
     'Office 365, as HTML alone, its headers passed on one to a table row': (copy: string[]) =>
       office365([RECEIVED, ...copy], 'details', READER, 'row'),
+    'Office 365, as HTML alone, its headers kept apart by white-space:pre on a <div>': (copy: string[]) =>
+      office365([RECEIVED, ...copy], 'admin', READER, 'css-pre'),
+    'Office 365, as HTML alone, its headers kept apart by white-space:pre-wrap on a <span>': (copy: string[]) =>
+      office365([RECEIVED, ...copy], 'details', READER, 'css-pre-wrap'),
   };
 
   for (const [name, shape] of Object.entries(shapes)) {
@@ -199,5 +198,20 @@ describe('the copy a plain-text bounce quotes below its own marker, without VERP
       const { decisions, suppressed } = await imported(office365(OURS(), layout, 'reader.new@elsewhere.example'));
       expect(suppressed).toBe(true);
       expect(decisions[0]).toMatchObject({ outcome: 'suppressed', email: READER, issueId: ISSUE });
+    });
+
+  for (const layout of ['admin', 'details'] as const)
+    it(`Office 365, as HTML alone (${layout}), quoting nothing of the original: suppresses nobody and says why`, async () => {
+      const raw = office365Html({
+        failed: READER,
+        reply: '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup',
+        copy: [],
+        layout,
+      });
+      const { decisions, suppressed } = await imported(raw);
+      expect(suppressed).toBe(false);
+      expect(decisions).toEqual([
+        expect.objectContaining({ outcome: 'unmatched', skipped: expect.stringContaining('read from its HTML alone') }),
+      ]);
     });
 });

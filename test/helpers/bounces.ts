@@ -52,9 +52,14 @@ export const LIST_MAIL = {
  * as Office 365 writes it, or as a forward or a help desk tool passes it on, one line to a `<div>`
  * or to a table row.
  */
-const quotedHeaders = (copy: readonly string[], quote: 'pre' | 'div' | 'row' = 'pre') => {
+/** How the notice lays out the original's header lines: `css-…` keeps them apart by a style alone. */
+export type HtmlQuote = 'pre' | 'div' | 'row' | 'css-pre' | 'css-pre-wrap';
+
+const quotedHeaders = (copy: readonly string[], quote: HtmlQuote = 'pre') => {
   const lines = copy.map((line) => line.replaceAll('<', '&lt;').replaceAll('>', '&gt;'));
   if (quote === 'div') return lines.map((line) => `<div>${line}</div>`).join('\r\n');
+  if (quote === 'css-pre') return `<div style="font-family:Consolas; white-space: pre">${lines.join('\n')}</div>`;
+  if (quote === 'css-pre-wrap') return `<p><span style="WHITE-SPACE:pre-wrap">${lines.join('\n')}</span></p>`;
   if (quote === 'row') return `<table>${lines.map((line) => `<tr><td>${line}</td></tr>`).join('\r\n')}</table>`;
   return `<pre style="color:gray;white-space:pre;margin-top:0">${lines.join('\r\n')}\r\n</pre>`;
 };
@@ -71,7 +76,7 @@ export function office365Html(options: {
   reply: string;
   copy: readonly string[];
   layout: 'admin' | 'details';
-  quote?: 'pre' | 'div' | 'row';
+  quote?: HtmlQuote;
 }): string {
   const { failed, reply, copy, layout, quote } = options;
   const [local, domain] = failed.split('@') as [string, string];
