@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isLoopbackHost } from '../_loopback.js';
 import { isScannerAgent } from '../analytics/scanners.js';
 import type { AnalyticsStore, ClickEvent } from '../analytics/store.js';
 import { verifyClickToken, verifyClickVariant } from '../analytics/token.js';
 import { decodeSentAt } from '../analytics/track-links.js';
+import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { RolecastError } from '../errors.js';
 import { burstWatch } from './click-bursts.js';
 
@@ -141,6 +143,8 @@ function verifiedClick(token: string, keys: readonly string[]) {
  */
 const MAX_PENDING = 10_000;
 const DEFAULT_RETRY_MS = 5_000;
+/** How often a stop tries a busy state file again while it may still wait. */
+const DRAIN_PAUSE_MS = 50;
 
 function pendingWrites(
   store: AnalyticsStore,
@@ -161,7 +165,10 @@ function pendingWrites(
   let writing: Promise<void> | undefined;
   let retry: NodeJS.Timeout | undefined;
   let stopped = false;
+  /** Why the last write failed: a stop waits out a busy file, not a refusal. */
+  let lastFailure: unknown;
   const failed = (error: unknown) => {
+    lastFailure = error;
     if (!warned) log?.(waitingLine(error));
     warned = true;
     // Tried again on its own: the click must not wait for a reader who may never come.
@@ -226,12 +233,19 @@ function pendingWrites(
       const lateness = giveUp?.then(() => {
         late = true;
       });
-      // A write that succeeds starts the next; one that fails ends the wait, as does `giveUp`: a
-      // database that does not answer must not keep serve from stopping.
-      while (writing && !late) await (lateness ? Promise.race([writing, lateness]) : writing);
+      // A write that succeeds starts the next; a state file another program holds (a send's
+      // commit) is tried again; any other failure ends the wait, as does `giveUp`: a database
+      // that does not answer must not keep serve from stopping.
+      for (;;) {
+        if (writing) await (lateness ? Promise.race([writing, lateness]) : writing);
+        else if (lateness && pending.length > 0 && isSqliteBusy(lastFailure))
+          await Promise.race([sleep(DRAIN_PAUSE_MS), lateness]).then(flush);
+        else break;
+        if (late) break;
+      }
       // One whose write went unanswered may still be written by the database after serve is gone.
       const clicks = pending.filter((write) => !write.withdraw).length;
-      if (clicks > 0 && late)
+      if (clicks > 0 && writing)
         log?.(`${clicks} click(s) may not be counted: the database had not answered their write when serve stopped`);
       else if (clicks > 0) log?.(`${clicks} click(s) could not be written before serve stopped and are not counted`);
       const scanned = pending.length - clicks;

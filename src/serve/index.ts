@@ -13,7 +13,9 @@ export {
   DEFAULT_TIMEOUTS,
   endpointPath,
   type ServerTimeouts,
+  STOP_SHARE_MS,
   startUnsubscribeServer,
+  stopShare,
   type UnsubscribeServer,
   type UnsubscribeServerOptions,
 } from './server.js';

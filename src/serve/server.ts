@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { refuseEmptyHost } from '../_loopback.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { HEALTH_PATH, MAX_REQUEST_TARGET, trimmedPath, urlPath, WEBHOOK_PREFIX } from '../config/served-paths.js';
@@ -84,6 +85,16 @@ export const DEFAULT_MAX_CONNECTIONS = 256;
 /** A browser opens six; a mail provider's one-click POSTs a few more at once. */
 export const DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 32;
 export const DEFAULT_REPLAY_INTERVAL_MS = 30_000;
+/**
+ * The least time each step of a stop after the requests (writing the clicks held, closing the
+ * database) gets, however much of the stop's bound the requests under way took.
+ */
+export const STOP_SHARE_MS = 1_500;
+
+/** Settles after one step's share of a stop; it keeps no process alive. */
+export function stopShare(): Promise<void> {
+  return sleep(STOP_SHARE_MS, undefined, { ref: false });
+}
 /** Seconds a client is asked to wait when an unsubscribe could be recorded nowhere. */
 const RETRY_AFTER_SECONDS = 60;
 const DEFAULT_PATH = '/unsubscribe';
@@ -182,8 +193,10 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
         await closed;
       } finally {
         // No request comes any more: what a route holds (clicks waiting for the database) is
-        // written, however the listener closed.
-        for (const route of options.routes ?? []) await route.close?.(giveUp);
+        // written, however the listener closed, in the rest of the stop's bound and never less
+        // than a share of its own, since requests under way may have taken the whole bound.
+        const routesBound = giveUp && Promise.all([giveUp, stopShare()]);
+        for (const route of options.routes ?? []) await route.close?.(routesBound);
       }
     },
   };

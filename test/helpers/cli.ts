@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { signClickToken } from '../../src/analytics/token.js';
 import { signToken } from '../../src/unsubscribe/token.js';
 import { REPO_ROOT } from './project.js';
 
@@ -88,4 +89,22 @@ export function oneClickUnsubscribe(serve: RunningServe, email: string, secret: 
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: 'List-Unsubscribe=One-Click',
   });
+}
+
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0';
+
+/** A reader's click on a story of the example issue through `origin`'s click route; its status. */
+export async function browserClick(origin: string, secret: string, summaryId: string): Promise<number> {
+  const link = {
+    issueId: '2026-W48',
+    summaryId,
+    role: 'CTO',
+    kind: 'article' as const,
+    target: 'https://example.com/',
+  };
+  const response = await fetch(`${origin}/c/${signClickToken(link, secret)}`, {
+    redirect: 'manual',
+    headers: { 'User-Agent': BROWSER },
+  });
+  return response.status;
 }

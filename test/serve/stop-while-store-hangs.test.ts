@@ -3,8 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { signClickToken } from '../../src/analytics/token.js';
-import { type RunningServe, startServe } from '../helpers/cli.js';
+import { browserClick, type RunningServe, startServe } from '../helpers/cli.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
@@ -17,7 +16,6 @@ import { type TempProject, tempProject } from '../helpers/project.js';
  */
 
 const SECRET = 'serve-stop-secret-0123456789abcdefghijk';
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0';
 
 /** Sessions of this database waiting for a lock (the click's write, behind the test's LOCK TABLE). */
 async function lockWaiters(client: pg.Client): Promise<number> {
@@ -63,18 +61,7 @@ describePostgres('serve stopped while the database does not answer', () => {
     await holder.query('BEGIN');
     await holder.query('LOCK TABLE clicks IN ACCESS EXCLUSIVE MODE');
     const origin = new URL(running.url).origin;
-    const link = {
-      issueId: '2026-W48',
-      summaryId,
-      role: 'CTO',
-      kind: 'article' as const,
-      target: 'https://example.com/',
-    };
-    const click = await fetch(`${origin}/c/${signClickToken(link, SECRET)}`, {
-      redirect: 'manual',
-      headers: { 'User-Agent': BROWSER },
-    });
-    expect(click.status).toBe(302);
+    expect(await browserClick(origin, SECRET, summaryId)).toBe(302);
     // A request whose headers never end: the server must not wait for it to stop.
     const hanging = connect(Number(new URL(origin).port), '127.0.0.1');
     hanging.on('error', () => undefined);

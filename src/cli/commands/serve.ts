@@ -7,7 +7,7 @@ import { loadTaxonomy } from '../../roles/taxonomy.js';
 import { openServeBackend } from '../../serve/backend.js';
 import { clickRouteFor } from '../../serve/click-setup.js';
 import { clientCapExemption } from '../../serve/connections.js';
-import { DEFAULT_PORT, startUnsubscribeServer } from '../../serve/index.js';
+import { DEFAULT_PORT, startUnsubscribeServer, stopShare } from '../../serve/index.js';
 import { readerRoutes } from '../../serve/routes/index.js';
 import { createWebhookHandler, webhookPaths } from '../../serve/webhooks/index.js';
 import { stateLocation } from '../../state/location.js';
@@ -139,7 +139,8 @@ export const serveCommand: Command = {
         () => undefined,
         (error: unknown) => ({ error }),
       );
-      await closeWithin(backend, stopping);
+      // Its own share too: requests and clicks that took the whole bound leave the close none.
+      await closeWithin(backend, Promise.all([stopping, stopShare()]));
       if (unclosed) throw unclosed.error;
       print(ctx.stdout, 'stopped');
       return 0;
@@ -162,7 +163,7 @@ function stopBound(): Promise<void> {
 }
 
 /** Closes the store, or stops waiting for it once `bound` settles: then serve ends with E_STATE_UNAVAILABLE. */
-async function closeWithin(backend: { close(): Promise<void> }, bound: Promise<void>): Promise<void> {
+async function closeWithin(backend: { close(): Promise<void> }, bound: Promise<unknown>): Promise<void> {
   const late = await Promise.race([backend.close().then(() => false), bound.then(() => true)]);
   if (late)
     throw new RolecastError(
