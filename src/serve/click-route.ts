@@ -9,6 +9,7 @@ import { decodeSentAt } from '../analytics/track-links.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { RolecastError } from '../errors.js';
 import { burstWatch } from './click-bursts.js';
+import { waitUntilGiveUp } from './give-up.js';
 
 /**
  * `GET /c/<token>`: a 302 to the exact target signed in the token, and a click counted when it
@@ -229,20 +230,15 @@ function pendingWrites(
       clearTimeout(retry);
       retry = undefined;
       flush();
-      let late = false;
-      const lateness = giveUp?.then(() => {
-        late = true;
-      });
       // A write that succeeds starts the next; a state file another program holds (a send's
       // commit) is tried again; any other failure ends the wait, as does `giveUp`: a database
       // that does not answer must not keep serve from stopping.
-      for (;;) {
-        if (writing) await (lateness ? Promise.race([writing, lateness]) : writing);
-        else if (lateness && pending.length > 0 && isSqliteBusy(lastFailure))
-          await Promise.race([sleep(DRAIN_PAUSE_MS), lateness]).then(flush);
-        else break;
-        if (late) break;
-      }
+      await waitUntilGiveUp(
+        giveUp,
+        () =>
+          writing ??
+          (giveUp && pending.length > 0 && isSqliteBusy(lastFailure) ? sleep(DRAIN_PAUSE_MS).then(flush) : undefined),
+      );
       // One whose write went unanswered may still be written by the database after serve is gone.
       const clicks = pending.filter((write) => !write.withdraw).length;
       if (clicks > 0 && writing)

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { waitUntilGiveUp } from './give-up.js';
 
 /**
  * The requests serve is still answering, so that a stop answers each one instead of cutting its
@@ -19,10 +20,11 @@ export interface InFlight {
    * Waits for the requests whose body has arrived until `giveUp` settles; those still unanswered
    * then, and those still sending their body at once, get `answer`. Returns how many of each kind.
    */
-  settle(giveUp: Promise<unknown>, answer: (response: ServerResponse) => void): Promise<Cut>;
+  settle(giveUp: Promise<unknown>, answer: (response: ServerResponse) => void): Promise<StopAnswers>;
 }
 
-export interface Cut {
+/** How many requests a stop answered for their handlers, by kind. */
+export interface StopAnswers {
   unsubscribes: number;
   others: number;
 }
@@ -31,10 +33,11 @@ export function inFlightRequests(): InFlight {
   const open = new Map<ServerResponse, { request: IncomingMessage; unsubscribe: boolean }>();
   const byStop = new WeakSet<ServerResponse>();
   let changed: () => void = () => {};
-  const cut = (responses: ServerResponse[], answer: (response: ServerResponse) => void, tally: Cut) =>
+  /** Answers these requests for their handlers, counting each kind; settles once each answer is out. */
+  const answerNow = (responses: ServerResponse[], answer: (response: ServerResponse) => void, answered: StopAnswers) =>
     responses.map((response) => {
       if (response.headersSent) return Promise.resolve();
-      tally[open.get(response)?.unsubscribe ? 'unsubscribes' : 'others']++;
+      answered[open.get(response)?.unsubscribe ? 'unsubscribes' : 'others']++;
       byStop.add(response);
       response.setHeader('Connection', 'close');
       const flushed = new Promise<void>((resolve) => {
@@ -63,21 +66,18 @@ export function inFlightRequests(): InFlight {
       ),
     answeredByStop: (response) => byStop.has(response),
     async settle(giveUp, answer) {
-      const tally: Cut = { unsubscribes: 0, others: 0 };
+      const answered: StopAnswers = { unsubscribes: 0, others: 0 };
       // A body still on its way (a slow upload) is not the database's to wait for.
-      const sending = [...open].filter(([, entry]) => !entry.request.complete).map(([response]) => response);
-      const flushes = cut(sending, answer, tally);
-      let late = false;
-      const lateness = giveUp.then(() => {
-        late = true;
-      });
+      const uploading = [...open].filter(([, entry]) => !entry.request.complete).map(([response]) => response);
+      const flushes = answerNow(uploading, answer, answered);
       const unanswered = () => [...open.keys()].filter((response) => !response.headersSent);
-      while (!late && unanswered().length > 0)
-        await Promise.race([lateness, new Promise<void>((resolve) => (changed = resolve))]);
+      await waitUntilGiveUp(giveUp, () =>
+        unanswered().length > 0 ? new Promise<void>((resolve) => (changed = resolve)) : undefined,
+      );
       changed = () => {};
-      flushes.push(...cut(unanswered(), answer, tally));
+      flushes.push(...answerNow(unanswered(), answer, answered));
       await Promise.all(flushes);
-      return tally;
+      return answered;
     },
   };
 }

@@ -182,13 +182,15 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
         server.closeIdleConnections();
         // A request under way is answered, never cut: done if the database takes its write by
         // `giveUp`, else asked to come again (a write left waiting may still be committed).
-        const cut = await inFlight.settle(giveUp ?? Promise.resolve(), (response) => retryLater(response, brand));
-        if (cut.unsubscribes > 0)
+        const stopAnswers = await inFlight.settle(giveUp ?? Promise.resolve(), (response) =>
+          retryLater(response, brand),
+        );
+        if (stopAnswers.unsubscribes > 0)
           options.log?.(
-            `${cut.unsubscribes} unsubscribe(s) were answered 503 (try again): the database had not answered their write when serve stopped`,
+            `${stopAnswers.unsubscribes} unsubscribe(s) were answered 503 (try again): the database had not answered their write when serve stopped`,
           );
-        if (cut.others > 0)
-          options.log?.(`${cut.others} other request(s) were answered 503 (try again) as serve stopped`);
+        if (stopAnswers.others > 0)
+          options.log?.(`${stopAnswers.others} other request(s) were answered 503 (try again) as serve stopped`);
         server.closeAllConnections();
         await closed;
       } finally {
