@@ -299,7 +299,8 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }, inF
         errorPage(brand, 'Missing confirmation', 'The request must carry List-Unsubscribe=One-Click (RFC 8058).'),
       );
     }
-    // A replay, or an address already suppressed for a bounce, keeps its first record.
+    // One row per address: a replay dates the reader's own unsubscribe by the latest (a signup link
+    // mailed in between then stays spent), while a bounce's or an editor's record is left as it is.
     let outcome: Awaited<ReturnType<SuppressionList['add']>>;
     inFlight.markUnsubscribe(response);
     try {
