@@ -8,6 +8,7 @@ import { fixtureProject } from './_fixtures.js';
 /**
  * A reader whose locale is another language the product has gets their copy in it: German labels
  * are longer than English ones, so the size gate measures every language a variant is compiled in.
+ * Copies are compiled without the cut to headlines (headline-cut.ts), so the gate's verdict shows.
  */
 
 /** A reader of two sections: both bands hold German words too (a reader of one section has none). */
@@ -15,7 +16,7 @@ async function compileTwoSections(sizeLimitKb: number, languages: Language[]) {
   const project = fixtureProject({ config: { sizeLimitKb, sizeWarnKb: sizeLimitKb } });
   const { summaries, manifest } = project.issue;
   const variant = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), ['CTO', 'Executive']);
-  return { project, compiled: await (await createRenderer(project, { languages })).compile(variant) };
+  return { project, compiled: await (await createRenderer(project, { languages, headlines: false })).compile(variant) };
 }
 
 const sizeErrors = (compiled: { problems: { severity: string; message: string }[] }) =>

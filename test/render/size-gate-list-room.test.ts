@@ -10,7 +10,8 @@ import { fixtureProject } from './_fixtures.js';
 /**
  * With the list known, the size gate counts room for the list's own longest name and addresses,
  * not for the longest the list format accepts: an issue no reader on the list would get past the
- * limit is not refused for a reader who is not on it.
+ * limit is not refused for a reader who is not on it. The editor copy is compiled without the cut to
+ * headlines (headline-cut.ts), so the gate's verdict shows.
  */
 
 // Text that neither HTML escaping nor quoted-printable lengthens.
@@ -25,7 +26,7 @@ async function editorCopy(repeats: number, subscribers: Subscriber[] | undefined
     summary: story(i, repeats),
   }));
   const project = withSubscribers(fixtureProject({ summaries }), subscribers);
-  const [editor] = (await compileAudience(project, [])).values();
+  const [editor] = (await compileAudience(project, [], { headlines: false })).values();
   return editor!;
 }
 
