@@ -26,27 +26,40 @@ const sendWith = (env: NodeJS.ProcessEnv, ...extra: string[]) =>
   runMain(project.dir, ['send', 'issues/2026-W48', '--subscribers', 'subscribers.example.json', ...extra], env);
 const send = (...extra: string[]) => sendWith({}, ...extra);
 
-it('an editor edition over the size limit that nobody receives is a warning, in the dry run and the send alike', async () => {
+it('an editor edition over the size limit is cut to headlines, a warning, in the dry run and the send alike', async () => {
   // Every reader's edition of the example issue is under ~34 KB; the editor edition is ~62 KB.
   await limitSizes(50, 40);
   const dry = await send('--dry-run');
   expect(dry.code, dry.all).toBe(0);
   expect(dry.err).toMatch(
-    /warning: .*variant editor: HTML is [\d.]+ KB .*over the 50 KB limit.*no reader receives this edition/,
+    /warning: .*variant editor: HTML is [\d.]+ KB .*over the 50 KB limit.*so the copy for the editor edition shows \d+ of its \d+ stories in full/,
   );
   const real = await send('--outbox', 'out');
   expect(real.code, real.all).toBe(0);
   expect(real.out).toMatch(/total\s+10\s+10/);
-  expect(real.err).toContain('no reader receives this edition');
 });
 
-it('a dry run is refused, as the send is, when a reader edition is over the size limit', async () => {
+it('reader editions over the size limit are cut to headlines and sent, the editor edition nobody receives only named', async () => {
   await limitSizes(30, 20);
   const dry = await send('--dry-run');
   const real = await send('--outbox', 'out');
   for (const run of [dry, real]) {
+    expect(run.code, run.all).toBe(0);
+    expect(run.err).toMatch(
+      /variant cto\+executive: HTML is [\d.]+ KB .*over the 30 KB limit.*so the copy for readers of CTO, Executive shows \d+ of its \d+ stories in full/,
+    );
+    expect(run.err).toMatch(/variant editor: .*still over the limit .*no reader receives this edition/);
+  }
+  expect(real.out).toMatch(/total\s+10\s+10/);
+});
+
+it('a dry run is refused, as the send is, when a reader edition is over the size limit with only its lead story', async () => {
+  await limitSizes(15, 10);
+  const dry = await send('--dry-run');
+  const real = await send('--outbox', 'out');
+  for (const run of [dry, real]) {
     expect(run.code, run.all).toBe(2);
-    expect(run.err).toMatch(/variant cto\+executive: HTML is [\d.]+ KB .*over the 30 KB limit/);
+    expect(run.err).toMatch(/variant cto\+executive: HTML is [\d.]+ KB .*over the 15 KB limit.*still over the limit/);
   }
   expect(existsSync(project.path('out'))).toBe(false);
 });
