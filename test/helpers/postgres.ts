@@ -75,3 +75,11 @@ export async function closeReplicas(
   }
   await project?.cleanup();
 }
+
+/** Sessions of this database waiting for a lock (a write queued behind a test's LOCK TABLE or row lock). */
+export async function lockWaiters(client: pg.Client): Promise<number> {
+  const { rows } = await client.query(
+    "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+  );
+  return Number(rows[0].n);
+}

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { browserClick, type RunningServe, startServe } from '../helpers/cli.js';
-import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
+import { describePostgres, lockWaiters, useFreshDatabase } from '../helpers/postgres.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 /**
@@ -16,14 +16,6 @@ import { type TempProject, tempProject } from '../helpers/project.js';
  */
 
 const SECRET = 'serve-stop-secret-0123456789abcdefghijk';
-
-/** Sessions of this database waiting for a lock (the click's write, behind the test's LOCK TABLE). */
-async function lockWaiters(client: pg.Client): Promise<number> {
-  const { rows } = await client.query(
-    "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
-  );
-  return Number(rows[0].n);
-}
 
 async function clicksOf(client: pg.Client, summaryId: string): Promise<number> {
   const { rows } = await client.query('SELECT count(*) AS n FROM clicks WHERE summary_id = $1', [summaryId]);

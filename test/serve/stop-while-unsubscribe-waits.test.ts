@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { signToken } from '../../src/unsubscribe/token.js';
 import { type RunningServe, startServe } from '../helpers/cli.js';
-import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
+import { describePostgres, lockWaiters, useFreshDatabase } from '../helpers/postgres.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 /**
@@ -16,13 +16,6 @@ import { type TempProject, tempProject } from '../helpers/project.js';
 
 const SECRET = 'serve-stop-unsubscribe-secret-0123456789';
 const LIST = 'weekly.rolecast.example';
-
-async function lockWaiters(client: pg.Client): Promise<number> {
-  const { rows } = await client.query(
-    "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
-  );
-  return Number(rows[0].n);
-}
 
 async function untilLockWaiters(client: pg.Client, wanted: (n: number) => boolean): Promise<number> {
   for (let i = 0; i < 400 && !wanted(await lockWaiters(client)); i++)
