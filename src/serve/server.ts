@@ -9,7 +9,7 @@ import { type TokenClaims, verifyTokenWithAny } from '../unsubscribe/token.js';
 import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
 import type { ServeRoute } from './click-route.js';
 import { capConnections } from './connections.js';
-import { type InFlight, inFlightRequests } from './in-flight.js';
+import { type InFlight, inFlightRequests, markUnsubscribe } from './in-flight.js';
 import { confirmPage, donePage, errorPage, loggableError, maskEmail } from './pages.js';
 import type { SuppressionList } from './suppressions.js';
 import type { WebhookHandler } from './webhooks/index.js';
@@ -59,6 +59,11 @@ export interface ServerTimeouts {
   keepAliveMs: number;
   /** A connection with no traffic at all for this long is closed. */
   idleMs: number;
+  /**
+   * A request whose answer is still not given this long after it came (a store call that never
+   * settles) is answered 503 and closed: well above the longest wait of a write (chained 5 s waits).
+   */
+  answerMs: number;
 }
 
 export interface UnsubscribeServer {
@@ -80,6 +85,7 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = {
   requestMs: 30_000,
   keepAliveMs: 5_000,
   idleMs: 15_000,
+  answerMs: 60_000,
 };
 export const DEFAULT_MAX_CONNECTIONS = 256;
 /** A browser opens six; a mail provider's one-click POSTs a few more at once. */
@@ -118,9 +124,19 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
   const host = options.host ?? '127.0.0.1';
   refuseEmptyHost(host);
   const path = endpointPath(options.config.urls.unsubscribe);
-  const inFlight = inFlightRequests();
-  const handler = createHandler({ ...options, path }, inFlight);
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const inFlight = inFlightRequests({
+    ms: timeouts.answerMs,
+    answer: (response, unsubscribe) => {
+      options.log?.(
+        unsubscribe
+          ? `an unsubscribe had no answer from the database after ${seconds(timeouts.answerMs)}: answered 503 (try again); its write may still be committed, and a retry then finds it recorded`
+          : `a ${response.req.method ?? 'GET'} request had no answer after ${seconds(timeouts.answerMs)}: answered 503 (try again)`,
+      );
+      retryLater(response, options.config.brand.name);
+    },
+  });
+  const handler = createHandler({ ...options, path }, inFlight);
   const server = createServer(
     {
       headersTimeout: timeouts.headersMs,
@@ -132,8 +148,8 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
     (request, response) => {
       inFlight.track(request, response);
       handler(request, response).catch((error: unknown) => {
-        // Its connection was answered by the stop: the handler's own answer came too late.
-        if (inFlight.answeredByStop(response)) return;
+        // Answered for it (by the stop, or as it took too long): the handler's own answer came too late.
+        if (inFlight.answeredInstead(response)) return;
         options.log?.(`unsubscribe endpoint error: ${loggableError(error)}`);
         if (!response.headersSent)
           send(response, 500, errorPage(options.config.brand.name, 'Something went wrong', 'Please try again later.'));
@@ -142,7 +158,8 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
     },
   );
   // A connection silent for this long is destroyed, unless it waits for our answer: a one-click
-  // unsubscribe whose writes wait for a state file a send holds is answered, not cut.
+  // unsubscribe whose writes wait for a state file a send holds is answered, not cut (by 503 at
+  // the latest once `answerMs` has passed).
   server.setTimeout(timeouts.idleMs, (socket) => {
     if (!inFlight.answering(socket)) socket.destroy();
   });
@@ -302,7 +319,7 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }, inF
     // One row per address: a replay dates the reader's own unsubscribe by the latest (a signup link
     // mailed in between then stays spent), while a bounce's or an editor's record is left as it is.
     let outcome: Awaited<ReturnType<SuppressionList['add']>>;
-    inFlight.markUnsubscribe(response);
+    markUnsubscribe(response);
     try {
       outcome = await options.suppressions.add(claims.email, {
         reason: 'unsubscribe',
@@ -312,20 +329,23 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }, inF
     } catch (error) {
       // Recorded nowhere: never claim success, so the reader or provider tries again.
       options.log?.(`could not record the unsubscribe of ${maskEmail(claims.email)}: ${loggableError(error)}`);
-      return retryLater(response, brand);
+      // Already asked to come again, as the write took too long: that answer stands.
+      return inFlight.answeredInstead(response) ? undefined : retryLater(response, brand);
     }
+    // Answered 503 already, as the write took too long: the reader's retry finds it recorded.
+    const late = inFlight.answeredInstead(response) ? ' (after it was answered 503)' : '';
     if (outcome === 'journaled')
       options.log?.(
-        `the state database could not take it now: unsubscribed ${maskEmail(claims.email)} in the journal, applied later`,
+        `the state database could not take it now: unsubscribed ${maskEmail(claims.email)} in the journal, applied later${late}`,
       );
-    else if (outcome !== 'already') options.log?.(`unsubscribed ${maskEmail(claims.email)}`);
+    else if (outcome !== 'already' || late) options.log?.(`unsubscribed ${maskEmail(claims.email)}${late}`);
     // Its own address is out already; where its reader moved to is carried on as best it can be.
     await options
       .afterUnsubscribe?.(claims.email)
       .catch((error: unknown) =>
         options.log?.(`could not carry an unsubscribe on to the address its reader moved to: ${loggableError(error)}`),
       );
-    return send(response, 200, donePage(brand, claims.email));
+    if (!late) send(response, 200, donePage(brand, claims.email));
   };
 }
 
@@ -335,6 +355,10 @@ function readClaims(url: URL, [secret, ...previous]: string[], listId: string): 
   if (tokens.length !== 1 || !tokens[0] || secret === undefined) return undefined;
   const claims = verifyTokenWithAny(tokens[0], secret, previous);
   return claims && claims.listId === listId ? claims : undefined;
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 /** 503 with Retry-After: the request was not (or may not have been) recorded, and is to come again. */

@@ -3,7 +3,13 @@ import { loadConfig } from '../../src/config/load.js';
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import { loadTaxonomy } from '../../src/roles/taxonomy.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
-import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
+import {
+  type ServerTimeouts,
+  type SuppressionList,
+  startUnsubscribeServer,
+  stateSuppressionList,
+  type UnsubscribeServer,
+} from '../../src/serve/index.js';
 import type { ReaderMail } from '../../src/serve/readers/mail.js';
 import { type ReaderRoutes, readerRoutes } from '../../src/serve/routes/index.js';
 import { type SubscriberStore, sqliteSubscriberStore } from '../../src/store/index.js';
@@ -19,6 +25,7 @@ export interface SignupServer {
   db: StateDb;
   store: SubscriberStore;
   readers: ReaderRoutes;
+  server: UnsubscribeServer;
   origin: string;
   mails: ReaderMail[];
   logs: string[];
@@ -37,6 +44,10 @@ export async function startSignupServer(options: {
   readers?: Partial<ResolvedConfig['readers']>;
   /** Wraps the store the pages use (to make it fail); `store` stays the plain one. */
   wrap?: (store: SubscriberStore) => SubscriberStore;
+  /** Wraps the suppression list the pages and the one-click endpoint use (to make it hang). */
+  wrapSuppressions?: (suppressions: SuppressionList) => SuppressionList;
+  timeouts?: Partial<ServerTimeouts>;
+  maxConnections?: number;
   /** Pauses between tries of a signup's write while the state is locked. */
   busyRetryMs?: readonly number[];
   /** The mail server's refusal, for every mail the pages send. */
@@ -49,7 +60,8 @@ export async function startSignupServer(options: {
   const store = sqliteSubscriberStore(db);
   const mails: ReaderMail[] = [];
   const logs: string[] = [];
-  const suppressions = stateSuppressionList(db);
+  const plainSuppressions = stateSuppressionList(db);
+  const suppressions = options.wrapSuppressions ? options.wrapSuppressions(plainSuppressions) : plainSuppressions;
   const readers: ReaderRoutes = readerRoutes({
     config,
     taxonomy: await loadTaxonomy(config.rolesFile),
@@ -76,6 +88,8 @@ export async function startSignupServer(options: {
     routes: readers.routes,
     afterUnsubscribe: readers.unsubscribed,
     log: (line) => void logs.push(line),
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
   });
   const origin = new URL(server.url).origin;
   return {
@@ -84,6 +98,7 @@ export async function startSignupServer(options: {
     db,
     store,
     readers,
+    server,
     origin,
     mails,
     logs,
