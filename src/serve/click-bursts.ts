@@ -5,7 +5,7 @@ import type { ClickEvent } from '../analytics/store.js';
  * A security gateway that checks a message later than the scanner window (a delivery held by
  * greylisting, a message forwarded days later) opens every link of it within a second or two, with
  * a browser's user agent: no reader opens several different links of one issue that fast. So the
- * clicks of one client (address and user agent) on one issue are watched for such a burst: once it
+ * clicks of one client (address and user agent) on one message are watched for such a burst: once it
  * has opened `links` different links with less than `windowMs` since its first, they are a
  * scanner's, the clicks already counted are withdrawn, and none of the burst counts while it goes
  * on (each click less than `gapMs` after the one before, and less than `longestMs` from its start).

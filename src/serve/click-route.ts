@@ -20,8 +20,9 @@ import { waitUntilGiveUp } from './give-up.js';
  *   scanner's inspection on delivery and does not count;
  * - the first click of a client (a salted hash of IP and user agent, kept in memory only) on one
  *   link of one variant within `uniqueWindowMs` is its unique click; later ones count as repeats;
- * - a client opening `scannerBurstLinks` different links of one copy (an issue's role set) within
- *   one second is a scanner checking the message late (see click-bursts.ts): its clicks are withdrawn.
+ * - a client opening `scannerBurstLinks` different links of one message (an issue's role set, sent
+ *   at one second) within one second is a scanner checking it late (see click-bursts.ts): its
+ *   clicks are withdrawn.
  * A tampered or foreign token gets 400 and no redirect. A count that cannot be written never
  * breaks the reader's link: the redirect is answered anyway, and the click waits in memory for
  * the next write.
@@ -108,9 +109,11 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
         const event: ClickEvent = { ...claims, at, first: false };
         // A proxy that names no client (no X-Forwarded-For) makes every reader with the same browser
         // one client: their clicks at the same moment are no scanner's burst. A scanner opens the
-        // links of one copy, one role set's: readers of other role sets behind one address are not it.
+        // links of the one message it checks, all with its send time (`d`): readers of other role
+        // sets, or of the same one sent at another second, behind one address are not it.
+        const message = `${link.issueId}\n${variantId}\n${url.searchParams.get('d') ?? ''}`;
         const verdict = client.known
-          ? burst(`${address}\n${link.issueId}\n${variantId}`, token, at.getTime(), event)
+          ? burst(`${address}\n${message}`, token, at.getTime(), event)
           : { count: true, withdraw: [] };
         for (const counted of verdict.withdraw) withdraw(counted);
         if (verdict.count) {

@@ -79,7 +79,7 @@ beforeEach(() => {
 /** `ms` into this case. */
 const at = (ms: number) => new Date(NOW.getTime() + minute * 60_000 + ms);
 
-function link(summaryId: string, kind: ClickLink['kind'] = 'article', variant = 'cto'): string {
+function link(summaryId: string, kind: ClickLink['kind'] = 'article', variant = 'cto', sent = SENT): string {
   const claims: ClickLink = {
     issueId: '2026-W48',
     summaryId,
@@ -88,7 +88,7 @@ function link(summaryId: string, kind: ClickLink['kind'] = 'article', variant = 
     target: `https://example.com/${summaryId}/${kind}`,
   };
   const v = signClickVariant('2026-W48', variant, SECRET);
-  return `${origin}/c/${signClickToken(claims, SECRET)}?v=${v}&d=${encodeSentAt(SENT)}`;
+  return `${origin}/c/${signClickToken(claims, SECRET)}?v=${v}&d=${encodeSentAt(sent)}`;
 }
 
 /** A click from `client` (the address a local proxy appended) at `ms` into the case: where it was sent. */
@@ -155,6 +155,21 @@ describe('a client opening many links of one issue at once', () => {
     await click(link(STORIES[1]!, 'article', 'cto'), 400);
     await click(link(STORIES[3]!, 'article', 'pm'), 600);
     expect(counted().map((c) => c.id)).toEqual([STORIES[0], STORIES[2], STORIES[1], STORIES[3]]);
+  });
+
+  it('counts readers of one role set behind one address with one browser, each opening a story of their own message at once', async () => {
+    // One office, one egress address, one managed browser, four product managers: each opens one
+    // story of the message they were sent (a second apart in the send) within the same second.
+    // A scanner opens the links of the one message it checks, all with that message's send time.
+    for (const reader of [0, 1, 2, 3]) {
+      const sent = new Date(SENT.getTime() + reader * 1_000);
+      await click(link(STORIES[reader]!, 'article', 'pm', sent), reader * 200);
+    }
+    expect(counted().map((c) => [c.id, c.first])).toEqual([0, 1, 2, 3].map((i) => [STORIES[i], 1]));
+    // The links of one message opened at once are still a scanner's, beside those readers' clicks.
+    const checked = new Date(SENT.getTime() + 7_000);
+    for (const story of [0, 1, 2, 3]) await click(link(STORIES[story]!, 'article', 'pm', checked), 900 + story * 10);
+    expect(counted()).toHaveLength(4);
   });
 
   it("loses only the first burst of an office's rush behind one address, not every click after it", async () => {
