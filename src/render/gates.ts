@@ -201,6 +201,15 @@ export function isOverSizeLimit(problem: Problem): boolean {
   return problem.severity === 'error' && problem.hint?.startsWith(SIZE_LIMIT_HINT) === true;
 }
 
+/** A problem `sizeProblems` raised: over the clip limit, or over the warning threshold below it. */
+export function isSizeProblem(problem: Problem): boolean {
+  return (
+    isOverSizeLimit(problem) || (problem.severity === 'warning' && problem.hint?.endsWith(SIZE_WARN_HINT) === true)
+  );
+}
+
+const SIZE_WARN_HINT = ' KB: Gmail clips longer messages';
+
 export const SIZE_CUT_HINT = 'shorten or drop summaries to send every story in full';
 
 /** The warning of a copy over the clip limit that lists its last stories by headline (see headline-cut.ts). */
@@ -245,7 +254,7 @@ export function sizeProblems(
         ...base,
         severity: 'warning',
         message: `HTML is ${shown} as encoded for sending, over the ${config.sizeWarnKb} KB warning threshold${room}`,
-        hint: `keep it under ${config.sizeLimitKb} KB: Gmail clips longer messages`,
+        hint: `keep it under ${config.sizeLimitKb}${SIZE_WARN_HINT}`,
       },
     ];
   }

@@ -1,7 +1,7 @@
 import type { Problem } from '../errors.js';
 import { translator } from '../i18n/index.js';
 import { pluralForm } from './_text.js';
-import { isOverSizeLimit, SIZE_CUT_HINT } from './gates.js';
+import { isOverSizeLimit, isSizeProblem, SIZE_CUT_HINT } from './gates.js';
 import type { TemplateSet } from './templates.js';
 import type { CompiledVariant } from './types.js';
 import type { CardView, DigestView, SectionView } from './view.js';
@@ -121,7 +121,19 @@ export async function fitByHeadlines(
     message: `${error.message}, so the copy for ${whose} shows ${best.full} of its ${cards} stories in full and lists the last ${cut} by headline (${kb(best.compiled.encodedHtmlBytes)})`,
     hint: SIZE_CUT_HINT,
   };
-  return { ...best.compiled, fullCards: best.full, problems: [warning, ...best.compiled.problems] };
+  return { ...best.compiled, fullCards: best.full, problems: [warning, ...cutProblems(whole, best.compiled)] };
+}
+
+/**
+ * The cut copy's problems with those only its whole copy found: a card cut to a headline still
+ * has no link, and the colours the templates write are read in a renderer's first copy only. The
+ * whole copy's size problems are left out, as the cut copy's own size stands for them.
+ */
+function cutProblems(whole: CompiledVariant, cut: CompiledVariant): Problem[] {
+  const key = (p: Problem) => JSON.stringify([p.severity, p.file, p.line, p.field, p.message, p.hint]);
+  const seen = new Set(cut.problems.map(key));
+  const wholeOnly = whole.problems.filter((p) => !isSizeProblem(p) && !seen.has(key(p)));
+  return [...cut.problems, ...wholeOnly];
 }
 
 function kb(bytes: number): string {

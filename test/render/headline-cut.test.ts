@@ -88,6 +88,40 @@ describe('a reader’s copy over the clip limit', () => {
     expect(one.personalise(SAMPLE_READERS[0]!).html).not.toContain('more stories in this issue');
   });
 
+  it('keeps the warnings of its whole copy: a card with no link among those cut, and the colours its templates write', async () => {
+    // Half the stories have no link and no archive page; an intro line of the editor's is dark on the dark scheme.
+    const week = WEEK.map((s, i) => (i >= 10 ? { ...s, url: undefined } : s));
+    const dir = await userTemplates({
+      'partials/intro.mjml.hbs': (source) =>
+        source.replace(
+          /^(.*\{\{greeting\}\}.*)$/m,
+          '$1\n    <mj-text><p style="margin:0;color:#333333">A word from the desk</p></mj-text>',
+        ),
+    });
+    const project = fixtureProject({
+      summaries: week,
+      config: {
+        cards: { style: 'full' },
+        urls: { unsubscribe: 'https://test.example/unsubscribe', preferences: 'https://test.example/preferences' },
+      },
+      templatesDir: dir,
+    });
+    const { summaries, manifest } = project.issue;
+    const variant = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), ROLES);
+    const cut = await (await createRenderer(project)).compile(variant);
+    const messages = cut.problems.map((p) => p.message);
+    expect(messages.filter((m) => /by headline/.test(m))).toHaveLength(1);
+    expect(cut.personalise(SAMPLE_READERS[0]!).html).toContain('more stories in this issue');
+    const unlinked = messages.filter((m) => /^card "story-\d+" has no link/.test(m));
+    expect(unlinked.sort()).toEqual(
+      week.slice(10).map((s) => `card "${s.id}" has no link (no article URL and no archive page)`),
+    );
+    expect(
+      messages.filter((m) => /"A word from the desk" is #333333 on #[0-9a-f]{6} in the dark scheme/.test(m)),
+    ).toHaveLength(1);
+    expect(cut.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
   it('is refused, naming its roles and its size at its shortest, when even headlines do not fit', async () => {
     const tight = await compiledFor(ROLES, { sizeLimitKb: 20, sizeWarnKb: 10 });
     const error = tight.problems.find((p) => p.severity === 'error')!;
