@@ -2,7 +2,7 @@ import { type Problem, RolecastError } from '../errors.js';
 import { type AudiencePlan, planAudience, planSingleRoleVariants, type Variant } from '../group/index.js';
 import type { Project } from '../load/project.js';
 import { compileAudience } from './compile-audience.js';
-import type { RendererOptions } from './renderer.js';
+import type { RendererOptions } from './renderer-options.js';
 import type { CompiledVariant } from './types.js';
 import { unreadableTextWarnings } from './unreadable-text.js';
 

@@ -1,7 +1,8 @@
 import { buildVariant, effectiveRoleOrder, type Variant } from '../group/index.js';
 import { languageOf } from '../i18n/index.js';
 import type { Project } from '../load/project.js';
-import { createRenderer, type RendererOptions } from './renderer.js';
+import { createRenderer } from './renderer.js';
+import type { RendererOptions } from './renderer-options.js';
 import type { CompiledVariant } from './types.js';
 import { listLanguage } from './view.js';
 

@@ -4,11 +4,7 @@ export { type BuildEntry, renderBuildIndex } from './build-index.js';
 export { compileAudience } from './compile-audience.js';
 export { weekLine } from './dates.js';
 export { TEXT_ENCODING } from './gates.js';
-export {
-  createRenderer,
-  type Renderer,
-  type RendererOptions,
-  SAMPLE_READER,
-  sampleFields,
-} from './renderer.js';
+export { createRenderer } from './renderer.js';
+export type { Renderer, RendererOptions } from './renderer-options.js';
+export { SAMPLE_READER, sampleFields } from './sample-reader.js';
 export type { CompiledVariant, PersonalFields, PersonalisedMessage } from './types.js';

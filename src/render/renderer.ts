@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { DateTime } from 'luxon';
 import { signClickVariant } from '../analytics/token.js';
 import { clickBase, linkTracking, trackLinks } from '../analytics/track-links.js';
-import type { ResolvedConfig } from '../config/schema.js';
 import { type Problem, RolecastError } from '../errors.js';
 import type { Variant } from '../group/index.js';
 import { type Language, languageOf } from '../i18n/index.js';
 import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
-import { personalLinks } from '../unsubscribe/links.js';
-import { createFieldTokens, escapeHtml, type FieldValues, joinChunks, joinParts, type Parts } from './_personal.js';
+import { createFieldTokens, escapeHtml, type FieldValues, joinChunks, joinParts } from './_personal.js';
 import { createWeekLineCache } from './dates.js';
-import { readerFields } from './fields.js';
 import { createTextLineFiller, fieldFiller } from './fill.js';
 import {
   type EncodedSizes,
@@ -30,102 +26,31 @@ import {
   templatesListHeadlines,
   withHeadlinesHint,
 } from './headline-cut.js';
+import { type LanguageRender, languageHtml } from './language-render.js';
 import { renderSubject } from './lead.js';
 import { listLongestReaders, roomReaders } from './list-room.js';
 import { minifyHtml } from './minify.js';
-import { compileMjml, type MjmlResult, mapMjmlErrors, mjmlOptions } from './mjml.js';
+import { compileMjml, mapMjmlErrors, mjmlOptions } from './mjml.js';
 import { cachedMjml } from './mjml-cache.js';
 import { longestReader, longestRoom, personalRoom, roomFieldUses, withRoom } from './personal-room.js';
 import { createPieceGates } from './piece-gates.js';
 import { createPieceCompiler, type PieceResult } from './pieces.js';
 import { createPlainText } from './plain-text.js';
 import { longestRoleHolders, quietRoleSets } from './quiet-room.js';
+import type { Renderer, RendererOptions } from './renderer-options.js';
+import { sampleFields } from './sample-reader.js';
 import { segmentSplitter } from './segment-split.js';
-import { createSetFrames, type GateSegment, type SetFrameStats } from './set-frames.js';
+import { createSetFrames } from './set-frames.js';
 import { frameSizes, largestCopyProblems, type SampleGates, sampleFromWhole } from './size-gate.js';
 import { createSplicedTemplates } from './splice.js';
 import { templateColourProblems } from './template-contrast.js';
-import { loadTemplates, type TemplateSet } from './templates.js';
-import { fillText, type TextTemplate, textSizer } from './text-template.js';
+import { loadTemplates } from './templates.js';
+import { fillText, textSizer } from './text-template.js';
 import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
-import { buildView, type CardStyle, createSharedViews, type DigestView, listLanguage } from './view.js';
+import { buildView, createSharedViews, type DigestView, listLanguage } from './view.js';
 import { wrapLine } from './wrap.js';
 
-export interface RendererOptions {
-  /** Reserved for time-relative wording; rendering never reads the clock, so output is reproducible. */
-  now?: DateTime;
-  /** Collapse white space in the compiled HTML (default true). */
-  minify?: boolean;
-  /** Languages to compile each variant in; the list's own is always included. */
-  languages?: readonly Language[];
-  /** Card style for reader variants, in place of the config's `cards.style`. */
-  cardStyle?: CardStyle;
-  /** Where a card without an article link points (default: its archive page). */
-  summaryHref?: (summaryId: string) => string | undefined;
-  /** The signing key for tracked click links; without it (or with `tracking.clicks` off) links stay as written. */
-  clickSecret?: string | undefined;
-  /** Runs one MJML compile; replaceable to count or observe compiles. */
-  compileMjml?: (source: string, templates: TemplateSet) => Promise<MjmlResult>;
-  /** Assemble variants from compiled pieces (default true); false compiles every variant whole. */
-  pieces?: boolean;
-  /**
-   * Where MJML output is kept between runs (see mjml-cache.ts): by default `cache/mjml` in the
-   * state folder, none when `compileMjml` is replaced; false for none.
-   */
-  mjmlCache?: string | false;
-  /** Seals the cache's entries (ROLECAST_SECRET); defaults to `clickSecret`, which a send passes. */
-  cacheSecret?: string | undefined;
-  /**
-   * Without a secret, keep and read entries under a plain checksum, which anyone who can write to
-   * the folder can forge: only for output that reaches no reader (a local preview, `check`). Off
-   * by default, so without a secret a send, test send, build or archive compiles with MJML.
-   */
-  unsealedCache?: boolean;
-  /**
-   * A copy over the clip limit lists its last stories by headline (see headline-cut.ts); false
-   * keeps every story in full, for a web page no inbox clips (the archive, where "Read the whole
-   * issue online" leads).
-   */
-  headlines?: boolean;
-}
-
-export interface Renderer {
-  compile(variant: Variant): Promise<CompiledVariant>;
-  /** How many variants were filled from a role-set class (see set-frames.ts), when pieces are on. */
-  readonly classes?: SetFrameStats | undefined;
-}
-
 const SIZE_ESTIMATE_KEY = 'size-estimate-only';
-
-/** The reader used to measure sizes and for sample output: a long-ish name and a signed-length link. */
-export const SAMPLE_READER = { email: 'reader.name@example.com', name: 'Reader' } as const;
-
-interface LanguageRender {
-  language: Language;
-  subject: string;
-  /**
-   * The HTML cut at its fields. Assembled from pieces, it is joined from its chunks only when
-   * something asks for it (a preview, the outbox): the SMTP sender reads the chunks, so a role set
-   * it sends holds no joined copy of its HTML.
-   */
-  htmlParts: Parts | undefined;
-  /**
-   * Assembled from pieces, the HTML as the shared strings it is made of, in order. Cut at its
-   * fields when asked (see `htmlChunksOf`), once per role set when its body is first prepared: a
-   * role set waiting for its first message holds one list, not one per literal between fields.
-   */
-  pieces: readonly string[] | undefined;
-  /**
-   * The minified pieces `htmlParts` was cut from, when assembled from pieces; dropped once the
-   * gates have read them, so a kept variant holds only its parts.
-   */
-  segments: readonly string[] | undefined;
-  /** What the gates read of a variant assembled from pieces (see `FilledVariant.gates`); dropped with `segments`. */
-  gates: readonly GateSegment[] | undefined;
-  /** `pieces` cut at the fields (see `htmlChunksOf`), once a message was personalised from them. */
-  chunks: readonly (readonly string[])[] | undefined;
-  text: TextTemplate;
-}
 
 /**
  * Loads the templates once; each `compile` then runs Handlebars and MJML once per language for one
@@ -235,22 +160,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
     return { view, rendered };
   };
 
-  /** For each index of a language's HTML parts, the shared strings a literal is joined from, or a field's name. */
-  const htmlChunksOf = (rendered: LanguageRender) => (rendered.pieces ? splitSegments(rendered.pieces) : undefined);
-  /**
-   * A language's chunks, kept once a message was written from them: joined into literals, a role
-   * set would hold its own copy of its whole HTML (each a string made, then moved to the old
-   * generation), which for many role sets is most of what the collector does.
-   */
-  const keptChunksOf = (rendered: LanguageRender): readonly (readonly string[])[] => {
-    rendered.chunks ??= htmlChunksOf(rendered)!;
-    return rendered.chunks;
-  };
-  /** A language's HTML cut at its fields, literals joined from their chunks on first use. */
-  const htmlPartsOf = (rendered: LanguageRender): Parts => {
-    rendered.htmlParts ??= (rendered.chunks ?? htmlChunksOf(rendered)!).map((chunks) => chunks.join(''));
-    return rendered.htmlParts;
-  };
+  const { htmlChunksOf, keptChunksOf, htmlPartsOf } = languageHtml(splitSegments);
 
   const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
   // With the list, room for its own longest values; without, for the longest it could hold.
@@ -429,14 +339,6 @@ export async function createRenderer(project: Project, options: RendererOptions 
       return { ...cut.compiled, fullCards: sent.fullCards, problems: sent.problems };
     },
   };
-}
-
-/**
- * Fields for a sample reader: the `build` output passes no secret (a mailto unsubscribe link); the
- * size gate passes a throwaway key so links are as long as real signed ones.
- */
-export function sampleFields(config: ResolvedConfig, issueId: string, secret: string | undefined): PersonalFields {
-  return readerFields(personalLinks(config, secret, issueId, SAMPLE_READER.email), SAMPLE_READER);
 }
 
 function randomHex(bytes: number): string {
