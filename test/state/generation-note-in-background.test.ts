@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -26,7 +26,11 @@ vi.mock('node:fs', async (importOriginal) => {
 vi.resetModules();
 const { openStateDb } = await import('../../src/send/store.js');
 const { sqliteState } = await import('../../src/state/sqlite/index.js');
-const { readGeneration } = await import('../../src/state/sqlite/generation.js');
+const { noteGeneration, noteGenerationInBackground, readGeneration } = await import(
+  '../../src/state/sqlite/generation.js'
+);
+const { pathNoteOf } = await import('../../src/state/sqlite/path-note.js');
+const { openLedger } = await import('../../src/send/ledger.js');
 
 afterAll(() => {
   vi.doUnmock('node:fs');
@@ -95,5 +99,39 @@ describe('the change count noted during a send', () => {
     expect(noted()).toEqual(expect.objectContaining(final));
     await store.close();
     expect(noted()).toEqual(expect.objectContaining(final));
+  });
+});
+
+describe('the path note during a send', () => {
+  it('is written once by the notes taken in the background, and brought up to date by the note at the end', async () => {
+    const saved = process.env.ROLECAST_CACHE_DIR;
+    process.env.ROLECAST_CACHE_DIR = join(dir, 'cache');
+    const db = openStateDb(file);
+    try {
+      // The ledger alone, so that only the notes taken here are written.
+      const ledger = openLedger(db, '2026-W48', 'smtp', () => new Date('2026-12-05T09:00:00Z'));
+      const pathNote = pathNoteOf(file)!;
+      const inode = () => statSync(pathNote).ino;
+      ledger.recordMany([row(1)]);
+      await noteGenerationInBackground(db, file);
+      const first = inode();
+      expect(JSON.parse(readFileSync(pathNote, 'utf8'))).toEqual(expect.objectContaining(readGeneration(db)));
+
+      // Later notes of the run write the count beside the file, and leave the path note as it is.
+      for (let i = 2; i <= 4; i++) {
+        ledger.recordMany([row(i)]);
+        await noteGenerationInBackground(db, file);
+        expect(noted()).toEqual(expect.objectContaining(readGeneration(db)));
+        expect(inode()).toBe(first);
+      }
+
+      // The note at the end of the run writes it whole.
+      noteGeneration(db, file);
+      expect(JSON.parse(readFileSync(pathNote, 'utf8'))).toEqual(expect.objectContaining(readGeneration(db)));
+    } finally {
+      db.close();
+      if (saved === undefined) delete process.env.ROLECAST_CACHE_DIR;
+      else process.env.ROLECAST_CACHE_DIR = saved;
+    }
   });
 });

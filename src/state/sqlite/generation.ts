@@ -282,8 +282,15 @@ export async function noteGenerationInBackground(db: StateDb, file: string): Pro
   if (behind(await readPairInBackground(beside), now)) await writePairInBackground(beside, now);
   const outside = outsideNoteOf(file, now.id);
   if (outside && behind(await readPairInBackground(outside), now)) await writePairInBackground(outside, now, true);
+  // The path note tells only that a file with records, this id, lived at the path: once it says so,
+  // the run's other notes leave it (a read, a write and a rename each time), and its end notes it whole.
+  if (pathNoted.get(db) === now.id) return;
   await notePathInBackground(file, now);
+  if (now.counter > 0) pathNoted.set(db, now.id);
 }
+
+/** The file id a connection's notes in the background have written the path note for. */
+const pathNoted = new WeakMap<StateDb, string>();
 
 /** The file's pair as committed; undefined where nothing is noted (a memory or read-only database). */
 function committedGeneration(db: StateDb): Generation | undefined {
