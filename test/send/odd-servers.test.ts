@@ -436,3 +436,37 @@ describe("a reader's address holding the words of a request to slow down", () =>
     ).toEqual([named]);
   }, 20_000);
 });
+
+describe('a server that refuses unknown readers without an enhanced status code (as Exim does)', () => {
+  it.each(['550 Unrouteable address', '550 unknown user', '550 No such user here', '550 Mailbox unavailable'])(
+    '"%s" to six readers in a row: they fail, the run goes on for the rest, and a second run sends nobody again',
+    async (reply) => {
+      fixture = await sendFixture(30, { concurrency: 1 });
+      const expected = await eligible(fixture);
+      const dead = expected.slice(0, 6);
+      const server = await serve({
+        command: (line) => (dead.includes(RCPT.exec(line)?.[1] ?? '') ? `${reply}\r\n` : undefined),
+      });
+      const first = await send(fixture, server.url());
+      expect(first.report.aborted).toBeUndefined();
+      expect(first.report.total).toMatchObject({ sent: expected.length - 6, failed: 6, deferred: 0, pending: 0 });
+      expect(server.messages.map((m) => m.to[0]).sort()).toEqual(expected.slice(6));
+      expect(ledger(fixture).map((row) => [row.email, row.status])).toEqual(
+        expected.map((email) => [email, dead.includes(email) ? 'failed' : 'sent']),
+      );
+      const second = await send(fixture, server.url());
+      expect(second.report.total).toMatchObject({ sent: 0, failed: 0, pending: 0 });
+      expect(server.messages).toHaveLength(expected.length - 6);
+    },
+    30_000,
+  );
+
+  it('"550 relay not permitted" to five messages in a row still aborts the run as a refusal of the account', async () => {
+    fixture = await sendFixture(30, { concurrency: 1 });
+    const server = await serve({ command: (line) => (RCPT.test(line) ? '550 relay not permitted\r\n' : undefined) });
+    const { code, report } = await send(fixture, server.url());
+    expect(code).toBe(3);
+    expect(report.aborted).toContain('5 messages in a row refused with the same reply: 550 relay not permitted');
+    expect(report.total.failed).toBe(0);
+  }, 30_000);
+});
