@@ -11,14 +11,20 @@ export function isSqliteError(error: unknown): boolean {
 }
 
 /**
- * Runs `attempt` again while another connection holds the lock, pausing 25 ms and twice as long
- * each time up to `maxPauseMs`, until `deadline` (`performance.now()`). An error other than busy,
- * or busy past the deadline, is thrown. The pauses leave the event loop free, unlike a busy timeout.
+ * Runs `attempt` again while another connection holds the lock, pausing `firstPauseMs` (25 ms by
+ * default) and twice as long each time up to `maxPauseMs`, until `deadline` (`performance.now()`).
+ * An error other than busy, or busy past the deadline, is thrown. The pauses leave the event loop
+ * free, unlike a busy timeout.
  */
-export async function retryWhileBusy<T>(attempt: () => T, deadline: number, maxPauseMs: number): Promise<T> {
-  for (let pause = 25; ; pause = Math.min(pause * 2, maxPauseMs)) {
+export async function retryWhileBusy<T>(
+  attempt: () => T | Promise<T>,
+  deadline: number,
+  maxPauseMs: number,
+  firstPauseMs = 25,
+): Promise<T> {
+  for (let pause = firstPauseMs; ; pause = Math.min(pause * 2, maxPauseMs)) {
     try {
-      return attempt();
+      return await attempt();
     } catch (error) {
       const left = deadline - performance.now();
       if (!isSqliteBusy(error) || left <= 0) throw error;

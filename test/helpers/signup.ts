@@ -48,8 +48,8 @@ export async function startSignupServer(options: {
   wrapSuppressions?: (suppressions: SuppressionList) => SuppressionList;
   timeouts?: Partial<ServerTimeouts>;
   maxConnections?: number;
-  /** Pauses between tries of a signup's write while the state is locked. */
-  busyRetryMs?: readonly number[];
+  /** The first pause and the whole wait of a signup's write while the state is locked. */
+  busyRetry?: { firstPauseMs: number; forMs: number };
   /** The mail server's refusal, for every mail the pages send. */
   refuseMail?: (mail: ReaderMail) => Error;
 }): Promise<SignupServer> {
@@ -77,7 +77,7 @@ export async function startSignupServer(options: {
     },
     now: options.now,
     log: (line) => void logs.push(line),
-    busyRetryMs: options.busyRetryMs,
+    busyRetry: options.busyRetry,
   });
   const server: UnsubscribeServer = await startUnsubscribeServer({
     config,

@@ -25,7 +25,7 @@ async function start(
   options: {
     readers?: Partial<ResolvedConfig['readers']>;
     wrap?: (s: SubscriberStore) => SubscriberStore;
-    busyRetryMs?: number[];
+    busyRetry?: { firstPauseMs: number; forMs: number };
   } = {},
 ) {
   h = await startSignupServer({ secret: SECRET, now: () => new Date(clock), ...options });
@@ -200,7 +200,7 @@ describe('an unsubscribe on the preferences page', () => {
 describe('signup answers', () => {
   it('are the same for a known and a new address when the store cannot be written', async () => {
     await h.close();
-    await start({ wrap: lockedAt('insert'), busyRetryMs: [10, 10] });
+    await start({ wrap: lockedAt('insert'), busyRetry: { firstPauseMs: 10, forMs: 20 } });
     await storedReader('known@example.com', 'unsubscribed');
     const known = await post('/subscribe', form({ email: 'known@example.com', roles: 'CTO' }));
     const fresh = await post('/subscribe', form({ email: 'fresh@example.com', roles: 'CTO' }));
@@ -216,7 +216,7 @@ describe('signup answers', () => {
     await h.close();
     let refusals = 2;
     await start({
-      busyRetryMs: [50, 50, 50],
+      busyRetry: { firstPauseMs: 50, forMs: 60_000 },
       wrap: (s) => ({
         ...s,
         transaction: async (work) => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
-import { isSqliteBusy } from '../../db/sqlite-busy.js';
+import { retryWhileBusy } from '../../db/sqlite-busy.js';
 import { translator } from '../../i18n/index.js';
 import { LIMITS } from '../../load/limits.js';
 import { email as emailSchema, zoneSpelling } from '../../model/_fields.js';
@@ -161,9 +161,12 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
   if (!(await services.limits.perAddress.take(signup.email))) return;
   const nonce = newNonce();
   // Read again inside the transaction: another replica may have stored or confirmed the address meanwhile.
-  const recorded = await whileBusy(
+  const { firstPauseMs, forMs } = services.busyRetry ?? BUSY_RETRY;
+  const recorded = await retryWhileBusy(
     () => store.transaction(() => recordSignup(services, signup, { since, now, nonce })),
-    services.busyRetryMs ?? BUSY_RETRY_MS,
+    performance.now() + forMs,
+    MAX_BUSY_PAUSE_MS,
+    firstPauseMs,
   );
   if (recorded)
     sendConfirmation(services, {
@@ -278,22 +281,13 @@ async function recordSignup(
 }
 
 /**
- * Pauses before each new try of a signup's write while the state is locked (a long `state
- * migrate`, a backup holding the file): ~1 minute in all, on top of the store's own wait. The
- * visitor was answered already, so giving up at once would lose the signup without a word.
+ * How a signup's write is tried again while the state is locked (a long `state migrate`, a backup
+ * holding the file): pauses from half a second, twice as long each time, ~1 minute in all, on top
+ * of the store's own wait. The visitor was answered already, so giving up at once would lose the
+ * signup without a word.
  */
-const BUSY_RETRY_MS = [500, 1000, 2000, 4000, 8000, 15_000, 30_000];
-
-async function whileBusy<T>(work: () => Promise<T>, pauses: readonly number[]): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= pauses.length || !isSqliteBusy(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, pauses[attempt]));
-    }
-  }
-}
+const BUSY_RETRY = { firstPauseMs: 500, forMs: 60_500 };
+const MAX_BUSY_PAUSE_MS = 30_000;
 
 const RETURNED = 'signup after unsubscribing';
 
