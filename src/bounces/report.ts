@@ -1,31 +1,21 @@
 import { createHash } from 'node:crypto';
-import { append } from '../append.js';
 import { htmlText } from './_html.js';
 import {
-  decodeWords,
-  type HeaderList,
   header,
   headerValues,
   type MimePart,
   parseHeaders,
   parseMessage,
   recipientFieldGroups,
-  splitHeaderBody,
   utf8,
   walkParts,
 } from './_mime.js';
+import { collectHints, ownWords, quotedSubjects } from './_quoted-original.js';
+import { addressesIn, addressOf, normaliseStatus, parseDate, stripType } from './_report-fields.js';
 import { isAutoReply, isChallengeResponse } from './auto-reply.js';
 import { classifyFailure, findStatus } from './classify.js';
-import {
-  EXIM_COPY,
-  exchangeBlocks,
-  eximBlocks,
-  listedBlocks,
-  officeDetails,
-  qmailBlocks,
-  wordsOnly,
-} from './text-report.js';
-import { type BounceEvent, emptyHints, type SourceHints } from './types.js';
+import { exchangeBlocks, eximBlocks, listedBlocks, officeDetails, qmailBlocks, wordsOnly } from './text-report.js';
+import type { BounceEvent, SourceHints } from './types.js';
 
 /**
  * Reads one mail message that may be a bounce or a complaint:
@@ -221,56 +211,6 @@ function readPlainText(root: MimePart, body: string, ctx: Context): ReadResult {
   };
 }
 
-const QMAIL_COPY = /^--- ?Below this line is a copy of the message\.?\s*$/m;
-/**
- * The marker a mail client or a postmaster's notice writes above the message it quotes: Gmail's
- * "----- Original message -----", Sendmail's "----- Original message follows -----".
- */
-const ORIGINAL_COPY = /^[ \t]*-{2,} ?Original Message(?: follows)? ?-{2,}\s*$/im;
-/**
- * Exchange 2007 and 2010 quote only the original's headers, below this line; Office 365's later
- * layout heads them "Original Message Headers", without the colon.
- */
-const EXCHANGE_HEADERS = /^[ \t]*Original message headers:?[ \t]*$/im;
-const COPY_MARKERS = [QMAIL_COPY, EXIM_COPY, ORIGINAL_COPY, EXCHANGE_HEADERS];
-
-/** A plain-text report's text above the copy of the original message it quotes, and that copy. */
-function splitAtCopy(text: string): { own: string; copy: string | undefined } {
-  let at: { index: number; end: number } | undefined;
-  for (const marker of COPY_MARKERS) {
-    const match = marker.exec(text);
-    if (match && (at === undefined || match.index < at.index))
-      at = { index: match.index, end: match.index + match[0].length };
-  }
-  return at ? { own: text.slice(0, at.index), copy: text.slice(at.end) } : { own: text, copy: undefined };
-}
-
-function ownWords(text: string): string {
-  return splitAtCopy(text).own;
-}
-
-/** The subject of the message a report returns: from the copy it encloses, or a `Subject:` line it quotes. */
-function quotedSubjects(root: MimePart, text: string): string[] {
-  const subjects: string[] = [];
-  for (const part of walkParts(root)) {
-    if (isQuotedHeaders(part.type))
-      append(subjects, headerValues(parseHeaders(splitHeaderBody(part.body).head), 'subject'));
-    else if (part !== root && (part.type === 'message/rfc822' || part.type === 'message/global'))
-      append(subjects, headerValues(part.parts[0]?.headers ?? [], 'subject'));
-  }
-  // Each is set aside by a pattern of its own, run over the notice's opening: a message quoting
-  // thousands (a long thread returned whole, or one written to stall the import) would cost minutes.
-  const distinct = new Set(subjects.slice(0, MAX_QUOTED_SUBJECTS));
-  for (const match of text.matchAll(/^[ \t>]*Subject:[ \t]*(.+)$/gim)) {
-    if (distinct.size >= MAX_QUOTED_SUBJECTS) break;
-    distinct.add(match[1]!);
-  }
-  return [...new Set([...distinct, ...[...distinct].map(decodeWords)])];
-}
-
-/** A notice returns one message; a few subjects cover its copy, a forward's and a reply's. */
-const MAX_QUOTED_SUBJECTS = 16;
-
 function isDelayNotice(subject: string, text: string): boolean {
   if (/\bdelay(?:ed)?\b|\bwarning\b|still being (?:retried|tried)/i.test(subject)) return true;
   const head = text.slice(0, 4000);
@@ -325,113 +265,6 @@ function event(
 function reportIdentity(root: MimePart, raw: string | Buffer): string {
   const messageId = header(root.headers, 'message-id');
   return messageId ? `mid:${messageId.trim()}` : `sha:${sha(raw)}`;
-}
-
-/** Addresses and ids in the report and in the original message it quotes (rfc822 or rfc822-headers). */
-function collectHints(root: MimePart, text: string | undefined): SourceHints {
-  const hints = emptyHints();
-  const own = root.headers;
-  for (const name of ['to', 'delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to', 'return-path'])
-    for (const value of headerValues(own, name)) append(hints.verpCandidates, addressesIn(value));
-  // Gmail and others name the original in the report's own threading headers.
-  for (const name of ['in-reply-to', 'references'])
-    for (const value of headerValues(own, name))
-      append(hints.messageIds, value.replace(/<[^<>]{1,300}>/g, unfoldedId).match(/<[^<>\s]{1,250}>/g) ?? []);
-  for (const part of walkParts(root)) {
-    // A complaint's envelope sender: the VERP address, when the original is redacted or left out.
-    if (part.type === 'message/feedback-report')
-      for (const value of headerValues(parseHeaders(utf8(part.body)), 'original-mail-from'))
-        append(hints.verpCandidates, addressesIn(value));
-    let quoted: HeaderList | undefined;
-    if (isQuotedHeaders(part.type)) quoted = parseHeaders(splitHeaderBody(part.body).head);
-    else if (part !== root && (part.type === 'message/rfc822' || part.type === 'message/global'))
-      quoted = part.parts[0]?.headers;
-    if (!quoted) continue;
-    append(hints.messageIds, headerValues(quoted, 'message-id').map(unfoldedId));
-    append(hints.unsubscribeLinks, headerValues(quoted, 'list-unsubscribe'));
-    append(hints.listIds, headerValues(quoted, 'list-id'));
-    append(hints.senders, headerValues(quoted, 'from'));
-    for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
-  }
-  // Yahoo, qmail, Exim, Sendmail, Gmail and Exchange quote the original below a marker line, not as
-  // a part: without VERP, its From and Message-ID tell this list's mail from another sender's. The
-  // text may be the whole message or one of its parts (Exchange writes it beside an HTML copy).
-  const { copy } = splitAtCopy(text ?? '');
-  if (copy) {
-    const quoted = parseHeaders(splitHeaderBody(copy.replace(/^\s+/, '')).head);
-    append(hints.messageIds, headerValues(quoted, 'message-id').map(unfoldedId));
-    append(hints.unsubscribeLinks, headerValues(quoted, 'list-unsubscribe'));
-    append(hints.listIds, headerValues(quoted, 'list-id'));
-    append(hints.senders, headerValues(quoted, 'from'));
-    for (const value of headerValues(quoted, 'return-path')) append(hints.verpCandidates, addressesIn(value));
-  }
-  return hints;
-}
-
-/**
- * A part holding the original's headers: RFC 6522 names it text/rfc822-headers, some servers write
- * message/rfc822-headers, and a report about a message sent with SMTPUTF8 has message/global-headers
- * (RFC 6533).
- */
-function isQuotedHeaders(type: string): boolean {
-  return type === 'text/rfc822-headers' || type === 'message/rfc822-headers' || type === 'message/global-headers';
-}
-
-/**
- * A Message-ID as written, without the blanks a line fold left inside it: some servers fold a long
- * id in its middle (`<2026-W48.abc` then ` @example.com>`), and unfolded so it matches no delivery.
- */
-function unfoldedId(value: string): string {
-  return value.trim().replace(/<[^<>]*>/g, (id) => id.replace(/\s+/g, ''));
-}
-
-/**
- * `rfc822; user@example.com` → `user@example.com`. An address of type `utf-8` (RFC 6533) writes
- * characters outside ASCII as `\x{HEX}`: decoded, or the report would name a mailbox nobody has and
- * its reader would go on being mailed.
- */
-function addressOf(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const written = stripType(value).replace(/^<|>$/g, '').trim();
-  const address = /^\s*utf-8\s*;/i.test(value) ? decodeEmbeddedUnicode(written) : written;
-  return address !== undefined && /^[^\s@]+@[^\s@]+$/.test(address) ? address : undefined;
-}
-
-/** `j\x{F6}rg@…` → `jörg@…`; undefined when an escape names no character. */
-function decodeEmbeddedUnicode(text: string): string | undefined {
-  let bad = false;
-  const decoded = text.replace(/\\x\{([0-9A-Fa-f]{1,6})\}/g, (_, hex: string) => {
-    const code = Number.parseInt(hex, 16);
-    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-      bad = true;
-      return '';
-    }
-    return String.fromCodePoint(code);
-  });
-  return bad ? undefined : decoded;
-}
-
-function addressesIn(value: string): string[] {
-  return value.split(/[\s<>,;:"()]+/).filter((token) => token.length <= 320 && /^[^@]+@[^@]+$/.test(token));
-}
-
-/** `smtp; 550 …` → `550 …`. */
-function stripType(value: string): string {
-  return value.replace(/^\s*[A-Za-z0-9-]+\s*;\s*/, '').trim();
-}
-
-/** `5.1.1 (unknown user)` → `5.1.1`: the status before any comment. */
-function normaliseStatus(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const comment = value.indexOf('(');
-  return findStatus(comment < 0 ? value : value.slice(0, comment));
-}
-
-function parseDate(value: string | undefined): Date | undefined {
-  if (!value) return undefined;
-  // Dates are short; a hostile header is cut before any pattern runs over it.
-  const date = new Date(value.slice(0, 120).replace(/\([^)]*\)\s*$/, ''));
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 function sha(value: string | Buffer): string {
