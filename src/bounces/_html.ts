@@ -1,3 +1,5 @@
+import { decodeCharacterReferences } from '../character-references.js';
+
 /**
  * The text of a notice sent as HTML alone, as a mail client shows it: tags dropped, a line break
  * for `<br>` and at the edge of each paragraph, block, list item or table row (one where two
@@ -17,7 +19,7 @@ export function htmlText(html: string): string {
   while (at < html.length) {
     const open = html.indexOf('<', at);
     const end = open < 0 ? html.length : open;
-    if (end > at) addText(out, decodeEntities(html.slice(at, end)), pre > 0 || styled.length > 0);
+    if (end > at) addText(out, decodedText(html.slice(at, end)), pre > 0 || styled.length > 0);
     if (open < 0) break;
     if (html.startsWith('<!--', open)) {
       at = skipPast(html, /-->/g, open + 4);
@@ -128,12 +130,10 @@ function withoutTrailingBlanks(text: string): string {
   return end === text.length ? text : text.slice(0, end);
 }
 
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ' };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(?:#(\d{1,7})|#x([0-9A-Fa-f]{1,6})|([A-Za-z]{2,6}));/g, (whole, dec, hex, name) => {
-    if (name !== undefined) return NAMED[(name as string).toLowerCase()] ?? whole;
-    const code = dec !== undefined ? Number.parseInt(dec as string, 10) : Number.parseInt(hex as string, 16);
-    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole;
-  });
+/**
+ * Text between tags with its character references read; a no-break space is a space, so a quoted
+ * header or a marker line written with `&nbsp;` inside `<pre>` reads as the plain text's does.
+ */
+function decodedText(text: string): string {
+  return decodeCharacterReferences(text).replaceAll('\u00a0', ' ');
 }

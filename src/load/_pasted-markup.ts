@@ -1,5 +1,5 @@
+import { decodeCharacterReferences } from '../character-references.js';
 import type { Problem } from '../errors.js';
-import { decodeCharacterReferences } from './_character-references.js';
 import { readPastedTags } from './_html-tags.js';
 import { type ParsedText, parseSummaryText, splitLines } from './text.js';
 

@@ -1,5 +1,5 @@
+import { decodeFieldReferences } from '../character-references.js';
 import type { Problem } from '../errors.js';
-import { decodeFieldReferences } from './_character-references.js';
 import { readFieldObjects } from './_field-objects.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { notionPageFields } from './_notion-page.js';

@@ -14,7 +14,7 @@
  * One left-to-right scan and CommonMark's delimiter pass: time linear in the text.
  */
 
-import { characterReferenceAt } from './_character-references.js';
+import { characterReferenceAt } from '../character-references.js';
 import { type Mark, matchMarks } from './_emphasis-marks.js';
 import { imageGap } from './_image-gaps.js';
 import { calloutTypeEnd, wikilinkAt } from './_obsidian.js';

@@ -1,6 +1,6 @@
 import { append } from '../append.js';
+import { decodeFieldReferences } from '../character-references.js';
 import type { Problem } from '../errors.js';
-import { decodeFieldReferences } from './_character-references.js';
 import { ownLine } from './_field-lines.js';
 import { readFieldObjects } from './_field-objects.js';
 import { parseFrontmatterYaml } from './_frontmatter-yaml.js';

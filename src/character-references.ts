@@ -1,7 +1,7 @@
 /**
  * HTML character references (`&amp;`, `&#8212;`, `&mdash;`) as editors paste them from web pages,
  * RSS feeds and CMS exports: read as the character they name in a Markdown body and in a text
- * summary alike. A reference must end in `;` (`AT&T`, `Q&A` and a link's `?a=1&b=2` hold none), and
+ * summary alike, and in a bounce notice sent as HTML alone. A reference must end in `;` (`AT&T`, `Q&A` and a link's `?a=1&b=2` hold none), and
  * one that would give a character a reader must not be shown stays as written.
  */
 
