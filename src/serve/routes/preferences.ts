@@ -15,6 +15,7 @@ import {
 } from '../../store/index.js';
 import { verifyTokenWithAny } from '../../unsubscribe/token.js';
 import { readBoundedBody } from '../body.js';
+import { markUnsubscribe } from '../in-flight.js';
 import { isTimeZone, pageLanguageOf } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { type PreferencesNotice, preferencesPage } from '../pages/preferences.js';
@@ -70,6 +71,8 @@ export function preferencesRoute(services: ReaderServices): Route {
       const fields = parseForm(request.headers['content-type'], body);
       if (!fields || !verifyCsrf(field(fields, 'csrf'), email, signingKeys(services), services.now()))
         return problem(services, request, response, 403, 'forbidden', email);
+      // A stop that answers it for this handler counts it among the unsubscribes.
+      if (formAction(fields) === 'unsubscribe') markUnsubscribe(response);
       const client = clientKey(clientAddress(request, services.config.readers.trustProxy));
       let notice: PreferencesNotice;
       try {
