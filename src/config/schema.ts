@@ -11,6 +11,9 @@ const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written a
 /** Node's timers hold at most 2^31 − 1 ms (~24.8 days); a longer wait fires at once, with a warning. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** `tracking.scannerBurstLinks` when not set, also for a click route set up in code. */
+export const DEFAULT_SCANNER_BURST_LINKS = 4;
+
 export const ConfigSchema = z.object({
   $schema: z.string().optional(),
   sender: z.object({
@@ -200,14 +203,20 @@ export const ConfigSchema = z.object({
         .min(0)
         .max(100)
         .refine((value) => value !== 1, 'must be 0 (off) or at least 2: a burst of one link would be every click')
-        .default(4),
+        .default(DEFAULT_SCANNER_BURST_LINKS),
       /**
        * A role set held by fewer readers in a send has no `?v=` in its click links: with the ledger,
        * a role set of one reader would tie their clicks to them.
        */
       minVariantReaders: z.number().int().min(1).max(1000).default(2),
     })
-    .default({ clicks: false, perReader: false, scannerWindowSeconds: 30, scannerBurstLinks: 4, minVariantReaders: 2 }),
+    .default({
+      clicks: false,
+      perReader: false,
+      scannerWindowSeconds: 30,
+      scannerBurstLinks: DEFAULT_SCANNER_BURST_LINKS,
+      minVariantReaders: 2,
+    }),
   /** Bounce handling: a VERP return path on `domain`, and how many soft bounces in a row suppress a reader. */
   bounces: z
     .object({

@@ -6,6 +6,7 @@ import { isScannerAgent } from '../analytics/scanners.js';
 import type { AnalyticsStore, ClickEvent } from '../analytics/store.js';
 import { verifyClickToken, verifyClickVariant } from '../analytics/token.js';
 import { decodeSentAt } from '../analytics/track-links.js';
+import { DEFAULT_SCANNER_BURST_LINKS } from '../config/schema.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { RolecastError } from '../errors.js';
 import { burstWatch } from './click-bursts.js';
@@ -46,7 +47,7 @@ export interface ClickRouteOptions {
   /** The path prefix of click links, ending in a slash: `/c/`. */
   prefix: string;
   scannerWindowSeconds: number;
-  /** Different links of one issue a client opens within one second that make it a scanner; 0: off. */
+  /** Different links of one issue a client opens within one second that make it a scanner; 0: off; 4 by default, as in the config. */
   scannerBurstLinks?: number;
   uniqueWindowMs?: number;
   /** Clients remembered for uniqueness at most; the oldest are forgotten first. */
@@ -73,7 +74,10 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
     options.uniqueWindowMs ?? DEFAULT_UNIQUE_WINDOW_MS,
     options.maxClients ?? DEFAULT_MAX_CLIENTS,
   );
-  const burst = burstWatch(options.scannerBurstLinks ?? 0, options.maxClients ?? DEFAULT_MAX_CLIENTS);
+  const burst = burstWatch(
+    options.scannerBurstLinks ?? DEFAULT_SCANNER_BURST_LINKS,
+    options.maxClients ?? DEFAULT_MAX_CLIENTS,
+  );
   const { record, withdraw, drain } = pendingWrites(
     options.store,
     options.retryMs ?? DEFAULT_RETRY_MS,

@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
-import { clickRoute } from '../../src/serve/click-route.js';
+import { clickRoute, type ServeRoute } from '../../src/serve/click-route.js';
 import { clickRouteFor } from '../../src/serve/click-setup.js';
 import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
@@ -277,32 +277,50 @@ describe('tracking.scannerBurstLinks', () => {
     expect(config.tracking.scannerBurstLinks).toBe(4);
     expect((await tracking(0)).success).toBe(true);
     expect((await tracking(1)).success).toBe(false);
-    const off = await startUnsubscribeServer({
-      config,
-      secret: SECRET,
-      suppressions: stateSuppressionList(db),
-      port: 0,
-      routes: [
-        clickRouteFor(
-          { ...config, tracking: { ...config.tracking, scannerBurstLinks: 0 } },
-          SECRET,
-          sqliteAnalyticsStore(db),
-          undefined,
-          () => clock,
-        ),
-      ],
-    });
-    try {
-      const base = new URL(off.url).origin;
-      for (const [i, id] of STORIES.entries()) {
-        clock = at(i * 50);
-        const url = link(id).replace(origin, base);
-        const headers = { 'User-Agent': BROWSER, 'X-Forwarded-For': client(7) };
-        expect((await fetch(url, { redirect: 'manual', headers })).status).toBe(302);
-      }
-    } finally {
-      await off.close();
-    }
+    await clickEachStoryThrough(
+      clickRouteFor(
+        { ...config, tracking: { ...config.tracking, scannerBurstLinks: 0 } },
+        SECRET,
+        sqliteAnalyticsStore(db),
+        undefined,
+        () => clock,
+      ),
+    );
     expect(counted()).toHaveLength(STORIES.length);
   });
+
+  it('is 4 too for a click route set up in code without it', async () => {
+    await clickEachStoryThrough(
+      clickRoute({
+        secret: SECRET,
+        store: sqliteAnalyticsStore(db),
+        prefix: '/c/',
+        scannerWindowSeconds: config.tracking.scannerWindowSeconds,
+        now: () => clock,
+      }),
+    );
+    expect(counted()).toEqual([]);
+  });
 });
+
+/** Every story clicked 50 ms apart by one client through a server holding `route` alone. */
+async function clickEachStoryThrough(route: ServeRoute): Promise<void> {
+  const alone = await startUnsubscribeServer({
+    config,
+    secret: SECRET,
+    suppressions: stateSuppressionList(db),
+    port: 0,
+    routes: [route],
+  });
+  try {
+    const base = new URL(alone.url).origin;
+    for (const [i, id] of STORIES.entries()) {
+      clock = at(i * 50);
+      const url = link(id).replace(origin, base);
+      const headers = { 'User-Agent': BROWSER, 'X-Forwarded-For': client(7) };
+      expect((await fetch(url, { redirect: 'manual', headers })).status).toBe(302);
+    }
+  } finally {
+    await alone.close();
+  }
+}
