@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
@@ -13,6 +13,7 @@ import { buildFor } from '../send/send-issue.js';
 import { createSmtpTransport } from '../send/transport.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { benchReader, FIRST_RUN_TO_ALL, startSink } from './_shared.js';
+import { bracketed, median, spread } from './_stats.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -54,6 +55,7 @@ export async function benchSend(): Promise<void> {
     await wireFloor(url, sample.wire, 500);
 
     type Row = { rate: number; cpu: number };
+    type Side = 'cli' | 'cliCold' | 'pool' | 'rawPool';
     const rows = {
       e2e: [] as (Row & { delivery: number; failed: number })[],
       pool: [] as Row[],
@@ -63,17 +65,29 @@ export async function benchSend(): Promise<void> {
       cliCold: [] as Row[],
     };
     const ratios = { floor: [] as number[], pool: [] as number[], cli: [] as number[], cliCold: [] as number[] };
+    const loads: number[] = [];
+    const withFloor = SIDES.has('floor');
     for (let round = 1; round <= ROUNDS; round++) {
-      const measured: Partial<Record<keyof typeof rows, Row>> = {};
-      const all: [keyof typeof rows, () => Promise<Row>][] = [
-        [
-          'e2e',
-          async () => {
-            const row = await sendChild(issueDir, dir, round, url, env.ROLECAST_SECRET);
-            rows.e2e.push(row);
-            return row;
-          },
-        ],
+      const measured: Partial<Record<Side, Row>> = {};
+      let e2eRow: (typeof rows.e2e)[number] | undefined;
+      let floorRate: number | undefined;
+      const floorOnce = async () => {
+        global.gc?.();
+        const row = await wireFloor(url, sample.wire, SEND_COUNT);
+        rows.floor.push(row);
+        return row;
+      };
+      // The floor right before and right after the end-to-end send: their mean stands for the floor
+      // at the send's own moment, so a load that changed during the round tilts the ratio less.
+      const pair = async () => {
+        const before = withFloor ? await floorOnce() : undefined;
+        global.gc?.();
+        e2eRow = await sendChild(issueDir, dir, round, url, env.ROLECAST_SECRET);
+        rows.e2e.push(e2eRow);
+        const after = withFloor ? await floorOnce() : undefined;
+        if (before && after) floorRate = bracketed(before.rate, after.rate);
+      };
+      const others: [Side, () => Promise<Row>][] = [
         ['cli', () => coldCommand(dir, `${round}`, env)],
         [
           'cliCold',
@@ -84,24 +98,33 @@ export async function benchSend(): Promise<void> {
           },
         ],
         ['pool', () => barePool(url, sample.composed, SEND_COUNT)],
-        ['floor', () => wireFloor(url, sample.wire, SEND_COUNT)],
         ['rawPool', () => barePool(url, rawOnly, SEND_COUNT)],
       ];
-      const steps = all.filter(([name]) => name === 'e2e' || SIDES.has(name));
+      const steps: (() => Promise<void>)[] = [
+        pair,
+        ...others
+          .filter(([name]) => SIDES.has(name))
+          .map(([name, run]) => async () => {
+            global.gc?.();
+            const row = await run();
+            measured[name] = row;
+            rows[name].push(row);
+          }),
+      ];
+      const loadBefore = loadavg()[0]!;
       // Rotated each round, so no side always runs first (or right after the heaviest).
-      for (let k = 0; k < steps.length; k++) {
-        const [name, run] = steps[(k + round - 1) % steps.length]!;
-        global.gc?.();
-        const row = await run();
-        measured[name] = row;
-        if (name !== 'e2e') rows[name].push(row);
-      }
-      if (measured.floor) ratios.floor.push(measured.e2e!.rate / measured.floor.rate);
-      if (measured.floor && measured.cli) ratios.cli.push(measured.cli.rate / measured.floor.rate);
-      if (measured.floor && measured.cliCold) ratios.cliCold.push(measured.cliCold.rate / measured.floor.rate);
-      if (measured.pool) ratios.pool.push(measured.e2e!.rate / measured.pool.rate);
+      for (let k = 0; k < steps.length; k++) await steps[(k + round - 1) % steps.length]!();
+      const load = (loadBefore + loadavg()[0]!) / 2;
+      loads.push(load);
+      const e2eRound = e2eRow!;
+      if (floorRate) ratios.floor.push(e2eRound.rate / floorRate);
+      if (floorRate && measured.cli) ratios.cli.push(measured.cli.rate / floorRate);
+      if (floorRate && measured.cliCold) ratios.cliCold.push(measured.cliCold.rate / floorRate);
+      if (measured.pool) ratios.pool.push(e2eRound.rate / measured.pool.rate);
+      const rate = (row: Row | undefined) => row?.rate.toFixed(0) ?? '-';
+      const floorRows = rows.floor.slice(-2);
       print(
-        `  round ${round}: end-to-end ${measured.e2e!.rate.toFixed(0)} (${measured.e2e!.cpu.toFixed(0)} µs/msg), raw-bytes floor ${measured.floor?.rate.toFixed(0) ?? '-'} (${measured.floor?.cpu.toFixed(0) ?? '-'} µs/msg), the command cold ${measured.cli?.rate.toFixed(0) ?? '-'} (empty MJML cache ${measured.cliCold?.rate.toFixed(0) ?? '-'}), bare pool ${measured.pool?.rate.toFixed(0) ?? '-'}, raw via nodemailer ${measured.rawPool?.rate.toFixed(0) ?? '-'} msgs/s`,
+        `  round ${round} (load average ${load.toFixed(1)}): end-to-end ${e2eRound.rate.toFixed(0)} (${e2eRound.cpu.toFixed(0)} µs/msg), raw-bytes floor ${floorRate ? `${floorRows.map((r) => r.rate.toFixed(0)).join(' then ')} (${floorRows.map((r) => r.cpu.toFixed(0)).join(', ')} µs/msg), ${((100 * e2eRound.rate) / floorRate).toFixed(0)} %` : '-'}, the command cold ${rate(measured.cli)} (empty MJML cache ${rate(measured.cliCold)}), bare pool ${rate(measured.pool)}, raw via nodemailer ${rate(measured.rawPool)} msgs/s`,
       );
     }
     const e2e = { rate: median(rows.e2e.map((r) => r.rate)), cpu: median(rows.e2e.map((r) => r.cpu)) };
@@ -125,20 +148,29 @@ export async function benchSend(): Promise<void> {
       print(
         `  ... empty cache: ${at(rows.cliCold).rate.toFixed(0)} msgs/s — the same with no MJML output cached (MJML loaded and run), ${pct(median(ratios.cliCold))} of the floor`,
       );
+    const spreadOf = (values: number[]) => {
+      const { median: mid, min, max } = spread(values);
+      return `${pct(mid)} (rounds ${pct(min)}–${pct(max)})`;
+    };
+    const cpu = (row: { cpu: number }) => (Number.isNaN(row.cpu) ? '-' : row.cpu.toFixed(0));
+    if (rows.floor.length)
+      print(
+        `  raw-bytes floor:  ${floor.rate.toFixed(0)} msgs/s — one message encoded once, sent ${SEND_COUNT}× over the same transport, right before and right after each end-to-end send`,
+      );
+    if (rows.pool.length)
+      print(
+        `  bare nodemailer:  ${pool.rate.toFixed(0)} msgs/s — a pool composing each identical message from HTML and text`,
+      );
+    if (rows.rawPool.length)
+      print(
+        `  raw via pool:     ${rawPool.rate.toFixed(0)} msgs/s — the floor's bytes through nodemailer's pool (its per-byte data stream)`,
+      );
+    const load = spread(loads);
     print(
-      `  raw-bytes floor:  ${floor.rate.toFixed(0)} msgs/s — one message encoded once, sent ${SEND_COUNT}× over the same transport`,
+      `  ratios (median of per-round ratios): end-to-end / raw-bytes floor ${ratios.floor.length ? spreadOf(ratios.floor) : '-'} (target ≥ 90 %)${ratios.pool.length ? `; end-to-end / bare nodemailer pool ${spreadOf(ratios.pool)}` : ''}; load average ${load.min.toFixed(1)}–${load.max.toFixed(1)} over the rounds (${cpus().length} cores)`,
     );
     print(
-      `  bare nodemailer:  ${pool.rate.toFixed(0)} msgs/s — a pool composing each identical message from HTML and text`,
-    );
-    print(
-      `  raw via pool:     ${rawPool.rate.toFixed(0)} msgs/s — the floor's bytes through nodemailer's pool (its per-byte data stream)`,
-    );
-    print(
-      `  ratios (median of per-round ratios): end-to-end / raw-bytes floor ${pct(median(ratios.floor))} (target ≥ 90 %); end-to-end / bare nodemailer pool ${pct(median(ratios.pool))} (${median(ratios.pool).toFixed(2)}×)`,
-    );
-    print(
-      `  sender CPU:       ${e2e.cpu.toFixed(0)} µs/msg end-to-end (incl. load and render), ${floor.cpu.toFixed(0)} floor, ${pool.cpu.toFixed(0)} bare pool, ${rawPool.cpu.toFixed(0)} raw via pool`,
+      `  sender CPU:       ${cpu(e2e)} µs/msg end-to-end (incl. load and render), ${cpu(floor)} floor, ${cpu(pool)} bare pool, ${cpu(rawPool)} raw via pool`,
     );
     print(
       `  message:          ${(sample.htmlBytes / 1024).toFixed(1)} KB HTML + ${(sample.textBytes / 1024).toFixed(1)} KB text, quoted-printable`,
@@ -155,12 +187,6 @@ export async function benchSend(): Promise<void> {
     sink.stop();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** The same pre-encoded message `count` times through rolecast's own SMTP transport: the floor. */
