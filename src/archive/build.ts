@@ -12,6 +12,7 @@ import { languageOf } from '../i18n/index.js';
 import { displayPath } from '../load/_display.js';
 import { isDraftSummaryWarning, MANIFEST_FILE } from '../load/issue.js';
 import { inspectProject, type Project } from '../load/project.js';
+import { decodeText } from '../load/summary.js';
 import { weekLine } from '../render/dates.js';
 import { createRenderer } from '../render/index.js';
 import type { PersonalFields } from '../render/types.js';
@@ -200,12 +201,14 @@ function takenName(dir: string, cwd: string): Problem | undefined {
 }
 
 /**
- * `"draft": true` in issue.json, read before (and without) validating the issue. A leading byte
- * order mark is skipped as the loader skips it: otherwise such a draft would load, and be published.
+ * `"draft": true` in issue.json, read before (and without) validating the issue. Decoded and its
+ * byte order mark skipped as the loader does (UTF-16, Windows-1252): otherwise such a draft would
+ * load, and be published.
  */
 async function isDraft(dir: string): Promise<boolean> {
   try {
-    const manifest: unknown = JSON.parse((await readFile(join(dir, MANIFEST_FILE), 'utf8')).replace(/^\uFEFF/, ''));
+    const { text } = decodeText(await readFile(join(dir, MANIFEST_FILE)));
+    const manifest: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
     return typeof manifest === 'object' && manifest !== null && (manifest as { draft?: unknown }).draft === true;
   } catch {
     return false;

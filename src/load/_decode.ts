@@ -1,3 +1,4 @@
+import type { Problem } from '../errors.js';
 import { utf16Encoding } from './_utf16.js';
 
 /**
@@ -19,6 +20,18 @@ export function decodeText(bytes: Uint8Array): { text: string; legacyEncoding: b
   } catch {
     return { text: decodeMixed(bytes), legacyEncoding: true };
   }
+}
+
+/** The warning on a file read as Windows-1252 because it was not UTF-8. */
+export function notUtf8Warning(file: string): Problem {
+  return {
+    severity: 'warning',
+    file,
+    line: 1,
+    field: 'file',
+    message: 'is not UTF-8; read as Windows-1252',
+    hint: 'save the file as UTF-8 so quotes and accents survive every tool',
+  };
 }
 
 /**

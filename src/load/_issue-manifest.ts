@@ -8,6 +8,7 @@ import {
   unknownSubjectNames,
 } from '../model/issue.js';
 import { closestWord } from '../suggest.js';
+import { decodeText, notUtf8Warning } from './_decode.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { unknownKeyWarnings } from './_unknown-keys.js';
 import { zodProblems } from './_validate.js';
@@ -25,13 +26,21 @@ export async function readManifest(
   manifestFile: string,
   shown: string,
   manifestText: string | undefined,
-): Promise<{ manifest: IssueManifest; parsed: ParsedManifest } | { problems: Problem[] }> {
+): Promise<{ manifest: IssueManifest; parsed: ParsedManifest; problems: Problem[] } | { problems: Problem[] }> {
   const size = manifestText === undefined ? await fileSize(manifestFile) : undefined;
   if (size !== undefined && size > LIMITS.smallFileBytes)
     return { problems: [tooLarge(shown, size, LIMITS.smallFileBytes)] };
   let text: string;
+  // Saved by a Windows editor as Windows-1252 or UTF-16, read as UTF-8 its subject and intro would
+  // reach every reader with U+FFFD in place of each quote, dash and accent.
+  let encoding: Problem[] = [];
   try {
-    text = manifestText ?? (await readFile(manifestFile, 'utf8'));
+    if (manifestText !== undefined) text = manifestText;
+    else {
+      const decoded = decodeText(await readFile(manifestFile));
+      text = decoded.text;
+      if (decoded.legacyEncoding) encoding = [notUtf8Warning(shown)];
+    }
   } catch {
     return {
       problems: [
@@ -57,6 +66,7 @@ export async function readManifest(
     if (!(error instanceof JsonSyntaxError)) throw error;
     return {
       problems: [
+        ...encoding,
         {
           severity: 'error',
           file: shown,
@@ -73,10 +83,14 @@ export async function readManifest(
     // With the misspelt keys: "summary" for "summaries" is often why a field is missing.
     const problems = zodProblems(result.error, shown, parsed.lineOf);
     return {
-      problems: [...problems, ...unknownKeyWarnings(parsed.value, IssueManifestSchema, shown, parsed.lineOf)],
+      problems: [
+        ...encoding,
+        ...problems,
+        ...unknownKeyWarnings(parsed.value, IssueManifestSchema, shown, parsed.lineOf),
+      ],
     };
   }
-  return { manifest: result.data, parsed };
+  return { manifest: result.data, parsed, problems: encoding };
 }
 
 /** The subject and each override's subject: a broken template, or a value no subject has. */

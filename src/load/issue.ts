@@ -68,7 +68,8 @@ export async function loadIssue(
   const { manifest, parsed } = read;
 
   // A misspelt key ("editorsNote", "role_order") would otherwise vanish without a word.
-  const problems: Problem[] = unknownKeyWarnings(parsed.value, IssueManifestSchema, shown, parsed.lineOf);
+  const problems: Problem[] = [...read.problems];
+  append(problems, unknownKeyWarnings(parsed.value, IssueManifestSchema, shown, parsed.lineOf));
   append(problems, subjectProblems(manifest, shown, parsed.lineOf));
   const loaded = await loadEntries(manifest.summaries, {
     issueDir,

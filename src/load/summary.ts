@@ -6,7 +6,7 @@ import { type Summary, SummarySchema } from '../model/summary.js';
 import { joinedReaderRoles } from '../roles/reader-roles.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { commaRolesJoined, titleCommaRoles } from './_comma-roles.js';
-import { decodeText } from './_decode.js';
+import { decodeText, notUtf8Warning } from './_decode.js';
 import { type Format, hintsFor, unknownFieldWarnings, withMissingMessage, withYamlQuoteHint } from './_field-hints.js';
 import { ownLine } from './_field-lines.js';
 import { parsePastedText } from './_pasted-markup.js';
@@ -69,16 +69,7 @@ export async function loadSummaryFile(
   await beforeParse?.();
   const { text, legacyEncoding } = decodeText(bytes);
   const loaded = parseSummary(text, displayName, taxonomy, summaryIdFromFile(file));
-  if (legacyEncoding) {
-    loaded.problems.unshift({
-      severity: 'warning',
-      file: displayName,
-      line: 1,
-      field: 'file',
-      message: 'is not UTF-8; read as Windows-1252',
-      hint: 'save the file as UTF-8 so quotes and accents survive every tool',
-    });
-  }
+  if (legacyEncoding) loaded.problems.unshift(notUtf8Warning(displayName));
   return loaded;
 }
 

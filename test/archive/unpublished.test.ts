@@ -18,7 +18,9 @@ afterEach(async () => {
 const NOW = () => new Date('2026-12-05T12:00:00Z');
 
 /** The example project with a second issue, W47, whose manifest the test writes. */
-async function withSecondIssue(write: (manifest: Record<string, unknown>) => string): Promise<TempProject> {
+async function withSecondIssue(
+  write: (manifest: Record<string, unknown>) => string | Uint8Array,
+): Promise<TempProject> {
   const made = await tempProject({ withExample: true });
   const manifest = JSON.parse(await readFile(made.path('issues/2026-W48/issue.json'), 'utf8'));
   await made.write(
@@ -41,6 +43,16 @@ describe('what the archive must not publish', () => {
     expect(result.entries.map((e) => e.id)).toEqual(['2026-W48']);
     expect(result.skipped.map((s) => s.reason)).toEqual(['draft']);
     expect(await readdir(project.path('site'))).not.toContain('2026-W47');
+    expect(await readFile(project.path('site/index.html'), 'utf8')).not.toContain('Embargoed draft');
+  });
+
+  it('leaves out a half-written draft whose issue.json is saved as UTF-16, rather than stopping the build on it', async () => {
+    project = await withSecondIssue((m) =>
+      Buffer.from(`\uFEFF${JSON.stringify({ ...m, draft: true, date: 'soon', summaries: [] }, null, 2)}`, 'utf16le'),
+    );
+    const result = await buildArchive({ issuesDir: 'issues', outDir: 'site', cwd: project.dir, now: NOW });
+    expect(result.entries.map((e) => e.id)).toEqual(['2026-W48']);
+    expect(result.skipped.map((s) => s.reason)).toEqual(['draft']);
     expect(await readFile(project.path('site/index.html'), 'utf8')).not.toContain('Embargoed draft');
   });
 });
