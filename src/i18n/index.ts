@@ -32,6 +32,12 @@ export function languageOf(locale: string | undefined, fallback: Language = 'en'
   return shippedLanguage(locale) ?? fallback;
 }
 
+/** The browser's first choice (an Accept-Language header) when it has a catalogue, else the list's language. */
+export function requestLanguage(acceptLanguage: string | undefined, listLocale: string): Language {
+  const first = acceptLanguage?.split(',')[0]?.split(';')[0]?.trim();
+  return languageOf(first, languageOf(listLocale));
+}
+
 /** Whether `locale` is a locale of `language` ("de-AT" of "de"): its own words, not a fallback's. */
 export function isLocaleOf(locale: string, language: Language): boolean {
   return shippedLanguage(locale) === language;

@@ -6,6 +6,8 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
   'pages.common.invalidLink.title': 'Dieser Link ist ungültig',
   'pages.common.invalidLink.body':
     'Der Link ist unvollständig, beschädigt oder abgelaufen. Nutzen Sie den Link aus der neuesten E-Mail oder melden Sie sich erneut an.',
+  'pages.click.invalid.body':
+    'Der Link ist unvollständig oder beschädigt. Öffnen Sie den Beitrag erneut aus der E-Mail oder kopieren Sie den vollständigen Link.',
   'pages.common.unverifiedLink.title': 'Dieser Link ließ sich nicht prüfen',
   'pages.common.unverifiedLink.body':
     'Der Link ist beschädigt oder stammt aus einer E-Mail von vor dem Wechsel des Schlüssels, mit dem wir unsere Links signieren. Es wurde nichts geändert. Zum Abmelden nutzen Sie den Abmeldelink in unserer neuesten E-Mail oder antworten Sie auf eine unserer E-Mails.',

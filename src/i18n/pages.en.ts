@@ -5,6 +5,8 @@ export const PAGES_EN = {
   'pages.common.invalidLink.title': 'This link is not valid',
   'pages.common.invalidLink.body':
     'The link is incomplete, damaged or has expired. Use the link from the latest email, or sign up again.',
+  'pages.click.invalid.body':
+    'The link is incomplete or damaged. Open the story again from the email, or copy the whole link.',
   'pages.common.unverifiedLink.title': 'This link could not be verified',
   'pages.common.unverifiedLink.body':
     'The link is damaged, or comes from an email sent before we changed the key our links are signed with. Nothing was changed. To unsubscribe, use the unsubscribe link in our latest email, or reply to any of our emails and ask.',

@@ -6,11 +6,14 @@ import { isScannerAgent } from '../analytics/scanners.js';
 import type { AnalyticsStore, ClickEvent } from '../analytics/store.js';
 import { verifyClickToken, verifyClickVariant } from '../analytics/token.js';
 import { decodeSentAt } from '../analytics/track-links.js';
-import { DEFAULT_SCANNER_BURST_LINKS } from '../config/schema.js';
+import { DEFAULT_SCANNER_BURST_LINKS, type ResolvedConfig } from '../config/schema.js';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { RolecastError } from '../errors.js';
+import { requestLanguage, translator } from '../i18n/index.js';
 import { burstWatch } from './click-bursts.js';
 import { waitUntilGiveUp } from './give-up.js';
+import { messagePage } from './pages/layout.js';
+import { respond } from './routes/_http.js';
 
 /**
  * `GET /c/<token>`: a 302 to the exact target signed in the token, and a click counted when it
@@ -24,7 +27,8 @@ import { waitUntilGiveUp } from './give-up.js';
  * - a client opening `scannerBurstLinks` different links of one message (an issue's role set, sent
  *   at one second) within one second is a scanner checking it late (see click-bursts.ts): its
  *   clicks are withdrawn.
- * A tampered or foreign token gets 400 and no redirect. A count that cannot be written never
+ * A tampered or foreign token gets 400 and no redirect, on a page in the browser's language or the
+ * list's (`pages`). A count that cannot be written never
  * breaks the reader's link: the redirect is answered anyway, and the click waits in memory for
  * the next write.
  */
@@ -61,6 +65,8 @@ export interface ClickRouteOptions {
    * the client into X-Forwarded-For; without it every click would share the proxy's address.
    */
   trustProxy?: boolean;
+  /** The list's brand and locale, for the page a link that is not valid gets; without them, a line of English. */
+  pages?: Pick<ResolvedConfig, 'brand' | 'locale'>;
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -94,9 +100,9 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
         return plain(response, 405, 'method not allowed\n');
       }
       const token = url.pathname.slice(options.prefix.length);
-      if (!token || token.includes('/')) return plain(response, 404, 'not found\n');
+      if (!token || token.includes('/')) return notValid(request, response, 404, options.pages);
       const signed = verifiedClick(token, [options.secret, ...(options.previousSecrets ?? [])]);
-      if (!signed) return plain(response, 400, 'this link is not valid\n');
+      if (!signed) return notValid(request, response, 400, options.pages);
       const { link, key } = signed;
       // The role set rides beside the token, signed on its own (with the same key); a link whose `v`
       // is missing or altered still redirects, and its click counts without a role set.
@@ -303,6 +309,27 @@ function clientAddress(request: IncomingMessage, trustProxy: boolean): { address
 /** The target as signed; a non-ASCII one in its percent-encoded form, which HTTP headers require. */
 function headerSafeUrl(target: string): string {
   return /^[\x21-\x7e]+$/.test(target) ? target : new URL(target).href;
+}
+
+/** A link serve cannot follow, said in the browser's language or the list's: nothing to redirect to. */
+function notValid(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  pages: ClickRouteOptions['pages'],
+): void {
+  if (!pages) {
+    plain(response, status, 'this link is not valid\n');
+    return;
+  }
+  const language = requestLanguage(request.headers['accept-language'], pages.locale);
+  const t = translator(language);
+  const page = messagePage(
+    { brand: pages.brand, language, t },
+    t('pages.common.invalidLink.title'),
+    t('pages.click.invalid.body'),
+  );
+  respond(response, status, page);
 }
 
 function plain(response: ServerResponse, status: number, body: string): void {

@@ -5,7 +5,7 @@ import { clickRoute, type ServeRoute } from './click-route.js';
 
 /** The click route as `serve` runs it: on the path the config's click links point to. */
 export function clickRouteFor(
-  config: Pick<ResolvedConfig, 'tracking' | 'urls' | 'readers'>,
+  config: Pick<ResolvedConfig, 'tracking' | 'urls' | 'readers' | 'brand' | 'locale'>,
   secret: string,
   store: AnalyticsStore,
   log?: (line: string) => void,
@@ -21,6 +21,7 @@ export function clickRouteFor(
     scannerWindowSeconds: config.tracking.scannerWindowSeconds,
     scannerBurstLinks: config.tracking.scannerBurstLinks,
     trustProxy: config.readers.trustProxy,
+    pages: config,
     log,
     now,
   });

@@ -1,12 +1,7 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
 import { type ClickClaims, signClickToken, signClickVariant } from '../../src/analytics/token.js';
-import { loadConfig } from '../../src/config/load.js';
-import { openStateDb, type StateDb } from '../../src/send/store.js';
-import { clickRouteFor } from '../../src/serve/click-setup.js';
-import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
-import { type TempProject, tempProject } from '../helpers/project.js';
+import type { StateDb } from '../../src/send/store.js';
+import { type ClickServe, startClickServe } from '../helpers/click-serve.js';
 
 const OLD = 'old-click-key-0123456789abcdefghijklmnop';
 const NEW = 'new-click-key-ZYXWVUTSRQPONMLKJIHGFEDCBA9876';
@@ -22,31 +17,16 @@ const CLAIMS: ClickClaims = {
 };
 const NOW = new Date('2026-12-01T10:00:00Z');
 
-let project: TempProject;
+let serve: ClickServe;
 let db: StateDb;
-let server: UnsubscribeServer;
 let origin: string;
 
 beforeAll(async () => {
-  project = await tempProject({ withExample: true });
-  const config = await loadConfig({ cwd: project.dir });
-  db = openStateDb(join(config.stateDirAbs, 'state.db'));
-  server = await startUnsubscribeServer({
-    config,
-    secret: NEW,
-    previousSecrets: [OLD],
-    suppressions: stateSuppressionList(db),
-    port: 0,
-    routes: [clickRouteFor(config, NEW, sqliteAnalyticsStore(db), undefined, () => NOW, [OLD])],
-  });
-  origin = new URL(server.url).origin;
+  serve = await startClickServe({ secret: NEW, previousSecrets: [OLD], now: () => NOW });
+  ({ db, origin } = serve);
 });
 
-afterAll(async () => {
-  await server?.close();
-  db?.close();
-  await project?.cleanup();
-});
+afterAll(() => serve?.close());
 
 const link = (key: string) =>
   `${origin}/c/${signClickToken(CLAIMS, key)}?v=${signClickVariant(CLAIMS.issueId, CLAIMS.variantId, key)}`;

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../../config/schema.js';
 import type { ReaderPaths } from '../../config/served-paths.js';
-import { type Language, languageOf, translator } from '../../i18n/index.js';
+import { type Language, languageOf, requestLanguage, translator } from '../../i18n/index.js';
 import type { RoleTaxonomy } from '../../roles/taxonomy.js';
 import type { SubscriberStore } from '../../store/index.js';
 import { signToken } from '../../unsubscribe/token.js';
@@ -43,10 +43,8 @@ export function signingKeys(services: Pick<ReaderServices, 'secret' | 'previousS
 
 /** The reader's language, else the browser's first choice, else the list's. */
 export function languageFor(services: ReaderServices, locale: string | undefined, acceptLanguage?: string): Language {
-  const fallback = languageOf(services.config.locale);
-  if (locale) return languageOf(locale, fallback);
-  const first = acceptLanguage?.split(',')[0]?.split(';')[0]?.trim();
-  return languageOf(first, fallback);
+  if (locale) return languageOf(locale, languageOf(services.config.locale));
+  return requestLanguage(acceptLanguage, services.config.locale);
 }
 
 /** A reader's preferences link: the signed, long-lived token every message's footer carries. */
