@@ -4,18 +4,24 @@ import { RolecastError } from '../errors.js';
 const UNIT_DAYS: Record<string, number> = { d: 1, w: 7 };
 
 /**
- * `--since 8w` / `30d` / `2026-10-01` → the moment it names, counted back from `now`. A date is the
- * start of that day in `zone` (the list's): an issue sent at 00:30 in Berlin on 1 October is "since
- * 2026-10-01" though it was still 30 September in UTC.
+ * `--since 8w` / `30d` / `2026-10-01` / `2026-W48` → the moment it names, counted back from `now`.
+ * A date is the start of that day in `zone` (the list's): an issue sent at 00:30 in Berlin on
+ * 1 October is "since 2026-10-01" though it was still 30 September in UTC. An ISO week, as issue
+ * folders are named, starts on its Monday in that zone.
  */
 export function sinceDate(value: string, now: Date, zone = 'UTC'): Date {
-  const relative = /^(\d{1,4})([dw])$/.exec(value.trim());
+  const text = value.trim();
+  const relative = /^(\d{1,4})([dw])$/.exec(text);
   if (relative) return new Date(now.getTime() - Number(relative[1]) * UNIT_DAYS[relative[2]!]! * 86_400_000);
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value.trim())) {
-    const day = DateTime.fromISO(value.trim(), { zone });
-    if (day.isValid) return day.startOf('day').toJSDate();
+  const week = /^(\d{4})-W(\d{2})$/i.exec(text);
+  if (week || /^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const start = week
+      ? DateTime.fromObject({ weekYear: Number(week[1]), weekNumber: Number(week[2]), weekday: 1 }, { zone })
+      : DateTime.fromISO(text, { zone });
+    // luxon carries a week past the year's last into the next year: such a week is none.
+    if (start.isValid && (!week || start.weekNumber === Number(week[2]))) return start.startOf('day').toJSDate();
   }
   throw new RolecastError('E_USAGE', `--since "${value}" is not a period`, {
-    hint: 'write a number of weeks or days, e.g. --since 8w or --since 30d, or a date like 2026-10-01',
+    hint: 'write a number of weeks or days, e.g. --since 8w or --since 30d, a date like 2026-10-01, or an ISO week like --since 2026-W48',
   });
 }

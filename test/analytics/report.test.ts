@@ -180,4 +180,23 @@ describe('report', () => {
     expect(() => sinceDate('2026-02-30', now, 'Europe/Berlin')).toThrow(/not a period/);
     expect(() => sinceDate('8 weeks', now)).toThrow(/not a period/);
   });
+
+  it("reads --since as an ISO week, as issues are named: from its Monday in the list's zone", () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    expect(sinceDate('2026-W48', now).toISOString()).toBe('2026-11-23T00:00:00.000Z');
+    expect(sinceDate('2026-w01', now).toISOString()).toBe('2025-12-29T00:00:00.000Z');
+    expect(sinceDate('2026-W48', now, 'Europe/Berlin').toISOString()).toBe('2026-11-22T23:00:00.000Z');
+    // 2026 has 53 ISO weeks, 2025 has 52.
+    expect(sinceDate('2026-W53', now).toISOString()).toBe('2026-12-28T00:00:00.000Z');
+    const refusal = (value: string) => {
+      try {
+        return sinceDate(value, now).toISOString();
+      } catch (error) {
+        return `${(error as Error).message} — ${(error as { hint?: string }).hint}`;
+      }
+    };
+    for (const week of ['2025-W53', '2026-W00', '2026-W9']) {
+      expect(refusal(week)).toMatch(/is not a period — .*--since 2026-W48/);
+    }
+  });
 });
