@@ -23,7 +23,8 @@ import { respond } from './routes/_http.js';
  * - a click within `scannerWindowSeconds` of its message's send time (`d` in the link) is a
  *   scanner's inspection on delivery and does not count;
  * - the first click of a client (a salted hash of IP and user agent, kept in memory only) on one
- *   link of one variant within `uniqueWindowMs` is its unique click; later ones count as repeats;
+ *   link of one message (its variant and send time) within `uniqueWindowMs` is its unique click;
+ *   later ones count as repeats;
  * - a client opening `scannerBurstLinks` different links of one message (an issue's role set, sent
  *   at one second) within one second is a scanner checking it late (see click-bursts.ts): its
  *   clicks are withdrawn.
@@ -127,7 +128,9 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
           : { count: true, withdraw: [] };
         for (const counted of verdict.withdraw) withdraw(counted);
         if (verdict.count) {
-          event.first = seen(`${address}\n${token}\n${variantId}`, at.getTime());
+          // The first of one client on one link of one message: readers behind one address with one
+          // browser whose messages went out at other seconds each count; a reader opening it again does not.
+          event.first = seen(`${address}\n${token}\n${message}`, at.getTime());
           record(event);
         }
       }

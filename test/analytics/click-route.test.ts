@@ -176,6 +176,18 @@ describe('the click redirect', () => {
     expect(clicks().map((c) => (c as { first: number }).first)).toEqual([1, 0, 1]);
   });
 
+  it('counts two readers of one role set behind one address with one browser once each, by their own messages', async () => {
+    // One office address, one managed browser: each reader opens the story from the message they
+    // were sent (a second apart in the send), then the first opens it again from theirs.
+    const fresh = { ...CLAIMS, summaryId: 'one-office-two-readers' };
+    const office = { headers: { 'X-Forwarded-For': '198.51.100.40' } };
+    const sent = (s: number) => new Date(NOW.getTime() - 3600_000 + s * 1000);
+    await get(link(fresh, sent(0)), office);
+    await get(link(fresh, sent(1)), office);
+    await get(link(fresh, sent(0)), office);
+    expect(clicks().map((c) => (c as { first: number }).first)).toEqual([1, 1, 0]);
+  });
+
   it('behind a local reverse proxy, tells clients apart by the address the proxy appended', async () => {
     const fresh = { ...CLAIMS, summaryId: 'small-models-for-internal-search' };
     const via = (address: string) => ({ headers: { 'X-Forwarded-For': `203.0.113.9, ${address}` } });
