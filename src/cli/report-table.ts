@@ -1,12 +1,15 @@
 import type { Counts, Report } from '../analytics/report.js';
 
-/** `rolecast report` as text: totals, per role, per variant, per summary × section, then feedback. */
-export function reportTable(report: Report): string {
+/**
+ * `rolecast report` as text: totals, per role, per variant, per summary × section, then feedback.
+ * `empty` is what the first line says when the report holds no issue (a period none was sent in).
+ */
+export function reportTable(report: Report, empty = 'no issue'): string {
   const head = ['RECIPIENTS', 'DELIVERED', 'BOUNCED', 'COMPLAINED', 'UNSUBSCRIBED', 'CLICKS', 'UNIQUE'];
   const countCells = (c: Counts) =>
     [c.recipients, c.delivered, c.bounced, c.complained, c.unsubscribed, c.clicks, c.unique].map(String);
   const lines = [
-    `report: ${report.issues.length === 1 ? `issue ${report.issues[0]}` : `${report.issues.length} issue(s): ${report.issues.join(', ')}`}`,
+    `report: ${report.issues.length === 0 ? empty : report.issues.length === 1 ? `issue ${report.issues[0]}` : `${report.issues.length} issue(s): ${report.issues.join(', ')}`}`,
     '',
     ...table(
       ['ROLE', ...head],

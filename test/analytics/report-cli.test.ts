@@ -72,6 +72,17 @@ describe('rolecast report', () => {
     expect(month.total).toMatchObject({ delivered: 8, clicks: 2, unique: 1 });
   });
 
+  it('--since a period with no issue sent says so and names the last issue sent, rather than a bare table of zeros', async () => {
+    project = await sentTwice();
+    const result = await runMain(project.dir, ['report', '--since', '1d']);
+    expect(result.code, result.all).toBe(0);
+    expect(result.out.split('\n')[0]).toMatch(
+      /^report: no issue sent since \d{4}-\d{2}-\d{2} \d{2}:\d{2} \S+ \(the last sent: 2026-W48\)$/,
+    );
+    const json = JSON.parse((await runMain(project.dir, ['report', '--since', '1d', '--json'])).out);
+    expect(json.issues).toEqual([]);
+  });
+
   it('refuses an issue with no send recorded, naming it and the issues sent, rather than reporting zeros', async () => {
     project = await sentTwice();
     for (const issue of ['issues/2026-W49', 'issues/2026-W4']) {

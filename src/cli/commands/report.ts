@@ -1,4 +1,5 @@
 import { basename, resolve } from 'node:path';
+import { DateTime } from 'luxon';
 import { openAnalyticsAt } from '../../analytics/open.js';
 import { buildReport } from '../../analytics/report.js';
 import { withCurrentRoleNames } from '../../analytics/role-names.js';
@@ -40,10 +41,8 @@ export const reportCommand: Command = {
     const { store, close } = await openAnalyticsAt(location);
     try {
       const all = await store.issues();
-      const ids =
-        issueArg !== undefined
-          ? [basename(resolve(ctx.cwd, issueArg))]
-          : await store.issues(sinceDate(since!, new Date(), config.timezone));
+      const from = since === undefined ? undefined : sinceDate(since, new Date(), config.timezone);
+      const ids = from === undefined ? [basename(resolve(ctx.cwd, issueArg!))] : await store.issues(from);
       const upTo = all.indexOf(ids[ids.length - 1] ?? '');
       const historyIds = upTo < 0 ? ids : all.slice(Math.max(0, upTo + 1 - last), upTo + 1);
       const roleName = await currentRoleNames(config.rolesFile);
@@ -54,7 +53,7 @@ export const reportCommand: Command = {
       const report = buildReport(selected, { history: await facts(historyIds) });
       if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(report, null, 2));
       else if (flag(args, 'csv')) ctx.stdout.write(reportCsv(report));
-      else print(ctx.stdout, reportTable(report));
+      else print(ctx.stdout, reportTable(report, from && noneSince(from, config.timezone, all)));
       return 0;
     } finally {
       await close();
@@ -74,6 +73,12 @@ function notSent(facts: IssueFacts, sent: readonly string[], where: string): voi
       ? `check the issue folder's name, or report on one that was sent: ${last.join(', ')}${sent.length > last.length ? ` (the last ${last.length} of ${sent.length})` : ''}`
       : 'nothing is recorded as sent there yet: report on an issue once its send has started, or pass --state FILE (or DATABASE_URL) where sends are recorded',
   });
+}
+
+/** The first line of a period no issue was sent in: from when, and the last issue that was. */
+function noneSince(from: Date, zone: string, sent: readonly string[]): string {
+  const when = DateTime.fromJSDate(from, { zone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+  return `no issue sent since ${when}${sent.length ? ` (the last sent: ${sent.at(-1)})` : ''}`;
 }
 
 /** Today's name of each role a send recorded; without a readable roles file, the names as recorded. */
