@@ -7,8 +7,8 @@ import type { ResolvedConfig } from '../../src/config/schema.js';
 import { sendIssue } from '../../src/send/index.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
-import { signToken } from '../../src/unsubscribe/token.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
+import { postOneClick } from '../helpers/serve-project.js';
 
 /**
  * The state path a symbolic link: an unsubscribe journaled while the link leads to another file
@@ -76,12 +76,7 @@ describe('the unsubscribe journal of a state file reached through a link', () =>
     rmSync(link);
     symlinkSync(restored, link);
 
-    const token = signToken({ email: READER, listId: config.listId }, SECRET);
-    const response = await fetch(`${new URL(server.url).origin}/unsubscribe?token=${encodeURIComponent(token)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
+    const response = await postOneClick(server, config, SECRET, READER);
     expect(response.status).toBe(200);
     await server.close();
     server = undefined;

@@ -8,8 +8,8 @@ import type { ResolvedConfig } from '../../src/config/schema.js';
 import { sendIssue } from '../../src/send/index.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
-import { signToken } from '../../src/unsubscribe/token.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
+import { postOneClick } from '../helpers/serve-project.js';
 
 /**
  * A state file reached through a symbolic link by one command and by its own path by another: an
@@ -56,12 +56,7 @@ describe('the unsubscribe journal of a state file reached through a link', () =>
     // Another program holds the file: the unsubscribe can only be journaled.
     locker = new Database(real);
     locker.exec('BEGIN EXCLUSIVE');
-    const token = signToken({ email: READER, listId: config.listId }, SECRET);
-    const response = await fetch(`${new URL(server.url).origin}/unsubscribe?token=${encodeURIComponent(token)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
+    const response = await postOneClick(server, config, SECRET, READER);
     expect(response.status).toBe(200);
     await server.close();
     server = undefined;

@@ -1,10 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
-import type { ResolvedConfig } from '../../src/config/schema.js';
 import { runScheduledSendCommand } from '../../src/schedule/index.js';
 import { sendIssue } from '../../src/send/index.js';
 import { appendToJournal } from '../../src/send/journal.js';
@@ -15,12 +13,12 @@ import {
   replayJournal,
   startUnsubscribeServer,
   stateSuppressionList,
-  type UnsubscribeServer,
   type UnsubscribeServerOptions,
 } from '../../src/serve/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
 import { runCli } from '../helpers/cli.js';
-import { captureStreams, type TempProject, tempProject } from '../helpers/project.js';
+import { captureStreams } from '../helpers/project.js';
+import { postOneClick, useServeProject } from '../helpers/serve-project.js';
 import { form, startSignupServer } from '../helpers/signup.js';
 
 /**
@@ -32,49 +30,37 @@ import { form, startSignupServer } from '../helpers/signup.js';
 const SECRET = 'journal-test-secret-0123456789abcdef';
 const READER = 'priya.raman@example.com';
 
-let project: TempProject;
-let config: ResolvedConfig;
-let stateFile: string;
 let journal: string;
 let db: StateDb;
-let server: UnsubscribeServer | undefined;
 let locker: Database.Database | undefined;
-let logged: string[];
+const serve = useServeProject(() => db.close());
 
-beforeEach(async () => {
-  project = await tempProject({ withExample: true });
-  config = await loadConfig({ cwd: project.dir });
-  stateFile = join(config.stateDirAbs, 'state.db');
-  journal = journalPath(stateFile);
-  db = openStateDb(stateFile);
-  logged = [];
+beforeEach(() => {
+  journal = journalPath(serve.stateFile);
+  db = openStateDb(serve.stateFile);
 });
 
-afterEach(async () => {
-  unlock();
-  await server?.close();
-  server = undefined;
-  db.close();
-  await project.cleanup();
-});
+// Before the server closes: its close may wait for the state file.
+afterEach(() => unlock());
 
 async function start(options: Partial<UnsubscribeServerOptions> & { writeWaitMs?: number } = {}) {
   const { writeWaitMs = 200, ...rest } = options;
-  server = await startUnsubscribeServer({
-    config,
+  const server = await startUnsubscribeServer({
+    config: serve.config,
     secret: SECRET,
     suppressions: stateSuppressionList(db, { writeWaitMs }),
     port: 0,
     replayIntervalMs: 60_000,
-    log: (line) => logged.push(line),
+    log: (line) => serve.logged.push(line),
     ...rest,
   });
+  serve.server = server;
   return server;
 }
 
 /** Another program holding the state database: an exclusive transaction on a second connection. */
 function lock(): void {
-  locker = new Database(stateFile);
+  locker = new Database(serve.stateFile);
   locker.exec('BEGIN EXCLUSIVE');
 }
 
@@ -86,12 +72,7 @@ function unlock(): void {
 }
 
 function oneClick(email: string): Promise<Response> {
-  const token = signToken({ email, listId: config.listId }, SECRET);
-  return fetch(`${new URL(server!.url).origin}/unsubscribe?token=${encodeURIComponent(token)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'List-Unsubscribe=One-Click',
-  });
+  return postOneClick(serve.server!, serve.config, SECRET, email);
 }
 
 /** The journal and any copy a replay set aside (a failed replay leaves its copy for the next one). */
@@ -113,7 +94,7 @@ describe('one-click POST while the state database is locked', () => {
       return response;
     });
     // The wait is asynchronous: the health check answers while the POST is still waiting.
-    const health = await fetch(`${new URL(server!.url).origin}/healthz`);
+    const health = await fetch(`${new URL(serve.server!.url).origin}/healthz`);
     expect(health.status).toBe(200);
     expect(answered).toBe(false);
 
@@ -130,11 +111,11 @@ describe('one-click POST while the state database is locked', () => {
       },
     ]);
     expect(suppressed()).toEqual([]);
-    expect(logged.join('\n')).toContain('journal');
+    expect(serve.logged.join('\n')).toContain('journal');
 
     // Released, and serve started again: the journal is applied and removed.
     unlock();
-    await server!.close();
+    await serve.server!.close();
     await start();
     expect(suppressed()).toEqual([READER]);
     expect(listSuppressions(db)[0]).toMatchObject({ reason: 'unsubscribe', source: 'one-click' });
@@ -156,16 +137,16 @@ describe('one-click POST while the state database is locked', () => {
     await start();
     lock();
     expect((await oneClick(READER)).status).toBe(200);
-    await server!.close();
-    server = undefined;
+    await serve.server!.close();
+    serve.server = undefined;
     unlock();
     expect(suppressed()).toEqual([]);
 
-    const outbox = project.path('outbox');
+    const outbox = serve.project.path('outbox');
     const report = await sendIssue({
       issueDir: 'issues/2026-W48',
       subscribersFile: 'subscribers.example.json',
-      cwd: project.dir,
+      cwd: serve.project.dir,
       env: { ROLECAST_SECRET: SECRET },
       outbox,
     });
@@ -178,11 +159,11 @@ describe('one-click POST while the state database is locked', () => {
   });
 
   it('journals at once, without waiting, when the database is read-only', async () => {
-    const readonly = openStateDb(stateFile, { readonly: true });
+    const readonly = openStateDb(serve.stateFile, { readonly: true });
     try {
       // A wait this long would outlast the test's own timeout: only an immediate fallback passes.
-      server = await startUnsubscribeServer({
-        config,
+      serve.server = await startUnsubscribeServer({
+        config: serve.config,
         secret: SECRET,
         suppressions: stateSuppressionList(readonly, { writeWaitMs: 120_000 }),
         port: 0,
@@ -190,8 +171,8 @@ describe('one-click POST while the state database is locked', () => {
       expect((await oneClick(READER)).status).toBe(200);
       expect(journalLines().map((line) => line.email)).toEqual([READER]);
     } finally {
-      await server?.close();
-      server = undefined;
+      await serve.server?.close();
+      serve.server = undefined;
       readonly.close();
     }
   });
@@ -208,7 +189,7 @@ describe('one-click POST while the state database is locked', () => {
       send: {
         issueDir: 'issues/2026-W48',
         subscribersFile: 'subscribers.example.json',
-        cwd: project.dir,
+        cwd: serve.project.dir,
         env: { ROLECAST_SECRET: SECRET },
         outbox: 'outbox',
       },
@@ -220,7 +201,7 @@ describe('one-click POST while the state database is locked', () => {
       printReport: () => {},
     });
     expect(code, streams.out).toBe(0);
-    const files = await readdir(project.path('outbox'));
+    const files = await readdir(serve.project.path('outbox'));
     expect(files).not.toContain(`${READER}.eml`);
     // The whole schedule was planned without the address: everyone planned got the issue.
     const run = db.prepare("SELECT planned FROM runs WHERE channel LIKE 'outbox%'").get() as { planned: number };
@@ -283,7 +264,7 @@ describe('replaying the journal', () => {
   it('keeps the journal when the commit fails, and applies a copy left by an interrupted replay', () => {
     appendToJournal(journal, entry(READER));
     lock();
-    const busy = new Database(stateFile);
+    const busy = new Database(serve.stateFile);
     try {
       busy.pragma('busy_timeout = 0');
       expect(() => replayJournal(busy)).toThrow(/locked|busy/i);
@@ -303,8 +284,8 @@ describe('replaying the journal', () => {
   it('suppress list shows journaled addresses', async () => {
     appendToJournal(journal, entry(READER));
     db.close();
-    const listed = await runCli(['suppress', 'list'], { cwd: project.dir });
-    db = openStateDb(stateFile);
+    const listed = await runCli(['suppress', 'list'], { cwd: serve.project.dir });
+    db = openStateDb(serve.stateFile);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain(`${READER}\tunsubscribe\tone-click`);
     expect(existsSync(journal)).toBe(false);

@@ -1,9 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
-import type { ResolvedConfig } from '../../src/config/schema.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/send/ledger.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
 import {
@@ -14,8 +11,7 @@ import {
 } from '../../src/serve/index.js';
 import { marksPending } from '../../src/state/sqlite/generation.js';
 import { settlingAfterEach } from '../../src/state/sqlite/settle.js';
-import { signToken } from '../../src/unsubscribe/token.js';
-import { type TempProject, tempProject } from '../helpers/project.js';
+import { postOneClick, useServeProject } from '../helpers/serve-project.js';
 import { withoutMarks } from '../helpers/state-db.js';
 
 /**
@@ -30,54 +26,35 @@ import { withoutMarks } from '../helpers/state-db.js';
 const SECRET = 'settle-no-writes-secret-0123456789abcdef';
 const READER = 'priya.raman@example.com';
 
-let project: TempProject;
-let config: ResolvedConfig;
-let stateFile: string;
 let db: StateDb | undefined;
-let server: UnsubscribeServer | undefined;
-let logged: string[];
-
-beforeEach(async () => {
-  project = await tempProject({ withExample: true });
-  config = await loadConfig({ cwd: project.dir });
-  stateFile = join(config.stateDirAbs, 'state.db');
-  openStateDb(stateFile).close();
-  logged = [];
-});
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
+const serve = useServeProject(() => {
   db?.close();
   db = undefined;
-  await project.cleanup();
 });
+
+beforeEach(() => openStateDb(serve.stateFile).close());
 
 /** `serve`'s unsubscribe endpoint over `opened`, its list wrapped as serve/backend.ts wraps it. */
 async function serveOver(opened: StateDb): Promise<UnsubscribeServer> {
-  server = await startUnsubscribeServer({
-    config,
+  const server = await startUnsubscribeServer({
+    config: serve.config,
     secret: SECRET,
     suppressions: settlingAfterEach(opened, stateSuppressionList(opened, { writeWaitMs: 200 })),
     port: 0,
     replayIntervalMs: 60_000,
-    log: (line) => logged.push(line),
+    log: (line) => serve.logged.push(line),
   });
+  serve.server = server;
   return server;
 }
 
-async function oneClick(running: UnsubscribeServer): Promise<Response> {
-  const token = signToken({ email: READER, listId: config.listId }, SECRET);
-  return fetch(`${new URL(running.url).origin}/unsubscribe?token=${token}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'List-Unsubscribe=One-Click',
-  });
+function oneClick(running: UnsubscribeServer): Promise<Response> {
+  return postOneClick(running, serve.config, SECRET, READER);
 }
 
 /** A send's ledger row, written by a connection of its own after serve opened the file. */
 function sendWrites(): void {
-  const send = openStateDb(stateFile);
+  const send = openStateDb(serve.stateFile);
   try {
     openLedger(send, '2026-W48', 'smtp').record({
       email: 'ellen.park@example.com',
@@ -94,15 +71,15 @@ function sendWrites(): void {
 }
 
 function expectJournaled(response: Response): void {
-  expect(response.status, logged.join('\n')).toBe(200);
-  expect(existsSync(journalPath(stateFile))).toBe(true);
-  expect(readFileSync(journalPath(stateFile), 'utf8')).toContain(READER);
-  expect(logged.join('\n')).toContain('in the journal, applied later');
+  expect(response.status, serve.logged.join('\n')).toBe(200);
+  expect(existsSync(journalPath(serve.stateFile))).toBe(true);
+  expect(readFileSync(journalPath(serve.stateFile), 'utf8')).toContain(READER);
+  expect(serve.logged.join('\n')).toContain('in the journal, applied later');
 }
 
 describe('a one-click unsubscribe while the state file takes no writes', () => {
   it('after a send wrote the file since serve last did: journaled and answered 200', async () => {
-    db = openStateDb(stateFile);
+    db = openStateDb(serve.stateFile);
     const running = await serveOver(db);
     sendWrites();
     db.pragma('query_only = ON');
@@ -110,12 +87,12 @@ describe('a one-click unsubscribe while the state file takes no writes', () => {
   });
 
   it('with the marks a locked file kept out at serve start still to add: journaled and answered 200', async () => {
-    withoutMarks(stateFile);
+    withoutMarks(serve.stateFile);
     // Another command writing holds the file as serve opens it, past the open's wait.
-    const holder = new Database(stateFile);
+    const holder = new Database(serve.stateFile);
     try {
       holder.exec('BEGIN IMMEDIATE');
-      db = openStateDb(stateFile);
+      db = openStateDb(serve.stateFile);
       holder.exec('COMMIT');
     } finally {
       holder.close();

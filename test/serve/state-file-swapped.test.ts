@@ -1,21 +1,12 @@
 import { copyFileSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { sqliteBounceStore } from '../../src/bounces/index.js';
-import { loadConfig } from '../../src/config/load.js';
-import type { ResolvedConfig } from '../../src/config/schema.js';
 import { sendIssue } from '../../src/send/index.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
-import {
-  journalPath,
-  startUnsubscribeServer,
-  stateSuppressionList,
-  type UnsubscribeServer,
-} from '../../src/serve/index.js';
+import { journalPath, startUnsubscribeServer, stateSuppressionList } from '../../src/serve/index.js';
 import { createWebhookHandler } from '../../src/serve/webhooks/index.js';
-import { signToken } from '../../src/unsubscribe/token.js';
-import { type TempProject, tempProject } from '../helpers/project.js';
+import { postOneClick, useServeProject } from '../helpers/serve-project.js';
 
 /**
  * `serve` holds the state file open for days. When the file at its path is no longer the one it
@@ -26,34 +17,19 @@ import { type TempProject, tempProject } from '../helpers/project.js';
 const SECRET = 'swapped-state-secret-0123456789abcdef';
 const READER = 'priya.raman@example.com';
 
-let project: TempProject;
-let config: ResolvedConfig;
-let stateFile: string;
 let db: StateDb;
-let server: UnsubscribeServer | undefined;
-let logged: string[];
+const serve = useServeProject(() => db.close());
 
-beforeEach(async () => {
-  project = await tempProject({ withExample: true });
-  config = await loadConfig({ cwd: project.dir });
-  stateFile = join(config.stateDirAbs, 'state.db');
-  db = openStateDb(stateFile);
-  logged = [];
-});
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  db.close();
-  await project.cleanup();
+beforeEach(() => {
+  db = openStateDb(serve.stateFile);
 });
 
 const POSTMARK_AUTH = 'rolecast:postmark-webhook-password';
 
 async function start(replayIntervalMs = 60_000): Promise<void> {
-  const log = (line: string) => logged.push(line);
-  server = await startUnsubscribeServer({
-    config,
+  const log = (line: string) => serve.logged.push(line);
+  serve.server = await startUnsubscribeServer({
+    config: serve.config,
     secret: SECRET,
     suppressions: stateSuppressionList(db, { writeWaitMs: 200 }),
     port: 0,
@@ -74,28 +50,23 @@ async function start(replayIntervalMs = 60_000): Promise<void> {
 }
 
 function oneClick(email: string): Promise<Response> {
-  const token = signToken({ email, listId: config.listId }, SECRET);
-  return fetch(`${new URL(server!.url).origin}/unsubscribe?token=${encodeURIComponent(token)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'List-Unsubscribe=One-Click',
-  });
+  return postOneClick(serve.server!, serve.config, SECRET, email);
 }
 
 /** A restore as the README describes it: the copy moved into place, the old log and index deleted. */
 function restoreFrom(backup: string): void {
-  copyFileSync(backup, `${stateFile}.restoring`);
-  renameSync(`${stateFile}.restoring`, stateFile);
-  rmSync(`${stateFile}-wal`, { force: true });
-  rmSync(`${stateFile}-shm`, { force: true });
+  copyFileSync(backup, `${serve.stateFile}.restoring`);
+  renameSync(`${serve.stateFile}.restoring`, serve.stateFile);
+  rmSync(`${serve.stateFile}-wal`, { force: true });
+  rmSync(`${serve.stateFile}-shm`, { force: true });
 }
 
 async function sendToOutbox(): Promise<{ files: string[]; suppressed: number }> {
-  const outbox = project.path('outbox');
+  const outbox = serve.project.path('outbox');
   const report = await sendIssue({
     issueDir: 'issues/2026-W48',
     subscribersFile: 'subscribers.example.json',
-    cwd: project.dir,
+    cwd: serve.project.dir,
     env: { ROLECAST_SECRET: SECRET },
     outbox,
   });
@@ -104,7 +75,7 @@ async function sendToOutbox(): Promise<{ files: string[]; suppressed: number }> 
 
 describe('an unsubscribe while the state file serve opened is no longer at its path', () => {
   it('a file restored from a backup: the unsubscribe reaches the file the next send reads', async () => {
-    const backup = project.path('state-backup.db');
+    const backup = serve.project.path('state-backup.db');
     db.prepare('VACUUM INTO ?').run(backup);
     await start();
     restoreFrom(backup);
@@ -119,15 +90,17 @@ describe('an unsubscribe while the state file serve opened is no longer at its p
   });
 
   it('a running serve never applies its journal to the file that was replaced', async () => {
-    const backup = project.path('state-backup.db');
+    const backup = serve.project.path('state-backup.db');
     db.prepare('VACUUM INTO ?').run(backup);
     await start(50);
     restoreFrom(backup);
     expect((await oneClick(READER)).status).toBe(200);
     // Several replay rounds: each must leave the journal for the file at the path.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(existsSync(journalPath(stateFile))).toBe(true);
-    expect(logged.join('\n')).toContain(`the state file ${stateFile} was replaced by another file after it was opened`);
+    expect(existsSync(journalPath(serve.stateFile))).toBe(true);
+    expect(serve.logged.join('\n')).toContain(
+      `the state file ${serve.stateFile} was replaced by another file after it was opened`,
+    );
 
     const { files } = await sendToOutbox();
     expect(files).not.toContain(`${READER}.eml`);
@@ -135,11 +108,11 @@ describe('an unsubscribe while the state file serve opened is no longer at its p
 
   it('a state folder deleted by a clean-up: the reader is told it did not take, never "unsubscribed"', async () => {
     await start();
-    rmSync(config.stateDirAbs, { recursive: true, force: true });
+    rmSync(serve.config.stateDirAbs, { recursive: true, force: true });
 
     const response = await oneClick(READER);
     expect(response.status).toBe(503);
     expect(await response.text()).not.toContain('You are unsubscribed');
-    expect(existsSync(config.stateDirAbs) ? readdirSync(config.stateDirAbs) : []).toEqual([]);
+    expect(existsSync(serve.config.stateDirAbs) ? readdirSync(serve.config.stateDirAbs) : []).toEqual([]);
   });
 });
