@@ -8,9 +8,10 @@ import { displayPath } from './_display.js';
 import { loadEntries } from './_issue-entries.js';
 import { readManifest, subjectProblems } from './_issue-manifest.js';
 import { checkedOverrides } from './_issue-overrides.js';
+import { issueRoleLists } from './_issue-role-lists.js';
+import { DRAFT_SUMMARY, issueSummaries } from './_issue-summaries.js';
 import { unknownKeyWarnings } from './_unknown-keys.js';
 import { MANIFEST_FILE } from './issue-file.js';
-import { storyTwins, twinReason } from './same-story.js';
 
 export interface LoadedIssue {
   /** The issue folder's name, e.g. `2026-W48`. */
@@ -32,9 +33,6 @@ export { MANIFEST_FILE };
 
 /** What `new` keeps beside an issue of the pool summaries it picked (see pool/picked-record.ts). */
 export const PICKED_FILE = 'picked.json';
-
-/** The words of the loader's warning about a summary marked draft; `isDraftSummaryWarning` finds it. */
-const DRAFT_SUMMARY = 'is marked draft';
 
 /**
  * The loader's warning about a summary marked draft, so a command that refuses drafts outright
@@ -79,80 +77,9 @@ export async function loadIssue(
     poolDir: options.poolDir,
   });
 
-  const summaries: Summary[] = [];
-  const files = new Map<string, string>();
-  const sameStory = storyTwins();
-  loaded.forEach(({ file, summary, problems: found }, index) => {
-    append(problems, found);
-    if (!summary) return;
-    const previous = files.get(summary.id);
-    if (previous) {
-      problems.push({
-        severity: 'error',
-        file: shown,
-        line: parsed.lineOf(['summaries', index]),
-        field: `summaries[${index}]`,
-        message: `summary id "${summary.id}" is used twice (also ${displayPath(previous)})`,
-        hint: 'list each summary once, or rename one of the files',
-      });
-      return;
-    }
-    files.set(summary.id, file);
-    summaries.push(summary);
-    const twin = sameStory.find(summary);
-    if (twin)
-      problems.push({
-        severity: 'warning',
-        file: shown,
-        line: parsed.lineOf(['summaries', index]),
-        field: `summaries[${index}]`,
-        message: `summary "${summary.id}" (${displayPath(file)}) ${twinReason(twin)} "${twin.id}": a reader of both would get the story twice`,
-        hint: `take one of them out of the issue (a pool entry copied into the issue folder is the usual cause); if each is written for other readers, give each only its own roles`,
-      });
-    if (summary.status === 'draft')
-      problems.push({
-        severity: 'warning',
-        file: shown,
-        line: parsed.lineOf(['summaries', index]),
-        field: `summaries[${index}]`,
-        message: `summary "${summary.id}" ${DRAFT_SUMMARY} (${displayPath(file)}): a send refuses the issue until it is ready`,
-        hint: 'set "status: ready" in it when it is done, or take it out of the issue',
-      });
-  });
-
-  /** A role list of issue.json, normalised; `check` may find fault with an entry the taxonomy knows. */
-  type Fault = { message: string; hint: string } | undefined;
-  const roleList = (key: 'roleOrder' | 'quietRoles', check: (role: string, known: string) => Fault = () => undefined) =>
-    (manifest[key] ?? []).map((role, index) => {
-      const known = taxonomy.lookup(role);
-      const closest = known === undefined ? taxonomy.closest(role) : undefined;
-      const fault: Fault =
-        known === undefined
-          ? {
-              message: `unknown role "${role}"`,
-              hint: closest ? `did you mean ${closest}?` : 'add it to the role taxonomy',
-            }
-          : check(role, known);
-      if (fault)
-        problems.push({
-          severity: 'warning',
-          file: shown,
-          line: parsed.lineOf([key, index]),
-          field: `${key}[${index}]`,
-          ...fault,
-        });
-      return taxonomy.normalise(role);
-    });
-  const roleOrder = roleList('roleOrder');
-  const covered = new Set(summaries.flatMap((summary) => summary.roles));
-  const quietRoles = roleList('quietRoles', (role, known) =>
-    covered.has(known)
-      ? {
-          message: `"${role}" is listed as having nothing this week, but summaries of this issue name it`,
-          hint: 'take it out of "quietRoles"',
-        }
-      : undefined,
-  );
+  const place = { shown, lineOf: parsed.lineOf };
+  const { summaries, files } = issueSummaries(loaded, place, problems);
+  const { roleOrder, quietRoles } = issueRoleLists(manifest, taxonomy, summaries, place, problems);
 
   const overrides =
     manifest.overrides &&
