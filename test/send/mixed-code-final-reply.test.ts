@@ -2,19 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { openStateDb, readStatus } from '../../src/send/index.js';
 import { perTest } from '../helpers/per-test.js';
 import { type GeneratedSubscriber, type SendFixture, sendFixture, sendFixtureTo } from './_fixture.js';
-import { type RawServer, startRawServer } from './_raw-smtp.js';
+import { type RawAnswer, type RawServer, startRawServer } from './_raw-smtp.js';
 
 /**
  * The lines of one SMTP reply carry one code (RFC 5321 4.2.1). A reply to the end of a message whose
  * lines say two things ("250-queued" then "550 refused") cannot tell whether the server took it: that
  * reader is deferred as "may have been delivered", neither recorded sent nor failed, and the others go.
+ * So is one whose only code is a 2xx other than 250, the one reply that says a message was taken.
  */
 
 const opened = perTest<{ server: RawServer; fixture: SendFixture }>(['server', 'fixture']);
 const reader = (email: string): GeneratedSubscriber => ({ email, name: 'Reader', roles: ['CTO'], status: 'active' });
 const LIST = ['ann@example.com', 'bob@example.com', 'cy@example.com'];
 
-async function send(annReply: string) {
+async function send(annReply: RawAnswer) {
   opened.fixture = await sendFixture(0, {}, LIST.map(reader));
   opened.server = await startRawServer({
     dataEnd: (_session, message) => (message.to[0] === 'ann@example.com' ? annReply : undefined),
@@ -54,4 +55,25 @@ describe('a reply to the end of a message whose lines carry different codes', ()
     expect(report.total.sent).toBe(3);
     expect(report.failures).toEqual([]);
   });
+});
+
+describe('a reply to the end of a message that is a 2xx other than 250', () => {
+  it.each<[string, RawAnswer]>([
+    ['a 221 of a server closing', { hangUp: '221 2.0.0 Bye\r\n' }],
+    ['a 220 greeting of a server that restarted behind a proxy', '220 raw.test ESMTP ready\r\n'],
+    ['a 252', '252 2.0.0 Cannot verify\r\n'],
+  ])(
+    '%s: that reader is deferred as may have been delivered, never recorded sent; the others are sent',
+    async (_name, reply) => {
+      const { report, status } = await send(reply);
+      expect(report.total.sent).toBe(2);
+      expect(report.total.deferred).toBe(1);
+      const [failure] = report.failures;
+      expect(failure?.email).toBe('ann@example.com');
+      expect(failure?.status).toBe('deferred');
+      expect(failure?.response).toMatch(/it may have been delivered/);
+      expect(status.sent).toBe(2);
+      expect(opened.server!.messages.filter((m) => m.to[0] === 'ann@example.com')).toHaveLength(1);
+    },
+  );
 });

@@ -70,7 +70,9 @@ export const deliverMessage = (
         // Lines of one reply carry one code (RFC 5321 4.2.1); nodemailer reads only the first, so
         // "250-queued" then "550 refused" would record a refused message as taken. Such a reply
         // cannot say whether the server has it: the message is deferred, the connection dropped.
-        if (mixedCodes(reply)) {
+        // So is a 2xx other than 250, the only reply that takes a message (a 221 of a server
+        // closing, a 220 greeting of one that restarted), which nodemailer takes for an acceptance.
+        if (mixedCodes(reply) || /^2(?!50)/.test(reply)) {
           step.outOfStep = true;
           return callback(outOfStepError(reply));
         }
