@@ -64,15 +64,21 @@ export function parseMarkdown(text: string, file: string): ParsedText {
       rolesProse: prepared.rolesProse,
     };
   }
-  const end = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
+  // Only a "---" at the start of its line ends the frontmatter: an indented one is a line of a
+  // block value (`summary: |` holding a rule between its paragraphs), as YAML reads it.
+  const end = lines.findIndex((line, index) => index > 0 && line.trimEnd() === '---');
   if (end < 0) {
+    const indented = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
     problems.push({
       severity: 'error',
       file,
-      line: 1,
+      line: indented < 0 ? 1 : indented + 1,
       field: 'frontmatter',
-      message: 'is not closed',
-      hint: 'end the frontmatter with a line "---"',
+      message: indented < 0 ? 'is not closed' : 'is not closed: this "---" has spaces before it',
+      hint:
+        indented < 0
+          ? 'end the frontmatter with a line "---"'
+          : 'end the frontmatter with a line "---" at the start of the line',
     });
     return { raw: {}, lines: {}, problems, fatal: true };
   }
