@@ -22,6 +22,8 @@ export interface CardContext {
   mine: ReadonlySet<string>;
   anchors: Set<string>;
   contentLang: string | undefined;
+  /** The level of each card's title (see CardView). */
+  level: 2 | 3;
 }
 
 /**
@@ -95,7 +97,7 @@ export function sharedCard(shared: SharedViews, summary: Summary, language: Lang
     key = `${anchor}\u0000`;
     for (let i = 0; i < text.roles.length; i++) key += context.mine.has(text.roles[i]!) ? '1' : '0';
   }
-  const kind = `${language}\u0000${context.style}`;
+  const kind = `${language}\u0000${context.style}\u0000${context.level}`;
   let byKind = shared.cards.get(summary);
   if (!byKind) {
     byKind = new Map();
@@ -154,6 +156,7 @@ export function cardView(summary: Summary, context: CardContext, given?: string)
     id: summary.id,
     anchor,
     title: summary.title,
+    level: context.level,
     href,
     hrefIsArticle,
     buttonLabel: t(link.label),

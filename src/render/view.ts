@@ -28,6 +28,11 @@ export interface CardView {
   /** Fragment id of the card, for the contents list's in-message links. */
   anchor: string;
   title: string;
+  /**
+   * The title's heading level: 3 under a section band (an h2), else 2, as the contents' and the
+   * headlines' headings are, so a screen reader's list of headings never puts a story under "In this issue".
+   */
+  level: 2 | 3;
   /** The card's one link: the article, else its page in the web archive. */
   href: string | undefined;
   /** True when `href` is the article itself, false when it is the archive page. */
@@ -275,7 +280,9 @@ export function buildView(
   // (en-GB for "en") needs no mark: its stories are in the language the message names.
   const listSpeaks = isLocaleOf(config.locale, language);
   const contentLang = listSpeaks ? undefined : config.locale;
-  const context: CardContext = { t, locale, style, summaryHref, mine, anchors, contentLang };
+  const showBands = variant.isEditorEdition || variant.sections.length > 1;
+  const level = showBands ? 3 : 2;
+  const context: CardContext = { t, locale, style, summaryHref, mine, anchors, contentLang, level };
   const build = (role: string, cards: CardView[]): SectionView => ({
     role,
     heading: sectionHeading(taxonomy, role, t),
@@ -326,7 +333,7 @@ export function buildView(
     subject: text.subject,
     audience: variant.isEditorEdition ? t('email.editorEdition') : t('email.forRoles', { roles }),
     isEditorEdition: variant.isEditorEdition,
-    showBands: variant.isEditorEdition || sections.length > 1,
+    showBands,
     greeting: t('email.greeting', { name: sentinel.greetingName }),
     contents: {
       summary: contentsSummary(language, locale, cardCount, minutes),

@@ -199,3 +199,56 @@ export function gateValues(clickVariant: string): FieldValues {
     clickVariant,
   };
 }
+
+/** Eight roles of a busy week (see BUSY_WEEK). */
+export const BUSY_WEEK_ROLES = [
+  'CTO',
+  'Executive',
+  'VP Eng',
+  'AI Lead',
+  'Architect',
+  'Consultant',
+  'Eng Manager',
+  'Engineer',
+];
+
+const BUSY_LONG =
+  'The platform group describes how a routine model upgrade exposed gaps in the way they measured quality, and how a small, curated evaluation set of three hundred real customer questions caught regressions that their benchmark scores missed entirely. They explain the budget trade-offs, the staffing they needed and the review process with product owners.';
+
+/** Twenty long summaries, each for three or four of the eight roles: a busy week. */
+export const BUSY_WEEK: SummaryInput[] = Array.from({ length: 20 }, (_, i) => ({
+  id: `story-${String(i + 1).padStart(2, '0')}`,
+  title: `Why team ${i + 1} rebuilt their evaluation pipeline before swapping models in production`,
+  roles: [
+    ...new Set([
+      BUSY_WEEK_ROLES[i % 8]!,
+      BUSY_WEEK_ROLES[(i + 3) % 8]!,
+      BUSY_WEEK_ROLES[(i + 5) % 8]!,
+      'Data Scientist',
+    ]),
+  ],
+  url: `https://example.org/stories/${i + 1}`,
+  summary: `${BUSY_LONG} ${BUSY_LONG}`,
+  takeaway: 'Build the evaluation harness before the model swap, not after the incident; keep the set small and real.',
+  insights: 'Benchmarks measure the model; a curated set measures your product.',
+  principles: ['Measure on your own traffic.', 'Give the evaluation set an owner.', 'Treat a swap like a migration.'],
+  practice: ['Sample real questions and label them.', 'Run the harness on both models.', 'Report regressions weekly.'],
+  topics: ['Evaluation', 'Model Operations', 'Quality'],
+  source: 'Northwind Analytics Engineering',
+}));
+
+/** A reader's copy of the busy week with full cards (the editor edition without roles); `config` adds to the fixture's. */
+export async function busyWeekCopy(
+  roles: string[] | undefined,
+  config: Record<string, unknown> = {},
+  templatesDir?: string,
+) {
+  const project = fixtureProject({
+    summaries: BUSY_WEEK,
+    config: { cards: { style: 'full' }, ...config },
+    templatesDir,
+  });
+  const { summaries, manifest } = project.issue;
+  const variant = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), roles);
+  return (await createRenderer(project)).compile(variant);
+}

@@ -1,10 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import { encodedSizes } from '../../src/render/gates.js';
-import { type CompiledVariant, createRenderer } from '../../src/render/index.js';
+import type { CompiledVariant } from '../../src/render/index.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { fixtureProject, SAMPLE_READERS, type SummaryInput, userTemplates } from './_fixtures.js';
+import { BUSY_WEEK, BUSY_WEEK_ROLES, busyWeekCopy, SAMPLE_READERS, userTemplates } from './_fixtures.js';
 
 /**
  * A reader of many roles in a week of many long summaries got a copy past Gmail's clip (~102 KB),
@@ -12,31 +11,9 @@ import { fixtureProject, SAMPLE_READERS, type SummaryInput, userTemplates } from
  * cards in full and lists the rest by headline, each linking to its story, under the limit.
  */
 
-const ROLES = ['CTO', 'Executive', 'VP Eng', 'AI Lead', 'Architect', 'Consultant', 'Eng Manager', 'Engineer'];
-const LONG =
-  'The platform group describes how a routine model upgrade exposed gaps in the way they measured quality, and how a small, curated evaluation set of three hundred real customer questions caught regressions that their benchmark scores missed entirely. They explain the budget trade-offs, the staffing they needed and the review process with product owners.';
-
-/** Twenty long summaries, each for three or four of the eight roles: a busy week. */
-const WEEK: SummaryInput[] = Array.from({ length: 20 }, (_, i) => ({
-  id: `story-${String(i + 1).padStart(2, '0')}`,
-  title: `Why team ${i + 1} rebuilt their evaluation pipeline before swapping models in production`,
-  roles: [...new Set([ROLES[i % 8]!, ROLES[(i + 3) % 8]!, ROLES[(i + 5) % 8]!, 'Data Scientist'])],
-  url: `https://example.org/stories/${i + 1}`,
-  summary: `${LONG} ${LONG}`,
-  takeaway: 'Build the evaluation harness before the model swap, not after the incident; keep the set small and real.',
-  insights: 'Benchmarks measure the model; a curated set measures your product.',
-  principles: ['Measure on your own traffic.', 'Give the evaluation set an owner.', 'Treat a swap like a migration.'],
-  practice: ['Sample real questions and label them.', 'Run the harness on both models.', 'Report regressions weekly.'],
-  topics: ['Evaluation', 'Model Operations', 'Quality'],
-  source: 'Northwind Analytics Engineering',
-}));
-
-async function compiledFor(roles: string[], config: Record<string, unknown> = {}, templatesDir?: string) {
-  const project = fixtureProject({ summaries: WEEK, config: { cards: { style: 'full' }, ...config }, templatesDir });
-  const { summaries, manifest } = project.issue;
-  const variant = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), roles);
-  return (await createRenderer(project)).compile(variant);
-}
+const ROLES = BUSY_WEEK_ROLES;
+const WEEK = BUSY_WEEK;
+const compiledFor = busyWeekCopy;
 
 const ids = (html: string) => new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
 

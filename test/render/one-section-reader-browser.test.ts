@@ -29,7 +29,7 @@ async function seenAboveFirstHeadline(variantId: string): Promise<string> {
   try {
     await page.setContent(html);
     return await page.evaluate(() => {
-      const first = document.querySelector('.rc-card h3')!;
+      const first = document.querySelector('.rc-card h2')!;
       const range = document.createRange();
       range.setStart(document.body, 0);
       range.setEndBefore(first);

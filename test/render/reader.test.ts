@@ -80,7 +80,7 @@ describe('contents, cards and sections', () => {
 
   it('compact cards: title link, teaser, short summary cut at a sentence, takeaway, at most 3 tips', async () => {
     const { html } = (await compileFor(project(), ['CTO'])).personalise(reader());
-    expect(html).toMatch(/<h3[^>]*><a href="https:\/\/news\.example\/one"[^>]*>The story of one<\/a><\/h3>/);
+    expect(html).toMatch(/<h2[^>]*><a href="https:\/\/news\.example\/one"[^>]*>The story of one<\/a><\/h2>/);
     // About 60 words, cut after a whole sentence: the first three long sentences and a few short ones.
     expect(html.match(/More detail follows here\./g)?.length).toBeLessThan(8);
     expect(html).toMatch(/More detail follows here\.\u00a0…<\/p>/);
@@ -167,7 +167,7 @@ describe('contents, cards and sections', () => {
   it('links every card: a summary without an article URL links to its archive page', async () => {
     const { html, text } = (await compileFor(project(), ['Executive'])).personalise(reader());
     const archive = 'https://test.example/archive/2026-W48/two/';
-    expect(html).toMatch(new RegExp(`<h3[^>]*><a href="${archive.replace(/[./]/g, '\\$&')}"`));
+    expect(html).toMatch(new RegExp(`<h2[^>]*><a href="${archive.replace(/[./]/g, '\\$&')}"`));
     expect(html).toContain('aria-label="Read the full summary: The story of two"');
     expect(text).toMatch(/Read the full summary:\s+https:\/\/test\.example\/archive\/2026-W48\/two\/\n/);
   });

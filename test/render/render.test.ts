@@ -162,7 +162,7 @@ describe('variants', () => {
     const [cto] = planSingleRoleVariants(project.issue.summaries, ['CTO']);
     const compiled = await (await createRenderer(project)).compile(cto!);
     const { html, text } = compiled.personalise(reader());
-    expect(html.match(/<h3[^>]*>.*?<\/h3>/g)?.filter((h) => h.includes('Title one'))).toHaveLength(1);
+    expect(html.match(/<h2[^>]*>.*?<\/h2>/g)?.filter((h) => h.includes('Title one'))).toHaveLength(1);
     expect(html).not.toContain('Title two');
     // The reader's own role is marked among all of the summary's roles.
     expect(html).toMatch(

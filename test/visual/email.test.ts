@@ -107,7 +107,7 @@ describe('every variant of the example issue in Chromium', () => {
       try {
         const layout = await page.evaluate(() => {
           const first = document.querySelector('.rc-contents li a');
-          const cards = [...document.querySelectorAll('.rc-card h3')];
+          const cards = [...document.querySelectorAll('.rc-card h2, .rc-card h3')];
           return {
             scrollWidth: document.documentElement.scrollWidth,
             firstBottom: first ? first.getBoundingClientRect().bottom : Number.POSITIVE_INFINITY,
