@@ -6,9 +6,9 @@ import type { ClickEvent } from '../analytics/store.js';
  * greylisting, a message forwarded days later) opens every link of it within a second or two, with
  * a browser's user agent: no reader opens several different links of one issue that fast. So the
  * clicks of one client (address and user agent) on one message are watched for such a burst: once it
- * has opened `links` different links with less than `windowMs` since its first, they are a
+ * has opened `links` different links with less than `BURST_WINDOW_MS` since its first, they are a
  * scanner's, the clicks already counted are withdrawn, and none of the burst counts while it goes
- * on (each click less than `gapMs` after the one before, and less than `longestMs` from its start).
+ * on (each click less than `BURST_GAP_MS` after the one before, and less than `BURST_LONGEST_MS` from its start).
  *
  * The window is one second, not two: a reader opening stories in new tabs (a middle-click on each
  * headline in turn) aims at each in about half a second, so four in two seconds is a reader's pace,
@@ -48,16 +48,10 @@ export interface BurstWatch {
 
 /**
  * Clients are kept as salted hashes, in memory only, and only while a burst of theirs can go on
- * (less than `gapMs` since their last click), at most `max` of them, the oldest forgotten first: a
+ * (less than `BURST_GAP_MS` since their last click), at most `max` of them, the oldest forgotten first: a
  * flood of distinct clients must not hold their links and clicks long after any could be judged.
  */
-export function burstWatch(
-  links: number,
-  max: number,
-  windowMs = BURST_WINDOW_MS,
-  gapMs = BURST_GAP_MS,
-  longestMs = BURST_LONGEST_MS,
-): BurstWatch {
+export function burstWatch(links: number, max: number): BurstWatch {
   const salt = randomBytes(16);
   /** In the order of each client's last click (a Map iterates in insertion order): the oldest first. */
   const bursts = new Map<string, Burst>();
@@ -66,7 +60,7 @@ export function burstWatch(
     bursts.delete(key);
     bursts.set(key, burst);
     for (const [oldest, { last }] of bursts) {
-      if (bursts.size <= max && !(atMs - last >= gapMs)) break;
+      if (bursts.size <= max && !(atMs - last >= BURST_GAP_MS)) break;
       bursts.delete(oldest);
     }
   };
@@ -74,11 +68,11 @@ export function burstWatch(
     if (links <= 0) return { count: true, withdraw: [] };
     const key = createHash('sha256').update(salt).update(client).digest('base64url');
     let burst = bursts.get(key);
-    if (burst?.scanner && atMs - burst.last < gapMs && atMs - burst.start < longestMs) {
+    if (burst?.scanner && atMs - burst.last < BURST_GAP_MS && atMs - burst.start < BURST_LONGEST_MS) {
       touch(key, burst, atMs);
       return { count: false, withdraw: [] };
     }
-    if (!burst || atMs - burst.start >= windowMs || atMs < burst.start)
+    if (!burst || atMs - burst.start >= BURST_WINDOW_MS || atMs < burst.start)
       burst = { start: atMs, last: atMs, links: new Set(), counted: [], scanner: false };
     touch(key, burst, atMs);
     burst.links.add(link);
