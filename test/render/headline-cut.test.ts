@@ -1,9 +1,17 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import { encodedSizes } from '../../src/render/gates.js';
-import type { CompiledVariant } from '../../src/render/index.js';
+import { type CompiledVariant, createRenderer } from '../../src/render/index.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { BUSY_WEEK, BUSY_WEEK_ROLES, busyWeekCopy, SAMPLE_READERS, userTemplates } from './_fixtures.js';
+import {
+  BUSY_WEEK,
+  BUSY_WEEK_ROLES,
+  busyWeekCopy,
+  fixtureProject,
+  SAMPLE_READERS,
+  userTemplates,
+} from './_fixtures.js';
 
 /**
  * A reader of many roles in a week of many long summaries got a copy past Gmail's clip (~102 KB),
