@@ -150,6 +150,9 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
       handler(request, response).catch((error: unknown) => {
         // Answered for it (by the stop, or as it took too long): the handler's own answer came too late.
         if (inFlight.answeredInstead(response)) return;
+        // The client's body never came whole (it hung up, or the request timeout cut it off with a
+        // 408): nothing went wrong here, and nobody is left to answer.
+        if (bodyCutOff(request, error)) return;
         options.log?.(`unsubscribe endpoint error: ${loggableError(error)}`);
         if (!response.headersSent)
           send(response, 500, errorPage(options.config.brand.name, 'Something went wrong', 'Please try again later.'));
@@ -355,6 +358,11 @@ function readClaims(url: URL, [secret, ...previous]: string[], listId: string): 
   if (tokens.length !== 1 || !tokens[0] || secret === undefined) return undefined;
   const claims = verifyTokenWithAny(tokens[0], secret, previous);
   return claims && claims.listId === listId ? claims : undefined;
+}
+
+/** Node's error for a request whose connection closed before its body ended. */
+function bodyCutOff(request: IncomingMessage, error: unknown): boolean {
+  return !request.complete && (error as { code?: unknown } | null)?.code === 'ECONNRESET';
 }
 
 function seconds(ms: number): string {
