@@ -125,9 +125,18 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
   refuseEmptyHost(host);
   const path = endpointPath(options.config.urls.unsubscribe);
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  /** One-click unsubscribes recorded whose answer waits for the carry to a moved reader: their address. */
+  const recorded = new WeakMap<ServerResponse, string>();
   const inFlight = inFlightRequests({
     ms: timeouts.answerMs,
     answer: (response, unsubscribe) => {
+      const email = recorded.get(response);
+      if (email !== undefined) {
+        options.log?.(
+          `an unsubscribe was recorded, but carrying it on to the address its reader moved to had no answer after ${seconds(timeouts.answerMs)}: answered done`,
+        );
+        return send(response, 200, donePage(options.config.brand.name, email));
+      }
       options.log?.(
         unsubscribe
           ? `an unsubscribe had no answer from the database after ${seconds(timeouts.answerMs)}: answered 503 (try again); its write may still be committed, and a retry then finds it recorded`
@@ -136,7 +145,7 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
       retryLater(response, options.config.brand.name);
     },
   });
-  const handler = createHandler({ ...options, path }, inFlight);
+  const handler = createHandler({ ...options, path }, inFlight, recorded);
   const server = createServer(
     {
       headersTimeout: timeouts.headersMs,
@@ -253,7 +262,11 @@ function requestUrl(target: string | undefined): URL | undefined {
   }
 }
 
-function createHandler(options: UnsubscribeServerOptions & { path: string }, inFlight: InFlight): Handler {
+function createHandler(
+  options: UnsubscribeServerOptions & { path: string },
+  inFlight: InFlight,
+  recorded: WeakMap<ServerResponse, string>,
+): Handler {
   const brand = options.config.brand.name;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = options.now ?? (() => new Date());
@@ -342,7 +355,9 @@ function createHandler(options: UnsubscribeServerOptions & { path: string }, inF
         `the state database could not take it now: unsubscribed ${maskEmail(claims.email)} in the journal, applied later${late}`,
       );
     else if (outcome !== 'already' || late) options.log?.(`unsubscribed ${maskEmail(claims.email)}${late}`);
-    // Its own address is out already; where its reader moved to is carried on as best it can be.
+    // Its own address is out already; where its reader moved to is carried on as best it can be,
+    // and a carry that never ends is answered done at the answer limit.
+    recorded.set(response, claims.email);
     await options
       .afterUnsubscribe?.(claims.email)
       .catch((error: unknown) =>

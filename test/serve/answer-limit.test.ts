@@ -133,6 +133,18 @@ describe('a request its handler never answers', () => {
     expect(h.logs.join('\n')).not.toContain('endpoint error');
   });
 
+  it('answers done an unsubscribe recorded whose carry to a moved reader never ends', async () => {
+    const hanging = (store: SubscriberStore): SubscriberStore => ({ ...store, get: () => new Promise(() => {}) });
+    h = await start({ wrap: hanging });
+    const post = oneClick(h.server.port, READERS[2]!);
+    await until(post.isClosed);
+    expect(answers(post.received())).toEqual(['HTTP/1.1 200']);
+    expect(h.db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(READERS[2])).toBeTruthy();
+    expect(h.logs).toContain(
+      'an unsubscribe was recorded, but carrying it on to the address its reader moved to had no answer after 300 ms: answered done',
+    );
+  });
+
   it('answers a reader page whose store never answers 503, naming the method only', async () => {
     const hanging = (store: SubscriberStore): SubscriberStore => ({ ...store, get: () => new Promise(() => {}) });
     h = await start({ wrap: hanging });
