@@ -34,6 +34,7 @@ export function reportTable(report: Report, empty = 'no issue'): string {
         percent(l.rate),
       ]),
     ),
+    ...(report.links.length > 0 ? RATE_LEGEND : []),
   ];
   const { misTagged, quietRoles, quietOver } = report.feedback;
   lines.push('', 'tagging feedback:');
@@ -48,6 +49,13 @@ export function reportTable(report: Report, empty = 'no issue'): string {
   if (misTagged.length === 0 && quietRoles.length === 0) lines.push('  nothing to suggest');
   return lines.join('\n');
 }
+
+/** What the summary table's figures count: unique clicks are per client, not per reader (README "Counting rules"). */
+const RATE_LEGEND = [
+  '  RATE is UNIQUE / READERS. UNIQUE counts the first click of one client (address and browser) on a link',
+  '  of one message within 24 hours, so a gateway that fetches a link its reader opens may count as a second;',
+  '  CLICKS counts every click that passed the link scanner filters, repeats included.',
+];
 
 const CSV_HEAD = [
   'table',

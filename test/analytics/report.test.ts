@@ -105,6 +105,16 @@ describe('report', () => {
     ]);
   });
 
+  it('says under the summary table which clicks its rate counts', () => {
+    const lines = reportTable(buildReport([facts])).split('\n');
+    const after = lines.findIndex((line) => line.startsWith('  SUMMARY')) + 4;
+    expect(lines.slice(after, after + 3)).toEqual([
+      '  RATE is UNIQUE / READERS. UNIQUE counts the first click of one client (address and browser) on a link',
+      '  of one message within 24 hours, so a gateway that fetches a link its reader opens may count as a second;',
+      '  CLICKS counts every click that passed the link scanner filters, repeats included.',
+    ]);
+  });
+
   it('flags a summary clicked mostly by readers of a role it is not tagged for, and a role with no clicks', () => {
     const { feedback } = buildReport([facts]);
     expect(feedback.misTagged).toEqual([
