@@ -8,9 +8,9 @@ import { field, parseForm } from '../readers/form.js';
 import { welcomeMail } from '../readers/mail.js';
 import { linkIssuedAt, returningSince, signedUpSince } from '../readers/returning.js';
 import { languageFor, pageContext, preferencesUrl, type ReaderServices, signingKeys } from '../readers/services.js';
+import { keptWithoutConsent } from '../readers/signup-record.js';
 import { type ConfirmClaims, verifyConfirmToken } from '../readers/tokens.js';
 import { methodNotAllowed, type Route, readBodyOr413, respond } from './_http.js';
-import { keptWithoutConsent } from './subscribe.js';
 
 /**
  * GET /confirm?token=… shows a button; its POST activates the reader (or moves them to the new

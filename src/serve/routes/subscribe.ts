@@ -5,15 +5,16 @@ import { translator } from '../../i18n/index.js';
 import { LIMITS } from '../../load/limits.js';
 import { email as emailSchema, zoneSpelling } from '../../model/_fields.js';
 import { joinedReaderRoles } from '../../roles/reader-roles.js';
-import { mailAddress, newReader, type Reader, writtenForm } from '../../store/index.js';
+import { writtenForm } from '../../store/index.js';
 import { isTimeZone, pageLanguageOf } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { checkInboxPage, subscribePage } from '../pages/subscribe.js';
 import { loggableError } from '../pages.js';
 import { field, isJson, lineField, parseForm } from '../readers/form.js';
 import { confirmationMail } from '../readers/mail.js';
-import { returningSince, signedUpSince } from '../readers/returning.js';
+import { returningSince } from '../readers/returning.js';
 import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
+import { joinable, recordSignup, type Signup } from '../readers/signup-record.js';
 import { newNonce, signConfirmToken } from '../readers/tokens.js';
 import {
   clientAddress,
@@ -135,17 +136,6 @@ function subscribePagePlain(
   return subscribePage(pageContext(services, language), form);
 }
 
-interface Signup {
-  email: string;
-  /** The address as typed when it is another spelling of `email`; null when typed as the key. */
-  writtenEmail: string | null;
-  name: string | null;
-  roles: string[];
-  timezone: string | null;
-  locale: string | null;
-  method: 'form' | 'api';
-}
-
 /**
  * Records a pending signup and mails its confirmation link — unless the address is suppressed,
  * already a reader, or has had its share of mails this hour. Runs after the answer is sent.
@@ -181,106 +171,6 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
 }
 
 /**
- * The signup's write, in the store's transaction: the link to mail (its nonce, language, end and
- * address), or undefined when the address may not sign up now. `since`: when the reader
- * unsubscribed, for a reader coming back; `nonce`: the new link's, the same on every try.
- */
-async function recordSignup(
-  services: ReaderServices,
-  signup: Signup,
-  { since, now, nonce }: { since: string | undefined; now: Date; nonce: string },
-): Promise<{ nonce: string; locale: string | null; expiresAt: number | undefined; to: string } | undefined> {
-  const { store } = services;
-  const at = now.toISOString();
-  const consent = { at, method: signup.method, wording: services.config.readers.consentWording };
-  const fields = {
-    name: signup.name,
-    firstName: null,
-    roles: signup.roles,
-    timezone: signup.timezone,
-    locale: signup.locale,
-    // What the reader set on a signup that starts over is this form's, confirmed with it (see confirm.ts).
-    readerFields: null,
-    fileFields: null,
-    consent,
-    confirmNonce: nonce,
-    writtenEmail: signup.writtenEmail,
-  };
-  const liveMs = services.config.readers.confirmHours * 3600 * 1000;
-  const stored = await store.get(signup.email);
-  if (stored && !joinable(stored, since)) return undefined;
-  const signedUpAt = stored?.consent ? Date.parse(stored.consent.at) : Number.NaN;
-  // A signup from before the reader unsubscribed starts over: its link must not bring them back.
-  const live = since === undefined || (stored !== undefined && signedUpSince(stored, since));
-  if (stored?.status === 'pending' && stored.confirmNonce && live && now.getTime() - signedUpAt < liveMs) {
-    // A signup whose link still works keeps its details and its link, which is mailed again:
-    // anyone can post an address, and a second post must not change what the first one's owner
-    // confirms, nor spend the link they already have.
-    await store.audit({
-      email: signup.email,
-      at,
-      page: 'subscribe',
-      change: `signup again (${signup.method}), link mailed again`,
-    });
-    // Mailed again with the first link's end: a post later than that starts over (below).
-    return {
-      nonce: stored.confirmNonce,
-      locale: stored.locale,
-      expiresAt: signedUpAt + liveMs,
-      to: mailAddress(stored),
-    };
-  }
-  if (stored && stored.status !== 'pending' && since !== undefined) {
-    // A link mailed by such a signup since the unsubscribe, still working, is mailed again, as
-    // for a pending signup: anyone may post the address, and must not spend the owner's link.
-    const issued = stored.confirmNonce && !stored.pendingEmail ? await returnedAt(store, signup.email) : undefined;
-    if (
-      stored.confirmNonce &&
-      issued !== undefined &&
-      signedUpSince(stored, since, issued) &&
-      now.getTime() - issued < liveMs
-    )
-      return {
-        nonce: stored.confirmNonce,
-        locale: stored.locale,
-        expiresAt: issued + liveMs,
-        to: mailAddress(stored),
-      };
-    // A reader who unsubscribed comes back: a new link (one mailed before stays spent), and
-    // their own settings kept, as for a kept record below; they change them on their page.
-    await store.update(signup.email, { confirmNonce: nonce, pendingEmail: null }, now);
-    await store.audit({
-      email: signup.email,
-      at,
-      page: 'subscribe',
-      change: `${RETURNED} (${signup.method}), settings kept`,
-    });
-    return { nonce, locale: stored.locale, expiresAt: undefined, to: mailAddress(stored) };
-  }
-  if (stored && keptWithoutConsent(stored)) {
-    // Only a link: their settings and status stay as they are, and consent is recorded when
-    // the owner of the address confirms (their own settings kept, the form's left out).
-    await store.update(signup.email, { confirmNonce: nonce }, now);
-    await store.audit({
-      email: signup.email,
-      at,
-      page: 'subscribe',
-      change: `signup (${signup.method}), settings kept`,
-    });
-    return { nonce, locale: stored.locale, expiresAt: undefined, to: mailAddress(stored) };
-  }
-  if (stored) await store.update(signup.email, { ...fields, status: 'pending' }, now);
-  else await store.insert(newReader(signup.email, now, { ...fields, status: 'pending' }));
-  await store.audit({
-    email: signup.email,
-    at,
-    page: 'subscribe',
-    change: `signup (${signup.method}), roles ${signup.roles.join(', ') || '(none)'}`,
-  });
-  return { nonce, locale: signup.locale, expiresAt: undefined, to: signup.writtenEmail ?? signup.email };
-}
-
-/**
  * How a signup's write is tried again while the state is locked (a long `state migrate`, a backup
  * holding the file): pauses from half a second, twice as long each time, ~1 minute in all, on top
  * of the store's own wait. The visitor was answered already, so giving up at once would lose the
@@ -288,32 +178,6 @@ async function recordSignup(
  */
 const BUSY_RETRY = { firstPauseMs: 500, forMs: 60_500 };
 const MAX_BUSY_PAUSE_MS = 30_000;
-
-const RETURNED = 'signup after unsubscribing';
-
-/** When the link the record holds was mailed to a reader signing up after unsubscribing, if it was (ms). */
-async function returnedAt(store: ReaderServices['store'], email: string): Promise<number | undefined> {
-  const last = (await store.auditOf(email)).filter((entry) => entry.page !== 'cli').at(-1);
-  return last?.page === 'subscribe' && last.change.startsWith(RETURNED) ? Date.parse(last.at) : undefined;
-}
-
-/**
- * Whether a stored address may sign up: a pending signup, a record the preferences page kept with no
- * consent (see storeAudience), which the signup's confirmation turns into a reader, or a reader who
- * unsubscribed by their own choice (at `unsubscribedAt`), not one who bounced.
- */
-function joinable(reader: Reader, unsubscribedAt: string | undefined): boolean {
-  if (unsubscribedAt !== undefined) return reader.status !== 'bounced';
-  return reader.status === 'pending' || keptWithoutConsent(reader);
-}
-
-/**
- * A record the preferences page kept for someone the store's list does not hold (a reader of a
- * subscribers file): it holds their own settings, which an anonymous post must not replace.
- */
-export function keptWithoutConsent(reader: Reader): boolean {
-  return reader.consent === null && reader.status === 'active';
-}
 
 /** Mails a confirmation link for a signup or an address change; failures are logged, never shown. */
 export function sendConfirmation(
