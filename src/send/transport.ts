@@ -27,6 +27,7 @@ import {
 } from './wire/pool.js';
 import { headText } from './wire/prepare.js';
 import { limitPoolReplyTime, limitReplyTime } from './wire/reply-limit.js';
+import { skipStrayGreeting } from './wire/stray-greeting.js';
 import { wholeFormChunks } from './wire/whole-form.js';
 
 export { type DkimSettings, readDkim } from './dkim-key.js';
@@ -293,6 +294,7 @@ function shortConnection<T>(
 ): Promise<T> {
   const connection = new SMTPConnection(options);
   limitReplyTime(connection, options.socketTimeout);
+  skipStrayGreeting(connection);
   live.add(connection);
   return new Promise<T>((resolve, reject) => {
     let settled = false;

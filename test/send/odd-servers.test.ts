@@ -470,3 +470,30 @@ describe('a server that refuses unknown readers without an enhanced status code 
     expect(report.total.failed).toBe(0);
   }, 30_000);
 });
+
+describe('a server whose greeting of several lines has "220 " on each, not "220-"', () => {
+  it.each<[string, RawServerOptions]>([
+    ['offering PIPELINING', {}],
+    ['offering no PIPELINING', { ehlo: () => '250-raw.test\r\n250 SIZE 10485760\r\n' }],
+    ['refusing EHLO', { ehlo: () => '502 5.5.2 Error: command not recognized\r\n' }],
+    ['its lines a byte a packet, so the second comes after EHLO went', { splitBytes: 1 }],
+  ])(
+    '%s: every reader is sent once and recorded sent, and a second run sends nobody again',
+    async (_name, options) => {
+      fixture = await sendFixture(12, { concurrency: 2 });
+      const expected = await eligible(fixture);
+      const server = await serve({
+        greeting: () => '220 raw.test ESMTP\r\n220 Welcome: authorised use only\r\n',
+        ...options,
+      });
+      const first = await send(fixture, server.url());
+      expect(first.code, first.err).toBe(0);
+      expect(first.report.total).toMatchObject({ sent: expected.length, failed: 0, deferred: 0 });
+      expect(ledger(fixture).map((row) => [row.email, row.status])).toEqual(expected.map((email) => [email, 'sent']));
+      const second = await send(fixture, server.url());
+      expect(second.report.total).toMatchObject({ sent: 0, deferred: 0, pending: 0 });
+      expect(server.messages.map((m) => m.to[0]).sort()).toEqual(expected);
+    },
+    30_000,
+  );
+});

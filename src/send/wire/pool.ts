@@ -14,6 +14,7 @@ import {
   reset,
   stopPipelining,
 } from './session-steps.js';
+import { skipStrayGreeting } from './stray-greeting.js';
 
 export {
   type DotGate,
@@ -199,6 +200,7 @@ export function createWirePool(
       if (closed) return reject(poolClosed());
       const connection = new SMTPConnection(options);
       limitReplyTime(connection, options.socketTimeout);
+      skipStrayGreeting(connection);
       lane.pending = connection;
       let settled = false;
       const fail = (error: Error) => {
