@@ -16,8 +16,16 @@ const FORMS = [
   new RegExp(String.raw`^(.{1,300}?)(?:\s*[—–|:,]\s*|\s+-\s+|\s+)(${ADDRESS}?)\.?$`, 'i'),
 ];
 
+/** Slack's copy of a link, `<https://…|Example Weekly>`: the address, then the text readers saw. */
+const SLACK = new RegExp(String.raw`^<(${ADDRESS}?)\|([^<>|]{1,300})>\.?$`, 'i');
+
 export function addressedSource(source: unknown): AddressedSource | undefined {
   if (typeof source !== 'string' || !/https?:\/\//i.test(source)) return undefined;
+  const slack = SLACK.exec(source.trim());
+  if (slack) {
+    const name = slack[2]!.trim();
+    return /\p{L}/u.test(name) && !/https?:\/\//i.test(name) ? { name, url: slack[1]! } : undefined;
+  }
   for (const form of FORMS) {
     const found = form.exec(source.trim());
     if (!found) continue;
@@ -45,4 +53,21 @@ export function sameAddress(a: string, b: string): boolean {
     return host.toLowerCase() + trimmed.slice(host.length);
   };
   return key(a) === key(b);
+}
+
+/**
+ * A source that is only an address, bare or wrapped as mail clients, Slack and Markdown write a
+ * link (`<https://…>`, `<https://…|https://…>`, `[https://…](https://…)`): that address. Readers
+ * would otherwise see the marks as the source's name, and the article go unlinked.
+ */
+export function addressOnly(source: string): string | undefined {
+  const text = source.trim();
+  if (/^https?:\/\/\S+$/i.test(text) && !/^<|>$/.test(text)) return text;
+  const wrapped =
+    /^<(https?:\/\/[^\s<>|]{1,2000})(?:\|\s*(https?:\/\/[^\s<>|]{1,2000})\s*)?>$/i.exec(text) ??
+    /^\[\s*(https?:\/\/[^\s[\]]{1,2000})\s*\]\(\s*<?(https?:\/\/[^\s<>()]{1,2000})>?\s*\)$/i.exec(text);
+  if (!wrapped) return undefined;
+  // A text naming another address than the link's is not one address: which was meant cannot be told.
+  if (wrapped[2] !== undefined && !sameAddress(wrapped[1]!, wrapped[2])) return undefined;
+  return wrapped[2] ?? wrapped[1];
 }

@@ -1,10 +1,10 @@
 import { notePropertyOf } from './_note-properties.js';
+import { addressOnly } from './_source-address.js';
 import { isSentence } from './_text-bullets.js';
 import { longDateOf } from './_text-closing.js';
 import type { textFields } from './_text-fields.js';
 import {
   ABBREVIATION,
-  isBareUrl,
   isRelatedLine,
   labelled,
   linkOf,
@@ -90,8 +90,9 @@ export function readFieldLine(
   let source = publishedByOf(trimmed) ?? sourceLineOf(trimmed);
   // "Source: the authors' own survey, run in March." inside a summary is one of its sentences.
   if (source !== undefined && inParagraph && isSentence(source)) source = undefined;
-  // "Source: https://…" names the article's address: it is the link, when the summary has none.
-  const sourceUrl = source !== undefined && isBareUrl(source) && !hasLinkLine() ? source : undefined;
+  // "Source: https://…" (or "<https://…>") names the article's address: it is the link, when the summary has none.
+  const sourceAddress = source === undefined ? undefined : addressOnly(source);
+  const sourceUrl = sourceAddress !== undefined && !hasLinkLine() ? sourceAddress : undefined;
   if (sourceUrl !== undefined && at.url === undefined) {
     flush();
     takeUrl(sourceUrl, lineNo);

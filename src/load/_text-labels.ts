@@ -1,3 +1,4 @@
+import { addressOnly } from './_source-address.js';
 /**
  * The labels and small line shapes of the editorial text format ("Best for:", "Link:", "Source:",
  * "Related on …", a bare address, the emoji before a label), read one trimmed line at a time.
@@ -146,7 +147,9 @@ export function linkLineAddress(trimmed: string): string | undefined {
 /** Whether a line gives the article's link: a link label with an address, a bare address, "Source: https://…". */
 export function givesLink(trimmed: string): boolean {
   const source = sourceLineOf(trimmed);
-  return linkOf(trimmed) !== undefined || isBareUrl(trimmed) || (source !== undefined && isBareUrl(source));
+  return (
+    linkOf(trimmed) !== undefined || isBareUrl(trimmed) || (source !== undefined && addressOnly(source) !== undefined)
+  );
 }
 
 /** A line that is only a web address. */

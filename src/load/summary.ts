@@ -13,7 +13,7 @@ import { parsePastedText } from './_pasted-markup.js';
 import { propertyLinesError } from './_property-lines.js';
 import { ampersandRoles, splitSuggestion } from './_role-spellings.js';
 import { rolesProseErrors } from './_roles-prose.js';
-import { addressedSource, sameAddress } from './_source-address.js';
+import { addressedSource, addressOnly, sameAddress } from './_source-address.js';
 import { zodProblems } from './_validate.js';
 import { parseJsonFields } from './json-summary.js';
 import { byteLength, fileSize, LIMITS, tooLarge } from './limits.js';
@@ -293,6 +293,16 @@ function sourceAddressToLink(
   raw: Record<string, unknown>,
   lines: Record<string, number>,
 ): Omit<Problem, 'file'> | undefined {
+  const only = typeof raw.source === 'string' ? addressOnly(raw.source) : undefined;
+  if (only !== undefined) {
+    // A source that is only the article's address, wrapped or not, is its link when none is given.
+    if (raw.url === undefined) {
+      raw.url = only;
+      if (lines.source !== undefined) lines.url = lines.source;
+      delete raw.source;
+    } else raw.source = only;
+    return;
+  }
   const addressed = addressedSource(raw.source);
   if (addressed === undefined) return;
   // "Example Weekly, https://example.com/": the publication's home page, not the article. Readers
