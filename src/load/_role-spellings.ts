@@ -16,12 +16,13 @@ export function ampersandRoles(role: string, taxonomy: RoleTaxonomy): string[] |
 
 /**
  * "CTO; Executive", "CTO / Engineering Manager" or "CEO/Founder" written as one role: when splitting on
- * `;`, "and", "&" or a slash gives known roles, suggest them apart (once each). A slash with a space
+ * `;`, a bar, a middle dot, "and", "&" or a slash gives known roles, suggest them apart (once each). A slash with a space
  * beside it is tried first, so "VP of Engineering/Data / CTO" keeps the role whose name holds one.
  */
 export function splitSuggestion(role: string, taxonomy: RoleTaxonomy): string[] | undefined {
-  if (role.length > 1_000 || !/;|\/|\sand\s|\s&\s/i.test(role)) return undefined;
-  for (const separator of [/;|\s+\/\s*|\s*\/\s+|\s+and\s+|\s+&\s+/i, /;|\/|\s+and\s+|\s+&\s+/i]) {
+  if (role.length > 1_000 || !/[;|·•]|\/|\sand\s|\s&\s/i.test(role)) return undefined;
+  // A bar or a middle dot, as a list is written in a profile or a slide: "CTO | Executive", "CTO · Executive".
+  for (const separator of [/[;|·•]|\s+\/\s*|\s*\/\s+|\s+and\s+|\s+&\s+/i, /[;|·•]|\/|\s+and\s+|\s+&\s+/i]) {
     const parts = role
       .split(separator)
       .map((part) => part.trim())
