@@ -496,4 +496,13 @@ describe('a server whose greeting of several lines has "220 " on each, not "220-
     },
     30_000,
   );
+
+  it('a test send (built by nodemailer) goes out and is reported sent', async () => {
+    fixture = await sendFixture(4);
+    const server = await serve({ greeting: () => '220 raw.test ESMTP\r\n220 Welcome: authorised use only\r\n' });
+    const [as] = await eligible(fixture);
+    const { code, err } = await run(fixture, server.url(), '--test', 'editor@example.test', '--as', as!);
+    expect(code, err).toBe(0);
+    expect(server.messages.map((m) => [m.to[0], m.accepted])).toEqual([['editor@example.test', true]]);
+  }, 20_000);
 });

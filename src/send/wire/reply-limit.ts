@@ -1,4 +1,5 @@
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { skipStrayGreeting } from './stray-greeting.js';
 
 /** The internals of SMTPConnection the limit reads: where a reply still arriving is kept. */
 interface ReplyInternals {
@@ -54,7 +55,8 @@ interface PoolInternals {
 
 /**
  * The same limit on every connection of nodemailer's own pool (test sends, the mails of `serve`),
- * which makes its connections out of reach: each pool resource's connection is caught as it is set,
+ * and the same reading of a greeting whose lines all start "220 " (see stray-greeting.ts), though
+ * that pool makes its connections out of reach: each pool resource's connection is caught as it is set,
  * before it connects. A pool whose nodemailer keeps no such internals is left as it is.
  */
 export function limitPoolReplyTime(transporter: object, ms: number | undefined): void {
@@ -70,7 +72,11 @@ export function limitPoolReplyTime(transporter: object, ms: number | undefined):
       get: () => connection,
       set: (value: unknown) => {
         connection = value;
-        if (value && typeof value === 'object') limitReplyTime(value as SMTPConnection, ms);
+        if (value && typeof value === 'object') {
+          limitReplyTime(value as SMTPConnection, ms);
+          // Its greeting is read as the wire pool's is (see stray-greeting.ts).
+          skipStrayGreeting(value as SMTPConnection);
+        }
       },
     });
     return resource;
