@@ -1,3 +1,4 @@
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
@@ -59,5 +60,17 @@ describe('rolecast report --since over a renamed role', () => {
     expect(result.code, result.all).toBe(0);
     const roleRows = result.out.split('\r\n').filter((line) => line.startsWith('role,'));
     expect(roleRows).toEqual(['role,CTO,,4,4,0,0,0,,2,2,']);
+  });
+
+  it('says so when roles.yaml cannot be read, rather than splitting the role in silence', async () => {
+    project = await sentUnderTwoNames();
+    const config = await loadConfig({ cwd: project.dir });
+    await appendFile(config.rolesFile, '\n  - [unclosed\n');
+    const result = await runMain(project.dir, ['report', '--since', '4w', '--csv']);
+    expect(result.code, result.all).toBe(0);
+    const roleRows = result.out.split('\r\n').filter((line) => line.startsWith('role,'));
+    expect(roleRows).toEqual(['role,CTO,,2,2,0,0,0,,1,1,', 'role,Chief Technology Officer,,2,2,0,0,0,,1,1,']);
+    expect(result.err).toMatch(/roles\.yaml.*roles are named as each send recorded them/);
+    expect(result.err).toContain('fix roles.yaml');
   });
 });

@@ -7,7 +7,7 @@ import { sinceDate } from '../../analytics/since.js';
 import type { IssueFacts } from '../../analytics/store.js';
 import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
-import { RolecastError } from '../../errors.js';
+import { formatProblem, RolecastError } from '../../errors.js';
 import { loadTaxonomy } from '../../roles/taxonomy.js';
 import { describeLocation, stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
@@ -45,7 +45,7 @@ export const reportCommand: Command = {
       const ids = from === undefined ? [basename(resolve(ctx.cwd, issueArg!))] : await store.issues(from);
       const upTo = all.indexOf(ids[ids.length - 1] ?? '');
       const historyIds = upTo < 0 ? ids : all.slice(Math.max(0, upTo + 1 - last), upTo + 1);
-      const roleName = await currentRoleNames(config.rolesFile);
+      const roleName = await currentRoleNames(config.rolesFile, (line) => print(ctx.stderr, line));
       const facts = async (list: string[]) =>
         (await Promise.all(list.map((id) => store.facts(id)))).map((f) => withCurrentRoleNames(f, roleName));
       const selected = await facts(ids);
@@ -81,12 +81,20 @@ function noneSince(from: Date, zone: string, sent: readonly string[]): string {
   return `no issue sent since ${when}${sent.length ? ` (the last sent: ${sent.at(-1)})` : ''}`;
 }
 
-/** Today's name of each role a send recorded; without a readable roles file, the names as recorded. */
-async function currentRoleNames(rolesFile: string): Promise<(role: string) => string> {
+/**
+ * Today's name of each role a send recorded. Without a readable roles file, the names as recorded,
+ * and a warning: a role renamed between issues would otherwise show under each name without a word.
+ */
+async function currentRoleNames(rolesFile: string, warn: (line: string) => void): Promise<(role: string) => string> {
   try {
     const taxonomy = await loadTaxonomy(rolesFile);
     return (role) => taxonomy.lookup(role) ?? role;
-  } catch {
+  } catch (error) {
+    const problems = error instanceof RolecastError ? error.problems : [];
+    warn(
+      `warning: ${error instanceof Error ? error.message : String(error)}: roles are named as each send recorded them, so a role renamed between issues shows under each name — fix ${basename(rolesFile)} (rolecast check lists its problems)`,
+    );
+    for (const problem of problems) warn(`  ${formatProblem(problem)}`);
     return (role) => role;
   }
 }
