@@ -43,6 +43,13 @@ export function parseSuppressionFile(text: string, file: string, defaultReason: 
   return parseCsv(source, file, defaultReason);
 }
 
+/** Where a row's address goes: the file it is read from, the reason a row gives none of, and the result. */
+interface Reading {
+  file: string;
+  defaultReason: string;
+  out: SuppressionFileResult;
+}
+
 const normaliseKey = (key: string) => key.toLowerCase().replace(/[\s_-]/g, '');
 
 function pick(record: Record<string, unknown>, keys: readonly string[]): unknown {
@@ -50,14 +57,8 @@ function pick(record: Record<string, unknown>, keys: readonly string[]): unknown
   return undefined;
 }
 
-function accept(
-  raw: unknown,
-  reason: unknown,
-  line: number,
-  file: string,
-  defaultReason: string,
-  out: SuppressionFileResult,
-): void {
+function accept(raw: unknown, reason: unknown, line: number, into: Reading): void {
+  const { file, defaultReason, out } = into;
   const email = typeof raw === 'string' && raw.trim() !== '' ? suppressibleAddress(raw) : undefined;
   if (email === undefined) {
     // A control or invisible character is named by code point, never echoed.
@@ -81,33 +82,21 @@ function accept(
 }
 
 /** A JSON item: an address, or a record with one address however many of its fields name it. */
-function acceptItem(
-  item: unknown,
-  line: number,
-  file: string,
-  defaultReason: string,
-  out: SuppressionFileResult,
-): void {
+function acceptItem(item: unknown, line: number, into: Reading): void {
   if (!isRecord(item)) {
-    accept(item, undefined, line, file, defaultReason, out);
+    accept(item, undefined, line, into);
     return;
   }
   const fields = Object.entries(item).filter(([key]) => ADDRESS_KEYS.includes(normaliseKey(key)));
-  acceptFields(fields, pick(item, REASON_KEYS), line, file, defaultReason, out);
+  acceptFields(fields, pick(item, REASON_KEYS), line, into);
 }
 
 /**
  * The address of a record or row from its address fields. Two fields naming different mailboxes are
  * refused: which one was meant is not ours to guess, and suppressing only one would leave the other mailable.
  */
-function acceptFields(
-  fields: [string, unknown][],
-  reason: unknown,
-  line: number,
-  file: string,
-  defaultReason: string,
-  out: SuppressionFileResult,
-): void {
+function acceptFields(fields: [string, unknown][], reason: unknown, line: number, into: Reading): void {
+  const { file, out } = into;
   const written = fields.filter(([, value]) => typeof value === 'string' && value.trim() !== '');
   // Only a value with an "@" can name another mailbox: Mailchimp's "Address" column is the postal one.
   const mailboxes = written.filter(([, value]) => (value as string).includes('@'));
@@ -124,7 +113,7 @@ function acceptFields(
     );
     return;
   }
-  accept((first ?? fields[0])?.[1], reason, line, file, defaultReason, out);
+  accept((first ?? fields[0])?.[1], reason, line, into);
 }
 
 /** A row whose address cannot be suppressed: an error, so the import says what it left out. */
@@ -164,7 +153,7 @@ function parseJson(text: string, file: string, defaultReason: string): Suppressi
   }
   for (const { items, path } of lists) {
     items.forEach((item, index) => {
-      acceptItem(item, parsed.lineOf([...path, index]), file, defaultReason, out);
+      acceptItem(item, parsed.lineOf([...path, index]), { file, defaultReason, out });
     });
   }
   return out;
@@ -184,7 +173,7 @@ function parseJsonLines(text: string, file: string, defaultReason: string): Supp
       return;
     }
     records++;
-    acceptItem(value, index + 1, file, defaultReason, out);
+    acceptItem(value, index + 1, { file, defaultReason, out });
   });
   return records > 0 ? out : undefined;
 }
@@ -274,7 +263,7 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
     const reason = reasonColumn >= 0 ? row.cells[reasonColumn] : undefined;
     // Not trimmed here: the address is checked as written, so an invisible character at its edge is reported.
     const fields = addressColumns.map((column): [string, unknown] => [header.cells[column]!.trim(), row.cells[column]]);
-    acceptFields(fields, reason, row.line, file, defaultReason, out);
+    acceptFields(fields, reason, row.line, { file, defaultReason, out });
     // A CSV rolecast exported guards a cell starting "+" or "-" with a "'": the address it guarded is
     // suppressed as well. The one as written stays too: a "'" may begin an address of its own.
     const unguarded = fields.map(([name, value]): [string, unknown] => [
@@ -282,7 +271,7 @@ function parseCsv(text: string, file: string, defaultReason: string): Suppressio
       typeof value === 'string' ? unguardFormula(value) : value,
     ]);
     if (unguarded.some(([, value], k) => value !== fields[k]![1]))
-      acceptFields(unguarded, reason, row.line, file, defaultReason, out);
+      acceptFields(unguarded, reason, row.line, { file, defaultReason, out });
   }
   return out;
 }
