@@ -20,8 +20,7 @@ export function parseJsonFields(text: string, file: string): ParsedText | { prob
           file,
           line: 1,
           field: '(root)',
-          message: 'must be a JSON object',
-          hint: 'wrap the fields in { … }',
+          ...rootProblem(value),
         },
       };
     }
@@ -52,4 +51,19 @@ export function parseJsonFields(text: string, file: string): ParsedText | { prob
       },
     };
   }
+}
+
+/**
+ * A summary exported from a tool as a list (`[{ … }]`, an API's answer) is already an object: say
+ * to take it out of its list, or to put each of several in a file of its own.
+ */
+function rootProblem(value: unknown): { message: string; hint: string } {
+  if (!Array.isArray(value)) return { message: 'must be a JSON object', hint: 'wrap the fields in { … }' };
+  return {
+    message: `must be one JSON object, not a list (of ${value.length})`,
+    hint:
+      value.length === 1
+        ? "write the summary's object alone, without the [ … ] around it"
+        : 'write one summary per file, each its own { … }, and list each file in the issue',
+  };
 }
