@@ -4,7 +4,7 @@ import { pluralForm } from './_text.js';
 import { isOverSizeLimit, isSizeProblem, SIZE_CUT_HINT } from './gates.js';
 import type { TemplateSet } from './templates.js';
 import type { CompiledVariant } from './types.js';
-import type { CardView, DigestView, SectionView } from './view.js';
+import { type CardView, contentsSummary, type DigestView, type SectionView } from './view.js';
 
 /**
  * A copy too large for Gmail to show whole (it clips past ~102 KB, footer and unsubscribe link
@@ -27,18 +27,32 @@ export function cardCount(view: DigestView): number {
   return view.sections.reduce((sum, section) => sum + section.cards.length, 0);
 }
 
-/** The view with only its first `full` cards in full and the rest as headlines; the view itself when none is cut. */
-export function cutToHeadlines(view: DigestView, full: number): DigestView {
-  if (full >= cardCount(view)) return view;
+/**
+ * The view with only its first `full` cards in full and the rest as headlines; the view itself when
+ * none is cut. Its counts are of what the copy holds: a band over a section cut short says "2 of 3
+ * reads", the contents "20 reads, 9 in full" and the minutes of its full cards (`locale` formats them).
+ */
+export function cutToHeadlines(view: DigestView, full: number, locale: string): DigestView {
+  const total = cardCount(view);
+  if (full >= total) return view;
   const t = translator(view.language);
   const cut: CardView[] = [];
   const sections: SectionView[] = [];
   let left = full;
+  let minutes = 0;
   for (const section of view.sections) {
     const kept = section.cards.slice(0, Math.max(left, 0));
     cut.push(...section.cards.slice(kept.length));
     left -= kept.length;
-    if (kept.length) sections.push(kept.length === section.cards.length ? section : { ...section, cards: kept });
+    for (const card of kept) minutes += card.minutes;
+    const count = section.cards.length;
+    if (kept.length === count) sections.push(section);
+    else if (kept.length)
+      sections.push({
+        ...section,
+        cards: kept,
+        count: t(`email.readsOf.${pluralForm(view.language, count)}`, { shown: kept.length, count }),
+      });
   }
   const headlines: HeadlinesView = {
     heading: t(`email.headlines.${pluralForm(view.language, cut.length)}`, { count: cut.length }),
@@ -54,7 +68,8 @@ export function cutToHeadlines(view: DigestView, full: number): DigestView {
     online: view.viewOnline,
     onlineLabel: t('email.headlinesOnline'),
   };
-  return { ...view, sections, headlines };
+  const summary = contentsSummary(view.language, locale, total, minutes, full);
+  return { ...view, sections, headlines, contents: { ...view.contents, summary } };
 }
 
 /** Whether the templates print the headlines: a layout of one's own written before them would drop the stories cut. */

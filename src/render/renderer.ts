@@ -47,7 +47,7 @@ import { templateColourProblems } from './template-contrast.js';
 import { loadTemplates } from './templates.js';
 import { fillText, textSizer } from './text-template.js';
 import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
-import { buildView, createSharedViews, type DigestView, listLanguage } from './view.js';
+import { buildView, createSharedViews, type DigestView, listLanguage, localeFor } from './view.js';
 import { wrapLine } from './wrap.js';
 
 const SIZE_ESTIMATE_KEY = 'size-estimate-only';
@@ -135,7 +135,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
       tracking,
     );
     // A cut copy is rare: compiled on its own, never filled from a role-set class.
-    const view = full === undefined ? tracked : cutToHeadlines(tracked, full);
+    const view = full === undefined ? tracked : cutToHeadlines(tracked, full, localeFor(config, language));
     const filled = full === undefined ? await setFrames?.compile(view) : undefined;
     const result: PieceResult = filled ? { html: '', errors: [], segments: filled.segments } : await compileView(view);
     if (result.errors.length) {

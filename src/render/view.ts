@@ -360,14 +360,26 @@ export function buildView(
 // shared by every view.
 const labelSets = new Map<Language, Labels>();
 
-/** "5 reads · about 12 min": the same for every variant with as many stories and minutes. */
-function contentsSummary(language: Language, locale: string, count: number, minutes: number): string {
+/**
+ * "5 reads · about 12 min": the same for every variant with as many stories and minutes. A copy cut
+ * to headlines (`full` of them in full) says so, its minutes those of its full cards: "20 reads, 9
+ * in full · about 9 mins".
+ */
+export function contentsSummary(
+  language: Language,
+  locale: string,
+  count: number,
+  minutes: number,
+  full: number = count,
+): string {
   // The locale last: it may hold any character, the rest cannot hold the separator.
-  const key = `${language}\u0000${count}\u0000${minutes}\u0000${locale}`;
+  const key = `${language}\u0000${count}\u0000${full}\u0000${minutes}\u0000${locale}`;
   let summary = contentsSummaries.get(key);
   if (summary === undefined) {
     const t = translator(language);
-    summary = `${t(`email.reads.${pluralForm(language, count)}`, { count })} · ${t('email.about', { duration: formatMinutes(locale, minutes) })}`;
+    const all = t(`email.reads.${pluralForm(language, count)}`, { count });
+    const reads = full === count ? all : t('email.readsInFull', { reads: all, full });
+    summary = `${reads} · ${t('email.about', { duration: formatMinutes(locale, minutes) })}`;
     contentsSummaries.set(key, summary);
   }
   return summary;
