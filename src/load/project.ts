@@ -171,7 +171,8 @@ export async function inspectProject(
   const issue = loaded.issue;
   const listed = new Set(issue.manifest.summaries.map((entry) => resolve(issue.dir, entry)));
   append(problems, await unlistedSummaryFiles(issue.dir, listed));
-  if (options.poolReuse !== false) append(problems, await reusedPoolSummaries(issue, config.poolDir));
+  if (options.poolReuse !== false)
+    append(problems, await reusedPoolSummaries(issue, config.poolDir, (role) => taxonomy.normalise(role)));
   // The issue's role order wins; the config's applies to roles the issue does not order.
   config.roleOrder.forEach((role, index) => {
     if (taxonomy.lookup(role) !== undefined) return;

@@ -6,7 +6,9 @@ import { type GoneStory, storyFingerprint } from './picked-record.js';
  * The gone story (one an issue took whose pool file was renamed or deleted since) that a pool entry
  * tells again, by its text, title or article, for a role they share: how `new` knows a renamed copy.
  */
-export function goneTwins(gone: readonly GoneStory[]): (entry: PoolEntry) => (StoryTwin & GoneStory) | undefined {
+export function goneTwins(
+  gone: readonly GoneStory[],
+): (entry: Pick<PoolEntry, 'id' | 'title' | 'roles' | 'summary'>) => (StoryTwin & GoneStory) | undefined {
   const stories = storyTwins();
   for (const lost of gone) stories.add(lost);
   const texts = new Set(gone.map((lost) => lost.fingerprint));
