@@ -506,3 +506,44 @@ describe('a server whose greeting of several lines has "220 " on each, not "220-
     expect(server.messages.map((m) => [m.to[0], m.accepted])).toEqual([['editor@example.test', true]]);
   }, 20_000);
 });
+
+describe('a server whose EHLO reply has "250 " on each line, not "250-"', () => {
+  const flat = '250 raw.test\r\n250 PIPELINING\r\n250 8BITMIME\r\n250 SMTPUTF8\r\n250 SIZE 10485760\r\n';
+  const unpipelined = '250 raw.test\r\n250 8BITMIME\r\n250 SIZE 10485760\r\n';
+  it.each<[string, RawServerOptions]>([
+    ['offering PIPELINING', { ehlo: () => flat }],
+    ['offering no PIPELINING', { ehlo: () => unpipelined }],
+    ['its lines 20 bytes a packet, each begun in the packet before', { ehlo: () => flat, splitBytes: 20 }],
+  ])(
+    '%s: every reader is sent once and recorded sent, with SIZE declared',
+    async (_name, options) => {
+      fixture = await sendFixture(12, { concurrency: 2 });
+      const expected = await eligible(fixture);
+      const server = await serve(options);
+      const first = await send(fixture, server.url());
+      expect(first.code, first.err).toBe(0);
+      expect(first.report.total).toMatchObject({ sent: expected.length, failed: 0, deferred: 0 });
+      expect(ledger(fixture).map((row) => [row.email, row.status])).toEqual(expected.map((email) => [email, 'sent']));
+      expect(server.messages.map((m) => m.to[0]).sort()).toEqual(expected);
+      // The extensions of its later lines are read: each MAIL FROM declares the message's size.
+      expect(server.commands.filter((line) => /^MAIL/i.test(line)).every((line) => / SIZE=\d+$/.test(line))).toBe(true);
+    },
+    30_000,
+  );
+
+  it.each([
+    ['offering PIPELINING', flat],
+    ['offering no PIPELINING', unpipelined],
+  ])(
+    '%s: a test send (built by nodemailer) goes out and is reported sent',
+    async (_name, ehlo) => {
+      fixture = await sendFixture(4);
+      const server = await serve({ ehlo: () => ehlo });
+      const [as] = await eligible(fixture);
+      const { code, err } = await run(fixture, server.url(), '--test', 'editor@example.test', '--as', as!);
+      expect(code, err).toBe(0);
+      expect(server.messages.map((m) => [m.to[0], m.accepted])).toEqual([['editor@example.test', true]]);
+    },
+    20_000,
+  );
+});
