@@ -71,3 +71,14 @@ export function addressOnly(source: string): string | undefined {
   if (wrapped[2] !== undefined && !sameAddress(wrapped[1]!, wrapped[2])) return undefined;
   return wrapped[2] ?? wrapped[1];
 }
+
+/** An address with no path, query or fragment: a site's front page, never the article's link. */
+export function isHomePage(url: string): boolean {
+  return /^https?:\/\/[^/?#\s]+\/?$/i.test(url.trim());
+}
+
+/** The article's address a source gives on its own (see `addressOnly`): not a site's front page. */
+export function articleAddressOnly(source: string): string | undefined {
+  const address = addressOnly(source);
+  return address === undefined || isHomePage(address) ? undefined : address;
+}

@@ -1,5 +1,5 @@
 import { notePropertyOf } from './_note-properties.js';
-import { addressOnly } from './_source-address.js';
+import { articleAddressOnly } from './_source-address.js';
 import { isSentence } from './_text-bullets.js';
 import { longDateOf } from './_text-closing.js';
 import type { textFields } from './_text-fields.js';
@@ -90,8 +90,9 @@ export function readFieldLine(
   let source = publishedByOf(trimmed) ?? sourceLineOf(trimmed);
   // "Source: the authors' own survey, run in March." inside a summary is one of its sentences.
   if (source !== undefined && inParagraph && isSentence(source)) source = undefined;
-  // "Source: https://…" (or "<https://…>") names the article's address: it is the link, when the summary has none.
-  const sourceAddress = source === undefined ? undefined : addressOnly(source);
+  // "Source: https://…" (or "<https://…>") names the article's address: it is the link, when the summary has
+  // none. A site's front page is the publication's: it stays the source, and the summary is warned about it.
+  const sourceAddress = source === undefined ? undefined : articleAddressOnly(source);
   const sourceUrl = sourceAddress !== undefined && !hasLinkLine() ? sourceAddress : undefined;
   if (sourceUrl !== undefined && at.url === undefined) {
     flush();

@@ -1,4 +1,4 @@
-import { addressOnly } from './_source-address.js';
+import { articleAddressOnly } from './_source-address.js';
 /**
  * The labels and small line shapes of the editorial text format ("Best for:", "Link:", "Source:",
  * "Related on …", a bare address, the emoji before a label), read one trimmed line at a time.
@@ -148,7 +148,9 @@ export function linkLineAddress(trimmed: string): string | undefined {
 export function givesLink(trimmed: string): boolean {
   const source = sourceLineOf(trimmed);
   return (
-    linkOf(trimmed) !== undefined || isBareUrl(trimmed) || (source !== undefined && addressOnly(source) !== undefined)
+    linkOf(trimmed) !== undefined ||
+    isBareUrl(trimmed) ||
+    (source !== undefined && articleAddressOnly(source) !== undefined)
   );
 }
 

@@ -13,7 +13,7 @@ import { parsePastedText } from './_pasted-markup.js';
 import { propertyLinesError } from './_property-lines.js';
 import { ampersandRoles, splitSuggestion } from './_role-spellings.js';
 import { rolesProseErrors } from './_roles-prose.js';
-import { addressedSource, addressOnly, sameAddress } from './_source-address.js';
+import { addressedSource, addressOnly, isHomePage, sameAddress } from './_source-address.js';
 import { zodProblems } from './_validate.js';
 import { parseJsonFields } from './json-summary.js';
 import { byteLength, fileSize, LIMITS, tooLarge } from './limits.js';
@@ -296,6 +296,10 @@ function sourceAddressToLink(
   const only = typeof raw.source === 'string' ? addressOnly(raw.source) : undefined;
   if (only !== undefined) {
     // A source that is only the article's address, wrapped or not, is its link when none is given.
+    if (raw.url === undefined && isHomePage(only)) {
+      raw.source = only;
+      return homePageWarning(only, lines);
+    }
     if (raw.url === undefined) {
       raw.url = only;
       if (lines.source !== undefined) lines.url = lines.source;
@@ -309,13 +313,7 @@ function sourceAddressToLink(
   // would be sent to the front page; the source is its name, and the editor is told the link is missing.
   if (raw.url === undefined && isHomePage(addressed.url)) {
     raw.source = addressed.name;
-    return {
-      severity: 'warning',
-      line: lines.source ?? 1,
-      field: 'url',
-      message: `the source's address (${addressed.url}) is the publication's home page, not the article's: it is not the link`,
-      hint: 'add a line "Link: https://…" with the article\'s own address',
-    };
+    return homePageWarning(addressed.url, lines);
   }
   if (raw.url === undefined) {
     raw.url = addressed.url;
@@ -324,9 +322,14 @@ function sourceAddressToLink(
   raw.source = addressed.name;
 }
 
-/** An address with no path, query or fragment: a site's front page. */
-function isHomePage(url: string): boolean {
-  return /^https?:\/\/[^/?#\s]+\/?$/i.test(url.trim());
+function homePageWarning(url: string, lines: Record<string, number>): Omit<Problem, 'file'> {
+  return {
+    severity: 'warning',
+    line: lines.source ?? 1,
+    field: 'url',
+    message: `the source's address (${url}) is the publication's home page, not the article's: it is not the link`,
+    hint: 'add a line "Link: https://…" with the article\'s own address',
+  };
 }
 
 const LIST_LIMITS = [

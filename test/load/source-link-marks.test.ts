@@ -54,3 +54,25 @@ describe('a source written as a link with its marks (mail client, Markdown, Slac
     expect(summary?.url).toBeUndefined();
   });
 });
+
+describe("a source that is only a publication's home page address", () => {
+  const HOME = 'https://example.com/';
+  it.each(
+    FORMATS.flatMap((format) => [HOME, `<${HOME}>`, `[${HOME}](${HOME})`].map((written) => ({ format, written }))),
+  )(
+    '$format: "$written" is not the article\'s link: it stays the source, with a warning that the link is missing',
+    ({ format, written }) => {
+      const { summary, problems } = summaryIn(format, written);
+      expect(summary?.url).toBeUndefined();
+      expect(summary?.source).toBe(HOME);
+      expect(problems).toEqual([
+        expect.objectContaining({
+          severity: 'warning',
+          line: format === 'md' ? 4 : format === 'txt' ? 5 : 1,
+          field: 'url',
+        }),
+      ]);
+      expect(problems[0]?.message).toContain("is the publication's home page");
+    },
+  );
+});
