@@ -5,7 +5,7 @@ import { hasCatalogue, type Language, languageOf, type Translate, translator } f
 import { personalLinks } from '../unsubscribe/links.js';
 import type { FieldValues } from './_personal.js';
 import { greetingName } from './_text.js';
-import { listFormat } from './lead.js';
+import { listFormat } from './role-list.js';
 import type { PersonalFields } from './types.js';
 import { listLanguage, localeFor } from './view.js';
 import { WIDE } from './wrap.js';

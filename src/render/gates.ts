@@ -8,7 +8,7 @@ import type { Variant } from '../group/index.js';
 import type { Summary } from '../model/summary.js';
 import { createCache } from './_cache.js';
 import { contrast } from './_colour.js';
-import { absentAmong, variantSummaries } from './lead.js';
+import { absentAmong, variantSummaries } from './mentions.js';
 import { contrastPairs } from './palette.js';
 import type { DigestView } from './view.js';
 import { columns } from './wrap.js';

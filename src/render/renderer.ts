@@ -27,7 +27,6 @@ import {
   withHeadlinesHint,
 } from './headline-cut.js';
 import { type LanguageRender, languageHtml } from './language-render.js';
-import { renderSubject } from './lead.js';
 import { listLongestReaders, roomReaders } from './list-room.js';
 import { minifyHtml } from './minify.js';
 import { compileMjml, mapMjmlErrors, mjmlOptions } from './mjml.js';
@@ -43,6 +42,7 @@ import { segmentSplitter } from './segment-split.js';
 import { createSetFrames } from './set-frames.js';
 import { frameSizes, largestCopyProblems, type SampleGates, sampleFromWhole } from './size-gate.js';
 import { createSplicedTemplates } from './splice.js';
+import { renderSubject } from './subject-template.js';
 import { templateColourProblems } from './template-contrast.js';
 import { loadTemplates } from './templates.js';
 import { fillText, textSizer } from './text-template.js';

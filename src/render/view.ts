@@ -11,8 +11,9 @@ import { formatMinutes, memo, pluralForm } from './_text.js';
 import { type CardContext, cardView, sharedCard, sharedSection } from './cards.js';
 import { issueWeek, weekLine } from './dates.js';
 import type { HeadlinesView } from './headline-cut.js';
-import { type LeadText, leadText, rolesLine } from './lead.js';
+import { type LeadText, leadText } from './lead.js';
 import { memoPalette } from './palette.js';
+import { rolesLine } from './role-list.js';
 
 /**
  * The data a template sees for one variant in one language: pure, built from config, issue and

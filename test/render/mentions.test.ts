@@ -4,7 +4,7 @@ import { buildVariant, effectiveRoleOrder, type Variant } from '../../src/group/
 import { loadProject } from '../../src/load/project.js';
 import type { Summary } from '../../src/model/summary.js';
 import { keywords } from '../../src/render/_text.js';
-import { absentMentions, variantSummaries } from '../../src/render/lead.js';
+import { absentMentions, variantSummaries } from '../../src/render/mentions.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
 
 /** The check as it reads, worked out from scratch for every variant. */

@@ -3,7 +3,7 @@ import { runQualityGates } from '../../src/cli/quality.js';
 import { buildVariant, effectiveRoleOrder, planSingleRoleVariants } from '../../src/group/index.js';
 import { greetingName, readingMinutes, wordCount } from '../../src/render/_text.js';
 import { createRenderer, type PersonalFields, type RendererOptions } from '../../src/render/index.js';
-import { absentMentions, variantSummaries } from '../../src/render/lead.js';
+import { absentMentions, variantSummaries } from '../../src/render/mentions.js';
 import { exampleAudience } from './_example.js';
 import { fixtureProject, type SummaryInput } from './_fixtures.js';
 

@@ -8,7 +8,9 @@ import { loadProject, type Project } from '../../src/load/project.js';
 import { createFieldTokens } from '../../src/render/_personal.js';
 import { pluralForm } from '../../src/render/_text.js';
 import { messageFrame, subjectFrames, viewProblems } from '../../src/render/gates.js';
-import { absentMentions, listFormat, namesRead, renderSubject, variantSummaries } from '../../src/render/lead.js';
+import { absentMentions, variantSummaries } from '../../src/render/mentions.js';
+import { listFormat } from '../../src/render/role-list.js';
+import { namesRead, renderSubject } from '../../src/render/subject-template.js';
 import { createSharedViews, type DigestView, type ViewOptions } from '../../src/render/view.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
 
