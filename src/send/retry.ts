@@ -236,17 +236,16 @@ function wordsOnce(text: string): string {
  * What makes two permanent refusals "the same reply" when looking for a run of them: the reply with
  * any address taken out. Undefined for replies whose enhanced status code (RFC 3463) says they are
  * about the reader's mailbox — X.1.x addressing (bar X.1.7/X.1.8, the sender's address), X.2.x
- * mailbox status and X.6.7 (a non-ASCII address the path cannot carry), or with no enhanced status at all
- * words of an unknown mailbox — so a list with several dead addresses in a row is never mistaken for a refused
- * account; and for refusals of the message itself (see `refusesTheMessage`), which would refuse
- * the same readers first on every run and so never let the list through.
+ * mailbox status and X.6.7 (a non-ASCII address the path cannot carry) — so a list with several dead
+ * addresses in a row is never mistaken for a refused account; and for refusals of the message itself
+ * (see `refusesTheMessage`), which would refuse the same readers first on every run and so never let
+ * the list through.
  */
 export function refusalKey(failure: DeliveryFailure): string | undefined {
   const said = failure.said ?? failure.response;
   const [subject, detail] = enhancedStatus(said);
   if (subject === 2 || (subject === 1 && detail !== 7 && detail !== 8)) return undefined;
   if (subject === 6 && detail === 7) return undefined; // a non-ASCII recipient address (RFC 6531)
-  if (subject === undefined && unknownMailbox(said)) return undefined;
   if (refusedTheMessage(failure)) return undefined;
   // Words holding both letters and digits are the server's ids and times (Gmail ends every reply
   // with one of its own, "o65sm25351206pga.71 - gsmtp"): the same refusal, whatever they say.
@@ -255,10 +254,21 @@ export function refusalKey(failure: DeliveryFailure): string | undefined {
 }
 
 /**
- * Words of a refusal of an unknown or unavailable mailbox, for servers that give no enhanced status
- * (Exim's "550 Unrouteable address", "550 unknown user", "550 No such user here"): about that reader,
- * unless they also speak of the sender, account or host (see SENDER_TEXT).
+ * How many identical refusals in a row, nothing accepted between, abort the run: `limit`, or
+ * MAILBOX_WORDS_PATIENCE times it for a reply without an enhanced status whose words are of an
+ * unknown mailbox (Exim's "550 Unrouteable address", "550 unknown user", "550 No such user here")
+ * and not of the sender, account or host (see SENDER_TEXT). Such a reply is likely about that
+ * reader, so a few dead addresses in a row must not stop every run at them; but RFC 5321's own
+ * words for any 550, "mailbox unavailable", are also a server's refusal of everyone, which must
+ * still stop the run before it marks the whole list failed.
  */
+export function refusalsToAbort(failure: DeliveryFailure, limit: number): number {
+  const said = failure.said ?? failure.response;
+  return enhancedStatus(said)[0] === undefined && unknownMailbox(said) ? limit * MAILBOX_WORDS_PATIENCE : limit;
+}
+
+export const MAILBOX_WORDS_PATIENCE = 4;
+
 const UNKNOWN_MAILBOX =
   /\bunroutable\b|\bunrouteable\b|\b(?:unknown|invalid) (?:user|mailbox|recipient|local[- ]part)\b|\bno such (?:user|mailbox|recipient)\b|\b(?:user|mailbox|recipient) (?:unknown|not found|does not exist|unavailable)\b/i;
 

@@ -61,7 +61,7 @@ export interface RunOptions {
   signal?: AbortSignal | undefined;
   clock?: Clock;
   random?: () => number;
-  /** This many identical permanent refusals in a row, with nothing accepted between, abort the run. */
+  /** This many identical permanent refusals in a row, with nothing accepted between, abort the run (see refusalsToAbort). */
   sameRefusalLimit?: number;
   /** Commit permits shared by runs over the same connections (a worker's batches); default the run's own. */
   permits?: SharedPermits | undefined;

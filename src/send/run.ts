@@ -9,6 +9,7 @@ import {
   LOOK_FAILED_STOP,
   MESSAGES_REFUSED,
   refusalKey,
+  refusalsToAbort,
   refusedTheMessage,
   THROTTLED_OUT,
 } from './retry.js';
@@ -169,8 +170,9 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           }
           streak ??= { key, items: [] };
           streak.items.push({ job, outcome: { ...outcome, status: 'failed' } });
-          if (streak.items.length >= limit)
-            await abortRun(`${limit} messages in a row refused with the same reply: ${outcome.failure.response}`);
+          const enough = refusalsToAbort(outcome.failure, limit);
+          if (streak.items.length >= enough)
+            await abortRun(`${enough} messages in a row refused with the same reply: ${outcome.failure.response}`);
           await released;
           continue;
         }

@@ -547,3 +547,28 @@ describe('a server whose EHLO reply has "250 " on each line, not "250-"', () => 
     20_000,
   );
 });
+
+describe('a server that refuses every reader with the words of an unknown mailbox and no enhanced code', () => {
+  const BLANKET = '550 Requested action not taken: mailbox unavailable';
+  it.each([
+    ['from the first reader', 0],
+    ['once ten readers were taken', 10],
+  ])(
+    '%s: the run aborts as a refusal of the account, the readers it held deferred, not the whole list failed',
+    async (_name, taken) => {
+      fixture = await sendFixture(60, { concurrency: 1 });
+      const expected = await eligible(fixture);
+      const server = await serve({
+        command: (line) => (RCPT.test(line) && server.messages.length >= taken ? `${BLANKET}\r\n` : undefined),
+      });
+      const { code, report } = await send(fixture, server.url());
+      expect(code).toBe(3);
+      expect(report.aborted).toContain(`messages in a row refused with the same reply: ${BLANKET}`);
+      expect(report.total).toMatchObject({ sent: taken, failed: 0 });
+      expect(report.total.pending).toBeGreaterThan(0);
+      expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
+      expect(server.messages.map((m) => m.to[0])).toEqual(expected.slice(0, taken));
+    },
+    30_000,
+  );
+});
