@@ -125,22 +125,19 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
   refuseEmptyHost(host);
   const path = endpointPath(options.config.urls.unsubscribe);
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  /** One-click unsubscribes recorded whose answer waits for the carry to a moved reader: their address. */
-  const recorded = new WeakMap<ServerResponse, string>();
+  /** One-click unsubscribes recorded whose answer waits for the carry to a moved reader. */
+  const recorded = new WeakSet<ServerResponse>();
   const inFlight = inFlightRequests({
     ms: timeouts.answerMs,
     answer: (response, unsubscribe) => {
-      const email = recorded.get(response);
-      if (email !== undefined) {
-        options.log?.(
-          `an unsubscribe was recorded, but carrying it on to the address its reader moved to had no answer after ${seconds(timeouts.answerMs)}: answered done`,
-        );
-        return send(response, 200, donePage(options.config.brand.name, email));
-      }
+      // Not done yet: the address its reader moved to, the one a subscribers file mails, may still be
+      // mailed, and only the retry a 503 asks for carries the unsubscribe on to it.
       options.log?.(
-        unsubscribe
-          ? `an unsubscribe had no answer from the database after ${seconds(timeouts.answerMs)}: answered 503 (try again); its write may still be committed, and a retry then finds it recorded`
-          : `a ${response.req.method ?? 'GET'} request had no answer after ${seconds(timeouts.answerMs)}: answered 503 (try again)`,
+        recorded.has(response)
+          ? `an unsubscribe was recorded, but carrying it on to the address its reader moved to had no answer after ${seconds(timeouts.answerMs)}: answered 503 (try again), and the retry carries it on`
+          : unsubscribe
+            ? `an unsubscribe had no answer from the database after ${seconds(timeouts.answerMs)}: answered 503 (try again); its write may still be committed, and a retry then finds it recorded`
+            : `a ${response.req.method ?? 'GET'} request had no answer after ${seconds(timeouts.answerMs)}: answered 503 (try again)`,
       );
       retryLater(response, options.config.brand.name);
     },
@@ -265,7 +262,7 @@ function requestUrl(target: string | undefined): URL | undefined {
 function createHandler(
   options: UnsubscribeServerOptions & { path: string },
   inFlight: InFlight,
-  recorded: WeakMap<ServerResponse, string>,
+  recorded: WeakSet<ServerResponse>,
 ): Handler {
   const brand = options.config.brand.name;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -355,15 +352,22 @@ function createHandler(
         `the state database could not take it now: unsubscribed ${maskEmail(claims.email)} in the journal, applied later${late}`,
       );
     else if (outcome !== 'already' || late) options.log?.(`unsubscribed ${maskEmail(claims.email)}${late}`);
-    // Its own address is out already; where its reader moved to is carried on as best it can be,
-    // and a carry that never ends is answered done at the answer limit.
-    recorded.set(response, claims.email);
-    await options
-      .afterUnsubscribe?.(claims.email)
-      .catch((error: unknown) =>
-        options.log?.(`could not carry an unsubscribe on to the address its reader moved to: ${loggableError(error)}`),
-      );
-    if (!late) send(response, 200, donePage(brand, claims.email));
+    // Its own address is out already; the address its reader moved to, which a subscribers file
+    // listing this one mails, is not until the carry is done: one that fails or never ends (503 at
+    // the answer limit) is answered 503, so the provider's retry carries it on.
+    recorded.add(response);
+    const carried = await (options.afterUnsubscribe?.(claims.email) ?? Promise.resolve()).then(
+      () => true,
+      (error: unknown) => {
+        options.log?.(
+          `could not carry an unsubscribe on to the address its reader moved to: ${loggableError(error)}; answered 503 (try again), and the retry carries it on`,
+        );
+        return false;
+      },
+    );
+    if (late) return;
+    if (!carried) return retryLater(response, brand);
+    send(response, 200, donePage(brand, claims.email));
   };
 }
 

@@ -133,15 +133,15 @@ describe('a request its handler never answers', () => {
     expect(h.logs.join('\n')).not.toContain('endpoint error');
   });
 
-  it('answers done an unsubscribe recorded whose carry to a moved reader never ends', async () => {
+  it('answers 503 an unsubscribe recorded whose carry to a moved reader never ends, so the retry carries it on', async () => {
     const hanging = (store: SubscriberStore): SubscriberStore => ({ ...store, get: () => new Promise(() => {}) });
     h = await start({ wrap: hanging });
     const post = oneClick(h.server.port, READERS[2]!);
     await until(post.isClosed);
-    expect(answers(post.received())).toEqual(['HTTP/1.1 200']);
+    expect(answers(post.received())).toEqual(['HTTP/1.1 503']);
     expect(h.db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(READERS[2])).toBeTruthy();
     expect(h.logs).toContain(
-      'an unsubscribe was recorded, but carrying it on to the address its reader moved to had no answer after 300 ms: answered done',
+      'an unsubscribe was recorded, but carrying it on to the address its reader moved to had no answer after 300 ms: answered 503 (try again), and the retry carries it on',
     );
   });
 

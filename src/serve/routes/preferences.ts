@@ -104,12 +104,19 @@ export function preferencesRoute(services: ReaderServices): Route {
         );
         notice = 'unsubscribed';
       }
-      if (formAction(fields) === 'unsubscribe')
-        await unsubscribeWhereMoved(services, email, 'preferences').catch((error: unknown) =>
+      if (formAction(fields) === 'unsubscribe') {
+        try {
+          await unsubscribeWhereMoved(services, email, 'preferences');
+        } catch (error) {
+          // The address its reader moved to, the one a subscribers file listing this one mails, is not
+          // out: the page must not say "unsubscribed". This one stays recorded; pressing again carries it on.
           services.log(
-            `could not carry an unsubscribe on to the address its reader moved to: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        );
+            `could not carry an unsubscribe on to the address its reader moved to: ${error instanceof Error ? error.message : String(error)}; answered 503 (try again)`,
+          );
+          response.setHeader('Retry-After', '60');
+          return problem(services, request, response, 503, 'error', email);
+        }
+      }
       return redirect(response, `${action}&done=${notice}`);
     },
   };
