@@ -116,6 +116,12 @@ export function parseSmtpUrl(url: string): ParsedSmtpUrl {
       hint: 'percent-encode special characters in the SMTP user name and password (%23 for #, %3F for ?, %2F for /, %40 for @); nothing was sent',
     });
   const user = decodeCredential(parsed.username, url);
+  // A password with no user name would be dropped without a word and no login tried, and a server
+  // that wants one would refuse every message. The URL is not shown: all it holds is the password.
+  if (!user && parsed.password !== '')
+    throw new RolecastError('E_USAGE', 'SMTP_URL has a password but no user name (smtp://:password@host)', {
+      hint: 'write the user name before the password, as smtp://user:password@host:587, or take the password out for a server that takes no login; nothing was sent',
+    });
   return {
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,

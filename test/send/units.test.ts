@@ -261,6 +261,16 @@ describe('message options', () => {
   });
 });
 
+/** What parseSmtpUrl throws for a URL it refuses. */
+function urlError(url: string): RolecastError | undefined {
+  try {
+    parseSmtpUrl(url);
+  } catch (e) {
+    return e as RolecastError;
+  }
+  return undefined;
+}
+
 describe('small parsers', () => {
   it('reads SMTP URLs', () => {
     expect(parseSmtpUrl('smtp://user%40x:p%3Ass@mail.example:2525')).toEqual({
@@ -287,12 +297,7 @@ describe('small parsers', () => {
       'smtp://mailer:2468?x@mail.example',
       'smtp://mailer:24/68@mail.example',
     ]) {
-      let error: RolecastError | undefined;
-      try {
-        parseSmtpUrl(url);
-      } catch (e) {
-        error = e as RolecastError;
-      }
+      const error = urlError(url);
       expect(error?.code, url).toBe('E_USAGE');
       expect(`${error?.message} ${error?.hint}`).not.toMatch(/2468|Secret|mailer/);
       expect(error?.hint).toMatch(/%23 for #/);
@@ -300,13 +305,20 @@ describe('small parsers', () => {
     expect(parseSmtpUrl('smtp://mail.example:25/').host).toBe('mail.example');
   });
 
+  it.each(['smtp://:s3cretpw@mail.example:587', 'smtps://:s3cretpw@mail.example'])(
+    'refuses %s, a password with no user name, instead of sending without a login',
+    (url) => {
+      const error = urlError(url);
+      expect(error).toBeInstanceOf(RolecastError);
+      expect(error?.code).toBe('E_USAGE');
+      expect(error?.message).toContain('SMTP_URL has a password but no user name');
+      expect(error?.hint).toContain('smtp://user:password@host:587');
+      expect(`${error?.message} ${error?.hint}`).not.toContain('s3cretpw');
+    },
+  );
+
   it('explains a password with a bare "%", without showing it', () => {
-    let error: RolecastError | undefined;
-    try {
-      parseSmtpUrl('smtp://mailer:100%sure@mail.example:587');
-    } catch (e) {
-      error = e as RolecastError;
-    }
+    const error = urlError('smtp://mailer:100%sure@mail.example:587');
     expect(error).toBeInstanceOf(RolecastError);
     expect(error?.code).toBe('E_USAGE');
     expect(error?.hint).toContain('percent-encode special characters in the SMTP');
