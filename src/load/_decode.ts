@@ -5,7 +5,14 @@ import { utf16Encoding } from './_utf16.js';
  * Summaries exported from word processors on Windows arrive as Windows-1252; decoding them as
  * UTF-8 would turn every curly quote into U+FFFD. UTF-8 is tried strictly first.
  */
-export function decodeText(bytes: Uint8Array): { text: string; legacyEncoding: boolean } {
+export interface DecodedText {
+  text: string;
+  legacyEncoding: boolean;
+  /** UTF-8 up to its last bytes, which begin a character and end the file: the save was cut short. */
+  cutShort?: boolean;
+}
+
+export function decodeText(bytes: Uint8Array): DecodedText {
   // UTF-16 with its byte order mark (Notepad's "Unicode"): read as written, not as Windows-1252.
   const utf16 = utf16Encoding(bytes);
   if (utf16) {
@@ -18,12 +25,45 @@ export function decodeText(bytes: Uint8Array): { text: string; legacyEncoding: b
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), legacyEncoding: false };
   } catch {
+    const cut = cutShortUtf8(bytes);
+    if (cut !== undefined) return { text: cut, legacyEncoding: false, cutShort: true };
     return { text: decodeMixed(bytes), legacyEncoding: true };
   }
 }
 
+/**
+ * A UTF-8 file whose last character lost its last bytes (a save or copy cut short): the text before
+ * it, when that text holds characters written in UTF-8 (`é`, `—`), which Windows-1252 almost never
+ * makes. Read as Windows-1252, every other accent and dash would reach readers garbled.
+ */
+function cutShortUtf8(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+  } catch {
+    return undefined;
+  }
+  return /[^\x00-\x7f]/.test(text.replace(/^\uFEFF/, '')) ? text : undefined;
+}
+
+/** The warnings for a file decoded as `decoded` says: not UTF-8, or cut short inside its last character. */
+export function encodingWarnings(decoded: DecodedText, file: string): Problem[] {
+  if (decoded.legacyEncoding) return [notUtf8Warning(file)];
+  if (!decoded.cutShort) return [];
+  return [
+    {
+      severity: 'warning',
+      file,
+      line: decoded.text.split(/\r\n|\r|\n/).length,
+      field: 'file',
+      message: 'ends inside a character: its last bytes are the start of one, left out (was the save cut short?)',
+      hint: 'check the end of the file and save it again as UTF-8',
+    },
+  ];
+}
+
 /** The warning on a file read as Windows-1252 because it was not UTF-8. */
-export function notUtf8Warning(file: string): Problem {
+function notUtf8Warning(file: string): Problem {
   return {
     severity: 'warning',
     file,

@@ -8,7 +8,7 @@ import {
   unknownSubjectNames,
 } from '../model/issue.js';
 import { closestWord } from '../suggest.js';
-import { decodeText, notUtf8Warning } from './_decode.js';
+import { decodeText, encodingWarnings } from './_decode.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { unknownKeyWarnings } from './_unknown-keys.js';
 import { zodProblems } from './_validate.js';
@@ -39,7 +39,7 @@ export async function readManifest(
     else {
       const decoded = decodeText(await readFile(manifestFile));
       text = decoded.text;
-      if (decoded.legacyEncoding) encoding = [notUtf8Warning(shown)];
+      encoding = encodingWarnings(decoded, shown);
     }
   } catch {
     return {

@@ -6,7 +6,7 @@ import { type Summary, SummarySchema } from '../model/summary.js';
 import { joinedReaderRoles } from '../roles/reader-roles.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { commaRolesJoined, titleCommaRoles } from './_comma-roles.js';
-import { decodeText, notUtf8Warning } from './_decode.js';
+import { decodeText, encodingWarnings } from './_decode.js';
 import { type Format, hintsFor, unknownFieldWarnings, withMissingMessage, withYamlQuoteHint } from './_field-hints.js';
 import { ownLine } from './_field-lines.js';
 import { parsePastedText } from './_pasted-markup.js';
@@ -67,9 +67,9 @@ export async function loadSummaryFile(
     };
   }
   await beforeParse?.();
-  const { text, legacyEncoding } = decodeText(bytes);
-  const loaded = parseSummary(text, displayName, taxonomy, summaryIdFromFile(file));
-  if (legacyEncoding) loaded.problems.unshift(notUtf8Warning(displayName));
+  const decoded = decodeText(bytes);
+  const loaded = parseSummary(decoded.text, displayName, taxonomy, summaryIdFromFile(file));
+  loaded.problems.unshift(...encodingWarnings(decoded, displayName));
   return loaded;
 }
 
