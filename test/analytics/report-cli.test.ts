@@ -72,6 +72,35 @@ describe('rolecast report', () => {
     expect(month.total).toMatchObject({ delivered: 8, clicks: 2, unique: 1 });
   });
 
+  it('--since an ISO week keeps the issue named for it and those after, whenever their send began', async () => {
+    // The list's zone is Europe/Berlin. 2026-W49's first wave (08:00 Monday in Sydney) began on
+    // Sunday in Berlin; 2026-W48 went out a week late, on W49's Monday (as in README's --at example).
+    project = await tempProject({ withExample: true });
+    const config = await loadConfig({ cwd: project.dir });
+    const db = openStateDb(join(config.stateDirAbs, 'state.db'));
+    for (const [issue, at] of [
+      ['2026-W49', '2026-11-29T21:00:00Z'],
+      ['2026-W48', '2026-11-30T07:00:00Z'],
+      ['2026-W50', '2026-12-07T07:00:00Z'],
+      ['2026-special', '2026-11-29T21:30:00Z'],
+      ['2026-extra', '2026-12-01T09:00:00Z'],
+    ] as const)
+      sqliteAnalyticsStore(db).recordLayout(
+        issue,
+        { variants: [{ id: 'cto', roles: ['CTO'], sections: [{ role: 'CTO', summaryIds: ['a'] }] }], summaries: [] },
+        new Date(at),
+      );
+    db.close();
+    const issues = async (since: string) =>
+      JSON.parse((await runMain(project!.dir, ['report', '--since', since, '--json'])).out).issues;
+    // An issue not named for a week counts from the week's Monday in the list's zone.
+    expect(await issues('2026-W49')).toEqual(['2026-W49', '2026-extra', '2026-W50']);
+    expect(await issues('2026-w50')).toEqual(['2026-W50']);
+    expect(await issues('2026-W48')).toEqual(['2026-W49', '2026-special', '2026-W48', '2026-extra', '2026-W50']);
+    // A date is a moment: what began since then.
+    expect(await issues('2026-11-30')).toEqual(['2026-W48', '2026-extra', '2026-W50']);
+  });
+
   it('--since a period with no issue sent says so and names the last issue sent, rather than a bare table of zeros', async () => {
     project = await sentTwice();
     const result = await runMain(project.dir, ['report', '--since', '1d']);

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { openAnalyticsAt } from '../../analytics/open.js';
 import { buildReport } from '../../analytics/report.js';
 import { withCurrentRoleNames } from '../../analytics/role-names.js';
-import { sinceDate } from '../../analytics/since.js';
+import { issuesSince, sinceDate } from '../../analytics/since.js';
 import type { IssueFacts } from '../../analytics/store.js';
 import { readEnvironment } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
@@ -42,7 +42,10 @@ export const reportCommand: Command = {
     try {
       const all = await store.issues();
       const from = since === undefined ? undefined : sinceDate(since, new Date(), config.timezone);
-      const ids = from === undefined ? [basename(resolve(ctx.cwd, issueArg!))] : await store.issues(from);
+      const ids =
+        from === undefined
+          ? [basename(resolve(ctx.cwd, issueArg!))]
+          : issuesSince(since!, await store.issues(from), all);
       const upTo = all.indexOf(ids[ids.length - 1] ?? '');
       const historyIds = upTo < 0 ? ids : all.slice(Math.max(0, upTo + 1 - last), upTo + 1);
       const roleName = await currentRoleNames(config.rolesFile, (line) => print(ctx.stderr, line));
