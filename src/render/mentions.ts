@@ -96,12 +96,19 @@ interface NamedIn {
  * The summaries `text` names, each with the naming words the text says, in issue order: worked out
  * once per text, so a variant only checks the few candidates against its own stories.
  */
-const namedTexts = new WeakMap<readonly Summary[], Map<string, NamedIn>>();
+const namedTexts = new WeakMap<readonly Summary[], Cache<string, NamedIn>>();
+
+/**
+ * Texts kept per issue: a subject or preheader many variants share is asked for again within a
+ * generation and stays, while the preheader a role set builds for itself ("Also: …") is asked once
+ * and falls away with its generation, its cache of one entry with it.
+ */
+const TEXTS_KEPT = 64;
 
 function namedIn(text: string, all: readonly Summary[]): NamedIn {
   let byText = namedTexts.get(all);
   if (!byText) {
-    byText = new Map();
+    byText = createCache(TEXTS_KEPT);
     namedTexts.set(all, byText);
   }
   let found = byText.get(text);
@@ -112,7 +119,6 @@ function namedIn(text: string, all: readonly Summary[]): NamedIn {
       const words = [...summaryWords(summary).named].filter((word) => said.has(word));
       if (words.length) found.named.push({ summary, words });
     }
-    if (byText.size >= 1000) byText.clear();
     byText.set(text, found);
   }
   return found;
