@@ -104,7 +104,7 @@ export function sqliteBounceStore(
           ),
         );
       try {
-        await retryWhileBusy(() => db.exec('BEGIN IMMEDIATE'), deadline, 250);
+        await retryWhileBusy(() => db.exec('BEGIN IMMEDIATE'), { until: deadline, maxPauseMs: 250 });
         const creating = schemaPending;
         const result = await commitOrRollback(db, async () => {
           if (creating) ensureBounceSchema(db);

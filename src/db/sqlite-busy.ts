@@ -11,24 +11,33 @@ export function isSqliteError(error: unknown): boolean {
 }
 
 /**
- * Runs `attempt` again while another connection holds the lock, pausing `firstPauseMs` (25 ms by
- * default) and twice as long each time up to `maxPauseMs`, until `deadline` (`performance.now()`).
- * An error other than busy, or busy past the deadline, is thrown. The pauses leave the event loop
- * free, unlike a busy timeout.
+ * How long a write is tried again while the lock is held: until `until` (`performance.now()`),
+ * pausing `firstPauseMs` (25 ms by default) and twice as long each time up to `maxPauseMs`; or
+ * once after each of `pausesMs`, on top of the time the tries themselves take.
  */
-export async function retryWhileBusy<T>(
-  attempt: () => T | Promise<T>,
-  deadline: number,
-  maxPauseMs: number,
-  firstPauseMs = 25,
-): Promise<T> {
-  for (let pause = firstPauseMs; ; pause = Math.min(pause * 2, maxPauseMs)) {
+export type BusyRetry = { until: number; maxPauseMs: number; firstPauseMs?: number } | { pausesMs: readonly number[] };
+
+/**
+ * Runs `attempt` again while another connection holds the lock, as `retry` says. An error other
+ * than busy, or busy once `retry` is spent, is thrown. The pauses leave the event loop free,
+ * unlike a busy timeout.
+ */
+export async function retryWhileBusy<T>(attempt: () => T | Promise<T>, retry: BusyRetry): Promise<T> {
+  for (let tries = 0; ; tries++) {
     try {
       return await attempt();
     } catch (error) {
-      const left = deadline - performance.now();
-      if (!isSqliteBusy(error) || left <= 0) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+      const pause = isSqliteBusy(error) ? pauseAfter(retry, tries) : undefined;
+      if (pause === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
+}
+
+/** The pause after the try numbered `tries` (from 0), or undefined once `retry` is spent. */
+function pauseAfter(retry: BusyRetry, tries: number): number | undefined {
+  if ('pausesMs' in retry) return retry.pausesMs[tries];
+  const left = retry.until - performance.now();
+  if (left <= 0) return undefined;
+  return Math.min((retry.firstPauseMs ?? 25) * 2 ** tries, retry.maxPauseMs, left);
 }

@@ -117,11 +117,10 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
       try {
         // Locked or busy: tried again shortly. Anything else (read-only, disk full, damaged) goes
         // straight to the journal, since waiting would not help; so does a file moved away meanwhile.
-        const added = await retryWhileBusy(
-          () => (moved?.() ? undefined : insert(email, reason, source, at)),
-          performance.now() + writeWait,
-          500,
-        );
+        const added = await retryWhileBusy(() => (moved?.() ? undefined : insert(email, reason, source, at)), {
+          until: performance.now() + writeWait,
+          maxPauseMs: 500,
+        });
         if (added !== undefined) {
           // The database takes writes again: whatever waits in the journal can go in now.
           const journal = journalNow();

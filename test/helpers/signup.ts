@@ -48,8 +48,10 @@ export async function startSignupServer(options: {
   wrapSuppressions?: (suppressions: SuppressionList) => SuppressionList;
   timeouts?: Partial<ServerTimeouts>;
   maxConnections?: number;
-  /** The first pause and the whole wait of a signup's write while the state is locked. */
-  busyRetry?: { firstPauseMs: number; forMs: number };
+  /** Pauses between tries of a signup's write while the state is locked. */
+  busyRetryMs?: readonly number[];
+  /** How long the store itself waits for a lock before a write fails busy (5 s by default). */
+  writeWaitMs?: number;
   /** The mail server's refusal, for every mail the pages send. */
   refuseMail?: (mail: ReaderMail) => Error;
 }): Promise<SignupServer> {
@@ -57,7 +59,7 @@ export async function startSignupServer(options: {
   const loaded = await loadConfig({ cwd: project.dir });
   const config = { ...loaded, readers: { ...loaded.readers, ...options.readers } };
   const db = openStateDb(join(config.stateDirAbs, 'state.db'));
-  const store = sqliteSubscriberStore(db);
+  const store = sqliteSubscriberStore(db, { writeWaitMs: options.writeWaitMs });
   const mails: ReaderMail[] = [];
   const logs: string[] = [];
   const plainSuppressions = stateSuppressionList(db);
@@ -77,7 +79,7 @@ export async function startSignupServer(options: {
     },
     now: options.now,
     log: (line) => void logs.push(line),
-    busyRetry: options.busyRetry,
+    busyRetryMs: options.busyRetryMs,
   });
   const server: UnsubscribeServer = await startUnsubscribeServer({
     config,

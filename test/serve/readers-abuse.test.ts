@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import { SubscriberSchema } from '../../src/model/subscriber.js';
+import { openStateDb } from '../../src/send/store.js';
 import { lineField } from '../../src/serve/readers/form.js';
 import type { ReaderMail } from '../../src/serve/readers/mail.js';
 import { signCsrf } from '../../src/serve/readers/tokens.js';
@@ -25,7 +26,8 @@ async function start(
   options: {
     readers?: Partial<ResolvedConfig['readers']>;
     wrap?: (s: SubscriberStore) => SubscriberStore;
-    busyRetry?: { firstPauseMs: number; forMs: number };
+    busyRetryMs?: number[];
+    writeWaitMs?: number;
   } = {},
 ) {
   h = await startSignupServer({ secret: SECRET, now: () => new Date(clock), ...options });
@@ -200,7 +202,7 @@ describe('an unsubscribe on the preferences page', () => {
 describe('signup answers', () => {
   it('are the same for a known and a new address when the store cannot be written', async () => {
     await h.close();
-    await start({ wrap: lockedAt('insert'), busyRetry: { firstPauseMs: 10, forMs: 20 } });
+    await start({ wrap: lockedAt('insert'), busyRetryMs: [10, 10] });
     await storedReader('known@example.com', 'unsubscribed');
     const known = await post('/subscribe', form({ email: 'known@example.com', roles: 'CTO' }));
     const fresh = await post('/subscribe', form({ email: 'fresh@example.com', roles: 'CTO' }));
@@ -216,7 +218,7 @@ describe('signup answers', () => {
     await h.close();
     let refusals = 2;
     await start({
-      busyRetry: { firstPauseMs: 50, forMs: 60_000 },
+      busyRetryMs: [50, 50, 50],
       wrap: (s) => ({
         ...s,
         transaction: async (work) => {
@@ -229,6 +231,37 @@ describe('signup answers', () => {
     expect(await h.mailCount(1)).toBe(1);
     expect((await store.get('patient@example.com'))?.status).toBe('pending');
     expect(logs.join('\n')).not.toMatch(/could not record/);
+  });
+
+  it('are tried once more after each pause while another connection holds the lock, however long each try waits', async () => {
+    await h.close();
+    let tries = 0;
+    await start({
+      busyRetryMs: [10, 20, 40],
+      // Each try waits this long for the lock itself: longer than all the pauses together.
+      writeWaitMs: 200,
+      wrap: (s) => ({
+        ...s,
+        transaction: (work) => {
+          tries++;
+          return s.transaction(work);
+        },
+      }),
+    });
+    const holder = openStateDb(h.db.name);
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      expect((await post('/subscribe', form({ email: 'held@example.com', roles: 'CTO' }))).status).toBe(200);
+      for (let i = 0; i < 1000 && !logs.some((l) => /could not record/.test(l)); i++)
+        await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(logs.join('\n')).toMatch(/could not record a signup, the state stayed locked for a minute/);
+    expect(tries).toBe(4);
+    expect(await store.get('held@example.com')).toBeUndefined();
+    expect(mails).toHaveLength(0);
   });
 
   it('behind a proxy, the per-IP limit counts the address the proxy appended, not one the client wrote', async () => {

@@ -26,8 +26,8 @@ export interface ReaderServices {
   paths: ReaderPaths;
   /** The origin links in mails point at: the public one from the config, else this server's. */
   publicOrigin: () => string;
-  /** The first pause and the whole wait of a signup's write while the state is locked (see subscribe.ts). */
-  busyRetry?: { firstPauseMs: number; forMs: number } | undefined;
+  /** Pauses between tries of a signup's write while the state is locked (see subscribe.ts). */
+  busyRetryMs?: readonly number[] | undefined;
 }
 
 export type { ReaderPaths };

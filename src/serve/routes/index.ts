@@ -16,7 +16,7 @@ export type { Route } from './_http.js';
 /** The signup, confirmation and preferences pages, ready to register with the server. */
 export interface ReaderRoutesOptions
   extends Pick<ReaderServices, 'config' | 'taxonomy' | 'store' | 'suppressions' | 'secret' | 'mailer'>,
-    Partial<Pick<ReaderServices, 'now' | 'log' | 'maxBodyBytes' | 'busyRetry' | 'previousSecrets'>> {
+    Partial<Pick<ReaderServices, 'now' | 'log' | 'maxBodyBytes' | 'busyRetryMs' | 'previousSecrets'>> {
   /** This server's own origin, for links when the config names no public URL; set once it listens. */
   origin?: () => string;
   /** How often pending signups are purged, ms (hourly by default). */
@@ -68,7 +68,7 @@ export function readerRoutes(options: ReaderRoutesOptions): ReaderRoutes {
     now,
     log: options.log ?? (() => {}),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_READER_BODY_BYTES,
-    busyRetry: options.busyRetry,
+    busyRetryMs: options.busyRetryMs,
     limits: {
       perIp: limiter('ip', readers.perIpPerHour, 3600_000, () => now().getTime()),
       perAddress: perMailbox(limiter('address', readers.perAddressPerHour, 3600_000, () => now().getTime())),

@@ -151,12 +151,9 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
   if (!(await services.limits.perAddress.take(signup.email))) return;
   const nonce = newNonce();
   // Read again inside the transaction: another replica may have stored or confirmed the address meanwhile.
-  const { firstPauseMs, forMs } = services.busyRetry ?? BUSY_RETRY;
   const recorded = await retryWhileBusy(
     () => store.transaction(() => recordSignup(services, signup, { since, now, nonce })),
-    performance.now() + forMs,
-    MAX_BUSY_PAUSE_MS,
-    firstPauseMs,
+    { pausesMs: services.busyRetryMs ?? BUSY_RETRY_MS },
   );
   if (recorded)
     sendConfirmation(services, {
@@ -171,13 +168,11 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
 }
 
 /**
- * How a signup's write is tried again while the state is locked (a long `state migrate`, a backup
- * holding the file): pauses from half a second, twice as long each time, ~1 minute in all, on top
- * of the store's own wait. The visitor was answered already, so giving up at once would lose the
- * signup without a word.
+ * Pauses before each new try of a signup's write while the state is locked (a long `state
+ * migrate`, a backup holding the file): ~1 minute in all, on top of the store's own wait. The
+ * visitor was answered already, so giving up at once would lose the signup without a word.
  */
-const BUSY_RETRY = { firstPauseMs: 500, forMs: 60_500 };
-const MAX_BUSY_PAUSE_MS = 30_000;
+const BUSY_RETRY_MS = [500, 1000, 2000, 4000, 8000, 15_000, 30_000];
 
 /** Mails a confirmation link for a signup or an address change; failures are logged, never shown. */
 export function sendConfirmation(
