@@ -16,6 +16,7 @@ import { nameTimeout } from './timeout-names.js';
 import { verifyError } from './verify-error.js';
 import { CAP_RAISE_MS } from './wire/connection-cap.js';
 import { dkimSignature, signEveryMessage } from './wire/dkim.js';
+import { notTaken } from './wire/message-data.js';
 import {
   createWirePool,
   type DotGate,
@@ -28,6 +29,7 @@ import {
 import { headText } from './wire/prepare.js';
 import { limitPoolReplyTime, limitReplyTime } from './wire/reply-limit.js';
 import { skipStrayGreeting } from './wire/stray-greeting.js';
+import { outOfStepError } from './wire/session-steps.js';
 import { wholeFormChunks } from './wire/whole-form.js';
 
 export { type DkimSettings, readDkim } from './dkim-key.js';
@@ -231,7 +233,10 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
     if (probing && gate?.confirm) await gate.confirm();
     if (gate?.stillWanted?.() === false) throw withdrawn();
     const info = (await nodemailerPool().sendMail(withSize(mail))) as { response?: string };
-    return { response: String(info.response ?? '250 OK') };
+    const response = String(info.response ?? '250 OK');
+    // The reply does not say the server has it, nor that it has not: not sent, and not sent again.
+    if (notTaken(response)) throw outOfStepError(response);
+    return { response };
   }
 }
 

@@ -72,7 +72,7 @@ export const deliverMessage = (
         // cannot say whether the server has it: the message is deferred, the connection dropped.
         // So is a 2xx other than 250, the only reply that takes a message (a 221 of a server
         // closing, a 220 greeting of one that restarted), which nodemailer takes for an acceptance.
-        if (mixedCodes(reply) || /^2(?!50)/.test(reply)) {
+        if (notTaken(reply)) {
           step.outOfStep = true;
           return callback(outOfStepError(reply));
         }
@@ -146,6 +146,15 @@ export const deliverMessage = (
     // Read as the envelope went out (send writes it at once), before any reply.
     step.pipelined ??= (internals as { _envelope?: { pipelined?: boolean } })._envelope?.pipelined === true;
   });
+
+/**
+ * Whether a 2xx to the end of a message still does not say the server took it: its lines carry
+ * different codes, or its code is not 250 (RFC 5321 4.2.1, 4.3.2). nodemailer takes either for an
+ * acceptance, over its own pool too (a test send, the mails of serve).
+ */
+export function notTaken(reply: string): boolean {
+  return mixedCodes(reply) || /^2(?!50)/.test(reply);
+}
 
 /** Whether the lines of a multi-line reply start with more than one reply code. */
 function mixedCodes(reply: string): boolean {
