@@ -21,7 +21,7 @@ export interface Coverage {
   /** Roles in the taxonomy or held by readers that no summary this week serves. */
   rolesWithout: string[];
   audience?: {
-    /** Active readers. */
+    /** Active readers a send would mail: not unsubscribed, not suppressed. */
     readers: number;
     variants: { id: string; roles: string[]; readers: number }[];
     variantCount: number;
@@ -37,13 +37,16 @@ export interface CoverageInput {
   /** Canonical role names from the taxonomy, so roles nobody wrote for still show. */
   taxonomyRoles?: readonly string[];
   subscribers?: readonly Subscriber[] | undefined;
+  /** Addresses on the suppression list: a send never mails them, so they read nothing here either. */
+  isSuppressed?: ((email: string) => boolean) | undefined;
 }
 
 /** The role × summary matrix and, with subscribers, who reads what. Pure: the CLI and preview show the same. */
 export function computeCoverage(input: CoverageInput): Coverage {
   const { summaries } = input;
   const order = effectiveRoleOrder(summaries, input.roleOrder ?? []);
-  const active = input.subscribers?.filter((s) => s.status !== 'unsubscribed');
+  const suppressed = input.isSuppressed ?? (() => false);
+  const active = input.subscribers?.filter((s) => s.status !== 'unsubscribed' && !suppressed(s.email));
   const extra = [...(input.taxonomyRoles ?? []), ...(active ?? []).flatMap((s) => s.roles)];
   const rolesWithout = [...new Set(extra)].filter((role) => !order.includes(role));
 

@@ -33,14 +33,15 @@ export const checkCommand: Command = {
       cwd: ctx.cwd,
       env: ctx.env,
     });
+    // The suppression list, read once the project loads: the table counts only whom a send mails.
+    let isSuppressed: ((email: string) => boolean) | undefined;
     if (project && !problems.some((p) => p.severity === 'error')) {
       // Who would get nothing, and what nobody would get: judged as a send would, suppressions included.
-      const plan = project.subscribers
-        ? planRecipients(project, project.subscribers, {
-            segments: [],
-            isSuppressed: await suppressionsOf(project),
-          })
-        : undefined;
+      if (project.subscribers) isSuppressed = await suppressionsOf(project);
+      const plan =
+        project.subscribers && isSuppressed
+          ? planRecipients(project, project.subscribers, { segments: [], isSuppressed })
+          : undefined;
       append(problems, audienceWarnings(project, plan, { cwd: ctx.cwd, subscribersFile }));
       // Loaded on use: the quality gates render, which brings MJML.
       const { runQualityGates } = await import('../quality.js');
@@ -52,6 +53,7 @@ export const checkCommand: Command = {
           roleOrder: project.issue.manifest.roleOrder,
           taxonomyRoles: project.taxonomy.roles.map((r) => r.name),
           subscribers: project.subscribers,
+          isSuppressed,
         })
       : undefined;
     if (project && coverage)

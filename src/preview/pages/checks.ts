@@ -101,11 +101,16 @@ export function coverageOf(snapshot: ReadySnapshot): Coverage {
   let coverage = coverageCache.get(snapshot);
   if (!coverage) {
     const { issue, taxonomy, subscribers } = snapshot.project;
+    // The readers the audience plan left out as suppressed: the table counts only whom a send mails.
+    const suppressed = new Set(
+      snapshot.plan?.skipped.filter((s) => s.reason === 'suppressed').map(({ subscriber }) => subscriber.email),
+    );
     coverage = computeCoverage({
       summaries: issue.summaries,
       roleOrder: issue.manifest.roleOrder,
       taxonomyRoles: taxonomy.roles.map((r) => r.name),
       subscribers,
+      isSuppressed: (email) => suppressed.has(email),
     });
     coverageCache.set(snapshot, coverage);
   }
