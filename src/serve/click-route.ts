@@ -126,11 +126,15 @@ export function clickRoute(options: ClickRouteOptions): ServeRoute {
         const verdict = client.known
           ? burst(`${address}\n${message}`, token, at.getTime(), event)
           : { count: true, withdraw: [] };
-        for (const counted of verdict.withdraw) withdraw(counted);
+        for (const counted of verdict.withdraw) {
+          withdraw(counted);
+          // A first click taken back was never counted: the next click on that link is the first.
+          seen.forget(counted);
+        }
         if (verdict.count) {
           // The first of one client on one link of one message: readers behind one address with one
           // browser whose messages went out at other seconds each count; a reader opening it again does not.
-          event.first = seen(`${address}\n${token}\n${message}`, at.getTime());
+          event.first = seen.first(`${address}\n${token}\n${message}`, event);
           record(event);
         }
       }
@@ -274,23 +278,37 @@ function waitingLine(error: unknown): string {
 }
 
 /**
- * True the first time a client is seen within the window. Keys are hashed with a salt drawn per
- * process, so the memory holds no IP address or user agent, and nothing is ever written to disk.
+ * `first` is true the first time a client is seen within the window. Keys are hashed with a salt
+ * drawn per process, so the memory holds no IP address or user agent, and nothing is ever written
+ * to disk. `forget` takes back a first click (a scanner's burst withdrawn), unless a later one followed.
  */
-function recentClients(windowMs: number, max: number): (client: string, nowMs: number) => boolean {
+function recentClients(
+  windowMs: number,
+  max: number,
+): { first(client: string, event: ClickEvent): boolean; forget(event: ClickEvent): void } {
   const salt = randomBytes(16);
   const lastSeen = new Map<string, number>();
-  return (client, nowMs) => {
-    const key = createHash('sha256').update(salt).update(client).digest('base64url');
-    const previous = lastSeen.get(key);
-    const first = previous === undefined || nowMs - previous >= windowMs;
-    if (first) {
-      lastSeen.delete(key);
-      lastSeen.set(key, nowMs);
-      // A Map iterates in insertion order, so the first key is the oldest.
-      if (lastSeen.size > max) lastSeen.delete(lastSeen.keys().next().value!);
-    }
-    return first;
+  /** The key each first click set, while it may be taken back. */
+  const keyOf = new WeakMap<ClickEvent, string>();
+  return {
+    first(client, event) {
+      const nowMs = event.at.getTime();
+      const key = createHash('sha256').update(salt).update(client).digest('base64url');
+      const previous = lastSeen.get(key);
+      const first = previous === undefined || nowMs - previous >= windowMs;
+      if (first) {
+        lastSeen.delete(key);
+        lastSeen.set(key, nowMs);
+        keyOf.set(event, key);
+        // A Map iterates in insertion order, so the first key is the oldest.
+        if (lastSeen.size > max) lastSeen.delete(lastSeen.keys().next().value!);
+      }
+      return first;
+    },
+    forget(event) {
+      const key = keyOf.get(event);
+      if (key !== undefined && lastSeen.get(key) === event.at.getTime()) lastSeen.delete(key);
+    },
   };
 }
 

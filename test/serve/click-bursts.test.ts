@@ -183,6 +183,20 @@ describe('a client opening many links of one issue at once', () => {
     expect(counted()).toHaveLength(rush.filter((ms) => ms >= 5_000).length);
   });
 
+  it("counts a reader's next click on a link whose click in a burst was taken back as unique", async () => {
+    // An office's readers behind one address with one browser open four stories in one second: a
+    // scanner's pattern, taken back. A reader opening the first story again later is its first click
+    // that counts, so its story's unique clicks must not stay at none.
+    await clickStories([0, 0], [1, 200], [2, 400], [3, 600]);
+    expect(counted()).toEqual([]);
+    await clickStories([0, 10_000], [0, 12_500], [3, 15_000]);
+    expect(counted().map((c) => [c.id, c.first])).toEqual([
+      [STORIES[0], 1],
+      [STORIES[0], 0],
+      [STORIES[3], 1],
+    ]);
+  });
+
   it('judges no burst where a proxy names no client: readers with one browser share its address', async () => {
     for (const [i, id] of STORIES.entries()) {
       clock = at(i * 100);
