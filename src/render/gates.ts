@@ -198,14 +198,12 @@ const SIZE_LIMIT_HINT = 'shorten or drop summaries, or split the issue';
 
 /** A problem `sizeProblems` raised for a message over the clip limit (not the warning below it). */
 export function isOverSizeLimit(problem: Problem): boolean {
-  return problem.severity === 'error' && problem.hint?.startsWith(SIZE_LIMIT_HINT) === true;
+  return problem.severity === 'error' && isSizeProblem(problem);
 }
 
 /** A problem `sizeProblems` raised: over the clip limit, or over the warning threshold below it. */
 export function isSizeProblem(problem: Problem): boolean {
-  return (
-    isOverSizeLimit(problem) || (problem.severity === 'warning' && problem.hint?.endsWith(SIZE_WARN_HINT) === true)
-  );
+  return problem.kind === 'size';
 }
 
 const SIZE_WARN_HINT = ' KB: Gmail clips longer messages';
@@ -237,7 +235,7 @@ export function sizeProblems(
   const room = roomBytes
     ? `, counting ${(roomBytes / 1024).toFixed(1)} KB for a reader's own name, address and roles with nothing this week at their longest`
     : '';
-  const base = { file: where.file, field: `variant ${where.variantId}` };
+  const base = { file: where.file, field: `variant ${where.variantId}`, kind: 'size' as const };
   if (kb > config.sizeLimitKb) {
     return [
       {
