@@ -14,15 +14,32 @@ export function credentialScrubber(url: string, auth: { user: string; pass: stri
     auth.pass,
     urlPassword(url),
     base64(auth.pass),
-    // AUTH PLAIN's one argument, as nodemailer writes it.
+    // AUTH PLAIN's one argument, as nodemailer writes it and as clients naming the user twice do.
     base64(`\u0000${auth.user}\u0000${auth.pass}`),
+    base64(`${auth.user}\u0000${auth.user}\u0000${auth.pass}`),
   ]);
   // A form of a few characters is left: taking it out would garble the reply codes ("550 5.1.1")
   // that decide whether a message is tried again, and reveals next to nothing when shown.
-  for (const form of forms) if (form.length < MIN_FORM_LENGTH) forms.delete(form);
+  for (const form of forms) if (form.replace(/\s+/g, '').length < MIN_FORM_LENGTH) forms.delete(form);
   // Longest first: a form that holds another is taken out whole.
-  const ordered = [...forms].sort((a, b) => b.length - a.length);
-  return (text) => ordered.reduce((scrubbed, form) => scrubbed.split(form).join(MASK), text);
+  const pattern = [...forms]
+    .sort((a, b) => b.length - a.length)
+    .map(spacedForm)
+    .join('|');
+  if (pattern === '') return (text) => text;
+  return (text) => text.replace(new RegExp(pattern, 'g'), MASK);
+}
+
+/**
+ * A form whose whitespace matches any whitespace, or none: a server quoting the password may turn
+ * its tab into a space, a run of spaces into one, or trim it, which would leave all of it shown.
+ */
+function spacedForm(form: string): string {
+  return form
+    .trim()
+    .split(/\s+/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('\\s*');
 }
 
 /**

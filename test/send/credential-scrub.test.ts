@@ -44,6 +44,24 @@ describe('credentialScrubber', () => {
     expect(credentialScrubber('smtp://mail.example', undefined)('250 OK')).toBe('250 OK');
   });
 
+  it.each<[string, (p: string) => string]>([
+    ['its tab turned into a space', (p) => p.replace(/\t/g, ' ')],
+    ['its whitespace runs made one space', (p) => p.replace(/\s+/g, ' ')],
+    ['its tab turned into spaces, trimmed', (p) => p.replace(/\t/g, '    ').trim()],
+    ['its whitespace taken out', (p) => p.replace(/\s+/g, '')],
+    ['as typed', (p) => p],
+    ['percent-encoded', (p) => encodeURIComponent(p)],
+    ['as AUTH PLAIN with the user name as its first part too', (p) => b64(`${user}\u0000${user}\u0000${p}`)],
+  ])('takes out a password holding a tab and spaces, quoted back %s', (_name, quoted) => {
+    const spaced = ' Pw0rd\tXYZ  secret9 ';
+    const scrub = credentialScrubber(`smtp://${user}:${encodeURIComponent(spaced)}@mail.example`, {
+      user,
+      pass: spaced,
+    });
+    const scrubbed = scrub(`535 5.7.8 Bad creds for ${user}: [${quoted(spaced)}] try again`);
+    expect(scrubbed).toMatch(/^535 5\.7\.8 Bad creds for alice: \[\s*\*\*\*\s*\] try again$/);
+  });
+
   it('classifies a refusal by the reply as it came, though the password is taken out of it', () => {
     // A password that is a word of the reply: "rate limit" must still read as throttling.
     const scrub = credentialScrubber('smtp://u:limit@mail.example', { user: 'u', pass: 'limit' });
@@ -64,6 +82,8 @@ describe('credentialScrubber', () => {
   it('leaves the reply codes of a server alone when the password is only a few characters', () => {
     const scrub = credentialScrubber('smtp://u:5@mail.example', { user: 'u', pass: '5' });
     expect(scrub('550 5.1.1 <ann@example.com>: no such user')).toBe('550 5.1.1 <ann@example.com>: no such user');
+    const spaces = credentialScrubber('smtp://u:%20%09%20@mail.example', { user: 'u', pass: ' \t ' });
+    expect(spaces('550 5.1.1 <ann@example.com>: no such user')).toBe('550 5.1.1 <ann@example.com>: no such user');
   });
 });
 
