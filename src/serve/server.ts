@@ -154,8 +154,15 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
     (request, response) => {
       inFlight.track(request, response);
       handler(request, response).catch((error: unknown) => {
-        // Answered for it (by the stop, or as it took too long): the handler's own answer came too late.
-        if (inFlight.answeredInstead(response)) return;
+        // Answered for it (by the stop, or as it took too long): the handler's own answer came too
+        // late and is dropped, but a failure of its own (a store call that rejected at last) is logged.
+        if (inFlight.answeredInstead(response)) {
+          if (!lateAnswer(error))
+            options.log?.(
+              `a ${request.method ?? 'GET'} request answered 503 (try again) failed after that: ${loggableError(error)}`,
+            );
+          return;
+        }
         // The client's body never came whole (it hung up, or the request timeout cut it off with a
         // 408): nothing went wrong here, and nobody is left to answer.
         if (bodyCutOff(request, error)) return;
@@ -377,6 +384,11 @@ function readClaims(url: URL, [secret, ...previous]: string[], listId: string): 
   if (tokens.length !== 1 || !tokens[0] || secret === undefined) return undefined;
   const claims = verifyTokenWithAny(tokens[0], secret, previous);
   return claims && claims.listId === listId ? claims : undefined;
+}
+
+/** Node's error for an answer given after the request was answered already. */
+function lateAnswer(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_HTTP_HEADERS_SENT';
 }
 
 /** Node's error for a request whose connection closed before its body ended. */
