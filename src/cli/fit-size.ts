@@ -1,8 +1,8 @@
 import { inspectProject } from '../load/project.js';
 import { newestFirst, type PoolEntry } from '../pool/index.js';
 import { type NewIssuePlan, planText } from '../pool/new-issue.js';
-import { isCutForSize, isOverSizeLimit } from '../render/gates.js';
 import { renderProblems } from '../render/index.js';
+import { isCutForSize, isOverSizeLimit } from '../render/size-problems.js';
 
 /** What `new` gave up so the issue it writes passes its own size gate. */
 export interface SizeFit {

@@ -1,7 +1,7 @@
 import type { Problem } from '../errors.js';
 import { translator } from '../i18n/index.js';
 import { pluralForm } from './_text.js';
-import { isOverSizeLimit, isSizeProblem, SIZE_CUT_HINT } from './gates.js';
+import { isOverSizeLimit, isSizeProblem, SIZE_CUT_HINT } from './size-problems.js';
 import type { TemplateSet } from './templates.js';
 import type { CompiledVariant } from './types.js';
 import { type CardView, contentsSummary, type DigestView, type SectionView } from './view.js';

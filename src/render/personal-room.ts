@@ -6,9 +6,9 @@ import { LIMITS } from '../load/limits.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { createCache } from './_cache.js';
 import type { FieldName, FieldTokens, FieldValues, Parts } from './_personal.js';
+import type { SizeCounts } from './encoded-size.js';
 import { readerFields } from './fields.js';
 import type { SentToFiller } from './fill.js';
-import type { SizeCounts } from './gates.js';
 import type { PersonalFields } from './types.js';
 
 /**

@@ -2,7 +2,8 @@ import { isSignedValueShape } from '../analytics/token.js';
 import type { Problem } from '../errors.js';
 import { createCache } from './_cache.js';
 import { escapeHtml, type FieldName, type FieldValues, joinParts, type Parts, VARIANT_FIELDS } from './_personal.js';
-import { addSizeCounts, altProblems, linkProblems, type SizeCounts, sizeCounts } from './gates.js';
+import { addSizeCounts, type SizeCounts, sizeCounts } from './encoded-size.js';
+import { altProblems, linkProblems } from './link-gates.js';
 import type { GateSegment } from './set-frames.js';
 import { createTextFields, textValue } from './text-field-gates.js';
 

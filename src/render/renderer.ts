@@ -10,15 +10,8 @@ import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { createFieldTokens, escapeHtml, type FieldValues, joinChunks, joinParts } from './_personal.js';
 import { createWeekLineCache } from './dates.js';
+import { type EncodedSizes, encodedSizesIn, mayReachFromCounts, sizeCounts } from './encoded-size.js';
 import { createTextLineFiller, fieldFiller } from './fill.js';
-import {
-  type EncodedSizes,
-  encodedSizesIn,
-  isOverSizeLimit,
-  mayReachFromCounts,
-  sizeCounts,
-  viewProblems,
-} from './gates.js';
 import {
   cardCount,
   cutToHeadlines,
@@ -41,6 +34,7 @@ import { sampleFields } from './sample-reader.js';
 import { segmentSplitter } from './segment-split.js';
 import { createSetFrames } from './set-frames.js';
 import { frameSizes, largestCopyProblems, type SampleGates, sampleFromWhole } from './size-gate.js';
+import { isOverSizeLimit } from './size-problems.js';
 import { createSplicedTemplates } from './splice.js';
 import { renderSubject } from './subject-template.js';
 import { templateColourProblems } from './template-contrast.js';
@@ -48,6 +42,7 @@ import { loadTemplates } from './templates.js';
 import { fillText, textSizer } from './text-template.js';
 import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
 import { buildView, createSharedViews, type DigestView, listLanguage, localeFor } from './view.js';
+import { viewProblems } from './view-gates.js';
 import { wrapLine } from './wrap.js';
 
 const SIZE_ESTIMATE_KEY = 'size-estimate-only';

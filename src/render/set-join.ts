@@ -1,4 +1,4 @@
-import { IMAGE_TAG, LINK_ATTRIBUTE } from './gates.js';
+import { IMAGE_TAG, LINK_ATTRIBUTE } from './link-gates.js';
 import { blockEdge, trimSpace } from './minify.js';
 
 /** How a role set's filled segments join into minified HTML and into the pieces of its message. */
@@ -55,7 +55,7 @@ export function joinMinified(pieces: readonly Piece[]): string[] | undefined {
   return out;
 }
 
-/** What the link and image gates read (see gates.ts): a line must stay clear of both. */
+/** What the link and image gates read (see link-gates.ts): a line must stay clear of both. */
 const LINK_OR_IMAGE = new RegExp(`${LINK_ATTRIBUTE.source}|${IMAGE_TAG.source}`, 'gi');
 
 /**

@@ -2,7 +2,9 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Problem } from '../errors.js';
 import type { Language } from '../i18n/index.js';
 import type { FieldName } from './_personal.js';
-import { altProblems, linkProblems, type SizeCounts, sizeCounts, sizeProblems, subjectFrames } from './gates.js';
+import { type SizeCounts, sizeCounts, subjectFrames } from './encoded-size.js';
+import { altProblems, linkProblems } from './link-gates.js';
+import { sizeProblems } from './size-problems.js';
 
 /**
  * The size gate's share of a variant's compile: what the sample reader's message gives the gates,

@@ -7,7 +7,7 @@ import {
   messageFrame,
   subjectFrames,
   TEXT_ENCODING,
-} from '../../src/render/gates.js';
+} from '../../src/render/encoded-size.js';
 
 /** The sizes measured the long way: the whole message, and a second message of the HTML alone. */
 async function reference(message: { subject: string; html: string; text: string }) {

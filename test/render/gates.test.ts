@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runQualityGates } from '../../src/cli/quality.js';
 import { RolecastError } from '../../src/errors.js';
 import { buildVariant } from '../../src/group/index.js';
-import { linkProblems } from '../../src/render/gates.js';
 import { createRenderer } from '../../src/render/index.js';
+import { linkProblems } from '../../src/render/link-gates.js';
 import { REPO_ROOT } from '../helpers/project.js';
 import { fixtureProject } from './_fixtures.js';
 

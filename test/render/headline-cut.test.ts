@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
-import { encodedSizes } from '../../src/render/gates.js';
+import { encodedSizes } from '../../src/render/encoded-size.js';
 import { type CompiledVariant, createRenderer } from '../../src/render/index.js';
 import { launchBrowser } from '../helpers/browser.js';
 import {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFieldTokens, escapeHtml, type FieldValues, joinParts } from '../../src/render/_personal.js';
-import { altProblems, linkProblems, sizeCounts } from '../../src/render/gates.js';
+import { sizeCounts } from '../../src/render/encoded-size.js';
+import { altProblems, linkProblems } from '../../src/render/link-gates.js';
 import { createPieceGates } from '../../src/render/piece-gates.js';
 import { gateValues } from './_fixtures.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import { loadProject } from '../../src/load/project.js';
-import { linkProblems } from '../../src/render/gates.js';
+import { linkProblems } from '../../src/render/link-gates.js';
 import { palette } from '../../src/render/palette.js';
 import { buildView } from '../../src/render/view.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import type { Language } from '../../src/i18n/index.js';
-import { encodedSizes } from '../../src/render/gates.js';
+import { encodedSizes } from '../../src/render/encoded-size.js';
 import { createRenderer, sampleFields } from '../../src/render/index.js';
 import { fixtureProject } from './_fixtures.js';
 

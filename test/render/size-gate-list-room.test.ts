@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { withSubscribers } from '../../src/load/project.js';
 import type { Subscriber } from '../../src/model/subscriber.js';
+import { encodedSizes } from '../../src/render/encoded-size.js';
 import { readerFields } from '../../src/render/fields.js';
-import { encodedSizes } from '../../src/render/gates.js';
 import { compileAudience } from '../../src/render/index.js';
 import { personalLinks } from '../../src/unsubscribe/links.js';
 import { fixtureProject } from './_fixtures.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import { LIMITS } from '../../src/load/limits.js';
-import { encodedSizes } from '../../src/render/gates.js';
+import { encodedSizes } from '../../src/render/encoded-size.js';
 import { createRenderer, type PersonalFields } from '../../src/render/index.js';
 import { fixtureProject } from './_fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sizeProblems } from '../../src/render/gates.js';
+import { sizeProblems } from '../../src/render/size-problems.js';
 
 /**
  * The size gate's room holds the footer's "Nothing this week for …" roles as well as the reader's

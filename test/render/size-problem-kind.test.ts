@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Problem } from '../../src/errors.js';
-import { isOverSizeLimit, isSizeProblem, sizeProblems } from '../../src/render/gates.js';
+import { isOverSizeLimit, isSizeProblem, sizeProblems } from '../../src/render/size-problems.js';
 
 /**
  * A cut copy leaves out its whole copy's size problems (headline-cut.ts): they are told apart by

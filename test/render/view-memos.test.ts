@@ -7,11 +7,12 @@ import type { LoadedIssue } from '../../src/load/issue.js';
 import { loadProject, type Project } from '../../src/load/project.js';
 import { createFieldTokens } from '../../src/render/_personal.js';
 import { pluralForm } from '../../src/render/_text.js';
-import { messageFrame, subjectFrames, viewProblems } from '../../src/render/gates.js';
+import { messageFrame, subjectFrames } from '../../src/render/encoded-size.js';
 import { absentMentions, variantSummaries } from '../../src/render/mentions.js';
 import { listFormat } from '../../src/render/role-list.js';
 import { namesRead, renderSubject } from '../../src/render/subject-template.js';
 import { createSharedViews, type DigestView, type ViewOptions } from '../../src/render/view.js';
+import { viewProblems } from '../../src/render/view-gates.js';
 import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
 
 /**
@@ -21,13 +22,13 @@ import { EXAMPLE_ISSUE, REPO_ROOT } from '../helpers/project.js';
  */
 
 type ViewModule = typeof import('../../src/render/view.js');
-type GatesModule = typeof import('../../src/render/gates.js');
+type GatesModule = typeof import('../../src/render/view-gates.js');
 
 /** The view and gate modules loaded anew: none of their memos has seen anything yet. */
 async function freshModules(): Promise<{ view: ViewModule; gates: GatesModule }> {
   vi.resetModules();
   const view = await import('../../src/render/view.js');
-  const gates = await import('../../src/render/gates.js');
+  const gates = await import('../../src/render/view-gates.js');
   return { view, gates };
 }
 

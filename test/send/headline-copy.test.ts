@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { verifyClickVariant } from '../../src/analytics/token.js';
 import { readEnvironment } from '../../src/config/env.js';
 import { planAudience } from '../../src/group/index.js';
-import { encodedSizes } from '../../src/render/gates.js';
+import { encodedSizes } from '../../src/render/encoded-size.js';
 import { sendIssue } from '../../src/send/index.js';
 import { BUSY_ROLES, writeBusyWeek } from '../helpers/busy-week.js';
 import { runMain } from '../helpers/project.js';
