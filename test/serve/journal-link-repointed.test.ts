@@ -1,14 +1,10 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
-import type { ResolvedConfig } from '../../src/config/schema.js';
+import { describe, expect, it } from 'vitest';
 import { sendIssue } from '../../src/send/index.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
-import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
-import { type TempProject, tempProject } from '../helpers/project.js';
-import { postOneClick } from '../helpers/serve-project.js';
+import { startUnsubscribeServer, stateSuppressionList } from '../../src/serve/index.js';
+import { postOneClick, useServeProject } from '../helpers/serve-project.js';
 
 /**
  * The state path a symbolic link: an unsubscribe journaled while the link leads to another file
@@ -19,33 +15,24 @@ import { postOneClick } from '../helpers/serve-project.js';
 const SECRET = 'journal-link-repointed-secret-0123456789';
 const READER = 'priya.raman@example.com';
 
-let project: TempProject;
-let config: ResolvedConfig;
 let db: StateDb | undefined;
-let server: UnsubscribeServer | undefined;
 
-beforeEach(async () => {
-  project = await tempProject({ withExample: true });
-  config = await loadConfig({ cwd: project.dir });
-});
-
-afterEach(async () => {
-  await server?.close();
+const serve = useServeProject(() => {
   db?.close();
-  server = db = undefined;
-  await project.cleanup();
+  db = undefined;
 });
 
 function linkedState(): { link: string; real: string } {
+  const { project, config, stateFile: link } = serve;
   const real = project.path('data/state.db');
   mkdirSync(project.path('data'));
   mkdirSync(config.stateDirAbs, { recursive: true });
-  const link = join(config.stateDirAbs, 'state.db');
   symlinkSync(real, link);
   return { link, real };
 }
 
 async function sendThrough(link: string) {
+  const { project } = serve;
   const outbox = project.path('outbox');
   const report = await sendIssue({
     issueDir: 'issues/2026-W48',
@@ -60,15 +47,17 @@ async function sendThrough(link: string) {
 
 describe('the unsubscribe journal of a state file reached through a link', () => {
   it('an unsubscribe taken after the link was pointed at a restored copy is applied by the next send', async () => {
+    const { project, config } = serve;
     const { link } = linkedState();
     db = openStateDb(link);
-    server = await startUnsubscribeServer({
+    const server = await startUnsubscribeServer({
       config,
       secret: SECRET,
       suppressions: stateSuppressionList(db, { writeWaitMs: 100 }),
       port: 0,
       replayIntervalMs: 60_000,
     });
+    serve.server = server;
     // A restore by re-pointing the link at a copy, as a deploy that switches folders does.
     const restored = project.path('restored/state.db');
     mkdirSync(project.path('restored'));
@@ -79,7 +68,7 @@ describe('the unsubscribe journal of a state file reached through a link', () =>
     const response = await postOneClick(server, config, SECRET, READER);
     expect(response.status).toBe(200);
     await server.close();
-    server = undefined;
+    serve.server = undefined;
     db.close();
     db = undefined;
 
