@@ -132,13 +132,19 @@ describe('link tracking transform', () => {
   });
 
   it('reuses one tracked copy of a shared section, so role sets keep sharing it', () => {
-    // The CTO section reads the same for both role sets: none of its cards names the Designer.
-    const project = fixtureProject({ summaries: [SUMMARIES[0]!, { id: 'design-only', roles: ['Designer'] }] });
+    // The CTO section reads the same for both role sets: none of its cards names the Designer or
+    // Ops. Both copies have a band per section (a one-section copy titles its cards a level higher).
+    const project = fixtureProject({
+      summaries: [SUMMARIES[0]!, { id: 'design-only', roles: ['Designer'] }, { id: 'ops-only', roles: ['Ops'] }],
+    });
     const { summaries, manifest } = project.issue;
     const order = effectiveRoleOrder(summaries, manifest.roleOrder);
     const shared = createSharedViews();
     const tracking = { base: 'https://t.example/c/', secret: SECRET, sentAt: 'SENT', variant: 'VAR' };
-    const [one, two] = [['CTO'], ['CTO', 'Designer']].map((roles) =>
+    const [one, two] = [
+      ['CTO', 'Designer'],
+      ['CTO', 'Ops'],
+    ].map((roles) =>
       trackLinks(
         buildView(project.config, project.taxonomy, project.issue, buildVariant(summaries, order, roles), undefined, {
           shared,
@@ -151,9 +157,16 @@ describe('link tracking transform', () => {
     expect(two!.contents.sections[0]).toBe(one!.contents.sections[0]);
     // Another tracking (another key or base) never sees those copies.
     const other = trackLinks(
-      buildView(project.config, project.taxonomy, project.issue, buildVariant(summaries, order, ['CTO']), undefined, {
-        shared,
-      }),
+      buildView(
+        project.config,
+        project.taxonomy,
+        project.issue,
+        buildVariant(summaries, order, ['CTO', 'Designer']),
+        undefined,
+        {
+          shared,
+        },
+      ),
       { ...tracking, base: 'https://u.example/c/' },
     );
     expect(other.sections[0]).not.toBe(one!.sections[0]);
