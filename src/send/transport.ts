@@ -28,8 +28,8 @@ import {
 } from './wire/pool.js';
 import { headText } from './wire/prepare.js';
 import { limitPoolReplyTime, limitReplyTime } from './wire/reply-limit.js';
-import { skipStrayGreeting } from './wire/stray-greeting.js';
 import { outOfStepError } from './wire/session-steps.js';
+import { skipStrayGreeting } from './wire/stray-greeting.js';
 import { wholeFormChunks } from './wire/whole-form.js';
 
 export { type DkimSettings, readDkim } from './dkim-key.js';
