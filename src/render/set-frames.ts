@@ -1,7 +1,9 @@
 import { detach } from '../detach.js';
-import { type Cache, createCache } from './_cache.js';
+import { createCache } from './_cache.js';
+import { createGapSteps } from './gap-steps.js';
 import { minifyHtml, minifyPiece } from './minify.js';
 import type { PieceCompiler, PieceResult } from './pieces.js';
+import { createSectionRuns } from './section-runs.js';
 import type {
   FilledVariant,
   GateSegment,
@@ -36,8 +38,6 @@ import type { DigestView } from './view.js';
 export type { FilledVariant, GateSegment, LinedSegment, SetFrameStats, SetFrames } from './set-frame-types.js';
 
 const MAX_CLASSES = 64;
-/** Sections kept per column of a frame: a few hundred for a dozen roles; past the limit the oldest are worked out again. */
-const RUNS_PER_COLUMN = 1000;
 
 export function createSetFrames(options: {
   spliced: SplicedTemplates;
@@ -49,6 +49,7 @@ export function createSetFrames(options: {
   const { spliced, pieces, nonce } = options;
   const { standIns, standInView, lineToken, tokens, holdsToken, clearTaint } = createStandIns(nonce);
   const classes = new Map<string, SetClass>();
+  const sectionRuns = createSectionRuns(pieces, holdsToken);
   const stats: SetFrameStats = { classes: 0, filled: 0, ordinary: 0, composed: 0, sectionsWritten: 0 };
 
   // Segments of a class recur in every variant of it: each is cut at its tokens once.
@@ -252,38 +253,7 @@ export function createSetFrames(options: {
       return;
     }
     for (const [k, { start, end, column }] of runs.entries())
-      keepRun(frame, column, sections[k]!, segments.slice(start, end));
-  };
-
-  /** Keeps a section's segments for the variants that show it, unless they hold a line or list block. */
-  const keepRun = (frame: object, column: number, section: string, run: readonly string[]) => {
-    if (run.some(holdsToken)) return undefined;
-    runsIn(frame, column).set(section, run);
-    return run;
-  };
-
-  /**
-   * A section's kept segments in a frame's column; one not met there yet is put together from the
-   * frame's compiled pieces, as assembling a variant holding it would, without assembling one.
-   */
-  const runOf = (frame: object, column: number, section: string): readonly string[] | undefined => {
-    const kept = sectionRuns.get(frame)?.[column]?.get(section);
-    if (kept !== undefined) return kept;
-    const run = pieces.sectionRun(frame, column, section);
-    return run && keepRun(frame, column, section, run);
-  };
-
-  // A section's segments, by the frame and column it is assembled in and its source: classes
-  // that share a frame share them. Only sections without lines or list blocks are kept.
-  const sectionRuns = new WeakMap<object, Cache<string, readonly string[]>[]>();
-  const runsIn = (frame: object, column: number): Cache<string, readonly string[]> => {
-    let byColumn = sectionRuns.get(frame);
-    if (!byColumn) {
-      byColumn = [];
-      sectionRuns.set(frame, byColumn);
-    }
-    byColumn[column] ??= createCache(RUNS_PER_COLUMN);
-    return byColumn[column]!;
+      sectionRuns.keep(frame, column, sections[k]!, segments.slice(start, end));
   };
 
   /** The variant's segments from its class's gaps and its sections' runs, or undefined when one is not known. */
@@ -292,7 +262,7 @@ export function createSetFrames(options: {
     if (!gaps || !set.frame || gaps.length !== sections.length + 1) return undefined;
     const runs: (readonly string[])[] = [];
     for (const [k, section] of sections.entries()) {
-      const run = runOf(set.frame, set.columns[k]!, section);
+      const run = sectionRuns.runOf(set.frame, set.columns[k]!, section);
       if (run === undefined) return undefined;
       runs.push(run);
     }
@@ -326,30 +296,7 @@ export function createSetFrames(options: {
     return { segments: out, pieces, gates };
   };
 
-  // A gap's segments without lines or list blocks are the same in every variant of the class: a
-  // stretch of them is handed on as one array, the same for every role set, so the gates add it
-  // up once (see piece-gates.ts) and a role set neither looks each up nor lists it on its own.
-  const gapPlans = new WeakMap<readonly string[], readonly GapStep[]>();
-  const gapSteps = (gap: readonly string[]): readonly GapStep[] => {
-    let steps = gapPlans.get(gap);
-    if (steps === undefined) {
-      const planned: GapStep[] = [];
-      let stretch: string[] | undefined;
-      for (const segment of gap) {
-        if (cut(segment)) {
-          stretch = undefined;
-          planned.push(segment);
-        } else if (stretch) stretch.push(segment);
-        else {
-          stretch = [segment];
-          planned.push(stretch);
-        }
-      }
-      steps = planned;
-      gapPlans.set(gap, steps);
-    }
-    return steps;
-  };
+  const gapSteps = createGapSteps(cut);
 
   const fill = async (set: SetClass, view: DigestView): Promise<FilledVariant | undefined> => {
     const source = set.source!;
@@ -399,9 +346,6 @@ export function createSetFrames(options: {
     },
   };
 }
-
-/** A segment holding lines or a list block, filled per variant, or a stretch of segments without. */
-type GapStep = string | readonly string[];
 
 function sameLists(a: readonly (readonly string[])[], b: readonly (readonly string[])[]): boolean {
   return (
