@@ -29,7 +29,7 @@ const { sqliteState } = await import('../../src/state/sqlite/index.js');
 const { noteGeneration, noteGenerationInBackground, readGeneration } = await import(
   '../../src/state/sqlite/generation.js'
 );
-const { pathNoteOf } = await import('../../src/state/sqlite/path-note.js');
+const { assertNotLost, pathNoteOf } = await import('../../src/state/sqlite/path-note.js');
 const { openLedger } = await import('../../src/send/ledger.js');
 
 afterAll(() => {
@@ -128,6 +128,32 @@ describe('the path note during a send', () => {
       // The note at the end of the run writes it whole.
       noteGeneration(db, file);
       expect(JSON.parse(readFileSync(pathNote, 'utf8'))).toEqual(expect.objectContaining(readGeneration(db)));
+    } finally {
+      db.close();
+      if (saved === undefined) delete process.env.ROLECAST_CACHE_DIR;
+      else process.env.ROLECAST_CACHE_DIR = saved;
+    }
+  });
+});
+
+describe('the path note of a send killed midway', () => {
+  it('holds the count of its first note, so a file lost after is said to have held at least that many changes', async () => {
+    const saved = process.env.ROLECAST_CACHE_DIR;
+    process.env.ROLECAST_CACHE_DIR = join(dir, 'cache');
+    const db = openStateDb(file);
+    try {
+      const ledger = openLedger(db, '2026-W48', 'smtp', () => new Date('2026-12-05T09:00:00Z'));
+      ledger.recordMany([row(1)]);
+      await noteGenerationInBackground(db, file);
+      const first = JSON.parse(readFileSync(pathNoteOf(file)!, 'utf8')).counter as number;
+      for (let i = 2; i <= 4; i++) {
+        ledger.recordMany([row(i)]);
+        await noteGenerationInBackground(db, file);
+      }
+      expect(readGeneration(db)!.counter).toBeGreaterThan(first);
+      // Killed: no note at the end of the run, nor at the close. The file is then lost.
+      for (const lost of [file, `${file}-wal`, `${file}-shm`]) rmSync(lost, { force: true });
+      expect(() => assertNotLost(file)).toThrow(`held at least ${first} change(s)`);
     } finally {
       db.close();
       if (saved === undefined) delete process.env.ROLECAST_CACHE_DIR;

@@ -56,7 +56,7 @@ export function assertNotLost(file: string): void {
   if (holdsRecords(sqlitePath(file), noted.id)) return;
   throw new RolecastError(
     'E_STATE_MISSING',
-    `the state file ${file} is missing (or empty), but ${path} records that a state file there held ${noted.counter} change(s) (mail sent, unsubscribes, readers)${noted.at ? `, the last noted at ${noted.at}` : ''}: a new one would mail every reader already sent an issue again, and readers who unsubscribed`,
+    `the state file ${file} is missing (or empty), but ${path} records that a state file there held at least ${noted.counter} change(s) (mail sent, unsubscribes, readers)${noted.at ? `, the last noted at ${noted.at}` : ''}: a new one would mail every reader already sent an issue again, and readers who unsubscribed`,
     {
       hint: `restore the state folder from a backup (state.db with its -wal; see "State file recovery" in the README), or point --state at where it now lives; to start afresh on purpose, with every reader counting as not yet sent and no suppressions (re-import them with rolecast suppress import), delete ${path}; nothing was sent`,
     },
