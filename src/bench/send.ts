@@ -77,25 +77,37 @@ export async function benchSend(): Promise<void> {
         rows.floor.push(row);
         return row;
       };
-      // The floor right before and right after the end-to-end send: their mean stands for the floor
-      // at the send's own moment, so a load that changed during the round tilts the ratio less.
-      const pair = async () => {
+      // The floor right before and right after a measured side: their mean stands for the floor at
+      // that side's own moment, so a load that changed during the round tilts its ratio less.
+      const bracket = async <R extends Row>(run: () => Promise<R>) => {
         const before = withFloor ? await floorOnce() : undefined;
         global.gc?.();
-        e2eRow = await sendChild(issueDir, dir, round, url, env.ROLECAST_SECRET);
-        rows.e2e.push(e2eRow);
+        const row = await run();
         const after = withFloor ? await floorOnce() : undefined;
-        if (before && after) floorRate = bracketed(before.rate, after.rate);
+        return { row, floor: before && after ? bracketed(before.rate, after.rate) : undefined };
+      };
+      let e2eFloors: Row[] = [];
+      const pair = async () => {
+        const { row, floor } = await bracket(() => sendChild(issueDir, dir, round, url, env.ROLECAST_SECRET));
+        e2eRow = row;
+        rows.e2e.push(row);
+        floorRate = floor;
+        if (floor) e2eFloors = rows.floor.slice(-2);
+      };
+      const againstFloor = (side: 'cli' | 'cliCold', run: () => Promise<Row>) => async () => {
+        const { row, floor } = await bracket(run);
+        if (floor) ratios[side].push(row.rate / floor);
+        return row;
       };
       const others: [Side, () => Promise<Row>][] = [
-        ['cli', () => coldCommand(dir, `${round}`, env)],
+        ['cli', againstFloor('cli', () => coldCommand(dir, `${round}`, env))],
         [
           'cliCold',
-          async () => {
+          againstFloor('cliCold', async () => {
             // As on a machine that never rendered the issue: MJML loaded and run.
             await rm(join(dir, '.rolecast', 'cache'), { recursive: true, force: true });
             return coldCommand(dir, `${round}-empty`, env);
-          },
+          }),
         ],
         ['pool', () => barePool(url, sample.composed, SEND_COUNT)],
         ['rawPool', () => barePool(url, rawOnly, SEND_COUNT)],
@@ -118,11 +130,9 @@ export async function benchSend(): Promise<void> {
       loads.push(load);
       const e2eRound = e2eRow!;
       if (floorRate) ratios.floor.push(e2eRound.rate / floorRate);
-      if (floorRate && measured.cli) ratios.cli.push(measured.cli.rate / floorRate);
-      if (floorRate && measured.cliCold) ratios.cliCold.push(measured.cliCold.rate / floorRate);
       if (measured.pool) ratios.pool.push(e2eRound.rate / measured.pool.rate);
       const rate = (row: Row | undefined) => row?.rate.toFixed(0) ?? '-';
-      const floorRows = rows.floor.slice(-2);
+      const floorRows = e2eFloors;
       print(
         `  round ${round} (load average ${load.toFixed(1)}): end-to-end ${e2eRound.rate.toFixed(0)} (${e2eRound.cpu.toFixed(0)} µs/msg), raw-bytes floor ${floorRate ? `${floorRows.map((r) => r.rate.toFixed(0)).join(' then ')} (${floorRows.map((r) => r.cpu.toFixed(0)).join(', ')} µs/msg), ${((100 * e2eRound.rate) / floorRate).toFixed(0)} %` : '-'}, the command cold ${rate(measured.cli)} (empty MJML cache ${rate(measured.cliCold)}), bare pool ${rate(measured.pool)}, raw via nodemailer ${rate(measured.rawPool)} msgs/s`,
       );
@@ -155,7 +165,7 @@ export async function benchSend(): Promise<void> {
     const cpu = (row: { cpu: number }) => (Number.isNaN(row.cpu) ? '-' : row.cpu.toFixed(0));
     if (rows.floor.length)
       print(
-        `  raw-bytes floor:  ${floor.rate.toFixed(0)} msgs/s — one message encoded once, sent ${SEND_COUNT}× over the same transport, right before and right after each end-to-end send`,
+        `  raw-bytes floor:  ${floor.rate.toFixed(0)} msgs/s — one message encoded once, sent ${SEND_COUNT}× over the same transport, right before and right after each end-to-end send and each run of the command`,
       );
     if (rows.pool.length)
       print(
