@@ -353,12 +353,14 @@ function createHandler(
       return inFlight.answeredInstead(response) ? undefined : retryLater(response, brand);
     }
     // Answered 503 already, as the write took too long: the reader's retry finds it recorded.
-    const late = inFlight.answeredInstead(response) ? ' (after it was answered 503)' : '';
+    const answeredBefore = inFlight.answeredInstead(response);
+    const after503 = answeredBefore ? ' (after it was answered 503)' : '';
     if (outcome === 'journaled')
       options.log?.(
-        `the state database could not take it now: unsubscribed ${maskEmail(claims.email)} in the journal, applied later${late}`,
+        `the state database could not take it now: unsubscribed ${maskEmail(claims.email)} in the journal, applied later${after503}`,
       );
-    else if (outcome !== 'already' || late) options.log?.(`unsubscribed ${maskEmail(claims.email)}${late}`);
+    else if (outcome !== 'already' || answeredBefore)
+      options.log?.(`unsubscribed ${maskEmail(claims.email)}${after503}`);
     // Its own address is out already; the address its reader moved to, which a subscribers file
     // listing this one mails, is not until the carry is done: one that fails or never ends (503 at
     // the answer limit) is answered 503, so the provider's retry carries it on.
@@ -372,7 +374,8 @@ function createHandler(
         return false;
       },
     );
-    if (late) return;
+    // The answer limit may also have answered while the carry ran: that 503 stands.
+    if (inFlight.answeredInstead(response)) return;
     if (!carried) return retryLater(response, brand);
     send(response, 200, donePage(brand, claims.email));
   };
