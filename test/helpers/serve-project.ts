@@ -65,10 +65,17 @@ export function postOneClick(
   secret: string,
   email: string,
 ): Promise<Response> {
-  const token = signToken({ email, listId: config.listId }, secret);
-  return fetch(`${new URL(server.url).origin}/unsubscribe?token=${encodeURIComponent(token)}`, {
+  return fetch(`${new URL(server.url).origin}${oneClickPath(config, secret, email)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'List-Unsubscribe=One-Click',
+    body: ONE_CLICK_BODY,
   });
+}
+
+/** The body of an RFC 8058 one-click unsubscribe. */
+export const ONE_CLICK_BODY = 'List-Unsubscribe=One-Click';
+
+/** The unsubscribe link's path and token for `email`, as its message's List-Unsubscribe carries it. */
+export function oneClickPath(config: Pick<ResolvedConfig, 'listId'>, secret: string, email: string): string {
+  return `/unsubscribe?token=${encodeURIComponent(signToken({ email, listId: config.listId }, secret))}`;
 }

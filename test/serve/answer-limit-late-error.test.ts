@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reader, SubscriberStore } from '../../src/store/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
+import { until } from '../helpers/raw-http.js';
 import { type SignupServer, startSignupServer } from '../helpers/signup.js';
 
 /**
@@ -30,11 +31,6 @@ function heldReads() {
       }),
   });
   return { wrap, held };
-}
-
-/** Polls `done` for up to 20 s: a bound for a loaded machine, the assertion after it decides. */
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 800 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
 describe('a handler that fails after the answer limit answered for it', () => {

@@ -1,9 +1,10 @@
-import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SuppressionList } from '../../src/serve/index.js';
 import type { AddOutcome } from '../../src/serve/suppressions.js';
 import type { SubscriberStore } from '../../src/store/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
+import { type Exchange, exchange, until } from '../helpers/raw-http.js';
+import { ONE_CLICK_BODY, oneClickPath } from '../helpers/serve-project.js';
 import { type SignupServer, startSignupServer } from '../helpers/signup.js';
 
 /**
@@ -40,46 +41,17 @@ function heldWrites() {
   return { wrap, held };
 }
 
-interface Exchange {
-  received: () => string;
-  closed: Promise<void>;
-  isClosed: () => boolean;
-}
-
-/** Sends `text` on a fresh connection and keeps what comes back. */
-function exchange(port: number, text: string): Exchange {
-  const socket = connect(port, '127.0.0.1');
-  let data = '';
-  let done = false;
-  socket.on('data', (chunk) => {
-    data += chunk;
-  });
-  socket.on('error', () => {});
-  socket.write(text);
-  const closed = new Promise<void>((resolve) =>
-    socket.once('close', () => {
-      done = true;
-      resolve();
-    }),
-  );
-  return { received: () => data, closed, isClosed: () => done };
-}
-
-/** Polls `done` for up to 20 s: a bound for a loaded machine, the assertion after it decides. */
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 800 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-}
-
 const answers = (text: string) => text.match(/^HTTP\/1\.1 \d{3}/gm) ?? [];
 
 function oneClick(port: number, email: string): Exchange {
-  const token = signToken({ email, listId: 'weekly.rolecast.example' }, SECRET);
-  const body = 'List-Unsubscribe=One-Click';
   return exchange(
     port,
-    `POST /unsubscribe?token=${token} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    `POST ${oneClickPath({ listId: 'weekly.rolecast.example' }, SECRET, email)} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${ONE_CLICK_BODY.length}\r\n\r\n${ONE_CLICK_BODY}`,
   );
 }
+
+/** A reader store whose reads never answer. */
+const hanging = (store: SubscriberStore): SubscriberStore => ({ ...store, get: () => new Promise(() => {}) });
 
 /** The reader pages and the endpoint, their requests answered for them after 300 ms. */
 const start = (options: Partial<Parameters<typeof startSignupServer>[0]>) =>
@@ -134,7 +106,6 @@ describe('a request its handler never answers', () => {
   });
 
   it('answers 503 an unsubscribe recorded whose carry to a moved reader never ends, so the retry carries it on', async () => {
-    const hanging = (store: SubscriberStore): SubscriberStore => ({ ...store, get: () => new Promise(() => {}) });
     h = await start({ wrap: hanging });
     const post = oneClick(h.server.port, READERS[2]!);
     await until(post.isClosed);
@@ -146,7 +117,6 @@ describe('a request its handler never answers', () => {
   });
 
   it('answers a reader page whose store never answers 503, naming the method only', async () => {
-    const hanging = (store: SubscriberStore): SubscriberStore => ({ ...store, get: () => new Promise(() => {}) });
     h = await start({ wrap: hanging });
     const token = signToken({ email: READERS[1]!, listId: h.config.listId }, SECRET);
     const page = exchange(h.server.port, `GET /preferences?token=${token} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);

@@ -1,6 +1,7 @@
-import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/unsubscribe/token.js';
+import { exchange } from '../helpers/raw-http.js';
 import { type SignupServer, startSignupServer } from '../helpers/signup.js';
 
 /**
@@ -19,20 +20,14 @@ afterEach(async () => {
 });
 
 /** Headers and the first bytes of a body of 100, then `then` on the socket; what came back once it closed. */
-function halfBody(port: number, path: string, then: (socket: ReturnType<typeof connect>) => void): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let data = '';
-    socket.on('data', (chunk) => {
-      data += chunk;
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(data));
-    socket.write(
-      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nList-Unsub`,
-      () => then(socket),
-    );
-  });
+async function halfBody(port: number, path: string, then: (socket: Socket) => void): Promise<string> {
+  const sent = exchange(
+    port,
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nList-Unsub`,
+    then,
+  );
+  await sent.closed;
+  return sent.received();
 }
 
 describe('a request whose body never arrives whole', () => {
