@@ -15,6 +15,27 @@ export function ampersandRoles(role: string, taxonomy: RoleTaxonomy): string[] |
 }
 
 /**
+ * "CTO | Executive", "CTO · Executive", "CTO • Executive": roles parted by a bar or a dot, as a
+ * profile or a slide lists them (and as a reader's roles cell is split on "|"), read as each when
+ * every part is a known role, or known roles joined as `joinedReaderRoles` reads them, and the whole
+ * is no role. A part no role names leaves the whole one unknown role, as for a slash.
+ */
+export function markedRoles(role: string, taxonomy: RoleTaxonomy): string[] | undefined {
+  if (role.length > 1_000 || !/[|·•]/.test(role) || taxonomy.lookup(role) !== undefined) return undefined;
+  const parts = role
+    .split(/[|·•]/)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+  const read = parts.map((part) =>
+    taxonomy.lookup(part) !== undefined
+      ? [taxonomy.normalise(part)]
+      : (ampersandRoles(part, taxonomy) ?? joinedReaderRoles(part, taxonomy)),
+  );
+  if (parts.length < 2 || read.some((roles) => roles === undefined)) return undefined;
+  return [...new Set(read.flatMap((roles) => roles ?? []))];
+}
+
+/**
  * "CTO; Executive", "CTO / Engineering Manager" or "CEO/Founder" written as one role: when splitting on
  * `;`, a bar, a middle dot, "and", "&" or a slash gives known roles, suggest them apart (once each). A slash with a space
  * beside it is tried first, so "VP of Engineering/Data / CTO" keeps the role whose name holds one.

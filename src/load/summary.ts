@@ -11,7 +11,7 @@ import { type Format, hintsFor, unknownFieldWarnings, withMissingMessage, withYa
 import { ownLine } from './_field-lines.js';
 import { parsePastedText } from './_pasted-markup.js';
 import { propertyLinesError } from './_property-lines.js';
-import { ampersandRoles, splitSuggestion } from './_role-spellings.js';
+import { ampersandRoles, markedRoles, splitSuggestion } from './_role-spellings.js';
 import { rolesProseErrors } from './_roles-prose.js';
 import { addressedSource, addressOnly, isHomePage, sameAddress } from './_source-address.js';
 import { zodProblems } from './_validate.js';
@@ -240,7 +240,8 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
   const joinedRoles = summary.roles.flatMap((role) => {
     // "CTO/VP Engineering", as job titles are written: each part a known role, read as each (as a
     // reader's roles are), so the story reaches both roles' readers if the editor sends anyway.
-    const parts = ampersandRoles(role, taxonomy) ?? joinedReaderRoles(role, taxonomy);
+    // "CTO | Executive" or "CTO · Executive", as a profile lists roles, likewise.
+    const parts = markedRoles(role, taxonomy) ?? ampersandRoles(role, taxonomy) ?? joinedReaderRoles(role, taxonomy);
     if (parts === undefined) return [role];
     problems.push({
       severity: 'warning',

@@ -5,21 +5,59 @@ import { createTaxonomy } from '../../src/roles/taxonomy.js';
 
 const taxonomy = createTaxonomy([
   { name: 'CTO', aliases: [] },
-  { name: 'Executive', aliases: [] },
+  { name: 'Executive', aliases: ['CEO', 'Founder'] },
   { name: 'VP of Engineering/Data', aliases: [] },
 ]);
 
+const text = (roles: string) => ['Warm Pools', 'Summary', 'Keep two warm.', `Best for: ${roles}`, ''].join('\n');
+const json = (roles: string) =>
+  `{\n  "title": "Warm Pools",\n  "summary": "Keep two warm.",\n  "roles": ${JSON.stringify([roles])}\n}\n`;
+const frontmatter = (roles: string) => `---\ntitle: Warm Pools\nroles: ${roles}\n---\n\nKeep two warm.\n`;
+const formats = [
+  ['warm-pools.txt', text, 4],
+  ['warm-pools.json', json, 4],
+  ['warm-pools.md', frontmatter, 3],
+] as const;
+
 describe('a "Best for:" line whose roles are parted by a bar or a dot, as a profile or a slide lists them', () => {
-  it.each([
-    'CTO | Executive | VP of Engineering/Data',
-    'CTO · Executive · VP of Engineering/Data',
-    'CTO • Executive • VP of Engineering/Data',
-  ])('"%s" is one unknown role, and the warning says to part them with commas', (roles) => {
-    const text = ['Warm Pools', 'Summary', 'Keep two warm.', `Best for: ${roles}`, ''].join('\n');
-    const { summary, problems } = parseSummary(text, 'warm-pools.txt', taxonomy);
-    expect(summary?.roles).toEqual([roles]);
+  it.each(formats.flatMap(([file, write, line]) => ['|', '·', '•'].map((mark) => [file, mark, write, line] as const)))(
+    '%s with "%s" between known roles reads each role, with a warning to write commas',
+    (file, mark, write, line) => {
+      const roles = `CTO ${mark} Executive ${mark} VP of Engineering/Data`;
+      const { summary, problems } = parseSummary(write(roles), file, taxonomy);
+      expect(summary?.roles).toEqual(['CTO', 'Executive', 'VP of Engineering/Data']);
+      expect(problems.map(formatProblem)).toEqual([
+        `${file}:${line}: warning: roles: "${roles}" is read as 3 roles: CTO, Executive, VP of Engineering/Data — separate roles with commas: write "CTO, Executive, VP of Engineering/Data"`,
+      ]);
+    },
+  );
+
+  it('reads known roles joined by a slash inside a part as each of them too', () => {
+    const { summary } = parseSummary(text('CTO|CEO/Founder'), 'warm-pools.txt', taxonomy);
+    expect(summary?.roles).toEqual(['CTO', 'Executive']);
+  });
+
+  it('keeps a list with a part no role names as one unknown role', () => {
+    const { summary, problems } = parseSummary(text('CTO | Platform Lead'), 'warm-pools.txt', taxonomy);
+    expect(summary?.roles).toEqual(['CTO | Platform Lead']);
+    expect(problems.map((p) => p.message)).toEqual(['unknown role "CTO | Platform Lead"']);
+  });
+
+  it('keeps a role the roles file names with a dot in it whole', () => {
+    const dotted = createTaxonomy([
+      { name: 'CTO', aliases: [] },
+      { name: 'R·D', aliases: [] },
+    ]);
+    const { summary, problems } = parseSummary(text('R·D'), 'warm-pools.txt', dotted);
+    expect(summary?.roles).toEqual(['R·D']);
+    expect(problems).toEqual([]);
+  });
+
+  it('still reads a semicolon as part of one unknown role, and says to write commas', () => {
+    const { summary, problems } = parseSummary(text('CTO; Executive'), 'warm-pools.txt', taxonomy);
+    expect(summary?.roles).toEqual(['CTO; Executive']);
     expect(problems.map(formatProblem)).toEqual([
-      `warm-pools.txt:4: warning: roles: unknown role "${roles}" — roles are separated by commas only: write "CTO, Executive, VP of Engineering/Data"`,
+      'warm-pools.txt:4: warning: roles: unknown role "CTO; Executive" — roles are separated by commas only: write "CTO, Executive"',
     ]);
   });
 });
