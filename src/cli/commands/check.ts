@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { append } from '../../append.js';
-import { computeCoverage } from '../../group/coverage.js';
+import { type Coverage, computeCoverage } from '../../group/coverage.js';
 import { displayPath } from '../../load/_display.js';
 import { MANIFEST_FILE } from '../../load/issue.js';
 import { inspectProject } from '../../load/project.js';
@@ -83,8 +83,17 @@ export const checkCommand: Command = {
       return 2;
     }
     const count = project?.issue.summaries.length ?? 0;
-    const subs = project?.subscribers ? `, ${project.subscribers.length} subscriber(s)` : '';
-    print(ctx.stdout, `✓ ${project?.issue.id}: ${count} summaries${subs}; ${warnings} warning(s)`);
+    print(
+      ctx.stdout,
+      `✓ ${project?.issue.id}: ${count} summaries${subscriberCounts(project?.subscribers, coverage)}; ${warnings} warning(s)`,
+    );
     return 0;
   },
 };
+
+/** The list's size and, as the coverage table counts them, the readers a send mails and the rest. */
+function subscriberCounts(subscribers: readonly unknown[] | undefined, coverage: Coverage | undefined): string {
+  if (!subscribers) return '';
+  const active = coverage?.audience?.readers ?? subscribers.length;
+  return `, ${subscribers.length} subscriber(s), ${active} active, ${subscribers.length - active} suppressed or unsubscribed`;
+}
