@@ -32,10 +32,40 @@ export function languageOf(locale: string | undefined, fallback: Language = 'en'
   return shippedLanguage(locale) ?? fallback;
 }
 
-/** The browser's first choice (an Accept-Language header) when it has a catalogue, else the list's language. */
+/**
+ * The browser's most wanted language (an Accept-Language header) that has a catalogue, else the
+ * list's: "fr, de;q=0.9" on an English list gets German. Equal weights keep the header's order;
+ * `q=0` refuses a language; a malformed `q` is ignored (the weight stays 1). The header is untrusted:
+ * only its first `MAX_ACCEPT_CHARS` characters and `MAX_ACCEPT_ENTRIES` entries are read.
+ */
 export function requestLanguage(acceptLanguage: string | undefined, listLocale: string): Language {
-  const first = acceptLanguage?.split(',')[0]?.split(';')[0]?.trim();
-  return languageOf(first, languageOf(listLocale));
+  let best: Language | null = null;
+  let bestWeight = 0;
+  const entries = (acceptLanguage ?? '').slice(0, MAX_ACCEPT_CHARS).split(',', MAX_ACCEPT_ENTRIES);
+  for (const entry of entries) {
+    const [tag = '', ...params] = entry.split(';');
+    const weight = qualityOf(params);
+    if (weight <= bestWeight) continue;
+    const shipped = shippedLanguage(tag.trim());
+    if (shipped === null) continue;
+    best = shipped;
+    bestWeight = weight;
+  }
+  return best ?? languageOf(listLocale);
+}
+
+const MAX_ACCEPT_CHARS = 1024;
+const MAX_ACCEPT_ENTRIES = 32;
+/** RFC 9110's qvalue: 0 to 1 with up to three decimals. */
+const QVALUE = /^q=(0(\.\d{0,3})?|1(\.0{0,3})?)$/i;
+
+/** An entry's weight from its parameters: its valid `q`, else 1. */
+function qualityOf(params: readonly string[]): number {
+  for (const param of params) {
+    const match = QVALUE.exec(param.trim());
+    if (match) return Number(match[1]);
+  }
+  return 1;
 }
 
 /** Whether `locale` is a locale of `language` ("de-AT" of "de"): its own words, not a fallback's. */

@@ -41,7 +41,7 @@ export function signingKeys(services: Pick<ReaderServices, 'secret' | 'previousS
   return [services.secret, ...(services.previousSecrets ?? [])];
 }
 
-/** The reader's language, else the browser's first choice, else the list's. */
+/** The reader's language, else the browser's most wanted language with a catalogue, else the list's. */
 export function languageFor(services: ReaderServices, locale: string | undefined, acceptLanguage?: string): Language {
   if (locale) return languageOf(locale, languageOf(services.config.locale));
   return requestLanguage(acceptLanguage, services.config.locale);
