@@ -52,7 +52,7 @@ export interface ClickRouteOptions {
   /** The path prefix of click links, ending in a slash: `/c/`. */
   prefix: string;
   scannerWindowSeconds: number;
-  /** Different links of one issue a client opens within one second that make it a scanner; 0: off; 4 by default, as in the config. */
+  /** Different links of one message a client opens within one second that make it a scanner; 0: off; 4 by default, as in the config. */
   scannerBurstLinks?: number;
   uniqueWindowMs?: number;
   /** Clients remembered for uniqueness at most; the oldest are forgotten first. */
