@@ -74,19 +74,33 @@ export function isLocaleOf(locale: string, language: Language): boolean {
 }
 
 function shippedLanguage(locale: string): Language | null {
-  // Asked for per variant and per reader, of a handful of tags: each tag's answer is kept.
-  let shipped = shippedOf.get(locale);
+  // Asked for per variant and per reader, of a handful of tags: each tag's answer is kept. Tags come
+  // from browsers and signup forms too, so only tags of a real tag's length are kept.
+  const kept = locale.length <= MAX_KEPT_TAG;
+  let shipped = kept ? shippedOf.get(locale) : undefined;
   if (shipped === undefined) {
-    const primary = locale.split('-')[0]!.toLowerCase();
+    const dash = locale.indexOf('-');
+    const primary = (dash < 0 ? locale : locale.slice(0, dash)).toLowerCase();
     shipped = (LANGUAGES as readonly string[]).includes(primary) ? (primary as Language) : null;
+    if (!kept) return shipped;
     if (shippedOf.size >= 1000) shippedOf.clear();
     shippedOf.set(locale, shipped);
   }
   return shipped;
 }
 
+/** The longest tag whose answer is kept: a language, script, region and a variant or two. */
+const MAX_KEPT_TAG = 35;
+
 /** The shipped language a tag names, or null when it names none. */
 const shippedOf = new Map<string, Language | null>();
+
+/** How many tags' answers are kept and the characters of those tags. */
+export function _keptTags(): { tags: number; chars: number } {
+  let chars = 0;
+  for (const tag of shippedOf.keys()) chars += tag.length;
+  return { tags: shippedOf.size, chars };
+}
 
 export function catalogue(language: Language): Catalogue {
   return CATALOGUES[language];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestLanguage } from '../../src/i18n/index.js';
+import { _keptTags, languageOf, requestLanguage } from '../../src/i18n/index.js';
 import { type ClickServe, startClickServe } from '../helpers/click-serve.js';
 import { type SignupServer, startSignupServer } from '../helpers/signup.js';
 
@@ -63,5 +63,24 @@ describe("serve's pages", () => {
     const url = `${signup.origin}/subscribe`;
     expect(await pageLanguage(url, 'es-ES, es;q=0.9, de;q=0.8, en;q=0.5')).toBe('de');
     expect(await pageLanguage(url, 'es, en;q=0.3, de;q=0')).toBe('en');
+  });
+});
+
+/**
+ * The answers kept per tag were keyed on the tag as the browser sent it: a thousand headers of up
+ * to 16 KB each held about 16 MB set by anyone before they were let go.
+ */
+describe('the tags whose answers are kept', () => {
+  it('hold no more than a short tag each, however long the tags browsers send', () => {
+    for (let i = 0; i < 1500; i++) {
+      const tag = `de-${String(i).padStart(5, '0')}${'x'.repeat(1000)}`;
+      expect(requestLanguage(`${tag}, en;q=0.5`, 'en')).toBe('de');
+      expect(languageOf(`fr-${'y'.repeat(2000)}${i}`, 'de')).toBe('de');
+    }
+    const kept = _keptTags();
+    expect(kept.tags).toBeLessThanOrEqual(1000);
+    expect(kept.chars).toBeLessThanOrEqual(kept.tags * 35);
+    expect(requestLanguage('de-AT', 'en')).toBe('de');
+    expect(_keptTags().chars).toBeLessThanOrEqual(_keptTags().tags * 35);
   });
 });
