@@ -242,9 +242,10 @@ export async function busyWeekCopy(
   roles: string[] | undefined,
   config: Record<string, unknown> = {},
   templatesDir?: string,
+  week: typeof BUSY_WEEK = BUSY_WEEK,
 ) {
   const project = fixtureProject({
-    summaries: BUSY_WEEK,
+    summaries: week,
     config: { cards: { style: 'full' }, ...config },
     templatesDir,
   });

@@ -1,27 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import { encodedSizes } from '../../src/render/encoded-size.js';
-import { type CompiledVariant, createRenderer } from '../../src/render/index.js';
+import type { CompiledVariant } from '../../src/render/index.js';
 import { launchBrowser } from '../helpers/browser.js';
-import {
-  BUSY_WEEK,
-  BUSY_WEEK_ROLES,
-  busyWeekCopy,
-  fixtureProject,
-  SAMPLE_READERS,
-  userTemplates,
-} from './_fixtures.js';
+import { BUSY_WEEK, BUSY_WEEK_ROLES, busyWeekCopy, SAMPLE_READERS, userTemplates } from './_fixtures.js';
 
 /**
  * A reader of many roles in a week of many long summaries got a copy past Gmail's clip (~102 KB),
  * and the size gate refused the whole send for every reader. Such a copy now keeps its first
  * cards in full and lists the rest by headline, each linking to its story, under the limit.
  */
-
-const ROLES = BUSY_WEEK_ROLES;
-const WEEK = BUSY_WEEK;
-const compiledFor = busyWeekCopy;
 
 const ids = (html: string) => new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
 
@@ -30,7 +18,7 @@ let message: { subject: string; html: string; text: string };
 let browser: Browser;
 
 beforeAll(async () => {
-  many = await compiledFor(ROLES);
+  many = await busyWeekCopy(BUSY_WEEK_ROLES);
   message = many.personalise(SAMPLE_READERS[0]!);
   browser = await launchBrowser();
 }, 120_000);
@@ -45,7 +33,7 @@ describe('a reader’s copy over the clip limit', () => {
     const warning = many.problems.find((p) => /by headline/.test(p.message));
     expect(warning?.severity).toBe('warning');
     expect(warning?.message).toMatch(/over the 100 KB limit/);
-    expect(warning?.message).toContain(`readers of ${ROLES.join(', ')}`);
+    expect(warning?.message).toContain(`readers of ${BUSY_WEEK_ROLES.join(', ')}`);
     expect((await encodedSizes(message)).htmlBytes / 1024).toBeLessThan(100);
   });
 
@@ -55,7 +43,7 @@ describe('a reader’s copy over the clip limit', () => {
     const listed = [...html.matchAll(/<li id="(rc-[^"]+)"[^>]*><a href="([^"]+)"/g)];
     expect(full).toBeGreaterThan(0);
     expect(listed.length).toBeGreaterThan(0);
-    expect(full + listed.length).toBe(WEEK.length);
+    expect(full + listed.length).toBe(BUSY_WEEK.length);
     expect(html).toContain(`${listed.length} more stories in this issue`);
     for (const [, , href] of listed) expect(href).toMatch(/^https:\/\/example\.org\/stories\/\d+$/);
     const anchors = ids(html);
@@ -68,14 +56,14 @@ describe('a reader’s copy over the clip limit', () => {
   });
 
   it('leaves a copy that fits as it was', async () => {
-    const one = await compiledFor(['CTO']);
+    const one = await busyWeekCopy(['CTO']);
     expect(one.problems.filter((p) => /by headline|limit/.test(p.message))).toEqual([]);
     expect(one.personalise(SAMPLE_READERS[0]!).html).not.toContain('more stories in this issue');
   });
 
   it('keeps the warnings of its whole copy: a card with no link among those cut, and the colours its templates write', async () => {
     // Half the stories have no link and no archive page; an intro line of the editor's is dark on the dark scheme.
-    const week = WEEK.map((s, i) => (i >= 10 ? { ...s, url: undefined } : s));
+    const week = BUSY_WEEK.map((s, i) => (i >= 10 ? { ...s, url: undefined } : s));
     const dir = await userTemplates({
       'partials/intro.mjml.hbs': (source) =>
         source.replace(
@@ -83,17 +71,8 @@ describe('a reader’s copy over the clip limit', () => {
           '$1\n    <mj-text><p style="margin:0;color:#333333">A word from the desk</p></mj-text>',
         ),
     });
-    const project = fixtureProject({
-      summaries: week,
-      config: {
-        cards: { style: 'full' },
-        urls: { unsubscribe: 'https://test.example/unsubscribe', preferences: 'https://test.example/preferences' },
-      },
-      templatesDir: dir,
-    });
-    const { summaries, manifest } = project.issue;
-    const variant = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), ROLES);
-    const cut = await (await createRenderer(project)).compile(variant);
+    const urls = { unsubscribe: 'https://test.example/unsubscribe', preferences: 'https://test.example/preferences' };
+    const cut = await busyWeekCopy(BUSY_WEEK_ROLES, { urls }, dir, week);
     const messages = cut.problems.map((p) => p.message);
     expect(messages.filter((m) => /by headline/.test(m))).toHaveLength(1);
     expect(cut.personalise(SAMPLE_READERS[0]!).html).toContain('more stories in this issue');
@@ -108,11 +87,11 @@ describe('a reader’s copy over the clip limit', () => {
   });
 
   it('is refused, naming its roles and its size at its shortest, when even headlines do not fit', async () => {
-    const tight = await compiledFor(ROLES, { sizeLimitKb: 20, sizeWarnKb: 10 });
+    const tight = await busyWeekCopy(BUSY_WEEK_ROLES, { sizeLimitKb: 20, sizeWarnKb: 10 });
     const error = tight.problems.find((p) => p.severity === 'error')!;
     expect(error.message).toMatch(/over the 20 KB limit/);
     expect(error.message).toMatch(/still over the limit and [\d.]+ KB with only its lead story in full/);
-    expect(error.message).toContain(`readers of ${ROLES.join(', ')}`);
+    expect(error.message).toContain(`readers of ${BUSY_WEEK_ROLES.join(', ')}`);
     expect(error.hint).toMatch(/shorten or drop summaries/);
   });
 
@@ -120,7 +99,7 @@ describe('a reader’s copy over the clip limit', () => {
     const dir = await userTemplates({
       'digest.mjml.hbs': (source) => source.replace(/\{\{#if headlines\}\}[\s\S]*?\{\{\/if\}\}\n/, ''),
     });
-    const old = await compiledFor(ROLES, {}, dir);
+    const old = await busyWeekCopy(BUSY_WEEK_ROLES, {}, dir);
     const error = old.problems.find((p) => p.severity === 'error')!;
     expect(error.message).toMatch(/over the 100 KB limit/);
     expect(error.hint).toMatch(/copy the headlines block/);
