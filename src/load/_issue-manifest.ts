@@ -10,6 +10,7 @@ import {
 import { closestWord } from '../suggest.js';
 import { decodeText, encodingWarnings } from './_decode.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
+import { rootListProblem } from './_root-list.js';
 import { unknownKeyWarnings } from './_unknown-keys.js';
 import { zodProblems } from './_validate.js';
 import { MANIFEST_FILE } from './issue-file.js';
@@ -78,6 +79,23 @@ export async function readManifest(
       ],
     };
   }
+  if (Array.isArray(parsed.value))
+    return {
+      problems: [
+        ...encoding,
+        {
+          severity: 'error',
+          file: shown,
+          line: 1,
+          field: '(root)',
+          ...rootListProblem(
+            parsed.value,
+            'issue',
+            `an issue folder holds one ${MANIFEST_FILE}: write one issue's object alone, without the [ … ] around it`,
+          ),
+        },
+      ],
+    };
   const result = IssueManifestSchema.safeParse(parsed.value, { reportInput: true });
   if (!result.success) {
     // With the misspelt keys: "summary" for "summaries" is often why a field is missing.

@@ -4,6 +4,7 @@ import { readFieldObjects } from './_field-objects.js';
 import { JsonSyntaxError, parseJsonWithLines } from './_json-lines.js';
 import { notionPageFields } from './_notion-page.js';
 import { decodedLinkWarnings } from './_pasted-markup.js';
+import { rootListProblem } from './_root-list.js';
 import { jsonTooDeepAt, tooDeep } from './limits.js';
 import { type ParsedText, splitRoles } from './text.js';
 
@@ -53,17 +54,12 @@ export function parseJsonFields(text: string, file: string): ParsedText | { prob
   }
 }
 
-/**
- * A summary exported from a tool as a list (`[{ … }]`, an API's answer) is already an object: say
- * to take it out of its list, or to put each of several in a file of its own.
- */
+/** A value that is no object: a list exported by a tool is told as a list. */
 function rootProblem(value: unknown): { message: string; hint: string } {
   if (!Array.isArray(value)) return { message: 'must be a JSON object', hint: 'wrap the fields in { … }' };
-  return {
-    message: `must be one JSON object, not a list (of ${value.length})`,
-    hint:
-      value.length === 1
-        ? "write the summary's object alone, without the [ … ] around it"
-        : 'write one summary per file, each its own { … }, and list each file in the issue',
-  };
+  return rootListProblem(
+    value,
+    'summary',
+    'write one summary per file, each its own { … }, and list each file in the issue',
+  );
 }

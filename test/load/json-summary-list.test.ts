@@ -24,6 +24,14 @@ describe('a JSON summary written as a list, as a tool exports one', () => {
     expect(problems.map(formatProblem)).toEqual([error]);
   });
 
+  it('is told it holds an empty list and no summary, when its list is empty', () => {
+    const { summary, problems } = parseSummary('[]\n', 'warm-pools.json', taxonomy);
+    expect(summary).toBeUndefined();
+    expect(problems.map(formatProblem)).toEqual([
+      'warm-pools.json:1: (root): holds an empty list ([ ]) and no summary — write the summary as one JSON object, { … }, in place of the [ ]',
+    ]);
+  });
+
   it('is told apart from a value that is no object or list at all', () => {
     const { problems } = parseSummary('"Warm Pools"', 'warm-pools.json', taxonomy);
     expect(problems.map(formatProblem)).toEqual([
