@@ -69,15 +69,15 @@ export function inFlightRequests(limit?: AnswerLimit): InFlight {
   return {
     track(request, response) {
       open.set(response, request);
-      const cut =
+      const limitTimer =
         limit &&
         setTimeout(() => {
           if (!response.headersSent && !instead.has(response))
             void answerFor(response, (late) => limit.answer(late, unsubscribes.has(late)));
         }, limit.ms);
-      cut?.unref();
+      limitTimer?.unref();
       response.once('close', () => {
-        clearTimeout(cut);
+        clearTimeout(limitTimer);
         open.delete(response);
         changed();
       });
