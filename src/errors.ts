@@ -52,8 +52,6 @@ export interface Problem {
   field?: string;
   message: string;
   hint?: string;
-  /** What the problem is, for code that must tell it apart whatever its words: 'size' for the size gate's. */
-  kind?: 'size';
 }
 
 export class RolecastError extends Error {

@@ -7,12 +7,14 @@ const SIZE_LIMIT_HINT = 'shorten or drop summaries, or split the issue';
 
 /** A problem `sizeProblems` raised for a message over the clip limit (not the warning below it). */
 export function isOverSizeLimit(problem: Problem): boolean {
-  return problem.severity === 'error' && isSizeProblem(problem);
+  return problem.severity === 'error' && problem.hint?.startsWith(SIZE_LIMIT_HINT) === true;
 }
 
 /** A problem `sizeProblems` raised: over the clip limit, or over the warning threshold below it. */
 export function isSizeProblem(problem: Problem): boolean {
-  return problem.kind === 'size';
+  return (
+    isOverSizeLimit(problem) || (problem.severity === 'warning' && problem.hint?.endsWith(SIZE_WARN_HINT) === true)
+  );
 }
 
 const SIZE_WARN_HINT = ' KB: Gmail clips longer messages';
@@ -44,7 +46,7 @@ export function sizeProblems(
   const room = roomBytes
     ? `, counting ${(roomBytes / 1024).toFixed(1)} KB for a reader's own name, address and roles with nothing this week at their longest`
     : '';
-  const base = { file: where.file, field: `variant ${where.variantId}`, kind: 'size' as const };
+  const base = { file: where.file, field: `variant ${where.variantId}` };
   if (kb > config.sizeLimitKb) {
     return [
       {
