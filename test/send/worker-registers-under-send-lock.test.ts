@@ -1,6 +1,4 @@
-import { expect, it, vi } from 'vitest';
-import { sendIssue } from '../../src/send/index.js';
-import { postgresLock } from '../../src/state/postgres/lock.js';
+import { afterAll, expect, it, vi } from 'vitest';
 import { perTest } from '../helpers/per-test.js';
 import { describePostgres } from '../helpers/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
@@ -27,6 +25,16 @@ vi.mock('../../src/send/workers/send-lock-check.js', async (importOriginal) => {
       await gap.wait;
     },
   };
+});
+
+// Test files share one module registry: modules loaded before the mock would keep the real check.
+vi.resetModules();
+const { sendIssue } = await import('../../src/send/index.js');
+const { postgresLock } = await import('../../src/state/postgres/lock.js');
+
+afterAll(() => {
+  vi.doUnmock('../../src/send/workers/send-lock-check.js');
+  vi.resetModules();
 });
 
 describePostgres('a scheduled send taking the send lock while a worker starts', () => {
