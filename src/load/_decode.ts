@@ -10,6 +10,8 @@ export interface DecodedText {
   legacyEncoding: boolean;
   /** UTF-8 up to its last bytes, which begin a character and end the file: the save was cut short. */
   cutShort?: boolean;
+  /** UTF-8 but for a few stray bytes, read as Windows-1252: how many, and the line of the first. */
+  strayBytes?: { count: number; firstLine: number };
 }
 
 export function decodeText(bytes: Uint8Array): DecodedText {
@@ -27,7 +29,7 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   } catch {
     const cut = cutShortUtf8(bytes);
     if (cut !== undefined) return { text: cut, legacyEncoding: false, cutShort: true };
-    return { text: decodeMixed(bytes), legacyEncoding: true };
+    return decodeMixed(bytes);
   }
 }
 
@@ -48,6 +50,7 @@ function cutShortUtf8(bytes: Uint8Array): string | undefined {
 
 /** The warnings for a file decoded as `decoded` says: not UTF-8, or cut short inside its last character. */
 export function encodingWarnings(decoded: DecodedText, file: string): Problem[] {
+  if (decoded.strayBytes) return [strayBytesWarning(file, decoded.strayBytes)];
   if (decoded.legacyEncoding) return [notUtf8Warning(file)];
   if (!decoded.cutShort) return [];
   return [
@@ -60,6 +63,20 @@ export function encodingWarnings(decoded: DecodedText, file: string): Problem[] 
       hint: 'check the end of the file and save it again as UTF-8',
     },
   ];
+}
+
+/** The warning on a UTF-8 file holding a few bytes that are not: where the first is. */
+function strayBytesWarning(file: string, stray: { count: number; firstLine: number }): Problem {
+  const bytes =
+    stray.count === 1 ? 'a byte that is not UTF-8' : `${stray.count} bytes that are not UTF-8, the first here`;
+  return {
+    severity: 'warning',
+    file,
+    line: stray.firstLine,
+    field: 'file',
+    message: `is UTF-8 but holds ${bytes}; read as Windows-1252 (a character pasted from another program?)`,
+    hint: 'check the character on this line and save the file as UTF-8',
+  };
 }
 
 /** The warning on a file read as Windows-1252 because it was not UTF-8. */
@@ -75,19 +92,24 @@ function notUtf8Warning(file: string): Problem {
 }
 
 /**
- * Windows-1252; in a file with a UTF-8 byte order mark, well-formed UTF-8 sequences stay UTF-8: a
- * UTF-8 file into which one Windows-1252 character was pasted keeps its other accents and dashes,
- * and its byte order mark is dropped rather than read as "ï»¿" in front of the title or "---".
+ * Windows-1252, keeping well-formed UTF-8 sequences where the file is UTF-8: a UTF-8 file into which
+ * one Windows-1252 character was pasted keeps its other accents and dashes, and its byte order mark is
+ * dropped rather than read as "ï»¿" in front of the title or "---".
  */
-function decodeMixed(bytes: Uint8Array): string {
-  const chars: string[] = [];
-  // Only a file that says it is UTF-8 (its byte order mark) keeps UTF-8 sequences: in a plain
-  // Windows-1252 file, pairs such as "ß“" (DF 93) are also well-formed UTF-8 and must not be read so.
+function decodeMixed(bytes: Uint8Array): DecodedText {
   const utf8Marked = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  let i = utf8Marked ? 3 : 0;
+  const start = utf8Marked ? 3 : 0;
+  const { sequences, stray, firstStray } = countUtf8(bytes, start);
+  // A file that says it is UTF-8 (its byte order mark), or whose well-formed UTF-8 characters
+  // outnumber its stray bytes two to one, is UTF-8 with a few bytes pasted in. In a plain
+  // Windows-1252 file almost every accent stands before a plain letter, so pairs that are also
+  // well-formed UTF-8, such as "ß“" (DF 93), stay a few among many stray bytes and are not read so.
+  const keepUtf8 = utf8Marked || (sequences >= 2 && sequences >= 2 * stray);
+  const chars: string[] = [];
+  let i = start;
   while (i < bytes.length) {
     const byte = bytes[i]!;
-    const length = utf8Marked && byte >= 0x80 ? utf8SequenceLength(bytes, i) : 0;
+    const length = keepUtf8 && byte >= 0x80 ? utf8SequenceLength(bytes, i) : 0;
     if (length > 0) {
       chars.push(Buffer.from(bytes.buffer, bytes.byteOffset + i, length).toString('utf8'));
       i += length;
@@ -96,7 +118,42 @@ function decodeMixed(bytes: Uint8Array): string {
     chars.push(byte >= 0x80 && byte <= 0x9f ? (CP1252_HIGH[byte - 0x80] ?? '') : String.fromCharCode(byte));
     i++;
   }
-  return chars.join('');
+  const text = chars.join('');
+  if (!keepUtf8 || stray === 0) return { text, legacyEncoding: true };
+  return { text, legacyEncoding: true, strayBytes: { count: stray, firstLine: lineAt(bytes, firstStray) } };
+}
+
+/** Well-formed UTF-8 characters of two bytes or more, and bytes above 0x7F outside any. */
+function countUtf8(bytes: Uint8Array, start: number): { sequences: number; stray: number; firstStray: number } {
+  let sequences = 0;
+  let stray = 0;
+  let firstStray = -1;
+  let i = start;
+  while (i < bytes.length) {
+    if (bytes[i]! < 0x80) {
+      i++;
+      continue;
+    }
+    const length = utf8SequenceLength(bytes, i);
+    if (length > 0) {
+      sequences++;
+      i += length;
+      continue;
+    }
+    if (firstStray < 0) firstStray = i;
+    stray++;
+    i++;
+  }
+  return { sequences, stray, firstStray };
+}
+
+/** The 1-based line of byte `at`, lines ended by LF, CR LF or a lone CR as the loaders count them. */
+function lineAt(bytes: Uint8Array, at: number): number {
+  let line = 1;
+  for (let i = 0; i < at; i++) {
+    if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) line++;
+  }
+  return line;
 }
 
 /** The length of the well-formed UTF-8 sequence starting at `at` (RFC 3629 table), or 0. */
