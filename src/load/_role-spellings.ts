@@ -15,15 +15,16 @@ export function ampersandRoles(role: string, taxonomy: RoleTaxonomy): string[] |
 }
 
 /**
- * "CTO | Executive", "CTO · Executive", "CTO • Executive": roles parted by a bar or a dot, as a
- * profile or a slide lists them (and as a reader's roles cell is split on "|"), read as each when
+ * "CTO | Executive", "CTO · Executive", "CTO • Executive", "CTO; Executive": roles parted by a bar, a
+ * dot or a semicolon, as a profile or a slide lists them (and as a reader's roles cell is split on "|"
+ * and ";"), read as each when
  * every part is a known role, or known roles joined as `joinedReaderRoles` reads them, and the whole
  * is no role. A part no role names leaves the whole one unknown role, as for a slash.
  */
 export function markedRoles(role: string, taxonomy: RoleTaxonomy): string[] | undefined {
-  if (role.length > 1_000 || !/[|·•]/.test(role) || taxonomy.lookup(role) !== undefined) return undefined;
+  if (role.length > 1_000 || !/[|·•;]/.test(role) || taxonomy.lookup(role) !== undefined) return undefined;
   const parts = role
-    .split(/[|·•]/)
+    .split(/[|·•;]/)
     .map((part) => part.trim())
     .filter((part) => part.length > 0);
   const read = parts.map((part) =>

@@ -125,7 +125,7 @@ describe('check warns about everything that would silently drop out', () => {
     expect((await run('check', 'issues/2026-W48', '--strict')).code).toBe(2);
   });
 
-  it('Best for with ";" suggests the comma-separated split, and " / " is read as each role', async () => {
+  it('Best for with ";" or " / " between known roles is read as each role, with the comma-separated spelling', async () => {
     await project.write(
       'issues/2026-W48/summaries/semi.txt',
       'Semicolons\nSummary\nA summary.\nBest for: CTO; Executive\n',
@@ -137,7 +137,7 @@ describe('check warns about everything that would silently drop out', () => {
     await editManifest((m) => m.summaries.push('summaries/semi.txt', 'summaries/slash.txt'));
     const result = await run('check', 'issues/2026-W48');
     expect(result.out).toContain(
-      'unknown role "CTO; Executive" — roles are separated by commas only: write "CTO, Executive"',
+      '"CTO; Executive" is read as 2 roles: CTO, Executive — separate roles with commas: write "CTO, Executive"',
     );
     expect(result.out).toContain(
       '"CTO / Executive" is read as 2 roles: CTO, Executive — separate roles with commas: write "CTO, Executive"',
