@@ -32,6 +32,6 @@ describe('a renamed copy of a sent story, after roles.yaml renamed its roles', (
     expect(run.code).toBe(0);
     const next = JSON.parse(await readFile(project.path('issues/2026-W49/issue.json'), 'utf8'));
     expect(next.summaries).toEqual(['pool:fresh']);
-    expect(run.out).toContain('summaries/queues-2026.txt: has the same text as "queues" (sent in 2026-W48');
+    expect(run.out).toContain('summaries/queues-2026.txt: has the same text as "queues" (in issue 2026-W48');
   });
 });

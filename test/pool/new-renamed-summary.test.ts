@@ -56,9 +56,9 @@ describe('a summary an earlier issue took, renamed in the pool since', () => {
     const { run, summaries } = await nextWeek(p.dir);
     expect(summaries).toEqual(['pool:fresh']);
     expect(run.out).toContain(
-      'summaries/queues-2026.txt: has the same text as "queues" (sent in 2026-W48, whose file is no longer in the pool: renamed or deleted since)',
+      'summaries/queues-2026.txt: has the same text as "queues" (in issue 2026-W48, whose file is no longer in the pool: renamed or deleted since)',
     );
-    expect(run.out).toContain('summaries/focus-time.json: has the same text as "focus" (sent in 2026-W48');
+    expect(run.out).toContain('summaries/focus-time.json: has the same text as "focus" (in issue 2026-W48');
   });
 
   it('is left out when lightly edited under its title, or linking to the same article', async () => {
@@ -82,10 +82,10 @@ describe('a summary an earlier issue took, renamed in the pool since', () => {
     const { run, summaries } = await nextWeek(p.dir);
     expect(summaries).toEqual(['pool:fresh']);
     expect(run.out).toContain(
-      'summaries/queues-edited.txt: has the same title as "queues" (sent in 2026-W48, whose file',
+      'summaries/queues-edited.txt: has the same title as "queues" (in issue 2026-W48, whose file',
     );
     expect(run.out).toContain(
-      'summaries/flag-debt.json: links to the same article as "flags" (sent in 2026-W48, whose file',
+      'summaries/flag-debt.json: links to the same article as "flags" (in issue 2026-W48, whose file',
     );
     // The editor decides about a rewrite: it is named with the way to keep it.
     expect(run.out).toContain('if one is a different take, give it its own title and roles');

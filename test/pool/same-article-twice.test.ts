@@ -92,6 +92,6 @@ describe('the same article under two titles or two spellings of its link', () =>
     project = made.project;
     const created = await runMain(project.dir, ['new']);
     expect(created.code).toBe(0);
-    expect(created.out).toContain('summaries/again.json: links to the same article as "sent" (sent in 2026-W47)');
+    expect(created.out).toContain('summaries/again.json: links to the same article as "sent" (in issue 2026-W47)');
   });
 });

@@ -59,7 +59,7 @@ describe('a pool summary added to an issue by hand', () => {
     const issue = JSON.parse(await readFile(p.path('issues/2026-W49/issue.json'), 'utf8'));
     expect(issue.summaries).toEqual(['pool:fresh']);
     expect(next.out).toContain(
-      'summaries/platform-hire.json: has the same text as "first-platform-engineer" (sent in 2026-W48, whose file is no longer in the pool',
+      'summaries/platform-hire.json: has the same text as "first-platform-engineer" (in issue 2026-W48, whose file is no longer in the pool',
     );
   });
 

@@ -211,7 +211,9 @@ function twinLines(twins: readonly LeftOutTwin[], cwd: string): string {
     `left out ${twins.length} summar${twins.length === 1 ? 'y' : 'ies'} telling a story already picked or sent (readers would get it twice):`,
   ];
   for (const twin of twins.slice(0, TWINS_SHOWN)) {
-    const when = twin.usedIn.length ? `sent in ${twin.usedIn.join(', ')}` : 'picked this week';
+    const when = twin.usedIn.length
+      ? `in issue${twin.usedIn.length === 1 ? '' : 's'} ${twin.usedIn.join(', ')}`
+      : 'picked this week';
     const gone = twin.twinGone ? ', whose file is no longer in the pool: renamed or deleted since' : '';
     lines.push(`  ${displayPath(twin.entry.path, cwd)}: ${twinReason(twin)} "${twin.id}" (${when}${gone})`);
     // Roles only the copy names: their readers get the story from neither, which must not pass unseen.
