@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { openExistingState, openState } from '../../src/state/open.js';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 
 /**
  * A user with no home folder (no HOME, and no entry in /etc/passwd: a container run as a bare user
@@ -22,6 +21,18 @@ vi.mock('node:os', async (original) => {
     );
   };
   return { ...os, homedir, default: { ...os, homedir } };
+});
+
+// Test files share one module registry: the state modules are loaded afresh after the mock, and
+// the mock is dropped after, so neither an earlier file's real `node:os` nor this one leaks.
+let state: typeof import('../../src/state/open.js');
+beforeAll(async () => {
+  vi.resetModules();
+  state = await import('../../src/state/open.js');
+});
+afterAll(() => {
+  vi.doUnmock('node:os');
+  vi.resetModules();
 });
 
 const CACHE_VARIABLES = ['ROLECAST_CACHE_DIR', 'XDG_CACHE_HOME', 'HOME'] as const;
@@ -47,12 +58,13 @@ afterEach(() => {
 });
 
 it('the state file opens, takes a suppression and reads it back without a home folder', async () => {
+  expect((await import('node:os')).homedir).toThrow(/uv_os_homedir/);
   const file = join(dir, '.rolecast', 'state.db');
-  const state = await openState({ kind: 'sqlite', file });
-  await state.suppressions.add('ada@example.com', { reason: 'unsubscribe' });
-  await state.close();
+  const opened = await state.openState({ kind: 'sqlite', file });
+  await opened.suppressions.add('ada@example.com', { reason: 'unsubscribe' });
+  await opened.close();
 
-  const again = await openExistingState({ kind: 'sqlite', file });
+  const again = await state.openExistingState({ kind: 'sqlite', file });
   expect(again).toBeDefined();
   expect(await again!.suppressions.isSuppressed('ada@example.com')).toBe(true);
   await again!.close();
