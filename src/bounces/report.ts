@@ -14,6 +14,7 @@ import { collectHints, ownWords, quotedSubjects } from './_quoted-original.js';
 import { addressesIn, addressOf, normaliseStatus, parseDate, stripType } from './_report-fields.js';
 import { isAutoReply, isChallengeResponse } from './auto-reply.js';
 import { classifyFailure, findStatus } from './classify.js';
+import { readSesMail } from './ses-mail.js';
 import { exchangeBlocks, eximBlocks, listedBlocks, officeDetails, qmailBlocks, wordsOnly } from './text-report.js';
 import type { BounceEvent, SourceHints } from './types.js';
 
@@ -25,7 +26,8 @@ import type { BounceEvent, SourceHints } from './types.js';
  * - RFC 5965 ARF feedback reports (Yahoo, Microsoft, Fastmail…): one complaint for
  *   Feedback-Type abuse or fraud;
  * - the common plain-text forms without a machine-readable part: qmail-style `<address>:` blocks
- *   (Yahoo's "Failure Notice") and legacy Exchange NDRs ("Remote Server returned '550 …'").
+ *   (Yahoo's "Failure Notice") and legacy Exchange NDRs ("Remote Server returned '550 …'");
+ * - an Amazon SES notification's JSON mailed by an SNS email subscription (see ses-mail.ts).
  * Anything else (an auto-reply, a newsletter) yields no event. Pure: no I/O.
  */
 
@@ -54,7 +56,7 @@ export function readReport(raw: string | Buffer, source: string, now: Date): Rea
       ? { ...ctx, hints: { ...hints, fromHtmlAlone: true } }
       : ctx;
   const status = parts.find((p) => p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status');
-  if (!status) return readPlainText(root, text, fromText);
+  if (!status) return readSesMail(utf8(text), source, date) ?? readPlainText(root, text, fromText);
   const report = readDeliveryStatus(status, ctx);
   if (report.events.length > 0 || report.ignored !== NO_RECIPIENT) return report;
   // Google Workspace sends some notices with a delivery-status part holding nothing: the failed

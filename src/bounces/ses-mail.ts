@@ -1,0 +1,39 @@
+import { parseJson, record, text } from './_json.js';
+import { readSesNotification } from './ses-notification.js';
+import type { BounceEvent } from './types.js';
+
+/**
+ * An Amazon SES notification mailed by an SNS email subscription ("AWS Notification Message" from
+ * no-reply@sns.amazonaws.com): its text is the notification's JSON, then SNS's footer below a line
+ * "--" (protocol Email), or SNS's envelope holding that JSON as its `Message` (Email-JSON). Nobody
+ * checks a signature here, so it is a report from the mailbox like any other: believed through the
+ * VERP address its `mail.source` gives when VERP is on, else by the address it names. Its events
+ * keep the ids serve's SES webhook gives them, so a notification that comes both ways counts once.
+ * Undefined when the text is no such notification. Pure.
+ */
+
+export type SesMail = { events: BounceEvent[]; ignored?: string | undefined };
+
+export function readSesMail(body: string, source: string, date: Date): SesMail | undefined {
+  const written = body.trim();
+  if (!written.startsWith('{')) return undefined;
+  // A line "--" never occurs inside JSON: its strings hold no line end.
+  let note = record(jsonOf(written.split(/\r?\n--[ \t]*\r?\n/)[0]!));
+  const message = text(note.Message);
+  if (text(note.Type) === 'Notification' && message !== undefined) note = record(jsonOf(message));
+  const type = text(note.notificationType) ?? text(note.eventType);
+  if (type === undefined || Object.keys(record(note.mail)).length === 0) return undefined;
+  const events = readSesNotification(note, date).map((event) => ({ ...event, source }));
+  if (events.length > 0) return { events };
+  return {
+    events,
+    ignored:
+      type === 'Bounce' || type === 'Complaint'
+        ? `an Amazon SES ${type.toLowerCase()} notification naming no recipient it is about (or a complaint of type not-spam)`
+        : `an Amazon SES ${type} notification, not a bounce or complaint`,
+  };
+}
+
+function jsonOf(value: string): unknown {
+  return parseJson(Buffer.from(value, 'utf8'));
+}

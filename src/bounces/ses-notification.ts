@@ -1,0 +1,127 @@
+import { hashedAddress } from '../store/hash.js';
+import { dateOf, record, text } from './_json.js';
+import { classifyFailure, findStatus } from './classify.js';
+import { type BounceEvent, emptyHints } from './types.js';
+
+/**
+ * What an Amazon SES notification says: one event per bounced or complained recipient, with the
+ * hints its `mail` object carries (the envelope sender, a VERP address; the original's headers).
+ * The same JSON comes signed to serve's SES webhook and unsigned in a mail from an SNS email
+ * subscription; whom it is believed about is the caller's to decide. Pure.
+ */
+
+/** SES bounce and complaint notifications (and the event-publishing shape, with `eventType`). */
+export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
+  const note = record(value);
+  const type = text(note.notificationType) ?? text(note.eventType);
+  const mail = record(note.mail);
+  const hints = emptyHints();
+  const common = record(mail.commonHeaders);
+  const messageId = text(common.messageId);
+  if (messageId) hints.messageIds.push(messageId);
+  for (const from of Array.isArray(common.from) ? common.from : [])
+    if (typeof from === 'string') hints.senders.push(from);
+  const source = text(mail.source);
+  if (source) hints.verpCandidates.push(source);
+  for (const h of Array.isArray(mail.headers) ? mail.headers : []) {
+    const name = text(record(h).name)?.toLowerCase();
+    const headerValue = text(record(h).value);
+    if (!headerValue) continue;
+    if (name === 'message-id') hints.messageIds.push(headerValue);
+    if (name === 'return-path') hints.verpCandidates.push(headerValue.replace(/^<|>$/g, ''));
+    if (name === 'list-unsubscribe') hints.unsubscribeLinks.push(headerValue);
+    if (name === 'list-id') hints.listIds.push(headerValue);
+    if (name === 'from') hints.senders.push(headerValue);
+  }
+  if (type === 'Bounce') {
+    const bounce = record(note.bounce);
+    const id = text(bounce.feedbackId) ?? text(mail.messageId) ?? '';
+    const recipients = Array.isArray(bounce.bouncedRecipients) ? bounce.bouncedRecipients : [];
+    return recipients.flatMap((r): BounceEvent[] => {
+      const email = text(record(r).emailAddress);
+      if (!email || !id) return [];
+      const given = text(record(r).diagnosticCode);
+      const diagnostic = given ?? `${text(bounce.bounceType)} bounce (${text(bounce.bounceSubType) ?? 'General'})`;
+      const written = text(record(r).status);
+      const status = written && /^[245]\.\d{1,3}\.\d{1,3}$/.test(written) ? written : undefined;
+      return [
+        {
+          eventId: recipientEventId(id, email),
+          legacyEventId: legacyEventId(id, email),
+          kind: sesKind(text(bounce.bounceType), text(bounce.bounceSubType), status, given),
+          address: email,
+          status,
+          diagnostic: diagnostic.slice(0, 1000),
+          source: 'ses',
+          at: dateOf(bounce.timestamp, now),
+          hints,
+        },
+      ];
+    });
+  }
+  if (type === 'Complaint') {
+    const complaint = record(note.complaint);
+    if (text(complaint.complaintFeedbackType) === 'not-spam') return [];
+    const id = text(complaint.feedbackId) ?? text(mail.messageId) ?? '';
+    const recipients = Array.isArray(complaint.complainedRecipients) ? complaint.complainedRecipients : [];
+    return recipients.flatMap((r): BounceEvent[] => {
+      const email = text(record(r).emailAddress);
+      if (!email || !id) return [];
+      const feedback = text(complaint.complaintFeedbackType);
+      return [
+        {
+          eventId: recipientEventId(id, email),
+          legacyEventId: legacyEventId(id, email),
+          kind: 'complaint',
+          address: email,
+          status: undefined,
+          diagnostic: `complaint${feedback ? ` (feedback type ${feedback})` : ''}`,
+          source: 'ses',
+          at: dateOf(complaint.timestamp, now),
+          hints,
+        },
+      ];
+    });
+  }
+  return [];
+}
+
+/** SES's own verdicts that the address is bad: it has no mailbox, or SES will not send to it after earlier hard bounces. */
+const SES_HARD_SUBTYPES = new Set(['NoEmail', 'Suppressed', 'OnAccountSuppressionList']);
+
+/**
+ * SES calls every 5xx refusal `Permanent`, a DMARC failure or a block list too (subtype General),
+ * which says nothing against the reader's address: read by its status and words, as the same
+ * refusal from a mailbox, SendGrid or Mailgun is (see bounces/classify.ts), or one such mistake
+ * would suppress every reader of a provider for good. A Permanent bounce quoting no server's words
+ * is SES's own verdict, and hard, also when it gives the bare status 5.0.0 (SES writes that for a
+ * failure it has no finer code for): that status says only "permanent", which is all SES said.
+ */
+function sesKind(
+  type: string | undefined,
+  subType: string | undefined,
+  status: string | undefined,
+  diagnostic: string | undefined,
+): BounceEvent['kind'] {
+  if (type !== 'Permanent') return 'soft';
+  const words = diagnostic ?? '';
+  const onlyPermanent = status === undefined || status === '5.0.0';
+  if (SES_HARD_SUBTYPES.has(subType ?? '') || (onlyPermanent && words.trim() === '')) return 'hard';
+  return classifyFailure(
+    status?.endsWith('.0.0') ? (findStatus(words) ?? status) : (status ?? findStatus(words) ?? '5.0.0'),
+    words,
+  );
+}
+
+/**
+ * One recipient's event of an SES notification. The address is hashed: an event id is never
+ * rewritten, so one holding the address would keep it after `subscribers forget`.
+ */
+function recipientEventId(id: string, email: string): string {
+  return `ses:${id}:${hashedAddress(email)}`;
+}
+
+/** The id earlier releases stored it under, address and all (`forget` rewrites those, see store). */
+function legacyEventId(id: string, email: string): string {
+  return `ses:${id}:${email.toLowerCase()}`;
+}
