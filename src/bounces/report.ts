@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { htmlText } from './_html.js';
 import {
+  type HeaderList,
   header,
   headerValues,
   type MimePart,
@@ -14,6 +15,7 @@ import { collectHints, ownWords, quotedSubjects } from './_quoted-original.js';
 import { addressesIn, addressOf, normaliseStatus, parseDate, stripType } from './_report-fields.js';
 import { isAutoReply, isChallengeResponse } from './auto-reply.js';
 import { classifyFailure, findStatus } from './classify.js';
+import { isMicrosoftComplaint, microsoftRecipient } from './microsoft-complaint.js';
 import { readSesMail } from './ses-mail.js';
 import { exchangeBlocks, eximBlocks, listedBlocks, officeDetails, qmailBlocks, wordsOnly } from './text-report.js';
 import type { BounceEvent, SourceHints } from './types.js';
@@ -46,7 +48,9 @@ export function readReport(raw: string | Buffer, source: string, now: Date): Rea
   const parts = walkParts(root);
 
   const feedback = parts.find((p) => p.type === 'message/feedback-report');
-  if (feedback) return readFeedback(feedback, { identity, hints, source, date });
+  if (feedback) return readFeedback(parseHeaders(utf8(feedback.body)), parts, { identity, hints, source, date });
+  if (isMicrosoftComplaint(root, parts))
+    return readFeedback([['user-agent', 'Microsoft JMRP']], parts, { identity, hints, source, date });
 
   const ctx = { identity, hints, source, date };
   const text = own ?? parts.find((p) => p.type === 'text/plain')?.body ?? '';
@@ -125,12 +129,14 @@ function readDeliveryStatus(part: MimePart, ctx: Context): ReadResult {
 
 const NO_RECIPIENT = 'a delivery report naming no recipient';
 
-function readFeedback(part: MimePart, ctx: Context): ReadResult {
-  const fields = parseHeaders(utf8(part.body));
+function readFeedback(fields: HeaderList, parts: readonly MimePart[], ctx: Context): ReadResult {
   const type = (header(fields, 'feedback-type') ?? 'abuse').toLowerCase();
   if (type !== 'abuse' && type !== 'fraud') return { events: [], ignored: `a feedback report of type ${type}` };
   const named = [header(fields, 'original-rcpt-to'), header(fields, 'removal-recipient')].map(addressOf);
-  const recipient = named.find((address) => address !== undefined && !isRedacted(address));
+  // Microsoft names the reader only on the original it encloses (see microsoft-complaint.ts).
+  const recipient = [...named, addressOf(microsoftRecipient(parts))].find(
+    (address) => address !== undefined && !isRedacted(address),
+  );
   const agent = header(fields, 'user-agent');
   const details = {
     kind: 'complaint' as const,
@@ -139,8 +145,8 @@ function readFeedback(part: MimePart, ctx: Context): ReadResult {
     at: parseDate(header(fields, 'arrival-date') ?? header(fields, 'received-date')) ?? ctx.date,
   };
   const found = event(ctx, recipient, details);
-  // Earlier releases named the event by the first address given, redacted or not: the same report
-  // imported again is the same event.
+  // Earlier releases named the event by the first address its report part gave, redacted or not: the
+  // same report imported again is the same event.
   const earlier = named.find((address) => address !== undefined);
   if (earlier !== recipient) found.legacyEventId = event(ctx, earlier, details).eventId;
   if (recipient === undefined) found.lookalikeAddress = earlier;

@@ -1,16 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type BounceStore, importBounces, readReport, sqliteBounceStore } from '../../src/bounces/index.js';
-import { migrateBounceStorePg, postgresBounceStore } from '../../src/bounces/store-postgres.js';
+import { describe, expect, it } from 'vitest';
+import { readReport } from '../../src/bounces/index.js';
 import { verpAddress } from '../../src/bounces/verp.js';
-import { openPostgres, type Pool } from '../../src/db/postgres.js';
-import { openLedger } from '../../src/send/ledger.js';
-import { openStateDb } from '../../src/send/store.js';
 import { readSesNotification } from '../../src/serve/webhooks/ses.js';
-import { sentEntry } from '../helpers/ledger.js';
-import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';
+import { describeImportStores } from '../helpers/bounce-import.js';
 
 /**
  * An SNS topic of SES bounce and complaint notifications with an email subscription mails each
@@ -122,107 +114,48 @@ describe('an SES notification mailed by an SNS email subscription', () => {
   });
 });
 
-interface Harness {
-  store: BounceStore;
-  deliver(email: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-function describeImport(driver: string, open: () => Promise<Harness>): void {
-  describe(`bounces import of SES notifications by mail: ${driver}`, () => {
-    let h: Harness;
-    let dir: string;
-    beforeEach(async () => {
-      h = await open();
-      dir = await mkdtemp(join(tmpdir(), 'rolecast-ses-mail-'));
-    });
-    afterEach(async () => {
-      await h.close();
-      await rm(dir, { recursive: true, force: true });
-    });
-    const run = async (mails: Record<string, string>, verp = false) => {
-      for (const [name, raw] of Object.entries(mails)) await writeFile(join(dir, name), raw, 'latin1');
-      const options = { source: 'import:ses', softLimit: 3, now: NOW, listId: LIST, sender: SENDER };
-      return importBounces(dir, h.store, verp ? { ...options, verpDomain: VERP.domain, secret: VERP.secret } : options);
-    };
-
-    it('suppresses the reader a bounce or complaint names, once when both forms of one notification come', async () => {
-      await h.deliver('gone@example.org');
-      await h.deliver('reader@example.org');
-      const bounce = notification('Bounce', 'gone@example.org');
-      const summary = await run({
-        'a.eml': snsMail(bounce),
-        'b.eml': snsMail(bounce, 'email-json'),
-        'c.eml': snsMail(notification('Complaint', 'reader@example.org')),
-      });
-      expect(summary.ignored).toEqual([]);
-      expect(summary.decisions.map((d) => d.outcome)).toEqual(['suppressed', 'duplicate', 'suppressed']);
-      expect(await h.store.isSuppressed('gone@example.org')).toBe(true);
-      expect(await h.store.isSuppressed('reader@example.org')).toBe(true);
-      expect((await h.store.events()).map((e) => [e.email, e.kind, e.issueId, e.source])).toEqual(
-        expect.arrayContaining([
-          ['gone@example.org', 'hard', ISSUE, 'import:ses'],
-          ['reader@example.org', 'complaint', ISSUE, 'import:ses'],
-        ]),
-      );
-    });
-
-    it('with VERP, believes the VERP address SES gives as its source, and never a notification without one', async () => {
-      await h.deliver('gone@example.org');
-      await h.deliver('reader@example.org');
-      const verp = verpAddress(VERP.domain, VERP.secret, ISSUE, 'gone@example.org', LIST);
-      const summary = await run(
-        {
-          'real.eml': snsMail(notification('Bounce', 'gone@example.org', verp)),
-          'forged.eml': snsMail(notification('Complaint', 'reader@example.org')),
-        },
-        true,
-      );
-      expect(summary.decisions.map((d) => d.outcome).sort()).toEqual(['suppressed', 'unmatched']);
-      expect(await h.store.isSuppressed('gone@example.org')).toBe(true);
-      expect(await h.store.isSuppressed('reader@example.org')).toBe(false);
-    });
-  });
-}
-
-describeImport('SQLite', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'rolecast-ses-mail-state-'));
-  const db = openStateDb(join(dir, 'state.db'));
-  return {
-    store: sqliteBounceStore(db),
-    async deliver(email) {
-      openLedger(db, ISSUE, 'smtp', () => new Date('2026-11-30T08:00:00.000Z')).record(
-        sentEntry(email, { variantId: 'v1', messageId: null, response: '250 ok' }),
-      );
-    },
-    async close() {
-      db.close();
-      await rm(dir, { recursive: true, force: true });
-    },
+describeImportStores('bounces import of SES notifications by mail', (harness) => {
+  const run = (mails: Record<string, string>, verp = false) => {
+    const options = { source: 'import:ses', softLimit: 3, now: NOW, listId: LIST, sender: SENDER };
+    return harness().importMails(mails, verp ? { ...options, verpDomain: VERP.domain, secret: VERP.secret } : options);
   };
-});
 
-describePostgres('bounces import of SES notifications by mail, PostgreSQL', () => {
-  const url = useFreshDatabase('ses_mail');
-  let pool: Pool;
-  beforeAll(async () => {
-    pool = await openPostgres(url(), { max: 2 });
-    await migrateBounceStorePg(pool);
+  it('suppresses the reader a bounce or complaint names, once when both forms of one notification come', async () => {
+    const h = harness();
+    await h.deliver(ISSUE, 'gone@example.org');
+    await h.deliver(ISSUE, 'reader@example.org');
+    const bounce = notification('Bounce', 'gone@example.org');
+    const summary = await run({
+      'a.eml': snsMail(bounce),
+      'b.eml': snsMail(bounce, 'email-json'),
+      'c.eml': snsMail(notification('Complaint', 'reader@example.org')),
+    });
+    expect(summary.ignored).toEqual([]);
+    expect(summary.decisions.map((d) => d.outcome)).toEqual(['suppressed', 'duplicate', 'suppressed']);
+    expect(await h.store.isSuppressed('gone@example.org')).toBe(true);
+    expect(await h.store.isSuppressed('reader@example.org')).toBe(true);
+    expect((await h.store.events()).map((e) => [e.email, e.kind, e.issueId, e.source])).toEqual(
+      expect.arrayContaining([
+        ['gone@example.org', 'hard', ISSUE, 'import:ses'],
+        ['reader@example.org', 'complaint', ISSUE, 'import:ses'],
+      ]),
+    );
   });
-  afterAll(() => pool?.end());
 
-  describeImport('PostgreSQL', async () => {
-    await pool.query('TRUNCATE bounce_events, deliveries, suppressions');
-    return {
-      store: postgresBounceStore(pool),
-      async deliver(email) {
-        await pool.query(
-          `INSERT INTO deliveries (issue_id, channel, email, variant_id, status, message_id, response_code, attempts, updated_at)
-           VALUES ($1, 'smtp', $2, 'v1', 'sent', NULL, 250, 1, '2026-11-30T08:00:00.000Z')`,
-          [ISSUE, email],
-        );
+  it('with VERP, believes the VERP address SES gives as its source, and never a notification without one', async () => {
+    const h = harness();
+    await h.deliver(ISSUE, 'gone@example.org');
+    await h.deliver(ISSUE, 'reader@example.org');
+    const verp = verpAddress(VERP.domain, VERP.secret, ISSUE, 'gone@example.org', LIST);
+    const summary = await run(
+      {
+        'real.eml': snsMail(notification('Bounce', 'gone@example.org', verp)),
+        'forged.eml': snsMail(notification('Complaint', 'reader@example.org')),
       },
-      close: async () => {},
-    };
+      true,
+    );
+    expect(summary.decisions.map((d) => d.outcome).sort()).toEqual(['suppressed', 'unmatched']);
+    expect(await h.store.isSuppressed('gone@example.org')).toBe(true);
+    expect(await h.store.isSuppressed('reader@example.org')).toBe(false);
   });
 });
