@@ -108,11 +108,6 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
     }
     upsertMany(to - from).run(params);
   };
-  // Wrapped once: better-sqlite3 builds a new wrapper (and its variants) on every db.transaction call.
-  const writeAll = db.transaction((rows: readonly Row[], updatedAt: string) => {
-    for (let at = 0; at < rows.length; at += MANY_ROWS)
-      writeChunk(rows, at, Math.min(at + MANY_ROWS, rows.length), updatedAt);
-  });
   // A reader erased while their message was in flight: `forget` deleted their rows before this
   // one was written, so it goes again, as forget would have. Checked after the write: a forget
   // between a check and the write would leave the address behind.
@@ -126,9 +121,10 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const versionAtOpen = dataVersion.get();
   let othersWrote = false;
-  const dropErased = (emails: readonly string[]) => {
+  const dropErased = (rows: readonly Row[], from: number, to: number) => {
     othersWrote ||= dataVersion.get() !== versionAtOpen;
     if (!othersWrote) return;
+    const emails = rows.slice(from, to).map((row) => row.email);
     const hashed = emails.map(hashedAddress);
     const erased = new Set(selectErased(emails.length).pluck().all(hashed) as string[]);
     if (erased.size === 0) return;
@@ -136,6 +132,19 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
       if (erased.has(hashed[i]!)) deleteRow.run(issueId, channel, email);
     });
   };
+  // A batch and its check for erased readers in one transaction, wrapped once (better-sqlite3 builds
+  // a new wrapper on every db.transaction call). Inside it, the change counter is read under the
+  // write's own lock, where a read of its own after the commit took and dropped a read lock and
+  // set its read mark, each a call into the file system, once per batch. No other connection can
+  // commit between the write and the check: a forget committed before the write is seen by the
+  // check, one committed after it deletes the row itself.
+  const writeAll = db.transaction((rows: readonly Row[], updatedAt: string) => {
+    for (let at = 0; at < rows.length; at += MANY_ROWS) {
+      const to = Math.min(at + MANY_ROWS, rows.length);
+      writeChunk(rows, at, to, updatedAt);
+      dropErased(rows, at, to);
+    }
+  });
   const selectAll = db.prepare('SELECT email, status FROM deliveries WHERE issue_id = ? AND channel = ?');
   const selectLatest = db.prepare('SELECT max(updated_at) FROM deliveries WHERE issue_id = ? AND channel = ?').pluck();
   const selectMaybeDelivered = db
@@ -181,16 +190,10 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
     record(entry) {
       const email = canonicalAddress(entry.email);
       upsert.run({ ...entry, issueId, channel, email, updatedAt: now().toISOString() });
-      dropErased([email]);
+      dropErased([{ ...entry, email }], 0, 1);
     },
     recordMany(entries) {
-      const rows = mergeBatch(entries);
-      // One statement is atomic on its own: a batch that fits in one (the usual case, a few rows)
-      // skips the BEGIN and COMMIT statements; a longer one is one transaction.
-      if (rows.length <= MANY_ROWS) writeChunk(rows, 0, rows.length, now().toISOString());
-      else writeAll(rows, now().toISOString());
-      for (let at = 0; at < rows.length; at += MANY_ROWS)
-        dropErased(rows.slice(at, at + MANY_ROWS).map((row) => row.email));
+      writeAll(mergeBatch(entries), now().toISOString());
     },
     startRun(planned, resendSince) {
       runStart ??= prepareRunStart();
