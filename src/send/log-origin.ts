@@ -33,8 +33,23 @@ export interface OlderFile {
   logAfter: number;
 }
 
+/**
+ * The file's own pages past every state its log holds: a log of an earlier run put back beside the
+ * file after later runs wrote it on (a backup of the -wal alone, a state folder put together from
+ * two copies). Every write raises the count in the page the log copies, and the file's pages are
+ * only ever the log's, copied in, so a log of this file never reads behind the file's own pages.
+ * `logAt` is undefined when the log's pages hold no id row at all (written before the file had one).
+ */
+export interface NewerFile {
+  kind: 'newer';
+  fileAt: number;
+  logAt: number | undefined;
+}
+
+export type LogMismatch = ForeignLog | OlderFile | NewerFile;
+
 /** Why a log cannot be laid over the file beside it; undefined when it can (or nothing tells). */
-export function logMismatch(path: string, wal: string, log: LogRead): ForeignLog | OlderFile | undefined {
+export function logMismatch(path: string, wal: string, log: LogRead): LogMismatch | undefined {
   let file: number;
   try {
     file = openSync(path, 'r');
@@ -55,8 +70,11 @@ export function logMismatch(path: string, wal: string, log: LogRead): ForeignLog
     };
     const fileRow = generationRow(own);
     const logRow = generationRow(logged);
-    if (!fileRow || !logRow) return undefined;
+    // A file of a release before the id row: a log whose row says the file's pages held one is later.
+    if (!fileRow) return logRow && logRow.base > 0 ? { kind: 'older', fileAt: 0, logAfter: logRow.base } : undefined;
+    if (!logRow) return { kind: 'newer', fileAt: fileRow.at, logAt: undefined };
     if (fileRow.id !== logRow.id) return { kind: 'foreign', fileId: fileRow.id, logId: logRow.id };
+    if (logRow.at < fileRow.at) return { kind: 'newer', fileAt: fileRow.at, logAt: logRow.at };
     return logRow.base > fileRow.at ? { kind: 'older', fileAt: fileRow.at, logAfter: logRow.base } : undefined;
   } catch {
     // A file or log that cannot be read so (changing under a writer, not SQLite at all) gets no

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
 import { EXIT, RolecastError } from '../errors.js';
-import { logMismatch, type OlderFile } from './log-origin.js';
+import { logMismatch, type NewerFile, type OlderFile } from './log-origin.js';
 import { type LogRead, logCopies, readLog, walDamage, walLoss } from './wal-check.js';
 
 /**
@@ -251,6 +251,7 @@ function assertLogOfThisFile(file: string, path: string, wal: string, log: LogRe
   const mismatch = again && logMismatch(path, wal, again);
   if (!mismatch) return;
   if (mismatch.kind === 'older') throw olderThanLog(file, path, wal, mismatch);
+  if (mismatch.kind === 'newer') throw newerThanLog(file, path, wal, mismatch);
   throw new RolecastError(
     'E_STATE_DAMAGED',
     `the state file ${file} is damaged: its write-ahead log ${wal} belongs to another state file (its pages carry the id ${mismatch.logId}, the file's own ${mismatch.fileId}): SQLite would lay it over the file, which would then read as the other one, its messages sent and suppressed readers gone; nothing was sent`,
@@ -266,6 +267,18 @@ function olderThanLog(file: string, path: string, wal: string, older: OlderFile)
     `the state file ${file} is older than its write-ahead log ${wal}: the log was written after the file had taken ${older.logAfter} change(s), and the file holds ${older.fileAt} (an earlier copy put back, with the log a later run left beside it); SQLite would lay the log over pages it was not written after, and the changes in between (unsubscribes, messages sent) would be gone; nothing was sent`,
     {
       hint: `stop every rolecast command using the file, put back the copy of ${path} this log was written with (the newest one) and run the same command again; to go on from this copy instead, move ${wal} and ${path}-shm aside (what only the log holds goes with them) and see "State file recovery" in the README`,
+    },
+  );
+}
+
+function newerThanLog(file: string, path: string, wal: string, newer: NewerFile): RolecastError {
+  const when =
+    newer.logAt === undefined ? 'before the file had an id' : `when the file had taken ${newer.logAt} change(s)`;
+  return new RolecastError(
+    'E_STATE_RESTORED',
+    `the state file ${file} is newer than its write-ahead log ${wal}: the log was written ${when}, and the file holds ${newer.fileAt} (a log of an earlier run put back beside it, or the file from a later copy); SQLite would lay the log's older pages over the file, and the changes since (messages sent, unsubscribes) would be gone; nothing was sent`,
+    {
+      hint: `stop every rolecast command using the file, move ${wal} and ${path}-shm aside (they belong with an earlier copy of the file) and run the same command again; if this file was written on without that log (a copy taken without its -wal), the readers only the log records as sent are not in it: see "State file recovery" in the README`,
     },
   );
 }

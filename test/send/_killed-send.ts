@@ -12,6 +12,23 @@ import { stopChildren } from './_waiting.js';
 
 const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
 
+/**
+ * A send and a command that only reads the state (`suppress list`) each refuse it, exit 2, with
+ * `message` and no stack, nothing mailed: the refusal of a state file that must not be used.
+ */
+export async function expectSendAndReadRefused(
+  cli: (args: string[]) => Promise<{ code: number | null; stderr: string }>,
+  message: string,
+): Promise<void> {
+  for (const args of [SEND, ['suppress', 'list']]) {
+    const refused = await cli(args);
+    expect(refused.code, `${args[0]}: ${refused.stderr}`).toBe(2);
+    expect(refused.stderr).toContain(message);
+    expect(refused.stderr).toContain('nothing was sent');
+    expect(refused.stderr).not.toMatch(/this is a bug|\n\s+at /);
+  }
+}
+
 /** A `rolecast …` process started in a fixture: its output so far, and how it ended once it did. */
 export interface RunningCli {
   child: ChildProcess;

@@ -127,3 +127,85 @@ describe('the id row read from the bytes matches what SQLite reads', () => {
     expect([own.at, through.base]).toEqual([7, 14]);
   });
 });
+
+/** A state file in WAL mode, checkpointed at will only: its path and an open connection. */
+function walFile(label: string): { file: string; db: Database.Database } {
+  const file = join(dir, `${label}-${++count}.db`);
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('wal_autocheckpoint = 0');
+  db.exec('CREATE TABLE filler_0 (a TEXT, b INTEGER)');
+  return { file, db };
+}
+
+const GENERATION =
+  'CREATE TABLE state_generation (id TEXT NOT NULL, counter INTEGER NOT NULL, log_mark INTEGER NOT NULL DEFAULT 0, log_base INTEGER NOT NULL DEFAULT 0)';
+
+/** Puts the log `db` holds now beside `file`, as a log taken at that moment would be. */
+function logBeside(db: Database.Database, file: string): string {
+  const wal = `${file}-wal`;
+  copyFileSync(`${db.name}-wal`, wal);
+  return wal;
+}
+
+describe('a log whose state the file has moved past, or a file from before the id row', () => {
+  it('reads a log of an earlier run beside the file written on since as newer than its log', () => {
+    const { file, db } = walFile('later-file');
+    db.exec(GENERATION);
+    db.exec("INSERT INTO state_generation (id, counter) VALUES ('one', 7)");
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.exec('UPDATE state_generation SET counter = counter + 1');
+    const earlierLog = `${file}.earlier-wal`;
+    copyFileSync(`${file}-wal`, earlierLog);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.exec('UPDATE state_generation SET counter = counter + 1');
+    db.close();
+    const wal = `${file}-wal`;
+    copyFileSync(earlierLog, wal);
+    expect(logMismatch(file, wal, readLog(wal)!)).toEqual({ kind: 'newer', fileAt: 9, logAt: 8 });
+  });
+
+  it('reads a log from before the file had its id row beside a file with one as newer than its log', () => {
+    const { file, db } = walFile('log-before-row');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    // A table made, so the log holds the schema's page as it was then.
+    db.exec('CREATE TABLE filler_1 (a TEXT)');
+    const earlierLog = `${file}.earlier-wal`;
+    copyFileSync(`${file}-wal`, earlierLog);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.exec(GENERATION);
+    db.exec("INSERT INTO state_generation (id, counter) VALUES ('one', 3)");
+    db.close();
+    const wal = `${file}-wal`;
+    copyFileSync(earlierLog, wal);
+    expect(logMismatch(file, wal, readLog(wal)!)).toEqual({ kind: 'newer', fileAt: 3, logAt: undefined });
+  });
+
+  it('reads a file from before the id row beside a log written after the row reached the file as older', () => {
+    const { file, db } = walFile('file-before-row');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const earlier = `${file}.earlier`;
+    copyFileSync(file, earlier);
+    db.exec(GENERATION);
+    db.exec("INSERT INTO state_generation (id, counter) VALUES ('one', 5)");
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.exec('UPDATE state_generation SET log_base = counter + log_mark');
+    // The schema's page in the log too (a table made, the file grown): the row is read through it.
+    db.exec('CREATE TABLE filler_1 (a TEXT)');
+    const wal = logBeside(db, earlier);
+    db.close();
+    expect(logMismatch(earlier, wal, readLog(wal)!)).toEqual({ kind: 'older', fileAt: 0, logAfter: 5 });
+  });
+
+  it('gives no verdict on a file from before the id row whose log made the row and recorded no base', () => {
+    const { file, db } = walFile('row-made-in-log');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.exec(GENERATION);
+    db.exec("INSERT INTO state_generation (id, counter) VALUES ('one', 5)");
+    const earlier = `${file}.earlier`;
+    copyFileSync(file, earlier);
+    const wal = logBeside(db, earlier);
+    db.close();
+    expect(logMismatch(earlier, wal, readLog(wal)!)).toBeUndefined();
+  });
+});
