@@ -6,6 +6,7 @@ import { hasColumn } from '../../db/sqlite-tables.js';
 import { RolecastError } from '../../errors.js';
 import { sqlitePath } from '../../send/state-file.js';
 import type { StateDb } from '../../send/store.js';
+import { logFramesCommitted } from '../../send/wal-check.js';
 import {
   type NotedPair,
   outsideNoteOf,
@@ -179,6 +180,25 @@ export function markLogBase(db: StateDb): void {
     if (!isSqliteError(error)) throw error;
     markFailed(db, error);
   }
+}
+
+/**
+ * Frames of log past which a send copies the log into the file itself (`checkpointAhead`), before
+ * SQLite's own checkpoint at 10,000 (`wal_autocheckpoint` in store.ts) would.
+ */
+export const OWN_CHECKPOINT_FRAMES = 8000;
+
+/**
+ * SQLite's own checkpoint copies the log into the file, and the next write starts the log afresh
+ * with no record of how far the file had got: a copy of the file taken before that checkpoint, put
+ * back beside the later log, read as the file the log was written after, and the readers recorded
+ * in between as never sent. Run after each of a send's ledger writes, this copies the log in first
+ * through `markLogBase`, whose record then opens the next log. A file SQLite checkpoints anyway (a
+ * reader holding the log past 2,000 more frames, another command's long write) is checked as before.
+ */
+export function checkpointAhead(db: StateDb, file: string): void {
+  const frames = logFramesCommitted(`${sqlitePath(file)}-shm`);
+  if (frames !== undefined && frames >= OWN_CHECKPOINT_FRAMES) markLogBase(db);
 }
 
 const MARK = 'log_mark';

@@ -8,7 +8,7 @@ import { replayUnrecorded, unrecordedFileOf } from '../../send/state-loss.js';
 import type { StateDb } from '../../send/store.js';
 import type { DeliveryLedger, StateStore } from '../contract.js';
 import { closeStateDb, fileInPlace, fileMoved } from './file-in-place.js';
-import { noteGeneration, noteGenerationInBackground } from './generation.js';
+import { checkpointAhead, noteGeneration, noteGenerationInBackground } from './generation.js';
 import { sqliteSuppressions } from './suppressions.js';
 
 /** How often a send notes its ledger's count beside the file (see generation.ts). */
@@ -67,6 +67,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
         recordMany: async (entries) => {
           inPlace();
           ledger.recordMany(entries);
+          checkpointAhead(db, file);
           // A file write per batch cost a send some of its pace: the note lags the file by a
           // fraction of a second at most, and the end of the run and the close note it whole.
           if (performance.now() - notedAt >= NOTE_EVERY_MS) {

@@ -1,0 +1,118 @@
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStateDb } from '../../src/send/store.js';
+import { openState } from '../../src/state/open.js';
+
+/**
+ * A long send's log is copied into the file by a checkpoint every few tens of MB and then starts
+ * afresh. A copy of the file taken mid-send (a nightly `cp`), put back after a later checkpoint
+ * beside the log the send left when it was killed, read as the file that log was written after:
+ * the readers recorded between the two checkpoints read as never sent, and were mailed again.
+ */
+
+let root: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'rolecast-own-checkpoint-'));
+});
+
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const NOW = new Date('2026-12-05T09:00:00Z');
+/** More than two logs' worth of writes, whichever checkpoint (the send's or SQLite's) starts them afresh. */
+const MOST_WRITES = 60_000;
+
+function sentIn(file: string): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'").pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+/** The log's checkpoint sequence (https://www.sqlite.org/fileformat2.html#walformat): one more each time it starts afresh. */
+function logSequence(wal: string): number {
+  const fd = openSync(wal, 'r');
+  try {
+    const header = Buffer.alloc(16);
+    return readSync(fd, header, 0, 16, 0) === 16 ? header.readUInt32BE(12) : -1;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A folder holding `file` with `wal` beside it, as a send killed with that log leaves it. */
+function folderOf(name: string, file: string, wal: string): string {
+  const folder = join(root, name);
+  mkdirSync(folder);
+  copyFileSync(file, join(folder, 'state.db'));
+  copyFileSync(wal, join(folder, 'state.db-wal'));
+  return join(folder, 'state.db');
+}
+
+describe('a copy of the state file taken mid-send, between two checkpoints of its log', () => {
+  it('put back beside the log the send left after a later checkpoint is refused as older than its log', async () => {
+    const file = join(root, 'live', 'state.db');
+    const state = await openState({ kind: 'sqlite', file });
+    const ledger = state.ledger('2026-12-05', 'smtp', () => NOW);
+    let sequence = -1;
+    let restarts = 0;
+    let written = 0;
+    let copiedAt = 0;
+    const earlier = join(root, 'earlier.db');
+    // One message recorded at a time, as a send records them; the log starts afresh after each checkpoint.
+    while (restarts < 2 && written < MOST_WRITES) {
+      const email = `reader${written}@example.test`;
+      await ledger.recordMany([
+        {
+          email,
+          variantId: 'v1',
+          status: 'sent',
+          messageId: `<${written}@x>`,
+          responseCode: 250,
+          response: '250 ok',
+          attempts: 1,
+        },
+      ]);
+      written++;
+      const now = logSequence(`${file}-wal`);
+      if (sequence >= 0 && now !== sequence && ++restarts === 1) {
+        copyFileSync(file, earlier);
+        copiedAt = written;
+      }
+      sequence = now;
+    }
+    expect(restarts).toBe(2);
+    for (let more = 0; more < 10; more++, written++)
+      await ledger.recordMany([
+        {
+          email: `reader${written}@example.test`,
+          variantId: 'v1',
+          status: 'sent',
+          messageId: `<${written}@x>`,
+          responseCode: 250,
+          response: '250 ok',
+          attempts: 1,
+        },
+      ]);
+    // Killed here: the log stays as it is. The file as it is now, with it, holds every record.
+    const wal = join(root, 'left.db-wal');
+    copyFileSync(`${file}-wal`, wal);
+    const whole = folderOf('whole', file, wal);
+    const kept = openStateDb(whole);
+    kept.close();
+    expect(sentIn(whole)).toBe(written);
+
+    const restored = folderOf('restored', earlier, wal);
+    expect(() => openStateDb(restored)).toThrow(
+      `the state file ${restored} is older than its write-ahead log ${join(root, 'restored', 'state.db-wal')}`,
+    );
+    expect(sentIn(earlier)).toBeLessThan(written);
+    expect(copiedAt).toBeGreaterThan(0);
+    await state.close();
+  });
+});
