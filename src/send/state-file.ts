@@ -308,6 +308,10 @@ export function assertLogWhole(file: string): void {
   }
   const wal = `${path}-wal`;
   const shm = `${path}-shm`;
+  for (const side of [wal, shm]) {
+    const kind = fileKind(side);
+    if (kind !== 'file' && kind !== 'missing') throw sideFileInTheWay(file, side, kind);
+  }
   const loss = walLoss(wal, shm);
   if (!loss) return;
   const what =
@@ -319,6 +323,17 @@ export function assertLogWhole(file: string): void {
     `the state file ${file} is damaged: ${what}, but its index ${shm} lists committed records there (${loss.committed} frame(s) not yet in the file): messages recorded there would read as never sent; nothing was sent`,
     {
       hint: `put the log back beside the file as it was (a copy of the state file needs its -wal file); if it is lost for good, see "State file recovery" in the README before you delete ${shm} to go on without those records: readers recorded only there would be sent the issue again`,
+    },
+  );
+}
+
+/** A folder (or device, socket) where SQLite keeps the file's log or its index: it holds no record. */
+function sideFileInTheWay(file: string, side: string, kind: string): RolecastError {
+  return new RolecastError(
+    'E_STATE_DAMAGED',
+    `the state file ${file} cannot be opened: ${side}, where SQLite keeps its ${side.endsWith('-wal') ? 'write-ahead log' : 'log index'}, is a ${kind}, not a file; nothing was sent`,
+    {
+      hint: `move ${side} aside (a ${kind} holds none of the state's records) and run the same command again; do not move the state file itself, or readers already sent are mailed again`,
     },
   );
 }
