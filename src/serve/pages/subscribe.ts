@@ -12,7 +12,16 @@ export interface SignupFormOptions {
   taxonomy: RoleTaxonomy;
   timezone: string;
   locale: string;
-  values?: { email?: string; name?: string; roles?: ReadonlySet<string> } | undefined;
+  values?:
+    | {
+        email?: string;
+        name?: string;
+        roles?: ReadonlySet<string>;
+        /** A zone the reader chose: shown chosen, not replaced by the browser's. */
+        timezone?: string | undefined;
+        locale?: string | undefined;
+      }
+    | undefined;
   error?: string | undefined;
   /** Shown above the roles: the post named none `roles.yaml` knows. */
   rolesError?: string | undefined;
@@ -30,8 +39,8 @@ ${error}
 ${nameInput(t, { id: 'name', label: t('pages.subscribe.name'), autocomplete: 'name', value: values.name ?? '' })}
 <p class="hint">${escapeHtml(t('pages.subscribe.rolesHint'))}</p>
 ${options.rolesError ? `<p class="error" role="alert">${escapeHtml(options.rolesError)}</p>\n` : ''}${roleFieldsets(options.taxonomy, values.roles ?? new Set(), t)}
-${timezoneSelect(t('pages.subscribe.timezone'), options.timezone, true)}
-${localeSelect(t('pages.subscribe.locale'), options.locale)}
+${timezoneSelect(t('pages.subscribe.timezone'), values.timezone ?? options.timezone, values.timezone === undefined)}
+${localeSelect(t('pages.subscribe.locale'), values.locale ?? options.locale)}
 <div class="hp" aria-hidden="true"><label for="website">${escapeHtml(t('pages.subscribe.honeypot'))}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
 <p class="hint">${escapeHtml(t('pages.subscribe.consent', { brand }))}</p>
 <button type="submit">${escapeHtml(t('pages.subscribe.submit'))}</button>

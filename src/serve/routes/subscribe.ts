@@ -94,13 +94,18 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
       return known === undefined ? (joinedReaderRoles(r, services.taxonomy) ?? []) : [known];
     }),
   );
+  const zone = field(fields, 'timezone');
+  const timezone = isTimeZone(zone) ? zoneSpelling(zone) : undefined;
+  const chosenLanguage = pageLanguageOf(field(fields, 'locale'));
   // No role known (none ticked, or only roles a form printed before roles.yaml changed): confirmed, the
   // reader would get no issue at all. Asked before the address is looked at, so it tells nothing of it.
   if (!parsed.success || roles.size === 0) {
     const error = parsed.success ? undefined : t('pages.subscribe.invalidEmail');
     const rolesError = roles.size === 0 ? t('pages.subscribe.noRoles') : undefined;
     if (json) return respondJson(response, 400, { error: [error, rolesError].filter(Boolean).join(' ') });
-    const form = { ...formOptions(services, language), values: { email: written, name: field(fields, 'name'), roles } };
+    // The zone and language the reader chose stay chosen: sent again unnoticed, they would be lost.
+    const values = { email: written, name: field(fields, 'name'), roles, timezone, locale: chosenLanguage };
+    const form = { ...formOptions(services, language), values };
     return respond(response, 400, subscribePagePlain(services, language, { ...form, error, rolesError }));
   }
   const email = canonicalAddress(parsed.data);
@@ -110,15 +115,13 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
   else respond(response, 200, checkInboxPage(ctx, email));
   // A filled honeypot is a bot: it gets the same answer and nothing else happens.
   if (field(fields, 'website') !== '') return;
-  const timezone = field(fields, 'timezone');
-  const chosenLanguage = pageLanguageOf(field(fields, 'locale'));
   // After the answer, so a store that waits for a lock or fails cannot tell a new address from a known one.
   await startSignup(services, {
     email,
     writtenEmail,
     name: lineField(fields, 'name', LIMITS.nameLength) || null,
     roles: [...roles],
-    timezone: isTimeZone(timezone) ? zoneSpelling(timezone) : null,
+    timezone: timezone ?? null,
     locale: chosenLanguage ? storedLocale(services, chosenLanguage) : null,
     method: json ? 'api' : 'form',
   }).catch((error: unknown) =>
