@@ -31,18 +31,18 @@ onEveryBackend('a signup shown again for want of a role', 'signup_kept_choices',
       await page.getByLabel('Time zone').selectOption('Asia/Tokyo');
       await page.getByLabel('Language').selectOption('de');
       await page.getByRole('button', { name: 'Subscribe' }).click();
-      await page.getByRole('alert').getByText('Pick at least one of the roles below').waitFor({ timeout: 5000 });
+      await page.getByRole('alert').getByText('Pick at least one of the roles below').waitFor({ timeout: 15_000 });
       expect(await page.getByLabel('Time zone').inputValue()).toBe('Asia/Tokyo');
       expect(await page.getByLabel('Language').inputValue()).toBe('de');
 
       await page.getByLabel('CTO', { exact: true }).check();
       await page.getByRole('button', { name: 'Subscribe' }).click();
-      await page.getByText('Check your inbox').waitFor({ timeout: 5000 });
+      await page.getByText('Check your inbox').waitFor({ timeout: 15_000 });
       const mail = await h.waitForMail(reader, 1);
       expect(mail.parsed.subject).toBe('Bestätigen Sie Ihr Abonnement von Rolecast Weekly');
       await page.goto(CONFIRM_LINK.exec(mail.parsed.text ?? '')![0]);
       await page.getByRole('button').click();
-      await page.getByRole('heading', { name: 'Sie haben abonniert' }).waitFor({ timeout: 5000 });
+      await page.getByRole('heading', { name: 'Sie haben abonniert' }).waitFor({ timeout: 15_000 });
       const listed = await h.run(['subscribers', 'list', '--json']);
       expect(listed.code, listed.all).toBe(0);
       const stored = (JSON.parse(listed.out) as Listed[]).find((r) => r.email === reader);

@@ -30,15 +30,23 @@ export function confirmRoute(services: ReaderServices): Route {
 }
 
 async function show(services: ReaderServices, request: IncomingMessage, response: ServerResponse, url: URL) {
-  const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
   const tokens = url.searchParams.getAll('token');
   const check = tokens.length === 1 ? await claimsOf(services, tokens[0]!) : undefined;
   if (!check) return invalid(services, request, response, 400);
   if (check === 'used') return used(services, request, response);
+  // In the language the signup chose, as its mail and the confirmed page are: not the browser's.
+  const language = languageFor(services, check.locale ?? undefined, request.headers['accept-language']);
+  const { claims } = check;
   return respond(
     response,
     200,
-    confirmPage(ctx, check.email, tokens[0]!, services.paths.confirm, check.purpose === 'address'),
+    confirmPage(
+      pageContext(services, language),
+      claims.email,
+      tokens[0]!,
+      services.paths.confirm,
+      claims.purpose === 'address',
+    ),
   );
 }
 
@@ -50,9 +58,10 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   if (!body) return;
   const fields = parseForm(request.headers['content-type'], body);
   const token = fields ? field(fields, 'token') : '';
-  const check = token ? await claimsOf(services, token) : undefined;
-  if (!check) return invalid(services, request, response, 400);
-  if (check === 'used') return used(services, request, response);
+  const checked = token ? await claimsOf(services, token) : undefined;
+  if (!checked) return invalid(services, request, response, 400);
+  if (checked === 'used') return used(services, request, response);
+  const check = checked.claims;
   const { store } = services;
   const now = services.now();
   const at = now.toISOString();
@@ -165,15 +174,23 @@ async function replaceable(services: ReaderServices, there: Reader, from: string
   return (await services.store.moves()).some((move) => move.email === there.email && move.movedTo === from);
 }
 
-/** Valid claims whose nonce the store still holds; 'used' for a sound token already spent. */
-async function claimsOf(services: ReaderServices, token: string): Promise<ConfirmClaims | 'used' | undefined> {
+/**
+ * Valid claims whose nonce the store still holds, with the stored reader's language; 'used' for a
+ * sound token already spent.
+ */
+async function claimsOf(
+  services: ReaderServices,
+  token: string,
+): Promise<{ claims: ConfirmClaims; locale: string | null } | 'used' | undefined> {
   const check = verifyConfirmToken(token, signingKeys(services), services.config.listId, services.now());
   if (!check.ok) return undefined;
   const { claims } = check;
   const email = claims.purpose === 'address' ? (claims.from ?? '') : claims.email;
   const reader = await services.store.get(email);
   const since = claims.purpose === 'signup' ? await returningSince(services, email) : undefined;
-  return reader && stillValid(reader, claims, since, services.config.readers.confirmHours) ? claims : 'used';
+  return reader && stillValid(reader, claims, since, services.config.readers.confirmHours)
+    ? { claims, locale: reader.locale }
+    : 'used';
 }
 
 /**
