@@ -39,7 +39,7 @@ export function layout(ctx: PageContext, title: string, body: string, options: {
     meta: ['<meta name="robots" content="noindex">'],
     css: `*{box-sizing:border-box}
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2937;background:${brand.backgroundColor};margin:0;padding:1.5rem .75rem}
-main{max-width:36rem;margin:0 auto;background:${page};border-radius:8px;padding:1.5rem}
+main{max-width:36rem;margin:0 auto;background:${page};border-radius:8px;padding:1.5rem;overflow-wrap:anywhere}
 h1{font-size:1.5rem;margin-top:0}
 a{color:${link}}
 label{display:block;font-weight:600;margin:.9rem 0 .25rem}
