@@ -11,7 +11,16 @@ import type { RoleTaxonomy } from '../../roles/taxonomy.js';
  * role the taxonomy lacks (one an editor's list gave the reader) is shown too, under "other": the
  * reader sees it, and a save keeps it unless they untick it.
  */
-export function roleFieldsets(taxonomy: RoleTaxonomy, chosen: ReadonlySet<string>, t: Translate): string {
+export function roleFieldsets(
+  taxonomy: RoleTaxonomy,
+  chosen: ReadonlySet<string>,
+  t: Translate,
+  /**
+   * An error about the roles: each group is described by the element of `id`, and its first box takes
+   * the focus unless an earlier field's error has it.
+   */
+  error?: { id: string; focus: boolean },
+): string {
   const groups = new Map<string, { name: string; description?: string | undefined }[]>();
   const listed = [
     ...taxonomy.roles,
@@ -27,9 +36,11 @@ export function roleFieldsets(taxonomy: RoleTaxonomy, chosen: ReadonlySet<string
       const id = `role-${index++}`;
       const described = role.description ? ` aria-describedby="${id}-d"` : '';
       const description = role.description ? `<p class="hint" id="${id}-d">${escapeHtml(role.description)}</p>` : '';
-      return `<div class="choice"><input type="checkbox" name="roles" id="${id}" value="${escapeHtml(role.name)}"${chosen.has(role.name) ? ' checked' : ''}${described}><div><label for="${id}">${escapeHtml(role.name)}</label>${description}</div></div>`;
+      const focus = error?.focus && id === 'role-0' ? ' autofocus' : '';
+      return `<div class="choice"><input type="checkbox" name="roles" id="${id}" value="${escapeHtml(role.name)}"${chosen.has(role.name) ? ' checked' : ''}${described}${focus}><div><label for="${id}">${escapeHtml(role.name)}</label>${description}</div></div>`;
     });
-    return `<fieldset><legend>${escapeHtml(group)}</legend>\n${items.join('\n')}\n</fieldset>`;
+    const invalid = error ? ` aria-describedby="${error.id}"` : '';
+    return `<fieldset${invalid}><legend>${escapeHtml(group)}</legend>\n${items.join('\n')}\n</fieldset>`;
   });
   return sets.join('\n');
 }

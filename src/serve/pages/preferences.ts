@@ -31,7 +31,7 @@ export function preferencesPage(ctx: PageContext, view: PreferencesView): string
   // A save with every role unticked was refused: said as a problem, beside what was kept.
   const notice =
     view.notice === 'noRoles'
-      ? `<p class="error" role="alert">${escapeHtml(t('pages.preferences.done.noRoles', { brand }))}</p>`
+      ? `<p class="error" id="roles-error" role="alert">${escapeHtml(t('pages.preferences.done.noRoles', { brand }))}</p>`
       : view.notice
         ? `<p class="notice" role="status">${escapeHtml(t(`pages.preferences.done.${view.notice}`))}</p>`
         : '';
@@ -66,7 +66,7 @@ ${form(
 ${nameInput(t, { id: 'name', label: t('pages.subscribe.name'), autocomplete: 'name', value: view.name })}
 ${nameInput(t, { id: 'firstName', label: t('pages.preferences.firstName'), autocomplete: 'given-name', value: view.firstName })}
 <p class="hint">${escapeHtml(t('pages.subscribe.rolesHint'))}</p>
-${roleFieldsets(view.taxonomy, view.roles, t)}
+${roleFieldsets(view.taxonomy, view.roles, t, view.notice === 'noRoles' ? { id: 'roles-error', focus: true } : undefined)}
 ${timezoneSelect(t('pages.subscribe.timezone'), view.timezone, false)}
 ${localeSelect(t('pages.subscribe.locale'), view.locale)}
 <button type="submit">${escapeHtml(t('pages.preferences.save'))}</button>`,

@@ -34,11 +34,11 @@ export function signupForm(ctx: PageContext, options: SignupFormOptions): string
   const error = options.error ? `<p class="error" id="email-error" role="alert">${escapeHtml(options.error)}</p>` : '';
   return `<form method="post" action="${escapeHtml(options.action)}" class="rolecast-signup">
 <label for="email">${escapeHtml(t('pages.subscribe.email'))}</label>
-<input ${EMAIL_FIELD} id="email" name="email" required autocomplete="email" value="${escapeHtml(values.email ?? '')}"${options.error ? ' aria-invalid="true" aria-describedby="email-error"' : ''}>
+<input ${EMAIL_FIELD} id="email" name="email" required autocomplete="email" value="${escapeHtml(values.email ?? '')}"${options.error ? ' aria-invalid="true" aria-describedby="email-error" autofocus' : ''}>
 ${error}
 ${nameInput(t, { id: 'name', label: t('pages.subscribe.name'), autocomplete: 'name', value: values.name ?? '' })}
 <p class="hint">${escapeHtml(t('pages.subscribe.rolesHint'))}</p>
-${options.rolesError ? `<p class="error" role="alert">${escapeHtml(options.rolesError)}</p>\n` : ''}${roleFieldsets(options.taxonomy, values.roles ?? new Set(), t)}
+${options.rolesError ? `<p class="error" id="roles-error" role="alert">${escapeHtml(options.rolesError)}</p>\n` : ''}${roleFieldsets(options.taxonomy, values.roles ?? new Set(), t, options.rolesError ? { id: 'roles-error', focus: !options.error } : undefined)}
 ${timezoneSelect(t('pages.subscribe.timezone'), values.timezone ?? options.timezone, values.timezone === undefined)}
 ${localeSelect(t('pages.subscribe.locale'), values.locale ?? options.locale)}
 <div class="hp" aria-hidden="true"><label for="website">${escapeHtml(t('pages.subscribe.honeypot'))}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
