@@ -25,15 +25,17 @@ export function watchLeases(options: { leaseMs: number; log: (line: string) => v
   const stall = new AbortController();
   // Waiting for a beat that starts after they asked (see `renewed`).
   let waiting: { after: number; resolve: () => void }[] = [];
+  const heldUp = (at: number | undefined, now: number) => {
+    if (stall.signal.aborted) return;
+    log(
+      `warning: this worker went ${at === undefined ? 'too long' : `${Math.round((now - at) / 1000)} s`} without renewing its leases (lease ${Math.round(leaseMs / 1000)} s): another worker may have taken its items over, so it sends nothing more and hands its items back; run the same command to go on`,
+    );
+    stall.abort();
+  };
   const stale = (seq: number): boolean => {
     const at = confirmed.get(seq);
     if (at !== undefined && clock() - at <= leaseMs * STALE_LEASE_SHARE) return false;
-    if (!stall.signal.aborted) {
-      log(
-        `warning: this worker went ${at === undefined ? 'too long' : `${Math.round((clock() - at) / 1000)} s`} without renewing its leases (lease ${Math.round(leaseMs / 1000)} s): another worker may have taken its items over, so it sends nothing more and hands its items back; run the same command to go on`,
-      );
-      stall.abort();
-    }
+    heldUp(at, clock());
     return true;
   };
   return {
@@ -47,7 +49,15 @@ export function watchLeases(options: { leaseMs: number; log: (line: string) => v
       // ran: its items are missing from the answer though they are ours, neither lost nor unconfirmed.
       const claimedSince = (seq: number) => (answered.get(seq) ?? -Infinity) >= startedAt;
       // Only items held when the beat started: one claimed meanwhile is not in its answer.
-      for (const seq of before) if (holding.has(seq) && !held.has(seq) && !claimedSince(seq)) lost.add(seq);
+      for (const seq of before) {
+        if (!holding.has(seq) || held.has(seq) || claimedSince(seq)) continue;
+        lost.add(seq);
+        // Taken over after going unrenewed past the share a message may start on: this worker was
+        // held up (stopped, suspended), as `stale` finds when it is asked first. A beat that answers
+        // first after the stop must not let it go on as if nothing happened.
+        const at = confirmed.get(seq);
+        if (at !== undefined && startedAt - at > leaseMs * STALE_LEASE_SHARE) heldUp(at, startedAt);
+      }
       const renewed = new Map<number, number>();
       for (const seq of held) renewed.set(seq, startedAt);
       for (const [seq, at] of confirmed)

@@ -362,7 +362,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       partOfList: coversPartOfList(options),
       log,
     });
-    const { interrupted } = progress;
+    // Held up past its lease, it stopped as interrupted, though other workers may have finished the plan since.
+    const interrupted = progress.interrupted || stalled.aborted;
     const t = report.total;
     const trips = queue.roundTrips();
     log(

@@ -20,10 +20,20 @@ function setup() {
   let t = 1_000_000;
   const lines: string[] = [];
   const leases = watchLeases({ leaseMs: 30_000, log: (line) => lines.push(line), now: () => t });
-  const tick = () => {
-    t += 10;
+  const tick = (ms = 10) => {
+    t += ms;
   };
-  return { leases, lines, tick };
+  /** `seqs` claimed and held, then a beat `pauseMs` later that renews `renewed` of them. */
+  const heldThenBeaten = (seqs: number[], pauseMs: number, renewed: number[]) => {
+    leases.claimed(seqs.map(item), leases.clock());
+    for (const seq of seqs) leases.holding.add(seq);
+    tick(pauseMs);
+    const before = new Set(leases.holding);
+    const beatStarted = leases.clock();
+    tick();
+    leases.beaten(before, new Set(renewed), beatStarted);
+  };
+  return { leases, lines, tick, heldThenBeaten };
 }
 
 describe('a heartbeat answered around a claim', () => {
@@ -64,28 +74,40 @@ describe('a heartbeat answered around a claim', () => {
   });
 
   it('still takes a held reader the beat did not renew, with no claim since, for lost', () => {
-    const { leases, tick } = setup();
-    leases.claimed([item(7)], leases.clock());
-    leases.holding.add(7);
-    tick();
-    const before = new Set(leases.holding);
-    const beatStarted = leases.clock();
-    tick();
-    leases.beaten(before, new Set(), beatStarted);
+    const { leases, heldThenBeaten } = setup();
+    heldThenBeaten([7], 10, []);
 
     expect(leases.isLost(7)).toBe(true);
+    // Not renewed for a moment only: the worker was not held up, and goes on with its other readers.
+    expect(leases.stalled.aborted).toBe(false);
   });
 
   it('keeps the items a beat renewed', () => {
-    const { leases, tick } = setup();
-    leases.claimed([item(3)], leases.clock());
-    leases.holding.add(3);
-    tick();
-    const before = new Set(leases.holding);
-    const beatStarted = leases.clock();
-    tick();
-    leases.beaten(before, new Set([3]), beatStarted);
+    const { leases, heldThenBeaten } = setup();
+    heldThenBeaten([3], 10, [3]);
     expect(leases.isLost(3)).toBe(false);
     expect(leases.stalled.aborted).toBe(false);
+  });
+});
+
+describe('a heartbeat answered first after the worker was held up past its lease', () => {
+  it('stops the worker and says why, as a stale lease found before a message does', () => {
+    const { leases, lines, heldThenBeaten } = setup();
+    // Stopped 40 s (a lease is 30 s): another worker took both over; the timer's beat runs first.
+    heldThenBeaten([1, 2], 40_000, []);
+
+    expect(leases.stalled.aborted).toBe(true);
+    expect(lines).toEqual([
+      'warning: this worker went 40 s without renewing its leases (lease 30 s): another worker may have taken its items over, so it sends nothing more and hands its items back; run the same command to go on',
+    ]);
+  });
+
+  it('goes on when the beat renewed them: no other worker took them over', () => {
+    const { leases, lines, heldThenBeaten } = setup();
+    heldThenBeaten([1], 40_000, [1]);
+
+    expect(leases.isLost(1)).toBe(false);
+    expect(leases.stalled.aborted).toBe(false);
+    expect(lines).toEqual([]);
   });
 });
