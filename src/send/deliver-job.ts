@@ -7,6 +7,7 @@ import { backoffDelay, classifyFailure, type DeliveryFailure, isThrottling } fro
 import type { JobOutcome, RunOptions, SendJob } from './run-types.js';
 import type { Slots } from './slots.js';
 import { LocalWriteError, MESSAGE_WITHDRAWN } from './transport.js';
+import { leaseClock } from './workers/lease-clock.js';
 
 /** Throttling replies to one message that do not count against its retries (the pace slows instead). */
 export const THROTTLED_ALLOWANCE = 10;
@@ -60,6 +61,24 @@ export interface Greylisted {
 
 const NOTHING_HELD = () => {};
 
+/**
+ * How old the last look at the suppression list may be when a message's data is about to go: as
+ * old as the background check's period (LATE_SUPPRESSION_CHECK_MS), else it is made again.
+ */
+const FRESH_LOOK_MS = 1000;
+
+/** Time since a message's last look, by the wall clock and the monotonic clock, whichever says more passed. */
+function lookClock() {
+  const clock = leaseClock(Date.now);
+  let at = clock();
+  return {
+    now: () => {
+      at = clock();
+    },
+    since: () => clock() - at,
+  };
+}
+
 /** How many times one message's failed last look is made again before the run stops (see RunOptions.lookAgain). */
 const LOOK_RECOVERIES = 3;
 
@@ -82,6 +101,7 @@ export async function deliverJob(
   } catch (error) {
     return holdingNothing({ status: 'failed', attempts: 0, failure: classifyFailure(error) });
   }
+  const looked = lookClock();
   let throttledAttempts = task.throttledAttempts ?? 0;
   const greylists = task.greylists ?? 0;
   // A last look that failed for a moment is made again before the message is tried again (nothing
@@ -111,8 +131,10 @@ export async function deliverJob(
       return holdingNothing({ status: 'deferred', attempts: attempt - 1, failure: interruptedFailure() });
     }
     // Asked after the waits for a token and a connection, the last moment before the message starts.
+    const { confirmSuppressions } = options;
     try {
-      await options.confirmSuppressions?.(options.signal);
+      await confirmSuppressions?.(options.signal);
+      looked.now();
     } catch (error) {
       slots.release();
       if (!isLookFailed(error) || options.signal?.aborted) return undefined;
@@ -132,14 +154,17 @@ export async function deliverJob(
       return { notOurs: true };
     }
     const gate = messageGate(permits);
-    const { confirmSuppressions } = options;
+    const confirm = confirmSuppressions && (() => confirmSuppressions(options.signal).then(looked.now));
     try {
       // Asked again by the transport right before the message goes out: it may have waited for a connection.
       const { response } = await options.transport.send(mail, {
         request: (go) => gate.request(go),
         stillWanted: () => (job.suppressedNow ?? job.suppressedSince)?.() === undefined && job.stillOurs?.() !== false,
         stillOurs: () => job.stillOurs?.() !== false,
-        confirm: confirmSuppressions && (() => confirmSuppressions(options.signal)),
+        confirm,
+        // Stopped or suspended since its last look (or a server slow to answer its envelope): a
+        // reader who left meanwhile would be mailed on a look seconds old, so it is read again.
+        freshLook: () => (confirm && looked.since() > FRESH_LOOK_MS ? confirm() : undefined),
       });
       options.limiter.accepted?.();
       watch.since = undefined;

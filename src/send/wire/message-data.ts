@@ -87,16 +87,28 @@ export const deliverMessage = (
           // Written once what came with the 354 was read: a server that hung up with its 354 read
           // none of the message, so none of it is written, and the send fails as a connection lost
           // before any of it went (sent again at once), not as one that may have been delivered.
-          setImmediate(writeData);
+          setImmediate(() => writeData());
         },
         end() {},
       };
-      function writeData() {
+      /** `looked`: the list was just read afresh (see DotGate.freshLook), so whether it is still wanted is asked too. */
+      function writeData(looked = false) {
         if (settled || internals._destroyed || internals._socket?.readableEnded) return;
         // The server said more after its 354 ("354 …" and "554 …" at once): it ended the message
         // before any of it went, so none of it is written (its lines would be read as commands).
         if (internals._responseQueue?.some((line) => String(line).trim() !== '')) return;
         if (gate?.stillOurs?.() === false) return withdraw(connection, reject);
+        if (looked && gate?.stillWanted?.() === false) return withdraw(connection, reject);
+        const looking = looked ? undefined : gate?.freshLook?.();
+        if (looking)
+          return void looking.then(
+            () => writeData(true),
+            // None of it went: the look's error says why (see LOOK_FAILED), and the connection goes.
+            (error: Error) => {
+              connection.close();
+              reject(error);
+            },
+          );
         step.wrote = true;
         // One copy into one write: cheaper than a writev of a few dozen small pieces. Strings
         // (the header block) are encoded straight into it, not into buffers of their own first.

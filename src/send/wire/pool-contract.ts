@@ -29,6 +29,12 @@ export interface DotGate {
    * one to open and log in): what was committed during that wait is then seen too.
    */
   confirm?(): Promise<void>;
+  /**
+   * Asked once the envelope was answered, right before the data goes: a promise when the list was
+   * last read too long ago (the sender stopped or suspended since, or the server slow to answer),
+   * resolving once it was read afresh; the data waits for it, and for `stillWanted` after it.
+   */
+  freshLook?(): Promise<void> | undefined;
 }
 
 /** The code of a message not sent because its gate said it is no longer wanted: nothing of it was taken. */

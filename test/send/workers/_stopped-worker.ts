@@ -67,17 +67,9 @@ export async function stopThirdAndTakeOver(
     ROLECAST_TEST_LEASE_MS: String(STOPPED_LEASE_MS),
     ROLECAST_TEST_WORKER_BATCH: '5',
   };
-  const child = spawn(
-    process.execPath,
-    [CLI, 'send', f.issueDir, '--subscribers', f.subscribersFile, '--concurrency', '1', ...args],
-    { cwd: f.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const worker = startOneConnectionWorker(f, env, args);
+  const { child, exited } = worker;
   pid = child.pid!;
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const otherLog: string[] = [];
   try {
     await expect.poll(() => stoppedAt, { timeout: 60_000 }).toBeDefined();
@@ -103,5 +95,23 @@ export async function stopThirdAndTakeOver(
   for (const m of await smtp.messages())
     for (const to of m.envelope.to) copies.set(canonicalAddress(to), (copies.get(canonicalAddress(to)) ?? 0) + 1);
   const twice = [...copies].filter(([, n]) => n > 1).map(([email]) => email);
-  return { stoppedAt: stoppedAt!, earlier, copies, twice, stderr, code, otherLog };
+  return { stoppedAt: stoppedAt!, earlier, copies, twice, stderr: worker.stderr, code, otherLog };
+}
+
+/** `rolecast send` over one connection, as a process of its own (one SIGSTOP can stop). */
+export function startOneConnectionWorker(f: SendFixture, env: NodeJS.ProcessEnv, args: string[] = []) {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'send', f.issueDir, '--subscribers', f.subscribersFile, '--concurrency', '1', ...args],
+    { cwd: f.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const worker = {
+    child,
+    stderr: '',
+    exited: new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code))),
+  };
+  child.stderr!.on('data', (chunk) => {
+    worker.stderr += chunk;
+  });
+  return worker;
 }
