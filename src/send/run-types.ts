@@ -61,7 +61,10 @@ export interface RunOptions {
   signal?: AbortSignal | undefined;
   clock?: Clock;
   random?: () => number;
-  /** This many identical permanent refusals in a row, with nothing accepted between, abort the run (see refusalsToAbort). */
+  /**
+   * This many identical permanent refusals in a row, with nothing accepted between, abort the run (see
+   * refusalsToAbort); MAILBOX_WORDS_PATIENCE times as many abort it whatever they say.
+   */
   sameRefusalLimit?: number;
   /** Commit permits shared by runs over the same connections (a worker's batches); default the run's own. */
   permits?: SharedPermits | undefined;

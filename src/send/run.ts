@@ -7,6 +7,7 @@ import { createRecorder } from './recorder.js';
 import {
   type DeliveryFailure,
   LOOK_FAILED_STOP,
+  MAILBOX_WORDS_PATIENCE,
   MESSAGES_REFUSED,
   refusalKey,
   refusalsToAbort,
@@ -42,7 +43,8 @@ export const SAME_REFUSAL_LIMIT = 5;
  * A server that gave no reply at all through one message's every retry is gone (down, unreachable):
  * the run stops as if aborted instead of spending the retries of every remaining message on it.
  * A permanent refusal of the sender or account (5xx to MAIL FROM, the login or the connection), or
- * `sameRefusalLimit` identical permanent refusals in a row, aborts the run: marking every reader
+ * `sameRefusalLimit` identical permanent refusals in a row (or MAILBOX_WORDS_PATIENCE times as many,
+ * whatever they say), aborts the run: marking every reader
  * failed at full speed would lose the whole list to one suspended account.
  */
 export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions): Promise<RunResult> {
@@ -56,9 +58,12 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   let halted: RunResult['halted'];
   const slots = createSlots(Math.max(1, options.concurrency));
   const watch: ThrottleWatch = { since: undefined };
-  // Permanent refusals with the same reply, held back until an acceptance or another reply shows
-  // they were about their readers after all (then: failed), or the run is aborted (then: deferred).
-  let streak: { key: string; items: { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[] } | undefined;
+  // Permanent refusals that could be the server's of everyone, held back until an acceptance or a
+  // refusal about one mailbox shows they were about their readers after all (then: failed), or the
+  // run is aborted (then: deferred). `key` and `same` are the last reply and how many in a row gave it.
+  let streak:
+    | { key: string; same: number; items: { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[] }
+    | undefined;
   // Refusals of the messages themselves fail their readers and the run goes on, but `limit` of them
   // before any message was accepted say the server refuses the issue itself: going on would mark the
   // whole list failed. Those readers stay failed, so the next run does not stop at them again.
@@ -156,7 +161,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         }
         if (outcome.status === 'failed') {
           const key = refusalKey(outcome.failure);
-          const released = key === undefined || key !== streak?.key ? releaseStreak('failed') : undefined;
+          const released = key === undefined ? releaseStreak('failed') : undefined;
           if (key === undefined) {
             // Decided before any await: a message finishing meanwhile is deferred, not failed.
             const refusesIssue = !accepted.any && refusedTheMessage(outcome.failure) && ++refusedBeforeAny >= limit;
@@ -168,12 +173,17 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
             ]);
             continue;
           }
-          streak ??= { key, items: [] };
+          streak ??= { key, same: 0, items: [] };
+          streak.same = key === streak.key ? streak.same + 1 : 1;
+          streak.key = key;
           streak.items.push({ job, outcome: { ...outcome, status: 'failed' } });
           const enough = refusalsToAbort(outcome.failure, limit);
-          if (streak.items.length >= enough)
+          // A server that takes turns between two refusals of everyone is one refusing everyone too.
+          const mixed = limit * MAILBOX_WORDS_PATIENCE;
+          if (streak.same >= enough)
             await abortRun(`${enough} messages in a row refused with the same reply: ${outcome.failure.response}`);
-          await released;
+          else if (streak.items.length >= mixed)
+            await abortRun(`${mixed} messages in a row refused, none accepted between: ${outcome.failure.response}`);
           continue;
         }
         if (outcome.status === 'sent') {

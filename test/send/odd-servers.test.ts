@@ -572,3 +572,24 @@ describe('a server that refuses every reader with the words of an unknown mailbo
     30_000,
   );
 });
+
+describe('refusals of the sender in a row', () => {
+  it('two refusals of the sender taking turns abort the run, nobody failed', async () => {
+    fixture = await sendFixture(60, { concurrency: 1 });
+    let refusals = 0;
+    const server = await serve({
+      command: (line) =>
+        RCPT.test(line)
+          ? refusals++ % 2 === 0
+            ? '550 relay not permitted\r\n'
+            : '550 Sender address rejected: not owned by user\r\n'
+          : undefined,
+    });
+    const { code, report } = await send(fixture, server.url());
+    expect(code).toBe(3);
+    expect(report.aborted).toContain('messages in a row refused, none accepted between');
+    expect(report.total.failed).toBe(0);
+    expect(report.total.pending).toBeGreaterThan(0);
+    expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
+  }, 30_000);
+});
