@@ -105,6 +105,22 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     return releaseStreak('deferred');
   };
   const iterator = jobs[Symbol.iterator]();
+  // A run of refusals in words of an unknown mailbox, every reader of one domain, may be that domain
+  // gone rather than the server refusing everyone: before aborting, that domain's readers are held
+  // back and the next readers of other domains sent. One taken shows the refusals were their readers'
+  // (failed); a refusal of such a reader too, or no other domain left to try, aborts the run.
+  let probing: string | undefined;
+  const heldBack: SendJob[] = [];
+  const probes = new Set<SendJob>();
+  const nextJob = (): SendJob | undefined => {
+    if (probing === undefined && heldBack.length > 0) return heldBack.shift();
+    for (let item = iterator.next(); !item.done; item = iterator.next()) {
+      if (probing === undefined) return item.value;
+      if (domainOf(item.value.email) === probing) heldBack.push(item.value);
+      else return probes.add(item.value) && item.value;
+    }
+    return undefined;
+  };
   // Greylisted readers wait here for their next try, holding no worker; taken first once due.
   const later = createLaterQueue<Task & { failure: DeliveryFailure }>(options.clock ?? systemClock);
   const greylisted = new Set<string>();
@@ -112,8 +128,18 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     if (signal.aborted) return undefined;
     const due = later.takeDue();
     if (due) return due;
-    const item = iterator.next();
-    return item.done ? later.waitNext(signal) : { job: item.value, ...item.value.resumed };
+    const job = nextJob();
+    if (job) return { job, ...job.resumed };
+    // A reader of another domain still out decides; with none, the run cannot tell and stops.
+    if (probing !== undefined && probes.size > 0) return undefined;
+    if (probing !== undefined && streak) {
+      const { response } = streak.items[streak.items.length - 1]!.outcome.failure;
+      await abortRun(
+        `${streak.items.length} messages in a row refused with the same reply: ${response} (all to readers of ${probing}, and no reader of another domain left to try: if ${probing} is gone, take its readers off the list)`,
+      );
+      return undefined;
+    }
+    return later.waitNext(signal);
   };
   // Two workers per connection: while one waits for the server's reply, the other builds and
   // encodes the next message, so no connection idles. Only `concurrency` are ever on the wire.
@@ -122,6 +148,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
       for (let task = await next(); task; task = await next()) {
         const { job } = task;
         const delivered = await deliverJob(task, inner, slots, permits, watch);
+        probes.delete(job);
         if (!delivered) return;
         // The list could not be read right before it: not started, nor any message after it.
         if ('unread' in delivered) {
@@ -161,7 +188,8 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         }
         if (outcome.status === 'failed') {
           const key = refusalKey(outcome.failure);
-          const released = key === undefined ? releaseStreak('failed') : undefined;
+          // A reader of another domain refused as dead while probing says nothing of the others.
+          const released = key === undefined && probing === undefined ? releaseStreak('failed') : undefined;
           if (key === undefined) {
             // Decided before any await: a message finishing meanwhile is deferred, not failed.
             const refusesIssue = !accepted.any && refusedTheMessage(outcome.failure) && ++refusedBeforeAny >= limit;
@@ -180,6 +208,16 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           const enough = refusalsToAbort(outcome.failure, limit);
           // A server that takes turns between two refusals of everyone is one refusing everyone too.
           const mixed = limit * MAILBOX_WORDS_PATIENCE;
+          if (probing !== undefined) {
+            // Refused too while probing: the server refuses readers of other domains alike.
+            if (domainOf(job.email) !== probing)
+              await abortRun(
+                `${streak.items.length} messages in a row refused, readers of other domains than ${probing} too: ${outcome.failure.response}`,
+              );
+            continue;
+          }
+          if (streak.same >= enough || streak.items.length >= mixed) probing = deadDomain(streak.items, limit);
+          if (probing !== undefined) continue;
           if (streak.same >= enough)
             await abortRun(`${enough} messages in a row refused with the same reply: ${outcome.failure.response}`);
           else if (streak.items.length >= mixed)
@@ -188,6 +226,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         }
         if (outcome.status === 'sent') {
           accepted.any = true;
+          probing = undefined;
           const released = releaseStreak('failed');
           // Its slot, or its commit permit, is held until the row is committed: a failed write stops
           // the run before any other message is completed, so at most one for each connection goes out
@@ -230,7 +269,8 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
       throw crash.error;
     }
     try {
-      await releaseStreak('failed');
+      // Stopped while probing another domain: whether those refusals were their readers' is not known.
+      await releaseStreak(probing === undefined ? 'failed' : 'deferred');
     } finally {
       await recorder.drain();
     }
@@ -260,4 +300,15 @@ function rowOf(job: SendJob, outcome: JobOutcome): LedgerEntry {
     response: outcome.failure.response,
     attempts: outcome.attempts,
   };
+}
+
+function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** The one domain of every reader refused, when each refusal is in words of an unknown mailbox (see refusalsToAbort). */
+function deadDomain(items: readonly { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[], limit: number) {
+  const domains = new Set(items.map(({ job }) => domainOf(job.email)));
+  const unknownMailbox = items.every(({ outcome }) => refusalsToAbort(outcome.failure, limit) > limit);
+  return domains.size === 1 && unknownMailbox ? [...domains][0] : undefined;
 }

@@ -574,6 +574,75 @@ describe('a server that refuses every reader with the words of an unknown mailbo
 });
 
 describe('refusals of the sender in a row', () => {
+  /** `count` readers, those from `from` to `to` (by index) of the domain gone.example. */
+  const withDeadDomain = (count: number, from: number, to: number) =>
+    generateSubscribers(count).map((s, i) =>
+      i >= from && i < to ? { ...s, email: s.email.replace('example.test', 'gone.example') } : s,
+    );
+
+  it.each([1, 3])(
+    '"550 Unrouteable address" to thirty readers of one domain in a row, %i connection(s): they fail, the readers after them are sent, and a second run sends nobody again',
+    async (concurrency) => {
+      fixture = await sendFixture(70, { concurrency }, withDeadDomain(70, 10, 48));
+      const expected = await eligible(fixture);
+      const dead = expected.filter((email) => email.endsWith('@gone.example'));
+      expect(dead.length).toBeGreaterThan(25);
+      const server = await serve({
+        command: (line) =>
+          RCPT.exec(line)?.[1]?.endsWith('@gone.example') ? '550 Unrouteable address\r\n' : undefined,
+      });
+      const first = await send(fixture, server.url());
+      expect(first.report.aborted).toBeUndefined();
+      expect(first.report.total).toMatchObject({
+        sent: expected.length - dead.length,
+        failed: dead.length,
+        pending: 0,
+      });
+      expect(ledger(fixture).map((row) => [row.email, row.status])).toEqual(
+        expected.map((email) => [email, dead.includes(email) ? 'failed' : 'sent']),
+      );
+      const second = await send(fixture, server.url());
+      expect(second.report.total).toMatchObject({ sent: 0, failed: 0, pending: 0 });
+      expect(server.messages.map((m) => m.to[0]).sort()).toEqual(expected.filter((email) => !dead.includes(email)));
+    },
+    60_000,
+  );
+
+  it.each([
+    ['the other domain first', 10],
+    ['the domain of thirty first', 0],
+  ])(
+    '"550 Unrouteable address" to every reader of two domains, %s: the run aborts, nobody failed',
+    async (_name, from) => {
+      fixture = await sendFixture(70, { concurrency: 1 }, withDeadDomain(70, from, from + 38));
+      const server = await serve({ command: (line) => (RCPT.test(line) ? '550 Unrouteable address\r\n' : undefined) });
+      const { code, report } = await send(fixture, server.url());
+      expect(code).toBe(3);
+      expect(report.aborted).toContain('550 Unrouteable address');
+      expect(report.total).toMatchObject({ sent: 0, failed: 0 });
+      expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
+    },
+    60_000,
+  );
+
+  it('"550 Unrouteable address" to the thirty readers of one domain last in the list: the others are sent, and the run aborts naming that domain with nobody failed', async () => {
+    fixture = await sendFixture(70, { concurrency: 1 }, withDeadDomain(70, 32, 70));
+    const expected = await eligible(fixture);
+    const server = await serve({
+      command: (line) => (RCPT.exec(line)?.[1]?.endsWith('@gone.example') ? '550 Unrouteable address\r\n' : undefined),
+    });
+    const { code, report } = await send(fixture, server.url());
+    expect(code).toBe(3);
+    expect(report.aborted).toContain(
+      'no reader of another domain left to try: if gone.example is gone, take its readers off the list',
+    );
+    expect(report.total.failed).toBe(0);
+    expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
+    expect(server.messages.map((m) => m.to[0]).sort()).toEqual(
+      expected.filter((email) => email.endsWith('@example.test')),
+    );
+  }, 60_000);
+
   it('two refusals of the sender taking turns abort the run, nobody failed', async () => {
     fixture = await sendFixture(60, { concurrency: 1 });
     let refusals = 0;
@@ -591,5 +660,5 @@ describe('refusals of the sender in a row', () => {
     expect(report.total.failed).toBe(0);
     expect(report.total.pending).toBeGreaterThan(0);
     expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 });
