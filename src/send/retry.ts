@@ -272,9 +272,13 @@ export const MAILBOX_WORDS_PATIENCE = 4;
 const UNKNOWN_MAILBOX =
   /\bunroutable\b|\bunrouteable\b|\b(?:unknown|invalid) (?:user|mailbox|recipient|local[- ]part)\b|\bno such (?:user|mailbox|recipient)\b|\b(?:user|mailbox|recipient) (?:unknown|not found|does not exist|unavailable)\b/i;
 
+/** The same words in German, French, Spanish and Italian, as servers set up in those languages say them. */
+const UNKNOWN_MAILBOX_TRANSLATED =
+  /\b(?:benutzer|empfänger|postfach) (?:unbekannt|existiert nicht|nicht gefunden)|\bunbekannte[rs]? (?:benutzer|empfänger|postfach)|\b(?:utilisateur|destinataire|adresse) (?:inconnu|inexistant)|\b(?:usuario|destinatario|buzón) (?:desconocido|inexistente|no existe)|\b(?:utente|destinatario) (?:sconosciuto|inesistente)/i;
+
 function unknownMailbox(said: string): boolean {
   const words = withoutAddresses(said);
-  return UNKNOWN_MAILBOX.test(words) && !SENDER_TEXT.test(words);
+  return (UNKNOWN_MAILBOX.test(words) || UNKNOWN_MAILBOX_TRANSLATED.test(words)) && !SENDER_TEXT.test(words);
 }
 
 const SERVER_ID = /[^\s[\]()]*(?:[a-z][^\s[\]()]*\d|\d[^\s[\]()]*[a-z])[^\s[\]()]*/g;

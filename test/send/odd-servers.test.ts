@@ -438,7 +438,15 @@ describe("a reader's address holding the words of a request to slow down", () =>
 });
 
 describe('a server that refuses unknown readers without an enhanced status code (as Exim does)', () => {
-  it.each(['550 Unrouteable address', '550 unknown user', '550 No such user here', '550 Mailbox unavailable'])(
+  it.each([
+    '550 Unrouteable address',
+    '550 unknown user',
+    '550 No such user here',
+    '550 Mailbox unavailable',
+    '550 Benutzer unbekannt',
+    '550 Utilisateur inconnu',
+    '550 Usuario desconocido',
+  ])(
     '"%s" to six readers in a row: they fail, the run goes on for the rest, and a second run sends nobody again',
     async (reply) => {
       fixture = await sendFixture(30, { concurrency: 1 });
