@@ -70,6 +70,8 @@ export interface RunOptions {
   permits?: SharedPermits | undefined;
   /** Whether a message was accepted yet, shared by runs that make up one send (a worker's batches). */
   accepted?: { any: boolean };
+  /** The permanent refusals in a row so far, shared by runs that make up one send (a worker's batches). */
+  refusals?: RefusalCount;
   /** Only throttling replies and nothing accepted for this long stop the run (THROTTLED_OUT_MS). */
   throttledOutMs?: number;
   /** How long a greylisted reader waits before its next try (see greylist.ts). */
@@ -125,4 +127,15 @@ export interface RunResult {
   halted?: { error: unknown; unrecorded: Unrecorded[] } | undefined;
   /** Readers the server greylisted (see greylist.ts), each counted once however many times. */
   greylisted: number;
+}
+
+/** Permanent refusals in a row with nothing accepted between (see runDeliveries). */
+export interface RefusalCount {
+  /** The last one's reply (see refusalKey), and how many in a row gave it. */
+  key?: string | undefined;
+  same: number;
+  /** However many, whatever they said. */
+  inARow: number;
+  /** They aborted the send: the refusals any run still holds are deferred, not failed. */
+  aborted?: boolean;
 }

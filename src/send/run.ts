@@ -19,7 +19,15 @@ import { createSlots } from './slots.js';
 import { LocalWriteError } from './transport.js';
 
 export { THROTTLED_ALLOWANCE, THROTTLED_OUT_MS } from './deliver-job.js';
-export type { JobOutcome, LedgerWriter, RunOptions, RunResult, SendJob, Unrecorded } from './run-types.js';
+export type {
+  JobOutcome,
+  LedgerWriter,
+  RefusalCount,
+  RunOptions,
+  RunResult,
+  SendJob,
+  Unrecorded,
+} from './run-types.js';
 
 export const SAME_REFUSAL_LIMIT = 5;
 
@@ -61,9 +69,9 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   // Permanent refusals that could be the server's of everyone, held back until an acceptance or a
   // refusal about one mailbox shows they were about their readers after all (then: failed), or the
   // run is aborted (then: deferred). `key` and `same` are the last reply and how many in a row gave it.
-  let streak:
-    | { key: string; same: number; items: { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[] }
-    | undefined;
+  let streak: { items: { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[] } | undefined;
+  // Counted over every run of one send, so a worker's batches do not each start again from none.
+  const refusals = options.refusals ?? { same: 0, inARow: 0 };
   // Refusals of the messages themselves fail their readers and the run goes on, but `limit` of them
   // before any message was accepted say the server refuses the issue itself: going on would mark the
   // whole list failed. Those readers stay failed, so the next run does not stop at them again.
@@ -99,8 +107,14 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
       items.map(({ job, outcome }) => settle(job, as === 'failed' ? outcome : { ...outcome, status: 'deferred' })),
     );
   };
+  // Shown to be about their readers: the next refusal starts a new count.
+  const readersAfterAll = (): Promise<unknown> => {
+    Object.assign(refusals, { key: undefined, same: 0, inARow: 0 });
+    return releaseStreak('failed');
+  };
   const abortRun = (reason: string): Promise<unknown> => {
     aborted ??= reason;
+    refusals.aborted = true;
     halt.abort();
     return releaseStreak('deferred');
   };
@@ -189,7 +203,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         if (outcome.status === 'failed') {
           const key = refusalKey(outcome.failure);
           // A reader of another domain refused as dead while probing says nothing of the others.
-          const released = key === undefined && probing === undefined ? releaseStreak('failed') : undefined;
+          const released = key === undefined && probing === undefined ? readersAfterAll() : undefined;
           if (key === undefined) {
             // Decided before any await: a message finishing meanwhile is deferred, not failed.
             const refusesIssue = !accepted.any && refusedTheMessage(outcome.failure) && ++refusedBeforeAny >= limit;
@@ -201,9 +215,10 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
             ]);
             continue;
           }
-          streak ??= { key, same: 0, items: [] };
-          streak.same = key === streak.key ? streak.same + 1 : 1;
-          streak.key = key;
+          streak ??= { items: [] };
+          refusals.same = key === refusals.key ? refusals.same + 1 : 1;
+          refusals.key = key;
+          refusals.inARow++;
           streak.items.push({ job, outcome: { ...outcome, status: 'failed' } });
           const enough = refusalsToAbort(outcome.failure, limit);
           // A server that takes turns between two refusals of everyone is one refusing everyone too.
@@ -216,18 +231,18 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
               );
             continue;
           }
-          if (streak.same >= enough || streak.items.length >= mixed) probing = deadDomain(streak.items, limit);
+          if (refusals.same >= enough || refusals.inARow >= mixed) probing = deadDomain(streak.items, limit);
           if (probing !== undefined) continue;
-          if (streak.same >= enough)
+          if (refusals.same >= enough)
             await abortRun(`${enough} messages in a row refused with the same reply: ${outcome.failure.response}`);
-          else if (streak.items.length >= mixed)
+          else if (refusals.inARow >= mixed)
             await abortRun(`${mixed} messages in a row refused, none accepted between: ${outcome.failure.response}`);
           continue;
         }
         if (outcome.status === 'sent') {
           accepted.any = true;
           probing = undefined;
-          const released = releaseStreak('failed');
+          const released = readersAfterAll();
           // Its slot, or its commit permit, is held until the row is committed: a failed write stops
           // the run before any other message is completed, so at most one for each connection goes out
           // unrecorded, batched writes or not.
@@ -270,7 +285,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     }
     try {
       // Stopped while probing another domain: whether those refusals were their readers' is not known.
-      await releaseStreak(probing === undefined ? 'failed' : 'deferred');
+      await releaseStreak(probing === undefined && !refusals.aborted ? 'failed' : 'deferred');
     } finally {
       await recorder.drain();
     }

@@ -12,7 +12,7 @@ import { segmentRoles, suppressedKind } from '../plan.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { Halted, ReportBuilder } from '../report.js';
 import type { DeliveryFailure } from '../retry.js';
-import { type LedgerWriter, runDeliveries, type SendJob } from '../run.js';
+import { type LedgerWriter, type RefusalCount, runDeliveries, type SendJob } from '../run.js';
 import type { MailTransport } from '../transport.js';
 
 export interface BatchContext {
@@ -46,6 +46,8 @@ export interface BatchContext {
   onExhausted?: (() => void) | undefined;
   /** Whether this worker had a message accepted yet: its batches are one run (see runDeliveries). */
   accepted?: { any: boolean } | undefined;
+  /** The permanent refusals in a row over this worker's batches: its batches are one run (see runDeliveries). */
+  refusals?: RefusalCount | undefined;
   /** Readers greylisted over this worker's batches, for its report. */
   greylisted?: { count: number } | undefined;
   /**
@@ -180,6 +182,7 @@ export async function sendBatch(
     },
     signal: context.signal,
     accepted: context.accepted,
+    refusals: context.refusals,
     permits: context.permits,
     // A greylisted reader waits minutes: back to the plan with a time, so no lease is held meanwhile
     // and any worker (this one included) takes them then; one claim at a time, as for any item.

@@ -321,6 +321,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         confirmSuppressions: late.confirm,
         // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
         accepted: { any: false },
+        // Nor does each batch count the same refusal in a row from none: a blanket one would fail them all.
+        refusals: { same: 0, inARow: 0 },
         greylisted,
         // Said once a worker run, as by one sender, however many of its batches are greylisted.
         onGreylisted(failure, retryMs) {
