@@ -82,3 +82,13 @@ function withoutOurSide(diagnostic: string): string {
 
 /** 5.x.x statuses that say the reader's address is bad (see above). */
 const ABOUT_THE_ADDRESS = /^5\.(?:1\.(?:[0-3]|6|10)|2\.1|4\.4)$/;
+
+/**
+ * A feedback report's Feedback-Type (RFC 5965; SES passes it on as `complaintFeedbackType`) that is
+ * a reader's spam complaint: `abuse` or `fraud`, and none given (or an empty one), which reads as `abuse`. The others
+ * (`auth-failure`, `virus`, `not-spam`, `other`) say nothing about the reader wanting no more mail.
+ */
+export function isSpamComplaint(feedbackType: string | undefined): boolean {
+  const type = (feedbackType?.trim() || 'abuse').toLowerCase();
+  return type === 'abuse' || type === 'fraud';
+}

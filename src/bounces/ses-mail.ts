@@ -1,4 +1,5 @@
 import { parseJson, record, text } from './_json.js';
+import { isSpamComplaint } from './classify.js';
 import { readSesNotification } from './ses-notification.js';
 import type { BounceEvent } from './types.js';
 
@@ -25,12 +26,15 @@ export function readSesMail(body: string, source: string, date: Date): SesMail |
   if (type === undefined || Object.keys(record(note.mail)).length === 0) return undefined;
   const events = readSesNotification(note, date).map((event) => ({ ...event, source }));
   if (events.length > 0) return { events };
+  const feedback = text(record(note.complaint).complaintFeedbackType);
   return {
     events,
     ignored:
-      type === 'Bounce' || type === 'Complaint'
-        ? `an Amazon SES ${type.toLowerCase()} notification naming no recipient it is about (or a complaint of type not-spam)`
-        : `an Amazon SES ${type} notification, not a bounce or complaint`,
+      type === 'Complaint' && !isSpamComplaint(feedback)
+        ? `an Amazon SES complaint notification of feedback type ${feedback}, not a spam complaint`
+        : type === 'Bounce' || type === 'Complaint'
+          ? `an Amazon SES ${type.toLowerCase()} notification naming no recipient it is about`
+          : `an Amazon SES ${type} notification, not a bounce or complaint`,
   };
 }
 

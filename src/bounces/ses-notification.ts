@@ -1,6 +1,6 @@
 import { hashedAddress } from '../store/hash.js';
 import { dateOf, record, text } from './_json.js';
-import { classifyFailure, findStatus } from './classify.js';
+import { classifyFailure, findStatus, isSpamComplaint } from './classify.js';
 import { type BounceEvent, emptyHints } from './types.js';
 
 /**
@@ -61,7 +61,7 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
   }
   if (type === 'Complaint') {
     const complaint = record(note.complaint);
-    if (text(complaint.complaintFeedbackType) === 'not-spam') return [];
+    if (!isSpamComplaint(text(complaint.complaintFeedbackType))) return [];
     const id = text(complaint.feedbackId) ?? text(mail.messageId) ?? '';
     const recipients = Array.isArray(complaint.complainedRecipients) ? complaint.complainedRecipients : [];
     return recipients.flatMap((r): BounceEvent[] => {
