@@ -134,9 +134,8 @@ function readFeedback(fields: HeaderList, parts: readonly MimePart[], ctx: Conte
   if (!isSpamComplaint(type)) return { events: [], ignored: `a feedback report of type ${type}` };
   const named = [header(fields, 'original-rcpt-to'), header(fields, 'removal-recipient')].map(addressOf);
   // Microsoft names the reader only on the original it encloses (see microsoft-complaint.ts).
-  const recipient = [...named, addressOf(microsoftRecipient(parts))].find(
-    (address) => address !== undefined && !isRedacted(address),
-  );
+  const given = [...named, addressOf(microsoftRecipient(parts))];
+  const recipient = given.find((address) => address !== undefined && !isRedacted(address));
   const agent = header(fields, 'user-agent');
   const details = {
     kind: 'complaint' as const,
@@ -149,7 +148,7 @@ function readFeedback(fields: HeaderList, parts: readonly MimePart[], ctx: Conte
   // same report imported again is the same event.
   const earlier = named.find((address) => address !== undefined);
   if (earlier !== recipient) found.legacyEventId = event(ctx, earlier, details).eventId;
-  if (recipient === undefined) found.lookalikeAddress = earlier;
+  if (recipient === undefined) found.lookalikeAddress = given.find((address) => address !== undefined);
   return { events: [found] };
 }
 

@@ -129,6 +129,23 @@ describeImportStores("bounces import of Microsoft's complaints", (harness) => {
     expect(await h.store.events()).toHaveLength(1);
   });
 
+  it('a reader whose own address only looks redacted, the list having mailed it, is suppressed', async () => {
+    const h = harness();
+    const lookalike = 'xxx@outlook.example';
+    await h.deliver(ISSUE, lookalike, `<${ISSUE}.own@rolecast.example>`);
+    await h.deliver(ISSUE, READER, `<${ISSUE}.reader@rolecast.example>`);
+    const summary = await h.importMails(
+      {
+        'a.eml': complaint({ form: 'jmrp', recipient: lookalike }),
+        'b.eml': complaint({ form: 'arf', recipient: 'xxxxxxxx@outlook.example', id: 'never-mailed' }),
+      },
+      options,
+    );
+    expect(summary.decisions.map((d) => d.outcome)).toEqual(['suppressed', 'unmatched']);
+    expect(await h.store.isSuppressed(lookalike)).toBe(true);
+    expect(await h.store.isSuppressed(READER)).toBe(false);
+  });
+
   it('with VERP, takes the VERP address the original was sent from, and never the header alone', async () => {
     const h = harness();
     const other = 'other@outlook.example';
