@@ -60,11 +60,8 @@ async function applyOne(
   resolve: Resolver,
 ): Promise<Decision> {
   const event = storable(given);
-  if (
-    (await store.hasEvent(event.eventId)) ||
-    (event.legacyEventId !== undefined && (await store.hasEvent(event.legacyEventId)))
-  )
-    return { outcome: 'duplicate', eventId: event.eventId };
+  for (const id of [event.eventId, event.legacyEventId, ...(event.olderEventIds ?? [])])
+    if (id !== undefined && (await store.hasEvent(id))) return { outcome: 'duplicate', eventId: event.eventId };
   const resolved = await resolve(event);
   if (!resolved) return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic };
   if ('skipped' in resolved)
@@ -126,6 +123,7 @@ function storable(event: BounceEvent): BounceEvent {
     },
     eventId: clean(event.eventId),
     legacyEventId: event.legacyEventId === undefined ? undefined : clean(event.legacyEventId),
+    olderEventIds: event.olderEventIds?.map(clean),
     status: event.status === undefined ? undefined : clean(event.status),
     diagnostic: clean(event.diagnostic),
     source: clean(event.source),

@@ -148,6 +148,11 @@ function readFeedback(fields: HeaderList, parts: readonly MimePart[], ctx: Conte
   // same report imported again is the same event.
   const earlier = named.find((address) => address !== undefined);
   if (earlier !== recipient) found.legacyEventId = event(ctx, earlier, details).eventId;
+  // Releases since, until Microsoft's header was read, named it by the first unredacted address its
+  // report part gave, or by none.
+  const unredacted = named.find((address) => address !== undefined && !isRedacted(address));
+  if (unredacted !== recipient && unredacted !== earlier)
+    found.olderEventIds = [event(ctx, unredacted, details).eventId];
   if (recipient === undefined) found.lookalikeAddress = given.find((address) => address !== undefined);
   return { events: [found] };
 }

@@ -11,6 +11,8 @@ export interface BounceEvent {
   eventId: string;
   /** The id an earlier release stored the same event under, so its redelivery is still a duplicate. */
   legacyEventId?: string | undefined;
+  /** Ids other earlier releases stored it under, when it was named differently more than once. */
+  olderEventIds?: string[] | undefined;
   kind: BounceKind;
   /** The address the report names (Final-Recipient, the ARF's Original-Rcpt-To, the provider's recipient). */
   address: string | undefined;

@@ -129,6 +129,23 @@ describeImportStores("bounces import of Microsoft's complaints", (harness) => {
     expect(await h.store.events()).toHaveLength(1);
   });
 
+  it('an ARF report with a redacted Original-Rcpt-To that an earlier release recorded is the same event when imported again', async () => {
+    const h = harness();
+    const messageId = `<${ISSUE}.own@rolecast.example>`;
+    await h.deliver(ISSUE, READER, messageId);
+    const redacted = (recipient: string | null) =>
+      complaint({ form: 'arf', recipient, messageId }).replace(
+        'Version: 0.1\r\n',
+        'Version: 0.1\r\nOriginal-Rcpt-To: <redacted@outlook.example>\r\n',
+      );
+    // Earlier releases read no X-HmXmrOriginalRecipient: the same report was one naming nobody.
+    const earlier = await h.importMails({ 'a.eml': redacted(null) }, options);
+    expect(earlier.decisions.map((d) => d.outcome)).toEqual(['suppressed']);
+    const again = await h.importMails({ 'a.eml': redacted(READER) }, options);
+    expect(again.decisions.map((d) => d.outcome)).toEqual(['duplicate']);
+    expect(await h.store.events()).toHaveLength(1);
+  });
+
   it('a reader whose own address only looks redacted, the list having mailed it, is suppressed', async () => {
     const h = harness();
     const lookalike = 'xxx@outlook.example';
