@@ -239,16 +239,6 @@ export function walLoss(walFile: string, shmFile: string): WalLoss | undefined {
   return { committed: index.mxFrame - index.nBackfill, present };
 }
 
-/** Frames of the current log its index (`-shm`) lists as committed; undefined without a readable index. */
-export function logFramesCommitted(shmFile: string): number | undefined {
-  try {
-    const bytes = readIndex(shmFile);
-    return bytes && parseIndex(bytes)?.mxFrame;
-  } catch {
-    return undefined;
-  }
-}
-
 function readIndex(shmFile: string): Buffer | undefined {
   const length = 2 * INDEX_HEADER + CHECKPOINT_INFO;
   let fd: number;

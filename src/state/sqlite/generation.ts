@@ -6,7 +6,6 @@ import { hasColumn } from '../../db/sqlite-tables.js';
 import { RolecastError } from '../../errors.js';
 import { sqlitePath } from '../../send/state-file.js';
 import type { StateDb } from '../../send/store.js';
-import { logFramesCommitted } from '../../send/wal-check.js';
 import {
   type NotedPair,
   outsideNoteOf,
@@ -183,10 +182,14 @@ export function markLogBase(db: StateDb): void {
 }
 
 /**
- * Frames of log past which a send copies the log into the file itself (`checkpointAhead`), before
- * SQLite's own checkpoint at 10,000 (`wal_autocheckpoint` in store.ts) would.
+ * Ledger writes after which a send copies the log into the file itself (`checkpointAhead`). A write
+ * of a few rows adds ~5–8 frames, so this comes well before SQLite's own checkpoint at 10,000 frames
+ * (`wal_autocheckpoint` in store.ts). Counted, not read from the log's index: reading the index means
+ * opening and closing `-shm`, and closing any descriptor of a file drops every lock this process
+ * holds on it, SQLite's own included (see send/held-here.ts).
  */
-export const OWN_CHECKPOINT_FRAMES = 8000;
+const OWN_CHECKPOINT_WRITES = 400;
+const writesSinceCheckpoint = new WeakMap<StateDb, number>();
 
 /**
  * SQLite's own checkpoint copies the log into the file, and the next write starts the log afresh
@@ -196,9 +199,10 @@ export const OWN_CHECKPOINT_FRAMES = 8000;
  * through `markLogBase`, whose record then opens the next log. A file SQLite checkpoints anyway (a
  * reader holding the log past 2,000 more frames, another command's long write) is checked as before.
  */
-export function checkpointAhead(db: StateDb, file: string): void {
-  const frames = logFramesCommitted(`${sqlitePath(file)}-shm`);
-  if (frames !== undefined && frames >= OWN_CHECKPOINT_FRAMES) markLogBase(db);
+export function checkpointAhead(db: StateDb): void {
+  const writes = (writesSinceCheckpoint.get(db) ?? 0) + 1;
+  writesSinceCheckpoint.set(db, writes < OWN_CHECKPOINT_WRITES ? writes : 0);
+  if (writes >= OWN_CHECKPOINT_WRITES) markLogBase(db);
 }
 
 const MARK = 'log_mark';
