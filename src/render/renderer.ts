@@ -4,11 +4,11 @@ import { signClickVariant } from '../analytics/token.js';
 import { clickBase, linkTracking, trackLinks } from '../analytics/track-links.js';
 import { type Problem, RolecastError } from '../errors.js';
 import type { Variant } from '../group/index.js';
-import { type Language, languageOf } from '../i18n/index.js';
+import type { Language } from '../i18n/index.js';
 import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
-import { createFieldTokens, escapeHtml, type FieldValues, joinChunks, joinParts } from './_personal.js';
+import { createFieldTokens } from './_personal.js';
 import { createWeekLineCache } from './dates.js';
 import { type EncodedSizes, encodedSizesIn, mayReachFromCounts, sizeCounts } from './encoded-size.js';
 import { createTextLineFiller, fieldFiller } from './fill.js';
@@ -19,33 +19,27 @@ import {
   templatesListHeadlines,
   withHeadlinesHint,
 } from './headline-cut.js';
+import { languageCopies } from './language-copies.js';
 import { type LanguageRender, languageHtml } from './language-render.js';
-import { listLongestReaders, roomReaders } from './list-room.js';
 import { minifyHtml } from './minify.js';
-import { compileMjml, mapMjmlErrors, mjmlOptions } from './mjml.js';
-import { cachedMjml } from './mjml-cache.js';
-import { longestReader, longestRoom, personalRoom, roomFieldUses, withRoom } from './personal-room.js';
-import { createPieceGates } from './piece-gates.js';
-import { createPieceCompiler, type PieceResult } from './pieces.js';
+import { mapMjmlErrors } from './mjml.js';
+import { personalRoom, withRoom } from './personal-room.js';
+import type { PieceResult } from './pieces.js';
 import { createPlainText } from './plain-text.js';
-import { longestRoleHolders, quietRoleSets } from './quiet-room.js';
+import { quietRoleSets } from './quiet-room.js';
 import type { Renderer, RendererOptions } from './renderer-options.js';
-import { sampleFields } from './sample-reader.js';
+import { createSampleMeasures } from './sample-measures.js';
 import { segmentSplitter } from './segment-split.js';
-import { createSetFrames } from './set-frames.js';
-import { frameSizes, largestCopyProblems, type SampleGates, sampleFromWhole } from './size-gate.js';
+import { largestCopyProblems, sampleFromWhole } from './size-gate.js';
 import { isOverSizeLimit } from './size-problems.js';
-import { createSplicedTemplates } from './splice.js';
 import { renderSubject } from './subject-template.js';
 import { templateColourProblems } from './template-contrast.js';
 import { loadTemplates } from './templates.js';
-import { fillText, textSizer } from './text-template.js';
-import type { CompiledVariant, PersonalFields, VariantTemplate } from './types.js';
-import { buildView, createSharedViews, type DigestView, listLanguage, localeFor } from './view.js';
+import type { CompiledVariant } from './types.js';
+import { buildView, type DigestView, listLanguage, localeFor } from './view.js';
+import { createViewCompiler } from './view-compiler.js';
 import { viewProblems } from './view-gates.js';
 import { wrapLine } from './wrap.js';
-
-const SIZE_ESTIMATE_KEY = 'size-estimate-only';
 
 /**
  * Loads the templates once; each `compile` then runs Handlebars and MJML once per language for one
@@ -74,51 +68,12 @@ export async function createRenderer(project: Project, options: RendererOptions 
   const fillers = fieldFiller(config, issue.id, dateLine, clickVariant);
   // A broken subject template is reported before any variant is compiled.
   renderSubject(issue.manifest.subject, {});
-  const runMjml = options.compileMjml ?? compileMjml;
-  const compileOnce = (source: string) => runMjml(source, templates);
-  const cacheSecret = options.cacheSecret ?? options.clickSecret;
-  const defaultCache =
-    options.compileMjml || (cacheSecret === undefined && !options.unsealedCache)
-      ? undefined
-      : join(config.stateDirAbs, 'cache', 'mjml');
-  const cacheDir = options.mjmlCache ?? defaultCache;
-  const wholeCompile = cacheDir
-    ? cachedMjml(compileOnce, {
-        dir: cacheDir,
-        nonces: Object.values(nonces),
-        context: JSON.stringify(mjmlOptions(templates)),
-        secret: cacheSecret,
-      })
-    : compileOnce;
-  // Pieces are minified as they are assembled; without minify every variant is compiled whole.
-  const pieces = options.pieces === false || !minify ? undefined : createPieceCompiler(wholeCompile, nonces.pieces);
-  const compileSource: (source: string) => Promise<PieceResult> = pieces ? pieces.compile : wholeCompile;
-  // With pieces, variants share card and section views and their template output.
-  const shared = pieces ? createSharedViews() : undefined;
-  const spliced = pieces ? createSplicedTemplates(templates, nonces.sections) : undefined;
+  const { shared, spliced, compileView, setFrames } = createViewCompiler(templates, options, {
+    stateDir: config.stateDirAbs,
+    nonces,
+  });
   const splitSegments = segmentSplitter(tokens);
   const plainText = createPlainText(templates, tokens.split, { pieces: spliced !== undefined });
-
-  /** The ordinary compile of a view: sections apart when the templates allow, else whole. */
-  const compileView = async (view: DigestView): Promise<PieceResult> => {
-    const split = spliced?.html(view);
-    return split && pieces ? pieces.compileSplit(split) : compileSource(templates.renderHtml(view));
-  };
-  // With pieces, variants that differ only in their own lines and lists are filled from one class.
-  const setFrames =
-    pieces && spliced
-      ? createSetFrames({
-          spliced,
-          pieces,
-          nonce: nonces.lines,
-          ordinary: async (view) => {
-            const result = await compileView(view);
-            if (result.errors.length) return '';
-            return result.segments ?? minifyHtml(result.html);
-          },
-        })
-      : undefined;
-
   const renderLanguage = async (variant: Variant, language: Language, full: number | undefined) => {
     const tracked = trackLinks(
       buildView(config, taxonomy, issue, variant, tokens.sentinel, {
@@ -157,33 +112,12 @@ export async function createRenderer(project: Project, options: RendererOptions 
 
   const { htmlChunksOf, keptChunksOf, htmlPartsOf } = languageHtml(splitSegments);
 
-  const sampleReader = sampleFields(config, issue.id, SIZE_ESTIMATE_KEY);
-  // With the list, room for its own longest values; without, for the longest it could hold.
-  const listLongest = project.subscribers?.length
-    ? listLongestReaders(config, issue.id, SIZE_ESTIMATE_KEY, roomReaders(project.subscribers))
-    : [];
-  const longest = listLongest.length ? listLongest : [longestReader(config, issue.id, SIZE_ESTIMATE_KEY)];
-  // The footer's quiet roles are the reader's own too: the list's longest role names, or the longest accepted.
-  const roleNames = listLongest.length ? longestRoleHolders(project.subscribers!).names : undefined;
-  const longestOf = longestRoom(longest, fillers);
-  /** How many times a variant's HTML prints each field whose length is the reader's own. */
-  const fieldUses = (rendered: LanguageRender) =>
-    roomFieldUses(rendered.segments ? { segments: rendered.segments } : { parts: htmlPartsOf(rendered) }, tokens);
-  const pieceGates = createPieceGates(tokens.split, issueFile, tokens.sentinel);
-  const textBytes = textSizer();
-  /** The sample reader's gates from a variant's pieces, each distinct piece checked once. */
-  const sampleFromPieces = (rendered: LanguageRender, values: FieldValues, variantId: string): SampleGates => {
-    const html = pieceGates(rendered.gates!, values, variantId);
-    return {
-      htmlBytes: html.bytes,
-      uses: html.uses,
-      textBytes: textBytes(rendered.text, values),
-      counts: html.counts,
-      links: html.links,
-      alt: html.alt,
-    };
-  };
-  const frameOf = frameSizes();
+  const { sampleReader, roleNames, longestOf, fieldUses, sampleFromPieces, frameOf } = createSampleMeasures(project, {
+    fillers,
+    tokens,
+    issueFile,
+    htmlPartsOf,
+  });
 
   let templateColoursRead = false;
   const cutsFit = templatesListHeadlines(templates);
@@ -198,41 +132,12 @@ export async function createRenderer(project: Project, options: RendererOptions 
       }
       const own = byLanguage.get(listLang)!;
 
-      const personalise = (fields: PersonalFields) =>
-        personaliseIn(byLanguage.get(languageOf(fields.locale, listLang)) ?? own, fields);
-      const personaliseIn = (chosen: LanguageRender, fields: PersonalFields) => {
-        const values = fillers(fields, chosen.language, variant);
-        return {
-          subject: chosen.subject,
-          html: chosen.pieces
-            ? joinChunks(keptChunksOf(chosen), values, escapeHtml)
-            : joinParts(htmlPartsOf(chosen), values, escapeHtml),
-          text: fillText(chosen.text, values, fillLine),
-        };
-      };
-
-      const templates = new Map<Language, VariantTemplate>();
-      const template = (fields: PersonalFields): VariantTemplate => {
-        const chosen = byLanguage.get(languageOf(fields.locale, listLang)) ?? own;
-        let found = templates.get(chosen.language);
-        if (!found) {
-          found = {
-            subject: chosen.subject,
-            get html() {
-              return htmlPartsOf(chosen);
-            },
-            get htmlChunks() {
-              return htmlChunksOf(chosen);
-            },
-            text: chosen.text,
-            values: (reader) => fillers(reader, chosen.language, variant),
-            escapeHtml,
-            fillTextLine: fillLine,
-          };
-          templates.set(chosen.language, found);
-        }
-        return found;
-      };
+      const { personalise, personaliseIn, template } = languageCopies(byLanguage, variant, {
+        listLang,
+        fillers,
+        fillLine,
+        html: { htmlChunksOf, keptChunksOf, htmlPartsOf },
+      });
 
       // Gates run on a sample reader's message, with links as long as real signed ones.
       const where = { file: issueFile, variantId: variant.id };

@@ -1,19 +1,22 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Variant } from '../group/index.js';
-import type { EMAIL_EN } from '../i18n/email.en.js';
 import { catalogue, isLocaleOf, type Language, languageOf, type Translate, translator } from '../i18n/index.js';
 import type { LoadedIssue } from '../load/issue.js';
-import type { Summary } from '../model/summary.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
 import { createCache } from './_cache.js';
 import { createFieldTokens, type FieldTokens } from './_personal.js';
 import { formatMinutes, memo, pluralForm } from './_text.js';
 import { type CardContext, cardView, sharedCard, sharedSection } from './cards.js';
 import { issueWeek, weekLine } from './dates.js';
-import type { HeadlinesView } from './headline-cut.js';
 import { type LeadText, leadText } from './lead.js';
 import { memoPalette } from './palette.js';
 import { rolesLine } from './role-list.js';
+import { contentsOf, sharedContents } from './shared-views.js';
+import type { CardStyle, CardView, DigestView, Labels, SectionView, ViewOptions } from './view-types.js';
+
+export type { ContentsSection, SharedViews } from './shared-views.js';
+export { contentsKey, createSharedViews } from './shared-views.js';
+export type { CardStyle, CardView, DigestView, Labels, ListSide, SectionView, ViewOptions } from './view-types.js';
 
 /**
  * The data a template sees for one variant in one language: pure, built from config, issue and
@@ -21,219 +24,6 @@ import { rolesLine } from './role-list.js';
  * (see _personal.ts). Every URL a template prints is here, never composed in a template, so a link
  * can be rewritten (tracked, made absolute) in one place.
  */
-
-export type CardStyle = 'compact' | 'full';
-
-export interface CardView {
-  id: string;
-  /** Fragment id of the card, for the contents list's in-message links. */
-  anchor: string;
-  title: string;
-  /**
-   * The title's heading level: 3 under a section band (an h2), else 2, as the contents' and the
-   * headlines' headings are, so a screen reader's list of headings never puts a story under "In this issue".
-   */
-  level: 2 | 3;
-  /** The card's one link: the article, else its page in the web archive. */
-  href: string | undefined;
-  /** True when `href` is the article itself, false when it is the archive page. */
-  hrefIsArticle: boolean;
-  /** Visible button text and its accessible name, which names the story. */
-  buttonLabel: string;
-  buttonName: string;
-  /** One line under the title: the summary's key insight. */
-  teaser: string | undefined;
-  paragraphs: string[];
-  /**
-   * The summary's page in the archive, when a compact card leaves some of it out and its own link
-   * is the article: the rest of the summary is there.
-   */
-  more: { href: string; label: string; name: string } | undefined;
-  takeaway: string;
-  principles: string[];
-  practice: string[];
-  /** Topics as one muted line ("Costs · Gateways"). */
-  topics: string;
-  /** Every audience role of the summary; the reader's own are marked. */
-  roles: { name: string; mine: boolean }[];
-  source: { name: string; domain: string | undefined; href: string | undefined } | undefined;
-  readingTime: string;
-  minutes: number;
-  style: CardStyle;
-  /** The language the story is written in (the list's), when the message is in another one. */
-  lang: string | undefined;
-  /** The story reads right to left: its title's first letter is Hebrew, Arabic or another RTL script. */
-  rtl: boolean;
-  /** Where the bullets of `principles` and of `practice` go (see ListSide). */
-  principlesSide: ListSide;
-  practiceSide: ListSide;
-}
-
-/**
- * Where a list's bullets go: each item reads from its own first letter, so a list indents on the
- * right when every item reads right to left (`rtl`), and on both sides when its items read both
- * ways (`both`); else on the left.
- */
-export interface ListSide {
-  rtl: boolean;
-  both: boolean;
-}
-
-export interface SectionView {
-  role: string;
-  heading: string;
-  /** "2 reads" in the email's language. */
-  count: string;
-  cards: CardView[];
-}
-
-export interface DigestView {
-  /**
-   * The language of the labels (the catalogue's: "en", "de"), never a region: one compiled message
-   * goes to every reader of that language whatever their region, and the catalogue names none.
-   */
-  lang: string;
-  language: Language;
-  /**
-   * The list's locale, when the message is in another language: summaries, the issue's title,
-   * intro and note and the footer's legal line are written in the list's language, and are marked
-   * so a screen reader reads them in it (WCAG 3.1.2).
-   */
-  contentLang: string | undefined;
-  brand: { name: string; logoUrl: string | undefined; logoAlt: string };
-  /** Small line above the title: the brand, unless the title already says it. */
-  kicker: string | undefined;
-  colours: Record<string, string>;
-  labels: Labels;
-  issue: {
-    id: string;
-    title: string;
-    weekLabel: string;
-    dateLine: string;
-    lead: string;
-    intro: string | undefined;
-    preheader: string | undefined;
-    editorNote: string | undefined;
-  };
-  subject: string;
-  /** Who this edition is for, shown under the title. */
-  audience: string;
-  isEditorEdition: boolean;
-  /**
-   * Whether each section opens with a band naming its role: a reader of one section has it named by
-   * the lead and its reads counted by the contents; the editor edition names no role elsewhere.
-   */
-  showBands: boolean;
-  greeting: string;
-  contents: {
-    summary: string;
-    /** Section names in the contents only when there is more than one section. */
-    showHeadings: boolean;
-    sections: {
-      heading: string;
-      /** `rtl`: the story reads right to left, so its bullet goes on the right (see CardView). */
-      items: { title: string; anchor: string; href: string | undefined; linkName: string; rtl: boolean }[];
-    }[];
-  };
-  sections: SectionView[];
-  /** The stories a copy over the clip limit lists by headline after its full cards (see headline-cut.ts). */
-  headlines?: HeadlinesView | undefined;
-  sender: { name: string; email: string };
-  footer: {
-    postalAddress: string;
-    legal: string | undefined;
-    sentTo: string;
-    sentBy: string;
-    subscribe: string | undefined;
-  };
-  unsubscribe: string;
-  preferences: string | undefined;
-  viewOnline: string | undefined;
-}
-
-type EmailKey = keyof typeof EMAIL_EN;
-type LabelName = EmailKey extends `email.${infer Name}` ? Name : never;
-export type Labels = Record<LabelName, string>;
-
-export interface ViewOptions {
-  language?: Language | undefined;
-  /** Card style; the editor edition always shows full cards. */
-  cardStyle?: CardStyle | undefined;
-  /** Where a summary without an article link points; default: its archive page under `urls.archive`. */
-  summaryHref?: ((summaryId: string) => string | undefined) | undefined;
-  /**
-   * Cards and sections already built for other variants of the same render, to reuse: a card or
-   * section that reads the same is then the same object, so its template output can be reused too.
-   */
-  shared?: SharedViews | undefined;
-}
-
-/** Card and section views by what makes them differ; one per renderer. */
-export interface SharedViews {
-  /** By language and style, then by anchor and which of the card's roles are the reader's. */
-  cards: WeakMap<Summary, Map<string, Map<number | string, CardView>>>;
-  sections: Map<string, SectionView>;
-  ids: WeakMap<CardView, number>;
-  /** A shared section's entry in the contents list. */
-  contents: WeakMap<SectionView, ContentsSection>;
-  /**
-   * Contents entries by what they print: sections that differ only in which roles their cards mark
-   * as the reader's (a contents entry shows none of that) share one entry, so its output in the
-   * contents list is worked out once, not once per role set.
-   */
-  contentsByText: Map<string, ContentsSection>;
-}
-
-export function createSharedViews(): SharedViews {
-  return {
-    cards: new WeakMap(),
-    sections: new Map(),
-    ids: new WeakMap(),
-    contents: new WeakMap(),
-    contentsByText: new Map(),
-  };
-}
-
-export type ContentsSection = DigestView['contents']['sections'][number];
-
-function contentsOf(section: SectionView): ContentsSection {
-  return {
-    heading: section.heading,
-    items: section.cards.map((c) => ({
-      title: c.title,
-      anchor: c.anchor,
-      href: c.href,
-      linkName: c.buttonName,
-      rtl: c.rtl,
-    })),
-  };
-}
-
-function sharedContents(shared: SharedViews, language: Language, section: SectionView): ContentsSection {
-  let found = shared.contents.get(section);
-  if (!found) {
-    const entry = contentsOf(section);
-    const key = `${language}\u0000${contentsKey(entry)}`;
-    found = shared.contentsByText.get(key);
-    if (!found) {
-      found = entry;
-      shared.contentsByText.set(key, entry);
-    }
-    shared.contents.set(section, found);
-  }
-  return found;
-}
-
-/**
- * Every value a contents entry holds, so two entries with one key read the same. JSON keeps each
- * value apart whatever characters a heading or title holds (roles.yaml headings may hold any).
- */
-export function contentsKey(entry: ContentsSection): string {
-  return JSON.stringify([
-    entry.heading,
-    entry.items.map((item) => [item.title, item.anchor, item.href ?? null, item.linkName, item.rtl]),
-  ]);
-}
 
 /** The language the list writes in: its config locale's, English when it is not shipped. */
 export function listLanguage(config: Pick<ResolvedConfig, 'locale'>): Language {
