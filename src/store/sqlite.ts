@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { canonicalAddress } from '../address.js';
-import { isSqliteBusy } from '../db/sqlite-busy.js';
+import { retryWhileBusy } from '../db/sqlite-busy.js';
 import { hasColumn, hasTable } from '../db/sqlite-tables.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
 import { ownUnsubscribeKeys, ownUnsubscribeWhere } from '../state/suppression-rows.js';
@@ -140,19 +140,10 @@ export function sqliteSubscriberStore(db: Db, options: { writeWaitMs?: number } 
    * it waits between attempts instead of failing, without blocking the event loop. Inside a
    * transaction the lock is already held, so nothing waits there.
    */
-  const run = async <T>(work: () => T): Promise<T> => {
-    const deadline = Date.now() + writeWait;
-    let pause = 10;
-    for (;;) {
-      try {
-        return work();
-      } catch (error) {
-        if (depth > 0 || !isSqliteBusy(error) || Date.now() >= deadline) throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(pause, deadline - Date.now()))));
-      pause = Math.min(pause * 2, 250);
-    }
-  };
+  const run = async <T>(work: () => T): Promise<T> =>
+    depth > 0
+      ? work()
+      : retryWhileBusy(work, { until: performance.now() + writeWait, firstPauseMs: 10, maxPauseMs: 250 });
   // `serve` holds the file for days: a change written into one restored from a backup or deleted
   // under it is in no file a send reads (a pause, a move, a confirmed signup), so it is refused.
   const moved = db.memory ? undefined : fileMoved(db.name);
