@@ -1,3 +1,5 @@
+import { isBareUrl, slackLink } from './_link-forms.js';
+
 /**
  * A source written with its address, as editors paste it: "Example Weekly (https://…)",
  * "Example Weekly <https://…>", "[Example Weekly](https://…)", "Example Weekly - https://…".
@@ -55,6 +57,8 @@ export function sameAddress(a: string, b: string): boolean {
   return key(a) === key(b);
 }
 
+const ADDRESS_ONLY = /^https?:\/\/[^\s<>|]{1,2000}$/i;
+
 /**
  * A source that is only an address, bare or wrapped as mail clients, Slack and Markdown write a
  * link (`<https://…>`, `<https://…|https://…>`, `[https://…](https://…)`): that address. Readers
@@ -62,9 +66,17 @@ export function sameAddress(a: string, b: string): boolean {
  */
 export function addressOnly(source: string): string | undefined {
   const text = source.trim();
-  if (/^https?:\/\/\S+$/i.test(text) && !/^<|>$/.test(text)) return text;
+  if (isBareUrl(text) && !/^<|>$/.test(text)) return text;
+  const slack = slackLink(text);
+  if (slack) {
+    // Slack's <https://…|https://…>: the text readers saw is an address too, the same one.
+    const shown = slack.text.trim();
+    return ADDRESS_ONLY.test(slack.url) && ADDRESS_ONLY.test(shown) && sameAddress(slack.url, shown)
+      ? shown
+      : undefined;
+  }
   const wrapped =
-    /^<(https?:\/\/[^\s<>|]{1,2000})(?:\|\s*(https?:\/\/[^\s<>|]{1,2000})\s*)?>$/i.exec(text) ??
+    /^<(https?:\/\/[^\s<>|]{1,2000})>$/i.exec(text) ??
     /^\[\s*(https?:\/\/[^\s[\]]{1,2000})\s*\]\(\s*<?(https?:\/\/[^\s<>()]{1,2000})>?\s*\)$/i.exec(text);
   if (!wrapped) return undefined;
   // A text naming another address than the link's is not one address: which was meant cannot be told.

@@ -1,3 +1,4 @@
+import { isBareUrl, slackLink } from './_link-forms.js';
 import { articleAddressOnly } from './_source-address.js';
 /**
  * The labels and small line shapes of the editorial text format ("Best for:", "Link:", "Source:",
@@ -103,8 +104,8 @@ export function spacedLinkOf(trimmed: string): string | undefined {
  */
 function unwrappedLink(text: string): string {
   // Slack writes a link with its text as <https://…|text>: the address is before the bar.
-  const slack = /^<((?:https?|mailto):[^<>|\s]{1,2000})\|[^<>]{0,500}>$/i.exec(text);
-  if (slack) return slack[1]!;
+  const slack = slackLink(text);
+  if (slack && slack.text.length <= 500 && /^(?:https?|mailto):[^<>|\s]{1,2000}$/i.test(slack.url)) return slack.url;
   const found =
     /^<([^<>\s]{1,2000})>$|^\[[^\]]{0,500}\]\(<?([^<>\s]{1,2000}?)>?(?:[ \t]{1,20}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'))?\)$|^[“"]((?:https?|mailto):[^\s“”"]{1,2000})[”"]$/i.exec(
       text,
@@ -154,10 +155,7 @@ export function givesLink(trimmed: string): boolean {
   );
 }
 
-/** A line that is only a web address. */
-export function isBareUrl(text: string): boolean {
-  return /^https?:\/\/\S+$/i.test(text);
-}
+export { isBareUrl } from './_link-forms.js';
 
 /** Company and name abbreviations a source ends with, their dot part of the name. */
 export const ABBREVIATION = /\b(?:Inc|Ltd|Co|Corp|LLC|PLC|Bros|Jr|Sr|Assn|Dept|Univ)\.$/;
@@ -189,5 +187,6 @@ export const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
 
 /** A line that is only a link to a web page as Slack copies one, `<https://…|text>`: its address. */
 export function slackLinkLineOf(trimmed: string): string | undefined {
-  return /^<(https?:\/\/[^<>|\s]{1,2000})\|[^<>]{0,500}>$/i.exec(trimmed)?.[1];
+  const slack = slackLink(trimmed);
+  return slack && slack.text.length <= 500 && /^https?:\/\/[^<>|\s]{1,2000}$/i.test(slack.url) ? slack.url : undefined;
 }
