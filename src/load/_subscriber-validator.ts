@@ -6,13 +6,20 @@ import { SubscriberSchema } from '../model/subscriber.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
 import { joinedReaderRoles } from '../roles/reader-roles.js';
 import type { RoleTaxonomy } from '../roles/taxonomy.js';
-import { closestWord } from '../suggest.js';
 import { createAddressSet } from './_address-set.js';
-import { commaRunsJoined, readerRolesSplit } from './_comma-roles.js';
 import { createLeftFieldsCheck } from './_left-fields.js';
 import { lookalikeIn } from './_lookalike.js';
-import { readerRoleReadAs, splitSuggestion } from './_role-spellings.js';
+import { readerRoleReadAs } from './_role-spellings.js';
+import { joinedRoles, lenient, typedRoles } from './_subscriber-entry.js';
 import { fastSubscriber } from './_subscriber-fast.js';
+import {
+  finishValidation,
+  KNOWN_FIELDS,
+  subscriberHint,
+  tooLongHint,
+  valueAt,
+  withBadValue,
+} from './_subscriber-problems.js';
 import type { SubscriberTableResult } from './_subscriber-results.js';
 import { undecodableField } from './_undecodable-field.js';
 import { formatPath, zodProblems } from './_validate.js';
@@ -28,83 +35,6 @@ const SHOWN_LOOKALIKES = 20;
 
 /** Duplicate addresses named one by one; the rest are counted in one warning. */
 const SHOWN_DUPLICATES = 10;
-
-const KNOWN_FIELDS = new Set(Object.keys(SubscriberSchema.shape));
-
-/**
- * The roles of an entry that writes them as one text (a CSV cell, a JSON string), split at every
- * separator and comma: what the file says whatever roles.yaml makes of a comma ("Head of Sales,
- * EMEA" is one role or two as the roles file names it), so a roles.yaml that gains or loses such a
- * role changes nothing of the text a send notes. Undefined for a list, whose entries are its text.
- */
-function typedRoles(raw: unknown): string[] | undefined {
-  const roles = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).roles : undefined;
-  return typeof roles === 'string' ? readerRolesSplit(roles, () => false) : undefined;
-}
-
-/** The other readings of an entry's roles text, as a roles.yaml naming comma roles made them (see `commaRunsJoined`). */
-function joinedRoles(raw: unknown): string[][] {
-  const roles = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).roles : undefined;
-  return typeof roles === 'string' ? commaRunsJoined(roles) : [];
-}
-
-/**
- * Forgiving where the meaning is unambiguous: `"roles": "CTO, Executive"` (or `|`/`;` separated)
- * is a list, and `"Active"` is `active`. Anything else is left for the schema to judge.
- */
-function lenient(entry: unknown, taxonomy: RoleTaxonomy): Record<string, unknown> | undefined {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
-  const record = entry as Record<string, unknown>;
-  // "Head of Sales, EMEA": a role whose name holds a comma, when the roles file names it so.
-  const roles =
-    typeof record.roles === 'string'
-      ? readerRolesSplit(record.roles, (role) => taxonomy.lookup(role) !== undefined)
-      : record.roles;
-  const written = typeof record.status === 'string' ? record.status.trim().toLowerCase() : record.status;
-  // Mailchimp's word for a reader who opted in (its API and exports): rolecast's "active".
-  const status = written === 'subscribed' ? 'active' : written;
-  if (roles === record.roles && status === record.status) return record;
-  return { ...record, roles, status };
-}
-
-/** What to write instead, per subscriber field. */
-const SUBSCRIBER_HINTS: Record<string, string> = {
-  name: 'write the name on one line',
-  firstName: 'write the first name on one line',
-  roles: 'list roles as ["CTO", "Executive"] (or "CTO|Executive" in CSV)',
-  timezone: 'use an IANA time zone such as Europe/Berlin or America/New_York',
-  locale: 'use a BCP 47 tag such as en-GB or de',
-};
-
-function subscriberHint(field: string): string | undefined {
-  return SUBSCRIBER_HINTS[field];
-}
-
-/** A name over the limit is on one line already: what it needs is to be shorter. */
-function tooLongHint(field: string): string | undefined {
-  return field === 'name' || field === 'firstName'
-    ? `shorten it to ${LIMITS.nameLength} characters or fewer`
-    : subscriberHint(field);
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let value = root;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-/** The bad value beside the message, quoted and shortened, so the entry can be found and fixed. */
-function withBadValue(problem: Problem, value: unknown): Problem {
-  if (value === undefined || (typeof value === 'object' && value !== null)) return problem;
-  // A message that already names the offending character by code point says more than an echo could.
-  if (/\bU\+[0-9A-F]{4}/.test(problem.message)) return problem;
-  const quoted = JSON.stringify(value) ?? String(value);
-  const shown = quoted.length > 60 ? `${quoted.slice(0, 57)}…` : quoted;
-  return { ...problem, message: `${problem.message} (got ${shown})` };
-}
 
 export function validateEntries(
   entries: unknown[],
@@ -353,49 +283,4 @@ export function createEntryValidator(
       return finishValidation(file, taxonomy, table, problems, unknownFields, unknownRoles);
     },
   };
-}
-
-function finishValidation(
-  file: string,
-  taxonomy: RoleTaxonomy,
-  table: SubscriberTable,
-  problems: Problem[],
-  unknownFields: Map<string, { count: number; path: (string | number)[]; line: number }>,
-  unknownRoles: Map<string, { count: number; path: (string | number)[]; line: number }>,
-): SubscriberTableResult {
-  for (const { count, path, line } of unknownFields.values()) {
-    problems.push({
-      severity: 'warning',
-      file,
-      line,
-      field: formatPath(path),
-      message: `is not a subscriber field and is ignored${count > 1 ? ` (${count} subscribers)` : ''}`,
-      hint: fieldHint(String(path[path.length - 1])),
-    });
-  }
-  // One warning per unknown role, not per subscriber: a 100k list with one typo stays readable.
-  for (const [role, { count, path, line }] of unknownRoles) {
-    // "ML Engineer / AI Architect" in one cell: known roles joined by a slash the list does not split.
-    const split = splitSuggestion(role, taxonomy);
-    const closest = split ? undefined : taxonomy.closest(role);
-    problems.push({
-      severity: 'warning',
-      file,
-      line,
-      field: formatPath(path),
-      message: `unknown role "${role}"${count > 1 ? ` (${count} subscribers)` : ''}`,
-      hint: split
-        ? `separate the roles with "|", ";" or a comma: write "${split.join('|')}" (or each as an entry of a roles list)`
-        : closest
-          ? `did you mean ${closest}?`
-          : 'add it to the role taxonomy',
-    });
-  }
-  return { table, problems };
-}
-
-/** The field probably meant ("nmae" → name), else the list of fields. */
-function fieldHint(written: string): string {
-  const closest = closestWord(written, KNOWN_FIELDS);
-  return closest ? `did you mean "${closest}"?` : `use one of: ${[...KNOWN_FIELDS].join(', ')}`;
 }
