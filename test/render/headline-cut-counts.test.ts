@@ -19,12 +19,13 @@ function bandsOfHtml(html: string): { heading: string; cards: number }[] {
     }));
 }
 
-/** Each band line and the number of card titles under it, in the plain text. */
+/** Each band line and the number of card titles under it, in the plain text (the contents' heading is no band). */
 function bandsOfText(text: string): { heading: string; cards: number }[] {
   const body = text.slice(0, text.search(/^== \d+ more stories in this issue ==/m));
   return body
     .split(/^== /m)
     .slice(1)
+    .filter((part) => !part.startsWith('In this issue =='))
     .map((part) => ({ heading: part.slice(0, part.indexOf(' ==')), cards: part.match(/^## /gm)?.length ?? 0 }));
 }
 
@@ -48,7 +49,7 @@ describe('the counts of a copy cut to headlines', () => {
     }
     const minutes = full; // each of these cards is a minute's read
     expect(html).toContain(`20 reads, ${full} in full · about ${minutes} mins`);
-    expect(text).toContain(`In this issue (20 reads, ${full} in full · about ${minutes} mins)`);
+    expect(text).toContain(`== In this issue ==\n20 reads, ${full} in full · about ${minutes} mins\n`);
   });
 
   it('a reader of one role: the contents count the stories in full; a copy that fits counts them all', async () => {
@@ -57,9 +58,9 @@ describe('the counts of a copy cut to headlines', () => {
     expect(full).toBeGreaterThan(0);
     const { html, text } = cut.personalise(SAMPLE_READERS[0]!);
     expect(html.match(/class="rc-box"/g)).toHaveLength(full + 2); // the contents' box and the headlines'
-    expect(text).toContain(`In this issue (8 reads, ${full} in full · about ${full} min`);
+    expect(text).toContain(`== In this issue ==\n8 reads, ${full} in full · about ${full} min`);
     const whole = (await busyWeekCopy(['CTO'])).personalise(SAMPLE_READERS[0]!);
-    expect(whole.text).toContain('In this issue (8 reads · about 8 mins)');
+    expect(whole.text).toContain('== In this issue ==\n8 reads · about 8 mins\n');
     expect(whole.html).not.toContain('in full');
   });
 });

@@ -75,7 +75,7 @@ describe('contents, cards and sections', () => {
       expect(html).toContain(`id="rc-${id}"`);
     }
     expect(html.indexOf('In this issue')).toBeLessThan(html.indexOf('<h3'));
-    expect(text).toMatch(/In this issue \(2 reads · about \d+ mins?\)\nFor CTO\n {2}\* The story of one/);
+    expect(text).toMatch(/== In this issue ==\n2 reads · about \d+ mins?\nFor CTO\n {2}\* The story of one/);
   });
 
   it('compact cards: title link, teaser, short summary cut at a sentence, takeaway, at most 3 tips', async () => {
