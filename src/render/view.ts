@@ -86,10 +86,11 @@ export function buildView(
   const sections: SectionView[] = [];
   for (let i = 0; i < variant.sections.length; i++) {
     const section = variant.sections[i]!;
+    const cardContext = sectionContext(context, section.role);
     const cards: CardView[] = [];
     for (let j = 0; j < section.summaries.length; j++) {
       const summary = section.summaries[j]!;
-      const card = shared ? sharedCard(shared, summary, language, context) : cardView(summary, context);
+      const card = shared ? sharedCard(shared, summary, language, cardContext) : cardView(summary, cardContext);
       cardCount++;
       minutes += card.minutes;
       cards.push(card);
@@ -145,6 +146,19 @@ export function buildView(
     preferences: config.urls.preferences ? sentinel.preferences : undefined,
     viewOnline: config.urls.archive ? sentinel.viewOnline : undefined,
   };
+}
+
+/**
+ * The cards of a role's section mark the reader's other roles only: the section's band (or, in a copy
+ * of one section, the lead) names its role, and a reader of six roles saw "(your role)" on nearly
+ * every card. What is left marked says something: this story is for another of your roles too.
+ */
+function sectionContext(context: CardContext, role: string): CardContext {
+  const key = role.toLowerCase();
+  if (!context.mine.has(key)) return context;
+  const mine = new Set(context.mine);
+  mine.delete(key);
+  return { ...context, mine };
 }
 
 // Views are built per variant; labels are the same for all of them: one object per language,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildVariant, effectiveRoleOrder } from '../../src/group/index.js';
 import { createRenderer } from '../../src/render/index.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { ctoMessage, fixtureProject } from './_fixtures.js';
+import { fixtureProject, SAMPLE_READERS } from './_fixtures.js';
 
 /**
  * The chip that marks the reader's own role among a card's roles is announced by a screen reader
@@ -20,7 +20,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const project = fixtureProject();
   const { summaries, manifest } = project.issue;
-  const variant = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), ['CTO']);
+  // A reader of both roles: the CTO story, under the band "For CTO", marks Executive only.
+  const variant = buildVariant(summaries, effectiveRoleOrder(summaries, manifest.roleOrder), ['CTO', 'Executive']);
   const compiled = await (await createRenderer(project)).compile(variant);
   html = compiled.personalise({
     email: 'ada@example.com',
@@ -40,7 +41,7 @@ it('names the reader’s role to a screen reader, without changing how the chip 
     const chip = page.locator('strong.rc-mine');
     expect(await chip.count()).toBe(1);
     const snapshot = await chip.ariaSnapshot();
-    expect(snapshot).toContain('CTO (your role)');
+    expect(snapshot).toContain('Executive (your role)');
     // The chip and its line measure the same with the screen-reader words taken out.
     const sizes = await chip.evaluate((strong) => {
       const line = strong.closest('p')!;
@@ -56,7 +57,7 @@ it('names the reader’s role to a screen reader, without changing how the chip 
       hidden.remove();
       return { shown, unpositioned, plain: measure(), text: strong.textContent };
     });
-    expect(sizes.text).toBe('CTO');
+    expect(sizes.text).toBe('Executive');
     expect(sizes.shown).toEqual(sizes.plain);
     expect(sizes.unpositioned).toEqual(sizes.plain);
   } finally {
@@ -109,13 +110,20 @@ it('is announced once: the chip’s words say it, with no description (its title
 });
 
 it('stays on one line with its role in the plain text, wherever the line wraps', async () => {
-  // "Best for: Role xxx…, CTO (your role)": one card for each place the 76 columns can end.
+  // "Best for: Executive, Role xxx…, CTO (your role)": one card for each place the 76 columns can
+  // end, under the reader's Executive section, so the CTO is marked.
   const summaries = Array.from({ length: 24 }, (_, k) => ({
     id: `s${k}`,
-    roles: [`Chief ${'x'.repeat(40 + k)}`, 'CTO'],
+    roles: ['Executive', `Chief ${'x'.repeat(30 + k)}`, 'CTO'],
     url: `https://example.com/${k}`,
   }));
-  const { text } = await ctoMessage(summaries);
+  const project = fixtureProject({ summaries, manifest: { roleOrder: ['Executive', 'CTO'] } });
+  const { issue } = project;
+  const variant = buildVariant(issue.summaries, effectiveRoleOrder(issue.summaries, issue.manifest.roleOrder), [
+    'Executive',
+    'CTO',
+  ]);
+  const { text } = (await (await createRenderer(project)).compile(variant)).personalise(SAMPLE_READERS[0]!);
   // No line ends with the role or inside the words, and each card's line holds them whole.
   expect(text).not.toMatch(/CTO\n|\(your\n|\n\s*\(your|\n\s*role\)/);
   expect(text.match(/CTO[ \u00a0]\(your[ \u00a0]role\)/g)).toHaveLength(summaries.length);
