@@ -133,7 +133,7 @@ describe('contents, cards and sections', () => {
     const archive = (id: string) => `https://test.example/archive/2026-W48/${id}/`;
     // "one" links the article: the rest of its summary is on its archive page, said in both parts.
     expect(html).toContain(
-      `<a href="${archive('one')}" class="rc-link rc-more" aria-label="Read the full summary: The story of one"`,
+      `<a href="${archive('one')}" class="rc-link rc-more rc-tap" aria-label="Read the full summary: The story of one"`,
     );
     expect(html).toMatch(/>Read the full summary<\/a><\/p>/);
     expect(text).toMatch(
