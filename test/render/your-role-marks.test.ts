@@ -21,7 +21,7 @@ function marksOfHtml(html: string): { band: string | undefined; marked: string[]
   const out: { band: string | undefined; marked: string[] }[] = [];
   let band: string | undefined;
   for (const part of html.split(/(?=class="rc-band")|(?=<table\b[^>]* id="rc-)/)) {
-    const heading = /^class="rc-band"[^]*?<h2\b[^>]*>For (.+?) · /.exec(part);
+    const heading = /^class="rc-band"[\s\S]*?<h2\b[^>]*>For (.+?) · /.exec(part);
     if (heading) band = heading[1];
     else if (/^<table\b[^>]* id="rc-/.test(part))
       out.push({ band, marked: [...part.matchAll(/<strong class="rc-mine"[^>]*>([^<]*)</g)].map((m) => m[1]!) });
