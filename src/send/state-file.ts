@@ -308,7 +308,8 @@ export function assertLogWhole(file: string): void {
   }
   const wal = `${path}-wal`;
   const shm = `${path}-shm`;
-  for (const side of [wal, shm]) {
+  // The rollback journal too: SQLite looks for one at every open, WAL mode or not.
+  for (const side of [wal, shm, `${path}-journal`]) {
     const kind = fileKind(side);
     if (kind !== 'file' && kind !== 'missing') throw sideFileInTheWay(file, side, kind);
   }
@@ -327,11 +328,19 @@ export function assertLogWhole(file: string): void {
   );
 }
 
-/** A folder (or device, socket) where SQLite keeps the file's log or its index: it holds no record. */
+/** What SQLite keeps in each file beside the state file. */
+const SIDE_FILES: Record<string, string> = {
+  '-wal': 'write-ahead log',
+  '-shm': 'log index',
+  '-journal': 'rollback journal',
+};
+
+/** A folder (or device, socket) where SQLite keeps the file's log, its index or its journal: it holds no record. */
 function sideFileInTheWay(file: string, side: string, kind: string): RolecastError {
+  const what = SIDE_FILES[side.slice(side.lastIndexOf('-'))];
   return new RolecastError(
     'E_STATE_DAMAGED',
-    `the state file ${file} cannot be opened: ${side}, where SQLite keeps its ${side.endsWith('-wal') ? 'write-ahead log' : 'log index'}, is a ${kind}, not a file; nothing was sent`,
+    `the state file ${file} cannot be opened: ${side}, where SQLite keeps its ${what}, is a ${kind}, not a file; nothing was sent`,
     {
       hint: `move ${side} aside (a ${kind} holds none of the state's records) and run the same command again; do not move the state file itself, or readers already sent are mailed again`,
     },

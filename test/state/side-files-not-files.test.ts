@@ -9,14 +9,16 @@ import { tally } from '../send/_killed-send.js';
 /**
  * A folder where SQLite keeps a state file's write-ahead log or its index (`state.db-wal/` made by a
  * restore tool, a container volume mounted there): every command that opened the file ended with
- * "unexpected error — this is a bug" and a stack, naming neither the folder nor what to do.
+ * "unexpected error — this is a bug" and a stack, naming neither the folder nor what to do. One
+ * where it would keep a rollback journal (`state.db-journal/`), which SQLite looks for on every
+ * open, was told as a disk I/O error, exit 3, with the advice to free space on the disk.
  */
 
 const opened = useSendFixture<TestSmtpServer>();
 
 const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
 
-describe.each(['-wal', '-shm'])('a folder in the place of the state file’s %s', (suffix) => {
+describe.each(['-wal', '-shm', '-journal'])('a folder in the place of the state file’s %s', (suffix) => {
   it('is refused by every command, exit 2, naming it; moved aside, the send mails each reader once', async () => {
     opened.fixture = await sendFixture(6);
     opened.server = await startSmtpServer();
