@@ -74,7 +74,7 @@ export async function rehearseSend(
       // The readers kept too (two numbers each) only when some must be looked for among them.
       compact: maybeDelivered.length > 0,
     });
-    warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
+    warnAudience(project, subscribers, plan, { segments, options, isSuppressed, channel, log });
     const sentAgain = maybeDeliveredNote(maybeDelivered, plan.sending, true);
     if (sentAgain) log(sentAgain);
     // `?v=` on each role set's links as the real run will decide it: as the issue's earlier run did.

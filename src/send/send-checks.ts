@@ -2,6 +2,7 @@ import { verpSetupProblem } from '../bounces/verp.js';
 import { assertStrongSecret, type Environment } from '../config/env.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { formatProblem, type Problem, RolecastError } from '../errors.js';
+import { displayPath } from '../load/_display.js';
 import type { Project } from '../load/project.js';
 import type { SubscriberTable } from '../model/subscriber-table.js';
 import type { CompiledVariant } from '../render/index.js';
@@ -28,10 +29,11 @@ export function warnAudience(
     segments: readonly string[];
     options: SendOptions;
     isSuppressed: (email: string) => boolean;
+    channel: Channel;
     log: (line: string) => void;
   },
 ): void {
-  const { segments, options, isSuppressed, log } = context;
+  const { segments, options, isSuppressed, channel, log } = context;
   if (options.partOfRun || options.onlyEmails) return;
   const audience = segments.length
     ? planRecipients(project, readers, { segments: [], isSuppressed }, COUNT_ONLY)
@@ -40,6 +42,7 @@ export function warnAudience(
     ...audienceWarnings(project, audience, { cwd: options.cwd, subscribersFile: options.subscribersFile }),
     // What `check` and `build` warn of: text compact cards leave out with no archive to read it in.
     ...unreadableTextWarnings(project, options.cwd),
+    ...oneClickWarnings(project.config, channel, options.cwd),
   ];
   logProblems(found, log, options.onWarning);
   if (options.strict) refuseWarnings([...project.problems, ...found]);
@@ -77,14 +80,6 @@ export function checkUnsubscribeSetup(
   log: (line: string) => void,
 ): void {
   assertStrongSecret(env.secret);
-  if (!config.urls.unsubscribe && channel === 'smtp') {
-    // A mailto alone is no one-click unsubscribe (RFC 8058), which Gmail and Yahoo ask of every
-    // bulk sender: a list's mail can go to spam or be refused for it.
-    log(
-      'warning: urls.unsubscribe is not set: messages carry only a mailto unsubscribe, without the one-click unsubscribe (RFC 8058) Gmail and Yahoo ask of bulk senders; set urls.unsubscribe to the address of `rolecast serve`',
-    );
-    return;
-  }
   if (!config.urls.unsubscribe || env.secret) return;
   const message =
     'urls.unsubscribe is set but ROLECAST_SECRET is not: messages would carry no one-click unsubscribe link';
@@ -94,6 +89,25 @@ export function checkUnsubscribeSetup(
     });
   }
   log(`warning: ${message} (allowed for the outbox; a real send would stop here)`);
+}
+
+/**
+ * A mailto alone is no one-click unsubscribe (RFC 8058), which Gmail and Yahoo ask of every bulk
+ * sender: a list's mail can go to spam or be refused for it. A warning like the others, so the
+ * run's last line counts it and --strict refuses the send for it.
+ */
+export function oneClickWarnings(config: ResolvedConfig, channel: Channel, cwd: string | undefined): Problem[] {
+  if (config.urls.unsubscribe || channel !== 'smtp') return [];
+  return [
+    {
+      severity: 'warning',
+      file: config.file ? displayPath(config.file, cwd) : 'rolecast.config.json',
+      field: 'urls.unsubscribe',
+      message:
+        'not set: messages carry only a mailto unsubscribe, without the one-click unsubscribe (RFC 8058) Gmail and Yahoo ask of bulk senders',
+      hint: 'set urls.unsubscribe to the address of `rolecast serve` (and ROLECAST_SECRET)',
+    },
+  ];
 }
 
 /** VERP tokens are signed: a bounce domain without the key would quietly send without them. */

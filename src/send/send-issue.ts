@@ -28,6 +28,7 @@ import {
   checkBounceSetup,
   checkUnsubscribeSetup,
   logProblems,
+  oneClickWarnings,
   outboxFolders,
   refuseDrafts,
   refuseOversize,
@@ -138,6 +139,9 @@ async function sendLoaded(
     smtpUrl: env.smtpUrl,
   });
   checkUnsubscribeSetup(config, env, channel, log);
+  // A wave or a part of a run is not judged by warnAudience, which warns of this once for the run.
+  if (options.partOfRun || options.onlyEmails)
+    logProblems(oneClickWarnings(config, channel, options.cwd), log, undefined);
   checkBounceSetup(config, env, channel, log);
   // PostgreSQL: this process is one of any number of cooperating workers (src/send/workers). The
   // waves of a scheduled send keep the one-sender path, under the lock their caller holds.
@@ -161,6 +165,7 @@ async function sendLoaded(
           segments,
           options,
           isSuppressed,
+          channel,
           log,
         }),
       renderWarnings: { onWarning: options.onWarning, strict: options.strict },
@@ -254,7 +259,7 @@ async function sendLoaded(
       destination: transport.destination,
       compact: true,
     });
-    warnAudience(project, subscribers, plan, { segments, options, isSuppressed, log });
+    warnAudience(project, subscribers, plan, { segments, options, isSuppressed, channel, log });
     const sentAgain = maybeDeliveredNote(await state(() => ledger.maybeDelivered()), plan.sending, false);
     if (sentAgain) log(sentAgain);
     // Awaited only once the plan stands; with --strict started only then, so a refused plan opens

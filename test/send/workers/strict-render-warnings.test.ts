@@ -22,7 +22,10 @@ describePostgres('send workers: warnings only a render finds', () => {
   const db = useWorkerDatabase('strict_render_warnings');
   const opened = perTest<{ smtp: RawServer; project: TempProject }>(['smtp', 'project']);
 
-  /** One summary for one role, in full cards: every edition over a 1 KB warning threshold, and no other warning. */
+  /**
+   * One summary for one role, in full cards, with a one-click unsubscribe address: every edition
+   * over a 1 KB warning threshold, and no other warning.
+   */
   async function projectWithSizeWarning(issue: string): Promise<TempProject> {
     const project = await tempProject({
       files: {
@@ -40,6 +43,7 @@ describePostgres('send workers: warnings only a render finds', () => {
         'rolecast.config.json': JSON.stringify({
           ...CONFIG,
           cards: { style: 'full' },
+          urls: { unsubscribe: 'https://notes.platform.test/unsubscribe' },
           sizeWarnKb: 1,
           send: { ratePerSecond: 1000 },
         }),
