@@ -73,7 +73,7 @@ export const newCommand: Command = {
     if (replaced.length) print(ctx.stdout, replacedLines(replaced, ctx.cwd));
     if (twins.length) print(ctx.stdout, twinLines(twins, ctx.cwd));
     if (fit.leftOut.length) print(ctx.stdout, sizeLines(fit, config.sizeLimitKb, ctx.cwd));
-    print(ctx.stdout, `next: rolecast preview ${displayPath(plan.dir, ctx.cwd)}`);
+    print(ctx.stdout, `next: rolecast preview ${previewArgs(displayPath(plan.dir, ctx.cwd), args)}`);
     // The issue is written either way; a script must still learn that pool files were left out.
     if (!hasErrors(pool.problems)) return 0;
     const broken = pool.problems.filter((p) => p.severity === 'error').length;
@@ -84,6 +84,16 @@ export const newCommand: Command = {
     return 2;
   },
 };
+
+/** The preview of the new issue, with the subscribers file and config `new` was given, quoted for a shell. */
+function previewArgs(issueDir: string, args: ParsedArgs): string {
+  const words = [issueDir];
+  for (const option of ['subscribers', 'config'] as const) {
+    const value = stringOption(args, option);
+    if (value) words.push(`--${option}`, value);
+  }
+  return words.map((word) => (/^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`)).join(' ');
+}
 
 /** Reads the pool and the roles readers hold, picks, measures and writes the issue: all under the lock. */
 async function pickAndWrite(
