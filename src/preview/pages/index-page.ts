@@ -45,7 +45,7 @@ ${snapshot.variants.map(
 <td><a href="${pathOf('variant', variant.id)}">${variant.isEditorEdition ? 'Editor edition' : variant.id}</a></td>
 <td>${variant.isEditorEdition ? 'all roles' : variant.roles.join(', ')}</td>
 <td class="num">${variant.isEditorEdition ? '—' : String(snapshot.recipientCount.get(variant.id) ?? 0)}</td>
-<td><details><summary>${variant.summaryIds.length} summaries</summary><ol>${variant.summaryIds.map(
+<td><details><summary>${variant.summaryIds.length} ${variant.summaryIds.length === 1 ? 'summary' : 'summaries'}</summary><ol>${variant.summaryIds.map(
     (id) => html`<li>${titles.get(id) ?? id}</li>`,
   )}</ol></details></td>
 </tr>`,
