@@ -34,6 +34,18 @@ function sentIn(file: string): number {
   }
 }
 
+function sentRow(n: number) {
+  return {
+    email: `reader${n}@example.test`,
+    variantId: 'v1',
+    status: 'sent' as const,
+    messageId: `<${n}@x>`,
+    responseCode: 250,
+    response: '250 ok',
+    attempts: 1,
+  };
+}
+
 /** The log's checkpoint sequence (https://www.sqlite.org/fileformat2.html#walformat): one more each time it starts afresh. */
 function logSequence(wal: string): number {
   const fd = openSync(wal, 'r');
@@ -55,64 +67,46 @@ function folderOf(name: string, file: string, wal: string): string {
 }
 
 describe('a copy of the state file taken mid-send, between two checkpoints of its log', () => {
-  it('put back beside the log the send left after a later checkpoint is refused as older than its log', async () => {
-    const file = join(root, 'live', 'state.db');
-    const state = await openState({ kind: 'sqlite', file });
-    const ledger = state.ledger('2026-12-05', 'smtp', () => NOW);
-    let sequence = -1;
-    let restarts = 0;
-    let written = 0;
-    let copiedAt = 0;
-    const earlier = join(root, 'earlier.db');
-    // One message recorded at a time, as a send records them; the log starts afresh after each checkpoint.
-    while (restarts < 2 && written < MOST_WRITES) {
-      const email = `reader${written}@example.test`;
-      await ledger.recordMany([
-        {
-          email,
-          variantId: 'v1',
-          status: 'sent',
-          messageId: `<${written}@x>`,
-          responseCode: 250,
-          response: '250 ok',
-          attempts: 1,
-        },
-      ]);
-      written++;
-      const now = logSequence(`${file}-wal`);
-      if (sequence >= 0 && now !== sequence && ++restarts === 1) {
-        copyFileSync(file, earlier);
-        copiedAt = written;
+  // One row a write, as a send at a slow pace records them, and full batches, as a fast one does.
+  it.each([1, 100])(
+    'put back beside the log the send left after a later checkpoint is refused as older than its log (%i row(s) a write)',
+    async (rowsPerWrite) => {
+      const file = join(root, 'live', 'state.db');
+      const state = await openState({ kind: 'sqlite', file });
+      const ledger = state.ledger('2026-12-05', 'smtp', () => NOW);
+      let sequence = -1;
+      let restarts = 0;
+      let written = 0;
+      let copiedAt = 0;
+      const earlier = join(root, 'earlier.db');
+      // One message recorded at a time, as a send records them; the log starts afresh after each checkpoint.
+      while (restarts < 2 && written < MOST_WRITES) {
+        await ledger.recordMany(Array.from({ length: rowsPerWrite }, (_, at) => sentRow(written + at)));
+        written += rowsPerWrite;
+        const now = logSequence(`${file}-wal`);
+        if (sequence >= 0 && now !== sequence && ++restarts === 1) {
+          copyFileSync(file, earlier);
+          copiedAt = written;
+        }
+        sequence = now;
       }
-      sequence = now;
-    }
-    expect(restarts).toBe(2);
-    for (let more = 0; more < 10; more++, written++)
-      await ledger.recordMany([
-        {
-          email: `reader${written}@example.test`,
-          variantId: 'v1',
-          status: 'sent',
-          messageId: `<${written}@x>`,
-          responseCode: 250,
-          response: '250 ok',
-          attempts: 1,
-        },
-      ]);
-    // Killed here: the log stays as it is. The file as it is now, with it, holds every record.
-    const wal = join(root, 'left.db-wal');
-    copyFileSync(`${file}-wal`, wal);
-    const whole = folderOf('whole', file, wal);
-    const kept = openStateDb(whole);
-    kept.close();
-    expect(sentIn(whole)).toBe(written);
+      expect(restarts).toBe(2);
+      for (let more = 0; more < 10; more++, written++) await ledger.recordMany([sentRow(written)]);
+      // Killed here: the log stays as it is. The file as it is now, with it, holds every record.
+      const wal = join(root, 'left.db-wal');
+      copyFileSync(`${file}-wal`, wal);
+      const whole = folderOf('whole', file, wal);
+      const kept = openStateDb(whole);
+      kept.close();
+      expect(sentIn(whole)).toBe(written);
 
-    const restored = folderOf('restored', earlier, wal);
-    expect(() => openStateDb(restored)).toThrow(
-      `the state file ${restored} is older than its write-ahead log ${join(root, 'restored', 'state.db-wal')}`,
-    );
-    expect(sentIn(earlier)).toBeLessThan(written);
-    expect(copiedAt).toBeGreaterThan(0);
-    await state.close();
-  });
+      const restored = folderOf('restored', earlier, wal);
+      expect(() => openStateDb(restored)).toThrow(
+        `the state file ${restored} is older than its write-ahead log ${join(root, 'restored', 'state.db-wal')}`,
+      );
+      expect(sentIn(earlier)).toBeLessThan(written);
+      expect(copiedAt).toBeGreaterThan(0);
+      await state.close();
+    },
+  );
 });

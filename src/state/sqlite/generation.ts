@@ -158,8 +158,8 @@ function addMarks(db: StateDb): void {
  * and so is one the file refuses (read-only, a full disk): the mark only strengthens a later check,
  * and a `serve` whose reader's unsubscribe went to the journal must still answer that it did.
  */
-export function markLogBase(db: StateDb): void {
-  if (db.memory || db.readonly || db.inTransaction) return;
+export function markLogBase(db: StateDb): boolean {
+  if (db.memory || db.readonly || db.inTransaction) return false;
   let row: { total: number; base: number } | undefined;
   try {
     row = db.prepare(`SELECT counter + ${MARK} AS total, ${BASE} AS base FROM state_generation LIMIT 1`).get() as
@@ -167,42 +167,46 @@ export function markLogBase(db: StateDb): void {
       | undefined;
   } catch {
     // No row, or the columns not added yet (another command held the file as it opened).
-    return;
+    return false;
   }
-  if (!row || row.total <= row.base) return;
+  if (!row || row.total <= row.base) return true;
   try {
     const [copied] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-    if (copied?.busy !== 0 || copied.log < 0 || copied.checkpointed !== copied.log) return;
+    if (copied?.busy !== 0 || copied.log < 0 || copied.checkpointed !== copied.log) return false;
     db.prepare(`UPDATE state_generation SET ${BASE} = ? WHERE ${BASE} < ?`).run(row.total, row.total);
+    return true;
   } catch (error) {
     // Run after a write committed (or before one): its result stands whatever happens here.
     if (!isSqliteError(error)) throw error;
     markFailed(db, error);
+    return false;
   }
 }
 
 /**
- * Ledger writes after which a send copies the log into the file itself (`checkpointAhead`). A write
- * of a few rows adds ~5–8 frames, so this comes well before SQLite's own checkpoint at 10,000 frames
- * (`wal_autocheckpoint` in store.ts). Counted, not read from the log's index: reading the index means
- * opening and closing `-shm`, and closing any descriptor of a file drops every lock this process
- * holds on it, SQLite's own included (see send/held-here.ts).
+ * Ledger rows after which a send copies the log into the file itself (`checkpointAhead`). A row adds
+ * at most ~5 frames (its table and index pages, the change count's; a batch of rows shares pages),
+ * so this comes well before SQLite's own checkpoint at 10,000 frames (`wal_autocheckpoint` in
+ * store.ts). Counted, not read from the log's index: reading the index means opening and closing
+ * `-shm`, and closing any descriptor of a file drops every lock this process holds on it, SQLite's
+ * own included (see send/held-here.ts).
  */
-const OWN_CHECKPOINT_WRITES = 400;
-const writesSinceCheckpoint = new WeakMap<StateDb, number>();
+const OWN_CHECKPOINT_ROWS = 1000;
+const rowsSinceCheckpoint = new WeakMap<StateDb, number>();
 
 /**
  * SQLite's own checkpoint copies the log into the file, and the next write starts the log afresh
  * with no record of how far the file had got: a copy of the file taken before that checkpoint, put
  * back beside the later log, read as the file the log was written after, and the readers recorded
  * in between as never sent. Run after each of a send's ledger writes, this copies the log in first
- * through `markLogBase`, whose record then opens the next log. A file SQLite checkpoints anyway (a
- * reader holding the log past 2,000 more frames, another command's long write) is checked as before.
+ * through `markLogBase`, whose record then opens the next log; one it could not make (a reader
+ * holding the log) is tried again at the next write. A file SQLite checkpoints anyway (a reader
+ * holding the log past 2,000 more frames, another command's long write) is checked as before.
  */
-export function checkpointAhead(db: StateDb): void {
-  const writes = (writesSinceCheckpoint.get(db) ?? 0) + 1;
-  writesSinceCheckpoint.set(db, writes < OWN_CHECKPOINT_WRITES ? writes : 0);
-  if (writes >= OWN_CHECKPOINT_WRITES) markLogBase(db);
+export function checkpointAhead(db: StateDb, rows: number): void {
+  const since = (rowsSinceCheckpoint.get(db) ?? 0) + rows;
+  rowsSinceCheckpoint.set(db, since);
+  if (since >= OWN_CHECKPOINT_ROWS && markLogBase(db)) rowsSinceCheckpoint.set(db, 0);
 }
 
 const MARK = 'log_mark';

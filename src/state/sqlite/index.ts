@@ -67,7 +67,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
         recordMany: async (entries) => {
           inPlace();
           ledger.recordMany(entries);
-          checkpointAhead(db);
+          checkpointAhead(db, entries.length);
           // A file write per batch cost a send some of its pace: the note lags the file by a
           // fraction of a second at most, and the end of the run and the close note it whole.
           if (performance.now() - notedAt >= NOTE_EVERY_MS) {
