@@ -1,4 +1,4 @@
-import { isBareUrl, slackLink } from './_link-forms.js';
+import { isBareUrl, sentenceEndDropped, slackLink } from './_link-forms.js';
 
 /**
  * A source written with its address, as editors paste it: "Example Weekly (https://…)",
@@ -8,6 +8,8 @@ import { isBareUrl, slackLink } from './_link-forms.js';
 export interface AddressedSource {
   name: string;
   url: string;
+  /** What ended the sentence after the address (see `sentenceEndDropped`), left out of `url`. */
+  dropped: string;
 }
 
 const ADDRESS = String.raw`https?:\/\/[^\s<>]{1,2000}`;
@@ -26,7 +28,7 @@ export function addressedSource(source: unknown): AddressedSource | undefined {
   const slack = SLACK.exec(source.trim());
   if (slack) {
     const name = slack[2]!.trim();
-    return /\p{L}/u.test(name) && !/https?:\/\//i.test(name) ? { name, url: slack[1]! } : undefined;
+    return /\p{L}/u.test(name) && !/https?:\/\//i.test(name) ? { name, url: slack[1]!, dropped: '' } : undefined;
   }
   for (const form of FORMS) {
     const found = form.exec(source.trim());
@@ -36,8 +38,9 @@ export function addressedSource(source: unknown): AddressedSource | undefined {
     // opened before the address and closed after it ("Example Weekly (print, https://…)") is a note
     // holding the address: split there, the name and the link would each keep half of it.
     if (!/\p{L}/u.test(name) || /https?:\/\//i.test(name)) return undefined;
-    if (!balanced(name) || !balanced(found[2]!)) return undefined;
-    return { name, url: found[2]! };
+    const { url, dropped } = sentenceEndDropped(found[2]!);
+    if (!balanced(name) || !balanced(url)) return undefined;
+    return { name, url, dropped };
   }
   return undefined;
 }
@@ -65,7 +68,23 @@ const ADDRESS_ONLY = /^https?:\/\/[^\s<>|]{1,2000}$/i;
  * would otherwise see the marks as the source's name, and the article go unlinked.
  */
 export function addressOnly(source: string): string | undefined {
+  return addressOnlyDropped(source)?.url;
+}
+
+/** `addressOnly`, with what ended the sentence after the address (see `sentenceEndDropped`). */
+export function addressOnlyDropped(source: string): { url: string; dropped: string } | undefined {
   const text = source.trim();
+  const whole = wrappedAddress(text);
+  if (whole !== undefined) return sentenceEndDropped(whole);
+  // "<https://…>." ending a sentence: the mark after the wrapping is the sentence's.
+  const unpunctuated = text.replace(/([>)\]])[.,;:!?]+$/, '$1');
+  const wrapped = unpunctuated === text ? undefined : wrappedAddress(unpunctuated);
+  if (wrapped === undefined) return undefined;
+  const { url, dropped } = sentenceEndDropped(wrapped);
+  return { url, dropped: dropped + text.slice(unpunctuated.length) };
+}
+
+function wrappedAddress(text: string): string | undefined {
   if (isBareUrl(text) && !/^<|>$/.test(text)) return text;
   const slack = slackLink(text);
   if (slack) {

@@ -1,4 +1,4 @@
-import { isBareUrl, slackLink } from './_link-forms.js';
+import { isBareUrl, sentenceEndDropped, slackLink } from './_link-forms.js';
 import { articleAddressOnly } from './_source-address.js';
 /**
  * The labels and small line shapes of the editorial text format ("Best for:", "Link:", "Source:",
@@ -102,15 +102,17 @@ export function spacedLinkOf(trimmed: string): string | undefined {
  * `<https://…>` and `[text](https://…)`, as mail clients and Markdown write a link, `<https://…|text>`
  * as Slack does, and `“https://…”`, as a word processor's smart quotes wrap one: its address.
  */
-function unwrappedLink(text: string): string {
+function unwrappedLink(written: string): string {
+  // "<https://…>." or "(https://…)," ending a sentence: the mark after the wrapping is the sentence's.
+  const text = written.replace(/([>)\]])[.,;:!?]+$/, '$1');
   // Slack writes a link with its text as <https://…|text>: the address is before the bar.
   const slack = slackLink(text);
   if (slack && slack.text.length <= 500 && /^(?:https?|mailto):[^<>|\s]{1,2000}$/i.test(slack.url)) return slack.url;
   const found =
-    /^<([^<>\s]{1,2000})>$|^\[[^\]]{0,500}\]\(<?([^<>\s]{1,2000}?)>?(?:[ \t]{1,20}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'))?\)$|^[“"]((?:https?|mailto):[^\s“”"]{1,2000})[”"]$/i.exec(
+    /^<([^<>\s]{1,2000})>$|^\(<?((?:https?|mailto):[^<>\s]{1,2000})>?\)$|^\[[^\]]{0,500}\]\(<?([^<>\s]{1,2000}?)>?(?:[ \t]{1,20}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'))?\)$|^[“"]((?:https?|mailto):[^\s“”"]{1,2000})[”"]$/i.exec(
       text,
     );
-  return found ? (found[1] ?? found[2] ?? found[3]!) : text;
+  return sentenceEndDropped(found ? (found[1] ?? found[2] ?? found[3] ?? found[4]!) : written).url;
 }
 
 export function sourceLineOf(trimmed: string): string | undefined {

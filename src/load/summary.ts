@@ -9,11 +9,12 @@ import { commaRolesJoined, titleCommaRoles } from './_comma-roles.js';
 import { decodeText, encodingWarnings } from './_decode.js';
 import { type Format, hintsFor, unknownFieldWarnings, withMissingMessage, withYamlQuoteHint } from './_field-hints.js';
 import { ownLine } from './_field-lines.js';
+import { sentenceEndDropped } from './_link-forms.js';
 import { parsePastedText } from './_pasted-markup.js';
 import { propertyLinesError } from './_property-lines.js';
 import { ampersandRoles, markedRoles, splitSuggestion } from './_role-spellings.js';
 import { rolesProseErrors } from './_roles-prose.js';
-import { addressedSource, addressOnly, isHomePage, sameAddress } from './_source-address.js';
+import { addressedSource, addressOnlyDropped, isHomePage, sameAddress } from './_source-address.js';
 import { zodProblems } from './_validate.js';
 import { parseJsonFields } from './json-summary.js';
 import { byteLength, fileSize, LIMITS, tooLarge } from './limits.js';
@@ -183,7 +184,11 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
   // "Best for: VP, Engineering": a job title with a comma, each half no role, the whole one.
   const titled = !listed && Array.isArray(raw.roles) ? titleCommaRoles(raw.roles, known) : undefined;
   if (titled) raw.roles = titled.roles;
-  const homePage = sourceAddressToLink(raw, parsed.lines);
+  // A text line's address is read without the sentence's end already; a field is told it was cut.
+  if (typeof raw.url === 'string') raw.url = droppedEnd(raw.url, format, parsed.lines, problems, file);
+  const homePage = sourceAddressToLink(raw, parsed.lines, (dropped, url) =>
+    format === 'text' ? undefined : problems.push({ ...droppedWarning(dropped, url, 'source', parsed.lines), file }),
+  );
   if (homePage !== undefined) problems.push({ ...homePage, file });
   const lineOf = (path: readonly PropertyKey[]) => {
     const field = String(path[0] ?? '');
@@ -293,8 +298,11 @@ function finish(parsed: ParsedText, file: string, id: string, taxonomy: RoleTaxo
 function sourceAddressToLink(
   raw: Record<string, unknown>,
   lines: Record<string, number>,
+  cut: (dropped: string, url: string) => void,
 ): Omit<Problem, 'file'> | undefined {
-  const only = typeof raw.source === 'string' ? addressOnly(raw.source) : undefined;
+  const onlyFound = typeof raw.source === 'string' ? addressOnlyDropped(raw.source) : undefined;
+  if (onlyFound?.dropped) cut(onlyFound.dropped, onlyFound.url);
+  const only = onlyFound?.url;
   if (only !== undefined) {
     // A source that is only the article's address, wrapped or not, is its link when none is given.
     if (raw.url === undefined && isHomePage(only)) {
@@ -310,6 +318,7 @@ function sourceAddressToLink(
   }
   const addressed = addressedSource(raw.source);
   if (addressed === undefined) return;
+  if (addressed.dropped) cut(addressed.dropped, addressed.url);
   // "Example Weekly, https://example.com/": the publication's home page, not the article. Readers
   // would be sent to the front page; the source is its name, and the editor is told the link is missing.
   if (raw.url === undefined && isHomePage(addressed.url)) {
@@ -321,6 +330,37 @@ function sourceAddressToLink(
     if (lines.source !== undefined) lines.url = lines.source;
   } else if (typeof raw.url !== 'string' || !sameAddress(raw.url, addressed.url)) return;
   raw.source = addressed.name;
+}
+
+/** A link field's address without the sentence's end after it, the editor told what was cut. */
+function droppedEnd(
+  written: string,
+  format: Format,
+  lines: Record<string, number>,
+  problems: Problem[],
+  file: string,
+): string {
+  const { url, dropped } = sentenceEndDropped(written.trim());
+  if (dropped && /^(?:https?|mailto):/i.test(url)) {
+    if (format !== 'text') problems.push({ ...droppedWarning(dropped, url, 'url', lines), file });
+    return url;
+  }
+  return written;
+}
+
+function droppedWarning(
+  dropped: string,
+  url: string,
+  field: 'url' | 'source',
+  lines: Record<string, number>,
+): Omit<Problem, 'file'> {
+  return {
+    severity: 'warning',
+    line: lines[field] ?? lines.url ?? 1,
+    field: 'url',
+    message: `"${dropped}" after the address is read as the sentence's end, not the link's: the link is ${url}`,
+    hint: `remove "${dropped}" from the ${field}, or percent-encode it (%29 for ")", %2E for ".") if the address ends with it`,
+  };
 }
 
 function homePageWarning(url: string, lines: Record<string, number>): Omit<Problem, 'file'> {
