@@ -72,6 +72,11 @@ export interface RunOptions {
   accepted?: { any: boolean };
   /** The permanent refusals in a row so far, shared by runs that make up one send (a worker's batches). */
   refusals?: RefusalCount;
+  /**
+   * Whether another run of this send may follow (a worker's next batch): refusals still held when
+   * this one ends are then deferred, as the next may show them a refusal of everyone.
+   */
+  moreToCome?: () => Promise<boolean>;
   /** Only throttling replies and nothing accepted for this long stop the run (THROTTLED_OUT_MS). */
   throttledOutMs?: number;
   /** How long a greylisted reader waits before its next try (see greylist.ts). */

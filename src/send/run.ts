@@ -284,8 +284,10 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
       throw crash.error;
     }
     try {
-      // Stopped while probing another domain: whether those refusals were their readers' is not known.
-      await releaseStreak(probing === undefined && !refusals.aborted ? 'failed' : 'deferred');
+      // Stopped while probing another domain, or a worker's next batch may yet reach the count: whether
+      // those refusals were their readers' is not known.
+      const unknown = probing !== undefined || refusals.aborted || (streak && (await options.moreToCome?.()));
+      await releaseStreak(unknown ? 'deferred' : 'failed');
     } finally {
       await recorder.drain();
     }

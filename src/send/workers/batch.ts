@@ -48,6 +48,8 @@ export interface BatchContext {
   accepted?: { any: boolean } | undefined;
   /** The permanent refusals in a row over this worker's batches: its batches are one run (see runDeliveries). */
   refusals?: RefusalCount | undefined;
+  /** Whether another batch of this worker is in flight or may be claimed (see RunOptions.moreToCome). */
+  moreToCome?: (() => Promise<boolean>) | undefined;
   /** Readers greylisted over this worker's batches, for its report. */
   greylisted?: { count: number } | undefined;
   /**
@@ -183,6 +185,7 @@ export async function sendBatch(
     signal: context.signal,
     accepted: context.accepted,
     refusals: context.refusals,
+    moreToCome: context.moreToCome,
     permits: context.permits,
     // A greylisted reader waits minutes: back to the plan with a time, so no lease is held meanwhile
     // and any worker (this one included) takes them then; one claim at a time, as for any item.

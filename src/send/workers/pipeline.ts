@@ -23,7 +23,10 @@ export interface PipelineOptions {
   /** Leases held at once: the claimed items whose outcomes are not recorded yet, over every batch in flight. */
   window: number;
   /** What every batch shares; `signal` and `onExhausted` are the pipeline's. */
-  batch: Omit<BatchContext, 'signal' | 'onExhausted' | 'isLost' | 'recordEarly' | 'recordNow' | 'permits'>;
+  batch: Omit<
+    BatchContext,
+    'signal' | 'onExhausted' | 'isLost' | 'recordEarly' | 'recordNow' | 'permits' | 'moreToCome'
+  >;
   isLost(seq: number): boolean;
   signal?: AbortSignal | undefined;
   /** Seqs of the items claimed and not recorded yet, for the heartbeat's check of lost leases. */
@@ -165,6 +168,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         feeding = false;
         wake();
       },
+      // A batch still sending, one claimed, or a claim not answered empty: more of this worker's list.
+      moreToCome: async () => {
+        await claiming.catch(() => {});
+        return active > 1 || ready !== undefined || !drained;
+      },
     });
     void sending
       .then(
@@ -195,6 +203,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   let ready: ClaimedItem[] | undefined;
   let readyMark: object = {};
   let drained = false;
+  let claiming: Promise<void> = Promise.resolve();
   const settle = async () => {
     while (active > 0) await changed();
     await writes;
@@ -216,12 +225,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   async function claimAndSend(): Promise<void> {
     while (!signal.aborted) {
       if (!ready && !drained && leased < options.window) {
-        const claimed = await patiently(() => queue.claim(Math.min(chunk, options.window - leased)));
-        if (claimed.length > 0) {
-          leased += claimed.length;
-          ready = claimed;
-          readyMark = claimedAs(claimed);
-        } else drained = true;
+        claiming = (async () => {
+          const claimed = await patiently(() => queue.claim(Math.min(chunk, options.window - leased)));
+          if (claimed.length > 0) {
+            leased += claimed.length;
+            ready = claimed;
+            readyMark = claimedAs(claimed);
+          } else drained = true;
+        })();
+        await claiming;
         continue;
       }
       if (ready && !feeding) {
