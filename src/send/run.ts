@@ -284,9 +284,10 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
       throw crash.error;
     }
     try {
-      // Stopped while probing another domain, or a worker's next batch may yet reach the count: whether
-      // those refusals were their readers' is not known.
-      const unknown = probing !== undefined || refusals.aborted || (streak && (await options.moreToCome?.()));
+      // Stopped (interrupted, aborted, the server gone) or while probing another domain, or a worker's
+      // next batch may yet reach the count: whether those refusals were their readers' is not known.
+      const unknown =
+        signal.aborted || probing !== undefined || refusals.aborted || (streak && (await options.moreToCome?.()));
       await releaseStreak(unknown ? 'deferred' : 'failed');
     } finally {
       await recorder.drain();

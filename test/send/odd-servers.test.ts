@@ -670,3 +670,31 @@ describe('refusals of the sender in a row', () => {
     expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
   }, 60_000);
 });
+
+describe('a send interrupted while a server refuses every reader', () => {
+  // An interrupted run cannot tell a refusal of everyone from a few dead readers: it failed them.
+  it('the refusals held when it stops are deferred, nobody failed', async () => {
+    fixture = await sendFixture(60, { concurrency: 1 });
+    const stop = new AbortController();
+    let refusals = 0;
+    const server = await serve({
+      command: (line) => {
+        if (!RCPT.test(line)) return undefined;
+        if (++refusals === 3) stop.abort();
+        return '550 relay not permitted\r\n';
+      },
+    });
+    const streams = captureStreams();
+    const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
+      cwd: fixture.dir,
+      env: sendEnv(server.url()),
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      signal: stop.signal,
+    });
+    expect(code).toBe(130);
+    expect(refusals).toBeGreaterThanOrEqual(3);
+    expect(refusals).toBeLessThan(5);
+    expect(ledger(fixture).filter((row) => row.status === 'failed')).toEqual([]);
+  }, 30_000);
+});
