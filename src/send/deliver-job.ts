@@ -163,8 +163,9 @@ export async function deliverJob(
         stillOurs: () => job.stillOurs?.() !== false,
         confirm,
         // Stopped or suspended since its last look (or a server slow to answer its envelope): a
-        // reader who left meanwhile would be mailed on a look seconds old, so it is read again.
-        freshLook: () => (confirm && looked.since() > FRESH_LOOK_MS ? confirm() : undefined),
+        // reader who left meanwhile would be mailed on a look seconds old, so it is read again; on
+        // the state file by `stillWanted` itself (microseconds), asked once this resolves.
+        freshLook: () => (looked.since() > FRESH_LOOK_MS ? (confirm?.() ?? Promise.resolve()) : undefined),
       });
       options.limiter.accepted?.();
       watch.since = undefined;

@@ -98,7 +98,17 @@ export const deliverMessage = (
         // before any of it went, so none of it is written (its lines would be read as commands).
         if (internals._responseQueue?.some((line) => String(line).trim() !== '')) return;
         if (gate?.stillOurs?.() === false) return withdraw(connection, reject);
-        if (looked && gate?.stillWanted?.() === false) return withdraw(connection, reject);
+        if (looked) {
+          // On the state file this is the look itself, which throws when it cannot be made: none of it goes.
+          let wanted: boolean | undefined;
+          try {
+            wanted = gate?.stillWanted?.();
+          } catch (error) {
+            connection.close();
+            return reject(error);
+          }
+          if (wanted === false) return withdraw(connection, reject);
+        }
         const looking = looked ? undefined : gate?.freshLook?.();
         if (looking)
           return void looking.then(

@@ -98,6 +98,54 @@ export async function stopThirdAndTakeOver(
   return { stoppedAt: stoppedAt!, earlier, copies, twice, stderr: worker.stderr, code, otherLog };
 }
 
+export interface StoppedAtData {
+  stoppedAt: string;
+  /** Every address the server took a message for, once per message. */
+  mailed: string[];
+  code: number | null;
+  stderr: string;
+}
+
+/**
+ * `rolecast send` over one connection stopped with SIGSTOP as the server gets its third DATA,
+ * before its 354, for more than the second a look at the suppression list is good for (far within
+ * a lease); `suppress` is given that reader meanwhile, as `serve` would be. Then woken, run to its end.
+ */
+export async function stopAtThirdData(
+  opened: { smtp?: TestSmtpServer; fixture?: SendFixture },
+  env: NodeJS.ProcessEnv,
+  suppress?: (fixture: SendFixture, email: string) => unknown,
+): Promise<StoppedAtData> {
+  const f = await sendFixture(12);
+  opened.fixture = f;
+  let data = 0;
+  let pid = 0;
+  let stoppedAt: string | undefined;
+  const smtp = await startSmtpServer({
+    onDataStart: (to) => {
+      if (++data !== 3 || !pid) return;
+      stoppedAt = canonicalAddress(to[0]!);
+      process.kill(pid, 'SIGSTOP');
+    },
+  });
+  opened.smtp = smtp;
+  const worker = startOneConnectionWorker(f, { ...sendEnv(smtp.url()), ...env });
+  const { child, exited } = worker;
+  pid = child.pid!;
+  try {
+    await expect.poll(() => stoppedAt, { timeout: 60_000 }).toBeDefined();
+    const stoppedSince = Date.now();
+    await suppress?.(f, stoppedAt!);
+    // Stopped past the second a look is good for.
+    await expect.poll(() => Date.now() - stoppedSince, { timeout: 10_000, interval: 100 }).toBeGreaterThan(2500);
+  } finally {
+    child.kill('SIGCONT');
+  }
+  const code = await exited;
+  const mailed = (await smtp.messages()).flatMap((m) => m.envelope.to.map(canonicalAddress));
+  return { stoppedAt: stoppedAt!, mailed, code, stderr: worker.stderr };
+}
+
 /** `rolecast send` over one connection, as a process of its own (one SIGSTOP can stop). */
 export function startOneConnectionWorker(f: SendFixture, env: NodeJS.ProcessEnv, args: string[] = []) {
   const child = spawn(
