@@ -2,14 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { suppressionCursor, watchSuppressions } from '../../src/send/late-suppressions.js';
 import { WIRE } from '../../src/send/message.js';
 import { createRateLimiter } from '../../src/send/rate-limit.js';
 import { runDeliveries, type SendJob } from '../../src/send/run.js';
-import { openStateDb } from '../../src/send/store.js';
+import { addSuppression, openStateDb } from '../../src/send/store.js';
 import { createSmtpTransport, type MailTransport } from '../../src/send/transport.js';
 import type { DeliveryLedger, LedgerEntry, StateStore } from '../../src/state/contract.js';
 import { sqliteState } from '../../src/state/sqlite/index.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { until as waitFor } from './_waiting.js';
 
 /**
  * The SMTP wire path sends a message's envelope and body while the previous rows are being
@@ -199,4 +201,99 @@ describe('the terminating dot waits for a commit permit', () => {
       for (const email of withheld) expect(received.filter((to) => to === email)).toHaveLength(1);
     });
   }
+});
+
+/**
+ * A message whose body went out while its terminating dot waited for the row of the message before
+ * it (a ledger write held up for seconds: a slow disk, the sender stopped meanwhile) wrote that dot
+ * on the look made before its body, seconds old, so a reader who unsubscribed meanwhile was mailed.
+ */
+describe('a message held at its dot for seconds', () => {
+  for (const unsubscribe of [true, false])
+    it(
+      unsubscribe ? 'is not completed for a reader who unsubscribed meanwhile' : 'is completed for a reader who stayed',
+      async () => {
+        const started: string[] = [];
+        server = await startSmtpServer({ onDataStart: (to) => started.push(to[0]!) });
+        const file = join(dir, 'state.db');
+        store = sqliteState(openStateDb(file), file);
+        const late = watchSuppressions(store.suppressions, await suppressionCursor(store.suppressions), {
+          everyMs: 60_000,
+          log: () => {},
+        });
+        transport = createSmtpTransport({ url: server.url(), concurrency: 1 });
+        const jobs: SendJob[] = [0, 1, 2].map((i) => ({
+          email: address(i),
+          variantId: 'v',
+          messageId: `<m${i}@example.test>`,
+          suppressedSince: () => late.reason(address(i)),
+          suppressedNow: () => late.reasonNow(address(i)),
+          build: () =>
+            ({
+              envelope: { from: 'news@example.test', to: [address(i)] },
+              [WIRE]: {
+                headers: ['From: news@example.test', `To: ${address(i)}`, `Subject: Issue ${i}`],
+                body: [Buffer.from(`Hello reader ${i}.\r\n`)],
+                own: new Set<Buffer>(),
+              },
+            }) as never,
+        }));
+        // The first row's write waits until told: the second message's dot waits for its permit.
+        let release = () => {};
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let writes = 0;
+        const ledger = store.ledger('2026-W48', 'smtp');
+        const suppressed: string[] = [];
+        const running = runDeliveries(jobs, {
+          transport,
+          ledger: {
+            async recordMany(entries: readonly LedgerEntry[]) {
+              if (++writes === 1) await held;
+              await ledger.recordMany(entries);
+            },
+          },
+          limiter: createRateLimiter(0),
+          concurrency: 1,
+          retries: 0,
+          retryBaseMs: 1,
+          confirmSuppressions: late.confirm,
+          lookAgain: late.lookAgain,
+          onSuppressed: (job) => suppressed.push(job.email),
+        });
+        try {
+          await waitFor(
+            () => started.includes(address(1)) && writes === 1,
+            'the second message begun, the first row held',
+          ).catch((e) => {
+            throw new Error(`${e.message} ${started.join()} ${writes}`);
+          });
+          const heldSince = Date.now();
+          if (unsubscribe) {
+            // As `serve` answers a one-click unsubscribe: its own connection to the state file.
+            const db = openStateDb(file);
+            addSuppression(db, address(1), { reason: 'unsubscribe' });
+            db.close();
+          }
+          // Held past the second a look is good for.
+          await waitFor(() => Date.now() - heldSince > 1500, 'a held write', 10_000, 50);
+        } finally {
+          release();
+        }
+        const result = await running;
+        late.stop();
+        expect(result.halted).toBeUndefined();
+        const mailed = (await server.messages()).map((m) => m.envelope.to[0]!);
+        const recorded = await ledger.recorded();
+        if (unsubscribe) {
+          expect(mailed).toEqual([address(0), address(2)]);
+          expect(suppressed).toEqual([address(1)]);
+          expect(recorded.has(address(1))).toBe(false);
+        } else {
+          expect(mailed).toEqual([0, 1, 2].map(address));
+          expect(suppressed).toEqual([]);
+        }
+      },
+    );
 });

@@ -91,12 +91,25 @@ export const deliverMessage = (
         },
         end() {},
       };
-      /** `looked`: the list was just read afresh (see DotGate.freshLook), so whether it is still wanted is asked too. */
-      function writeData(looked = false) {
-        if (settled || internals._destroyed || internals._socket?.readableEnded) return;
+      function writeData() {
+        if (!writable()) return;
+        whenStillWanted(() => {
+          if (writable()) writeBody();
+        });
+      }
+      /** Nothing has ended the message before any of it went. */
+      function writable(): boolean {
+        if (settled || internals._destroyed || internals._socket?.readableEnded) return false;
         // The server said more after its 354 ("354 …" and "554 …" at once): it ended the message
         // before any of it went, so none of it is written (its lines would be read as commands).
-        if (internals._responseQueue?.some((line) => String(line).trim() !== '')) return;
+        return !internals._responseQueue?.some((line) => String(line).trim() !== '');
+      }
+      /**
+       * Calls `go` once the reader is still this sender's and, when the last look at the list is
+       * too old (see DotGate.freshLook), still wanted after a look made afresh; otherwise the
+       * message is given up, none of it (or not its dot) written. `looked`: that look was just made.
+       */
+      function whenStillWanted(go: () => void, looked = false) {
         if (gate?.stillOurs?.() === false) return withdraw(connection, reject);
         if (looked) {
           // On the state file this is the look itself, which throws when it cannot be made: none of it goes.
@@ -105,20 +118,22 @@ export const deliverMessage = (
             wanted = gate?.stillWanted?.();
           } catch (error) {
             connection.close();
-            return reject(error);
+            return reject(error as Error);
           }
           if (wanted === false) return withdraw(connection, reject);
         }
         const looking = looked ? undefined : gate?.freshLook?.();
-        if (looking)
-          return void looking.then(
-            () => writeData(true),
-            // None of it went: the look's error says why (see LOOK_FAILED), and the connection goes.
-            (error: Error) => {
-              connection.close();
-              reject(error);
-            },
-          );
+        if (!looking) return go();
+        looking.then(
+          () => whenStillWanted(go, true),
+          // None of it went: the look's error says why (see LOOK_FAILED), and the connection goes.
+          (error: Error) => {
+            connection.close();
+            reject(error);
+          },
+        );
+      }
+      function writeBody() {
         step.wrote = true;
         // One copy into one write: cheaper than a writev of a few dozen small pieces. Strings
         // (the header block) are encoded straight into it, not into buffers of their own first.
@@ -138,12 +153,15 @@ export const deliverMessage = (
         gate.request((granted) => {
           if (!later) now = granted;
           else if (!granted) withhold(connection, reject);
-          else if (gate.stillOurs?.() === false) withdraw(connection, reject);
-          // A connection lost meanwhile already failed the send with its own error.
-          else if (!internals._destroyed) {
-            internals._socket!.write(out.subarray(at));
-            sentDot();
-          }
+          // Held at its dot for seconds (a slow ledger write, the sender stopped meanwhile): its
+          // reader may have left since the look before the data, so the list is read again.
+          else
+            whenStillWanted(() => {
+              // A connection lost meanwhile already failed the send with its own error.
+              if (internals._destroyed || settled) return;
+              internals._socket!.write(out.subarray(at));
+              sentDot();
+            });
         });
         later = true;
         if (now === true) {
