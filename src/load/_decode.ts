@@ -99,52 +99,58 @@ function notUtf8Warning(file: string): Problem {
 function decodeMixed(bytes: Uint8Array): DecodedText {
   const utf8Marked = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const start = utf8Marked ? 3 : 0;
-  const { sequences, stray, firstStray } = countUtf8(bytes, start);
+  const { text: mixed, sequences, stray, firstStray } = readUtf8Kept(bytes, start);
   // A file that says it is UTF-8 (its byte order mark), or whose well-formed UTF-8 characters
   // outnumber its stray bytes two to one, is UTF-8 with a few bytes pasted in. In a plain
   // Windows-1252 file almost every accent stands before a plain letter, so pairs that are also
   // well-formed UTF-8, such as "ß“" (DF 93), stay a few among many stray bytes and are not read so.
   const keepUtf8 = utf8Marked || (sequences >= 2 && sequences >= 2 * stray);
-  const chars: string[] = [];
-  let i = start;
-  while (i < bytes.length) {
-    const byte = bytes[i]!;
-    const length = keepUtf8 && byte >= 0x80 ? utf8SequenceLength(bytes, i) : 0;
-    if (length > 0) {
-      chars.push(Buffer.from(bytes.buffer, bytes.byteOffset + i, length).toString('utf8'));
-      i += length;
-      continue;
-    }
-    chars.push(byte >= 0x80 && byte <= 0x9f ? (CP1252_HIGH[byte - 0x80] ?? '') : String.fromCharCode(byte));
-    i++;
-  }
-  const text = chars.join('');
-  if (!keepUtf8 || stray === 0) return { text, legacyEncoding: true };
-  return { text, legacyEncoding: true, strayBytes: { count: stray, firstLine: lineAt(bytes, firstStray) } };
+  if (!keepUtf8) return { text: windows1252(bytes, start), legacyEncoding: true };
+  if (stray === 0) return { text: mixed, legacyEncoding: true };
+  return { text: mixed, legacyEncoding: true, strayBytes: { count: stray, firstLine: lineAt(bytes, firstStray) } };
 }
 
-/** Well-formed UTF-8 characters of two bytes or more, and bytes above 0x7F outside any. */
-function countUtf8(bytes: Uint8Array, start: number): { sequences: number; stray: number; firstStray: number } {
+/**
+ * The text with well-formed UTF-8 characters kept and every other byte read as Windows-1252, with
+ * how many UTF-8 characters of two bytes or more it held, and how many bytes above 0x7F outside any.
+ */
+function readUtf8Kept(
+  bytes: Uint8Array,
+  start: number,
+): { text: string; sequences: number; stray: number; firstStray: number } {
+  const chars: string[] = [];
   let sequences = 0;
   let stray = 0;
   let firstStray = -1;
   let i = start;
   while (i < bytes.length) {
-    if (bytes[i]! < 0x80) {
-      i++;
-      continue;
-    }
-    const length = utf8SequenceLength(bytes, i);
+    const byte = bytes[i]!;
+    const length = byte >= 0x80 ? utf8SequenceLength(bytes, i) : 0;
     if (length > 0) {
+      chars.push(Buffer.from(bytes.buffer, bytes.byteOffset + i, length).toString('utf8'));
       sequences++;
       i += length;
       continue;
     }
-    if (firstStray < 0) firstStray = i;
-    stray++;
+    if (byte >= 0x80) {
+      if (firstStray < 0) firstStray = i;
+      stray++;
+    }
+    chars.push(windows1252Char(byte));
     i++;
   }
-  return { sequences, stray, firstStray };
+  return { text: chars.join(''), sequences, stray, firstStray };
+}
+
+/** Every byte from `start` read as Windows-1252. */
+function windows1252(bytes: Uint8Array, start: number): string {
+  const chars: string[] = [];
+  for (let i = start; i < bytes.length; i++) chars.push(windows1252Char(bytes[i]!));
+  return chars.join('');
+}
+
+function windows1252Char(byte: number): string {
+  return byte >= 0x80 && byte <= 0x9f ? (CP1252_HIGH[byte - 0x80] ?? '') : String.fromCharCode(byte);
 }
 
 /** The 1-based line of byte `at`, lines ended by LF, CR LF or a lone CR as the loaders count them. */
