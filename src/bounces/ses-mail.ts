@@ -1,6 +1,6 @@
 import { parseJson, record, text } from './_json.js';
 import { isSpamComplaint } from './classify.js';
-import { readSesNotification } from './ses-notification.js';
+import { readSesNotification, sesNotificationType } from './ses-notification.js';
 import type { BounceEvent } from './types.js';
 
 /**
@@ -22,9 +22,9 @@ export function readSesMail(body: string, source: string, date: Date): SesMail |
   let note = record(jsonOf(written.split(/\r?\n--[ \t]*\r?\n/)[0]!));
   const message = text(note.Message);
   if (text(note.Type) === 'Notification' && message !== undefined) note = record(jsonOf(message));
-  const type = text(note.notificationType) ?? text(note.eventType);
+  const type = sesNotificationType(note);
   if (type === undefined || Object.keys(record(note.mail)).length === 0) return undefined;
-  const events = readSesNotification(note, date).map((event) => ({ ...event, source }));
+  const events = readSesNotification(note, date, type).map((event) => ({ ...event, source }));
   if (events.length > 0) return { events };
   const feedback = text(record(note.complaint).complaintFeedbackType);
   return {

@@ -1,7 +1,7 @@
 import { hashedAddress } from '../store/hash.js';
 import { dateOf, record, text } from './_json.js';
 import { classifyFailure, findStatus, isSpamComplaint } from './classify.js';
-import { type BounceEvent, emptyHints } from './types.js';
+import { type BounceEvent, emptyHints, type SourceHints } from './types.js';
 
 /**
  * What an Amazon SES notification says: one event per bounced or complained recipient, with the
@@ -10,11 +10,52 @@ import { type BounceEvent, emptyHints } from './types.js';
  * subscription; whom it is believed about is the caller's to decide. Pure.
  */
 
-/** SES bounce and complaint notifications (and the event-publishing shape, with `eventType`). */
-export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
+/** What kind of SES notification `note` is: `notificationType`, or `eventType` in the event-publishing shape. */
+export function sesNotificationType(note: Record<string, unknown>): string | undefined {
+  return text(note.notificationType) ?? text(note.eventType);
+}
+
+/**
+ * SES bounce and complaint notifications (and the event-publishing shape, with `eventType`);
+ * `type` is the one `sesNotificationType` gives, for a caller that has already read it.
+ */
+export function readSesNotification(
+  value: unknown,
+  now: Date,
+  type = sesNotificationType(record(value)),
+): BounceEvent[] {
   const note = record(value);
-  const type = text(note.notificationType) ?? text(note.eventType);
   const mail = record(note.mail);
+  const hints = sesHints(mail);
+  if (type === 'Bounce') {
+    const bounce = record(note.bounce);
+    return recipientEvents(bounce, 'bouncedRecipients', mail, hints, now, (recipient) => {
+      const given = text(recipient.diagnosticCode);
+      const diagnostic = given ?? `${text(bounce.bounceType)} bounce (${text(bounce.bounceSubType) ?? 'General'})`;
+      const written = text(recipient.status);
+      const status = written && /^[245]\.\d{1,3}\.\d{1,3}$/.test(written) ? written : undefined;
+      return {
+        kind: sesKind(text(bounce.bounceType), text(bounce.bounceSubType), status, given),
+        status,
+        diagnostic: diagnostic.slice(0, 1000),
+      };
+    });
+  }
+  if (type === 'Complaint') {
+    const complaint = record(note.complaint);
+    const feedback = text(complaint.complaintFeedbackType);
+    if (!isSpamComplaint(feedback)) return [];
+    return recipientEvents(complaint, 'complainedRecipients', mail, hints, now, () => ({
+      kind: 'complaint',
+      status: undefined,
+      diagnostic: `complaint${feedback ? ` (feedback type ${feedback})` : ''}`,
+    }));
+  }
+  return [];
+}
+
+/** The hints the notification's `mail` object carries: the envelope sender and the original's headers. */
+function sesHints(mail: Record<string, unknown>): SourceHints {
   const hints = emptyHints();
   const common = record(mail.commonHeaders);
   const messageId = text(common.messageId);
@@ -33,57 +74,42 @@ export function readSesNotification(value: unknown, now: Date): BounceEvent[] {
     if (name === 'list-id') hints.listIds.push(headerValue);
     if (name === 'from') hints.senders.push(headerValue);
   }
-  if (type === 'Bounce') {
-    const bounce = record(note.bounce);
-    const id = text(bounce.feedbackId) ?? text(mail.messageId) ?? '';
-    const recipients = Array.isArray(bounce.bouncedRecipients) ? bounce.bouncedRecipients : [];
-    return recipients.flatMap((r): BounceEvent[] => {
-      const email = text(record(r).emailAddress);
-      if (!email || !id) return [];
-      const given = text(record(r).diagnosticCode);
-      const diagnostic = given ?? `${text(bounce.bounceType)} bounce (${text(bounce.bounceSubType) ?? 'General'})`;
-      const written = text(record(r).status);
-      const status = written && /^[245]\.\d{1,3}\.\d{1,3}$/.test(written) ? written : undefined;
-      return [
-        {
-          eventId: recipientEventId(id, email),
-          legacyEventId: legacyEventId(id, email),
-          kind: sesKind(text(bounce.bounceType), text(bounce.bounceSubType), status, given),
-          address: email,
-          status,
-          diagnostic: diagnostic.slice(0, 1000),
-          source: 'ses',
-          at: dateOf(bounce.timestamp, now),
-          hints,
-        },
-      ];
-    });
-  }
-  if (type === 'Complaint') {
-    const complaint = record(note.complaint);
-    if (!isSpamComplaint(text(complaint.complaintFeedbackType))) return [];
-    const id = text(complaint.feedbackId) ?? text(mail.messageId) ?? '';
-    const recipients = Array.isArray(complaint.complainedRecipients) ? complaint.complainedRecipients : [];
-    return recipients.flatMap((r): BounceEvent[] => {
-      const email = text(record(r).emailAddress);
-      if (!email || !id) return [];
-      const feedback = text(complaint.complaintFeedbackType);
-      return [
-        {
-          eventId: recipientEventId(id, email),
-          legacyEventId: legacyEventId(id, email),
-          kind: 'complaint',
-          address: email,
-          status: undefined,
-          diagnostic: `complaint${feedback ? ` (feedback type ${feedback})` : ''}`,
-          source: 'ses',
-          at: dateOf(complaint.timestamp, now),
-          hints,
-        },
-      ];
-    });
-  }
-  return [];
+  return hints;
+}
+
+/**
+ * One event per recipient the bounce or complaint object lists under `field`, identified by its
+ * feedback id (else the message's), dated by its timestamp; `describe` says what kind it is.
+ */
+function recipientEvents(
+  report: Record<string, unknown>,
+  field: 'bouncedRecipients' | 'complainedRecipients',
+  mail: Record<string, unknown>,
+  hints: SourceHints,
+  now: Date,
+  describe: (recipient: Record<string, unknown>) => Pick<BounceEvent, 'kind' | 'status' | 'diagnostic'>,
+): BounceEvent[] {
+  const id = text(report.feedbackId) ?? text(mail.messageId) ?? '';
+  const recipients = Array.isArray(report[field]) ? (report[field] as unknown[]) : [];
+  return recipients.flatMap((r): BounceEvent[] => {
+    const recipient = record(r);
+    const email = text(recipient.emailAddress);
+    if (!email || !id) return [];
+    const { kind, status, diagnostic } = describe(recipient);
+    return [
+      {
+        eventId: recipientEventId(id, email),
+        legacyEventId: legacyEventId(id, email),
+        kind,
+        address: email,
+        status,
+        diagnostic,
+        source: 'ses',
+        at: dateOf(report.timestamp, now),
+        hints,
+      },
+    ];
+  });
 }
 
 /** SES's own verdicts that the address is bad: it has no mailbox, or SES will not send to it after earlier hard bounces. */
