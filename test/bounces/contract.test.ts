@@ -12,11 +12,11 @@ import {
   sqliteBounceStore,
   tallyRecords,
 } from '../../src/bounces/index.js';
+import { readSesNotification } from '../../src/bounces/ses-notification.js';
 import { migrateBounceStorePg, postgresBounceStore } from '../../src/bounces/store-postgres.js';
 import { openPostgres, type Pool } from '../../src/db/postgres.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { openStateDb } from '../../src/send/store.js';
-import { readSesNotification } from '../../src/serve/webhooks/ses.js';
 import { hashedAddress } from '../../src/store/hash.js';
 import { sentEntry } from '../helpers/ledger.js';
 import { describePostgres, useFreshDatabase } from '../helpers/postgres.js';

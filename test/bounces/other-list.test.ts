@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReport } from '../../src/bounces/index.js';
 import { createResolver, listIdOf } from '../../src/bounces/resolve.js';
+import { readSesNotification } from '../../src/bounces/ses-notification.js';
 import type { BounceStore } from '../../src/bounces/store.js';
 import type { BounceEvent } from '../../src/bounces/types.js';
-import { readSesNotification } from '../../src/serve/webhooks/ses.js';
 import { signToken } from '../../src/unsubscribe/token.js';
 import { REPO_ROOT } from '../helpers/project.js';
 

@@ -1,12 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { applyEvents, type BounceEvent, readReport, sqliteBounceStore } from '../../src/bounces/index.js';
+import { readSesNotification } from '../../src/bounces/ses-notification.js';
 import { messageIdFor } from '../../src/message-id.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { mailgunProvider } from '../../src/serve/webhooks/mailgun.js';
 import { postmarkProvider } from '../../src/serve/webhooks/postmark.js';
 import { sendgridProvider } from '../../src/serve/webhooks/sendgrid.js';
-import { readSesNotification } from '../../src/serve/webhooks/ses.js';
 import { sentEntry } from '../helpers/ledger.js';
 import { useStateDb } from '../helpers/state-db.js';
 

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { applyEvents, type BounceEvent, readReport, sqliteBounceStore } from '../../src/bounces/index.js';
+import { readSesNotification } from '../../src/bounces/ses-notification.js';
 import { messageIdFor } from '../../src/message-id.js';
 import { openLedger } from '../../src/send/ledger.js';
 import { postmarkProvider } from '../../src/serve/webhooks/postmark.js';
-import { readSesNotification } from '../../src/serve/webhooks/ses.js';
 import { sentEntry } from '../helpers/ledger.js';
 import { useStateDb } from '../helpers/state-db.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readReport } from '../../src/bounces/index.js';
-import { readSesNotification } from '../../src/serve/webhooks/ses.js';
+import { readSesNotification } from '../../src/bounces/ses-notification.js';
 import { describeImportStores } from '../helpers/bounce-import.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readReport } from '../../src/bounces/index.js';
+import { readSesNotification } from '../../src/bounces/ses-notification.js';
 import { verpAddress } from '../../src/bounces/verp.js';
-import { readSesNotification } from '../../src/serve/webhooks/ses.js';
 import { describeImportStores } from '../helpers/bounce-import.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSesNotification } from '../../src/serve/webhooks/ses.js';
+import { readSesNotification } from '../../src/bounces/ses-notification.js';
 
 /**
  * SES writes the bare status 5.0.0 on a Permanent bounce it has no finer code for, often with no

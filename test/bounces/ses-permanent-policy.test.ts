@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSesNotification } from '../../src/serve/webhooks/ses.js';
+import { readSesNotification } from '../../src/bounces/ses-notification.js';
 
 /**
  * SES calls every 5xx refusal a `Permanent` bounce, also a DMARC failure or a block list, which

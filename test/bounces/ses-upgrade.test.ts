@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyEvents, type BounceStore, sqliteBounceStore } from '../../src/bounces/index.js';
+import { readSesNotification } from '../../src/bounces/ses-notification.js';
 import { migrateBounceStorePg, postgresBounceStore } from '../../src/bounces/store-postgres.js';
 import { openPostgres, type Pool } from '../../src/db/postgres.js';
 import { openStateDb } from '../../src/send/store.js';
-import { readSesNotification } from '../../src/serve/webhooks/ses.js';
 import {
   migrateSubscriberStorePg,
   postgresSubscriberStore,

@@ -2,8 +2,6 @@ import { createVerify, X509Certificate } from 'node:crypto';
 import { readSesNotification } from '../../bounces/ses-notification.js';
 import { fresh, type Provider, parseJson, record, text } from './_types.js';
 
-export { readSesNotification };
-
 /**
  * Amazon SES notifications through an SNS topic. Each SNS message is signed (SignatureVersion 1:
  * SHA1withRSA, 2: SHA256withRSA) over the fields AWS lists for its type; the signing certificate
