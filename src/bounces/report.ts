@@ -46,13 +46,12 @@ export function readReport(raw: string | Buffer, source: string, now: Date): Rea
   const hints = collectHints(root, own);
   const date = parseDate(header(root.headers, 'date')) ?? now;
   const parts = walkParts(root);
+  const ctx = { identity, hints, source, date };
 
   const feedback = parts.find((p) => p.type === 'message/feedback-report');
-  if (feedback) return readFeedback(parseHeaders(utf8(feedback.body)), parts, { identity, hints, source, date });
-  if (isMicrosoftComplaint(root, parts))
-    return readFeedback([['user-agent', 'Microsoft JMRP']], parts, { identity, hints, source, date });
+  if (feedback) return readFeedback(parseHeaders(utf8(feedback.body)), parts, ctx);
+  if (isMicrosoftComplaint(root, parts)) return readFeedback([['user-agent', 'Microsoft JMRP']], parts, ctx);
 
-  const ctx = { identity, hints, source, date };
   const text = own ?? parts.find((p) => p.type === 'text/plain')?.body ?? '';
   // What is read from a text made of HTML needs the original it quotes to show this list's mail.
   const fromText =
