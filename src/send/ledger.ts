@@ -109,8 +109,7 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
     upsertMany(to - from).run(params);
   };
   // A reader erased while their message was in flight: `forget` deleted their rows before this
-  // one was written, so it goes again, as forget would have. Checked after the write: a forget
-  // between a check and the write would leave the address behind.
+  // one was written, so it goes again, as forget would have.
   const selectErased = preparedPerCount(
     db,
     (count) => `SELECT email FROM suppressions WHERE email IN (${Array.from({ length: count }, () => '?').join(', ')})`,
@@ -134,10 +133,10 @@ export function openLedger(db: StateDb, issueId: string, channel: Channel, now: 
   };
   // A batch and its check for erased readers in one transaction, wrapped once (better-sqlite3 builds
   // a new wrapper on every db.transaction call). Inside it, the change counter is read under the
-  // write's own lock, where a read of its own after the commit took and dropped a read lock and
-  // set its read mark, each a call into the file system, once per batch. No other connection can
-  // commit between the write and the check: a forget committed before the write is seen by the
-  // check, one committed after it deletes the row itself.
+  // write's own lock, where a read of its own after the commit would take and drop a read lock and
+  // set its read mark, each a call into the file system, once per batch. The check comes after the
+  // write and no other connection can commit between them: a forget committed before the write is
+  // seen by the check, one committed after it deletes the row itself.
   const writeAll = db.transaction((rows: readonly Row[], updatedAt: string) => {
     for (let at = 0; at < rows.length; at += MANY_ROWS) {
       const to = Math.min(at + MANY_ROWS, rows.length);
