@@ -31,12 +31,12 @@ export function confirmRoute(services: ReaderServices): Route {
 
 async function show(services: ReaderServices, request: IncomingMessage, response: ServerResponse, url: URL) {
   const tokens = url.searchParams.getAll('token');
-  const check = tokens.length === 1 ? await claimsOf(services, tokens[0]!) : undefined;
-  if (!check) return invalid(services, request, response, 400);
-  if (check === 'used') return used(services, request, response);
+  const link = tokens.length === 1 ? await liveLink(services, tokens[0]!) : undefined;
+  if (!link) return invalid(services, request, response, 400);
+  if (link === 'used') return used(services, request, response);
   // In the language the signup chose, as its mail and the confirmed page are: not the browser's.
-  const language = languageFor(services, check.locale ?? undefined, request.headers['accept-language']);
-  const { claims } = check;
+  const language = languageFor(services, link.locale ?? undefined, request.headers['accept-language']);
+  const { claims } = link;
   return respond(
     response,
     200,
@@ -58,18 +58,18 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   if (!body) return;
   const fields = parseForm(request.headers['content-type'], body);
   const token = fields ? field(fields, 'token') : '';
-  const checked = token ? await claimsOf(services, token) : undefined;
-  if (!checked) return invalid(services, request, response, 400);
-  if (checked === 'used') return used(services, request, response);
-  const check = checked.claims;
+  const link = token ? await liveLink(services, token) : undefined;
+  if (!link) return invalid(services, request, response, 400);
+  if (link === 'used') return used(services, request, response);
+  const { claims } = link;
   const { store } = services;
   const now = services.now();
   const at = now.toISOString();
-  const email = check.purpose === 'address' ? check.from! : check.email;
+  const email = claims.purpose === 'address' ? claims.from! : claims.email;
   // The suppression list is authoritative: a suppressed address is never (re-)activated, nor moved
   // elsewhere, except by a signup after its reader's own unsubscribe, whose link lifts only that.
-  const since = check.purpose === 'signup' ? await returningSince(services, email) : undefined;
-  if (since === undefined && (await suppressedAny(services, [check.email, check.from])))
+  const since = claims.purpose === 'signup' ? await returningSince(services, email) : undefined;
+  if (since === undefined && (await suppressedAny(services, [claims.email, claims.from])))
     return invalid(services, request, response, 400);
   // The nonce is checked again in the transaction that clears it: of two replicas taking the same
   // link at once, one confirms and the other finds it used. The reader's unsubscribe is lifted in
@@ -78,22 +78,22 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   try {
     reader = await store.transaction(async () => {
       const current = await store.get(email);
-      if (!current || !stillValid(current, check, since, services.config.readers.confirmHours)) return undefined;
+      if (!current || !stillValid(current, claims, since, services.config.readers.confirmHours)) return undefined;
       // Lifted only as it was when the link was checked: an unsubscribe since (a one-click on
       // another replica, a mail to the List-Unsubscribe address) dated it anew, and it stays.
       if (since !== undefined && !(await store.liftOwnUnsubscribe(email, since))) return undefined;
-      if (check.purpose === 'address') {
-        const there = await store.get(check.email);
+      if (claims.purpose === 'address') {
+        const there = await store.get(claims.email);
         if (there && !(await replaceable(services, there, email))) return 'taken' as const;
-        if (there) await store.discard(check.email);
-        if (!(await store.rename(email, check.email, now))) return undefined;
-        await store.update(check.email, { confirmNonce: null, readerChangedAt: at }, now);
+        if (there) await store.discard(claims.email);
+        if (!(await store.rename(email, claims.email, now))) return undefined;
+        await store.update(claims.email, { confirmNonce: null, readerChangedAt: at }, now);
         const replaced = there ? ` (in place of a record that was ${there.status})` : '';
         await store.audit({
-          email: check.email,
+          email: claims.email,
           at,
           page: 'confirm',
-          change: `email: ${email} → ${check.email}${replaced}`,
+          change: `email: ${email} → ${claims.email}${replaced}`,
         });
       } else if (current.status !== 'pending' && since !== undefined) {
         const consent = { at, method: 'form' as const, wording: services.config.readers.consentWording };
@@ -140,19 +140,19 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   // Asked again now the reader is stored: a bounce that landed after the first look (the confirmation
   // mail bouncing late) gets no welcome mail. Not inside the transaction: on PostgreSQL the list is
   // read through another connection of the pool, which transactions waiting on it could exhaust.
-  if (await suppressedAny(services, [check.email, check.from])) return invalid(services, request, response, 400);
-  if (reader === 'taken') return taken(services, request, response, check.email);
+  if (await suppressedAny(services, [claims.email, claims.from])) return invalid(services, request, response, 400);
+  if (reader === 'taken') return taken(services, request, response, claims.email);
   const language = languageFor(services, reader.locale ?? undefined);
-  const link = preferencesUrl(services, check.email);
-  if (check.purpose === 'signup' && services.config.readers.welcome) {
+  const preferences = preferencesUrl(services, claims.email);
+  if (claims.purpose === 'signup' && services.config.readers.welcome) {
     // To the address as typed, where the confirmation went and every issue will go.
     const to = mailAddress(reader);
-    const mail = welcomeMail(translator(language), services.config.brand.name, to, link, language);
+    const mail = welcomeMail(translator(language), services.config.brand.name, to, preferences, language);
     services.mailer.send(mail).catch((error: unknown) => {
       services.log(`could not send a welcome mail: ${loggableError(error)}`);
     });
   }
-  return respond(response, 200, confirmedPage(pageContext(services, language), check.email, link));
+  return respond(response, 200, confirmedPage(pageContext(services, language), claims.email, preferences));
 }
 
 async function suppressedAny(services: ReaderServices, addresses: (string | undefined)[]): Promise<boolean> {
@@ -174,14 +174,17 @@ async function replaceable(services: ReaderServices, there: Reader, from: string
   return (await services.store.moves()).some((move) => move.email === there.email && move.movedTo === from);
 }
 
+/** A confirmation link that still works: its token's claims, and the language stored with its reader. */
+interface LiveLink {
+  claims: ConfirmClaims;
+  locale: string | null;
+}
+
 /**
- * Valid claims whose nonce the store still holds, with the stored reader's language; 'used' for a
+ * The link of a token whose claims are valid and whose nonce the store still holds; 'used' for a
  * sound token already spent.
  */
-async function claimsOf(
-  services: ReaderServices,
-  token: string,
-): Promise<{ claims: ConfirmClaims; locale: string | null } | 'used' | undefined> {
+async function liveLink(services: ReaderServices, token: string): Promise<LiveLink | 'used' | undefined> {
   const check = verifyConfirmToken(token, signingKeys(services), services.config.listId, services.now());
   if (!check.ok) return undefined;
   const { claims } = check;
