@@ -1,10 +1,30 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { ensureBounceSchema } from '../../src/bounces/schema-sqlite.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
+
+const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+
+/**
+ * Runs `body` (JavaScript with the state file open as `db`) in a process of its own, which then
+ * closes the file: its value, as JSON. Closing the file there drops no lock of this process.
+ */
+export function inOtherProcess(file: string, body: string): unknown {
+  const script = `
+    const db = new (require(${JSON.stringify(driver)}))(${JSON.stringify(file)}, { fileMustExist: true });
+    const result = (() => { ${body} })();
+    db.close();
+    process.stdout.write(JSON.stringify(result ?? null));
+  `;
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  expect(child.stderr).toBe('');
+  return JSON.parse(child.stdout);
+}
 
 /** A state file in a folder of its own for each test, opened before it and closed and removed after it. */
 export function useStateDb(label: string): { readonly db: StateDb } {

@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +6,7 @@ import { addSuppression, openExistingStateDb, openStateDb, type StateDb } from '
 import { readIssueStatus } from '../../src/state/issue-status.js';
 import { readStoredSubscribers } from '../../src/store/open.js';
 import { noteFileFieldsAt } from '../../src/store/open-location.js';
+import { inOtherProcess } from '../helpers/state-db.js';
 
 /**
  * A process holding the state file open through SQLite (a send, each wave of a scheduled send, a
@@ -18,9 +17,6 @@ import { noteFileFieldsAt } from '../../src/store/open-location.js';
  * this process wrote after went to a deleted log: another process never read it. Each side of the
  * file is read here by processes of their own.
  */
-
-const require = createRequire(import.meta.url);
-const driver = require.resolve('better-sqlite3');
 
 let dir: string;
 let file: string;
@@ -36,20 +32,6 @@ afterEach(() => {
   db = undefined;
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Runs `body` with `db` (the state file, opened by a process of its own) and prints what it returns as JSON. */
-function inOtherProcess(body: string): unknown {
-  const script = `
-    const Database = require(${JSON.stringify(driver)});
-    const db = new Database(${JSON.stringify(file)}, { fileMustExist: true });
-    const result = (() => { ${body} })();
-    db.close();
-    process.stdout.write(JSON.stringify(result ?? null));
-  `;
-  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-  expect(child.stderr).toBe('');
-  return JSON.parse(child.stdout);
-}
 
 const location = () => ({ kind: 'sqlite' as const, file });
 
@@ -72,10 +54,14 @@ describe('a second open of a state file this process holds open', () => {
       await look();
       // Another command (an import, a suppress add) writes and closes while this process holds the file.
       inOtherProcess(
+        file,
         `db.prepare("INSERT INTO suppressions (email, reason, source, created_at) VALUES ('zoe.hartmann@example.net', 'unsubscribe', 'import', '2026-12-01T10:00:00Z')").run();`,
       );
       addSuppression(db, 'li.wei@example.org', { reason: 'unsubscribe', source: 'serve' });
-      const seen = inOtherProcess(`return db.prepare('SELECT email FROM suppressions ORDER BY email').pluck().all();`);
+      const seen = inOtherProcess(
+        file,
+        `return db.prepare('SELECT email FROM suppressions ORDER BY email').pluck().all();`,
+      );
       expect(seen).toEqual(['li.wei@example.org', 'priya.raman@example.com', 'zoe.hartmann@example.net']);
     },
   );

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openState } from '../../src/state/open.js';
+import { inOtherProcess } from '../helpers/state-db.js';
 
 /**
  * A send's ledger write must leave SQLite's locks on the state file's index (`-shm`) alone: closing
@@ -12,26 +12,12 @@ import { openState } from '../../src/state/open.js';
  * the file took the index for unused and rebuilt it while this process went on writing through it.
  */
 
-const driver = createRequire(import.meta.url).resolve('better-sqlite3');
 let dir: string;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'rolecast-ledger-locks-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs `body` against the state file in a process of its own, which then closes it. */
-function inOtherProcess(file: string, body: string): unknown {
-  const script = `
-    const db = new (require(${JSON.stringify(driver)}))(${JSON.stringify(file)}, { fileMustExist: true });
-    const result = (() => { ${body} })();
-    db.close();
-    process.stdout.write(JSON.stringify(result ?? null));
-  `;
-  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-  expect(child.stderr).toBe('');
-  return JSON.parse(child.stdout);
-}
 
 const sent = (email: string) => ({
   email,
