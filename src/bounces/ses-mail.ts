@@ -7,9 +7,10 @@ import type { BounceEvent } from './types.js';
  * An Amazon SES notification mailed by an SNS email subscription ("AWS Notification Message" from
  * no-reply@sns.amazonaws.com): its text is the notification's JSON, then SNS's footer below a line
  * "--" (protocol Email), or SNS's envelope holding that JSON as its `Message` (Email-JSON). Nobody
- * checks a signature here, so it is a report from the mailbox like any other: believed through the
- * VERP address its `mail.source` gives when VERP is on, else by the address it names. Its events
- * keep the ids serve's SES webhook gives them, so a notification that comes both ways counts once.
+ * checks a signature here, so it is a report from the mailbox like any other: when VERP is on,
+ * believed only through a VERP address whose token verifies (its `mail.source`, or the original's
+ * Return-Path among its headers), else by the address it names. Its events keep the ids serve's SES
+ * webhook gives them, so a notification that comes both ways counts once.
  * Undefined when the text is no such notification. Pure.
  */
 

@@ -158,4 +158,27 @@ describeImportStores('bounces import of SES notifications by mail', (harness) =>
     expect(await h.store.isSuppressed('gone@example.org')).toBe(true);
     expect(await h.store.isSuppressed('reader@example.org')).toBe(false);
   });
+
+  it("with VERP, believes an original's Return-Path among its headers only when its token verifies", async () => {
+    const h = harness();
+    await h.deliver(ISSUE, 'gone@example.org');
+    await h.deliver(ISSUE, 'reader@example.org');
+    const withReturnPath = (reader: string, returnPath: string) => {
+      const note = notification('Complaint', reader);
+      return snsMail({ ...note, mail: { ...note.mail, headers: [{ name: 'Return-Path', value: `<${returnPath}>` }] } });
+    };
+    const summary = await run(
+      {
+        'forged.eml': withReturnPath('reader@example.org', `bounces+${'a'.repeat(24)}@${VERP.domain}`),
+        'real.eml': withReturnPath(
+          'gone@example.org',
+          verpAddress(VERP.domain, VERP.secret, ISSUE, 'gone@example.org', LIST),
+        ),
+      },
+      true,
+    );
+    expect(summary.decisions.map((d) => d.outcome).sort()).toEqual(['suppressed', 'unmatched']);
+    expect(await h.store.isSuppressed('gone@example.org')).toBe(true);
+    expect(await h.store.isSuppressed('reader@example.org')).toBe(false);
+  });
 });
