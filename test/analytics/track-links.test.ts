@@ -206,7 +206,7 @@ describe('link tracking transform', () => {
       email: 'a@example.com',
       unsubscribeUrl: 'https://test.example/u?t=1',
     });
-    const more = html.match(/<a href="([^"]*)" class="rc-link rc-more"/)?.[1];
+    const more = html.match(/<a href="([^"]*)" class="rc-link rc-more[^"]*"/)?.[1];
     const textMore = text.match(/Read the full summary:\s+(\S+)/)?.[1];
     for (const link of [more, textMore]) {
       expect(link).toMatch(/\/c\//);
