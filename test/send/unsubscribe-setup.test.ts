@@ -40,7 +40,7 @@ describe('one-click unsubscribe is never silently dropped', () => {
     const lines: string[] = [];
     const report = await send(opened.fixture, sendEnv(opened.server.url()), (line) => lines.push(line));
     expect(report.total.sent).toBe(2);
-    expect(lines.join('\n')).toMatch(/warning: urls\.unsubscribe is not set: .*one-click unsubscribe \(RFC 8058\)/);
+    expect(lines.join('\n')).toMatch(/warning: urls\.unsubscribe: not set: .*one-click unsubscribe \(RFC 8058\)/);
     const [mail] = await opened.server.messages();
     expect(mail!.raw).toMatch(/^List-Unsubscribe: <mailto:/im);
     expect(mail!.raw).not.toMatch(/^List-Unsubscribe-Post:/im);
