@@ -1,6 +1,6 @@
 import type { SendMailOptions } from 'nodemailer';
 import { GREYLIST_TRIES, isGreylisting } from './greylist.js';
-import { isLookFailed } from './late-suppressions.js';
+import { isLookFailed, LATE_SUPPRESSION_CHECK_MS } from './late-suppressions.js';
 import { messageGate, type Permits } from './permits.js';
 import { systemClock } from './rate-limit.js';
 import { backoffDelay, classifyFailure, type DeliveryFailure, isThrottling } from './retry.js';
@@ -63,9 +63,9 @@ const NOTHING_HELD = () => {};
 
 /**
  * How old the last look at the suppression list may be when a message's data is about to go: as
- * old as the background check's period (LATE_SUPPRESSION_CHECK_MS), else it is made again.
+ * old as the background check's period, else it is made again.
  */
-const FRESH_LOOK_MS = 1000;
+const FRESH_LOOK_MS = LATE_SUPPRESSION_CHECK_MS;
 
 /** Time since a message's last look, by the wall clock and the monotonic clock, whichever says more passed. */
 function lookClock() {
