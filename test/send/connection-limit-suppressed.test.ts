@@ -5,7 +5,7 @@ import { addSuppression } from '../../src/send/store.js';
 import { useSendFixture } from '../helpers/send-fixture.js';
 import { sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
-import { until } from './_waiting.js';
+import { occasion } from './_waiting.js';
 
 /**
  * A server that allows one connection at once leaves the run one of its two: the second message
@@ -15,12 +15,15 @@ import { until } from './_waiting.js';
  */
 
 const opened = useSendFixture<RawServer>();
+const LATE_CHECK_MS = 20;
 
 describe('a reader suppressed while their message waits for the one connection the server allows', () => {
   it('is not mailed once the connection is free', async () => {
     opened.fixture = await sendFixture(4, { concurrency: 2 });
     let open = 0;
     let ends = 0;
+    const firstEnd = occasion();
+    const suppressed = occasion();
     opened.server = await startRawServer({
       greeting: (session) => {
         if (open >= 1) return { hangUp: '421 4.7.0 Too many concurrent SMTP connections\r\n' };
@@ -28,10 +31,13 @@ describe('a reader suppressed while their message waits for the one connection t
         session.socket.once('close', () => open--);
         return undefined;
       },
-      // The first message's end is answered only after a while: the second waits for the connection.
+      // The first message's end is answered only once the reader is suppressed, and no sooner than the
+      // age past which a send asks the list again: the second waits for the connection meanwhile.
       dataEnd: (session) => {
         if (++ends > 1) return undefined;
-        setTimeout(() => session.write('250 2.0.0 queued\r\n'), 1500);
+        firstEnd.happened();
+        const aged = new Promise((resolve) => setTimeout(resolve, LATE_CHECK_MS * 5));
+        void Promise.all([suppressed.done, aged]).then(() => session.write('250 2.0.0 queued\r\n'));
         return null;
       },
     });
@@ -43,12 +49,13 @@ describe('a reader suppressed while their message waits for the one connection t
       subscribersFile: opened.fixture.subscribersFile,
       cwd: opened.fixture.dir,
       env: sendEnv(opened.server.url()),
-      lateSuppressionCheckMs: 20,
+      lateSuppressionCheckMs: LATE_CHECK_MS,
     });
-    await until(() => ends >= 1, 'the end of the first message', 20_000, 2);
+    await firstEnd.done;
     const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     addSuppression(db, second, { reason: 'unsubscribe' });
     db.close();
+    suppressed.happened();
     const report = await running;
 
     const mailed = opened.server.commands.flatMap((c) => /^RCPT TO:<([^>]*)>/i.exec(c)?.[1] ?? []);

@@ -7,7 +7,7 @@ import { openStateDb } from '../../src/send/store.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
-import { stopChildren, until } from './_waiting.js';
+import { acceptedAt, stopChildren } from './_waiting.js';
 
 /**
  * SQLite goes on writing to a state file deleted under it. A send whose state folder is removed
@@ -37,7 +37,8 @@ describe('the state file removed while a send runs', () => {
     '%s: the send stops (exit 3) with its records written back, and the next run mails nobody twice',
     async (_name, removed) => {
       fixture = await sendFixture(70, { concurrency: 2 });
-      server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
+      const first = acceptedAt(15);
+      server = await startSmtpServer({ faults: { dataDelayMs: 10 }, onAccepted: first.onAccepted });
       const env = sendEnv(server.url());
       const child = spawn(process.execPath, [CLI, ...SEND], {
         cwd: fixture.dir,
@@ -50,9 +51,10 @@ describe('the state file removed while a send runs', () => {
         stderr += chunk;
       });
       const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-      await until(() => server!.counts.accepted >= 15, 'the first messages');
+      await first.reached;
       const state = fixture.temp.path('.rolecast/state.db');
-      rmSync(fixture.temp.path(removed), { recursive: true });
+      // The send goes on writing into the folder while it is removed (ENOTEMPTY): removed again until gone.
+      rmSync(fixture.temp.path(removed), { recursive: true, maxRetries: 20 });
 
       expect(await exited, stderr).toBe(3);
       expect(stderr).toContain(`the state file ${state} was deleted while the send ran: the send stopped`);
@@ -79,7 +81,8 @@ describe('the state file removed while a send runs', () => {
     const state = fixture.temp.path('.rolecast/state.db');
     symlinkSync(first, state);
 
-    server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
+    const taken = acceptedAt(15);
+    server = await startSmtpServer({ faults: { dataDelayMs: 10 }, onAccepted: taken.onAccepted });
     const env = sendEnv(server.url());
     const child = spawn(process.execPath, [CLI, ...SEND], {
       cwd: fixture.dir,
@@ -92,7 +95,7 @@ describe('the state file removed while a send runs', () => {
       stderr += chunk;
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await until(() => server!.counts.accepted >= 15, 'the first messages');
+    await taken.reached;
     // Re-pointed in one step, as a deploy does it (a new link renamed over the old one): removing the
     // link first leaves an instant with no file at the path, when the send takes it for deleted.
     symlinkSync(second, `${state}.next`);

@@ -6,7 +6,7 @@ import { CLI, runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/project.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
-import { stopChildren, until } from './_waiting.js';
+import { acceptedAt, stopChildren } from './_waiting.js';
 
 /**
  * A send killed with SIGKILL leaves its ledger in the write-ahead log (`state.db-wal`), and the
@@ -29,8 +29,8 @@ afterEach(async () => {
 
 const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
 
-/** A real `rolecast send`, killed with SIGKILL once the server took `accepted` messages. */
-async function killedSend(f: SendFixture, env: NodeJS.ProcessEnv, accepted: number): Promise<void> {
+/** A real `rolecast send`, killed with SIGKILL once the server took the messages `accepted` waits for. */
+async function killedSend(f: SendFixture, env: NodeJS.ProcessEnv, accepted: Promise<void>): Promise<void> {
   const child = spawn(process.execPath, [CLI, ...SEND], {
     cwd: f.dir,
     env: { ...process.env, ...env },
@@ -38,7 +38,7 @@ async function killedSend(f: SendFixture, env: NodeJS.ProcessEnv, accepted: numb
   });
   children.push(child);
   const closed = new Promise((resolve) => child.on('close', resolve));
-  await until(() => server!.counts.accepted >= accepted, 'the first messages');
+  await accepted;
   child.kill('SIGKILL');
   await closed;
 }
@@ -52,9 +52,10 @@ describe('a write-ahead log lost after a send was killed', () => {
     async (_name, lose) => {
       const concurrency = 2;
       fixture = await sendFixture(70, { concurrency });
-      server = await startSmtpServer({ faults: { dataDelayMs: 10 } });
+      const first = acceptedAt(20);
+      server = await startSmtpServer({ faults: { dataDelayMs: 10 }, onAccepted: first.onAccepted });
       const env = sendEnv(server.url());
-      await killedSend(fixture, env, 20);
+      await killedSend(fixture, env, first.reached);
       const state = fixture.temp.path('.rolecast/state.db');
       const wal = `${state}-wal`;
       expect(existsSync(`${state}-shm`)).toBe(true);
