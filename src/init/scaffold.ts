@@ -75,6 +75,9 @@ function configFor(options: ScaffoldOptions) {
     footer: { postalAddress: options.postalAddress.trim() },
     timezone: options.timezone,
     pool: 'summaries',
+    // Compact cards cut text that only a web archive shows, and a new project has none yet: a
+    // summary written as the example shows would be cut, and --strict would refuse the first issue.
+    cards: { style: 'full' },
   };
 }
 

@@ -46,6 +46,39 @@ describe('rolecast init', () => {
     expect(issue.summaries).toEqual(['pool:queues']);
   });
 
+  it('passes its first strict check with a summary written as the example shows', async () => {
+    project = await tempProject();
+    const init = await runCli(['init', ...VALUES, '--timezone', 'UTC'], { cwd: project.dir });
+    expect(init.code, init.stderr).toBe(0);
+    // The example's own shape, principles and tips included, marked ready: what a new editor copies first.
+    const example = await readFile(project.path('summaries/example-draft.txt'), 'utf8');
+    const long = ' The cost of a queue grows with its length, and a long queue hides how late work already is.'.repeat(
+      4,
+    );
+    await project.write(
+      'summaries/queues.txt',
+      example
+        .replace('Status: draft', 'Date: 2026-12-01')
+        .replace(/^A paragraph \(or several\)[\s\S]*?delete it\.$/m, `Queues are not a backlog.${long}`)
+        .replace(
+          '- One principle per bullet.',
+          '- Bound every queue.\n- Measure its age.\n- Shed load early.\n- Say no.',
+        )
+        .replace(
+          '- One concrete step per bullet.',
+          '- Add a limit.\n- Alert on age.\n- Drop old work.\n- Tell callers.',
+        ),
+    );
+    const next = await runCli(['new', '--week', '2026-W50'], { cwd: project.dir });
+    expect(next.code, next.stderr).toBe(0);
+    const check = await runCli(['check', 'issues/2026-W50', '--strict'], { cwd: project.dir });
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toContain('0 warning(s)');
+    // Every word of it still reaches readers: nothing is cut for an archive the project does not have.
+    const config = JSON.parse(await readFile(project.path('rolecast.config.json'), 'utf8'));
+    expect(config.cards).toEqual({ style: 'full' });
+  });
+
   it('never overwrites a project that has a config', async () => {
     project = await tempProject({ files: { 'rolecast.config.json': '{"mine": true}\n' } });
     const result = await runCli(['init', ...VALUES], { cwd: project.dir });

@@ -38,6 +38,10 @@ export const initCommand: Command = {
     print(ctx.stdout, `time zone ${timezone} (weeks and send times are read in it; change "timezone" to move it)`);
     print(
       ctx.stdout,
+      'cards full (every word of a summary is mailed; for shorter cards publish rolecast archive, set urls.archive and "cards": { "style": "compact" })',
+    );
+    print(
+      ctx.stdout,
       'next: write summaries into summaries/ (see "Writing summaries" in the README), then run rolecast new',
     );
     return 0;
