@@ -1,4 +1,5 @@
 import { createResolver, type ResolveOptions, type Resolver } from './resolve.js';
+import { sesEventId } from './ses-notification.js';
 import type { BounceStore, Outcome, ReaderHistory } from './store.js';
 import type { BounceEvent, BounceKind } from './types.js';
 
@@ -66,6 +67,9 @@ async function applyOne(
   if (!resolved) return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic };
   if ('skipped' in resolved)
     return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic, skipped: resolved.skipped };
+  // A redacted complaint SES forwarded is the event SES's notification names its reader in.
+  const eventId = event.sesFeedbackId ? sesEventId(event.sesFeedbackId, resolved.email) : event.eventId;
+  if (eventId !== event.eventId && (await store.hasEvent(eventId))) return { outcome: 'duplicate', eventId };
   const at = event.at.toISOString();
   let inARow: number | undefined;
   let suppress = event.kind !== 'soft';
@@ -87,7 +91,7 @@ async function applyOne(
     outcome = added ? 'suppressed' : 'already suppressed';
   } else if (await store.isSuppressed(reader.email)) outcome = 'already suppressed';
   const record = {
-    eventId: event.eventId,
+    eventId,
     issueId: reader.issueId,
     email: reader.email,
     kind: event.kind,

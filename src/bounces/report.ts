@@ -16,6 +16,7 @@ import { addressesIn, addressOf, normaliseStatus, parseDate, stripType } from '.
 import { isAutoReply, isChallengeResponse } from './auto-reply.js';
 import { classifyFailure, findStatus, isSpamComplaint } from './classify.js';
 import { isMicrosoftComplaint, microsoftRecipient } from './microsoft-complaint.js';
+import { asSesEvent, sesFeedbackId } from './ses-forwarded.js';
 import { readSesMail } from './ses-mail.js';
 import { exchangeBlocks, eximBlocks, listedBlocks, officeDetails, qmailBlocks, wordsOnly } from './text-report.js';
 import type { BounceEvent, SourceHints } from './types.js';
@@ -41,6 +42,13 @@ export interface ReadResult {
 
 export function readReport(raw: string | Buffer, source: string, now: Date): ReadResult {
   const root = parseMessage(raw);
+  const read = readParsed(root, raw, source, now);
+  // SES's own report of an event its notification also gives (see ses-forwarded.ts).
+  const feedbackId = sesFeedbackId(root);
+  return feedbackId ? { ...read, events: read.events.map((e) => asSesEvent(e, feedbackId)) } : read;
+}
+
+function readParsed(root: MimePart, raw: string | Buffer, source: string, now: Date): ReadResult {
   const identity = reportIdentity(root, raw);
   const own = ownText(root);
   const hints = collectHints(root, own);

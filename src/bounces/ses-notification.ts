@@ -98,7 +98,7 @@ function recipientEvents(
     const { kind, status, diagnostic } = describe(recipient);
     return [
       {
-        eventId: recipientEventId(id, email),
+        eventId: sesEventId(id, email),
         legacyEventId: legacyEventId(id, email),
         kind,
         address: email,
@@ -143,7 +143,7 @@ function sesKind(
  * One recipient's event of an SES notification. The address is hashed: an event id is never
  * rewritten, so one holding the address would keep it after `subscribers forget`.
  */
-function recipientEventId(id: string, email: string): string {
+export function sesEventId(id: string, email: string): string {
   return `ses:${id}:${hashedAddress(email)}`;
 }
 

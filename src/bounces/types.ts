@@ -13,6 +13,11 @@ export interface BounceEvent {
   legacyEventId?: string | undefined;
   /** Ids other earlier releases stored it under, when it was named differently more than once. */
   olderEventIds?: string[] | undefined;
+  /**
+   * The feedback id of a report Amazon SES forwarded without the reader's address (a redacted
+   * complaint): once its reader is known it takes the id SES's notification gives (see ses-forwarded.ts).
+   */
+  sesFeedbackId?: string | undefined;
   kind: BounceKind;
   /** The address the report names (Final-Recipient, the ARF's Original-Rcpt-To, the provider's recipient). */
   address: string | undefined;
