@@ -4,6 +4,7 @@ import { EXIT, RolecastError } from '../errors.js';
 import { appendToJournal, type JournalEntry, journalPath } from '../send/journal.js';
 import type { StateDb } from '../send/store.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
+import { checkpointAhead } from '../state/sqlite/generation.js';
 import { prepared } from '../state/sqlite/statements.js';
 import { suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import { commitOrRollback } from '../store/commit.js';
@@ -53,6 +54,8 @@ export function sqliteBounceStore(
   const present = () => (options.readonly !== true && !schemaPending) || hasTable(db, 'bounce_events');
   let queue: Promise<unknown> = Promise.resolve();
   let insertSuppression: ReturnType<typeof suppressionInsert> | undefined;
+  /** Rows the transaction under way wrote (see checkpointAhead). */
+  let rowsWritten = 0;
   // `serve` holds the file for days: a bounce written into one restored from a backup or deleted
   // under it is in no file a send reads, and its reader is mailed again. Its suppressions go to the
   // journal beside the file now at the path instead, as unsubscribes do, which the next send applies:
@@ -106,11 +109,15 @@ export function sqliteBounceStore(
       try {
         await retryWhileBusy(() => db.exec('BEGIN IMMEDIATE'), { until: deadline, maxPauseMs: 250 });
         const creating = schemaPending;
+        rowsWritten = 0;
         const result = await commitOrRollback(db, async () => {
           if (creating) ensureBounceSchema(db);
           return work();
         });
         if (creating) schemaPending = false;
+        // An import of many mails commits batch after batch: like a send, it copies its log into the
+        // file itself before SQLite would, so a copy of the file taken meanwhile is told from it.
+        checkpointAhead(db, rowsWritten);
         return result;
       } catch (error) {
         // Busy without a wait: a retry soon finds it free, so the call is answered 503. Busy past
@@ -140,6 +147,7 @@ export function sqliteBounceStore(
         if (line) line.event = record;
         return true;
       }
+      rowsWritten++;
       return insertBounceEvent(db, record);
     },
     async suppress(email, { reason, source, at }) {
@@ -149,6 +157,7 @@ export function sqliteBounceStore(
       }
       // Prepared at the first use: a read-only store never writes.
       insertSuppression ??= suppressionInsert(db);
+      rowsWritten++;
       return insertSuppression(email, reason, source, at);
     },
     ...sqliteBounceReads(db, present),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openBounceStoreAt } from '../../src/bounces/open.js';
 import { openStateDb } from '../../src/send/store.js';
 import { openState } from '../../src/state/open.js';
 
@@ -25,14 +26,17 @@ const NOW = new Date('2026-12-05T09:00:00Z');
 /** More than two logs' worth of writes, whichever checkpoint (the send's or SQLite's) starts them afresh. */
 const MOST_WRITES = 60_000;
 
-function sentIn(file: string): number {
+function countIn(file: string, sql: string): number {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'").pluck().get() as number;
+    return db.prepare(sql).pluck().get() as number;
   } finally {
     db.close();
   }
 }
+
+const sentIn = (file: string) => countIn(file, "SELECT COUNT(*) FROM deliveries WHERE status = 'sent'");
+const suppressedIn = (file: string) => countIn(file, 'SELECT COUNT(*) FROM suppressions');
 
 function sentRow(n: number) {
   return {
@@ -109,4 +113,63 @@ describe('a copy of the state file taken mid-send, between two checkpoints of it
       await state.close();
     },
   );
+});
+
+function hardBounce(n: number) {
+  const at = NOW.toISOString();
+  return {
+    eventId: `<bounce${n}@mx.example.test>`,
+    issueId: '2026-12-05',
+    // Spread over the address index, as a mailbox's bounces are: each batch rewrites many of its pages.
+    email: `reader${(n * 7919) % 1_000_003}@example.test`,
+    kind: 'hard' as const,
+    status: '5.1.1',
+    diagnostic: '550 5.1.1 no such user',
+    source: 'import:bounces',
+    outcome: 'suppressed' as const,
+    occurredAt: at,
+    recordedAt: at,
+  };
+}
+
+describe('a copy of the state file taken during `bounces import` of many mails, between two checkpoints of its log', () => {
+  it('put back beside the log the import left after a later checkpoint is refused as older than its log', async () => {
+    const file = join(root, 'live', 'state.db');
+    // Opened as `bounces import` opens it; each batch of mails is one transaction, as importBounces writes them.
+    const opened = (await openBounceStoreAt({ kind: 'sqlite', file }))!;
+    const store = opened.store;
+    let sequence = -1;
+    let restarts = 0;
+    let written = 0;
+    const earlier = join(root, 'earlier.db');
+    const batch = async (size: number) =>
+      store.transaction(async () => {
+        for (let at = 0; at < size; at++, written++) {
+          const bounce = hardBounce(written);
+          await store.insertEvent(bounce);
+          await store.suppress(bounce.email, { reason: 'hard-bounce', source: bounce.source, at: bounce.recordedAt });
+        }
+      });
+    while (restarts < 2 && written < MOST_WRITES) {
+      await batch(500);
+      const now = logSequence(`${file}-wal`);
+      if (sequence >= 0 && now !== sequence && ++restarts === 1) copyFileSync(file, earlier);
+      sequence = now;
+    }
+    expect(restarts).toBe(2);
+    await batch(10);
+    // Killed here: the log stays as it is. The file as it is now, with it, holds every suppression.
+    const wal = join(root, 'left.db-wal');
+    copyFileSync(`${file}-wal`, wal);
+    const whole = folderOf('whole', file, wal);
+    openStateDb(whole).close();
+    expect(suppressedIn(whole)).toBe(written);
+
+    const restored = folderOf('restored', earlier, wal);
+    expect(() => openStateDb(restored)).toThrow(
+      `the state file ${restored} is older than its write-ahead log ${join(root, 'restored', 'state.db-wal')}`,
+    );
+    expect(suppressedIn(earlier)).toBeLessThan(written);
+    await opened.close();
+  });
 });
