@@ -37,7 +37,8 @@ export async function tempProject(
       await writeFile(file, content);
       return file;
     },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
+    // A command a failed test left running may still be writing into it (ENOTEMPTY): tried again.
+    cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 10 }),
   };
   for (const [relative, content] of Object.entries(options.files ?? {})) await project.write(relative, content);
   return project;

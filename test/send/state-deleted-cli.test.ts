@@ -29,7 +29,7 @@ afterEach(async () => {
 
 const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
 
-describe('the state file removed while a send runs', () => {
+describe('the state file removed while a send runs', { timeout: 180_000 }, () => {
   it.each([
     ['the folder', '.rolecast'],
     ['the file alone (its log and index left)', '.rolecast/state.db'],

@@ -43,7 +43,7 @@ async function killedSend(f: SendFixture, env: NodeJS.ProcessEnv, accepted: Prom
   await closed;
 }
 
-describe('a write-ahead log lost after a send was killed', () => {
+describe('a write-ahead log lost after a send was killed', { timeout: 180_000 }, () => {
   it.each([
     ['deleted', (wal: string) => rmSync(wal)],
     ['cut short', (wal: string) => truncateSync(wal, Math.floor(readFileSync(wal).length / 3))],
