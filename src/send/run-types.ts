@@ -143,4 +143,16 @@ export interface RefusalCount {
   inARow: number;
   /** They aborted the send: the refusals any run still holds are deferred, not failed. */
   aborted?: boolean;
+  /** The refusals not recorded yet, whichever run they came in (see held-refusals.ts). */
+  held: HeldRefusal[];
+  /** The domain whose readers are held back while readers of others are tried (see runDeliveries). */
+  probing?: string | undefined;
+}
+
+/** A permanent refusal held until it is known whether it was about its reader (see RefusalCount). */
+export interface HeldRefusal {
+  job: SendJob;
+  outcome: JobOutcome & { status: 'failed' };
+  /** Records it, failed or deferred, through the run it came in. */
+  settle(as: 'failed' | 'deferred'): Promise<unknown>;
 }

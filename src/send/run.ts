@@ -1,6 +1,7 @@
 import type { LedgerEntry } from '../state/contract.js';
 import { deliverJob, type Task, THROTTLED_OUT_MS, type ThrottleWatch } from './deliver-job.js';
 import { createLaterQueue, DEFAULT_GREYLIST_RETRY_MS } from './greylist.js';
+import { deadDomain, domainOf, refusalCount, releaseAtEnd, releaseHeld } from './held-refusals.js';
 import { createPermits } from './permits.js';
 import { systemClock } from './rate-limit.js';
 import { createRecorder } from './recorder.js';
@@ -68,10 +69,9 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   const watch: ThrottleWatch = { since: undefined };
   // Permanent refusals that could be the server's of everyone, held back until an acceptance or a
   // refusal about one mailbox shows they were about their readers after all (then: failed), or the
-  // run is aborted (then: deferred). `key` and `same` are the last reply and how many in a row gave it.
-  let streak: { items: { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[] } | undefined;
-  // Counted over every run of one send, so a worker's batches do not each start again from none.
-  const refusals = options.refusals ?? { same: 0, inARow: 0 };
+  // run is aborted (then: deferred). Counted and held over every run of one send, so a worker's
+  // batches do not each start again from none.
+  const refusals = options.refusals ?? refusalCount();
   // Refusals of the messages themselves fail their readers and the run goes on, but `limit` of them
   // before any message was accepted say the server refuses the issue itself: going on would mark the
   // whole list failed. Those readers stay failed, so the next run does not stop at them again.
@@ -100,13 +100,13 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     job.done?.();
     options.onOutcome?.(job, outcome);
   };
-  const releaseStreak = (as: 'failed' | 'deferred'): Promise<unknown> => {
-    const items = streak?.items ?? [];
-    streak = undefined;
-    return Promise.all(
-      items.map(({ job, outcome }) => settle(job, as === 'failed' ? outcome : { ...outcome, status: 'deferred' })),
-    );
-  };
+  const hold = (job: SendJob, outcome: JobOutcome & { status: 'failed' }) =>
+    refusals.held.push({
+      job,
+      outcome,
+      settle: (as) => settle(job, as === 'failed' ? outcome : { ...outcome, status: 'deferred' }),
+    });
+  const releaseStreak = (as: 'failed' | 'deferred') => releaseHeld(refusals, as);
   // Shown to be about their readers: the next refusal starts a new count.
   const readersAfterAll = (): Promise<unknown> => {
     Object.assign(refusals, { key: undefined, same: 0, inARow: 0 });
@@ -123,14 +123,13 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   // gone rather than the server refusing everyone: before aborting, that domain's readers are held
   // back and the next readers of other domains sent. One taken shows the refusals were their readers'
   // (failed); a refusal of such a reader too, or no other domain left to try, aborts the run.
-  let probing: string | undefined;
   const heldBack: SendJob[] = [];
   const probes = new Set<SendJob>();
   const nextJob = (): SendJob | undefined => {
-    if (probing === undefined && heldBack.length > 0) return heldBack.shift();
+    if (refusals.probing === undefined && heldBack.length > 0) return heldBack.shift();
     for (let item = iterator.next(); !item.done; item = iterator.next()) {
-      if (probing === undefined) return item.value;
-      if (domainOf(item.value.email) === probing) heldBack.push(item.value);
+      if (refusals.probing === undefined) return item.value;
+      if (domainOf(item.value.email) === refusals.probing) heldBack.push(item.value);
       else return probes.add(item.value) && item.value;
     }
     return undefined;
@@ -145,11 +144,17 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     const job = nextJob();
     if (job) return { job, ...job.resumed };
     // A reader of another domain still out decides; with none, the run cannot tell and stops.
+    const { probing, held } = refusals;
     if (probing !== undefined && probes.size > 0) return undefined;
-    if (probing !== undefined && streak) {
-      const { response } = streak.items[streak.items.length - 1]!.outcome.failure;
+    if (probing !== undefined && held.length > 0) {
+      // A worker's next batch may hold one: this batch's readers of that domain are tried meanwhile.
+      if (await options.moreToCome?.()) {
+        const back = heldBack.shift();
+        return back ? { job: back, ...back.resumed } : later.waitNext(signal);
+      }
+      const { response } = held[held.length - 1]!.outcome.failure;
       await abortRun(
-        `${streak.items.length} messages in a row refused with the same reply: ${response} (all to readers of ${probing}, and no reader of another domain left to try: if ${probing} is gone, take its readers off the list)`,
+        `${held.length} messages in a row refused with the same reply: ${response} (all to readers of ${probing}, and no reader of another domain left to try: if ${probing} is gone, take its readers off the list)`,
       );
       return undefined;
     }
@@ -203,7 +208,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         if (outcome.status === 'failed') {
           const key = refusalKey(outcome.failure);
           // A reader of another domain refused as dead while probing says nothing of the others.
-          const released = key === undefined && probing === undefined ? readersAfterAll() : undefined;
+          const released = key === undefined && refusals.probing === undefined ? readersAfterAll() : undefined;
           if (key === undefined) {
             // Decided before any await: a message finishing meanwhile is deferred, not failed.
             const refusesIssue = !accepted.any && refusedTheMessage(outcome.failure) && ++refusedBeforeAny >= limit;
@@ -215,24 +220,24 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
             ]);
             continue;
           }
-          streak ??= { items: [] };
           refusals.same = key === refusals.key ? refusals.same + 1 : 1;
           refusals.key = key;
           refusals.inARow++;
-          streak.items.push({ job, outcome: { ...outcome, status: 'failed' } });
+          hold(job, { ...outcome, status: 'failed' });
           const enough = refusalsToAbort(outcome.failure, limit);
           // A server that takes turns between two refusals of everyone is one refusing everyone too.
           const mixed = limit * MAILBOX_WORDS_PATIENCE;
+          const { probing } = refusals;
           if (probing !== undefined) {
             // Refused too while probing: the server refuses readers of other domains alike.
             if (domainOf(job.email) !== probing)
               await abortRun(
-                `${streak.items.length} messages in a row refused, readers of other domains than ${probing} too: ${outcome.failure.response}`,
+                `${refusals.held.length} messages in a row refused, readers of other domains than ${probing} too: ${outcome.failure.response}`,
               );
             continue;
           }
-          if (refusals.same >= enough || refusals.inARow >= mixed) probing = deadDomain(streak.items, limit);
-          if (probing !== undefined) continue;
+          if (refusals.same >= enough || refusals.inARow >= mixed) refusals.probing = deadDomain(refusals.held, limit);
+          if (refusals.probing !== undefined) continue;
           if (refusals.same >= enough)
             await abortRun(`${enough} messages in a row refused with the same reply: ${outcome.failure.response}`);
           else if (refusals.inARow >= mixed)
@@ -241,7 +246,6 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         }
         if (outcome.status === 'sent') {
           accepted.any = true;
-          probing = undefined;
           const released = readersAfterAll();
           // Its slot, or its commit permit, is held until the row is committed: a failed write stops
           // the run before any other message is completed, so at most one for each connection goes out
@@ -284,11 +288,11 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
       throw crash.error;
     }
     try {
-      // Stopped (interrupted, aborted, the server gone) or while probing another domain, or a worker's
-      // next batch may yet reach the count: whether those refusals were their readers' is not known.
-      const unknown =
-        signal.aborted || probing !== undefined || refusals.aborted || (streak && (await options.moreToCome?.()));
-      await releaseStreak(unknown ? 'deferred' : 'failed');
+      // A worker's next batch may yet reach the count, or try a reader of another domain than the
+      // one probed: those refusals are left held for it to decide.
+      const carried =
+        !signal.aborted && !refusals.aborted && refusals.held.length > 0 && (await options.moreToCome?.());
+      if (!carried) await releaseAtEnd(refusals, signal.aborted);
     } finally {
       await recorder.drain();
     }
@@ -318,15 +322,4 @@ function rowOf(job: SendJob, outcome: JobOutcome): LedgerEntry {
     response: outcome.failure.response,
     attempts: outcome.attempts,
   };
-}
-
-function domainOf(email: string): string {
-  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-}
-
-/** The one domain of every reader refused, when each refusal is in words of an unknown mailbox (see refusalsToAbort). */
-function deadDomain(items: readonly { job: SendJob; outcome: JobOutcome & { status: 'failed' } }[], limit: number) {
-  const domains = new Set(items.map(({ job }) => domainOf(job.email)));
-  const unknownMailbox = items.every(({ outcome }) => refusalsToAbort(outcome.failure, limit) > limit);
-  return domains.size === 1 && unknownMailbox ? [...domains][0] : undefined;
 }

@@ -72,6 +72,8 @@ export interface BatchContext {
 export const EARLY_RECORD_MS = 1000;
 
 export interface BatchResult {
+  /** Items whose refusals the batch ended holding: a later batch records them (see RefusalCount). */
+  carried?: number[] | undefined;
   stopped?: string | undefined;
   aborted?: string | undefined;
   halted?: Halted | undefined;
@@ -102,6 +104,7 @@ export async function sendBatch(
     if (subscriber) report.skip(segmentRoles(subscriber, context.segments), item.variantId, 'suppressed');
     outcomes.push({ seq: item.seq, email: item.email, variantId: item.variantId, status: 'skipped' });
   }
+  const yielded = new Set<SendJob>();
   const jobs = function* (): Generator<SendJob> {
     for (const item of itemOf.values()) {
       if (context.isLost(item.seq)) continue;
@@ -119,7 +122,7 @@ export async function sendBatch(
       rolesOf.set(item.email, roles);
       report.plan(roles, item.variantId);
       const messageId = messageIdFor(config, issue.id, subscriber.email, context.salt);
-      yield {
+      const job: SendJob = {
         email: item.email,
         variantId: item.variantId,
         messageId,
@@ -130,6 +133,8 @@ export async function sendBatch(
         build: () =>
           buildFor(project, context.env, context.compiled, subscriber, item.variantId, messageId, context.now()),
       };
+      yielded.add(job);
+      yield job;
     }
     context.onExhausted?.();
   };
@@ -230,5 +235,8 @@ export async function sendBatch(
     reason: run.halted.error instanceof Error ? run.halted.error.message : String(run.halted.error),
     unrecorded: run.halted.unrecorded,
   };
-  return { outcomes, result: { stopped: run.stopped, aborted: run.aborted, halted } };
+  const carried = (context.refusals?.held ?? []).flatMap(({ job }) =>
+    yielded.has(job) ? [itemOf.get(job.email)!.seq] : [],
+  );
+  return { outcomes, result: { carried, stopped: run.stopped, aborted: run.aborted, halted } };
 }

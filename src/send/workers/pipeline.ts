@@ -1,6 +1,7 @@
 import { append } from '../../append.js';
 import { RolecastError } from '../../errors.js';
 import type { ClaimedItem, ItemOutcome, SendQueue } from '../../state/postgres/queue.js';
+import { releaseAtEnd } from '../held-refusals.js';
 import { createSharedPermits } from '../permits.js';
 import type { Unrecorded } from '../run.js';
 import type { BatchContext, BatchResult } from './batch.js';
@@ -174,9 +175,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         return active > 1 || ready !== undefined || !drained;
       },
     });
+    // Refused readers the batch ended holding stay leased to this worker until a later batch records them.
+    let carried = new Set<number>();
     void sending
       .then(
         ({ outcomes, result }) => {
+          carried = new Set(result.carried);
           stopWith(result);
           writes = writes.then(() => record(outcomes)).then(() => {});
           return writes;
@@ -190,7 +194,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       .finally(() => {
         leased -= items.length;
         for (const item of items) {
-          if (heldBy.get(item.seq) !== batchMark) continue;
+          if (heldBy.get(item.seq) !== batchMark || carried.has(item.seq)) continue;
           heldBy.delete(item.seq);
           holding.delete(item.seq);
         }
@@ -204,8 +208,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   let readyMark: object = {};
   let drained = false;
   let claiming: Promise<void> = Promise.resolve();
+  // Refusals a batch ended holding, when no later batch came to decide for them (see RefusalCount).
+  const releaseCarried = () => {
+    const refusals = options.batch.refusals;
+    return refusals ? releaseAtEnd(refusals, signal.aborted) : undefined;
+  };
   const settle = async () => {
     while (active > 0) await changed();
+    await releaseCarried();
     await writes;
   };
   try {
@@ -246,6 +256,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         continue;
       }
       // Nothing of ours in flight and nothing claimable: done, or others hold the rest.
+      await releaseCarried();
       const progress = await patiently(() => queue.progress());
       if (progress.open === 0) break;
       const untilExpiry = progress.nextExpiry === null ? 1000 : progress.nextExpiry - progress.now + 10;

@@ -19,6 +19,7 @@ import { decideClickTags } from '../click-tags.js';
 import { type Compile, renderChecked } from '../compose.js';
 import { startConnectionCheck } from '../connection-check.js';
 import { greylistingNotice } from '../greylist.js';
+import { refusalCount } from '../held-refusals.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from '../late-suppressions.js';
 import {
   coversPartOfList,
@@ -322,7 +323,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
         accepted: { any: false },
         // Nor does each batch count the same refusal in a row from none: a blanket one would fail them all.
-        refusals: { same: 0, inARow: 0 },
+        refusals: refusalCount(),
         greylisted,
         // Said once a worker run, as by one sender, however many of its batches are greylisted.
         onGreylisted(failure, retryMs) {

@@ -1,0 +1,38 @@
+import { refusalsToAbort } from './retry.js';
+import type { HeldRefusal, RefusalCount } from './run-types.js';
+
+/**
+ * The permanent refusals in a row that could be the server's of everyone, shared by the runs that
+ * make up one send (a worker's batches): a batch may end holding some, or probing a domain that
+ * looks gone, and the next one decides for them. Each held refusal is recorded through its own run,
+ * even once that run has ended.
+ */
+export function refusalCount(): RefusalCount {
+  return { same: 0, inARow: 0, held: [] };
+}
+
+/** Records every refusal held, failed or deferred, and ends the probe of a domain, if any. */
+export function releaseHeld(refusals: RefusalCount, as: 'failed' | 'deferred'): Promise<unknown> {
+  refusals.probing = undefined;
+  return Promise.all(refusals.held.splice(0).map((item) => item.settle(as)));
+}
+
+/**
+ * What the refusals still held are when the send's list ends: failed, as a few dead readers in a
+ * row are; deferred when the send was aborted or stopped, or a domain was being probed, as whether
+ * they were their readers' is not known then.
+ */
+export function releaseAtEnd(refusals: RefusalCount, stopped: boolean): Promise<unknown> {
+  return releaseHeld(refusals, stopped || refusals.aborted || refusals.probing !== undefined ? 'deferred' : 'failed');
+}
+
+export function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** The one domain of every reader refused, when each refusal is in words of an unknown mailbox (see refusalsToAbort). */
+export function deadDomain(items: readonly HeldRefusal[], limit: number): string | undefined {
+  const domains = new Set(items.map(({ job }) => domainOf(job.email)));
+  const unknownMailbox = items.every(({ outcome }) => refusalsToAbort(outcome.failure, limit) > limit);
+  return domains.size === 1 && unknownMailbox ? [...domains][0] : undefined;
+}

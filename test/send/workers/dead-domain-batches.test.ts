@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { runCli } from '../../helpers/cli.js';
+import { describePostgres } from '../../helpers/postgres.js';
+import { eligible, generateSubscribers, type SendFixture, sendEnv, sendFixture } from '../_fixture.js';
+import { type RawServer, startRawServer } from '../_raw-smtp.js';
+import { useWorkerDatabase } from './_database.js';
+
+const RCPT = /^RCPT TO:<([^>]*)>/i;
+const UNROUTEABLE = '550 Unrouteable address';
+
+/** `count` readers, those from `from` to `to` (by index) of the domain gone.example. */
+const withDeadDomain = (count: number, from: number, to: number) =>
+  generateSubscribers(count).map((s, i) =>
+    i >= from && i < to ? { ...s, email: s.email.replace('example.test', 'gone.example') } : s,
+  );
+
+describePostgres('send workers: a dead domain over several batches', () => {
+  const db = useWorkerDatabase('dead_domain_batches');
+  let server: RawServer | undefined;
+  let fixture: SendFixture | undefined;
+  // Every test sends the same issue to the same addresses: an earlier test's rows would skip them.
+  beforeEach(async () => {
+    await db.pool.query('TRUNCATE deliveries, send_items CASCADE');
+  });
+  afterEach(async () => {
+    await server?.close();
+    await fixture?.cleanup();
+    server = fixture = undefined;
+  });
+
+  /** `rolecast send --json` as a worker claiming `batch` readers at once: exit code, report, ledger. */
+  const send = async (f: SendFixture, batch: number) => {
+    const result = await runCli(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
+      cwd: f.dir,
+      env: { ...sendEnv(server!.url()), DATABASE_URL: db.url(), ROLECAST_TEST_WORKER_BATCH: String(batch) },
+    });
+    const rows = await db.pool.query<{ email: string; status: string }>(
+      'SELECT email, status FROM deliveries ORDER BY email',
+    );
+    const report = result.stdout ? JSON.parse(result.stdout) : undefined;
+    return { code: result.code, report, stderr: result.stderr, ledger: rows.rows.map((r) => [r.email, r.status]) };
+  };
+
+  it.each([4, 40])(
+    'thirty readers of one gone domain in a row, batches of %i: they fail, the readers after them are sent, and a second run sends nobody again',
+    async (batch) => {
+      fixture = await sendFixture(70, { concurrency: 1 }, withDeadDomain(70, 10, 48));
+      const expected = await eligible(fixture);
+      const dead = expected.filter((email) => email.endsWith('@gone.example'));
+      expect(dead.length).toBeGreaterThan(25);
+      server = await startRawServer({
+        command: (line) => (RCPT.exec(line)?.[1]?.endsWith('@gone.example') ? `${UNROUTEABLE}\r\n` : undefined),
+      });
+      const first = await send(fixture, batch);
+      expect(first.report?.aborted, first.stderr).toBeUndefined();
+      expect(first.stderr).not.toContain('lost the lease');
+      expect(first.ledger).toEqual(expected.map((email) => [email, dead.includes(email) ? 'failed' : 'sent']));
+      const second = await send(fixture, batch);
+      expect(second.report.total).toMatchObject({ sent: 0, failed: 0 });
+      expect(server.messages.map((m) => m.to[0]).sort()).toEqual(expected.filter((email) => !dead.includes(email)));
+    },
+    120_000,
+  );
+
+  it('every reader of two domains refused in words of an unknown mailbox, batches of four: the send aborts, nobody failed', async () => {
+    fixture = await sendFixture(70, { concurrency: 1 }, withDeadDomain(70, 10, 48));
+    server = await startRawServer({ command: (line) => (RCPT.test(line) ? `${UNROUTEABLE}\r\n` : undefined) });
+    const { code, report, ledger, stderr } = await send(fixture, 4);
+    expect(code, stderr).toBe(3);
+    expect(report.aborted).toContain(UNROUTEABLE);
+    expect(report.total).toMatchObject({ sent: 0, failed: 0 });
+    expect(ledger.filter(([, status]) => status === 'failed')).toEqual([]);
+    expect(server.messages).toEqual([]);
+  }, 120_000);
+});
