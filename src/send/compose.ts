@@ -12,8 +12,9 @@ import { roomReaders } from '../render/list-room.js';
 import { longestRoleHolders } from '../render/quiet-room.js';
 import type { CompiledVariant } from '../render/types.js';
 import { personalLinks } from '../unsubscribe/links.js';
-import { buildMailOptions, buildWireMailOptions } from './message.js';
-import { refuseWarnings } from './send-checks.js';
+import { buildMailOptions, buildWireMailOptions, messageIdFor } from './message.js';
+import type { RecipientList } from './plan.js';
+import { refuseWarnings, type SampleBytes } from './send-checks.js';
 
 /**
  * The render stage as the send sees it: compiled variants by id. Replaceable in tests. A send
@@ -78,6 +79,31 @@ export function buildFor(
       lastOfVariant: options.lastOfVariant,
     });
   return buildMailOptions(project.config, { ...message, content: variant.personalise(fields) });
+}
+
+/**
+ * The size gate's measure of a variant as sent: the message built for its first reader in
+ * `sending`, its first readers found on the first call (one pass over the list).
+ */
+export function firstReaderBytes(
+  project: Project,
+  env: Environment,
+  compiled: ReadonlyMap<string, CompiledVariant>,
+  sending: RecipientList,
+  date: Date,
+): SampleBytes {
+  let first: Map<string, Subscriber> | undefined;
+  return (variantId) => {
+    if (!first) {
+      first = new Map();
+      for (const { subscriber, variantId: id } of sending) if (!first.has(id)) first.set(id, subscriber);
+    }
+    const subscriber = first.get(variantId);
+    if (!subscriber) return undefined;
+    const messageId = messageIdFor(project.config, project.issue.id, subscriber.email);
+    const { raw } = buildFor(project, env, compiled, subscriber, variantId, messageId, date);
+    return Buffer.isBuffer(raw) ? raw.length : typeof raw === 'string' ? Buffer.byteLength(raw) : undefined;
+  };
 }
 
 /** Renders every variant; stops on error-level gate problems, passes warnings on. */

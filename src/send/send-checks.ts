@@ -134,27 +134,42 @@ export function outboxFolders(project: Project, options: Pick<SendOptions, 'cwd'
     : [standard];
 }
 
+/** The bytes of the message a variant's first reader in the run would be sent; undefined when it has none. */
+export type SampleBytes = (variantId: string) => number | undefined;
+
 /**
- * Refuses the run before its first message when even a variant's parts, before any encoding, are
- * larger than the SMTP server's SIZE: every message of that variant would be refused, one by one.
+ * Quoted-printable writes a byte as at most three, and breaks its lines: a variant whose parts are
+ * under a quarter of the server's SIZE cannot be over it once encoded, so no message of it is built.
+ */
+const ENCODED_AT_MOST = 4;
+
+/**
+ * Refuses the run before its first message when a variant is larger than the SMTP server's SIZE:
+ * every message of that variant would be refused, one by one, its readers marked failed. Its parts
+ * before any encoding are measured first; a variant near the limit by them is measured as sent, by
+ * the message built for its first reader (`sample`), since quoted-printable makes it larger.
  */
 export function refuseOversize(
   limit: number | undefined,
   compiled: ReadonlyMap<string, CompiledVariant>,
   sending: ReadonlyMap<string, number>,
+  sample?: SampleBytes,
 ): void {
   if (!limit) return;
-  let largest: { id: string; bytes: number } | undefined;
+  let largest: { id: string; bytes: number; encoded: boolean } | undefined;
   for (const id of sending.keys()) {
     const variant = compiled.get(id);
     if (!variant) continue;
-    const bytes = variant.htmlBytes + variant.textBytes;
-    if (bytes > limit && (!largest || bytes > largest.bytes)) largest = { id, bytes };
+    const parts = variant.htmlBytes + variant.textBytes;
+    const encoded = parts <= limit && parts * ENCODED_AT_MOST > limit;
+    const bytes = encoded ? (sample?.(id) ?? parts) : parts;
+    if (bytes > limit && (!largest || bytes > largest.bytes)) largest = { id, bytes, encoded };
   }
   if (!largest) return;
+  const measured = largest.encoded ? 'as sent (encoded, with its headers)' : 'before encoding';
   throw new RolecastError(
     'E_SIZE',
-    `the SMTP server takes messages of at most ${limit} bytes (SIZE), and variant "${largest.id}" is ${largest.bytes} bytes before encoding; nothing was sent`,
+    `the SMTP server takes messages of at most ${limit} bytes (SIZE), and variant "${largest.id}" is ${largest.bytes} bytes ${measured}; nothing was sent`,
     {
       hint: 'shorten the issue (cards.style "compact", fewer summaries), or send through a server that takes larger messages',
     },

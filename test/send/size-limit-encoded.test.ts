@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { readEnvironment } from '../../src/config/env.js';
+import { planAudience } from '../../src/group/index.js';
+import { compileAudience } from '../../src/render/index.js';
+import { messageIdFor } from '../../src/send/index.js';
+import { buildFor } from '../../src/send/send-issue.js';
+import { describePostgres } from '../helpers/postgres.js';
+import { captureStreams } from '../helpers/project.js';
+import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { type RawServer, startRawServer } from './_raw-smtp.js';
+import { useWorkerDatabase } from './workers/_database.js';
+
+/**
+ * A server whose SIZE is under the issue's messages: the run is refused before its first message,
+ * nothing sent and nobody marked failed, whether the limit is under a variant's parts or only under
+ * the message as sent (quoted-printable and headers make it larger), and on PostgreSQL as on the
+ * state file. Before, such a limit passed the check and each reader of the variant was refused and
+ * marked failed, never sent again without --retry-failed.
+ */
+
+let server: RawServer | undefined;
+let fixture: SendFixture | undefined;
+afterEach(async () => {
+  await server?.close();
+  await fixture?.cleanup();
+  server = fixture = undefined;
+});
+
+const withSize = (size: number) =>
+  startRawServer({ ehlo: () => `250-raw.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE ${size}\r\n` });
+
+/** The largest variant's parts before encoding, and the largest message as built for a reader. */
+async function measures(f: SendFixture) {
+  const project = await f.load();
+  const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+  const env = readEnvironment(sendEnv('smtp://127.0.0.1:1'));
+  const compiled = await compileAudience(project, plan.variants, { clickSecret: env.secret });
+  let parts = 0;
+  let built = 0;
+  for (const { subscriber, variantId } of plan.recipients) {
+    const variant = compiled.get(variantId)!;
+    parts = Math.max(parts, variant.htmlBytes + variant.textBytes);
+    const id = messageIdFor(project.config, project.issue.id, subscriber.email);
+    const mail = buildFor(project, env, compiled, subscriber, variantId, id, new Date());
+    built = Math.max(built, (mail.raw as Buffer).length);
+  }
+  return { parts, built };
+}
+
+async function send(f: SendFixture, url: string, env: NodeJS.ProcessEnv = {}) {
+  const streams = captureStreams();
+  const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
+    cwd: f.dir,
+    env: { ...sendEnv(url), ...env },
+    stdout: streams.stdout,
+    stderr: streams.stderr,
+    signal: new AbortController().signal,
+  });
+  return { code, err: streams.err };
+}
+
+const refusal = (size: number) =>
+  new RegExp(
+    `takes messages of at most ${size} bytes \\(SIZE\\), and variant "[^"]+" is \\d+ bytes .*nothing was sent`,
+  );
+
+describe('a server whose SIZE is over every variant before encoding but under a message as sent', () => {
+  it('refuses the run before its first message: nothing sent, nobody recorded', async () => {
+    fixture = await sendFixture(12, { concurrency: 1 });
+    const { parts, built } = await measures(fixture);
+    const size = parts + 1;
+    expect(built).toBeGreaterThan(size);
+    server = await withSize(size);
+    const { code, err } = await send(fixture, server.url());
+    expect(err).toMatch(refusal(size));
+    expect(err).toMatch(/as sent \(encoded, with its headers\)/);
+    expect(code).not.toBe(0);
+    expect(server.commands.filter((line) => /^MAIL/i.test(line))).toEqual([]);
+    expect(server.messages).toEqual([]);
+  }, 60_000);
+});
+
+describePostgres('a send on PostgreSQL to a server whose SIZE is under every message', () => {
+  const db = useWorkerDatabase('size_limit_encoded');
+  it('is refused before anything is claimed: nothing sent, no reader marked failed', async () => {
+    fixture = await sendFixture(12, { concurrency: 1 });
+    server = await withSize(20_000);
+    const { code, err } = await send(fixture, server.url(), { DATABASE_URL: db.url() });
+    expect(err).toMatch(refusal(20_000));
+    expect(code).not.toBe(0);
+    expect(server.commands.filter((line) => /^MAIL/i.test(line))).toEqual([]);
+    const { rows } = await db.pool.query('SELECT email, status FROM deliveries');
+    expect(rows).toEqual([]);
+  }, 60_000);
+});
