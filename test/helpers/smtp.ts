@@ -23,6 +23,8 @@ export interface SmtpFaults {
   stallOnData?: number[];
   /** 1-based RCPT TO numbers the server never answers: the message was not taken. */
   stallOnRcpt?: number[];
+  /** RCPT TO number n (1-based) is answered once the promise this returns for it settles; undefined: at once. */
+  holdRcpt?: (rcpt: number, to: string) => Promise<void> | undefined;
   /** 1-based DATA numbers the server takes at once but answers only `ms` later. */
   lateReplyOnData?: { numbers: number[]; ms: number };
   /** 1-based DATA numbers during which the socket is destroyed. */
@@ -148,6 +150,11 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     onRcptTo(address, _session, callback) {
       counts.rcpt++;
       if (faults.stallOnRcpt?.includes(counts.rcpt)) return;
+      const held = faults.holdRcpt?.(counts.rcpt, address.address);
+      if (held) {
+        void held.then(() => callback());
+        return;
+      }
       if (faults.tempFailRcpt?.includes(counts.rcpt)) return callback(smtpError(451, 'Try again later'));
       const reply = faults.rcptReplies?.[counts.rcpt];
       if (reply) return callback(smtpError(reply, `Reply ${reply} on cue`));
