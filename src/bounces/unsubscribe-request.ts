@@ -1,4 +1,5 @@
 import { canonicalAddress, isValidAddress } from '../address.js';
+import { verifyTokenWithAny } from '../unsubscribe/token.js';
 import { decodeWords, header, headerValues, parseMessage, utf8 } from './_mime.js';
 
 /**
@@ -7,24 +8,30 @@ import { decodeWords, header, headerValues, parseMessage, utf8 } from './_mime.j
  * From, so a request counts only when the mailbox's own server vouched for its sender: an
  * Authentication-Results field written by that server (its name, `authServId`, is configured;
  * RFC 8601 §5 has a server remove fields that claim its name from incoming mail) shows DMARC,
- * DKIM or SPF passing for the From address's domain. Without a server name nothing counts.
+ * DKIM or SPF passing for the From address's domain. Without a server name nothing counts. A
+ * subject carrying the reader's signed token (`unsubscribe <list id> <token>`, as every message's
+ * mailto writes it when signed) names that reader whoever sends it, as the one-click link does:
+ * a mail client sends from the account's own address, which may not be the one mailed.
  */
 
 export type UnsubscribeRequest = { email: string } | { ignored: string };
 
-const SUBJECT = /^\s*(?:re:\s*)?unsubscribe(?:\s+(\S+))?\s*$/i;
+const SUBJECT = /^\s*(?:re:\s*)?unsubscribe((?:\s+\S+){0,2})\s*$/i;
 
 /** The request in `raw`, undefined when it is no unsubscribe request at all. */
 export async function readUnsubscribeRequest(
   raw: string | Buffer,
-  options: { listId?: string | undefined; authServId?: string | undefined },
+  options: SignedRequestOptions & { authServId?: string | undefined },
 ): Promise<UnsubscribeRequest | undefined> {
   const root = parseMessage(raw);
   // Some webmails (Yandex, Mail.ru) send even an ASCII subject as an encoded word.
   const subject = SUBJECT.exec(decodeWords(header(root.headers, 'subject') ?? ''));
   if (!subject) return undefined;
+  const words = subject[1]!.trim().split(/\s+/).filter(Boolean);
+  const signed = signedRequest(words, options);
+  if (signed) return signed;
   // A word that is no list id ("unsubscribe me") is a request all the same.
-  const named = subject[1]?.includes('.') ? subject[1] : undefined;
+  const named = words[0]?.includes('.') ? words[0] : undefined;
   if (named && options.listId && named.toLowerCase() !== options.listId.toLowerCase())
     return { ignored: `an unsubscribe request for another list (${named})` };
   // A mailbox in Unicode (RFC 6532) is written in UTF-8: read as latin1 it would name someone else.
@@ -46,6 +53,26 @@ export async function readUnsubscribeRequest(
       ignored: `an unsubscribe request from ${from} whose sender ${options.authServId} did not verify (no DMARC, DKIM or SPF pass for ${domain} in its Authentication-Results): ${by}`,
     };
   return { email: canonicalAddress(from) };
+}
+
+interface SignedRequestOptions {
+  listId?: string | undefined;
+  secret?: string | undefined;
+  /** Keys `secret` replaced: a message mailed before a rotation still names its reader. */
+  previousSecrets?: readonly string[] | undefined;
+}
+
+/** The reader a word of the subject names by a token signed for this list; undefined when none verifies. */
+function signedRequest(words: readonly string[], options: SignedRequestOptions): UnsubscribeRequest | undefined {
+  if (!options.secret) return undefined;
+  for (const word of words) {
+    const claims = verifyTokenWithAny(word, options.secret, options.previousSecrets);
+    if (!claims) continue;
+    if (options.listId !== undefined && claims.listId !== options.listId)
+      return { ignored: `an unsubscribe request for another list (${claims.listId})` };
+    return { email: canonicalAddress(claims.email) };
+  }
+  return undefined;
 }
 
 /** A domain (or an address's) as compared: lower-case ASCII, a Unicode name in punycode. */

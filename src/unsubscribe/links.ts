@@ -15,7 +15,8 @@ export interface PersonalLinks {
 
 /**
  * Builds one subscriber's links. The https unsubscribe URL needs both `urls.unsubscribe` and the
- * ROLECAST_SECRET signing key; without them the mailto alone is offered.
+ * ROLECAST_SECRET signing key; without them the mailto alone is offered. With the key, the mailto's
+ * subject carries the reader's token too (see bounces/unsubscribe-request.ts).
  */
 export function personalLinks(
   config: ResolvedConfig,
@@ -26,16 +27,22 @@ export function personalLinks(
   const frame = linkFrame(config, secret !== undefined && secret !== '', issueId);
   let httpsUrl: string | undefined;
   let preferencesUrl = frame.preferencesUrl;
-  if (frame.signed && secret) {
+  let mailto = frame.mailto;
+  if (secret) {
     const token = signToken({ email, listId: config.listId }, secret);
-    httpsUrl = frame.unsubscribe ? withQueryIn(frame.unsubscribe, token) : undefined;
-    if (frame.preferences) preferencesUrl = withQueryIn(frame.preferences, token);
+    // The request a mail client sends comes from the account's own address, which may not be the one
+    // mailed (a tagged `ann+news@`, a forwarding address): the signed subject names the reader mailed.
+    mailto = `${frame.mailto}%20${token}`;
+    if (frame.signed) {
+      httpsUrl = frame.unsubscribe ? withQueryIn(frame.unsubscribe, token) : undefined;
+      if (frame.preferences) preferencesUrl = withQueryIn(frame.preferences, token);
+    }
   }
   return {
-    unsubscribeUrl: httpsUrl ?? frame.mailto,
+    unsubscribeUrl: httpsUrl ?? mailto,
     preferencesUrl,
     viewOnlineUrl: frame.viewOnlineUrl,
-    listUnsubscribe: httpsUrl ? `<${httpsUrl}>, <${frame.mailto}>` : frame.mailtoList,
+    listUnsubscribe: httpsUrl ? `<${httpsUrl}>, <${mailto}>` : `<${mailto}>`,
     oneClick: httpsUrl !== undefined,
   };
 }
@@ -47,8 +54,8 @@ export function personalLinks(
 interface LinkFrame {
   source: readonly (string | boolean | undefined)[];
   signed: boolean;
+  /** The mailto with the list's subject, `unsubscribe <listId>`; a reader's token follows it when signed. */
   mailto: string;
-  mailtoList: string;
   /** The base URLs a token goes into; set only when links are signed. */
   unsubscribe: QueryBase | undefined;
   preferences: QueryBase | undefined;
@@ -81,7 +88,6 @@ function linkFrame(config: ResolvedConfig, hasSecret: boolean, issueId: string):
     source,
     signed,
     mailto,
-    mailtoList: `<${mailto}>`,
     unsubscribe: signed && urls.unsubscribe ? queryBase(urls.unsubscribe, 'token') : undefined,
     preferences: signed && urls.preferences ? queryBase(urls.preferences, 'token') : undefined,
     preferencesUrl: signed ? undefined : urls.preferences,

@@ -19,6 +19,7 @@ import { openLedger } from '../../src/send/ledger.js';
 import { messageIdFor } from '../../src/send/message.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { signToken } from '../../src/unsubscribe/token.js';
+import { unsubscribeRequestMail } from '../helpers/bounces.js';
 import { sentEntry } from '../helpers/ledger.js';
 import { REPO_ROOT } from '../helpers/project.js';
 
@@ -343,17 +344,7 @@ describe('which reports are believed with VERP on', () => {
 describe('unsubscribe requests by mail', () => {
   const LIST = 'weekly.rolecast.example';
   const MX = 'mx.rolecast.example';
-  const request = (from: string, subject: string, results: string[]) =>
-    [
-      ...results.map((r) => `Authentication-Results: ${r}`),
-      `From: ${from}`,
-      'To: news@rolecast.example',
-      `Subject: ${subject}`,
-      'Message-ID: <req@example.com>',
-      '',
-      'unsubscribe',
-      '',
-    ].join('\r\n');
+  const request = unsubscribeRequestMail;
 
   it('suppress a reader whose request the mailbox server vouched for, and never one a forged message names', async () => {
     const folder = join(dir, 'requests');

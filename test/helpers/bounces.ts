@@ -176,3 +176,17 @@ function quotedPrintable(text: string): string {
     })
     .join('\r\n');
 }
+
+/** What a mail client sends to a List-Unsubscribe mailto, with the Authentication-Results its mailbox server wrote. */
+export function unsubscribeRequestMail(from: string, subject: string, results: readonly string[]): string {
+  return [
+    ...results.map((r) => `Authentication-Results: ${r}`),
+    `From: ${from}`,
+    'To: news@rolecast.example',
+    `Subject: ${subject}`,
+    'Message-ID: <req@example.com>',
+    '',
+    'unsubscribe',
+    '',
+  ].join('\r\n');
+}
