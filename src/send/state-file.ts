@@ -292,6 +292,14 @@ function newerThanLog(file: string, path: string, wal: string, newer: NewerFile)
  */
 export function assertLogWhole(file: string): void {
   const path = sqlitePath(file);
+  const wal = `${path}-wal`;
+  const shm = `${path}-shm`;
+  // The rollback journal too: SQLite looks for one at every open, WAL mode or not. Checked before
+  // the file is made as well: SQLite would make it, then fail on the folder beside it.
+  for (const side of [wal, shm, `${path}-journal`]) {
+    const kind = fileKind(side);
+    if (kind !== 'file' && kind !== 'missing') throw sideFileInTheWay(file, side, kind);
+  }
   if (!existsSync(path)) {
     // A send stopped while it wrote its records back (its file deleted under it): they are in the copy.
     const copy = unfinishedWriteBack(path);
@@ -305,13 +313,6 @@ export function assertLogWhole(file: string): void {
       );
     // No state file (moved aside to start afresh): an index left beside it guards nothing.
     return;
-  }
-  const wal = `${path}-wal`;
-  const shm = `${path}-shm`;
-  // The rollback journal too: SQLite looks for one at every open, WAL mode or not.
-  for (const side of [wal, shm, `${path}-journal`]) {
-    const kind = fileKind(side);
-    if (kind !== 'file' && kind !== 'missing') throw sideFileInTheWay(file, side, kind);
   }
   const loss = walLoss(wal, shm);
   if (!loss) return;

@@ -1,9 +1,9 @@
-import { mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { useSendFixture } from '../helpers/send-fixture.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
-import { sendEnv, sendFixture } from '../send/_fixture.js';
+import { type SendFixture, sendEnv, sendFixture } from '../send/_fixture.js';
 import { tally } from '../send/_killed-send.js';
 
 /**
@@ -20,30 +20,59 @@ const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
 
 describe.each(['-wal', '-shm', '-journal'])('a folder in the place of the state file’s %s', (suffix) => {
   it('is refused by every command, exit 2, naming it; moved aside, the send mails each reader once', async () => {
-    opened.fixture = await sendFixture(6);
-    opened.server = await startSmtpServer();
-    const [f, server] = [opened.fixture, opened.server];
-    const cli = (args: string[]) => runCli(args, { cwd: f.dir, env: sendEnv(server.url()) });
+    const { f, cli } = await started();
     const reader = 'reader00000@example.test';
     expect((await cli(['suppress', 'add', reader])).code).toBe(0);
     const side = f.temp.path(`.rolecast/state.db${suffix}`);
     mkdirSync(side);
-    for (const args of [SEND, ['suppress', 'list'], ['status', 'issues/2026-W48']]) {
-      const refused = await cli(args);
-      expect(refused.code, `${args[0]}: ${refused.stderr}`).toBe(2);
-      expect(refused.stderr).toContain(`${side}, where SQLite keeps its`);
-      expect(refused.stderr).toContain(`is a directory, not a file`);
-      expect(refused.stderr).toContain(`move ${side} aside`);
-      expect(refused.stderr).not.toMatch(/this is a bug|\n\s+at /);
-    }
-    expect(server.counts.accepted).toBe(0);
+    await refused(cli, side, [SEND, ['suppress', 'list'], ['status', 'issues/2026-W48']]);
+    await sentOnceMovedAside(cli, side, reader);
+  });
 
-    renameSync(side, `${side}.aside`);
-    const sent = await cli(SEND);
-    expect(sent.code, sent.stderr).toBe(0);
-    const counts = tally((await server.messages()).flatMap((m) => m.envelope.to));
-    expect(counts.has(reader)).toBe(false);
-    expect([...counts.values()].every((n) => n === 1)).toBe(true);
-    expect(counts.size).toBeGreaterThan(0);
+  // No state file yet: SQLite made an empty one, then failed on the folder (a stack and "this is a
+  // bug" for -wal; "check permissions, do not move it aside" for -shm and -journal).
+  it('beside a state file not yet made is refused the same way, and no state file is made', async () => {
+    const { f, cli } = await started();
+    const side = f.temp.path(`.rolecast/state.db${suffix}`);
+    mkdirSync(side, { recursive: true });
+    const reader = 'reader00000@example.test';
+    await refused(cli, side, [['suppress', 'add', reader], SEND]);
+    expect(existsSync(f.temp.path('.rolecast/state.db'))).toBe(false);
+    await sentOnceMovedAside(cli, side);
   });
 });
+
+type Cli = (args: string[]) => Promise<{ code: number | null; stderr: string }>;
+
+/** A project of six readers and an SMTP server, and the CLI run in that project against it. */
+async function started(): Promise<{ f: SendFixture; cli: Cli }> {
+  const f = await sendFixture(6);
+  opened.fixture = f;
+  const server = await startSmtpServer();
+  opened.server = server;
+  return { f, cli: (args) => runCli(args, { cwd: f.dir, env: sendEnv(server.url()) }) };
+}
+
+/** Each command refused, exit 2, naming `side` and to move it aside; nothing mailed. */
+async function refused(cli: Cli, side: string, commands: string[][]): Promise<void> {
+  for (const args of commands) {
+    const run = await cli(args);
+    expect(run.code, `${args[0]}: ${run.stderr}`).toBe(2);
+    expect(run.stderr).toContain(`${side}, where SQLite keeps its`);
+    expect(run.stderr).toContain(`is a directory, not a file`);
+    expect(run.stderr).toContain(`move ${side} aside`);
+    expect(run.stderr).not.toMatch(/this is a bug|\n\s+at /);
+  }
+  expect(opened.server!.counts.accepted).toBe(0);
+}
+
+/** With `side` moved aside, the send mails each reader once, and `suppressed` (if any) not at all. */
+async function sentOnceMovedAside(cli: Cli, side: string, suppressed?: string): Promise<void> {
+  renameSync(side, `${side}.aside`);
+  const sent = await cli(SEND);
+  expect(sent.code, sent.stderr).toBe(0);
+  const counts = tally((await opened.server!.messages()).flatMap((m) => m.envelope.to));
+  if (suppressed) expect(counts.has(suppressed)).toBe(false);
+  expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  expect(counts.size).toBeGreaterThan(0);
+}
