@@ -1,6 +1,5 @@
 import { parseJson, record, text } from './_json.js';
-import { isSpamComplaint } from './classify.js';
-import { readSesNotification, sesNotificationType } from './ses-notification.js';
+import { readSesNotification, sesNotificationType, sesSkipped } from './ses-notification.js';
 import type { BounceEvent } from './types.js';
 
 /**
@@ -26,17 +25,7 @@ export function readSesMail(body: string, source: string, date: Date): SesMail |
   const type = sesNotificationType(note);
   if (type === undefined || Object.keys(record(note.mail)).length === 0) return undefined;
   const events = readSesNotification(note, date, type).map((event) => ({ ...event, source }));
-  if (events.length > 0) return { events };
-  const feedback = text(record(note.complaint).complaintFeedbackType);
-  return {
-    events,
-    ignored:
-      type === 'Complaint' && !isSpamComplaint(feedback)
-        ? `an Amazon SES complaint notification of feedback type ${feedback}, not a spam complaint`
-        : type === 'Bounce' || type === 'Complaint'
-          ? `an Amazon SES ${type.toLowerCase()} notification naming no recipient it is about`
-          : `an Amazon SES ${type} notification, not a bounce or complaint`,
-  };
+  return events.length > 0 ? { events } : { events, ignored: sesSkipped(note, type) };
 }
 
 function jsonOf(value: string): unknown {

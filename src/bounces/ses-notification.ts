@@ -54,6 +54,22 @@ export function readSesNotification(
   return [];
 }
 
+/**
+ * Why a notification gave no event, for the log or the import's summary: a complaint of another
+ * feedback type, a bounce or complaint naming nobody, or another kind of notification (a delivery;
+ * mail SES received for one of the sender's addresses, whose own content is not read here).
+ */
+export function sesSkipped(note: Record<string, unknown>, type = sesNotificationType(note)): string {
+  const feedback = text(record(note.complaint).complaintFeedbackType);
+  if (type === 'Complaint' && !isSpamComplaint(feedback))
+    return `an Amazon SES complaint notification of feedback type ${feedback}, not a spam complaint`;
+  if (type === 'Bounce' || type === 'Complaint')
+    return `an Amazon SES ${type.toLowerCase()} notification naming no recipient it is about`;
+  if (type === 'Received')
+    return 'an Amazon SES Received notification (mail SES received for one of your addresses), not a bounce or complaint';
+  return `an Amazon SES ${type ?? 'untyped'} notification, not a bounce or complaint`;
+}
+
 /** The hints the notification's `mail` object carries: the envelope sender and the original's headers. */
 function sesHints(mail: Record<string, unknown>): SourceHints {
   const hints = emptyHints();

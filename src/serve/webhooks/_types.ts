@@ -33,6 +33,8 @@ export interface Provider {
   verifyHeaders?(headers: IncomingHttpHeaders): Verdict;
   verify(request: WebhookRequest): Promise<Verdict>;
   read(body: Buffer, now: Date): BounceEvent[];
+  /** Why a verified body that gave no event gave none (an SES delivery or Received notification), for the log. */
+  skipped?(body: Buffer): string | undefined;
 }
 
 export { dateOf, parseJson, record, text } from '../../bounces/_json.js';

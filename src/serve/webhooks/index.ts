@@ -128,6 +128,8 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
       return reply(response, 200, { ok: true });
     }
     const events = provider.read(body, at);
+    const skipped = events.length === 0 ? provider.skipped?.(body) : undefined;
+    if (skipped) log(`${provider.name} webhook: skipped ${printable(skipped)}`);
     let decisions: Awaited<ReturnType<typeof applyEvents>>;
     try {
       decisions = await applyEvents(options.store, events, {
@@ -155,7 +157,7 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
       log(
         `${provider.name} webhook: ${counts.hard} hard, ${counts.soft} soft, ${counts.complaint} complaint(s), ${counts.suppressed} suppressed, ${counts.duplicate} already recorded`,
       );
-    return reply(response, 200, { ok: true, events: events.length, ...counts });
+    return reply(response, 200, { ok: true, events: events.length, ...counts, ...(skipped ? { skipped } : {}) });
   };
 }
 

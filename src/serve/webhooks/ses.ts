@@ -1,5 +1,5 @@
 import { createVerify, X509Certificate } from 'node:crypto';
-import { readSesNotification } from '../../bounces/ses-notification.js';
+import { readSesNotification, sesSkipped } from '../../bounces/ses-notification.js';
 import { fresh, type Provider, parseJson, record, text } from './_types.js';
 
 /**
@@ -120,10 +120,17 @@ export function sesProvider(options: SesOptions): Provider {
       return { ok: true };
     },
     read(body, now) {
-      const envelope = record(parseJson(body));
-      return readSesNotification(parseJson(Buffer.from(text(envelope.Message) ?? '')), now);
+      return readSesNotification(notificationIn(body), now);
+    },
+    skipped(body) {
+      return sesSkipped(record(notificationIn(body)));
     },
   };
+}
+
+/** The SES notification an SNS message carries as its `Message`. */
+function notificationIn(body: Buffer): unknown {
+  return parseJson(Buffer.from(text(record(parseJson(body)).Message) ?? ''));
 }
 
 /**
