@@ -3,6 +3,7 @@ import { decodeFieldReferences } from '../character-references.js';
 import type { Problem } from '../errors.js';
 import { ownLine } from './_field-lines.js';
 import { readFieldObjects } from './_field-objects.js';
+import { readOtherWords } from './_frontmatter-words.js';
 import { parseFrontmatterYaml } from './_frontmatter-yaml.js';
 import { tagsAsTopics } from './_note-tags.js';
 import { decodedLinkWarnings } from './_pasted-markup.js';
@@ -134,14 +135,10 @@ export function parseMarkdown(text: string, file: string): ParsedText {
   delete raw.id;
   const unread = readFieldObjects(raw, (path) => lineOfKey[String(path[0])] ?? 2, file, 'markdown');
   if (unread.length > 0) return { raw: {}, lines: {}, problems: [...problems, ...unread], fatal: true };
+  append(problems, readOtherWords(raw, lineOfKey, file));
   const writtenUrl = typeof raw.url === 'string' ? raw.url : undefined;
   append(problems, decodedLinkWarnings(decodeFieldReferences(raw), writtenUrl, raw, lineOfKey.url ?? 2, file));
   if (typeof raw.roles === 'string') raw.roles = splitRoles(raw.roles);
-  if (raw.bestFor !== undefined && raw.roles === undefined) {
-    raw.roles = typeof raw.bestFor === 'string' ? splitRoles(raw.bestFor) : raw.bestFor;
-    lineOfKey.roles = lineOfKey.bestFor ?? 2;
-    delete raw.bestFor;
-  }
   const given = new Set(['roles', 'source'].filter((field) => raw[field] !== undefined));
   const prepared = prepareMarkdownBody(lines.slice(end + 1), file, end + 2, raw.url !== undefined, given);
   append(problems, prepared.problems);

@@ -726,6 +726,46 @@ describe('JSON and front matter written with other words', () => {
   });
 });
 
+describe('a frontmatter link: line', () => {
+  const md = (...front: string[]) => `---\ntitle: T\nroles: [CTO]\n${front.join('\n')}\n---\nThe body.\n`;
+
+  it("is the article link, as the text format's Link: line is, and problems with it name its line", () => {
+    const read = parseSummary(md('source: Example Weekly', 'link: https://example.com/queues'), 'q.md', taxonomy);
+    expect(read.problems).toEqual([]);
+    expect(read.summary?.url).toBe('https://example.com/queues');
+    const cut = parseSummary(md('link: https://example.com/queues.'), 'q.md', taxonomy);
+    expect(cut.summary?.url).toBe('https://example.com/queues');
+    expect(cut.problems).toEqual([expect.objectContaining({ severity: 'warning', line: 4, field: 'url' })]);
+    const bad = parseSummary(md('link: example.com/queues'), 'q.md', taxonomy);
+    expect(bad.problems).toEqual([expect.objectContaining({ severity: 'error', line: 4, field: 'url' })]);
+  });
+
+  it('beside a url is read once when both give one address, and is an error naming both lines when not', () => {
+    const same = parseSummary(
+      md('url: https://example.com/queues', 'link: https://example.com/queues/'),
+      'q.md',
+      taxonomy,
+    );
+    expect(same.problems).toEqual([]);
+    expect(same.summary?.url).toBe('https://example.com/queues');
+    const two = parseSummary(
+      md('url: https://example.com/queues', 'link: https://example.com/other'),
+      'q.md',
+      taxonomy,
+    );
+    expect(two.summary).toBeUndefined();
+    expect(two.problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        file: 'q.md',
+        line: 5,
+        field: 'url',
+        message: 'is given twice: as url (line 4) and as link (line 5)',
+      }),
+    ]);
+  });
+});
+
 it('keeps one bulleted topic holding a comma whole, and splits a topics line without a marker', () => {
   const one = parseSummaryText(doc(...MINIMAL, 'Topics', '- Logs, Metrics and Traces'), 'x.txt');
   expect(one.raw.topics).toEqual(['Logs, Metrics and Traces']);
