@@ -63,9 +63,12 @@ const NOTHING_HELD = () => {};
 
 /**
  * How old the last look at the suppression list may be when a message's data is about to go: as
- * old as the background check's period, else it is made again.
+ * old as the background check's period (a second unless the run reads the list more often), else
+ * it is made again. A slower background check never lets the look before the data grow older.
  */
-const FRESH_LOOK_MS = LATE_SUPPRESSION_CHECK_MS;
+function freshLookMs(options: RunOptions): number {
+  return Math.min(options.lateSuppressionCheckMs ?? LATE_SUPPRESSION_CHECK_MS, LATE_SUPPRESSION_CHECK_MS);
+}
 
 /** Time since a message's last look, by the wall clock and the monotonic clock, whichever says more passed. */
 function lookClock() {
@@ -102,6 +105,7 @@ export async function deliverJob(
     return holdingNothing({ status: 'failed', attempts: 0, failure: classifyFailure(error) });
   }
   const looked = lookClock();
+  const lookMs = freshLookMs(options);
   let throttledAttempts = task.throttledAttempts ?? 0;
   const greylists = task.greylists ?? 0;
   // A last look that failed for a moment is made again before the message is tried again (nothing
@@ -165,7 +169,7 @@ export async function deliverJob(
         // Stopped or suspended since its last look (or a server slow to answer its envelope): a
         // reader who left meanwhile would be mailed on a look seconds old, so it is read again; on
         // the state file by `stillWanted` itself (microseconds), asked once this resolves.
-        freshLook: () => (looked.since() > FRESH_LOOK_MS ? (confirm?.() ?? Promise.resolve()) : undefined),
+        freshLook: () => (looked.since() > lookMs ? (confirm?.() ?? Promise.resolve()) : undefined),
       });
       options.limiter.accepted?.();
       watch.since = undefined;

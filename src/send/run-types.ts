@@ -96,6 +96,11 @@ export interface RunOptions {
    */
   confirmSuppressions?: ((signal?: AbortSignal) => Promise<void>) | undefined;
   /**
+   * How often the list is read again in the background (see LateSuppressions): a message's last look
+   * older than this, or than a second, is made again before its data.
+   */
+  lateSuppressionCheckMs?: number | undefined;
+  /**
    * After a job's last look failed (`suppressedNow` threw, nothing of its message sent): looks again
    * for a short while (see LateSuppressions.lookAgain); the message is tried once a look succeeded,
    * and the run stops as without it when none did. Absent: the run stops at the first failed look.

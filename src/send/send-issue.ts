@@ -367,6 +367,7 @@ async function sendLoaded(
       retryBaseMs: config.send.retryBaseMs,
       greylistRetryMs: config.send.greylistRetryMs,
       confirmSuppressions: watched.confirm,
+      lateSuppressionCheckMs: options.lateSuppressionCheckMs,
       lookAgain: watched.lookAgain,
       onFirstGreylisted: (failure, retryMs) => log(greylistingNotice(failure.response, retryMs)),
       signal: options.signal ? AbortSignal.any([options.signal, stateLost.signal]) : stateLost.signal,

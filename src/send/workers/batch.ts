@@ -34,6 +34,8 @@ export interface BatchContext {
   suppressedSince?: ((email: string) => string | undefined) | undefined;
   /** Reads the list afresh right before a message goes out (see LateSuppressions.confirm). */
   confirmSuppressions?: ((signal?: AbortSignal) => Promise<void>) | undefined;
+  /** See RunOptions.lateSuppressionCheckMs. */
+  lateSuppressionCheckMs?: number | undefined;
   transport: MailTransport;
   limiter: RateLimiter;
   concurrency: number;
@@ -180,6 +182,7 @@ export async function sendBatch(
     retryBaseMs: config.send.retryBaseMs,
     greylistRetryMs: config.send.greylistRetryMs,
     confirmSuppressions: context.confirmSuppressions,
+    lateSuppressionCheckMs: context.lateSuppressionCheckMs,
     onFirstGreylisted(failure, retryMs) {
       context.onGreylisted?.(failure, retryMs);
       if (recordEarly && !early) {

@@ -328,6 +328,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         stamp,
         suppressedSince: late.reason,
         confirmSuppressions: late.confirm,
+        lateSuppressionCheckMs: options.lateSuppressionCheckMs,
         // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
         accepted: { any: false },
         // Nor does each batch count the same refusal in a row from none: a blanket one would fail them all.
