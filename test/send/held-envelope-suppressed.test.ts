@@ -4,18 +4,31 @@ import { canonicalAddress } from '../../src/address.js';
 import { openStateDb } from '../../src/send/index.js';
 import { stateSuppressionList } from '../../src/serve/suppressions.js';
 import { perTest } from '../helpers/per-test.js';
-import { type SmtpServerOptions, startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { type SmtpServerOptions, startSmtpServer } from '../helpers/smtp.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { startRawServer } from './_raw-smtp.js';
 import { startOneConnectionWorker } from './workers/_stopped-worker.js';
 
 /**
  * `rolecast send` whose third reader's RCPT TO the server answers only seconds later, while that
- * reader unsubscribes through `serve`: whatever the server offers (PIPELINING, 8BITMIME), with
+ * reader unsubscribes through `serve`: whatever the server offers (PIPELINING, 8BITMIME, or nothing past HELO), with
  * DKIM signing or a pace, the message goes out over a connection whose data waits for a fresh look
  * at the list, so the reader who left is not mailed and everyone else is, once.
  */
+/** Told of each RCPT TO (1-based); the promise it returns holds that reply until it settles. */
+type Hold = (rcpt: number, to: string) => Promise<void> | undefined;
+
+interface HoldingServer {
+  url(): string;
+  /** The recipients of every message the server took, once per message. */
+  mailed(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const RCPT = /^RCPT TO:<([^>]*)>/i;
+
 describe('a reader who unsubscribes while the server holds the answer to their RCPT TO', () => {
-  const opened = perTest<{ smtp: TestSmtpServer; fixture: SendFixture }>(['smtp', 'fixture']);
+  const opened = perTest<{ smtp: HoldingServer; fixture: SendFixture }>(['smtp', 'fixture']);
 
   const unsubscribe = (f: SendFixture, email: string) => {
     const db = openStateDb(`${f.dir}/.rolecast/state.db`);
@@ -27,7 +40,7 @@ describe('a reader who unsubscribes while the server holds the answer to their R
   };
 
   const heldThird = async (
-    server: SmtpServerOptions,
+    serverOf: (hold: Hold) => Promise<HoldingServer>,
     envOf: (f: SendFixture) => Promise<NodeJS.ProcessEnv>,
     args: string[] = [],
   ) => {
@@ -39,15 +52,10 @@ describe('a reader who unsubscribes while the server holds the answer to their R
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const smtp = await startSmtpServer({
-      ...server,
-      faults: {
-        holdRcpt: (rcpt, to) => {
-          if (rcpt !== 3) return undefined;
-          heldAt = canonicalAddress(to);
-          return released;
-        },
-      },
+    const smtp = await serverOf((rcpt, to) => {
+      if (rcpt !== 3) return undefined;
+      heldAt = canonicalAddress(to);
+      return released;
     });
     opened.smtp = smtp;
     const worker = startOneConnectionWorker(f, { ...sendEnv(smtp.url()), ...env }, args);
@@ -61,8 +69,40 @@ describe('a reader who unsubscribes while the server holds the answer to their R
       release();
     }
     const code = await worker.exited;
-    const mailed = (await smtp.messages()).flatMap((m) => m.envelope.to.map(canonicalAddress));
+    const mailed = (await smtp.mailed()).map(canonicalAddress);
     return { heldAt: heldAt!, mailed, code, stderr: worker.stderr };
+  };
+
+  const smtpServer =
+    (options: SmtpServerOptions = {}) =>
+    async (hold: Hold): Promise<HoldingServer> => {
+      const server = await startSmtpServer({ ...options, faults: { holdRcpt: hold } });
+      return {
+        url: () => server.url(),
+        mailed: async () => (await server.messages()).flatMap((m) => m.envelope.to),
+        close: () => server.close(),
+      };
+    };
+  // No EHLO, so no PIPELINING, 8BITMIME or SIZE: each command waits for its reply.
+  const heloOnly = async (hold: Hold): Promise<HoldingServer> => {
+    let rcpts = 0;
+    const server = await startRawServer({
+      command: (line, session) => {
+        if (/^EHLO/i.test(line)) return '502 5.5.2 Error: command not recognized\r\n';
+        const to = RCPT.exec(line)?.[1];
+        if (to === undefined) return undefined;
+        session.to.push(to);
+        const held = hold(++rcpts, to);
+        if (!held) return '250 2.1.5 ok\r\n';
+        void held.then(() => session.write('250 2.1.5 ok\r\n'));
+        return null;
+      },
+    });
+    return {
+      url: () => server.url(),
+      mailed: async () => server.messages.filter((m) => m.accepted).flatMap((m) => m.to),
+      close: () => server.close(),
+    };
   };
 
   const plain = async () => ({});
@@ -73,10 +113,11 @@ describe('a reader who unsubscribes while the server holds the answer to their R
   };
 
   for (const [how, server, envOf, extra] of [
-    ['a server offering PIPELINING and 8BITMIME', {}, plain, []],
-    ['a server offering neither PIPELINING nor 8BITMIME', { eightBitMime: false }, plain, []],
-    ['a send signing with DKIM', {}, dkim, []],
-    ['a paced send (--rate 5)', {}, plain, ['--rate', '5']],
+    ['a server offering PIPELINING and 8BITMIME', smtpServer(), plain, []],
+    ['a server offering neither PIPELINING nor 8BITMIME', smtpServer({ eightBitMime: false }), plain, []],
+    ['a server greeted with HELO, offering no extension at all', heloOnly, plain, []],
+    ['a send signing with DKIM', smtpServer(), dkim, []],
+    ['a paced send (--rate 5)', smtpServer(), plain, ['--rate', '5']],
   ] as const)
     it(`is not mailed by ${how}; the others are, once each`, async () => {
       const run = await heldThird(server, envOf, [...extra]);
