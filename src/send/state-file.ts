@@ -371,7 +371,16 @@ export type StateCheck = 'full' | 'light';
  * skips the page check and looks only at the suppressions' rows (a read that meets a damaged page
  * still fails, and `stateFileError` names it); a 100k-row ledger costs about a second in full.
  */
-export function verifyStateDb(db: Database.Database, file: string, check: StateCheck = 'full'): void {
+export function verifyStateDb(
+  db: Database.Database,
+  file: string,
+  check: StateCheck = 'full',
+  /**
+   * Run once the file is known to be rolecast's, before its columns and rows are looked at: a file
+   * of a newer release may hold values this one never writes, and is no damaged file to move aside.
+   */
+  rolecasts: () => void = () => {},
+): void {
   try {
     const pages = check === 'full' ? (db.pragma('quick_check', { simple: true }) as string) : 'ok';
     if (pages !== 'ok') throw stateDamaged(file, `the integrity check failed (${String(pages).slice(0, 200)})`);
@@ -387,6 +396,7 @@ export function verifyStateDb(db: Database.Database, file: string, check: StateC
       const list = tables.slice(0, 5).join(', ');
       throw stateDamaged(file, `it is not a rolecast state file (an SQLite database with the tables ${list})`);
     }
+    rolecasts();
     for (const table of tables) {
       const expected = BASE_COLUMNS[table];
       if (!expected) continue;

@@ -154,8 +154,7 @@ export function openStateDb(
   holdOpen(db, file);
   try {
     // Checked before the first write, so a foreign or damaged file is never changed.
-    verifyStateDb(db, file);
-    assertKnownSchema(db, file);
+    verifyStateDb(db, file, 'full', () => assertKnownSchema(db, file));
     assertNotRestored(db, file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -206,8 +205,7 @@ function openOrClassify(file: string, open: () => StateDb): StateDb {
 
 function verifyOrClose(db: StateDb, file: string, check?: StateCheck): void {
   try {
-    verifyStateDb(db, file, check);
-    assertKnownSchema(db, file);
+    verifyStateDb(db, file, check, () => assertKnownSchema(db, file));
     assertNotRestored(db, file);
   } catch (error) {
     db.close();

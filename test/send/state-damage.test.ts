@@ -89,6 +89,29 @@ describe('a state file that is sound but cannot be used now', () => {
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 
+  // A newer release may write what this one never does: refused as newer, not as damaged (whose
+  // advice, to move it aside, would mail every reader it records as sent again).
+  it.each(Object.keys(NEWER_WRITES))('from a newer release holding %s is refused as newer, not as damaged', (what) => {
+    const file = join(dir, 'state.db');
+    openStateDb(file).close();
+    NEWER_WRITES[what]!(file);
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    const before = readFileSync(file);
+    for (const open of [
+      () => openStateDb(file),
+      () => openExistingStateDb(file),
+      () => openExistingStateDb(file, 'light'),
+    ]) {
+      const error = refusal(open);
+      expect(error.code).toBe('E_STATE_NEWER');
+      expect(error.message).toContain('was written by a newer release of rolecast (schema 99');
+      expect(error.hint).not.toContain('aside');
+    }
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
   it('that cannot be opened for writing is not called damaged, nor to be moved aside', () => {
     const file = join(dir, 'state.db');
     openStateDb(file).close();
@@ -107,6 +130,32 @@ describe('a state file that is sound but cannot be used now', () => {
     expect(error.message).toContain('is locked by another program');
   });
 });
+
+/** What a newer release might write into the file, each its own way of holding what this one never writes. */
+const NEWER_WRITES: Record<string, (file: string) => void> = {
+  'a delivery status this release does not know': (file) => {
+    // As a newer release's own table would have it: the same table with a wider CHECK.
+    const raw = new Database(file);
+    raw.unsafeMode(true);
+    raw.pragma('writable_schema = ON');
+    raw
+      .prepare("UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE name = 'deliveries'")
+      .run("'deferred')", "'deferred', 'queued')");
+    raw.close();
+    const wider = new Database(file);
+    wider
+      .prepare(
+        "INSERT INTO deliveries (issue_id, channel, email, variant_id, status, attempts, updated_at) VALUES ('2026-W48', 'smtp', 'a@example.test', 'v1', 'queued', 0, '2026-12-01T00:00:00Z')",
+      )
+      .run();
+    wider.close();
+  },
+  'suppressions without a column this release reads': (file) => {
+    const raw = new Database(file);
+    raw.exec('ALTER TABLE suppressions DROP COLUMN reason');
+    raw.close();
+  },
+};
 
 /** How many frames the log's current generation holds: those with the salts of its header, from the start. */
 function currentFrames(log: Buffer): number {
