@@ -14,6 +14,7 @@ export function refusalCount(): RefusalCount {
 /** Records every refusal held, failed or deferred, and ends the probe of a domain, if any. */
 export function releaseHeld(refusals: RefusalCount, as: 'failed' | 'deferred'): Promise<unknown> {
   refusals.probing = undefined;
+  refusals.probesGreylisted = 0;
   return Promise.all(refusals.held.splice(0).map((item) => item.settle(as)));
 }
 

@@ -152,6 +152,8 @@ export interface RefusalCount {
   held: HeldRefusal[];
   /** The domain whose readers are held back while readers of others are tried (see runDeliveries). */
   probing?: string | undefined;
+  /** Readers of other domains greylisted while it was probed: not a sign either way, yet. */
+  probesGreylisted?: number;
 }
 
 /** A permanent refusal held until it is known whether it was about its reader (see RefusalCount). */

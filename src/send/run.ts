@@ -153,8 +153,13 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         return back ? { job: back, ...back.resumed } : later.waitNext(signal);
       }
       const { response } = held[held.length - 1]!.outcome.failure;
+      const waiting = refusals.probesGreylisted ?? 0;
+      const left =
+        waiting > 0
+          ? `the ${waiting} reader(s) of other domains tried since were greylisted: run the same command again once their wait is over, and`
+          : 'no reader of another domain left to try:';
       await abortRun(
-        `${held.length} messages in a row refused with the same reply: ${response} (all to readers of ${probing}, and no reader of another domain left to try: if ${probing} is gone, take its readers off the list)`,
+        `${held.length} messages in a row refused with the same reply: ${response} (all to readers of ${probing}, and ${left} if ${probing} is gone, take its readers off the list)`,
       );
       return undefined;
     }
@@ -167,7 +172,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
       for (let task = await next(); task; task = await next()) {
         const { job } = task;
         const delivered = await deliverJob(task, inner, slots, permits, watch);
-        probes.delete(job);
+        const probe = probes.delete(job);
         if (!delivered) return;
         // The list could not be read right before it: not started, nor any message after it.
         if ('unread' in delivered) {
@@ -179,6 +184,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           const retryMs = options.greylistRetryMs ?? DEFAULT_GREYLIST_RETRY_MS;
           if (greylisted.size === 0) options.onFirstGreylisted?.(delivered.failure, retryMs);
           greylisted.add(job.email);
+          if (probe) refusals.probesGreylisted = (refusals.probesGreylisted ?? 0) + 1;
           const { attempts = 0, greylists = 0 } = delivered.later;
           if (options.handBack) {
             options.handBack(job, { attempts, greylists }, retryMs);

@@ -62,6 +62,26 @@ describePostgres('send workers: a dead domain over several batches', () => {
     120_000,
   );
 
+  // A greylisted reader goes back to the plan for any worker to try after the wait: this worker
+  // cannot tell yet, and says so rather than that no reader of another domain is left.
+  it('thirty readers of one gone domain in a row, batches of four, the readers of the other domain after them greylisted: the send aborts saying they wait, nobody failed', async () => {
+    fixture = await sendFixture(70, { concurrency: 1, greylistRetryMs: 60_000 }, withDeadDomain(70, 10, 48));
+    server = await startRawServer({
+      command: (line) => {
+        const to = RCPT.exec(line)?.[1];
+        if (to?.endsWith('@gone.example')) return `${UNROUTEABLE}\r\n`;
+        return to && to >= 'reader00048' ? '451 4.7.1 Greylisted, please try again later\r\n' : undefined;
+      },
+    });
+    const { code, report, ledger } = await send(fixture, 4);
+    expect(code).toBe(3);
+    expect(report.aborted).toMatch(
+      /all to readers of gone\.example, and the \d+ reader\(s\) of other domains tried since were greylisted: run the same command again once their wait is over/,
+    );
+    expect(report.aborted).not.toContain('no reader of another domain left');
+    expect(ledger.filter(([, status]) => status === 'failed')).toEqual([]);
+  }, 120_000);
+
   it('every reader of two domains refused in words of an unknown mailbox, batches of four: the send aborts, nobody failed', async () => {
     fixture = await sendFixture(70, { concurrency: 1 }, withDeadDomain(70, 10, 48));
     server = await startRawServer({ command: (line) => (RCPT.test(line) ? `${UNROUTEABLE}\r\n` : undefined) });
