@@ -91,6 +91,34 @@ describe('a suppressed mailbox is never reached through another spelling', () =>
     expect(await recipients()).toEqual(['bob@example.com']);
     expect(report.total.skipped.suppressed).toBe(2);
   });
+
+  it('a tagged address is a mailbox of its own: suppressing Ann+News@ leaves ann@ and ann+other@ mailed', async () => {
+    const f = await setup(['ann@example.com', 'ann+news@example.com', 'ann+other@example.com']);
+    const added = await runCli(['suppress', 'add', 'Ann+News@Example.com'], { cwd: f.dir });
+    expect(added.code, added.stderr).toBe(0);
+
+    const report = await send(f);
+    expect(await recipients()).toEqual(['ann+other@example.com', 'ann@example.com']);
+    expect(report.total.skipped.suppressed).toBe(1);
+  });
+
+  it('a test message to a suppressed mailbox in another spelling is refused, nothing sent', async () => {
+    const f = await setup(['bob@example.com']);
+    const added = await runCli(['suppress', 'add', 'ann@xn--bcher-kva.de'], { cwd: f.dir });
+    expect(added.code, added.stderr).toBe(0);
+
+    const refused = await sendIssue({
+      issueDir: f.issueDir,
+      subscribersFile: f.subscribersFile,
+      cwd: f.dir,
+      env: sendEnv(opened.server!.url()),
+      test: { to: 'ANN@Bücher.DE' },
+    }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RolecastError);
+    expect((refused as RolecastError).exitCode).toBe(2);
+    expect((refused as RolecastError).message).toMatch(/is on the suppression list: no message is sent to it/);
+    expect(opened.server!.counts.rcpt).toBe(0);
+  });
 });
 
 describe('one mailbox gets one copy of an issue however its address is written', () => {
