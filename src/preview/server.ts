@@ -15,6 +15,8 @@ import { handleRequest } from './routes.js';
 export interface PreviewOptions {
   issueDir: string;
   subscribersFile?: string | undefined;
+  /** The state file (`--state`): its suppression list and reader store, as `send --state` reads them. */
+  stateFile?: string | undefined;
   configFile?: string | undefined;
   cwd?: string | undefined;
   /** Defaults to 127.0.0.1: the preview shows subscriber addresses and must not be public by accident. */
@@ -69,6 +71,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     {
       issueDir: options.issueDir,
       subscribersFile: options.subscribersFile,
+      stateFile: options.stateFile,
       configFile: options.configFile,
       cwd,
       env: options.env,

@@ -114,7 +114,8 @@ async function refuseSuppressed(
   where: TestSendInput['state'],
   address: string,
 ): Promise<void> {
-  const location = stateLocation(project.config, env, where.cwd, where.stateFile);
+  // Where the project was read from (the preview's `--state` too), else as `send` finds it.
+  const location = project.state ?? stateLocation(project.config, env, where.cwd, where.stateFile);
   const state = await openExistingState(location, { localDir: project.config.stateDirAbs });
   if (!state) return;
   try {

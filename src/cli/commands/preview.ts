@@ -5,8 +5,14 @@ import { portOption, requirePositional, stringOption } from '../_shared.js';
 export const previewCommand: Command = {
   name: 'preview',
   summary: 'Serve a live-reloading preview of every variant and subscriber',
-  usage: 'rolecast preview ISSUE_DIR [--subscribers FILE] [--port N] [--host H] [--config FILE]',
-  options: { ...CONFIG_OPTION, subscribers: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+  usage: 'rolecast preview ISSUE_DIR [--subscribers FILE] [--state FILE] [--port N] [--host H] [--config FILE]',
+  options: {
+    ...CONFIG_OPTION,
+    subscribers: { type: 'string' },
+    state: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+  },
   async run(args, ctx) {
     const issueDir = requirePositional(args, 0, 'ISSUE_DIR', this.usage);
     // Loaded on use: the preview renders, which brings MJML.
@@ -14,6 +20,7 @@ export const previewCommand: Command = {
     const preview = await startPreview({
       issueDir,
       subscribersFile: stringOption(args, 'subscribers'),
+      stateFile: stringOption(args, 'state'),
       configFile: stringOption(args, 'config'),
       cwd: ctx.cwd,
       host: stringOption(args, 'host'),
