@@ -36,6 +36,8 @@ export type Decision =
       diagnostic: string;
       /** Why the report is not about this list's mail, when what it quotes says so. */
       skipped?: string | undefined;
+      /** Why it names no reader (a redacted recipient, with VERP on a report quoting no token), when known. */
+      reason?: string | undefined;
     };
 
 /** Suppression reasons written for bounces; `send` counts readers suppressed with these as bounced/complained. */
@@ -65,6 +67,8 @@ async function applyOne(
     if (id !== undefined && (await store.hasEvent(id))) return { outcome: 'duplicate', eventId: event.eventId };
   const resolved = await resolve(event);
   if (!resolved) return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic };
+  if ('unnamed' in resolved)
+    return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic, reason: resolved.unnamed };
   if ('skipped' in resolved)
     return { outcome: 'unmatched', eventId: event.eventId, diagnostic: event.diagnostic, skipped: resolved.skipped };
   // A redacted complaint SES forwarded is the event SES's notification names its reader in.

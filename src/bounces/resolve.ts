@@ -31,6 +31,15 @@ export interface Skipped {
   skipped: string;
 }
 
+/** A report that names no reader, and why: the person reading the import can then tell a redacted complaint from a broken one. */
+export interface Unnamed {
+  unnamed: string;
+}
+
+/** What would have tied a report to its reader, for the reason one names none. */
+const TIES =
+  "a VERP address, a Message-ID the ledger knows, a signed unsubscribe link, Microsoft's X-HmXmrOriginalRecipient";
+
 export interface ResolveOptions extends SenderOptions {
   secret?: string | undefined;
   /** Keys `secret` replaced (ROLECAST_SECRET_PREVIOUS): tags and links of mail sent before a rotation still name their reader. */
@@ -45,7 +54,7 @@ export interface ResolveOptions extends SenderOptions {
   authenticated?: boolean | undefined;
 }
 
-export type Resolver = (event: BounceEvent) => Promise<Resolved | Skipped | undefined>;
+export type Resolver = (event: BounceEvent) => Promise<Resolved | Skipped | Unnamed | undefined>;
 
 export function createResolver(store: BounceStore, options: ResolveOptions): Resolver {
   const readersByIssue = new Map<string, Map<string, string>>();
@@ -136,7 +145,11 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     // sender) would otherwise suppress this list's reader over another list's complaint.
     if (aboutAnotherList(event.hints, options))
       return { skipped: 'what it quotes of the original (a List-Id, a signed unsubscribe link) names another list' };
-    if (mailbox) return undefined;
+    if (mailbox)
+      return {
+        unnamed:
+          'with VERP on, a report from the mailbox is believed only through a VERP address whose token verifies or a signed unsubscribe link, and it quotes neither',
+      };
     const named = event.address ?? event.lookalikeAddress;
     const sender = await judgeSender(
       event.hints,
@@ -151,7 +164,14 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
       return sender
         ? { email: canonicalAddress(event.address), issueId: sender.issueId, via: 'message-id' }
         : { email: canonicalAddress(event.address), issueId: null, via: 'report' };
-    if (event.lookalikeAddress) return mailedReader(event.lookalikeAddress);
+    if (event.lookalikeAddress)
+      return (
+        (await mailedReader(event.lookalikeAddress)) ?? {
+          unnamed: `its recipient is only a stand-in the feedback loop gave for the address (${event.lookalikeAddress}), and nothing it quotes of the original (${TIES}) names a reader`,
+        }
+      );
+    if (event.address === undefined)
+      return { unnamed: `it gives no recipient, and nothing it quotes of the original (${TIES}) names a reader` };
     return undefined;
   };
 }

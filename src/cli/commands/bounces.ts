@@ -128,7 +128,7 @@ function describe(d: Decision): string {
   if (d.outcome === 'unmatched')
     return d.skipped
       ? `? ${eventId}: skipped, not about this list's mail: ${printable(d.skipped)} (${printable(d.diagnostic)})`
-      : `? ${eventId}: names no reader (${printable(d.diagnostic)})`;
+      : `? ${eventId}: names no reader${d.reason ? `: ${printable(d.reason)}` : ''} (${printable(d.diagnostic)})`;
   const issue = d.issueId ? ` [${printable(d.issueId)}]` : '';
   const row = d.inARow === undefined ? '' : `, ${d.inARow} in a row`;
   return `${d.outcome === 'suppressed' ? '✗' : '·'} ${printable(d.email)}${issue} ${d.kind}${row} ${printable(d.status ?? '')}: ${d.outcome} — ${printable(d.diagnostic)}`;
