@@ -94,4 +94,5 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
   'pages.mail.welcome.heading': 'Willkommen',
   'pages.mail.welcome.body': 'Sie haben {brand} abonniert. Ihre erste Ausgabe kommt mit dem nächsten Versand.',
   'pages.mail.welcome.button': 'Rollen wählen',
+  'pages.mail.welcome.unsubscribe': 'Abmelden',
 } as const;

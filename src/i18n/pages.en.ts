@@ -90,4 +90,5 @@ export const PAGES_EN = {
   'pages.mail.welcome.heading': 'Welcome',
   'pages.mail.welcome.body': 'You are subscribed to {brand}. Your first issue arrives with the next send.',
   'pages.mail.welcome.button': 'Choose your roles',
+  'pages.mail.welcome.unsubscribe': 'Unsubscribe',
 } as const;

@@ -5,7 +5,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { RolecastError } from '../errors.js';
 import type { PersonalFields, PersonalisedMessage, VariantTemplate } from '../render/types.js';
 import type { PersonalLinks } from '../unsubscribe/links.js';
-import { buildMime, foldHeader, formatAddress, formatPhrase, listValue } from './mime.js';
+import { buildMime, foldHeader, formatAddress, listIdValue, listValue } from './mime.js';
 import { buildPayload, type FixedHeaders, payloadBytes, releasePrepared, type WirePayload } from './wire/prepare.js';
 
 /** Everything one outgoing message is made of; one recipient, always. */
@@ -110,7 +110,7 @@ function headersOf(config: ResolvedConfig): RunHeaders {
   let found = runHeaders.get(config);
   // Compared, not trusted: a configuration changed in place gets its headers checked again.
   if (found?.source.every((value, i) => value === source[i])) return found;
-  const listId = `${formatPhrase(config.brand.name)} <${config.listId}>`;
+  const listId = listIdValue(config.brand.name, config.listId);
   assertHeaderSafe({
     'List-Id': listId,
     'From name': config.sender.name,

@@ -152,6 +152,11 @@ function encodeWords(value: string): string {
 
 const WORD_BYTES = 39;
 
+/** The List-Id header's value: the brand as its phrase, then the list's id. */
+export function listIdValue(brandName: string, listId: string): string {
+  return `${formatPhrase(brandName)} <${listId}>`;
+}
+
 /** `<a>, <b>` lists (List-Unsubscribe): a space after each comma so a fold keeps every URL whole. */
 export function listValue(value: string): string {
   return value.replace(/>,\s*</g, '>, <');

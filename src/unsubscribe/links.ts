@@ -13,13 +13,16 @@ export interface PersonalLinks {
   oneClick: boolean;
 }
 
+/** What a reader's links are made from. */
+export type LinkConfig = Pick<ResolvedConfig, 'urls' | 'listId' | 'unsubscribeMailto' | 'replyTo' | 'sender'>;
+
 /**
  * Builds one subscriber's links. The https unsubscribe URL needs both `urls.unsubscribe` and the
  * ROLECAST_SECRET signing key; without them the mailto alone is offered. With the key, the mailto's
  * subject carries the reader's token too (see bounces/unsubscribe-request.ts).
  */
 export function personalLinks(
-  config: ResolvedConfig,
+  config: LinkConfig,
   secret: string | undefined,
   issueId: string,
   email: string,
@@ -66,7 +69,7 @@ interface LinkFrame {
 
 let lastFrame: LinkFrame | undefined;
 
-function linkFrame(config: ResolvedConfig, hasSecret: boolean, issueId: string): LinkFrame {
+function linkFrame(config: LinkConfig, hasSecret: boolean, issueId: string): LinkFrame {
   const { urls } = config;
   const source = [
     hasSecret,

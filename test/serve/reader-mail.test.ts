@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import { translator } from '../../src/i18n/index.js';
 import type { MailTransport } from '../../src/send/transport.js';
-import { confirmationMail, createReaderMailer } from '../../src/serve/readers/mail.js';
+import { confirmationMail, createReaderMailer, welcomeMail } from '../../src/serve/readers/mail.js';
 
 /**
  * The confirmation mail is compiled with MJML once per wording and the address and link written
@@ -41,7 +41,8 @@ function setup(templatesDir: string, keepCompiled = true) {
     sender: { name: 'Rolecast Weekly', email: 'digest@rolecast.example' },
     footer: { postalAddress: '12 Example Lane' },
     templatesDir,
-  } as unknown as Pick<ResolvedConfig, 'brand' | 'sender' | 'replyTo' | 'footer' | 'templatesDir'>;
+    listId: 'weekly.rolecast.example',
+  } as unknown as Pick<ResolvedConfig, 'brand' | 'sender' | 'replyTo' | 'footer' | 'templatesDir' | 'listId'>;
   const mailer = createReaderMailer(config, transport, { compileMjml: counting, keepCompiled });
   return { mailer, sent, compiles: () => compiles };
 }
@@ -84,5 +85,24 @@ describe('reader mails', () => {
     const reference = setup(dir, false);
     for (const [to, url] of plain) await reference.mailer.send(mail(to, url));
     expect(sent.map((m) => m.html)).toEqual(reference.sent.map((m) => m.html));
+  });
+
+  it('write each welcome mail its own unsubscribe link, as its own compile would', async () => {
+    const welcome = (to: string, url: string) =>
+      welcomeMail(translator('en'), 'Rolecast Weekly', to, url, 'en', {
+        unsubscribeUrl: url.replace('/confirm', '/unsubscribe'),
+        listUnsubscribe: `<${url.replace('/confirm', '/unsubscribe')}>`,
+        oneClick: true,
+      });
+    const { mailer, sent, compiles } = setup(mkdtempSync(join(tmpdir(), 'rolecast-mail-')));
+    for (const [to, url] of readers) await mailer.send(welcome(to, url));
+    expect(compiles()).toBe(2);
+    const reference = setup(mkdtempSync(join(tmpdir(), 'rolecast-mail-')), false);
+    for (const [to, url] of readers) await reference.mailer.send(welcome(to, url));
+    expect(sent.map((m) => m.html)).toEqual(reference.sent.map((m) => m.html));
+    expect(sent[1]!.html).toContain(
+      'href="https://news.example.com/unsubscribe?token&#x3D;c.d&amp;x&#x3D;&quot;1&quot;"',
+    );
+    expect(sent.map((m) => m.headers)).toEqual(reference.sent.map((m) => m.headers));
   });
 });

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from '../../config/schema.js';
 import type { Translate } from '../../i18n/index.js';
 import { withContrast } from '../../render/_colour.js';
+import { listIdValue } from '../../send/mime.js';
 import type { MailTransport } from '../../send/transport.js';
+import type { PersonalLinks } from '../../unsubscribe/links.js';
 
 /**
  * The mails the reader pages send: the double opt-in confirmation and the optional welcome. They
@@ -22,6 +24,11 @@ export interface ReaderMail {
   url: string;
   notes: string[];
   lang: string;
+  /**
+   * The way out, on mail to a reader of the list (the welcome): its link shown in the mail, and its
+   * List-Unsubscribe header (one-click when the link is signed), as every issue carries them.
+   */
+  unsubscribe?: { url: string; label: string; header: string; oneClick: boolean } | undefined;
 }
 
 export interface ReaderMailer {
@@ -38,7 +45,7 @@ type Compiled = {
 };
 
 export function createReaderMailer(
-  config: Pick<ResolvedConfig, 'brand' | 'sender' | 'replyTo' | 'footer' | 'templatesDir'>,
+  config: Pick<ResolvedConfig, 'brand' | 'sender' | 'replyTo' | 'footer' | 'templatesDir' | 'listId'>,
   transport: MailTransport,
   options: {
     /** Replaces MJML's compile, to count or observe compiles. */
@@ -77,10 +84,19 @@ export function createReaderMailer(
         subject: mail.subject,
         html: rendered.html,
         text: text(view),
-        // Transactional: no List-Unsubscribe, and auto-replies should stay away.
-        headers: { 'Auto-Submitted': 'auto-generated' },
+        // Auto-replies should stay away. A confirmation goes to no reader yet: no List-Unsubscribe.
+        headers: { 'Auto-Submitted': 'auto-generated', ...listHeaders(config, mail) },
       });
     },
+  };
+}
+
+function listHeaders(config: Pick<ResolvedConfig, 'brand' | 'listId'>, { unsubscribe }: ReaderMail) {
+  if (!unsubscribe) return {};
+  return {
+    'List-Id': listIdValue(config.brand.name, config.listId),
+    'List-Unsubscribe': unsubscribe.header,
+    ...(unsubscribe.oneClick ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
   };
 }
 
@@ -89,7 +105,24 @@ async function compileHtml(view: ReaderMail & object, { html, mjml2html }: Compi
   return (await mjml2html(html(view), { validationLevel: 'soft' })).html;
 }
 
-const PROBE = { to: `o'a&b"<c>\`=d@example.com`, url: `https://example.com/c?t=1&u='2'&v="<3>"&w=\`` };
+const PROBE = {
+  to: `o'a&b"<c>\`=d@example.com`,
+  url: `https://example.com/c?t=1&u='2'&v="<3>"&w=\``,
+  unsubscribe: `https://example.com/u?t=1&u='2'&v="<3>"&w=\``,
+};
+
+type PersonalValues = typeof PROBE;
+
+/** The mail with its own address and links in place of `values`' (the unsubscribe link only where it has one). */
+function withValues(view: ReaderMail & object, values: PersonalValues): ReaderMail & object {
+  const { unsubscribe } = view;
+  return {
+    ...view,
+    to: values.to,
+    url: values.url,
+    unsubscribe: unsubscribe && { ...unsubscribe, url: values.unsubscribe },
+  };
+}
 
 /** Mails whose wording is the same (one language, one kind) kept compiled: at most this many. */
 const KEPT_MAILS = 64;
@@ -104,32 +137,37 @@ const KEPT_MAILS = 64;
  */
 function htmlCache() {
   const nonce = randomBytes(6).toString('hex');
-  const tokens = { to: `rcTo${nonce}x`, url: `rcUrl${nonce}x` };
+  const tokens = { to: `rcTo${nonce}x`, url: `rcUrl${nonce}x`, unsubscribe: `rcOut${nonce}x` };
   const kept = new Map<string, { parts: string[]; checked: boolean }>();
   let perMail = false;
   return async (view: ReaderMail & object, compiled: Compiled): Promise<string> => {
     if (perMail) return compileHtml(view, compiled);
     const { html, mjml2html, escapeExpression } = compiled;
-    const source = html({ ...view, to: tokens.to, url: tokens.url });
+    const source = html(withValues(view, tokens));
     let found = kept.get(source);
     if (!found) {
       const output = (await mjml2html(source, { validationLevel: 'soft' })).html;
-      found = { parts: output.split(new RegExp(`(${tokens.to}|${tokens.url})`)), checked: false };
+      found = { parts: output.split(new RegExp(`(${Object.values(tokens).join('|')})`)), checked: false };
       if (kept.size >= KEPT_MAILS) kept.delete(kept.keys().next().value!);
       kept.set(source, found);
     }
-    const fill = (to: string, url: string) => {
-      const values: Record<string, string> = { [tokens.to]: escapeExpression(to), [tokens.url]: escapeExpression(url) };
+    const fill = (given: PersonalValues) => {
+      const values: Record<string, string> = {
+        [tokens.to]: escapeExpression(given.to),
+        [tokens.url]: escapeExpression(given.url),
+        [tokens.unsubscribe]: escapeExpression(given.unsubscribe),
+      };
       return found.parts.map((part, i) => (i % 2 === 1 ? values[part]! : part)).join('');
     };
     if (!found.checked) {
-      // Checked with values holding every character HTML escapes, so a template that writes either
+      // Checked with values holding every character HTML escapes, so a template that writes any
       // one raw (or reads it any other way) is caught whatever the first reader's values hold.
-      const reference = await compileHtml({ ...view, to: PROBE.to, url: PROBE.url }, compiled);
+      const reference = await compileHtml(withValues(view, PROBE), compiled);
       found.checked = true;
-      if (reference !== fill(PROBE.to, PROBE.url)) perMail = true;
+      if (reference !== fill(PROBE)) perMail = true;
     }
-    return perMail ? compileHtml(view, compiled) : fill(view.to, view.url);
+    const own = { to: view.to, url: view.url, unsubscribe: view.unsubscribe?.url ?? '' };
+    return perMail ? compileHtml(view, compiled) : fill(own);
   };
 }
 
@@ -170,7 +208,14 @@ export function confirmationMail(t: Translate, brand: string, to: string, url: s
   } satisfies ReaderMail;
 }
 
-export function welcomeMail(t: Translate, brand: string, to: string, preferencesUrl: string, lang: string) {
+export function welcomeMail(
+  t: Translate,
+  brand: string,
+  to: string,
+  preferencesUrl: string,
+  lang: string,
+  links: Pick<PersonalLinks, 'unsubscribeUrl' | 'listUnsubscribe' | 'oneClick'>,
+) {
   return {
     to,
     lang,
@@ -180,5 +225,11 @@ export function welcomeMail(t: Translate, brand: string, to: string, preferences
     button: t('pages.mail.welcome.button'),
     url: preferencesUrl,
     notes: [],
+    unsubscribe: {
+      url: links.unsubscribeUrl,
+      label: t('pages.mail.welcome.unsubscribe'),
+      header: links.listUnsubscribe,
+      oneClick: links.oneClick,
+    },
   } satisfies ReaderMail;
 }

@@ -11,7 +11,10 @@ import type { RateLimiter } from './rate-limit.js';
 
 /** Everything the reader routes share, built once by `readerRoutes`. */
 export interface ReaderServices {
-  config: Pick<ResolvedConfig, 'brand' | 'listId' | 'urls' | 'readers' | 'timezone' | 'locale'>;
+  config: Pick<
+    ResolvedConfig,
+    'brand' | 'listId' | 'urls' | 'readers' | 'timezone' | 'locale' | 'unsubscribeMailto' | 'replyTo' | 'sender'
+  >;
   taxonomy: RoleTaxonomy;
   store: SubscriberStore;
   suppressions: SuppressionList;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { translator } from '../../i18n/index.js';
 import { mailAddress, type Reader, signupFields, stampFields } from '../../store/index.js';
+import { personalLinks } from '../../unsubscribe/links.js';
 import { confirmedPage, confirmPage } from '../pages/confirm.js';
 import { messagePage } from '../pages/layout.js';
 import { loggableError, maskEmail } from '../pages.js';
@@ -147,7 +148,9 @@ async function confirm(services: ReaderServices, request: IncomingMessage, respo
   if (claims.purpose === 'signup' && services.config.readers.welcome) {
     // To the address as typed, where the confirmation went and every issue will go.
     const to = mailAddress(reader);
-    const mail = welcomeMail(translator(language), services.config.brand.name, to, preferences, language);
+    // The same way out as every issue's: the link signed for the address, and the header.
+    const links = personalLinks(services.config, services.secret, '', claims.email);
+    const mail = welcomeMail(translator(language), services.config.brand.name, to, preferences, language, links);
     services.mailer.send(mail).catch((error: unknown) => {
       services.log(`could not send a welcome mail: ${loggableError(error)}`);
     });
