@@ -237,6 +237,20 @@ export const BUSY_WEEK: SummaryInput[] = Array.from({ length: 20 }, (_, i) => ({
   source: 'Northwind Analytics Engineering',
 }));
 
+/** A busy week whose first story is written in Arabic: its title, teaser, summary, takeaway and tips. */
+export const ARABIC_WEEK: SummaryInput[] = [
+  {
+    ...BUSY_WEEK[0]!,
+    title: 'لماذا أعاد الفريق بناء خط التقييم',
+    insights: 'المعايير تقيس النموذج.',
+    summary: 'يشرح الفريق كيف كشفت ترقية النموذج عن ثغرات.',
+    takeaway: 'ابنِ أداة التقييم أولاً.',
+    principles: ['قِس على حركة المرور لديك.'],
+    practice: ['اختبر النموذجين.'],
+  },
+  ...BUSY_WEEK.slice(1, 4),
+];
+
 /** A reader's copy of the busy week with full cards (the editor edition without roles); `config` adds to the fixture's. */
 export async function busyWeekCopy(
   roles: string[] | undefined,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { browserPerFile } from '../helpers/browser.js';
-import { BUSY_WEEK, busyWeekCopy, SAMPLE_READERS } from './_fixtures.js';
+import { ARABIC_WEEK, busyWeekCopy, SAMPLE_READERS } from './_fixtures.js';
 
 /**
  * A story in Arabic inside an English issue reads right to left (dir="auto"), and its lines must
@@ -10,17 +10,6 @@ import { BUSY_WEEK, busyWeekCopy, SAMPLE_READERS } from './_fixtures.js';
  */
 
 const browser = browserPerFile();
-
-const ARABIC = {
-  ...BUSY_WEEK[0]!,
-  title: 'لماذا أعاد الفريق بناء خط التقييم',
-  insights: 'المعايير تقيس النموذج.',
-  summary: 'يشرح الفريق كيف كشفت ترقية النموذج عن ثغرات.',
-  takeaway: 'ابنِ أداة التقييم أولاً.',
-  principles: ['قِس على حركة المرور لديك.'],
-  practice: ['اختبر النموذجين.'],
-};
-const WEEK = [ARABIC, ...BUSY_WEEK.slice(1, 4)];
 
 /** How far each text element's text stands from the side it starts from (0 when aligned to its start). */
 async function gaps(html: string, width: number) {
@@ -58,7 +47,7 @@ async function gaps(html: string, width: number) {
 describe('an Arabic story’s text starts at the right, in Chromium', () => {
   for (const width of [600, 320])
     it(`at ${width} px: its title, teaser, paragraph, takeaway, tips and contents entry`, async () => {
-      const copy = await busyWeekCopy(undefined, { sizeLimitKb: 400, sizeWarnKb: 300 }, undefined, WEEK);
+      const copy = await busyWeekCopy(undefined, { sizeLimitKb: 400, sizeWarnKb: 300 }, undefined, ARABIC_WEEK);
       const found = await gaps(copy.personalise(SAMPLE_READERS[0]!).html, width);
       expect(found.arabic.length, JSON.stringify(found)).toBeGreaterThanOrEqual(6);
       for (const element of found.arabic) expect(element, JSON.stringify(found)).toMatch(/ rtl [01]$/);
