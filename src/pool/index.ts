@@ -82,7 +82,7 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
         : `is not a summary file (${SUMMARY_EXTENSIONS.join(', ')}), so it is not in the pool`,
       hint: folderHint(name),
     });
-  append(problems, missingFromPool(usage.usedIn, index, config.poolDir));
+  append(problems, missingFromPool(usage.named, index, config.poolDir));
   const gone = await readGoneStories(
     usage.issues,
     usage.usedIn,

@@ -25,6 +25,8 @@ export interface PickedStory {
   roles: string[];
   /** `storyFingerprint` of the text when it was picked. */
   fingerprint: string;
+  /** Written by a send that went ahead: readers had it, whatever issue.json names since. */
+  sent?: true;
 }
 
 /** A story an issue still names whose pool file is gone (renamed or deleted since it was picked). */
@@ -83,7 +85,7 @@ export async function readGoneStories(
     }
     for (const story of stories) {
       const issues = usedIn.get(story.id) ?? [];
-      // Only what the issue still names: a pick the editor took out was never sent.
+      // Only what the issue still names or a send recorded: a pick the editor took out was never sent.
       if (!issues.includes(issue.id) || inPool(story.id) || gone.has(story.id)) continue;
       gone.set(story.id, { ...story, usedIn: issues });
     }
@@ -97,6 +99,16 @@ export async function pickedStory(issueDir: string, id: string): Promise<PickedS
     return parseRecord(await readFile(join(issueDir, PICKED_FILE), 'utf8'))?.find((story) => story.id === id);
   } catch {
     return undefined;
+  }
+}
+
+/** The pool ids a send of the issue in `issueDir` recorded as sent; none without a record. */
+export async function sentStoryIds(issueDir: string): Promise<string[]> {
+  try {
+    const stories = parseRecord(await readFile(join(issueDir, PICKED_FILE), 'utf8')) ?? [];
+    return stories.filter((story) => story.sent === true).map((story) => story.id);
+  } catch {
+    return [];
   }
 }
 

@@ -10,7 +10,8 @@ import { type PickedStory, storyFingerprint } from './picked-record.js';
 /**
  * Brings the issue's `picked.json` up to what it really sends, when a send goes ahead: a pool
  * summary the editor added by hand (or changed since `new` picked it) is recorded as it is sent, so
- * a renamed copy of it is still known next week. Only pool summaries the issue names are written,
+ * a renamed copy of it is still known next week, and marked sent, so it stays used by the issue
+ * once taken out of its issue.json. Only pool summaries the issue names are written,
  * each once under its pool id; what `new` noted of the size trim is kept. A record that cannot be
  * written is a warning naming the file: the send itself is not stopped for it.
  */
@@ -30,6 +31,7 @@ export async function recordSentStories(
       ...(summary.url ? { url: summary.url } : {}),
       roles: summary.roles,
       fingerprint: storyFingerprint(summary),
+      sent: true,
     });
   }
   const record = join(issue.dir, PICKED_FILE);

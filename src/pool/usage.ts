@@ -5,6 +5,7 @@ import type { Problem } from '../errors.js';
 import { displayPath } from '../load/_display.js';
 import { MANIFEST_FILE } from '../load/issue.js';
 import { summaryIdFromFile } from '../load/summary.js';
+import { sentStoryIds } from './picked-record.js';
 import { isPoolRef, poolIdIn } from './refs.js';
 
 export interface IssueFolder {
@@ -25,14 +26,22 @@ export async function listIssueFolders(issuesDir: string): Promise<string[]> {
 }
 
 /**
- * Which issues use which pool entries, by `pool:<id>` or by a path into the pool folder. Only the
- * manifests are read (not the summaries): a broken summary elsewhere must not hide what is used.
+ * Which issues use which pool entries, by `pool:<id>` or by a path into the pool folder, or sent
+ * them (taken out of the issue since, as its picked.json records). Only the manifests and records
+ * are read (not the summaries): a broken summary elsewhere must not hide what is used. `named`
+ * holds the manifests' entries alone.
  */
 export async function scanPoolUsage(
   issuesDir: string,
   poolDir: string,
-): Promise<{ usedIn: Map<string, string[]>; issues: IssueFolder[]; problems: Problem[] }> {
-  const usedIn = new Map<string, string[]>();
+): Promise<{
+  usedIn: Map<string, string[]>;
+  named: Map<string, string[]>;
+  issues: IssueFolder[];
+  problems: Problem[];
+}> {
+  const named = new Map<string, string[]>();
+  const sent = new Map<string, string[]>();
   const issues: IssueFolder[] = [];
   const problems: Problem[] = [];
   for (const id of await listIssueFolders(issuesDir)) {
@@ -48,6 +57,7 @@ export async function scanPoolUsage(
       // Reported below like a manifest of the wrong shape.
     }
     issues.push({ id, dir, manifest });
+    for (const poolId of await sentStoryIds(dir)) addUse(sent, poolId, id);
     const entries = manifest?.summaries;
     if (!Array.isArray(entries)) {
       problems.push({
@@ -62,13 +72,19 @@ export async function scanPoolUsage(
     for (const entry of entries) {
       if (typeof entry !== 'string') continue;
       const poolId = poolIdOf(entry, dir, poolDir);
-      if (poolId === undefined) continue;
-      const list = usedIn.get(poolId) ?? [];
-      if (!list.includes(id)) list.push(id);
-      usedIn.set(poolId, list);
+      if (poolId !== undefined) addUse(named, poolId, id);
     }
   }
-  return { usedIn, issues, problems };
+  const usedIn = new Map([...named].map(([poolId, ids]) => [poolId, [...ids]]));
+  for (const [poolId, ids] of sent) for (const id of ids) addUse(usedIn, poolId, id);
+  for (const ids of usedIn.values()) ids.sort();
+  return { usedIn, named, issues, problems };
+}
+
+function addUse(uses: Map<string, string[]>, poolId: string, issueId: string): void {
+  const list = uses.get(poolId) ?? [];
+  if (!list.includes(issueId)) list.push(issueId);
+  uses.set(poolId, list);
 }
 
 function poolIdOf(entry: string, issueDir: string, poolDir: string): string | undefined {
