@@ -8,10 +8,10 @@ import { hasErrors } from '../../errors.js';
 import { displayPath } from '../../load/_display.js';
 import { type HeldRoles, readHeldRoles } from '../../load/held-roles.js';
 import { twinReason } from '../../load/same-story.js';
-import { loadPool } from '../../pool/index.js';
+import { loadPool, type PoolEntry } from '../../pool/index.js';
 import { planNewIssue, writeNewIssue } from '../../pool/new-issue.js';
 import { lockIssuesFolder } from '../../pool/new-lock.js';
-import type { LeftOutTwin, ReplacedTwin, RoleCount } from '../../pool/select.js';
+import type { LeftOutTwin, ReplacedTwin, RoleCount, Selection } from '../../pool/select.js';
 import { loadTaxonomy, type RoleTaxonomy } from '../../roles/taxonomy.js';
 import { stateLocation } from '../../state/location.js';
 import { CONFIG_OPTION, type Command, type CommandContext, type ParsedArgs, print } from '../_command.js';
@@ -70,6 +70,8 @@ export const newCommand: Command = {
         ctx.stdout,
         `roles with none after the size trim (every summary picked for them is left out below): ${trimmedAway.join(', ')}`,
       );
+    const waiting = waitingLine(pool.entries, plan.selection, config.perRole, ctx.cwd);
+    if (waiting) print(ctx.stdout, waiting);
     if (replaced.length) print(ctx.stdout, replacedLines(replaced, ctx.cwd));
     if (twins.length) print(ctx.stdout, twinLines(twins, ctx.cwd));
     if (fit.leftOut.length) print(ctx.stdout, sizeLines(fit, config.sizeLimitKb, ctx.cwd));
@@ -191,6 +193,28 @@ function coverageLines(
     lines.push(`  ${c.role.padEnd(width)}  ${c.count}${closest ? `  — did you mean ${closest}?` : ''}`);
   }
   return lines.join('\n');
+}
+
+/** Past this many, the summaries left waiting are counted, not named. */
+const WAITING_SHOWN = 10;
+
+/**
+ * Ready, unused summaries not picked because each of their roles already had `perRole` picks: the
+ * story waits for a later week, which the editor must see rather than find out from `pool`. Twins
+ * and replaced copies are named on their own lines, and the size trim's on its.
+ */
+function waitingLine(entries: readonly PoolEntry[], selection: Selection, perRole: number, cwd: string) {
+  const named = new Set([
+    ...selection.picked,
+    ...selection.twins.map((twin) => twin.entry),
+    ...selection.replaced.map((swap) => swap.entry),
+  ]);
+  const waiting = entries.filter((e) => e.status === 'ready' && e.usedIn.length === 0 && !named.has(e));
+  if (waiting.length === 0) return undefined;
+  const shown = waiting.slice(0, WAITING_SHOWN).map((e) => `${displayPath(e.path, cwd)} (${e.roles.join(', ')})`);
+  if (waiting.length > WAITING_SHOWN)
+    shown.push(`… and ${waiting.length - WAITING_SHOWN} more (rolecast pool lists them)`);
+  return `left in the pool for a later issue, as their roles have their ${perRole} each (perRole): ${shown.join(', ')}`;
 }
 
 function sizeLines(fit: SizeFit, limitKb: number, cwd: string): string {
