@@ -23,7 +23,7 @@ export function viewProblems(view: DigestView, variant: Variant, all: readonly S
         warning(
           where,
           `card "${card.id}" has no link (no article URL and no archive page)`,
-          'give the summary a "Link:" line, or set urls.archive so it links to its archive page',
+          'give the summary the article\'s address (a "Link:" line in a .txt, "url" in a .json or a .md\'s frontmatter), or set urls.archive so it links to its archive page',
         ),
       );
     }

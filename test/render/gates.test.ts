@@ -13,6 +13,23 @@ import { fixtureProject } from './_fixtures.js';
 const words = (kb: number) =>
   'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(Math.ceil((kb * 1024) / 57));
 
+describe('card without a link', () => {
+  it('says how each format gives a card its link, not only the text format', async () => {
+    const project = fixtureProject({
+      summaries: [{ id: 'unlinked', roles: ['CTO'], url: undefined }],
+      config: { urls: { unsubscribe: 'https://test.example/unsubscribe' } },
+    });
+    const unlinked = (await runQualityGates(project)).filter((p) =>
+      p.message.startsWith('card "unlinked" has no link'),
+    );
+    expect(unlinked.length).toBeGreaterThan(0);
+    for (const problem of unlinked)
+      expect(problem.hint).toBe(
+        'give the summary the article\'s address (a "Link:" line in a .txt, "url" in a .json or a .md\'s frontmatter), or set urls.archive so it links to its archive page',
+      );
+  });
+});
+
 describe('size gate', () => {
   it('is an error when the encoded HTML passes the limit', async () => {
     const project = fixtureProject({ summaries: [{ id: 'huge', roles: ['CTO'], summary: words(110) }] });
