@@ -6,6 +6,8 @@
 export interface Cache<K, V> {
   get(key: K): V | undefined;
   set(key: K, value: V): void;
+  /** The value kept for `key`, or what `make` returns for it, kept from then on. */
+  getOrSet(key: K, make: () => V): V;
 }
 
 export function createCache<K, V>(limit: number): Cache<K, V> {
@@ -18,14 +20,22 @@ export function createCache<K, V>(limit: number): Cache<K, V> {
     }
     current.set(key, value);
   };
+  const get = (key: K): V | undefined => {
+    const found = current.get(key);
+    if (found !== undefined) return found;
+    const old = previous.get(key);
+    if (old !== undefined) set(key, old);
+    return old;
+  };
   return {
-    get(key) {
-      const found = current.get(key);
-      if (found !== undefined) return found;
-      const old = previous.get(key);
-      if (old !== undefined) set(key, old);
-      return old;
-    },
+    get,
     set,
+    getOrSet(key, make) {
+      const found = get(key);
+      if (found !== undefined) return found;
+      const made = make();
+      set(key, made);
+      return made;
+    },
   };
 }

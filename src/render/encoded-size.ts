@@ -61,14 +61,7 @@ export async function subjectFrames(parts: { html: boolean; text: boolean }): Pr
   // Many variants share a subject (it names the top story and a count), and encoding the header
   // costs more than the rest of a variant's gates: sizes are kept by subject.
   const sizes = createCache<string, number>(1000);
-  return (subject) => {
-    let bytes = sizes.get(subject);
-    if (bytes === undefined) {
-      bytes = without + header(subject);
-      sizes.set(subject, bytes);
-    }
-    return bytes;
-  };
+  return (subject) => sizes.getOrSet(subject, () => without + header(subject));
 }
 
 const BASE_SUBJECT = 'subject';

@@ -74,15 +74,13 @@ export function absentAmong(text: string, present: readonly Summary[], all: read
   const { named, absent } = namedIn(text, all);
   if (named.length === 0) return [];
   const key = storiesKey(present, all);
-  let found = absent.get(key);
-  if (!found) {
+  const found = absent.getOrSet(key, () => {
     const presentIds = new Set(present.map((s) => s.id));
     const known = (word: string) => present.some((s) => summaryWords(s).all.has(word));
-    found = named
+    return named
       .filter(({ summary, words }) => !presentIds.has(summary.id) && words.some((word) => !known(word)))
       .map(({ summary }) => summary);
-    absent.set(key, found);
-  }
+  });
   return [...found];
 }
 
@@ -111,17 +109,15 @@ function namedIn(text: string, all: readonly Summary[]): NamedIn {
     byText = createCache(TEXTS_KEPT);
     namedTexts.set(all, byText);
   }
-  let found = byText.get(text);
-  if (!found) {
+  return byText.getOrSet(text, () => {
     const said = keywords(text);
-    found = { named: [], absent: createCache(200) };
+    const found: NamedIn = { named: [], absent: createCache(200) };
     for (const summary of all) {
       const words = [...summaryWords(summary).named].filter((word) => said.has(word));
       if (words.length) found.named.push({ summary, words });
     }
-    byText.set(text, found);
-  }
-  return found;
+    return found;
+  });
 }
 
 /** A summary's keywords: all of its text, and what names it (title and topics); asked for per variant. */

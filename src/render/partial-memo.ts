@@ -45,12 +45,7 @@ export function memoByValues(render: Handlebars.TemplateDelegate, paths: readonl
   return (context, options) => {
     if (typeof context !== 'object' || context === null) return render(context, options);
     const key = JSON.stringify(paths.map((path) => valueAt(context, path)));
-    let out = kept.get(key);
-    if (out === undefined) {
-      out = render(context, options);
-      kept.set(key, out);
-    }
-    return out;
+    return kept.getOrSet(key, () => render(context, options));
   };
 }
 

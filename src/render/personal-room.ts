@@ -167,12 +167,7 @@ export function personalRoom(
  */
 const encodedValues = createCache<string, number>(256);
 export function encodedEscaped(value: string): number {
-  let bytes = encodedValues.get(value);
-  if (bytes === undefined) {
-    bytes = encodedBytes(escapeHtml(value));
-    encodedValues.set(value, bytes);
-  }
-  return bytes;
+  return encodedValues.getOrSet(value, () => encodedBytes(escapeHtml(value)));
 }
 
 /** Quoted-printable bytes of `text` without soft line breaks: each octet outside printable ASCII, and `=`, as "=XX". */

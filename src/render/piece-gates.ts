@@ -87,11 +87,7 @@ export function createPieceGates(
         key += `${values[name]}\u0000`;
       }
     }
-    let byValues = filled.get(segment);
-    if (!byValues) {
-      byValues = new Map();
-      filled.set(segment, byValues);
-    }
+    const byValues = filled.getOrSet(segment, () => new Map());
     let found = byValues.get(key);
     if (!found) {
       let html = parts[0]!;
@@ -114,13 +110,10 @@ export function createPieceGates(
   };
   /** A segment's own gates, or its parts when it holds a reader's field; each segment checked once. */
   const gatesOf = (segment: string): PieceGates | Parts => {
-    let gates = cache.get(segment);
-    if (gates === undefined) {
+    return cache.getOrSet(segment, () => {
       const parts = split(segment);
-      gates = parts.length === 1 ? check(segment) : parts;
-      cache.set(segment, gates);
-    }
-    return gates;
+      return parts.length === 1 ? check(segment) : parts;
+    });
   };
   // A kept section's segments (or a class's own segments between its sections), added up once for
   // every role set that shows them (see `GateSegment`). A run whose only field is the role set's

@@ -52,14 +52,9 @@ export function createPieceCompiler(
   // Most segments (compiled markup, cards) recur in every variant: minify each once.
   const minified = createCache<string, string>(SEGMENT_CACHE);
   const minifySegment = (segment: string) => {
-    let out = minified.get(segment);
-    if (out === undefined) {
-      out = detach(minifyHtml(segment));
-      // Keyed by the very string asked for: the callers hand on the same strings for every
-      // variant, and a lookup by the same string object neither hashes nor compares it again.
-      minified.set(segment, out);
-    }
-    return out;
+    // Keyed by the very string asked for: the callers hand on the same strings for every
+    // variant, and a lookup by the same string object neither hashes nor compares it again.
+    return minified.getOrSet(segment, () => detach(minifyHtml(segment)));
   };
   const stats: PieceStats = { compiles: 0, assembled: 0, whole: 0 };
 
@@ -72,22 +67,18 @@ export function createPieceCompiler(
   // A section is worked out once however many variants hold it.
   const sectionChildren = createCache<string, SectionChildren | null>(SEGMENT_CACHE);
   const childrenOf = (section: string): SectionChildren | undefined => {
-    let found = sectionChildren.get(section);
-    if (found === undefined) {
-      found = null;
-      if (!section.includes(hole) && !section.includes('\u0000')) {
-        const contents: string[] = [];
-        const shapes: string[] = [];
-        const rest = section.replace(content, (_, tag: string, attrs: string | undefined, inner: string) => {
-          contents.push(detach(inner.trim()));
-          shapes.push(`<${tag}${attrs ?? ''}>${hole}</${tag}>`);
-          return '';
-        });
-        // Only a run of mj-text/mj-raw children can stand in a split column as it does whole.
-        if (rest.trim() === '') found = { shapes: shapes.join(''), list: shapes, contents };
-      }
-      sectionChildren.set(section, found);
-    }
+    const found = sectionChildren.getOrSet(section, () => {
+      if (section.includes(hole) || section.includes('\u0000')) return null;
+      const contents: string[] = [];
+      const shapes: string[] = [];
+      const rest = section.replace(content, (_, tag: string, attrs: string | undefined, inner: string) => {
+        contents.push(detach(inner.trim()));
+        shapes.push(`<${tag}${attrs ?? ''}>${hole}</${tag}>`);
+        return '';
+      });
+      // Only a run of mj-text/mj-raw children can stand in a split column as it does whole.
+      return rest.trim() === '' ? { shapes: shapes.join(''), list: shapes, contents } : null;
+    });
     return found ?? undefined;
   };
 
@@ -173,11 +164,7 @@ export function createPieceCompiler(
     return { frameKey: detach(frameKey), columns, contents };
   };
   const takeSplit = (split: SplitSource): Taken | undefined => {
-    let template = skeletons.get(split.skeleton);
-    if (template === undefined) {
-      template = takeSkeleton(split);
-      skeletons.set(split.skeleton, template);
-    }
+    const template = skeletons.getOrSet(split.skeleton, () => takeSkeleton(split));
     if (!template) return take(split.skeleton, split);
     const children = split.sections.map(childrenOf);
     if (children.some((c) => c === undefined)) return take(split.skeleton, split);

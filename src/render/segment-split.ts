@@ -19,11 +19,7 @@ export function segmentSplitter(tokens: FieldTokens): (segments: readonly string
         if (segment) literal.push(segment);
         continue;
       }
-      let parts = cache.get(segment);
-      if (parts === undefined) {
-        parts = tokens.split(segment);
-        cache.set(segment, parts);
-      }
+      const parts = cache.getOrSet(segment, () => tokens.split(segment));
       if (parts[0]) literal.push(parts[0]);
       // Odd indexes are field names, kept as they are; even ones literal HTML.
       for (let i = 1; i < parts.length; i++) {

@@ -24,25 +24,19 @@ export function createSegmentFiller(tokens: RegExp, lineToken: (line: number) =>
   // Segments of a class recur in every variant of it: each is cut at its tokens once.
   const cuts = createCache<string, readonly string[] | null>(2000);
   const cut = (segment: string): readonly string[] | null => {
-    let found = cuts.get(segment);
-    if (found === undefined) {
+    return cuts.getOrSet(segment, () => {
       const parts = segment.split(tokens);
-      found = parts.length === 1 ? null : parts;
-      cuts.set(segment, found);
-    }
-    return found;
+      return parts.length === 1 ? null : parts;
+    });
   };
 
   // A list block's element output, minified once however many variants hold it.
   const minifiedPieces = createCache<string, Piece>(2000);
   const pieceOf = (raw: string): Piece => {
-    let found = minifiedPieces.get(raw);
-    if (found === undefined) {
+    return minifiedPieces.getOrSet(raw, () => {
       const piece = minifyPiece(raw);
-      found = { ...piece, html: detach(piece.html) };
-      minifiedPieces.set(raw, found);
-    }
-    return found;
+      return { ...piece, html: detach(piece.html) };
+    });
   };
 
   /**
@@ -133,11 +127,9 @@ export function createSegmentFiller(tokens: RegExp, lineToken: (line: number) =>
     parts: readonly (string | undefined)[],
     values: readonly string[],
   ): LinedSegment | undefined => {
-    let tokenChars = textLines.get(segment);
-    if (tokenChars === undefined) {
-      tokenChars = linesInText(segment, parts, (line) => lineToken(line).length) ? tokenLengths(parts) : null;
-      textLines.set(segment, tokenChars);
-    }
+    const tokenChars = textLines.getOrSet(segment, () =>
+      linesInText(segment, parts, (line) => lineToken(line).length) ? tokenLengths(parts) : null,
+    );
     if (tokenChars === null) return undefined;
     const lines: string[] = [];
     for (let i = 1; i < parts.length; i += 3) lines.push(values[Number(parts[i])]!);

@@ -326,12 +326,7 @@ function createIndenter(): (text: string, by: string) => string {
       byText = createCache(500);
       indentedTexts.set(by, byText);
     }
-    let out = byText.get(text);
-    if (out === undefined) {
-      out = indent(text, by);
-      byText.set(text, out);
-    }
-    return out;
+    return byText.getOrSet(text, () => indent(text, by));
   };
 }
 

@@ -34,12 +34,8 @@ export function renderSubject(source: string, values: Record<string, string | nu
   }
   const key = template.reads && valuesKey(template.reads, values);
   if (key === undefined) return writeSubject(template.write, values);
-  let subject = template.written.get(key);
-  if (subject === undefined) {
-    subject = writeSubject(template.write, values);
-    template.written.set(key, subject);
-  }
-  return subject;
+  const write = template.write;
+  return template.written.getOrSet(key, () => writeSubject(write, values));
 }
 
 function writeSubject(write: Handlebars.TemplateDelegate, values: Record<string, string | number>): string {

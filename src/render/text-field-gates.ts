@@ -20,14 +20,11 @@ export function createTextFields(
 ): (segment: string, parts: Parts) => TextFields {
   const found = createCache<string, TextFields>(CACHE);
   return (segment, parts) => {
-    let fields = found.get(segment);
-    if (fields === undefined) {
+    return found.getOrSet(segment, () => {
       const each: boolean[] = [];
       for (let i = 1; i < parts.length; i += 2) each.push(inText(parts, i, sentinel));
-      fields = each;
-      found.set(segment, fields);
-    }
-    return fields;
+      return each;
+    });
   };
 }
 

@@ -87,12 +87,7 @@ export function knowFixedBytes(template: TextTemplate, bytes: number): void {
 export function textSizer(): (template: TextTemplate, values: FieldValues) => number {
   const sizes = createCache<string, number>(2000);
   const fixed = (piece: string) => {
-    let bytes = sizes.get(piece);
-    if (bytes === undefined) {
-      bytes = Buffer.byteLength(piece);
-      sizes.set(piece, bytes);
-    }
-    return bytes;
+    return sizes.getOrSet(piece, () => Buffer.byteLength(piece));
   };
   // Every variant is measured with the same sample reader: its filled lines recur.
   const lines = createCache<string, number>(2000);

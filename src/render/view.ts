@@ -179,15 +179,12 @@ export function contentsSummary(
 ): string {
   // The locale last: it may hold any character, the rest cannot hold the separator.
   const key = `${language}\u0000${count}\u0000${full}\u0000${minutes}\u0000${locale}`;
-  let summary = contentsSummaries.get(key);
-  if (summary === undefined) {
+  return contentsSummaries.getOrSet(key, () => {
     const t = translator(language);
     const all = t(`email.reads.${pluralForm(language, count)}`, { count });
     const reads = full === count ? all : t('email.readsInFull', { reads: all, full });
-    summary = `${reads} · ${t('email.about', { duration: formatMinutes(locale, minutes) })}`;
-    contentsSummaries.set(key, summary);
-  }
-  return summary;
+    return `${reads} · ${t('email.about', { duration: formatMinutes(locale, minutes) })}`;
+  });
 }
 
 const contentsSummaries = createCache<string, string>(200);
