@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { signClickVariant } from '../analytics/token.js';
 import { clickBase, linkTracking, trackLinks } from '../analytics/track-links.js';
-import { type Problem, RolecastError } from '../errors.js';
+import { RolecastError } from '../errors.js';
 import type { Variant } from '../group/index.js';
 import type { Language } from '../i18n/index.js';
 import { displayPath } from '../load/_display.js';
@@ -10,35 +10,23 @@ import { MANIFEST_FILE } from '../load/issue.js';
 import type { Project } from '../load/project.js';
 import { createFieldTokens } from './_personal.js';
 import { createWeekLineCache } from './dates.js';
-import { type EncodedSizes, encodedSizesIn, mayReachFromCounts, sizeCounts } from './encoded-size.js';
 import { createTextLineFiller, fieldFiller } from './fill.js';
-import {
-  cardCount,
-  cutToHeadlines,
-  fitByHeadlines,
-  templatesListHeadlines,
-  withHeadlinesHint,
-} from './headline-cut.js';
-import { languageCopies } from './language-copies.js';
+import { cutToHeadlines, fitByHeadlines, templatesListHeadlines, withHeadlinesHint } from './headline-cut.js';
 import { type LanguageRender, languageHtml } from './language-render.js';
 import { minifyHtml } from './minify.js';
 import { mapMjmlErrors } from './mjml.js';
-import { personalRoom, withRoom } from './personal-room.js';
 import type { PieceResult } from './pieces.js';
 import { createPlainText } from './plain-text.js';
-import { quietRoleSets } from './quiet-room.js';
 import type { Renderer, RendererOptions } from './renderer-options.js';
 import { createSampleMeasures } from './sample-measures.js';
 import { segmentSplitter } from './segment-split.js';
-import { largestCopyProblems, sampleFromWhole } from './size-gate.js';
 import { isOverSizeLimit } from './size-problems.js';
 import { renderSubject } from './subject-template.js';
-import { templateColourProblems } from './template-contrast.js';
 import { loadTemplates } from './templates.js';
 import type { CompiledVariant } from './types.js';
-import { buildView, type DigestView, listLanguage, localeFor } from './view.js';
+import { variantCopies } from './variant-copies.js';
+import { buildView, listLanguage, localeFor } from './view.js';
 import { createViewCompiler } from './view-compiler.js';
-import { viewProblems } from './view-gates.js';
 import { wrapLine } from './wrap.js';
 
 /**
@@ -110,116 +98,25 @@ export async function createRenderer(project: Project, options: RendererOptions 
     return { view, rendered };
   };
 
-  const { htmlChunksOf, keptChunksOf, htmlPartsOf } = languageHtml(splitSegments);
-
-  const { sampleReader, roleNames, longestOf, fieldUses, sampleFromPieces, frameOf } = createSampleMeasures(project, {
-    fillers,
-    tokens,
-    issueFile,
-    htmlPartsOf,
-  });
-
-  let templateColoursRead = false;
+  const html = languageHtml(splitSegments);
+  const measures = createSampleMeasures(project, { fillers, tokens, issueFile, htmlPartsOf: html.htmlPartsOf });
   const cutsFit = templatesListHeadlines(templates);
-  const variantCopies = {
-    async compile(variant: Variant, full: number | undefined) {
-      const byLanguage = new Map<Language, LanguageRender>();
-      let listView: DigestView | undefined;
-      for (const language of languages) {
-        const { view, rendered } = await renderLanguage(variant, language, full);
-        listView ??= view;
-        byLanguage.set(language, rendered);
-      }
-      const own = byLanguage.get(listLang)!;
-
-      const { personalise, personaliseIn, template } = languageCopies(byLanguage, variant, {
-        listLang,
-        fillers,
-        fillLine,
-        html: { htmlChunksOf, keptChunksOf, htmlPartsOf },
-      });
-
-      // Gates run on a sample reader's message, with links as long as real signed ones.
-      const where = { file: issueFile, variantId: variant.id };
-      const sampleValues = fillers(sampleReader, own.language, variant);
-      const sample = own.segments
-        ? sampleFromPieces(own, sampleValues, variant.id)
-        : sampleFromWhole(personalise(sampleReader), where);
-      // Each language its readers read is measured: German labels are longer than English ones.
-      // With room for the longest name and address of a reader (see personal-room.ts, list-room.ts).
-      const quietSets = quietRoleSets(variant, roleNames);
-      const measured = [...byLanguage.values()].map((rendered) => {
-        const values = rendered === own ? sampleValues : fillers(sampleReader, rendered.language, variant);
-        const gates =
-          rendered === own ? sample : rendered.segments ? sampleFromPieces(rendered, values, variant.id) : undefined;
-        const counts = gates ? gates.counts : sizeCounts(personaliseIn(rendered, sampleReader).html);
-        // Assembled from pieces, the gates counted the fields as they looked the pieces up.
-        const room = personalRoom(
-          gates?.uses ?? fieldUses(rendered),
-          values,
-          longestOf(rendered.language, variant, quietSets),
-        );
-        return { rendered, room, mayReach: mayReachFromCounts(withRoom(counts, room), config) };
-      });
-      for (const rendered of byLanguage.values()) {
-        rendered.segments = undefined;
-        rendered.gates = undefined;
-      }
-      const frameBytes = await frameOf(own.subject, sample.htmlBytes > 0, sample.textBytes > 0);
-      // Counting the encoding exactly costs more than the rest of a variant: done when the size
-      // gate cannot tell without it, or when someone reads the encoded sizes.
-      let sizes: EncodedSizes | undefined;
-      const exact = () => {
-        sizes ??= encodedSizesIn(frameBytes, personalise(sampleReader));
-        return sizes;
-      };
-      const copies = measured.map(({ rendered, room, mayReach }) => ({
-        language: rendered.language,
-        mayReach,
-        roomBytes: room.bytes,
-        htmlBytes: () =>
-          rendered === own
-            ? exact().htmlBytes
-            : encodedSizesIn(frameBytes, personaliseIn(rendered, sampleReader)).htmlBytes,
-      }));
-      const problems: Problem[] = [
-        ...largestCopyProblems(copies, config, where, listLang),
-        ...sample.links,
-        ...viewProblems(listView!, variant, issue.summaries, where),
-        ...sample.alt,
-      ];
-      // The colours the templates write are the same in every variant: read once, in the first.
-      if (!templateColoursRead) {
-        templateColoursRead = true;
-        problems.push(...templateColourProblems(personalise(sampleReader).html, listView!.colours, where));
-      }
-      const compiled: CompiledVariant = {
-        variant,
-        subject: own.subject,
-        htmlBytes: sample.htmlBytes,
-        textBytes: sample.textBytes,
-        get encodedBytes() {
-          return exact().messageBytes;
-        },
-        get encodedHtmlBytes() {
-          return exact().htmlBytes;
-        },
-        problems,
-        personalise,
-        template,
-      };
-      return { compiled, cards: cardCount(listView!) };
-    },
-  };
+  const copies = variantCopies({
+    project,
+    languages,
+    listLang,
+    issueFile,
+    renderLanguage,
+    fillers,
+    fillLine,
+    html,
+    measures,
+  });
   const fitted = async (variant: Variant): Promise<CompiledVariant> => {
-    const whole = await variantCopies.compile(variant, undefined);
+    const whole = await copies.compile(variant, undefined);
     if (options.headlines === false || !whole.compiled.problems.some(isOverSizeLimit)) return whole.compiled;
     if (!cutsFit) return withHeadlinesHint(whole.compiled);
-    return fitByHeadlines(
-      whole.compiled,
-      whole.cards,
-      async (full) => (await variantCopies.compile(variant, full)).compiled,
-    );
+    return fitByHeadlines(whole.compiled, whole.cards, async (full) => (await copies.compile(variant, full)).compiled);
   };
   // Without the signing key (a preview, a test send, `check`) links are left untracked, shorter
   // than a send's: which stories go to headlines is decided on the copy with tracked links, so
@@ -235,7 +132,7 @@ export async function createRenderer(project: Project, options: RendererOptions 
       if (!asTracked) return own;
       const sent = await (await asTracked).compile(variant);
       if (sent.fullCards === own.fullCards) return own;
-      const cut = await variantCopies.compile(variant, sent.fullCards);
+      const cut = await copies.compile(variant, sent.fullCards);
       return { ...cut.compiled, fullCards: sent.fullCards, problems: sent.problems };
     },
   };
