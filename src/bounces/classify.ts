@@ -83,12 +83,24 @@ function withoutOurSide(diagnostic: string): string {
 /** 5.x.x statuses that say the reader's address is bad (see above). */
 const ABOUT_THE_ADDRESS = /^5\.(?:1\.(?:[0-3]|6|10)|2\.1|4\.4)$/;
 
+/** A complaint's feedback type, read once for every source (see `feedbackType`). */
+export interface FeedbackType {
+  /** Lower-cased; `abuse` when none (or an empty one) is given. */
+  type: string;
+  /** As the report wrote it (trimmed); undefined when it gave none. */
+  written: string | undefined;
+  /** A reader's spam complaint: `abuse`, `fraud`, or none given. */
+  spam: boolean;
+}
+
 /**
- * A feedback report's Feedback-Type (RFC 5965; SES passes it on as `complaintFeedbackType`) that is
- * a reader's spam complaint: `abuse` or `fraud`, and none given (or an empty one), which reads as `abuse`. The others
- * (`auth-failure`, `virus`, `not-spam`, `other`) say nothing about the reader wanting no more mail.
+ * A feedback report's Feedback-Type (RFC 5965; SES passes it on as `complaintFeedbackType`). Only
+ * `abuse` and `fraud`, and none given (or an empty one), which reads as `abuse`, are a reader's spam
+ * complaint. The others (`auth-failure`, `virus`, `not-spam`, `other`) say nothing about the reader
+ * wanting no more mail.
  */
-export function isSpamComplaint(feedbackType: string | undefined): boolean {
-  const type = (feedbackType?.trim() || 'abuse').toLowerCase();
-  return type === 'abuse' || type === 'fraud';
+export function feedbackType(value: string | undefined): FeedbackType {
+  const written = value?.trim() ?? '';
+  const type = (written || 'abuse').toLowerCase();
+  return { type, written: written || undefined, spam: type === 'abuse' || type === 'fraud' };
 }

@@ -14,7 +14,7 @@ import {
 import { collectHints, ownWords, quotedSubjects } from './_quoted-original.js';
 import { addressesIn, addressOf, normaliseStatus, parseDate, stripType } from './_report-fields.js';
 import { isAutoReply, isChallengeResponse } from './auto-reply.js';
-import { classifyFailure, findStatus, isSpamComplaint } from './classify.js';
+import { classifyFailure, feedbackType, findStatus } from './classify.js';
 import { isMicrosoftComplaint, microsoftRecipient } from './microsoft-complaint.js';
 import { asSesEvent, sesFeedbackId } from './ses-forwarded.js';
 import { readSesMail } from './ses-mail.js';
@@ -137,8 +137,8 @@ function readDeliveryStatus(part: MimePart, ctx: Context): ReadResult {
 const NO_RECIPIENT = 'a delivery report naming no recipient';
 
 function readFeedback(fields: HeaderList, parts: readonly MimePart[], ctx: Context): ReadResult {
-  const type = (header(fields, 'feedback-type') ?? 'abuse').toLowerCase();
-  if (!isSpamComplaint(type)) return { events: [], ignored: `a feedback report of type ${type}` };
+  const { type, spam } = feedbackType(header(fields, 'feedback-type'));
+  if (!spam) return { events: [], ignored: `a feedback report of type ${type}` };
   const named = [header(fields, 'original-rcpt-to'), header(fields, 'removal-recipient')].map(addressOf);
   // Microsoft names the reader only on the original it encloses (see microsoft-complaint.ts).
   const given = [...named, addressOf(microsoftRecipient(parts))];

@@ -1,6 +1,6 @@
 import { hashedAddress } from '../store/hash.js';
 import { dateOf, record, text } from './_json.js';
-import { classifyFailure, findStatus, isSpamComplaint } from './classify.js';
+import { classifyFailure, type FeedbackType, feedbackType, findStatus } from './classify.js';
 import { type BounceEvent, emptyHints, type SourceHints } from './types.js';
 
 /**
@@ -42,13 +42,12 @@ export function readSesNotification(
     });
   }
   if (type === 'Complaint') {
-    const complaint = record(note.complaint);
-    const feedback = text(complaint.complaintFeedbackType);
-    if (!isSpamComplaint(feedback)) return [];
-    return recipientEvents(complaint, 'complainedRecipients', mail, hints, now, () => ({
+    const feedback = sesFeedbackType(note);
+    if (!feedback.spam) return [];
+    return recipientEvents(record(note.complaint), 'complainedRecipients', mail, hints, now, () => ({
       kind: 'complaint',
       status: undefined,
-      diagnostic: `complaint${feedback ? ` (feedback type ${feedback})` : ''}`,
+      diagnostic: `complaint${feedback.written ? ` (feedback type ${feedback.written})` : ''}`,
     }));
   }
   return [];
@@ -60,14 +59,19 @@ export function readSesNotification(
  * mail SES received for one of the sender's addresses, whose own content is not read here).
  */
 export function sesSkipped(note: Record<string, unknown>, type = sesNotificationType(note)): string {
-  const feedback = text(record(note.complaint).complaintFeedbackType);
-  if (type === 'Complaint' && !isSpamComplaint(feedback))
-    return `an Amazon SES complaint notification of feedback type ${feedback}, not a spam complaint`;
+  const feedback = sesFeedbackType(note);
+  if (type === 'Complaint' && !feedback.spam)
+    return `an Amazon SES complaint notification of feedback type ${feedback.written}, not a spam complaint`;
   if (type === 'Bounce' || type === 'Complaint')
     return `an Amazon SES ${type.toLowerCase()} notification naming no recipient it is about`;
   if (type === 'Received')
     return 'an Amazon SES Received notification (mail SES received for one of your addresses), not a bounce or complaint';
   return `an Amazon SES ${type ?? 'untyped'} notification, not a bounce or complaint`;
+}
+
+/** The feedback type of a complaint notification's report, as SES passes it on. */
+function sesFeedbackType(note: Record<string, unknown>): FeedbackType {
+  return feedbackType(text(record(note.complaint).complaintFeedbackType));
 }
 
 /** The hints the notification's `mail` object carries: the envelope sender and the original's headers. */
