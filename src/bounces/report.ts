@@ -66,9 +66,9 @@ function readParsed(root: MimePart, raw: string | Buffer, source: string, now: D
     own !== undefined && firstOwnPart(root, 'text/plain') === undefined
       ? { ...ctx, hints: { ...hints, fromHtmlAlone: true } }
       : ctx;
-  const status = parts.find((p) => p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status');
-  if (!status) return readSesMail(utf8(text), source, date) ?? readPlainText(root, text, fromText);
-  const report = readDeliveryStatus(status, ctx);
+  const statuses = statusParts(root, parts);
+  if (statuses.length === 0) return readSesMail(utf8(text), source, date) ?? readPlainText(root, text, fromText);
+  const report = readDeliveryStatuses(statuses, ctx);
   if (report.events.length > 0 || report.ignored !== NO_RECIPIENT) return report;
   // Google Workspace sends some notices with a delivery-status part holding nothing: the failed
   // address and the reply are only in its text, read as a plain-text report's are.
@@ -90,6 +90,29 @@ interface Context {
   hints: SourceHints;
   source: string;
   date: Date;
+}
+
+/** Delivery-status parts: each the report's own (an MTA writing one per recipient), else the first found, in what it encloses too. */
+function statusParts(root: MimePart, parts: readonly MimePart[]): MimePart[] {
+  const own: MimePart[] = [];
+  const visit = (part: MimePart) => {
+    if (isStatusPart(part)) own.push(part);
+    if (part.type.startsWith('multipart/')) for (const child of part.parts) visit(child);
+  };
+  visit(root);
+  const first = parts.find(isStatusPart);
+  return own.length > 0 ? own : first ? [first] : [];
+}
+
+function isStatusPart(part: MimePart): boolean {
+  return part.type === 'message/delivery-status' || part.type === 'message/global-delivery-status';
+}
+
+/** Every status part's recipients; why none failed, as the first part says, when none did. */
+function readDeliveryStatuses(parts: readonly MimePart[], ctx: Context): ReadResult {
+  const reports = parts.map((part) => readDeliveryStatus(part, ctx));
+  const events = reports.flatMap((r) => r.events);
+  return events.length > 0 ? { events } : (reports.find((r) => r.ignored !== NO_RECIPIENT) ?? reports[0]!);
 }
 
 function readDeliveryStatus(part: MimePart, ctx: Context): ReadResult {
