@@ -1,5 +1,5 @@
 import { refusalsToAbort } from './retry.js';
-import type { HeldRefusal, RefusalCount } from './run-types.js';
+import type { Accepted, HeldRefusal, RefusalCount } from './run-types.js';
 
 /**
  * The permanent refusals in a row that could be the server's of everyone, shared by the runs that
@@ -20,11 +20,13 @@ export function releaseHeld(refusals: RefusalCount, as: 'failed' | 'deferred'): 
 
 /**
  * What the refusals still held are when the send's list ends: failed, as a few dead readers in a
- * row are; deferred when the send was aborted or stopped, or a domain was being probed, as whether
- * they were their readers' is not known then.
+ * row are; deferred when the send was aborted or stopped, or a domain was being probed, or the
+ * server never took a message of the issue (a list shorter than the count, every reader refused),
+ * as whether they were their readers' is not known then: a failed reader is never tried again.
  */
-export function releaseAtEnd(refusals: RefusalCount, stopped: boolean): Promise<unknown> {
-  return releaseHeld(refusals, stopped || refusals.aborted || refusals.probing !== undefined ? 'deferred' : 'failed');
+export function releaseAtEnd(refusals: RefusalCount, stopped: boolean, accepted: Accepted): Promise<unknown> {
+  const unknown = stopped || refusals.aborted || refusals.probing !== undefined || !(accepted.any || accepted.before);
+  return releaseHeld(refusals, unknown ? 'deferred' : 'failed');
 }
 
 export function domainOf(email: string): string {

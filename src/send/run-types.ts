@@ -69,7 +69,7 @@ export interface RunOptions {
   /** Commit permits shared by runs over the same connections (a worker's batches); default the run's own. */
   permits?: SharedPermits | undefined;
   /** Whether a message was accepted yet, shared by runs that make up one send (a worker's batches). */
-  accepted?: { any: boolean };
+  accepted?: Accepted;
   /** The permanent refusals in a row so far, shared by runs that make up one send (a worker's batches). */
   refusals?: RefusalCount;
   /**
@@ -137,6 +137,12 @@ export interface RunResult {
   halted?: { error: unknown; unrecorded: Unrecorded[] } | undefined;
   /** Readers the server greylisted (see greylist.ts), each counted once however many times. */
   greylisted: number;
+}
+
+/** Whether the server took a message of this issue: in this send (`any`), or an earlier run (`before`). */
+export interface Accepted {
+  any: boolean;
+  before?: boolean;
 }
 
 /** Permanent refusals in a row with nothing accepted between (see runDeliveries). */

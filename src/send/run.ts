@@ -21,6 +21,7 @@ import { LocalWriteError } from './transport.js';
 
 export { THROTTLED_ALLOWANCE, THROTTLED_OUT_MS } from './deliver-job.js';
 export type {
+  Accepted,
   JobOutcome,
   LedgerWriter,
   RefusalCount,
@@ -298,7 +299,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
       // one probed: those refusals are left held for it to decide.
       const carried =
         !signal.aborted && !refusals.aborted && refusals.held.length > 0 && (await options.moreToCome?.());
-      if (!carried) await releaseAtEnd(refusals, signal.aborted);
+      if (!carried) await releaseAtEnd(refusals, signal.aborted, accepted);
     } finally {
       await recorder.drain();
     }

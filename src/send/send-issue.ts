@@ -246,12 +246,13 @@ async function sendLoaded(
     const cursor = await state(() => suppressionCursor(store.suppressions));
     const suppressions = await state(() => store.suppressions.index());
     const isSuppressed = suppressions.isSuppressed;
+    const recorded = await state(() => ledger.recorded());
     const plan = planDelivery(project, subscribers, {
       segments,
       onlyEmails: options.onlyEmails,
       isSuppressed,
       suppressionReason: suppressions.reason,
-      recorded: await state(() => ledger.recorded()),
+      recorded,
       resend: Boolean(options.resend),
       alreadyResent: resumed ? await state(() => ledger.sentSince(resumed)) : undefined,
       retryFailed: Boolean(options.retryFailed),
@@ -369,6 +370,8 @@ async function sendLoaded(
       confirmSuppressions: watched.confirm,
       lateSuppressionCheckMs: options.lateSuppressionCheckMs,
       lookAgain: watched.lookAgain,
+      // Refusals the list ends with fail their readers only once the server took a message of the issue.
+      accepted: { any: false, before: [...recorded.values()].includes('sent') },
       onFirstGreylisted: (failure, retryMs) => log(greylistingNotice(failure.response, retryMs)),
       signal: options.signal ? AbortSignal.any([options.signal, stateLost.signal]) : stateLost.signal,
       onSuppressed(job, reason) {

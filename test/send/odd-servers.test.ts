@@ -651,6 +651,45 @@ describe('refusals of the sender in a row', () => {
     );
   }, 60_000);
 
+  // Fewer refusals than the count cannot tell a refusal of everyone from dead readers: with no message
+  // of the issue ever taken, they are deferred, as a failed reader is never tried again.
+  it.each<[string, (rcpt: number, run: number) => string | undefined, string[]]>([
+    ['every reader refused alike, twice', () => '550 relay not permitted', ['deferred', 'deferred', 'deferred']],
+    [
+      'the first taken, the two after it refused',
+      (rcpt) => (rcpt > 1 ? '550 relay not permitted' : undefined),
+      ['sent', 'failed', 'failed'],
+    ],
+    [
+      'the first taken and the two after it put off in a first run, refused in the second',
+      (rcpt, run) => (rcpt === 1 ? undefined : run === 1 ? '451 4.3.0 Try again later' : '550 relay not permitted'),
+      ['sent', 'failed', 'failed'],
+    ],
+  ])(
+    'a list of three, %s',
+    async (_name, reply, statuses) => {
+      fixture = await sendFixture(3, { concurrency: 1 });
+      const expected = await eligible(fixture);
+      expect(expected).toHaveLength(3);
+      let run = 0;
+      const rcpts = new Map<string, number>();
+      const server = await serve({
+        command: (line) => {
+          const to = RCPT.exec(line)?.[1];
+          if (!to) return undefined;
+          if (!rcpts.has(to)) rcpts.set(to, rcpts.size + 1);
+          const said = reply(rcpts.get(to)!, run);
+          return said ? `${said}\r\n` : undefined;
+        },
+      });
+      for (run = 1; run <= 2; run++) await send(fixture, server.url());
+      expect(ledger(fixture).map((row) => row.status)).toEqual(statuses);
+      // Deferred ones are tried again by the second run; failed and sent ones are not.
+      expect(server.messages.map((m) => m.to[0])).toEqual(statuses[0] === 'sent' ? expected.slice(0, 1) : []);
+    },
+    60_000,
+  );
+
   it('two refusals of the sender taking turns abort the run, nobody failed', async () => {
     fixture = await sendFixture(60, { concurrency: 1 });
     let refusals = 0;

@@ -12,7 +12,7 @@ import { segmentRoles, suppressedKind } from '../plan.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { Halted, ReportBuilder } from '../report.js';
 import type { DeliveryFailure } from '../retry.js';
-import { type LedgerWriter, type RefusalCount, runDeliveries, type SendJob } from '../run.js';
+import { type Accepted, type LedgerWriter, type RefusalCount, runDeliveries, type SendJob } from '../run.js';
 import type { MailTransport } from '../transport.js';
 
 export interface BatchContext {
@@ -47,7 +47,7 @@ export interface BatchContext {
   /** Every job of the batch handed out: only those still in flight remain, so the next batch may start. */
   onExhausted?: (() => void) | undefined;
   /** Whether this worker had a message accepted yet: its batches are one run (see runDeliveries). */
-  accepted?: { any: boolean } | undefined;
+  accepted?: Accepted | undefined;
   /** The permanent refusals in a row over this worker's batches: its batches are one run (see runDeliveries). */
   refusals?: RefusalCount | undefined;
   /** Whether another batch of this worker is in flight or may be claimed (see RunOptions.moreToCome). */

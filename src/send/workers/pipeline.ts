@@ -210,8 +210,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   let claiming: Promise<void> = Promise.resolve();
   // Refusals a batch ended holding, when no later batch came to decide for them (see RefusalCount).
   const releaseCarried = () => {
-    const refusals = options.batch.refusals;
-    return refusals ? releaseAtEnd(refusals, signal.aborted) : undefined;
+    const { refusals, accepted = { any: false } } = options.batch;
+    return refusals ? releaseAtEnd(refusals, signal.aborted, accepted) : undefined;
   };
   const settle = async () => {
     while (active > 0) await changed();

@@ -53,6 +53,18 @@ describePostgres('send workers: the same refusal over several batches', () => {
     expect(rows.rows[0].n).toBe(0);
   });
 
+  // Fewer than the count, and no message of the issue ever taken: a refusal of everyone cannot be told apart.
+  it('batches of four: a list of three refused alike is deferred, not failed', async () => {
+    const f = await sendFixture(3, { concurrency: 1 });
+    opened.fixture = f;
+    const smtp = await startSmtpServer({ faults: { rcptReplies: { 1: 550, 2: 550, 3: 550 } } });
+    opened.smtp = smtp;
+    const report = await sendInBatchesOfFour(f, smtp);
+    expect(report.total).toMatchObject({ planned: 3, failed: 0, deferred: 3 });
+    const rows = await db.pool.query("SELECT count(*)::int AS n FROM deliveries WHERE status = 'failed'");
+    expect(rows.rows[0].n).toBe(0);
+  });
+
   // Refusals a batch ends with are held while another batch follows, which may yet reach the count:
   // an acceptance in the next batch shows them their readers' own, and they fail with the one after.
   it('batches of four: refusals a batch ends with are held, and fail with the next once an acceptance follows', async () => {
