@@ -98,7 +98,9 @@ describe('the welcome message', () => {
     expect(welcome.raw).toMatch(/^List-Id: Rolecast Weekly <weekly\.rolecast\.example>\r?$/im);
     const { url, mailto } = listUnsubscribe(welcome);
     expect(url).toMatch(/^https:\/\/rolecast\.example\/unsubscribe\?token=[\w.-]+$/);
-    expect(mailto).toBe('mailto:unsubscribe@rolecast.example?subject=unsubscribe%20weekly.rolecast.example');
+    // The mailto's subject names the reader by the same signed token, whatever address replies.
+    const token = new URL(url).searchParams.get('token');
+    expect(mailto).toBe(`mailto:unsubscribe@rolecast.example?subject=unsubscribe%20weekly.rolecast.example%20${token}`);
   });
 
   it('shows the unsubscribe link in its HTML and its text', () => {
