@@ -53,6 +53,11 @@ export interface Report {
   total: Counts;
   byRole: ({ role: string } & Counts)[];
   byVariant: ({ variantId: string; roles: string[] } & Counts)[];
+  /**
+   * Roles of today's roles.yaml that no reader got a section of (no summary for them, or no reader
+   * holding them): a role missing from `byRole` is said to be missing, not left out in silence.
+   */
+  unreachedRoles: string[];
   links: LinkRow[];
   feedback: { misTagged: MisTagged[]; quietRoles: QuietRole[]; quietOver: number };
 }
@@ -64,6 +69,8 @@ export interface ReportOptions {
   minClicks?: number;
   /** Share of a summary's clicks from one untagged role that flags it. */
   misTagShare?: number;
+  /** Today's roles (roles.yaml): those no delivery reached are named in `unreachedRoles`. */
+  roles?: readonly string[];
 }
 
 const zero = (): Counts => ({
@@ -116,6 +123,7 @@ export function buildReport(issues: readonly IssueFacts[], options: ReportOption
     total,
     byRole: sortedEntries(byRole).map(([role, counts]) => ({ role, ...counts })),
     byVariant: sortedEntries(byVariant).map(([variantId, counts]) => ({ variantId, ...counts })),
+    unreachedRoles: (options.roles ?? []).filter((role) => !byRole.get(role)?.recipients),
     links: linkRows,
     feedback: {
       misTagged: misTagged(selected, options.minClicks ?? 3, options.misTagShare ?? 0.5),

@@ -15,6 +15,11 @@ export function reportTable(report: Report, empty = 'no issue'): string {
       ['ROLE', ...head],
       report.byRole.map((r) => [r.role, ...countCells(r)]),
     ),
+    ...(report.unreachedRoles.length > 0
+      ? [
+          `  no reader got a section of ${report.unreachedRoles.join(', ')} (no summary for the role, or no reader holds it)`,
+        ]
+      : []),
     ...table(['TOTAL', ...head], [['all', ...countCells(report.total)]]),
     '',
     ...table(
@@ -78,6 +83,7 @@ export function reportCsv(report: Report): string {
   const rows: (string | number)[][] = [
     CSV_HEAD,
     ...report.byRole.map((r) => ['role', r.role, '', ...counts(r), '', r.clicks, r.unique, '']),
+    ...report.unreachedRoles.map((role) => ['unreached role', role, '', 0, 0, 0, 0, 0, '', 0, 0, '']),
     ...report.byVariant.map((v) => ['variant', v.variantId, '', ...counts(v), '', v.clicks, v.unique, '']),
     ...report.links.map((l) => [
       'link',

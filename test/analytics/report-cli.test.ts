@@ -54,7 +54,9 @@ describe('rolecast report', () => {
     project = await sentTwice();
     const result = await runMain(project.dir, ['report', 'issues/2026-W48', '--csv']);
     expect(result.code, result.all).toBe(0);
-    expect(result.out.split('\r\n')).toEqual([
+    // The example's other roles, which no reader got a section of, have rows of their own
+    // (report-unreached-roles-cli.test.ts).
+    expect(result.out.split('\r\n').filter((line) => !line.startsWith('unreached role,'))).toEqual([
       'table,key,section,recipients,delivered,bounced,complained,unsubscribed,readers,clicks,unique,rate',
       'role,CTO,,4,4,0,0,0,,2,1,',
       'variant,cto,,4,4,0,0,0,,2,1,',

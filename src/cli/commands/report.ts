@@ -48,12 +48,12 @@ export const reportCommand: Command = {
           : issuesSince(since!, await store.issues(from), all);
       const upTo = all.indexOf(ids[ids.length - 1] ?? '');
       const historyIds = upTo < 0 ? ids : all.slice(Math.max(0, upTo + 1 - last), upTo + 1);
-      const roleName = await currentRoleNames(config.rolesFile, (line) => print(ctx.stderr, line));
+      const { roleName, roles } = await currentRoleNames(config.rolesFile, (line) => print(ctx.stderr, line));
       const facts = async (list: string[]) =>
         (await Promise.all(list.map((id) => store.facts(id)))).map((f) => withCurrentRoleNames(f, roleName));
       const selected = await facts(ids);
       if (issueArg !== undefined) notSent(selected[0]!, all, describeLocation(location));
-      const report = buildReport(selected, { history: await facts(historyIds) });
+      const report = buildReport(selected, { history: await facts(historyIds), roles });
       if (flag(args, 'json')) print(ctx.stdout, JSON.stringify(report, null, 2));
       else if (flag(args, 'csv')) ctx.stdout.write(reportCsv(report));
       else print(ctx.stdout, reportTable(report, from && noneSince(from, config.timezone, all)));
@@ -85,19 +85,22 @@ function noneSince(from: Date, zone: string, sent: readonly string[]): string {
 }
 
 /**
- * Today's name of each role a send recorded. Without a readable roles file, the names as recorded,
+ * Today's name of each role a send recorded, and today's roles. Without a readable roles file, the names as recorded,
  * and a warning: a role renamed between issues would otherwise show under each name without a word.
  */
-async function currentRoleNames(rolesFile: string, warn: (line: string) => void): Promise<(role: string) => string> {
+async function currentRoleNames(
+  rolesFile: string,
+  warn: (line: string) => void,
+): Promise<{ roleName: (role: string) => string; roles: readonly string[] }> {
   try {
     const taxonomy = await loadTaxonomy(rolesFile);
-    return (role) => taxonomy.lookup(role) ?? role;
+    return { roleName: (role) => taxonomy.lookup(role) ?? role, roles: taxonomy.roles.map((role) => role.name) };
   } catch (error) {
     const problems = error instanceof RolecastError ? error.problems : [];
     warn(
       `warning: ${error instanceof Error ? error.message : String(error)}: roles are named as each send recorded them, so a role renamed between issues shows under each name — fix ${basename(rolesFile)} (rolecast check lists its problems)`,
     );
     for (const problem of problems) warn(`  ${formatProblem(problem)}`);
-    return (role) => role;
+    return { roleName: (role) => role, roles: [] };
   }
 }
