@@ -326,7 +326,9 @@ function decide(
   patch.readerFields = stampFields(reader, changed, at);
   if (newAddress) {
     patch.pendingEmail = newAddress;
-    patch.confirmNonce = newNonce();
+    // The same address asked for again (a form sent twice, a reader who did not see the mail yet)
+    // keeps the nonce: the link mailed first still confirms, as the one mailed now does.
+    patch.confirmNonce = (reader.pendingEmail === newAddress && reader.confirmNonce) || newNonce();
     notice = 'address';
   }
   return { reader, patch, notice, newAddress };
