@@ -15,6 +15,7 @@ import { personalLinks } from '../unsubscribe/links.js';
 import { buildMailOptions, buildWireMailOptions, messageIdFor } from './message.js';
 import type { RecipientList } from './plan.js';
 import { refuseWarnings, type SampleBytes } from './send-checks.js';
+import { type MailTransport, rawBytes } from './transport.js';
 
 /**
  * The render stage as the send sees it: compiled variants by id. Replaceable in tests. A send
@@ -83,7 +84,8 @@ export function buildFor(
 
 /**
  * The size gate's measure of a variant as sent: the message built for its first reader in
- * `sending`, its first readers found on the first call (one pass over the list).
+ * `sending`, its first readers found on the first call (one pass over the list), measured as the
+ * transport sends it (a DKIM signature adds its header's bytes).
  */
 export function firstReaderBytes(
   project: Project,
@@ -91,6 +93,7 @@ export function firstReaderBytes(
   compiled: ReadonlyMap<string, CompiledVariant>,
   sending: RecipientList,
   date: Date,
+  transport: Pick<MailTransport, 'bytesAsSent'>,
 ): SampleBytes {
   let first: Map<string, Subscriber> | undefined;
   return (variantId) => {
@@ -101,8 +104,8 @@ export function firstReaderBytes(
     const subscriber = first.get(variantId);
     if (!subscriber) return undefined;
     const messageId = messageIdFor(project.config, project.issue.id, subscriber.email);
-    const { raw } = buildFor(project, env, compiled, subscriber, variantId, messageId, date);
-    return Buffer.isBuffer(raw) ? raw.length : typeof raw === 'string' ? Buffer.byteLength(raw) : undefined;
+    const mail = buildFor(project, env, compiled, subscriber, variantId, messageId, date);
+    return transport.bytesAsSent?.(mail) ?? rawBytes(mail);
   };
 }
 

@@ -294,7 +294,7 @@ async function sendLoaded(
       transport.maxMessageSize?.(),
       compiled,
       toBuild,
-      firstReaderBytes(project, env, compiled, plan.sending, now()),
+      firstReaderBytes(project, env, compiled, plan.sending, now(), transport),
     );
     // Who got what, for `rolecast report` (the ledger holds only a variant id per reader), and each
     // role set's `?v=` decision, which every later run keeps: recorded by a run that mails readers.

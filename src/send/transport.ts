@@ -61,6 +61,8 @@ export interface MailTransport {
   verify(options?: { keepOpen?: boolean; connections?: number }): Promise<void>;
   /** The largest message the server said it takes (SIZE), once a kept connection said; undefined when unknown or unlimited. */
   maxMessageSize?(): number | undefined;
+  /** The bytes `mail` is as this transport sends it, its DKIM signature included: what SIZE is compared with. */
+  bytesAsSent?(mail: SendMailOptions): number | undefined;
   /**
    * Resolves once the server accepted the message (2xx), rejects with its error otherwise. A
    * transport that can hold a message's terminating dot asks `gate` right before writing it (the
@@ -190,6 +192,13 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       const size = wire?.maxSize();
       return size ? size : undefined;
     },
+    bytesAsSent(mail) {
+      const payload = wirePayloadOf(mail);
+      const unsigned = rawBytes(mail);
+      if (!settings.dkim || unsigned === undefined) return unsigned;
+      if (payload) return unsigned + Buffer.byteLength(`${dkimSignature(payload, settings.dkim)}\r\n`, 'utf8');
+      return wholeFormChunks(mail, settings.dkim)?.chunks[0]?.length ?? unsigned;
+    },
     async send(mail, gate) {
       // A lane that logs in again mid-run, or a server that refuses a message, may quote the password.
       try {
@@ -247,11 +256,17 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
  * would not take.
  */
 function withSize(mail: SendMailOptions): SendMailOptions {
-  const raw = mail.raw;
   const envelope = mail.envelope;
-  if (!envelope || typeof envelope !== 'object' || (typeof raw !== 'string' && !Buffer.isBuffer(raw))) return mail;
-  const size = Buffer.isBuffer(raw) ? raw.length : Buffer.byteLength(raw, 'utf8');
+  const size = rawBytes(mail);
+  if (!envelope || typeof envelope !== 'object' || size === undefined) return mail;
   return { ...mail, envelope: { ...envelope, size } as SendMailOptions['envelope'] };
+}
+
+/** The bytes of a message written whole, unsigned; undefined when it is not written whole. */
+export function rawBytes(mail: SendMailOptions): number | undefined {
+  const raw = mail.raw;
+  if (Buffer.isBuffer(raw)) return raw.length;
+  return typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : undefined;
 }
 
 function plural(count: number, word: string): string {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { readEnvironment } from '../../src/config/env.js';
@@ -5,6 +6,7 @@ import { planAudience } from '../../src/group/index.js';
 import { compileAudience } from '../../src/render/index.js';
 import { messageIdFor } from '../../src/send/index.js';
 import { buildFor } from '../../src/send/send-issue.js';
+import { signRawMessage } from '../../src/send/wire/dkim.js';
 import { describePostgres } from '../helpers/postgres.js';
 import { captureStreams } from '../helpers/project.js';
 import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
@@ -30,22 +32,43 @@ afterEach(async () => {
 const withSize = (size: number) =>
   startRawServer({ ehlo: () => `250-raw.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE ${size}\r\n` });
 
-/** The largest variant's parts before encoding, and the largest message as built for a reader. */
-async function measures(f: SendFixture) {
+/** A DKIM key written into the project, and the variables that sign with it. */
+async function dkimKey(f: SendFixture) {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const keyFile = await f.temp.write('dkim.pem', pem);
+  const settings = { domainName: 'rolecast.example', keySelector: 'rc1', privateKey: pem };
+  const env = {
+    ROLECAST_DKIM_KEY_FILE: keyFile,
+    ROLECAST_DKIM_DOMAIN: 'rolecast.example',
+    ROLECAST_DKIM_SELECTOR: 'rc1',
+  };
+  return { settings, env };
+}
+
+/** The largest variant's parts before encoding, and the largest and smallest message as built for a reader. */
+async function measures(f: SendFixture, dkim?: Parameters<typeof signRawMessage>[1]) {
   const project = await f.load();
   const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
   const env = readEnvironment(sendEnv('smtp://127.0.0.1:1'));
   const compiled = await compileAudience(project, plan.variants, { clickSecret: env.secret });
   let parts = 0;
   let built = 0;
+  // By variant: the largest message as built, and the smallest once signed.
+  const byVariant = new Map<string, { built: number; signed: number }>();
   for (const { subscriber, variantId } of plan.recipients) {
     const variant = compiled.get(variantId)!;
     parts = Math.max(parts, variant.htmlBytes + variant.textBytes);
     const id = messageIdFor(project.config, project.issue.id, subscriber.email);
     const mail = buildFor(project, env, compiled, subscriber, variantId, id, new Date());
     built = Math.max(built, (mail.raw as Buffer).length);
+    const seen = byVariant.get(variantId) ?? { built: 0, signed: Number.POSITIVE_INFINITY };
+    seen.built = Math.max(seen.built, (mail.raw as Buffer).length);
+    if (dkim) seen.signed = Math.min(seen.signed, signRawMessage(mail.raw as Buffer, dkim).length);
+    byVariant.set(variantId, seen);
   }
-  return { parts, built };
+  const largest = [...byVariant.values()].reduce((a, b) => (b.built > a.built ? b : a));
+  return { parts, built, smallestSigned: largest.signed };
 }
 
 async function send(f: SendFixture, url: string, env: NodeJS.ProcessEnv = {}) {
@@ -65,6 +88,24 @@ const refusal = (size: number) =>
     `takes messages of at most ${size} bytes \\(SIZE\\), and variant "[^"]+" is \\d+ bytes .*nothing was sent`,
   );
 
+/**
+ * A send signing with DKIM to a server whose SIZE the largest variant's messages are under unsigned
+ * and over once signed: refused before its first message, no MAIL FROM given.
+ */
+async function refusedOnceSigned(env: NodeJS.ProcessEnv) {
+  fixture = await sendFixture(12, { concurrency: 1 });
+  const dkim = await dkimKey(fixture);
+  const { built, smallestSigned } = await measures(fixture, dkim.settings);
+  // Room for what a run's own message may differ by (its date, its boundaries), far less than a signature.
+  const size = built + 200;
+  expect(smallestSigned).toBeGreaterThan(size);
+  server = await withSize(size);
+  const { code, err } = await send(fixture, server.url(), { ...env, ...dkim.env });
+  expect(err).toMatch(refusal(size));
+  expect(code).not.toBe(0);
+  expect(server.commands.filter((line) => /^MAIL/i.test(line))).toEqual([]);
+}
+
 describe('a server whose SIZE is over every variant before encoding but under a message as sent', () => {
   it('refuses the run before its first message: nothing sent, nobody recorded', async () => {
     fixture = await sendFixture(12, { concurrency: 1 });
@@ -79,6 +120,11 @@ describe('a server whose SIZE is over every variant before encoding but under a 
     expect(server.commands.filter((line) => /^MAIL/i.test(line))).toEqual([]);
     expect(server.messages).toEqual([]);
   }, 60_000);
+
+  it('counts the DKIM signature: a limit every message is under unsigned but over once signed refuses the run', async () => {
+    await refusedOnceSigned({});
+    expect(server!.messages).toEqual([]);
+  }, 60_000);
 });
 
 describePostgres('a send on PostgreSQL to a server whose SIZE is under every message', () => {
@@ -90,6 +136,12 @@ describePostgres('a send on PostgreSQL to a server whose SIZE is under every mes
     expect(err).toMatch(refusal(20_000));
     expect(code).not.toBe(0);
     expect(server.commands.filter((line) => /^MAIL/i.test(line))).toEqual([]);
+    const { rows } = await db.pool.query('SELECT email, status FROM deliveries');
+    expect(rows).toEqual([]);
+  }, 60_000);
+
+  it('counts the DKIM signature there too: nothing claimed, no reader marked failed', async () => {
+    await refusedOnceSigned({ DATABASE_URL: db.url() });
     const { rows } = await db.pool.query('SELECT email, status FROM deliveries');
     expect(rows).toEqual([]);
   }, 60_000);

@@ -189,7 +189,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       transport.maxMessageSize?.(),
       compiled,
       countByVariant(startPlan.sending),
-      firstReaderBytes(planned, options.env, compiled, startPlan.sending, options.now()),
+      firstReaderBytes(planned, options.env, compiled, startPlan.sending, options.now(), transport),
     );
 
     await refuseWhileLocked(pool, issue.id, options.breakLock);
