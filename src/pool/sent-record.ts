@@ -8,7 +8,7 @@ import { writeWhole } from '../write-whole.js';
 import { type PickedStory, storyFingerprint } from './picked-record.js';
 
 /**
- * Brings the issue's `picked.json` up to what it really sends, when a send goes ahead: a pool
+ * Brings the issue's `picked.json` up to what it really sends, once readers have it (see first-accepted.ts): a pool
  * summary the editor added by hand (or changed since `new` picked it) is recorded as it is sent, so
  * a renamed copy of it is still known next week, and marked sent, so it stays used by the issue
  * once taken out of its issue.json. Only pool summaries the issue names are written,

@@ -13,6 +13,7 @@ import { decideClickTags } from './click-tags.js';
 import { buildFor, defaultCompile, firstReaderBytes, renderChecked, renderReaders } from './compose.js';
 import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
 import { rehearseSend } from './dry-run.js';
+import { onceReadersHaveIt } from './first-accepted.js';
 import { greylistingNotice } from './greylist.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from './late-suppressions.js';
 import { coversPartOfList, openResendNote, resendGeneration, resumingResendLine, stampsFrom } from './ledger.js';
@@ -126,9 +127,10 @@ async function sendLoaded(
   // refused send read the file for nothing, and the next one notes it then.
   const noteFile = async () => {
     if (project.fileNotes) await noteFileFieldsAt(location, project.fileNotes, now(), log);
-    // What the issue sends from the pool, also what the editor added by hand: a renamed copy stays known.
-    await recordSentStories(issue, config.poolDir, log);
   };
+  // What the issue sends from the pool, also what the editor added by hand, marked sent once readers
+  // have it: a renamed copy, or one taken out of the issue afterwards, stays known.
+  const markSent = () => recordSentStories(issue, config.poolDir, log);
   // Where a stopped run lists what it could not record: beside the SQLite file, else in stateDir.
   const localDir = config.stateDirAbs;
   const channel = deliveryChannel({
@@ -180,6 +182,7 @@ async function sendLoaded(
       lateSuppressionCheckMs: options.lateSuppressionCheckMs,
       lookPatienceMs: options.lookPatienceMs,
       beforeSending: noteFile,
+      onceReadersHaveIt: markSent,
     });
   if (!options.partOfRun && location.kind === 'sqlite')
     warnIfStateLost(location.file, outboxFolders(project, options), issue.id, log);
@@ -357,8 +360,9 @@ async function sendLoaded(
       }
     };
     const progress = options.progress && createProgress({ ...options.progress, planned: plan.sending.length });
+    const readersHaveIt = onceReadersHaveIt(transport, recorded, markSent);
     const { stopped, aborted, ...run } = await runDeliveries(jobs(), {
-      transport,
+      transport: readersHaveIt.transport,
       ledger,
       limiter: createRateLimiter(transport.kind === 'smtp' ? (options.ratePerSecond ?? config.send.ratePerSecond) : 0, {
         onChange: (change) => log(describePace(change)),
@@ -400,6 +404,7 @@ async function sendLoaded(
       },
     });
     progress?.done();
+    await readersHaveIt.done();
     if (run.halted)
       halted = haltedBy(run.halted, {
         sideFileBase: store.sideFileBase,

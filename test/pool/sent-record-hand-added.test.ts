@@ -1,6 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runMain, type TempProject } from '../helpers/project.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { poolProject } from './_fixture.js';
 
 /**
@@ -11,7 +12,12 @@ import { poolProject } from './_fixture.js';
  */
 
 let project: TempProject | undefined;
-afterEach(() => project?.cleanup());
+let smtp: TestSmtpServer | undefined;
+afterEach(async () => {
+  await smtp?.close();
+  smtp = undefined;
+  await project?.cleanup();
+});
 
 const HAND = JSON.stringify({
   title: 'Hiring Your First Platform Engineer',
@@ -34,8 +40,13 @@ async function weekWithHandAddedSummary(): Promise<TempProject> {
   return project;
 }
 
-const send = (p: TempProject, ...more: string[]) =>
-  runMain(p.dir, ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--outbox', 'outbox', ...more]);
+// To a real server: a trial to the outbox reaches nobody and records nothing.
+const send = async (p: TempProject, ...more: string[]) => {
+  smtp ??= await startSmtpServer();
+  return runMain(p.dir, ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', ...more], {
+    SMTP_URL: smtp.url(),
+  });
+};
 
 describe('a pool summary added to an issue by hand', () => {
   it('is recorded when the issue is sent, so its renamed copy is not picked next week', async () => {

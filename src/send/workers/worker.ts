@@ -18,6 +18,7 @@ import type { Channel } from '../channel.js';
 import { decideClickTags } from '../click-tags.js';
 import { type Compile, firstReaderBytes, renderChecked } from '../compose.js';
 import { startConnectionCheck } from '../connection-check.js';
+import { onceReadersHaveIt } from '../first-accepted.js';
 import { greylistingNotice } from '../greylist.js';
 import { refusalCount } from '../held-refusals.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from '../late-suppressions.js';
@@ -90,6 +91,8 @@ export interface WorkerSendOptions {
   lookPatienceMs?: number | undefined;
   /** Called once this worker is on a plan and about to send (not when refused before). */
   beforeSending?: (() => Promise<void>) | undefined;
+  /** Called once readers have the issue: the ledger records one mailed, or this worker's first message was accepted. */
+  onceReadersHaveIt?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -296,6 +299,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       log,
     });
     const shared = queue;
+    const readersHaveIt = onceReadersHaveIt(transport, recordedAtStart, options.onceReadersHaveIt ?? (async () => {}));
     const run = await runPipeline({
       queue: {
         claim: async (limit) => {
@@ -320,7 +324,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         byEmail,
         salt: opened.plan.salt,
         segments: options.segments,
-        transport,
+        transport: readersHaveIt.transport,
         limiter: rate,
         concurrency: options.concurrency,
         report,
@@ -342,6 +346,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         },
       },
     });
+    await readersHaveIt.done();
     const totals = { takenOver: run.takenOver, lost: run.lost };
     keepLeased = run.unrecordedSeqs;
     // With PostgreSQL the state folder may never have been needed before.
