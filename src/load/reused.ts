@@ -30,7 +30,7 @@ export async function reusedPoolSummaries(
   const { usedIn, issues } = await scanPoolUsage(dirname(issue.dir), poolDir);
   const index = await indexPool(poolDir);
   const gone = await readGoneStories(issues, usedIn, (id) => index.byId.has(id) || namedAside(id, index) !== undefined);
-  const twinOfGone = goneTwins(gone.stories.map((story) => ({ ...story, roles: story.roles.map(normalise) })));
+  const twinOfGone = goneTwins(gone.map((story) => ({ ...story, roles: story.roles.map(normalise) })));
   const file = displayPath(`${issue.dir}/${MANIFEST_FILE}`);
   const hint =
     'readers of both issues would read it twice: take it out of one, or leave it if that issue is never sent';

@@ -88,10 +88,9 @@ export async function loadPool(config: ResolvedConfig, options: PoolOptions = {}
     usage.usedIn,
     (id) => index.byId.has(id) || namedAside(id, index) !== undefined,
   );
-  append(problems, gone.problems);
   // Recorded as roles.yaml named them that week: read through today's file, as the pool's entries are,
   // so a role renamed since (its old name kept as an alias) still ties a renamed copy to its story.
-  const goneStories = gone.stories.map((story) => ({
+  const goneStories = gone.map((story) => ({
     ...story,
     roles: [...new Set(story.roles.map((role) => taxonomy.normalise(role)))],
   }));

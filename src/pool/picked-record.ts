@@ -56,60 +56,69 @@ export function pickedRecordText(stories: readonly PickedStory[], sizeTrim?: Siz
 /**
  * Stories issues still name whose pool file is gone, from their records. An issue made before
  * records were kept, or a summary the editor added by hand, has none: the pool's warning about the
- * missing file is all there is. A record that does not read is a warning, never a stop.
+ * missing file is all there is. A record that does not read is left out here: `scanPoolUsage`
+ * names it.
  */
 export async function readGoneStories(
   issues: readonly IssueFolder[],
   usedIn: ReadonlyMap<string, string[]>,
   inPool: (id: string) => boolean,
-): Promise<{ stories: GoneStory[]; problems: Problem[] }> {
+): Promise<GoneStory[]> {
   const gone = new Map<string, GoneStory>();
-  const problems: Problem[] = [];
   for (const issue of issues) {
-    const file = join(issue.dir, PICKED_FILE);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      continue;
-    }
-    const stories = parseRecord(text);
-    if (!stories) {
-      problems.push({
-        severity: 'warning',
-        file: displayPath(file),
-        message: 'could not be read, so a summary of this issue renamed in the pool since would not be known',
-        hint: 'restore it from where the issue was kept, or delete it',
-      });
-      continue;
-    }
-    for (const story of stories) {
+    const record = await readPickedRecord(issue.dir);
+    if (!record || 'problem' in record) continue;
+    for (const story of record.stories) {
       const issues = usedIn.get(story.id) ?? [];
       // Only what the issue still names or a send recorded: a pick the editor took out was never sent.
       if (!issues.includes(issue.id) || inPool(story.id) || gone.has(story.id)) continue;
       gone.set(story.id, { ...story, usedIn: issues });
     }
   }
-  return { stories: [...gone.values()], problems };
+  return [...gone.values()];
 }
 
 /** The story `new` picked as `id` for the issue in `issueDir`, from its record; undefined without one. */
 export async function pickedStory(issueDir: string, id: string): Promise<PickedStory | undefined> {
-  try {
-    return parseRecord(await readFile(join(issueDir, PICKED_FILE), 'utf8'))?.find((story) => story.id === id);
-  } catch {
-    return undefined;
-  }
+  const record = await readPickedRecord(issueDir);
+  return record && 'stories' in record ? record.stories.find((story) => story.id === id) : undefined;
 }
 
-/** The pool ids a send of the issue in `issueDir` recorded as sent; none without a record. */
-export async function sentStoryIds(issueDir: string): Promise<string[]> {
+/**
+ * The pool ids a send of the issue in `issueDir` recorded as sent; none without a record. A record
+ * there that cannot be read or parsed (truncated, a folder, unreadable) is a problem naming it: the
+ * stories it marks sent would be offered again.
+ */
+export async function sentStoryIds(issueDir: string): Promise<{ ids: string[]; problem?: Problem }> {
+  const record = await readPickedRecord(issueDir);
+  if (!record) return { ids: [] };
+  if ('problem' in record) return { ids: [], problem: record.problem };
+  return { ids: record.stories.filter((story) => story.sent === true).map((story) => story.id) };
+}
+
+/** The issue's record: undefined when there is none, a problem naming it when it does not read. */
+async function readPickedRecord(
+  issueDir: string,
+): Promise<{ stories: PickedStory[] } | { problem: Problem } | undefined> {
+  const file = join(issueDir, PICKED_FILE);
+  let text: string;
   try {
-    const stories = parseRecord(await readFile(join(issueDir, PICKED_FILE), 'utf8')) ?? [];
-    return stories.filter((story) => story.sent === true).map((story) => story.id);
-  } catch {
-    return [];
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { problem: unreadableRecord(file, (error as Error).message) };
   }
+  const stories = parseRecord(text);
+  return stories ? { stories } : { problem: unreadableRecord(file, 'it is not a record rolecast wrote') };
+}
+
+function unreadableRecord(file: string, why: string): Problem {
+  return {
+    severity: 'warning',
+    file: displayPath(file),
+    message: `could not be read (${why}), so the pool summaries this issue sent are not known: one taken out of its issue.json since, or renamed in the pool since, would be offered again`,
+    hint: 'restore it from where the issue was kept (a backup, version control), or delete it if the issue was never sent',
+  };
 }
 
 function parseRecord(text: string): PickedStory[] | undefined {

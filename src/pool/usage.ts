@@ -57,7 +57,9 @@ export async function scanPoolUsage(
       // Reported below like a manifest of the wrong shape.
     }
     issues.push({ id, dir, manifest });
-    for (const poolId of await sentStoryIds(dir)) addUse(sent, poolId, id);
+    const record = await sentStoryIds(dir);
+    if (record.problem) problems.push(record.problem);
+    for (const poolId of record.ids) addUse(sent, poolId, id);
     const entries = manifest?.summaries;
     if (!Array.isArray(entries)) {
       problems.push({
