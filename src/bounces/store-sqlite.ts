@@ -106,25 +106,27 @@ export function sqliteBounceStore(
             `restart serve so that it uses the file now at ${db.name}; a provider retries a webhook answered 503`,
           ),
         );
+      let result: T;
       try {
         await retryWhileBusy(() => db.exec('BEGIN IMMEDIATE'), { until: deadline, maxPauseMs: 250 });
         const creating = schemaPending;
         rowsWritten = 0;
-        const result = await commitOrRollback(db, async () => {
+        result = await commitOrRollback(db, async () => {
           if (creating) ensureBounceSchema(db);
           return work();
         });
         if (creating) schemaPending = false;
-        // An import of many mails commits batch after batch: like a send, it copies its log into the
-        // file itself before SQLite would, so a copy of the file taken meanwhile is told from it.
-        checkpointAhead(db, rowsWritten);
-        return result;
       } catch (error) {
         // Busy without a wait: a retry soon finds it free, so the call is answered 503. Busy past
         // `busyWaitMs`: journaled as a refused write is, so a send holding the file reads it at once.
         if (!isWriteRefused(error) && !(options.busyWaitMs !== undefined && isSqliteBusy(error))) throw error;
         return journalInstead(work, () => error as Error);
       }
+      // An import of many mails commits batch after batch: like a send, it copies its log into the
+      // file itself before SQLite would, so a copy of the file taken meanwhile is told from it.
+      // Outside the catch: the write is committed, and whatever this throws must never journal it again.
+      checkpointAhead(db, rowsWritten);
+      return result;
     };
     const next = queue.then(run, run);
     queue = next.catch(() => undefined);
