@@ -145,11 +145,7 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     // sender) would otherwise suppress this list's reader over another list's complaint.
     if (aboutAnotherList(event.hints, options))
       return { skipped: 'what it quotes of the original (a List-Id, a signed unsubscribe link) names another list' };
-    if (mailbox)
-      return {
-        unnamed:
-          'with VERP on, a report from the mailbox is believed only through a VERP address whose token verifies or a signed unsubscribe link, and it quotes neither',
-      };
+    if (mailbox) return { unnamed: mailboxUnnamed(event.hints, options.verpDomain) };
     const named = event.address ?? event.lookalikeAddress;
     const sender = await judgeSender(
       event.hints,
@@ -243,4 +239,24 @@ function groupBy(values: string[], key: (value: string) => string): Map<string, 
     map.set(k, [...(map.get(k) ?? []), value]);
   }
   return map;
+}
+
+/**
+ * Why a report from the mailbox with VERP on names nobody: it quotes no VERP address and no
+ * List-Unsubscribe, or what it quotes does not verify (forged, or signed with a secret no longer
+ * kept), which the editor tells apart from a report that quotes nothing of the original.
+ */
+function mailboxUnnamed(hints: BounceEvent['hints'], verpDomain: string | undefined): string {
+  const rule =
+    'with VERP on, a report from the mailbox is believed only through a VERP address whose token verifies or a signed unsubscribe link';
+  const verp = verpDomain !== undefined && hints.verpCandidates.some((c) => parseVerpAddress(c, verpDomain));
+  const link = hints.unsubscribeLinks.length > 0;
+  const failed = '(forged, or signed with a secret no longer kept)';
+  if (verp && link)
+    return `${rule}, and neither the VERP address nor the unsubscribe link it quotes verifies ${failed}`;
+  if (verp)
+    return `${rule}, and the VERP address it quotes does not verify ${failed} and it quotes no unsubscribe link`;
+  if (link)
+    return `${rule}, and the unsubscribe link it quotes does not verify ${failed} and it quotes no VERP address`;
+  return `${rule}, and it quotes neither`;
 }

@@ -82,4 +82,35 @@ describeImportStores('a redacted feedback report that names no reader says why',
       'with VERP on, a report from the mailbox is believed only through a VERP address whose token verifies or a signed unsubscribe link, and it quotes neither',
       { verpDomain: 'b.rolecast.example', secret: 's3cret' },
     ));
+
+  // What a report quotes that does not verify (forged, or signed before the secret changed) is
+  // named as such, not said to be missing.
+  const RULE =
+    'with VERP on, a report from the mailbox is believed only through a VERP address whose token verifies or a signed unsubscribe link';
+  const FAILED = '(forged, or signed with a secret no longer kept)';
+  const forgedVerp = `Return-Path: <bounces+${'a'.repeat(24)}@b.rolecast.example>`;
+  const forgedLink = 'List-Unsubscribe: <https://rolecast.example/u/not-a-token>';
+  it.each([
+    [
+      'a VERP address',
+      [forgedVerp],
+      `${RULE}, and the VERP address it quotes does not verify ${FAILED} and it quotes no unsubscribe link`,
+    ],
+    [
+      'an unsubscribe link',
+      [forgedLink],
+      `${RULE}, and the unsubscribe link it quotes does not verify ${FAILED} and it quotes no VERP address`,
+    ],
+    [
+      'both',
+      [forgedVerp, forgedLink],
+      `${RULE}, and neither the VERP address nor the unsubscribe link it quotes verifies ${FAILED}`,
+    ],
+  ])('with VERP on, a report quoting %s that does not verify says so', (_, headers, reason) =>
+    namesNobody(
+      arf(headers).replace('Original-Rcpt-To: xxxxxxxx@outlook.com', 'Original-Rcpt-To: reader@outlook.com'),
+      reason,
+      { verpDomain: 'b.rolecast.example', secret: 's3cret' },
+    ),
+  );
 });
