@@ -5,11 +5,15 @@ import { findStatus } from './classify.js';
 /**
  * `rfc822; user@example.com` → `user@example.com`. An address of type `utf-8` (RFC 6533) writes
  * characters outside ASCII as `\x{HEX}`: decoded, or the report would name a mailbox nobody has and
- * its reader would go on being mailed.
+ * its reader would go on being mailed. A comment after the address is left out.
  */
 export function addressOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const written = stripType(value).replace(/^<|>$/g, '').trim();
+  // A comment after the address ("<a@example.org> (user unknown)") is no part of it.
+  const written = stripType(value.slice(0, 1000))
+    .replace(/(?:\s*\([^()]{0,500}\))+\s*$/, '')
+    .replace(/^<|>$/g, '')
+    .trim();
   const address = /^\s*utf-8\s*;/i.test(value) ? decodeEmbeddedUnicode(written) : written;
   return address !== undefined && /^[^\s@]+@[^\s@]+$/.test(address) ? address : undefined;
 }
