@@ -155,6 +155,21 @@ const NEWER_WRITES: Record<string, (file: string) => void> = {
     raw.exec('ALTER TABLE suppressions DROP COLUMN reason');
     raw.close();
   },
+  // Marked as rolecast's, so no other application's: its tables are the newer release's to name.
+  'its ledger under another name': (file) => {
+    const raw = new Database(file);
+    raw.exec('ALTER TABLE deliveries RENAME TO ledger');
+    raw.close();
+  },
+  'its tables under other names only': (file) => {
+    const raw = new Database(file);
+    const tables = raw
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .pluck()
+      .all() as string[];
+    for (const table of tables) raw.exec(`ALTER TABLE "${table}" RENAME TO "v99_${table}"`);
+    raw.close();
+  },
 };
 
 /** How many frames the log's current generation holds: those with the salts of its header, from the start. */
