@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { openPostgres } from '../db/postgres.js';
-import { assertStateFileCreatable } from '../send/state-file.js';
+import { assertLogWhole, assertStateFileCreatable } from '../send/state-file.js';
 import { openExistingStateDb, openStateDb } from '../send/store.js';
 import type { StateStore } from './contract.js';
 import type { StateLocation } from './location.js';
@@ -69,6 +69,8 @@ export async function openStateToRehearse(
   if (!store && location.kind === 'sqlite') {
     // A rehearsal stops where the real run would: no new file where one holding records was.
     assertNotLost(location.file);
+    // A folder where SQLite keeps the log beside it, or a send's copy left unfinished: refused too.
+    assertLogWhole(location.file);
     assertStateFileCreatable(location.file);
   }
   return store;

@@ -36,7 +36,8 @@ describe.each(['-wal', '-shm', '-journal'])('a folder in the place of the state 
     const side = f.temp.path(`.rolecast/state.db${suffix}`);
     mkdirSync(side, { recursive: true });
     const reader = 'reader00000@example.test';
-    await refused(cli, side, [['suppress', 'add', reader], SEND]);
+    // The rehearsal too: one that passes is a run that can record what it sends.
+    await refused(cli, side, [['suppress', 'add', reader], SEND, [...SEND, '--dry-run']]);
     expect(existsSync(f.temp.path('.rolecast/state.db'))).toBe(false);
     await sentOnceMovedAside(cli, side);
   });
