@@ -14,7 +14,7 @@ import type { CompiledVariant } from '../render/types.js';
 import { personalLinks } from '../unsubscribe/links.js';
 import { buildMailOptions, buildWireMailOptions, messageIdFor } from './message.js';
 import type { RecipientList } from './plan.js';
-import { refuseWarnings, type SampleBytes } from './send-checks.js';
+import { refuseOversize, refuseWarnings, type SampleBytes } from './send-checks.js';
 import { type MailTransport, rawBytes } from './transport.js';
 
 /**
@@ -83,11 +83,12 @@ export function buildFor(
 }
 
 /**
- * The size gate's measure of a variant as sent: the message built for its first reader in
- * `sending`, its first readers found on the first call (one pass over the list), measured as the
- * transport sends it (a DKIM signature adds its header's bytes).
+ * The size gate's measure of a variant as sent: the message built for its reader with the shortest
+ * own fields (name, address, roles) in `sending`, found on the first call (one pass over the list),
+ * measured as the transport sends it (a DKIM signature adds its header's bytes). Over the limit, no
+ * reader of the variant fits; a reader whose longer name alone takes theirs over fails alone.
  */
-export function firstReaderBytes(
+export function smallestReaderBytes(
   project: Project,
   env: Environment,
   compiled: ReadonlyMap<string, CompiledVariant>,
@@ -95,18 +96,52 @@ export function firstReaderBytes(
   date: Date,
   transport: Pick<MailTransport, 'bytesAsSent'>,
 ): SampleBytes {
-  let first: Map<string, Subscriber> | undefined;
+  let smallest: Map<string, { subscriber: Subscriber; own: number }> | undefined;
   return (variantId) => {
-    if (!first) {
-      first = new Map();
-      for (const { subscriber, variantId: id } of sending) if (!first.has(id)) first.set(id, subscriber);
+    if (!smallest) {
+      smallest = new Map();
+      for (const { subscriber, variantId: id } of sending) {
+        const own = ownBytes(subscriber);
+        const seen = smallest.get(id);
+        if (!seen || own < seen.own) smallest.set(id, { subscriber, own });
+      }
     }
-    const subscriber = first.get(variantId);
+    const subscriber = smallest.get(variantId)?.subscriber;
     if (!subscriber) return undefined;
     const messageId = messageIdFor(project.config, project.issue.id, subscriber.email);
     const mail = buildFor(project, env, compiled, subscriber, variantId, messageId, date);
     return transport.bytesAsSent?.(mail) ?? rawBytes(mail);
   };
+}
+
+/** The bytes of a reader's own fields, those their message carries beside the variant's. */
+function ownBytes(subscriber: Subscriber): number {
+  const roles = subscriber.roles ?? [];
+  return [subscriber.email, subscriber.name ?? '', subscriber.firstName ?? '', ...roles].reduce(
+    (sum, field) => sum + Buffer.byteLength(field, 'utf8'),
+    0,
+  );
+}
+
+/**
+ * Refuses the run before its first message, on one host and on PostgreSQL alike, when a variant it
+ * sends (`counts`: readers by variant) is larger than the SMTP server's SIZE for all of its readers.
+ */
+export function refuseOversizeRun(
+  transport: Pick<MailTransport, 'bytesAsSent' | 'maxMessageSize'>,
+  project: Project,
+  env: Environment,
+  compiled: ReadonlyMap<string, CompiledVariant>,
+  sending: RecipientList,
+  counts: ReadonlyMap<string, number>,
+  date: Date,
+): void {
+  refuseOversize(
+    transport.maxMessageSize?.(),
+    compiled,
+    counts,
+    smallestReaderBytes(project, env, compiled, sending, date, transport),
+  );
 }
 
 /** Renders every variant; stops on error-level gate problems, passes warnings on. */

@@ -134,7 +134,7 @@ export function outboxFolders(project: Project, options: Pick<SendOptions, 'cwd'
     : [standard];
 }
 
-/** The bytes of the message a variant's first reader in the run would be sent; undefined when it has none. */
+/** The bytes of the smallest message a variant's readers in the run would be sent; undefined when it has none. */
 export type SampleBytes = (variantId: string) => number | undefined;
 
 /**
@@ -147,7 +147,8 @@ const ENCODED_AT_MOST = 4;
  * Refuses the run before its first message when a variant is larger than the SMTP server's SIZE:
  * every message of that variant would be refused, one by one, its readers marked failed. Its parts
  * before any encoding are measured first; a variant near the limit by them is measured as sent, by
- * the message built for its first reader (`sample`), since quoted-printable makes it larger.
+ * the message built for its reader with the shortest own fields (`sample`), since quoted-printable
+ * makes it larger. A reader whose own longer name or address takes theirs over fails alone.
  */
 export function refuseOversize(
   limit: number | undefined,

@@ -10,7 +10,7 @@ import { openState, postgresSideFileBase } from '../state/open.js';
 import { noteFileFieldsAt } from '../store/open-location.js';
 import { deliveryChannel } from './channel.js';
 import { decideClickTags } from './click-tags.js';
-import { buildFor, defaultCompile, firstReaderBytes, renderChecked, renderReaders } from './compose.js';
+import { buildFor, defaultCompile, refuseOversizeRun, renderChecked, renderReaders } from './compose.js';
 import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
 import { rehearseSend } from './dry-run.js';
 import { onceReadersHaveIt } from './first-accepted.js';
@@ -32,7 +32,6 @@ import {
   oneClickWarnings,
   outboxFolders,
   refuseDrafts,
-  refuseOversize,
   warnAudience,
 } from './send-checks.js';
 import type { SendOptions } from './send-options.js';
@@ -293,12 +292,7 @@ async function sendLoaded(
     // Messages left to build per variant: after its last, its encoded body is let go.
     const toBuild = countByVariant(plan.sending);
     // Only the variants this run sends: the editor edition is compiled every time, sent to few.
-    refuseOversize(
-      transport.maxMessageSize?.(),
-      compiled,
-      toBuild,
-      firstReaderBytes(project, env, compiled, plan.sending, now(), transport),
-    );
+    refuseOversizeRun(transport, project, env, compiled, plan.sending, toBuild, now());
     // Who got what, for `rolecast report` (the ledger holds only a variant id per reader), and each
     // role set's `?v=` decision, which every later run keeps: recorded by a run that mails readers.
     // A trial to the outbox reaches nobody, perhaps from a list of its own, and decides nothing.

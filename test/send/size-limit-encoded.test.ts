@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { readEnvironment } from '../../src/config/env.js';
@@ -9,7 +10,7 @@ import { buildFor } from '../../src/send/send-issue.js';
 import { signRawMessage } from '../../src/send/wire/dkim.js';
 import { describePostgres } from '../helpers/postgres.js';
 import { captureStreams } from '../helpers/project.js';
-import { type SendFixture, sendEnv, sendFixture } from './_fixture.js';
+import { generateSubscribers, type SendFixture, sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
 import { useWorkerDatabase } from './workers/_database.js';
 
@@ -71,6 +72,21 @@ async function measures(f: SendFixture, dkim?: Parameters<typeof signRawMessage>
   return { parts, built, smallestSigned: largest.signed };
 }
 
+/** The bytes of the message as built for each reader the issue mails, by address. */
+async function builtSizes(f: SendFixture): Promise<Map<string, { variantId: string; bytes: number }>> {
+  const project = await f.load();
+  const plan = planAudience(project.issue.summaries, project.issue.manifest.roleOrder ?? [], project.subscribers!);
+  const env = readEnvironment(sendEnv('smtp://127.0.0.1:1'));
+  const compiled = await compileAudience(project, plan.variants, { clickSecret: env.secret });
+  const sizes = new Map<string, { variantId: string; bytes: number }>();
+  for (const { subscriber, variantId } of plan.recipients) {
+    const id = messageIdFor(project.config, project.issue.id, subscriber.email);
+    const mail = buildFor(project, env, compiled, subscriber, variantId, id, new Date());
+    sizes.set(subscriber.email, { variantId, bytes: (mail.raw as Buffer).length });
+  }
+  return sizes;
+}
+
 async function send(f: SendFixture, url: string, env: NodeJS.ProcessEnv = {}) {
   const streams = captureStreams();
   const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
@@ -80,7 +96,7 @@ async function send(f: SendFixture, url: string, env: NodeJS.ProcessEnv = {}) {
     stderr: streams.stderr,
     signal: new AbortController().signal,
   });
-  return { code, err: streams.err };
+  return { code, err: streams.err, out: streams.out };
 }
 
 const refusal = (size: number) =>
@@ -144,5 +160,44 @@ describePostgres('a send on PostgreSQL to a server whose SIZE is under every mes
     await refusedOnceSigned({ DATABASE_URL: db.url() });
     const { rows } = await db.pool.query('SELECT email, status FROM deliveries');
     expect(rows).toEqual([]);
+  }, 60_000);
+
+  it('sends the readers whose messages fit and fails the one with the long name alone', async () => {
+    const email = await longNameAlone({ DATABASE_URL: db.url() });
+    const { rows } = await db.pool.query("SELECT email FROM deliveries WHERE status = 'failed'");
+    expect(rows).toEqual([{ email }]);
+  }, 60_000);
+});
+
+/**
+ * The first reader of the largest variant given a long name, the SIZE just above every other reader's
+ * message: the others are sent and that reader fails alone, the limit named. Returns their address.
+ */
+async function longNameAlone(env: NodeJS.ProcessEnv): Promise<string> {
+  const readers = generateSubscribers(30);
+  fixture = await sendFixture(30, { concurrency: 1, retries: 0 }, readers);
+  const plain = [...(await builtSizes(fixture))];
+  const largest = plain.reduce((a, b) => (b[1].bytes > a[1].bytes ? b : a))[1].variantId;
+  const [email] = plain.find(([, built]) => built.variantId === largest)!;
+  readers.find((reader) => reader.email === email)!.name = '龍'.repeat(200);
+  await writeFile(fixture.subscribersFile, JSON.stringify({ subscribers: readers }));
+  const sizes = await builtSizes(fixture);
+  const others = [...sizes].filter(([address]) => address !== email);
+  expect(others.some(([, built]) => built.variantId === largest)).toBe(true);
+  // Room for what a run's own message may differ by (its date, its boundaries), far less than the name.
+  const size = Math.max(...others.map(([, built]) => built.bytes)) + 200;
+  expect(sizes.get(email)!.bytes).toBeGreaterThan(size);
+  server = await withSize(size);
+  const { err, out } = await send(fixture, server.url(), env);
+  expect(err).not.toMatch(refusal(size));
+  expect(out + err).toContain(`the message is larger than the SMTP server's SIZE limit of ${size} bytes`);
+  const mailed = (await server.parsed()).flatMap((message) => message.to);
+  expect(mailed.sort()).toEqual(others.map(([address]) => address).sort());
+  return email;
+}
+
+describe('a reader whose long name alone takes their message past the SIZE the others fit', () => {
+  it('sends every other reader of the variant and fails that reader alone, the SIZE named', async () => {
+    await longNameAlone({});
   }, 60_000);
 });

@@ -16,7 +16,7 @@ import { openSendQueue, type SendQueue } from '../../state/postgres/queue.js';
 import { WORKER_MIGRATIONS } from '../../state/postgres/queue-schema.js';
 import type { Channel } from '../channel.js';
 import { decideClickTags } from '../click-tags.js';
-import { type Compile, firstReaderBytes, renderChecked } from '../compose.js';
+import { type Compile, refuseOversizeRun, renderChecked } from '../compose.js';
 import { startConnectionCheck } from '../connection-check.js';
 import { onceReadersHaveIt } from '../first-accepted.js';
 import { greylistingNotice } from '../greylist.js';
@@ -33,7 +33,6 @@ import {
 import { maybeDeliveredNote } from '../maybe-delivered.js';
 import { countByVariant, type DeliveryPlan, planDelivery } from '../plan.js';
 import type { SendReport } from '../report.js';
-import { refuseOversize } from '../send-checks.js';
 import { haltedBy } from '../state-loss.js';
 import type { MailTransport } from '../transport.js';
 import type { BatchResult } from './batch.js';
@@ -188,12 +187,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     );
     await connectionChecked();
     // As one sender does: a variant larger than the server takes is refused before anything is claimed.
-    refuseOversize(
-      transport.maxMessageSize?.(),
-      compiled,
-      countByVariant(startPlan.sending),
-      firstReaderBytes(planned, options.env, compiled, startPlan.sending, options.now(), transport),
-    );
+    const counts = countByVariant(startPlan.sending);
+    refuseOversizeRun(transport, planned, options.env, compiled, startPlan.sending, counts, options.now());
 
     await refuseWhileLocked(pool, issue.id, options.breakLock);
     // Who got what, for `rolecast report` (the ledger holds only a variant id per reader), and each
