@@ -138,15 +138,9 @@ export function outboxFolders(project: Project, options: Pick<SendOptions, 'cwd'
 export type SampleBytes = (variantId: string) => number | undefined;
 
 /**
- * Quoted-printable writes a byte as at most three, and breaks its lines: a variant whose parts are
- * under a quarter of the server's SIZE cannot be over it once encoded, so no message of it is built.
- */
-const ENCODED_AT_MOST = 4;
-
-/**
  * Refuses the run before its first message when a variant is larger than the SMTP server's SIZE:
  * every message of that variant would be refused, one by one, its readers marked failed. Its parts
- * before any encoding are measured first; a variant near the limit by them is measured as sent, by
+ * before any encoding are measured first; a variant under the limit by them is measured as sent, by
  * the message built for its reader with the shortest own fields (`sample`), since quoted-printable
  * makes it larger. A reader whose own longer name or address takes theirs over fails alone.
  */
@@ -162,7 +156,9 @@ export function refuseOversize(
     const variant = compiled.get(id);
     if (!variant) continue;
     const parts = variant.htmlBytes + variant.textBytes;
-    const encoded = parts <= limit && parts * ENCODED_AT_MOST > limit;
+    // Under the limit by its parts, it is measured as sent: one message a variant, whatever its size,
+    // since headers and a DKIM signature take a very small limit (a few KB) past parts far under it.
+    const encoded = parts <= limit;
     const bytes = encoded ? (sample?.(id) ?? parts) : parts;
     if (bytes > limit && (!largest || bytes > largest.bytes)) largest = { id, bytes, encoded };
   }
