@@ -17,7 +17,7 @@ import type { BounceKind } from './types.js';
  */
 
 const MAILBOX_UNKNOWN =
-  /\b(?:no such (?:user|mailbox|recipient|address)|(?:user|mailbox|recipient|address|account)(?: name)? (?:is )?(?:unknown|not found|does not exist|doesn't exist|invalid|disabled|deactivated|inactive)|(?:unknown|invalid) (?:user|mailbox|recipient|address)|does not exist|doesn't have an? [\w.-]{1,64} account|not a valid (?:recipient|mailbox)|no mailbox here by that name|not listed in (?:the )?(?:domino |public |names )?(?:directory|address book)|recip(?:ient)?notfound|account (?:has been )?(?:disabled|closed|deactivated))\b/i;
+  /\b(?:no such (?:user|mailbox|recipient|address)|(?:user|mailbox|recipient|address|account)(?: name)? (?:is )?(?:unknown|not found|does not exist|doesn't exist|invalid|disabled|deactivated|inactive)|(?:unknown|invalid) (?:user|mailbox|recipient|address)|does not exist|doesn't have an? [\w.-]{1,64} account|not a valid (?:recipient|mailbox)|no mailbox here by that name|not listed in (?:the )?(?:domino |public |names )?(?:directory|address book)|recip(?:ient)?notfound|account (?:has been )?(?:disabled|closed|deactivated)|benutzer unbekannt|unbekannter (?:benutzer|empf[äa]nger)|utilisateur inconnu|destinataire inconnu|usuario desconocido|onbekende (?:gebruiker|ontvanger)|utente sconosciuto|usu[áa]rio desconhecido)\b/i;
 
 /**
  * Words that say the mailbox is gone only in a permanent refusal: "mailbox unavailable" also

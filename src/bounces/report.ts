@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { htmlText } from './_html.js';
 import {
+  decodeWords,
   type HeaderList,
   header,
   headerValues,
@@ -18,7 +19,15 @@ import { classifyFailure, feedbackType, findStatus } from './classify.js';
 import { isMicrosoftComplaint, microsoftRecipient } from './microsoft-complaint.js';
 import { asSesEvent, sesFeedbackId } from './ses-forwarded.js';
 import { readSesMail } from './ses-mail.js';
-import { exchangeBlocks, eximBlocks, listedBlocks, officeDetails, qmailBlocks, wordsOnly } from './text-report.js';
+import {
+  exchangeBlocks,
+  eximBlocks,
+  inlineReplies,
+  listedBlocks,
+  officeDetails,
+  qmailBlocks,
+  wordsOnly,
+} from './text-report.js';
 import type { BounceEvent, SourceHints } from './types.js';
 
 /**
@@ -208,14 +217,22 @@ function looksLikeBounce(root: MimePart): boolean {
  */
 function saysItBounced(root: MimePart): boolean {
   const from = header(root.headers, 'from') ?? '';
-  const subject = header(root.headers, 'subject') ?? '';
+  const subject = decodeWords(header(root.headers, 'subject') ?? '');
   return (
     /mailer-daemon|mail delivery (?:subsystem|system)/i.test(from) ||
     /undeliver|delivery (?:status notification|failure|has failed)|failure notice|returned mail|could not be delivered|not (?:been )?delivered|non-?deliver/i.test(
       subject,
-    )
+    ) ||
+    NOT_DELIVERED.test(subject)
   );
 }
+
+/**
+ * "Not delivered" as mail systems write it in the reader's language: German, French, Spanish, Dutch,
+ * Italian, Portuguese, Polish and Japanese.
+ */
+const NOT_DELIVERED =
+  /unzustellbar|nicht zustellbar|non remis|[ée]chec de (?:la )?remise|no se (?:puede|pudo) entregar|onbestelbaar|non recapitabil|n[ãa]o (?:foi )?entregue|niedostarczal|nie (?:mo[żz]na )?dostarczy|配信(?:不能|できません|エラー|失敗)|送信(?:エラー|失敗)|エラーメール/i;
 
 function readPlainText(root: MimePart, body: string, ctx: Context): ReadResult {
   if (!looksLikeBounce(root)) return { events: [], ignored: 'not a delivery report or feedback report' };
@@ -223,7 +240,7 @@ function readPlainText(root: MimePart, body: string, ctx: Context): ReadResult {
   const text = utf8(body);
   // A warning that delivery is still being tried (Exim's "delayed", Exchange's "(Delay)") is no
   // failure, whatever code the last attempt got.
-  if (isDelayNotice(header(root.headers, 'subject') ?? '', text))
+  if (isDelayNotice(decodeWords(header(root.headers, 'subject') ?? ''), text))
     return { events: [], ignored: 'a delay notice (delivery is still being tried)' };
   // Only the notice's own words: the copy of the digest it may quote can ask for "approved senders".
   if (isChallengeResponse(root, ownWords(text), quotedSubjects(root, text)))
@@ -238,7 +255,7 @@ function readPlainText(root: MimePart, body: string, ctx: Context): ReadResult {
     exchangeBlocks(text) ??
     officeDetails(text) ??
     listedBlocks(text) ??
-    (saysItBounced(root) ? wordsOnly(text) : undefined);
+    (saysItBounced(root) ? (inlineReplies(ownWords(text)) ?? wordsOnly(text)) : undefined);
   if (!found?.length) return { events: [], ignored: 'a bounce whose failed recipient could not be read' };
   return {
     events: found.map(({ address, diagnostic }) => {
@@ -253,8 +270,11 @@ function readPlainText(root: MimePart, body: string, ctx: Context): ReadResult {
   };
 }
 
+/** "Delayed" in the languages NOT_DELIVERED reads, and "warning" in German and French. */
+const DELAYED = /verz[öo]gert|retard[ée]e?|retrasad|vertraagd|ritardat|atrasad|opó[źz]nion|warnung|avertissement|遅延/i;
+
 function isDelayNotice(subject: string, text: string): boolean {
-  if (/\bdelay(?:ed)?\b|\bwarning\b|still being (?:retried|tried)/i.test(subject)) return true;
+  if (/\bdelay(?:ed)?\b|\bwarning\b|still being (?:retried|tried)/i.test(subject) || DELAYED.test(subject)) return true;
   const head = text.slice(0, 4000);
   return (
     /has not (?:yet )?been delivered|has been delayed|delivery .{0,40}has been delayed|this is a warning message only|no action is required on your part|will (?:continue to )?(?:re)?try (?:to deliver|delivering|for)/i.test(

@@ -184,6 +184,33 @@ function olderExchangeReply(line: string): string | undefined {
   return /[245]\.\d{1,3}\.\d{1,3}/.test(reply) ? reply : `${status} ${reply}`;
 }
 
+/**
+ * The failed address and the server's reply on one line, as many mail systems write a report in the
+ * reader's language with no heading this module knows ("Unzustellbar", "Non remis"):
+ * `<user@example.com>: 550 5.1.1 Benutzer unbekannt`, or the address alone on its line with the reply
+ * below it, indented. Only a line carrying a 5xx reply code counts, and only above the copy of the
+ * message: the words around it are in a language nobody here reads.
+ */
+export function inlineReplies(text: string): TextBounce[] | undefined {
+  const lines = text.split(/\r?\n/);
+  const found: TextBounce[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    // Anchored, with bounded classes that exclude "@": linear however long a hostile line is.
+    const match = /^[ \t]{0,8}<([^<>\s@]{1,256}@[^<>\s@]{1,256})>:?[ \t]*(.{0,1000})$/.exec(lines[i]!.slice(0, 1400));
+    if (!match) continue;
+    const below = (lines[i + 1] ?? '').slice(0, 1000);
+    const reply = match[2]!.trim() || (/^\s+5\d\d[ -]/.test(below) ? below : '');
+    if (REPLY_CODE.test(reply)) found.push({ address: match[1]!, diagnostic: oneLine(reply) });
+  }
+  return found.length ? found : undefined;
+}
+
+/**
+ * A permanent SMTP reply, after any "host … said:" words. A 4xx one in words nobody here reads may be
+ * a notice that delivery is still being tried (Sendmail's "transient non-fatal errors"): not read.
+ */
+const REPLY_CODE = /^(?:[^\d]{0,200}?\s)?5\d\d[ -]/;
+
 /** Only the words: one address and a clear "does not exist" is still a hard bounce. */
 export function wordsOnly(text: string): TextBounce[] | undefined {
   const addresses = [...new Set(emailTokens(text))];
