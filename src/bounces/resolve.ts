@@ -1,5 +1,5 @@
 import { canonicalAddress, isValidAddress } from '../address.js';
-import { type TokenClaims, verifyTokenWithAny } from '../unsubscribe/token.js';
+import { sameListId, type TokenClaims, verifyTokenWithAny } from '../unsubscribe/token.js';
 import { judgeSender, type SenderOptions } from './other-sender.js';
 import type { BounceStore } from './store.js';
 import type { BounceEvent } from './types.js';
@@ -214,7 +214,7 @@ function emailFromUnsubscribe(
   listId: string | undefined,
 ): string | undefined {
   for (const claims of signedClaimsIn(value, secret))
-    if (listId === undefined || claims.listId === listId) return canonicalAddress(claims.email);
+    if (listId === undefined || sameListId(claims.listId, listId)) return canonicalAddress(claims.email);
   return undefined;
 }
 

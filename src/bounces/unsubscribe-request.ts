@@ -1,5 +1,5 @@
 import { canonicalAddress, isValidAddress } from '../address.js';
-import { verifyTokenWithAny } from '../unsubscribe/token.js';
+import { sameListId, verifyTokenWithAny } from '../unsubscribe/token.js';
 import { decodeWords, header, headerValues, parseMessage, utf8 } from './_mime.js';
 
 /**
@@ -32,7 +32,7 @@ export async function readUnsubscribeRequest(
   if (signed) return signed;
   // A word that is no list id ("unsubscribe me") is a request all the same.
   const named = words[0]?.includes('.') ? words[0] : undefined;
-  if (named && options.listId && named.toLowerCase() !== options.listId.toLowerCase())
+  if (named && options.listId && !sameListId(named, options.listId))
     return { ignored: `an unsubscribe request for another list (${named})` };
   // A mailbox in Unicode (RFC 6532) is written in UTF-8: read as latin1 it would name someone else.
   const fromField = header(root.headers, 'from');
@@ -68,7 +68,7 @@ function signedRequest(words: readonly string[], options: SignedRequestOptions):
   for (const word of words) {
     const claims = verifyTokenWithAny(word, options.secret, options.previousSecrets);
     if (!claims) continue;
-    if (options.listId !== undefined && claims.listId !== options.listId)
+    if (options.listId !== undefined && !sameListId(claims.listId, options.listId))
       return { ignored: `an unsubscribe request for another list (${claims.listId})` };
     return { email: canonicalAddress(claims.email) };
   }

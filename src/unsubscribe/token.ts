@@ -14,6 +14,11 @@ export interface TokenClaims {
 
 const VERSION = 'v1';
 
+/** Whether two list ids name one list: a list id is a domain-like name, compared whatever its case (RFC 2919). */
+export function sameListId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
 export function signToken(claims: TokenClaims, secret: string): string {
   const payload = Buffer.from(JSON.stringify([VERSION, claims.listId, canonicalAddress(claims.email)])).toString(
     'base64url',
