@@ -5,7 +5,7 @@ import { addSuppression } from '../../src/send/store.js';
 import { useSendFixture } from '../helpers/send-fixture.js';
 import { sendEnv, sendFixture } from './_fixture.js';
 import { type RawServer, startRawServer } from './_raw-smtp.js';
-import { occasion } from './_waiting.js';
+import { occasion, whileRunning } from './_waiting.js';
 
 /**
  * A server that allows one connection at once leaves the run one of its two: the second message
@@ -22,8 +22,8 @@ describe('a reader suppressed while their message waits for the one connection t
     opened.fixture = await sendFixture(4, { concurrency: 2 });
     let open = 0;
     let ends = 0;
-    const firstEnd = occasion();
-    const suppressed = occasion();
+    const firstEnd = occasion("the end of the first message's data");
+    const suppressed = occasion('the second reader suppressed');
     opened.server = await startRawServer({
       greeting: (session) => {
         if (open >= 1) return { hangUp: '421 4.7.0 Too many concurrent SMTP connections\r\n' };
@@ -37,7 +37,10 @@ describe('a reader suppressed while their message waits for the one connection t
         if (++ends > 1) return undefined;
         firstEnd.happened();
         const aged = new Promise((resolve) => setTimeout(resolve, LATE_CHECK_MS * 5));
-        void Promise.all([suppressed.done, aged]).then(() => session.write('250 2.0.0 queued\r\n'));
+        void Promise.all([suppressed.done, aged]).then(
+          () => session.write('250 2.0.0 queued\r\n'),
+          () => session.socket.destroy(),
+        );
         return null;
       },
     });
@@ -51,7 +54,8 @@ describe('a reader suppressed while their message waits for the one connection t
       env: sendEnv(opened.server.url()),
       lateSuppressionCheckMs: LATE_CHECK_MS,
     });
-    await firstEnd.done;
+    // A send that fails before the first message's end fails the test with its own error.
+    await whileRunning(firstEnd.done, running, "the end of the first message's data");
     const db = openStateDb(`${opened.fixture.dir}/.rolecast/state.db`);
     addSuppression(db, second, { reason: 'unsubscribe' });
     db.close();
