@@ -153,6 +153,15 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
         const back = heldBack.shift();
         return back ? { job: back, ...back.resumed } : later.waitNext(signal);
       }
+      // A reader greylisted meanwhile decides as well at its next try, which the run waits for.
+      const retry = await later.waitNext(signal);
+      if (retry) {
+        if (refusals.probing !== undefined && domainOf(retry.job.email) !== refusals.probing) probes.add(retry.job);
+        return retry;
+      }
+      if (signal.aborted) return undefined;
+      // Another worker's retry decided meanwhile, or is out still.
+      if (refusals.probing !== probing || probes.size > 0 || refusals.held.length === 0) return next();
       const { response } = held[held.length - 1]!.outcome.failure;
       const waiting = refusals.probesGreylisted ?? 0;
       const left =
@@ -185,8 +194,9 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
           const retryMs = options.greylistRetryMs ?? DEFAULT_GREYLIST_RETRY_MS;
           if (greylisted.size === 0) options.onFirstGreylisted?.(delivered.failure, retryMs);
           greylisted.add(job.email);
-          if (probe) refusals.probesGreylisted = (refusals.probesGreylisted ?? 0) + 1;
           const { attempts = 0, greylists = 0 } = delivered.later;
+          // Each reader counted once, however many of its tries were greylisted.
+          if (probe && greylists <= 1) refusals.probesGreylisted = (refusals.probesGreylisted ?? 0) + 1;
           if (options.handBack) {
             options.handBack(job, { attempts, greylists }, retryMs);
             job.done?.();

@@ -651,6 +651,28 @@ describe('refusals of the sender in a row', () => {
     );
   }, 60_000);
 
+  it('"550 Unrouteable address" to thirty readers of one domain, the readers of the other domain after them greylisted once: the run waits for their next try, then they are sent and the thirty fail', async () => {
+    fixture = await sendFixture(70, { concurrency: 1, greylistRetryMs: 1500 }, withDeadDomain(70, 10, 48));
+    const expected = await eligible(fixture);
+    const dead = expected.filter((email) => email.endsWith('@gone.example'));
+    const greylisted = new Set<string>();
+    const server = await serve({
+      command: (line) => {
+        const to = RCPT.exec(line)?.[1];
+        if (to?.endsWith('@gone.example')) return '550 Unrouteable address\r\n';
+        if (!to || to < 'reader00048' || greylisted.has(to)) return undefined;
+        greylisted.add(to);
+        return '451 4.7.1 Greylisted, please try again later\r\n';
+      },
+    });
+    const { report } = await send(fixture, server.url());
+    expect(report.aborted).toBeUndefined();
+    expect(greylisted.size).toBeGreaterThan(0);
+    expect(ledger(fixture).map((row) => [row.email, row.status])).toEqual(
+      expected.map((email) => [email, dead.includes(email) ? 'failed' : 'sent']),
+    );
+  }, 60_000);
+
   // Fewer refusals than the count cannot tell a refusal of everyone from dead readers: with no message
   // of the issue ever taken, they are deferred, as a failed reader is never tried again.
   it.each<[string, (rcpt: number, run: number) => string | undefined, string[]]>([
