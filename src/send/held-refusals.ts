@@ -1,5 +1,5 @@
 import { refusalsToAbort } from './retry.js';
-import type { Accepted, HeldRefusal, RefusalCount } from './run-types.js';
+import type { Accepted, HeldRefusal, RefusalStreak } from './run-types.js';
 
 /**
  * The permanent refusals in a row that could be the server's of everyone, shared by the runs that
@@ -7,12 +7,12 @@ import type { Accepted, HeldRefusal, RefusalCount } from './run-types.js';
  * looks gone, and the next one decides for them. Each held refusal is recorded through its own run,
  * even once that run has ended.
  */
-export function refusalCount(): RefusalCount {
+export function refusalStreak(): RefusalStreak {
   return { same: 0, inARow: 0, held: [] };
 }
 
 /** Records every refusal held, failed or deferred, and ends the probe of a domain, if any. */
-export function releaseHeld(refusals: RefusalCount, as: 'failed' | 'deferred'): Promise<unknown> {
+export function releaseHeld(refusals: RefusalStreak, as: 'failed' | 'deferred'): Promise<unknown> {
   refusals.probing = undefined;
   refusals.probesGreylisted = 0;
   return Promise.all(refusals.held.splice(0).map((item) => item.settle(as)));
@@ -24,7 +24,7 @@ export function releaseHeld(refusals: RefusalCount, as: 'failed' | 'deferred'): 
  * server never took a message of the issue (a list shorter than the count, every reader refused),
  * as whether they were their readers' is not known then: a failed reader is never tried again.
  */
-export function releaseAtEnd(refusals: RefusalCount, stopped: boolean, accepted: Accepted): Promise<unknown> {
+export function releaseAtEnd(refusals: RefusalStreak, stopped: boolean, accepted: Accepted): Promise<unknown> {
   const unknown = stopped || refusals.aborted || refusals.probing !== undefined || !(accepted.any || accepted.before);
   return releaseHeld(refusals, unknown ? 'deferred' : 'failed');
 }

@@ -71,7 +71,7 @@ export interface RunOptions {
   /** Whether a message was accepted yet, shared by runs that make up one send (a worker's batches). */
   accepted?: Accepted;
   /** The permanent refusals in a row so far, shared by runs that make up one send (a worker's batches). */
-  refusals?: RefusalCount;
+  refusals?: RefusalStreak;
   /**
    * Whether another run of this send may follow (a worker's next batch): refusals still held when
    * this one ends are then deferred, as the next may show them a refusal of everyone.
@@ -145,8 +145,11 @@ export interface Accepted {
   before?: boolean;
 }
 
-/** Permanent refusals in a row with nothing accepted between (see runDeliveries). */
-export interface RefusalCount {
+/**
+ * Permanent refusals in a row with nothing accepted between (see runDeliveries): how many, those held
+ * back unrecorded, and the domain probed, if any.
+ */
+export interface RefusalStreak {
   /** The last one's reply (see refusalKey), and how many in a row gave it. */
   key?: string | undefined;
   same: number;
@@ -162,7 +165,7 @@ export interface RefusalCount {
   probesGreylisted?: number;
 }
 
-/** A permanent refusal held until it is known whether it was about its reader (see RefusalCount). */
+/** A permanent refusal held until it is known whether it was about its reader (see RefusalStreak). */
 export interface HeldRefusal {
   job: SendJob;
   outcome: JobOutcome & { status: 'failed' };

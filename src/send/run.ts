@@ -1,7 +1,7 @@
 import type { LedgerEntry } from '../state/contract.js';
 import { deliverJob, type Task, THROTTLED_OUT_MS, type ThrottleWatch } from './deliver-job.js';
 import { createLaterQueue, DEFAULT_GREYLIST_RETRY_MS } from './greylist.js';
-import { deadDomain, domainOf, refusalCount, releaseAtEnd, releaseHeld } from './held-refusals.js';
+import { deadDomain, domainOf, refusalStreak, releaseAtEnd, releaseHeld } from './held-refusals.js';
 import { createPermits } from './permits.js';
 import { systemClock } from './rate-limit.js';
 import { createRecorder } from './recorder.js';
@@ -24,7 +24,7 @@ export type {
   Accepted,
   JobOutcome,
   LedgerWriter,
-  RefusalCount,
+  RefusalStreak,
   RunOptions,
   RunResult,
   SendJob,
@@ -72,7 +72,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   // refusal about one mailbox shows they were about their readers after all (then: failed), or the
   // run is aborted (then: deferred). Counted and held over every run of one send, so a worker's
   // batches do not each start again from none.
-  const refusals = options.refusals ?? refusalCount();
+  const refusals = options.refusals ?? refusalStreak();
   // Refusals of the messages themselves fail their readers and the run goes on, but `limit` of them
   // before any message was accepted say the server refuses the issue itself: going on would mark the
   // whole list failed. Those readers stay failed, so the next run does not stop at them again.
@@ -307,9 +307,9 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     try {
       // A worker's next batch may yet reach the count, or try a reader of another domain than the
       // one probed: those refusals are left held for it to decide.
-      const carried =
+      const leftForNextBatch =
         !signal.aborted && !refusals.aborted && refusals.held.length > 0 && (await options.moreToCome?.());
-      if (!carried) await releaseAtEnd(refusals, signal.aborted, accepted);
+      if (!leftForNextBatch) await releaseAtEnd(refusals, signal.aborted, accepted);
     } finally {
       await recorder.drain();
     }

@@ -12,7 +12,7 @@ import { segmentRoles, suppressedKind } from '../plan.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { Halted, ReportBuilder } from '../report.js';
 import type { DeliveryFailure } from '../retry.js';
-import { type Accepted, type LedgerWriter, type RefusalCount, runDeliveries, type SendJob } from '../run.js';
+import { type Accepted, type LedgerWriter, type RefusalStreak, runDeliveries, type SendJob } from '../run.js';
 import type { MailTransport } from '../transport.js';
 
 export interface BatchContext {
@@ -49,7 +49,7 @@ export interface BatchContext {
   /** Whether this worker had a message accepted yet: its batches are one run (see runDeliveries). */
   accepted?: Accepted | undefined;
   /** The permanent refusals in a row over this worker's batches: its batches are one run (see runDeliveries). */
-  refusals?: RefusalCount | undefined;
+  refusals?: RefusalStreak | undefined;
   /** Whether another batch of this worker is in flight or may be claimed (see RunOptions.moreToCome). */
   moreToCome?: (() => Promise<boolean>) | undefined;
   /** Readers greylisted over this worker's batches, for its report. */
@@ -74,7 +74,7 @@ export interface BatchContext {
 export const EARLY_RECORD_MS = 1000;
 
 export interface BatchResult {
-  /** Items whose refusals the batch ended holding: a later batch records them (see RefusalCount). */
+  /** Items whose refusals the batch ended holding: a later batch records them (see RefusalStreak). */
   carried?: number[] | undefined;
   stopped?: string | undefined;
   aborted?: string | undefined;

@@ -176,11 +176,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       },
     });
     // Refused readers the batch ended holding stay leased to this worker until a later batch records them.
-    let carried = new Set<number>();
+    let carriedSeqs = new Set<number>();
     void sending
       .then(
         ({ outcomes, result }) => {
-          carried = new Set(result.carried);
+          carriedSeqs = new Set(result.carried);
           stopWith(result);
           writes = writes.then(() => record(outcomes)).then(() => {});
           return writes;
@@ -194,7 +194,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       .finally(() => {
         leased -= items.length;
         for (const item of items) {
-          if (heldBy.get(item.seq) !== batchMark || carried.has(item.seq)) continue;
+          if (heldBy.get(item.seq) !== batchMark || carriedSeqs.has(item.seq)) continue;
           heldBy.delete(item.seq);
           holding.delete(item.seq);
         }
@@ -208,7 +208,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   let readyMark: object = {};
   let drained = false;
   let claiming: Promise<void> = Promise.resolve();
-  // Refusals a batch ended holding, when no later batch came to decide for them (see RefusalCount).
+  // Refusals a batch ended holding, when no later batch came to decide for them (see RefusalStreak).
   const releaseCarried = () => {
     const { refusals, accepted = { any: false } } = options.batch;
     return refusals ? releaseAtEnd(refusals, signal.aborted, accepted) : undefined;

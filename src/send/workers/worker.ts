@@ -20,7 +20,7 @@ import { type Compile, refuseOversizeRun, renderChecked } from '../compose.js';
 import { startConnectionCheck } from '../connection-check.js';
 import { onceReadersHaveIt } from '../first-accepted.js';
 import { greylistingNotice } from '../greylist.js';
-import { refusalCount } from '../held-refusals.js';
+import { refusalStreak } from '../held-refusals.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from '../late-suppressions.js';
 import {
   coversPartOfList,
@@ -331,7 +331,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
         accepted: { any: false, before: [...recordedAtStart.values()].includes('sent') },
         // Nor does each batch count the same refusal in a row from none: a blanket one would fail them all.
-        refusals: refusalCount(),
+        refusals: refusalStreak(),
         greylisted,
         // Said once a worker run, as by one sender, however many of its batches are greylisted.
         onGreylisted(failure, retryMs) {
