@@ -27,3 +27,13 @@ export function selfSignedCertificate(dir: string, commonName: string): { key: s
   );
   return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
 }
+
+/** Webhook secrets that trust the one SNS topic and no other provider. */
+export function snsTopicOnly(topicArn: string) {
+  return {
+    snsTopicArns: [topicArn],
+    postmarkAuth: undefined,
+    sendgridPublicKey: undefined,
+    mailgunSigningKey: undefined,
+  };
+}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteBounceStore } from '../../src/bounces/index.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { createWebhookHandler } from '../../src/serve/webhooks/index.js';
-import { selfSignedCertificate } from '../helpers/self-signed.js';
+import { selfSignedCertificate, snsTopicOnly } from '../helpers/self-signed.js';
 
 /**
  * A signed SNS message from the SES topic that is no bounce or complaint (a delivery, mail SES
@@ -33,12 +33,7 @@ beforeAll(async () => {
   db = openStateDb(join(dir, 'state.db'));
   const handler = createWebhookHandler({
     store: sqliteBounceStore(db),
-    secrets: {
-      snsTopicArns: [TOPIC],
-      postmarkAuth: undefined,
-      sendgridPublicKey: undefined,
-      mailgunSigningKey: undefined,
-    },
+    secrets: snsTopicOnly(TOPIC),
     softLimit: 3,
     fetchCertificate: async () => made.cert,
     log: (line) => logged.push(line),

@@ -9,7 +9,7 @@ import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
 import { createWebhookHandler } from '../../src/serve/webhooks/index.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
-import { selfSignedCertificate } from '../helpers/self-signed.js';
+import { selfSignedCertificate, snsTopicOnly } from '../helpers/self-signed.js';
 
 /**
  * An SNS subscription confirmation whose SubscribeURL cannot be visited (no way out to AWS, a
@@ -43,12 +43,7 @@ beforeAll(async () => {
   db = openStateDb(join(dir, 'state.db'));
   const webhooks = createWebhookHandler({
     store: sqliteBounceStore(db),
-    secrets: {
-      snsTopicArns: [TOPIC],
-      postmarkAuth: undefined,
-      sendgridPublicKey: undefined,
-      mailgunSigningKey: undefined,
-    },
+    secrets: snsTopicOnly(TOPIC),
     softLimit: 3,
     log: (line) => logged.push(line),
     fetchCertificate: async () => cert,
