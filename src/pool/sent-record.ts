@@ -44,10 +44,13 @@ export async function recordSentStories(
   try {
     await writeWhole(record, `${JSON.stringify({ ...kept?.rest, stories }, null, 2)}\n`);
   } catch (error) {
-    log(
-      `warning: ${displayPath(record)} could not be updated (${(error as Error).message}): a pool summary this issue sends that is renamed later could be picked again; run the send again once it can be written`,
-    );
+    log(sentRecordNotUpdated(issue.dir, error));
   }
+}
+
+/** The warning that the issue's `picked.json` could not be brought up to what it sends (the send goes on). */
+export function sentRecordNotUpdated(issueDir: string, error: unknown): string {
+  return `warning: ${displayPath(join(issueDir, PICKED_FILE))} could not be updated (${(error as Error).message}): a pool summary this issue sends that is renamed later could be picked again; run the send again once it can be written`;
 }
 
 async function readRecord(

@@ -3,7 +3,7 @@ import { assertStrongSecret, readEnvironment } from '../config/env.js';
 import { RolecastError } from '../errors.js';
 import { loadProject, type Project, subscriberTable, withSubscribers } from '../load/project.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
-import { recordSentStories } from '../pool/sent-record.js';
+import { recordSentStories, sentRecordNotUpdated } from '../pool/sent-record.js';
 import type { StateLock } from '../state/contract.js';
 import { stateLocation } from '../state/location.js';
 import { openState, postgresSideFileBase } from '../state/open.js';
@@ -13,7 +13,7 @@ import { decideClickTags } from './click-tags.js';
 import { buildFor, defaultCompile, refuseOversizeRun, renderChecked, renderReaders } from './compose.js';
 import { connectEarly, type EarlyConnection, startConnectionCheck } from './connection-check.js';
 import { rehearseSend } from './dry-run.js';
-import { onceReadersHaveIt } from './first-accepted.js';
+import { type OnceReadersHaveIt, onceReadersHaveIt, recordsSentReader } from './first-accepted.js';
 import { greylistingNotice } from './greylist.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from './late-suppressions.js';
 import { coversPartOfList, openResendNote, resendGeneration, resumingResendLine, stampsFrom } from './ledger.js';
@@ -129,7 +129,10 @@ async function sendLoaded(
   };
   // What the issue sends from the pool, also what the editor added by hand, marked sent once readers
   // have it: a renamed copy, or one taken out of the issue afterwards, stays known.
-  const markSent = () => recordSentStories(issue, config.poolDir, log);
+  const markSent: OnceReadersHaveIt = {
+    act: () => recordSentStories(issue, config.poolDir, log),
+    failed: (error) => log(sentRecordNotUpdated(issue.dir, error)),
+  };
   // Where a stopped run lists what it could not record: beside the SQLite file, else in stateDir.
   const localDir = config.stateDirAbs;
   const channel = deliveryChannel({
@@ -206,6 +209,8 @@ async function sendLoaded(
   // Set once a failed write stopped the run (the report's reason for stopping).
   let halted: Halted | undefined;
   let late: LateSuppressions | undefined;
+  // Awaited however the run ends: a picked.json write it started is never left running.
+  let readersHaveIt: { done(): Promise<void> } | undefined;
   const state = async <T>(write: () => Promise<T>): Promise<T> => {
     try {
       return await write();
@@ -249,6 +254,7 @@ async function sendLoaded(
     const suppressions = await state(() => store.suppressions.index());
     const isSuppressed = suppressions.isSuppressed;
     const recorded = await state(() => ledger.recorded());
+    const sentBefore = recordsSentReader(recorded);
     const plan = planDelivery(project, subscribers, {
       segments,
       onlyEmails: options.onlyEmails,
@@ -354,9 +360,10 @@ async function sendLoaded(
       }
     };
     const progress = options.progress && createProgress({ ...options.progress, planned: plan.sending.length });
-    const readersHaveIt = onceReadersHaveIt(transport, recorded, markSent);
+    const telling = onceReadersHaveIt(transport, sentBefore, markSent);
+    readersHaveIt = telling;
     const { stopped, aborted, ...run } = await runDeliveries(jobs(), {
-      transport: readersHaveIt.transport,
+      transport: telling.transport,
       ledger,
       limiter: createRateLimiter(transport.kind === 'smtp' ? (options.ratePerSecond ?? config.send.ratePerSecond) : 0, {
         onChange: (change) => log(describePace(change)),
@@ -369,7 +376,7 @@ async function sendLoaded(
       lateSuppressionCheckMs: options.lateSuppressionCheckMs,
       lookAgain: watched.lookAgain,
       // Refusals the list ends with fail their readers only once the server took a message of the issue.
-      accepted: { any: false, before: [...recorded.values()].includes('sent') },
+      accepted: { any: false, before: sentBefore },
       onFirstGreylisted: (failure, retryMs) => log(greylistingNotice(failure.response, retryMs)),
       signal: options.signal ? AbortSignal.any([options.signal, stateLost.signal]) : stateLost.signal,
       onSuppressed(job, reason) {
@@ -398,7 +405,7 @@ async function sendLoaded(
       },
     });
     progress?.done();
-    await readersHaveIt.done();
+    await telling.done();
     if (run.halted)
       halted = haltedBy(run.halted, {
         sideFileBase: store.sideFileBase,
@@ -428,6 +435,7 @@ async function sendLoaded(
     // the error that stopped the run nor skip closing the database. A lock left behind is stale
     // once this process has exited, and the next run takes it over.
     late?.stop();
+    await readersHaveIt?.done();
     await cleanup('close the SMTP connections', () => transport?.close(), log);
     await cleanup('release the send lock', () => lock?.release(), log);
     await cleanup('close the state file', () => store.close(), log);

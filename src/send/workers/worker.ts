@@ -18,7 +18,7 @@ import type { Channel } from '../channel.js';
 import { decideClickTags } from '../click-tags.js';
 import { type Compile, refuseOversizeRun, renderChecked } from '../compose.js';
 import { startConnectionCheck } from '../connection-check.js';
-import { onceReadersHaveIt } from '../first-accepted.js';
+import { type OnceReadersHaveIt, onceReadersHaveIt, recordsSentReader } from '../first-accepted.js';
 import { greylistingNotice } from '../greylist.js';
 import { refusalStreak } from '../held-refusals.js';
 import { type LateSuppressions, suppressionCursor, watchSuppressions } from '../late-suppressions.js';
@@ -91,7 +91,7 @@ export interface WorkerSendOptions {
   /** Called once this worker is on a plan and about to send (not when refused before). */
   beforeSending?: (() => Promise<void>) | undefined;
   /** Called once readers have the issue: the ledger records one mailed, or this worker's first message was accepted. */
-  onceReadersHaveIt?: (() => Promise<void>) | undefined;
+  onceReadersHaveIt?: OnceReadersHaveIt | undefined;
 }
 
 /**
@@ -109,6 +109,8 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
   let queue: SendQueue | undefined;
   let stopBeating: (() => Promise<void>) | undefined;
   let late: LateSuppressions | undefined;
+  // Awaited however the run ends: a picked.json write it started is never left running.
+  let readersHaveIt: { done(): Promise<void> } | undefined;
   // Sent but recorded nowhere in the database: their leases run out instead of being handed back.
   let keepLeased: number[] = [];
   // A database gone away mid-run reads as such (exit 3, run again), not as a bug.
@@ -139,6 +141,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     const planned = planReaders ? withSubscribers(project, planReaders) : project;
     const ledger = store.ledger(issue.id, options.channel);
     const recordedAtStart = await ledger.recorded();
+    const sentBefore = recordsSentReader(recordedAtStart);
     const { since: resendSince, resumed, leftOpen } = await resendGeneration(ledger, options.resend, options.now());
     // The readers the resumed resend already reached are not sent it again.
     const alreadyResent = resumed ? await ledger.sentSince(resumed) : undefined;
@@ -294,7 +297,12 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       log,
     });
     const shared = queue;
-    const readersHaveIt = onceReadersHaveIt(transport, recordedAtStart, options.onceReadersHaveIt ?? (async () => {}));
+    const telling = onceReadersHaveIt(
+      transport,
+      sentBefore,
+      options.onceReadersHaveIt ?? { act: async () => {}, failed: () => {} },
+    );
+    readersHaveIt = telling;
     const run = await runPipeline({
       queue: {
         claim: async (limit) => {
@@ -319,7 +327,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         byEmail,
         salt: opened.plan.salt,
         segments: options.segments,
-        transport: readersHaveIt.transport,
+        transport: telling.transport,
         limiter: rate,
         concurrency: options.concurrency,
         report,
@@ -329,7 +337,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         confirmSuppressions: late.confirm,
         lateSuppressionCheckMs: options.lateSuppressionCheckMs,
         // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
-        accepted: { any: false, before: [...recordedAtStart.values()].includes('sent') },
+        accepted: { any: false, before: sentBefore },
         // Nor does each batch count the same refusal in a row from none: a blanket one would fail them all.
         refusals: refusalStreak(),
         greylisted,
@@ -341,7 +349,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         },
       },
     });
-    await readersHaveIt.done();
+    await telling.done();
     const totals = { takenOver: run.takenOver, lost: run.lost };
     keepLeased = run.unrecordedSeqs;
     // With PostgreSQL the state folder may never have been needed before.
@@ -406,6 +414,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
     throw explain(error);
   } finally {
     late?.stop();
+    await readersHaveIt?.done();
     await stopBeating?.();
     // A clean exit hands unfinished items back at once instead of after the lease.
     await queue
