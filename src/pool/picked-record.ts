@@ -101,15 +101,40 @@ async function readPickedRecord(
   issueDir: string,
 ): Promise<{ stories: PickedStory[] } | { problem: Problem } | undefined> {
   const file = join(issueDir, PICKED_FILE);
+  const record = await readPickedFile(file);
+  if (!record) return undefined;
+  if ('why' in record) return { problem: unreadableRecord(file, record.why) };
+  return { stories: record.stories.filter(isPickedStory) };
+}
+
+/**
+ * A picked.json as written: its stories (unchecked) and its other fields; undefined when there is
+ * none, else why it does not read (unreadable, cut short, not a record rolecast wrote).
+ */
+export async function readPickedFile(
+  file: string,
+): Promise<{ stories: unknown[]; rest: Record<string, unknown> } | { why: string } | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    return { problem: unreadableRecord(file, (error as Error).message) };
+    return { why: (error as Error).message };
   }
-  const stories = parseRecord(text);
-  return stories ? { stories } : { problem: unreadableRecord(file, 'it is not a record rolecast wrote') };
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    const message = (error as Error).message;
+    // Cut short, V8 names no position: the end of the text is where it stops.
+    const at = /position \d+/.test(message) ? '' : ` at position ${text.length}`;
+    return { why: `it does not parse as JSON: ${message}${at}` };
+  }
+  const fields: Record<string, unknown> =
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value } : {};
+  const { stories, ...rest } = fields;
+  if (!Array.isArray(stories)) return { why: 'it is not a record rolecast wrote: it has no "stories" list' };
+  return { stories, rest };
 }
 
 function unreadableRecord(file: string, why: string): Problem {
@@ -121,22 +146,14 @@ function unreadableRecord(file: string, why: string): Problem {
   };
 }
 
-function parseRecord(text: string): PickedStory[] | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch {
-    return undefined;
-  }
-  const stories = (value as { stories?: unknown } | null)?.stories;
-  if (!Array.isArray(stories)) return undefined;
-  return stories.filter(
-    (s): s is PickedStory =>
-      typeof s?.id === 'string' &&
-      typeof s.title === 'string' &&
-      typeof s.fingerprint === 'string' &&
-      Array.isArray(s.roles) &&
-      s.roles.every((r: unknown) => typeof r === 'string') &&
-      (s.url === undefined || typeof s.url === 'string'),
+function isPickedStory(s: unknown): s is PickedStory {
+  const story = s as Partial<PickedStory> | null;
+  return (
+    typeof story?.id === 'string' &&
+    typeof story.title === 'string' &&
+    typeof story.fingerprint === 'string' &&
+    Array.isArray(story.roles) &&
+    story.roles.every((r: unknown) => typeof r === 'string') &&
+    (story.url === undefined || typeof story.url === 'string')
   );
 }

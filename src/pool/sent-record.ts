@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { displayPath } from '../load/_display.js';
 import { PICKED_FILE } from '../load/issue.js';
 import { summaryIdFromFile } from '../load/summary.js';
 import type { Summary } from '../model/summary.js';
 import { writeWhole } from '../write-whole.js';
-import { type PickedStory, storyFingerprint } from './picked-record.js';
+import { type PickedStory, readPickedFile, storyFingerprint } from './picked-record.js';
 
 /**
  * Brings the issue's `picked.json` up to what it really sends, once readers have it (see first-accepted.ts): a pool
@@ -35,11 +34,21 @@ export async function recordSentStories(
     });
   }
   const record = join(issue.dir, PICKED_FILE);
-  const kept = await readRecord(record);
-  if (sent.length === 0 && kept === undefined) return;
+  const kept = await readPickedFile(record);
+  if (sent.length === 0 && (kept === undefined || 'why' in kept)) return;
+  // A record that does not read still holds what `pool` and `new` need once restored: never overwritten.
+  if (kept && 'why' in kept) {
+    log(
+      `warning: ${displayPath(record)} was left as it is: it could not be read (${kept.why}), so the pool summaries this issue sends are not marked sent in it; restore it from where the issue was kept (a backup, version control) and run the send again, or delete it if the issue was never sent before and run the send again`,
+    );
+    return;
+  }
   const ids = new Set(sent.map((story) => story.id));
   // Picks the issue no longer sends stay as new wrote them: only what it names is read back.
-  const stories = [...(kept?.stories ?? []).filter((story) => !ids.has(story.id)), ...sent];
+  const stories = [
+    ...(kept?.stories ?? []).filter((story) => !ids.has((story as { id?: unknown } | null)?.id as string)),
+    ...sent,
+  ];
   if (kept && JSON.stringify(kept.stories) === JSON.stringify(stories)) return;
   try {
     await writeWhole(record, `${JSON.stringify({ ...kept?.rest, stories }, null, 2)}\n`);
@@ -51,18 +60,4 @@ export async function recordSentStories(
 /** The warning that the issue's `picked.json` could not be brought up to what it sends (the send goes on). */
 export function sentRecordNotUpdated(issueDir: string, error: unknown): string {
   return `warning: ${displayPath(join(issueDir, PICKED_FILE))} could not be updated (${(error as Error).message}): a pool summary this issue sends that is renamed later could be picked again; run the send again once it can be written`;
-}
-
-async function readRecord(
-  file: string,
-): Promise<{ stories: PickedStory[]; rest: Record<string, unknown> } | undefined> {
-  let value: unknown;
-  try {
-    value = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { stories, ...rest } = value as Record<string, unknown>;
-  return { stories: Array.isArray(stories) ? (stories as PickedStory[]) : [], rest };
 }

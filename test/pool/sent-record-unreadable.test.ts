@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runMain, type TempProject } from '../helpers/project.js';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { poolProject } from './_fixture.js';
 
 /**
@@ -11,7 +12,12 @@ import { poolProject } from './_fixture.js';
  */
 
 let project: TempProject | undefined;
-afterEach(() => project?.cleanup());
+let smtp: TestSmtpServer | undefined;
+afterEach(async () => {
+  await smtp?.close();
+  smtp = undefined;
+  await project?.cleanup();
+});
 
 const READERS = JSON.stringify([{ email: 'ana@example.com', roles: ['CTO', 'Executive'] }]);
 
@@ -33,7 +39,28 @@ describe('an issue whose picked.json does not read', () => {
       expect(run.all).toContain('this issue sent are not known');
       expect(run.all).toContain('would be offered again');
       expect(run.all.match(/picked\.json/g)?.length, run.all).toBe(1);
+      expect(run.all).toContain('does not parse as JSON: ');
+      expect(run.all).toContain(`at position ${Math.floor(text.length / 2)}), so`);
+      expect(run.all).not.toContain('not a record rolecast wrote');
     }
+  });
+
+  it('is left as it is by a send the server accepts, with a warning, not rewritten with only what the issue sends', async () => {
+    const p = await madeWeek();
+    const file = p.path('issues/2026-W48/picked.json');
+    const text = await readFile(file, 'utf8');
+    const cut = text.slice(0, Math.floor(text.length / 2));
+    await writeFile(file, cut);
+    smtp = await startSmtpServer();
+    const sent = await runMain(p.dir, ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
+      SMTP_URL: smtp.url(),
+    });
+    expect(sent.code, sent.all).toBe(0);
+    expect(smtp.counts.accepted).toBe(1);
+    expect(await readFile(file, 'utf8')).toBe(cut);
+    expect(sent.all).toContain('issues/2026-W48/picked.json was left as it is');
+    expect(sent.all).toContain('does not parse as JSON');
+    expect(sent.all).toContain('restore it');
   });
 
   it('is named when the record is a folder, not passed over as if there were none', async () => {
