@@ -43,7 +43,9 @@ describe('personal links spliced into a base URL parsed once', () => {
 /** The links as they were worked out before a run's shared parts were kept: everything per reader. */
 function linksFromScratch(config: ResolvedConfig, secret: string | undefined, issueId: string, email: string) {
   const mailbox = config.unsubscribeMailto ?? config.replyTo ?? config.sender.email;
-  const mailto = `mailto:${mailbox}?subject=${encodeURIComponent(`unsubscribe ${config.listId}`)}`;
+  let mailto = `mailto:${mailbox}?subject=${encodeURIComponent(`unsubscribe ${config.listId}`)}`;
+  // With a key, the mailto's subject names the reader by their token too.
+  if (secret) mailto += `%20${signToken({ email, listId: config.listId }, secret)}`;
   let httpsUrl: string | undefined;
   let preferencesUrl: string | undefined;
   if (secret && config.urls.unsubscribe) {
