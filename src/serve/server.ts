@@ -5,7 +5,7 @@ import { refuseEmptyHost } from '../_loopback.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { HEALTH_PATH, MAX_REQUEST_TARGET, trimmedPath, urlPath, WEBHOOK_PREFIX } from '../config/served-paths.js';
 import { RolecastError } from '../errors.js';
-import { type TokenClaims, verifyTokenWithAny } from '../unsubscribe/token.js';
+import { sameListId, type TokenClaims, verifyTokenWithAny } from '../unsubscribe/token.js';
 import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
 import type { ServeRoute } from './click-route.js';
 import { capConnections } from './connections.js';
@@ -386,7 +386,7 @@ function readClaims(url: URL, [secret, ...previous]: string[], listId: string): 
   const tokens = url.searchParams.getAll('token');
   if (tokens.length !== 1 || !tokens[0] || secret === undefined) return undefined;
   const claims = verifyTokenWithAny(tokens[0], secret, previous);
-  return claims && claims.listId === listId ? claims : undefined;
+  return claims && sameListId(claims.listId, listId) ? claims : undefined;
 }
 
 /** Node's error for an answer given after the request was answered already. */

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { canonicalAddress } from '../../address.js';
+import { sameListId } from '../../unsubscribe/token.js';
 
 /**
  * Signed tokens for the reader pages. Each is single-purpose (the purpose is inside the signed
@@ -72,7 +73,8 @@ export function verifyConfirmToken(
   const [, purpose, list, email, from, nonce, expires] = fields;
   if (
     (purpose !== 'signup' && purpose !== 'address') ||
-    list !== listId ||
+    typeof list !== 'string' ||
+    !sameListId(list, listId) ||
     typeof email !== 'string' ||
     typeof from !== 'string' ||
     typeof nonce !== 'string' ||

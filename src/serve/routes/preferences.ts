@@ -13,7 +13,7 @@ import {
   type ReaderPatch,
   stampFields,
 } from '../../store/index.js';
-import { verifyTokenWithAny } from '../../unsubscribe/token.js';
+import { sameListId, verifyTokenWithAny } from '../../unsubscribe/token.js';
 import { readBoundedBody } from '../body.js';
 import { markUnsubscribe } from '../in-flight.js';
 import { isTimeZone, pageLanguageOf } from '../pages/controls.js';
@@ -43,7 +43,7 @@ export function preferencesRoute(services: ReaderServices): Route {
         tokens.length === 1 && tokens[0]
           ? verifyTokenWithAny(tokens[0], services.secret, services.previousSecrets)
           : undefined;
-      if (!claims || claims.listId !== services.config.listId) {
+      if (!claims || !sameListId(claims.listId, services.config.listId)) {
         if (method === 'POST') await drain(request, services.maxBodyBytes);
         return problem(services, request, response, 400, 'unverifiedLink');
       }
