@@ -125,7 +125,11 @@ export function sqliteBounceStore(
       // An import of many mails commits batch after batch: like a send, it copies its log into the
       // file itself before SQLite would, so a copy of the file taken meanwhile is told from it.
       // Outside the catch: the write is committed, and whatever this throws must never journal it again.
-      checkpointAhead(db, rowsWritten);
+      try {
+        checkpointAhead(db, rowsWritten);
+      } catch (error) {
+        throw recordedThenFailed(db.name, error);
+      }
       return result;
     };
     const next = queue.then(run, run);
@@ -172,6 +176,19 @@ const REFUSED_WRITE = /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|PERM)/;
 function isWriteRefused(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && REFUSED_WRITE.test(code);
+}
+
+/** The write is in the file: what failed after it must not read as a write the file refused. */
+function recordedThenFailed(file: string, cause: unknown): RolecastError {
+  return new RolecastError(
+    'E_STATE_WRITE',
+    `the state file ${file} recorded what was just written to it (bounces, complaints and suppressions), but copying its write-ahead log into it afterwards failed: ${(cause as Error).message}`,
+    {
+      exitCode: EXIT.sendFailed,
+      hint: 'what was recorded stands; free space on its disk (or fix the cause above) and run the same command again: reports already recorded are not recorded twice; keep the mailbox until it succeeds',
+      cause,
+    },
+  );
 }
 
 /** Neither the state file nor the journal beside it took what was read: nothing of it is recorded but what the journal got first. */
