@@ -119,6 +119,27 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
         : [readerTag(secret, issueId, email), readerTag(secret, issueId, email, options.listId)],
     );
 
+  /**
+   * What is true of the VERP addresses a report quotes that named no reader: undefined when none
+   * is one; `unknownIssue` when none names an issue the store holds a message of (the token cannot
+   * be checked); the named address and issue when a token is its own though the store holds no
+   * message of the issue to it; else `forged`.
+   */
+  const verpFound = async (candidates: readonly string[], named: string | undefined): Promise<VerpFound> => {
+    const tokens = candidates.flatMap((c) => parseVerpAddress(c, options.verpDomain ?? '') ?? []);
+    if (tokens.length === 0) return undefined;
+    issuesByTag ??= groupBy(await store.deliveredIssues(), issueTag);
+    const known = tokens.filter((t) => issuesByTag!.has(t.issueTag));
+    if (known.length === 0) return 'unknownIssue';
+    if (named === undefined || !isValidAddress(named, { anyLength: true })) return 'forged';
+    const email = canonicalAddress(named);
+    for (const token of known) {
+      const issueId = issuesByTag.get(token.issueTag)!.find((id) => readerTags(id, email).includes(token.readerTag));
+      if (issueId !== undefined) return { email, issueId };
+    }
+    return 'forged';
+  };
+
   return async (event) => {
     // A report of a report: the mail that failed was one sent to a VERP address (a report that our
     // bounce mailbox did not take), so its status is about our mailbox, whoever the token names.
@@ -145,7 +166,8 @@ export function createResolver(store: BounceStore, options: ResolveOptions): Res
     // sender) would otherwise suppress this list's reader over another list's complaint.
     if (aboutAnotherList(event.hints, options))
       return { skipped: 'what it quotes of the original (a List-Id, a signed unsubscribe link) names another list' };
-    if (mailbox) return { unnamed: mailboxUnnamed(event.hints, options.verpDomain) };
+    if (mailbox)
+      return { unnamed: mailboxUnnamed(event.hints, await verpFound(event.hints.verpCandidates, event.address)) };
     const named = event.address ?? event.lookalikeAddress;
     const sender = await judgeSender(
       event.hints,
@@ -241,17 +263,27 @@ function groupBy(values: string[], key: (value: string) => string): Map<string, 
   return map;
 }
 
+/** See `verpFound` in createResolver. */
+type VerpFound = undefined | 'unknownIssue' | 'forged' | { email: string; issueId: string };
+
 /**
  * Why a report from the mailbox with VERP on names nobody: it quotes no VERP address and no
  * List-Unsubscribe, or what it quotes does not verify (forged, or signed with a secret no longer
- * kept), which the editor tells apart from a report that quotes nothing of the original.
+ * kept), which the editor tells apart from a report that quotes nothing of the original. A VERP
+ * address that is the list's own for a delivery the state file does not hold is said to be.
  */
-function mailboxUnnamed(hints: BounceEvent['hints'], verpDomain: string | undefined): string {
+function mailboxUnnamed(hints: BounceEvent['hints'], verp: VerpFound): string {
   const rule =
     'with VERP on, a report from the mailbox is believed only through a VERP address whose token verifies or a signed unsubscribe link';
-  const verp = verpDomain !== undefined && hints.verpCandidates.some((c) => parseVerpAddress(c, verpDomain));
   const link = hints.unsubscribeLinks.length > 0;
   const failed = '(forged, or signed with a secret no longer kept)';
+  if (verp !== undefined && verp !== 'forged') {
+    const said =
+      verp === 'unknownIssue'
+        ? 'names an issue the state file records no message of, so it cannot be checked (forged, or the file is not the one that issue was sent with)'
+        : `verifies, for ${verp.email} and the issue ${verp.issueId}, but the state file records no message of that issue to that address (it was put back from a copy made before, or is not the one the issue was sent with)`;
+    return `${rule}, and the VERP address it quotes ${said} and ${link ? `the unsubscribe link it quotes does not verify ${failed}` : 'it quotes no unsubscribe link'}`;
+  }
   if (verp && link)
     return `${rule}, and neither the VERP address nor the unsubscribe link it quotes verifies ${failed}`;
   if (verp)

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { issueTag, verpAddress } from '../../src/bounces/verp.js';
 import { describeImportStores } from '../helpers/bounce-import.js';
 
 /**
@@ -88,7 +89,8 @@ describeImportStores('a redacted feedback report that names no reader says why',
   const RULE =
     'with VERP on, a report from the mailbox is believed only through a VERP address whose token verifies or a signed unsubscribe link';
   const FAILED = '(forged, or signed with a secret no longer kept)';
-  const forgedVerp = `Return-Path: <bounces+${'a'.repeat(24)}@b.rolecast.example>`;
+  // Forged for the issue the list sent, which anyone can name: its tag is a plain hash.
+  const forgedVerp = `Return-Path: <bounces+${issueTag(ISSUE)}${'a'.repeat(16)}@b.rolecast.example>`;
   const forgedLink = 'List-Unsubscribe: <https://rolecast.example/u/not-a-token>';
   it.each([
     [
@@ -112,5 +114,35 @@ describeImportStores('a redacted feedback report that names no reader says why',
       reason,
       { verpDomain: 'b.rolecast.example', secret: 's3cret' },
     ),
+  );
+
+  // A token that is this list's own but for a delivery the store does not hold (a state file put
+  // back from before it, another list's file) is not called forged: what is true is said.
+  const verp = (issueId: string, email: string) =>
+    `Return-Path: <${verpAddress('b.rolecast.example', 's3cret', issueId, email)}>`;
+  it.each([
+    [
+      'a reader the issue is not recorded as sent to',
+      'other@outlook.com',
+      [verp(ISSUE, 'other@outlook.com')],
+      `${RULE}, and the VERP address it quotes verifies, for other@outlook.com and the issue ${ISSUE}, but the state file records no message of that issue to that address (it was put back from a copy made before, or is not the one the issue was sent with) and it quotes no unsubscribe link`,
+    ],
+    [
+      'an issue the store holds no message of',
+      'reader@outlook.com',
+      [verp('2026-W47', 'reader@outlook.com')],
+      `${RULE}, and the VERP address it quotes names an issue the state file records no message of, so it cannot be checked (forged, or the file is not the one that issue was sent with) and it quotes no unsubscribe link`,
+    ],
+    [
+      'a reader the issue is not recorded as sent to, and a forged link',
+      'other@outlook.com',
+      [verp(ISSUE, 'other@outlook.com'), forgedLink],
+      `${RULE}, and the VERP address it quotes verifies, for other@outlook.com and the issue ${ISSUE}, but the state file records no message of that issue to that address (it was put back from a copy made before, or is not the one the issue was sent with) and the unsubscribe link it quotes does not verify ${FAILED}`,
+    ],
+  ])('with VERP on, a report quoting a token of %s says what is true of it', (_, named, headers, reason) =>
+    namesNobody(arf(headers).replace('Original-Rcpt-To: xxxxxxxx@outlook.com', `Original-Rcpt-To: ${named}`), reason, {
+      verpDomain: 'b.rolecast.example',
+      secret: 's3cret',
+    }),
   );
 });
