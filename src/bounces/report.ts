@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalAddress } from '../address.js';
 import { htmlText } from './_html.js';
 import {
   decodeWords,
@@ -83,15 +84,17 @@ function readParsed(root: MimePart, raw: string | Buffer, source: string, now: D
   // address and the reply are only in its text, read as a plain-text report's are.
   // Only the mailboxes its X-Failed-Recipients names failed: another address in its text (the
   // sender's own, in a notice about its 'Send mail as' setup) is no recipient of the message.
-  const failed = new Set(headerValues(root.headers, 'x-failed-recipients').flatMap(addressesIn).map(lower));
+  // Compared as the suppression list keys a mailbox: Google may write one with its domain in
+  // punycode and the other in Unicode.
+  const failed = new Set(
+    headerValues(root.headers, 'x-failed-recipients')
+      .flatMap(addressesIn)
+      .map((a) => canonicalAddress(a)),
+  );
   const events = readPlainText(root, text, fromText).events.filter(
-    (e) => failed.size === 0 || (e.address !== undefined && failed.has(lower(e.address))),
+    (e) => failed.size === 0 || (e.address !== undefined && failed.has(canonicalAddress(e.address))),
   );
   return events.length > 0 ? { events } : report;
-}
-
-function lower(address: string): string {
-  return address.toLowerCase();
 }
 
 interface Context {

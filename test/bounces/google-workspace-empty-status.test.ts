@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { canonicalAddress } from '../../src/address.js';
 import { readReport } from '../../src/bounces/index.js';
 import { LIST_MAIL } from '../helpers/bounces.js';
 
@@ -74,6 +75,23 @@ describe('a Google Workspace notice whose delivery-status part is empty', () => 
       ]),
     );
     expect(events.map((e) => [e.address, e.kind, e.status])).toEqual([['gone@workspace.example', 'hard', '5.1.1']]);
+  });
+
+  // Google writes X-Failed-Recipients with the domain in ASCII (punycode) and its text in Unicode,
+  // or the other way round: the same mailbox either way, as the suppression list keys it.
+  it.each([
+    ['X-Failed-Recipients in punycode, the text in Unicode', 'gone@xn--mnchen-3ya.example', 'gone@münchen.example'],
+    ['X-Failed-Recipients in Unicode, the text in punycode', 'gone@münchen.example', 'gone@xn--mnchen-3ya.example'],
+    ['the domain in capitals in one of them', 'gone@XN--MNCHEN-3YA.example', 'gone@münchen.example'],
+  ])('reads the address when %s', (_, header, text) => {
+    const raw = workspace(text, ['550 5.1.1 The email account that you tried to reach does not exist.']).replace(
+      `X-Failed-Recipients: ${text}`,
+      `X-Failed-Recipients: ${header}`,
+    );
+    const { events } = read(raw);
+    expect(events.map((e) => [canonicalAddress(e.address ?? ''), e.kind, e.status])).toEqual([
+      ['gone@xn--mnchen-3ya.example', 'hard', '5.1.1'],
+    ]);
   });
 
   it('still reads a delivery-status part that names the recipient, and nothing twice', () => {
