@@ -59,7 +59,10 @@ export function unknownFieldWarnings(parsed: ParsedText, file: string): Problem[
   const problems: Problem[] = [];
   for (const key of Object.keys(parsed.raw)) {
     if (SUMMARY_FIELDS.includes(key) || key === '$schema') continue;
-    const meant = FIELD_ALIASES[key.toLowerCase().replace(/[\s_-]/g, '')] ?? closestWord(key, SUMMARY_FIELDS);
+    const folded = key.toLowerCase().replace(/[\s_-]/g, '');
+    // An own key only: "constructor" would otherwise find Object's own and name a function.
+    const meant =
+      (Object.hasOwn(FIELD_ALIASES, folded) ? FIELD_ALIASES[folded] : undefined) ?? closestWord(key, SUMMARY_FIELDS);
     problems.push({
       severity: 'warning',
       file,

@@ -18,6 +18,20 @@ describe('odd keys in summaries', () => {
     const warning = problems.find((p) => p.field === '__proto__');
     expect(warning?.line).toBe(2);
   });
+
+  // The aliases of a field were looked up on a plain object: "constructor" found Object's own.
+  it.each([
+    ['a.md', '---\ntitle: T\nroles: CTO\nconstructor: x\ntoString: y\n---\nBody text.'],
+    ['a.json', '{"title": "T", "roles": ["CTO"], "summary": "S", "constructor": 1, "toString": 2}'],
+  ])('keys named like Object members in %s are warned about with the fields to use', (file, text) => {
+    const { summary, problems } = parseSummary(text, file, taxonomy);
+    expect(summary?.title).toBe('T');
+    for (const field of ['constructor', 'toString']) {
+      const warning = problems.find((p) => p.field === field);
+      expect(warning?.hint).toMatch(/^use one of: title, summary/);
+      expect(warning?.hint).not.toContain('function');
+    }
+  });
 });
 
 describe('YAML the parser warns about', () => {
