@@ -23,6 +23,8 @@ export async function previousIssueReport(
    * alias): a role renamed between the issues looked back over is judged as one role.
    */
   roleName: (role: string) => string = (role) => role,
+  /** Today's roles (roles.yaml): those no reader got a section of are named, as `rolecast report` names them. */
+  roles: readonly string[] = [],
 ): Promise<Report | undefined> {
   try {
     return await readAnalyticsAt(config, at, async (store) => {
@@ -36,7 +38,7 @@ export async function previousIssueReport(
       if (!last) return undefined;
       const facts = async (id: string) => withCurrentRoleNames(await store.facts(id), roleName);
       const history = await Promise.all(earlier.slice(-HISTORY).map(facts));
-      return buildReport([await facts(last)], { history });
+      return buildReport([await facts(last)], { history, roles });
     });
   } catch {
     return undefined;

@@ -137,6 +137,7 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
       project.state,
       DateTime.fromISO(project.issue.manifest.date, { zone: project.config.timezone }).toJSDate(),
       (role) => project.taxonomy.lookup(role) ?? role,
+      project.taxonomy.roles.map((role) => role.name),
     ),
     listHealth: await readListHealth(project.config, project.state),
   };

@@ -66,6 +66,14 @@ function recordLastWeek(file: string, issueId = '2026-W47', sentAt = new Date('2
   db.close();
 }
 
+/** The example issue's preview of `project`, opened in a new page. */
+async function openPreview(project: TempProject): Promise<Page> {
+  opened.preview = await startPreview({ issueDir: ISSUE_DIR, subscribersFile: SUBSCRIBERS, cwd: project.dir, port: 0 });
+  opened.page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await opened.page.goto(opened.preview.url);
+  return opened.page;
+}
+
 describe('the previous issue report in the preview', () => {
   it('shows last issue’s numbers per role and its most clicked summary beside the editor panel', async () => {
     opened.project = await tempProject({ withExample: true });
@@ -95,35 +103,35 @@ describe('the previous issue report in the preview', () => {
     expect(report.y).toBeLessThan(editor.y + editor.height);
   }, 90_000);
 
+  it('names the roles of roles.yaml no reader got a section of last time, as rolecast report does', async () => {
+    opened.project = await tempProject({ withExample: true });
+    recordLastWeek(join(opened.project.dir, '.rolecast', 'state.db'));
+    const page = await openPreview(opened.project);
+    const line = page.locator('#last-report .unreached-roles');
+    await line.waitFor({ timeout: 30_000 });
+    const text = (await line.textContent()) ?? '';
+    // Last week reached CTO and Designer readers only: every other role of roles.yaml is named.
+    expect(text).toContain('No reader got a section of Executive, VP of Engineering/Data,');
+    expect(text).toContain('Security Lead');
+    expect(text).toContain('(no summary for the role, or no reader holds it)');
+    expect(text).not.toMatch(/\bCTO\b|Designer/);
+  }, 90_000);
+
   it('shows the issue sent before an older issue previewed, not one sent after it', async () => {
     // W48 (dated 2026-11-26) was never sent; W49 went out after it, W47 before.
     opened.project = await tempProject({ withExample: true });
     const state = join(opened.project.dir, '.rolecast', 'state.db');
     recordLastWeek(state);
     recordLastWeek(state, '2026-W49', new Date('2026-12-03T08:00:00Z'));
-    opened.preview = await startPreview({
-      issueDir: ISSUE_DIR,
-      subscribersFile: SUBSCRIBERS,
-      cwd: opened.project.dir,
-      port: 0,
-    });
-    opened.page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await opened.page.goto(opened.preview.url);
-    await opened.page.locator('#last-report').waitFor({ timeout: 30_000 });
-    expect(await opened.page.locator('#last-report h2').textContent()).toBe('Last issue: 2026-W47');
+    const page = await openPreview(opened.project);
+    await page.locator('#last-report').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#last-report h2').textContent()).toBe('Last issue: 2026-W47');
   }, 90_000);
 
   it('says so when nothing was sent yet', async () => {
     opened.project = await tempProject({ withExample: true });
-    opened.preview = await startPreview({
-      issueDir: ISSUE_DIR,
-      subscribersFile: SUBSCRIBERS,
-      cwd: opened.project.dir,
-      port: 0,
-    });
-    opened.page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await opened.page.goto(opened.preview.url);
-    await opened.page.locator('#last-report').waitFor({ timeout: 30_000 });
-    expect(await opened.page.locator('#last-report p').textContent()).toContain('No earlier issue has been sent');
+    const page = await openPreview(opened.project);
+    await page.locator('#last-report').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#last-report p').textContent()).toContain('No earlier issue has been sent');
   }, 90_000);
 });

@@ -22,6 +22,11 @@ export function reportPanel(report: Report | undefined): SafeHtml {
 ${report.byRole.map((r) => html`<tr data-role="${r.role}"><td>${r.role}</td><td class="num">${String(r.delivered)}</td><td class="num">${String(r.unique)}</td></tr>`)}
 </tbody>
 </table>
+${
+  report.unreachedRoles.length > 0
+    ? html`<p class="hint unreached-roles">No reader got a section of ${report.unreachedRoles.join(', ')} (no summary for the role, or no reader holds it).</p>`
+    : ''
+}
 <h3>Most clicked</h3>
 ${
   report.links.some((l) => l.unique > 0)
