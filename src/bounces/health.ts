@@ -4,7 +4,7 @@ import { openExistingStateDb, type StateDb } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
 import { hasTable, withPool } from '../state/read-at.js';
 import type { IssueBounceCounts } from './store.js';
-import { postgresBounceStore } from './store-postgres.js';
+import { BOUNCE_MIGRATIONS, postgresBounceStore } from './store-postgres.js';
 import { sqliteBounceStore } from './store-sqlite.js';
 
 /**
@@ -93,7 +93,7 @@ export async function readListHealth(
 ): Promise<ListHealth | undefined> {
   if (typeof at === 'object' && at.kind === 'postgres') {
     const url = at.url;
-    return withPool(url, async (pool) =>
+    return withPool(url, { bounces: BOUNCE_MIGRATIONS }, async (pool) =>
       (await hasTable(pool, 'bounce_events')) ? listHealth(await postgresBounceStore(pool).issueCounts()) : undefined,
     ).catch(() => undefined);
   }

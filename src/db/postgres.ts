@@ -253,14 +253,7 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
         [component],
       );
       const seen = new Set(done.rows.map((r) => r.version));
-      const newest = Math.max(0, ...seen);
-      const known = Math.max(0, ...migrations.map((m) => m.version));
-      if (newest > known)
-        throw new RolecastError(
-          'E_STATE_NEWER',
-          `the database holds ${component} schema version ${newest}, newer than this rolecast knows (${known})`,
-          { hint: 'upgrade rolecast on this host to the version the other hosts run; nothing was changed' },
-        );
+      assertKnown(pool, component, Math.max(0, ...seen), migrations);
       for (const step of [...migrations].sort((a, b) => a.version - b.version)) {
         if (seen.has(step.version)) continue;
         await inTransaction(client, async () => {
@@ -284,13 +277,49 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
   return applied;
 }
 
+/** A component whose newest applied step is past every step this release knows: E_STATE_NEWER. */
+function assertKnown(pool: Pool, component: string, newest: number, migrations: readonly Migration[]): void {
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  const url = poolUrl(pool);
+  if (newest > known)
+    throw new RolecastError(
+      'E_STATE_NEWER',
+      `the database at ${url ? redactDatabaseUrl(url) : 'DATABASE_URL'} holds ${component} schema version ${newest}, newer than this rolecast knows (${known})`,
+      { hint: 'upgrade rolecast on this host to the version the other hosts run; nothing was changed' },
+    );
+}
+
+/**
+ * For reads that do not migrate: refuses (E_STATE_NEWER) a database where a newer release moved
+ * one of these components on, before any of its rows is read. Such a release may keep readers or
+ * suppressions where this one does not look (a table renamed, a status added), and read anyway
+ * they would come out empty or partial. A database with no migrations yet passes.
+ */
+export async function assertSchemaKnown(
+  pool: Pool,
+  components: Readonly<Record<string, readonly Migration[]>>,
+): Promise<void> {
+  const ledger = await pool.query<{ t: string | null }>("SELECT to_regclass('rolecast_migrations')::text AS t");
+  if (ledger.rows[0]?.t == null) return;
+  const { rows } = await pool.query<{ component: string; newest: number }>(
+    'SELECT component, max(version) AS newest FROM rolecast_migrations WHERE component = ANY($1::text[]) GROUP BY component',
+    [Object.keys(components)],
+  );
+  for (const { component, newest } of rows) assertKnown(pool, component, newest, components[component] ?? []);
+}
+
+/** The URL a pool was opened with, when it was opened with one. */
+function poolUrl(pool: Pool): string | undefined {
+  return (pool as unknown as { options?: { connectionString?: string } }).options?.connectionString;
+}
+
 /**
  * A role that may not create rolecast's tables (no CREATE on the schema, tables another role owns)
  * as the person sees it, not as a crash: which database, and what to grant.
  */
 function deniedError(pool: Pool, error: unknown): unknown {
   if ((error as { code?: unknown } | null)?.code !== '42501') return error;
-  const url = (pool as unknown as { options?: { connectionString?: string } }).options?.connectionString;
+  const url = poolUrl(pool);
   let user = '';
   try {
     user = url ? decodeURIComponent(new URL(url).username) : '';

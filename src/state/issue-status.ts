@@ -1,5 +1,5 @@
 import type { BounceRecord } from '../bounces/store.js';
-import { postgresBounceStore } from '../bounces/store-postgres.js';
+import { BOUNCE_MIGRATIONS, postgresBounceStore } from '../bounces/store-postgres.js';
 import { sqliteBounceStore } from '../bounces/store-sqlite.js';
 import type { StoredWave } from '../schedule/store.js';
 import type { ChannelStatus } from '../send/ledger.js';
@@ -34,7 +34,7 @@ export async function readIssueStatus(location: StateLocation, issueId: string):
   const store = await openExistingState(location);
   if (!store) return { channels: [], schedules: [], bounces: [] };
   try {
-    const bounces = await withPool(location.url, async (pool) =>
+    const bounces = await withPool(location.url, { bounces: BOUNCE_MIGRATIONS }, async (pool) =>
       (await hasTable(pool, 'bounce_events')) ? postgresBounceStore(pool).events({ issueId }) : [],
     );
     return { ...(await fromStore(store, issueId)), bounces };

@@ -1,21 +1,26 @@
 import type { ResolvedConfig } from '../config/schema.js';
-import { openPostgres, type Pool } from '../db/postgres.js';
+import { assertSchemaKnown, type Migration, openPostgres, type Pool } from '../db/postgres.js';
 import { checkerOf, readSuppressionChecker } from '../send/store.js';
 import { readStoredReaders, readStoredSubscribers, type StoredSubscribers } from '../store/open.js';
-import { postgresSubscriberStore } from '../store/postgres.js';
+import { postgresSubscriberStore, SUBSCRIBER_MIGRATIONS } from '../store/postgres.js';
 import type { Reader } from '../store/types.js';
 import type { StateLocation } from './location.js';
+import { STATE_MIGRATIONS } from './postgres-schema.js';
 
 /**
  * Reads for the commands that only look at the state (`build`, `check`, the preview, a send's
  * audience): nothing is created or migrated, on either backend. A PostgreSQL database whose
- * tables do not exist yet reads as empty, like a missing state file.
+ * tables do not exist yet reads as empty, like a missing state file; one whose schema a newer
+ * release moved on is refused (E_STATE_NEWER) before any row is read, as a state file is.
  */
+
+/** The components the readers and their moves live in. */
+const READERS = { state: STATE_MIGRATIONS, subscribers: SUBSCRIBER_MIGRATIONS };
 
 /** Every stored reader; undefined when the store does not exist yet. */
 export async function readStoredReadersAt(location: StateLocation): Promise<Reader[] | undefined> {
   if (location.kind === 'sqlite') return readStoredReaders(location.file);
-  return withPool(location.url, async (pool) =>
+  return withPool(location.url, READERS, async (pool) =>
     (await hasTable(pool, 'readers')) ? postgresSubscriberStore(pool).list() : undefined,
   );
 }
@@ -23,7 +28,7 @@ export async function readStoredReadersAt(location: StateLocation): Promise<Read
 /** Every stored reader and the addresses readers moved away from; undefined when there is no store yet. */
 export async function readStoredSubscribersAt(location: StateLocation): Promise<StoredSubscribers | undefined> {
   if (location.kind === 'sqlite') return readStoredSubscribers(location.file);
-  return withPool(location.url, async (pool) => {
+  return withPool(location.url, READERS, async (pool) => {
     if (!(await hasTable(pool, 'readers'))) return undefined;
     const store = postgresSubscriberStore(pool);
     return { readers: await store.list(), moves: await store.moves() };
@@ -36,7 +41,7 @@ export async function readSuppressionCheckerAt(
   location: StateLocation,
 ): Promise<(email: string) => boolean> {
   if (location.kind === 'sqlite') return readSuppressionChecker(config, location.file);
-  return withPool(location.url, async (pool) => {
+  return withPool(location.url, { state: STATE_MIGRATIONS }, async (pool) => {
     if (!(await hasTable(pool, 'suppressions'))) return () => false;
     const { rows } = await pool.query<{ email: string }>('SELECT email FROM suppressions');
     return checkerOf(rows.map((r) => r.email));
@@ -53,9 +58,15 @@ export async function suppressionsOf(project: {
     : readSuppressionChecker(project.config);
 }
 
-export async function withPool<T>(url: string, work: (pool: Pool) => Promise<T>): Promise<T> {
+/** Runs `work` on a pool of its own, once the components it reads are known to this release. */
+export async function withPool<T>(
+  url: string,
+  components: Readonly<Record<string, readonly Migration[]>>,
+  work: (pool: Pool) => Promise<T>,
+): Promise<T> {
   const pool = await openPostgres(url, { max: 1, applicationName: 'rolecast read' });
   try {
+    await assertSchemaKnown(pool, components);
     return await work(pool);
   } finally {
     await pool.end();
