@@ -36,10 +36,12 @@ export function preferencesPage(ctx: PageContext, view: PreferencesView): string
         ? `<p class="notice" role="status">${escapeHtml(t(`pages.preferences.done.${view.notice}`))}</p>`
         : '';
   if (view.unsubscribed) {
+    // Only the unsubscribe itself is confirmed here: a save, pause or resume pressed in a page left
+    // open while the reader left (or a reload of its answer) must not read as their mail coming back.
     return layout(
       ctx,
       t('pages.preferences.title'),
-      `${notice}<p>${escapeHtml(t('pages.preferences.unsubscribed', { brand }))}</p>`,
+      `${view.notice === 'unsubscribed' ? notice : ''}<p>${escapeHtml(t('pages.preferences.unsubscribed', { brand }))}</p>`,
     );
   }
   const form = (action: string, inner: string) =>
