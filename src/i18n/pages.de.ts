@@ -13,6 +13,9 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
     'Der Link ist beschädigt oder stammt aus einer E-Mail von vor dem Wechsel des Schlüssels, mit dem wir unsere Links signieren. Es wurde nichts geändert. Zum Abmelden nutzen Sie den Abmeldelink in unserer neuesten E-Mail oder antworten Sie auf eine unserer E-Mails.',
   'pages.common.tooLarge.title': 'Anfrage zu groß',
   'pages.common.tooLarge.body': 'Das Formular hat mehr Daten gesendet, als diese Seite annimmt.',
+  'pages.common.unsupportedType.title': 'Dieses Formular ließ sich nicht lesen',
+  'pages.common.unsupportedType.body':
+    'Das Formular wurde in einem Format gesendet, das diese Seite nicht liest. Senden Sie es als Webformular (urlencoded oder multipart/form-data) oder als JSON.',
   'pages.common.tooMany.title': 'Zu viele Anfragen',
   'pages.common.tooMany.body': 'Bitte warten Sie eine Weile, bevor Sie es erneut versuchen.',
   'pages.common.forbidden.title': 'Dieses Formular ist abgelaufen',

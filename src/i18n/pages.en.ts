@@ -12,6 +12,9 @@ export const PAGES_EN = {
     'The link is damaged, or comes from an email sent before we changed the key our links are signed with. Nothing was changed. To unsubscribe, use the unsubscribe link in our latest email, or reply to any of our emails and ask.',
   'pages.common.tooLarge.title': 'Request too large',
   'pages.common.tooLarge.body': 'The form sent more data than this page accepts.',
+  'pages.common.unsupportedType.title': 'This form could not be read',
+  'pages.common.unsupportedType.body':
+    'The form was sent in a format this page does not read. Send it as a web form (urlencoded or multipart/form-data) or as JSON.',
   'pages.common.tooMany.title': 'Too many requests',
   'pages.common.tooMany.body': 'Please wait a while before trying again.',
   'pages.common.forbidden.title': 'This form has expired',

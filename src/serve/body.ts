@@ -29,7 +29,7 @@ export function isOneClickBody(contentType: string | undefined, body: Buffer): b
   const type = (contentType ?? '').toLowerCase();
   const text = body.toString('utf8');
   if (type.startsWith('multipart/form-data'))
-    return multipartField(contentType!, text, 'List-Unsubscribe') === 'One-Click';
+    return multipartFields(contentType!, text)?.get('List-Unsubscribe')?.[0] === 'One-Click';
   // urlencoded, or a bare body from a client that left out the content type.
   if (type === '' || type.startsWith('application/x-www-form-urlencoded') || type.startsWith('text/plain')) {
     const params = new URLSearchParams(text.trim());
@@ -38,17 +38,23 @@ export function isOneClickBody(contentType: string | undefined, body: Buffer): b
   return false;
 }
 
-function multipartField(contentType: string, body: string, name: string): string | undefined {
+/**
+ * The fields of a `multipart/form-data` body, a repeated name listed in order; undefined without a
+ * boundary. File parts (with a filename) are left out: no reader page takes a file.
+ */
+export function multipartFields(contentType: string, body: string): Map<string, string[]> | undefined {
   const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
   const marker = boundary?.[1] ?? boundary?.[2];
   if (!marker) return undefined;
+  const fields = new Map<string, string[]>();
   for (const part of body.split(`--${marker}`)) {
     const split = part.indexOf('\r\n\r\n');
     if (split < 0) continue;
     const headers = part.slice(0, split);
-    const disposition = /content-disposition:\s*form-data;[^\r\n]*\bname="([^"]*)"/i.exec(headers);
-    if (disposition?.[1] !== name) continue;
-    return part.slice(split + 4).replace(/\r\n$/, '');
+    const disposition = /content-disposition:\s*form-data;[^\r\n]*/i.exec(headers)?.[0] ?? '';
+    const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
+    if (!name || /\bfilename\*?=/i.test(disposition)) continue;
+    fields.set(name, [...(fields.get(name) ?? []), part.slice(split + 4).replace(/\r\n$/, '')]);
   }
-  return undefined;
+  return fields;
 }

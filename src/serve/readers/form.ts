@@ -1,8 +1,9 @@
 import { toOneLine } from '../../model/_fields.js';
+import { multipartFields } from '../body.js';
 
 /**
- * Form bodies as the reader pages accept them: `application/x-www-form-urlencoded` from a browser,
- * or JSON from a script. Repeated fields (role checkboxes) become lists.
+ * Form bodies as the reader pages accept them: `application/x-www-form-urlencoded` or
+ * `multipart/form-data` from a browser, or JSON from a script. Repeated fields (role checkboxes) become lists.
  */
 export type FormFields = Map<string, string[]>;
 
@@ -24,6 +25,8 @@ export function parseForm(contentType: string | undefined, body: Buffer): FormFi
     }
     return fields;
   }
+  // A form pasted into another site may post multipart (its page builder's choice, or enctype).
+  if (type.startsWith('multipart/form-data')) return multipartFields(contentType!, text);
   if (type === '' || type.startsWith('application/x-www-form-urlencoded')) {
     for (const [key, value] of new URLSearchParams(text)) fields.set(key, [...(fields.get(key) ?? []), value]);
     return fields;
@@ -51,4 +54,15 @@ export function lineField(fields: FormFields, name: string, max: number): string
 
 export function isJson(contentType: string | undefined): boolean {
   return (contentType ?? '').toLowerCase().startsWith('application/json');
+}
+
+/** Whether a body of this type is one `parseForm` reads (a form's or JSON), whatever it holds. */
+export function isFormType(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').toLowerCase();
+  return (
+    type === '' ||
+    isJson(type) ||
+    type.startsWith('application/x-www-form-urlencoded') ||
+    type.startsWith('multipart/form-data')
+  );
 }

@@ -10,7 +10,7 @@ import { isTimeZone, pageLanguageOf } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { checkInboxPage, subscribePage } from '../pages/subscribe.js';
 import { loggableError } from '../pages.js';
-import { field, isJson, lineField, parseForm } from '../readers/form.js';
+import { field, isFormType, isJson, lineField, parseForm } from '../readers/form.js';
 import { confirmationMail } from '../readers/mail.js';
 import { returningSince } from '../readers/returning.js';
 import { languageFor, pageContext, type ReaderServices, storedLocale } from '../readers/services.js';
@@ -83,6 +83,9 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
   );
   if (!body) return;
   const fields = parseForm(request.headers['content-type'], body);
+  // A body no form sends (text/plain, XML) is said to be one, not taken for a bad address.
+  if (!isFormType(request.headers['content-type']))
+    return fail(415, 'pages.common.unsupportedType.title', 'pages.common.unsupportedType.body');
   if (!fields) return fail(400, 'pages.common.error.title', 'pages.subscribe.invalidEmail');
   const written = field(fields, 'email');
   const parsed = emailSchema.safeParse(written);
