@@ -47,13 +47,26 @@ export function stateDamaged(file: string, reason: string, cause?: unknown): Rol
   });
 }
 
+/**
+ * What running a send again does, said after the advice to run it again. A command that is no send
+ * says what its own run again does (see `stateUseError`).
+ */
+export const SEND_AGAIN = 'messages recorded as sent are not sent again';
+
 /** A write to the state file failed (full disk, I/O error): the run stops, with exit code 3. */
-export function stateWriteFailed(file: string, cause: unknown): RolecastError {
+export function stateWriteFailed(file: string, cause: unknown, again = SEND_AGAIN): RolecastError {
+  const code = codeOf(cause);
+  const free =
+    code === 'SQLITE_FULL' || code === 'ENOSPC'
+      ? 'free space on its disk'
+      : code === 'EDQUOT'
+        ? 'raise or free its disk quota'
+        : 'free space on its disk (or fix the I/O error)';
   return new RolecastError('E_STATE_WRITE', `the state file ${file} could not be written: ${reasonOf(cause)}`, {
     exitCode: EXIT.sendFailed,
-    hint: isReadOnly(codeOf(cause))
-      ? `${READ_ONLY_ADVICE}, then run the same command again: messages recorded as sent are not sent again`
-      : 'free space on its disk (or fix the I/O error) and run the same command again: messages recorded as sent are not sent again',
+    hint: isReadOnly(code)
+      ? `${READ_ONLY_ADVICE}, then run the same command again: ${again}`
+      : `${free} and run the same command again: ${again}`,
     cause,
   });
 }
@@ -122,23 +135,23 @@ export function stateFileError(file: string, error: unknown): RolecastError {
  * For a failure while using an open state file: corruption and write failures get their message;
  * anything else (a bug) is returned as it was.
  */
-export function stateUseError(file: string, error: unknown): unknown {
+export function stateUseError(file: string, error: unknown, again = SEND_AGAIN): unknown {
   if (error instanceof RolecastError) return error;
   const code = codeOf(error);
   if (isCorruption(code)) return stateDamaged(file, reasonOf(error), error);
-  if (isWriteFailure(code)) return stateWriteFailed(file, error);
-  if (isSqliteBusy(error)) return stateBusy(file, error);
+  if (isWriteFailure(code)) return stateWriteFailed(file, error, again);
+  if (isSqliteBusy(error)) return stateBusy(file, error, again);
   return error;
 }
 
 /** Another program held the file locked past SQLite's wait: nothing is wrong with it. */
-function stateBusy(file: string, cause: unknown): RolecastError {
+function stateBusy(file: string, cause: unknown, again: string): RolecastError {
   return new RolecastError(
     'E_STATE_WRITE',
     `the state file ${file} is locked by another program (${reasonOf(cause)})`,
     {
       exitCode: EXIT.sendFailed,
-      hint: 'another program kept it locked longer than rolecast waits (a backup, an open sqlite3 shell); once it lets go, run the same command again (a send resumes: messages recorded as sent are not sent again)',
+      hint: `another program kept it locked longer than rolecast waits (a backup, an open sqlite3 shell); once it lets go, run the same command again (${again === SEND_AGAIN ? `a send resumes: ${again}` : again})`,
       cause,
     },
   );

@@ -168,8 +168,9 @@ export interface StateStore {
   applyPending(now: () => Date): Promise<Pending>;
   /**
    * A failure while using the store, as the person should see it (a full disk, a damaged file, a
-   * database gone away: RolecastError); anything else, a bug, is returned as it was.
+   * database gone away: RolecastError); anything else, a bug, is returned as it was. `again`: what
+   * running the same command again does, said after the advice to (a send's words by default).
    */
-  explain(error: unknown): unknown;
+  explain(error: unknown, again?: string): unknown;
   close(): Promise<void>;
 }

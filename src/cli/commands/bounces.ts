@@ -96,7 +96,11 @@ export const bouncesCommand: Command = {
       );
       return journaled ? notRecorded(stateFile, journaled) : 0;
     } catch (error) {
-      throw stateUseError(stateFile, error);
+      throw stateUseError(
+        stateFile,
+        error,
+        'reports already recorded are not recorded twice; keep the mailbox until it succeeds',
+      );
     } finally {
       await opened.close();
     }

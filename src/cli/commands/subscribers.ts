@@ -164,7 +164,13 @@ export const subscribersCommand: Command = {
         );
       return 0;
     } catch (error) {
-      throw stateUseError(stateFile, error);
+      throw stateUseError(
+        stateFile,
+        error,
+        action === 'import'
+          ? 'nothing of the file was stored, as an import is stored whole or not at all'
+          : '`rolecast subscribers list` shows what is stored',
+      );
     } finally {
       await opened.close();
     }

@@ -92,7 +92,7 @@ export const suppressCommand: Command = {
       return problems.length ? 2 : 0;
     } catch (error) {
       // A full disk or a page found damaged while writing: the same messages as every command.
-      throw store.explain(error);
+      throw store.explain(error, 'nothing of it was recorded, as an import is recorded whole or not at all');
     } finally {
       await store.close();
     }

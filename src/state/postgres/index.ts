@@ -1,6 +1,7 @@
 import { clicksTaggedValue, clickTagsOf } from '../../analytics/rows.js';
 import { migrate, type Pool, redactDatabaseUrl } from '../../db/postgres.js';
 import { EXIT, RolecastError } from '../../errors.js';
+import { SEND_AGAIN } from '../../send/state-file.js';
 import type { StateStore } from '../contract.js';
 import { STATE_MIGRATIONS } from '../postgres-schema.js';
 import { replayUnrecordedInto } from '../replay.js';
@@ -77,7 +78,7 @@ export function postgresState(
       const replayed = await replayUnrecordedInto(store, options.sideFileBase, now);
       return { journal, ...replayed };
     },
-    explain: (error) => postgresUseError(description, error),
+    explain: (error, again) => postgresUseError(description, error, again),
     async close() {
       if (options.ownsPool !== false) await pool.end();
     },
@@ -89,14 +90,14 @@ export function postgresState(
  * A failed query as the person sees it: the server gone or refusing writes stops a send like a full
  * disk does (exit 3, run the same command again). Errors in rolecast's own SQL (class 42) are bugs.
  */
-export function postgresUseError(description: string, error: unknown): unknown {
+export function postgresUseError(description: string, error: unknown, again = SEND_AGAIN): unknown {
   if (error instanceof RolecastError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.startsWith('42')) return error;
   const reason = error instanceof Error ? error.message : String(error);
   return new RolecastError('E_STATE_UNAVAILABLE', `the database at ${description} could not be used: ${reason}`, {
     exitCode: EXIT.sendFailed,
-    hint: 'check that the database server is running and reachable, then run the same command again: messages recorded as sent are not sent again',
+    hint: `check that the database server is running and reachable, then run the same command again: ${again}`,
     cause: error,
   });
 }

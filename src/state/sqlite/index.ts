@@ -107,7 +107,7 @@ export function sqliteState(db: StateDb, file: string): StateStore {
       const unrecorded = replayUnrecorded(db, file, now);
       return { journal, unrecorded, unrecordedFile: unrecorded > 0 ? unrecordedFileOf(file) : undefined };
     },
-    explain: (error) => stateUseError(file, error),
+    explain: (error, again) => stateUseError(file, error, again),
     async close() {
       // A log deleted since the last check (the end of the run, say) holds every record of the run:
       // with another command's log at the path now, this connection is not the last to close and
