@@ -31,6 +31,8 @@ export async function startLiveProject(project: ProjectOptions, options: LiveOpt
   let dirty = false;
   let closed = false;
   const changed = new Set<string>();
+  // A missing --state file is printed once, not at every render, until it is there.
+  let stateNoted = false;
 
   const watcher = createWatcher(
     (file) => {
@@ -50,6 +52,9 @@ export async function startLiveProject(project: ProjectOptions, options: LiveOpt
       options.log(
         `rendered ${next.variants.length} variant(s) in ${next.renderMs} ms (v${next.version}, ${warnings} warning(s))`,
       );
+      // Said in the terminal too: it is where --state was typed.
+      if (next.stateNote && !stateNoted) options.log(`  ${formatProblem(next.stateNote)}`);
+      stateNoted = next.stateNote !== undefined;
     } else {
       options.log(`cannot render (v${next.version}): ${next.problems.length} problem(s)`);
       for (const problem of next.problems) options.log(`  ${formatProblem(problem)}`);

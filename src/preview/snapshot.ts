@@ -18,6 +18,7 @@ import { unreadableTextWarnings } from '../render/unreadable-text.js';
 import { suppressionsOf } from '../state/read-at.js';
 import { type Candidate, listCandidates, poolFolder } from './candidates.js';
 import { issueVersion } from './editor.js';
+import { missingStateNote } from './state-note.js';
 import type { WatchTarget } from './watch.js';
 
 /**
@@ -46,6 +47,8 @@ export interface ReadySnapshot extends SnapshotBase {
   problems: Problem[];
   /** What the editor panel edits; undefined when `issue.json` could not be read as an object. */
   editor: EditorState | undefined;
+  /** The `--state` file is not there, so no suppression list is checked: a test send says so too. */
+  stateNote?: Problem | undefined;
   /** The last issue sent before this one, as `rolecast report` shows it; undefined before any send. */
   lastReport?: Report | undefined;
   /** Bounce and complaint rates of the last issues sent; undefined before the first send. */
@@ -92,6 +95,8 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
   const roleOrder = manifest.roleOrder ?? [];
   let plan: AudiencePlan | undefined;
   let compiled: Map<string, CompiledVariant>;
+  const stateNote = missingStateNote(project.state, options.stateFile);
+  if (stateNote) problems = [...problems, stateNote];
   const suppressed = project.subscribers ? await readSuppressions(project) : undefined;
   if (suppressed?.problem) problems = [...problems, suppressed.problem];
   try {
@@ -131,6 +136,7 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
       ...[...compiled.values()].flatMap((c) => c.problems),
     ],
     editor,
+    stateNote,
     lastReport: await previousIssueReport(
       project.config,
       project.issue.id,

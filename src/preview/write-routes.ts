@@ -135,6 +135,8 @@ async function testSend(response: ServerResponse, body: unknown, ctx: WriteConte
     ctx.log(line);
   };
   const withWarnings = (text: string) => [text, ...warnings].join(' ');
+  const { stateNote } = snapshot;
+  if (stateNote) warn(`warning: ${stateNote.message} — ${stateNote.hint}`);
   try {
     const transport = await testTransport(project, ctx.env, ctx.cwd, warn);
     const report = await sendTestMessage({
