@@ -13,11 +13,25 @@ import { type CardView, contentsSummary, type DigestView, type SectionView } fro
  * new view, the shared card and section objects untouched.
  */
 
-/** The stories a cut copy lists by headline, after its full cards. */
+/** One story listed by headline: its title, the anchor the contents lead to, and its link. */
+export interface HeadlineItem {
+  title: string;
+  anchor: string;
+  href: string | undefined;
+  lang: string | undefined;
+  rtl: boolean;
+}
+
+/**
+ * The stories a cut copy lists by headline, after its full cards: `items` all of them in order,
+ * `groups` the same stories under the heading of the section each was cut from ("For Executive"),
+ * so a reader of several roles sees which of theirs lost stories.
+ */
 export interface HeadlinesView {
   heading: string;
   note: string;
-  items: { title: string; anchor: string; href: string | undefined; lang: string | undefined; rtl: boolean }[];
+  items: HeadlineItem[];
+  groups: { heading: string; items: HeadlineItem[] }[];
   online: string | undefined;
   onlineLabel: string;
 }
@@ -36,13 +50,14 @@ export function cutToHeadlines(view: DigestView, full: number, locale: string): 
   const total = cardCount(view);
   if (full >= total) return view;
   const t = translator(view.language);
-  const cut: CardView[] = [];
+  const groups: HeadlinesView['groups'] = [];
   const sections: SectionView[] = [];
   let left = full;
   let minutes = 0;
   for (const section of view.sections) {
     const kept = section.cards.slice(0, Math.max(left, 0));
-    cut.push(...section.cards.slice(kept.length));
+    const lost = section.cards.slice(kept.length);
+    if (lost.length) groups.push({ heading: section.heading, items: lost.map(headlineItem) });
     left -= kept.length;
     for (const card of kept) minutes += card.minutes;
     const count = section.cards.length;
@@ -54,17 +69,12 @@ export function cutToHeadlines(view: DigestView, full: number, locale: string): 
         count: t(`email.readsOf.${pluralForm(view.language, count)}`, { shown: kept.length, count }),
       });
   }
+  const items = groups.flatMap((group) => group.items);
   const headlines: HeadlinesView = {
-    heading: t(`email.headlines.${pluralForm(view.language, cut.length)}`, { count: cut.length }),
+    heading: t(`email.headlines.${pluralForm(view.language, items.length)}`, { count: items.length }),
     note: t('email.headlinesNote'),
-    // Each headline holds its card's anchor, so the contents' entry still leads to the story.
-    items: cut.map((card) => ({
-      title: card.title,
-      anchor: card.anchor,
-      href: card.href,
-      lang: card.lang,
-      rtl: card.rtl,
-    })),
+    items,
+    groups,
     online: view.viewOnline,
     onlineLabel: t('email.headlinesOnline'),
   };
@@ -72,9 +82,14 @@ export function cutToHeadlines(view: DigestView, full: number, locale: string): 
   return { ...view, sections, headlines, contents: { ...view.contents, summary } };
 }
 
+/** Each headline holds its card's anchor, so the contents' entry still leads to the story. */
+function headlineItem(card: CardView): HeadlineItem {
+  return { title: card.title, anchor: card.anchor, href: card.href, lang: card.lang, rtl: card.rtl };
+}
+
 /** Whether the templates print the headlines: a layout of one's own written before them would drop the stories cut. */
 export function templatesListHeadlines(templates: TemplateSet): boolean {
-  const reads = (source: string) => /\{\{>\s*headlines\b|\bheadlines\.items\b/.test(source);
+  const reads = (source: string) => /\{\{>\s*headlines\b|\bheadlines\.(items|groups)\b/.test(source);
   return reads(templates.layout.source) && reads(templates.text.source);
 }
 
