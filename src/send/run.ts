@@ -319,7 +319,8 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
   }
 }
 
-function rowOf(job: SendJob, outcome: JobOutcome): LedgerEntry {
+/** The ledger row of an outcome. */
+export function rowOf(job: SendJob, outcome: JobOutcome): LedgerEntry {
   if (outcome.status === 'sent')
     return {
       email: job.email,

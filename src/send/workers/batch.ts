@@ -12,7 +12,7 @@ import { segmentRoles, suppressedKind } from '../plan.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { Halted, ReportBuilder } from '../report.js';
 import type { DeliveryFailure } from '../retry.js';
-import { type Accepted, type LedgerWriter, type RefusalStreak, runDeliveries, type SendJob } from '../run.js';
+import { type Accepted, type LedgerWriter, type RefusalStreak, rowOf, runDeliveries, type SendJob } from '../run.js';
 import type { MailTransport } from '../transport.js';
 
 export interface BatchContext {
@@ -64,6 +64,14 @@ export interface BatchContext {
    * recorder.ts) and resolves once they are committed; rejects when the database refused them.
    */
   recordNow?: ((outcomes: ItemOutcome[]) => Promise<void>) | undefined;
+  /**
+   * Writes the refusals the batch ends holding as deferred, with their items' done marks, and lets
+   * their leases go once that is committed: the worker's later batches decide them (see RefusalStreak)
+   * without this batch holding a lease for each meanwhile. Without it, they stay leased (`carried`).
+   */
+  park?: ((outcomes: ItemOutcome[]) => void) | undefined;
+  /** Turns parked refusals decided failed into failed rows; resolves once written or given up. */
+  failParked?: ((outcomes: ItemOutcome[]) => Promise<void>) | undefined;
   /** The worker's commit permits, shared by its batches in flight (see SharedPermits). */
   permits?: SharedPermits | undefined;
   /** A reader of this batch was the first the server greylisted in it (the worker says so once). */
@@ -144,11 +152,17 @@ export async function sendBatch(
   // write its next final dot (permits.ts): a worker killed mid-batch leaves unrecorded no more
   // than one accepted message a connection, as one sender does. Without `recordNow`, kept until
   // the batch ends.
+  // A parked refusal's row is written already (deferred): its decision only turns it failed.
+  const parked = new Set<number>();
   const collector: LedgerWriter = {
     recordMany(entries) {
-      const rows = entries.flatMap((entry) => outcomeOf(entry) ?? []);
-      if (context.recordNow) return context.recordNow(rows);
-      outcomes.push(...rows);
+      const all = entries.flatMap((entry) => outcomeOf(entry) ?? []);
+      const rows = all.filter((row) => !parked.has(row.seq));
+      const decided = all.filter((row) => parked.has(row.seq) && row.status === 'failed');
+      const writes = [decided.length > 0 ? context.failParked?.(decided) : undefined];
+      if (context.recordNow) writes.push(rows.length > 0 || decided.length === 0 ? context.recordNow(rows) : undefined);
+      else outcomes.push(...rows);
+      return Promise.all(writes).then(() => {});
     },
   };
   const outcomeOf = (entry: LedgerEntry): ItemOutcome | undefined => {
@@ -238,8 +252,11 @@ export async function sendBatch(
     reason: run.halted.error instanceof Error ? run.halted.error.message : String(run.halted.error),
     unrecorded: run.halted.unrecorded,
   };
-  const carried = (context.refusals?.held ?? []).flatMap(({ job }) =>
-    yielded.has(job) ? [itemOf.get(job.email)!.seq] : [],
-  );
+  const held = (context.refusals?.held ?? []).filter(({ job }) => yielded.has(job));
+  const carried = held.map(({ job }) => itemOf.get(job.email)!.seq);
+  if (context.park && held.length > 0) {
+    for (const seq of carried) parked.add(seq);
+    context.park(held.flatMap(({ job, outcome }) => outcomeOf(rowOf(job, { ...outcome, status: 'deferred' })) ?? []));
+  }
   return { outcomes, result: { carried, stopped: run.stopped, aborted: run.aborted, halted } };
 }

@@ -20,13 +20,13 @@ export const OUTAGE_PATIENCE_MS = 300_000;
 const OUTAGE_RETRY_MS = 2_000;
 
 export interface PipelineOptions {
-  queue: Pick<SendQueue, 'claim' | 'complete' | 'progress' | 'markDone'>;
+  queue: Pick<SendQueue, 'claim' | 'complete' | 'progress' | 'markDone'> & Partial<Pick<SendQueue, 'failParked'>>;
   /** Leases held at once: the claimed items whose outcomes are not recorded yet, over every batch in flight. */
   window: number;
   /** What every batch shares; `signal` and `onExhausted` are the pipeline's. */
   batch: Omit<
     BatchContext,
-    'signal' | 'onExhausted' | 'isLost' | 'recordEarly' | 'recordNow' | 'permits' | 'moreToCome'
+    'signal' | 'onExhausted' | 'isLost' | 'recordEarly' | 'recordNow' | 'permits' | 'moreToCome' | 'park' | 'failParked'
   >;
   isLost(seq: number): boolean;
   signal?: AbortSignal | undefined;
@@ -92,6 +92,21 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   // greylisted, or taken over and left again) belongs to the later batch alone. The earlier one
   // neither starts nor retries it, and its end does not drop it from `holding`.
   const heldBy = new Map<number, object>();
+  const letGo = (seq: number) => {
+    heldBy.delete(seq);
+    holding.delete(seq);
+  };
+  // A parked refusal decided failed: its deferred row turned failed. Not written, it stays deferred,
+  // which a later run tries again, so the send goes on.
+  const failParked = async (outcomes: ItemOutcome[]) => {
+    try {
+      await queue.failParked?.(outcomes);
+    } catch (error) {
+      options.log(
+        `warning: could not record ${outcomes.length} refused reader(s) as failed (${error instanceof Error ? error.message : String(error)}); they stay deferred and the next run tries them again`,
+      );
+    }
+  };
   const claimedAs = (items: ClaimedItem[]) => {
     const batchMark = {};
     for (const item of items) heldBy.set(item.seq, batchMark);
@@ -158,12 +173,23 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         return written.then((ok) => {
           if (!ok) throw out.writeError;
           // Done: no longer this worker's to renew, nor a lease a beat could find lost.
-          for (const o of outcomes) {
-            if (heldBy.get(o.seq) !== batchMark) continue;
-            heldBy.delete(o.seq);
-            holding.delete(o.seq);
-          }
+          for (const o of outcomes) if (heldBy.get(o.seq) === batchMark) letGo(o.seq);
         });
+      },
+      // Written with its items' done marks in turn with every other outcome; released once committed.
+      park: queue.failParked
+        ? (outcomes) => {
+            const written = writes.then(() => record(outcomes));
+            writes = written.then(() => {});
+            void written.then((ok) => {
+              if (ok) for (const o of outcomes) if (heldBy.get(o.seq) === batchMark) letGo(o.seq);
+            });
+          }
+        : undefined,
+      failParked(outcomes) {
+        const written = writes.then(() => failParked(outcomes));
+        writes = written;
+        return written;
       },
       onExhausted() {
         feeding = false;
@@ -175,7 +201,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         return active > 1 || ready !== undefined || !drained;
       },
     });
-    // Refused readers the batch ended holding stay leased to this worker until a later batch records them.
+    // Refused readers the batch ended holding stay leased to this worker until parked (or, without
+    // parking, until a later batch records them).
     let carriedSeqs = new Set<number>();
     void sending
       .then(
@@ -193,11 +220,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       )
       .finally(() => {
         leased -= items.length;
-        for (const item of items) {
-          if (heldBy.get(item.seq) !== batchMark || carriedSeqs.has(item.seq)) continue;
-          heldBy.delete(item.seq);
-          holding.delete(item.seq);
-        }
+        for (const item of items) if (heldBy.get(item.seq) === batchMark && !carriedSeqs.has(item.seq)) letGo(item.seq);
         feeding = false;
         active--;
         wake();

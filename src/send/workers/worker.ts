@@ -312,6 +312,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
           return items;
         },
         complete: (outcomes) => shared.complete(outcomes),
+        failParked: (outcomes) => shared.failParked(outcomes),
         progress: () => shared.progress(),
         markDone: (seqs) => shared.markDone(seqs),
       },

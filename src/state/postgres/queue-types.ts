@@ -95,6 +95,8 @@ export interface SendQueue {
   claim(limit: number, holding?: Iterable<number>): Promise<ClaimedItem[]>;
   /** Records outcomes in the ledger and marks their items done, in one statement; `lost`: items another worker had claimed meanwhile. */
   complete(outcomes: readonly ItemOutcome[]): Promise<{ lost: number }>;
+  /** Turns the deferred rows of parked refusals (done already) into failed ones: shown to be about their readers. */
+  failParked(outcomes: readonly ItemOutcome[]): Promise<void>;
   progress(): Promise<QueueProgress>;
   /**
    * Marks items done without their ledger rows, for outcomes the ledger refused: no worker sends them

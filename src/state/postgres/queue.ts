@@ -3,6 +3,7 @@ import { type Pool, type PoolClient, transaction } from '../../db/postgres.js';
 import { hashedKeySql } from '../postgres-schema.js';
 import { dropFinishedPlanReaders } from './plan-readers.js';
 import { completeItems } from './queue-complete.js';
+import { failParkedItems } from './queue-parked.js';
 import { LIVE_WORKER, NOW, openPlanIn, type PlanContext, RESTART_GRACE_END } from './queue-plan.js';
 import type { QueueOptions, SendQueue } from './queue-types.js';
 
@@ -155,6 +156,8 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
         now: Number(row.now),
       };
     },
+
+    failParked: (outcomes) => failParkedItems(context, outcomes),
 
     async markDone(seqs) {
       if (seqs.length === 0) return;

@@ -70,6 +70,55 @@ describePostgres('send workers: a dead domain over several batches', () => {
     120_000,
   );
 
+  it.each([
+    [1, 4],
+    [2, 4],
+    [1, 6],
+  ])(
+    '%i connection(s), batches of %i, 38 readers of one gone domain in a row: at every recipient the worker holds no more leases than its batch size, and the gone readers fail',
+    async (concurrency, batch) => {
+      fixture = await sendFixture(70, { concurrency }, withDeadDomain(70, 10, 48));
+      const expected = await eligible(fixture);
+      // Read as each recipient is answered, while the worker waits for the answer.
+      const held: number[] = [];
+      server = await startRawServer({
+        // No PIPELINING: each command waits for its reply, so a reply written late holds the worker.
+        ehlo: () => '250-raw.test\r\n250-8BITMIME\r\n250 SIZE 10485760\r\n',
+        command: (line, session) => {
+          const to = RCPT.exec(line)?.[1];
+          if (!to) return undefined;
+          void db.pool
+            .query<{ n: number }>(
+              'SELECT count(*)::int AS n FROM send_items WHERE NOT done AND lease_owner IS NOT NULL',
+            )
+            .then(({ rows }) => {
+              held.push(rows[0]!.n);
+              const gone = to.endsWith('@gone.example');
+              if (!gone) session.to.push(to);
+              session.write(gone ? '550 Unrouteable address\r\n' : '250 2.1.5 ok\r\n');
+            });
+          return null;
+        },
+      });
+      const result = await runCli(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
+        cwd: fixture.dir,
+        env: { ...sendEnv(server.url()), DATABASE_URL: db.url(), ROLECAST_TEST_WORKER_BATCH: String(batch) },
+      });
+      // The gone readers failed, so exit 3; nothing aborted.
+      expect(result.code, result.stderr).toBe(3);
+      expect(JSON.parse(result.stdout).aborted, result.stderr).toBeUndefined();
+      const { rows } = await db.pool.query<{ email: string; status: string }>(
+        'SELECT email, status FROM deliveries ORDER BY email',
+      );
+      expect(rows.map((r) => [r.email, r.status])).toEqual(
+        expected.map((email) => [email, email.endsWith('@gone.example') ? 'failed' : 'sent']),
+      );
+      expect(held.length).toBeGreaterThanOrEqual(expected.length);
+      expect(Math.max(...held), `leases held at each recipient: ${held.join(' ')}`).toBeLessThanOrEqual(batch);
+    },
+    120_000,
+  );
+
   // A greylisted reader goes back to the plan for any worker to try after the wait: this worker
   // cannot tell yet, and says so rather than that no reader of another domain is left.
   it('thirty readers of one gone domain in a row, batches of four, the readers of the other domain after them greylisted: the send aborts saying they wait, nobody failed', async () => {
