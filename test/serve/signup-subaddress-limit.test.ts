@@ -9,6 +9,8 @@ import { form, type SignupServer, startSignupServer } from '../helpers/signup.js
  * `readers.perAddressPerHour` bounds the confirmation mails one inbox gets. Tagged addresses
  * (`victim+1@`, `victim+2@`, RFC 5233) land in the same inbox, so they share that allowance: a
  * script posting a stranger's address with a new tag each time mails them no more than the limit.
+ * Gmail also ignores dots in the local part and takes googlemail.com for gmail.com: those spellings
+ * are one inbox too.
  */
 
 const SECRET = 'signup-subaddress-limit-secret-0123456789';
@@ -74,6 +76,30 @@ describe('confirmation mails to one inbox under many tags', () => {
     await h.post('/subscribe', form({ email: 'target+e@example.com', roles: 'CTO' }));
     await settled(['target+e@example.com']);
     expect(h.mails.map((m) => m.to)).toEqual(['target+a@example.com', 'target+b@example.com', 'target+c@example.com']);
+  });
+
+  it('stop at the limit for Gmail addresses spelt with dots, tags or googlemail.com, one inbox to Gmail', async () => {
+    await start();
+    const spellings = [
+      'victim.name@gmail.com',
+      'victimname@gmail.com',
+      'v.i.c.t.i.m.n.a.m.e@gmail.com',
+      'vic.tim.name+news@gmail.com',
+      'victimname@googlemail.com',
+      'victim.na.me@googlemail.com',
+    ];
+    for (const email of spellings) await h.post('/subscribe', form({ email, roles: 'CTO' }));
+    await settled(spellings);
+    expect(await h.mailCount(3)).toBe(3);
+    expect(h.mails.map((m) => m.to)).toEqual(spellings.slice(0, 3));
+  });
+
+  it('leave dotted spellings elsewhere than Gmail their own allowance: other providers tell them apart', async () => {
+    await start();
+    const addresses = ['ann.lee@example.com', 'annlee@example.com', 'a.nnlee@example.com', 'an.nlee@example.com'];
+    for (const email of addresses) await h.post('/subscribe', form({ email, roles: 'CTO' }));
+    await settled(addresses);
+    expect(await h.mailCount(4)).toBe(4);
   });
 
   it('leave other inboxes, and an address that starts with "+", their own allowance', async () => {

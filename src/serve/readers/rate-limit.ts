@@ -32,14 +32,21 @@ export function fixedWindowLimiter(limit: number, windowMs: number, now: () => n
 /**
  * Counts an address's mails by the mailbox they land in: `ann+1@example.com`, `ann+2@…` (RFC 5233
  * subaddresses, which most providers deliver to `ann@`) share one allowance, so a script cannot
- * send one inbox a confirmation per tag. A local part that starts with `+` is kept whole.
+ * send one inbox a confirmation per tag. A local part that starts with `+` is kept whole. Gmail
+ * also ignores the dots of a local part and takes googlemail.com for gmail.com, so every such
+ * spelling of one Gmail inbox shares its allowance; elsewhere a dot is part of the mailbox's name.
  */
 export function perMailbox(limiter: RateLimiter): RateLimiter {
   return { take: (address) => limiter.take(mailboxKey(address)) };
 }
 
+const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+
 function mailboxKey(address: string): string {
   const at = address.lastIndexOf('@');
   const plus = address.indexOf('+');
-  return plus > 0 && plus < at ? `${address.slice(0, plus)}${address.slice(at)}` : address;
+  const local = plus > 0 && plus < at ? address.slice(0, plus) : address.slice(0, at);
+  const domain = address.slice(at + 1);
+  if (GMAIL_DOMAINS.has(domain) && local.replaceAll('.', '') !== '') return `${local.replaceAll('.', '')}@gmail.com`;
+  return `${local}@${domain}`;
 }
