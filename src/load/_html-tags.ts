@@ -99,6 +99,18 @@ const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'embed']);
  */
 function markupIn(text: string): (tag: string) => boolean {
   const lower = text.toLowerCase();
+  // Whether an element's counterpart is in the text, searched once per element and direction:
+  // searched per tag, a file of 300,000 tags would be read 300,000 times.
+  const counterpart = new Map<string, boolean>();
+  const hasCounterpart = (closing: boolean, element: string) => {
+    const key = `${closing ? '/' : ''}${element}`;
+    let found = counterpart.get(key);
+    if (found === undefined) {
+      found = closing ? new RegExp(`<${element}[\\s/>]`).test(lower) : lower.includes(`</${element}`);
+      counterpart.set(key, found);
+    }
+    return found;
+  };
   return (tag) => {
     const parts = /^<(\/?)([a-z][a-z0-9]*)(\s[^<>]*?)?(\/?)>$/i.exec(tag);
     if (!parts) return true;
@@ -106,6 +118,6 @@ function markupIn(text: string): (tag: string) => boolean {
     const element = name!.toLowerCase();
     if (attributes.trim() !== '') return attributes.includes('=');
     if (selfClosed || VOID.has(element)) return true;
-    return closing ? new RegExp(`<${element}[\\s/>]`).test(lower) : lower.includes(`</${element}`);
+    return hasCounterpart(closing === '/', element);
   };
 }
