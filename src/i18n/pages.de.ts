@@ -2,6 +2,16 @@ import type { PAGES_EN } from './pages.en.js';
 
 export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
   'pages.unsubscribe.title': 'Abmelden',
+  'pages.unsubscribe.ask.title': 'Abmelden?',
+  'pages.unsubscribe.ask.body': '{brand} nicht mehr an {email} senden?',
+  'pages.unsubscribe.done.title': 'Sie sind abgemeldet',
+  'pages.unsubscribe.done.body': '{email} erhält keine Ausgaben von {brand} mehr.',
+  'pages.unsubscribe.invalid.title': 'Dieser Link ist ungültig',
+  'pages.unsubscribe.invalid.body':
+    'Der Abmeldelink ist unvollständig oder beschädigt. Nutzen Sie den Link aus der neuesten Ausgabe oder antworten Sie auf die E-Mail.',
+  'pages.unsubscribe.retry.title': 'Bitte versuchen Sie es erneut',
+  'pages.unsubscribe.retry.body':
+    'Ihre Anfrage konnte gerade nicht gespeichert werden. Bitte versuchen Sie es in einer Minute erneut.',
   'pages.common.skip': 'Zum Formular springen',
   'pages.common.invalidLink.title': 'Dieser Link ist ungültig',
   'pages.common.invalidLink.body':

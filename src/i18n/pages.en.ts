@@ -1,6 +1,15 @@
 /** Strings on the pages `serve` answers with (signup, confirmation, preferences, unsubscribe). */
 export const PAGES_EN = {
   'pages.unsubscribe.title': 'Unsubscribe',
+  'pages.unsubscribe.ask.title': 'Unsubscribe?',
+  'pages.unsubscribe.ask.body': 'Stop sending {brand} to {email}?',
+  'pages.unsubscribe.done.title': 'You are unsubscribed',
+  'pages.unsubscribe.done.body': '{email} will receive no more issues of {brand}.',
+  'pages.unsubscribe.invalid.title': 'This link is not valid',
+  'pages.unsubscribe.invalid.body':
+    'The unsubscribe link is incomplete or damaged. Use the link from the latest issue, or reply to the email.',
+  'pages.unsubscribe.retry.title': 'Please try again',
+  'pages.unsubscribe.retry.body': 'Your request could not be recorded just now. Please try again in a minute.',
   'pages.common.skip': 'Skip to the form',
   'pages.common.invalidLink.title': 'This link is not valid',
   'pages.common.invalidLink.body':

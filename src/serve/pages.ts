@@ -3,8 +3,11 @@
  * nothing from anywhere (the CSP allows only inline styles), so they work behind any proxy.
  */
 
+import type { ResolvedConfig } from '../config/schema.js';
 import { escapeHtml } from '../escape.js';
 import { htmlPage } from '../html-page.js';
+import { requestLanguage, translator } from '../i18n/index.js';
+import { layout, messagePage, type PageContext } from './pages/layout.js';
 
 export { escapeHtml };
 
@@ -43,25 +46,55 @@ ${body}
   });
 }
 
+/** What the unsubscribe pages are written from: the brand, and the list's locale when the config has one. */
+export type UnsubscribeSite = Pick<ResolvedConfig, 'brand'> & Partial<Pick<ResolvedConfig, 'locale'>>;
+
+const DEFAULT_COLOURS = { primaryColor: '#1f3a5f', accentColor: '#e8590c', backgroundColor: '#f3f4f6' };
+
+/** The browser's most wanted language with a catalogue, else the list's: no lookup of the reader. */
+function readerContext(site: UnsubscribeSite, acceptLanguage: string | undefined): PageContext {
+  const language = requestLanguage(acceptLanguage, site.locale ?? 'en');
+  // A library caller may pass a brand with its name alone: a 503 must not become a 500 for want of
+  // colours, so the config's defaults fill them.
+  const brand = { ...DEFAULT_COLOURS, ...site.brand };
+  return { brand, language, t: translator(language) };
+}
+
 /** GET: asks, never acts, because mail scanners and link previews follow every GET. */
-export function confirmPage(brand: string, email: string, action: string): string {
-  return page(
-    brand,
-    'Unsubscribe?',
-    `<p>Stop sending ${escapeHtml(brand)} to <strong>${escapeHtml(maskEmail(email))}</strong>?</p>
+export function confirmPage(
+  site: UnsubscribeSite,
+  acceptLanguage: string | undefined,
+  email: string,
+  action: string,
+): string {
+  const ctx = readerContext(site, acceptLanguage);
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t('pages.unsubscribe.ask.title'),
+    `<p>${escapeHtml(t('pages.unsubscribe.ask.body', { brand: site.brand.name, email: maskEmail(email) }))}</p>
 <form method="post" action="${escapeHtml(action)}">
 <input type="hidden" name="List-Unsubscribe" value="One-Click">
-<button type="submit">Unsubscribe</button>
+<button type="submit">${escapeHtml(t('pages.unsubscribe.title'))}</button>
 </form>`,
   );
 }
 
-export function donePage(brand: string, email: string): string {
-  return page(
-    brand,
-    'You are unsubscribed',
-    `<p><strong>${escapeHtml(maskEmail(email))}</strong> will receive no more issues of ${escapeHtml(brand)}.</p>`,
-  );
+export function donePage(site: UnsubscribeSite, acceptLanguage: string | undefined, email: string): string {
+  const ctx = readerContext(site, acceptLanguage);
+  const { t } = ctx;
+  const body = t('pages.unsubscribe.done.body', { brand: site.brand.name, email: maskEmail(email) });
+  return messagePage(ctx, t('pages.unsubscribe.done.title'), body);
+}
+
+/** A page a reader meets on the way out: a link that does not verify, or a request to come again. */
+export function unsubscribeProblemPage(
+  site: UnsubscribeSite,
+  acceptLanguage: string | undefined,
+  kind: 'invalid' | 'retry',
+): string {
+  const ctx = readerContext(site, acceptLanguage);
+  return messagePage(ctx, ctx.t(`pages.unsubscribe.${kind}.title`), ctx.t(`pages.unsubscribe.${kind}.body`));
 }
 
 export function errorPage(brand: string, title: string, message: string): string {

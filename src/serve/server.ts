@@ -10,7 +10,15 @@ import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
 import type { ServeRoute } from './click-route.js';
 import { capConnections } from './connections.js';
 import { type InFlight, inFlightRequests, markUnsubscribe } from './in-flight.js';
-import { confirmPage, donePage, errorPage, loggableError, maskEmail } from './pages.js';
+import {
+  confirmPage,
+  donePage,
+  errorPage,
+  loggableError,
+  maskEmail,
+  type UnsubscribeSite,
+  unsubscribeProblemPage,
+} from './pages.js';
 import type { SuppressionList } from './suppressions.js';
 import type { WebhookHandler } from './webhooks/index.js';
 
@@ -21,7 +29,7 @@ import type { WebhookHandler } from './webhooks/index.js';
  */
 
 export interface UnsubscribeServerOptions {
-  config: Pick<ResolvedConfig, 'listId' | 'urls' | 'brand'>;
+  config: Pick<ResolvedConfig, 'listId' | 'urls' | 'brand'> & Partial<Pick<ResolvedConfig, 'locale'>>;
   secret: string;
   /** Keys `secret` replaced: links in messages sent before a rotation still unsubscribe. */
   previousSecrets?: readonly string[];
@@ -139,7 +147,7 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
             ? `an unsubscribe had no answer from the database after ${seconds(timeouts.answerMs)}: answered 503 (try again); its write may still be committed, and a retry then finds it recorded`
             : `a ${response.req.method ?? 'GET'} request had no answer after ${seconds(timeouts.answerMs)}: answered 503 (try again)`,
       );
-      retryLater(response, options.config.brand.name);
+      retryLater(response, options.config);
     },
   });
   const handler = createHandler({ ...options, path }, inFlight, recorded);
@@ -196,7 +204,6 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
     server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const brand = options.config.brand.name;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const replay = () => replayPending(options);
   replay();
@@ -216,7 +223,7 @@ export async function startUnsubscribeServer(options: UnsubscribeServerOptions):
         // A request under way is answered, never cut: done if the database takes its write by
         // `giveUp`, else asked to come again (a write left waiting may still be committed).
         const stopAnswers = await inFlight.settle(giveUp ?? Promise.resolve(), (response) =>
-          retryLater(response, brand),
+          retryLater(response, options.config),
         );
         if (stopAnswers.unsubscribes > 0)
           options.log?.(
@@ -275,15 +282,7 @@ function createHandler(
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = options.now ?? (() => new Date());
   const invalid = (response: ServerResponse) =>
-    send(
-      response,
-      400,
-      errorPage(
-        brand,
-        'This link is not valid',
-        'The unsubscribe link is incomplete or damaged. Use the link from the latest issue, or reply to the email.',
-      ),
-    );
+    send(response, 400, unsubscribeProblemPage(options.config, response.req.headers['accept-language'], 'invalid'));
 
   return async (request, response) => {
     // Every link this server hands out is a few hundred characters; a longer one is not one of them.
@@ -313,7 +312,7 @@ function createHandler(
     if (method !== 'POST') {
       if (!claims) return invalid(response);
       const action = `${options.path}?${new URLSearchParams({ token: url.searchParams.get('token')! })}`;
-      return send(response, 200, confirmPage(brand, claims.email, action));
+      return send(response, 200, confirmPage(options.config, request.headers['accept-language'], claims.email, action));
     }
 
     let body: Buffer;
@@ -350,7 +349,7 @@ function createHandler(
       // Recorded nowhere: never claim success, so the reader or provider tries again.
       options.log?.(`could not record the unsubscribe of ${maskEmail(claims.email)}: ${loggableError(error)}`);
       // Already asked to come again, as the write took too long: that answer stands.
-      return inFlight.answeredInstead(response) ? undefined : retryLater(response, brand);
+      return inFlight.answeredInstead(response) ? undefined : retryLater(response, options.config);
     }
     // Answered 503 already, as the write took too long: the reader's retry finds it recorded.
     const answeredBefore = inFlight.answeredInstead(response);
@@ -376,8 +375,8 @@ function createHandler(
     );
     // The answer limit may also have answered while the carry ran: that 503 stands.
     if (inFlight.answeredInstead(response)) return;
-    if (!carried) return retryLater(response, brand);
-    send(response, 200, donePage(brand, claims.email));
+    if (!carried) return retryLater(response, options.config);
+    send(response, 200, donePage(options.config, request.headers['accept-language'], claims.email));
   };
 }
 
@@ -404,13 +403,9 @@ function seconds(ms: number): string {
 }
 
 /** 503 with Retry-After: the request was not (or may not have been) recorded, and is to come again. */
-function retryLater(response: ServerResponse, brand: string): void {
+function retryLater(response: ServerResponse, site: UnsubscribeSite): void {
   response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-  send(
-    response,
-    503,
-    errorPage(brand, 'Please try again', 'Your request could not be recorded just now. Please try again in a minute.'),
-  );
+  send(response, 503, unsubscribeProblemPage(site, response.req.headers['accept-language'], 'retry'));
 }
 
 function methodNotAllowed(response: ServerResponse, allow: string): void {
