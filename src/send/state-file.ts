@@ -309,9 +309,11 @@ export function assertLogWhole(file: string): void {
   const shm = `${path}-shm`;
   // The rollback journal too: SQLite looks for one at every open, WAL mode or not. Checked before
   // the file is made as well: SQLite would make it, then fail on the folder beside it.
-  for (const side of [wal, shm, `${path}-journal`]) {
+  // rolecast's own too: a folder there would silently drop the check they stand for, or fail the write.
+  for (const suffix of Object.keys(SIDE_FILES)) {
+    const side = `${path}${suffix}`;
     const kind = fileKind(side);
-    if (kind !== 'file' && kind !== 'missing') throw sideFileInTheWay(file, side, kind);
+    if (kind !== 'file' && kind !== 'missing') throw sideFileInTheWay(file, side, suffix, kind);
   }
   if (!existsSync(path)) {
     // A send stopped while it wrote its records back (its file deleted under it): they are in the copy.
@@ -342,19 +344,22 @@ export function assertLogWhole(file: string): void {
   );
 }
 
-/** What SQLite keeps in each file beside the state file. */
-const SIDE_FILES: Record<string, string> = {
-  '-wal': 'write-ahead log',
-  '-shm': 'log index',
-  '-journal': 'rollback journal',
+/** Who keeps what in each file beside the state file, by the suffix of its name. */
+const SIDE_FILES: Record<string, [keeper: string, what: string]> = {
+  '-wal': ['SQLite', 'write-ahead log'],
+  '-shm': ['SQLite', 'log index'],
+  '-journal': ['SQLite', 'rollback journal'],
+  '.generation': ['rolecast', 'note of how far the file has been written (which tells a copy put back from a backup)'],
+  '.unsubscribe-journal': ['rolecast', 'unsubscribe journal (unsubscribes it could not write to the file yet)'],
+  '.unrecorded.jsonl': ['rolecast', 'record of messages sent that it could not write to the file'],
 };
 
-/** A folder (or device, socket) where SQLite keeps the file's log, its index or its journal: it holds no record. */
-function sideFileInTheWay(file: string, side: string, kind: string): RolecastError {
-  const what = SIDE_FILES[side.slice(side.lastIndexOf('-'))];
+/** A folder (or device, socket) where SQLite or rolecast keeps a file beside the state file: it holds no record. */
+function sideFileInTheWay(file: string, side: string, suffix: string, kind: string): RolecastError {
+  const [keeper, what] = SIDE_FILES[suffix]!;
   return new RolecastError(
     'E_STATE_DAMAGED',
-    `the state file ${file} cannot be opened: ${side}, where SQLite keeps its ${what}, is a ${kind}, not a file; nothing was sent`,
+    `the state file ${file} cannot be opened: ${side}, where ${keeper} keeps its ${what}, is a ${kind}, not a file; nothing was sent`,
     {
       hint: `move ${side} aside (a ${kind} holds none of the state's records) and run the same command again; do not move the state file itself, or readers already sent are mailed again`,
     },

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { useSendFixture } from '../helpers/send-fixture.js';
@@ -18,30 +18,38 @@ const opened = useSendFixture<TestSmtpServer>();
 
 const SEND = ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'];
 
-describe.each(['-wal', '-shm', '-journal'])('a folder in the place of the state file’s %s', (suffix) => {
-  it('is refused by every command, exit 2, naming it; moved aside, the send mails each reader once', async () => {
-    const { f, cli } = await started();
-    const reader = 'reader00000@example.test';
-    expect((await cli(['suppress', 'add', reader])).code).toBe(0);
-    const side = f.temp.path(`.rolecast/state.db${suffix}`);
-    mkdirSync(side);
-    await refused(cli, side, [SEND, ['suppress', 'list'], ['status', 'issues/2026-W48']]);
-    await sentOnceMovedAside(cli, side, reader);
-  });
+// rolecast's own files beside it too: the note of its write count (`.generation`, which tells a copy
+// put back from a backup), the unsubscribe journal and the records a send could not write. A folder
+// there was passed over without a word, or failed the command that wrote there.
+describe.each(['-wal', '-shm', '-journal', '.generation', '.unsubscribe-journal', '.unrecorded.jsonl'])(
+  'a folder in the place of the state file’s %s',
+  (suffix) => {
+    it('is refused by every command, exit 2, naming it; moved aside, the send mails each reader once', async () => {
+      const { f, cli } = await started();
+      const reader = 'reader00000@example.test';
+      expect((await cli(['suppress', 'add', reader])).code).toBe(0);
+      const side = f.temp.path(`.rolecast/state.db${suffix}`);
+      // In place of the file the command wrote there, if any (a restore tool, a volume mounted there).
+      rmSync(side, { force: true });
+      mkdirSync(side);
+      await refused(cli, side, [SEND, ['suppress', 'list'], ['status', 'issues/2026-W48']]);
+      await sentOnceMovedAside(cli, side, reader);
+    });
 
-  // No state file yet: SQLite made an empty one, then failed on the folder (a stack and "this is a
-  // bug" for -wal; "check permissions, do not move it aside" for -shm and -journal).
-  it('beside a state file not yet made is refused the same way, and no state file is made', async () => {
-    const { f, cli } = await started();
-    const side = f.temp.path(`.rolecast/state.db${suffix}`);
-    mkdirSync(side, { recursive: true });
-    const reader = 'reader00000@example.test';
-    // The rehearsal too: one that passes is a run that can record what it sends.
-    await refused(cli, side, [['suppress', 'add', reader], SEND, [...SEND, '--dry-run']]);
-    expect(existsSync(f.temp.path('.rolecast/state.db'))).toBe(false);
-    await sentOnceMovedAside(cli, side);
-  });
-});
+    // No state file yet: SQLite made an empty one, then failed on the folder (a stack and "this is a
+    // bug" for -wal; "check permissions, do not move it aside" for -shm and -journal).
+    it('beside a state file not yet made is refused the same way, and no state file is made', async () => {
+      const { f, cli } = await started();
+      const side = f.temp.path(`.rolecast/state.db${suffix}`);
+      mkdirSync(side, { recursive: true });
+      const reader = 'reader00000@example.test';
+      // The rehearsal too: one that passes is a run that can record what it sends.
+      await refused(cli, side, [['suppress', 'add', reader], SEND, [...SEND, '--dry-run']]);
+      expect(existsSync(f.temp.path('.rolecast/state.db'))).toBe(false);
+      await sentOnceMovedAside(cli, side);
+    });
+  },
+);
 
 type Cli = (args: string[]) => Promise<{ code: number | null; stderr: string }>;
 
@@ -59,7 +67,7 @@ async function refused(cli: Cli, side: string, commands: string[][]): Promise<vo
   for (const args of commands) {
     const run = await cli(args);
     expect(run.code, `${args[0]}: ${run.stderr}`).toBe(2);
-    expect(run.stderr).toContain(`${side}, where SQLite keeps its`);
+    expect(run.stderr).toMatch(new RegExp(`${side.replaceAll('.', '\\.')}, where (SQLite|rolecast) keeps its`));
     expect(run.stderr).toContain(`is a directory, not a file`);
     expect(run.stderr).toContain(`move ${side} aside`);
     expect(run.stderr).not.toMatch(/this is a bug|\n\s+at /);
