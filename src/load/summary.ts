@@ -15,6 +15,7 @@ import { propertyLinesError } from './_property-lines.js';
 import { ampersandRoles, markedRoles, splitSuggestion } from './_role-spellings.js';
 import { rolesProseErrors } from './_roles-prose.js';
 import { addressedSource, addressOnlyDropped, isHomePage, sameAddress } from './_source-address.js';
+import { tagsLeftIn } from './_tags-left.js';
 import { zodProblems } from './_validate.js';
 import { parseJsonFields } from './json-summary.js';
 import { byteLength, fileSize, LIMITS, tooLarge } from './limits.js';
@@ -137,6 +138,8 @@ function parseUncapped(text: string, file: string, taxonomy: RoleTaxonomy, id: s
     return fail(file, 'file', `has an unsupported extension "${ext}"`, `use one of ${SUMMARY_EXTENSIONS.join(', ')}`);
   }
   const loaded = finish(parsed, file, id, taxonomy, format);
+  if (loaded.summary && ext !== '.txt' && ext !== '')
+    append(loaded.problems, tagsLeftIn(loaded.summary, parsed.lines, file));
   if (format !== 'text' || !loaded.problems.some(isSummaryMissing)) return loaded;
   // Fields written as property lines above the text: say how to write them, not what went missing.
   const properties = propertyLinesError(text, file, ext !== '.txt' && ext !== '');
