@@ -113,3 +113,27 @@ export function articleAddressOnly(source: string): string | undefined {
   const address = addressOnly(source);
   return address === undefined || isHomePage(address) ? undefined : address;
 }
+
+/**
+ * A source that keeps an address of another site than the article's link ("Example Weekly
+ * (https://other.example/)" beside "Link: https://news.example/a"): the card links its source to the
+ * article, so readers would see one address and be taken to another, as a phishing mail does.
+ */
+export function otherSiteSource(sourceUrl: string, link: unknown, line: number | undefined) {
+  if (typeof link !== 'string' || siteOf(sourceUrl) === siteOf(link)) return;
+  return {
+    severity: 'warning' as const,
+    line: line ?? 1,
+    field: 'source',
+    message: `shows the address ${sourceUrl}, on another site than the article's link (${link}), which the source links to: readers would see one address and be taken to another`,
+    hint: 'write the source as its name alone, or give the article that address as its link',
+  };
+}
+
+function siteOf(url: string): string | undefined {
+  try {
+    return new URL(url).host.replace(/^www\./, '');
+  } catch {
+    return undefined;
+  }
+}

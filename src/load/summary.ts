@@ -14,7 +14,7 @@ import { parsePastedText } from './_pasted-markup.js';
 import { propertyLinesError } from './_property-lines.js';
 import { ampersandRoles, markedRoles, splitSuggestion } from './_role-spellings.js';
 import { rolesProseErrors } from './_roles-prose.js';
-import { addressedSource, addressOnlyDropped, isHomePage, sameAddress } from './_source-address.js';
+import { addressedSource, addressOnlyDropped, isHomePage, otherSiteSource, sameAddress } from './_source-address.js';
 import { tagsLeftIn } from './_tags-left.js';
 import { zodProblems } from './_validate.js';
 import { parseJsonFields } from './json-summary.js';
@@ -317,7 +317,7 @@ function sourceAddressToLink(
       if (lines.source !== undefined) lines.url = lines.source;
       delete raw.source;
     } else raw.source = only;
-    return;
+    return otherSiteSource(only, raw.url, lines.source);
   }
   const addressed = addressedSource(raw.source);
   if (addressed === undefined) return;
@@ -331,7 +331,8 @@ function sourceAddressToLink(
   if (raw.url === undefined) {
     raw.url = addressed.url;
     if (lines.source !== undefined) lines.url = lines.source;
-  } else if (typeof raw.url !== 'string' || !sameAddress(raw.url, addressed.url)) return;
+  } else if (typeof raw.url !== 'string' || !sameAddress(raw.url, addressed.url))
+    return otherSiteSource(addressed.url, raw.url, lines.source);
   raw.source = addressed.name;
 }
 
