@@ -8,6 +8,7 @@ import { redactDatabaseUrl } from '../db/postgres.js';
 import { hasErrors, type Problem, RolecastError } from '../errors.js';
 import type { Subscriber } from '../model/subscriber.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
+import { sentCopyChanges } from '../pool/sent-changes.js';
 import { readerRolesRead } from '../roles/reader-roles.js';
 import { loadTaxonomy, type RoleTaxonomy, roleKey } from '../roles/taxonomy.js';
 import { type StateLocation, stateLocation } from '../state/location.js';
@@ -173,6 +174,7 @@ export async function inspectProject(
   append(problems, await unlistedSummaryFiles(issue.dir, listed));
   if (options.poolReuse !== false)
     append(problems, await reusedPoolSummaries(issue, config.poolDir, (role) => taxonomy.normalise(role)));
+  append(problems, await sentCopyChanges(issue, config.poolDir, (role) => taxonomy.normalise(role), cwd));
   // The issue's role order wins; the config's applies to roles the issue does not order.
   config.roleOrder.forEach((role, index) => {
     if (taxonomy.lookup(role) !== undefined) return;

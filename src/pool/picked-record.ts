@@ -25,6 +25,8 @@ export interface PickedStory {
   roles: string[];
   /** `storyFingerprint` of the text when it was picked. */
   fingerprint: string;
+  /** `fieldPrints` of the text, so an edit made after the send can be named by field. */
+  fields?: Record<string, string>;
   /** Written by a send that went ahead: readers had it, whatever issue.json names since. */
   sent?: true;
 }

@@ -5,6 +5,7 @@ import { summaryIdFromFile } from '../load/summary.js';
 import type { Summary } from '../model/summary.js';
 import { writeWhole } from '../write-whole.js';
 import { type PickedStory, readPickedFile, storyFingerprint } from './picked-record.js';
+import { fieldPrints } from './sent-changes.js';
 
 /**
  * Brings the issue's `picked.json` up to what it really sends, once readers have it (see first-accepted.ts): a pool
@@ -30,6 +31,7 @@ export async function recordSentStories(
       ...(summary.url ? { url: summary.url } : {}),
       roles: summary.roles,
       fingerprint: storyFingerprint(summary),
+      fields: fieldPrints(summary),
       sent: true,
     });
   }
