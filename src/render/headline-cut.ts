@@ -5,6 +5,7 @@ import { isOverSizeLimit, isSizeProblem, SIZE_CUT_HINT } from './size-problems.j
 import type { TemplateSet } from './templates.js';
 import type { CompiledVariant } from './types.js';
 import { type CardView, contentsSummary, type DigestView, type SectionView } from './view.js';
+import type { HeadingParts } from './view-types.js';
 
 /**
  * A copy too large for Gmail to show whole (it clips past ~102 KB, footer and unsubscribe link
@@ -31,7 +32,7 @@ export interface HeadlinesView {
   heading: string;
   note: string;
   items: HeadlineItem[];
-  groups: { heading: string; items: HeadlineItem[] }[];
+  groups: { heading: string; headingParts: HeadingParts; items: HeadlineItem[] }[];
   online: string | undefined;
   onlineLabel: string;
 }
@@ -57,7 +58,8 @@ export function cutToHeadlines(view: DigestView, full: number, locale: string): 
   for (const section of view.sections) {
     const kept = section.cards.slice(0, Math.max(left, 0));
     const lost = section.cards.slice(kept.length);
-    if (lost.length) groups.push({ heading: section.heading, items: lost.map(headlineItem) });
+    if (lost.length)
+      groups.push({ heading: section.heading, headingParts: section.headingParts, items: lost.map(headlineItem) });
     left -= kept.length;
     for (const card of kept) minutes += card.minutes;
     const count = section.cards.length;

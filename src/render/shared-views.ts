@@ -33,6 +33,7 @@ export type ContentsSection = DigestView['contents']['sections'][number];
 export function contentsOf(section: SectionView): ContentsSection {
   return {
     heading: section.heading,
+    headingParts: section.headingParts,
     items: section.cards.map((c) => ({
       title: c.title,
       anchor: c.anchor,
@@ -65,6 +66,7 @@ export function sharedContents(shared: SharedViews, language: Language, section:
 export function contentsKey(entry: ContentsSection): string {
   return JSON.stringify([
     entry.heading,
+    entry.headingParts,
     entry.items.map((item) => [item.title, item.anchor, item.href ?? null, item.linkName, item.rtl]),
   ]);
 }

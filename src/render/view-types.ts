@@ -62,9 +62,21 @@ export interface ListSide {
   both: boolean;
 }
 
+/**
+ * A section's heading in parts: the role's name (or a heading of roles.yaml, whole) apart from the
+ * catalogue's words around it ("For "), so a template can mark the name with the list's language,
+ * which uppercases it by that language's rules (Greek drops its accents in capitals).
+ */
+export interface HeadingParts {
+  before: string;
+  name: string;
+  after: string;
+}
+
 export interface SectionView {
   role: string;
   heading: string;
+  headingParts: HeadingParts;
   /** "2 reads" in the email's language. */
   count: string;
   cards: CardView[];
@@ -114,6 +126,7 @@ export interface DigestView {
     showHeadings: boolean;
     sections: {
       heading: string;
+      headingParts: HeadingParts;
       /** `rtl`: the story reads right to left, so its bullet goes on the right (see CardView). */
       items: { title: string; anchor: string; href: string | undefined; linkName: string; rtl: boolean }[];
     }[];

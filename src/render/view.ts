@@ -76,7 +76,7 @@ export function buildView(
   const context: CardContext = { t, locale, style, summaryHref, mine, anchors, contentLang, level };
   const build = (role: string, cards: CardView[]): SectionView => ({
     role,
-    heading: sectionHeading(taxonomy, role, t),
+    ...sectionHeading(taxonomy, role, t),
     count: t(`email.reads.${pluralForm(language, cards.length)}`, { count: cards.length }),
     cards,
   });
@@ -198,9 +198,15 @@ function labels(language: Language): Labels {
 }
 
 /** A heading from roles.yaml stays as written; the default one comes from the catalogue. */
-function sectionHeading(taxonomy: RoleTaxonomy, role: string, t: Translate): string {
+function sectionHeading(
+  taxonomy: RoleTaxonomy,
+  role: string,
+  t: Translate,
+): Pick<SectionView, 'heading' | 'headingParts'> {
   const heading = taxonomy.heading(role);
-  return heading === `For ${role}` ? t('email.sectionBand', { role }) : heading;
+  if (heading !== `For ${role}`) return { heading, headingParts: { before: '', name: heading, after: '' } };
+  const [before = '', after = ''] = t('email.sectionBand', { role: '\u0000' }).split('\u0000');
+  return { heading: t('email.sectionBand', { role }), headingParts: { before, name: role, after } };
 }
 
 /** The summary's page in the web archive, when the archive has a public address. */
