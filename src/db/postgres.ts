@@ -147,8 +147,9 @@ export async function openPostgres(url: string, options: PoolOptions = {}): Prom
   });
   // An idle client that loses its server emits 'error' on the pool; unhandled, it would kill the process.
   pool.on('error', () => {});
-  const translate = (error: unknown) => unavailableError(url, error, timeouts);
-  // Every query, on the pool and on checked-out clients, reports a timeout as E_STATE_UNAVAILABLE.
+  const translate = (error: unknown) => deniedError(url, unavailableError(url, error, timeouts));
+  // Every query, on the pool and on checked-out clients, reports a timeout as E_STATE_UNAVAILABLE
+  // and a right the role lacks as E_STATE_DENIED.
   pool.on('connect', (client) => {
     // pg-pool listens for a client's errors only while it is idle in the pool: one checked out
     // (in a transaction, holding the migration lock) whose server ends the connection (a restart,
@@ -266,8 +267,6 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
         });
         applied.push(step.version);
       }
-    } catch (error) {
-      throw deniedError(pool, error);
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]);
     }
@@ -314,27 +313,35 @@ function poolUrl(pool: Pool): string | undefined {
 }
 
 /**
- * A role that may not create rolecast's tables (no CREATE on the schema, tables another role owns)
- * as the person sees it, not as a crash: which database, and what to grant.
+ * A role that may not create or use rolecast's tables (no CREATE on the schema, tables another role
+ * owns or granted it nothing on) as the person sees it, not as a crash: which database, and what to
+ * grant. Anything else is returned as it is.
  */
-function deniedError(pool: Pool, error: unknown): unknown {
+function deniedError(url: string, error: unknown): unknown {
   if ((error as { code?: unknown } | null)?.code !== '42501') return error;
-  const url = poolUrl(pool);
   let user = '';
   try {
-    user = url ? decodeURIComponent(new URL(url).username) : '';
+    user = decodeURIComponent(new URL(url).username);
   } catch {
     // A connection string that is not a URL: the message names no role.
   }
+  const message = (error as Error).message;
   return new RolecastError(
     'E_STATE_DENIED',
-    `the database at ${url ? redactDatabaseUrl(url) : 'DATABASE_URL'} does not let ${user ? `the role "${user}"` : 'its role'} create or use rolecast's tables (${(error as Error).message})`,
+    `the database at ${redactDatabaseUrl(url)} does not let ${user ? `the role "${user}"` : 'its role'} create or use rolecast's tables (${message})`,
     {
-      hint: 'rolecast creates and upgrades its tables when it first opens the database: give that role CREATE on its schema (GRANT CREATE ON SCHEMA public TO …) and ownership of tables an earlier role made, or run the command once as a role that has them; nothing was sent',
+      // Thrown wherever the role meets a table it may not use: before a send, or part way through one.
+      hint: /permission denied for (table|sequence)/i.test(message) ? GRANT_TABLES : GRANT_CREATE,
       cause: error,
     },
   );
 }
+
+const GRANT_CREATE =
+  'rolecast creates and upgrades its tables when it first opens the database: give that role CREATE on its schema (GRANT CREATE ON SCHEMA public TO …) and ownership of tables an earlier role made, or run the command once as a role that has them';
+/** Tables another role made: this one reads and writes them only once granted. */
+const GRANT_TABLES =
+  "rolecast's tables belong to another role: as that role, grant this one their use (GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO …; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO …), or give it their ownership";
 
 /** Runs `work` in one transaction on a client of its own; rolls back when it throws. */
 export async function transaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
