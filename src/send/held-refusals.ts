@@ -23,10 +23,14 @@ export function releaseHeld(refusals: RefusalStreak, as: 'failed' | 'deferred'):
  * row are; deferred when the send was aborted or stopped, or a domain was being probed, or the
  * server never took a message of the issue (a list shorter than the count, every reader refused),
  * as whether they were their readers' is not known then: a failed reader is never tried again.
+ * Whether it took one is asked of the ledger too (`accepted.elsewhere`): another send worker's
+ * acceptance since this one started decides as well as its own.
  */
-export function releaseAtEnd(refusals: RefusalStreak, stopped: boolean, accepted: Accepted): Promise<unknown> {
-  const unknown = stopped || refusals.aborted || refusals.probing !== undefined || !(accepted.any || accepted.before);
-  return releaseHeld(refusals, unknown ? 'deferred' : 'failed');
+export async function releaseAtEnd(refusals: RefusalStreak, stopped: boolean, accepted: Accepted): Promise<unknown> {
+  if (stopped || refusals.aborted || refusals.probing !== undefined) return releaseHeld(refusals, 'deferred');
+  if (!(accepted.any || accepted.before) && refusals.held.length > 0 && accepted.elsewhere)
+    accepted.before = await accepted.elsewhere().catch(() => false);
+  return releaseHeld(refusals, accepted.any || accepted.before ? 'failed' : 'deferred');
 }
 
 export function domainOf(email: string): string {

@@ -143,6 +143,8 @@ export interface RunResult {
 export interface Accepted {
   any: boolean;
   before?: boolean;
+  /** Whether the ledger records a reader mailed now (another send worker's acceptance), asked at the end of the list. */
+  elsewhere?: (() => Promise<boolean>) | undefined;
 }
 
 /**

@@ -338,7 +338,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         confirmSuppressions: late.confirm,
         lateSuppressionCheckMs: options.lateSuppressionCheckMs,
         // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
-        accepted: { any: false, before: sentBefore },
+        accepted: { any: false, before: sentBefore, elsewhere: async () => recordsSentReader(await ledger.recorded()) },
         // Nor does each batch count the same refusal in a row from none: a blanket one would fail them all.
         refusals: refusalStreak(),
         greylisted,
