@@ -22,13 +22,20 @@ export type BusyRetry = { until: number; maxPauseMs: number; firstPauseMs?: numb
  * than busy, or busy once `retry` is spent, is thrown. The pauses leave the event loop free,
  * unlike a busy timeout.
  */
-export async function retryWhileBusy<T>(attempt: () => T | Promise<T>, retry: BusyRetry): Promise<T> {
+export async function retryWhileBusy<T>(
+  attempt: () => T | Promise<T>,
+  retry: BusyRetry,
+  /** Also worth waiting for (a database that does not answer), and what to do before the first wait. */
+  options: { waitFor?: (error: unknown) => boolean; onWait?: (error: unknown) => void } = {},
+): Promise<T> {
   for (let tries = 0; ; tries++) {
     try {
       return await attempt();
     } catch (error) {
-      const pause = isSqliteBusy(error) ? pauseAfter(retry, tries) : undefined;
+      const busy = isSqliteBusy(error) || options.waitFor?.(error) === true;
+      const pause = busy ? pauseAfter(retry, tries) : undefined;
       if (pause === undefined) throw error;
+      if (tries === 0) options.onWait?.(error);
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }

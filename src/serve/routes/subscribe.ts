@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress } from '../../address.js';
-import { retryWhileBusy } from '../../db/sqlite-busy.js';
+import { isSqliteBusy, retryWhileBusy } from '../../db/sqlite-busy.js';
+import { RolecastError } from '../../errors.js';
 import { translator } from '../../i18n/index.js';
 import { LIMITS } from '../../load/limits.js';
 import { email as emailSchema, zoneSpelling } from '../../model/_fields.js';
@@ -129,7 +130,7 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
     method: json ? 'api' : 'form',
   }).catch((error: unknown) =>
     services.log(
-      `could not record a signup, the state stayed locked for a minute: ${error instanceof Error ? error.message : String(error)}`,
+      `could not record a signup, the state stayed locked or the database did not answer for about a minute: ${error instanceof Error ? error.message : String(error)}`,
     ),
   );
 }
@@ -149,18 +150,33 @@ function subscribePagePlain(
 async function startSignup(services: ReaderServices, signup: Signup): Promise<void> {
   const now = services.now();
   const { store } = services;
+  let waited = false;
+  const waiting = <T>(attempt: () => Promise<T>) =>
+    retryWhileBusy(
+      attempt,
+      { pausesMs: services.busyRetryMs ?? BUSY_RETRY_MS },
+      {
+        // A PostgreSQL server restarting (or failing over) is back within seconds, as a lock is let go.
+        waitFor: (error) => error instanceof RolecastError && error.code === 'E_STATE_UNAVAILABLE',
+        onWait: (error) => {
+          if (!waited && !isSqliteBusy(error))
+            services.log(`a signup waits for the database, tried again for about a minute: ${loggableError(error)}`);
+          waited = true;
+        },
+      },
+    );
   // Suppressed, only the reader's own unsubscribe may be lifted: by the new link this signup mails.
-  const since = await returningSince(services, signup.email);
-  if (since === undefined && (await services.suppressions.isSuppressed(signup.email))) return;
-  const known = await store.get(signup.email);
-  if (known && !joinable(known, since)) return;
+  const seen = await waiting(async () => {
+    const since = await returningSince(services, signup.email);
+    const suppressed = since === undefined && (await services.suppressions.isSuppressed(signup.email));
+    return { since, suppressed, known: suppressed ? undefined : await store.get(signup.email) };
+  });
+  const { since, known } = seen;
+  if (seen.suppressed || (known && !joinable(known, since))) return;
   if (!(await services.limits.perAddress.take(signup.email))) return;
   const nonce = newNonce();
   // Read again inside the transaction: another replica may have stored or confirmed the address meanwhile.
-  const recorded = await retryWhileBusy(
-    () => store.transaction(() => recordSignup(services, signup, { since, now, nonce })),
-    { pausesMs: services.busyRetryMs ?? BUSY_RETRY_MS },
-  );
+  const recorded = await waiting(() => store.transaction(() => recordSignup(services, signup, { since, now, nonce })));
   if (recorded)
     sendConfirmation(services, {
       purpose: 'signup',
@@ -175,7 +191,7 @@ async function startSignup(services: ReaderServices, signup: Signup): Promise<vo
 
 /**
  * Pauses before each new try of a signup's write while the state is locked (a long `state
- * migrate`, a backup holding the file): ~1 minute in all, on top of the store's own wait. The
+ * migrate`, a backup holding the file) or the database does not answer: ~1 minute in all, on top of the store's own wait. The
  * visitor was answered already, so giving up at once would lose the signup without a word.
  */
 const BUSY_RETRY_MS = [500, 1000, 2000, 4000, 8000, 15_000, 30_000];
