@@ -30,7 +30,14 @@ export async function releaseAtEnd(refusals: RefusalStreak, stopped: boolean, ac
   if (stopped || refusals.aborted || refusals.probing !== undefined) return releaseHeld(refusals, 'deferred');
   if (!(accepted.any || accepted.before) && refusals.held.length > 0 && accepted.elsewhere)
     accepted.before = await accepted.elsewhere().catch(() => false);
-  return releaseHeld(refusals, accepted.any || accepted.before ? 'failed' : 'deferred');
+  if (accepted.any || accepted.before) return releaseHeld(refusals, 'failed');
+  const last = refusals.held.at(-1);
+  if (last)
+    refusals.unjudged = {
+      readers: (refusals.unjudged?.readers ?? 0) + refusals.held.length,
+      response: last.outcome.failure.response,
+    };
+  return releaseHeld(refusals, 'deferred');
 }
 
 export function domainOf(email: string): string {

@@ -1,6 +1,7 @@
 import { append } from '../append.js';
 import { printable } from '../printable.js';
 import { LOOK_FAILED_STOP, MESSAGES_REFUSED, THROTTLED_OUT, TLS_NOT_STARTED } from './retry.js';
+import type { Unjudged } from './run-types.js';
 
 /**
  * The send report: counts in total, per segment (each role a subscriber holds) and per audience
@@ -57,6 +58,8 @@ export interface SendReport {
   halted?: Halted | undefined;
   /** Readers the server greylisted ("try again later" to a first try), tried again after the greylisting delay. */
   greylisted?: number | undefined;
+  /** Readers refused alike before the server took any message of the issue: deferred, not failed (see Unjudged). */
+  unjudged?: Unjudged | undefined;
   elapsedMs: number;
   /** Accepted messages per second over the run. */
   ratePerSecond: number;
@@ -177,6 +180,7 @@ export interface ReportBuilder {
     aborted?: string | undefined;
     halted?: Halted | undefined;
     greylisted?: number | undefined;
+    unjudged?: Unjudged | undefined;
     elapsedMs: number;
   }): SendReport;
   /** Live totals, for progress display. */
@@ -232,7 +236,7 @@ export function createReport(
     failure(line) {
       failures.push(line);
     },
-    finish({ interrupted, stopped, aborted, halted, greylisted, elapsedMs }) {
+    finish({ interrupted, stopped, aborted, halted, greylisted, unjudged, elapsedMs }) {
       return {
         issueId,
         mode,
@@ -242,6 +246,7 @@ export function createReport(
         ...(aborted === undefined ? {} : { aborted }),
         ...(halted === undefined ? {} : { halted }),
         ...(greylisted ? { greylisted } : {}),
+        ...(unjudged ? { unjudged } : {}),
         elapsedMs: Math.round(elapsedMs),
         ratePerSecond: elapsedMs > 0 ? Math.round((total.sent / elapsedMs) * 10_000) / 10 : 0,
         total,

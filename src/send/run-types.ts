@@ -137,6 +137,8 @@ export interface RunResult {
   halted?: { error: unknown; unrecorded: Unrecorded[] } | undefined;
   /** Readers the server greylisted (see greylist.ts), each counted once however many times. */
   greylisted: number;
+  /** See Unjudged. */
+  unjudged?: Unjudged | undefined;
 }
 
 /** Whether the server took a message of this issue: in this send (`any`), or an earlier run (`before`). */
@@ -163,8 +165,20 @@ export interface RefusalStreak {
   held: HeldRefusal[];
   /** The domain whose readers are held back while readers of others are tried (see runDeliveries). */
   probing?: string | undefined;
+  /** Refusals the list ended with, deferred as the server had taken no message of the issue (see Unjudged). */
+  unjudged?: Unjudged | undefined;
   /** Readers of other domains greylisted while it was probed: not a sign either way, yet. */
   probesGreylisted?: number;
+}
+
+/**
+ * Readers refused permanently and alike, fewer than abort a send, at the end of a list no message of
+ * which the server (nor another worker's) took: a refusal of everyone looks the same, so they are
+ * deferred, not failed. `response`: the last one's reply.
+ */
+export interface Unjudged {
+  readers: number;
+  response: string;
 }
 
 /** A permanent refusal held until it is known whether it was about its reader (see RefusalStreak). */

@@ -313,7 +313,7 @@ export async function runDeliveries(jobs: Iterable<SendJob>, options: RunOptions
     } finally {
       await recorder.drain();
     }
-    return { stopped, aborted, halted, greylisted: greylisted.size };
+    return { stopped, aborted, halted, greylisted: greylisted.size, unjudged: refusals.unjudged };
   } finally {
     leave?.();
   }

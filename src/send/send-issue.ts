@@ -419,7 +419,15 @@ async function sendLoaded(
     // A Ctrl-C after the last message finished interrupted nothing: the run is simply done.
     const interrupted = Boolean(options.signal?.aborted) && left > 0;
     const elapsedMs = performance.now() - started;
-    const report = plan.report.finish({ interrupted, stopped, aborted, halted, greylisted: run.greylisted, elapsedMs });
+    const report = plan.report.finish({
+      interrupted,
+      stopped,
+      aborted,
+      halted,
+      greylisted: run.greylisted,
+      unjudged: run.unjudged,
+      elapsedMs,
+    });
     const failed = report.total.failed + left > 0 || halted !== undefined;
     const outcome = interrupted ? 'interrupted' : aborted ? 'aborted' : failed ? 'failed' : 'complete';
     // After a failed write the run record most likely cannot be written either: tried, and the

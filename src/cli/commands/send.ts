@@ -3,6 +3,7 @@ import { displayPath } from '../../load/_display.js';
 import type { SendOptions, SendReport } from '../../send/index.js';
 import { abortedRun, haltedHint, smtpUrlHasLogin } from '../../send/report.js';
 import { LOOK_FAILED_STOP, THROTTLED_OUT } from '../../send/retry.js';
+import type { Unjudged } from '../../send/run-types.js';
 import { CONFIG_OPTION, type Command, print } from '../_command.js';
 import { flag, integerOption, requirePositional, stringOption, stringsOption } from '../_shared.js';
 
@@ -141,7 +142,9 @@ function outcome(report: SendReport, stderr: NodeJS.WritableStream, hasLogin: bo
   const failed = report.total.failed + report.total.deferred;
   if (failed > 0) {
     print(stderr, `${failed} message(s) not delivered — see the failures above; "rolecast status" lists them again`);
-    if (report.total.deferred > 0) print(stderr, 'temporary failures are retried when you run the same command again');
+    if (report.unjudged) print(stderr, unjudgedLine(report.unjudged));
+    if (report.total.deferred > (report.unjudged?.readers ?? 0))
+      print(stderr, 'temporary failures are retried when you run the same command again');
   }
   if (report.stopped?.startsWith(THROTTLED_OUT))
     print(
@@ -159,4 +162,9 @@ function outcome(report: SendReport, stderr: NodeJS.WritableStream, hasLogin: bo
   const notAttempted = report.mode === 'dry-run' ? 0 : report.total.pending;
   if (failed + notAttempted > 0) return EXIT.sendFailed;
   return EXIT.ok;
+}
+
+/** Readers refused alike before any message of the issue was accepted: deferred, and what to do. */
+function unjudgedLine({ readers, response }: Unjudged): string {
+  return `${readers} of them were refused alike (${response}) and the server has taken no message of this issue yet, as it would refuse everyone: they are deferred, not failed; check the sending account with your mail provider (or send yourself one with --test EMAIL), then run the same command again, and once a message is accepted readers refused like this fail`;
 }

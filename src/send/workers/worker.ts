@@ -303,6 +303,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       options.onceReadersHaveIt ?? { act: async () => {}, failed: () => {} },
     );
     readersHaveIt = telling;
+    const streak = refusalStreak();
     const run = await runPipeline({
       queue: {
         claim: async (limit) => {
@@ -340,7 +341,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
         // Refusals of the messages themselves before any was accepted stop the run (run.ts), not each batch.
         accepted: { any: false, before: sentBefore, elsewhere: async () => recordsSentReader(await ledger.recorded()) },
         // Nor does each batch count the same refusal in a row from none: a blanket one would fail them all.
-        refusals: refusalStreak(),
+        refusals: streak,
         greylisted,
         // Said once a worker run, as by one sender, however many of its batches are greylisted.
         onGreylisted(failure, retryMs) {
@@ -409,6 +410,7 @@ export async function sendAsWorker(options: WorkerSendOptions): Promise<SendRepo
       aborted: result.aborted,
       halted: result.halted,
       greylisted: greylisted.count,
+      unjudged: streak.unjudged,
       elapsedMs: performance.now() - options.started,
     });
   } catch (error) {

@@ -14,6 +14,8 @@ describePostgres('send workers: a short list refused after another worker had a 
   afterEach(async () => {
     await opened.server?.close();
     await opened.fixture?.cleanup();
+    // Both tests mail the same addresses: one's rows would skip the other's readers.
+    await db.pool.query('TRUNCATE deliveries, send_items CASCADE');
   });
 
   // The first reader's recipient is answered only once the second worker asks for another reader's,
@@ -77,5 +79,26 @@ describePostgres('send workers: a short list refused after another worker had a 
     ).toEqual(readers.map((email) => [email, email === first ? 'sent' : 'failed']));
     expect(server.messages.map((m) => m.to[0])).toEqual([first]);
     for (const result of results) expect(JSON.parse(result.stdout).total.deferred, stderr).toBe(0);
+  }, 120_000);
+
+  it('one worker, three readers refused alike and no message of the issue ever accepted: they are deferred, and the run says why and what to do, exit 3', async () => {
+    const fixture = await sendFixture(3, { concurrency: 1 });
+    opened.fixture = fixture;
+    const server = await startRawServer({ command: (line) => (RCPT.test(line) ? REFUSED : undefined) });
+    opened.server = server;
+    const env = { ...sendEnv(server.url()), DATABASE_URL: db.url(), ROLECAST_TEST_WORKER_BATCH: '4' };
+    const result = await runCli(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--json'], {
+      cwd: fixture.dir,
+      env,
+    });
+    expect(result.code, result.stderr).toBe(3);
+    const report = JSON.parse(result.stdout);
+    expect(report.total).toMatchObject({ failed: 0, deferred: 3 });
+    expect(report.unjudged).toEqual({ readers: 3, response: '550 5.7.1 Access denied' });
+    expect(result.stderr).toContain('3 of them were refused alike (550 5.7.1 Access denied)');
+    expect(result.stderr).toContain('check the sending account');
+    expect(result.stderr).not.toContain('temporary failures');
+    const { rows } = await db.pool.query<{ status: string }>('SELECT status FROM deliveries');
+    expect(rows.map((r) => r.status)).toEqual(['deferred', 'deferred', 'deferred']);
   }, 120_000);
 });
