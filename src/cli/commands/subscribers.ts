@@ -21,7 +21,6 @@ import {
   mailAddress,
   READER_STATUSES,
   type Reader,
-  type ReaderStatus,
   writtenForm,
 } from '../../store/index.js';
 import { openSubscriberStoreAt } from '../../store/open-location.js';
@@ -108,9 +107,20 @@ export const subscribersCommand: Command = {
         const role = stringOption(args, 'role');
         const wanted = role === undefined ? undefined : knownRole(taxonomy, role);
         // By today's taxonomy, as a send reads them: a stored role that became an alias counts as its role.
-        const readers = (await store.list({ status: status as ReaderStatus | undefined })).filter(
-          (reader) => wanted === undefined || readerRolesRead(reader.roles, taxonomy).includes(wanted),
-        );
+        // A reader on the suppression list (a one-click unsubscribe, a bounce, the editor's entry) is
+        // mailed by no send: shown as unsubscribed, as `export` writes them, whatever their record says.
+        const suppressed = await opened.suppressionChecker();
+        const readers = (await store.list())
+          .map((reader) =>
+            (reader.status === 'active' || reader.status === 'paused') && suppressed(reader.email)
+              ? { ...reader, status: 'unsubscribed' as const, pausedUntil: null }
+              : reader,
+          )
+          .filter(
+            (reader) =>
+              (status === undefined || reader.status === status) &&
+              (wanted === undefined || readerRolesRead(reader.roles, taxonomy).includes(wanted)),
+          );
         const movedFrom = movedFromOf(await store.moves());
         if (flag(args, 'json'))
           print(
