@@ -33,6 +33,9 @@ import { skipStrayGreeting } from './wire/stray-greeting.js';
 import { wholeFormChunks } from './wire/whole-form.js';
 
 export { type DkimSettings, readDkim } from './dkim-key.js';
+
+import type { DkimSettings } from './dkim-key.js';
+
 export { LocalWriteError } from './local-write-error.js';
 export { createOutboxTransport, fileNameFor } from './outbox.js';
 export {
@@ -192,13 +195,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       const size = wire?.maxSize();
       return size ? size : undefined;
     },
-    bytesAsSent(mail) {
-      const payload = wirePayloadOf(mail);
-      const unsigned = rawBytes(mail);
-      if (!settings.dkim || unsigned === undefined) return unsigned;
-      if (payload) return unsigned + Buffer.byteLength(`${dkimSignature(payload, settings.dkim)}\r\n`, 'utf8');
-      return wholeFormChunks(mail, settings.dkim)?.chunks[0]?.length ?? unsigned;
-    },
+    bytesAsSent: (mail) => signedBytes(mail, settings.dkim),
     async send(mail, gate) {
       // A lane that logs in again mid-run, or a server that refuses a message, may quote the password.
       try {
@@ -241,7 +238,7 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
     // message slowed every one).
     if (probing && gate?.confirm) await gate.confirm();
     if (gate?.stillWanted?.() === false) throw withdrawn();
-    const info = (await nodemailerPool().sendMail(withSize(mail))) as { response?: string };
+    const info = (await nodemailerPool().sendMail(withSize(mail, settings.dkim))) as { response?: string };
     const response = String(info.response ?? '250 OK');
     // The reply does not say the server has it, nor that it has not: not sent, and not sent again.
     if (notTaken(response)) throw outOfStepError(response);
@@ -255,11 +252,22 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
  * the wire pool does. Without it nodemailer checks nothing and sends what the server said it
  * would not take.
  */
-function withSize(mail: SendMailOptions): SendMailOptions {
+function withSize(mail: SendMailOptions, dkim: DkimSettings | undefined): SendMailOptions {
   const envelope = mail.envelope;
-  const size = rawBytes(mail);
+  // As signed: the signature's field is hundreds of bytes, which a limit just above the unsigned
+  // message would refuse only once the whole message was written.
+  const size = signedBytes(mail, dkim);
   if (!envelope || typeof envelope !== 'object' || size === undefined) return mail;
   return { ...mail, envelope: { ...envelope, size } as SendMailOptions['envelope'] };
+}
+
+/** The bytes of a message written whole as sent, its DKIM signature included; undefined when it is not written whole. */
+function signedBytes(mail: SendMailOptions, dkim: DkimSettings | undefined): number | undefined {
+  const unsigned = rawBytes(mail);
+  if (!dkim || unsigned === undefined) return unsigned;
+  const payload = wirePayloadOf(mail);
+  if (payload) return unsigned + Buffer.byteLength(`${dkimSignature(payload, dkim)}\r\n`, 'utf8');
+  return wholeFormChunks(mail, dkim)?.chunks[0]?.length ?? unsigned;
 }
 
 /** The bytes of a message written whole, unsigned; undefined when it is not written whole. */

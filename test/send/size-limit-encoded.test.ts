@@ -201,3 +201,45 @@ describe('a reader whose long name alone takes their message past the SIZE the o
     await longNameAlone({});
   }, 60_000);
 });
+
+/** `send --test` to `url`, signing with DKIM. */
+async function testSend(f: SendFixture, url: string, env: NodeJS.ProcessEnv) {
+  const streams = captureStreams();
+  const code = await main(
+    ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--test', 'editor@example.test'],
+    {
+      cwd: f.dir,
+      env: { ...sendEnv(url), ...env },
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      signal: new AbortController().signal,
+    },
+  );
+  return { code, err: streams.err, out: streams.out };
+}
+
+/** The SIZE= a MAIL FROM gave, or undefined. */
+const declaredSize = (commands: readonly string[]) =>
+  commands.map((line) => /^MAIL FROM:.*\bSIZE=(\d+)/i.exec(line)?.[1]).find((n) => n !== undefined);
+
+describe('send --test signing with DKIM', () => {
+  it('gives the server the size of the message as signed, and sends none over its SIZE once signed', async () => {
+    fixture = await sendFixture(4);
+    const dkim = await dkimKey(fixture);
+    server = await withSize(10_485_760);
+    const first = await testSend(fixture, server.url(), dkim.env);
+    expect(first.code, first.err).toBe(0);
+    const received = Buffer.byteLength(server.messages[0]!.raw);
+    expect(server.messages[0]!.raw).toContain('DKIM-Signature:');
+    // A few bytes either way for the line ends the server keeps; a signature is hundreds.
+    expect(Number(declaredSize(server.commands))).toBeGreaterThanOrEqual(received - 10);
+    await server.close();
+
+    // Over the limit once signed, under it unsigned: refused before MAIL FROM, nothing sent.
+    server = await withSize(received - 100);
+    const refused = await testSend(fixture, server.url(), dkim.env);
+    expect(refused.code).not.toBe(0);
+    expect(`${refused.out}${refused.err}`).toMatch(/size/i);
+    expect(server.messages).toEqual([]);
+  }, 60_000);
+});
