@@ -87,9 +87,9 @@ async function builtSizes(f: SendFixture): Promise<Map<string, { variantId: stri
   return sizes;
 }
 
-async function send(f: SendFixture, url: string, env: NodeJS.ProcessEnv = {}) {
+async function send(f: SendFixture, url: string, env: NodeJS.ProcessEnv = {}, extra: string[] = []) {
   const streams = captureStreams();
-  const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
+  const code = await main(['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', ...extra], {
     cwd: f.dir,
     env: { ...sendEnv(url), ...env },
     stdout: streams.stdout,
@@ -203,20 +203,8 @@ describe('a reader whose long name alone takes their message past the SIZE the o
 });
 
 /** `send --test` to `url`, signing with DKIM. */
-async function testSend(f: SendFixture, url: string, env: NodeJS.ProcessEnv) {
-  const streams = captureStreams();
-  const code = await main(
-    ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json', '--test', 'editor@example.test'],
-    {
-      cwd: f.dir,
-      env: { ...sendEnv(url), ...env },
-      stdout: streams.stdout,
-      stderr: streams.stderr,
-      signal: new AbortController().signal,
-    },
-  );
-  return { code, err: streams.err, out: streams.out };
-}
+const testSend = (f: SendFixture, url: string, env: NodeJS.ProcessEnv) =>
+  send(f, url, env, ['--test', 'editor@example.test']);
 
 /** The SIZE= a MAIL FROM gave, or undefined. */
 const declaredSize = (commands: readonly string[]) =>
