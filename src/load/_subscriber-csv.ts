@@ -95,7 +95,9 @@ export function csvEntries(file: string, taxonomy: RoleTaxonomy) {
             1,
             twice,
             `the header row names the "${twice}" column twice`,
-            'keep one column of each name (join the roles into one cell, separated by commas or semicolons)',
+            twice === 'roles'
+              ? 'keep one column of each name (join the roles into one cell, separated by commas or semicolons)'
+              : 'keep one of the two columns, the one holding what rolecast should read',
           );
           return;
         }

@@ -67,6 +67,17 @@ describe('a key written twice', () => {
     expect(await streamedCsv(csv, [7])).toEqual(whole);
   });
 
+  it.each([
+    ['email', 'email,name,E-Mail\na@example.com,Ann,b@example.com\n'],
+    ['status', 'email,status,Status\na@example.com,active,unsubscribed\n'],
+  ])('is an error in a CSV header naming %s twice, whose hint speaks of that column, not of roles', (column, csv) => {
+    const [problem, ...more] = wholeCsv(csv).problems;
+    expect(more).toEqual([]);
+    expect(problem).toMatch(new RegExp(`^s\\.csv:1: ${column}: the header row names the "${column}" column twice`));
+    expect(problem).toContain('keep one of the two columns');
+    expect(problem).not.toContain('roles');
+  });
+
   it('a key beside the subscribers list is warned, read whole or as a stream', async () => {
     const text = `{\n  "subscribers": [{"email": "a@example.com", "roles": ["CTO"]}],\n  "subscriber": [{"email": "b@example.com"}]\n}`;
     const read = whole(text);
