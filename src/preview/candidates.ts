@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
+import type { Problem } from '../errors.js';
 import { MANIFEST_FILE, PICKED_FILE } from '../load/issue.js';
 import { SUMMARY_EXTENSIONS } from '../load/summary.js';
 import { goneTwins } from '../pool/gone-twins.js';
@@ -39,6 +40,8 @@ export async function listCandidates(
   issueDir: string,
   listed: readonly string[],
   cwd: string,
+  /** Receives the pool files left out because they do not load (two files of one id, …), to be named beside the list. */
+  leftOut: Problem[] = [],
 ): Promise<Candidate[]> {
   const dir = resolve(issueDir);
   // `pool: <id>` with a space names the same entry as `pool:<id>`, which is how the pool offers it.
@@ -52,6 +55,7 @@ export async function listCandidates(
   const folder = poolFolder(config, cwd);
   if (folder) {
     const pool = await loadPool({ ...config, poolDir: folder }, { issuesDir: dirname(dir) });
+    leftOut.push(...pool.problems.filter((problem) => problem.severity === 'error'));
     const twinOfGone = goneTwins(pool.gone);
     for (const entry of pool.entries) {
       if (entry.status !== 'ready' || taken.has(entry.ref) || taken.has(entry.path)) continue;

@@ -62,6 +62,8 @@ export interface EditorState {
   /** The file's own fields, as written (not normalised by the loader). */
   manifest: Record<string, unknown>;
   candidates: Candidate[];
+  /** Pool files not offered because they do not load: named beside the list, not left out unseen. */
+  leftOut: Problem[];
 }
 
 export interface FailedSnapshot extends SnapshotBase {
@@ -160,8 +162,9 @@ async function editorState(bytes: Buffer, project: Project, options: ProjectOpti
   const fields = manifest as Record<string, unknown>;
   const listed = Array.isArray(fields.summaries) ? fields.summaries.filter((e) => typeof e === 'string') : [];
   const cwd = options.cwd ?? process.cwd();
-  const candidates = await listCandidates(project.config, project.issue.dir, listed, cwd);
-  return { version: issueVersion(bytes), manifest: fields, candidates };
+  const leftOut: Problem[] = [];
+  const candidates = await listCandidates(project.config, project.issue.dir, listed, cwd, leftOut);
+  return { version: issueVersion(bytes), manifest: fields, candidates, leftOut };
 }
 
 /**

@@ -41,4 +41,22 @@ describe("the editor panel's unused summaries in Chromium", () => {
     await expect(list.textContent()).resolves.not.toMatch(/picked\.json|queues-again/);
     expect(scriptErrors).toEqual([]);
   });
+
+  it('names the pool files it leaves out because they do not load, rather than saying there are none', async () => {
+    const project = view.keep((await poolProject()).project);
+    expect((await runMain(project.dir, ['new', '--week', '2026-W48'])).code).toBe(0);
+    // One id in two formats: neither loads, so neither can be offered.
+    await writeFile(project.path('summaries/twice.md'), '---\ntitle: Twice\nroles: [CTO]\n---\n\nOne.\n');
+    await writeFile(project.path('summaries/twice.txt'), 'Twice\nSummary\nTwo.\nBest for: CTO\n');
+
+    const { page, scriptErrors } = await view.open('issues/2026-W48');
+    const leftOut = page.locator('#edit-left-out');
+    await leftOut.waitFor({ state: 'visible', timeout: 15_000 });
+    const text = (await leftOut.textContent()) ?? '';
+    expect(text).toContain('Not offered, since 1 pool file(s) do not load (rolecast pool lists them)');
+    expect(text).toMatch(
+      /summaries\/twice\.(md|txt): pool id "twice" is also used by \S*summaries\/twice\.(txt|md) — rename/,
+    );
+    expect(scriptErrors).toEqual([]);
+  });
 });

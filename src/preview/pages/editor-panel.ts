@@ -60,6 +60,14 @@ ${
           html`<li data-value="${c.path}"><code>${c.path}</code>${c.title ? html` ${c.title}` : ''}${c.source === 'pool' ? html` <span class="badge">pool</span>` : ''} <button type="button" class="include" aria-label="Include ${c.path}">Include</button></li>`,
       )}</ul>`
 }
+${
+  state.leftOut.length > 0
+    ? html`<div id="edit-left-out"><p>Not offered, since ${String(state.leftOut.length)} pool file(s) do not load (<code>rolecast pool</code> lists them):</p><ul>${state.leftOut.map(
+        (problem) =>
+          html`<li><code>${problem.file}</code>: ${problem.message}${problem.hint ? ` — ${problem.hint}` : ''}</li>`,
+      )}</ul></div>`
+    : ''
+}
 <h3 id="edit-roles-title">Role order</h3>
 <ol class="sortable" id="edit-roles" data-list="roleOrder" aria-labelledby="edit-roles-title">
 ${roles.map((role, index) => sortableItem(role, role, index, roles.length, html``, html``))}
