@@ -157,7 +157,7 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
       };
     },
 
-    failParked: (outcomes) => failParkedItems(context, outcomes),
+    failParked: (outcomes) => failParkedItems(context, currentPlan(), outcomes),
 
     async markDone(seqs) {
       if (seqs.length === 0) return;
