@@ -10,7 +10,7 @@ import { diskFullOr } from '../write-whole.js';
 import type { Pool, PoolEntry } from './index.js';
 import { type PickedStory, pickedRecordText, storyFingerprint } from './picked-record.js';
 import { type Selection, selectFromPool } from './select.js';
-import { dateInWeek, nextWeek, weekStart } from './week.js';
+import { dateInWeek, nextWeek, weekStart, weeksInYear } from './week.js';
 
 export interface NewIssuePlan {
   week: string;
@@ -46,7 +46,7 @@ export function planNewIssue(input: {
       config.timezone,
     );
   if (!weekStart(week))
-    throw new RolecastError('E_USAGE', `--week "${week}" is not an ISO week`, {
+    throw new RolecastError('E_USAGE', `--week "${week}" is not an ISO week${weeksInYear(week)}`, {
       hint: 'write it as YYYY-Www, e.g. 2026-W50',
     });
   if (pool.issues.some((issue) => issue.id === week)) throw refuseExisting(join(input.issuesDir, week, MANIFEST_FILE));

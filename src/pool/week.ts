@@ -32,3 +32,14 @@ export function dateInWeek(week: string, weekday: number): string {
   if (!start) throw new RangeError(`not an ISO week: ${week}`);
   return start.plus({ days: Math.min(Math.max(weekday, 1), 7) - 1 }).toISODate()!;
 }
+
+/**
+ * For a week number the year does not reach (`2027-W53`: 2027 has 52 ISO weeks), how many it has,
+ * as ", 2027 has 52 ISO weeks"; empty otherwise (not written as a week, or week 00).
+ */
+export function weeksInYear(week: string): string {
+  const match = WEEK_PATTERN.exec(week);
+  if (!match) return '';
+  const count = DateTime.fromObject({ weekYear: Number(match[1]), weekNumber: 1, weekday: 1 }).weeksInWeekYear;
+  return Number(match[2]) > count ? `: ${match[1]} has ${count} ISO weeks` : '';
+}

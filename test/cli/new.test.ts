@@ -96,7 +96,15 @@ describe('rolecast new and rolecast pool', () => {
   it('rejects a week that is not an ISO week', async () => {
     const result = await inProcess(['new', '--week', '2026-W54']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--week "2026-W54" is not an ISO week');
+    expect(result.stderr).toContain('--week "2026-W54" is not an ISO week: 2026 has 53 ISO weeks');
+  });
+
+  it('says how many weeks the year has for a week 53 of a year of 52, across the year end', async () => {
+    const result = await inProcess(['new', '--week', '2027-W53']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--week "2027-W53" is not an ISO week: 2027 has 52 ISO weeks');
+    const lastOf2026 = await inProcess(['new', '--week', '2026-W53']);
+    expect(lastOf2026.stderr).not.toContain('is not an ISO week');
   });
 
   it('writes the issue without a broken pool file, names the file, and exits 2', async () => {
