@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { StateLocation } from '../state/location.js';
+import { isRefusedState } from '../state/read-at.js';
 import { readAnalyticsAt } from './read-at.js';
 import { buildReport, type Report } from './report.js';
 import { withCurrentRoleNames } from './role-names.js';
@@ -10,7 +11,8 @@ const HISTORY = 4;
 /**
  * The report of the last issue sent before `issueId`, for the preview beside the editor panel:
  * read-only, and undefined when nothing was sent yet or the state cannot be read (the preview's
- * own checks report a damaged state file; this panel is a nicety that never blocks a render).
+ * own checks report a damaged state file; this panel is a nicety that never blocks a render). A
+ * state refused as newer or denied is thrown, for the preview to say why the panel is missing.
  */
 export async function previousIssueReport(
   config: Pick<ResolvedConfig, 'stateDirAbs'>,
@@ -40,7 +42,8 @@ export async function previousIssueReport(
       const history = await Promise.all(earlier.slice(-HISTORY).map(facts));
       return buildReport([await facts(last)], { history, roles });
     });
-  } catch {
+  } catch (error) {
+    if (isRefusedState(error)) throw error;
     return undefined;
   }
 }

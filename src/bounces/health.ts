@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
 import { openExistingStateDb, type StateDb } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
-import { hasTable, withPool } from '../state/read-at.js';
+import { hasTable, isRefusedState, withPool } from '../state/read-at.js';
 import type { IssueBounceCounts } from './store.js';
 import { BOUNCE_MIGRATIONS, postgresBounceStore } from './store-postgres.js';
 import { sqliteBounceStore } from './store-sqlite.js';
@@ -85,7 +85,8 @@ export function listHealth(counts: readonly IssueBounceCounts[], last = HEALTH_I
 
 /**
  * List health from where the state lives (the state file by default, or PostgreSQL); undefined
- * when nothing is stored or it cannot be read (the preview must not fail on it).
+ * when nothing is stored or it cannot be read (the preview must not fail on it); a state refused as
+ * newer or denied is thrown, for the preview to say why the panel is missing.
  */
 export async function readListHealth(
   config: ResolvedConfig,
@@ -95,14 +96,18 @@ export async function readListHealth(
     const url = at.url;
     return withPool(url, { bounces: BOUNCE_MIGRATIONS }, async (pool) =>
       (await hasTable(pool, 'bounce_events')) ? listHealth(await postgresBounceStore(pool).issueCounts()) : undefined,
-    ).catch(() => undefined);
+    ).catch((error: unknown) => {
+      if (isRefusedState(error)) throw error;
+      return undefined;
+    });
   }
   const stateFile = typeof at === 'object' ? at.file : at;
   let db: StateDb | undefined;
   try {
     db = openExistingStateDb(stateFile ?? join(config.stateDirAbs, 'state.db'), 'light');
     return db ? listHealth(await sqliteBounceStore(db, { readonly: true }).issueCounts()) : undefined;
-  } catch {
+  } catch (error) {
+    if (isRefusedState(error)) throw error;
     return undefined;
   } finally {
     db?.close();

@@ -15,7 +15,7 @@ import { inspectProject, type Project, type ProjectOptions } from '../load/proje
 import { compileAudience } from '../render/index.js';
 import type { CompiledVariant } from '../render/types.js';
 import { unreadableTextWarnings } from '../render/unreadable-text.js';
-import { suppressionsOf } from '../state/read-at.js';
+import { isRefusedState, suppressionsOf } from '../state/read-at.js';
 import { type Candidate, listCandidates, poolFolder } from './candidates.js';
 import { issueVersion } from './editor.js';
 import { missingStateNote } from './state-note.js';
@@ -120,6 +120,7 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
     recipientCount.set(variantId, (recipientCount.get(variantId) ?? 0) + 1);
   const variants = [...compiled.values()].map((c) => c.variant);
   const editor = manifestBytes ? await editorState(manifestBytes, project, options) : undefined;
+  const panels = await readPanels(project);
   return {
     ok: true,
     version,
@@ -136,18 +137,12 @@ export async function buildSnapshot(options: ProjectOptions, version: number): P
       ...auditProject(project, plan, { subscribersFile: options.subscribersFile, cwd: options.cwd }),
       ...unreadableTextWarnings(project, options.cwd),
       ...[...compiled.values()].flatMap((c) => c.problems),
+      ...panels.problems,
     ],
     editor,
     stateNote,
-    lastReport: await previousIssueReport(
-      project.config,
-      project.issue.id,
-      project.state,
-      DateTime.fromISO(project.issue.manifest.date, { zone: project.config.timezone }).toJSDate(),
-      (role) => project.taxonomy.lookup(role) ?? role,
-      project.taxonomy.roles.map((role) => role.name),
-    ),
-    listHealth: await readListHealth(project.config, project.state),
+    lastReport: panels.lastReport,
+    listHealth: panels.listHealth,
   };
 }
 
@@ -165,6 +160,46 @@ async function editorState(bytes: Buffer, project: Project, options: ProjectOpti
   const leftOut: Problem[] = [];
   const candidates = await listCandidates(project.config, project.issue.dir, listed, cwd, leftOut);
   return { version: issueVersion(bytes), manifest: fields, candidates, leftOut };
+}
+
+/**
+ * The last issue's report and the list health beside the render. A state refused as newer or denied
+ * leaves the panel out with a warning saying why, once for both panels when they meet one refusal.
+ */
+async function readPanels(
+  project: Project,
+): Promise<{ lastReport?: Report | undefined; listHealth?: ListHealth | undefined; problems: Problem[] }> {
+  const refused = new Map<string, { hint: string | undefined; panels: string[] }>();
+  const shown = async <T>(panel: string, read: () => Promise<T | undefined>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (!isRefusedState(error)) throw error;
+      const seen = refused.get(error.message) ?? { hint: error.hint, panels: [] };
+      refused.set(error.message, { ...seen, panels: [...seen.panels, panel] });
+      return undefined;
+    }
+  };
+  const lastReport = await shown('report of the last issue', () =>
+    previousIssueReport(
+      project.config,
+      project.issue.id,
+      project.state,
+      DateTime.fromISO(project.issue.manifest.date, { zone: project.config.timezone }).toJSDate(),
+      (role) => project.taxonomy.lookup(role) ?? role,
+      project.taxonomy.roles.map((role) => role.name),
+    ),
+  );
+  const listHealth = await shown('list health', () => readListHealth(project.config, project.state));
+  const problems = [...refused].map(
+    ([message, { hint, panels }]): Problem => ({
+      severity: 'warning',
+      file: '(state)',
+      message: `${message}: the ${panels.join(' and the ')} ${panels.length > 1 ? 'are' : 'is'} not shown`,
+      hint,
+    }),
+  );
+  return { lastReport, listHealth, problems };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import { assertSchemaKnown, type Migration, openPostgres, type Pool } from '../db/postgres.js';
+import { RolecastError } from '../errors.js';
 import { checkerOf, readSuppressionChecker } from '../send/store.js';
 import { readStoredReaders, readStoredSubscribers, type StoredSubscribers } from '../store/open.js';
 import { postgresSubscriberStore, SUBSCRIBER_MIGRATIONS } from '../store/postgres.js';
@@ -76,4 +77,12 @@ export async function withPool<T>(
 export async function hasTable(pool: Pool, table: string): Promise<boolean> {
   const { rows } = await pool.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [table]);
   return rows[0]?.found != null;
+}
+
+/**
+ * A state this release must not read (a newer release moved it on, or the role may not use its
+ * tables): a panel that skips an unreadable state quietly still passes this on, to be shown.
+ */
+export function isRefusedState(error: unknown): error is RolecastError {
+  return error instanceof RolecastError && (error.code === 'E_STATE_NEWER' || error.code === 'E_STATE_DENIED');
 }
