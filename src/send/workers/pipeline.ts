@@ -96,11 +96,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     heldBy.delete(seq);
     holding.delete(seq);
   };
-  // A parked refusal decided failed: its deferred row turned failed. Not written, it stays deferred,
-  // which a later run tries again, so the send goes on.
+  // A parked refusal decided failed: its deferred row turned failed, tried again and waited for as
+  // every outcome write is. Not written, it stays deferred, which a later run tries again, so the send goes on.
   const failParked = async (outcomes: ItemOutcome[]) => {
     try {
-      await queue.failParked?.(outcomes);
+      const { failParked: write } = queue;
+      if (write) await withRetries(() => write(outcomes), options.retryMs ?? WRITE_RETRY_MS, patience, options.log);
     } catch (error) {
       options.log(
         `warning: could not record ${outcomes.length} refused reader(s) as failed (${error instanceof Error ? error.message : String(error)}); they stay deferred and the next run tries them again`,
