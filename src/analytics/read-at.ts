@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
+import { hasTable } from '../db/postgres.js';
 import { openExistingStateDb } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
 import { STATE_MIGRATIONS } from '../state/postgres-schema.js';
-import { hasTable, withPool } from '../state/read-at.js';
+import { withPool } from '../state/read-at.js';
 import { type AnalyticsStore, sqliteAnalyticsStore } from './store.js';
 import { ANALYTICS_MIGRATIONS, postgresAnalyticsStore } from './store-postgres.js';
 

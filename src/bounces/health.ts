@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
+import { hasTable } from '../db/postgres.js';
 import { openExistingStateDb, type StateDb } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
-import { hasTable, isRefusedState, withPool } from '../state/read-at.js';
+import { isRefusedState, withPool } from '../state/read-at.js';
 import type { IssueBounceCounts } from './store.js';
 import { BOUNCE_MIGRATIONS, postgresBounceStore } from './store-postgres.js';
 import { sqliteBounceStore } from './store-sqlite.js';

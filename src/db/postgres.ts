@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { RolecastError } from '../errors.js';
 
 /**
@@ -247,8 +247,7 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
     try {
       // Made only when missing: a role that may use the tables but not create any (an owner ran
       // the migrations) needs no CREATE right while nothing is left to apply.
-      const ledger = await client.query<{ t: string | null }>("SELECT to_regclass('rolecast_migrations')::text AS t");
-      if (ledger.rows[0]?.t == null) await client.query(LEDGER);
+      if (!(await hasTable(client, 'rolecast_migrations'))) await client.query(LEDGER);
       const done = await client.query<{ version: number }>(
         'SELECT version FROM rolecast_migrations WHERE component = $1',
         [component],
@@ -298,13 +297,21 @@ export async function assertSchemaKnown(
   pool: Pool,
   components: Readonly<Record<string, readonly Migration[]>>,
 ): Promise<void> {
-  const ledger = await pool.query<{ t: string | null }>("SELECT to_regclass('rolecast_migrations')::text AS t");
-  if (ledger.rows[0]?.t == null) return;
+  if (!(await hasTable(pool, 'rolecast_migrations'))) return;
   const { rows } = await pool.query<{ component: string; newest: number }>(
     'SELECT component, max(version) AS newest FROM rolecast_migrations WHERE component = ANY($1::text[]) GROUP BY component',
     [Object.keys(components)],
   );
   for (const { component, newest } of rows) assertKnown(pool, component, newest, components[component] ?? []);
+}
+
+/** Whether a table of this name is there for the role (on its search path); nothing is created. */
+export async function hasTable(
+  db: { query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> },
+  table: string,
+): Promise<boolean> {
+  const { rows } = await db.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [table]);
+  return rows[0]?.found != null;
 }
 
 /** The URL a pool was opened with, when it was opened with one. */

@@ -1,7 +1,6 @@
 import { canonicalAddress } from '../address.js';
-import type { Pool } from '../db/postgres.js';
+import { hasTable, type Pool } from '../db/postgres.js';
 import { isErasedIn, suppressUnlessErased } from '../state/postgres/suppression-insert.js';
-import { hasTable } from '../state/read-at.js';
 import { addDefaults, ownUnsubscribeKeys, ownUnsubscribeWhere } from '../state/suppression-rows.js';
 import { hashedAddress } from '../store/hash.js';
 import type { SuppressionList } from './suppressions.js';

@@ -1,13 +1,14 @@
 import type { BounceRecord } from '../bounces/store.js';
 import { BOUNCE_MIGRATIONS, postgresBounceStore } from '../bounces/store-postgres.js';
 import { sqliteBounceStore } from '../bounces/store-sqlite.js';
+import { hasTable } from '../db/postgres.js';
 import type { StoredWave } from '../schedule/store.js';
 import type { ChannelStatus } from '../send/ledger.js';
 import { openExistingStateDb } from '../send/store.js';
 import type { StateStore } from './contract.js';
 import type { StateLocation } from './location.js';
 import { openExistingState } from './open.js';
-import { hasTable, withPool } from './read-at.js';
+import { withPool } from './read-at.js';
 import { sqliteState } from './sqlite/index.js';
 
 export interface IssueStatus {

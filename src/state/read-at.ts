@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/schema.js';
-import { assertSchemaKnown, type Migration, openPostgres, type Pool } from '../db/postgres.js';
+import { assertSchemaKnown, hasTable, type Migration, openPostgres, type Pool } from '../db/postgres.js';
 import { RolecastError } from '../errors.js';
 import { checkerOf, readSuppressionChecker } from '../send/store.js';
 import { readStoredReaders, readStoredSubscribers, type StoredSubscribers } from '../store/open.js';
@@ -72,11 +72,6 @@ export async function withPool<T>(
   } finally {
     await pool.end();
   }
-}
-
-export async function hasTable(pool: Pool, table: string): Promise<boolean> {
-  const { rows } = await pool.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [table]);
-  return rows[0]?.found != null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { canonicalAddress } from '../address.js';
-import { type Migration, migrate, type Pool } from '../db/postgres.js';
+import { hasTable, type Migration, migrate, type Pool } from '../db/postgres.js';
 import { scoped } from '../db/scoped.js';
 import { ERASURE_LOCK_SQL, STATE_MIGRATIONS } from '../state/postgres-schema.js';
 import { ownUnsubscribeKeys, ownUnsubscribeWhere } from '../state/suppression-rows.js';
@@ -76,8 +76,7 @@ export async function migrateSubscriberStorePg(pool: Pool): Promise<void> {
 /** The store on a pool whose database has been migrated (`migrateSubscriberStorePg`). */
 export function postgresSubscriberStore(pool: Pool): SubscriberStore {
   const db = scoped(pool);
-  const tableExists = async (name: string) =>
-    (await db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [name])).rows[0]?.t != null;
+  const tableExists = (name: string) => hasTable(db, name);
   // A database an older release migrated, read without migrating: its first reader to leave is the latest.
   const hasLatestMovedTo = async () =>
     (
