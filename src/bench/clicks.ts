@@ -7,6 +7,7 @@ import { buildReport } from '../analytics/report.js';
 import { sqliteAnalyticsStore } from '../analytics/store.js';
 import { signClickToken, signClickVariant } from '../analytics/token.js';
 import { encodeSentAt } from '../analytics/track-links.js';
+import { ConfigSchema } from '../config/schema.js';
 import { openExistingStateDb, openStateDb } from '../send/store.js';
 import { clickRoute } from '../serve/click-route.js';
 import { startUnsubscribeServer, stateSuppressionList } from '../serve/index.js';
@@ -37,7 +38,7 @@ export async function benchClicks(): Promise<void> {
 async function clickLatency(file: string): Promise<void> {
   const db = openStateDb(file);
   const server = await startUnsubscribeServer({
-    config: { listId: 'weekly.bench.example', urls: {}, brand: { name: 'Bench' } as never },
+    config: { listId: 'weekly.bench.example', urls: {}, brand: ConfigSchema.shape.brand.parse({ name: 'Bench' }) },
     secret: SECRET,
     suppressions: stateSuppressionList(db),
     port: 0,

@@ -49,15 +49,10 @@ ${body}
 /** What the unsubscribe pages are written from: the brand, and the list's locale when the config has one. */
 export type UnsubscribeSite = Pick<ResolvedConfig, 'brand'> & Partial<Pick<ResolvedConfig, 'locale'>>;
 
-const DEFAULT_COLOURS = { primaryColor: '#1f3a5f', accentColor: '#e8590c', backgroundColor: '#f3f4f6' };
-
 /** The browser's most wanted language with a catalogue, else the list's: no lookup of the reader. */
 function readerContext(site: UnsubscribeSite, acceptLanguage: string | undefined): PageContext {
   const language = requestLanguage(acceptLanguage, site.locale ?? 'en');
-  // A library caller may pass a brand with its name alone: a 503 must not become a 500 for want of
-  // colours, so the config's defaults fill them.
-  const brand = { ...DEFAULT_COLOURS, ...site.brand };
-  return { brand, language, t: translator(language) };
+  return { brand: site.brand, language, t: translator(language) };
 }
 
 /** GET: asks, never acts, because mail scanners and link previews follow every GET. */

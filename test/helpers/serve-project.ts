@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import type { ResolvedConfig } from '../../src/config/schema.js';
+import { ConfigSchema, type ResolvedConfig } from '../../src/config/schema.js';
 import type { UnsubscribeServer } from '../../src/serve/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
 import { type TempProject, tempProject } from './project.js';
@@ -78,4 +78,13 @@ export const ONE_CLICK_BODY = 'List-Unsubscribe=One-Click';
 /** The unsubscribe link's path and token for `email`, as its message's List-Unsubscribe carries it. */
 export function oneClickPath(config: Pick<ResolvedConfig, 'listId'>, secret: string, email: string): string {
   return `/unsubscribe?token=${encodeURIComponent(signToken({ email, listId: config.listId }, secret))}`;
+}
+
+/** What serve reads of a config, without a project: the brand named, its colours the config's defaults. */
+export function serveConfig(
+  listId: string,
+  brandName: string,
+  urls: ResolvedConfig['urls'] = {},
+): Pick<ResolvedConfig, 'listId' | 'urls' | 'brand'> {
+  return { listId, urls, brand: ConfigSchema.shape.brand.parse({ name: brandName }) };
 }

@@ -1,16 +1,13 @@
 import { afterEach, expect, it } from 'vitest';
 import type { AnalyticsStore, ClickEvent } from '../../src/analytics/store.js';
 import { type ClickClaims, signClickToken } from '../../src/analytics/token.js';
-import type { ResolvedConfig } from '../../src/config/schema.js';
 import { clickRoute } from '../../src/serve/click-route.js';
 import { type SuppressionList, startUnsubscribeServer, type UnsubscribeServer } from '../../src/serve/index.js';
+import { serveConfig } from '../helpers/serve-project.js';
 
 const SECRET = 'click-async-secret-0123456789abcdef';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0';
-const config = { listId: 'l', urls: {}, brand: { name: 'R' } } as unknown as Pick<
-  ResolvedConfig,
-  'listId' | 'urls' | 'brand'
->;
+const config = serveConfig('l', 'R');
 const none: SuppressionList = { isSuppressed: () => false, isErased: () => false, add: () => 'added' };
 
 let server: UnsubscribeServer | undefined;

@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
-import type { ResolvedConfig } from '../../src/config/schema.js';
 import { startUnsubscribeServer, type UnsubscribeServer } from '../../src/serve/index.js';
 import { postgresLimiters } from '../../src/serve/readers/rate-limit-postgres.js';
 import { postgresSuppressionList } from '../../src/serve/suppressions-postgres.js';
 import { signToken } from '../../src/unsubscribe/token.js';
+import { serveConfig } from '../helpers/serve-project.js';
 
 const SECRET = 'unavailable-test-secret-0123456789abcdef';
 function deadPool(): pg.Pool {
@@ -17,11 +17,7 @@ function deadPool(): pg.Pool {
   return dead;
 }
 
-const config = {
-  listId: 'weekly.rolecast.example',
-  urls: {},
-  brand: { name: 'Rolecast' },
-} as unknown as Pick<ResolvedConfig, 'listId' | 'urls' | 'brand'>;
+const config = serveConfig('weekly.rolecast.example', 'Rolecast');
 
 let server: UnsubscribeServer | undefined;
 let pool: pg.Pool | undefined;

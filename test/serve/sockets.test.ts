@@ -1,6 +1,5 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ResolvedConfig } from '../../src/config/schema.js';
 import { trimmedPath } from '../../src/config/served-paths.js';
 import { clientCapExemption } from '../../src/serve/connections.js';
 import {
@@ -10,6 +9,7 @@ import {
   type UnsubscribeServerOptions,
 } from '../../src/serve/index.js';
 import { signToken } from '../../src/unsubscribe/token.js';
+import { serveConfig } from '../helpers/serve-project.js';
 
 /**
  * The endpoint faces the internet: idle, slow and piled-up connections must never starve it.
@@ -18,11 +18,7 @@ import { signToken } from '../../src/unsubscribe/token.js';
 
 const SECRET = 'sockets-test-secret-0123456789abcdef';
 const LIST_ID = 'weekly.rolecast.example';
-const config = {
-  listId: LIST_ID,
-  urls: { unsubscribe: 'https://news.example.com/unsubscribe' },
-  brand: { name: 'Rolecast Weekly' },
-} as unknown as Pick<ResolvedConfig, 'listId' | 'urls' | 'brand'>;
+const config = serveConfig(LIST_ID, 'Rolecast Weekly', { unsubscribe: 'https://news.example.com/unsubscribe' });
 
 const added: string[] = [];
 const suppressions: SuppressionList = {

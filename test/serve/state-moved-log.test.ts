@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sqliteAnalyticsStore } from '../../src/analytics/store.js';
 import { type ClickClaims, signClickToken } from '../../src/analytics/token.js';
-import type { ResolvedConfig } from '../../src/config/schema.js';
 import { openStateDb, type StateDb } from '../../src/send/store.js';
 import { clickRoute } from '../../src/serve/click-route.js';
 import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } from '../../src/serve/index.js';
+import { serveConfig } from '../helpers/serve-project.js';
 
 /**
  * A state file deleted (or its log) under a running serve: what serve logs must say to restart it,
@@ -16,7 +16,7 @@ import { startUnsubscribeServer, stateSuppressionList, type UnsubscribeServer } 
 
 const SECRET = 'state-moved-log-secret-0123456789abcdef';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0';
-const config = { listId: 'l', urls: {}, brand: { name: 'R' } } as unknown as ResolvedConfig;
+const config = serveConfig('l', 'R');
 
 let dir: string;
 let file: string;
