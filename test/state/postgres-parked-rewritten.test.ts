@@ -27,12 +27,13 @@ describePostgres('send work queue: a parked refusal decided after another worker
   });
 
   const items: PlanItem[] = ['x@gone.example', 'r1@example.test'].map((email) => ({ email, variantId: 'editor' }));
-  const open = async (name: string) => {
+  const open = async (name: string, clock?: () => number) => {
     const queue = openSendQueue(pool, {
       issueId: '2026-W48',
       channel: 'smtp',
       worker: { id: name, host: `host-${name}`, pid: 1 },
       leaseMs: 10_000,
+      clock,
     });
     await queue.openPlan('fp', (recorded) => {
       const left = items.filter((item) => recorded.get(item.email) !== 'sent');
@@ -81,5 +82,23 @@ describePostgres('send work queue: a parked refusal decided after another worker
     await a.complete([outcome(x!, 'deferred', '550 Unrouteable address', '2026-12-01T00:00:01.000Z')]);
     await a.failParked([outcome(x!, 'failed', '550 Unrouteable address', '2026-12-01T00:00:04.000Z')]);
     expect(await rowOf('x@gone.example')).toEqual({ status: 'failed', response: '550 Unrouteable address' });
+  });
+
+  it('a reader another worker took over from a stopped one keeps the outcome that worker wrote', async () => {
+    let now = Date.parse('2026-12-01T00:00:00.000Z');
+    const clock = () => now;
+    const a = await open('a', clock);
+    const [x] = await a.claim(1);
+    // Worker a stops (SIGSTOP, a suspended VM) with x refused, past its lease: b takes x over.
+    now += 20_000;
+    const b = await open('b', clock);
+    const [again] = await b.claim(1);
+    expect(again?.email).toBe('x@gone.example');
+    // Woken, a parks its refusal; b's try of x meets a server that cannot take it now.
+    await a.complete([outcome(x!, 'deferred', '550 Unrouteable address', '2026-12-01T00:00:01.000Z')]);
+    await b.complete([outcome(again!, 'deferred', '421 4.3.2 shutting down', '2026-12-01T00:00:21.000Z')]);
+    // An acceptance of a's decides its parked refusal: b's later outcome is not a's to turn failed.
+    await a.failParked([outcome(x!, 'failed', '550 Unrouteable address', '2026-12-01T00:00:22.000Z')]);
+    expect(await rowOf('x@gone.example')).toEqual({ status: 'deferred', response: '421 4.3.2 shutting down' });
   });
 });
