@@ -148,7 +148,7 @@ function unreadableRecord(file: string, why: string): Problem {
   };
 }
 
-function isPickedStory(s: unknown): s is PickedStory {
+export function isPickedStory(s: unknown): s is PickedStory {
   const story = s as Partial<PickedStory> | null;
   return (
     typeof story?.id === 'string' &&

@@ -4,7 +4,7 @@ import { PICKED_FILE } from '../load/issue.js';
 import { summaryIdFromFile } from '../load/summary.js';
 import type { Summary } from '../model/summary.js';
 import { writeWhole } from '../write-whole.js';
-import { type PickedStory, readPickedFile, storyFingerprint } from './picked-record.js';
+import { isPickedStory, type PickedStory, readPickedFile, storyFingerprint } from './picked-record.js';
 import { fieldPrints } from './sent-changes.js';
 
 /**
@@ -45,11 +45,17 @@ export async function recordSentStories(
     );
     return;
   }
+  // A story an earlier run marked sent keeps the copy recorded then: its first readers had that one,
+  // so an edit made since stays named though this run sends the new text to the readers left.
+  const sentBefore = new Map<string, PickedStory>();
+  for (const story of kept?.stories ?? [])
+    if (isPickedStory(story) && story.sent === true) sentBefore.set(story.id, story);
+  const recorded = sent.map((story) => sentBefore.get(story.id) ?? story);
   const ids = new Set(sent.map((story) => story.id));
   // Picks the issue no longer sends stay as new wrote them: only what it names is read back.
   const stories = [
     ...(kept?.stories ?? []).filter((story) => !ids.has((story as { id?: unknown } | null)?.id as string)),
-    ...sent,
+    ...recorded,
   ];
   if (kept && JSON.stringify(kept.stories) === JSON.stringify(stories)) return;
   try {

@@ -82,6 +82,20 @@ describe('a pool summary edited after its issue was sent', () => {
     expect((await check(p)).all).toContain('summaries/queues.txt: warning: text: changed since issue 2026-W48');
   });
 
+  it('is still named after the send runs again, for a reader added since, who gets the copy as it is now', async () => {
+    const p = await sentIssue('smtp');
+    await writeFile(p.path('summaries/queues.txt'), QUEUES.replace('absorb bursts', 'hide latency'));
+    const readers = [...JSON.parse(READERS), { email: 'ben@example.com', roles: ['CTO'] }];
+    await writeFile(p.path('subscribers.json'), JSON.stringify(readers));
+    const again = await runMain(p.dir, ['send', 'issues/2026-W48', '--subscribers', 'subscribers.json'], {
+      SMTP_URL: opened.smtp!.url(),
+    });
+    expect(again.code, again.all).toBe(0);
+    expect((await opened.smtp!.messages()).length).toBe(2);
+    // Ana had the copy as it was: the record keeps it, so the edit is still named.
+    expect((await check(p)).all).toContain('summaries/queues.txt: warning: summary: changed since issue 2026-W48');
+  });
+
   it('is not named for an issue only tried out to the outbox: no reader had it', async () => {
     const p = await sentIssue('outbox');
     await writeFile(p.path('summaries/queues.txt'), QUEUES.replace('absorb bursts', 'hide latency'));
