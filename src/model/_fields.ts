@@ -23,16 +23,36 @@ export const safeLink = z
  */
 export function encodedLink(value: string): string {
   const mailto = /^mailto:/i.test(value);
+  if (!mailto && !hostReadAlike(value)) return new URL(value).href;
   const rest = mailto ? 7 : authorityEnd(value);
   if (!NOT_IN_URL.test(value.slice(rest))) return value;
   const url = new URL(value);
   // An opaque path (mailto): everything after the scheme as the parser writes it.
   if (mailto) return value.slice(0, 7) + url.href.slice(7);
-  // Slashes or a `\` after the scheme (`http:///host`): the parser skips them to find the host,
-  // and the link is kept as it writes the whole of it.
-  if (!/^https?:\/\/[^/\\]/i.test(value)) return url.href;
   // From the path on, empty `?` and `#` included: the first `/` after the host in `href`.
   return value.slice(0, rest) + url.href.slice(url.href.indexOf('/', url.protocol.length + 2));
+}
+
+/**
+ * An http(s) link written so that every parser reads the host a browser goes to: as written when it
+ * is, else as the browser's URL parser writes the whole of it (`https://good.example\@evil.example/`
+ * becomes `https://good.example/@evil.example/`).
+ */
+export function linkReadAlike(value: string): string {
+  // A value that does not parse is refused by its own check, which does not stop this one.
+  return hostReadAlike(value) || !parsesAsUrl(value) ? value : new URL(value).href;
+}
+
+/**
+ * Whether a mail client parsing by RFC 3986 reads the host a browser does. A browser skips slashes
+ * and `\` after the scheme (`http:///host`), ends the host at a `\` as at a `/`, and ends a user name
+ * at the last `@`; RFC 3986 ends the authority only at `/`, `?` or `#`, and a lenient parser ends the
+ * user name at the first `@`. So `https://good.example\@evil.example/` is good.example to a browser
+ * and may be evil.example to a mail client, while the card shows good.example.
+ */
+function hostReadAlike(value: string): boolean {
+  const authority = /^https?:\/\/([^/\\?#][^/?#]*)/i.exec(value)?.[1];
+  return authority !== undefined && !authority.includes('\\') && authority.indexOf('@') === authority.lastIndexOf('@');
 }
 
 /** Where the path of an http(s) URL starts: after `//` and the authority (`\` ends it, as `/` does). */
@@ -50,7 +70,8 @@ export const httpUrl = z
   .trim()
   .refine((value) => /^https?:\/\/[^\s]+$/i.test(value) && parsesAsUrl(value), {
     message: 'must be an http:// or https:// URL',
-  });
+  })
+  .overwrite(linkReadAlike);
 
 const isIsoShape = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 const isIsoDate = (value: string) => isIsoShape(value) && DateTime.fromISO(value).isValid;
