@@ -6,6 +6,12 @@ import { printable } from './printable.js';
  * at a time, so an editor sees every mistake in one run.
  */
 
+/**
+ * What running a send again does, said after the advice to run it again. A command that is no send
+ * says what its own run again does (see `stateUseError`).
+ */
+export const SEND_AGAIN = 'messages recorded as sent are not sent again';
+
 export const EXIT = {
   ok: 0,
   bug: 1,

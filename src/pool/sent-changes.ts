@@ -25,7 +25,7 @@ function comparable(text: string): string {
  * The fields of `summary` that differ from the copy its issue sent, as the send recorded it. A
  * record written before fields were fingerprinted apart names the text as a whole.
  */
-export function changedSinceSent(
+function changedSinceSent(
   story: PickedStory,
   summary: Summary,
   normalise: (role: string) => string = (role) => role,

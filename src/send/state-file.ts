@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, lstatSync, readdirSync, readlinkSync
 import { basename, dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { isSqliteBusy } from '../db/sqlite-busy.js';
-import { EXIT, RolecastError } from '../errors.js';
+import { EXIT, RolecastError, SEND_AGAIN } from '../errors.js';
 import { logMismatch, type NewerFile, type OlderFile } from './log-origin.js';
 import { type LogRead, logCopies, readLog, walDamage, walLoss } from './wal-check.js';
 
@@ -46,12 +46,6 @@ export function stateDamaged(file: string, reason: string, cause?: unknown): Rol
     cause,
   });
 }
-
-/**
- * What running a send again does, said after the advice to run it again. A command that is no send
- * says what its own run again does (see `stateUseError`).
- */
-export const SEND_AGAIN = 'messages recorded as sent are not sent again';
 
 /** A write to the state file failed (full disk, I/O error): the run stops, with exit code 3. */
 export function stateWriteFailed(file: string, cause: unknown, again = SEND_AGAIN): RolecastError {

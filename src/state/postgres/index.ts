@@ -1,7 +1,6 @@
 import { clicksTaggedValue, clickTagsOf } from '../../analytics/rows.js';
 import { migrate, type Pool, redactDatabaseUrl } from '../../db/postgres.js';
-import { EXIT, RolecastError } from '../../errors.js';
-import { SEND_AGAIN } from '../../send/state-file.js';
+import { EXIT, RolecastError, SEND_AGAIN } from '../../errors.js';
 import type { StateStore } from '../contract.js';
 import { STATE_MIGRATIONS } from '../postgres-schema.js';
 import { replayUnrecordedInto } from '../replay.js';
