@@ -26,6 +26,8 @@ export const PAGES_DE: Partial<Record<keyof typeof PAGES_EN, string>> = {
   'pages.common.unsupportedType.title': 'Dieses Formular ließ sich nicht lesen',
   'pages.common.unsupportedType.body':
     'Das Formular wurde in einem Format gesendet, das diese Seite nicht liest. Senden Sie es als Webformular (urlencoded oder multipart/form-data) oder als JSON.',
+  'pages.common.incomplete.body':
+    'Das Formular kam unvollständig an, daher wurde nichts gespeichert. Bitte senden Sie es erneut.',
   'pages.common.tooMany.title': 'Zu viele Anfragen',
   'pages.common.tooMany.body': 'Bitte warten Sie eine Weile, bevor Sie es erneut versuchen.',
   'pages.common.forbidden.title': 'Dieses Formular ist abgelaufen',

@@ -24,6 +24,7 @@ export const PAGES_EN = {
   'pages.common.unsupportedType.title': 'This form could not be read',
   'pages.common.unsupportedType.body':
     'The form was sent in a format this page does not read. Send it as a web form (urlencoded or multipart/form-data) or as JSON.',
+  'pages.common.incomplete.body': 'The form arrived incomplete, so nothing was saved. Please send it again.',
   'pages.common.tooMany.title': 'Too many requests',
   'pages.common.tooMany.body': 'Please wait a while before trying again.',
   'pages.common.forbidden.title': 'This form has expired',

@@ -87,6 +87,10 @@ async function subscribe(services: ReaderServices, request: IncomingMessage, res
   // A body no form sends (text/plain, XML) is said to be one, not taken for a bad address.
   if (!isFormType(request.headers['content-type']))
     return fail(415, 'pages.common.unsupportedType.title', 'pages.common.unsupportedType.body');
+  // A multipart body cut before its closing delimiter: its last value may be cut too (an address
+  // short of its end, another inbox), so none is taken, and the visitor is asked to send it again.
+  if (!fields && !json && (request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/'))
+    return fail(400, 'pages.common.unsupportedType.title', 'pages.common.incomplete.body');
   if (!fields) return fail(400, 'pages.common.error.title', 'pages.subscribe.invalidEmail');
   const written = field(fields, 'email');
   const parsed = emailSchema.safeParse(written);
