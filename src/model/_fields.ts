@@ -12,7 +12,7 @@ export const safeLink = z
   })
   .refine(isPlainMailto, {
     message:
-      'is a mailto link that adds recipients or mail headers (several addresses, to, cc, bcc, a line break): link to one address, with a subject or body at most',
+      'is a mailto link that adds recipients or mail headers (several addresses, to, cc, bcc, a line break, or one of them percent-encoded, which mail clients that decode the whole link read): link to one address, with a subject or body at most',
   });
 
 /**

@@ -7,12 +7,20 @@
  */
 export function isPlainMailto(value: string): boolean {
   if (!/^mailto:/i.test(value)) return true;
-  const query = value.indexOf('?');
-  const address = query < 0 ? value.slice(7) : value.slice(7, query);
-  if (hasLineBreak(address) || /[,;]/.test(decoded(address))) return false;
+  // Some mail clients decode the whole link before splitting it: `a%40b.c%3Fbcc%3Dx@y.z` is then
+  // `a@b.c?bcc=x@y.z`. The link must be plain read either way.
+  return plainReading(value.slice(7), false) && plainReading(decoded(value.slice(7)), true);
+}
+
+/** `rest`, what follows `mailto:`, read as one address and a subject and body at most. */
+function plainReading(rest: string, wholeDecoded: boolean): boolean {
+  const query = rest.indexOf('?');
+  const address = decoded(query < 0 ? rest : rest.slice(0, query));
+  if (hasLineBreak(address) || /[,;]/.test(address) || address.indexOf('@') !== address.lastIndexOf('@')) return false;
   if (query < 0) return true;
-  for (const pair of value.slice(query + 1).split('&')) {
-    if (pair === '') continue;
+  for (const pair of rest.slice(query + 1).split('&')) {
+    // Decoded, a subject's "Q&A" leaves a bare "A", a header without a value: only `name=` sets one.
+    if (pair === '' || (wholeDecoded && !pair.includes('='))) continue;
     const [name = '', text = ''] = pair.split('=', 2);
     const header = decoded(name).trim().toLowerCase();
     if (header === 'body') continue;
