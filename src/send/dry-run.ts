@@ -1,18 +1,17 @@
 import { canonicalAddress } from '../address.js';
-import type { Environment } from '../config/env.js';
 import { type Project, withSubscribers } from '../load/project.js';
 import type { SubscriberTable } from '../model/subscriber-table.js';
 import type { StateLocation } from '../state/location.js';
 import { openStateToRehearse, postgresSideFileBase } from '../state/open.js';
 import type { Channel } from './channel.js';
 import { decideClickTags } from './click-tags.js';
-import { type Compile, renderChecked, renderReaders } from './compose.js';
+import { renderChecked, renderReaders } from './compose.js';
 import { coversPartOfList, type DeliveryStatus, resendGeneration } from './ledger.js';
 import { maybeDeliveredNote } from './maybe-delivered.js';
 import { planDelivery } from './plan.js';
 import type { SendReport } from './report.js';
 import { warnAudience } from './send-checks.js';
-import type { SendOptions } from './send-options.js';
+import type { ResolvedSend } from './send-options.js';
 import { describeTransport } from './send-transport.js';
 import { readUnrecorded } from './state-loss.js';
 import { readDkim } from './transport.js';
@@ -24,18 +23,7 @@ import { readDkim } from './transport.js';
 export async function rehearseSend(
   project: Project,
   subscribers: SubscriberTable,
-  context: {
-    options: SendOptions;
-    env: Environment;
-    location: StateLocation;
-    localDir: string;
-    channel: Channel;
-    segments: readonly string[];
-    compile: Compile;
-    log: (line: string) => void;
-    started: number;
-    now: () => Date;
-  },
+  context: ResolvedSend,
 ): Promise<SendReport> {
   const { options, env, location, localDir, channel, segments, compile, log, started, now } = context;
   const { issue } = project;

@@ -1,4 +1,7 @@
+import type { Environment } from '../config/env.js';
 import type { Problem } from '../errors.js';
+import type { StateLocation } from '../state/location.js';
+import type { Channel } from './channel.js';
 import type { Compile } from './compose.js';
 import type { SmtpTimeouts } from './transport.js';
 
@@ -52,4 +55,18 @@ export interface SendOptions {
   strict?: boolean | undefined;
   /** The render stage; replaceable in tests. */
   compile?: Compile | undefined;
+}
+
+/** What a send resolved from its options and project before it runs: the dry run's and the real run's alike. */
+export interface ResolvedSend {
+  options: SendOptions;
+  env: Environment;
+  location: StateLocation;
+  localDir: string;
+  channel: Channel;
+  segments: readonly string[];
+  compile: Compile;
+  log: (line: string) => void;
+  started: number;
+  now: () => Date;
 }
