@@ -9,6 +9,7 @@ import { openStateDb } from '../send/store.js';
 import type { StateLocation } from '../state/location.js';
 import { closeStateDb, fileMoved } from '../state/sqlite/file-in-place.js';
 import { logMarkFailures, marksPending, retryMarks } from '../state/sqlite/generation.js';
+import { indexMappedWatch } from '../state/sqlite/index-mapped.js';
 import { beforeEachCall, settlingAfterEach } from '../state/sqlite/settle.js';
 import { migrateSubscriberStorePg, postgresSubscriberStore } from '../store/postgres.js';
 import { sqliteSubscriberStore } from '../store/sqlite.js';
@@ -51,6 +52,13 @@ export async function openServeBackend(location: StateLocation, options: ServeBa
   if (location.kind === 'sqlite') {
     const db = openStateDb(location.file);
     const moved = fileMoved(db.name);
+    const unmapped = indexMappedWatch(db.name);
+    // Every use of the file is refused, with what to do, while its index cannot be used (no SIGBUS);
+    // an unsubscribe is journaled then (suppressions.ts).
+    const usable = () => {
+      const error = unmapped();
+      if (error) throw error;
+    };
     logMarkFailures(db, options.log);
     if (marksPending(db))
       options.log?.(
@@ -59,11 +67,17 @@ export async function openServeBackend(location: StateLocation, options: ServeBa
     return {
       kind: 'sqlite',
       // What readers are told is done is copied into the file at once (see settle.ts).
-      store: settlingAfterEach(db, sqliteSubscriberStore(db), moved),
-      suppressions: settlingAfterEach(db, stateSuppressionList(db), moved),
+      store: beforeEachCall(settlingAfterEach(db, sqliteSubscriberStore(db), moved), usable),
+      suppressions: settlingAfterEach(db, stateSuppressionList(db), moved, unmapped),
       // Clicks are not settled, but a click is a write: the marks a locked file kept out go in first.
-      analytics: beforeEachCall(sqliteAnalyticsStore(db), () => retryMarks(db)),
-      bounces: settlingAfterEach(db, sqliteBounceStore(db, { busyWaitMs: DEFAULT_WRITE_WAIT_MS }), moved),
+      analytics: beforeEachCall(sqliteAnalyticsStore(db), () => {
+        usable();
+        retryMarks(db);
+      }),
+      bounces: beforeEachCall(
+        settlingAfterEach(db, sqliteBounceStore(db, { busyWaitMs: DEFAULT_WRITE_WAIT_MS }), moved),
+        usable,
+      ),
       limiters: undefined,
       tokenBindings: undefined,
       close: async () => closeStateDb(db, moved),

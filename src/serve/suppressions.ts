@@ -5,6 +5,7 @@ import { appendToJournal, journalPath, type ReplayResult, replayJournal } from '
 import { journaledAddresses } from '../send/journal-watch.js';
 import { addSuppression, isSuppressed, type StateDb } from '../send/store.js';
 import { fileMoved, movedAwayError } from '../state/sqlite/file-in-place.js';
+import { indexMappedWatch } from '../state/sqlite/index-mapped.js';
 import { isErased, suppressionInsert } from '../state/sqlite/suppression-insert.js';
 import {
   addDefaults,
@@ -79,7 +80,14 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
   // `serve` runs for days: a file restored from a backup or deleted under it is written to no more,
   // since the next send reads the file at the path. Unsubscribes go to the journal beside it then.
   const moved = db.memory ? undefined : fileMoved(db.name);
+  // An index that cannot be mapped writable now kills the process at the next read (SIGBUS).
+  const unmapped = db.memory ? undefined : indexMappedWatch(db.name);
+  const usable = () => {
+    const error = unmapped?.();
+    if (error) throw error;
+  };
   const replayPending = (): ReplayResult | undefined => {
+    usable();
     const how = moved?.();
     if (how)
       throw movedAwayError(
@@ -97,30 +105,40 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
   };
   return {
     // An unsubscribe still in the journal counts: the preferences page must not show that reader subscribed.
-    isSuppressed: (email) => isSuppressed(db, email) || journaled?.(email) !== undefined,
-    isErased: (email) => isErased(db, email),
+    isSuppressed: (email) => {
+      usable();
+      return isSuppressed(db, email) || journaled?.(email) !== undefined;
+    },
+    isErased: (email) => {
+      usable();
+      return isErased(db, email);
+    },
     replayPending,
     // An unsubscribe still waiting in the journal is lifted by nothing: it would be applied again.
     ownUnsubscribe: (email) =>
       journaled?.(email) !== undefined
         ? undefined
-        : (
+        : (usable(),
+          (
             db
               .prepare(
                 `SELECT created_at FROM suppressions WHERE ${ownUnsubscribeWhere('@email', '@hash', hasTable(db, 'bounce_events'))}`,
               )
               .get(ownUnsubscribeKeys(email)) as { created_at: string } | undefined
-          )?.created_at,
+          )?.created_at),
     async add(email, details) {
       const { reason, source, at } = addDefaults(details);
       let failure: unknown;
       try {
         // Locked or busy: tried again shortly. Anything else (read-only, disk full, damaged) goes
         // straight to the journal, since waiting would not help; so does a file moved away meanwhile.
-        const added = await retryWhileBusy(() => (moved?.() ? undefined : insert(email, reason, source, at)), {
-          until: performance.now() + writeWait,
-          maxPauseMs: 500,
-        });
+        const added = await retryWhileBusy(
+          () => (moved?.() || unmapped?.() ? undefined : insert(email, reason, source, at)),
+          {
+            until: performance.now() + writeWait,
+            maxPauseMs: 500,
+          },
+        );
         if (added !== undefined) {
           // The database takes writes again: whatever waits in the journal can go in now.
           const journal = journalNow();

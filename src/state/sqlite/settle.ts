@@ -35,11 +35,17 @@ export function settleLog(db: StateDb, moved?: () => Moved | undefined): void {
  * SQLite's own checkpoints, as each costs a sync of the file. The marks a locked file kept out at
  * open are added before each call (see retryMarks), so the write itself carries them.
  */
-export function settlingAfterEach<T extends object>(db: StateDb, store: T, moved?: () => Moved | undefined): T {
+export function settlingAfterEach<T extends object>(
+  db: StateDb,
+  store: T,
+  moved?: () => Moved | undefined,
+  unusable: () => unknown = () => undefined,
+): T {
+  // An index SQLite could not use now (index-mapped.ts) is left alone: the call itself says why.
   return aroundEachCall(
     store,
-    () => retryMarks(db),
-    () => settleLog(db, moved),
+    () => unusable() || retryMarks(db),
+    () => unusable() || settleLog(db, moved),
   );
 }
 
