@@ -28,14 +28,20 @@ export function releaseHeld(refusals: RefusalStreak, as: 'failed' | 'deferred'):
  */
 export async function releaseAtEnd(refusals: RefusalStreak, stopped: boolean, accepted: Accepted): Promise<unknown> {
   if (stopped || refusals.aborted || refusals.probing !== undefined) return releaseHeld(refusals, 'deferred');
+  // A ledger that cannot be read leaves them deferred, and the editor is told why rather than sent to the account.
+  let unread: string | undefined;
   if (!(accepted.any || accepted.before) && refusals.held.length > 0 && accepted.elsewhere)
-    accepted.before = await accepted.elsewhere().catch(() => false);
+    accepted.before = await accepted.elsewhere().catch((error: unknown) => {
+      unread = error instanceof Error ? error.message : String(error);
+      return false;
+    });
   if (accepted.any || accepted.before) return releaseHeld(refusals, 'failed');
   const last = refusals.held.at(-1);
   if (last)
     refusals.unjudged = {
       readers: (refusals.unjudged?.readers ?? 0) + refusals.held.length,
       response: last.outcome.failure.response,
+      ...(unread === undefined ? {} : { unread }),
     };
   return releaseHeld(refusals, 'deferred');
 }

@@ -179,6 +179,8 @@ export interface RefusalStreak {
 export interface Unjudged {
   readers: number;
   response: string;
+  /** Why the ledger could not be read to learn whether another send worker's message was accepted. */
+  unread?: string;
 }
 
 /** A permanent refusal held until it is known whether it was about its reader (see RefusalStreak). */

@@ -165,6 +165,8 @@ function outcome(report: SendReport, stderr: NodeJS.WritableStream, hasLogin: bo
 }
 
 /** Readers refused alike before any message of the issue was accepted: deferred, and what to do. */
-function unjudgedLine({ readers, response }: Unjudged): string {
+export function unjudgedLine({ readers, response, unread }: Unjudged): string {
+  if (unread !== undefined)
+    return `${readers} of them were refused alike (${response}), and whether another send worker's message of this issue was accepted is not known, as the database could not be read (${unread}): they are deferred, not failed; run the same command again once the database answers`;
   return `${readers} of them were refused alike (${response}) and the server has taken no message of this issue yet, as it would refuse everyone: they are deferred, not failed; check the sending account with your mail provider (or send yourself one with --test EMAIL), then run the same command again, and once a message is accepted readers refused like this fail`;
 }
