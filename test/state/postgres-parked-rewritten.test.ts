@@ -101,4 +101,28 @@ describePostgres('send work queue: a parked refusal decided after another worker
     await a.failParked([outcome(x!, 'failed', '550 Unrouteable address', '2026-12-01T00:00:22.000Z')]);
     expect(await rowOf('x@gone.example')).toEqual({ status: 'deferred', response: '421 4.3.2 shutting down' });
   });
+
+  // Woken after a send started again wrote a new plan, the first worker ends its run: it must not
+  // close the new run, still sending, as the end of its own plan.
+  for (const reason of [undefined, 'failed', 'interrupted'] as const) {
+    it(`a worker of a plan replaced since leaves the new run running (ending ${reason ?? 'with nothing to say'})`, async () => {
+      const running = async () =>
+        (await pool.query('SELECT finished_at IS NULL AS running, outcome FROM runs')).rows[0];
+      const a = await open('a');
+      const [x, r1] = await a.claim(2);
+      await a.complete([
+        outcome(x!, 'deferred', '421 4.3.2 shutting down', '2026-12-01T00:00:01.000Z'),
+        outcome(r1!, 'sent', '250 ok', '2026-12-01T00:00:02.000Z'),
+      ]);
+      expect(await a.finishRun(undefined)).toBe('failed');
+      const c = await open('c');
+      const [again] = await c.claim(1);
+      expect(again?.email).toBe('x@gone.example');
+      expect(await running()).toEqual({ running: true, outcome: null });
+      expect(await a.finishRun(reason)).toBeUndefined();
+      expect(await running()).toEqual({ running: true, outcome: null });
+      await c.complete([outcome(again!, 'sent', '250 ok', '2026-12-01T00:00:03.000Z')]);
+      expect(await c.finishRun(undefined)).toBe('complete');
+    });
+  }
 });

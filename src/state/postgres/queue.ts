@@ -217,6 +217,8 @@ export function openSendQueue(pool: Pool, options: QueueOptions): SendQueue {
            resend_started_at = CASE WHEN $8::boolean THEN NULL ELSE runs.resend_started_at END
          FROM decided
          WHERE issue_id = $1 AND channel = $2 AND decided.outcome IS NOT NULL AND runs.finished_at IS NULL
+           -- A worker woken after a send started again wrote a new plan: the run is that plan's now.
+           AND EXISTS (SELECT 1 FROM send_plans p WHERE p.issue_id = $1 AND p.channel = $2 AND p.plan_id = $5)
          RETURNING runs.outcome`,
           [issueId, channel, worker.id, now(), currentPlan(), outcomeIfOpen ?? null, iso(), keepResendOpen],
           client,
