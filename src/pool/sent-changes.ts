@@ -6,14 +6,17 @@ import { summaryIdFromFile } from '../load/summary.js';
 import type { Summary } from '../model/summary.js';
 import { PICKED_FILE, type PickedStory, readPickedFile, storyFingerprint } from './picked-record.js';
 
-/** The fields of a card's text, each fingerprinted apart so an edit can be named by field. */
-const TEXT_FIELDS = ['summary', 'takeaway', 'insights', 'principles', 'practice'] as const;
+/** The fields of a card readers read, each fingerprinted apart so an edit can be named by field. */
+const TEXT_FIELDS = ['summary', 'takeaway', 'insights', 'principles', 'practice', 'source', 'topics'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
 
 /** One short fingerprint per text field, in the form `storyFingerprint` compares (case and spacing aside). */
 export function fieldPrints(summary: Pick<Summary, TextField>): Record<TextField, string> {
-  const print = (value: string | readonly string[]) =>
-    createHash('sha256').update([value].flat().map(comparable).join('\n')).digest('hex').slice(0, 12);
+  const print = (value: string | readonly string[] | undefined) =>
+    createHash('sha256')
+      .update([value ?? ''].flat().map(comparable).join('\n'))
+      .digest('hex')
+      .slice(0, 12);
   return Object.fromEntries(TEXT_FIELDS.map((field) => [field, print(summary[field])])) as Record<TextField, string>;
 }
 
@@ -37,7 +40,9 @@ function changedSinceSent(
   if (roles(story.roles) !== roles(summary.roles)) changed.push('roles');
   if (story.fields) {
     const now = fieldPrints(summary);
-    changed.push(...TEXT_FIELDS.filter((field) => story.fields?.[field] !== now[field]));
+    const fields = story.fields;
+    // A field the record has no print of (written before it was fingerprinted) is not judged.
+    changed.push(...TEXT_FIELDS.filter((field) => Object.hasOwn(fields, field) && fields[field] !== now[field]));
   } else if (story.fingerprint !== storyFingerprint(summary)) changed.push('text');
   return changed;
 }

@@ -96,6 +96,18 @@ describe('a pool summary edited after its issue was sent', () => {
     expect((await check(p)).all).toContain('summaries/queues.txt: warning: summary: changed since issue 2026-W48');
   });
 
+  it('names an edited source or topics, which readers see on the card', async () => {
+    const p = await sentIssue('smtp');
+    const flags = JSON.parse(POOL_FILES['summaries/flags.json']!) as Record<string, unknown>;
+    await writeFile(
+      p.path('summaries/flags.json'),
+      JSON.stringify({ ...flags, source: 'Other Site', topics: ['Ops'] }),
+    );
+    expect((await check(p)).all).toContain(
+      'summaries/flags.json: warning: source, topics: changed since issue 2026-W48',
+    );
+  });
+
   it('is not named for an issue only tried out to the outbox: no reader had it', async () => {
     const p = await sentIssue('outbox');
     await writeFile(p.path('summaries/queues.txt'), QUEUES.replace('absorb bursts', 'hide latency'));
