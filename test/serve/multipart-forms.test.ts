@@ -30,6 +30,16 @@ function multipart(fields: Record<string, string | string[]>): FormData {
 const postMultipart = (path: string, data: FormData) =>
   fetch(`${h.origin}${path}`, { method: 'POST', body: data, redirect: 'manual' });
 
+/** A confirmed reader of the CTO role, with the link token and CSRF token of their preferences page. */
+async function storedReader(email: string): Promise<{ token: string; csrf: string }> {
+  const at = new Date(clock).toISOString();
+  await h.store.insert(readerRecord(email, { roles: ['CTO'], createdAt: at, confirmedAt: at, updatedAt: at }));
+  return {
+    token: signToken({ email, listId: h.config.listId }, SECRET),
+    csrf: signCsrf(email, SECRET, new Date(clock)),
+  };
+}
+
 describe('forms posted as multipart/form-data', () => {
   it('a signup is answered "check your inbox" and mails its confirmation', async () => {
     const response = await postMultipart(
@@ -58,12 +68,7 @@ describe('forms posted as multipart/form-data', () => {
   });
 
   it('a preferences change with its CSRF token is saved', async () => {
-    const at = new Date(clock).toISOString();
-    await h.store.insert(
-      readerRecord('prefs@example.com', { roles: ['CTO'], createdAt: at, confirmedAt: at, updatedAt: at }),
-    );
-    const token = signToken({ email: 'prefs@example.com', listId: h.config.listId }, SECRET);
-    const csrf = signCsrf('prefs@example.com', SECRET, new Date(clock));
+    const { token, csrf } = await storedReader('prefs@example.com');
     const response = await postMultipart(
       `/preferences?${new URLSearchParams({ token })}`,
       multipart({ csrf, do: 'save', roles: 'Executive', email: 'prefs@example.com' }),
@@ -87,5 +92,25 @@ describe('forms posted as multipart/form-data', () => {
     }
     expect(await h.store.get('typed@example.com')).toBeUndefined();
     expect(h.mails).toHaveLength(0);
+  });
+  it('a body of another type to the preferences or confirmation page is refused as such (415), nothing changed', async () => {
+    const { token, csrf } = await storedReader('plain@example.com');
+    const body = new URLSearchParams({ csrf, do: 'save', roles: 'Executive' }).toString();
+    const preferences = await h.post(`/preferences?${new URLSearchParams({ token })}`, body, {
+      'content-type': 'text/plain',
+    });
+    expect(preferences.status).toBe(415);
+    expect(await preferences.text()).not.toContain('expired');
+    expect((await h.store.get('plain@example.com'))?.roles).toEqual(['CTO']);
+
+    await h.post('/subscribe', new URLSearchParams({ email: 'confirm.plain@example.com', roles: 'CTO' }).toString());
+    expect(await h.mailCount(1)).toBe(1);
+    const link = new URL(h.mails[0]!.url).searchParams.get('token')!;
+    const confirm = await h.post('/confirm', new URLSearchParams({ token: link }).toString(), {
+      'content-type': 'application/xml',
+    });
+    expect(confirm.status).toBe(415);
+    expect(await confirm.text()).not.toContain('not valid');
+    expect((await h.store.get('confirm.plain@example.com'))?.status).toBe('pending');
   });
 });

@@ -5,7 +5,7 @@ import { personalLinks } from '../../unsubscribe/links.js';
 import { confirmedPage, confirmPage } from '../pages/confirm.js';
 import { messagePage } from '../pages/layout.js';
 import { loggableError, maskEmail } from '../pages.js';
-import { field, parseForm } from '../readers/form.js';
+import { field, isFormType, parseForm } from '../readers/form.js';
 import { welcomeMail } from '../readers/mail.js';
 import { linkIssuedAt, returningSince, signedUpSince } from '../readers/returning.js';
 import { languageFor, pageContext, preferencesUrl, type ReaderServices, signingKeys } from '../readers/services.js';
@@ -52,11 +52,18 @@ async function show(services: ReaderServices, request: IncomingMessage, response
 }
 
 async function confirm(services: ReaderServices, request: IncomingMessage, response: ServerResponse) {
-  const body = await readBodyOr413(request, response, services.maxBodyBytes, () => {
+  const answer = (status: number, kind: 'tooLarge' | 'unsupportedType') => {
     const ctx = pageContext(services, languageFor(services, undefined, request.headers['accept-language']));
-    respond(response, 413, messagePage(ctx, ctx.t('pages.common.tooLarge.title'), ctx.t('pages.common.tooLarge.body')));
-  });
+    respond(
+      response,
+      status,
+      messagePage(ctx, ctx.t(`pages.common.${kind}.title`), ctx.t(`pages.common.${kind}.body`)),
+    );
+  };
+  const body = await readBodyOr413(request, response, services.maxBodyBytes, () => answer(413, 'tooLarge'));
   if (!body) return;
+  // A body no form sends (text/plain, XML) is said to be one, not taken for a damaged link.
+  if (!isFormType(request.headers['content-type'])) return answer(415, 'unsupportedType');
   const fields = parseForm(request.headers['content-type'], body);
   const token = fields ? field(fields, 'token') : '';
   const link = token ? await liveLink(services, token) : undefined;

@@ -19,7 +19,7 @@ import { markUnsubscribe } from '../in-flight.js';
 import { isTimeZone, pageLanguageOf } from '../pages/controls.js';
 import { messagePage } from '../pages/layout.js';
 import { type PreferencesNotice, preferencesPage } from '../pages/preferences.js';
-import { type FormFields, field, lineField, parseForm } from '../readers/form.js';
+import { type FormFields, field, isFormType, lineField, parseForm } from '../readers/form.js';
 import { languageFor, pageContext, type ReaderServices, signingKeys, storedLocale } from '../readers/services.js';
 import { newNonce, signCsrf, verifyCsrf } from '../readers/tokens.js';
 import { unsubscribeWhereMoved } from '../readers/unsubscribe-moved.js';
@@ -68,6 +68,9 @@ export function preferencesRoute(services: ReaderServices): Route {
         problem(services, request, response, 413, 'tooLarge', email),
       );
       if (!body) return;
+      // A body no form sends (text/plain, XML) is said to be one, not taken for an expired form.
+      if (!isFormType(request.headers['content-type']))
+        return problem(services, request, response, 415, 'unsupportedType', email);
       const fields = parseForm(request.headers['content-type'], body);
       if (!fields || !verifyCsrf(field(fields, 'csrf'), email, signingKeys(services), services.now()))
         return problem(services, request, response, 403, 'forbidden', email);
@@ -358,7 +361,7 @@ async function problem(
   request: IncomingMessage,
   response: ServerResponse,
   status: number,
-  kind: 'unverifiedLink' | 'tooLarge' | 'forbidden' | 'error' | 'notSaved',
+  kind: 'unverifiedLink' | 'tooLarge' | 'unsupportedType' | 'forbidden' | 'error' | 'notSaved',
   /** The link's reader: the language they chose for their page is theirs here too. */
   email?: string,
 ) {
