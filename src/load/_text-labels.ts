@@ -99,6 +99,25 @@ export function spacedLinkOf(trimmed: string): string | undefined {
 }
 
 /**
+ * Why a "Link:" line left outside the sections was not read as the article's link ("Link:
+ * java<TAB>script:…", "Link: see the site"): said in place of "text outside any section".
+ */
+export function unreadLinkLine(trimmed: string): { message: string; hint: string } | undefined {
+  const found = labelled(trimmed);
+  if (found?.label !== 'link' || found.rest === '') return undefined;
+  const shown = found.rest.slice(0, 60).replaceAll('\t', '→');
+  const why = found.rest.includes('\t')
+    ? 'holds a tab (shown →)'
+    : /\s/.test(found.rest)
+      ? 'holds a space'
+      : 'is not an http(s):// or mailto: address';
+  return {
+    message: `the Link line was not read as the article's link: "${shown}" ${why}`,
+    hint: 'write the address alone after "Link:", as https://example.com/article, a space inside it as %20',
+  };
+}
+
+/**
  * `<https://…>` and `[text](https://…)`, as mail clients and Markdown write a link, `<https://…|text>`
  * as Slack does, and `“https://…”`, as a word processor's smart quotes wrap one: its address.
  */

@@ -31,6 +31,7 @@ import {
   opensWithWideLabel,
   ROLES_AFTER_DASH,
   slackLinkLineOf,
+  unreadLinkLine,
   wideLabelEndsProse,
   withoutLeadingSymbols,
 } from './_text-labels.js';
@@ -273,7 +274,9 @@ export function parseSummaryText(text: string, file: string, options: TextOption
         if (original !== undefined && at.url === undefined && !linkElsewhere(index)) takeUrl(original, lineNo);
         continue;
       }
-      warn(lineNo, 'text', 'text outside any section is ignored', 'put it under a heading such as "Summary"');
+      const unread = unreadLinkLine(trimmed);
+      if (unread) warn(lineNo, 'url', unread.message, unread.hint);
+      else warn(lineNo, 'text', 'text outside any section is ignored', 'put it under a heading such as "Summary"');
       continue;
     }
 
