@@ -16,6 +16,13 @@ import { flag, printProblems, requirePositional, stringOption } from '../_shared
 const USAGE =
   'rolecast suppress add EMAIL [--reason R] | import FILE [--reason R] | list [--json]  [--state FILE] [--config FILE]';
 
+/** What running each action again does, said after the advice to run it again. */
+const AGAIN = {
+  add: 'the address was not suppressed; adding it again suppresses it once',
+  import: 'nothing of it was recorded, as an import is recorded whole or not at all',
+  list: 'nothing was changed',
+} as const;
+
 export const suppressCommand: Command = {
   name: 'suppress',
   summary: 'Add, import (bounces, complaints) or list addresses that are never sent to',
@@ -92,7 +99,7 @@ export const suppressCommand: Command = {
       return problems.length ? 2 : 0;
     } catch (error) {
       // A full disk or a page found damaged while writing: the same messages as every command.
-      throw store.explain(error, 'nothing of it was recorded, as an import is recorded whole or not at all');
+      throw store.explain(error, AGAIN[action as keyof typeof AGAIN]);
     } finally {
       await store.close();
     }
