@@ -5,10 +5,11 @@ import { ownLine } from './_field-lines.js';
 /**
  * A page's markup: the tags a CMS or web page leaves (`<b>`, `<p>`, `<a href=…>`), a tag with an
  * attribute (`<img src=…>`), or the end of an element no prose names (`</script>`). An element
- * named in prose (`the <details> element`) is none of them.
+ * named in prose (`the <details> element`) is none of them. An attribute's `=` is the first after the
+ * tag's name, so a field of `<x ===…` without its `>` is tried once per `<`, not once per `=`.
  */
 const MARKUP =
-  /<\/?(?:p|br|div|span|strong|em|b|i|u|ul|ol|li|h[1-6]|blockquote)\s*\/?>|<[a-z][a-z0-9-]*\s[^<>]{0,500}=[^<>]{0,500}>|<\/(?:script|style|iframe|table|svg|object|form|button|select)\s*>/i;
+  /<\/?(?:p|br|div|span|strong|em|b|i|u|ul|ol|li|h[1-6]|blockquote)\s*\/?>|<[a-z][a-z0-9-]*\s[^<>=]{0,500}=[^<>]{0,500}>|<\/(?:script|style|iframe|table|svg|object|form|button|select)\s*>/i;
 
 const SHOWN = [
   'title',
