@@ -5,28 +5,14 @@ import { refuseEmptyHost } from '../_loopback.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { HEALTH_PATH, MAX_REQUEST_TARGET, trimmedPath, urlPath, WEBHOOK_PREFIX } from '../config/served-paths.js';
 import { RolecastError } from '../errors.js';
-import { sameListId, type TokenClaims, verifyTokenWithAny } from '../unsubscribe/token.js';
-import { BodyTooLargeError, isOneClickBody, readBoundedBody } from './body.js';
 import type { ServeRoute } from './click-route.js';
 import { capConnections } from './connections.js';
-import { type InFlight, inFlightRequests, markUnsubscribe } from './in-flight.js';
-import {
-  confirmPage,
-  donePage,
-  errorPage,
-  loggableError,
-  maskEmail,
-  type UnsubscribeSite,
-  unsubscribeProblemPage,
-} from './pages.js';
+import { type InFlight, inFlightRequests } from './in-flight.js';
+import { errorPage, loggableError } from './pages.js';
+import { methodNotAllowed, retryLater, send } from './server-answers.js';
 import type { SuppressionList } from './suppressions.js';
+import { unsubscribeEndpoint } from './unsubscribe-endpoint.js';
 import type { WebhookHandler } from './webhooks/index.js';
-
-/**
- * The unsubscribe endpoint (RFC 8058): POST with `List-Unsubscribe=One-Click` unsubscribes at once;
- * GET only shows a page with a button, because link scanners follow GETs. The token is stateless
- * (HMAC over address + list), so a click needs no lookup; the suppression list is the one write.
- */
 
 export interface UnsubscribeServerOptions {
   config: Pick<ResolvedConfig, 'listId' | 'urls' | 'brand'> & Partial<Pick<ResolvedConfig, 'locale'>>;
@@ -109,19 +95,7 @@ export const STOP_SHARE_MS = 1_500;
 export function stopShare(): Promise<void> {
   return sleep(STOP_SHARE_MS, undefined, { ref: false });
 }
-/** Seconds a client is asked to wait when an unsubscribe could be recorded nowhere. */
-const RETRY_AFTER_SECONDS = 60;
 const DEFAULT_PATH = '/unsubscribe';
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  // The token is in the URL: never hand it to another site in a Referer.
-  'Referrer-Policy': 'no-referrer',
-};
 
 /** The path part of `urls.unsubscribe`, without a trailing slash; `/unsubscribe` when not configured. */
 export function endpointPath(unsubscribeUrl: string | undefined): string {
@@ -279,10 +253,7 @@ function createHandler(
   recorded: WeakSet<ServerResponse>,
 ): Handler {
   const brand = options.config.brand.name;
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const now = options.now ?? (() => new Date());
-  const invalid = (response: ServerResponse) =>
-    send(response, 400, unsubscribeProblemPage(options.config, response.req.headers['accept-language'], 'invalid'));
+  const unsubscribe = unsubscribeEndpoint(options, inFlight, recorded, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
 
   return async (request, response) => {
     // Every link this server hands out is a few hundred characters; a longer one is not one of them.
@@ -305,87 +276,8 @@ function createHandler(
       if (route) return route.handle(request, response, url);
       return send(response, 404, errorPage(brand, 'Not found', 'There is nothing here.'));
     }
-    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST')
-      return methodNotAllowed(response, 'GET, HEAD, POST');
-
-    const claims = readClaims(url, [options.secret, ...(options.previousSecrets ?? [])], options.config.listId);
-    if (method !== 'POST') {
-      if (!claims) return invalid(response);
-      const action = `${options.path}?${new URLSearchParams({ token: url.searchParams.get('token')! })}`;
-      return send(response, 200, confirmPage(options.config, request.headers['accept-language'], claims.email, action));
-    }
-
-    let body: Buffer;
-    try {
-      body = await readBoundedBody(request, maxBody);
-    } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) throw error;
-      response.setHeader('Connection', 'close');
-      return send(
-        response,
-        413,
-        errorPage(brand, 'Request too large', `Request bodies are limited to ${maxBody} bytes.`),
-      );
-    }
-    if (!claims) return invalid(response);
-    if (!isOneClickBody(request.headers['content-type'], body)) {
-      return send(
-        response,
-        400,
-        errorPage(brand, 'Missing confirmation', 'The request must carry List-Unsubscribe=One-Click (RFC 8058).'),
-      );
-    }
-    // One row per address: a replay dates the reader's own unsubscribe by the latest (a signup link
-    // mailed in between then stays spent), while a bounce's or an editor's record is left as it is.
-    let outcome: Awaited<ReturnType<SuppressionList['add']>>;
-    markUnsubscribe(response);
-    try {
-      outcome = await options.suppressions.add(claims.email, {
-        reason: 'unsubscribe',
-        source: 'one-click',
-        now: now(),
-      });
-    } catch (error) {
-      // Recorded nowhere: never claim success, so the reader or provider tries again.
-      options.log?.(`could not record the unsubscribe of ${maskEmail(claims.email)}: ${loggableError(error)}`);
-      // Already asked to come again, as the write took too long: that answer stands.
-      return inFlight.answeredInstead(response) ? undefined : retryLater(response, options.config);
-    }
-    // Answered 503 already, as the write took too long: the reader's retry finds it recorded.
-    const answeredBefore = inFlight.answeredInstead(response);
-    const after503 = answeredBefore ? ' (after it was answered 503)' : '';
-    if (outcome === 'journaled')
-      options.log?.(
-        `the state database could not take it now: unsubscribed ${maskEmail(claims.email)} in the journal, applied later${after503}`,
-      );
-    else if (outcome !== 'already' || answeredBefore)
-      options.log?.(`unsubscribed ${maskEmail(claims.email)}${after503}`);
-    // Its own address is out already; the address its reader moved to, which a subscribers file
-    // listing this one mails, is not until the carry is done: one that fails or never ends (503 at
-    // the answer limit) is answered 503, so the provider's retry carries it on.
-    recorded.add(response);
-    const carried = await (options.afterUnsubscribe?.(claims.email) ?? Promise.resolve()).then(
-      () => true,
-      (error: unknown) => {
-        options.log?.(
-          `could not carry an unsubscribe on to the address its reader moved to: ${loggableError(error)}; answered 503 (try again), and the retry carries it on`,
-        );
-        return false;
-      },
-    );
-    // The answer limit may also have answered while the carry ran: that 503 stands.
-    if (inFlight.answeredInstead(response)) return;
-    if (!carried) return retryLater(response, options.config);
-    send(response, 200, donePage(options.config, request.headers['accept-language'], claims.email));
+    return unsubscribe(request, response, url);
   };
-}
-
-/** Claims of a token that is intact, signed with one of our keys and issued for this list. */
-function readClaims(url: URL, [secret, ...previous]: string[], listId: string): TokenClaims | undefined {
-  const tokens = url.searchParams.getAll('token');
-  if (tokens.length !== 1 || !tokens[0] || secret === undefined) return undefined;
-  const claims = verifyTokenWithAny(tokens[0], secret, previous);
-  return claims && sameListId(claims.listId, listId) ? claims : undefined;
 }
 
 /** Node's error for an answer given after the request was answered already. */
@@ -400,21 +292,4 @@ function bodyCutOff(request: IncomingMessage, error: unknown): boolean {
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
-}
-
-/** 503 with Retry-After: the request was not (or may not have been) recorded, and is to come again. */
-function retryLater(response: ServerResponse, site: UnsubscribeSite): void {
-  response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-  send(response, 503, unsubscribeProblemPage(site, response.req.headers['accept-language'], 'retry'));
-}
-
-function methodNotAllowed(response: ServerResponse, allow: string): void {
-  response.setHeader('Allow', allow);
-  send(response, 405, 'method not allowed\n', 'text/plain; charset=utf-8');
-}
-
-function send(response: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8'): void {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-  response.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
-  response.end(response.req.method === 'HEAD' ? undefined : body);
 }
