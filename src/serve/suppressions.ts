@@ -133,7 +133,7 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
         // Locked or busy: tried again shortly. Anything else (read-only, disk full, damaged) goes
         // straight to the journal, since waiting would not help; so does a file moved away meanwhile.
         const added = await retryWhileBusy(
-          () => (moved?.() || unmapped?.() ? undefined : insert(email, reason, source, at)),
+          () => (unmapped?.() || moved?.() ? undefined : insert(email, reason, source, at)),
           {
             until: performance.now() + writeWait,
             maxPauseMs: 500,

@@ -1,16 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oneClickUnsubscribe, type RunningServe, startServe } from '../helpers/cli.js';
-import { REPO_ROOT } from '../helpers/project.js';
+import { REPO_ROOT, type TempProject, tempProject } from '../helpers/project.js';
 
 /**
  * The state file's index `state.db-shm` made immutable (`chattr +i`) under a running `serve`.
  * SQLite reads and writes the index through memory, so the next request touching the file killed
  * serve with SIGBUS and got no answer. Real `serve` process, real ext4 file system on a loop device
- * (`chattr +i` needs one; tmpfs has no such flag).
+ * (`chattr +i` needs one; tmpfs has no such flag). The index cut short under it (a clean-up
+ * truncating it) killed it the same way.
  */
 
 const SECRET = 'index-immutable-secret-0123456789abcdef';
@@ -71,5 +72,31 @@ describe('serve with its state index made immutable', () => {
     execFileSync('chattr', ['-i', `${state}-shm`]);
     serve.child.kill('SIGTERM');
     expect(await serve.exited, serve.stderr).toBe(0);
+  });
+});
+
+describe('serve with its state index cut short', () => {
+  let serve: RunningServe | undefined;
+  let project: TempProject | undefined;
+  afterAll(async () => {
+    if (serve && serve.child.exitCode === null && serve.child.signalCode === null) serve.child.kill('SIGKILL');
+    await serve?.exited;
+    await project?.cleanup();
+  });
+
+  it('journals the unsubscribe instead of dying of SIGBUS on the pages cut away', async () => {
+    project = await tempProject({ withExample: true });
+    serve = await startServe({ cwd: project.dir, env: { ROLECAST_SECRET: SECRET } });
+    expect((await oneClickUnsubscribe(serve, 'ellen.park@example.com', SECRET)).status).toBe(200);
+    const state = project.path('.rolecast/state.db');
+    truncateSync(`${state}-shm`, 0);
+
+    const answer = await oneClickUnsubscribe(serve, 'sam.okafor@example.org', SECRET).then(
+      (response) => response.status,
+      () => 0,
+    );
+    expect(answer, serve.stderr).not.toBe(0);
+    expect(readFileSync(`${state}.unsubscribe-journal`, 'utf8')).toContain('sam.okafor@example.org');
+    expect(serve.stderr).toContain(`its index ${state}-shm was cut from 32768 to 0 bytes`);
   });
 });
