@@ -115,17 +115,16 @@ export function stateSuppressionList(db: StateDb, options: StateSuppressionOptio
     },
     replayPending,
     // An unsubscribe still waiting in the journal is lifted by nothing: it would be applied again.
-    ownUnsubscribe: (email) =>
-      journaled?.(email) !== undefined
-        ? undefined
-        : (usable(),
-          (
-            db
-              .prepare(
-                `SELECT created_at FROM suppressions WHERE ${ownUnsubscribeWhere('@email', '@hash', hasTable(db, 'bounce_events'))}`,
-              )
-              .get(ownUnsubscribeKeys(email)) as { created_at: string } | undefined
-          )?.created_at),
+    ownUnsubscribe: (email) => {
+      if (journaled?.(email) !== undefined) return undefined;
+      usable();
+      const row = db
+        .prepare(
+          `SELECT created_at FROM suppressions WHERE ${ownUnsubscribeWhere('@email', '@hash', hasTable(db, 'bounce_events'))}`,
+        )
+        .get(ownUnsubscribeKeys(email)) as { created_at: string } | undefined;
+      return row?.created_at;
+    },
     async add(email, details) {
       const { reason, source, at } = addDefaults(details);
       let failure: unknown;
