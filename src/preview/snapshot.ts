@@ -15,10 +15,10 @@ import { inspectProject, type Project, type ProjectOptions } from '../load/proje
 import { compileAudience } from '../render/index.js';
 import type { CompiledVariant } from '../render/types.js';
 import { unreadableTextWarnings } from '../render/unreadable-text.js';
+import { missingStateNote } from '../state/missing-note.js';
 import { isRefusedState, suppressionsOf } from '../state/read-at.js';
 import { type Candidate, listCandidates, poolFolder } from './candidates.js';
 import { issueVersion } from './editor.js';
-import { missingStateNote } from './state-note.js';
 import type { WatchTarget } from './watch.js';
 
 /**

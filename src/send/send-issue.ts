@@ -1,9 +1,10 @@
 import { assertStrongSecret, readEnvironment } from '../config/env.js';
-import { RolecastError } from '../errors.js';
+import { formatProblem, RolecastError } from '../errors.js';
 import { loadProject, type Project, subscriberTable } from '../load/project.js';
 import { SubscriberTable } from '../model/subscriber-table.js';
 import { recordSentStories, sentRecordNotUpdated } from '../pool/sent-record.js';
 import { stateLocation } from '../state/location.js';
+import { missingStateNote } from '../state/missing-note.js';
 import { postgresSideFileBase } from '../state/open.js';
 import { noteFileFieldsAt } from '../store/open-location.js';
 import { deliveryChannel } from './channel.js';
@@ -85,6 +86,12 @@ async function sendLoaded(
   if (options.test) {
     // A test message's links are signed as a real one's: a weak key is refused here too.
     assertStrongSecret(env.secret);
+    const stateNote = missingStateNote(
+      project.state ?? stateLocation(config, env, options.cwd, options.stateFile),
+      options.stateFile,
+      'send --test checks no suppression list',
+    );
+    if (stateNote) log(formatProblem(stateNote));
     const transport = await createTransport(project, env, options, log);
     return sendTestMessage({
       project,
