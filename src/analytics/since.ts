@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { RolecastError } from '../errors.js';
+import { weeksInYear } from '../pool/week.js';
 
 const UNIT_DAYS: Record<string, number> = { d: 1, w: 7 };
 const ISO_WEEK = /^(\d{4})-W(\d{2})$/i;
@@ -48,7 +49,7 @@ function weekName(text: string): string | undefined {
 }
 
 function notAPeriod(value: string): RolecastError {
-  return new RolecastError('E_USAGE', `--since "${value}" is not a period`, {
+  return new RolecastError('E_USAGE', `--since "${value}" is not a period${weeksInYear(value.trim().toUpperCase())}`, {
     hint: 'write a number of weeks or days, e.g. --since 8w or --since 30d, a date like 2026-10-01, or an ISO week like --since 2026-W48',
   });
 }

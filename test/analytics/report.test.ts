@@ -206,7 +206,9 @@ describe('report', () => {
       }
     };
     for (const week of ['2025-W53', '2026-W00', '2026-W9']) {
-      expect(refusal(week)).toMatch(/is not a period — .*--since 2026-W48/);
+      expect(refusal(week)).toMatch(/is not a period(: 2025 has 52 ISO weeks)? — .*--since 2026-W48/);
     }
+    // A week past the year's last says how many the year has, as new --week does.
+    expect(refusal('2025-w53')).toContain('--since "2025-w53" is not a period: 2025 has 52 ISO weeks —');
   });
 });
