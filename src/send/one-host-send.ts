@@ -17,7 +17,7 @@ import { messageIdFor } from './message.js';
 import { countByVariant, planDelivery, segmentRoles, suppressedKind } from './plan.js';
 import { createProgress } from './progress.js';
 import { createRateLimiter, describePace } from './rate-limit.js';
-import type { Halted, SendReport } from './report.js';
+import { type Halted, reportOutcome, type SendReport } from './report.js';
 import { runDeliveries, type SendJob } from './run.js';
 import { warnAudience } from './send-checks.js';
 import type { ResolvedSend } from './send-options.js';
@@ -230,17 +230,7 @@ export async function sendFromOneHost(
       onOutcome(job, outcome) {
         const roles = roleOf.get(job.email) ?? [];
         roleOf.delete(job.email);
-        plan.report.outcome(roles, job.variantId, outcome.status);
-        if (outcome.status !== 'sent') {
-          plan.report.failure({
-            email: job.email,
-            variantId: job.variantId,
-            status: outcome.status,
-            responseCode: outcome.failure.responseCode ?? null,
-            response: outcome.failure.response,
-            attempts: outcome.attempts,
-          });
-        }
+        reportOutcome(plan.report, roles, job, outcome);
         progress?.update(plan.report.total);
       },
     });

@@ -1,7 +1,7 @@
 import { append } from '../append.js';
 import { printable } from '../printable.js';
 import { LOOK_FAILED_STOP, MESSAGES_REFUSED, THROTTLED_OUT, TLS_NOT_STARTED } from './retry.js';
-import type { Unjudged } from './run-types.js';
+import type { JobOutcome, SendJob, Unjudged } from './run-types.js';
 
 /**
  * The send report: counts in total, per segment (each role a subscriber holds) and per audience
@@ -185,6 +185,25 @@ export interface ReportBuilder {
   }): SendReport;
   /** Live totals, for progress display. */
   readonly total: Readonly<Tally>;
+}
+
+/** A delivery's outcome in the report: counted under its roles, and a line of its own unless sent. */
+export function reportOutcome(
+  report: ReportBuilder,
+  roles: readonly string[],
+  job: SendJob,
+  outcome: JobOutcome,
+): void {
+  report.outcome(roles, job.variantId, outcome.status);
+  if (outcome.status === 'sent') return;
+  report.failure({
+    email: job.email,
+    variantId: job.variantId,
+    status: outcome.status,
+    responseCode: outcome.failure.responseCode ?? null,
+    response: outcome.failure.response,
+    attempts: outcome.attempts,
+  });
 }
 
 export function createReport(

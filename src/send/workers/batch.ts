@@ -10,7 +10,7 @@ import { messageIdFor } from '../message.js';
 import type { SharedPermits } from '../permits.js';
 import { segmentRoles, suppressedKind } from '../plan.js';
 import type { RateLimiter } from '../rate-limit.js';
-import type { Halted, ReportBuilder } from '../report.js';
+import { type Halted, type ReportBuilder, reportOutcome } from '../report.js';
 import type { DeliveryFailure } from '../retry.js';
 import { type Accepted, type LedgerWriter, type RefusalStreak, rowOf, runDeliveries, type SendJob } from '../run.js';
 import type { MailTransport } from '../transport.js';
@@ -235,16 +235,7 @@ export async function sendBatch(
       outcomes.push({ seq: item.seq, email: item.email, variantId: item.variantId, status: 'skipped' });
     },
     onOutcome(job, outcome) {
-      report.outcome(rolesOf.get(job.email) ?? [], job.variantId, outcome.status);
-      if (outcome.status === 'sent') return;
-      report.failure({
-        email: job.email,
-        variantId: job.variantId,
-        status: outcome.status,
-        responseCode: outcome.failure.responseCode ?? null,
-        response: outcome.failure.response,
-        attempts: outcome.attempts,
-      });
+      reportOutcome(report, rolesOf.get(job.email) ?? [], job, outcome);
     },
   }).finally(() => clearInterval(early));
   if (context.greylisted) context.greylisted.count += run.greylisted;
