@@ -74,15 +74,6 @@ export function addressProblem(value: string, options: { anyLength?: boolean } =
   // RFC 5321 4.5.3.1.3: a path is at most 256 octets with its angle brackets. A longer address
   // passes every other check here and is refused by every server at RCPT TO.
   if (options.anyLength) return undefined;
-  // `%` is allowed by RFC 5322, but old servers route "user%host@relay" on to host: the message may
-  // go to another mailbox than the one recorded. No provider gives one out; a stored one may still
-  // be suppressed or removed (`anyLength` above). Dots as in "a..b@" and ".a@" stay: Japanese mobile
-  // carriers gave such addresses out.
-  if (local.includes('%'))
-    return {
-      message: `has a % before the @, which old mail servers read as a route to another host ("${local.slice(local.lastIndexOf('%') + 1)}")`,
-      hint: 'check the address with the reader; no mail provider gives out addresses with %',
-    };
   // Fullwidth letters and other compatibility forms (`ａnn@`) key another mailbox than `ann@`, yet a
   // server that folds them (NFKC) delivers to `ann@`: a suppressed reader would be mailed.
   const folded = NON_ASCII.test(local) ? local.normalize('NFKC') : local;
