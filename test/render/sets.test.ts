@@ -91,7 +91,7 @@ describe('role sets rendered from shared sections', () => {
   it('match whole renders when a section partial reads the variant from the root or its parent', async () => {
     const dir = await userTemplates({
       'partials/section.mjml.hbs': (source) =>
-        source.replace('{{heading}} · {{count}}', '{{heading}} · {{count}} · {{@root.audience}} · {{../audience}}'),
+        source.replace('{{/if}} · {{count}}', '{{/if}} · {{count}} · {{@root.audience}} · {{../audience}}'),
     });
     const project = fixtureProject({ summaries: SUMMARIES, templatesDir: dir });
     const check = await renderers(project);
