@@ -17,8 +17,8 @@ const free = (source: string) => placeFreeBlocks([{ path: 'partials/intro.mjml.h
 
 const PARENT_PLACE = (source: string) =>
   source.replace(
-    '{{#each items}}<li dir="auto"',
-    '{{#each items}}<li dir="auto" data-n="{{@_parent.index}}{{#if @_parent.last}}l{{/if}}"',
+    '{{#each items}}<li dir="{{#if rtl}}rtl{{else}}auto{{/if}}"',
+    '{{#each items}}<li dir="{{#if rtl}}rtl{{else}}auto{{/if}}" data-n="{{@_parent.index}}{{#if @_parent.last}}l{{/if}}"',
   );
 
 describe('contents entries that read their place through the frame around their stories', () => {
