@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { EXIT, RolecastError } from '../../errors.js';
 import { sqlitePath } from '../../send/state-file.js';
 
@@ -7,30 +7,29 @@ import { sqlitePath } from '../../send/state-file.js';
  * (`state.db-shm`) can still be written where SQLite maps it. SQLite reads and writes the index
  * through memory: made immutable (`chattr +i`), read-only, or cut short after it was mapped, the
  * next read or write of the file kills the process with SIGBUS, which no handler can catch, and the
- * request under way gets no answer. The same open SQLite would need tells: refused, or the file
- * shorter than last seen. Returns the error to throw, undefined while the index can be used.
+ * request under way gets no answer. Whether it may be written, and a size shorter than last seen,
+ * tell. Returns the error to throw, undefined while the index can be used.
  */
 export function indexMappedWatch(file: string): () => RolecastError | undefined {
   const index = `${sqlitePath(file)}-shm`;
   let size = 0;
   return () => {
-    let handle: number;
+    // Asked of the path, never through a descriptor: closing any descriptor of the index drops every
+    // POSIX lock this process holds on it, SQLite's own included (see send/held-here.ts), and another
+    // command would then take itself for the file's last user and delete the log serve writes to.
+    let now: number;
     try {
-      handle = openSync(index, 'r+');
+      accessSync(index, constants.W_OK);
+      now = statSync(index).size;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       // Deleted: the mapping lives on with the file it maps (file-in-place.ts tells of the deletion).
       if (code === 'ENOENT') return undefined;
       return indexError(file, index, `cannot be written (${code})`);
     }
-    try {
-      const now = fstatSync(handle).size;
-      if (now < size) return indexError(file, index, `was cut from ${size} to ${now} bytes`);
-      size = now;
-      return undefined;
-    } finally {
-      closeSync(handle);
-    }
+    if (now < size) return indexError(file, index, `was cut from ${size} to ${now} bytes`);
+    size = now;
+    return undefined;
   };
 }
 
